@@ -1,0 +1,152 @@
+"""The reference engine: a SimPy model of one run.
+
+Time is in days; day ``t`` runs from ``t`` to ``t + 1``. Within a day, events happen
+at fixed fractions so that their order never depends on SimPy's tie-breaking:
+
+- ``t + 0.00`` shocks switch on or off; shipments land (arrive) for day ``t``;
+- ``t + 0.50`` the market: arrivals, demand, supply, releases, shortfall;
+- ``t + 0.70`` order-up-to reviews fall due;
+- ``t + 0.75`` procurement: orders and refills leave suppliers.
+
+Processes: one per shock (it switches the shock on at its start and off at its end),
+one per order-up-to region (its review cycle), one for the daily cycle; each shipment
+in transit is a timeout event that unloads it when its lead time ends. Goods already
+in transit when a shock starts still arrive. The simulation starts before day 0 (the
+warm-up) so that the pipeline is full on day 0. The arithmetic of each day is the
+shared :mod:`simulator.kernel`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+import simpy
+
+from simulator.kernel import Kernel, Shipments
+from simulator.plan import Plan, compile_plan
+from simulator.randomness import draw_run
+from simulator.results import Recorder, Result
+from simulator.scenario.schema import Scenario
+
+MARKET_AT = 0.5
+REVIEW_AT = 0.7
+PROCURE_AT = 0.75
+
+
+class ReferenceEngine:
+    """One run of one scenario in a SimPy environment."""
+
+    def __init__(self, plan: Plan, seed: int) -> None:
+        if plan.batch != 1:
+            raise ValueError("the reference engine runs one plan at a time")
+        st = plan.structure
+        self.plan = plan
+        self.draws = draw_run(plan, seed)
+        self.kernel = Kernel(plan, self.draws)
+        self.env = simpy.Environment(initial_time=st.first_day)
+        R, M, S = len(st.regions), len(st.materials), len(st.suppliers)
+        self.route_shape = (1, R, M, S)
+        self.pool_shape = (1, M, S)
+        self.active = np.zeros((1, len(plan.shocks)), bool)
+        self.review_due = np.zeros((1, R), bool)
+        self.landed: dict[str, defaultdict[int, np.ndarray]] = {
+            "commercial": defaultdict(lambda: np.zeros(self.route_shape)),
+            "refill": defaultdict(lambda: np.zeros(self.route_shape)),
+            "pool": defaultdict(lambda: np.zeros(self.pool_shape)),
+        }
+        self.recorder = Recorder(plan)
+
+    def run(self) -> Recorder:
+        """Simulate the horizon; return the recorded days."""
+        st = self.plan.structure
+        for k in range(len(self.plan.shocks)):
+            self.env.process(self._shock(k))
+        for r in np.flatnonzero(self.plan.order_up_to[0]):
+            self.env.process(self._review_cycle(int(r)))
+        self.env.process(self._days())
+        self.env.run(until=st.horizon_days)
+        self.recorder.summary = self.kernel.summary.finish()
+        return self.recorder
+
+    def _shock(self, k: int) -> Generator[simpy.Event, Any, None]:
+        start = int(self.draws.shock_start[0, k])
+        end = int(self.draws.shock_end[0, k])
+        if end <= self.env.now:
+            return
+        if start > self.env.now:
+            yield self.env.timeout(start - self.env.now)
+        self.active[0, k] = True
+        yield self.env.timeout(end - self.env.now)
+        self.active[0, k] = False
+
+    def _review_cycle(self, region: int) -> Generator[simpy.Event, Any, None]:
+        period = int(self.plan.review_days[0, region])
+        yield self.env.timeout(0 + REVIEW_AT - self.env.now)
+        while True:
+            self.review_due[0, region] = True
+            yield self.env.timeout(period)
+
+    def _days(self) -> Generator[simpy.Event, Any, None]:
+        st = self.plan.structure
+        for day in range(st.first_day, st.horizon_days):
+            yield self.env.timeout(MARKET_AT)
+            if day >= 0:
+                market = self.kernel.market(
+                    day,
+                    self.active,
+                    self._unload("commercial", day, self.route_shape),
+                    self._unload("refill", day, self.route_shape),
+                    self._unload("pool", day, self.pool_shape),
+                )
+                self.recorder.add_market(day, market, self.kernel.summary.shortfall_cum_t())
+            yield self.env.timeout(PROCURE_AT - MARKET_AT)
+            shipments = self.kernel.procure(day, self.active, self.review_due)
+            self.review_due[:] = False
+            if day >= 0:
+                self.recorder.add_procurement(day, shipments, self.kernel.state)
+            self._dispatch(day, shipments)
+            yield self.env.timeout(1.0 - PROCURE_AT)
+
+    def _unload(self, kind: str, day: int, shape: tuple[int, ...]) -> np.ndarray:
+        landed = self.landed[kind].pop(day, None)
+        return landed if landed is not None else np.zeros(shape)
+
+    def _dispatch(self, day: int, shipments: Shipments) -> None:
+        self._send("commercial", day, shipments.commercial_t, shipments.commercial_lead)
+        self._send("refill", day, shipments.refill_t, shipments.commercial_lead)
+        if shipments.pool_t is not None and shipments.pool_lead is not None:
+            self._send("pool", day, shipments.pool_t, shipments.pool_lead)
+
+    def _send(self, kind: str, day: int, tonnes: np.ndarray, lead: np.ndarray) -> None:
+        """Put every non-zero shipment in transit as a timeout that unloads it on arrival."""
+        lead = np.broadcast_to(lead, tonnes.shape)
+        for index in zip(*np.nonzero(tonnes > 0), strict=True):
+            arrival = day + int(lead[index])
+            transit = self.env.timeout(arrival - self.env.now)
+            transit.callbacks.append(self._unloader(kind, arrival, index, float(tonnes[index])))
+
+    def _unloader(self, kind: str, arrival: int, index: tuple[Any, ...], tonnes: float) -> Any:
+        def unload(_event: simpy.Event) -> None:
+            self.landed[kind][arrival][index] += tonnes
+
+        return unload
+
+
+def simulate(scenario: Scenario, seed: int | None = None) -> Result:
+    """Run a scenario once with the reference engine.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario (see :func:`simulator.load_scenario`).
+    seed
+        Overrides the scenario's seed.
+    """
+    plan = compile_plan(scenario)
+    run_seed = scenario.seed if seed is None else seed
+    engine = ReferenceEngine(plan, run_seed)
+    recorder = engine.run()
+    return Result.build(scenario, plan, run_seed, recorder, engine.draws)

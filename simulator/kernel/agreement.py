@@ -1,0 +1,301 @@
+"""The agreement's daily step: activation, auctions, and sharing the shared stock.
+
+Per material, after members have drawn their own reserves (``national_first``):
+
+1. **Trigger and lags.** The trigger holds when a member has a gap (or, with
+   ``commercial_days_below``, when a member's commercial stock is below that many
+   days of demand). The first trigger activates the agreement; releases open
+   ``decision_lag_days + delivery_days`` later; the agreement stands down after
+   ``standdown_days`` without a trigger.
+2. **Auction** (``auction``; ``hybrid`` outside embargoes): on the day releases open
+   and every ``every_days`` after, a lot (``lot_t``, else the release cap times
+   ``every_days``, else all pool stock) is offered. Each member bids for its expected
+   gap until the next auction, ``gap x every_days`` minus stock it already bought, in
+   its price segments. Won stock becomes the member's *balance*, held in the pool.
+3. **Balance draws**: a member's gap is met from its balance first (any day).
+4. **Rule release** (every other mechanism; ``hybrid`` while an embargo is active
+   against a member): the rule shares ``min(shared stock, release cap)`` among the
+   remaining gaps. In ``national`` pool mode the shared stock is what donors may
+   lend: at most their reserve, their lendable share of their initial reserve not yet
+   lent, and what keeps their own days of cover at the donor floor; donors give in
+   proportion to what they may lend (``iea_ess``: to their stock commitments).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.kernel.state import EPS_T, State
+from simulator.plan import Plan
+from simulator.release import (
+    clear_auction,
+    drawdown_obligations,
+    equal_awards,
+    equal_cover,
+    equal_losses,
+    fair_ratio,
+    iea_ess,
+    ordered_sum,
+    proportional,
+    talmud,
+)
+
+RULE_CODES = {
+    "none": 0,
+    "auction": 1,
+    "fair_ratio": 2,
+    "proportional": 3,
+    "equal_cover": 4,
+    "iea_ess": 5,
+    "equal_awards": 6,
+    "equal_losses": 7,
+    "talmud": 8,
+}
+RULE_NAMES = {code: name for name, code in RULE_CODES.items()}
+
+
+@dataclass(frozen=True)
+class AgreementDay:
+    """What the agreement did on one day; member arrays are (B, M, N)."""
+
+    gap_t: np.ndarray
+    """Gaps the agreement saw (after own reserves in ``national_first``)."""
+    available_t: np.ndarray
+    """Shared stock the rule could release today (after the cap), (B, M)."""
+    from_balance_t: np.ndarray
+    """Drawn from auction stock the member had bought."""
+    from_rule_t: np.ndarray
+    """Allocated by the rule from the shared stock."""
+    lent_t: np.ndarray
+    """Lent from each member's reserve to others (national mode)."""
+    rule: np.ndarray
+    """Rule code applied today (see ``RULE_CODES``), (B, M)."""
+    decided: np.ndarray
+    """A release decision was taken (open, with a gap), (B, M) bool."""
+    auction_held: np.ndarray
+    """An auction was held, (B, M) bool."""
+    lot_t: np.ndarray
+    """Lot offered, (B, M)."""
+    clearing_price: np.ndarray
+    """Clearing price (NaN without a sale), (B, M)."""
+    bid_t: np.ndarray
+    """Volume each member bid."""
+    won_t: np.ndarray
+    """Volume each member won."""
+    spend_usd: np.ndarray
+    """What each member paid."""
+    unused_t: np.ndarray
+    """Shared stock left unreleased while members remained short, (B, M)."""
+
+
+class AgreementStep:
+    """Applies the agreement to a batch of runs (see the module docstring)."""
+
+    def __init__(self, plan: Plan) -> None:
+        st = plan.structure
+        self.plan = plan
+        self.members = list(st.members)
+        self.mechanism = st.mechanism or "fair_ratio"
+        self.joint = st.pool_mode == "joint"
+        self.strict = st.strict
+        self.pricing = st.pricing or "uniform"
+        self.owners = np.array(st.bid_owners, dtype=np.int64)
+        self.auctions = self.mechanism in ("auction", "hybrid")
+
+    def __call__(
+        self,
+        day: int,
+        state: State,
+        gap: np.ndarray,
+        supplied: np.ndarray,
+        baseline: np.ndarray,
+        embargo_on_member: np.ndarray,
+    ) -> AgreementDay:
+        """Release shared stock against ``gap`` (B, R, M); updates ``state`` in place.
+
+        ``supplied`` is what members already received today (commercial stock and own
+        reserve), ``baseline`` today's baseline demand, both (B, R, M).
+        """
+        p = self.plan
+        mem = self.members
+        g = gap[:, mem].transpose(0, 2, 1).copy()  # (B, M, N)
+        d = baseline[:, mem].transpose(0, 2, 1)
+        B, M, N = g.shape
+        self._activation(day, state, g, d)
+        opened = state.is_open
+        zeros_bmn = np.zeros((B, M, N))
+        rule = np.zeros((B, M), dtype=np.int64)
+        use_rule = np.ones((B, M), bool)
+        if self.mechanism == "auction":
+            use_rule[:] = False
+        elif self.mechanism == "hybrid":
+            use_rule = embargo_on_member.copy()
+        auction = self._auction(day, state, g, opened & ~use_rule)
+        balance = state.balance[:, mem].transpose(0, 2, 1)
+        from_balance = np.minimum(g, balance)
+        g = g - from_balance
+        state.balance = _with_members(state.balance, mem, balance - from_balance)
+        rule = np.where(auction.held | (from_balance.sum(-1) > 0), RULE_CODES["auction"], rule)
+        shareable = self._shareable(state, d)  # (B, M, N) national, or None
+        stock = state.pool if self.joint else ordered_sum(shareable)
+        cap = p.release_cap
+        available = np.where(opened & use_rule, np.minimum(stock, cap), 0.0)
+        decide = opened & use_rule & (g.max(-1) > EPS_T)
+        from_rule = zeros_bmn
+        lent = zeros_bmn
+        if decide.any():
+            own = (state.commercial + state.national + state.balance)[:, mem].transpose(0, 2, 1)
+            given = supplied[:, mem].transpose(0, 2, 1)
+            from_rule = np.where(decide[..., None], self._rule(g, available, d, own, given), 0.0)
+            rule = np.where(decide, RULE_CODES[self._rule_name()], rule)
+            released = ordered_sum(from_rule)
+            if self.joint:
+                state.pool = np.maximum(0.0, state.pool - released)
+            else:
+                lent = self._lend(state, released, shareable)
+        g = g - from_rule
+        left = state.pool if self.joint else ordered_sum(shareable - lent)
+        unused = np.minimum(left, ordered_sum(np.maximum(g, 0.0)))
+        return AgreementDay(
+            gap_t=gap[:, mem].transpose(0, 2, 1),
+            available_t=available,
+            from_balance_t=from_balance,
+            from_rule_t=from_rule,
+            lent_t=lent,
+            rule=rule,
+            decided=decide,
+            auction_held=auction.held,
+            lot_t=auction.lot,
+            clearing_price=auction.price,
+            bid_t=auction.bid,
+            won_t=auction.won,
+            spend_usd=auction.spend,
+            unused_t=unused,
+        )
+
+    def _rule_name(self) -> str:
+        return "fair_ratio" if self.mechanism == "hybrid" else self.mechanism
+
+    def _activation(self, day: int, state: State, g: np.ndarray, d: np.ndarray) -> None:
+        p = self.plan
+        triggered = g.max(-1) > EPS_T
+        threshold = p.trigger_days[:, None, None]
+        if (threshold > 0).any():
+            mem = self.members
+            commercial = state.commercial[:, mem].transpose(0, 2, 1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                low = (d > 0) & (commercial < threshold * d)
+            triggered = triggered | low.any(-1)
+        starting = triggered & ~state.active
+        state.since = np.where(starting, day, state.since)
+        state.active = state.active | triggered
+        state.last_trigger = np.where(triggered, day, state.last_trigger)
+        stand_down = state.active & (day - state.last_trigger >= p.standdown_days[:, None])
+        state.active = state.active & ~stand_down
+        was_open = state.is_open
+        state.is_open = state.active & (day >= state.since + p.lag_days[:, None])
+        state.open_day = np.where(state.is_open & ~was_open, day, state.open_day)
+
+    def _auction(self, day: int, state: State, g: np.ndarray, eligible: np.ndarray) -> _Auction:
+        B, M, N = g.shape
+        none = _Auction.empty(B, M, N)
+        if not self.auctions:
+            return none
+        p = self.plan
+        every = p.auction_every[:, None]
+        held = eligible & ((day - state.open_day) % every == 0)
+        if not held.any():
+            return none
+        mem = self.members
+        balance = state.balance[:, mem].transpose(0, 2, 1)
+        wanted = np.maximum(0.0, g * every[..., None] - balance)  # (B, M, N)
+        volume = p.bid_share[:, :, :] * wanted[..., self.owners]  # (B, M, N*W)
+        cap_lot = np.where(np.isfinite(p.release_cap), p.release_cap * every, np.inf)
+        lot = np.where(np.isnan(p.lot), cap_lot, p.lot)
+        lot = np.where(held, np.minimum(lot, state.pool), 0.0)
+        clearing = clear_auction(volume, p.bid_price, lot, p.reserve_price, self.pricing)
+        filled = np.where(held[..., None], clearing.filled_t, 0.0)
+        paid = np.where(held[..., None], clearing.paid_usd, 0.0)
+        won = self._by_member(filled, N)
+        sold = ordered_sum(won)
+        state.pool = np.maximum(0.0, state.pool - sold)
+        state.balance = _with_members(state.balance, mem, balance + won)
+        price = np.where(held & (sold > 0), clearing.clearing_price_usd_per_kg, np.nan)
+        return _Auction(held, lot, price, self._by_member(volume * held[..., None], N), won, self._by_member(paid, N))
+
+    def _by_member(self, per_bid: np.ndarray, n_members: int) -> np.ndarray:
+        out = np.zeros((*per_bid.shape[:-1], n_members))
+        for column, owner in enumerate(self.owners):
+            out[..., owner] += per_bid[..., column]
+        return out
+
+    def _shareable(self, state: State, d: np.ndarray) -> np.ndarray:
+        """National mode: what each member may lend today, (B, M, N); joint: zeros."""
+        B, M, N = d.shape
+        if self.joint:
+            return np.zeros((B, M, N))
+        p = self.plan
+        mem = self.members
+        national = state.national[:, mem].transpose(0, 2, 1)
+        commercial = state.commercial[:, mem].transpose(0, 2, 1)
+        quota = p.lendable_share[:, None, None] * p.national0[:, mem].transpose(0, 2, 1)
+        left_quota = quota - state.lent_cum[:, mem].transpose(0, 2, 1)
+        above_floor = commercial + national - p.donor_floor_days[:, None, None] * d
+        return np.maximum(0.0, np.minimum(np.minimum(national, left_quota), above_floor))
+
+    def _lend(self, state: State, released: np.ndarray, shareable: np.ndarray) -> np.ndarray:
+        weights = self.plan.ess_commitments.transpose(0, 2, 1) if self.mechanism == "iea_ess" else shareable
+        lent = drawdown_obligations(released, weights, shareable)
+        mem = self.members
+        national = state.national[:, mem].transpose(0, 2, 1)
+        state.national = _with_members(state.national, mem, np.maximum(0.0, national - lent))
+        lent_cum = state.lent_cum[:, mem].transpose(0, 2, 1)
+        state.lent_cum = _with_members(state.lent_cum, mem, lent_cum + lent)
+        return lent
+
+    def _rule(
+        self, g: np.ndarray, available: np.ndarray, d: np.ndarray, own: np.ndarray, supplied: np.ndarray
+    ) -> np.ndarray:
+        p = self.plan
+        name = self._rule_name()
+        if name == "fair_ratio":
+            return fair_ratio(g, available, p.ratio[:, None, :], strict=self.strict)
+        if name == "proportional":
+            return proportional(g, available, d)
+        if name == "equal_cover":
+            return equal_cover(g, available, d, own)
+        if name == "iea_ess":
+            return iea_ess(g, available, supplied, d, p.ess_restraint[:, None, None], p.ess_trigger[:, None])
+        claims_rule = {"equal_awards": equal_awards, "equal_losses": equal_losses, "talmud": talmud}[name]
+        return claims_rule(g, available)
+
+
+def _with_members(by_region: np.ndarray, members: list[int], by_member: np.ndarray) -> np.ndarray:
+    """A copy of a (B, R, M) array with the members' rows set from (B, M, N)."""
+    out = by_region.copy()
+    out[:, members] = by_member.transpose(0, 2, 1)
+    return out
+
+
+@dataclass(frozen=True)
+class _Auction:
+    held: np.ndarray
+    lot: np.ndarray
+    price: np.ndarray
+    bid: np.ndarray
+    won: np.ndarray
+    spend: np.ndarray
+
+    @classmethod
+    def empty(cls, B: int, M: int, N: int) -> _Auction:
+        zeros = np.zeros((B, M, N))
+        return cls(
+            np.zeros((B, M), bool),
+            np.zeros((B, M)),
+            np.full((B, M), np.nan),
+            zeros,
+            zeros.copy(),
+            zeros.copy(),
+        )

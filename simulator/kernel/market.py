@@ -1,0 +1,164 @@
+"""The daily market: arrivals, demand, supply, releases and shortfall (DESIGN §3).
+
+For every day ``t``, region ``r`` and material ``m``:
+
+1. arrivals enter commercial stock (refills enter reserves and the pool);
+2. demand ``d = baseline x noise x surge``;
+3. ``supplied = min(d, commercial)``; ``gap = d - supplied``;
+4. releases: the region's own national reserve, then the agreement's shared stock
+   (``agreement.order: joint_first`` swaps the two);
+5. ``shortfall = gap - released`` (lost, not carried forward);
+6. days of cover = (commercial + national reserve + bought auction stock +
+   ownership share x joint pool) / baseline demand, at the end of the day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.kernel.agreement import AgreementDay, AgreementStep
+from simulator.kernel.shocks import Effects
+from simulator.kernel.state import State
+from simulator.metrics import days_of_cover
+from simulator.plan import Plan
+from simulator.release.level import ordered_sum
+
+
+@dataclass(frozen=True)
+class MarketDay:
+    """One day's flows and end-of-day stocks per region and material, (B, R, M)."""
+
+    baseline_demand_t: np.ndarray
+    demand_t: np.ndarray
+    arrivals_t: np.ndarray
+    arrivals_by_supplier_t: np.ndarray
+    """(B, R, M, S)."""
+    refill_arrivals_t: np.ndarray
+    supplied_t: np.ndarray
+    released_national_t: np.ndarray
+    released_joint_t: np.ndarray
+    released_auction_t: np.ndarray
+    released_rule_t: np.ndarray
+    lent_t: np.ndarray
+    shortfall_t: np.ndarray
+    commercial_stock_t: np.ndarray
+    reserve_stock_t: np.ndarray
+    auction_stock_t: np.ndarray
+    pool_share_t: np.ndarray
+    in_transit_t: np.ndarray
+    reserve_in_transit_t: np.ndarray
+    days_of_cover: np.ndarray
+    auction_spend_usd: np.ndarray
+    holding_usd: np.ndarray
+    pool_t: np.ndarray
+    """Unsold joint pool stock at the end of the day, (B, M)."""
+    pool_arrivals_t: np.ndarray
+    """Pool refills arrived, (B, M)."""
+    agreement: AgreementDay | None
+
+
+class Market:
+    """Runs the market of one day for a batch (see the module docstring)."""
+
+    def __init__(self, plan: Plan, noise: np.ndarray | None) -> None:
+        self.plan = plan
+        self.noise = noise
+        self.first_day = plan.structure.first_day
+        self.members = list(plan.structure.members)
+        self.agreement = AgreementStep(plan) if plan.structure.members else None
+        self.joint_first = plan.structure.order == "joint_first"
+        B = plan.batch
+        R, M = len(plan.structure.regions), len(plan.structure.materials)
+        self.ownership = np.zeros((B, R, M))
+        if self.agreement is not None and "ownership" in plan.arrays:
+            self.ownership[:, self.members] = plan.ownership
+        self.holding_per_day = plan.holding_cost[:, None, :] / 365.0
+
+    def __call__(
+        self,
+        day: int,
+        state: State,
+        effects: Effects,
+        arrivals: np.ndarray,
+        refill_arrivals: np.ndarray,
+        pool_arrivals: np.ndarray,
+    ) -> MarketDay:
+        """Day ``day``'s market; arrivals are (B, R, M, S), pool arrivals (B, M, S)."""
+        p = self.plan
+        arrived = ordered_sum(arrivals)
+        state.commercial = state.commercial + arrived
+        state.in_transit = state.in_transit - arrived
+        refilled = ordered_sum(refill_arrivals)
+        state.national = state.national + refilled
+        state.national_in_transit = state.national_in_transit - refilled
+        pool_arrived = ordered_sum(pool_arrivals)
+        state.pool = state.pool + pool_arrived
+        state.pool_in_transit = state.pool_in_transit - pool_arrived
+        baseline = p.baseline[:, day - self.first_day]
+        demand = baseline * effects.demand_multiplier
+        if self.noise is not None:
+            demand = demand * self.noise[:, day]
+        supplied = np.minimum(demand, state.commercial)
+        state.commercial = state.commercial - supplied
+        gap = demand - supplied
+        state.gap = gap
+        zeros = np.zeros_like(gap)
+        national = zeros
+        if not self.joint_first:
+            national, gap = self._draw_national(state, gap)
+        joint = auction = rule = lent = spend = zeros
+        agreed = None
+        if self.agreement is not None:
+            agreed = self.agreement(day, state, gap, supplied + national, baseline, effects.embargo_on_member)
+            auction = self._to_regions(agreed.from_balance_t)
+            rule = self._to_regions(agreed.from_rule_t)
+            lent = self._to_regions(agreed.lent_t)
+            spend = self._to_regions(agreed.spend_usd)
+            joint = auction + rule
+            gap = gap - joint
+        if self.joint_first:
+            national, gap = self._draw_national(state, gap)
+        shortfall = np.maximum(gap, 0.0)
+        pool_share = self.ownership * state.pool[:, None, :]
+        strategic = state.national + state.balance + pool_share
+        cover = days_of_cover(state.commercial + strategic, baseline)
+        return MarketDay(
+            baseline_demand_t=baseline,
+            demand_t=demand,
+            arrivals_t=arrived,
+            arrivals_by_supplier_t=arrivals,
+            refill_arrivals_t=refilled,
+            supplied_t=supplied,
+            released_national_t=national,
+            released_joint_t=joint,
+            released_auction_t=auction,
+            released_rule_t=rule,
+            lent_t=lent,
+            shortfall_t=shortfall,
+            commercial_stock_t=state.commercial,
+            reserve_stock_t=state.national,
+            auction_stock_t=state.balance,
+            pool_share_t=pool_share,
+            in_transit_t=state.in_transit,
+            reserve_in_transit_t=state.national_in_transit,
+            days_of_cover=cover,
+            auction_spend_usd=spend,
+            holding_usd=(state.national + state.balance + pool_share) * self.holding_per_day,
+            pool_t=state.pool,
+            pool_arrivals_t=pool_arrived,
+            agreement=agreed,
+        )
+
+    def _draw_national(self, state: State, gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        drawn = np.minimum(gap, state.national)
+        state.national = state.national - drawn
+        return drawn, gap - drawn
+
+    def _to_regions(self, per_member: np.ndarray) -> np.ndarray:
+        """(B, M, N) member array as (B, R, M) with zeros for non-members."""
+        B, M, _ = per_member.shape
+        out = np.zeros((B, len(self.plan.structure.regions), M))
+        out[:, self.members] = per_member.transpose(0, 2, 1)
+        return out

@@ -1,0 +1,184 @@
+"""The end-of-day procurement step: what leaves suppliers today, and when it arrives.
+
+Order of work within the step (all after today's market):
+
+1. **Normal orders**: ``flow`` regions order today's baseline demand; ``order_up_to``
+   regions order ``max(0, S - (on hand + in transit))`` on review days and nothing
+   otherwise, with ``S = d * (L + R + safety)`` (``L`` the share-weighted lead time).
+   Before day 0 (warm-up) every region orders its flow, and a route ships only if
+   its shipment arrives on day 0 or later, so the pipeline is full on day 0.
+2. **Split** across suppliers by the effective sourcing shares (after quotas).
+3. **Shocks**: a route ships ``multiplier x planned``; the rest is lost (cancelled).
+4. **Re-sourcing**: a region that has lost supply for at least ``reaction_days``
+   asks suppliers whose route to it is not shocked and that have a stated capacity
+   for the lost volume, split by their spare capacity; scarce spare capacity is
+   shared pro rata to the requests.
+5. **Refill** of national reserves (and the joint pool) toward their targets at a
+   capped rate, from suppliers not under a shock, only when the holder (for the pool:
+   every member) has no gap today.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.kernel.shocks import Effects
+from simulator.kernel.state import EPS_T, State
+from simulator.plan import Plan
+from simulator.procurement import order_up_to_quantity, order_up_to_target, share_spare_capacity
+from simulator.release.level import ordered_sum
+
+KG_PER_T = 1000.0
+
+
+@dataclass(frozen=True)
+class Shipments:
+    """Shipments leaving today, their lead times and today's procurement figures."""
+
+    commercial_t: np.ndarray
+    """To commercial stock, (B, R, M, S)."""
+    commercial_lead: np.ndarray
+    """Lead days of each, (B, R, M, S) int."""
+    refill_t: np.ndarray
+    """To national reserves, (B, R, M, S)."""
+    pool_t: np.ndarray | None
+    """To the joint pool, (B, M, S); None without a pool refill."""
+    pool_lead: np.ndarray | None
+    """Lead days of pool refills, (B, M, S)."""
+    ordered_t: np.ndarray
+    """Normal orders placed, (B, R, M)."""
+    shipped_t: np.ndarray
+    """Normal orders that left (by supplier), (B, R, M, S)."""
+    resourced_t: np.ndarray
+    """Re-sourced volume that left, (B, R, M)."""
+    premium_usd: np.ndarray
+    """Quota premium on today's shipments, (B, R, M)."""
+    resourcing_usd: np.ndarray
+    """Spot cost of re-sourced volume, (B, R, M)."""
+    refill_usd: np.ndarray
+    """Cost of reserve refills ordered today (the pool's falls on its location), (B, R, M)."""
+
+
+class Procurement:
+    """Computes each day's :class:`Shipments` for a batch (see the module docstring)."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.first_day = plan.structure.first_day
+        # (B, R, 1, S): lead time of each route
+        self.lead = plan.lead_days.transpose(0, 2, 1)[:, :, None, :]
+        self.shares = plan.shares
+        self.weighted_lead = ordered_sum(self.shares * self.lead)
+        self.capacity = plan.capacity.transpose(0, 2, 1)[:, None, :, :]  # (B, 1, M, S)
+        self.has_capacity = np.isfinite(self.capacity)
+        self.price_usd_per_t = plan.price[:, None, :] * KG_PER_T  # (B, 1, M)
+        self.premium_usd_per_t = plan.premium_fraction * self.price_usd_per_t[..., None]
+        self.any_resourcing = bool(plan.resourcing_on.any())
+        self.any_refill = bool((plan.refill_rate > 0).any())
+        self.pool_refill = "pool_refill_rate" in plan.arrays and bool((plan.pool_refill_rate > 0).any())
+        self.order_up_to = plan.order_up_to[:, :, None]  # (B, R, 1)
+        self.any_order_up_to = bool(plan.order_up_to.any())
+        self.members = list(plan.structure.members)
+
+    def __call__(self, day: int, state: State, effects: Effects, review_due: np.ndarray) -> Shipments:
+        """Shipments leaving on ``day``; ``review_due`` (B, R) marks order-up-to reviews."""
+        p = self.plan
+        baseline = p.baseline[:, day - self.first_day]
+        multiplier = effects.route_multiplier
+        lead = self.lead + effects.extra_days
+        ordered = baseline
+        if day >= 0 and self.any_order_up_to:
+            target = order_up_to_target(
+                baseline, self.weighted_lead, p.review_days[:, :, None], p.safety_days[:, :, None]
+            )
+            periodic = np.where(
+                review_due[:, :, None], order_up_to_quantity(target, state.commercial, state.in_transit), 0.0
+            )
+            ordered = np.where(self.order_up_to, periodic, baseline)
+        planned = self.shares * ordered[..., None]
+        if day < 0:
+            planned = np.where(day + lead >= 0, planned, 0.0)
+            ordered = ordered_sum(planned)
+        shipped = planned * multiplier
+        lost = ordered_sum(planned - shipped)
+        state.loss_age = np.where(lost > EPS_T, state.loss_age + 1, 0)
+        zeros = np.zeros_like(baseline)
+        resourced = np.zeros_like(shipped)
+        resourcing_usd = zeros
+        if self.any_resourcing and day >= 0:
+            resourced = self._resource(lost, shipped, multiplier, state)
+            resourcing_usd = ordered_sum(resourced) * self.price_usd_per_t * p.spot_multiplier[:, :, None]
+        commercial = shipped + resourced
+        state.in_transit = state.in_transit + ordered_sum(commercial)
+        premium_usd = ordered_sum(shipped * self.premium_usd_per_t)
+        refill = np.zeros_like(shipped)
+        refill_usd = zeros
+        if self.any_refill and day >= 0:
+            refill = self._refill_national(state, multiplier, p)
+            refill_usd = ordered_sum(refill) * self.price_usd_per_t
+        pool_t = pool_lead = None
+        if self.pool_refill and day >= 0:
+            pool_t, pool_lead, pool_usd = self._refill_pool(state, multiplier, lead, p)
+            location = p.pool_location[:, None, None] == np.arange(baseline.shape[1])[None, :, None]
+            refill_usd = refill_usd + np.where(location, pool_usd[:, None, :], 0.0)
+        return Shipments(
+            commercial_t=commercial,
+            commercial_lead=lead,
+            refill_t=refill,
+            pool_t=pool_t,
+            pool_lead=pool_lead,
+            ordered_t=ordered,
+            shipped_t=shipped,
+            resourced_t=ordered_sum(resourced),
+            premium_usd=premium_usd,
+            resourcing_usd=resourcing_usd,
+            refill_usd=refill_usd,
+        )
+
+    def _resource(self, lost: np.ndarray, shipped: np.ndarray, multiplier: np.ndarray, state: State) -> np.ndarray:
+        p = self.plan
+        ready = p.resourcing_on[:, :, None] & (state.loss_age >= p.reaction_days[:, :, None])
+        wanted = np.where(ready, lost, 0.0)  # (B, R, M)
+        if not (wanted > EPS_T).any():
+            return np.zeros_like(shipped)
+        used = ordered_sum(shipped, axis=1)[:, None]  # (B, 1, M, S)
+        spare = np.where(self.has_capacity, np.maximum(0.0, self.capacity - used), 0.0)
+        eligible = (multiplier >= 1.0) & self.has_capacity
+        room = np.where(eligible, spare, 0.0)  # (B, R, M, S)
+        room_total = ordered_sum(room)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            split = np.where(room_total[..., None] > 0, room / room_total[..., None], 0.0)
+        requests = wanted[..., None] * split  # (B, R, M, S)
+        # share each supplier's spare capacity among regions: regions on axis -2
+        granted = share_spare_capacity(requests.transpose(0, 2, 1, 3), spare[:, 0])
+        return granted.transpose(0, 2, 1, 3)
+
+    def _unshocked_split(self, shares: np.ndarray, multiplier: np.ndarray) -> np.ndarray:
+        weights = np.where(multiplier >= 1.0, shares, 0.0)
+        total = ordered_sum(weights)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(total[..., None] > 0, weights / total[..., None], 0.0)
+
+    def _refill_national(self, state: State, multiplier: np.ndarray, p: Plan) -> np.ndarray:
+        room = p.national_target - (state.national + state.national_in_transit)
+        wanted = np.where(state.gap > EPS_T, 0.0, np.minimum(p.refill_rate, np.maximum(0.0, room)))
+        split = self._unshocked_split(self.shares, multiplier)
+        refill = wanted[..., None] * split
+        state.national_in_transit = state.national_in_transit + ordered_sum(refill)
+        return refill
+
+    def _refill_pool(
+        self, state: State, multiplier: np.ndarray, lead: np.ndarray, p: Plan
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        where = p.pool_location
+        rows = np.arange(p.batch)
+        member_gap = state.gap[:, self.members].max(axis=1)  # (B, M)
+        room = p.pool0 - (state.pool + state.pool_in_transit)
+        wanted = np.where(member_gap > EPS_T, 0.0, np.minimum(p.pool_refill_rate, np.maximum(0.0, room)))
+        split = self._unshocked_split(self.shares[rows, where], multiplier[rows, where])  # (B, M, S)
+        refill = wanted[..., None] * split
+        state.pool_in_transit = state.pool_in_transit + ordered_sum(refill)
+        usd = ordered_sum(refill) * self.price_usd_per_t[:, 0]
+        return refill, lead[rows, where], usd

@@ -1,0 +1,188 @@
+"""Figures of a run: days of cover, shortfall and supply mix (matplotlib, no pyplot).
+
+Every figure has a panel per material and a line per region; shock periods are shaded
+and named in the legend; the x axis shows dates when the scenario has a start date.
+Days on which the agreement released stock are marked along the bottom of the
+days-of-cover panels, one marker per mechanism.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.figure import Figure
+
+from simulator.results import Result
+
+REGION_COLOURS = ("#1f5fa6", "#d1495b", "#2a9d8f", "#e9a03b", "#6d597a", "#3d405b", "#81b29a", "#9c6644")
+SHOCK_COLOURS = ("#f4a261", "#9d8ec7", "#8ab17d", "#e76f51", "#83c5be", "#bc6c25", "#cdb4db", "#a3b18a")
+MECHANISM_MARKERS = {
+    "auction": "^",
+    "fair_ratio": "o",
+    "proportional": "s",
+    "equal_cover": "D",
+    "iea_ess": "P",
+    "equal_awards": "v",
+    "equal_losses": "<",
+    "talmud": ">",
+}
+
+
+def _x(result: Result, days: np.ndarray) -> np.ndarray:
+    start = result.start_date
+    if start is None:
+        return days
+    return np.datetime64(start) + days.astype("timedelta64[D]")
+
+
+def _format_axis(ax: Axes, result: Result) -> None:
+    if result.start_date is not None:
+        locator = AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    else:
+        ax.set_xlabel("day")
+    ax.grid(True, color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def _shade_shocks(ax: Axes, result: Result, material: str) -> None:
+    horizon = result.scenario.horizon_days
+    for k, shock in result.shocks.iterrows():
+        spec = result.scenario.shocks[int(str(k))]
+        if spec.materials is not None and material not in spec.materials:
+            continue
+        start, end = max(0, int(shock["start_day"])), min(horizon, int(shock["end_day"]))
+        if end <= start:
+            continue
+        label = f"{shock['id']} ({shock['kind'].replace('_', ' ')}"
+        label += f", {shock['magnitude']:g})" if shock["kind"] != "delay" else f", +{shock['magnitude']:g} d)"
+        x0, x1 = _x(result, np.array([start, end]))
+        ax.axvspan(x0, x1, color=SHOCK_COLOURS[int(str(k)) % len(SHOCK_COLOURS)], alpha=0.22, lw=0, label=label)
+
+
+def _panels(result: Result, rows: int = 1) -> tuple[Figure, np.ndarray]:
+    materials = list(result.structure.materials)
+    width = max(7.0, 5.2 * len(materials))
+    fig = Figure(figsize=(width, 3.4 * rows + 1.2), layout="constrained")
+    axes = np.atleast_2d(fig.subplots(rows, len(materials), squeeze=False))
+    return fig, axes
+
+
+def _region_lines(ax: Axes, result: Result, material: str, column: str) -> None:
+    ts = result.timeseries
+    for i, region in enumerate(result.structure.regions):
+        rows = ts[(ts["region"] == region) & (ts["material"] == material)]
+        ax.plot(
+            _x(result, rows["day"].to_numpy()),
+            rows[column].to_numpy(),
+            color=REGION_COLOURS[i % len(REGION_COLOURS)],
+            lw=1.8,
+            label=region,
+        )
+
+
+def _mark_releases(ax: Axes, result: Result, material: str) -> None:
+    ts = result.timeseries
+    rows = ts[(ts["material"] == material) & (ts["release_rule"] != "")].drop_duplicates("day")
+    for mechanism, group in rows.groupby("release_rule"):
+        days = group["day"].to_numpy()
+        ax.plot(
+            _x(result, days),
+            np.zeros(len(days)),
+            ls="none",
+            marker=MECHANISM_MARKERS.get(str(mechanism), "x"),
+            ms=4,
+            color="#333333",
+            alpha=0.7,
+            clip_on=False,
+            label=f"release: {str(mechanism).replace('_', ' ')}",
+        )
+
+
+def _finish(fig: Figure, axes: np.ndarray, title: str) -> None:
+    handles, labels = [], []
+    for ax in axes.flat:
+        for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            if label not in labels:
+                handles.append(h)
+                labels.append(label)
+    fig.suptitle(title, fontsize=12, fontweight="bold")
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)), fontsize=8, frameon=False)
+
+
+def days_of_cover_figure(result: Result) -> Figure:
+    """Days of cover per region (panel per material), shocks shaded, releases marked."""
+    fig, axes = _panels(result)
+    for j, material in enumerate(result.structure.materials):
+        ax = axes[0, j]
+        _shade_shocks(ax, result, material)
+        _region_lines(ax, result, material, "days_of_cover")
+        _mark_releases(ax, result, material)
+        ax.set_title(material.replace("_", " "))
+        ax.set_ylabel("days of cover")
+        ax.set_ylim(bottom=0)
+        _format_axis(ax, result)
+    _finish(fig, axes, f"{result.scenario.name}: days of cover (stock / baseline daily demand)")
+    return fig
+
+
+def shortfall_figure(result: Result) -> Figure:
+    """Daily and cumulative shortfall per region (panel per material), shocks shaded."""
+    fig, axes = _panels(result, rows=2)
+    for j, material in enumerate(result.structure.materials):
+        for row, (column, label) in enumerate(
+            (("shortfall_t", "shortfall (t/day)"), ("shortfall_cum_t", "cumulative shortfall (t)"))
+        ):
+            ax = axes[row, j]
+            _shade_shocks(ax, result, material)
+            _region_lines(ax, result, material, column)
+            ax.set_ylabel(label)
+            ax.set_ylim(bottom=0)
+            _format_axis(ax, result)
+        axes[0, j].set_title(material.replace("_", " "))
+    _finish(fig, axes, f"{result.scenario.name}: shortfall (demand not met)")
+    return fig
+
+
+def supply_mix_figure(result: Result) -> Figure:
+    """Arrivals by supplier over time (stacked areas, 7-day means), region x material."""
+    regions, materials = result.structure.regions, result.structure.materials
+    fig = Figure(figsize=(max(7.0, 5.2 * len(materials)), 2.8 * len(regions) + 1.2), layout="constrained")
+    axes = np.atleast_2d(fig.subplots(len(regions), len(materials), squeeze=False))
+    supply = result.supply
+    for i, region in enumerate(regions):
+        for j, material in enumerate(materials):
+            ax = axes[i, j]
+            rows = supply[(supply["region"] == region) & (supply["material"] == material)]
+            table = rows.pivot(index="day", columns="supplier", values="arrivals_t")[list(result.structure.suppliers)]
+            smooth = table.rolling(7, min_periods=1).mean()
+            ax.stackplot(
+                _x(result, smooth.index.to_numpy()),
+                smooth.to_numpy().T,
+                labels=list(smooth.columns),
+                colors=SHOCK_COLOURS[: len(smooth.columns)],
+                alpha=0.9,
+            )
+            ax.set_title(f"{region}: {material.replace('_', ' ')}", fontsize=10)
+            ax.set_ylabel("arrivals (t/day)")
+            _format_axis(ax, result)
+    _finish(fig, axes, f"{result.scenario.name}: supply by supplier (7-day mean of arrivals)")
+    return fig
+
+
+def write_figures(result: Result, folder: Path) -> list[Path]:
+    """Write ``days_of_cover.png``, ``shortfall.png`` and ``supply_mix.png``."""
+    written = []
+    for name, make in (
+        ("days_of_cover.png", days_of_cover_figure),
+        ("shortfall.png", shortfall_figure),
+        ("supply_mix.png", supply_mix_figure),
+    ):
+        path = folder / name
+        make(result).savefig(path, dpi=110)
+        written.append(path)
+    return written

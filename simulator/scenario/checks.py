@@ -1,0 +1,204 @@
+"""Tier-2 validation: cross-references and sums that a field-by-field schema cannot see.
+
+Each check appends :class:`Problem` records instead of raising, so that a user sees
+every problem of a file at once. A broken reference is always an error, never a
+warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable
+
+from simulator.errors import Problem
+from simulator.scenario.schema import (
+    RANDOM_TYPES,
+    RESERVED_IDS,
+    Agreement,
+    Scenario,
+    ShockBase,
+)
+
+SUM_TOLERANCE = 1e-9
+
+
+def _hint(name: str, known: Iterable[str]) -> str:
+    known = sorted(known)
+    close = difflib.get_close_matches(name, known, n=1)
+    suggestion = f"; did you mean '{close[0]}'?" if close else ""
+    return f"(known: {', '.join(known) or 'none'}){suggestion}"
+
+
+def _ref(problems: list[Problem], path: str, kind: str, name: str, known: Iterable[str]) -> bool:
+    """Record an unknown reference; return True when the name is known."""
+    known = list(known)
+    if name in known:
+        return True
+    problems.append(Problem(path, f"unknown {kind} '{name}' {_hint(name, known)}"))
+    return False
+
+
+def check_scenario(s: Scenario) -> list[Problem]:
+    """Every cross-reference problem of a validated scenario (empty when consistent)."""
+    problems: list[Problem] = []
+    for kind, ids in (("material", s.materials), ("supplier", s.suppliers), ("region", s.regions)):
+        for name in ids:
+            if name in RESERVED_IDS:
+                problems.append(Problem(f"{kind}s.{name}", f"'{name}' is reserved"))
+    _check_suppliers(s, problems)
+    _check_regions(s, problems)
+    _check_shocks(s, problems)
+    if s.agreement is not None:
+        _check_agreement(s, s.agreement, problems)
+    return problems
+
+
+def _check_suppliers(s: Scenario, problems: list[Problem]) -> None:
+    for sid, sup in s.suppliers.items():
+        for rid in sup.lead_time_days:
+            _ref(problems, f"suppliers.{sid}.lead_time_days.{rid}", "region", rid, s.regions)
+        for mid in sup.capacity_t_per_day:
+            _ref(problems, f"suppliers.{sid}.capacity_t_per_day.{mid}", "material", mid, s.materials)
+
+
+def _check_regions(s: Scenario, problems: list[Problem]) -> None:
+    for rid, reg in s.regions.items():
+        base = f"regions.{rid}"
+        for field in ("demand", "commercial_stock", "reserve", "sourcing"):
+            for mid in getattr(reg, field):
+                _ref(problems, f"{base}.{field}.{mid}", "material", mid, s.materials)
+        for mid, dem in reg.demand.items():
+            if dem.tonnes_per_day > 0 and mid not in reg.sourcing and mid in s.materials:
+                problems.append(Problem(f"{base}.sourcing.{mid}", "missing: a material with demand needs sourcing"))
+        for mid, shares in reg.sourcing.items():
+            path = f"{base}.sourcing.{mid}"
+            for sid in shares:
+                known = _ref(problems, f"{path}.{sid}", "supplier", sid, s.suppliers)
+                if known and rid not in s.suppliers[sid].lead_time_days:
+                    problems.append(
+                        Problem(
+                            f"suppliers.{sid}.lead_time_days",
+                            f"missing lead time to region '{rid}', which sources {mid} from it",
+                        )
+                    )
+            total = sum(shares.values())
+            if abs(total - 1.0) > SUM_TOLERANCE:
+                problems.append(Problem(path, f"shares must sum to 1 (they sum to {total:.6g})"))
+        for mid, quota in reg.procurement.quota.items():
+            path = f"{base}.procurement.quota.{mid}"
+            _ref(problems, path, "material", mid, s.materials)
+            for sid in quota.partner_minimum:
+                _ref(problems, f"{path}.partner_minimum.{sid}", "supplier", sid, s.suppliers)
+            if sum(quota.partner_minimum.values()) > 1 + SUM_TOLERANCE:
+                problems.append(Problem(f"{path}.partner_minimum", "minimum shares sum to more than 1"))
+
+
+def day_number(spec: int | dt.date, start_date: dt.date | None) -> int | None:
+    """Day index of a day spec (None when it is a date and there is no start date)."""
+    if isinstance(spec, dt.date):
+        return None if start_date is None else (spec - start_date).days
+    return spec
+
+
+def _check_day(s: Scenario, path: str, spec: object, problems: list[Problem]) -> int | None:
+    if isinstance(spec, dt.date):
+        if s.start_date is None:
+            problems.append(Problem(path, "a date needs the scenario's start_date"))
+            return None
+        return day_number(spec, s.start_date)
+    return spec if isinstance(spec, int) else None
+
+
+def _check_shocks(s: Scenario, problems: list[Problem]) -> None:
+    seen: set[str] = set()
+    for i, shock in enumerate(s.shocks):
+        base = f"shocks.{i}"
+        if shock.id in seen:
+            problems.append(Problem(f"{base}.id", f"duplicate shock id '{shock.id}'"))
+        seen.add(shock.id)
+        supplier = getattr(shock, "supplier", None)
+        if supplier is not None:
+            _ref(problems, f"{base}.supplier", "supplier", supplier, s.suppliers)
+        for j, rid in enumerate(getattr(shock, "regions", None) or []):
+            _ref(problems, f"{base}.regions.{j}", "region", rid, s.regions)
+        for j, mid in enumerate(shock.materials or []):
+            _ref(problems, f"{base}.materials.{j}", "material", mid, s.materials)
+        _check_shock_window(s, base, shock, problems)
+
+
+def _check_shock_window(s: Scenario, base: str, shock: ShockBase, problems: list[Problem]) -> None:
+    start = None if isinstance(shock.start, RANDOM_TYPES) else _check_day(s, f"{base}.start", shock.start, problems)
+    if shock.end is not None:
+        end = _check_day(s, f"{base}.end", shock.end, problems)
+        if start is not None and end is not None and end <= start:
+            problems.append(Problem(f"{base}.end", f"must be after start (day {end} <= day {start})"))
+
+
+def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None:
+    members = list(a.members)
+    for j, rid in enumerate(members):
+        _ref(problems, f"agreement.members.{j}", "region", rid, s.regions)
+    if len(set(members)) != len(members):
+        problems.append(Problem("agreement.members", "members must be unique"))
+    for rid in a.ratio:
+        _ref(problems, f"agreement.ratio.{rid}", "member", rid, members)
+    if a.ratio:
+        total = sum(a.ratio.values())
+        if abs(total - 1.0) > SUM_TOLERANCE:
+            problems.append(Problem("agreement.ratio", f"ratios must sum to 1 (they sum to {total:.12g})"))
+    elif a.mechanism in ("fair_ratio", "hybrid"):
+        problems.append(Problem("agreement.ratio", f"mechanism '{a.mechanism}' needs a ratio per member"))
+    for mid in a.release_cap_t_per_day:
+        _ref(problems, f"agreement.release_cap_t_per_day.{mid}", "material", mid, s.materials)
+    pool = a.pool
+    for rid, per_material in pool.contributions.items():
+        if _ref(problems, f"agreement.pool.contributions.{rid}", "member", rid, members):
+            for mid in per_material:
+                _ref(
+                    problems,
+                    f"agreement.pool.contributions.{rid}.{mid}",
+                    "material",
+                    mid,
+                    s.materials,
+                )
+    for mid in pool.refill_t_per_day:
+        _ref(problems, f"agreement.pool.refill_t_per_day.{mid}", "material", mid, s.materials)
+    if pool.location is not None:
+        _ref(problems, "agreement.pool.location", "member", pool.location, members)
+    if pool.mode == "national" and pool.contributions:
+        problems.append(
+            Problem(
+                "agreement.pool.contributions",
+                "national mode uses members' own reserves; remove contributions",
+            )
+        )
+    for rid in a.iea_ess.commitments:
+        _ref(problems, f"agreement.iea_ess.commitments.{rid}", "member", rid, members)
+    _check_auction(s, a, problems)
+
+
+def _check_auction(s: Scenario, a: Agreement, problems: list[Problem]) -> None:
+    needs_auction = a.mechanism in ("auction", "hybrid")
+    auction = a.auction
+    if auction is None or not any(segs for per in auction.bids.values() for segs in per.values()):
+        if needs_auction:
+            problems.append(
+                Problem(
+                    "agreement.auction.bids",
+                    f"mechanism '{a.mechanism}' needs auction bids from members",
+                )
+            )
+        if auction is None:
+            return
+    for mid in (*auction.reserve_price_usd_per_kg, *auction.lot_t):
+        _ref(problems, "agreement.auction", "material", mid, s.materials)
+    for rid, per_material in auction.bids.items():
+        path = f"agreement.auction.bids.{rid}"
+        if not _ref(problems, path, "member", rid, a.members):
+            continue
+        for mid, segments in per_material.items():
+            _ref(problems, f"{path}.{mid}", "material", mid, s.materials)
+            total = sum(seg.share for seg in segments)
+            if total > 1 + SUM_TOLERANCE:
+                problems.append(Problem(f"{path}.{mid}", f"segment shares sum to {total:.6g} (at most 1)"))

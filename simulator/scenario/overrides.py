@@ -1,0 +1,106 @@
+"""Dotted-path overrides (``--set PATH=VALUE``) applied to raw scenario data.
+
+Overrides act on the plain data before validation, so a bad value is reported by the
+same validation as a bad file, with the same field path. Rules:
+
+- a path segment that is a number indexes a list; a segment naming a list element's
+  ``id`` selects that element (``shocks.china_halt.severity``);
+- missing mapping keys are created (``regions.japan.reserve.heavy_ree.days=90`` adds a
+  reserve that did not exist);
+- setting ``tonnes`` drops a sibling ``days`` and the other way round, since a stock
+  is given in exactly one unit;
+- ``agreement.ratio.<member>=x`` rescales the other members' ratios proportionally so
+  that they still sum to 1 (equal shares of ``1 - x`` when the others are all zero).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import yaml
+
+from simulator.errors import InputError, Problem
+
+EXCLUSIVE_SIBLINGS = {"tonnes": "days", "days": "tonnes"}
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Split ``PATH=VALUE``; the value is read as a YAML scalar or flow collection.
+
+    >>> parse_assignment("agreement.ratio.japan=0.3")
+    ('agreement.ratio.japan', 0.3)
+    >>> parse_assignment("agreement.mechanism=fair_ratio")
+    ('agreement.mechanism', 'fair_ratio')
+    """
+    path, sep, raw = text.partition("=")
+    path = path.strip()
+    if not sep or not path:
+        raise InputError(f"--set {text!r}: expected PATH=VALUE")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError as exc:
+        raise InputError(f"--set {text!r}: cannot read value: {exc}") from None
+    return path, value
+
+
+def _child(node: Any, key: str, path: str, create: bool) -> Any:
+    if isinstance(node, list):
+        if key.lstrip("-").isdigit():
+            index = int(key)
+            if -len(node) <= index < len(node):
+                return index
+            raise InputError([Problem(path, f"index {index} out of range (list has {len(node)} items)")])
+        for index, item in enumerate(node):
+            if isinstance(item, dict) and item.get("id") == key:
+                return index
+        ids = [str(item.get("id")) for item in node if isinstance(item, dict)]
+        raise InputError([Problem(path, f"no item with id '{key}' (ids: {', '.join(ids) or 'none'})")])
+    if isinstance(node, dict):
+        if key not in node and create:
+            node[key] = {}
+        return key
+    raise InputError([Problem(path, "cannot go inside a value that is not a mapping or list")])
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``value`` at the dotted ``path`` of ``data`` in place."""
+    parts = path.split(".")
+    node: Any = data
+    for depth, key in enumerate(parts[:-1]):
+        here = ".".join(parts[: depth + 1])
+        step = _child(node, key, here, create=True)
+        if node[step] is None:
+            node[step] = {}
+        node = node[step]
+    last = parts[-1]
+    step = _child(node, last, path, create=False)
+    if isinstance(node, dict):
+        sibling = EXCLUSIVE_SIBLINGS.get(last)
+        if sibling is not None:
+            node.pop(sibling, None)
+    if parts[:2] == ["agreement", "ratio"] and len(parts) == 3 and isinstance(node, dict):
+        _set_ratio(node, last, value, path)
+        return
+    node[step] = value
+
+
+def _set_ratio(ratios: dict[str, Any], member: str, value: Any, path: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise InputError([Problem(path, f"a ratio must be a number in [0, 1], got {value!r}")])
+    others = {k: v for k, v in ratios.items() if k != member}
+    if any(isinstance(v, bool) or not isinstance(v, int | float) for v in others.values()):
+        raise InputError([Problem(path, "the other members' ratios must be numbers")])
+    rest = 1.0 - float(value)
+    total = float(sum(others.values()))
+    for key, old in others.items():
+        ratios[key] = old * rest / total if total > 0 else rest / len(others)
+    ratios[member] = float(value)
+
+
+def apply_overrides(data: dict[str, Any], assignments: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A deep copy of ``data`` with every assignment applied in order."""
+    result = copy.deepcopy(data)
+    for path, value in assignments:
+        set_path(result, path, value)
+    return result
