@@ -66,7 +66,9 @@ def summary_text(result: Any) -> str:
 
     table = result.summary
     rows = table[table["region"] != ALL]
-    lines = [f"{'region':<12} {'material':<14} {'shortfall t':>12} {'days short':>10} {'first short':>13} {'min cover d':>11}"]
+    lines = [
+        f"{'region':<12} {'material':<14} {'shortfall t':>12} {'days short':>10} {'first short':>13} {'min cover d':>11}"
+    ]
     for _, row in rows.iterrows():
         first = int(row["first_shortfall_day"])
         when = date_label(result.start_date, first) if first >= 0 else "-"
@@ -91,7 +93,12 @@ def summary_text(result: Any) -> str:
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html.")
 @click.option("--no-plots", is_flag=True, help="Skip the figures.")
 def run(
-    scenario: str, out_dir: str | None, assignments: tuple[str, ...], seed: int | None, with_report: bool, no_plots: bool
+    scenario: str,
+    out_dir: str | None,
+    assignments: tuple[str, ...],
+    seed: int | None,
+    with_report: bool,
+    no_plots: bool,
 ) -> None:
     """Run SCENARIO once and write curves, tables and a summary."""
     from simulator.engine import simulate

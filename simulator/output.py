@@ -38,11 +38,13 @@ def check_writable(folder: Path) -> None:
 def staged(folder: Path) -> Iterator[Path]:
     """A staging folder whose files move into ``folder`` when the block succeeds."""
     check_writable(folder)
-    stage = Path(tempfile.mkdtemp(dir=folder.parent if folder.parent.exists() else folder, prefix=f".{folder.name}."))
+    stage = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
     try:
         yield stage
         for path in sorted(stage.iterdir()):
             os.replace(path, folder / path.name)
+    except OSError as exc:
+        raise InputError(f"cannot write outputs: {exc.strerror or exc}", str(folder)) from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 

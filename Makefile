@@ -1,0 +1,53 @@
+# The README's commands. Each target installs the project into .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint format sweep check bench docs clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+## run: replay the 2010 embargo into results/embargo_2010/
+run: $(STAMP)
+	$(BIN)/stockpile run scenarios/embargo_2010.yaml -o results/embargo_2010 --report
+
+## test: lint, the test suite, and the scenario regression gate
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -n 2 -q
+	@test ! -f simulator/regress.py || $(BIN)/stockpile check
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## sweep: the ratio sweep of the 2010 replay
+sweep: $(STAMP)
+	$(BIN)/stockpile sweep scenarios/embargo_2010.yaml --grid agreement.ratio.japan=0:1:0.1 --runs 200 -o results/sweep_ratio
+
+## check: scenario regression check against scenarios/baselines/
+check: $(STAMP)
+	@test ! -f simulator/regress.py || $(BIN)/stockpile check
+
+## bench: runs/s of single runs and sweeps, and peak memory
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_benchmarks.py
+
+## docs: build the documentation site (strict) into site/
+docs: $(STAMP)
+	$(BIN)/python -m mkdocs build --strict
+
+clean:
+	rm -rf results site .pytest_cache .hypothesis

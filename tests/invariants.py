@@ -1,0 +1,100 @@
+"""The invariants of DESIGN §3, checked on any result."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.results import Result
+
+TOL_T = 1e-6
+
+
+def _by_region(result: Result, column: str) -> np.ndarray:
+    """Column as (days, regions, materials)."""
+    st = result.structure
+    return result.timeseries[column].to_numpy(float).reshape(-1, len(st.regions), len(st.materials))
+
+
+def check_invariants(result: Result) -> None:
+    ts = result.timeseries
+    st = result.structure
+    col = lambda name: _by_region(result, name)  # noqa: E731
+    demand, supplied, released, shortfall = col("demand_t"), col("supplied_t"), col("released_t"), col("shortfall_t")
+    scale = max(1.0, float(np.nanmax(demand)))
+    # daily demand = supplied + released + shortfall, each term >= 0
+    np.testing.assert_allclose(demand, supplied + released + shortfall, atol=TOL_T * scale)
+    for name in (
+        "demand_t",
+        "supplied_t",
+        "released_t",
+        "shortfall_t",
+        "arrivals_t",
+        "released_national_t",
+        "released_joint_t",
+        "lent_t",
+        "commercial_stock_t",
+        "reserve_stock_t",
+        "in_transit_t",
+        "auction_stock_t",
+        "pool_share_t",
+        "reserve_in_transit_t",
+    ):
+        assert np.all(col(name) >= -TOL_T), f"{name} negative"
+    # a release never exceeds the gap
+    assert np.all(released <= demand - supplied + TOL_T * scale)
+    np.testing.assert_allclose(released, col("released_national_t") + col("released_joint_t"), atol=TOL_T)
+    # commercial: start + arrivals - supplied = end, day by day
+    commercial = col("commercial_stock_t")
+    start = commercial[0] - col("arrivals_t")[0] + supplied[0]
+    expected = start + np.cumsum(col("arrivals_t") - supplied, axis=0)
+    np.testing.assert_allclose(commercial, expected, atol=TOL_T * max(1.0, float(np.max(np.abs(expected)))))
+    # national reserve: start + refill arrivals - own draws - lent = end
+    reserve = col("reserve_stock_t")
+    flow = col("refill_arrivals_t") - col("released_national_t") - col("lent_t")
+    start = reserve[0] - flow[0]
+    np.testing.assert_allclose(reserve, start + np.cumsum(flow, axis=0), atol=TOL_T * max(1.0, float(reserve.max())))
+    # commercial pipeline: in transit changes by what left minus what arrived
+    supply = result.supply
+    shipped = (
+        supply["shipped_t"]
+        .to_numpy()
+        .reshape(
+            len(ts) // (len(st.regions) * len(st.materials)), len(st.regions), len(st.materials), len(st.suppliers)
+        )
+        .sum(-1)
+    )
+    in_transit = col("in_transit_t")
+    np.testing.assert_allclose(
+        np.diff(in_transit, axis=0), (shipped + col("resourced_t") - col("arrivals_t"))[1:], atol=TOL_T * scale * 10
+    )
+    if st.members:
+        _check_pool(result, col)
+
+
+def _check_pool(result: Result, col) -> None:
+    st = result.structure
+    materials = list(st.materials)
+    pool = result.pool.pivot(index="day", columns="material", values="pool_stock_t")[materials].to_numpy()
+    arrivals = result.pool.pivot(index="day", columns="material", values="pool_arrivals_t")[materials].to_numpy()
+    sold = np.zeros_like(pool)
+    if not result.auctions.empty:
+        for _, row in result.auctions.iterrows():
+            sold[int(row["day"]), materials.index(row["material"])] += row["sold_t"]
+    rule = col("released_rule_t").sum(axis=1)
+    assert np.all(pool >= -TOL_T)
+    if st.pool_mode == "joint":
+        flow = arrivals - sold - rule
+        start = pool[0] - flow[0]
+        np.testing.assert_allclose(pool, start + np.cumsum(flow, axis=0), atol=TOL_T * max(1.0, float(pool.max())))
+    else:
+        # national mode: what members received from others equals what donors lent
+        np.testing.assert_allclose(rule, col("lent_t").sum(axis=1), atol=TOL_T * 10)
+    # auction stock: bought - drawn = held
+    balance = col("auction_stock_t")
+    won = np.zeros_like(balance)
+    if not result.auctions.empty:
+        regions = list(st.regions)
+        for _, row in result.auctions.iterrows():
+            for member in (regions[i] for i in st.members):
+                won[int(row["day"]), regions.index(member), materials.index(row["material"])] += row[f"won_t.{member}"]
+    np.testing.assert_allclose(balance, np.cumsum(won - col("released_auction_t"), axis=0), atol=TOL_T * 10)

@@ -1,0 +1,148 @@
+"""The agreement inside the engine: each mechanism, logistics, pool modes, hybrid switching.
+
+Base world (tests/helpers.py TWO_MEMBERS): nothing arrives at all (a total embargo since
+before day 0), no commercial stock; Japan needs 20 t/day and the EU 80 t/day, so the
+gaps are 20 t and 80 t every day; the joint pool holds 60 t, owned 50/50.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.helpers import TWO_MEMBERS, build, run, series
+from tests.invariants import check_invariants
+
+BIDS = {
+    "every_days": 7,
+    "bids": {
+        "japan": {"ree": [{"end_use": "magnets", "share": 1.0, "price_usd_per_kg": 100}]},
+        "eu": {"ree": [{"end_use": "magnets", "share": 1.0, "price_usd_per_kg": 50}]},
+    },
+}
+
+
+def joint(result, region):
+    return series(result, "released_joint_t", region)
+
+
+@pytest.mark.parametrize(
+    ("mechanism", "japan", "eu"),
+    [
+        ("fair_ratio", 20, 40),  # 30/30 offered; Japan needs 20, its 10 spare go to the EU
+        ("proportional", 12, 48),  # by baseline demand 20:80
+        ("equal_awards", 20, 40),
+        ("equal_losses", 0, 60),
+        ("talmud", 10, 50),
+        ("equal_cover", 12, 48),  # no own stock: level L days, 20L + 80L = 60
+    ],
+)
+def test_day_zero_allocation_of_60_t_against_gaps_20_and_80(mechanism, japan, eu):
+    result = run(build(TWO_MEMBERS, agreement__mechanism=mechanism))
+    assert joint(result, "japan")[0] == pytest.approx(japan)
+    assert joint(result, "eu")[0] == pytest.approx(eu)
+    assert joint(result, "japan")[1:].sum() + joint(result, "eu")[1:].sum() == pytest.approx(0.0)  # pool empty
+    assert result.pool["pool_stock_t"].iloc[0] == pytest.approx(0.0)
+    check_invariants(result)
+
+
+def test_strict_fair_ratio_withholds_japans_unused_share():
+    result = run(build(TWO_MEMBERS, agreement__strict=True))
+    # day 0: 30 t offered to each; Japan uses 20, the EU gets only its 30; 10 t stay in the pool
+    # day 1: the 10 t left are offered 5/5
+    assert joint(result, "japan")[:3] == pytest.approx([20, 5, 0])
+    assert joint(result, "eu")[:3] == pytest.approx([30, 5, 0])
+    assert result.summary.iloc[-1]["unused_release_t"] == pytest.approx(10.0)  # sat in the pool on day 0
+
+
+def test_ratio_override_30_70():
+    result = run(build(TWO_MEMBERS, agreement__ratio__japan=0.3, agreement__ratio__eu=0.7))
+    assert joint(result, "japan")[0] == pytest.approx(18) and joint(result, "eu")[0] == pytest.approx(42)
+
+
+def test_iea_ess_fills_up_to_the_supply_right():
+    data = build(TWO_MEMBERS, agreement__mechanism="iea_ess", agreement__iea_ess__restraint=0.1)
+    data["agreement"]["pool"]["contributions"]["japan"]["ree"]["tonnes"] = 1000
+    result = run(data)
+    # supply right 90% of demand: 18 and 72 t/day; the members bear 2 and 8 t/day themselves
+    assert joint(result, "japan")[:3] == pytest.approx([18, 18, 18])
+    assert joint(result, "eu")[:3] == pytest.approx([72, 72, 72])
+    assert series(result, "shortfall_t", "eu")[:3] == pytest.approx([8, 8, 8])
+
+
+def test_decision_lag_and_delivery_delay_postpone_the_first_release():
+    data = build(TWO_MEMBERS, agreement__decision_lag_days=2, agreement__delivery_days=1)
+    result = run(data)
+    assert joint(result, "japan")[:4] == pytest.approx([0, 0, 0, 20])
+    assert series(result, "shortfall_t", "japan")[:3] == pytest.approx([20, 20, 20])
+
+
+def test_release_cap_limits_the_daily_release():
+    data = build(TWO_MEMBERS, agreement__release_cap_t_per_day={"ree": 30})
+    result = run(data)
+    assert joint(result, "japan")[:2] == pytest.approx([15, 15])
+    assert joint(result, "eu")[:2] == pytest.approx([15, 15])
+
+
+def test_early_trigger_opens_releases_before_the_first_gap():
+    # Japan holds 100 t (5 days); releases open 5 days after the trigger
+    data = build(
+        TWO_MEMBERS,
+        agreement__decision_lag_days=5,
+        regions__japan__commercial_stock__ree__tonnes=100,
+        regions__eu__commercial_stock__ree__tonnes=1000,
+    )
+    data["agreement"]["pool"]["contributions"]["eu"]["ree"]["tonnes"] = 1000
+    late = run(data)
+    assert series(late, "shortfall_t", "japan")[5:10] == pytest.approx(20.0)  # gap from day 5, releases day 10
+    data["agreement"]["trigger"] = {"commercial_days_below": 10}
+    early = run(data)  # below 10 days of cover on day 0 -> open on day 5, when the gap starts
+    assert series(early, "shortfall_t", "japan")[:20] == pytest.approx(0.0)
+    assert joint(early, "japan")[5] == pytest.approx(20.0)
+
+
+def test_national_mode_lends_within_the_lendable_share_and_donor_floor():
+    data = build(TWO_MEMBERS)
+    data["agreement"]["pool"] = {"mode": "national", "lendable_share": 0.5}
+    data["regions"]["japan"]["reserve"] = {"ree": {"tonnes": 100}}
+    result = run(data)
+    # day 0: Japan draws 20 of its own; may lend min(80 left, 50% of 100) = 50 to the EU
+    assert series(result, "released_national_t", "japan")[:2] == pytest.approx([20, 20])
+    assert joint(result, "eu")[:2] == pytest.approx([50, 0])
+    assert series(result, "lent_t", "japan")[:2] == pytest.approx([50, 0])
+    check_invariants(result)
+    data["agreement"]["pool"]["donor_floor_days"] = 2  # keep 40 t = 2 days of Japan's demand
+    floored = run(data)
+    assert joint(floored, "eu")[0] == pytest.approx(40)
+
+
+def test_auction_sells_expected_gaps_and_members_draw_what_they_bought():
+    data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=BIDS)
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    result = run(data)
+    first, second = result.auctions.iloc[0], result.auctions.iloc[1]
+    # day 0: bids for 7 days of gaps, 140 t at 100 and 560 t at 50; 1,000 t on offer
+    assert (first["day"], first["won_t.japan"], first["won_t.eu"]) == (0, pytest.approx(140), pytest.approx(560))
+    assert first["clearing_price_usd_per_kg"] == 50.0
+    assert first["spend_usd.japan"] == pytest.approx(140 * 50 * 1000)
+    # day 7: 300 t left; Japan's higher bid is filled first, the EU gets the rest
+    assert (second["day"], second["won_t.japan"], second["won_t.eu"]) == (7, pytest.approx(140), pytest.approx(160))
+    assert joint(result, "japan")[:14] == pytest.approx(20.0)
+    assert joint(result, "eu")[7:9] == pytest.approx(80.0)
+    assert series(result, "auction_price_usd_per_kg", "japan")[0] == 50.0
+    assert np.isnan(series(result, "auction_price_usd_per_kg", "japan")[1])
+    check_invariants(result)
+
+
+def test_hybrid_uses_the_fair_ratio_exactly_on_embargo_days():
+    data = build(TWO_MEMBERS, agreement__mechanism="hybrid", agreement__auction={**BIDS, "every_days": 1})
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 5000}}, "eu": {"ree": {"tonnes": 5000}}}
+    data["shocks"] = [
+        {"id": "quota", "kind": "quota_cut", "supplier": "china", "start": -100, "end": 1000, "severity": 1.0},
+        {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 10, "end": 20},
+    ]
+    result = run(data)
+    rule = series(result, "release_rule", "japan")
+    assert list(np.flatnonzero(rule == "fair_ratio")) == list(range(10, 20))
+    assert set(rule[:10]) == {"auction"} and set(rule[20:]) == {"auction"}
+    check_invariants(result)

@@ -1,0 +1,182 @@
+"""The command line: outputs of `run`, and exit code 2 with a clear message for bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from simulator.cli import main
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build
+
+TIMESERIES_COLUMNS = [
+    "day",
+    "date",
+    "region",
+    "material",
+    "baseline_demand_t",
+    "demand_t",
+    "arrivals_t",
+    "supplied_t",
+    "released_t",
+    "shortfall_t",
+    "shortfall_cum_t",
+    "commercial_stock_t",
+    "reserve_stock_t",
+    "in_transit_t",
+    "days_of_cover",
+]
+SUMMARY_COLUMNS = [
+    "demand_t",
+    "shortfall_t",
+    "shortfall_share",
+    "max_daily_shortfall_t",
+    "shortfall_days",
+    "first_shortfall_day",
+    "min_days_of_cover",
+    "released_t",
+    "end_reserve_t",
+]
+
+
+def write(tmp_path: Path, data: dict[str, Any], name: str = "s.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def invoke(*args: str) -> Any:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_run_writes_the_output_contract(tmp_path):
+    scenario = write(tmp_path, build(TWO_MEMBERS, start_date="2010-07-01"))
+    out = tmp_path / "out"
+    result = invoke("run", scenario, "-o", out)
+    assert result.exit_code == 0, result.output
+    for name in (
+        "timeseries.csv",
+        "summary.csv",
+        "summary.json",
+        "days_of_cover.png",
+        "shortfall.png",
+        "releases.csv",
+        "manifest.json",
+    ):
+        assert (out / name).is_file(), name
+    ts = pd.read_csv(out / "timeseries.csv")
+    assert list(ts.columns[: len(TIMESERIES_COLUMNS)]) == TIMESERIES_COLUMNS
+    assert {"released_national_t", "released_joint_t"} <= set(ts.columns)
+    assert len(ts) == 60 * 2  # days x regions x materials
+    summary = pd.read_csv(out / "summary.csv")
+    assert set(SUMMARY_COLUMNS) <= set(summary.columns)
+    overall = json.loads((out / "summary.json").read_text())["agreement"]
+    assert {"total_shortfall_t", "fairness_jain"} <= set(overall)
+    assert "eu" in result.output and "japan" in result.output  # the printed summary table
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert len(manifest["scenario_hash"]) == 64 and manifest["seed"] == 0
+
+
+def test_run_with_set_and_seed_overrides(tmp_path):
+    scenario = write(tmp_path, ONE_REGION)
+    out = tmp_path / "out"
+    result = invoke("run", scenario, "-o", out, "--set", "horizon_days=12", "--seed", "5", "--no-plots")
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_csv(out / "timeseries.csv")) == 12
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 5
+
+
+def assert_bad_input(result: Any, *fragments: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in result.output, result.output
+
+
+def test_malformed_yaml(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: x\nregions: [unclosed\n")
+    assert_bad_input(invoke("run", path), str(path), "malformed YAML", "line")
+
+
+def test_missing_file(tmp_path):
+    assert_bad_input(invoke("run", tmp_path / "none.yaml"), "none.yaml", "file not found")
+
+
+def test_unknown_key(tmp_path):
+    path = write(tmp_path, build(ONE_REGION, regions__japan__colour="red"))
+    assert_bad_input(invoke("run", path), str(path), "regions.japan.colour: unknown key")
+
+
+def test_negative_horizon(tmp_path):
+    path = write(tmp_path, build(ONE_REGION, horizon_days=-5))
+    assert_bad_input(invoke("run", path), str(path), "horizon_days: must be >= 1")
+
+
+def test_sourcing_share_above_one(tmp_path):
+    path = write(tmp_path, build(ONE_REGION, regions__japan__sourcing__ree__china=1.5))
+    assert_bad_input(invoke("run", path), "regions.japan.sourcing.ree.china: must be <= 1")
+
+
+def test_shock_with_unknown_region(tmp_path):
+    shock = {"id": "h", "kind": "embargo", "supplier": "china", "regions": ["korea"], "start": 1, "end": 9}
+    path = write(tmp_path, build(ONE_REGION, shocks=[shock]))
+    assert_bad_input(invoke("run", path), "shocks.0.regions.0: unknown region 'korea'")
+
+
+def test_bad_set_value_names_the_path(tmp_path):
+    path = write(tmp_path, ONE_REGION)
+    assert_bad_input(
+        invoke("run", path, "--set", "regions.japan.demand.ree.tonnes_per_day=-2"),
+        str(path),
+        "regions.japan.demand.ree.tonnes_per_day: must be >= 0",
+    )
+
+
+def test_unwritable_output_folder(tmp_path):
+    path = write(tmp_path, ONE_REGION)
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    assert_bad_input(invoke("run", path, "-o", blocker / "out"), "cannot write to output folder")
+
+
+def test_failure_while_writing_leaves_earlier_outputs_untouched(tmp_path, monkeypatch):
+    path = write(tmp_path, ONE_REGION)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.csv").write_text("earlier results\n")
+
+    def broken(*_args: Any) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("simulator.plots.write_figures", broken)
+    result = invoke("run", path, "-o", out)
+    assert_bad_input(result, "cannot write outputs: disk full")
+    assert (out / "summary.csv").read_text() == "earlier results\n"
+    assert sorted(p.name for p in out.iterdir()) == ["summary.csv"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # staging folder removed
+
+
+def test_validate_reports_each_file(tmp_path):
+    good = write(tmp_path, ONE_REGION, "good.yaml")
+    bad = write(tmp_path, build(ONE_REGION, horizon_days=0), "bad.yaml")
+    result = invoke("validate", good, bad)
+    assert result.exit_code == 2
+    assert "good.yaml: ok" in result.output and "bad.yaml: horizon_days: must be >= 1" in result.output
+    assert invoke("validate", good).exit_code == 0
+
+
+def test_schema_prints_json_schema():
+    result = invoke("schema")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["title"] == "Scenario"
+
+
+@pytest.mark.parametrize("args", [["run"], ["run", "x.yaml", "--seed", "-1"], ["nonsense"]])
+def test_usage_errors_exit_2(args):
+    assert invoke(*args).exit_code == 2

@@ -1,0 +1,139 @@
+"""The engine against cases worked out by hand (DESIGN §3)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.helpers import ONE_REGION, build, frame_bytes, run, series
+
+NO_SUPPLY = [{"id": "cut_off", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -50, "end": 500}]
+
+
+def test_constant_demand_without_supply_runs_down_linearly():
+    # stock S = 100 t, demand D = 10 t/day, nothing arrives: the stock lasts S/D = 10 days
+    result = run(build(ONE_REGION, shocks=NO_SUPPLY))
+    cover = series(result, "days_of_cover", "japan")
+    shortfall = series(result, "shortfall_t", "japan")
+    days = np.arange(40)
+    # end of day t: S - D(t+1) left, i.e. S/D - (t+1) days of cover, never below 0
+    assert cover == pytest.approx(np.maximum(0.0, 10 - (days + 1)))
+    assert shortfall[:10] == pytest.approx(0.0)
+    assert shortfall[10:] == pytest.approx(10.0)
+    assert series(result, "shortfall_cum_t", "japan")[-1] == pytest.approx(10.0 * 30)
+    assert series(result, "arrivals_t", "japan") == pytest.approx(0.0)
+
+
+def test_arrivals_stop_lead_time_after_embargo_and_resume_lead_time_after_it_ends():
+    # lead time L = 5, embargo on days 10..19: shipments of days 10..19 never leave
+    lead, start, end = 5, 10, 20
+    halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": start, "end": end}]
+    arrivals = series(run(build(ONE_REGION, shocks=halt)), "arrivals_t", "japan")
+    assert arrivals[: start + lead] == pytest.approx(10.0)  # already in transit: still arrive
+    assert arrivals[start + lead : end + lead] == pytest.approx(0.0)
+    assert arrivals[end + lead :] == pytest.approx(10.0)
+
+
+def test_partial_embargo_cuts_arrivals_by_its_severity():
+    halt = [
+        {
+            "id": "cut",
+            "kind": "embargo",
+            "supplier": "china",
+            "regions": ["japan"],
+            "start": 0,
+            "end": 40,
+            "severity": 0.72,
+        }
+    ]
+    arrivals = series(run(build(ONE_REGION, shocks=halt)), "arrivals_t", "japan")
+    assert arrivals[5:] == pytest.approx(10.0 * 0.28)
+
+
+def test_delay_shock_adds_lead_time_to_shipments_leaving_while_active():
+    # lead 5; shipments leaving on days 10..14 take 5 + 3 = 8 days and land on days 18..22;
+    # those leaving on 15.. land on 20.. as usual, so days 20..22 receive two shipments
+    delay = [{"id": "slow", "kind": "delay", "supplier": "china", "start": 10, "end": 15, "extra_days": 3}]
+    arrivals = series(run(build(ONE_REGION, shocks=delay)), "arrivals_t", "japan")
+    assert arrivals[:15] == pytest.approx(10.0)
+    assert arrivals[15:18] == pytest.approx(0.0)
+    assert arrivals[18:20] == pytest.approx(10.0)
+    assert arrivals[20:23] == pytest.approx(20.0)
+    assert arrivals[23:] == pytest.approx(10.0)
+    assert arrivals.sum() == pytest.approx(400.0)  # nothing lost: shipments of days -5..34 all land
+
+
+def test_national_reserve_covers_the_gap_exactly_until_empty():
+    data = build(ONE_REGION, shocks=NO_SUPPLY)
+    data["regions"]["japan"]["commercial_stock"]["ree"] = {"tonnes": 0}
+    data["regions"]["japan"]["reserve"] = {"ree": {"tonnes": 35}}
+    result = run(data)
+    released = series(result, "released_national_t", "japan")
+    shortfall = series(result, "shortfall_t", "japan")
+    reserve = series(result, "reserve_stock_t", "japan")
+    assert released[:5] == pytest.approx([10, 10, 10, 5, 0])
+    assert shortfall[:5] == pytest.approx([0, 0, 0, 5, 10])
+    assert reserve[:4] == pytest.approx([25, 15, 5, 0])
+    assert series(result, "released_t", "japan")[:5] == pytest.approx([10, 10, 10, 5, 0])
+
+
+def test_stock_in_days_is_days_of_baseline_demand_on_day_zero():
+    data = build(ONE_REGION, shocks=NO_SUPPLY, regions__japan__commercial_stock__ree__days=4)
+    result = run(data)
+    assert series(result, "commercial_stock_t", "japan")[:5] == pytest.approx([30, 20, 10, 0, 0])
+
+
+def test_demand_growth_compounds_yearly():
+    data = build(ONE_REGION, horizon_days=731, regions__japan__demand__ree__growth_per_year=0.1)
+    baseline = series(run(data), "baseline_demand_t", "japan")
+    assert baseline[0] == pytest.approx(10.0)
+    assert baseline[365] == pytest.approx(11.0)
+    assert baseline[730] == pytest.approx(12.1)
+
+
+def test_demand_surge_multiplies_demand_while_active():
+    surge = [{"id": "hoarding", "kind": "demand_surge", "start": 3, "duration_days": 2, "factor": 1.5}]
+    demand = series(run(build(ONE_REGION, shocks=surge)), "demand_t", "japan")
+    assert demand[:6] == pytest.approx([10, 10, 10, 15, 15, 10])
+
+
+def test_quota_cut_reduces_all_exports_of_the_supplier():
+    cut = [{"id": "quota", "kind": "quota_cut", "supplier": "china", "start": 0, "end": 100, "severity": 0.4}]
+    arrivals = series(run(build(ONE_REGION, shocks=cut)), "arrivals_t", "japan")
+    assert arrivals[5:] == pytest.approx(6.0)
+
+
+def test_dates_place_shocks_on_the_right_days():
+    halt = [
+        {
+            "id": "halt",
+            "kind": "embargo",
+            "supplier": "china",
+            "regions": ["japan"],
+            "start": "2010-09-21",
+            "end": "2010-11-20",
+        }
+    ]
+    data = build(ONE_REGION, start_date="2010-07-01", horizon_days=200, shocks=halt)
+    result = run(data)
+    row = result.shocks.iloc[0]
+    assert (row["start_day"], row["end_day"]) == (82, 142)  # 2010-09-21 is day 82; 2010-11-20 day 142
+    assert result.timeseries["date"].iloc[0] == "2010-07-01"
+    arrivals = series(result, "arrivals_t", "japan")
+    assert arrivals[86] == pytest.approx(10.0) and arrivals[87] == pytest.approx(0.0)
+
+
+def test_same_seed_same_bytes_and_different_seed_different_noise():
+    noisy = build(ONE_REGION, regions__japan__demand__ree__noise_cv=0.2, seed=11)
+    first, again = run(noisy), run(noisy)
+    assert frame_bytes(first.timeseries) == frame_bytes(again.timeseries)
+    other = run(noisy, seed=12)
+    assert not np.array_equal(series(first, "demand_t", "japan"), series(other, "demand_t", "japan"))
+
+
+def test_noise_has_mean_one_and_the_configured_spread():
+    noisy = build(ONE_REGION, horizon_days=4000, regions__japan__demand__ree__noise_cv=0.3)
+    demand = series(run(noisy), "demand_t", "japan")
+    # 4000 lognormal draws: standard errors of the mean and cv are about 0.005 and 0.005
+    assert demand.mean() / 10.0 == pytest.approx(1.0, abs=0.02)
+    assert demand.std() / demand.mean() == pytest.approx(0.3, abs=0.03)

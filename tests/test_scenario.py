@@ -1,0 +1,165 @@
+"""Scenario validation on both sides of each boundary, overrides and the JSON Schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from simulator.errors import InputError, ScenarioError
+from simulator.scenario import apply_overrides, json_schema, parse_assignment, validate_data
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build
+
+
+def problems(data: dict[str, Any]) -> list[str]:
+    try:
+        validate_data(data, "x.yaml")
+    except ScenarioError as exc:
+        return [p.render(exc.source) for p in exc.problems]
+    return []
+
+
+def test_valid_scenarios_have_no_problems():
+    assert problems(ONE_REGION) == []
+    assert problems(TWO_MEMBERS) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "ok", "bad", "message"),
+    [
+        ("horizon_days", 1, 0, "horizon_days: must be >= 1"),
+        ("regions.japan.demand.ree.tonnes_per_day", 0, -1, "regions.japan.demand.ree.tonnes_per_day: must be >= 0"),
+        ("regions.japan.commercial_stock.ree.tonnes", 0, -5, "commercial_stock.ree.tonnes: must be >= 0"),
+        ("suppliers.china.lead_time_days.japan", 1, 0, "suppliers.china.lead_time_days.japan: must be >= 1"),
+        ("regions.japan.demand.ree.growth_per_year", -0.5, -1, "growth_per_year: must be > -1"),
+        ("regions.japan.demand.ree.noise_cv", 0, -0.1, "noise_cv: must be >= 0"),
+        ("seed", 0, -1, "seed: must be >= 0"),
+    ],
+)
+def test_numeric_bounds_both_sides(path, ok, bad, message):
+    assert problems(build(ONE_REGION, **{path.replace(".", "__"): ok})) == []
+    found = problems(build(ONE_REGION, **{path.replace(".", "__"): bad}))
+    assert any(message in p for p in found), found
+    assert all(p.startswith("x.yaml: ") for p in found)
+
+
+def test_sourcing_share_above_one_and_sum_not_one():
+    data = build(ONE_REGION, regions__japan__sourcing__ree__china=1.2)
+    found = problems(data)
+    assert any("regions.japan.sourcing.ree.china: must be <= 1" in p for p in found)
+    data = build(ONE_REGION, regions__japan__sourcing__ree__china=0.9)
+    assert any("regions.japan.sourcing.ree: shares must sum to 1 (they sum to 0.9)" in p for p in problems(data))
+
+
+def test_unknown_key_is_an_error_with_a_suggestion():
+    data = build(ONE_REGION)
+    data["regions"]["japan"]["demand"]["ree"]["tonnes_per_dya"] = 3
+    found = problems(data)
+    assert any(
+        "regions.japan.demand.ree.tonnes_per_dya: unknown key; did you mean 'tonnes_per_day'?" in p for p in found
+    ), found
+
+
+def test_shock_naming_unknown_region_material_and_supplier():
+    shock = {
+        "id": "s",
+        "kind": "embargo",
+        "supplier": "chna",
+        "regions": ["japn"],
+        "materials": ["gold"],
+        "start": 1,
+        "end": 2,
+    }
+    found = problems(build(ONE_REGION, shocks=[shock]))
+    assert any("shocks.0.supplier: unknown supplier 'chna'" in p and "did you mean 'china'" in p for p in found)
+    assert any("shocks.0.regions.0: unknown region 'japn'" in p for p in found)
+    assert any("shocks.0.materials.0: unknown material 'gold'" in p for p in found)
+
+
+def test_every_problem_of_a_file_is_reported_at_once():
+    shock = {"id": "s", "kind": "embargo", "supplier": "x", "regions": ["y"], "start": 5, "end": 5}
+    found = problems(build(ONE_REGION, shocks=[shock], regions__japan__sourcing__ree__china=0.5))
+    assert len(found) >= 4  # supplier, region, end <= start, shares
+
+
+def test_stock_needs_exactly_one_unit():
+    data = build(ONE_REGION)
+    data["regions"]["japan"]["commercial_stock"]["ree"] = {"tonnes": 1, "days": 2}
+    assert any("commercial_stock.ree: give exactly one of 'tonnes' or 'days'" in p for p in problems(data))
+
+
+def test_dates_need_a_start_date():
+    shock = {"id": "s", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": "2010-09-21", "end": 100}
+    assert any(
+        "shocks.0.start: a date needs the scenario's start_date" in p
+        for p in problems(build(ONE_REGION, shocks=[shock]))
+    )
+    assert problems(build(ONE_REGION, shocks=[shock], start_date="2010-07-01")) == []
+
+
+def test_severity_bounds_both_sides():
+    shock = {"id": "s", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 1, "end": 3}
+    assert problems(build(ONE_REGION, shocks=[{**shock, "severity": 1.0}])) == []
+    assert any(
+        "shocks.0.severity: must be <= 1" in p
+        for p in problems(build(ONE_REGION, shocks=[{**shock, "severity": 1.01}]))
+    )
+
+
+def test_ratio_must_sum_to_one_within_tolerance():
+    ok = build(TWO_MEMBERS, agreement__ratio={"japan": 0.3, "eu": 0.7 + 5e-10})
+    assert problems(ok) == []
+    bad = build(TWO_MEMBERS, agreement__ratio={"japan": 0.3, "eu": 0.7 + 2e-9})
+    assert any("agreement.ratio: ratios must sum to 1" in p for p in problems(bad))
+
+
+def test_ratio_for_a_non_member_and_an_auction_without_bids():
+    found = problems(build(TWO_MEMBERS, agreement__ratio={"japan": 0.5, "usa": 0.5}))
+    assert any("agreement.ratio.usa: unknown member 'usa'" in p for p in found)
+    found = problems(build(TWO_MEMBERS, agreement__mechanism="auction"))
+    assert any("agreement.auction.bids: mechanism 'auction' needs auction bids" in p for p in found)
+
+
+def test_negative_prices_are_rejected():
+    bids = {"every_days": 7, "bids": {"japan": {"ree": [{"share": 1.0, "price_usd_per_kg": -1}]}}}
+    found = problems(build(TWO_MEMBERS, agreement__auction=bids))
+    assert any("agreement.auction.bids.japan.ree.0.price_usd_per_kg: must be >= 0" in p for p in found)
+    assert any(
+        "materials.ree.price_usd_per_kg: must be >= 0" in p
+        for p in problems(build(ONE_REGION, materials__ree__price_usd_per_kg=-3))
+    )
+
+
+def test_set_ratio_rescales_the_other_members():
+    data = apply_overrides(TWO_MEMBERS, [parse_assignment("agreement.ratio.japan=0.3")])
+    assert data["agreement"]["ratio"] == pytest.approx({"japan": 0.3, "eu": 0.7})
+    three = build(TWO_MEMBERS, agreement__ratio={"japan": 0.2, "eu": 0.6, "korea": 0.2})
+    data = apply_overrides(three, [("agreement.ratio.japan", 0.6)])
+    assert data["agreement"]["ratio"] == pytest.approx({"japan": 0.6, "eu": 0.3, "korea": 0.1})
+
+
+def test_set_creates_missing_entries_and_swaps_units():
+    data = apply_overrides(ONE_REGION, [parse_assignment("regions.japan.reserve.ree.days=90")])
+    assert data["regions"]["japan"]["reserve"] == {"ree": {"days": 90}}
+    data = apply_overrides(ONE_REGION, [("regions.japan.commercial_stock.ree.days", 3)])
+    assert data["regions"]["japan"]["commercial_stock"]["ree"] == {"days": 3}
+
+
+def test_set_addresses_shocks_by_id_or_index():
+    data = apply_overrides(TWO_MEMBERS, [("shocks.halt.severity", 0.5), ("shocks.0.end", 30)])
+    assert data["shocks"][0]["severity"] == 0.5 and data["shocks"][0]["end"] == 30
+    with pytest.raises(InputError, match="no item with id 'nope'"):
+        apply_overrides(TWO_MEMBERS, [("shocks.nope.severity", 0.5)])
+
+
+def test_parse_assignment_rejects_a_missing_equals_sign():
+    with pytest.raises(InputError, match="expected PATH=VALUE"):
+        parse_assignment("horizon_days")
+
+
+def test_json_schema_documents_units_and_descriptions():
+    schema = json_schema()
+    demand = schema["$defs"]["Demand"]["properties"]["tonnes_per_day"]
+    assert demand["unit"] == "t/day"
+    assert "Baseline demand" in demand["description"]
+    assert schema["additionalProperties"] is False
