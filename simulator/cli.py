@@ -66,9 +66,8 @@ def summary_text(result: Any) -> str:
 
     table = result.summary
     rows = table[table["region"] != ALL]
-    lines = [
-        f"{'region':<12} {'material':<14} {'shortfall t':>12} {'days short':>10} {'first short':>13} {'min cover d':>11}"
-    ]
+    header = ("region", "material", "shortfall t", "days short", "first short", "min cover d")
+    lines = ["{:<12} {:<14} {:>12} {:>10} {:>13} {:>11}".format(*header)]
     for _, row in rows.iterrows():
         first = int(row["first_shortfall_day"])
         when = date_label(result.start_date, first) if first >= 0 else "-"

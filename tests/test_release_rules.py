@@ -186,7 +186,7 @@ def test_every_rule_stays_within_gaps_and_stock_and_uses_what_it_can(name, probl
 @settings(max_examples=150, deadline=None)
 @given(problem=problems())
 def test_strict_fair_ratio_and_iea_ess_stay_within_bounds(problem):
-    gaps, stock, weights, demand, own = problem
+    gaps, stock, weights, demand, _own = problem
     tol = tolerance(gaps, stock, demand)
     for award in (
         fair_ratio(gaps, stock, weights, strict=True),
