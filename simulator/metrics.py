@@ -89,10 +89,15 @@ _PROCUREMENT_SUMS = {
 class SummaryAccumulator:
     """Streaming per-run summary metrics of a batch (see the module docstring)."""
 
-    def __init__(self, batch: int, regions: int, materials: int, members: list[int]) -> None:
+    def __init__(
+        self, batch: int, regions: int, materials: int, members: list[int], always_zero: set[str] | None = None
+    ) -> None:
         shape = (batch, regions, materials)
         self.members = members
         self.sums = {name: np.zeros(shape) for name in (*_MARKET_SUMS, *_PROCUREMENT_SUMS)}
+        skip = always_zero or set()
+        self._market_sums = {k: v for k, v in _MARKET_SUMS.items() if k not in skip}
+        self._procurement_sums = {k: v for k, v in _PROCUREMENT_SUMS.items() if k not in skip}
         self.max_daily_shortfall_t = np.zeros(shape)
         self.shortfall_days = np.zeros(shape, dtype=np.int64)
         self.first_shortfall_day = np.full(shape, -1, dtype=np.int64)
@@ -104,7 +109,7 @@ class SummaryAccumulator:
 
     def add_market(self, day: int, m: MarketDay) -> None:
         """Fold in one day's market."""
-        for name, field in _MARKET_SUMS.items():
+        for name, field in self._market_sums.items():
             self.sums[name] += getattr(m, field)
         short = m.shortfall_t
         self.max_daily_shortfall_t = np.maximum(self.max_daily_shortfall_t, short)
@@ -120,7 +125,7 @@ class SummaryAccumulator:
 
     def add_procurement(self, s: Shipments) -> None:
         """Fold in one day's procurement (days 0 and later only)."""
-        for name, field in _PROCUREMENT_SUMS.items():
+        for name, field in self._procurement_sums.items():
             self.sums[name] += getattr(s, field)
 
     def shortfall_cum_t(self) -> np.ndarray:

@@ -33,7 +33,31 @@ class Kernel:
         self.effects = ShockEffects(plan, draws.shock_magnitude)
         self._market = Market(plan, draws.noise)
         self._procure = Procurement(plan)
-        self.summary = SummaryAccumulator(plan.batch, len(st.regions), len(st.materials), list(st.members))
+        self.has_refill = self._procure.any_refill
+        self.has_pool_refill = self._procure.pool_refill
+        self.summary = SummaryAccumulator(
+            plan.batch, len(st.regions), len(st.materials), list(st.members), always_zero=self._absent_flows()
+        )
+
+    def _absent_flows(self) -> set[str]:
+        """Summary sums whose flows this plan never has (skipped: adding zeros changes nothing)."""
+        st, procure, market = self.plan.structure, self._procure, self._market
+        absent = set()
+        if not st.members:
+            absent |= {"released_joint_t", "released_auction_t", "released_rule_t", "lent_t", "auction_spend_usd"}
+        if st.mechanism not in ("auction", "hybrid"):
+            absent |= {"released_auction_t", "auction_spend_usd"}
+        if st.pool_mode != "national":
+            absent.add("lent_t")
+        if not procure.any_resourcing:
+            absent |= {"resourced_t", "resourcing_cost_usd"}
+        if not procure.any_premium:
+            absent.add("procurement_premium_usd")
+        if not (procure.any_refill or procure.pool_refill):
+            absent.add("refill_cost_usd")
+        if not market.any_holding:
+            absent.add("holding_cost_usd")
+        return absent
 
     def market(
         self,
@@ -44,7 +68,14 @@ class Kernel:
         pool_arrivals: np.ndarray,
     ) -> MarketDay:
         """Run day ``day``'s market and fold it into the summary."""
-        result = self._market(day, self.state, self.effects(active), arrivals, refill_arrivals, pool_arrivals)
+        result = self._market(
+            day,
+            self.state,
+            self.effects(active),
+            arrivals,
+            refill_arrivals if self.has_refill else None,
+            pool_arrivals if self.has_pool_refill else None,
+        )
         self.summary.add_market(day, result)
         return result
 

@@ -9,9 +9,10 @@ Per material, after members have drawn their own reserves (``national_first``):
    ``standdown_days`` without a trigger.
 2. **Auction** (``auction``; ``hybrid`` outside embargoes): on the day releases open
    and every ``every_days`` after, a lot (``lot_t``, else the release cap times
-   ``every_days``, else all pool stock) is offered. Each member bids for its expected
-   gap until the next auction, ``gap x every_days`` minus stock it already bought, in
-   its price segments. Won stock becomes the member's *balance*, held in the pool.
+   ``every_days``, else all pool stock) is offered. Each member bids, in its price
+   segments, for its expected gap until the next auction: today's net drawdown
+   (demand minus arrivals) times ``every_days``, less its commercial stock and the
+   stock it already bought. Won stock becomes the member's *balance*, held in the pool.
 3. **Balance draws**: a member's gap is met from its balance first (any day).
 4. **Rule release** (every other mechanism; ``hybrid`` while an embargo is active
    against a member): the rule shares ``min(shared stock, release cap)`` among the
@@ -88,6 +89,31 @@ class AgreementDay:
     """What each member paid."""
     unused_t: np.ndarray
     """Shared stock left unreleased while members remained short, (B, M)."""
+    is_quiet: bool = False
+    """Nobody in the batch was short: every allocation is zero."""
+
+    @classmethod
+    def quiet(cls, gap: np.ndarray, B: int, M: int, N: int) -> AgreementDay:
+        """A day on which no member of any run had a gap: nothing happens."""
+        zeros = np.zeros((B, M, N))
+        none = np.zeros((B, M), bool)
+        return cls(
+            gap_t=gap,
+            available_t=np.zeros((B, M)),
+            from_balance_t=zeros,
+            from_rule_t=zeros,
+            lent_t=zeros,
+            rule=np.zeros((B, M), dtype=np.int64),
+            decided=none,
+            auction_held=none,
+            lot_t=np.zeros((B, M)),
+            clearing_price=np.full((B, M), np.nan),
+            bid_t=zeros,
+            won_t=zeros,
+            spend_usd=zeros,
+            unused_t=np.zeros((B, M)),
+            is_quiet=True,
+        )
 
 
 class AgreementStep:
@@ -111,19 +137,25 @@ class AgreementStep:
         gap: np.ndarray,
         supplied: np.ndarray,
         baseline: np.ndarray,
+        net_drawdown: np.ndarray,
         embargo_on_member: np.ndarray,
     ) -> AgreementDay:
         """Release shared stock against ``gap`` (B, R, M); updates ``state`` in place.
 
         ``supplied`` is what members already received today (commercial stock and own
-        reserve), ``baseline`` today's baseline demand, both (B, R, M).
+        reserve), ``baseline`` today's baseline demand and ``net_drawdown`` today's
+        demand minus arrivals (the auction's forecast), all (B, R, M).
         """
         p = self.plan
         mem = self.members
-        g = gap[:, mem].transpose(0, 2, 1).copy()  # (B, M, N)
+        seen = gap[:, mem].transpose(0, 2, 1)  # (B, M, N)
+        g = np.where(seen > EPS_T, seen, 0.0)  # rounding noise is not a gap
         d = baseline[:, mem].transpose(0, 2, 1)
         B, M, N = g.shape
         self._activation(day, state, g, d)
+        due = self._auction_due(day, state)
+        if not g.any() and not due.any():  # nobody short, no auction: every step below is a no-op
+            return AgreementDay.quiet(seen, B, M, N)
         opened = state.is_open
         zeros_bmn = np.zeros((B, M, N))
         rule = np.zeros((B, M), dtype=np.int64)
@@ -132,12 +164,12 @@ class AgreementStep:
             use_rule[:] = False
         elif self.mechanism == "hybrid":
             use_rule = embargo_on_member.copy()
-        auction = self._auction(day, state, g, opened & ~use_rule)
+        auction = self._auction(state, net_drawdown, due & ~use_rule)
         balance = state.balance[:, mem].transpose(0, 2, 1)
         from_balance = np.minimum(g, balance)
         g = g - from_balance
         state.balance = _with_members(state.balance, mem, balance - from_balance)
-        rule = np.where(auction.held | (from_balance.sum(-1) > 0), RULE_CODES["auction"], rule)
+        rule = np.where(auction.held | (ordered_sum(from_balance) > 0), RULE_CODES["auction"], rule)
         shareable = self._shareable(state, d)  # (B, M, N) national, or None
         stock = state.pool if self.joint else ordered_sum(shareable)
         cap = p.release_cap
@@ -159,7 +191,7 @@ class AgreementStep:
         left = state.pool if self.joint else ordered_sum(shareable - lent)
         unused = np.minimum(left, ordered_sum(np.maximum(g, 0.0)))
         return AgreementDay(
-            gap_t=gap[:, mem].transpose(0, 2, 1),
+            gap_t=seen,
             available_t=available,
             from_balance_t=from_balance,
             from_rule_t=from_rule,
@@ -198,20 +230,34 @@ class AgreementStep:
         state.is_open = state.active & (day >= state.since + p.lag_days[:, None])
         state.open_day = np.where(state.is_open & ~was_open, day, state.open_day)
 
-    def _auction(self, day: int, state: State, g: np.ndarray, eligible: np.ndarray) -> _Auction:
-        B, M, N = g.shape
-        none = _Auction.empty(B, M, N)
+    def _auction_due(self, day: int, state: State) -> np.ndarray:
+        """Auction days: the day releases open and every ``every_days`` after, (B, M)."""
         if not self.auctions:
+            return np.zeros_like(state.is_open)
+        return state.is_open & ((day - state.open_day) % self.plan.auction_every[:, None] == 0)
+
+    def _auction(self, state: State, net_drawdown: np.ndarray, due: np.ndarray) -> _Auction:
+        """Offer a lot where ``due``; members bid for their expected gap until the next auction.
+
+        Expected gap = ``every_days x (demand - arrivals) - commercial stock - bought
+        stock``: today's net drawdown continued for the period, less what the member holds.
+        """
+        B, M = due.shape
+        N = len(self.members)
+        none = _Auction.empty(B, M, N)
+        if not due.any():
             return none
         p = self.plan
         every = p.auction_every[:, None]
-        held = eligible & ((day - state.open_day) % every == 0)
-        if not held.any():
-            return none
         mem = self.members
         balance = state.balance[:, mem].transpose(0, 2, 1)
-        wanted = np.maximum(0.0, g * every[..., None] - balance)  # (B, M, N)
-        volume = p.bid_share[:, :, :] * wanted[..., self.owners]  # (B, M, N*W)
+        commercial = state.commercial[:, mem].transpose(0, 2, 1)
+        drawdown = net_drawdown[:, mem].transpose(0, 2, 1)
+        wanted = np.maximum(0.0, drawdown * every[..., None] - commercial - balance)  # (B, M, N)
+        volume = p.bid_share * wanted[..., self.owners]  # (B, M, N*W)
+        held = due & (ordered_sum(volume) > 0)  # an auction without bids is not held
+        if not held.any():
+            return none
         cap_lot = np.where(np.isfinite(p.release_cap), p.release_cap * every, np.inf)
         lot = np.where(np.isnan(p.lot), cap_lot, p.lot)
         lot = np.where(held, np.minimum(lot, state.pool), 0.0)
@@ -290,6 +336,7 @@ class _Auction:
 
     @classmethod
     def empty(cls, B: int, M: int, N: int) -> _Auction:
+        """No auction held anywhere in the batch."""
         zeros = np.zeros((B, M, N))
         return cls(
             np.zeros((B, M), bool),

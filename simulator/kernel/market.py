@@ -69,12 +69,17 @@ class Market:
         self.members = list(plan.structure.members)
         self.agreement = AgreementStep(plan) if plan.structure.members else None
         self.joint_first = plan.structure.order == "joint_first"
+        self.surges = "demand_surge" in plan.structure.shock_kinds
         B = plan.batch
         R, M = len(plan.structure.regions), len(plan.structure.materials)
-        self.ownership = np.zeros((B, R, M))
+        self.zero = np.zeros((B, R, M))
+        self.zero.flags.writeable = False
+        self.ownership = None
         if self.agreement is not None and "ownership" in plan.arrays:
+            self.ownership = np.zeros((B, R, M))
             self.ownership[:, self.members] = plan.ownership
         self.holding_per_day = plan.holding_cost[:, None, :] / 365.0
+        self.any_holding = bool(self.holding_per_day.any())
 
     def __call__(
         self,
@@ -82,46 +87,55 @@ class Market:
         state: State,
         effects: Effects,
         arrivals: np.ndarray,
-        refill_arrivals: np.ndarray,
-        pool_arrivals: np.ndarray,
+        refill_arrivals: np.ndarray | None,
+        pool_arrivals: np.ndarray | None,
     ) -> MarketDay:
-        """Day ``day``'s market; arrivals are (B, R, M, S), pool arrivals (B, M, S)."""
+        """Day ``day``'s market; arrivals are (B, R, M, S), pool arrivals (B, M, S).
+
+        ``None`` refill or pool arrivals mean nothing of that kind is ever shipped.
+        """
         p = self.plan
         arrived = ordered_sum(arrivals)
         state.commercial = state.commercial + arrived
         state.in_transit = state.in_transit - arrived
-        refilled = ordered_sum(refill_arrivals)
-        state.national = state.national + refilled
-        state.national_in_transit = state.national_in_transit - refilled
-        pool_arrived = ordered_sum(pool_arrivals)
-        state.pool = state.pool + pool_arrived
-        state.pool_in_transit = state.pool_in_transit - pool_arrived
+        refilled = self.zero
+        if refill_arrivals is not None:
+            refilled = ordered_sum(refill_arrivals)
+            state.national = state.national + refilled
+            state.national_in_transit = state.national_in_transit - refilled
+        pool_arrived = np.zeros_like(state.pool)
+        if pool_arrivals is not None:
+            pool_arrived = ordered_sum(pool_arrivals)
+            state.pool = state.pool + pool_arrived
+            state.pool_in_transit = state.pool_in_transit - pool_arrived
         baseline = p.baseline[:, day - self.first_day]
-        demand = baseline * effects.demand_multiplier
+        demand = baseline * effects.demand_multiplier if self.surges else baseline
         if self.noise is not None:
             demand = demand * self.noise[:, day]
         supplied = np.minimum(demand, state.commercial)
         state.commercial = state.commercial - supplied
         gap = demand - supplied
         state.gap = gap
-        zeros = np.zeros_like(gap)
-        national = zeros
+        national = self.zero
         if not self.joint_first:
             national, gap = self._draw_national(state, gap)
-        joint = auction = rule = lent = spend = zeros
+        joint = auction = rule = lent = spend = self.zero
         agreed = None
         if self.agreement is not None:
-            agreed = self.agreement(day, state, gap, supplied + national, baseline, effects.embargo_on_member)
-            auction = self._to_regions(agreed.from_balance_t)
-            rule = self._to_regions(agreed.from_rule_t)
-            lent = self._to_regions(agreed.lent_t)
-            spend = self._to_regions(agreed.spend_usd)
-            joint = auction + rule
-            gap = gap - joint
+            agreed = self.agreement(
+                day, state, gap, supplied + national, baseline, demand - arrived, effects.embargo_on_member
+            )
+            if not agreed.is_quiet:
+                auction = self._to_regions(agreed.from_balance_t)
+                rule = self._to_regions(agreed.from_rule_t)
+                lent = self._to_regions(agreed.lent_t)
+                spend = self._to_regions(agreed.spend_usd)
+                joint = auction + rule
+                gap = gap - joint
         if self.joint_first:
             national, gap = self._draw_national(state, gap)
         shortfall = np.maximum(gap, 0.0)
-        pool_share = self.ownership * state.pool[:, None, :]
+        pool_share = self.zero if self.ownership is None else self.ownership * state.pool[:, None, :]
         strategic = state.national + state.balance + pool_share
         cover = days_of_cover(state.commercial + strategic, baseline)
         return MarketDay(
@@ -145,7 +159,7 @@ class Market:
             reserve_in_transit_t=state.national_in_transit,
             days_of_cover=cover,
             auction_spend_usd=spend,
-            holding_usd=(state.national + state.balance + pool_share) * self.holding_per_day,
+            holding_usd=strategic * self.holding_per_day if self.any_holding else self.zero,
             pool_t=state.pool,
             pool_arrivals_t=pool_arrived,
             agreement=agreed,

@@ -67,27 +67,34 @@ class Procurement:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.first_day = plan.structure.first_day
-        # (B, R, 1, S): lead time of each route
-        self.lead = plan.lead_days.transpose(0, 2, 1)[:, :, None, :]
+        lead = plan.lead_days.transpose(0, 2, 1)[:, :, None, :]  # (B, R, 1, S)
         self.shares = plan.shares
-        self.weighted_lead = ordered_sum(self.shares * self.lead)
+        self.weighted_lead = ordered_sum(self.shares * lead)
         self.capacity = plan.capacity.transpose(0, 2, 1)[:, None, :, :]  # (B, 1, M, S)
         self.has_capacity = np.isfinite(self.capacity)
         self.price_usd_per_t = plan.price[:, None, :] * KG_PER_T  # (B, 1, M)
         self.premium_usd_per_t = plan.premium_fraction * self.price_usd_per_t[..., None]
+        self.any_premium = bool(self.premium_usd_per_t.any())
         self.any_resourcing = bool(plan.resourcing_on.any())
         self.any_refill = bool((plan.refill_rate > 0).any())
         self.pool_refill = "pool_refill_rate" in plan.arrays and bool((plan.pool_refill_rate > 0).any())
         self.order_up_to = plan.order_up_to[:, :, None]  # (B, R, 1)
         self.any_order_up_to = bool(plan.order_up_to.any())
         self.members = list(plan.structure.members)
+        B, R, M, S = plan.shares.shape
+        self.zero = np.zeros((B, R, M))
+        self.zero_routes = np.zeros((B, R, M, S))
+        self.zero.flags.writeable = self.zero_routes.flags.writeable = False
 
     def __call__(self, day: int, state: State, effects: Effects, review_due: np.ndarray) -> Shipments:
-        """Shipments leaving on ``day``; ``review_due`` (B, R) marks order-up-to reviews."""
+        """Shipments leaving on ``day``; ``review_due`` (B, R) marks order-up-to reviews.
+
+        Flows a plan does not have (no quota, no refill, no re-sourcing) are returned as
+        shared read-only zeros without computing them.
+        """
         p = self.plan
         baseline = p.baseline[:, day - self.first_day]
-        multiplier = effects.route_multiplier
-        lead = self.lead + effects.extra_days
+        lead = effects.lead_days
         ordered = baseline
         if day >= 0 and self.any_order_up_to:
             target = order_up_to_target(
@@ -101,20 +108,20 @@ class Procurement:
         if day < 0:
             planned = np.where(day + lead >= 0, planned, 0.0)
             ordered = ordered_sum(planned)
-        shipped = planned * multiplier
-        lost = ordered_sum(planned - shipped)
-        state.loss_age = np.where(lost > EPS_T, state.loss_age + 1, 0)
-        zeros = np.zeros_like(baseline)
-        resourced = np.zeros_like(shipped)
-        resourcing_usd = zeros
-        if self.any_resourcing and day >= 0:
-            resourced = self._resource(lost, shipped, multiplier, state)
-            resourcing_usd = ordered_sum(resourced) * self.price_usd_per_t * p.spot_multiplier[:, :, None]
-        commercial = shipped + resourced
+        multiplier = effects.route_multiplier
+        shipped = planned if effects.all_routes_open else planned * multiplier
+        commercial, resourced, resourcing_usd = shipped, self.zero, self.zero
+        if self.any_resourcing:
+            lost = ordered_sum(planned - shipped)
+            state.loss_age = np.where(lost > EPS_T, state.loss_age + 1, 0)
+            if day >= 0:
+                by_supplier = self._resource(lost, shipped, multiplier, state)
+                commercial = shipped + by_supplier
+                resourced = ordered_sum(by_supplier)
+                resourcing_usd = resourced * self.price_usd_per_t * p.spot_multiplier[:, :, None]
         state.in_transit = state.in_transit + ordered_sum(commercial)
-        premium_usd = ordered_sum(shipped * self.premium_usd_per_t)
-        refill = np.zeros_like(shipped)
-        refill_usd = zeros
+        premium_usd = ordered_sum(shipped * self.premium_usd_per_t) if self.any_premium else self.zero
+        refill, refill_usd = self.zero_routes, self.zero
         if self.any_refill and day >= 0:
             refill = self._refill_national(state, multiplier, p)
             refill_usd = ordered_sum(refill) * self.price_usd_per_t
@@ -131,7 +138,7 @@ class Procurement:
             pool_lead=pool_lead,
             ordered_t=ordered,
             shipped_t=shipped,
-            resourced_t=ordered_sum(resourced),
+            resourced_t=resourced,
             premium_usd=premium_usd,
             resourcing_usd=resourcing_usd,
             refill_usd=refill_usd,
@@ -139,10 +146,10 @@ class Procurement:
 
     def _resource(self, lost: np.ndarray, shipped: np.ndarray, multiplier: np.ndarray, state: State) -> np.ndarray:
         p = self.plan
-        ready = p.resourcing_on[:, :, None] & (state.loss_age >= p.reaction_days[:, :, None])
-        wanted = np.where(ready, lost, 0.0)  # (B, R, M)
-        if not (wanted > EPS_T).any():
+        ready = p.resourcing_on[:, :, None] & (state.loss_age >= p.reaction_days[:, :, None]) & (lost > EPS_T)
+        if not ready.any():
             return np.zeros_like(shipped)
+        wanted = np.where(ready, lost, 0.0)  # (B, R, M)
         used = ordered_sum(shipped, axis=1)[:, None]  # (B, 1, M, S)
         spare = np.where(self.has_capacity, np.maximum(0.0, self.capacity - used), 0.0)
         eligible = (multiplier >= 1.0) & self.has_capacity

@@ -20,8 +20,10 @@ class Effects:
 
     route_multiplier: np.ndarray
     """Share of planned shipments that leave, (B, R, M, S)."""
-    extra_days: np.ndarray
-    """Lead-time days added to shipments leaving today, (B, R, M, S) int."""
+    lead_days: np.ndarray
+    """Lead time of shipments leaving today, delays included, (B, R, M, S) int."""
+    all_routes_open: bool
+    """No embargo or quota cut is active anywhere in the batch (multiplier is all ones)."""
     demand_multiplier: np.ndarray
     """Demand surge factor, (B, R, M)."""
     embargo_on_member: np.ndarray
@@ -37,6 +39,9 @@ class ShockEffects:
         self.shape = (len(st.regions), len(st.materials), len(st.suppliers))
         self.magnitude = magnitude
         self.kinds = [sh.kind for sh in plan.shocks]
+        self.base_lead = np.broadcast_to(
+            plan.lead_days.transpose(0, 2, 1)[:, :, None, :], (self.B, *self.shape)
+        )  # (B, R, M, S)
         # supply masks in route layout (R, M, S)
         self.masks = [sh.mask.transpose(1, 2, 0) if sh.kind != "demand_surge" else sh.mask for sh in plan.shocks]
         self.against = [sh.against_members for sh in plan.shocks]
@@ -54,9 +59,10 @@ class ShockEffects:
     def _compute(self, active: np.ndarray) -> Effects:
         R, M, S = self.shape
         multiplier = np.ones((self.B, R, M, S))
-        extra = np.zeros((self.B, R, M, S), dtype=np.int64)
+        lead = self.base_lead
         surge = np.ones((self.B, R, M))
         embargo = np.zeros((self.B, M), bool)
+        open_routes = True
         for k, kind in enumerate(self.kinds):
             on = active[:, k]
             if not on.any():
@@ -66,15 +72,16 @@ class ShockEffects:
             if kind in ("embargo", "quota_cut"):
                 keep = np.where(on, 1.0 - size, 1.0)[:, None, None, None]
                 multiplier = multiplier * np.where(mask, keep, 1.0)
+                open_routes = False
                 if kind == "embargo":
                     embargo |= on[:, None] & self.against[k][None, :]
             elif kind == "delay":
                 days = np.where(on, size, 0.0).astype(np.int64)[:, None, None, None]
-                extra = extra + np.where(mask, days, 0)
+                lead = lead + np.where(mask, days, 0)
             else:
                 factor = np.where(on, size, 1.0)[:, None, None]
                 surge = surge * np.where(mask, factor, 1.0)
-        return Effects(multiplier, extra, surge, embargo)
+        return Effects(multiplier, lead, open_routes, surge, embargo)
 
 
 def active_flags(start: np.ndarray, end: np.ndarray, day: int) -> np.ndarray:

@@ -35,12 +35,17 @@ def ordered_sum(x: Array, axis: int = -1) -> Array:
     >>> float(ordered_sum(np.array([0.1, 0.2, 0.3])))
     0.6000000000000001
     """
-    x = np.moveaxis(np.asarray(x, dtype=np.float64), axis, 0)
-    if x.shape[0] == 0:
-        return np.zeros(x.shape[1:])
-    total = x[0].copy()
-    for part in x[1:]:
-        total += part
+    x = np.asarray(x, dtype=np.float64)
+    axis = axis % x.ndim
+    n = x.shape[axis]
+    if n == 0:
+        return np.zeros(x.shape[:axis] + x.shape[axis + 1 :])
+    index: list[object] = [slice(None)] * x.ndim
+    index[axis] = 0
+    total = x[tuple(index)] + 0.0
+    for i in range(1, n):
+        index[axis] = i
+        total += x[tuple(index)]
     return total
 
 
