@@ -150,3 +150,33 @@ def schema() -> None:
     from simulator.scenario import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2))
+
+
+@main.command(name="compare")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--mechanisms", help="Comma-separated rules [every mechanism].")
+@click.option(
+    "-o", "--out", "out_dir", type=click.Path(file_okay=False), help="Output folder [results/<name>_compare]."
+)
+@click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+def compare_command(scenario: str, mechanisms: str | None, out_dir: str | None, assignments: tuple[str, ...]) -> None:
+    """Run SCENARIO under each release rule; write compare.csv and compare.png."""
+    from simulator.compare import compare, parse_mechanisms
+    from simulator.output import check_writable, staged
+    from simulator.plots import compare_figure
+    from simulator.scenario import load_raw
+
+    names = parse_mechanisms(mechanisms)
+    raw = load_raw(scenario, _overrides(assignments))
+    folder = Path(out_dir or Path("results") / f"{raw.get('name', 'scenario')}_compare")
+    check_writable(folder)
+    comparison = compare(raw, names, scenario)
+    table = comparison.table()
+    with staged(folder) as stage:
+        table.to_csv(stage / "compare.csv", index=False)
+        compare_figure(comparison.results).savefig(stage / "compare.png", dpi=110)
+    shown = [c for c in ("mechanism", "total_shortfall_t", "fairness_jain", "max_shortfall_share_gap") if c in table]
+    click.echo(table[shown].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
+    for mechanism, reason in comparison.skipped.items():
+        click.echo(f"skipped {mechanism}: {reason}", err=True)
+    click.echo(f"wrote {folder}/")

@@ -12,12 +12,23 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, DateFormatter, MonthLocator
 from matplotlib.figure import Figure
 
 from simulator.results import Result
 
-REGION_COLOURS = ("#1f5fa6", "#d1495b", "#2a9d8f", "#e9a03b", "#6d597a", "#3d405b", "#81b29a", "#9c6644")
+REGION_COLOURS = (
+    "#1f5fa6",
+    "#d1495b",
+    "#2a9d8f",
+    "#e9a03b",
+    "#6d597a",
+    "#3d405b",
+    "#81b29a",
+    "#9c6644",
+    "#111111",
+    "#b5838d",
+)
 SHOCK_COLOURS = ("#f4a261", "#9d8ec7", "#8ab17d", "#e76f51", "#83c5be", "#bc6c25", "#cdb4db", "#a3b18a")
 MECHANISM_MARKERS = {
     "auction": "^",
@@ -38,11 +49,18 @@ def _x(result: Result, days: np.ndarray) -> np.ndarray:
     return np.datetime64(start) + days.astype("timedelta64[D]")
 
 
-def _format_axis(ax: Axes, result: Result) -> None:
+def _format_axis(ax: Axes, result: Result, ticks: int = 6) -> None:
+    """Dates (about ``ticks`` of them) with a start date, day numbers without."""
     if result.start_date is not None:
-        locator = AutoDateLocator()
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        months = result.scenario.horizon_days / 30.4
+        if months > 3:
+            locator = MonthLocator(interval=max(1, round(months / ticks)))
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
+        else:
+            locator = AutoDateLocator()
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     else:
         ax.set_xlabel("day")
     ax.grid(True, color="#dddddd", linewidth=0.6)
@@ -95,9 +113,9 @@ def _mark_releases(ax: Axes, result: Result, material: str) -> None:
             np.zeros(len(days)),
             ls="none",
             marker=MECHANISM_MARKERS.get(str(mechanism), "x"),
-            ms=4,
+            ms=3,
             color="#333333",
-            alpha=0.7,
+            alpha=0.45,
             clip_on=False,
             label=f"release: {str(mechanism).replace('_', ' ')}",
         )
@@ -186,3 +204,52 @@ def write_figures(result: Result, folder: Path) -> list[Path]:
         make(result).savefig(path, dpi=110)
         written.append(path)
     return written
+
+
+def compare_figure(results: dict[str, Result]) -> Figure:
+    """Cumulative shortfall per member and material under each rule; totals and fairness."""
+    first = next(iter(results.values()))
+    members = [first.structure.regions[i] for i in first.structure.members]
+    materials = list(first.structure.materials)
+    cols = max(2, len(members))
+    fig = Figure(figsize=(3.9 * cols + 1.0, 2.9 * len(materials) + 3.8), layout="constrained")
+    grid = fig.add_gridspec(len(materials) + 1, cols, height_ratios=[1.0] * len(materials) + [1.3])
+    for j, material in enumerate(materials):
+        for n, member in enumerate(members):
+            ax = fig.add_subplot(grid[j, n])
+            for k, (mechanism, result) in enumerate(results.items()):
+                ts = result.timeseries
+                rows = ts[(ts["region"] == member) & (ts["material"] == material)]
+                ax.plot(
+                    _x(result, rows["day"].to_numpy()),
+                    rows["shortfall_cum_t"].to_numpy(),
+                    lw=1.5,
+                    color=REGION_COLOURS[k % len(REGION_COLOURS)],
+                    label=mechanism.replace("_", " "),
+                )
+            ax.set_title(f"{member}, {material.replace('_', ' ')}", fontsize=10)
+            ax.set_ylabel("cumulative shortfall (t)", fontsize=8)
+            ax.set_ylim(bottom=0)
+            _format_axis(ax, first, ticks=4)
+    names = list(results)
+    labels = [name.replace("_", " ") for name in names]
+    totals = [results[name].metrics["total_shortfall_t"] for name in names]
+    fairness = [results[name].metrics["fairness_jain"] for name in names]
+    half = cols // 2
+    ax_total = fig.add_subplot(grid[-1, :half])
+    ax_total.barh(labels, totals, color="#1f5fa6")
+    ax_total.set_xlabel("total shortfall of members (t)")
+    ax_fair = fig.add_subplot(grid[-1, half:])
+    ax_fair.barh(labels, fairness, color="#2a9d8f")
+    ax_fair.set_xlim(0, 1.15)
+    ax_fair.set_xlabel("fairness (Jain's index, 1 = equal)")
+    ax_total.set_xlim(0, max(totals) * 1.2 if max(totals) > 0 else 1.0)
+    for ax, values, fmt in ((ax_total, totals, "{:,.1f}"), (ax_fair, fairness, "{:.3f}")):
+        ax.invert_yaxis()
+        for y, value in enumerate(values):
+            ax.annotate(
+                fmt.format(value), (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8
+            )
+        ax.grid(True, axis="x", color="#dddddd")
+    _finish(fig, np.array(fig.axes[: len(materials) * len(members)]), f"{first.scenario.name}: release rules compared")
+    return fig

@@ -180,3 +180,24 @@ def test_schema_prints_json_schema():
 @pytest.mark.parametrize("args", [["run"], ["run", "x.yaml", "--seed", "-1"], ["nonsense"]])
 def test_usage_errors_exit_2(args):
     assert invoke(*args).exit_code == 2
+
+
+def test_compare_runs_every_mechanism_side_by_side(tmp_path):
+    scenario = write(tmp_path, TWO_MEMBERS)
+    out = tmp_path / "cmp"
+    result = invoke("compare", scenario, "-o", out)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "compare.csv")
+    ran = table[table["skipped"].isna()].set_index("mechanism")
+    # the worked example of tests/test_agreement.py, summed over the 60 days
+    assert ran.loc["equal_losses", "shortfall_t.japan"] == pytest.approx(20 * 60)
+    assert ran.loc["talmud", "shortfall_t.japan"] == pytest.approx(20 * 60 - 10)
+    assert set(table[table["skipped"].notna()]["mechanism"]) == {"auction", "hybrid"}  # no bids here
+    assert (out / "compare.png").stat().st_size > 10_000
+
+
+def test_compare_rejects_an_unknown_mechanism_and_a_scenario_without_agreement(tmp_path):
+    scenario = write(tmp_path, TWO_MEMBERS)
+    assert_bad_input(invoke("compare", scenario, "--mechanisms", "fair_ratio,lottery"), "unknown mechanism(s) lottery")
+    lone = write(tmp_path, ONE_REGION, "lone.yaml")
+    assert_bad_input(invoke("compare", lone), "no agreement")

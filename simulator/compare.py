@@ -1,0 +1,70 @@
+"""Run one scenario under several release mechanisms and tabulate the outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from simulator.engine import simulate
+from simulator.errors import InputError, ScenarioError
+from simulator.results import Result
+from simulator.scenario import MECHANISMS, apply_overrides, validate_data
+
+COMPARE_METRICS = ("total_shortfall_t", "fairness_jain", "max_shortfall_share_gap", "unused_release_t", "pool_end_t")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Results per mechanism, and the mechanisms that could not run with why."""
+
+    results: dict[str, Result]
+    skipped: dict[str, str]
+
+    def table(self) -> pd.DataFrame:
+        """One row per mechanism: agreement-wide metrics, then per-member shortfall and spend."""
+        rows: list[dict[str, Any]] = []
+        for mechanism, result in self.results.items():
+            members = [result.structure.regions[i] for i in result.structure.members]
+            row: dict[str, Any] = {"mechanism": mechanism}
+            row.update({k: result.metrics[k] for k in COMPARE_METRICS})
+            for member in members:
+                row[f"shortfall_t.{member}"] = result.metrics[f"shortfall_t.{member}"]
+                row[f"shortfall_share.{member}"] = result.metrics[f"shortfall_share.{member}"]
+                row[f"first_shortfall_day.{member}"] = result.metrics[f"first_shortfall_day.{member}"]
+                row[f"auction_spend_usd.{member}"] = result.metrics[f"auction_spend_usd.{member}"]
+            rows.append(row)
+        for mechanism, reason in self.skipped.items():
+            rows.append({"mechanism": mechanism, "skipped": reason})
+        return pd.DataFrame(rows)
+
+
+def parse_mechanisms(text: str | None) -> list[str]:
+    """``fair_ratio,auction`` as a list; every mechanism when empty."""
+    if not text:
+        return list(MECHANISMS)
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in MECHANISMS]
+    if unknown:
+        raise InputError(f"--mechanisms: unknown mechanism(s) {', '.join(unknown)} (known: {', '.join(MECHANISMS)})")
+    return names
+
+
+def compare(raw: dict[str, Any], mechanisms: list[str], source: str) -> Comparison:
+    """Run ``raw`` scenario data once per mechanism (a mechanism that cannot run is skipped)."""
+    if not raw.get("agreement"):
+        raise InputError("the scenario has no agreement: nothing to compare", source)
+    results: dict[str, Result] = {}
+    skipped: dict[str, str] = {}
+    for mechanism in mechanisms:
+        data = apply_overrides(raw, [("agreement.mechanism", mechanism)])
+        try:
+            scenario = validate_data(data, source)
+        except ScenarioError as exc:
+            skipped[mechanism] = "; ".join(p.render(None) for p in exc.problems)
+            continue
+        results[mechanism] = simulate(scenario)
+    if not results:
+        raise InputError("no mechanism could run: " + " | ".join(f"{k}: {v}" for k, v in skipped.items()), source)
+    return Comparison(results, skipped)
