@@ -7,11 +7,12 @@ Per material, after members have drawn their own reserves (``national_first``):
    days of demand). The first trigger activates the agreement; releases open
    ``decision_lag_days + delivery_days`` later; the agreement stands down after
    ``standdown_days`` without a trigger.
-2. **Auction** (``auction``; ``hybrid`` outside embargoes): on the day releases open
-   and every ``every_days`` after, a lot (``lot_t``, else the release cap times
+2. **Auction** (``auction``; ``hybrid`` outside embargoes): on the first day of auction
+   rule (the day releases open, or under ``hybrid`` the day an embargo ends) and every
+   ``every_days`` after, a lot (``lot_t``, else the release cap times
    ``every_days``, else all pool stock) is offered. Each member bids, in its price
-   segments, for its expected gap until the next auction: today's net drawdown
-   (demand minus arrivals) times ``every_days``, less its commercial stock and the
+   segments, for its expected gap until the next auction: today's expected net drawdown
+   (baseline demand minus arrivals) times ``every_days``, less its commercial stock and the
    stock it already bought. Won stock becomes the member's *balance*, held in the pool.
 3. **Balance draws**: a member's gap is met from its balance first (any day).
 4. **Rule release** (every other mechanism; ``hybrid`` while an embargo is active
@@ -144,7 +145,7 @@ class AgreementStep:
 
         ``supplied`` is what members already received today (commercial stock and own
         reserve), ``baseline`` today's baseline demand and ``net_drawdown`` today's
-        demand minus arrivals (the auction's forecast), all (B, R, M).
+        baseline demand minus arrivals (the auction's forecast), all (B, R, M).
         """
         p = self.plan
         mem = self.members
@@ -153,18 +154,18 @@ class AgreementStep:
         d = baseline[:, mem].transpose(0, 2, 1)
         B, M, N = g.shape
         self._activation(day, state, g, d)
-        due = self._auction_due(day, state)
-        if not g.any() and not due.any():  # nobody short, no auction: every step below is a no-op
-            return AgreementDay.quiet(seen, B, M, N)
-        opened = state.is_open
-        zeros_bmn = np.zeros((B, M, N))
-        rule = np.zeros((B, M), dtype=np.int64)
         use_rule = np.ones((B, M), bool)
         if self.mechanism == "auction":
             use_rule[:] = False
         elif self.mechanism == "hybrid":
             use_rule = embargo_on_member.copy()
-        auction = self._auction(state, net_drawdown, due & ~use_rule)
+        due = self._auction_due(day, state, use_rule)
+        if not g.any() and not due.any():  # nobody short, no auction: every step below is a no-op
+            return AgreementDay.quiet(seen, B, M, N)
+        opened = state.is_open
+        zeros_bmn = np.zeros((B, M, N))
+        rule = np.zeros((B, M), dtype=np.int64)
+        auction = self._auction(state, net_drawdown, due)
         balance = state.balance[:, mem].transpose(0, 2, 1)
         from_balance = np.minimum(g, balance)
         g = g - from_balance
@@ -226,21 +227,24 @@ class AgreementStep:
         state.last_trigger = np.where(triggered, day, state.last_trigger)
         stand_down = state.active & (day - state.last_trigger >= p.standdown_days[:, None])
         state.active = state.active & ~stand_down
-        was_open = state.is_open
         state.is_open = state.active & (day >= state.since + p.lag_days[:, None])
-        state.open_day = np.where(state.is_open & ~was_open, day, state.open_day)
 
-    def _auction_due(self, day: int, state: State) -> np.ndarray:
-        """Auction days: the day releases open and every ``every_days`` after, (B, M)."""
+    def _auction_due(self, day: int, state: State, use_rule: np.ndarray) -> np.ndarray:
+        """Auction days, (B, M): the first day of auction rule (releases open, or an
+        embargo over under ``hybrid``) and every ``every_days`` after."""
         if not self.auctions:
             return np.zeros_like(state.is_open)
-        return state.is_open & ((day - state.open_day) % self.plan.auction_every[:, None] == 0)
+        regime = state.is_open & ~use_rule
+        state.auction_anchor = np.where(regime & ~state.auction_regime, day, state.auction_anchor)
+        state.auction_regime = regime
+        return regime & ((day - state.auction_anchor) % self.plan.auction_every[:, None] == 0)
 
     def _auction(self, state: State, net_drawdown: np.ndarray, due: np.ndarray) -> _Auction:
         """Offer a lot where ``due``; members bid for their expected gap until the next auction.
 
-        Expected gap = ``every_days x (demand - arrivals) - commercial stock - bought
-        stock``: today's net drawdown continued for the period, less what the member holds.
+        Expected gap = ``every_days x (baseline demand - arrivals) - commercial stock -
+        bought stock``: today's expected net drawdown continued for the period, less what
+        the member holds.
         """
         B, M = due.shape
         N = len(self.members)

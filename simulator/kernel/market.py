@@ -123,7 +123,7 @@ class Market:
         agreed = None
         if self.agreement is not None:
             agreed = self.agreement(
-                day, state, gap, supplied + national, baseline, demand - arrived, effects.embargo_on_member
+                day, state, gap, supplied + national, baseline, baseline - arrived, effects.embargo_on_member
             )
             if not agreed.is_quiet:
                 auction = self._to_regions(agreed.from_balance_t)

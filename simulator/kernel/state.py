@@ -44,8 +44,10 @@ class State:
     """Last day the trigger held, (B, M)."""
     is_open: np.ndarray
     """Releases open (activation plus decision and delivery lags), (B, M) bool."""
-    open_day: np.ndarray
-    """Day releases last opened (the auction calendar counts from it), (B, M)."""
+    auction_regime: np.ndarray
+    """Auction rule in force yesterday (open, and no embargo under ``hybrid``), (B, M) bool."""
+    auction_anchor: np.ndarray
+    """First day of the current auction regime (the auction calendar counts from it), (B, M)."""
 
 
 def initial_state(plan: Plan) -> State:
@@ -71,5 +73,6 @@ def initial_state(plan: Plan) -> State:
         since=never.copy(),
         last_trigger=never.copy(),
         is_open=np.zeros((B, M), bool),
-        open_day=never.copy(),
+        auction_regime=np.zeros((B, M), bool),
+        auction_anchor=never.copy(),
     )
