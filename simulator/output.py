@@ -94,6 +94,7 @@ def write_run(
         result.summary.to_csv(stage / "summary.csv", index=False)
         result.supply.to_csv(stage / "supply.csv", index=False)
         result.shocks.to_csv(stage / "shocks.csv", index=False)
+        result.portfolio.to_csv(stage / "portfolio.csv", index=False)
         if result.structure.members:
             result.pool.to_csv(stage / "pool.csv", index=False)
             result.releases.to_csv(stage / "releases.csv", index=False)

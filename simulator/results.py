@@ -208,6 +208,8 @@ class Result:
     auctions: pd.DataFrame
     shocks: pd.DataFrame
     """One row per shock as it happened in this run (drawn values for random ones)."""
+    portfolio: pd.DataFrame
+    """Sourcing shares per region, material and supplier, before and after quotas."""
     metrics: dict[str, float] = field(default_factory=dict)
     """Flat per-run metrics as in a sweep table (``shortfall_t.japan`` ...)."""
 
@@ -232,8 +234,31 @@ class Result:
             releases=_log_frame(rec.releases, scenario.start_date),
             auctions=_log_frame(rec.auctions, scenario.start_date),
             shocks=shock_table(plan, draws, 0),
+            portfolio=portfolio_table(plan),
             metrics=flat_metrics(st, summary_arrays, 0),
         )
+
+
+def portfolio_table(plan: Plan) -> pd.DataFrame:
+    """Normal sourcing shares and the shares after quotas, with the premium per tonne shipped."""
+    st = plan.structure
+    rows = []
+    for i, region in enumerate(st.regions):
+        for j, material in enumerate(st.materials):
+            for k, supplier in enumerate(st.suppliers):
+                base, share = plan.base_shares[0, i, j, k], plan.shares[0, i, j, k]
+                if base > 0 or share > 0:
+                    rows.append(
+                        {
+                            "region": region,
+                            "material": material,
+                            "supplier": supplier,
+                            "normal_share": float(base),
+                            "share": float(share),
+                            "premium_fraction_of_price": float(plan.premium_fraction[0, i, j, k]),
+                        }
+                    )
+    return pd.DataFrame(rows)
 
 
 def shock_table(plan: Plan, draws: Draws, run: int) -> pd.DataFrame:

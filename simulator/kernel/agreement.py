@@ -230,8 +230,11 @@ class AgreementStep:
         state.is_open = state.active & (day >= state.since + p.lag_days[:, None])
 
     def _auction_due(self, day: int, state: State, use_rule: np.ndarray) -> np.ndarray:
-        """Auction days, (B, M): the first day of auction rule (releases open, or an
-        embargo over under ``hybrid``) and every ``every_days`` after."""
+        """Auction days, (B, M).
+
+        The first day of auction rule (releases open, or an embargo over under
+        ``hybrid``) and every ``every_days`` after.
+        """
         if not self.auctions:
             return np.zeros_like(state.is_open)
         regime = state.is_open & ~use_rule

@@ -1,0 +1,218 @@
+"""Procurement policies against textbook cases worked out by hand (DESIGN §5)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from simulator.plan import compile_plan
+from simulator.procurement import apply_quota
+from simulator.randomness import draw_run, run_seed
+from simulator.scenario import validate_data
+from tests.helpers import ONE_REGION, build, run, series
+from tests.invariants import check_invariants
+
+ORDER_UP_TO = {"policy": "order_up_to", "review_days": 7, "safety_days": 0}
+
+
+def order_up_to_world(**paths):
+    # D = 10 t/day, L = 5 days, R = 7 days: S = D (L + R) = 120 t. Starting with 10 t on
+    # hand and 40 t in transit puts the inventory position at 50 before the first review.
+    return build(
+        ONE_REGION,
+        horizon_days=50,
+        regions__japan__commercial_stock__ree__tonnes=10,
+        regions__japan__procurement={"replenishment": ORDER_UP_TO},
+        **paths,
+    )
+
+
+def test_order_up_to_reaches_steady_state_with_orders_equal_to_demand():
+    result = run(order_up_to_world())
+    ordered = series(result, "ordered_t", "japan")
+    reviews = np.arange(0, 50, 7)
+    assert ordered[reviews] == pytest.approx(70.0)  # S - IP = 120 - 50 = D x R every review
+    assert np.delete(ordered, reviews) == pytest.approx(0.0)
+    # inventory position after each review's order = S
+    position = series(result, "commercial_stock_t", "japan") + series(result, "in_transit_t", "japan")
+    assert position[reviews] == pytest.approx(120.0)
+    assert series(result, "shortfall_t", "japan") == pytest.approx(0.0)
+
+
+def test_order_up_to_follows_a_step_in_demand_as_the_textbook_rule_says():
+    # demand doubles from day 22 while S stays 120 (set from baseline demand): each order
+    # replaces what was sold since the last review, and with lost sales the stock runs out.
+    # Days 22-28: on hand 50 -> 30, 10, 0 (10 short), 0 (20 short); +70 on day 26 -> 50, 30, 10:
+    # sold 20+20+10+0+20+20+20 = 110, so the day-28 order is 110; the day-35 order is
+    # 10+0+0+0+20+20+20 = 70 (the 110 lands on day 33); then 110 again on day 42.
+    surge = [{"id": "step", "kind": "demand_surge", "start": 22, "end": 1000, "factor": 2.0}]
+    result = run(order_up_to_world(shocks=surge))
+    ordered = series(result, "ordered_t", "japan")
+    assert ordered[[0, 7, 14, 21, 28, 35, 42, 49]] == pytest.approx([70, 70, 70, 70, 110, 70, 110, 70])
+    shortfall = series(result, "shortfall_t", "japan")
+    assert shortfall[22:30] == pytest.approx([0, 0, 10, 20, 0, 0, 0, 10])
+    assert series(result, "supplied_t", "japan")[22:29].sum() == pytest.approx(110)
+
+
+def quota_world(cap=0.65, premium=0.25):
+    # EU needs 100 t/day: China 85%, A 10%, B 5%. A can ship 30 t/day and B 15 t/day, so
+    # their room under the cap is 0.30 - 0.10 = 0.20 and 0.15 - 0.05 = 0.10 of demand.
+    return {
+        "name": "quota",
+        "horizon_days": 10,
+        "materials": {"ree": {"price_usd_per_kg": 40}},
+        "suppliers": {
+            "china": {"lead_time_days": {"eu": 5}},
+            "a": {"lead_time_days": {"eu": 5}, "capacity_t_per_day": {"ree": 30}},
+            "b": {"lead_time_days": {"eu": 5}, "capacity_t_per_day": {"ree": 15}},
+        },
+        "regions": {
+            "eu": {
+                "demand": {"ree": {"tonnes_per_day": 100}},
+                "commercial_stock": {"ree": {"days": 10}},
+                "sourcing": {"ree": {"china": 0.85, "a": 0.10, "b": 0.05}},
+                "procurement": {"quota": {"ree": {"max_share_per_supplier": cap, "premium": premium}}},
+            }
+        },
+    }
+
+
+def test_a_065_cap_moves_exactly_020_by_capacity_and_the_premium_is_volume_x_premium_x_price():
+    plan = compile_plan(validate_data(quota_world()))
+    shares = plan.shares[0, 0, 0]
+    # 0.20 moved in proportion to room 0.20 : 0.10
+    assert shares == pytest.approx([0.65, 0.10 + 0.20 * 2 / 3, 0.05 + 0.20 / 3])
+    result = run(quota_world())
+    supply = result.supply
+    shipped = supply.groupby("supplier")["shipped_t"].sum()
+    assert shipped["china"] == pytest.approx(65 * 10)
+    # 20 t/day moved x 10 days x 25% x 40 USD/kg x 1000 kg/t
+    assert result.summary.iloc[0]["procurement_premium_usd"] == pytest.approx(20 * 10 * 0.25 * 40 * 1000)
+
+
+def test_quota_the_other_suppliers_cannot_take_is_a_scenario_error():
+    from simulator.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match=r"regions\.eu\.procurement\.quota\.ree: other suppliers can take 0\.3"):
+        validate_and_compile(quota_world(cap=0.5))
+
+
+def validate_and_compile(data):
+    return compile_plan(validate_data(data))
+
+
+def test_partner_minimum_takes_volume_from_non_partners_pro_rata():
+    # partner b must have 20%: the 15 points come from china and a in proportion 0.85 : 0.10
+    shares = apply_quota(np.array([0.85, 0.10, 0.05]), 1.0, np.array([0.0, 0.0, 0.20]), np.full(3, np.inf))
+    assert shares == pytest.approx([0.85 - 0.15 * 0.85 / 0.95, 0.10 - 0.15 * 0.10 / 0.95, 0.20])
+
+
+def resourcing_world(japan_demand, eu_demand):
+    # China stops shipping to both on day 10; "spare" has 10 t/day it does not normally sell
+    region = {
+        "commercial_stock": {"ree": {"tonnes": 1000}},
+        "sourcing": {"ree": {"china": 1.0}},
+        "procurement": {"resourcing": {"reaction_days": 3, "price_multiplier": 2.0}},
+    }
+    return {
+        "name": "spare",
+        "horizon_days": 30,
+        "materials": {"ree": {"price_usd_per_kg": 10}},
+        "suppliers": {
+            "china": {"lead_time_days": {"japan": 5, "eu": 5}},
+            "spare": {"lead_time_days": {"japan": 2, "eu": 4}, "capacity_t_per_day": {"ree": 10}},
+        },
+        "regions": {
+            "japan": {**region, "demand": {"ree": {"tonnes_per_day": japan_demand}}},
+            "eu": {**region, "demand": {"ree": {"tonnes_per_day": eu_demand}}},
+        },
+        "shocks": [
+            {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan", "eu"], "start": 10, "end": 100}
+        ],
+    }
+
+
+def test_resourcing_shares_scarce_spare_capacity_pro_rata_after_the_reaction_delay():
+    result = run(resourcing_world(15, 5))
+    japan, eu = series(result, "resourced_t", "japan"), series(result, "resourced_t", "eu")
+    # losses on days 10, 11, 12: the third day of loss reaches the 3-day reaction delay;
+    # requests 15 + 5 exceed the 10 t spare, so each gets half of its request
+    assert japan[:12] == pytest.approx(0.0) and eu[:12] == pytest.approx(0.0)
+    assert japan[12:] == pytest.approx(7.5) and eu[12:] == pytest.approx(2.5)
+    # re-sourced tonnes arrive after the spare supplier's own lead times (2 and 4 days), while
+    # China's last shipments (day 9, lead 5) land on day 14
+    assert series(result, "arrivals_t", "japan")[13:16] == pytest.approx([15, 15 + 7.5, 7.5])
+    assert series(result, "arrivals_t", "eu")[14:18] == pytest.approx([5, 0, 2.5, 2.5])
+    cost = result.summary.set_index("region").loc["japan", "resourcing_cost_usd"]
+    assert cost == pytest.approx(7.5 * 18 * 10 * 2.0 * 1000)  # 18 days x 7.5 t at 2 x 10 USD/kg
+    check_invariants(result)
+
+
+def test_refill_waits_while_a_gap_exists_and_lands_after_the_lead_time():
+    # no stock, a 50 t reserve refilled at 5 t/day; China halted on days 0..9 (lead 5), so
+    # arrivals stop on days 5..14 and the member has gaps then; refills go out from day 15
+    data = build(
+        ONE_REGION,
+        horizon_days=40,
+        regions__japan__commercial_stock__ree__tonnes=0,
+        regions__japan__reserve={"ree": {"tonnes": 50, "refill_t_per_day": 5}},
+        shocks=[{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 0, "end": 10}],
+    )
+    result = run(data)
+    reserve = series(result, "reserve_stock_t", "japan")
+    assert reserve[4:10] == pytest.approx([50, 40, 30, 20, 10, 0])  # covers the gaps of days 5..9
+    assert reserve[10:15] == pytest.approx(0.0)
+    assert series(result, "shortfall_t", "japan")[10:15] == pytest.approx(10.0)
+    in_transit = series(result, "reserve_in_transit_t", "japan")
+    assert in_transit[:15] == pytest.approx(0.0)  # no refill ordered while short
+    refill_arrivals = series(result, "refill_arrivals_t", "japan")
+    assert refill_arrivals[:20] == pytest.approx(0.0)
+    assert refill_arrivals[20:30] == pytest.approx(5.0)  # ordered days 15..24, 5 days in transit
+    assert reserve[29:] == pytest.approx(50.0)
+    assert result.summary.iloc[0]["refill_cost_usd"] == pytest.approx(50 * 50 * 1000)
+    check_invariants(result)
+
+
+STOCHASTIC = [
+    {
+        "id": "random_halt",
+        "kind": "embargo",
+        "supplier": "china",
+        "regions": ["japan"],
+        "start": {"distribution": "uniform", "low": 10, "high": 30},
+        "duration_days": {"distribution": "lognormal", "mean": 60, "sd": 20},
+        "severity": {"distribution": "triangular", "low": 0.5, "mode": 0.9, "high": 1.0},
+    }
+]
+
+
+def test_same_seed_same_shock_and_different_seeds_differ():
+    data = build(ONE_REGION, shocks=STOCHASTIC, seed=3)
+    first, again, other = run(data), run(data), run(data, seed=4)
+    assert first.shocks.equals(again.shocks)
+    assert not first.shocks.equals(other.shocks)
+
+
+def test_drawn_shock_durations_match_the_configured_distribution():
+    plan = compile_plan(validate_data(build(ONE_REGION, shocks=STOCHASTIC)))
+    draws = [draw_run(plan, run_seed(2024, k)) for k in range(1000)]
+    durations = np.array([d.shock_end[0, 0] - d.shock_start[0, 0] for d in draws], float)
+    starts = np.array([d.shock_start[0, 0] for d in draws], float)
+    severity = np.array([d.shock_magnitude[0, 0] for d in draws])
+    # lognormal with mean 60 and sd 20, rounded to whole days: standard error of the mean ~0.63
+    assert durations.mean() == pytest.approx(60, abs=2.0)
+    assert durations.std() == pytest.approx(20, abs=1.5)
+    sigma = np.sqrt(np.log1p((20 / 60) ** 2))
+    fitted = stats.lognorm(s=sigma, scale=60 * np.exp(-(sigma**2) / 2))
+    assert stats.kstest(durations + np.random.default_rng(0).uniform(-0.5, 0.5, 1000), fitted.cdf).pvalue > 0.01
+    assert starts.mean() == pytest.approx(20, abs=0.6) and starts.min() >= 10 and starts.max() <= 30
+    assert severity.mean() == pytest.approx((0.5 + 0.9 + 1.0) / 3, abs=0.01)
+
+
+def test_the_reallocated_portfolio_is_reported():
+    portfolio = run(quota_world()).portfolio.set_index("supplier")
+    assert portfolio.loc["china", "normal_share"] == pytest.approx(0.85)
+    assert portfolio.loc["china", "share"] == pytest.approx(0.65)
+    # a's premium applies to the part of its share the quota moved: (0.2333 - 0.10) / 0.2333
+    assert portfolio.loc["a", "premium_fraction_of_price"] == pytest.approx(0.25 * (0.4 / 3) / (0.1 + 0.4 / 3))
