@@ -67,16 +67,27 @@ def summary_text(result: Any) -> str:
     table = result.summary
     rows = table[table["region"] != ALL]
     header = ("region", "material", "shortfall t", "days short", "first short", "min cover d")
-    lines = ["{:<12} {:<14} {:>12} {:>10} {:>13} {:>11}".format(*header)]
+    cells = []
     for _, row in rows.iterrows():
         first = int(row["first_shortfall_day"])
-        when = date_label(result.start_date, first) if first >= 0 else "-"
         cover = row["min_days_of_cover"]
-        cover_text = f"{cover:11.1f}" if cover == cover and cover is not None else f"{'-':>11}"
-        lines.append(
-            f"{row['region']:<12} {row['material']:<14} {row['shortfall_t']:12.1f} "
-            f"{int(row['shortfall_days']):10d} {when:>13} {cover_text}"
+        cells.append(
+            (
+                row["region"],
+                row["material"],
+                f"{row['shortfall_t']:,.1f}",
+                str(int(row["shortfall_days"])),
+                date_label(result.start_date, first) if first >= 0 else "-",
+                f"{cover:.1f}" if cover is not None and cover == cover else "-",
+            )
         )
+    widths = [max(len(str(c[k])) for c in [header, *cells]) for k in range(len(header))]
+    lines = [
+        "  ".join(
+            str(c).ljust(w) if k < 2 else str(c).rjust(w) for k, (c, w) in enumerate(zip(line, widths, strict=True))
+        )
+        for line in [header, *cells]
+    ]
     overall = table[(table["region"] == ALL) & (table["material"] == ALL)].iloc[0]
     lines.append(
         f"total shortfall {overall['total_shortfall_t']:.1f} t; fairness (Jain) {overall['fairness_jain']:.3f}"
@@ -180,3 +191,151 @@ def compare_command(scenario: str, mechanisms: str | None, out_dir: str | None, 
     for mechanism, reason in comparison.skipped.items():
         click.echo(f"skipped {mechanism}: {reason}", err=True)
     click.echo(f"wrote {folder}/")
+
+
+@main.command()
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--grid",
+    "grids",
+    multiple=True,
+    metavar="PATH=SPEC",
+    help="Swept path: start:stop:step (stop included), a,b,c or one value (repeatable: cross product).",
+)
+@click.option("--spec", "spec_file", type=click.Path(dir_okay=False), help="Sweep described in a YAML file.")
+@click.option("--runs", type=click.IntRange(min=1), help="Runs (seeds) per grid point [1].")
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed [the scenario's].")
+@click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+@click.option("--workers", type=click.IntRange(min=1), help="Local worker processes [cores].")
+@click.option("--dask", "dask_address", metavar="ADDRESS", help="Run on a Dask scheduler, e.g. tcp://host:8786.")
+@click.option("--curves", is_flag=True, help="Also write 5/50/95% curves per grid point (curves.parquet).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["parquet", "csv"]),
+    default="parquet",
+    help="csv also writes sweep.csv next to sweep.parquet.",
+)
+@click.option("--chunk-runs", type=click.IntRange(min=1), default=None, help="Runs per checkpointed chunk [1000].")
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.pass_context
+def sweep(
+    ctx: click.Context,
+    scenario: str | None,
+    grids: tuple[str, ...],
+    spec_file: str | None,
+    runs: int | None,
+    seed: int | None,
+    assignments: tuple[str, ...],
+    workers: int | None,
+    dask_address: str | None,
+    curves: bool,
+    fmt: str,
+    chunk_runs: int | None,
+    out_dir: str,
+) -> None:
+    """Run SCENARIO over a grid of parameters and seeds; write one row per run."""
+    import dataclasses
+    import os
+
+    from simulator.output import check_writable
+    from simulator.scenario import load_raw
+    from simulator.sweep import SweepSpec, parse_axis, plan_sweep, run_sweep
+    from simulator.sweep.figures import write_sweep_figures
+    from simulator.sweep.grid import load_spec_file
+    from simulator.sweep.runner import CHUNK_RUNS
+
+    if workers and dask_address:
+        raise InputError("give --workers or --dask, not both")
+    spec = SweepSpec(())
+    if spec_file:
+        from_file, spec = load_spec_file(spec_file)
+        scenario = scenario or from_file
+    if not scenario:
+        raise InputError("give a SCENARIO (or a --spec file naming one)")
+    axes = spec.axes + tuple(parse_axis(text) for text in grids)
+    spec = dataclasses.replace(
+        spec,
+        axes=axes,
+        runs=runs or spec.runs,
+        seed=seed if seed is not None else spec.seed,
+        fixed=spec.fixed + tuple(_overrides(assignments)),
+    )
+    raw = load_raw(scenario)
+    planned = plan_sweep(raw, scenario, spec, curves=curves, chunk_runs=chunk_runs or CHUNK_RUNS)
+    folder = Path(out_dir)
+    check_writable(folder)
+    client = _dask_client(dask_address) if dask_address else None
+    n_workers = workers or os.cpu_count() or 1
+    with _progress(planned.n_runs) as advance:
+        try:
+            table = run_sweep(
+                planned,
+                folder,
+                workers=n_workers,
+                client=client,
+                fmt=fmt,
+                progress=advance,
+                figures=write_sweep_figures,
+            )
+        except KeyboardInterrupt:
+            _stopped(folder, "interrupted")
+            ctx.exit(130)
+        except Exception as exc:
+            if ctx.meta.get("debug") or isinstance(exc, InputError):
+                raise
+            _stopped(folder, f"stopped by an error: {exc!r}")
+            ctx.exit(1)
+        finally:
+            if client is not None:
+                client.close()
+    points = len(planned.points)
+    click.echo(f"{len(table)} runs ({points} point(s) x {planned.spec.runs}) written to {folder}/sweep.parquet")
+
+
+def _stopped(folder: Path, why: str) -> None:
+    chunks = len(list((folder / ".chunks").glob("chunk-*.parquet")))
+    click.echo(
+        f"sweep {why}: {chunks} finished chunk(s) kept in {folder}/.chunks; run the same command to resume", err=True
+    )
+
+
+def _dask_client(address: str) -> Any:
+    """Connect before any run, so an unreachable scheduler is bad input (exit 2)."""
+    from distributed import Client
+
+    try:
+        return Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(f"--dask {address}: cannot reach the scheduler ({exc})") from None
+
+
+class _progress:
+    """A tqdm bar on a terminal, nothing otherwise; yields an ``advance(n)`` callable."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar: Any = None
+
+    def __enter__(self) -> Any:
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=self.total, unit="run", disable=not sys.stderr.isatty(), dynamic_ncols=True)
+        return self.bar.update
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.close()
+
+
+@main.command(name="plot-sweep")
+@click.argument("folder", type=click.Path(file_okay=False))
+def plot_sweep(folder: str) -> None:
+    """Redraw the figures of a finished sweep in FOLDER from its table."""
+    from simulator.sweep.figures import redraw
+
+    for path in redraw(Path(folder)):
+        click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

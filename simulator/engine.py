@@ -9,8 +9,9 @@ at fixed fractions so that their order never depends on SimPy's tie-breaking:
 - ``t + 0.75`` procurement: orders and refills leave suppliers.
 
 Processes: one per shock (it switches the shock on at its start and off at its end),
-one per order-up-to region (its review cycle), one for the daily cycle; each shipment
-in transit is a timeout event that unloads it when its lead time ends. Goods already
+one per order-up-to region (its review cycle), one for the daily cycle; the shipments
+leaving on a day with the same lead time travel as one timeout event that unloads them
+when the lead time ends. Goods already
 in transit when a shock starts still arrive. The simulation starts before day 0 (the
 warm-up) so that the pipeline is full on day 0. The arithmetic of each day is the
 shared :mod:`simulator.kernel`.
@@ -121,16 +122,17 @@ class ReferenceEngine:
             self._send("pool", day, shipments.pool_t, shipments.pool_lead)
 
     def _send(self, kind: str, day: int, tonnes: np.ndarray, lead: np.ndarray) -> None:
-        """Put every non-zero shipment in transit as a timeout that unloads it on arrival."""
+        """Put shipments in transit: one timeout per lead time, unloading its shipments on arrival."""
         lead = np.broadcast_to(lead, tonnes.shape)
-        for index in zip(*np.nonzero(tonnes > 0), strict=True):
-            arrival = day + int(lead[index])
+        for days in np.unique(lead[tonnes > 0]):
+            cargo = np.where(lead == days, tonnes, 0.0)
+            arrival = day + int(days)
             transit = self.env.timeout(arrival - self.env.now)
-            transit.callbacks.append(self._unloader(kind, arrival, index, float(tonnes[index])))
+            transit.callbacks.append(self._unloader(kind, arrival, cargo))
 
-    def _unloader(self, kind: str, arrival: int, index: tuple[Any, ...], tonnes: float) -> Any:
+    def _unloader(self, kind: str, arrival: int, cargo: np.ndarray) -> Any:
         def unload(_event: simpy.Event) -> None:
-            self.landed[kind][arrival][index] += tonnes
+            self.landed[kind][arrival] += cargo
 
         return unload
 

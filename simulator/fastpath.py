@@ -47,6 +47,8 @@ class _Ring:
         self.cells = cells
         # flat index of (run, slot 0, cell) for every run and cell
         self.base = (np.arange(batch)[:, None] * length * cells + np.arange(cells)[None, :]).reshape(batch, *shape)
+        self._lead: np.ndarray | None = None
+        self._offsets: np.ndarray | None = None
 
     def take(self, day: int) -> np.ndarray:
         """Arrivals of ``day`` (valid until the next ``clear``)."""
@@ -60,8 +62,12 @@ class _Ring:
     def put(self, day: int, tonnes: np.ndarray, lead: np.ndarray) -> None:
         """Add shipments leaving on ``day`` with ``lead`` days in transit (one per cell)."""
         self.used = True
-        slot = (day + lead) % self.length
-        self.flat[(self.base + slot * self.cells).reshape(-1)] += tonnes.reshape(-1)
+        if lead is not self._lead:  # flat positions for every day of the ring, per lead-time array
+            self._lead = lead
+            days = np.arange(self.length).reshape(-1, *([1] * lead.ndim))
+            self._offsets = (self.base + ((days + lead) % self.length) * self.cells).reshape(self.length, -1)
+        assert self._offsets is not None
+        self.flat[self._offsets[day % self.length]] += tonnes.reshape(-1)
 
 
 def _ring_length(plan: Plan, draws: Draws) -> int:

@@ -243,6 +243,9 @@ def _quota_shares(
             minimum = np.array([quota.partner_minimum.get(sp, 0.0) for sp in suppliers])
             spare = capacity[:, j] - used[:, j] + base[i, j] * demand0[i, j]
             headroom = np.where(np.isfinite(spare), spare / demand0[i, j], np.inf)
+            # a supplier without a lead time to this region cannot take volume here
+            routes = np.array([r in s.suppliers[sp].lead_time_days for sp in suppliers])
+            headroom = np.where(routes, headroom, 0.0)
             try:
                 new = apply_quota(base[i, j], quota.max_share_per_supplier, minimum, headroom)
             except QuotaInfeasible as exc:

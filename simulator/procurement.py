@@ -52,6 +52,9 @@ def apply_quota(
     minimum = np.asarray(partner_minimum, float)
     partners = minimum > 0
     need = np.maximum(0.0, minimum - shares) * partners
+    over = partners & (minimum > np.asarray(headroom_share, float) + 1e-12)
+    if over.any():
+        raise QuotaInfeasible("a partner minimum exceeds the partner's capacity or it has no route here")
     if need.sum() > 0:
         donors = np.where(partners, 0.0, shares)
         if donors.sum() < need.sum() - 1e-12:

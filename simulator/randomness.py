@@ -87,37 +87,47 @@ def _shock_values(shock: ShockPlan, rng: np.random.Generator | None) -> tuple[in
 
 def draw_run(plan: Plan, seed: int) -> Draws:
     """The random inputs of one run of a (single-run) plan."""
-    st = plan.structure
-    horizon, R, M = st.horizon_days, len(st.regions), len(st.materials)
-    cv = plan.noise_cv[0]
-    noise = None
-    if np.any(cv > 0):
-        noise = np.ones((1, horizon, R, M))
-        for i, region in enumerate(st.regions):
-            for j, material in enumerate(st.materials):
-                if cv[i, j] > 0:
-                    sigma2 = np.log1p(cv[i, j] ** 2)
-                    rng = stream(seed, f"noise/{region}/{material}")
-                    noise[0, :, i, j] = rng.lognormal(-sigma2 / 2.0, np.sqrt(sigma2), size=horizon)
-    values = [_shock_values(sh, stream(seed, f"shock/{sh.id}") if sh.is_random else None) for sh in plan.shocks]
-    K = len(values)
-    start = np.array([[v[0] for v in values]], dtype=np.int64).reshape(1, K)
-    end = np.array([[v[1] for v in values]], dtype=np.int64).reshape(1, K)
-    magnitude = np.array([[v[2] for v in values]], dtype=float).reshape(1, K)
+    return draw_batch([plan], [seed])
+
+
+def draw_batch(plans: list[Plan], seeds: list[int]) -> Draws:
+    """The random inputs of runs ``plans[b]`` with ``seeds[b]``, written straight into batch arrays.
+
+    Each run draws only from its own seed's streams, so a run's numbers do not depend
+    on the batch it is drawn in.
+    """
+    st = plans[0].structure
+    B, H, R, M = len(plans), st.horizon_days, len(st.regions), len(st.materials)
+    noisy = [bool(plan.random_sources) and bool(np.any(plan.noise_cv[0] > 0)) for plan in plans]
+    noise = np.ones((B, H, R, M)) if any(noisy) else None
+    fixed = [_fixed_shock_values(plan) for plan in plans]
+    start = np.concatenate([f[0] for f in fixed])
+    end = np.concatenate([f[1] for f in fixed])
+    magnitude = np.concatenate([f[2] for f in fixed])
+    for b, (plan, seed) in enumerate(zip(plans, seeds, strict=True)):
+        if noise is not None and noisy[b]:
+            cv = plan.noise_cv[0]
+            for i, j in zip(*np.nonzero(cv > 0), strict=True):
+                sigma2 = np.log1p(cv[i, j] ** 2)
+                rng = stream(seed, f"noise/{st.regions[i]}/{st.materials[j]}")
+                noise[b, :, i, j] = rng.lognormal(-sigma2 / 2.0, np.sqrt(sigma2), size=H)
+        for k, shock in enumerate(plan.shocks):
+            if shock.is_random:
+                start[b, k], end[b, k], magnitude[b, k] = _shock_values(shock, stream(seed, f"shock/{shock.id}"))
     return Draws(noise, start, end, magnitude)
 
 
-def stack_draws(draws: list[Draws]) -> Draws:
-    """Concatenate the draws of several runs along the batch axis."""
-    noisy = [d.noise for d in draws]
-    if all(n is None for n in noisy):
-        noise = None
-    else:
-        template = next(n for n in noisy if n is not None)
-        noise = np.concatenate([n if n is not None else np.ones_like(template) for n in noisy])
-    return Draws(
-        noise,
-        np.concatenate([d.shock_start for d in draws]),
-        np.concatenate([d.shock_end for d in draws]),
-        np.concatenate([d.shock_magnitude for d in draws]),
-    )
+def _fixed_shock_values(plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start, end and magnitude of every shock with random ones left at 0 (cached per plan)."""
+    cached = plan.__dict__.get("_fixed_shocks")
+    if cached is None:
+        K = len(plan.shocks)
+        start, end, magnitude = np.zeros((1, K), np.int64), np.zeros((1, K), np.int64), np.zeros((1, K))
+        for k, shock in enumerate(plan.shocks):
+            if not shock.is_random:
+                start[0, k], end[0, k], magnitude[0, k] = _shock_values(shock, None)
+        for array in (start, end, magnitude):
+            array.flags.writeable = False
+        cached = (start, end, magnitude)
+        object.__setattr__(plan, "_fixed_shocks", cached)
+    return cached

@@ -24,6 +24,7 @@ from simulator.kernel import MarketDay, Shipments, State
 from simulator.kernel.agreement import RULE_NAMES
 from simulator.plan import Plan, Structure
 from simulator.randomness import Draws
+from simulator.release.level import ordered_sum
 from simulator.scenario.schema import Scenario
 
 ALL = "all"
@@ -212,6 +213,8 @@ class Result:
     """Sourcing shares per region, material and supplier, before and after quotas."""
     metrics: dict[str, float] = field(default_factory=dict)
     """Flat per-run metrics as in a sweep table (``shortfall_t.japan`` ...)."""
+    summary_arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    """The finished summary accumulator (batch of one), the source of the tables above."""
 
     @property
     def start_date(self) -> dt.date | None:
@@ -236,6 +239,7 @@ class Result:
             shocks=shock_table(plan, draws, 0),
             portfolio=portfolio_table(plan),
             metrics=flat_metrics(st, summary_arrays, 0),
+            summary_arrays=summary_arrays,
         )
 
 
@@ -355,42 +359,50 @@ def summary_frame(st: Structure, s: dict[str, np.ndarray], run: int) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-def flat_metrics(st: Structure, s: dict[str, np.ndarray], run: int) -> dict[str, float]:
-    """One run's metrics as a flat mapping, the row of a sweep table.
+REGION_TOTALS = (
+    "shortfall_t",
+    "demand_t",
+    "released_t",
+    "shortfall_days",
+    "auction_spend_usd",
+    "procurement_premium_usd",
+    "resourcing_cost_usd",
+    "refill_cost_usd",
+    "holding_cost_usd",
+)
+REGION_MATERIAL_METRICS = ("shortfall_t", "shortfall_share", "min_days_of_cover", "first_shortfall_day", "released_t")
 
-    Agreement-wide metrics keep their names (``total_shortfall_t``); region metrics
-    are summed (or, for minima and first days, reduced) over materials as
-    ``<metric>.<region>`` and given per material as ``<metric>.<region>.<material>``.
+
+def metric_columns(st: Structure, s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per-run metrics of a finished batch as flat columns, the columns of a sweep table.
+
+    Agreement-wide metrics keep their names (``total_shortfall_t``); region metrics are
+    summed over materials (minimum cover: lowest; first shortfall: earliest, -1 for none)
+    as ``<metric>.<region>``, and given per material as ``<metric>.<region>.<material>``.
     """
-    out: dict[str, float] = {k: _scalar(s[f"agreement.{k}"][run]) for k in AGREEMENT_METRICS}
+    out: dict[str, np.ndarray] = {k: s[f"agreement.{k}"] for k in AGREEMENT_METRICS}
     for i, region in enumerate(st.regions):
-        for k in (
-            "shortfall_t",
-            "demand_t",
-            "released_t",
-            "shortfall_days",
-            "auction_spend_usd",
-            "procurement_premium_usd",
-            "resourcing_cost_usd",
-            "refill_cost_usd",
-            "holding_cost_usd",
-        ):
-            out[f"{k}.{region}"] = _scalar(s[k][run, i].sum())
-        demand = s["demand_t"][run, i].sum()
-        out[f"shortfall_share.{region}"] = _scalar(s["shortfall_t"][run, i].sum() / demand) if demand > 0 else 0.0
-        out[f"min_days_of_cover.{region}"] = _scalar(np.nanmin(s["min_days_of_cover"][run, i], initial=np.inf))
-        firsts = s["first_shortfall_day"][run, i]
-        out[f"first_shortfall_day.{region}"] = _scalar(firsts[firsts >= 0].min()) if (firsts >= 0).any() else -1
+        for k in REGION_TOTALS:
+            out[f"{k}.{region}"] = ordered_sum(s[k][:, i], axis=-1)
+        demand = out[f"demand_t.{region}"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[f"shortfall_share.{region}"] = np.where(demand > 0, out[f"shortfall_t.{region}"] / demand, 0.0)
+        cover = s["min_days_of_cover"][:, i]
+        out[f"min_days_of_cover.{region}"] = np.where(
+            np.isnan(cover).all(axis=-1), np.nan, np.nanmin(np.where(np.isnan(cover), np.inf, cover), axis=-1)
+        )
+        firsts = s["first_shortfall_day"][:, i]
+        earliest = np.where(firsts >= 0, firsts, np.iinfo(np.int64).max).min(axis=-1)
+        out[f"first_shortfall_day.{region}"] = np.where((firsts >= 0).any(axis=-1), earliest, -1)
         for j, material in enumerate(st.materials):
-            for k in (
-                "shortfall_t",
-                "shortfall_share",
-                "min_days_of_cover",
-                "first_shortfall_day",
-                "released_t",
-            ):
-                out[f"{k}.{region}.{material}"] = _scalar(s[k][run, i, j])
+            for k in REGION_MATERIAL_METRICS:
+                out[f"{k}.{region}.{material}"] = s[k][:, i, j]
     return out
+
+
+def flat_metrics(st: Structure, s: dict[str, np.ndarray], run: int) -> dict[str, Any]:
+    """One run's row of :func:`metric_columns` as plain Python values."""
+    return {k: _scalar(v[run]) for k, v in metric_columns(st, s).items()}
 
 
 def _scalar(value: Any) -> Any:

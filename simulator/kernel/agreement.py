@@ -179,9 +179,13 @@ class AgreementStep:
         from_rule = zeros_bmn
         lent = zeros_bmn
         if decide.any():
-            own = (state.commercial + state.national + state.balance)[:, mem].transpose(0, 2, 1)
-            given = supplied[:, mem].transpose(0, 2, 1)
-            from_rule = np.where(decide[..., None], self._rule(g, available, d, own, given), 0.0)
+            # only the runs with a decision today: every rule works row by row
+            rows = np.flatnonzero(decide.any(axis=1))
+            own = (state.commercial + state.national + state.balance)[rows][:, mem].transpose(0, 2, 1)
+            given = supplied[rows][:, mem].transpose(0, 2, 1)
+            allocated = self._rule(rows, g[rows], available[rows], d[rows], own, given)
+            from_rule = np.zeros_like(g)
+            from_rule[rows] = np.where(decide[rows][..., None], allocated, 0.0)
             rule = np.where(decide, RULE_CODES[self._rule_name()], rule)
             released = ordered_sum(from_rule)
             if self.joint:
@@ -247,42 +251,53 @@ class AgreementStep:
 
         Expected gap = ``every_days x (baseline demand - arrivals) - commercial stock -
         bought stock``: today's expected net drawdown continued for the period, less what
-        the member holds.
+        the member holds. Only the runs with an auction due are computed (row by row, so
+        the other runs cannot change the result).
         """
         B, M = due.shape
         N = len(self.members)
         none = _Auction.empty(B, M, N)
-        if not due.any():
+        rows = np.flatnonzero(due.any(axis=1))
+        if rows.size == 0:
             return none
         p = self.plan
-        every = p.auction_every[:, None]
         mem = self.members
-        balance = state.balance[:, mem].transpose(0, 2, 1)
-        commercial = state.commercial[:, mem].transpose(0, 2, 1)
-        drawdown = net_drawdown[:, mem].transpose(0, 2, 1)
-        wanted = np.maximum(0.0, drawdown * every[..., None] - commercial - balance)  # (B, M, N)
-        volume = p.bid_share * wanted[..., self.owners]  # (B, M, N*W)
-        held = due & (ordered_sum(volume) > 0)  # an auction without bids is not held
+        every = p.auction_every[rows][:, None]
+        balance = state.balance[rows][:, mem].transpose(0, 2, 1)
+        commercial = state.commercial[rows][:, mem].transpose(0, 2, 1)
+        drawdown = net_drawdown[rows][:, mem].transpose(0, 2, 1)
+        wanted = np.maximum(0.0, drawdown * every[..., None] - commercial - balance)  # (b, M, N)
+        volume = p.bid_share[rows] * wanted[..., self.owners]  # (b, M, N*W)
+        held = due[rows] & (ordered_sum(volume) > 0)  # an auction without bids is not held
         if not held.any():
             return none
-        cap_lot = np.where(np.isfinite(p.release_cap), p.release_cap * every, np.inf)
-        lot = np.where(np.isnan(p.lot), cap_lot, p.lot)
-        lot = np.where(held, np.minimum(lot, state.pool), 0.0)
-        clearing = clear_auction(volume, p.bid_price, lot, p.reserve_price, self.pricing)
+        cap = p.release_cap[rows]
+        lot = np.where(np.isnan(p.lot[rows]), np.where(np.isfinite(cap), cap * every, np.inf), p.lot[rows])
+        lot = np.where(held, np.minimum(lot, state.pool[rows]), 0.0)
+        clearing = clear_auction(volume, p.bid_price[rows], lot, p.reserve_price[rows], self.pricing)
         filled = np.where(held[..., None], clearing.filled_t, 0.0)
-        paid = np.where(held[..., None], clearing.paid_usd, 0.0)
         won = self._by_member(filled, N)
         sold = ordered_sum(won)
-        state.pool = np.maximum(0.0, state.pool - sold)
-        state.balance = _with_members(state.balance, mem, balance + won)
-        price = np.where(held & (sold > 0), clearing.clearing_price_usd_per_kg, np.nan)
-        return _Auction(held, lot, price, self._by_member(volume * held[..., None], N), won, self._by_member(paid, N))
+        pool = state.pool.copy()
+        pool[rows] = np.maximum(0.0, pool[rows] - sold)
+        state.pool = pool
+        bought = np.zeros((B, M, N))
+        bought[rows] = balance + won
+        held_all, lot_all, price_all = np.zeros((B, M), bool), np.zeros((B, M)), np.full((B, M), np.nan)
+        held_all[rows], lot_all[rows] = held, lot
+        price_all[rows] = np.where(held & (sold > 0), clearing.clearing_price_usd_per_kg, np.nan)
+        balance_all = state.balance.copy()
+        balance_all[np.ix_(rows, mem)] = bought[rows].transpose(0, 2, 1)
+        state.balance = balance_all
+        bid, won_all, spend = np.zeros((B, M, N)), np.zeros((B, M, N)), np.zeros((B, M, N))
+        bid[rows] = self._by_member(volume * held[..., None], N)
+        won_all[rows] = won
+        spend[rows] = self._by_member(np.where(held[..., None], clearing.paid_usd, 0.0), N)
+        return _Auction(held_all, lot_all, price_all, bid, won_all, spend)
 
     def _by_member(self, per_bid: np.ndarray, n_members: int) -> np.ndarray:
-        out = np.zeros((*per_bid.shape[:-1], n_members))
-        for column, owner in enumerate(self.owners):
-            out[..., owner] += per_bid[..., column]
-        return out
+        """Sum bid columns per member: columns come in equal blocks, one block per member."""
+        return ordered_sum(per_bid.reshape(*per_bid.shape[:-1], n_members, -1))
 
     def _shareable(self, state: State, d: np.ndarray) -> np.ndarray:
         """National mode: what each member may lend today, (B, M, N); joint: zeros."""
@@ -309,18 +324,26 @@ class AgreementStep:
         return lent
 
     def _rule(
-        self, g: np.ndarray, available: np.ndarray, d: np.ndarray, own: np.ndarray, supplied: np.ndarray
+        self,
+        rows: np.ndarray,
+        g: np.ndarray,
+        available: np.ndarray,
+        d: np.ndarray,
+        own: np.ndarray,
+        supplied: np.ndarray,
     ) -> np.ndarray:
+        """The rule's allocation for the runs ``rows`` (arrays already cut to them)."""
         p = self.plan
         name = self._rule_name()
         if name == "fair_ratio":
-            return fair_ratio(g, available, p.ratio[:, None, :], strict=self.strict)
+            return fair_ratio(g, available, p.ratio[rows][:, None, :], strict=self.strict)
         if name == "proportional":
             return proportional(g, available, d)
         if name == "equal_cover":
             return equal_cover(g, available, d, own)
         if name == "iea_ess":
-            return iea_ess(g, available, supplied, d, p.ess_restraint[:, None, None], p.ess_trigger[:, None])
+            restraint, trigger = p.ess_restraint[rows][:, None, None], p.ess_trigger[rows][:, None]
+            return iea_ess(g, available, supplied, d, restraint, trigger)
         claims_rule = {"equal_awards": equal_awards, "equal_losses": equal_losses, "talmud": talmud}[name]
         return claims_rule(g, available)
 

@@ -7,7 +7,8 @@ For every day ``t``, region ``r`` and material ``m``:
 3. ``supplied = min(d, commercial)``; ``gap = d - supplied``;
 4. releases: the region's own national reserve, then the agreement's shared stock
    (``agreement.order: joint_first`` swaps the two);
-5. ``shortfall = gap - released`` (lost, not carried forward);
+5. ``shortfall = gap - released`` (lost, not carried forward; below 1e-9 t it is
+   rounding residue and counts as 0);
 6. days of cover = (commercial + national reserve + bought auction stock +
    ownership share x joint pool) / baseline demand, at the end of the day.
 """
@@ -20,7 +21,7 @@ import numpy as np
 
 from simulator.kernel.agreement import AgreementDay, AgreementStep
 from simulator.kernel.shocks import Effects
-from simulator.kernel.state import State
+from simulator.kernel.state import EPS_T, State
 from simulator.metrics import days_of_cover
 from simulator.plan import Plan
 from simulator.release.level import ordered_sum
@@ -79,6 +80,8 @@ class Market:
             self.ownership = np.zeros((B, R, M))
             self.ownership[:, self.members] = plan.ownership
         self.holding_per_day = plan.holding_cost[:, None, :] / 365.0
+        # no national reserve ever (none at the start, none refilled): own draws are all zero
+        self.any_national = bool(plan.national0.any() or plan.refill_rate.any())
         self.any_holding = bool(self.holding_per_day.any())
 
     def __call__(
@@ -134,7 +137,7 @@ class Market:
                 gap = gap - joint
         if self.joint_first:
             national, gap = self._draw_national(state, gap)
-        shortfall = np.maximum(gap, 0.0)
+        shortfall = np.where(gap > EPS_T, gap, 0.0)  # rounding residue is not a shortfall
         pool_share = self.zero if self.ownership is None else self.ownership * state.pool[:, None, :]
         strategic = state.national + state.balance + pool_share
         cover = days_of_cover(state.commercial + strategic, baseline)
@@ -166,6 +169,8 @@ class Market:
         )
 
     def _draw_national(self, state: State, gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if not self.any_national:
+            return self.zero, gap
         drawn = np.minimum(gap, state.national)
         state.national = state.national - drawn
         return drawn, gap - drawn

@@ -8,7 +8,9 @@ Order of work within the step (all after today's market):
    Before day 0 (warm-up) every region orders its flow, and a route ships only if
    its shipment arrives on day 0 or later, so the pipeline is full on day 0.
 2. **Split** across suppliers by the effective sourcing shares (after quotas).
-3. **Shocks**: a route ships ``multiplier x planned``; the rest is lost (cancelled).
+3. **Shocks and capacity**: a route ships ``multiplier x planned``; a supplier whose
+   shipments of a material exceed its stated capacity scales them down to it, pro rata
+   to the regions' orders; the rest is lost (cancelled).
 4. **Re-sourcing**: a region that has lost supply for at least ``reaction_days``
    asks suppliers whose route to it is not shocked and that have a stated capacity
    for the lost volume, split by their spare capacity; scarce spare capacity is
@@ -72,6 +74,7 @@ class Procurement:
         self.weighted_lead = ordered_sum(self.shares * lead)
         self.capacity = plan.capacity.transpose(0, 2, 1)[:, None, :, :]  # (B, 1, M, S)
         self.has_capacity = np.isfinite(self.capacity)
+        self.any_capacity = bool(self.has_capacity.any())
         self.price_usd_per_t = plan.price[:, None, :] * KG_PER_T  # (B, 1, M)
         self.premium_usd_per_t = plan.premium_fraction * self.price_usd_per_t[..., None]
         self.any_premium = bool(self.premium_usd_per_t.any())
@@ -110,6 +113,8 @@ class Procurement:
             ordered = ordered_sum(planned)
         multiplier = effects.route_multiplier
         shipped = planned if effects.all_routes_open else planned * multiplier
+        if self.any_capacity:
+            shipped = self._within_capacity(shipped)
         commercial, resourced, resourcing_usd = shipped, self.zero, self.zero
         if self.any_resourcing:
             lost = ordered_sum(planned - shipped)
@@ -143,6 +148,13 @@ class Procurement:
             resourcing_usd=resourcing_usd,
             refill_usd=refill_usd,
         )
+
+    def _within_capacity(self, shipped: np.ndarray) -> np.ndarray:
+        """Scale each supplier's shipments of a material down to its capacity, pro rata to regions."""
+        total = ordered_sum(shipped, axis=1)[:, None]  # (B, 1, M, S)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(self.has_capacity & (total > self.capacity), self.capacity / total, 1.0)
+        return shipped * scale
 
     def _resource(self, lost: np.ndarray, shipped: np.ndarray, multiplier: np.ndarray, state: State) -> np.ndarray:
         p = self.plan

@@ -1,0 +1,94 @@
+"""Speed and memory of the shipped 2010 replay: single runs, sweeps, peak memory.
+
+Run with ``make bench``. Prints a table; never asserts (targets live in
+``benchmarks/README.md``). Sweeps run as subprocesses of the real CLI so that the
+figures include start-up, workers and writing the table, as a user sees them.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPLAY = ROOT / "scenarios" / "embargo_2010.yaml"
+# demand noise on every demand makes every Monte Carlo run distinct (no repeated runs)
+NOISE = [f"--set=regions.{r}.demand.{m}.noise_cv=0.05" for r in ("japan", "eu") for m in ("light_ree", "heavy_ree")]
+
+
+def timed(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of a child process running ``args``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024
+
+
+def single_runs(repeats: int = 20) -> dict[str, float]:
+    """Reference-engine runs of the replay in this process (after imports and a warm-up)."""
+    from simulator import load_scenario, simulate
+
+    scenario = load_scenario(REPLAY)
+    simulate(scenario)
+    started = time.perf_counter()
+    for _ in range(repeats):
+        simulate(scenario)
+    per_run = (time.perf_counter() - started) / repeats
+    return {"reference engine, s/run": per_run, "reference engine, runs/s": 1 / per_run}
+
+
+def sweep(label: str, extra: list[str], runs: int, folder: Path) -> dict[str, float]:
+    """One CLI sweep; rates from the sweep's own wall time and from the whole command."""
+    out = folder / label
+    args = [sys.executable, "-m", "simulator.cli", "sweep", str(REPLAY), *extra, "-o", str(out), "--workers", "2"]
+    wall, peak = timed(args)
+    info = json.loads((out / "sweep.json").read_text())
+    return {
+        f"{label}: runs": runs,
+        f"{label}: sweep wall s": info["wall_time_s"],
+        f"{label}: runs/s (sweep)": runs / info["wall_time_s"],
+        f"{label}: command wall s": wall,
+        f"{label}: runs/s (command)": runs / wall,
+        f"{label}: peak RSS MB (largest process)": peak,
+    }
+
+
+def main() -> None:
+    large = "--large" in sys.argv
+    results: dict[str, float] = {}
+    results.update(single_runs())
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        wall, _ = timed([sys.executable, "-m", "simulator.cli", "run", str(REPLAY), "-o", str(folder / "run")])
+        results["stockpile run (plots included), wall s"] = wall
+        grid = ["--grid", "agreement.ratio.japan=0.05:0.95:0.1"]  # 10 points
+        results.update(sweep("10k Monte Carlo", [*grid, "--runs", "1000", *NOISE], 10_000, folder))
+        results.update(
+            sweep(
+                "10k grid",
+                [
+                    "--grid",
+                    "agreement.ratio.japan=0.01:1:0.01",
+                    "--grid",
+                    "shocks.china_quota_2011.severity=0:0.99:0.01",
+                ],
+                10_000,
+                folder,
+            )
+        )
+        if large:
+            results.update(sweep("100k Monte Carlo", [*grid, "--runs", "10000", *NOISE], 100_000, folder))
+    width = max(len(k) for k in results)
+    for key, value in results.items():
+        print(f"{key:<{width}}  {value:12.3f}")
+
+
+if __name__ == "__main__":
+    main()

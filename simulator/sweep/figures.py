@@ -1,0 +1,160 @@
+"""Figures of a sweep table, redrawn at any time from ``sweep.parquet`` and ``sweep.json``.
+
+- one swept parameter: each key metric against it, median line and 5-95% band across
+  runs (``sweep_metrics.png``);
+- two swept parameters: a heatmap of each key metric's mean (``sweep_heatmap.png``);
+- a swept ``agreement.ratio.<member>``: the members' shortfall frontier, one point per
+  ratio (medians across runs), efficient points marked (``sweep_frontier.png``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from simulator.errors import InputError
+
+BAND = "#9dbbe0"
+LINE = "#1f5fa6"
+
+
+def key_metrics(table: pd.DataFrame) -> list[str]:
+    """Agreement-wide shortfall and fairness, then each region's shortfall."""
+    regional = [c for c in table.columns if c.startswith("shortfall_t.") and c.count(".") == 1]
+    return [c for c in ("total_shortfall_t", "fairness_jain") if c in table] + regional
+
+
+def _positions(values: pd.Series) -> tuple[np.ndarray, list[str] | None]:
+    """Numeric axis values, or category positions and labels."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.to_numpy(float), None
+    labels = [str(v) for v in pd.unique(values)]
+    return np.array([labels.index(str(v)) for v in values], float), labels
+
+
+def metrics_figure(table: pd.DataFrame, path: str) -> Figure:
+    """Each key metric against one swept parameter: median and 5-95% band across runs."""
+    metrics = key_metrics(table)
+    cols = min(3, len(metrics))
+    rows = -(-len(metrics) // cols)
+    fig = Figure(figsize=(4.3 * cols, 3.2 * rows + 0.6), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
+    stats = table.groupby(path, sort=True)[metrics].quantile([0.05, 0.5, 0.95]).unstack()
+    x, labels = _positions(pd.Series(stats.index))
+    for ax, metric in zip(axes, metrics, strict=False):
+        low, mid, high = (stats[(metric, q)].to_numpy(float) for q in (0.05, 0.5, 0.95))
+        ax.fill_between(x, low, high, color=BAND, alpha=0.7, lw=0, label="5-95% of runs")
+        ax.plot(x, mid, color=LINE, marker="o", ms=3, lw=1.6, label="median")
+        ax.set_title(metric, fontsize=10)
+        ax.set_xlabel(path)
+        ax.grid(True, color="#dddddd")
+        if labels is not None:
+            ax.set_xticks(x, labels, rotation=30, ha="right")
+    for ax in axes[len(metrics) :]:
+        ax.set_visible(False)
+    axes[0].legend(fontsize=8)
+    fig.suptitle(f"sweep of {path}: {table['run'].nunique()} run(s) per point", fontweight="bold")
+    return fig
+
+
+def heatmap_figure(table: pd.DataFrame, first: str, second: str) -> Figure:
+    """Mean of each key metric over a two-parameter grid."""
+    metrics = key_metrics(table)
+    cols = min(3, len(metrics))
+    rows = -(-len(metrics) // cols)
+    fig = Figure(figsize=(4.6 * cols, 3.8 * rows + 0.6), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
+    for ax, metric in zip(axes, metrics, strict=False):
+        grid = table.pivot_table(index=second, columns=first, values=metric, aggfunc="mean")
+        image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap="viridis")
+        ax.set_xticks(
+            range(len(grid.columns)),
+            [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.columns],
+            rotation=45,
+            ha="right",
+            fontsize=7,
+        )
+        ax.set_yticks(
+            range(len(grid.index)), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.index], fontsize=7
+        )
+        ax.set_xlabel(first, fontsize=8)
+        ax.set_ylabel(second, fontsize=8)
+        ax.set_title(f"{metric} (mean)", fontsize=10)
+        fig.colorbar(image, ax=ax, shrink=0.8)
+    for ax in axes[len(metrics) :]:
+        ax.set_visible(False)
+    fig.suptitle(f"sweep of {first} x {second}", fontweight="bold")
+    return fig
+
+
+def pareto_efficient(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Points no other point beats on both coordinates (lower is better on each).
+
+    >>> pareto_efficient(np.array([1.0, 2.0, 3.0, 2.0]), np.array([3.0, 2.0, 1.0, 3.0])).tolist()
+    [True, True, True, False]
+    """
+    better_or_equal = (a[None, :] <= a[:, None]) & (b[None, :] <= b[:, None])
+    strictly = (a[None, :] < a[:, None]) | (b[None, :] < b[:, None])
+    return ~np.any(better_or_equal & strictly, axis=1)
+
+
+def frontier_figure(table: pd.DataFrame, path: str, members: list[str]) -> Figure:
+    """Shortfall of the swept member against the others' (medians), one point per ratio."""
+    swept = path.rsplit(".", 1)[-1]
+    others = [m for m in members if m != swept]
+    medians = table.groupby(path, sort=True)[[f"shortfall_t.{m}" for m in members]].median()
+    x = medians[f"shortfall_t.{swept}"].to_numpy(float)
+    y = medians[[f"shortfall_t.{m}" for m in others]].sum(axis=1).to_numpy(float)
+    efficient = pareto_efficient(x, y)
+    fig = Figure(figsize=(6.4, 5.2), layout="constrained")
+    ax = fig.subplots()
+    ax.plot(x, y, color="#bbbbbb", lw=1, zorder=1)
+    ax.scatter(x[~efficient], y[~efficient], color="#999999", s=28, zorder=2, label="dominated")
+    ax.scatter(x[efficient], y[efficient], color="#d1495b", s=40, zorder=3, label="efficient")
+    for ratio, xi, yi in zip(medians.index, x, y, strict=True):
+        ax.annotate(f"{ratio:g}", (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=8)
+    ax.set_xlabel(f"shortfall of {swept} (t, median over runs)")
+    ax.set_ylabel(f"shortfall of {' + '.join(others)} (t, median over runs)")
+    ax.set_title(f"Shortfall frontier: labels are {path}", fontsize=10)
+    ax.grid(True, color="#dddddd")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def write_sweep_figures(table: pd.DataFrame, info: dict[str, Any], folder: Path) -> list[Path]:
+    """The figures that fit the sweep's grid (see the module docstring)."""
+    paths = list(info.get("grid", {}))
+    written: list[Path] = []
+
+    def save(fig: Figure, name: str) -> None:
+        fig.savefig(folder / name, dpi=110)
+        written.append(folder / name)
+
+    if len(paths) == 1:
+        save(metrics_figure(table, paths[0]), "sweep_metrics.png")
+    elif len(paths) == 2:
+        save(heatmap_figure(table, paths[0], paths[1]), "sweep_heatmap.png")
+    members = list(info.get("members", []))
+    for path in paths:
+        if path.startswith("agreement.ratio.") and path.rsplit(".", 1)[-1] in members:
+            save(frontier_figure(table, path, members), "sweep_frontier.png")
+            break
+    return written
+
+
+def redraw(folder: Path) -> list[Path]:
+    """Redraw a finished sweep's figures from its table (``stockpile plot-sweep``)."""
+    table_path, info_path = folder / "sweep.parquet", folder / "sweep.json"
+    if not table_path.is_file() or not info_path.is_file():
+        raise InputError("not a finished sweep folder (sweep.parquet and sweep.json needed)", str(folder))
+    try:
+        info = json.loads(info_path.read_text())
+        table = pd.read_parquet(table_path)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the sweep: {exc}", str(folder)) from None
+    return write_sweep_figures(table, info, folder)

@@ -1,0 +1,148 @@
+"""Sweep grids: parsing ``--grid PATH=SPEC`` and sweep files, and expanding points.
+
+A SPEC is ``start:stop:step`` (``stop`` included when it falls on the grid, computed
+in decimal so that ``0:1:0.1`` has exactly 11 points 0, 0.1, ..., 1), a comma list
+(``fair_ratio,auction``; items read as YAML scalars) or a single value. Several
+``--grid`` options form the full cross product, the first varying slowest.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from simulator.errors import InputError
+from simulator.scenario import read_yaml
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One swept path and its values."""
+
+    path: str
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """What to sweep: axes, replicates per point, root seed and fixed overrides."""
+
+    axes: tuple[Axis, ...]
+    runs: int = 1
+    seed: int | None = None
+    fixed: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
+
+    def points(self) -> list[dict[str, Any]]:
+        """Every grid point as ``{path: value}``, first axis slowest."""
+        if not self.axes:
+            return [{}]
+        return [
+            dict(zip([a.path for a in self.axes], combo, strict=True))
+            for combo in itertools.product(*(a.values for a in self.axes))
+        ]
+
+
+def _number(text: str, where: str) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise InputError(f"--grid {where}: '{text}' is not a number") from None
+    if not value.is_finite():
+        raise InputError(f"--grid {where}: '{text}' is not a finite number")
+    return value
+
+
+def _plain(value: Decimal, integral: bool) -> int | float:
+    return int(value) if integral else float(value)
+
+
+def parse_range(text: str, where: str) -> tuple[int | float, ...]:
+    """``start:stop:step`` with the stop included when it falls on the grid.
+
+    >>> parse_range("0:1:0.25", "x")
+    (0.0, 0.25, 0.5, 0.75, 1.0)
+    >>> len(parse_range("0:1:0.1", "x")), parse_range("0:1:0.1", "x")[3]
+    (11, 0.3)
+    >>> parse_range("30:90:30", "x")
+    (30, 60, 90)
+    """
+    parts = text.split(":")
+    if len(parts) != 3:
+        raise InputError(f"--grid {where}: a range is start:stop:step, got '{text}'")
+    start, stop, step = (_number(p, where) for p in parts)
+    if step == 0:
+        raise InputError(f"--grid {where}: the step must not be 0")
+    if step < 0 or stop < start:
+        raise InputError(f"--grid {where}: '{text}' is a descending or empty range (need start <= stop, step > 0)")
+    integral = all(p.strip().lstrip("+-").isdigit() for p in parts)
+    count = int((stop - start) / step) + 1
+    return tuple(_plain(start + i * step, integral) for i in range(count))
+
+
+def parse_values(text: str, where: str) -> tuple[Any, ...]:
+    """A range, a comma list or a single value (items read as YAML scalars)."""
+    text = text.strip()
+    if not text:
+        raise InputError(f"--grid {where}: no values given")
+    if text.count(":") == 2 and not text.startswith(("[", "{")):
+        return parse_range(text, where)
+    try:
+        items = tuple(yaml.safe_load(item) if item.strip() else None for item in text.split(","))
+    except yaml.YAMLError as exc:
+        raise InputError(f"--grid {where}: cannot read '{text}': {exc}") from None
+    if any(item is None for item in items):
+        raise InputError(f"--grid {where}: empty item in '{text}'")
+    return items
+
+
+def parse_axis(text: str) -> Axis:
+    """One ``--grid PATH=SPEC`` option."""
+    path, sep, spec = text.partition("=")
+    path = path.strip()
+    if not sep or not path:
+        raise InputError(f"--grid {text!r}: expected PATH=SPEC")
+    return Axis(path, parse_values(spec, path))
+
+
+def _spec_values(path: str, spec: Any, source: str) -> tuple[Any, ...]:
+    if isinstance(spec, list):
+        if not spec:
+            raise InputError(f"grid.{path}: no values given", source)
+        return tuple(spec)
+    if isinstance(spec, str):
+        return parse_values(spec, path)
+    return (spec,)
+
+
+def load_spec_file(path: str | Path) -> tuple[str | None, SweepSpec]:
+    """A sweep described in YAML: ``scenario``, ``grid``, ``runs``, ``seed``, ``set``.
+
+    ``grid`` maps paths to a SPEC string or a list of values; ``set`` maps paths to
+    fixed values applied to every run.
+    """
+    source = str(path)
+    data = read_yaml(Path(path))
+    allowed = {"scenario", "grid", "runs", "seed", "set"}
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise InputError(f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})", source)
+    grid = data.get("grid") or {}
+    if not isinstance(grid, dict):
+        raise InputError("grid: must map paths to values", source)
+    runs = data.get("runs", 1)
+    if not isinstance(runs, int) or isinstance(runs, bool) or runs < 1:
+        raise InputError(f"runs: must be a whole number >= 1, got {runs!r}", source)
+    seed = data.get("seed")
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
+        raise InputError(f"seed: must be a whole number >= 0, got {seed!r}", source)
+    fixed = data.get("set") or {}
+    if not isinstance(fixed, dict):
+        raise InputError("set: must map paths to values", source)
+    axes = tuple(Axis(str(p), _spec_values(str(p), v, source)) for p, v in grid.items())
+    scenario = data.get("scenario")
+    return (str(scenario) if scenario else None), SweepSpec(axes, runs, seed, tuple(fixed.items()))

@@ -1,0 +1,307 @@
+"""Running a sweep: chunks of runs, local processes or Dask, checkpoints, resume.
+
+Every run has an id (grid point, replicate) and a seed fixed before anything is
+dispatched: replicate ``k`` of every point gets ``run_seed(root seed, k)`` (common random
+numbers across points). Runs are cut into fixed chunks in id order; each chunk is
+simulated by the batched fast path (runs of one structure together) and written to
+``DIR/.chunks/`` as soon as it is done. Rerunning the same command skips the chunks on
+disk, so an interrupted sweep resumes and ends with the same table as an uninterrupted
+one, whatever the backend, the worker count or the chunking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import warnings
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulator import __version__
+from simulator.errors import InputError
+from simulator.fastpath import CURVE_COLUMNS, run_batch
+from simulator.plan import Plan, compile_plan, stack_plans
+from simulator.randomness import draw_batch, run_seed
+from simulator.results import metric_columns
+from simulator.scenario import Scenario, apply_overrides, scenario_hash, validate_data
+from simulator.sweep.grid import SweepSpec
+
+CHUNK_RUNS = 1250
+BATCH_RUNS = 2048
+CHUNK_DIR = ".chunks"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A unit of work: runs (point, replicate, seed) and the plans of their points."""
+
+    index: int
+    runs: tuple[tuple[int, int, int], ...]
+    plans: dict[int, Plan]
+    curves: bool = False
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """Rows of the sweep table for one chunk, and per-day curves when asked for."""
+
+    index: int
+    table: pd.DataFrame
+    curves: dict[str, np.ndarray] | None = None
+    """Per curve column: (runs, days, regions, materials) float32, in the chunk's run order."""
+
+
+def run_chunk(chunk: Chunk) -> ChunkResult:
+    """Simulate a chunk with the fast path (a top-level function, so workers can import it).
+
+    Runs of a deterministic point (no random inputs) are identical whatever their seed,
+    so each such point is simulated once and its row repeated.
+    """
+    rows: dict[int, dict[str, Any]] = {}
+    kept: dict[int, dict[str, np.ndarray]] = {}
+    distinct: dict[tuple[int, int], int] = {}
+    todo: list[tuple[int, int]] = []  # (position in chunk, seed)
+    for position, (point, _replicate, seed) in enumerate(chunk.runs):
+        plan = chunk.plans[point]
+        key = (point, seed if plan.random_sources else 0)
+        if key not in distinct:
+            distinct[key] = position
+            todo.append((position, seed))
+    by_structure: dict[Any, list[tuple[int, int]]] = {}
+    for position, seed in todo:
+        by_structure.setdefault(chunk.plans[chunk.runs[position][0]].structure, []).append((position, seed))
+    for group in by_structure.values():
+        for start in range(0, len(group), BATCH_RUNS):
+            batch = group[start : start + BATCH_RUNS]
+            plans = [chunk.plans[chunk.runs[position][0]] for position, _ in batch]
+            draws = draw_batch(plans, [seed for _, seed in batch])
+            result = run_batch(stack_plans(plans), draws, curves=chunk.curves)
+            columns = metric_columns(plans[0].structure, result.summary)
+            for row, (position, _) in enumerate(batch):
+                rows[position] = {k: v[row] for k, v in columns.items()}
+                if result.curves is not None:
+                    kept[position] = {c: result.curves[c][row] for c in CURVE_COLUMNS}
+    records = []
+    curve_rows: dict[str, list[np.ndarray]] = {c: [] for c in CURVE_COLUMNS}
+    for point, replicate, seed in chunk.runs:
+        plan = chunk.plans[point]
+        source = distinct[(point, seed if plan.random_sources else 0)]
+        records.append({"point": point, "run": replicate, "seed": seed, **rows[source]})
+        if chunk.curves:
+            for c in CURVE_COLUMNS:
+                curve_rows[c].append(kept[source][c])
+    table = pd.DataFrame.from_records(records)
+    curves = {c: np.stack(v) for c, v in curve_rows.items()} if chunk.curves else None
+    return ChunkResult(chunk.index, table, curves)
+
+
+@dataclass
+class Sweep:
+    """A planned sweep: its points, their scenarios and plans, and its chunks."""
+
+    raw: dict[str, Any]
+    source: str
+    spec: SweepSpec
+    points: list[dict[str, Any]]
+    scenarios: list[Scenario]
+    plans: list[Plan]
+    root_seed: int
+    chunk_runs: int = CHUNK_RUNS
+    curves: bool = False
+    runs: list[tuple[int, int, int]] = field(default_factory=list)
+
+    @property
+    def n_runs(self) -> int:
+        """Runs in the whole sweep."""
+        return len(self.runs)
+
+    def chunks(self) -> list[tuple[int, list[tuple[int, int, int]]]]:
+        """The fixed cut of runs into chunks (index, runs), in run-id order."""
+        return [
+            (index, self.runs[start : start + self.chunk_runs])
+            for index, start in enumerate(range(0, len(self.runs), self.chunk_runs))
+        ]
+
+    def chunk(self, index: int, runs: list[tuple[int, int, int]]) -> Chunk:
+        """The work unit of chunk ``index``."""
+        points = sorted({point for point, _, _ in runs})
+        return Chunk(index, tuple(runs), {p: self.plans[p] for p in points}, self.curves)
+
+    def fingerprint(self) -> str:
+        """Hash of everything that decides the table: resume only a matching sweep."""
+        parts = {
+            "version": __version__,
+            "scenarios": [scenario_hash(s) for s in self.scenarios],
+            "points": self.points,
+            "runs": self.spec.runs,
+            "seed": self.root_seed,
+            "chunk_runs": self.chunk_runs,
+            "curves": self.curves,
+        }
+        return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def plan_sweep(
+    raw: dict[str, Any], source: str, spec: SweepSpec, curves: bool = False, chunk_runs: int = CHUNK_RUNS
+) -> Sweep:
+    """Validate every grid point before any run (errors name the point and path)."""
+    base = apply_overrides(raw, list(spec.fixed))
+    root_seed = spec.seed if spec.seed is not None else int(base.get("seed", 0) or 0)
+    points = spec.points()
+    scenarios, plans = [], []
+    for point in points:
+        where = f"{source} [{', '.join(f'{k}={v}' for k, v in point.items()) or 'base'}]"
+        try:
+            data = apply_overrides(base, list(point.items()))
+        except InputError as exc:
+            raise InputError(exc.problems, where) from None
+        scenario = validate_data(data, where)
+        scenarios.append(scenario)
+        plans.append(compile_plan(scenario))
+    sweep = Sweep(base, source, spec, points, scenarios, plans, root_seed, chunk_runs, curves)
+    seeds = [run_seed(root_seed, k) for k in range(spec.runs)]
+    sweep.runs = [(p, k, seeds[k]) for p in range(len(points)) for k in range(spec.runs)]
+    return sweep
+
+
+# --- checkpoints ----------------------------------------------------------------------
+
+
+class Checkpoints:
+    """Finished chunks on disk under ``DIR/.chunks`` (Parquet, curves as .npz)."""
+
+    def __init__(self, folder: Path, fingerprint: str) -> None:
+        self.folder = folder / CHUNK_DIR
+        marker = self.folder / "fingerprint"
+        if self.folder.exists() and (not marker.exists() or marker.read_text() != fingerprint):
+            shutil.rmtree(self.folder)  # another sweep's leftovers: start afresh
+        self.folder.mkdir(parents=True, exist_ok=True)
+        marker.write_text(fingerprint)
+
+    def _table(self, index: int) -> Path:
+        return self.folder / f"chunk-{index:06d}.parquet"
+
+    def done(self) -> set[int]:
+        """Indices of chunks already on disk."""
+        return {int(p.stem.split("-")[1]) for p in self.folder.glob("chunk-*.parquet")}
+
+    def save(self, result: ChunkResult) -> None:
+        """Write a chunk atomically (curves first, the table last marks it done)."""
+        if result.curves is not None:
+            tmp = self.folder / f".curves-{result.index:06d}.npz"
+            np.savez(tmp, **result.curves)
+            os.replace(tmp, self.folder / f"curves-{result.index:06d}.npz")
+        tmp = self.folder / f".chunk-{result.index:06d}.parquet"
+        result.table.to_parquet(tmp, index=False)
+        os.replace(tmp, self._table(result.index))
+
+    def table(self, indices: list[int]) -> pd.DataFrame:
+        """All chunk tables in chunk order."""
+        return pd.concat([pd.read_parquet(self._table(i)) for i in indices], ignore_index=True)
+
+    def curves(self, index: int) -> dict[str, np.ndarray]:
+        """Curves of one chunk."""
+        with np.load(self.folder / f"curves-{index:06d}.npz") as data:
+            return {c: data[c] for c in CURVE_COLUMNS}
+
+    def remove(self) -> None:
+        """Delete the checkpoints once the final table is written."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# --- backends -------------------------------------------------------------------------
+
+
+def _local(chunks: list[Chunk], workers: int) -> Iterator[ChunkResult]:
+    if workers <= 1:
+        for chunk in chunks:
+            yield run_chunk(chunk)
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+        pending: set[Future[ChunkResult]] = set()
+        queue = list(chunks)
+        try:
+            while queue or pending:
+                while queue and len(pending) < 2 * workers:
+                    pending.add(pool.submit(run_chunk, queue.pop(0)))
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    yield future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _dask(chunks: list[Chunk], client: Any) -> Iterator[ChunkResult]:
+    from distributed import as_completed
+
+    futures = [client.submit(run_chunk, chunk, pure=False, key=f"stockpile-chunk-{chunk.index}") for chunk in chunks]
+    try:
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        for future in futures:
+            future.cancel()
+
+
+def execute(
+    sweep: Sweep,
+    checkpoints: Checkpoints,
+    workers: int = 1,
+    client: Any = None,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Run every chunk not yet on disk, saving each as it finishes."""
+    done = checkpoints.done()
+    todo = [sweep.chunk(i, runs) for i, runs in sweep.chunks() if i not in done]
+    results = _dask(todo, client) if client is not None else _local(todo, workers)
+    for result in results:
+        checkpoints.save(result)
+        if progress is not None:
+            progress(len(result.table))
+
+
+def curve_bands(sweep: Sweep, checkpoints: Checkpoints) -> pd.DataFrame:
+    """5/50/95th percentiles of each curve per grid point, day, region and material."""
+    per_point: dict[int, dict[str, list[np.ndarray]]] = {}
+    for index, runs in sweep.chunks():
+        curves = checkpoints.curves(index)
+        points = np.array([point for point, _, _ in runs])
+        for point in np.unique(points):
+            bucket = per_point.setdefault(int(point), {c: [] for c in CURVE_COLUMNS})
+            for c in CURVE_COLUMNS:
+                bucket[c].append(curves[c][points == point])
+    frames = []
+    for point, bucket in sorted(per_point.items()):
+        structure = sweep.plans[point].structure
+        H, R, M = structure.horizon_days, len(structure.regions), len(structure.materials)
+        for c in CURVE_COLUMNS:
+            values = np.concatenate(bucket[c]).astype(float)
+            with warnings.catch_warnings():  # days of cover is NaN where there is no demand
+                warnings.simplefilter("ignore", RuntimeWarning)
+                p5, p50, p95 = np.nanpercentile(values, [5, 50, 95], axis=0)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "point": point,
+                        "metric": c,
+                        "day": np.repeat(np.arange(H), R * M),
+                        "region": np.tile(np.repeat(np.array(structure.regions, dtype=object), M), H),
+                        "material": np.tile(np.array(structure.materials, dtype=object), H * R),
+                        "p5": p5.reshape(-1),
+                        "p50": p50.reshape(-1),
+                        "p95": p95.reshape(-1),
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True)
