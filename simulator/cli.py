@@ -305,7 +305,7 @@ def _dask_client(address: str) -> Any:
     from distributed import Client
 
     try:
-        return Client(address, timeout="10s")
+        return Client(address, timeout="5s")
     except (OSError, TimeoutError, ValueError) as exc:
         raise InputError(f"--dask {address}: cannot reach the scheduler ({exc})") from None
 

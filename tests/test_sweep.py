@@ -1,0 +1,329 @@
+"""Sweeps: grid parsing, identical tables on every backend, resume, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from simulator.cli import main
+from simulator.errors import InputError
+from simulator.scenario import validate_data
+from simulator.sweep import SweepSpec, parse_axis, plan_sweep, run_sweep
+from simulator.sweep import runner as sweep_runner
+from simulator.sweep.grid import parse_values
+from tests.helpers import TWO_MEMBERS, build, run
+
+# a small stochastic world: a random embargo against both members, and demand noise
+STOCHASTIC = build(
+    TWO_MEMBERS,
+    horizon_days=40,
+    regions__japan__demand__ree__noise_cv=0.1,
+    regions__japan__commercial_stock__ree__days=5,
+    regions__eu__commercial_stock__ree__days=5,
+    shocks=[
+        {
+            "id": "halt",
+            "kind": "embargo",
+            "supplier": "china",
+            "regions": ["japan", "eu"],
+            "start": {"distribution": "uniform", "low": 0, "high": 10},
+            "duration_days": {"distribution": "lognormal", "mean": 15, "sd": 5},
+            "severity": {"distribution": "uniform", "low": 0.5, "high": 1.0},
+        }
+    ],
+)
+
+
+def write(tmp_path: Path, data=STOCHASTIC) -> Path:
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+# --- grids -------------------------------------------------------------------------------
+
+
+def test_float_range_has_exactly_eleven_points_with_the_stop_included():
+    values = parse_values("0:1:0.1", "x")
+    assert len(values) == 11
+    assert values[3] == 0.3 and values[-1] == 1.0  # decimal steps: no 0.30000000000000004
+
+
+def test_stop_off_the_grid_is_not_included_and_integers_stay_integers():
+    assert parse_values("0:1:0.3", "x") == (0.0, 0.3, 0.6, 0.9)
+    assert parse_values("30:90:30", "x") == (30, 60, 90)
+
+
+def test_lists_and_single_values():
+    assert parse_values("fair_ratio,auction", "x") == ("fair_ratio", "auction")
+    assert parse_values("0.5", "x") == (0.5,)
+
+
+def test_several_grids_form_the_cross_product_first_slowest():
+    spec = SweepSpec((parse_axis("a=1,2"), parse_axis("b=x,y,z")))
+    assert spec.points() == [
+        {"a": 1, "b": "x"},
+        {"a": 1, "b": "y"},
+        {"a": 1, "b": "z"},
+        {"a": 2, "b": "x"},
+        {"a": 2, "b": "y"},
+        {"a": 2, "b": "z"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("1:0:0.1", "descending or empty range"),
+        ("0:1:0", "the step must not be 0"),
+        ("0:1:-0.1", "descending or empty range"),
+        ("0:x:1", "'x' is not a number"),
+        ("", "no values given"),
+    ],
+)
+def test_bad_ranges(spec, message):
+    with pytest.raises(InputError, match=message):
+        parse_values(spec, "agreement.ratio.japan")
+
+
+# --- running -----------------------------------------------------------------------------
+
+
+def sweep_of(tmp_path: Path, runs: int = 6, chunk_runs: int = 5):
+    spec = SweepSpec((parse_axis("agreement.ratio.japan=0.2:0.8:0.3"),), runs=runs, seed=11)
+    return plan_sweep(STOCHASTIC, "s.yaml", spec, chunk_runs=chunk_runs)
+
+
+def test_rows_match_single_runs_with_the_recorded_seed(tmp_path):
+    table = run_sweep(sweep_of(tmp_path), tmp_path / "out", workers=1)
+    assert len(table) == 3 * 6
+    assert list(table.columns[:4]) == ["agreement.ratio.japan", "point", "run", "seed"]
+    seeds = table.groupby("point")["seed"].apply(tuple)
+    assert seeds.nunique() == 1 and len(set(seeds.iloc[0])) == 6  # common random numbers across points
+    for _, row in table.iloc[[0, 7, 17]].iterrows():
+        single = run(build(STOCHASTIC, agreement__ratio__japan=row["agreement.ratio.japan"]), seed=int(row["seed"]))
+        assert single.metrics["total_shortfall_t"] == row["total_shortfall_t"]
+        assert single.metrics["shortfall_t.eu"] == row["shortfall_t.eu"]
+    assert table["total_shortfall_t"].nunique() > 3  # seeds differ
+
+
+def test_one_worker_two_workers_and_other_chunking_give_the_same_table(tmp_path):
+    one = run_sweep(sweep_of(tmp_path), tmp_path / "one", workers=1)
+    two = run_sweep(sweep_of(tmp_path), tmp_path / "two", workers=2)
+    rechunked = run_sweep(sweep_of(tmp_path, chunk_runs=4), tmp_path / "four", workers=2)
+    pd.testing.assert_frame_equal(one, two, check_exact=True)
+    pd.testing.assert_frame_equal(one, rechunked, check_exact=True)
+
+
+@pytest.mark.filterwarnings(
+    "ignore::DeprecationWarning",
+    "ignore::UserWarning",
+    "ignore::ResourceWarning",
+    "ignore::pytest.PytestUnraisableExceptionWarning",
+)
+def test_a_dask_local_cluster_gives_the_same_table(tmp_path):
+    from distributed import Client, LocalCluster
+
+    local = run_sweep(sweep_of(tmp_path), tmp_path / "local", workers=1)
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        on_dask = run_sweep(sweep_of(tmp_path), tmp_path / "dask", client=client)
+        result = invoke(
+            "sweep",
+            write(tmp_path),
+            "--grid",
+            "agreement.ratio.japan=0.2:0.8:0.3",
+            "--runs",
+            6,
+            "--seed",
+            11,
+            "--dask",
+            cluster.scheduler_address,
+            "-o",
+            tmp_path / "cli",
+        )
+    pd.testing.assert_frame_equal(local, on_dask, check_exact=True)
+    assert result.exit_code == 0, result.output
+    pd.testing.assert_frame_equal(local, pd.read_parquet(tmp_path / "cli" / "sweep.parquet"), check_exact=True)
+    assert json.loads((tmp_path / "cli" / "sweep.json").read_text())["backend"] == "dask"
+
+
+def test_an_interrupted_sweep_resumes_and_ends_with_the_uninterrupted_table(tmp_path, monkeypatch):
+    args = [
+        "sweep",
+        write(tmp_path),
+        "--grid",
+        "agreement.ratio.japan=0.2:0.8:0.3",
+        "--runs",
+        6,
+        "--seed",
+        11,
+        "--workers",
+        1,
+        "--chunk-runs",
+        5,
+    ]
+    expected = invoke(*args, "-o", tmp_path / "whole")
+    assert expected.exit_code == 0, expected.output
+    real = sweep_runner.run_chunk
+    calls: list[int] = []
+
+    def failing_after_two(chunk):
+        calls.append(chunk.index)
+        if len(calls) > 2:
+            raise RuntimeError("worker lost")
+        return real(chunk)
+
+    monkeypatch.setattr(sweep_runner, "run_chunk", failing_after_two)
+    broken = invoke(*args, "-o", tmp_path / "resumed")
+    assert broken.exit_code == 1
+    assert "2 finished chunk(s) kept" in broken.output and "resume" in broken.output
+    assert not (tmp_path / "resumed" / "sweep.parquet").exists()
+    calls.clear()
+    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: calls.append(chunk.index) or real(chunk))
+    resumed = invoke(*args, "-o", tmp_path / "resumed")
+    assert resumed.exit_code == 0, resumed.output
+    assert calls == [2, 3]  # 18 runs in chunks of 5: only the two missing chunks ran
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "whole" / "sweep.parquet"),
+        pd.read_parquet(tmp_path / "resumed" / "sweep.parquet"),
+        check_exact=True,
+    )
+    assert not (tmp_path / "resumed" / ".chunks").exists()
+
+
+def test_cli_writes_table_figures_curves_and_description(tmp_path):
+    out = tmp_path / "out"
+    result = invoke(
+        "sweep",
+        write(tmp_path),
+        "--grid",
+        "agreement.ratio.japan=0:1:0.5",
+        "--runs",
+        4,
+        "--curves",
+        "--format",
+        "csv",
+        "-o",
+        out,
+    )
+    assert result.exit_code == 0, result.output
+    for name in (
+        "sweep.parquet",
+        "sweep.csv",
+        "sweep.json",
+        "curves.parquet",
+        "sweep_metrics.png",
+        "sweep_frontier.png",
+    ):
+        assert (out / name).is_file(), name
+    info = json.loads((out / "sweep.json").read_text())
+    assert info["grid"] == {"agreement.ratio.japan": [0.0, 0.5, 1.0]} and info["total_runs"] == 12
+    curves = pd.read_parquet(out / "curves.parquet")
+    assert set(curves["metric"]) == {"days_of_cover", "shortfall_t", "shortfall_cum_t"}
+    assert (curves["p5"] <= curves["p50"] + 1e-12).all() and (curves["p50"] <= curves["p95"] + 1e-12).all()
+    assert len(curves) == 3 * 3 * 40 * 2  # points x metrics x days x regions
+    (out / "sweep_metrics.png").unlink()
+    redraw = invoke("plot-sweep", out)
+    assert redraw.exit_code == 0 and (out / "sweep_metrics.png").is_file()
+
+
+def test_two_swept_paths_give_a_heatmap(tmp_path):
+    out = tmp_path / "out"
+    result = invoke(
+        "sweep",
+        write(tmp_path),
+        "--grid",
+        "agreement.ratio.japan=0.2,0.8",
+        "--grid",
+        "shocks.halt.severity.high=0.6,1.0",
+        "--runs",
+        2,
+        "-o",
+        out,
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "sweep_heatmap.png").is_file()
+
+
+def test_a_sweep_file_describes_the_same_sweep(tmp_path):
+    scenario = write(tmp_path)
+    spec = tmp_path / "ratio.yaml"
+    spec.write_text(
+        yaml.safe_dump(
+            {"scenario": str(scenario), "grid": {"agreement.ratio.japan": [0.2, 0.5, 0.8]}, "runs": 6, "seed": 11}
+        )
+    )
+    from_file = invoke("sweep", "--spec", spec, "--workers", 1, "-o", tmp_path / "a")
+    from_flags = invoke(
+        "sweep",
+        scenario,
+        "--grid",
+        "agreement.ratio.japan=0.2:0.8:0.3",
+        "--runs",
+        6,
+        "--seed",
+        11,
+        "--workers",
+        1,
+        "-o",
+        tmp_path / "b",
+    )
+    assert from_file.exit_code == 0 and from_flags.exit_code == 0, from_file.output + from_flags.output
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "a" / "sweep.parquet"),
+        pd.read_parquet(tmp_path / "b" / "sweep.parquet"),
+        check_exact=True,
+    )
+
+
+# --- bad input: exit 2 before any run -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("grid", "message"),
+    [
+        ("agreement.ratoi.japan=0:1:0.5", "agreement.ratoi: unknown key; did you mean 'ratio'?"),
+        ("agreement.ratio.japan=1:0:0.1", "descending or empty range"),
+        ("agreement.ratio.japan=0:1:0", "the step must not be 0"),
+        ("horizon_days=ten,twenty", "horizon_days"),
+        ("agreement.ratio.japan=0:2:1", "a ratio must be a number in [0, 1]"),
+    ],
+)
+def test_bad_grids_exit_2_before_any_run(tmp_path, grid, message, monkeypatch):
+    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: pytest.fail("a run started"))
+    result = invoke("sweep", write(tmp_path), "--grid", grid, "-o", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_unreachable_dask_scheduler_exits_2(tmp_path):
+    result = invoke(
+        "sweep",
+        write(tmp_path),
+        "--grid",
+        "agreement.ratio.japan=0.5",
+        "--dask",
+        "tcp://127.0.0.1:9",
+        "-o",
+        tmp_path / "out",
+    )
+    assert result.exit_code == 2, result.output
+    assert "cannot reach the scheduler" in result.output
+
+
+def test_the_same_scenario_validates(tmp_path):
+    assert validate_data(STOCHASTIC).name == "pair"
