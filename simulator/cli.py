@@ -337,5 +337,115 @@ def plot_sweep(folder: str) -> None:
         click.echo(f"wrote {path}")
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--update", is_flag=True, help="Write the baselines anew instead of checking.")
+@click.option("--rtol", type=click.FloatRange(min=0), help="Relative tolerance [1e-9, or tolerances.yaml].")
+@click.option("--atol", type=click.FloatRange(min=0), help="Absolute tolerance [1e-6, or tolerances.yaml].")
+@click.option(
+    "--baselines", "baseline_dir", type=click.Path(file_okay=False), help="Baseline folder [<scenarios>/baselines]."
+)
+@click.option("--tolerances", "tolerance_file", type=click.Path(dir_okay=False), help="[<baselines>/tolerances.yaml]")
+@click.option("--junit", "junit_file", type=click.Path(dir_okay=False), help="Also write a JUnit XML report.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+@click.option("--workers", type=click.IntRange(min=1), help="Scenarios checked in parallel [cores].")
+@click.pass_context
+def check(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    update: bool,
+    rtol: float | None,
+    atol: float | None,
+    baseline_dir: str | None,
+    tolerance_file: str | None,
+    junit_file: str | None,
+    fmt: str,
+    workers: int | None,
+) -> None:
+    """Re-run scenarios and compare with their baselines (exit 1 on drift).
+
+    PATHS are scenario files or folders (default: scenarios/). Baselines live in
+    <folder>/baselines/<name>.json; --update writes them.
+    """
+    import os
+    import time
+
+    from simulator import regress
+
+    files = regress.scenario_files(paths)
+    baselines = Path(baseline_dir) if baseline_dir else None
+    if update:
+        for path in files:
+            click.echo(f"wrote {regress.update_one(path, baselines)}")
+        return
+    tolerance_path = (
+        Path(tolerance_file)
+        if tolerance_file
+        else regress.baseline_path(files[0], baselines).parent / ("tolerances.yaml")
+    )
+    if tolerance_file and not tolerance_path.exists():
+        raise InputError("no such tolerance file", str(tolerance_path))
+    tolerances = regress.load_tolerances(tolerance_path, rtol, atol)
+    started = time.perf_counter()
+    outcomes = _map(regress.check_one, files, baselines, tolerances, workers or os.cpu_count() or 1)
+    seconds = time.perf_counter() - started
+    if junit_file:
+        Path(junit_file).write_text(regress.junit_xml(outcomes, seconds))
+    if fmt == "json":
+        click.echo(json.dumps(regress.as_json(outcomes), indent=2))
+    else:
+        for outcome in outcomes:
+            note = " (scenario changed since its baseline)" if outcome.scenario_changed else ""
+            detail = f": {len(outcome.drifts)} number(s) moved" if outcome.drifts else ""
+            click.echo(f"{outcome.status:<12} {outcome.scenario}{detail}{note}")
+            if outcome.message:
+                click.echo(f"             {outcome.message}", err=True)
+        table = regress.drift_table(outcomes)
+        if table:
+            click.echo("\n" + table)
+            click.echo("\nIf the change is intended, update the baselines in the same commit: stockpile check --update")
+        click.echo(f"{len(outcomes)} scenario(s) checked in {seconds:.1f} s")
+    if any(o.status in ("error", "no baseline") for o in outcomes):
+        ctx.exit(2)
+    if any(o.status == "drift" for o in outcomes):
+        ctx.exit(1)
+
+
+def _map(function: Any, files: list[Path], *args: Any) -> list[Any]:
+    """``function(file, *args[:-1])`` for every file, in parallel on ``args[-1]`` processes, in order."""
+    *fixed, workers = args
+    if workers <= 1 or len(files) == 1:
+        return [function(path, *fixed) for path in files]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(min(workers, len(files)), mp_context=multiprocessing.get_context(method)) as pool:
+        return list(pool.map(function, files, *([value] * len(files) for value in fixed)))
+
+
+@main.command(name="list")
+@click.argument("folder", required=False, default="scenarios", type=click.Path(file_okay=False))
+def list_scenarios(folder: str) -> None:
+    """List the scenarios in FOLDER (default: scenarios/) with the question each answers."""
+    import textwrap
+
+    from simulator.errors import ScenarioError
+    from simulator.scenario import load_scenario
+
+    files = sorted(Path(folder).glob("*.yaml"))
+    if not files:
+        raise InputError("no scenario files (*.yaml) here", folder)
+    for path in files:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            click.echo(f"{path.name}: invalid ({exc.problems[0].render(None)})\n")
+            continue
+        click.echo(f"{scenario.name}  ({path})")
+        text = " ".join(scenario.description.split()) or "(no description)"
+        click.echo(textwrap.fill(text, width=96, initial_indent="    ", subsequent_indent="    ") + "\n")
+
+
 if __name__ == "__main__":
     main()
