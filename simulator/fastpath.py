@@ -36,38 +36,59 @@ class BatchResult:
 
 
 class _Ring:
-    """Shipments in transit, by arrival day modulo the ring length."""
+    """Shipments in transit by arrival day modulo the ring length, stored (slot, cell, run).
+
+    ``put`` adds each shipment to the slot of its arrival day. When every run has the
+    same lead time for a cell (no delay shock differs between runs) the cells with one
+    lead time are added as a block; otherwise each value is scattered to its slot.
+    """
 
     def __init__(self, batch: int, length: int, shape: tuple[int, ...]) -> None:
-        self.length = length
-        self.slots = np.zeros((batch, length, *shape))
+        self.batch, self.length, self.shape = batch, length, shape
+        self.cells = int(np.prod(shape))
+        self.slots = np.zeros((length, self.cells, batch))
         self.flat = self.slots.reshape(-1)
         self.used = False
-        cells = int(np.prod(shape))
-        self.cells = cells
-        # flat index of (run, slot 0, cell) for every run and cell
-        self.base = (np.arange(batch)[:, None] * length * cells + np.arange(cells)[None, :]).reshape(batch, *shape)
         self._lead: np.ndarray | None = None
+        self._groups: list[tuple[int, np.ndarray]] | None = None
         self._offsets: np.ndarray | None = None
 
     def take(self, day: int) -> np.ndarray:
-        """Arrivals of ``day`` (valid until the next ``clear``)."""
-        return self.slots[:, day % self.length]
+        """Arrivals of ``day`` as (runs, *shape) (a view, valid until the next ``clear``)."""
+        return self.slots[day % self.length].T.reshape(self.batch, *self.shape)
 
     def clear(self, day: int) -> None:
         """Empty the slot of ``day`` for reuse, once its arrivals are used."""
         if self.used:
-            self.slots[:, day % self.length] = 0.0
+            self.slots[day % self.length] = 0.0
+
+    def _prepare(self, lead: np.ndarray) -> None:
+        self._lead = lead
+        per_cell = np.broadcast_to(lead, (self.batch, *self.shape)).reshape(self.batch, self.cells)
+        if (per_cell == per_cell[:1]).all():
+            values = per_cell[0]
+            self._groups = [(int(v), np.flatnonzero(values == v)) for v in np.unique(values)]
+            self._offsets = None
+        else:
+            self._groups = None
+            days = np.arange(self.length)[:, None, None]
+            slot = (days + per_cell[None]) % self.length  # (slot of departure day, run, cell)
+            run = np.arange(self.batch)[None, :, None]
+            cell = np.arange(self.cells)[None, None, :]
+            self._offsets = ((slot * self.cells + cell) * self.batch + run).reshape(self.length, -1)
 
     def put(self, day: int, tonnes: np.ndarray, lead: np.ndarray) -> None:
         """Add shipments leaving on ``day`` with ``lead`` days in transit (one per cell)."""
         self.used = True
-        if lead is not self._lead:  # flat positions for every day of the ring, per lead-time array
-            self._lead = lead
-            days = np.arange(self.length).reshape(-1, *([1] * lead.ndim))
-            self._offsets = (self.base + ((days + lead) % self.length) * self.cells).reshape(self.length, -1)
-        assert self._offsets is not None
-        self.flat[self._offsets[day % self.length]] += tonnes.reshape(-1)
+        if lead is not self._lead:
+            self._prepare(lead)
+        flat = tonnes.reshape(self.batch, self.cells)
+        if self._groups is not None:
+            for days, cells in self._groups:
+                self.slots[(day + days) % self.length, cells] += flat[:, cells].T
+        else:
+            assert self._offsets is not None
+            self.flat[self._offsets[day % self.length]] += flat.reshape(-1)
 
 
 def _ring_length(plan: Plan, draws: Draws) -> int:

@@ -112,9 +112,21 @@ class Plan:
 def stack_plans(plans: list[Plan]) -> Plan:
     """One plan whose batch holds every run of ``plans`` (same structure required)."""
     first = plans[0]
-    if any(p.structure != first.structure for p in plans[1:]):
+    distinct: dict[int, int] = {}
+    for plan in plans:
+        distinct.setdefault(id(plan), len(distinct))
+    unique = {id(plan): plan for plan in plans}
+    if any(p.structure != first.structure for p in unique.values()):
         raise ValueError("plans of different structure cannot share a batch")
-    arrays = {k: np.concatenate([p.arrays[k] for p in plans]) for k in first.arrays}
+    rows = np.array([distinct[id(plan)] for plan in plans])
+    ordered = list(unique.values())
+    arrays = {}
+    for key, template in first.arrays.items():
+        if all(np.array_equal(p.arrays[key], template) for p in ordered[1:]):
+            # the same for every run: a read-only view, no copy per run
+            arrays[key] = np.broadcast_to(template, (len(plans), *template.shape[1:]))
+        else:
+            arrays[key] = np.concatenate([p.arrays[key] for p in ordered])[rows]
     return replace(first, arrays=arrays)
 
 

@@ -32,7 +32,10 @@ def run_seed(scenario_seed: int, run_index: int) -> int:
 
 def stream(seed: int, source: str) -> np.random.Generator:
     """The generator of one named random source of a run."""
-    key = zlib.crc32(source.encode())
+    return _generator(seed, zlib.crc32(source.encode()))
+
+
+def _generator(seed: int, key: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(key,))))
 
 
@@ -100,23 +103,37 @@ def draw_batch(plans: list[Plan], seeds: list[int]) -> Draws:
     """
     st = plans[0].structure
     B, H, R, M = len(plans), st.horizon_days, len(st.regions), len(st.materials)
-    noisy = [bool(plan.random_sources) and bool(np.any(plan.noise_cv[0] > 0)) for plan in plans]
-    noise = np.ones((B, H, R, M)) if any(noisy) else None
+    sources = [_noise_sources(plan) for plan in plans]
+    noise = np.ones((B, H, R, M)) if any(sources) else None
     fixed = [_fixed_shock_values(plan) for plan in plans]
     start = np.concatenate([f[0] for f in fixed])
     end = np.concatenate([f[1] for f in fixed])
     magnitude = np.concatenate([f[2] for f in fixed])
     for b, (plan, seed) in enumerate(zip(plans, seeds, strict=True)):
-        if noise is not None and noisy[b]:
-            cv = plan.noise_cv[0]
-            for i, j in zip(*np.nonzero(cv > 0), strict=True):
-                sigma2 = np.log1p(cv[i, j] ** 2)
-                rng = stream(seed, f"noise/{st.regions[i]}/{st.materials[j]}")
-                noise[b, :, i, j] = rng.lognormal(-sigma2 / 2.0, np.sqrt(sigma2), size=H)
+        for i, j, key, mu, sigma in sources[b]:
+            noise[b, :, i, j] = _generator(seed, key).lognormal(mu, sigma, size=H)  # type: ignore[index]
         for k, shock in enumerate(plan.shocks):
             if shock.is_random:
                 start[b, k], end[b, k], magnitude[b, k] = _shock_values(shock, stream(seed, f"shock/{shock.id}"))
     return Draws(noise, start, end, magnitude)
+
+
+def _noise_sources(plan: Plan) -> list[tuple[int, int, int, float, float]]:
+    """Noisy cells of a plan: (region, material, stream key, mu, sigma) (cached per plan).
+
+    Demand noise is lognormal with mean 1 and coefficient of variation ``cv``:
+    ``sigma^2 = ln(1 + cv^2)``, ``mu = -sigma^2 / 2``.
+    """
+    cached = plan.__dict__.get("_noise_sources")
+    if cached is None:
+        st, cv = plan.structure, plan.noise_cv[0]
+        cached = []
+        for i, j in zip(*np.nonzero(cv > 0), strict=True):
+            sigma2 = float(np.log1p(cv[i, j] ** 2))
+            key = zlib.crc32(f"noise/{st.regions[i]}/{st.materials[j]}".encode())
+            cached.append((int(i), int(j), key, -sigma2 / 2.0, float(np.sqrt(sigma2))))
+        object.__setattr__(plan, "_noise_sources", cached)
+    return cached
 
 
 def _fixed_shock_values(plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -123,7 +123,11 @@ class AgreementStep:
     def __init__(self, plan: Plan) -> None:
         st = plan.structure
         self.plan = plan
-        self.members = list(st.members)
+        self.members_list = list(st.members)
+        # members as an index: a slice (views, no copies) when they are all regions in order
+        self.members: list[int] | slice = (
+            slice(None) if self.members_list == list(range(len(st.regions))) else self.members_list
+        )
         self.mechanism = st.mechanism or "fair_ratio"
         self.joint = st.pool_mode == "joint"
         self.strict = st.strict
@@ -255,7 +259,7 @@ class AgreementStep:
         the other runs cannot change the result).
         """
         B, M = due.shape
-        N = len(self.members)
+        N = len(self.members_list)
         none = _Auction.empty(B, M, N)
         rows = np.flatnonzero(due.any(axis=1))
         if rows.size == 0:
@@ -287,7 +291,9 @@ class AgreementStep:
         held_all[rows], lot_all[rows] = held, lot
         price_all[rows] = np.where(held & (sold > 0), clearing.clearing_price_usd_per_kg, np.nan)
         balance_all = state.balance.copy()
-        balance_all[np.ix_(rows, mem)] = bought[rows].transpose(0, 2, 1)
+        picked = balance_all[rows]
+        picked[:, mem] = bought[rows].transpose(0, 2, 1)
+        balance_all[rows] = picked
         state.balance = balance_all
         bid, won_all, spend = np.zeros((B, M, N)), np.zeros((B, M, N)), np.zeros((B, M, N))
         bid[rows] = self._by_member(volume * held[..., None], N)
@@ -348,7 +354,7 @@ class AgreementStep:
         return claims_rule(g, available)
 
 
-def _with_members(by_region: np.ndarray, members: list[int], by_member: np.ndarray) -> np.ndarray:
+def _with_members(by_region: np.ndarray, members: list[int] | slice, by_member: np.ndarray) -> np.ndarray:
     """A copy of a (B, R, M) array with the members' rows set from (B, M, N)."""
     out = by_region.copy()
     out[:, members] = by_member.transpose(0, 2, 1)

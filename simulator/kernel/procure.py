@@ -74,7 +74,11 @@ class Procurement:
         self.weighted_lead = ordered_sum(self.shares * lead)
         self.capacity = plan.capacity.transpose(0, 2, 1)[:, None, :, :]  # (B, 1, M, S)
         self.has_capacity = np.isfinite(self.capacity)
-        self.any_capacity = bool(self.has_capacity.any())
+        # flows alone never exceed capacity when every region orders its baseline (flow policy)
+        # and the largest daily baseline fits: then capacity can only bind through orders
+        peak_flow = ordered_sum(plan.shares * plan.baseline.max(axis=1)[..., None], axis=1)[:, None]
+        within = (peak_flow <= self.capacity) | ~np.isfinite(self.capacity)
+        self.any_capacity = bool(self.has_capacity.any()) and (bool(plan.order_up_to.any()) or not bool(within.all()))
         self.price_usd_per_t = plan.price[:, None, :] * KG_PER_T  # (B, 1, M)
         self.premium_usd_per_t = plan.premium_fraction * self.price_usd_per_t[..., None]
         self.any_premium = bool(self.premium_usd_per_t.any())

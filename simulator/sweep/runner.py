@@ -35,8 +35,8 @@ from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, scenario_hash, validate_data
 from simulator.sweep.grid import SweepSpec
 
-CHUNK_RUNS = 1250
-BATCH_RUNS = 2048
+CHUNK_RUNS = 2500
+BATCH_RUNS = 2500
 CHUNK_DIR = ".chunks"
 
 
