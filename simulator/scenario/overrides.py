@@ -63,8 +63,13 @@ def _child(node: Any, key: str, path: str, create: bool) -> Any:
     raise InputError([Problem(path, "cannot go inside a value that is not a mapping or list")])
 
 
-def set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set ``value`` at the dotted ``path`` of ``data`` in place."""
+def set_path(data: dict[str, Any], path: str, value: Any, owned: set[int] | None = None) -> None:
+    """Set ``value`` at the dotted ``path`` of ``data`` in place.
+
+    With ``owned`` (ids of containers this caller may change), every container on the
+    path that is not owned is replaced by a shallow copy first (copy on write), so the
+    data it was copied from is never changed.
+    """
     parts = path.split(".")
     node: Any = data
     for depth, key in enumerate(parts[:-1]):
@@ -72,6 +77,9 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
         step = _child(node, key, here, create=True)
         if node[step] is None:
             node[step] = {}
+        if owned is not None and id(node[step]) not in owned:
+            node[step] = copy.copy(node[step])
+            owned.add(id(node[step]))
         node = node[step]
     last = parts[-1]
     step = _child(node, last, path, create=False)
@@ -99,8 +107,13 @@ def _set_ratio(ratios: dict[str, Any], member: str, value: Any, path: str) -> No
 
 
 def apply_overrides(data: dict[str, Any], assignments: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A deep copy of ``data`` with every assignment applied in order."""
-    result = copy.deepcopy(data)
+    """``data`` with every assignment applied in order, as new data; ``data`` is unchanged.
+
+    Only the containers on the assigned paths are copied; the rest is shared with
+    ``data`` (treat both as read-only afterwards).
+    """
+    result = copy.copy(data)
+    owned = {id(result)}
     for path, value in assignments:
-        set_path(result, path, value)
+        set_path(result, path, value, owned)
     return result

@@ -8,6 +8,7 @@ with ``--curves`` ``curves.parquet`` (5/50/95th percentile curves per grid point
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -17,7 +18,9 @@ from typing import Any
 import pandas as pd
 
 from simulator import __version__
+from simulator.errors import ScenarioError
 from simulator.output import staged
+from simulator.plan import compile_plan
 from simulator.scenario import scenario_hash, validate_data
 from simulator.sweep.grid import Axis, SweepSpec, load_spec_file, parse_axis
 from simulator.sweep.runner import Checkpoints, Sweep, curve_bands, execute, plan_sweep
@@ -33,13 +36,22 @@ def sweep_table(sweep: Sweep, checkpoints: Checkpoints) -> pd.DataFrame:
     return pd.concat([front, table], axis=1).sort_values(["point", "run"], kind="stable", ignore_index=True)
 
 
+def _base_hash(sweep: Sweep) -> str:
+    """Hash of the swept scenario (the file with the fixed overrides, before the grid)."""
+    try:
+        return scenario_hash(validate_data(sweep.raw, sweep.source))
+    except ScenarioError:  # valid only once the grid sets its values: hash the data itself
+        return hashlib.sha256(json.dumps(sweep.raw, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> dict[str, Any]:
     """``sweep.json``: what was swept, on what, by which version, and how long it took."""
-    base = validate_data(sweep.raw, sweep.source)
+    first = sweep.first
+    structure = compile_plan(first).structure
     return {
-        "scenario": base.name,
+        "scenario": first.name,
         "scenario_file": sweep.source,
-        "scenario_hash": scenario_hash(base),
+        "scenario_hash": _base_hash(sweep),
         "grid": {axis.path: list(axis.values) for axis in sweep.spec.axes},
         "fixed": dict(sweep.spec.fixed),
         "runs_per_point": sweep.spec.runs,
@@ -47,8 +59,8 @@ def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> di
         "total_runs": sweep.n_runs,
         "seed": sweep.root_seed,
         "seed_rule": "run k of every point uses simulator.randomness.run_seed(seed, k)",
-        "random_inputs": sorted({s for plan in sweep.plans for s in plan.random_sources}),
-        "members": [sweep.plans[0].structure.regions[i] for i in sweep.plans[0].structure.members],
+        "random_inputs": list(compile_plan(first).random_sources),
+        "members": [structure.regions[i] for i in structure.members],
         "engine": "batched fast path (bit-identical to the SimPy reference engine)",
         "backend": backend,
         "workers": workers,

@@ -29,10 +29,10 @@ import pandas as pd
 from simulator import __version__
 from simulator.errors import InputError
 from simulator.fastpath import CURVE_COLUMNS, run_batch
-from simulator.plan import Plan, compile_plan, stack_plans
+from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
-from simulator.scenario import Scenario, apply_overrides, scenario_hash, validate_data
+from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.sweep.grid import SweepSpec
 
 CHUNK_RUNS = 2500
@@ -42,11 +42,15 @@ CHUNK_DIR = ".chunks"
 
 @dataclass(frozen=True)
 class Chunk:
-    """A unit of work: runs (point, replicate, seed) and the plans of their points."""
+    """A unit of work: runs (point, replicate, seed) and how to build their points' plans."""
 
     index: int
     runs: tuple[tuple[int, int, int], ...]
-    plans: dict[int, Plan]
+    base: dict[str, Any]
+    """Scenario data with the sweep's fixed overrides."""
+    points: dict[int, dict[str, Any]]
+    """The overrides of each grid point the chunk needs."""
+    source: str
     curves: bool = False
 
 
@@ -60,32 +64,48 @@ class ChunkResult:
     """Per curve column: (runs, days, regions, materials) float32, in the chunk's run order."""
 
 
+def point_label(point: dict[str, Any]) -> str:
+    """``path=value, ...`` (``base`` for the empty point), for messages."""
+    return ", ".join(f"{k}={v}" for k, v in point.items()) or "base"
+
+
+def build_point(base: dict[str, Any], point: dict[str, Any], source: str) -> Scenario:
+    """The validated scenario of one grid point; errors name the point."""
+    where = f"{source} [{point_label(point)}]"
+    try:
+        data = apply_overrides(base, list(point.items()))
+    except InputError as exc:
+        raise InputError(exc.problems, where) from None
+    return validate_data(data, where)
+
+
 def run_chunk(chunk: Chunk) -> ChunkResult:
     """Simulate a chunk with the fast path (a top-level function, so workers can import it).
 
-    Runs of a deterministic point (no random inputs) are identical whatever their seed,
-    so each such point is simulated once and its row repeated.
+    The chunk's grid points are validated and compiled here, in the worker. Runs of a
+    deterministic point (no random inputs) are identical whatever their seed, so each
+    such point is simulated once and its row repeated.
     """
+    plans = {p: compile_plan(build_point(chunk.base, point, chunk.source)) for p, point in chunk.points.items()}
     rows: dict[int, dict[str, Any]] = {}
     kept: dict[int, dict[str, np.ndarray]] = {}
     distinct: dict[tuple[int, int], int] = {}
     todo: list[tuple[int, int]] = []  # (position in chunk, seed)
     for position, (point, _replicate, seed) in enumerate(chunk.runs):
-        plan = chunk.plans[point]
-        key = (point, seed if plan.random_sources else 0)
+        key = (point, seed if plans[point].random_sources else 0)
         if key not in distinct:
             distinct[key] = position
             todo.append((position, seed))
     by_structure: dict[Any, list[tuple[int, int]]] = {}
     for position, seed in todo:
-        by_structure.setdefault(chunk.plans[chunk.runs[position][0]].structure, []).append((position, seed))
+        by_structure.setdefault(plans[chunk.runs[position][0]].structure, []).append((position, seed))
     for group in by_structure.values():
         for start in range(0, len(group), BATCH_RUNS):
             batch = group[start : start + BATCH_RUNS]
-            plans = [chunk.plans[chunk.runs[position][0]] for position, _ in batch]
-            draws = draw_batch(plans, [seed for _, seed in batch])
-            result = run_batch(stack_plans(plans), draws, curves=chunk.curves)
-            columns = metric_columns(plans[0].structure, result.summary)
+            batch_plans = [plans[chunk.runs[position][0]] for position, _ in batch]
+            draws = draw_batch(batch_plans, [seed for _, seed in batch])
+            result = run_batch(stack_plans(batch_plans), draws, curves=chunk.curves)
+            columns = metric_columns(batch_plans[0].structure, result.summary)
             for row, (position, _) in enumerate(batch):
                 rows[position] = {k: v[row] for k, v in columns.items()}
                 if result.curves is not None:
@@ -93,8 +113,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     records = []
     curve_rows: dict[str, list[np.ndarray]] = {c: [] for c in CURVE_COLUMNS}
     for point, replicate, seed in chunk.runs:
-        plan = chunk.plans[point]
-        source = distinct[(point, seed if plan.random_sources else 0)]
+        source = distinct[(point, seed if plans[point].random_sources else 0)]
         records.append({"point": point, "run": replicate, "seed": seed, **rows[source]})
         if chunk.curves:
             for c in CURVE_COLUMNS:
@@ -106,14 +125,14 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
 
 @dataclass
 class Sweep:
-    """A planned sweep: its points, their scenarios and plans, and its chunks."""
+    """A planned sweep: its base data, points and runs, cut into chunks."""
 
     raw: dict[str, Any]
     source: str
     spec: SweepSpec
     points: list[dict[str, Any]]
-    scenarios: list[Scenario]
-    plans: list[Plan]
+    first: Scenario
+    """The scenario of the first grid point (names, members, structure)."""
     root_seed: int
     chunk_runs: int = CHUNK_RUNS
     curves: bool = False
@@ -134,13 +153,17 @@ class Sweep:
     def chunk(self, index: int, runs: list[tuple[int, int, int]]) -> Chunk:
         """The work unit of chunk ``index``."""
         points = sorted({point for point, _, _ in runs})
-        return Chunk(index, tuple(runs), {p: self.plans[p] for p in points}, self.curves)
+        return Chunk(index, tuple(runs), self.raw, {p: self.points[p] for p in points}, self.source, self.curves)
+
+    def structure(self, point: int) -> Any:
+        """The structure (names, horizon) of one grid point."""
+        return compile_plan(build_point(self.raw, self.points[point], self.source)).structure
 
     def fingerprint(self) -> str:
         """Hash of everything that decides the table: resume only a matching sweep."""
         parts = {
             "version": __version__,
-            "scenarios": [scenario_hash(s) for s in self.scenarios],
+            "base": self.raw,
             "points": self.points,
             "runs": self.spec.runs,
             "seed": self.root_seed,
@@ -153,21 +176,20 @@ class Sweep:
 def plan_sweep(
     raw: dict[str, Any], source: str, spec: SweepSpec, curves: bool = False, chunk_runs: int = CHUNK_RUNS
 ) -> Sweep:
-    """Validate every grid point before any run (errors name the point and path)."""
+    """Check the sweep before any run: every value of every axis, and the first point.
+
+    Each axis value is validated on the base scenario (errors name the path and value);
+    the full points are validated again where they run, so a combination of values
+    that is invalid only together stops the sweep with exit code 2 when it is reached.
+    """
     base = apply_overrides(raw, list(spec.fixed))
     root_seed = spec.seed if spec.seed is not None else int(base.get("seed", 0) or 0)
+    for axis in spec.axes:
+        for value in axis.values:
+            build_point(base, {axis.path: value}, source)
     points = spec.points()
-    scenarios, plans = [], []
-    for point in points:
-        where = f"{source} [{', '.join(f'{k}={v}' for k, v in point.items()) or 'base'}]"
-        try:
-            data = apply_overrides(base, list(point.items()))
-        except InputError as exc:
-            raise InputError(exc.problems, where) from None
-        scenario = validate_data(data, where)
-        scenarios.append(scenario)
-        plans.append(compile_plan(scenario))
-    sweep = Sweep(base, source, spec, points, scenarios, plans, root_seed, chunk_runs, curves)
+    first = build_point(base, points[0], source)
+    sweep = Sweep(base, source, spec, points, first, root_seed, chunk_runs, curves)
     seeds = [run_seed(root_seed, k) for k in range(spec.runs)]
     sweep.runs = [(p, k, seeds[k]) for p in range(len(points)) for k in range(spec.runs)]
     return sweep
@@ -283,7 +305,7 @@ def curve_bands(sweep: Sweep, checkpoints: Checkpoints) -> pd.DataFrame:
                 bucket[c].append(curves[c][points == point])
     frames = []
     for point, bucket in sorted(per_point.items()):
-        structure = sweep.plans[point].structure
+        structure = sweep.structure(point)
         H, R, M = structure.horizon_days, len(structure.regions), len(structure.materials)
         for c in CURVE_COLUMNS:
             values = np.concatenate(bucket[c]).astype(float)
