@@ -101,6 +101,13 @@ def summary_text(result: Any) -> str:
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--seed", type=click.IntRange(min=0), help="Seed of the run (overrides the scenario's).")
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html.")
+@click.option(
+    "--compare",
+    "baseline_path",
+    type=click.Path(dir_okay=False),
+    metavar="BASELINE",
+    help="With --report: compare against the BASELINE scenario in the report.",
+)
 @click.option("--no-plots", is_flag=True, help="Skip the figures.")
 def run(
     scenario: str,
@@ -108,6 +115,7 @@ def run(
     assignments: tuple[str, ...],
     seed: int | None,
     with_report: bool,
+    baseline_path: str | None,
     no_plots: bool,
 ) -> None:
     """Run SCENARIO once and write curves, tables and a summary."""
@@ -116,10 +124,19 @@ def run(
     from simulator.plots import write_figures
     from simulator.scenario import load_raw
 
+    if baseline_path and not with_report:
+        raise InputError("--compare needs --report")
     loaded = load(scenario, assignments, seed)
+    base = load(baseline_path) if baseline_path else None
+    if base is not None:
+        from simulator.report import comparison_problem
+
+        if problem := comparison_problem(loaded, base):
+            raise InputError(f"--compare: {problem}", baseline_path)
     folder = Path(out_dir or Path("results") / loaded.name)
     check_writable(folder)
     result = simulate(loaded)
+    baseline = simulate(base) if base is not None else None
 
     def figures(res: Any, stage: Path) -> None:
         if not no_plots:
@@ -127,12 +144,44 @@ def run(
         if with_report:
             from simulator.report import write_report
 
-            write_report(res, stage / "report.html")
+            write_report(res, stage / "report.html", baseline=baseline)
 
     raw = load_raw(scenario, _overrides(assignments) + ([("seed", seed)] if seed is not None else []))
     write_run(result, folder, figures=figures, scenario_data=raw)
     click.echo(summary_text(result))
     click.echo(f"wrote {folder}/")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option(
+    "-o", "--out", "out_file", type=click.Path(dir_okay=False), help="Report file [results/<name>/report.html]."
+)
+@click.option(
+    "--compare",
+    "baseline_path",
+    type=click.Path(dir_okay=False),
+    metavar="BASELINE",
+    help="Also run the BASELINE scenario and compare against it (figures, tables and sentences).",
+)
+@click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP + " Not applied to BASELINE.")
+def report(scenario: str, out_file: str | None, baseline_path: str | None, assignments: tuple[str, ...]) -> None:
+    """Run SCENARIO and write a self-contained HTML report (printable to A4)."""
+    from simulator.engine import simulate
+    from simulator.output import check_writable
+    from simulator.report import comparison_problem, write_report
+
+    loaded = load(scenario, assignments)
+    base = load(baseline_path) if baseline_path else None
+    if base is not None and (problem := comparison_problem(loaded, base)):
+        raise InputError(f"--compare: {problem}", baseline_path)
+    path = Path(out_file or Path("results") / loaded.name / "report.html")
+    check_writable(path.parent)
+    result = simulate(loaded)
+    baseline = simulate(base) if base is not None else None
+    write_report(result, path, baseline=baseline)
+    click.echo(summary_text(result))
+    click.echo(f"wrote {path}")
 
 
 @main.command()

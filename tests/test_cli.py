@@ -201,3 +201,16 @@ def test_compare_rejects_an_unknown_mechanism_and_a_scenario_without_agreement(t
     assert_bad_input(invoke("compare", scenario, "--mechanisms", "fair_ratio,lottery"), "unknown mechanism(s) lottery")
     lone = write(tmp_path, ONE_REGION, "lone.yaml")
     assert_bad_input(invoke("compare", lone), "no agreement")
+
+
+def test_run_writes_a_report_compared_with_a_baseline(tmp_path):
+    scenario = write(tmp_path, build(TWO_MEMBERS, start_date="2010-07-01"), "joint.yaml")
+    lone = build(TWO_MEMBERS, name="no_pool", start_date="2010-07-01")
+    lone.pop("agreement")
+    baseline = write(tmp_path, lone, "lone.yaml")
+    assert_bad_input(invoke("run", scenario, "--compare", baseline, "-o", tmp_path / "x"), "--compare needs --report")
+    out = tmp_path / "out"
+    result = invoke("run", scenario, "--report", "--compare", baseline, "-o", out, "--no-plots")
+    assert result.exit_code == 0, result.output
+    html = (out / "report.html").read_text()
+    assert "no_pool" in html and "days_of_cover.png" not in {p.name for p in out.iterdir()}

@@ -1,0 +1,276 @@
+"""The report's sentences: what happened to each region, and what changed against a baseline.
+
+Every number comes from the run's summary (``Result.summary`` per region and material,
+``Result.metrics`` for region totals) and is tagged with :func:`~simulator.report.words.num`;
+only the date on which cover is lowest is looked up in the time series.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from simulator.report.words import (
+    cap,
+    days,
+    join_words,
+    material_name,
+    num,
+    percent,
+    plural,
+    possessive,
+    region_subject,
+    tonnes,
+    usd,
+    when,
+)
+from simulator.results import ALL, Result
+
+
+@dataclass(frozen=True)
+class Run:
+    """A result with its summary rows indexed by (region, material) and its lowest-cover days."""
+
+    result: Result
+    key: str
+    """``scenario`` or ``baseline``: the run named in tagged numbers."""
+    cells: dict[tuple[str, str], dict[str, Any]]
+    lowest_day: dict[tuple[str, str], int]
+    """Day on which each region's cover of each material is lowest (first such day)."""
+
+    @classmethod
+    def of(cls, result: Result, key: str = "scenario") -> Run:
+        """Index ``result``'s summary and find the days of lowest cover."""
+        table = result.summary
+        rows = table[table["region"] != ALL].to_dict("records")
+        cells = {(str(r["region"]), str(r["material"])): r for r in rows}
+        lowest: dict[tuple[str, str], int] = {}
+        for (region, material), group in result.timeseries.groupby(["region", "material"], sort=False):
+            cover = group["days_of_cover"].to_numpy()
+            if np.isfinite(cover).any():
+                lowest[str(region), str(material)] = int(group["day"].to_numpy()[np.nanargmin(cover)])
+        return cls(result, key, cells, lowest)
+
+    @property
+    def name(self) -> str:
+        """The scenario's name."""
+        return self.result.scenario.name
+
+    def metric(self, name: str) -> Any:
+        """A flat metric (``shortfall_t.japan``, ``total_shortfall_t``)."""
+        return self.result.metrics[name]
+
+    def cell(self, region: str, material: str, name: str) -> Any:
+        """A summary value of one region and material."""
+        return self.cells[region, material][name]
+
+    def tag(self, text: str, value: Any, metric: str) -> str:
+        """``text`` tagged as this run's ``metric``."""
+        return num(text, value, metric, self.key)
+
+    def date(self, day: int, metric: str) -> str:
+        """A tagged first-shortfall day shown as a date."""
+        return self.tag(when(self.result.start_date, day), int(day), metric)
+
+    def t(self, value: float, metric: str, zero: str = "0 t") -> str:
+        """Tagged tonnes (``zero`` for nothing)."""
+        return self.tag(zero if value == 0 else tonnes(value), value, metric)
+
+    def materials(self) -> list[str]:
+        """Materials of the run."""
+        return list(self.result.structure.materials)
+
+    def regions(self) -> list[str]:
+        """Regions of the run."""
+        return list(self.result.structure.regions)
+
+
+def _lowest_cover(run: Run, region: str) -> str:
+    """``its lowest cover is 38.6 days (heavy REE, 3 May 2011)``."""
+    start = run.result.start_date
+    cover = run.metric(f"min_days_of_cover.{region}")
+    if cover is None or not np.isfinite(cover):
+        return ""
+    which = [
+        m
+        for m in run.materials()
+        if run.cell(region, m, "min_days_of_cover") is not None and run.cell(region, m, "min_days_of_cover") == cover
+    ]
+    where = ""
+    if which and (region, which[0]) in run.lowest_day:
+        where = f" ({material_name(which[0])}, {when(start, run.lowest_day[region, which[0]])})"
+    return f"its lowest cover is {run.tag(days(cover) + ' days', cover, f'min_days_of_cover.{region}')}{where}"
+
+
+def region_findings(run: Run, region: str) -> list[str]:
+    """Sentences (HTML) on one region: when it runs short, how long, how much, lowest cover, releases."""
+    result = run.result
+    subject = cap(region_subject(region))
+    first = int(run.metric(f"first_shortfall_day.{region}"))
+    total = run.metric(f"shortfall_t.{region}")
+    horizon = result.scenario.horizon_days
+    sentences = []
+    lowest = _lowest_cover(run, region)
+    if first < 0:
+        sentences.append(f"{subject} never runs short; {lowest}." if lowest else f"{subject} never runs short.")
+    else:
+        short_first = [m for m in run.materials() if int(run.cell(region, m, "first_shortfall_day")) == first]
+        share = run.metric(f"shortfall_share.{region}")
+        sentences.append(
+            f"{subject} first runs short on {run.date(first, f'first_shortfall_day.{region}')} "
+            f"({join_words([material_name(m) for m in short_first])}) and is short of "
+            f"{run.t(total, f'shortfall_t.{region}')} in all, "
+            f"{run.tag(percent(share), share, f'shortfall_share.{region}')} of its demand over the {horizon} days"
+            + (f"; {lowest}." if lowest else ".")
+        )
+    for material in run.materials():
+        sentences.append(_material_finding(run, region, material))
+    released = run.metric(f"released_t.{region}")
+    if released and released > 0:
+        parts = [
+            f"{material_name(m)} {run.t(run.cell(region, m, 'released_t'), f'released_t.{region}.{m}')}"
+            for m in run.materials()
+            if run.cell(region, m, "released_t")
+        ]
+        text = f"{subject} received {run.t(released, f'released_t.{region}')} of strategic stock ({', '.join(parts)})"
+        spend = run.metric(f"auction_spend_usd.{region}")
+        if spend:
+            text += f" and paid {run.tag(usd(spend), spend, f'auction_spend_usd.{region}')} at auction"
+        sentences.append(text + ".")
+    return sentences
+
+
+def _material_finding(run: Run, region: str, material: str) -> str:
+    start = run.result.start_date
+    key = f"{region}.{material}"
+    name = cap(material_name(material))
+    short_days = int(run.cell(region, material, "shortfall_days"))
+    cover = run.cell(region, material, "min_days_of_cover")
+    low = ""
+    if cover is not None and np.isfinite(cover):
+        low_day = run.lowest_day.get((region, material))
+        on = f" on {when(start, low_day)}" if low_day is not None else ""
+        low = f"{run.tag(days(cover) + ' days', cover, f'min_days_of_cover.{key}')}{on}"
+    if short_days == 0:
+        return f"{name}: never short" + (f"; lowest cover {low}." if low else ".")
+    short = run.cell(region, material, "shortfall_t")
+    share = run.cell(region, material, "shortfall_share")
+    first = int(run.cell(region, material, "first_shortfall_day"))
+    peak = run.cell(region, material, "max_daily_shortfall_t")
+    return (
+        f"{name}: short of {run.t(short, f'shortfall_t.{key}')} "
+        f"({run.tag(percent(share), share, f'shortfall_share.{key}')} of demand) on "
+        f"{run.tag(str(short_days), short_days, f'shortfall_days.{key}')} {'day' if short_days == 1 else 'days'} from "
+        f"{run.date(first, f'first_shortfall_day.{key}')}, at most "
+        f"{run.tag(tonnes(peak), peak, f'max_daily_shortfall_t.{key}')} a day"
+        + (f"; cover falls to {low}." if low else ".")
+    )
+
+
+def overall_finding(run: Run) -> str:
+    """Total shortfall of the members (all regions without an agreement) and fairness."""
+    total = run.metric("total_shortfall_t")
+    who = "the members" if run.result.structure.members else "all regions"
+    horizon = run.result.scenario.horizon_days
+    if total == 0:
+        nobody = "no member" if run.result.structure.members else "no region"
+        return f"Over the {horizon} days, {nobody} runs short ({run.t(total, 'total_shortfall_t')} of shortfall)."
+    text = f"Over the {horizon} days, {who} are short of {run.t(total, 'total_shortfall_t')} in all"
+    jain = run.metric("fairness_jain")
+    if total > 0 and jain is not None and len(run.result.structure.members or run.regions()) > 1:
+        text += (
+            f"; fairness of the burden (Jain's index of shortfall shares, 1 = equal) is "
+            f"{run.tag(f'{jain:.2f}', jain, 'fairness_jain')}"
+        )
+    return text + "."
+
+
+# --- comparison -----------------------------------------------------------------------
+
+
+def lead_phrase(run: Run, base: Run) -> str:
+    """``With the joint stock`` when only the run has an agreement, else ``In <run>``."""
+    has, had = run.result.scenario.agreement is not None, base.result.scenario.agreement is not None
+    if has and not had:
+        return "With the joint stock"
+    if had and not has:
+        return "Without the joint stock"
+    return f"In {run.name}"
+
+
+def _change_clause(run: Run, base: Run, metric: str, noun: str) -> str:
+    """``its total shortfall falls by 62%, from 942 t to 358 t`` (or ``from 19.8 t to none``)."""
+    old, new = base.metric(metric), run.metric(metric)
+    old_t, new_t = base.t(old, metric, zero="none"), run.t(new, metric, zero="none")
+    if old == new:
+        return f"{noun} is unchanged at {new_t}" if new else ""
+    if old == 0:
+        return f"{noun} rises from {old_t} to {new_t}"
+    change = (new - old) / old
+    verb = "falls" if change < 0 else "rises"
+    return f"{noun} {verb} by {num(percent(abs(change)), change, f'change:{metric}')}, from {old_t} to {new_t}"
+
+
+def compare_region(run: Run, base: Run, region: str) -> str:
+    """One sentence on how ``region`` fares in ``run`` against ``base``."""
+    metric = f"first_shortfall_day.{region}"
+    old, new = int(base.metric(metric)), int(run.metric(metric))
+    subject, poss = region_subject(region), possessive(region)
+    if old < 0 and new < 0:
+        clauses = [f"{subject} runs short in neither {run.name} nor {base.name}"]
+    elif new < 0:
+        clauses = [f"{subject} no longer runs short (in {base.name} it first did on {base.date(old, metric)})"]
+    elif old < 0:
+        clauses = [f"{subject} now runs short, first on {run.date(new, metric)} (never in {base.name})"]
+    elif old == new:
+        clauses = [f"{poss} first shortfall stays on {run.date(new, metric)}"]
+    else:
+        later = "later" if new > old else "earlier"
+        clauses = [
+            f"{poss} first shortfall moves from {base.date(old, metric)} to {run.date(new, metric)} "
+            f"({plural(abs(new - old), 'day')} {later})"
+        ]
+    total = _change_clause(run, base, f"shortfall_t.{region}", "its total shortfall")
+    if total:
+        clauses.append(total)
+    day_parts = []
+    for material in (m for m in run.materials() if m in base.materials()):
+        key = f"shortfall_days.{region}.{material}"
+        was, now = int(base.cell(region, material, "shortfall_days")), int(run.cell(region, material, "shortfall_days"))
+        if was == now and was:
+            day_parts.append(f"stay at {run.tag(str(now), now, key)} for {material_name(material)}")
+        elif was != now:
+            verb = "fall" if now < was else "rise"
+            shown = f"from {base.tag(str(was), was, key)} to {run.tag(str(now), now, key)}"
+            day_parts.append(f"{verb} {shown} for {material_name(material)}")
+    if day_parts:
+        clauses.append(f"its days short {join_words(day_parts)}")
+    cover_metric = f"min_days_of_cover.{region}"
+    was_c, now_c = base.metric(cover_metric), run.metric(cover_metric)
+    if was_c is not None and now_c is not None and round(was_c, 1) != round(now_c, 1):
+        verb = "rises" if now_c > was_c else "falls"
+        clauses.append(
+            f"its lowest cover {verb} from {base.tag(days(was_c), was_c, cover_metric)} to "
+            f"{run.tag(days(now_c), now_c, cover_metric)} days"
+        )
+    return f"{lead_phrase(run, base)}, " + "; ".join(clauses) + "."
+
+
+def compare_overall(run: Run, base: Run) -> str:
+    """Total shortfall of the regions both runs have, before and after."""
+    regions = [r for r in run.regions() if r in base.regions()]
+    metric = f"sum:shortfall_t:{','.join(regions)}"
+    old = float(sum(base.metric(f"shortfall_t.{r}") for r in regions))
+    new = float(sum(run.metric(f"shortfall_t.{r}") for r in regions))
+    old_t, new_t = base.t(old, metric, zero="none"), run.t(new, metric, zero="none")
+    names = join_words([region_subject(r) for r in regions])
+    if old == new:
+        return f"Across {names}, the total shortfall is {new_t} in both runs."
+    if old == 0:
+        return f"Across {names}, the total shortfall rises from {old_t} to {new_t}."
+    change = (new - old) / old
+    verb = "falls" if change < 0 else "rises"
+    shown = num(percent(abs(change)), change, f"change:{metric}")
+    return f"Across {names}, the total shortfall {verb} by {shown}, from {old_t} to {new_t}."

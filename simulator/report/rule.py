@@ -1,0 +1,324 @@
+"""The release rule in plain words, and what the rule did in the run (auctions, rule releases)."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from simulator.report.words import (
+    cap,
+    join_words,
+    material_name,
+    percent,
+    price,
+    region_name,
+    tonnes,
+    usd,
+    when,
+)
+from simulator.results import Result
+from simulator.scenario import Scenario
+
+DASH = "\u2013"
+MECHANISM_WORDS = {
+    "hybrid": (
+        "the hybrid rule proposed in the KAS\u2013NPI policy paper: in normal times the shared stock is sold by "
+        "auction; while an embargo is active against any member, each release is shared by the pre-agreed fair "
+        "allocation ratio"
+    ),
+    "fair_ratio": "the pre-agreed fair allocation ratio: each release is shared in fixed proportions",
+    "auction": "auctions: the shared stock is offered in lots at regular intervals and goes to the highest bids",
+    "proportional": (
+        "proportional sharing, the IEA oil-sharing precedent: releases are shared in proportion to members' normal "
+        "demand, so that each bears the same fractional shortfall"
+    ),
+    "equal_cover": "equal cover: releases go where they leave members with days of cover as equal as possible",
+    "iea_ess": (
+        "the IEA Emergency Sharing System carried over from oil: each member has a right to supply of its normal "
+        "demand less a restraint, and the group's shortfall is met from stock in proportion to members' commitments"
+    ),
+    "equal_awards": "equal awards: each member in need receives the same amount, up to its need",
+    "equal_losses": (
+        "equal losses: releases go to the largest needs first, so that unmet needs end as equal as possible"
+    ),
+    "talmud": (
+        "the Talmud rule: small needs are met up to half first and larger needs then share the rest so that "
+        "losses are as equal as possible"
+    ),
+}
+RULE_LABELS = {"fair_ratio": "fair ratio", "iea_ess": "IEA ESS"}
+MECHANISM_SHORT = {
+    "auction": "auction",
+    "fair_ratio": "the fair allocation ratio",
+    "proportional": "proportional sharing",
+    "equal_cover": "equal cover",
+    "iea_ess": "the IEA emergency sharing system",
+    "equal_awards": "equal awards",
+    "equal_losses": "equal losses",
+    "talmud": "the Talmud rule",
+}
+
+
+def _demand(scenario: Scenario, region: str, material: str) -> float:
+    demand = scenario.regions[region].demand.get(material)
+    return demand.tonnes_per_day if demand is not None else 0.0
+
+
+def _stock_t(stock: Any, daily: float) -> float:
+    return stock.tonnes if stock.tonnes is not None else stock.days * daily
+
+
+def pool_table(scenario: Scenario) -> str:
+    """Contributions (joint) or reserves (national) per member and material, in t and days."""
+    agreement = scenario.agreement
+    assert agreement is not None
+    members = agreement.members
+    joint = agreement.pool.mode == "joint"
+    head = "".join(f"<th>{escape(region_name(m))}</th>" for m in members)
+    rows = []
+    for material in scenario.materials:
+        cells, total_t = [], 0.0
+        total_demand = sum(_demand(scenario, m, material) for m in members)
+        for member in members:
+            daily = _demand(scenario, member, material)
+            stock = (
+                agreement.pool.contributions.get(member, {}).get(material)
+                if joint
+                else scenario.regions[member].reserve.get(material)
+            )
+            t = _stock_t(stock, daily) if stock is not None else 0.0
+            total_t += t
+            shown = f"{tonnes(t)}<br><small>{t / daily:.0f} days</small>" if daily > 0 and t else tonnes(t)
+            cells.append(f"<td>{shown}</td>")
+        pool_days = f"<br><small>{total_t / total_demand:.0f} days of members' demand</small>" if total_demand else ""
+        rows.append(
+            f"<tr><th>{escape(cap(material_name(material)))}</th>{''.join(cells)}"
+            f"<td><strong>{tonnes(total_t)}</strong>{pool_days}</td></tr>"
+        )
+    what = "Contribution to the joint pool" if joint else "National reserve"
+    return (
+        f'<table class="pool"><thead><tr><th>Material</th>{head}<th>{"Joint pool" if joint else "All members"}'
+        f"</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f'<p class="note">{what} on day 0 per member, in tonnes and in days of the member\'s own normal demand.</p>'
+    )
+
+
+def rule_words(scenario: Scenario) -> list[str]:
+    """HTML blocks (paragraphs and tables) stating the agreement's release rule in plain words."""
+    a = scenario.agreement
+    if a is None:
+        reserves = [
+            f"{region_name(r)}: {join_words([material_name(m) for m in spec.reserve])}"
+            for r, spec in scenario.regions.items()
+            if spec.reserve
+        ]
+        text = "There is no joint arrangement: each region meets its demand from its own commercial stock"
+        text += f" and its national reserve ({'; '.join(reserves)})." if reserves else "; no region holds a reserve."
+        return [f"<p>{escape(text)}</p>"]
+    members = join_words([region_name(m) for m in a.members])
+    out = [f"Members: {escape(members)}. Release rule: {escape(MECHANISM_WORDS.get(a.mechanism, a.mechanism))}."]
+    tables = [pool_table(scenario)]
+    pool = a.pool
+    if pool.mode == "joint":
+        text = "The members hold one joint pool per material, owned in proportion to their contributions (table below)"
+        if pool.refill_t_per_day:
+            refill = ", ".join(f"{material_name(m)} {tonnes(v)} a day" for m, v in pool.refill_t_per_day.items())
+            text += f"; after a drawdown it is refilled at up to {refill}"
+        out.append(escape(text + "."))
+    else:
+        out.append(
+            escape(
+                f"Each member keeps its own national reserve (table below); up to {percent(pool.lendable_share)} of it "
+                f"may go to other members, never pushing the donor below {pool.donor_floor_days:g} days of cover."
+            )
+        )
+    if a.mechanism in ("hybrid", "fair_ratio") or a.ratio:
+        ratio = ", ".join(f"{region_name(m)} {percent(w)}" for m, w in a.ratio.items())
+        text = f"Pre-agreed fair allocation ratio: {ratio}"
+        if a.mechanism not in ("hybrid", "fair_ratio"):
+            text += " (set, but not used by this rule)."
+        elif a.strict:
+            text += "; a share a member cannot use is withheld."
+        else:
+            text += "; a share a member cannot use goes to the others still in need, in proportion to their ratios."
+        out.append(escape(text))
+    trigger = a.trigger
+    if trigger.commercial_days_below > 0:
+        text = (
+            f"A member can call on the stock once its commercial (industry) stock falls below "
+            f"{trigger.commercial_days_below:g} days of its normal demand"
+        )
+    else:
+        text = "A member can call on the stock once its commercial stock no longer meets its demand"
+    text += f"; the arrangement stands down after {trigger.standdown_days} days without a call."
+    out.append(escape(text))
+    lags = f"Releases open {a.decision_lag_days} days after the first call (time to decide)"
+    lags += (
+        f" and each release arrives {a.delivery_days} days after its decision."
+        if a.delivery_days
+        else " and arrive the day they are decided."
+    )
+    if a.release_cap_t_per_day:
+        caps = ", ".join(f"{material_name(m)} {tonnes(v)}" for m, v in a.release_cap_t_per_day.items())
+        lags += f" At most this much is released a day: {caps}."
+    out.append(escape(lags))
+    if any(spec.reserve for spec in scenario.regions.values()) and pool.mode == "joint":
+        first = "before" if a.order == "national_first" else "after"
+        out.append(escape(f"Members draw their own national reserves {first} the shared stock."))
+    bids = ""
+    if a.auction is not None and a.mechanism in ("hybrid", "auction"):
+        words, bids = _auction_words(scenario)
+        out.append(words)
+    if a.mechanism == "iea_ess":
+        e = a.iea_ess
+        out.append(
+            escape(
+                f"IEA system settings: demand restraint {percent(e.restraint)}; it activates when the group's gap "
+                f"reaches {percent(e.trigger_loss_share)} of its demand."
+            )
+        )
+    blocks = [f"<p>{text}</p>" for text in out]
+    return [*blocks[:2], *tables, *blocks[2:], bids]
+
+
+def _auction_words(scenario: Scenario) -> tuple[str, str]:
+    a = scenario.agreement
+    assert a is not None
+    auction = a.auction
+    assert auction is not None
+    pricing = (
+        "uniform price: every winning bid pays the clearing price, the lowest accepted bid"
+        if auction.pricing == "uniform"
+        else "pay as bid: each winning bid pays its own price"
+    )
+    text = f"Auctions are held every {auction.every_days} days while the arrangement is active; {pricing}."
+    if auction.reserve_price_usd_per_kg:
+        prices = ", ".join(f"{material_name(m)} {price(v)} USD/kg" for m, v in auction.reserve_price_usd_per_kg.items())
+        text += f" Reserve prices (no stock is sold below them): {prices}."
+    if auction.lot_t:
+        lots = ", ".join(f"{material_name(m)} {tonnes(v)}" for m, v in auction.lot_t.items())
+        text += f" Lot per auction: {lots}."
+    else:
+        text += " Each auction offers all stock available for release."
+    text += " Members' buyers bid for their expected needs in price segments by end use:"
+    rows = []
+    for member, by_material in auction.bids.items():
+        for material, segments in by_material.items():
+            bids = "; ".join(
+                f"{percent(s.share)} at {price(s.price_usd_per_kg)} USD/kg" + (f" ({s.end_use})" if s.end_use else "")
+                for s in segments
+            )
+            rows.append(
+                f"<tr><td>{escape(region_name(member))}</td><td>{escape(material_name(material))}</td>"
+                f"<td>{escape(bids)}</td></tr>"
+            )
+    table = (
+        '<table class="bids"><thead><tr><th>Member</th><th>Material</th><th>Bids (share of expected need at a price)'
+        f"</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        if rows
+        else ""
+    )
+    return escape(text), table
+
+
+def auction_results(result: Result) -> str:
+    """What the auctions sold, to whom, at which prices (HTML; empty without auctions)."""
+    auctions = result.auctions
+    if auctions.empty:
+        return ""
+    start = result.start_date
+    members = [result.structure.regions[i] for i in result.structure.members]
+    sold_any = auctions[auctions["sold_t"] > 0]
+    sentences = []
+    rows = []
+    for material, group in auctions.groupby("material", sort=False):
+        sold = group[group["sold_t"] > 0]
+        prices = sold["clearing_price_usd_per_kg"].dropna()
+        text = (
+            f"{cap(material_name(str(material)))}: {len(group)} auctions from {when(start, int(group['day'].min()))} "
+            f"to {when(start, int(group['day'].max()))}"
+        )
+        if len(sold):
+            rng = (
+                f"a clearing price of {price(prices.min())} USD/kg"
+                if prices.min() == prices.max()
+                else f"clearing prices from {price(prices.min())} to {price(prices.max())} USD/kg"
+            )
+            text += f"; {tonnes(sold['sold_t'].sum())} sold in {len(sold)} of them at {rng}"
+        else:
+            text += "; nothing sold"
+        sentences.append(text + ".")
+        won = "".join(
+            f"<td>{tonnes(group[f'won_t.{m}'].sum())}<br><small>{usd(group[f'spend_usd.{m}'].sum())}</small></td>"
+            for m in members
+        )
+        price_cell = DASH if not len(prices) else price(prices.min())
+        if len(prices) and prices.max() > prices.min():
+            price_cell += f"{DASH}{price(prices.max())}"
+        rows.append(
+            f"<tr><th>{escape(cap(material_name(str(material))))}</th><td>{len(group)}</td><td>{len(sold)}</td>"
+            f"<td>{tonnes(group['sold_t'].sum())}</td><td>{price_cell}</td>{won}</tr>"
+        )
+    spend = [
+        f"{region_name(m)} {usd(float(sold_any[f'spend_usd.{m}'].sum()))}"
+        for m in members
+        if sold_any[f"spend_usd.{m}"].sum() > 0
+    ]
+    if spend:
+        sentences.append(f"Spend at auction: {join_words(spend)}.")
+    head = "".join(f"<th>{escape(region_name(m))}<br><small>won (spend)</small></th>" for m in members)
+    table = (
+        '<table class="auctions"><thead><tr><th>Material</th><th>Auctions</th><th>With sales</th><th>Sold</th>'
+        f"<th>Clearing price<br><small>USD/kg</small></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+    return "".join(f"<p>{escape(s)}</p>" for s in sentences) + table
+
+
+def rule_releases(result: Result) -> str:
+    """Releases decided by a sharing rule (fair ratio and others): how much, when, to whom."""
+    releases = result.releases
+    if releases.empty:
+        return ""
+    start = result.start_date
+    members = [result.structure.regions[i] for i in result.structure.members]
+    ratio = result.scenario.agreement.ratio if result.scenario.agreement else {}
+    out, rows = [], []
+    for (mechanism, material), group in releases.groupby(["mechanism", "material"], sort=False):
+        released = float(group["released_t"].sum())
+        gaps = float(sum(group[f"gap_t.{m}"].sum() for m in members))
+        given = {m: float(group[f"allocated_t.{m}"].sum()) for m in members}
+        shares = [
+            f"{region_name(m)} {tonnes(t)} ({percent(t / released)})" for m, t in given.items() if released > 0 and t
+        ]
+        rule = MECHANISM_SHORT.get(str(mechanism), str(mechanism))
+        text = (
+            f"Under {rule}, {tonnes(released)} of {material_name(str(material))} was released on "
+            f"{len(group)} decision days from {when(start, int(group['day'].min()))} to "
+            f"{when(start, int(group['day'].max()))}"
+        )
+        text += f": {join_words(shares)}" if shares else ""
+        text += f". Members' open needs on those days came to {tonnes(gaps)}."
+        out.append(f"<p>{escape(text)}</p>")
+        cells = "".join(
+            f"<td>{tonnes(given[m])}<br><small>{percent(given[m] / released) if released else DASH}</small></td>"
+            for m in members
+        )
+        label = RULE_LABELS.get(str(mechanism), str(mechanism).replace("_", " "))
+        rows.append(
+            f"<tr><th>{escape(cap(material_name(str(material))))}</th><td>{escape(label)}</td>"
+            f"<td>{len(group)}</td><td>{tonnes(gaps)}</td><td>{tonnes(released)}</td>{cells}</tr>"
+        )
+    uses_ratio = "fair_ratio" in set(releases["mechanism"])
+    head = "".join(
+        f"<th>{escape(region_name(m))}"
+        + (f"<br><small>ratio {percent(ratio[m])}</small>" if uses_ratio and m in ratio else "")
+        + "</th>"
+        for m in members
+    )
+    table = (
+        '<table class="releases"><thead><tr><th>Material</th><th>Rule</th><th>Days</th><th>Open needs</th>'
+        f"<th>Released</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        '<p class="note">Open needs: members\' gaps summed over the decision days. Under each member: tonnes '
+        "received and their share of the release.</p>"
+    )
+    return "".join(out) + table

@@ -1,0 +1,79 @@
+"""The report's stylesheet: system fonts only, a calm screen layout, and A4 print rules."""
+
+CSS = """\
+:root { --ink: #1d2733; --muted: #5d6975; --rule: #d8dee5; --accent: #1f5fa6; --band: #f3f6f9; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; background: #eef1f4; color: var(--ink);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans",
+  "Liberation Sans", sans-serif; }
+main { max-width: 1040px; margin: 24px auto; padding: 36px 48px 28px; background: #fff;
+  box-shadow: 0 1px 4px rgba(0, 0, 0, .08); }
+header { border-bottom: 3px solid var(--accent); padding-bottom: 14px; margin-bottom: 8px; }
+.kicker { margin: 0; color: var(--accent); font-size: 12px; font-weight: 600; letter-spacing: .08em;
+  text-transform: uppercase; }
+h1 { margin: 2px 0 8px; font-size: 28px; line-height: 1.2; }
+h2 { margin: 30px 0 10px; padding-bottom: 4px; font-size: 20px; border-bottom: 1px solid var(--rule);
+  break-after: avoid; page-break-after: avoid; }
+h3 { margin: 18px 0 6px; font-size: 16px; break-after: avoid; page-break-after: avoid; }
+p { margin: 6px 0 10px; }
+.lede { font-size: 16px; color: #2c3a48; max-width: 60em; }
+.note, figcaption, small { color: var(--muted); }
+.note { font-size: 13px; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 10px 0 0;
+  font-size: 13px; }
+dl.meta dt { color: var(--muted); }
+dl.meta dd { margin: 0; }
+ul.findings { padding-left: 20px; }
+ul.findings li { margin-bottom: 6px; }
+ul.compare { background: var(--band); border-left: 4px solid var(--accent); padding: 10px 12px 10px 30px; }
+.overall { font-weight: 600; }
+.region-findings { break-inside: avoid; page-break-inside: avoid; }
+.region-findings ul { margin: 0 0 8px; padding-left: 20px; }
+.num { font-variant-numeric: tabular-nums; }
+figure { margin: 14px 0 18px; break-inside: avoid; page-break-inside: avoid; }
+figure svg { display: block; width: 100%; height: auto; }
+figcaption { font-size: 12.5px; margin-top: 4px; }
+table { width: 100%; border-collapse: collapse; margin: 10px 0 16px; font-size: 13px;
+  font-variant-numeric: tabular-nums; break-inside: avoid; page-break-inside: avoid; }
+caption { text-align: left; font-weight: 700; font-size: 15px; padding: 4px 0 6px; }
+caption .role { font-weight: 400; font-size: 12px; color: var(--muted); margin-left: 6px; }
+th, td { padding: 4px 8px; border-bottom: 1px solid var(--rule); vertical-align: top; }
+thead th { background: var(--band); border-bottom: 2px solid #b9c3ce; text-align: right; font-weight: 600; }
+thead th:first-child, tbody th { text-align: left; }
+thead th[colspan] { text-align: center; }
+table.comparison thead th:nth-child(2) { text-align: left; }
+tbody th { font-weight: 500; }
+td { text-align: right; }
+td.text, td.source { text-align: left; }
+td.source { font-size: 12px; color: #3b4754; overflow-wrap: anywhere; word-break: break-word; }
+td.n { color: var(--muted); }
+tr.key th, tr.key td { font-weight: 600; }
+table.member tbody th { width: 34%; }
+table.shocks td, table.shocks th { text-align: left; }
+table.assumptions, table.shocks { break-inside: auto; page-break-inside: auto; }
+table.shocks td.text { font-size: 12px; color: #3b4754; }
+table.bids td, table.bids th, table.assumptions th { text-align: left; }
+table.assumptions td.n { width: 2em; }
+table.assumptions td.text:not(.source) { width: 58%; }
+table.comparison tbody th { vertical-align: middle; }
+table.releases td:nth-child(2) { text-align: left; }
+table.comparison td.material { text-align: left; white-space: nowrap; }
+table.comparison caption { font-size: 13px; font-weight: 400; color: var(--muted); }
+table.shocks td.when { white-space: nowrap; }
+footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule); font-size: 12px;
+  color: var(--muted); }
+@page { size: A4; margin: 15mm; }
+@media print {
+  body { background: #fff; font-size: 10pt; }
+  main { max-width: none; margin: 0; padding: 0; box-shadow: none; }
+  h1 { font-size: 20pt; }
+  h2 { font-size: 14pt; margin-top: 18pt; }
+  table { font-size: 8.5pt; }
+  td.source, table.shocks td.text { font-size: 7.5pt; }
+  section { break-before: auto; }
+  #curves, #regions, #rule, #assumptions { break-before: page; page-break-before: always; }
+  tr, li { break-inside: avoid; page-break-inside: avoid; }
+}
+@media (max-width: 700px) { main { padding: 18px; margin: 0; } }
+"""

@@ -1,0 +1,209 @@
+"""The report's tables: one per region, the comparison with a baseline, shocks, assumptions."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import numpy as np
+
+from simulator.report.figures import KIND_NAMES, shock_severity, shock_target
+from simulator.report.findings import Run
+from simulator.report.words import (
+    cap,
+    days,
+    finite,
+    material_name,
+    percent,
+    region_name,
+    span_dates,
+    tonnes,
+    usd_m,
+    when,
+)
+from simulator.results import Result
+from simulator.scenario.schema import RANDOM_TYPES
+
+DASH = "\u2013"
+COSTS = (
+    ("auction_spend_usd", "Auction spend"),
+    ("holding_cost_usd", "Holding cost of strategic stock"),
+    ("procurement_premium_usd", "Quota premium"),
+    ("resourcing_cost_usd", "Re-sourcing cost"),
+    ("refill_cost_usd", "Reserve refill cost"),
+)
+
+
+def _first(run: Run, day: Any) -> str:
+    return when(run.result.start_date, int(day)) if finite(day) and int(day) >= 0 else "never"
+
+
+def _cover(value: Any) -> str:
+    return days(value) if finite(value) else DASH
+
+
+def _days_with_any_shortfall(result: Result, region: str) -> int:
+    ts = result.timeseries
+    rows = ts[ts["region"] == region]
+    return int(rows.loc[rows["shortfall_t"] > 0, "day"].nunique())
+
+
+def region_table(run: Run, region: str) -> str:
+    """One region's outcome per material and in all: shortfall, days short, cover, releases, costs."""
+    result = run.result
+    materials = run.materials()
+    members = [result.structure.regions[i] for i in result.structure.members]
+    start = result.start_date
+    cells = [run.cells[region, m] for m in materials]
+    metric = run.metric
+
+    def money(key: str) -> list[str]:
+        return [usd_m(c[key] or 0.0) for c in cells] + [usd_m(metric(f"{key}.{region}") or 0.0)]
+
+    def tonne_row(key: str) -> list[str]:
+        values = [c.get(key) or 0.0 for c in cells]
+        return [tonnes(v) for v in values] + [tonnes(float(np.sum(values)))]
+
+    low_days = [run.lowest_day.get((region, m)) for m in materials]
+    total_low = metric(f"min_days_of_cover.{region}")
+    low_total_day = next(
+        (d for c, d in zip(cells, low_days, strict=True) if finite(total_low) and c["min_days_of_cover"] == total_low),
+        None,
+    )
+    rows: list[tuple[str, list[str], str]] = [
+        ("Demand over the horizon (t)", tonne_row("demand_t"), ""),
+        ("Shortfall (t)", [tonnes(c["shortfall_t"]) for c in cells] + [tonnes(metric(f"shortfall_t.{region}"))], "key"),
+        (
+            "Share of demand not met",
+            [percent(c["shortfall_share"] or 0.0) for c in cells] + [percent(metric(f"shortfall_share.{region}"))],
+            "",
+        ),
+        (
+            "Days short",
+            [str(int(c["shortfall_days"])) for c in cells] + [str(_days_with_any_shortfall(result, region)) + "*"],
+            "key",
+        ),
+        (
+            "First shortfall",
+            [_first(run, c["first_shortfall_day"]) for c in cells]
+            + [_first(run, metric(f"first_shortfall_day.{region}"))],
+            "key",
+        ),
+        ("Largest daily shortfall (t)", [tonnes(c["max_daily_shortfall_t"]) for c in cells] + [DASH], ""),
+        (
+            "Minimum days of cover",
+            [_cover(c["min_days_of_cover"]) for c in cells] + [_cover(total_low)],
+            "key",
+        ),
+        (
+            "Lowest cover on",
+            [when(start, d) if d is not None else DASH for d in low_days]
+            + [when(start, low_total_day) if low_total_day is not None else DASH],
+            "",
+        ),
+        ("Release received (t)", tonne_row("released_t"), "key"),
+    ]
+    joint = result.scenario.agreement is None or result.scenario.agreement.pool.mode == "joint"
+    optional = [
+        ("released_joint_t", "\u2003from the joint pool (t)" if joint else "\u2003from other members' reserves (t)"),
+        ("released_national_t", "\u2003from its own national reserve (t)"),
+        ("released_auction_t", "\u2003of which bought at auction (t)"),
+        ("lent_t", "Lent to other members (t)"),
+    ]
+    for key, label in optional:
+        if any(c.get(key) for c in cells):
+            rows.append((label, tonne_row(key), ""))
+    total_cost = np.zeros(len(materials) + 1)
+    for key, label in COSTS:
+        values = [c.get(key) or 0.0 for c in cells] + [metric(f"{key}.{region}") or 0.0]
+        total_cost += values
+        if any(values) or key in ("auction_spend_usd", "holding_cost_usd"):
+            rows.append((f"{label} (USD m)", money(key), ""))
+    rows.append(("Total cost (USD m)", [usd_m(v) for v in total_cost], "key"))
+    head = "".join(f"<th>{escape(cap(material_name(m)))}</th>" for m in materials) + "<th>All materials</th>"
+    body = "".join(
+        f'<tr class="{kind}"><th>{escape(label)}</th>' + "".join(f"<td>{escape(v)}</td>" for v in values) + "</tr>"
+        for label, values, kind in rows
+    )
+    role = "member" if region in members else ("outside the arrangement" if members else "")
+    caption = escape(region_name(region)) + (f' <span class="role">{role}</span>' if role else "")
+    return (
+        f'<table class="member" data-region="{escape(region)}"><caption>{caption}</caption>'
+        f"<thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def comparison_table(run: Run, base: Run) -> str:
+    """Baseline against scenario per region and material: shortfall, days short, first shortfall, cover."""
+    regions = [r for r in run.regions() if r in base.regions()]
+    materials = [m for m in run.materials() if m in base.materials()]
+    rows = []
+    for region in regions:
+        for k, material in enumerate(materials):
+            b, s = base.cells[region, material], run.cells[region, material]
+            name = f'<th rowspan="{len(materials)}">{escape(region_name(region))}</th>' if k == 0 else ""
+            old, new = b["shortfall_t"], s["shortfall_t"]
+            change = DASH if old == 0 else f"{(new - old) / old:+.0%}".replace("-", "\u2212")
+            rows.append(
+                f'<tr>{name}<td class="material">{escape(material_name(material))}</td>'
+                f"<td>{tonnes(old)}</td><td>{tonnes(new)}</td><td>{change}</td>"
+                f"<td>{int(b['shortfall_days'])}</td><td>{int(s['shortfall_days'])}</td>"
+                f"<td>{_first(base, b['first_shortfall_day'])}</td><td>{_first(run, s['first_shortfall_day'])}</td>"
+                f"<td>{_cover(b['min_days_of_cover'])}</td><td>{_cover(s['min_days_of_cover'])}</td></tr>"
+            )
+    pair = "<th>baseline</th><th>scenario</th>"
+    return (
+        f'<table class="comparison"><caption>Baseline: {escape(base.name)}; scenario: {escape(run.name)}</caption>'
+        '<thead><tr><th rowspan="2">Region</th><th rowspan="2">Material</th>'
+        '<th colspan="3">Shortfall (t)</th><th colspan="2">Days short</th><th colspan="2">First shortfall</th>'
+        '<th colspan="2">Minimum days of cover</th></tr>'
+        f"<tr>{pair}<th>change</th>{pair}{pair}{pair}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _drawn(spec: Any, seed: int) -> str:
+    """A note when the shock's timing or size is random (the table shows this run's draw)."""
+    fields = ("start", "duration_days", "severity", "extra_days", "factor")
+    if any(isinstance(getattr(spec, f, None), RANDOM_TYPES) for f in fields):
+        return f"<br><small>random: this run's draw (seed {seed})</small>"
+    return ""
+
+
+def shock_table(result: Result) -> str:
+    """Each shock: when, what, against whom, how severe, and what happened (with sources)."""
+    if result.shocks.empty:
+        return ""
+    start = result.start_date
+    rows = []
+    for k, shock in enumerate(result.shocks.itertuples(index=False)):
+        spec = result.scenario.shocks[k]
+        first, end = int(shock.start_day), int(shock.end_day)
+        rows.append(
+            f"<tr><td><strong>{escape(KIND_NAMES.get(str(shock.kind), str(shock.kind)))}</strong><br>"
+            f"<small>{escape(str(shock.id))}</small></td>"
+            f'<td class="when">{escape(span_dates(start, first, end))}<br>'
+            f"<small>{end - first} days</small></td>"
+            f"<td>{escape(shock_target(result, k))}</td>"
+            f"<td>{escape(shock_severity(str(shock.kind), float(shock.magnitude)))}{_drawn(spec, result.seed)}</td>"
+            f'<td class="text">{escape(spec.description)}</td></tr>'
+        )
+    return (
+        '<table class="shocks"><thead><tr><th>Shock</th><th>When</th><th>Supplier \u2192 target</th>'
+        f"<th>Severity</th><th>What happened</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def assumption_table(result: Result) -> str:
+    """The scenario's key assumptions with their sources (sources as plain text)."""
+    items = result.scenario.assumptions
+    if not items:
+        return '<p class="note">The scenario lists no assumptions.</p>'
+    rows = "".join(
+        f'<tr><td class="n">{i}</td><td class="text">{escape(a.statement)}</td>'
+        f'<td class="text source">{escape(a.source) if a.source else "<em>modeller&#x27;s assumption</em>"}</td></tr>'
+        for i, a in enumerate(items, start=1)
+    )
+    return (
+        '<table class="assumptions"><thead><tr><th>#</th><th>Assumption or figure</th><th>Source</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )

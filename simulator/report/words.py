@@ -1,0 +1,180 @@
+"""Names and numbers as a policy reader expects them, and the tagged numbers of sentences.
+
+Every number a sentence states from a run's summary is wrapped by :func:`num` in a
+``<span>`` that names the run, the metric and the exact value it was rounded from, so a
+test (or a curious reader of the HTML source) can check it against ``summary.csv``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from html import escape
+from typing import Any
+
+from simulator.results import date_label
+
+# ids whose plain-words name is not the id in title case: (name, name inside a sentence)
+_KNOWN_NAMES = {
+    "eu": ("EU", "the EU"),
+    "us": ("US", "the US"),
+    "usa": ("USA", "the USA"),
+    "uk": ("UK", "the UK"),
+    "united_states": ("United States", "the United States"),
+    "united_kingdom": ("United Kingdom", "the United Kingdom"),
+}
+_UPPER_TOKENS = {"ree": "REE", "reo": "REO", "ndfeb": "NdFeB", "pgm": "PGM", "eu": "EU", "us": "US", "uk": "UK"}
+
+
+def region_name(region: str) -> str:
+    """``japan`` -> ``Japan``, ``eu`` -> ``EU``, ``south_korea`` -> ``South Korea``.
+
+    >>> region_name("eu"), region_name("south_korea")
+    ('EU', 'South Korea')
+    """
+    if region in _KNOWN_NAMES:
+        return _KNOWN_NAMES[region][0]
+    return " ".join(_UPPER_TOKENS.get(w, w.capitalize()) for w in region.split("_"))
+
+
+def region_subject(region: str) -> str:
+    """The region as a sentence's subject: ``the EU``, ``Japan``."""
+    if region in _KNOWN_NAMES:
+        return _KNOWN_NAMES[region][1]
+    return region_name(region)
+
+
+def possessive(region: str) -> str:
+    """``Japan's``, ``the EU's``, ``the United States'``."""
+    subject = region_subject(region)
+    return subject + ("'" if subject.endswith("s") else "'s")
+
+
+def material_name(material: str) -> str:
+    """``light_ree`` -> ``light REE``, ``ndfeb_magnets`` -> ``NdFeB magnets``.
+
+    >>> material_name("heavy_ree"), material_name("ndfeb_magnets")
+    ('heavy REE', 'NdFeB magnets')
+    """
+    return " ".join(_UPPER_TOKENS.get(w, w) for w in material.split("_"))
+
+
+def cap(text: str) -> str:
+    """First letter upper case (``the EU ...`` -> ``The EU ...``)."""
+    return text[:1].upper() + text[1:]
+
+
+def join_words(items: list[str], last: str = "and") -> str:
+    """``a``, ``a and b``, ``a, b and c``.
+
+    >>> join_words(["a", "b", "c"])
+    'a, b and c'
+    """
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def finite(value: Any) -> bool:
+    """A real number (not None, not NaN, not infinite)."""
+    return value is not None and isinstance(value, int | float) and math.isfinite(value)
+
+
+def tonnes(value: float) -> str:
+    """Tonnes rounded for reading: ``0.35 t``, ``19.8 t``, ``942 t``, ``5,796 t``.
+
+    >>> tonnes(0.347), tonnes(19.8271), tonnes(941.78), tonnes(5796)
+    ('0.35 t', '19.8 t', '942 t', '5,796 t')
+    """
+    if value == 0:
+        return "0 t"
+    if abs(value) < 1:
+        return f"{value:.2f} t"
+    if abs(value) < 100:
+        return f"{value:.1f} t"
+    return f"{value:,.0f} t"
+
+
+def percent(share: float) -> str:
+    """A fraction as a percentage: ``0.03%``, ``1.6%``, ``62%``, ``<0.01%`` for a trace.
+
+    >>> percent(0.000347), percent(0.01598), percent(0.6169), percent(2e-6)
+    ('0.03%', '1.6%', '62%', '<0.01%')
+    """
+    value = 100 * share
+    if value == 0:
+        return "0%"
+    if 0 < abs(value) < 0.005:
+        return "<0.01%" if value > 0 else "-<0.01%"
+    if abs(value) < 0.1:
+        return f"{value:.2f}%"
+    if abs(value) < 10:
+        return f"{value:.1f}%"
+    return f"{value:.0f}%"
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 day``, ``2 days``.
+
+    >>> plural(1, "day"), plural(60, "day")
+    ('1 day', '60 days')
+    """
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def days(value: float) -> str:
+    """Days of cover with one decimal: ``38.6``."""
+    return f"{value:.1f}"
+
+
+def usd(value: float) -> str:
+    """Money: ``USD 322,350``, ``USD 18.9 m``, ``USD 1.24 bn``.
+
+    >>> usd(322350), usd(18874513.5), usd(1.2391e9)
+    ('USD 322,350', 'USD 18.9 m', 'USD 1.24 bn')
+    """
+    if abs(value) >= 1e9:
+        return f"USD {value / 1e9:.2f} bn"
+    if abs(value) >= 1e6:
+        return f"USD {value / 1e6:.1f} m"
+    return f"USD {value:,.0f}"
+
+
+def usd_m(value: float) -> str:
+    """Money in millions for tables: ``18.87``, ``0.32``, ``0``."""
+    return "0" if value == 0 else f"{value / 1e6:,.2f}"
+
+
+def price(value: float) -> str:
+    """A price per kg: ``40``, ``921``, ``21.43``."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def when(start: dt.date | None, day: int) -> str:
+    """A model day as a date (``7 Nov 2011``) or, without a start date, ``day 496``."""
+    return date_label(start, day)
+
+
+def span_dates(start: dt.date | None, first: int, end: int) -> str:
+    """Days ``first <= day < end`` as ``21 Sep - 27 Oct 2010`` (or ``days 82-118``)."""
+    if start is None:
+        return f"days {first}\u2013{end - 1}"
+    a, b = start + dt.timedelta(days=first), start + dt.timedelta(days=end - 1)
+    if a == b:
+        return when(start, first)
+    left = f"{a.day} {a:%b}" if a.year == b.year else f"{a.day} {a:%b %Y}"
+    return f"{left} \u2013 {b.day} {b:%b %Y}"
+
+
+def num(text: str, value: Any, metric: str, run: str = "scenario") -> str:
+    """``text`` (already formatted from ``value``) tagged with where it came from.
+
+    ``metric`` is ``<name>.<region>`` (a region total, ``Result.metrics``),
+    ``<name>.<region>.<material>`` (a row of ``Result.summary``), ``change:<name>.<region>``
+    (relative change from the baseline run to this one) or ``sum:<name>:<region>,<region>``.
+    """
+    shown = value if isinstance(value, int) else repr(float(value))
+    return (
+        f'<span class="num" data-run="{escape(run)}" data-metric="{escape(metric)}" '
+        f'data-value="{shown}">{escape(text)}</span>'
+    )

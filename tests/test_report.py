@@ -1,0 +1,461 @@
+"""The HTML report: self-contained, complete, its sentences true to the summaries, and it renders.
+
+Reports of the shipped scenarios are built from results computed once per scenario
+(module-scoped cache); one test renders a report in headless Chromium.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from simulator.cli import load, main
+from simulator.engine import simulate
+from simulator.report import render_report, write_report
+from simulator.report.findings import Run, compare_overall, compare_region
+from simulator.results import Result, date_label
+from tests.helpers import ROOT, SCENARIOS, TWO_MEMBERS, build, run
+
+SCENARIO_NAMES = [path.stem for path in SCENARIOS]
+TAG = re.compile(
+    r'<span class="num" data-run="(?P<run>\w+)" data-metric="(?P<metric>[^"]+)" '
+    r'data-value="(?P<value>[^"]+)">(?P<text>[^<]*)</span>'
+)
+NUMBER = re.compile(r"-?[\d,]*\.?\d+")
+
+
+# --- shared runs ----------------------------------------------------------------------
+
+
+@functools.cache
+def shipped(name: str) -> Result:
+    return simulate(load(str(ROOT / "scenarios" / f"{name}.yaml")))
+
+
+@functools.cache
+def shipped_report(name: str) -> str:
+    return render_report(shipped(name))
+
+
+@functools.cache
+def compared_report() -> str:
+    return render_report(shipped("embargo_2010"), shipped("embargo_2010_historical"))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_runs() -> Any:
+    yield
+    for cached in (shipped, shipped_report, compared_report):
+        cached.cache_clear()
+
+
+# --- reading a report ------------------------------------------------------------------
+
+
+class Page(HTMLParser):
+    """Tags with their attributes, figures and tables of a report."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.figures: dict[str, list[str]] = {}
+        self._figure: str | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        self.tags.append((tag, values))
+        if tag == "figure":
+            self._figure = values.get("data-figure", "")
+            self.figures[self._figure] = []
+        elif self._figure is not None:
+            self.figures[self._figure].append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "figure":
+            self._figure = None
+
+    def all(self, tag: str, **attrs: str) -> list[dict[str, str]]:
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
+def plain(text: str) -> str:
+    """Text of an HTML fragment without its tags."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def assert_self_contained(text: str) -> None:
+    page = Page(text)
+    for tag, attrs in page.tags:
+        for name in ("src", "href", "xlink:href", "action", "poster", "data"):
+            value = attrs.get(name, "").strip().lower()
+            assert not value.startswith(("http:", "https:", "//", "ftp:", "file:")), (tag, name, value)
+            if tag == "img" and name == "src":
+                assert value.startswith("data:"), value
+        assert tag not in ("script", "link", "iframe", "object", "embed"), tag
+    assert not re.search(r"@import|url\(\s*['\"]?\s*(https?:|//)", text, flags=re.I)
+
+
+def resolve(result: Result, metric: str) -> float:
+    """A tagged metric's value from the run's summary (region totals: ``Result.metrics``)."""
+    if metric.startswith("sum:"):
+        _, name, regions = metric.split(":")
+        return sum(result.metrics[f"{name}.{region}"] for region in regions.split(","))
+    parts = metric.split(".")
+    if len(parts) <= 2:
+        return result.metrics[metric]
+    name, region, material = parts
+    table = result.summary
+    row = table[(table["region"] == region) & (table["material"] == material)]
+    assert len(row) == 1, metric
+    return row.iloc[0][name]
+
+
+def check_tags(text: str, runs: dict[str, Result]) -> int:
+    """Every tagged number equals its summary value and is shown rounded from it; returns the count."""
+    count = 0
+    for tag in TAG.finditer(text):
+        result = runs[tag["run"]]
+        metric, shown = tag["metric"], html.unescape(tag["text"])
+        value = float(tag["value"])
+        if metric.startswith("change:"):
+            name = metric.removeprefix("change:")
+            old, new = resolve(runs["baseline"], name), resolve(runs["scenario"], name)
+            expected = (new - old) / old
+        else:
+            expected = resolve(result, metric)
+        assert value == pytest.approx(expected, rel=1e-12, abs=1e-12), (metric, value, expected)
+        assert_shown(shown, value, metric, result)
+        count += 1
+    return count
+
+
+def assert_shown(shown: str, value: float, metric: str, result: Result) -> None:
+    if "first_shortfall_day" in metric:
+        assert shown == date_label(result.start_date, int(value)), (metric, shown, value)
+        return
+    if shown == "none":
+        assert value == 0, (metric, value)
+        return
+    number = NUMBER.search(shown)
+    assert number, shown
+    digits = number.group().replace(",", "")
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    expected = abs(value) if metric.startswith("change:") else value
+    if shown.endswith("%"):
+        expected *= 100
+        if "<" in shown:  # a trace: below the smallest shown value
+            assert 0 < abs(expected) < float(digits), (metric, shown, value)
+            return
+    elif shown.endswith(" m"):
+        expected /= 1e6
+    elif shown.endswith(" bn"):
+        expected /= 1e9
+    assert abs(float(digits) - expected) <= 0.5 * 10**-decimals + 1e-9, (metric, shown, value)
+
+
+# --- every shipped scenario --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", SCENARIO_NAMES)
+def test_report_of_each_shipped_scenario(name):
+    result, text = shipped(name), shipped_report(name)
+    assert_self_contained(text)
+    page = Page(text)
+    for figure in ("days_of_cover", "shortfall", "timeline"):
+        assert "svg" in page.figures.get(figure, []), f"{figure} curve missing"
+    regions = [t["data-region"] for t in page.all("table") if "member" in t.get("class", "").split()]
+    assert regions == list(result.structure.regions)
+    assert f"<h1>{name}</h1>" in text
+    assert html.escape(result.scenario.description) in text
+    for assumption in result.scenario.assumptions:
+        assert html.escape(assumption.statement) in text
+        if assumption.source:
+            assert html.escape(assumption.source) in text
+    assert check_tags(text, {"scenario": result}) >= len(result.structure.regions)
+    lowest = Run.of(result).lowest_day  # the date a sentence gives for the lowest cover
+    ts = result.timeseries.set_index(["region", "material", "day"])["days_of_cover"]
+    for (region, material), day in lowest.items():
+        assert ts[region, material, day] == resolve(result, f"min_days_of_cover.{region}.{material}")
+    if result.start_date is not None:
+        assert date_label(result.start_date, 0) in text
+
+
+def test_report_states_shocks_rule_and_auctions():
+    result, text = shipped("embargo_2010"), shipped_report("embargo_2010")
+    page = Page(text)
+    assert len(page.all("table", **{"class": "shocks"})) == 1
+    for shock in result.shocks.itertuples():
+        assert shock.id in text
+    assert "full halt, 21 Sep \u2013 27 Oct 2010" in text
+    assert "Japan 79%, EU 21%" in text
+    assert "below 15 days" in text
+    assert "every 7 days" in text
+    assert "uniform price" in text
+    assert "5,796 t" in text  # the light-REE pool, 60 days of the members' demand
+    assert f"{len(result.auctions)}" in text
+    assert "Spend at auction: Japan USD 18.9 m and EU USD 61.9 m." in text
+
+
+def test_report_shows_fair_ratio_releases():
+    result, text = shipped("embargo_2010_scarce"), shipped_report("embargo_2010_scarce")
+    assert "Under the fair allocation ratio" in text
+    assert len(result.releases) > 0
+    assert '<table class="releases">' in text
+
+
+# --- comparison -------------------------------------------------------------------------
+
+
+def test_compare_sentences_state_the_numbers_of_both_summaries():
+    scenario, baseline = shipped("embargo_2010"), shipped("embargo_2010_historical")
+    text = compared_report()
+    assert_self_contained(text)
+    runs = {"scenario": scenario, "baseline": baseline}
+    section = text[text.index('<section id="comparison">') : text.index('<section id="findings">')]
+    assert check_tags(section, runs) >= 8
+    words = plain(section)
+    for region in ("japan", "eu"):
+        first = baseline.metrics[f"first_shortfall_day.{region}"]
+        assert date_label(baseline.start_date, first) in words
+    assert "With the joint stock, Japan no longer runs short" in words
+    total = baseline.metrics["shortfall_t.eu"]
+    assert "the EU no longer runs short" in words
+    assert f"its total shortfall falls by 100%, from {total:,.0f} t to none" in words
+    page = Page(text)
+    assert "svg" in page.figures["comparison"]
+    assert len(page.all("table", **{"class": "comparison"})) == 1
+
+
+def test_compare_sentences_with_a_partial_change_and_a_zero_baseline():
+    scarce, historical, joint = (
+        Run.of(shipped(n)) for n in ("embargo_2010_scarce", "embargo_2010_historical", "embargo_2010")
+    )
+    base = Run.of(historical.result, "baseline")
+    sentence = compare_region(scarce, base, "eu")
+    old, new = historical.metric("shortfall_t.eu"), scarce.metric("shortfall_t.eu")
+    assert 0 < new < old
+    assert f"falls by {100 * (old - new) / old:.0f}%" in plain(sentence)
+    assert check_tags(sentence, {"scenario": scarce.result, "baseline": historical.result}) >= 4
+    # the other way round: from no shortfall at all to some
+    zero = Run.of(joint.result, "baseline")
+    sentence = compare_region(historical, zero, "eu")
+    assert "Without the joint stock, the EU now runs short, first on" in plain(sentence)
+    assert "its total shortfall rises from none to" in plain(sentence)
+    overall = compare_overall(historical, zero)
+    assert "rises from" in overall
+    assert check_tags(sentence + overall, {"scenario": historical.result, "baseline": joint.result}) >= 3
+    # nothing to compare: neither runs short
+    same = compare_region(joint, Run.of(joint.result, "baseline"), "japan")
+    assert "runs short in neither" in same
+
+
+def test_report_without_start_date_shows_day_numbers(tmp_path):
+    result, baseline = run(TWO_MEMBERS), run(build(TWO_MEMBERS, agreement=None))
+    path = write_report(result, tmp_path / "r.html", baseline=baseline)
+    text = path.read_text()
+    assert_self_contained(text)
+    assert re.search(r"first runs short on <span[^>]*>day \d+</span>", text)
+    assert check_tags(text, {"scenario": result, "baseline": baseline}) > 5
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_write_report_fails_cleanly(tmp_path):
+    from simulator.errors import InputError
+
+    with pytest.raises(InputError, match="cannot write the report"):
+        write_report(run(TWO_MEMBERS), tmp_path / "missing" / "r.html")
+
+
+# --- command line -------------------------------------------------------------------------
+
+
+def invoke(*args: Any) -> Any:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def write_yaml(tmp_path: Path, data: dict[str, Any], name: str) -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def test_report_command_writes_one_file(tmp_path):
+    scenario = write_yaml(tmp_path, build(TWO_MEMBERS, start_date="2010-07-01"), "s.yaml")
+    baseline = write_yaml(tmp_path, build(TWO_MEMBERS, agreement=None, start_date="2010-07-01"), "b.yaml")
+    out = tmp_path / "out" / "report.html"
+    result = invoke("report", scenario, "-o", out, "--compare", baseline, "--set", "agreement.ratio.japan=0.3")
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out}" in result.output
+    text = out.read_text()
+    assert_self_contained(text)
+    assert "Japan 30%" in text
+    assert "Against the baseline" in text
+    assert sorted(p.name for p in out.parent.iterdir()) == ["report.html"]
+
+
+def test_run_with_report_writes_report_html(tmp_path):
+    scenario = write_yaml(tmp_path, TWO_MEMBERS, "s.yaml")
+    result = invoke("run", scenario, "-o", tmp_path / "out", "--report", "--no-plots")
+    assert result.exit_code == 0, result.output
+    assert_self_contained((tmp_path / "out" / "report.html").read_text())
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["{missing}", "-o", "{out}"], "file not found"),
+        (["{good}", "-o", "{blocked}"], "cannot write to output folder"),
+        (["{good}", "-o", "{out}", "--set", "horizon_days=-1"], "horizon_days"),
+        (["{bad}", "-o", "{out}"], "unknown key"),
+        (["{good}", "-o", "{out}", "--compare", "{missing}"], "file not found"),
+        (["{good}", "-o", "{out}", "--compare", "{elsewhere}"], "no region in common"),
+        (["{good}", "-o", "{tmp}"], "is a directory"),
+    ],
+)
+def test_report_command_bad_input_exits_2(tmp_path, args, fragment):
+    good = write_yaml(tmp_path, TWO_MEMBERS, "good.yaml")
+    bad = write_yaml(tmp_path, build(TWO_MEMBERS, regions__japan__colour="red"), "bad.yaml")
+    other = build(TWO_MEMBERS, agreement=None, shocks=[])
+    other["regions"] = {"korea": other["regions"]["japan"]}
+    other["suppliers"]["china"]["lead_time_days"] = {"korea": 5}
+    elsewhere = write_yaml(tmp_path, other, "elsewhere.yaml")
+    (tmp_path / "blocker").write_text("a file, not a folder")
+    names = {
+        "missing": tmp_path / "none.yaml",
+        "good": good,
+        "bad": bad,
+        "elsewhere": elsewhere,
+        "out": tmp_path / "r.html",
+        "blocked": tmp_path / "blocker" / "r.html",
+        "tmp": tmp_path,
+    }
+    result = invoke("report", *(a.format(**names) for a in args))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert fragment in result.output, result.output
+    assert not (tmp_path / "r.html").exists()
+
+
+# --- in a real browser --------------------------------------------------------------------
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+)
+INSTALL_SECONDS = 300
+MEASURE = """<script>
+(function () {
+  var out = {figures: [], tables: []};
+  document.querySelectorAll('figure[data-figure]').forEach(function (f) {
+    var el = f.querySelector('svg, img');
+    var r = el ? el.getBoundingClientRect() : {width: 0, height: 0};
+    out.figures.push({name: f.dataset.figure, tag: el ? el.tagName.toLowerCase() : '', width: r.width,
+                      height: r.height});
+  });
+  document.querySelectorAll('table').forEach(function (t) {
+    var r = t.getBoundingClientRect();
+    out.tables.push({cls: t.className, region: t.dataset.region || '', rows: t.rows.length, width: r.width,
+                     height: r.height});
+  });
+  var pre = document.createElement('pre');
+  pre.id = 'measured';
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>
+"""
+
+
+def _installed_chromium() -> str | None:
+    return next((p for p in (shutil.which("chromium"), shutil.which("chromium-browser")) if p), None)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of Debian's chromium; installed with apt-get when missing (as root), else the test is skipped."""
+    found = _installed_chromium()
+    if found:
+        return found
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("apt-get"):
+        pytest.skip("chromium is not installed and cannot be installed here (needs root and apt-get)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-q", "chromium"]
+    try:
+        done = subprocess.run(install, capture_output=True, text=True, timeout=INSTALL_SECONDS, env=env, check=False)
+        if done.returncode != 0:  # stale package lists: refresh once and retry
+            subprocess.run(["apt-get", "update", "-q"], capture_output=True, timeout=180, env=env, check=False)
+            done = subprocess.run(
+                install, capture_output=True, text=True, timeout=INSTALL_SECONDS, env=env, check=False
+            )
+    except subprocess.TimeoutExpired:
+        pytest.skip(f"installing chromium with apt-get took more than {INSTALL_SECONDS} s")
+    found = _installed_chromium()
+    if not found:
+        pytest.skip(f"chromium could not be installed with apt-get: {done.stderr.strip()[-300:]}")
+    return found
+
+
+def _chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+
+
+def test_report_renders_in_headless_chromium(chromium, tmp_path):
+    text = compared_report()
+    report = tmp_path / "report.html"
+    report.write_text(text, encoding="utf-8")
+    probe = tmp_path / "measured.html"
+    probe.write_text(text.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+
+    dumped = _chromium(chromium, tmp_path / "profile-dom", "--dump-dom", probe.as_uri())
+    assert dumped.returncode == 0, dumped.stderr[-2000:]
+    found = re.search(r'<pre id="measured">(.*?)</pre>', dumped.stdout, flags=re.S)
+    assert found, dumped.stdout[-2000:]
+    measured = json.loads(html.unescape(found.group(1)))
+    figures = {f["name"]: f for f in measured["figures"]}
+    for name in ("days_of_cover", "shortfall", "comparison", "timeline"):
+        assert figures[name]["tag"] == "svg", figures
+        assert figures[name]["width"] > 300, figures[name]
+        assert figures[name]["height"] > 100, figures[name]
+    members = [t for t in measured["tables"] if "member" in t["cls"].split()]
+    assert [t["region"] for t in members] == ["japan", "eu"]
+    assert all(t["rows"] > 8 and t["width"] > 300 and t["height"] > 100 for t in members), members
+    assert any("comparison" in t["cls"] for t in measured["tables"])
+
+    shot = tmp_path / "report.png"
+    taken = _chromium(
+        chromium, tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1280,4000", report.as_uri()
+    )
+    assert taken.returncode == 0, taken.stderr[-2000:]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        assert image.size == (1280, 4000)
+        colours = image.convert("L").getextrema()
+    assert colours[1] - colours[0] > 100, "the screenshot is blank"
