@@ -1,0 +1,30 @@
+"""MkDocs hooks: add the generated reference pages to the site at build time.
+
+``scenario-reference.md`` and ``cli-reference.md`` are made from the code
+(:mod:`simulator.docs_reference`) on every build and added to the site as generated
+files, so they can never drift from the code and are never written into ``docs/``.
+A file of the same name in ``docs/`` is replaced by the generated one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mkdocs.structure.files import File, Files
+
+from simulator.docs_reference import cli_reference, scenario_reference
+
+GENERATED = {
+    "scenario-reference.md": scenario_reference,
+    "cli-reference.md": cli_reference,
+}
+
+
+def on_files(files: Files, config: Any) -> Files:
+    """Add (or replace) the generated reference pages."""
+    for name, make in GENERATED.items():
+        existing = files.get_file_from_path(name)
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(config, name, content=make()))
+    return files

@@ -1,0 +1,326 @@
+"""The documentation: the site builds in strict mode, the generated references are complete,
+every output column is documented, and the docs' examples and commands run."""
+
+from __future__ import annotations
+
+import doctest
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from simulator.cli import main
+from simulator.docs_reference import cli_reference, scenario_reference
+from simulator.scenario import json_schema, validate_data
+from tests.helpers import TWO_MEMBERS, build
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+PAGES = sorted(DOCS.glob("*.md"))
+FENCE = re.compile(r"^```([\w-]*)[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S)
+SHELL = {"sh", "console", "bash", "yaml"}
+STOP_TOKENS = {"|", "||", "&&", ";", ">", ">>", "2>", "2>&1"}
+MAX_IMAGE_BYTES = 200_000
+
+
+def blocks(*languages: str) -> list[tuple[Path, int, str]]:
+    """(page, line, code) of every fenced block in ``docs/`` with one of ``languages``."""
+    found = []
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for match in FENCE.finditer(text):
+            if match.group(1) in languages:
+                found.append((page, text.count("\n", 0, match.start()) + 1, match.group(2)))
+    return found
+
+
+def sections(markdown: str) -> dict[str, str]:
+    """Body of every ``## title {#id}`` section, by title."""
+    out: dict[str, str] = {}
+    title = None
+    for line in markdown.splitlines():
+        if line.startswith("## "):
+            title = re.sub(r"\s*\{#[^}]*\}\s*$", "", line[3:]).strip()
+            out[title] = ""
+        elif title is not None:
+            out[title] += line + "\n"
+    return out
+
+
+# --- the site ---------------------------------------------------------------------------------
+
+
+def test_site_builds_in_strict_mode_without_warnings(tmp_path):
+    site = tmp_path / "site"
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log
+    assert "WARNING" not in log, log
+    reference = (site / "scenario-reference" / "index.html").read_text(encoding="utf-8")
+    assert "horizon_days" in reference and "donor_floor_days" in reference
+    assert "--grid" in (site / "cli-reference" / "index.html").read_text(encoding="utf-8")
+    # the generated pages are added at build time, never written into docs/
+    assert not (DOCS / "scenario-reference.md").exists()
+    assert not (DOCS / "cli-reference.md").exists()
+
+
+def test_every_page_is_in_the_navigation():
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for page in [*PAGES, DOCS / "scenario-reference.md", DOCS / "cli-reference.md"]:
+        assert f": {page.name}" in nav, page.name
+
+
+def test_readme_links_and_pictures_exist():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)#\s]+)", readme)
+    local = [t for t in targets if not t.startswith(("http://", "https://"))]
+    assert any(t.endswith(".png") for t in local)
+    for target in local:
+        assert (ROOT / target).exists(), target
+    for command in ("make run", "make test"):
+        assert command in readme
+
+
+def test_pictures_are_small_enough_to_commit():
+    pictures = sorted((DOCS / "images").glob("*.png"))
+    assert pictures
+    for picture in pictures:
+        assert picture.stat().st_size < MAX_IMAGE_BYTES, picture.name
+
+
+# --- the generated references -----------------------------------------------------------------
+
+
+def _units(schema: Any) -> set[str]:
+    """Every ``unit`` in a field's schema, not following references."""
+    if isinstance(schema, dict):
+        found = {str(schema["unit"])} if "unit" in schema else set()
+        for key, value in schema.items():
+            if key not in ("unit", "default"):
+                found |= _units(value)
+        return found
+    if isinstance(schema, list):
+        return set().union(*(_units(item) for item in schema)) if schema else set()
+    return set()
+
+
+def test_scenario_reference_lists_every_field_of_every_model_with_unit_and_default():
+    schema = json_schema()
+    by_model = sections(scenario_reference(schema))
+    models = [("Scenario", schema), *schema["$defs"].items()]
+    assert len(models) > 20
+    for name, model in models:
+        assert name in by_model, f"no section for {name}"
+        rows = {line.split("|")[1].strip(): line for line in by_model[name].splitlines() if line.startswith("| `")}
+        required = set(model.get("required", []))
+        for field, spec in model["properties"].items():
+            row = rows.get(f"`{field}`")
+            assert row is not None, f"{name}.{field} missing"
+            for unit in _units(spec):
+                assert unit in row, f"{name}.{field}: unit {unit}"
+            if field in required:
+                assert "| required |" in row, f"{name}.{field} should be required"
+            else:
+                assert "| required |" not in row, f"{name}.{field} has a default"
+            words = re.sub(r"``?", "", spec.get("description", "")).split()[:4]
+            assert " ".join(words) in re.sub(r"`", "", row), f"{name}.{field}: description"
+
+
+def test_scenario_reference_locates_models_by_their_override_paths():
+    by_model = sections(scenario_reference())
+    assert "`regions.*.demand.*`" in by_model["Demand"]
+    assert "`shocks[]`" in by_model["Embargo"]
+    assert "`agreement.auction.bids.*.*[]`" in by_model["BidSegment"]
+
+
+def test_cli_reference_documents_every_command_argument_and_option():
+    text = cli_reference()
+    by_command = sections(text)
+    root = click.Context(main, info_name="stockpile", **main.context_settings)
+    for param in main.get_params(root):
+        for opt in [*param.opts, *param.secondary_opts]:
+            assert f"{opt}" in by_command["stockpile"], opt
+    names = main.list_commands(root)
+    assert {"run", "validate", "sweep", "check", "schema"} <= set(names)
+    for name in names:
+        command = main.get_command(root, name)
+        assert command is not None
+        body = by_command.get(f"stockpile {name}")
+        assert body is not None, f"no section for {name}"
+        ctx = click.Context(command, info_name=name, parent=root)
+        assert " ".join(command.get_usage(ctx).split()) in body
+        for param in command.get_params(ctx):
+            if isinstance(param, click.Argument):
+                assert f"`{param.human_readable_name}`" in body, (name, param.name)
+            else:
+                for opt in [*param.opts, *param.secondary_opts]:
+                    assert opt in body, (name, opt)
+
+
+# --- every output column is documented -----------------------------------------------------------
+
+
+def _member_form(column: str, members: list[str]) -> str:
+    head, _, tail = column.rpartition(".")
+    return f"{head}.<member>" if head and tail in members else column
+
+
+def test_outputs_page_documents_every_file_and_column(tmp_path):
+    bids = [{"end_use": "all", "share": 1.0, "price_usd_per_kg": 100.0}]
+    auction = {"every_days": 7, "bids": {"japan": {"ree": bids}, "eu": {"ree": bids}}}
+    variants = {
+        "ratio": build(TWO_MEMBERS, start_date="2010-07-01"),
+        "auction": build(
+            TWO_MEMBERS, start_date="2010-07-01", agreement__mechanism="auction", agreement__auction=auction
+        ),
+    }
+    documented = (DOCS / "outputs.md").read_text(encoding="utf-8")
+    members = ["japan", "eu"]
+    columns: set[str] = set()
+    for label, data in variants.items():
+        path = tmp_path / f"{label}.yaml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False))
+        out = tmp_path / label
+        result = CliRunner().invoke(main, ["run", str(path), "-o", str(out), "--no-plots"])
+        assert result.exit_code == 0, result.output
+        for csv in out.glob("*.csv"):
+            assert f"`{csv.name}`" in documented, csv.name
+            if csv.stat().st_size > 1:
+                columns |= set(pd.read_csv(csv, nrows=0).columns)
+        for name in ("manifest.json", "summary.json"):
+            assert f"`{name}`" in documented
+            columns |= set(json.loads((out / name).read_text()))
+        metrics = json.loads((out / "summary.json").read_text())["metrics"]
+        columns |= {key.split(".", 1)[0] for key in metrics}
+    compared = CliRunner().invoke(
+        main,
+        ["compare", str(tmp_path / "auction.yaml"), "--mechanisms", "fair_ratio,auction", "-o", str(tmp_path / "c")],
+    )
+    assert compared.exit_code == 0, compared.output
+    columns |= set(pd.read_csv(tmp_path / "c" / "compare.csv", nrows=0).columns)
+    assert {"gap_t.japan", "won_t.eu", "auction_price_usd_per_kg", "sold_t"} <= columns
+    missing = sorted({c for c in columns if f"`{_member_form(c, members)}`" not in documented})
+    assert not missing, f"columns not in docs/outputs.md: {missing}"
+
+
+# --- docs that run ---------------------------------------------------------------------------------
+
+
+def _pages_with(language: str) -> list[Path]:
+    return sorted({page for page, _line, _code in blocks(language)})
+
+
+@pytest.mark.parametrize("page", _pages_with("pycon"), ids=lambda p: p.name)
+def test_pycon_examples_give_the_output_shown(page, monkeypatch):
+    """The ``pycon`` blocks of a page, in order and sharing names, as one doctest."""
+    monkeypatch.chdir(ROOT)
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    names: dict[str, Any] = {}
+    report: list[str] = []
+    for _page, line, code in [b for b in blocks("pycon") if b[0] == page]:
+        test = parser.get_doctest(code, names, f"{page.name}:{line}", str(page), line)
+        assert test.examples, f"{page.name}:{line}: no examples"
+        runner.run(test, out=report.append, clear_globs=False)
+        names = test.globs  # a DocTest copies its globals: carry them to the next block
+    assert runner.failures == 0, "".join(report)
+
+
+@pytest.mark.parametrize(
+    ("page", "line", "code"), blocks("python"), ids=[f"{p.name}:{n}" for p, n, _ in blocks("python")]
+)
+def test_python_examples_run(page, line, code, tmp_path):
+    """Run a block; a first line ``# after: stockpile ...`` is run first, in the same folder."""
+    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    first = code.splitlines()[0]
+    if first.startswith("# after: stockpile "):
+        args = shlex.split(first.removeprefix("# after: stockpile "))
+        done = subprocess.run(
+            [sys.executable, "-m", "simulator.cli", *args], cwd=tmp_path, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    script = tmp_path / "example.py"
+    script.write_text(code)
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"{page.name}:{line}\n{done.stdout}{done.stderr}"
+
+
+def test_scenarios_in_the_docs_are_valid():
+    examples = [(p, n, c) for p, n, c in blocks("yaml") if re.search(r"^horizon_days:", c, re.M)]
+    assert examples
+    for page, line, code in examples:
+        validate_data(yaml.safe_load(code), f"{page.name}:{line}")
+
+
+def _invocations() -> list[tuple[str, list[str]]]:
+    """Every ``stockpile ...`` command in shell and YAML blocks and in inline code, as arguments."""
+    lines = [(f"{p.name}:{n}", line) for p, n, code in blocks(*SHELL) for line in code.splitlines()]
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        lines += [(page.name, span) for span in re.findall(r"`(stockpile [^`]+)`", FENCE.sub("", text))]
+    lines += [("README.md", span) for span in re.findall(r"`(stockpile [^`]+)`", (ROOT / "README.md").read_text())]
+    found = []
+    for where, line in lines:
+        try:
+            tokens = shlex.split(line.strip().removeprefix("$ "), comments=True)
+        except ValueError:
+            continue
+        for i, token in enumerate(tokens):
+            starts = i == 0 or tokens[i - 1] in {"-", "run:", "$", *STOP_TOKENS}
+            if starts and (token == "stockpile" or token.endswith("/stockpile")):
+                args = []
+                for arg in tokens[i + 1 :]:
+                    if arg in STOP_TOKENS:
+                        break
+                    args.append(arg)
+                found.append((where, args))
+                break
+    return found
+
+
+def test_documented_commands_and_options_exist():
+    root = click.Context(main, info_name="stockpile", **main.context_settings)
+    group_opts = {opt for p in main.get_params(root) for opt in [*p.opts, *p.secondary_opts]}
+    invocations = _invocations()
+    assert len(invocations) > 20
+    for where, args in invocations:
+        while args and args[0].startswith("-"):
+            assert args.pop(0) in group_opts, where
+        if not args or args[0].isupper() or args[0] in ("...", "COMMAND"):
+            continue  # a placeholder such as `stockpile COMMAND --help`
+        command = main.get_command(root, args[0])
+        assert command is not None, f"{where}: no command '{args[0]}'"
+        ctx = click.Context(command, info_name=args[0], parent=root)
+        opts = {opt for p in command.get_params(ctx) for opt in [*p.opts, *p.secondary_opts]}
+        for arg in args[1:]:
+            if arg.startswith("-") and arg not in ("-", "--"):
+                assert arg.split("=", 1)[0] in opts, f"{where}: stockpile {args[0]} has no option {arg}"
+
+
+def test_documented_make_targets_exist():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([a-z][\w-]*):", makefile, re.M))
+    used = set()
+    for _page, _line, code in blocks(*SHELL):
+        used |= set(re.findall(r"^\s*make ([a-z][\w-]*)", code, re.M))
+    used |= set(re.findall(r"`make ([a-z][\w-]*)`", (ROOT / "README.md").read_text()))
+    assert {"run", "test"} <= used
+    assert used <= targets, used - targets
