@@ -265,7 +265,7 @@ def compare_command(scenario: str, mechanisms: str | None, out_dir: str | None, 
     default="parquet",
     help="csv also writes sweep.csv next to sweep.parquet.",
 )
-@click.option("--chunk-runs", type=click.IntRange(min=1), default=None, help="Runs per checkpointed chunk [1000].")
+@click.option("--chunk-runs", type=click.IntRange(min=1), default=None, help="Runs per checkpointed chunk [2500].")
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @click.pass_context
 def sweep(
@@ -315,7 +315,7 @@ def sweep(
     folder = Path(out_dir)
     check_writable(folder)
     client = _dask_client(dask_address) if dask_address else None
-    n_workers = workers or os.cpu_count() or 1
+    n_workers = len(client.scheduler_info()["workers"]) if client is not None else (workers or os.cpu_count() or 1)
     with _progress(planned.n_runs) as advance:
         try:
             table = run_sweep(
@@ -414,7 +414,7 @@ def check(
     """Re-run scenarios and compare with their baselines (exit 1 on drift).
 
     PATHS are scenario files or folders (default: scenarios/). Baselines live in
-    <folder>/baselines/<name>.json; --update writes them.
+    <folder>/baselines/<file name>.json; --update writes them.
     """
     import os
     import time

@@ -1,6 +1,6 @@
 """Scenario regression checks: baselines on disk, comparison under tolerances, reports.
 
-A baseline (``scenarios/baselines/<name>.json``) holds the package version, the
+A baseline (``scenarios/baselines/<file stem>.json``, named after the scenario file) holds the package version, the
 scenario's hash and seed, every flat summary metric of the run, and fingerprints of
 the curves: days of cover and cumulative shortfall per region and material, every
 ``FINGERPRINT_EVERY_DAYS`` days and on the last day. Files are plain JSON with sorted

@@ -234,8 +234,8 @@ class Result:
             summary=summary_frame(st, summary_arrays, 0),
             supply=_supply(st, scenario.start_date, rec),
             pool=_pool(st, scenario.start_date, rec),
-            releases=_log_frame(rec.releases, scenario.start_date),
-            auctions=_log_frame(rec.auctions, scenario.start_date),
+            releases=_log_frame(rec.releases, scenario.start_date, release_columns(st)),
+            auctions=_log_frame(rec.auctions, scenario.start_date, auction_columns(st)),
             shocks=shock_table(plan, draws, 0),
             portfolio=portfolio_table(plan),
             metrics=flat_metrics(st, summary_arrays, 0),
@@ -334,11 +334,25 @@ def _pool(st: Structure, start: dt.date | None, rec: Recorder) -> pd.DataFrame:
     )
 
 
-def _log_frame(rows: list[dict[str, Any]], start: dt.date | None) -> pd.DataFrame:
-    frame = pd.DataFrame(rows)
-    if not frame.empty:
-        frame.insert(1, "date", _dates(start, frame["day"].to_numpy()))
+def _log_frame(rows: list[dict[str, Any]], start: dt.date | None, columns: list[str]) -> pd.DataFrame:
+    """A decision log; with no rows it still has its header (``day, date, ...``)."""
+    frame = pd.DataFrame(rows, columns=columns)
+    frame.insert(1, "date", _dates(start, frame["day"].to_numpy()) if len(frame) else [])
     return frame
+
+
+def release_columns(st: Structure) -> list[str]:
+    """Columns of ``releases.csv`` (without ``date``)."""
+    members = [st.regions[i] for i in st.members]
+    per_member = [f"{k}.{m}" for m in members for k in ("gap_t", "from_auction_stock_t", "allocated_t", "lent_t")]
+    return ["day", "material", "mechanism", "available_t", "released_t", *per_member]
+
+
+def auction_columns(st: Structure) -> list[str]:
+    """Columns of ``auctions.csv`` (without ``date``)."""
+    members = [st.regions[i] for i in st.members]
+    per_member = [f"{k}.{m}" for m in members for k in ("bid_t", "won_t", "spend_usd")]
+    return ["day", "material", "lot_t", "clearing_price_usd_per_kg", "sold_t", "unsold_t", *per_member]
 
 
 def summary_frame(st: Structure, s: dict[str, np.ndarray], run: int) -> pd.DataFrame:
@@ -356,7 +370,10 @@ def summary_frame(st: Structure, s: dict[str, np.ndarray], run: int) -> pd.DataF
     row = {"region": ALL, "material": ALL}
     row.update({k: _scalar(s[f"agreement.{k}"][run]) for k in AGREEMENT_METRICS})
     rows.append(row)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    for column in ("shortfall_days", "first_shortfall_day"):  # whole numbers, empty in the "all" rows
+        frame[column] = frame[column].astype("Int64")
+    return frame
 
 
 REGION_TOTALS = (

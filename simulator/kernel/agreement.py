@@ -134,6 +134,7 @@ class AgreementStep:
         self.pricing = st.pricing or "uniform"
         self.owners = np.array(st.bid_owners, dtype=np.int64)
         self.auctions = self.mechanism in ("auction", "hybrid")
+        self._no_auction: _Auction | None = None
 
     def __call__(
         self,
@@ -260,7 +261,9 @@ class AgreementStep:
         """
         B, M = due.shape
         N = len(self.members_list)
-        none = _Auction.empty(B, M, N)
+        if self._no_auction is None:
+            self._no_auction = _Auction.empty(B, M, N)
+        none = self._no_auction
         rows = np.flatnonzero(due.any(axis=1))
         if rows.size == 0:
             return none

@@ -169,7 +169,7 @@ class Resourcing(Model):
     """Spot purchases from suppliers with spare capacity when a supplier is blocked."""
 
     reaction_days: WholeDays = 14
-    """Days of lost supply before buyers turn to other suppliers."""
+    """Buyers turn to other suppliers on the ``reaction_days``-th consecutive day of lost supply."""
     price_multiplier: float = Field(default=1.0, ge=0, json_schema_extra=_unit("x world price"))
     """Spot price as a multiple of the world price."""
 
@@ -223,11 +223,11 @@ class ShockBase(Model):
     """Unique name of the shock (used in plots, overrides and reports)."""
     description: str = ""
     """What happened, with sources."""
-    start: DaySpec | Random
+    start: Annotated[DaySpec | Random, Field(json_schema_extra=_unit("day or date"))]
     """First day the shock is active (day number or date), or a distribution of days."""
-    end: DaySpec | None = None
+    end: Annotated[DaySpec | None, Field(json_schema_extra=_unit("day or date"))] = None
     """First day the shock is no longer active; give this or ``duration_days``."""
-    duration_days: Annotated[int, Field(ge=1)] | Random | None = None
+    duration_days: Annotated[Annotated[int, Field(ge=1)] | Random | None, Field(json_schema_extra=_unit("days"))] = None
     """Days the shock lasts; give this or ``end``."""
     materials: list[Id] | None = None
     """Materials affected (default: all)."""
@@ -279,7 +279,7 @@ class DemandSurge(ShockBase):
     kind: Literal["demand_surge"]
     regions: list[Id] | None = None
     """Regions affected (default: all)."""
-    factor: Annotated[float, Field(ge=0)] | Random
+    factor: Annotated[Annotated[float, Field(ge=0)] | Random, Field(json_schema_extra=_unit("x demand"))]
     """Multiplier on demand while active (1.2 = +20%)."""
 
 
@@ -352,7 +352,7 @@ class IeaEss(Model):
     """Demand restraint: members' supply right is (1 - restraint) x baseline demand."""
     trigger_loss_share: Fraction = 0.07
     """The system activates when the group's gap reaches this share of its demand."""
-    commitments: dict[Id, Annotated[float, Field(ge=0)]] = {}
+    commitments: dict[Id, Annotated[float, Field(ge=0, json_schema_extra=_unit("weight"))]] = {}
     """Stock commitment weights per member (default: pool contributions in joint
     mode, initial reserves in national mode)."""
 
@@ -421,7 +421,7 @@ class Scenario(Model):
     """Calendar date of day 0 (dates are shown on plots and in the report)."""
     horizon_days: int = Field(ge=1, json_schema_extra=_unit("days"))
     """Number of simulated days."""
-    seed: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0, json_schema_extra=_unit("none (an integer)"))
     """Root seed of every random draw."""
     materials: dict[Id, Material] = Field(min_length=1)
     """Materials by id."""
