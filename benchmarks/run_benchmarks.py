@@ -69,11 +69,29 @@ def main() -> None:
         wall, _ = timed([sys.executable, "-m", "simulator.cli", "run", str(REPLAY), "-o", str(folder / "run")])
         results["stockpile run (plots included), wall s"] = wall
         historical = str(REPLAY.with_name("embargo_2010_historical.yaml"))
-        wall, _ = timed([sys.executable, "-m", "simulator.cli", "run", str(REPLAY), "-o", str(folder / "mr"), "--report",
-                         "--compare", historical])
+        wall, _ = timed(
+            [
+                sys.executable,
+                "-m",
+                "simulator.cli",
+                "run",
+                str(REPLAY),
+                "-o",
+                str(folder / "mr"),
+                "--report",
+                "--compare",
+                historical,
+            ]
+        )
         results["make run (plots, report vs historical), wall s"] = wall
-        results.update(sweep("10k replay as shipped", ["--grid", "agreement.ratio.japan=0.05:0.95:0.1", "--runs",
-                                                       "1000"], 10_000, folder))
+        results.update(
+            sweep(
+                "10k replay as shipped",
+                ["--grid", "agreement.ratio.japan=0.05:0.95:0.1", "--runs", "1000"],
+                10_000,
+                folder,
+            )
+        )
         grid = ["--grid", "agreement.ratio.japan=0.05:0.95:0.1"]  # 10 points
         results.update(sweep("10k Monte Carlo", [*grid, "--runs", "1000", *NOISE], 10_000, folder))
         results.update(

@@ -150,6 +150,9 @@ def run(
     write_run(result, folder, figures=figures, scenario_data=raw)
     click.echo(summary_text(result))
     click.echo(f"wrote {folder}/")
+    if with_report:
+        against = f" (compared with {base.name})" if base is not None else ""
+        click.echo(f"report: {folder / 'report.html'}{against}")
 
 
 @main.command()
