@@ -3,7 +3,8 @@
 Each command parses, loads and validates, calls the library, writes and exits.
 Exit codes: 0 success; 1 a regression check found drift; 2 bad input (a scenario,
 an option or a path), with a message naming the file and the field path and no
-traceback (``stockpile --debug ...`` shows it).
+traceback (``stockpile --debug ...`` shows it); 3 a sweep stopped by an error in a run
+and 130 a sweep interrupted, both with their finished chunks kept for resuming.
 """
 
 from __future__ import annotations
@@ -337,7 +338,7 @@ def sweep(
             if ctx.meta.get("debug") or isinstance(exc, InputError):
                 raise
             _stopped(folder, f"stopped by an error: {exc!r}")
-            ctx.exit(1)
+            ctx.exit(3)
         finally:
             if client is not None:
                 client.close()
@@ -438,11 +439,15 @@ def check(
     if tolerance_file and not tolerance_path.exists():
         raise InputError("no such tolerance file", str(tolerance_path))
     tolerances = regress.load_tolerances(tolerance_path, rtol, atol)
+    if junit_file:
+        from simulator.output import check_writable
+
+        check_writable(Path(junit_file).parent)
     started = time.perf_counter()
     outcomes = _map(regress.check_one, files, baselines, tolerances, workers or os.cpu_count() or 1)
     seconds = time.perf_counter() - started
     if junit_file:
-        Path(junit_file).write_text(regress.junit_xml(outcomes, seconds))
+        _write_atomically(Path(junit_file), regress.junit_xml(outcomes, seconds))
     if fmt == "json":
         click.echo(json.dumps(regress.as_json(outcomes), indent=2))
     else:
@@ -461,6 +466,20 @@ def check(
         ctx.exit(2)
     if any(o.status == "drift" for o in outcomes):
         ctx.exit(1)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file (never half-written)."""
+    import os
+
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None
 
 
 def _map(function: Any, files: list[Path], *args: Any) -> list[Any]:

@@ -75,7 +75,7 @@ class ReferenceEngine:
     def _shock(self, k: int) -> Generator[simpy.Event, Any, None]:
         start = int(self.draws.shock_start[0, k])
         end = int(self.draws.shock_end[0, k])
-        if end <= self.env.now:
+        if end <= max(start, self.env.now):  # over before the warm-up, or a drawn start after a fixed end
             return
         if start > self.env.now:
             yield self.env.timeout(start - self.env.now)

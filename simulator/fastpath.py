@@ -81,6 +81,7 @@ class _Ring:
         """Add shipments leaving on ``day`` with ``lead`` days in transit (one per cell)."""
         self.used = True
         if lead is not self._lead:
+            assert int(np.max(lead)) < self.length, "a shipment would wrap around the ring"
             self._prepare(lead)
         flat = tonnes.reshape(self.batch, self.cells)
         if self._groups is not None:
@@ -92,8 +93,9 @@ class _Ring:
 
 
 def _ring_length(plan: Plan, draws: Draws) -> int:
-    extra = [draws.shock_magnitude[:, k].max() for k, sh in enumerate(plan.shocks) if sh.kind == "delay"]
-    return int(plan.lead_days.max() + max(extra, default=0)) + 1
+    """Longest possible time in transit plus one: delays of overlapping shocks add up."""
+    extra = sum(int(draws.shock_magnitude[:, k].max()) for k, sh in enumerate(plan.shocks) if sh.kind == "delay")
+    return int(plan.lead_days.max()) + extra + 1
 
 
 def run_batch(plan: Plan, draws: Draws, curves: bool = False) -> BatchResult:

@@ -1,8 +1,9 @@
 """Writing a run's outputs: all files or none, never a half-written folder.
 
 Files are first written into a staging folder beside the target; only when every file
-is complete are they moved into the target folder, one atomic rename each. Files in
-the target that this run does not write are left alone.
+is complete are they moved into the target folder, one atomic rename each. Output
+files of an earlier run that this run does not write are then removed (a folder never
+mixes two runs); other files in the target are left alone.
 """
 
 from __future__ import annotations
@@ -24,25 +25,61 @@ from simulator.scenario import scenario_hash
 
 
 def check_writable(folder: Path) -> None:
-    """Fail early (exit 2) when ``folder`` cannot be created or written."""
+    """Fail early (exit 2) when ``folder`` cannot be created or written; leave nothing behind."""
+    created = []
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        for parent in [*reversed(folder.parents), folder]:
+            if not parent.exists():
+                parent.mkdir()
+                created.append(parent)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
             pass
+        for path in reversed(created):
+            path.rmdir()
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise InputError(f"cannot write to output folder: {reason}", str(folder)) from None
 
 
+RUN_FILES = frozenset(
+    {
+        "timeseries.csv",
+        "summary.csv",
+        "summary.json",
+        "supply.csv",
+        "shocks.csv",
+        "portfolio.csv",
+        "pool.csv",
+        "releases.csv",
+        "auctions.csv",
+        "manifest.json",
+        "scenario.json",
+        "days_of_cover.png",
+        "shortfall.png",
+        "supply_mix.png",
+        "report.html",
+    }
+)
+"""Every file ``stockpile run`` may write (those this run does not write are removed)."""
+
+
 @contextmanager
-def staged(folder: Path) -> Iterator[Path]:
-    """A staging folder whose files move into ``folder`` when the block succeeds."""
+def staged(folder: Path, replaces: frozenset[str] = frozenset()) -> Iterator[Path]:
+    """A staging folder whose files move into ``folder`` when the block succeeds.
+
+    Files named in ``replaces`` that the block did not write are removed from
+    ``folder``, so that no output of an earlier run is left beside the new ones.
+    """
     check_writable(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
     try:
         yield stage
+        written = {path.name for path in stage.iterdir()}
         for path in sorted(stage.iterdir()):
             os.replace(path, folder / path.name)
+        for name in sorted(replaces - written):
+            (folder / name).unlink(missing_ok=True)
     except OSError as exc:
         raise InputError(f"cannot write outputs: {exc.strerror or exc}", str(folder)) from None
     finally:
@@ -89,7 +126,7 @@ def write_run(
     scenario_data: dict[str, Any] | None = None,
 ) -> list[Path]:
     """Write every output of a run into ``folder`` (see ``docs/outputs.md``)."""
-    with staged(folder) as stage:
+    with staged(folder, replaces=RUN_FILES) as stage:
         result.timeseries.to_csv(stage / "timeseries.csv", index=False)
         result.summary.to_csv(stage / "summary.csv", index=False)
         result.supply.to_csv(stage / "supply.csv", index=False)
@@ -100,11 +137,12 @@ def write_run(
             result.releases.to_csv(stage / "releases.csv", index=False)
             result.auctions.to_csv(stage / "auctions.csv", index=False)
         (stage / "summary.json").write_text(json.dumps(summary_json(result), indent=2) + "\n")
-        (stage / "manifest.json").write_text(json.dumps(manifest(result, engine), indent=2) + "\n")
         (stage / "scenario.json").write_text(
             json.dumps(scenario_data or result.scenario.model_dump(mode="json"), indent=2, default=str) + "\n"
         )
         if figures is not None:
             figures(result, stage)
+        files = sorted([*(p.name for p in stage.iterdir()), "manifest.json"])
+        (stage / "manifest.json").write_text(json.dumps({**manifest(result, engine), "files": files}, indent=2) + "\n")
         written = sorted(p.name for p in stage.iterdir())
     return [folder / name for name in written]

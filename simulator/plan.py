@@ -103,11 +103,6 @@ class Plan:
         """Number of runs stacked in this plan."""
         return len(next(iter(self.arrays.values())))
 
-    @property
-    def n_days(self) -> int:
-        """Days stored per run, warm-up included."""
-        return self.structure.horizon_days - self.structure.first_day
-
 
 def stack_plans(plans: list[Plan]) -> Plan:
     """One plan whose batch holds every run of ``plans`` (same structure required)."""
@@ -151,12 +146,13 @@ def compile_plan(s: Scenario) -> Plan:
     growth = np.array([[_d(s, r, m).growth_per_year for m in materials] for r in regions])
     a["noise_cv"] = np.array([[_d(s, r, m).noise_cv for m in materials] for r in regions])
     lead = np.array([[s.suppliers[sp].lead_time_days.get(r, 1) for r in regions] for sp in suppliers])
-    a["lead_days"] = lead
+    a["lead_days"] = lead  # 1 where a supplier has no route to a region (never shipped: see "routes")
+    a["routes"] = np.array([[r in s.suppliers[sp].lead_time_days for r in regions] for sp in suppliers])
     shocks = tuple(_shock_plan(s, sh, regions, materials, suppliers) for sh in s.shocks)
     fixed_extra = [
         int(sh.magnitude) for sh in shocks if sh.kind == "delay" and not isinstance(sh.magnitude, RANDOM_TYPES)
     ]
-    first_day = -int(lead.max() + max(fixed_extra, default=0))
+    first_day = -int(lead.max() + sum(fixed_extra))  # overlapping delays add up
     days = np.arange(first_day, s.horizon_days)
     a["baseline"] = demand0[None] * np.power(1.0 + growth[None], days[:, None, None] / DAYS_PER_YEAR)
     base_shares = np.array(
@@ -233,6 +229,22 @@ def _d(s: Scenario, region: str, material: str) -> Any:
     from simulator.scenario.schema import Demand
 
     return s.regions[region].demand.get(material) or Demand(tonnes_per_day=0.0)
+
+
+def check_quotas(s: Scenario) -> None:
+    """Raise :class:`ScenarioError` when a quota cannot be met (other suppliers lack capacity).
+
+    Part of validation: a scenario that fails here is rejected by ``stockpile validate``.
+    """
+    if not any(region.procurement.quota for region in s.regions.values()):
+        return
+    regions, materials, suppliers = list(s.regions), list(s.materials), list(s.suppliers)
+    demand0 = np.array([[_d(s, r, m).tonnes_per_day for m in materials] for r in regions])
+    base = np.array(
+        [[[s.regions[r].sourcing.get(m, {}).get(sp, 0.0) for sp in suppliers] for m in materials] for r in regions]
+    )
+    capacity = np.array([[s.suppliers[sp].capacity_t_per_day.get(m, np.inf) for m in materials] for sp in suppliers])
+    _quota_shares(s, base, demand0, capacity)
 
 
 def _quota_shares(

@@ -169,8 +169,12 @@ def load_tolerances(path: Path | None, rtol: float | None = None, atol: float | 
         raise InputError(f"cannot read tolerances: {exc}", source) from None
     if not isinstance(data, dict) or set(data) - {"default", "metrics", "scenarios"}:
         raise InputError("expected keys default, metrics and scenarios", source)
-    if "default" in data and rtol is None and atol is None:
-        default = _tolerance(data["default"], "default", default, source)
+    if "default" in data:  # the file's defaults, with --rtol/--atol taking precedence
+        from_file = _tolerance(data["default"], "default", Tolerance(), source)
+        default = Tolerance(
+            from_file.rtol if rtol is None else rtol,
+            from_file.atol if atol is None else atol,
+        )
     metrics = {}
     for name, entry in (data.get("metrics") or {}).items():
         if name not in METRIC_NAMES:
@@ -271,7 +275,12 @@ def check_one(path: Path, baselines: Path | None, tolerances: Tolerances) -> Out
         baseline = read_baseline(target)
     except InputError as exc:
         return Outcome(scenario.name, str(path), "error", message=exc.render())
-    current = make_baseline(scenario, simulate(scenario))
+    try:
+        current = make_baseline(scenario, simulate(scenario))
+    except InputError as exc:
+        return Outcome(scenario.name, str(path), "error", message=exc.render())
+    except Exception as exc:  # a crash in one scenario must not hide the others' results
+        return Outcome(scenario.name, str(path), "error", message=f"the run failed: {exc!r}")
     drifts = compare(scenario.name, baseline, current, tolerances)
     changed = baseline["scenario_hash"] != current["scenario_hash"]
     return Outcome(scenario.name, str(path), "drift" if drifts else "ok", drifts, scenario_changed=changed)

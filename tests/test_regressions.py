@@ -88,3 +88,89 @@ def test_summary_table_columns_stay_aligned_with_long_region_names():
     lines = summary_text(run(data)).splitlines()
     assert lines[0].index("material") == lines[1].index("ree")
     assert series(run(data), "demand_t", "a_rather_long_region_name")[0] == 1.0
+
+
+def test_resourcing_never_buys_from_a_supplier_without_a_route():
+    # "spare" ships only to Japan; the EU, cut off too, must not re-source from it
+    from tests.test_procurement import resourcing_world
+
+    data = resourcing_world(15, 5)
+    data["suppliers"]["spare"]["lead_time_days"] = {"japan": 2}
+    result = run(data)
+    assert series(result, "resourced_t", "eu") == pytest.approx(0.0)
+    assert series(result, "resourced_t", "japan")[12:] == pytest.approx(10.0)  # all the spare capacity
+
+
+def test_validate_rejects_an_infeasible_quota_naming_the_file(tmp_path):
+    import yaml
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    path = tmp_path / "q.yaml"
+    path.write_text(yaml.safe_dump(quota_world(cap=0.5)))
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}: regions.eu.procurement.quota.ree: other suppliers can take" in result.output
+
+
+def test_a_scenario_that_fails_to_run_is_an_error_outcome_not_a_crash_of_the_check(tmp_path, monkeypatch):
+    import yaml
+
+    from simulator import regress
+
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(build(quota_world(), name="s")))
+    regress.update_one(path, None)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("simulator.engine.simulate", broken)
+    outcome = regress.check_one(path, None, regress.Tolerances())
+    assert outcome.status == "error" and "boom" in outcome.message
+
+
+def test_check_junit_to_an_unwritable_place_exits_2(tmp_path):
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = CliRunner().invoke(
+        main, ["check", str(ROOT / "scenarios" / "embargo_2010.yaml"), "--junit", str(blocker / "report.xml")]
+    )
+    assert result.exit_code == 2 and "cannot write to output folder" in result.output
+
+
+def test_a_new_run_removes_outputs_of_an_earlier_run_that_it_does_not_write(tmp_path):
+    import json
+
+    import yaml
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+    from tests.helpers import TWO_MEMBERS
+
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(TWO_MEMBERS))
+    out = tmp_path / "out"
+    (tmp_path / "notes.txt").write_text("mine")
+    assert CliRunner().invoke(main, ["run", str(path), "-o", str(out), "--report", "--no-plots"]).exit_code == 0
+    (out / "notes.txt").write_text("a user's own file")
+    assert (out / "report.html").exists() and (out / "releases.csv").exists()
+    lone = {k: v for k, v in TWO_MEMBERS.items() if k != "agreement"}
+    path.write_text(yaml.safe_dump(lone))
+    assert CliRunner().invoke(main, ["run", str(path), "-o", str(out), "--no-plots"]).exit_code == 0
+    assert not (out / "report.html").exists() and not (out / "releases.csv").exists()
+    assert (out / "notes.txt").read_text() == "a user's own file"
+    files = json.loads((out / "manifest.json").read_text())["files"]
+    assert sorted(files) == sorted(p.name for p in out.iterdir() if p.name != "notes.txt")
+
+
+def test_checking_an_output_folder_leaves_no_empty_folder_behind(tmp_path):
+    from simulator.output import check_writable
+
+    check_writable(tmp_path / "a" / "b")
+    assert not (tmp_path / "a").exists()

@@ -66,8 +66,13 @@ def test_fair_ratio_strict_withholds_unused_shares():
     assert fair_ratio(A([10.0, 200.0]), A(100.0), A([0.4, 0.6]), strict=True) == pytest.approx([10, 60])
 
 
-def test_fair_ratio_member_with_zero_ratio_receives_nothing():
-    assert fair_ratio(A([10.0, 10.0]), A(100.0), A([1.0, 0.0])) == pytest.approx([10, 0])
+def test_fair_ratio_member_with_zero_ratio_gets_only_what_the_others_leave():
+    # the first member's 10 t gap is served first; the 90 t left cover the second's gap
+    assert fair_ratio(A([10.0, 10.0]), A(100.0), A([1.0, 0.0])) == pytest.approx([10, 10])
+    # when the stock is short, the member with ratio 0 gets nothing
+    assert fair_ratio(A([10.0, 10.0]), A(8.0), A([1.0, 0.0])) == pytest.approx([8, 0])
+    # two members with ratio 0 share the leftover equally (constrained equal awards)
+    assert fair_ratio(A([10.0, 30.0, 50.0]), A(50.0), A([1.0, 0.0, 0.0])) == pytest.approx([10, 20, 20])
 
 
 def test_equal_cover_tops_up_the_member_with_least_own_stock_first():
@@ -148,7 +153,8 @@ amounts = st.floats(min_value=0.0, max_value=1e4, allow_nan=False, allow_infinit
 def problems(draw):
     n = draw(sizes)
     gaps = draw(arrays(float, n, elements=amounts))
-    weights = draw(arrays(float, n, elements=st.floats(min_value=0.01, max_value=1.0)))
+    weights = draw(arrays(float, n, elements=st.sampled_from([0.0, 0.01, 0.1, 0.25, 0.5, 1.0])))
+    weights[0] = max(weights[0], 0.01)  # ratios sum to 1: at least one is positive
     demand = draw(arrays(float, n, elements=st.floats(min_value=0.1, max_value=1e3)))
     own = draw(arrays(float, n, elements=amounts))
     stock = draw(amounts)

@@ -275,8 +275,11 @@ def test_report_without_start_date_shows_day_numbers(tmp_path):
 def test_write_report_fails_cleanly(tmp_path):
     from simulator.errors import InputError
 
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
     with pytest.raises(InputError, match="cannot write the report"):
-        write_report(run(TWO_MEMBERS), tmp_path / "missing" / "r.html")
+        write_report(run(TWO_MEMBERS), blocker / "r.html")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]
 
 
 # --- command line -------------------------------------------------------------------------

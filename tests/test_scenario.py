@@ -163,3 +163,19 @@ def test_json_schema_documents_units_and_descriptions():
     assert demand["unit"] == "t/day"
     assert "Baseline demand" in demand["description"]
     assert schema["additionalProperties"] is False
+
+
+def test_a_random_start_that_always_falls_after_a_fixed_end_is_an_error():
+    shock = {
+        "id": "s",
+        "kind": "embargo",
+        "supplier": "china",
+        "regions": ["japan"],
+        "start": {"distribution": "uniform", "low": 20, "high": 30},
+        "end": 20,
+    }
+    assert any(
+        "shocks.0.end: the start is drawn from day 20 on: the shock never happens" in p
+        for p in problems(build(ONE_REGION, shocks=[shock]))
+    )
+    assert problems(build(ONE_REGION, shocks=[{**shock, "end": 21}])) == []

@@ -189,7 +189,7 @@ def test_an_interrupted_sweep_resumes_and_ends_with_the_uninterrupted_table(tmp_
 
     monkeypatch.setattr(sweep_runner, "run_chunk", failing_after_two)
     broken = invoke(*args, "-o", tmp_path / "resumed")
-    assert broken.exit_code == 1
+    assert broken.exit_code == 3
     assert "2 finished chunk(s) kept" in broken.output and "resume" in broken.output
     assert not (tmp_path / "resumed" / "sweep.parquet").exists()
     calls.clear()

@@ -13,8 +13,8 @@ Order of work within the step (all after today's market):
    to the regions' orders; the rest is lost (cancelled).
 4. **Re-sourcing**: a region that has lost supply for at least ``reaction_days``
    asks suppliers whose route to it is not shocked and that have a stated capacity
-   for the lost volume, split by their spare capacity; scarce spare capacity is
-   shared pro rata to the requests.
+   for the lost volume, split by their spare capacity; only suppliers with a lead
+   time to the region qualify; scarce spare capacity is shared pro rata to the requests.
 5. **Refill** of national reserves (and the joint pool) toward their targets at a
    capped rate, from suppliers not under a shock, only when the holder (for the pool:
    every member) has no gap today.
@@ -74,6 +74,7 @@ class Procurement:
         self.weighted_lead = ordered_sum(self.shares * lead)
         self.capacity = plan.capacity.transpose(0, 2, 1)[:, None, :, :]  # (B, 1, M, S)
         self.has_capacity = np.isfinite(self.capacity)
+        self.routes = plan.routes.transpose(0, 2, 1)[:, :, None, :]  # (B, R, 1, S): a lead time exists
         # flows alone never exceed capacity when every region orders its baseline (flow policy)
         # and the largest daily baseline fits: then capacity can only bind through orders
         peak_flow = ordered_sum(plan.shares * plan.baseline.max(axis=1)[..., None], axis=1)[:, None]
@@ -168,7 +169,7 @@ class Procurement:
         wanted = np.where(ready, lost, 0.0)  # (B, R, M)
         used = ordered_sum(shipped, axis=1)[:, None]  # (B, 1, M, S)
         spare = np.where(self.has_capacity, np.maximum(0.0, self.capacity - used), 0.0)
-        eligible = (multiplier >= 1.0) & self.has_capacity
+        eligible = (multiplier >= 1.0) & self.has_capacity & self.routes
         room = np.where(eligible, spare, 0.0)  # (B, R, M, S)
         room_total = ordered_sum(room)
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -20,8 +20,10 @@ def fair_ratio(gaps: Array, available: Array, ratio: Array, strict: bool = False
     ``w_i * R``; what a member cannot use (its gap is smaller than its share) goes to
     the members with unmet gaps in proportion to their ratios, repeatedly, until the
     release or the gaps run out. Equivalently ``a_i = min(g_i, L * w_i)`` for the
-    level ``L`` that releases ``R``. With ``strict=True`` unused shares are withheld:
-    ``a_i = min(g_i, w_i * R)``. A member with ratio 0 receives nothing.
+    level ``L`` that releases ``R``. Stock still left once every member with a ratio
+    above 0 is served goes to the members with ratio 0 by equal awards, so no stock
+    stays unused while a gap remains. With ``strict=True`` unused shares are withheld:
+    ``a_i = min(g_i, w_i * R)``.
 
     Parameters
     ----------
@@ -43,13 +45,22 @@ def fair_ratio(gaps: Array, available: Array, ratio: Array, strict: bool = False
     array([10., 90.])
     >>> fair_ratio(np.array([10.0, 200.0]), np.array(100.0), np.array([0.4, 0.6]), strict=True)
     array([10., 60.])
+    >>> fair_ratio(np.array([10.0, 10.0]), np.array(100.0), np.array([1.0, 0.0]))
+    array([10., 10.])
     """
     gaps = np.asarray(gaps, float)
     release = np.minimum(np.asarray(available, float), ordered_sum(gaps))
     ratio = np.broadcast_to(np.asarray(ratio, float), gaps.shape)
     if strict:
         return np.minimum(gaps, ratio * release[..., None])
-    return level_allocation(ratio, np.zeros_like(gaps), gaps, release)
+    awarded = level_allocation(ratio, np.zeros_like(gaps), gaps, release)
+    leftover = release - ordered_sum(awarded)
+    if not (leftover > 0).any():
+        return awarded
+    # only members with ratio 0 can still have gaps here; share what is left equally
+    unserved = np.where(ratio > 0, 0.0, gaps - awarded)
+    extra = level_allocation(np.ones_like(gaps), np.zeros_like(gaps), unserved, np.maximum(leftover, 0.0))
+    return awarded + extra
 
 
 def proportional(gaps: Array, available: Array, baseline_demand: Array) -> Array:

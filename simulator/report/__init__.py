@@ -183,6 +183,7 @@ def write_report(result: Result, path: Path | str, *, baseline: Result | None = 
     text = render_report(result, baseline)
     temporary: Path | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         temporary = Path(name)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -128,11 +128,16 @@ def _check_shocks(s: Scenario, problems: list[Problem]) -> None:
 
 
 def _check_shock_window(s: Scenario, base: str, shock: ShockBase, problems: list[Problem]) -> None:
-    start = None if isinstance(shock.start, RANDOM_TYPES) else _check_day(s, f"{base}.start", shock.start, problems)
+    random_start = isinstance(shock.start, RANDOM_TYPES)
+    start = None if random_start else _check_day(s, f"{base}.start", shock.start, problems)
     if shock.end is not None:
         end = _check_day(s, f"{base}.end", shock.end, problems)
         if start is not None and end is not None and end <= start:
             problems.append(Problem(f"{base}.end", f"must be after start (day {end} <= day {start})"))
+        lowest = getattr(shock.start, "low", None) if random_start else None
+        if lowest is not None and end is not None and lowest >= end:
+            message = f"the start is drawn from day {lowest:g} on: the shock never happens"
+            problems.append(Problem(f"{base}.end", message))
 
 
 def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None:

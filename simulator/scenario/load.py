@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from simulator.errors import Problem, ScenarioError
+from simulator.errors import InputError, Problem, ScenarioError
 from simulator.scenario import schema
 from simulator.scenario.checks import check_scenario
 from simulator.scenario.overrides import apply_overrides
@@ -121,6 +121,12 @@ def validate_data(data: dict[str, Any], source: str | None = None) -> Scenario:
     problems = check_scenario(scenario)
     if problems:
         raise ScenarioError(problems, source)
+    from simulator.plan import check_quotas  # the plan module imports this package
+
+    try:
+        check_quotas(scenario)
+    except ScenarioError as exc:
+        raise ScenarioError(exc.problems, source) from None
     return scenario
 
 
@@ -131,11 +137,8 @@ def load_raw(path: str | Path, overrides: list[tuple[str, Any]] | None = None) -
     if overrides:
         try:
             data = apply_overrides(data, overrides)
-        except ScenarioError:
-            raise
-        except Exception as exc:  # InputError from a bad path: re-tag with the file
-            problems = getattr(exc, "problems", [Problem("", str(exc))])
-            raise ScenarioError(problems, str(path)) from None
+        except InputError as exc:  # a bad --set path: name the file
+            raise ScenarioError(exc.problems, str(path)) from None
     return data
 
 
