@@ -72,16 +72,11 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str) -> Figure:
     for ax, metric in zip(axes, metrics, strict=False):
         grid = table.pivot_table(index=second, columns=first, values=metric, aggfunc="mean")
         image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap="viridis")
-        ax.set_xticks(
-            range(len(grid.columns)),
-            [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.columns],
-            rotation=45,
-            ha="right",
-            fontsize=7,
-        )
-        ax.set_yticks(
-            range(len(grid.index)), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.index], fontsize=7
-        )
+        for axis, values in ((ax.xaxis, grid.columns), (ax.yaxis, grid.index)):
+            every = max(1, -(-len(values) // 10))  # at most about 10 labels per axis
+            positions = list(range(0, len(values), every))
+            axis.set_ticks(positions, [_label(values[i]) for i in positions], fontsize=7)
+        ax.tick_params(axis="x", labelrotation=45)
         ax.set_xlabel(first, fontsize=8)
         ax.set_ylabel(second, fontsize=8)
         ax.set_title(f"{metric} (mean)", fontsize=10)
@@ -90,6 +85,10 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str) -> Figure:
         ax.set_visible(False)
     fig.suptitle(f"sweep of {first} x {second}", fontweight="bold")
     return fig
+
+
+def _label(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def pareto_efficient(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -116,8 +115,13 @@ def frontier_figure(table: pd.DataFrame, path: str, members: list[str]) -> Figur
     ax.plot(x, y, color="#bbbbbb", lw=1, zorder=1)
     ax.scatter(x[~efficient], y[~efficient], color="#999999", s=28, zorder=2, label="dominated")
     ax.scatter(x[efficient], y[efficient], color="#d1495b", s=40, zorder=3, label="efficient")
-    for ratio, xi, yi in zip(medians.index, x, y, strict=True):
-        ax.annotate(f"{ratio:g}", (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=8)
+    labelled: set[tuple[float, float]] = set()  # one label per distinct point, about 12 in all
+    every = max(1, -(-len(x) // 12))
+    for i, (ratio, xi, yi) in enumerate(zip(medians.index, x, y, strict=True)):
+        key = (round(float(xi), 6), round(float(yi), 6))
+        if key not in labelled and (i % every == 0 or i == len(x) - 1):
+            labelled.add(key)
+            ax.annotate(f"{ratio:g}", (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=8)
     ax.set_xlabel(f"shortfall of {swept} (t, median over runs)")
     ax.set_ylabel(f"shortfall of {' + '.join(others)} (t, median over runs)")
     ax.set_title(f"Shortfall frontier: labels are {path}", fontsize=10)
