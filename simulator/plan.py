@@ -25,6 +25,7 @@ from simulator.scenario.schema import (
     RANDOM_TYPES,
     Agreement,
     Delay,
+    Demand,
     DemandSurge,
     Embargo,
     QuotaCut,
@@ -33,7 +34,6 @@ from simulator.scenario.schema import (
 )
 
 DAYS_PER_YEAR = 365.0
-SHOCK_KINDS = ("embargo", "quota_cut", "delay", "demand_surge")
 
 
 @dataclass(frozen=True)
@@ -225,10 +225,12 @@ def compile_plan(s: Scenario) -> Plan:
     return Plan(structure, batched, shocks, s.start_date, s.name, sources)
 
 
-def _d(s: Scenario, region: str, material: str) -> Any:
-    from simulator.scenario.schema import Demand
+NO_DEMAND = Demand(tonnes_per_day=0.0)
 
-    return s.regions[region].demand.get(material) or Demand(tonnes_per_day=0.0)
+
+def _d(s: Scenario, region: str, material: str) -> Demand:
+    """A region's demand for a material (none when the region does not use it)."""
+    return s.regions[region].demand.get(material) or NO_DEMAND
 
 
 def check_quotas(s: Scenario) -> None:
