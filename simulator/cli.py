@@ -22,6 +22,13 @@ from simulator.errors import InputError
 SET_HELP = "Override a scenario field, e.g. --set agreement.ratio.japan=0.3 (repeatable)."
 
 
+def compare_option(help_text: str) -> Any:
+    """``--compare BASELINE``: a baseline scenario for the report (``run`` and ``report``)."""
+    return click.option(
+        "--compare", "baseline_path", type=click.Path(dir_okay=False), metavar="BASELINE", help=help_text
+    )
+
+
 class StockpileGroup(click.Group):
     """Turns known input errors into one short message and exit code 2."""
 
@@ -102,13 +109,7 @@ def summary_text(result: Any) -> str:
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--seed", type=click.IntRange(min=0), help="Seed of the run (overrides the scenario's).")
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html.")
-@click.option(
-    "--compare",
-    "baseline_path",
-    type=click.Path(dir_okay=False),
-    metavar="BASELINE",
-    help="With --report: compare against the BASELINE scenario in the report.",
-)
+@compare_option("With --report: compare against the BASELINE scenario in the report.")
 @click.option("--no-plots", is_flag=True, help="Skip the figures.")
 def run(
     scenario: str,
@@ -161,13 +162,7 @@ def run(
 @click.option(
     "-o", "--out", "out_file", type=click.Path(dir_okay=False), help="Report file [results/<name>/report.html]."
 )
-@click.option(
-    "--compare",
-    "baseline_path",
-    type=click.Path(dir_okay=False),
-    metavar="BASELINE",
-    help="Also run the BASELINE scenario and compare against it (figures, tables and sentences).",
-)
+@compare_option("Also run the BASELINE scenario and compare against it (figures, tables and sentences).")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP + " Not applied to BASELINE.")
 def report(scenario: str, out_file: str | None, baseline_path: str | None, assignments: tuple[str, ...]) -> None:
     """Run SCENARIO and write a self-contained HTML report (printable to A4)."""

@@ -89,11 +89,6 @@ def _format_axis(ax: Axes, result: Result, ticks: int = 6) -> None:
     ax.set_axisbelow(True)
 
 
-def _figure(width: float, height: float) -> Figure:
-    """A figure laid out by hand (fixed margins; much faster than constrained layout)."""
-    return Figure(figsize=(width, height))
-
-
 def _margins(fig: Figure, rows: int, cols: int, legend_rows: int, left_in: float = 0.75) -> None:
     """Fixed margins and gaps in inches: title on top, legend rows at the bottom."""
     width, height = fig.get_size_inches()
@@ -128,7 +123,7 @@ def _shade_shocks(ax: Axes, result: Result, material: str) -> None:
 def _panels(result: Result, rows: int = 1) -> tuple[Figure, np.ndarray]:
     materials = list(result.structure.materials)
     width = max(7.0, 5.2 * len(materials))
-    fig = _figure(width, 3.4 * rows + 1.2)
+    fig = Figure(figsize=(width, 3.4 * rows + 1.2))
     axes = np.atleast_2d(fig.subplots(rows, len(materials), squeeze=False))
     return fig, axes
 
@@ -222,7 +217,7 @@ def shortfall_figure(result: Result) -> Figure:
 def supply_mix_figure(result: Result) -> Figure:
     """Arrivals by supplier over time (stacked areas, 7-day means), region x material."""
     regions, materials = result.structure.regions, result.structure.materials
-    fig = _figure(max(7.0, 5.2 * len(materials)), 2.8 * len(regions) + 1.2)
+    fig = Figure(figsize=(max(7.0, 5.2 * len(materials)), 2.8 * len(regions) + 1.2))
     axes = np.atleast_2d(fig.subplots(len(regions), len(materials), squeeze=False))
     supply = result.supply
     for i, region in enumerate(regions):
@@ -265,7 +260,7 @@ def compare_figure(results: dict[str, Result]) -> Figure:
     members = [first.structure.regions[i] for i in first.structure.members]
     materials = list(first.structure.materials)
     cols = max(2, len(members))
-    fig = _figure(3.9 * cols + 1.0, 2.9 * len(materials) + 3.8)
+    fig = Figure(figsize=(3.9 * cols + 1.0, 2.9 * len(materials) + 3.8))
     grid = fig.add_gridspec(len(materials) + 1, cols, height_ratios=[1.0] * len(materials) + [1.3])
     for j, material in enumerate(materials):
         for n, member in enumerate(members):
