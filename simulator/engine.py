@@ -49,8 +49,8 @@ class ReferenceEngine:
         self.kernel = Kernel(plan, self.draws)
         self.env = simpy.Environment(initial_time=st.first_day)
         R, M, S = len(st.regions), len(st.materials), len(st.suppliers)
-        self.route_shape = (1, R, M, S)
-        self.pool_shape = (1, M, S)
+        self.route_shape = (R, M, S, 1)  # the kernel's layout: runs last
+        self.pool_shape = (M, S, 1)
         self.active = np.zeros((1, len(plan.shocks)), bool)
         self.review_due = np.zeros((1, R), bool)
         self.landed: dict[str, defaultdict[int, np.ndarray]] = {

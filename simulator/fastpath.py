@@ -32,7 +32,7 @@ class BatchResult:
 
     summary: dict[str, np.ndarray]
     curves: dict[str, np.ndarray] | None
-    """Per column of ``CURVE_COLUMNS``: (B, H, R, M) float32."""
+    """Per column of ``CURVE_COLUMNS``: (B, H, R, M) float32 (a view of day-major storage)."""
 
 
 class _Ring:
@@ -54,8 +54,8 @@ class _Ring:
         self._offsets: np.ndarray | None = None
 
     def take(self, day: int) -> np.ndarray:
-        """Arrivals of ``day`` as (runs, *shape) (a view, valid until the next ``clear``)."""
-        return self.slots[day % self.length].T.reshape(self.batch, *self.shape)
+        """Arrivals of ``day`` as (*shape, runs) (a view, valid until the next ``clear``)."""
+        return self.slots[day % self.length].reshape(*self.shape, self.batch)
 
     def clear(self, day: int) -> None:
         """Empty the slot of ``day`` for reuse, once its arrivals are used."""
@@ -64,17 +64,17 @@ class _Ring:
 
     def _prepare(self, lead: np.ndarray) -> None:
         self._lead = lead
-        per_cell = np.broadcast_to(lead, (self.batch, *self.shape)).reshape(self.batch, self.cells)
-        if (per_cell == per_cell[:1]).all():
-            values = per_cell[0]
+        per_cell = np.broadcast_to(lead, (*self.shape, self.batch)).reshape(self.cells, self.batch)
+        if (per_cell == per_cell[:, :1]).all():
+            values = per_cell[:, 0]
             self._groups = [(int(v), np.flatnonzero(values == v)) for v in np.unique(values)]
             self._offsets = None
         else:
             self._groups = None
             days = np.arange(self.length)[:, None, None]
-            slot = (days + per_cell[None]) % self.length  # (slot of departure day, run, cell)
-            run = np.arange(self.batch)[None, :, None]
-            cell = np.arange(self.cells)[None, None, :]
+            slot = (days + per_cell[None]) % self.length  # (slot of departure day, cell, run)
+            cell = np.arange(self.cells)[None, :, None]
+            run = np.arange(self.batch)[None, None, :]
             self._offsets = ((slot * self.cells + cell) * self.batch + run).reshape(self.length, -1)
 
     def put(self, day: int, tonnes: np.ndarray, lead: np.ndarray) -> None:
@@ -83,10 +83,10 @@ class _Ring:
         if lead is not self._lead:
             assert int(np.max(lead)) < self.length, "a shipment would wrap around the ring"
             self._prepare(lead)
-        flat = tonnes.reshape(self.batch, self.cells)
+        flat = tonnes.reshape(self.cells, self.batch)
         if self._groups is not None:
             for days, cells in self._groups:
-                self.slots[(day + days) % self.length, cells] += flat[:, cells].T
+                self.slots[(day + days) % self.length, cells] += flat[cells]
         else:
             assert self._offsets is not None
             self.flat[self._offsets[day % self.length]] += flat.reshape(-1)
@@ -108,21 +108,25 @@ def run_batch(plan: Plan, draws: Draws, curves: bool = False) -> BatchResult:
     pool = _Ring(B, length, (M, S))
     review_days = plan.review_days
     order_up_to = plan.order_up_to
-    kept = {c: np.zeros((B, st.horizon_days, R, M), np.float32) for c in CURVE_COLUMNS} if curves else None
+    any_reviews = bool(order_up_to.any())
+    no_review = np.zeros(order_up_to.shape, bool)
+    # curves are kept day-major like the kernel (H, R, M, B) and handed out runs first
+    kept = {c: np.zeros((st.horizon_days, R, M, B), np.float32) for c in CURVE_COLUMNS} if curves else None
     for day in range(st.first_day, st.horizon_days):
         active = active_flags(draws.shock_start, draws.shock_end, day)
         if day >= 0:
             market = kernel.market(day, active, commercial.take(day), refill.take(day), pool.take(day))
             if kept is not None:
-                kept["days_of_cover"][:, day] = market.days_of_cover
-                kept["shortfall_t"][:, day] = market.shortfall_t
-                kept["shortfall_cum_t"][:, day] = kernel.summary.shortfall_cum_t()
+                kept["days_of_cover"][day] = market.days_of_cover
+                kept["shortfall_t"][day] = market.shortfall_t
+                kept["shortfall_cum_t"][day] = kernel.summary.shortfall_cum_t()
             for ring in (commercial, refill, pool):
                 ring.clear(day)
-        review_due = order_up_to & (day >= 0) & (day % review_days == 0)
+        review_due = order_up_to & (day % review_days == 0) if any_reviews and day >= 0 else no_review
         shipments = kernel.procure(day, active, review_due)
         _dispatch(day, shipments, commercial, refill, pool)
-    return BatchResult(kernel.summary.finish(), kept)
+    by_run = {c: np.moveaxis(v, -1, 0) for c, v in kept.items()} if kept is not None else None
+    return BatchResult(kernel.summary.finish(), by_run)
 
 
 def _dispatch(day: int, s: Shipments, commercial: _Ring, refill: _Ring, pool: _Ring) -> None:

@@ -65,7 +65,7 @@ def jain_index(shares: np.ndarray) -> np.ndarray:
         return np.where(squares > 0, total * total / (x.shape[-1] * squares), 1.0)
 
 
-# Columns summed day by day, (B, R, M) each: summary name -> MarketDay field
+# Columns summed day by day, (R, M, B) each: summary name -> MarketDay field
 _MARKET_SUMS = {
     "demand_t": "demand_t",
     "shortfall_t": "shortfall_t",
@@ -92,7 +92,7 @@ class SummaryAccumulator:
     def __init__(
         self, batch: int, regions: int, materials: int, members: list[int], always_zero: set[str] | None = None
     ) -> None:
-        shape = (batch, regions, materials)
+        shape = (regions, materials, batch)  # runs last, like the kernel
         self.members = members
         self.sums = {name: np.zeros(shape) for name in (*_MARKET_SUMS, *_PROCUREMENT_SUMS)}
         skip = always_zero or set()
@@ -104,8 +104,8 @@ class SummaryAccumulator:
         self.min_days_of_cover = np.full(shape, np.inf)
         self.end_reserve_t = np.zeros(shape)
         self.end_commercial_t = np.zeros(shape)
-        self.pool_end_t = np.zeros((batch, materials))
-        self.unused_release_t = np.zeros((batch, materials))
+        self.pool_end_t = np.zeros((materials, batch))
+        self.unused_release_t = np.zeros((materials, batch))
 
     def add_market(self, day: int, m: MarketDay) -> None:
         """Fold in one day's market."""
@@ -129,7 +129,7 @@ class SummaryAccumulator:
             self.sums[name] += getattr(s, field)
 
     def shortfall_cum_t(self) -> np.ndarray:
-        """Running total shortfall so far, (B, R, M)."""
+        """Running total shortfall so far, (R, M, B)."""
         return self.sums["shortfall_t"]
 
     def finish(self) -> dict[str, np.ndarray]:
@@ -138,17 +138,19 @@ class SummaryAccumulator:
         Region-material metrics have shape (B, R, M); keys starting with ``agreement.``
         have shape (B,) (or (B, M) for ``by_material.`` keys).
         """
-        out = {name: values.copy() for name, values in self.sums.items()}
+        out = {name: _runs_first(values) for name, values in self.sums.items()}
         demand, short = out["demand_t"], out["shortfall_t"]
         with np.errstate(divide="ignore", invalid="ignore"):
             out["shortfall_share"] = np.where(demand > 0, short / demand, 0.0)
         out["released_t"] = out["released_national_t"] + out["released_joint_t"]
-        out["max_daily_shortfall_t"] = self.max_daily_shortfall_t.copy()
-        out["shortfall_days"] = self.shortfall_days.copy()
-        out["first_shortfall_day"] = self.first_shortfall_day.copy()
-        out["min_days_of_cover"] = np.where(np.isfinite(self.min_days_of_cover), self.min_days_of_cover, np.nan)
-        out["end_reserve_t"] = np.array(self.end_reserve_t, copy=True)
-        out["end_commercial_t"] = np.array(self.end_commercial_t, copy=True)
+        out["max_daily_shortfall_t"] = _runs_first(self.max_daily_shortfall_t)
+        out["shortfall_days"] = _runs_first(self.shortfall_days)
+        out["first_shortfall_day"] = _runs_first(self.first_shortfall_day)
+        lowest = _runs_first(self.min_days_of_cover)
+        out["min_days_of_cover"] = np.where(np.isfinite(lowest), lowest, np.nan)
+        out["end_reserve_t"] = _runs_first(self.end_reserve_t)
+        out["end_commercial_t"] = _runs_first(self.end_commercial_t)
+        pool_end, unused = _runs_first(self.pool_end_t), _runs_first(self.unused_release_t)
         members = self.members or list(range(demand.shape[1]))
         member_short = short[:, members]  # (B, N, M)
         member_demand = demand[:, members]
@@ -157,15 +159,20 @@ class SummaryAccumulator:
         out["agreement.total_shortfall_t"] = total_short
         out["agreement.fairness_jain"] = jain_index(share)
         out["agreement.max_shortfall_share_gap"] = share.max(axis=1) - share.min(axis=1)
-        out["agreement.pool_end_t"] = ordered_sum(self.pool_end_t, axis=1)
-        out["agreement.unused_release_t"] = ordered_sum(self.unused_release_t, axis=1)
+        out["agreement.pool_end_t"] = ordered_sum(pool_end, axis=1)
+        out["agreement.unused_release_t"] = ordered_sum(unused, axis=1)
         share_m = _share(member_short, member_demand).transpose(0, 2, 1)  # (B, M, N)
         out["by_material.total_shortfall_t"] = ordered_sum(member_short, axis=1)
         out["by_material.fairness_jain"] = jain_index(share_m)
         out["by_material.max_shortfall_share_gap"] = share_m.max(axis=2) - share_m.min(axis=2)
-        out["by_material.pool_end_t"] = np.array(self.pool_end_t, copy=True)
-        out["by_material.unused_release_t"] = self.unused_release_t.copy()
+        out["by_material.pool_end_t"] = pool_end
+        out["by_material.unused_release_t"] = unused
         return out
+
+
+def _runs_first(kernel_array: np.ndarray) -> np.ndarray:
+    """A copy of a kernel array (runs on the last axis) with the runs first."""
+    return np.moveaxis(kernel_array, -1, 0).copy()
 
 
 def _share(short: np.ndarray, demand: np.ndarray) -> np.ndarray:

@@ -218,9 +218,8 @@ def compile_plan(s: Scenario) -> Plan:
         pricing=pricing,
         bid_owners=bid_owners,
     )
-    sources = tuple(
-        f"noise/{r}/{m}" for i, r in enumerate(regions) for j, m in enumerate(materials) if a["noise_cv"][i, j] > 0
-    ) + tuple(f"shock/{sh.id}" for sh in shocks if sh.is_random)
+    noise = ("noise",) if (a["noise_cv"] > 0).any() else ()
+    sources = noise + tuple(f"shock/{sh.id}" for sh in shocks if sh.is_random)
     batched = {k: np.asarray(v)[None] for k, v in a.items()}
     return Plan(structure, batched, shocks, s.start_date, s.name, sources)
 

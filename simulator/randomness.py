@@ -1,10 +1,15 @@
 """Seeds and random draws: one root seed per run, one sub-stream per random source.
 
-A run's randomness depends only on its seed. Each source (the demand noise of one
-region and material, the timing and size of one shock) draws from its own stream
-``SeedSequence(seed, spawn_key=(crc32(source name),))``, so adding a source never
-shifts the numbers of the others. Sweeps derive run seeds from (scenario seed, run
-index) with :func:`run_seed`, never from worker state.
+A run's randomness depends only on its seed. Each source draws from its own stream
+``SeedSequence(seed, spawn_key=(crc32(source name),))``:
+
+- ``noise``: the demand noise of every region and material, one standard normal per
+  day, region and material (in that order) whether or not the cell is noisy, so making
+  one demand noisy never shifts the numbers of another;
+- ``shock/<id>``: the timing and size of one random shock.
+
+Sweeps derive run seeds from (scenario seed, run index) with :func:`run_seed`, never
+from worker state.
 """
 
 from __future__ import annotations
@@ -30,12 +35,13 @@ def run_seed(scenario_seed: int, run_index: int) -> int:
     return int(state[0])
 
 
+NOISE_SOURCE = "noise"
+_BLOCK_RUNS = 256  # runs per transposed block of noise draws (cache-sized)
+
+
 def stream(seed: int, source: str) -> np.random.Generator:
     """The generator of one named random source of a run."""
-    return _generator(seed, zlib.crc32(source.encode()))
-
-
-def _generator(seed: int, key: int) -> np.random.Generator:
+    key = zlib.crc32(source.encode())
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(key,))))
 
 
@@ -64,8 +70,10 @@ def draw(spec: object, rng: np.random.Generator | None) -> float:
 class Draws:
     """Everything random about a batch of runs (leading axis = runs)."""
 
-    noise: np.ndarray | None
-    """Demand multipliers, shape (B, H, R, M); None when no demand is noisy."""
+    demand_z: np.ndarray | None
+    """Standard normal draws of the demand noise, shape (H, R, M, B) (the kernel's
+    runs-last layout); None when no demand in the batch is noisy. See
+    :func:`lognormal_parameters` for the multiplier they give."""
     shock_start: np.ndarray
     """First active day per shock, shape (B, K)."""
     shock_end: np.ndarray
@@ -103,36 +111,52 @@ def draw_batch(plans: list[Plan], seeds: list[int]) -> Draws:
     """
     st = plans[0].structure
     B, H, R, M = len(plans), st.horizon_days, len(st.regions), len(st.materials)
-    sources = [_noise_sources(plan) for plan in plans]
-    noise = np.ones((B, H, R, M)) if any(sources) else None
+    noisy = [_random_inputs(plan)[0] for plan in plans]
+    demand_z = None
+    if any(noisy):
+        # drawn run by run, moved to the runs-last layout a block of runs at a time
+        demand_z = np.zeros((H, R, M, B))
+        block = np.zeros((min(B, _BLOCK_RUNS), H, R, M))
+        for first in range(0, B, _BLOCK_RUNS):
+            runs = range(first, min(B, first + _BLOCK_RUNS))
+            for i, b in enumerate(runs):
+                if noisy[b]:
+                    stream(seeds[b], NOISE_SOURCE).standard_normal(out=block[i])
+                else:
+                    block[i] = 0.0
+            demand_z[..., runs.start : runs.stop] = np.moveaxis(block[: len(runs)], 0, -1)
     fixed = [_fixed_shock_values(plan) for plan in plans]
     start = np.concatenate([f[0] for f in fixed])
     end = np.concatenate([f[1] for f in fixed])
     magnitude = np.concatenate([f[2] for f in fixed])
     for b, (plan, seed) in enumerate(zip(plans, seeds, strict=True)):
-        for i, j, key, mu, sigma in sources[b]:
-            noise[b, :, i, j] = _generator(seed, key).lognormal(mu, sigma, size=H)  # type: ignore[index]
-        for k, shock in enumerate(plan.shocks):
-            if shock.is_random:
-                start[b, k], end[b, k], magnitude[b, k] = _shock_values(shock, stream(seed, f"shock/{shock.id}"))
-    return Draws(noise, start, end, magnitude)
+        for k in _random_inputs(plan)[1]:
+            shock = plan.shocks[k]
+            start[b, k], end[b, k], magnitude[b, k] = _shock_values(shock, stream(seed, f"shock/{shock.id}"))
+    return Draws(demand_z, start, end, magnitude)
 
 
-def _noise_sources(plan: Plan) -> list[tuple[int, int, int, float, float]]:
-    """Noisy cells of a plan: (region, material, stream key, mu, sigma) (cached per plan).
+def lognormal_parameters(cv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``mu`` and ``sigma`` of a lognormal demand multiplier with mean 1 and coefficient of variation ``cv``.
 
-    Demand noise is lognormal with mean 1 and coefficient of variation ``cv``:
-    ``sigma^2 = ln(1 + cv^2)``, ``mu = -sigma^2 / 2``.
+    The day's multiplier is ``exp(mu + sigma * z)`` for the day's standard normal ``z``,
+    with ``sigma^2 = ln(1 + cv^2)`` and ``mu = -sigma^2 / 2``; ``cv = 0`` gives exactly 1.
+
+    >>> mu, sigma = lognormal_parameters(np.array([0.0, 0.5]))
+    >>> float(np.exp(mu[0] + sigma[0] * 1.3)), round(float(sigma[1] ** 2), 6)
+    (1.0, 0.223144)
     """
-    cached = plan.__dict__.get("_noise_sources")
+    sigma2 = np.log1p(np.square(cv))
+    return -sigma2 / 2.0, np.sqrt(sigma2)
+
+
+def _random_inputs(plan: Plan) -> tuple[bool, tuple[int, ...]]:
+    """Whether any demand is noisy, and the indices of random shocks (cached per plan)."""
+    cached = plan.__dict__.get("_random_inputs")
     if cached is None:
-        st, cv = plan.structure, plan.noise_cv[0]
-        cached = []
-        for i, j in zip(*np.nonzero(cv > 0), strict=True):
-            sigma2 = float(np.log1p(cv[i, j] ** 2))
-            key = zlib.crc32(f"noise/{st.regions[i]}/{st.materials[j]}".encode())
-            cached.append((int(i), int(j), key, -sigma2 / 2.0, float(np.sqrt(sigma2))))
-        object.__setattr__(plan, "_noise_sources", cached)
+        random_shocks = tuple(k for k, shock in enumerate(plan.shocks) if shock.is_random)
+        cached = (bool((plan.noise_cv > 0).any()), random_shocks)
+        object.__setattr__(plan, "_random_inputs", cached)
     return cached
 
 

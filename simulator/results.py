@@ -113,62 +113,62 @@ class Recorder:
         self.summary: dict[str, np.ndarray] = {}
 
     def add_market(self, day: int, m: MarketDay, shortfall_cum: np.ndarray) -> None:
-        """Store day ``day``'s market (arrays of batch 1)."""
+        """Store day ``day``'s market (kernel arrays: batch of 1, runs last)."""
         for column, field_name in _MARKET_COLUMNS.items():
             if field_name is not None:
-                self.columns[column][day] = getattr(m, field_name)[0]
-        self.columns["released_t"][day] = (m.released_national_t + m.released_joint_t)[0]
-        self.columns["shortfall_cum_t"][day] = shortfall_cum[0]
-        self.arrivals_by_supplier[day] = m.arrivals_by_supplier_t[0]
-        self.pool[day] = m.pool_t[0]
-        self.pool_arrivals[day] = m.pool_arrivals_t[0]
+                self.columns[column][day] = getattr(m, field_name)[..., 0]
+        self.columns["released_t"][day] = (m.released_national_t + m.released_joint_t)[..., 0]
+        self.columns["shortfall_cum_t"][day] = shortfall_cum[..., 0]
+        self.arrivals_by_supplier[day] = m.arrivals_by_supplier_t[..., 0]
+        self.pool[day] = m.pool_t[..., 0]
+        self.pool_arrivals[day] = m.pool_arrivals_t[..., 0]
         if m.agreement is not None:
             self._log_agreement(day, m)
 
     def add_procurement(self, day: int, s: Shipments, state: State) -> None:
         """Store day ``day``'s procurement and the pipelines at the end of the day."""
         for column, field_name in _PROCUREMENT_COLUMNS.items():
-            self.columns[column][day] = getattr(s, field_name)[0]
-        self.shipped_by_supplier[day] = s.shipped_t[0]
-        self.columns["in_transit_t"][day] = state.in_transit[0]
-        self.columns["reserve_in_transit_t"][day] = state.national_in_transit[0]
+            self.columns[column][day] = getattr(s, field_name)[..., 0]
+        self.shipped_by_supplier[day] = s.shipped_t[..., 0]
+        self.columns["in_transit_t"][day] = state.in_transit[..., 0]
+        self.columns["reserve_in_transit_t"][day] = state.national_in_transit[..., 0]
 
     def _log_agreement(self, day: int, m: MarketDay) -> None:
         a = m.agreement
         assert a is not None
         st = self.structure
         members = [st.regions[i] for i in st.members]
-        self.rule[day] = a.rule[0]
-        self.auction_price[day] = a.clearing_price[0]
+        self.rule[day] = a.rule[:, 0]
+        self.auction_price[day] = a.clearing_price[:, 0]
         for j, material in enumerate(st.materials):
-            if a.decided[0, j]:
+            if a.decided[j, 0]:
                 row: dict[str, Any] = {
                     "day": day,
                     "material": material,
-                    "mechanism": RULE_NAMES[int(a.rule[0, j])],
-                    "available_t": a.available_t[0, j],
-                    "released_t": float(a.from_rule_t[0, j].sum()),
+                    "mechanism": RULE_NAMES[int(a.rule[j, 0])],
+                    "available_t": a.available_t[j, 0],
+                    "released_t": float(a.from_rule_t[:, j, 0].sum()),
                 }
                 for n, member in enumerate(members):
-                    row[f"gap_t.{member}"] = a.gap_t[0, j, n]
-                    row[f"from_auction_stock_t.{member}"] = a.from_balance_t[0, j, n]
-                    row[f"allocated_t.{member}"] = a.from_rule_t[0, j, n]
-                    row[f"lent_t.{member}"] = a.lent_t[0, j, n]
+                    row[f"gap_t.{member}"] = a.gap_t[n, j, 0]
+                    row[f"from_auction_stock_t.{member}"] = a.from_balance_t[n, j, 0]
+                    row[f"allocated_t.{member}"] = a.from_rule_t[n, j, 0]
+                    row[f"lent_t.{member}"] = a.lent_t[n, j, 0]
                 self.releases.append(row)
-            if a.auction_held[0, j]:
-                won = a.won_t[0, j]
+            if a.auction_held[j, 0]:
+                won = a.won_t[:, j, 0]
                 row = {
                     "day": day,
                     "material": material,
-                    "lot_t": a.lot_t[0, j],
-                    "clearing_price_usd_per_kg": a.clearing_price[0, j],
+                    "lot_t": a.lot_t[j, 0],
+                    "clearing_price_usd_per_kg": a.clearing_price[j, 0],
                     "sold_t": float(won.sum()),
-                    "unsold_t": float(a.lot_t[0, j] - won.sum()),
+                    "unsold_t": float(a.lot_t[j, 0] - won.sum()),
                 }
                 for n, member in enumerate(members):
-                    row[f"bid_t.{member}"] = a.bid_t[0, j, n]
+                    row[f"bid_t.{member}"] = a.bid_t[n, j, 0]
                     row[f"won_t.{member}"] = won[n]
-                    row[f"spend_usd.{member}"] = a.spend_usd[0, j, n]
+                    row[f"spend_usd.{member}"] = a.spend_usd[n, j, 0]
                 self.auctions.append(row)
 
 

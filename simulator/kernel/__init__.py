@@ -1,8 +1,9 @@
 """The day-step kernel shared by the SimPy reference engine and the batched fast path.
 
-The kernel does the arithmetic of a day for a batch of runs (leading axis), with no
-notion of how time passes: the engines decide when shocks switch, when shipments land
-and when reviews fall due, and call :meth:`Kernel.market` and :meth:`Kernel.procure`.
+The kernel does the arithmetic of a day for a batch of runs (on the last axis of its
+arrays, see :mod:`simulator.kernel.layout`), with no notion of how time passes: the
+engines decide when shocks switch, when shipments land and when reviews fall due, and
+call :meth:`Kernel.market` and :meth:`Kernel.procure`.
 Because both engines call the same functions on arrays that differ only in batch size,
 they give bit-identical numbers.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.kernel.layout import RunsLastPlan
 from simulator.kernel.market import Market, MarketDay
 from simulator.kernel.procure import Procurement, Shipments
 from simulator.kernel.shocks import Effects, ShockEffects, active_flags
@@ -29,10 +31,11 @@ class Kernel:
         st = plan.structure
         self.plan = plan
         self.draws = draws
-        self.state = initial_state(plan)
-        self.effects = ShockEffects(plan, draws.shock_magnitude)
-        self._market = Market(plan, draws.noise)
-        self._procure = Procurement(plan)
+        lanes = RunsLastPlan(plan)
+        self.state = initial_state(lanes)
+        self.effects = ShockEffects(lanes, draws.shock_magnitude)
+        self._market = Market(lanes, draws.demand_z)
+        self._procure = Procurement(lanes)
         self.has_refill = self._procure.any_refill
         self.has_pool_refill = self._procure.pool_refill
         self.summary = SummaryAccumulator(
@@ -67,7 +70,10 @@ class Kernel:
         refill_arrivals: np.ndarray,
         pool_arrivals: np.ndarray,
     ) -> MarketDay:
-        """Run day ``day``'s market and fold it into the summary."""
+        """Run day ``day``'s market and fold it into the summary.
+
+        ``active`` is (B, K); arrivals are (R, M, S, B), pool arrivals (M, S, B).
+        """
         result = self._market(
             day,
             self.state,
@@ -80,7 +86,7 @@ class Kernel:
         return result
 
     def procure(self, day: int, active: np.ndarray, review_due: np.ndarray) -> Shipments:
-        """Run day ``day``'s procurement (warm-up days included)."""
+        """Run day ``day``'s procurement (warm-up days included); ``review_due`` is (B, R)."""
         shipments = self._procure(day, self.state, self.effects(active), review_due)
         if day >= 0:
             self.summary.add_procurement(shipments)

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.kernel.layout import RunsLastPlan
 from simulator.kernel.state import EPS_T, State
-from simulator.plan import Plan
 from simulator.release import (
     clear_auction,
     drawdown_obligations,
@@ -41,6 +41,8 @@ from simulator.release import (
     iea_ess,
     ordered_sum,
     proportional,
+    slice_any,
+    slice_max,
     talmud,
 )
 
@@ -60,12 +62,12 @@ RULE_NAMES = {code: name for name, code in RULE_CODES.items()}
 
 @dataclass(frozen=True)
 class AgreementDay:
-    """What the agreement did on one day; member arrays are (B, M, N)."""
+    """What the agreement did on one day; member arrays are (N, M, B)."""
 
     gap_t: np.ndarray
     """Gaps the agreement saw (after own reserves in ``national_first``)."""
     available_t: np.ndarray
-    """Shared stock the rule could release today (after the cap), (B, M)."""
+    """Shared stock the rule could release today (after the cap), (M, B)."""
     from_balance_t: np.ndarray
     """Drawn from auction stock the member had bought."""
     from_rule_t: np.ndarray
@@ -73,15 +75,15 @@ class AgreementDay:
     lent_t: np.ndarray
     """Lent from each member's reserve to others (national mode)."""
     rule: np.ndarray
-    """Rule code applied today (see ``RULE_CODES``), (B, M)."""
+    """Rule code applied today (see ``RULE_CODES``), (M, B)."""
     decided: np.ndarray
-    """A release decision was taken (open, with a gap), (B, M) bool."""
+    """A release decision was taken (open, with a gap), (M, B) bool."""
     auction_held: np.ndarray
-    """An auction was held, (B, M) bool."""
+    """An auction was held, (M, B) bool."""
     lot_t: np.ndarray
-    """Lot offered, (B, M)."""
+    """Lot offered, (M, B)."""
     clearing_price: np.ndarray
-    """Clearing price (NaN without a sale), (B, M)."""
+    """Clearing price (NaN without a sale), (M, B)."""
     bid_t: np.ndarray
     """Volume each member bid."""
     won_t: np.ndarray
@@ -89,30 +91,31 @@ class AgreementDay:
     spend_usd: np.ndarray
     """What each member paid."""
     unused_t: np.ndarray
-    """Shared stock left unreleased while members remained short, (B, M)."""
+    """Shared stock left unreleased while members remained short, (M, B)."""
     is_quiet: bool = False
     """Nobody in the batch was short: every allocation is zero."""
 
     @classmethod
-    def quiet(cls, gap: np.ndarray, B: int, M: int, N: int) -> AgreementDay:
+    def quiet(cls, gap: np.ndarray) -> AgreementDay:
         """A day on which no member of any run had a gap: nothing happens."""
-        zeros = np.zeros((B, M, N))
-        none = np.zeros((B, M), bool)
+        N, M, B = gap.shape
+        zeros = np.zeros((N, M, B))
+        none = np.zeros((M, B), bool)
         return cls(
             gap_t=gap,
-            available_t=np.zeros((B, M)),
+            available_t=np.zeros((M, B)),
             from_balance_t=zeros,
             from_rule_t=zeros,
             lent_t=zeros,
-            rule=np.zeros((B, M), dtype=np.int64),
+            rule=np.zeros((M, B), dtype=np.int64),
             decided=none,
             auction_held=none,
-            lot_t=np.zeros((B, M)),
-            clearing_price=np.full((B, M), np.nan),
+            lot_t=np.zeros((M, B)),
+            clearing_price=np.full((M, B), np.nan),
             bid_t=zeros,
             won_t=zeros,
             spend_usd=zeros,
-            unused_t=np.zeros((B, M)),
+            unused_t=np.zeros((M, B)),
             is_quiet=True,
         )
 
@@ -120,7 +123,7 @@ class AgreementDay:
 class AgreementStep:
     """Applies the agreement to a batch of runs (see the module docstring)."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: RunsLastPlan) -> None:
         st = plan.structure
         self.plan = plan
         self.members_list = list(st.members)
@@ -134,6 +137,10 @@ class AgreementStep:
         self.pricing = st.pricing or "uniform"
         self.owners = np.array(st.bid_owners, dtype=np.int64)
         self.auctions = self.mechanism in ("auction", "hybrid")
+        if self.auctions:
+            # bid columns first, like the members: (N x W, M, B)
+            self.bid_share = plan.bid_share.transpose(1, 0, 2)
+            self.bid_price = plan.bid_price.transpose(1, 0, 2)
         self._no_auction: _Auction | None = None
 
     def __call__(
@@ -146,60 +153,60 @@ class AgreementStep:
         net_drawdown: np.ndarray,
         embargo_on_member: np.ndarray,
     ) -> AgreementDay:
-        """Release shared stock against ``gap`` (B, R, M); updates ``state`` in place.
+        """Release shared stock against ``gap`` (R, M, B); updates ``state`` in place.
 
         ``supplied`` is what members already received today (commercial stock and own
         reserve), ``baseline`` today's baseline demand and ``net_drawdown`` today's
-        baseline demand minus arrivals (the auction's forecast), all (B, R, M).
+        baseline demand minus arrivals (the auction's forecast), all (R, M, B).
         """
         p = self.plan
         mem = self.members
-        seen = gap[:, mem].transpose(0, 2, 1)  # (B, M, N)
+        seen = gap[mem]  # (N, M, B)
         g = np.where(seen > EPS_T, seen, 0.0)  # rounding noise is not a gap
-        d = baseline[:, mem].transpose(0, 2, 1)
-        B, M, N = g.shape
+        d = baseline[mem]
+        N, M, B = g.shape
         self._activation(day, state, g, d)
-        use_rule = np.ones((B, M), bool)
+        use_rule = np.ones((M, B), bool)
         if self.mechanism == "auction":
             use_rule[:] = False
         elif self.mechanism == "hybrid":
             use_rule = embargo_on_member.copy()
         due = self._auction_due(day, state, use_rule)
         if not g.any() and not due.any():  # nobody short, no auction: every step below is a no-op
-            return AgreementDay.quiet(seen, B, M, N)
+            return AgreementDay.quiet(seen)
         opened = state.is_open
-        zeros_bmn = np.zeros((B, M, N))
-        rule = np.zeros((B, M), dtype=np.int64)
+        zeros_nmb = np.zeros((N, M, B))
+        rule = np.zeros((M, B), dtype=np.int64)
         auction = self._auction(state, net_drawdown, due)
-        balance = state.balance[:, mem].transpose(0, 2, 1)
+        balance = state.balance[mem]
         from_balance = np.minimum(g, balance)
         g = g - from_balance
         state.balance = _with_members(state.balance, mem, balance - from_balance)
-        rule = np.where(auction.held | (ordered_sum(from_balance) > 0), RULE_CODES["auction"], rule)
-        shareable = self._shareable(state, d)  # (B, M, N) national, or None
-        stock = state.pool if self.joint else ordered_sum(shareable)
+        rule = np.where(auction.held | (ordered_sum(from_balance, axis=0) > 0), RULE_CODES["auction"], rule)
+        shareable = self._shareable(state, d)  # (N, M, B) national, or zeros
+        stock = state.pool if self.joint else ordered_sum(shareable, axis=0)
         cap = p.release_cap
         available = np.where(opened & use_rule, np.minimum(stock, cap), 0.0)
-        decide = opened & use_rule & (g.max(-1) > EPS_T)
-        from_rule = zeros_bmn
-        lent = zeros_bmn
+        decide = opened & use_rule & (slice_max(g, axis=0) > EPS_T)
+        from_rule = zeros_nmb
+        lent = zeros_nmb
         if decide.any():
-            # only the runs with a decision today: every rule works row by row
-            rows = np.flatnonzero(decide.any(axis=1))
-            own = (state.commercial + state.national + state.balance)[rows][:, mem].transpose(0, 2, 1)
-            given = supplied[rows][:, mem].transpose(0, 2, 1)
-            allocated = self._rule(rows, g[rows], available[rows], d[rows], own, given)
+            # only the runs with a decision today: every rule works run by run
+            rows = np.flatnonzero(slice_any(decide, axis=0))
+            own = (state.commercial + state.national + state.balance)[mem][..., rows]
+            given = supplied[mem][..., rows]
+            allocated = self._rule(rows, g[..., rows], available[:, rows], d[..., rows], own, given)
             from_rule = np.zeros_like(g)
-            from_rule[rows] = np.where(decide[rows][..., None], allocated, 0.0)
+            from_rule[..., rows] = np.where(decide[:, rows], allocated, 0.0)
             rule = np.where(decide, RULE_CODES[self._rule_name()], rule)
-            released = ordered_sum(from_rule)
+            released = ordered_sum(from_rule, axis=0)
             if self.joint:
                 state.pool = np.maximum(0.0, state.pool - released)
             else:
                 lent = self._lend(state, released, shareable)
         g = g - from_rule
-        left = state.pool if self.joint else ordered_sum(shareable - lent)
-        unused = np.minimum(left, ordered_sum(np.maximum(g, 0.0)))
+        left = state.pool if self.joint else ordered_sum(shareable - lent, axis=0)
+        unused = np.minimum(left, ordered_sum(np.maximum(g, 0.0), axis=0))
         return AgreementDay(
             gap_t=seen,
             available_t=available,
@@ -222,24 +229,23 @@ class AgreementStep:
 
     def _activation(self, day: int, state: State, g: np.ndarray, d: np.ndarray) -> None:
         p = self.plan
-        triggered = g.max(-1) > EPS_T
-        threshold = p.trigger_days[:, None, None]
+        triggered = slice_max(g, axis=0) > EPS_T
+        threshold = p.trigger_days
         if (threshold > 0).any():
-            mem = self.members
-            commercial = state.commercial[:, mem].transpose(0, 2, 1)
+            commercial = state.commercial[self.members]
             with np.errstate(divide="ignore", invalid="ignore"):
                 low = (d > 0) & (commercial < threshold * d)
-            triggered = triggered | low.any(-1)
+            triggered = triggered | slice_any(low, axis=0)
         starting = triggered & ~state.active
         state.since = np.where(starting, day, state.since)
         state.active = state.active | triggered
         state.last_trigger = np.where(triggered, day, state.last_trigger)
-        stand_down = state.active & (day - state.last_trigger >= p.standdown_days[:, None])
+        stand_down = state.active & (day - state.last_trigger >= p.standdown_days)
         state.active = state.active & ~stand_down
-        state.is_open = state.active & (day >= state.since + p.lag_days[:, None])
+        state.is_open = state.active & (day >= state.since + p.lag_days)
 
     def _auction_due(self, day: int, state: State, use_rule: np.ndarray) -> np.ndarray:
-        """Auction days, (B, M).
+        """Auction days, (M, B).
 
         The first day of auction rule (releases open, or an embargo over under
         ``hybrid``) and every ``every_days`` after.
@@ -249,87 +255,84 @@ class AgreementStep:
         regime = state.is_open & ~use_rule
         state.auction_anchor = np.where(regime & ~state.auction_regime, day, state.auction_anchor)
         state.auction_regime = regime
-        return regime & ((day - state.auction_anchor) % self.plan.auction_every[:, None] == 0)
+        return regime & ((day - state.auction_anchor) % self.plan.auction_every == 0)
 
     def _auction(self, state: State, net_drawdown: np.ndarray, due: np.ndarray) -> _Auction:
         """Offer a lot where ``due``; members bid for their expected gap until the next auction.
 
         Expected gap = ``every_days x (baseline demand - arrivals) - commercial stock -
         bought stock``: today's expected net drawdown continued for the period, less what
-        the member holds. Only the runs with an auction due are computed (row by row, so
+        the member holds. Only the runs with an auction due are computed (run by run, so
         the other runs cannot change the result).
         """
-        B, M = due.shape
+        M, B = due.shape
         N = len(self.members_list)
         if self._no_auction is None:
-            self._no_auction = _Auction.empty(B, M, N)
+            self._no_auction = _Auction.empty(N, M, B)
         none = self._no_auction
-        rows = np.flatnonzero(due.any(axis=1))
+        rows = np.flatnonzero(slice_any(due, axis=0))
         if rows.size == 0:
             return none
         p = self.plan
         mem = self.members
-        every = p.auction_every[rows][:, None]
-        balance = state.balance[rows][:, mem].transpose(0, 2, 1)
-        commercial = state.commercial[rows][:, mem].transpose(0, 2, 1)
-        drawdown = net_drawdown[rows][:, mem].transpose(0, 2, 1)
-        wanted = np.maximum(0.0, drawdown * every[..., None] - commercial - balance)  # (b, M, N)
-        volume = p.bid_share[rows] * wanted[..., self.owners]  # (b, M, N*W)
-        held = due[rows] & (ordered_sum(volume) > 0)  # an auction without bids is not held
+        every = p.auction_every[rows]
+        balance = state.balance[mem][..., rows]  # (N, M, b)
+        commercial = state.commercial[mem][..., rows]
+        drawdown = net_drawdown[mem][..., rows]
+        wanted = np.maximum(0.0, drawdown * every - commercial - balance)
+        volume = self.bid_share[..., rows] * wanted[self.owners]  # (N x W, M, b)
+        held = due[:, rows] & (ordered_sum(volume, axis=0) > 0)  # an auction without bids is not held
         if not held.any():
             return none
-        cap = p.release_cap[rows]
-        lot = np.where(np.isnan(p.lot[rows]), np.where(np.isfinite(cap), cap * every, np.inf), p.lot[rows])
-        lot = np.where(held, np.minimum(lot, state.pool[rows]), 0.0)
-        clearing = clear_auction(volume, p.bid_price[rows], lot, p.reserve_price[rows], self.pricing)
-        filled = np.where(held[..., None], clearing.filled_t, 0.0)
+        cap = p.release_cap[:, rows]
+        lot = np.where(np.isnan(p.lot[:, rows]), np.where(np.isfinite(cap), cap * every, np.inf), p.lot[:, rows])
+        lot = np.where(held, np.minimum(lot, state.pool[:, rows]), 0.0)
+        clearing = clear_auction(volume, self.bid_price[..., rows], lot, p.reserve_price[:, rows], self.pricing)
+        filled = np.where(held, clearing.filled_t, 0.0)
         won = self._by_member(filled, N)
-        sold = ordered_sum(won)
+        sold = ordered_sum(won, axis=0)
         pool = state.pool.copy()
-        pool[rows] = np.maximum(0.0, pool[rows] - sold)
+        pool[:, rows] = np.maximum(0.0, pool[:, rows] - sold)
         state.pool = pool
-        bought = np.zeros((B, M, N))
-        bought[rows] = balance + won
-        held_all, lot_all, price_all = np.zeros((B, M), bool), np.zeros((B, M)), np.full((B, M), np.nan)
-        held_all[rows], lot_all[rows] = held, lot
-        price_all[rows] = np.where(held & (sold > 0), clearing.clearing_price_usd_per_kg, np.nan)
+        held_all, lot_all, price_all = np.zeros((M, B), bool), np.zeros((M, B)), np.full((M, B), np.nan)
+        held_all[:, rows], lot_all[:, rows] = held, lot
+        price_all[:, rows] = np.where(held & (sold > 0), clearing.clearing_price_usd_per_kg, np.nan)
         balance_all = state.balance.copy()
-        picked = balance_all[rows]
-        picked[:, mem] = bought[rows].transpose(0, 2, 1)
-        balance_all[rows] = picked
+        picked = balance_all[..., rows]
+        picked[mem] = balance + won
+        balance_all[..., rows] = picked
         state.balance = balance_all
-        bid, won_all, spend = np.zeros((B, M, N)), np.zeros((B, M, N)), np.zeros((B, M, N))
-        bid[rows] = self._by_member(volume * held[..., None], N)
-        won_all[rows] = won
-        spend[rows] = self._by_member(np.where(held[..., None], clearing.paid_usd, 0.0), N)
+        bid, won_all, spend = np.zeros((N, M, B)), np.zeros((N, M, B)), np.zeros((N, M, B))
+        bid[..., rows] = self._by_member(volume * held, N)
+        won_all[..., rows] = won
+        spend[..., rows] = self._by_member(np.where(held, clearing.paid_usd, 0.0), N)
         return _Auction(held_all, lot_all, price_all, bid, won_all, spend)
 
     def _by_member(self, per_bid: np.ndarray, n_members: int) -> np.ndarray:
-        """Sum bid columns per member: columns come in equal blocks, one block per member."""
-        return ordered_sum(per_bid.reshape(*per_bid.shape[:-1], n_members, -1))
+        """Sum bid rows per member: rows come in equal blocks, one block per member."""
+        return ordered_sum(per_bid.reshape(n_members, -1, *per_bid.shape[1:]), axis=1)
 
     def _shareable(self, state: State, d: np.ndarray) -> np.ndarray:
-        """National mode: what each member may lend today, (B, M, N); joint: zeros."""
-        B, M, N = d.shape
+        """National mode: what each member may lend today, (N, M, B); joint: zeros."""
         if self.joint:
-            return np.zeros((B, M, N))
+            return np.zeros(d.shape)
         p = self.plan
         mem = self.members
-        national = state.national[:, mem].transpose(0, 2, 1)
-        commercial = state.commercial[:, mem].transpose(0, 2, 1)
-        quota = p.lendable_share[:, None, None] * p.national0[:, mem].transpose(0, 2, 1)
-        left_quota = quota - state.lent_cum[:, mem].transpose(0, 2, 1)
-        above_floor = commercial + national - p.donor_floor_days[:, None, None] * d
+        national = state.national[mem]
+        commercial = state.commercial[mem]
+        quota = p.lendable_share * p.national0[mem]
+        left_quota = quota - state.lent_cum[mem]
+        above_floor = commercial + national - p.donor_floor_days * d
         return np.maximum(0.0, np.minimum(np.minimum(national, left_quota), above_floor))
 
     def _lend(self, state: State, released: np.ndarray, shareable: np.ndarray) -> np.ndarray:
-        weights = self.plan.ess_commitments.transpose(0, 2, 1) if self.mechanism == "iea_ess" else shareable
-        lent = drawdown_obligations(released, weights, shareable)
+        weights = self.plan.ess_commitments if self.mechanism == "iea_ess" else shareable
+        # the rule takes members on the last axis and runs in front
+        lent = drawdown_obligations(released.T, np.broadcast_to(weights, shareable.shape).T, shareable.T).T
         mem = self.members
-        national = state.national[:, mem].transpose(0, 2, 1)
+        national = state.national[mem]
         state.national = _with_members(state.national, mem, np.maximum(0.0, national - lent))
-        lent_cum = state.lent_cum[:, mem].transpose(0, 2, 1)
-        state.lent_cum = _with_members(state.lent_cum, mem, lent_cum + lent)
+        state.lent_cum = _with_members(state.lent_cum, mem, state.lent_cum[mem] + lent)
         return lent
 
     def _rule(
@@ -341,26 +344,32 @@ class AgreementStep:
         own: np.ndarray,
         supplied: np.ndarray,
     ) -> np.ndarray:
-        """The rule's allocation for the runs ``rows`` (arrays already cut to them)."""
+        """The rule's allocation (N, M, b) for the runs ``rows`` (arrays already cut to them).
+
+        The rules take members on the last axis and runs in front, hence the transposes.
+        """
         p = self.plan
         name = self._rule_name()
+        g, available, d = g.T, available.T, d.T
         if name == "fair_ratio":
-            return fair_ratio(g, available, p.ratio[rows][:, None, :], strict=self.strict)
-        if name == "proportional":
-            return proportional(g, available, d)
-        if name == "equal_cover":
-            return equal_cover(g, available, d, own)
-        if name == "iea_ess":
+            awards = fair_ratio(g, available, p.ratio[:, rows].T[:, None, :], strict=self.strict)
+        elif name == "proportional":
+            awards = proportional(g, available, d)
+        elif name == "equal_cover":
+            awards = equal_cover(g, available, d, own.T)
+        elif name == "iea_ess":
             restraint, trigger = p.ess_restraint[rows][:, None, None], p.ess_trigger[rows][:, None]
-            return iea_ess(g, available, supplied, d, restraint, trigger)
-        claims_rule = {"equal_awards": equal_awards, "equal_losses": equal_losses, "talmud": talmud}[name]
-        return claims_rule(g, available)
+            awards = iea_ess(g, available, supplied.T, d, restraint, trigger)
+        else:
+            claims_rule = {"equal_awards": equal_awards, "equal_losses": equal_losses, "talmud": talmud}[name]
+            awards = claims_rule(g, available)
+        return awards.T
 
 
 def _with_members(by_region: np.ndarray, members: list[int] | slice, by_member: np.ndarray) -> np.ndarray:
-    """A copy of a (B, R, M) array with the members' rows set from (B, M, N)."""
+    """A copy of a (R, M, B) array with the members' rows set from (N, M, B)."""
     out = by_region.copy()
-    out[:, members] = by_member.transpose(0, 2, 1)
+    out[members] = by_member
     return out
 
 
@@ -374,13 +383,13 @@ class _Auction:
     spend: np.ndarray
 
     @classmethod
-    def empty(cls, B: int, M: int, N: int) -> _Auction:
+    def empty(cls, N: int, M: int, B: int) -> _Auction:
         """No auction held anywhere in the batch."""
-        zeros = np.zeros((B, M, N))
+        zeros = np.zeros((N, M, B))
         return cls(
-            np.zeros((B, M), bool),
-            np.zeros((B, M)),
-            np.full((B, M), np.nan),
+            np.zeros((M, B), bool),
+            np.zeros((M, B)),
+            np.full((M, B), np.nan),
             zeros,
             zeros.copy(),
             zeros.copy(),

@@ -3,7 +3,7 @@
 For every day ``t``, region ``r`` and material ``m``:
 
 1. arrivals enter commercial stock (refills enter reserves and the pool);
-2. demand ``d = baseline x noise x surge``;
+2. demand ``d = baseline x surge x noise`` (noise: see :func:`simulator.randomness.lognormal_parameters`);
 3. ``supplied = min(d, commercial)``; ``gap = d - supplied``;
 4. releases: the region's own national reserve, then the agreement's shared stock
    (``agreement.order: joint_first`` swaps the two);
@@ -20,22 +20,23 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.kernel.agreement import AgreementDay, AgreementStep
+from simulator.kernel.layout import RunsLastPlan
 from simulator.kernel.shocks import Effects
 from simulator.kernel.state import EPS_T, State
 from simulator.metrics import days_of_cover
-from simulator.plan import Plan
+from simulator.randomness import lognormal_parameters
 from simulator.release.level import ordered_sum
 
 
 @dataclass(frozen=True)
 class MarketDay:
-    """One day's flows and end-of-day stocks per region and material, (B, R, M)."""
+    """One day's flows and end-of-day stocks per region and material, (R, M, B)."""
 
     baseline_demand_t: np.ndarray
     demand_t: np.ndarray
     arrivals_t: np.ndarray
     arrivals_by_supplier_t: np.ndarray
-    """(B, R, M, S)."""
+    """(R, M, S, B)."""
     refill_arrivals_t: np.ndarray
     supplied_t: np.ndarray
     released_national_t: np.ndarray
@@ -54,18 +55,20 @@ class MarketDay:
     auction_spend_usd: np.ndarray
     holding_usd: np.ndarray
     pool_t: np.ndarray
-    """Unsold joint pool stock at the end of the day, (B, M)."""
+    """Unsold joint pool stock at the end of the day, (M, B)."""
     pool_arrivals_t: np.ndarray
-    """Pool refills arrived, (B, M)."""
+    """Pool refills arrived, (M, B)."""
     agreement: AgreementDay | None
 
 
 class Market:
     """Runs the market of one day for a batch (see the module docstring)."""
 
-    def __init__(self, plan: Plan, noise: np.ndarray | None) -> None:
+    def __init__(self, plan: RunsLastPlan, demand_z: np.ndarray | None) -> None:
+        """``demand_z``: standard normals of demand noise (H, R, M, B), or None without noise."""
         self.plan = plan
-        self.noise = noise
+        self.demand_z = demand_z
+        self.noise_mu, self.noise_sigma = lognormal_parameters(plan.noise_cv)
         self.first_day = plan.structure.first_day
         self.members = list(plan.structure.members)
         self.agreement = AgreementStep(plan) if plan.structure.members else None
@@ -73,13 +76,13 @@ class Market:
         self.surges = "demand_surge" in plan.structure.shock_kinds
         B = plan.batch
         R, M = len(plan.structure.regions), len(plan.structure.materials)
-        self.zero = np.zeros((B, R, M))
+        self.zero = np.zeros((R, M, B))
         self.zero.flags.writeable = False
         self.ownership = None
-        if self.agreement is not None and "ownership" in plan.arrays:
-            self.ownership = np.zeros((B, R, M))
-            self.ownership[:, self.members] = plan.ownership
-        self.holding_per_day = plan.holding_cost[:, None, :] / 365.0
+        if self.agreement is not None and plan.has("ownership"):
+            self.ownership = np.zeros((R, M, B))
+            self.ownership[self.members] = plan.ownership
+        self.holding_per_day = plan.holding_cost[None] / 365.0
         # no national reserve ever (none at the start, none refilled): own draws are all zero
         self.any_national = bool(plan.national0.any() or plan.refill_rate.any())
         self.any_holding = bool(self.holding_per_day.any())
@@ -93,28 +96,28 @@ class Market:
         refill_arrivals: np.ndarray | None,
         pool_arrivals: np.ndarray | None,
     ) -> MarketDay:
-        """Day ``day``'s market; arrivals are (B, R, M, S), pool arrivals (B, M, S).
+        """Day ``day``'s market; arrivals are (R, M, S, B), pool arrivals (M, S, B).
 
         ``None`` refill or pool arrivals mean nothing of that kind is ever shipped.
         """
         p = self.plan
-        arrived = ordered_sum(arrivals)
+        arrived = ordered_sum(arrivals, axis=-2)
         state.commercial = state.commercial + arrived
         state.in_transit = state.in_transit - arrived
         refilled = self.zero
         if refill_arrivals is not None:
-            refilled = ordered_sum(refill_arrivals)
+            refilled = ordered_sum(refill_arrivals, axis=-2)
             state.national = state.national + refilled
             state.national_in_transit = state.national_in_transit - refilled
         pool_arrived = np.zeros_like(state.pool)
         if pool_arrivals is not None:
-            pool_arrived = ordered_sum(pool_arrivals)
+            pool_arrived = ordered_sum(pool_arrivals, axis=-2)
             state.pool = state.pool + pool_arrived
             state.pool_in_transit = state.pool_in_transit - pool_arrived
-        baseline = p.baseline[:, day - self.first_day]
+        baseline = p.baseline[day - self.first_day]
         demand = baseline * effects.demand_multiplier if self.surges else baseline
-        if self.noise is not None:
-            demand = demand * self.noise[:, day]
+        if self.demand_z is not None:
+            demand = demand * np.exp(self.noise_mu + self.noise_sigma * self.demand_z[day])
         supplied = np.minimum(demand, state.commercial)
         state.commercial = state.commercial - supplied
         gap = demand - supplied
@@ -138,7 +141,7 @@ class Market:
         if self.joint_first:
             national, gap = self._draw_national(state, gap)
         shortfall = np.where(gap > EPS_T, gap, 0.0)  # rounding residue is not a shortfall
-        pool_share = self.zero if self.ownership is None else self.ownership * state.pool[:, None, :]
+        pool_share = self.zero if self.ownership is None else self.ownership * state.pool[None]
         strategic = state.national + state.balance + pool_share
         cover = days_of_cover(state.commercial + strategic, baseline)
         return MarketDay(
@@ -176,8 +179,7 @@ class Market:
         return drawn, gap - drawn
 
     def _to_regions(self, per_member: np.ndarray) -> np.ndarray:
-        """(B, M, N) member array as (B, R, M) with zeros for non-members."""
-        B, M, _ = per_member.shape
-        out = np.zeros((B, len(self.plan.structure.regions), M))
-        out[:, self.members] = per_member.transpose(0, 2, 1)
+        """(N, M, B) member array as (R, M, B) with zeros for non-members."""
+        out = np.zeros_like(self.zero)
+        out[self.members] = per_member
         return out

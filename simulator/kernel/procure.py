@@ -26,11 +26,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.kernel.layout import RunsLastPlan
 from simulator.kernel.shocks import Effects
 from simulator.kernel.state import EPS_T, State
-from simulator.plan import Plan
 from simulator.procurement import order_up_to_quantity, order_up_to_target, share_spare_capacity
-from simulator.release.level import ordered_sum
+from simulator.release.level import ordered_sum, slice_max
 
 KG_PER_T = 1000.0
 
@@ -40,58 +40,59 @@ class Shipments:
     """Shipments leaving today, their lead times and today's procurement figures."""
 
     commercial_t: np.ndarray
-    """To commercial stock, (B, R, M, S)."""
+    """To commercial stock, (R, M, S, B)."""
     commercial_lead: np.ndarray
-    """Lead days of each, (B, R, M, S) int."""
+    """Lead days of each, (R, M, S, B) int."""
     refill_t: np.ndarray
-    """To national reserves, (B, R, M, S)."""
+    """To national reserves, (R, M, S, B)."""
     pool_t: np.ndarray | None
-    """To the joint pool, (B, M, S); None without a pool refill."""
+    """To the joint pool, (M, S, B); None without a pool refill."""
     pool_lead: np.ndarray | None
-    """Lead days of pool refills, (B, M, S)."""
+    """Lead days of pool refills, (M, S, B)."""
     ordered_t: np.ndarray
-    """Normal orders placed, (B, R, M)."""
+    """Normal orders placed, (R, M, B)."""
     shipped_t: np.ndarray
-    """Normal orders that left (by supplier), (B, R, M, S)."""
+    """Normal orders that left (by supplier), (R, M, S, B)."""
     resourced_t: np.ndarray
-    """Re-sourced volume that left, (B, R, M)."""
+    """Re-sourced volume that left, (R, M, B)."""
     premium_usd: np.ndarray
-    """Quota premium on today's shipments, (B, R, M)."""
+    """Quota premium on today's shipments, (R, M, B)."""
     resourcing_usd: np.ndarray
-    """Spot cost of re-sourced volume, (B, R, M)."""
+    """Spot cost of re-sourced volume, (R, M, B)."""
     refill_usd: np.ndarray
-    """Cost of reserve refills ordered today (the pool's falls on its location), (B, R, M)."""
+    """Cost of reserve refills ordered today (the pool's falls on its location), (R, M, B)."""
 
 
 class Procurement:
     """Computes each day's :class:`Shipments` for a batch (see the module docstring)."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: RunsLastPlan) -> None:
         self.plan = plan
         self.first_day = plan.structure.first_day
-        lead = plan.lead_days.transpose(0, 2, 1)[:, :, None, :]  # (B, R, 1, S)
+        lead = plan.lead_days.transpose(1, 0, 2)[:, None]  # (S, R, B) -> (R, 1, S, B)
         self.shares = plan.shares
-        self.weighted_lead = ordered_sum(self.shares * lead)
-        self.capacity = plan.capacity.transpose(0, 2, 1)[:, None, :, :]  # (B, 1, M, S)
+        self.weighted_lead = ordered_sum(self.shares * lead, axis=-2)
+        self.capacity = plan.capacity.transpose(1, 0, 2)[None]  # (S, M, B) -> (1, M, S, B)
         self.has_capacity = np.isfinite(self.capacity)
-        self.routes = plan.routes.transpose(0, 2, 1)[:, :, None, :]  # (B, R, 1, S): a lead time exists
+        self.routes = plan.routes.transpose(1, 0, 2)[:, None]  # (R, 1, S, B): a lead time exists
         # flows alone never exceed capacity when every region orders its baseline (flow policy)
         # and the largest daily baseline fits: then capacity can only bind through orders
-        peak_flow = ordered_sum(plan.shares * plan.baseline.max(axis=1)[..., None], axis=1)[:, None]
+        peak_flow = ordered_sum(plan.shares * plan.baseline.max(axis=0)[:, :, None], axis=0)[None]
         within = (peak_flow <= self.capacity) | ~np.isfinite(self.capacity)
         self.any_capacity = bool(self.has_capacity.any()) and (bool(plan.order_up_to.any()) or not bool(within.all()))
-        self.price_usd_per_t = plan.price[:, None, :] * KG_PER_T  # (B, 1, M)
-        self.premium_usd_per_t = plan.premium_fraction * self.price_usd_per_t[..., None]
+        self.price_usd_per_t = plan.price[None] * KG_PER_T  # (1, M, B)
+        self.premium_usd_per_t = plan.premium_fraction * self.price_usd_per_t[:, :, None]
         self.any_premium = bool(self.premium_usd_per_t.any())
         self.any_resourcing = bool(plan.resourcing_on.any())
         self.any_refill = bool((plan.refill_rate > 0).any())
-        self.pool_refill = "pool_refill_rate" in plan.arrays and bool((plan.pool_refill_rate > 0).any())
-        self.order_up_to = plan.order_up_to[:, :, None]  # (B, R, 1)
+        self.pool_refill = plan.has("pool_refill_rate") and bool((plan.pool_refill_rate > 0).any())
+        self.order_up_to = plan.order_up_to[:, None]  # (R, 1, B)
         self.any_order_up_to = bool(plan.order_up_to.any())
         self.members = list(plan.structure.members)
-        B, R, M, S = plan.shares.shape
-        self.zero = np.zeros((B, R, M))
-        self.zero_routes = np.zeros((B, R, M, S))
+        R, M, S, B = plan.shares.shape
+        self.regions = np.arange(R)[:, None, None]
+        self.zero = np.zeros((R, M, B))
+        self.zero_routes = np.zeros((R, M, S, B))
         self.zero.flags.writeable = self.zero_routes.flags.writeable = False
 
     def __call__(self, day: int, state: State, effects: Effects, review_due: np.ndarray) -> Shipments:
@@ -101,45 +102,42 @@ class Procurement:
         shared read-only zeros without computing them.
         """
         p = self.plan
-        baseline = p.baseline[:, day - self.first_day]
+        baseline = p.baseline[day - self.first_day]
         lead = effects.lead_days
         ordered = baseline
         if day >= 0 and self.any_order_up_to:
-            target = order_up_to_target(
-                baseline, self.weighted_lead, p.review_days[:, :, None], p.safety_days[:, :, None]
-            )
-            periodic = np.where(
-                review_due[:, :, None], order_up_to_quantity(target, state.commercial, state.in_transit), 0.0
-            )
+            target = order_up_to_target(baseline, self.weighted_lead, p.review_days[:, None], p.safety_days[:, None])
+            quantity = order_up_to_quantity(target, state.commercial, state.in_transit)
+            periodic = np.where(review_due.T[:, None], quantity, 0.0)
             ordered = np.where(self.order_up_to, periodic, baseline)
-        planned = self.shares * ordered[..., None]
+        planned = self.shares * ordered[:, :, None]
         if day < 0:
             planned = np.where(day + lead >= 0, planned, 0.0)
-            ordered = ordered_sum(planned)
+            ordered = ordered_sum(planned, axis=-2)
         multiplier = effects.route_multiplier
         shipped = planned if effects.all_routes_open else planned * multiplier
         if self.any_capacity:
             shipped = self._within_capacity(shipped)
         commercial, resourced, resourcing_usd = shipped, self.zero, self.zero
         if self.any_resourcing:
-            lost = ordered_sum(planned - shipped)
+            lost = ordered_sum(planned - shipped, axis=-2)
             state.loss_age = np.where(lost > EPS_T, state.loss_age + 1, 0)
             if day >= 0:
                 by_supplier = self._resource(lost, shipped, multiplier, state)
                 commercial = shipped + by_supplier
-                resourced = ordered_sum(by_supplier)
-                resourcing_usd = resourced * self.price_usd_per_t * p.spot_multiplier[:, :, None]
-        state.in_transit = state.in_transit + ordered_sum(commercial)
-        premium_usd = ordered_sum(shipped * self.premium_usd_per_t) if self.any_premium else self.zero
+                resourced = ordered_sum(by_supplier, axis=-2)
+                resourcing_usd = resourced * self.price_usd_per_t * p.spot_multiplier[:, None]
+        state.in_transit = state.in_transit + ordered_sum(commercial, axis=-2)
+        premium_usd = ordered_sum(shipped * self.premium_usd_per_t, axis=-2) if self.any_premium else self.zero
         refill, refill_usd = self.zero_routes, self.zero
         if self.any_refill and day >= 0:
             refill = self._refill_national(state, multiplier, p)
-            refill_usd = ordered_sum(refill) * self.price_usd_per_t
+            refill_usd = ordered_sum(refill, axis=-2) * self.price_usd_per_t
         pool_t = pool_lead = None
         if self.pool_refill and day >= 0:
             pool_t, pool_lead, pool_usd = self._refill_pool(state, multiplier, lead, p)
-            location = p.pool_location[:, None, None] == np.arange(baseline.shape[1])[None, :, None]
-            refill_usd = refill_usd + np.where(location, pool_usd[:, None, :], 0.0)
+            location = self.regions == p.pool_location  # (R, 1, B)
+            refill_usd = refill_usd + np.where(location, pool_usd[None], 0.0)
         return Shipments(
             commercial_t=commercial,
             commercial_lead=lead,
@@ -156,53 +154,58 @@ class Procurement:
 
     def _within_capacity(self, shipped: np.ndarray) -> np.ndarray:
         """Scale each supplier's shipments of a material down to its capacity, pro rata to regions."""
-        total = ordered_sum(shipped, axis=1)[:, None]  # (B, 1, M, S)
+        total = ordered_sum(shipped, axis=0)[None]  # (1, M, S, B)
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(self.has_capacity & (total > self.capacity), self.capacity / total, 1.0)
         return shipped * scale
 
     def _resource(self, lost: np.ndarray, shipped: np.ndarray, multiplier: np.ndarray, state: State) -> np.ndarray:
         p = self.plan
-        ready = p.resourcing_on[:, :, None] & (state.loss_age >= p.reaction_days[:, :, None]) & (lost > EPS_T)
+        ready = p.resourcing_on[:, None] & (state.loss_age >= p.reaction_days[:, None]) & (lost > EPS_T)
         if not ready.any():
             return np.zeros_like(shipped)
-        wanted = np.where(ready, lost, 0.0)  # (B, R, M)
-        used = ordered_sum(shipped, axis=1)[:, None]  # (B, 1, M, S)
+        wanted = np.where(ready, lost, 0.0)  # (R, M, B)
+        used = ordered_sum(shipped, axis=0)[None]  # (1, M, S, B)
         spare = np.where(self.has_capacity, np.maximum(0.0, self.capacity - used), 0.0)
         eligible = (multiplier >= 1.0) & self.has_capacity & self.routes
-        room = np.where(eligible, spare, 0.0)  # (B, R, M, S)
-        room_total = ordered_sum(room)
+        room = np.where(eligible, spare, 0.0)  # (R, M, S, B)
+        room_total = ordered_sum(room, axis=-2)[:, :, None]
         with np.errstate(divide="ignore", invalid="ignore"):
-            split = np.where(room_total[..., None] > 0, room / room_total[..., None], 0.0)
-        requests = wanted[..., None] * split  # (B, R, M, S)
-        # share each supplier's spare capacity among regions: regions on axis -2
-        granted = share_spare_capacity(requests.transpose(0, 2, 1, 3), spare[:, 0])
-        return granted.transpose(0, 2, 1, 3)
+            split = np.where(room_total > 0, room / room_total, 0.0)
+        requests = wanted[:, :, None] * split  # (R, M, S, B)
+        # share each supplier's spare capacity among regions: (B, M, R, S), regions on axis -2
+        granted = share_spare_capacity(requests.transpose(3, 1, 0, 2), spare[0].transpose(2, 0, 1))
+        return granted.transpose(2, 1, 3, 0)
 
     def _unshocked_split(self, shares: np.ndarray, multiplier: np.ndarray) -> np.ndarray:
+        """Shares over suppliers (axis -2) renormalised to the routes no shock touches."""
         weights = np.where(multiplier >= 1.0, shares, 0.0)
-        total = ordered_sum(weights)
+        total = ordered_sum(weights, axis=-2)[..., None, :]
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(total[..., None] > 0, weights / total[..., None], 0.0)
+            return np.where(total > 0, weights / total, 0.0)
 
-    def _refill_national(self, state: State, multiplier: np.ndarray, p: Plan) -> np.ndarray:
+    def _refill_national(self, state: State, multiplier: np.ndarray, p: RunsLastPlan) -> np.ndarray:
         room = p.national_target - (state.national + state.national_in_transit)
         wanted = np.where(state.gap > EPS_T, 0.0, np.minimum(p.refill_rate, np.maximum(0.0, room)))
         split = self._unshocked_split(self.shares, multiplier)
-        refill = wanted[..., None] * split
-        state.national_in_transit = state.national_in_transit + ordered_sum(refill)
+        refill = wanted[:, :, None] * split
+        state.national_in_transit = state.national_in_transit + ordered_sum(refill, axis=-2)
         return refill
 
     def _refill_pool(
-        self, state: State, multiplier: np.ndarray, lead: np.ndarray, p: Plan
+        self, state: State, multiplier: np.ndarray, lead: np.ndarray, p: RunsLastPlan
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        where = p.pool_location
-        rows = np.arange(p.batch)
-        member_gap = state.gap[:, self.members].max(axis=1)  # (B, M)
+        where, runs = p.pool_location, np.arange(p.batch)
+
+        def at_location(routes: np.ndarray) -> np.ndarray:
+            """The pool location's row of a route array, (M, S, B)."""
+            return np.broadcast_to(routes, (*routes.shape[:-1], p.batch))[where, ..., runs].transpose(1, 2, 0)
+
+        member_gap = slice_max(state.gap[self.members], axis=0)  # (M, B)
         room = p.pool0 - (state.pool + state.pool_in_transit)
         wanted = np.where(member_gap > EPS_T, 0.0, np.minimum(p.pool_refill_rate, np.maximum(0.0, room)))
-        split = self._unshocked_split(self.shares[rows, where], multiplier[rows, where])  # (B, M, S)
-        refill = wanted[..., None] * split
-        state.pool_in_transit = state.pool_in_transit + ordered_sum(refill)
-        usd = ordered_sum(refill) * self.price_usd_per_t[:, 0]
-        return refill, lead[rows, where], usd
+        split = self._unshocked_split(at_location(self.shares), at_location(multiplier))  # (M, S, B)
+        refill = wanted[:, None] * split
+        state.pool_in_transit = state.pool_in_transit + ordered_sum(refill, axis=-2)
+        usd = ordered_sum(refill, axis=-2) * self.price_usd_per_t[0]
+        return refill, at_location(lead), usd

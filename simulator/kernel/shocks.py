@@ -11,40 +11,41 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.plan import Plan
+from simulator.kernel.layout import RunsLastPlan
 
 
 @dataclass(frozen=True)
 class Effects:
-    """Effects of the shocks active on one day (batch axis first)."""
+    """Effects of the shocks active on one day (runs on the last axis)."""
 
     route_multiplier: np.ndarray
-    """Share of planned shipments that leave, (B, R, M, S)."""
+    """Share of planned shipments that leave, (R, M, S, B)."""
     lead_days: np.ndarray
-    """Lead time of shipments leaving today, delays included, (B, R, M, S) int."""
+    """Lead time of shipments leaving today, delays included, (R, M, S, B) int."""
     all_routes_open: bool
     """No embargo or quota cut is active anywhere in the batch (multiplier is all ones)."""
     demand_multiplier: np.ndarray
-    """Demand surge factor, (B, R, M)."""
+    """Demand surge factor, (R, M, B)."""
     embargo_on_member: np.ndarray
-    """An embargo is active against a member for the material, (B, M) bool."""
+    """An embargo is active against a member for the material, (M, B) bool."""
 
 
 class ShockEffects:
     """Turns the active flags of shocks into :class:`Effects`, caching unchanged days."""
 
-    def __init__(self, plan: Plan, magnitude: np.ndarray) -> None:
+    def __init__(self, plan: RunsLastPlan, magnitude: np.ndarray) -> None:
         st = plan.structure
         self.B = plan.batch
         self.shape = (len(st.regions), len(st.materials), len(st.suppliers))
         self.magnitude = magnitude
         self.kinds = [sh.kind for sh in plan.shocks]
-        self.base_lead = np.broadcast_to(
-            plan.lead_days.transpose(0, 2, 1)[:, :, None, :], (self.B, *self.shape)
-        )  # (B, R, M, S)
-        # supply masks in route layout (R, M, S)
-        self.masks = [sh.mask.transpose(1, 2, 0) if sh.kind != "demand_surge" else sh.mask for sh in plan.shocks]
-        self.against = [sh.against_members for sh in plan.shocks]
+        # lead days (S, R, B) in route layout (R, M, S, B)
+        self.base_lead = np.broadcast_to(plan.lead_days.transpose(1, 0, 2)[:, None], (*self.shape, self.B))
+        # masks in route layout (R, M, S, 1) (demand surges: (R, M, 1))
+        self.masks = [
+            (sh.mask.transpose(1, 2, 0) if sh.kind != "demand_surge" else sh.mask)[..., None] for sh in plan.shocks
+        ]
+        self.against = [sh.against_members[:, None] for sh in plan.shocks]
         self._key: bytes | None = None
         self._cached: Effects | None = None
 
@@ -58,10 +59,10 @@ class ShockEffects:
 
     def _compute(self, active: np.ndarray) -> Effects:
         R, M, S = self.shape
-        multiplier = np.ones((self.B, R, M, S))
+        multiplier = np.ones((R, M, S, self.B))
         lead = self.base_lead
-        surge = np.ones((self.B, R, M))
-        embargo = np.zeros((self.B, M), bool)
+        surge = np.ones((R, M, self.B))
+        embargo = np.zeros((M, self.B), bool)
         open_routes = True
         for k, kind in enumerate(self.kinds):
             on = active[:, k]
@@ -70,17 +71,14 @@ class ShockEffects:
             size = self.magnitude[:, k]
             mask = self.masks[k]
             if kind in ("embargo", "quota_cut"):
-                keep = np.where(on, 1.0 - size, 1.0)[:, None, None, None]
-                multiplier = multiplier * np.where(mask, keep, 1.0)
+                multiplier = multiplier * np.where(mask, np.where(on, 1.0 - size, 1.0), 1.0)
                 open_routes = False
                 if kind == "embargo":
-                    embargo |= on[:, None] & self.against[k][None, :]
+                    embargo |= on & self.against[k]
             elif kind == "delay":
-                days = np.where(on, size, 0.0).astype(np.int64)[:, None, None, None]
-                lead = lead + np.where(mask, days, 0)
+                lead = lead + np.where(mask, np.where(on, size, 0.0).astype(np.int64), 0)
             else:
-                factor = np.where(on, size, 1.0)[:, None, None]
-                surge = surge * np.where(mask, factor, 1.0)
+                surge = surge * np.where(mask, np.where(on, size, 1.0), 1.0)
         return Effects(multiplier, lead, open_routes, surge, embargo)
 
 

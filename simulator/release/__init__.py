@@ -8,7 +8,7 @@ shared by the reference engine and the batched fast path.
 from simulator.release.auction import Clearing, clear_auction
 from simulator.release.claims import equal_awards, equal_losses, proportional_to_claims, talmud
 from simulator.release.ess import drawdown_obligations, iea_ess, supply_right_needs
-from simulator.release.level import level_allocation, ordered_sum
+from simulator.release.level import level_allocation, ordered_sum, slice_any, slice_max
 from simulator.release.sharing import equal_cover, fair_ratio, proportional
 
 __all__ = [
@@ -24,6 +24,8 @@ __all__ = [
     "ordered_sum",
     "proportional",
     "proportional_to_claims",
+    "slice_any",
+    "slice_max",
     "supply_right_needs",
     "talmud",
 ]

@@ -1,9 +1,9 @@
 """Sealed-bid auctions of a lot of strategic stock.
 
-Bids are arrays on the last axis (one entry per bid segment): volume (t) and price
+Bids are arrays on the first axis (one entry per bid segment): volume (t) and price
 (USD/kg). Bids are filled from the highest price down; bids at the marginal price share
 what is left of the lot pro rata to their volumes; bids below the reserve price are not
-filled. Any leading batch shape works.
+filled. Any trailing batch shape works (the kernel's layout: runs on the last axis).
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.release.level import Array, ordered_sum
+from simulator.release.level import Array, ordered_sum, slice_any
 
 KG_PER_T = 1000.0
 
 
 @dataclass(frozen=True)
 class Clearing:
-    """Outcome of one auction (batch shape ``...``; bids on the last axis)."""
+    """Outcome of one auction (bids on the first axis, batch shape ``...`` after them)."""
 
     filled_t: Array
     """Tonnes awarded to each bid."""
@@ -61,28 +61,28 @@ def clear_auction(
     price = np.broadcast_to(np.asarray(price_usd_per_kg, float), volume.shape)
     lot = np.asarray(lot_t, float)
     reserve = np.asarray(reserve_price_usd_per_kg, float)
-    eligible = (volume > 0) & (price >= reserve[..., None] if reserve.ndim else price >= reserve)
+    eligible = (volume > 0) & (price >= reserve)
     volume = np.where(eligible, volume, 0.0)
     ranked_price = np.where(eligible, price, -np.inf)
-    order = np.argsort(-ranked_price, axis=-1, kind="stable")
-    sorted_price = np.take_along_axis(ranked_price, order, axis=-1)
-    sorted_volume = np.take_along_axis(volume, order, axis=-1)
-    cumulative = np.cumsum(sorted_volume, axis=-1)
-    reached = (cumulative >= lot[..., None]) & np.isfinite(sorted_price)
-    n_eligible = np.sum(eligible, axis=-1)
-    marginal = np.where(reached.any(axis=-1), np.argmax(reached, axis=-1), n_eligible - 1)
+    order = np.argsort(-ranked_price, axis=0, kind="stable")
+    sorted_price = np.take_along_axis(ranked_price, order, axis=0)
+    sorted_volume = np.take_along_axis(volume, order, axis=0)
+    cumulative = np.cumsum(sorted_volume, axis=0)
+    reached = (cumulative >= lot) & np.isfinite(sorted_price)
+    n_eligible = np.sum(eligible, axis=0)
+    marginal = np.where(slice_any(reached, axis=0), np.argmax(reached, axis=0), n_eligible - 1)
     has_bids = (n_eligible > 0) & (lot > 0)
     marginal = np.clip(marginal, 0, None)
-    clearing = np.take_along_axis(sorted_price, marginal[..., None], axis=-1)[..., 0]
+    clearing = np.take_along_axis(sorted_price, marginal[None], axis=0)[0]
     clearing = np.where(has_bids, clearing, np.nan)
-    above = np.where(price > clearing[..., None], volume, 0.0)
-    at = np.where(price == clearing[..., None], volume, 0.0)
-    volume_above = ordered_sum(above)
-    volume_at = ordered_sum(at)
+    above = np.where(price > clearing, volume, 0.0)
+    at = np.where(price == clearing, volume, 0.0)
+    volume_above = ordered_sum(above, axis=0)
+    volume_at = ordered_sum(at, axis=0)
     left = np.clip(lot - volume_above, 0.0, volume_at)
     with np.errstate(divide="ignore", invalid="ignore"):
         fraction_at = np.where(volume_at > 0, left / volume_at, 0.0)
-    filled = np.where(has_bids[..., None], above + at * fraction_at[..., None], 0.0)
-    unit_price = clearing[..., None] if pricing == "uniform" else price
+    filled = np.where(has_bids, above + at * fraction_at, 0.0)
+    unit_price = clearing if pricing == "uniform" else price
     paid = np.where(filled > 0, filled * unit_price * KG_PER_T, 0.0)
     return Clearing(filled, clearing, paid)

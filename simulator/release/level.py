@@ -36,16 +36,42 @@ def ordered_sum(x: Array, axis: int = -1) -> Array:
     0.6000000000000001
     """
     x = np.asarray(x, dtype=np.float64)
+    if x.shape[axis] == 0:
+        return np.zeros(np.delete(x.shape, axis % x.ndim).tolist())
+    return _fold(np.add, x, axis)
+
+
+def slice_max(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """``x.max(axis)`` taken one slice at a time (``axis`` must not be empty).
+
+    The short axes of the kernel (members, materials, suppliers: 2 to 6 entries)
+    make NumPy's own reductions about 20 times slower per element than elementwise
+    operations on the slices, so the daily step folds them slice by slice.
+
+    >>> slice_max(np.array([[1.0, 3.0], [4.0, 2.0]]))
+    array([3., 4.])
+    """
+    return _fold(np.maximum, np.asarray(x), axis)
+
+
+def slice_any(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """``x.any(axis)`` taken one slice at a time (see :func:`slice_max`).
+
+    >>> slice_any(np.array([[False, True], [False, False]]))
+    array([ True, False])
+    """
+    return _fold(np.logical_or, np.asarray(x, bool), axis)
+
+
+def _fold(ufunc: np.ufunc, x: np.ndarray, axis: int) -> np.ndarray:
+    """``ufunc`` applied left to right over the slices of ``x`` along ``axis`` (a new array)."""
     axis = axis % x.ndim
-    n = x.shape[axis]
-    if n == 0:
-        return np.zeros(x.shape[:axis] + x.shape[axis + 1 :])
     index: list[object] = [slice(None)] * x.ndim
     index[axis] = 0
-    total = x[tuple(index)] + 0.0
-    for i in range(1, n):
+    total = np.array(x[tuple(index)])
+    for i in range(1, x.shape[axis]):
         index[axis] = i
-        total += x[tuple(index)]
+        ufunc(total, x[tuple(index)], out=total)
     return total
 
 
