@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from simulator.errors import InputError
+from simulator.plots import fixed_margins
 
 BAND = "#9dbbe0"
 LINE = "#1f5fa6"
@@ -42,10 +43,12 @@ def metrics_figure(table: pd.DataFrame, path: str) -> Figure:
     metrics = key_metrics(table)
     cols = min(3, len(metrics))
     rows = -(-len(metrics) // cols)
-    fig = Figure(figsize=(4.3 * cols, 3.2 * rows + 0.6), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
     stats = table.groupby(path, sort=True)[metrics].quantile([0.05, 0.5, 0.95]).unstack()
     x, labels = _positions(pd.Series(stats.index))
+    label_room = 0.0 if labels is None else 0.12 * max(len(label) for label in labels)  # rotated labels
+    fig = Figure(figsize=(4.3 * cols, (3.2 + label_room) * rows + 0.6))
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
+    fixed_margins(fig, rows, cols, top_in=0.6, bottom_in=0.6 + label_room, row_gap_in=0.85 + label_room)
     for ax, metric in zip(axes, metrics, strict=False):
         low, mid, high = (stats[(metric, q)].to_numpy(float) for q in (0.05, 0.5, 0.95))
         ax.fill_between(x, low, high, color=BAND, alpha=0.7, lw=0, label="5-95% of runs")
@@ -67,8 +70,9 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str) -> Figure:
     metrics = key_metrics(table)
     cols = min(3, len(metrics))
     rows = -(-len(metrics) // cols)
-    fig = Figure(figsize=(4.6 * cols, 3.8 * rows + 0.6), layout="constrained")
+    fig = Figure(figsize=(4.6 * cols, 3.8 * rows + 0.6))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
+    fixed_margins(fig, rows, cols, left_in=0.95, top_in=0.6, bottom_in=1.0, row_gap_in=1.25, col_gap_in=0.75)
     for ax, metric in zip(axes, metrics, strict=False):
         grid = table.pivot_table(index=second, columns=first, values=metric, aggfunc="mean")
         image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap="viridis")
@@ -110,8 +114,9 @@ def frontier_figure(table: pd.DataFrame, path: str, members: list[str]) -> Figur
     x = medians[f"shortfall_t.{swept}"].to_numpy(float)
     y = medians[[f"shortfall_t.{m}" for m in others]].sum(axis=1).to_numpy(float)
     efficient = pareto_efficient(x, y)
-    fig = Figure(figsize=(6.4, 5.2), layout="constrained")
+    fig = Figure(figsize=(6.4, 5.2))
     ax = fig.subplots()
+    fixed_margins(fig, 1, 1, left_in=0.85, top_in=0.45, bottom_in=0.6, right_in=0.3)
     ax.plot(x, y, color="#bbbbbb", lw=1, zorder=1)
     ax.scatter(x[~efficient], y[~efficient], color="#999999", s=28, zorder=2, label="dominated")
     ax.scatter(x[efficient], y[efficient], color="#d1495b", s=40, zorder=3, label="efficient")
