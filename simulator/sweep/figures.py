@@ -45,7 +45,7 @@ def metrics_figure(table: pd.DataFrame, path: str) -> Figure:
     rows = -(-len(metrics) // cols)
     stats = table.groupby(path, sort=True)[metrics].quantile([0.05, 0.5, 0.95]).unstack()
     x, labels = _positions(pd.Series(stats.index))
-    label_room = 0.0 if labels is None else 0.12 * max(len(label) for label in labels)  # rotated labels
+    label_room = 0.0 if labels is None else 0.05 * max(len(label) for label in labels)  # labels at 30 degrees
     fig = Figure(figsize=(4.3 * cols, (3.2 + label_room) * rows + 0.6))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
     fixed_margins(fig, rows, cols, top_in=0.6, bottom_in=0.6 + label_room, row_gap_in=0.85 + label_room)
