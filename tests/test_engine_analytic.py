@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.helpers import ONE_REGION, build, frame_bytes, run, series
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, frame_bytes, run, series
 
 NO_SUPPLY = [{"id": "cut_off", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -50, "end": 500}]
 
@@ -137,3 +137,15 @@ def test_noise_has_mean_one_and_the_configured_spread():
     # 4000 lognormal draws: standard errors of the mean and cv are about 0.005 and 0.005
     assert demand.mean() / 10.0 == pytest.approx(1.0, abs=0.02)
     assert demand.std() / demand.mean() == pytest.approx(0.3, abs=0.03)
+
+
+def test_making_another_demand_noisy_leaves_a_cells_noise_unchanged():
+    # one noise stream per run draws every cell, noisy or not: switching on the EU's
+    # noise must not move a single bit of Japan's demand, and the EU's demand without
+    # noise is its baseline exactly
+    japan_only = build(TWO_MEMBERS, regions__japan__demand__ree__noise_cv=0.2, seed=5)
+    both = build(japan_only, regions__eu__demand__ree__noise_cv=0.4)
+    alone, together = run(japan_only), run(both)
+    assert np.array_equal(series(alone, "demand_t", "japan"), series(together, "demand_t", "japan"))
+    assert np.all(series(alone, "demand_t", "eu") == series(alone, "baseline_demand_t", "eu"))
+    assert not np.array_equal(series(alone, "demand_t", "eu"), series(together, "demand_t", "eu"))
