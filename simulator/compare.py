@@ -26,7 +26,7 @@ class Comparison:
         """One row per mechanism: agreement-wide metrics, then per-member shortfall and spend."""
         rows: list[dict[str, Any]] = []
         for mechanism, result in self.results.items():
-            members = [result.structure.regions[i] for i in result.structure.members]
+            members = result.structure.member_names
             row: dict[str, Any] = {"mechanism": mechanism}
             row.update({k: result.metrics[k] for k in COMPARE_METRICS})
             for member in members:

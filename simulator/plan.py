@@ -34,6 +34,8 @@ from simulator.scenario.schema import (
 )
 
 DAYS_PER_YEAR = 365.0
+NOISE_SOURCE = "noise"
+"""Name of the random stream of every demand's noise (see :mod:`simulator.randomness`)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,11 @@ class ShockPlan:
         """True when any parameter is drawn from a distribution."""
         return any(isinstance(v, RANDOM_TYPES) for v in (self.start, self.duration, self.magnitude))
 
+    @property
+    def source(self) -> str:
+        """Name of the shock's random stream (see :mod:`simulator.randomness`)."""
+        return f"shock/{self.id}"
+
 
 @dataclass(frozen=True)
 class Structure:
@@ -79,6 +86,11 @@ class Structure:
     pricing: str | None
     bid_owners: tuple[int, ...]
     """Member index of each bid segment column (auction)."""
+
+    @property
+    def member_names(self) -> list[str]:
+        """Names of the agreement's members, in the agreement's order."""
+        return [self.regions[i] for i in self.members]
 
 
 @dataclass(frozen=True)
@@ -218,8 +230,8 @@ def compile_plan(s: Scenario) -> Plan:
         pricing=pricing,
         bid_owners=bid_owners,
     )
-    noise = ("noise",) if (a["noise_cv"] > 0).any() else ()
-    sources = noise + tuple(f"shock/{sh.id}" for sh in shocks if sh.is_random)
+    noise = (NOISE_SOURCE,) if (a["noise_cv"] > 0).any() else ()
+    sources = noise + tuple(sh.source for sh in shocks if sh.is_random)
     batched = {k: np.asarray(v)[None] for k, v in a.items()}
     return Plan(structure, batched, shocks, s.start_date, s.name, sources)
 

@@ -276,7 +276,7 @@ def write_figures(result: Result, folder: Path) -> list[Path]:
 def compare_figure(results: dict[str, Result]) -> Figure:
     """Cumulative shortfall per member and material under each rule; totals and fairness."""
     first = next(iter(results.values()))
-    members = [first.structure.regions[i] for i in first.structure.members]
+    members = first.structure.member_names
     materials = list(first.structure.materials)
     cols = max(2, len(members))
     fig = Figure(figsize=(3.9 * cols + 1.0, 2.9 * len(materials) + 3.8))

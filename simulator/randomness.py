@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.plan import Plan, ShockPlan
+from simulator.plan import NOISE_SOURCE, Plan, ShockPlan
 from simulator.scenario.schema import LogNormal, Triangular, Uniform
 
 
@@ -35,7 +35,6 @@ def run_seed(scenario_seed: int, run_index: int) -> int:
     return int(state[0])
 
 
-NOISE_SOURCE = "noise"
 _BLOCK_RUNS = 256  # runs per transposed block of noise draws (cache-sized)
 
 
@@ -111,28 +110,29 @@ def draw_batch(plans: list[Plan], seeds: list[int]) -> Draws:
     """
     st = plans[0].structure
     B, H, R, M = len(plans), st.horizon_days, len(st.regions), len(st.materials)
-    noisy = [_random_inputs(plan)[0] for plan in plans]
+    distinct = {id(plan): plan for plan in plans}  # a batch repeats a few plans many times
+    inputs = {key: _plan_inputs(plan) for key, plan in distinct.items()}
+    per_run = [inputs[id(plan)] for plan in plans]
     demand_z = None
-    if any(noisy):
+    if any(run.noisy for run in per_run):
         # drawn run by run, moved to the runs-last layout a block of runs at a time
         demand_z = np.zeros((H, R, M, B))
         block = np.zeros((min(B, _BLOCK_RUNS), H, R, M))
         for first in range(0, B, _BLOCK_RUNS):
             runs = range(first, min(B, first + _BLOCK_RUNS))
             for i, b in enumerate(runs):
-                if noisy[b]:
+                if per_run[b].noisy:
                     stream(seeds[b], NOISE_SOURCE).standard_normal(out=block[i])
                 else:
                     block[i] = 0.0
             demand_z[..., runs.start : runs.stop] = np.moveaxis(block[: len(runs)], 0, -1)
-    fixed = [_fixed_shock_values(plan) for plan in plans]
-    start = np.concatenate([f[0] for f in fixed])
-    end = np.concatenate([f[1] for f in fixed])
-    magnitude = np.concatenate([f[2] for f in fixed])
-    for b, (plan, seed) in enumerate(zip(plans, seeds, strict=True)):
-        for k in _random_inputs(plan)[1]:
+    start = np.concatenate([run.start for run in per_run])
+    end = np.concatenate([run.end for run in per_run])
+    magnitude = np.concatenate([run.magnitude for run in per_run])
+    for b, (plan, run, seed) in enumerate(zip(plans, per_run, seeds, strict=True)):
+        for k in run.random_shocks:
             shock = plan.shocks[k]
-            start[b, k], end[b, k], magnitude[b, k] = _shock_values(shock, stream(seed, f"shock/{shock.id}"))
+            start[b, k], end[b, k], magnitude[b, k] = _shock_values(shock, stream(seed, shock.source))
     return Draws(demand_z, start, end, magnitude)
 
 
@@ -150,27 +150,25 @@ def lognormal_parameters(cv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return -sigma2 / 2.0, np.sqrt(sigma2)
 
 
-def _random_inputs(plan: Plan) -> tuple[bool, tuple[int, ...]]:
-    """Whether any demand is noisy, and the indices of random shocks (cached per plan)."""
-    cached = plan.__dict__.get("_random_inputs")
-    if cached is None:
-        random_shocks = tuple(k for k, shock in enumerate(plan.shocks) if shock.is_random)
-        cached = (bool((plan.noise_cv > 0).any()), random_shocks)
-        object.__setattr__(plan, "_random_inputs", cached)
-    return cached
+@dataclass(frozen=True)
+class _PlanInputs:
+    """What a plan fixes about its runs' random inputs."""
+
+    noisy: bool
+    """Some demand is noisy."""
+    random_shocks: tuple[int, ...]
+    """Indices of the shocks with a drawn parameter."""
+    start: np.ndarray
+    end: np.ndarray
+    magnitude: np.ndarray
+    """(1, K) values of the fixed shocks; the random ones are left at 0."""
 
 
-def _fixed_shock_values(plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start, end and magnitude of every shock with random ones left at 0 (cached per plan)."""
-    cached = plan.__dict__.get("_fixed_shocks")
-    if cached is None:
-        K = len(plan.shocks)
-        start, end, magnitude = np.zeros((1, K), np.int64), np.zeros((1, K), np.int64), np.zeros((1, K))
-        for k, shock in enumerate(plan.shocks):
-            if not shock.is_random:
-                start[0, k], end[0, k], magnitude[0, k] = _shock_values(shock, None)
-        for array in (start, end, magnitude):
-            array.flags.writeable = False
-        cached = (start, end, magnitude)
-        object.__setattr__(plan, "_fixed_shocks", cached)
-    return cached
+def _plan_inputs(plan: Plan) -> _PlanInputs:
+    K = len(plan.shocks)
+    start, end, magnitude = np.zeros((1, K), np.int64), np.zeros((1, K), np.int64), np.zeros((1, K))
+    for k, shock in enumerate(plan.shocks):
+        if not shock.is_random:
+            start[0, k], end[0, k], magnitude[0, k] = _shock_values(shock, None)
+    random_shocks = tuple(k for k, shock in enumerate(plan.shocks) if shock.is_random)
+    return _PlanInputs(NOISE_SOURCE in plan.random_sources, random_shocks, start, end, magnitude)

@@ -137,7 +137,7 @@ class Recorder:
         a = m.agreement
         assert a is not None
         st = self.structure
-        members = [st.regions[i] for i in st.members]
+        members = st.member_names
         self.rule[day] = a.rule[:, 0]
         self.auction_price[day] = a.clearing_price[:, 0]
         for j, material in enumerate(st.materials):
@@ -343,14 +343,14 @@ def _log_frame(rows: list[dict[str, Any]], start: dt.date | None, columns: list[
 
 def release_columns(st: Structure) -> list[str]:
     """Columns of ``releases.csv`` (without ``date``)."""
-    members = [st.regions[i] for i in st.members]
+    members = st.member_names
     per_member = [f"{k}.{m}" for m in members for k in ("gap_t", "from_auction_stock_t", "allocated_t", "lent_t")]
     return ["day", "material", "mechanism", "available_t", "released_t", *per_member]
 
 
 def auction_columns(st: Structure) -> list[str]:
     """Columns of ``auctions.csv`` (without ``date``)."""
-    members = [st.regions[i] for i in st.members]
+    members = st.member_names
     per_member = [f"{k}.{m}" for m in members for k in ("bid_t", "won_t", "spend_usd")]
     return ["day", "material", "lot_t", "clearing_price_usd_per_kg", "sold_t", "unsold_t", *per_member]
 

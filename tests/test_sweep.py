@@ -49,6 +49,11 @@ def invoke(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
+# the small sweep most tests run: 3 ratios x 6 seeds from root seed 11
+RATIO_GRID = "agreement.ratio.japan=0.2:0.8:0.3"
+SMALL_SWEEP = ("--grid", RATIO_GRID, "--runs", 6, "--seed", 11)
+
+
 # --- grids -------------------------------------------------------------------------------
 
 
@@ -99,7 +104,7 @@ def test_bad_ranges(spec, message):
 
 
 def sweep_of(tmp_path: Path, runs: int = 6, chunk_runs: int = 5):
-    spec = SweepSpec((parse_axis("agreement.ratio.japan=0.2:0.8:0.3"),), runs=runs, seed=11)
+    spec = SweepSpec((parse_axis(RATIO_GRID),), runs=runs, seed=11)
     return plan_sweep(STOCHASTIC, "s.yaml", spec, chunk_runs=chunk_runs)
 
 
@@ -142,18 +147,7 @@ def test_a_dask_local_cluster_gives_the_same_table(tmp_path):
     ):
         on_dask = run_sweep(sweep_of(tmp_path), tmp_path / "dask", client=client)
         result = invoke(
-            "sweep",
-            write(tmp_path),
-            "--grid",
-            "agreement.ratio.japan=0.2:0.8:0.3",
-            "--runs",
-            6,
-            "--seed",
-            11,
-            "--dask",
-            cluster.scheduler_address,
-            "-o",
-            tmp_path / "cli",
+            "sweep", write(tmp_path), *SMALL_SWEEP, "--dask", cluster.scheduler_address, "-o", tmp_path / "cli"
         )
     pd.testing.assert_frame_equal(local, on_dask, check_exact=True)
     assert result.exit_code == 0, result.output
@@ -162,20 +156,7 @@ def test_a_dask_local_cluster_gives_the_same_table(tmp_path):
 
 
 def test_an_interrupted_sweep_resumes_and_ends_with_the_uninterrupted_table(tmp_path, monkeypatch):
-    args = [
-        "sweep",
-        write(tmp_path),
-        "--grid",
-        "agreement.ratio.japan=0.2:0.8:0.3",
-        "--runs",
-        6,
-        "--seed",
-        11,
-        "--workers",
-        1,
-        "--chunk-runs",
-        5,
-    ]
+    args = ["sweep", write(tmp_path), *SMALL_SWEEP, "--workers", 1, "--chunk-runs", 5]
     expected = invoke(*args, "-o", tmp_path / "whole")
     assert expected.exit_code == 0, expected.output
     real = sweep_runner.run_chunk
@@ -268,20 +249,7 @@ def test_a_sweep_file_describes_the_same_sweep(tmp_path):
         )
     )
     from_file = invoke("sweep", "--spec", spec, "--workers", 1, "-o", tmp_path / "a")
-    from_flags = invoke(
-        "sweep",
-        scenario,
-        "--grid",
-        "agreement.ratio.japan=0.2:0.8:0.3",
-        "--runs",
-        6,
-        "--seed",
-        11,
-        "--workers",
-        1,
-        "-o",
-        tmp_path / "b",
-    )
+    from_flags = invoke("sweep", scenario, *SMALL_SWEEP, "--workers", 1, "-o", tmp_path / "b")
     assert from_file.exit_code == 0 and from_flags.exit_code == 0, from_file.output + from_flags.output
     pd.testing.assert_frame_equal(
         pd.read_parquet(tmp_path / "a" / "sweep.parquet"),

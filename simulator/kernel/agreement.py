@@ -137,6 +137,10 @@ class AgreementStep:
         self.pricing = st.pricing or "uniform"
         self.owners = np.array(st.bid_owners, dtype=np.int64)
         self.auctions = self.mechanism in ("auction", "hybrid")
+        # the sharing rule applies every day (not under ``auction``; ``hybrid``: see __call__)
+        self.rule_every_day = np.full((len(st.materials), plan.batch), self.mechanism != "auction")
+        self.rule_every_day.flags.writeable = False
+        self.commercial_trigger = bool((plan.trigger_days > 0).any())
         if self.auctions:
             # bid columns first, like the members: (N x W, M, B)
             self.bid_share = plan.bid_share.transpose(1, 0, 2)
@@ -166,11 +170,7 @@ class AgreementStep:
         d = baseline[mem]
         N, M, B = g.shape
         self._activation(day, state, g, d)
-        use_rule = np.ones((M, B), bool)
-        if self.mechanism == "auction":
-            use_rule[:] = False
-        elif self.mechanism == "hybrid":
-            use_rule = embargo_on_member.copy()
+        use_rule = embargo_on_member if self.mechanism == "hybrid" else self.rule_every_day
         due = self._auction_due(day, state, use_rule)
         if not g.any() and not due.any():  # nobody short, no auction: every step below is a no-op
             return AgreementDay.quiet(seen)
@@ -230,8 +230,8 @@ class AgreementStep:
     def _activation(self, day: int, state: State, g: np.ndarray, d: np.ndarray) -> None:
         p = self.plan
         triggered = slice_max(g, axis=0) > EPS_T
-        threshold = p.trigger_days
-        if (threshold > 0).any():
+        if self.commercial_trigger:
+            threshold = p.trigger_days
             commercial = state.commercial[self.members]
             with np.errstate(divide="ignore", invalid="ignore"):
                 low = (d > 0) & (commercial < threshold * d)

@@ -35,8 +35,9 @@ def runs_last(array: np.ndarray) -> np.ndarray:
 class RunsLastPlan:
     """A :class:`Plan` whose arrays are read with the runs on the last axis.
 
-    Arrays are converted on first use and kept; ``structure``, ``shocks`` and
-    ``batch`` are the plan's own.
+    An array is converted on first use and kept as an attribute, so later reads in the
+    daily step are plain attribute lookups; ``structure``, ``shocks`` and ``batch`` are
+    the plan's own.
     """
 
     def __init__(self, plan: Plan) -> None:
@@ -44,17 +45,16 @@ class RunsLastPlan:
         self.structure = plan.structure
         self.shocks = plan.shocks
         self.batch = plan.batch
-        self.arrays: dict[str, np.ndarray] = {}
 
     def has(self, key: str) -> bool:
         """Whether the plan defines the array ``key`` (agreement arrays are optional)."""
         return key in self.plan.arrays
 
     def __getattr__(self, key: str) -> Any:
-        arrays = self.__dict__["arrays"]
-        if key not in arrays:
-            try:
-                arrays[key] = runs_last(self.__dict__["plan"].arrays[key])
-            except KeyError:
-                raise AttributeError(key) from None
-        return arrays[key]
+        """Called only for names not yet set: convert the plan's array ``key`` and keep it."""
+        try:
+            array = runs_last(self.__dict__["plan"].arrays[key])
+        except KeyError:
+            raise AttributeError(key) from None
+        setattr(self, key, array)
+        return array

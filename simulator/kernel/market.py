@@ -78,6 +78,8 @@ class Market:
         R, M = len(plan.structure.regions), len(plan.structure.materials)
         self.zero = np.zeros((R, M, B))
         self.zero.flags.writeable = False
+        self.zero_pool = np.zeros((M, B))
+        self.zero_pool.flags.writeable = False
         self.ownership = None
         if self.agreement is not None and plan.has("ownership"):
             self.ownership = np.zeros((R, M, B))
@@ -109,7 +111,7 @@ class Market:
             refilled = ordered_sum(refill_arrivals, axis=-2)
             state.national = state.national + refilled
             state.national_in_transit = state.national_in_transit - refilled
-        pool_arrived = np.zeros_like(state.pool)
+        pool_arrived = self.zero_pool
         if pool_arrivals is not None:
             pool_arrived = ordered_sum(pool_arrivals, axis=-2)
             state.pool = state.pool + pool_arrived

@@ -90,7 +90,9 @@ class Procurement:
         self.any_order_up_to = bool(plan.order_up_to.any())
         self.members = list(plan.structure.members)
         R, M, S, B = plan.shares.shape
-        self.regions = np.arange(R)[:, None, None]
+        if self.pool_refill:
+            self.pool_here = np.arange(R)[:, None, None] == plan.pool_location  # (R, 1, B): the pool's region
+            self.pool_shares = self._at_pool(self.shares)
         self.zero = np.zeros((R, M, B))
         self.zero_routes = np.zeros((R, M, S, B))
         self.zero.flags.writeable = self.zero_routes.flags.writeable = False
@@ -136,8 +138,7 @@ class Procurement:
         pool_t = pool_lead = None
         if self.pool_refill and day >= 0:
             pool_t, pool_lead, pool_usd = self._refill_pool(state, multiplier, lead, p)
-            location = self.regions == p.pool_location  # (R, 1, B)
-            refill_usd = refill_usd + np.where(location, pool_usd[None], 0.0)
+            refill_usd = refill_usd + np.where(self.pool_here, pool_usd[None], 0.0)
         return Shipments(
             commercial_t=commercial,
             commercial_lead=lead,
@@ -195,17 +196,17 @@ class Procurement:
     def _refill_pool(
         self, state: State, multiplier: np.ndarray, lead: np.ndarray, p: RunsLastPlan
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        where, runs = p.pool_location, np.arange(p.batch)
-
-        def at_location(routes: np.ndarray) -> np.ndarray:
-            """The pool location's row of a route array, (M, S, B)."""
-            return np.broadcast_to(routes, (*routes.shape[:-1], p.batch))[where, ..., runs].transpose(1, 2, 0)
-
         member_gap = slice_max(state.gap[self.members], axis=0)  # (M, B)
         room = p.pool0 - (state.pool + state.pool_in_transit)
         wanted = np.where(member_gap > EPS_T, 0.0, np.minimum(p.pool_refill_rate, np.maximum(0.0, room)))
-        split = self._unshocked_split(at_location(self.shares), at_location(multiplier))  # (M, S, B)
+        split = self._unshocked_split(self.pool_shares, self._at_pool(multiplier))  # (M, S, B)
         refill = wanted[:, None] * split
         state.pool_in_transit = state.pool_in_transit + ordered_sum(refill, axis=-2)
         usd = ordered_sum(refill, axis=-2) * self.price_usd_per_t[0]
-        return refill, at_location(lead), usd
+        return refill, self._at_pool(lead), usd
+
+    def _at_pool(self, routes: np.ndarray) -> np.ndarray:
+        """The pool location's row of each run of a route array (R, M, S, B), as (M, S, B)."""
+        p = self.plan
+        runs = np.broadcast_to(routes, (*routes.shape[:-1], p.batch))
+        return runs[p.pool_location, ..., np.arange(p.batch)].transpose(1, 2, 0)

@@ -227,7 +227,7 @@ def auction_results(result: Result) -> str:
     if auctions.empty:
         return ""
     start = result.start_date
-    members = [result.structure.regions[i] for i in result.structure.members]
+    members = result.structure.member_names
     sold_any = auctions[auctions["sold_t"] > 0]
     sentences = []
     rows = []
@@ -280,7 +280,7 @@ def rule_releases(result: Result) -> str:
     if releases.empty:
         return ""
     start = result.start_date
-    members = [result.structure.regions[i] for i in result.structure.members]
+    members = result.structure.member_names
     ratio = result.scenario.agreement.ratio if result.scenario.agreement else {}
     out, rows = [], []
     for (mechanism, material), group in releases.groupby(["mechanism", "material"], sort=False):

@@ -52,7 +52,7 @@ def region_table(run: Run, region: str) -> str:
     """One region's outcome per material and in all: shortfall, days short, cover, releases, costs."""
     result = run.result
     materials = run.materials()
-    members = [result.structure.regions[i] for i in result.structure.members]
+    members = result.structure.member_names
     start = result.start_date
     cells = [run.cells[region, m] for m in materials]
     metric = run.metric

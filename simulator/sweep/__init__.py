@@ -60,7 +60,7 @@ def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> di
         "seed": sweep.root_seed,
         "seed_rule": "run k of every point uses simulator.randomness.run_seed(seed, k)",
         "random_inputs": list(compile_plan(first).random_sources),
-        "members": [structure.regions[i] for i in structure.members],
+        "members": structure.member_names,
         "engine": "batched fast path (bit-identical to the SimPy reference engine)",
         "backend": backend,
         "workers": workers,
