@@ -1,6 +1,6 @@
 """MkDocs hooks: add the generated reference pages to the site at build time.
 
-``scenario-reference.md`` and ``cli-reference.md`` are made from the code
+``scenario-reference.md``, ``cli-reference.md`` and ``outputs-reference.md`` are made from the code
 (:mod:`simulator.docs_reference`) on every build and added to the site as generated
 files, so they can never drift from the code and are never written into ``docs/``.
 A file of the same name in ``docs/`` is replaced by the generated one.
@@ -12,11 +12,12 @@ from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from simulator.docs_reference import cli_reference, scenario_reference
+from simulator.docs_reference import cli_reference, outputs_reference, scenario_reference
 
 GENERATED = {
     "scenario-reference.md": scenario_reference,
     "cli-reference.md": cli_reference,
+    "outputs-reference.md": outputs_reference,
 }
 
 

@@ -1,5 +1,7 @@
 """Simulator of joint strategic stockpiles of critical raw materials.
 
+Layer: face (the Python API; importing it loads nothing else until a name is used).
+
 Library use::
 
     import simulator
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from simulator.version import __version__
 
 if TYPE_CHECKING:
     from simulator.engine import simulate

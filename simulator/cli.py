@@ -1,5 +1,7 @@
 """The ``stockpile`` command line: thin click commands over the library.
 
+Layer: face.
+
 Each command parses, loads and validates, calls the library, writes and exits.
 Exit codes: 0 success; 1 a regression check found drift; 2 bad input (a scenario,
 an option or a path), with a message naming the file and the field path and no
@@ -16,8 +18,8 @@ from typing import Any
 
 import click
 
-from simulator import __version__
 from simulator.errors import InputError
+from simulator.version import __version__
 
 SET_HELP = "Override a scenario field, e.g. --set agreement.ratio.japan=0.3 (repeatable)."
 
@@ -68,41 +70,6 @@ def load(path: str, assignments: tuple[str, ...] = (), seed: int | None = None) 
     return validate_data(load_raw(path, overrides), path)
 
 
-def summary_text(result: Any) -> str:
-    """The short table ``stockpile run`` prints: shortfall, days short, cover."""
-    from simulator.results import ALL, date_label
-
-    table = result.summary
-    rows = table[table["region"] != ALL]
-    header = ("region", "material", "shortfall t", "days short", "first short", "min cover d")
-    cells = []
-    for _, row in rows.iterrows():
-        first = int(row["first_shortfall_day"])
-        cover = row["min_days_of_cover"]
-        cells.append(
-            (
-                row["region"],
-                row["material"],
-                f"{row['shortfall_t']:,.1f}",
-                str(int(row["shortfall_days"])),
-                date_label(result.start_date, first) if first >= 0 else "-",
-                f"{cover:.1f}" if cover is not None and cover == cover else "-",
-            )
-        )
-    widths = [max(len(str(c[k])) for c in [header, *cells]) for k in range(len(header))]
-    lines = [
-        "  ".join(
-            str(c).ljust(w) if k < 2 else str(c).rjust(w) for k, (c, w) in enumerate(zip(line, widths, strict=True))
-        )
-        for line in [header, *cells]
-    ]
-    overall = table[(table["region"] == ALL) & (table["material"] == ALL)].iloc[0]
-    lines.append(
-        f"total shortfall {overall['total_shortfall_t']:.1f} t; fairness (Jain) {overall['fairness_jain']:.3f}"
-    )
-    return "\n".join(lines)
-
-
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), help="Output folder [results/<name>].")
@@ -150,6 +117,8 @@ def run(
 
     raw = load_raw(scenario, _overrides(assignments) + ([("seed", seed)] if seed is not None else []))
     write_run(result, folder, figures=figures, scenario_data=raw)
+    from simulator.console import summary_text
+
     click.echo(summary_text(result))
     click.echo(f"wrote {folder}/")
     if with_report:
@@ -179,6 +148,8 @@ def report(scenario: str, out_file: str | None, baseline_path: str | None, assig
     result = simulate(loaded)
     baseline = simulate(base) if base is not None else None
     write_report(result, path, baseline=baseline)
+    from simulator.console import summary_text
+
     click.echo(summary_text(result))
     click.echo(f"wrote {path}")
 
@@ -234,8 +205,9 @@ def compare_command(scenario: str, mechanisms: str | None, out_dir: str | None, 
     with staged(folder) as stage:
         table.to_csv(stage / "compare.csv", index=False)
         compare_figure(comparison.results).savefig(stage / "compare.png", dpi=110)
-    shown = [c for c in ("mechanism", "total_shortfall_t", "fairness_jain", "max_shortfall_share_gap") if c in table]
-    click.echo(table[shown].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
+    from simulator.console import compare_text
+
+    click.echo(compare_text(table))
     for mechanism, reason in comparison.skipped.items():
         click.echo(f"skipped {mechanism}: {reason}", err=True)
     click.echo(f"wrote {folder}/")

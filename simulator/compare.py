@@ -1,4 +1,7 @@
-"""Run one scenario under several release mechanisms and tabulate the outcomes."""
+"""Run one scenario under several release mechanisms and tabulate the outcomes.
+
+Layer: studies.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,9 @@ import pandas as pd
 
 from simulator.engine import simulate
 from simulator.errors import InputError, ScenarioError
+from simulator.mechanisms import NAMES as MECHANISMS
 from simulator.results import Result
-from simulator.scenario import MECHANISMS, apply_overrides, validate_data
+from simulator.scenario import apply_overrides, validate_data
 
 COMPARE_METRICS = ("total_shortfall_t", "fairness_jain", "max_shortfall_share_gap", "unused_release_t", "pool_end_t")
 

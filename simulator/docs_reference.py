@@ -1,5 +1,7 @@
 """Reference pages generated from the code, so that they cannot drift from it.
 
+Layer: face.
+
 Two pure functions return Markdown for the documentation site (``docs/hooks.py`` adds
 them to the site at build time; nothing is written to ``docs/``):
 
@@ -412,3 +414,83 @@ def cli_reference(group: click.Group | None = None, program: str = "stockpile") 
         ctx = click.Context(command, info_name=name, parent=root)
         lines += _command_section(f"{program} {name}", command, ctx)
     return "\n".join(lines).rstrip() + "\n"
+
+
+# --- outputs reference ------------------------------------------------------------------------
+
+OUTPUTS_INTRO = """\
+# Outputs reference
+
+*This page is generated from the registry of quantities (`simulator/quantities.py`)
+each time the documentation is built: the tables of a run and the per-run metrics are
+made from the same registry, so this page cannot drift from them. What the files are
+and how to read them: [Outputs](outputs.md).*
+
+Units: t are tonnes of oxide equivalent, USD are US dollars, days are model days.
+*Over days* says how a column adds up over a run (sum, lowest, last value, ...): the
+summary metrics are those aggregations. A column `<name>.<member>` is repeated for each
+member of the agreement.
+"""
+
+TABLE_TITLES = {
+    "timeseries": ("timeseries.csv", "one row per day, region and material"),
+    "summary": ("summary.csv and summary.json", "one row per region and material, then agreement-wide rows"),
+    "supply": ("supply.csv", "one row per day, region, material and supplier"),
+    "pool": ("pool.csv", "one row per day and material (joint pool)"),
+    "releases": ("releases.csv", "one row per release decision of a sharing rule"),
+    "auctions": ("auctions.csv", "one row per auction held"),
+    "shocks": ("shocks.csv", "one row per shock as it happened in the run"),
+    "portfolio": ("portfolio.csv", "one row per region, material and supplier with a share"),
+}
+
+
+def outputs_reference() -> str:
+    """Markdown of every output table's columns and every per-run metric, from the registry."""
+    from simulator.quantities import AGREEMENT_SUMMARY, REGISTRY, SUMMARY, in_table
+
+    lines = [OUTPUTS_INTRO]
+    for table, (title, grain) in TABLE_TITLES.items():
+        lines += [f"## {title} {{#{table}}}", "", f"*{grain.capitalize()}.*", ""]
+        lines += ["| column | unit | over days | meaning |", "|---|---|---|---|"]
+        for q in in_table(table, keys=True):
+            column = f"{q.column_name}.<member>" if "member" in q.axes else q.column_name
+            over = "" if q.grain in ("key", "parameter") or q.aggregation == "none" else q.aggregation
+            lines.append(f"| `{_cell(column)}` | {_cell(q.unit)} | {over} | {_cell(q.description)} |")
+        lines.append("")
+    lines += [
+        "## Per-run metrics {#metrics}",
+        "",
+        "The columns of a sweep table, the `metrics` of `summary.json` and the numbers",
+        "`stockpile check` compares: the agreement-wide metrics, then each region's metrics",
+        "over all its materials (`<metric>.<region>`) and per material",
+        "(`<metric>.<region>.<material>`).",
+        "",
+        "| metric | unit | per region | per region and material | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for q in AGREEMENT_SUMMARY:
+        lines.append(f"| `{q.name}` | {_cell(q.unit)} | | | {_cell(q.description)} |")
+    for q in SUMMARY:
+        if q.region_total or q.per_material:
+            region = {"sum": "sum", "min": "lowest", "first": "earliest", "share": "of the totals"}.get(
+                q.region_total or "", ""
+            )
+            per = "yes" if q.per_material else ""
+            lines.append(f"| `{q.name}` | {_cell(q.unit)} | {region} | {per} | {_cell(q.description)} |")
+    lines += [
+        "",
+        "## The middle layer {#middle-layer}",
+        "",
+        "Quantities that cross between the compiled plan, the kernel and the engines but are",
+        "not written to a table (the plan's parameters are the compiled scenario; see",
+        "[Architecture](architecture.md)).",
+        "",
+        "| record | name | unit | axes | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for q in REGISTRY:
+        if q.table is None:
+            lines.append(
+                f"| {q.record} | `{q.name}` | {_cell(q.unit)} | {_cell(', '.join(q.axes))} | {_cell(q.description)} |"
+            )
+    return "\n".join(lines) + "\n"

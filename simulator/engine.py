@@ -1,6 +1,6 @@
 """The reference engine: a SimPy model of one run.
 
-Time is in days; day ``t`` runs from ``t`` to ``t + 1``. Within a day, events happen
+Layer: engines. Time is in days; day ``t`` runs from ``t`` to ``t + 1``. Within a day, events happen
 at fixed fractions so that their order never depends on SimPy's tie-breaking:
 
 - ``t + 0.00`` shocks switch on or off; shipments land (arrive) for day ``t``;
@@ -26,9 +26,11 @@ from typing import Any
 import numpy as np
 import simpy
 
-from simulator.kernel import Kernel, Shipments
+from simulator.events import EventLog, log_arrivals, log_kernel_events
+from simulator.kernel import Kernel
 from simulator.plan import Plan, compile_plan
 from simulator.randomness import draw_run
+from simulator.records import ProcurementDay
 from simulator.results import Recorder, Result
 from simulator.scenario.schema import Scenario
 
@@ -40,7 +42,8 @@ PROCURE_AT = 0.75
 class ReferenceEngine:
     """One run of one scenario in a SimPy environment."""
 
-    def __init__(self, plan: Plan, seed: int) -> None:
+    def __init__(self, plan: Plan, seed: int, log: EventLog | None = None) -> None:
+        """One run of ``plan`` with ``seed``; with ``log``, the schedule's events are logged into it."""
         if plan.batch != 1:
             raise ValueError("the reference engine runs one plan at a time")
         st = plan.structure
@@ -51,8 +54,9 @@ class ReferenceEngine:
         R, M, S = len(st.regions), len(st.materials), len(st.suppliers)
         self.route_shape = (R, M, S, 1)  # the kernel's layout: runs last
         self.pool_shape = (M, S, 1)
-        self.active = np.zeros((1, len(plan.shocks)), bool)
-        self.review_due = np.zeros((1, R), bool)
+        self.active = np.zeros((len(plan.shocks), 1), bool)
+        self.review_due = np.zeros((R, 1), bool)
+        self.log = log
         self.landed: dict[str, defaultdict[int, np.ndarray]] = {
             "commercial": defaultdict(lambda: np.zeros(self.route_shape)),
             "refill": defaultdict(lambda: np.zeros(self.route_shape)),
@@ -65,7 +69,7 @@ class ReferenceEngine:
         st = self.plan.structure
         for k in range(len(self.plan.shocks)):
             self.env.process(self._shock(k))
-        for r in np.flatnonzero(self.plan.order_up_to[0]):
+        for r in np.flatnonzero(self.plan.order_up_to[:, 0]):
             self.env.process(self._review_cycle(int(r)))
         self.env.process(self._days())
         self.env.run(until=st.horizon_days)
@@ -73,53 +77,60 @@ class ReferenceEngine:
         return self.recorder
 
     def _shock(self, k: int) -> Generator[simpy.Event, Any, None]:
-        start = int(self.draws.shock_start[0, k])
-        end = int(self.draws.shock_end[0, k])
+        start = int(self.draws.shock_start[k, 0])
+        end = int(self.draws.shock_end[k, 0])
         if end <= max(start, self.env.now):  # over before the warm-up, or a drawn start after a fixed end
             return
         if start > self.env.now:
             yield self.env.timeout(start - self.env.now)
-        self.active[0, k] = True
+        self.active[k, 0] = True
+        self._log_event("shock_on", self.plan.shocks[k].id)
         yield self.env.timeout(end - self.env.now)
-        self.active[0, k] = False
+        self.active[k, 0] = False
+        self._log_event("shock_off", self.plan.shocks[k].id)
 
     def _review_cycle(self, region: int) -> Generator[simpy.Event, Any, None]:
-        period = int(self.plan.review_days[0, region])
+        period = int(self.plan.review_days[region, 0])
         yield self.env.timeout(0 + REVIEW_AT - self.env.now)
         while True:
-            self.review_due[0, region] = True
+            self.review_due[region, 0] = True
+            self._log_event("review", self.plan.structure.regions[region])
             yield self.env.timeout(period)
+
+    def _log_event(self, kind: str, subject: str) -> None:
+        if self.log is not None:
+            self.log.add(0, int(np.floor(self.env.now)), kind, subject)
 
     def _days(self) -> Generator[simpy.Event, Any, None]:
         st = self.plan.structure
         for day in range(st.first_day, st.horizon_days):
             yield self.env.timeout(MARKET_AT)
+            market = None
             if day >= 0:
-                market = self.kernel.market(
-                    day,
-                    self.active,
-                    self._unload("commercial", day, self.route_shape),
-                    self._unload("refill", day, self.route_shape),
-                    self._unload("pool", day, self.pool_shape),
-                )
-                self.recorder.add_market(day, market, self.kernel.summary.shortfall_cum_t())
+                arrivals = [self._unload(kind, day) for kind in ("commercial", "refill", "pool")]
+                market = self.kernel.market(day, self.active, *arrivals)
+                self.recorder.add_market(day, market, self.kernel.summary)
+                if self.log is not None:
+                    log_arrivals(self.log, day, *arrivals)
             yield self.env.timeout(PROCURE_AT - MARKET_AT)
             shipments = self.kernel.procure(day, self.active, self.review_due)
             self.review_due[:] = False
             if day >= 0:
-                self.recorder.add_procurement(day, shipments, self.kernel.state)
+                self.recorder.add_procurement(day, shipments)
+                if self.log is not None:
+                    log_kernel_events(self.log, day, market, shipments)
             self._dispatch(day, shipments)
             yield self.env.timeout(1.0 - PROCURE_AT)
 
-    def _unload(self, kind: str, day: int, shape: tuple[int, ...]) -> np.ndarray:
+    def _unload(self, kind: str, day: int) -> np.ndarray:
         landed = self.landed[kind].pop(day, None)
-        return landed if landed is not None else np.zeros(shape)
+        return landed if landed is not None else np.zeros(self.pool_shape if kind == "pool" else self.route_shape)
 
-    def _dispatch(self, day: int, shipments: Shipments) -> None:
-        self._send("commercial", day, shipments.commercial_t, shipments.commercial_lead)
-        self._send("refill", day, shipments.refill_t, shipments.commercial_lead)
-        if shipments.pool_t is not None and shipments.pool_lead is not None:
-            self._send("pool", day, shipments.pool_t, shipments.pool_lead)
+    def _dispatch(self, day: int, shipments: ProcurementDay) -> None:
+        self._send("commercial", day, shipments.commercial_shipments_t, shipments.commercial_lead_days)
+        self._send("refill", day, shipments.refill_shipments_t, shipments.commercial_lead_days)
+        if shipments.pool_shipments_t is not None and shipments.pool_lead_days is not None:
+            self._send("pool", day, shipments.pool_shipments_t, shipments.pool_lead_days)
 
     def _send(self, kind: str, day: int, tonnes: np.ndarray, lead: np.ndarray) -> None:
         """Put shipments in transit: one timeout per lead time, unloading its shipments on arrival."""

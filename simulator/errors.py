@@ -1,5 +1,7 @@
 """Errors the command line turns into a short message and exit code 2.
 
+Layer: ground.
+
 Every problem names the file it came from and the dotted field path inside it, so
 a user can go straight to the line that needs fixing.
 """

@@ -1,6 +1,6 @@
 """The batched fast path: many runs of one structure advanced together, day by day.
 
-Where the reference engine lets SimPy schedule shocks, reviews and shipments for one
+Layer: engines. Where the reference engine lets SimPy schedule shocks, reviews and shipments for one
 run, the fast path derives the same schedule arithmetically for a whole batch:
 
 - a shock is active on day ``t`` when ``start <= t < end`` (per run);
@@ -19,11 +19,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.kernel import Kernel, Shipments, active_flags
+from simulator.events import EventLog, log_arrivals, log_kernel_events
+from simulator.kernel import Kernel, active_flags
 from simulator.plan import Plan
+from simulator.quantities import curve_names, daily
 from simulator.randomness import Draws
+from simulator.records import MarketDay, ProcurementDay
 
-CURVE_COLUMNS = ("days_of_cover", "shortfall_t", "shortfall_cum_t")
+CURVE_COLUMNS = curve_names()
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class BatchResult:
 
     summary: dict[str, np.ndarray]
     curves: dict[str, np.ndarray] | None
-    """Per column of ``CURVE_COLUMNS``: (B, H, R, M) float32 (a view of day-major storage)."""
+    """Per column of ``CURVE_COLUMNS``: (run, day, region, material) float32 (a view of day-major storage)."""
 
 
 class _Ring:
@@ -94,44 +97,79 @@ class _Ring:
 
 def _ring_length(plan: Plan, draws: Draws) -> int:
     """Longest possible time in transit plus one: delays of overlapping shocks add up."""
-    extra = sum(int(draws.shock_magnitude[:, k].max()) for k, sh in enumerate(plan.shocks) if sh.kind == "delay")
-    return int(plan.lead_days.max()) + extra + 1
+    extra = sum(int(draws.shock_magnitude[k].max()) for k, sh in enumerate(plan.shocks) if sh.kind == "delay")
+    return int(plan.lead_time_days.max()) + extra + 1
 
 
-def run_batch(plan: Plan, draws: Draws, curves: bool = False) -> BatchResult:
-    """Simulate every run of a stacked plan; return summaries (and curves if asked)."""
+def run_batch(plan: Plan, draws: Draws, curves: bool = False, log: EventLog | None = None) -> BatchResult:
+    """Simulate every run of a stacked plan; return summaries (and curves if asked).
+
+    With ``log``, the schedule's events (see :mod:`simulator.events`) are logged into it.
+    """
     st = plan.structure
     kernel = Kernel(plan, draws)
     B, R, M, S = plan.batch, len(st.regions), len(st.materials), len(st.suppliers)
     length = _ring_length(plan, draws)
     commercial, refill = _Ring(B, length, (R, M, S)), _Ring(B, length, (R, M, S))
     pool = _Ring(B, length, (M, S))
-    review_days = plan.review_days
+    review_days = plan.review_days  # (R, B)
     order_up_to = plan.order_up_to
     any_reviews = bool(order_up_to.any())
     no_review = np.zeros(order_up_to.shape, bool)
     # curves are kept day-major like the kernel (H, R, M, B) and handed out runs first
     kept = {c: np.zeros((st.horizon_days, R, M, B), np.float32) for c in CURVE_COLUMNS} if curves else None
+    yesterday = np.zeros((len(plan.shocks), B), bool)
     for day in range(st.first_day, st.horizon_days):
         active = active_flags(draws.shock_start, draws.shock_end, day)
+        market = None
         if day >= 0:
-            market = kernel.market(day, active, commercial.take(day), refill.take(day), pool.take(day))
+            arrivals = (commercial.take(day), refill.take(day), pool.take(day))
+            market = kernel.market(day, active, *arrivals)
             if kept is not None:
-                kept["days_of_cover"][day] = market.days_of_cover
-                kept["shortfall_t"][day] = market.shortfall_t
-                kept["shortfall_cum_t"][day] = kernel.summary.shortfall_cum_t()
+                _keep(kept, day, market, kernel)
+            if log is not None:
+                log_arrivals(log, day, *arrivals)
             for ring in (commercial, refill, pool):
                 ring.clear(day)
         review_due = order_up_to & (day % review_days == 0) if any_reviews and day >= 0 else no_review
         shipments = kernel.procure(day, active, review_due)
+        if log is not None:
+            _log_schedule(log, plan, day, active, yesterday, review_due, market, shipments)
+            yesterday = active
         _dispatch(day, shipments, commercial, refill, pool)
     by_run = {c: np.moveaxis(v, -1, 0) for c, v in kept.items()} if kept is not None else None
     return BatchResult(kernel.summary.finish(), by_run)
 
 
-def _dispatch(day: int, s: Shipments, commercial: _Ring, refill: _Ring, pool: _Ring) -> None:
-    commercial.put(day, s.commercial_t, s.commercial_lead)
-    if s.refill_t.any():  # adding zeros changes nothing
-        refill.put(day, s.refill_t, s.commercial_lead)
-    if s.pool_t is not None and s.pool_lead is not None and s.pool_t.any():
-        pool.put(day, s.pool_t, s.pool_lead)
+def _keep(kept: dict[str, np.ndarray], day: int, market: MarketDay, kernel: Kernel) -> None:
+    """Store day ``day`` of each curve (the cumulative ones are the accumulator's running sums)."""
+    for name in kept:
+        q = daily(name)
+        kept[name][day] = kernel.summary.running(q.source) if q.aggregation == "cumulative" else getattr(market, name)
+
+
+def _log_schedule(
+    log: EventLog,
+    plan: Plan,
+    day: int,
+    active: np.ndarray,
+    yesterday: np.ndarray,
+    review_due: np.ndarray,
+    market: MarketDay | None,
+    shipments: ProcurementDay,
+) -> None:
+    """Log the day's shock switches and reviews (the fast path's own schedule) and the kernel's events."""
+    ids = tuple(sh.id for sh in plan.shocks)
+    log.flags(day, "shock_on", active & ~yesterday, ids)
+    log.flags(day, "shock_off", ~active & yesterday, ids)
+    log.flags(day, "review", review_due, plan.structure.regions)
+    if day >= 0:
+        log_kernel_events(log, day, market, shipments)
+
+
+def _dispatch(day: int, s: ProcurementDay, commercial: _Ring, refill: _Ring, pool: _Ring) -> None:
+    commercial.put(day, s.commercial_shipments_t, s.commercial_lead_days)
+    if s.refill_shipments_t.any():  # adding zeros changes nothing
+        refill.put(day, s.refill_shipments_t, s.commercial_lead_days)
+    if s.pool_shipments_t is not None and s.pool_lead_days is not None and s.pool_shipments_t.any():
+        pool.put(day, s.pool_shipments_t, s.pool_lead_days)

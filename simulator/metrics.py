@@ -1,9 +1,13 @@
 """Metrics: days of cover, fairness, and the streaming summary of a batch of runs.
 
-Both engines feed every simulated day into the same :class:`SummaryAccumulator`, so
-the reference engine and the batched fast path produce bit-identical summaries, and a
-summary-only sweep needs memory for one day, not for whole curves. Sums run day by
-day in order (the time series' ``shortfall_cum_t`` is the running sum itself).
+Layer: model. Both engines feed every simulated day into the same
+:class:`SummaryAccumulator`, so the reference engine and the batched fast path produce
+bit-identical summaries, and a summary-only sweep needs memory for one day, not for
+whole curves. What is accumulated comes from the registry of quantities
+(:mod:`simulator.quantities`): each summary metric names its daily source and its
+aggregation (sum, min, max, first, last, count); the derived metrics are computed
+here. Sums run day by day in order (the time series' ``shortfall_cum_t`` is the
+running sum itself).
 
 Definitions (per run, region ``r`` and material ``m``; ``t`` over the horizon):
 
@@ -25,18 +29,18 @@ pool on days members were short (lags, caps, strict withholding, reserve prices)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from simulator.release.level import ordered_sum
+from simulator.numeric import EPS_T, ordered_sum, share_of
+from simulator.plan import Plan
+from simulator.quantities import AGREEMENT_SUMMARY, DAILY, SUMMARY, Quantity
+from simulator.records import MarketDay, ProcurementDay
 
-if TYPE_CHECKING:
-    from simulator.kernel.market import MarketDay
-    from simulator.kernel.procure import Shipments
-
-EPS_T = 1e-9
-"""Tonnes below which a gap, loss or shortfall counts as none (rounding noise)."""
+_RECORD_OF = {q.name: q.record for q in DAILY if q.record in ("market", "procurement")}
+_RECORD_OF["unused_t"] = "agreement"
 
 
 def days_of_cover(stock_t: np.ndarray, baseline_t_per_day: np.ndarray) -> np.ndarray:
@@ -50,7 +54,7 @@ def days_of_cover(stock_t: np.ndarray, baseline_t_per_day: np.ndarray) -> np.nda
 
 
 def jain_index(shares: np.ndarray) -> np.ndarray:
-    """Jain's fairness index ``(sum x)^2 / (n * sum x^2)`` over the last axis.
+    """Jain's fairness index ``(sum x)^2 / (n * sum x^2)`` over the last axis (the members).
 
     Equal values give 1; all of the burden on one of ``n`` members gives ``1/n``; no
     burden at all counts as equal (1).
@@ -65,116 +69,134 @@ def jain_index(shares: np.ndarray) -> np.ndarray:
         return np.where(squares > 0, total * total / (x.shape[-1] * squares), 1.0)
 
 
-# Columns summed day by day, (R, M, B) each: summary name -> MarketDay field
-_MARKET_SUMS = {
-    "demand_t": "demand_t",
-    "shortfall_t": "shortfall_t",
-    "released_national_t": "released_national_t",
-    "released_joint_t": "released_joint_t",
-    "released_auction_t": "released_auction_t",
-    "released_rule_t": "released_rule_t",
-    "lent_t": "lent_t",
-    "auction_spend_usd": "auction_spend_usd",
-    "holding_cost_usd": "holding_usd",
-}
-_PROCUREMENT_SUMS = {
-    "ordered_t": "ordered_t",
-    "resourced_t": "resourced_t",
-    "procurement_premium_usd": "premium_usd",
-    "resourcing_cost_usd": "resourcing_usd",
-    "refill_cost_usd": "refill_usd",
-}
+class _Stream:
+    """One streaming aggregation of a daily quantity: its state and how a day updates it."""
+
+    def __init__(self, q: Quantity, shape: tuple[int, ...]) -> None:
+        assert q.source is not None
+        self.source = q.source
+        self.record = _RECORD_OF[q.source]
+        self.aggregation = q.aggregation
+        start = {"sum": 0.0, "max": 0.0, "min": np.inf, "last": 0.0}
+        if q.aggregation in ("count", "first"):
+            self.value = np.full(shape, 0 if q.aggregation == "count" else -1, dtype=np.int64)
+        else:
+            self.value = np.full(shape, start[q.aggregation])
+
+    def add(self, day: int, x: np.ndarray) -> None:
+        """Fold in day ``day``'s value ``x``."""
+        kind = self.aggregation
+        if kind == "sum":
+            self.value += x
+        elif kind == "max":
+            self.value = np.maximum(self.value, x)
+        elif kind == "min":
+            self.value = np.fmin(self.value, x)
+        elif kind == "last":
+            self.value = x
+        elif kind == "count":
+            self.value += x > EPS_T
+        else:  # first day above rounding
+            self.value = np.where((self.value < 0) & (x > EPS_T), day, self.value)
+
+    def result(self) -> np.ndarray:
+        """The aggregate with the runs first; a minimum over no finite value is NaN."""
+        out = np.moveaxis(self.value, -1, 0).copy()
+        return np.where(np.isfinite(out), out, np.nan) if self.aggregation == "min" else out
 
 
 class SummaryAccumulator:
     """Streaming per-run summary metrics of a batch (see the module docstring)."""
 
-    def __init__(
-        self, batch: int, regions: int, materials: int, members: list[int], always_zero: set[str] | None = None
-    ) -> None:
-        shape = (regions, materials, batch)  # runs last, like the kernel
-        self.members = members
-        self.sums = {name: np.zeros(shape) for name in (*_MARKET_SUMS, *_PROCUREMENT_SUMS)}
-        skip = always_zero or set()
-        self._market_sums = {k: v for k, v in _MARKET_SUMS.items() if k not in skip}
-        self._procurement_sums = {k: v for k, v in _PROCUREMENT_SUMS.items() if k not in skip}
-        self.max_daily_shortfall_t = np.zeros(shape)
-        self.shortfall_days = np.zeros(shape, dtype=np.int64)
-        self.first_shortfall_day = np.full(shape, -1, dtype=np.int64)
-        self.min_days_of_cover = np.full(shape, np.inf)
-        self.end_reserve_t = np.zeros(shape)
-        self.end_commercial_t = np.zeros(shape)
-        self.pool_end_t = np.zeros((materials, batch))
-        self.unused_release_t = np.zeros((materials, batch))
+    def __init__(self, plan: Plan, skip: frozenset[str] = frozenset()) -> None:
+        """``skip``: daily flows the plan can never make non-zero (their sums stay 0)."""
+        st = plan.structure
+        cell = (len(st.regions), len(st.materials), plan.batch)  # runs last, like the kernel
+        per_material = (len(st.materials), plan.batch)
+        self.members = list(st.members)
+        self.streams = {q.name: _Stream(q, cell) for q in SUMMARY if q.source is not None}
+        self.streams.update({q.name: _Stream(q, per_material) for q in AGREEMENT_SUMMARY if q.source is not None})
+        active = [
+            (name, stream)
+            for name, stream in self.streams.items()
+            if not (stream.aggregation == "sum" and stream.source in skip)
+        ]
+        self._market = [(s.source, s) for _, s in active if s.record == "market"]
+        self._procurement = [(s.source, s) for _, s in active if s.record == "procurement"]
+        self._agreement = [(s.source, s) for _, s in active if s.record == "agreement"]
 
     def add_market(self, day: int, m: MarketDay) -> None:
-        """Fold in one day's market."""
-        for name, field in self._market_sums.items():
-            self.sums[name] += getattr(m, field)
-        short = m.shortfall_t
-        self.max_daily_shortfall_t = np.maximum(self.max_daily_shortfall_t, short)
-        is_short = short > EPS_T
-        self.shortfall_days += is_short
-        self.first_shortfall_day = np.where((self.first_shortfall_day < 0) & is_short, day, self.first_shortfall_day)
-        self.min_days_of_cover = np.fmin(self.min_days_of_cover, m.days_of_cover)
-        self.end_reserve_t = m.reserve_stock_t
-        self.end_commercial_t = m.commercial_stock_t
-        self.pool_end_t = m.pool_t
+        """Fold in one day's market (and the agreement's record of the day)."""
+        for source, stream in self._market:
+            stream.add(day, getattr(m, source))
         if m.agreement is not None:
-            self.unused_release_t += m.agreement.unused_t
+            for source, stream in self._agreement:
+                stream.add(day, getattr(m.agreement, source))
 
-    def add_procurement(self, s: Shipments) -> None:
+    def add_procurement(self, s: ProcurementDay) -> None:
         """Fold in one day's procurement (days 0 and later only)."""
-        for name, field in self._procurement_sums.items():
-            self.sums[name] += getattr(s, field)
+        for source, stream in self._procurement:
+            stream.add(0, getattr(s, source))
 
-    def shortfall_cum_t(self) -> np.ndarray:
-        """Running total shortfall so far, (R, M, B)."""
-        return self.sums["shortfall_t"]
+    def running(self, name: str) -> np.ndarray:
+        """The running value of summary metric ``name`` so far, (region, material, run)."""
+        return self.streams[name].value
 
     def finish(self) -> dict[str, np.ndarray]:
         """Per (run, region, material) metrics and agreement-wide metrics per run.
 
-        Region-material metrics have shape (B, R, M); keys starting with ``agreement.``
-        have shape (B,) (or (B, M) for ``by_material.`` keys).
+        Region-material metrics have shape (run, region, material); keys starting with
+        ``agreement.`` have shape (run,), keys starting with ``by_material.`` (run, material).
         """
-        out = {name: _runs_first(values) for name, values in self.sums.items()}
-        demand, short = out["demand_t"], out["shortfall_t"]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out["shortfall_share"] = np.where(demand > 0, short / demand, 0.0)
-        out["released_t"] = out["released_national_t"] + out["released_joint_t"]
-        out["max_daily_shortfall_t"] = _runs_first(self.max_daily_shortfall_t)
-        out["shortfall_days"] = _runs_first(self.shortfall_days)
-        out["first_shortfall_day"] = _runs_first(self.first_shortfall_day)
-        lowest = _runs_first(self.min_days_of_cover)
-        out["min_days_of_cover"] = np.where(np.isfinite(lowest), lowest, np.nan)
-        out["end_reserve_t"] = _runs_first(self.end_reserve_t)
-        out["end_commercial_t"] = _runs_first(self.end_commercial_t)
-        pool_end, unused = _runs_first(self.pool_end_t), _runs_first(self.unused_release_t)
-        members = self.members or list(range(demand.shape[1]))
-        member_short = short[:, members]  # (B, N, M)
-        member_demand = demand[:, members]
-        total_short = ordered_sum(ordered_sum(member_short, axis=2), axis=1)
-        share = _share(ordered_sum(member_short, axis=2), ordered_sum(member_demand, axis=2))  # (B, N)
-        out["agreement.total_shortfall_t"] = total_short
-        out["agreement.fairness_jain"] = jain_index(share)
-        out["agreement.max_shortfall_share_gap"] = share.max(axis=1) - share.min(axis=1)
-        out["agreement.pool_end_t"] = ordered_sum(pool_end, axis=1)
-        out["agreement.unused_release_t"] = ordered_sum(unused, axis=1)
-        share_m = _share(member_short, member_demand).transpose(0, 2, 1)  # (B, M, N)
-        out["by_material.total_shortfall_t"] = ordered_sum(member_short, axis=1)
-        out["by_material.fairness_jain"] = jain_index(share_m)
-        out["by_material.max_shortfall_share_gap"] = share_m.max(axis=2) - share_m.min(axis=2)
-        out["by_material.pool_end_t"] = pool_end
-        out["by_material.unused_release_t"] = unused
+        out = {name: stream.result() for name, stream in self.streams.items()}
+        for q in SUMMARY:
+            if q.aggregation == "derived":
+                out[q.name] = _DERIVED[q.name](out)
+        members = self.members or list(range(out["demand_t"].shape[1]))
+        for q in AGREEMENT_SUMMARY:
+            by_material = out.pop(q.name) if q.source is not None else None
+            out[f"by_material.{q.name}"], out[f"agreement.{q.name}"] = _AGREEMENT[q.name](out, members, by_material)
         return out
 
 
-def _runs_first(kernel_array: np.ndarray) -> np.ndarray:
-    """A copy of a kernel array (runs on the last axis) with the runs first."""
-    return np.moveaxis(kernel_array, -1, 0).copy()
+_DERIVED: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
+    "shortfall_share": lambda s: share_of(s["shortfall_t"], s["demand_t"]),
+    "released_t": lambda s: s["released_national_t"] + s["released_joint_t"],
+}
+"""Summary metrics computed from others (registry aggregation ``derived``)."""
 
 
-def _share(short: np.ndarray, demand: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(demand > 0, short / demand, 0.0)
+def _member_shares(s: dict[str, np.ndarray], members: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Members' shortfall shares over all materials (run, member) and per material (run, material, member)."""
+    short, demand = s["shortfall_t"][:, members], s["demand_t"][:, members]
+    overall = share_of(ordered_sum(short, axis=2), ordered_sum(demand, axis=2))
+    return overall, share_of(short, demand).transpose(0, 2, 1)
+
+
+def _total_shortfall(s: dict[str, np.ndarray], members: list[int], _: Any) -> tuple[np.ndarray, np.ndarray]:
+    short = s["shortfall_t"][:, members]
+    return ordered_sum(short, axis=1), ordered_sum(ordered_sum(short, axis=2), axis=1)
+
+
+def _fairness(s: dict[str, np.ndarray], members: list[int], _: Any) -> tuple[np.ndarray, np.ndarray]:
+    overall, per_material = _member_shares(s, members)
+    return jain_index(per_material), jain_index(overall)
+
+
+def _share_gap(s: dict[str, np.ndarray], members: list[int], _: Any) -> tuple[np.ndarray, np.ndarray]:
+    overall, per_material = _member_shares(s, members)
+    return per_material.max(axis=2) - per_material.min(axis=2), overall.max(axis=1) - overall.min(axis=1)
+
+
+def _over_materials(_: dict[str, np.ndarray], __: list[int], by_material: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return by_material, ordered_sum(by_material, axis=1)
+
+
+_AGREEMENT: dict[str, Callable[[dict[str, np.ndarray], list[int], Any], tuple[np.ndarray, np.ndarray]]] = {
+    "total_shortfall_t": _total_shortfall,
+    "fairness_jain": _fairness,
+    "max_shortfall_share_gap": _share_gap,
+    "pool_end_t": _over_materials,
+    "unused_release_t": _over_materials,
+}
+"""Agreement-wide metrics: (per material, overall) from the finished summary."""

@@ -1,5 +1,7 @@
 """Writing a run's outputs: all files or none, never a half-written folder.
 
+Layer: studies.
+
 Files are first written into a staging folder beside the target; only when every file
 is complete are they moved into the target folder, one atomic rename each. Output
 files of an earlier run that this run does not write are then removed (a folder never
@@ -18,10 +20,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from simulator import __version__
 from simulator.errors import InputError
-from simulator.results import AGREEMENT_METRICS, ALL, SUMMARY_METRICS, Result
+from simulator.quantities import AGREEMENT_SUMMARY, SUMMARY
+from simulator.results import ALL, Result
 from simulator.scenario import scenario_hash
+from simulator.version import __version__
 
 
 def check_writable(folder: Path) -> None:
@@ -109,11 +112,13 @@ def summary_json(result: Result) -> dict[str, Any]:
         "scenario": result.scenario.name,
         "seed": result.seed,
         "records": [
-            {"region": row["region"], "material": row["material"], **{k: row[k] for k in SUMMARY_METRICS}}
+            {"region": row["region"], "material": row["material"], **{q.name: row[q.name] for q in SUMMARY}}
             for _, row in regional.iterrows()
         ],
-        "agreement": {k: overall[k] for k in AGREEMENT_METRICS},
-        "by_material": {row["material"]: {k: row[k] for k in AGREEMENT_METRICS} for _, row in by_material.iterrows()},
+        "agreement": {q.name: overall[q.name] for q in AGREEMENT_SUMMARY},
+        "by_material": {
+            row["material"]: {q.name: row[q.name] for q in AGREEMENT_SUMMARY} for _, row in by_material.iterrows()
+        },
         "metrics": result.metrics,
     }
 

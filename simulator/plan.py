@@ -1,10 +1,13 @@
-"""Compile a validated scenario into dense arrays that both engines read.
+"""Compile a validated scenario into the typed, frozen arrays both engines read.
 
-A :class:`Plan` holds everything about a scenario that does not depend on the run's
-random draws: index orders, baseline demand per day, effective sourcing shares after
-quotas, lead times, stocks in tonnes, policy switches and the shock definitions.
-Arrays are stored with a leading *batch* axis of length 1 so that plans of several
-runs with the same structure stack into one batch (:func:`stack_plans`).
+Layer: model. A :class:`Plan` holds everything about a scenario that does not depend on
+a run's random draws: index orders, baseline demand per day, sourcing shares after
+quotas, lead times, stocks in tonnes, policy switches and the shock definitions. Its
+array fields are exactly the ``plan`` entries of the registry of quantities
+(:mod:`simulator.quantities`), with the axes written there: the model's own axes first,
+the runs last. A compiled plan has a run axis of length 1; :func:`stack_plans` stacks
+plans of one structure into a batch (a shared array becomes a read-only view of
+length ``B``, not a copy).
 
 Index orders follow the scenario file: regions, materials and suppliers in the order
 written, members in the agreement's order, shocks in list order.
@@ -13,29 +16,20 @@ written, members in the agreement's order, shocks in list order.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, TypeVar
 
 import numpy as np
 
-from simulator.errors import Problem, ScenarioError
-from simulator.procurement import QuotaInfeasible, apply_quota
+from simulator.numeric import DAYS_PER_YEAR
 from simulator.scenario.checks import day_number
-from simulator.scenario.schema import (
-    RANDOM_TYPES,
-    Agreement,
-    Delay,
-    Demand,
-    DemandSurge,
-    Embargo,
-    QuotaCut,
-    Scenario,
-    Stock,
-)
+from simulator.scenario.portfolio import capacities, demand_of, normal_shares, quota_shares
+from simulator.scenario.schema import RANDOM_TYPES, Agreement, Delay, DemandSurge, Embargo, QuotaCut, Scenario, Stock
 
-DAYS_PER_YEAR = 365.0
 NOISE_SOURCE = "noise"
 """Name of the random stream of every demand's noise (see :mod:`simulator.randomness`)."""
+
+Array = np.ndarray
 
 
 @dataclass(frozen=True)
@@ -45,7 +39,7 @@ class ShockPlan:
     id: str
     kind: str
     mask: np.ndarray
-    """Routes touched, shape (S, R, M) for supply shocks; (R, M) for demand surges."""
+    """Routes touched, (region, material, supplier) for supply shocks; (region, material) for demand surges."""
     start: Any
     """Day number, or a distribution (schema object) to draw from."""
     end: Any
@@ -85,7 +79,7 @@ class Structure:
     strict: bool
     pricing: str | None
     bid_owners: tuple[int, ...]
-    """Member index of each bid segment column (auction)."""
+    """Member index of each bid segment (auction)."""
 
     @property
     def member_names(self) -> list[str]:
@@ -94,47 +88,127 @@ class Structure:
 
 
 @dataclass(frozen=True)
+class AgreementPlan:
+    """The agreement's parameters (registry record ``plan``, agreement part)."""
+
+    ratio: Array
+    pool0_t: Array
+    ownership_share: Array
+    pool_refill_t_per_day: Array
+    pool_location: Array
+    release_cap_t_per_day: Array
+    lendable_share: Array
+    donor_floor_days: Array
+    trigger_commercial_days: Array
+    standdown_days: Array
+    decision_lag_days: Array
+    delivery_days: Array
+    ess_restraint: Array
+    ess_trigger_loss_share: Array
+    ess_commitments: Array
+
+
+@dataclass(frozen=True)
+class AuctionPlan:
+    """The auction's parameters (registry record ``plan``, auction part)."""
+
+    auction_every_days: Array
+    reserve_price_usd_per_kg: Array
+    lot_t: Array
+    bid_share: Array
+    bid_price_usd_per_kg: Array
+
+
+@dataclass(frozen=True)
 class Plan:
-    """A compiled scenario: structure plus named arrays (leading batch axis)."""
+    """A compiled scenario: structure, shocks and arrays (see the module docstring)."""
 
     structure: Structure
-    arrays: dict[str, np.ndarray]
     shocks: tuple[ShockPlan, ...]
+    baseline_demand_t_per_day: Array
+    noise_cv: Array
+    lead_time_days: Array
+    route_exists: Array
+    capacity_t_per_day: Array
+    normal_share: Array
+    sourcing_share: Array
+    premium_fraction: Array
+    commercial_stock0_t: Array
+    reserve_stock0_t: Array
+    reserve_target_t: Array
+    reserve_refill_t_per_day: Array
+    order_up_to: Array
+    review_days: Array
+    safety_days: Array
+    resourcing_on: Array
+    reaction_days: Array
+    spot_price_multiplier: Array
+    price_usd_per_kg: Array
+    holding_cost_usd_per_t_day: Array
+    agreement: AgreementPlan | None = None
+    auction: AuctionPlan | None = None
     start_date: dt.date | None = None
     name: str = ""
     random_sources: tuple[str, ...] = field(default_factory=tuple)
 
-    def __getattr__(self, key: str) -> np.ndarray:
-        try:
-            return self.__dict__["arrays"][key]
-        except KeyError:
-            raise AttributeError(key) from None
-
     @property
     def batch(self) -> int:
         """Number of runs stacked in this plan."""
-        return len(next(iter(self.arrays.values())))
+        return int(self.noise_cv.shape[-1])
+
+
+ARRAY_PARTS = (Plan, AgreementPlan, AuctionPlan)
+"""The dataclasses whose array fields are the registry's plan quantities."""
+
+
+def array_fields(part: Any) -> list[str]:
+    """Names of the array fields of a plan part (registry quantities), in order."""
+    cls = part if isinstance(part, type) else type(part)
+    skip = {"structure", "shocks", "agreement", "auction", "start_date", "name", "random_sources"}
+    return [f.name for f in fields(cls) if f.name not in skip]
+
+
+Part = TypeVar("Part", Plan, AgreementPlan, AuctionPlan)
+
+
+def _stack_part(parts: list[Part], rows: np.ndarray, batch: int) -> Part:
+    """One part whose arrays hold every run: shared arrays as read-only views, others gathered."""
+    first = parts[0]
+    stacked = {}
+    for name in array_fields(first):
+        template = getattr(first, name)
+        if all(getattr(p, name) is template for p in parts[1:]) or all(
+            np.array_equal(getattr(p, name), template) for p in parts[1:]
+        ):
+            stacked[name] = np.broadcast_to(template, (*template.shape[:-1], batch))
+        else:
+            stacked[name] = np.concatenate([getattr(p, name) for p in parts], axis=-1)[..., rows]
+    return replace(first, **stacked)
 
 
 def stack_plans(plans: list[Plan]) -> Plan:
-    """One plan whose batch holds every run of ``plans`` (same structure required)."""
+    """One plan whose runs are ``plans`` in order (same structure required)."""
     first = plans[0]
     distinct: dict[int, int] = {}
     for plan in plans:
         distinct.setdefault(id(plan), len(distinct))
-    unique = {id(plan): plan for plan in plans}
-    if any(p.structure != first.structure for p in unique.values()):
+    unique = list({id(plan): plan for plan in plans}.values())
+    if any(p.structure != first.structure for p in unique):
         raise ValueError("plans of different structure cannot share a batch")
     rows = np.array([distinct[id(plan)] for plan in plans])
-    ordered = list(unique.values())
-    arrays = {}
-    for key, template in first.arrays.items():
-        if all(np.array_equal(p.arrays[key], template) for p in ordered[1:]):
-            # the same for every run: a read-only view, no copy per run
-            arrays[key] = np.broadcast_to(template, (len(plans), *template.shape[1:]))
-        else:
-            arrays[key] = np.concatenate([p.arrays[key] for p in ordered])[rows]
-    return replace(first, arrays=arrays)
+    batch = len(plans)
+    agreement = auction = None
+    if first.agreement is not None:
+        agreement = _stack_part([p.agreement for p in unique], rows, batch)  # type: ignore[misc]
+    if first.auction is not None:
+        auction = _stack_part([p.auction for p in unique], rows, batch)  # type: ignore[misc]
+    world = _stack_part(unique, rows, batch)
+    return replace(world, agreement=agreement, auction=auction)
+
+
+def _runs(value: Any, dtype: Any = float) -> Array:
+    """An array with a trailing run axis of length 1."""
+    return np.asarray(value, dtype=dtype)[..., None]
 
 
 def _stock_tonnes(stock: Stock | None, demand_t_per_day: float) -> float:
@@ -150,71 +224,48 @@ def _day(spec: Any, start: dt.date | None) -> Any:
 
 
 def compile_plan(s: Scenario) -> Plan:
-    """Dense arrays of a scenario (raises :class:`ScenarioError` for infeasible quotas)."""
+    """The plan of a validated scenario (quotas are feasible: validation checked them)."""
     regions, materials, suppliers = list(s.regions), list(s.materials), list(s.suppliers)
-    R, M = len(regions), len(materials)
-    a: dict[str, np.ndarray] = {}
-    demand0 = np.array([[_d(s, r, m).tonnes_per_day for m in materials] for r in regions])
-    growth = np.array([[_d(s, r, m).growth_per_year for m in materials] for r in regions])
-    a["noise_cv"] = np.array([[_d(s, r, m).noise_cv for m in materials] for r in regions])
-    lead = np.array([[s.suppliers[sp].lead_time_days.get(r, 1) for r in regions] for sp in suppliers])
-    a["lead_days"] = lead  # 1 where a supplier has no route to a region (never shipped: see "routes")
-    a["routes"] = np.array([[r in s.suppliers[sp].lead_time_days for r in regions] for sp in suppliers])
+    demand0 = np.array([[demand_of(s, r, m).tonnes_per_day for m in materials] for r in regions])
+    growth = np.array([[demand_of(s, r, m).growth_per_year for m in materials] for r in regions])
+    routes = np.array([[r in s.suppliers[sp].lead_time_days for sp in suppliers] for r in regions])
+    lead = np.array([[s.suppliers[sp].lead_time_days.get(r, 0) for sp in suppliers] for r in regions])
     shocks = tuple(_shock_plan(s, sh, regions, materials, suppliers) for sh in s.shocks)
     fixed_extra = [
         int(sh.magnitude) for sh in shocks if sh.kind == "delay" and not isinstance(sh.magnitude, RANDOM_TYPES)
     ]
     first_day = -int(lead.max() + sum(fixed_extra))  # overlapping delays add up
     days = np.arange(first_day, s.horizon_days)
-    a["baseline"] = demand0[None] * np.power(1.0 + growth[None], days[:, None, None] / DAYS_PER_YEAR)
-    base_shares = np.array(
-        [[[s.regions[r].sourcing.get(m, {}).get(sp, 0.0) for sp in suppliers] for m in materials] for r in regions]
+    baseline = demand0[None] * np.power(1.0 + growth[None], days[:, None, None] / DAYS_PER_YEAR)
+    shares, premium, _ = quota_shares(s)
+    reserves = [[s.regions[r].reserve.get(m) for m in materials] for r in regions]
+    reserve0 = np.array(
+        [[_stock_tonnes(res, demand0[i, j]) for j, res in enumerate(row)] for i, row in enumerate(reserves)]
     )
-    capacity = np.array([[s.suppliers[sp].capacity_t_per_day.get(m, np.inf) for m in materials] for sp in suppliers])
-    a["capacity"] = capacity
-    shares, premium_fraction = _quota_shares(s, base_shares, demand0, capacity)
-    a["shares"], a["premium_fraction"], a["base_shares"] = shares, premium_fraction, base_shares
-    a["commercial0"] = np.array(
+    target = np.array(
         [
-            [_stock_tonnes(s.regions[r].commercial_stock.get(m), demand0[i, j]) for j, m in enumerate(materials)]
-            for i, r in enumerate(regions)
+            [
+                res.target_days * demand0[i, j] if res is not None and res.target_days is not None else reserve0[i, j]
+                for j, res in enumerate(row)
+            ]
+            for i, row in enumerate(reserves)
         ]
     )
-    a["national0"] = np.array(
-        [
-            [_stock_tonnes(s.regions[r].reserve.get(m), demand0[i, j]) for j, m in enumerate(materials)]
-            for i, r in enumerate(regions)
-        ]
-    )
-    target = a["national0"].copy()
-    refill = np.zeros((R, M))
-    for i, r in enumerate(regions):
-        for j, m in enumerate(materials):
-            res = s.regions[r].reserve.get(m)
-            if res is not None:
-                refill[i, j] = res.refill_t_per_day
-                if res.target_days is not None:
-                    target[i, j] = res.target_days * demand0[i, j]
-    a["national_target"], a["refill_rate"] = target, refill
+    refill = np.array([[res.refill_t_per_day if res is not None else 0.0 for res in row] for row in reserves])
     proc = [s.regions[r].procurement for r in regions]
-    a["order_up_to"] = np.array([p.replenishment.policy == "order_up_to" for p in proc])
-    a["review_days"] = np.array([p.replenishment.review_days for p in proc])
-    a["safety_days"] = np.array([p.replenishment.safety_days for p in proc], float)
-    a["resourcing_on"] = np.array([p.resourcing is not None for p in proc])
-    a["reaction_days"] = np.array([p.resourcing.reaction_days if p.resourcing else 0 for p in proc])
-    a["spot_multiplier"] = np.array([p.resourcing.price_multiplier if p.resourcing else 1.0 for p in proc])
-    a["price"] = np.array([s.materials[m].price_usd_per_kg or 0.0 for m in materials])
-    a["holding_cost"] = np.array([s.materials[m].holding_cost_usd_per_t_year for m in materials])
+    agreement = auction = None
     members: tuple[int, ...] = ()
     mechanism = pool_mode = order = pricing = None
     strict = False
     bid_owners: tuple[int, ...] = ()
     if s.agreement is not None:
-        members = tuple(regions.index(r) for r in s.agreement.members)
         ag = s.agreement
+        members = tuple(regions.index(r) for r in ag.members)
         mechanism, pool_mode, order, strict = ag.mechanism, ag.pool.mode, ag.order, ag.strict
-        pricing = ag.auction.pricing if ag.auction else None
-        bid_owners = _agreement_arrays(s, ag, regions, materials, demand0, a)
+        agreement = _agreement_plan(ag, regions, materials, demand0, reserve0)
+        if ag.auction is not None:
+            pricing = ag.auction.pricing
+            auction, bid_owners = _auction_plan(ag, materials)
     structure = Structure(
         regions=tuple(regions),
         materials=tuple(materials),
@@ -230,93 +281,61 @@ def compile_plan(s: Scenario) -> Plan:
         pricing=pricing,
         bid_owners=bid_owners,
     )
-    noise = (NOISE_SOURCE,) if (a["noise_cv"] > 0).any() else ()
-    sources = noise + tuple(sh.source for sh in shocks if sh.is_random)
-    batched = {k: np.asarray(v)[None] for k, v in a.items()}
-    return Plan(structure, batched, shocks, s.start_date, s.name, sources)
-
-
-NO_DEMAND = Demand(tonnes_per_day=0.0)
-
-
-def _d(s: Scenario, region: str, material: str) -> Demand:
-    """A region's demand for a material (none when the region does not use it)."""
-    return s.regions[region].demand.get(material) or NO_DEMAND
-
-
-def check_quotas(s: Scenario) -> None:
-    """Raise :class:`ScenarioError` when a quota cannot be met (other suppliers lack capacity).
-
-    Part of validation: a scenario that fails here is rejected by ``stockpile validate``.
-    """
-    if not any(region.procurement.quota for region in s.regions.values()):
-        return
-    regions, materials, suppliers = list(s.regions), list(s.materials), list(s.suppliers)
-    demand0 = np.array([[_d(s, r, m).tonnes_per_day for m in materials] for r in regions])
-    base = np.array(
-        [[[s.regions[r].sourcing.get(m, {}).get(sp, 0.0) for sp in suppliers] for m in materials] for r in regions]
+    noise_cv = np.array([[demand_of(s, r, m).noise_cv for m in materials] for r in regions])
+    noise = (NOISE_SOURCE,) if (noise_cv > 0).any() else ()
+    return Plan(
+        structure=structure,
+        shocks=shocks,
+        baseline_demand_t_per_day=_runs(baseline),
+        noise_cv=_runs(noise_cv),
+        lead_time_days=_runs(lead, np.int64),
+        route_exists=_runs(routes, bool),
+        capacity_t_per_day=_runs(capacities(s).T),
+        normal_share=_runs(normal_shares(s)),
+        sourcing_share=_runs(shares),
+        premium_fraction=_runs(premium),
+        commercial_stock0_t=_runs(
+            [
+                [_stock_tonnes(s.regions[r].commercial_stock.get(m), demand0[i, j]) for j, m in enumerate(materials)]
+                for i, r in enumerate(regions)
+            ]
+        ),
+        reserve_stock0_t=_runs(reserve0),
+        reserve_target_t=_runs(target),
+        reserve_refill_t_per_day=_runs(refill),
+        order_up_to=_runs([p.replenishment.policy == "order_up_to" for p in proc], bool),
+        review_days=_runs([p.replenishment.review_days for p in proc], np.int64),
+        safety_days=_runs([p.replenishment.safety_days for p in proc]),
+        resourcing_on=_runs([p.resourcing is not None for p in proc], bool),
+        reaction_days=_runs([p.resourcing.reaction_days if p.resourcing else 0 for p in proc], np.int64),
+        spot_price_multiplier=_runs([p.resourcing.price_multiplier if p.resourcing else 1.0 for p in proc]),
+        price_usd_per_kg=_runs([s.materials[m].price_usd_per_kg or 0.0 for m in materials]),
+        holding_cost_usd_per_t_day=_runs(
+            [s.materials[m].holding_cost_usd_per_t_year / DAYS_PER_YEAR for m in materials]
+        ),
+        agreement=agreement,
+        auction=auction,
+        start_date=s.start_date,
+        name=s.name,
+        random_sources=noise + tuple(sh.source for sh in shocks if sh.is_random),
     )
-    capacity = np.array([[s.suppliers[sp].capacity_t_per_day.get(m, np.inf) for m in materials] for sp in suppliers])
-    _quota_shares(s, base, demand0, capacity)
-
-
-def _quota_shares(
-    s: Scenario, base: np.ndarray, demand0: np.ndarray, capacity: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Effective shares after quotas, and the premium per tonne shipped (fraction of price).
-
-    Capacity taken by earlier regions (in file order) is not available to later ones.
-    """
-    regions, materials, suppliers = list(s.regions), list(s.materials), list(s.suppliers)
-    shares = base.copy()
-    premium = np.zeros_like(base)
-    used = np.einsum("rms,rm->sm", base, demand0)
-    problems: list[Problem] = []
-    for i, r in enumerate(regions):
-        for j, m in enumerate(materials):
-            quota = s.regions[r].procurement.quota.get(m)
-            if quota is None or demand0[i, j] <= 0:
-                continue
-            minimum = np.array([quota.partner_minimum.get(sp, 0.0) for sp in suppliers])
-            spare = capacity[:, j] - used[:, j] + base[i, j] * demand0[i, j]
-            headroom = np.where(np.isfinite(spare), spare / demand0[i, j], np.inf)
-            # a supplier without a lead time to this region cannot take volume here
-            routes = np.array([r in s.suppliers[sp].lead_time_days for sp in suppliers])
-            headroom = np.where(routes, headroom, 0.0)
-            try:
-                new = apply_quota(base[i, j], quota.max_share_per_supplier, minimum, headroom)
-            except QuotaInfeasible as exc:
-                problems.append(Problem(f"regions.{r}.procurement.quota.{m}", str(exc)))
-                continue
-            used[:, j] += (new - base[i, j]) * demand0[i, j]
-            moved = np.maximum(0.0, new - base[i, j])
-            with np.errstate(divide="ignore", invalid="ignore"):
-                premium[i, j] = np.where(new > 0, moved / new, 0.0) * quota.premium
-            shares[i, j] = new
-    if problems:
-        raise ScenarioError(problems)
-    return shares, premium
 
 
 def _mask(
     sup: list[str], reg: list[str], mat: list[str], supplier: str | None, regions: Any, materials: Any
 ) -> np.ndarray:
-    S, R, M = len(sup), len(reg), len(mat)
-    mask = np.zeros((S, R, M), bool)
-    s_idx = [sup.index(supplier)] if supplier else range(S)
-    r_idx = [reg.index(r) for r in regions] if regions else range(R)
-    m_idx = [mat.index(m) for m in materials] if materials else range(M)
-    for si in s_idx:
-        for ri in r_idx:
-            for mi in m_idx:
-                mask[si, ri, mi] = True
+    """Routes touched, (region, material, supplier)."""
+    mask = np.zeros((len(reg), len(mat), len(sup)), bool)
+    r_idx = [reg.index(r) for r in regions] if regions else list(range(len(reg)))
+    m_idx = [mat.index(m) for m in materials] if materials else list(range(len(mat)))
+    s_idx = [sup.index(supplier)] if supplier else list(range(len(sup)))
+    mask[np.ix_(r_idx, m_idx, s_idx)] = True
     return mask
 
 
 def _shock_plan(s: Scenario, sh: Any, regions: list[str], materials: list[str], suppliers: list[str]) -> ShockPlan:
-    kind = sh.kind
     if isinstance(sh, DemandSurge):
-        mask = _mask(["x"], regions, materials, None, sh.regions, sh.materials)[0]
+        mask = _mask(["x"], regions, materials, None, sh.regions, sh.materials)[..., 0]
         magnitude = sh.factor
     elif isinstance(sh, Delay):
         mask = _mask(suppliers, regions, materials, sh.supplier, sh.regions, sh.materials)
@@ -330,10 +349,10 @@ def _shock_plan(s: Scenario, sh: Any, regions: list[str], materials: list[str], 
         magnitude = sh.severity
     against = np.zeros(len(materials), bool)
     if isinstance(sh, Embargo) and s.agreement is not None and set(sh.regions) & set(s.agreement.members):
-        against = mask.any(axis=(0, 1))
+        against = mask.any(axis=(0, 2))
     return ShockPlan(
         id=sh.id,
-        kind=kind,
+        kind=sh.kind,
         mask=mask,
         start=_day(sh.start, s.start_date),
         end=_day(sh.end, s.start_date),
@@ -343,59 +362,66 @@ def _shock_plan(s: Scenario, sh: Any, regions: list[str], materials: list[str], 
     )
 
 
-def _agreement_arrays(
-    s: Scenario,
-    ag: Agreement,
-    regions: list[str],
-    materials: list[str],
-    demand0: np.ndarray,
-    a: dict[str, np.ndarray],
-) -> tuple[int, ...]:
-    """Agreement parameters into ``a``; returns the member index of each bid column."""
+def _agreement_plan(
+    ag: Agreement, regions: list[str], materials: list[str], demand0: np.ndarray, reserve0: np.ndarray
+) -> AgreementPlan:
     members = [regions.index(r) for r in ag.members]
-    N, M = len(members), len(materials)
-    a["ratio"] = np.array([ag.ratio.get(r, 0.0) for r in ag.members])
-    contributions = np.zeros((N, M))
-    for n, r in enumerate(ag.members):
-        for j, m in enumerate(materials):
-            contributions[n, j] = _stock_tonnes(ag.pool.contributions.get(r, {}).get(m), demand0[members[n], j])
+    contributions = np.array(
+        [
+            [
+                _stock_tonnes(ag.pool.contributions.get(r, {}).get(m), demand0[members[n], j])
+                for j, m in enumerate(materials)
+            ]
+            for n, r in enumerate(ag.members)
+        ]
+    ).reshape(len(members), len(materials))
     pool0 = contributions.sum(axis=0)
-    a["pool0"] = pool0
     with np.errstate(divide="ignore", invalid="ignore"):
-        a["ownership"] = np.where(pool0 > 0, contributions / pool0, 0.0)
-    a["pool_refill_rate"] = np.array([ag.pool.refill_t_per_day.get(m, 0.0) for m in materials])
-    location = ag.pool.location or ag.members[0]
-    a["pool_location"] = np.array(regions.index(location))
-    a["release_cap"] = np.array([ag.release_cap_t_per_day.get(m, np.inf) for m in materials])
-    a["lendable_share"] = np.array(ag.pool.lendable_share)
-    a["donor_floor_days"] = np.array(ag.pool.donor_floor_days)
-    a["trigger_days"] = np.array(ag.trigger.commercial_days_below)
-    a["standdown_days"] = np.array(ag.trigger.standdown_days)
-    a["lag_days"] = np.array(ag.decision_lag_days + ag.delivery_days)
+        ownership = np.where(pool0 > 0, contributions / pool0, 0.0)
     ess = ag.iea_ess
-    a["ess_restraint"] = np.array(ess.restraint)
-    a["ess_trigger"] = np.array(ess.trigger_loss_share)
     if ess.commitments:
-        commitments = np.array([[ess.commitments.get(r, 0.0)] * M for r in ag.members])
+        commitments = np.array([[ess.commitments.get(r, 0.0)] * len(materials) for r in ag.members], float)
     elif ag.pool.mode == "joint":
         commitments = contributions
     else:
-        commitments = a["national0"][members]
-    a["ess_commitments"] = np.asarray(commitments, float)
+        commitments = reserve0[members]
+    return AgreementPlan(
+        ratio=_runs([ag.ratio.get(r, 0.0) for r in ag.members]),
+        pool0_t=_runs(pool0),
+        ownership_share=_runs(ownership),
+        pool_refill_t_per_day=_runs([ag.pool.refill_t_per_day.get(m, 0.0) for m in materials]),
+        pool_location=_runs(regions.index(ag.pool.location or ag.members[0]), np.int64),
+        release_cap_t_per_day=_runs([ag.release_cap_t_per_day.get(m, np.inf) for m in materials]),
+        lendable_share=_runs(ag.pool.lendable_share),
+        donor_floor_days=_runs(ag.pool.donor_floor_days),
+        trigger_commercial_days=_runs(ag.trigger.commercial_days_below),
+        standdown_days=_runs(ag.trigger.standdown_days, np.int64),
+        decision_lag_days=_runs(ag.decision_lag_days, np.int64),
+        delivery_days=_runs(ag.delivery_days, np.int64),
+        ess_restraint=_runs(ess.restraint),
+        ess_trigger_loss_share=_runs(ess.trigger_loss_share),
+        ess_commitments=_runs(commitments),
+    )
+
+
+def _auction_plan(ag: Agreement, materials: list[str]) -> tuple[AuctionPlan, tuple[int, ...]]:
+    """The auction's arrays, and the member index of each bid segment."""
     auction = ag.auction
-    owners: list[int] = []
-    if auction is not None:
-        a["auction_every"] = np.array(auction.every_days)
-        a["reserve_price"] = np.array([auction.reserve_price_usd_per_kg.get(m, 0.0) for m in materials])
-        a["lot"] = np.array([auction.lot_t.get(m, np.nan) for m in materials])
-        width = max((len(segs) for per in auction.bids.values() for segs in per.values()), default=0)
-        share = np.zeros((M, N * width))
-        price = np.zeros((M, N * width))
-        for n, r in enumerate(ag.members):
-            for j, m in enumerate(materials):
-                for k, seg in enumerate(auction.bids.get(r, {}).get(m, [])):
-                    share[j, n * width + k] = seg.share
-                    price[j, n * width + k] = seg.price_usd_per_kg
-        a["bid_share"], a["bid_price"] = share, price
-        owners = [n for n in range(N) for _ in range(width)]
-    return tuple(owners)
+    assert auction is not None
+    N, M = len(ag.members), len(materials)
+    width = max((len(segs) for per in auction.bids.values() for segs in per.values()), default=0)
+    share = np.zeros((N * width, M))
+    price = np.zeros((N * width, M))
+    for n, r in enumerate(ag.members):
+        for j, m in enumerate(materials):
+            for k, seg in enumerate(auction.bids.get(r, {}).get(m, [])):
+                share[n * width + k, j] = seg.share
+                price[n * width + k, j] = seg.price_usd_per_kg
+    plan = AuctionPlan(
+        auction_every_days=_runs(auction.every_days, np.int64),
+        reserve_price_usd_per_kg=_runs([auction.reserve_price_usd_per_kg.get(m, 0.0) for m in materials]),
+        lot_t=_runs([auction.lot_t.get(m, np.nan) for m in materials]),
+        bid_share=_runs(share),
+        bid_price_usd_per_kg=_runs(price),
+    )
+    return plan, tuple(n for n in range(N) for _ in range(width))

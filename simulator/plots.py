@@ -1,5 +1,7 @@
 """Figures of a run: days of cover, shortfall and supply mix (matplotlib, no pyplot).
 
+Layer: studies.
+
 Every figure has a panel per material and a line per region; shock periods are shaded
 and named in the legend; the x axis shows dates when the scenario has a start date.
 Days on which the agreement released stock are marked along the bottom of the
@@ -15,6 +17,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from simulator.mechanisms import BY_NAME
 from simulator.results import Result
 
 REGION_COLOURS = (
@@ -30,16 +33,6 @@ REGION_COLOURS = (
     "#b5838d",
 )
 SHOCK_COLOURS = ("#f4a261", "#9d8ec7", "#8ab17d", "#e76f51", "#83c5be", "#bc6c25", "#cdb4db", "#a3b18a")
-MECHANISM_MARKERS = {
-    "auction": "^",
-    "fair_ratio": "o",
-    "proportional": "s",
-    "equal_cover": "D",
-    "iea_ess": "P",
-    "equal_awards": "v",
-    "equal_losses": "<",
-    "talmud": ">",
-}
 
 
 def _x(result: Result, days: np.ndarray) -> np.ndarray:
@@ -169,12 +162,12 @@ def _mark_releases(ax: Axes, result: Result, material: str) -> None:
             _x(result, days),
             np.zeros(len(days)),
             ls="none",
-            marker=MECHANISM_MARKERS.get(str(mechanism), "x"),
+            marker=BY_NAME[str(mechanism)].marker,
             ms=3,
             color="#333333",
             alpha=0.45,
             clip_on=False,
-            label=f"release: {str(mechanism).replace('_', ' ')}",
+            label=f"release: {BY_NAME[str(mechanism)].label}",
         )
 
 

@@ -1,6 +1,6 @@
 """Seeds and random draws: one root seed per run, one sub-stream per random source.
 
-A run's randomness depends only on its seed. Each source draws from its own stream
+Layer: model. A run's randomness depends only on its seed. Each source draws from its own stream
 ``SeedSequence(seed, spawn_key=(crc32(source name),))``:
 
 - ``noise``: the demand noise of every region and material, one standard normal per
@@ -67,18 +67,18 @@ def draw(spec: object, rng: np.random.Generator | None) -> float:
 
 @dataclass(frozen=True)
 class Draws:
-    """Everything random about a batch of runs (leading axis = runs)."""
+    """Everything random about a batch of runs (runs on the last axis)."""
 
     demand_z: np.ndarray | None
-    """Standard normal draws of the demand noise, shape (H, R, M, B) (the kernel's
-    runs-last layout); None when no demand in the batch is noisy. See
+    """Standard normal draws of the demand noise, shape (day, region, material, run);
+    None when no demand in the batch is noisy. See
     :func:`lognormal_parameters` for the multiplier they give."""
     shock_start: np.ndarray
-    """First active day per shock, shape (B, K)."""
+    """First active day per shock, shape (shock, run)."""
     shock_end: np.ndarray
-    """First inactive day per shock, shape (B, K)."""
+    """First inactive day per shock, shape (shock, run)."""
     shock_magnitude: np.ndarray
-    """Severity, extra days or factor per shock, shape (B, K)."""
+    """Severity, extra days or factor per shock, shape (shock, run)."""
 
 
 def _shock_values(shock: ShockPlan, rng: np.random.Generator | None) -> tuple[int, int, float]:
@@ -126,13 +126,13 @@ def draw_batch(plans: list[Plan], seeds: list[int]) -> Draws:
                 else:
                     block[i] = 0.0
             demand_z[..., runs.start : runs.stop] = np.moveaxis(block[: len(runs)], 0, -1)
-    start = np.concatenate([run.start for run in per_run])
-    end = np.concatenate([run.end for run in per_run])
-    magnitude = np.concatenate([run.magnitude for run in per_run])
+    start = np.concatenate([run.start for run in per_run], axis=1)
+    end = np.concatenate([run.end for run in per_run], axis=1)
+    magnitude = np.concatenate([run.magnitude for run in per_run], axis=1)
     for b, (plan, run, seed) in enumerate(zip(plans, per_run, seeds, strict=True)):
         for k in run.random_shocks:
             shock = plan.shocks[k]
-            start[b, k], end[b, k], magnitude[b, k] = _shock_values(shock, stream(seed, shock.source))
+            start[k, b], end[k, b], magnitude[k, b] = _shock_values(shock, stream(seed, shock.source))
     return Draws(demand_z, start, end, magnitude)
 
 
@@ -161,14 +161,14 @@ class _PlanInputs:
     start: np.ndarray
     end: np.ndarray
     magnitude: np.ndarray
-    """(1, K) values of the fixed shocks; the random ones are left at 0."""
+    """(shock, 1) values of the fixed shocks; the random ones are left at 0."""
 
 
 def _plan_inputs(plan: Plan) -> _PlanInputs:
     K = len(plan.shocks)
-    start, end, magnitude = np.zeros((1, K), np.int64), np.zeros((1, K), np.int64), np.zeros((1, K))
+    start, end, magnitude = np.zeros((K, 1), np.int64), np.zeros((K, 1), np.int64), np.zeros((K, 1))
     for k, shock in enumerate(plan.shocks):
         if not shock.is_random:
-            start[0, k], end[0, k], magnitude[0, k] = _shock_values(shock, None)
+            start[k, 0], end[k, 0], magnitude[k, 0] = _shock_values(shock, None)
     random_shocks = tuple(k for k, shock in enumerate(plan.shocks) if shock.is_random)
     return _PlanInputs(NOISE_SOURCE in plan.random_sources, random_shocks, start, end, magnitude)

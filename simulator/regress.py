@@ -1,5 +1,7 @@
 """Scenario regression checks: baselines on disk, comparison under tolerances, reports.
 
+Layer: studies.
+
 A baseline (``scenarios/baselines/<file stem>.json``, named after the scenario file) holds the package version, the
 scenario's hash and seed, every flat summary metric of the run, and fingerprints of
 the curves: days of cover and cumulative shortfall per region and material, every
@@ -24,27 +26,18 @@ from typing import Any
 import numpy as np
 import yaml
 
-from simulator import __version__
 from simulator.errors import InputError
-from simulator.results import AGREEMENT_METRICS, REGION_MATERIAL_METRICS, REGION_TOTALS, Result
+from simulator.quantities import fingerprint_names, metric_names
+from simulator.results import Result
 from simulator.scenario import Scenario, load_scenario, scenario_hash
+from simulator.version import __version__
 
 FORMAT = "stockpile-baseline/1"
 FINGERPRINT_EVERY_DAYS = 7
-CURVES = ("days_of_cover", "shortfall_cum_t")
+CURVES = fingerprint_names()
 DEFAULT_RTOL = 1e-9
 DEFAULT_ATOL = 1e-6
-METRIC_NAMES = frozenset(
-    {
-        *AGREEMENT_METRICS,
-        *REGION_TOTALS,
-        *REGION_MATERIAL_METRICS,
-        "shortfall_share",
-        "min_days_of_cover",
-        "first_shortfall_day",
-        *CURVES,
-    }
-)
+METRIC_NAMES = metric_names()
 
 
 def baseline_path(scenario_file: Path, folder: Path | None = None) -> Path:

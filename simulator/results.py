@@ -1,6 +1,8 @@
-"""Results of a run: recorded days, tidy tables, summary metrics and the manifest.
+"""Results of a run: recorded days, tidy tables, summary metrics.
 
-Tables, one per grain, each documented in ``docs/outputs.md``:
+Layer: model. What is recorded and which columns each table has, in which order, come
+from the registry of quantities (:mod:`simulator.quantities`). Tables, one per grain,
+each documented in ``docs/outputs.md``:
 
 - ``timeseries``: one row per day, region and material;
 - ``summary``: one row per region and material, plus rows with ``region == "all"``
@@ -9,89 +11,48 @@ Tables, one per grain, each documented in ``docs/outputs.md``:
 - ``pool``: one row per day and material (joint pool);
 - ``releases``: one row per release decision of the agreement;
 - ``auctions``: one row per auction held.
+
+Tables have the runs first (one run here); this is the boundary where the kernel's
+runs-last arrays are turned around.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-from simulator.kernel import MarketDay, Shipments, State
-from simulator.kernel.agreement import RULE_NAMES
+from simulator.mechanisms import rule_name
+from simulator.numeric import ordered_sum, share_of
 from simulator.plan import Plan, Structure
+from simulator.quantities import AGREEMENT_SUMMARY, DAILY, SUMMARY, Quantity, in_table, sweep_metric_names
 from simulator.randomness import Draws
-from simulator.release.level import ordered_sum
+from simulator.records import AgreementDay, MarketDay, ProcurementDay
 from simulator.scenario.schema import Scenario
 
 ALL = "all"
+_RECORDED = tuple(q for q in DAILY if q.table is not None)
 
-# timeseries column -> MarketDay field, in contract order (DESIGN §6), then extras
-_MARKET_COLUMNS = {
-    "baseline_demand_t": "baseline_demand_t",
-    "demand_t": "demand_t",
-    "arrivals_t": "arrivals_t",
-    "supplied_t": "supplied_t",
-    "released_t": None,
-    "shortfall_t": "shortfall_t",
-    "shortfall_cum_t": None,
-    "commercial_stock_t": "commercial_stock_t",
-    "reserve_stock_t": "reserve_stock_t",
-    "in_transit_t": None,
-    "days_of_cover": "days_of_cover",
-    "released_national_t": "released_national_t",
-    "released_joint_t": "released_joint_t",
-    "released_auction_t": "released_auction_t",
-    "released_rule_t": "released_rule_t",
-    "lent_t": "lent_t",
-    "auction_stock_t": "auction_stock_t",
-    "pool_share_t": "pool_share_t",
-    "refill_arrivals_t": "refill_arrivals_t",
-    "reserve_in_transit_t": None,
-    "auction_spend_usd": "auction_spend_usd",
-    "holding_cost_usd": "holding_usd",
-}
-_PROCUREMENT_COLUMNS = {
-    "ordered_t": "ordered_t",
-    "resourced_t": "resourced_t",
-    "procurement_premium_usd": "premium_usd",
-    "resourcing_cost_usd": "resourcing_usd",
-    "refill_cost_usd": "refill_usd",
-}
-SUMMARY_METRICS = (
-    "demand_t",
-    "shortfall_t",
-    "shortfall_share",
-    "max_daily_shortfall_t",
-    "shortfall_days",
-    "first_shortfall_day",
-    "min_days_of_cover",
-    "released_t",
-    "end_reserve_t",
-    "released_national_t",
-    "released_joint_t",
-    "released_auction_t",
-    "released_rule_t",
-    "lent_t",
-    "end_commercial_t",
-    "ordered_t",
-    "resourced_t",
-    "auction_spend_usd",
-    "procurement_premium_usd",
-    "resourcing_cost_usd",
-    "refill_cost_usd",
-    "holding_cost_usd",
-)
-AGREEMENT_METRICS = (
-    "total_shortfall_t",
-    "fairness_jain",
-    "max_shortfall_share_gap",
-    "pool_end_t",
-    "unused_release_t",
-)
+
+class Running(Protocol):
+    """What the recorder reads running totals from (the summary accumulator)."""
+
+    def running(self, name: str) -> np.ndarray:
+        """The running value of summary metric ``name``, (region, material, run)."""
+        ...
+
+
+def _sizes(st: Structure) -> dict[str, int]:
+    return {
+        "day": st.horizon_days,
+        "region": len(st.regions),
+        "member": len(st.members),
+        "material": len(st.materials),
+        "supplier": len(st.suppliers),
+    }
 
 
 class Recorder:
@@ -99,77 +60,58 @@ class Recorder:
 
     def __init__(self, plan: Plan) -> None:
         st = plan.structure
-        H, R, M, S = st.horizon_days, len(st.regions), len(st.materials), len(st.suppliers)
+        sizes = _sizes(st)
         self.structure = st
-        self.columns = {name: np.zeros((H, R, M)) for name in (*_MARKET_COLUMNS, *_PROCUREMENT_COLUMNS)}
-        self.arrivals_by_supplier = np.zeros((H, R, M, S))
-        self.shipped_by_supplier = np.zeros((H, R, M, S))
-        self.pool = np.zeros((H, M))
-        self.pool_arrivals = np.zeros((H, M))
-        self.auction_price = np.full((H, M), np.nan)
-        self.rule = np.zeros((H, M), dtype=np.int64)
+        self.arrays: dict[str, np.ndarray] = {}
+        for q in _RECORDED:
+            shape = tuple(sizes[axis] for axis in q.axes if axis != "run")
+            if q.dtype == "str":
+                self.arrays[q.name] = np.zeros(shape, dtype=np.int64)  # codes; named in the table
+            else:
+                self.arrays[q.name] = np.full(shape, np.nan if q.grain == "decision" else 0.0)
+        self._by_record = {
+            record: [q for q in _RECORDED if q.record == record]
+            for record in ("market", "agreement", "procurement", "recorder")
+        }
         self.releases: list[dict[str, Any]] = []
         self.auctions: list[dict[str, Any]] = []
         self.summary: dict[str, np.ndarray] = {}
 
-    def add_market(self, day: int, m: MarketDay, shortfall_cum: np.ndarray) -> None:
+    def add_market(self, day: int, m: MarketDay, totals: Running) -> None:
         """Store day ``day``'s market (kernel arrays: batch of 1, runs last)."""
-        for column, field_name in _MARKET_COLUMNS.items():
-            if field_name is not None:
-                self.columns[column][day] = getattr(m, field_name)[..., 0]
-        self.columns["released_t"][day] = (m.released_national_t + m.released_joint_t)[..., 0]
-        self.columns["shortfall_cum_t"][day] = shortfall_cum[..., 0]
-        self.arrivals_by_supplier[day] = m.arrivals_by_supplier_t[..., 0]
-        self.pool[day] = m.pool_t[..., 0]
-        self.pool_arrivals[day] = m.pool_arrivals_t[..., 0]
+        for q in self._by_record["market"]:
+            self.arrays[q.name][day] = getattr(m, q.name)[..., 0]
+        for q in self._by_record["recorder"]:
+            assert q.source is not None
+            self.arrays[q.name][day] = totals.running(q.source)[..., 0]
         if m.agreement is not None:
-            self._log_agreement(day, m)
+            for q in self._by_record["agreement"]:
+                self.arrays[q.name][day] = getattr(m.agreement, q.name)[..., 0]
+            self._log_agreement(day, m.agreement)
 
-    def add_procurement(self, day: int, s: Shipments, state: State) -> None:
+    def add_procurement(self, day: int, s: ProcurementDay) -> None:
         """Store day ``day``'s procurement and the pipelines at the end of the day."""
-        for column, field_name in _PROCUREMENT_COLUMNS.items():
-            self.columns[column][day] = getattr(s, field_name)[..., 0]
-        self.shipped_by_supplier[day] = s.shipped_t[..., 0]
-        self.columns["in_transit_t"][day] = state.in_transit[..., 0]
-        self.columns["reserve_in_transit_t"][day] = state.national_in_transit[..., 0]
+        for q in self._by_record["procurement"]:
+            self.arrays[q.name][day] = getattr(s, q.name)[..., 0]
 
-    def _log_agreement(self, day: int, m: MarketDay) -> None:
-        a = m.agreement
-        assert a is not None
-        st = self.structure
-        members = st.member_names
-        self.rule[day] = a.rule[:, 0]
-        self.auction_price[day] = a.clearing_price[:, 0]
-        for j, material in enumerate(st.materials):
-            if a.decided[j, 0]:
-                row: dict[str, Any] = {
-                    "day": day,
-                    "material": material,
-                    "mechanism": RULE_NAMES[int(a.rule[j, 0])],
-                    "available_t": a.available_t[j, 0],
-                    "released_t": float(a.from_rule_t[:, j, 0].sum()),
-                }
-                for n, member in enumerate(members):
-                    row[f"gap_t.{member}"] = a.gap_t[n, j, 0]
-                    row[f"from_auction_stock_t.{member}"] = a.from_balance_t[n, j, 0]
-                    row[f"allocated_t.{member}"] = a.from_rule_t[n, j, 0]
-                    row[f"lent_t.{member}"] = a.lent_t[n, j, 0]
-                self.releases.append(row)
-            if a.auction_held[j, 0]:
-                won = a.won_t[:, j, 0]
-                row = {
-                    "day": day,
-                    "material": material,
-                    "lot_t": a.lot_t[j, 0],
-                    "clearing_price_usd_per_kg": a.clearing_price[j, 0],
-                    "sold_t": float(won.sum()),
-                    "unsold_t": float(a.lot_t[j, 0] - won.sum()),
-                }
-                for n, member in enumerate(members):
-                    row[f"bid_t.{member}"] = a.bid_t[n, j, 0]
-                    row[f"won_t.{member}"] = won[n]
-                    row[f"spend_usd.{member}"] = a.spend_usd[n, j, 0]
-                self.auctions.append(row)
+    def _log_agreement(self, day: int, a: AgreementDay) -> None:
+        members = self.structure.member_names
+        for j, material in enumerate(self.structure.materials):
+            for table, happened, rows in (
+                ("releases", a.decided, self.releases),
+                ("auctions", a.auction_held, self.auctions),
+            ):
+                if happened[j, 0]:
+                    row: dict[str, Any] = {"day": day, "material": material}
+                    if table == "releases":
+                        row["mechanism"] = rule_name(int(a.rule[j, 0]))
+                    for q in in_table(table):
+                        value = getattr(a, q.name)
+                        if "member" in q.axes:
+                            row.update({f"{q.column_name}.{m}": value[n, j, 0] for n, m in enumerate(members)})
+                        else:
+                            row[q.column_name] = value[j, 0]
+                    rows.append(row)
 
 
 def _dates(start: dt.date | None, days: np.ndarray) -> list[str]:
@@ -225,17 +167,18 @@ class Result:
     def build(cls, scenario: Scenario, plan: Plan, seed: int, rec: Recorder, draws: Draws) -> Result:
         """Tables from a finished reference run."""
         st = plan.structure
+        start = scenario.start_date
         summary_arrays = rec.summary or {}
         return cls(
             scenario=scenario,
             structure=st,
             seed=seed,
-            timeseries=_timeseries(st, scenario.start_date, rec),
+            timeseries=_daily_table("timeseries", st, start, rec),
             summary=summary_frame(st, summary_arrays, 0),
-            supply=_supply(st, scenario.start_date, rec),
-            pool=_pool(st, scenario.start_date, rec),
-            releases=_log_frame(rec.releases, scenario.start_date, release_columns(st)),
-            auctions=_log_frame(rec.auctions, scenario.start_date, auction_columns(st)),
+            supply=_daily_table("supply", st, start, rec),
+            pool=_daily_table("pool", st, start, rec),
+            releases=_log_frame(rec.releases, start, log_columns("releases", st)),
+            auctions=_log_frame(rec.auctions, start, log_columns("auctions", st)),
             shocks=shock_table(plan, draws, 0),
             portfolio=portfolio_table(plan),
             metrics=flat_metrics(st, summary_arrays, 0),
@@ -250,7 +193,7 @@ def portfolio_table(plan: Plan) -> pd.DataFrame:
     for i, region in enumerate(st.regions):
         for j, material in enumerate(st.materials):
             for k, supplier in enumerate(st.suppliers):
-                base, share = plan.base_shares[0, i, j, k], plan.shares[0, i, j, k]
+                base, share = plan.normal_share[i, j, k, 0], plan.sourcing_share[i, j, k, 0]
                 if base > 0 or share > 0:
                     rows.append(
                         {
@@ -258,8 +201,8 @@ def portfolio_table(plan: Plan) -> pd.DataFrame:
                             "material": material,
                             "supplier": supplier,
                             "normal_share": float(base),
-                            "share": float(share),
-                            "premium_fraction_of_price": float(plan.premium_fraction[0, i, j, k]),
+                            "sourcing_share": float(share),
+                            "premium_fraction": float(plan.premium_fraction[i, j, k, 0]),
                         }
                     )
     return pd.DataFrame(rows)
@@ -269,7 +212,7 @@ def shock_table(plan: Plan, draws: Draws, run: int) -> pd.DataFrame:
     """Shock windows of run ``run``: id, kind, first and last active day, magnitude."""
     rows = []
     for k, shock in enumerate(plan.shocks):
-        start, end = int(draws.shock_start[run, k]), int(draws.shock_end[run, k])
+        start, end = int(draws.shock_start[k, run]), int(draws.shock_end[k, run])
         first, last = date_of(plan.start_date, start), date_of(plan.start_date, end - 1)
         rows.append(
             {
@@ -279,59 +222,44 @@ def shock_table(plan: Plan, draws: Draws, run: int) -> pd.DataFrame:
                 "end_day": end,
                 "start_date": str(first) if first else "",
                 "last_date": str(last) if last else "",
-                "magnitude": float(draws.shock_magnitude[run, k]),
+                "magnitude": float(draws.shock_magnitude[k, run]),
             }
         )
     columns = ["id", "kind", "start_day", "end_day", "start_date", "last_date", "magnitude"]
     return pd.DataFrame(rows, columns=columns)
 
 
-def _timeseries(st: Structure, start: dt.date | None, rec: Recorder) -> pd.DataFrame:
-    H, R, M = st.horizon_days, len(st.regions), len(st.materials)
-    days = np.arange(H)
-    frame: dict[str, Any] = {
-        "day": np.repeat(days, R * M),
-        "date": np.repeat(np.array(_dates(start, days), dtype=object), R * M),
-        "region": np.tile(np.repeat(np.array(st.regions, dtype=object), M), H),
-        "material": np.tile(np.array(st.materials, dtype=object), H * R),
-    }
-    for name, values in rec.columns.items():
-        frame[name] = values.reshape(-1)
-    per_material = lambda a: np.repeat(a, R, axis=0).reshape(-1)  # noqa: E731  (H, M) -> rows
-    frame["auction_price_usd_per_kg"] = per_material(rec.auction_price)
-    rules = np.array([RULE_NAMES[int(c)] if c else "" for c in rec.rule.reshape(-1)], dtype=object)
-    frame["release_rule"] = per_material(rules.reshape(H, M))
+_INDEX_AXES = {"timeseries": ("day", "region", "material"), "supply": ("day", "region", "material", "supplier")}
+
+
+def _daily_table(table: str, st: Structure, start: dt.date | None, rec: Recorder) -> pd.DataFrame:
+    """A per-day table: index columns of its grain, then its registry quantities in order.
+
+    A quantity with fewer axes than the table's grain (a per-material figure in the
+    time series) is repeated across the missing axes.
+    """
+    axes = _INDEX_AXES.get(table, ("day", "material"))
+    sizes = _sizes(st)
+    labels = {"region": st.regions, "material": st.materials, "supplier": st.suppliers}
+    shape = tuple(sizes[a] for a in axes)
+    rows = int(np.prod(shape))
+    days = np.arange(st.horizon_days)
+    frame: dict[str, Any] = {"day": np.repeat(days, rows // len(days))}
+    frame["date"] = np.repeat(np.array(_dates(start, days), dtype=object), rows // len(days))
+    for k, axis in enumerate(axes[1:], start=1):
+        inner = int(np.prod(shape[k + 1 :]))
+        frame[axis] = np.tile(np.repeat(np.array(labels[axis], dtype=object), inner), rows // (inner * shape[k]))
+    for q in in_table(table):
+        values = rec.arrays[q.name]
+        own = tuple(a for a in q.axes if a != "run")
+        if own != axes:  # repeat over the table's axes the quantity does not have
+            values = np.broadcast_to(np.expand_dims(values, [k for k, a in enumerate(axes) if a not in own]), shape)
+        flat = values.reshape(-1)
+        if q.dtype == "str":
+            names = np.array([rule_name(code) for code in range(int(flat.max(initial=0)) + 1)], dtype=object)
+            flat = names[flat]
+        frame[q.column_name] = flat
     return pd.DataFrame(frame)
-
-
-def _supply(st: Structure, start: dt.date | None, rec: Recorder) -> pd.DataFrame:
-    H, R, M, S = rec.arrivals_by_supplier.shape
-    days = np.arange(H)
-    return pd.DataFrame(
-        {
-            "day": np.repeat(days, R * M * S),
-            "date": np.repeat(np.array(_dates(start, days), dtype=object), R * M * S),
-            "region": np.tile(np.repeat(np.array(st.regions, dtype=object), M * S), H),
-            "material": np.tile(np.repeat(np.array(st.materials, dtype=object), S), H * R),
-            "supplier": np.tile(np.array(st.suppliers, dtype=object), H * R * M),
-            "shipped_t": rec.shipped_by_supplier.reshape(-1),
-            "arrivals_t": rec.arrivals_by_supplier.reshape(-1),
-        }
-    )
-
-
-def _pool(st: Structure, start: dt.date | None, rec: Recorder) -> pd.DataFrame:
-    H, M = rec.pool.shape
-    days = np.arange(H)
-    return pd.DataFrame(
-        {
-            "day": np.repeat(days, M),
-            "date": np.repeat(np.array(_dates(start, days), dtype=object), M),
-            "material": np.tile(np.array(st.materials, dtype=object), H),
-            "pool_stock_t": rec.pool.reshape(-1),
-            "pool_arrivals_t": rec.pool_arrivals.reshape(-1),
-        }
-    )
 
 
 def _log_frame(rows: list[dict[str, Any]], start: dt.date | None, columns: list[str]) -> pd.DataFrame:
@@ -341,18 +269,17 @@ def _log_frame(rows: list[dict[str, Any]], start: dt.date | None, columns: list[
     return frame
 
 
-def release_columns(st: Structure) -> list[str]:
-    """Columns of ``releases.csv`` (without ``date``)."""
-    members = st.member_names
-    per_member = [f"{k}.{m}" for m in members for k in ("gap_t", "from_auction_stock_t", "allocated_t", "lent_t")]
-    return ["day", "material", "mechanism", "available_t", "released_t", *per_member]
+def log_columns(table: str, st: Structure) -> list[str]:
+    """Columns of ``releases.csv`` or ``auctions.csv`` (without ``date``).
 
-
-def auction_columns(st: Structure) -> list[str]:
-    """Columns of ``auctions.csv`` (without ``date``)."""
-    members = st.member_names
-    per_member = [f"{k}.{m}" for m in members for k in ("bid_t", "won_t", "spend_usd")]
-    return ["day", "material", "lot_t", "clearing_price_usd_per_kg", "sold_t", "unsold_t", *per_member]
+    The day and material, the rule applied (releases), the figures of the decision,
+    then one block of columns per member (``<name>.<member>``).
+    """
+    quantities = in_table(table)
+    head = ["day", "material", *(["mechanism"] if table == "releases" else [])]
+    whole = [q.column_name for q in quantities if "member" not in q.axes]
+    per_member = [f"{q.column_name}.{m}" for m in st.member_names for q in quantities if "member" in q.axes]
+    return [*head, *whole, *per_member]
 
 
 def summary_frame(st: Structure, s: dict[str, np.ndarray], run: int) -> pd.DataFrame:
@@ -361,59 +288,56 @@ def summary_frame(st: Structure, s: dict[str, np.ndarray], run: int) -> pd.DataF
     for i, region in enumerate(st.regions):
         for j, material in enumerate(st.materials):
             row: dict[str, Any] = {"region": region, "material": material}
-            row.update({k: _scalar(s[k][run, i, j]) for k in SUMMARY_METRICS if k in s})
+            row.update({q.name: _scalar(s[q.name][run, i, j]) for q in SUMMARY})
             rows.append(row)
     for j, material in enumerate(st.materials):
         row = {"region": ALL, "material": material}
-        row.update({k: _scalar(s[f"by_material.{k}"][run, j]) for k in AGREEMENT_METRICS})
+        row.update({q.name: _scalar(s[f"by_material.{q.name}"][run, j]) for q in AGREEMENT_SUMMARY})
         rows.append(row)
     row = {"region": ALL, "material": ALL}
-    row.update({k: _scalar(s[f"agreement.{k}"][run]) for k in AGREEMENT_METRICS})
+    row.update({q.name: _scalar(s[f"agreement.{q.name}"][run]) for q in AGREEMENT_SUMMARY})
     rows.append(row)
     frame = pd.DataFrame(rows)
-    for column in ("shortfall_days", "first_shortfall_day"):  # whole numbers, empty in the "all" rows
-        frame[column] = frame[column].astype("Int64")
+    for q in SUMMARY:  # whole numbers, empty in the "all" rows
+        if q.dtype == "int":
+            frame[q.name] = frame[q.name].astype("Int64")
     return frame
 
 
-REGION_TOTALS = (
-    "shortfall_t",
-    "demand_t",
-    "released_t",
-    "shortfall_days",
-    "auction_spend_usd",
-    "procurement_premium_usd",
-    "resourcing_cost_usd",
-    "refill_cost_usd",
-    "holding_cost_usd",
-)
-REGION_MATERIAL_METRICS = ("shortfall_t", "shortfall_share", "min_days_of_cover", "first_shortfall_day", "released_t")
+def _region_total(
+    q: Quantity, s: dict[str, np.ndarray], i: int, flat: dict[str, np.ndarray], region: str
+) -> np.ndarray:
+    """Metric ``q`` of region ``i`` over all its materials, (run,)."""
+    values = s[q.name][:, i]
+    if q.region_total == "sum":
+        return ordered_sum(values, axis=-1)
+    if q.region_total == "share":
+        return share_of(flat[f"shortfall_t.{region}"], flat[f"demand_t.{region}"])
+    if q.region_total == "min":
+        return np.where(
+            np.isnan(values).all(axis=-1), np.nan, np.nanmin(np.where(np.isnan(values), np.inf, values), axis=-1)
+        )
+    earliest = np.where(values >= 0, values, np.iinfo(np.int64).max).min(axis=-1)  # first: -1 means never
+    return np.where((values >= 0).any(axis=-1), earliest, -1)
 
 
 def metric_columns(st: Structure, s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Per-run metrics of a finished batch as flat columns, the columns of a sweep table.
 
     Agreement-wide metrics keep their names (``total_shortfall_t``); region metrics are
-    summed over materials (minimum cover: lowest; first shortfall: earliest, -1 for none)
-    as ``<metric>.<region>``, and given per material as ``<metric>.<region>.<material>``.
+    aggregated over materials as their registry entry says (``region_total``) as
+    ``<metric>.<region>``, and given per material as ``<metric>.<region>.<material>``.
     """
-    out: dict[str, np.ndarray] = {k: s[f"agreement.{k}"] for k in AGREEMENT_METRICS}
+    out: dict[str, np.ndarray] = {q.name: s[f"agreement.{q.name}"] for q in AGREEMENT_SUMMARY}
     for i, region in enumerate(st.regions):
-        for k in REGION_TOTALS:
-            out[f"{k}.{region}"] = ordered_sum(s[k][:, i], axis=-1)
-        demand = out[f"demand_t.{region}"]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[f"shortfall_share.{region}"] = np.where(demand > 0, out[f"shortfall_t.{region}"] / demand, 0.0)
-        cover = s["min_days_of_cover"][:, i]
-        out[f"min_days_of_cover.{region}"] = np.where(
-            np.isnan(cover).all(axis=-1), np.nan, np.nanmin(np.where(np.isnan(cover), np.inf, cover), axis=-1)
-        )
-        firsts = s["first_shortfall_day"][:, i]
-        earliest = np.where(firsts >= 0, firsts, np.iinfo(np.int64).max).min(axis=-1)
-        out[f"first_shortfall_day.{region}"] = np.where((firsts >= 0).any(axis=-1), earliest, -1)
+        for q in SUMMARY:
+            if q.region_total:
+                out[f"{q.name}.{region}"] = _region_total(q, s, i, out, region)
         for j, material in enumerate(st.materials):
-            for k in REGION_MATERIAL_METRICS:
-                out[f"{k}.{region}.{material}"] = s[k][:, i, j]
+            for q in SUMMARY:
+                if q.per_material:
+                    out[f"{q.name}.{region}.{material}"] = s[q.name][:, i, j]
+    assert list(out) == sweep_metric_names(st.regions, st.materials)
     return out
 
 

@@ -129,8 +129,8 @@ def test_auction_sells_expected_gaps_and_members_draw_what_they_bought():
     assert (second["day"], second["won_t.japan"], second["won_t.eu"]) == (7, pytest.approx(140), pytest.approx(160))
     assert joint(result, "japan")[:14] == pytest.approx(20.0)
     assert joint(result, "eu")[7:9] == pytest.approx(80.0)
-    assert series(result, "auction_price_usd_per_kg", "japan")[0] == 50.0
-    assert np.isnan(series(result, "auction_price_usd_per_kg", "japan")[1])
+    assert series(result, "clearing_price_usd_per_kg", "japan")[0] == 50.0
+    assert np.isnan(series(result, "clearing_price_usd_per_kg", "japan")[1])
     check_invariants(result)
 
 

@@ -20,7 +20,7 @@ import yaml
 from click.testing import CliRunner
 
 from simulator.cli import main
-from simulator.docs_reference import cli_reference, scenario_reference
+from simulator.docs_reference import cli_reference, outputs_reference, scenario_reference
 from simulator.scenario import json_schema, validate_data
 from tests.helpers import TWO_MEMBERS, build
 
@@ -192,7 +192,7 @@ def test_outputs_page_documents_every_file_and_column(tmp_path):
             TWO_MEMBERS, start_date="2010-07-01", agreement__mechanism="auction", agreement__auction=auction
         ),
     }
-    documented = (DOCS / "outputs.md").read_text(encoding="utf-8")
+    documented = (DOCS / "outputs.md").read_text(encoding="utf-8") + outputs_reference()
     members = ["japan", "eu"]
     columns: set[str] = set()
     for label, data in variants.items():
@@ -216,9 +216,9 @@ def test_outputs_page_documents_every_file_and_column(tmp_path):
     )
     assert compared.exit_code == 0, compared.output
     columns |= set(pd.read_csv(tmp_path / "c" / "compare.csv", nrows=0).columns)
-    assert {"gap_t.japan", "won_t.eu", "auction_price_usd_per_kg", "sold_t"} <= columns
+    assert {"gap_t.japan", "won_t.eu", "clearing_price_usd_per_kg", "sold_t"} <= columns
     missing = sorted({c for c in columns if f"`{_member_form(c, members)}`" not in documented})
-    assert not missing, f"columns not in docs/outputs.md: {missing}"
+    assert not missing, f"columns not in docs/outputs.md or the outputs reference: {missing}"
 
 
 # --- docs that run ---------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def assert_batch_equals_reference(data: dict, seeds: list[int]) -> None:
         for name, values in recorder.summary.items():
             assert np.array_equal(values[0], batch.summary[name][row], equal_nan=True), (name, seed)
         for column in ("days_of_cover", "shortfall_t", "shortfall_cum_t"):
-            expected = recorder.columns[column].astype(np.float32)
+            expected = recorder.arrays[column].astype(np.float32)
             assert np.array_equal(expected, batch.curves[column][row], equal_nan=True), (column, seed)
     assert set(CURVE_COLUMNS) == set(batch.curves)
 

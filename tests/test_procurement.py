@@ -7,9 +7,9 @@ import pytest
 from scipy import stats
 
 from simulator.plan import compile_plan
-from simulator.procurement import apply_quota
 from simulator.randomness import draw_run, run_seed
 from simulator.scenario import validate_data
+from simulator.scenario.portfolio import apply_quota
 from tests.helpers import ONE_REGION, build, run, series
 from tests.invariants import check_invariants
 
@@ -80,7 +80,7 @@ def quota_world(cap=0.65, premium=0.25):
 
 def test_a_065_cap_moves_exactly_020_by_capacity_and_the_premium_is_volume_x_premium_x_price():
     plan = compile_plan(validate_data(quota_world()))
-    shares = plan.shares[0, 0, 0]
+    shares = plan.sourcing_share[0, 0, :, 0]
     # 0.20 moved in proportion to room 0.20 : 0.10
     assert shares == pytest.approx([0.65, 0.10 + 0.20 * 2 / 3, 0.05 + 0.20 / 3])
     result = run(quota_world())
@@ -213,6 +213,6 @@ def test_drawn_shock_durations_match_the_configured_distribution():
 def test_the_reallocated_portfolio_is_reported():
     portfolio = run(quota_world()).portfolio.set_index("supplier")
     assert portfolio.loc["china", "normal_share"] == pytest.approx(0.85)
-    assert portfolio.loc["china", "share"] == pytest.approx(0.65)
+    assert portfolio.loc["china", "sourcing_share"] == pytest.approx(0.65)
     # a's premium applies to the part of its share the quota moved: (0.2333 - 0.10) / 0.2333
-    assert portfolio.loc["a", "premium_fraction_of_price"] == pytest.approx(0.25 * (0.4 / 3) / (0.1 + 0.4 / 3))
+    assert portfolio.loc["a", "premium_fraction"] == pytest.approx(0.25 * (0.4 / 3) / (0.1 + 0.4 / 3))

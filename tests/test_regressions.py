@@ -44,7 +44,7 @@ def test_a_quota_never_moves_volume_to_a_supplier_without_a_route_to_the_region(
     portfolio = run(data).portfolio
     eu = portfolio[portfolio["region"] == "eu"].set_index("supplier")
     assert "elsewhere" not in eu.index
-    assert eu["share"].sum() == pytest.approx(1.0)
+    assert eu["sourcing_share"].sum() == pytest.approx(1.0)
 
 
 def test_a_partner_minimum_beyond_the_partners_capacity_is_an_error():
@@ -69,7 +69,7 @@ def run_file(name: str):
 
 
 def test_summary_table_columns_stay_aligned_with_long_region_names():
-    from simulator.cli import summary_text
+    from simulator.console import summary_text
 
     data = build(
         {

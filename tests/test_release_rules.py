@@ -136,11 +136,12 @@ def test_auction_without_eligible_bids_sells_nothing():
     assert result.filled_t == pytest.approx([0]) and np.isnan(result.clearing_price_usd_per_kg)
 
 
-def test_rules_work_on_batches_row_by_row():
-    gaps = A([[20.0, 80.0], [10.0, 200.0]])
-    out = fair_ratio(gaps, A([60.0, 100.0]), A([0.5, 0.5]))
-    assert out == pytest.approx(A([[20, 40], [10, 90]]))
-    assert out[1] == pytest.approx(fair_ratio(gaps[1], A(100.0), A([0.5, 0.5])))
+def test_rules_work_on_batches_run_by_run():
+    # members on the first axis, two runs after it
+    gaps = A([[20.0, 10.0], [80.0, 200.0]])
+    out = fair_ratio(gaps, A([60.0, 100.0]), A([0.5, 0.5])[:, None])
+    assert out == pytest.approx(A([[20, 10], [40, 90]]))
+    assert out[:, 1] == pytest.approx(fair_ratio(gaps[:, 1], A(100.0), A([0.5, 0.5])))
 
 
 # --- properties ------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The daily market: arrivals, demand, supply, releases and shortfall (DESIGN §3).
 
-For every day ``t``, region ``r`` and material ``m``:
+Layer: engines. For every day ``t``, region ``r`` and material ``m``:
 
 1. arrivals enter commercial stock (refills enter reserves and the pool);
 2. demand ``d = baseline x surge x noise`` (noise: see :func:`simulator.randomness.lognormal_parameters`);
@@ -15,63 +15,29 @@ For every day ``t``, region ``r`` and material ``m``:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from simulator.kernel.agreement import AgreementDay, AgreementStep
-from simulator.kernel.layout import RunsLastPlan
+from simulator.kernel.agreement import AgreementStep
 from simulator.kernel.shocks import Effects
-from simulator.kernel.state import EPS_T, State
+from simulator.kernel.state import State
 from simulator.metrics import days_of_cover
+from simulator.numeric import EPS_T, ordered_sum
+from simulator.plan import Plan
 from simulator.randomness import lognormal_parameters
-from simulator.release.level import ordered_sum
-
-
-@dataclass(frozen=True)
-class MarketDay:
-    """One day's flows and end-of-day stocks per region and material, (R, M, B)."""
-
-    baseline_demand_t: np.ndarray
-    demand_t: np.ndarray
-    arrivals_t: np.ndarray
-    arrivals_by_supplier_t: np.ndarray
-    """(R, M, S, B)."""
-    refill_arrivals_t: np.ndarray
-    supplied_t: np.ndarray
-    released_national_t: np.ndarray
-    released_joint_t: np.ndarray
-    released_auction_t: np.ndarray
-    released_rule_t: np.ndarray
-    lent_t: np.ndarray
-    shortfall_t: np.ndarray
-    commercial_stock_t: np.ndarray
-    reserve_stock_t: np.ndarray
-    auction_stock_t: np.ndarray
-    pool_share_t: np.ndarray
-    in_transit_t: np.ndarray
-    reserve_in_transit_t: np.ndarray
-    days_of_cover: np.ndarray
-    auction_spend_usd: np.ndarray
-    holding_usd: np.ndarray
-    pool_t: np.ndarray
-    """Unsold joint pool stock at the end of the day, (M, B)."""
-    pool_arrivals_t: np.ndarray
-    """Pool refills arrived, (M, B)."""
-    agreement: AgreementDay | None
+from simulator.records import MarketDay
 
 
 class Market:
     """Runs the market of one day for a batch (see the module docstring)."""
 
-    def __init__(self, plan: RunsLastPlan, demand_z: np.ndarray | None) -> None:
-        """``demand_z``: standard normals of demand noise (H, R, M, B), or None without noise."""
+    def __init__(self, plan: Plan, demand_z: np.ndarray | None) -> None:
+        """``demand_z``: standard normals of demand noise (day, region, material, run), or None without noise."""
         self.plan = plan
         self.demand_z = demand_z
         self.noise_mu, self.noise_sigma = lognormal_parameters(plan.noise_cv)
         self.first_day = plan.structure.first_day
         self.members = list(plan.structure.members)
-        self.agreement = AgreementStep(plan) if plan.structure.members else None
+        self.agreement = AgreementStep(plan) if plan.agreement is not None else None
         self.joint_first = plan.structure.order == "joint_first"
         self.surges = "demand_surge" in plan.structure.shock_kinds
         B = plan.batch
@@ -81,12 +47,12 @@ class Market:
         self.zero_pool = np.zeros((M, B))
         self.zero_pool.flags.writeable = False
         self.ownership = None
-        if self.agreement is not None and plan.has("ownership"):
+        if plan.agreement is not None:
             self.ownership = np.zeros((R, M, B))
-            self.ownership[self.members] = plan.ownership
-        self.holding_per_day = plan.holding_cost[None] / 365.0
+            self.ownership[self.members] = plan.agreement.ownership_share
+        self.holding_per_day = plan.holding_cost_usd_per_t_day[None]
         # no national reserve ever (none at the start, none refilled): own draws are all zero
-        self.any_national = bool(plan.national0.any() or plan.refill_rate.any())
+        self.any_national = bool(plan.reserve_stock0_t.any() or plan.reserve_refill_t_per_day.any())
         self.any_holding = bool(self.holding_per_day.any())
 
     def __call__(
@@ -98,7 +64,9 @@ class Market:
         refill_arrivals: np.ndarray | None,
         pool_arrivals: np.ndarray | None,
     ) -> MarketDay:
-        """Day ``day``'s market; arrivals are (R, M, S, B), pool arrivals (M, S, B).
+        """Day ``day``'s market.
+
+        Arrivals are (region, material, supplier, run), pool arrivals (material, supplier, run).
 
         ``None`` refill or pool arrivals mean nothing of that kind is ever shipped.
         """
@@ -116,7 +84,7 @@ class Market:
             pool_arrived = ordered_sum(pool_arrivals, axis=-2)
             state.pool = state.pool + pool_arrived
             state.pool_in_transit = state.pool_in_transit - pool_arrived
-        baseline = p.baseline[day - self.first_day]
+        baseline = p.baseline_demand_t_per_day[day - self.first_day]
         demand = baseline * effects.demand_multiplier if self.surges else baseline
         if self.demand_z is not None:
             demand = demand * np.exp(self.noise_mu + self.noise_sigma * self.demand_z[day])
@@ -134,8 +102,8 @@ class Market:
                 day, state, gap, supplied + national, baseline, baseline - arrived, effects.embargo_on_member
             )
             if not agreed.is_quiet:
-                auction = self._to_regions(agreed.from_balance_t)
-                rule = self._to_regions(agreed.from_rule_t)
+                auction = self._to_regions(agreed.released_auction_t)
+                rule = self._to_regions(agreed.released_rule_t)
                 lent = self._to_regions(agreed.lent_t)
                 spend = self._to_regions(agreed.spend_usd)
                 joint = auction + rule
@@ -144,31 +112,29 @@ class Market:
             national, gap = self._draw_national(state, gap)
         shortfall = np.where(gap > EPS_T, gap, 0.0)  # rounding residue is not a shortfall
         pool_share = self.zero if self.ownership is None else self.ownership * state.pool[None]
-        strategic = state.national + state.balance + pool_share
-        cover = days_of_cover(state.commercial + strategic, baseline)
+        strategic = state.national + state.auction_stock + pool_share
         return MarketDay(
             baseline_demand_t=baseline,
             demand_t=demand,
             arrivals_t=arrived,
-            arrivals_by_supplier_t=arrivals,
-            refill_arrivals_t=refilled,
             supplied_t=supplied,
+            released_t=national + joint,
+            shortfall_t=shortfall,
+            commercial_stock_t=state.commercial,
+            reserve_stock_t=state.national,
+            days_of_cover=days_of_cover(state.commercial + strategic, baseline),
             released_national_t=national,
             released_joint_t=joint,
             released_auction_t=auction,
             released_rule_t=rule,
             lent_t=lent,
-            shortfall_t=shortfall,
-            commercial_stock_t=state.commercial,
-            reserve_stock_t=state.national,
-            auction_stock_t=state.balance,
+            auction_stock_t=state.auction_stock,
             pool_share_t=pool_share,
-            in_transit_t=state.in_transit,
-            reserve_in_transit_t=state.national_in_transit,
-            days_of_cover=cover,
+            refill_arrivals_t=refilled,
             auction_spend_usd=spend,
-            holding_usd=strategic * self.holding_per_day if self.any_holding else self.zero,
-            pool_t=state.pool,
+            holding_cost_usd=strategic * self.holding_per_day if self.any_holding else self.zero,
+            arrivals_by_supplier_t=arrivals,
+            pool_stock_t=state.pool,
             pool_arrivals_t=pool_arrived,
             agreement=agreed,
         )
@@ -181,7 +147,7 @@ class Market:
         return drawn, gap - drawn
 
     def _to_regions(self, per_member: np.ndarray) -> np.ndarray:
-        """(N, M, B) member array as (R, M, B) with zeros for non-members."""
+        """(member, material, run) array as (region, material, run) with zeros for non-members."""
         out = np.zeros_like(self.zero)
         out[self.members] = per_member
         return out

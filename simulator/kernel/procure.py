@@ -1,6 +1,6 @@
 """The end-of-day procurement step: what leaves suppliers today, and when it arrives.
 
-Order of work within the step (all after today's market):
+Layer: engines. Order of work within the step (all after today's market):
 
 1. **Normal orders**: ``flow`` regions order today's baseline demand; ``order_up_to``
    regions order ``max(0, S - (on hand + in transit))`` on review days and nothing
@@ -22,95 +22,67 @@ Order of work within the step (all after today's market):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from simulator.kernel.layout import RunsLastPlan
 from simulator.kernel.shocks import Effects
-from simulator.kernel.state import EPS_T, State
+from simulator.kernel.state import State
+from simulator.numeric import EPS_T, KG_PER_T, ordered_sum, slice_max
+from simulator.plan import Plan
 from simulator.procurement import order_up_to_quantity, order_up_to_target, share_spare_capacity
-from simulator.release.level import ordered_sum, slice_max
-
-KG_PER_T = 1000.0
-
-
-@dataclass(frozen=True)
-class Shipments:
-    """Shipments leaving today, their lead times and today's procurement figures."""
-
-    commercial_t: np.ndarray
-    """To commercial stock, (R, M, S, B)."""
-    commercial_lead: np.ndarray
-    """Lead days of each, (R, M, S, B) int."""
-    refill_t: np.ndarray
-    """To national reserves, (R, M, S, B)."""
-    pool_t: np.ndarray | None
-    """To the joint pool, (M, S, B); None without a pool refill."""
-    pool_lead: np.ndarray | None
-    """Lead days of pool refills, (M, S, B)."""
-    ordered_t: np.ndarray
-    """Normal orders placed, (R, M, B)."""
-    shipped_t: np.ndarray
-    """Normal orders that left (by supplier), (R, M, S, B)."""
-    resourced_t: np.ndarray
-    """Re-sourced volume that left, (R, M, B)."""
-    premium_usd: np.ndarray
-    """Quota premium on today's shipments, (R, M, B)."""
-    resourcing_usd: np.ndarray
-    """Spot cost of re-sourced volume, (R, M, B)."""
-    refill_usd: np.ndarray
-    """Cost of reserve refills ordered today (the pool's falls on its location), (R, M, B)."""
+from simulator.records import ProcurementDay
 
 
 class Procurement:
-    """Computes each day's :class:`Shipments` for a batch (see the module docstring)."""
+    """Computes each day's :class:`ProcurementDay` for a batch (see the module docstring)."""
 
-    def __init__(self, plan: RunsLastPlan) -> None:
+    def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.first_day = plan.structure.first_day
-        lead = plan.lead_days.transpose(1, 0, 2)[:, None]  # (S, R, B) -> (R, 1, S, B)
-        self.shares = plan.shares
-        self.weighted_lead = ordered_sum(self.shares * lead, axis=-2)
-        self.capacity = plan.capacity.transpose(1, 0, 2)[None]  # (S, M, B) -> (1, M, S, B)
+        self.shares = plan.sourcing_share  # (R, M, S, B)
+        self.weighted_lead = ordered_sum(self.shares * plan.lead_time_days[:, None], axis=-2)
+        self.capacity = plan.capacity_t_per_day[None]  # (1, M, S, B)
         self.has_capacity = np.isfinite(self.capacity)
-        self.routes = plan.routes.transpose(1, 0, 2)[:, None]  # (R, 1, S, B): a lead time exists
+        self.routes = plan.route_exists[:, None]  # (R, 1, S, B): a lead time exists
         # flows alone never exceed capacity when every region orders its baseline (flow policy)
         # and the largest daily baseline fits: then capacity can only bind through orders
-        peak_flow = ordered_sum(plan.shares * plan.baseline.max(axis=0)[:, :, None], axis=0)[None]
+        peak_baseline = plan.baseline_demand_t_per_day.max(axis=0)
+        peak_flow = ordered_sum(self.shares * peak_baseline[:, :, None], axis=0)[None]
         within = (peak_flow <= self.capacity) | ~np.isfinite(self.capacity)
         self.any_capacity = bool(self.has_capacity.any()) and (bool(plan.order_up_to.any()) or not bool(within.all()))
-        self.price_usd_per_t = plan.price[None] * KG_PER_T  # (1, M, B)
+        self.price_usd_per_t = plan.price_usd_per_kg[None] * KG_PER_T  # (1, M, B)
         self.premium_usd_per_t = plan.premium_fraction * self.price_usd_per_t[:, :, None]
         self.any_premium = bool(self.premium_usd_per_t.any())
         self.any_resourcing = bool(plan.resourcing_on.any())
-        self.any_refill = bool((plan.refill_rate > 0).any())
-        self.pool_refill = plan.has("pool_refill_rate") and bool((plan.pool_refill_rate > 0).any())
+        self.any_refill = bool((plan.reserve_refill_t_per_day > 0).any())
+        terms = plan.agreement
+        self.pool_refill = terms is not None and bool((terms.pool_refill_t_per_day > 0).any())
         self.order_up_to = plan.order_up_to[:, None]  # (R, 1, B)
         self.any_order_up_to = bool(plan.order_up_to.any())
         self.members = list(plan.structure.members)
-        R, M, S, B = plan.shares.shape
+        R, M, S, B = self.shares.shape
         if self.pool_refill:
-            self.pool_here = np.arange(R)[:, None, None] == plan.pool_location  # (R, 1, B): the pool's region
+            assert terms is not None
+            self.pool_location = terms.pool_location
+            self.pool_here = np.arange(R)[:, None, None] == self.pool_location  # (R, 1, B): the pool's region
             self.pool_shares = self._at_pool(self.shares)
         self.zero = np.zeros((R, M, B))
         self.zero_routes = np.zeros((R, M, S, B))
         self.zero.flags.writeable = self.zero_routes.flags.writeable = False
 
-    def __call__(self, day: int, state: State, effects: Effects, review_due: np.ndarray) -> Shipments:
-        """Shipments leaving on ``day``; ``review_due`` (B, R) marks order-up-to reviews.
+    def __call__(self, day: int, state: State, effects: Effects, review_due: np.ndarray) -> ProcurementDay:
+        """Shipments leaving on ``day``; ``review_due`` (region, run) marks order-up-to reviews.
 
         Flows a plan does not have (no quota, no refill, no re-sourcing) are returned as
         shared read-only zeros without computing them.
         """
         p = self.plan
-        baseline = p.baseline[day - self.first_day]
+        baseline = p.baseline_demand_t_per_day[day - self.first_day]
         lead = effects.lead_days
         ordered = baseline
         if day >= 0 and self.any_order_up_to:
             target = order_up_to_target(baseline, self.weighted_lead, p.review_days[:, None], p.safety_days[:, None])
             quantity = order_up_to_quantity(target, state.commercial, state.in_transit)
-            periodic = np.where(review_due.T[:, None], quantity, 0.0)
+            periodic = np.where(review_due[:, None], quantity, 0.0)
             ordered = np.where(self.order_up_to, periodic, baseline)
         planned = self.shares * ordered[:, :, None]
         if day < 0:
@@ -128,29 +100,31 @@ class Procurement:
                 by_supplier = self._resource(lost, shipped, multiplier, state)
                 commercial = shipped + by_supplier
                 resourced = ordered_sum(by_supplier, axis=-2)
-                resourcing_usd = resourced * self.price_usd_per_t * p.spot_multiplier[:, None]
+                resourcing_usd = resourced * self.price_usd_per_t * p.spot_price_multiplier[:, None]
         state.in_transit = state.in_transit + ordered_sum(commercial, axis=-2)
         premium_usd = ordered_sum(shipped * self.premium_usd_per_t, axis=-2) if self.any_premium else self.zero
         refill, refill_usd = self.zero_routes, self.zero
         if self.any_refill and day >= 0:
-            refill = self._refill_national(state, multiplier, p)
+            refill = self._refill_national(state, multiplier)
             refill_usd = ordered_sum(refill, axis=-2) * self.price_usd_per_t
         pool_t = pool_lead = None
         if self.pool_refill and day >= 0:
-            pool_t, pool_lead, pool_usd = self._refill_pool(state, multiplier, lead, p)
+            pool_t, pool_lead, pool_usd = self._refill_pool(state, multiplier, lead)
             refill_usd = refill_usd + np.where(self.pool_here, pool_usd[None], 0.0)
-        return Shipments(
-            commercial_t=commercial,
-            commercial_lead=lead,
-            refill_t=refill,
-            pool_t=pool_t,
-            pool_lead=pool_lead,
+        return ProcurementDay(
+            in_transit_t=state.in_transit,
+            reserve_in_transit_t=state.national_in_transit,
             ordered_t=ordered,
-            shipped_t=shipped,
             resourced_t=resourced,
-            premium_usd=premium_usd,
-            resourcing_usd=resourcing_usd,
-            refill_usd=refill_usd,
+            procurement_premium_usd=premium_usd,
+            resourcing_cost_usd=resourcing_usd,
+            refill_cost_usd=refill_usd,
+            shipped_by_supplier_t=shipped,
+            commercial_shipments_t=commercial,
+            commercial_lead_days=lead,
+            refill_shipments_t=refill,
+            pool_shipments_t=pool_t,
+            pool_lead_days=pool_lead,
         )
 
     def _within_capacity(self, shipped: np.ndarray) -> np.ndarray:
@@ -174,9 +148,7 @@ class Procurement:
         with np.errstate(divide="ignore", invalid="ignore"):
             split = np.where(room_total > 0, room / room_total, 0.0)
         requests = wanted[:, :, None] * split  # (R, M, S, B)
-        # share each supplier's spare capacity among regions: (B, M, R, S), regions on axis -2
-        granted = share_spare_capacity(requests.transpose(3, 1, 0, 2), spare[0].transpose(2, 0, 1))
-        return granted.transpose(2, 1, 3, 0)
+        return share_spare_capacity(requests, spare[0])
 
     def _unshocked_split(self, shares: np.ndarray, multiplier: np.ndarray) -> np.ndarray:
         """Shares over suppliers (axis -2) renormalised to the routes no shock touches."""
@@ -185,20 +157,23 @@ class Procurement:
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(total > 0, weights / total, 0.0)
 
-    def _refill_national(self, state: State, multiplier: np.ndarray, p: RunsLastPlan) -> np.ndarray:
-        room = p.national_target - (state.national + state.national_in_transit)
-        wanted = np.where(state.gap > EPS_T, 0.0, np.minimum(p.refill_rate, np.maximum(0.0, room)))
+    def _refill_national(self, state: State, multiplier: np.ndarray) -> np.ndarray:
+        p = self.plan
+        room = p.reserve_target_t - (state.national + state.national_in_transit)
+        wanted = np.where(state.gap > EPS_T, 0.0, np.minimum(p.reserve_refill_t_per_day, np.maximum(0.0, room)))
         split = self._unshocked_split(self.shares, multiplier)
         refill = wanted[:, :, None] * split
         state.national_in_transit = state.national_in_transit + ordered_sum(refill, axis=-2)
         return refill
 
     def _refill_pool(
-        self, state: State, multiplier: np.ndarray, lead: np.ndarray, p: RunsLastPlan
+        self, state: State, multiplier: np.ndarray, lead: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        terms = self.plan.agreement
+        assert terms is not None
         member_gap = slice_max(state.gap[self.members], axis=0)  # (M, B)
-        room = p.pool0 - (state.pool + state.pool_in_transit)
-        wanted = np.where(member_gap > EPS_T, 0.0, np.minimum(p.pool_refill_rate, np.maximum(0.0, room)))
+        room = terms.pool0_t - (state.pool + state.pool_in_transit)
+        wanted = np.where(member_gap > EPS_T, 0.0, np.minimum(terms.pool_refill_t_per_day, np.maximum(0.0, room)))
         split = self._unshocked_split(self.pool_shares, self._at_pool(multiplier))  # (M, S, B)
         refill = wanted[:, None] * split
         state.pool_in_transit = state.pool_in_transit + ordered_sum(refill, axis=-2)
@@ -207,6 +182,6 @@ class Procurement:
 
     def _at_pool(self, routes: np.ndarray) -> np.ndarray:
         """The pool location's row of each run of a route array (R, M, S, B), as (M, S, B)."""
-        p = self.plan
-        runs = np.broadcast_to(routes, (*routes.shape[:-1], p.batch))
-        return runs[p.pool_location, ..., np.arange(p.batch)].transpose(1, 2, 0)
+        batch = self.plan.batch
+        runs = np.broadcast_to(routes, (*routes.shape[:-1], batch))
+        return runs[self.pool_location, ..., np.arange(batch)].transpose(1, 2, 0)

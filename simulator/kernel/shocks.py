@@ -1,8 +1,8 @@
 """What the active shocks do to routes and demand on a day.
 
-Shocks combine multiplicatively in scenario order: two embargoes of severity 0.5 on
-one route leave ``(1 - 0.5) * (1 - 0.5) = 0.25`` of its shipments; delays add their
-extra days; demand surges multiply demand.
+Layer: engines. Shocks combine multiplicatively in scenario order: two embargoes of
+severity 0.5 on one route leave ``(1 - 0.5) * (1 - 0.5) = 0.25`` of its shipments;
+delays add their extra days; demand surges multiply demand.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.kernel.layout import RunsLastPlan
+from simulator.plan import Plan
 
 
 @dataclass(frozen=True)
@@ -19,38 +19,35 @@ class Effects:
     """Effects of the shocks active on one day (runs on the last axis)."""
 
     route_multiplier: np.ndarray
-    """Share of planned shipments that leave, (R, M, S, B)."""
+    """Share of planned shipments that leave, (region, material, supplier, run)."""
     lead_days: np.ndarray
-    """Lead time of shipments leaving today, delays included, (R, M, S, B) int."""
+    """Lead time of shipments leaving today, delays included, (region, material, supplier, run) int."""
     all_routes_open: bool
     """No embargo or quota cut is active anywhere in the batch (multiplier is all ones)."""
     demand_multiplier: np.ndarray
-    """Demand surge factor, (R, M, B)."""
+    """Demand surge factor, (region, material, run)."""
     embargo_on_member: np.ndarray
-    """An embargo is active against a member for the material, (M, B) bool."""
+    """An embargo is active against a member for the material, (material, run) bool."""
 
 
 class ShockEffects:
     """Turns the active flags of shocks into :class:`Effects`, caching unchanged days."""
 
-    def __init__(self, plan: RunsLastPlan, magnitude: np.ndarray) -> None:
+    def __init__(self, plan: Plan, magnitude: np.ndarray) -> None:
+        """``magnitude``: severity, extra days or factor per shock and run, (shock, run)."""
         st = plan.structure
         self.B = plan.batch
         self.shape = (len(st.regions), len(st.materials), len(st.suppliers))
         self.magnitude = magnitude
         self.kinds = [sh.kind for sh in plan.shocks]
-        # lead days (S, R, B) in route layout (R, M, S, B)
-        self.base_lead = np.broadcast_to(plan.lead_days.transpose(1, 0, 2)[:, None], (*self.shape, self.B))
-        # masks in route layout (R, M, S, 1) (demand surges: (R, M, 1))
-        self.masks = [
-            (sh.mask.transpose(1, 2, 0) if sh.kind != "demand_surge" else sh.mask)[..., None] for sh in plan.shocks
-        ]
+        self.base_lead = np.broadcast_to(plan.lead_time_days[:, None], (*self.shape, self.B))
+        self.masks = [sh.mask[..., None] for sh in plan.shocks]
         self.against = [sh.against_members[:, None] for sh in plan.shocks]
         self._key: bytes | None = None
         self._cached: Effects | None = None
 
     def __call__(self, active: np.ndarray) -> Effects:
-        """Effects for flags ``active`` of shape (B, K)."""
+        """Effects for flags ``active`` of shape (shock, run)."""
         key = active.tobytes()
         if key != self._key or self._cached is None:
             self._cached = self._compute(active)
@@ -65,10 +62,10 @@ class ShockEffects:
         embargo = np.zeros((M, self.B), bool)
         open_routes = True
         for k, kind in enumerate(self.kinds):
-            on = active[:, k]
+            on = active[k]
             if not on.any():
                 continue
-            size = self.magnitude[:, k]
+            size = self.magnitude[k]
             mask = self.masks[k]
             if kind in ("embargo", "quota_cut"):
                 multiplier = multiplier * np.where(mask, np.where(on, 1.0 - size, 1.0), 1.0)
@@ -83,5 +80,5 @@ class ShockEffects:
 
 
 def active_flags(start: np.ndarray, end: np.ndarray, day: int) -> np.ndarray:
-    """Which shocks are active on ``day``: ``start <= day < end``, shape (B, K)."""
+    """Which shocks are active on ``day``: ``start <= day < end``, shape (shock, run)."""
     return (start <= day) & (day < end)

@@ -1,4 +1,7 @@
-"""The mutable state of a batch of runs between days (all quantities in tonnes; runs last)."""
+"""The mutable state of a batch of runs between days (tonnes; runs on the last axis).
+
+Layer: engines.
+"""
 
 from __future__ import annotations
 
@@ -6,67 +9,67 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.kernel.layout import RunsLastPlan
-from simulator.metrics import EPS_T
+from simulator.plan import Plan
 
-__all__ = ["EPS_T", "State", "initial_state"]
+NEVER = -(10**9)
+"""Day number of an event that has not happened."""
 
 
 @dataclass
 class State:
-    """Stocks, pipelines and the agreement's activation, shape (..., B) each."""
+    """Stocks, pipelines and the agreement's activation, shape (..., run) each."""
 
     commercial: np.ndarray
-    """Industry stock on hand, (R, M, B)."""
+    """Industry stock on hand, (region, material, run)."""
     in_transit: np.ndarray
-    """Commercial shipments on their way, (R, M, B)."""
+    """Commercial shipments on their way, (region, material, run)."""
     national: np.ndarray
-    """National strategic reserves, (R, M, B)."""
+    """National strategic reserves, (region, material, run)."""
     national_in_transit: np.ndarray
-    """Reserve refills on their way, (R, M, B)."""
-    balance: np.ndarray
-    """Auction stock bought by a member and not yet drawn, (R, M, B)."""
+    """Reserve refills on their way, (region, material, run)."""
+    auction_stock: np.ndarray
+    """Auction stock bought by a member and not yet drawn, (region, material, run)."""
     lent_cum: np.ndarray
-    """Reserve lent to other members so far (national pool mode), (R, M, B)."""
+    """Reserve lent to other members so far (national pool mode), (region, material, run)."""
     loss_age: np.ndarray
-    """Consecutive days with supply lost to shocks, (R, M, B)."""
+    """Consecutive days with supply lost to shocks, (region, material, run)."""
     gap: np.ndarray
-    """Today's gap after commercial supply (for refill rules), (R, M, B)."""
+    """Today's gap after commercial supply (for refill rules), (region, material, run)."""
     pool: np.ndarray
-    """Unsold joint pool stock, (M, B)."""
+    """Unsold joint pool stock, (material, run)."""
     pool_in_transit: np.ndarray
-    """Pool refills on their way, (M, B)."""
+    """Pool refills on their way, (material, run)."""
     active: np.ndarray
-    """Agreement activated (triggered, not stood down), (M, B) bool."""
+    """Agreement activated (triggered, not stood down), (material, run) bool."""
     since: np.ndarray
-    """Day of the activating trigger, (M, B)."""
+    """Day of the activating trigger, (material, run)."""
     last_trigger: np.ndarray
-    """Last day the trigger held, (M, B)."""
+    """Last day the trigger held, (material, run)."""
     is_open: np.ndarray
-    """Releases open (activation plus decision and delivery lags), (M, B) bool."""
+    """Releases open (activation plus decision and delivery lags), (material, run) bool."""
     auction_regime: np.ndarray
-    """Auction rule in force yesterday (open, and no embargo under ``hybrid``), (M, B) bool."""
+    """Auction rule in force yesterday (open, and no sharing rule applied), (material, run) bool."""
     auction_anchor: np.ndarray
-    """First day of the current auction regime (the auction calendar counts from it), (M, B)."""
+    """First day of the current auction regime (the auction calendar counts from it), (material, run)."""
 
 
-def initial_state(plan: RunsLastPlan) -> State:
+def initial_state(plan: Plan) -> State:
     """Stocks of day 0 and empty pipelines (the warm-up days fill the pipelines)."""
     B = plan.batch
     R, M = len(plan.structure.regions), len(plan.structure.materials)
     zeros = np.zeros((R, M, B))
-    pool = plan.pool0.astype(float) if plan.has("pool0") else np.zeros((M, B))
-    never = np.full((M, B), -(10**9), dtype=np.int64)
+    pool = plan.agreement.pool0_t if plan.agreement is not None else np.zeros((M, B))
+    never = np.full((M, B), NEVER, dtype=np.int64)
     return State(
-        commercial=np.array(plan.commercial0, dtype=float),
+        commercial=np.array(plan.commercial_stock0_t, dtype=float),
         in_transit=zeros.copy(),
-        national=np.array(plan.national0, dtype=float),
+        national=np.array(plan.reserve_stock0_t, dtype=float),
         national_in_transit=zeros.copy(),
-        balance=zeros.copy(),
+        auction_stock=zeros.copy(),
         lent_cum=zeros.copy(),
         loss_age=np.zeros((R, M, B), dtype=np.int64),
         gap=zeros.copy(),
-        pool=np.array(np.broadcast_to(pool, (M, B))),
+        pool=np.array(pool, dtype=float),
         pool_in_transit=np.zeros((M, B)),
         active=np.zeros((M, B), bool),
         since=never.copy(),

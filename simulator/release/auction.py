@@ -1,9 +1,9 @@
 """Sealed-bid auctions of a lot of strategic stock.
 
-Bids are arrays on the first axis (one entry per bid segment): volume (t) and price
+Layer: rules. Bids are arrays on the first axis (one entry per bid segment): volume (t) and price
 (USD/kg). Bids are filled from the highest price down; bids at the marginal price share
 what is left of the lot pro rata to their volumes; bids below the reserve price are not
-filled. Any trailing batch shape works (the kernel's layout: runs on the last axis).
+filled. Any trailing batch shape works (the kernel's layout: materials, then runs).
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.release.level import Array, ordered_sum, slice_any
-
-KG_PER_T = 1000.0
+from simulator.numeric import KG_PER_T, Array, ordered_sum, slice_any
 
 
 @dataclass(frozen=True)

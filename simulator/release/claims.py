@@ -1,20 +1,22 @@
 """Classic rules of the claims (bankruptcy) problem, for sharing a release among gaps.
 
-Claims are the members' gaps ``g_i`` (t) and the estate is ``E = min(available,
-sum(g))`` (t). Worked check from the fair-division literature: releasing 60 t against
-gaps of 20 t and 80 t gives proportional 12/48, constrained equal awards 20/40,
-constrained equal losses 0/60 and the Talmud rule 10/50. Members are on the last axis.
+Layer: rules. Claims are the members' gaps ``g_i`` (t) and the estate is
+``E = min(available, sum(g))`` (t). Worked check from the fair-division literature:
+releasing 60 t against gaps of 20 t and 80 t gives proportional 12/48, constrained
+equal awards 20/40, constrained equal losses 0/60 and the Talmud rule 10/50. Members
+are on the first axis; any batch shape follows.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from simulator.release.level import Array, level_allocation, ordered_sum
+from simulator.numeric import Array, level_allocation, ordered_sum
+from simulator.release.inputs import RuleInputs
 
 
 def _estate(claims: Array, available: Array) -> Array:
-    return np.minimum(np.asarray(available, float), ordered_sum(claims))
+    return np.minimum(np.asarray(available, float), ordered_sum(claims, axis=0))
 
 
 def proportional_to_claims(claims: Array, available: Array) -> Array:
@@ -24,10 +26,10 @@ def proportional_to_claims(claims: Array, available: Array) -> Array:
     array([12., 48.])
     """
     claims = np.asarray(claims, float)
-    total = ordered_sum(claims)
+    total = ordered_sum(claims, axis=0)
     estate = _estate(claims, available)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(total[..., None] > 0, claims * (estate / total)[..., None], 0.0)
+        return np.where(total[None] > 0, claims * (estate / total)[None], 0.0)
 
 
 def equal_awards(claims: Array, available: Array) -> Array:
@@ -37,8 +39,7 @@ def equal_awards(claims: Array, available: Array) -> Array:
     array([20., 40.])
     """
     claims = np.asarray(claims, float)
-    ones = np.ones_like(claims)
-    return level_allocation(ones, np.zeros_like(claims), claims, _estate(claims, available))
+    return level_allocation(np.ones_like(claims), np.zeros_like(claims), claims, _estate(claims, available))
 
 
 def equal_losses(claims: Array, available: Array) -> Array:
@@ -48,8 +49,7 @@ def equal_losses(claims: Array, available: Array) -> Array:
     array([ 0., 60.])
     """
     claims = np.asarray(claims, float)
-    ones = np.ones_like(claims)
-    return level_allocation(ones, -claims, claims, _estate(claims, available))
+    return level_allocation(np.ones_like(claims), -claims, claims, _estate(claims, available))
 
 
 def talmud(claims: Array, available: Array) -> Array:
@@ -67,8 +67,23 @@ def talmud(claims: Array, available: Array) -> Array:
     """
     claims = np.asarray(claims, float)
     half = claims / 2.0
-    total = ordered_sum(claims)
+    total = ordered_sum(claims, axis=0)
     estate = _estate(claims, available)
     low = equal_awards(half, estate)
     losses = equal_awards(half, total - estate)
-    return np.where((estate <= total / 2.0)[..., None], low, claims - losses)
+    return np.where((estate <= total / 2.0)[None], low, claims - losses)
+
+
+def allocate_equal_awards(x: RuleInputs) -> Array:
+    """:func:`equal_awards` of the gaps."""
+    return equal_awards(x.gaps_t, x.available_t)
+
+
+def allocate_equal_losses(x: RuleInputs) -> Array:
+    """:func:`equal_losses` of the gaps."""
+    return equal_losses(x.gaps_t, x.available_t)
+
+
+def allocate_talmud(x: RuleInputs) -> Array:
+    """:func:`talmud` of the gaps."""
+    return talmud(x.gaps_t, x.available_t)

@@ -1,16 +1,17 @@
 """Sharing a release among members' gaps: fair ratio, proportional, equal cover.
 
-Each rule is a pure function of the members' gaps (t), the stock that may be released
-today ``available`` (t, after any release cap) and the rule's parameters; it returns
-each member's award (t). Members are on the last axis; any leading batch shape works.
-Every rule gives ``0 <= award <= gap`` and ``sum(award) <= available``.
+Layer: rules. Each rule is a pure function of the members' gaps (t), the stock that may
+be released today ``available`` (t, after any release cap) and the rule's parameters;
+it returns each member's award (t). Members are on the first axis; any batch shape
+follows. Every rule gives ``0 <= award <= gap`` and ``sum(award) <= available``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from simulator.release.level import Array, level_allocation, ordered_sum
+from simulator.numeric import Array, level_allocation, ordered_sum, share_of
+from simulator.release.inputs import RuleInputs
 
 
 def fair_ratio(gaps: Array, available: Array, ratio: Array, strict: bool = False) -> Array:
@@ -39,7 +40,8 @@ def fair_ratio(gaps: Array, available: Array, ratio: Array, strict: bool = False
     Examples
     --------
     Japan 40%, EU 60%; 100 t available; Japan short 10 t, EU 200 t. Japan's 40 t
-    share exceeds its gap, so the EU receives the rest (strict: only its 60 t).
+    share exceeds its gap, so the EU receives the rest (strict: only its 60 t). A
+    member with ratio 0 receives what is left once the others are served.
 
     >>> fair_ratio(np.array([10.0, 200.0]), np.array(100.0), np.array([0.4, 0.6]))
     array([10., 90.])
@@ -49,12 +51,12 @@ def fair_ratio(gaps: Array, available: Array, ratio: Array, strict: bool = False
     array([10., 10.])
     """
     gaps = np.asarray(gaps, float)
-    release = np.minimum(np.asarray(available, float), ordered_sum(gaps))
+    release = np.minimum(np.asarray(available, float), ordered_sum(gaps, axis=0))
     ratio = np.broadcast_to(np.asarray(ratio, float), gaps.shape)
     if strict:
-        return np.minimum(gaps, ratio * release[..., None])
+        return np.minimum(gaps, ratio * release[None])
     awarded = level_allocation(ratio, np.zeros_like(gaps), gaps, release)
-    leftover = release - ordered_sum(awarded)
+    leftover = release - ordered_sum(awarded, axis=0)
     if not (leftover > 0).any():
         return awarded
     # only members with ratio 0 can still have gaps here; share what is left equally
@@ -74,9 +76,7 @@ def proportional(gaps: Array, available: Array, baseline_demand: Array) -> Array
     array([12., 48.])
     """
     demand = np.asarray(baseline_demand, float)
-    total = ordered_sum(demand)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        weights = np.where(total[..., None] > 0, demand / total[..., None], 0.0)
+    weights = share_of(demand, ordered_sum(demand, axis=0)[None])
     return fair_ratio(gaps, available, weights)
 
 
@@ -93,7 +93,22 @@ def equal_cover(gaps: Array, available: Array, baseline_demand: Array, own_stock
     array([50., 10.])
     """
     gaps = np.asarray(gaps, float)
-    release = np.minimum(np.asarray(available, float), ordered_sum(gaps))
+    release = np.minimum(np.asarray(available, float), ordered_sum(gaps, axis=0))
     demand = np.broadcast_to(np.asarray(baseline_demand, float), gaps.shape)
     stock = np.broadcast_to(np.asarray(own_stock, float), gaps.shape)
     return level_allocation(demand, stock, gaps, release)
+
+
+def allocate_fair_ratio(x: RuleInputs) -> Array:
+    """:func:`fair_ratio` on a day's inputs."""
+    return fair_ratio(x.gaps_t, x.available_t, x.ratio, strict=x.strict)
+
+
+def allocate_proportional(x: RuleInputs) -> Array:
+    """:func:`proportional` on a day's inputs."""
+    return proportional(x.gaps_t, x.available_t, x.baseline_demand_t)
+
+
+def allocate_equal_cover(x: RuleInputs) -> Array:
+    """:func:`equal_cover` on a day's inputs."""
+    return equal_cover(x.gaps_t, x.available_t, x.baseline_demand_t, x.own_stock_t)

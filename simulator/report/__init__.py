@@ -1,5 +1,7 @@
 """The self-contained HTML report of a run, optionally against a baseline run.
 
+Layer: studies.
+
 One file, readable offline and printable to A4: figures are inline SVG, styles are
 inline, there are no scripts, fonts or links to fetch. Sections: what the scenario
 asks; what happened to each region (sentences whose numbers come from the summary);
@@ -17,7 +19,6 @@ import tempfile
 from html import escape
 from pathlib import Path
 
-from simulator import __version__
 from simulator.errors import InputError
 from simulator.plots import days_of_cover_figure, shortfall_figure
 from simulator.report.figures import comparison_figure, readable, shock_timeline, svg_markup
@@ -28,6 +29,7 @@ from simulator.report.tables import assumption_table, comparison_table, region_t
 from simulator.report.words import material_name, region_name, span_dates
 from simulator.results import Result
 from simulator.scenario import Scenario, scenario_hash
+from simulator.version import __version__
 
 __all__ = ["comparison_problem", "render_report", "write_report"]
 

@@ -1,5 +1,7 @@
 """Figures of the report as inline SVG: the run's curves, the comparison, the shock timeline.
 
+Layer: studies.
+
 Matplotlib figures are written with text kept as text (``svg.fonttype: none``, so it
 can be searched and copied), no creation date (the same run gives the same file) and
 a salt per figure so ids never clash between figures on one page. The shock timeline

@@ -1,5 +1,7 @@
 """The report's sentences: what happened to each region, and what changed against a baseline.
 
+Layer: studies.
+
 Every number comes from the run's summary (``Result.summary`` per region and material,
 ``Result.metrics`` for region totals) and is tagged with :func:`~simulator.report.words.num`;
 only the date on which cover is lowest is looked up in the time series.

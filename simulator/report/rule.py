@@ -1,10 +1,14 @@
-"""The release rule in plain words, and what the rule did in the run (auctions, rule releases)."""
+"""The release rule in plain words, and what the rule did in the run (auctions, rule releases).
+
+Layer: studies.
+"""
 
 from __future__ import annotations
 
 from html import escape
 from typing import Any
 
+from simulator.mechanisms import BY_NAME
 from simulator.report.words import (
     cap,
     join_words,
@@ -20,43 +24,6 @@ from simulator.results import Result
 from simulator.scenario import Scenario
 
 DASH = "\u2013"
-MECHANISM_WORDS = {
-    "hybrid": (
-        "the hybrid rule proposed in the KAS\u2013NPI policy paper: in normal times the shared stock is sold by "
-        "auction; while an embargo is active against any member, each release is shared by the pre-agreed fair "
-        "allocation ratio"
-    ),
-    "fair_ratio": "the pre-agreed fair allocation ratio: each release is shared in fixed proportions",
-    "auction": "auctions: the shared stock is offered in lots at regular intervals and goes to the highest bids",
-    "proportional": (
-        "proportional sharing, the IEA oil-sharing precedent: releases are shared in proportion to members' normal "
-        "demand, so that each bears the same fractional shortfall"
-    ),
-    "equal_cover": "equal cover: releases go where they leave members with days of cover as equal as possible",
-    "iea_ess": (
-        "the IEA Emergency Sharing System carried over from oil: each member has a right to supply of its normal "
-        "demand less a restraint, and the group's shortfall is met from stock in proportion to members' commitments"
-    ),
-    "equal_awards": "equal awards: each member in need receives the same amount, up to its need",
-    "equal_losses": (
-        "equal losses: releases go to the largest needs first, so that unmet needs end as equal as possible"
-    ),
-    "talmud": (
-        "the Talmud rule: small needs are met up to half first and larger needs then share the rest so that "
-        "losses are as equal as possible"
-    ),
-}
-RULE_LABELS = {"fair_ratio": "fair ratio", "iea_ess": "IEA ESS"}
-MECHANISM_SHORT = {
-    "auction": "auction",
-    "fair_ratio": "the fair allocation ratio",
-    "proportional": "proportional sharing",
-    "equal_cover": "equal cover",
-    "iea_ess": "the IEA emergency sharing system",
-    "equal_awards": "equal awards",
-    "equal_losses": "equal losses",
-    "talmud": "the Talmud rule",
-}
 
 
 def _demand(scenario: Scenario, region: str, material: str) -> float:
@@ -116,7 +83,7 @@ def rule_words(scenario: Scenario) -> list[str]:
         text += f" and its national reserve ({'; '.join(reserves)})." if reserves else "; no region holds a reserve."
         return [f"<p>{escape(text)}</p>"]
     members = join_words([region_name(m) for m in a.members])
-    out = [f"Members: {escape(members)}. Release rule: {escape(MECHANISM_WORDS.get(a.mechanism, a.mechanism))}."]
+    out = [f"Members: {escape(members)}. Release rule: {escape(BY_NAME[a.mechanism].description)}."]
     tables = [pool_table(scenario)]
     pool = a.pool
     if pool.mode == "joint":
@@ -132,10 +99,11 @@ def rule_words(scenario: Scenario) -> list[str]:
                 f"may go to other members, never pushing the donor below {pool.donor_floor_days:g} days of cover."
             )
         )
-    if a.mechanism in ("hybrid", "fair_ratio") or a.ratio:
+    mechanism = BY_NAME[a.mechanism]
+    if mechanism.needs_ratio or a.ratio:
         ratio = ", ".join(f"{region_name(m)} {percent(w)}" for m, w in a.ratio.items())
         text = f"Pre-agreed fair allocation ratio: {ratio}"
-        if a.mechanism not in ("hybrid", "fair_ratio"):
+        if not mechanism.needs_ratio:
             text += " (set, but not used by this rule)."
         elif a.strict:
             text += "; a share a member cannot use is withheld."
@@ -166,10 +134,10 @@ def rule_words(scenario: Scenario) -> list[str]:
         first = "before" if a.order == "national_first" else "after"
         out.append(escape(f"Members draw their own national reserves {first} the shared stock."))
     bids = ""
-    if a.auction is not None and a.mechanism in ("hybrid", "auction"):
+    if a.auction is not None and mechanism.holds_auctions:
         words, bids = _auction_words(scenario)
         out.append(words)
-    if a.mechanism == "iea_ess":
+    if mechanism.shares_as == "iea_ess":
         e = a.iea_ess
         out.append(
             escape(
@@ -286,11 +254,11 @@ def rule_releases(result: Result) -> str:
     for (mechanism, material), group in releases.groupby(["mechanism", "material"], sort=False):
         released = float(group["released_t"].sum())
         gaps = float(sum(group[f"gap_t.{m}"].sum() for m in members))
-        given = {m: float(group[f"allocated_t.{m}"].sum()) for m in members}
+        given = {m: float(group[f"released_rule_t.{m}"].sum()) for m in members}
         shares = [
             f"{region_name(m)} {tonnes(t)} ({percent(t / released)})" for m, t in given.items() if released > 0 and t
         ]
-        rule = MECHANISM_SHORT.get(str(mechanism), str(mechanism))
+        rule = BY_NAME[str(mechanism)].phrase
         text = (
             f"Under {rule}, {tonnes(released)} of {material_name(str(material))} was released on "
             f"{len(group)} decision days from {when(start, int(group['day'].min()))} to "
@@ -303,12 +271,12 @@ def rule_releases(result: Result) -> str:
             f"<td>{tonnes(given[m])}<br><small>{percent(given[m] / released) if released else DASH}</small></td>"
             for m in members
         )
-        label = RULE_LABELS.get(str(mechanism), str(mechanism).replace("_", " "))
+        label = BY_NAME[str(mechanism)].label
         rows.append(
             f"<tr><th>{escape(cap(material_name(str(material))))}</th><td>{escape(label)}</td>"
             f"<td>{len(group)}</td><td>{tonnes(gaps)}</td><td>{tonnes(released)}</td>{cells}</tr>"
         )
-    uses_ratio = "fair_ratio" in set(releases["mechanism"])
+    uses_ratio = any(BY_NAME[str(name)].needs_ratio for name in set(releases["mechanism"]))
     head = "".join(
         f"<th>{escape(region_name(m))}"
         + (f"<br><small>ratio {percent(ratio[m])}</small>" if uses_ratio and m in ratio else "")

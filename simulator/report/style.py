@@ -1,4 +1,7 @@
-"""The report's stylesheet: system fonts only, a calm screen layout, and A4 print rules."""
+"""The report's stylesheet: system fonts only, a calm screen layout, and A4 print rules.
+
+Layer: studies.
+"""
 
 CSS = """\
 :root { --ink: #1d2733; --muted: #5d6975; --rule: #d8dee5; --accent: #1f5fa6; --band: #f3f6f9; }

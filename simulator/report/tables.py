@@ -1,4 +1,7 @@
-"""The report's tables: one per region, the comparison with a baseline, shocks, assumptions."""
+"""The report's tables: one per region, the comparison with a baseline, shocks, assumptions.
+
+Layer: studies.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """Names and numbers as a policy reader expects them, and the tagged numbers of sentences.
 
+Layer: studies.
+
 Every number a sentence states from a run's summary is wrapped by :func:`num` in a
 ``<span>`` that names the run, the metric and the exact value it was rounded from, so a
 test (or a curious reader of the HTML source) can check it against ``summary.csv``.

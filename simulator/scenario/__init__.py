@@ -1,4 +1,7 @@
-"""Scenario files: typed model, loading, validation, overrides and JSON Schema."""
+"""Scenario files: typed model, loading, validation, overrides and JSON Schema.
+
+Layer: ground.
+"""
 
 from simulator.scenario.checks import day_number
 from simulator.scenario.load import (
@@ -10,10 +13,9 @@ from simulator.scenario.load import (
     validate_data,
 )
 from simulator.scenario.overrides import apply_overrides, parse_assignment
-from simulator.scenario.schema import MECHANISMS, Scenario
+from simulator.scenario.schema import Scenario
 
 __all__ = [
-    "MECHANISMS",
     "Scenario",
     "apply_overrides",
     "day_number",

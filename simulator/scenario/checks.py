@@ -1,5 +1,7 @@
 """Tier-2 validation: cross-references and sums that a field-by-field schema cannot see.
 
+Layer: ground.
+
 Each check appends :class:`Problem` records instead of raising, so that a user sees
 every problem of a file at once. A broken reference is always an error, never a
 warning.
@@ -12,6 +14,7 @@ import difflib
 from collections.abc import Iterable
 
 from simulator.errors import Problem
+from simulator.mechanisms import BY_NAME
 from simulator.scenario.schema import (
     RANDOM_TYPES,
     RESERVED_IDS,
@@ -152,7 +155,7 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
         total = sum(a.ratio.values())
         if abs(total - 1.0) > SUM_TOLERANCE:
             problems.append(Problem("agreement.ratio", f"ratios must sum to 1 (they sum to {total:.12g})"))
-    elif a.mechanism in ("fair_ratio", "hybrid"):
+    elif BY_NAME[a.mechanism].needs_ratio:
         problems.append(Problem("agreement.ratio", f"mechanism '{a.mechanism}' needs a ratio per member"))
     for mid in a.release_cap_t_per_day:
         _ref(problems, f"agreement.release_cap_t_per_day.{mid}", "material", mid, s.materials)
@@ -184,7 +187,7 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
 
 
 def _check_auction(s: Scenario, a: Agreement, problems: list[Problem]) -> None:
-    needs_auction = a.mechanism in ("auction", "hybrid")
+    needs_auction = BY_NAME[a.mechanism].holds_auctions
     auction = a.auction
     if auction is None or not any(segs for per in auction.bids.values() for segs in per.values()):
         if needs_auction:

@@ -1,4 +1,7 @@
-"""Loading scenarios: safe YAML, overrides, both validation tiers, readable errors."""
+"""Loading scenarios: safe YAML, overrides, both validation tiers, readable errors.
+
+Layer: ground.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from simulator.errors import InputError, Problem, ScenarioError
 from simulator.scenario import schema
 from simulator.scenario.checks import check_scenario
 from simulator.scenario.overrides import apply_overrides
+from simulator.scenario.portfolio import check_quotas
 from simulator.scenario.schema import Scenario
 
 _MESSAGES = {
@@ -119,14 +123,10 @@ def validate_data(data: dict[str, Any], source: str | None = None) -> Scenario:
     except ValidationError as exc:
         raise ScenarioError(_problems(exc, data), source) from None
     problems = check_scenario(scenario)
+    if not problems:  # quotas are computed only on a consistent scenario
+        problems = check_quotas(scenario)
     if problems:
         raise ScenarioError(problems, source)
-    from simulator.plan import check_quotas  # the plan module imports this package
-
-    try:
-        check_quotas(scenario)
-    except ScenarioError as exc:
-        raise ScenarioError(exc.problems, source) from None
     return scenario
 
 

@@ -1,5 +1,7 @@
 """Dotted-path overrides (``--set PATH=VALUE``) applied to raw scenario data.
 
+Layer: ground.
+
 Overrides act on the plain data before validation, so a bad value is reported by the
 same validation as a bad file, with the same field path. Rules:
 

@@ -1,5 +1,7 @@
 """The typed scenario model: one strict, frozen pydantic schema.
 
+Layer: ground.
+
 Every quantity carries its unit in its name or in the ``unit`` entry of its JSON
 Schema, and every field's docstring becomes its description in ``stockpile schema``
 and in the generated scenario reference (``docs/scenario-reference.md``).
@@ -15,6 +17,8 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from simulator import mechanisms
 
 RESERVED_IDS = frozenset({"all"})
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -357,18 +361,8 @@ class IeaEss(Model):
     mode, initial reserves in national mode)."""
 
 
-Mechanism = Literal[
-    "hybrid",
-    "fair_ratio",
-    "auction",
-    "proportional",
-    "equal_cover",
-    "iea_ess",
-    "equal_awards",
-    "equal_losses",
-    "talmud",
-]
-MECHANISMS: tuple[str, ...] = Mechanism.__args__  # type: ignore[attr-defined]
+Mechanism = Literal[mechanisms.NAMES]  # type: ignore[valid-type]
+"""A mechanism name from the registry (:mod:`simulator.mechanisms`)."""
 
 
 class Agreement(Model):

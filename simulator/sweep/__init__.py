@@ -1,5 +1,7 @@
 """Sweeps: grids and Monte Carlo over many runs, local or on a Dask cluster.
 
+Layer: studies.
+
 Outputs in ``DIR`` (see ``docs/sweeps.md``): ``sweep.parquet`` (one row per run: a
 column per swept path, ``point``, ``run``, ``seed`` and every metric), ``sweep.csv`` on
 request, ``sweep.json`` (scenario, hash, grid, version, wall time), the figures, and
@@ -17,13 +19,13 @@ from typing import Any
 
 import pandas as pd
 
-from simulator import __version__
 from simulator.errors import ScenarioError
 from simulator.output import staged
 from simulator.plan import compile_plan
 from simulator.scenario import scenario_hash, validate_data
 from simulator.sweep.grid import Axis, SweepSpec, load_spec_file, parse_axis
 from simulator.sweep.runner import Checkpoints, Sweep, curve_bands, execute, plan_sweep
+from simulator.version import __version__
 
 __all__ = ["Axis", "Sweep", "SweepSpec", "finish_sweep", "load_spec_file", "parse_axis", "plan_sweep", "run_sweep"]
 

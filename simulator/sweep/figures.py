@@ -1,5 +1,7 @@
 """Figures of a sweep table, redrawn at any time from ``sweep.parquet`` and ``sweep.json``.
 
+Layer: studies.
+
 - one swept parameter: each key metric against it, median line and 5-95% band across
   runs (``sweep_metrics.png``);
 - two swept parameters: a heatmap of each key metric's mean (``sweep_heatmap.png``);

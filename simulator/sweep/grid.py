@@ -1,5 +1,7 @@
 """Sweep grids: parsing ``--grid PATH=SPEC`` and sweep files, and expanding points.
 
+Layer: studies.
+
 A SPEC is ``start:stop:step`` (``stop`` included when it falls on the grid, computed
 in decimal so that ``0:1:0.1`` has exactly 11 points 0, 0.1, ..., 1), a comma list
 (``fair_ratio,auction``; items read as YAML scalars) or a single value. Several

@@ -1,5 +1,7 @@
 """Running a sweep: chunks of runs, local processes or Dask, checkpoints, resume.
 
+Layer: studies.
+
 Every run has an id (grid point, replicate) and a seed fixed before anything is
 dispatched: replicate ``k`` of every point gets ``run_seed(root seed, k)`` (common random
 numbers across points). Runs are cut into fixed chunks in id order; each chunk is
@@ -26,7 +28,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator import __version__
 from simulator.errors import InputError
 from simulator.fastpath import CURVE_COLUMNS, run_batch
 from simulator.plan import compile_plan, stack_plans
@@ -34,6 +35,7 @@ from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.sweep.grid import SweepSpec
+from simulator.version import __version__
 
 CHUNK_RUNS = 2500
 BATCH_RUNS = 2500

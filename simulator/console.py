@@ -1,0 +1,51 @@
+"""Text tables the command line prints: a run's summary and a comparison of rules.
+
+Layer: studies.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from simulator.results import ALL, date_label
+
+
+def summary_text(result: Any) -> str:
+    """The short table ``stockpile run`` prints: shortfall, days short, cover."""
+    table = result.summary
+    rows = table[table["region"] != ALL]
+    header = ("region", "material", "shortfall t", "days short", "first short", "min cover d")
+    cells = []
+    for _, row in rows.iterrows():
+        first = int(row["first_shortfall_day"])
+        cover = row["min_days_of_cover"]
+        cells.append(
+            (
+                row["region"],
+                row["material"],
+                f"{row['shortfall_t']:,.1f}",
+                str(int(row["shortfall_days"])),
+                date_label(result.start_date, first) if first >= 0 else "-",
+                f"{cover:.1f}" if cover is not None and cover == cover else "-",
+            )
+        )
+    widths = [max(len(str(c[k])) for c in [header, *cells]) for k in range(len(header))]
+    lines = [
+        "  ".join(
+            str(c).ljust(w) if k < 2 else str(c).rjust(w) for k, (c, w) in enumerate(zip(line, widths, strict=True))
+        )
+        for line in [header, *cells]
+    ]
+    overall = table[(table["region"] == ALL) & (table["material"] == ALL)].iloc[0]
+    lines.append(
+        f"total shortfall {overall['total_shortfall_t']:.1f} t; fairness (Jain) {overall['fairness_jain']:.3f}"
+    )
+    return "\n".join(lines)
+
+
+def compare_text(table: pd.DataFrame) -> str:
+    """The comparison ``stockpile compare`` prints: each rule's total shortfall and fairness."""
+    shown = [c for c in ("mechanism", "total_shortfall_t", "fairness_jain", "max_shortfall_share_gap") if c in table]
+    return table[shown].to_string(index=False, float_format=lambda v: f"{v:,.3f}")

@@ -1,0 +1,192 @@
+"""The registry of release mechanisms: one entry per rule, everything about it in one place.
+
+Layer: ground (imports nothing from the project). The entries are data; the rules
+layer binds each entry's ``allocate`` reference to its function
+(:func:`simulator.release.registry.allocator`), so the scenario schema, its checks, the
+kernel, the report and the plots all read the same entry. Adding a rule means one
+module in ``simulator/release/`` plus one entry here.
+
+A *mechanism* is what a scenario chooses (``agreement.mechanism``). On a given day the
+agreement applies one *rule*: the auction, or the sharing function of a mechanism
+(``hybrid`` applies ``fair_ratio`` while an embargo is active against a member and
+auctions otherwise). Rules are logged by their ``code``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    """One release mechanism (see the module docstring)."""
+
+    name: str
+    """The name scenarios use (``agreement.mechanism``)."""
+    code: int
+    """Code of the rule in the daily logs; 0 for a mechanism that never allocates by itself."""
+    label: str
+    """Short label for legends and table headers."""
+    phrase: str
+    """How a sentence names it ("the fair allocation ratio")."""
+    description: str
+    """What it does, in one sentence for the report."""
+    marker: str
+    """Matplotlib marker of its release days."""
+    allocate: str | None
+    """``module:function`` in ``simulator.release`` that shares a day's release; None
+    for a mechanism that only auctions or only borrows another's sharing."""
+    shares_as: str | None
+    """The mechanism whose sharing function is applied on rule days (itself for a
+    plain sharing rule; None when it never shares by rule)."""
+    shares_when: Literal["always", "embargo_on_member", "never"]
+    """On which open days the sharing rule applies (the other open days auction)."""
+    holds_auctions: bool
+    """Offers the shared stock by auction on days the sharing rule does not apply."""
+    needs_ratio: bool
+    """Needs ``agreement.ratio`` for every member."""
+    donors_by: Literal["lendable", "commitments"] = "lendable"
+    """National pool mode: donors give in proportion to what they may lend, or to
+    their stock commitments."""
+
+
+AUCTION_CODE = 1
+"""Code of the auction rule in the daily logs."""
+
+
+def _sharing(
+    name: str,
+    code: int,
+    label: str,
+    phrase: str,
+    description: str,
+    marker: str,
+    allocate: str,
+    donors_by: Literal["lendable", "commitments"] = "lendable",
+) -> Mechanism:
+    return Mechanism(name, code, label, phrase, description, marker, allocate, name, "always", False, False, donors_by)
+
+
+MECHANISMS: tuple[Mechanism, ...] = (
+    Mechanism(
+        "hybrid",
+        0,
+        "hybrid",
+        "the hybrid rule",
+        "the hybrid rule proposed in the KAS\u2013NPI policy paper: in normal times the shared stock is sold by "
+        "auction; while an embargo is active against any member, each release is shared by the pre-agreed fair "
+        "allocation ratio",
+        "o",
+        None,
+        "fair_ratio",
+        "embargo_on_member",
+        True,
+        True,
+    ),
+    Mechanism(
+        "fair_ratio",
+        2,
+        "fair ratio",
+        "the fair allocation ratio",
+        "the pre-agreed fair allocation ratio: each release is shared in fixed proportions",
+        "o",
+        "sharing:allocate_fair_ratio",
+        "fair_ratio",
+        "always",
+        False,
+        True,
+    ),
+    Mechanism(
+        "auction",
+        AUCTION_CODE,
+        "auction",
+        "auction",
+        "auctions: the shared stock is offered in lots at regular intervals and goes to the highest bids",
+        "^",
+        None,
+        None,
+        "never",
+        True,
+        False,
+    ),
+    _sharing(
+        "proportional",
+        3,
+        "proportional",
+        "proportional sharing",
+        "proportional sharing, the IEA oil-sharing precedent: releases are shared in proportion to members' normal "
+        "demand, so that each bears the same fractional shortfall",
+        "s",
+        "sharing:allocate_proportional",
+    ),
+    _sharing(
+        "equal_cover",
+        4,
+        "equal cover",
+        "equal cover",
+        "equal cover: releases go where they leave members with days of cover as equal as possible",
+        "D",
+        "sharing:allocate_equal_cover",
+    ),
+    _sharing(
+        "iea_ess",
+        5,
+        "IEA ESS",
+        "the IEA emergency sharing system",
+        "the IEA Emergency Sharing System carried over from oil: each member has a right to supply of its normal "
+        "demand less a restraint, and the group's shortfall is met from stock in proportion to members' commitments",
+        "P",
+        "ess:allocate_iea_ess",
+        donors_by="commitments",
+    ),
+    _sharing(
+        "equal_awards",
+        6,
+        "equal awards",
+        "equal awards",
+        "equal awards: each member in need receives the same amount, up to its need",
+        "v",
+        "claims:allocate_equal_awards",
+    ),
+    _sharing(
+        "equal_losses",
+        7,
+        "equal losses",
+        "equal losses",
+        "equal losses: releases go to the largest needs first, so that unmet needs end as equal as possible",
+        "<",
+        "claims:allocate_equal_losses",
+    ),
+    _sharing(
+        "talmud",
+        8,
+        "Talmud",
+        "the Talmud rule",
+        "the Talmud rule: small needs are met up to half first and larger needs then share the rest so that "
+        "losses are as equal as possible",
+        ">",
+        "claims:allocate_talmud",
+    ),
+)
+
+BY_NAME: dict[str, Mechanism] = {m.name: m for m in MECHANISMS}
+NAMES: tuple[str, ...] = tuple(BY_NAME)
+"""Mechanism names in registry order (the schema's choices)."""
+
+
+def rule_name(code: int) -> str:
+    """Name of the rule applied under ``code`` in the daily logs ('' for 0: none).
+
+    >>> rule_name(1), rule_name(2), rule_name(0)
+    ('auction', 'fair_ratio', '')
+    """
+    if code == 0:
+        return ""
+    return next(m.name for m in MECHANISMS if m.code == code)
+
+
+def applied_rule(mechanism: str) -> Mechanism | None:
+    """The entry whose sharing function ``mechanism`` applies on rule days (None: auctions only)."""
+    shares_as = BY_NAME[mechanism].shares_as
+    return BY_NAME[shares_as] if shares_as else None

@@ -1,0 +1,148 @@
+"""Numeric helpers below everything else: ordered reductions and physical constants.
+
+Layer: ground (imports nothing from the project).
+
+The model's short axes (members, materials, suppliers: 2 to 6 entries) are reduced one
+slice at a time, left to right. NumPy's own reductions may add in a different order
+depending on an array's length and layout; folding slice by slice makes every result
+independent of the batch size, which keeps the reference engine and the batched fast
+path bit-identical (and it is about 20 times faster per element on short axes).
+
+:func:`level_allocation` is the one solver behind every sharing rule and procurement
+quota: a common level clipped between bounds, with members on the first axis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+EPS_T = 1e-9
+"""Tonnes below which a gap, loss or shortfall counts as none (rounding noise)."""
+KG_PER_T = 1000.0
+"""Kilograms per tonne: prices are per kg, quantities in tonnes."""
+DAYS_PER_YEAR = 365.0
+"""Days per model year: yearly growth and yearly holding costs are spread over it."""
+
+
+def ordered_sum(x: Array, axis: int = -1) -> Array:
+    """Sum along ``axis`` strictly left to right (see the module docstring).
+
+    >>> float(ordered_sum(np.array([0.1, 0.2, 0.3])))
+    0.6000000000000001
+    >>> ordered_sum(np.zeros((0, 3)), axis=0)
+    array([0., 0., 0.])
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.shape[axis] == 0:
+        return np.zeros(np.delete(x.shape, axis % x.ndim).tolist())
+    return _fold(np.add, x, axis)
+
+
+def slice_max(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """``x.max(axis)`` taken one slice at a time (``axis`` must not be empty).
+
+    >>> slice_max(np.array([[1.0, 3.0], [4.0, 2.0]]))
+    array([3., 4.])
+    """
+    return _fold(np.maximum, np.asarray(x), axis)
+
+
+def slice_any(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """``x.any(axis)`` taken one slice at a time.
+
+    >>> slice_any(np.array([[False, True], [False, False]]))
+    array([ True, False])
+    """
+    return _fold(np.logical_or, np.asarray(x, bool), axis)
+
+
+def _fold(ufunc: np.ufunc, x: np.ndarray, axis: int) -> np.ndarray:
+    """``ufunc`` applied left to right over the slices of ``x`` along ``axis`` (a new array)."""
+    axis = axis % x.ndim
+    index: list[object] = [slice(None)] * x.ndim
+    index[axis] = 0
+    total = np.array(x[tuple(index)])
+    for i in range(1, x.shape[axis]):
+        index[axis] = i
+        ufunc(total, x[tuple(index)], out=total)
+    return total
+
+
+def share_of(part: Array, whole: Array) -> Array:
+    """``part / whole`` where ``whole > 0``, else 0 (shares of nothing are nothing).
+
+    >>> share_of(np.array([3.0, 1.0]), np.array([4.0, 0.0]))
+    array([0.75, 0.  ])
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(whole > 0, part / whole, 0.0)
+
+
+def _clipped(level: Array, w: Array, b: Array, c: Array) -> Array:
+    return np.clip(level[None] * w - b, 0.0, c)
+
+
+def level_allocation(weights: Array, offsets: Array, caps: Array, total: Array) -> Array:
+    """Allocate ``total`` as ``clip(L * weights - offsets, 0, caps)`` for a common ``L``.
+
+    Most ways of sharing an amount ``E`` among members give member ``i``
+    ``a_i(L) = clip(L * w_i - b_i, 0, c_i)`` for one common level ``L`` chosen so that
+    ``sum_i a_i = min(E, sum_i c_i)``: fair ratio with water-filling (``w = ratio``,
+    ``b = 0``, ``c = gap``), constrained equal awards (``w = 1``, ``b = 0``,
+    ``c = claim``), constrained equal losses (``w = 1``, ``b = -claim``, ``c = claim``),
+    equal days of cover (``w = demand``, ``b = own stock``, ``c = gap``). The sum is
+    non-decreasing and piecewise linear in ``L``; the solver sorts its breakpoints and
+    interpolates inside the segment that reaches the target. Members are on the first
+    axis of every array; any batch shape follows.
+
+    Parameters
+    ----------
+    weights
+        ``w_i >= 0``: how fast member ``i``'s award grows with the level.
+    offsets
+        ``b_i``: the level times weight a member must pass before it receives.
+    caps
+        ``c_i >= 0``: most member ``i`` can receive (t).
+    total
+        ``E >= 0``: amount to allocate (t); the batch shape of ``weights`` without
+        the first (members) axis.
+
+    Returns
+    -------
+    Array
+        Awards ``a_i`` (t) with ``0 <= a_i <= c_i`` and ``sum a_i = min(E, sum c_i)``
+        up to rounding.
+
+    Examples
+    --------
+    Fair ratio 50/50, gaps 20 t and 80 t, 60 t released: the first member is capped
+    at its gap and the rest goes to the second.
+
+    >>> level_allocation(np.array([0.5, 0.5]), np.zeros(2), np.array([20.0, 80.0]), np.array(60.0))
+    array([20., 40.])
+    """
+    w, b, c = np.broadcast_arrays(np.asarray(weights, float), np.asarray(offsets, float), np.asarray(caps, float))
+    total = np.asarray(total, float)
+    # members with zero weight receive a constant clip(-b, 0, c)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low = np.where(w > 0, b / w, np.nan)
+        high = np.where(w > 0, (b + c) / w, np.nan)
+    points = np.concatenate([low, high], axis=0)
+    finite_max = np.max(np.where(np.isnan(points), -np.inf, points), axis=0, keepdims=True)
+    finite_max = np.where(np.isfinite(finite_max), finite_max, 0.0)
+    points = np.sort(np.where(np.isnan(points), finite_max, points), axis=0)
+    # sum of awards at each breakpoint: shape (2n, ...)
+    at_points = ordered_sum(np.clip(points[:, None] * w[None] - b[None], 0.0, c[None]), axis=1)
+    target = np.minimum(total, at_points[-1])
+    k = np.sum(at_points <= target[None], axis=0) - 1
+    k = np.clip(k, 0, points.shape[0] - 1)
+    base_level = np.take_along_axis(points, k[None], axis=0)[0]
+    base_sum = np.take_along_axis(at_points, k[None], axis=0)[0]
+    rising = (w > 0) & (low <= base_level[None]) & (base_level[None] < high)
+    slope = ordered_sum(np.where(rising, w, 0.0), axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        step = np.where(slope > 0, (target - base_sum) / slope, 0.0)
+    return _clipped(base_level + step, w, b, c)

@@ -1,0 +1,998 @@
+"""The registry of quantities: every quantity that crosses the middle layer, in one table.
+
+Layer: ground (imports nothing from the project).
+
+Each entry gives a quantity's name (with its unit in the name where it would otherwise
+be ambiguous), its unit, its axes, its grain, how it aggregates over days, a one-line
+description, the record that carries it and the output table and column it appears
+in. Everything else is derived from this table and from nothing else:
+
+- the fields of the compiled :class:`simulator.plan.Plan` (record ``plan``);
+- the fields of the kernel's daily records (``market``, ``agreement``, ``procurement``:
+  :mod:`simulator.records`);
+- what the recorder stores and the columns of the output tables, in this order;
+- the summary accumulator's streaming aggregations and the summary metrics;
+- the per-run metrics of sweep tables and the numbers ``stockpile check`` compares;
+- the flows a run may skip because its plan can never produce them (``present_when``);
+- the outputs reference in the docs.
+
+Tests check that the dataclasses, the tables and the reference agree with this table
+exactly, so a quantity cannot be forgotten in a second place.
+
+Axis order, written down once: the model's own axes come first in the order
+``day, region | member | bid, material, supplier`` and the runs of a batch come last
+(``run``). Plan arrays carry a trailing run axis of length 1 until plans are stacked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Grain = Literal["key", "parameter", "flow", "stock", "decision", "summary"]
+Aggregation = Literal["sum", "min", "max", "first", "last", "count", "cumulative", "derived", "none"]
+Record = Literal[
+    "key", "plan", "draws", "market", "agreement", "procurement", "recorder", "summary", "agreement_summary"
+]
+Condition = Literal[
+    "always", "agreement", "auction", "national_pool", "resourcing", "premium", "refill", "holding", "pool_refill"
+]
+
+AXIS_ORDER = ("day", "region", "member", "bid", "material", "supplier", "run")
+"""Every quantity's axes follow this order (a quantity has at most one of region, member and bid)."""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One quantity of the middle layer (see the module docstring)."""
+
+    name: str
+    """Field name in its record (unique within the record)."""
+    unit: str
+    """Unit: t, t/day, days, day, USD, USD/kg, fraction, count, flag, index, name, ..."""
+    axes: tuple[str, ...]
+    """Axes in :data:`AXIS_ORDER`; ``run`` last where the record is batched."""
+    grain: Grain
+    """parameter, daily flow, stock (end of day), decision or summary."""
+    aggregation: Aggregation
+    """How it aggregates over days: sum, min, max, first, last, count (days above
+    rounding), cumulative (running total), derived (computed from other quantities)
+    or none."""
+    description: str
+    """One line, for the outputs reference."""
+    record: Record
+    """Which record carries it: the plan, a kernel record, the recorder or the summaries."""
+    table: str | None = None
+    """Output table it appears in (``timeseries``, ``supply``, ``pool``, ``releases``,
+    ``auctions``, ``summary``, ``shocks``, ``portfolio``); None for internal quantities."""
+    also_in: tuple[str, ...] = ()
+    """Further tables that show it under the same column name."""
+    column: str | None = None
+    """Column name in that table (default: the name); member axes add ``.<member>``."""
+    source: str | None = None
+    """For aggregated and running quantities: the name of the daily quantity aggregated."""
+    present_when: Condition = "always"
+    """Plans where the flow can be non-zero; elsewhere it is never computed (it is zero)."""
+    dtype: Literal["float", "int", "bool", "str"] = "float"
+    """Element type."""
+    label: str = ""
+    """Display name for figures and reports (the unit is added where it is shown)."""
+    region_total: Literal["sum", "min", "first", "share", None] = None
+    """Sweep tables: aggregate over materials per region as ``<name>.<region>``."""
+    per_material: bool = False
+    """Sweep tables: also one column per region and material, ``<name>.<region>.<material>``."""
+    curve: bool = False
+    """Kept per day by the fast path when a sweep asks for curves."""
+    fingerprint: bool = False
+    """Sampled into regression baselines as a curve."""
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """Every table it appears in."""
+        return (self.table, *self.also_in) if self.table else self.also_in
+
+    @property
+    def column_name(self) -> str:
+        """The column this quantity writes in its table."""
+        return self.column or self.name
+
+    @property
+    def display(self) -> str:
+        """``Label (unit)`` for axis titles and table headers."""
+        label = self.label or self.name.replace("_", " ")
+        return f"{label} ({self.unit})" if self.unit not in ("", "name", "flag", "index") else label
+
+
+def _p(name: str, unit: str, axes: str, description: str, dtype: str = "float", table: str | None = None) -> Quantity:
+    """A plan parameter (``run`` axis appended)."""
+    return Quantity(
+        name,
+        unit,
+        (*axes.split(), "run"),
+        "parameter",
+        "none",
+        description,
+        "plan",
+        table=table,
+        dtype=dtype,  # type: ignore[arg-type]
+    )
+
+
+CELL = ("day", "region", "material", "run")
+"""Axes of a daily quantity per region and material."""
+
+PLAN_WORLD = (
+    _p(
+        "baseline_demand_t_per_day",
+        "t/day",
+        "day region material",
+        "Exogenous demand on each day from the first warm-up day on, yearly growth applied.",
+    ),
+    _p("noise_cv", "fraction", "region material", "Coefficient of variation of daily demand noise (0 = none)."),
+    _p(
+        "lead_time_days",
+        "days",
+        "region supplier",
+        "Days in transit from supplier to region; 0 where there is no route (see route_exists).",
+        "int",
+    ),
+    _p("route_exists", "flag", "region supplier", "The supplier ships to the region (it has a lead time).", "bool"),
+    _p("capacity_t_per_day", "t/day", "material supplier", "Export capacity; infinite where not limited."),
+    _p(
+        "normal_share",
+        "fraction",
+        "region material supplier",
+        "Sourcing shares as written, before quotas.",
+        table="portfolio",
+    ),
+    _p(
+        "sourcing_share",
+        "fraction",
+        "region material supplier",
+        "Sourcing shares after procurement quotas (what the region orders).",
+        table="portfolio",
+    ),
+    _p(
+        "premium_fraction",
+        "fraction",
+        "region material supplier",
+        "Quota premium per tonne shipped from the supplier, as a fraction of the world price.",
+        table="portfolio",
+    ),
+    _p("commercial_stock0_t", "t", "region material", "Industry stock on day 0."),
+    _p("reserve_stock0_t", "t", "region material", "National strategic reserve on day 0."),
+    _p("reserve_target_t", "t", "region material", "Refill target of the national reserve."),
+    _p("reserve_refill_t_per_day", "t/day", "region material", "Most ordered per day to refill the reserve."),
+    _p("order_up_to", "flag", "region", "Commercial buyers use periodic-review order-up-to (else daily flow).", "bool"),
+    _p("review_days", "days", "region", "Review period of the order-up-to policy.", "int"),
+    _p("safety_days", "days", "region", "Safety stock of the order-up-to target, in days of baseline demand."),
+    _p("resourcing_on", "flag", "region", "Buyers turn to suppliers with spare capacity after a loss.", "bool"),
+    _p("reaction_days", "days", "region", "Consecutive days of lost supply before re-sourcing.", "int"),
+    _p("spot_price_multiplier", "x world price", "region", "Spot price of re-sourced volume."),
+    _p("price_usd_per_kg", "USD/kg", "material", "World market price (0 when not given)."),
+    _p("holding_cost_usd_per_t_day", "USD/(t*day)", "material", "Cost of holding strategic stock, per tonne and day."),
+)
+
+PLAN_AGREEMENT = (
+    _p("ratio", "fraction", "member", "Pre-agreed fair allocation ratio (sums to 1)."),
+    _p("pool0_t", "t", "material", "Joint pool on day 0 (sum of contributions)."),
+    _p("ownership_share", "fraction", "member material", "Each member's share of the joint pool (contributions)."),
+    _p("pool_refill_t_per_day", "t/day", "material", "Most ordered per day to refill the joint pool."),
+    _p("pool_location", "index", "", "Region whose lead times apply to pool refills.", "int"),
+    _p("release_cap_t_per_day", "t/day", "material", "Most shared stock released per day; infinite without cap."),
+    _p("lendable_share", "fraction", "", "National mode: share of a member's initial reserve it may lend."),
+    _p("donor_floor_days", "days", "", "National mode: a donor's cover is never pushed below this by lending."),
+    _p("trigger_commercial_days", "days", "", "Trigger when commercial stock is below this cover (0: on a gap)."),
+    _p("standdown_days", "days", "", "Days without a trigger after which the agreement stands down.", "int"),
+    _p("decision_lag_days", "days", "", "Days from the trigger to the first release decision.", "int"),
+    _p("delivery_days", "days", "", "Days from a decision to delivery.", "int"),
+    _p("ess_restraint", "fraction", "", "Share of demand members give up under iea_ess."),
+    _p("ess_trigger_loss_share", "fraction", "", "Group loss that activates iea_ess, as a share of demand."),
+    _p("ess_commitments", "t", "member material", "Stock commitment weights of members under iea_ess."),
+)
+
+PLAN_AUCTION = (
+    _p("auction_every_days", "days", "", "Days between auctions.", "int"),
+    _p("reserve_price_usd_per_kg", "USD/kg", "material", "Bids below this price are not filled."),
+    _p("lot_t", "t", "material", "Tonnes offered per auction; NaN for the default lot."),
+    _p("bid_share", "fraction", "bid material", "Share of the member's expected gap bid in each price segment."),
+    _p("bid_price_usd_per_kg", "USD/kg", "bid material", "Price of each bid segment."),
+)
+
+
+def _d(
+    name: str,
+    unit: str,
+    grain: Grain,
+    aggregation: Aggregation,
+    description: str,
+    record: Record,
+    label: str,
+    *,
+    axes: tuple[str, ...] = CELL,
+    table: str | None = "timeseries",
+    **extra: object,
+) -> Quantity:
+    """A daily quantity."""
+    return Quantity(name, unit, axes, grain, aggregation, description, record, table=table, label=label, **extra)  # type: ignore[arg-type]
+
+
+DAILY = (
+    _d(
+        "baseline_demand_t",
+        "t",
+        "flow",
+        "sum",
+        "Normal demand of the day: day-0 demand with yearly growth, before surges and noise.",
+        "market",
+        "Baseline demand",
+    ),
+    _d("demand_t", "t", "flow", "sum", "Demand of the day: baseline x demand surges x noise.", "market", "Demand"),
+    _d(
+        "arrivals_t",
+        "t",
+        "flow",
+        "sum",
+        "Commercial shipments that arrived (re-sourced volume included).",
+        "market",
+        "Arrivals",
+    ),
+    _d("supplied_t", "t", "flow", "sum", "Demand met from commercial stock.", "market", "Supplied"),
+    _d(
+        "released_t",
+        "t",
+        "flow",
+        "sum",
+        "Demand met from strategic stock: released_national_t + released_joint_t.",
+        "market",
+        "Released",
+    ),
+    _d(
+        "shortfall_t",
+        "t",
+        "flow",
+        "sum",
+        "Demand not met: demand_t - supplied_t - released_t (0 below 1e-9 t); lost, not carried forward.",
+        "market",
+        "Shortfall",
+        curve=True,
+    ),
+    _d(
+        "shortfall_cum_t",
+        "t",
+        "stock",
+        "cumulative",
+        "Running total of the shortfall.",
+        "recorder",
+        "Cumulative shortfall",
+        source="shortfall_t",
+        curve=True,
+        fingerprint=True,
+    ),
+    _d(
+        "commercial_stock_t",
+        "t",
+        "stock",
+        "last",
+        "Industry stock at the end of the day.",
+        "market",
+        "Commercial stock",
+    ),
+    _d("reserve_stock_t", "t", "stock", "last", "National reserve at the end of the day.", "market", "Reserve stock"),
+    _d(
+        "in_transit_t",
+        "t",
+        "stock",
+        "last",
+        "Commercial shipments under way at the end of the day (after today's orders).",
+        "procurement",
+        "In transit",
+    ),
+    _d(
+        "days_of_cover",
+        "days",
+        "stock",
+        "min",
+        "(Commercial + national reserve + bought auction stock + ownership share of the joint pool) / baseline "
+        "demand, end of day; empty without demand.",
+        "market",
+        "Days of cover",
+        curve=True,
+        fingerprint=True,
+    ),
+    _d("released_national_t", "t", "flow", "sum", "Drawn from the region's own reserve.", "market", "From own reserve"),
+    _d(
+        "released_joint_t",
+        "t",
+        "flow",
+        "sum",
+        "Received through the agreement: released_auction_t + released_rule_t.",
+        "market",
+        "From shared stock",
+        present_when="agreement",
+    ),
+    _d(
+        "released_auction_t",
+        "t",
+        "flow",
+        "sum",
+        "Drawn from stock the region bought at auction.",
+        "market",
+        "From auction stock",
+        present_when="auction",
+    ),
+    _d(
+        "released_rule_t",
+        "t",
+        "flow",
+        "sum",
+        "Allocated by the sharing rule from the shared stock.",
+        "market",
+        "Allocated by the rule",
+        present_when="agreement",
+    ),
+    _d(
+        "lent_t",
+        "t",
+        "flow",
+        "sum",
+        "Lent from the member's reserve to others (national pool mode).",
+        "market",
+        "Lent",
+        present_when="national_pool",
+    ),
+    _d(
+        "auction_stock_t",
+        "t",
+        "stock",
+        "last",
+        "Stock bought at auction and not yet used, end of day (held in the pool).",
+        "market",
+        "Auction stock",
+    ),
+    _d(
+        "pool_share_t",
+        "t",
+        "stock",
+        "last",
+        "The region's ownership share of the unsold joint pool, end of day.",
+        "market",
+        "Pool share",
+    ),
+    _d("refill_arrivals_t", "t", "flow", "sum", "Reserve refills arrived.", "market", "Refill arrivals"),
+    _d(
+        "reserve_in_transit_t",
+        "t",
+        "stock",
+        "last",
+        "Reserve refills on their way at the end of the day.",
+        "procurement",
+        "Reserve in transit",
+    ),
+    _d(
+        "auction_spend_usd",
+        "USD",
+        "flow",
+        "sum",
+        "Paid for pool stock won at auction.",
+        "market",
+        "Auction spend",
+        present_when="auction",
+    ),
+    _d(
+        "holding_cost_usd",
+        "USD",
+        "flow",
+        "sum",
+        "Cost of holding the day's strategic stock (national + bought + pool share).",
+        "market",
+        "Holding cost",
+        present_when="holding",
+    ),
+    _d("ordered_t", "t", "flow", "sum", "Normal orders placed that day (all suppliers).", "procurement", "Ordered"),
+    _d(
+        "resourced_t",
+        "t",
+        "flow",
+        "sum",
+        "Volume bought from suppliers with spare capacity after a loss.",
+        "procurement",
+        "Re-sourced",
+        present_when="resourcing",
+    ),
+    _d(
+        "procurement_premium_usd",
+        "USD",
+        "flow",
+        "sum",
+        "Quota premium paid on today's shipments.",
+        "procurement",
+        "Quota premium",
+        present_when="premium",
+    ),
+    _d(
+        "resourcing_cost_usd",
+        "USD",
+        "flow",
+        "sum",
+        "Spot cost of re-sourced volume.",
+        "procurement",
+        "Re-sourcing cost",
+        present_when="resourcing",
+    ),
+    _d(
+        "refill_cost_usd",
+        "USD",
+        "flow",
+        "sum",
+        "Cost of reserve and pool refills ordered (the pool's falls on its location).",
+        "procurement",
+        "Refill cost",
+        present_when="refill",
+    ),
+    _d(
+        "clearing_price_usd_per_kg",
+        "USD/kg",
+        "decision",
+        "none",
+        "Price of the lowest filled bid of the day's auction of the material (empty without a sale).",
+        "agreement",
+        "Auction clearing price",
+        axes=("day", "material", "run"),
+        also_in=("auctions",),
+    ),
+    _d(
+        "rule",
+        "name",
+        "decision",
+        "none",
+        "The rule applied to the material that day: auction (an auction held or bought stock drawn) or the sharing "
+        "rule (fair_ratio, ...); empty when none. Same on every region's row.",
+        "agreement",
+        "Release rule",
+        axes=("day", "material", "run"),
+        column="release_rule",
+        dtype="str",
+    ),
+    # one row per day, region, material and supplier
+    _d(
+        "shipped_by_supplier_t",
+        "t",
+        "flow",
+        "sum",
+        "Normal orders that left this supplier for this region that day, after shocks and capacity (re-sourced "
+        "volume and refills not included).",
+        "procurement",
+        "Shipped",
+        axes=("day", "region", "material", "supplier", "run"),
+        table="supply",
+        column="shipped_t",
+    ),
+    _d(
+        "arrivals_by_supplier_t",
+        "t",
+        "flow",
+        "sum",
+        "Commercial shipments from this supplier that arrived that day (re-sourced volume included).",
+        "market",
+        "Arrivals",
+        axes=("day", "region", "material", "supplier", "run"),
+        table="supply",
+        column="arrivals_t",
+    ),
+    # one row per day and material: the joint pool
+    _d(
+        "pool_stock_t",
+        "t",
+        "stock",
+        "last",
+        "Unsold joint pool stock at the end of the day (0 in national mode).",
+        "market",
+        "Pool stock",
+        axes=("day", "material", "run"),
+        table="pool",
+    ),
+    _d(
+        "pool_arrivals_t",
+        "t",
+        "flow",
+        "sum",
+        "Pool refills arrived.",
+        "market",
+        "Pool refill arrivals",
+        axes=("day", "material", "run"),
+        table="pool",
+        present_when="pool_refill",
+    ),
+)
+
+SHIPMENTS = tuple(
+    Quantity(name, unit, axes, "flow", "none", description, "procurement", dtype=dtype)  # type: ignore[arg-type]
+    for name, unit, axes, description, dtype in (
+        (
+            "commercial_shipments_t",
+            "t",
+            ("region", "material", "supplier", "run"),
+            "Leaving for commercial stock.",
+            "float",
+        ),
+        ("commercial_lead_days", "days", ("region", "material", "supplier", "run"), "Their days in transit.", "int"),
+        ("refill_shipments_t", "t", ("region", "material", "supplier", "run"), "Leaving for reserves.", "float"),
+        ("pool_shipments_t", "t", ("material", "supplier", "run"), "Leaving for the joint pool.", "float"),
+        ("pool_lead_days", "days", ("material", "supplier", "run"), "Their days in transit.", "int"),
+    )
+)
+"""Internal: what the kernel hands the engines to put in transit (no table)."""
+
+AGREEMENT_DAY = (
+    Quantity(
+        "gap_t",
+        "t",
+        ("member", "material", "run"),
+        "decision",
+        "none",
+        "The member's gap as the agreement saw it (after its own reserve under national_first).",
+        "agreement",
+        table="releases",
+    ),
+    Quantity(
+        "available_t",
+        "t",
+        ("material", "run"),
+        "decision",
+        "none",
+        "Shared stock the rule could release: min(stock, release cap).",
+        "agreement",
+        table="releases",
+    ),
+    Quantity(
+        "released_total_t",
+        "t",
+        ("material", "run"),
+        "decision",
+        "none",
+        "Total allocated by the rule.",
+        "agreement",
+        table="releases",
+        column="released_t",
+    ),
+    Quantity(
+        "released_auction_t",
+        "t",
+        ("member", "material", "run"),
+        "decision",
+        "none",
+        "Drawn from auction stock the member had bought.",
+        "agreement",
+        table="releases",
+    ),
+    Quantity(
+        "released_rule_t",
+        "t",
+        ("member", "material", "run"),
+        "decision",
+        "none",
+        "Allocated by the rule from the shared stock.",
+        "agreement",
+        table="releases",
+    ),
+    Quantity(
+        "lent_t",
+        "t",
+        ("member", "material", "run"),
+        "decision",
+        "none",
+        "Lent from each member's reserve (national mode).",
+        "agreement",
+        table="releases",
+    ),
+    Quantity(
+        "decided",
+        "flag",
+        ("material", "run"),
+        "decision",
+        "none",
+        "A release decision was taken (releases open, a member short).",
+        "agreement",
+        dtype="bool",
+    ),
+    Quantity(
+        "stood_down",
+        "flag",
+        ("material", "run"),
+        "decision",
+        "none",
+        "The agreement stood down today.",
+        "agreement",
+        dtype="bool",
+    ),
+    Quantity(
+        "auction_held",
+        "flag",
+        ("material", "run"),
+        "decision",
+        "none",
+        "An auction was held.",
+        "agreement",
+        dtype="bool",
+    ),
+    Quantity("lot_t", "t", ("material", "run"), "decision", "none", "Tonnes offered.", "agreement", table="auctions"),
+    Quantity("sold_t", "t", ("material", "run"), "decision", "none", "Lot sold.", "agreement", table="auctions"),
+    Quantity(
+        "unsold_t",
+        "t",
+        ("material", "run"),
+        "decision",
+        "none",
+        "Offered but not sold (left in the pool).",
+        "agreement",
+        table="auctions",
+    ),
+    Quantity(
+        "bid_t",
+        "t",
+        ("member", "material", "run"),
+        "decision",
+        "none",
+        "Volume the member bid (all its price segments).",
+        "agreement",
+        table="auctions",
+    ),
+    Quantity(
+        "won_t",
+        "t",
+        ("member", "material", "run"),
+        "decision",
+        "none",
+        "Volume the member won.",
+        "agreement",
+        table="auctions",
+    ),
+    Quantity(
+        "spend_usd",
+        "USD",
+        ("member", "material", "run"),
+        "decision",
+        "none",
+        "What the member paid.",
+        "agreement",
+        table="auctions",
+    ),
+    Quantity(
+        "unused_t",
+        "t",
+        ("material", "run"),
+        "decision",
+        "none",
+        "Shared stock left unreleased while members remained short.",
+        "agreement",
+    ),
+)
+"""The agreement's record of a day; ``rule`` and the clearing price are in :data:`DAILY`."""
+
+
+def _s(name: str, unit: str, aggregation: Aggregation, description: str, label: str, **extra: object) -> Quantity:
+    """A summary metric per run, region and material."""
+    return Quantity(
+        name,
+        unit,
+        ("region", "material", "run"),
+        "summary",
+        aggregation,
+        description,
+        "summary",
+        table="summary",
+        label=label,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+SUMMARY = (
+    _s("demand_t", "t", "sum", "Total demand.", "Demand", source="demand_t", region_total="sum"),
+    _s(
+        "shortfall_t",
+        "t",
+        "sum",
+        "Total shortfall.",
+        "Shortfall",
+        source="shortfall_t",
+        region_total="sum",
+        per_material=True,
+    ),
+    _s(
+        "shortfall_share",
+        "fraction",
+        "derived",
+        "Shortfall over demand (0 without demand).",
+        "Shortfall share",
+        region_total="share",
+        per_material=True,
+    ),
+    _s(
+        "max_daily_shortfall_t",
+        "t",
+        "max",
+        "Largest shortfall on one day.",
+        "Largest daily shortfall",
+        source="shortfall_t",
+    ),
+    _s(
+        "shortfall_days",
+        "days",
+        "count",
+        "Days with a shortfall above rounding (1e-9 t).",
+        "Days short",
+        source="shortfall_t",
+        dtype="int",
+        region_total="sum",
+    ),
+    _s(
+        "first_shortfall_day",
+        "day",
+        "first",
+        "First day short (empty when never).",
+        "First day short",
+        source="shortfall_t",
+        dtype="int",
+        region_total="first",
+        per_material=True,
+    ),
+    _s(
+        "min_days_of_cover",
+        "days",
+        "min",
+        "Lowest end-of-day days of cover.",
+        "Lowest days of cover",
+        source="days_of_cover",
+        region_total="min",
+        per_material=True,
+    ),
+    _s(
+        "released_t",
+        "t",
+        "derived",
+        "Strategic stock received (own reserve + shared stock).",
+        "Released",
+        region_total="sum",
+        per_material=True,
+    ),
+    _s("end_reserve_t", "t", "last", "National reserve at the end.", "Reserve at the end", source="reserve_stock_t"),
+    _s("released_national_t", "t", "sum", "Drawn from own reserve.", "From own reserve", source="released_national_t"),
+    _s(
+        "released_joint_t",
+        "t",
+        "sum",
+        "Received from the shared stock.",
+        "From shared stock",
+        source="released_joint_t",
+    ),
+    _s(
+        "released_auction_t", "t", "sum", "Drawn from auction stock.", "From auction stock", source="released_auction_t"
+    ),
+    _s("released_rule_t", "t", "sum", "Allocated by the rule.", "Allocated by the rule", source="released_rule_t"),
+    _s("lent_t", "t", "sum", "Lent to other members.", "Lent", source="lent_t"),
+    _s(
+        "end_commercial_t",
+        "t",
+        "last",
+        "Commercial stock at the end.",
+        "Commercial stock at the end",
+        source="commercial_stock_t",
+    ),
+    _s("ordered_t", "t", "sum", "Normal orders placed that day (all suppliers).", "Ordered", source="ordered_t"),
+    _s("resourced_t", "t", "sum", "Re-sourced volume.", "Re-sourced", source="resourced_t"),
+    _s(
+        "auction_spend_usd",
+        "USD",
+        "sum",
+        "Paid at auction.",
+        "Auction spend",
+        source="auction_spend_usd",
+        region_total="sum",
+    ),
+    _s(
+        "procurement_premium_usd",
+        "USD",
+        "sum",
+        "Quota premium paid.",
+        "Quota premium",
+        source="procurement_premium_usd",
+        region_total="sum",
+    ),
+    _s(
+        "resourcing_cost_usd",
+        "USD",
+        "sum",
+        "Spot cost of re-sourcing.",
+        "Re-sourcing cost",
+        source="resourcing_cost_usd",
+        region_total="sum",
+    ),
+    _s(
+        "refill_cost_usd", "USD", "sum", "Cost of refills.", "Refill cost", source="refill_cost_usd", region_total="sum"
+    ),
+    _s(
+        "holding_cost_usd",
+        "USD",
+        "sum",
+        "Cost of holding strategic stock.",
+        "Holding cost",
+        source="holding_cost_usd",
+        region_total="sum",
+    ),
+)
+
+
+def _a(
+    name: str, unit: str, description: str, label: str, aggregation: Aggregation = "derived", source: str | None = None
+) -> Quantity:
+    """An agreement-wide metric per run, overall and per material (rows with region ``all``)."""
+    return Quantity(
+        name,
+        unit,
+        ("material", "run"),
+        "summary",
+        aggregation,
+        description,
+        "agreement_summary",
+        table="summary",
+        label=label,
+        source=source,
+    )
+
+
+AGREEMENT_SUMMARY = (
+    _a("total_shortfall_t", "t", "Members' total shortfall (all regions without an agreement).", "Total shortfall"),
+    _a(
+        "fairness_jain",
+        "index",
+        "Jain's index of the members' shortfall shares, (sum x)^2 / (n sum x^2): 1 when every member is short by "
+        "the same share of its demand (or none is short), 1/n when one member bears it all.",
+        "Fairness (Jain's index)",
+    ),
+    _a(
+        "max_shortfall_share_gap",
+        "fraction",
+        "Largest difference between two members' shortfall shares.",
+        "Largest gap in shortfall shares",
+    ),
+    _a("pool_end_t", "t", "Unsold joint pool stock at the end.", "Pool at the end", "last", "pool_stock_t"),
+    _a(
+        "unused_release_t",
+        "t",
+        "Shared stock that stayed in the pool on days members were short (lags, caps, strict withholding, reserve "
+        "prices): sum over days of min(stock left, remaining gaps).",
+        "Unused shared stock",
+        "sum",
+        "unused_t",
+    ),
+)
+
+
+def _k(name: str, unit: str, description: str, tables: str, dtype: str = "str", record: Record = "key") -> Quantity:
+    """A key column (what a row is about) shared by the tables named in ``tables``."""
+    first, *rest = tables.split()
+    return Quantity(
+        name,
+        unit,
+        (),
+        "key",
+        "none",
+        description,
+        record,
+        table=first,
+        also_in=tuple(rest),
+        dtype=dtype,  # type: ignore[arg-type]
+    )
+
+
+_DAY_TABLES = "timeseries supply pool releases auctions"
+KEYS = (
+    _k("day", "day", "Model day, 0 to horizon - 1 (day 0 is the scenario's start_date).", _DAY_TABLES, "int"),
+    _k("date", "date", "Calendar date of the day (empty without a start_date).", _DAY_TABLES),
+    _k(
+        "region",
+        "id",
+        "The row's region (``all`` in summary rows over the agreement).",
+        "timeseries supply summary portfolio",
+    ),
+    _k(
+        "material",
+        "id",
+        "The row's material (``all`` in the summary row over every material).",
+        "timeseries supply pool releases auctions summary portfolio",
+    ),
+    _k("supplier", "id", "The row's supplier.", "supply portfolio"),
+    _k("mechanism", "name", "The rule applied (under hybrid: fair_ratio while an embargo is on).", "releases"),
+)
+"""Columns that say what a row is about."""
+
+SHOCK_TABLE = (
+    _k("id", "id", "The shock's id.", "shocks"),
+    _k("kind", "name", "The shock's kind (embargo, quota_cut, delay, demand_surge).", "shocks"),
+    _k("start_day", "day", "First active day (drawn for a random start).", "shocks", "int", "draws"),
+    _k("end_day", "day", "First day no longer active.", "shocks", "int", "draws"),
+    _k("start_date", "date", "First active day as a date (empty without start_date).", "shocks", "str", "draws"),
+    _k("last_date", "date", "Last active day as a date (empty without start_date).", "shocks", "str", "draws"),
+    _k(
+        "magnitude",
+        "fraction, days or factor",
+        "Severity (embargo, quota cut), extra days (delay) or factor (demand surge), as drawn.",
+        "shocks",
+        "float",
+        "draws",
+    ),
+)
+"""One row per shock as it happened in a run."""
+
+REGISTRY: tuple[Quantity, ...] = (
+    *KEYS,
+    *SHOCK_TABLE,
+    *PLAN_WORLD,
+    *PLAN_AGREEMENT,
+    *PLAN_AUCTION,
+    *DAILY,
+    *SHIPMENTS,
+    *AGREEMENT_DAY,
+    *SUMMARY,
+    *AGREEMENT_SUMMARY,
+)
+"""Every quantity, in the order tables show them."""
+
+
+def of_record(record: Record) -> tuple[Quantity, ...]:
+    """The quantities a record carries, in registry order."""
+    return tuple(q for q in REGISTRY if q.record == record)
+
+
+def in_table(table: str, keys: bool = False) -> tuple[Quantity, ...]:
+    """The quantities shown in an output table, in column order (with ``keys``: the key columns first)."""
+    return tuple(q for q in REGISTRY if table in q.tables and (keys or q.grain != "key"))
+
+
+def get(record: Record, name: str) -> Quantity:
+    """One quantity by record and name."""
+    for q in REGISTRY:
+        if q.record == record and q.name == name:
+            return q
+    raise KeyError(f"{record}.{name}")
+
+
+def daily(name: str) -> Quantity:
+    """A daily quantity (:data:`DAILY`) by name."""
+    for q in DAILY:
+        if q.name == name:
+            return q
+    raise KeyError(name)
+
+
+def names(quantities: Iterable[Quantity]) -> tuple[str, ...]:
+    """Names of ``quantities`` in order."""
+    return tuple(q.name for q in quantities)
+
+
+def sweep_metric_names(regions: Iterable[str], materials: Iterable[str]) -> list[str]:
+    """Columns of a sweep table's metrics, in order: agreement-wide, per region, per region and material."""
+    materials = list(materials)
+    out = [q.name for q in AGREEMENT_SUMMARY]
+    for region in regions:
+        out += [f"{q.name}.{region}" for q in SUMMARY if q.region_total]
+        out += [f"{q.name}.{region}.{m}" for m in materials for q in SUMMARY if q.per_material]
+    return out
+
+
+def metric_names() -> frozenset[str]:
+    """Bare names of every per-run metric and fingerprinted curve (what ``check`` compares)."""
+    flat = {q.name for q in SUMMARY if q.region_total or q.per_material}
+    return frozenset(flat | {q.name for q in AGREEMENT_SUMMARY} | {q.name for q in DAILY if q.fingerprint})
+
+
+def curve_names() -> tuple[str, ...]:
+    """Daily quantities a sweep keeps per day when asked for curves."""
+    return tuple(q.name for q in DAILY if q.curve)
+
+
+def fingerprint_names() -> tuple[str, ...]:
+    """Daily curves sampled into regression baselines."""
+    return tuple(q.name for q in DAILY if q.fingerprint)

@@ -1,0 +1,90 @@
+"""The kernel's daily records: what one day of a batch hands to the engines and recorders.
+
+Layer: model. Each record's fields are exactly the registry's quantities of that record
+(:mod:`simulator.quantities`, records ``market``, ``agreement`` and ``procurement``), in
+registry order, with the runs on the last axis: (region, material, run) unless the
+registry says otherwise. A test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class AgreementDay:
+    """What the agreement did on one day; member arrays are (member, material, run)."""
+
+    clearing_price_usd_per_kg: Array
+    rule: Array
+    gap_t: Array
+    available_t: Array
+    released_total_t: Array
+    released_auction_t: Array
+    released_rule_t: Array
+    lent_t: Array
+    decided: Array
+    stood_down: Array
+    auction_held: Array
+    lot_t: Array
+    sold_t: Array
+    unsold_t: Array
+    bid_t: Array
+    won_t: Array
+    spend_usd: Array
+    unused_t: Array
+    is_quiet: bool = False
+    """Nobody in the batch was short and no auction was due: every allocation is zero."""
+
+
+@dataclass(frozen=True)
+class MarketDay:
+    """One day's flows and end-of-day stocks (see :mod:`simulator.kernel.market`)."""
+
+    baseline_demand_t: Array
+    demand_t: Array
+    arrivals_t: Array
+    supplied_t: Array
+    released_t: Array
+    shortfall_t: Array
+    commercial_stock_t: Array
+    reserve_stock_t: Array
+    days_of_cover: Array
+    released_national_t: Array
+    released_joint_t: Array
+    released_auction_t: Array
+    released_rule_t: Array
+    lent_t: Array
+    auction_stock_t: Array
+    pool_share_t: Array
+    refill_arrivals_t: Array
+    auction_spend_usd: Array
+    holding_cost_usd: Array
+    arrivals_by_supplier_t: Array
+    pool_stock_t: Array
+    pool_arrivals_t: Array
+    agreement: AgreementDay | None = None
+    """The agreement's record of the day (None without an agreement)."""
+
+
+@dataclass(frozen=True)
+class ProcurementDay:
+    """What leaves suppliers on one day, when it arrives, and the pipelines at the end of the day."""
+
+    in_transit_t: Array
+    reserve_in_transit_t: Array
+    ordered_t: Array
+    resourced_t: Array
+    procurement_premium_usd: Array
+    resourcing_cost_usd: Array
+    refill_cost_usd: Array
+    shipped_by_supplier_t: Array
+    commercial_shipments_t: Array
+    commercial_lead_days: Array
+    refill_shipments_t: Array
+    pool_shipments_t: Array | None
+    pool_lead_days: Array | None

@@ -1,0 +1,145 @@
+"""Sourcing portfolios after procurement quotas: pure arithmetic on scenario data.
+
+Layer: ground. Validation uses it to reject quotas the other suppliers cannot meet;
+the plan compiler uses it for the effective sourcing shares. Suppliers are on the last
+axis of the share arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.errors import Problem
+from simulator.numeric import Array, level_allocation
+from simulator.scenario.schema import Demand, Scenario
+
+NO_DEMAND = Demand(tonnes_per_day=0.0)
+
+
+class QuotaInfeasible(ValueError):
+    """The other suppliers lack the capacity to take what a quota moves."""
+
+
+def apply_quota(
+    shares: Array,
+    max_share: float,
+    partner_minimum: Array,
+    headroom_share: Array,
+) -> Array:
+    """Sourcing shares after a procurement quota.
+
+    1. Partner minimums: each partner's share is raised to its minimum; the volume
+       comes from the non-partner suppliers in proportion to their shares.
+    2. Cap: any share above ``max_share`` is cut to it, and the excess goes to the
+       other suppliers in proportion to their room, where a supplier's room is
+       ``min(max_share, headroom_share) - share`` (``headroom_share``: its spare
+       capacity as a share of this region's demand; ``inf`` when not limited).
+
+    Parameters
+    ----------
+    shares
+        Normal sourcing shares (sum to 1), one per supplier.
+    max_share
+        Cap on any single supplier's share.
+    partner_minimum
+        Minimum share per supplier (0 for non-partners).
+    headroom_share
+        Capacity limit per supplier as a share of the region's demand.
+
+    Examples
+    --------
+    A 0.65 cap on a 0.85 share moves exactly 0.20 to the others by their room
+    (0.65 - 0.10 and 0.65 - 0.05 here, so 0.55 : 0.60):
+
+    >>> apply_quota(np.array([0.85, 0.10, 0.05]), 0.65, np.zeros(3), np.full(3, np.inf)).round(6)
+    array([0.65    , 0.195652, 0.154348])
+    """
+    shares = np.asarray(shares, float).copy()
+    minimum = np.asarray(partner_minimum, float)
+    partners = minimum > 0
+    need = np.maximum(0.0, minimum - shares) * partners
+    over = partners & (minimum > np.asarray(headroom_share, float) + 1e-12)
+    if over.any():
+        raise QuotaInfeasible("a partner minimum exceeds the partner's capacity or it has no route here")
+    if need.sum() > 0:
+        donors = np.where(partners, 0.0, shares)
+        if donors.sum() < need.sum() - 1e-12:
+            raise QuotaInfeasible("partner minimums exceed what other suppliers supply")
+        shares = shares + need - donors * (need.sum() / donors.sum())
+    excess_by_supplier = np.maximum(0.0, shares - max_share)
+    excess = excess_by_supplier.sum()
+    if excess > 0:
+        shares = shares - excess_by_supplier
+        limit = np.minimum(max_share, np.asarray(headroom_share, float))
+        room = np.maximum(0.0, limit - shares)
+        if room.sum() < excess - 1e-12:
+            raise QuotaInfeasible(f"other suppliers can take {room.sum():.3g} of the {excess:.3g} share the cap moves")
+        finite_room = np.where(np.isfinite(room), room, 1.0)
+        shares = shares + level_allocation(finite_room, np.zeros_like(room), room, np.array(excess))
+    return shares
+
+
+def demand_of(s: Scenario, region: str, material: str) -> Demand:
+    """A region's demand for a material (none when the region does not use it)."""
+    return s.regions[region].demand.get(material) or NO_DEMAND
+
+
+def normal_shares(s: Scenario) -> Array:
+    """Sourcing shares as written, (region, material, supplier)."""
+    return np.array(
+        [
+            [[s.regions[r].sourcing.get(m, {}).get(sp, 0.0) for sp in s.suppliers] for m in s.materials]
+            for r in s.regions
+        ]
+    )
+
+
+def capacities(s: Scenario) -> Array:
+    """Export capacity per supplier and material (t/day, infinite when not stated), (supplier, material)."""
+    return np.array([[s.suppliers[sp].capacity_t_per_day.get(m, np.inf) for m in s.materials] for sp in s.suppliers])
+
+
+def quota_shares(s: Scenario) -> tuple[Array, Array, list[Problem]]:
+    """Effective shares after quotas, the premium per tonne shipped (fraction of price), and problems.
+
+    Shares and premiums are (region, material, supplier). Capacity taken by earlier
+    regions (in file order) is not available to later ones. A quota that cannot be met
+    is a problem (and leaves that region's shares as written).
+    """
+    regions, materials, suppliers = list(s.regions), list(s.materials), list(s.suppliers)
+    base = normal_shares(s)
+    demand0 = np.array([[demand_of(s, r, m).tonnes_per_day for m in materials] for r in regions])
+    capacity = capacities(s)
+    shares = base.copy()
+    premium = np.zeros_like(base)
+    used = np.einsum("rms,rm->sm", base, demand0)
+    problems: list[Problem] = []
+    for i, r in enumerate(regions):
+        for j, m in enumerate(materials):
+            quota = s.regions[r].procurement.quota.get(m)
+            if quota is None or demand0[i, j] <= 0:
+                continue
+            minimum = np.array([quota.partner_minimum.get(sp, 0.0) for sp in suppliers])
+            spare = capacity[:, j] - used[:, j] + base[i, j] * demand0[i, j]
+            headroom = np.where(np.isfinite(spare), spare / demand0[i, j], np.inf)
+            # a supplier without a lead time to this region cannot take volume here
+            routes = np.array([r in s.suppliers[sp].lead_time_days for sp in suppliers])
+            headroom = np.where(routes, headroom, 0.0)
+            try:
+                new = apply_quota(base[i, j], quota.max_share_per_supplier, minimum, headroom)
+            except QuotaInfeasible as exc:
+                problems.append(Problem(f"regions.{r}.procurement.quota.{m}", str(exc)))
+                continue
+            used[:, j] += (new - base[i, j]) * demand0[i, j]
+            moved = np.maximum(0.0, new - base[i, j])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                premium[i, j] = np.where(new > 0, moved / new, 0.0) * quota.premium
+            shares[i, j] = new
+    return shares, premium, problems
+
+
+def check_quotas(s: Scenario) -> list[Problem]:
+    """Every quota the other suppliers cannot meet (empty when all are feasible)."""
+    if not any(region.procurement.quota for region in s.regions.values()):
+        return []
+    return quota_shares(s)[2]
