@@ -149,3 +149,24 @@ def test_making_another_demand_noisy_leaves_a_cells_noise_unchanged():
     assert np.array_equal(series(alone, "demand_t", "japan"), series(together, "demand_t", "japan"))
     assert np.all(series(alone, "demand_t", "eu") == series(alone, "baseline_demand_t", "eu"))
     assert not np.array_equal(series(alone, "demand_t", "eu"), series(together, "demand_t", "eu"))
+
+
+def test_first_shortfall_day_is_the_first_of_the_short_days_not_the_last():
+    # stock 100 t at 10 t/day with no supply: short from day 10 to the end (day 39)
+    result = run(build(ONE_REGION, shocks=NO_SUPPLY))
+    row = result.summary.iloc[0]
+    assert int(row["first_shortfall_day"]) == 10
+    assert int(row["shortfall_days"]) == 30
+    assert result.metrics["first_shortfall_day.japan"] == 10
+
+
+def test_days_of_cover_count_the_members_share_of_the_joint_pool():
+    # Japan 20 t/day, EU 80 t/day, each contributing 30 t to a 60 t pool (shares 1/2);
+    # supply flows normally and nobody is short, so the pool is untouched:
+    # Japan's cover = (0 commercial + 30 t share) / 20 t/day = 1.5 days; the EU's 30 / 80
+    data = build(TWO_MEMBERS, shocks=[])
+    result = run(data)
+    assert series(result, "shortfall_t", "japan") == pytest.approx(0.0)
+    assert series(result, "days_of_cover", "japan") == pytest.approx(1.5)
+    assert series(result, "days_of_cover", "eu") == pytest.approx(30 / 80)
+    assert series(result, "pool_share_t", "japan") == pytest.approx(30.0)

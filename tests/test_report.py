@@ -9,9 +9,7 @@ from __future__ import annotations
 import functools
 import html
 import json
-import os
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -365,7 +363,6 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--hide-scrollbars",
 )
-INSTALL_SECONDS = 300
 MEASURE = """<script>
 (function () {
   var out = {figures: [], tables: []};
@@ -387,35 +384,6 @@ MEASURE = """<script>
 })();
 </script>
 """
-
-
-def _installed_chromium() -> str | None:
-    return next((p for p in (shutil.which("chromium"), shutil.which("chromium-browser")) if p), None)
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    """Path of Debian's chromium; installed with apt-get when missing (as root), else the test is skipped."""
-    found = _installed_chromium()
-    if found:
-        return found
-    if not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("apt-get"):
-        pytest.skip("chromium is not installed and cannot be installed here (needs root and apt-get)")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "-q", "chromium"]
-    try:
-        done = subprocess.run(install, capture_output=True, text=True, timeout=INSTALL_SECONDS, env=env, check=False)
-        if done.returncode != 0:  # stale package lists: refresh once and retry
-            subprocess.run(["apt-get", "update", "-q"], capture_output=True, timeout=180, env=env, check=False)
-            done = subprocess.run(
-                install, capture_output=True, text=True, timeout=INSTALL_SECONDS, env=env, check=False
-            )
-    except subprocess.TimeoutExpired:
-        pytest.skip(f"installing chromium with apt-get took more than {INSTALL_SECONDS} s")
-    found = _installed_chromium()
-    if not found:
-        pytest.skip(f"chromium could not be installed with apt-get: {done.stderr.strip()[-300:]}")
-    return found
 
 
 def _chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:

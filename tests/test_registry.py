@@ -1,0 +1,223 @@
+"""The registry of quantities and the registry of mechanisms are the single source of truth.
+
+Every dataclass, table, metric list and reference page derived from them must agree with
+them exactly: a quantity added in one place and forgotten in another fails here.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import fields
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator import mechanisms, quantities
+from simulator.docs_reference import outputs_reference
+from simulator.engine import ReferenceEngine, simulate
+from simulator.kernel import Kernel
+from simulator.metrics import _AGREEMENT, _DERIVED
+from simulator.plan import AgreementPlan, AuctionPlan, Plan, array_fields, compile_plan
+from simulator.quantities import REGISTRY, in_table, names, of_record
+from simulator.randomness import draw_run
+from simulator.records import AgreementDay, MarketDay, ProcurementDay
+from simulator.release import allocator
+from simulator.results import log_columns, metric_columns
+from simulator.scenario import load_scenario, validate_data
+from simulator.scenario.schema import Agreement
+from tests.helpers import SCENARIOS, TWO_MEMBERS, build
+
+BIDS = [{"end_use": "all", "share": 1.0, "price_usd_per_kg": 100.0}]
+AUCTION = build(
+    TWO_MEMBERS,
+    start_date="2010-07-01",
+    agreement__mechanism="hybrid",
+    agreement__auction={"every_days": 7, "bids": {"japan": {"ree": BIDS}, "eu": {"ree": BIDS}}},
+)
+
+
+def dataclass_fields(cls: type, leave_out: set[str]) -> list[str]:
+    return [f.name for f in fields(cls) if f.name not in leave_out]
+
+
+def test_names_are_unique_within_a_record_and_columns_within_a_table():
+    keys = [(q.record, q.name) for q in REGISTRY]
+    assert len(keys) == len(set(keys))
+    for table in {t for q in REGISTRY for t in q.tables}:
+        columns = [q.column_name for q in in_table(table, keys=True)]
+        assert len(columns) == len(set(columns)), table
+
+
+def test_axes_follow_the_one_axis_order():
+    order = quantities.AXIS_ORDER
+    for q in REGISTRY:
+        positions = [order.index(axis) for axis in q.axes]
+        assert positions == sorted(positions), q.name
+        assert not q.axes or q.grain == "key" or q.axes[-1] == "run", q.name
+
+
+def test_the_plan_is_exactly_the_registry_parameters():
+    assert array_fields(Plan) == list(names(quantities.PLAN_WORLD))
+    assert array_fields(AgreementPlan) == list(names(quantities.PLAN_AGREEMENT))
+    assert array_fields(AuctionPlan) == list(names(quantities.PLAN_AUCTION))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_compiled_arrays_have_the_registry_axes(path):
+    plan = compile_plan(load_scenario(path))
+    st = plan.structure
+    sizes = {
+        "day": st.horizon_days - st.first_day,
+        "region": len(st.regions),
+        "member": len(st.members),
+        "bid": len(st.bid_owners),
+        "material": len(st.materials),
+        "supplier": len(st.suppliers),
+        "run": 1,
+    }
+    for part in (plan, plan.agreement, plan.auction):
+        if part is None:
+            continue
+        for name in array_fields(part):
+            q = quantities.get("plan", name)
+            assert getattr(part, name).shape == tuple(sizes[axis] for axis in q.axes), name
+
+
+def test_the_kernel_records_are_exactly_the_registry_quantities():
+    assert dataclass_fields(MarketDay, {"agreement"}) == list(names(of_record("market")))
+    assert dataclass_fields(AgreementDay, {"is_quiet"}) == list(names(of_record("agreement")))
+    assert dataclass_fields(ProcurementDay, set()) == list(names(of_record("procurement")))
+
+
+def run_tables(data: dict) -> dict[str, pd.DataFrame]:
+    result = simulate(validate_data(data))
+    tables = ("timeseries", "summary", "supply", "pool", "releases", "auctions", "shocks", "portfolio")
+    return {t: getattr(result, t) for t in tables}
+
+
+@pytest.mark.parametrize(
+    "data", [AUCTION, build(TWO_MEMBERS, agreement__mechanism="equal_cover")], ids=["hybrid", "rule"]
+)
+def test_tables_have_the_registry_columns_in_registry_order(data):
+    members = data["agreement"]["members"]
+    for table, frame in run_tables(data).items():
+        expected = []
+        for q in in_table(table, keys=True):
+            if "member" in q.axes:
+                continue
+            expected.append(q.column_name)
+        if table in ("releases", "auctions"):
+            expected += [f"{q.column_name}.{m}" for m in members for q in in_table(table) if "member" in q.axes]
+        assert list(frame.columns) == expected, table
+    assert log_columns("releases", compile_plan(validate_data(data)).structure)[:3] == ["day", "material", "mechanism"]
+
+
+def test_every_registered_quantity_is_in_the_outputs_reference_and_nothing_else_is_documented_as_a_column():
+    page = outputs_reference()
+    for q in REGISTRY:
+        assert f"`{q.column_name}" in page or f"`{q.name}`" in page, q.name
+    documented = {
+        cell.strip("`").removesuffix(".<member>")
+        for line in page.splitlines()
+        if line.startswith("| `")
+        for cell in [line.split("|")[1].strip()]
+    }
+    registered = {q.column_name for q in REGISTRY} | {q.name for q in REGISTRY}
+    assert documented <= registered
+
+
+def test_the_sweep_metrics_are_the_registry_metrics():
+    scenario = validate_data(AUCTION)
+    result = simulate(scenario)
+    st = result.structure
+    assert list(metric_columns(st, result.summary_arrays)) == quantities.sweep_metric_names(st.regions, st.materials)
+    assert {key.split(".")[0] for key in result.metrics} <= quantities.metric_names()
+
+
+def test_every_derived_metric_has_its_formula():
+    assert {q.name for q in quantities.SUMMARY if q.aggregation == "derived"} == set(_DERIVED)
+    assert {q.name for q in quantities.AGREEMENT_SUMMARY} == set(_AGREEMENT)
+    for q in (*quantities.SUMMARY, *quantities.AGREEMENT_SUMMARY):
+        if q.aggregation not in ("derived", "none"):
+            assert q.source is not None, q.name
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_flows_a_plan_skips_are_zero_when_computed(path):
+    """A flow the kernel declares absent (never summed) really is zero every day."""
+    scenario = load_scenario(path)
+    plan = compile_plan(scenario)
+    kernel = Kernel(plan, draw_run(plan, scenario.seed))
+    absent = kernel.absent_flows()
+    result = ReferenceEngine(plan, scenario.seed).run()
+    for name in absent:
+        assert not np.any(result.arrays[name]), name
+    # and the flows it keeps are the ones it can produce
+    assert "shortfall_t" not in absent
+
+
+def test_conditions_cover_every_condition_a_quantity_names():
+    assert set(typing.get_args(quantities.Condition)) == {q.present_when for q in REGISTRY}
+
+
+# --- mechanisms -------------------------------------------------------------------------------
+
+
+def test_every_mechanism_entry_is_whole():
+    codes = [m.code for m in mechanisms.MECHANISMS if m.code]
+    assert len(codes) == len(set(codes))
+    assert mechanisms.AUCTION_CODE in codes
+    for m in mechanisms.MECHANISMS:
+        if m.allocate is not None:
+            assert allocator(m.name).__name__ == m.allocate.partition(":")[2]
+        if m.shares_as is not None:
+            assert mechanisms.BY_NAME[m.shares_as].allocate is not None, m.name
+        assert (m.shares_when == "never") == (m.shares_as is None), m.name
+        assert m.holds_auctions or m.shares_when == "always", m.name
+
+
+def test_the_schema_offers_exactly_the_registered_mechanisms():
+    assert typing.get_args(Agreement.model_fields["mechanism"].annotation) == mechanisms.NAMES
+
+
+def test_a_rule_receives_members_first():
+    gaps = np.array([[20.0], [80.0]])  # two members, one run
+    inputs = dict(
+        gaps_t=gaps,
+        available_t=np.array([60.0]),
+        baseline_demand_t=np.array([[20.0], [80.0]]),
+        own_stock_t=np.zeros((2, 1)),
+        supplied_t=np.zeros((2, 1)),
+        ratio=np.array([[0.5], [0.5]]),
+        strict=False,
+        ess_restraint=np.array([0.0]),
+        ess_trigger_loss_share=np.array([0.0]),
+    )
+    from simulator.release import RuleInputs
+
+    # the worked check of the claims literature: 12/48, 20/40, 0/60, 10/50
+    expected = {"proportional": [12, 48], "equal_awards": [20, 40], "equal_losses": [0, 60], "talmud": [10, 50]}
+    for name, awards in expected.items():
+        assert allocator(name)(RuleInputs(**inputs))[:, 0] == pytest.approx(awards), name
+
+
+def test_a_new_summary_metric_needs_only_its_registry_entry(monkeypatch):
+    """The worked example of docs/architecture.md: one entry, and the summary has the metric."""
+    from simulator import metrics, output, results
+    from simulator.output import summary_json
+    from tests.helpers import ONE_REGION, run
+
+    entry = quantities._s(
+        "max_daily_demand_t", "t", "max", "Largest demand of one day.", "Largest daily demand", source="demand_t"
+    )
+    summary = (*quantities.SUMMARY, entry)
+    for module in (quantities, metrics, results, output):
+        monkeypatch.setattr(module, "SUMMARY", summary)
+    monkeypatch.setattr(quantities, "REGISTRY", (*quantities.REGISTRY, entry))
+    # demand grows 10% a year from 10 t/day: the largest day is the last, day 39
+    result = run(build(ONE_REGION, regions__japan__demand__ree__growth_per_year=0.1))
+    expected = 10 * 1.1 ** (39 / 365)
+    assert result.summary.iloc[0]["max_daily_demand_t"] == pytest.approx(expected)
+    assert summary_json(result)["records"][0]["max_daily_demand_t"] == pytest.approx(expected)
+    assert "`max_daily_demand_t`" in outputs_reference()
