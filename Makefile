@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format sweep check bench docs clean
+.PHONY: install run test lint format sweep check bench docs mutate clean
 
 install: $(STAMP)
 
@@ -45,9 +45,14 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_benchmarks.py
 
+## mutate: mutation testing of the kernel, rules, metrics, fast path and plan (long; not part of `make test`)
+mutate: $(STAMP)
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
+
 ## docs: build the documentation site (strict) into site/
 docs: $(STAMP)
 	$(BIN)/python -m mkdocs build --strict
 
 clean:
-	rm -rf results site .pytest_cache .hypothesis
+	rm -rf results site mutants .pytest_cache .hypothesis
