@@ -11,6 +11,7 @@ from simulator.scenario.load import (
 )
 from simulator.scenario.overrides import apply_overrides, parse_assignment
 from simulator.scenario.schema import MECHANISMS, Scenario
+from simulator.scenario.strict_yaml import load_yaml
 
 __all__ = [
     "MECHANISMS",
@@ -20,6 +21,7 @@ __all__ = [
     "json_schema",
     "load_raw",
     "load_scenario",
+    "load_yaml",
     "parse_assignment",
     "read_yaml",
     "scenario_hash",
