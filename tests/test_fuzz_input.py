@@ -210,7 +210,7 @@ def _at(place: tuple[Any, ...]) -> Any:
 
 
 FUZZ = settings(
-    max_examples=120,
+    max_examples=100,
     deadline=None,
     derandomize=True,
     database=None,
@@ -245,7 +245,7 @@ SET_PATHS = st.one_of(
 )
 
 
-@settings(FUZZ, max_examples=60)
+@settings(FUZZ, max_examples=50)
 @given(st.lists(st.tuples(SET_PATHS, FRAGMENTS), min_size=1, max_size=2))
 def test_generated_set_options_run_to_exit_0_or_2(tmp_path_factory, assignments):
     folder = tmp_path_factory.mktemp("set")
@@ -289,7 +289,7 @@ IN_RANGE = {
 }
 
 
-@settings(FUZZ, max_examples=25)
+@settings(FUZZ, max_examples=20)
 @given(
     st.dictionaries(st.sampled_from(sorted(IN_RANGE)), st.just(None), min_size=1, max_size=5).flatmap(
         lambda chosen: st.fixed_dictionaries({path: IN_RANGE[path] for path in chosen})
