@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from simulator.errors import InputError
+from simulator.errors import InputError, Problem
 from simulator.version import __version__
 
 SET_HELP = "Override a scenario field, e.g. --set agreement.ratio.japan=0.3 (repeatable)."
@@ -70,6 +70,15 @@ def load(path: str, assignments: tuple[str, ...] = (), seed: int | None = None) 
     return validate_data(load_raw(path, overrides), path)
 
 
+def _check_drawable(scenario: Any, path: str, advice: str) -> None:
+    """Refuse, before any work, a scenario with more regions than a figure tells apart."""
+    from simulator.plots import MAX_REGIONS
+
+    if len(scenario.regions) > MAX_REGIONS:
+        message = f"figures tell at most {MAX_REGIONS} regions apart and this scenario has {len(scenario.regions)}"
+        raise InputError([Problem("regions", f"{message}; {advice}")], path)
+
+
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), help="Output folder [results/<name>].")
@@ -96,6 +105,10 @@ def run(
     if baseline_path and not with_report:
         raise InputError("--compare needs --report")
     loaded = load(scenario, assignments, seed)
+    if with_report:
+        _check_drawable(loaded, scenario, "the report draws them too (run without --report)")
+    elif not no_plots:
+        _check_drawable(loaded, scenario, "run with --no-plots")
     base = load(baseline_path) if baseline_path else None
     if base is not None:
         from simulator.report import comparison_problem
@@ -140,6 +153,7 @@ def report(scenario: str, out_file: str | None, baseline_path: str | None, assig
     from simulator.report import comparison_problem, write_report
 
     loaded = load(scenario, assignments)
+    _check_drawable(loaded, scenario, "the report cannot show them")
     base = load(baseline_path) if baseline_path else None
     if base is not None and (problem := comparison_problem(loaded, base)):
         raise InputError(f"--compare: {problem}", baseline_path)

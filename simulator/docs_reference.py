@@ -138,11 +138,13 @@ def _type_text(schema: dict[str, Any]) -> str:
             return f"map of string → {_type_text(extra)}"
         return "mapping"
     if kind == "array":
-        at_least = f" (at least {schema['minItems']})" if "minItems" in schema else ""
-        return f"list of {_type_text(schema.get('items', {}))}{at_least}"
+        counts = [f"at least {schema['minItems']}"] if "minItems" in schema else []
+        counts += [f"at most {schema['maxItems']}"] if "maxItems" in schema else []
+        return f"list of {_type_text(schema.get('items', {}))}" + (f" ({', '.join(counts)})" if counts else "")
     if kind == "string":
         if schema.get("format") == "date":
-            return "date (YYYY-MM-DD)"
+            span = (schema.get("formatMinimum"), schema.get("formatMaximum"))
+            return "date (YYYY-MM-DD)" + (f" from {span[0]} to {span[1]}" if all(span) else "")
         if schema.get("pattern") == ID_PATTERN:
             return "id"
         if "pattern" in schema:
@@ -301,7 +303,7 @@ def scenario_reference(schema: dict[str, Any] | None = None) -> str:
     Examples
     --------
     >>> text = scenario_reference()
-    >>> "## Scenario {#scenario}" in text and "| `horizon_days` | whole number ≥ 1 | days |" in text
+    >>> "## Scenario {#scenario}" in text and "| `horizon_days` | whole number in [1, 36500] | days |" in text
     True
     """
     if schema is None:

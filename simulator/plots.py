@@ -32,6 +32,11 @@ REGION_COLOURS = (
     "#111111",
     "#b5838d",
 )
+LINE_STYLES = ("-", "--", ":", "-.")
+MAX_REGIONS = len(REGION_COLOURS) * len(LINE_STYLES)
+"""Most regions a figure tells apart (a colour and a line style each)."""
+MIN_PANEL_IN = 2.0
+"""Panels keep at least this height; a figure grows to make room for a long legend."""
 SHOCK_COLOURS = ("#f4a261", "#9d8ec7", "#8ab17d", "#e76f51", "#83c5be", "#bc6c25", "#cdb4db", "#a3b18a")
 
 
@@ -83,8 +88,13 @@ def _format_axis(ax: Axes, result: Result, ticks: int = 6) -> None:
 
 
 def _margins(fig: Figure, rows: int, cols: int, legend_rows: int, left_in: float = 0.75) -> None:
-    """Fixed margins: title on top, legend rows at the bottom."""
-    fixed_margins(fig, rows, cols, left_in=left_in, bottom_in=0.65 + 0.2 * legend_rows)
+    """Fixed margins: title on top, legend rows at the bottom (the figure grows to fit them)."""
+    bottom_in = 0.65 + 0.2 * legend_rows
+    width, height = fig.get_size_inches()
+    needed_in = 0.55 + bottom_in + rows * MIN_PANEL_IN + 0.8 * (rows - 1)  # fixed_margins' top and row gap
+    if height < needed_in:
+        fig.set_size_inches(width, needed_in)
+    fixed_margins(fig, rows, cols, left_in=left_in, bottom_in=bottom_in)
 
 
 def fixed_margins(
@@ -148,6 +158,7 @@ def _region_lines(ax: Axes, result: Result, material: str, column: str) -> None:
             _x(result, rows["day"].to_numpy()),
             rows[column].to_numpy(),
             color=REGION_COLOURS[i % len(REGION_COLOURS)],
+            ls=LINE_STYLES[i // len(REGION_COLOURS) % len(LINE_STYLES)],
             lw=1.8,
             label=region,
         )

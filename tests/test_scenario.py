@@ -31,7 +31,7 @@ def test_valid_scenarios_have_no_problems():
         ("regions.japan.demand.ree.tonnes_per_day", 0, -1, "regions.japan.demand.ree.tonnes_per_day: must be >= 0"),
         ("regions.japan.commercial_stock.ree.tonnes", 0, -5, "commercial_stock.ree.tonnes: must be >= 0"),
         ("suppliers.china.lead_time_days.japan", 1, 0, "suppliers.china.lead_time_days.japan: must be >= 1"),
-        ("regions.japan.demand.ree.growth_per_year", -0.5, -1, "growth_per_year: must be > -1"),
+        ("regions.japan.demand.ree.growth_per_year", -0.99, -0.991, "growth_per_year: must be >= -0.99"),
         ("regions.japan.demand.ree.noise_cv", 0, -0.1, "noise_cv: must be >= 0"),
         ("seed", 0, -1, "seed: must be >= 0"),
     ],

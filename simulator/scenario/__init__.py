@@ -14,6 +14,7 @@ from simulator.scenario.load import (
 )
 from simulator.scenario.overrides import apply_overrides, parse_assignment
 from simulator.scenario.schema import Scenario
+from simulator.scenario.strict_yaml import load_yaml
 
 __all__ = [
     "Scenario",
@@ -22,6 +23,7 @@ __all__ = [
     "json_schema",
     "load_raw",
     "load_scenario",
+    "load_yaml",
     "parse_assignment",
     "read_yaml",
     "scenario_hash",

@@ -16,14 +16,22 @@ from collections.abc import Iterable
 from simulator.errors import Problem
 from simulator.mechanisms import BY_NAME
 from simulator.scenario.schema import (
+    MAX_TRANSIT_DAYS,
+    PARAMETERS,
     RANDOM_TYPES,
     RESERVED_IDS,
     Agreement,
+    Delay,
     Scenario,
     ShockBase,
 )
 
 SUM_TOLERANCE = 1e-9
+MAX_RESULT_ROWS = 500_000
+"""Most rows of a run's daily table: horizon days x regions x materials (about 0.5 GB
+of memory at the limit)."""
+MAX_SUPPLY_ROWS = 2_000_000
+"""Most rows of a run's arrivals by supplier: horizon days x regions x materials x suppliers."""
 
 
 def _hint(name: str, known: Iterable[str]) -> str:
@@ -49,12 +57,43 @@ def check_scenario(s: Scenario) -> list[Problem]:
         for name in ids:
             if name in RESERVED_IDS:
                 problems.append(Problem(f"{kind}s.{name}", f"'{name}' is reserved"))
+    _check_size(s, problems)
     _check_suppliers(s, problems)
     _check_regions(s, problems)
     _check_shocks(s, problems)
     if s.agreement is not None:
         _check_agreement(s, s.agreement, problems)
     return problems
+
+
+def _largest(spec: object) -> float:
+    """A fixed number, or the largest parameter of a distribution."""
+    if isinstance(spec, RANDOM_TYPES):
+        return max(float(getattr(spec, name)) for name in PARAMETERS if hasattr(spec, name))
+    return float(spec)  # type: ignore[arg-type]
+
+
+def _check_size(s: Scenario, problems: list[Problem]) -> None:
+    """Refuse a run too large for memory before any work, with the limit it exceeds."""
+    shape = f"{s.horizon_days:,} days x {len(s.regions)} region(s) x {len(s.materials)} material(s)"
+    rows = s.horizon_days * len(s.regions) * len(s.materials)
+    if rows > MAX_RESULT_ROWS:
+        message = f"{shape} = {rows:,} rows of daily results; at most {MAX_RESULT_ROWS:,}"
+        problems.append(Problem("horizon_days", message))
+    elif rows * len(s.suppliers) > MAX_SUPPLY_ROWS:
+        message = (
+            f"{shape} x {len(s.suppliers)} supplier(s) = {rows * len(s.suppliers):,} rows of arrivals by supplier;"
+            f" at most {MAX_SUPPLY_ROWS:,}"
+        )
+        problems.append(Problem("horizon_days", message))
+    lead = max((days for sup in s.suppliers.values() for days in sup.lead_time_days.values()), default=0)
+    extra = sum(_largest(shock.extra_days) for shock in s.shocks if isinstance(shock, Delay))
+    if lead + extra > MAX_TRANSIT_DAYS:
+        message = (
+            f"the longest time in transit, {lead:,} days of lead time + {extra:,.0f} extra days of delays"
+            f" (which add up when they overlap), is more than {MAX_TRANSIT_DAYS:,} days"
+        )
+        problems.append(Problem("shocks", message))
 
 
 def _check_suppliers(s: Scenario, problems: list[Problem]) -> None:

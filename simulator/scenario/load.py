@@ -11,7 +11,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from simulator.errors import InputError, Problem, ScenarioError
@@ -20,6 +19,7 @@ from simulator.scenario.checks import check_scenario
 from simulator.scenario.overrides import apply_overrides
 from simulator.scenario.portfolio import check_quotas
 from simulator.scenario.schema import Scenario
+from simulator.scenario.strict_yaml import load_yaml
 
 _MESSAGES = {
     "greater_than_equal": "must be >= {ge}",
@@ -28,26 +28,57 @@ _MESSAGES = {
     "less_than": "must be < {lt}",
     "missing": "is required",
     "too_short": "needs at least {min_length} item(s)",
+    "too_long": "has {actual_length} items; at most {max_length}",
+    "string_too_long": "is longer than {max_length} characters",
     "string_pattern_mismatch": "must be lower-case letters, digits and '_', starting with a letter",
+    "finite_number": "must be a finite number",
+    "float_type": "must be a number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "model_attributes_type": "must be a mapping of fields",
+    "model_type": "must be a mapping of fields",
+    "dict_type": "must be a mapping",
+    "list_type": "must be a list",
+    "string_type": "must be text",
+    "union_tag_invalid": "{discriminator} must be one of {expected_tags}, not '{tag}'",
+    "union_tag_not_found": "needs {discriminator}",
 }
+_MISMATCHES = frozenset(
+    {
+        "float_type",
+        "int_type",
+        "number_type",
+        "date_type",
+        "model_attributes_type",
+        "model_type",
+        "dict_type",
+        "list_type",
+        "string_type",
+    }
+)
+"""Error types that only say "this branch of a union has another shape"."""
+
+
+MAX_FILE_BYTES = 10_000_000
+"""Largest scenario or sweep file read (the shipped scenarios are about 20 kB)."""
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
-    """Read a YAML mapping with the safe loader; errors name the file and line."""
+    """Read a YAML mapping strictly (:mod:`~simulator.scenario.strict_yaml`); errors name the file."""
     source = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(f"file of {size:,} bytes is too large (at most {MAX_FILE_BYTES:,})", source)
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError("file not found", source) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"cannot read: {exc}", source) from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(f"malformed YAML: {where}{problem}", source) from None
+        data = load_yaml(text)
+    except InputError as exc:
+        raise ScenarioError(exc.problems, source) from None
     if not isinstance(data, dict):
         raise ScenarioError("a scenario must be a YAML mapping of fields", source)
     return data
@@ -108,12 +139,23 @@ def _message(error: dict[str, Any]) -> str:
 
 
 def _problems(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
-    """One problem per field path (the first message when a union reports several)."""
-    by_path: dict[str, str] = {}
-    for error in exc.errors(include_url=False):
-        path = _readable_path(tuple(error["loc"]), data)
-        by_path.setdefault(path, _message(error))
-    return [Problem(path, message) for path, message in by_path.items()]
+    """One problem per field path.
+
+    A union (a number or a distribution, a day or a date) reports one error per branch.
+    The message kept for a path is its first error that is not a mere shape mismatch; a
+    mismatch is dropped altogether when another branch found a problem inside the value
+    (the value had that branch's shape, so the problem inside is the one to fix).
+    """
+    errors = [(_readable_path(tuple(error["loc"]), data), error) for error in exc.errors(include_url=False)]
+    enclosing = {".".join(path.split(".")[:n]) for path, _ in errors if path for n in range(path.count(".") + 1)}
+    best: dict[str, tuple[bool, str]] = {}
+    for path, error in errors:
+        mismatch = error["type"] in _MISMATCHES
+        if mismatch and path in enclosing:
+            continue
+        if path not in best or (best[path][0] and not mismatch):
+            best[path] = (mismatch, _message(error))
+    return [Problem(path, message) for path, (_, message) in best.items()]
 
 
 def validate_data(data: dict[str, Any], source: str | None = None) -> Scenario:

@@ -18,17 +18,18 @@ same validation as a bad file, with the same field path. Rules:
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
-import yaml
-
 from simulator.errors import InputError, Problem
+from simulator.scenario.strict_yaml import load_yaml
 
 EXCLUSIVE_SIBLINGS = {"tonnes": "days", "days": "tonnes"}
+_INDEX = re.compile(r"-?[0-9]{1,9}")  # a list position (longer numbers are ids, found in no list)
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
-    """Split ``PATH=VALUE``; the value is read as a YAML scalar or flow collection.
+    """Split ``PATH=VALUE``; the value is read as a YAML scalar or flow collection (strictly).
 
     >>> parse_assignment("agreement.ratio.japan=0.3")
     ('agreement.ratio.japan', 0.3)
@@ -40,15 +41,15 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     if not sep or not path:
         raise InputError(f"--set {text!r}: expected PATH=VALUE")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError as exc:
-        raise InputError(f"--set {text!r}: cannot read value: {exc}") from None
+        value = load_yaml(raw, prefix=path) if raw.strip() else ""
+    except InputError as exc:
+        raise InputError([Problem(f"--set {p.path}", p.message) for p in exc.problems]) from None
     return path, value
 
 
 def _child(node: Any, key: str, path: str, create: bool) -> Any:
     if isinstance(node, list):
-        if key.lstrip("-").isdigit():
+        if _INDEX.fullmatch(key):
             index = int(key)
             if -len(node) <= index < len(node):
                 return index

@@ -9,33 +9,142 @@ and in the generated scenario reference (``docs/scenario-reference.md``).
 Conventions: tonnes (t) are tonnes of oxide equivalent; days are model days (day 0 is
 ``start_date`` when one is given); a *day spec* is either a day number (may be
 negative, i.e. before the horizon starts) or a calendar date.
+
+Every number is finite and has a stated range (the ``MAX_*`` constants below, shown
+as ``minimum``/``maximum`` in the JSON Schema and listed in ``docs/writing-scenarios.md``,
+"Limits"), so that no input can overflow a result to infinity or make a run allocate
+without bound. A boolean is never a number (YAML reads ``yes`` as true) and text is
+never a number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from simulator import mechanisms
 
 RESERVED_IDS = frozenset({"all"})
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
+# --- limits ----------------------------------------------------------------------------
+
+MAX_TONNES = 1e9
+"""Stocks, contributions and auction lots (t)."""
+MAX_TONNES_PER_DAY = 1e7
+"""Demand, capacities, refill rates and release caps (t/day)."""
+MIN_DEMAND_T_PER_DAY = 1e-6
+"""Smallest demand that is not zero (1 g a day): days of cover divide stock by demand."""
+MAX_USD_PER_KG = 1e7
+"""Prices, bids and reserve prices (USD/kg)."""
+MAX_USD_PER_T_YEAR = 1e10
+"""Holding costs (USD per tonne and year)."""
+MAX_DAYS = 36_500
+"""The horizon and every span of days that is not a transit time (100 years)."""
+MAX_TRANSIT_DAYS = 3_650
+"""Lead times, a delay's extra days and the agreement's decision and delivery lags."""
+MAX_DAY_NUMBER = 100_000
+"""Shock days given as numbers lie in [-MAX_DAY_NUMBER, MAX_DAY_NUMBER]."""
+FIRST_DATE = dt.date(1900, 1, 1)
+"""Earliest calendar date."""
+LAST_DATE = dt.date(2200, 12, 31)
+"""Latest calendar date."""
+MIN_GROWTH_PER_YEAR = -0.99
+"""Yearly demand decline (-0.99 = a hundredth of the demand left after a year)."""
+MAX_GROWTH_PER_YEAR = 1.0
+"""Yearly demand growth (1 = doubling every year)."""
+MAX_NOISE_CV = 10.0
+"""Coefficient of variation of daily demand noise."""
+MAX_FACTOR = 100.0
+"""Demand-surge factors, spot-price multipliers and quota premiums."""
+MAX_WEIGHT = 1e9
+"""Stock commitment weights of the IEA sharing system."""
+MAX_SEED = 2**32 - 1
+"""Seeds are 32-bit, like the per-run seeds of sweeps (every table format keeps them exactly)."""
+MAX_SHOCKS = 100
+"""Shocks in one scenario."""
+MAX_DISTRIBUTION_PARAMETER = 1e9
+"""Parameters of a distribution (each field narrows this to its own range)."""
+
 
 def _unit(unit: str) -> dict[str, str]:
     return {"unit": unit}
 
 
+def _plain_number(value: Any) -> Any:
+    """Refuse booleans and text where a number is expected; pass anything else on."""
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "boolean_not_number", "must be a number, not true/false (YAML reads yes, no, on and off as true/false)"
+        )
+    if isinstance(value, str | bytes):
+        raise PydanticCustomError("number_type", "must be a number, not text")
+    return value
+
+
+NUMBER = BeforeValidator(_plain_number)
+
+
+def _number(unit: str | None, low: float, high: float, *, above: bool = False) -> Any:
+    """Metadata of a finite number in [low, high] (or (low, high] with ``above``)."""
+    bound = {"gt": low} if above else {"ge": low}
+    return Field(**bound, le=high, allow_inf_nan=False, json_schema_extra=_unit(unit) if unit else None)
+
+
+def _whole(unit: str | None, low: int, high: int) -> Any:
+    """Metadata of a whole number in [low, high]."""
+    return Field(ge=low, le=high, json_schema_extra=_unit(unit) if unit else None)
+
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _calendar_date(value: Any) -> Any:
+    """A date from a date or a ``YYYY-MM-DD`` text; refuse numbers and impossible dates."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("date_type", "must be a date (YYYY-MM-DD)")
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    match = _DATE.fullmatch(value.strip())
+    if match is None:
+        raise ValueError(f"not a valid date '{shown}' (write YYYY-MM-DD)")
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError as exc:
+        raise ValueError(f"not a valid date '{shown}': {exc}") from None
+
+
+def _day_or_date(value: Any) -> Any:
+    """Text in a day spec is a date (so its error is the date's, not the day number's)."""
+    return _calendar_date(value) if isinstance(value, str) else value
+
+
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=40)]
-Tonnes = Annotated[float, Field(ge=0, json_schema_extra=_unit("t"))]
-TonnesPerDay = Annotated[float, Field(ge=0, json_schema_extra=_unit("t/day"))]
-Days = Annotated[float, Field(ge=0, json_schema_extra=_unit("days"))]
-WholeDays = Annotated[int, Field(ge=0, json_schema_extra=_unit("days"))]
-Fraction = Annotated[float, Field(ge=0, le=1, json_schema_extra=_unit("fraction"))]
-UsdPerKg = Annotated[float, Field(ge=0, json_schema_extra=_unit("USD/kg"))]
-DaySpec = int | dt.date
+Tonnes = Annotated[float, _number("t", 0, MAX_TONNES), NUMBER]
+TonnesPerDay = Annotated[float, _number("t/day", 0, MAX_TONNES_PER_DAY), NUMBER]
+Days = Annotated[float, _number("days", 0, MAX_DAYS), NUMBER]
+WholeDays = Annotated[int, _whole("days", 0, MAX_DAYS), NUMBER]
+TransitDays = Annotated[int, _whole("days", 0, MAX_TRANSIT_DAYS), NUMBER]
+Fraction = Annotated[float, _number("fraction", 0, 1), NUMBER]
+UsdPerKg = Annotated[float, _number("USD/kg", 0, MAX_USD_PER_KG), NUMBER]
+Date = Annotated[
+    dt.date,
+    Field(
+        ge=FIRST_DATE,
+        le=LAST_DATE,
+        json_schema_extra={"formatMinimum": FIRST_DATE.isoformat(), "formatMaximum": LAST_DATE.isoformat()},
+    ),
+    BeforeValidator(_calendar_date),
+]
+DayNumber = Annotated[int, _whole(None, -MAX_DAY_NUMBER, MAX_DAY_NUMBER), NUMBER]
+DaySpec = Annotated[DayNumber | Date, BeforeValidator(_day_or_date)]
+Parameter = Annotated[float, _number(None, -MAX_DISTRIBUTION_PARAMETER, MAX_DISTRIBUTION_PARAMETER), NUMBER]
 
 
 class Model(BaseModel):
@@ -51,9 +160,9 @@ class Uniform(Model):
     """A value drawn uniformly between ``low`` and ``high``."""
 
     distribution: Literal["uniform"]
-    low: float
+    low: Parameter
     """Lowest value."""
-    high: float
+    high: Parameter
     """Highest value."""
 
     @model_validator(mode="after")
@@ -67,11 +176,11 @@ class Triangular(Model):
     """A value from the triangular distribution on [low, high] with its peak at ``mode``."""
 
     distribution: Literal["triangular"]
-    low: float
+    low: Parameter
     """Lowest value."""
-    mode: float
+    mode: Parameter
     """Most likely value."""
-    high: float
+    high: Parameter
     """Highest value."""
 
     @model_validator(mode="after")
@@ -85,14 +194,36 @@ class LogNormal(Model):
     """A positive value from a lognormal distribution given by its own mean and sd."""
 
     distribution: Literal["lognormal"]
-    mean: float = Field(gt=0)
+    mean: Annotated[float, _number(None, 0, MAX_DISTRIBUTION_PARAMETER, above=True), NUMBER]
     """Mean of the value (not of its logarithm)."""
-    sd: float = Field(ge=0)
+    sd: Annotated[float, _number(None, 0, MAX_DISTRIBUTION_PARAMETER), NUMBER]
     """Standard deviation of the value (not of its logarithm)."""
 
 
 Random = Annotated[Uniform | Triangular | LogNormal, Field(discriminator="distribution")]
 RANDOM_TYPES = (Uniform, Triangular, LogNormal)
+PARAMETERS = ("low", "mode", "high", "mean", "sd")
+
+
+def _within(low: float, high: float) -> Callable[[Any], Any]:
+    """A check that every parameter of a distribution lies in the field's range [low, high]."""
+
+    def check(spec: Any) -> Any:
+        for name in PARAMETERS:
+            value = getattr(spec, name, None)
+            if value is not None and not low <= value <= high:
+                raise ValueError(f"{name} must be within [{low:g}, {high:g}] (got {value:g})")
+        return spec
+
+    return check
+
+
+def random_within(low: float, high: float) -> Any:
+    """A distribution whose parameters lie in [low, high].
+
+    Its draws are clipped or rounded as each field says, but not bounded above.
+    """
+    return Annotated[Random, AfterValidator(_within(low, high))]
 
 
 # --- the world -----------------------------------------------------------------------
@@ -105,7 +236,7 @@ class Material(Model):
     """What the material stands for, with the source of its figures."""
     price_usd_per_kg: UsdPerKg | None = None
     """World market price, used for costs (premiums, refills, re-sourcing)."""
-    holding_cost_usd_per_t_year: Annotated[float, Field(ge=0, json_schema_extra=_unit("USD/(t*year)"))] = 0.0
+    holding_cost_usd_per_t_year: Annotated[float, _number("USD/(t*year)", 0, MAX_USD_PER_T_YEAR), NUMBER] = 0.0
     """Cost of holding one tonne of strategic stock for a year."""
 
 
@@ -114,21 +245,27 @@ class Supplier(Model):
 
     description: str = ""
     """Who this is, with sources."""
-    lead_time_days: dict[Id, Annotated[int, Field(ge=1, json_schema_extra=_unit("days"))]]
+    lead_time_days: dict[Id, Annotated[int, _whole("days", 1, MAX_TRANSIT_DAYS), NUMBER]]
     """Days from a shipment leaving the supplier to its arrival, per region."""
     capacity_t_per_day: dict[Id, TonnesPerDay] = {}
     """Export capacity per material; a material not listed is not capacity-limited
     and has no known spare capacity for re-sourcing."""
 
 
+def _zero_or_measurable(tonnes_per_day: float) -> float:
+    if 0 < tonnes_per_day < MIN_DEMAND_T_PER_DAY:
+        raise ValueError(f"must be 0 or at least {MIN_DEMAND_T_PER_DAY:g}")
+    return tonnes_per_day
+
+
 class Demand(Model):
     """Baseline demand of one region for one material."""
 
-    tonnes_per_day: TonnesPerDay
-    """Baseline demand on day 0."""
-    growth_per_year: float = Field(default=0.0, gt=-1, json_schema_extra=_unit("fraction/year"))
+    tonnes_per_day: Annotated[TonnesPerDay, AfterValidator(_zero_or_measurable)]
+    """Baseline demand on day 0 (0, or at least 1e-6 t/day)."""
+    growth_per_year: Annotated[float, _number("fraction/year", MIN_GROWTH_PER_YEAR, MAX_GROWTH_PER_YEAR), NUMBER] = 0.0
     """Compound yearly growth of the baseline (0.05 = +5% a year)."""
-    noise_cv: float = Field(default=0.0, ge=0, json_schema_extra=_unit("fraction"))
+    noise_cv: Annotated[float, _number("fraction", 0, MAX_NOISE_CV), NUMBER] = 0.0
     """Coefficient of variation of daily demand noise (lognormal, mean 1); 0 = none."""
 
 
@@ -163,7 +300,7 @@ class Replenishment(Model):
     """``flow``: every day each supplier ships its share of baseline demand.
     ``order_up_to``: periodic review; every ``review_days`` order up to a target
     inventory position (on hand + in transit), split by sourcing shares."""
-    review_days: int = Field(default=7, ge=1, json_schema_extra=_unit("days"))
+    review_days: Annotated[int, _whole("days", 1, MAX_DAYS), NUMBER] = 7
     """Review period of the order-up-to policy."""
     safety_days: Days = 0.0
     """Safety stock of the order-up-to target, in days of baseline demand."""
@@ -174,7 +311,7 @@ class Resourcing(Model):
 
     reaction_days: WholeDays = 14
     """Buyers turn to other suppliers on the ``reaction_days``-th consecutive day of lost supply."""
-    price_multiplier: float = Field(default=1.0, ge=0, json_schema_extra=_unit("x world price"))
+    price_multiplier: Annotated[float, _number("x world price", 0, MAX_FACTOR), NUMBER] = 1.0
     """Spot price as a multiple of the world price."""
 
 
@@ -185,7 +322,7 @@ class Quota(Model):
     """Cap on the share of supply from any single supplier (the EU benchmark is 0.65)."""
     partner_minimum: dict[Id, Fraction] = {}
     """Minimum shares from named partner suppliers."""
-    premium: float = Field(default=0.0, ge=0, json_schema_extra=_unit("fraction"))
+    premium: Annotated[float, _number("fraction", 0, MAX_FACTOR), NUMBER] = 0.0
     """Price premium over the world price on the volume the quota moves."""
 
 
@@ -227,11 +364,16 @@ class ShockBase(Model):
     """Unique name of the shock (used in plots, overrides and reports)."""
     description: str = ""
     """What happened, with sources."""
-    start: Annotated[DaySpec | Random, Field(json_schema_extra=_unit("day or date"))]
+    start: Annotated[
+        DaySpec | random_within(-MAX_DAY_NUMBER, MAX_DAY_NUMBER), Field(json_schema_extra=_unit("day or date"))
+    ]
     """First day the shock is active (day number or date), or a distribution of days."""
     end: Annotated[DaySpec | None, Field(json_schema_extra=_unit("day or date"))] = None
     """First day the shock is no longer active; give this or ``duration_days``."""
-    duration_days: Annotated[Annotated[int, Field(ge=1)] | Random | None, Field(json_schema_extra=_unit("days"))] = None
+    duration_days: Annotated[
+        Annotated[int, _whole(None, 1, MAX_DAYS), NUMBER] | random_within(0, MAX_DAYS) | None,
+        Field(json_schema_extra=_unit("days")),
+    ] = None
     """Days the shock lasts; give this or ``end``."""
     materials: list[Id] | None = None
     """Materials affected (default: all)."""
@@ -251,7 +393,7 @@ class Embargo(ShockBase):
     """The exporting supplier."""
     regions: list[Id] = Field(min_length=1)
     """Target regions."""
-    severity: Fraction | Random = 1.0
+    severity: Fraction | random_within(0, 1) = 1.0
     """Fraction of shipments stopped: 1 is a full halt, 0.72 a 72% cut."""
 
 
@@ -261,7 +403,7 @@ class QuotaCut(ShockBase):
     kind: Literal["quota_cut"]
     supplier: Id
     """The exporting supplier."""
-    severity: Fraction | Random
+    severity: Fraction | random_within(0, 1)
     """Fraction of all its exports cut."""
 
 
@@ -273,7 +415,7 @@ class Delay(ShockBase):
     """The exporting supplier."""
     regions: list[Id] | None = None
     """Target regions (default: all)."""
-    extra_days: WholeDays | Random
+    extra_days: TransitDays | random_within(0, MAX_TRANSIT_DAYS)
     """Days added to the lead time of shipments leaving while the shock is active."""
 
 
@@ -283,7 +425,10 @@ class DemandSurge(ShockBase):
     kind: Literal["demand_surge"]
     regions: list[Id] | None = None
     """Regions affected (default: all)."""
-    factor: Annotated[Annotated[float, Field(ge=0)] | Random, Field(json_schema_extra=_unit("x demand"))]
+    factor: Annotated[
+        Annotated[float, _number(None, 0, MAX_FACTOR), NUMBER] | random_within(0, MAX_FACTOR),
+        Field(json_schema_extra=_unit("x demand")),
+    ]
     """Multiplier on demand while active (1.2 = +20%)."""
 
 
@@ -318,7 +463,7 @@ class Trigger(Model):
     commercial_days_below: Days = 0.0
     """Activate when a member's commercial stock falls below this many days of its
     baseline demand; 0 means when a member has a gap."""
-    standdown_days: int = Field(default=30, ge=1, json_schema_extra=_unit("days"))
+    standdown_days: Annotated[int, _whole("days", 1, MAX_DAYS), NUMBER] = 30
     """The agreement stands down after this many days without a trigger."""
 
 
@@ -336,13 +481,13 @@ class BidSegment(Model):
 class Auction(Model):
     """Periodic auctions of pool stock."""
 
-    every_days: int = Field(default=7, ge=1, json_schema_extra=_unit("days"))
+    every_days: Annotated[int, _whole("days", 1, MAX_DAYS), NUMBER] = 7
     """Days between auctions (the first on the day the agreement opens)."""
     pricing: Literal["uniform", "pay_as_bid"] = "uniform"
     """``uniform``: all winners pay the clearing price; ``pay_as_bid``: each its bid."""
     reserve_price_usd_per_kg: dict[Id, UsdPerKg] = {}
     """Per material: bids below this are not filled."""
-    lot_t: dict[Id, Annotated[float, Field(gt=0, json_schema_extra=_unit("t"))]] = {}
+    lot_t: dict[Id, Annotated[float, _number("t", 0, MAX_TONNES, above=True), NUMBER]] = {}
     """Per material: tonnes offered per auction (default: the release cap times
     ``every_days``, or all releasable stock without a cap)."""
     bids: dict[Id, dict[Id, list[BidSegment]]] = {}
@@ -356,7 +501,7 @@ class IeaEss(Model):
     """Demand restraint: members' supply right is (1 - restraint) x baseline demand."""
     trigger_loss_share: Fraction = 0.07
     """The system activates when the group's gap reaches this share of its demand."""
-    commitments: dict[Id, Annotated[float, Field(ge=0, json_schema_extra=_unit("weight"))]] = {}
+    commitments: dict[Id, Annotated[float, _number("weight", 0, MAX_WEIGHT), NUMBER]] = {}
     """Stock commitment weights per member (default: pool contributions in joint
     mode, initial reserves in national mode)."""
 
@@ -385,9 +530,9 @@ class Agreement(Model):
     """When releases may start."""
     release_cap_t_per_day: dict[Id, TonnesPerDay] = {}
     """Most shared stock released per day, per material (default: no cap)."""
-    decision_lag_days: WholeDays = 0
+    decision_lag_days: TransitDays = 0
     """Days from the trigger to the first release decision."""
-    delivery_days: WholeDays = 0
+    delivery_days: TransitDays = 0
     """Days from a decision to delivery."""
     auction: Auction | None = None
     """Auction settings (needed by ``auction`` and ``hybrid``)."""
@@ -407,15 +552,15 @@ class Assumption(Model):
 class Scenario(Model):
     """A complete scenario: the world, its shocks and (optionally) an agreement."""
 
-    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=100)]
     """Short name, used for output folders and baselines."""
     description: str = ""
     """The question this scenario answers."""
-    start_date: dt.date | None = None
+    start_date: Date | None = None
     """Calendar date of day 0 (dates are shown on plots and in the report)."""
-    horizon_days: int = Field(ge=1, json_schema_extra=_unit("days"))
+    horizon_days: Annotated[int, _whole("days", 1, MAX_DAYS), NUMBER]
     """Number of simulated days."""
-    seed: int = Field(default=0, ge=0, json_schema_extra=_unit("none (an integer)"))
+    seed: Annotated[int, _whole("none (an integer)", 0, MAX_SEED), NUMBER] = 0
     """Root seed of every random draw."""
     materials: dict[Id, Material] = Field(min_length=1)
     """Materials by id."""
@@ -423,7 +568,7 @@ class Scenario(Model):
     """Suppliers by id."""
     regions: dict[Id, Region] = Field(min_length=1)
     """Regions by id."""
-    shocks: list[Shock] = []
+    shocks: list[Shock] = Field(default=[], max_length=MAX_SHOCKS)
     """Embargoes, quota cuts, delays and demand surges."""
     agreement: Agreement | None = None
     """Joint arrangement (none: each region only draws its own reserve)."""

@@ -1,0 +1,188 @@
+"""Reading YAML text strictly, so that a file means one thing.
+
+Layer: ground.
+
+On top of PyYAML's safe loader (plain data only, never Python objects):
+
+- a key given twice in one mapping is an error (YAML says keys are unique; PyYAML
+  would silently keep the last one);
+- more than :data:`MAX_DEPTH` lists or mappings nested in one another is an error (a
+  scenario needs seven; PyYAML would hit Python's recursion limit);
+- an integer written with more than :data:`MAX_INTEGER_DIGITS` digits is an error
+  (no field holds one, and Python refuses to read very long ones);
+- a value tagged ``!!int`` or ``!!float`` that is not one is an error;
+- numbers in exponent form (``1e3``, ``2.5E-4``) are numbers, as in YAML 1.2
+  (PyYAML's YAML 1.1 rules read them as text);
+- a date-like value that is not a real date (``2010-13-01``) is kept as text, so that
+  the schema rejects it at its field with "not a valid date" (and a description may
+  still say ``2010-13-01``).
+
+Problems name the field path and the line, and every problem of a text is reported
+at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable
+from typing import Any
+
+import yaml
+from yaml.error import Mark
+from yaml.events import MappingStartEvent, SequenceStartEvent
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from simulator.errors import InputError, Problem
+
+MAX_DEPTH = 32
+"""Most lists and mappings nested in one another (a scenario needs seven)."""
+MAX_INTEGER_DIGITS = 30
+"""Most characters in a written integer (the largest field, ``seed``, needs ten)."""
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _label(index: Any) -> str | None:
+    """Path segment of a child: its key (a scalar key node) or its list position."""
+    if isinstance(index, ScalarNode):
+        return str(index.value)
+    if isinstance(index, int):
+        return str(index)
+    return None  # the document itself, or a key being composed
+
+
+class _TooDeep(yaml.YAMLError):
+    """Nesting past :data:`MAX_DEPTH`: composing stops at once."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """The safe loader with unique keys, bounded nesting and bounded integers."""
+
+    def __init__(self, stream: str, prefix: str) -> None:
+        super().__init__(stream)
+        self.labels: list[str | None] = [prefix or None]
+        self.problems: list[tuple[int, int, Problem]] = []  # (line, column, problem): sorted for the reader
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        """Compose a node, remembering its field path; refuse nesting past :data:`MAX_DEPTH`."""
+        if len(self.labels) > MAX_DEPTH and self.check_event(SequenceStartEvent, MappingStartEvent):
+            line = self.peek_event().start_mark.line + 1
+            path = ".".join(label for label in self.labels if label is not None)
+            raise _TooDeep(Problem(path, f"more than {MAX_DEPTH} nested lists or mappings (line {line})"))
+        self.labels.append(_label(index))
+        try:
+            node = super().compose_node(parent, index)
+            if not hasattr(node, "field_path"):  # an alias keeps the path of its anchor
+                node.field_path = ".".join(label for label in self.labels if label is not None)
+        finally:
+            self.labels.pop()
+        return node
+
+    def _problem(self, node: Node, message: str, path: str | None = None) -> None:
+        mark = node.start_mark
+        path = getattr(node, "field_path", "") if path is None else path
+        self.problems.append((mark.line, mark.column, Problem(path, message)))
+
+    def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
+        """A mapping; a key given twice is recorded as a problem (merged keys may be overridden)."""
+        if isinstance(node, MappingNode):
+            first: dict[Any, Mark] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == _MERGE_TAG or not isinstance(key_node, ScalarNode):
+                    continue
+                key = self.construct_object(key_node)
+                if not isinstance(key, Hashable):
+                    continue  # the safe loader reports it
+                if key in first:
+                    path = ".".join(p for p in (getattr(node, "field_path", ""), str(key)) if p)
+                    self._problem(key_node, f"key given twice ({_where(first[key], key_node.start_mark)})", path)
+                else:
+                    first[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node: Node) -> int:
+        """An integer, unless it is too long to be any field's value or is not one."""
+        text = str(node.value).replace("_", "").lstrip("+-")
+        if len(text) > MAX_INTEGER_DIGITS:
+            self._problem(node, f"an integer of {len(text):,} digits is too large ({_line(node)})")
+            return 0
+        try:
+            return super().construct_yaml_int(node)
+        except (ValueError, IndexError):
+            self._problem(node, f"'{_short(node.value)}' is not an integer ({_line(node)})")
+            return 0
+
+    def construct_yaml_float(self, node: Node) -> float:
+        """A float, or a problem when a value tagged ``!!float`` is not a number."""
+        try:
+            return super().construct_yaml_float(node)
+        except (ValueError, IndexError):
+            self._problem(node, f"'{_short(node.value)}' is not a number ({_line(node)})")
+            return 0.0
+
+    def construct_yaml_timestamp(self, node: Node) -> Any:
+        """A date or time; text when it is not a real one (the schema names the field)."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, AttributeError, OverflowError):
+            return str(node.value)
+
+
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"), list("-+0123456789")
+)
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
+_StrictLoader.add_constructor("tag:yaml.org,2002:float", _StrictLoader.construct_yaml_float)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+
+
+def _line(node: Node) -> str:
+    return f"line {node.start_mark.line + 1}"
+
+
+def _where(one: Mark, other: Mark) -> str:
+    """Two places in a text: lines, or columns of one line."""
+    if one.line == other.line:
+        return f"line {one.line + 1}, columns {one.column + 1} and {other.column + 1}"
+    return f"lines {one.line + 1} and {other.line + 1}"
+
+
+def _short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def load_yaml(text: str, prefix: str = "") -> Any:
+    """The data of a YAML text, read strictly (see the module docstring).
+
+    Parameters
+    ----------
+    text
+        The YAML text.
+    prefix
+        Dotted field path of the text's place in a scenario (for a ``--set`` value),
+        put in front of the paths of problems.
+
+    Raises
+    ------
+    InputError
+        Malformed YAML (with line and column), or every problem found, one per field.
+    """
+    loader = _StrictLoader(text, prefix)
+    try:
+        data = loader.get_single_data()
+    except _TooDeep as exc:
+        raise InputError([exc.problem]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError([Problem(prefix, f"malformed YAML: {where}{problem}")]) from None
+    finally:
+        loader.dispose()
+    if loader.problems:
+        raise InputError([problem for _, _, problem in sorted(loader.problems, key=lambda found: found[:2])])
+    return data

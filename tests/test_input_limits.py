@@ -1,0 +1,453 @@
+"""Input is finite, bounded and unambiguous, and bad input never gives a traceback.
+
+One test (or parametrized case) per failure reported in issue 20 (items 4, 5, 10 and 11)
+and issue 17 (item 7, bad dates), and each limit checked on both sides.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from simulator.cli import main
+from simulator.errors import InputError, ScenarioError
+from simulator.scenario import load_scenario, validate_data
+from simulator.scenario.checks import MAX_RESULT_ROWS
+from simulator.scenario.schema import MAX_DAYS, MAX_TRANSIT_DAYS
+from simulator.scenario.strict_yaml import MAX_DEPTH, MAX_INTEGER_DIGITS, load_yaml
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build
+
+HALT = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 5, "end": 20}
+SCENARIO_TEXT = """\
+name: tiny
+start_date: 2010-07-01
+horizon_days: 40
+materials:
+  ree: {price_usd_per_kg: 50}
+suppliers:
+  china: {lead_time_days: {japan: 5}}
+regions:
+  japan:
+    demand:
+      ree: {tonnes_per_day: 10}
+    commercial_stock:
+      ree: {tonnes: 100}
+    sourcing:
+      ree: {china: 1.0}
+shocks:
+  - {id: halt, kind: embargo, supplier: china, regions: [japan], start: 5, end: 20}
+"""
+
+
+def problems(data: dict[str, Any]) -> dict[str, str]:
+    """Problems of raw scenario data as {field path: message} (empty when valid)."""
+    try:
+        validate_data(data, "x.yaml")
+    except ScenarioError as exc:
+        return {p.path: p.message for p in exc.problems}
+    return {}
+
+
+def invoke(*args: Any) -> Any:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def assert_bad_input(result: Any, *fragments: str) -> None:
+    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in result.output, result.output
+
+
+def write_text(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- issue 20, item 4: non-finite and overflowing numbers -----------------------------------
+
+AUCTION = {"bids": {"japan": {"ree": [{"share": 1.0, "price_usd_per_kg": 10.0}]}}}
+SURGE = {"id": "surge", "kind": "demand_surge", "start": 1, "end": 9, "factor": 1.5}
+RANDOM_DURATION = {**HALT, "end": None, "duration_days": {"distribution": "lognormal", "mean": 10, "sd": 5}}
+# (base scenario, changes that make a valid scenario, path of the number under test)
+NUMBERS = [
+    (ONE_REGION, {}, "regions.japan.demand.ree.noise_cv"),
+    (ONE_REGION, {}, "regions.japan.demand.ree.tonnes_per_day"),
+    (ONE_REGION, {}, "regions.japan.demand.ree.growth_per_year"),
+    (ONE_REGION, {}, "regions.japan.commercial_stock.ree.tonnes"),
+    (ONE_REGION, {}, "materials.ree.price_usd_per_kg"),
+    (ONE_REGION, {}, "materials.ree.holding_cost_usd_per_t_year"),
+    (ONE_REGION, {"shocks": [SURGE]}, "shocks.0.factor"),
+    (ONE_REGION, {"shocks": [RANDOM_DURATION]}, "shocks.0.duration_days.sd"),
+    (TWO_MEMBERS, {}, "agreement.pool.contributions.japan.ree.tonnes"),
+    (TWO_MEMBERS, {"agreement__auction": AUCTION}, "agreement.auction.bids.japan.ree.0.price_usd_per_kg"),
+]
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan, 1e200, 1e300])
+@pytest.mark.parametrize(("base", "changes", "path"), NUMBERS, ids=[n[2] for n in NUMBERS])
+def test_non_finite_and_huge_numbers_are_refused_at_their_field(base, changes, path, value):
+    valid = build(base, **changes)
+    assert problems(valid) == {}
+    found = problems(build(valid, **{path.replace(".", "__"): value}))
+    assert path in found, found
+    assert ("finite" in found[path]) or ("<=" in found[path]) or (">" in found[path]), found
+
+
+@pytest.mark.parametrize(
+    ("path", "largest", "unit"),
+    [
+        ("regions.japan.demand.ree.tonnes_per_day", 1e7, "t/day"),
+        ("regions.japan.commercial_stock.ree.tonnes", 1e9, "t"),
+        ("materials.ree.price_usd_per_kg", 1e7, "USD/kg"),
+        ("regions.japan.demand.ree.noise_cv", 10, "fraction"),
+        ("regions.japan.demand.ree.growth_per_year", 1, "fraction/year"),
+        ("suppliers.china.lead_time_days.japan", 3650, "days"),
+    ],
+)
+def test_each_limit_on_both_sides(path, largest, unit):
+    assert problems(build(ONE_REGION, **{path.replace(".", "__"): largest})) == {}
+    above = largest + 1 if isinstance(largest, int) and unit == "days" else largest * 1.001
+    found = problems(build(ONE_REGION, **{path.replace(".", "__"): above}))
+    assert found.get(path) == f"must be <= {largest:g}", found
+
+
+def test_a_demand_too_small_to_divide_by_is_refused():
+    # days of cover = stock / demand: 300 t over 1e-308 t/day overflowed to infinity
+    assert problems(build(ONE_REGION, regions__japan__demand__ree__tonnes_per_day=1e-6)) == {}
+    assert problems(build(ONE_REGION, regions__japan__demand__ree__tonnes_per_day=0)) == {}
+    found = problems(build(ONE_REGION, regions__japan__demand__ree__tonnes_per_day=1e-308))
+    assert found == {"regions.japan.demand.ree.tonnes_per_day": "must be 0 or at least 1e-06"}
+
+
+def test_a_demand_decline_is_bounded_on_both_sides():
+    assert problems(build(ONE_REGION, regions__japan__demand__ree__growth_per_year=-0.99)) == {}
+    found = problems(build(ONE_REGION, regions__japan__demand__ree__growth_per_year=-0.999))
+    assert found == {"regions.japan.demand.ree.growth_per_year": "must be >= -0.99"}
+
+
+def test_the_json_schema_states_every_limit():
+    from simulator.scenario import json_schema
+
+    defs = json_schema()["$defs"]
+    assert defs["Demand"]["properties"]["noise_cv"]["maximum"] == 10
+    assert defs["Demand"]["properties"]["tonnes_per_day"]["maximum"] == 1e7
+    assert defs["Uniform"]["properties"]["low"]["minimum"] == -1e9
+    assert json_schema()["properties"]["horizon_days"]["maximum"] == MAX_DAYS
+
+
+def unbounded_numbers(schema: dict[str, Any], where: str = "") -> list[str]:
+    """Paths of number fields in a JSON Schema without a maximum."""
+    found = []
+    if schema.get("type") in ("number", "integer") and "maximum" not in schema:
+        found.append(where)
+    for key, child in schema.items():
+        if isinstance(child, dict):
+            found += unbounded_numbers(child, f"{where}/{key}")
+        elif isinstance(child, list):
+            found += [
+                p for i, c in enumerate(child) if isinstance(c, dict) for p in unbounded_numbers(c, f"{where}/{i}")
+            ]
+    return found
+
+
+def test_no_number_in_the_schema_is_unbounded():
+    from simulator.scenario import json_schema
+
+    assert unbounded_numbers(json_schema()) == []
+
+
+# --- issue 20, item 5: YAML ambiguities -----------------------------------------------------
+
+
+def test_a_duplicate_key_is_an_error_naming_file_line_and_key(tmp_path):
+    text = SCENARIO_TEXT.replace(
+        "ree: {tonnes_per_day: 10}", "ree:\n        tonnes_per_day: 47.7\n        tonnes_per_day: 4770"
+    )
+    path = write_text(tmp_path, text)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert (
+        caught.value.render() == f"{path}: regions.japan.demand.ree.tonnes_per_day: key given twice (lines 12 and 13)"
+    )
+    assert_bad_input(invoke("run", path, "--no-plots", "-o", tmp_path / "out"), "key given twice")
+    assert not (tmp_path / "out").exists()
+
+
+def test_duplicate_keys_on_one_line_and_at_the_top_level():
+    with pytest.raises(InputError) as caught:
+        load_yaml("a: {b: 1, b: 2}\nc: 1\nc: 2\n")
+    assert [p.render(None) for p in caught.value.problems] == [
+        "a.b: key given twice (line 1, columns 5 and 11)",
+        "c: key given twice (lines 2 and 3)",
+    ]
+
+
+def test_a_merge_key_may_still_be_overridden():
+    assert load_yaml("base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\n")["use"] == {"x": 1, "y": 3}
+
+
+@pytest.mark.parametrize("word", ["yes", "no", "on", "true", "True"])
+def test_booleans_are_not_numbers(tmp_path, word):
+    path = write_text(tmp_path, SCENARIO_TEXT.replace("start: 5, end: 20}", f"start: 5, end: 20, severity: {word}}}"))
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert caught.value.problems[0].path == "shocks.0.severity"
+    assert "not true/false" in caught.value.problems[0].message
+
+
+def test_whole_numbers_still_pass_for_numbers_and_exponents_are_numbers(tmp_path):
+    text = SCENARIO_TEXT.replace("start: 5, end: 20}", "start: 5, end: 20, severity: 1}")
+    text = text.replace("tonnes_per_day: 10}", "tonnes_per_day: 1e1}").replace("horizon_days: 40", "horizon_days: 4e1")
+    scenario = load_scenario(write_text(tmp_path, text))
+    assert scenario.shocks[0].severity == 1.0
+    assert scenario.regions["japan"].demand["ree"].tonnes_per_day == 10.0
+    assert scenario.horizon_days == 40
+
+
+def test_text_is_not_a_number():
+    found = problems(build(ONE_REGION, regions__japan__demand__ree__tonnes_per_day="47.7"))
+    assert found == {"regions.japan.demand.ree.tonnes_per_day": "must be a number, not text"}
+
+
+def test_booleans_are_not_numbers_in_set_values(tmp_path):
+    path = write_text(tmp_path, SCENARIO_TEXT)
+    result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", "shocks.halt.severity=yes")
+    assert_bad_input(result, str(path), "shocks.0.severity: must be a number, not true/false")
+
+
+# --- issue 20, item 10: sizes -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [
+        ("horizon_days=10000000", "horizon_days: must be <= 36500"),
+        ("suppliers.china.lead_time_days.japan=1000000000", "suppliers.china.lead_time_days.japan: must be <= 3650"),
+    ],
+)
+def test_huge_horizons_and_lead_times_are_refused_before_any_work(tmp_path, assignment, message):
+    path = write_text(tmp_path, SCENARIO_TEXT)
+    out = tmp_path / "out"
+    assert_bad_input(invoke("run", path, "--no-plots", "-o", out, "--set", assignment), message)
+    assert not out.exists()
+
+
+def many_regions(count: int, horizon_days: int) -> dict[str, Any]:
+    data = copy.deepcopy(ONE_REGION)
+    data["horizon_days"] = horizon_days
+    region = data["regions"].pop("japan")
+    data["regions"] = {f"r{i}": region for i in range(count)}
+    data["suppliers"]["china"]["lead_time_days"] = {f"r{i}": 5 for i in range(count)}
+    return data
+
+
+def test_the_size_of_a_run_is_bounded_on_both_sides():
+    regions = 20
+    at_limit = many_regions(regions, MAX_RESULT_ROWS // regions)
+    assert problems(at_limit) == {}
+    found = problems(many_regions(regions, MAX_RESULT_ROWS // regions + 1))
+    assert found["horizon_days"].endswith("rows of daily results; at most 500,000"), found
+
+
+def test_lead_time_and_delays_add_up_to_a_bounded_transit():
+    def delay(days: Any) -> dict[str, Any]:
+        return {"id": "d", "kind": "delay", "supplier": "china", "start": 1, "end": 9, "extra_days": days}
+
+    lead = 3000
+    base = build(ONE_REGION, suppliers__china__lead_time_days__japan=lead)
+    assert problems(build(base, shocks=[delay(MAX_TRANSIT_DAYS - lead)])) == {}
+    found = problems(build(base, shocks=[delay(MAX_TRANSIT_DAYS - lead + 1)]))
+    assert "more than 3,650 days" in found["shocks"], found
+    uniform = {"distribution": "uniform", "low": 0, "high": MAX_TRANSIT_DAYS - lead + 1}
+    assert "shocks" in problems(build(base, shocks=[delay(uniform)]))
+
+
+# --- issue 20, item 11: tracebacks where exit 2 is promised ----------------------------------
+
+
+@pytest.mark.parametrize("day", [-1_000_000, 1_000_000, -(10**18), 10**18])
+def test_shock_days_far_out_are_refused(day):
+    start = problems(build(ONE_REGION, shocks=[{**HALT, "start": day, "end": None, "duration_days": 5}]))
+    assert start["shocks.0.start"] in ("must be >= -100000", "must be <= 100000"), start
+    end = problems(build(ONE_REGION, shocks=[{**HALT, "start": 5, "end": day}]))
+    assert end["shocks.0.end"] in ("must be >= -100000", "must be <= 100000"), end
+
+
+def test_shock_days_at_the_limit_are_accepted():
+    shock = {**HALT, "start": -100_000, "end": 100_000}
+    assert problems(build(ONE_REGION, shocks=[shock])) == {}
+
+
+@pytest.mark.parametrize(
+    ("line", "path", "message"),
+    [
+        ("start_date: 9999-12-20", "start_date", "must be <= 2200-12-31"),
+        ("start_date: 2201-01-01", "start_date", "must be <= 2200-12-31"),
+        ("start_date: 1899-12-31", "start_date", "must be >= 1900-01-01"),
+        ("start_date: 10000-01-01", "start_date", "not a valid date '10000-01-01' (write YYYY-MM-DD)"),
+        ("start_date: 0", "start_date", "must be a date (YYYY-MM-DD)"),
+    ],
+)
+def test_dates_out_of_range_are_refused(tmp_path, line, path, message):
+    text = SCENARIO_TEXT.replace("start_date: 2010-07-01", line)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(write_text(tmp_path, text))
+    assert {p.path: p.message for p in caught.value.problems}[path] == message
+
+
+def test_dates_at_the_limits_are_accepted(tmp_path):
+    for first, last in (("1900-01-01", "1900-02-01"), ("2200-11-01", "2200-12-31")):
+        text = SCENARIO_TEXT.replace("start_date: 2010-07-01", f"start_date: {first}")
+        text = text.replace("end: 20}", f"end: {last}}}")
+        assert load_scenario(write_text(tmp_path, text)).start_date.isoformat() == first
+
+
+def test_a_shock_date_past_9999_is_refused(tmp_path):
+    path = write_text(tmp_path, SCENARIO_TEXT)
+    result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", "shocks.halt.end=10000-01-01")
+    assert_bad_input(result, "shocks.0.end: not a valid date '10000-01-01'")
+
+
+@pytest.mark.parametrize(
+    ("distribution", "path", "message"),
+    [
+        ({"distribution": "uniform", "low": math.nan, "high": 1}, "shocks.0.severity.low", "must be a finite number"),
+        ({"distribution": "uniform", "low": 0, "high": math.inf}, "shocks.0.severity.high", "must be a finite number"),
+        (
+            {"distribution": "triangular", "low": 0, "mode": 0.5, "high": 1e30},
+            "shocks.0.severity.high",
+            "must be <= 1e+09",
+        ),
+        ({"distribution": "lognormal", "mean": 0.5, "sd": 1e30}, "shocks.0.severity.sd", "must be <= 1e+09"),
+        ({"distribution": "lognormal", "mean": math.nan, "sd": 1}, "shocks.0.severity.mean", "must be a finite number"),
+        ({"distribution": "uniform", "low": 0.5, "high": 1.5}, "shocks.0.severity", "high must be within [0, 1]"),
+    ],
+)
+def test_distribution_parameters_are_finite_and_within_the_fields_range(distribution, path, message):
+    found = problems(build(ONE_REGION, shocks=[{**HALT, "severity": distribution}]))
+    assert found.get(path, "").startswith(message), found
+
+
+def test_a_random_delay_is_bounded_like_a_fixed_one():
+    shock = {"id": "d", "kind": "delay", "supplier": "china", "start": 1, "end": 9}
+    ok = {"distribution": "uniform", "low": 0, "high": 30}
+    assert problems(build(ONE_REGION, shocks=[{**shock, "extra_days": ok}])) == {}
+    too_long = {"distribution": "lognormal", "mean": 1e6, "sd": 1}
+    found = problems(build(ONE_REGION, shocks=[{**shock, "extra_days": too_long}]))
+    assert found["shocks.0.extra_days"].startswith("mean must be within [0, 3650]"), found
+
+
+def test_deep_nesting_is_refused_with_a_stated_limit(tmp_path):
+    path = write_text(tmp_path, SCENARIO_TEXT.replace("horizon_days: 40", "horizon_days: " + "[" * 5000 + "]" * 5000))
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert caught.value.problems[0].message == "more than 32 nested lists or mappings (line 3)"
+    assert_bad_input(invoke("validate", path), "nested lists or mappings")
+
+
+def test_nesting_up_to_the_limit_is_read():
+    assert load_yaml("[" * MAX_DEPTH + "]" * MAX_DEPTH) is not None
+    with pytest.raises(InputError):
+        load_yaml("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1))
+
+
+def test_a_5000_digit_integer_is_refused_naming_the_field(tmp_path):
+    path = write_text(tmp_path, SCENARIO_TEXT + "seed: " + "9" * 5000 + "\n")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert caught.value.render() == f"{path}: seed: an integer of 5,000 digits is too large (line 18)"
+
+
+def test_integers_up_to_the_digit_limit_are_read():
+    assert load_yaml("9" * MAX_INTEGER_DIGITS) == int("9" * MAX_INTEGER_DIGITS)
+    with pytest.raises(InputError, match="too large"):
+        load_yaml("9" * (MAX_INTEGER_DIGITS + 1))
+
+
+def test_one_bad_file_does_not_take_down_list_or_validate(tmp_path):
+    write_text(tmp_path, SCENARIO_TEXT, "good.yaml")
+    write_text(tmp_path, SCENARIO_TEXT + "seed: " + "9" * 5000 + "\n", "huge.yaml")
+    write_text(tmp_path, "a: " + "[" * 5000 + "]" * 5000 + "\n", "deep.yaml")
+    write_text(tmp_path, SCENARIO_TEXT.replace("2010-07-01", "2010-07-32"), "date.yaml")
+    listed = invoke("list", tmp_path)
+    assert listed.exit_code == 0, listed.output
+    assert "tiny  (" in listed.output
+    assert "huge.yaml: invalid (seed: an integer of 5,000 digits is too large" in listed.output
+    assert "deep.yaml: invalid (a.0" in listed.output
+    assert "date.yaml: invalid (start_date: not a valid date '2010-07-32'" in listed.output
+    validated = invoke("validate", *sorted(tmp_path.glob("*.yaml")))
+    assert_bad_input(validated, "good.yaml: ok", "huge.yaml: seed:", "deep.yaml: a.0", "date.yaml: start_date:")
+
+
+def test_a_huge_set_value_is_refused_naming_the_option(tmp_path):
+    path = write_text(tmp_path, SCENARIO_TEXT)
+    result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", "seed=" + "9" * 5000)
+    assert_bad_input(result, "--set seed: an integer of 5,000 digits is too large")
+
+
+def test_a_huge_list_index_in_a_set_path_is_an_unknown_id(tmp_path):
+    path = write_text(tmp_path, SCENARIO_TEXT)
+    result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", "shocks." + "9" * 5000 + ".end=3")
+    assert_bad_input(result, "no item with id")
+
+
+def test_seventy_regions_with_plots_are_refused_before_any_work(tmp_path):
+    path = write_text(tmp_path, yaml.safe_dump(many_regions(70, 10)))
+    out = tmp_path / "out"
+    assert_bad_input(
+        invoke("run", path, "-o", out), "regions: figures tell at most 40 regions apart and this scenario has 70"
+    )
+    assert not out.exists()
+    assert invoke("run", path, "--no-plots", "-o", out).exit_code == 0
+
+
+def test_forty_regions_are_drawn_apart_with_room_for_the_legend():
+    from simulator.engine import simulate
+    from simulator.plots import MAX_REGIONS, MIN_PANEL_IN, days_of_cover_figure
+
+    figure = days_of_cover_figure(simulate(validate_data(many_regions(MAX_REGIONS, 10))))
+    height_in = figure.get_size_inches()[1]
+    axes = figure.axes[0]
+    assert axes.get_position().height * height_in >= MIN_PANEL_IN - 1e-9
+    styles = {(line.get_color(), line.get_linestyle()) for line in axes.get_lines() if line.get_label()[0] == "r"}
+    assert len(styles) == MAX_REGIONS
+
+
+# --- issue 17, item 7 (and issue 20, item 11): bad dates ------------------------------------
+
+
+def test_an_impossible_date_in_set_is_exit_2_naming_the_field(tmp_path):
+    path = write_text(tmp_path, SCENARIO_TEXT)
+    result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", "shocks.halt.end=2011-13-01")
+    assert_bad_input(result, f"{path}: shocks.0.end: not a valid date '2011-13-01': month must be in 1..12")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2010-07-32", "not a valid date '2010-07-32': day is out of range for month"),
+        ("2010-13-01", "not a valid date '2010-13-01': month must be in 1..12"),
+        ("2011-02-29", "not a valid date '2011-02-29': day is out of range for month"),
+    ],
+)
+def test_an_impossible_start_date_in_a_file_is_exit_2_naming_the_field(tmp_path, text, message):
+    path = write_text(tmp_path, SCENARIO_TEXT.replace("2010-07-01", text))
+    assert_bad_input(invoke("run", path, "--no-plots", "-o", tmp_path / "out"), f"{path}: start_date: {message}")
+    assert_bad_input(invoke("validate", path), f"start_date: {message}")
+
+
+def test_a_real_leap_day_is_a_date(tmp_path):
+    path = write_text(tmp_path, SCENARIO_TEXT.replace("2010-07-01", "2012-02-29"))
+    assert load_scenario(path).start_date.isoformat() == "2012-02-29"
+
+
+def test_an_impossible_date_in_a_description_is_just_text():
+    assert load_yaml("description: 2010-13-01") == {"description": "2010-13-01"}
