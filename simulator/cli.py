@@ -19,6 +19,7 @@ import click
 from simulator import __version__
 from simulator.errors import InputError
 
+DASK_MISSING = "Dask is not installed; install the extra with: pip install 'stockpile-simulator[dask]'"
 SET_HELP = "Override a scenario field, e.g. --set agreement.ratio.japan=0.3 (repeatable)."
 
 
@@ -27,6 +28,19 @@ def compare_option(help_text: str) -> Any:
     return click.option(
         "--compare", "baseline_path", type=click.Path(dir_okay=False), metavar="BASELINE", help=help_text
     )
+
+
+class ScenarioFile(click.Path):
+    """A scenario file, or the bare name of one in ./scenarios or the shipped library."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """The file named, or the library file a bare name stands for."""
+        from simulator.library import resolve_scenario
+
+        return super().convert(resolve_scenario(str(value)), param, ctx)
 
 
 class StockpileGroup(click.Group):
@@ -104,7 +118,7 @@ def summary_text(result: Any) -> str:
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario", type=ScenarioFile())
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), help="Output folder [results/<name>].")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--seed", type=click.IntRange(min=0), help="Seed of the run (overrides the scenario's).")
@@ -158,7 +172,7 @@ def run(
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario", type=ScenarioFile())
 @click.option(
     "-o", "--out", "out_file", type=click.Path(dir_okay=False), help="Report file [results/<name>/report.html]."
 )
@@ -184,7 +198,7 @@ def report(scenario: str, out_file: str | None, baseline_path: str | None, assig
 
 
 @main.command()
-@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("scenarios", nargs=-1, required=True, type=ScenarioFile())
 def validate(scenarios: tuple[str, ...]) -> None:
     """Check scenario files; list every problem of each (exit 2 if any)."""
     from simulator.errors import ScenarioError
@@ -212,7 +226,7 @@ def schema() -> None:
 
 
 @main.command(name="compare")
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario", type=ScenarioFile())
 @click.option("--mechanisms", help="Comma-separated rules [every mechanism].")
 @click.option(
     "-o", "--out", "out_dir", type=click.Path(file_okay=False), help="Output folder [results/<name>_compare]."
@@ -242,7 +256,7 @@ def compare_command(scenario: str, mechanisms: str | None, out_dir: str | None, 
 
 
 @main.command()
-@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.argument("scenario", required=False, type=ScenarioFile())
 @click.option(
     "--grid",
     "grids",
@@ -350,7 +364,10 @@ def _stopped(folder: Path, why: str) -> None:
 
 def _dask_client(address: str) -> Any:
     """Connect before any run, so an unreachable scheduler is bad input (exit 2)."""
-    from distributed import Client
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError(f"--dask {address}: {DASK_MISSING}") from None
 
     try:
         return Client(address, timeout="5s")
@@ -412,15 +429,18 @@ def check(
 ) -> None:
     """Re-run scenarios and compare with their baselines (exit 1 on drift).
 
-    PATHS are scenario files or folders (default: scenarios/). Baselines live in
-    <folder>/baselines/<file name>.json; --update writes them.
+    PATHS are scenario files or folders (default: scenarios/, else the library installed
+    with the tool). Baselines live in <folder>/baselines/<file name>.json; --update
+    writes them.
     """
     import os
     import time
 
     from simulator import regress
+    from simulator.library import default_folder
 
-    files = regress.scenario_files(paths)
+    installed = () if update else (str(default_folder()),)  # never --update the installed library unasked
+    files = regress.scenario_files(paths or installed)
     baselines = Path(baseline_dir) if baseline_dir else None
     if update:
         for path in files:
@@ -491,14 +511,20 @@ def _map(function: Any, files: list[Path], *args: Any) -> list[Any]:
 
 
 @main.command(name="list")
-@click.argument("folder", required=False, default="scenarios", type=click.Path(file_okay=False))
-def list_scenarios(folder: str) -> None:
-    """List the scenarios in FOLDER (default: scenarios/) with the question each answers."""
+@click.argument("folder", required=False, type=click.Path(file_okay=False))
+def list_scenarios(folder: str | None) -> None:
+    """List the scenarios in FOLDER with the question each answers.
+
+    FOLDER defaults to ./scenarios, or the scenario library installed with the tool where
+    there is none. Any command taking a SCENARIO also accepts a listed scenario's bare name.
+    """
     import textwrap
 
     from simulator.errors import ScenarioError
+    from simulator.library import default_folder
     from simulator.scenario import load_scenario
 
+    folder = folder or str(default_folder())
     files = sorted(Path(folder).glob("*.yaml"))
     if not files:
         raise InputError("no scenario files (*.yaml) here", folder)
