@@ -20,6 +20,7 @@ from simulator import __version__
 from simulator.errors import InputError
 
 DASK_MISSING = "Dask is not installed; install the extra with: pip install 'stockpile-simulator[dask]'"
+EXCEL_HELP = "Also write workbook.xlsx (Excel: units in headers, real dates, the scenario's parameters)."
 SET_HELP = "Override a scenario field, e.g. --set agreement.ratio.japan=0.3 (repeatable)."
 
 
@@ -125,6 +126,7 @@ def summary_text(result: Any) -> str:
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html.")
 @compare_option("With --report: compare against the BASELINE scenario in the report.")
 @click.option("--no-plots", is_flag=True, help="Skip the figures.")
+@click.option("--excel", is_flag=True, help=EXCEL_HELP)
 def run(
     scenario: str,
     out_dir: str | None,
@@ -133,6 +135,7 @@ def run(
     with_report: bool,
     baseline_path: str | None,
     no_plots: bool,
+    excel: bool,
 ) -> None:
     """Run SCENARIO once and write curves, tables and a summary."""
     from simulator.engine import simulate
@@ -161,6 +164,10 @@ def run(
             from simulator.report import write_report
 
             write_report(res, stage / "report.html", baseline=baseline)
+        if excel:
+            from simulator.workbook import run_workbook
+
+            run_workbook(res, stage / "workbook.xlsx", scenario_data=raw)
 
     raw = load_raw(scenario, _overrides(assignments) + ([("seed", seed)] if seed is not None else []))
     write_run(result, folder, figures=figures, scenario_data=raw)
@@ -232,7 +239,10 @@ def schema() -> None:
     "-o", "--out", "out_dir", type=click.Path(file_okay=False), help="Output folder [results/<name>_compare]."
 )
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
-def compare_command(scenario: str, mechanisms: str | None, out_dir: str | None, assignments: tuple[str, ...]) -> None:
+@click.option("--excel", is_flag=True, help=EXCEL_HELP)
+def compare_command(
+    scenario: str, mechanisms: str | None, out_dir: str | None, assignments: tuple[str, ...], excel: bool
+) -> None:
     """Run SCENARIO under each release rule; write compare.csv and compare.png."""
     from simulator.compare import compare, parse_mechanisms
     from simulator.output import check_writable, staged
@@ -248,6 +258,10 @@ def compare_command(scenario: str, mechanisms: str | None, out_dir: str | None, 
     with staged(folder) as stage:
         table.to_csv(stage / "compare.csv", index=False)
         compare_figure(comparison.results).savefig(stage / "compare.png", dpi=110)
+        if excel:
+            from simulator.workbook import compare_workbook
+
+            compare_workbook(comparison, stage / "workbook.xlsx", raw)
     shown = [c for c in ("mechanism", "total_shortfall_t", "fairness_jain", "max_shortfall_share_gap") if c in table]
     click.echo(table[shown].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
     for mechanism, reason in comparison.skipped.items():
@@ -280,6 +294,7 @@ def compare_command(scenario: str, mechanisms: str | None, out_dir: str | None, 
 )
 @click.option("--chunk-runs", type=click.IntRange(min=1), default=None, help="Runs per checkpointed chunk [2500].")
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--excel", is_flag=True, help=EXCEL_HELP)
 @click.pass_context
 def sweep(
     ctx: click.Context,
@@ -295,6 +310,7 @@ def sweep(
     fmt: str,
     chunk_runs: int | None,
     out_dir: str,
+    excel: bool,
 ) -> None:
     """Run SCENARIO over a grid of parameters and seeds; write one row per run."""
     import dataclasses
@@ -327,6 +343,16 @@ def sweep(
     planned = plan_sweep(raw, scenario, spec, curves=curves, chunk_runs=chunk_runs or CHUNK_RUNS)
     folder = Path(out_dir)
     check_writable(folder)
+    if excel:
+        from simulator.workbook import check_sweep_fits, sweep_workbook
+
+        check_sweep_fits(planned.n_runs, scenario)
+
+    def figures(table: Any, info: dict[str, Any], stage: Path) -> None:
+        write_sweep_figures(table, info, stage)
+        if excel:
+            sweep_workbook(table, info, stage / "workbook.xlsx", planned.raw)
+
     client = _dask_client(dask_address) if dask_address else None
     n_workers = len(client.scheduler_info()["workers"]) if client is not None else (workers or os.cpu_count() or 1)
     with _progress(planned.n_runs) as advance:
@@ -338,7 +364,7 @@ def sweep(
                 client=client,
                 fmt=fmt,
                 progress=advance,
-                figures=write_sweep_figures,
+                figures=figures,
             )
         except KeyboardInterrupt:
             _stopped(folder, "interrupted")
