@@ -21,6 +21,8 @@ import click
 from simulator.errors import InputError, Problem
 from simulator.version import __version__
 
+DASK_MISSING = "Dask is not installed; install the extra with: pip install 'stockpile-simulator[dask]'"
+EXCEL_HELP = "Also write workbook.xlsx (Excel: units in headers, real dates, the scenario's parameters)."
 SET_HELP = "Override a scenario field, e.g. --set agreement.ratio.japan=0.3 (repeatable)."
 
 
@@ -29,6 +31,19 @@ def compare_option(help_text: str) -> Any:
     return click.option(
         "--compare", "baseline_path", type=click.Path(dir_okay=False), metavar="BASELINE", help=help_text
     )
+
+
+class ScenarioFile(click.Path):
+    """A scenario file, or the bare name of one in ./scenarios or the shipped library."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """The file named, or the library file a bare name stands for."""
+        from simulator.library import resolve_scenario
+
+        return super().convert(resolve_scenario(str(value)), param, ctx)
 
 
 class StockpileGroup(click.Group):
@@ -80,13 +95,14 @@ def _check_drawable(scenario: Any, path: str, advice: str) -> None:
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario", type=ScenarioFile())
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), help="Output folder [results/<name>].")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--seed", type=click.IntRange(min=0), help="Seed of the run (overrides the scenario's).")
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html.")
 @compare_option("With --report: compare against the BASELINE scenario in the report.")
 @click.option("--no-plots", is_flag=True, help="Skip the figures.")
+@click.option("--excel", is_flag=True, help=EXCEL_HELP)
 def run(
     scenario: str,
     out_dir: str | None,
@@ -95,6 +111,7 @@ def run(
     with_report: bool,
     baseline_path: str | None,
     no_plots: bool,
+    excel: bool,
 ) -> None:
     """Run SCENARIO once and write curves, tables and a summary."""
     from simulator.engine import simulate
@@ -127,6 +144,10 @@ def run(
             from simulator.report import write_report
 
             write_report(res, stage / "report.html", baseline=baseline)
+        if excel:
+            from simulator.workbook import run_workbook
+
+            run_workbook(res, stage / "workbook.xlsx", scenario_data=raw)
 
     raw = load_raw(scenario, _overrides(assignments) + ([("seed", seed)] if seed is not None else []))
     write_run(result, folder, figures=figures, scenario_data=raw)
@@ -140,7 +161,7 @@ def run(
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario", type=ScenarioFile())
 @click.option(
     "-o", "--out", "out_file", type=click.Path(dir_okay=False), help="Report file [results/<name>/report.html]."
 )
@@ -169,7 +190,7 @@ def report(scenario: str, out_file: str | None, baseline_path: str | None, assig
 
 
 @main.command()
-@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("scenarios", nargs=-1, required=True, type=ScenarioFile())
 def validate(scenarios: tuple[str, ...]) -> None:
     """Check scenario files; list every problem of each (exit 2 if any)."""
     from simulator.errors import ScenarioError
@@ -197,13 +218,16 @@ def schema() -> None:
 
 
 @main.command(name="compare")
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario", type=ScenarioFile())
 @click.option("--mechanisms", help="Comma-separated rules [every mechanism].")
 @click.option(
     "-o", "--out", "out_dir", type=click.Path(file_okay=False), help="Output folder [results/<name>_compare]."
 )
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
-def compare_command(scenario: str, mechanisms: str | None, out_dir: str | None, assignments: tuple[str, ...]) -> None:
+@click.option("--excel", is_flag=True, help=EXCEL_HELP)
+def compare_command(
+    scenario: str, mechanisms: str | None, out_dir: str | None, assignments: tuple[str, ...], excel: bool
+) -> None:
     """Run SCENARIO under each release rule; write compare.csv and compare.png."""
     from simulator.compare import compare, parse_mechanisms
     from simulator.output import check_writable, staged
@@ -219,6 +243,10 @@ def compare_command(scenario: str, mechanisms: str | None, out_dir: str | None, 
     with staged(folder) as stage:
         table.to_csv(stage / "compare.csv", index=False)
         compare_figure(comparison.results).savefig(stage / "compare.png", dpi=110)
+        if excel:
+            from simulator.workbook import compare_workbook
+
+            compare_workbook(comparison, stage / "workbook.xlsx", raw)
     from simulator.console import compare_text
 
     click.echo(compare_text(table))
@@ -228,7 +256,7 @@ def compare_command(scenario: str, mechanisms: str | None, out_dir: str | None, 
 
 
 @main.command()
-@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.argument("scenario", required=False, type=ScenarioFile())
 @click.option(
     "--grid",
     "grids",
@@ -252,6 +280,7 @@ def compare_command(scenario: str, mechanisms: str | None, out_dir: str | None, 
 )
 @click.option("--chunk-runs", type=click.IntRange(min=1), default=None, help="Runs per checkpointed chunk [2500].")
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--excel", is_flag=True, help=EXCEL_HELP)
 @click.pass_context
 def sweep(
     ctx: click.Context,
@@ -267,6 +296,7 @@ def sweep(
     fmt: str,
     chunk_runs: int | None,
     out_dir: str,
+    excel: bool,
 ) -> None:
     """Run SCENARIO over a grid of parameters and seeds; write one row per run."""
     import dataclasses
@@ -299,6 +329,16 @@ def sweep(
     planned = plan_sweep(raw, scenario, spec, curves=curves, chunk_runs=chunk_runs or CHUNK_RUNS)
     folder = Path(out_dir)
     check_writable(folder)
+    if excel:
+        from simulator.workbook import check_sweep_fits, sweep_workbook
+
+        check_sweep_fits(planned.n_runs, scenario)
+
+    def figures(table: Any, info: dict[str, Any], stage: Path) -> None:
+        write_sweep_figures(table, info, stage)
+        if excel:
+            sweep_workbook(table, info, stage / "workbook.xlsx", planned.raw)
+
     client = _dask_client(dask_address) if dask_address else None
     n_workers = len(client.scheduler_info()["workers"]) if client is not None else (workers or os.cpu_count() or 1)
     with _progress(planned.n_runs) as advance:
@@ -310,7 +350,7 @@ def sweep(
                 client=client,
                 fmt=fmt,
                 progress=advance,
-                figures=write_sweep_figures,
+                figures=figures,
             )
         except KeyboardInterrupt:
             _stopped(folder, "interrupted")
@@ -336,7 +376,10 @@ def _stopped(folder: Path, why: str) -> None:
 
 def _dask_client(address: str) -> Any:
     """Connect before any run, so an unreachable scheduler is bad input (exit 2)."""
-    from distributed import Client
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError(f"--dask {address}: {DASK_MISSING}") from None
 
     try:
         return Client(address, timeout="5s")
@@ -398,15 +441,18 @@ def check(
 ) -> None:
     """Re-run scenarios and compare with their baselines (exit 1 on drift).
 
-    PATHS are scenario files or folders (default: scenarios/). Baselines live in
-    <folder>/baselines/<file name>.json; --update writes them.
+    PATHS are scenario files or folders (default: scenarios/, else the library installed
+    with the tool). Baselines live in <folder>/baselines/<file name>.json; --update
+    writes them.
     """
     import os
     import time
 
     from simulator import regress
+    from simulator.library import default_folder
 
-    files = regress.scenario_files(paths)
+    installed = () if update else (str(default_folder()),)  # never --update the installed library unasked
+    files = regress.scenario_files(paths or installed)
     baselines = Path(baseline_dir) if baseline_dir else None
     if update:
         for path in files:
@@ -477,14 +523,20 @@ def _map(function: Any, files: list[Path], *args: Any) -> list[Any]:
 
 
 @main.command(name="list")
-@click.argument("folder", required=False, default="scenarios", type=click.Path(file_okay=False))
-def list_scenarios(folder: str) -> None:
-    """List the scenarios in FOLDER (default: scenarios/) with the question each answers."""
+@click.argument("folder", required=False, type=click.Path(file_okay=False))
+def list_scenarios(folder: str | None) -> None:
+    """List the scenarios in FOLDER with the question each answers.
+
+    FOLDER defaults to ./scenarios, or the scenario library installed with the tool where
+    there is none. Any command taking a SCENARIO also accepts a listed scenario's bare name.
+    """
     import textwrap
 
     from simulator.errors import ScenarioError
+    from simulator.library import default_folder
     from simulator.scenario import load_scenario
 
+    folder = folder or str(default_folder())
     files = sorted(Path(folder).glob("*.yaml"))
     if not files:
         raise InputError("no scenario files (*.yaml) here", folder)

@@ -58,10 +58,11 @@ CLI_INTRO = """\
 *This page is generated from the `stockpile` command itself (its click commands) each
 time the documentation is built; `stockpile COMMAND --help` prints the same text.*
 
-Exit codes of every command: **0** success; **1** a regression check found drift (and a
-sweep stopped by an error); **2** bad input (a scenario, an option or a path), with a
-message naming the file and the field path and no Python traceback; **130** a sweep
-interrupted with Ctrl-C (finished chunks are kept; run the same command to resume).
+Exit codes of every command: **0** success; **1** a regression check found drift; **2**
+bad input (a scenario, an option or a path), with a message naming the file and the
+field path and no Python traceback; **3** a sweep stopped by an error in a run and
+**130** a sweep interrupted with Ctrl-C (finished chunks are kept; run the same command
+to resume).
 `stockpile --debug COMMAND ...` shows the traceback of an error.
 """
 
@@ -82,16 +83,35 @@ def _ref_name(schema: dict[str, Any]) -> str | None:
     return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
 
 
+def _outside_code(text: str, change: Any) -> str:
+    """``text`` with ``change`` applied to every part outside `code spans`."""
+    parts = re.split(r"(`[^`]*`)", text)
+    return "".join(part if part.startswith("`") else change(part) for part in parts)
+
+
+def _html_safe(text: str) -> str:
+    """``<``, ``>`` and ``&`` as entities, so that ``<name>`` shows instead of vanishing as a tag."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _literal(text: str) -> str:
+    r"""Plain text (click's help) as Markdown that shows it as written.
+
+    >>> print(_literal("Output folder [results/<name>_*]"))
+    Output folder \[results/&lt;name&gt;\_\*\]
+    """
+    return re.sub(r"([\\*_\[\]])", r"\\\1", _html_safe(text))
+
+
 def _rst_to_md(text: str) -> str:
     """Docstring text as one Markdown line: ``code`` becomes `code`, whitespace collapses."""
     text = re.sub(r"``([^`]+)``", r"`\1`", text)
-    return " ".join(text.split())
+    return _outside_code(" ".join(text.split()), _html_safe)
 
 
 def _cell(text: str) -> str:
     """Text for a table cell: pipes escaped, except inside code spans (where tables keep them)."""
-    parts = re.split(r"(`[^`]*`)", text)
-    return "".join(part if part.startswith("`") else part.replace("|", "\\|") for part in parts)
+    return _outside_code(text, lambda part: part.replace("|", "\\|"))
 
 
 def _number(value: Any) -> str:
@@ -359,7 +379,7 @@ def _param_rows(command: click.Command, ctx: click.Context) -> tuple[list[str], 
             extra = f" Default: `{default}`."
         if isinstance(param, click.Option) and param.multiple:
             extra += " Repeatable."
-        options.append(f"| `{flags}` | {_cell(' '.join(help_text.split()) + extra)} |")
+        options.append(f"| `{flags}` | {_cell(_outside_code(' '.join(help_text.split()), _literal) + extra)} |")
     return arguments, options
 
 
@@ -368,7 +388,7 @@ def _command_section(title: str, command: click.Command, ctx: click.Context) -> 
     lines = [f"## {title} {{#{anchor}}}", "", "```text", _usage(command, ctx), "```", ""]
     help_text = inspect.cleandoc(command.help or "")
     if help_text:
-        lines += [help_text.replace("\b\n", ""), ""]
+        lines += [_outside_code(help_text.replace("\b\n", ""), _literal), ""]
     arguments, options = _param_rows(command, ctx)
     if arguments:
         lines += ["**Arguments**", "", "| Argument | Required | Several |", "|---|---|---|", *arguments, ""]

@@ -61,6 +61,7 @@ RUN_FILES = frozenset(
         "shortfall.png",
         "supply_mix.png",
         "report.html",
+        "workbook.xlsx",
     }
 )
 """Every file ``stockpile run`` may write (those this run does not write are removed)."""

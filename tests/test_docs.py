@@ -10,10 +10,12 @@ import re
 import shlex
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import click
+import markdown
 import pandas as pd
 import pytest
 import yaml
@@ -60,8 +62,43 @@ def sections(markdown: str) -> dict[str, str]:
 # --- the site ---------------------------------------------------------------------------------
 
 
-def test_site_builds_in_strict_mode_without_warnings(tmp_path):
-    site = tmp_path / "site"
+class _Page(HTMLParser):
+    """The ids, links and loaded sources of one HTML page."""
+
+    SOURCES: ClassVar[dict[str, str]] = {
+        "script": "src",
+        "img": "src",
+        "link": "href",
+        "iframe": "src",
+        "source": "src",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if "id" in values:
+            self.ids.add(values["id"])
+        if tag == "a" and "href" in values:
+            self.links.append(values["href"])
+        elif tag in self.SOURCES and self.SOURCES[tag] in values:
+            self.sources.append(values[self.SOURCES[tag]])
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The site built by ``mkdocs build --strict`` into a temporary folder (built once)."""
+    site = tmp_path_factory.mktemp("docs") / "site"
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
@@ -74,12 +111,47 @@ def test_site_builds_in_strict_mode_without_warnings(tmp_path):
     log = done.stdout + done.stderr
     assert done.returncode == 0, log
     assert "WARNING" not in log, log
-    reference = (site / "scenario-reference" / "index.html").read_text(encoding="utf-8")
+    return site
+
+
+def test_site_builds_in_strict_mode_without_warnings(site):
+    reference = (site / "scenario-reference.html").read_text(encoding="utf-8")
     assert "horizon_days" in reference and "donor_floor_days" in reference
-    assert "--grid" in (site / "cli-reference" / "index.html").read_text(encoding="utf-8")
+    assert "--grid" in (site / "cli-reference.html").read_text(encoding="utf-8")
     # the generated pages are added at build time, never written into docs/
     assert not (DOCS / "scenario-reference.md").exists()
     assert not (DOCS / "cli-reference.md").exists()
+
+
+def test_site_opened_from_disk_loads_nothing_from_the_network(site):
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > len(PAGES)
+    for path in pages:
+        remote = [s for s in _parse(path).sources if re.match(r"(https?:)?//", s)]
+        assert not remote, f"{path.relative_to(site)} loads {remote}"
+    # code is coloured at build time, with a local style sheet
+    page = (site / "writing-scenarios.html").read_text(encoding="utf-8")
+    assert '<div class="codehilite">' in page and 'href="css/pygments.css"' in page
+    assert ".codehilite .nt" in (site / "css" / "pygments.css").read_text(encoding="utf-8")
+
+
+def test_site_links_name_existing_html_files_and_anchors(site):
+    parsed = {path: _parse(path) for path in site.rglob("*.html")}
+    checked = 0
+    for path, page in parsed.items():
+        if path.name == "404.html":  # shown by a web server for a missing page, never opened from disk
+            continue
+        for link in page.links:
+            if re.match(r"[a-z]+:", link):  # http:, https:, mailto: links in the text are fine
+                continue
+            target, _, anchor = link.partition("#")
+            where = f"{path.relative_to(site)} -> {link}"
+            resolved = (path.parent / target).resolve() if target else path
+            assert resolved.is_file(), f"{where}: no such file (a folder opens as a listing from disk)"
+            if resolved.suffix == ".html" and anchor:
+                assert anchor in parsed[resolved].ids, f"{where}: no such anchor"
+            checked += 1
+    assert checked > 100
 
 
 def test_every_page_is_in_the_navigation():
@@ -173,6 +245,45 @@ def test_cli_reference_documents_every_command_argument_and_option():
             else:
                 for opt in [*param.opts, *param.secondary_opts]:
                     assert opt in body, (name, opt)
+
+
+class _Text(HTMLParser):
+    """The text a browser shows of an HTML fragment (entities decoded, tags dropped)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _shown(markdown_text: str) -> str:
+    """``markdown_text`` rendered with the site's Markdown extensions, as the visible text."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    names = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
+    options = {next(iter(e)): next(iter(e.values())) for e in config["markdown_extensions"] if isinstance(e, dict)}
+    html = markdown.markdown(markdown_text, extensions=names, extension_configs=options)
+    text = _Text()
+    text.feed(html)
+    return " ".join("".join(text.parts).split())
+
+
+def test_cli_reference_shows_placeholders_and_help_as_written():
+    shown = _shown(cli_reference())
+    for placeholder in ("results/<name>/report.html", "results/<name>_compare", "[<scenarios>/baselines]"):
+        assert placeholder in shown
+    assert "<folder>/baselines/<file name>.json" in shown
+    assert "--set PATH=VALUE" in shown and "--grid PATH=SPEC" in shown
+    root = click.Context(main, info_name="stockpile", **main.context_settings)
+    for name in main.list_commands(root):
+        command = main.get_command(root, name)
+        assert command is not None
+        ctx = click.Context(command, info_name=name, parent=root)
+        for param in command.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None:
+                assert " ".join(record[1].split()) in shown, (name, record)
 
 
 # --- every output column is documented -----------------------------------------------------------

@@ -1,0 +1,417 @@
+"""Excel workbooks (``workbook.xlsx``) of a run, a comparison of rules and a sweep.
+
+Layer: studies. It formats tables the lower layers made and computes nothing new.
+
+Every sheet is one table with one header row, frozen together with the leading key
+columns (day, date, region, material, ...) and filterable. Headers keep the CSV column
+names and add the unit, read from the name's suffix (:func:`column_unit`): ``_t`` tonnes,
+``_usd`` USD, ``_usd_per_kg`` USD/kg, ``_days`` and ``days_of_cover`` days, ``_share``
+a fraction (shown as a percentage). Numbers are stored at full precision (the CSV's
+values) and only shown rounded: thousands separators and fixed decimals by unit. Dates
+are Excel dates. The scenario's parameters follow as dotted paths (the ``--set`` paths)
+with their values. Sheets are streamed (openpyxl's write-only mode); a table longer
+than an Excel sheet is refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from simulator.errors import InputError
+
+if TYPE_CHECKING:
+    from simulator.compare import Comparison
+    from simulator.results import Result
+
+EXCEL_MAX_ROWS = 1_048_576
+"""Rows of an Excel worksheet, the header row included."""
+EXCEL_MAX_COLUMNS = 16_384
+KEY_COLUMNS = frozenset(
+    {"mechanism", "point", "run", "seed", "day", "date", "region", "material", "supplier", "id", "parameter"}
+)
+"""Leading columns that identify a row; they stay in view when scrolling right."""
+DATE_FORMAT = "yyyy-mm-dd"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_WIDTH = 60
+HEADER_LINE_HEIGHT_PT = 15
+
+
+@dataclass(frozen=True)
+class Unit:
+    """How a column's values are labelled and shown."""
+
+    label: str | None
+    """Shown in the header after the column name; None for no unit."""
+    decimals: int | None
+    """Fixed decimals shown (thousands separators too); None for Excel's General format."""
+    percent: bool = False
+
+
+_UNITS: tuple[tuple[str, Unit], ...] = (  # suffix of a name's step, first match wins
+    ("_usd_per_kg", Unit("USD/kg", 2)),
+    ("_usd_per_t_year", Unit("USD/t/year", 2)),
+    ("_usd", Unit("USD", 0)),
+    ("_t_per_day", Unit("t/day", 2)),
+    ("tonnes_per_day", Unit("t/day", 2)),
+    ("_t", Unit("t", 2)),
+    ("tonnes", Unit("t", 2)),
+    ("days_of_cover", Unit("days", 1)),
+    ("_days", Unit("days", 1)),
+    ("days", Unit("days", 1)),
+    ("_share", Unit("fraction", 2, percent=True)),
+    ("share", Unit("fraction", 2, percent=True)),
+    ("_share_gap", Unit("fraction", 2, percent=True)),
+)
+_DAY_NUMBERS = ("day", "run", "point", "seed")  # integers shown without separators
+
+
+def column_unit(name: str) -> Unit:
+    """The unit of a column or scenario path, from the suffix of its last step that names one.
+
+    Steps are split at ``.``; ids (members, materials) name no unit, so
+    ``shortfall_t.japan`` is in tonnes and ``agreement.release_cap_t_per_day.ree`` in t/day.
+
+    >>> column_unit("shortfall_t.japan"), column_unit("price_usd_per_kg").label
+    (Unit(label='t', decimals=2, percent=False), 'USD/kg')
+    >>> column_unit("min_days_of_cover").label, column_unit("shortfall_share").percent
+    ('days', True)
+    >>> column_unit("regions.japan.demand.ree.tonnes_per_day").label, column_unit("fairness_jain").label
+    ('t/day', None)
+    """
+    for step in reversed(name.split(".")):
+        step = step.split("[", 1)[0]
+        for suffix, unit in _UNITS:
+            if step.endswith(suffix):
+                return unit
+    return Unit(None, None)
+
+
+def header_text(name: str) -> str:
+    """``shortfall_t (t)``: the column name and its unit.
+
+    >>> header_text("auction_spend_usd.eu"), header_text("region")
+    ('auction_spend_usd.eu (USD)', 'region')
+    """
+    label = column_unit(name).label
+    return f"{name} ({label})" if label else name
+
+
+# --- cell values and formats ---------------------------------------------------------------
+
+
+def _is_date_column(name: str) -> bool:
+    return name == "date" or name.endswith("_date")
+
+
+def _number_format(name: str, series: pd.Series) -> str:
+    if _is_date_column(name):
+        return DATE_FORMAT
+    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return "General"
+    unit = column_unit(name)
+    integer = pd.api.types.is_integer_dtype(series)
+    if integer and name.split(".", 1)[0].endswith(_DAY_NUMBERS):
+        return "General"  # day numbers, runs and seeds: no thousands separators
+    if unit.percent:
+        return f"0.{'0' * (unit.decimals or 0)}%"
+    if integer:
+        return "#,##0"
+    if unit.decimals is None:
+        return "General"
+    return "#,##0" + (f".{'0' * unit.decimals}" if unit.decimals else "")
+
+
+def _cell_values(name: str, series: pd.Series) -> list[Any]:
+    """Python values for the cells: None for missing or non-finite, dates for ISO date text."""
+    if _is_date_column(name):
+        return [_as_date(v) for v in series]
+    if pd.api.types.is_bool_dtype(series):
+        return [None if pd.isna(v) else bool(v) for v in series]
+    if pd.api.types.is_integer_dtype(series):
+        return [None if v is pd.NA else int(v) for v in series.astype(object)]
+    if pd.api.types.is_float_dtype(series):
+        values = series.to_numpy(dtype=float)
+        return [float(v) if finite else None for v, finite in zip(values, np.isfinite(values), strict=True)]
+    return [_plain(v) for v in series]
+
+
+def _plain(value: Any) -> Any:
+    if value is None or (not isinstance(value, list | tuple | dict) and pd.isna(value)):
+        return None
+    if isinstance(value, bool | int | float | str | dt.date):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return dt.date.fromisoformat(str(value))
+
+
+def _shown_width(values: list[Any], number_format: str) -> int:
+    """Characters the widest value takes in its format (a sample of long columns)."""
+    present = [v for v in values[:: max(1, len(values) // 100)] if v is not None]
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    if numbers:  # the extremes are the widest numbers
+        present += [max(numbers), min(numbers)]
+    if not present:
+        return 0
+    return max(len(_as_text(v, number_format)) for v in present)
+
+
+def _as_text(value: Any, number_format: str) -> str:
+    if isinstance(value, dt.date):
+        return DATE_FORMAT
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if number_format.endswith("%"):
+        return f"{value * 100:.{number_format.count('0') - 1}f}%"
+    if number_format.startswith("#,##0"):
+        decimals = number_format.count("0") - 1
+        return f"{value:,.{decimals}f}"
+    return f"{value:.10g}"
+
+
+# --- sheets --------------------------------------------------------------------------------
+
+
+def _sheet_rows(table: pd.DataFrame, where: str) -> None:
+    rows, columns = len(table) + 1, len(table.columns)
+    if rows > EXCEL_MAX_ROWS or columns > EXCEL_MAX_COLUMNS:
+        raise InputError(
+            f"--excel: {len(table):,} rows x {columns:,} columns do not fit an Excel sheet "
+            f"({EXCEL_MAX_ROWS - 1:,} rows x {EXCEL_MAX_COLUMNS:,} columns); use the CSV or Parquet files",
+            where,
+        )
+
+
+def _frozen_columns(columns: Iterable[str], keys: frozenset[str]) -> int:
+    count = 0
+    for name in columns:
+        if name not in keys:
+            break
+        count += 1
+    return count
+
+
+def add_table_sheet(book: Workbook, title: str, table: pd.DataFrame, keys: frozenset[str] = KEY_COLUMNS) -> None:
+    """Append ``table`` as sheet ``title``: unit headers, formats, widths, frozen keys, filter.
+
+    The leading columns named in ``keys`` stay in view with the header row.
+    """
+    sheet = book.create_sheet(title)
+    names = [str(c) for c in table.columns]
+    formats = [_number_format(name, table[name]) for name in names]
+    values = [_cell_values(name, table[name]) for name in names]
+    headers = [header_text(name) for name in names]
+    lines = 1
+    for k, (header, fmt, column) in enumerate(zip(headers, formats, values, strict=True), start=1):
+        shown = _shown_width(column, fmt)
+        width = min(MAX_WIDTH, max(shown, min(len(header), 24), 6) + 2)
+        sheet.column_dimensions[get_column_letter(k)].width = width
+        lines = max(lines, math.ceil(len(header) / (width - 1)))
+    sheet.row_dimensions[1].height = HEADER_LINE_HEIGHT_PT * lines
+    frozen = _frozen_columns(names, keys)
+    sheet.freeze_panes = f"{get_column_letter(frozen + 1)}2"
+    if names:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(table) + 1}"
+    sheet.append([_header_cell(sheet, text) for text in headers])
+    cells = [None if fmt == "General" else _styled_cell(sheet, fmt) for fmt in formats]
+    for row in zip(*values, strict=True):
+        sheet.append(_row(cells, row))
+
+
+def _row(cells: list[WriteOnlyCell | None], row: tuple[Any, ...]) -> Iterator[Any]:
+    """A row's values; one styled cell per column is reused (openpyxl writes it at once)."""
+    for cell, value in zip(cells, row, strict=True):
+        if cell is None or value is None:
+            yield value
+        else:
+            cell.value = value
+            yield cell
+
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="E8EEF4")
+_HEADER_BORDER = Border(bottom=Side(style="thin", color="8899AA"))
+_HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="bottom")
+
+
+def _header_cell(sheet: Any, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.font, cell.fill, cell.border, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_BORDER, _HEADER_ALIGNMENT
+    return cell
+
+
+def _styled_cell(sheet: Any, number_format: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet)
+    cell.number_format = number_format
+    return cell
+
+
+def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """Scenario data as ``(dotted path, value)`` pairs, the paths ``--set`` takes.
+
+    List items with an ``id`` are named by it (``shocks.china_halt.severity``), others by
+    position (``bids.japan.ree[0].share``); lists of plain values stay one value.
+
+    >>> flatten({"a": {"b": 1, "c": [2, 3]}, "shocks": [{"id": "halt", "end": 9}], "bids": [{"share": 1.0}]})
+    [('a.b', 1), ('a.c', '2, 3'), ('shocks.halt.id', 'halt'), ('shocks.halt.end', 9), ('bids[0].share', 1.0)]
+    """
+    if isinstance(data, dict):
+        pairs: list[tuple[str, Any]] = []
+        for key, value in data.items():
+            pairs += flatten(value, f"{prefix}.{key}" if prefix else str(key))
+        return pairs
+    if isinstance(data, list) and any(isinstance(item, dict | list) for item in data):
+        pairs = []
+        for k, item in enumerate(data):
+            named = isinstance(item, dict) and isinstance(item.get("id"), str)
+            pairs += flatten(item, f"{prefix}.{item['id']}" if named else f"{prefix}[{k}]")
+        return pairs
+    if isinstance(data, list):
+        return [(prefix, ", ".join(str(item) for item in data))]
+    return [(prefix, data)]
+
+
+def parameter_table(data: dict[str, Any]) -> pd.DataFrame:
+    """``parameter, value, unit``: one row per scenario field given; ISO date text becomes a date."""
+    rows = [
+        {"parameter": path, "value": _parameter_value(value), "unit": column_unit(path).label}
+        for path, value in flatten(data)
+    ]
+    return pd.DataFrame(rows, columns=["parameter", "value", "unit"]).astype(object)
+
+
+def _parameter_value(value: Any) -> Any:
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:  # not a calendar date: shown as written
+            return value
+    return _plain(value)
+
+
+def add_parameter_sheet(book: Workbook, title: str, data: dict[str, Any]) -> None:
+    """The parameters as a sheet: dates as dates, numbers as numbers, a fixed-width value column."""
+    table = parameter_table(data)
+    sheet = book.create_sheet(title)
+    widths = {"A": max([len("parameter"), *(len(p) for p in table["parameter"])]) + 2, "B": MAX_WIDTH, "C": 10}
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = min(width, MAX_WIDTH)
+    sheet.freeze_panes = "B2"
+    sheet.append([_header_cell(sheet, text) for text in table.columns])
+    for path, value, unit in table.itertuples(index=False):
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, dt.date):
+            cell.number_format = DATE_FORMAT
+        elif isinstance(value, float) and column_unit(path).percent:
+            cell.number_format = "0.00%"
+        sheet.append([path, cell, unit])
+
+
+def _save(book: Workbook, path: Path) -> Path:
+    try:
+        book.save(path)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None
+    return path
+
+
+def _sheets(
+    path: Path,
+    tables: list[tuple[str, pd.DataFrame]],
+    parameters: list[tuple[str, dict[str, Any]]],
+    keys: frozenset[str] = KEY_COLUMNS,
+) -> Path:
+    for title, table in tables:
+        _sheet_rows(table, f"{path} [{title}]")
+    book = Workbook(write_only=True)
+    for title, table in tables:
+        add_table_sheet(book, title, table, keys)
+    for title, data in parameters:
+        add_parameter_sheet(book, title, data)
+    return _save(book, path)
+
+
+# --- the three workbooks -------------------------------------------------------------------
+
+
+def run_workbook(result: Result, path: Path, scenario_data: dict[str, Any] | None = None) -> Path:
+    """``workbook.xlsx`` of one run.
+
+    Sheets: Summary, Time series, then with an agreement Releases, Auctions, Ledger (when
+    the run has one) and Pool; then Shocks, Portfolio and Scenario (the parameters:
+    ``scenario_data`` as given, with any ``--set`` applied, else the validated scenario
+    with its defaults). Shipments by supplier stay in ``supply.csv``: at a row per day,
+    region, material and supplier they would double the workbook for little reading.
+    """
+    tables = [("Summary", result.summary), ("Time series", result.timeseries)]
+    if result.structure.members:
+        tables += [("Releases", result.releases), ("Auctions", result.auctions)]
+        ledger = getattr(result, "ledger", None)
+        if isinstance(ledger, pd.DataFrame):
+            tables.append(("Ledger", ledger))
+        tables.append(("Pool", result.pool))
+    tables += [("Shocks", result.shocks), ("Portfolio", result.portfolio)]
+    data = scenario_data if scenario_data is not None else result.scenario.model_dump(mode="json")
+    return _sheets(path, [(t, _without_empty_dates(table)) for t, table in tables], [("Scenario", data)])
+
+
+def compare_workbook(comparison: Comparison, path: Path, scenario_data: dict[str, Any]) -> Path:
+    """``workbook.xlsx`` of ``stockpile compare``: the comparison table, every rule's summary, the scenario.
+
+    Sheets: Comparison (one row per mechanism, as ``compare.csv``), Summaries (each
+    mechanism's summary table, stacked, with a leading ``mechanism`` column) and Scenario.
+    """
+    summaries = pd.concat(
+        [result.summary.assign(mechanism=name) for name, result in comparison.results.items()], ignore_index=True
+    )
+    summaries = summaries[["mechanism", *(c for c in summaries.columns if c != "mechanism")]]
+    tables = [("Comparison", comparison.table()), ("Summaries", summaries)]
+    return _sheets(path, tables, [("Scenario", scenario_data)])
+
+
+def sweep_workbook(table: pd.DataFrame, info: dict[str, Any], path: Path, scenario_data: dict[str, Any]) -> Path:
+    """``workbook.xlsx`` of a sweep: the sweep table, its set-up (``sweep.json``) and the scenario.
+
+    The swept paths, ``point``, ``run`` and ``seed`` stay in view with the header row.
+    """
+    keys = KEY_COLUMNS | set(info.get("grid", {}))
+    return _sheets(path, [("Sweep", table)], [("Sweep set-up", info), ("Scenario", scenario_data)], keys)
+
+
+def check_sweep_fits(n_runs: int, where: str) -> None:
+    """Refuse ``--excel`` before a sweep starts when its table cannot fit one Excel sheet."""
+    if n_runs + 1 > EXCEL_MAX_ROWS:
+        raise InputError(
+            f"--excel: {n_runs:,} runs do not fit an Excel sheet ({EXCEL_MAX_ROWS - 1:,} rows); "
+            "leave out --excel and read sweep.parquet (or --format csv)",
+            where,
+        )
+
+
+def _without_empty_dates(table: pd.DataFrame) -> pd.DataFrame:
+    """Drop date columns that are empty throughout (a scenario without a start date)."""
+    empty = [c for c in table.columns if _is_date_column(str(c)) and len(table) and (table[c].fillna("") == "").all()]
+    return table.drop(columns=empty)

@@ -1,0 +1,284 @@
+"""The Excel workbook (``--excel``) read back with openpyxl: sheets, headers with units, dates,
+frozen panes, number formats, and the same values as the CSV files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from simulator import workbook
+from simulator.cli import main
+from simulator.workbook import column_unit, flatten, header_text
+from tests.helpers import TWO_MEMBERS, build
+
+BIDS = [{"end_use": "all", "share": 1.0, "price_usd_per_kg": 100.0}]
+AUCTIONED = build(
+    TWO_MEMBERS,
+    start_date="2010-07-01",
+    agreement__mechanism="auction",
+    agreement__auction={"every_days": 7, "bids": {"japan": {"ree": BIDS}, "eu": {"ree": BIDS}}},
+)
+
+# the pool shares by ratio while the halt lasts (days 0-4), then auctions what is left
+HYBRID = build(
+    AUCTIONED,
+    agreement__mechanism="hybrid",
+    shocks__halt__end=5,
+    agreement__pool__contributions={"japan": {"ree": {"tonnes": 300}}, "eu": {"ree": {"tonnes": 300}}},
+)
+
+
+def invoke(*args: Any):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def write(tmp_path: Path, data: dict[str, Any], name: str = "s.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def sheet_frame(sheet: Any) -> pd.DataFrame:
+    """A sheet as a table, the units taken off the headers (``shortfall_t (t)`` -> ``shortfall_t``)."""
+    rows = list(sheet.values)
+    names = [str(h).split(" (", 1)[0] for h in rows[0]]
+    return pd.DataFrame(rows[1:], columns=names)
+
+
+def assert_same_values(sheet: Any, csv: Path) -> None:
+    """Every column of ``csv`` is in the sheet with the same values (dates as Excel dates)."""
+    shown = sheet_frame(sheet)
+    expected = pd.read_csv(csv, keep_default_na=False, na_values=[""])
+    assert list(shown.columns) == list(expected.columns), sheet.title
+    assert len(shown) == len(expected), sheet.title
+    for column in expected.columns:
+        want, got = expected[column], shown[column]
+        if column == "date" or column.endswith("_date"):
+            assert all(isinstance(v, dt.datetime) for v in got), (sheet.title, column)
+            assert [v.date().isoformat() for v in got] == list(want), (sheet.title, column)
+        elif pd.api.types.is_numeric_dtype(want):
+            np.testing.assert_array_equal(got.astype(float).to_numpy(), want.astype(float).to_numpy(), err_msg=column)
+        else:
+            assert [None if pd.isna(v) else v for v in want] == [None if pd.isna(v) else v for v in got], column
+
+
+@pytest.fixture(scope="module")
+def auction_run(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("wb")
+    path = write(folder, HYBRID)
+    result = invoke("run", path, "-o", folder / "out", "--no-plots", "--excel", "--set", "agreement.ratio.japan=0.3")
+    assert result.exit_code == 0, result.output
+    return folder / "out"
+
+
+# --- units from names -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "label", "number_format"),
+    [
+        ("shortfall_t", "t", "#,##0.00"),
+        ("gap_t.japan", "t", "#,##0.00"),
+        ("auction_spend_usd.eu", "USD", "#,##0"),
+        ("clearing_price_usd_per_kg", "USD/kg", "#,##0.00"),
+        ("days_of_cover", "days", "#,##0.0"),
+        ("min_days_of_cover.japan", "days", "#,##0.0"),
+        ("shortfall_share", "fraction", "0.00%"),
+        ("max_shortfall_share_gap", "fraction", "0.00%"),
+        ("agreement.release_cap_t_per_day.ree", "t/day", "#,##0.00"),
+        ("fairness_jain", None, "General"),
+        ("region", None, "General"),
+    ],
+)
+def test_units_and_formats_come_from_the_name_suffix(name, label, number_format):
+    assert column_unit(name).label == label
+    assert header_text(name) == (f"{name} ({label})" if label else name)
+    example = pd.Series(["x"]) if name == "region" else pd.Series([1.5])
+    assert workbook._number_format(name, example) == number_format
+
+
+def test_whole_numbers_have_separators_but_days_runs_and_seeds_do_not():
+    whole = pd.Series([1, 2], dtype="Int64")
+    assert workbook._number_format("shortfall_days", whole) == "#,##0"
+    for name in ("day", "first_shortfall_day.japan", "run", "point", "seed"):
+        assert workbook._number_format(name, whole) == "General", name
+
+
+def test_scenario_data_flattens_to_set_paths():
+    data = {"shocks": [{"id": "halt", "kind": "embargo", "regions": ["japan", "eu"]}], "bids": [{"share": 0.5}]}
+    assert flatten(data) == [
+        ("shocks.halt.id", "halt"),
+        ("shocks.halt.kind", "embargo"),
+        ("shocks.halt.regions", "japan, eu"),
+        ("bids[0].share", 0.5),
+    ]
+
+
+# --- a run --------------------------------------------------------------------------------------
+
+
+def test_run_workbook_has_the_sheets_in_order_with_frozen_headers(auction_run):
+    book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
+    assert book.sheetnames == [
+        "Summary",
+        "Time series",
+        "Releases",
+        "Auctions",
+        "Pool",
+        "Shocks",
+        "Portfolio",
+        "Scenario",
+    ]
+    frozen = {sheet.title: sheet.freeze_panes for sheet in book}
+    assert frozen["Summary"] == "C2"  # region, material stay in view
+    assert frozen["Time series"] == "E2"  # day, date, region, material
+    assert frozen["Auctions"] == "D2"  # day, date, material
+    assert frozen["Scenario"] == "B2"
+    assert all(pane.endswith("2") for pane in frozen.values())
+
+
+def test_run_workbook_headers_carry_units(auction_run):
+    book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
+    headers = {sheet.title: [c.value for c in next(sheet.iter_rows(max_row=1))] for sheet in book}
+    assert headers["Summary"][:5] == [
+        "region",
+        "material",
+        "demand_t (t)",
+        "shortfall_t (t)",
+        "shortfall_share (fraction)",
+    ]
+    assert "min_days_of_cover (days)" in headers["Summary"]
+    assert "auction_spend_usd (USD)" in headers["Summary"]
+    assert headers["Time series"][:4] == ["day", "date", "region", "material"]
+    assert "days_of_cover (days)" in headers["Time series"]
+    assert "clearing_price_usd_per_kg (USD/kg)" in headers["Auctions"]
+    assert "won_t.japan (t)" in headers["Auctions"] and "gap_t.eu (t)" in headers["Releases"]
+    assert headers["Scenario"] == ["parameter", "value", "unit"]
+
+
+def test_run_workbook_dates_are_excel_dates_and_numbers_have_formats(auction_run):
+    book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
+    series = book["Time series"]
+    rows = list(series.iter_rows(min_row=2))
+    # 2 regions x 1 material per day: rows 0-1 are day 0, rows 20-21 day 10
+    assert rows[0][1].value == dt.datetime(2010, 7, 1) and rows[0][1].is_date
+    assert rows[20][0].value == 10 and rows[20][1].value == dt.datetime(2010, 7, 11)
+    assert rows[0][1].number_format == "yyyy-mm-dd"
+    formats = {header.value: cell.number_format for header, cell in zip(series[1], rows[0], strict=True)}
+    assert formats["demand_t (t)"] == "#,##0.00"
+    assert formats["days_of_cover (days)"] == "#,##0.0"
+    assert formats["auction_spend_usd (USD)"] == "#,##0"
+    summary = book["Summary"]
+    row = {h.value: c for h, c in zip(summary[1], summary[2], strict=True)}
+    assert row["shortfall_share (fraction)"].number_format == "0.00%"
+    assert row["shortfall_days (days)"].number_format == "#,##0"
+    assert 0 < row["shortfall_share (fraction)"].value < 1
+    assert summary.column_dimensions["A"].width >= len("region")
+
+
+def test_run_workbook_values_equal_the_csv_files(auction_run):
+    book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
+    sheets = {"Summary": "summary", "Time series": "timeseries", "Releases": "releases", "Auctions": "auctions"}
+    sheets |= {"Pool": "pool", "Shocks": "shocks", "Portfolio": "portfolio"}
+    for title, name in sheets.items():
+        assert_same_values(book[title], auction_run / f"{name}.csv")
+    assert book["Releases"].max_row == 1 + 5 and book["Auctions"].max_row == 1 + 1  # both logs have rows here
+
+
+def test_run_workbook_lists_the_parameters_with_overrides_applied(auction_run):
+    book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
+    parameters = {row[0]: row[1:] for row in book["Scenario"].iter_rows(min_row=2, values_only=True)}
+    assert parameters["horizon_days"] == (60, "days")
+    assert parameters["start_date"] == (dt.datetime(2010, 7, 1), None)
+    assert parameters["agreement.ratio.japan"] == (0.3, None)  # the --set value
+    assert parameters["regions.eu.demand.ree.tonnes_per_day"] == (80, "t/day")
+    assert parameters["shocks.halt.regions"] == ("japan, eu", None)
+    assert parameters["agreement.auction.bids.japan.ree[0].price_usd_per_kg"] == (100.0, "USD/kg")
+
+
+def test_the_workbook_is_listed_and_removed_by_a_run_without_excel(auction_run, tmp_path):
+    import json
+
+    assert "workbook.xlsx" in json.loads((auction_run / "manifest.json").read_text())["files"]
+    path = write(tmp_path, AUCTIONED)
+    assert invoke("run", path, "-o", tmp_path / "out", "--no-plots", "--excel").exit_code == 0
+    assert (tmp_path / "out" / "workbook.xlsx").is_file()
+    assert invoke("run", path, "-o", tmp_path / "out", "--no-plots").exit_code == 0
+    assert not (tmp_path / "out" / "workbook.xlsx").exists()
+
+
+def test_without_a_start_date_there_is_no_date_column(tmp_path):
+    path = write(tmp_path, TWO_MEMBERS)
+    result = invoke("run", path, "-o", tmp_path / "out", "--no-plots", "--excel")
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(tmp_path / "out" / "workbook.xlsx")
+    series = book["Time series"]
+    assert [c.value for c in series[1]][:3] == ["day", "region", "material"]
+    assert series.freeze_panes == "D2"
+    assert sheet_frame(series)["day"].tolist() == pd.read_csv(tmp_path / "out" / "timeseries.csv")["day"].tolist()
+
+
+def test_a_table_too_long_for_excel_is_refused_and_nothing_is_lost(tmp_path, monkeypatch):
+    monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 100)  # the time series has 120 rows
+    path = write(tmp_path, TWO_MEMBERS)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    result = invoke("run", path, "-o", out, "--no-plots", "--excel")
+    assert result.exit_code == 2, result.output
+    assert "Time series" in result.output and "do not fit an Excel sheet" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+
+
+# --- compare and sweep --------------------------------------------------------------------------
+
+
+def test_compare_workbook_has_the_table_and_every_rules_summary(tmp_path):
+    path = write(tmp_path, AUCTIONED)
+    result = invoke("compare", path, "--mechanisms", "fair_ratio,auction", "-o", tmp_path / "c", "--excel")
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(tmp_path / "c" / "workbook.xlsx")
+    assert book.sheetnames == ["Comparison", "Summaries", "Scenario"]
+    assert_same_values(book["Comparison"], tmp_path / "c" / "compare.csv")
+    assert "total_shortfall_t (t)" in [c.value for c in book["Comparison"][1]]
+    summaries = sheet_frame(book["Summaries"])
+    assert book["Summaries"].freeze_panes == "D2"  # mechanism, region, material
+    # per rule: 2 members + the material's "all" row + the overall row
+    assert summaries.groupby("mechanism").size().to_dict() == {"auction": 4, "fair_ratio": 4}
+    table = pd.read_csv(tmp_path / "c" / "compare.csv").set_index("mechanism")
+    overall = summaries[(summaries["region"] == "all") & (summaries["material"] == "all")].set_index("mechanism")
+    assert overall["total_shortfall_t"].to_dict() == table["total_shortfall_t"].to_dict()
+
+
+def test_sweep_workbook_has_the_table_and_its_set_up(tmp_path):
+    path = write(tmp_path, TWO_MEMBERS)
+    grid = "agreement.ratio.japan=0.2,0.8"
+    result = invoke(
+        "sweep", path, "--grid", grid, "--runs", 2, "--workers", 1, "--format", "csv", "-o", tmp_path / "s", "--excel"
+    )
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(tmp_path / "s" / "workbook.xlsx")
+    assert book.sheetnames == ["Sweep", "Sweep set-up", "Scenario"]
+    assert book["Sweep"].freeze_panes == "E2"  # agreement.ratio.japan, point, run, seed
+    assert_same_values(book["Sweep"], tmp_path / "s" / "sweep.csv")
+    set_up = {row[0]: row[1] for row in book["Sweep set-up"].iter_rows(min_row=2, values_only=True)}
+    assert set_up["grid.agreement.ratio.japan"] == "0.2, 0.8" and set_up["runs_per_point"] == 2
+
+
+def test_a_sweep_too_long_for_excel_is_refused_before_it_runs(tmp_path, monkeypatch):
+    monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 4)
+    path = write(tmp_path, TWO_MEMBERS)
+    args = ("sweep", path, "--grid", "agreement.ratio.japan=0.2,0.8", "--runs", 2, "--workers", 1)
+    result = invoke(*args, "-o", tmp_path / "s", "--excel")
+    assert result.exit_code == 2, result.output
+    assert "4 runs do not fit an Excel sheet (3 rows)" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "s" / "sweep.parquet").exists()
