@@ -3,14 +3,17 @@
 Each command parses, loads and validates, calls the library, writes and exits.
 Exit codes: 0 success; 1 a regression check found drift; 2 bad input (a scenario,
 an option or a path), with a message naming the file and the field path and no
-traceback (``stockpile --debug ...`` shows it); 3 a sweep stopped by an error in a run
-and 130 a sweep interrupted, both with their finished chunks kept for resuming.
+traceback (``stockpile --debug ...`` shows it); 3 a sweep stopped by an error, and 130
+(SIGINT) or 143 (SIGTERM) a command interrupted, a sweep's finished chunks kept for
+resuming.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,25 @@ from simulator import __version__
 from simulator.errors import InputError
 
 SET_HELP = "Override a scenario field, e.g. --set agreement.ratio.japan=0.3 (repeatable)."
+FORCE_HELP = "Overwrite files in the output folder that its manifest.json does not list as stockpile's."
+
+
+def force_option() -> Any:
+    """``--force``: overwrite files the output folder's manifest does not list."""
+    return click.option("--force", is_flag=True, help=FORCE_HELP)
+
+
+@contextmanager
+def exits_on_signal(ctx: click.Context, what: str) -> Iterator[None]:
+    """SIGINT or SIGTERM in the block: clean up, say so in one line, exit 130 or 143."""
+    from simulator.interrupt import Interrupted, interruptible
+
+    try:
+        with interruptible():
+            yield
+    except Interrupted as exc:
+        click.echo(f"{what} interrupted by {exc.name}", err=True)
+        ctx.exit(exc.exit_code)
 
 
 def compare_option(help_text: str) -> Any:
@@ -111,7 +133,10 @@ def summary_text(result: Any) -> str:
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html.")
 @compare_option("With --report: compare against the BASELINE scenario in the report.")
 @click.option("--no-plots", is_flag=True, help="Skip the figures.")
+@force_option()
+@click.pass_context
 def run(
+    ctx: click.Context,
     scenario: str,
     out_dir: str | None,
     assignments: tuple[str, ...],
@@ -119,10 +144,12 @@ def run(
     with_report: bool,
     baseline_path: str | None,
     no_plots: bool,
+    force: bool,
 ) -> None:
     """Run SCENARIO once and write curves, tables and a summary."""
     from simulator.engine import simulate
-    from simulator.output import check_writable, write_run
+    from simulator.output import RUN_FILES, write_run
+    from simulator.output_folder import open_folder
     from simulator.plots import write_figures
     from simulator.scenario import load_raw
 
@@ -136,20 +163,20 @@ def run(
         if problem := comparison_problem(loaded, base):
             raise InputError(f"--compare: {problem}", baseline_path)
     folder = Path(out_dir or Path("results") / loaded.name)
-    check_writable(folder)
-    result = simulate(loaded)
-    baseline = simulate(base) if base is not None else None
+    with exits_on_signal(ctx, "run"), open_folder(folder, RUN_FILES, force) as out:
+        result = simulate(loaded)
+        baseline = simulate(base) if base is not None else None
 
-    def figures(res: Any, stage: Path) -> None:
-        if not no_plots:
-            write_figures(res, stage)
-        if with_report:
-            from simulator.report import write_report
+        def figures(res: Any, stage: Path) -> None:
+            if not no_plots:
+                write_figures(res, stage)
+            if with_report:
+                from simulator.report import write_report
 
-            write_report(res, stage / "report.html", baseline=baseline)
+                write_report(res, stage / "report.html", baseline=baseline)
 
-    raw = load_raw(scenario, _overrides(assignments) + ([("seed", seed)] if seed is not None else []))
-    write_run(result, folder, figures=figures, scenario_data=raw)
+        raw = load_raw(scenario, _overrides(assignments) + ([("seed", seed)] if seed is not None else []))
+        write_run(result, out, figures=figures, scenario_data=raw)
     click.echo(summary_text(result))
     click.echo(f"wrote {folder}/")
     if with_report:
@@ -218,22 +245,31 @@ def schema() -> None:
     "-o", "--out", "out_dir", type=click.Path(file_okay=False), help="Output folder [results/<name>_compare]."
 )
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
-def compare_command(scenario: str, mechanisms: str | None, out_dir: str | None, assignments: tuple[str, ...]) -> None:
+@force_option()
+@click.pass_context
+def compare_command(
+    ctx: click.Context,
+    scenario: str,
+    mechanisms: str | None,
+    out_dir: str | None,
+    assignments: tuple[str, ...],
+    force: bool,
+) -> None:
     """Run SCENARIO under each release rule; write compare.csv and compare.png."""
     from simulator.compare import compare, parse_mechanisms
-    from simulator.output import check_writable, staged
+    from simulator.output_folder import manifest_info, open_folder
     from simulator.plots import compare_figure
     from simulator.scenario import load_raw
 
     names = parse_mechanisms(mechanisms)
     raw = load_raw(scenario, _overrides(assignments))
     folder = Path(out_dir or Path("results") / f"{raw.get('name', 'scenario')}_compare")
-    check_writable(folder)
-    comparison = compare(raw, names, scenario)
-    table = comparison.table()
-    with staged(folder) as stage:
-        table.to_csv(stage / "compare.csv", index=False)
-        compare_figure(comparison.results).savefig(stage / "compare.png", dpi=110)
+    with exits_on_signal(ctx, "compare"), open_folder(folder, {"compare.csv", "compare.png"}, force) as out:
+        comparison = compare(raw, names, scenario)
+        table = comparison.table()
+        with out.staged(manifest_info(scenario=raw.get("name"), mechanisms=names)) as stage:
+            table.to_csv(stage / "compare.csv", index=False)
+            compare_figure(comparison.results).savefig(stage / "compare.png", dpi=110)
     shown = [c for c in ("mechanism", "total_shortfall_t", "fairness_jain", "max_shortfall_share_gap") if c in table]
     click.echo(table[shown].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
     for mechanism, reason in comparison.skipped.items():
@@ -256,6 +292,14 @@ def compare_command(scenario: str, mechanisms: str | None, out_dir: str | None, 
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--workers", type=click.IntRange(min=1), help="Local worker processes [cores].")
 @click.option("--dask", "dask_address", metavar="ADDRESS", help="Run on a Dask scheduler, e.g. tcp://host:8786.")
+@click.option(
+    "--dask-timeout",
+    "dask_timeout_s",
+    type=click.FloatRange(min=0.1, max=86_400),
+    default=None,
+    metavar="SECONDS",
+    help="With --dask: stop (exit 3) when the cluster has had no live worker this long [60].",
+)
 @click.option("--curves", is_flag=True, help="Also write 5/50/95% curves per grid point (curves.parquet).")
 @click.option(
     "--format",
@@ -265,7 +309,10 @@ def compare_command(scenario: str, mechanisms: str | None, out_dir: str | None, 
     help="csv also writes sweep.csv next to sweep.parquet.",
 )
 @click.option("--chunk-runs", type=click.IntRange(min=1), default=None, help="Runs per checkpointed chunk [2500].")
+@click.option("--max-points", type=click.IntRange(min=1), default=None, help="Refuse larger grids [100000].")
+@click.option("--max-runs", type=click.IntRange(min=1), default=None, help="Refuse more runs in all [10000000].")
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@force_option()
 @click.pass_context
 def sweep(
     ctx: click.Context,
@@ -277,31 +324,37 @@ def sweep(
     assignments: tuple[str, ...],
     workers: int | None,
     dask_address: str | None,
+    dask_timeout_s: float | None,
     curves: bool,
     fmt: str,
     chunk_runs: int | None,
+    max_points: int | None,
+    max_runs: int | None,
     out_dir: str,
+    force: bool,
 ) -> None:
     """Run SCENARIO over a grid of parameters and seeds; write one row per run."""
     import dataclasses
     import os
 
-    from simulator.output import check_writable
+    from simulator.interrupt import Interrupted, interruptible
     from simulator.scenario import load_raw
-    from simulator.sweep import SweepSpec, parse_axis, plan_sweep, run_sweep
+    from simulator.sweep import SweepSpec, SweepStopped, parse_axis, plan_sweep, run_sweep
+    from simulator.sweep.backends import NO_WORKER_TIMEOUT_S
     from simulator.sweep.figures import write_sweep_figures
-    from simulator.sweep.grid import load_spec_file
-    from simulator.sweep.runner import CHUNK_RUNS
+    from simulator.sweep.grid import MAX_POINTS, load_spec_file
+    from simulator.sweep.runner import CHUNK_RUNS, MAX_RUNS, check_size
 
     if workers and dask_address:
         raise InputError("give --workers or --dask, not both")
+    max_points = max_points or MAX_POINTS
     spec = SweepSpec(())
     if spec_file:
-        from_file, spec = load_spec_file(spec_file)
+        from_file, spec = load_spec_file(spec_file, max_points)
         scenario = scenario or from_file
     if not scenario:
         raise InputError("give a SCENARIO (or a --spec file naming one)")
-    axes = spec.axes + tuple(parse_axis(text) for text in grids)
+    axes = spec.axes + tuple(parse_axis(text, max_points) for text in grids)
     spec = dataclasses.replace(
         spec,
         axes=axes,
@@ -309,66 +362,142 @@ def sweep(
         seed=seed if seed is not None else spec.seed,
         fixed=spec.fixed + tuple(_overrides(assignments)),
     )
+    check_size(spec, max_points, max_runs or MAX_RUNS)
     raw = load_raw(scenario)
-    planned = plan_sweep(raw, scenario, spec, curves=curves, chunk_runs=chunk_runs or CHUNK_RUNS)
     folder = Path(out_dir)
-    check_writable(folder)
+    with exits_on_signal(ctx, "sweep"), _progress(sum(len(a.values) for a in spec.axes), "value", "checking") as step:
+        planned = plan_sweep(
+            raw, scenario, spec, curves, chunk_runs or CHUNK_RUNS, max_points, max_runs or MAX_RUNS, progress=step
+        )
     client = _dask_client(dask_address) if dask_address else None
     n_workers = len(client.scheduler_info()["workers"]) if client is not None else (workers or os.cpu_count() or 1)
+    table_final = False
+    figure_errors: list[Exception] = []
+
+    def figures(table: Any, info: dict[str, Any], stage: Path) -> None:
+        nonlocal table_final
+        table_final = True
+        try:
+            write_sweep_figures(table, info, stage)
+        except Exception as exc:  # the table is written: report the figures, do not lose it
+            figure_errors.append(exc)
+
     with _progress(planned.n_runs) as advance:
         try:
-            table = run_sweep(
-                planned,
-                folder,
-                workers=n_workers,
-                client=client,
-                fmt=fmt,
-                progress=advance,
-                figures=write_sweep_figures,
-            )
-        except KeyboardInterrupt:
-            _stopped(folder, "interrupted")
-            ctx.exit(130)
+            with interruptible():
+                table = run_sweep(
+                    planned,
+                    folder,
+                    workers=n_workers,
+                    client=client,
+                    fmt=fmt,
+                    progress=advance,
+                    figures=figures,
+                    force=force,
+                    no_worker_timeout_s=dask_timeout_s or NO_WORKER_TIMEOUT_S,
+                )
+        except Interrupted as exc:
+            _stopped(folder, f"interrupted by {exc.name}", table_final)
+            ctx.exit(exc.exit_code)
         except Exception as exc:
             if ctx.meta.get("debug") or isinstance(exc, InputError):
                 raise
-            _stopped(folder, f"stopped by an error: {exc!r}")
+            _stopped(folder, f"stopped by an error: {exc if isinstance(exc, SweepStopped) else repr(exc)}", False)
             ctx.exit(3)
         finally:
             if client is not None:
-                client.close()
+                _close_quietly(client)
+    for exc in figure_errors:
+        click.echo(
+            f"warning: sweep figures not drawn ({exc!r}); the table is complete; "
+            f"draw them with: stockpile plot-sweep {folder}",
+            err=True,
+        )
     points = len(planned.points)
     click.echo(f"{len(table)} runs ({points} point(s) x {planned.spec.runs}) written to {folder}/sweep.parquet")
 
 
-def _stopped(folder: Path, why: str) -> None:
-    chunks = len(list((folder / ".chunks").glob("chunk-*.parquet")))
+def _stopped(folder: Path, why: str, table_final: bool) -> None:
+    """The one line a stopped sweep prints: what is kept and how to go on."""
+    from simulator.sweep.checkpoints import CHUNK_DIR, count_finished
+
+    if table_final:
+        click.echo(
+            f"sweep {why} while drawing figures: the table {folder}/sweep.parquet is complete; "
+            f"draw the figures with: stockpile plot-sweep {folder}",
+            err=True,
+        )
+        return
+    chunks = count_finished(folder / CHUNK_DIR)
     click.echo(
-        f"sweep {why}: {chunks} finished chunk(s) kept in {folder}/.chunks; run the same command to resume", err=True
+        f"sweep {why}: {chunks} finished chunk(s) kept in {folder}/{CHUNK_DIR}; run the same command to resume",
+        err=True,
     )
 
 
+DASK_CONNECT_TIMEOUT_S = 5
+
+
 def _dask_client(address: str) -> Any:
-    """Connect before any run, so an unreachable scheduler is bad input (exit 2)."""
+    """Connect before any run, so an unreachable scheduler is bad input (exit 2).
+
+    A ``tcp://`` address is first tried with a plain socket, which fails at once when
+    nothing listens there; then the Dask client gets :data:`DASK_CONNECT_TIMEOUT_S`.
+    """
+    import socket
+    from urllib.parse import urlsplit
+
     from distributed import Client
 
+    def unreachable(reason: object) -> InputError:
+        return InputError(f"--dask {address}: cannot reach the scheduler ({reason})")
+
     try:
-        return Client(address, timeout="5s")
+        parts = urlsplit(address)
+        host, port = (parts.hostname, parts.port) if parts.scheme == "tcp" else (None, None)
+    except ValueError as exc:
+        raise unreachable(exc) from None
+    if host and port:
+        try:
+            socket.create_connection((host, port), timeout=DASK_CONNECT_TIMEOUT_S).close()
+        except OSError as exc:
+            raise unreachable(exc.strerror or exc) from None
+    try:
+        return Client(address, timeout=f"{DASK_CONNECT_TIMEOUT_S}s")
     except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(f"--dask {address}: cannot reach the scheduler ({exc})") from None
+        raise unreachable(exc) from None
+
+
+def _close_quietly(client: Any) -> None:
+    """Close a Dask client; a lost scheduler gives one message (ours), not Dask's tracebacks."""
+    import logging
+
+    if client.status == "running":
+        client.close()
+        return
+    logging.disable(logging.CRITICAL)
+    try:
+        client.close(timeout=DASK_CONNECT_TIMEOUT_S)
+    except Exception:  # closing a client whose scheduler is gone can fail in many ways
+        pass
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 class _progress:
     """A tqdm bar on a terminal, nothing otherwise; yields an ``advance(n)`` callable."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, unit: str = "run", desc: str | None = None) -> None:
         self.total = total
+        self.unit = unit
+        self.desc = desc
         self.bar: Any = None
 
     def __enter__(self) -> Any:
         from tqdm import tqdm
 
-        self.bar = tqdm(total=self.total, unit="run", disable=not sys.stderr.isatty(), dynamic_ncols=True)
+        disable = not sys.stderr.isatty()
+        self.bar = tqdm(total=self.total, unit=self.unit, desc=self.desc, disable=disable, dynamic_ncols=True)
         return self.bar.update
 
     def __exit__(self, *exc: object) -> None:
@@ -377,11 +506,15 @@ class _progress:
 
 @main.command(name="plot-sweep")
 @click.argument("folder", type=click.Path(file_okay=False))
-def plot_sweep(folder: str) -> None:
+@force_option()
+@click.pass_context
+def plot_sweep(ctx: click.Context, folder: str, force: bool) -> None:
     """Redraw the figures of a finished sweep in FOLDER from its table."""
     from simulator.sweep.figures import redraw
 
-    for path in redraw(Path(folder)):
+    with exits_on_signal(ctx, "plot-sweep"):
+        written = redraw(Path(folder), force)
+    for path in written:
         click.echo(f"wrote {path}")
 
 

@@ -1,0 +1,113 @@
+"""Where a sweep's chunks run: in this process, in local worker processes, or on Dask.
+
+Layer: studies (sweeps).
+
+Each backend takes the chunks still to do and yields their results as they finish. The
+caller saves each one at once, so whatever stops the sweep, finished chunks are kept.
+
+- **Local processes** never outlive the sweep. Each worker ignores SIGINT (the parent
+  decides) and runs a watchdog thread that ends it within :data:`WATCH_INTERVAL_S` when
+  the parent asks (the sweep stopped: Ctrl-C, SIGTERM, an error) or when the parent is
+  gone (killed, even with SIGKILL: the worker's parent process id changes).
+- **Dask**: if the cluster has had no live worker for ``no_worker_timeout_s`` seconds,
+  or the scheduler is lost, the sweep stops with :class:`SweepStopped` (exit code 3).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any
+
+WATCH_INTERVAL_S = 0.2
+"""How often a local worker checks that its sweep still wants it."""
+DASK_POLL_S = 0.5
+"""How often a Dask sweep with nothing finishing checks that the cluster has workers."""
+NO_WORKER_TIMEOUT_S = 60.0
+"""How long a Dask sweep waits for a live worker before it stops (``--dask-timeout``)."""
+
+
+class SweepStopped(RuntimeError):
+    """The sweep cannot go on (no Dask worker, scheduler lost, a damaged chunk): exit code 3."""
+
+
+def in_process(chunks: list[Any], run: Callable[[Any], Any]) -> Iterator[Any]:
+    """Run the chunks one after another in this process."""
+    for chunk in chunks:
+        yield run(chunk)
+
+
+def _watch(parent_pid: int, stop: Any) -> None:
+    while not stop.value and os.getppid() == parent_pid:
+        time.sleep(WATCH_INTERVAL_S)
+    os._exit(1)
+
+
+def _start_worker(parent_pid: int, stop: Any) -> None:
+    """Initialiser of each local worker: signals to the parent, and the watchdog."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_watch, args=(parent_pid, stop), name="stockpile-watchdog", daemon=True).start()
+
+
+def local_processes(chunks: list[Any], run: Callable[[Any], Any], workers: int) -> Iterator[Any]:
+    """Run the chunks on ``workers`` local processes, at most two chunks queued per worker."""
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    stop = context.RawValue(ctypes.c_bool, False)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), stop))
+    pending: set[Future[Any]] = set()
+    queue = list(chunks)
+    try:
+        while queue or pending:
+            while queue and len(pending) < 2 * workers:
+                pending.add(pool.submit(run, queue.pop(0)))
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield future.result()
+    except BaseException:
+        stop.value = True  # the workers end their chunks now, not when they finish
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def dask_cluster(
+    chunks: list[Any], run: Callable[[Any], Any], client: Any, key: str, no_worker_timeout_s: float
+) -> Iterator[Any]:
+    """Run the chunks on a Dask cluster; stop if it has no live worker for the timeout.
+
+    ``key`` (unique to the sweep) prefixes the task keys, so that two sweeps on one
+    cluster never share a task.
+    """
+    from distributed import wait as dask_wait
+
+    pending = {client.submit(run, chunk, pure=False, key=f"{key}-chunk-{chunk.index}") for chunk in chunks}
+    alone_since: float | None = None
+    try:
+        while pending:
+            try:
+                finished, pending = dask_wait(pending, timeout=DASK_POLL_S, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                finished = set()
+            for future in finished:
+                yield future.result()
+            if finished or client.nthreads():
+                alone_since = None
+            elif alone_since is None:
+                alone_since = time.monotonic()
+            elif time.monotonic() - alone_since > no_worker_timeout_s:
+                raise SweepStopped(f"no live Dask worker for {no_worker_timeout_s:g} s")
+    except Exception as exc:
+        if client.status != "running":
+            raise SweepStopped("lost the connection to the Dask scheduler") from exc
+        raise
+    finally:
+        for future in pending:
+            future.cancel()
