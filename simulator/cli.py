@@ -148,7 +148,7 @@ def run(
 ) -> None:
     """Run SCENARIO once and write curves, tables and a summary."""
     from simulator.engine import simulate
-    from simulator.output import RUN_FILES, write_run
+    from simulator.output import run_files, write_run
     from simulator.output_folder import open_folder
     from simulator.plots import write_figures
     from simulator.scenario import load_raw
@@ -163,7 +163,8 @@ def run(
         if problem := comparison_problem(loaded, base):
             raise InputError(f"--compare: {problem}", baseline_path)
     folder = Path(out_dir or Path("results") / loaded.name)
-    with exits_on_signal(ctx, "run"), open_folder(folder, RUN_FILES, force) as out:
+    will_write = run_files(loaded.agreement is not None, not no_plots, with_report)
+    with exits_on_signal(ctx, "run"), open_folder(folder, will_write, force) as out:
         result = simulate(loaded)
         baseline = simulate(base) if base is not None else None
 

@@ -37,26 +37,21 @@ def check_writable(folder: Path) -> None:
         raise InputError(f"cannot write to output folder: {reason}", str(folder)) from None
 
 
-RUN_FILES = frozenset(
-    {
-        "timeseries.csv",
-        "summary.csv",
-        "summary.json",
-        "supply.csv",
-        "shocks.csv",
-        "portfolio.csv",
-        "pool.csv",
-        "releases.csv",
-        "auctions.csv",
-        "manifest.json",
-        "scenario.json",
-        "days_of_cover.png",
-        "shortfall.png",
-        "supply_mix.png",
-        "report.html",
-    }
+TABLE_FILES = frozenset(
+    {"timeseries.csv", "summary.csv", "summary.json", "supply.csv", "shocks.csv", "portfolio.csv", "scenario.json"}
 )
-"""Every file ``stockpile run`` may write (checked for ownership before the run)."""
+AGREEMENT_FILES = frozenset({"pool.csv", "releases.csv", "auctions.csv"})
+FIGURE_FILES = frozenset({"days_of_cover.png", "shortfall.png", "supply_mix.png"})
+
+
+def run_files(agreement: bool, figures: bool, report: bool) -> frozenset[str]:
+    """The files ``stockpile run`` writes, known before it runs (checked for ownership first)."""
+    return (
+        TABLE_FILES
+        | (AGREEMENT_FILES if agreement else set())
+        | (FIGURE_FILES if figures else set())
+        | ({"report.html"} if report else set())
+    )
 
 
 def manifest(result: Result, engine: str) -> dict[str, Any]:

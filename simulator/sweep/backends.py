@@ -87,6 +87,7 @@ def dask_cluster(
     cluster never share a task.
     """
     from distributed import wait as dask_wait
+    from distributed.comm import CommClosedError
 
     pending = {client.submit(run, chunk, pure=False, key=f"{key}-chunk-{chunk.index}") for chunk in chunks}
     alone_since: float | None = None
@@ -105,8 +106,8 @@ def dask_cluster(
             elif time.monotonic() - alone_since > no_worker_timeout_s:
                 raise SweepStopped(f"no live Dask worker for {no_worker_timeout_s:g} s")
     except Exception as exc:
-        if client.status != "running":
-            raise SweepStopped("lost the connection to the Dask scheduler") from exc
+        if isinstance(exc, CommClosedError) or client.status != "running":
+            raise SweepStopped(f"lost the connection to the Dask scheduler ({type(exc).__name__})") from exc
         raise
     finally:
         for future in pending:

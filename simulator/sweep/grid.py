@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from decimal import Decimal, DecimalException, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal, DecimalException, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +68,10 @@ def _plain(value: Decimal, integral: bool) -> int | float:
     return int(value) if integral else float(value)
 
 
-def _too_many(count: int, where: str, text: str, max_values: int) -> InputError:
+def _too_many(count: int | Decimal, where: str, text: str, max_values: int) -> InputError:
+    shown = f"{int(count):,}" if count < 10**15 else f"about {count:.2E}"
     return InputError(
-        f"--grid {where}: '{text}' has {count:,} values, more than a grid may have points "
+        f"--grid {where}: '{text}' has {shown} values, more than a grid may have points "
         f"({max_values:,}; raise --max-points)"
     )
 
@@ -95,12 +96,12 @@ def parse_range(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[in
         raise InputError(f"--grid {where}: '{text}' is a descending or empty range (need start <= stop, step > 0)")
     integral = all(p.strip().lstrip("+-").isdigit() for p in parts)
     try:
-        count = int((stop - start) / step) + 1
+        count = ((stop - start) / step).to_integral_value(rounding=ROUND_FLOOR) + 1
     except DecimalException:
         raise InputError(f"--grid {where}: '{text}' has too many values to count") from None
     if count > max_values:
         raise _too_many(count, where, text, max_values)
-    return tuple(_plain(start + i * step, integral) for i in range(count))
+    return tuple(_plain(start + i * step, integral) for i in range(int(count)))
 
 
 def parse_values(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[Any, ...]:
