@@ -10,9 +10,11 @@ resuming.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -31,17 +33,22 @@ def force_option() -> Any:
     return click.option("--force", is_flag=True, help=FORCE_HELP)
 
 
-@contextmanager
-def exits_on_signal(ctx: click.Context, what: str) -> Iterator[None]:
-    """SIGINT or SIGTERM in the block: clean up, say so in one line, exit 130 or 143."""
-    from simulator.interrupt import Interrupted, interruptible
+def stops_on_signals(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a command: SIGINT or SIGTERM while it runs cleans up, says so, exits 130 or 143."""
 
-    try:
-        with interruptible():
-            yield
-    except Interrupted as exc:
-        click.echo(f"{what} interrupted by {exc.name}", err=True)
-        ctx.exit(exc.exit_code)
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from simulator.interrupt import Interrupted, interruptible
+
+        ctx = click.get_current_context()
+        try:
+            with interruptible():
+                return command(*args, **kwargs)
+        except Interrupted as exc:
+            click.echo(f"{ctx.info_name} interrupted by {exc.name}", err=True)
+            ctx.exit(exc.exit_code)
+
+    return wrapper
 
 
 def compare_option(help_text: str) -> Any:
@@ -134,9 +141,8 @@ def summary_text(result: Any) -> str:
 @compare_option("With --report: compare against the BASELINE scenario in the report.")
 @click.option("--no-plots", is_flag=True, help="Skip the figures.")
 @force_option()
-@click.pass_context
+@stops_on_signals
 def run(
-    ctx: click.Context,
     scenario: str,
     out_dir: str | None,
     assignments: tuple[str, ...],
@@ -164,7 +170,7 @@ def run(
             raise InputError(f"--compare: {problem}", baseline_path)
     folder = Path(out_dir or Path("results") / loaded.name)
     will_write = run_files(loaded.agreement is not None, not no_plots, with_report)
-    with exits_on_signal(ctx, "run"), open_folder(folder, will_write, force) as out:
+    with open_folder(folder, will_write, force) as out:
         result = simulate(loaded)
         baseline = simulate(base) if base is not None else None
 
@@ -247,9 +253,8 @@ def schema() -> None:
 )
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @force_option()
-@click.pass_context
+@stops_on_signals
 def compare_command(
-    ctx: click.Context,
     scenario: str,
     mechanisms: str | None,
     out_dir: str | None,
@@ -265,7 +270,7 @@ def compare_command(
     names = parse_mechanisms(mechanisms)
     raw = load_raw(scenario, _overrides(assignments))
     folder = Path(out_dir or Path("results") / f"{raw.get('name', 'scenario')}_compare")
-    with exits_on_signal(ctx, "compare"), open_folder(folder, {"compare.csv", "compare.png"}, force) as out:
+    with open_folder(folder, {"compare.csv", "compare.png"}, force) as out:
         comparison = compare(raw, names, scenario)
         table = comparison.table()
         with out.staged(manifest_info(scenario=raw.get("name"), mechanisms=names)) as stage:
@@ -335,44 +340,19 @@ def sweep(
     force: bool,
 ) -> None:
     """Run SCENARIO over a grid of parameters and seeds; write one row per run."""
-    import dataclasses
     import os
 
     from simulator.interrupt import Interrupted, interruptible
-    from simulator.scenario import load_raw
-    from simulator.sweep import SweepSpec, SweepStopped, parse_axis, plan_sweep, run_sweep
+    from simulator.sweep import SweepStopped, run_sweep
     from simulator.sweep.backends import NO_WORKER_TIMEOUT_S
     from simulator.sweep.figures import write_sweep_figures
-    from simulator.sweep.grid import MAX_POINTS, load_spec_file
-    from simulator.sweep.runner import CHUNK_RUNS, MAX_RUNS, check_size
 
     if workers and dask_address:
         raise InputError("give --workers or --dask, not both")
-    max_points = max_points or MAX_POINTS
-    spec = SweepSpec(())
-    if spec_file:
-        from_file, spec = load_spec_file(spec_file, max_points)
-        scenario = scenario or from_file
-    if not scenario:
-        raise InputError("give a SCENARIO (or a --spec file naming one)")
-    axes = spec.axes + tuple(parse_axis(text, max_points) for text in grids)
-    spec = dataclasses.replace(
-        spec,
-        axes=axes,
-        runs=runs or spec.runs,
-        seed=seed if seed is not None else spec.seed,
-        fixed=spec.fixed + tuple(_overrides(assignments)),
-    )
-    check_size(spec, max_points, max_runs or MAX_RUNS)
-    raw = load_raw(scenario)
+    if dask_address is not None and not dask_address.strip():
+        raise InputError("--dask: give the scheduler's address, e.g. tcp://host:8786")
     folder = Path(out_dir)
-    with exits_on_signal(ctx, "sweep"), _progress(sum(len(a.values) for a in spec.axes), "value", "checking") as step:
-        planned = plan_sweep(
-            raw, scenario, spec, curves, chunk_runs or CHUNK_RUNS, max_points, max_runs or MAX_RUNS, progress=step
-        )
-    client = _dask_client(dask_address) if dask_address else None
-    n_workers = len(client.scheduler_info()["workers"]) if client is not None else (workers or os.cpu_count() or 1)
-    table_final = False
+    table_final = False  # once the table is written, before the figures
     figure_errors: list[Exception] = []
 
     def figures(table: Any, info: dict[str, Any], stage: Path) -> None:
@@ -383,31 +363,35 @@ def sweep(
         except Exception as exc:  # the table is written: report the figures, do not lose it
             figure_errors.append(exc)
 
-    with _progress(planned.n_runs) as advance:
-        try:
-            with interruptible():
-                table = run_sweep(
-                    planned,
-                    folder,
-                    workers=n_workers,
-                    client=client,
-                    fmt=fmt,
-                    progress=advance,
-                    figures=figures,
-                    force=force,
-                    no_worker_timeout_s=dask_timeout_s or NO_WORKER_TIMEOUT_S,
-                )
-        except Interrupted as exc:
-            _stopped(folder, f"interrupted by {exc.name}", table_final)
-            ctx.exit(exc.exit_code)
-        except Exception as exc:
-            if ctx.meta.get("debug") or isinstance(exc, InputError):
-                raise
-            _stopped(folder, f"stopped by an error: {exc if isinstance(exc, SweepStopped) else repr(exc)}", False)
-            ctx.exit(3)
-        finally:
-            if client is not None:
-                _close_quietly(client)
+    try:
+        with interruptible():
+            planned = _planned_sweep(
+                scenario, grids, spec_file, runs, seed, assignments, curves, chunk_runs, max_points, max_runs
+            )
+            with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
+                n_workers = len(client.scheduler_info()["workers"]) if client else (workers or os.cpu_count() or 1)
+                with _progress(planned.n_runs) as advance:
+                    try:
+                        table = run_sweep(
+                            planned,
+                            folder,
+                            workers=n_workers,
+                            client=client,
+                            fmt=fmt,
+                            progress=advance,
+                            figures=figures,
+                            force=force,
+                            no_worker_timeout_s=dask_timeout_s or NO_WORKER_TIMEOUT_S,
+                        )
+                    except Exception as exc:
+                        if ctx.meta.get("debug") or isinstance(exc, InputError):
+                            raise
+                        why = exc if isinstance(exc, SweepStopped) else repr(exc)
+                        _stopped(folder, f"stopped by an error: {why}")
+                        ctx.exit(3)
+    except Interrupted as exc:
+        _stopped(folder, f"interrupted by {exc.name}", table_final)
+        ctx.exit(exc.exit_code)
     for exc in figure_errors:
         click.echo(
             f"warning: sweep figures not drawn ({exc!r}); the table is complete; "
@@ -418,7 +402,48 @@ def sweep(
     click.echo(f"{len(table)} runs ({points} point(s) x {planned.spec.runs}) written to {folder}/sweep.parquet")
 
 
-def _stopped(folder: Path, why: str, table_final: bool) -> None:
+def _planned_sweep(
+    scenario: str | None,
+    grids: tuple[str, ...],
+    spec_file: str | None,
+    runs: int | None,
+    seed: int | None,
+    assignments: tuple[str, ...],
+    curves: bool,
+    chunk_runs: int | None,
+    max_points: int | None,
+    max_runs: int | None,
+) -> Any:
+    """The sweep the options describe, checked before any run (sizes first, then values)."""
+    import dataclasses
+
+    from simulator.scenario import load_raw
+    from simulator.sweep import SweepSpec, parse_axis, plan_sweep
+    from simulator.sweep.grid import MAX_POINTS, load_spec_file
+    from simulator.sweep.runner import CHUNK_RUNS, MAX_RUNS, check_size
+
+    max_points = max_points or MAX_POINTS
+    max_runs = max_runs or MAX_RUNS
+    spec = SweepSpec(())
+    if spec_file:
+        from_file, spec = load_spec_file(spec_file, max_points)
+        scenario = scenario or from_file
+    if not scenario:
+        raise InputError("give a SCENARIO (or a --spec file naming one)")
+    spec = dataclasses.replace(
+        spec,
+        axes=spec.axes + tuple(parse_axis(text, max_points) for text in grids),
+        runs=runs or spec.runs,
+        seed=seed if seed is not None else spec.seed,
+        fixed=spec.fixed + tuple(_overrides(assignments)),
+    )
+    check_size(spec, max_points, max_runs)
+    raw = load_raw(scenario)
+    with _progress(sum(len(axis.values) for axis in spec.axes), "value", "checking grid") as step:
+        return plan_sweep(raw, scenario, spec, curves, chunk_runs or CHUNK_RUNS, max_points, max_runs, step)
+
+
+def _stopped(folder: Path, why: str, table_final: bool = False) -> None:
     """The one line a stopped sweep prints: what is kept and how to go on."""
     from simulator.sweep.checkpoints import CHUNK_DIR, count_finished
 
@@ -439,12 +464,21 @@ def _stopped(folder: Path, why: str, table_final: bool) -> None:
 DASK_CONNECT_TIMEOUT_S = 5
 
 
-def _dask_client(address: str) -> Any:
-    """Connect before any run, so an unreachable scheduler is bad input (exit 2).
+@contextmanager
+def _dask_session(address: str | None, debug: bool) -> Iterator[Any]:
+    """A Dask client for the sweep (``None`` without ``--dask``), closed at the end.
 
-    A ``tcp://`` address is first tried with a plain socket, which fails at once when
-    nothing listens there; then the Dask client gets :data:`DASK_CONNECT_TIMEOUT_S`.
+    Connecting happens before any run, so an unreachable scheduler is bad input (exit 2):
+    a ``tcp://`` address is first tried with a plain socket, which fails at once when
+    nothing listens there; then Dask gets :data:`DASK_CONNECT_TIMEOUT_S`. While the sweep
+    runs, Dask's own log messages are held back (unless ``--debug``): when the cluster
+    fails, the sweep says so in one line, without Dask's warnings and tracebacks.
     """
+    if address is None:
+        yield None
+        return
+    import gc
+    import logging
     import socket
     from urllib.parse import urlsplit
 
@@ -464,25 +498,20 @@ def _dask_client(address: str) -> Any:
         except OSError as exc:
             raise unreachable(exc.strerror or exc) from None
     try:
-        return Client(address, timeout=f"{DASK_CONNECT_TIMEOUT_S}s")
+        client = Client(address, timeout=f"{DASK_CONNECT_TIMEOUT_S}s")
     except (OSError, TimeoutError, ValueError) as exc:
         raise unreachable(exc) from None
-
-
-def _close_quietly(client: Any) -> None:
-    """Close a Dask client; a lost scheduler gives one message (ours), not Dask's tracebacks."""
-    import logging
-
-    if client.status == "running":
-        client.close()
-        return
-    logging.disable(logging.CRITICAL)
+    if not debug:
+        logging.disable(logging.ERROR)
     try:
-        client.close(timeout=DASK_CONNECT_TIMEOUT_S)
-    except Exception:  # closing a client whose scheduler is gone can fail in many ways
-        pass
+        yield client
     finally:
-        logging.disable(logging.NOTSET)
+        with contextlib.suppress(Exception):  # a client whose scheduler is gone can fail to close in many ways
+            client.close(timeout=DASK_CONNECT_TIMEOUT_S)
+        del client
+        gc.collect()  # Dask's abandoned tasks report their errors when collected: now, while quiet
+        if not debug:
+            logging.disable(logging.NOTSET)
 
 
 class _progress:
@@ -508,14 +537,12 @@ class _progress:
 @main.command(name="plot-sweep")
 @click.argument("folder", type=click.Path(file_okay=False))
 @force_option()
-@click.pass_context
-def plot_sweep(ctx: click.Context, folder: str, force: bool) -> None:
+@stops_on_signals
+def plot_sweep(folder: str, force: bool) -> None:
     """Redraw the figures of a finished sweep in FOLDER from its table."""
     from simulator.sweep.figures import redraw
 
-    with exits_on_signal(ctx, "plot-sweep"):
-        written = redraw(Path(folder), force)
-    for path in written:
+    for path in redraw(Path(folder), force):
         click.echo(f"wrote {path}")
 
 

@@ -78,33 +78,58 @@ def local_processes(chunks: list[Any], run: Callable[[Any], Any], workers: int) 
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+class _Liveness:
+    """Whether a Dask cluster still has a worker, and since when it has had none."""
+
+    def __init__(self, client: Any, timeout_s: float) -> None:
+        self.client = client
+        self.timeout_s = timeout_s
+        self.alone_since: float | None = None
+
+    def check(self) -> None:
+        """Raise :class:`SweepStopped` if the scheduler is lost or no worker lived for the timeout."""
+        if self.client.status != "running":
+            raise SweepStopped("lost the connection to the Dask scheduler")
+        if self.client.nthreads():
+            self.alone_since = None
+        elif self.alone_since is None:
+            self.alone_since = time.monotonic()
+        elif time.monotonic() - self.alone_since > self.timeout_s:
+            raise SweepStopped(f"no live Dask worker for {self.timeout_s:g} s")
+
+
 def dask_cluster(
     chunks: list[Any], run: Callable[[Any], Any], client: Any, key: str, no_worker_timeout_s: float
 ) -> Iterator[Any]:
     """Run the chunks on a Dask cluster; stop if it has no live worker for the timeout.
 
-    ``key`` (unique to the sweep) prefixes the task keys, so that two sweeps on one
-    cluster never share a task.
+    Every wait, for the next chunk or for a result to come back (a finished chunk's
+    result is lost with its worker and computed again), is cut into polls of
+    :data:`DASK_POLL_S` between which the cluster's liveness is checked. ``key``
+    (unique to the sweep) prefixes the task keys, so two sweeps never share a task.
     """
     from distributed import wait as dask_wait
     from distributed.comm import CommClosedError
 
+    liveness = _Liveness(client, no_worker_timeout_s)
     pending = {client.submit(run, chunk, pure=False, key=f"{key}-chunk-{chunk.index}") for chunk in chunks}
-    alone_since: float | None = None
     try:
         while pending:
             try:
                 finished, pending = dask_wait(pending, timeout=DASK_POLL_S, return_when="FIRST_COMPLETED")
             except TimeoutError:
-                finished = set()
+                liveness.check()
+                continue
             for future in finished:
-                yield future.result()
-            if finished or client.nthreads():
-                alone_since = None
-            elif alone_since is None:
-                alone_since = time.monotonic()
-            elif time.monotonic() - alone_since > no_worker_timeout_s:
-                raise SweepStopped(f"no live Dask worker for {no_worker_timeout_s:g} s")
+                while True:
+                    try:
+                        result = future.result(timeout=DASK_POLL_S)
+                        break
+                    except TimeoutError:
+                        liveness.check()
+                yield result
+    except SweepStopped:
+        raise
     except Exception as exc:
         if isinstance(exc, CommClosedError) or client.status != "running":
             raise SweepStopped(f"lost the connection to the Dask scheduler ({type(exc).__name__})") from exc
