@@ -98,6 +98,17 @@ def test_sweep_and_compare_refuse_the_users_files_too(tmp_path, no_simulation):
     assert contents(folder) == {"sweep.csv": b"my table", "compare.png": b"my figure"}
 
 
+@pytest.mark.parametrize("force", [(), ("--force",)], ids=["plain", "forced"])
+def test_a_chunks_folder_of_the_users_is_never_deleted(tmp_path, no_simulation, force):
+    folder = tmp_path / "out"
+    (folder / ".chunks").mkdir(parents=True)
+    (folder / ".chunks" / "notes.txt").write_text("mine")
+    result = invoke("sweep", write(tmp_path), "--grid", "agreement.ratio.japan=0.5", *force, "-o", folder)
+    assert result.exit_code == 2, result.output
+    assert ".chunks: exists and was not made by stockpile" in result.output
+    assert (folder / ".chunks" / "notes.txt").read_text() == "mine"
+
+
 def test_a_manifest_not_written_by_stockpile_owns_nothing(tmp_path, no_simulation):
     folder = tmp_path / "out"
     folder.mkdir()

@@ -157,7 +157,7 @@ def run_sweep(
     """
     started = time.perf_counter()
     with open_folder(folder, SWEEP_FILES, force) as out:
-        checkpoints = Checkpoints(folder, sweep, force)
+        checkpoints = Checkpoints(folder, sweep)
         execute(sweep, checkpoints, workers, client, progress, no_worker_timeout_s)
         backend = "dask" if client is not None else "local processes"
         info = describe(sweep, time.perf_counter() - started, backend, workers)

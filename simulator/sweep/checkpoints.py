@@ -66,36 +66,27 @@ class Checkpoints:
 
     Opening them discards the chunks of another sweep (another fingerprint). A
     non-empty ``.chunks`` that this tool did not make (no fingerprint file) is the
-    user's: it makes the sweep refuse (exit 2) unless ``force``.
+    user's: the sweep refuses (exit 2), even when forced, since it would delete it.
     """
 
-    def __init__(self, folder: Path, sweep: Sweep, force: bool = False) -> None:
+    def __init__(self, folder: Path, sweep: Sweep) -> None:
         self.folder = folder / CHUNK_DIR
         self.sweep = sweep
         self.fingerprint = sweep.fingerprint()
         marker = self.folder / MARKER
         if os.path.lexists(self.folder):
             ours = self.folder.is_dir() and not self.folder.is_symlink()
-            if ours and not marker.is_file() and any(self.folder.iterdir()):
-                ours = False
-            if not ours and not force:
+            if not ours or (not marker.is_file() and any(self.folder.iterdir())):
                 raise InputError(
-                    f"{CHUNK_DIR}: exists and was not made by stockpile; "
-                    "move it, choose another folder, or pass --force to replace it",
+                    f"{CHUNK_DIR}: exists and was not made by stockpile; move it or choose another folder",
                     str(folder),
                 )
-            if not ours or not marker.is_file() or marker.read_text() != self.fingerprint:
-                self._clear()
+            if not marker.is_file() or marker.read_text() != self.fingerprint:
+                shutil.rmtree(self.folder)
         self.folder.mkdir(exist_ok=True)
         marker.write_text(self.fingerprint)
         for leftover in self.folder.glob(".tmp-*"):
             leftover.unlink()
-
-    def _clear(self) -> None:
-        if self.folder.is_dir() and not self.folder.is_symlink():
-            shutil.rmtree(self.folder)
-        else:
-            self.folder.unlink()
 
     # --- names and identities --------------------------------------------------------
 
