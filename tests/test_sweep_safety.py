@@ -4,6 +4,7 @@ before figures, no stale files, bounded grids, a frontier in O(n log n) (issue 2
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -240,8 +241,8 @@ def test_the_frontier_of_100001_points_fits_in_little_memory():
         print("ok")
         """
     )
-    env = {"OPENBLAS_NUM_THREADS": "1", "PATH": ""}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=Path.cwd())
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}  # one thread's buffers under the limit
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.stdout.strip() == "ok", done.stderr[-2000:]
 
 
