@@ -5,14 +5,20 @@ Layer: face.
 Each command parses, loads and validates, calls the library, writes and exits.
 Exit codes: 0 success; 1 a regression check found drift; 2 bad input (a scenario,
 an option or a path), with a message naming the file and the field path and no
-traceback (``stockpile --debug ...`` shows it); 3 a sweep stopped by an error in a run
-and 130 a sweep interrupted, both with their finished chunks kept for resuming.
+traceback (``stockpile --debug ...`` shows it); 3 a sweep stopped by an error, and 130
+(SIGINT) or 143 (SIGTERM) a command interrupted, a sweep's finished chunks kept for
+resuming.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
+import signal
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +30,30 @@ from simulator.version import __version__
 DASK_MISSING = "Dask is not installed; install the extra with: pip install 'stockpile-simulator[dask]'"
 EXCEL_HELP = "Also write workbook.xlsx (Excel: units in headers, real dates, the scenario's parameters)."
 SET_HELP = "Override a scenario field, e.g. --set agreement.ratio.japan=0.3 (repeatable)."
+FORCE_HELP = "Overwrite files in the output folder that its manifest.json does not list as stockpile's."
+
+
+def force_option() -> Any:
+    """``--force``: overwrite files the output folder's manifest does not list."""
+    return click.option("--force", is_flag=True, help=FORCE_HELP)
+
+
+def stops_on_signals(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a command: SIGINT or SIGTERM while it runs cleans up, says so, exits 130 or 143."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from simulator.interrupt import Interrupted, interruptible
+
+        ctx = click.get_current_context()
+        try:
+            with interruptible():
+                return command(*args, **kwargs)
+        except Interrupted as exc:
+            click.echo(f"{ctx.info_name} interrupted by {exc.name}", err=True)
+            ctx.exit(exc.exit_code)
+
+    return wrapper
 
 
 def compare_option(help_text: str) -> Any:
@@ -103,6 +133,8 @@ def _check_drawable(scenario: Any, path: str, advice: str) -> None:
 @compare_option("With --report: compare against the BASELINE scenario in the report.")
 @click.option("--no-plots", is_flag=True, help="Skip the figures.")
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
+@force_option()
+@stops_on_signals
 def run(
     scenario: str,
     out_dir: str | None,
@@ -112,10 +144,12 @@ def run(
     baseline_path: str | None,
     no_plots: bool,
     excel: bool,
+    force: bool,
 ) -> None:
     """Run SCENARIO once and write curves, tables and a summary."""
     from simulator.engine import simulate
-    from simulator.output import check_writable, write_run
+    from simulator.output import run_files, write_run
+    from simulator.output_folder import open_folder
     from simulator.plots import write_figures
     from simulator.scenario import load_raw
 
@@ -133,24 +167,25 @@ def run(
         if problem := comparison_problem(loaded, base):
             raise InputError(f"--compare: {problem}", baseline_path)
     folder = Path(out_dir or Path("results") / loaded.name)
-    check_writable(folder)
-    result = simulate(loaded)
-    baseline = simulate(base) if base is not None else None
+    will_write = run_files(loaded.agreement is not None, not no_plots, with_report)
+    with open_folder(folder, will_write, force) as out:
+        result = simulate(loaded)
+        baseline = simulate(base) if base is not None else None
 
-    def figures(res: Any, stage: Path) -> None:
-        if not no_plots:
-            write_figures(res, stage)
-        if with_report:
-            from simulator.report import write_report
+        def figures(res: Any, stage: Path) -> None:
+            if not no_plots:
+                write_figures(res, stage)
+            if with_report:
+                from simulator.report import write_report
 
-            write_report(res, stage / "report.html", baseline=baseline)
-        if excel:
-            from simulator.workbook import run_workbook
+                write_report(res, stage / "report.html", baseline=baseline)
+            if excel:
+                from simulator.workbook import run_workbook
 
-            run_workbook(res, stage / "workbook.xlsx", scenario_data=raw)
+                run_workbook(res, stage / "workbook.xlsx", scenario_data=raw)
 
-    raw = load_raw(scenario, _overrides(assignments) + ([("seed", seed)] if seed is not None else []))
-    write_run(result, folder, figures=figures, scenario_data=raw)
+        raw = load_raw(scenario, _overrides(assignments) + ([("seed", seed)] if seed is not None else []))
+        write_run(result, out, figures=figures, scenario_data=raw)
     from simulator.console import summary_text
 
     click.echo(summary_text(result))
@@ -225,28 +260,36 @@ def schema() -> None:
 )
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
+@force_option()
+@stops_on_signals
 def compare_command(
-    scenario: str, mechanisms: str | None, out_dir: str | None, assignments: tuple[str, ...], excel: bool
+    scenario: str,
+    mechanisms: str | None,
+    out_dir: str | None,
+    assignments: tuple[str, ...],
+    excel: bool,
+    force: bool,
 ) -> None:
     """Run SCENARIO under each release rule; write compare.csv and compare.png."""
     from simulator.compare import compare, parse_mechanisms
-    from simulator.output import check_writable, staged
+    from simulator.output_folder import manifest_info, open_folder
     from simulator.plots import compare_figure
     from simulator.scenario import load_raw
 
     names = parse_mechanisms(mechanisms)
     raw = load_raw(scenario, _overrides(assignments))
     folder = Path(out_dir or Path("results") / f"{raw.get('name', 'scenario')}_compare")
-    check_writable(folder)
-    comparison = compare(raw, names, scenario)
-    table = comparison.table()
-    with staged(folder) as stage:
-        table.to_csv(stage / "compare.csv", index=False)
-        compare_figure(comparison.results).savefig(stage / "compare.png", dpi=110)
-        if excel:
-            from simulator.workbook import compare_workbook
+    written = {"compare.csv", "compare.png", *({"workbook.xlsx"} if excel else ())}
+    with open_folder(folder, written, force) as out:
+        comparison = compare(raw, names, scenario)
+        table = comparison.table()
+        with out.staged(manifest_info(scenario=raw.get("name"), mechanisms=names)) as stage:
+            table.to_csv(stage / "compare.csv", index=False)
+            compare_figure(comparison.results).savefig(stage / "compare.png", dpi=110)
+            if excel:
+                from simulator.workbook import compare_workbook
 
-            compare_workbook(comparison, stage / "workbook.xlsx", raw)
+                compare_workbook(comparison, stage / "workbook.xlsx", raw)
     from simulator.console import compare_text
 
     click.echo(compare_text(table))
@@ -270,6 +313,14 @@ def compare_command(
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--workers", type=click.IntRange(min=1), help="Local worker processes [cores].")
 @click.option("--dask", "dask_address", metavar="ADDRESS", help="Run on a Dask scheduler, e.g. tcp://host:8786.")
+@click.option(
+    "--dask-timeout",
+    "dask_timeout_s",
+    type=click.FloatRange(min=0.1, max=86_400),
+    default=None,
+    metavar="SECONDS",
+    help="With --dask: stop (exit 3) when the cluster has had no live worker this long [60].",
+)
 @click.option("--curves", is_flag=True, help="Also write 5/50/95% curves per grid point (curves.parquet).")
 @click.option(
     "--format",
@@ -279,8 +330,11 @@ def compare_command(
     help="csv also writes sweep.csv next to sweep.parquet.",
 )
 @click.option("--chunk-runs", type=click.IntRange(min=1), default=None, help="Runs per checkpointed chunk [2500].")
+@click.option("--max-points", type=click.IntRange(min=1), default=None, help="Refuse larger grids [100000].")
+@click.option("--max-runs", type=click.IntRange(min=1), default=None, help="Refuse more runs in all [10000000].")
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
+@force_option()
 @click.pass_context
 def sweep(
     ctx: click.Context,
@@ -292,112 +346,216 @@ def sweep(
     assignments: tuple[str, ...],
     workers: int | None,
     dask_address: str | None,
+    dask_timeout_s: float | None,
     curves: bool,
     fmt: str,
     chunk_runs: int | None,
+    max_points: int | None,
+    max_runs: int | None,
     out_dir: str,
     excel: bool,
+    force: bool,
 ) -> None:
     """Run SCENARIO over a grid of parameters and seeds; write one row per run."""
-    import dataclasses
     import os
 
-    from simulator.output import check_writable
-    from simulator.scenario import load_raw
-    from simulator.sweep import SweepSpec, parse_axis, plan_sweep, run_sweep
+    from simulator.interrupt import Interrupted, interruptible
+    from simulator.sweep import SweepStopped, run_sweep
+    from simulator.sweep.backends import NO_WORKER_TIMEOUT_S
     from simulator.sweep.figures import write_sweep_figures
-    from simulator.sweep.grid import load_spec_file
-    from simulator.sweep.runner import CHUNK_RUNS
 
     if workers and dask_address:
         raise InputError("give --workers or --dask, not both")
-    spec = SweepSpec(())
-    if spec_file:
-        from_file, spec = load_spec_file(spec_file)
-        scenario = scenario or from_file
-    if not scenario:
-        raise InputError("give a SCENARIO (or a --spec file naming one)")
-    axes = spec.axes + tuple(parse_axis(text) for text in grids)
-    spec = dataclasses.replace(
-        spec,
-        axes=axes,
-        runs=runs or spec.runs,
-        seed=seed if seed is not None else spec.seed,
-        fixed=spec.fixed + tuple(_overrides(assignments)),
-    )
-    raw = load_raw(scenario)
-    planned = plan_sweep(raw, scenario, spec, curves=curves, chunk_runs=chunk_runs or CHUNK_RUNS)
+    if dask_address is not None and not dask_address.strip():
+        raise InputError("--dask: give the scheduler's address, e.g. tcp://host:8786")
     folder = Path(out_dir)
-    check_writable(folder)
-    if excel:
-        from simulator.workbook import check_sweep_fits, sweep_workbook
-
-        check_sweep_fits(planned.n_runs, scenario)
+    table_final = False  # once the table is written, before the figures
+    figure_errors: list[Exception] = []
 
     def figures(table: Any, info: dict[str, Any], stage: Path) -> None:
-        write_sweep_figures(table, info, stage)
+        nonlocal table_final
+        table_final = True
+        try:
+            write_sweep_figures(table, info, stage)
+        except Exception as exc:  # the table is written: report the figures, do not lose it
+            figure_errors.append(exc)
         if excel:
+            from simulator.workbook import sweep_workbook
+
             sweep_workbook(table, info, stage / "workbook.xlsx", planned.raw)
 
-    client = _dask_client(dask_address) if dask_address else None
-    n_workers = len(client.scheduler_info()["workers"]) if client is not None else (workers or os.cpu_count() or 1)
-    with _progress(planned.n_runs) as advance:
-        try:
-            table = run_sweep(
-                planned,
-                folder,
-                workers=n_workers,
-                client=client,
-                fmt=fmt,
-                progress=advance,
-                figures=figures,
+    try:
+        with interruptible():
+            planned = _planned_sweep(
+                scenario, grids, spec_file, runs, seed, assignments, curves, chunk_runs, max_points, max_runs
             )
-        except KeyboardInterrupt:
-            _stopped(folder, "interrupted")
-            ctx.exit(130)
-        except Exception as exc:
-            if ctx.meta.get("debug") or isinstance(exc, InputError):
-                raise
-            _stopped(folder, f"stopped by an error: {exc!r}")
-            ctx.exit(3)
-        finally:
-            if client is not None:
-                client.close()
+            if excel:
+                from simulator.workbook import check_sweep_fits
+
+                check_sweep_fits(planned.n_runs, scenario)
+            with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
+                n_workers = len(client.scheduler_info()["workers"]) if client else (workers or os.cpu_count() or 1)
+                with _progress(planned.n_runs) as advance:
+                    try:
+                        table = run_sweep(
+                            planned,
+                            folder,
+                            workers=n_workers,
+                            client=client,
+                            fmt=fmt,
+                            progress=advance,
+                            figures=figures,
+                            force=force,
+                            no_worker_timeout_s=dask_timeout_s or NO_WORKER_TIMEOUT_S,
+                        )
+                    except Exception as exc:
+                        if ctx.meta.get("debug") or isinstance(exc, InputError):
+                            raise
+                        why = exc if isinstance(exc, SweepStopped) else repr(exc)
+                        _stopped(folder, f"stopped by an error: {why}")
+                        ctx.exit(3)
+    except Interrupted as exc:
+        _stopped(folder, f"interrupted by {exc.name}", table_final)
+        ctx.exit(exc.exit_code)
+    for exc in figure_errors:
+        click.echo(
+            f"warning: sweep figures not drawn ({exc!r}); the table is complete; "
+            f"draw them with: stockpile plot-sweep {folder}",
+            err=True,
+        )
     points = len(planned.points)
     click.echo(f"{len(table)} runs ({points} point(s) x {planned.spec.runs}) written to {folder}/sweep.parquet")
 
 
-def _stopped(folder: Path, why: str) -> None:
-    chunks = len(list((folder / ".chunks").glob("chunk-*.parquet")))
+def _planned_sweep(
+    scenario: str | None,
+    grids: tuple[str, ...],
+    spec_file: str | None,
+    runs: int | None,
+    seed: int | None,
+    assignments: tuple[str, ...],
+    curves: bool,
+    chunk_runs: int | None,
+    max_points: int | None,
+    max_runs: int | None,
+) -> Any:
+    """The sweep the options describe, checked before any run (sizes first, then values)."""
+    import dataclasses
+
+    from simulator.scenario import load_raw
+    from simulator.sweep import SweepSpec, parse_axis, plan_sweep
+    from simulator.sweep.grid import MAX_POINTS, load_spec_file
+    from simulator.sweep.runner import CHUNK_RUNS, MAX_RUNS, check_size
+
+    max_points = max_points or MAX_POINTS
+    max_runs = max_runs or MAX_RUNS
+    spec = SweepSpec(())
+    if spec_file:
+        from_file, spec = load_spec_file(spec_file, max_points)
+        scenario = scenario or from_file
+    if not scenario:
+        raise InputError("give a SCENARIO (or a --spec file naming one)")
+    spec = dataclasses.replace(
+        spec,
+        axes=spec.axes + tuple(parse_axis(text, max_points) for text in grids),
+        runs=runs or spec.runs,
+        seed=seed if seed is not None else spec.seed,
+        fixed=spec.fixed + tuple(_overrides(assignments)),
+    )
+    check_size(spec, max_points, max_runs)
+    raw = load_raw(scenario)
+    with _progress(sum(len(axis.values) for axis in spec.axes), "value", "checking grid") as step:
+        return plan_sweep(raw, scenario, spec, curves, chunk_runs or CHUNK_RUNS, max_points, max_runs, step)
+
+
+def _stopped(folder: Path, why: str, table_final: bool = False) -> None:
+    """The one line a stopped sweep prints: what is kept and how to go on."""
+    from simulator.sweep.checkpoints import CHUNK_DIR, count_finished
+
+    if table_final:
+        click.echo(
+            f"sweep {why} while drawing figures: the table {folder}/sweep.parquet is complete; "
+            f"draw the figures with: stockpile plot-sweep {folder}",
+            err=True,
+        )
+        return
+    chunks = count_finished(folder / CHUNK_DIR)
     click.echo(
-        f"sweep {why}: {chunks} finished chunk(s) kept in {folder}/.chunks; run the same command to resume", err=True
+        f"sweep {why}: {chunks} finished chunk(s) kept in {folder}/{CHUNK_DIR}; run the same command to resume",
+        err=True,
     )
 
 
-def _dask_client(address: str) -> Any:
-    """Connect before any run, so an unreachable scheduler is bad input (exit 2)."""
+DASK_CONNECT_TIMEOUT_S = 5
+
+
+@contextmanager
+def _dask_session(address: str | None, debug: bool) -> Iterator[Any]:
+    """A Dask client for the sweep (``None`` without ``--dask``), closed at the end.
+
+    Connecting happens before any run, so an unreachable scheduler is bad input (exit 2):
+    a ``tcp://`` address is first tried with a plain socket, which fails at once when
+    nothing listens there; then Dask gets :data:`DASK_CONNECT_TIMEOUT_S`. While the sweep
+    runs, Dask's own log messages are held back (unless ``--debug``): when the cluster
+    fails, the sweep says so in one line, without Dask's warnings and tracebacks.
+    """
+    if address is None:
+        yield None
+        return
+    import gc
+    import logging
+    import socket
+    from urllib.parse import urlsplit
+
     try:
         from distributed import Client
     except ImportError:
         raise InputError(f"--dask {address}: {DASK_MISSING}") from None
 
+    def unreachable(reason: object) -> InputError:
+        return InputError(f"--dask {address}: cannot reach the scheduler ({reason})")
+
     try:
-        return Client(address, timeout="5s")
+        parts = urlsplit(address)
+        host, port = (parts.hostname, parts.port) if parts.scheme == "tcp" else (None, None)
+    except ValueError as exc:
+        raise unreachable(exc) from None
+    if host and port:
+        try:
+            socket.create_connection((host, port), timeout=DASK_CONNECT_TIMEOUT_S).close()
+        except OSError as exc:
+            raise unreachable(exc.strerror or exc) from None
+    try:
+        client = Client(address, timeout=f"{DASK_CONNECT_TIMEOUT_S}s")
     except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(f"--dask {address}: cannot reach the scheduler ({exc})") from None
+        raise unreachable(exc) from None
+    if not debug:
+        logging.disable(logging.ERROR)
+    try:
+        yield client
+    finally:
+        with contextlib.suppress(Exception):  # a client whose scheduler is gone can fail to close in many ways
+            client.close(timeout=DASK_CONNECT_TIMEOUT_S)
+        del client
+        gc.collect()  # Dask's abandoned tasks report their errors when collected: now, while quiet
+        if not debug:
+            logging.disable(logging.NOTSET)
 
 
 class _progress:
     """A tqdm bar on a terminal, nothing otherwise; yields an ``advance(n)`` callable."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, unit: str = "run", desc: str | None = None) -> None:
         self.total = total
+        self.unit = unit
+        self.desc = desc
         self.bar: Any = None
 
     def __enter__(self) -> Any:
         from tqdm import tqdm
 
-        self.bar = tqdm(total=self.total, unit="run", disable=not sys.stderr.isatty(), dynamic_ncols=True)
+        disable = not sys.stderr.isatty()
+        self.bar = tqdm(total=self.total, unit=self.unit, desc=self.desc, disable=disable, dynamic_ncols=True)
         return self.bar.update
 
     def __exit__(self, *exc: object) -> None:
@@ -406,11 +564,13 @@ class _progress:
 
 @main.command(name="plot-sweep")
 @click.argument("folder", type=click.Path(file_okay=False))
-def plot_sweep(folder: str) -> None:
+@force_option()
+@stops_on_signals
+def plot_sweep(folder: str, force: bool) -> None:
     """Redraw the figures of a finished sweep in FOLDER from its table."""
     from simulator.sweep.figures import redraw
 
-    for path in redraw(Path(folder)):
+    for path in redraw(Path(folder), force):
         click.echo(f"wrote {path}")
 
 
@@ -551,5 +711,19 @@ def list_scenarios(folder: str | None) -> None:
         click.echo(textwrap.fill(text, width=96, initial_indent="    ", subsequent_indent="    ") + "\n")
 
 
+def entry() -> None:
+    """The ``stockpile`` program: the command line, then a quiet exit.
+
+    Once a command has finished (its outputs complete or refused), SIGINT and SIGTERM are
+    ignored while the interpreter shuts down, so a late signal cannot turn a finished
+    command into one killed by a signal.
+    """
+    try:
+        main()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
+
+
 if __name__ == "__main__":
-    main()
+    entry()

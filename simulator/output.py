@@ -2,29 +2,25 @@
 
 Layer: studies.
 
-Files are first written into a staging folder beside the target; only when every file
-is complete are they moved into the target folder, one atomic rename each. Output
-files of an earlier run that this run does not write are then removed (a folder never
-mixes two runs); other files in the target are left alone.
+The folder is opened with :func:`simulator.output_folder.open_folder` (one writer, only
+the tool's own files touched); the files are staged and moved in when all are complete,
+and the files of an earlier output that this run does not write are removed, so a
+folder never mixes two runs.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
-import shutil
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError
+from simulator.output_folder import OutputFolder, manifest_info
 from simulator.quantities import AGREEMENT_SUMMARY, SUMMARY
 from simulator.results import ALL, Result
 from simulator.scenario import scenario_hash
-from simulator.version import __version__
 
 
 def check_writable(folder: Path) -> None:
@@ -44,63 +40,29 @@ def check_writable(folder: Path) -> None:
         raise InputError(f"cannot write to output folder: {reason}", str(folder)) from None
 
 
-RUN_FILES = frozenset(
-    {
-        "timeseries.csv",
-        "summary.csv",
-        "summary.json",
-        "supply.csv",
-        "shocks.csv",
-        "portfolio.csv",
-        "pool.csv",
-        "releases.csv",
-        "auctions.csv",
-        "manifest.json",
-        "scenario.json",
-        "days_of_cover.png",
-        "shortfall.png",
-        "supply_mix.png",
-        "report.html",
-        "workbook.xlsx",
-    }
+TABLE_FILES = frozenset(
+    {"timeseries.csv", "summary.csv", "summary.json", "supply.csv", "shocks.csv", "portfolio.csv", "scenario.json"}
 )
-"""Every file ``stockpile run`` may write (those this run does not write are removed)."""
+AGREEMENT_FILES = frozenset({"pool.csv", "releases.csv", "auctions.csv"})
+FIGURE_FILES = frozenset({"days_of_cover.png", "shortfall.png", "supply_mix.png"})
 
 
-@contextmanager
-def staged(folder: Path, replaces: frozenset[str] = frozenset()) -> Iterator[Path]:
-    """A staging folder whose files move into ``folder`` when the block succeeds.
-
-    Files named in ``replaces`` that the block did not write are removed from
-    ``folder``, so that no output of an earlier run is left beside the new ones.
-    """
-    check_writable(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
-    try:
-        yield stage
-        written = {path.name for path in stage.iterdir()}
-        for path in sorted(stage.iterdir()):
-            os.replace(path, folder / path.name)
-        for name in sorted(replaces - written):
-            (folder / name).unlink(missing_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot write outputs: {exc.strerror or exc}", str(folder)) from None
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+def run_files(agreement: bool, figures: bool, report: bool, excel: bool = False) -> frozenset[str]:
+    """The files ``stockpile run`` writes, known before it runs (checked for ownership first)."""
+    return (
+        TABLE_FILES
+        | (AGREEMENT_FILES if agreement else set())
+        | (FIGURE_FILES if figures else set())
+        | ({"report.html"} if report else set())
+        | ({"workbook.xlsx"} if excel else set())
+    )
 
 
 def manifest(result: Result, engine: str) -> dict[str, Any]:
     """Package version, scenario hash, seed and time: what made this folder."""
-    return {
-        "package": "stockpile-simulator",
-        "version": __version__,
-        "scenario": result.scenario.name,
-        "scenario_hash": scenario_hash(result.scenario),
-        "seed": result.seed,
-        "engine": engine,
-        "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    }
+    return manifest_info(
+        scenario=result.scenario.name, scenario_hash=scenario_hash(result.scenario), seed=result.seed, engine=engine
+    )
 
 
 def summary_json(result: Result) -> dict[str, Any]:
@@ -126,13 +88,13 @@ def summary_json(result: Result) -> dict[str, Any]:
 
 def write_run(
     result: Result,
-    folder: Path,
+    out: OutputFolder,
     engine: str = "reference",
     figures: Callable[[Result, Path], Any] | None = None,
     scenario_data: dict[str, Any] | None = None,
 ) -> list[Path]:
-    """Write every output of a run into ``folder`` (see ``docs/outputs.md``)."""
-    with staged(folder, replaces=RUN_FILES) as stage:
+    """Write every output of a run into the opened folder ``out`` (see ``docs/outputs.md``)."""
+    with out.staged(manifest(result, engine)) as stage:
         result.timeseries.to_csv(stage / "timeseries.csv", index=False)
         result.summary.to_csv(stage / "summary.csv", index=False)
         result.supply.to_csv(stage / "supply.csv", index=False)
@@ -148,7 +110,4 @@ def write_run(
         )
         if figures is not None:
             figures(result, stage)
-        files = sorted([*(p.name for p in stage.iterdir()), "manifest.json"])
-        (stage / "manifest.json").write_text(json.dumps({**manifest(result, engine), "files": files}, indent=2) + "\n")
-        written = sorted(p.name for p in stage.iterdir())
-    return [folder / name for name in written]
+    return [out.path / name for name in sorted(out.owned)]

@@ -148,18 +148,18 @@ def test_unwritable_output_folder(tmp_path):
 def test_failure_while_writing_leaves_earlier_outputs_untouched(tmp_path, monkeypatch):
     path = write(tmp_path, ONE_REGION)
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "summary.csv").write_text("earlier results\n")
+    assert invoke("run", path, "-o", out, "--no-plots").exit_code == 0
+    earlier = {p.name: p.read_bytes() for p in out.iterdir()}
 
     def broken(*_args: Any) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr("simulator.plots.write_figures", broken)
-    result = invoke("run", path, "-o", out)
+    result = invoke("run", path, "-o", out, "--seed", 5)
     assert_bad_input(result, "cannot write outputs: disk full")
-    assert (out / "summary.csv").read_text() == "earlier results\n"
-    assert sorted(p.name for p in out.iterdir()) == ["summary.csv"]
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # staging folder removed
+    # the earlier outputs byte for byte, and nothing else: no staging folder, no lock
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == earlier
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "s.yaml"]
 
 
 def test_validate_reports_each_file(tmp_path):

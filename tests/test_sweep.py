@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -278,19 +281,87 @@ def test_bad_grids_exit_2_before_any_run(tmp_path, grid, message, monkeypatch):
     assert message in result.output and "Traceback" not in result.output
 
 
-def test_unreachable_dask_scheduler_exits_2(tmp_path):
-    result = invoke(
-        "sweep",
-        write(tmp_path),
-        "--grid",
-        "agreement.ratio.japan=0.5",
-        "--dask",
-        "tcp://127.0.0.1:9",
-        "-o",
-        tmp_path / "out",
-    )
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:9", "tcp://127.0.0.1:99999", " "])
+def test_unreachable_dask_scheduler_exits_2(tmp_path, address):
+    """Refused at once: nothing listens on port 9 (a socket is tried before Dask's 5 s timeout)."""
+    result = invoke("sweep", write(tmp_path), "--grid", "agreement.ratio.japan=0.5", "--dask", address, "-o", tmp_path)
     assert result.exit_code == 2, result.output
-    assert "cannot reach the scheduler" in result.output
+    assert "cannot reach the scheduler" in result.output or "give the scheduler's address" in result.output
+
+
+# --- a Dask cluster that goes away: exit 3, one line, no traceback --------------------------------
+
+CLUSTER = """
+import sys
+from distributed import LocalCluster
+cluster = LocalCluster(
+    n_workers=int(sys.argv[1]), threads_per_worker=1, processes=False, protocol="tcp://", host="127.0.0.1",
+    dashboard_address=None,
+)
+print(cluster.scheduler_address, flush=True)
+sys.stdin.read()
+"""
+LONG_SWEEP = ("--grid", "agreement.ratio.japan=0:1:0.1", "--runs", 24, "--chunk-runs", 2)
+
+
+def python(*args, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, *(str(a) for a in args)], text=True, **kwargs)
+
+
+def wait_for_a_chunk(sweep: subprocess.Popen, out: Path) -> None:
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".chunks/chunk-*.json")):
+        assert sweep.poll() is None and time.monotonic() < deadline, sweep.communicate()
+        time.sleep(0.02)
+
+
+def test_a_sweep_whose_dask_workers_all_died_stops_with_exit_3(tmp_path):
+    """The only worker is killed after the first chunk: exit 3 after --dask-timeout, not a wait forever."""
+    scheduler = python("-c", CLUSTER, 0, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    worker = sweep = None
+    try:
+        address = scheduler.stdout.readline().strip()
+        worker = python("-m", "distributed.cli.dask_worker", address, "--no-nanny", "--nthreads", 1,
+                        "--no-dashboard", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        out = tmp_path / "out"
+        args = ("sweep", write(tmp_path), *LONG_SWEEP, "--dask", address, "--dask-timeout", 1, "-o", out)
+        sweep = python("-m", "simulator.cli", *args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        wait_for_a_chunk(sweep, out)
+        worker.kill()
+        _, stderr = sweep.communicate(timeout=60)
+    finally:
+        for process in (sweep, worker, scheduler):
+            if process is not None and process.poll() is None:
+                process.kill()
+        scheduler.communicate()
+    assert sweep.returncode == 3, stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr  # no Dask warnings or tracebacks
+    assert lines[0].startswith("sweep stopped by an error: no live Dask worker for 1 s: "), stderr
+    assert lines[0].endswith("run the same command to resume")
+
+
+def test_a_sweep_whose_dask_scheduler_died_stops_with_exit_3_and_one_line(tmp_path):
+    cluster = python("-c", CLUSTER, 1, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    sweep = None
+    try:
+        address = cluster.stdout.readline().strip()
+        out = tmp_path / "out"
+        args = ("sweep", write(tmp_path), *LONG_SWEEP, "--dask", address, "-o", out)
+        sweep = python("-m", "simulator.cli", *args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        wait_for_a_chunk(sweep, out)
+        cluster.kill()  # the scheduler and its worker
+        _, stderr = sweep.communicate(timeout=60)
+    finally:
+        for process in (sweep, cluster):
+            if process is not None and process.poll() is None:
+                process.kill()
+        cluster.communicate()
+    assert sweep.returncode == 3, stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("sweep stopped by an error: lost the connection to the Dask scheduler"), stderr
+    assert lines[0].endswith("run the same command to resume")
 
 
 def test_the_same_scenario_validates(tmp_path):

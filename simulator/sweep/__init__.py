@@ -6,6 +6,11 @@ Outputs in ``DIR`` (see ``docs/sweeps.md``): ``sweep.parquet`` (one row per run:
 column per swept path, ``point``, ``run``, ``seed`` and every metric), ``sweep.csv`` on
 request, ``sweep.json`` (scenario, hash, grid, version, wall time), the figures, and
 with ``--curves`` ``curves.parquet`` (5/50/95th percentile curves per grid point).
+
+The folder is locked for the whole sweep and written only where it is the tool's
+(:mod:`simulator.output_folder`). The table is assembled only after checking that it
+holds every (point, run) of the sweep exactly once, and it is final (written, listed in
+the manifest, checkpoints removed) before any figure is drawn.
 """
 
 from __future__ import annotations
@@ -17,22 +22,56 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from simulator.errors import ScenarioError
-from simulator.output import staged
+from simulator.output_folder import OutputFolder, manifest_info, open_folder
 from simulator.plan import compile_plan
 from simulator.scenario import scenario_hash, validate_data
+from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped
+from simulator.sweep.checkpoints import ROW_KEYS, Checkpoints, ChunkDamaged
 from simulator.sweep.grid import Axis, SweepSpec, load_spec_file, parse_axis
-from simulator.sweep.runner import Checkpoints, Sweep, curve_bands, execute, plan_sweep
+from simulator.sweep.runner import Sweep, curve_bands, execute, plan_sweep
 from simulator.version import __version__
 
-__all__ = ["Axis", "Sweep", "SweepSpec", "finish_sweep", "load_spec_file", "parse_axis", "plan_sweep", "run_sweep"]
+__all__ = [
+    "Axis",
+    "Sweep",
+    "SweepSpec",
+    "SweepStopped",
+    "finish_sweep",
+    "load_spec_file",
+    "parse_axis",
+    "plan_sweep",
+    "run_sweep",
+]
+
+SWEEP_FILES = frozenset(
+    {
+        "sweep.parquet",
+        "sweep.csv",
+        "sweep.json",
+        "curves.parquet",
+        "sweep_metrics.png",
+        "sweep_heatmap.png",
+        "sweep_frontier.png",
+        "workbook.xlsx",
+    }
+)
+"""Every file a sweep may write (checked for ownership before the sweep runs)."""
 
 
 def sweep_table(sweep: Sweep, checkpoints: Checkpoints) -> pd.DataFrame:
-    """The sweep table: swept paths, point, run, seed, then every metric; sorted by run id."""
-    table = checkpoints.table([index for index, _ in sweep.chunks()])
+    """The sweep table: swept paths, point, run, seed, then every metric; sorted by run id.
+
+    Every chunk is checked as it is read, and the whole table must hold the sweep's runs
+    (point, run, seed) exactly once, in order; otherwise :class:`SweepStopped`.
+    """
+    table = pd.concat([checkpoints.load(index) for index, _ in sweep.chunks()], ignore_index=True)
+    expected = np.array(sweep.runs, dtype=np.int64).reshape(-1, 3)
+    if not np.array_equal(table[ROW_KEYS].to_numpy(), expected):
+        raise SweepStopped("the finished chunks do not hold every run of the sweep exactly once")
     swept = {axis.path: [point[axis.path] for point in sweep.points] for axis in sweep.spec.axes}
     front = pd.DataFrame({path: [values[p] for p in table["point"]] for path, values in swept.items()})
     return pd.concat([front, table], axis=1).sort_values(["point", "run"], kind="stable", ignore_index=True)
@@ -74,24 +113,29 @@ def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> di
 
 
 def finish_sweep(
-    sweep: Sweep,
-    checkpoints: Checkpoints,
-    folder: Path,
-    fmt: str,
-    info: dict[str, Any],
-    figures: Callable[[pd.DataFrame, dict[str, Any], Path], Any] | None = None,
+    sweep: Sweep, checkpoints: Checkpoints, out: OutputFolder, fmt: str, info: dict[str, Any]
 ) -> pd.DataFrame:
-    """Write the table, its description, curve bands and figures; drop the checkpoints."""
-    table = sweep_table(sweep, checkpoints)
-    with staged(folder) as stage:
+    """Write the table, its description and curve bands in place of the folder's earlier output.
+
+    The files of the folder's earlier output that this sweep does not write (an old
+    ``sweep.csv``, curves, figures) are removed; the checkpoints are deleted once the
+    table is in place. A chunk found damaged here is deleted and the sweep stops with
+    :class:`SweepStopped`: running it again computes that chunk anew.
+    """
+    try:
+        table = sweep_table(sweep, checkpoints)
+        bands = curve_bands(sweep, checkpoints) if sweep.curves else None
+    except ChunkDamaged as exc:
+        checkpoints.discard(exc.index)
+        raise SweepStopped(f"{exc}; run the same command to compute it again") from None
+    made_by = manifest_info(scenario=info["scenario"], scenario_hash=info["scenario_hash"], seed=info["seed"])
+    with out.staged(made_by) as stage:
         table.to_parquet(stage / "sweep.parquet", index=False)
         if fmt == "csv":
             table.to_csv(stage / "sweep.csv", index=False)
-        if sweep.curves:
-            curve_bands(sweep, checkpoints).to_parquet(stage / "curves.parquet", index=False)
+        if bands is not None:
+            bands.to_parquet(stage / "curves.parquet", index=False)
         (stage / "sweep.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
-        if figures is not None:
-            figures(table, info, stage)
     checkpoints.remove()
     return table
 
@@ -104,11 +148,24 @@ def run_sweep(
     fmt: str = "parquet",
     progress: Callable[[int], None] | None = None,
     figures: Callable[[pd.DataFrame, dict[str, Any], Path], Any] | None = None,
+    force: bool = False,
+    no_worker_timeout_s: float = NO_WORKER_TIMEOUT_S,
 ) -> pd.DataFrame:
-    """Run (or resume) a planned sweep into ``folder`` and return its table."""
+    """Run (or resume) a planned sweep into ``folder`` and return its table.
+
+    Refuses (:class:`InputError`, exit 2) before any run if another command is writing
+    the folder or if it would overwrite files the folder's manifest does not list
+    (``force`` overrides the latter). ``figures(table, info, stage)`` draws into a
+    staging folder after the table is final, so a figure that fails loses nothing.
+    """
     started = time.perf_counter()
-    checkpoints = Checkpoints(folder, sweep.fingerprint())
-    execute(sweep, checkpoints, workers=workers, client=client, progress=progress)
-    backend = "dask" if client is not None else "local processes"
-    info = describe(sweep, time.perf_counter() - started, backend, workers)
-    return finish_sweep(sweep, checkpoints, folder, fmt, info, figures)
+    with open_folder(folder, SWEEP_FILES, force) as out:
+        checkpoints = Checkpoints(folder, sweep)
+        execute(sweep, checkpoints, workers, client, progress, no_worker_timeout_s)
+        backend = "dask" if client is not None else "local processes"
+        info = describe(sweep, time.perf_counter() - started, backend, workers)
+        table = finish_sweep(sweep, checkpoints, out, fmt, info)
+        if figures is not None:
+            with out.staged() as stage:
+                figures(table, info, stage)
+    return table

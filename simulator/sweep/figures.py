@@ -7,6 +7,9 @@ Layer: studies.
 - two swept parameters: a heatmap of each key metric's mean (``sweep_heatmap.png``);
 - a swept ``agreement.ratio.<member>``: the members' shortfall frontier, one point per
   ratio (medians across runs), efficient points marked (``sweep_frontier.png``).
+
+Names and values from the sweep (paths, swept strings, ids) are shown as plain text:
+a ``$`` in them never starts Matplotlib's mathtext.
 """
 
 from __future__ import annotations
@@ -20,10 +23,21 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from simulator.errors import InputError
+from simulator.output_folder import open_folder
 from simulator.plots import fixed_margins
 
 BAND = "#9dbbe0"
 LINE = "#1f5fa6"
+FIGURE_FILES = ("sweep_metrics.png", "sweep_heatmap.png", "sweep_frontier.png")
+
+
+def _text(value: Any) -> str:
+    r"""``value`` as plain text for Matplotlib: every ``$`` escaped, so no mathtext.
+
+    >>> _text("cost $5-$10")
+    'cost \\$5-\\$10'
+    """
+    return str(value).replace("$", r"\$")
 
 
 def key_metrics(table: pd.DataFrame) -> list[str]:
@@ -55,15 +69,15 @@ def metrics_figure(table: pd.DataFrame, path: str) -> Figure:
         low, mid, high = (stats[(metric, q)].to_numpy(float) for q in (0.05, 0.5, 0.95))
         ax.fill_between(x, low, high, color=BAND, alpha=0.7, lw=0, label="5-95% of runs")
         ax.plot(x, mid, color=LINE, marker="o", ms=3, lw=1.6, label="median")
-        ax.set_title(metric, fontsize=10)
-        ax.set_xlabel(path)
+        ax.set_title(_text(metric), fontsize=10)
+        ax.set_xlabel(_text(path))
         ax.grid(True, color="#dddddd")
         if labels is not None:
-            ax.set_xticks(x, labels, rotation=30, ha="right")
+            ax.set_xticks(x, [_text(label) for label in labels], rotation=30, ha="right")
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
     axes[0].legend(fontsize=8)
-    fig.suptitle(f"sweep of {path}: {table['run'].nunique()} run(s) per point", fontweight="bold")
+    fig.suptitle(f"sweep of {_text(path)}: {table['run'].nunique()} run(s) per point", fontweight="bold")
     return fig
 
 
@@ -81,15 +95,15 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str) -> Figure:
         for axis, values in ((ax.xaxis, grid.columns), (ax.yaxis, grid.index)):
             every = max(1, -(-len(values) // 10))  # at most about 10 labels per axis
             positions = list(range(0, len(values), every))
-            axis.set_ticks(positions, [_label(values[i]) for i in positions], fontsize=7)
+            axis.set_ticks(positions, [_text(_label(values[i])) for i in positions], fontsize=7)
         ax.tick_params(axis="x", labelrotation=45)
-        ax.set_xlabel(first, fontsize=8)
-        ax.set_ylabel(second, fontsize=8)
-        ax.set_title(f"{metric} (mean)", fontsize=10)
+        ax.set_xlabel(_text(first), fontsize=8)
+        ax.set_ylabel(_text(second), fontsize=8)
+        ax.set_title(f"{_text(metric)} (mean)", fontsize=10)
         fig.colorbar(image, ax=ax, shrink=0.8)
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
-    fig.suptitle(f"sweep of {first} x {second}", fontweight="bold")
+    fig.suptitle(f"sweep of {_text(first)} x {_text(second)}", fontweight="bold")
     return fig
 
 
@@ -100,12 +114,24 @@ def _label(value: Any) -> str:
 def pareto_efficient(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Points no other point beats on both coordinates (lower is better on each).
 
+    A point is beaten by one at least as low on both coordinates and lower on one.
+    Sorted by ``a`` then ``b``, a point is efficient when its ``b`` is the lowest among
+    the points of equal ``a`` and lower than every ``b`` of the points of smaller ``a``:
+    O(n log n) time and O(n) memory. Equal points do not beat each other.
+
     >>> pareto_efficient(np.array([1.0, 2.0, 3.0, 2.0]), np.array([3.0, 2.0, 1.0, 3.0])).tolist()
     [True, True, True, False]
     """
-    better_or_equal = (a[None, :] <= a[:, None]) & (b[None, :] <= b[:, None])
-    strictly = (a[None, :] < a[:, None]) | (b[None, :] < b[:, None])
-    return ~np.any(better_or_equal & strictly, axis=1)
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    order = np.lexsort((b, a))
+    a_sorted, b_sorted = a[order], b[order]
+    starts = np.flatnonzero(np.r_[True, a_sorted[1:] != a_sorted[:-1]])
+    lowest_in_group = b_sorted[starts]  # b is sorted within each group of equal a
+    lowest_before = np.r_[np.inf, np.minimum.accumulate(lowest_in_group)[:-1]]
+    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(a)]))
+    efficient = np.empty(len(a), bool)
+    efficient[order] = (b_sorted == lowest_in_group[group]) & (b_sorted < lowest_before[group])
+    return efficient
 
 
 def frontier_figure(table: pd.DataFrame, path: str, members: list[str]) -> Figure:
@@ -129,9 +155,9 @@ def frontier_figure(table: pd.DataFrame, path: str, members: list[str]) -> Figur
         if key not in labelled and (i % every == 0 or i == len(x) - 1):
             labelled.add(key)
             ax.annotate(f"{ratio:g}", (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=8)
-    ax.set_xlabel(f"shortfall of {swept} (t, median over runs)")
-    ax.set_ylabel(f"shortfall of {' + '.join(others)} (t, median over runs)")
-    ax.set_title(f"Shortfall frontier: labels are {path}", fontsize=10)
+    ax.set_xlabel(f"shortfall of {_text(swept)} (t, median over runs)")
+    ax.set_ylabel(f"shortfall of {_text(' + '.join(others))} (t, median over runs)")
+    ax.set_title(f"Shortfall frontier: labels are {_text(path)}", fontsize=10)
     ax.grid(True, color="#dddddd")
     ax.legend(fontsize=8)
     return fig
@@ -146,20 +172,25 @@ def write_sweep_figures(table: pd.DataFrame, info: dict[str, Any], folder: Path)
         fig.savefig(folder / name, dpi=110)
         written.append(folder / name)
 
+    metrics_png, heatmap_png, frontier_png = FIGURE_FILES
     if len(paths) == 1:
-        save(metrics_figure(table, paths[0]), "sweep_metrics.png")
+        save(metrics_figure(table, paths[0]), metrics_png)
     elif len(paths) == 2:
-        save(heatmap_figure(table, paths[0], paths[1]), "sweep_heatmap.png")
+        save(heatmap_figure(table, paths[0], paths[1]), heatmap_png)
     members = list(info.get("members", []))
     for path in paths:
         if path.startswith("agreement.ratio.") and path.rsplit(".", 1)[-1] in members:
-            save(frontier_figure(table, path, members), "sweep_frontier.png")
+            save(frontier_figure(table, path, members), frontier_png)
             break
     return written
 
 
-def redraw(folder: Path) -> list[Path]:
-    """Redraw a finished sweep's figures from its table (``stockpile plot-sweep``)."""
+def redraw(folder: Path, force: bool = False) -> list[Path]:
+    """Redraw a finished sweep's figures from its table (``stockpile plot-sweep``).
+
+    The figures replace those in the folder's manifest; a file of the same name that the
+    manifest does not list is overwritten only with ``force`` (exit 2 otherwise).
+    """
     table_path, info_path = folder / "sweep.parquet", folder / "sweep.json"
     if not table_path.is_file() or not info_path.is_file():
         raise InputError("not a finished sweep folder (sweep.parquet and sweep.json needed)", str(folder))
@@ -168,4 +199,6 @@ def redraw(folder: Path) -> list[Path]:
         table = pd.read_parquet(table_path)
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read the sweep: {exc}", str(folder)) from None
-    return write_sweep_figures(table, info, folder)
+    with open_folder(folder, FIGURE_FILES, force) as out, out.staged() as stage:
+        written = write_sweep_figures(table, info, stage)
+    return [folder / path.name for path in written]

@@ -6,13 +6,17 @@ A SPEC is ``start:stop:step`` (``stop`` included when it falls on the grid, comp
 in decimal so that ``0:1:0.1`` has exactly 11 points 0, 0.1, ..., 1), a comma list
 (``fair_ratio,auction``; items read as YAML scalars) or a single value. Several
 ``--grid`` options form the full cross product, the first varying slowest.
+
+An axis of more values than a grid may have points (``max_values``, by default
+:data:`MAX_POINTS`) is refused from its SPEC alone, before any value is made: a range
+like ``0:1:1e-12`` costs nothing to refuse.
 """
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal, DecimalException, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +24,9 @@ import yaml
 
 from simulator.errors import InputError
 from simulator.scenario import read_yaml
+
+MAX_POINTS = 100_000
+"""Largest grid a sweep accepts unless told otherwise (``--max-points``)."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,15 @@ def _plain(value: Decimal, integral: bool) -> int | float:
     return int(value) if integral else float(value)
 
 
-def parse_range(text: str, where: str) -> tuple[int | float, ...]:
+def _too_many(count: int | Decimal, where: str, text: str, max_values: int) -> InputError:
+    shown = f"{int(count):,}" if count < 10**15 else f"about {count:.2E}"
+    return InputError(
+        f"--grid {where}: '{text}' has {shown} values, more than a grid may have points "
+        f"({max_values:,}; raise --max-points)"
+    )
+
+
+def parse_range(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[int | float, ...]:
     """``start:stop:step`` with the stop included when it falls on the grid.
 
     >>> parse_range("0:1:0.25", "x")
@@ -82,17 +97,24 @@ def parse_range(text: str, where: str) -> tuple[int | float, ...]:
     if step < 0 or stop < start:
         raise InputError(f"--grid {where}: '{text}' is a descending or empty range (need start <= stop, step > 0)")
     integral = all(p.strip().lstrip("+-").isdigit() for p in parts)
-    count = int((stop - start) / step) + 1
-    return tuple(_plain(start + i * step, integral) for i in range(count))
+    try:
+        count = ((stop - start) / step).to_integral_value(rounding=ROUND_FLOOR) + 1
+    except DecimalException:
+        raise InputError(f"--grid {where}: '{text}' has too many values to count") from None
+    if count > max_values:
+        raise _too_many(count, where, text, max_values)
+    return tuple(_plain(start + i * step, integral) for i in range(int(count)))
 
 
-def parse_values(text: str, where: str) -> tuple[Any, ...]:
+def parse_values(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[Any, ...]:
     """A range, a comma list or a single value (items read as YAML scalars)."""
     text = text.strip()
     if not text:
         raise InputError(f"--grid {where}: no values given")
     if text.count(":") == 2 and not text.startswith(("[", "{")):
-        return parse_range(text, where)
+        return parse_range(text, where, max_values)
+    if text.count(",") + 1 > max_values:
+        raise _too_many(text.count(",") + 1, where, text[:40] + "...", max_values)
     try:
         items = tuple(yaml.safe_load(item) if item.strip() else None for item in text.split(","))
     except yaml.YAMLError as exc:
@@ -102,26 +124,26 @@ def parse_values(text: str, where: str) -> tuple[Any, ...]:
     return items
 
 
-def parse_axis(text: str) -> Axis:
+def parse_axis(text: str, max_values: int = MAX_POINTS) -> Axis:
     """One ``--grid PATH=SPEC`` option."""
     path, sep, spec = text.partition("=")
     path = path.strip()
     if not sep or not path:
         raise InputError(f"--grid {text!r}: expected PATH=SPEC")
-    return Axis(path, parse_values(spec, path))
+    return Axis(path, parse_values(spec, path, max_values))
 
 
-def _spec_values(path: str, spec: Any, source: str) -> tuple[Any, ...]:
+def _spec_values(path: str, spec: Any, source: str, max_values: int) -> tuple[Any, ...]:
     if isinstance(spec, list):
         if not spec:
             raise InputError(f"grid.{path}: no values given", source)
         return tuple(spec)
     if isinstance(spec, str):
-        return parse_values(spec, path)
+        return parse_values(spec, path, max_values)
     return (spec,)
 
 
-def load_spec_file(path: str | Path) -> tuple[str | None, SweepSpec]:
+def load_spec_file(path: str | Path, max_values: int = MAX_POINTS) -> tuple[str | None, SweepSpec]:
     """A sweep described in YAML: ``scenario``, ``grid``, ``runs``, ``seed``, ``set``.
 
     ``grid`` maps paths to a SPEC string or a list of values; ``set`` maps paths to
@@ -145,6 +167,6 @@ def load_spec_file(path: str | Path) -> tuple[str | None, SweepSpec]:
     fixed = data.get("set") or {}
     if not isinstance(fixed, dict):
         raise InputError("set: must map paths to values", source)
-    axes = tuple(Axis(str(p), _spec_values(str(p), v, source)) for p, v in grid.items())
+    axes = tuple(Axis(str(p), _spec_values(str(p), v, source, max_values)) for p, v in grid.items())
     scenario = data.get("scenario")
     return (str(scenario) if scenario else None), SweepSpec(axes, runs, seed, tuple(fixed.items()))

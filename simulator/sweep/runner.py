@@ -6,23 +6,25 @@ Every run has an id (grid point, replicate) and a seed fixed before anything is
 dispatched: replicate ``k`` of every point gets ``run_seed(root seed, k)`` (common random
 numbers across points). Runs are cut into fixed chunks in id order; each chunk is
 simulated by the batched fast path (runs of one structure together) and written to
-``DIR/.chunks/`` as soon as it is done. Rerunning the same command skips the chunks on
-disk, so an interrupted sweep resumes and ends with the same table as an uninterrupted
-one, whatever the backend, the worker count or the chunking.
+``DIR/.chunks/`` as soon as it is done (see :mod:`simulator.sweep.checkpoints`).
+Rerunning the same command skips the chunks on disk that pass their checks, so an
+interrupted sweep resumes and ends with the same table as an uninterrupted one, whatever
+the backend, the worker count or the chunking.
+
+Grids are bounded before any work: at most :data:`MAX_POINTS` grid points and
+:data:`MAX_RUNS` runs unless the caller raises the limits (``--max-points``,
+``--max-runs``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
-import os
-import shutil
+import math
 import warnings
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,12 +36,15 @@ from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
-from simulator.sweep.grid import SweepSpec
+from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, dask_cluster, in_process, local_processes
+from simulator.sweep.checkpoints import Checkpoints
+from simulator.sweep.grid import MAX_POINTS, SweepSpec
 from simulator.version import __version__
 
 CHUNK_RUNS = 2500
 BATCH_RUNS = 2500
-CHUNK_DIR = ".chunks"
+MAX_RUNS = 10_000_000
+"""Largest number of runs (points x runs per point) a sweep accepts unless told otherwise (``--max-runs``)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,8 @@ class Chunk:
     """The overrides of each grid point the chunk needs."""
     source: str
     curves: bool = False
+    fingerprint: str = ""
+    """The sweep's, returned with the result: a result is saved only into its own sweep."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,7 @@ class ChunkResult:
 
     index: int
     table: pd.DataFrame
+    fingerprint: str
     curves: dict[str, np.ndarray] | None = None
     """Per curve column: (runs, days, regions, materials) float32, in the chunk's run order."""
 
@@ -122,7 +130,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
                 curve_rows[c].append(kept[source][c])
     table = pd.DataFrame.from_records(records)
     curves = {c: np.stack(v) for c, v in curve_rows.items()} if chunk.curves else None
-    return ChunkResult(chunk.index, table, curves)
+    return ChunkResult(chunk.index, table, chunk.fingerprint, curves)
 
 
 @dataclass
@@ -152,10 +160,12 @@ class Sweep:
             for index, start in enumerate(range(0, len(self.runs), self.chunk_runs))
         ]
 
-    def chunk(self, index: int, runs: list[tuple[int, int, int]]) -> Chunk:
+    def chunk(self, index: int, runs: list[tuple[int, int, int]], fingerprint: str) -> Chunk:
         """The work unit of chunk ``index``."""
         points = sorted({point for point, _, _ in runs})
-        return Chunk(index, tuple(runs), self.raw, {p: self.points[p] for p in points}, self.source, self.curves)
+        return Chunk(
+            index, tuple(runs), self.raw, {p: self.points[p] for p in points}, self.source, self.curves, fingerprint
+        )
 
     def structure(self, point: int) -> Any:
         """The structure (names, horizon) of one grid point."""
@@ -175,20 +185,44 @@ class Sweep:
         return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def plan_sweep(
-    raw: dict[str, Any], source: str, spec: SweepSpec, curves: bool = False, chunk_runs: int = CHUNK_RUNS
-) -> Sweep:
-    """Check the sweep before any run: every value of every axis, and the first point.
+def check_size(spec: SweepSpec, max_points: int = MAX_POINTS, max_runs: int = MAX_RUNS) -> None:
+    """Refuse (exit 2) a grid of more than ``max_points`` points or ``max_runs`` runs."""
+    points = math.prod(len(axis.values) for axis in spec.axes)
+    if points > max_points:
+        shape = " x ".join(f"{len(axis.values):,}" for axis in spec.axes)
+        raise InputError(f"--grid: {shape} = {points:,} grid points, more than {max_points:,} (raise --max-points)")
+    if points * spec.runs > max_runs:
+        raise InputError(
+            f"--runs: {points:,} point(s) x {spec.runs:,} runs = {points * spec.runs:,} runs, "
+            f"more than {max_runs:,} (raise --max-runs)"
+        )
 
-    Each axis value is validated on the base scenario (errors name the path and value);
-    the full points are validated again where they run, so a combination of values
-    that is invalid only together stops the sweep with exit code 2 when it is reached.
+
+def plan_sweep(
+    raw: dict[str, Any],
+    source: str,
+    spec: SweepSpec,
+    curves: bool = False,
+    chunk_runs: int = CHUNK_RUNS,
+    max_points: int = MAX_POINTS,
+    max_runs: int = MAX_RUNS,
+    progress: Callable[[int], None] | None = None,
+) -> Sweep:
+    """Check the sweep before any run: its size, every value of every axis, the first point.
+
+    A grid over the limits is refused first. Each axis value is then validated on the
+    base scenario (errors name the path and value; ``progress(1)`` after each); the full
+    points are validated again where they run, so a combination of values that is
+    invalid only together stops the sweep with exit code 2 when it is reached.
     """
+    check_size(spec, max_points, max_runs)
     base = apply_overrides(raw, list(spec.fixed))
     root_seed = spec.seed if spec.seed is not None else int(base.get("seed", 0) or 0)
     for axis in spec.axes:
         for value in axis.values:
             build_point(base, {axis.path: value}, source)
+            if progress is not None:
+                progress(1)
     points = spec.points()
     first = build_point(base, points[0], source)
     sweep = Sweep(base, source, spec, points, first, root_seed, chunk_runs, curves)
@@ -197,102 +231,31 @@ def plan_sweep(
     return sweep
 
 
-# --- checkpoints ----------------------------------------------------------------------
-
-
-class Checkpoints:
-    """Finished chunks on disk under ``DIR/.chunks`` (Parquet, curves as .npz)."""
-
-    def __init__(self, folder: Path, fingerprint: str) -> None:
-        self.folder = folder / CHUNK_DIR
-        marker = self.folder / "fingerprint"
-        if self.folder.exists() and (not marker.exists() or marker.read_text() != fingerprint):
-            shutil.rmtree(self.folder)  # another sweep's leftovers: start afresh
-        self.folder.mkdir(parents=True, exist_ok=True)
-        marker.write_text(fingerprint)
-
-    def _table(self, index: int) -> Path:
-        return self.folder / f"chunk-{index:06d}.parquet"
-
-    def done(self) -> set[int]:
-        """Indices of chunks already on disk."""
-        return {int(p.stem.split("-")[1]) for p in self.folder.glob("chunk-*.parquet")}
-
-    def save(self, result: ChunkResult) -> None:
-        """Write a chunk atomically (curves first, the table last marks it done)."""
-        if result.curves is not None:
-            tmp = self.folder / f".curves-{result.index:06d}.npz"
-            np.savez(tmp, **result.curves)
-            os.replace(tmp, self.folder / f"curves-{result.index:06d}.npz")
-        tmp = self.folder / f".chunk-{result.index:06d}.parquet"
-        result.table.to_parquet(tmp, index=False)
-        os.replace(tmp, self._table(result.index))
-
-    def table(self, indices: list[int]) -> pd.DataFrame:
-        """All chunk tables in chunk order."""
-        return pd.concat([pd.read_parquet(self._table(i)) for i in indices], ignore_index=True)
-
-    def curves(self, index: int) -> dict[str, np.ndarray]:
-        """Curves of one chunk."""
-        with np.load(self.folder / f"curves-{index:06d}.npz") as data:
-            return {c: data[c] for c in CURVE_COLUMNS}
-
-    def remove(self) -> None:
-        """Delete the checkpoints once the final table is written."""
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-# --- backends -------------------------------------------------------------------------
-
-
-def _local(chunks: list[Chunk], workers: int) -> Iterator[ChunkResult]:
-    if workers <= 1:
-        for chunk in chunks:
-            yield run_chunk(chunk)
-        return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
-        pending: set[Future[ChunkResult]] = set()
-        queue = list(chunks)
-        try:
-            while queue or pending:
-                while queue and len(pending) < 2 * workers:
-                    pending.add(pool.submit(run_chunk, queue.pop(0)))
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    yield future.result()
-        finally:
-            for future in pending:
-                future.cancel()
-
-
-def _dask(chunks: list[Chunk], client: Any) -> Iterator[ChunkResult]:
-    from distributed import as_completed
-
-    futures = [client.submit(run_chunk, chunk, pure=False, key=f"stockpile-chunk-{chunk.index}") for chunk in chunks]
-    try:
-        for future in as_completed(futures):
-            yield future.result()
-    finally:
-        for future in futures:
-            future.cancel()
-
-
 def execute(
     sweep: Sweep,
     checkpoints: Checkpoints,
     workers: int = 1,
     client: Any = None,
     progress: Callable[[int], None] | None = None,
+    no_worker_timeout_s: float = NO_WORKER_TIMEOUT_S,
 ) -> None:
-    """Run every chunk not yet on disk, saving each as it finishes."""
+    """Run every chunk not yet finished on disk, saving each as it finishes."""
     done = checkpoints.done()
-    todo = [sweep.chunk(i, runs) for i, runs in sweep.chunks() if i not in done]
-    results = _dask(todo, client) if client is not None else _local(todo, workers)
-    for result in results:
-        checkpoints.save(result)
-        if progress is not None:
-            progress(len(result.table))
+    fingerprint = checkpoints.fingerprint
+    todo = [sweep.chunk(i, runs, fingerprint) for i, runs in sweep.chunks() if i not in done]
+    if progress is not None:
+        progress(sweep.n_runs - sum(len(chunk.runs) for chunk in todo))
+    if client is not None:
+        results = dask_cluster(todo, run_chunk, client, f"stockpile-{fingerprint[:16]}", no_worker_timeout_s)
+    elif workers > 1:
+        results = local_processes(todo, run_chunk, workers)
+    else:
+        results = in_process(todo, run_chunk)
+    with closing(results):  # stops the workers at once if saving fails
+        for result in results:
+            checkpoints.save(result)
+            if progress is not None:
+                progress(len(result.table))
 
 
 def curve_bands(sweep: Sweep, checkpoints: Checkpoints) -> pd.DataFrame:

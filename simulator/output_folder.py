@@ -1,0 +1,239 @@
+"""Output folders: one writer at a time, only the tool's own files touched, all or nothing.
+
+Layer: ground (file-system helpers; nothing of the model).
+
+Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``,
+``plot-sweep``) opens it with :func:`open_folder`:
+
+- **One writer.** ``DIR/.stockpile.lock`` holds a POSIX record lock for as long as the
+  command runs, with the holder's PID and host written in it. A second command refuses
+  (exit 2) and names the holder. The operating system drops the lock when its process
+  ends, however it ends, so a lock file left by a killed command (its PID dead) is
+  simply taken over.
+- **Ownership.** ``DIR/manifest.json`` lists the files the tool wrote there. A command
+  overwrites or deletes only those; a file it would overwrite that the manifest does not
+  list (the user's own ``report.html``, say) makes it refuse before any work (exit 2),
+  unless forced. Other files are never touched.
+- **All or nothing.** Files are staged in a hidden folder inside ``DIR`` (same device, so
+  every move is an atomic rename, and nothing is written next to ``DIR``) and moved in
+  only when all are complete. The files of the earlier output that the new one does not
+  write are then removed, and the manifest lists exactly the new output. While the files
+  move, the manifest lists the old and the new ones, so even a command killed halfway
+  leaves no file the next one would not recognise as the tool's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import json
+import os
+import shutil
+import socket
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from simulator.errors import InputError, Problem
+from simulator.version import __version__
+
+MANIFEST = "manifest.json"
+LOCK_FILE = ".stockpile.lock"
+STAGE_PREFIX = ".stockpile-stage-"
+PACKAGE = "stockpile-simulator"
+
+_held: set[Path] = set()
+"""Folders whose lock this process holds (a POSIX lock does not stop its own process)."""
+
+
+def _create(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; return the folders created, innermost last."""
+    created = []
+    for path in [*reversed(folder.parents), folder]:
+        if not path.is_dir():
+            path.mkdir()
+            created.append(path)
+    return created
+
+
+class FolderLock:
+    """The lock that makes a command the folder's only writer (see the module docstring)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / LOCK_FILE
+        self.fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock, or raise :class:`InputError` naming the command that holds it."""
+        key = self.folder.resolve()
+        if key in _held:
+            raise InputError("this process is already writing this folder", str(self.folder))
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "a process that is starting"
+                os.close(fd)
+                if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                    raise
+                raise InputError(
+                    f"another stockpile command ({holder}) is writing this folder; "
+                    f"wait for it to finish or choose another folder",
+                    str(self.folder),
+                ) from None
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)  # the previous holder removed the file as we opened it: lock the new one
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"PID {os.getpid()} on {socket.gethostname()}\n".encode(), 0)
+        self.fd = fd
+        _held.add(key)
+
+    def release(self) -> None:
+        """Remove the lock file and drop the lock."""
+        if self.fd is None:
+            return
+        self.path.unlink(missing_ok=True)
+        os.close(self.fd)
+        self.fd = None
+        _held.discard(self.folder.resolve())
+
+
+def _plain_name(name: Any) -> bool:
+    return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\0" not in name
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The folder's manifest, or ``None`` when it has none that this tool wrote.
+
+    A manifest counts only when it is a JSON object naming this package and listing
+    plain file names (no folders, no paths): nothing outside the folder can be claimed.
+    """
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("package") != PACKAGE:
+        return None
+    files = data.get("files")
+    if not isinstance(files, list) or not all(map(_plain_name, files)):
+        return None
+    return data
+
+
+class OutputFolder:
+    """An output folder opened by :func:`open_folder`: locked, its owned files known."""
+
+    def __init__(self, path: Path, force: bool) -> None:
+        self.path = path
+        self.force = force
+        self.manifest = read_manifest(path)
+
+    @property
+    def owned(self) -> frozenset[str]:
+        """Files this tool wrote here, by the manifest (the manifest itself included)."""
+        if self.manifest is None:
+            return frozenset()
+        return frozenset([*self.manifest["files"], MANIFEST])
+
+    def refuse_foreign(self, names: Iterable[str]) -> None:
+        """Raise :class:`InputError` (exit 2) if writing ``names`` would overwrite a file not ours."""
+        if self.force:
+            return
+        foreign = sorted(n for n in {*names, MANIFEST} if os.path.lexists(self.path / n) and n not in self.owned)
+        if foreign:
+            why = "not listed in this folder's manifest.json, so not written by stockpile"
+            advice = "move it, choose another folder, or pass --force to overwrite it"
+            raise InputError([Problem(name, f"exists and is {why}; {advice}") for name in foreign], str(self.path))
+
+    @contextmanager
+    def staged(self, info: dict[str, Any] | None = None) -> Iterator[Path]:
+        """A staging folder whose files move into the folder when the block succeeds.
+
+        With ``info`` the new files replace the folder's earlier output: files the
+        manifest listed that the block did not write are removed, and the new manifest
+        is ``info`` plus the list of files. Without it the files are added to the current
+        output (figures drawn after a table) and the manifest lists both.
+        """
+        stage = Path(tempfile.mkdtemp(dir=self.path, prefix=STAGE_PREFIX))
+        try:
+            yield stage
+            self._commit(stage, info)
+        except OSError as exc:
+            raise InputError(f"cannot write outputs: {exc.strerror or exc}", str(self.path)) from None
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+
+    def _commit(self, stage: Path, info: dict[str, Any] | None) -> None:
+        written = sorted(p.name for p in stage.iterdir() if p.name != MANIFEST)
+        self.refuse_foreign(written)
+        owned = self.owned
+        base = info if info is not None else (self.manifest or manifest_info())
+        files = sorted({*written, MANIFEST} if info is not None else {*owned, *written, MANIFEST})
+        if not set(written) <= owned:  # list the incoming files before any arrives
+            self._write_manifest(stage, base, sorted({*owned, *files}))
+        for name in written:
+            os.replace(stage / name, self.path / name)
+        for name in sorted(owned - set(files)):
+            path = self.path / name
+            if path.is_file() or path.is_symlink():
+                path.unlink()
+        self._write_manifest(stage, base, files)
+
+    def _write_manifest(self, stage: Path, base: dict[str, Any], files: list[str]) -> None:
+        manifest = {**base, "files": files}
+        (stage / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+        os.replace(stage / MANIFEST, self.path / MANIFEST)
+        self.manifest = manifest
+
+
+def manifest_info(**info: Any) -> dict[str, Any]:
+    """The body of a new manifest: package, its version, ``info``, time of writing (UTC)."""
+    return {
+        "package": PACKAGE,
+        "version": __version__,
+        **info,
+        "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+@contextmanager
+def open_folder(folder: Path, may_write: Iterable[str], force: bool = False) -> Iterator[OutputFolder]:
+    """Lock ``folder`` (created if new) for writing; refuse before any work if not ours.
+
+    ``may_write`` names every file the command may write: if one of them exists and
+    the folder's manifest does not list it, :class:`InputError` (exit 2) is raised,
+    unless ``force``. Staging folders left by a killed command are removed. Folders
+    this call created are removed again if the command leaves them empty.
+    """
+    try:
+        created = _create(folder)
+    except OSError as exc:
+        raise InputError(f"cannot write to output folder: {exc.strerror or exc}", str(folder)) from None
+    lock = FolderLock(folder)
+    try:
+        try:
+            lock.acquire()
+        except OSError as exc:
+            raise InputError(f"cannot write to output folder: {exc.strerror or exc}", str(folder)) from None
+        for stale in folder.glob(f"{STAGE_PREFIX}*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        out = OutputFolder(folder, force)
+        out.refuse_foreign(may_write)
+        yield out
+    finally:
+        lock.release()
+        for path in reversed(created):
+            try:
+                path.rmdir()
+            except OSError:
+                break

@@ -1,0 +1,213 @@
+"""Finished chunks of a sweep on disk, each checked before it is trusted.
+
+Layer: studies (sweeps).
+
+``DIR/.chunks/`` holds, per finished chunk ``N``: ``chunk-N.parquet`` (its rows of the
+sweep table), ``curves-N.npz`` with ``--curves``, and last the receipt ``chunk-N.json``
+(the chunk's identity and the SHA-256 of each of its files). The Parquet and ``.npz``
+files also carry the identity inside them: the sweep's fingerprint, the chunk index and
+its run range. A chunk counts as finished only if its receipt is there, its files hash
+to the receipt's sums, the identities match this sweep and chunk, and its rows are
+exactly the chunk's (point, run, seed); any other chunk (truncated, corrupted, copied
+from another chunk or sweep) is deleted and computed again, never merged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from simulator.errors import InputError
+
+if TYPE_CHECKING:
+    from simulator.sweep.runner import ChunkResult, Sweep
+
+CHUNK_DIR = ".chunks"
+MARKER = "fingerprint"
+IDENTITY_KEY = b"stockpile.chunk"
+IDENTITY_ARRAY = "__chunk__"
+ROW_KEYS = ["point", "run", "seed"]
+RECEIPT = re.compile(r"chunk-(\d{6})\.json")
+
+
+class ChunkDamaged(Exception):
+    """A chunk that fails one of its checks."""
+
+    def __init__(self, index: int, problem: str) -> None:
+        super().__init__(f"chunk {index}: {problem}")
+        self.index = index
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def count_finished(folder: Path) -> int:
+    """Chunks with a receipt in the checkpoint folder ``folder`` (for messages)."""
+    if not folder.is_dir():
+        return 0
+    return sum(1 for path in folder.iterdir() if RECEIPT.fullmatch(path.name))
+
+
+class Checkpoints:
+    """The finished chunks of one sweep under ``DIR/.chunks`` (see the module docstring).
+
+    Opening them discards the chunks of another sweep (another fingerprint). A
+    non-empty ``.chunks`` that this tool did not make (no fingerprint file) is the
+    user's: the sweep refuses (exit 2), even when forced, since it would delete it.
+    """
+
+    def __init__(self, folder: Path, sweep: Sweep) -> None:
+        self.folder = folder / CHUNK_DIR
+        self.sweep = sweep
+        self.fingerprint = sweep.fingerprint()
+        marker = self.folder / MARKER
+        if os.path.lexists(self.folder):
+            ours = self.folder.is_dir() and not self.folder.is_symlink()
+            if not ours or (not marker.is_file() and any(self.folder.iterdir())):
+                raise InputError(
+                    f"{CHUNK_DIR}: exists and was not made by stockpile; move it or choose another folder",
+                    str(folder),
+                )
+            if not marker.is_file() or marker.read_text() != self.fingerprint:
+                shutil.rmtree(self.folder)
+        self.folder.mkdir(exist_ok=True)
+        marker.write_text(self.fingerprint)
+        for leftover in self.folder.glob(".tmp-*"):
+            leftover.unlink()
+
+    # --- names and identities --------------------------------------------------------
+
+    @staticmethod
+    def _names(index: int) -> tuple[str, str, str]:
+        return f"chunk-{index:06d}.parquet", f"curves-{index:06d}.npz", f"chunk-{index:06d}.json"
+
+    def _identity(self, index: int) -> dict[str, Any]:
+        first = index * self.sweep.chunk_runs
+        return {
+            "fingerprint": self.fingerprint,
+            "chunk": index,
+            "first_run": first,
+            "runs": len(self.sweep.runs[first : first + self.sweep.chunk_runs]),
+        }
+
+    def _expected_rows(self, index: int) -> np.ndarray:
+        first = index * self.sweep.chunk_runs
+        return np.array(self.sweep.runs[first : first + self.sweep.chunk_runs], dtype=np.int64).reshape(-1, 3)
+
+    def _rows_match(self, index: int, table: pd.DataFrame) -> bool:
+        if not set(ROW_KEYS) <= set(table.columns):
+            return False
+        return np.array_equal(table[ROW_KEYS].to_numpy(), self._expected_rows(index))
+
+    # --- writing ---------------------------------------------------------------------
+
+    def _write(self, name: str, writer: Callable[[IO[bytes]], Any]) -> str:
+        """Write ``name`` through a temporary file and an atomic rename; return its SHA-256."""
+        tmp = self.folder / f".tmp-{name}"
+        try:
+            with tmp.open("wb") as handle:
+                writer(handle)
+            digest = _sha256(tmp.read_bytes())
+            os.replace(tmp, self.folder / name)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return digest
+
+    def save(self, result: ChunkResult) -> None:
+        """Write a finished chunk: its table, its curves, and last its receipt."""
+        index = result.index
+        if result.fingerprint != self.fingerprint or not self._rows_match(index, result.table):
+            raise ChunkDamaged(index, "came back with rows that are not its runs")
+        table_name, curves_name, receipt_name = self._names(index)
+        identity = self._identity(index)
+        arrow = pa.Table.from_pandas(result.table, preserve_index=False)
+        arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), IDENTITY_KEY: json.dumps(identity)})
+        sums = {table_name: self._write(table_name, lambda handle: pq.write_table(arrow, handle))}
+        if result.curves is not None:
+            arrays = {**result.curves, IDENTITY_ARRAY: np.array(json.dumps(identity))}
+            sums[curves_name] = self._write(curves_name, lambda handle: np.savez(handle, **arrays))
+        receipt = json.dumps({**identity, "sha256": sums}, indent=1).encode()
+        self._write(receipt_name, lambda handle: handle.write(receipt))
+
+    # --- reading ---------------------------------------------------------------------
+
+    def _checked_bytes(self, index: int, name: str) -> bytes:
+        """The bytes of one file of a chunk, after its receipt and checksum are checked."""
+        receipt_name = self._names(index)[2]
+        try:
+            receipt = json.loads((self.folder / receipt_name).read_bytes())
+            identity = {key: receipt.get(key) for key in ("fingerprint", "chunk", "first_run", "runs")}
+            expected_sum = receipt["sha256"][name]
+            data = (self.folder / name).read_bytes()
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ChunkDamaged(index, f"{receipt_name} or {name} unreadable ({exc})") from None
+        if identity != self._identity(index):
+            raise ChunkDamaged(index, "its receipt belongs to another chunk or sweep")
+        if _sha256(data) != expected_sum:
+            raise ChunkDamaged(index, f"{name} does not match its checksum")
+        return data
+
+    def load(self, index: int) -> pd.DataFrame:
+        """The rows of a finished chunk, checked (:class:`ChunkDamaged` otherwise)."""
+        data = self._checked_bytes(index, self._names(index)[0])
+        try:
+            metadata = pq.read_schema(io.BytesIO(data)).metadata or {}
+            identity = json.loads(metadata.get(IDENTITY_KEY, b"null"))
+            table = pd.read_parquet(io.BytesIO(data))
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            raise ChunkDamaged(index, f"unreadable table ({exc})") from None
+        if identity != self._identity(index) or not self._rows_match(index, table):
+            raise ChunkDamaged(index, "its table belongs to another chunk or sweep")
+        return table
+
+    def curves(self, index: int) -> dict[str, np.ndarray]:
+        """The per-run curves of a finished chunk, checked (:class:`ChunkDamaged` otherwise)."""
+        data = self._checked_bytes(index, self._names(index)[1])
+        try:
+            with np.load(io.BytesIO(data)) as stored:
+                arrays = {name: stored[name] for name in stored.files}
+            identity = json.loads(str(arrays.pop(IDENTITY_ARRAY)))
+        except (OSError, ValueError, KeyError) as exc:
+            raise ChunkDamaged(index, f"unreadable curves ({exc})") from None
+        if identity != self._identity(index):
+            raise ChunkDamaged(index, "its curves belong to another chunk or sweep")
+        return arrays
+
+    def done(self) -> set[int]:
+        """Indices of the finished chunks that pass every check; the others are deleted."""
+        good = set()
+        for path in sorted(self.folder.iterdir()):
+            if not (match := RECEIPT.fullmatch(path.name)):
+                continue
+            index = int(match.group(1))
+            try:
+                self.load(index)
+                if self.sweep.curves:
+                    self._checked_bytes(index, self._names(index)[1])
+            except ChunkDamaged:
+                self.discard(index)
+            else:
+                good.add(index)
+        return good
+
+    def discard(self, index: int) -> None:
+        """Delete a chunk (receipt first), so that it is computed again."""
+        for name in reversed(self._names(index)):
+            (self.folder / name).unlink(missing_ok=True)
+
+    def remove(self) -> None:
+        """Delete the checkpoints once the final table is written."""
+        shutil.rmtree(self.folder, ignore_errors=True)

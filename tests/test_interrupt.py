@@ -1,0 +1,166 @@
+"""SIGINT, SIGTERM and SIGKILL at a random point of a real `sweep --workers 2` or `run` in a
+subprocess: the exit code, no process left behind, no staging folder, one line saying how
+to resume, and a resumed sweep with the uninterrupted table's bytes (issue 20)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.test_sweep import invoke, write
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads child processes from /proc")
+
+# 3 points x 48 runs in 36 chunks of 4: long enough to be caught in the middle
+SWEEP = ("--grid", "agreement.ratio.japan=0.2:0.8:0.3", "--runs", 48, "--seed", 3, "--chunk-runs", 4)
+EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGKILL: -signal.SIGKILL}
+
+
+def stockpile(*args) -> subprocess.Popen:
+    command = [sys.executable, "-m", "simulator.cli", *(str(a) for a in args)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):  # the thread ended meanwhile
+            found |= {int(child) for child in (task / "children").read_text().split()}
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running or sleeping: not gone and not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def catches_sigterm(pid: int) -> bool:
+    """Whether the process has its SIGTERM handler installed (the command has started)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+    return bool(caught >> (signal.SIGTERM - 1) & 1)
+
+
+def wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+def hidden_leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".stockpile"))
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory) -> bytes:
+    """The table of the sweep run without interruption (one worker, in this process)."""
+    folder = tmp_path_factory.mktemp("whole")
+    result = invoke("sweep", write(folder), *SWEEP, "--workers", 1, "-o", folder / "out")
+    assert result.exit_code == 0, result.output
+    return (folder / "out" / "sweep.parquet").read_bytes()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
+def test_a_sweep_stopped_by_a_signal_resumes_to_the_same_table(tmp_path, uninterrupted, signum):
+    delay_s = random.Random().uniform(0.0, 0.3)
+    note = f"{signum.name} {delay_s:.3f} s after the first finished chunk"
+    scenario, out = write(tmp_path), tmp_path / "out"
+    sweep = stockpile("sweep", scenario, *SWEEP, "--workers", 2, "-o", out)
+    try:
+        assert wait_until(lambda: sweep.poll() is not None or list(out.glob(".chunks/chunk-*.json")), 60), note
+        assert sweep.poll() is None, f"the sweep ended before the first chunk: {sweep.communicate()}"
+        second = invoke("sweep", scenario, *SWEEP, "--workers", 1, "-o", out)  # the folder is taken
+        assert second.exit_code == 2 and f"(PID {sweep.pid} on " in second.output, second.output
+        time.sleep(delay_s)
+        workers = children(sweep.pid)
+        sweep.send_signal(signum)
+        _, stderr = sweep.communicate(timeout=30)
+    finally:
+        if sweep.poll() is None:
+            sweep.kill()
+    # two workers while chunks are computed; none once the table is being assembled
+    assert len(workers) <= 2, note
+    assert wait_until(lambda: not any(map(alive, workers)), 5), f"workers outlived the sweep: {note}"
+    if sweep.returncode == 0:  # the sweep finished before the signal arrived
+        assert (out / "sweep.parquet").read_bytes() == uninterrupted, note
+        return
+    assert sweep.returncode == EXIT_CODES[signum], (note, stderr)
+    if signum != signal.SIGKILL:
+        lines = stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"sweep interrupted by {signum.name}"), (note, stderr)
+        assert lines[0].endswith("run the same command to resume") or "plot-sweep" in lines[0], (note, stderr)
+        assert hidden_leftovers(out) == [], note  # no staging folder, no lock
+    resumed = invoke("sweep", scenario, *SWEEP, "--workers", 1, "-o", out)
+    assert resumed.exit_code == 0, (note, resumed.output)
+    assert (out / "sweep.parquet").read_bytes() == uninterrupted, note
+    assert hidden_leftovers(out) == [] and not (out / ".chunks").exists(), note
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
+def test_a_run_stopped_by_a_signal_leaves_whole_outputs(tmp_path, signum):
+    """Whatever the moment, the folder holds one whole output: the earlier run's or the new one's."""
+    scenario, out = write(tmp_path), tmp_path / "out"
+    assert invoke("run", scenario, "-o", tmp_path / "expected", "--seed", 2, "--no-plots").exit_code == 0
+    expected = (tmp_path / "expected" / "timeseries.csv").read_bytes()
+    assert invoke("run", scenario, "-o", out, "--seed", 1).exit_code == 0
+    earlier = (out / "timeseries.csv").read_bytes()
+    delay_s = random.Random().uniform(0.0, 2.0)
+    note = f"{signum.name} {delay_s:.3f} s after the command started"
+    run = stockpile("run", scenario, "-o", out, "--seed", 2)
+    assert wait_until(lambda: run.poll() is not None or catches_sigterm(run.pid), 30)
+    time.sleep(delay_s)
+    run.send_signal(signum)
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode in (0, EXIT_CODES[signum]), (note, stderr)
+    if run.returncode == EXIT_CODES[signal.SIGINT] or run.returncode == EXIT_CODES[signal.SIGTERM]:
+        assert stderr.strip().splitlines() == [f"run interrupted by {signum.name}"], (note, stderr)
+    if signum != signal.SIGKILL:
+        assert hidden_leftovers(out) == [], note
+    listed = set(json.loads((out / "manifest.json").read_text())["files"])
+    present = {p.name for p in out.iterdir() if not p.name.startswith(".stockpile")}
+    assert listed == present, note
+    assert (out / "timeseries.csv").read_bytes() in (earlier, expected), note
+    rerun = invoke("run", scenario, "-o", out, "--seed", 2)
+    assert rerun.exit_code == 0, (note, rerun.output)
+    assert (out / "timeseries.csv").read_bytes() == expected != earlier, note  # the seed moves the noise
+    assert hidden_leftovers(out) == [], note
+
+
+def test_a_worker_whose_parent_died_exits_by_itself():
+    """The watchdog alone, without any signal handling: the parent is SIGKILLed."""
+    code = (
+        "import os, time\n"
+        "from simulator.sweep.backends import local_processes\n"
+        "def slow(chunk):\n"
+        "    os.write(1, f'{os.getpid()}\\n'.encode())  # one write: the two workers' lines never mix\n"
+        "    time.sleep(60)\n"
+        "for _ in local_processes([1, 2], slow, 2):\n"
+        "    pass\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        workers = {int(parent.stdout.readline()), int(parent.stdout.readline())}
+        assert all(map(alive, workers))
+    finally:
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+    assert wait_until(lambda: not any(map(alive, workers)), 5)

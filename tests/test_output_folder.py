@@ -1,0 +1,303 @@
+"""Output folders: `run`, `sweep`, `compare` and `plot-sweep` touch only what the folder's
+manifest lists, one writer at a time, staging inside the folder (issue 20)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from simulator.output_folder import LOCK_FILE, open_folder
+from tests.helpers import TWO_MEMBERS
+from tests.test_sweep import invoke, write
+
+USER_FILES = {"report.html": "<p>my own report</p>", "pool.csv": "my,own\n1,2\n", "auctions.csv": "mine\n"}
+
+
+def user_folder(tmp_path: Path) -> Path:
+    """A folder of the user's own files that happen to have the names of run outputs."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for name, text in USER_FILES.items():
+        (folder / name).write_text(text)
+    return folder
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+@pytest.fixture
+def no_simulation(monkeypatch):
+    """Fail the test if any command gets as far as simulating."""
+    import simulator.compare
+    import simulator.engine
+    from simulator.sweep import runner
+
+    monkeypatch.setattr(simulator.engine, "simulate", lambda *a, **k: pytest.fail("simulated"))
+    monkeypatch.setattr(simulator.compare, "compare", lambda *a, **k: pytest.fail("simulated"))
+    monkeypatch.setattr(runner, "run_chunk", lambda *a, **k: pytest.fail("simulated"))
+
+
+# --- ownership ---------------------------------------------------------------------------------
+
+
+def test_run_refuses_a_folder_of_the_users_files_before_simulating(tmp_path, no_simulation):
+    folder = user_folder(tmp_path)
+    result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--report")
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().removeprefix("error: ").splitlines()
+    assert len(lines) == 3  # one line per file
+    for line, name in zip(lines, sorted(USER_FILES), strict=True):
+        assert line.startswith(f"{folder}: {name}: exists and is not listed in this folder's manifest.json")
+        assert line.endswith("pass --force to overwrite it")
+    assert contents(folder) == {k: v.encode() for k, v in USER_FILES.items()}
+
+
+def test_run_with_force_overwrites_only_what_it_writes(tmp_path):
+    folder = user_folder(tmp_path)
+    result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots", "--force")
+    assert result.exit_code == 0, result.output
+    assert (folder / "report.html").read_text() == USER_FILES["report.html"]  # not written: not touched
+    assert (folder / "pool.csv").read_text().startswith("day,")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert "report.html" not in manifest["files"] and "pool.csv" in manifest["files"]
+    # the next run, without --report, still leaves the user's report alone
+    again = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
+    assert again.exit_code == 0, again.output
+    assert (folder / "report.html").read_text() == USER_FILES["report.html"]
+
+
+def test_a_run_replaces_its_own_earlier_output_and_nothing_else(tmp_path):
+    scenario, folder = write(tmp_path, TWO_MEMBERS), tmp_path / "out"
+    assert invoke("run", scenario, "-o", folder, "--no-plots", "--report").exit_code == 0
+    (folder / "notes.txt").write_text("mine")
+    lone = {k: v for k, v in TWO_MEMBERS.items() if k != "agreement"}
+    assert invoke("run", write(tmp_path, lone), "-o", folder, "--no-plots").exit_code == 0
+    names = {p.name for p in folder.iterdir()}
+    assert not names & {"report.html", "pool.csv", "releases.csv", "auctions.csv"}
+    assert (folder / "notes.txt").read_text() == "mine"
+    assert sorted(json.loads((folder / "manifest.json").read_text())["files"]) == sorted(names - {"notes.txt"})
+
+
+def test_sweep_and_compare_refuse_the_users_files_too(tmp_path, no_simulation):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "sweep.csv").write_text("my table")
+    (folder / "compare.png").write_text("my figure")
+    sweep = invoke("sweep", write(tmp_path), "--grid", "agreement.ratio.japan=0.5", "-o", folder)
+    compare = invoke("compare", write(tmp_path, TWO_MEMBERS), "-o", folder)
+    assert sweep.exit_code == 2 and "sweep.csv: exists and is not listed" in sweep.output, sweep.output
+    assert compare.exit_code == 2 and "compare.png: exists and is not listed" in compare.output, compare.output
+    assert contents(folder) == {"sweep.csv": b"my table", "compare.png": b"my figure"}
+
+
+@pytest.mark.parametrize("force", [(), ("--force",)], ids=["plain", "forced"])
+def test_a_chunks_folder_of_the_users_is_never_deleted(tmp_path, no_simulation, force):
+    folder = tmp_path / "out"
+    (folder / ".chunks").mkdir(parents=True)
+    (folder / ".chunks" / "notes.txt").write_text("mine")
+    result = invoke("sweep", write(tmp_path), "--grid", "agreement.ratio.japan=0.5", *force, "-o", folder)
+    assert result.exit_code == 2, result.output
+    assert ".chunks: exists and was not made by stockpile" in result.output
+    assert (folder / ".chunks" / "notes.txt").read_text() == "mine"
+
+
+def test_a_manifest_not_written_by_stockpile_owns_nothing(tmp_path, no_simulation):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "summary.csv").write_text("mine")
+    for manifest in (
+        {"files": ["summary.csv"]},  # not this package's
+        {"package": "stockpile-simulator", "files": ["../summary.csv", "summary.csv"]},  # a path outside
+        "not json {",
+    ):
+        text = manifest if isinstance(manifest, str) else json.dumps(manifest)
+        (folder / "manifest.json").write_text(text)
+        result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder)
+        assert result.exit_code == 2, result.output
+        assert "manifest.json: exists and is not listed" in result.output
+        assert "summary.csv: exists and is not listed" in result.output
+
+
+def test_compare_and_a_later_run_share_a_folder_by_the_manifest(tmp_path):
+    folder = tmp_path / "out"
+    first = invoke("compare", write(tmp_path, TWO_MEMBERS), "--mechanisms", "fair_ratio,proportional", "-o", folder)
+    assert first.exit_code == 0, first.output
+    assert json.loads((folder / "manifest.json").read_text())["files"] == [
+        "compare.csv",
+        "compare.png",
+        "manifest.json",
+    ]
+    second = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
+    assert second.exit_code == 0, second.output
+    assert not (folder / "compare.csv").exists()  # the earlier output of the folder, replaced
+
+
+def test_plot_sweep_redraws_only_figures_the_manifest_lists(tmp_path):
+    folder = tmp_path / "out"
+    grid = "shocks.halt.severity.high=0.6,1.0"  # one figure: sweep_metrics.png
+    result = invoke("sweep", write(tmp_path), "--grid", grid, "--workers", 1, "-o", folder)
+    assert result.exit_code == 0, result.output
+    assert invoke("plot-sweep", folder).exit_code == 0
+    (folder / "manifest.json").unlink()  # a folder of an earlier version: nothing in it is known to be ours
+    refused = invoke("plot-sweep", folder)
+    assert refused.exit_code == 2 and "sweep_metrics.png: exists and is not listed" in refused.output
+    forced = invoke("plot-sweep", folder, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert json.loads((folder / "manifest.json").read_text())["files"] == ["manifest.json", "sweep_metrics.png"]
+
+
+# --- one writer at a time --------------------------------------------------------------------
+
+HOLD_LOCK = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from simulator.output_folder import FolderLock
+    lock = FolderLock(Path(sys.argv[1]))
+    lock.acquire()
+    print("locked", flush=True)
+    sys.stdin.read()
+    lock.release()
+    """
+)
+
+
+def test_a_second_writer_is_refused_naming_the_first(tmp_path, no_simulation):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(folder)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        for command in (
+            ("sweep", write(tmp_path), "--grid", "agreement.ratio.japan=0.5"),
+            ("run", write(tmp_path, TWO_MEMBERS)),
+            ("compare", write(tmp_path, TWO_MEMBERS)),
+        ):
+            result = invoke(*command, "-o", folder)
+            assert result.exit_code == 2, result.output
+            assert f"another stockpile command (PID {holder.pid} on " in result.output
+            assert "is writing this folder" in result.output
+    finally:
+        holder.communicate("")
+    assert holder.returncode == 0
+    assert sorted(p.name for p in folder.iterdir()) == []  # the holder removed its lock file
+
+
+def test_a_lock_file_left_by_a_dead_process_is_taken_over(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = int(dead.stdout)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / LOCK_FILE).write_text(f"PID {pid} on this host\n")
+    result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
+    assert result.exit_code == 0, result.output
+    assert not (folder / LOCK_FILE).exists()
+
+
+def test_one_process_cannot_open_a_folder_twice(tmp_path):
+    from simulator.errors import InputError
+
+    with (
+        open_folder(tmp_path / "out", ()),
+        pytest.raises(InputError, match="already writing"),
+        open_folder(tmp_path / "out", ()),
+    ):
+        pass
+
+
+# --- staging inside the folder ---------------------------------------------------------------
+
+
+def test_an_output_folder_on_another_device_through_a_symlink(tmp_path):
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or not os.access(shm, os.W_OK) or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("needs a writable /dev/shm on another device than the temporary folder")
+    with tempfile.TemporaryDirectory(dir=shm) as elsewhere:
+        link = tmp_path / "out"
+        link.symlink_to(elsewhere)
+        result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", link, "--no-plots")
+        assert result.exit_code == 0, result.output
+        assert (Path(elsewhere) / "timeseries.csv").is_file()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "s.yaml"]  # nothing staged beside it
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through chmod 555; see the audit-hook test")
+def test_a_writable_folder_under_a_read_only_parent(tmp_path):
+    parent = tmp_path / "parent"
+    (parent / "out").mkdir(parents=True)
+    scenario = write(tmp_path, TWO_MEMBERS)
+    parent.chmod(0o555)
+    try:
+        result = invoke("run", scenario, "-o", parent / "out", "--no-plots")
+    finally:
+        parent.chmod(0o755)
+    assert result.exit_code == 0, result.output
+    assert (parent / "out" / "timeseries.csv").is_file()
+
+
+def test_nothing_is_written_next_to_the_output_folder(tmp_path):
+    """As root, chmod cannot make a parent read-only: an audit hook refuses every write there."""
+    parent = tmp_path / "parent"
+    (parent / "out").mkdir(parents=True)
+    scenario = write(tmp_path, TWO_MEMBERS)
+    code = textwrap.dedent(
+        """
+        import os, sys
+        PARENT = os.path.abspath(sys.argv[1])
+        OUT = os.path.join(PARENT, "out")
+        TWO_PATHS = {"os.rename", "os.symlink"}
+        ONE_PATH = {"os.mkdir", "os.remove", "os.rmdir", "shutil.rmtree"}
+
+        def hook(event, args):
+            if event == "open":
+                writing = isinstance(args[2], int) and args[2] & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
+                paths = args[:1] if writing else ()
+            else:
+                paths = args[:2] if event in TWO_PATHS else args[:1] if event in ONE_PATH else ()
+            for path in paths:
+                if isinstance(path, (str, bytes, os.PathLike)):
+                    absolute = os.path.abspath(os.fsdecode(path))
+                    if os.path.dirname(absolute) == PARENT and absolute != OUT:  # in the parent, not the folder
+                        raise PermissionError(13, "Permission denied (read-only parent, simulated)", path)
+
+        sys.addaudithook(hook)
+        from simulator.cli import main
+        main(["run", sys.argv[2], "-o", OUT, "--no-plots"])
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(parent), str(scenario)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (parent / "out" / "timeseries.csv").is_file()
+    assert sorted(p.name for p in parent.iterdir()) == ["out"]
+
+
+def test_a_staging_folder_left_by_a_killed_command_is_cleaned_up(tmp_path):
+    folder = tmp_path / "out"
+    (folder / ".stockpile-stage-abc123").mkdir(parents=True)
+    (folder / ".stockpile-stage-abc123" / "timeseries.csv").write_text("half")
+    result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
+    assert result.exit_code == 0, result.output
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_a_command_that_stops_with_bad_input_leaves_no_new_folder_behind(tmp_path, monkeypatch):
+    import simulator.engine
+    from simulator.errors import InputError
+
+    def invalid(*_args, **_kwargs):
+        raise InputError("invalid only together")
+
+    monkeypatch.setattr(simulator.engine, "simulate", invalid)
+    result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", tmp_path / "a" / "b")
+    assert result.exit_code == 2, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]

@@ -1,0 +1,296 @@
+"""Sweeps that never lose or mix rows: checked chunks, an exactly-once table, a final table
+before figures, no stale files, bounded grids, a frontier in O(n log n) (issue 20)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator.errors import InputError
+from simulator.sweep import SweepSpec, SweepStopped, parse_axis, plan_sweep
+from simulator.sweep import runner as sweep_runner
+from simulator.sweep.checkpoints import Checkpoints
+from simulator.sweep.figures import pareto_efficient
+from simulator.sweep.grid import parse_values
+from tests.test_sweep import SMALL_SWEEP, STOCHASTIC, invoke, write
+
+# 3 points x 6 runs in chunks of 5: chunks 0-3 hold runs 0-4, 5-9, 10-14, 15-17
+CHUNKED = ("--workers", 1, "--chunk-runs", 5)
+
+
+def table_bytes(folder: Path) -> bytes:
+    return (folder / "sweep.parquet").read_bytes()
+
+
+@pytest.fixture
+def whole(tmp_path) -> Path:
+    """The uninterrupted sweep that every resumed one must reproduce byte for byte."""
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "-o", tmp_path / "whole")
+    assert result.exit_code == 0, result.output
+    return tmp_path / "whole"
+
+
+def interrupted(tmp_path: Path, monkeypatch, out: Path, finished: int, *extra) -> None:
+    """Run the small sweep into ``out`` until ``finished`` chunks are done, then fail."""
+    real = sweep_runner.run_chunk
+    calls: list[int] = []
+
+    def failing(chunk):
+        calls.append(chunk.index)
+        if len(calls) > finished:
+            raise RuntimeError("worker lost")
+        return real(chunk)
+
+    monkeypatch.setattr(sweep_runner, "run_chunk", failing)
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, *extra, "-o", out)
+    monkeypatch.setattr(sweep_runner, "run_chunk", real)
+    assert result.exit_code == 3, result.output
+
+
+def resume(tmp_path: Path, monkeypatch, out: Path) -> list[int]:
+    """Resume the small sweep into ``out``; return the chunks it computed."""
+    real = sweep_runner.run_chunk
+    calls: list[int] = []
+    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: calls.append(chunk.index) or real(chunk))
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "-o", out)
+    assert result.exit_code == 0, result.output
+    return calls
+
+
+# --- chunks are checked: damaged or foreign ones are computed again ---------------------------
+
+
+def test_a_chunk_copied_over_another_is_recomputed_not_merged(tmp_path, monkeypatch, whole):
+    out = tmp_path / "out"
+    interrupted(tmp_path, monkeypatch, out, finished=3)
+    chunks = out / ".chunks"
+    shutil.copy(chunks / "chunk-000000.parquet", chunks / "chunk-000001.parquet")
+    # chunk 1 now holds chunk 0's rows: merged, the table would have 5 duplicate and 5 missing runs
+    assert resume(tmp_path, monkeypatch, out) == [1, 3]
+    assert table_bytes(out) == table_bytes(whole)
+
+
+def test_a_truncated_chunk_is_recomputed(tmp_path, monkeypatch, whole):
+    out = tmp_path / "out"
+    interrupted(tmp_path, monkeypatch, out, finished=2)
+    path = out / ".chunks" / "chunk-000001.parquet"
+    path.write_bytes(path.read_bytes()[:200])
+    assert resume(tmp_path, monkeypatch, out) == [1, 2, 3]
+    assert table_bytes(out) == table_bytes(whole)
+
+
+def test_a_chunk_with_one_changed_byte_is_recomputed(tmp_path, monkeypatch, whole):
+    out = tmp_path / "out"
+    interrupted(tmp_path, monkeypatch, out, finished=2)
+    path = out / ".chunks" / "chunk-000000.parquet"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    assert resume(tmp_path, monkeypatch, out) == [0, 2, 3]
+    assert table_bytes(out) == table_bytes(whole)
+
+
+def test_a_chunk_of_another_sweep_is_recomputed(tmp_path, monkeypatch, whole):
+    """Chunk 0 of a sweep with another root seed, receipt and all, dropped into this one."""
+    other, out = tmp_path / "other", tmp_path / "out"
+    interrupted(tmp_path, monkeypatch, other, 1, "--seed", 12)  # the later --seed wins
+    interrupted(tmp_path, monkeypatch, out, finished=2)
+    for name in ("chunk-000000.parquet", "chunk-000000.json"):
+        shutil.copy(other / ".chunks" / name, out / ".chunks" / name)
+    assert resume(tmp_path, monkeypatch, out) == [0, 2, 3]
+    assert table_bytes(out) == table_bytes(whole)
+
+
+def test_the_table_is_assembled_only_when_it_holds_each_run_exactly_once(tmp_path, monkeypatch):
+    """The last gate before the table is written, whatever let a wrong chunk through."""
+    from simulator.sweep import sweep_table
+
+    spec = SweepSpec((parse_axis("agreement.ratio.japan=0.2,0.8"),), runs=3, seed=11)
+    sweep = plan_sweep(STOCHASTIC, "s.yaml", spec, chunk_runs=2)
+    checkpoints = Checkpoints(tmp_path, sweep)
+    sweep_runner.execute(sweep, checkpoints)
+    assert sweep_table(sweep, checkpoints)[["point", "run"]].values.tolist() == [
+        [0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]
+    ]  # fmt: skip
+    real = checkpoints.load
+    monkeypatch.setattr(checkpoints, "load", lambda index: real(0 if index == 1 else index))
+    with pytest.raises(SweepStopped, match="exactly once"):
+        sweep_table(sweep, checkpoints)
+
+
+# --- files of an earlier sweep ---------------------------------------------------------------
+
+
+def test_a_smaller_sweep_leaves_no_file_of_the_earlier_one(tmp_path):
+    scenario, out = write(tmp_path), tmp_path / "out"
+    big = invoke(
+        "sweep",
+        scenario,
+        "--grid",
+        "agreement.ratio.japan=0.2,0.8",
+        "--grid",
+        "shocks.halt.severity.high=0.6,1.0",
+        "--runs",
+        2,
+        "--format",
+        "csv",
+        "--curves",
+        "-o",
+        out,
+    )
+    assert big.exit_code == 0, big.output
+    assert {"sweep.csv", "curves.parquet", "sweep_heatmap.png"} <= {p.name for p in out.iterdir()}
+    (out / "notes.txt").write_text("the user's")
+    small = invoke("sweep", scenario, "--grid", "agreement.ratio.japan=0.5", "-o", out)
+    assert small.exit_code == 0, small.output
+    files = sorted(p.name for p in out.iterdir())
+    assert files == [
+        "manifest.json",
+        "notes.txt",
+        "sweep.json",
+        "sweep.parquet",
+        "sweep_frontier.png",
+        "sweep_metrics.png",
+    ]
+    assert json.loads((out / "manifest.json").read_text())["files"] == [f for f in files if f != "notes.txt"]
+    assert len(pd.read_parquet(out / "sweep.parquet")) == 1
+
+
+# --- figures come after a final table --------------------------------------------------------
+
+
+def test_a_failing_figure_keeps_the_finished_table(tmp_path, monkeypatch):
+    import simulator.sweep.figures as figures
+
+    def broken(*_args):
+        raise MemoryError("no room for the figure")
+
+    monkeypatch.setattr(figures, "metrics_figure", broken)
+    out = tmp_path / "out"
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, "--workers", 1, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "warning: sweep figures not drawn (MemoryError('no room for the figure'))" in result.stderr
+    assert f"stockpile plot-sweep {out}" in result.stderr
+    assert len(pd.read_parquet(out / "sweep.parquet")) == 18
+    assert not (out / ".chunks").exists()
+    assert "sweep.parquet" in json.loads((out / "manifest.json").read_text())["files"]
+    monkeypatch.undo()
+    redraw = invoke("plot-sweep", out)
+    assert redraw.exit_code == 0, redraw.output
+    assert (out / "sweep_metrics.png").is_file()
+    assert "sweep_metrics.png" in json.loads((out / "manifest.json").read_text())["files"]
+
+
+def test_dollar_signs_in_swept_strings_are_drawn_as_text(tmp_path):
+    out = tmp_path / "out"
+    result = invoke("sweep", write(tmp_path), "--grid", "description=$x^$,cost $5-$10,$$", "--workers", 1, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+    assert (out / "sweep_metrics.png").is_file()
+    assert list(pd.read_parquet(out / "sweep.parquet")["description"]) == ["$x^$", "cost $5-$10", "$$"]
+
+
+# --- the frontier ------------------------------------------------------------------------------
+
+
+def brute_force_efficient(a: np.ndarray, b: np.ndarray) -> list[bool]:
+    """Point i is efficient unless some j is at least as low on both and lower on one."""
+    return [
+        not any(a[j] <= a[i] and b[j] <= b[i] and (a[j] < a[i] or b[j] < b[i]) for j in range(len(a)))
+        for i in range(len(a))
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), min_size=1, max_size=30))
+def test_the_frontier_matches_the_definition_with_ties(points):
+    a = np.array([p[0] for p in points], float)
+    b = np.array([p[1] for p in points], float)
+    assert pareto_efficient(a, b).tolist() == brute_force_efficient(a, b)
+
+
+def test_the_frontier_of_a_staircase_by_hand():
+    # (1,5) (2,3) (2,4) (3,3) (4,1) (4,1): (2,4) is beaten by (2,3), (3,3) by (2,3); the twin (4,1)s stand
+    a = np.array([1, 2, 2, 3, 4, 4], float)
+    b = np.array([5, 3, 4, 3, 1, 1], float)
+    assert pareto_efficient(a, b).tolist() == [True, True, False, False, True, True]
+
+
+def test_the_frontier_of_100001_points_fits_in_little_memory():
+    """Under a 1.5 GiB address-space limit: an n x n boolean array would need 10 GB."""
+    code = textwrap.dedent(
+        """
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20))
+        import numpy as np
+        from simulator.sweep.figures import pareto_efficient
+        x = np.linspace(0.0, 1.0, 100_001)
+        efficient = pareto_efficient(x, 1.0 - x)  # every point of a falling line is efficient
+        assert efficient.all(), efficient.sum()
+        print("ok")
+        """
+    )
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}  # one thread's buffers under the limit
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+# --- grid sizes ------------------------------------------------------------------------------
+
+
+def test_a_range_of_a_trillion_values_is_refused_without_building_it():
+    with pytest.raises(InputError, match=r"'0:1:1e-12' has 1,000,000,000,001 values, more than .* --max-points"):
+        parse_values("0:1:1e-12", "agreement.ratio.japan")
+
+
+def test_ranges_of_astronomical_size_are_refused_at_once():
+    with pytest.raises(InputError, match=r"'0:1:1e-999999' has about 1.00E\+999999 values"):
+        parse_values("0:1:1e-999999", "x")
+    with pytest.raises(InputError, match="too many values to count"):  # beyond the decimal exponent range
+        parse_values("0:1e999999:1e-999999", "x")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--grid", "agreement.ratio.japan=0:1:1e-12"), "1,000,000,000,001 values"),
+        (
+            ("--grid", "agreement.ratio.japan=0:1:0.001", "--grid", "agreement.ratio.eu=0:1:0.01"),
+            "1,001 x 101 = 101,101 grid points, more than 100,000 (raise --max-points)",
+        ),
+        (("--grid", "agreement.ratio.japan=0:1:0.5", "--max-points", 2), "3 values, more than a grid may have"),
+        (("--grid", "agreement.ratio.japan=0,1", "--grid", "seed=1,2", "--max-points", 3), "2 x 2 = 4 grid points"),
+        (("--grid", "agreement.ratio.japan=0:1:0.5", "--runs", 4, "--max-runs", 11), "3 point(s) x 4 runs = 12"),
+    ],
+)
+def test_grids_over_the_limits_are_refused_before_any_work(tmp_path, monkeypatch, args, message):
+    monkeypatch.setattr(sweep_runner, "build_point", lambda *a: pytest.fail("a grid value was validated"))
+    result = invoke("sweep", write(tmp_path), *args, "-o", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_grids_at_the_limits_run(tmp_path):
+    args = ("--grid", "agreement.ratio.japan=0:1:0.5", "--runs", 4, "--max-points", 3, "--max-runs", 12)
+    result = invoke("sweep", write(tmp_path), *args, "--workers", 1, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_parquet(tmp_path / "out" / "sweep.parquet")) == 12
+
+
+def test_validating_the_grid_reports_progress_once_per_value():
+    spec = SweepSpec((parse_axis("agreement.ratio.japan=0:1:0.25"), parse_axis("seed=1,2")), runs=1)
+    steps: list[int] = []
+    sweep = plan_sweep(STOCHASTIC, "s.yaml", spec, progress=steps.append)
+    assert steps == [1] * (5 + 2) and len(sweep.points) == 10
