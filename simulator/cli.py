@@ -495,7 +495,7 @@ def check(
                     baselines=baselines,
                     tolerance_file=tolerances,
                     workers=n_workers,
-                    on_update=lambda u: show(u, [formats.update_line(u)]),
+                    on_update=lambda u: show(u, [] if quiet and u.status != "error" else [formats.update_line(u)]),
                 )
                 click.echo(formats.update_final_line(updates))
                 ctx.exit(2 if any(u.status == "error" for u in updates) else 0)

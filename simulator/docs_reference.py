@@ -59,7 +59,10 @@ time the documentation is built; `stockpile COMMAND --help` prints the same text
 Exit codes of every command: **0** success; **1** a regression check found drift (and a
 sweep stopped by an error); **2** bad input (a scenario, an option or a path), with a
 message naming the file and the field path and no Python traceback; **130** a sweep
-interrupted with Ctrl-C (finished chunks are kept; run the same command to resume).
+or check interrupted with Ctrl-C (a sweep keeps its finished chunks; run the same command
+to resume), **143** a check stopped by SIGTERM. `stockpile check` exits 2 also for a
+scenario without baseline or a baseline without scenario ([Gate scenarios in
+CI](ci.md#the-gates-refusals)).
 `stockpile --debug COMMAND ...` shows the traceback of an error.
 """
 
