@@ -468,8 +468,20 @@ def test_baselines_store_numbers_to_12_significant_digits(repo):
     assert data["metrics"][key] == pytest.approx(exact[key], rel=5e-12, abs=0)  # half a unit of the 12th digit
 
 
-def test_a_fresh_baseline_passes_even_with_zero_tolerance(repo):
-    # the new numbers are rounded as the stored ones were before they are compared
+def test_new_numbers_are_rounded_as_the_baseline_says_before_they_are_compared(repo):
+    assert invoke("check", repo, "--rtol", "0", "--atol", "0").exit_code == 0  # a fresh baseline, 12 digits
+    path = repo / "baselines" / "pair.json"
+    data = json.loads(path.read_text())
+
+    def three_digits(value):
+        return float(f"{value:.3g}") if isinstance(value, float) else value
+
+    data["significant_digits"] = 3
+    data["metrics"] = {key: three_digits(value) for key, value in data["metrics"].items()}
+    for curve in ("days_of_cover", "shortfall_cum_t"):
+        data["curves"][curve] = {cell: [three_digits(v) for v in vs] for cell, vs in data["curves"][curve].items()}
+    assert data["metrics"]["shortfall_share.eu"] == 0.992  # 4760 t short of 4800 t: 0.99167
+    path.write_text(json.dumps(data))
     assert invoke("check", repo, "--rtol", "0", "--atol", "0").exit_code == 0
 
 
@@ -551,3 +563,19 @@ def test_a_long_drift_table_keeps_room_for_the_moved_curves():
     assert [row[3] for row in rows[:15]] == [f"metric_{i}" for i in range(30, 15, -1)]  # largest change first
     assert [row[1] for row in rows[15:]] == [f"region_{i}" for i in range(12, 2, -1)]
     assert rows[15][4:6] == ["84", "2010-09-23"]  # day 84 = 1 July + 30 + 31 + 23
+
+
+def _name_or_die(path: Path) -> str:
+    if path.name == "b.yaml":
+        os._exit(3)  # a worker process killed in the middle of a scenario (a segfault, the OOM killer)
+    return path.name
+
+
+def test_a_dead_worker_is_its_files_error_and_the_other_files_are_still_checked(tmp_path):
+    from simulator.gate.run import each
+
+    files = [tmp_path / name for name in ("a.yaml", "b.yaml", "c.yaml", "d.yaml")]
+    shown = []
+    results = each(_name_or_die, files, 2, shown.append, lambda path, why: f"{path.name}: {why}")
+    assert results == ["a.yaml", "b.yaml: its worker process ended with exit code 3", "c.yaml", "d.yaml"]
+    assert shown == results  # in file order

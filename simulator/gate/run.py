@@ -163,7 +163,11 @@ def check(
         notify(outcome)
         return Report([outcome], time.perf_counter() - started, stopped=True)
     job = functools.partial(check_one, baselines=baselines, tolerances=tolerances)
-    outcomes = each(job, scenarios.files, workers, notify)
+
+    def crashed(path: Path, why: str) -> Outcome:
+        return Outcome(path.stem, str(path), "error", message=f"{path}: the check failed: {why}")
+
+    outcomes = each(job, scenarios.files, workers, notify, crashed)
     for outcome in left_over:
         notify(outcome)
     return Report([*outcomes, *left_over], time.perf_counter() - started)
@@ -186,17 +190,28 @@ def update(
     scenarios = find_scenarios(paths, baselines)
     tolerances = load_tolerances(scenarios.tolerance_file(tolerance_file))
     job = functools.partial(update_one, baselines=baselines, tolerances=tolerances)
-    return each(job, scenarios.files, workers, on_update or (lambda _update: None))
+
+    def crashed(path: Path, why: str) -> Update:
+        return Update(str(path), str(baseline_path(path, baselines)), "error", f"{path}: the update failed: {why}")
+
+    return each(job, scenarios.files, workers, on_update or (lambda _update: None), crashed)
 
 
-def each(function: Callable[[Path], T], files: Iterable[Path], workers: int, notify: Callable[[T], Any]) -> list[T]:
+def each(
+    function: Callable[[Path], T],
+    files: Iterable[Path],
+    workers: int,
+    notify: Callable[[T], Any],
+    crashed: Callable[[Path, str], T],
+) -> list[T]:
     """``function(file)`` for every file, on up to ``workers`` processes, results in file order.
 
     Each result is passed to ``notify`` as soon as it and those before it are done. Each
     worker talks to this process through its own pipe (no lock shared between processes,
     so a worker killed at any moment can never leave another waiting) and takes the next
-    file when it finishes one. Workers ignore Ctrl-C, which is this process's to handle:
-    on KeyboardInterrupt (or any error) the workers are killed and the exception propagates.
+    file when it finishes one. A worker that dies gives ``crashed(file, why)`` as its
+    file's result and is replaced. Workers ignore Ctrl-C, which is this process's to
+    handle: on KeyboardInterrupt (or any error) the workers are killed and it propagates.
     """
     files = list(files)
     if workers <= 1 or len(files) <= 1:
@@ -209,36 +224,44 @@ def each(function: Callable[[Path], T], files: Iterable[Path], workers: int, not
     context = multiprocessing.get_context(method)
     todo = iter(range(len(files)))
     done: dict[int, T] = {}
-    shown = 0
-    pipes: dict[Any, Any] = {}
-    busy = set()
-    try:
-        for _ in range(min(workers, len(files))):
+    running: dict[Any, Any] = {}  # our end of a worker's pipe -> the worker
+    assigned: dict[Any, int] = {}  # our end of a busy worker's pipe -> the index of its file
+
+    def start() -> None:
+        index = next(todo, None)
+        if index is not None:
             ours, theirs = context.Pipe()
             worker = context.Process(target=_serve, args=(function, files, theirs), daemon=True)
             worker.start()
             theirs.close()
-            pipes[ours] = worker
-            ours.send(next(todo))
-            busy.add(ours)
+            running[ours], assigned[ours] = worker, index
+            ours.send(index)
+
+    shown = 0
+    try:
+        for _ in range(min(workers, len(files))):
+            start()
         while shown < len(files):
-            for pipe in wait(list(busy)):
+            for pipe in wait(list(assigned)):
+                index = assigned.pop(pipe)
                 try:
-                    index, result = pipe.recv()
+                    done[index] = pipe.recv()
                 except EOFError:
-                    worker = pipes[pipe]
+                    worker = running.pop(pipe)
                     worker.join()
-                    raise RuntimeError(f"a worker process ended unexpectedly (exit code {worker.exitcode})") from None
-                done[index] = result
+                    pipe.close()
+                    done[index] = crashed(files[index], f"its worker process ended with exit code {worker.exitcode}")
+                    start()
+                    continue
                 following = next(todo, None)
                 pipe.send(following)
-                if following is None:
-                    busy.discard(pipe)
+                if following is not None:
+                    assigned[pipe] = following
             while shown in done:
                 notify(done[shown])
                 shown += 1
     finally:
-        for pipe, worker in pipes.items():
+        for pipe, worker in running.items():
             if worker.is_alive() and shown < len(files):
                 worker.kill()
             worker.join()
@@ -251,4 +274,4 @@ def _serve(function: Callable[[Path], Any], files: list[Path], pipe: Any) -> Non
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     while (index := pipe.recv()) is not None:
-        pipe.send((index, function(files[index])))
+        pipe.send(function(files[index]))
