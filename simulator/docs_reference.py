@@ -56,8 +56,8 @@ CLI_INTRO = """\
 *This page is generated from the `stockpile` command itself (its click commands) each
 time the documentation is built; `stockpile COMMAND --help` prints the same text.*
 
-Exit codes of every command: **0** success; **1** a regression check found drift (and a
-sweep stopped by an error); **2** bad input (a scenario, an option or a path), with a
+Exit codes of every command: **0** success; **1** a regression check found drift; **3**
+a sweep stopped by an error in a run; **2** bad input (a scenario, an option or a path), with a
 message naming the file and the field path and no Python traceback; **130** a sweep
 or check interrupted with Ctrl-C (a sweep keeps its finished chunks; run the same command
 to resume), **143** a check stopped by SIGTERM. `stockpile check` exits 2 also for a
