@@ -25,6 +25,7 @@ from typing import Any
 import click
 
 from simulator.errors import InputError, Problem
+from simulator.gate.formats import FORMATS
 from simulator.version import __version__
 
 DASK_MISSING = "Dask is not installed; install the extra with: pip install 'stockpile-simulator[dask]'"
@@ -574,17 +575,65 @@ def plot_sweep(folder: str, force: bool) -> None:
         click.echo(f"wrote {path}")
 
 
-@main.command()
+class OneStreamCommand(click.Command):
+    """A command whose usage errors go to standard output, like all its other messages.
+
+    ``stockpile check ... | tee log`` then keeps every reason in the log.
+    """
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        """Parse the options; a usage error is shown on standard output."""
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            raise _UsageErrorOnStdout(exc.format_message(), exc.ctx) from None
+
+
+class _UsageErrorOnStdout(click.UsageError):
+    def show(self, file: Any = None) -> None:
+        super().show(file or sys.stdout)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C but with exit code 143."""
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into :class:`_Terminated` while the block runs (main thread only)."""
+
+    def terminated(_signum: int, _frame: Any) -> None:
+        raise _Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminated)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+@main.command(cls=OneStreamCommand)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--update", is_flag=True, help="Write the baselines anew instead of checking.")
-@click.option("--rtol", type=click.FloatRange(min=0), help="Relative tolerance [1e-9, or tolerances.yaml].")
-@click.option("--atol", type=click.FloatRange(min=0), help="Absolute tolerance [1e-6, or tolerances.yaml].")
+@click.option("--rtol", type=float, help="Relative tolerance, finite and >= 0 [1e-9, or tolerances.yaml].")
+@click.option("--atol", type=float, help="Absolute tolerance, finite and >= 0 [1e-6, or tolerances.yaml].")
 @click.option(
     "--baselines", "baseline_dir", type=click.Path(file_okay=False), help="Baseline folder [<scenarios>/baselines]."
 )
 @click.option("--tolerances", "tolerance_file", type=click.Path(dir_okay=False), help="[<baselines>/tolerances.yaml]")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", help="Output format.")
 @click.option("--junit", "junit_file", type=click.Path(dir_okay=False), help="Also write a JUnit XML report.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+@click.option(
+    "--summary",
+    "summary_file",
+    type=click.Path(dir_okay=False),
+    help="Also append the Markdown summary to this file [$GITHUB_STEP_SUMMARY with --format markdown].",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures and the final line.")
 @click.option("--workers", type=click.IntRange(min=1), help="Scenarios checked in parallel [cores].")
 @click.pass_context
 def check(
@@ -595,91 +644,78 @@ def check(
     atol: float | None,
     baseline_dir: str | None,
     tolerance_file: str | None,
-    junit_file: str | None,
     fmt: str,
+    junit_file: str | None,
+    summary_file: str | None,
+    quiet: bool,
     workers: int | None,
 ) -> None:
-    """Re-run scenarios and compare with their baselines (exit 1 on drift).
+    """Re-run scenarios and compare with their baselines (exit 1 on drift, 2 on bad input).
 
     PATHS are scenario files or folders (default: scenarios/, else the library installed
     with the tool). Baselines live in <folder>/baselines/<file name>.json; --update
-    writes them.
+    writes them. Every message goes to standard output.
     """
     import os
-    import time
 
-    from simulator import regress
+    from simulator import gate
+    from simulator.gate import formats
     from simulator.library import default_folder
+    from simulator.output import check_writable
 
-    installed = () if update else (str(default_folder()),)  # never --update the installed library unasked
-    files = regress.scenario_files(paths or installed)
+    if not paths and not update:  # never --update the installed library unasked
+        paths = (str(default_folder()),)
     baselines = Path(baseline_dir) if baseline_dir else None
-    if update:
-        for path in files:
-            click.echo(f"wrote {regress.update_one(path, baselines)}")
-        return
-    tolerance_path = (
-        Path(tolerance_file)
-        if tolerance_file
-        else regress.baseline_path(files[0], baselines).parent / ("tolerances.yaml")
-    )
-    if tolerance_file and not tolerance_path.exists():
-        raise InputError("no such tolerance file", str(tolerance_path))
-    tolerances = regress.load_tolerances(tolerance_path, rtol, atol)
-    if junit_file:
-        from simulator.output import check_writable
+    tolerances = Path(tolerance_file) if tolerance_file else None
+    n_workers = workers or os.cpu_count() or 1
+    summary = summary_file or (os.environ.get("GITHUB_STEP_SUMMARY") if fmt == "markdown" else None)
+    done: list[Any] = []
 
-        check_writable(Path(junit_file).parent)
-    started = time.perf_counter()
-    outcomes = _map(regress.check_one, files, baselines, tolerances, workers or os.cpu_count() or 1)
-    seconds = time.perf_counter() - started
-    if junit_file:
-        _write_atomically(Path(junit_file), regress.junit_xml(outcomes, seconds))
-    if fmt == "json":
-        click.echo(json.dumps(regress.as_json(outcomes), indent=2))
-    else:
-        for outcome in outcomes:
-            note = " (scenario changed since its baseline)" if outcome.scenario_changed else ""
-            detail = f": {len(outcome.drifts)} number(s) moved" if outcome.drifts else ""
-            click.echo(f"{outcome.status:<12} {outcome.scenario}{detail}{note}")
-            if outcome.message:
-                click.echo(f"             {outcome.message}", err=True)
-        table = regress.drift_table(outcomes)
-        if table:
-            click.echo("\n" + table)
-            click.echo("\nIf the change is intended, update the baselines in the same commit: stockpile check --update")
-        click.echo(f"{len(outcomes)} scenario(s) checked in {seconds:.1f} s")
-    if any(o.status in ("error", "no baseline") for o in outcomes):
-        ctx.exit(2)
-    if any(o.status == "drift" for o in outcomes):
-        ctx.exit(1)
+    def show(item: Any, lines: list[str]) -> None:
+        done.append(item)
+        for line in lines:
+            click.echo(line)
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file (never half-written)."""
-    import os
-
-    tmp = path.with_name(f".{path.name}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None
-
-
-def _map(function: Any, files: list[Path], *args: Any) -> list[Any]:
-    """``function(file, *args[:-1])`` for every file, in parallel on ``args[-1]`` processes, in order."""
-    *fixed, workers = args
-    if workers <= 1 or len(files) == 1:
-        return [function(path, *fixed) for path in files]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(min(workers, len(files)), mp_context=multiprocessing.get_context(method)) as pool:
-        return list(pool.map(function, files, *([value] * len(files) for value in fixed)))
+        with _sigterm_as_interrupt():
+            if update:
+                updates = gate.update(
+                    paths,
+                    baselines=baselines,
+                    tolerance_file=tolerances,
+                    workers=n_workers,
+                    on_update=lambda u: show(u, [] if quiet and u.status != "error" else [formats.update_line(u)]),
+                )
+                click.echo(formats.update_final_line(updates))
+                ctx.exit(2 if any(u.status == "error" for u in updates) else 0)
+            for path in (junit_file, summary):
+                if path:
+                    check_writable(Path(path).parent)
+            report = gate.check(
+                paths,
+                baselines=baselines,
+                tolerance_file=tolerances,
+                rtol=rtol,
+                atol=atol,
+                workers=n_workers,
+                on_outcome=lambda o: show(o, formats.progress(o, fmt, quiet)),
+            )
+            if junit_file:
+                formats.write_file(Path(junit_file), formats.junit_xml(report))
+            click.echo(formats.closing(report, fmt, quiet))
+            if summary:
+                formats.append_file(Path(summary), formats.markdown(report, quiet))
+    except KeyboardInterrupt as exc:
+        signal_name, code = ("SIGTERM", 143) if isinstance(exc, _Terminated) else ("Ctrl-C", 130)
+        what = "baseline(s) written or unchanged" if update else "scenario(s) checked; no report written"
+        click.echo(f"check {'--update ' if update else ''}interrupted by {signal_name} after {len(done)} {what}")
+        ctx.exit(code)
+    except InputError as exc:
+        if ctx.meta.get("debug"):
+            raise
+        click.echo(f"error: {exc.render()}")
+        ctx.exit(2)
+    ctx.exit(report.exit_code)
 
 
 @main.command(name="list")

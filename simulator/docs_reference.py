@@ -60,9 +60,11 @@ time the documentation is built; `stockpile COMMAND --help` prints the same text
 
 Exit codes of every command: **0** success; **1** a regression check found drift; **2**
 bad input (a scenario, an option or a path), with a message naming the file and the
-field path and no Python traceback; **3** a sweep stopped by an error in a run and
-**130** a sweep interrupted with Ctrl-C (finished chunks are kept; run the same command
-to resume).
+field path and no Python traceback; **3** a sweep stopped by an error in a run; **130**
+or **143** a command interrupted by SIGINT or SIGTERM (a sweep keeps its finished
+chunks; run the same command to resume). `stockpile check` exits 2 also for a scenario
+without baseline or a baseline without scenario ([Gate scenarios in
+CI](ci.md#the-gates-refusals)).
 `stockpile --debug COMMAND ...` shows the traceback of an error.
 """
 

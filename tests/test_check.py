@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -140,3 +146,436 @@ def test_list_prints_each_scenario_with_its_question():
     result = invoke("list", ROOT / "scenarios")
     assert result.exit_code == 0
     assert "embargo_2010_historical" in result.output and "How many days of cover" in result.output
+
+
+# --- the gate cannot be fooled (issue 20, item 12) ------------------------------------------
+
+
+def junit_cases(path: Path) -> dict[str, ElementTree.Element]:
+    """Test cases of a JUnit file by name (parsing fails on invalid XML)."""
+    return {case.get("name"): case for case in ElementTree.parse(path).getroot().iter("testcase")}
+
+
+def test_a_baseline_whose_scenario_was_deleted_fails_unless_listed_as_retired(repo):
+    (repo / "pair.yaml").unlink()
+    result = invoke("check", repo)
+    assert result.exit_code == 2, result.output
+    assert "no scenario  pair" in result.output and "pair.json" in result.output
+    (repo / "baselines" / "tolerances.yaml").write_text(yaml.safe_dump({"retired": ["pair"]}))
+    result = invoke("check", repo)
+    assert result.exit_code == 0, result.output
+    assert "retired      pair" in result.output
+
+
+def test_a_renamed_scenario_fails_twice_no_baseline_and_no_scenario(repo):
+    (repo / "pair.yaml").rename(repo / "couple.yaml")
+    result = invoke("check", repo)
+    assert result.exit_code == 2, result.output
+    assert "no baseline  pair" in result.output  # couple.yaml still says name: pair
+    assert "no scenario  pair" in result.output and f"{repo / 'baselines' / 'pair.json'}" in result.output
+
+
+def test_a_retired_entry_must_name_a_baseline_without_scenario(repo):
+    tolerances = repo / "baselines" / "tolerances.yaml"
+    tolerances.write_text(yaml.safe_dump({"retired": ["pair"]}))  # pair.yaml still exists
+    result = invoke("check", repo)
+    assert result.exit_code == 2 and f"{tolerances}: retired.pair: the scenario file exists" in result.output
+    tolerances.write_text(yaml.safe_dump({"retired": ["gone"]}))  # no such baseline
+    result = invoke("check", repo)
+    assert result.exit_code == 2 and f"{tolerances}: retired.gone: no baseline" in result.output
+
+
+def test_infinite_or_nan_tolerances_on_the_command_line_are_refused(repo):
+    edit(repo / "pair.yaml", regions__eu__demand__ree__tonnes_per_day=80_000)  # shortfall grows by ~4.8 million t
+    assert invoke("check", repo, "--atol", "1e300").exit_code == 0  # finite, however wide: accepted
+    for option, value in (("--atol", "inf"), ("--rtol", "inf"), ("--rtol", "nan"), ("--atol", "-inf")):
+        result = invoke("check", repo, option, value)
+        assert result.exit_code == 2, (option, value, result.output)
+        assert option in result.output and "finite" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "field"),
+    [
+        ({"default": {"atol": float("inf")}}, "default.atol"),
+        ({"default": {"rtol": float("nan")}}, "default.rtol"),
+        ({"metrics": {"shortfall_t": {"rtol": float("inf")}}}, "metrics.shortfall_t.rtol"),
+        ({"scenarios": {"pair": {"atol": -1.0}}}, "scenarios.pair.atol"),
+    ],
+)
+def test_infinite_nan_or_negative_tolerances_in_the_file_are_refused(repo, content, field):
+    edit(repo / "pair.yaml", regions__eu__demand__ree__tonnes_per_day=80_000)
+    tolerances = repo / "baselines" / "tolerances.yaml"
+    tolerances.write_text(yaml.safe_dump(content))
+    result = invoke("check", repo)
+    assert result.exit_code == 2, result.output
+    assert f"{tolerances}: {field}: must be a finite number >= 0" in result.output
+
+
+def test_a_wide_but_finite_tolerance_in_the_file_is_accepted(repo):
+    (repo / "baselines" / "tolerances.yaml").write_text(yaml.safe_dump({"default": {"atol": 0.0, "rtol": 1e6}}))
+    assert invoke("check", repo).exit_code == 0
+
+
+def _valid_baseline(repo: Path) -> dict:
+    return json.loads((repo / "baselines" / "pair.json").read_text())
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda b: {**b, "metrics": []},
+        lambda b: {**b, "metrics": {**b["metrics"], "total_shortfall_t": "a lot"}},
+        lambda b: {**b, "curves": {**b["curves"], "days": 5}},
+        lambda b: {**b, "curves": {**b["curves"], "days_of_cover": {"eu.ree": "flat"}}},
+        lambda b: {**b, "scenario_hash": 7},
+    ],
+    ids=["metrics-list", "metric-string", "days-number", "curve-string", "hash-number"],
+)
+def test_a_malformed_baseline_is_exit_2_naming_the_file_and_junit_is_still_written(repo, tmp_path, spoil):
+    path = repo / "baselines" / "pair.json"
+    path.write_text(json.dumps(spoil(_valid_baseline(repo))))
+    report = tmp_path / "check.xml"
+    result = invoke("check", repo, "--junit", report)
+    assert result.exit_code == 2, result.output
+    assert f"{path}: corrupt baseline" in result.output and "Traceback" not in result.output
+    cases = junit_cases(report)
+    assert cases["pair"].find("error") is not None and cases["embargo_2010_historical"].find("error") is None
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_a_non_finite_number_in_a_baseline_is_refused(repo, literal):
+    path = repo / "baselines" / "pair.json"
+    path.write_text(path.read_text().replace('"total_shortfall_t": 5940.0', f'"total_shortfall_t": {literal}'))
+    assert literal in path.read_text()
+    result = invoke("check", repo)
+    assert result.exit_code == 2 and f"{path}: corrupt baseline" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("metrics: [1, 2]\n", "metrics"),
+        ("default: {rtol: [\n", "cannot read"),
+        ("scenarios: 5\n", "scenarios"),
+        ("retired: pair\n", "retired"),
+        ("default: {rtol: 1.0e-9}\ndefault: {rtol: 1.0}\n", "cannot read: malformed YAML: line 2, column 1: duplicate"),
+    ],
+)
+def test_a_malformed_tolerance_file_is_exit_2_naming_it_and_junit_is_still_written(repo, tmp_path, text, why):
+    tolerances = repo / "baselines" / "tolerances.yaml"
+    tolerances.write_text(text)
+    report = tmp_path / "check.xml"
+    result = invoke("check", repo, "--junit", report)
+    assert result.exit_code == 2, result.output
+    assert f"{tolerances}: {why}" in result.output and "Traceback" not in result.output
+    errors = [case for case in junit_cases(report).values() if case.find("error") is not None]
+    assert len(errors) == 1 and str(tolerances) in errors[0].find("error").get("message")
+
+
+def test_control_characters_and_ansi_escapes_never_reach_the_reports(repo, tmp_path):
+    (repo / "\x1b[31mred\x07.yaml").write_text('name: "\\e[31mred\\a"\nhorizon_days: 10\n')
+    report = tmp_path / "check.xml"
+    result = invoke("check", repo, "--junit", report)
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    cases = junit_cases(report)  # valid XML
+    assert "red" in cases and cases["red"].find("error") is not None
+    assert "\x1b" not in report.read_text() and "\x07" not in report.read_text()
+
+
+def test_ctrl_c_during_a_check_exits_130_with_one_line(repo, monkeypatch):
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("simulator.engine.simulate", interrupted)
+    result = invoke("check", repo, "--workers", "1")
+    assert result.exit_code == 130, result.output
+    assert len(result.output.strip().splitlines()) == 1 and "interrupted" in result.output
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered in divide:RuntimeWarning")  # the model's cover of b
+def test_update_stores_non_finite_numbers_as_null_and_writes_every_baseline_it_can(tmp_path):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, name="a")))
+    # without demand, Japan's days of cover are not defined (NaN): stored as null
+    idle = build(TWO_MEMBERS, name="b", regions__japan__demand__ree__tonnes_per_day=0)
+    (folder / "b.yaml").write_text(yaml.safe_dump(build(idle, regions__japan__commercial_stock__ree__tonnes=100)))
+    (folder / "c.yaml").write_text("name: c\nhorizon_days: -5\n")
+    (folder / "d.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, name="d")))
+    result = invoke("check", "--update", folder)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "c.yaml" in result.output
+    written = sorted(p.name for p in (folder / "baselines").glob("*.json"))
+    assert written == ["a.json", "b.json", "d.json"]
+    b = json.loads((folder / "baselines" / "b.json").read_text())
+    assert None in b["curves"]["days_of_cover"]["japan.ree"]
+    (folder / "c.yaml").unlink()
+    assert invoke("check", folder).exit_code == 0
+
+
+# --- CI formats (issue 17, item 4) -----------------------------------------------------------
+
+
+def test_every_message_goes_to_standard_output(repo):
+    (repo / "baselines" / "pair.json").write_text("{not json")
+    result = invoke("check", repo)
+    assert result.exit_code == 2
+    assert result.stderr == "" and "pair.json: corrupt baseline" in result.stdout
+    usage = invoke("check", repo, "--format", "yaml")
+    assert usage.exit_code == 2 and usage.stderr == "" and "'yaml' is not one of" in usage.stdout
+
+
+def test_quiet_prints_only_failures_and_the_final_line(repo):
+    edit(repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
+    lines = invoke("check", repo, "--quiet").stdout.splitlines()
+    assert len(lines) == 2, lines
+    # the pool holds 61 t instead of 60 t: 6000 t demanded in 60 days, 5939 t short instead of 5940 t
+    assert lines[0].startswith("drift        pair: ") and "total_shortfall_t 5940 -> 5939 (-1 (-0.017%))" in lines[0]
+    assert lines[1].startswith("2 scenario(s) checked in ") and lines[1].endswith(": 1 ok, 1 drift")
+    assert invoke("check", repo, "--quiet", "--workers", "1").stdout.count("\n") == 2
+
+
+def test_drift_rows_give_the_calendar_date_of_each_moved_curve_point(repo):
+    # the EU receives 41 t instead of 40 t on day 0: its cumulative shortfall is 1 t lower on every sampled day
+    edit(repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
+    outcomes = {o["scenario"]: o for o in json.loads(invoke("check", repo, "--format", "json").stdout)}
+    pair = outcomes["pair"]
+    assert pair["start_date"] == "2010-07-01"
+    dates = {d["day"]: d["date"] for d in pair["drifts"] if d["metric"] == "shortfall_cum_t"}
+    assert dates[0] == "2010-07-01" and dates[7] == "2010-07-08" and dates[59] == "2010-08-29"  # 30 July days + 29
+    text = invoke("check", repo).stdout
+    row = next(line.split() for line in text.splitlines() if " shortfall_cum_t " in line)
+    # largest relative move: day 0, where 40 t short became 39 t
+    assert row[:9] == ["pair", "eu", "ree", "shortfall_cum_t", "0", "2010-07-01", "40", "39", "-1"]
+
+
+def test_a_moved_first_shortfall_day_is_shown_with_its_dates(repo):
+    edit(repo / "embargo_2010_historical.yaml", shocks__1__end="2010-12-28")  # the halt to Japan lasts 2 months more
+    text = invoke("check", repo).stdout
+    row = next(line for line in text.splitlines() if "japan   light_ree  first_shortfall_day" in line)
+    assert "never" in row  # Japan's light REE were never short before
+
+
+def test_github_format_annotates_each_failed_scenario_with_what_moved(repo):
+    edit(repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
+    (repo / "new.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, name="new")))
+    result = invoke("check", repo, "--format", "github")
+    assert result.exit_code == 2
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
+    assert len(annotations) == 2
+    drift = next(a for a in annotations if "drift in pair" in a)
+    assert drift.startswith(f"::error file={repo / 'pair.yaml'},title=stockpile check%3A drift in pair::")
+    assert "total_shortfall_t 5940 -> 5939 (-1 (-0.017%25))" in drift  # % is escaped in workflow commands
+    assert any("no baseline in new" in a and f"file={repo / 'new.yaml'}," in a for a in annotations)
+    assert "::group::What moved" in result.stdout and "ok           embargo_2010_historical" in result.stdout
+
+
+def test_workflow_command_escaping():
+    from simulator.gate.compare import Outcome
+    from simulator.gate.formats import annotation
+
+    outcome = Outcome("a,b", "dir:x/a,b.yaml", "error", message="50% done\nthen\x1b[31m: failed\x07")
+    assert annotation(outcome) == (
+        "::error file=dir%3Ax/a%2Cb.yaml,title=stockpile check%3A error in a%2Cb::50%25 done then: failed"
+    )
+
+
+def test_markdown_is_printed_and_appended_to_the_github_step_summary(repo, tmp_path):
+    edit(repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
+    summary = tmp_path / "summary.md"
+    summary.write_text("## earlier step\n")
+    result = CliRunner().invoke(
+        main, ["check", str(repo), "--format", "markdown"], env={"GITHUB_STEP_SUMMARY": str(summary)}
+    )
+    assert result.exit_code == 1
+    assert summary.read_text() == "## earlier step\n" + result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0] == "### Scenario check: 1 of 2 failed"
+    assert "| drift | pair |" in result.stdout and "| ok | embargo\\_2010\\_historical |" not in result.stdout
+    header = lines.index("| scenario | region | material | metric | day | date | baseline | now | change |")
+    rows = [line.split(" | ") for line in lines[header + 2 :] if line.startswith("| pair")]
+    assert rows[-1][:8] == ["| pair", "eu", "ree", "shortfall_cum_t", "0", "2010-07-01", "40", "39"]
+
+
+def test_summary_option_appends_markdown_whatever_the_format(repo, tmp_path):
+    summary = tmp_path / "summary.md"
+    result = invoke("check", repo, "--format", "github", "--summary", summary)
+    assert result.exit_code == 0
+    assert summary.read_text().startswith("### Scenario check: all 2 match their baselines\n")
+    assert "###" not in result.stdout  # the console gets the GitHub format only
+
+
+def test_junit_has_a_testsuites_root_one_suite_and_a_timed_case_per_scenario(repo, tmp_path):
+    edit(repo / "pair.yaml", horizon_days=50)
+    (repo / "broken.yaml").write_text("name: broken\n")
+    report = tmp_path / "check.xml"
+    assert invoke("check", repo, "--junit", report).exit_code == 2
+    root = ElementTree.parse(report).getroot()
+    assert root.tag == "testsuites" and [child.tag for child in root] == ["testsuite"]
+    suite = root[0]
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "1", "1")
+    cases = {case.get("name"): case for case in suite}
+    assert set(cases) == {"pair", "embargo_2010_historical", "broken"}
+    assert all(float(case.get("time")) >= 0 for case in cases.values())
+    assert float(cases["embargo_2010_historical"].get("time")) > 0  # it ran
+    assert cases["pair"].find("failure").get("type") == "drift"
+    assert "broken.yaml: materials: is required" in cases["broken"].find("error").text
+    assert float(root.get("time")) >= max(float(case.get("time")) for case in cases.values())
+
+
+def test_the_example_workflow_runs_commands_that_exist():
+    import shlex
+
+    workflow = yaml.safe_load((ROOT / "docs" / "examples" / "github-actions.yml").read_text())
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    commands = [line.strip() for step in steps for line in step.get("run", "").splitlines() if line.strip()]
+    assert any("pip install" in line for line in commands)
+    stockpile = [shlex.split(line) for line in commands if line.startswith("stockpile ")]
+    assert stockpile, commands
+    for words in stockpile:
+        command = main.commands[words[1]]
+        context = command.make_context(words[1], words[2:])  # raises on an unknown option or a bad choice
+        assert context.params["fmt"] == "github" and context.params["junit_file"] and context.params["summary_file"]
+
+
+# --- rounded baselines -----------------------------------------------------------------------
+
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def significant_digits(literal: str) -> int:
+    """Digits of a JSON number literal without sign, exponent and leading zeros ("0.0012300" -> 5)."""
+    mantissa = re.split(r"[eE]", literal.lstrip("-"))[0].replace(".", "")
+    return len(mantissa.lstrip("0")) or 1
+
+
+def test_baselines_store_numbers_to_12_significant_digits(repo):
+    text = (repo / "baselines" / "embargo_2010_historical.json").read_text()
+    data = json.loads(text)
+    assert data["significant_digits"] == 12
+    numbers = [line.strip().split(": ")[-1].rstrip(",") for line in text.splitlines()]
+    digits = [significant_digits(n) for n in numbers if NUMBER.fullmatch(n)]
+    assert len(digits) > 1000 and max(digits) == 12  # some numbers need all 12 digits, none has more
+    # Japan's heavy-REE shortfall share has more digits than that before rounding
+    from simulator.engine import simulate
+    from simulator.scenario import load_scenario
+
+    exact = simulate(load_scenario(repo / "embargo_2010_historical.yaml")).metrics
+    key = "shortfall_share.japan.heavy_ree"
+    assert significant_digits(repr(exact[key])) > 12
+    assert data["metrics"][key] == pytest.approx(exact[key], rel=5e-12, abs=0)  # half a unit of the 12th digit
+
+
+def test_new_numbers_are_rounded_as_the_baseline_says_before_they_are_compared(repo):
+    assert invoke("check", repo, "--rtol", "0", "--atol", "0").exit_code == 0  # a fresh baseline, 12 digits
+    path = repo / "baselines" / "pair.json"
+    data = json.loads(path.read_text())
+
+    def three_digits(value):
+        return float(f"{value:.3g}") if isinstance(value, float) else value
+
+    data["significant_digits"] = 3
+    data["metrics"] = {key: three_digits(value) for key, value in data["metrics"].items()}
+    for curve in ("days_of_cover", "shortfall_cum_t"):
+        data["curves"][curve] = {cell: [three_digits(v) for v in vs] for cell, vs in data["curves"][curve].items()}
+    assert data["metrics"]["shortfall_share.eu"] == 0.992  # 4760 t short of 4800 t: 0.99167
+    path.write_text(json.dumps(data))
+    assert invoke("check", repo, "--rtol", "0", "--atol", "0").exit_code == 0
+
+
+def test_regenerating_on_another_machine_rewrites_no_line(repo):
+    path = repo / "baselines" / "pair.json"
+    data = json.loads(path.read_text())
+    # another machine's last-digit noise: every number off by 2e-12 (relative), so its 12th digit moves
+    for key, value in data["metrics"].items():
+        if isinstance(value, float):
+            data["metrics"][key] = float(f"{value * (1 + 2e-12):.12g}")
+    cells = data["curves"]["shortfall_cum_t"]
+    cells["eu.ree"] = [float(f"{v * (1 + 2e-12):.12g}") for v in cells["eu.ree"]]
+    noisy = json.dumps(data, indent=2, sort_keys=True) + "\n"
+    path.write_text(noisy)
+    assert invoke("check", "--update", repo).exit_code == 0
+    assert path.read_text() == noisy  # every number within tolerance kept as stored
+    result = invoke("check", "--update", repo)
+    assert f"unchanged    {path}" in result.stdout and "2 baseline(s): 0 written, 2 unchanged" in result.stdout
+    # a number that really moved is rewritten, and only its line
+    data["metrics"]["total_shortfall_t"] = 1.0
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    assert f"wrote        {path}" in invoke("check", "--update", repo).stdout
+    changed = [(a, b) for a, b in zip(noisy.splitlines(), path.read_text().splitlines(), strict=True) if a != b]
+    assert changed == [('    "total_shortfall_t": 5940.00000001,', '    "total_shortfall_t": 5940.0,')]  # 60 x 100 - 60
+
+
+def test_update_with_a_bad_tolerance_file_writes_nothing(repo):
+    before = (repo / "baselines" / "pair.json").read_text()
+    (repo / "baselines" / "tolerances.yaml").write_text("default: {atol: .inf}\n")
+    (repo / "pair.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, horizon_days=50)))
+    result = invoke("check", "--update", repo)
+    assert result.exit_code == 2 and "default.atol: must be a finite number >= 0" in result.stdout
+    assert (repo / "baselines" / "pair.json").read_text() == before
+
+
+# --- signals ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("signum", "code", "name"), [(signal.SIGINT, 130, "Ctrl-C"), (signal.SIGTERM, 143, "SIGTERM")])
+def test_a_signal_to_the_process_group_stops_check_and_its_workers_with_one_line(signum, code, name):
+    """As Ctrl-C in a terminal does: the signal reaches the command and its worker processes."""
+    command = [sys.executable, "-m", "simulator.cli", "check", str(ROOT / "scenarios"), "--workers", "2"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        first = process.stdout.readline()  # the first scenario is checked: the workers are busy
+        assert first.startswith("ok "), first + process.stderr.read()
+        os.killpg(process.pid, signum)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == code, (out, err)
+    assert err == ""  # no traceback from the command or its workers
+    assert out.splitlines()[-1].startswith(f"check interrupted by {name} after ")
+    assert all(line.startswith("ok ") for line in out.splitlines()[:-1])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # the workers are gone with their parent
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("worker processes outlived the check")
+
+
+def test_a_long_drift_table_keeps_room_for_the_moved_curves():
+    from simulator.gate.compare import Drift, Outcome
+    from simulator.gate.formats import text_table
+
+    metrics = [Drift("s", "eu", "ree", f"metric_{i}", 100.0, 100.0 + i) for i in range(1, 31)]
+    curves = [Drift("s", f"region_{i}", "ree", "days_of_cover", 10.0, 10.0 - i / 2, 7 * i) for i in range(1, 13)]
+    outcome = Outcome("s", "s.yaml", "drift", [*metrics, *curves], start_date="2010-07-01")
+    lines = text_table([outcome]).splitlines()
+    rows = [line.split() for line in lines[1:-1]]
+    assert len(rows) == 25 and lines[-1] == "s: 17 more row(s) not shown (--format json lists all)"
+    assert [row[3] for row in rows[:15]] == [f"metric_{i}" for i in range(30, 15, -1)]  # largest change first
+    assert [row[1] for row in rows[15:]] == [f"region_{i}" for i in range(12, 2, -1)]
+    assert rows[15][4:6] == ["84", "2010-09-23"]  # day 84 = 1 July + 30 + 31 + 23
+
+
+def _name_or_die(path: Path) -> str:
+    if path.name == "b.yaml":
+        os._exit(3)  # a worker process killed in the middle of a scenario (a segfault, the OOM killer)
+    return path.name
+
+
+def test_a_dead_worker_is_its_files_error_and_the_other_files_are_still_checked(tmp_path):
+    from simulator.gate.run import each
+
+    files = [tmp_path / name for name in ("a.yaml", "b.yaml", "c.yaml", "d.yaml")]
+    shown = []
+    results = each(_name_or_die, files, 2, shown.append, lambda path, why: f"{path.name}: {why}")
+    assert results == ["a.yaml", "b.yaml: its worker process ended with exit code 3", "c.yaml", "d.yaml"]
+    assert shown == results  # in file order

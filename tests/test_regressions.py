@@ -117,17 +117,18 @@ def test_validate_rejects_an_infeasible_quota_naming_the_file(tmp_path):
 def test_a_scenario_that_fails_to_run_is_an_error_outcome_not_a_crash_of_the_check(tmp_path, monkeypatch):
     import yaml
 
-    from simulator import regress
+    from simulator.gate.compare import check_one, update_one
+    from simulator.gate.tolerances import Tolerances
 
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(build(quota_world(), name="s")))
-    regress.update_one(path, None)
+    assert update_one(path, None, Tolerances()).status == "wrote"
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr("simulator.engine.simulate", broken)
-    outcome = regress.check_one(path, None, regress.Tolerances())
+    outcome = check_one(path, None, Tolerances())
     assert outcome.status == "error" and "boom" in outcome.message
 
 

@@ -1,0 +1,201 @@
+"""Baselines on disk (studies layer): the record of one run, its rounding, reading and writing.
+
+Layer: studies.
+
+A baseline (``<scenario folder>/baselines/<file stem>.json``, named after the scenario
+file) holds the package version, the scenario's hash and seed, every flat summary
+metric of the run, and fingerprints of the curves: days of cover and cumulative
+shortfall per region and material, every ``FINGERPRINT_EVERY_DAYS`` days and on the
+last day. Files are plain JSON with sorted keys, one value per line, so that a change
+reads well in a diff.
+
+Numbers are stored rounded to ``SIGNIFICANT_DIGITS`` significant digits (``-0.0`` as
+``0.0``); a non-finite number (NaN, an infinite days of cover) is stored as ``null``.
+Rounding alone cannot promise that regenerating a baseline on another machine changes
+no line (a last-digit difference can cross a rounding boundary), so :func:`settle`
+also keeps every stored number that the check would accept.
+
+This module is the gate's only contact with the model: it runs scenarios
+(:func:`simulator.engine.simulate`) and takes the metric names from
+:mod:`simulator.results` (:data:`METRIC_NAMES`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from simulator.errors import InputError
+from simulator.quantities import fingerprint_names, metric_names
+from simulator.scenario import Scenario, scenario_hash
+from simulator.version import __version__
+
+FORMAT = "stockpile-baseline/1"
+SIGNIFICANT_DIGITS = 12
+FINGERPRINT_EVERY_DAYS = 7
+CURVES = fingerprint_names()
+METRIC_NAMES = metric_names()
+"""Names a tolerance may be given for: summary metrics (without region and material) and curves."""
+
+_KEY = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+){0,2}$")
+Number = int | float | None
+
+
+def baseline_path(scenario_file: Path, folder: Path | None = None) -> Path:
+    """Where the baseline of a scenario file lives (``<its folder>/baselines/<stem>.json``)."""
+    return (folder or scenario_file.parent / "baselines") / f"{scenario_file.stem}.json"
+
+
+def rounded(value: Any, digits: int | None = SIGNIFICANT_DIGITS) -> Number:
+    """``value`` as stored: ``digits`` significant digits, whole numbers kept, non-finite as None.
+
+    >>> rounded(0.1 + 0.2), rounded(-0.0), rounded(float("inf")), rounded(-1), rounded(2 / 3, 3)
+    (0.3, 0.0, None, -1, 0.667)
+    """
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    number = float(value)
+    if not math.isfinite(number):
+        return None
+    if digits is not None:
+        number = float(f"{number:.{digits}g}")
+    return number + 0.0  # -0.0 -> 0.0
+
+
+def run_record(scenario: Scenario) -> dict[str, Any]:
+    """Run ``scenario`` once and return its baseline record (see the module docstring)."""
+    from simulator.engine import simulate
+
+    result = simulate(scenario)
+    ts = result.timeseries
+    horizon = scenario.horizon_days
+    days = sorted({*range(0, horizon, FINGERPRINT_EVERY_DAYS), horizon - 1})
+    curves: dict[str, dict[str, list[Number]]] = {"days": {"sampled": [float(d) for d in days]}}
+    for curve in CURVES:
+        curves[curve] = {
+            f"{region}.{material}": [rounded(v) for v in rows[curve].to_numpy(float)[days]]
+            for (region, material), rows in ts.groupby(["region", "material"], sort=False)
+        }
+    return {
+        "format": FORMAT,
+        "package_version": __version__,
+        "scenario": scenario.name,
+        "scenario_hash": scenario_hash(scenario),
+        "seed": result.seed,
+        "significant_digits": SIGNIFICANT_DIGITS,
+        "metrics": {key: rounded(value) for key, value in result.metrics.items()},
+        "curves": curves,
+    }
+
+
+def curve_by_day(record: dict[str, Any], curve: str, cell: str) -> dict[int, Number]:
+    """One fingerprint of a (validated) record as ``{day: value}``."""
+    days = record["curves"]["days"]["sampled"]
+    return dict(zip((int(d) for d in days), record["curves"].get(curve, {}).get(cell, []), strict=False))
+
+
+def settle(new: dict[str, Any], old: dict[str, Any] | None, same: Any) -> dict[str, Any]:
+    """``new`` with every number that ``same(key, new_value, old_value)`` accepts taken from ``old``.
+
+    ``key`` is a metric key or a curve name. The result is what ``--update`` writes: a
+    number that the check would accept keeps its stored value (rounded as new numbers are).
+    """
+    if old is None:
+        return new
+    metrics = {
+        key: rounded(old["metrics"][key]) if key in old["metrics"] and same(key, value, old["metrics"][key]) else value
+        for key, value in new["metrics"].items()
+    }
+    curves: dict[str, Any] = {"days": new["curves"]["days"]}
+    new_days = [int(d) for d in new["curves"]["days"]["sampled"]]
+    for curve in CURVES:
+        curves[curve] = {}
+        for cell, values in new["curves"][curve].items():
+            stored = curve_by_day(old, curve, cell)
+            curves[curve][cell] = [
+                rounded(stored[day]) if day in stored and same(curve, value, stored[day]) else value
+                for day, value in zip(new_days, values, strict=True)
+            ]
+    return {**new, "metrics": metrics, "curves": curves}
+
+
+def baseline_text(record: dict[str, Any]) -> str:
+    """The file's text: sorted keys, one value per line."""
+    return json.dumps(record, indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
+def write_baseline(path: Path, text: str) -> None:
+    """Write a baseline file atomically (a temporary file beside it, then a rename)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None
+
+
+def read_baseline(path: Path) -> dict[str, Any]:
+    """A validated baseline, or an :class:`InputError` naming the file and field when it is corrupt."""
+
+    def refuse(name: str) -> None:
+        raise ValueError(f"{name} is not a number JSON allows")
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise InputError(f"corrupt baseline: {exc}", str(path)) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise InputError(f"not a stockpile baseline (expected format '{FORMAT}')", str(path))
+    problem = _problem(data)
+    if problem:
+        raise InputError(f"corrupt baseline: {problem}", str(path))
+    return data
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _problem(data: dict[str, Any]) -> str | None:
+    """The first thing wrong with a baseline's content, or None."""
+    for key in ("metrics", "curves", "scenario_hash"):
+        if key not in data:
+            return f"'{key}' is missing"
+    if not isinstance(data["scenario_hash"], str):
+        return "scenario_hash: expected a string"
+    digits = data.get("significant_digits")
+    if digits is not None and not (isinstance(digits, int) and not isinstance(digits, bool) and 1 <= digits <= 17):
+        return "significant_digits: expected a whole number from 1 to 17"
+    metrics = data["metrics"]
+    if not isinstance(metrics, dict):
+        return "metrics: expected a mapping of metric to number"
+    for key, value in metrics.items():
+        if not _KEY.match(key):
+            return f"metrics: {key!r} is not a metric name"
+        if value is not None and not _is_number(value):
+            return f"metrics.{key}: expected a number or null"
+    curves = data["curves"]
+    days = curves.get("days") if isinstance(curves, dict) else None
+    sampled = days.get("sampled") if isinstance(days, dict) else None
+    if not isinstance(sampled, list) or not all(_is_number(d) and d >= 0 and d == int(d) for d in sampled):
+        return "curves.days.sampled: expected a list of day numbers"
+    if len(set(sampled)) != len(sampled):
+        return "curves.days.sampled: a day appears twice"
+    for curve, cells in curves.items():
+        if curve == "days":
+            continue
+        if curve not in CURVES or not isinstance(cells, dict):
+            return f"curves.{curve}: expected one of {', '.join(CURVES)}, a mapping of region.material to values"
+        for cell, values in cells.items():
+            if not _KEY.match(cell):
+                return f"curves.{curve}: {cell!r} is not a region.material name"
+            if not isinstance(values, list) or not all(v is None or _is_number(v) for v in values):
+                return f"curves.{curve}.{cell}: expected a list of numbers or nulls"
+            if len(values) != len(sampled):
+                return f"curves.{curve}.{cell}: {len(values)} values for {len(sampled)} sampled days"
+    return None

@@ -1,0 +1,204 @@
+"""One scenario against its baseline (studies layer): what moved, and the outcome of a check or update.
+
+Layer: studies.
+
+A check re-runs the scenario and compares every baselined number with
+``|now - baseline| <= atol + rtol * |baseline|`` (``numpy.isclose``), after rounding the
+new number as the baseline's numbers were rounded. Curve points are matched by day.
+Problems with one scenario (invalid file, corrupt baseline, a crash of the run) become
+that scenario's outcome, so that they never hide the other scenarios' results.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from simulator.errors import InputError
+from simulator.gate.baseline import (
+    CURVES,
+    Number,
+    baseline_path,
+    baseline_text,
+    curve_by_day,
+    read_baseline,
+    rounded,
+    run_record,
+    settle,
+    write_baseline,
+)
+from simulator.gate.tolerances import Tolerances
+from simulator.scenario import load_scenario
+
+FAILED = ("drift", "no baseline", "no scenario", "error")
+"""Statuses that fail the gate (``ok`` and ``retired`` pass)."""
+
+
+@dataclass(frozen=True)
+class Drift:
+    """One number that moved beyond its tolerance."""
+
+    scenario: str
+    region: str
+    """Region id, or ``all`` for an agreement-wide number."""
+    material: str
+    """Material id, or ``all`` for a number summed over materials."""
+    metric: str
+    """Metric name without region and material (``shortfall_t``), or a curve name."""
+    baseline: Number
+    now: Number
+    day: int | None = None
+    """Model day of a curve point; None for a summary metric."""
+
+    @property
+    def change(self) -> str:
+        """The change in words: absolute and relative.
+
+        >>> Drift("s", "eu", "ree", "shortfall_t", 80.0, 100.0).change
+        '+20 (+25.0%)'
+        >>> Drift("s", "all", "all", "total_shortfall_t", 5940, 5939).change
+        '-1 (-0.017%)'
+        """
+        if self.baseline is None or self.now is None:
+            return "appeared" if self.baseline is None else "disappeared"
+        delta = self.now - self.baseline
+        if not self.baseline:
+            return f"{delta:+.6g}"
+        percent = 100 * delta / abs(self.baseline)
+        return f"{delta:+.6g} ({percent:+.1f}%)" if abs(percent) >= 0.1 else f"{delta:+.6g} ({percent:+.2g}%)"
+
+    @property
+    def size(self) -> float:
+        """Relative size of the change (absolute when the baseline is 0; infinite when a side is missing)."""
+        if self.baseline is None or self.now is None:
+            return math.inf
+        return abs(self.now - self.baseline) / (abs(self.baseline) or 1.0)
+
+
+@dataclass
+class Outcome:
+    """The result of checking one scenario (or of a problem that stops the check)."""
+
+    scenario: str
+    """Scenario name; for a problem of the whole check, the file or option at fault."""
+    file: str
+    """The scenario file, or the baseline or tolerance file at fault."""
+    status: str
+    """``ok``, ``drift``, ``no baseline``, ``no scenario`` (an orphan baseline), ``retired`` or ``error``."""
+    drifts: list[Drift] = field(default_factory=list)
+    message: str = ""
+    scenario_changed: bool = False
+    """The scenario's content differs from the one baselined."""
+    seconds: float = 0.0
+    start_date: str | None = None
+    """ISO date of the scenario's day 0, if it has one."""
+
+    @property
+    def failed(self) -> bool:
+        """Whether this outcome fails the gate."""
+        return self.status in FAILED
+
+
+@dataclass(frozen=True)
+class Update:
+    """The result of writing one baseline with ``--update``."""
+
+    file: str
+    target: str
+    status: str
+    """``wrote``, ``unchanged`` (every number within tolerance of the stored one) or ``error``."""
+    message: str = ""
+
+
+def _split(key: str) -> tuple[str, str, str]:
+    """``shortfall_t.japan.heavy_ree`` -> (japan, heavy_ree, shortfall_t)."""
+    metric, _, rest = key.partition(".")
+    region, _, material = rest.partition(".")
+    return region or "all", material or "all", metric
+
+
+def compare(name: str, baseline: dict[str, Any], current: dict[str, Any], tolerances: Tolerances) -> list[Drift]:
+    """Every baselined number that moved beyond its tolerance (both records validated)."""
+    digits = baseline.get("significant_digits")
+
+    def moved(key: str, now: Number, then: Number) -> bool:
+        return not tolerances.for_metric(name, key).accepts(rounded(now, digits), then)
+
+    drifts: list[Drift] = []
+    for key in sorted(set(baseline["metrics"]) | set(current["metrics"])):
+        then, now = baseline["metrics"].get(key), current["metrics"].get(key)
+        if moved(key, now, then):
+            drifts.append(Drift(name, *_split(key), then, now))
+    for curve in CURVES:
+        cells = set(baseline["curves"].get(curve, {})) | set(current["curves"].get(curve, {}))
+        for cell in sorted(cells):
+            region, _, material = cell.partition(".")
+            old, new = curve_by_day(baseline, curve, cell), curve_by_day(current, curve, cell)
+            for day in sorted(set(old) | set(new)):
+                then, now = old.get(day), new.get(day)
+                if moved(curve, now, then):
+                    drifts.append(Drift(name, region, material, curve, then, now, day))
+    return drifts
+
+
+def check_one(path: Path, baselines: Path | None, tolerances: Tolerances) -> Outcome:
+    """Re-run one scenario and compare it with its baseline (problems become outcomes)."""
+    started = time.perf_counter()
+    target = baseline_path(path, baselines)
+    try:
+        scenario = load_scenario(path)
+    except InputError as exc:
+        return Outcome(path.stem, str(path), "error", message=exc.render())
+    start = scenario.start_date.isoformat() if scenario.start_date else None
+
+    def outcome(status: str, **fields: Any) -> Outcome:
+        seconds = time.perf_counter() - started
+        return Outcome(scenario.name, str(path), status, seconds=seconds, start_date=start, **fields)
+
+    if not target.exists():
+        return outcome("no baseline", message=f"no baseline at {target}: write it with stockpile check --update")
+    try:
+        baseline = read_baseline(target)
+        current = run_record(scenario)
+    except InputError as exc:
+        return outcome("error", message=exc.render())
+    except Exception as exc:  # a crash in one scenario must not hide the others' results
+        return outcome("error", message=f"the run failed: {exc!r}")
+    drifts = compare(scenario.name, baseline, current, tolerances)
+    changed = baseline["scenario_hash"] != current["scenario_hash"]
+    return outcome("drift" if drifts else "ok", drifts=drifts, scenario_changed=changed)
+
+
+def update_one(path: Path, baselines: Path | None, tolerances: Tolerances) -> Update:
+    """Write (or rewrite) the baseline of one scenario, keeping numbers the check would accept.
+
+    A corrupt baseline is replaced; problems become the update's outcome.
+    """
+    target = baseline_path(path, baselines)
+    try:
+        scenario = load_scenario(path)
+        new = run_record(scenario)
+    except InputError as exc:
+        return Update(str(path), str(target), "error", exc.render())
+    except Exception as exc:  # one crash must not stop the other baselines being written
+        return Update(str(path), str(target), "error", f"the run failed: {exc!r}")
+    try:
+        old = read_baseline(target) if target.exists() else None
+    except InputError:
+        old = None
+
+    def same(key: str, now: Number, then: Number) -> bool:
+        return tolerances.for_metric(scenario.name, key).accepts(now, then)
+
+    text = baseline_text(settle(new, old, same))
+    try:
+        if target.exists() and target.read_text(encoding="utf-8") == text:
+            return Update(str(path), str(target), "unchanged")
+        write_baseline(target, text)
+    except (OSError, UnicodeDecodeError, InputError) as exc:
+        message = exc.render() if isinstance(exc, InputError) else f"{target}: cannot write: {exc}"
+        return Update(str(path), str(target), "error", message)
+    return Update(str(path), str(target), "wrote")

@@ -1,0 +1,428 @@
+"""Reports of the regression gate (studies layer): text, JSON, GitHub annotations, Markdown, JUnit XML.
+
+Layer: studies.
+
+Every text that came from a file (names, messages, paths) is made plain first: ANSI
+escape sequences and control characters are removed, so no report can recolour a
+terminal, forge a GitHub workflow command or make invalid XML.
+
+Streaming formats (``text``, ``github``) print a line per scenario as soon as it is
+checked (:func:`progress`) and the rest at the end (:func:`closing`); ``json`` and
+``markdown`` print everything at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from simulator.errors import InputError
+
+if TYPE_CHECKING:
+    from simulator.gate.compare import Drift, Outcome, Update
+    from simulator.gate.run import Report
+
+FORMATS = ("text", "json", "github", "markdown")
+MOST_ROWS = 25
+"""Drift rows shown per scenario in text and Markdown (JSON lists all) ..."""
+MOST_CURVE_ROWS = 10
+"""... of which up to this many are kept for moved curves, whatever the number of moved metrics."""
+HINT = "If the change is intended, update the baselines in the same commit: stockpile check --update"
+_STATUS_ORDER = ("ok", "drift", "no baseline", "no scenario", "retired", "error")
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def plain(text: Any, one_line: bool = False) -> str:
+    r"""``text`` without ANSI escapes and control characters (newlines and tabs kept unless ``one_line``).
+
+    >>> plain("\x1b[31mred\x1b[0m\x07 alert\r\n"), plain("a\nb\tc", one_line=True)
+    ('red alert\n', 'a b c')
+    """
+    text = _ANSI.sub("", str(text)).replace("\r\n", "\n")
+    if one_line:
+        text = re.sub(r"[\n\t]+", " ", text)
+    return _CONTROL.sub("", text)
+
+
+# --- pieces shared by the formats ------------------------------------------------------------
+
+
+def date_of(start: str | None, day: int | None) -> str | None:
+    """ISO date of model day ``day`` for a scenario starting on ``start`` (None without either).
+
+    >>> date_of("2010-07-01", 105), date_of(None, 105)
+    ('2010-10-14', None)
+    """
+    if start is None or day is None:
+        return None
+    return (dt.date.fromisoformat(start) + dt.timedelta(days=int(day))).isoformat()
+
+
+def _value(metric: str, value: float | None, start: str | None) -> str:
+    """A number as shown; a first shortfall day also as a date (``never`` for -1)."""
+    if value is None:
+        return "-"
+    if metric == "first_shortfall_day":
+        if value < 0:
+            return "never"
+        when = date_of(start, int(value))
+        return f"{int(value)} ({when})" if when else str(int(value))
+    return f"{value:.6g}"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a drift table: a summary metric, or the largest move of one curve."""
+
+    scenario: str
+    region: str
+    material: str
+    metric: str
+    day: str
+    date: str
+    baseline: str
+    now: str
+    change: str
+
+    HEADER = ("scenario", "region", "material", "metric", "day", "date", "baseline", "now", "change")
+
+    def cells(self) -> tuple[str, ...]:
+        """The row's cells in the order of ``HEADER``."""
+        return tuple(plain(getattr(self, name), one_line=True) for name in self.HEADER)
+
+
+def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
+    """Rows of a drift table and how many were left out (``most`` rows at most; None: all).
+
+    Summary metrics come first, largest relative change first; then one row per moved
+    curve (its largest move), of which up to ``MOST_CURVE_ROWS`` are always kept.
+    """
+    start = outcome.start_date
+    summary = sorted((d for d in outcome.drifts if d.day is None), key=lambda d: d.size, reverse=True)
+    curves: dict[tuple[str, str, str], list[Drift]] = {}
+    for d in outcome.drifts:
+        if d.day is not None:
+            curves.setdefault((d.region, d.material, d.metric), []).append(d)
+    rows = [
+        Row(
+            d.scenario,
+            d.region,
+            d.material,
+            d.metric,
+            "-",
+            "-",
+            _value(d.metric, d.baseline, start),
+            _value(d.metric, d.now, start),
+            d.change,
+        )
+        for d in summary
+    ]
+    worst = sorted(((max(moved, key=lambda d: d.size), len(moved)) for moved in curves.values()), key=_worst_first)
+    curve_rows = [
+        Row(
+            d.scenario,
+            d.region,
+            d.material,
+            d.metric,
+            str(d.day),
+            date_of(start, d.day) or "-",
+            _value(d.metric, d.baseline, start),
+            _value(d.metric, d.now, start),
+            f"{d.change}; largest of {count} moved day(s)",
+        )
+        for d, count in worst
+    ]
+    if most is None:
+        return rows + curve_rows, 0
+    kept = rows[: most - min(len(curve_rows), MOST_CURVE_ROWS)]
+    shown = [*kept, *curve_rows[: most - len(kept)]]
+    return shown, len(rows) + len(curve_rows) - len(shown)
+
+
+def _worst_first(item: tuple[Drift, int]) -> float:
+    return -item[0].size
+
+
+def _where(d: Drift, start: str | None) -> str:
+    place = "" if (d.region, d.material) == ("all", "all") else f" {d.region}/{d.material}"
+    if d.day is None:
+        return place
+    when = date_of(start, d.day)
+    return f"{place} on day {d.day}" + (f" ({when})" if when else "")
+
+
+def moved_summary(outcome: Outcome, most: int = 3) -> str:
+    """What moved, in one line: how many numbers, and up to ``most`` of the largest moves.
+
+    The total shortfall leads when it moved; then the largest moves of other metrics.
+    """
+    if not outcome.drifts:
+        return plain(outcome.message or outcome.status, one_line=True)
+    start = outcome.start_date
+    largest: list[Drift] = []
+    for d in sorted(outcome.drifts, key=_headline_first):
+        if len(largest) < most and d.metric not in {x.metric for x in largest}:
+            largest.append(d)
+    parts = [
+        f"{d.metric}{_where(d, start)} {_value(d.metric, d.baseline, start)} -> {_value(d.metric, d.now, start)}"
+        f" ({d.change})"
+        for d in largest
+    ]
+    changed = "; the scenario file changed since its baseline" if outcome.scenario_changed else ""
+    return plain(f"{len(outcome.drifts)} number(s) moved beyond tolerance{changed}; largest: {', '.join(parts)}", True)
+
+
+def _headline_first(d: Drift) -> tuple[bool, bool, float]:
+    """The total shortfall first, then summary metrics before curve points, largest relative change first."""
+    return (d.metric != "total_shortfall_t", d.day is not None, -d.size)
+
+
+def status_line(outcome: Outcome) -> str:
+    """``drift        name: 12 number(s) moved (scenario changed since its baseline)``."""
+    detail = f": {len(outcome.drifts)} number(s) moved" if outcome.drifts else ""
+    note = " (scenario changed since its baseline)" if outcome.scenario_changed else ""
+    return f"{outcome.status:<12} {plain(outcome.scenario, one_line=True)}{detail}{note}"
+
+
+def _message_lines(outcome: Outcome) -> list[str]:
+    return [f"             {line}" for line in plain(outcome.message).splitlines() if outcome.failed and line]
+
+
+def final_line(report: Report) -> str:
+    """The last line of every format: how many scenarios, how long, and how many of each status."""
+    counts = Counter(o.status for o in report.outcomes)
+    tally = ", ".join(f"{counts[s]} {s}" for s in _STATUS_ORDER if counts[s])
+    if report.stopped:
+        return f"check stopped before any scenario ran: {tally}"
+    checked = sum(o.status not in ("no scenario", "retired") for o in report.outcomes)
+    return f"{checked} scenario(s) checked in {report.seconds:.1f} s: {tally}"
+
+
+def text_table(outcomes: list[Outcome], most: int | None = MOST_ROWS) -> str:
+    """What moved, as an aligned text table (``most`` rows per scenario; None: all)."""
+    rows: list[tuple[str, ...]] = []
+    notes: list[str] = []
+    for outcome in outcomes:
+        shown, hidden = _rows(outcome, most)
+        rows.extend(row.cells() for row in shown)
+        if hidden:
+            name = plain(outcome.scenario, one_line=True)
+            notes.append(f"{name}: {hidden} more row(s) not shown (--format json lists all)")
+    if not rows:
+        return ""
+    table = [Row.HEADER, *rows]
+    widths = [max(len(r[k]) for r in table) for k in range(len(Row.HEADER))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in table]
+    return "\n".join([*lines, *notes])
+
+
+# --- GitHub workflow commands -----------------------------------------------------------------
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _repo_path(file: str) -> str:
+    """A path as GitHub annotations want it: relative to the working folder (the checkout)."""
+    if not file:
+        return ""
+    path = Path(file)
+    if path.is_absolute():
+        try:
+            return path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return path.as_posix()
+    return path.as_posix()
+
+
+def annotation(outcome: Outcome) -> str:
+    """``::error file=...,title=...::message`` for a failed outcome."""
+    title = f"stockpile check: {outcome.status} in {plain(outcome.scenario, one_line=True)}"
+    where = f"file={_property(plain(_repo_path(outcome.file), one_line=True))}," if outcome.file else ""
+    return f"::error {where}title={_property(title)}::{_data(moved_summary(outcome))}"
+
+
+# --- the formats ------------------------------------------------------------------------------
+
+
+def progress(outcome: Outcome, fmt: str, quiet: bool = False) -> list[str]:
+    """Lines to print as soon as ``outcome`` is known (streaming formats only)."""
+    if fmt == "github" and outcome.failed:
+        return [annotation(outcome)]
+    if fmt not in ("text", "github") or (quiet and not outcome.failed):
+        return []
+    if quiet and outcome.drifts:
+        return [f"{outcome.status:<12} {plain(outcome.scenario, one_line=True)}: {moved_summary(outcome)}"]
+    return [status_line(outcome), *_message_lines(outcome)]
+
+
+def closing(report: Report, fmt: str, quiet: bool = False) -> str:
+    """Everything printed after the last scenario: tables, hints and the final line."""
+    if fmt == "json":
+        return json.dumps(as_json(report, quiet), indent=2)
+    if fmt == "markdown":
+        return markdown(report, quiet)
+    table = "" if quiet else text_table(report.outcomes)
+    parts = []
+    if table and fmt == "github":
+        parts.append(f"::group::What moved\n{table}\n::endgroup::")
+    elif table:
+        parts.append(f"\n{table}\n")
+    if any(o.status == "drift" for o in report.outcomes) and not quiet:
+        parts.append(HINT)
+    parts.append(final_line(report))
+    return "\n".join(parts)
+
+
+def as_json(report: Report, quiet: bool = False) -> list[dict[str, Any]]:
+    """Machine-readable outcomes (``--format json``), every moved number listed."""
+    return [
+        {
+            "scenario": plain(o.scenario, one_line=True),
+            "file": plain(o.file, one_line=True),
+            "status": o.status,
+            "message": plain(o.message),
+            "scenario_changed_since_baseline": o.scenario_changed,
+            "seconds": round(o.seconds, 3),
+            "start_date": o.start_date,
+            "drifts": [
+                {
+                    "region": d.region,
+                    "material": d.material,
+                    "metric": d.metric,
+                    "day": d.day,
+                    "date": date_of(o.start_date, d.day),
+                    "baseline": d.baseline,
+                    "now": d.now,
+                }
+                for d in o.drifts
+            ],
+        }
+        for o in report.outcomes
+        if o.failed or not quiet
+    ]
+
+
+def _cell(text: str) -> str:
+    """Text safe in a Markdown table cell."""
+    return re.sub(r"([\\`*|<\[\]])", r"\\\1", plain(text, one_line=True))
+
+
+def markdown(report: Report, quiet: bool = False) -> str:
+    """A job summary: a verdict, a table of scenarios (failed ones only with ``quiet``), what moved."""
+    failed = [o for o in report.outcomes if o.failed]
+    total = len(report.outcomes)
+    verdict = f"{len(failed)} of {total} failed" if failed else f"all {total} match their baselines"
+    lines = [f"### Scenario check: {verdict}", "", "| status | scenario | file | what moved |", "|---|---|---|---|"]
+    for o in report.outcomes:
+        if o.failed or not quiet:
+            what = moved_summary(o) if o.failed else ""
+            lines.append(f"| {o.status} | {_cell(o.scenario)} | {_cell(o.file)} | {_cell(what)} |")
+    drifting = [o for o in report.outcomes if o.drifts]
+    if drifting:
+        lines += ["", "#### What moved", "", "| " + " | ".join(Row.HEADER) + " |", "|---" * len(Row.HEADER) + "|"]
+        for o in drifting:
+            rows, hidden = _rows(o, MOST_ROWS)
+            lines += ["| " + " | ".join(_cell(c) for c in row.cells()) + " |" for row in rows]
+            if hidden:
+                lines.append(f"| {_cell(o.scenario)} | {hidden} more row(s): --format json lists all |")
+        lines += ["", HINT]
+    lines += ["", final_line(report)]
+    return "\n".join(lines)
+
+
+def junit_xml(report: Report) -> str:
+    """JUnit XML: a ``<testsuites>`` root, one ``<testsuite>``, one ``<testcase>`` per scenario.
+
+    Drift is a ``<failure>`` (the drift table as text); bad input (no baseline, no scenario,
+    an invalid file) is an ``<error>``; a retired baseline is ``<skipped>``.
+    """
+    from xml.etree import ElementTree as ET
+
+    outcomes = report.outcomes
+    counts = {
+        "tests": str(len(outcomes)),
+        "failures": str(sum(o.status == "drift" for o in outcomes)),
+        "errors": str(sum(o.failed and o.status != "drift" for o in outcomes)),
+        "skipped": str(sum(o.status == "retired" for o in outcomes)),
+        "time": f"{report.seconds:.3f}",
+    }
+    root = ET.Element("testsuites", name="stockpile check", **counts)
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    suite = ET.SubElement(root, "testsuite", name="stockpile check", timestamp=stamp, **counts)
+    for o in outcomes:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname="stockpile.scenarios",
+            name=plain(o.scenario, one_line=True),
+            file=plain(o.file, one_line=True),
+            time=f"{o.seconds:.3f}",
+        )
+        if o.status == "drift":
+            failure = ET.SubElement(case, "failure", type="drift", message=moved_summary(o))
+            failure.text = text_table([o], most=None)
+        elif o.status == "retired":
+            ET.SubElement(case, "skipped", message=plain(o.message, one_line=True))
+        elif o.failed:
+            error = ET.SubElement(case, "error", type=o.status, message=plain(o.message or o.status, one_line=True))
+            error.text = plain(o.message)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+# --- update -----------------------------------------------------------------------------------
+
+
+def update_line(update: Update) -> str:
+    """``wrote        scenarios/baselines/x.json`` (an error's message follows, indented)."""
+    if update.status == "error":
+        lines = plain(update.message).splitlines() or [update.status]
+        return "\n".join([f"{'error':<12} {plain(update.file, one_line=True)}", *(f"{'':13}{x}" for x in lines)])
+    return f"{update.status:<12} {plain(update.target, one_line=True)}"
+
+
+def update_final_line(updates: list[Update]) -> str:
+    """How many baselines were written, left unchanged, or could not be written."""
+    counts = Counter(u.status for u in updates)
+    line = f"{len(updates)} baseline(s): {counts['wrote']} written, {counts['unchanged']} unchanged"
+    if counts["error"]:
+        failed = ", ".join(plain(Path(u.file).name, one_line=True) for u in updates if u.status == "error")
+        line += f"; {counts['error']} could not be written ({failed})"
+    return line
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file beside it (never half-written)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None
+
+
+def append_file(path: Path, text: str) -> None:
+    """Append ``text`` to ``path`` (a GitHub job summary collects what every step appends)."""
+    try:
+        with path.open("a", encoding="utf-8") as out:
+            out.write(text if text.endswith("\n") else text + "\n")
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None

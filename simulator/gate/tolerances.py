@@ -1,0 +1,177 @@
+"""Tolerances of the regression gate (studies layer): defaults, per metric, per scenario, retired baselines.
+
+Layer: studies.
+
+``tolerances.yaml`` beside the baselines::
+
+    default: {rtol: 1.0e-9, atol: 1.0e-6}
+    metrics:                      # by metric name (the part before the first dot)
+      fairness_jain: {atol: 1.0e-4}
+      days_of_cover: {atol: 0.01}
+    scenarios:                    # by scenario name (glob patterns allowed)
+      embargo_stochastic: {rtol: 1.0e-6}
+    retired:                      # baselines kept on purpose without their scenario file
+      - embargo_2009
+
+Every tolerance must be a finite number >= 0: an infinite or NaN tolerance would let any
+change pass (or fail), so it is refused like any other bad input.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from simulator.errors import InputError
+from simulator.gate.baseline import METRIC_NAMES, Number
+
+DEFAULT_RTOL = 1e-9
+DEFAULT_ATOL = 1e-6
+KEYS = ("default", "metrics", "scenarios", "retired")
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """Relative and absolute tolerance of one number: ``|now - then| <= atol + rtol * |then|``."""
+
+    rtol: float = DEFAULT_RTOL
+    atol: float = DEFAULT_ATOL
+
+    def accepts(self, now: Number, then: Number) -> bool:
+        """Whether ``now`` is the same number as ``then`` (None only matches None)."""
+        if now is None or then is None:
+            return now is None and then is None
+        return bool(np.isclose(float(now), float(then), rtol=self.rtol, atol=self.atol))
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    """Default tolerances, per-metric and per-scenario overrides, and retired baselines."""
+
+    default: Tolerance = field(default_factory=Tolerance)
+    metrics: dict[str, Tolerance] = field(default_factory=dict)
+    scenarios: dict[str, Tolerance] = field(default_factory=dict)
+    retired: tuple[str, ...] = ()
+    """Baseline names (scenario file stems) that may exist without their scenario file."""
+    source: str | None = None
+    """The file these came from (None: defaults and options only)."""
+
+    def for_metric(self, scenario: str, key: str) -> Tolerance:
+        """The tolerance of ``key`` in ``scenario``: metric entry, else scenario entry, else default."""
+        name = key.split(".", 1)[0]
+        if name in self.metrics:
+            return self.metrics[name]
+        for pattern, tolerance in self.scenarios.items():
+            if fnmatch.fnmatch(scenario, pattern):
+                return tolerance
+        return self.default
+
+
+def checked(value: Any, where: str, source: str | None) -> float:
+    """``value`` as a tolerance: a finite number >= 0, else an :class:`InputError` naming ``where``.
+
+    >>> checked(0, "--atol", None)
+    0.0
+    >>> checked(float("inf"), "--atol", None)
+    Traceback (most recent call last):
+    ...
+    simulator.errors.InputError: --atol: must be a finite number >= 0, not inf
+    """
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+    if not ok:
+        raise InputError(f"{where}: must be a finite number >= 0, not {value!r}", source)
+    return float(value)
+
+
+def _tolerance(data: Any, where: str, base: Tolerance, source: str) -> Tolerance:
+    if not isinstance(data, dict) or not data or set(data) - {"rtol", "atol"}:
+        raise InputError(f"{where}: give rtol and/or atol, e.g. {{rtol: 1.0e-6}}", source)
+    return Tolerance(
+        **{key: checked(data.get(key, getattr(base, key)), f"{where}.{key}", source) for key in ("rtol", "atol")}
+    )
+
+
+def _mapping(data: Any, where: str, source: str) -> dict[str, Any]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: expected a mapping of name to {{rtol, atol}}", source)
+    return data
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """The safe loader, refusing a key given twice in one mapping (the last would silently win)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    source = str(path)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", source) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise InputError(
+            f"cannot read: malformed YAML: {where}{getattr(exc, 'problem', None) or exc}", source
+        ) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(f"expected a mapping with keys {', '.join(KEYS)}", source)
+    unknown = sorted(str(k) for k in set(data) - set(KEYS))
+    if unknown:
+        raise InputError(f"{unknown[0]}: unknown key (known: {', '.join(KEYS)})", source)
+    return data
+
+
+def load_tolerances(path: Path | None, rtol: float | None = None, atol: float | None = None) -> Tolerances:
+    """Tolerances from a file (if it exists) with ``--rtol``/``--atol`` replacing its defaults.
+
+    Raises
+    ------
+    InputError
+        A non-finite or negative tolerance (naming the option, or the file and field), or a
+        malformed file.
+    """
+    if rtol is not None:
+        checked(rtol, "--rtol", None)
+    if atol is not None:
+        checked(atol, "--atol", None)
+    option = Tolerance(DEFAULT_RTOL if rtol is None else rtol, DEFAULT_ATOL if atol is None else atol)
+    if path is None or not path.exists():
+        return Tolerances(option)
+    source = str(path)
+    data = _read(path)
+    default = option
+    if data.get("default") is not None:
+        from_file = _tolerance(data["default"], "default", Tolerance(), source)
+        default = Tolerance(from_file.rtol if rtol is None else rtol, from_file.atol if atol is None else atol)
+    metrics = {}
+    for name, entry in _mapping(data.get("metrics"), "metrics", source).items():
+        if name not in METRIC_NAMES:
+            raise InputError(f"metrics.{name}: unknown metric (known: {', '.join(sorted(METRIC_NAMES))})", source)
+        metrics[name] = _tolerance(entry, f"metrics.{name}", default, source)
+    scenarios = {
+        str(pattern): _tolerance(entry, f"scenarios.{pattern}", default, source)
+        for pattern, entry in _mapping(data.get("scenarios"), "scenarios", source).items()
+    }
+    retired = data.get("retired") or []
+    if not isinstance(retired, list) or not all(isinstance(name, str) and name for name in retired):
+        raise InputError("retired: expected a list of baseline names (scenario file names without .yaml)", source)
+    return Tolerances(default, metrics, scenarios, tuple(retired), source)
