@@ -243,19 +243,19 @@ class Checkpoints:
 # --- backends -------------------------------------------------------------------------
 
 
-def _local(chunks: list[Chunk], workers: int) -> Iterator[ChunkResult]:
+def _local(chunks: list[Chunk], workers: int, function: Callable[[Chunk], Any] = run_chunk) -> Iterator[Any]:
     if workers <= 1:
         for chunk in chunks:
-            yield run_chunk(chunk)
+            yield function(chunk)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
-        pending: set[Future[ChunkResult]] = set()
+        pending: set[Future[Any]] = set()
         queue = list(chunks)
         try:
             while queue or pending:
                 while queue and len(pending) < 2 * workers:
-                    pending.add(pool.submit(run_chunk, queue.pop(0)))
+                    pending.add(pool.submit(function, queue.pop(0)))
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     yield future.result()
@@ -264,10 +264,13 @@ def _local(chunks: list[Chunk], workers: int) -> Iterator[ChunkResult]:
                 future.cancel()
 
 
-def _dask(chunks: list[Chunk], client: Any) -> Iterator[ChunkResult]:
+def _dask(chunks: list[Chunk], client: Any, function: Callable[[Chunk], Any] = run_chunk) -> Iterator[Any]:
     from distributed import as_completed
 
-    futures = [client.submit(run_chunk, chunk, pure=False, key=f"stockpile-chunk-{chunk.index}") for chunk in chunks]
+    futures = [
+        client.submit(function, chunk, pure=False, key=f"stockpile-{function.__name__}-{chunk.index}")
+        for chunk in chunks
+    ]
     try:
         for future in as_completed(futures):
             yield future.result()
@@ -291,6 +294,18 @@ def execute(
         checkpoints.save(result)
         if progress is not None:
             progress(len(result.table))
+
+
+def map_chunks(sweep: Sweep, function: Callable[[Chunk], Any], workers: int = 1, client: Any = None) -> Iterator[Any]:
+    """``function(chunk)`` for every chunk of ``sweep``, yielded as each finishes (no checkpoints).
+
+    ``function`` runs where the chunk runs (a worker process or a Dask worker), so it
+    can call :func:`run_chunk` and reduce its curves there: only its return value
+    travels back. It must be a top-level function that workers can import. Results
+    come in the order chunks finish; tell them apart by ``chunk.index``.
+    """
+    chunks = [sweep.chunk(i, runs) for i, runs in sweep.chunks()]
+    return _dask(chunks, client, function) if client is not None else _local(chunks, workers, function)
 
 
 def curve_bands(sweep: Sweep, checkpoints: Checkpoints) -> pd.DataFrame:
