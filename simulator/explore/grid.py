@@ -146,17 +146,33 @@ def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
 
 
 def _percentiles(values: np.ndarray) -> np.ndarray:
-    """5/50/95th percentiles over axis 0, NaN only where every run is NaN.
+    """5/50/95th percentiles over axis 0 (runs), as ``numpy.percentile`` computes them, bit for bit.
 
-    Days of cover is NaN in a cell without baseline demand, in every run alike, so the
-    fast vectorised ``numpy.percentile`` is exact almost everywhere; ``nanpercentile``
-    (slow: one call per column) is used only where some runs are NaN and others not.
+    One sort along the runs and numpy's linear interpolation (``a + (b - a) t``, or
+    ``b - (b - a)(1 - t)`` when ``t >= 0.5``), several times faster than
+    ``numpy.percentile`` on the runs axis of curves. Days of cover is NaN in a cell
+    without baseline demand, in every run alike, which gives NaN here too; where some
+    runs are NaN and others not (not expected), ``nanpercentile`` decides.
+
+    >>> x = np.array([[1.0, 5.0], [2.0, 6.0], [4.0, 9.0]])
+    >>> bool(np.array_equal(_percentiles(x), np.percentile(x, PERCENTILES, axis=0)))
+    True
     """
-    out = np.percentile(values, PERCENTILES, axis=0)
-    mixed = np.isnan(out).any(axis=0) & ~np.isnan(values).all(axis=0)
+    n = values.shape[0]
+    ordered = np.sort(values, axis=0)  # NaN last
+    out = []
+    for percent in PERCENTILES:
+        position = percent / 100 * (n - 1)
+        below = int(np.floor(position))
+        weight = position - below
+        a, b = ordered[below], ordered[min(below + 1, n - 1)]
+        out.append(b - (b - a) * (1 - weight) if weight >= 0.5 else a + (b - a) * weight)
+    result = np.stack(out)
+    nan = np.isnan(values)
+    mixed = nan.any(axis=0) & ~nan.all(axis=0)
     if mixed.any():
-        out[:, mixed] = np.nanpercentile(values[:, mixed], PERCENTILES, axis=0)
-    return out
+        result[:, mixed] = np.nanpercentile(values[:, mixed], PERCENTILES, axis=0)
+    return result
 
 
 def _first_day_quantiles(days: np.ndarray) -> np.ndarray:
