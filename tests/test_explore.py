@@ -220,6 +220,20 @@ def test_a_path_created_with_set_can_be_explored(tmp_path):
     assert meta["command"]["run"].endswith("--set regions.eu.reserve.ree.tonnes=0")
 
 
+def test_shock_windows_follow_a_shock_axis_and_stay_within_the_horizon(tmp_path):
+    out = tmp_path / "explorer.html"
+    args = ["explore", _scenario(tmp_path), "--axis", "shocks.halt.end=10,20,80", "--axis", AXES["ratio"]]
+    result = CliRunner().invoke(main, [*args, "--workers", "1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    meta, _ = read_page(out.read_text())
+    shocks = meta["shocks"]
+    assert [s["id"] for s in shocks["list"]] == ["halt"]
+    assert shocks["list"][0]["materials"] == [0]
+    assert shocks["axes"] == [0]  # only the shock axis moves a window
+    # starts on day -100 (drawn from day 0), ends on day 10, 20 or 80 (the horizon is 60 days)
+    assert shocks["windows"] == {"0": [[0, 10]], "1": [[0, 20]], "2": [[0, 60]]}
+
+
 def test_runs_of_a_scenario_without_random_inputs_collapse_to_one(tmp_path):
     out = tmp_path / "explorer.html"
     args = ["explore", _scenario(tmp_path), "--axis", AXES["ratio"], "--runs", "5", "--workers", "1", "-o", str(out)]

@@ -203,6 +203,9 @@ def test_a_point_worked_out_by_hand(browser, pair):
     line = browser.find_element(By.CSS_SELECTOR, '#chart-1-0 path.line[data-region="eu"]')
     eu = [float(v) for v in line.get_attribute("data-values").split(",")]
     assert eu[:3] == pytest.approx([56, 136, 216], abs=(56 + 80 * 59) / 65534 / 2)
+    # the embargo runs from day -100 to 1000: its bar spans the whole 60-day horizon
+    bar = browser.find_element(By.CSS_SELECTOR, '#chart-0-0 rect.shock[data-shock="halt"]')
+    assert (bar.get_attribute("data-start"), bar.get_attribute("data-end")) == ("0", "60")
 
 
 def test_bands_and_medians_of_many_runs(browser, noisy):

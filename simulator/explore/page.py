@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import itertools
 import json
 import os
 import re
@@ -21,16 +22,20 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from simulator import __version__
 from simulator.errors import InputError
 from simulator.explore.data import Packed, pack, pack_within
 from simulator.explore.grid import CURVES, Grid, headline_names, value_at
-from simulator.plots import REGION_COLOURS
+from simulator.plan import compile_plan
+from simulator.plots import REGION_COLOURS, SHOCK_COLOURS
 from simulator.randomness import run_seed
 from simulator.report.words import material_name, region_name
 from simulator.scenario import scenario_hash
+from simulator.scenario.schema import RANDOM_TYPES
+from simulator.sweep.runner import build_point
 
 MAX_PAGE_BYTES = 10_000_000
 """Size limit of a page (10 MB)."""
@@ -79,6 +84,44 @@ def _axis(grid: Grid, index: int) -> dict[str, Any]:
     }
 
 
+def _window(shock: Any, horizon_days: int) -> list[int] | None:
+    """Days ``[start, end)`` a shock is active, within the horizon; None when drawn at random or outside."""
+    if isinstance(shock.start, RANDOM_TYPES) or isinstance(shock.duration, RANDOM_TYPES):
+        return None
+    end = shock.end if shock.end is not None else shock.start + shock.duration
+    start, end = max(0, int(shock.start)), min(horizon_days, int(end))
+    return [start, end] if end > start else None
+
+
+def _shocks(grid: Grid) -> dict[str, Any]:
+    """The shocks to shade: each shock's id, kind, colour and materials, and its window per point.
+
+    Only axes under ``shocks.`` or ``start_date`` move a window, so windows are listed per
+    combination of those axes' values (``"i,j"``: their value indices), not per point.
+    """
+    sweep = grid.sweep
+    moving = [i for i, a in enumerate(sweep.spec.axes) if a.path.startswith("shocks.") or a.path == "start_date"]
+    windows: dict[str, list[list[int] | None]] = {}
+    plan = None
+    for combo in itertools.product(*(range(len(sweep.spec.axes[i].values)) for i in moving)):
+        point = {sweep.spec.axes[i].path: sweep.spec.axes[i].values[j] for i, j in zip(moving, combo, strict=True)}
+        plan = compile_plan(build_point(sweep.raw, point, sweep.source))
+        horizon = plan.structure.horizon_days
+        windows[",".join(map(str, combo))] = [_window(shock, horizon) for shock in plan.shocks]
+    assert plan is not None
+    materials = len(plan.structure.materials)
+    listed = [
+        {
+            "id": shock.id,
+            "kind": shock.kind.replace("_", " "),
+            "colour": SHOCK_COLOURS[k % len(SHOCK_COLOURS)],
+            "materials": np.flatnonzero(shock.mask.reshape(-1, materials).any(axis=0)).tolist(),
+        }
+        for k, shock in enumerate(plan.shocks)
+    ]
+    return {"list": listed, "axes": moving, "windows": windows}
+
+
 def _commands(grid: Grid) -> dict[str, Any]:
     """Pieces of the commands that reproduce a point: the page adds the axes' values."""
     sweep = grid.sweep
@@ -116,6 +159,7 @@ def describe(grid: Grid, packed: Packed) -> dict[str, Any]:
         "random": grid.random,
         "axes": [_axis(grid, i) for i in range(len(grid.sweep.spec.axes))],
         "command": _commands(grid),
+        "shocks": _shocks(grid),
         "layout": packed.layout,
     }
 
