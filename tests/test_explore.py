@@ -18,6 +18,7 @@ from simulator.explore import plan_grid, render
 from simulator.explore.data import (
     NO_VALUE,
     STRIDES_DAYS,
+    base64_size,
     dequantise,
     pack,
     pack_within,
@@ -144,6 +145,19 @@ def test_smooth_curves_keep_a_finer_resolution():
     page = render(grid)
     assert len(page.html.encode()) <= MAX_PAGE_BYTES
     assert page.layout["stride_days"] == 1
+
+
+@pytest.mark.parametrize("budget", [200_000, 400_000, 800_000, 1_500_000, 2_500_000])
+def test_the_finest_stride_that_fits_is_chosen(budget):
+    rng = np.random.default_rng(2)
+    # 200 points of slowly drifting noisy curves: the size falls as the windows widen
+    curves = np.cumsum(rng.normal(0, 1, (200, 3, 2, 365, 2, 1)), axis=3).astype(np.float32)
+    headline = np.zeros((200, 4, 3))
+    packed = pack_within(curves, headline, budget)
+    assert base64_size(len(packed.blob)) <= budget
+    stride = packed.layout["stride_days"]
+    for finer in STRIDES_DAYS[: STRIDES_DAYS.index(stride)]:
+        assert base64_size(len(pack(curves, headline, finer).blob)) > budget
 
 
 def test_a_budget_too_small_for_any_stride_is_refused():
