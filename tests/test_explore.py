@@ -190,8 +190,9 @@ AXES = {
             [],
             "at most 4 axes can be explored, got 5",
         ),
-        (["agreement.ratio.japan=0.5"], [], "agreement.ratio.japan: an axis needs two or more values, got 1"),
-        (["agreement.ratio.japan=0.5,0.5"], [], "an axis needs two or more values"),
+        (["agreement.ratio.japan=0.5"], [], "agreement.ratio.japan: an axis needs two or more different values, got 1"),
+        (["agreement.ratio.japan=0.5,0.5"], [], "an axis needs two or more different values, got 1"),
+        (["agreement.ratio.japan=0.5,0.2,0.5"], [], "agreement.ratio.japan: a value is given twice"),
         (["agreement.ratio.nobody=0.1,0.2"], [], "agreement.ratio.nobody: no such field in the scenario"),
         (["shocks.halt.severty=0.5,1"], [], "shocks.halt.severty: no such field in the scenario"),
         (["shocks.nothing.end=5,10"], [], "shocks.nothing.end: no such field in the scenario"),
@@ -220,6 +221,15 @@ def test_bad_input_exits_2_with_the_reason_and_writes_nothing(tmp_path, axes, ex
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_an_axis_that_changes_the_horizon_exits_2_after_the_runs(tmp_path):
+    out = tmp_path / "explorer.html"
+    args = ["explore", _scenario(tmp_path), "--axis", "horizon_days=50,60", "--workers", "1", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "[horizon_days=60] has another horizon, regions or materials than the first point" in result.output
     assert not out.exists()
 
 

@@ -13,6 +13,7 @@ to what the page shows per grid point, so only that travels back:
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -108,7 +109,7 @@ def value_at(data: Any, path: str) -> Any:
 def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
     """Refuse what the explorer cannot show, every problem at once (exit 2).
 
-    At most :data:`MAX_AXES` axes, each with two or more distinct values on a path
+    At most :data:`MAX_AXES` axes, each with two or more different values on a path
     present in the scenario (after the fixed ``--set`` overrides); at most
     :data:`MAX_POINTS` points, :data:`MAX_RUNS_PER_POINT` runs per point and
     :data:`MAX_TOTAL_RUNS` runs in all.
@@ -124,15 +125,18 @@ def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
         if axis.path in seen:
             problems.append(Problem(axis.path, "given as an axis twice"))
         seen.add(axis.path)
-        if len({repr(v) for v in axis.values}) < 2:
+        distinct = len({repr(v) for v in axis.values})
+        if distinct < 2:
             problems.append(
-                Problem(axis.path, f"an axis needs two or more values, got {len(axis.values)} (fix one with --set)")
+                Problem(axis.path, f"an axis needs two or more different values, got {distinct} (fix one with --set)")
             )
+        elif distinct < len(axis.values):
+            problems.append(Problem(axis.path, "a value is given twice"))
         try:
             value_at(base, axis.path)
         except KeyError:
             problems.append(Problem(axis.path, "no such field in the scenario (create it first with --set PATH=VALUE)"))
-    points = int(np.prod([len(a.values) for a in spec.axes])) if spec.axes else 0
+    points = math.prod(len(a.values) for a in spec.axes) if spec.axes else 0
     if points > MAX_POINTS:
         problems.append(Problem("--axis", f"{points:,} grid points; the explorer's limit is {MAX_POINTS:,}"))
     if spec.runs > MAX_RUNS_PER_POINT:
@@ -252,7 +256,7 @@ def chunk_runs_for(runs: int, points: int, workers: int) -> int:
 def plan_grid(raw: dict[str, Any], source: str, spec: SweepSpec, workers: int = 1) -> Sweep:
     """Check the axes (:func:`check_spec`) and plan the sweep with per-day curves, before any run."""
     check_spec(raw, spec, source)
-    points = int(np.prod([len(a.values) for a in spec.axes]))
+    points = math.prod(len(a.values) for a in spec.axes)
     return plan_sweep(raw, source, spec, curves=True, chunk_runs=chunk_runs_for(spec.runs, points, workers))
 
 
@@ -260,9 +264,9 @@ def may_be_random(sweep: Sweep) -> bool:
     """Whether the first grid point, or the base with any one axis value, draws random inputs.
 
     An axis sets only the fields under its path, so a point can draw random inputs only
-    where the base does or where one of its values brings a distribution in: this is
-    exact for every point (it may say "random" of a point whose values happen to fix
-    every random input, where a seed is harmless).
+    where the base does or where one of its values brings a distribution in: no random
+    point is missed (a point whose values happen to fix every random input may be
+    counted too, and a seed is harmless there).
     """
     if compile_plan(sweep.first).random_sources:
         return True
