@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import TWO_MEMBERS
+from helpers import TWO_MEMBERS, build
 
 from simulator.cli import main
-from simulator.explore import plan_grid, render
+from simulator.explore import plan_grid, render, run_grid
 from simulator.explore.data import (
     NO_VALUE,
     STRIDES_DAYS,
@@ -350,3 +350,99 @@ def test_the_blob_is_zlib_deflate_that_the_browser_can_inflate(pair_page):
     _, packed = read_page(pair_page[0])
     assert packed.blob[:1] == b"\x78"  # a zlib stream: what DecompressionStream("deflate") reads
     assert len(zlib.decompress(packed.blob)) > 0
+
+
+# --- many runs: backends, bands and the commands that reproduce them ----------------------
+
+NOISY = build(
+    TWO_MEMBERS,
+    name="noisy_pair",
+    horizon_days=40,
+    seed=11,
+    regions__japan__demand__ree__noise_cv=0.2,
+    regions__japan__commercial_stock__ree__days=5,
+    regions__eu__commercial_stock__ree__days=5,
+    shocks=[
+        {
+            "id": "halt",
+            "kind": "embargo",
+            "supplier": "china",
+            "regions": ["japan", "eu"],
+            "start": {"distribution": "uniform", "low": 0, "high": 10},
+            "duration_days": {"distribution": "lognormal", "mean": 15, "sd": 5},
+            "severity": 1.0,
+        }
+    ],
+)
+NOISY_AXES = ("agreement.ratio.japan=0.2:0.8:0.3", "agreement.mechanism=fair_ratio,proportional")
+
+
+def _noisy_grid(tmp_path, workers=1, client=None):
+    source = _scenario(tmp_path, NOISY)
+    spec = SweepSpec(tuple(parse_axis(a) for a in NOISY_AXES), runs=6)
+    return run_grid(plan_grid(load_raw(source), source, spec, workers), workers=workers, client=client)
+
+
+@pytest.mark.filterwarnings(
+    "ignore::DeprecationWarning",
+    "ignore::UserWarning",
+    "ignore::ResourceWarning",
+    "ignore::pytest.PytestUnraisableExceptionWarning",
+)
+def test_one_worker_two_workers_and_dask_give_the_same_numbers(tmp_path):
+    from distributed import Client, LocalCluster
+
+    one = _noisy_grid(tmp_path, workers=1)
+    two = _noisy_grid(tmp_path, workers=2)
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        on_dask = _noisy_grid(tmp_path, client=client)
+        out = tmp_path / "dask.html"
+        args = ["explore", _scenario(tmp_path, NOISY), *[a for axis in NOISY_AXES for a in ("--axis", axis)]]
+        result = CliRunner().invoke(main, [*args, "--runs", "6", "--dask", cluster.scheduler_address, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    for other in (two, on_dask):
+        np.testing.assert_array_equal(one.curves, other.curves)
+        np.testing.assert_array_equal(one.headline, other.headline)
+    _, packed = read_page(out.read_text())
+    np.testing.assert_array_equal(unpack(packed)[0], one.headline)
+
+
+def test_bands_are_the_sweeps_percentiles_and_the_seed_reproduces_the_first_run(tmp_path):
+    grid = _noisy_grid(tmp_path)
+    assert grid.random
+    assert grid.curves.shape == (6, 3, 2, 40, 2, 1)  # 3 ratios x 2 rules; p5, p50, p95
+    # the sweep command of the page, for one point: its curves.parquet holds the same bands
+    sweep_out = tmp_path / "sweep"
+    args = ["sweep", _scenario(tmp_path, NOISY), "--grid", "agreement.ratio.japan=0.5"]
+    args += ["--grid", "agreement.mechanism=proportional", "--runs", "6", "--seed", "11", "--curves"]
+    result = CliRunner().invoke(main, [*args, "--workers", "1", "-o", str(sweep_out)])
+    assert result.exit_code == 0, result.output
+    point = 1 * 2 + 1  # ratio 0.5 (second of three), proportional (second of two)
+    bands = pd.read_parquet(sweep_out / "curves.parquet")
+    for c, curve in enumerate(("days_of_cover", "shortfall_cum_t")):
+        for r, region in enumerate(("japan", "eu")):
+            rows = bands[(bands["metric"] == curve) & (bands["region"] == region)].sort_values("day")
+            for s, column in enumerate(("p5", "p50", "p95")):
+                np.testing.assert_array_equal(grid.curves[point, s, c, :, r, 0], rows[column].to_numpy(np.float32))
+    table = pd.read_parquet(sweep_out / "sweep.parquet")
+    q = headline_names(("japan", "eu"))
+    np.testing.assert_array_equal(
+        grid.headline[point, q.index("total_shortfall_t")], np.percentile(table["total_shortfall_t"], [5, 50, 95])
+    )
+    assert (np.diff(grid.curves[point], axis=0) >= 0).all()  # p5 <= p50 <= p95 everywhere
+    # `stockpile run ... --seed S` with the seed the page shows reproduces the sweep's first run
+    seed = int(table.loc[table["run"] == 0, "seed"].iloc[0])
+    run_out = tmp_path / "run"
+    args = ["run", _scenario(tmp_path, NOISY), "--set", "agreement.ratio.japan=0.5", "--set"]
+    args += ["agreement.mechanism=proportional", "--seed", str(seed), "--no-plots", "-o", str(run_out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((run_out / "summary.json").read_text())
+    assert summary["agreement"]["total_shortfall_t"] == table.loc[table["run"] == 0, "total_shortfall_t"].iloc[0]
+    page = render(grid)
+    meta, _ = read_page(page.html)
+    assert meta["command"]["seed"] == f"--seed {seed}"
+    assert meta["command"]["sweep_tail"].startswith("--runs 6 --seed 11 --curves")

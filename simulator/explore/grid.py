@@ -237,7 +237,8 @@ def summarise_chunk(chunk: Chunk) -> list[PointSummary]:
     summaries = []
     for point in sorted(chunk.points):
         rows = np.flatnonzero(points == point)
-        curves = np.stack([result.curves[c][rows] for c in CURVES], axis=1)  # (run, curve, day, region, material)
+        # (run, curve, day, region, material); percentiles in float64 like sweep --curves, stored as float32
+        curves = np.stack([result.curves[c][rows] for c in CURVES], axis=1).astype(np.float64)
         series = _percentiles(curves) if len(rows) > 1 else curves
         summaries.append(PointSummary(int(point), series.astype(np.float32), _headline(columns, regions, rows)))
     return summaries

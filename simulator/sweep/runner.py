@@ -243,7 +243,7 @@ class Checkpoints:
 # --- backends -------------------------------------------------------------------------
 
 
-def _local(chunks: list[Chunk], workers: int, function: Callable[[Chunk], Any] = run_chunk) -> Iterator[Any]:
+def _local(chunks: list[Chunk], workers: int, function: Callable[[Chunk], Any]) -> Iterator[Any]:
     if workers <= 1:
         for chunk in chunks:
             yield function(chunk)
@@ -264,7 +264,7 @@ def _local(chunks: list[Chunk], workers: int, function: Callable[[Chunk], Any] =
                 future.cancel()
 
 
-def _dask(chunks: list[Chunk], client: Any, function: Callable[[Chunk], Any] = run_chunk) -> Iterator[Any]:
+def _dask(chunks: list[Chunk], client: Any, function: Callable[[Chunk], Any]) -> Iterator[Any]:
     from distributed import as_completed
 
     futures = [
@@ -289,7 +289,7 @@ def execute(
     """Run every chunk not yet on disk, saving each as it finishes."""
     done = checkpoints.done()
     todo = [sweep.chunk(i, runs) for i, runs in sweep.chunks() if i not in done]
-    results = _dask(todo, client) if client is not None else _local(todo, workers)
+    results = _dask(todo, client, run_chunk) if client is not None else _local(todo, workers, run_chunk)
     for result in results:
         checkpoints.save(result)
         if progress is not None:
