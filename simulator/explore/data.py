@@ -35,6 +35,8 @@ TOP_CODE = 65534
 """Largest code of a value: ``high`` maps to it."""
 STRIDES_DAYS = (1, 2, 3, 7, 14)
 """Window lengths tried, finest first."""
+ZLIB_LEVEL = 6
+"""zlib's default: within 3% of level 9's size on the explorer's data, five times faster."""
 BLOCK_POINTS = 256
 """Grid points resampled and quantised at a time (bounds the float64 temporaries)."""
 COVER = 0
@@ -109,7 +111,7 @@ def _encode(headline: np.ndarray, low: np.ndarray, step: np.ndarray, codes: np.n
     deltas[..., 1:] = codes[..., 1:] - codes[..., :-1]  # uint16 arithmetic wraps modulo 2**16
     planes = np.concatenate([(deltas >> 8).astype(np.uint8).ravel(), (deltas & 0xFF).astype(np.uint8).ravel()])
     parts = [headline.astype("<f8"), low.astype("<f8"), step.astype("<f8")]
-    return zlib.compress(b"".join(p.tobytes() for p in parts) + planes.tobytes(), 9)
+    return zlib.compress(b"".join(p.tobytes() for p in parts) + planes.tobytes(), ZLIB_LEVEL)
 
 
 def pack(curves: np.ndarray, headline: np.ndarray, stride_days: int) -> Packed:

@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shlex
-import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -193,14 +192,14 @@ def render(grid: Grid, max_bytes: int = MAX_PAGE_BYTES) -> Page:
 
 
 def write_page(html: str, path: Path) -> None:
-    """Write the page atomically (a temporary file renamed into place)."""
+    """Write the page atomically: a temporary file beside it, renamed into place (never half-written)."""
+    tmp = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(html)
+        tmp.write_text(html, encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:
+        tmp.unlink(missing_ok=True)
         raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None
 
 
