@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format sweep check bench docs mutate clean
+.PHONY: install run test lint format sweep explore check bench docs mutate clean
 
 install: $(STAMP)
 
@@ -36,6 +36,15 @@ format: $(STAMP)
 ## sweep: the ratio sweep of the 2010 replay
 sweep: $(STAMP)
 	$(BIN)/stockpile sweep scenarios/embargo_2010.yaml --grid agreement.ratio.japan=0:1:0.1 --runs 200 -o results/sweep_ratio
+
+## explore: the what-if explorer of the scarce joint stock of 2010 (4 axes, 1,260 points) into results/explorer.html
+explore: $(STAMP)
+	$(BIN)/stockpile explore scenarios/embargo_2010_scarce.yaml \
+		--axis shocks.china_japan_halt.end=119:299:30 \
+		--axis agreement.ratio.japan=0.1:0.9:0.1 \
+		--axis agreement.pool.contributions.japan.light_ree.days=5:65:15 \
+		--axis agreement.mechanism=fair_ratio,proportional,equal_cover,hybrid \
+		-o results/explorer.html
 
 ## check: scenario regression check against scenarios/baselines/
 check: $(STAMP)

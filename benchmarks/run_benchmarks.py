@@ -60,6 +60,32 @@ def sweep(label: str, extra: list[str], runs: int, folder: Path) -> dict[str, fl
     }
 
 
+def explore(folder: Path) -> dict[str, float]:
+    """``stockpile explore`` of a 2,000-point grid x 100 noisy runs (200,000 distinct runs), 2 workers.
+
+    CPU seconds (all processes) are printed beside the wall time: on a machine shared
+    with other work the wall time grows, while CPU seconds / 2 is what two idle cores need.
+    """
+    out = folder / "explorer.html"
+    axes = [
+        "--axis=agreement.ratio.japan=0.05:0.95:0.1",  # 10
+        "--axis=shocks.china_quota_2011.severity=0:0.38:0.02",  # 20
+        "--axis=agreement.pool.contributions.japan.light_ree.days=0:90:10",  # 10
+    ]
+    args = [sys.executable, "-m", "simulator.cli", "explore", str(REPLAY), *axes, "--runs", "100", *NOISE]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall, peak = timed([*args, "--workers", "2", "-o", str(out)])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {
+        "explorer 2,000 points x 100 runs: command wall s": wall,
+        "explorer 2,000 points x 100 runs: CPU s (all processes)": cpu,
+        "explorer 2,000 points x 100 runs: runs/s (command)": 200_000 / wall,
+        "explorer 2,000 points x 100 runs: page MB": out.stat().st_size / 1e6,
+        "explorer 2,000 points x 100 runs: peak RSS MB (largest process)": peak,
+    }
+
+
 def main() -> None:
     large = "--large" in sys.argv
     results: dict[str, float] = {}
@@ -107,6 +133,7 @@ def main() -> None:
                 folder,
             )
         )
+        results.update(explore(folder))
         if large:
             results.update(sweep("100k Monte Carlo", [*grid, "--runs", "10000", *NOISE], 100_000, folder))
     width = max(len(k) for k in results)

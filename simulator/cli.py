@@ -428,6 +428,88 @@ def sweep(
     click.echo(f"{len(table)} runs ({points} point(s) x {planned.spec.runs}) written to {folder}/sweep.parquet")
 
 
+@main.command()
+@click.argument("scenario", type=ScenarioFile())
+@click.option(
+    "--axis",
+    "axes",
+    multiple=True,
+    metavar="PATH=SPEC",
+    help="A slider or selector: start:stop:step (stop included) or a,b,c (one to four --axis options).",
+)
+@click.option("--runs", type=click.IntRange(min=1), default=1, show_default=True, help="Runs (seeds) per grid point.")
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed [the scenario's].")
+@click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+@click.option("--workers", type=click.IntRange(min=1), help="Local worker processes [cores].")
+@click.option("--dask", "dask_address", metavar="ADDRESS", help="Run on a Dask scheduler, e.g. tcp://host:8786.")
+@click.option(
+    "-o", "--out", "out_file", type=click.Path(dir_okay=False), help="Page to write [results/<name>/explorer.html]."
+)
+@click.pass_context
+def explore(
+    ctx: click.Context,
+    scenario: str,
+    axes: tuple[str, ...],
+    runs: int,
+    seed: int | None,
+    assignments: tuple[str, ...],
+    workers: int | None,
+    dask_address: str | None,
+    out_file: str | None,
+) -> None:
+    """Precompute a grid of SCENARIO and write one offline HTML page with a slider per axis."""
+    import dataclasses
+    import os
+
+    from simulator.explore import plan_grid, render, run_grid, write_page
+    from simulator.explore.grid import may_be_random
+    from simulator.interrupt import Interrupted, interruptible
+    from simulator.output import check_writable
+    from simulator.scenario import load_raw
+    from simulator.sweep import SweepSpec, parse_axis
+
+    if workers and dask_address:
+        raise InputError("give --workers or --dask, not both")
+    parsed = []
+    for text in axes:
+        try:
+            parsed.append(parse_axis(text))
+        except InputError as exc:  # the sweep's parser names its option --grid
+            raise InputError(exc.render().replace("--grid ", "--axis ", 1)) from None
+    raw = load_raw(scenario)
+    spec = SweepSpec(tuple(parsed), runs=runs, seed=seed, fixed=tuple(_overrides(assignments)))
+    n_workers = workers or os.cpu_count() or 1
+    planned = plan_grid(raw, scenario, spec, n_workers)
+    if runs > 1 and not may_be_random(planned):
+        click.echo(f"note: {scenario} has no random inputs, so its runs are all alike; exploring 1 run", err=True)
+        spec = dataclasses.replace(spec, runs=1)
+        planned = plan_grid(raw, scenario, spec, n_workers)
+    path = Path(out_file or Path("results") / planned.first.name / "explorer.html")
+    check_writable(path.parent)
+    try:
+        with interruptible(), _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
+            if client is not None:
+                n_workers = len(client.scheduler_info()["workers"])
+                planned = plan_grid(raw, scenario, spec, n_workers)
+            with _progress(planned.n_runs) as advance:
+                try:
+                    grid = run_grid(planned, workers=n_workers, client=client, progress=advance)
+                except Exception as exc:
+                    if ctx.meta.get("debug") or isinstance(exc, InputError):
+                        raise
+                    click.echo(f"explore stopped by an error: {exc!r}; nothing written", err=True)
+                    ctx.exit(3)
+    except Interrupted as exc:
+        click.echo(f"explore interrupted by {exc.name}: nothing written", err=True)
+        ctx.exit(exc.exit_code)
+    page = render(grid)
+    write_page(page.html, path)
+    size_mb = len(page.html.encode()) / 1e6
+    window = "daily" if page.layout["stride_days"] == 1 else f"{page.layout['stride_days']}-day windows"
+    points = len(planned.points)
+    click.echo(f"{points} point(s) x {planned.spec.runs} run(s); curves {window}; {size_mb:.1f} MB written to {path}")
+
+
 def _planned_sweep(
     scenario: str | None,
     grids: tuple[str, ...],

@@ -22,7 +22,7 @@ import hashlib
 import json
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
@@ -256,6 +256,30 @@ def execute(
             checkpoints.save(result)
             if progress is not None:
                 progress(len(result.table))
+
+
+def map_chunks(
+    sweep: Sweep,
+    function: Callable[[Chunk], Any],
+    workers: int = 1,
+    client: Any = None,
+    no_worker_timeout_s: float = NO_WORKER_TIMEOUT_S,
+) -> Iterator[Any]:
+    """``function(chunk)`` for every chunk of ``sweep``, yielded as each finishes (no checkpoints).
+
+    ``function`` runs where the chunk runs (a worker process or a Dask worker), so it
+    can call :func:`run_chunk` and reduce its curves there: only its return value
+    travels back. It must be a top-level function that workers can import. Results
+    come in the order chunks finish; tell them apart by ``chunk.index``.
+    """
+    fingerprint = sweep.fingerprint()
+    chunks = [sweep.chunk(i, runs, fingerprint) for i, runs in sweep.chunks()]
+    if client is not None:
+        key = f"stockpile-{function.__name__}-{fingerprint[:16]}"
+        return dask_cluster(chunks, function, client, key, no_worker_timeout_s)
+    if workers > 1:
+        return local_processes(chunks, function, workers)
+    return in_process(chunks, function)
 
 
 def curve_bands(sweep: Sweep, checkpoints: Checkpoints) -> pd.DataFrame:

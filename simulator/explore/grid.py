@@ -1,0 +1,304 @@
+"""The explorer's grid: axes checked, runs simulated through the sweep, curves reduced.
+
+Layer: studies. The grid is planned and run by :mod:`simulator.sweep` (``plan_sweep``,
+``map_chunks``, ``run_chunk`` with per-day curves); each chunk is reduced where it ran
+to what the page shows per grid point, so only that travels back:
+
+- the days-of-cover and cumulative-shortfall curves per region and material, daily:
+  the single run's when ``runs`` is 1, else the 5th, 50th and 95th percentiles over the
+  runs (``numpy.percentile``'s default linear interpolation, as ``sweep --curves``);
+- headline numbers per run (total shortfall, each region's shortfall, first shortfall
+  day and minimum days of cover), again as the value or as percentiles over the runs.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from simulator.errors import InputError, Problem
+from simulator.plan import compile_plan
+from simulator.scenario import apply_overrides
+from simulator.sweep import SweepSpec, plan_sweep
+from simulator.sweep.runner import CHUNK_RUNS, Chunk, Sweep, build_point, map_chunks, point_label, run_chunk
+
+MAX_AXES = 4
+MAX_POINTS = 5_000
+"""Grid points of one page: the page stays under its size limit and redraws at once."""
+MAX_RUNS_PER_POINT = 1_000
+MAX_TOTAL_RUNS = 500_000
+"""Grid points x runs: about three minutes on two cores."""
+CURVES = ("days_of_cover", "shortfall_cum_t")
+"""Curves shown, as named in the sweep's per-day curves; units: days and tonnes."""
+PERCENTILES = (5.0, 50.0, 95.0)
+NEVER = -1
+"""``first_shortfall_day`` of a run that never runs short (as in the sweep table)."""
+
+
+@dataclass(frozen=True)
+class PointSummary:
+    """What the page needs of one grid point."""
+
+    point: int
+    curves: np.ndarray
+    """(series, curve, day, region, material) float32; series is 1 (the run) or 3 (p5, p50, p95)."""
+    headline: np.ndarray
+    """(quantity, series) float64, quantities as :func:`headline_names`; NaN for none or never."""
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A computed grid: the sweep that planned it and one summary per point."""
+
+    sweep: Sweep
+    curves: np.ndarray
+    """(point, series, curve, day, region, material) float32."""
+    headline: np.ndarray
+    """(point, quantity, series) float64."""
+    regions: tuple[str, ...]
+    materials: tuple[str, ...]
+    random: bool
+    """Whether a grid point may draw random inputs (see :func:`may_be_random`)."""
+
+    @property
+    def runs(self) -> int:
+        """Runs per grid point."""
+        return self.sweep.spec.runs
+
+
+def headline_names(regions: tuple[str, ...]) -> list[str]:
+    """Headline quantities: over all regions, then per region (as the sweep table's columns).
+
+    ``first_shortfall_day`` and ``min_days_of_cover`` without a region are the earliest
+    and the lowest over the regions; ``short_runs_share`` is the share of the point's
+    runs in which any region runs short (the same number in every series).
+
+    >>> headline_names(("japan", "eu"))[:5]
+    ['total_shortfall_t', 'first_shortfall_day', 'min_days_of_cover', 'short_runs_share', 'shortfall_t.japan']
+    """
+    per_region = [f"{k}.{r}" for r in regions for k in ("shortfall_t", "first_shortfall_day", "min_days_of_cover")]
+    return ["total_shortfall_t", "first_shortfall_day", "min_days_of_cover", "short_runs_share", *per_region]
+
+
+def value_at(data: Any, path: str) -> Any:
+    """The value at a dotted ``path`` of scenario data (list items by index or ``id``).
+
+    Raises ``KeyError`` when the path does not exist (``--set`` would create it).
+
+    >>> value_at({"shocks": [{"id": "halt", "end": 119}]}, "shocks.halt.end")
+    119
+    """
+    node = data
+    for key in path.split("."):
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and key.lstrip("-").isdigit() and -len(node) <= int(key) < len(node):
+            node = node[int(key)]
+        elif isinstance(node, list) and any(isinstance(i, dict) and i.get("id") == key for i in node):
+            node = next(i for i in node if isinstance(i, dict) and i.get("id") == key)
+        else:
+            raise KeyError(path)
+    return node
+
+
+def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
+    """Refuse what the explorer cannot show, every problem at once (exit 2).
+
+    At most :data:`MAX_AXES` axes, each with two or more different values on a path
+    present in the scenario (after the fixed ``--set`` overrides); at most
+    :data:`MAX_POINTS` points, :data:`MAX_RUNS_PER_POINT` runs per point and
+    :data:`MAX_TOTAL_RUNS` runs in all.
+    """
+    problems: list[Problem] = []
+    if not spec.axes:
+        problems.append(Problem("--axis", "give at least one --axis PATH=SPEC"))
+    if len(spec.axes) > MAX_AXES:
+        problems.append(Problem("--axis", f"at most {MAX_AXES} axes can be explored, got {len(spec.axes)}"))
+    base = apply_overrides(raw, list(spec.fixed))
+    seen: set[str] = set()
+    for axis in spec.axes:
+        if axis.path in seen:
+            problems.append(Problem(axis.path, "given as an axis twice"))
+        seen.add(axis.path)
+        distinct = len({repr(v) for v in axis.values})
+        if distinct < 2:
+            problems.append(
+                Problem(axis.path, f"an axis needs two or more different values, got {distinct} (fix one with --set)")
+            )
+        elif distinct < len(axis.values):
+            problems.append(Problem(axis.path, "a value is given twice"))
+        try:
+            value_at(base, axis.path)
+        except KeyError:
+            problems.append(Problem(axis.path, "no such field in the scenario (create it first with --set PATH=VALUE)"))
+    points = math.prod(len(a.values) for a in spec.axes) if spec.axes else 0
+    if points > MAX_POINTS:
+        problems.append(Problem("--axis", f"{points:,} grid points; the explorer's limit is {MAX_POINTS:,}"))
+    if spec.runs > MAX_RUNS_PER_POINT:
+        problems.append(Problem("--runs", f"{spec.runs:,} runs per point; the limit is {MAX_RUNS_PER_POINT:,}"))
+    if points * spec.runs > MAX_TOTAL_RUNS:
+        problems.append(
+            Problem("--runs", f"{points:,} points x {spec.runs:,} runs; the limit is {MAX_TOTAL_RUNS:,} runs in all")
+        )
+    if problems:
+        raise InputError(problems, source)
+
+
+def _percentiles(values: np.ndarray) -> np.ndarray:
+    """5/50/95th percentiles over axis 0 (runs), as ``numpy.percentile`` computes them, bit for bit.
+
+    One sort along the runs and numpy's linear interpolation (``a + (b - a) t``, or
+    ``b - (b - a)(1 - t)`` when ``t >= 0.5``), several times faster than
+    ``numpy.percentile`` on the runs axis of curves. Days of cover is NaN in a cell
+    without baseline demand, in every run alike, which gives NaN here too; where some
+    runs are NaN and others not (not expected), ``nanpercentile`` decides.
+
+    >>> x = np.array([[1.0, 5.0], [2.0, 6.0], [4.0, 9.0]])
+    >>> bool(np.array_equal(_percentiles(x), np.percentile(x, PERCENTILES, axis=0)))
+    True
+    """
+    n = values.shape[0]
+    ordered = np.sort(values, axis=0)  # NaN last
+    out = []
+    for percent in PERCENTILES:
+        position = percent / 100 * (n - 1)
+        below = int(np.floor(position))
+        weight = position - below
+        a, b = ordered[below], ordered[min(below + 1, n - 1)]
+        out.append(b - (b - a) * (1 - weight) if weight >= 0.5 else a + (b - a) * weight)
+    result = np.stack(out)
+    nan = np.isnan(values)
+    mixed = nan.any(axis=0) & ~nan.all(axis=0)
+    if mixed.any():
+        result[:, mixed] = np.nanpercentile(values[:, mixed], PERCENTILES, axis=0)
+    return result
+
+
+def _first_day_quantiles(days: np.ndarray) -> np.ndarray:
+    """Quantiles of first shortfall days (``NEVER`` counts as later than any day); NaN = never."""
+    later = np.where(days >= 0, days.astype(float), np.inf)
+    q = np.quantile(later, np.array(PERCENTILES) / 100, method="inverted_cdf")
+    return np.where(np.isfinite(q), q, np.nan)
+
+
+def _run_headlines(table: Any) -> tuple[tuple[str, ...], dict[str, np.ndarray]]:
+    """The regions and every headline quantity per run of a chunk's sweep table."""
+    regions = tuple(
+        c.split(".", 1)[1] for c in table.columns if c.startswith("first_shortfall_day.") and c.count(".") == 1
+    )
+    firsts = np.stack([table[f"first_shortfall_day.{r}"].to_numpy() for r in regions])
+    covers = np.stack([table[f"min_days_of_cover.{r}"].to_numpy(float) for r in regions])
+    first = np.where(
+        (firsts >= 0).any(axis=0), np.where(firsts >= 0, firsts, np.iinfo(np.int64).max).min(axis=0), NEVER
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a run where no region has demand
+        cover = np.nanmin(covers, axis=0)
+    columns: dict[str, np.ndarray] = {
+        "total_shortfall_t": table["total_shortfall_t"].to_numpy(float),
+        "first_shortfall_day": first,
+        "min_days_of_cover": cover,
+        "short_runs_share": (first >= 0).astype(float),
+    }
+    for i, r in enumerate(regions):
+        columns[f"shortfall_t.{r}"] = table[f"shortfall_t.{r}"].to_numpy(float)
+        columns[f"first_shortfall_day.{r}"] = firsts[i]
+        columns[f"min_days_of_cover.{r}"] = covers[i]
+    return regions, columns
+
+
+def _headline(columns: dict[str, np.ndarray], regions: tuple[str, ...], rows: np.ndarray) -> np.ndarray:
+    """(quantity, series) of one point from the per-run quantities of its ``rows``."""
+    out = []
+    for name in headline_names(regions):
+        values = columns[name][rows]
+        if len(rows) == 1:
+            out.append(np.where(values >= 0, values, np.nan) if name.startswith("first_") else values.astype(float))
+        elif name == "short_runs_share":
+            out.append(np.full(len(PERCENTILES), values.mean()))
+        elif name.startswith("first_"):
+            out.append(_first_day_quantiles(values))
+        else:
+            out.append(_percentiles(values))
+    return np.stack(out).astype(np.float64)
+
+
+def summarise_chunk(chunk: Chunk) -> list[PointSummary]:
+    """Run one chunk of whole grid points (in a worker) and reduce it to :class:`PointSummary`."""
+    result = run_chunk(chunk)
+    assert result.curves is not None, "the explorer plans its sweep with curves=True"
+    regions, columns = _run_headlines(result.table)
+    points = np.array([point for point, _, _ in chunk.runs])
+    summaries = []
+    for point in sorted(chunk.points):
+        rows = np.flatnonzero(points == point)
+        # (run, curve, day, region, material); percentiles in float64 like sweep --curves, stored as float32
+        curves = np.stack([result.curves[c][rows] for c in CURVES], axis=1).astype(np.float64)
+        series = _percentiles(curves) if len(rows) > 1 else curves
+        summaries.append(PointSummary(int(point), series.astype(np.float32), _headline(columns, regions, rows)))
+    return summaries
+
+
+def chunk_runs_for(runs: int, points: int, workers: int) -> int:
+    """Runs per chunk: whole grid points, at most the sweep's usual chunk, four chunks per worker at least.
+
+    >>> chunk_runs_for(100, 2000, 2), chunk_runs_for(1, 1260, 2), chunk_runs_for(3000, 10, 2)
+    (2500, 158, 3000)
+    """
+    per_chunk = min(CHUNK_RUNS // runs, -(-points // (4 * workers)))
+    return runs * max(1, per_chunk)
+
+
+def plan_grid(raw: dict[str, Any], source: str, spec: SweepSpec, workers: int = 1) -> Sweep:
+    """Check the axes (:func:`check_spec`) and plan the sweep with per-day curves, before any run."""
+    check_spec(raw, spec, source)
+    points = math.prod(len(a.values) for a in spec.axes)
+    return plan_sweep(raw, source, spec, curves=True, chunk_runs=chunk_runs_for(spec.runs, points, workers))
+
+
+def may_be_random(sweep: Sweep) -> bool:
+    """Whether the first grid point, or the base with any one axis value, draws random inputs.
+
+    An axis sets only the fields under its path, so a point can draw random inputs only
+    where the base does or where one of its values brings a distribution in: no random
+    point is missed (a point whose values happen to fix every random input may be
+    counted too, and a seed is harmless there).
+    """
+    if compile_plan(sweep.first).random_sources:
+        return True
+    return any(
+        compile_plan(build_point(sweep.raw, {axis.path: value}, sweep.source)).random_sources
+        for axis in sweep.spec.axes
+        for value in axis.values
+    )
+
+
+def run_grid(sweep: Sweep, workers: int = 1, client: Any = None, progress: Callable[[int], None] | None = None) -> Grid:
+    """Run a planned grid on local processes or Dask and gather one summary per point."""
+    summaries: dict[int, PointSummary] = {}
+    for batch in map_chunks(sweep, summarise_chunk, workers=workers, client=client):
+        summaries.update((s.point, s) for s in batch)
+        if progress is not None:
+            progress(len(batch) * sweep.spec.runs)
+    ordered = [summaries[p] for p in range(len(sweep.points))]
+    for s in ordered:
+        if s.curves.shape != ordered[0].curves.shape:
+            raise InputError(
+                f"grid point [{point_label(sweep.points[s.point])}] has another horizon, regions or "
+                "materials than the first point; the explorer needs them equal at every point",
+                sweep.source,
+            )
+    structure = compile_plan(sweep.first).structure
+    return Grid(
+        sweep,
+        np.stack([s.curves for s in ordered]),
+        np.stack([s.headline for s in ordered]),
+        structure.regions,
+        structure.materials,
+        may_be_random(sweep),
+    )

@@ -1,0 +1,215 @@
+"""The explorer page: the HTML/JS template filled with a grid's description and packed data.
+
+Layer: studies. The template ``page.html`` (package data) holds the styles and the
+hand-written JavaScript that reads the data, draws the SVG curves and the headline, and
+builds the "copy as command" line; this module writes what the template needs into
+two ``<script>`` elements (the description as JSON, the packed blob as base64), so the
+page is one file that needs no network and no server.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import itertools
+import json
+import os
+import re
+import shlex
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from simulator import __version__
+from simulator.errors import InputError
+from simulator.explore.data import Packed, pack, pack_within
+from simulator.explore.grid import CURVES, Grid, headline_names, value_at
+from simulator.plan import compile_plan
+from simulator.plots import REGION_COLOURS, SHOCK_COLOURS
+from simulator.randomness import run_seed
+from simulator.report.words import material_name, region_name
+from simulator.scenario import scenario_hash
+from simulator.scenario.schema import RANDOM_TYPES
+from simulator.sweep.runner import build_point
+
+MAX_PAGE_BYTES = 10_000_000
+"""Size limit of a page (10 MB)."""
+CURVE_LABELS = {"days_of_cover": ("Days of cover", "days"), "shortfall_cum_t": ("Cumulative shortfall", "t")}
+META_MARK = "/*@@META@@*/null"
+BLOB_MARK = "@@BLOB@@"
+
+
+def template() -> str:
+    """The page template shipped with the package."""
+    return resources.files("simulator.explore").joinpath("page.html").read_text(encoding="utf-8")
+
+
+def yaml_text(value: Any) -> str:
+    """``value`` as ``--set`` reads it back (a YAML scalar).
+
+    >>> [yaml_text(v) for v in (0.3, 119, "fair_ratio", 1e-05, dt.date(2010, 10, 28), True)]
+    ['0.3', '119', 'fair_ratio', '1.0e-05', '2010-10-28', 'true']
+    """
+    return yaml.safe_dump(value, default_flow_style=True).removesuffix("\n...\n").strip()
+
+
+def _start(values: tuple[Any, ...], current: Any) -> int:
+    """Index of the scenario's own value on an axis, or of the nearest number; else 0.
+
+    >>> _start((0.1, 0.5, 0.9), 0.79), _start(("a", "b"), "b"), _start(("a", "b"), "c")
+    (2, 1, 0)
+    """
+    if current in values:
+        return values.index(current)
+    numbers = isinstance(current, int | float) and all(isinstance(v, int | float) for v in values)
+    return min(range(len(values)), key=lambda i: abs(values[i] - current)) if numbers else 0
+
+
+def _axis(grid: Grid, index: int) -> dict[str, Any]:
+    """An axis as the page shows it: labels, the ``--set`` option of each value, the start value."""
+    axis = grid.sweep.spec.axes[index]
+    ordered = all(isinstance(v, int | float | dt.date) and not isinstance(v, bool) for v in axis.values)
+    start = _start(axis.values, value_at(grid.sweep.raw, axis.path))
+    return {
+        "path": axis.path,
+        "kind": "slider" if ordered else "select",
+        "labels": [yaml_text(v) for v in axis.values],
+        "options": [shlex.quote(f"{axis.path}={yaml_text(v)}") for v in axis.values],
+        "start": start,
+    }
+
+
+def _window(shock: Any, horizon_days: int) -> list[int] | None:
+    """Days ``[start, end)`` a shock is active, within the horizon; None when drawn at random or outside."""
+    if isinstance(shock.start, RANDOM_TYPES) or isinstance(shock.duration, RANDOM_TYPES):
+        return None
+    end = shock.end if shock.end is not None else shock.start + shock.duration
+    start, end = max(0, int(shock.start)), min(horizon_days, int(end))
+    return [start, end] if end > start else None
+
+
+def _shocks(grid: Grid) -> dict[str, Any]:
+    """The shocks to shade: each shock's id, kind, colour and materials, and its window per point.
+
+    Only axes under ``shocks.`` or ``start_date`` move a window, so windows are listed per
+    combination of those axes' values (``"i,j"``: their value indices), not per point.
+    """
+    sweep = grid.sweep
+    moving = [i for i, a in enumerate(sweep.spec.axes) if a.path.startswith("shocks.") or a.path == "start_date"]
+    windows: dict[str, list[list[int] | None]] = {}
+    plan = None
+    for combo in itertools.product(*(range(len(sweep.spec.axes[i].values)) for i in moving)):
+        point = {sweep.spec.axes[i].path: sweep.spec.axes[i].values[j] for i, j in zip(moving, combo, strict=True)}
+        plan = compile_plan(build_point(sweep.raw, point, sweep.source))
+        horizon = plan.structure.horizon_days
+        windows[",".join(map(str, combo))] = [_window(shock, horizon) for shock in plan.shocks]
+    assert plan is not None
+    materials = len(plan.structure.materials)
+    listed = [
+        {
+            "id": shock.id,
+            "kind": shock.kind.replace("_", " "),
+            "colour": SHOCK_COLOURS[k % len(SHOCK_COLOURS)],
+            "materials": np.flatnonzero(shock.mask.reshape(-1, materials).any(axis=0)).tolist(),
+        }
+        for k, shock in enumerate(plan.shocks)
+    ]
+    return {"list": listed, "axes": moving, "windows": windows}
+
+
+def _commands(grid: Grid) -> dict[str, Any]:
+    """Pieces of the commands that reproduce a point: the page adds the axes' values."""
+    sweep = grid.sweep
+    scenario = shlex.quote(sweep.source)
+    fixed = [f"--set {shlex.quote(f'{path}={yaml_text(value)}')}" for path, value in sweep.spec.fixed]
+    seed = run_seed(sweep.root_seed, 0)
+    return {
+        "run": " ".join(["stockpile run", scenario, *fixed]),
+        "seed": f"--seed {seed}" if grid.random else None,
+        "sweep": " ".join(["stockpile sweep", scenario, *fixed]),
+        "sweep_tail": f"--runs {grid.runs} --seed {sweep.root_seed} --curves -o results/{sweep.first.name}_point",
+    }
+
+
+def describe(grid: Grid, packed: Packed) -> dict[str, Any]:
+    """Everything the page reads besides the blob (JSON)."""
+    first = grid.sweep.first
+    members = first.agreement.members if first.agreement else []
+    return {
+        "scenario": first.name,
+        "scenario_file": grid.sweep.source,
+        "scenario_hash": scenario_hash(first)[:12],
+        "description": " ".join(first.description.split()),
+        "version": __version__,
+        "start_date": first.start_date.isoformat() if first.start_date else None,
+        "horizon_days": first.horizon_days,
+        "regions": [
+            {"id": r, "name": region_name(r), "member": r in members, "colour": REGION_COLOURS[i % len(REGION_COLOURS)]}
+            for i, r in enumerate(grid.regions)
+        ],
+        "materials": [{"id": m, "name": material_name(m)} for m in grid.materials],
+        "curves": [{"id": c, "label": CURVE_LABELS[c][0], "unit": CURVE_LABELS[c][1]} for c in CURVES],
+        "quantities": headline_names(grid.regions),
+        "runs": grid.runs,
+        "random": grid.random,
+        "axes": [_axis(grid, i) for i in range(len(grid.sweep.spec.axes))],
+        "command": _commands(grid),
+        "shocks": _shocks(grid),
+        "layout": packed.layout,
+    }
+
+
+def _script_json(data: dict[str, Any]) -> str:
+    """JSON that is safe inside a ``<script>`` element."""
+    return json.dumps(data, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A rendered page and the layout of its data (sample days, stride)."""
+
+    html: str
+    layout: dict[str, Any]
+
+
+def render(grid: Grid, max_bytes: int = MAX_PAGE_BYTES) -> Page:
+    """The whole page; raises :class:`InputError` if the grid cannot fit in ``max_bytes``."""
+    page = template()
+    # the description is longest with daily samples; 1,000 bytes spare for the counts in its layout
+    probe = describe(grid, pack(grid.curves[:1], grid.headline[:1], 1))
+    overhead = len(page.encode()) + len(_script_json(probe).encode()) + 1_000
+    try:
+        packed = pack_within(grid.curves, grid.headline, max_bytes - overhead)
+    except ValueError as exc:
+        raise InputError(f"the page would exceed {max_bytes:,} bytes: {exc}; explore fewer points") from None
+    blob = base64.b64encode(packed.blob).decode("ascii")
+    html = page.replace(META_MARK, _script_json(describe(grid, packed))).replace(BLOB_MARK, blob)
+    return Page(html, packed.layout)
+
+
+def write_page(html: str, path: Path) -> None:
+    """Write the page atomically: a temporary file beside it, renamed into place (never half-written)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None
+
+
+def read_page(html: str) -> tuple[dict[str, Any], Packed]:
+    """The description and the packed data of a written page (see :func:`simulator.explore.data.unpack`)."""
+    found = {
+        name: re.search(rf'<script id="explorer-{name}" type="[^"]+">(.*?)</script>', html, re.DOTALL)
+        for name in ("meta", "blob")
+    }
+    if found["meta"] is None or found["blob"] is None:
+        raise InputError("not an explorer page (its data elements are missing)")
+    meta = json.loads(found["meta"].group(1))
+    return meta, Packed(base64.b64decode(found["blob"].group(1)), meta["layout"])

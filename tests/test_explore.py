@@ -1,0 +1,448 @@
+"""The what-if explorer: packing, the size bound, the command's bad input, reproduction."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import zlib
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+from helpers import TWO_MEMBERS, build
+
+from simulator.cli import main
+from simulator.explore import plan_grid, render, run_grid
+from simulator.explore.data import (
+    NO_VALUE,
+    STRIDES_DAYS,
+    base64_size,
+    dequantise,
+    pack,
+    pack_within,
+    quantise,
+    resample,
+    sample_days,
+    unpack,
+)
+from simulator.explore.grid import MAX_POINTS, MAX_TOTAL_RUNS, Grid, headline_names
+from simulator.explore.page import MAX_PAGE_BYTES, read_page
+from simulator.scenario import load_raw
+from simulator.sweep import SweepSpec, parse_axis
+
+# --- packing ---------------------------------------------------------------------------
+
+
+def test_codes_span_each_curves_own_range():
+    # one curve from 10 to 30: step = 20 / 65534; 20 is code 32767 (exactly half way)
+    codes, low, step = quantise(np.array([[10.0, 20.0, 30.0]]))
+    assert codes.tolist() == [[0, 32767, 65534]]
+    assert low == 10.0
+    assert step == pytest.approx(20 / 65534, rel=1e-15)
+
+
+def test_constant_and_missing_curves_decode_exactly():
+    values = np.array([[[[5.0, 5.0, 5.0]]], [[[np.nan, np.nan, np.nan]]], [[[0.0, np.nan, 4.0]]]])
+    codes, low, step = quantise(values)
+    assert codes[1].ravel().tolist() == [NO_VALUE] * 3
+    assert codes[2].ravel().tolist() == [0, NO_VALUE, 65534]
+    decoded = dequantise(codes, low, step)
+    np.testing.assert_array_equal(decoded[0], values[0])
+    assert np.isnan(decoded[1]).all()
+    assert decoded[2].ravel()[[0, 2]].tolist() == [0.0, 4.0]
+
+
+def test_quantisation_error_is_at_most_half_a_step_of_the_curves_range():
+    rng = np.random.default_rng(3)
+    # (point, curve, region, material, series, sample): ranges from 1e-3 to 1e5, some NaN
+    values = rng.random((6, 2, 2, 2, 3, 50)) * 10.0 ** rng.integers(-3, 6, (6, 2, 2, 2, 1, 1))
+    values[0, 0, 0, 0, :, 7] = np.nan
+    codes, low, step = quantise(values)
+    decoded = dequantise(codes, low, step)
+    curve_range = np.nanmax(values, axis=(-2, -1)) - np.nanmin(values, axis=(-2, -1))
+    bound = curve_range / 65534 / 2
+    error = np.abs(decoded - values)
+    assert np.nanmax(error / bound[..., None, None]) <= 1 + 1e-9
+    np.testing.assert_array_equal(np.isnan(decoded), np.isnan(values))
+
+
+def test_windows_keep_the_lowest_cover_and_the_last_cumulative_shortfall():
+    cover = [5.0, 4.0, 6.0, 7.0, 1.0, 9.0, 8.0, 3.0]
+    cumulative = [0.0, 0.0, 1.0, 2.0, 3.0, 3.0, 4.0, 6.0]
+    # (point, series, curve, day, region, material)
+    curves = np.array([cover, cumulative]).reshape(1, 1, 2, 8, 1, 1)
+    # stride 3 over 8 days: samples on days 0, 3, 6 and the last day 7
+    assert sample_days(8, 3).tolist() == [0, 3, 6, 7]
+    out = resample(curves, 3)[0, :, 0, 0, 0]
+    assert out[0].tolist() == [5.0, 4.0, 1.0, 3.0]  # min of {0}, {1,2,3}, {4,5,6}, {7}
+    assert out[1].tolist() == [0.0, 2.0, 4.0, 6.0]  # the windows' last days
+    np.testing.assert_array_equal(resample(curves, 1)[0, :, 0, 0, 0], [cover, cumulative])
+
+
+def test_a_window_of_missing_cover_stays_missing():
+    curves = np.array([np.nan, np.nan, 2.0, np.nan]).reshape(1, 1, 1, 4, 1, 1)
+    curves = np.concatenate([curves, curves], axis=2)
+    # samples on days 0, 2, 3: windows {0}, {1, 2}, {3}
+    out = resample(curves, 2)[0, 0, 0, 0, 0]
+    assert np.isnan(out[0])
+    assert out[1] == 2.0
+    assert np.isnan(out[2])
+
+
+def test_the_blob_reads_back_the_headline_exactly_and_the_curves_within_the_bound():
+    rng = np.random.default_rng(5)
+    curves = np.cumsum(rng.random((4, 3, 2, 30, 2, 2)), axis=3).astype(np.float32)
+    headline = rng.random((4, 11, 3)) * 1e4
+    headline[0, 1, :] = np.nan  # a "never"
+    packed = pack(curves, headline, 2)
+    read_headline, values = unpack(packed)
+    np.testing.assert_array_equal(read_headline, headline)
+    expected = resample(curves, 2)
+    curve_range = expected.max(axis=(-2, -1)) - expected.min(axis=(-2, -1))
+    assert np.all(np.abs(values - expected) <= curve_range[..., None, None] / 65534 / 2 * (1 + 1e-9))
+    assert packed.layout["days"] == sample_days(30, 2).tolist()
+
+
+# --- the size bound ----------------------------------------------------------------------
+
+
+def _grid_of_shape(points_axis: str, runs: int, curves: np.ndarray) -> Grid:
+    """A planned grid of the shipped 2010 replay with synthetic curves of the given shape."""
+    source = "scenarios/embargo_stochastic.yaml"
+    axes = (parse_axis(points_axis), parse_axis("agreement.mechanism=hybrid,fair_ratio"))
+    sweep = plan_grid(load_raw(source), source, SweepSpec(axes, runs=runs))
+    headline = np.ones((curves.shape[0], len(headline_names(("japan", "eu"))), curves.shape[1]))
+    return Grid(sweep, curves, headline, ("japan", "eu"), ("light_ree", "heavy_ree"), True)
+
+
+@pytest.mark.parametrize("series", [1, 3])
+def test_two_thousand_points_of_two_members_two_materials_and_730_days_fit_in_10_mb(series):
+    # the worst case for compression: curves of pure noise, so the size depends on the stride alone
+    rng = np.random.default_rng(11)
+    curves = rng.random((2000, series, 2, 730, 2, 2), dtype=np.float32) * 500
+    grid = _grid_of_shape("agreement.ratio.japan=0.001:1:0.001", 100 if series == 3 else 1, curves)
+    assert len(grid.sweep.points) == 2000
+    page = render(grid)
+    assert len(page.html.encode()) <= MAX_PAGE_BYTES
+    assert page.layout["stride_days"] in STRIDES_DAYS
+    meta, packed = read_page(page.html)
+    assert meta["layout"]["points"] == 2000
+    headline, values = unpack(packed)
+    assert headline.shape == (2000, len(headline_names(("japan", "eu"))), series)
+    assert values.shape == (2000, 2, 2, 2, series, len(page.layout["days"]))
+
+
+def test_smooth_curves_keep_a_finer_resolution():
+    # declining cover and rising cumulative shortfall, as the model draws them: compressible
+    days = np.arange(730, dtype=np.float32)
+    level = np.linspace(20, 200, 2000, dtype=np.float32)[:, None, None, None, None, None]
+    cover = np.maximum(level - days[None, None, None, :, None, None] * 0.3, 0)
+    short = np.maximum(days[None, None, None, :, None, None] - level, 0) * 2.5
+    curves = np.concatenate([cover, short], axis=2) * np.ones((1, 3, 1, 1, 2, 2), np.float32)
+    grid = _grid_of_shape("agreement.ratio.japan=0.001:1:0.001", 100, curves)
+    page = render(grid)
+    assert len(page.html.encode()) <= MAX_PAGE_BYTES
+    assert page.layout["stride_days"] == 1
+
+
+@pytest.mark.parametrize("budget", [200_000, 400_000, 800_000, 1_500_000, 2_500_000])
+def test_the_finest_stride_that_fits_is_chosen(budget):
+    rng = np.random.default_rng(2)
+    # 200 points of slowly drifting noisy curves: the size falls as the windows widen
+    curves = np.cumsum(rng.normal(0, 1, (200, 3, 2, 365, 2, 1)), axis=3).astype(np.float32)
+    headline = np.zeros((200, 4, 3))
+    packed = pack_within(curves, headline, budget)
+    assert base64_size(len(packed.blob)) <= budget
+    stride = packed.layout["stride_days"]
+    for finer in STRIDES_DAYS[: STRIDES_DAYS.index(stride)]:
+        assert base64_size(len(pack(curves, headline, finer).blob)) > budget
+
+
+def test_a_budget_too_small_for_any_stride_is_refused():
+    curves = np.random.default_rng(0).random((3, 1, 2, 100, 1, 1), dtype=np.float32)
+    with pytest.raises(ValueError, match="do not fit"):
+        pack_within(curves, np.zeros((3, 4, 1)), 100)
+
+
+# --- the command: bad input ---------------------------------------------------------------
+
+
+def _scenario(tmp_path, data=TWO_MEMBERS):
+    path = tmp_path / "pair.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return str(path)
+
+
+AXES = {
+    "pool": "agreement.pool.contributions.japan.ree.tonnes=0,30,90",
+    "ratio": "agreement.ratio.japan=0.2:0.8:0.3",
+    "rule": "agreement.mechanism=fair_ratio,proportional",
+}
+
+
+@pytest.mark.parametrize(
+    ("axes", "extra", "message"),
+    [
+        (
+            [*AXES.values(), "regions.eu.demand.ree.tonnes_per_day=40,80", "horizon_days=50,60"],
+            [],
+            "at most 4 axes can be explored, got 5",
+        ),
+        (["agreement.ratio.japan=0.5"], [], "agreement.ratio.japan: an axis needs two or more different values, got 1"),
+        (["agreement.ratio.japan=0.5,0.5"], [], "an axis needs two or more different values, got 1"),
+        (["agreement.ratio.japan=0.5,0.2,0.5"], [], "agreement.ratio.japan: a value is given twice"),
+        (["agreement.ratio.nobody=0.1,0.2"], [], "agreement.ratio.nobody: no such field in the scenario"),
+        (["shocks.halt.severty=0.5,1"], [], "shocks.halt.severty: no such field in the scenario"),
+        (["shocks.nothing.end=5,10"], [], "shocks.nothing.end: no such field in the scenario"),
+        ([AXES["ratio"], AXES["ratio"]], [], "agreement.ratio.japan: given as an axis twice"),
+        ([], [], "give at least one --axis PATH=SPEC"),
+        (["agreement.ratio.japan=0:1:0"], [], "--axis agreement.ratio.japan: the step must not be 0"),
+        (
+            ["agreement.ratio.japan=0:1:0.0001"],
+            [],
+            f"10,001 grid points; the explorer's limit is {MAX_POINTS:,}",
+        ),
+        (
+            ["agreement.ratio.japan=0:1:0.001"],
+            ["--runs", "600"],
+            f"1,001 points x 600 runs; the limit is {MAX_TOTAL_RUNS:,} runs in all",
+        ),
+        ([AXES["ratio"]], ["--runs", "1001"], "1,001 runs per point; the limit is 1,000"),
+        (["agreement.ratio.japan=0.2,1.5"], [], "agreement.ratio.japan"),
+        ([AXES["ratio"]], ["--workers", "2", "--dask", "tcp://127.0.0.1:1"], "give --workers or --dask, not both"),
+    ],
+)
+def test_bad_input_exits_2_with_the_reason_and_writes_nothing(tmp_path, axes, extra, message):
+    out = tmp_path / "out" / "explorer.html"
+    args = ["explore", _scenario(tmp_path), *[a for axis in axes for a in ("--axis", axis)], *extra, "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_an_axis_that_changes_the_horizon_exits_2_after_the_runs(tmp_path):
+    out = tmp_path / "explorer.html"
+    args = ["explore", _scenario(tmp_path), "--axis", "horizon_days=50,60", "--workers", "1", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "[horizon_days=60] has another horizon, regions or materials than the first point" in result.output
+    assert not out.exists()
+
+
+def test_a_path_created_with_set_can_be_explored(tmp_path):
+    # the EU has no reserve in the file; --set creates it, then the path exists
+    out = tmp_path / "explorer.html"
+    args = ["explore", _scenario(tmp_path), "--set", "regions.eu.reserve.ree.tonnes=0"]
+    args += ["--axis", "regions.eu.reserve.ree.tonnes=0,50", "--workers", "1", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    meta, _ = read_page(out.read_text())
+    assert meta["command"]["run"].endswith("--set regions.eu.reserve.ree.tonnes=0")
+
+
+def test_shock_windows_follow_a_shock_axis_and_stay_within_the_horizon(tmp_path):
+    out = tmp_path / "explorer.html"
+    args = ["explore", _scenario(tmp_path), "--axis", "shocks.halt.end=10,20,80", "--axis", AXES["ratio"]]
+    result = CliRunner().invoke(main, [*args, "--workers", "1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    meta, _ = read_page(out.read_text())
+    shocks = meta["shocks"]
+    assert [s["id"] for s in shocks["list"]] == ["halt"]
+    assert shocks["list"][0]["materials"] == [0]
+    assert shocks["axes"] == [0]  # only the shock axis moves a window
+    # starts on day -100 (drawn from day 0), ends on day 10, 20 or 80 (the horizon is 60 days)
+    assert shocks["windows"] == {"0": [[0, 10]], "1": [[0, 20]], "2": [[0, 60]]}
+
+
+def test_runs_of_a_scenario_without_random_inputs_collapse_to_one(tmp_path):
+    out = tmp_path / "explorer.html"
+    args = ["explore", _scenario(tmp_path), "--axis", AXES["ratio"], "--runs", "5", "--workers", "1", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "no random inputs" in result.output
+    meta, _ = read_page(out.read_text())
+    assert meta["runs"] == 1
+    assert meta["layout"]["series"] == 1
+
+
+# --- a page made by the command ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pair_page(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("explore")
+    scenario = _scenario(folder)
+    out = folder / "explorer.html"
+    args = ["explore", scenario, *[a for axis in AXES.values() for a in ("--axis", axis)], "--workers", "2"]
+    result = CliRunner().invoke(main, [*args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    meta, packed = read_page(html)
+    return html, meta, unpack(packed)
+
+
+def _point(meta, **index):
+    """Grid point index of axis indices (first axis slowest)."""
+    p = 0
+    for axis in meta["axes"]:
+        key = {"agreement.pool.contributions.japan.ree.tonnes": "pool", "agreement.ratio.japan": "ratio"}.get(
+            axis["path"], "rule"
+        )
+        p = p * len(axis["labels"]) + index[key]
+    return p
+
+
+def test_page_headline_matches_the_hand_worked_totals(pair_page):
+    _, meta, (headline, values) = pair_page
+    q = meta["quantities"]
+    # no supply for 60 days, demand 20 + 80 t/day: total shortfall = 6,000 t - the pool (japan X + eu 30 t)
+    for i, pool in enumerate((30, 60, 120)):
+        for j in range(3):
+            for k in range(2):
+                assert headline[_point(meta, pool=i, ratio=j, rule=k), q.index("total_shortfall_t"), 0] == 6000 - pool
+    # fair ratio, japan 0.2 of a 30 t pool on day 0: japan gets 6 of its 20 t gap, the EU 24 of 80
+    p = _point(meta, pool=0, ratio=0, rule=0)
+    assert [r["id"] for r in meta["regions"]] == ["japan", "eu"]
+    cumulative = values[p, 1, :, 0, 0]  # (region, sample)
+    assert meta["layout"]["stride_days"] == 1
+    np.testing.assert_allclose(cumulative[0, :3], [14, 34, 54], atol=1194 / 65534 / 2)
+    np.testing.assert_allclose(cumulative[1, :3], [56, 136, 216], atol=4776 / 65534 / 2)
+    assert headline[p, q.index("first_shortfall_day"), 0] == 0
+    assert headline[p, q.index("shortfall_t.japan"), 0] == 14 + 20 * 59
+
+
+def test_the_copied_command_reproduces_the_point(pair_page, tmp_path):
+    _, meta, (headline, values) = pair_page
+    index = {"pool": 2, "ratio": 1, "rule": 1}
+    p = _point(meta, **index)
+    options = [axis["options"][index[k]] for axis, k in zip(meta["axes"], ("pool", "ratio", "rule"), strict=True)]
+    command = " ".join([meta["command"]["run"], *[f"--set {o}" for o in options]])
+    assert meta["command"]["seed"] is None  # no random inputs: no --seed
+    words = shlex.split(command)
+    assert words[:2] == ["stockpile", "run"]
+    result = CliRunner().invoke(main, [*words[1:], "-o", str(tmp_path / "run"), "--no-plots"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    overall = summary["agreement"]
+    q = meta["quantities"]
+    assert headline[p, q.index("total_shortfall_t"), 0] == overall["total_shortfall_t"]
+    ts = pd.read_csv(tmp_path / "run" / "timeseries.csv")
+    for r, region in enumerate(r["id"] for r in meta["regions"]):
+        rows = ts[ts["region"] == region]
+        run_curve = rows["shortfall_cum_t"].to_numpy()
+        bound = (run_curve.max() - run_curve.min()) / 65534 / 2 + 1e-9
+        assert np.abs(values[p, 1, r, 0, 0] - run_curve).max() <= bound
+
+
+def test_the_page_fetches_nothing(pair_page):
+    html, _, _ = pair_page
+    assert "http://" not in html
+    assert "https://" not in html
+    for word in ("fetch(", "XMLHttpRequest", "<link", "src=", "import(", "@import", "url("):
+        assert word not in html
+
+
+def test_the_blob_is_zlib_deflate_that_the_browser_can_inflate(pair_page):
+    _, packed = read_page(pair_page[0])
+    assert packed.blob[:1] == b"\x78"  # a zlib stream: what DecompressionStream("deflate") reads
+    assert len(zlib.decompress(packed.blob)) > 0
+
+
+# --- many runs: backends, bands and the commands that reproduce them ----------------------
+
+NOISY = build(
+    TWO_MEMBERS,
+    name="noisy_pair",
+    horizon_days=40,
+    seed=11,
+    regions__japan__demand__ree__noise_cv=0.2,
+    regions__japan__commercial_stock__ree__days=5,
+    regions__eu__commercial_stock__ree__days=5,
+    shocks=[
+        {
+            "id": "halt",
+            "kind": "embargo",
+            "supplier": "china",
+            "regions": ["japan", "eu"],
+            "start": {"distribution": "uniform", "low": 0, "high": 10},
+            "duration_days": {"distribution": "lognormal", "mean": 15, "sd": 5},
+            "severity": 1.0,
+        }
+    ],
+)
+NOISY_AXES = ("agreement.ratio.japan=0.2:0.8:0.3", "agreement.mechanism=fair_ratio,proportional")
+
+
+def _noisy_grid(tmp_path, workers=1, client=None):
+    source = _scenario(tmp_path, NOISY)
+    spec = SweepSpec(tuple(parse_axis(a) for a in NOISY_AXES), runs=6)
+    return run_grid(plan_grid(load_raw(source), source, spec, workers), workers=workers, client=client)
+
+
+@pytest.mark.filterwarnings(
+    "ignore::DeprecationWarning",
+    "ignore::UserWarning",
+    "ignore::ResourceWarning",
+    "ignore::pytest.PytestUnraisableExceptionWarning",
+)
+def test_one_worker_two_workers_and_dask_give_the_same_numbers(tmp_path):
+    from distributed import Client, LocalCluster
+
+    one = _noisy_grid(tmp_path, workers=1)
+    two = _noisy_grid(tmp_path, workers=2)
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        on_dask = _noisy_grid(tmp_path, client=client)
+        out = tmp_path / "dask.html"
+        args = ["explore", _scenario(tmp_path, NOISY), *[a for axis in NOISY_AXES for a in ("--axis", axis)]]
+        result = CliRunner().invoke(main, [*args, "--runs", "6", "--dask", cluster.scheduler_address, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    for other in (two, on_dask):
+        np.testing.assert_array_equal(one.curves, other.curves)
+        np.testing.assert_array_equal(one.headline, other.headline)
+    _, packed = read_page(out.read_text())
+    np.testing.assert_array_equal(unpack(packed)[0], one.headline)
+
+
+def test_bands_are_the_sweeps_percentiles_and_the_seed_reproduces_the_first_run(tmp_path):
+    grid = _noisy_grid(tmp_path)
+    assert grid.random
+    assert grid.curves.shape == (6, 3, 2, 40, 2, 1)  # 3 ratios x 2 rules; p5, p50, p95
+    # the sweep command of the page, for one point: its curves.parquet holds the same bands
+    sweep_out = tmp_path / "sweep"
+    args = ["sweep", _scenario(tmp_path, NOISY), "--grid", "agreement.ratio.japan=0.5"]
+    args += ["--grid", "agreement.mechanism=proportional", "--runs", "6", "--seed", "11", "--curves"]
+    result = CliRunner().invoke(main, [*args, "--workers", "1", "-o", str(sweep_out)])
+    assert result.exit_code == 0, result.output
+    point = 1 * 2 + 1  # ratio 0.5 (second of three), proportional (second of two)
+    bands = pd.read_parquet(sweep_out / "curves.parquet")
+    for c, curve in enumerate(("days_of_cover", "shortfall_cum_t")):
+        for r, region in enumerate(("japan", "eu")):
+            rows = bands[(bands["metric"] == curve) & (bands["region"] == region)].sort_values("day")
+            for s, column in enumerate(("p5", "p50", "p95")):
+                np.testing.assert_array_equal(grid.curves[point, s, c, :, r, 0], rows[column].to_numpy(np.float32))
+    table = pd.read_parquet(sweep_out / "sweep.parquet")
+    q = headline_names(("japan", "eu"))
+    np.testing.assert_array_equal(
+        grid.headline[point, q.index("total_shortfall_t")], np.percentile(table["total_shortfall_t"], [5, 50, 95])
+    )
+    assert (np.diff(grid.curves[point], axis=0) >= 0).all()  # p5 <= p50 <= p95 everywhere
+    # `stockpile run ... --seed S` with the seed the page shows reproduces the sweep's first run
+    seed = int(table.loc[table["run"] == 0, "seed"].iloc[0])
+    run_out = tmp_path / "run"
+    args = ["run", _scenario(tmp_path, NOISY), "--set", "agreement.ratio.japan=0.5", "--set"]
+    args += ["agreement.mechanism=proportional", "--seed", str(seed), "--no-plots", "-o", str(run_out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((run_out / "summary.json").read_text())
+    assert summary["agreement"]["total_shortfall_t"] == table.loc[table["run"] == 0, "total_shortfall_t"].iloc[0]
+    page = render(grid)
+    meta, _ = read_page(page.html)
+    assert meta["command"]["seed"] == f"--seed {seed}"
+    assert meta["command"]["sweep_tail"].startswith("--runs 6 --seed 11 --curves")

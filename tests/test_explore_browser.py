@@ -1,0 +1,247 @@
+"""The explorer page in a real headless Chromium (Selenium with the system's chromedriver).
+
+The page is loaded from disk (file://); each slider and selector is moved with the
+keyboard or a click as a user would, and after every move the drawn headline, the
+curves (their data and their SVG geometry) and the command must be those of the grid
+point the controls now show, as packed by the Python side. The browser must make no
+network request. Needs ``chromium`` and ``chromedriver`` (Debian: ``apt-get install
+chromium chromium-driver``); skipped with a message when they are missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from click.testing import CliRunner
+from helpers import TWO_MEMBERS, build
+
+from simulator.cli import main
+from simulator.explore.data import unpack
+from simulator.explore.page import read_page
+from simulator.results import date_label
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[dev]')")
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="needs chromium and chromedriver on PATH (Debian: apt-get install chromium chromium-driver)",
+)
+
+AXES = (
+    "agreement.pool.contributions.japan.ree.tonnes=0,30,90",
+    "agreement.ratio.japan=0.2:0.8:0.3",
+    "agreement.mechanism=fair_ratio,proportional",
+)
+
+
+def _write_page(folder: Path, data: dict, axes: tuple[str, ...], runs: int = 1) -> tuple[Path, dict, tuple]:
+    scenario = folder / f"{data['name']}.yaml"
+    scenario.write_text(yaml.safe_dump(data, sort_keys=False))
+    out = folder / f"{data['name']}.html"
+    args = ["explore", str(scenario), *[a for axis in axes for a in ("--axis", axis)], "--runs", str(runs)]
+    result = CliRunner().invoke(main, [*args, "--workers", "1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    meta, packed = read_page(out.read_text())
+    return out, meta, unpack(packed)
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory):
+    return _write_page(tmp_path_factory.mktemp("pair"), TWO_MEMBERS, AXES)
+
+
+@pytest.fixture(scope="module")
+def noisy(tmp_path_factory):
+    data = build(TWO_MEMBERS, name="noisy", regions__japan__demand__ree__noise_cv=0.3, seed=4)
+    return _write_page(tmp_path_factory.mktemp("noisy"), data, AXES[1:], runs=9)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+        "--window-size=1280,1000",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def _open(browser, path: Path) -> None:
+    browser.get(path.as_uri())
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+
+
+def _number(text: str) -> float:
+    return math.nan if text == "NaN" else float(text)
+
+
+def _same(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or a == b
+
+
+def _formatted(name: str, value: float, start: dt.date | None) -> str:
+    """What the page should print for a headline quantity."""
+    if name.startswith("first_shortfall_day"):
+        return "never" if math.isnan(value) else date_label(start, int(value))
+    if name.startswith("min_days_of_cover"):
+        return "–" if math.isnan(value) else f"{value:,.1f} d"
+    if name == "short_runs_share":
+        return f"{round(value * 100)}%"
+    return f"{value:,.1f} t"
+
+
+def _check_point(browser, meta: dict, data: tuple, state: list[int]) -> int:
+    """The drawn page shows grid point ``state`` (axis indices): headline, curves and command."""
+    headline, values = data
+    point = 0
+    for axis, index in zip(meta["axes"], state, strict=True):
+        point = point * len(axis["labels"]) + index
+    assert int(browser.find_element(By.TAG_NAME, "body").get_attribute("data-point")) == point
+    mid = 1 if meta["layout"]["series"] == 3 else 0
+    start = dt.date.fromisoformat(meta["start_date"]) if meta["start_date"] else None
+    shown = browser.find_elements(By.CSS_SELECTOR, "#headline .v[data-quantity]")
+    assert {e.get_attribute("data-quantity") for e in shown} >= {"total_shortfall_t", "shortfall_t.japan"}
+    for element in shown:
+        name = element.get_attribute("data-quantity")
+        expected = headline[point, meta["quantities"].index(name), mid]
+        assert _same(_number(element.get_attribute("data-value")), expected), name
+        assert element.text == _formatted(name, expected, start), name
+    for c, curve in enumerate(meta["curves"]):
+        for m, material in enumerate(meta["materials"]):
+            box = browser.find_element(By.ID, f"chart-{c}-{m}")
+            assert box.get_attribute("data-curve") == curve["id"]
+            assert box.get_attribute("data-material") == material["id"]
+            svg = box.find_element(By.TAG_NAME, "svg")
+            y_max = float(svg.get_attribute("data-y-max"))
+            top, height = float(svg.get_attribute("data-plot-top")), float(svg.get_attribute("data-plot-height"))
+            lines = {e.get_attribute("data-region"): e for e in svg.find_elements(By.CSS_SELECTOR, "path.line")}
+            for r, region in enumerate(meta["regions"]):
+                expected = values[point, c, r, m, mid]
+                drawn = [_number(v) for v in lines[region["id"]].get_attribute("data-values").split(",")]
+                assert all(_same(a, b) for a, b in zip(drawn, expected, strict=True)), (curve["id"], region["id"])
+                # the SVG geometry draws those values: y of each vertex back to a value (2-decimal coordinates)
+                ys = [float(y) for y in re.findall(r"[ML][\d.]+,([\d.]+)", lines[region["id"]].get_attribute("d"))]
+                finite = expected[~np.isnan(expected)]
+                assert len(ys) == len(finite)
+                np.testing.assert_allclose((top + height - np.array(ys)) / height * y_max, finite, atol=y_max / height)
+    options = [axis["options"][i] for axis, i in zip(meta["axes"], state, strict=True)]
+    command = " ".join([meta["command"]["run"], *[f"--set {o}" for o in options]])
+    if meta["command"]["seed"]:
+        command += " " + meta["command"]["seed"]
+    assert browser.find_element(By.ID, "command").text == command
+    return point
+
+
+def _move(browser, meta: dict, state: list[int], axis: int, index: int) -> None:
+    """Move control ``axis`` to value ``index`` as a user would; update ``state``."""
+    control = browser.find_element(By.ID, f"axis-{axis}")
+    if meta["axes"][axis]["kind"] == "slider":
+        key = Keys.ARROW_RIGHT if index > state[axis] else Keys.ARROW_LEFT
+        for _ in range(abs(index - state[axis])):
+            control.send_keys(key)
+        assert int(control.get_attribute("value")) == index
+        label = browser.find_element(By.ID, f"value-{axis}").text
+        assert label == meta["axes"][axis]["labels"][index]
+    else:
+        Select(control).select_by_visible_text(meta["axes"][axis]["labels"][index])
+    state[axis] = index
+
+
+def test_every_slider_and_selector_redraws_the_headline_curves_and_command_of_its_point(browser, pair):
+    path, meta, data = pair
+    _open(browser, path)
+    assert [a["kind"] for a in meta["axes"]] == ["slider", "slider", "select"]
+    # the page opens at the scenario's own values: japan puts in 30 t, ratio 0.5, fair_ratio
+    state = [a["start"] for a in meta["axes"]]
+    assert state == [1, 1, 0]
+    _check_point(browser, meta, data, state)
+    for axis, moves in enumerate(([2, 1, 0], [0, 2], [1, 0])):
+        for index in moves:
+            _move(browser, meta, state, axis, index)
+            _check_point(browser, meta, data, state)
+
+
+def test_a_point_worked_out_by_hand(browser, pair):
+    path, meta, data = pair
+    _open(browser, path)
+    state = [a["start"] for a in meta["axes"]]
+    _move(browser, meta, state, 0, 0)  # japan puts nothing in the pool
+    _move(browser, meta, state, 1, 0)  # ratio 0.2 for japan
+    assert _check_point(browser, meta, data, state) == 0
+    # 60 days without supply; demand 20 (japan) + 80 (eu) t/day; a 30 t pool shared 0.2/0.8 on day 0:
+    # japan gets 6 of its 20 t gap, the EU 24 of 80; then the pool is empty
+    total = browser.find_element(By.CSS_SELECTOR, '#headline .v[data-quantity="total_shortfall_t"]')
+    assert total.text == "5,970.0 t"
+    japan = browser.find_element(By.CSS_SELECTOR, '#headline .v[data-quantity="shortfall_t.japan"]')
+    assert japan.text == f"{14 + 20 * 59:,.1f} t"
+    line = browser.find_element(By.CSS_SELECTOR, '#chart-1-0 path.line[data-region="eu"]')
+    eu = [float(v) for v in line.get_attribute("data-values").split(",")]
+    assert eu[:3] == pytest.approx([56, 136, 216], abs=(56 + 80 * 59) / 65534 / 2)
+    # the embargo runs from day -100 to 1000: its bar spans the whole 60-day horizon
+    bar = browser.find_element(By.CSS_SELECTOR, '#chart-0-0 rect.shock[data-shock="halt"]')
+    assert (bar.get_attribute("data-start"), bar.get_attribute("data-end")) == ("0", "60")
+
+
+def test_bands_and_medians_of_many_runs(browser, noisy):
+    path, meta, data = noisy
+    _open(browser, path)
+    assert meta["runs"] == 9
+    assert meta["layout"]["series"] == 3
+    state = [a["start"] for a in meta["axes"]]
+    for axis, index in ((0, 2), (1, 1)):
+        _move(browser, meta, state, axis, index)
+        point = _check_point(browser, meta, data, state)
+        bands = browser.find_elements(By.CSS_SELECTOR, "#chart-1-0 path.band")
+        assert {b.get_attribute("data-region") for b in bands} == {"japan", "eu"}
+        headline = data[0]
+        low = browser.find_element(By.CSS_SELECTOR, '#headline .range[data-quantity="total_shortfall_t"]')
+        q = meta["quantities"].index("total_shortfall_t")
+        assert float(low.get_attribute("data-p5")) == headline[point, q, 0]
+        assert float(low.get_attribute("data-p95")) == headline[point, q, 2]
+        assert headline[point, q, 0] <= headline[point, q, 1] <= headline[point, q, 2]
+    sweep = browser.find_element(By.ID, "sweep-command").text
+    assert sweep.startswith("stockpile sweep ")
+    assert "--runs 9 --seed 4 --curves" in sweep
+    assert browser.find_element(By.ID, "command").text.endswith(meta["command"]["seed"])
+
+
+def test_the_page_makes_no_network_request(browser, pair):
+    path, _, _ = pair
+    browser.get_log("performance")  # drop what came before
+    _open(browser, path)
+    _move(browser, read_page(path.read_text())[0], [1, 1, 0], 0, 2)
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+    requested = [
+        entry["message"] for entry in browser.get_log("performance") if "Network.requestWillBeSent" in entry["message"]
+    ]
+    urls = set(re.findall(r'"documentURL":"([^"]+)"', " ".join(requested)))
+    assert urls <= {path.as_uri()}
+    assert all('"url":"' + path.as_uri() + '"' in message for message in requested)
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
