@@ -168,7 +168,7 @@ def run(
         if problem := comparison_problem(loaded, base):
             raise InputError(f"--compare: {problem}", baseline_path)
     folder = Path(out_dir or Path("results") / loaded.name)
-    will_write = run_files(loaded.agreement is not None, not no_plots, with_report)
+    will_write = run_files(loaded.agreement is not None, not no_plots, with_report, excel, bool(loaded.market))
     with open_folder(folder, will_write, force) as out:
         result = simulate(loaded)
         baseline = simulate(base) if base is not None else None

@@ -461,6 +461,7 @@ TABLE_TITLES = {
     "summary": ("summary.csv and summary.json", "one row per region and material, then agreement-wide rows"),
     "supply": ("supply.csv", "one row per day, region, material and supplier"),
     "pool": ("pool.csv", "one row per day and material (joint pool)"),
+    "market": ("market.csv", "one row per day and material (with a market block)"),
     "releases": ("releases.csv", "one row per release decision of a sharing rule"),
     "auctions": ("auctions.csv", "one row per auction held"),
     "shocks": ("shocks.csv", "one row per shock as it happened in the run"),

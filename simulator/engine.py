@@ -131,6 +131,8 @@ class ReferenceEngine:
         self._send("refill", day, shipments.refill_shipments_t, shipments.commercial_lead_days)
         if shipments.pool_shipments_t is not None and shipments.pool_lead_days is not None:
             self._send("pool", day, shipments.pool_shipments_t, shipments.pool_lead_days)
+        if shipments.leak_shipments_t is not None and shipments.leak_lead_days is not None:
+            self._send("commercial", day, shipments.leak_shipments_t, shipments.leak_lead_days)
 
     def _send(self, kind: str, day: int, tonnes: np.ndarray, lead: np.ndarray) -> None:
         """Put shipments in transit: one timeout per lead time, unloading its shipments on arrival."""

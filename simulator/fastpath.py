@@ -43,8 +43,13 @@ class _Ring:
 
     ``put`` adds each shipment to the slot of its arrival day. When every run has the
     same lead time for a cell (no delay shock differs between runs) the cells with one
-    lead time are added as a block; otherwise each value is scattered to its slot.
+    lead time are added as a block; otherwise each value is scattered to its slot. The
+    layout of the last few lead-time arrays is kept (the kernel hands out the same arrays
+    while the active shocks do not change; leaks use a second one).
     """
+
+    KEEP = 8
+    """Lead-time layouts kept."""
 
     def __init__(self, batch: int, length: int, shape: tuple[int, ...]) -> None:
         self.batch, self.length, self.shape = batch, length, shape
@@ -52,9 +57,7 @@ class _Ring:
         self.slots = np.zeros((length, self.cells, batch))
         self.flat = self.slots.reshape(-1)
         self.used = False
-        self._lead: np.ndarray | None = None
-        self._groups: list[tuple[int, np.ndarray]] | None = None
-        self._offsets: np.ndarray | None = None
+        self._layouts: dict[int, tuple[np.ndarray, list[tuple[int, np.ndarray]] | None, np.ndarray | None]] = {}
 
     def take(self, day: int) -> np.ndarray:
         """Arrivals of ``day`` as (*shape, runs) (a view, valid until the next ``clear``)."""
@@ -65,40 +68,47 @@ class _Ring:
         if self.used:
             self.slots[day % self.length] = 0.0
 
-    def _prepare(self, lead: np.ndarray) -> None:
-        self._lead = lead
+    def _layout(self, lead: np.ndarray) -> tuple[list[tuple[int, np.ndarray]] | None, np.ndarray | None]:
+        """Cells grouped by lead time (same in every run), or the flat offsets of each value."""
+        kept = self._layouts.get(id(lead))
+        if kept is not None and kept[0] is lead:
+            return kept[1], kept[2]
+        assert int(np.max(lead)) < self.length, "a shipment would wrap around the ring"
         per_cell = np.broadcast_to(lead, (*self.shape, self.batch)).reshape(self.cells, self.batch)
+        groups: list[tuple[int, np.ndarray]] | None = None
+        offsets = None
         if (per_cell == per_cell[:, :1]).all():
             values = per_cell[:, 0]
-            self._groups = [(int(v), np.flatnonzero(values == v)) for v in np.unique(values)]
-            self._offsets = None
+            groups = [(int(v), np.flatnonzero(values == v)) for v in np.unique(values)]
         else:
-            self._groups = None
             days = np.arange(self.length)[:, None, None]
             slot = (days + per_cell[None]) % self.length  # (slot of departure day, cell, run)
             cell = np.arange(self.cells)[None, :, None]
             run = np.arange(self.batch)[None, None, :]
-            self._offsets = ((slot * self.cells + cell) * self.batch + run).reshape(self.length, -1)
+            offsets = ((slot * self.cells + cell) * self.batch + run).reshape(self.length, -1)
+        if len(self._layouts) >= self.KEEP:
+            self._layouts.pop(next(iter(self._layouts)))
+        self._layouts[id(lead)] = (lead, groups, offsets)  # the array is kept: its id stays its own
+        return groups, offsets
 
     def put(self, day: int, tonnes: np.ndarray, lead: np.ndarray) -> None:
         """Add shipments leaving on ``day`` with ``lead`` days in transit (one per cell)."""
         self.used = True
-        if lead is not self._lead:
-            assert int(np.max(lead)) < self.length, "a shipment would wrap around the ring"
-            self._prepare(lead)
+        groups, offsets = self._layout(lead)
         flat = tonnes.reshape(self.cells, self.batch)
-        if self._groups is not None:
-            for days, cells in self._groups:
+        if groups is not None:
+            for days, cells in groups:
                 self.slots[(day + days) % self.length, cells] += flat[cells]
         else:
-            assert self._offsets is not None
-            self.flat[self._offsets[day % self.length]] += flat.reshape(-1)
+            assert offsets is not None
+            self.flat[offsets[day % self.length]] += flat.reshape(-1)
 
 
 def _ring_length(plan: Plan, draws: Draws) -> int:
     """Longest possible time in transit plus one: delays of overlapping shocks add up."""
     extra = sum(int(draws.shock_magnitude[k].max()) for k, sh in enumerate(plan.shocks) if sh.kind == "delay")
-    return int(plan.lead_time_days.max()) + extra + 1
+    leak = max((sh.leak_extra_days for sh in plan.shocks), default=0)
+    return int(plan.lead_time_days.max()) + extra + leak + 1
 
 
 def run_batch(plan: Plan, draws: Draws, curves: bool = False, log: EventLog | None = None) -> BatchResult:
@@ -173,3 +183,5 @@ def _dispatch(day: int, s: ProcurementDay, commercial: _Ring, refill: _Ring, poo
         refill.put(day, s.refill_shipments_t, s.commercial_lead_days)
     if s.pool_shipments_t is not None and s.pool_lead_days is not None and s.pool_shipments_t.any():
         pool.put(day, s.pool_shipments_t, s.pool_lead_days)
+    if s.leak_shipments_t is not None and s.leak_lead_days is not None and s.leak_shipments_t.any():
+        commercial.put(day, s.leak_shipments_t, s.leak_lead_days)

@@ -47,12 +47,20 @@ AGREEMENT_FILES = frozenset({"pool.csv", "releases.csv", "auctions.csv"})
 FIGURE_FILES = frozenset({"days_of_cover.png", "shortfall.png", "supply_mix.png"})
 
 
-def run_files(agreement: bool, figures: bool, report: bool, excel: bool = False) -> frozenset[str]:
+MARKET_FILES = frozenset({"market.csv"})
+MARKET_FIGURES = frozenset({"prices.png"})
+
+
+def run_files(
+    agreement: bool, figures: bool, report: bool, excel: bool = False, market: bool = False
+) -> frozenset[str]:
     """The files ``stockpile run`` writes, known before it runs (checked for ownership first)."""
     return (
         TABLE_FILES
         | (AGREEMENT_FILES if agreement else set())
+        | (MARKET_FILES if market else set())
         | (FIGURE_FILES if figures else set())
+        | (MARKET_FIGURES if figures and market else set())
         | ({"report.html"} if report else set())
         | ({"workbook.xlsx"} if excel else set())
     )
@@ -104,6 +112,8 @@ def write_run(
             result.pool.to_csv(stage / "pool.csv", index=False)
             result.releases.to_csv(stage / "releases.csv", index=False)
             result.auctions.to_csv(stage / "auctions.csv", index=False)
+        if result.structure.market:
+            result.market.to_csv(stage / "market.csv", index=False)
         (stage / "summary.json").write_text(json.dumps(summary_json(result), indent=2) + "\n")
         (stage / "scenario.json").write_text(
             json.dumps(scenario_data or result.scenario.model_dump(mode="json"), indent=2, default=str) + "\n"

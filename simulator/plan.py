@@ -16,15 +16,29 @@ written, members in the agreement's order, shocks in list order.
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, TypeVar
 
 import numpy as np
 
 from simulator.numeric import DAYS_PER_YEAR
-from simulator.scenario.checks import day_number
+from simulator.scenario.checks import day_number, price_bounds, reference_price
 from simulator.scenario.portfolio import capacities, demand_of, normal_shares, quota_shares
-from simulator.scenario.schema import RANDOM_TYPES, Agreement, Delay, DemandSurge, Embargo, QuotaCut, Scenario, Stock
+from simulator.scenario.schema import (
+    RANDOM_TYPES,
+    Agreement,
+    Delay,
+    DemandSurge,
+    Embargo,
+    ExportQuota,
+    Licensing,
+    QuotaCut,
+    Scenario,
+    Stock,
+    Triangular,
+    Uniform,
+)
 
 NOISE_SOURCE = "noise"
 """Name of the random stream of every demand's noise (see :mod:`simulator.randomness`)."""
@@ -50,6 +64,33 @@ class ShockPlan:
     """Severity (embargo, quota cut), extra days (delay) or factor (surge)."""
     against_members: np.ndarray
     """Per material: an embargo on a member for that material (for ``hybrid``)."""
+    perceived: float | None = None
+    """Severity buyers perceive (markets); None: the severity itself (fixed or drawn)."""
+    targeted: bool = False
+    """An embargo aimed at some regions, not all (its targets may pay a price premium)."""
+    held: bool = False
+    """Embargo: stopped shipments wait at origin and ship when it ends."""
+    release_days: int = 0
+    """Embargo: held goods ship over this many days after it ends (0: at once)."""
+    leak_share: float = 0.0
+    """Embargo: share of stopped shipments that gets through anyway."""
+    leak_extra_days: int = 0
+    """Embargo: extra transit days of what leaks through."""
+    period_days: int = 0
+    """Export quota: days per quota period."""
+    front_loaded: bool = False
+    """Export quota: the whole period's quota available from its first day."""
+    preference: tuple[int, ...] = ()
+    """Export quota: region indices served first, in order (empty: pro rata)."""
+    smuggling_share: float = 0.0
+    """Export quota: share of what it stops that flows anyway."""
+    processing_weights: np.ndarray | None = None
+    """Licensing: share of a day's applications approved on each following day (index =
+    days of processing; sums to the approval share)."""
+    end_use_share: float = 1.0
+    """Licensing: share of the targeted shipments that needs a licence."""
+    suspended: tuple[tuple[int, int], ...] = ()
+    """Licensing: day windows [start, end) without the requirement."""
 
     @property
     def is_random(self) -> bool:
@@ -80,6 +121,8 @@ class Structure:
     pricing: str | None
     bid_owners: tuple[int, ...]
     """Member index of each bid segment (auction)."""
+    market: bool = False
+    """Some material has a market (the plan has a :class:`MarketPlan`)."""
 
     @property
     def member_names(self) -> list[str]:
@@ -106,6 +149,11 @@ class AgreementPlan:
     ess_restraint: Array
     ess_trigger_loss_share: Array
     ess_commitments: Array
+    loss_window_days: Array
+    loss_group_below: Array
+    loss_member_below: Array
+    switch_on_declared: Array
+    switch_on_measured: Array
 
 
 @dataclass(frozen=True)
@@ -117,6 +165,38 @@ class AuctionPlan:
     lot_t: Array
     bid_share: Array
     bid_price_usd_per_kg: Array
+    bid_price_multiplier: Array
+    bid_cap_usd_per_kg: Array
+    service_level_z: Array
+
+
+@dataclass(frozen=True)
+class MarketPlan:
+    """The markets' parameters (registry record ``plan``, market part); neutral where a material has none."""
+
+    market_on: Array
+    reference_price_usd_per_kg: Array
+    price_sensitivity: Array
+    price_adjustment_days: Array
+    price_floor_usd_per_kg: Array
+    price_cap_usd_per_kg: Array
+    targeted_premium: Array
+    risk_perception_days: Array
+    risk_memory_days: Array
+    demand_elasticity: Array
+    demand_floor_share: Array
+    substitution_max_share: Array
+    substitution_full_price_ratio: Array
+    substitution_days: Array
+    substitution_permanent_share: Array
+    stocking_on: Array
+    precaution_gain: Array
+    cover_adjustment_days: Array
+    normal_cover_days: Array
+    supply_exposure: Array
+    response_capacity_t_per_day: Array
+    response_price_ratio: Array
+    response_lag_days: Array
 
 
 @dataclass(frozen=True)
@@ -130,6 +210,7 @@ class Plan:
     lead_time_days: Array
     route_exists: Array
     capacity_t_per_day: Array
+    capacity_added_t_per_day: Array
     normal_share: Array
     sourcing_share: Array
     premium_fraction: Array
@@ -147,6 +228,7 @@ class Plan:
     holding_cost_usd_per_t_day: Array
     agreement: AgreementPlan | None = None
     auction: AuctionPlan | None = None
+    market: MarketPlan | None = None
     start_date: dt.date | None = None
     name: str = ""
     random_sources: tuple[str, ...] = field(default_factory=tuple)
@@ -157,18 +239,18 @@ class Plan:
         return int(self.noise_cv.shape[-1])
 
 
-ARRAY_PARTS = (Plan, AgreementPlan, AuctionPlan)
+ARRAY_PARTS = (Plan, AgreementPlan, AuctionPlan, MarketPlan)
 """The dataclasses whose array fields are the registry's plan quantities."""
 
 
 def array_fields(part: Any) -> list[str]:
     """Names of the array fields of a plan part (registry quantities), in order."""
     cls = part if isinstance(part, type) else type(part)
-    skip = {"structure", "shocks", "agreement", "auction", "start_date", "name", "random_sources"}
+    skip = {"structure", "shocks", "agreement", "auction", "market", "start_date", "name", "random_sources"}
     return [f.name for f in fields(cls) if f.name not in skip]
 
 
-Part = TypeVar("Part", Plan, AgreementPlan, AuctionPlan)
+Part = TypeVar("Part", Plan, AgreementPlan, AuctionPlan, MarketPlan)
 
 
 def _stack_part(parts: list[Part], rows: np.ndarray, batch: int) -> Part:
@@ -197,13 +279,12 @@ def stack_plans(plans: list[Plan]) -> Plan:
         raise ValueError("plans of different structure cannot share a batch")
     rows = np.array([distinct[id(plan)] for plan in plans])
     batch = len(plans)
-    agreement = auction = None
-    if first.agreement is not None:
-        agreement = _stack_part([p.agreement for p in unique], rows, batch)  # type: ignore[misc]
-    if first.auction is not None:
-        auction = _stack_part([p.auction for p in unique], rows, batch)  # type: ignore[misc]
+    parts = {}
+    for name in ("agreement", "auction", "market"):
+        if getattr(first, name) is not None:
+            parts[name] = _stack_part([getattr(p, name) for p in unique], rows, batch)
     world = _stack_part(unique, rows, batch)
-    return replace(world, agreement=agreement, auction=auction)
+    return replace(world, **parts)
 
 
 def _runs(value: Any, dtype: Any = float) -> Array:
@@ -238,6 +319,12 @@ def compile_plan(s: Scenario) -> Plan:
     days = np.arange(first_day, s.horizon_days)
     baseline = demand0[None] * np.power(1.0 + growth[None], days[:, None, None] / DAYS_PER_YEAR)
     shares, premium, _ = quota_shares(s)
+    commercial0 = np.array(
+        [
+            [_stock_tonnes(s.regions[r].commercial_stock.get(m), demand0[i, j]) for j, m in enumerate(materials)]
+            for i, r in enumerate(regions)
+        ]
+    )
     reserves = [[s.regions[r].reserve.get(m) for m in materials] for r in regions]
     reserve0 = np.array(
         [[_stock_tonnes(res, demand0[i, j]) for j, res in enumerate(row)] for i, row in enumerate(reserves)]
@@ -280,6 +367,7 @@ def compile_plan(s: Scenario) -> Plan:
         strict=strict,
         pricing=pricing,
         bid_owners=bid_owners,
+        market=bool(s.market),
     )
     noise_cv = np.array([[demand_of(s, r, m).noise_cv for m in materials] for r in regions])
     noise = (NOISE_SOURCE,) if (noise_cv > 0).any() else ()
@@ -291,15 +379,11 @@ def compile_plan(s: Scenario) -> Plan:
         lead_time_days=_runs(lead, np.int64),
         route_exists=_runs(routes, bool),
         capacity_t_per_day=_runs(capacities(s).T),
+        capacity_added_t_per_day=_runs(_capacity_added(s, days, materials, suppliers)),
         normal_share=_runs(normal_shares(s)),
         sourcing_share=_runs(shares),
         premium_fraction=_runs(premium),
-        commercial_stock0_t=_runs(
-            [
-                [_stock_tonnes(s.regions[r].commercial_stock.get(m), demand0[i, j]) for j, m in enumerate(materials)]
-                for i, r in enumerate(regions)
-            ]
-        ),
+        commercial_stock0_t=_runs(commercial0),
         reserve_stock0_t=_runs(reserve0),
         reserve_target_t=_runs(target),
         reserve_refill_t_per_day=_runs(refill),
@@ -315,10 +399,128 @@ def compile_plan(s: Scenario) -> Plan:
         ),
         agreement=agreement,
         auction=auction,
+        market=_market_plan(s, regions, materials, suppliers, demand0, commercial0, shares) if s.market else None,
         start_date=s.start_date,
         name=s.name,
         random_sources=noise + tuple(sh.source for sh in shocks if sh.is_random),
     )
+
+
+def _capacity_added(s: Scenario, days: np.ndarray, materials: list[str], suppliers: list[str]) -> np.ndarray:
+    """Dated capacity additions per day, material and supplier (t/day), ramped linearly."""
+    added = np.zeros((len(days), len(materials), len(suppliers)))
+    for k, sid in enumerate(suppliers):
+        for addition in s.suppliers[sid].capacity_additions:
+            first = day_number(addition.start, s.start_date)
+            assert first is not None  # checked: a date needs the scenario's start date
+            ramp = max(1, addition.ramp_days)
+            reached = np.clip((days - first + 1) / ramp, 0.0, 1.0) if addition.ramp_days else (days >= first) * 1.0
+            added[:, materials.index(addition.material), k] += addition.capacity_t_per_day * reached
+    return added
+
+
+def _market_plan(
+    s: Scenario,
+    regions: list[str],
+    materials: list[str],
+    suppliers: list[str],
+    demand0: np.ndarray,
+    commercial0: np.ndarray,
+    shares: np.ndarray,
+) -> MarketPlan:
+    """The markets' arrays; a material without a market gets neutral values (off, fixed price)."""
+    M, S = len(materials), len(suppliers)
+    per_material: dict[str, list[float]] = {name: [] for name in _MARKET_DEFAULTS}
+    response = {name: np.zeros((M, S)) for name in ("capacity", "ratio", "lag")}
+    response["ratio"][:] = 1.0
+    response["lag"][:] = 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        normal = np.where(demand0 > 0, commercial0 / demand0, 0.0)
+    for j, mid in enumerate(materials):
+        market = s.market.get(mid)
+        values = dict(_MARKET_DEFAULTS)
+        values["reference_price_usd_per_kg"] = reference_price(s, mid) or 1.0
+        if market is not None:
+            floor, cap = price_bounds(s, mid)
+            values.update(
+                market_on=1.0,
+                price_sensitivity=market.price.sensitivity,
+                price_adjustment_days=market.price.adjustment_days,
+                price_floor_usd_per_kg=floor,
+                price_cap_usd_per_kg=cap,
+                targeted_premium=market.price.targeted_premium,
+                risk_perception_days=market.risk.perception_days,
+                risk_memory_days=market.risk.memory_days,
+            )
+            if market.demand is not None:
+                values.update(
+                    demand_elasticity=market.demand.short_run_elasticity, demand_floor_share=market.demand.floor_share
+                )
+                sub = market.demand.substitution
+                if sub is not None:
+                    values.update(
+                        substitution_max_share=sub.max_share,
+                        substitution_full_price_ratio=sub.full_price_ratio,
+                        substitution_days=sub.adjustment_days,
+                        substitution_permanent_share=sub.permanent_share,
+                    )
+            if market.stocking is not None:
+                values.update(
+                    stocking_on=1.0,
+                    precaution_gain=market.stocking.precaution_gain,
+                    cover_adjustment_days=market.stocking.adjustment_days,
+                )
+                for i, rid in enumerate(regions):
+                    if rid in market.stocking.normal_cover_days:
+                        normal[i, j] = market.stocking.normal_cover_days[rid]
+            for item in market.supply_response:
+                k = suppliers.index(item.supplier)
+                response["capacity"][j, k] = item.capacity_t_per_day
+                response["ratio"][j, k] = item.price_ratio
+                response["lag"][j, k] = item.lag_days
+        else:
+            values.update(
+                price_floor_usd_per_kg=values["reference_price_usd_per_kg"],
+                price_cap_usd_per_kg=values["reference_price_usd_per_kg"],
+            )
+        for name in per_material:
+            per_material[name].append(values[name])
+    flows = demand0[:, :, None] * shares  # normal supply per route (t/day)
+    total = flows.sum(axis=(0, 2), keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exposure = np.where(total > 0, flows / total, 0.0)
+    flags = {"market_on", "stocking_on"}
+    return MarketPlan(
+        **{name: _runs(values, bool if name in flags else float) for name, values in per_material.items()},
+        normal_cover_days=_runs(normal),
+        supply_exposure=_runs(exposure),
+        response_capacity_t_per_day=_runs(response["capacity"]),
+        response_price_ratio=_runs(response["ratio"]),
+        response_lag_days=_runs(response["lag"]),
+    )
+
+
+_MARKET_DEFAULTS: dict[str, float] = {
+    "market_on": 0.0,
+    "reference_price_usd_per_kg": 1.0,
+    "price_sensitivity": 1.0,
+    "price_adjustment_days": 1.0,
+    "price_floor_usd_per_kg": 0.0,
+    "price_cap_usd_per_kg": 0.0,
+    "targeted_premium": 0.0,
+    "risk_perception_days": 1.0,
+    "risk_memory_days": 1.0,
+    "demand_elasticity": 0.0,
+    "demand_floor_share": 0.0,
+    "substitution_max_share": 0.0,
+    "substitution_full_price_ratio": 10.0,
+    "substitution_days": 1.0,
+    "substitution_permanent_share": 0.0,
+    "stocking_on": 0.0,
+    "precaution_gain": 0.0,
+    "cover_adjustment_days": 1.0,
+}
+"""A material without a market: off, its price fixed (floor = cap = reference), no response."""
 
 
 def _mask(
@@ -343,10 +545,44 @@ def _shock_plan(s: Scenario, sh: Any, regions: list[str], materials: list[str], 
     elif isinstance(sh, Embargo):
         mask = _mask(suppliers, regions, materials, sh.supplier, sh.regions, sh.materials)
         magnitude = sh.severity
-    else:
-        assert isinstance(sh, QuotaCut)
+    elif isinstance(sh, QuotaCut):
         mask = _mask(suppliers, regions, materials, sh.supplier, None, sh.materials)
         magnitude = sh.severity
+    elif isinstance(sh, ExportQuota):
+        mask = _mask(suppliers, regions, materials, sh.supplier, None, sh.materials)
+        magnitude = sh.tonnes_per_period
+        extra = {
+            "period_days": sh.period_days,
+            "front_loaded": sh.release == "front_loaded",
+            "preference": tuple(regions.index(r) for r in sh.preference) if sh.sharing == "preference" else (),
+            "smuggling_share": sh.smuggling_share,
+            "perceived": sh.perceived_severity if sh.perceived_severity is not None else 0.0,
+        }
+    else:
+        assert isinstance(sh, Licensing)
+        mask = _mask(suppliers, regions, materials, sh.supplier, sh.regions, sh.materials)
+        magnitude = sh.approval_share
+        perceived = sh.perceived_severity
+        extra = {
+            "processing_weights": sh.approval_share * processing_distribution(sh.processing_days),
+            "end_use_share": sh.end_use_share,
+            "suspended": tuple(
+                (int(day_number(a, s.start_date) or 0), int(day_number(b, s.start_date) or 0)) for a, b in sh.suspended
+            ),
+            "perceived": sh.end_use_share * (1.0 - sh.approval_share) if perceived is None else perceived,
+        }
+    if isinstance(sh, Embargo):
+        extra = {
+            "held": sh.on_halt == "held",
+            "release_days": sh.release_days,
+            "leak_share": sh.leak_share,
+            "leak_extra_days": sh.leak_extra_days,
+            "perceived": sh.perceived_severity,
+        }
+    elif isinstance(sh, QuotaCut):
+        extra = {"perceived": sh.perceived_severity}
+    elif not isinstance(sh, ExportQuota | Licensing):
+        extra = {}
     against = np.zeros(len(materials), bool)
     if isinstance(sh, Embargo) and s.agreement is not None and set(sh.regions) & set(s.agreement.members):
         against = mask.any(axis=(0, 2))
@@ -359,7 +595,44 @@ def _shock_plan(s: Scenario, sh: Any, regions: list[str], materials: list[str], 
         duration=sh.duration_days,
         magnitude=magnitude,
         against_members=against,
+        targeted=isinstance(sh, Embargo) and set(regions) - set(sh.regions) != set(),
+        **extra,
     )
+
+
+def processing_distribution(spec: Any) -> np.ndarray:
+    """Share of a day's licence applications decided after 0, 1, 2, ... days (sums to 1).
+
+    A fixed number of days puts everything on that day. A distribution of the processing
+    time ``X`` gives day ``k`` the probability that ``X`` rounds to ``k``,
+    ``P(k - 1/2 <= X < k + 1/2)``: each day's applications are spread over the days that
+    follow (the expected flow, the same in every run).
+
+    >>> processing_distribution(3)
+    array([0., 0., 0., 1.])
+    >>> from simulator.scenario.schema import Uniform
+    >>> processing_distribution(Uniform(distribution="uniform", low=1.5, high=3.5)).round(3)
+    array([0. , 0. , 0.5, 0.5])
+    """
+    if not isinstance(spec, RANDOM_TYPES):
+        weights = np.zeros(int(spec) + 1)
+        weights[-1] = 1.0
+        return weights
+    from scipy import stats
+
+    if isinstance(spec, Uniform):
+        law = stats.uniform(spec.low, spec.high - spec.low)
+    elif isinstance(spec, Triangular):
+        width = spec.high - spec.low
+        law = stats.triang((spec.mode - spec.low) / width if width else 0.5, spec.low, width)
+    else:
+        sigma2 = np.log1p((spec.sd / spec.mean) ** 2)
+        law = stats.lognorm(np.sqrt(sigma2), scale=np.exp(np.log(spec.mean) - sigma2 / 2))
+    last = int(np.floor(law.ppf(0.9999) + 0.5)) + 1  # the last day with mass
+    edges = np.arange(last + 1) - 0.5
+    mass = np.diff(law.cdf(np.clip(edges, 0.0, None)))
+    mass[0] += law.cdf(0.0)  # nothing is decided before the day of application
+    return mass / mass.sum()
 
 
 def _agreement_plan(
@@ -379,6 +652,7 @@ def _agreement_plan(
     with np.errstate(divide="ignore", invalid="ignore"):
         ownership = np.where(pool0 > 0, contributions / pool0, 0.0)
     ess = ag.iea_ess
+    loss = ag.trigger.measured_loss
     if ess.commitments:
         commitments = np.array([[ess.commitments.get(r, 0.0)] * len(materials) for r in ag.members], float)
     elif ag.pool.mode == "joint":
@@ -401,6 +675,11 @@ def _agreement_plan(
         ess_restraint=_runs(ess.restraint),
         ess_trigger_loss_share=_runs(ess.trigger_loss_share),
         ess_commitments=_runs(commitments),
+        loss_window_days=_runs(loss.window_days if loss else 0, np.int64),
+        loss_group_below=_runs(loss.group_below if loss else 0.0),
+        loss_member_below=_runs(loss.member_below if loss else 0.0),
+        switch_on_declared=_runs(ag.trigger.switch_on in ("declared_embargo", "either"), bool),
+        switch_on_measured=_runs(ag.trigger.switch_on in ("measured_loss", "either"), bool),
     )
 
 
@@ -412,16 +691,24 @@ def _auction_plan(ag: Agreement, materials: list[str]) -> tuple[AuctionPlan, tup
     width = max((len(segs) for per in auction.bids.values() for segs in per.values()), default=0)
     share = np.zeros((N * width, M))
     price = np.zeros((N * width, M))
+    multiplier = np.zeros((N * width, M))
+    cap = np.full((N * width, M), np.inf)
     for n, r in enumerate(ag.members):
         for j, m in enumerate(materials):
             for k, seg in enumerate(auction.bids.get(r, {}).get(m, [])):
                 share[n * width + k, j] = seg.share
-                price[n * width + k, j] = seg.price_usd_per_kg
+                price[n * width + k, j] = seg.price_usd_per_kg or 0.0
+                multiplier[n * width + k, j] = seg.price_multiplier or 0.0
+                if seg.max_usd_per_kg is not None:
+                    cap[n * width + k, j] = seg.max_usd_per_kg
     plan = AuctionPlan(
         auction_every_days=_runs(auction.every_days, np.int64),
         reserve_price_usd_per_kg=_runs([auction.reserve_price_usd_per_kg.get(m, 0.0) for m in materials]),
         lot_t=_runs([auction.lot_t.get(m, np.nan) for m in materials]),
         bid_share=_runs(share),
         bid_price_usd_per_kg=_runs(price),
+        bid_price_multiplier=_runs(multiplier),
+        bid_cap_usd_per_kg=_runs(cap),
+        service_level_z=_runs(statistics.NormalDist().inv_cdf(auction.service_level) if auction.service_level else 0.0),
     )
     return plan, tuple(n for n in range(N) for _ in range(width))

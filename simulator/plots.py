@@ -263,14 +263,62 @@ def supply_mix_figure(result: Result) -> Figure:
     return fig
 
 
+def prices_figure(result: Result) -> Figure:
+    """Prices (top, log scale) and realised demand as a share of baseline (bottom).
+
+    The top panels show what each region paid and the world price; a panel per material,
+    shocks shaded.
+    """
+    fig, axes = _panels(result, rows=2)
+    market = result.market
+    ts = result.timeseries
+    for j, material in enumerate(result.structure.materials):
+        top, bottom = axes[0, j], axes[1, j]
+        for ax in (top, bottom):
+            _shade_shocks(ax, result, material)
+        _region_lines(top, result, material, "price_usd_per_kg")
+        rows = market[market["material"] == material]
+        top.plot(
+            _x(result, rows["day"].to_numpy()),
+            rows["world_price_usd_per_kg"].to_numpy(),
+            color="#111111",
+            lw=1.0,
+            ls=":",
+            label="world price",
+        )
+        top.set_yscale("log")
+        top.set_ylabel("price (USD/kg, log scale)")
+        top.set_title(material.replace("_", " "))
+        for i, region in enumerate(result.structure.regions):
+            cells = ts[(ts["region"] == region) & (ts["material"] == material)]
+            baseline = cells["baseline_demand_t"].to_numpy()
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = np.where(baseline > 0, cells["demand_t"].to_numpy() / baseline, np.nan)
+            bottom.plot(
+                _x(result, cells["day"].to_numpy()),
+                100 * share,
+                color=REGION_COLOURS[i % len(REGION_COLOURS)],
+                ls=LINE_STYLES[i // len(REGION_COLOURS) % len(LINE_STYLES)],
+                lw=1.8,
+            )
+        bottom.set_ylabel("realised demand (% of baseline)")
+        for ax in (top, bottom):
+            _format_axis(ax, result)
+    _finish(fig, axes, f"{result.scenario.name}: prices and the demand they leave", *axes.shape)
+    return fig
+
+
 def write_figures(result: Result, folder: Path) -> list[Path]:
-    """Write ``days_of_cover.png``, ``shortfall.png`` and ``supply_mix.png``."""
+    """Write ``days_of_cover.png``, ``shortfall.png``, ``supply_mix.png`` and, with a market, ``prices.png``."""
     written = []
-    for name, make in (
+    figures = [
         ("days_of_cover.png", days_of_cover_figure),
         ("shortfall.png", shortfall_figure),
         ("supply_mix.png", supply_mix_figure),
-    ):
+    ]
+    if result.structure.market:
+        figures.append(("prices.png", prices_figure))
+    for name, make in figures:
         path = folder / name
         make(result).savefig(path, dpi=110)
         written.append(path)

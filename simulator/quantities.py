@@ -36,7 +36,21 @@ Record = Literal[
     "key", "plan", "draws", "market", "agreement", "procurement", "recorder", "summary", "agreement_summary"
 ]
 Condition = Literal[
-    "always", "agreement", "auction", "national_pool", "resourcing", "premium", "refill", "holding", "pool_refill"
+    "always",
+    "agreement",
+    "auction",
+    "national_pool",
+    "resourcing",
+    "premium",
+    "refill",
+    "holding",
+    "pool_refill",
+    "market",
+    "demand_response",
+    "held",
+    "leak",
+    "licensing",
+    "border",
 ]
 
 AXIS_ORDER = ("day", "region", "member", "bid", "material", "supplier", "run")
@@ -140,6 +154,12 @@ PLAN_WORLD = (
     _p("route_exists", "flag", "region supplier", "The supplier ships to the region (it has a lead time).", "bool"),
     _p("capacity_t_per_day", "t/day", "material supplier", "Export capacity; infinite where not limited."),
     _p(
+        "capacity_added_t_per_day",
+        "t/day",
+        "day material supplier",
+        "Dated capacity additions (new mines and plants, ramped), added to the stated capacity.",
+    ),
+    _p(
         "normal_share",
         "fraction",
         "region material supplier",
@@ -190,6 +210,42 @@ PLAN_AGREEMENT = (
     _p("ess_restraint", "fraction", "", "Share of demand members give up under iea_ess."),
     _p("ess_trigger_loss_share", "fraction", "", "Group loss that activates iea_ess, as a share of demand."),
     _p("ess_commitments", "t", "member material", "Stock commitment weights of members under iea_ess."),
+    _p("loss_window_days", "days", "", "Window of the measured supply loss (0: not measured).", "int"),
+    _p("loss_group_below", "fraction", "", "Group arrivals below this share of normal are a measured loss."),
+    _p("loss_member_below", "fraction", "", "One member's arrivals below this share of normal are one too."),
+    _p("switch_on_declared", "flag", "", "A declared embargo on a member switches hybrid to the ratio.", "bool"),
+    _p("switch_on_measured", "flag", "", "A measured supply loss switches hybrid to the ratio.", "bool"),
+)
+
+PLAN_MARKET = (
+    _p("market_on", "flag", "material", "The material has a market: a price that answers scarcity.", "bool"),
+    _p("reference_price_usd_per_kg", "USD/kg", "material", "Price at normal cover (P0)."),
+    _p("price_sensitivity", "none (exponent)", "material", "Exponent of the effect of the cover ratio on price."),
+    _p("price_adjustment_days", "days", "material", "Time for the price to close ~63% of its log-gap."),
+    _p("price_floor_usd_per_kg", "USD/kg", "material", "Lowest price."),
+    _p("price_cap_usd_per_kg", "USD/kg", "material", "Highest price."),
+    _p("targeted_premium", "fraction", "material", "Extra price for a region under an embargo aimed at some regions."),
+    _p("risk_perception_days", "days", "material", "Time for perceived supply risk to rise."),
+    _p("risk_memory_days", "days", "material", "Time for perceived supply risk to fade."),
+    _p("demand_elasticity", "none (elasticity)", "material", "Short-run price elasticity of use (0: none)."),
+    _p("demand_floor_share", "fraction", "material", "Demand never falls below this share of potential demand."),
+    _p("substitution_max_share", "fraction", "material", "Largest share of demand substituted or thrifted."),
+    _p("substitution_full_price_ratio", "x reference price", "material", "Price ratio of full substitution."),
+    _p("substitution_days", "days", "material", "Time for substitution to close ~63% of its gap."),
+    _p("substitution_permanent_share", "fraction", "material", "Share of the peak substitution that stays."),
+    _p("stocking_on", "flag", "material", "Buyers order up to targets that move with demand and risk.", "bool"),
+    _p("precaution_gain", "x perceived risk", "material", "Desired cover = normal x (1 + gain x risk)."),
+    _p("cover_adjustment_days", "days", "material", "Time for desired cover to close ~63% of its gap."),
+    _p("normal_cover_days", "days", "region material", "Normal commercial cover in days of demand."),
+    _p(
+        "supply_exposure",
+        "fraction",
+        "region material supplier",
+        "Route's share of the material's normal supply (weights the risk a shock on it carries).",
+    ),
+    _p("response_capacity_t_per_day", "t/day", "material supplier", "Capacity brought in at a high price."),
+    _p("response_price_ratio", "x reference price", "material supplier", "Price ratio that brings it in."),
+    _p("response_lag_days", "days", "material supplier", "Time for it to close ~63% of its gap."),
 )
 
 PLAN_AUCTION = (
@@ -197,7 +253,10 @@ PLAN_AUCTION = (
     _p("reserve_price_usd_per_kg", "USD/kg", "material", "Bids below this price are not filled."),
     _p("lot_t", "t", "material", "Tonnes offered per auction; NaN for the default lot."),
     _p("bid_share", "fraction", "bid material", "Share of the member's expected gap bid in each price segment."),
-    _p("bid_price_usd_per_kg", "USD/kg", "bid material", "Price of each bid segment."),
+    _p("bid_price_usd_per_kg", "USD/kg", "bid material", "Fixed price of each bid segment (0 when market-linked)."),
+    _p("bid_price_multiplier", "x market price", "bid material", "Market-linked bid price (0 when fixed)."),
+    _p("bid_cap_usd_per_kg", "USD/kg", "bid material", "Cap on a market-linked bid (infinite without)."),
+    _p("service_level_z", "none (normal quantile)", "", "Safety margin of bids in demand-noise sds (0 = none)."),
 )
 
 
@@ -432,6 +491,77 @@ DAILY = (
         present_when="refill",
     ),
     _d(
+        "price_usd_per_kg",
+        "USD/kg",
+        "stock",
+        "max",
+        "Price the region paid that day (the world price, plus a premium under a targeted embargo; "
+        "the material's fixed price without a market).",
+        "market",
+        "Price",
+    ),
+    _d(
+        "demand_destroyed_t",
+        "t",
+        "flow",
+        "sum",
+        "Potential demand (baseline x surges x noise) the price response removed: short-run use and substitution.",
+        "market",
+        "Demand destroyed",
+        present_when="demand_response",
+    ),
+    _d(
+        "substitution_share",
+        "fraction",
+        "stock",
+        "last",
+        "Share of demand substituted or thrifted away, end of day.",
+        "market",
+        "Substituted share",
+        present_when="demand_response",
+    ),
+    _d(
+        "desired_cover_days",
+        "days",
+        "stock",
+        "max",
+        "Commercial cover buyers want, end of day (normal cover raised by perceived risk).",
+        "market",
+        "Desired cover",
+        present_when="market",
+    ),
+    _d(
+        "crisis_extra_cost_usd",
+        "USD",
+        "flow",
+        "sum",
+        "Extra spend on the day's realised demand at the day's price over the reference price.",
+        "market",
+        "Extra cost at crisis prices",
+        present_when="market",
+    ),
+    _d(
+        "destroyed_value_usd",
+        "USD",
+        "flow",
+        "sum",
+        "Value of the demand destroyed: its tonnes at the mean of the day's and the reference price "
+        "(the consumer-surplus loss of a linear demand curve).",
+        "market",
+        "Value of demand destroyed",
+        present_when="demand_response",
+    ),
+    _d(
+        "auction_revenue_usd",
+        "USD",
+        "flow",
+        "sum",
+        "Auction proceeds paid to the region as owner of the joint pool (by its ownership share).",
+        "market",
+        "Auction revenue received",
+        present_when="auction",
+    ),
+    _d(
         "clearing_price_usd_per_kg",
         "USD/kg",
         "decision",
@@ -507,6 +637,87 @@ DAILY = (
     ),
 )
 
+DAILY = (
+    *DAILY,
+    _d(
+        "world_price_usd_per_kg",
+        "USD/kg",
+        "stock",
+        "max",
+        "World (reference-market) price of the day, FOB the dominant supplier.",
+        "market",
+        "World price",
+        axes=("day", "material", "run"),
+        table="market",
+        present_when="always",
+    ),
+    _d(
+        "perceived_risk",
+        "fraction",
+        "stock",
+        "max",
+        "Supply risk buyers perceive, end of day (0 none, 1 certain loss of all supply).",
+        "market",
+        "Perceived supply risk",
+        axes=("day", "material", "run"),
+        table="market",
+        present_when="always",
+    ),
+    _d(
+        "cover_ratio",
+        "fraction",
+        "stock",
+        "min",
+        "Buyers' inventory positions over the positions they want, end of day (1 = normal cover); "
+        "tomorrow's price answers it.",
+        "procurement",
+        "Market cover ratio",
+        axes=("day", "material", "run"),
+        table="market",
+        present_when="always",
+    ),
+    _d(
+        "held_at_origin_t",
+        "t",
+        "stock",
+        "max",
+        "Shipments held at the exporter's border by an embargo, end of day (they ship when it ends).",
+        "procurement",
+        "Held at origin",
+        present_when="held",
+    ),
+    _d(
+        "awaiting_licence_t",
+        "t",
+        "stock",
+        "max",
+        "Shipments awaiting an export licence that will be approved, end of day.",
+        "procurement",
+        "Awaiting a licence",
+        present_when="licensing",
+    ),
+    _d(
+        "leaked_t",
+        "t",
+        "flow",
+        "sum",
+        "Shipments that got through an embargo anyway (reclassified, via third countries), on their way.",
+        "procurement",
+        "Leaked through",
+        present_when="leak",
+    ),
+    _d(
+        "border_lost_t",
+        "t",
+        "flow",
+        "sum",
+        "Shipments stopped for good at the border: over an export quota (not smuggled), or refused a licence.",
+        "procurement",
+        "Stopped at the border",
+        present_when="border",
+    ),
+)
+
 SHIPMENTS = tuple(
     Quantity(name, unit, axes, "flow", "none", description, "procurement", dtype=dtype)  # type: ignore[arg-type]
     for name, unit, axes, description, dtype in (
@@ -521,6 +732,8 @@ SHIPMENTS = tuple(
         ("refill_shipments_t", "t", ("region", "material", "supplier", "run"), "Leaving for reserves.", "float"),
         ("pool_shipments_t", "t", ("material", "supplier", "run"), "Leaving for the joint pool.", "float"),
         ("pool_lead_days", "days", ("material", "supplier", "run"), "Their days in transit.", "int"),
+        ("leak_shipments_t", "t", ("region", "material", "supplier", "run"), "Leaking through embargoes.", "float"),
+        ("leak_lead_days", "days", ("region", "material", "supplier", "run"), "Their days in transit.", "int"),
     )
 )
 """Internal: what the kernel hands the engines to put in transit (no table)."""
@@ -821,6 +1034,52 @@ SUMMARY = (
         source="holding_cost_usd",
         region_total="sum",
     ),
+    _s(
+        "peak_price_usd_per_kg",
+        "USD/kg",
+        "max",
+        "Highest price the region paid.",
+        "Peak price",
+        source="price_usd_per_kg",
+        per_material=True,
+    ),
+    _s(
+        "demand_destroyed_t",
+        "t",
+        "sum",
+        "Demand the price response removed.",
+        "Demand destroyed",
+        source="demand_destroyed_t",
+        region_total="sum",
+        per_material=True,
+    ),
+    _s(
+        "crisis_extra_cost_usd",
+        "USD",
+        "sum",
+        "Extra spend at prices above the reference price.",
+        "Extra cost at crisis prices",
+        source="crisis_extra_cost_usd",
+        region_total="sum",
+    ),
+    _s(
+        "destroyed_value_usd",
+        "USD",
+        "sum",
+        "Value of the demand destroyed.",
+        "Value of demand destroyed",
+        source="destroyed_value_usd",
+        region_total="sum",
+    ),
+    _s(
+        "auction_revenue_usd",
+        "USD",
+        "sum",
+        "Auction proceeds received as pool owner.",
+        "Auction revenue received",
+        source="auction_revenue_usd",
+        region_total="sum",
+    ),
 )
 
 
@@ -932,6 +1191,7 @@ REGISTRY: tuple[Quantity, ...] = (
     *PLAN_WORLD,
     *PLAN_AGREEMENT,
     *PLAN_AUCTION,
+    *PLAN_MARKET,
     *DAILY,
     *SHIPMENTS,
     *AGREEMENT_DAY,

@@ -64,9 +64,18 @@ class MarketDay:
     refill_arrivals_t: Array
     auction_spend_usd: Array
     holding_cost_usd: Array
+    price_usd_per_kg: Array
+    demand_destroyed_t: Array
+    substitution_share: Array
+    desired_cover_days: Array
+    crisis_extra_cost_usd: Array
+    destroyed_value_usd: Array
+    auction_revenue_usd: Array
     arrivals_by_supplier_t: Array
     pool_stock_t: Array
     pool_arrivals_t: Array
+    world_price_usd_per_kg: Array
+    perceived_risk: Array
     agreement: AgreementDay | None = None
     """The agreement's record of the day (None without an agreement)."""
 
@@ -83,8 +92,15 @@ class ProcurementDay:
     resourcing_cost_usd: Array
     refill_cost_usd: Array
     shipped_by_supplier_t: Array
+    cover_ratio: Array
+    held_at_origin_t: Array
+    awaiting_licence_t: Array
+    leaked_t: Array
+    border_lost_t: Array
     commercial_shipments_t: Array
     commercial_lead_days: Array
     refill_shipments_t: Array
     pool_shipments_t: Array | None
     pool_lead_days: Array | None
+    leak_shipments_t: Array | None
+    leak_lead_days: Array | None

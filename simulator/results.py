@@ -147,6 +147,8 @@ class Result:
     summary: pd.DataFrame
     supply: pd.DataFrame
     pool: pd.DataFrame
+    market: pd.DataFrame
+    """One row per day and material: world price, perceived risk, market cover ratio."""
     releases: pd.DataFrame
     auctions: pd.DataFrame
     shocks: pd.DataFrame
@@ -177,6 +179,7 @@ class Result:
             summary=summary_frame(st, summary_arrays, 0),
             supply=_daily_table("supply", st, start, rec),
             pool=_daily_table("pool", st, start, rec),
+            market=_daily_table("market", st, start, rec),
             releases=_log_frame(rec.releases, start, log_columns("releases", st)),
             auctions=_log_frame(rec.auctions, start, log_columns("auctions", st)),
             shocks=shock_table(plan, draws, 0),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.kernel.border import Border
 from simulator.kernel.market import Market
 from simulator.kernel.procure import Procurement
 from simulator.kernel.shocks import ShockEffects, active_flags
@@ -35,7 +36,7 @@ class Kernel:
         self.state = initial_state(plan)
         self.effects = ShockEffects(plan, draws.shock_magnitude)
         self._market = Market(plan, draws.demand_z)
-        self._procure = Procurement(plan)
+        self._procure = Procurement(plan, Border(plan, draws.shock_start, draws.shock_magnitude))
         self.has_refill = self._procure.any_refill
         self.has_pool_refill = self._procure.pool_refill
         self.summary = SummaryAccumulator(plan, skip=self.absent_flows())
@@ -53,6 +54,12 @@ class Kernel:
             "refill": procure.any_refill or procure.pool_refill,
             "pool_refill": procure.pool_refill,
             "holding": self._market.any_holding,
+            "market": self.plan.market is not None,
+            "demand_response": self._market.demand_response,
+            "held": bool(procure.border.held_ids),
+            "leak": procure.border.leaks,
+            "licensing": bool(procure.border.licence_ids),
+            "border": bool(procure.border.quota_ids or procure.border.licence_ids),
         }
 
     def absent_flows(self) -> frozenset[str]:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.kernel.pricing import PriceDay
 from simulator.kernel.state import State
 from simulator.mechanisms import AUCTION_CODE, BY_NAME, applied_rule
 from simulator.numeric import EPS_T, ordered_sum, slice_any, slice_max
@@ -68,7 +69,16 @@ class AgreementStep:
         self.rule_days = np.full((M, B), self.mechanism.shares_when == "always")
         self.rule_days.flags.writeable = False
         self.commercial_trigger = bool((self.terms.trigger_commercial_days > 0).any())
+        self.window = int(self.terms.loss_window_days.max())  # measured supply loss (0: none)
+        if self.window:
+            N = len(self.members_list)
+            self.arrived_days = np.zeros((self.window, N, M, B))
+            self.normal_days = np.zeros((self.window, N, M, B))
+            self.arrived_sum = np.zeros((N, M, B))
+            self.normal_sum = np.zeros((N, M, B))
         self.auction: AuctionPlan | None = plan.auction if self.mechanism.holds_auctions else None
+        self.margins = self.auction is not None and bool((self.auction.service_level_z > 0).any())
+        self.linked_bids = self.auction is not None and bool((self.auction.bid_price_multiplier > 0).any())
         self._no_auction: _Auction | None = None
 
     def __call__(
@@ -80,26 +90,33 @@ class AgreementStep:
         baseline: np.ndarray,
         net_drawdown: np.ndarray,
         embargo_on_member: np.ndarray,
+        prices: PriceDay,
+        arrived: np.ndarray,
     ) -> AgreementDay:
         """Release shared stock against ``gap`` (region, material, run); updates ``state`` in place.
 
         ``supplied`` is what members already received today (commercial stock and own
         reserve), ``baseline`` today's baseline demand and ``net_drawdown`` today's
-        baseline demand minus arrivals (the auction's forecast), all (region, material, run).
+        expected demand minus arrivals (the auction's forecast), all (region, material,
+        run); ``prices`` are today's prices (market-linked bids follow them) and
+        ``arrived`` today's arrivals (a measured supply loss compares them with normal).
         """
         mem = self.members
         seen = gap[mem]  # (N, M, B)
         g = np.where(seen > EPS_T, seen, 0.0)  # rounding noise is not a gap
         d = baseline[mem]
         N, M, B = g.shape
-        stood_down = self._activation(day, state, g, d)
-        use_rule = embargo_on_member if self.mechanism.shares_when == "embargo_on_member" else self.rule_days
+        measured = self._measured_loss(day, arrived[mem], d) if self.window else None
+        stood_down = self._activation(day, state, g, d, measured)
+        use_rule = self.rule_days
+        if self.mechanism.shares_when == "embargo_on_member":
+            use_rule = embargo_on_member if measured is None else self._threat(embargo_on_member, measured)
         due = self._auction_due(day, state, use_rule)
         if not g.any() and not due.any():  # nobody short, no auction: every step below is a no-op
             return _quiet(seen, stood_down)
         opened = state.is_open
         rule = np.zeros((M, B), dtype=np.int64)
-        auction = self._auction(state, net_drawdown, due)
+        auction = self._auction(state, net_drawdown, due, d, prices)
         bought = state.auction_stock[mem]
         from_auction_stock = np.minimum(g, bought)
         g = g - from_auction_stock
@@ -148,10 +165,35 @@ class AgreementStep:
             unused_t=np.minimum(left, ordered_sum(np.maximum(g, 0.0), axis=0)),
         )
 
-    def _activation(self, day: int, state: State, g: np.ndarray, d: np.ndarray) -> np.ndarray:
+    def _measured_loss(self, day: int, arrived: np.ndarray, normal: np.ndarray) -> np.ndarray:
+        """A supply loss measured in members' arrivals over the window, (M, B).
+
+        The group's arrivals over the last ``window_days`` below ``group_below`` times
+        normal (their baseline demand over the same days), or one member's below
+        ``member_below`` times its normal.
+        """
+        terms = self.terms
+        slot = day % self.window
+        self.arrived_sum = self.arrived_sum - self.arrived_days[slot] + arrived
+        self.normal_sum = self.normal_sum - self.normal_days[slot] + normal
+        self.arrived_days[slot], self.normal_days[slot] = arrived, normal
+        group = ordered_sum(self.arrived_sum, axis=0) < terms.loss_group_below * ordered_sum(self.normal_sum, axis=0)
+        member = (self.normal_sum > EPS_T) & (self.arrived_sum < terms.loss_member_below * self.normal_sum)
+        return (terms.loss_window_days > 0) & (group | slice_any(member, axis=0))
+
+    def _threat(self, declared: np.ndarray, measured: np.ndarray) -> np.ndarray:
+        """Days the rule applies under a threat: a declared embargo, a measured loss, or either, (M, B)."""
+        terms = self.terms
+        return (terms.switch_on_declared & declared) | (terms.switch_on_measured & measured)
+
+    def _activation(
+        self, day: int, state: State, g: np.ndarray, d: np.ndarray, measured: np.ndarray | None
+    ) -> np.ndarray:
         """Update activation and openness; return where the agreement stood down today, (M, B)."""
         terms = self.terms
         triggered = slice_max(g, axis=0) > EPS_T
+        if measured is not None:
+            triggered = triggered | measured
         if self.commercial_trigger:
             commercial = state.commercial[self.members]
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -179,13 +221,19 @@ class AgreementStep:
         state.auction_regime = regime
         return regime & ((day - state.auction_anchor) % self.auction.auction_every_days == 0)
 
-    def _auction(self, state: State, net_drawdown: np.ndarray, due: np.ndarray) -> _Auction:
+    def _auction(
+        self, state: State, net_drawdown: np.ndarray, due: np.ndarray, baseline: np.ndarray, prices: PriceDay
+    ) -> _Auction:
         """Offer a lot where ``due``; members bid for their expected gap until the next auction.
 
-        Expected gap = ``every_days x (baseline demand - arrivals) - commercial stock -
-        bought stock``: today's expected net drawdown continued for the period, less what
-        the member holds. Only the runs with an auction due are computed (run by run, so
-        the other runs cannot change the result).
+        Expected gap = ``every_days x (expected demand - arrivals) - commercial stock -
+        bought stock + margin``: today's expected net drawdown continued for the period,
+        less what the member holds, plus (with a service level) ``z x noise_cv x baseline
+        x sqrt(every_days)``, the margin that covers the member's demand noise until the
+        next auction with that probability. A market-linked segment bids its multiple of
+        the price the member pays today, capped at its value of lost load. Only the runs
+        with an auction due are computed (run by run, so the other runs cannot change the
+        result).
         """
         M, B = due.shape
         N = len(self.members_list)
@@ -202,7 +250,11 @@ class AgreementStep:
         bought = state.auction_stock[mem][..., rows]  # (N, M, b)
         commercial = state.commercial[mem][..., rows]
         drawdown = net_drawdown[mem][..., rows]
-        wanted = np.maximum(0.0, drawdown * every - commercial - bought)
+        wanted = drawdown * every - commercial - bought
+        if self.margins:
+            noise = self.plan.noise_cv[mem][..., rows] * baseline[..., rows]
+            wanted = wanted + a.service_level_z[rows] * noise * np.sqrt(every)
+        wanted = np.maximum(0.0, wanted)
         volume = a.bid_share[..., rows] * wanted[self.owners]  # (bids, M, b)
         held = due[:, rows] & (ordered_sum(volume, axis=0) > 0)  # an auction without bids is not held
         if not held.any():
@@ -211,9 +263,12 @@ class AgreementStep:
         lot_t = a.lot_t[:, rows]
         lot = np.where(np.isnan(lot_t), np.where(np.isfinite(cap), cap * every, np.inf), lot_t)
         lot = np.where(held, np.minimum(lot, state.pool[:, rows]), 0.0)
-        clearing = clear_auction(
-            volume, a.bid_price_usd_per_kg[..., rows], lot, a.reserve_price_usd_per_kg[:, rows], self.pricing
-        )
+        bid_price = a.bid_price_usd_per_kg[..., rows]
+        if self.linked_bids:
+            paid = prices.paid_usd_per_kg[mem][..., rows][self.owners]  # (bids, M, b)
+            linked = np.minimum(a.bid_price_multiplier[..., rows] * paid, a.bid_cap_usd_per_kg[..., rows])
+            bid_price = np.where(a.bid_price_multiplier[..., rows] > 0, linked, bid_price)
+        clearing = clear_auction(volume, bid_price, lot, a.reserve_price_usd_per_kg[:, rows], self.pricing)
         filled = np.where(held, clearing.filled_t, 0.0)
         won = self._by_member(filled, N)
         sold = ordered_sum(won, axis=0)

@@ -4,6 +4,8 @@ Layer: engines. For every day ``t``, region ``r`` and material ``m``:
 
 1. arrivals enter commercial stock (refills enter reserves and the pool);
 2. demand ``d = baseline x surge x noise`` (noise: see :func:`simulator.randomness.lognormal_parameters`);
+   with a market, today's price is set first and ``d`` is the realised demand:
+   the potential demand times the demand factor (:mod:`simulator.kernel.pricing`);
 3. ``supplied = min(d, commercial)``; ``gap = d - supplied``;
 4. releases: the region's own national reserve, then the agreement's shared stock
    (``agreement.order: joint_first`` swaps the two);
@@ -18,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.kernel.agreement import AgreementStep
+from simulator.kernel.pricing import Pricing
 from simulator.kernel.shocks import Effects
 from simulator.kernel.state import State
 from simulator.metrics import days_of_cover
@@ -54,6 +57,9 @@ class Market:
         # no national reserve ever (none at the start, none refilled): own draws are all zero
         self.any_national = bool(plan.reserve_stock0_t.any() or plan.reserve_refill_t_per_day.any())
         self.any_holding = bool(self.holding_per_day.any())
+        self.pricing = Pricing(plan)
+        self.markets = plan.market is not None
+        self.demand_response = self.markets and self.pricing.demand_response
 
     def __call__(
         self,
@@ -85,9 +91,16 @@ class Market:
             state.pool = state.pool + pool_arrived
             state.pool_in_transit = state.pool_in_transit - pool_arrived
         baseline = p.baseline_demand_t_per_day[day - self.first_day]
-        demand = baseline * effects.demand_multiplier if self.surges else baseline
+        prices = self.pricing.today(state, effects)
+        expected = baseline * effects.demand_multiplier if self.surges else baseline
+        demand = expected
         if self.demand_z is not None:
             demand = demand * np.exp(self.noise_mu + self.noise_sigma * self.demand_z[day])
+        potential = demand
+        if self.demand_response:
+            demand = potential * prices.demand_factor
+            expected = expected * prices.demand_factor
+        state.expected_demand = expected
         supplied = np.minimum(demand, state.commercial)
         state.commercial = state.commercial - supplied
         gap = demand - supplied
@@ -95,17 +108,20 @@ class Market:
         national = self.zero
         if not self.joint_first:
             national, gap = self._draw_national(state, gap)
-        joint = auction = rule = lent = spend = self.zero
+        joint = auction = rule = lent = spend = revenue = self.zero
         agreed = None
         if self.agreement is not None:
+            forecast = (expected if self.markets else baseline) - arrived  # the auction's net drawdown
             agreed = self.agreement(
-                day, state, gap, supplied + national, baseline, baseline - arrived, effects.embargo_on_member
+                day, state, gap, supplied + national, baseline, forecast, effects.embargo_on_member, prices, arrived
             )
             if not agreed.is_quiet:
                 auction = self._to_regions(agreed.released_auction_t)
                 rule = self._to_regions(agreed.released_rule_t)
                 lent = self._to_regions(agreed.lent_t)
                 spend = self._to_regions(agreed.spend_usd)
+                if self.ownership is not None:
+                    revenue = self.ownership * ordered_sum(spend, axis=0)[None]
                 joint = auction + rule
                 gap = gap - joint
         if self.joint_first:
@@ -113,6 +129,10 @@ class Market:
         shortfall = np.where(gap > EPS_T, gap, 0.0)  # rounding residue is not a shortfall
         pool_share = self.zero if self.ownership is None else self.ownership * state.pool[None]
         strategic = state.national + state.auction_stock + pool_share
+        extra = destroyed = self.zero
+        if self.markets:
+            extra, destroyed = self.pricing.costs(prices, potential, demand)
+            self.pricing.end_of_day(state, effects, prices)
         return MarketDay(
             baseline_demand_t=baseline,
             demand_t=demand,
@@ -133,9 +153,18 @@ class Market:
             refill_arrivals_t=refilled,
             auction_spend_usd=spend,
             holding_cost_usd=strategic * self.holding_per_day if self.any_holding else self.zero,
+            price_usd_per_kg=prices.paid_usd_per_kg,
+            demand_destroyed_t=potential - demand if self.demand_response else self.zero,
+            substitution_share=state.substitution,
+            desired_cover_days=state.desired_cover,
+            crisis_extra_cost_usd=extra,
+            destroyed_value_usd=destroyed,
+            auction_revenue_usd=revenue,
             arrivals_by_supplier_t=arrivals,
             pool_stock_t=state.pool,
             pool_arrivals_t=pool_arrived,
+            world_price_usd_per_kg=prices.world_usd_per_kg,
+            perceived_risk=state.risk,
             agreement=agreed,
         )
 

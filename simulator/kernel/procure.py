@@ -18,12 +18,22 @@ Layer: engines. Order of work within the step (all after today's market):
 5. **Refill** of national reserves (and the joint pool) toward their targets at a
    capped rate, from suppliers not under a shock, only when the holder (for the pool:
    every member) has no gap today.
+
+With a market whose buyers keep moving stock targets (``stocking``), their orders of
+that material follow an order-up-to target that moves: ``S = d_e x (L + cover)``, with
+``d_e`` today's expected demand after the price response and ``cover`` their desired
+cover (``flow`` buyers review daily; ``order_up_to`` buyers keep their review period and
+safety stock, raised by the desired cover above normal). After the orders, the market
+cover ratio (inventory positions over these targets, summed over regions) is what sets
+tomorrow's price. Capacity grows with dated additions and with capacity a high price
+brings in.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from simulator.kernel.border import Border
 from simulator.kernel.shocks import Effects
 from simulator.kernel.state import State
 from simulator.numeric import EPS_T, KG_PER_T, ordered_sum, slice_max
@@ -35,20 +45,30 @@ from simulator.records import ProcurementDay
 class Procurement:
     """Computes each day's :class:`ProcurementDay` for a batch (see the module docstring)."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, border: Border) -> None:
         self.plan = plan
+        self.border = border
         self.first_day = plan.structure.first_day
         self.shares = plan.sourcing_share  # (R, M, S, B)
         self.weighted_lead = ordered_sum(self.shares * plan.lead_time_days[:, None], axis=-2)
-        self.capacity = plan.capacity_t_per_day[None]  # (1, M, S, B)
+        self.base_capacity = plan.capacity_t_per_day[None]  # (1, M, S, B)
+        self.capacity = self.base_capacity
         self.has_capacity = np.isfinite(self.capacity)
+        self.added = plan.capacity_added_t_per_day
+        market = plan.market
+        responding = market is not None and bool((market.response_capacity_t_per_day > 0).any())
+        self.dynamic_capacity = bool(self.added.any()) or responding
         self.routes = plan.route_exists[:, None]  # (R, 1, S, B): a lead time exists
         # flows alone never exceed capacity when every region orders its baseline (flow policy)
         # and the largest daily baseline fits: then capacity can only bind through orders
         peak_baseline = plan.baseline_demand_t_per_day.max(axis=0)
         peak_flow = ordered_sum(self.shares * peak_baseline[:, :, None], axis=0)[None]
         within = (peak_flow <= self.capacity) | ~np.isfinite(self.capacity)
-        self.any_capacity = bool(self.has_capacity.any()) and (bool(plan.order_up_to.any()) or not bool(within.all()))
+        self.any_capacity = bool(self.has_capacity.any()) and (
+            bool(plan.order_up_to.any()) or not bool(within.all()) or self.dynamic_capacity or market is not None
+        )
+        self.market = market
+        self.stocking = market is not None and bool(market.stocking_on.any())
         self.price_usd_per_t = plan.price_usd_per_kg[None] * KG_PER_T  # (1, M, B)
         self.premium_usd_per_t = plan.premium_fraction * self.price_usd_per_t[:, :, None]
         self.any_premium = bool(self.premium_usd_per_t.any())
@@ -67,7 +87,8 @@ class Procurement:
             self.pool_shares = self._at_pool(self.shares)
         self.zero = np.zeros((R, M, B))
         self.zero_routes = np.zeros((R, M, S, B))
-        self.zero.flags.writeable = self.zero_routes.flags.writeable = False
+        self.ones_m = np.ones((M, B))
+        self.zero.flags.writeable = self.zero_routes.flags.writeable = self.ones_m.flags.writeable = False
 
     def __call__(self, day: int, state: State, effects: Effects, review_due: np.ndarray) -> ProcurementDay:
         """Shipments leaving on ``day``; ``review_due`` (region, run) marks order-up-to reviews.
@@ -81,9 +102,18 @@ class Procurement:
         ordered = baseline
         if day >= 0 and self.any_order_up_to:
             target = order_up_to_target(baseline, self.weighted_lead, p.review_days[:, None], p.safety_days[:, None])
-            quantity = order_up_to_quantity(target, state.commercial, state.in_transit)
+            quantity = order_up_to_quantity(target, state.commercial, self._on_order(state))
             periodic = np.where(review_due[:, None], quantity, 0.0)
             ordered = np.where(self.order_up_to, periodic, baseline)
+        if day >= 0 and self.stocking:
+            assert self.market is not None
+            moving = self._moving_target(state)
+            due = np.where(self.order_up_to, review_due[:, None], True)
+            quantity = np.where(due, order_up_to_quantity(moving, state.commercial, self._on_order(state)), 0.0)
+            ordered = np.where(self.market.stocking_on[None], quantity, ordered)
+        if self.dynamic_capacity and day >= 0:
+            added = self.added[day - self.first_day][None] + state.response_capacity[None]
+            self.capacity = self.base_capacity + added
         planned = self.shares * ordered[:, :, None]
         if day < 0:
             planned = np.where(day + lead >= 0, planned, 0.0)
@@ -92,9 +122,18 @@ class Procurement:
         shipped = planned if effects.all_routes_open else planned * multiplier
         if self.any_capacity:
             shipped = self._within_capacity(shipped)
+        not_lost, leak, border_lost, held, awaiting = shipped, None, self.zero, self.zero, self.zero
+        if self.border.active:
+            crossed = self.border(day, planned, shipped, effects)
+            leak = crossed.leak_t
+            not_lost = shipped + crossed.held_t + (0.0 if leak is None else leak)
+            border_lost = ordered_sum(crossed.lost_t, axis=-2)
+            not_lost = not_lost - crossed.lost_t
+            shipped = crossed.shipped_t
+            held, awaiting = self.border.waiting()
         commercial, resourced, resourcing_usd = shipped, self.zero, self.zero
         if self.any_resourcing:
-            lost = ordered_sum(planned - shipped, axis=-2)
+            lost = ordered_sum(planned - not_lost, axis=-2)
             state.loss_age = np.where(lost > EPS_T, state.loss_age + 1, 0)
             if day >= 0:
                 by_supplier = self._resource(lost, shipped, multiplier, state)
@@ -102,6 +141,8 @@ class Procurement:
                 resourced = ordered_sum(by_supplier, axis=-2)
                 resourcing_usd = resourced * self.price_usd_per_t * p.spot_price_multiplier[:, None]
         state.in_transit = state.in_transit + ordered_sum(commercial, axis=-2)
+        if leak is not None:
+            state.in_transit = state.in_transit + ordered_sum(leak, axis=-2)
         premium_usd = ordered_sum(shipped * self.premium_usd_per_t, axis=-2) if self.any_premium else self.zero
         refill, refill_usd = self.zero_routes, self.zero
         if self.any_refill and day >= 0:
@@ -111,6 +152,10 @@ class Procurement:
         if self.pool_refill and day >= 0:
             pool_t, pool_lead, pool_usd = self._refill_pool(state, multiplier, lead)
             refill_usd = refill_usd + np.where(self.pool_here, pool_usd[None], 0.0)
+        cover = self.ones_m
+        if self.market is not None and day >= 0:
+            cover = self._cover_ratio(state, review_due)
+            state.cover_ratio = cover
         return ProcurementDay(
             in_transit_t=state.in_transit,
             reserve_in_transit_t=state.national_in_transit,
@@ -120,12 +165,51 @@ class Procurement:
             resourcing_cost_usd=resourcing_usd,
             refill_cost_usd=refill_usd,
             shipped_by_supplier_t=shipped,
+            cover_ratio=cover,
+            held_at_origin_t=held,
+            awaiting_licence_t=awaiting,
+            leaked_t=self.zero if leak is None else ordered_sum(leak, axis=-2),
+            border_lost_t=border_lost,
             commercial_shipments_t=commercial,
             commercial_lead_days=lead,
             refill_shipments_t=refill,
             pool_shipments_t=pool_t,
             pool_lead_days=pool_lead,
+            leak_shipments_t=leak,
+            leak_lead_days=effects.leak_lead_days,
         )
+
+    def _on_order(self, state: State) -> np.ndarray:
+        """Goods on their way: in transit, and held at the border or awaiting a licence, (R, M, B)."""
+        if not self.border.active:
+            return state.in_transit
+        return state.in_transit + self.border.on_order()
+
+    def _moving_target(self, state: State) -> np.ndarray:
+        """The order-up-to target that moves with expected demand and desired cover, (R, M, B).
+
+        ``flow`` buyers: ``d_e x (L + cover)``; ``order_up_to`` buyers:
+        ``d_e x (L + R + safety + cover - normal cover)``.
+        """
+        p, market = self.plan, self.market
+        assert market is not None
+        periodic = p.review_days[:, None] + p.safety_days[:, None] + state.desired_cover - market.normal_cover_days
+        extra = np.where(self.order_up_to, periodic, state.desired_cover)
+        return state.expected_demand * (self.weighted_lead + extra)
+
+    def _cover_ratio(self, state: State, review_due: np.ndarray) -> np.ndarray:
+        """Buyers' inventory positions over their targets, summed over regions, (M, B) (1 without targets).
+
+        A periodic buyer's position between reviews counts the demand it has used since
+        its last review, so that the ratio stays 1 at normal cover whatever the review day.
+        """
+        state.since_review = np.where(review_due | ~self.order_up_to[:, 0], 0, state.since_review + 1)
+        target = self._moving_target(state)
+        used = state.expected_demand * state.since_review[:, None]
+        position = state.commercial + self._on_order(state) + used
+        wanted = ordered_sum(target, axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(wanted > 0, ordered_sum(position, axis=0) / wanted, 1.0)
 
     def _within_capacity(self, shipped: np.ndarray) -> np.ndarray:
         """Scale each supplier's shipments of a material down to its capacity, pro rata to regions."""

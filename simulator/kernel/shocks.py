@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.market import indicated_risk
+from simulator.numeric import ordered_sum
 from simulator.plan import Plan
+
+SUPPLY_KINDS = ("embargo", "quota_cut", "export_quota", "licensing")
+"""Shocks that cut supply (a market perceives their risk)."""
 
 
 @dataclass(frozen=True)
@@ -28,13 +33,30 @@ class Effects:
     """Demand surge factor, (region, material, run)."""
     embargo_on_member: np.ndarray
     """An embargo is active against a member for the material, (material, run) bool."""
+    perceived_risk: np.ndarray
+    """Supply risk the active shocks indicate to a market, (material, run) (zeros without markets)."""
+    targeted: np.ndarray
+    """The region is hit by an embargo aimed at some regions only, (region, material, run) bool."""
+    active: np.ndarray
+    """The shocks' active flags, (shock, run) (procurement applies quotas and licensing)."""
+    held: dict[int, np.ndarray]
+    """Per active embargo that holds goods: the share of planned shipments it holds, (R, M, S, B)."""
+    leak_fraction: np.ndarray | None
+    """Share of planned shipments that leaks through stopping embargoes, (R, M, S, B); None: none."""
+    leak_lead_days: np.ndarray | None
+    """Transit days of what leaks through (today's lead time plus the extra days), (R, M, S, B) int."""
 
 
 class ShockEffects:
     """Turns the active flags of shocks into :class:`Effects`, caching unchanged days."""
 
     def __init__(self, plan: Plan, magnitude: np.ndarray) -> None:
-        """``magnitude``: severity, extra days or factor per shock and run, (shock, run)."""
+        """``magnitude``: severity, extra days or factor per shock and run, (shock, run).
+
+        With a market, a supply shock also indicates a perceived risk: its perceived
+        severity (the severity unless stated) times the share of the material's normal
+        supply on the routes it touches (see :func:`simulator.market.indicated_risk`).
+        """
         st = plan.structure
         self.B = plan.batch
         self.shape = (len(st.regions), len(st.materials), len(st.suppliers))
@@ -43,6 +65,23 @@ class ShockEffects:
         self.base_lead = np.broadcast_to(plan.lead_time_days[:, None], (*self.shape, self.B))
         self.masks = [sh.mask[..., None] for sh in plan.shocks]
         self.against = [sh.against_members[:, None] for sh in plan.shocks]
+        self.markets = plan.market is not None
+        if self.markets:
+            assert plan.market is not None
+            exposure = plan.market.supply_exposure  # (R, M, S, B)
+            self.exposure = [
+                ordered_sum(ordered_sum(np.where(mask, exposure, 0.0), axis=2), axis=0)
+                if sh.kind in SUPPLY_KINDS
+                else None
+                for sh, mask in zip(plan.shocks, self.masks, strict=True)
+            ]
+            self.perceived = [
+                magnitude[k] if sh.perceived is None else np.full(self.B, sh.perceived)
+                for k, sh in enumerate(plan.shocks)
+            ]
+            self.targets = [sh.mask.any(axis=2)[..., None] if sh.targeted else None for sh in plan.shocks]
+        self.stopping = [sh.held or sh.leak_share > 0 for sh in plan.shocks]
+        self.shocks = plan.shocks
         self._key: bytes | None = None
         self._cached: Effects | None = None
 
@@ -60,23 +99,45 @@ class ShockEffects:
         lead = self.base_lead
         surge = np.ones((R, M, self.B))
         embargo = np.zeros((M, self.B), bool)
+        severities, exposures = [], []
+        targeted = np.zeros((R, M, self.B), bool)
+        held: dict[int, np.ndarray] = {}
+        leak = leak_extra = None
         open_routes = True
         for k, kind in enumerate(self.kinds):
             on = active[k]
             if not on.any():
                 continue
+            if self.markets and kind in SUPPLY_KINDS:
+                severities.append(np.where(on, self.perceived[k], 0.0))
+                exposures.append(self.exposure[k])
+                if self.targets[k] is not None:
+                    targeted |= on & self.targets[k]
             size = self.magnitude[k]
             mask = self.masks[k]
             if kind in ("embargo", "quota_cut"):
+                if self.stopping[k]:  # what this shock stops of what the earlier ones let through
+                    shock = self.shocks[k]
+                    stopped = multiplier * np.where(mask, np.where(on, size, 0.0), 0.0)
+                    if shock.leak_share > 0:
+                        leak = stopped * shock.leak_share + (0.0 if leak is None else leak)
+                        extra = np.where(stopped > 0, shock.leak_extra_days, 0)
+                        leak_extra = extra if leak_extra is None else np.maximum(leak_extra, extra)
+                    if shock.held:
+                        held[k] = stopped * (1.0 - shock.leak_share)
                 multiplier = multiplier * np.where(mask, np.where(on, 1.0 - size, 1.0), 1.0)
                 open_routes = False
                 if kind == "embargo":
                     embargo |= on & self.against[k]
             elif kind == "delay":
                 lead = lead + np.where(mask, np.where(on, size, 0.0).astype(np.int64), 0)
-            else:
+            elif kind == "demand_surge":
                 surge = surge * np.where(mask, np.where(on, size, 1.0), 1.0)
-        return Effects(multiplier, lead, open_routes, surge, embargo)
+            elif kind in ("export_quota", "licensing"):
+                pass  # applied in procurement, which keeps their state
+        risk = indicated_risk(severities, exposures) if severities else np.zeros((M, self.B))
+        leak_lead = None if leak_extra is None else lead + leak_extra
+        return Effects(multiplier, lead, open_routes, surge, embargo, risk, targeted, active, held, leak, leak_lead)
 
 
 def active_flags(start: np.ndarray, end: np.ndarray, day: int) -> np.ndarray:

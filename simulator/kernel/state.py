@@ -51,6 +51,24 @@ class State:
     """Auction rule in force yesterday (open, and no sharing rule applied), (material, run) bool."""
     auction_anchor: np.ndarray
     """First day of the current auction regime (the auction calendar counts from it), (material, run)."""
+    price: np.ndarray
+    """World price (USD/kg), (material, run)."""
+    risk: np.ndarray
+    """Perceived supply risk, (material, run)."""
+    substitution: np.ndarray
+    """Share of demand substituted, (region, material, run)."""
+    substitution_peak: np.ndarray
+    """Highest substitution so far, (region, material, run)."""
+    desired_cover: np.ndarray
+    """Commercial cover buyers want (days), (region, material, run)."""
+    cover_ratio: np.ndarray
+    """Market cover ratio at the end of the day (1 = normal), (material, run)."""
+    response_capacity: np.ndarray
+    """Capacity brought in by a high price (t/day), (material, supplier, run)."""
+    expected_demand: np.ndarray
+    """Today's demand after the price response, without noise (t), (region, material, run)."""
+    since_review: np.ndarray
+    """Days since each region's last order-up-to review, (region, run) int."""
 
 
 def initial_state(plan: Plan) -> State:
@@ -60,6 +78,10 @@ def initial_state(plan: Plan) -> State:
     zeros = np.zeros((R, M, B))
     pool = plan.agreement.pool0_t if plan.agreement is not None else np.zeros((M, B))
     never = np.full((M, B), NEVER, dtype=np.int64)
+    S = len(plan.structure.suppliers)
+    market = plan.market
+    price = market.reference_price_usd_per_kg if market is not None else plan.price_usd_per_kg
+    normal = market.normal_cover_days if market is not None else np.zeros((R, M, 1))
     return State(
         commercial=np.array(plan.commercial_stock0_t, dtype=float),
         in_transit=zeros.copy(),
@@ -77,4 +99,13 @@ def initial_state(plan: Plan) -> State:
         is_open=np.zeros((M, B), bool),
         auction_regime=np.zeros((M, B), bool),
         auction_anchor=never.copy(),
+        price=np.array(np.broadcast_to(price, (M, B)), dtype=float),
+        risk=np.zeros((M, B)),
+        substitution=zeros.copy(),
+        substitution_peak=zeros.copy(),
+        desired_cover=np.array(np.broadcast_to(normal, (R, M, B)), dtype=float),
+        cover_ratio=np.ones((M, B)),
+        response_capacity=np.zeros((M, S, B)),
+        expected_demand=zeros.copy(),
+        since_review=np.zeros((R, B), dtype=np.int64),
     )

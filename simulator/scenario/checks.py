@@ -61,9 +61,90 @@ def check_scenario(s: Scenario) -> list[Problem]:
     _check_suppliers(s, problems)
     _check_regions(s, problems)
     _check_shocks(s, problems)
+    _check_markets(s, problems)
     if s.agreement is not None:
         _check_agreement(s, s.agreement, problems)
     return problems
+
+
+def reference_price(s: Scenario, material: str) -> float | None:
+    """A market's reference price: its own, else the material's price (None when neither is given)."""
+    market = s.market.get(material)
+    if market is not None and market.reference_price_usd_per_kg is not None:
+        return market.reference_price_usd_per_kg
+    spec = s.materials.get(material)
+    return spec.price_usd_per_kg if spec is not None and spec.price_usd_per_kg else None
+
+
+def price_bounds(s: Scenario, material: str) -> tuple[float, float]:
+    """A market's price floor and cap (USD/kg), with their defaults (a tenth and 100 times the reference)."""
+    price = s.market[material].price
+    reference = reference_price(s, material) or 0.0
+    floor = price.floor_usd_per_kg if price.floor_usd_per_kg is not None else reference / 10.0
+    cap = price.cap_usd_per_kg if price.cap_usd_per_kg is not None else reference * 100.0
+    return floor, cap
+
+
+def _check_markets(s: Scenario, problems: list[Problem]) -> None:
+    for mid, market in s.market.items():
+        base = f"market.{mid}"
+        if not _ref(problems, base, "material", mid, s.materials):
+            continue
+        reference = reference_price(s, mid)
+        if reference is None:
+            problems.append(
+                Problem(
+                    f"{base}.reference_price_usd_per_kg",
+                    f"a market needs a price: give this or materials.{mid}.price_usd_per_kg",
+                )
+            )
+            continue
+        floor, cap = price_bounds(s, mid)
+        if not floor < reference < cap:
+            problems.append(
+                Problem(
+                    f"{base}.price",
+                    f"the reference price {reference:g} USD/kg must lie strictly between the floor {floor:g} "
+                    f"and the cap {cap:g}",
+                )
+            )
+        demand = market.demand
+        if demand is not None and demand.substitution is not None:
+            sub = demand.substitution
+            if sub.permanent_share > 0 and sub.max_share == 0:
+                problems.append(
+                    Problem(
+                        f"{base}.demand.substitution.permanent_share",
+                        "a permanent share of no substitution (max_share is 0)",
+                    )
+                )
+            if demand.floor_share + sub.max_share > 1 + SUM_TOLERANCE and demand.floor_share > 0:
+                problems.append(
+                    Problem(
+                        f"{base}.demand.floor_share",
+                        "floor_share + substitution max_share exceed 1: the floor could never hold",
+                    )
+                )
+        if market.stocking is not None:
+            for rid in market.stocking.normal_cover_days:
+                _ref(problems, f"{base}.stocking.normal_cover_days.{rid}", "region", rid, s.regions)
+        for i, response in enumerate(market.supply_response):
+            path = f"{base}.supply_response.{i}.supplier"
+            if not _ref(problems, path, "supplier", response.supplier, s.suppliers):
+                continue
+            buyers = [r for r in s.suppliers[response.supplier].lead_time_days if r in s.regions]
+            usable = any(
+                s.regions[r].sourcing.get(mid, {}).get(response.supplier, 0) > 0 or s.regions[r].procurement.resourcing
+                for r in buyers
+            )
+            if not usable:
+                problems.append(
+                    Problem(
+                        path,
+                        f"no region can buy {mid} from '{response.supplier}' (none sources it there or re-sources "
+                        "to spare capacity): the capacity would never be used",
+                    )
+                )
 
 
 def _largest(spec: object) -> float:
@@ -102,6 +183,10 @@ def _check_suppliers(s: Scenario, problems: list[Problem]) -> None:
             _ref(problems, f"suppliers.{sid}.lead_time_days.{rid}", "region", rid, s.regions)
         for mid in sup.capacity_t_per_day:
             _ref(problems, f"suppliers.{sid}.capacity_t_per_day.{mid}", "material", mid, s.materials)
+        for i, addition in enumerate(sup.capacity_additions):
+            path = f"suppliers.{sid}.capacity_additions.{i}"
+            _ref(problems, f"{path}.material", "material", addition.material, s.materials)
+            _check_day(s, f"{path}.start", addition.start, problems)
 
 
 def _check_regions(s: Scenario, problems: list[Problem]) -> None:
@@ -166,6 +251,16 @@ def _check_shocks(s: Scenario, problems: list[Problem]) -> None:
             _ref(problems, f"{base}.regions.{j}", "region", rid, s.regions)
         for j, mid in enumerate(shock.materials or []):
             _ref(problems, f"{base}.materials.{j}", "material", mid, s.materials)
+        for j, rid in enumerate(getattr(shock, "preference", None) or []):
+            _ref(problems, f"{base}.preference.{j}", "region", rid, s.regions)
+        for j, (first, last) in enumerate(getattr(shock, "suspended", None) or []):
+            begin = _check_day(s, f"{base}.suspended.{j}", first, problems)
+            end = _check_day(s, f"{base}.suspended.{j}", last, problems)
+            if begin is not None and end is not None and end <= begin:
+                message = f"the window must end after it starts (day {end} <= day {begin})"
+                problems.append(Problem(f"{base}.suspended.{j}", message))
+        if getattr(shock, "sharing", None) == "preference" and not getattr(shock, "preference", None):
+            problems.append(Problem(f"{base}.preference", "sharing 'preference' needs the regions in order"))
         _check_shock_window(s, base, shock, problems)
 
 
@@ -220,6 +315,11 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
                 "national mode uses members' own reserves; remove contributions",
             )
         )
+    trigger = a.trigger
+    if trigger.switch_on != "declared_embargo" and trigger.measured_loss is None:
+        problems.append(
+            Problem("agreement.trigger.switch_on", f"'{trigger.switch_on}' needs agreement.trigger.measured_loss")
+        )
     for rid in a.iea_ess.commitments:
         _ref(problems, f"agreement.iea_ess.commitments.{rid}", "member", rid, members)
     _check_auction(s, a, problems)
@@ -246,6 +346,13 @@ def _check_auction(s: Scenario, a: Agreement, problems: list[Problem]) -> None:
             continue
         for mid, segments in per_material.items():
             _ref(problems, f"{path}.{mid}", "material", mid, s.materials)
+            for k, seg in enumerate(segments):
+                if seg.price_multiplier is not None and mid not in s.market:
+                    problems.append(
+                        Problem(
+                            f"{path}.{mid}.{k}.price_multiplier", f"a bid linked to the market price needs market.{mid}"
+                        )
+                    )
             total = sum(seg.share for seg in segments)
             if total > 1 + SUM_TOLERANCE:
                 problems.append(Problem(f"{path}.{mid}", f"segment shares sum to {total:.6g} (at most 1)"))

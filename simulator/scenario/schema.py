@@ -240,6 +240,19 @@ class Material(Model):
     """Cost of holding one tonne of strategic stock for a year."""
 
 
+class CapacityAddition(Model):
+    """New capacity of a supplier from a date on (a mine or plant), reached over a ramp."""
+
+    material: Id
+    """The material it produces."""
+    start: Annotated[DaySpec, Field(json_schema_extra=_unit("day or date"))]
+    """First day of production."""
+    capacity_t_per_day: Annotated[float, _number("t/day", 0, MAX_TONNES_PER_DAY, above=True), NUMBER]
+    """Capacity once ramped up."""
+    ramp_days: WholeDays = 0
+    """Days from the first day to full capacity (linear ramp; 0 = at once)."""
+
+
 class Supplier(Model):
     """An exporting country (or a group of processors) that ships to regions."""
 
@@ -250,6 +263,8 @@ class Supplier(Model):
     capacity_t_per_day: dict[Id, TonnesPerDay] = {}
     """Export capacity per material; a material not listed is not capacity-limited
     and has no known spare capacity for re-sourcing."""
+    capacity_additions: list[CapacityAddition] = []
+    """Dated capacity added to ``capacity_t_per_day`` (new mines and plants), per material."""
 
 
 def _zero_or_measurable(tonnes_per_day: float) -> float:
@@ -386,7 +401,11 @@ class ShockBase(Model):
 
 
 class Embargo(ShockBase):
-    """A supplier stops (or cuts) exports to some regions."""
+    """A supplier stops (or cuts) exports to some regions.
+
+    What is stopped is lost (orders cancelled) or held at origin and shipped when the
+    embargo ends (``on_halt``); a ``leak_share`` of it gets through anyway, later.
+    """
 
     kind: Literal["embargo"]
     supplier: Id
@@ -395,16 +414,33 @@ class Embargo(ShockBase):
     """Target regions."""
     severity: Fraction | random_within(0, 1) = 1.0
     """Fraction of shipments stopped: 1 is a full halt, 0.72 a 72% cut."""
+    on_halt: Literal["lost", "held"] = "lost"
+    """``lost``: stopped shipments never leave (an export ban: buyers cancel); ``held``:
+    they wait at origin (customs) and ship when the embargo ends, as in September-November
+    2010 when Japan-bound cargo was held at Chinese ports and arrived in December."""
+    release_days: WholeDays = 0
+    """Held goods ship over this many days after the embargo ends (0 = all at once)."""
+    leak_share: Fraction = 0.0
+    """Share of the stopped shipments that gets through anyway (reclassified as alloys,
+    routed through third countries)."""
+    leak_extra_days: TransitDays = 0
+    """Extra transit days of what leaks through."""
+    perceived_severity: Fraction | None = None
+    """What buyers and the market read into the measure, where a ``market`` block is
+    given (their perceived supply risk; default: ``severity``)."""
 
 
 class QuotaCut(ShockBase):
-    """A supplier caps all its exports below normal."""
+    """A supplier cuts all its exports by a fraction (see ``export_quota`` for a cap in tonnes)."""
 
     kind: Literal["quota_cut"]
     supplier: Id
     """The exporting supplier."""
     severity: Fraction | random_within(0, 1)
     """Fraction of all its exports cut."""
+    perceived_severity: Fraction | None = None
+    """What buyers and the market read into the cut, where a ``market`` block is given
+    (an announced quota may cut far more than physical flows; default: ``severity``)."""
 
 
 class Delay(ShockBase):
@@ -432,7 +468,197 @@ class DemandSurge(ShockBase):
     """Multiplier on demand while active (1.2 = +20%)."""
 
 
-Shock = Annotated[Embargo | QuotaCut | Delay | DemandSurge, Field(discriminator="kind")]
+class ExportQuota(ShockBase):
+    """A cap in tonnes per period on a supplier's exports, shared among destinations.
+
+    Within each period (from the shock's start) shipments stop once the period's quota is
+    used up; a quota binds only when buyers order more than it allows, so with a market
+    whose demand falls with the price it may not bind at all (China's 2011 quota: 61% used).
+    """
+
+    kind: Literal["export_quota"]
+    supplier: Id
+    """The exporting supplier."""
+    tonnes_per_period: Tonnes
+    """Quota per period for the modelled regions (t)."""
+    period_days: Annotated[int, _whole("days", 1, MAX_DAYS), NUMBER] = 365
+    """Length of a quota period (182 for half-years)."""
+    release: Literal["even", "front_loaded"] = "even"
+    """``even``: the quota becomes available day by day (licences issued in batches,
+    spread over the period); ``front_loaded``: all of it from the period's first day,
+    first come first served."""
+    sharing: Literal["pro_rata", "preference"] = "pro_rata"
+    """How a binding quota is shared: pro rata to what each region ordered, or in the
+    order of ``preference``."""
+    preference: list[Id] = []
+    """Regions served first, in this order (with ``sharing: preference``)."""
+    smuggling_share: Fraction = 0.0
+    """Share of what the quota stops that flows anyway (smuggled)."""
+    perceived_severity: Fraction | None = None
+    """How tight buyers and the market read the quota (e.g. 1 - quota / last year's
+    exports); default: none perceived."""
+
+
+class Licensing(ShockBase):
+    """Exports need a licence: a share of applications is approved after a processing time.
+
+    Each day's shipments on the targeted routes become applications; the approved share
+    ships after the processing time (spread over its distribution, day by day); the rest
+    is refused (lost: buyers must order again). ``end_use_share`` is the share of a route's
+    shipments that needs a licence (e.g. the share of dual-use or military end uses).
+    """
+
+    kind: Literal["licensing"]
+    supplier: Id
+    """The exporting supplier."""
+    regions: list[Id] | None = None
+    """Target regions (default: all)."""
+    approval_share: Fraction = 1.0
+    """Share of applications approved."""
+    processing_days: Annotated[
+        Annotated[int, _whole("days", 0, MAX_TRANSIT_DAYS), NUMBER] | random_within(0, MAX_TRANSIT_DAYS),
+        Field(json_schema_extra=_unit("days")),
+    ] = 45
+    """Days from application to approval: a fixed number, or a distribution whose shape
+    spreads each day's approvals over the days that follow (the statutory 45 working days
+    of 2025 are about 63 calendar days; 20-63 observed)."""
+    end_use_share: Fraction = 1.0
+    """Share of the targeted shipments that needs a licence (by end use)."""
+    suspended: list[Annotated[tuple[DaySpec, DaySpec], Field(json_schema_extra=_unit("day or date"))]] = []
+    """Windows ``[start, end)`` in which the requirement is suspended."""
+    perceived_severity: Fraction | None = None
+    """Supply risk buyers and the market read into it (default: ``1 - approval_share``)."""
+
+
+Shock = Annotated[Embargo | QuotaCut | Delay | DemandSurge | ExportQuota | Licensing, Field(discriminator="kind")]
+
+
+# --- markets -------------------------------------------------------------------------
+
+MAX_PRICE_RATIO = 1000.0
+"""Price ratios (to the reference price) of market parameters."""
+MAX_SENSITIVITY = 20.0
+"""Exponents of the price and demand responses."""
+
+
+class PriceFormation(Model):
+    """How the world price answers scarcity (a system-dynamics commodity price).
+
+    Each day the *indicated* price is ``P* = P0 x X^(-sensitivity)``, where ``X`` is the
+    market's cover ratio: the buyers' inventory positions (stock on hand, in transit,
+    held and awaiting licences) over the positions they want (their demand times their
+    desired cover). The price moves toward ``P*`` in logarithms with the adjustment time,
+    within the floor and the cap.
+    """
+
+    sensitivity: Annotated[float, _number("none (exponent)", 0, MAX_SENSITIVITY, above=True), NUMBER] = 2.0
+    """Exponent of the effect of the cover ratio on price: with 2, a cover ratio of 0.71
+    doubles the price (documented range 0.5-8)."""
+    adjustment_days: Annotated[float, _number("days", 1, MAX_DAYS), NUMBER] = 30.0
+    """Time for the price to close about 63% of its gap to the indicated price (>= 1)."""
+    floor_usd_per_kg: UsdPerKg | None = None
+    """Lowest price (default: a tenth of the reference price)."""
+    cap_usd_per_kg: UsdPerKg | None = None
+    """Highest price (default: 100 times the reference price)."""
+    targeted_premium: Annotated[float, _number("fraction", 0, MAX_FACTOR), NUMBER] = 0.0
+    """Extra price paid by a region while an embargo aimed at some regions, not all,
+    hits it (0.3 = +30%)."""
+
+
+class SupplyRisk(Model):
+    """How buyers perceive supply risk from the shocks on the material's routes.
+
+    The perceived risk moves toward ``1 - prod(1 - s_k e_k)`` over the active supply
+    shocks ``k``, where ``s_k`` is a shock's perceived severity and ``e_k`` the share of the
+    material's normal supply on the routes it touches; it rises with the perception time
+    and fades with the memory time.
+    """
+
+    perception_days: Annotated[float, _number("days", 1, MAX_DAYS), NUMBER] = 14.0
+    """Time for perceived risk to rise toward a new threat (>= 1)."""
+    memory_days: Annotated[float, _number("days", 1, MAX_DAYS), NUMBER] = 180.0
+    """Time for perceived risk to fade once a threat has passed (>= 1)."""
+
+
+class Substitution(Model):
+    """Longer-run substitution and thrifting that build up while prices are high."""
+
+    max_share: Fraction
+    """Largest share of demand that can be substituted or thrifted away."""
+    full_price_ratio: Annotated[float, _number("x reference price", 1, MAX_PRICE_RATIO, above=True), NUMBER] = 10.0
+    """Price ratio at which the whole ``max_share`` is worth substituting (the share
+    indicated at ratio ``p`` is ``max_share x ln p / ln full_price_ratio``, none below 1)."""
+    adjustment_days: Annotated[float, _number("days", 1, MAX_DAYS), NUMBER] = 365.0
+    """Time for substitution to close about 63% of its gap to the indicated share (>= 1)."""
+    permanent_share: Fraction = 0.0
+    """Share of the highest substitution reached that does not come back when prices fall."""
+
+
+class DemandResponse(Model):
+    """Realised demand below baseline as the price rises."""
+
+    short_run_elasticity: Annotated[float, _number("none (elasticity)", -MAX_SENSITIVITY, 0), NUMBER]
+    """Price elasticity of daily use, below 0: demand x (P / P0)^elasticity."""
+    substitution: Substitution | None = None
+    """Longer-run substitution and thrifting (none when absent)."""
+    floor_share: Fraction = 0.0
+    """Demand never falls below this share of the potential demand through prices (an end
+    use that cannot do without)."""
+
+    @model_validator(mode="after")
+    def _responds(self) -> DemandResponse:
+        if self.short_run_elasticity == 0:
+            raise ValueError("short_run_elasticity must be below 0 (leave out 'demand' for no response)")
+        return self
+
+
+class Stocking(Model):
+    """Firms' own stocks: precautionary buying, destocking and restocking.
+
+    Buyers order up to a target that moves: their expected demand (after the price
+    response) times their desired cover, which is their normal cover raised by the
+    perceived risk. Stocks are rebuilt when the risk rises (precautionary buying, within
+    lead times, capacities and shocks) and run down when it fades or demand falls.
+    """
+
+    precaution_gain: Annotated[float, _number("x perceived risk", 0, MAX_SENSITIVITY), NUMBER] = 0.0
+    """Desired cover = normal cover x (1 + gain x perceived risk)."""
+    adjustment_days: Annotated[float, _number("days", 1, MAX_DAYS), NUMBER] = 30.0
+    """Time for desired cover to close about 63% of its gap (>= 1)."""
+    normal_cover_days: dict[Id, Days] = {}
+    """Normal commercial cover per region, in days of demand (default: the region's
+    commercial stock on day 0)."""
+
+
+class SupplyResponse(Model):
+    """Spare capacity of a supplier that answers a high price with a lag."""
+
+    supplier: Id
+    """The supplier (it must ship to the buyers; buyers need re-sourcing to use it)."""
+    capacity_t_per_day: Annotated[float, _number("t/day", 0, MAX_TONNES_PER_DAY, above=True), NUMBER]
+    """Capacity brought in once the price is high enough."""
+    price_ratio: Annotated[float, _number("x reference price", 1, MAX_PRICE_RATIO), NUMBER] = 2.0
+    """Price ratio above which the capacity is brought in."""
+    lag_days: Annotated[float, _number("days", 1, MAX_DAYS), NUMBER] = 180.0
+    """Time for the capacity to close about 63% of its gap (months for reprocessors and
+    recycling, years for mines; >= 1)."""
+
+
+class Market(Model):
+    """A material's market: a daily world price, demand and stocks that answer it."""
+
+    reference_price_usd_per_kg: Annotated[float, _number("USD/kg", 0, MAX_USD_PER_KG, above=True), NUMBER] | None = None
+    """Price at normal cover (default: the material's ``price_usd_per_kg``)."""
+    price: PriceFormation = PriceFormation()
+    """Price formation."""
+    risk: SupplyRisk = SupplyRisk()
+    """Perceived supply risk."""
+    demand: DemandResponse | None = None
+    """Demand response (none: demand does not answer the price)."""
+    stocking: Stocking | None = None
+    """Firms' moving stock targets (none: buyers keep their normal ordering)."""
+    supply_response: list[SupplyResponse] = []
+    """Spare capacity that answers the price."""
 
 
 # --- the agreement -------------------------------------------------------------------
@@ -457,14 +683,31 @@ class Pool(Model):
     """National mode: a donor's days of cover are never pushed below this by lending."""
 
 
+class MeasuredLoss(Model):
+    """A supply loss the members measure in their own arrivals (not a declared embargo)."""
+
+    window_days: Annotated[int, _whole("days", 1, 365), NUMBER] = 30
+    """Arrivals are compared with normal over the last this many days."""
+    group_below: Fraction = 0.9
+    """The loss holds when the group's arrivals fall below this share of normal."""
+    member_below: Fraction = 0.8
+    """... or one member's fall below this share of its normal."""
+
+
 class Trigger(Model):
-    """When the agreement starts releasing."""
+    """When the agreement starts releasing, and when ``hybrid`` switches to the ratio."""
 
     commercial_days_below: Days = 0.0
     """Activate when a member's commercial stock falls below this many days of its
     baseline demand; 0 means when a member has a gap."""
     standdown_days: Annotated[int, _whole("days", 1, MAX_DAYS), NUMBER] = 30
     """The agreement stands down after this many days without a trigger."""
+    measured_loss: MeasuredLoss | None = None
+    """A measured supply loss also activates the agreement (none when absent)."""
+    switch_on: Literal["declared_embargo", "measured_loss", "either"] = "declared_embargo"
+    """What switches ``hybrid`` (and any rule applied under a threat) from auctions to the
+    fair ratio: a declared embargo against a member, a measured supply loss (embargoes
+    are often denied, as in 2010, or framed as licensing, as in 2025), or either."""
 
 
 class BidSegment(Model):
@@ -474,8 +717,21 @@ class BidSegment(Model):
     """Which buyers bid this (for the report)."""
     share: Fraction
     """Share of the member's expected gap bid at this price."""
-    price_usd_per_kg: UsdPerKg
-    """Willingness to pay."""
+    price_usd_per_kg: UsdPerKg | None = None
+    """Willingness to pay, fixed; give this or ``price_multiplier``."""
+    price_multiplier: Annotated[float, _number("x market price", 0, MAX_FACTOR), NUMBER] | None = None
+    """Willingness to pay as a multiple of the day's market price (needs a ``market`` for
+    the material); give this or ``price_usd_per_kg``."""
+    max_usd_per_kg: UsdPerKg | None = None
+    """Cap on a market-linked bid: the value of lost load of this end use."""
+
+    @model_validator(mode="after")
+    def _one_price(self) -> BidSegment:
+        if (self.price_usd_per_kg is None) == (self.price_multiplier is None):
+            raise ValueError("give exactly one of 'price_usd_per_kg' or 'price_multiplier'")
+        if self.max_usd_per_kg is not None and self.price_multiplier is None:
+            raise ValueError("'max_usd_per_kg' caps a market-linked bid: give 'price_multiplier'")
+        return self
 
 
 class Auction(Model):
@@ -492,6 +748,9 @@ class Auction(Model):
     ``every_days``, or all releasable stock without a cap)."""
     bids: dict[Id, dict[Id, list[BidSegment]]] = {}
     """Per member and material: price segments of its bid for its expected gap."""
+    service_level: Annotated[float, _number("probability", 0.5, 0.9999), NUMBER] | None = None
+    """Members add a safety margin to their bids that covers their demand noise until the
+    next auction with this probability (normal approximation); none when absent."""
 
 
 class IeaEss(Model):
@@ -570,6 +829,9 @@ class Scenario(Model):
     """Regions by id."""
     shocks: list[Shock] = Field(default=[], max_length=MAX_SHOCKS)
     """Embargoes, quota cuts, delays and demand surges."""
+    market: dict[Id, Market] = {}
+    """Markets per material: a price that answers scarcity, and demand, stocks and supply
+    that answer the price (a material without one keeps fixed demand and ordering)."""
     agreement: Agreement | None = None
     """Joint arrangement (none: each region only draws its own reserve)."""
     assumptions: list[Assumption] = []

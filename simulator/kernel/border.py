@@ -1,0 +1,189 @@
+"""What happens to shipments at the exporter's border: held cargo, leaks, export quotas, licences.
+
+Layer: engines. Applied in procurement to the day's planned shipments, after embargoes
+and quota cuts have scaled them and capacity has capped them (see ``docs/model.md``,
+"Shocks as they happen"):
+
+1. **Held cargo**: what an embargo with ``on_halt: held`` stops waits at origin; once
+   the embargo is over it ships (all at once, or evenly over ``release_days``).
+2. **Leaks**: a share of what an embargo stops gets through anyway, with extra transit
+   days (a separate stream of shipments).
+3. **Export quotas**: within each period, exports of the quota's materials to all
+   regions stop once the period's tonnes are used (released evenly day by day, or all
+   from the first day); a binding quota is shared pro rata to what regions ordered, or in
+   a stated order of preference; a smuggling share of what it stops flows anyway.
+4. **Licences**: a share of each day's new shipments on the targeted routes becomes
+   licence applications; the approved part ships after its processing time, spread over
+   the following days by the processing-time distribution; the rest is refused.
+
+Held and pending goods count as on order: they are part of the buyers' inventory
+position. The state is per run, so runs in a batch never interact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.kernel.shocks import Effects
+from simulator.numeric import EPS_T, ordered_sum
+from simulator.plan import Plan
+
+
+@dataclass(frozen=True)
+class BorderDay:
+    """What the border did with the day's shipments, per route (region, material, supplier, run)."""
+
+    shipped_t: np.ndarray
+    """Leaving today with the normal lead time: let through, released from holding, approved."""
+    leak_t: np.ndarray | None
+    """Leaking through an embargo (with its own lead time); None: nothing leaks in this plan."""
+    held_t: np.ndarray
+    """Stopped today but not lost: newly held at origin."""
+    lost_t: np.ndarray
+    """Stopped today for good: by an export quota (not smuggled) and refused licences."""
+
+
+class Border:
+    """The border's state and daily step for a batch (see the module docstring)."""
+
+    def __init__(self, plan: Plan, shock_start: np.ndarray, magnitude: np.ndarray) -> None:
+        """``shock_start`` and ``magnitude`` (a quota's tonnes): per shock and run, (shock, run)."""
+        st = plan.structure
+        R, M, S, B = len(st.regions), len(st.materials), len(st.suppliers), plan.batch
+        self.route_shape = (R, M, S, B)
+        self.start = shock_start
+        self.magnitude = magnitude
+        self.held_ids = [k for k, sh in enumerate(plan.shocks) if sh.held]
+        self.quota_ids = [k for k, sh in enumerate(plan.shocks) if sh.kind == "export_quota"]
+        self.licence_ids = [k for k, sh in enumerate(plan.shocks) if sh.kind == "licensing"]
+        self.leaks = any(sh.leak_share > 0 for sh in plan.shocks)
+        self.shocks = plan.shocks
+        self.masks = {k: sh.mask[..., None] for k, sh in enumerate(plan.shocks)}
+        self.held = np.zeros((len(self.held_ids), R, M, S, B))
+        self.release_rate = np.zeros_like(self.held)
+        self.quota_used = np.zeros((len(self.quota_ids), B))
+        self.pending = [np.zeros((len(plan.shocks[k].processing_weights), R, M, S, B)) for k in self.licence_ids]
+        self.active = bool(self.held_ids or self.quota_ids or self.licence_ids or self.leaks)
+
+    def waiting(self) -> tuple[np.ndarray, np.ndarray]:
+        """Goods held at origin and goods awaiting a licence, each (region, material, run)."""
+        R, M, _, B = self.route_shape
+        held = ordered_sum(ordered_sum(self.held, axis=0), axis=-2) if self.held_ids else np.zeros((R, M, B))
+        awaiting = np.zeros((R, M, B))
+        for pending in self.pending:
+            awaiting = awaiting + ordered_sum(ordered_sum(pending, axis=0), axis=-2)
+        return held, awaiting
+
+    def on_order(self) -> np.ndarray:
+        """Goods held or awaiting a licence, (region, material, run): part of the buyers' inventory position."""
+        held, awaiting = self.waiting()
+        return held + awaiting
+
+    def __call__(self, day: int, planned: np.ndarray, shipped: np.ndarray, effects: Effects) -> BorderDay:
+        """Apply the border to the day's ``planned`` and ``shipped`` (after embargoes and capacity) routes."""
+        newly_held = np.zeros(self.route_shape)
+        lost = np.zeros(self.route_shape)
+        leak = planned * effects.leak_fraction if effects.leak_fraction is not None else None
+        for i, k in enumerate(self.held_ids):
+            share = effects.held.get(k)
+            if share is not None:
+                held_today = planned * share
+                self.held[i] = self.held[i] + held_today
+                newly_held = newly_held + held_today
+            shipped = shipped + self._release(i, k, effects.active[k])
+        for i, k in enumerate(self.licence_ids):
+            shipped, refused = self._licences(day, i, k, shipped, effects.active[k])
+            lost = lost + refused
+        for i, k in enumerate(self.quota_ids):
+            shipped, stopped = self._quota(day, i, k, shipped, effects.active[k])
+            lost = lost + stopped
+        return BorderDay(shipped, leak, newly_held, lost)
+
+    def _release(self, i: int, k: int, on: np.ndarray) -> np.ndarray:
+        """Held goods of shock ``k`` leaving today: none while it is on, then all or ``1/release_days`` a day."""
+        shock = self.shocks[k]
+        held = self.held[i]
+        if shock.release_days == 0:
+            out = np.where(on, 0.0, held)
+        else:
+            starting = ~on & (self.release_rate[i] <= 0) & (held > EPS_T)
+            self.release_rate[i] = np.where(starting, held / shock.release_days, self.release_rate[i])
+            out = np.where(on, 0.0, np.minimum(held, self.release_rate[i]))
+        self.held[i] = held - out
+        self.release_rate[i] = np.where(self.held[i] > EPS_T, self.release_rate[i], 0.0)
+        return out
+
+    def _licences(self, day: int, i: int, k: int, shipped: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """New applications on shock ``k``'s routes while it applies; approvals due today ship.
+
+        Returns what ships and what is refused today.
+        """
+        shock = self.shocks[k]
+        assert shock.processing_weights is not None
+        pending = self.pending[i]
+        slots = len(shock.processing_weights)
+        applies = on & ~_suspended(day, shock.suspended)
+        applications = np.where(self.masks[k] & applies, shipped * shock.end_use_share, 0.0)
+        shipped = shipped - applications
+        ahead = (day + np.arange(slots)) % slots
+        weights = shock.processing_weights.reshape(-1, *([1] * applications.ndim))
+        pending[ahead] += weights * applications[None]
+        approved = pending[day % slots].copy()
+        pending[day % slots] = 0.0
+        refused = applications * (1.0 - float(shock.processing_weights.sum()))
+        return shipped + approved, refused
+
+    def _quota(self, day: int, i: int, k: int, shipped: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cap shock ``k``'s routes at what is left of the period's quota; shared pro rata or by preference.
+
+        Returns what ships and what the quota stopped for good (not smuggled).
+        """
+        shock = self.shocks[k]
+        mask = self.masks[k]
+        age = day - self.start[k]
+        in_period = np.mod(age, shock.period_days)
+        used = np.where(on & (in_period == 0), 0.0, self.quota_used[i])
+        tonnes = self.magnitude[k]
+        cap = tonnes if shock.front_loaded else tonnes * (in_period + 1) / shock.period_days
+        room = np.maximum(0.0, cap - used)  # (B,)
+        flows = np.where(mask, shipped, 0.0)
+        by_region = ordered_sum(ordered_sum(flows, axis=-2), axis=1)  # (R, B)
+        total = ordered_sum(by_region, axis=0)
+        allowed = _share_out(by_region, room, shock.preference)  # (R, B)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(by_region > 0, allowed / by_region, 1.0)[:, None, None, :]
+        kept = flows * scale
+        stopped = flows - kept
+        self.quota_used[i] = np.where(on, used + np.minimum(total, room), self.quota_used[i])
+        through = kept + stopped * shock.smuggling_share
+        return np.where(mask & on, through, shipped), np.where(on, stopped * (1.0 - shock.smuggling_share), 0.0)
+
+
+def _suspended(day: int, windows: tuple[tuple[int, int], ...]) -> bool:
+    return any(first <= day < end for first, end in windows)
+
+
+def _share_out(wanted: np.ndarray, room: np.ndarray, preference: tuple[int, ...]) -> np.ndarray:
+    """What each region (first axis) gets of ``room``: pro rata to ``wanted``, or preferred regions first.
+
+    >>> _share_out(np.array([[30.0], [10.0]]), np.array([20.0]), ())
+    array([[15.],
+           [ 5.]])
+    >>> _share_out(np.array([[30.0], [10.0]]), np.array([20.0]), (1, 0))
+    array([[10.],
+           [10.]])
+    """
+    total = ordered_sum(wanted, axis=0)
+    if not preference:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(total > room, room / total, 1.0)
+        return wanted * scale[None]
+    out = np.zeros_like(wanted)
+    left = np.array(room, dtype=float)
+    order = [*preference, *(r for r in range(len(wanted)) if r not in preference)]
+    for r in order:
+        out[r] = np.minimum(wanted[r], left)
+        left = left - out[r]
+    return out

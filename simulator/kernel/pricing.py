@@ -1,0 +1,122 @@
+"""The markets' daily step: today's price, the demand it leaves, and the end-of-day updates.
+
+Layer: engines. Within a day (see ``docs/model.md``, "Markets"):
+
+1. **Price** (start of the day): the indicated price from yesterday's market cover
+   ratio, the world price moved toward it, each region's price (a premium under a
+   targeted embargo);
+2. **Demand**: potential demand times the demand factor (short-run elasticity and the
+   substituted share) gives realised demand; the market step serves it as before;
+3. **End of the day**: substitution moves toward the share today's price indicates;
+   perceived risk toward the risk today's shocks indicate; desired cover toward the
+   normal cover raised by the risk; price-driven capacity toward its goal.
+
+The cover ratio that sets tomorrow's price is computed after procurement
+(:mod:`simulator.kernel.procure`). The equations are :mod:`simulator.market`'s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.kernel.shocks import Effects
+from simulator.kernel.state import State
+from simulator.market import (
+    adjust_price,
+    demand_factor,
+    desired_cover,
+    indicated_price,
+    indicated_substitution,
+    smooth,
+    step_risk,
+    step_substitution,
+)
+from simulator.numeric import KG_PER_T
+from simulator.plan import MarketPlan, Plan
+
+
+@dataclass(frozen=True)
+class PriceDay:
+    """Today's prices and the demand factor they give."""
+
+    world_usd_per_kg: np.ndarray
+    """World price, (material, run)."""
+    paid_usd_per_kg: np.ndarray
+    """Price each region pays, (region, material, run)."""
+    demand_factor: np.ndarray
+    """Realised over potential demand, (region, material, run) (1 without a demand response)."""
+
+
+class Pricing:
+    """The markets of a batch (see the module docstring); a plan without markets keeps fixed prices."""
+
+    def __init__(self, plan: Plan) -> None:
+        st = plan.structure
+        R, M, B = len(st.regions), len(st.materials), plan.batch
+        self.market: MarketPlan | None = plan.market
+        self.fixed = np.broadcast_to(plan.price_usd_per_kg[None], (R, M, B))
+        self.ones = np.ones((R, M, B))
+        self.ones.flags.writeable = False
+        if self.market is None:
+            return
+        mp = self.market
+        self.on = mp.market_on  # (M, B)
+        self.reference = mp.reference_price_usd_per_kg
+        self.demand_response = bool((mp.demand_elasticity != 0).any())
+        self.substitution = bool((mp.substitution_max_share > 0).any())
+        self.any_response = bool((mp.response_capacity_t_per_day > 0).any())
+
+    def today(self, state: State, effects: Effects) -> PriceDay:
+        """Today's prices from yesterday's cover ratio; updates ``state.price``."""
+        mp = self.market
+        if mp is None:
+            return PriceDay(self.fixed[0], self.fixed, self.ones)
+        indicated = indicated_price(self.reference, state.cover_ratio, mp.price_sensitivity)
+        moved = adjust_price(
+            state.price, indicated, mp.price_adjustment_days, mp.price_floor_usd_per_kg, mp.price_cap_usd_per_kg
+        )
+        state.price = np.where(self.on, moved, state.price)
+        paid = state.price[None] * (1.0 + mp.targeted_premium[None] * effects.targeted)
+        factor = self.ones
+        if self.demand_response:
+            factor = demand_factor(
+                paid / self.reference[None], mp.demand_elasticity[None], state.substitution, mp.demand_floor_share[None]
+            )
+        return PriceDay(state.price, paid, factor)
+
+    def end_of_day(self, state: State, effects: Effects, prices: PriceDay) -> None:
+        """Substitution, perceived risk, desired cover and price-driven capacity after today's market."""
+        mp = self.market
+        if mp is None:
+            return
+        if self.substitution:
+            goal = indicated_substitution(
+                prices.paid_usd_per_kg / self.reference[None],
+                mp.substitution_max_share[None],
+                mp.substitution_full_price_ratio[None],
+            )
+            state.substitution, state.substitution_peak = step_substitution(
+                state.substitution,
+                state.substitution_peak,
+                goal,
+                mp.substitution_days[None],
+                mp.substitution_permanent_share[None],
+            )
+        state.risk = np.where(
+            self.on, step_risk(state.risk, effects.perceived_risk, mp.risk_perception_days, mp.risk_memory_days), 0.0
+        )
+        wanted = desired_cover(mp.normal_cover_days, mp.precaution_gain[None], state.risk[None])
+        state.desired_cover = smooth(state.desired_cover, wanted, mp.cover_adjustment_days[None])
+        if self.any_response:
+            high = prices.world_usd_per_kg[:, None] >= mp.response_price_ratio * self.reference[:, None]
+            goal = np.where(high, mp.response_capacity_t_per_day, 0.0)
+            state.response_capacity = smooth(state.response_capacity, goal, mp.response_lag_days)
+
+    def costs(self, prices: PriceDay, potential: np.ndarray, realised: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The day's extra spend at today's price and the value of demand destroyed (USD), (region, material, run)."""
+        reference = self.reference[None] if self.market is not None else self.fixed
+        extra = realised * (prices.paid_usd_per_kg - reference) * KG_PER_T
+        destroyed = (potential - realised) * (prices.paid_usd_per_kg + reference) / 2.0 * KG_PER_T
+        return extra, destroyed
