@@ -510,6 +510,98 @@ def explore(
     click.echo(f"{points} point(s) x {planned.spec.runs} run(s); curves {window}; {size_mb:.1f} MB written to {path}")
 
 
+@main.command()
+@click.argument("scenario", type=ScenarioFile())
+@click.option("--record", "record_file", required=True, type=click.Path(dir_okay=False), help="Recorded series (CSV).")
+@click.option(
+    "--fit",
+    "fits",
+    multiple=True,
+    required=True,
+    metavar="PATH[,PATH...]=LOW:HIGH",
+    help="A parameter to fit within its range; several paths take one value (repeatable).",
+)
+@click.option(
+    "--hold-out",
+    "hold_outs",
+    multiple=True,
+    metavar="[QUANTITY@]FROM:TO",
+    help="Leave these rows out of the fit and report them out of sample (repeatable).",
+)
+@click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+@click.option(
+    "--population",
+    type=click.IntRange(min=4, max=200),
+    default=12,
+    show_default=True,
+    help="Parameter sets per fitted parameter in each generation.",
+)
+@click.option(
+    "--iterations",
+    type=click.IntRange(min=1, max=10_000),
+    default=30,
+    show_default=True,
+    help="Generations of differential evolution.",
+)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the optimiser.")
+@click.option("--workers", type=click.IntRange(min=1), help="Local worker processes [1].")
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@force_option()
+@stops_on_signals
+def calibrate(
+    scenario: str,
+    record_file: str,
+    fits: tuple[str, ...],
+    hold_outs: tuple[str, ...],
+    assignments: tuple[str, ...],
+    population: int,
+    iterations: int,
+    seed: int,
+    workers: int | None,
+    out_dir: str,
+    force: bool,
+) -> None:
+    """Fit SCENARIO's parameters to a recorded series; write calibration.json, fit.csv and fit.png."""
+    from simulator.calibrate import Calibration, parse_hold_out, parse_parameter, read_record, write_outputs
+    from simulator.calibrate import calibrate as fit
+    from simulator.output_folder import manifest_info, open_folder
+    from simulator.scenario import load_raw
+
+    loaded = load(scenario, assignments)
+    raw = load_raw(scenario, _overrides(assignments))
+    parameters = [parse_parameter(text) for text in fits]
+    for parameter in parameters:  # every path must take a value in its range
+        for value in (parameter.low, parameter.high):
+            load(scenario, (*assignments, *(f"{path}={value}" for path in parameter.paths)))
+    problem = Calibration(raw, scenario, read_record(Path(record_file), loaded), parameters)
+    problem.hold_outs.extend(parse_hold_out(text) for text in hold_outs)
+    if not problem.in_sample.any():
+        raise InputError("every row of the record is held out: nothing to fit", record_file)
+    folder = Path(out_dir)
+    with open_folder(folder, {"calibration.json", "fit.csv", "fit.png"}, force) as out:
+        total = population * len(parameters) * (iterations + 1)
+        with _progress(total, "set", "calibrating") as advance:
+            result = fit(problem, population, iterations, seed, workers or 1, advance)
+        settings = {"population": population, "iterations": iterations, "seed": seed, "record": record_file}
+        with out.staged(manifest_info(scenario=loaded.name)) as stage:
+            write_outputs(stage, problem, result, settings)
+    for name, value in result.values.items():
+        click.echo(f"{name} = {value:.6g}")
+    errors = result.errors
+    for sample, label in (("in", "in sample (fitted)"), ("out", "out of sample (held out)")):
+        part = errors[errors["sample"] == sample]
+        if len(part):
+            click.echo(
+                f"RMS log error {label}: "
+                + "; ".join(
+                    f"{r.quantity} {r.region} {r.material}{' from ' + r.supplier if r.supplier else ''}: "
+                    f"{r.rms_log_error:.3f} (mean {r.mean_error_pct:+.0f}%, {r.rows} rows)"
+                    for r in part.itertuples()
+                )
+            )
+    click.echo(f"{result.evaluations} parameter sets in {result.seconds:.1f} s; wrote {folder}/")
+
+
 def _planned_sweep(
     scenario: str | None,
     grids: tuple[str, ...],

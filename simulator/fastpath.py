@@ -111,10 +111,15 @@ def _ring_length(plan: Plan, draws: Draws) -> int:
     return int(plan.lead_time_days.max()) + extra + leak + 1
 
 
-def run_batch(plan: Plan, draws: Draws, curves: bool = False, log: EventLog | None = None) -> BatchResult:
+def run_batch(
+    plan: Plan, draws: Draws, curves: bool | tuple[str, ...] = False, log: EventLog | None = None
+) -> BatchResult:
     """Simulate every run of a stacked plan; return summaries (and curves if asked).
 
-    With ``log``, the schedule's events (see :mod:`simulator.events`) are logged into it.
+    ``curves``: True keeps the daily quantities of ``CURVE_COLUMNS``; a tuple keeps the
+    named daily quantities of the registry (records ``market`` and ``procurement``, or
+    cumulative ones), each with its own axes. With ``log``, the schedule's events (see
+    :mod:`simulator.events`) are logged into it.
     """
     st = plan.structure
     kernel = Kernel(plan, draws)
@@ -126,8 +131,15 @@ def run_batch(plan: Plan, draws: Draws, curves: bool = False, log: EventLog | No
     order_up_to = plan.order_up_to
     any_reviews = bool(order_up_to.any())
     no_review = np.zeros(order_up_to.shape, bool)
-    # curves are kept day-major like the kernel (H, R, M, B) and handed out runs first
-    kept = {c: np.zeros((st.horizon_days, R, M, B), np.float32) for c in CURVE_COLUMNS} if curves else None
+    # curves are kept day-major like the kernel (day, ..., run) and handed out runs first
+    names = CURVE_COLUMNS if curves is True else tuple(curves or ())
+    sizes = {"region": R, "material": M, "supplier": S}
+    kept = {
+        name: np.zeros(
+            (st.horizon_days, *(sizes[a] for a in daily(name).axes if a not in ("day", "run")), B), np.float32
+        )
+        for name in names
+    }
     yesterday = np.zeros((len(plan.shocks), B), bool)
     for day in range(st.first_day, st.horizon_days):
         active = active_flags(draws.shock_start, draws.shock_end, day)
@@ -135,7 +147,7 @@ def run_batch(plan: Plan, draws: Draws, curves: bool = False, log: EventLog | No
         if day >= 0:
             arrivals = (commercial.take(day), refill.take(day), pool.take(day))
             market = kernel.market(day, active, *arrivals)
-            if kept is not None:
+            if kept:
                 _keep(kept, day, market, kernel)
             if log is not None:
                 log_arrivals(log, day, *arrivals)
@@ -143,19 +155,27 @@ def run_batch(plan: Plan, draws: Draws, curves: bool = False, log: EventLog | No
                 ring.clear(day)
         review_due = order_up_to & (day % review_days == 0) if any_reviews and day >= 0 else no_review
         shipments = kernel.procure(day, active, review_due)
+        if kept and day >= 0:
+            _keep(kept, day, shipments, kernel)
         if log is not None:
             _log_schedule(log, plan, day, active, yesterday, review_due, market, shipments)
             yesterday = active
         _dispatch(day, shipments, commercial, refill, pool)
-    by_run = {c: np.moveaxis(v, -1, 0) for c, v in kept.items()} if kept is not None else None
+    by_run = {c: np.moveaxis(v, -1, 0) for c, v in kept.items()} if names else None
     return BatchResult(kernel.summary.finish(), by_run)
 
 
-def _keep(kept: dict[str, np.ndarray], day: int, market: MarketDay, kernel: Kernel) -> None:
-    """Store day ``day`` of each curve (the cumulative ones are the accumulator's running sums)."""
+def _keep(kept: dict[str, np.ndarray], day: int, record: MarketDay | ProcurementDay, kernel: Kernel) -> None:
+    """Store day ``day`` of each curve ``record`` carries (the cumulative ones: the accumulator's running sums)."""
+    market = isinstance(record, MarketDay)
     for name in kept:
         q = daily(name)
-        kept[name][day] = kernel.summary.running(q.source) if q.aggregation == "cumulative" else getattr(market, name)
+        if q.aggregation == "cumulative":
+            if market:
+                assert q.source is not None
+                kept[name][day] = kernel.summary.running(q.source)
+        elif hasattr(record, name):
+            kept[name][day] = getattr(record, name)
 
 
 def _log_schedule(

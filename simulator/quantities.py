@@ -711,9 +711,10 @@ DAILY = (
         "t",
         "flow",
         "sum",
-        "Shipments stopped for good at the border: over an export quota (not smuggled), or refused a licence.",
+        "Orders turned away at the border today: over an export quota (not smuggled), or refused a licence. "
+        "Buyers order again what they still want, so the same tonnes can be turned away on many days.",
         "procurement",
-        "Stopped at the border",
+        "Turned away at the border",
         present_when="border",
     ),
 )

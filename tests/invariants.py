@@ -53,7 +53,8 @@ def check_invariants(result: Result) -> None:
     flow = col("refill_arrivals_t") - col("released_national_t") - col("lent_t")
     start = reserve[0] - flow[0]
     np.testing.assert_allclose(reserve, start + np.cumsum(flow, axis=0), atol=TOL_T * max(1.0, float(reserve.max())))
-    # commercial pipeline: in transit changes by what left minus what arrived
+    # commercial pipeline: in transit changes by what left (shipped, re-sourced, leaked through
+    # an embargo) minus what arrived
     supply = result.supply
     shipped = (
         supply["shipped_t"]
@@ -65,7 +66,9 @@ def check_invariants(result: Result) -> None:
     )
     in_transit = col("in_transit_t")
     np.testing.assert_allclose(
-        np.diff(in_transit, axis=0), (shipped + col("resourced_t") - col("arrivals_t"))[1:], atol=TOL_T * scale * 10
+        np.diff(in_transit, axis=0),
+        (shipped + col("resourced_t") + col("leaked_t") - col("arrivals_t"))[1:],
+        atol=TOL_T * scale * 10,
     )
     if st.members:
         _check_pool(result, col)

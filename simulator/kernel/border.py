@@ -1,18 +1,21 @@
 """What happens to shipments at the exporter's border: held cargo, leaks, export quotas, licences.
 
-Layer: engines. Applied in procurement to the day's planned shipments, after embargoes
-and quota cuts have scaled them and capacity has capped them (see ``docs/model.md``,
-"Shocks as they happen"):
+Layer: engines. Applied in procurement to the day's orders along the routes (see
+``docs/model.md``, "Shocks as they happen"):
 
-1. **Held cargo**: what an embargo with ``on_halt: held`` stops waits at origin; once
-   the embargo is over it ships (all at once, or evenly over ``release_days``).
-2. **Leaks**: a share of what an embargo stops gets through anyway, with extra transit
+1. **Export quotas** act first, on what buyers ordered: within each period, exports of
+   the quota's materials to all regions stop once the period's tonnes are licensed
+   (released evenly day by day, or all from the first day); a binding quota is shared
+   pro rata to what regions ordered, or in a stated order of preference; a smuggling
+   share of what it stops flows anyway. What the quota stops is turned away: buyers
+   order again what they still want, so the same tonnes can be turned away on many days.
+2. Embargoes and quota cuts then scale the licensed flows, and capacity caps them.
+3. **Held cargo**: what an embargo with ``on_halt: held`` stops waits at origin; once
+   the embargo is over it ships (all at once, or evenly over ``release_days``), outside
+   the quota and capacity: it was licensed and produced before it was stopped.
+4. **Leaks**: a share of what an embargo stops gets through anyway, with extra transit
    days (a separate stream of shipments).
-3. **Export quotas**: within each period, exports of the quota's materials to all
-   regions stop once the period's tonnes are used (released evenly day by day, or all
-   from the first day); a binding quota is shared pro rata to what regions ordered, or in
-   a stated order of preference; a smuggling share of what it stops flows anyway.
-4. **Licences**: a share of each day's new shipments on the targeted routes becomes
+5. **Licences**: a share of each day's new shipments on the targeted routes becomes
    licence applications; the approved part ships after its processing time, spread over
    the following days by the processing-time distribution; the rest is refused.
 
@@ -81,11 +84,26 @@ class Border:
         held, awaiting = self.waiting()
         return held + awaiting
 
+    def quotas(self, day: int, planned: np.ndarray, effects: Effects) -> tuple[np.ndarray, np.ndarray]:
+        """What export quotas license of today's ``planned`` routes, and what they turned away."""
+        turned_away = np.zeros(self.route_shape)
+        for i, k in enumerate(self.quota_ids):
+            planned, stopped = self._quota(day, i, k, planned, effects.active[k])
+            turned_away = turned_away + stopped
+        return planned, turned_away
+
     def __call__(self, day: int, planned: np.ndarray, shipped: np.ndarray, effects: Effects) -> BorderDay:
-        """Apply the border to the day's ``planned`` and ``shipped`` (after embargoes and capacity) routes."""
+        """Apply holds, leaks and licences to the day's ``planned`` (licensed) and ``shipped`` routes.
+
+        ``planned`` is what the quotas licensed; ``shipped`` what embargoes, quota cuts and
+        capacity let through of it. Quotas must have been applied first (:meth:`quotas`).
+        """
         newly_held = np.zeros(self.route_shape)
         lost = np.zeros(self.route_shape)
         leak = planned * effects.leak_fraction if effects.leak_fraction is not None else None
+        for i, k in enumerate(self.licence_ids):
+            shipped, refused = self._licences(day, i, k, shipped, effects.active[k])
+            lost = lost + refused
         for i, k in enumerate(self.held_ids):
             share = effects.held.get(k)
             if share is not None:
@@ -93,12 +111,6 @@ class Border:
                 self.held[i] = self.held[i] + held_today
                 newly_held = newly_held + held_today
             shipped = shipped + self._release(i, k, effects.active[k])
-        for i, k in enumerate(self.licence_ids):
-            shipped, refused = self._licences(day, i, k, shipped, effects.active[k])
-            lost = lost + refused
-        for i, k in enumerate(self.quota_ids):
-            shipped, stopped = self._quota(day, i, k, shipped, effects.active[k])
-            lost = lost + stopped
         return BorderDay(shipped, leak, newly_held, lost)
 
     def _release(self, i: int, k: int, on: np.ndarray) -> np.ndarray:

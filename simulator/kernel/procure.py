@@ -8,9 +8,11 @@ Layer: engines. Order of work within the step (all after today's market):
    Before day 0 (warm-up) every region orders its flow, and a route ships only if
    its shipment arrives on day 0 or later, so the pipeline is full on day 0.
 2. **Split** across suppliers by the effective sourcing shares (after quotas).
-3. **Shocks and capacity**: a route ships ``multiplier x planned``; a supplier whose
-   shipments of a material exceed its stated capacity scales them down to it, pro rata
-   to the regions' orders; the rest is lost (cancelled).
+3. **Shocks and capacity**: export quotas license part of the planned routes (the rest
+   is turned away: see :mod:`simulator.kernel.border`); a route ships ``multiplier x
+   licensed``; a supplier whose shipments of a material exceed its stated capacity scales
+   them down to it, pro rata to the regions' orders; the rest is lost (cancelled). The
+   border then holds, leaks and licenses what is left, and lets out held cargo.
 4. **Re-sourcing**: a region that has lost supply for at least ``reaction_days``
    asks suppliers whose route to it is not shocked and that have a stated capacity
    for the lost volume, split by their spare capacity; only suppliers with a lead
@@ -118,6 +120,10 @@ class Procurement:
         if day < 0:
             planned = np.where(day + lead >= 0, planned, 0.0)
             ordered = ordered_sum(planned, axis=-2)
+        ordered_routes = planned
+        turned_away = None
+        if self.border.quota_ids:
+            planned, turned_away = self.border.quotas(day, planned, effects)
         multiplier = effects.route_multiplier
         shipped = planned if effects.all_routes_open else planned * multiplier
         if self.any_capacity:
@@ -126,14 +132,14 @@ class Procurement:
         if self.border.active:
             crossed = self.border(day, planned, shipped, effects)
             leak = crossed.leak_t
-            not_lost = shipped + crossed.held_t + (0.0 if leak is None else leak)
-            border_lost = ordered_sum(crossed.lost_t, axis=-2)
-            not_lost = not_lost - crossed.lost_t
+            stopped = crossed.lost_t if turned_away is None else crossed.lost_t + turned_away
+            not_lost = shipped + crossed.held_t + (0.0 if leak is None else leak) - crossed.lost_t
+            border_lost = ordered_sum(stopped, axis=-2)
             shipped = crossed.shipped_t
             held, awaiting = self.border.waiting()
         commercial, resourced, resourcing_usd = shipped, self.zero, self.zero
         if self.any_resourcing:
-            lost = ordered_sum(planned - not_lost, axis=-2)
+            lost = ordered_sum(ordered_routes - not_lost, axis=-2)
             state.loss_age = np.where(lost > EPS_T, state.loss_age + 1, 0)
             if day >= 0:
                 by_supplier = self._resource(lost, shipped, multiplier, state)

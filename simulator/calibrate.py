@@ -1,0 +1,572 @@
+"""Calibration: fit scenario parameters to recorded series; report the error out of sample.
+
+Layer: studies. A *record* is a CSV of observations, one per row: ``date, quantity,
+region, material, value`` (plus optional ``supplier``, ``period``, ``weight``, ``unit``,
+``source``, ``note``). The model's value for a row is computed from the fast path's
+daily curves:
+
+==========  =========================================================  ==============
+quantity    model value                                                default period
+==========  =========================================================  ==============
+price       price paid by ``region`` (``world``: the world price),     day
+            mean over the period
+imports     arrivals in ``region`` from ``supplier`` (all when blank),  month
+            summed over the period
+exports     shipments from ``supplier`` to all regions, summed          month
+demand      realised demand of ``region``, summed over the period       month
+stocks      commercial stock of ``region`` on the period's last day     day
+==========  =========================================================  ==============
+
+``material`` may be ``all`` (summed over materials) for every quantity but price;
+``period`` is ``day``, ``month``, ``quarter``, ``half`` or ``year``.
+
+The error of a row is ``ln(model / record)``; a *series* is the rows of one
+(quantity, region, material, supplier). The objective is the mean over the fitted
+series of each series' mean squared log error (times its rows' ``weight``), so a long
+monthly series does not outweigh a few yearly points. Rows in a hold-out window are left
+out of the objective and reported out of sample. The optimiser is SciPy's differential
+evolution with a vectorised population: each generation's parameter sets are simulated
+together by the batched fast path (in worker processes with ``workers > 1``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulator.errors import InputError, Problem, ScenarioError
+from simulator.fastpath import run_batch
+from simulator.plan import compile_plan, stack_plans
+from simulator.randomness import draw_batch
+from simulator.scenario import Scenario, apply_overrides, validate_data
+
+QUANTITIES = {
+    "price": ("price_usd_per_kg", "day"),
+    "imports": ("arrivals_by_supplier_t", "month"),
+    "exports": ("shipped_by_supplier_t", "month"),
+    "demand": ("demand_t", "month"),
+    "stocks": ("commercial_stock_t", "day"),
+}
+"""Record quantity -> (the model's daily quantity, default period)."""
+PERIODS = ("day", "month", "quarter", "half", "year")
+REQUIRED = ("date", "quantity", "region", "material", "value")
+TINY = 1e-9
+"""Added to both sides of a log error, so a zero in the model does not give infinity."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A fitted parameter: one value written to one or more scenario paths, within bounds."""
+
+    paths: tuple[str, ...]
+    low: float
+    high: float
+
+    @property
+    def name(self) -> str:
+        """The paths joined by commas, as given on the command line."""
+        return ",".join(self.paths)
+
+
+@dataclass(frozen=True)
+class HoldOut:
+    """Rows left out of the fit: of one quantity (or all) between two dates (inclusive)."""
+
+    quantity: str | None
+    first: dt.date
+    last: dt.date
+
+    def holds(self, quantity: str, when: dt.date) -> bool:
+        """Whether a row of ``quantity`` on ``when`` is held out."""
+        return (self.quantity is None or self.quantity == quantity) and self.first <= when <= self.last
+
+
+def parse_parameter(text: str, declared: dict[str, tuple[float, float]] | None = None) -> Parameter:
+    """``PATH[,PATH...]=LOW:HIGH``, or ``PATH`` with the range declared in the scenario's ``uncertain`` block."""
+    paths_text, sep, bounds = text.partition("=")
+    paths = tuple(p.strip() for p in paths_text.split(",") if p.strip())
+    if not paths:
+        raise InputError(f"--fit {text!r}: give PATH=LOW:HIGH")
+    if not sep:
+        ranges = [declared.get(p) for p in paths] if declared else [None]
+        if any(r is None for r in ranges) or len(set(ranges)) != 1:
+            raise InputError(
+                f"--fit {text!r}: no range: give PATH=LOW:HIGH or declare it in the scenario's uncertain block"
+            )
+        low, high = ranges[0]  # type: ignore[misc]
+        return Parameter(paths, float(low), float(high))
+    low_text, colon, high_text = bounds.partition(":")
+    try:
+        low, high = float(low_text), float(high_text)
+    except ValueError:
+        raise InputError(f"--fit {text!r}: the range must be two numbers LOW:HIGH") from None
+    if not colon or not (math.isfinite(low) and math.isfinite(high)) or not low < high:
+        raise InputError(f"--fit {text!r}: the range must be finite numbers with LOW < HIGH")
+    return Parameter(paths, low, high)
+
+
+def parse_hold_out(text: str) -> HoldOut:
+    """``[QUANTITY@]FROM:TO`` with ISO dates."""
+    quantity, at, window = text.rpartition("@")
+    first_text, colon, last_text = window.partition(":")
+    try:
+        first, last = dt.date.fromisoformat(first_text.strip()), dt.date.fromisoformat(last_text.strip())
+    except ValueError:
+        raise InputError(f"--hold-out {text!r}: write [QUANTITY@]YYYY-MM-DD:YYYY-MM-DD") from None
+    if not colon or last < first:
+        raise InputError(f"--hold-out {text!r}: the window must end on or after its start")
+    if at and quantity not in QUANTITIES:
+        raise InputError(f"--hold-out {text!r}: unknown quantity '{quantity}' (known: {', '.join(QUANTITIES)})")
+    return HoldOut(quantity or None, first, last)
+
+
+def _period_end(start: dt.date, period: str) -> dt.date:
+    """The first day after a period that starts on ``start`` (months counted from its day of the month).
+
+    >>> _period_end(dt.date(2010, 11, 1), "quarter"), _period_end(dt.date(2010, 1, 31), "month")
+    (datetime.date(2011, 2, 1), datetime.date(2010, 2, 28))
+    """
+    if period == "day":
+        return start + dt.timedelta(days=1)
+    months = {"month": 1, "quarter": 3, "half": 6, "year": 12}[period]
+    total = start.month - 1 + months
+    year, month = start.year + total // 12, total % 12 + 1
+    last_day = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(start.day, last_day))
+
+
+def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
+    """The record's rows, checked against the scenario: every problem names the file, row and field."""
+    source = str(path)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the record: {exc}", source) from None
+    missing = [c for c in REQUIRED if c not in table.columns]
+    if missing:
+        raise InputError(f"missing column(s): {', '.join(missing)} (need {', '.join(REQUIRED)})", source)
+    if table.empty:
+        raise InputError("the record has no rows", source)
+    if scenario.start_date is None:
+        raise InputError("the scenario needs a start_date to place dated records", source)
+    problems: list[Problem] = []
+    rows = []
+    regions, materials, suppliers = set(scenario.regions), set(scenario.materials), set(scenario.suppliers)
+    for i, row in table.iterrows():
+        where = f"row {int(str(i)) + 2}"  # the header is line 1
+        quantity = row["quantity"].strip()
+        if quantity not in QUANTITIES:
+            problems.append(
+                Problem(f"{where}.quantity", f"unknown quantity '{quantity}' (known: {', '.join(QUANTITIES)})")
+            )
+            continue
+        try:
+            when = dt.date.fromisoformat(row["date"].strip())
+        except ValueError:
+            problems.append(Problem(f"{where}.date", f"not a date: '{row['date']}' (write YYYY-MM-DD)"))
+            continue
+        try:
+            value = float(row["value"])
+        except ValueError:
+            problems.append(Problem(f"{where}.value", f"not a number: '{row['value']}'"))
+            continue
+        if not math.isfinite(value) or value <= 0:
+            problems.append(Problem(f"{where}.value", "must be a finite number above 0 (errors are in logs)"))
+            continue
+        period = (row.get("period") or "").strip() or QUANTITIES[quantity][1]
+        if period not in PERIODS:
+            problems.append(Problem(f"{where}.period", f"unknown period '{period}' (known: {', '.join(PERIODS)})"))
+            continue
+        region = row["region"].strip()
+        material = row["material"].strip()
+        supplier = (row.get("supplier") or "").strip()
+        if quantity in ("price",) and region not in regions | {"world"}:
+            problems.append(Problem(f"{where}.region", f"unknown region '{region}' (or 'world')"))
+        elif quantity in ("imports", "demand", "stocks") and region not in regions:
+            problems.append(Problem(f"{where}.region", f"unknown region '{region}'"))
+        if material not in materials and not (material == "all" and quantity != "price"):
+            problems.append(Problem(f"{where}.material", f"unknown material '{material}'"))
+        if quantity == "exports" and supplier not in suppliers:
+            problems.append(Problem(f"{where}.supplier", f"exports need a known supplier, got '{supplier}'"))
+        elif supplier and supplier not in suppliers:
+            problems.append(Problem(f"{where}.supplier", f"unknown supplier '{supplier}'"))
+        first = (when - scenario.start_date).days
+        last = (_period_end(when, period) - scenario.start_date).days
+        if first < 0 or last > scenario.horizon_days:
+            problems.append(
+                Problem(
+                    f"{where}.date", f"{when} ({period}) lies outside the horizon (days 0 to {scenario.horizon_days})"
+                )
+            )
+        weight = (row.get("weight") or "").strip()
+        try:
+            weight_value = float(weight) if weight else 1.0
+        except ValueError:
+            problems.append(Problem(f"{where}.weight", f"not a number: '{weight}'"))
+            continue
+        rows.append(
+            {
+                "date": when,
+                "quantity": quantity,
+                "region": region,
+                "material": material,
+                "supplier": supplier,
+                "period": period,
+                "value": value,
+                "weight": weight_value,
+                "first_day": first,
+                "end_day": last,
+            }
+        )
+    if problems:
+        raise InputError(problems, source)
+    return pd.DataFrame(rows)
+
+
+def needed_curves(record: pd.DataFrame) -> tuple[str, ...]:
+    """The daily quantities the record's rows are computed from."""
+    curves = {QUANTITIES[q][0] for q in record["quantity"]}
+    if "price" in set(record["quantity"]) and (record["region"] == "world").any():
+        curves.add("world_price_usd_per_kg")
+    return tuple(sorted(curves))
+
+
+def model_values(record: pd.DataFrame, curves: dict[str, np.ndarray], scenario: Scenario) -> np.ndarray:
+    """The model's value of every record row for every run, (runs, rows)."""
+    regions, materials, suppliers = list(scenario.regions), list(scenario.materials), list(scenario.suppliers)
+    out = []
+    for row in record.itertuples(index=False):
+        days = slice(row.first_day, row.end_day)
+        picks_m = list(range(len(materials))) if row.material == "all" else [materials.index(row.material)]
+        if row.quantity == "price":
+            if row.region == "world":
+                series = curves["world_price_usd_per_kg"][:, days][..., picks_m[0]]
+            else:
+                series = curves["price_usd_per_kg"][:, days, regions.index(row.region), picks_m[0]]
+            out.append(series.mean(axis=1))
+        elif row.quantity in ("imports", "exports"):
+            name = QUANTITIES[row.quantity][0]
+            block = curves[name][:, days]  # (runs, days, R, M, S)
+            picks_s = [suppliers.index(row.supplier)] if row.supplier else list(range(len(suppliers)))
+            picks_r = list(range(len(regions))) if row.quantity == "exports" else [regions.index(row.region)]
+            out.append(block[:, :, picks_r][:, :, :, picks_m][..., picks_s].sum(axis=(1, 2, 3, 4)))
+        elif row.quantity == "demand":
+            block = curves["demand_t"][:, days, regions.index(row.region)]
+            out.append(block[..., picks_m].sum(axis=(1, 2)))
+        else:  # stocks: on the period's last day
+            block = curves["commercial_stock_t"][:, row.end_day - 1, regions.index(row.region)]
+            out.append(block[..., picks_m].sum(axis=1))
+    return np.stack(out, axis=1).astype(float)
+
+
+def series_keys(record: pd.DataFrame) -> list[tuple[str, str, str, str]]:
+    """Each row's series: (quantity, region, material, supplier)."""
+    return list(zip(record["quantity"], record["region"], record["material"], record["supplier"], strict=True))
+
+
+def objective(log_errors: np.ndarray, record: pd.DataFrame, in_sample: np.ndarray) -> np.ndarray:
+    """Mean over fitted series of each series' weighted mean squared log error, per run, (runs,)."""
+    keys = series_keys(record)
+    weights = record["weight"].to_numpy(float)
+    totals = []
+    for key in sorted(set(k for k, inside in zip(keys, in_sample, strict=True) if inside)):
+        rows = np.array([k == key and inside for k, inside in zip(keys, in_sample, strict=True)])
+        w = weights[rows]
+        totals.append((log_errors[:, rows] ** 2 * w).sum(axis=1) / w.sum())
+    return np.mean(totals, axis=0) if totals else np.zeros(len(log_errors))
+
+
+@dataclass
+class Calibration:
+    """What to fit: the scenario data, the record, the parameters and the hold-out windows."""
+
+    raw: dict[str, Any]
+    source: str
+    record: pd.DataFrame
+    parameters: list[Parameter]
+    hold_outs: list[HoldOut] = field(default_factory=list)
+
+    @property
+    def in_sample(self) -> np.ndarray:
+        """Rows the fit uses (not held out)."""
+        return np.array(
+            [
+                not any(h.holds(q, d) for h in self.hold_outs)
+                for q, d in zip(self.record["quantity"], self.record["date"], strict=True)
+            ]
+        )
+
+
+def simulate_sets(problem: Calibration, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Model values of the record's rows for each parameter set, (sets, rows), and which sets were valid."""
+    scenarios: list[Scenario | None] = []
+    for vector in values:
+        changes = [
+            (path, float(v))
+            for parameter, v in zip(problem.parameters, vector, strict=True)
+            for path in parameter.paths
+        ]
+        try:
+            scenarios.append(validate_data(apply_overrides(problem.raw, changes), problem.source))
+        except ScenarioError:
+            scenarios.append(None)
+    valid = np.array([s is not None for s in scenarios])
+    result = np.full((len(values), len(problem.record)), np.nan)
+    ok = [s for s in scenarios if s is not None]
+    if ok:
+        plans = [compile_plan(s) for s in ok]
+        by_structure: dict[Any, list[int]] = {}
+        for i, plan in enumerate(plans):
+            by_structure.setdefault(plan.structure, []).append(i)
+        rows = np.flatnonzero(valid)
+        for members in by_structure.values():
+            group = [plans[i] for i in members]
+            seeds = [ok[i].seed for i in members]
+            batch = run_batch(stack_plans(group), draw_batch(group, seeds), curves=needed_curves(problem.record))
+            assert batch.curves is not None
+            result[rows[members]] = model_values(problem.record, batch.curves, ok[members[0]])
+    return result, valid
+
+
+def log_errors(model: np.ndarray, record: pd.DataFrame) -> np.ndarray:
+    """``ln(model / record)`` per run and row (with :data:`TINY` on both sides)."""
+    observed = record["value"].to_numpy(float)
+    return np.log((np.maximum(model, 0.0) + TINY) / (observed + TINY))
+
+
+def _evaluate(task: tuple[int, Calibration, np.ndarray]) -> tuple[int, np.ndarray]:
+    """Objective of each parameter set of a part of a population (a top-level function: workers import it)."""
+    part, problem, values = task
+    model, valid = simulate_sets(problem, values)
+    scores = objective(log_errors(np.nan_to_num(model, nan=0.0), problem.record), problem.record, problem.in_sample)
+    return part, np.where(valid, scores, np.inf)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The result of a calibration."""
+
+    values: dict[str, float]
+    objective: float
+    table: pd.DataFrame
+    """Record rows with the model's value, whether in sample, and the log error."""
+    errors: pd.DataFrame
+    """Per series: rows, in/out of sample, RMS log error and mean error (%)."""
+    evaluations: int
+    seconds: float
+
+
+def calibrate(
+    problem: Calibration,
+    population: int = 12,
+    iterations: int = 30,
+    seed: int = 0,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Fit:
+    """Fit ``problem``'s parameters by differential evolution; ``population`` sets per parameter."""
+    from scipy.optimize import differential_evolution
+
+    started = time.perf_counter()
+    bounds = [(p.low, p.high) for p in problem.parameters]
+    evaluations = 0
+
+    def batch_objective(x: np.ndarray) -> np.ndarray:
+        nonlocal evaluations
+        sets = np.atleast_2d(x.T)
+        evaluations += len(sets)
+        if workers > 1 and len(sets) > 1:
+            from simulator.sweep.backends import local_processes
+
+            tasks = [(i, problem, part) for i, part in enumerate(np.array_split(sets, workers))]
+            done = dict(local_processes(tasks, _evaluate, workers))  # parts come back as they finish
+            scores = np.concatenate([done[i] for i in range(len(tasks))])
+        else:
+            scores = _evaluate((0, problem, sets))[1]
+        if progress is not None:
+            progress(len(sets))
+        return scores
+
+    found = differential_evolution(
+        batch_objective,
+        bounds,
+        popsize=population,
+        maxiter=iterations,
+        seed=seed,
+        vectorized=True,
+        updating="deferred",
+        polish=False,
+        tol=1e-6,
+    )
+    best = np.atleast_1d(found.x)
+    model, _ = simulate_sets(problem, best[None])
+    table = problem.record.copy()
+    table["model"] = model[0]
+    table["in_sample"] = problem.in_sample
+    table["log_error"] = log_errors(model, problem.record)[0]
+    return Fit(
+        values={p.name: float(v) for p, v in zip(problem.parameters, best, strict=True)},
+        objective=float(found.fun),
+        table=table,
+        errors=error_table(table),
+        evaluations=evaluations,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def error_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Per series and sample (in, out): rows, RMS log error, and the mean of ``model/record - 1`` (%)."""
+    rows = []
+    for (quantity, region, material, supplier, inside), group in table.groupby(
+        ["quantity", "region", "material", "supplier", "in_sample"], sort=False
+    ):
+        rows.append(
+            {
+                "quantity": quantity,
+                "region": region,
+                "material": material,
+                "supplier": supplier,
+                "sample": "in" if inside else "out",
+                "rows": len(group),
+                "rms_log_error": float(np.sqrt(np.mean(group["log_error"] ** 2))),
+                "mean_error_pct": float(100 * np.mean(np.exp(group["log_error"]) - 1)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def write_outputs(folder: Path, problem: Calibration, fit: Fit, settings: dict[str, Any]) -> list[Path]:
+    """``calibration.json``, ``fit.csv`` and ``fit.png`` into a staged folder."""
+    table = fit.table.drop(columns=["first_day", "end_day"])
+    table.to_csv(folder / "fit.csv", index=False)
+    errors = fit.errors.to_dict(orient="records")
+    report = {
+        "scenario_file": problem.source,
+        "parameters": [
+            {"paths": list(p.paths), "low": p.low, "high": p.high, "fitted": fit.values[p.name]}
+            for p in problem.parameters
+        ],
+        "objective_in_sample": fit.objective,
+        "hold_out": [
+            {"quantity": h.quantity or "all", "from": h.first.isoformat(), "to": h.last.isoformat()}
+            for h in problem.hold_outs
+        ],
+        "errors": errors,
+        "evaluations": fit.evaluations,
+        "seconds": round(fit.seconds, 2),
+        "settings": settings,
+        "set_options": [f"--set {path}={fit.values[p.name]:.6g}" for p in problem.parameters for path in p.paths],
+    }
+    (folder / "calibration.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
+    fit_figure(fit.table).savefig(folder / "fit.png", dpi=110)
+    return [folder / name for name in ("calibration.json", "fit.csv", "fit.png")]
+
+
+PERIOD_WORDS = {"day": "daily", "month": "monthly", "quarter": "quarterly", "half": "half-yearly", "year": "yearly"}
+
+
+def _panel_keys(table: pd.DataFrame) -> list[tuple[str, ...]]:
+    """A panel per series; flows (tonnes over a period) get a panel per period, prices share one.
+
+    Flow series with fewer than three rows (totals over a quarter or a year) share one
+    panel, ``TOTALS``, of paired bars.
+    """
+    keys = [
+        (*key, "" if key[0] == "price" else period)
+        for key, period in zip(series_keys(table), table["period"], strict=True)
+    ]
+    counts = pd.Series(keys).value_counts()
+    return [TOTALS if key[0] != "price" and counts[key] < 3 else key for key in keys]
+
+
+TOTALS = ("totals",)
+
+
+def _series_title(quantity: str, region: str, material: str, supplier: str, period: str) -> str:
+    unit = "USD/kg" if quantity == "price" else f"t, {PERIOD_WORDS.get(period, period)}"
+    return f"{quantity}: {region}, {material}" + (f" from {supplier}" if supplier else "") + f" ({unit})"
+
+
+def _period_label(date: str, period: str) -> str:
+    """``2011``, ``H1 2012``, ``Q1 2012``, ``Mar 2011`` or the date, for a row's period."""
+    when = pd.Timestamp(date)
+    return {
+        "year": f"{when.year}",
+        "half": f"H{(when.month - 1) // 6 + 1} {when.year}",
+        "quarter": f"Q{(when.month - 1) // 3 + 1} {when.year}",
+        "month": when.strftime("%b %Y"),
+    }.get(period, date)
+
+
+def _totals_panel(ax: Any, group: pd.DataFrame) -> None:
+    """Paired horizontal bars, record against model, one pair per row (tonnes), labelled inside."""
+    y = np.arange(len(group)) * 1.4
+    inside = group["in_sample"].to_numpy(bool)
+    ax.barh(y + 0.2, group["model"], height=0.38, color="#1f5fa6")
+    ax.barh(y - 0.2, group["value"], height=0.38, color=np.where(inside, "#d1495b", "white"), edgecolor="#d1495b")
+    for row, r in zip(y, group.itertuples(), strict=True):
+        source = f" from {r.supplier}" if r.supplier else ""
+        label = f"{r.region} {r.quantity}{source}, {_period_label(r.date, r.period)}"
+        ax.text(0, row - 0.45, label, fontsize=8, va="bottom")
+    ax.set_yticks([])
+    ax.set_ylim(y[-1] + 0.6, y[0] - 1.0)
+    ax.set_title("totals (t): record (red) and model (blue)", fontsize=10)
+
+
+def fit_figure(table: pd.DataFrame) -> Any:
+    """Model against record, a panel per series: filled points fitted, hollow points held out."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, LogLocator
+
+    panel_of = _panel_keys(table)
+    keys = list(dict.fromkeys(panel_of))
+    columns = min(3, len(keys))
+    rows = -(-len(keys) // columns)
+    fig = Figure(figsize=(5.2 * columns, 3.3 * rows + 0.6))
+    axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False)).ravel()
+    plain = FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 10 else f"{value:g}")
+    for ax, key in zip(axes, keys, strict=False):
+        group = table[[k == key for k in panel_of]].assign(when=lambda g: pd.to_datetime(g["date"])).sort_values("when")
+        if key == TOTALS:
+            _totals_panel(ax, group)
+            ax.xaxis.set_major_formatter(plain)
+            ax.grid(alpha=0.3, axis="x")
+            continue
+        inside = group["in_sample"].to_numpy(bool)
+        ax.plot(group["when"], group["model"], color="#1f5fa6", lw=1.6, marker="o", ms=3, label="model")
+        ax.scatter(
+            group["when"][inside], group["value"][inside], color="#d1495b", s=24, zorder=3, label="record (fitted)"
+        )
+        ax.scatter(
+            group["when"][~inside],
+            group["value"][~inside],
+            facecolors="none",
+            edgecolors="#d1495b",
+            s=28,
+            zorder=3,
+            label="record (held out)",
+        )
+        ax.set_title(_series_title(*key), fontsize=10)
+        if key[0] == "price":
+            ax.set_yscale("log")
+            ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(plain)
+        ax.yaxis.set_minor_formatter(FuncFormatter(lambda *_: ""))
+        ax.tick_params(axis="x", labelsize=8, rotation=30)
+        ax.grid(alpha=0.3)
+    for ax in axes[len(keys) :]:
+        ax.set_visible(False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncols=3, frameon=False, fontsize=9)
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.93, bottom=0.12 + 0.02 * (3 - rows), hspace=0.55, wspace=0.25)
+    fig.suptitle("Model against the record", fontweight="bold")
+    return fig

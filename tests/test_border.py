@@ -1,0 +1,208 @@
+"""Shocks as they happen at the border: held cargo, leaks, tonnage quotas, licences, and the
+agreement's switch on a measured supply loss. Numbers worked out by hand from the one-region
+world of tests/helpers.py (10 t/day from China, 5 days in transit, 100 t of stock)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulator.engine import ReferenceEngine
+from simulator.fastpath import run_batch
+from simulator.plan import compile_plan, processing_distribution, stack_plans
+from simulator.randomness import draw_batch
+from simulator.scenario import validate_data
+from simulator.scenario.schema import Triangular
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, run, series
+from tests.invariants import check_invariants
+
+
+def halt(**fields: object) -> dict:
+    return {
+        "id": "halt",
+        "kind": "embargo",
+        "supplier": "china",
+        "regions": ["japan"],
+        "start": 10,
+        "end": 20,
+        **fields,
+    }
+
+
+def arrivals(data: dict) -> np.ndarray:
+    result = run(data)
+    check_invariants(result)
+    return series(result, "arrivals_t", "japan")
+
+
+def test_a_lost_halt_loses_its_shipments():
+    got = arrivals(build(ONE_REGION, shocks=[halt()]))
+    assert got[15:25] == pytest.approx(0.0)
+    assert got[25:] == pytest.approx(10.0)
+
+
+def test_held_cargo_ships_all_at_once_when_the_halt_ends():
+    # the shipments of days 10..19 (100 t) wait at the border and leave on day 20 with the
+    # day's own 10 t: 110 t land on day 25
+    data = build(ONE_REGION, shocks=[halt(on_halt="held")])
+    got = arrivals(data)
+    assert got[15:25] == pytest.approx(0.0)
+    assert got[25] == pytest.approx(110.0)
+    assert got[26:] == pytest.approx(10.0)
+    held = series(run(data), "held_at_origin_t", "japan")
+    assert held[10:20] == pytest.approx(10.0 * np.arange(1, 11))
+    assert held[20] == pytest.approx(0.0)
+
+
+def test_held_cargo_released_over_release_days():
+    # 100 t released over 5 days: 20 t a day on days 20..24, landing 25..29 with the normal 10 t
+    got = arrivals(build(ONE_REGION, shocks=[halt(on_halt="held", release_days=5)]))
+    assert got[25:30] == pytest.approx(30.0)
+    assert got[30:] == pytest.approx(10.0)
+
+
+def test_a_leak_gets_through_later():
+    # 30% of each stopped shipment leaks with 3 extra days: 3 t from days 10..19 land on 18..27
+    data = build(ONE_REGION, shocks=[halt(leak_share=0.3, leak_extra_days=3)])
+    got = arrivals(data)
+    assert got[15:18] == pytest.approx(0.0)
+    assert got[18:25] == pytest.approx(3.0)
+    assert got[25:28] == pytest.approx(13.0)
+    assert series(run(data), "leaked_t", "japan")[10:20] == pytest.approx(3.0)
+
+
+def quota(**fields: object) -> dict:
+    return {"id": "quota", "kind": "export_quota", "supplier": "china", "start": 0, "end": 20, "period_days": 10,
+            "tonnes_per_period": 50, **fields}  # fmt: skip
+
+
+def test_an_even_quota_lets_out_its_daily_share():
+    # 50 t per 10 days released evenly: 5 t a day leave on days 0..19 and land on 5..24
+    data = build(ONE_REGION, shocks=[quota()])
+    got = arrivals(data)
+    assert got[5:25] == pytest.approx(5.0)
+    assert series(run(data), "border_lost_t", "japan")[:20] == pytest.approx(5.0)
+
+
+def test_a_front_loaded_quota_is_first_come_first_served_and_resets_each_period():
+    # all 50 t from the period's first day: 10 t a day on days 0..4 and 10..14, nothing on 5..9 and 15..19
+    got = arrivals(build(ONE_REGION, shocks=[quota(release="front_loaded")]))
+    assert got[5:10] == pytest.approx(10.0)
+    assert got[10:15] == pytest.approx(0.0)
+    assert got[15:20] == pytest.approx(10.0)
+    assert got[20:25] == pytest.approx(0.0)
+
+
+def test_smuggling_flows_above_the_quota():
+    # 5 t a day are stopped; 20% of them are smuggled: 6 t a day
+    assert arrivals(build(ONE_REGION, shocks=[quota(smuggling_share=0.2)]))[5:25] == pytest.approx(6.0)
+
+
+def test_a_binding_quota_is_shared_pro_rata_or_by_preference():
+    # Japan orders 20 t/day, the EU 80; a quota of 50 t/day: pro rata 10 and 40; preferring the EU: 0 and 50
+    shocks = [quota(tonnes_per_period=500, end=1000)]
+    pro_rata = run(build(TWO_MEMBERS, shocks=shocks))
+    assert series(pro_rata, "arrivals_t", "japan")[5:20] == pytest.approx(10.0)
+    assert series(pro_rata, "arrivals_t", "eu")[5:20] == pytest.approx(40.0)
+    preferred = run(build(TWO_MEMBERS, shocks=[{**shocks[0], "sharing": "preference", "preference": ["eu"]}]))
+    assert series(preferred, "arrivals_t", "japan")[5:20] == pytest.approx(0.0)
+    assert series(preferred, "arrivals_t", "eu")[5:20] == pytest.approx(50.0)
+
+
+def test_held_cargo_was_licensed_before_it_was_stopped():
+    # a quota of exactly the normal 10 t/day licenses the orders of days 10..19 that the
+    # halt holds; released on day 20, the 100 t leave outside the quota: 110 t land on day 25
+    data = build(ONE_REGION, shocks=[quota(end=40, tonnes_per_period=100), halt(on_halt="held")])
+    got = arrivals(data)
+    assert got[25] == pytest.approx(110.0)
+    assert got[26:] == pytest.approx(10.0)
+    assert series(run(data), "border_lost_t", "japan") == pytest.approx(0.0)
+
+
+def licensing(**fields: object) -> dict:
+    return {"id": "licences", "kind": "licensing", "supplier": "china", "start": 10, "end": 30, **fields}
+
+
+def test_licences_approve_a_share_after_the_processing_time():
+    # shipments of days 10..29 need a licence; half approved after 3 days: 5 t leave on days
+    # 13..32 and land on 18..37, on days 35..37 beside the 10 t shipped freely from day 30;
+    # nothing lands on days 15..17
+    data = build(ONE_REGION, shocks=[licensing(approval_share=0.5, processing_days=3)])
+    got = arrivals(data)
+    assert got[15:18] == pytest.approx(0.0)
+    assert got[18:35] == pytest.approx(5.0)
+    assert got[35:38] == pytest.approx(15.0)
+    assert got[38:] == pytest.approx(10.0)
+    result = run(data)
+    assert series(result, "awaiting_licence_t", "japan")[12] == pytest.approx(3 * 5.0)
+    assert series(result, "border_lost_t", "japan")[10:30] == pytest.approx(5.0)
+
+
+def test_licences_suspended_in_a_window_and_for_an_end_use_share_only():
+    # 40% of shipments need a licence, approved after 2 days; suspended on days 20..24
+    data = build(ONE_REGION, shocks=[licensing(processing_days=2, end_use_share=0.4, suspended=[[20, 25]])])
+    got = arrivals(data)
+    assert got[15:17] == pytest.approx(6.0)  # only the 60% without licence on days 10..11
+    assert got[17:25] == pytest.approx(10.0)  # 6 t + 4 t approved two days later
+    assert got[25:27] == pytest.approx(14.0)  # suspended: 10 t + the 4 t of days 18..19
+    assert got[27:30] == pytest.approx(10.0)  # shipped freely on days 22..24
+    assert got[30:32] == pytest.approx(6.0)  # licences again from day 25: 4 t wait two days
+    assert got[32:35] == pytest.approx(10.0)
+
+
+def test_a_processing_time_distribution_spreads_approvals():
+    weights = processing_distribution(Triangular(distribution="triangular", low=20, mode=40, high=63))
+    assert weights.sum() == pytest.approx(1.0)
+    assert weights[:20].sum() == pytest.approx(0.0)
+    assert np.argmax(weights) == 40
+    mean = float(np.arange(len(weights)) @ weights)
+    assert mean == pytest.approx((20 + 40 + 63) / 3, abs=0.05)
+
+
+def test_held_and_pending_goods_count_as_on_order():
+    # a daily-reviewing buyer orders up to 10 t/day x (5 + 1) days = 60 t of position; once
+    # 60 t wait at the border (day 15) it stops ordering: held goods are on order
+    data = build(
+        ONE_REGION,
+        shocks=[halt(on_halt="held")],
+        regions__japan__procurement={"replenishment": {"policy": "order_up_to", "review_days": 1}},
+    )
+    result = run(data)
+    assert series(result, "ordered_t", "japan")[16:25] == pytest.approx(0.0)
+    assert series(result, "held_at_origin_t", "japan")[15:20] == pytest.approx(60.0)
+
+
+def test_hybrid_switches_to_the_ratio_on_a_measured_loss():
+    bids = [{"share": 1.0, "price_usd_per_kg": 100.0}]
+    data = build(
+        TWO_MEMBERS,
+        shocks=[{"id": "cut", "kind": "quota_cut", "supplier": "china", "start": -100, "end": 1000, "severity": 0.5}],
+        agreement__mechanism="hybrid",
+        agreement__auction={"every_days": 7, "bids": {"japan": {"ree": bids}, "eu": {"ree": bids}}},
+    )
+    declared = run(data)  # no embargo against a member: auctions only
+    assert set(declared.timeseries["release_rule"]) <= {"", "auction"}
+    measured = build(data, agreement__trigger={"measured_loss": {"window_days": 5}, "switch_on": "measured_loss"})
+    # arrivals are half of normal from day 0: a measured loss from the start, so the fair ratio
+    rules = set(run(measured).timeseries["release_rule"])
+    assert "fair_ratio" in rules and "auction" not in rules
+
+
+def test_both_engines_agree_on_every_border_mechanism():
+    shocks = [
+        halt(on_halt="held", release_days=4, leak_share=0.25, leak_extra_days=2,
+             start={"distribution": "uniform", "low": 5, "high": 20}),
+        quota(start=30, end=60, tonnes_per_period=70, smuggling_share=0.1),
+        licensing(start=40, end=70, approval_share=0.7,
+                  processing_days={"distribution": "uniform", "low": 2, "high": 9}, suspended=[[50, 55]]),
+    ]  # fmt: skip
+    data = build(ONE_REGION, horizon_days=90, shocks=shocks, regions__japan__demand__ree__noise_cv=0.1)
+    plan = compile_plan(validate_data(data))
+    seeds = list(range(16))
+    batch = run_batch(stack_plans([plan] * len(seeds)), draw_batch([plan] * len(seeds), seeds), curves=True)
+    for row, seed in enumerate(seeds):
+        recorder = ReferenceEngine(plan, seed).run()
+        for name, values in recorder.summary.items():
+            assert np.array_equal(values[0], batch.summary[name][row], equal_nan=True), (name, seed)
+        assert np.array_equal(recorder.arrays["days_of_cover"].astype(np.float32), batch.curves["days_of_cover"][row])
+    check_invariants(run(data, seed=5))

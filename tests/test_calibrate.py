@@ -1,0 +1,164 @@
+"""stockpile calibrate: reading a record, the model's value of a row, the objective, hold-outs,
+recovery of a known parameter, and the command's files and errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from simulator.calibrate import (
+    Calibration,
+    calibrate,
+    log_errors,
+    objective,
+    parse_hold_out,
+    parse_parameter,
+    read_record,
+    simulate_sets,
+)
+from simulator.cli import main
+from simulator.errors import InputError
+from simulator.scenario import validate_data
+from tests.helpers import ONE_REGION, build
+
+HEADER = "date,quantity,region,material,supplier,period,value,weight\n"
+
+# one region, 10 t/day from China in 5 days, 100 t of stock, from 1 Jan 2020; a market whose
+# price answers a 60-day halving of China's supply
+MARKET_WORLD = build(
+    ONE_REGION,
+    start_date="2020-01-01",
+    horizon_days=121,  # 1 Jan to 30 Apr 2020
+    shocks=[{"id": "cut", "kind": "quota_cut", "supplier": "china", "start": 20, "end": 80, "severity": 0.5}],
+    market={"ree": {"price": {"sensitivity": 3.0, "adjustment_days": 10.0}}},
+)
+
+
+def write_record(tmp_path: Path, rows: str) -> Path:
+    path = tmp_path / "record.csv"
+    path.write_text(HEADER + rows)
+    return path
+
+
+def problem_for(tmp_path: Path, rows: str, fits: list[str], data: dict = MARKET_WORLD) -> Calibration:
+    scenario = validate_data(data, "world.yaml")
+    record = read_record(write_record(tmp_path, rows), scenario)
+    return Calibration(data, "world.yaml", record, [parse_parameter(text) for text in fits])
+
+
+def test_a_row_is_the_model_summed_or_averaged_over_its_period(tmp_path: Path):
+    # no shock: 10 t/day arrive from China every day (the pipeline is full on day 0), demand
+    # is 10 t/day, the stock stays at 100 t and the price at its reference of 50 USD/kg
+    calm = build(MARKET_WORLD, shocks=[])
+    rows = (
+        "2020-02-01,imports,japan,ree,china,month,290,1\n"  # 29 days of February 2020
+        "2020-01-01,demand,japan,all,,quarter,910,1\n"  # 31 + 29 + 31 days
+        "2020-01-31,stocks,japan,ree,,day,100,1\n"
+        "2020-03-01,price,world,ree,,month,50,1\n"
+    )
+    problem = problem_for(tmp_path, rows, ["market.ree.price.sensitivity=1:2"], data=calm)
+    model, valid = simulate_sets(problem, np.array([[1.5]]))
+    assert valid.tolist() == [True]
+    assert model[0] == pytest.approx([290.0, 910.0, 100.0, 50.0])
+
+
+def test_the_objective_is_the_mean_of_each_series_weighted_squared_log_error(tmp_path: Path):
+    rows = (
+        "2020-01-01,price,world,ree,,month,50,1\n"
+        "2020-02-01,price,world,ree,,month,50,3\n"
+        "2020-01-01,imports,japan,ree,china,month,310,1\n"
+    )
+    problem = problem_for(tmp_path, rows, ["market.ree.price.sensitivity=1:2"])
+    # log errors: price series (ln 2 with weight 1, 0 with weight 3), imports series (ln 0.5)
+    errors = np.array([[np.log(2.0), 0.0, np.log(0.5)]])
+    expected = (np.log(2.0) ** 2 * 1 / 4 + np.log(0.5) ** 2) / 2
+    assert objective(errors, problem.record, np.array([True, True, True]))[0] == pytest.approx(expected)
+    # holding out the imports row leaves the price series alone
+    held = objective(errors, problem.record, np.array([True, True, False]))[0]
+    assert held == pytest.approx(np.log(2.0) ** 2 / 4)
+    assert log_errors(np.array([[100.0, 50.0, 155.0]]), problem.record)[0] == pytest.approx(errors[0])
+
+
+def test_calibration_recovers_a_known_sensitivity_and_reports_the_held_out_error(tmp_path: Path):
+    # a record made by the model itself with sensitivity 3: the fit must find 3 again; the
+    # held-out April price is matched too, so its out-of-sample error is ~0
+    months = ["2020-01-01", "2020-02-01", "2020-03-01", "2020-04-01"]
+    draft = problem_for(
+        tmp_path, "".join(f"{m},price,world,ree,,month,1,1\n" for m in months), ["market.ree.price.sensitivity=0.5:8"]
+    )
+    truth, _ = simulate_sets(draft, np.array([[3.0]]))
+    assert truth[0, 2] > 1.2 * truth[0, 0]  # the halving moves the price: the record carries information
+    rows = "".join(f"{m},price,world,ree,,month,{v:.9g},1\n" for m, v in zip(months, truth[0], strict=True))
+    problem = problem_for(tmp_path, rows, ["market.ree.price.sensitivity=0.5:8"])
+    problem.hold_outs.append(parse_hold_out("price@2020-04-01:2020-04-30"))
+    fit = calibrate(problem, population=8, iterations=20, seed=1)
+    assert fit.values["market.ree.price.sensitivity"] == pytest.approx(3.0, abs=0.05)
+    assert fit.table["in_sample"].tolist() == [True, True, True, False]
+    out = fit.errors[fit.errors["sample"] == "out"]
+    assert len(out) == 1 and out["rms_log_error"].iloc[0] < 0.01
+
+
+def test_parameters_and_hold_outs_are_read_strictly():
+    assert parse_parameter("a.b,c.d=0.5:2").paths == ("a.b", "c.d")
+    assert parse_parameter("a.b", {"a.b": (1.0, 3.0)}).high == 3.0
+    for bad in ["a.b=2:1", "a.b=1", "a.b=x:2", "a.b=0:inf", "=1:2", "a.b"]:
+        with pytest.raises(InputError):
+            parse_parameter(bad)
+    assert parse_hold_out("imports@2011-01-01:2012-12-31").quantity == "imports"
+    assert parse_hold_out("2011-01-01:2011-02-01").quantity is None
+    for bad in ["2011-02-30:2011-03-01", "2011-03-01:2011-02-01", "rain@2011-01-01:2011-02-01", "2011"]:
+        with pytest.raises(InputError):
+            parse_hold_out(bad)
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "words"),
+    [
+        ("2020-01-01,rain,japan,ree,,month,1,1", "row 2.quantity", "unknown quantity"),
+        ("2020-02-30,price,world,ree,,month,1,1", "row 2.date", "not a date"),
+        ("2020-01-01,price,world,ree,,month,-1,1", "row 2.value", "above 0"),
+        ("2020-01-01,price,world,ree,,month,nan,1", "row 2.value", "finite"),
+        ("2020-01-01,imports,mars,ree,china,month,1,1", "row 2.region", "unknown region"),
+        ("2020-01-01,price,world,gold,,month,1,1", "row 2.material", "unknown material"),
+        ("2020-01-01,imports,japan,ree,peru,month,1,1", "row 2.supplier", "unknown supplier"),
+        ("2020-05-01,price,world,ree,,month,1,1", "row 2.date", "outside the horizon"),
+        ("2020-01-01,price,world,ree,,week,1,1", "row 2.period", "unknown period"),
+    ],
+)
+def test_a_bad_record_row_is_named_by_row_and_field(tmp_path: Path, row: str, field: str, words: str):
+    scenario = validate_data(MARKET_WORLD, "world.yaml")
+    with pytest.raises(InputError) as caught:
+        read_record(write_record(tmp_path, row + "\n"), scenario)
+    problem = caught.value.problems[0]
+    assert problem.path == field and words in problem.message
+
+
+def test_the_command_writes_its_files_and_rejects_bad_input_with_exit_code_2(tmp_path: Path):
+    import yaml
+
+    scenario = tmp_path / "world.yaml"
+    scenario.write_text(yaml.safe_dump(MARKET_WORLD))
+    record = write_record(tmp_path, "2020-02-01,price,world,ree,,month,80,1\n2020-03-01,price,world,ree,,month,90,1\n")
+    runner = CliRunner()
+    out = tmp_path / "fit"
+    args = ["calibrate", str(scenario), "--record", str(record), "--fit", "market.ree.price.sensitivity=0.5:8"]
+    done = runner.invoke(main, [*args, "--population", "4", "--iterations", "2", "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert {"calibration.json", "fit.csv", "fit.png", "manifest.json"} <= {p.name for p in out.iterdir()}
+    report = json.loads((out / "calibration.json").read_text())
+    fitted = report["parameters"][0]["fitted"]
+    assert 0.5 <= fitted <= 8 and report["set_options"] == [f"--set market.ree.price.sensitivity={fitted:.6g}"]
+    assert "RMS log error in sample (fitted): price world ree" in done.output
+    for bad, words in [
+        (["--fit", "market.ree.price.sensitivity=0:8"], "sensitivity"),  # 0 is not a valid sensitivity
+        (["--fit", "market.ree.price.sensitivity=3:1"], "LOW < HIGH"),
+        (["--hold-out", "2020-01-01:2020-12-31"], "every row of the record is held out"),
+    ]:
+        wrong = [*args[:4], *bad] if bad[0] == "--fit" else [*args, *bad]
+        failed = runner.invoke(main, [*wrong, "--iterations", "1", "-o", str(tmp_path / "bad")])
+        assert failed.exit_code == 2, failed.output
+        assert words in failed.output and "Traceback" not in failed.output
