@@ -4,23 +4,23 @@ Layer: face.
 
 Each function does what the command of the same name does, with Python values in and
 pandas DataFrames out, and writes no file unless asked (``path``, ``out``,
-:meth:`RunResult.write`). The same names are on the package: ``simulator.run(...)`` is
-:func:`run`.
+[`RunResult.write`][simulator.api.RunResult.write]). The same names are on the package: ``simulator.run(...)`` is
+[`run`][simulator.api.run].
 
 **Scenarios.** Every ``scenario`` argument is a YAML file path, the bare name of a
 scenario in ``./scenarios`` or the shipped library (``"embargo_2010"``), a mapping of
-scenario data as read from YAML, or a validated :class:`~simulator.scenario.Scenario`
-(:func:`simulator.load_scenario`). ``set`` changes fields before validation, as ``--set``
+scenario data as read from YAML, or a validated ``Scenario``
+(``simulator.load_scenario(path)``). ``set`` changes fields before validation, as ``--set``
 does: a mapping ``{"agreement.ratio.japan": 0.3}``, or a list of ``(path, value)`` pairs or
 ``"PATH=VALUE"`` strings. A mapping given as the scenario is never changed.
 
 **Tables.** Dates are ``datetime64[s]`` (``NaT`` without a ``start_date``); whole numbers
 are nullable integers, with ``<NA>`` where an event never happened
 (``first_shortfall_day``); each table's units are in ``frame.attrs["units"]``
-(see :mod:`simulator.frames`).
+(see ``simulator.frames``).
 
-**Errors.** Bad input raises :class:`~simulator.errors.InputError` (a
-:class:`~simulator.errors.ScenarioError` for a scenario) whose message names the file
+**Errors.** Bad input raises ``simulator.InputError`` (a
+``simulator.ScenarioError`` for a scenario) whose message names the file
 and field, as the command line prints it.
 """
 
@@ -117,7 +117,7 @@ class _Loaded:
 
     scenario: Scenario
     data: dict[str, Any] | None
-    """The scenario data with the changes applied (None: a :class:`Scenario` used as given)."""
+    """The scenario data with the changes applied (None: a ``Scenario`` used as given)."""
     source: str
 
 
@@ -168,12 +168,8 @@ def _check_drawable(scenario: Scenario, source: str) -> None:
 class RunResult:
     """One run's tables as typed DataFrames, its metrics and units; figures and files on request.
 
-    The tables are those of ``stockpile run`` (see the outputs reference): one row per
-    day, region and material (``timeseries``); per region and material plus
-    agreement-wide rows (``summary``); per day and supplier (``supply``); per day and
-    material for the joint pool (``pool``); per release decision (``releases``) and
-    auction (``auctions``); per shock as it happened (``shocks``); sourcing shares
-    (``portfolio``).
+    The tables are those ``stockpile run`` writes (see the outputs reference); ``result``
+    and ``data`` are what the files are written from.
     """
 
     scenario: Scenario
@@ -181,34 +177,31 @@ class RunResult:
     seed: int
     """The run's seed."""
     timeseries: pd.DataFrame
+    """One row per day, region and material: demand, supply, releases, shortfall, stocks, cover."""
     summary: pd.DataFrame
+    """One row per region and material, then agreement-wide rows (``region == "all"``)."""
     supply: pd.DataFrame
+    """One row per day, region, material and supplier: shipped and arrived."""
     pool: pd.DataFrame
+    """One row per day and material: the joint pool's stock and refills."""
     releases: pd.DataFrame
+    """One row per release decision of the agreement, a block of columns per member."""
     auctions: pd.DataFrame
+    """One row per auction held: clearing price, lot, bids, wins and spend per member."""
     shocks: pd.DataFrame
+    """One row per shock as it happened in this run (drawn values for random ones)."""
     portfolio: pd.DataFrame
+    """Sourcing shares per region, material and supplier, before and after quotas."""
     metrics: dict[str, Any]
     """Flat per-run metrics, the columns of a sweep table (``shortfall_t.japan`` ...):
     floats, ints for whole numbers, ``pandas.NA`` for "never"."""
     units: dict[str, str]
     """Unit of every column of the tables and of every metric (``"t"``, ``"days"``,
-    ``"USD"``, ``"date"`` ...), from :mod:`simulator.quantities`."""
+    ``"USD"``, ``"date"`` ...), from ``simulator.quantities``."""
     result: Result = field(compare=False)
     """The model's own result (string dates, ``-1`` for never), as the files are written from."""
     data: dict[str, Any] | None = field(default=None, compare=False)
     """The scenario data that was validated (written as ``scenario.json``)."""
-
-    @classmethod
-    def of(cls, result: Result, data: dict[str, Any] | None = None) -> RunResult:
-        """Typed tables of a model result."""
-        tables = {name: typed(getattr(result, name), name) for name in RUN_TABLES}
-        units: dict[str, str] = {}
-        for frame in tables.values():
-            units.update(frame.attrs["units"])
-        metrics = typed_metrics(result.metrics)
-        units.update({name: q.unit for name in metrics if (q := quantity_of(name)) is not None})
-        return cls(result.scenario, result.seed, **tables, metrics=metrics, units=units, result=result, data=data)
 
     def __repr__(self) -> str:
         s = self.scenario
@@ -284,6 +277,17 @@ class RunResult:
             return write_run(self.result, out, figures=extras, scenario_data=self.data)
 
 
+def _run_result(result: Result, data: dict[str, Any] | None = None) -> RunResult:
+    """Typed tables, metrics and units of a model result."""
+    tables = {name: typed(getattr(result, name), name) for name in RUN_TABLES}
+    units: dict[str, str] = {}
+    for frame in tables.values():
+        units.update(frame.attrs["units"])
+    metrics = typed_metrics(result.metrics)
+    units.update({name: q.unit for name in metrics if (q := quantity_of(name)) is not None})
+    return RunResult(result.scenario, result.seed, **tables, metrics=metrics, units=units, result=result, data=data)
+
+
 def run(
     scenario: ScenarioLike,
     *,
@@ -296,9 +300,10 @@ def run(
     Parameters
     ----------
     scenario
-        A file path, a bare scenario name, scenario data or a :class:`Scenario`.
+        A file path, a bare scenario name, scenario data or a ``Scenario``.
     set
-        Changes applied before validation, as ``--set`` (see the module docstring).
+        Changes applied before validation, as ``--set``: ``{path: value}``, ``(path, value)``
+        pairs or ``"PATH=VALUE"`` strings.
     seed
         The run's seed (default: the scenario's ``seed``).
     engine
@@ -313,14 +318,14 @@ def run(
     Raises
     ------
     InputError
-        Bad input; a :class:`~simulator.errors.ScenarioError` for the scenario itself.
+        Bad input; a ``ScenarioError`` for the scenario itself.
     """
     if engine not in ENGINES:
         raise InputError(f"engine: unknown engine {engine!r} (known: {', '.join(ENGINES)})")
     from simulator.engine import simulate
 
     loaded = _load(scenario, set, seed)
-    return RunResult.of(simulate(loaded.scenario), loaded.data)
+    return _run_result(simulate(loaded.scenario), loaded.data)
 
 
 # --- sweep -----------------------------------------------------------------------------------
@@ -431,7 +436,7 @@ def sweep(
     Parameters
     ----------
     scenario
-        A file path, a bare scenario name, scenario data or a :class:`Scenario`.
+        A file path, a bare scenario name, scenario data or a ``Scenario``.
     grid
         ``{path: values}``: a list of values, one value, or a SPEC string as for
         ``--grid`` (``"0:1:0.1"`` with the stop included, ``"fair_ratio,auction"``). Several
@@ -445,7 +450,7 @@ def sweep(
     set
         Changes applied to every run, as ``--set``.
     as_xarray
-        Return an :class:`xarray.Dataset` instead (needs the ``xarray`` extra): one
+        Return an ``xarray.Dataset`` instead (needs the ``xarray`` extra): one
         dimension per swept path, indexed by its values, then ``run``; a variable per
         metric with its ``units`` attribute; ``seed`` a coordinate along ``run``.
     out
@@ -455,15 +460,17 @@ def sweep(
         With ``out``: overwrite files its manifest does not list.
     client
         A ``distributed.Client`` to run the chunks on a Dask cluster.
-    max_points, max_runs
-        Refuse larger grids, before any run.
+    max_points
+        Refuse grids of more points, before any run.
+    max_runs
+        Refuse sweeps of more runs in all, before any run.
 
     Returns
     -------
     pandas.DataFrame or xarray.Dataset
         The sweep table (the rows of ``sweep.parquet``): a column per swept path,
-        ``point``, ``run``, ``seed``, then every metric, typed as the module docstring
-        says (``first_shortfall_day.*`` is ``<NA>`` where ``sweep.parquet`` has -1);
+        ``point``, ``run``, ``seed``, then every metric; whole numbers are ``Int64`` and
+        ``first_shortfall_day.*`` is ``<NA>`` where ``sweep.parquet`` has -1 (never short);
         units in ``attrs["units"]``.
     """
     from simulator.sweep import plan_sweep
@@ -501,7 +508,7 @@ def compare(
     Parameters
     ----------
     scenario
-        A file path, a bare scenario name, scenario data or a :class:`Scenario` with an
+        A file path, a bare scenario name, scenario data or a ``Scenario`` with an
         agreement.
     mechanisms
         Rule names (a list, or ``"fair_ratio,auction"``); default every rule.
@@ -541,7 +548,7 @@ def report(
     Parameters
     ----------
     scenario
-        A file path, a bare scenario name, scenario data or a :class:`Scenario`.
+        A file path, a bare scenario name, scenario data or a ``Scenario``.
     path
         The HTML file to write (its folder is created).
     compare
@@ -576,7 +583,7 @@ class CheckReport:
     """What ``stockpile check`` found: an outcome per scenario and every number that moved."""
 
     report: Report
-    """The regression gate's own report (:class:`simulator.gate.Report`)."""
+    """The regression gate's own report (``simulator.gate.Report``)."""
 
     @property
     def exit_code(self) -> int:
@@ -680,8 +687,10 @@ def check(
         Baseline folder (default: ``<folder>/baselines``).
     tolerances
         Tolerance file (default: ``tolerances.yaml`` in the baseline folder).
-    rtol, atol
-        Tolerances for every number, replacing the file's defaults.
+    rtol
+        Relative tolerance for every number, replacing the file's default.
+    atol
+        Absolute tolerance for every number, replacing the file's default.
     workers
         Scenarios checked in parallel (default: the machine's cores).
 
