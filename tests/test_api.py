@@ -245,6 +245,17 @@ def test_write_gives_the_files_of_stockpile_run(tmp_path):
             assert (tmp_path / "by_api" / name).read_bytes() == (tmp_path / "by_cli" / name).read_bytes(), name
 
 
+def test_write_adds_the_report_and_workbook_and_lists_them_in_the_manifest(tmp_path):
+    result = simulator.run(build(TWO_MEMBERS, start_date="2010-07-01"))
+    written = {p.name for p in result.write(tmp_path / "out", plots=False, report=True, excel=True)}
+    assert {"report.html", "workbook.xlsx", "timeseries.csv"} <= written
+    assert not written & {"days_of_cover.png", "shortfall.png", "supply_mix.png"}
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert {"report.html", "workbook.xlsx"} <= set(manifest["files"])
+    back = pd.read_excel(tmp_path / "out" / "workbook.xlsx", sheet_name=None)
+    assert len(back) > 2  # a summary sheet and the tables after it
+
+
 def test_write_refuses_to_overwrite_a_file_it_does_not_own(tmp_path):
     (tmp_path / "out").mkdir()
     mine = tmp_path / "out" / "summary.csv"
@@ -451,7 +462,7 @@ def test_check_of_a_missing_path_raises(tmp_path):
 def test_the_readme_python_example_runs():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     code = readme.split("```python\n", 1)[1].split("```", 1)[0]
-    assert len(code.splitlines()) == 5
+    assert len([line for line in code.splitlines() if line.strip()]) == 5
     printed = _in_fresh_python(code)
     assert "<NA>" in printed  # Japan is never short of light rare earths
     # Japan's heavy-REE shortfall at a ratio of 0.3 (19.11 t in docs/getting-started-research.md), in the run
