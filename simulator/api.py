@@ -30,7 +30,7 @@ import math
 import os
 from collections.abc import Iterable, Mapping
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -164,7 +164,7 @@ def _check_drawable(scenario: Scenario, source: str) -> None:
 # --- run -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class RunResult:
     """One run's tables as typed DataFrames, its metrics and units; figures and files on request.
 
@@ -198,9 +198,9 @@ class RunResult:
     units: dict[str, str]
     """Unit of every column of the tables and of every metric (``"t"``, ``"days"``,
     ``"USD"``, ``"date"`` ...), from ``simulator.quantities``."""
-    result: Result = field(compare=False)
+    result: Result
     """The model's own result (string dates, ``-1`` for never), as the files are written from."""
-    data: dict[str, Any] | None = field(default=None, compare=False)
+    data: dict[str, Any] | None = None
     """The scenario data that was validated (written as ``scenario.json``)."""
 
     def __repr__(self) -> str:
@@ -578,7 +578,7 @@ def report(
     return write_report(simulate(loaded.scenario), target, baseline=baseline)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class CheckReport:
     """What ``stockpile check`` found: an outcome per scenario and every number that moved."""
 
