@@ -40,6 +40,7 @@ __all__ = [
     "Sweep",
     "SweepSpec",
     "SweepStopped",
+    "assemble_table",
     "finish_sweep",
     "load_spec_file",
     "parse_axis",
@@ -63,12 +64,18 @@ SWEEP_FILES = frozenset(
 
 
 def sweep_table(sweep: Sweep, checkpoints: Checkpoints) -> pd.DataFrame:
+    """The sweep table from the finished chunks on disk (each checked as it is read)."""
+    return assemble_table(sweep, [checkpoints.load(index) for index, _ in sweep.chunks()])
+
+
+def assemble_table(sweep: Sweep, chunk_tables: list[pd.DataFrame]) -> pd.DataFrame:
     """The sweep table: swept paths, point, run, seed, then every metric; sorted by run id.
 
-    Every chunk is checked as it is read, and the whole table must hold the sweep's runs
-    (point, run, seed) exactly once, in order; otherwise :class:`SweepStopped`.
+    ``chunk_tables`` are the chunks' rows in chunk order (from disk, or from
+    :func:`~simulator.sweep.runner.map_chunks` in memory). The whole table must hold the
+    sweep's runs (point, run, seed) exactly once, in order; otherwise :class:`SweepStopped`.
     """
-    table = pd.concat([checkpoints.load(index) for index, _ in sweep.chunks()], ignore_index=True)
+    table = pd.concat(chunk_tables, ignore_index=True)
     expected = np.array(sweep.runs, dtype=np.int64).reshape(-1, 3)
     if not np.array_equal(table[ROW_KEYS].to_numpy(), expected):
         raise SweepStopped("the finished chunks do not hold every run of the sweep exactly once")

@@ -1,0 +1,172 @@
+"""The regression gate from Python: ``check`` and its report, with the drifts as a DataFrame.
+
+Layer: face.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from simulator.api.inputs import whole
+from simulator.errors import InputError
+from simulator.frames import DATE_DTYPE, is_never_kind, quantity_of
+
+if TYPE_CHECKING:
+    from simulator.gate import Report
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class CheckReport:
+    """What ``stockpile check`` found: an outcome per scenario and every number that moved."""
+
+    report: Report
+    """The regression gate's own report (``simulator.gate.Report``)."""
+
+    @property
+    def exit_code(self) -> int:
+        """The command's exit code: 0 all passed, 1 drift, 2 a scenario or baseline could not be checked."""
+        return self.report.exit_code
+
+    @property
+    def passed(self) -> bool:
+        """Every scenario matched its baseline (or was retired)."""
+        return self.exit_code == 0
+
+    @property
+    def outcomes(self) -> pd.DataFrame:
+        """One row per scenario (and per orphan baseline): status, numbers moved, message, seconds."""
+        rows = [
+            {
+                "scenario": o.scenario,
+                "file": o.file,
+                "status": o.status,
+                "drifts": len(o.drifts),
+                "scenario_changed": o.scenario_changed,
+                "message": o.message,
+                "seconds": o.seconds,
+            }
+            for o in self.report.outcomes
+        ]
+        columns = ["scenario", "file", "status", "drifts", "scenario_changed", "message", "seconds"]
+        return pd.DataFrame(rows, columns=columns)
+
+    @property
+    def drifts(self) -> pd.DataFrame:
+        """One row per number that moved beyond its tolerance.
+
+        Columns: ``scenario``, ``region`` and ``material`` (``all`` for totals),
+        ``metric``, ``day`` and ``date`` of a curve point (``<NA>``/``NaT`` for a summary
+        metric), ``baseline`` and ``now`` (NaN where a number appeared or disappeared, or
+        where a first day short is "never"), ``change`` in words and its relative ``size``.
+        """
+        rows = []
+        for outcome in self.report.outcomes:
+            start = pd.Timestamp(outcome.start_date) if outcome.start_date else pd.NaT
+            for d in outcome.drifts:
+                q = quantity_of(d.metric)
+                never = q is not None and is_never_kind(q)
+                rows.append(
+                    {
+                        "scenario": d.scenario,
+                        "region": d.region,
+                        "material": d.material,
+                        "metric": d.metric,
+                        "day": d.day,
+                        "date": start + pd.Timedelta(days=d.day) if d.day is not None else pd.NaT,
+                        "baseline": _number(d.baseline, never),
+                        "now": _number(d.now, never),
+                        "change": d.change,
+                        "size": d.size,
+                    }
+                )
+        columns = ["scenario", "region", "material", "metric", "day", "date", "baseline", "now", "change", "size"]
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["day"] = frame["day"].astype("Int64")
+        frame["date"] = pd.to_datetime(frame["date"]).astype(DATE_DTYPE)
+        for column in ("baseline", "now", "size"):
+            frame[column] = frame[column].astype("float64")
+        return frame
+
+    def __str__(self) -> str:
+        from simulator.gate import formats
+
+        return formats.closing(self.report, "text")
+
+    def __repr__(self) -> str:
+        from simulator.gate import formats
+
+        return f"<CheckReport exit_code={self.exit_code}: {formats.final_line(self.report)}>"
+
+
+def _number(value: Any, never: bool) -> float:
+    """A baselined number as a float: NaN when missing, or "never" for a first day."""
+    if value is None or (never and value < 0):
+        return float("nan")
+    return float(value)
+
+
+def check(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
+    *,
+    baselines: str | os.PathLike[str] | None = None,
+    tolerances: str | os.PathLike[str] | None = None,
+    rtol: float | None = None,
+    atol: float | None = None,
+    workers: int | None = None,
+) -> CheckReport:
+    """Re-run scenarios and compare them with their baselines, as ``stockpile check``.
+
+    Parameters
+    ----------
+    paths
+        Scenario files or folders (default: ``./scenarios``, else the shipped library).
+    baselines
+        Baseline folder (default: ``<folder>/baselines``).
+    tolerances
+        Tolerance file (default: ``tolerances.yaml`` in the baseline folder).
+    rtol
+        Relative tolerance for every number, replacing the file's default.
+    atol
+        Absolute tolerance for every number, replacing the file's default.
+    workers
+        Scenarios checked in parallel (default: the machine's cores).
+
+    Returns
+    -------
+    CheckReport
+        ``.outcomes`` and ``.drifts`` as DataFrames, ``.passed``, ``.exit_code`` and
+        ``str(report)``, the text ``stockpile check`` prints at the end.
+
+    Raises
+    ------
+    InputError
+        A problem that stops the whole check (a missing path, a bad tolerance file or
+        tolerance). A scenario that cannot be checked is an ``error`` outcome instead.
+    """
+    from simulator import gate
+    from simulator.library import default_folder
+
+    if paths is None:
+        names = [str(default_folder())]
+    elif isinstance(paths, str | os.PathLike):
+        names = [os.fspath(paths)]
+    else:
+        names = [os.fspath(p) for p in paths]
+    n_workers = whole(workers, "workers", 1) if workers is not None else os.cpu_count() or 1
+    found = gate.check(
+        names,
+        baselines=Path(baselines) if baselines is not None else None,
+        tolerance_file=Path(tolerances) if tolerances is not None else None,
+        rtol=rtol,
+        atol=atol,
+        workers=n_workers,
+    )
+    if found.stopped:
+        raise InputError(found.outcomes[0].message)
+    return CheckReport(found)

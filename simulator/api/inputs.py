@@ -1,0 +1,118 @@
+"""Inputs of the Python API: scenarios and changes as a user gives them, validated as the CLI does.
+
+Layer: face.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from simulator.errors import InputError, Problem
+from simulator.scenario import Scenario, apply_overrides, load_raw, parse_assignment, validate_data
+
+ScenarioLike = str | os.PathLike[str] | Mapping[str, Any] | Scenario
+"""A scenario file, a bare library name, scenario data or a validated scenario."""
+Overrides = Mapping[str, Any] | Iterable[tuple[str, Any] | str] | None
+"""``--set`` changes: ``{path: value}``, ``[(path, value), ...]`` or ``["PATH=VALUE", ...]``."""
+
+DATA_SOURCE = "<scenario data>"
+"""How messages name a scenario given as data rather than as a file."""
+
+
+def plain(value: Any) -> Any:
+    """A value as YAML would give it: NumPy scalars and arrays, tuples become Python ones."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def assignments(changes: Overrides) -> list[tuple[str, Any]]:
+    """``set`` as ``(path, value)`` pairs, in order."""
+    if changes is None:
+        return []
+    if isinstance(changes, Mapping):
+        items: list[Any] = list(changes.items())
+    elif isinstance(changes, str):
+        items = [changes]
+    elif isinstance(changes, Iterable):
+        items = list(changes)
+    else:
+        raise InputError(f"set: give a mapping {{path: value}} or a list of (path, value) pairs, not {changes!r}")
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(parse_assignment(item))
+        elif isinstance(item, tuple | list) and len(item) == 2 and isinstance(item[0], str) and item[0].strip():
+            out.append((item[0].strip(), plain(item[1])))
+        else:
+            raise InputError(f"set: {item!r} is neither a (path, value) pair nor a 'PATH=VALUE' string")
+    return out
+
+
+def whole(value: Any, name: str, least: int) -> int:
+    """An option that must be a whole number ``>= least``."""
+    value = plain(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise InputError(f"{name}: must be a whole number >= {least}, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated scenario, the data it was validated from and where it came from."""
+
+    scenario: Scenario
+    data: dict[str, Any] | None
+    """The scenario data with the changes applied (None: a ``Scenario`` used as given)."""
+    source: str
+
+
+def raw_data(scenario: ScenarioLike, changes: list[tuple[str, Any]]) -> tuple[dict[str, Any], str]:
+    """Scenario data with ``changes`` applied (not validated) and the name messages give it."""
+    if isinstance(scenario, Scenario):
+        return apply_overrides(scenario.model_dump(mode="json"), changes), DATA_SOURCE
+    if isinstance(scenario, Mapping):
+        try:
+            return apply_overrides(dict(scenario), changes), DATA_SOURCE
+        except InputError as exc:
+            raise InputError(exc.problems, DATA_SOURCE) from None
+    if isinstance(scenario, str | os.PathLike):
+        from simulator.library import resolve_scenario
+
+        path = resolve_scenario(os.fspath(scenario))
+        return load_raw(path, changes), path
+    kind = type(scenario).__name__
+    raise InputError(
+        f"scenario: give a file path, a scenario name, a mapping of scenario data or a Scenario, not {kind}"
+    )
+
+
+def load(scenario: ScenarioLike, changes: Overrides = None, seed: int | None = None) -> Loaded:
+    """Load and validate, with the changes and the seed applied (as ``stockpile run`` does)."""
+    pairs = assignments(changes)
+    if seed is not None:
+        pairs.append(("seed", whole(seed, "seed", 0)))
+    if isinstance(scenario, Scenario) and not pairs:
+        return Loaded(scenario, None, DATA_SOURCE)
+    data, source = raw_data(scenario, pairs)
+    return Loaded(validate_data(data, source), data, source)
+
+
+def check_drawable(scenario: Scenario, source: str) -> None:
+    """Refuse, before any work, a scenario with more regions than a figure tells apart."""
+    from simulator.plots import MAX_REGIONS
+
+    if len(scenario.regions) > MAX_REGIONS:
+        message = f"figures tell at most {MAX_REGIONS} regions apart and this scenario has {len(scenario.regions)}"
+        raise InputError([Problem("regions", message)], source)

@@ -1,0 +1,273 @@
+"""Single runs from Python: ``run`` (typed tables, figures, files), ``compare`` and ``report``.
+
+Layer: face.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from simulator.api.inputs import Overrides, ScenarioLike, assignments, check_drawable, load, raw_data
+from simulator.errors import InputError
+from simulator.frames import quantity_of, typed, typed_metrics
+from simulator.scenario import Scenario
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from simulator.results import Result
+
+ENGINES = ("reference",)
+"""Engines a single run can use: the SimPy reference engine (sweeps use the batched fast path)."""
+RUN_TABLES = ("timeseries", "summary", "supply", "pool", "releases", "auctions", "shocks", "portfolio")
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class RunResult:
+    """One run's tables as typed DataFrames, its metrics and units; figures and files on request.
+
+    The tables are those ``stockpile run`` writes (see the outputs reference); ``result``
+    and ``data`` are what the files are written from.
+    """
+
+    scenario: Scenario
+    """The validated scenario that ran (changes applied)."""
+    seed: int
+    """The run's seed."""
+    timeseries: pd.DataFrame
+    """One row per day, region and material: demand, supply, releases, shortfall, stocks, cover."""
+    summary: pd.DataFrame
+    """One row per region and material, then agreement-wide rows (``region == "all"``)."""
+    supply: pd.DataFrame
+    """One row per day, region, material and supplier: shipped and arrived."""
+    pool: pd.DataFrame
+    """One row per day and material: the joint pool's stock and refills."""
+    releases: pd.DataFrame
+    """One row per release decision of the agreement, a block of columns per member."""
+    auctions: pd.DataFrame
+    """One row per auction held: clearing price, lot, bids, wins and spend per member."""
+    shocks: pd.DataFrame
+    """One row per shock as it happened in this run (drawn values for random ones)."""
+    portfolio: pd.DataFrame
+    """Sourcing shares per region, material and supplier, before and after quotas."""
+    metrics: dict[str, Any]
+    """Flat per-run metrics, the columns of a sweep table (``shortfall_t.japan`` ...):
+    floats, ints for whole numbers, ``pandas.NA`` for "never"."""
+    units: dict[str, str]
+    """Unit of every column of the tables and of every metric (``"t"``, ``"days"``,
+    ``"USD"``, ``"date"`` ...), from ``simulator.quantities``."""
+    result: Result
+    """The model's own result (string dates, ``-1`` for never), as the files are written from."""
+    data: dict[str, Any] | None = None
+    """The scenario data that was validated (written as ``scenario.json``)."""
+
+    def __repr__(self) -> str:
+        s = self.scenario
+        total = self.metrics.get("total_shortfall_t")
+        return (
+            f"<RunResult {s.name!r} seed={self.seed}: {s.horizon_days} days, {len(s.regions)} region(s) x "
+            f"{len(s.materials)} material(s), total shortfall {total:,.1f} t>"
+        )
+
+    def figures(self) -> dict[str, Figure]:
+        """The run's figures as Matplotlib figures, nothing written.
+
+        Returns ``{"days_of_cover": ..., "shortfall": ..., "supply_mix": ...}``: the
+        figures ``stockpile run`` saves as PNG files (``fig.savefig(path)`` saves one).
+        """
+        from simulator.plots import days_of_cover_figure, shortfall_figure, supply_mix_figure
+
+        check_drawable(self.scenario, self.scenario.name)
+        return {
+            "days_of_cover": days_of_cover_figure(self.result),
+            "shortfall": shortfall_figure(self.result),
+            "supply_mix": supply_mix_figure(self.result),
+        }
+
+    def write(
+        self,
+        folder: str | os.PathLike[str],
+        *,
+        plots: bool = True,
+        report: bool = False,
+        excel: bool = False,
+        force: bool = False,
+    ) -> list[Path]:
+        """Write the files of ``stockpile run -o folder`` and return their paths.
+
+        Parameters
+        ----------
+        folder
+            Output folder (created if needed). As for the command, it is written only
+            where it is the tool's: a file there that its ``manifest.json`` does not list
+            is never overwritten unless ``force``.
+        plots
+            Also write the PNG figures (``--no-plots`` is ``plots=False``).
+        report
+            Also write ``report.html`` (``--report``).
+        excel
+            Also write ``workbook.xlsx`` (``--excel``).
+        force
+            Overwrite files the folder's manifest does not list (``--force``).
+        """
+        from simulator.output import run_files, write_run
+        from simulator.output_folder import open_folder
+
+        if plots or report:
+            check_drawable(self.scenario, self.scenario.name)
+        files = run_files(self.scenario.agreement is not None, plots, report, excel)
+
+        def extras(result: Result, stage: Path) -> None:
+            if plots:
+                from simulator.plots import write_figures
+
+                write_figures(result, stage)
+            if report:
+                from simulator.report import write_report
+
+                write_report(result, stage / "report.html")
+            if excel:
+                from simulator.workbook import run_workbook
+
+                run_workbook(result, stage / "workbook.xlsx", scenario_data=self.data)
+
+        with open_folder(Path(folder), files, force) as out:
+            return write_run(self.result, out, figures=extras, scenario_data=self.data)
+
+
+def _run_result(result: Result, data: dict[str, Any] | None = None) -> RunResult:
+    """Typed tables, metrics and units of a model result."""
+    tables = {name: typed(getattr(result, name), name) for name in RUN_TABLES}
+    units: dict[str, str] = {}
+    for frame in tables.values():
+        units.update(frame.attrs["units"])
+    metrics = typed_metrics(result.metrics)
+    units.update({name: q.unit for name in metrics if (q := quantity_of(name)) is not None})
+    return RunResult(result.scenario, result.seed, **tables, metrics=metrics, units=units, result=result, data=data)
+
+
+def run(
+    scenario: ScenarioLike,
+    *,
+    set: Overrides = None,
+    seed: int | None = None,
+    engine: str = "reference",
+) -> RunResult:
+    """Run a scenario once, as ``stockpile run`` does, and return its tables.
+
+    Parameters
+    ----------
+    scenario
+        A file path, a bare scenario name, scenario data or a ``Scenario``.
+    set
+        Changes applied before validation, as ``--set``: ``{path: value}``, ``(path, value)``
+        pairs or ``"PATH=VALUE"`` strings.
+    seed
+        The run's seed (default: the scenario's ``seed``).
+    engine
+        ``"reference"``, the SimPy engine that records every table (the only engine of
+        single runs; sweeps use the batched fast path, which gives the same numbers).
+
+    Returns
+    -------
+    RunResult
+        Typed tables, flat metrics and units; ``.figures()`` and ``.write(folder)``.
+
+    Raises
+    ------
+    InputError
+        Bad input; a ``ScenarioError`` for the scenario itself.
+    """
+    if engine not in ENGINES:
+        raise InputError(f"engine: unknown engine {engine!r} (known: {', '.join(ENGINES)})")
+    from simulator.engine import simulate
+
+    loaded = load(scenario, set, seed)
+    return _run_result(simulate(loaded.scenario), loaded.data)
+
+
+def compare(
+    scenario: ScenarioLike,
+    mechanisms: str | Iterable[str] | None = None,
+    *,
+    set: Overrides = None,
+) -> pd.DataFrame:
+    """Run a scenario under several release rules, as ``stockpile compare``; one row per rule.
+
+    Parameters
+    ----------
+    scenario
+        A file path, a bare scenario name, scenario data or a ``Scenario`` with an
+        agreement.
+    mechanisms
+        Rule names (a list, or ``"fair_ratio,auction"``); default every rule.
+    set
+        Changes applied before each run, as ``--set``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``compare.csv``: ``mechanism``, agreement-wide metrics, then per
+        member shortfall, shortfall share, first day short (``<NA>``: never) and auction
+        spend; a rule that cannot run has a row with only ``skipped`` (why).
+    """
+    from simulator.compare import compare as compare_rules
+    from simulator.compare import parse_mechanisms
+
+    if mechanisms is not None and not isinstance(mechanisms, str):
+        names = [str(name) for name in mechanisms]
+        if not names:
+            raise InputError("mechanisms: give at least one mechanism, or None for every one")
+        mechanisms = ",".join(names)
+    names = parse_mechanisms(mechanisms)
+    raw, source = raw_data(scenario, assignments(set))
+    return typed(compare_rules(raw, names, source).table())
+
+
+def report(
+    scenario: ScenarioLike,
+    path: str | os.PathLike[str],
+    *,
+    compare: ScenarioLike | None = None,
+    set: Overrides = None,
+    seed: int | None = None,
+) -> Path:
+    """Run a scenario and write its self-contained HTML report, as ``stockpile report``.
+
+    Parameters
+    ----------
+    scenario
+        A file path, a bare scenario name, scenario data or a ``Scenario``.
+    path
+        The HTML file to write (its folder is created).
+    compare
+        A baseline scenario to compare against (``--compare``); ``set`` is not applied to it.
+    set
+        Changes applied to ``scenario`` before it runs, as ``--set``.
+    seed
+        The run's seed (default: the scenario's).
+
+    Returns
+    -------
+    pathlib.Path
+        The report written.
+    """
+    from simulator.engine import simulate
+    from simulator.output import check_writable
+    from simulator.report import comparison_problem, write_report
+
+    loaded = load(scenario, set, seed)
+    check_drawable(loaded.scenario, loaded.source)
+    base = load(compare) if compare is not None else None
+    if base is not None and (problem := comparison_problem(loaded.scenario, base.scenario)):
+        raise InputError(f"compare: {problem}", base.source)
+    target = Path(path)
+    check_writable(target.parent)
+    baseline = simulate(base.scenario) if base is not None else None
+    return write_report(simulate(loaded.scenario), target, baseline=baseline)

@@ -1,0 +1,187 @@
+"""Sweeps from Python: the fast path in memory (or into a folder), as a DataFrame or an xarray Dataset.
+
+Layer: face.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Mapping
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulator.api.inputs import Overrides, ScenarioLike, assignments, plain, raw_data, whole
+from simulator.errors import InputError
+from simulator.frames import typed
+from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, parse_values
+from simulator.sweep.runner import CHUNK_RUNS, MAX_RUNS
+
+XARRAY_MISSING = "xarray is not installed; install the extra with: pip install 'stockpile-simulator[xarray]'"
+
+
+def _axes(grid: Mapping[str, Any] | None, max_points: int) -> tuple[Axis, ...]:
+    """``grid`` as axes: a SPEC string (``"0:1:0.1"``, ``"a,b"``), a list of values or one value."""
+    if grid is None:
+        return ()
+    if not isinstance(grid, Mapping):
+        raise InputError(f"grid: give a mapping {{path: values}}, not {type(grid).__name__}")
+    axes = []
+    for path, spec in grid.items():
+        if not isinstance(path, str) or not path.strip():
+            raise InputError(f"grid: {path!r} is not a dotted path")
+        path = path.strip()
+        if isinstance(spec, str):
+            values = parse_values(spec, path, max_points)
+        elif isinstance(spec, Iterable) and not isinstance(spec, Mapping):
+            if hasattr(spec, "__len__") and len(spec) > max_points:
+                raise InputError(
+                    f"--grid {path}: {len(spec):,} values, more than a grid may have points ({max_points:,})"
+                )
+            values = tuple(plain(value) for value in spec)
+            if not values:
+                raise InputError(f"--grid {path}: no values given")
+        else:
+            values = (plain(spec),)
+        axes.append(Axis(path, values))
+    return tuple(axes)
+
+
+def _in_memory(planned: Any, workers: int, client: Any) -> pd.DataFrame:
+    """Run every chunk with the fast path (no checkpoints, no files) and assemble the table."""
+    from simulator.sweep import assemble_table
+    from simulator.sweep.runner import map_chunks, run_chunk
+
+    chunks = planned.chunks()
+    tables: dict[int, pd.DataFrame] = {}
+    with closing(map_chunks(planned, run_chunk, max(1, min(workers, len(chunks))), client)) as results:
+        for result in results:
+            tables[result.index] = result.table
+    return assemble_table(planned, [tables[index] for index, _ in chunks])
+
+
+def _to_files(planned: Any, folder: Path, workers: int, client: Any, force: bool) -> pd.DataFrame:
+    """Run (or resume) the sweep into ``folder`` as ``stockpile sweep -o`` does, figures included."""
+    from simulator.sweep import run_sweep
+    from simulator.sweep.figures import write_sweep_figures
+
+    return run_sweep(planned, folder, workers=workers, client=client, figures=write_sweep_figures, force=force)
+
+
+def _dataset(table: pd.DataFrame, planned: Any) -> Any:
+    """The sweep table as an xarray Dataset: one dimension per swept path (its values), then ``run``."""
+    try:
+        import xarray as xr
+    except ImportError:
+        raise InputError(f"as_xarray: {XARRAY_MISSING}") from None
+    axes = planned.spec.axes
+    for axis in axes:
+        try:
+            repeated = len(pd.unique(pd.Series(axis.values, dtype=object))) < len(axis.values)
+        except TypeError:  # unhashable values (lists) cannot index a dimension
+            repeated = True
+        if repeated:
+            raise InputError(f"as_xarray: the values of {axis.path} must be distinct scalars to index a dimension")
+    runs = planned.spec.runs
+    shape = (*(len(axis.values) for axis in axes), runs)
+    dims = (*(axis.path for axis in axes), "run")
+    metrics = [c for c in table.columns if c not in {*dims, "point", "seed"}]
+    units = table.attrs.get("units", {})
+    variables = {}
+    for name in metrics:
+        values = table[name]
+        if isinstance(values.dtype, pd.Int64Dtype):  # <NA> becomes NaN
+            values = values.astype("float64")
+        variables[name] = xr.Variable(dims, values.to_numpy().reshape(shape), attrs={"units": units.get(name, "")})
+    coords = {axis.path: np.array(axis.values, dtype=object if _mixed(axis.values) else None) for axis in axes}
+    coords["run"] = np.arange(runs)
+    coords["seed"] = ("run", table["seed"].to_numpy()[:runs])
+    attrs = {"scenario": planned.first.name, "seed": planned.root_seed, "runs_per_point": runs}
+    return xr.Dataset(variables, coords=coords, attrs=attrs)
+
+
+def _mixed(values: tuple[Any, ...]) -> bool:
+    """Values of more than one Python type (kept as objects, never coerced to text)."""
+    return len({type(v) for v in values}) > 1
+
+
+def sweep(
+    scenario: ScenarioLike,
+    grid: Mapping[str, Any] | None = None,
+    *,
+    runs: int = 1,
+    seed: int | None = None,
+    workers: int | None = None,
+    set: Overrides = None,
+    as_xarray: bool = False,
+    out: str | os.PathLike[str] | None = None,
+    force: bool = False,
+    client: Any = None,
+    max_points: int = MAX_POINTS,
+    max_runs: int = MAX_RUNS,
+) -> Any:
+    """Run a scenario over a grid of parameters and seeds with the fast path; one row per run.
+
+    Parameters
+    ----------
+    scenario
+        A file path, a bare scenario name, scenario data or a ``Scenario``.
+    grid
+        ``{path: values}``: a list of values, one value, or a SPEC string as for
+        ``--grid`` (``"0:1:0.1"`` with the stop included, ``"fair_ratio,auction"``). Several
+        paths form the full cross product, the first varying slowest.
+    runs
+        Runs (seeds) per grid point; replicate ``k`` of every point has the same seed.
+    seed
+        Root seed (default: the scenario's).
+    workers
+        Local worker processes (default: the machine's cores; 1 runs in this process).
+    set
+        Changes applied to every run, as ``--set``.
+    as_xarray
+        Return an ``xarray.Dataset`` instead (needs the ``xarray`` extra): one
+        dimension per swept path, indexed by its values, then ``run``; a variable per
+        metric with its ``units`` attribute; ``seed`` a coordinate along ``run``.
+    out
+        Also write the files of ``stockpile sweep -o out`` (table, ``sweep.json``,
+        figures; resumable). Without it nothing is written.
+    force
+        With ``out``: overwrite files its manifest does not list.
+    client
+        A ``distributed.Client`` to run the chunks on a Dask cluster.
+    max_points
+        Refuse grids of more points, before any run.
+    max_runs
+        Refuse sweeps of more runs in all, before any run.
+
+    Returns
+    -------
+    pandas.DataFrame or xarray.Dataset
+        The sweep table (the rows of ``sweep.parquet``): a column per swept path,
+        ``point``, ``run``, ``seed``, then every metric; whole numbers are ``Int64`` and
+        ``first_shortfall_day.*`` is ``<NA>`` where ``sweep.parquet`` has -1 (never short);
+        units in ``attrs["units"]``.
+    """
+    from simulator.sweep import plan_sweep
+    from simulator.sweep.runner import check_size
+
+    runs = whole(runs, "runs", 1)
+    root_seed = None if seed is None else whole(seed, "seed", 0)
+    n_workers = whole(workers, "workers", 1) if workers is not None else os.cpu_count() or 1
+    spec = SweepSpec(_axes(grid, max_points), runs=runs, seed=root_seed, fixed=tuple(assignments(set)))
+    check_size(spec, max_points, max_runs)
+    raw, source = raw_data(scenario, [])
+    if out is None:
+        n_runs = math.prod(len(axis.values) for axis in spec.axes) * runs
+        chunk_runs = min(CHUNK_RUNS, max(1, math.ceil(n_runs / n_workers)))
+        planned = plan_sweep(raw, source, spec, chunk_runs=chunk_runs, max_points=max_points, max_runs=max_runs)
+        table = _in_memory(planned, n_workers, client)
+    else:
+        planned = plan_sweep(raw, source, spec, max_points=max_points, max_runs=max_runs)
+        table = _to_files(planned, Path(out), n_workers, client, force)
+    table = typed(table)
+    return _dataset(table, planned) if as_xarray else table
