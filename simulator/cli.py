@@ -645,6 +645,94 @@ class _progress:
         self.bar.close()
 
 
+@main.command()
+@click.argument("scenario", type=ScenarioFile())
+@click.option("--method", type=click.Choice(["sobol", "morris"]), default="sobol", show_default=True)
+@click.option(
+    "--samples",
+    type=int,
+    required=True,
+    metavar="N",
+    help="Sobol': base samples, a power of two (N x (inputs + 2) runs); Morris: trajectories (N x (inputs + 1)).",
+)
+@click.option(
+    "--metric",
+    "metrics",
+    multiple=True,
+    metavar="NAME",
+    help="A per-run metric (a sweep-table column, e.g. shortfall_t.eu) (repeatable) "
+    "[total shortfall, fairness, each region's shortfall].",
+)
+@click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+@click.option("--workers", type=click.IntRange(min=1), help="Local worker processes [cores].")
+@click.option("--dask", "dask_address", metavar="ADDRESS", help="Run on a Dask scheduler, e.g. tcp://host:8786.")
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@force_option()
+@click.pass_context
+def sensitivity(
+    ctx: click.Context,
+    scenario: str,
+    method: str,
+    samples: int,
+    metrics: tuple[str, ...],
+    assignments: tuple[str, ...],
+    workers: int | None,
+    dask_address: str | None,
+    out_dir: str,
+    force: bool,
+) -> None:
+    """Global sensitivity of SCENARIO's metrics to its uncertain inputs (its uncertain: block).
+
+    Writes sensitivity.csv (Sobol': S1, ST and their confidence intervals; Morris: mu_star,
+    sigma), sensitivity.png, samples.parquet and sensitivity.json, and prints the top drivers.
+    """
+    import os
+
+    from simulator.interrupt import Interrupted, interruptible
+    from simulator.scenario import load_raw
+    from simulator.sensitivity import check_samples, plan_study, run_sensitivity, top_drivers
+    from simulator.sensitivity.indices import runs_needed
+
+    if workers and dask_address:
+        raise InputError("give --workers or --dask, not both")
+    folder = Path(out_dir)
+    try:
+        with interruptible():
+            study = plan_study(load_raw(scenario, _overrides(assignments)), scenario, metrics)
+            check_samples(method, samples, len(study.inputs))  # type: ignore[arg-type]
+            runs = runs_needed(method, samples, len(study.inputs))  # type: ignore[arg-type]
+            with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
+                n_workers = workers or os.cpu_count() or 1
+                with _progress(runs) as advance:
+                    try:
+                        found = run_sensitivity(
+                            study,
+                            method,
+                            samples,
+                            folder,
+                            n_workers,
+                            client,
+                            advance,
+                            force,  # type: ignore[arg-type]
+                        )
+                    except Exception as exc:
+                        if ctx.meta.get("debug") or isinstance(exc, InputError):
+                            raise
+                        click.echo(f"sensitivity stopped by an error: {exc!r}; nothing written", err=True)
+                        ctx.exit(3)
+    except Interrupted as exc:
+        click.echo(f"sensitivity interrupted by {exc.name}: nothing written", err=True)
+        ctx.exit(exc.exit_code)
+    click.echo(
+        f"{method} over {len(study.inputs)} uncertain inputs: {found.info['runs']:,} runs in "
+        f"{found.info['wall_time_s']:.1f} s"
+    )
+    click.echo("top drivers:")
+    for line in top_drivers(found.table, method):  # type: ignore[arg-type]
+        click.echo(f"  {line}")
+    click.echo(f"wrote {folder}/")
+
+
 @main.command(name="plot-sweep")
 @click.argument("folder", type=click.Path(file_okay=False))
 @force_option()

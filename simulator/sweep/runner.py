@@ -316,3 +316,50 @@ def curve_bands(sweep: Sweep, checkpoints: Checkpoints) -> pd.DataFrame:
                 )
             )
     return pd.concat(frames, ignore_index=True)
+
+
+def plan_points(
+    raw: dict[str, Any],
+    source: str,
+    points: list[dict[str, Any]],
+    seeds: list[int],
+    curves: bool = False,
+    chunk_runs: int = CHUNK_RUNS,
+) -> Sweep:
+    """A sweep of arbitrary points (samples, not a grid): point ``i`` runs once, with ``seeds[i]``.
+
+    Only the first point is validated here; the others are validated where they run, as
+    the points of a grid are.
+    """
+    if not points or len(points) != len(seeds):
+        raise ValueError("need one seed per point, and at least one point")
+    spec = SweepSpec((), runs=1, seed=seeds[0])
+    first = build_point(raw, points[0], source)
+    sweep = Sweep(raw, source, spec, points, first, seeds[0], chunk_runs, curves)
+    sweep.runs = [(p, 0, seed) for p, seed in enumerate(seeds)]
+    return sweep
+
+
+def run_points(
+    sweep: Sweep,
+    workers: int = 1,
+    client: Any = None,
+    progress: Callable[[int], None] | None = None,
+    no_worker_timeout_s: float = NO_WORKER_TIMEOUT_S,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray] | None]:
+    """Run every run of ``sweep`` (no checkpoints) and gather its table and curves in run order.
+
+    Returns the table (``point``, ``run``, ``seed`` and every metric, one row per run) and,
+    when the sweep keeps curves, per curve column an array (runs, days, regions, materials).
+    """
+    results: dict[int, ChunkResult] = {}
+    for result in map_chunks(sweep, run_chunk, workers, client, no_worker_timeout_s):
+        results[result.index] = result
+        if progress is not None:
+            progress(len(result.table))
+    ordered = [results[index] for index, _ in sweep.chunks()]
+    table = pd.concat([r.table for r in ordered], ignore_index=True)
+    if not sweep.curves:
+        return table, None
+    curves = {c: np.concatenate([r.curves[c] for r in ordered if r.curves is not None]) for c in CURVE_COLUMNS}
+    return table, curves
