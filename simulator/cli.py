@@ -134,6 +134,14 @@ def _check_drawable(scenario: Any, path: str, advice: str) -> None:
 @compare_option("With --report: compare against the BASELINE scenario in the report.")
 @click.option("--no-plots", is_flag=True, help="Skip the figures.")
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
+@click.option(
+    "--uncertainty",
+    "uncertainty_runs",
+    type=click.IntRange(min=2, max=100_000),
+    metavar="N",
+    help="Also run N samples of the scenario's uncertain inputs: headline medians with 90% intervals, "
+    "their main drivers, fan charts (and a report section with --report).",
+)
 @force_option()
 @stops_on_signals
 def run(
@@ -145,9 +153,12 @@ def run(
     baseline_path: str | None,
     no_plots: bool,
     excel: bool,
+    uncertainty_runs: int | None,
     force: bool,
 ) -> None:
     """Run SCENARIO once and write curves, tables and a summary."""
+    import os
+
     from simulator.engine import simulate
     from simulator.output import run_files, write_run
     from simulator.output_folder import open_folder
@@ -157,6 +168,12 @@ def run(
     if baseline_path and not with_report:
         raise InputError("--compare needs --report")
     loaded = load(scenario, assignments, seed)
+    study = None
+    if uncertainty_runs:
+        from simulator.sensitivity import plan_study
+
+        seeded = _overrides(assignments) + ([("seed", seed)] if seed is not None else [])
+        study = plan_study(load_raw(scenario, seeded), scenario)
     if with_report:
         _check_drawable(loaded, scenario, "the report draws them too (run without --report)")
     elif not no_plots:
@@ -168,18 +185,29 @@ def run(
         if problem := comparison_problem(loaded, base):
             raise InputError(f"--compare: {problem}", baseline_path)
     folder = Path(out_dir or Path("results") / loaded.name)
-    will_write = run_files(loaded.agreement is not None, not no_plots, with_report)
+    will_write = run_files(loaded.agreement is not None, not no_plots, with_report, uncertainty=study is not None)
     with open_folder(folder, will_write, force) as out:
         result = simulate(loaded)
         baseline = simulate(base) if base is not None else None
+        found = None
+        if study is not None:
+            from simulator.sensitivity.intervals import run_uncertainty
+
+            with _progress(uncertainty_runs or 0, desc="uncertainty") as advance:
+                found = run_uncertainty(study, uncertainty_runs or 0, os.cpu_count() or 1, progress=advance)
 
         def figures(res: Any, stage: Path) -> None:
             if not no_plots:
                 write_figures(res, stage)
+            if found is not None:
+                from simulator.sensitivity.intervals import own_curves, write_uncertainty
+
+                own = own_curves(res.timeseries, list(res.structure.regions), list(res.structure.materials))
+                write_uncertainty(found, own, stage, figures=not no_plots)
             if with_report:
                 from simulator.report import write_report
 
-                write_report(res, stage / "report.html", baseline=baseline)
+                write_report(res, stage / "report.html", baseline=baseline, uncertainty=found)
             if excel:
                 from simulator.workbook import run_workbook
 
@@ -190,6 +218,12 @@ def run(
     from simulator.console import summary_text
 
     click.echo(summary_text(result))
+    if found is not None:
+        from simulator.sensitivity.intervals import headline_lines
+
+        click.echo(f"uncertainty: {found.runs:,} samples of {len(found.study.inputs)} uncertain inputs")
+        for line in headline_lines(found):
+            click.echo(f"  {line}")
     click.echo(f"wrote {folder}/")
     if with_report:
         against = f" (compared with {base.name})" if base is not None else ""
