@@ -397,7 +397,8 @@ def sweep(
     from simulator.interrupt import Interrupted, interruptible
     from simulator.sweep import SweepStopped, run_sweep
     from simulator.sweep.backends import NO_WORKER_TIMEOUT_S
-    from simulator.sweep.figures import write_sweep_figures
+    from simulator.sweep.figures import sweep_notes, write_sweep_figures
+    from simulator.sweep.runner import may_be_random, once_per_point
 
     if workers and dask_address:
         raise InputError("give --workers or --dask, not both")
@@ -424,6 +425,13 @@ def sweep(
             planned = _planned_sweep(
                 scenario, grids, spec_file, runs, seed, assignments, curves, chunk_runs, max_points, max_runs
             )
+            if planned.spec.runs > 1 and not may_be_random(planned):
+                why = (
+                    f"{planned.first.name} has no random inputs, so the {planned.spec.runs} runs of each point "
+                    "would all be alike: each point runs once"
+                )
+                click.echo(f"note: {why}", err=True)
+                planned = once_per_point(planned, why)
             if excel:
                 from simulator.workbook import check_sweep_fits
 
@@ -460,6 +468,9 @@ def sweep(
         )
     points = len(planned.points)
     click.echo(f"{len(table)} runs ({points} point(s) x {planned.spec.runs}) written to {folder}/sweep.parquet")
+    info = {"grid": {axis.path: list(axis.values) for axis in planned.spec.axes}, "members": _members_of(planned)}
+    for note in sweep_notes(table, info):
+        click.echo(f"note: {note}", err=True)
 
 
 @main.command()
@@ -496,11 +507,11 @@ def explore(
     import os
 
     from simulator.explore import plan_grid, render, run_grid, write_page
-    from simulator.explore.grid import may_be_random
     from simulator.interrupt import Interrupted, interruptible
     from simulator.output import check_writable
     from simulator.scenario import load_raw
     from simulator.sweep import SweepSpec, parse_axis
+    from simulator.sweep.runner import may_be_random
 
     if workers and dask_address:
         raise InputError("give --workers or --dask, not both")
@@ -542,6 +553,12 @@ def explore(
     window = "daily" if page.layout["stride_days"] == 1 else f"{page.layout['stride_days']}-day windows"
     points = len(planned.points)
     click.echo(f"{points} point(s) x {planned.spec.runs} run(s); curves {window}; {size_mb:.1f} MB written to {path}")
+
+
+def _members_of(planned: Any) -> list[str]:
+    """The members of a planned sweep's agreement (none without one)."""
+    agreement = planned.first.agreement
+    return list(agreement.members) if agreement is not None else []
 
 
 def _planned_sweep(

@@ -147,6 +147,8 @@ class Sweep:
     chunk_runs: int = CHUNK_RUNS
     curves: bool = False
     runs: list[tuple[int, int, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the sweep changed from what was asked, and why (written to ``sweep.json``)."""
 
     @property
     def n_runs(self) -> int:
@@ -229,6 +231,33 @@ def plan_sweep(
     seeds = [run_seed(root_seed, k) for k in range(spec.runs)]
     sweep.runs = [(p, k, seeds[k]) for p in range(len(points)) for k in range(spec.runs)]
     return sweep
+
+
+def may_be_random(sweep: Sweep) -> bool:
+    """Whether the first grid point, or the base with any one axis value, draws random inputs.
+
+    An axis sets only the fields under its path, so a point can draw random inputs only
+    where the base does or where one of its values brings a distribution in: no random
+    point is missed (a point whose values happen to fix every random input may be
+    counted too, and a seed is harmless there).
+    """
+    if compile_plan(sweep.first).random_sources:
+        return True
+    return any(
+        compile_plan(build_point(sweep.raw, {axis.path: value}, sweep.source)).random_sources
+        for axis in sweep.spec.axes
+        for value in axis.values
+    )
+
+
+def once_per_point(sweep: Sweep, why: str) -> Sweep:
+    """The same sweep with one run per point (replicate 0 of each, its seed unchanged); ``why`` noted."""
+    spec = SweepSpec(sweep.spec.axes, 1, sweep.spec.seed, sweep.spec.fixed)
+    single = Sweep(sweep.raw, sweep.source, spec, sweep.points, sweep.first, sweep.root_seed, sweep.chunk_runs)
+    single.curves = sweep.curves
+    single.runs = [run for run in sweep.runs if run[1] == 0]
+    single.notes = [*sweep.notes, why]
+    return single
 
 
 def execute(
