@@ -119,7 +119,7 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
     for ax, metric in zip(axes, metrics, strict=False):
         ax.set_title(_text(metric_title(metric)), fontsize=10)
         ax.set_xlabel(_text(path))
-        if is_flat(table[metric]):
+        if len(table) > 1 and is_flat(table[metric]):
             _sentence(ax, _flat_text(table, metric))
             continue
         low, mid, high = (stats[(metric, q)].to_numpy(float) for q in (0.05, 0.5, 0.95))
@@ -155,7 +155,7 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
     fixed_margins(fig, rows, cols, left_in=0.95, top_in=0.6, bottom_in=1.0, row_gap_in=1.25, col_gap_in=0.75)
     for ax, metric in zip(axes, metrics, strict=False):
         ax.set_title(f"{_text(metric_title(metric))}, mean", fontsize=10)
-        if is_flat(table[metric]):
+        if len(table) > 1 and is_flat(table[metric]):
             _sentence(ax, _flat_text(table, metric))
             ax.set_xticks([])
             continue
@@ -293,7 +293,7 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
     """Each figure the grid calls for: (a function drawing it, or None; why not, or None)."""
     paths, members = list(info.get("grid", {})), _members(info)
     metrics = key_metrics(table)
-    every_flat = all(is_flat(table[m]) for m in metrics)
+    every_flat = len(table) > 1 and all(is_flat(table[m]) for m in metrics)
     flat_why = "every key metric is the same at every point (" + "; ".join(_flat_text(table, m) for m in metrics) + ")"
     metrics_png, heatmap_png, frontier_png, pool_png = FIGURE_FILES
     out: dict[str, tuple[Any, str | None]] = {}
@@ -306,8 +306,10 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
         else:
             out[name] = (lambda: heatmap_figure(table, paths[0], paths[1], members), None)
     several = table["point"].nunique() > 1
-    if len(members) > 1 and several and {TOTAL, FAIRNESS} <= set(table.columns):
-        if is_flat(table[TOTAL]) and is_flat(table[FAIRNESS]):
+    if len(members) > 1 and {TOTAL, FAIRNESS} <= set(table.columns):
+        if not several:
+            out[frontier_png] = (None, "a frontier needs two or more grid points")
+        elif is_flat(table[TOTAL]) and is_flat(table[FAIRNESS]):
             out[frontier_png] = (None, f"every point has the same {metric_title(TOTAL)} and {metric_title(FAIRNESS)}")
         else:
             out[frontier_png] = (lambda: frontier_figure(table, paths, members), None)
