@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import numpy as np
 import pytest
@@ -159,3 +160,95 @@ def test_every_shipped_scenario_declares_its_uncertain_inputs(path):
     assert len(scenario.uncertain) >= 5
     raw = yaml.safe_load(path.read_text())
     assert all(e.get("source") for e in raw["uncertain"])
+
+
+# --- every ASSUMPTION of the shipped scenarios has a range --------------------------------------
+
+
+def _key_lines(text: str) -> dict[int, str]:
+    """Line (0-based) of every key of a YAML document -> its dotted path (list items by id or index)."""
+    found: dict[int, str] = {}
+
+    def walk(node: yaml.Node, path: list[str]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                found.setdefault(key.start_mark.line, ".".join([*path, key.value]))
+                walk(value, [*path, key.value])
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                pairs = item.value if isinstance(item, yaml.MappingNode) else []
+                ident = next((v.value for k, v in pairs if k.value == "id"), None)
+                step = [*path, ident if isinstance(ident, str) else str(i)]
+                if isinstance(item, yaml.ScalarNode):
+                    found.setdefault(item.start_mark.line, ".".join(step))
+                walk(item, step)
+
+    walk(yaml.compose(text), [])
+    return found
+
+
+def assumed_fields(text: str) -> list[tuple[int, str]]:
+    """(line, path) of the field each ``# ASSUMPTION`` comment is about.
+
+    A comment after a value is about that value; a comment on lines of its own is about
+    the next key; ``# key: none. ASSUMPTION`` is about the absent ``key`` of the mapping
+    the comment sits in.
+    """
+    lines = text.splitlines()
+    keys = _key_lines(text)
+    found = []
+    for i, line in enumerate(lines):
+        if (
+            "ASSUMPTION" not in line
+            or "#" not in line
+            or "marked ASSUMPTION" in line
+            or line.startswith("  # The range")
+        ):
+            continue
+        code = line.split("#", 1)[0].strip()
+        absent = re.match(r"(\s*)#\s*([a-z_]+):\s*none", line)
+        if code and code != "-":
+            found.append((i + 1, keys[i]))
+        elif absent:
+            indent, j = len(absent.group(1)), i - 1
+            while (
+                not lines[j].strip()
+                or lines[j].lstrip().startswith("#")
+                or len(lines[j]) - len(lines[j].lstrip()) >= indent
+            ):
+                j -= 1
+            found.append((i + 1, f"{keys[j]}.{absent.group(2)}"))
+        else:
+            j = i + 1
+            while not lines[j].strip() or lines[j].lstrip().startswith("#"):
+                j += 1
+            found.append((i + 1, keys[j]))
+    return found
+
+
+def test_the_comment_reader_finds_the_field_of_each_kind_of_comment():
+    text = (
+        "a:\n"
+        "  b: 1   # ASSUMPTION [X1]\n"
+        "  # ASSUMPTION: about c\n"
+        "  # (more words)\n"
+        "  c: {days: 5}\n"
+        "  # d: none. ASSUMPTION: no d\n"
+        "shocks:\n"
+        "  - id: halt\n"
+        "    # ASSUMPTION: severity\n"
+        "    severity: 1.0\n"
+    )
+    assert assumed_fields(text) == [(2, "a.b"), (3, "a.c"), (6, "a.d"), (9, "shocks.halt.severity")]
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_every_assumption_in_a_shipped_scenario_has_an_uncertain_entry(path):
+    text = path.read_text()
+    entries = [e["path"] for e in yaml.safe_load(text)["uncertain"]]
+
+    def covered(field: str) -> bool:  # an entry on the field, inside it, or on a mapping holding it
+        return any(e == field or e.startswith(field + ".") or field.startswith(e + ".") for e in entries)
+
+    missing = [f"line {line}: {field}" for line, field in assumed_fields(text) if not covered(field)]
+    assert not missing, f"{path.name}: ASSUMPTION without an uncertain: entry: {missing}"
