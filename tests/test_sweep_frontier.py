@@ -120,7 +120,7 @@ def test_flat_metrics_become_sentences_and_an_all_flat_figure_is_not_drawn(tmp_p
     assert any(n.startswith(f"{RATIO}: its values changed no output") for n in notes)
     partly = one_axis.assign(**{"shortfall_t.eu": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
     fig = metrics_figure(partly, RATIO, ["japan", "eu"])
-    sentences = [t.get_text() for ax in fig.axes for t in ax.texts]
+    sentences = [" ".join(t.get_text().split()) for ax in fig.axes for t in ax.texts]
     assert any("Total shortfall (t): 0 at every point" in s for s in sentences)
     assert [ax.get_title() for ax in fig.axes if ax.get_visible()][:2] == [
         "Total shortfall (t)",
