@@ -714,6 +714,13 @@ class _progress:
     help="A per-run metric (a sweep-table column, e.g. shortfall_t.eu) (repeatable) "
     "[total shortfall, fairness, each region's shortfall].",
 )
+@click.option(
+    "--input",
+    "only",
+    multiple=True,
+    metavar="PATH",
+    help="Vary only this declared uncertain input (repeatable) [every entry of the scenario's uncertain: block].",
+)
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--workers", type=click.IntRange(min=1), help="Local worker processes [cores].")
 @click.option("--dask", "dask_address", metavar="ADDRESS", help="Run on a Dask scheduler, e.g. tcp://host:8786.")
@@ -726,6 +733,7 @@ def sensitivity(
     method: str,
     samples: int,
     metrics: tuple[str, ...],
+    only: tuple[str, ...],
     assignments: tuple[str, ...],
     workers: int | None,
     dask_address: str | None,
@@ -749,7 +757,7 @@ def sensitivity(
     folder = Path(out_dir)
     try:
         with interruptible():
-            study = plan_study(load_raw(scenario, _overrides(assignments)), scenario, metrics)
+            study = plan_study(load_raw(scenario, _overrides(assignments)), scenario, metrics, only)
             check_samples(method, samples, len(study.inputs))  # type: ignore[arg-type]
             runs = runs_needed(method, samples, len(study.inputs))  # type: ignore[arg-type]
             with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:

@@ -83,11 +83,13 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def plan_study(raw: dict[str, Any], source: str, metrics: Iterable[str] = ()) -> Study:
+def plan_study(raw: dict[str, Any], source: str, metrics: Iterable[str] = (), only: Iterable[str] = ()) -> Study:
     """Check a study before any run: inputs declared, metrics known, every range's ends valid.
 
-    Raises :class:`InputError` (exit 2) for a scenario without an ``uncertain:`` block, an
-    unknown metric, or a range end the field cannot take (naming ``uncertain.<i>``).
+    ``only`` keeps the declared inputs of those paths (the others stay at the scenario's
+    values). Raises :class:`InputError` (exit 2) for a scenario without an ``uncertain:``
+    block, a path in ``only`` that it does not declare, an unknown metric, or a range end
+    the field cannot take (naming ``uncertain.<i>``).
     """
     scenario = validate_data(raw, source)
     inputs = tuple(inputs_of(scenario))
@@ -101,9 +103,18 @@ def plan_study(raw: dict[str, Any], source: str, metrics: Iterable[str] = ()) ->
             ],
             source,
         )
+    only = list(dict.fromkeys(only))
+    unknown = [p for p in only if p not in {i.path for i in inputs}]
+    if unknown:
+        why = "is not an uncertain input of the scenario (see its uncertain: block)"
+        raise InputError([Problem("--input", f"'{p}' {why}") for p in unknown], source)
+    if only:
+        inputs = tuple(i for i in inputs if i.path in only)
     names = check_metrics(list(metrics) or default_metrics(scenario), scenario.regions, scenario.materials)
     problems = []
-    for i, item in enumerate(inputs):
+    number = {entry.path: i for i, entry in enumerate(scenario.uncertain)}
+    for item in inputs:
+        i = number[item.path]
         for value in item.extremes():
             try:
                 build_point(raw, {item.path: value}, source)
