@@ -10,9 +10,9 @@ too. From them:
 - each headline metric (:func:`headline_metrics`) as a median with a 90% interval (the 5th
   and 95th percentiles, NumPy's linear interpolation) beside the scenario's own value;
 - its main drivers: the inputs whose quantile has the largest Spearman rank correlation
-  with it (at least :data:`DRIVER_MIN_RHO` in size, at most three). A rank correlation
-  sees monotone effects only: for a full attribution, interactions included, run
-  ``stockpile sensitivity``;
+  with it, at most three, each too large to be chance (:func:`driver_threshold`). A rank
+  correlation sees monotone effects only: for a full attribution, interactions included,
+  run ``stockpile sensitivity``;
 - 5/50/95% bands per day, region and material of drawable days of cover and cumulative
   shortfall, drawn as fan charts.
 """
@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc, rankdata
+from scipy.stats import norm, qmc, rankdata
 
 from simulator.quantities import daily
 from simulator.randomness import run_seed
@@ -37,7 +37,9 @@ from simulator.sensitivity.study import Study, evaluate
 from simulator.sweep.columns import metric_title, metric_unit
 
 DRIVER_MIN_RHO = 0.2
-"""Smallest rank correlation (in size) for an input to be named a driver."""
+"""Smallest rank correlation (in size) for an input to be named a driver, however many samples."""
+DRIVER_FALSE_ALARM = 0.05
+"""Chance that an input with no effect is named a driver of a metric (over all inputs together)."""
 MAX_DRIVERS = 3
 FAN_CURVES = {"days_of_cover": "fan_days_of_cover.png", "shortfall_cum_t": "fan_shortfall.png"}
 """Curves drawn as fan charts, and their files."""
@@ -95,12 +97,27 @@ def rank_correlations(unit: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out
 
 
+def driver_threshold(samples: int, inputs: int) -> float:
+    """Smallest |rho| named a driver: :data:`DRIVER_MIN_RHO`, or more where chance could reach it.
+
+    Without any effect, rho over ``n`` samples is about normal with sd ``1 / sqrt(n - 1)``;
+    with ``d`` inputs the two-sided test of each at ``DRIVER_FALSE_ALARM / d`` (Bonferroni)
+    keeps the chance of naming any input with no effect below :data:`DRIVER_FALSE_ALARM`.
+
+    >>> round(driver_threshold(100, 29), 2), round(driver_threshold(1000, 2), 2)
+    (0.31, 0.2)
+    """
+    z = float(norm.ppf(1 - DRIVER_FALSE_ALARM / (2 * inputs)))
+    return max(DRIVER_MIN_RHO, z / np.sqrt(max(samples - 1, 1)))
+
+
 def main_drivers(study: Study, unit: np.ndarray, y: np.ndarray) -> list[Driver]:
-    """The inputs most rank-correlated with ``y`` (at most :data:`MAX_DRIVERS`, |rho| >= :data:`DRIVER_MIN_RHO`)."""
+    """The inputs most rank-correlated with ``y``: at most :data:`MAX_DRIVERS`, each above :func:`driver_threshold`."""
     if not np.isfinite(y).all():
         return []
     rho = rank_correlations(unit, y)
-    order = [j for j in np.argsort(-np.nan_to_num(np.abs(rho)), kind="stable") if abs(rho[j]) >= DRIVER_MIN_RHO]
+    least = driver_threshold(len(y), unit.shape[1])
+    order = [j for j in np.argsort(-np.nan_to_num(np.abs(rho)), kind="stable") if abs(rho[j]) >= least]
     return [Driver(study.inputs[j].label, study.inputs[j].path, float(rho[j])) for j in order[:MAX_DRIVERS]]
 
 
