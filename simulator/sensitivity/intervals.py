@@ -108,7 +108,7 @@ def driver_threshold(samples: int, inputs: int) -> float:
     (0.31, 0.2)
     """
     z = float(norm.ppf(1 - DRIVER_FALSE_ALARM / (2 * inputs)))
-    return max(DRIVER_MIN_RHO, z / np.sqrt(max(samples - 1, 1)))
+    return max(DRIVER_MIN_RHO, z / float(np.sqrt(max(samples - 1, 1))))
 
 
 def main_drivers(study: Study, unit: np.ndarray, y: np.ndarray) -> list[Driver]:
