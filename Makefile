@@ -39,7 +39,7 @@ sweep: $(STAMP)
 		--set "agreement.release_cap_t_per_day={light_ree: 15, heavy_ree: 0.3}" \
 		--grid agreement.ratio.japan=0.1:0.9:0.2 \
 		--grid shocks.china_embargo_both.duration_days.mean=60:300:60 \
-		--runs 100 -o results/sweep_ratio_embargo
+		--runs 50 -o results/sweep_ratio_embargo
 
 ## explore: the what-if explorer of the scarce joint stock of 2010 (4 axes, 1,260 points) into results/explorer.html
 explore: $(STAMP)

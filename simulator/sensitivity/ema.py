@@ -64,9 +64,11 @@ class ScenarioFunction:
         self.seed = run_seed(study.root_seed, 0)
 
     def point(self, experiment: dict[str, Any]) -> dict[str, Any]:
-        """The overrides an experiment stands for."""
+        """The overrides an experiment stands for (an input it does not give keeps the scenario's value)."""
         point = {}
         for item in self.study.inputs:
+            if parameter_name(item) not in experiment:
+                continue
             value = experiment[parameter_name(item)]
             if _in_own_units(item):
                 point[item.path] = int(value) if item.kind == "int" else float(value)

@@ -82,12 +82,20 @@ def _flat_text(table: pd.DataFrame, metric: str) -> str:
     return f"{metric_title(metric)}: {shown} at every point"
 
 
-def _fairness_limits(ax: Any, members: list[str], axis: str = "y") -> None:
-    """The fairness axis from 1/n (one member bears all) to 1 (equal shares)."""
-    if len(members) > 1:
-        low = 1 / len(members)
-        pad = 0.03 * (1 - low)
-        (ax.set_ylim if axis == "y" else ax.set_xlim)(low - pad, 1 + pad)
+def _fairness_range(members: list[str]) -> tuple[float, float] | None:
+    """The fairness axis from 1/n (one member bears all) to 1 (equal shares), with a little room."""
+    if len(members) < 2:
+        return None
+    low = 1 / len(members)
+    pad = 0.03 * (1 - low)
+    return low - pad, 1 + pad
+
+
+def _fairness_limits(ax: Any, members: list[str]) -> None:
+    """Set a panel's y axis to :func:`_fairness_range`."""
+    limits = _fairness_range(members)
+    if limits is not None:
+        ax.set_ylim(*limits)
 
 
 def key_metrics(table: pd.DataFrame) -> list[str]:
@@ -219,10 +227,18 @@ def _short(path: str) -> str:
 
 
 def _frontier(
-    stats: pd.DataFrame, paths: list[str], x: str, y: str, efficient: np.ndarray, xlabel: str, ylabel: str, title: str
+    stats: pd.DataFrame,
+    paths: list[str],
+    x: str,
+    y: str,
+    efficient: np.ndarray,
+    xlabel: str,
+    ylabel: str,
+    title: str,
+    ylim: tuple[float, float] | None = None,
 ) -> Figure:
     """Points of a two-objective frontier, efficient ones marked, labelled with every swept value."""
-    fig = Figure(figsize=(7.4, 5.8))
+    fig = Figure(figsize=(7.8, 5.8))
     ax = fig.subplots()
     fixed_margins(fig, 1, 1, left_in=0.95, top_in=0.75, bottom_in=0.65, right_in=0.3)
     xs, ys = stats[x].to_numpy(float), stats[y].to_numpy(float)
@@ -236,23 +252,53 @@ def _frontier(
         if label_all or efficient[i]:
             key = (round(float(xs[i]), 6), round(float(ys[i]), 6))
             alike.setdefault(key, []).append(" / ".join(_label(row[p]) for p in paths))
-    for (xi, yi), texts in alike.items():
-        text = texts[0] if len(texts) == 1 else f"{texts[0]} (+{len(texts) - 1} alike)"
-        ax.annotate(_text(text), (xi, yi), xytext=(4, 3), textcoords="offset points", fontsize=7)
+    ax.set_xlim(min(0.0, float(np.nanmin(xs))), float(np.nanmax(xs)) * 1.12 + 1e-9)  # room for labels
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    _place_labels(ax, {k: v[0] if len(v) == 1 else f"{v[0]} (+{len(v) - 1} alike)" for k, v in alike.items()})
     ax.set_xlabel(_text(xlabel))
     ax.set_ylabel(_text(ylabel))
     which = "every point" if label_all else "efficient points"
     ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(_short(p) for p in paths))}", fontsize=9)
     ax.grid(True, color="#dddddd")
-    ax.set_xlim(left=min(0.0, float(np.nanmin(xs))))
     ax.legend(fontsize=8)
     return fig
+
+
+LABEL_GAP = 0.032
+"""Least vertical distance between two labels near each other, in fractions of the axes' height."""
+
+
+def _place_labels(ax: Any, labels: dict[tuple[float, float], str]) -> None:
+    """Label points, moving a label down (with a leader line) where it would cover another.
+
+    Placed from the top: a label within :data:`LABEL_GAP` of the height and a fifth of
+    the width of one already placed moves down until it is clear.
+    """
+    placed: list[tuple[float, float]] = []
+    to_axes = ax.transLimits
+    for (xi, yi), text in sorted(labels.items(), key=lambda item: (-item[0][1], item[0][0])):
+        fx, fy = to_axes.transform((xi, yi))
+        ty = fy + 0.01
+        while any(abs(ty - py) < LABEL_GAP and abs(fx - px) < 0.2 for px, py in placed):
+            ty -= LABEL_GAP / 2
+        placed.append((fx, ty))
+        moved = abs(ty - fy - 0.01) > 1e-9
+        ax.annotate(
+            _text(text),
+            (xi, yi),
+            xytext=(fx + 0.012, ty),
+            textcoords="axes fraction",
+            fontsize=7,
+            va="center",
+            arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.6} if moved else None,
+        )
 
 
 def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -> Figure:
     """Total shortfall against fairness, one point per grid point (medians over its runs)."""
     stats = _point_stats(table, paths, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]})
-    efficient = pareto_efficient(stats[TOTAL].to_numpy(float), -stats[FAIRNESS].to_numpy(float))
+    efficient = pareto_efficient(_rounded(stats[TOTAL]), -_rounded(stats[FAIRNESS]))  # noise is no gain
     fig = _frontier(
         stats,
         paths,
@@ -262,8 +308,8 @@ def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -
         f"{metric_title(TOTAL)}, median over runs",
         f"{metric_title(FAIRNESS)}, median over runs",
         "Efficiency against fairness: one point per grid point",
+        _fairness_range(members),
     )
-    _fairness_limits(fig.axes[0], members)
     return fig
 
 
@@ -276,7 +322,7 @@ def pool_frontier_figure(table: pd.DataFrame, paths: list[str], members: list[st
     """Holding cost of the strategic stock against total shortfall, one point per grid point."""
     cost = table[holding_cost_columns(table, members)].sum(axis=1) / 1e6
     stats = _point_stats(table, paths, {"cost": cost, TOTAL: table[TOTAL]})
-    efficient = pareto_efficient(stats["cost"].to_numpy(float), stats[TOTAL].to_numpy(float))
+    efficient = pareto_efficient(_rounded(stats["cost"]), _rounded(stats[TOTAL]))
     return _frontier(
         stats,
         paths,
