@@ -180,3 +180,14 @@ def test_sample_counts():
     assert check_samples("morris", 10, 8) == 90
     with pytest.raises(InputError, match="Morris needs at least 2"):
         check_samples("morris", 1, 8)
+
+
+def test_input_keeps_only_the_inputs_named_and_the_others_at_the_scenario_value(tmp_path):
+    study = plan_study(SHORT, "s.yaml", ["total_shortfall_t"], only=["regions.japan.demand.ree.tonnes_per_day"])
+    assert study.paths == ["regions.japan.demand.ree.tonnes_per_day"]
+    found = analyse_study(study, "morris", 2)
+    # stock stays at the scenario's 50 t: shortfall = 40 x demand - 50 in every run
+    assert np.allclose(found.samples["total_shortfall_t"], 40 * found.samples.iloc[:, 0] - 50)
+    result = invoke("sensitivity", write(tmp_path), "--samples", 8, "--input", "shocks.halt.end", "-o", tmp_path / "o")
+    assert result.exit_code == 2
+    assert "--input: 'shocks.halt.end' is not an uncertain input of the scenario" in result.output

@@ -38,14 +38,15 @@ def _number(value: Any) -> str:
 
 def _inputs_table(result: Result) -> str:
     rows = "".join(
-        f'<tr><td class="text">{escape(i.label)}</td><td class="text"><code>{escape(i.path)}</code></td>'
+        f'<tr><td class="text">{escape(i.label)}<br><code class="source">{escape(i.path)}</code></td>'
         f'<td class="text">{escape(_shown(i.current))}</td><td class="text">{escape(i.range_text())}</td>'
         f'<td class="text source">{escape(i.entry.source)}</td></tr>'
         for i in inputs_of(result.scenario)
     )
     return (
-        '<table class="assumptions"><thead><tr><th>Input</th><th>Path</th><th>Value used</th><th>Range</th>'
-        f"<th>Source</th></tr></thead><tbody>{rows}</tbody></table>"
+        '<table class="uncertain-inputs"><thead><tr><th style="text-align:left">Input</th>'
+        '<th style="text-align:left">Value used</th><th style="text-align:left">Range</th>'
+        f'<th style="text-align:left;width:34%">Source</th></tr></thead><tbody>{rows}</tbody></table>'
     )
 
 
