@@ -73,6 +73,14 @@ def test_sobol_indices_of_a_linear_function_are_its_variance_shares():
     assert (found["ST_conf"] > 0).all() or found["ST_conf"][2] == 0
 
 
+def test_confidence_intervals_are_reproducible_from_the_seed_zero_included():
+    unit = sample("sobol", 16, 3, seed=0)
+    y = unit[:, 0] + 2 * unit[:, 1]
+    first, again = analyse("sobol", unit, y, seed=0), analyse("sobol", unit, y, seed=0)
+    assert first["S1_conf"].tolist() == again["S1_conf"].tolist()
+    assert first["ST_conf"].tolist() == again["ST_conf"].tolist()
+
+
 def test_morris_effects_of_a_linear_function_are_its_slopes_over_the_whole_range():
     unit = sample("morris", 20, 2, seed=1)
     found = analyse("morris", unit, 3 * unit[:, 0] - 5 * unit[:, 1], seed=1)
