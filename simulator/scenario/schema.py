@@ -578,7 +578,10 @@ def _bound(value: Any) -> Any:
     return float(value)
 
 
-Bound = Annotated[float | dt.date, BeforeValidator(_bound)]
+Bound = Annotated[
+    Annotated[float, _number(None, -MAX_DISTRIBUTION_PARAMETER, MAX_DISTRIBUTION_PARAMETER)] | Date,
+    BeforeValidator(_bound),
+]
 
 
 def _dotted_path(value: str) -> str:

@@ -73,7 +73,8 @@ def is_flat(values: Any) -> bool:
     (True, False)
     """
     rounded = _rounded(values)
-    return len(np.unique(rounded[~np.isnan(rounded)])) <= 1 and (np.isnan(rounded).all() or ~np.isnan(rounded).any())
+    missing = np.isnan(rounded)
+    return bool(len(np.unique(rounded[~missing])) <= 1 and (missing.all() or not missing.any()))
 
 
 def _flat_text(table: pd.DataFrame, metric: str) -> str:
