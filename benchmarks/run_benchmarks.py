@@ -106,12 +106,15 @@ def sensitivity(folder: Path) -> dict[str, float]:
     historical = REPLAY.with_name("embargo_2010_historical.yaml")
     inputs = [f"--input={path}" for path in SENSITIVITY_INPUTS]
     args = [sys.executable, "-m", "simulator.cli", "sensitivity", str(historical), "--samples", "512", *inputs]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall, peak = timed([*args, "--workers", "2", "-o", str(out)])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     info = json.loads((out / "sensitivity.json").read_text())
     label = "sensitivity Sobol 8 x 512 (5,120 runs)"
     return {
         f"{label}: study wall s": info["wall_time_s"],
         f"{label}: command wall s": wall,
+        f"{label}: CPU s (all processes)": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
         f"{label}: runs/s (command)": info["runs"] / wall,
         f"{label}: peak RSS MB (largest process)": peak,
     }
