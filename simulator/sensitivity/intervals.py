@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm, qmc, rankdata
 
 from simulator.quantities import daily
 from simulator.randomness import run_seed
@@ -85,6 +84,8 @@ def rank_correlations(unit: np.ndarray, y: np.ndarray) -> np.ndarray:
     >>> rank_correlations(np.array([[0.1, 0.9], [0.5, 0.5], [0.9, 0.1]]), np.array([1.0, 2.0, 5.0])).round(6).tolist()
     [1.0, -1.0]
     """
+    from scipy.stats import rankdata  # scipy.stats takes long to import: only when needed
+
     ry = rankdata(y)
     ry = ry - ry.mean()
     out = np.full(unit.shape[1], np.nan)
@@ -107,6 +108,8 @@ def driver_threshold(samples: int, inputs: int) -> float:
     >>> round(driver_threshold(100, 29), 2), round(driver_threshold(1000, 2), 2)
     (0.31, 0.2)
     """
+    from scipy.stats import norm
+
     z = float(norm.ppf(1 - DRIVER_FALSE_ALARM / (2 * inputs)))
     return max(DRIVER_MIN_RHO, z / float(np.sqrt(max(samples - 1, 1))))
 
@@ -129,6 +132,8 @@ def run_uncertainty(
     progress: Callable[[int], None] | None = None,
 ) -> Uncertainty:
     """Sample the study's inputs ``runs`` times, run them, and summarise (see the module docstring)."""
+    from scipy.stats import qmc
+
     unit = qmc.LatinHypercube(d=len(study.inputs), seed=np.random.default_rng(study.root_seed)).random(runs)
     points = study.points(unit)
     seeds = [run_seed(study.root_seed, k) for k in range(runs)]
