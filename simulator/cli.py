@@ -400,7 +400,7 @@ def sweep(
     from simulator.sweep import SweepStopped, run_sweep
     from simulator.sweep.backends import NO_WORKER_TIMEOUT_S
     from simulator.sweep.figures import sweep_notes, write_sweep_figures
-    from simulator.sweep.runner import may_be_random, once_per_point
+    from simulator.sweep.runner import without_repeats
 
     if workers and dask_address:
         raise InputError("give --workers or --dask, not both")
@@ -427,13 +427,9 @@ def sweep(
             planned = _planned_sweep(
                 scenario, grids, spec_file, runs, seed, assignments, curves, chunk_runs, max_points, max_runs
             )
-            if planned.spec.runs > 1 and not may_be_random(planned):
-                why = (
-                    f"{planned.first.name} has no random inputs, so the {planned.spec.runs} runs of each point "
-                    "would all be alike: each point runs once"
-                )
+            planned, why = without_repeats(planned)
+            if why:
                 click.echo(f"note: {why}", err=True)
-                planned = once_per_point(planned, why)
             if excel:
                 from simulator.workbook import check_sweep_fits
 

@@ -260,6 +260,21 @@ def once_per_point(sweep: Sweep, why: str) -> Sweep:
     return single
 
 
+def without_repeats(sweep: Sweep) -> tuple[Sweep, str | None]:
+    """The sweep with one run per point when no point draws random inputs, and why (else unchanged, None).
+
+    Runs of a deterministic point are alike whatever their seed; the CLI and the API
+    both collapse them so that ``--runs`` never multiplies identical rows.
+    """
+    if sweep.spec.runs <= 1 or may_be_random(sweep):
+        return sweep, None
+    why = (
+        f"{sweep.first.name} has no random inputs, so the {sweep.spec.runs} runs of each point "
+        "would all be alike: each point runs once"
+    )
+    return once_per_point(sweep, why), why
+
+
 def execute(
     sweep: Sweep,
     checkpoints: Checkpoints,
