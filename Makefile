@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format sweep explore check bench docs mutate clean
+.PHONY: install run test lint format sweep explore calibrate check bench docs mutate clean
 
 install: $(STAMP)
 
@@ -49,6 +49,21 @@ explore: $(STAMP)
 		--axis agreement.pool.contributions.japan.light_ree.days=5:65:15 \
 		--axis agreement.mechanism=fair_ratio,proportional,equal_cover,hybrid \
 		-o results/explorer.html
+
+## calibrate: fit the 2010 replay's market to the 2010-2012 record; 2011-2012 volumes held out (docs/model-vs-record.md)
+calibrate: $(STAMP)
+	$(BIN)/stockpile calibrate scenarios/embargo_2010_historical.yaml \
+		--record scenarios/records/rare_earths_2010_2012.csv \
+		--fit market.light_ree.price.sensitivity=0.5:12 \
+		--fit market.heavy_ree.price.sensitivity=0.5:20 \
+		--fit market.light_ree.price.adjustment_days,market.heavy_ree.price.adjustment_days=5:180 \
+		--fit market.light_ree.stocking.precaution_gain,market.heavy_ree.stocking.precaution_gain=0:6 \
+		--fit market.light_ree.risk.memory_days,market.heavy_ree.risk.memory_days=30:1500 \
+		--fit market.light_ree.demand.substitution.max_share,market.heavy_ree.demand.substitution.max_share=0.01:0.6 \
+		--fit shocks.china_japan_halt.leak_share=0:0.7 \
+		--hold-out imports@2011-01-01:2012-12-31 --hold-out exports@2010-01-01:2012-12-31 \
+		--hold-out demand@2010-01-01:2012-12-31 \
+		--iterations 40 --workers 2 -o results/calibration
 
 ## check: scenario regression check against scenarios/baselines/
 check: $(STAMP)
