@@ -33,9 +33,13 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## sweep: the ratio sweep of the 2010 replay
+## sweep: Monte Carlo grid of the fair ratio x embargo length, with a release cap so that the ratio binds (docs/getting-started-research.md)
 sweep: $(STAMP)
-	$(BIN)/stockpile sweep scenarios/embargo_2010.yaml --grid agreement.ratio.japan=0:1:0.1 --runs 200 -o results/sweep_ratio
+	$(BIN)/stockpile sweep scenarios/embargo_stochastic.yaml \
+		--set "agreement.release_cap_t_per_day={light_ree: 15, heavy_ree: 0.3}" \
+		--grid agreement.ratio.japan=0.1:0.9:0.2 \
+		--grid shocks.china_embargo_both.duration_days.mean=60:300:60 \
+		--runs 50 -o results/sweep_ratio_embargo
 
 ## explore: the what-if explorer of the scarce joint stock of 2010 (4 axes, 1,260 points) into results/explorer.html
 explore: $(STAMP)

@@ -134,6 +134,14 @@ def _check_drawable(scenario: Any, path: str, advice: str) -> None:
 @compare_option("With --report: compare against the BASELINE scenario in the report.")
 @click.option("--no-plots", is_flag=True, help="Skip the figures.")
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
+@click.option(
+    "--uncertainty",
+    "uncertainty_runs",
+    type=click.IntRange(min=2, max=100_000),
+    metavar="N",
+    help="Also run N samples of the scenario's uncertain inputs: headline medians with 90% intervals, "
+    "their main drivers, fan charts (and a report section with --report).",
+)
 @force_option()
 @stops_on_signals
 def run(
@@ -145,9 +153,12 @@ def run(
     baseline_path: str | None,
     no_plots: bool,
     excel: bool,
+    uncertainty_runs: int | None,
     force: bool,
 ) -> None:
     """Run SCENARIO once and write curves, tables and a summary."""
+    import os
+
     from simulator.engine import simulate
     from simulator.output import run_files, write_run
     from simulator.output_folder import open_folder
@@ -157,6 +168,12 @@ def run(
     if baseline_path and not with_report:
         raise InputError("--compare needs --report")
     loaded = load(scenario, assignments, seed)
+    study = None
+    if uncertainty_runs:
+        from simulator.sensitivity import plan_study
+
+        seeded = _overrides(assignments) + ([("seed", seed)] if seed is not None else [])
+        study = plan_study(load_raw(scenario, seeded), scenario)
     if with_report:
         _check_drawable(loaded, scenario, "the report draws them too (run without --report)")
     elif not no_plots:
@@ -168,18 +185,31 @@ def run(
         if problem := comparison_problem(loaded, base):
             raise InputError(f"--compare: {problem}", baseline_path)
     folder = Path(out_dir or Path("results") / loaded.name)
-    will_write = run_files(loaded.agreement is not None, not no_plots, with_report, excel, bool(loaded.market))
+    will_write = run_files(
+        loaded.agreement is not None, not no_plots, with_report, excel, bool(loaded.market), study is not None
+    )
     with open_folder(folder, will_write, force) as out:
         result = simulate(loaded)
         baseline = simulate(base) if base is not None else None
+        found = None
+        if study is not None:
+            from simulator.sensitivity.intervals import run_uncertainty
+
+            with _progress(uncertainty_runs or 0, desc="uncertainty") as advance:
+                found = run_uncertainty(study, uncertainty_runs or 0, os.cpu_count() or 1, progress=advance)
 
         def figures(res: Any, stage: Path) -> None:
             if not no_plots:
                 write_figures(res, stage)
+            if found is not None:
+                from simulator.sensitivity.intervals import own_curves, write_uncertainty
+
+                own = own_curves(res.timeseries, list(res.structure.regions), list(res.structure.materials))
+                write_uncertainty(found, own, stage, figures=not no_plots)
             if with_report:
                 from simulator.report import write_report
 
-                write_report(res, stage / "report.html", baseline=baseline)
+                write_report(res, stage / "report.html", baseline=baseline, uncertainty=found)
             if excel:
                 from simulator.workbook import run_workbook
 
@@ -190,6 +220,12 @@ def run(
     from simulator.console import summary_text
 
     click.echo(summary_text(result))
+    if found is not None:
+        from simulator.sensitivity.intervals import headline_lines
+
+        click.echo(f"uncertainty: {found.runs:,} samples of {len(found.study.inputs)} uncertain inputs")
+        for line in headline_lines(found):
+            click.echo(f"  {line}")
     click.echo(f"wrote {folder}/")
     if with_report:
         against = f" (compared with {base.name})" if base is not None else ""
@@ -363,7 +399,8 @@ def sweep(
     from simulator.interrupt import Interrupted, interruptible
     from simulator.sweep import SweepStopped, run_sweep
     from simulator.sweep.backends import NO_WORKER_TIMEOUT_S
-    from simulator.sweep.figures import write_sweep_figures
+    from simulator.sweep.figures import sweep_notes, write_sweep_figures
+    from simulator.sweep.runner import without_repeats
 
     if workers and dask_address:
         raise InputError("give --workers or --dask, not both")
@@ -390,6 +427,9 @@ def sweep(
             planned = _planned_sweep(
                 scenario, grids, spec_file, runs, seed, assignments, curves, chunk_runs, max_points, max_runs
             )
+            planned, why = without_repeats(planned)
+            if why:
+                click.echo(f"note: {why}", err=True)
             if excel:
                 from simulator.workbook import check_sweep_fits
 
@@ -426,6 +466,9 @@ def sweep(
         )
     points = len(planned.points)
     click.echo(f"{len(table)} runs ({points} point(s) x {planned.spec.runs}) written to {folder}/sweep.parquet")
+    info = {"grid": {axis.path: list(axis.values) for axis in planned.spec.axes}, "members": _members_of(planned)}
+    for note in sweep_notes(table, info):
+        click.echo(f"note: {note}", err=True)
 
 
 @main.command()
@@ -462,11 +505,11 @@ def explore(
     import os
 
     from simulator.explore import plan_grid, render, run_grid, write_page
-    from simulator.explore.grid import may_be_random
     from simulator.interrupt import Interrupted, interruptible
     from simulator.output import check_writable
     from simulator.scenario import load_raw
     from simulator.sweep import SweepSpec, parse_axis
+    from simulator.sweep.runner import may_be_random
 
     if workers and dask_address:
         raise InputError("give --workers or --dask, not both")
@@ -602,6 +645,12 @@ def calibrate(
     click.echo(f"{result.evaluations} parameter sets in {result.seconds:.1f} s; wrote {folder}/")
 
 
+def _members_of(planned: Any) -> list[str]:
+    """The members of a planned sweep's agreement (none without one)."""
+    agreement = planned.first.agreement
+    return list(agreement.members) if agreement is not None else []
+
+
 def _planned_sweep(
     scenario: str | None,
     grids: tuple[str, ...],
@@ -735,6 +784,102 @@ class _progress:
 
     def __exit__(self, *exc: object) -> None:
         self.bar.close()
+
+
+@main.command()
+@click.argument("scenario", type=ScenarioFile())
+@click.option("--method", type=click.Choice(["sobol", "morris"]), default="sobol", show_default=True)
+@click.option(
+    "--samples",
+    type=int,
+    required=True,
+    metavar="N",
+    help="Sobol': base samples, a power of two (N x (inputs + 2) runs); Morris: trajectories (N x (inputs + 1)).",
+)
+@click.option(
+    "--metric",
+    "metrics",
+    multiple=True,
+    metavar="NAME",
+    help="A per-run metric (a sweep-table column, e.g. shortfall_t.eu) (repeatable) "
+    "[total shortfall, fairness, each region's shortfall].",
+)
+@click.option(
+    "--input",
+    "only",
+    multiple=True,
+    metavar="PATH",
+    help="Vary only this declared uncertain input (repeatable) [every entry of the scenario's uncertain: block].",
+)
+@click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+@click.option("--workers", type=click.IntRange(min=1), help="Local worker processes [cores].")
+@click.option("--dask", "dask_address", metavar="ADDRESS", help="Run on a Dask scheduler, e.g. tcp://host:8786.")
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@force_option()
+@click.pass_context
+def sensitivity(
+    ctx: click.Context,
+    scenario: str,
+    method: str,
+    samples: int,
+    metrics: tuple[str, ...],
+    only: tuple[str, ...],
+    assignments: tuple[str, ...],
+    workers: int | None,
+    dask_address: str | None,
+    out_dir: str,
+    force: bool,
+) -> None:
+    """Global sensitivity of SCENARIO's metrics to its uncertain inputs (its uncertain: block).
+
+    Writes sensitivity.csv (Sobol': S1, ST and their confidence intervals; Morris: mu_star,
+    sigma), sensitivity.png, samples.parquet and sensitivity.json, and prints the top drivers.
+    """
+    import os
+
+    from simulator.interrupt import Interrupted, interruptible
+    from simulator.scenario import load_raw
+    from simulator.sensitivity import check_samples, plan_study, run_sensitivity, top_drivers
+    from simulator.sensitivity.indices import runs_needed
+
+    if workers and dask_address:
+        raise InputError("give --workers or --dask, not both")
+    folder = Path(out_dir)
+    try:
+        with interruptible():
+            study = plan_study(load_raw(scenario, _overrides(assignments)), scenario, metrics, only)
+            check_samples(method, samples, len(study.inputs))  # type: ignore[arg-type]
+            runs = runs_needed(method, samples, len(study.inputs))  # type: ignore[arg-type]
+            with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
+                n_workers = workers or os.cpu_count() or 1
+                with _progress(runs) as advance:
+                    try:
+                        found = run_sensitivity(
+                            study,
+                            method,
+                            samples,
+                            folder,
+                            n_workers,
+                            client,
+                            advance,
+                            force,  # type: ignore[arg-type]
+                        )
+                    except Exception as exc:
+                        if ctx.meta.get("debug") or isinstance(exc, InputError):
+                            raise
+                        click.echo(f"sensitivity stopped by an error: {exc!r}; nothing written", err=True)
+                        ctx.exit(3)
+    except Interrupted as exc:
+        click.echo(f"sensitivity interrupted by {exc.name}: nothing written", err=True)
+        ctx.exit(exc.exit_code)
+    click.echo(
+        f"{method} over {len(study.inputs)} uncertain inputs: {found.info['runs']:,} runs in "
+        f"{found.info['wall_time_s']:.1f} s"
+    )
+    click.echo("top drivers:")
+    for line in top_drivers(found.table, method):  # type: ignore[arg-type]
+        click.echo(f"  {line}")
+    click.echo(f"wrote {folder}/")
 
 
 @main.command(name="plot-sweep")

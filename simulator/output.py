@@ -45,6 +45,9 @@ TABLE_FILES = frozenset(
 )
 AGREEMENT_FILES = frozenset({"pool.csv", "releases.csv", "auctions.csv"})
 FIGURE_FILES = frozenset({"days_of_cover.png", "shortfall.png", "supply_mix.png"})
+UNCERTAINTY_TABLES = frozenset({"uncertainty.csv", "uncertainty_samples.parquet"})
+"""With ``--uncertainty``: headline intervals and the samples (``simulator.sensitivity.intervals``)."""
+UNCERTAINTY_FIGURES = frozenset({"fan_days_of_cover.png", "fan_shortfall.png"})
 
 
 MARKET_FILES = frozenset({"market.csv"})
@@ -52,7 +55,12 @@ MARKET_FIGURES = frozenset({"prices.png"})
 
 
 def run_files(
-    agreement: bool, figures: bool, report: bool, excel: bool = False, market: bool = False
+    agreement: bool,
+    figures: bool,
+    report: bool,
+    excel: bool = False,
+    market: bool = False,
+    uncertainty: bool = False,
 ) -> frozenset[str]:
     """The files ``stockpile run`` writes, known before it runs (checked for ownership first)."""
     return (
@@ -63,6 +71,8 @@ def run_files(
         | (MARKET_FIGURES if figures and market else set())
         | ({"report.html"} if report else set())
         | ({"workbook.xlsx"} if excel else set())
+        | (UNCERTAINTY_TABLES if uncertainty else set())
+        | (UNCERTAINTY_FIGURES if uncertainty and figures else set())
     )
 
 

@@ -102,6 +102,35 @@ class ShockPlan:
         """Name of the shock's random stream (see :mod:`simulator.randomness`)."""
         return f"shock/{self.id}"
 
+    @property
+    def terms(self) -> tuple[Any, ...]:
+        """Everything but the per-run draws (start, end, duration, magnitude), hashable.
+
+        A batch keeps one :class:`ShockPlan` per shock for all its runs, so plans whose
+        shocks differ in any of these cannot share a batch (they are part of :class:`Structure`).
+        """
+        weights = None if self.processing_weights is None else self.processing_weights.tobytes()
+        return (
+            self.id,
+            self.kind,
+            self.mask.shape,
+            self.mask.tobytes(),
+            self.against_members.tobytes(),
+            self.perceived,
+            self.targeted,
+            self.held,
+            self.release_days,
+            self.leak_share,
+            self.leak_extra_days,
+            self.period_days,
+            self.front_loaded,
+            self.preference,
+            self.smuggling_share,
+            weights,
+            self.end_use_share,
+            self.suspended,
+        )
+
 
 @dataclass(frozen=True)
 class Structure:
@@ -112,6 +141,8 @@ class Structure:
     suppliers: tuple[str, ...]
     members: tuple[int, ...]
     shock_kinds: tuple[str, ...]
+    shock_terms: tuple[tuple[Any, ...], ...]
+    """Each shock's fixed terms (:attr:`ShockPlan.terms`): runs share a batch's shock plans."""
     horizon_days: int
     first_day: int
     mechanism: str | None
@@ -367,6 +398,7 @@ def compile_plan(s: Scenario) -> Plan:
         suppliers=tuple(suppliers),
         members=members,
         shock_kinds=tuple(sh.kind for sh in shocks),
+        shock_terms=tuple(sh.terms for sh in shocks),
         horizon_days=s.horizon_days,
         first_day=first_day,
         mechanism=mechanism,

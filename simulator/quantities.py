@@ -560,14 +560,14 @@ DAILY = (
         present_when="market",
     ),
     _d(
-        "destroyed_value_usd",
+        "lost_surplus_usd",
         "USD",
         "flow",
         "sum",
-        "Value of the demand destroyed: its tonnes at the mean of the day's and the reference price "
-        "(the consumer-surplus loss of a linear demand curve).",
+        "Consumer surplus lost on the demand the price destroyed: its tonnes x (price - reference) / 2, "
+        "a linear demand curve; with the extra cost at crisis prices, the buyers' whole surplus loss.",
         "market",
-        "Value of demand destroyed",
+        "Surplus lost on destroyed demand",
         present_when="demand_response",
     ),
     _d(
@@ -1083,12 +1083,12 @@ SUMMARY = (
         region_total="sum",
     ),
     _s(
-        "destroyed_value_usd",
+        "lost_surplus_usd",
         "USD",
         "sum",
-        "Value of the demand destroyed.",
-        "Value of demand destroyed",
-        source="destroyed_value_usd",
+        "Consumer surplus lost on the demand the price destroyed (a linear demand curve).",
+        "Surplus lost on destroyed demand",
+        source="lost_surplus_usd",
         region_total="sum",
     ),
     _s(

@@ -69,7 +69,7 @@ class MarketDay:
     substitution_share: Array
     desired_cover_days: Array
     crisis_extra_cost_usd: Array
-    destroyed_value_usd: Array
+    lost_surplus_usd: Array
     auction_revenue_usd: Array
     arrivals_by_supplier_t: Array
     pool_stock_t: Array

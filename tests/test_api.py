@@ -273,12 +273,13 @@ def test_sweep_returns_the_table_of_sweep_parquet_typed(tmp_path):
     code, output = cli("sweep", path, "--grid", f"{POOL_JAPAN}=30,70", "--runs", "2", "-o", tmp_path / "cli")
     assert code == 0, output
     on_disk = pd.read_parquet(tmp_path / "cli" / "sweep.parquet")
-    table = simulator.sweep(path, grid={POOL_JAPAN: [30, 70]}, runs=2, workers=1)
+    with pytest.warns(UserWarning, match="no random inputs"):
+        table = simulator.sweep(path, grid={POOL_JAPAN: [30, 70]}, runs=2, workers=1)
     assert list(table.columns) == list(on_disk.columns)
-    assert table[POOL_JAPAN].tolist() == [30, 30, 70, 70]
-    assert table["total_shortfall_t"].tolist() == pytest.approx([5940.0, 5940.0, 5900.0, 5900.0])
+    assert table[POOL_JAPAN].tolist() == [30, 70]  # deterministic: one run per point, as the CLI
+    assert table["total_shortfall_t"].tolist() == pytest.approx([5940.0, 5900.0])
     assert table["first_shortfall_day.eu"].dtype == "Int64"
-    assert table["first_shortfall_day.eu"].tolist() == [0, 0, 1, 1]
+    assert table["first_shortfall_day.eu"].tolist() == [0, 1]
     numbers = [c for c in table.columns if c != POOL_JAPAN]
     pd.testing.assert_frame_equal(
         table[numbers].astype("float64"), on_disk[numbers].astype("float64"), check_dtype=False
@@ -323,13 +324,12 @@ def test_sweep_as_xarray_is_indexed_by_the_swept_values_and_run():
     ds = simulator.sweep(
         TWO_MEMBERS,
         grid={POOL_JAPAN: [70, 30], "agreement.ratio.japan": [0.5, 1.0]},
-        runs=2,
         workers=1,
         as_xarray=True,
     )
     assert ds["total_shortfall_t"].dims == (POOL_JAPAN, "agreement.ratio.japan", "run")
     assert ds[POOL_JAPAN].values.tolist() == [70, 30]  # the order given, not sorted
-    assert float(ds["total_shortfall_t"].sel({POOL_JAPAN: 70, "agreement.ratio.japan": 1.0, "run": 1})) == 5900.0
+    assert float(ds["total_shortfall_t"].sel({POOL_JAPAN: 70, "agreement.ratio.japan": 1.0, "run": 0})) == 5900.0
     assert float(ds["total_shortfall_t"].sel({POOL_JAPAN: 30, "agreement.ratio.japan": 0.5, "run": 0})) == 5940.0
     first = ds["first_shortfall_day.eu"].sel({"agreement.ratio.japan": 0.5, "run": 0})
     assert first.values.tolist() == [1.0, 0.0]

@@ -206,3 +206,18 @@ def test_both_engines_agree_on_every_border_mechanism():
             assert np.array_equal(values[0], batch.summary[name][row], equal_nan=True), (name, seed)
         assert np.array_equal(recorder.arrays["days_of_cover"].astype(np.float32), batch.curves["days_of_cover"][row])
     check_invariants(run(data, seed=5))
+
+
+def test_runs_that_differ_in_a_shocks_terms_are_never_batched_together():
+    # a 30-day lost halt: without a leak the 100 t of stock runs out on day 15 and Japan is
+    # short 10 t/day on days 15..34 (200 t); a leak of 50% arrives from day 5, the stock drains
+    # at 5 t/day and runs out on day 25: 5 t/day short on days 25..34 (50 t); with 20% it drains
+    # at 8 t/day: 4 t short on day 17, 8 t/day on days 18..34 (140 t)
+    import simulator
+
+    data = build(ONE_REGION, shocks=[halt(start=0, end=30)])
+    swept = simulator.sweep(data, grid={"shocks.halt.leak_share": [0.0, 0.5, 0.2]}, workers=1)
+    assert swept["shortfall_t.japan"].tolist() == pytest.approx([200.0, 50.0, 140.0])
+    plans = [compile_plan(validate_data(build(data, **{"shocks.halt.leak_share": v}))) for v in (0.0, 0.5)]
+    with pytest.raises(ValueError, match="different structure"):
+        stack_plans(plans)

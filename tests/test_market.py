@@ -69,11 +69,10 @@ def test_demand_answers_the_price_with_its_elasticity_and_the_destroyed_tonnes_a
     assert demand[1] == pytest.approx(6.0)
     assert series(result, "demand_destroyed_t", "japan")[1] == pytest.approx(4.0)
     assert series(result, "baseline_demand_t", "japan")[1] == pytest.approx(10.0)
-    # the extra spend: 6 t x (138.89 - 50) USD/kg x 1000 kg/t; the value of the 4 t lost at the
-    # mean of the two prices
-    price = 50.0 * 0.6**-2
-    assert series(result, "crisis_extra_cost_usd", "japan")[1] == pytest.approx(6 * (price - 50) * 1000)
-    assert series(result, "destroyed_value_usd", "japan")[1] == pytest.approx(4 * (price + 50) / 2 * 1000)
+    # the extra spend: 6 t x (138.89 - 50) USD/kg x 1000 kg/t = 533,333 USD; the surplus lost on
+    # the 4 t given up, under a linear demand curve: 4 t x 88.89 USD/kg / 2 x 1000 = 177,778 USD
+    assert series(result, "crisis_extra_cost_usd", "japan")[1] == pytest.approx(533_333.33)
+    assert series(result, "lost_surplus_usd", "japan")[1] == pytest.approx(177_777.78)
     check_invariants(result)
 
 

@@ -142,7 +142,7 @@ def test_compare_and_a_later_run_share_a_folder_by_the_manifest(tmp_path):
 
 def test_plot_sweep_redraws_only_figures_the_manifest_lists(tmp_path):
     folder = tmp_path / "out"
-    grid = "shocks.halt.severity.high=0.6,1.0"  # one figure: sweep_metrics.png
+    grid = "shocks.halt.severity.high=0.6,1.0"  # two figures: sweep_metrics.png and the members' frontier
     result = invoke("sweep", write(tmp_path), "--grid", grid, "--workers", 1, "-o", folder)
     assert result.exit_code == 0, result.output
     assert invoke("plot-sweep", folder).exit_code == 0
@@ -151,7 +151,8 @@ def test_plot_sweep_redraws_only_figures_the_manifest_lists(tmp_path):
     assert refused.exit_code == 2 and "sweep_metrics.png: exists and is not listed" in refused.output
     forced = invoke("plot-sweep", folder, "--force")
     assert forced.exit_code == 0, forced.output
-    assert json.loads((folder / "manifest.json").read_text())["files"] == ["manifest.json", "sweep_metrics.png"]
+    files = json.loads((folder / "manifest.json").read_text())["files"]
+    assert files == ["manifest.json", "sweep_frontier.png", "sweep_metrics.png"]
 
 
 # --- one writer at a time --------------------------------------------------------------------

@@ -259,6 +259,10 @@ def test_compare_workbook_has_the_table_and_every_rules_summary(tmp_path):
     assert overall["total_shortfall_t"].to_dict() == table["total_shortfall_t"].to_dict()
 
 
+NOISY_PAIR = build(TWO_MEMBERS, regions__japan__demand__ree__noise_cv=0.1)
+"""Random demand: a deterministic scenario's sweep runs each point once, whatever --runs says."""
+
+
 def test_sweep_workbook_has_the_table_and_its_set_up(tmp_path):
     path = write(tmp_path, TWO_MEMBERS)
     grid = "agreement.ratio.japan=0.2,0.8"
@@ -271,12 +275,13 @@ def test_sweep_workbook_has_the_table_and_its_set_up(tmp_path):
     assert book["Sweep"].freeze_panes == "E2"  # agreement.ratio.japan, point, run, seed
     assert_same_values(book["Sweep"], tmp_path / "s" / "sweep.csv")
     set_up = {row[0]: row[1] for row in book["Sweep set-up"].iter_rows(min_row=2, values_only=True)}
-    assert set_up["grid.agreement.ratio.japan"] == "0.2, 0.8" and set_up["runs_per_point"] == 2
+    assert set_up["grid.agreement.ratio.japan"] == "0.2, 0.8"
+    assert set_up["runs_per_point"] == 1  # a scenario without random inputs runs each point once
 
 
 def test_a_sweep_too_long_for_excel_is_refused_before_it_runs(tmp_path, monkeypatch):
     monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 4)
-    path = write(tmp_path, TWO_MEMBERS)
+    path = write(tmp_path, NOISY_PAIR)
     args = ("sweep", path, "--grid", "agreement.ratio.japan=0.2,0.8", "--runs", 2, "--workers", 1)
     result = invoke(*args, "-o", tmp_path / "s", "--excel")
     assert result.exit_code == 2, result.output

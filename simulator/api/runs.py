@@ -121,7 +121,7 @@ class RunResult:
 
         if plots or report:
             check_drawable(self.scenario, self.scenario.name)
-        files = run_files(self.scenario.agreement is not None, plots, report, excel)
+        files = run_files(self.scenario.agreement is not None, plots, report, excel, bool(self.scenario.market))
 
         def extras(result: Result, stage: Path) -> None:
             if plots:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from collections.abc import Iterable, Mapping
 from contextlib import closing
 from pathlib import Path
@@ -136,6 +137,8 @@ def sweep(
         paths form the full cross product, the first varying slowest.
     runs
         Runs (seeds) per grid point; replicate ``k`` of every point has the same seed.
+        A scenario with no random inputs runs once per point (a ``UserWarning`` says
+        so), as ``stockpile sweep`` does.
     seed
         Root seed (default: the scenario's).
     workers
@@ -167,7 +170,7 @@ def sweep(
         units in ``attrs["units"]``.
     """
     from simulator.sweep import plan_sweep
-    from simulator.sweep.runner import check_size
+    from simulator.sweep.runner import check_size, without_repeats
 
     runs = whole(runs, "runs", 1)
     root_seed = None if seed is None else whole(seed, "seed", 0)
@@ -179,9 +182,14 @@ def sweep(
         n_runs = math.prod(len(axis.values) for axis in spec.axes) * runs
         chunk_runs = min(CHUNK_RUNS, max(1, math.ceil(n_runs / n_workers)))
         planned = plan_sweep(raw, source, spec, chunk_runs=chunk_runs, max_points=max_points, max_runs=max_runs)
-        table = _in_memory(planned, n_workers, client)
     else:
         planned = plan_sweep(raw, source, spec, max_points=max_points, max_runs=max_runs)
+    planned, why = without_repeats(planned)
+    if why:
+        warnings.warn(why, UserWarning, stacklevel=2)
+    if out is None:
+        table = _in_memory(planned, n_workers, client)
+    else:
         table = _to_files(planned, Path(out), n_workers, client, force)
     table = typed(table)
     return _dataset(table, planned) if as_xarray else table

@@ -25,7 +25,15 @@ from simulator.errors import InputError, Problem
 from simulator.plan import compile_plan
 from simulator.scenario import apply_overrides
 from simulator.sweep import SweepSpec, plan_sweep
-from simulator.sweep.runner import CHUNK_RUNS, Chunk, Sweep, build_point, map_chunks, point_label, run_chunk
+from simulator.sweep.runner import (
+    CHUNK_RUNS,
+    Chunk,
+    Sweep,
+    map_chunks,
+    may_be_random,
+    point_label,
+    run_chunk,
+)
 
 MAX_AXES = 4
 MAX_POINTS = 5_000
@@ -259,23 +267,6 @@ def plan_grid(raw: dict[str, Any], source: str, spec: SweepSpec, workers: int = 
     check_spec(raw, spec, source)
     points = math.prod(len(a.values) for a in spec.axes)
     return plan_sweep(raw, source, spec, curves=True, chunk_runs=chunk_runs_for(spec.runs, points, workers))
-
-
-def may_be_random(sweep: Sweep) -> bool:
-    """Whether the first grid point, or the base with any one axis value, draws random inputs.
-
-    An axis sets only the fields under its path, so a point can draw random inputs only
-    where the base does or where one of its values brings a distribution in: no random
-    point is missed (a point whose values happen to fix every random input may be
-    counted too, and a seed is harmless there).
-    """
-    if compile_plan(sweep.first).random_sources:
-        return True
-    return any(
-        compile_plan(build_point(sweep.raw, {axis.path: value}, sweep.source)).random_sources
-        for axis in sweep.spec.axes
-        for value in axis.values
-    )
 
 
 def run_grid(sweep: Sweep, workers: int = 1, client: Any = None, progress: Callable[[int], None] | None = None) -> Grid:

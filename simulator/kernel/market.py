@@ -158,7 +158,7 @@ class Market:
             substitution_share=state.substitution,
             desired_cover_days=state.desired_cover,
             crisis_extra_cost_usd=extra,
-            destroyed_value_usd=destroyed,
+            lost_surplus_usd=destroyed,
             auction_revenue_usd=revenue,
             arrivals_by_supplier_t=arrivals,
             pool_stock_t=state.pool,

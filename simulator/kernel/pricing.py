@@ -115,8 +115,13 @@ class Pricing:
             state.response_capacity = smooth(state.response_capacity, goal, mp.response_lag_days)
 
     def costs(self, prices: PriceDay, potential: np.ndarray, realised: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The day's extra spend at today's price and the value of demand destroyed (USD), (region, material, run)."""
+        """The day's extra spend at today's price, and the surplus lost on the demand it destroyed (USD).
+
+        With a linear demand curve through (potential, reference price) and (realised,
+        price), buyers lose ``realised x (p - P0)`` (the extra spend) plus the triangle
+        ``(potential - realised) x (p - P0) / 2`` on the use they gave up. Both are
+        (region, material, run); both are negative (gains) when the price is below P0.
+        """
         reference = self.reference[None] if self.market is not None else self.fixed
-        extra = realised * (prices.paid_usd_per_kg - reference) * KG_PER_T
-        destroyed = (potential - realised) * (prices.paid_usd_per_kg + reference) / 2.0 * KG_PER_T
-        return extra, destroyed
+        markup_usd_per_t = (prices.paid_usd_per_kg - reference) * KG_PER_T
+        return realised * markup_usd_per_t, (potential - realised) * markup_usd_per_t / 2.0

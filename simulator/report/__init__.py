@@ -6,8 +6,9 @@ One file, readable offline and printable to A4: figures are inline SVG, styles a
 inline, there are no scripts, fonts or links to fetch. Sections: what the scenario
 asks; what happened to each region (sentences whose numbers come from the summary);
 with a baseline, what changed; the shock timeline; days-of-cover and shortfall curves;
-a table per region; the release rule in plain words with what it did; the key
-assumptions with their sources.
+a table per region; the release rule in plain words with what it did; the uncertain
+inputs, with intervals and fan charts after ``run --uncertainty``
+(:mod:`simulator.report.uncertainty`); the key assumptions with their sources.
 
 >>> from simulator.report import render_report, write_report  # the public functions
 """
@@ -26,9 +27,11 @@ from simulator.report.findings import Run, compare_overall, compare_region, over
 from simulator.report.rule import auction_results, rule_releases, rule_words
 from simulator.report.style import CSS
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
+from simulator.report.uncertainty import uncertainty_section
 from simulator.report.words import material_name, region_name, span_dates
 from simulator.results import Result
 from simulator.scenario import Scenario, scenario_hash
+from simulator.sensitivity.intervals import Uncertainty
 from simulator.version import __version__
 
 __all__ = ["comparison_problem", "render_report", "write_report"]
@@ -66,8 +69,8 @@ def _meta(result: Result) -> str:
     return '<dl class="meta">' + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in items) + "</dl>"
 
 
-def render_report(result: Result, baseline: Result | None = None) -> str:
-    """The report of ``result`` as one HTML document (with ``baseline``: compared against it)."""
+def render_report(result: Result, baseline: Result | None = None, uncertainty: Uncertainty | None = None) -> str:
+    """The report of ``result`` (with ``baseline``: compared against it; with ``uncertainty``: its intervals)."""
     if baseline is not None and (problem := comparison_problem(result.scenario, baseline.scenario)):
         raise InputError(problem)
     run = Run.of(result)
@@ -163,6 +166,7 @@ def render_report(result: Result, baseline: Result | None = None) -> str:
             out.append('<p class="note">The arrangement released no stock in this run.</p>')
     out += [
         "</section>",
+        uncertainty_section(result, uncertainty),
         '<section id="assumptions"><h2>Key assumptions and sources</h2>',
         assumption_table(result),
         "</section>",
@@ -175,14 +179,16 @@ def render_report(result: Result, baseline: Result | None = None) -> str:
     return "\n".join(part for part in out if part)
 
 
-def write_report(result: Result, path: Path | str, *, baseline: Result | None = None) -> Path:
+def write_report(
+    result: Result, path: Path | str, *, baseline: Result | None = None, uncertainty: Uncertainty | None = None
+) -> Path:
     """Write the report of ``result`` (against ``baseline`` if given) to ``path`` atomically.
 
     The file is written next to ``path`` under a temporary name and renamed into place,
     so a reader never sees half a report; a failure raises :class:`InputError`.
     """
     path = Path(path)
-    text = render_report(result, baseline)
+    text = render_report(result, baseline, uncertainty)
     temporary: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

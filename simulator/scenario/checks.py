@@ -26,6 +26,7 @@ from simulator.scenario.schema import (
     ShareStep,
     ShockBase,
 )
+from simulator.scenario.uncertain import check_uncertain
 
 SUM_TOLERANCE = 1e-9
 MAX_RESULT_ROWS = 500_000
@@ -65,6 +66,7 @@ def check_scenario(s: Scenario) -> list[Problem]:
     _check_markets(s, problems)
     if s.agreement is not None:
         _check_agreement(s, s.agreement, problems)
+    problems += check_uncertain(s)
     return problems
 
 

@@ -24,7 +24,17 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from simulator import mechanisms
@@ -826,6 +836,142 @@ class Assumption(Model):
     """Where it comes from; empty marks a modeller's assumption."""
 
 
+# --- uncertain inputs (ranges for sensitivity and uncertainty runs) --------------------
+
+UNCERTAIN_PATH = re.compile(r"-?[a-z0-9_]+(\.-?[a-z0-9_]+)*")
+MAX_UNCERTAIN = 200
+"""Uncertain inputs in one scenario."""
+MAX_UNCERTAIN_VALUES = 1_000
+"""Values of one discrete uncertain input."""
+
+
+def _bound(value: Any) -> Any:
+    """A range bound: a finite number in the distribution parameters' range, or a date."""
+    if isinstance(value, dt.date | str):
+        return _calendar_date(value)
+    value = _plain_number(value)
+    if not isinstance(value, int | float) or not abs(value) <= MAX_DISTRIBUTION_PARAMETER:
+        raise PydanticCustomError("bound", f"must be a finite number within +-{MAX_DISTRIBUTION_PARAMETER:g} or a date")
+    return float(value)
+
+
+Bound = Annotated[
+    Annotated[float, _number(None, -MAX_DISTRIBUTION_PARAMETER, MAX_DISTRIBUTION_PARAMETER)] | Date,
+    BeforeValidator(_bound),
+]
+
+
+def _dotted_path(value: str) -> str:
+    if not UNCERTAIN_PATH.fullmatch(value) or len(value) > 300:
+        raise ValueError(f"'{value[:60]}' is not a dotted path of a field (as for --set, e.g. shocks.halt.severity)")
+    return value
+
+
+def _named_source(value: str) -> str:
+    if not value.strip():
+        raise ValueError("give the source of the range, or 'assumption' for a modeller's choice")
+    return value
+
+
+class UncertainBase(Model):
+    """An input whose value is uncertain: where it is, where it comes from, how to show it."""
+
+    path: Annotated[str, AfterValidator(_dotted_path)]
+    """The field it sets, as a ``--set`` path (``shocks.china_quota_2011.severity``)."""
+    source: Annotated[str, AfterValidator(_named_source)]
+    """Where the range comes from, or ``assumption`` for a modeller's choice."""
+    label: str = ""
+    """Short name for figures and tables (default: the path)."""
+
+
+def _same_kind(*bounds: float | dt.date) -> None:
+    if len({isinstance(b, dt.date) for b in bounds}) > 1:
+        raise ValueError("give every bound as a number or every bound as a date")
+
+
+class UncertainUniform(UncertainBase):
+    """Any value between ``low`` and ``high`` equally likely (dates: whole days)."""
+
+    distribution: Literal["uniform"] = "uniform"
+    low: Bound
+    """Lowest value (a number, or a date for a date field)."""
+    high: Bound
+    """Highest value."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> UncertainUniform:
+        _same_kind(self.low, self.high)
+        if not self.low < self.high:  # type: ignore[operator]
+            raise ValueError("need low < high")
+        return self
+
+
+class UncertainTriangular(UncertainBase):
+    """A value on [low, high], most likely at ``mode``, less likely linearly towards the ends."""
+
+    distribution: Literal["triangular"]
+    low: Bound
+    """Lowest value."""
+    mode: Bound
+    """Most likely value."""
+    high: Bound
+    """Highest value."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> UncertainTriangular:
+        _same_kind(self.low, self.mode, self.high)
+        if not (self.low <= self.mode <= self.high and self.low < self.high):  # type: ignore[operator]
+            raise ValueError("need low <= mode <= high and low < high")
+        return self
+
+
+class UncertainLogNormal(UncertainBase):
+    """A positive value, lognormal with its own mean and sd (sampled between its 0.1% and 99.9% points)."""
+
+    distribution: Literal["lognormal"]
+    mean: Annotated[float, _number(None, 0, MAX_DISTRIBUTION_PARAMETER, above=True), NUMBER]
+    """Mean of the value (not of its logarithm)."""
+    sd: Annotated[float, _number(None, 0, MAX_DISTRIBUTION_PARAMETER, above=True), NUMBER]
+    """Standard deviation of the value (not of its logarithm); above 0."""
+
+
+class UncertainValues(UncertainBase):
+    """One of a discrete set of values, each equally likely (any YAML value: a number, a word, a mapping)."""
+
+    distribution: Literal["discrete"] = "discrete"
+    values: list[Any] = Field(min_length=2, max_length=MAX_UNCERTAIN_VALUES)
+    """The values, two or more, all different."""
+
+    @model_validator(mode="after")
+    def _distinct(self) -> UncertainValues:
+        shown = [repr(v) for v in self.values]
+        if len(set(shown)) < len(shown):
+            raise ValueError("a value is given twice")
+        return self
+
+
+def _uncertain_kind(value: Any) -> str | None:
+    """The entry's tag: ``discrete`` with ``values``, else its ``distribution`` (default ``uniform``)."""
+    if isinstance(value, dict):
+        kind = "discrete" if "values" in value else str(value.get("distribution", "uniform"))
+    else:
+        kind = getattr(value, "distribution", "")
+    return f"uncertain-{kind}"
+
+
+Uncertain = Annotated[
+    Annotated[UncertainUniform, Tag("uncertain-uniform")]
+    | Annotated[UncertainTriangular, Tag("uncertain-triangular")]
+    | Annotated[UncertainLogNormal, Tag("uncertain-lognormal")]
+    | Annotated[UncertainValues, Tag("uncertain-discrete")],
+    Discriminator(
+        _uncertain_kind,
+        custom_error_type="uncertain_kind",
+        custom_error_message="give low/high (uniform), distribution: triangular or lognormal, or values: [...]",
+    ),
+]
+
+
 class Scenario(Model):
     """A complete scenario: the world, its shocks and (optionally) an agreement."""
 
@@ -854,3 +1000,6 @@ class Scenario(Model):
     """Joint arrangement (none: each region only draws its own reserve)."""
     assumptions: list[Assumption] = []
     """Key assumptions and sourced figures, for the report."""
+    uncertain: list[Uncertain] = Field(default=[], max_length=MAX_UNCERTAIN)
+    """Inputs whose values are uncertain, with their ranges: sampled by ``stockpile sensitivity`` and
+    ``stockpile run --uncertainty`` (``docs/uncertainty.md``)."""

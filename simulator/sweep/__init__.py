@@ -57,6 +57,7 @@ SWEEP_FILES = frozenset(
         "sweep_metrics.png",
         "sweep_heatmap.png",
         "sweep_frontier.png",
+        "sweep_pool_frontier.png",
         "workbook.xlsx",
     }
 )
@@ -103,6 +104,7 @@ def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> di
         "grid": {axis.path: list(axis.values) for axis in sweep.spec.axes},
         "fixed": dict(sweep.spec.fixed),
         "runs_per_point": sweep.spec.runs,
+        "notes": sweep.notes,
         "points": len(sweep.points),
         "total_runs": sweep.n_runs,
         "seed": sweep.root_seed,

@@ -5,8 +5,17 @@ Layer: studies.
 - one swept parameter: each key metric against it, median line and 5-95% band across
   runs (``sweep_metrics.png``);
 - two swept parameters: a heatmap of each key metric's mean (``sweep_heatmap.png``);
-- a swept ``agreement.ratio.<member>``: the members' shortfall frontier, one point per
-  ratio (medians across runs), efficient points marked (``sweep_frontier.png``).
+- two or more members sharing stock: the efficiency-fairness frontier
+  (``sweep_frontier.png``): one point per grid point, the median over its runs of total
+  shortfall against the median of Jain's fairness index, Pareto-efficient points marked,
+  each point labelled with its value on every swept axis;
+- a swept ``agreement.pool...`` path: the cost frontier (``sweep_pool_frontier.png``),
+  median holding cost of the strategic stock against median total shortfall.
+
+Panels are titled with the quantity registry's label and unit; the fairness axis spans
+its whole range, from 1/n (one member bears all) to 1. A panel whose metric is the same
+at every point says so in words, and a figure with nothing to show is not drawn:
+:func:`sweep_notes` says why, and which swept parameters changed no output at all.
 
 Names and values from the sweep (paths, swept strings, ids) are shown as plain text:
 a ``$`` in them never starts Matplotlib's mathtext.
@@ -15,6 +24,7 @@ a ``$`` in them never starts Matplotlib's mathtext.
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +35,11 @@ from matplotlib.figure import Figure
 from simulator.errors import InputError
 from simulator.output_folder import open_folder
 from simulator.plots import fixed_margins
+from simulator.sweep.columns import metric_title
 
 BAND = "#9dbbe0"
 LINE = "#1f5fa6"
-FIGURE_FILES = ("sweep_metrics.png", "sweep_heatmap.png", "sweep_frontier.png")
+FIGURE_FILES = ("sweep_metrics.png", "sweep_heatmap.png", "sweep_frontier.png", "sweep_pool_frontier.png")
 
 
 def _text(value: Any) -> str:
@@ -38,6 +49,54 @@ def _text(value: Any) -> str:
     'cost \\$5-\\$10'
     """
     return str(value).replace("$", r"\$")
+
+
+FAIRNESS = "fairness_jain"
+TOTAL = "total_shortfall_t"
+LABEL_ALL_UP_TO = 30
+"""Frontier points labelled when there are at most this many (else only efficient ones)."""
+
+
+def _members(info: dict[str, Any]) -> list[str]:
+    return list(info.get("members", []))
+
+
+def _rounded(values: Any) -> np.ndarray:
+    """Values rounded to 9 decimals: arithmetic noise is not a change."""
+    return np.round(np.asarray(values, float), 9)
+
+
+def is_flat(values: Any) -> bool:
+    """Whether every value is the same (NaN equal to NaN; 9 decimals).
+
+    >>> is_flat([0.0, 0.0, 1e-12]), is_flat([0.0, 1.0])
+    (True, False)
+    """
+    rounded = _rounded(values)
+    missing = np.isnan(rounded)
+    return bool(len(np.unique(rounded[~missing])) <= 1 and (missing.all() or not missing.any()))
+
+
+def _flat_text(table: pd.DataFrame, metric: str) -> str:
+    value = table[metric].iloc[0]
+    shown = "empty" if pd.isna(value) else f"{float(value):,.6g}"
+    return f"{metric_title(metric)}: {shown} at every point"
+
+
+def _fairness_range(members: list[str]) -> tuple[float, float] | None:
+    """The fairness axis from 1/n (one member bears all) to 1 (equal shares), with a little room."""
+    if len(members) < 2:
+        return None
+    low = 1 / len(members)
+    pad = 0.03 * (1 - low)
+    return low - pad, 1 + pad
+
+
+def _fairness_limits(ax: Any, members: list[str]) -> None:
+    """Set a panel's y axis to :func:`_fairness_range`."""
+    limits = _fairness_range(members)
+    if limits is not None:
+        ax.set_ylim(*limits)
 
 
 def key_metrics(table: pd.DataFrame) -> list[str]:
@@ -54,7 +113,7 @@ def _positions(values: pd.Series) -> tuple[np.ndarray, list[str] | None]:
     return np.array([labels.index(str(v)) for v in values], float), labels
 
 
-def metrics_figure(table: pd.DataFrame, path: str) -> Figure:
+def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = None) -> Figure:
     """Each key metric against one swept parameter: median and 5-95% band across runs."""
     metrics = key_metrics(table)
     cols = min(3, len(metrics))
@@ -65,23 +124,37 @@ def metrics_figure(table: pd.DataFrame, path: str) -> Figure:
     fig = Figure(figsize=(4.3 * cols, (3.2 + label_room) * rows + 0.6))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
     fixed_margins(fig, rows, cols, top_in=0.6, bottom_in=0.6 + label_room, row_gap_in=0.85 + label_room)
+    legend = None
     for ax, metric in zip(axes, metrics, strict=False):
+        ax.set_title(_text(metric_title(metric)), fontsize=10)
+        ax.set_xlabel(_text(path))
+        if len(table) > 1 and is_flat(table[metric]):
+            _sentence(ax, _flat_text(table, metric))
+            continue
         low, mid, high = (stats[(metric, q)].to_numpy(float) for q in (0.05, 0.5, 0.95))
         ax.fill_between(x, low, high, color=BAND, alpha=0.7, lw=0, label="5-95% of runs")
         ax.plot(x, mid, color=LINE, marker="o", ms=3, lw=1.6, label="median")
-        ax.set_title(_text(metric), fontsize=10)
-        ax.set_xlabel(_text(path))
+        if metric == FAIRNESS:
+            _fairness_limits(ax, members or [])
+        legend = legend or ax
         ax.grid(True, color="#dddddd")
         if labels is not None:
             ax.set_xticks(x, [_text(label) for label in labels], rotation=30, ha="right")
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
-    axes[0].legend(fontsize=8)
+    if legend is not None:
+        legend.legend(fontsize=8)
     fig.suptitle(f"sweep of {_text(path)}: {table['run'].nunique()} run(s) per point", fontweight="bold")
     return fig
 
 
-def heatmap_figure(table: pd.DataFrame, first: str, second: str) -> Figure:
+def _sentence(ax: Any, text: str) -> None:
+    """A panel that says in words what a flat line would show."""
+    ax.text(0.5, 0.5, textwrap.fill(_text(text), 34), ha="center", va="center", transform=ax.transAxes, fontsize=9)
+    ax.set_yticks([])
+
+
+def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[str] | None = None) -> Figure:
     """Mean of each key metric over a two-parameter grid."""
     metrics = key_metrics(table)
     cols = min(3, len(metrics))
@@ -90,8 +163,14 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str) -> Figure:
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
     fixed_margins(fig, rows, cols, left_in=0.95, top_in=0.6, bottom_in=1.0, row_gap_in=1.25, col_gap_in=0.75)
     for ax, metric in zip(axes, metrics, strict=False):
-        grid = table.pivot_table(index=second, columns=first, values=metric, aggfunc="mean")
-        image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap="viridis")
+        ax.set_title(f"{_text(metric_title(metric))}, mean", fontsize=10)
+        if len(table) > 1 and is_flat(table[metric]):
+            _sentence(ax, _flat_text(table, metric))
+            ax.set_xticks([])
+            continue
+        grid = table.pivot_table(index=second, columns=first, values=metric, aggfunc="mean", dropna=False)
+        limits = {"vmin": 1 / len(members), "vmax": 1.0} if metric == FAIRNESS and members and len(members) > 1 else {}
+        image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap="viridis", **limits)
         for axis, values in ((ax.xaxis, grid.columns), (ax.yaxis, grid.index)):
             every = max(1, -(-len(values) // 10))  # at most about 10 labels per axis
             positions = list(range(0, len(values), every))
@@ -99,7 +178,6 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str) -> Figure:
         ax.tick_params(axis="x", labelrotation=45)
         ax.set_xlabel(_text(first), fontsize=8)
         ax.set_ylabel(_text(second), fontsize=8)
-        ax.set_title(f"{_text(metric)} (mean)", fontsize=10)
         fig.colorbar(image, ax=ax, shrink=0.8)
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
@@ -134,54 +212,197 @@ def pareto_efficient(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return efficient
 
 
-def frontier_figure(table: pd.DataFrame, path: str, members: list[str]) -> Figure:
-    """Shortfall of the swept member against the others' (medians), one point per ratio."""
-    swept = path.rsplit(".", 1)[-1]
-    others = [m for m in members if m != swept]
-    medians = table.groupby(path, sort=True)[[f"shortfall_t.{m}" for m in members]].median()
-    x = medians[f"shortfall_t.{swept}"].to_numpy(float)
-    y = medians[[f"shortfall_t.{m}" for m in others]].sum(axis=1).to_numpy(float)
-    efficient = pareto_efficient(x, y)
-    fig = Figure(figsize=(6.4, 5.2))
+def _point_stats(table: pd.DataFrame, paths: list[str], columns: dict[str, pd.Series]) -> pd.DataFrame:
+    """Per grid point: its value on every swept path and the median over its runs of each column."""
+    frame = table[["point", *paths]].copy()
+    for name, values in columns.items():
+        frame[name] = values.to_numpy(float)
+    firsts = frame.groupby("point", sort=True)[paths].first()
+    medians = frame.groupby("point", sort=True)[list(columns)].median()
+    return pd.concat([firsts, medians], axis=1)
+
+
+def _short(path: str) -> str:
+    """The last two segments of a path (``ratio.japan``, ``china_japan_halt.end``)."""
+    return ".".join(path.split(".")[-2:])
+
+
+def _frontier(
+    stats: pd.DataFrame,
+    paths: list[str],
+    x: str,
+    y: str,
+    efficient: np.ndarray,
+    xlabel: str,
+    ylabel: str,
+    title: str,
+    ylim: tuple[float, float] | None = None,
+) -> Figure:
+    """Points of a two-objective frontier, efficient ones marked, labelled with every swept value."""
+    fig = Figure(figsize=(7.8, 5.8))
     ax = fig.subplots()
-    fixed_margins(fig, 1, 1, left_in=0.85, top_in=0.45, bottom_in=0.6, right_in=0.3)
-    ax.plot(x, y, color="#bbbbbb", lw=1, zorder=1)
-    ax.scatter(x[~efficient], y[~efficient], color="#999999", s=28, zorder=2, label="dominated")
-    ax.scatter(x[efficient], y[efficient], color="#d1495b", s=40, zorder=3, label="efficient")
-    labelled: set[tuple[float, float]] = set()  # one label per distinct point, about 12 in all
-    every = max(1, -(-len(x) // 12))
-    for i, (ratio, xi, yi) in enumerate(zip(medians.index, x, y, strict=True)):
-        key = (round(float(xi), 6), round(float(yi), 6))
-        if key not in labelled and (i % every == 0 or i == len(x) - 1):
-            labelled.add(key)
-            ax.annotate(f"{ratio:g}", (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=8)
-    ax.set_xlabel(f"shortfall of {_text(swept)} (t, median over runs)")
-    ax.set_ylabel(f"shortfall of {_text(' + '.join(others))} (t, median over runs)")
-    ax.set_title(f"Shortfall frontier: labels are {_text(path)}", fontsize=10)
+    fixed_margins(fig, 1, 1, left_in=0.95, top_in=0.75, bottom_in=0.65, right_in=0.3)
+    xs, ys = stats[x].to_numpy(float), stats[y].to_numpy(float)
+    ax.scatter(xs[~efficient], ys[~efficient], color="#999999", s=26, zorder=2, label="dominated")
+    ax.scatter(xs[efficient], ys[efficient], color="#d1495b", s=40, zorder=3, label="efficient (Pareto)")
+    order = np.argsort(xs[efficient], kind="stable")
+    ax.plot(xs[efficient][order], ys[efficient][order], color="#d1495b", lw=1, zorder=1)
+    label_all = len(stats) <= LABEL_ALL_UP_TO
+    alike: dict[tuple[float, float], list[str]] = {}  # points drawn on the same spot share one label
+    for i, (_, row) in enumerate(stats.iterrows()):
+        if label_all or efficient[i]:
+            key = (round(float(xs[i]), 6), round(float(ys[i]), 6))
+            alike.setdefault(key, []).append(" / ".join(_label(row[p]) for p in paths))
+    ax.set_xlim(min(0.0, float(np.nanmin(xs))), float(np.nanmax(xs)) * 1.12 + 1e-9)  # room for labels
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    _place_labels(ax, {k: v[0] if len(v) == 1 else f"{v[0]} (+{len(v) - 1} alike)" for k, v in alike.items()})
+    ax.set_xlabel(_text(xlabel))
+    ax.set_ylabel(_text(ylabel))
+    which = "every point" if label_all else "efficient points"
+    ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(_short(p) for p in paths))}", fontsize=9)
     ax.grid(True, color="#dddddd")
     ax.legend(fontsize=8)
     return fig
 
 
-def write_sweep_figures(table: pd.DataFrame, info: dict[str, Any], folder: Path) -> list[Path]:
-    """The figures that fit the sweep's grid (see the module docstring)."""
-    paths = list(info.get("grid", {}))
-    written: list[Path] = []
+LABEL_GAP = 0.032
+"""Least vertical distance between two labels near each other, in fractions of the axes' height."""
 
-    def save(fig: Figure, name: str) -> None:
-        fig.savefig(folder / name, dpi=110)
-        written.append(folder / name)
 
-    metrics_png, heatmap_png, frontier_png = FIGURE_FILES
-    if len(paths) == 1:
-        save(metrics_figure(table, paths[0]), metrics_png)
-    elif len(paths) == 2:
-        save(heatmap_figure(table, paths[0], paths[1]), heatmap_png)
-    members = list(info.get("members", []))
+def _place_labels(ax: Any, labels: dict[tuple[float, float], str]) -> None:
+    """Label points, moving a label down (with a leader line) where it would cover another.
+
+    Placed from the top: a label within :data:`LABEL_GAP` of the height and a fifth of
+    the width of one already placed moves down until it is clear.
+    """
+    placed: list[tuple[float, float]] = []
+    to_axes = ax.transLimits
+    for (xi, yi), text in sorted(labels.items(), key=lambda item: (-item[0][1], item[0][0])):
+        fx, fy = to_axes.transform((xi, yi))
+        ty = fy + 0.01
+        while any(abs(ty - py) < LABEL_GAP and abs(fx - px) < 0.2 for px, py in placed):
+            ty -= LABEL_GAP / 2
+        placed.append((fx, ty))
+        moved = abs(ty - fy - 0.01) > 1e-9
+        ax.annotate(
+            _text(text),
+            (xi, yi),
+            xytext=(fx + 0.012, ty),
+            textcoords="axes fraction",
+            fontsize=7,
+            va="center",
+            arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.6} if moved else None,
+        )
+
+
+def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -> Figure:
+    """Total shortfall against fairness, one point per grid point (medians over its runs)."""
+    stats = _point_stats(table, paths, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]})
+    efficient = pareto_efficient(_rounded(stats[TOTAL]), -_rounded(stats[FAIRNESS]))  # noise is no gain
+    fig = _frontier(
+        stats,
+        paths,
+        TOTAL,
+        FAIRNESS,
+        efficient,
+        f"{metric_title(TOTAL)}, median over runs",
+        f"{metric_title(FAIRNESS)}, median over runs",
+        "Efficiency against fairness: one point per grid point",
+        _fairness_range(members),
+    )
+    return fig
+
+
+def holding_cost_columns(table: pd.DataFrame, members: list[str]) -> list[str]:
+    """The members' ``holding_cost_usd.<member>`` columns present in ``table``."""
+    return [f"holding_cost_usd.{m}" for m in members if f"holding_cost_usd.{m}" in table]
+
+
+def pool_frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -> Figure:
+    """Holding cost of the strategic stock against total shortfall, one point per grid point."""
+    cost = table[holding_cost_columns(table, members)].sum(axis=1) / 1e6
+    stats = _point_stats(table, paths, {"cost": cost, TOTAL: table[TOTAL]})
+    efficient = pareto_efficient(_rounded(stats["cost"]), _rounded(stats[TOTAL]))
+    return _frontier(
+        stats,
+        paths,
+        "cost",
+        TOTAL,
+        efficient,
+        "Holding cost of strategic stock (million USD), median over runs",
+        f"{metric_title(TOTAL)}, median over runs",
+        "What a larger stock buys: one point per grid point",
+    )
+
+
+def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, str | None]]:
+    """Each figure the grid calls for: (a function drawing it, or None; why not, or None)."""
+    paths, members = list(info.get("grid", {})), _members(info)
+    metrics = key_metrics(table)
+    every_flat = len(table) > 1 and all(is_flat(table[m]) for m in metrics)
+    flat_why = "every key metric is the same at every point (" + "; ".join(_flat_text(table, m) for m in metrics) + ")"
+    metrics_png, heatmap_png, frontier_png, pool_png = FIGURE_FILES
+    out: dict[str, tuple[Any, str | None]] = {}
+    if len(paths) in (1, 2):
+        name = metrics_png if len(paths) == 1 else heatmap_png
+        if every_flat:
+            out[name] = (None, flat_why)
+        elif len(paths) == 1:
+            out[name] = (lambda: metrics_figure(table, paths[0], members), None)
+        else:
+            out[name] = (lambda: heatmap_figure(table, paths[0], paths[1], members), None)
+    several = table["point"].nunique() > 1
+    if len(members) > 1 and {TOTAL, FAIRNESS} <= set(table.columns):
+        if not several:
+            out[frontier_png] = (None, "a frontier needs two or more grid points")
+        elif is_flat(table[TOTAL]) and is_flat(table[FAIRNESS]):
+            out[frontier_png] = (None, f"every point has the same {metric_title(TOTAL)} and {metric_title(FAIRNESS)}")
+        else:
+            out[frontier_png] = (lambda: frontier_figure(table, paths, members), None)
+    if several and any(p.startswith("agreement.pool.") for p in paths) and holding_cost_columns(table, members):
+        if is_flat(table[holding_cost_columns(table, members)].sum(axis=1)) and is_flat(table[TOTAL]):
+            out[pool_png] = (None, "every point has the same holding cost and total shortfall")
+        else:
+            out[pool_png] = (lambda: pool_frontier_figure(table, paths, members), None)
+    return out
+
+
+def unchanged_paths(table: pd.DataFrame, paths: list[str]) -> list[str]:
+    """Swept paths whose values change no metric of any run, whatever the other axes' values.
+
+    Rows that differ only in that path's value (same run, same values on the other axes)
+    are compared on every metric column, rounded to 9 decimals.
+    """
+    keys = {*paths, "point", "run", "seed"}
+    metrics = [c for c in table.columns if c not in keys and pd.api.types.is_numeric_dtype(table[c])]
+    if len(paths) == 0 or table["point"].nunique() < 2:
+        return []
+    rounded = table[metrics].apply(_rounded).fillna(np.inf)
+    out = []
     for path in paths:
-        if path.startswith("agreement.ratio.") and path.rsplit(".", 1)[-1] in members:
-            save(frontier_figure(table, path, members), frontier_png)
-            break
+        others = [p for p in paths if p != path] + ["run"]
+        groups = pd.concat([table[others].astype(str), rounded], axis=1).groupby(others, sort=False)
+        if (groups.nunique() <= 1).all().all():
+            out.append(path)
+    return out
+
+
+def sweep_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
+    """What the figures and the table do not say themselves: figures not drawn and why, inert axes."""
+    notes = [f"{name} not drawn: {why}" for name, (_, why) in _draws(table, info).items() if why]
+    for path in unchanged_paths(table, list(info.get("grid", {}))):
+        notes.append(f"{path}: its values changed no output of this sweep (every metric is the same for each value)")
+    return notes
+
+
+def write_sweep_figures(table: pd.DataFrame, info: dict[str, Any], folder: Path) -> list[Path]:
+    """The figures that fit the sweep's grid and have something to show (see the module docstring)."""
+    written: list[Path] = []
+    for name, (draw, _why) in _draws(table, info).items():
+        if draw is not None:
+            draw().savefig(folder / name, dpi=110)
+            written.append(folder / name)
     return written
 
 

@@ -147,6 +147,8 @@ class Sweep:
     chunk_runs: int = CHUNK_RUNS
     curves: bool = False
     runs: list[tuple[int, int, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the sweep changed from what was asked, and why (written to ``sweep.json``)."""
 
     @property
     def n_runs(self) -> int:
@@ -229,6 +231,48 @@ def plan_sweep(
     seeds = [run_seed(root_seed, k) for k in range(spec.runs)]
     sweep.runs = [(p, k, seeds[k]) for p in range(len(points)) for k in range(spec.runs)]
     return sweep
+
+
+def may_be_random(sweep: Sweep) -> bool:
+    """Whether the first grid point, or the base with any one axis value, draws random inputs.
+
+    An axis sets only the fields under its path, so a point can draw random inputs only
+    where the base does or where one of its values brings a distribution in: no random
+    point is missed (a point whose values happen to fix every random input may be
+    counted too, and a seed is harmless there).
+    """
+    if compile_plan(sweep.first).random_sources:
+        return True
+    return any(
+        compile_plan(build_point(sweep.raw, {axis.path: value}, sweep.source)).random_sources
+        for axis in sweep.spec.axes
+        for value in axis.values
+    )
+
+
+def once_per_point(sweep: Sweep, why: str) -> Sweep:
+    """The same sweep with one run per point (replicate 0 of each, its seed unchanged); ``why`` noted."""
+    spec = SweepSpec(sweep.spec.axes, 1, sweep.spec.seed, sweep.spec.fixed)
+    single = Sweep(sweep.raw, sweep.source, spec, sweep.points, sweep.first, sweep.root_seed, sweep.chunk_runs)
+    single.curves = sweep.curves
+    single.runs = [run for run in sweep.runs if run[1] == 0]
+    single.notes = [*sweep.notes, why]
+    return single
+
+
+def without_repeats(sweep: Sweep) -> tuple[Sweep, str | None]:
+    """The sweep with one run per point when no point draws random inputs, and why (else unchanged, None).
+
+    Runs of a deterministic point are alike whatever their seed; the CLI and the API
+    both collapse them so that ``--runs`` never multiplies identical rows.
+    """
+    if sweep.spec.runs <= 1 or may_be_random(sweep):
+        return sweep, None
+    why = (
+        f"{sweep.first.name} has no random inputs, so the {sweep.spec.runs} runs of each point "
+        "would all be alike: each point runs once"
+    )
+    return once_per_point(sweep, why), why
 
 
 def execute(
@@ -316,3 +360,50 @@ def curve_bands(sweep: Sweep, checkpoints: Checkpoints) -> pd.DataFrame:
                 )
             )
     return pd.concat(frames, ignore_index=True)
+
+
+def plan_points(
+    raw: dict[str, Any],
+    source: str,
+    points: list[dict[str, Any]],
+    seeds: list[int],
+    curves: bool = False,
+    chunk_runs: int = CHUNK_RUNS,
+) -> Sweep:
+    """A sweep of arbitrary points (samples, not a grid): point ``i`` runs once, with ``seeds[i]``.
+
+    Only the first point is validated here; the others are validated where they run, as
+    the points of a grid are.
+    """
+    if not points or len(points) != len(seeds):
+        raise ValueError("need one seed per point, and at least one point")
+    spec = SweepSpec((), runs=1, seed=seeds[0])
+    first = build_point(raw, points[0], source)
+    sweep = Sweep(raw, source, spec, points, first, seeds[0], chunk_runs, curves)
+    sweep.runs = [(p, 0, seed) for p, seed in enumerate(seeds)]
+    return sweep
+
+
+def run_points(
+    sweep: Sweep,
+    workers: int = 1,
+    client: Any = None,
+    progress: Callable[[int], None] | None = None,
+    no_worker_timeout_s: float = NO_WORKER_TIMEOUT_S,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray] | None]:
+    """Run every run of ``sweep`` (no checkpoints) and gather its table and curves in run order.
+
+    Returns the table (``point``, ``run``, ``seed`` and every metric, one row per run) and,
+    when the sweep keeps curves, per curve column an array (runs, days, regions, materials).
+    """
+    results: dict[int, ChunkResult] = {}
+    for result in map_chunks(sweep, run_chunk, workers, client, no_worker_timeout_s):
+        results[result.index] = result
+        if progress is not None:
+            progress(len(result.table))
+    ordered = [results[index] for index, _ in sweep.chunks()]
+    table = pd.concat([r.table for r in ordered], ignore_index=True)
+    if not sweep.curves:
+        return table, None
+    curves = {c: np.concatenate([r.curves[c] for r in ordered if r.curves is not None]) for c in CURVE_COLUMNS}
+    return table, curves

@@ -1,0 +1,238 @@
+"""Uncertain inputs: where each one sits in the scenario, and its values from quantiles.
+
+Layer: ground.
+
+A scenario's ``uncertain:`` entries (:class:`~simulator.scenario.schema.UncertainUniform`
+and its siblings) name a field by its ``--set`` path and give its range. Two things are
+decided here and nowhere else:
+
+- **Where it sits** (:func:`check_uncertain`, a tier-2 check): the path must lead to a
+  field of the validated scenario (list items by index or ``id``), each path once, and a
+  range needs a field that holds a number or a date.
+- **Its value for a quantile** ``u`` in [0, 1] (:func:`values_at`): samplers draw points
+  of the unit cube and every entry maps its coordinate to a value through its inverse
+  distribution function. Whole-number fields and dates get whole numbers: a uniform range
+  of whole numbers makes every number from ``low`` to ``high`` equally likely. A
+  lognormal is sampled between its 0.1% and 99.9% points (:data:`LOGNORMAL_TAILS`), so
+  every value is finite. A discrete set maps ``u`` to item ``floor(u * k)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from simulator.errors import Problem
+from simulator.scenario.schema import (
+    Scenario,
+    UncertainLogNormal,
+    UncertainTriangular,
+    UncertainUniform,
+    UncertainValues,
+)
+
+LOGNORMAL_TAILS = (0.001, 0.999)
+"""Quantiles between which a lognormal input is sampled."""
+NOT_INPUTS = frozenset({"name", "description", "assumptions", "uncertain"})
+"""Top-level fields that are not model inputs."""
+
+Entry = UncertainUniform | UncertainTriangular | UncertainLogNormal | UncertainValues
+
+
+def value_at(scenario: Scenario, path: str) -> Any:
+    """The value of the validated scenario's field at a dotted ``path``.
+
+    Raises ``KeyError`` (with the reason) when the path leads nowhere.
+    """
+    node: Any = scenario
+    for depth, key in enumerate(path.split(".")):
+        here = ".".join(path.split(".")[: depth + 1])
+        if isinstance(node, BaseModel):
+            if key not in type(node).model_fields:
+                raise KeyError(f"'{here}' is not a field")
+            node = getattr(node, key)
+        elif isinstance(node, dict):
+            if key not in node:
+                raise KeyError(f"no '{key}' at '{here}' (known: {', '.join(map(str, node)) or 'none'})")
+            node = node[key]
+        elif isinstance(node, list):
+            node = _item(node, key, here)
+        else:
+            raise KeyError(f"'{here}': cannot go inside a value that is not a mapping or list")
+    return node
+
+
+def _item(items: list[Any], key: str, here: str) -> Any:
+    if key.lstrip("-").isdigit():
+        if -len(items) <= int(key) < len(items):
+            return items[int(key)]
+        raise KeyError(f"'{here}': index {key} out of range (list has {len(items)} items)")
+    for item in items:
+        if getattr(item, "id", None) == key:
+            return item
+    raise KeyError(f"'{here}': no item with id '{key}'")
+
+
+def field_kind(entry: Entry, current: Any) -> str:
+    """How values are written: ``date``, ``int``, ``float`` or ``any`` (a discrete set).
+
+    Date bounds give dates; a field holding a whole number (or a day given as a date,
+    with number bounds) gives whole numbers; anything else gives floats.
+    """
+    if isinstance(entry, UncertainValues):
+        return "any"
+    bounds = [getattr(entry, name, None) for name in ("low", "mode", "high")]
+    if any(isinstance(b, dt.date) for b in bounds):
+        return "date"
+    if isinstance(current, dt.date) or (isinstance(current, int) and not isinstance(current, bool)):
+        return "int"
+    return "float"
+
+
+def check_uncertain(s: Scenario) -> list[Problem]:
+    """Every problem of the scenario's uncertain entries: paths that lead nowhere, twice or to no number."""
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(s.uncertain):
+        where = f"uncertain.{i}.path"
+        if entry.path in seen:
+            problems.append(Problem(where, f"'{entry.path}' is already uncertain.{seen[entry.path]}"))
+            continue
+        seen[entry.path] = i
+        if entry.path.split(".")[0] in NOT_INPUTS:
+            problems.append(Problem(where, f"'{entry.path}' is not a model input"))
+            continue
+        try:
+            current = value_at(s, entry.path)
+        except KeyError as exc:
+            problems.append(Problem(where, f"no such field in the scenario: {exc.args[0]}"))
+            continue
+        if isinstance(entry, UncertainValues):
+            continue
+        numeric = isinstance(current, int | float | dt.date) and not isinstance(current, bool)
+        if current is not None and not numeric:
+            shown = type(current).__name__ if isinstance(current, BaseModel | dict | list) else repr(current)
+            problems.append(
+                Problem(where, f"a range needs a field holding a number or a date, '{entry.path}' holds {shown}")
+            )
+        elif isinstance(entry, UncertainLogNormal) and isinstance(current, dt.date):
+            problems.append(Problem(where, f"'{entry.path}' holds a date: give it a uniform or triangular range"))
+    return problems
+
+
+@dataclass(frozen=True)
+class Input:
+    """One uncertain entry of a validated scenario, with its field's current value."""
+
+    entry: Entry
+    current: Any
+    """The scenario's own value at the path (what a single run uses)."""
+
+    @property
+    def path(self) -> str:
+        """The ``--set`` path."""
+        return self.entry.path
+
+    @property
+    def label(self) -> str:
+        """The entry's label, or its path."""
+        return self.entry.label or self.entry.path
+
+    @property
+    def kind(self) -> str:
+        """``date``, ``int``, ``float`` or ``any``."""
+        return field_kind(self.entry, self.current)
+
+    def range_text(self) -> str:
+        """The range in words: ``0-0.34``, ``triangular 2-5-9``, ``lognormal mean 120 sd 60``, ``one of 3``."""
+        e = self.entry
+        if isinstance(e, UncertainValues):
+            return "one of " + ", ".join(_short(v) for v in e.values)
+        if isinstance(e, UncertainLogNormal):
+            return f"lognormal, mean {_short(e.mean)}, sd {_short(e.sd)}"
+        if isinstance(e, UncertainTriangular):
+            return f"{_short(e.low)} to {_short(e.high)}, most likely {_short(e.mode)}"
+        return f"{_short(e.low)} to {_short(e.high)}"
+
+    def extremes(self) -> list[Any]:
+        """The values to validate before sampling: both ends of the range, or every item of a set."""
+        if isinstance(self.entry, UncertainValues):
+            return list(self.entry.values)
+        return values_at(self, np.array([0.0, 1.0]))
+
+
+def inputs_of(s: Scenario) -> list[Input]:
+    """The scenario's uncertain inputs, in the order written (the scenario has passed its checks)."""
+    return [Input(entry, value_at(s, entry.path)) for entry in s.uncertain]
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_short(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _quantile(entry: Entry, u: np.ndarray) -> np.ndarray:
+    """The entry's inverse distribution function at ``u`` (bounds as numbers; dates as day ordinals)."""
+
+    def number(bound: Any) -> float:
+        return float(bound.toordinal()) if isinstance(bound, dt.date) else float(bound)
+
+    if isinstance(entry, UncertainUniform):
+        low, high = number(entry.low), number(entry.high)
+        return low + (high - low) * u
+    if isinstance(entry, UncertainTriangular):
+        low, mode, high = number(entry.low), number(entry.mode), number(entry.high)
+        width = high - low
+        left = np.sqrt(u * width * (mode - low))
+        right = width - np.sqrt((1.0 - u) * width * (high - mode))
+        return low + np.where(u * width < mode - low, left, right)
+    if isinstance(entry, UncertainLogNormal):
+        sigma2 = math.log1p((entry.sd / entry.mean) ** 2)
+        mu = math.log(entry.mean) - sigma2 / 2
+        tail_low, tail_high = LOGNORMAL_TAILS
+        from scipy.special import ndtri
+
+        return np.exp(mu + math.sqrt(sigma2) * ndtri(tail_low + (tail_high - tail_low) * u))
+    raise TypeError(type(entry).__name__)
+
+
+def values_at(item: Input, u: np.ndarray) -> list[Any]:
+    """The values of an uncertain input at quantiles ``u`` (each in [0, 1]), as the field takes them.
+
+    >>> from simulator.scenario.schema import UncertainUniform
+    >>> days = Input(UncertainUniform(path="x", source="assumption", low=7, high=9), current=7)
+    >>> values_at(days, np.array([0.0, 0.34, 0.5, 0.99, 1.0]))
+    [7, 8, 8, 9, 9]
+    """
+    u = np.clip(np.asarray(u, float), 0.0, 1.0)
+    entry, kind = item.entry, item.kind
+    if isinstance(entry, UncertainValues):
+        k = len(entry.values)
+        return [entry.values[i] for i in np.minimum((u * k).astype(int), k - 1)]
+    low, high = _whole_range(entry)
+    if kind in ("int", "date") and isinstance(entry, UncertainUniform) and low <= high:
+        whole = np.minimum(low + np.floor(u * (high - low + 1)), high).astype(int)  # every whole number alike
+    elif kind in ("int", "date"):
+        whole = np.rint(_quantile(entry, u)).astype(int)
+    else:
+        return [float(x) for x in _quantile(entry, u)]
+    if kind == "date":
+        return [dt.date.fromordinal(int(x)) for x in whole]
+    return [int(x) for x in whole]
+
+
+def _whole_range(entry: Entry) -> tuple[int, int]:
+    """The whole numbers (or day ordinals) a uniform range covers: ``low`` rounded up, ``high`` down."""
+    if not isinstance(entry, UncertainUniform):
+        return 0, -1
+    if isinstance(entry.low, dt.date) and isinstance(entry.high, dt.date):
+        return entry.low.toordinal(), entry.high.toordinal()
+    return math.ceil(float(entry.low)), math.floor(float(entry.high))  # type: ignore[arg-type]

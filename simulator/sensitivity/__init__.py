@@ -1,0 +1,168 @@
+"""Global sensitivity analysis and uncertainty runs over a scenario's declared uncertain inputs.
+
+Layer: studies.
+
+``stockpile sensitivity`` (:func:`run_sensitivity`) samples the scenario's ``uncertain:``
+block with SALib (:mod:`simulator.sensitivity.indices`), runs every sample through the
+sweep machinery (:mod:`simulator.sensitivity.study`) and writes into ``DIR``:
+
+- ``sensitivity.csv``: ``metric, parameter`` and the indices (Sobol': ``S1, S1_conf, ST,
+  ST_conf``; Morris: ``mu_star, mu_star_conf, sigma, mu``), then the input's ``label``;
+- ``sensitivity.png``: a bar chart per metric (:mod:`simulator.sensitivity.figures`);
+- ``samples.parquet``: one row per run, the inputs' values then every per-run metric;
+- ``sensitivity.json``: scenario, hash, method, samples, runs, seed, inputs, metrics,
+  version and wall time.
+
+Every sample runs with the same seed (the scenario's first run seed): in a scenario with
+random inputs the indices are those of that one draw of the random inputs (common random
+numbers), so sampling noise does not pass for sensitivity.
+
+``stockpile run --uncertainty N`` is :mod:`simulator.sensitivity.intervals`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simulator.errors import InputError
+from simulator.output_folder import manifest_info, open_folder
+from simulator.randomness import run_seed
+from simulator.scenario import scenario_hash
+from simulator.sensitivity.figures import sensitivity_figure
+from simulator.sensitivity.indices import (
+    RANKED_BY,
+    Method,
+    indices_table,
+    is_power_of_two,
+    runs_needed,
+    sample,
+)
+from simulator.sensitivity.study import MAX_SAMPLE_RUNS, Study, evaluate, plan_study
+from simulator.sweep.columns import metric_title
+from simulator.version import __version__
+
+__all__ = ["Sensitivity", "check_samples", "plan_study", "run_sensitivity", "top_drivers"]
+
+SENSITIVITY_FILES = frozenset({"sensitivity.csv", "sensitivity.png", "samples.parquet", "sensitivity.json"})
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """A finished study: the indices, the runs, and what was done."""
+
+    table: pd.DataFrame
+    """``sensitivity.csv``."""
+    samples: pd.DataFrame
+    """``samples.parquet``."""
+    info: dict[str, Any]
+    """``sensitivity.json``."""
+
+
+def check_samples(method: Method, samples: int, inputs: int) -> int:
+    """The number of runs ``method`` needs; :class:`InputError` (exit 2) for a bad ``--samples``."""
+    if samples < 1:
+        raise InputError(f"--samples: must be at least 1, got {samples}")
+    if method == "sobol" and not is_power_of_two(samples):
+        lower = 1 << (samples.bit_length() - 1)
+        raise InputError(
+            f"--samples: Sobol' sampling needs a power of two, got {samples:,} (try {lower:,} or {2 * lower:,})"
+        )
+    if method == "morris" and samples < 2:
+        raise InputError("--samples: Morris needs at least 2 trajectories")
+    runs = runs_needed(method, samples, inputs)
+    if runs > MAX_SAMPLE_RUNS:
+        raise InputError(
+            f"--samples: {samples:,} x ({inputs} inputs + 2) = {runs:,} runs, more than {MAX_SAMPLE_RUNS:,}"
+        )
+    return runs
+
+
+def analyse_study(
+    study: Study,
+    method: Method,
+    samples: int,
+    workers: int = 1,
+    client: Any = None,
+    progress: Callable[[int], None] | None = None,
+) -> Sensitivity:
+    """Sample, run and analyse a planned study (no files written)."""
+    started = time.perf_counter()
+    check_samples(method, samples, len(study.inputs))
+    unit = sample(method, samples, len(study.inputs), study.root_seed)
+    points = study.points(unit)
+    seeds = [run_seed(study.root_seed, 0)] * len(points)
+    table, _ = evaluate(study, points, seeds, workers, client, progress=progress)
+    outputs = table[list(study.metrics)]
+    labels = [i.label for i in study.inputs]
+    indices = indices_table(method, unit, outputs, study.paths, labels, study.root_seed)
+    runs = pd.concat([study.values_table(points), table.drop(columns=["point", "run"])], axis=1)
+    info = {
+        "scenario": study.scenario.name,
+        "scenario_file": study.source,
+        "scenario_hash": scenario_hash(study.scenario),
+        "method": method,
+        "samples": samples,
+        "runs": len(points),
+        "seed": study.root_seed,
+        "run_seed": seeds[0],
+        "inputs": [
+            {"path": i.path, "label": i.label, "range": i.range_text(), "source": i.entry.source} for i in study.inputs
+        ],
+        "metrics": list(study.metrics),
+        "engine": "batched fast path (bit-identical to the SimPy reference engine)",
+        "package_version": __version__,
+        "wall_time_s": round(time.perf_counter() - started, 3),
+    }
+    return Sensitivity(indices, runs, info)
+
+
+def run_sensitivity(
+    study: Study,
+    method: Method,
+    samples: int,
+    folder: Path,
+    workers: int = 1,
+    client: Any = None,
+    progress: Callable[[int], None] | None = None,
+    force: bool = False,
+) -> Sensitivity:
+    """Run a study into ``folder`` (the files in the module docstring); refuse a folder not ours first."""
+    with open_folder(folder, SENSITIVITY_FILES, force) as out:
+        found = analyse_study(study, method, samples, workers, client, progress)
+        made_by = manifest_info(scenario=study.scenario.name, scenario_hash=found.info["scenario_hash"], method=method)
+        with out.staged(made_by) as stage:
+            found.table.to_csv(stage / "sensitivity.csv", index=False)
+            found.samples.to_parquet(stage / "samples.parquet", index=False)
+            (stage / "sensitivity.json").write_text(json.dumps(found.info, indent=2, default=str) + "\n")
+            sensitivity_figure(found.table, method, found.info["runs"]).savefig(stage / "sensitivity.png", dpi=110)
+    return found
+
+
+def top_drivers(table: pd.DataFrame, method: Method, count: int = 3) -> list[str]:
+    """One line per metric: its title and its ``count`` most influential inputs.
+
+    >>> t = pd.DataFrame({"metric": ["total_shortfall_t"] * 2, "parameter": ["a", "b"], "label": ["A", "B"],
+    ...                   "S1": [0.7, 0.1], "S1_conf": [0.05, 0.02], "ST": [0.8, 0.2], "ST_conf": [0.06, 0.03]})
+    >>> top_drivers(t, "sobol")
+    ['Total shortfall (t): A (ST 0.80 +- 0.06, S1 0.70), B (ST 0.20 +- 0.03, S1 0.10)']
+    """
+    key = RANKED_BY[method]
+    lines = []
+    for metric, rows in table.groupby("metric", sort=False):
+        ranked = rows.dropna(subset=[key]).sort_values(key, ascending=False, kind="stable").head(count)
+        if ranked.empty:
+            lines.append(f"{metric_title(str(metric))}: the same in every run")
+            continue
+        if method == "sobol":
+            parts = [f"{r.label} (ST {r.ST:.2f} +- {r.ST_conf:.2f}, S1 {r.S1:.2f})" for r in ranked.itertuples()]
+        else:
+            parts = [f"{r.label} (mu* {r.mu_star:,.4g}, sigma {r.sigma:,.4g})" for r in ranked.itertuples()]
+        lines.append(f"{metric_title(str(metric))}: " + ", ".join(parts))
+    return lines

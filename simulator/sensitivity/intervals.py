@@ -1,0 +1,226 @@
+"""Intervals on a run's headline figures: ``stockpile run --uncertainty N``.
+
+Layer: studies.
+
+``N`` samples of the scenario's uncertain inputs (a Latin hypercube in the unit cube from
+the scenario's seed, mapped through each entry's distribution) run on the batched fast
+path with their daily curves; sample ``k`` uses run seed ``k``, so random inputs vary
+too. From them:
+
+- each headline metric (:func:`headline_metrics`) as a median with a 90% interval (the 5th
+  and 95th percentiles, NumPy's linear interpolation) beside the scenario's own value;
+- its main drivers: the inputs whose quantile has the largest Spearman rank correlation
+  with it, at most three, each too large to be chance (:func:`driver_threshold`). A rank
+  correlation sees monotone effects only: for a full attribution, interactions included,
+  run ``stockpile sensitivity``;
+- 5/50/95% bands per day, region and material of drawable days of cover and cumulative
+  shortfall, drawn as fan charts.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulator.quantities import daily
+from simulator.randomness import run_seed
+from simulator.scenario import Scenario
+from simulator.sensitivity.figures import fan_figure
+from simulator.sensitivity.study import Study, evaluate
+from simulator.sweep.columns import metric_title, metric_unit
+
+DRIVER_MIN_RHO = 0.2
+"""Smallest rank correlation (in size) for an input to be named a driver, however many samples."""
+DRIVER_FALSE_ALARM = 0.05
+"""Chance that an input with no effect is named a driver of a metric (over all inputs together)."""
+MAX_DRIVERS = 3
+FAN_CURVES = {"days_of_cover": "fan_days_of_cover.png", "shortfall_cum_t": "fan_shortfall.png"}
+"""Curves drawn as fan charts, and their files."""
+MAX_UNCERTAINTY_RUNS = 100_000
+
+
+def headline_metrics(scenario: Scenario) -> list[str]:
+    """Total shortfall, fairness between members, then each region's shortfall and lowest cover."""
+    members = scenario.agreement.members if scenario.agreement else []
+    out = ["total_shortfall_t", *(["fairness_jain"] if len(members) > 1 else [])]
+    out += [f"shortfall_t.{r}" for r in scenario.regions]
+    out += [f"min_days_of_cover.{r}" for r in scenario.regions]
+    return out
+
+
+@dataclass(frozen=True)
+class Driver:
+    """An input and its rank correlation with a metric."""
+
+    label: str
+    path: str
+    rho: float
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """What ``N`` samples of the uncertain inputs give."""
+
+    study: Study
+    runs: int
+    samples: pd.DataFrame
+    """One row per sample: the inputs' values, ``seed``, then every per-run metric."""
+    headlines: pd.DataFrame
+    """Per headline metric: ``metric, title, unit, median, p5, p95, drivers``."""
+    drivers: dict[str, list[Driver]]
+    bands: dict[str, dict[str, np.ndarray]]
+    """Per fan curve, ``p5``/``p50``/``p95`` arrays (day, region, material)."""
+
+
+def rank_correlations(unit: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Spearman's rho of each column of ``unit`` with ``y`` (NaN where either is constant).
+
+    >>> rank_correlations(np.array([[0.1, 0.9], [0.5, 0.5], [0.9, 0.1]]), np.array([1.0, 2.0, 5.0])).round(6).tolist()
+    [1.0, -1.0]
+    """
+    from scipy.stats import rankdata  # scipy.stats takes long to import: only when needed
+
+    ry = rankdata(y)
+    ry = ry - ry.mean()
+    out = np.full(unit.shape[1], np.nan)
+    for j in range(unit.shape[1]):
+        rx = rankdata(unit[:, j])
+        rx = rx - rx.mean()
+        scale = np.sqrt((rx**2).sum() * (ry**2).sum())
+        if scale > 0:
+            out[j] = float((rx * ry).sum() / scale)
+    return out
+
+
+def driver_threshold(samples: int, inputs: int) -> float:
+    """Smallest |rho| named a driver: :data:`DRIVER_MIN_RHO`, or more where chance could reach it.
+
+    Without any effect, rho over ``n`` samples is about normal with sd ``1 / sqrt(n - 1)``;
+    with ``d`` inputs the two-sided test of each at ``DRIVER_FALSE_ALARM / d`` (Bonferroni)
+    keeps the chance of naming any input with no effect below :data:`DRIVER_FALSE_ALARM`.
+
+    >>> round(driver_threshold(100, 29), 2), round(driver_threshold(1000, 2), 2)
+    (0.31, 0.2)
+    """
+    from scipy.stats import norm
+
+    z = float(norm.ppf(1 - DRIVER_FALSE_ALARM / (2 * inputs)))
+    return max(DRIVER_MIN_RHO, z / float(np.sqrt(max(samples - 1, 1))))
+
+
+def main_drivers(study: Study, unit: np.ndarray, y: np.ndarray) -> list[Driver]:
+    """The inputs most rank-correlated with ``y``: at most :data:`MAX_DRIVERS`, each above :func:`driver_threshold`."""
+    if not np.isfinite(y).all():
+        return []
+    rho = rank_correlations(unit, y)
+    least = driver_threshold(len(y), unit.shape[1])
+    order = [j for j in np.argsort(-np.nan_to_num(np.abs(rho)), kind="stable") if abs(rho[j]) >= least]
+    return [Driver(study.inputs[j].label, study.inputs[j].path, float(rho[j])) for j in order[:MAX_DRIVERS]]
+
+
+def run_uncertainty(
+    study: Study,
+    runs: int,
+    workers: int = 1,
+    client: Any = None,
+    progress: Callable[[int], None] | None = None,
+) -> Uncertainty:
+    """Sample the study's inputs ``runs`` times, run them, and summarise (see the module docstring)."""
+    from scipy.stats import qmc
+
+    unit = qmc.LatinHypercube(d=len(study.inputs), seed=np.random.default_rng(study.root_seed)).random(runs)
+    points = study.points(unit)
+    seeds = [run_seed(study.root_seed, k) for k in range(runs)]
+    table, curves = evaluate(study, points, seeds, workers, client, curves=True, progress=progress)
+    assert curves is not None
+    metrics = headline_metrics(study.scenario)
+    rows, drivers = [], {}
+    for metric in metrics:
+        y = table[metric].to_numpy(float)
+        drivers[metric] = main_drivers(study, unit, y)
+        p5, p50, p95 = np.nanpercentile(y, [5, 50, 95]) if np.isfinite(y).any() else (np.nan,) * 3
+        rows.append(
+            {
+                "metric": metric,
+                "title": metric_title(metric),
+                "unit": metric_unit(metric),
+                "median": p50,
+                "p5": p5,
+                "p95": p95,
+                "drivers": "; ".join(f"{d.label} ({d.rho:+.2f})" for d in drivers[metric]),
+            }
+        )
+    bands = {}
+    for curve in FAN_CURVES:
+        with warnings.catch_warnings():  # days of cover is NaN where there is no demand
+            warnings.simplefilter("ignore", RuntimeWarning)
+            low, mid, high = np.nanpercentile(curves[curve].astype(float), [5, 50, 95], axis=0)
+        bands[curve] = {"p5": low, "p50": mid, "p95": high}
+    samples = pd.concat([study.values_table(points), table.drop(columns=["point", "run"])], axis=1)
+    return Uncertainty(study, runs, samples, pd.DataFrame(rows), drivers, bands)
+
+
+def interval_text(value_low: float, median: float, value_high: float, unit: str) -> str:
+    """``median 900 t (90% interval 0-2,750 t)``, numbers rounded for reading.
+
+    >>> interval_text(0.0, 901.4, 2754.9, "t")
+    'median 901 t (90% interval 0-2,755 t)'
+    >>> interval_text(0.51, 0.62, 0.9, "")
+    'median 0.62 (90% interval 0.51-0.9)'
+    """
+
+    def show(x: float) -> str:
+        if not np.isfinite(x):
+            return "n/a"
+        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
+
+    unit = f" {unit}" if unit else ""
+    return f"median {show(median)}{unit} (90% interval {show(value_low)}-{show(value_high)}{unit})"
+
+
+def headline_lines(found: Uncertainty) -> list[str]:
+    """One line per headline for the console."""
+    lines = []
+    for row in found.headlines.itertuples():
+        text = f"{row.title}: {interval_text(row.p5, row.median, row.p95, row.unit)}"
+        named = found.drivers[row.metric]
+        if named:
+            text += "; driven mostly by " + ", ".join(d.label for d in named)
+        lines.append(text)
+    return lines
+
+
+def own_curves(timeseries: pd.DataFrame, regions: list[str], materials: list[str]) -> dict[str, np.ndarray]:
+    """The scenario's own run as arrays (day, region, material) of the fan curves."""
+    out = {}
+    for curve in FAN_CURVES:
+        frame = timeseries.pivot_table(index="day", columns=["region", "material"], values=curve, dropna=False)
+        columns = pd.MultiIndex.from_product([regions, materials])
+        out[curve] = frame.reindex(columns=columns).to_numpy(float).reshape(len(frame), len(regions), len(materials))
+    return out
+
+
+def write_uncertainty(found: Uncertainty, own: dict[str, np.ndarray], stage: Path, figures: bool = True) -> None:
+    """``uncertainty.csv``, ``uncertainty_samples.parquet`` and (with ``figures``) the fan charts, into ``stage``."""
+    s = found.study.scenario
+    found.headlines.to_csv(stage / "uncertainty.csv", index=False)
+    found.samples.to_parquet(stage / "uncertainty_samples.parquet", index=False)
+    if not figures:
+        return
+    for curve, name in FAN_CURVES.items():
+        fan_figure(
+            found.bands[curve],
+            own[curve],
+            list(s.regions),
+            list(s.materials),
+            s.start_date,
+            daily(curve).label,
+            daily(curve).display,
+            found.runs,
+        ).savefig(stage / name, dpi=110)

@@ -1,0 +1,149 @@
+"""A study over a scenario's uncertain inputs: checked inputs and metrics, samples as runs.
+
+Layer: studies.
+
+A study turns points of the unit cube (one coordinate per uncertain input, a quantile of
+its distribution) into scenario overrides and runs them through the sweep machinery
+(:func:`simulator.sweep.runner.plan_points`, :func:`~simulator.sweep.runner.run_points`):
+the batched fast path, on local processes or a Dask cluster, each sample validated where
+it runs. Before any run, both ends of every range (every item of a discrete set) are
+applied to the scenario one at a time and validated, so a range the field cannot take
+is bad input (exit 2) naming the entry.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulator.errors import InputError, Problem
+from simulator.scenario import Scenario, validate_data
+from simulator.scenario.uncertain import Input, inputs_of, values_at
+from simulator.sweep.columns import check_metrics
+from simulator.sweep.runner import CHUNK_RUNS, build_point, plan_points, run_points
+
+MAX_SAMPLE_RUNS = 10_000_000
+"""Most runs one study may ask for (as a sweep's ``--max-runs``)."""
+
+
+def default_metrics(scenario: Scenario) -> list[str]:
+    """Total shortfall, fairness where members share a stock, and each region's shortfall."""
+    members = scenario.agreement.members if scenario.agreement else []
+    return [
+        "total_shortfall_t",
+        *(["fairness_jain"] if len(members) > 1 else []),
+        *(f"shortfall_t.{r}" for r in scenario.regions),
+    ]
+
+
+@dataclass(frozen=True)
+class Study:
+    """A scenario with its uncertain inputs and the metrics to read, checked before any run."""
+
+    raw: dict[str, Any]
+    """Scenario data (with any ``--set`` overrides) that every sample starts from."""
+    source: str
+    scenario: Scenario
+    inputs: tuple[Input, ...]
+    metrics: tuple[str, ...]
+
+    @property
+    def paths(self) -> list[str]:
+        """The inputs' ``--set`` paths, in the order declared."""
+        return [i.path for i in self.inputs]
+
+    @property
+    def root_seed(self) -> int:
+        """The scenario's seed."""
+        return self.scenario.seed
+
+    def points(self, unit: np.ndarray) -> list[dict[str, Any]]:
+        """The overrides of each row of ``unit`` (samples x inputs, quantiles in [0, 1])."""
+        columns = [values_at(item, unit[:, j]) for j, item in enumerate(self.inputs)]
+        return [dict(zip(self.paths, row, strict=True)) for row in zip(*columns, strict=True)]
+
+    def values_table(self, points: list[dict[str, Any]]) -> pd.DataFrame:
+        """One column per input path with the values each sample used (text where not a number)."""
+        out = {}
+        for path in self.paths:
+            values = [p[path] for p in points]
+            numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+            out[path] = np.array(values, float) if numeric else [_text(v) for v in values]
+        return pd.DataFrame(out)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+def plan_study(raw: dict[str, Any], source: str, metrics: Iterable[str] = (), only: Iterable[str] = ()) -> Study:
+    """Check a study before any run: inputs declared, metrics known, every range's ends valid.
+
+    ``only`` keeps the declared inputs of those paths (the others stay at the scenario's
+    values). Raises :class:`InputError` (exit 2) for a scenario without an ``uncertain:``
+    block, a path in ``only`` that it does not declare, an unknown metric, or a range end
+    the field cannot take (naming ``uncertain.<i>``).
+    """
+    scenario = validate_data(raw, source)
+    inputs = tuple(inputs_of(scenario))
+    if not inputs:
+        raise InputError(
+            [
+                Problem(
+                    "uncertain",
+                    "the scenario declares no uncertain inputs: add an uncertain: block (docs/uncertainty.md)",
+                )
+            ],
+            source,
+        )
+    only = list(dict.fromkeys(only))
+    unknown = [p for p in only if p not in {i.path for i in inputs}]
+    if unknown:
+        why = "is not an uncertain input of the scenario (see its uncertain: block)"
+        raise InputError([Problem("--input", f"'{p}' {why}") for p in unknown], source)
+    if only:
+        inputs = tuple(i for i in inputs if i.path in only)
+    names = check_metrics(list(metrics) or default_metrics(scenario), scenario.regions, scenario.materials)
+    problems = []
+    number = {entry.path: i for i, entry in enumerate(scenario.uncertain)}
+    for item in inputs:
+        i = number[item.path]
+        for value in item.extremes():
+            try:
+                build_point(raw, {item.path: value}, source)
+            except InputError as exc:
+                reasons = "; ".join(f"{p.path}: {p.message}" if p.path else p.message for p in exc.problems)
+                problems.append(Problem(f"uncertain.{i}", f"{item.path}={_text(value)} is not valid: {reasons}"))
+                break
+    if problems:
+        raise InputError(problems, source)
+    return Study(raw, source, scenario, inputs, tuple(dict.fromkeys(names)))
+
+
+def chunk_size(runs: int, workers: int) -> int:
+    """Runs per chunk: about four chunks per worker, at most the sweep's chunk size."""
+    return max(1, min(CHUNK_RUNS, math.ceil(runs / (4 * max(1, workers)))))
+
+
+def evaluate(
+    study: Study,
+    points: list[dict[str, Any]],
+    seeds: list[int],
+    workers: int = 1,
+    client: Any = None,
+    curves: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray] | None]:
+    """Run every sample once (sample ``i`` with ``seeds[i]``); its table in sample order and any curves."""
+    if len(points) > MAX_SAMPLE_RUNS:
+        raise InputError(f"--samples: {len(points):,} runs, more than {MAX_SAMPLE_RUNS:,}")
+    n_workers = workers if client is None else max(1, len(client.scheduler_info()["workers"]))
+    sweep = plan_points(study.raw, study.source, points, seeds, curves, chunk_size(len(points), n_workers))
+    return run_points(sweep, workers, client, progress)

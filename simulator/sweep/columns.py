@@ -1,0 +1,82 @@
+"""What a metric column of a sweep table is: its quantity in the registry and its title.
+
+Layer: studies.
+
+A sweep table's metric columns (:func:`simulator.quantities.sweep_metric_names`) are a
+registry name, then the region and material they are about: ``total_shortfall_t``,
+``shortfall_t.eu``, ``shortfall_t.eu.heavy_ree``. Figures and printed tables title them
+with the registry's label and unit.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from simulator.errors import InputError, Problem
+from simulator.quantities import AGREEMENT_SUMMARY, SUMMARY, Quantity, sweep_metric_names
+
+
+def quantity_of(column: str) -> Quantity:
+    """The registry entry of a metric column (``KeyError`` when it is none).
+
+    >>> quantity_of("shortfall_t.eu.heavy_ree").label
+    'Shortfall'
+    """
+    name = column.split(".", 1)[0]
+    for q in (*AGREEMENT_SUMMARY, *SUMMARY):
+        if q.name == name:
+            return q
+    raise KeyError(column)
+
+
+def metric_title(column: str) -> str:
+    """``Label, region, material (unit)`` for a metric column; the column itself if it is not one.
+
+    >>> metric_title("shortfall_t.eu.heavy_ree"), metric_title("total_shortfall_t")
+    ('Shortfall, eu, heavy_ree (t)', 'Total shortfall (t)')
+    >>> metric_title("fairness_jain")
+    "Fairness (Jain's index)"
+    """
+    try:
+        q = quantity_of(column)
+    except KeyError:
+        return column
+    where = column.split(".")[1:]
+    label = ", ".join([q.label or q.name, *where])
+    unit = q.display[len(q.label or q.name.replace("_", " ")) :]
+    return label + unit
+
+
+def metric_unit(column: str) -> str:
+    """The unit of a metric column (empty for an index or a column that is not a metric)."""
+    try:
+        q = quantity_of(column)
+    except KeyError:
+        return ""
+    return "" if q.unit in ("", "name", "flag", "index") else q.unit
+
+
+def check_metrics(names: Iterable[str], regions: Iterable[str], materials: Iterable[str]) -> list[str]:
+    """``names`` if each is a per-run metric of a scenario with these regions and materials; else exit 2.
+
+    >>> check_metrics(["total_shortfall_t"], ["eu"], ["ree"])
+    ['total_shortfall_t']
+    """
+    known = sweep_metric_names(regions, materials)
+    names = list(names)
+    problems = []
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            problems.append(
+                Problem(
+                    "--metric",
+                    f"'{name}' is not a per-run metric of this scenario{hint} "
+                    "(the metric columns of a sweep table: docs/outputs.md)",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return names

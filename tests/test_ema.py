@@ -1,0 +1,73 @@
+"""The EMA Workbench adapter: the scenario's uncertain inputs as workbench parameters, runs as outcomes.
+
+The world of ``tests/test_sensitivity.py``: short of everything from day 0, so over 40
+days its shortfall is exactly 40 x demand - stock, whatever the lead time.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from simulator.sensitivity.ema import ema_model
+from tests.helpers import build
+from tests.test_sensitivity import SHORT
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    workbench = pytest.importorskip("ema_workbench")
+
+WORLD = build(
+    SHORT,
+    uncertain=[
+        *SHORT["uncertain"][:2],
+        {"path": "suppliers.china.lead_time_days.japan", "low": 3, "high": 9, "source": "test"},
+        {
+            "path": "materials.ree.holding_cost_usd_per_t_year",
+            "distribution": "triangular",
+            "low": 100,
+            "mode": 500,
+            "high": 900,
+            "source": "test",
+        },
+    ],
+)
+
+
+def test_the_model_has_one_parameter_per_uncertain_input_in_its_own_units():
+    model = ema_model(WORLD, "s.yaml", ["total_shortfall_t", "holding_cost_usd.japan"])
+    kinds = {p.name: (type(p).__name__, p.lower_bound, p.upper_bound) for p in model.uncertainties}
+    assert kinds == {
+        "regions.japan.demand.ree.tonnes_per_day": ("RealParameter", 5.0, 15.0),
+        "regions.japan.commercial_stock.ree.tonnes": ("RealParameter", 0.0, 100.0),
+        "suppliers.china.lead_time_days.japan": ("IntegerParameter", 3, 9),
+        "materials.ree.holding_cost_usd_per_t_year:quantile": ("RealParameter", 0.0, 1.0),
+    }
+    assert [o.name for o in model.outcomes] == ["total_shortfall_t", "holding_cost_usd.japan"]
+
+
+def test_experiments_run_the_scenario_with_their_values():
+    model = ema_model(WORLD, "s.yaml", ["total_shortfall_t"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        experiments, outcomes = workbench.perform_experiments(model, 12)
+    demand = experiments["regions.japan.demand.ree.tonnes_per_day"].to_numpy(float)
+    stock = experiments["regions.japan.commercial_stock.ree.tonnes"].to_numpy(float)
+    assert np.allclose(outcomes["total_shortfall_t"], 40 * demand - stock)
+    assert set(experiments["suppliers.china.lead_time_days.japan"]) <= set(range(3, 10))
+
+
+def test_a_quantile_parameter_maps_through_the_entry_distribution():
+    model = ema_model(WORLD, "s.yaml", ["total_shortfall_t"])
+    point = model.function.point(
+        {
+            "regions.japan.demand.ree.tonnes_per_day": 10.0,
+            "regions.japan.commercial_stock.ree.tonnes": 0.0,
+            "suppliers.china.lead_time_days.japan": 4,
+            "materials.ree.holding_cost_usd_per_t_year:quantile": 0.5,
+        }
+    )
+    assert point["materials.ree.holding_cost_usd_per_t_year"] == pytest.approx(500)  # the symmetric mode
+    assert point["suppliers.china.lead_time_days.japan"] == 4

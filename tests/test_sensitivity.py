@@ -1,0 +1,201 @@
+"""stockpile sensitivity: Sobol' and Morris indices against hand-worked linear models, files, bad input.
+
+The test world: one region short of everything from day 0 (a permanent embargo, no
+stock in transit), so over the 40-day horizon its shortfall is exactly
+``40 * demand - stock``. With demand uniform on [5, 15] t/day and stock uniform on
+[0, 100] t the shortfall is linear in both: variances 40^2 * 10^2 / 12 and 100^2 / 12, so
+demand's share is 160,000 / 170,000 = 0.941 and stock's 0.059 (no interaction, S1 = ST),
+and a holding cost changes no shortfall (ST exactly 0). Over each input's whole range the
+shortfall moves by 40 * 10 = 400 t (demand) and 100 t (stock): Morris' mu_star.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from simulator.cli import main
+from simulator.errors import InputError
+from simulator.sensitivity import analyse_study, check_samples, plan_study
+from simulator.sensitivity.indices import analyse, sample
+from tests.helpers import ONE_REGION, build, run
+
+SHORT = build(
+    ONE_REGION,
+    regions__japan__commercial_stock__ree__tonnes=50,
+    materials__ree__holding_cost_usd_per_t_year=500,
+    shocks=[{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}],
+    uncertain=[
+        {"path": "regions.japan.demand.ree.tonnes_per_day", "low": 5, "high": 15, "source": "test", "label": "demand"},
+        {
+            "path": "regions.japan.commercial_stock.ree.tonnes",
+            "low": 0,
+            "high": 100,
+            "source": "test",
+            "label": "stock",
+        },
+        {"path": "materials.ree.holding_cost_usd_per_t_year", "low": 100, "high": 900, "source": "assumption"},
+    ],
+)
+DEMAND_SHARE = 40**2 * 10**2 / (40**2 * 10**2 + 100**2)
+
+
+def write(tmp_path: Path, data=SHORT) -> Path:
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_the_test_world_is_short_by_forty_days_of_demand_less_its_stock():
+    assert run(SHORT).metrics["total_shortfall_t"] == pytest.approx(40 * 10 - 50)
+
+
+# --- the indices on functions known in closed form -----------------------------------------------
+
+
+def test_sobol_indices_of_a_linear_function_are_its_variance_shares():
+    unit = sample("sobol", 1024, 3, seed=1)
+    y = unit[:, 0] + 2 * unit[:, 1]  # variances 1/12 and 4/12; the third input does nothing
+    found = analyse("sobol", unit, y, seed=1)
+    assert found["S1"] == pytest.approx([0.2, 0.8, 0.0], abs=0.03)
+    assert found["ST"] == pytest.approx([0.2, 0.8, 0.0], abs=0.03)
+    assert found["ST"][2] == 0.0  # f(A) and f(A with x2 from B) agree exactly
+    assert (found["ST_conf"] > 0).all() or found["ST_conf"][2] == 0
+
+
+def test_confidence_intervals_are_reproducible_from_the_seed_zero_included():
+    unit = sample("sobol", 16, 3, seed=0)
+    y = unit[:, 0] + 2 * unit[:, 1]
+    first, again = analyse("sobol", unit, y, seed=0), analyse("sobol", unit, y, seed=0)
+    assert first["S1_conf"].tolist() == again["S1_conf"].tolist()
+    assert first["ST_conf"].tolist() == again["ST_conf"].tolist()
+
+
+def test_morris_effects_of_a_linear_function_are_its_slopes_over_the_whole_range():
+    unit = sample("morris", 20, 2, seed=1)
+    found = analyse("morris", unit, 3 * unit[:, 0] - 5 * unit[:, 1], seed=1)
+    assert found["mu_star"] == pytest.approx([3.0, 5.0])
+    assert found["mu"] == pytest.approx([3.0, -5.0])
+    assert found["sigma"] == pytest.approx([0.0, 0.0], abs=1e-12)
+
+
+def test_a_metric_that_never_changes_has_no_indices():
+    unit = sample("sobol", 8, 2, seed=1)
+    assert np.isnan(analyse("sobol", unit, np.zeros(len(unit)), seed=1)["ST"]).all()
+
+
+# --- a study on the test world --------------------------------------------------------------------
+
+
+def test_sobol_on_the_model_attributes_the_shortfall_to_demand_and_stock_and_none_to_the_holding_cost():
+    study = plan_study(SHORT, "s.yaml", ["total_shortfall_t"])
+    found = analyse_study(study, "sobol", 256)
+    rows = found.table.set_index("parameter")
+    assert rows.loc["regions.japan.demand.ree.tonnes_per_day", "S1"] == pytest.approx(DEMAND_SHARE, abs=0.05)
+    assert rows.loc["regions.japan.commercial_stock.ree.tonnes", "ST"] == pytest.approx(1 - DEMAND_SHARE, abs=0.02)
+    assert rows.loc["materials.ree.holding_cost_usd_per_t_year", "ST"] == 0.0
+    assert found.table["parameter"].iloc[0] == "regions.japan.demand.ree.tonnes_per_day"  # ranked by ST
+
+
+def test_morris_on_the_model_gives_the_shortfall_per_whole_range_of_each_input():
+    study = plan_study(SHORT, "s.yaml", ["total_shortfall_t", "holding_cost_usd.japan"])
+    found = analyse_study(study, "morris", 4)
+    rows = found.table.set_index(["metric", "parameter"])
+    assert rows.loc[("total_shortfall_t", "regions.japan.demand.ree.tonnes_per_day"), "mu_star"] == pytest.approx(400)
+    assert rows.loc[("total_shortfall_t", "regions.japan.commercial_stock.ree.tonnes"), "mu_star"] == pytest.approx(100)
+    assert rows.loc[("total_shortfall_t", "materials.ree.holding_cost_usd_per_t_year"), "mu_star"] == 0.0
+    # no strategic stock to hold: the holding cost is 0 in every run, so nothing to attribute
+    assert rows.loc["holding_cost_usd.japan"]["mu_star"].isna().all()
+
+
+def test_each_sample_is_the_run_of_the_scenario_with_its_values(tmp_path):
+    study = plan_study(SHORT, "s.yaml", ["total_shortfall_t"])
+    found = analyse_study(study, "morris", 2)
+    row = found.samples.iloc[3]
+    data = build(
+        SHORT,
+        regions__japan__demand__ree__tonnes_per_day=float(row["regions.japan.demand.ree.tonnes_per_day"]),
+        regions__japan__commercial_stock__ree__tonnes=float(row["regions.japan.commercial_stock.ree.tonnes"]),
+        materials__ree__holding_cost_usd_per_t_year=float(row["materials.ree.holding_cost_usd_per_t_year"]),
+    )
+    assert run(data, seed=int(row["seed"])).metrics["total_shortfall_t"] == row["total_shortfall_t"]
+
+
+# --- the command ----------------------------------------------------------------------------------
+
+
+def test_cli_writes_indices_chart_samples_and_description_and_prints_the_top_drivers(tmp_path):
+    out = tmp_path / "out"
+    result = invoke("sensitivity", write(tmp_path), "--samples", 64, "--workers", 1, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "top drivers:\n  Total shortfall (t): demand (ST " in result.output
+    table = pd.read_csv(out / "sensitivity.csv")
+    assert list(table.columns) == ["metric", "parameter", "S1", "S1_conf", "ST", "ST_conf", "label"]
+    assert list(table["metric"].unique()) == ["total_shortfall_t", "shortfall_t.japan"]  # the defaults here
+    assert len(table) == 2 * 3
+    samples = pd.read_parquet(out / "samples.parquet")
+    assert len(samples) == 64 * (3 + 2)
+    info = json.loads((out / "sensitivity.json").read_text())
+    assert info["runs"] == 320 and info["method"] == "sobol" and len(info["inputs"]) == 3
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {"sensitivity.csv", "sensitivity.png", "samples.parquet", "sensitivity.json"} <= set(manifest["files"])
+
+
+def test_cli_morris_columns(tmp_path):
+    out = tmp_path / "out"
+    args = ("--method", "morris", "--samples", 3, "--metric", "shortfall_t.japan", "--workers", 1)
+    result = invoke("sensitivity", write(tmp_path), *args, "-o", out)
+    assert result.exit_code == 0, result.output
+    columns = list(pd.read_csv(out / "sensitivity.csv").columns)
+    assert columns == ["metric", "parameter", "mu_star", "mu_star_conf", "sigma", "mu", "label"]
+
+
+@pytest.mark.parametrize(
+    ("data", "args", "message"),
+    [
+        ({**SHORT, "uncertain": []}, (), "uncertain: the scenario declares no uncertain inputs"),
+        (SHORT, ("--metric", "shortfal_t.japan"), "'shortfal_t.japan' is not a per-run metric"),
+        (SHORT, ("--metric", "shortfall_t.china"), "did you mean"),
+        (SHORT, ("--samples", 100), "Sobol' sampling needs a power of two, got 100 (try 64 or 128)"),
+        (SHORT, ("--samples", 0), "--samples: must be at least 1"),
+        (
+            build(SHORT, uncertain=[{"path": "shocks.halt.severity", "low": 0.5, "high": 1.5, "source": "x"}]),
+            (),
+            "uncertain.0: shocks.halt.severity=1.5 is not valid",
+        ),
+    ],
+)
+def test_bad_input_exits_2_with_one_clear_message(tmp_path, data, args, message):
+    options = ("--samples", 8, *args) if "--samples" not in args else args
+    result = invoke("sensitivity", write(tmp_path, data), *options, "-o", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_sample_counts():
+    assert check_samples("sobol", 512, 8) == 5120
+    assert check_samples("morris", 10, 8) == 90
+    with pytest.raises(InputError, match="Morris needs at least 2"):
+        check_samples("morris", 1, 8)
+
+
+def test_input_keeps_only_the_inputs_named_and_the_others_at_the_scenario_value(tmp_path):
+    study = plan_study(SHORT, "s.yaml", ["total_shortfall_t"], only=["regions.japan.demand.ree.tonnes_per_day"])
+    assert study.paths == ["regions.japan.demand.ree.tonnes_per_day"]
+    found = analyse_study(study, "morris", 2)
+    # stock stays at the scenario's 50 t: shortfall = 40 x demand - 50 in every run
+    assert np.allclose(found.samples["total_shortfall_t"], 40 * found.samples.iloc[:, 0] - 50)
+    result = invoke("sensitivity", write(tmp_path), "--samples", 8, "--input", "shocks.halt.end", "-o", tmp_path / "o")
+    assert result.exit_code == 2
+    assert "--input: 'shocks.halt.end' is not an uncertain input of the scenario" in result.output

@@ -1,0 +1,124 @@
+"""stockpile run --uncertainty N: intervals worked out by hand, drivers, fan charts, the report section.
+
+The test world is short of all its demand from day 0 (a permanent embargo, no stock, no
+goods in transit), so over its 40 days the shortfall is exactly 40 x demand. With demand
+uniform on [5, 15] t/day the shortfall is uniform on [200, 600] t: its median is 400 t
+and its 90% interval 220-580 t. A Latin hypercube of N samples puts one sample in each
+1/N of the range, so with N = 200 the sample quantiles are within 400 / 200 = 2 t of these.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from simulator.cli import main
+from simulator.engine import simulate
+from simulator.report import render_report
+from simulator.scenario import validate_data
+from simulator.sensitivity import plan_study
+from simulator.sensitivity.intervals import headline_lines, run_uncertainty
+from tests.helpers import ONE_REGION, build
+
+SHORT = build(
+    ONE_REGION,
+    regions__japan__commercial_stock__ree__tonnes=0,
+    materials__ree__holding_cost_usd_per_t_year=500,
+    shocks=[{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}],
+    uncertain=[
+        {"path": "regions.japan.demand.ree.tonnes_per_day", "low": 5, "high": 15, "source": "test", "label": "demand"},
+        {"path": "materials.ree.holding_cost_usd_per_t_year", "low": 100, "high": 900, "source": "assumption"},
+    ],
+)
+
+
+@pytest.fixture(scope="module")
+def found():
+    return run_uncertainty(plan_study(SHORT, "s.yaml"), 200)
+
+
+def test_the_headline_interval_is_the_one_worked_out_by_hand(found):
+    total = found.headlines.set_index("metric").loc["total_shortfall_t"]
+    assert total["median"] == pytest.approx(400, abs=2)
+    assert total["p5"] == pytest.approx(220, abs=2)
+    assert total["p95"] == pytest.approx(580, abs=2)
+    assert total["title"] == "Total shortfall (t)"
+
+
+def test_the_driver_is_the_input_the_shortfall_follows_and_not_the_one_it_ignores(found):
+    drivers = found.drivers["total_shortfall_t"]
+    assert [d.label for d in drivers] == ["demand"]
+    assert drivers[0].rho == pytest.approx(1.0)  # the shortfall rises with demand, rank for rank
+    assert headline_lines(found)[0].endswith("driven mostly by demand")
+
+
+def test_the_fan_bands_bracket_the_cumulative_shortfall_of_every_day(found):
+    bands = found.bands["shortfall_cum_t"]
+    days = np.arange(1, 41)[:, None, None]
+    within = days * 10 / 200 + 1e-3  # one stratum of demand (10 / 200 t/day) on each day so far
+    # demand 10 t/day at the median, 5.5 and 14.5 t/day at the 5th and 95th percentiles, all of it short
+    for band, demand in (("p50", 10.0), ("p5", 5.5), ("p95", 14.5)):
+        assert (np.abs(bands[band] - days * demand) <= within).all(), band
+
+
+def test_each_sample_uses_its_own_run_seed_and_its_values(found):
+    assert found.samples["seed"].nunique() == 200
+    demand = found.samples["regions.japan.demand.ree.tonnes_per_day"]
+    assert np.allclose(found.samples["total_shortfall_t"], 40 * demand)
+    # a Latin hypercube: exactly one sample in each 1/200 of the range
+    strata = np.floor((demand - 5) / 10 * 200).astype(int)
+    assert sorted(strata) == list(range(200))
+
+
+def test_the_report_shows_intervals_and_fan_charts(found):
+    result = simulate(validate_data(SHORT, "s.yaml"))
+    html = render_report(result, uncertainty=found)
+    assert "How sure are these figures?" in html
+    assert 'data-figure="fan_days_of_cover"' in html and 'data-figure="fan_shortfall_cum_t"' in html
+    assert "<td>400</td>" in html  # the scenario as written: 10 t/day x 40 days
+
+
+def test_without_samples_the_report_names_the_inputs_the_figures_rest_on():
+    html = render_report(simulate(validate_data(SHORT, "s.yaml")))
+    assert "What rests on assumptions" in html and "regions.japan.demand.ree.tonnes_per_day" in html
+    assert "5 to 15" in html
+    plain = render_report(simulate(validate_data({**SHORT, "uncertain": []}, "s.yaml")))
+    assert "What rests on assumptions" not in plain
+
+
+def test_cli_writes_the_intervals_and_fan_charts_and_lists_them_in_the_manifest(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(SHORT, sort_keys=False))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(path), "--uncertainty", "40", "--report", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "uncertainty: 40 samples of 2 uncertain inputs" in result.output
+    assert "Total shortfall (t): median" in result.output
+    files = set(json.loads((out / "manifest.json").read_text())["files"])
+    assert {"uncertainty.csv", "uncertainty_samples.parquet", "fan_days_of_cover.png", "fan_shortfall.png"} <= files
+    table = pd.read_csv(out / "uncertainty.csv")
+    assert list(table.columns) == ["metric", "title", "unit", "median", "p5", "p95", "drivers"]
+    assert (table["p5"] <= table["median"]).all() and (table["median"] <= table["p95"]).all()
+    assert "How sure are these figures?" in (out / "report.html").read_text()
+
+
+def test_cli_refuses_uncertainty_without_uncertain_inputs(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump({**SHORT, "uncertain": []}, sort_keys=False))
+    result = CliRunner().invoke(main, ["run", str(path), "--uncertainty", "10", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "declares no uncertain inputs" in result.output and not (tmp_path / "out").exists()
+
+
+def test_a_run_without_the_option_writes_no_uncertainty_files(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(SHORT, sort_keys=False))
+    result = CliRunner().invoke(main, ["run", str(path), "--no-plots", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert not any(p.name.startswith(("uncertainty", "fan_")) for p in Path(tmp_path / "out").iterdir())
