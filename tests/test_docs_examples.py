@@ -59,11 +59,21 @@ EXAMPLES = examples()
 
 def test_the_page_has_an_example_for_every_border_mechanism_and_the_path():
     names = {name for name, _, _ in EXAMPLES}
-    assert {"held_cargo", "leak", "quota_pro_rata", "quota_preference", "licences", "dependency_path"} <= names
+    expected = {
+        "held_cargo",
+        "leak",
+        "quota_pro_rata",
+        "quota_preference",
+        "licences",
+        "dependency_path",
+        "capacity_ramp",
+    }
+    assert expected <= names
     text = {name: yaml.safe_dump(data) for name, data, _ in EXAMPLES}
     assert "release_days" in text["held_cargo"] and "leak_share" in text["leak"]
     assert "smuggling_share" in text["quota_pro_rata"] and "preference" in text["quota_preference"]
     assert "distribution" in text["licences"] and "suspended" in text["licences"]
+    assert "ramp_days" in text["capacity_ramp"]
 
 
 @pytest.mark.parametrize(("name", "data", "table"), EXAMPLES, ids=[name for name, _, _ in EXAMPLES])
