@@ -24,7 +24,7 @@ import numpy as np
 
 from simulator.numeric import DAYS_PER_YEAR
 from simulator.scenario.checks import day_number, price_bounds, reference_price
-from simulator.scenario.portfolio import capacities, demand_of, normal_shares, quota_shares
+from simulator.scenario.portfolio import capacities, demand_of, normal_shares, quota_shares, ramp_share, share_step_days
 from simulator.scenario.schema import (
     RANDOM_TYPES,
     Agreement,
@@ -154,6 +154,8 @@ class Structure:
     """Member index of each bid segment (auction)."""
     market: bool = False
     """Some material has a market (the plan has a :class:`MarketPlan`)."""
+    share_steps: int = 0
+    """Days on which procurement quotas' ``max_share_path`` change the sourcing shares."""
 
     @property
     def member_names(self) -> list[str]:
@@ -245,6 +247,9 @@ class Plan:
     normal_share: Array
     sourcing_share: Array
     premium_fraction: Array
+    share_step_day: Array
+    stepped_sourcing_share: Array
+    stepped_premium_fraction: Array
     commercial_stock0_t: Array
     reserve_stock0_t: Array
     reserve_target_t: Array
@@ -350,6 +355,9 @@ def compile_plan(s: Scenario) -> Plan:
     days = np.arange(first_day, s.horizon_days)
     baseline = demand0[None] * np.power(1.0 + growth[None], days[:, None, None] / DAYS_PER_YEAR)
     shares, premium, _ = quota_shares(s)
+    step_days = share_step_days(s)
+    steps = [quota_shares(s, day)[:2] for day in step_days]
+    stepped_shape = (len(steps), *shares.shape)
     commercial0 = np.array(
         [
             [_stock_tonnes(s.regions[r].commercial_stock.get(m), demand0[i, j]) for j, m in enumerate(materials)]
@@ -400,6 +408,7 @@ def compile_plan(s: Scenario) -> Plan:
         pricing=pricing,
         bid_owners=bid_owners,
         market=bool(s.market),
+        share_steps=len(steps),
     )
     noise_cv = np.array([[demand_of(s, r, m).noise_cv for m in materials] for r in regions])
     noise = (NOISE_SOURCE,) if (noise_cv > 0).any() else ()
@@ -415,6 +424,9 @@ def compile_plan(s: Scenario) -> Plan:
         normal_share=_runs(normal_shares(s)),
         sourcing_share=_runs(shares),
         premium_fraction=_runs(premium),
+        share_step_day=_runs(step_days, np.int64),
+        stepped_sourcing_share=_runs(np.array([shares for shares, _ in steps]).reshape(stepped_shape)),
+        stepped_premium_fraction=_runs(np.array([premium for _, premium in steps]).reshape(stepped_shape)),
         commercial_stock0_t=_runs(commercial0),
         reserve_stock0_t=_runs(reserve0),
         reserve_target_t=_runs(target),
@@ -445,8 +457,7 @@ def _capacity_added(s: Scenario, days: np.ndarray, materials: list[str], supplie
         for addition in s.suppliers[sid].capacity_additions:
             first = day_number(addition.start, s.start_date)
             assert first is not None  # checked: a date needs the scenario's start date
-            ramp = max(1, addition.ramp_days)
-            reached = np.clip((days - first + 1) / ramp, 0.0, 1.0) if addition.ramp_days else (days >= first) * 1.0
+            reached = ramp_share(days, first, addition.ramp_days)
             added[:, materials.index(addition.material), k] += addition.capacity_t_per_day * reached
     return added
 

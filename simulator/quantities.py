@@ -20,7 +20,7 @@ Tests check that the dataclasses, the tables and the reference agree with this t
 exactly, so a quantity cannot be forgotten in a second place.
 
 Axis order, written down once: the model's own axes come first in the order
-``day, region | member | bid, material, supplier`` and the runs of a batch come last
+``day, step, region | member | bid, material, supplier`` and the runs of a batch come last
 (``run``). Plan arrays carry a trailing run axis of length 1 until plans are stacked.
 """
 
@@ -53,7 +53,7 @@ Condition = Literal[
     "border",
 ]
 
-AXIS_ORDER = ("day", "region", "member", "bid", "material", "supplier", "run")
+AXIS_ORDER = ("day", "step", "region", "member", "bid", "material", "supplier", "run")
 """Every quantity's axes follow this order (a quantity has at most one of region, member and bid)."""
 
 
@@ -179,6 +179,25 @@ PLAN_WORLD = (
         "region material supplier",
         "Quota premium per tonne shipped from the supplier, as a fraction of the world price.",
         table="portfolio",
+    ),
+    _p(
+        "share_step_day",
+        "day",
+        "step",
+        "Days on which a quota's max_share_path changes the sourcing shares (in order).",
+        "int",
+    ),
+    _p(
+        "stepped_sourcing_share",
+        "fraction",
+        "step region material supplier",
+        "Sourcing shares after quotas from each share_step_day on (before the first: sourcing_share).",
+    ),
+    _p(
+        "stepped_premium_fraction",
+        "fraction",
+        "step region material supplier",
+        "Quota premium per tonne shipped from each share_step_day on (before the first: premium_fraction).",
     ),
     _p("commercial_stock0_t", "t", "region material", "Industry stock on day 0."),
     _p("reserve_stock0_t", "t", "region material", "National strategic reserve on day 0."),

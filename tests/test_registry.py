@@ -69,6 +69,7 @@ def test_compiled_arrays_have_the_registry_axes(path):
     st = plan.structure
     sizes = {
         "day": st.horizon_days - st.first_day,
+        "step": st.share_steps,
         "region": len(st.regions),
         "member": len(st.members),
         "bid": len(st.bid_owners),

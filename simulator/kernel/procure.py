@@ -7,7 +7,10 @@ Layer: engines. Order of work within the step (all after today's market):
    otherwise, with ``S = d * (L + R + safety)`` (``L`` the share-weighted lead time).
    Before day 0 (warm-up) every region orders its flow, and a route ships only if
    its shipment arrives on day 0 or later, so the pipeline is full on day 0.
-2. **Split** across suppliers by the effective sourcing shares (after quotas).
+2. **Split** across suppliers by the effective sourcing shares (after quotas); where a
+   quota has a ``max_share_path``, each run's shares switch to the step's portfolio on
+   the step's day (and the share-weighted lead time, the premiums and the pool's
+   shares with them), so shipments leaving from that day on follow the new shares.
 3. **Shocks and capacity**: export quotas license part of the planned routes (the rest
    is turned away: see :mod:`simulator.kernel.border`); a route ships ``multiplier x
    licensed``; a supplier whose shipments of a material exceed its stated capacity scales
@@ -53,6 +56,12 @@ class Procurement:
         self.first_day = plan.structure.first_day
         self.shares = plan.sourcing_share  # (R, M, S, B)
         self.weighted_lead = ordered_sum(self.shares * plan.lead_time_days[:, None], axis=-2)
+        # dated portfolios (max_share_path): per run, 0 before the first step, k from the k-th step's day on
+        self.step_day = plan.share_step_day  # (K, B)
+        self.stepped = plan.structure.share_steps > 0
+        self.step = np.zeros(plan.batch, dtype=np.int64)
+        self.portfolios = np.concatenate([plan.sourcing_share[None], plan.stepped_sourcing_share])  # (K+1, R, M, S, B)
+        self.premiums = np.concatenate([plan.premium_fraction[None], plan.stepped_premium_fraction])
         self.base_capacity = plan.capacity_t_per_day[None]  # (1, M, S, B)
         self.capacity = self.base_capacity
         self.has_capacity = np.isfinite(self.capacity)
@@ -64,7 +73,8 @@ class Procurement:
         # flows alone never exceed capacity when every region orders its baseline (flow policy)
         # and the largest daily baseline fits: then capacity can only bind through orders
         peak_baseline = plan.baseline_demand_t_per_day.max(axis=0)
-        peak_flow = ordered_sum(self.shares * peak_baseline[:, :, None], axis=0)[None]
+        peak_share = self.portfolios.max(axis=0)
+        peak_flow = ordered_sum(peak_share * peak_baseline[:, :, None], axis=0)[None]
         within = (peak_flow <= self.capacity) | ~np.isfinite(self.capacity)
         self.any_capacity = bool(self.has_capacity.any()) and (
             bool(plan.order_up_to.any()) or not bool(within.all()) or self.dynamic_capacity or market is not None
@@ -73,7 +83,7 @@ class Procurement:
         self.stocking = market is not None and bool(market.stocking_on.any())
         self.price_usd_per_t = plan.price_usd_per_kg[None] * KG_PER_T  # (1, M, B)
         self.premium_usd_per_t = plan.premium_fraction * self.price_usd_per_t[:, :, None]
-        self.any_premium = bool(self.premium_usd_per_t.any())
+        self.any_premium = bool(self.premiums.any())
         self.any_resourcing = bool(plan.resourcing_on.any())
         self.any_refill = bool((plan.reserve_refill_t_per_day > 0).any())
         terms = plan.agreement
@@ -99,6 +109,8 @@ class Procurement:
         shared read-only zeros without computing them.
         """
         p = self.plan
+        if self.stepped:
+            self._follow_share_path(day)
         baseline = p.baseline_demand_t_per_day[day - self.first_day]
         lead = effects.lead_days
         ordered = baseline
@@ -184,6 +196,20 @@ class Procurement:
             leak_shipments_t=leak,
             leak_lead_days=effects.leak_lead_days,
         )
+
+    def _follow_share_path(self, day: int) -> None:
+        """Switch each run to the portfolio of the last ``max_share_path`` step on or before ``day``."""
+        step = (self.step_day <= day).sum(axis=0)  # (B,): steps reached, counted exactly
+        if np.array_equal(step, self.step):
+            return
+        self.step = step
+        runs = np.arange(self.plan.batch)
+        self.shares = np.moveaxis(self.portfolios[step, ..., runs], 0, -1)  # (R, M, S, B)
+        premium = np.moveaxis(self.premiums[step, ..., runs], 0, -1)
+        self.premium_usd_per_t = premium * self.price_usd_per_t[:, :, None]
+        self.weighted_lead = ordered_sum(self.shares * self.plan.lead_time_days[:, None], axis=-2)
+        if self.pool_refill:
+            self.pool_shares = self._at_pool(self.shares)
 
     def _on_order(self, state: State) -> np.ndarray:
         """Goods on their way: in transit, and held at the border or awaiting a licence, (R, M, B)."""

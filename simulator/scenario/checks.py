@@ -23,6 +23,7 @@ from simulator.scenario.schema import (
     Agreement,
     Delay,
     Scenario,
+    ShareStep,
     ShockBase,
 )
 from simulator.scenario.uncertain import check_uncertain
@@ -221,6 +222,20 @@ def _check_regions(s: Scenario, problems: list[Problem]) -> None:
                 _ref(problems, f"{path}.partner_minimum.{sid}", "supplier", sid, s.suppliers)
             if sum(quota.partner_minimum.values()) > 1 + SUM_TOLERANCE:
                 problems.append(Problem(f"{path}.partner_minimum", "minimum shares sum to more than 1"))
+            _check_share_path(s, f"{path}.max_share_path", quota.max_share_path, problems)
+
+
+def _check_share_path(s: Scenario, path: str, steps: list[ShareStep], problems: list[Problem]) -> None:
+    """A dependency path's steps: known suppliers, days that exist and rise step by step."""
+    previous: int | None = None
+    for k, step in enumerate(steps):
+        for j, sid in enumerate(step.suppliers or []):
+            _ref(problems, f"{path}.{k}.suppliers.{j}", "supplier", sid, s.suppliers)
+        day = _check_day(s, f"{path}.{k}.start", step.start, problems)
+        if day is not None and previous is not None and day <= previous:
+            message = f"steps must be in date order: day {day} is not after the previous step's day {previous}"
+            problems.append(Problem(f"{path}.{k}.start", message))
+        previous = day if day is not None else previous
 
 
 def day_number(spec: int | dt.date, start_date: dt.date | None) -> int | None:

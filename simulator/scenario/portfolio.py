@@ -3,6 +3,11 @@
 Layer: ground. Validation uses it to reject quotas the other suppliers cannot meet;
 the plan compiler uses it for the effective sourcing shares. Suppliers are on the last
 axis of the share arrays.
+
+A quota's ``max_share_path`` (a dependency target tightening year by year) makes the
+shares change on dated days: the portfolio is computed once for the caps written and
+once more from each step's day on, with the caps then in force and the capacity then
+built (dated capacity additions, ramped, count from the step's day).
 """
 
 from __future__ import annotations
@@ -10,8 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.errors import Problem
-from simulator.numeric import Array, level_allocation
-from simulator.scenario.schema import Demand, Scenario
+from simulator.numeric import DAYS_PER_YEAR, Array, level_allocation
+from simulator.scenario.checks import day_number
+from simulator.scenario.schema import CapacityAddition, Demand, Quota, Scenario
 
 NO_DEMAND = Demand(tonnes_per_day=0.0)
 
@@ -22,7 +28,7 @@ class QuotaInfeasible(ValueError):
 
 def apply_quota(
     shares: Array,
-    max_share: float,
+    max_share: float | Array,
     partner_minimum: Array,
     headroom_share: Array,
 ) -> Array:
@@ -40,7 +46,7 @@ def apply_quota(
     shares
         Normal sourcing shares (sum to 1), one per supplier.
     max_share
-        Cap on any single supplier's share.
+        Cap on any single supplier's share, or one cap per supplier.
     partner_minimum
         Minimum share per supplier (0 for non-partners).
     headroom_share
@@ -53,8 +59,16 @@ def apply_quota(
 
     >>> apply_quota(np.array([0.85, 0.10, 0.05]), 0.65, np.zeros(3), np.full(3, np.inf)).round(6)
     array([0.65    , 0.195652, 0.154348])
+
+    A cap of 0.6 on the first supplier only moves its 0.25 excess to the others in
+    proportion to their room under their capacity (0.4 - 0.10 : 0.2 - 0.05 = 2 : 1):
+
+    >>> apply_quota(np.array([0.85, 0.10, 0.05]), np.array([0.6, 1.0, 1.0]), np.zeros(3),
+    ...             np.array([np.inf, 0.4, 0.2])).round(6)
+    array([0.6     , 0.266667, 0.133333])
     """
     shares = np.asarray(shares, float).copy()
+    max_share = np.broadcast_to(np.asarray(max_share, float), shares.shape)
     minimum = np.asarray(partner_minimum, float)
     partners = minimum > 0
     need = np.maximum(0.0, minimum - shares) * partners
@@ -94,43 +108,102 @@ def normal_shares(s: Scenario) -> Array:
     )
 
 
-def capacities(s: Scenario) -> Array:
-    """Export capacity per supplier and material (t/day, infinite when not stated), (supplier, material)."""
-    return np.array([[s.suppliers[sp].capacity_t_per_day.get(m, np.inf) for m in s.materials] for sp in s.suppliers])
+def ramp_share(days: Array, first: int, ramp_days: int) -> Array:
+    """Share of a capacity addition reached on ``days``: 0 before ``first``, then linear over ``ramp_days``."""
+    if ramp_days == 0:
+        return (np.asarray(days) >= first) * 1.0
+    return np.clip((np.asarray(days) - first + 1) / ramp_days, 0.0, 1.0)
 
 
-def quota_shares(s: Scenario) -> tuple[Array, Array, list[Problem]]:
+def _addition_share(s: Scenario, addition: CapacityAddition, day: int) -> float:
+    first = day_number(addition.start, s.start_date)
+    assert first is not None  # checked: a date needs the scenario's start date
+    return float(ramp_share(np.array(day), first, addition.ramp_days))
+
+
+def capacities(s: Scenario, day: int | None = None) -> Array:
+    """Export capacity per supplier and material (t/day, infinite when not stated), (supplier, material).
+
+    With ``day``, dated capacity additions reached by that day are included.
+    """
+    materials = list(s.materials)
+    stated = np.array([[s.suppliers[sp].capacity_t_per_day.get(m, np.inf) for m in materials] for sp in s.suppliers])
+    if day is None:
+        return stated
+    for k, sp in enumerate(s.suppliers):
+        for addition in s.suppliers[sp].capacity_additions:
+            stated[k, materials.index(addition.material)] += addition.capacity_t_per_day * _addition_share(
+                s, addition, day
+            )
+    return stated
+
+
+def share_step_days(s: Scenario) -> list[int]:
+    """The days on which some quota's ``max_share_path`` changes the portfolio, in order."""
+    days = {
+        day_number(step.start, s.start_date)
+        for region in s.regions.values()
+        for quota in region.procurement.quota.values()
+        for step in quota.max_share_path
+    }
+    return sorted(day for day in days if day is not None)
+
+
+def _caps(s: Scenario, quota: Quota, day: int | None, suppliers: list[str]) -> tuple[Array, int | None]:
+    """Each supplier's cap on ``day`` (None: the caps written), and the index of the step in force."""
+    caps = np.full(len(suppliers), quota.max_share_per_supplier)
+    in_force = None
+    for k, step in enumerate(quota.max_share_path):
+        first = day_number(step.start, s.start_date)
+        if day is not None and first is not None and first <= day:
+            in_force = k
+    if in_force is not None:
+        step = quota.max_share_path[in_force]
+        named = step.suppliers if step.suppliers is not None else suppliers
+        caps = np.array([step.max_share if sp in named else cap for sp, cap in zip(suppliers, caps, strict=True)])
+    return caps, in_force
+
+
+def quota_shares(s: Scenario, day: int | None = None) -> tuple[Array, Array, list[Problem]]:
     """Effective shares after quotas, the premium per tonne shipped (fraction of price), and problems.
 
     Shares and premiums are (region, material, supplier). Capacity taken by earlier
     regions (in file order) is not available to later ones. A quota that cannot be met
-    is a problem (and leaves that region's shares as written).
+    is a problem (and leaves that region's shares as written). Without ``day`` the caps
+    are those written (``max_share_per_supplier``) and capacity the stated one; with
+    ``day``, the caps of the ``max_share_path`` steps in force that day, the capacity
+    built by then and the baseline demand of that day.
     """
     regions, materials, suppliers = list(s.regions), list(s.materials), list(s.suppliers)
     base = normal_shares(s)
-    demand0 = np.array([[demand_of(s, r, m).tonnes_per_day for m in materials] for r in regions])
-    capacity = capacities(s)
+    demand = np.array([[demand_of(s, r, m).tonnes_per_day for m in materials] for r in regions])
+    if day is not None:
+        growth = np.array([[demand_of(s, r, m).growth_per_year for m in materials] for r in regions])
+        demand = demand * np.power(1.0 + growth, day / DAYS_PER_YEAR)
+    capacity = capacities(s, day)
     shares = base.copy()
     premium = np.zeros_like(base)
-    used = np.einsum("rms,rm->sm", base, demand0)
+    used = np.einsum("rms,rm->sm", base, demand)
     problems: list[Problem] = []
     for i, r in enumerate(regions):
         for j, m in enumerate(materials):
             quota = s.regions[r].procurement.quota.get(m)
-            if quota is None or demand0[i, j] <= 0:
+            if quota is None or demand[i, j] <= 0:
                 continue
             minimum = np.array([quota.partner_minimum.get(sp, 0.0) for sp in suppliers])
-            spare = capacity[:, j] - used[:, j] + base[i, j] * demand0[i, j]
-            headroom = np.where(np.isfinite(spare), spare / demand0[i, j], np.inf)
+            spare = capacity[:, j] - used[:, j] + base[i, j] * demand[i, j]
+            headroom = np.where(np.isfinite(spare), spare / demand[i, j], np.inf)
             # a supplier without a lead time to this region cannot take volume here
             routes = np.array([r in s.suppliers[sp].lead_time_days for sp in suppliers])
             headroom = np.where(routes, headroom, 0.0)
+            caps, step = _caps(s, quota, day, suppliers)
             try:
-                new = apply_quota(base[i, j], quota.max_share_per_supplier, minimum, headroom)
+                new = apply_quota(base[i, j], caps, minimum, headroom)
             except QuotaInfeasible as exc:
-                problems.append(Problem(f"regions.{r}.procurement.quota.{m}", str(exc)))
+                path = f"regions.{r}.procurement.quota.{m}"
+                problems.append(Problem(path if step is None else f"{path}.max_share_path.{step}", str(exc)))
                 continue
-            used[:, j] += (new - base[i, j]) * demand0[i, j]
+            used[:, j] += (new - base[i, j]) * demand[i, j]
             moved = np.maximum(0.0, new - base[i, j])
             with np.errstate(divide="ignore", invalid="ignore"):
                 premium[i, j] = np.where(new > 0, moved / new, 0.0) * quota.premium
@@ -139,7 +212,10 @@ def quota_shares(s: Scenario) -> tuple[Array, Array, list[Problem]]:
 
 
 def check_quotas(s: Scenario) -> list[Problem]:
-    """Every quota the other suppliers cannot meet (empty when all are feasible)."""
+    """Every quota the other suppliers cannot meet, before and at each dated step (empty when all are feasible)."""
     if not any(region.procurement.quota for region in s.regions.values()):
         return []
-    return quota_shares(s)[2]
+    problems = quota_shares(s)[2]
+    for day in share_step_days(s):
+        problems += [p for p in quota_shares(s, day)[2] if p not in problems]
+    return problems

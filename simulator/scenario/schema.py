@@ -80,6 +80,8 @@ MAX_SHOCKS = 100
 """Shocks in one scenario."""
 MAX_DISTRIBUTION_PARAMETER = 1e9
 """Parameters of a distribution (each field narrows this to its own range)."""
+MAX_SHARE_STEPS = 100
+"""Dated steps in one quota's ``max_share_path``."""
 
 
 def _unit(unit: str) -> dict[str, str]:
@@ -340,11 +342,27 @@ class Resourcing(Model):
     """Spot price as a multiple of the world price."""
 
 
+class ShareStep(Model):
+    """One dated step of a dependency target: the cap on single-supplier shares from ``start`` on."""
+
+    start: Annotated[DaySpec, Field(json_schema_extra=_unit("day or date"))]
+    """First day the cap applies (day number or date); it applies until the next step."""
+    max_share: Fraction
+    """Cap on the share of supply from each of ``suppliers`` (or from any single supplier)."""
+    suppliers: list[Id] | None = None
+    """Suppliers the cap applies to (default: every supplier); the others keep
+    ``max_share_per_supplier``."""
+
+
 class Quota(Model):
     """Procurement quota of one region for one material."""
 
     max_share_per_supplier: Fraction = 1.0
     """Cap on the share of supply from any single supplier (the EU benchmark is 0.65)."""
+    max_share_path: Annotated[list[ShareStep], Field(max_length=MAX_SHARE_STEPS)] = []
+    """Dated steps of the cap, in date order (a dependency target that tightens year by
+    year): from each step's ``start`` its cap replaces ``max_share_per_supplier`` for its
+    suppliers, and shipments leaving from that day on follow the new shares."""
     partner_minimum: dict[Id, Fraction] = {}
     """Minimum shares from named partner suppliers."""
     premium: Annotated[float, _number("fraction", 0, MAX_FACTOR), NUMBER] = 0.0
