@@ -67,6 +67,7 @@ def test_the_page_has_an_example_for_every_border_mechanism_and_the_path():
         "licences",
         "dependency_path",
         "capacity_ramp",
+        "measured_loss",
     }
     assert expected <= names
     text = {name: yaml.safe_dump(data) for name, data, _ in EXAMPLES}
@@ -74,6 +75,7 @@ def test_the_page_has_an_example_for_every_border_mechanism_and_the_path():
     assert "smuggling_share" in text["quota_pro_rata"] and "preference" in text["quota_preference"]
     assert "distribution" in text["licences"] and "suspended" in text["licences"]
     assert "ramp_days" in text["capacity_ramp"]
+    assert "switch_on: measured_loss" in text["measured_loss"]
 
 
 @pytest.mark.parametrize(("name", "data", "table"), EXAMPLES, ids=[name for name, _, _ in EXAMPLES])
