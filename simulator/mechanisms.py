@@ -49,6 +49,11 @@ class Mechanism:
     donors_by: Literal["lendable", "commitments"] = "lendable"
     """National pool mode: donors give in proportion to what they may lend, or to
     their stock commitments."""
+    shares_supply: bool = False
+    """The rule governs members' consumption while it acts (demand restraint, stock drawn
+    by obligation, supplies passed between members; :func:`simulator.release.iea_ess`):
+    its ``allocate`` returns an :class:`~simulator.release.EssSharing`, and members do not
+    draw their own reserves first on the days it acts."""
 
 
 AUCTION_CODE = 1
@@ -64,8 +69,11 @@ def _sharing(
     marker: str,
     allocate: str,
     donors_by: Literal["lendable", "commitments"] = "lendable",
+    shares_supply: bool = False,
 ) -> Mechanism:
-    return Mechanism(name, code, label, phrase, description, marker, allocate, name, "always", False, False, donors_by)
+    return Mechanism(
+        name, code, label, phrase, description, marker, allocate, name, "always", False, False, donors_by, shares_supply
+    )
 
 
 MECHANISMS: tuple[Mechanism, ...] = (
@@ -130,15 +138,29 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "sharing:allocate_equal_cover",
     ),
     _sharing(
-        "iea_ess",
+        "need_with_restraint",
         5,
+        "need with restraint",
+        "need-based sharing after a restraint",
+        "need-based sharing after a demand restraint: once the group's gap reaches a threshold, stock tops each "
+        "member up to its normal demand less the restraint, in proportion to needs when short (this project's "
+        "iea_ess before the IEP rules were implemented)",
+        "P",
+        "ess:allocate_need_with_restraint",
+        donors_by="commitments",
+    ),
+    _sharing(
+        "iea_ess",
+        9,
         "IEA ESS",
         "the IEA emergency sharing system",
-        "the IEA Emergency Sharing System carried over from oil: each member has a right to supply of its normal "
-        "demand less a restraint, and the group's shortfall is met from stock in proportion to members' commitments",
-        "P",
+        "the IEA Emergency Sharing System by the IEP's rules: once the group (or one member) loses 7% of its supply, "
+        "every member restrains demand by 7% (10% past a 12% loss), draws emergency stock in proportion to its "
+        "reserve commitment, and members supplied above their supply right pass supplies to those below it",
+        "X",
         "ess:allocate_iea_ess",
         donors_by="commitments",
+        shares_supply=True,
     ),
     _sharing(
         "equal_awards",

@@ -178,7 +178,10 @@ class AgreementPlan:
     decision_lag_days: Array
     delivery_days: Array
     ess_restraint: Array
+    ess_higher_restraint: Array
+    ess_higher_loss_share: Array
     ess_trigger_loss_share: Array
+    ess_selective_loss_share: Array
     ess_commitments: Array
     loss_window_days: Array
     loss_group_below: Array
@@ -705,7 +708,10 @@ def _agreement_plan(
         decision_lag_days=_runs(ag.decision_lag_days, np.int64),
         delivery_days=_runs(ag.delivery_days, np.int64),
         ess_restraint=_runs(ess.restraint),
+        ess_higher_restraint=_runs(ess.higher_restraint),
+        ess_higher_loss_share=_runs(ess.higher_loss_share),
         ess_trigger_loss_share=_runs(ess.trigger_loss_share),
+        ess_selective_loss_share=_runs(ess.selective_loss_share),
         ess_commitments=_runs(commitments),
         loss_window_days=_runs(loss.window_days if loss else 0, np.int64),
         loss_group_below=_runs(loss.group_below if loss else 0.0),

@@ -93,3 +93,22 @@ def test_a_drawn_start_after_a_fixed_end_means_no_shock():
             assert arrivals == pytest.approx(10.0)  # never active
         else:
             assert arrivals[start + 5 : 25] == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("mode", ["joint", "national"])
+def test_iea_ess_passing_supplies_and_drawing_by_obligation(mode):
+    # noisy demand moves the group loss across the 7% and 12% bands from run to run and day to day
+    from tests.test_agreement import IEP_PAIR
+
+    data = build(
+        IEP_PAIR,
+        horizon_days=30,
+        regions__a__demand__ree__noise_cv=0.3,
+        regions__b__demand__ree__noise_cv=0.3,
+        regions__a__sourcing__ree={"china": 0.2, "other": 0.8},
+    )
+    if mode == "national":
+        data["agreement"]["pool"] = {"mode": "national"}
+        data["regions"]["a"]["reserve"] = {"ree": {"tonnes": 60}}
+        data["regions"]["b"]["reserve"] = {"ree": {"tonnes": 20}}
+    assert_batch_equals_reference(data, seeds=list(range(12)))

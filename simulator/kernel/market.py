@@ -8,7 +8,11 @@ Layer: engines. For every day ``t``, region ``r`` and material ``m``:
    the potential demand times the demand factor (:mod:`simulator.kernel.pricing`);
 3. ``supplied = min(d, commercial)``; ``gap = d - supplied``;
 4. releases: the region's own national reserve, then the agreement's shared stock
-   (``agreement.order: joint_first`` swaps the two);
+   (``agreement.order: joint_first`` swaps the two). Under a rule that shares supplies
+   (``iea_ess``) the agreement acts first: on the days it acts it decides each member's
+   draw on its own reserve (or pool share), the supplies members pass to each other
+   (``transferred_t``, counted in ``supplied``) and the demand restraint; on other days
+   members draw their own reserves for what remains;
 5. ``shortfall = gap - released`` (lost, not carried forward; below 1e-9 t it is
    rounding residue and counts as 0);
 6. days of cover = (commercial + national reserve + bought auction stock +
@@ -23,6 +27,7 @@ from simulator.kernel.agreement import AgreementStep
 from simulator.kernel.pricing import Pricing
 from simulator.kernel.shocks import Effects
 from simulator.kernel.state import State
+from simulator.mechanisms import BY_NAME
 from simulator.metrics import days_of_cover
 from simulator.numeric import EPS_T, ordered_sum
 from simulator.plan import Plan
@@ -42,6 +47,8 @@ class Market:
         self.members = list(plan.structure.members)
         self.agreement = AgreementStep(plan) if plan.agreement is not None else None
         self.joint_first = plan.structure.order == "joint_first"
+        mechanism = plan.structure.mechanism
+        self.shares_supply = mechanism is not None and BY_NAME[mechanism].shares_supply
         self.surges = "demand_surge" in plan.structure.shock_kinds
         B = plan.batch
         R, M = len(plan.structure.regions), len(plan.structure.materials)
@@ -106,9 +113,10 @@ class Market:
         gap = demand - supplied
         state.gap = gap
         national = self.zero
-        if not self.joint_first:
+        if not (self.joint_first or self.shares_supply):
             national, gap = self._draw_national(state, gap)
-        joint = auction = rule = lent = spend = revenue = self.zero
+        joint = auction = rule = lent = spend = revenue = transferred = self.zero
+        governed = None
         agreed = None
         if self.agreement is not None:
             forecast = (expected if self.markets else baseline) - arrived  # the auction's net drawdown
@@ -124,8 +132,14 @@ class Market:
                     revenue = self.ownership * ordered_sum(spend, axis=0)[None]
                 joint = auction + rule
                 gap = gap - joint
-        if self.joint_first:
-            national, gap = self._draw_national(state, gap)
+                if self.shares_supply:
+                    transferred = self._to_regions(agreed.transferred_t)
+                    supplied = supplied + transferred
+                    gap = gap - transferred
+                    governed = np.zeros(self.zero.shape, bool)
+                    governed[self.members] = agreed.governed[None]
+        if self.joint_first or self.shares_supply:
+            national, gap = self._draw_national(state, gap, governed)
         shortfall = np.where(gap > EPS_T, gap, 0.0)  # rounding residue is not a shortfall
         pool_share = self.zero if self.ownership is None else self.ownership * state.pool[None]
         strategic = state.national + state.auction_stock + pool_share
@@ -148,6 +162,7 @@ class Market:
             released_auction_t=auction,
             released_rule_t=rule,
             lent_t=lent,
+            transferred_t=transferred,
             auction_stock_t=state.auction_stock,
             pool_share_t=pool_share,
             refill_arrivals_t=refilled,
@@ -168,10 +183,15 @@ class Market:
             agreement=agreed,
         )
 
-    def _draw_national(self, state: State, gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _draw_national(
+        self, state: State, gap: np.ndarray, governed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each region draws its own reserve for its gap, except where ``governed`` (region, material, run)."""
         if not self.any_national:
             return self.zero, gap
         drawn = np.minimum(gap, state.national)
+        if governed is not None:
+            drawn = np.where(governed, 0.0, drawn)
         state.national = state.national - drawn
         return drawn, gap - drawn
 

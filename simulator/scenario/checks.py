@@ -322,9 +322,40 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
         problems.append(
             Problem("agreement.trigger.switch_on", f"'{trigger.switch_on}' needs agreement.trigger.measured_loss")
         )
-    for rid in a.iea_ess.commitments:
-        _ref(problems, f"agreement.iea_ess.commitments.{rid}", "member", rid, members)
+    _check_ess(a, members, problems)
     _check_auction(s, a, problems)
+
+
+def _check_ess(a: Agreement, members: list[str], problems: list[Problem]) -> None:
+    """Reserve commitments name every member or none; the restraint grows with the loss."""
+    ess = a.iea_ess
+    commitments = ess.commitments
+    for rid in commitments:
+        _ref(problems, f"agreement.iea_ess.commitments.{rid}", "member", rid, members)
+    missing = [rid for rid in members if rid not in commitments]
+    if commitments and missing:
+        problems.append(
+            Problem(
+                "agreement.iea_ess.commitments",
+                f"reserve commitments must cover every member; missing: {', '.join(missing)}",
+            )
+        )
+    elif commitments and not sum(commitments.values()) > 0:
+        problems.append(Problem("agreement.iea_ess.commitments", "at least one member must commit a reserve"))
+    if ess.higher_loss_share < ess.trigger_loss_share:
+        problems.append(
+            Problem(
+                "agreement.iea_ess.higher_loss_share",
+                f"must be at least trigger_loss_share ({ess.higher_loss_share:g} < {ess.trigger_loss_share:g})",
+            )
+        )
+    if ess.higher_restraint < ess.restraint:
+        problems.append(
+            Problem(
+                "agreement.iea_ess.higher_restraint",
+                f"must be at least restraint ({ess.higher_restraint:g} < {ess.restraint:g})",
+            )
+        )
 
 
 def _check_auction(s: Scenario, a: Agreement, problems: list[Problem]) -> None:

@@ -764,15 +764,27 @@ class Auction(Model):
 
 
 class IeaEss(Model):
-    """Parameters of the IEA Emergency Sharing System adapted to a material."""
+    """Parameters of ``iea_ess`` (the IEP's Emergency Sharing System) and ``need_with_restraint``.
+
+    The defaults are the IEP's: restraint 7% from a 7% loss, 10% from a 12% loss.
+    """
 
     restraint: Fraction = 0.07
-    """Demand restraint: members' supply right is (1 - restraint) x baseline demand."""
+    """Demand restraint once a trigger holds: permissible consumption is (1 - restraint) x
+    demand (need_with_restraint: members' supply right)."""
+    higher_restraint: Fraction = 0.10
+    """iea_ess: the restraint once the group's supply loss reaches ``higher_loss_share``."""
+    higher_loss_share: Fraction = 0.12
+    """iea_ess: group supply loss, as a share of its demand, from which ``higher_restraint`` applies."""
     trigger_loss_share: Fraction = 0.07
-    """The system activates when the group's gap reaches this share of its demand."""
+    """General trigger: the system activates when the group's supply loss (need_with_restraint:
+    its gap) reaches this share of its demand."""
+    selective_loss_share: Fraction = 0.07
+    """iea_ess, selective trigger (IEP Art. 17): one member's supply loss reaching this share of
+    its own demand activates the system."""
     commitments: dict[Id, Annotated[float, _number("weight", 0, MAX_WEIGHT), NUMBER]] = {}
-    """Stock commitment weights per member (default: pool contributions in joint
-    mode, initial reserves in national mode)."""
+    """Emergency reserve commitment weights per member, for every member or none (default:
+    pool contributions in joint mode, initial reserves in national mode)."""
 
 
 Mechanism = Literal[mechanisms.NAMES]  # type: ignore[valid-type]
