@@ -119,14 +119,24 @@ MECHANISMS: tuple[Mechanism, ...] = (
         False,
     ),
     _sharing(
-        "proportional",
+        "proportional_to_demand",
         3,
-        "proportional",
-        "proportional sharing",
-        "proportional sharing, the IEA oil-sharing precedent: releases are shared in proportion to members' normal "
-        "demand, so that each bears the same fractional shortfall",
+        "proportional to demand",
+        "sharing in proportion to demand",
+        "sharing in proportion to demand, the IEA coordinated-release precedent: releases are shared in proportion "
+        "to members' normal demand, so that each bears the same fractional shortfall",
         "s",
-        "sharing:allocate_proportional",
+        "sharing:allocate_proportional_to_demand",
+    ),
+    _sharing(
+        "proportional_to_claims",
+        10,
+        "proportional to claims",
+        "sharing in proportion to claims",
+        "sharing in proportion to claims, the textbook rule of the claims problem: each release is shared in "
+        "proportion to members' gaps today",
+        "h",
+        "claims:allocate_proportional_to_claims",
     ),
     _sharing(
         "equal_cover",
@@ -195,6 +205,19 @@ MECHANISMS: tuple[Mechanism, ...] = (
 BY_NAME: dict[str, Mechanism] = {m.name: m for m in MECHANISMS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 """Mechanism names in registry order (the schema's choices)."""
+
+RENAMED: dict[str, str] = {"proportional": "proportional_to_demand"}
+"""Former names still accepted in scenarios, ``--set`` and ``--mechanisms``, with the name
+each now has."""
+
+
+def current_name(name: str) -> str:
+    """The registry name of ``name``, which may be a former one.
+
+    >>> current_name("proportional"), current_name("talmud")
+    ('proportional_to_demand', 'talmud')
+    """
+    return RENAMED.get(name, name)
 
 
 def rule_name(code: int) -> str:

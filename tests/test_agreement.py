@@ -30,7 +30,9 @@ def joint(result, region):
     ("mechanism", "japan", "eu"),
     [
         ("fair_ratio", 20, 40),  # 30/30 offered; Japan needs 20, its 10 spare go to the EU
-        ("proportional", 12, 48),  # by baseline demand 20:80
+        ("proportional", 12, 48),  # the former name of proportional_to_demand still works
+        ("proportional_to_demand", 12, 48),  # by baseline demand 20:80
+        ("proportional_to_claims", 12, 48),  # by gaps 20:80
         ("equal_awards", 20, 40),
         ("equal_losses", 0, 60),
         ("talmud", 10, 50),

@@ -17,8 +17,8 @@ from simulator.release import (
     fair_ratio,
     iea_ess,
     need_with_restraint,
-    proportional,
     proportional_to_claims,
+    proportional_to_demand,
     talmud,
 )
 
@@ -31,7 +31,7 @@ A = np.array
 def test_claims_rules_worked_example_60_against_20_and_80():
     gaps, stock = A([20.0, 80.0]), A(60.0)
     assert proportional_to_claims(gaps, stock) == pytest.approx([12, 48])
-    assert proportional(gaps, stock, baseline_demand=A([20.0, 80.0])) == pytest.approx([12, 48])
+    assert proportional_to_demand(gaps, stock, baseline_demand=A([20.0, 80.0])) == pytest.approx([12, 48])
     assert equal_awards(gaps, stock) == pytest.approx([20, 40])
     assert equal_losses(gaps, stock) == pytest.approx([0, 60])
     assert talmud(gaps, stock) == pytest.approx([10, 50])
@@ -96,6 +96,17 @@ def test_need_with_restraint_stays_off_below_its_trigger():
     off = need_with_restraint(A([5.0, 0.0]), A(100.0), A([95.0, 100.0]), A([100.0, 100.0]), 0.0, 0.07)
     on = need_with_restraint(A([5.0, 0.0]), A(100.0), A([95.0, 100.0]), A([100.0, 100.0]), 0.0, 0.02)
     assert off == pytest.approx([0, 0]) and on == pytest.approx([5, 0])
+
+
+def test_proportional_to_claims_100_50_150_with_estate_100():
+    # each claimant gets E / sum(claims) = 100 / 300 of its claim
+    awards = proportional_to_claims(A([100.0, 50.0, 150.0]), A(100.0))
+    assert awards == pytest.approx([100 / 3, 50 / 3, 50.0], rel=1e-12)
+    assert [round(float(a), 1) for a in awards] == [33.3, 16.7, 50.0]
+    # proportional to demand weighs by demand instead: demands 1:1:1 give equal awards here
+    assert proportional_to_demand(A([100.0, 50.0, 150.0]), A(100.0), A([1.0, 1.0, 1.0])) == pytest.approx(
+        [100 / 3, 100 / 3, 100 / 3]
+    )
 
 
 # --- the IEA Emergency Sharing System by the IEP's rules (Arts. 7, 12-14, 17) ---------------
@@ -235,7 +246,7 @@ def problems(draw):
 
 RULES = {
     "fair_ratio": lambda g, s, w, d, o: fair_ratio(g, s, w),
-    "proportional": lambda g, s, w, d, o: proportional(g, s, d),
+    "proportional_to_demand": lambda g, s, w, d, o: proportional_to_demand(g, s, d),
     "equal_cover": lambda g, s, w, d, o: equal_cover(g, s, d, o),
     "equal_awards": lambda g, s, w, d, o: equal_awards(g, s),
     "equal_losses": lambda g, s, w, d, o: equal_losses(g, s),

@@ -11,7 +11,7 @@ from simulator.release.claims import equal_awards, equal_losses, proportional_to
 from simulator.release.ess import EssSharing, drawdown_obligations, iea_ess, need_with_restraint, supply_right_needs
 from simulator.release.inputs import RuleInputs
 from simulator.release.registry import allocator
-from simulator.release.sharing import equal_cover, fair_ratio, proportional
+from simulator.release.sharing import equal_cover, fair_ratio, proportional_to_demand
 
 __all__ = [
     "Clearing",
@@ -26,8 +26,8 @@ __all__ = [
     "fair_ratio",
     "iea_ess",
     "need_with_restraint",
-    "proportional",
     "proportional_to_claims",
+    "proportional_to_demand",
     "supply_right_needs",
     "talmud",
 ]

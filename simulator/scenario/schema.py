@@ -787,8 +787,16 @@ class IeaEss(Model):
     pool contributions in joint mode, initial reserves in national mode)."""
 
 
-Mechanism = Literal[mechanisms.NAMES]  # type: ignore[valid-type]
-"""A mechanism name from the registry (:mod:`simulator.mechanisms`)."""
+def _current_mechanism(name: Any) -> Any:
+    return mechanisms.current_name(name) if isinstance(name, str) else name
+
+
+Mechanism = Annotated[
+    Literal[mechanisms.NAMES],  # type: ignore[valid-type]
+    BeforeValidator(_current_mechanism),
+]
+"""A mechanism name from the registry (:mod:`simulator.mechanisms`); a former name
+(:data:`~simulator.mechanisms.RENAMED`) is read as the current one."""
 
 
 class Agreement(Model):
