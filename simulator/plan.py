@@ -177,6 +177,8 @@ class AgreementPlan:
     standdown_days: Array
     decision_lag_days: Array
     delivery_days: Array
+    release_normal_days: Array
+    release_emergency_days: Array
     ess_restraint: Array
     ess_higher_restraint: Array
     ess_higher_loss_share: Array
@@ -688,6 +690,7 @@ def _agreement_plan(
         ownership = np.where(pool0 > 0, contributions / pool0, 0.0)
     ess = ag.iea_ess
     loss = ag.trigger.measured_loss
+    times = ag.release_times
     if ess.commitments:
         commitments = np.array([[ess.commitments.get(r, 0.0)] * len(materials) for r in ag.members], float)
     elif ag.pool.mode == "joint":
@@ -707,6 +710,8 @@ def _agreement_plan(
         standdown_days=_runs(ag.trigger.standdown_days, np.int64),
         decision_lag_days=_runs(ag.decision_lag_days, np.int64),
         delivery_days=_runs(ag.delivery_days, np.int64),
+        release_normal_days=_runs(times.normal_days if times else -1, np.int64),
+        release_emergency_days=_runs(times.emergency_days if times else -1, np.int64),
         ess_restraint=_runs(ess.restraint),
         ess_higher_restraint=_runs(ess.higher_restraint),
         ess_higher_loss_share=_runs(ess.higher_loss_share),

@@ -208,6 +208,8 @@ PLAN_AGREEMENT = (
     _p("standdown_days", "days", "", "Days without a trigger after which the agreement stands down.", "int"),
     _p("decision_lag_days", "days", "", "Days from the trigger to the first release decision.", "int"),
     _p("delivery_days", "days", "", "Days from a decision to delivery.", "int"),
+    _p("release_normal_days", "days", "", "Release lead time without a supply shock (-1: not given).", "int"),
+    _p("release_emergency_days", "days", "", "Release lead time under a supply shock (-1: not given).", "int"),
     _p("ess_restraint", "fraction", "", "Share of demand members give up under iea_ess (need_with_restraint too)."),
     _p("ess_higher_restraint", "fraction", "", "iea_ess: restraint once the group loss reaches the higher threshold."),
     _p("ess_higher_loss_share", "fraction", "", "iea_ess: group loss share from which the higher restraint applies."),

@@ -237,3 +237,34 @@ def test_hybrid_uses_the_fair_ratio_exactly_on_embargo_days():
     assert list(np.flatnonzero(rule == "fair_ratio")) == list(range(10, 20))
     assert set(rule[:10]) == {"auction"} and set(rule[20:]) == {"auction"}
     check_invariants(result)
+
+
+SURGE = {"id": "surge", "kind": "demand_surge", "regions": ["japan"], "factor": 1.5, "start": 0, "end": 60}
+"""Japan's demand rises by half from day 0 with every route open: a gap, but no supply shock."""
+
+
+def test_release_times_normal_lead_time_without_a_supply_shock():
+    # japan is short 10 t/day from day 0 (its 20 t/day arrive, it needs 30); no route is cut,
+    # so releases open after the normal 30 days
+    data = build(TWO_MEMBERS, shocks=[SURGE], agreement__release_times={"normal_days": 30, "emergency_days": 8})
+    result = run(data)
+    assert joint(result, "japan")[:30] == pytest.approx(0.0)
+    assert joint(result, "japan")[30] == pytest.approx(10.0)
+
+
+def test_release_times_emergency_delivery_under_a_supply_shock():
+    # TWO_MEMBERS: an embargo cuts both members' only route since before day 0: 8 days
+    data = build(TWO_MEMBERS, agreement__release_times={"normal_days": 30, "emergency_days": 8})
+    result = run(data)
+    assert joint(result, "japan")[:8] == pytest.approx(0.0)
+    assert joint(result, "japan")[8] == pytest.approx(20.0)
+
+
+def test_release_times_an_emergency_after_activation_shortens_the_wait():
+    # activated by the surge on day 0 (normal: open on day 30); an embargo on japan's route
+    # from day 10 makes it an emergency: open on day 10 + 8 = 18
+    halt = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 10, "end": 60}
+    data = build(TWO_MEMBERS, shocks=[SURGE, halt], agreement__release_times={"normal_days": 30, "emergency_days": 8})
+    result = run(data)
+    assert joint(result, "japan")[:18] == pytest.approx(0.0)
+    assert joint(result, "japan")[18] > 0

@@ -223,3 +223,8 @@ def test_reserve_commitments_missing_a_member(tmp_path):
         invoke("run", path),
         "agreement.iea_ess.commitments: reserve commitments must cover every member; missing: japan",
     )
+
+
+def test_emergency_release_time_longer_than_normal(tmp_path):
+    path = write(tmp_path, build(TWO_MEMBERS, agreement__release_times={"normal_days": 8, "emergency_days": 30}))
+    assert_bad_input(invoke("run", path), "agreement.release_times.emergency_days: must not exceed normal_days")

@@ -112,3 +112,17 @@ def test_iea_ess_passing_supplies_and_drawing_by_obligation(mode):
         data["regions"]["a"]["reserve"] = {"ree": {"tonnes": 60}}
         data["regions"]["b"]["reserve"] = {"ree": {"tonnes": 20}}
     assert_batch_equals_reference(data, seeds=list(range(12)))
+
+
+def test_release_times_with_a_drawn_embargo_start():
+    # the embargo starts on a drawn day, before or after the surge activates the agreement:
+    # the emergency lead time shortens the normal one only in some runs
+    surge = {"id": "surge", "kind": "demand_surge", "regions": ["japan"], "factor": 1.5, "start": 0, "end": 60}
+    halt = {**DELAYS[2], "end": 60}
+    data = build(
+        TWO_MEMBERS,
+        shocks=[surge, halt],
+        regions__japan__demand__ree__noise_cv=0.1,
+        agreement__release_times={"normal_days": 30, "emergency_days": 8},
+    )
+    assert_batch_equals_reference(data, seeds=list(range(12)))

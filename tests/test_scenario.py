@@ -198,3 +198,14 @@ def test_the_iep_restraint_bands_must_grow_with_the_loss():
     found = problems(build(TWO_MEMBERS, agreement__iea_ess={"higher_loss_share": 0.06, "higher_restraint": 0.05}))
     assert any("agreement.iea_ess.higher_loss_share: must be at least trigger_loss_share" in p for p in found)
     assert any("agreement.iea_ess.higher_restraint: must be at least restraint" in p for p in found)
+
+
+def test_emergency_release_time_may_not_exceed_the_normal_one():
+    same = build(TWO_MEMBERS, agreement__release_times={"normal_days": 8, "emergency_days": 8})
+    assert problems(same) == []
+    longer = build(TWO_MEMBERS, agreement__release_times={"normal_days": 8, "emergency_days": 9})
+    assert "x.yaml: agreement.release_times.emergency_days: must not exceed normal_days (9 > 8)" in problems(longer)
+    both = build(
+        TWO_MEMBERS, agreement__decision_lag_days=2, agreement__release_times={"normal_days": 30, "emergency_days": 8}
+    )
+    assert any("agreement.release_times: give either release_times or decision_lag_days" in p for p in problems(both))

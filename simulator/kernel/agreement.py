@@ -65,6 +65,7 @@ class AgreementStep:
         self.pricing = st.pricing or "uniform"
         self.owners = np.array(st.bid_owners, dtype=np.int64)
         self.lag_days = self.terms.decision_lag_days + self.terms.delivery_days
+        self.timed = bool((self.terms.release_normal_days >= 0).any())  # release times given in some run
         M, B = len(st.materials), plan.batch
         # on which days the sharing rule applies when it does not depend on embargoes
         self.rule_days = np.full((M, B), self.mechanism.shares_when == "always")
@@ -93,6 +94,7 @@ class AgreementStep:
         embargo_on_member: np.ndarray,
         prices: PriceDay,
         arrived: np.ndarray,
+        supply_cut: np.ndarray | None = None,
     ) -> AgreementDay:
         """Release shared stock against ``gap`` (region, material, run); updates ``state`` in place.
 
@@ -100,7 +102,9 @@ class AgreementStep:
         reserve), ``baseline`` today's baseline demand and ``net_drawdown`` today's
         expected demand minus arrivals (the auction's forecast), all (region, material,
         run); ``prices`` are today's prices (market-linked bids follow them) and
-        ``arrived`` today's arrivals (a measured supply loss compares them with normal).
+        ``arrived`` today's arrivals (a measured supply loss compares them with normal);
+        ``supply_cut`` (material, run) marks where a supply shock is reducing a member's
+        shipments today (needed with release times: it makes the emergency lead time apply).
         """
         mem = self.members
         seen = gap[mem]  # (N, M, B)
@@ -108,7 +112,7 @@ class AgreementStep:
         d = baseline[mem]
         N, M, B = g.shape
         measured = self._measured_loss(day, arrived[mem], d) if self.window else None
-        stood_down = self._activation(day, state, g, d, measured)
+        stood_down = self._activation(day, state, g, d, measured, supply_cut)
         use_rule = self.rule_days
         if self.mechanism.shares_when == "embargo_on_member":
             use_rule = embargo_on_member if measured is None else self._threat(embargo_on_member, measured)
@@ -213,9 +217,20 @@ class AgreementStep:
         return (terms.switch_on_declared & declared) | (terms.switch_on_measured & measured)
 
     def _activation(
-        self, day: int, state: State, g: np.ndarray, d: np.ndarray, measured: np.ndarray | None
+        self,
+        day: int,
+        state: State,
+        g: np.ndarray,
+        d: np.ndarray,
+        measured: np.ndarray | None,
+        supply_cut: np.ndarray | None,
     ) -> np.ndarray:
-        """Update activation and openness; return where the agreement stood down today, (M, B)."""
+        """Update activation and openness; return where the agreement stood down today, (M, B).
+
+        Releases open ``decision_lag_days + delivery_days`` after activation; with release
+        times, ``normal_days`` after it, or ``emergency_days`` after activation or after
+        the first day a supply shock cuts a member's shipments, whichever comes first.
+        """
         terms = self.terms
         triggered = slice_max(g, axis=0) > EPS_T
         if measured is not None:
@@ -231,7 +246,17 @@ class AgreementStep:
         state.last_trigger = np.where(triggered, day, state.last_trigger)
         stand_down = state.active & (day - state.last_trigger >= terms.standdown_days)
         state.active = state.active & ~stand_down
-        state.is_open = state.active & (day >= state.since + self.lag_days)
+        opens = state.since + self.lag_days
+        if self.timed:
+            assert supply_cut is not None
+            emergency = supply_cut | (measured if measured is not None else False)
+            normal_days, emergency_days = terms.release_normal_days, terms.release_emergency_days
+            state.open_day = np.where(starting, day + np.where(emergency, emergency_days, normal_days), state.open_day)
+            state.open_day = np.where(
+                state.active & emergency, np.minimum(state.open_day, day + emergency_days), state.open_day
+            )
+            opens = np.where(normal_days >= 0, state.open_day, opens)
+        state.is_open = state.active & (day >= opens)
         return stand_down
 
     def _auction_due(self, day: int, state: State, use_rule: np.ndarray) -> np.ndarray:

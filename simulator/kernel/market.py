@@ -120,8 +120,22 @@ class Market:
         agreed = None
         if self.agreement is not None:
             forecast = (expected if self.markets else baseline) - arrived  # the auction's net drawdown
+            cut = None
+            if self.agreement.timed:  # a supply shock is cutting a member's shipments of the material today
+                members = self.members
+                routes = (effects.route_multiplier[members] < 1.0) & (p.normal_share[members] > 0)
+                cut = effects.embargo_on_member | np.any(routes, axis=(0, 2))
             agreed = self.agreement(
-                day, state, gap, supplied + national, baseline, forecast, effects.embargo_on_member, prices, arrived
+                day,
+                state,
+                gap,
+                supplied + national,
+                baseline,
+                forecast,
+                effects.embargo_on_member,
+                prices,
+                arrived,
+                cut,
             )
             if not agreed.is_quiet:
                 auction = self._to_regions(agreed.released_auction_t)

@@ -45,6 +45,8 @@ class State:
     """Day of the activating trigger, (material, run)."""
     last_trigger: np.ndarray
     """Last day the trigger held, (material, run)."""
+    open_day: np.ndarray
+    """With release times: the day releases open (normal or emergency lead time), (material, run)."""
     is_open: np.ndarray
     """Releases open (activation plus decision and delivery lags), (material, run) bool."""
     auction_regime: np.ndarray
@@ -96,6 +98,7 @@ def initial_state(plan: Plan) -> State:
         active=np.zeros((M, B), bool),
         since=never.copy(),
         last_trigger=never.copy(),
+        open_day=never.copy(),
         is_open=np.zeros((M, B), bool),
         auction_regime=np.zeros((M, B), bool),
         auction_anchor=never.copy(),

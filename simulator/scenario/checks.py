@@ -323,6 +323,22 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
             Problem("agreement.trigger.switch_on", f"'{trigger.switch_on}' needs agreement.trigger.measured_loss")
         )
     _check_ess(a, members, problems)
+    times = a.release_times
+    if times is not None:
+        if times.emergency_days > times.normal_days:
+            problems.append(
+                Problem(
+                    "agreement.release_times.emergency_days",
+                    f"must not exceed normal_days ({times.emergency_days} > {times.normal_days})",
+                )
+            )
+        if a.decision_lag_days or a.delivery_days:
+            problems.append(
+                Problem(
+                    "agreement.release_times",
+                    "give either release_times or decision_lag_days and delivery_days, not both",
+                )
+            )
     _check_auction(s, a, problems)
 
 

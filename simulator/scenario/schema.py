@@ -720,6 +720,21 @@ class Trigger(Model):
     are often denied, as in 2010, or framed as licensing, as in 2025), or either."""
 
 
+class ReleaseTimes(Model):
+    """Release lead times that depend on the situation.
+
+    After Korea's public stockpile: a normal release takes up to 30 days, an emergency
+    delivery 8.
+    """
+
+    normal_days: TransitDays
+    """Days from activation to the first release when no supply shock is reducing a
+    member's supply of the material."""
+    emergency_days: TransitDays
+    """Days from activation, or from the day a supply shock starts reducing a member's
+    supply while releases are not yet open, to the first release; at most ``normal_days``."""
+
+
 class BidSegment(Model):
     """One price segment of a member's bids: a share of its expected gap at a price."""
 
@@ -823,6 +838,9 @@ class Agreement(Model):
     """Days from the trigger to the first release decision."""
     delivery_days: TransitDays = 0
     """Days from a decision to delivery."""
+    release_times: ReleaseTimes | None = None
+    """Normal and emergency release lead times, in place of ``decision_lag_days`` and
+    ``delivery_days`` (none when absent)."""
     auction: Auction | None = None
     """Auction settings (needed by ``auction`` and ``hybrid``)."""
     iea_ess: IeaEss = IeaEss()
