@@ -262,6 +262,10 @@ class Plan:
     spot_price_multiplier: Array
     price_usd_per_kg: Array
     holding_cost_usd_per_t_day: Array
+    tender_on: Array
+    tender_lag_days: Array
+    tender_price_share: Array
+    tender_standdown_days: Array
     agreement: AgreementPlan | None = None
     auction: AuctionPlan | None = None
     market: MarketPlan | None = None
@@ -376,6 +380,7 @@ def compile_plan(s: Scenario) -> Plan:
     )
     refill = np.array([[res.refill_t_per_day if res is not None else 0.0 for res in row] for row in reserves])
     proc = [s.regions[r].procurement for r in regions]
+    releases = [s.regions[r].reserve_release for r in regions]
     agreement = auction = None
     members: tuple[int, ...] = ()
     mechanism = pool_mode = order = pricing = None
@@ -434,6 +439,10 @@ def compile_plan(s: Scenario) -> Plan:
         holding_cost_usd_per_t_day=_runs(
             [s.materials[m].holding_cost_usd_per_t_year / DAYS_PER_YEAR for m in materials]
         ),
+        tender_on=_runs([[r is not None] * len(materials) for r in releases], bool),
+        tender_lag_days=_runs([[r.lag_days if r else 0] * len(materials) for r in releases], np.int64),
+        tender_price_share=_runs([[1.0 - r.discount_share if r else 0.0] * len(materials) for r in releases]),
+        tender_standdown_days=_runs([[r.standdown_days if r else 0] * len(materials) for r in releases], np.int64),
         agreement=agreement,
         auction=auction,
         market=_market_plan(s, regions, materials, suppliers, demand0, commercial0, shares) if s.market else None,

@@ -41,6 +41,7 @@ Condition = Literal[
     "auction",
     "national_pool",
     "supply_sharing",
+    "tender",
     "resourcing",
     "premium",
     "refill",
@@ -193,6 +194,12 @@ PLAN_WORLD = (
     _p("spot_price_multiplier", "x world price", "region", "Spot price of re-sourced volume."),
     _p("price_usd_per_kg", "USD/kg", "material", "World market price (0 when not given)."),
     _p("holding_cost_usd_per_t_day", "USD/(t*day)", "material", "Cost of holding strategic stock, per tonne and day."),
+    _p("tender_on", "flag", "region material", "The national reserve is sold by tender on request.", "bool"),
+    _p("tender_lag_days", "days", "region material", "Tender: days from the request to the first sale.", "int"),
+    _p("tender_price_share", "fraction", "region material", "Tender: sale price as a share of the day's price."),
+    _p(
+        "tender_standdown_days", "days", "region material", "Tender: days without a gap before a request lapses.", "int"
+    ),
 )
 
 PLAN_AGREEMENT = (
@@ -417,6 +424,17 @@ DAILY = (
         "market",
         "Passed between members",
         present_when="supply_sharing",
+    ),
+    _d(
+        "reserve_sale_usd",
+        "USD",
+        "flow",
+        "sum",
+        "What the region's firms paid for national reserve sold to them by tender (reserve_release): "
+        "released_national_t x the day's price x (1 - discount).",
+        "market",
+        "Reserve sold by tender",
+        present_when="tender",
     ),
     _d(
         "auction_stock_t",

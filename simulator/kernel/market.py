@@ -7,7 +7,9 @@ Layer: engines. For every day ``t``, region ``r`` and material ``m``:
    with a market, today's price is set first and ``d`` is the realised demand:
    the potential demand times the demand factor (:mod:`simulator.kernel.pricing`);
 3. ``supplied = min(d, commercial)``; ``gap = d - supplied``;
-4. releases: the region's own national reserve, then the agreement's shared stock
+4. releases: the region's own national reserve (under a tender policy only from
+   ``lag_days`` after the government's request, sold at the price rule:
+   :mod:`simulator.release.tender`), then the agreement's shared stock
    (``agreement.order: joint_first`` swaps the two). Under a rule that shares supplies
    (``iea_ess``) the agreement acts first: on the days it acts it decides each member's
    draw on its own reserve (or pool share), the supplies members pass to each other
@@ -33,6 +35,7 @@ from simulator.numeric import EPS_T, ordered_sum
 from simulator.plan import Plan
 from simulator.randomness import lognormal_parameters
 from simulator.records import MarketDay
+from simulator.release.tender import tender_requests, tender_sales_usd
 
 
 class Market:
@@ -64,6 +67,7 @@ class Market:
         # no national reserve ever (none at the start, none refilled): own draws are all zero
         self.any_national = bool(plan.reserve_stock0_t.any() or plan.reserve_refill_t_per_day.any())
         self.any_holding = bool(self.holding_per_day.any())
+        self.tender = bool(plan.tender_on.any())
         self.pricing = Pricing(plan)
         self.markets = plan.market is not None
         self.demand_response = self.markets and self.pricing.demand_response
@@ -112,11 +116,21 @@ class Market:
         state.commercial = state.commercial - supplied
         gap = demand - supplied
         state.gap = gap
+        blocked = None  # where a region may not draw its own reserve today, (region, material, run)
+        if self.tender:
+            state.tender_requested_on, state.tender_last_short, on_sale = tender_requests(
+                day,
+                gap > EPS_T,
+                state.tender_requested_on,
+                state.tender_last_short,
+                p.tender_lag_days,
+                p.tender_standdown_days,
+            )
+            blocked = p.tender_on & ~on_sale
         national = self.zero
         if not (self.joint_first or self.shares_supply):
-            national, gap = self._draw_national(state, gap)
+            national, gap = self._draw_national(state, gap, blocked)
         joint = auction = rule = lent = spend = revenue = transferred = self.zero
-        governed = None
         agreed = None
         if self.agreement is not None:
             forecast = (expected if self.markets else baseline) - arrived  # the auction's net drawdown
@@ -152,8 +166,9 @@ class Market:
                     gap = gap - transferred
                     governed = np.zeros(self.zero.shape, bool)
                     governed[self.members] = agreed.governed[None]
+                    blocked = governed if blocked is None else blocked | governed
         if self.joint_first or self.shares_supply:
-            national, gap = self._draw_national(state, gap, governed)
+            national, gap = self._draw_national(state, gap, blocked)
         shortfall = np.where(gap > EPS_T, gap, 0.0)  # rounding residue is not a shortfall
         pool_share = self.zero if self.ownership is None else self.ownership * state.pool[None]
         strategic = state.national + state.auction_stock + pool_share
@@ -177,6 +192,11 @@ class Market:
             released_rule_t=rule,
             lent_t=lent,
             transferred_t=transferred,
+            reserve_sale_usd=(
+                tender_sales_usd(np.where(p.tender_on, national, 0.0), prices.paid_usd_per_kg, p.tender_price_share)
+                if self.tender
+                else self.zero
+            ),
             auction_stock_t=state.auction_stock,
             pool_share_t=pool_share,
             refill_arrivals_t=refilled,
@@ -198,14 +218,14 @@ class Market:
         )
 
     def _draw_national(
-        self, state: State, gap: np.ndarray, governed: np.ndarray | None = None
+        self, state: State, gap: np.ndarray, blocked: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Each region draws its own reserve for its gap, except where ``governed`` (region, material, run)."""
+        """Each region draws its own reserve for its gap, except where ``blocked`` (region, material, run)."""
         if not self.any_national:
             return self.zero, gap
         drawn = np.minimum(gap, state.national)
-        if governed is not None:
-            drawn = np.where(governed, 0.0, drawn)
+        if blocked is not None:
+            drawn = np.where(blocked, 0.0, drawn)
         state.national = state.national - drawn
         return drawn, gap - drawn
 

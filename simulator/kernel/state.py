@@ -71,6 +71,10 @@ class State:
     """Today's demand after the price response, without noise (t), (region, material, run)."""
     since_review: np.ndarray
     """Days since each region's last order-up-to review, (region, run) int."""
+    tender_requested_on: np.ndarray
+    """Day of the standing request to sell the national reserve by tender, (region, material, run) int."""
+    tender_last_short: np.ndarray
+    """Last day the region's firms were short (tender requests), (region, material, run) int."""
 
 
 def initial_state(plan: Plan) -> State:
@@ -111,4 +115,6 @@ def initial_state(plan: Plan) -> State:
         response_capacity=np.zeros((M, S, B)),
         expected_demand=zeros.copy(),
         since_review=np.zeros((R, B), dtype=np.int64),
+        tender_requested_on=np.full((R, M, B), NEVER, dtype=np.int64),
+        tender_last_short=np.full((R, M, B), NEVER, dtype=np.int64),
     )

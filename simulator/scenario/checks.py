@@ -192,6 +192,7 @@ def _check_suppliers(s: Scenario, problems: list[Problem]) -> None:
 
 
 def _check_regions(s: Scenario, problems: list[Problem]) -> None:
+    _check_reserve_release(s, problems)
     for rid, reg in s.regions.items():
         base = f"regions.{rid}"
         for field in ("demand", "commercial_stock", "reserve", "sourcing"):
@@ -221,6 +222,19 @@ def _check_regions(s: Scenario, problems: list[Problem]) -> None:
                 _ref(problems, f"{path}.partner_minimum.{sid}", "supplier", sid, s.suppliers)
             if sum(quota.partner_minimum.values()) > 1 + SUM_TOLERANCE:
                 problems.append(Problem(f"{path}.partner_minimum", "minimum shares sum to more than 1"))
+
+
+def _check_reserve_release(s: Scenario, problems: list[Problem]) -> None:
+    """A discount rule states a discount, and only it does."""
+    for rid, region in s.regions.items():
+        release = region.reserve_release
+        if release is None:
+            continue
+        path = f"regions.{rid}.reserve_release.discount_share"
+        if release.price == "discount" and not 0 < release.discount_share < 1:
+            problems.append(Problem(path, "price 'discount' needs a discount_share above 0 and below 1"))
+        if release.price == "market" and release.discount_share:
+            problems.append(Problem(path, "a discount needs price: discount (price 'market' sells at the day's price)"))
 
 
 def day_number(spec: int | dt.date, start_date: dt.date | None) -> int | None:

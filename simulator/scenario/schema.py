@@ -362,6 +362,27 @@ class Procurement(Model):
     """Quotas per material."""
 
 
+class ReserveRelease(Model):
+    """How a region's national reserve is released (after JOGMEC's national stockpile).
+
+    Firms draw their own (commercial) stock first. When they run short, the government
+    requests a release; ``lag_days`` later the national reserve is sold by tender to the
+    firms that are short, at the price rule, for as long as they stay short. The request
+    lapses after ``standdown_days`` without a gap.
+    """
+
+    mode: Literal["tender"]
+    """``tender``: sold to firms on a government request after a lag."""
+    lag_days: TransitDays
+    """Days from the request (the first day firms are short) to the first sale."""
+    price: Literal["market", "discount"] = "market"
+    """Sale price: the price firms pay that day, or that price less ``discount_share``."""
+    discount_share: Fraction = 0.0
+    """Discount on the day's price under ``price: discount`` (above 0, below 1)."""
+    standdown_days: Annotated[int, _whole("days", 1, MAX_DAYS), NUMBER] = 30
+    """Days without a gap after which the request lapses (a new gap starts a new lag)."""
+
+
 class Region(Model):
     """A consuming region: a member of the arrangement or an outsider."""
 
@@ -373,6 +394,8 @@ class Region(Model):
     """Private (industry) stock on day 0 per material; missing means none."""
     reserve: dict[Id, Reserve] = {}
     """National strategic reserve per material; missing means none."""
+    reserve_release: ReserveRelease | None = None
+    """How the national reserve is released (default: drawn at once for the region's own gaps, unpaid)."""
     sourcing: dict[Id, dict[Id, Fraction]]
     """Share of normal supply from each supplier, per material; shares sum to 1."""
     procurement: Procurement = Procurement()
