@@ -426,6 +426,16 @@ DAILY = (
         present_when="supply_sharing",
     ),
     _d(
+        "transfer_value_usd",
+        "USD",
+        "flow",
+        "sum",
+        "transferred_t at the day's world price (a sale: + paid by the receiver, - received by the giver).",
+        "market",
+        "Value passed between members",
+        present_when="supply_sharing",
+    ),
+    _d(
         "reserve_sale_usd",
         "USD",
         "flow",

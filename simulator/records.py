@@ -62,6 +62,7 @@ class MarketDay:
     released_rule_t: Array
     lent_t: Array
     transferred_t: Array
+    transfer_value_usd: Array
     reserve_sale_usd: Array
     auction_stock_t: Array
     pool_share_t: Array

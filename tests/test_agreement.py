@@ -110,6 +110,8 @@ def test_iea_ess_two_members_one_losing_half_each_consume_90():
         assert series(result, "released_joint_t", region)[:10] == pytest.approx(15)  # 30 t/day drawn, 15/15
         assert series(result, "supplied_t", region)[:10] == pytest.approx(75)  # own supply after passing
         assert series(result, "shortfall_t", region)[:10] == pytest.approx(10)  # the 10% restraint
+        # a sale at the world price, 50 USD/kg: a pays 25 t x 50,000 USD/t, b receives it
+        assert series(result, "transfer_value_usd", region)[:10] == pytest.approx(passed * 50_000)
     # 300 t of pool last 10 days; then the obligations (15 + 15) cannot be drawn: rights stay
     # 75 + 75, b still passes 25, and both consume 75
     assert series(result, "transferred_t", "a")[10:] == pytest.approx(25)

@@ -31,7 +31,7 @@ from simulator.kernel.shocks import Effects
 from simulator.kernel.state import State
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import days_of_cover
-from simulator.numeric import EPS_T, ordered_sum
+from simulator.numeric import EPS_T, KG_PER_T, ordered_sum
 from simulator.plan import Plan
 from simulator.randomness import lognormal_parameters
 from simulator.records import MarketDay
@@ -192,6 +192,9 @@ class Market:
             released_rule_t=rule,
             lent_t=lent,
             transferred_t=transferred,
+            transfer_value_usd=(
+                transferred * prices.world_usd_per_kg[None] * KG_PER_T if self.shares_supply else self.zero
+            ),
             reserve_sale_usd=(
                 tender_sales_usd(np.where(p.tender_on, national, 0.0), prices.paid_usd_per_kg, p.tender_price_share)
                 if self.tender
