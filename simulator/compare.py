@@ -13,6 +13,7 @@ import pandas as pd
 from simulator.engine import simulate
 from simulator.errors import InputError, ScenarioError
 from simulator.mechanisms import NAMES as MECHANISMS
+from simulator.mechanisms import current_name
 from simulator.results import Result
 from simulator.scenario import apply_overrides, validate_data
 
@@ -49,7 +50,7 @@ def parse_mechanisms(text: str | None) -> list[str]:
     if not text:
         return list(MECHANISMS)
     names = [name.strip() for name in text.split(",") if name.strip()]
-    unknown = [name for name in names if name not in MECHANISMS]
+    unknown = [name for name in names if current_name(name) not in MECHANISMS]
     if unknown:
         raise InputError(f"--mechanisms: unknown mechanism(s) {', '.join(unknown)} (known: {', '.join(MECHANISMS)})")
     return names

@@ -49,6 +49,11 @@ class Mechanism:
     donors_by: Literal["lendable", "commitments"] = "lendable"
     """National pool mode: donors give in proportion to what they may lend, or to
     their stock commitments."""
+    shares_supply: bool = False
+    """The rule governs members' consumption while it acts (demand restraint, stock drawn
+    by obligation, supplies passed between members; :func:`simulator.release.iea_ess`):
+    its ``allocate`` returns an :class:`~simulator.release.EssSharing`, and members do not
+    draw their own reserves first on the days it acts."""
 
 
 AUCTION_CODE = 1
@@ -64,8 +69,11 @@ def _sharing(
     marker: str,
     allocate: str,
     donors_by: Literal["lendable", "commitments"] = "lendable",
+    shares_supply: bool = False,
 ) -> Mechanism:
-    return Mechanism(name, code, label, phrase, description, marker, allocate, name, "always", False, False, donors_by)
+    return Mechanism(
+        name, code, label, phrase, description, marker, allocate, name, "always", False, False, donors_by, shares_supply
+    )
 
 
 MECHANISMS: tuple[Mechanism, ...] = (
@@ -111,14 +119,24 @@ MECHANISMS: tuple[Mechanism, ...] = (
         False,
     ),
     _sharing(
-        "proportional",
+        "proportional_to_demand",
         3,
-        "proportional",
-        "proportional sharing",
-        "proportional sharing, the IEA oil-sharing precedent: releases are shared in proportion to members' normal "
-        "demand, so that each bears the same fractional shortfall",
+        "proportional to demand",
+        "sharing in proportion to demand",
+        "sharing in proportion to demand, the IEA coordinated-release precedent: releases are shared in proportion "
+        "to members' normal demand, so that each bears the same fractional shortfall",
         "s",
-        "sharing:allocate_proportional",
+        "sharing:allocate_proportional_to_demand",
+    ),
+    _sharing(
+        "proportional_to_claims",
+        10,
+        "proportional to claims",
+        "sharing in proportion to claims",
+        "sharing in proportion to claims, the textbook rule of the claims problem: each release is shared in "
+        "proportion to members' gaps today",
+        "h",
+        "claims:allocate_proportional_to_claims",
     ),
     _sharing(
         "equal_cover",
@@ -130,15 +148,29 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "sharing:allocate_equal_cover",
     ),
     _sharing(
-        "iea_ess",
+        "need_with_restraint",
         5,
+        "need with restraint",
+        "need-based sharing after a restraint",
+        "need-based sharing after a demand restraint: once the group's gap reaches a threshold, stock tops each "
+        "member up to its normal demand less the restraint, in proportion to needs when short (this project's "
+        "iea_ess before the IEP rules were implemented)",
+        "P",
+        "ess:allocate_need_with_restraint",
+        donors_by="commitments",
+    ),
+    _sharing(
+        "iea_ess",
+        9,
         "IEA ESS",
         "the IEA emergency sharing system",
-        "the IEA Emergency Sharing System carried over from oil: each member has a right to supply of its normal "
-        "demand less a restraint, and the group's shortfall is met from stock in proportion to members' commitments",
-        "P",
+        "the IEA Emergency Sharing System by the IEP's rules: once the group (or one member) loses 7% of its supply, "
+        "every member restrains demand by 7% (10% past a 12% loss), draws emergency stock in proportion to its "
+        "reserve commitment, and members supplied above their supply right pass supplies to those below it",
+        "X",
         "ess:allocate_iea_ess",
         donors_by="commitments",
+        shares_supply=True,
     ),
     _sharing(
         "equal_awards",
@@ -173,6 +205,19 @@ MECHANISMS: tuple[Mechanism, ...] = (
 BY_NAME: dict[str, Mechanism] = {m.name: m for m in MECHANISMS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 """Mechanism names in registry order (the schema's choices)."""
+
+RENAMED: dict[str, str] = {"proportional": "proportional_to_demand"}
+"""Former names still accepted in scenarios, ``--set`` and ``--mechanisms``, with the name
+each now has."""
+
+
+def current_name(name: str) -> str:
+    """The registry name of ``name``, which may be a former one.
+
+    >>> current_name("proportional"), current_name("talmud")
+    ('proportional_to_demand', 'talmud')
+    """
+    return RENAMED.get(name, name)
 
 
 def rule_name(code: int) -> str:

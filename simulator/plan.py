@@ -179,8 +179,13 @@ class AgreementPlan:
     standdown_days: Array
     decision_lag_days: Array
     delivery_days: Array
+    release_normal_days: Array
+    release_emergency_days: Array
     ess_restraint: Array
+    ess_higher_restraint: Array
+    ess_higher_loss_share: Array
     ess_trigger_loss_share: Array
+    ess_selective_loss_share: Array
     ess_commitments: Array
     loss_window_days: Array
     loss_group_below: Array
@@ -262,6 +267,10 @@ class Plan:
     spot_price_multiplier: Array
     price_usd_per_kg: Array
     holding_cost_usd_per_t_day: Array
+    tender_on: Array
+    tender_lag_days: Array
+    tender_price_share: Array
+    tender_standdown_days: Array
     agreement: AgreementPlan | None = None
     auction: AuctionPlan | None = None
     market: MarketPlan | None = None
@@ -379,6 +388,7 @@ def compile_plan(s: Scenario) -> Plan:
     )
     refill = np.array([[res.refill_t_per_day if res is not None else 0.0 for res in row] for row in reserves])
     proc = [s.regions[r].procurement for r in regions]
+    releases = [s.regions[r].reserve_release for r in regions]
     agreement = auction = None
     members: tuple[int, ...] = ()
     mechanism = pool_mode = order = pricing = None
@@ -441,6 +451,10 @@ def compile_plan(s: Scenario) -> Plan:
         holding_cost_usd_per_t_day=_runs(
             [s.materials[m].holding_cost_usd_per_t_year / DAYS_PER_YEAR for m in materials]
         ),
+        tender_on=_runs([[r is not None] * len(materials) for r in releases], bool),
+        tender_lag_days=_runs([[r.lag_days if r else 0] * len(materials) for r in releases], np.int64),
+        tender_price_share=_runs([[1.0 - r.discount_share if r else 0.0] * len(materials) for r in releases]),
+        tender_standdown_days=_runs([[r.standdown_days if r else 0] * len(materials) for r in releases], np.int64),
         agreement=agreement,
         auction=auction,
         market=_market_plan(s, regions, materials, suppliers, demand0, commercial0, shares) if s.market else None,
@@ -696,6 +710,7 @@ def _agreement_plan(
         ownership = np.where(pool0 > 0, contributions / pool0, 0.0)
     ess = ag.iea_ess
     loss = ag.trigger.measured_loss
+    times = ag.release_times
     if ess.commitments:
         commitments = np.array([[ess.commitments.get(r, 0.0)] * len(materials) for r in ag.members], float)
     elif ag.pool.mode == "joint":
@@ -715,8 +730,13 @@ def _agreement_plan(
         standdown_days=_runs(ag.trigger.standdown_days, np.int64),
         decision_lag_days=_runs(ag.decision_lag_days, np.int64),
         delivery_days=_runs(ag.delivery_days, np.int64),
+        release_normal_days=_runs(times.normal_days if times else -1, np.int64),
+        release_emergency_days=_runs(times.emergency_days if times else -1, np.int64),
         ess_restraint=_runs(ess.restraint),
+        ess_higher_restraint=_runs(ess.higher_restraint),
+        ess_higher_loss_share=_runs(ess.higher_loss_share),
         ess_trigger_loss_share=_runs(ess.trigger_loss_share),
+        ess_selective_loss_share=_runs(ess.selective_loss_share),
         ess_commitments=_runs(commitments),
         loss_window_days=_runs(loss.window_days if loss else 0, np.int64),
         loss_group_below=_runs(loss.group_below if loss else 0.0),

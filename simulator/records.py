@@ -27,6 +27,8 @@ class AgreementDay:
     released_auction_t: Array
     released_rule_t: Array
     lent_t: Array
+    transferred_t: Array
+    governed: Array
     decided: Array
     stood_down: Array
     auction_held: Array
@@ -59,6 +61,9 @@ class MarketDay:
     released_auction_t: Array
     released_rule_t: Array
     lent_t: Array
+    transferred_t: Array
+    transfer_value_usd: Array
+    reserve_sale_usd: Array
     auction_stock_t: Array
     pool_share_t: Array
     refill_arrivals_t: Array

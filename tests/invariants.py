@@ -43,10 +43,13 @@ def check_invariants(result: Result) -> None:
     # a release never exceeds the gap
     assert np.all(released <= demand - supplied + TOL_T * scale)
     np.testing.assert_allclose(released, col("released_national_t") + col("released_joint_t"), atol=TOL_T)
-    # commercial: start + arrivals - supplied = end, day by day
+    # commercial: start + arrivals + supplies passed in (iea_ess; - passed out) - supplied = end, day by day
     commercial = col("commercial_stock_t")
-    start = commercial[0] - col("arrivals_t")[0] + supplied[0]
-    expected = start + np.cumsum(col("arrivals_t") - supplied, axis=0)
+    inflow = col("arrivals_t") + col("transferred_t")
+    start = commercial[0] - inflow[0] + supplied[0]
+    expected = start + np.cumsum(inflow - supplied, axis=0)
+    # what members pass on is what other members receive
+    np.testing.assert_allclose(col("transferred_t").sum(axis=1), 0.0, atol=TOL_T * scale)
     np.testing.assert_allclose(commercial, expected, atol=TOL_T * max(1.0, float(np.max(np.abs(expected)))))
     # national reserve: start + refill arrivals - own draws - lent = end
     reserve = col("reserve_stock_t")

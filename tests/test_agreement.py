@@ -30,7 +30,9 @@ def joint(result, region):
     ("mechanism", "japan", "eu"),
     [
         ("fair_ratio", 20, 40),  # 30/30 offered; Japan needs 20, its 10 spare go to the EU
-        ("proportional", 12, 48),  # by baseline demand 20:80
+        ("proportional", 12, 48),  # the former name of proportional_to_demand still works
+        ("proportional_to_demand", 12, 48),  # by baseline demand 20:80
+        ("proportional_to_claims", 12, 48),  # by gaps 20:80
         ("equal_awards", 20, 40),
         ("equal_losses", 0, 60),
         ("talmud", 10, 50),
@@ -60,14 +62,105 @@ def test_ratio_override_30_70():
     assert joint(result, "japan")[0] == pytest.approx(18) and joint(result, "eu")[0] == pytest.approx(42)
 
 
-def test_iea_ess_fills_up_to_the_supply_right():
-    data = build(TWO_MEMBERS, agreement__mechanism="iea_ess", agreement__iea_ess__restraint=0.1)
+def test_need_with_restraint_fills_up_to_the_supply_right():
+    data = build(TWO_MEMBERS, agreement__mechanism="need_with_restraint", agreement__iea_ess__restraint=0.1)
     data["agreement"]["pool"]["contributions"]["japan"]["ree"]["tonnes"] = 1000
     result = run(data)
     # supply right 90% of demand: 18 and 72 t/day; the members bear 2 and 8 t/day themselves
     assert joint(result, "japan")[:3] == pytest.approx([18, 18, 18])
     assert joint(result, "eu")[:3] == pytest.approx([72, 72, 72])
     assert series(result, "shortfall_t", "eu")[:3] == pytest.approx([8, 8, 8])
+
+
+IEP_PAIR = {
+    "name": "iep",
+    "horizon_days": 12,
+    "materials": {"ree": {"price_usd_per_kg": 50}},
+    "suppliers": {
+        "china": {"lead_time_days": {"a": 1, "b": 1}},
+        "other": {"lead_time_days": {"a": 1, "b": 1}},
+    },
+    "regions": {
+        "a": {
+            "demand": {"ree": {"tonnes_per_day": 100}},
+            "commercial_stock": {"ree": {"tonnes": 0}},
+            "sourcing": {"ree": {"china": 0.5, "other": 0.5}},
+        },
+        "b": {
+            "demand": {"ree": {"tonnes_per_day": 100}},
+            "commercial_stock": {"ree": {"tonnes": 0}},
+            "sourcing": {"ree": {"other": 1.0}},
+        },
+    },
+    "shocks": [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["a"], "start": -100, "end": 1000}],
+    "agreement": {
+        "members": ["a", "b"],
+        "mechanism": "iea_ess",
+        "pool": {"contributions": {"a": {"ree": {"tonnes": 150}}, "b": {"ree": {"tonnes": 150}}}},
+    },
+}
+"""Two members of 100 t/day with no commercial stock; a loses half its supply (its Chinese half)."""
+
+
+def test_iea_ess_two_members_one_losing_half_each_consume_90():
+    result = run(build(IEP_PAIR))
+    check_invariants(result)
+    for region, passed in (("a", 25), ("b", -25)):
+        assert series(result, "transferred_t", region)[:10] == pytest.approx(passed)
+        assert series(result, "released_joint_t", region)[:10] == pytest.approx(15)  # 30 t/day drawn, 15/15
+        assert series(result, "supplied_t", region)[:10] == pytest.approx(75)  # own supply after passing
+        assert series(result, "shortfall_t", region)[:10] == pytest.approx(10)  # the 10% restraint
+        # a sale at the world price, 50 USD/kg: a pays 25 t x 50,000 USD/t, b receives it
+        assert series(result, "transfer_value_usd", region)[:10] == pytest.approx(passed * 50_000)
+    # 300 t of pool last 10 days; then the obligations (15 + 15) cannot be drawn: rights stay
+    # 75 + 75, b still passes 25, and both consume 75
+    assert series(result, "transferred_t", "a")[10:] == pytest.approx(25)
+    assert series(result, "shortfall_t", "a")[10:] == pytest.approx(25)
+    assert series(result, "shortfall_t", "b")[10:] == pytest.approx(25)
+    assert result.releases["mechanism"].eq("iea_ess").all()
+
+
+def test_iea_ess_draws_national_reserves_by_obligation_not_first():
+    data = build(IEP_PAIR)
+    data["agreement"]["pool"] = {"mode": "national"}
+    data["regions"]["a"]["reserve"] = {"ree": {"tonnes": 1000}}
+    data["regions"]["b"]["reserve"] = {"ree": {"tonnes": 1000}}
+    result = run(data)
+    check_invariants(result)
+    # a does not cover its own 50 t gap from its reserve: each draws its 15 t obligation
+    assert series(result, "released_national_t", "a")[:5] == pytest.approx(0)
+    assert series(result, "released_joint_t", "a")[:5] == pytest.approx(15)
+    assert series(result, "lent_t", "b")[:5] == pytest.approx(15)  # drawn from b's own reserve, for b
+    assert series(result, "reserve_stock_t", "b")[:2] == pytest.approx([985, 970])
+    assert series(result, "transferred_t", "b")[:5] == pytest.approx(-25)
+
+
+def test_iea_ess_below_its_triggers_leaves_own_reserves_to_their_owners():
+    # a loses 5% of its supply: 5/200 = 2.5% for the group, 5% for a: no trigger; a draws its own
+    data = build(IEP_PAIR, regions__a__sourcing__ree={"china": 0.05, "other": 0.95})
+    data["agreement"]["pool"] = {"mode": "national"}
+    data["regions"]["a"]["reserve"] = {"ree": {"tonnes": 1000}}
+    result = run(data)
+    check_invariants(result)
+    assert series(result, "released_national_t", "a")[:5] == pytest.approx(5)
+    assert series(result, "transferred_t", "a")[:5] == pytest.approx(0)
+    assert series(result, "shortfall_t", "b")[:5] == pytest.approx(0)
+
+
+def test_iea_ess_selective_trigger_in_the_engine():
+    # a (30 t/day) is cut off alone among 530 t/day: the group loses 5.7%, a 100% of its own;
+    # b passes it 27.9 t/day, 93% of its demand, and no stock is drawn
+    data = build(
+        IEP_PAIR,
+        regions__a__sourcing__ree={"china": 1.0},
+        regions__a__demand__ree__tonnes_per_day=30,
+        regions__b__demand__ree__tonnes_per_day=500,
+    )
+    result = run(data)
+    check_invariants(result)
+    assert series(result, "supplied_t", "a")[:10] == pytest.approx(27.9)
+    assert series(result, "transferred_t", "b")[:10] == pytest.approx(-27.9)
+    assert series(result, "released_joint_t", "a")[:10] == pytest.approx(0)  # no stock drawn
 
 
 def test_decision_lag_and_delivery_delay_postpone_the_first_release():
@@ -146,3 +239,34 @@ def test_hybrid_uses_the_fair_ratio_exactly_on_embargo_days():
     assert list(np.flatnonzero(rule == "fair_ratio")) == list(range(10, 20))
     assert set(rule[:10]) == {"auction"} and set(rule[20:]) == {"auction"}
     check_invariants(result)
+
+
+SURGE = {"id": "surge", "kind": "demand_surge", "regions": ["japan"], "factor": 1.5, "start": 0, "end": 60}
+"""Japan's demand rises by half from day 0 with every route open: a gap, but no supply shock."""
+
+
+def test_release_times_normal_lead_time_without_a_supply_shock():
+    # japan is short 10 t/day from day 0 (its 20 t/day arrive, it needs 30); no route is cut,
+    # so releases open after the normal 30 days
+    data = build(TWO_MEMBERS, shocks=[SURGE], agreement__release_times={"normal_days": 30, "emergency_days": 8})
+    result = run(data)
+    assert joint(result, "japan")[:30] == pytest.approx(0.0)
+    assert joint(result, "japan")[30] == pytest.approx(10.0)
+
+
+def test_release_times_emergency_delivery_under_a_supply_shock():
+    # TWO_MEMBERS: an embargo cuts both members' only route since before day 0: 8 days
+    data = build(TWO_MEMBERS, agreement__release_times={"normal_days": 30, "emergency_days": 8})
+    result = run(data)
+    assert joint(result, "japan")[:8] == pytest.approx(0.0)
+    assert joint(result, "japan")[8] == pytest.approx(20.0)
+
+
+def test_release_times_an_emergency_after_activation_shortens_the_wait():
+    # activated by the surge on day 0 (normal: open on day 30); an embargo on japan's route
+    # from day 10 makes it an emergency: open on day 10 + 8 = 18
+    halt = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 10, "end": 60}
+    data = build(TWO_MEMBERS, shocks=[SURGE, halt], agreement__release_times={"normal_days": 30, "emergency_days": 8})
+    result = run(data)
+    assert joint(result, "japan")[:18] == pytest.approx(0.0)
+    assert joint(result, "japan")[18] > 0

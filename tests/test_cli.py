@@ -214,3 +214,17 @@ def test_run_writes_a_report_compared_with_a_baseline(tmp_path):
     assert result.exit_code == 0, result.output
     html = (out / "report.html").read_text()
     assert "no_pool" in html and "days_of_cover.png" not in {p.name for p in out.iterdir()}
+
+
+def test_reserve_commitments_missing_a_member(tmp_path):
+    data = build(TWO_MEMBERS, agreement__mechanism="iea_ess", agreement__iea_ess__commitments={"eu": 2})
+    path = write(tmp_path, data)
+    assert_bad_input(
+        invoke("run", path),
+        "agreement.iea_ess.commitments: reserve commitments must cover every member; missing: japan",
+    )
+
+
+def test_emergency_release_time_longer_than_normal(tmp_path):
+    path = write(tmp_path, build(TWO_MEMBERS, agreement__release_times={"normal_days": 8, "emergency_days": 30}))
+    assert_bad_input(invoke("run", path), "agreement.release_times.emergency_days: must not exceed normal_days")

@@ -93,3 +93,36 @@ def test_a_drawn_start_after_a_fixed_end_means_no_shock():
             assert arrivals == pytest.approx(10.0)  # never active
         else:
             assert arrivals[start + 5 : 25] == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("mode", ["joint", "national"])
+def test_iea_ess_passing_supplies_and_drawing_by_obligation(mode):
+    # noisy demand moves the group loss across the 7% and 12% bands from run to run and day to day
+    from tests.test_agreement import IEP_PAIR
+
+    data = build(
+        IEP_PAIR,
+        horizon_days=30,
+        regions__a__demand__ree__noise_cv=0.3,
+        regions__b__demand__ree__noise_cv=0.3,
+        regions__a__sourcing__ree={"china": 0.2, "other": 0.8},
+    )
+    if mode == "national":
+        data["agreement"]["pool"] = {"mode": "national"}
+        data["regions"]["a"]["reserve"] = {"ree": {"tonnes": 60}}
+        data["regions"]["b"]["reserve"] = {"ree": {"tonnes": 20}}
+    assert_batch_equals_reference(data, seeds=list(range(12)))
+
+
+def test_release_times_with_a_drawn_embargo_start():
+    # the embargo starts on a drawn day, before or after the surge activates the agreement:
+    # the emergency lead time shortens the normal one only in some runs
+    surge = {"id": "surge", "kind": "demand_surge", "regions": ["japan"], "factor": 1.5, "start": 0, "end": 60}
+    halt = {**DELAYS[2], "end": 60}
+    data = build(
+        TWO_MEMBERS,
+        shocks=[surge, halt],
+        regions__japan__demand__ree__noise_cv=0.1,
+        agreement__release_times={"normal_days": 30, "emergency_days": 8},
+    )
+    assert_batch_equals_reference(data, seeds=list(range(12)))

@@ -198,7 +198,13 @@ def test_a_rule_receives_members_first():
     from simulator.release import RuleInputs
 
     # the worked check of the claims literature: 12/48, 20/40, 0/60, 10/50
-    expected = {"proportional": [12, 48], "equal_awards": [20, 40], "equal_losses": [0, 60], "talmud": [10, 50]}
+    expected = {
+        "proportional_to_demand": [12, 48],
+        "proportional_to_claims": [12, 48],
+        "equal_awards": [20, 40],
+        "equal_losses": [0, 60],
+        "talmud": [10, 50],
+    }
     for name, awards in expected.items():
         assert allocator(name)(RuleInputs(**inputs))[:, 0] == pytest.approx(awards), name
 

@@ -16,8 +16,9 @@ from simulator.release import (
     equal_losses,
     fair_ratio,
     iea_ess,
-    proportional,
+    need_with_restraint,
     proportional_to_claims,
+    proportional_to_demand,
     talmud,
 )
 
@@ -30,7 +31,7 @@ A = np.array
 def test_claims_rules_worked_example_60_against_20_and_80():
     gaps, stock = A([20.0, 80.0]), A(60.0)
     assert proportional_to_claims(gaps, stock) == pytest.approx([12, 48])
-    assert proportional(gaps, stock, baseline_demand=A([20.0, 80.0])) == pytest.approx([12, 48])
+    assert proportional_to_demand(gaps, stock, baseline_demand=A([20.0, 80.0])) == pytest.approx([12, 48])
     assert equal_awards(gaps, stock) == pytest.approx([20, 40])
     assert equal_losses(gaps, stock) == pytest.approx([0, 60])
     assert talmud(gaps, stock) == pytest.approx([10, 50])
@@ -83,17 +84,98 @@ def test_equal_cover_tops_up_the_member_with_least_own_stock_first():
     assert equal_cover(A([100.0, 100.0]), A(60.0), A([10.0, 20.0]), A([0.0, 0.0])) == pytest.approx([20, 40])
 
 
-def test_iea_ess_needs_above_supply_right_shared_pro_rata_when_short():
+def test_need_with_restraint_shares_needs_above_supply_right_pro_rata_when_short():
     gaps, supplied, demand = A([50.0, 40.0]), A([50.0, 60.0]), A([100.0, 100.0])
     # supply rights 90 and 90: needs 40 and 30; only 35 t: 20 and 15
-    assert iea_ess(gaps, A(35.0), supplied, demand, 0.1, 0.07) == pytest.approx([20, 15])
-    assert iea_ess(gaps, A(500.0), supplied, demand, 0.1, 0.07) == pytest.approx([40, 30])
+    assert need_with_restraint(gaps, A(35.0), supplied, demand, 0.1, 0.07) == pytest.approx([20, 15])
+    assert need_with_restraint(gaps, A(500.0), supplied, demand, 0.1, 0.07) == pytest.approx([40, 30])
 
 
-def test_iea_ess_stays_off_below_its_trigger():
+def test_need_with_restraint_stays_off_below_its_trigger():
     # group gap 5 t of 200 t demand = 2.5% < 7%
-    assert iea_ess(A([5.0, 0.0]), A(100.0), A([95.0, 100.0]), A([100.0, 100.0]), 0.0, 0.07) == pytest.approx([0, 0])
-    assert iea_ess(A([5.0, 0.0]), A(100.0), A([95.0, 100.0]), A([100.0, 100.0]), 0.0, 0.02) == pytest.approx([5, 0])
+    off = need_with_restraint(A([5.0, 0.0]), A(100.0), A([95.0, 100.0]), A([100.0, 100.0]), 0.0, 0.07)
+    on = need_with_restraint(A([5.0, 0.0]), A(100.0), A([95.0, 100.0]), A([100.0, 100.0]), 0.0, 0.02)
+    assert off == pytest.approx([0, 0]) and on == pytest.approx([5, 0])
+
+
+def test_proportional_to_claims_100_50_150_with_estate_100():
+    # each claimant gets E / sum(claims) = 100 / 300 of its claim
+    awards = proportional_to_claims(A([100.0, 50.0, 150.0]), A(100.0))
+    assert awards == pytest.approx([100 / 3, 50 / 3, 50.0], rel=1e-12)
+    assert [round(float(a), 1) for a in awards] == [33.3, 16.7, 50.0]
+    # proportional to demand weighs by demand instead: demands 1:1:1 give equal awards here
+    assert proportional_to_demand(A([100.0, 50.0, 150.0]), A(100.0), A([1.0, 1.0, 1.0])) == pytest.approx(
+        [100 / 3, 100 / 3, 100 / 3]
+    )
+
+
+# --- the IEA Emergency Sharing System by the IEP's rules (Arts. 7, 12-14, 17) ---------------
+
+NO_LIMIT = A([np.inf, np.inf])
+
+
+def test_iep_two_members_one_losing_half_its_supply():
+    # group loss 50 of 200 = 25% >= 12%: restraint 10%, permissible 90 + 90 = 180; supply 150,
+    # so 30 t drawn, 15 + 15 by equal commitments; rights 90 - 15 = 75 each: B passes 100 - 75 = 25
+    e = iea_ess(A([100.0, 100.0]), A([50.0, 100.0]), A([1.0, 1.0]), NO_LIMIT, A(1000.0))
+    assert float(e.restraint) == 0.1 and bool(e.general) and not bool(e.selective)
+    assert e.drawn_t == pytest.approx([15, 15])
+    assert e.transferred_t == pytest.approx([25, -25])
+    consumed = A([50.0, 100.0]) + e.transferred_t + e.drawn_t
+    assert consumed == pytest.approx([90, 90])
+
+
+def test_iep_restraint_is_7_percent_between_a_7_and_a_12_percent_loss():
+    # group loss 20 of 200 = 10%: restraint 7%, permissible 93 + 93 = 186, supply 180 -> 6 t drawn,
+    # split 1:2 by commitments (2 and 4); rights 91 and 89: A (80) receives 11 from B (100)
+    e = iea_ess(A([100.0, 100.0]), A([80.0, 100.0]), A([1.0, 2.0]), NO_LIMIT, A(1000.0))
+    assert float(e.restraint) == pytest.approx(0.07)
+    assert e.drawn_t == pytest.approx([2, 4])
+    assert e.transferred_t == pytest.approx([11, -11])
+    # a loss of exactly 12% is the higher band; just below it is not
+    assert float(iea_ess(A([100.0, 100.0]), A([76.0, 100.0]), A([1.0, 1.0]), NO_LIMIT, A(99.0)).restraint) == 0.1
+    assert float(iea_ess(A([100.0, 100.0]), A([76.5, 100.0]), A([1.0, 1.0]), NO_LIMIT, A(99.0)).restraint) == 0.07
+
+
+def test_iep_selective_trigger_brings_a_small_member_cut_off_alone_to_93_percent():
+    # 30 of 530 t/day: the group loses 30/530 = 5.7% < 7%, but the member loses 100% of its own:
+    # permissible 27.9 and 465; supply 500 > 492.9, so nothing is drawn; the large member passes 27.9
+    e = iea_ess(A([30.0, 500.0]), A([0.0, 500.0]), A([1.0, 1.0]), NO_LIMIT, A(1000.0))
+    assert bool(e.selective) and not bool(e.general)
+    assert e.drawn_t == pytest.approx([0, 0])
+    assert e.transferred_t == pytest.approx([27.9, -27.9])
+    assert (0.0 + e.transferred_t[0]) / 30.0 == pytest.approx(0.93)
+
+
+def test_iep_stays_off_below_both_triggers():
+    # group loss 10/530 = 1.9%; the member loses 10/30 = 33% -> selective; at 2 of 30 (6.7%) nothing
+    on = iea_ess(A([30.0, 500.0]), A([20.0, 500.0]), A([1.0, 1.0]), NO_LIMIT, A(100.0))
+    off = iea_ess(A([30.0, 500.0]), A([28.0, 500.0]), A([1.0, 1.0]), NO_LIMIT, A(100.0))
+    assert bool(on.selective) and on.transferred_t == pytest.approx([7.9, -7.9])
+    assert not bool(off.selective | off.general) and float(off.restraint) == 0.0
+    assert off.drawn_t == pytest.approx([0, 0]) and off.transferred_t == pytest.approx([0, 0])
+
+
+def test_iep_a_member_that_cannot_draw_its_obligation_bears_it_itself():
+    # the two-member case with only 10 t in a joint pool: obligations stay 15 + 15, so rights stay
+    # 75 + 75 and B still passes 25; the pool gives a third of each obligation, 5 + 5:
+    # both consume 80 (50 + 25 + 5 and 100 - 25 + 5)
+    short = iea_ess(A([100.0, 100.0]), A([50.0, 100.0]), A([1.0, 1.0]), NO_LIMIT, A(10.0))
+    assert short.obligation_t == pytest.approx([15, 15]) and short.drawn_t == pytest.approx([5, 5])
+    assert short.transferred_t == pytest.approx([25, -25])
+    # national reserves: B holds only 3 t of its 15 t obligation; A draws its own 15, no more:
+    # A consumes 50 + 25 + 15 = 90, B 100 - 25 + 3 = 78
+    own = iea_ess(A([100.0, 100.0]), A([50.0, 100.0]), A([1.0, 1.0]), A([100.0, 3.0]), A(103.0))
+    assert own.drawn_t == pytest.approx([15, 3]) and own.transferred_t == pytest.approx([25, -25])
+
+
+def test_iep_supply_right_below_zero_is_zero():
+    # commitments 1 : 9 with B consuming only 10 t/day: group 110 t/day, A loses 40 -> 36% loss,
+    # restraint 10%: P = 90 and 9, S = 99 - 70 = 29, O = 2.9 and 26.1 -> B's right 9 - 26.1 < 0,
+    # taken as 0: B passes all its 10 t; A's right 87.1 - 60 = 27.1 deficit receives those 10
+    e = iea_ess(A([100.0, 10.0]), A([60.0, 10.0]), A([1.0, 9.0]), NO_LIMIT, A(1000.0))
+    assert e.obligation_t == pytest.approx([2.9, 26.1])
+    assert e.transferred_t == pytest.approx([10, -10])
 
 
 def test_drawdown_obligations_follow_commitments_then_spill_over():
@@ -164,7 +246,7 @@ def problems(draw):
 
 RULES = {
     "fair_ratio": lambda g, s, w, d, o: fair_ratio(g, s, w),
-    "proportional": lambda g, s, w, d, o: proportional(g, s, d),
+    "proportional_to_demand": lambda g, s, w, d, o: proportional_to_demand(g, s, d),
     "equal_cover": lambda g, s, w, d, o: equal_cover(g, s, d, o),
     "equal_awards": lambda g, s, w, d, o: equal_awards(g, s),
     "equal_losses": lambda g, s, w, d, o: equal_losses(g, s),
@@ -192,14 +274,32 @@ def test_every_rule_stays_within_gaps_and_stock_and_uses_what_it_can(name, probl
 
 @settings(max_examples=150, deadline=None)
 @given(problem=problems())
-def test_strict_fair_ratio_and_iea_ess_stay_within_bounds(problem):
+def test_strict_fair_ratio_and_need_with_restraint_stay_within_bounds(problem):
     gaps, stock, weights, demand, _own = problem
     tol = tolerance(gaps, stock, demand)
     for award in (
         fair_ratio(gaps, stock, weights, strict=True),
-        iea_ess(gaps, stock, np.maximum(0.0, demand - gaps), demand, 0.07, 0.07),
+        need_with_restraint(gaps, stock, np.maximum(0.0, demand - gaps), demand, 0.07, 0.07),
     ):
         assert np.all(award >= 0) and np.all(award <= gaps + tol) and award.sum() <= stock + tol
+
+
+@settings(max_examples=150, deadline=None)
+@given(problem=problems())
+def test_iep_conserves_supply_and_never_gives_more_than_permissible(problem):
+    gaps, stock, weights, demand, own = problem
+    supply = np.maximum(0.0, demand - gaps)
+    tol = tolerance(gaps, stock, demand)
+    e = iea_ess(demand, supply, weights + 0.1, own, stock)
+    consumed = supply + e.transferred_t + e.drawn_t
+    assert abs(e.transferred_t.sum()) <= tol  # what is passed on is received
+    assert np.all(e.drawn_t >= 0) and np.all(e.drawn_t <= np.minimum(own, e.obligation_t) + tol)
+    assert e.drawn_t.sum() <= stock + tol
+    assert np.all(-e.transferred_t <= supply + tol)  # a member passes on at most its supply
+    assert np.all(consumed <= np.maximum(supply, e.permissible_t) + tol)  # receivers never above P
+    if bool(e.general) and np.all(e.obligation_t <= e.permissible_t):
+        # everyone ends at P less the part of its obligation it could not draw
+        assert consumed == pytest.approx(e.permissible_t - e.obligation_t + e.drawn_t, abs=10 * tol)
 
 
 @settings(max_examples=200, deadline=None)

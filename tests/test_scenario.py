@@ -179,3 +179,33 @@ def test_a_random_start_that_always_falls_after_a_fixed_end_is_an_error():
         for p in problems(build(ONE_REGION, shocks=[shock]))
     )
     assert problems(build(ONE_REGION, shocks=[{**shock, "end": 21}])) == []
+
+
+def test_reserve_commitments_cover_every_member_or_none():
+    ess = "agreement.iea_ess.commitments"
+    assert problems(build(TWO_MEMBERS, agreement__mechanism="iea_ess")) == []  # none: the contributions
+    full = build(TWO_MEMBERS, agreement__mechanism="iea_ess", agreement__iea_ess__commitments={"japan": 1, "eu": 3})
+    assert problems(full) == []
+    partial = build(TWO_MEMBERS, agreement__mechanism="iea_ess", agreement__iea_ess__commitments={"japan": 1})
+    assert f"x.yaml: {ess}: reserve commitments must cover every member; missing: eu" in problems(partial)
+    zero = build(TWO_MEMBERS, agreement__iea_ess__commitments={"japan": 0, "eu": 0})
+    assert f"x.yaml: {ess}: at least one member must commit a reserve" in problems(zero)
+
+
+def test_the_iep_restraint_bands_must_grow_with_the_loss():
+    same = build(TWO_MEMBERS, agreement__iea_ess={"higher_loss_share": 0.07, "higher_restraint": 0.07})
+    assert problems(same) == []
+    found = problems(build(TWO_MEMBERS, agreement__iea_ess={"higher_loss_share": 0.06, "higher_restraint": 0.05}))
+    assert any("agreement.iea_ess.higher_loss_share: must be at least trigger_loss_share" in p for p in found)
+    assert any("agreement.iea_ess.higher_restraint: must be at least restraint" in p for p in found)
+
+
+def test_emergency_release_time_may_not_exceed_the_normal_one():
+    same = build(TWO_MEMBERS, agreement__release_times={"normal_days": 8, "emergency_days": 8})
+    assert problems(same) == []
+    longer = build(TWO_MEMBERS, agreement__release_times={"normal_days": 8, "emergency_days": 9})
+    assert "x.yaml: agreement.release_times.emergency_days: must not exceed normal_days (9 > 8)" in problems(longer)
+    both = build(
+        TWO_MEMBERS, agreement__decision_lag_days=2, agreement__release_times={"normal_days": 30, "emergency_days": 8}
+    )
+    assert any("agreement.release_times: give either release_times or decision_lag_days" in p for p in problems(both))

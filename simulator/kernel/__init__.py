@@ -49,6 +49,8 @@ class Kernel:
             "agreement": bool(st.members),
             "auction": st.mechanism is not None and BY_NAME[st.mechanism].holds_auctions,
             "national_pool": st.pool_mode == "national",
+            "supply_sharing": st.mechanism is not None and BY_NAME[st.mechanism].shares_supply,
+            "tender": bool(self.plan.tender_on.any()),
             "resourcing": procure.any_resourcing,
             "premium": procure.any_premium,
             "refill": procure.any_refill or procure.pool_refill,

@@ -39,7 +39,7 @@ from simulator.mechanisms import AUCTION_CODE, BY_NAME, applied_rule
 from simulator.numeric import EPS_T, ordered_sum, slice_any, slice_max
 from simulator.plan import AgreementPlan, AuctionPlan, Plan
 from simulator.records import AgreementDay
-from simulator.release import RuleInputs, allocator, clear_auction, drawdown_obligations
+from simulator.release import EssSharing, RuleInputs, allocator, clear_auction, drawdown_obligations
 
 
 class AgreementStep:
@@ -59,11 +59,13 @@ class AgreementStep:
         self.mechanism = BY_NAME[st.mechanism]
         self.sharing = applied_rule(st.mechanism)
         self.allocate = allocator(self.sharing.name) if self.sharing is not None else None
+        self.shares_supply = self.sharing is not None and self.sharing.shares_supply
         self.joint = st.pool_mode == "joint"
         self.strict = st.strict
         self.pricing = st.pricing or "uniform"
         self.owners = np.array(st.bid_owners, dtype=np.int64)
         self.lag_days = self.terms.decision_lag_days + self.terms.delivery_days
+        self.timed = bool((self.terms.release_normal_days >= 0).any())  # release times given in some run
         M, B = len(st.materials), plan.batch
         # on which days the sharing rule applies when it does not depend on embargoes
         self.rule_days = np.full((M, B), self.mechanism.shares_when == "always")
@@ -92,6 +94,7 @@ class AgreementStep:
         embargo_on_member: np.ndarray,
         prices: PriceDay,
         arrived: np.ndarray,
+        supply_cut: np.ndarray | None = None,
     ) -> AgreementDay:
         """Release shared stock against ``gap`` (region, material, run); updates ``state`` in place.
 
@@ -99,7 +102,9 @@ class AgreementStep:
         reserve), ``baseline`` today's baseline demand and ``net_drawdown`` today's
         expected demand minus arrivals (the auction's forecast), all (region, material,
         run); ``prices`` are today's prices (market-linked bids follow them) and
-        ``arrived`` today's arrivals (a measured supply loss compares them with normal).
+        ``arrived`` today's arrivals (a measured supply loss compares them with normal);
+        ``supply_cut`` (material, run) marks where a supply shock is reducing a member's
+        shipments today (needed with release times: it makes the emergency lead time apply).
         """
         mem = self.members
         seen = gap[mem]  # (N, M, B)
@@ -107,7 +112,7 @@ class AgreementStep:
         d = baseline[mem]
         N, M, B = g.shape
         measured = self._measured_loss(day, arrived[mem], d) if self.window else None
-        stood_down = self._activation(day, state, g, d, measured)
+        stood_down = self._activation(day, state, g, d, measured, supply_cut)
         use_rule = self.rule_days
         if self.mechanism.shares_when == "embargo_on_member":
             use_rule = embargo_on_member if measured is None else self._threat(embargo_on_member, measured)
@@ -123,26 +128,49 @@ class AgreementStep:
         state.auction_stock = _with_members(state.auction_stock, mem, bought - from_auction_stock)
         rule = np.where(auction.held | (ordered_sum(from_auction_stock, axis=0) > 0), AUCTION_CODE, rule)
         shareable = self._shareable(state, d)  # (N, M, B) national, or zeros
-        stock = state.pool if self.joint else ordered_sum(shareable, axis=0)
+        if self.joint:
+            stock = state.pool
+        elif self.shares_supply:  # each member draws its own reserve by obligation
+            stock = ordered_sum(state.national[mem], axis=0)
+        else:
+            stock = ordered_sum(shareable, axis=0)
         available = np.where(opened & use_rule, np.minimum(stock, self.terms.release_cap_t_per_day), 0.0)
         decide = opened & use_rule & (slice_max(g, axis=0) > EPS_T)
         from_rule = np.zeros((N, M, B))
-        lent = from_rule
+        lent = transferred = from_rule
+        governed = np.zeros((M, B), bool)
         if decide.any():
             assert self.sharing is not None
             # only the runs with a decision today: every rule works run by run
             rows = np.flatnonzero(slice_any(decide, axis=0))
-            allocated = self._allocate(rows, g, available, d, state, supplied)
             from_rule = np.zeros_like(g)
-            from_rule[..., rows] = np.where(decide[:, rows], allocated, 0.0)
-            rule = np.where(decide, self.sharing.code, rule)
+            if self.shares_supply:
+                sharing = self._share_supply(rows, g, available, state, supplied)
+                acting = decide[:, rows] & (sharing.general | sharing.selective)
+                governed[:, rows] = acting
+                from_rule[..., rows] = np.where(acting, sharing.drawn_t, 0.0)
+                transferred = np.zeros_like(g)
+                transferred[..., rows] = np.where(acting, sharing.transferred_t, 0.0)
+                rule = np.where(governed, self.sharing.code, rule)
+            else:
+                allocated = self._allocate(rows, g, available, d, state, supplied)
+                from_rule[..., rows] = np.where(decide[:, rows], allocated, 0.0)
+                rule = np.where(decide, self.sharing.code, rule)
             released = ordered_sum(from_rule, axis=0)
             if self.joint:
                 state.pool = np.maximum(0.0, state.pool - released)
+            elif self.shares_supply:  # members draw their own reserves: recorded as given to the agreement
+                state.national = _with_members(state.national, mem, np.maximum(0.0, state.national[mem] - from_rule))
+                lent = from_rule
             else:
                 lent = self._lend(state, released, shareable)
-        g = g - from_rule
-        left = state.pool if self.joint else ordered_sum(shareable - lent, axis=0)
+        g = g - from_rule - transferred
+        if self.joint:
+            left = state.pool
+        elif self.shares_supply:
+            left = ordered_sum(state.national[mem], axis=0)
+        else:
+            left = ordered_sum(shareable - lent, axis=0)
         won = auction.won
         return AgreementDay(
             clearing_price_usd_per_kg=auction.price,
@@ -153,6 +181,8 @@ class AgreementStep:
             released_auction_t=from_auction_stock,
             released_rule_t=from_rule,
             lent_t=lent,
+            transferred_t=transferred,
+            governed=governed,
             decided=decide,
             stood_down=stood_down,
             auction_held=auction.held,
@@ -187,9 +217,20 @@ class AgreementStep:
         return (terms.switch_on_declared & declared) | (terms.switch_on_measured & measured)
 
     def _activation(
-        self, day: int, state: State, g: np.ndarray, d: np.ndarray, measured: np.ndarray | None
+        self,
+        day: int,
+        state: State,
+        g: np.ndarray,
+        d: np.ndarray,
+        measured: np.ndarray | None,
+        supply_cut: np.ndarray | None,
     ) -> np.ndarray:
-        """Update activation and openness; return where the agreement stood down today, (M, B)."""
+        """Update activation and openness; return where the agreement stood down today, (M, B).
+
+        Releases open ``decision_lag_days + delivery_days`` after activation; with release
+        times, ``normal_days`` after it, or ``emergency_days`` after activation or after
+        the first day a supply shock cuts a member's shipments, whichever comes first.
+        """
         terms = self.terms
         triggered = slice_max(g, axis=0) > EPS_T
         if measured is not None:
@@ -205,7 +246,17 @@ class AgreementStep:
         state.last_trigger = np.where(triggered, day, state.last_trigger)
         stand_down = state.active & (day - state.last_trigger >= terms.standdown_days)
         state.active = state.active & ~stand_down
-        state.is_open = state.active & (day >= state.since + self.lag_days)
+        opens = state.since + self.lag_days
+        if self.timed:
+            assert supply_cut is not None
+            emergency = supply_cut | (measured if measured is not None else False)
+            normal_days, emergency_days = terms.release_normal_days, terms.release_emergency_days
+            state.open_day = np.where(starting, day + np.where(emergency, emergency_days, normal_days), state.open_day)
+            state.open_day = np.where(
+                state.active & emergency, np.minimum(state.open_day, day + emergency_days), state.open_day
+            )
+            opens = np.where(normal_days >= 0, state.open_day, opens)
+        state.is_open = state.active & (day >= opens)
         return stand_down
 
     def _auction_due(self, day: int, state: State, use_rule: np.ndarray) -> np.ndarray:
@@ -337,7 +388,39 @@ class AgreementStep:
             ess_restraint=terms.ess_restraint[rows],
             ess_trigger_loss_share=terms.ess_trigger_loss_share[rows],
         )
-        return self.allocate(inputs)
+        return self.allocate(inputs)  # type: ignore[return-value]
+
+    def _share_supply(
+        self, rows: np.ndarray, g: np.ndarray, available: np.ndarray, state: State, supplied: np.ndarray
+    ) -> EssSharing:
+        """The IEP's sharing (:func:`simulator.release.iea_ess`) for the runs ``rows``.
+
+        ``supplied`` is what members took from their commercial stock today (their own
+        reserves are not drawn first under this rule); their stock is the joint pool, or
+        in national mode each member's own reserve.
+        """
+        assert self.allocate is not None
+        terms, mem = self.terms, self.members
+        drawable = np.inf if self.joint else state.national[mem][..., rows]
+        inputs = RuleInputs(
+            gaps_t=g[..., rows],
+            available_t=available[:, rows],
+            baseline_demand_t=np.zeros(0),
+            own_stock_t=np.zeros(0),
+            supplied_t=supplied[mem][..., rows],
+            ratio=np.zeros(0),
+            strict=False,
+            ess_restraint=terms.ess_restraint[rows],
+            ess_trigger_loss_share=terms.ess_trigger_loss_share[rows],
+            ess_higher_restraint=terms.ess_higher_restraint[rows],
+            ess_higher_loss_share=terms.ess_higher_loss_share[rows],
+            ess_selective_loss_share=terms.ess_selective_loss_share[rows],
+            commitments=np.broadcast_to(terms.ess_commitments, g.shape)[..., rows],
+            drawable_t=drawable,
+        )
+        sharing = self.allocate(inputs)
+        assert isinstance(sharing, EssSharing)
+        return sharing
 
 
 def _with_members(by_region: np.ndarray, members: list[int] | slice, by_member: np.ndarray) -> np.ndarray:
@@ -362,6 +445,8 @@ def _quiet(gap: np.ndarray, stood_down: np.ndarray) -> AgreementDay:
         released_auction_t=zeros,
         released_rule_t=zeros,
         lent_t=zeros,
+        transferred_t=zeros,
+        governed=none,
         decided=none,
         stood_down=stood_down,
         auction_held=none,

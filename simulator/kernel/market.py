@@ -7,8 +7,14 @@ Layer: engines. For every day ``t``, region ``r`` and material ``m``:
    with a market, today's price is set first and ``d`` is the realised demand:
    the potential demand times the demand factor (:mod:`simulator.kernel.pricing`);
 3. ``supplied = min(d, commercial)``; ``gap = d - supplied``;
-4. releases: the region's own national reserve, then the agreement's shared stock
-   (``agreement.order: joint_first`` swaps the two);
+4. releases: the region's own national reserve (under a tender policy only from
+   ``lag_days`` after the government's request, sold at the price rule:
+   :mod:`simulator.release.tender`), then the agreement's shared stock
+   (``agreement.order: joint_first`` swaps the two). Under a rule that shares supplies
+   (``iea_ess``) the agreement acts first: on the days it acts it decides each member's
+   draw on its own reserve (or pool share), the supplies members pass to each other
+   (``transferred_t``, counted in ``supplied``) and the demand restraint; on other days
+   members draw their own reserves for what remains;
 5. ``shortfall = gap - released`` (lost, not carried forward; below 1e-9 t it is
    rounding residue and counts as 0);
 6. days of cover = (commercial + national reserve + bought auction stock +
@@ -23,11 +29,13 @@ from simulator.kernel.agreement import AgreementStep
 from simulator.kernel.pricing import Pricing
 from simulator.kernel.shocks import Effects
 from simulator.kernel.state import State
+from simulator.mechanisms import BY_NAME
 from simulator.metrics import days_of_cover
-from simulator.numeric import EPS_T, ordered_sum
+from simulator.numeric import EPS_T, KG_PER_T, ordered_sum
 from simulator.plan import Plan
 from simulator.randomness import lognormal_parameters
 from simulator.records import MarketDay
+from simulator.release.tender import tender_requests, tender_sales_usd
 
 
 class Market:
@@ -42,6 +50,8 @@ class Market:
         self.members = list(plan.structure.members)
         self.agreement = AgreementStep(plan) if plan.agreement is not None else None
         self.joint_first = plan.structure.order == "joint_first"
+        mechanism = plan.structure.mechanism
+        self.shares_supply = mechanism is not None and BY_NAME[mechanism].shares_supply
         self.surges = "demand_surge" in plan.structure.shock_kinds
         B = plan.batch
         R, M = len(plan.structure.regions), len(plan.structure.materials)
@@ -57,6 +67,7 @@ class Market:
         # no national reserve ever (none at the start, none refilled): own draws are all zero
         self.any_national = bool(plan.reserve_stock0_t.any() or plan.reserve_refill_t_per_day.any())
         self.any_holding = bool(self.holding_per_day.any())
+        self.tender = bool(plan.tender_on.any())
         self.pricing = Pricing(plan)
         self.markets = plan.market is not None
         self.demand_response = self.markets and self.pricing.demand_response
@@ -105,15 +116,40 @@ class Market:
         state.commercial = state.commercial - supplied
         gap = demand - supplied
         state.gap = gap
+        blocked = None  # where a region may not draw its own reserve today, (region, material, run)
+        if self.tender:
+            state.tender_requested_on, state.tender_last_short, on_sale = tender_requests(
+                day,
+                gap > EPS_T,
+                state.tender_requested_on,
+                state.tender_last_short,
+                p.tender_lag_days,
+                p.tender_standdown_days,
+            )
+            blocked = p.tender_on & ~on_sale
         national = self.zero
-        if not self.joint_first:
-            national, gap = self._draw_national(state, gap)
-        joint = auction = rule = lent = spend = revenue = self.zero
+        if not (self.joint_first or self.shares_supply):
+            national, gap = self._draw_national(state, gap, blocked)
+        joint = auction = rule = lent = spend = revenue = transferred = self.zero
         agreed = None
         if self.agreement is not None:
             forecast = (expected if self.markets else baseline) - arrived  # the auction's net drawdown
+            cut = None
+            if self.agreement.timed:  # a supply shock is cutting a member's shipments of the material today
+                members = self.members
+                routes = (effects.route_multiplier[members] < 1.0) & (p.normal_share[members] > 0)
+                cut = effects.embargo_on_member | np.any(routes, axis=(0, 2))
             agreed = self.agreement(
-                day, state, gap, supplied + national, baseline, forecast, effects.embargo_on_member, prices, arrived
+                day,
+                state,
+                gap,
+                supplied + national,
+                baseline,
+                forecast,
+                effects.embargo_on_member,
+                prices,
+                arrived,
+                cut,
             )
             if not agreed.is_quiet:
                 auction = self._to_regions(agreed.released_auction_t)
@@ -124,8 +160,15 @@ class Market:
                     revenue = self.ownership * ordered_sum(spend, axis=0)[None]
                 joint = auction + rule
                 gap = gap - joint
-        if self.joint_first:
-            national, gap = self._draw_national(state, gap)
+                if self.shares_supply:
+                    transferred = self._to_regions(agreed.transferred_t)
+                    supplied = supplied + transferred
+                    gap = gap - transferred
+                    governed = np.zeros(self.zero.shape, bool)
+                    governed[self.members] = agreed.governed[None]
+                    blocked = governed if blocked is None else blocked | governed
+        if self.joint_first or self.shares_supply:
+            national, gap = self._draw_national(state, gap, blocked)
         shortfall = np.where(gap > EPS_T, gap, 0.0)  # rounding residue is not a shortfall
         pool_share = self.zero if self.ownership is None else self.ownership * state.pool[None]
         strategic = state.national + state.auction_stock + pool_share
@@ -148,6 +191,15 @@ class Market:
             released_auction_t=auction,
             released_rule_t=rule,
             lent_t=lent,
+            transferred_t=transferred,
+            transfer_value_usd=(
+                transferred * prices.world_usd_per_kg[None] * KG_PER_T if self.shares_supply else self.zero
+            ),
+            reserve_sale_usd=(
+                tender_sales_usd(np.where(p.tender_on, national, 0.0), prices.paid_usd_per_kg, p.tender_price_share)
+                if self.tender
+                else self.zero
+            ),
             auction_stock_t=state.auction_stock,
             pool_share_t=pool_share,
             refill_arrivals_t=refilled,
@@ -168,10 +220,15 @@ class Market:
             agreement=agreed,
         )
 
-    def _draw_national(self, state: State, gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _draw_national(
+        self, state: State, gap: np.ndarray, blocked: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each region draws its own reserve for its gap, except where ``blocked`` (region, material, run)."""
         if not self.any_national:
             return self.zero, gap
         drawn = np.minimum(gap, state.national)
+        if blocked is not None:
+            drawn = np.where(blocked, 0.0, drawn)
         state.national = state.national - drawn
         return drawn, gap - drawn
 

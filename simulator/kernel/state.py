@@ -45,6 +45,8 @@ class State:
     """Day of the activating trigger, (material, run)."""
     last_trigger: np.ndarray
     """Last day the trigger held, (material, run)."""
+    open_day: np.ndarray
+    """With release times: the day releases open (normal or emergency lead time), (material, run)."""
     is_open: np.ndarray
     """Releases open (activation plus decision and delivery lags), (material, run) bool."""
     auction_regime: np.ndarray
@@ -69,6 +71,10 @@ class State:
     """Today's demand after the price response, without noise (t), (region, material, run)."""
     since_review: np.ndarray
     """Days since each region's last order-up-to review, (region, run) int."""
+    tender_requested_on: np.ndarray
+    """Day of the standing request to sell the national reserve by tender, (region, material, run) int."""
+    tender_last_short: np.ndarray
+    """Last day the region's firms were short (tender requests), (region, material, run) int."""
 
 
 def initial_state(plan: Plan) -> State:
@@ -96,6 +102,7 @@ def initial_state(plan: Plan) -> State:
         active=np.zeros((M, B), bool),
         since=never.copy(),
         last_trigger=never.copy(),
+        open_day=never.copy(),
         is_open=np.zeros((M, B), bool),
         auction_regime=np.zeros((M, B), bool),
         auction_anchor=never.copy(),
@@ -108,4 +115,6 @@ def initial_state(plan: Plan) -> State:
         response_capacity=np.zeros((M, S, B)),
         expected_demand=zeros.copy(),
         since_review=np.zeros((R, B), dtype=np.int64),
+        tender_requested_on=np.full((R, M, B), NEVER, dtype=np.int64),
+        tender_last_short=np.full((R, M, B), NEVER, dtype=np.int64),
     )

@@ -8,13 +8,14 @@ entry is in :mod:`simulator.mechanisms`; :func:`allocator` gives its function.
 
 from simulator.release.auction import Clearing, clear_auction
 from simulator.release.claims import equal_awards, equal_losses, proportional_to_claims, talmud
-from simulator.release.ess import drawdown_obligations, iea_ess, supply_right_needs
+from simulator.release.ess import EssSharing, drawdown_obligations, iea_ess, need_with_restraint, supply_right_needs
 from simulator.release.inputs import RuleInputs
 from simulator.release.registry import allocator
-from simulator.release.sharing import equal_cover, fair_ratio, proportional
+from simulator.release.sharing import equal_cover, fair_ratio, proportional_to_demand
 
 __all__ = [
     "Clearing",
+    "EssSharing",
     "RuleInputs",
     "allocator",
     "clear_auction",
@@ -24,8 +25,9 @@ __all__ = [
     "equal_losses",
     "fair_ratio",
     "iea_ess",
-    "proportional",
+    "need_with_restraint",
     "proportional_to_claims",
+    "proportional_to_demand",
     "supply_right_needs",
     "talmud",
 ]

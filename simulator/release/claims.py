@@ -22,8 +22,12 @@ def _estate(claims: Array, available: Array) -> Array:
 def proportional_to_claims(claims: Array, available: Array) -> Array:
     """Awards in proportion to claims: ``a_i = E * g_i / sum(g)``.
 
+    Claims 100, 50 and 150 against an estate of 100: each gets a third of its claim.
+
     >>> proportional_to_claims(np.array([20.0, 80.0]), np.array(60.0))
     array([12., 48.])
+    >>> proportional_to_claims(np.array([100.0, 50.0, 150.0]), np.array(100.0)).round(4)
+    array([33.3333, 16.6667, 50.    ])
     """
     claims = np.asarray(claims, float)
     total = ordered_sum(claims, axis=0)
@@ -72,6 +76,11 @@ def talmud(claims: Array, available: Array) -> Array:
     low = equal_awards(half, estate)
     losses = equal_awards(half, total - estate)
     return np.where((estate <= total / 2.0)[None], low, claims - losses)
+
+
+def allocate_proportional_to_claims(x: RuleInputs) -> Array:
+    """:func:`proportional_to_claims` of the gaps."""
+    return proportional_to_claims(x.gaps_t, x.available_t)
 
 
 def allocate_equal_awards(x: RuleInputs) -> Array:

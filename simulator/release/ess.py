@@ -1,22 +1,142 @@
-"""The IEA Emergency Sharing System (oil, 1974) adapted to one material.
+"""Emergency sharing after the IEA's International Energy Program, and the older need rule.
 
-Layer: rules. Each member has a *supply right* equal to its permissible use,
-``(1 - restraint) * d_i`` (baseline demand ``d_i``, t/day): members accept the
-restraint share of their demand as their own loss. The system activates when the
-group's gap reaches ``trigger_loss_share`` of the group's baseline demand. A member
-whose supply today (served from its commercial stock and own reserve) is below its
-supply right receives the difference, at most its gap; when the shared stock cannot
-cover every member's need, needs are met pro rata. The shared stock is drawn from
-members in proportion to their stock commitments (see :func:`drawdown_obligations`).
-Members are on the first axis; any batch shape follows.
+Layer: rules. Members are on the first axis; any batch shape follows.
+
+:func:`iea_ess` follows the Agreement on an International Energy Program (IEP), Arts. 7,
+12-14 and 17, for one material:
+
+- **Triggers.** The *general* trigger holds when the group's supply loss,
+  ``max(0, sum(d) - sum(s))``, is at least ``trigger_loss_share`` (7%) of the group's
+  base consumption ``sum(d)``; the *selective* trigger (Art. 17) when one member's own
+  loss ``max(0, d_i - s_i)`` is at least ``selective_loss_share`` (7%) of its ``d_i``.
+- **Demand restraint** (Arts. 5, 13): ``restraint`` (7%) once a trigger holds,
+  ``higher_restraint`` (10%) when the group's loss reaches ``higher_loss_share`` (12%).
+  *Permissible consumption* ``P_i = (1 - restraint) x d_i``.
+- **Drawdown obligation** (Art. 13): the group's supply shortfall
+  ``S = max(0, sum(P) - sum(s))`` is to be drawn from emergency stock; member ``i``'s
+  obligation is its share of the group's reserve commitments, ``O_i = c_i / sum(c) x S``.
+  It draws ``O_i`` for its own use as far as its stock allows (a joint pool short of ``S``
+  is drawn in proportion to the obligations); what it cannot draw is its own loss.
+- **Supply right** (Art. 12): ``R_i = P_i - O_i``. If ``O_i > P_i`` the right is taken as
+  0 and the member draws at most ``P_i``: a member passes on its supply, never its stock.
+- **Allocation** (Art. 14): members supplied above their right pass the excess to those
+  below it. Under the general trigger the excesses and the deficits add up to the same; under the
+  selective trigger alone nothing is drawn, each member below its right receives it in
+  full, and those above give in proportion to their excess.
+
+Each member then consumes ``s_i + received_i - passed_i + drawn_i``: ``P_i`` less the
+part of its obligation its stock could not give. Base consumption ``d_i`` is the member's
+demand today (the model has no base period; this keeps demand the price destroyed from
+counting as a supply loss), and its supply ``s_i`` is what it took from its commercial
+stock. :func:`need_with_restraint` is the rule this project called ``iea_ess`` before:
+stock fills each member up to ``(1 - restraint) x d_i``, with no drawdown obligation and
+no passing of supplies.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from simulator.numeric import Array, level_allocation, ordered_sum
 from simulator.release.inputs import RuleInputs
+
+
+@dataclass(frozen=True)
+class EssSharing:
+    """The IEP's decision for one day (members on the first axis)."""
+
+    restraint: Array
+    """Demand restraint applied (share of base consumption; 0 where no trigger holds), (...)."""
+    general: Array
+    """The general trigger holds (group loss at least its threshold), (...) bool."""
+    selective: Array
+    """The selective trigger holds (Art. 17) and the general one does not, (...) bool."""
+    permissible_t: Array
+    """Permissible consumption ``P_i = (1 - restraint) x d_i`` (t), (N, ...)."""
+    obligation_t: Array
+    """Drawdown obligation ``O_i``: the member's commitment share of the group's shortfall (t), (N, ...)."""
+    drawn_t: Array
+    """Stock each member draws for its own use: its obligation, as far as the stock allows (t), (N, ...)."""
+    transferred_t: Array
+    """Supply received from (+) or passed on to (-) other members (t), (N, ...)."""
+
+
+def iea_ess(
+    demand_t: Array,
+    supply_t: Array,
+    commitments: Array,
+    drawable_t: Array,
+    available_t: Array,
+    restraint: Array | float = 0.07,
+    higher_restraint: Array | float = 0.10,
+    higher_loss_share: Array | float = 0.12,
+    trigger_loss_share: Array | float = 0.07,
+    selective_loss_share: Array | float = 0.07,
+) -> EssSharing:
+    """Share a supply loss by the IEP's rules (see the module docstring).
+
+    Parameters
+    ----------
+    demand_t
+        ``d_i``, base consumption: the member's demand today (t/day).
+    supply_t
+        ``s_i``, supply today from the member's own commercial stock (t), at most ``d_i``.
+    commitments
+        ``c_i``, emergency reserve commitments (weights, any scale, sum above 0).
+    drawable_t
+        Most each member's own stock may give today (t); ``inf`` for a joint pool.
+    available_t
+        Most the group's stock may give today (t): the stock after any release cap.
+    restraint, higher_restraint, higher_loss_share
+        Demand restraint (share of ``d_i``), and the larger restraint that applies from a
+        group loss of ``higher_loss_share`` of ``sum(d)``.
+    trigger_loss_share, selective_loss_share
+        General trigger (group loss share) and selective trigger (one member's loss
+        share of its own ``d_i``).
+
+    Examples
+    --------
+    Two members of 100 t/day; one loses half its supply. The group loses 25% (above 12%):
+    restraint 10%, permissible 90 each, shortfall 180 - 150 = 30 t drawn 15/15, supply
+    rights 75 each, so the unhit member passes 25 t to the hit one. Each consumes 90 t.
+
+    >>> e = iea_ess(np.array([100.0, 100.0]), np.array([50.0, 100.0]), np.array([1.0, 1.0]),
+    ...             np.full(2, np.inf), np.array(1000.0))
+    >>> float(e.restraint), e.drawn_t, e.transferred_t
+    (0.1, array([15., 15.]), array([ 25., -25.]))
+    """
+    demand = np.asarray(demand_t, float)
+    supply = np.broadcast_to(np.asarray(supply_t, float), demand.shape)
+    group_demand = ordered_sum(demand, axis=0)
+    group_supply = ordered_sum(supply, axis=0)
+    group_loss = np.maximum(0.0, group_demand - group_supply)
+    general = (group_loss > 0) & (group_loss >= trigger_loss_share * group_demand)
+    member_loss = np.maximum(0.0, demand - supply)
+    hit = (member_loss > 0) & (member_loss >= np.asarray(selective_loss_share, float)[None] * demand)
+    selective = ~general & np.any(hit, axis=0)
+    active = general | selective
+    higher = general & (group_loss >= higher_loss_share * group_demand)
+    cut = np.where(active, np.where(higher, higher_restraint, restraint), 0.0)
+    permissible = (1.0 - cut)[None] * demand
+    shortfall = np.where(active, np.maximum(0.0, ordered_sum(permissible, axis=0) - group_supply), 0.0)
+    weights = np.broadcast_to(np.asarray(commitments, float), demand.shape)
+    total_weight = ordered_sum(weights, axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        obligation = np.where(total_weight > 0, shortfall / total_weight, 0.0)[None] * weights
+        met = np.where(shortfall > 0, np.minimum(1.0, np.asarray(available_t, float) / shortfall), 0.0)
+    drawable = np.broadcast_to(np.asarray(drawable_t, float), demand.shape)
+    drawn = np.minimum(np.minimum(obligation * met[None], drawable), permissible)
+    right = np.maximum(0.0, permissible - obligation)
+    excess = np.where(active[None], np.maximum(0.0, supply - right), 0.0)
+    deficit = np.where(active[None], np.maximum(0.0, right - supply), 0.0)
+    total_excess, total_deficit = ordered_sum(excess, axis=0), ordered_sum(deficit, axis=0)
+    passed = np.minimum(total_excess, total_deficit)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        given = np.where(total_excess > 0, passed / total_excess, 0.0)[None] * excess
+        received = np.where(total_deficit > 0, passed / total_deficit, 0.0)[None] * deficit
+    return EssSharing(cut, general, selective, permissible, obligation, drawn, received - given)
 
 
 def supply_right_needs(gaps: Array, supplied: Array, baseline_demand: Array, restraint: Array | float) -> Array:
@@ -30,7 +150,7 @@ def supply_right_needs(gaps: Array, supplied: Array, baseline_demand: Array, res
     return np.minimum(np.asarray(gaps, float), np.maximum(0.0, right - np.asarray(supplied, float)))
 
 
-def iea_ess(
+def need_with_restraint(
     gaps: Array,
     available: Array,
     supplied: Array,
@@ -38,15 +158,14 @@ def iea_ess(
     restraint: Array | float,
     trigger_loss_share: Array | float,
 ) -> Array:
-    """Awards under the Emergency Sharing System (t).
+    """Stock fills each member's need up to ``(1 - restraint) x d_i``, pro rata when short (t).
 
-    Worked example (docs/release-rules.md): demands 100 and 100 t/day, restraint 10%,
-    a supplier halt leaves member A with 50 t supplied (gap 50) and member B with 90 t
-    (gap 10). Group gap 60 t = 30% of demand >= the 7% trigger. Supply rights are 90 t
-    each, so A needs 40 t and B needs 0 t; with 100 t of shared stock A receives 40 t.
+    Active when the group's gap reaches ``trigger_loss_share`` of its baseline demand.
+    Demands 100 and 100 t/day, restraint 10%, member A supplied 50 t (gap 50) and B 90 t
+    (gap 10): the group's gap is 30% of demand; A needs 40 t, B nothing.
 
-    >>> iea_ess(np.array([50.0, 10.0]), np.array(100.0), np.array([50.0, 90.0]),
-    ...         np.array([100.0, 100.0]), 0.1, 0.07)
+    >>> need_with_restraint(np.array([50.0, 10.0]), np.array(100.0), np.array([50.0, 90.0]),
+    ...                     np.array([100.0, 100.0]), 0.1, 0.07)
     array([40.,  0.])
     """
     gaps = np.asarray(gaps, float)
@@ -76,8 +195,24 @@ def drawdown_obligations(total: Array, commitments: Array, drawable: Array) -> A
     return level_allocation(weights, np.zeros_like(drawable), drawable, total)
 
 
-def allocate_iea_ess(x: RuleInputs) -> Array:
-    """:func:`iea_ess` on a day's inputs."""
-    return iea_ess(
+def allocate_need_with_restraint(x: RuleInputs) -> Array:
+    """:func:`need_with_restraint` on a day's inputs."""
+    return need_with_restraint(
         x.gaps_t, x.available_t, x.supplied_t, x.baseline_demand_t, x.ess_restraint, x.ess_trigger_loss_share
+    )
+
+
+def allocate_iea_ess(x: RuleInputs) -> EssSharing:
+    """:func:`iea_ess` on a day's inputs: today's demand is what was supplied plus the gap."""
+    return iea_ess(
+        x.supplied_t + x.gaps_t,
+        x.supplied_t,
+        x.commitments,
+        x.drawable_t,
+        x.available_t,
+        x.ess_restraint,
+        x.ess_higher_restraint,
+        x.ess_higher_loss_share,
+        x.ess_trigger_loss_share,
+        x.ess_selective_loss_share,
     )

@@ -30,6 +30,16 @@ class RuleInputs:
     strict: bool
     """Fair ratio: withhold shares a member cannot use."""
     ess_restraint: Array
-    """iea_ess: share of demand given up, (...) or broadcastable."""
+    """iea_ess, need_with_restraint: share of demand given up, (...) or broadcastable."""
     ess_trigger_loss_share: Array
-    """iea_ess: group loss share that activates the system, (...) or broadcastable."""
+    """iea_ess, need_with_restraint: group loss share that activates the system, (...) or broadcastable."""
+    ess_higher_restraint: Array | float = 0.10
+    """iea_ess: restraint once the group's loss reaches ``ess_higher_loss_share``."""
+    ess_higher_loss_share: Array | float = 0.12
+    """iea_ess: group loss share from which ``ess_higher_restraint`` applies."""
+    ess_selective_loss_share: Array | float = 0.07
+    """iea_ess: one member's loss share (of its own demand) that activates the selective trigger."""
+    commitments: Array | float = 1.0
+    """iea_ess: members' emergency reserve commitments (weights), (N, ...)."""
+    drawable_t: Array | float = float("inf")
+    """iea_ess: most each member's stock may give today (t; ``inf`` for a joint pool), (N, ...)."""

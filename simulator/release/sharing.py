@@ -1,4 +1,4 @@
-"""Sharing a release among members' gaps: fair ratio, proportional, equal cover.
+"""Sharing a release among members' gaps: fair ratio, proportional to demand, equal cover.
 
 Layer: rules. Each rule is a pure function of the members' gaps (t), the stock that may
 be released today ``available`` (t, after any release cap) and the rule's parameters;
@@ -65,14 +65,14 @@ def fair_ratio(gaps: Array, available: Array, ratio: Array, strict: bool = False
     return awarded + extra
 
 
-def proportional(gaps: Array, available: Array, baseline_demand: Array) -> Array:
+def proportional_to_demand(gaps: Array, available: Array, baseline_demand: Array) -> Array:
     """Shares in proportion to baseline demand (the IEA coordinated-release precedent).
 
     Fair ratio with ``w_i = d_i / sum(d)``, including the water-filling of shares a
     member cannot use. When gaps are proportional to demand (a loss spread evenly),
     every member ends with the same fractional shortfall.
 
-    >>> proportional(np.array([20.0, 80.0]), np.array(60.0), np.array([20.0, 80.0]))
+    >>> proportional_to_demand(np.array([20.0, 80.0]), np.array(60.0), np.array([20.0, 80.0]))
     array([12., 48.])
     """
     demand = np.asarray(baseline_demand, float)
@@ -104,9 +104,9 @@ def allocate_fair_ratio(x: RuleInputs) -> Array:
     return fair_ratio(x.gaps_t, x.available_t, x.ratio, strict=x.strict)
 
 
-def allocate_proportional(x: RuleInputs) -> Array:
-    """:func:`proportional` on a day's inputs."""
-    return proportional(x.gaps_t, x.available_t, x.baseline_demand_t)
+def allocate_proportional_to_demand(x: RuleInputs) -> Array:
+    """:func:`proportional_to_demand` on a day's inputs."""
+    return proportional_to_demand(x.gaps_t, x.available_t, x.baseline_demand_t)
 
 
 def allocate_equal_cover(x: RuleInputs) -> Array:

@@ -120,12 +120,19 @@ def rule_words(scenario: Scenario) -> list[str]:
         text = "A member can call on the stock once its commercial stock no longer meets its demand"
     text += f"; the arrangement stands down after {trigger.standdown_days} days without a call."
     out.append(escape(text))
-    lags = f"Releases open {a.decision_lag_days} days after the first call (time to decide)"
-    lags += (
-        f" and each release arrives {a.delivery_days} days after its decision."
-        if a.delivery_days
-        else " and arrive the day they are decided."
-    )
+    if a.release_times is not None:
+        times = a.release_times
+        lags = (
+            f"Releases open {times.normal_days} days after the first call, or {times.emergency_days} days after "
+            "it in an emergency (a supply shock cutting a member's shipments), and arrive the day they are decided."
+        )
+    else:
+        lags = f"Releases open {a.decision_lag_days} days after the first call (time to decide)"
+        lags += (
+            f" and each release arrives {a.delivery_days} days after its decision."
+            if a.delivery_days
+            else " and arrive the day they are decided."
+        )
     if a.release_cap_t_per_day:
         caps = ", ".join(f"{material_name(m)} {tonnes(v)}" for m, v in a.release_cap_t_per_day.items())
         lags += f" At most this much is released a day: {caps}."
@@ -138,6 +145,17 @@ def rule_words(scenario: Scenario) -> list[str]:
         words, bids = _auction_words(scenario)
         out.append(words)
     if mechanism.shares_as == "iea_ess":
+        e = a.iea_ess
+        out.append(
+            escape(
+                f"IEA system settings: it activates when the group loses {percent(e.trigger_loss_share)} of its "
+                f"supply, or one member {percent(e.selective_loss_share)} of its own; members then restrain demand "
+                f"by {percent(e.restraint)} ({percent(e.higher_restraint)} from a group loss of "
+                f"{percent(e.higher_loss_share)}), draw stock by their reserve commitments and pass supplies to "
+                "members below their supply right."
+            )
+        )
+    if mechanism.shares_as == "need_with_restraint":
         e = a.iea_ess
         out.append(
             escape(

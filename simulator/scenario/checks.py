@@ -193,6 +193,7 @@ def _check_suppliers(s: Scenario, problems: list[Problem]) -> None:
 
 
 def _check_regions(s: Scenario, problems: list[Problem]) -> None:
+    _check_reserve_release(s, problems)
     for rid, reg in s.regions.items():
         base = f"regions.{rid}"
         for field in ("demand", "commercial_stock", "reserve", "sourcing"):
@@ -236,6 +237,19 @@ def _check_share_path(s: Scenario, path: str, steps: list[ShareStep], problems: 
             message = f"steps must be in date order: day {day} is not after the previous step's day {previous}"
             problems.append(Problem(f"{path}.{k}.start", message))
         previous = day if day is not None else previous
+
+
+def _check_reserve_release(s: Scenario, problems: list[Problem]) -> None:
+    """A discount rule states a discount, and only it does."""
+    for rid, region in s.regions.items():
+        release = region.reserve_release
+        if release is None:
+            continue
+        path = f"regions.{rid}.reserve_release.discount_share"
+        if release.price == "discount" and not 0 < release.discount_share < 1:
+            problems.append(Problem(path, "price 'discount' needs a discount_share above 0 and below 1"))
+        if release.price == "market" and release.discount_share:
+            problems.append(Problem(path, "a discount needs price: discount (price 'market' sells at the day's price)"))
 
 
 def day_number(spec: int | dt.date, start_date: dt.date | None) -> int | None:
@@ -337,9 +351,56 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
         problems.append(
             Problem("agreement.trigger.switch_on", f"'{trigger.switch_on}' needs agreement.trigger.measured_loss")
         )
-    for rid in a.iea_ess.commitments:
-        _ref(problems, f"agreement.iea_ess.commitments.{rid}", "member", rid, members)
+    _check_ess(a, members, problems)
+    times = a.release_times
+    if times is not None:
+        if times.emergency_days > times.normal_days:
+            problems.append(
+                Problem(
+                    "agreement.release_times.emergency_days",
+                    f"must not exceed normal_days ({times.emergency_days} > {times.normal_days})",
+                )
+            )
+        if a.decision_lag_days or a.delivery_days:
+            problems.append(
+                Problem(
+                    "agreement.release_times",
+                    "give either release_times or decision_lag_days and delivery_days, not both",
+                )
+            )
     _check_auction(s, a, problems)
+
+
+def _check_ess(a: Agreement, members: list[str], problems: list[Problem]) -> None:
+    """Reserve commitments name every member or none; the restraint grows with the loss."""
+    ess = a.iea_ess
+    commitments = ess.commitments
+    for rid in commitments:
+        _ref(problems, f"agreement.iea_ess.commitments.{rid}", "member", rid, members)
+    missing = [rid for rid in members if rid not in commitments]
+    if commitments and missing:
+        problems.append(
+            Problem(
+                "agreement.iea_ess.commitments",
+                f"reserve commitments must cover every member; missing: {', '.join(missing)}",
+            )
+        )
+    elif commitments and not sum(commitments.values()) > 0:
+        problems.append(Problem("agreement.iea_ess.commitments", "at least one member must commit a reserve"))
+    if ess.higher_loss_share < ess.trigger_loss_share:
+        problems.append(
+            Problem(
+                "agreement.iea_ess.higher_loss_share",
+                f"must be at least trigger_loss_share ({ess.higher_loss_share:g} < {ess.trigger_loss_share:g})",
+            )
+        )
+    if ess.higher_restraint < ess.restraint:
+        problems.append(
+            Problem(
+                "agreement.iea_ess.higher_restraint",
+                f"must be at least restraint ({ess.higher_restraint:g} < {ess.restraint:g})",
+            )
+        )
 
 
 def _check_auction(s: Scenario, a: Agreement, problems: list[Problem]) -> None:

@@ -380,6 +380,27 @@ class Procurement(Model):
     """Quotas per material."""
 
 
+class ReserveRelease(Model):
+    """How a region's national reserve is released (after JOGMEC's national stockpile).
+
+    Firms draw their own (commercial) stock first. When they run short, the government
+    requests a release; ``lag_days`` later the national reserve is sold by tender to the
+    firms that are short, at the price rule, for as long as they stay short. The request
+    lapses after ``standdown_days`` without a gap.
+    """
+
+    mode: Literal["tender"]
+    """``tender``: sold to firms on a government request after a lag."""
+    lag_days: TransitDays
+    """Days from the request (the first day firms are short) to the first sale."""
+    price: Literal["market", "discount"] = "market"
+    """Sale price: the price firms pay that day, or that price less ``discount_share``."""
+    discount_share: Fraction = 0.0
+    """Discount on the day's price under ``price: discount`` (above 0, below 1)."""
+    standdown_days: Annotated[int, _whole("days", 1, MAX_DAYS), NUMBER] = 30
+    """Days without a gap after which the request lapses (a new gap starts a new lag)."""
+
+
 class Region(Model):
     """A consuming region: a member of the arrangement or an outsider."""
 
@@ -391,6 +412,8 @@ class Region(Model):
     """Private (industry) stock on day 0 per material; missing means none."""
     reserve: dict[Id, Reserve] = {}
     """National strategic reserve per material; missing means none."""
+    reserve_release: ReserveRelease | None = None
+    """How the national reserve is released (default: drawn at once for the region's own gaps, unpaid)."""
     sourcing: dict[Id, dict[Id, Fraction]]
     """Share of normal supply from each supplier, per material; shares sum to 1."""
     procurement: Procurement = Procurement()
@@ -738,6 +761,21 @@ class Trigger(Model):
     are often denied, as in 2010, or framed as licensing, as in 2025), or either."""
 
 
+class ReleaseTimes(Model):
+    """Release lead times that depend on the situation.
+
+    After Korea's public stockpile: a normal release takes up to 30 days, an emergency
+    delivery 8.
+    """
+
+    normal_days: TransitDays
+    """Days from activation to the first release when no supply shock is reducing a
+    member's supply of the material."""
+    emergency_days: TransitDays
+    """Days from activation, or from the day a supply shock starts reducing a member's
+    supply while releases are not yet open, to the first release; at most ``normal_days``."""
+
+
 class BidSegment(Model):
     """One price segment of a member's bids: a share of its expected gap at a price."""
 
@@ -782,19 +820,39 @@ class Auction(Model):
 
 
 class IeaEss(Model):
-    """Parameters of the IEA Emergency Sharing System adapted to a material."""
+    """Parameters of ``iea_ess`` (the IEP's Emergency Sharing System) and ``need_with_restraint``.
+
+    The defaults are the IEP's: restraint 7% from a 7% loss, 10% from a 12% loss.
+    """
 
     restraint: Fraction = 0.07
-    """Demand restraint: members' supply right is (1 - restraint) x baseline demand."""
+    """Demand restraint once a trigger holds: permissible consumption is (1 - restraint) x
+    demand (need_with_restraint: members' supply right)."""
+    higher_restraint: Fraction = 0.10
+    """iea_ess: the restraint once the group's supply loss reaches ``higher_loss_share``."""
+    higher_loss_share: Fraction = 0.12
+    """iea_ess: group supply loss, as a share of its demand, from which ``higher_restraint`` applies."""
     trigger_loss_share: Fraction = 0.07
-    """The system activates when the group's gap reaches this share of its demand."""
+    """General trigger: the system activates when the group's supply loss (need_with_restraint:
+    its gap) reaches this share of its demand."""
+    selective_loss_share: Fraction = 0.07
+    """iea_ess, selective trigger (IEP Art. 17): one member's supply loss reaching this share of
+    its own demand activates the system."""
     commitments: dict[Id, Annotated[float, _number("weight", 0, MAX_WEIGHT), NUMBER]] = {}
-    """Stock commitment weights per member (default: pool contributions in joint
-    mode, initial reserves in national mode)."""
+    """Emergency reserve commitment weights per member, for every member or none (default:
+    pool contributions in joint mode, initial reserves in national mode)."""
 
 
-Mechanism = Literal[mechanisms.NAMES]  # type: ignore[valid-type]
-"""A mechanism name from the registry (:mod:`simulator.mechanisms`)."""
+def _current_mechanism(name: Any) -> Any:
+    return mechanisms.current_name(name) if isinstance(name, str) else name
+
+
+Mechanism = Annotated[
+    Literal[mechanisms.NAMES],  # type: ignore[valid-type]
+    BeforeValidator(_current_mechanism),
+]
+"""A mechanism name from the registry (:mod:`simulator.mechanisms`); a former name
+(:data:`~simulator.mechanisms.RENAMED`) is read as the current one."""
 
 
 class Agreement(Model):
@@ -821,6 +879,9 @@ class Agreement(Model):
     """Days from the trigger to the first release decision."""
     delivery_days: TransitDays = 0
     """Days from a decision to delivery."""
+    release_times: ReleaseTimes | None = None
+    """Normal and emergency release lead times, in place of ``decision_lag_days`` and
+    ``delivery_days`` (none when absent)."""
     auction: Auction | None = None
     """Auction settings (needed by ``auction`` and ``hybrid``)."""
     iea_ess: IeaEss = IeaEss()
