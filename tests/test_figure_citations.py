@@ -89,16 +89,24 @@ def sweep_rows() -> dict[str, str]:
     return rows
 
 
-def numbers(cell: str) -> set[float]:
-    """Numbers written in a cell (thousands commas and typographic minus signs allowed).
+def written(value: object) -> str:
+    """A value as the sweep table writes it: a date in ISO form, a number without a trailing ``.0``."""
+    if isinstance(value, datetime.date) or re.fullmatch(r"\d{4}-\d\d-\d\d", str(value)):
+        return str(value)
+    return f"{float(value):g}"
 
-    >>> sorted(numbers("16,900–22,300 t (30,184 × 0.56–0.74)"))
-    [0.56, 0.74, 16900.0, 22300.0, 30184.0]
-    >>> sorted(numbers("−0.3 to −0.02"))
-    [-0.3, -0.02]
+
+def ranges(cell: str) -> set[tuple[str, str]]:
+    """Ranges written in a cell, ``low–high`` or ``low to high`` (thousands commas and minus signs allowed).
+
+    >>> sorted(ranges("16,900–22,300 t (30,184 × 0.56–0.74)"))
+    [('0.56', '0.74'), ('16900', '22300')]
+    >>> sorted(ranges("−0.3 to −0.02; 2010-11-20 – 2010-12-07; 0.5–1.0"))
+    [('-0.3', '-0.02'), ('0.5', '1'), ('2010-11-20', '2010-12-07')]
     """
     plain = re.sub(r"(?<=\d),(?=\d{3})", "", cell).replace("−", "-")
-    return {float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", plain)}
+    value = r"(\d{4}-\d\d-\d\d|-?\d+(?:\.\d+)?)"
+    return {(written(a), written(b)) for a, b in re.findall(rf"{value}\s*(?:–|to)\s*{value}", plain)}
 
 
 def uncertain_entries() -> list[tuple[str, dict]]:
@@ -113,12 +121,10 @@ def uncertain_entries() -> list[tuple[str, dict]]:
 def test_sweep_table_gives_each_uncertain_range_of_the_replays(name: str, entry: dict):
     rows = sweep_rows()
     assert entry["path"] in rows, f"{name}: {entry['path']} is not in the sweep table"
-    cell = rows[entry["path"]]
-    for bound in (entry.get("low"), entry.get("high")):
-        if isinstance(bound, datetime.date):
-            assert str(bound) in cell, f"{name}: {entry['path']} bound {bound} not in {cell!r}"
-        elif bound is not None:
-            assert float(bound) in numbers(cell), f"{name}: {entry['path']} bound {bound} not in {cell!r}"
+    if "low" in entry:
+        wanted = (written(entry["low"]), written(entry["high"]))
+        cell = rows[entry["path"]]
+        assert wanted in ranges(cell), f"{name}: {entry['path']} range {wanted} not in {cell!r}"
 
 
 def test_sweep_table_lists_only_fields_the_replays_sample():
