@@ -46,6 +46,23 @@ def summary_text(result: Any) -> str:
 
 
 def compare_text(table: pd.DataFrame) -> str:
-    """The comparison ``stockpile compare`` prints: each rule's total shortfall and fairness."""
-    shown = [c for c in ("mechanism", "total_shortfall_t", "fairness_jain", "max_shortfall_share_gap") if c in table]
-    return table[shown].to_string(index=False, float_format=lambda v: f"{v:,.3f}")
+    """The comparison ``stockpile compare`` prints: each rule's total shortfall and fairness.
+
+    With a market, also the highest price any member paid per material and the
+    members' extra cost at crisis prices (USD m).
+    """
+    shown = table[
+        [c for c in ("mechanism", "total_shortfall_t", "fairness_jain", "max_shortfall_share_gap") if c in table]
+    ]
+    shown = shown.copy()
+    peaks: dict[str, list[str]] = {}
+    for column in table.columns:
+        name, _, rest = column.partition(".")
+        if name == "peak_price_usd_per_kg" and rest.count(".") == 1:
+            peaks.setdefault(rest.split(".")[1], []).append(column)
+    for material, columns in peaks.items():
+        shown[f"peak {material} USD/kg"] = table[columns].max(axis=1)
+    extra = [c for c in table.columns if c.startswith("crisis_extra_cost_usd.")]
+    if extra:
+        shown["extra cost USD m"] = table[extra].sum(axis=1, min_count=1) / 1e6
+    return shown.to_string(index=False, float_format=lambda v: f"{v:,.3f}" if abs(v) < 1 else f"{v:,.1f}")
