@@ -25,9 +25,16 @@ from pathlib import Path
 
 from simulator.engine import simulate
 from simulator.errors import InputError
-from simulator.plots import days_of_cover_figure, prices_figure, short_materials, shortfall_figure
+from simulator.plots import days_of_cover_figure, prices_figure, released_rules, short_materials, shortfall_figure
 from simulator.report.accounts import accounts
-from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, comparison_figure, shock_timeline, svg_markup
+from simulator.report.figures import (
+    REPORT_COLUMNS,
+    REPORT_WIDTH_IN,
+    comparison_figure,
+    shock_timeline,
+    short_in_either,
+    svg_markup,
+)
 from simulator.report.findings import Run, compare_overall, compare_region, overall_finding, region_findings
 from simulator.report.prices import price_section
 from simulator.report.rule import auction_results, rule_releases, rule_words
@@ -150,7 +157,7 @@ def _curves(run: Run) -> list[str]:
             svg_markup(days_of_cover_figure(result, **SIZE), "cover", "Days of cover per region and material"),
             "days_of_cover",
             "Days of cover: commercial plus available strategic stock, in days of normal demand. Shaded: shock "
-            "periods." + (rules if result.scenario.agreement else ""),
+            "periods." + (rules if released_rules(result) else ""),
         ),
     ]
     if short_materials(result):
@@ -253,7 +260,8 @@ def render_report(
             _figure(
                 svg_markup(comparison_figure(result, baseline, names), "compare", "Curves against the baseline"),
                 "comparison",
-                f"Solid: {escape(run.name)}; dashed: {escape(base.name)}.",
+                f"Solid: {escape(run.name)}; dashed: {escape(base.name)}."
+                + ("" if short_in_either(result, baseline) else " Neither run is short of any material."),
             ),
             comparison_table(run, base),
             "</section>",

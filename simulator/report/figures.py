@@ -59,22 +59,39 @@ def svg_markup(fig: Figure, name: str, label: str) -> str:
     return head + text[head_end:].rstrip() + "\n"
 
 
+def short_in_either(result: Result, baseline: Result) -> list[str]:
+    """Materials the two runs share that some region they share runs short of in either run."""
+    regions = [r for r in result.structure.regions if r in baseline.structure.regions]
+    materials = [m for m in result.structure.materials if m in baseline.structure.materials]
+    out = []
+    for material in materials:
+        for run in (result, baseline):
+            ts = run.timeseries
+            rows = ts[(ts["material"] == material) & ts["region"].isin(regions)]
+            if (rows["shortfall_t"] > 0).any():
+                out.append(material)
+                break
+    return out
+
+
 def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str]) -> Figure:
     """Days of cover (top) and cumulative shortfall (bottom) per material: run solid, baseline dashed.
 
-    A material neither run is short of gets a sentence instead of a flat shortfall panel.
+    A material neither run is short of gets a sentence instead of a flat shortfall panel;
+    when neither run is short of any material the shortfall row is left out (the report
+    says so in words).
     """
     names = Names.of(result.scenario)
     regions = [r for r in result.structure.regions if r in baseline.structure.regions]
     materials = [m for m in result.structure.materials if m in baseline.structure.materials]
-    grid = Panels(result, rows=2, materials=materials, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS)
+    short_of = short_in_either(result, baseline)
+    rows = (("days_of_cover", "days of cover"), ("shortfall_cum_t", "cumulative shortfall (t)"))[: 2 if short_of else 1]
+    grid = Panels(result, rows=len(rows), materials=materials, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS)
     frames = {key: _by_cell(run) for key, run in (("run", result), ("base", baseline))}
     for material in materials:
-        short = any(frames[k][r, material][1]["shortfall_cum_t"][-1] > 0 for k in frames for r in regions)
-        rows = (("days_of_cover", "days of cover"), ("shortfall_cum_t", "cumulative shortfall (t)"))
         for row, (column, ylabel) in enumerate(rows):
             ax = grid.cells[row, material]
-            if column == "shortfall_cum_t" and not short:
+            if column == "shortfall_cum_t" and material not in short_of:
                 empty_panel(ax, f"Neither run is short of\n{names.material_text(material)}.")
                 continue
             _shade_shocks(ax, result, material)

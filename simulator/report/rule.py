@@ -250,6 +250,8 @@ def auction_results(result: Result, accounts: dict[str, Account]) -> str:
         sentences.append(
             f"The proceeds go to the pool's owners in proportion to what they own of it: {join_words(revenue)}."
         )
+    if not (auctions["sold_t"] > 0).any():
+        return "".join(f"<p>{escape(s)}</p>" for s in sentences)
     head = "".join(
         f'<th colspan="2">{escape(names.region(m))}<br><small>won (spend) | drew (unused at the end)</small></th>'
         for m in members

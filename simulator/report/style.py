@@ -70,6 +70,11 @@ aside.changes { background: #fff8e6; border-left: 4px solid #e9a03b; padding: 6p
   font-size: 13px; }
 aside.changes ul { margin: 2px 0 4px; padding-left: 18px; }
 aside.changes code { overflow-wrap: anywhere; }
+table.uncertain-inputs { table-layout: fixed; min-width: 560px; }
+table.uncertain-inputs th:nth-child(1) { width: 36%; }
+table.uncertain-inputs th:nth-child(2) { width: 13%; }
+table.uncertain-inputs th:nth-child(3) { width: 17%; }
+table.uncertain-inputs td, table.uncertain-inputs code.source { overflow-wrap: anywhere; }
 section.verdict { background: var(--band); border: 1px solid #c9d6e3; border-left: 5px solid var(--accent);
   padding: 2px 16px 6px; margin: 12px 0 8px; break-inside: avoid; page-break-inside: avoid; }
 section.verdict h2 { margin: 8px 0 4px; font-size: 19px; border: 0; padding: 0; }

@@ -162,7 +162,7 @@ def member_table(run: Run, alone: Run | None, accounts: dict[str, Account]) -> s
     scenario = run.result.scenario
     assert scenario.agreement is not None
     joint = scenario.agreement.pool.mode == "joint"
-    auctions = not run.result.auctions.empty
+    auctions = bool((run.result.auctions["sold_t"] > 0).any()) if not run.result.auctions.empty else False
     head = ["Member", "Short with the stock"]
     if alone is not None:
         head.append("Short without it")

@@ -30,8 +30,9 @@ from simulator.scenario.schema import Scenario
 
 NOT_SET = "(not set)"
 """How a change shows a field the file did not set."""
-IGNORED = frozenset({"name", "description", "assumptions"})
-"""Fields that describe a scenario without changing its world."""
+IGNORED = frozenset({"name", "description", "assumptions", "uncertain"})
+"""Fields that describe a scenario without changing its world (``uncertain`` declares ranges for studies;
+a single run uses the values the scenario sets)."""
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,8 @@ def _leaves(data: Any, prefix: str = "") -> dict[str, Any]:
 def differences(scenario: Scenario, baseline: Scenario) -> list[str]:
     """Fields in which two scenarios' worlds differ (dotted paths, ``agreement`` as one).
 
-    Name, description and assumptions do not count; nor does anything else a report
-    does not model.
+    Name, description, assumptions and the ``uncertain`` block do not count: they
+    describe the scenario, not the world one run simulates.
     """
     mine, theirs = (
         {k: v for k, v in s.model_dump(mode="json").items() if k not in IGNORED} for s in (scenario, baseline)
