@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -272,8 +273,8 @@ def release_runs(days: np.ndarray) -> list[tuple[int, int]]:
 
 def _mark_releases(ax: Axes, result: Result, material: str, rules: list[str]) -> None:
     """A band along the bottom of the panel over the days each rule released stock."""
-    ts = result.timeseries
-    rows = ts[(ts["material"] == material) & (ts["release_rule"] != "")].drop_duplicates("day")
+    rows = _release_days(result)
+    rows = rows[rows["material"] == material]
     for k, rule in enumerate(rules):
         days = rows.loc[rows["release_rule"] == rule, "day"].to_numpy()
         label = f"released by {BY_NAME[rule].label}"
@@ -284,11 +285,18 @@ def _mark_releases(ax: Axes, result: Result, material: str, rules: list[str]) ->
             label = "_"  # one legend entry per rule
 
 
+def _release_days(result: Result) -> pd.DataFrame:
+    """``day, material, release_rule`` of the days on which some region received stock under the agreement."""
+    ts = result.timeseries
+    ruled = ts[ts["release_rule"] != ""]
+    released = ruled.groupby(["day", "material"], sort=False)["released_t"].sum()
+    days = ruled.drop_duplicates(["day", "material"]).set_index(["day", "material"])
+    return days.loc[released[released > 0].index, ["release_rule"]].reset_index().sort_values("day", kind="stable")
+
+
 def released_rules(result: Result) -> list[str]:
     """Rules that released stock in the run, in the order they first did."""
-    ts = result.timeseries
-    rules = ts.loc[ts["release_rule"] != "", ["day", "release_rule"]].sort_values("day", kind="stable")
-    return list(dict.fromkeys(str(r) for r in rules["release_rule"]))
+    return list(dict.fromkeys(str(r) for r in _release_days(result)["release_rule"]))
 
 
 def empty_panel(ax: Axes, text: str) -> None:
