@@ -70,7 +70,7 @@ aside.changes { background: #fff8e6; border-left: 4px solid #e9a03b; padding: 6p
   font-size: 13px; }
 aside.changes ul { margin: 2px 0 4px; padding-left: 18px; }
 aside.changes code { overflow-wrap: anywhere; }
-table.uncertain-inputs { table-layout: fixed; min-width: 560px; }
+table.uncertain-inputs { table-layout: fixed; }
 table.uncertain-inputs th:nth-child(1) { width: 36%; }
 table.uncertain-inputs th:nth-child(2) { width: 13%; }
 table.uncertain-inputs th:nth-child(3) { width: 17%; }
@@ -112,6 +112,6 @@ footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule);
   table { display: block; overflow-x: auto; }
   .scroll > table { display: table; min-width: 600px; }
   figure .scroll svg { min-width: 600px; }
-  figure .scroll svg.timeline { min-width: 820px; }
+  figure .scroll svg.timeline { min-width: 900px; }
 }
 """
