@@ -20,9 +20,8 @@ from simulator.scenario import apply_overrides, validate_data
 COMPARE_METRICS = ("total_shortfall_t", "fairness_jain", "max_shortfall_share_gap", "unused_release_t", "pool_end_t")
 PEAK_PRICE = quantities.get("summary", "peak_price_usd_per_kg")
 """Per member and material with a market: the highest price it paid under each rule."""
-SURPLUS = next(q for q in quantities.SUMMARY if q.name in ("lost_surplus_usd", "destroyed_value_usd"))
-"""The surplus lost on demand the price destroyed (``lost_surplus_usd``; named ``destroyed_value_usd``
-before the market's accounting settled)."""
+SURPLUS = quantities.get("summary", "lost_surplus_usd")
+"""The surplus lost on the demand the price destroyed."""
 MARKET_METRICS = (quantities.get("summary", "crisis_extra_cost_usd"), quantities.get("summary", "demand_destroyed_t"))
 """Per member, with a market: the extra cost at crisis prices and the demand destroyed (then :data:`SURPLUS`)."""
 

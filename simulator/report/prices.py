@@ -25,15 +25,14 @@ import numpy as np
 
 from simulator import quantities
 from simulator.report.findings import Run
-from simulator.report.words import join_words, percent, price, times, tonnes, usd, usd_m, when
+from simulator.report.words import cap, join_words, percent, price, times, tonnes, usd, usd_m, when
 from simulator.scenario.checks import reference_price
 
 PEAK = quantities.get("summary", "peak_price_usd_per_kg")
 DESTROYED = quantities.get("summary", "demand_destroyed_t")
 EXTRA = quantities.get("summary", "crisis_extra_cost_usd")
-SURPLUS = next(q for q in quantities.SUMMARY if q.name in ("lost_surplus_usd", "destroyed_value_usd"))
-"""The surplus lost on the demand the price destroyed (``lost_surplus_usd``; named
-``destroyed_value_usd`` before the market's accounting settled)."""
+SURPLUS = quantities.get("summary", "lost_surplus_usd")
+"""The surplus lost on the demand the price destroyed."""
 DEMAND = quantities.get("summary", "demand_t")
 BASELINE = quantities.daily("baseline_demand_t")
 WORLD = quantities.daily("world_price_usd_per_kg")
@@ -69,26 +68,24 @@ def _world_peak(run: Run, material: str) -> tuple[float, int]:
 
 def _region_sentence(run: Run, region: str, material: str, reference: float) -> str:
     key = f"{region}.{material}"
-    subject = run.names.subject(region)
+    subject = cap(run.names.subject(region))
     peak = float(run.cell(region, material, PEAK.name))
-    rose = f"Prices rose {times(peak / reference)}"
+    text = (
+        f"{subject} paid up to {run.tag(price(peak), peak, f'{PEAK.name}.{key}')} USD/kg "
+        f"({times(peak / reference)} the reference)"
+    )
     less = used_less(run, region, material)
     destroyed = float(run.cell(region, material, DESTROYED.name))
-    tagged_destroyed = run.tag(tonnes(destroyed), destroyed, f"{DESTROYED.name}.{key}")
-    if less is None:
-        text = f"{rose} (to {run.tag(price(peak), peak, f'{PEAK.name}.{key}')} USD/kg for {subject})"
-    elif less > 0.0005:
-        text = (
-            f"{rose} and {subject} used {percent(less)} less (up to "
-            f"{run.tag(price(peak), peak, f'{PEAK.name}.{key}')} USD/kg; {tagged_destroyed} of demand destroyed)"
-        )
-    else:
-        text = f"{rose} and {subject} used no less (up to {run.tag(price(peak), peak, f'{PEAK.name}.{key}')} USD/kg)"
+    if less is not None and less > 0.0005:
+        tagged = run.tag(tonnes(destroyed), destroyed, f"{DESTROYED.name}.{key}")
+        text += f" and used {percent(less)} less than its baseline demand ({tagged} of demand destroyed)"
+    elif less is not None:
+        text += " and used no less"
     extra = float(run.cell(region, material, EXTRA.name))
-    lost = float(run.cell(region, material, SURPLUS.name) or 0.0)
+    lost = float(run.cell(region, material, SURPLUS.name))
     costs = []
     if extra:
-        costs.append(f"buying at crisis prices cost {run.tag(usd(extra), extra, f'{EXTRA.name}.{key}')} extra")
+        costs.append(f"buying at crisis prices cost it {run.tag(usd(extra), extra, f'{EXTRA.name}.{key}')} extra")
     if lost:
         costs.append(
             f"the surplus lost on the demand the price destroyed comes to "
@@ -143,7 +140,7 @@ def _table(run: Run, materials: list[str]) -> str:
                 f"{tonnes(realised)}<br><small>{against}</small>",
                 tonnes(float(run.cell(region, material, DESTROYED.name))),
                 usd_m(float(run.cell(region, material, EXTRA.name))),
-                usd_m(float(run.cell(region, material, SURPLUS.name) or 0.0)),
+                usd_m(float(run.cell(region, material, SURPLUS.name))),
             ]
             rows.append(
                 f"<tr><th>{escape(run.names.region(region))}<br><small>{escape(run.names.material(material))}"
