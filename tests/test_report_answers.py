@@ -306,3 +306,16 @@ def test_compare_shows_prices_side_by_side(tmp_path):
     header = next(line for line in result.output.splitlines() if "mechanism" in line)
     assert "peak ree USD/kg" in header and "extra cost USD m" in header
     assert "5,000.0" in result.output
+
+
+def test_the_python_api_lists_changes_and_applies_them_to_the_baseline_too(tmp_path):
+    import simulator
+
+    baseline = build(TWO_MEMBERS, agreement=None)
+    path = simulator.report(TWO_MEMBERS, tmp_path / "r.html", compare=baseline, set={"shocks.halt.end": 10})
+    text = path.read_text(encoding="utf-8")
+    assert "shocks.halt.end = 10 (in the file: 1000)" in plain(text[text.index('<aside id="changes"') :])
+    # as on the command line: the baseline's halt ends on day 10 too, Japan short 20 t/day on days 0-14
+    value = float(re.search(r'data-run="baseline" data-metric="shortfall_t\.japan" data-value="([^"]+)"', text)[1])
+    assert value == pytest.approx(300.0)
+    assert simulator.run(TWO_MEMBERS, set={"shocks.halt.end": 10}).changes[0].path == "shocks.halt.end"
