@@ -134,6 +134,16 @@ def _shipped(name: str) -> Any:
     return simulate(load(str(ROOT / "scenarios" / f"{name}.yaml")))
 
 
+@functools.cache
+def _shipped_report(name: str) -> str:
+    return render_report(_shipped(name))
+
+
+def test_uncertain_inputs_show_scenario_blocks_as_written_not_as_python_objects():
+    inputs = _shipped_report("embargo_2010").split('<table class="uncertain-inputs">', 1)[-1]
+    assert "BidSegment(" not in inputs and "end_use" in inputs
+
+
 def test_what_was_won_at_auction_is_drawn_or_still_held_and_the_report_says_so():
     result = _shipped("embargo_2010")
     if result.auctions.empty or not (result.auctions["sold_t"] > 0).any():
@@ -150,7 +160,7 @@ def test_what_was_won_at_auction_is_drawn_or_still_held_and_the_report_says_so()
             row = result.summary[(result.summary["region"] == member) & (result.summary["material"] == material)]
             rule = releases.loc[releases["material"] == material, f"released_rule_t.{member}"].sum()
             assert drawn + rule == pytest.approx(row["released_joint_t"].iloc[0], abs=1e-6)
-    text = plain(render_report(result))
+    text = plain(_shipped_report("embargo_2010"))
     assert "won = drawn + unused at the end" in text
     unused = sum(ts[ts["region"] == m].groupby("material")["auction_stock_t"].last().sum() for m in ["japan", "eu"])
     if unused >= 0.005:

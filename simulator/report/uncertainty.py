@@ -55,6 +55,10 @@ def _shown(value: Any) -> str:
         return f"{value:g}"
     if isinstance(value, dict):
         return ", ".join(f"{k} {_shown(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "; ".join(_shown(v) for v in value)
+    if hasattr(value, "model_dump"):  # a scenario block (a bid segment, say): its fields as written
+        return _shown(value.model_dump(exclude_defaults=True))
     return str(value)
 
 
