@@ -61,8 +61,10 @@ def compare_text(table: pd.DataFrame) -> str:
         if name == "peak_price_usd_per_kg" and rest.count(".") == 1:
             peaks.setdefault(rest.split(".")[1], []).append(column)
     for material, columns in peaks.items():
-        shown[f"peak {material} USD/kg"] = table[columns].max(axis=1)
+        shown[f"peak_usd_per_kg.{material}"] = table[columns].max(axis=1)
     extra = [c for c in table.columns if c.startswith("crisis_extra_cost_usd.")]
     if extra:
-        shown["extra cost USD m"] = table[extra].sum(axis=1, min_count=1) / 1e6
-    return shown.to_string(index=False, float_format=lambda v: f"{v:,.3f}" if abs(v) < 1 else f"{v:,.1f}")
+        shown["extra_cost_usd_m"] = table[extra].sum(axis=1, min_count=1) / 1e6
+    for column in [c for c in shown.columns if c.startswith("peak_") or c == "extra_cost_usd_m"]:
+        shown[column] = shown[column].map(lambda v: f"{v:,.1f}")  # prices and USD m to one decimal
+    return shown.to_string(index=False, float_format=lambda v: f"{v:,.3f}", justify="right")

@@ -314,7 +314,7 @@ def test_compare_shows_prices_side_by_side(tmp_path):
         for name in ("crisis_extra_cost_usd", "demand_destroyed_t", "lost_surplus_usd"):
             assert f"{name}.{member}" in table
     header = next(line for line in result.output.splitlines() if "mechanism" in line)
-    assert "peak ree USD/kg" in header and "extra cost USD m" in header
+    assert "peak_usd_per_kg.ree" in header and "extra_cost_usd_m" in header
     assert "5,000.0" in result.output
 
 
