@@ -116,6 +116,23 @@ def load(path: str, assignments: tuple[str, ...] = (), seed: int | None = None) 
     return validate_data(load_raw(path, overrides), path)
 
 
+def _report_inputs(
+    path: str, pairs: list[tuple[str, Any]], baseline_path: str | None, loaded: Any
+) -> tuple[list[Any], Any]:
+    """The report's list of changes and the baseline scenario with the same changes (see scenario/changes.py)."""
+    from simulator.report import comparison_problem
+    from simulator.scenario import load_raw
+    from simulator.scenario.changes import changes_of, with_changes
+
+    changes = changes_of(load_raw(path, []), pairs)
+    if baseline_path is None:
+        return changes, None
+    base, changes = with_changes(load_raw(baseline_path, []), changes, baseline_path)
+    if problem := comparison_problem(loaded, base):
+        raise InputError(f"--compare: {problem}", baseline_path)
+    return changes, base
+
+
 def _check_drawable(scenario: Any, path: str, advice: str) -> None:
     """Refuse, before any work, a scenario with more regions than a figure tells apart."""
     from simulator.plots import MAX_REGIONS
@@ -131,7 +148,7 @@ def _check_drawable(scenario: Any, path: str, advice: str) -> None:
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--seed", type=click.IntRange(min=0), help="Seed of the run (overrides the scenario's).")
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html.")
-@compare_option("With --report: compare against the BASELINE scenario in the report.")
+@compare_option("With --report: compare against the BASELINE scenario in the report (--set applies to it too).")
 @click.option("--no-plots", is_flag=True, help="Skip the figures.")
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
 @click.option(
@@ -163,27 +180,23 @@ def run(
     from simulator.output import run_files, write_run
     from simulator.output_folder import open_folder
     from simulator.plots import write_figures
-    from simulator.scenario import load_raw
+    from simulator.scenario import load_raw, validate_data
 
     if baseline_path and not with_report:
         raise InputError("--compare needs --report")
-    loaded = load(scenario, assignments, seed)
+    pairs = _overrides(assignments) + ([("seed", seed)] if seed is not None else [])
+    raw = load_raw(scenario, pairs)
+    loaded = validate_data(raw, scenario)
     study = None
     if uncertainty_runs:
         from simulator.sensitivity import plan_study
 
-        seeded = _overrides(assignments) + ([("seed", seed)] if seed is not None else [])
-        study = plan_study(load_raw(scenario, seeded), scenario)
+        study = plan_study(load_raw(scenario, pairs), scenario)
     if with_report:
         _check_drawable(loaded, scenario, "the report draws them too (run without --report)")
     elif not no_plots:
         _check_drawable(loaded, scenario, "run with --no-plots")
-    base = load(baseline_path) if baseline_path else None
-    if base is not None:
-        from simulator.report import comparison_problem
-
-        if problem := comparison_problem(loaded, base):
-            raise InputError(f"--compare: {problem}", baseline_path)
+    changes, base = _report_inputs(scenario, pairs, baseline_path, loaded) if with_report else ([], None)
     folder = Path(out_dir or Path("results") / loaded.name)
     will_write = run_files(
         loaded.agreement is not None, not no_plots, with_report, excel, bool(loaded.market), study is not None
@@ -209,13 +222,12 @@ def run(
             if with_report:
                 from simulator.report import write_report
 
-                write_report(res, stage / "report.html", baseline=baseline, uncertainty=found)
+                write_report(res, stage / "report.html", baseline=baseline, uncertainty=found, changes=changes)
             if excel:
                 from simulator.workbook import run_workbook
 
                 run_workbook(res, stage / "workbook.xlsx", scenario_data=raw)
 
-        raw = load_raw(scenario, _overrides(assignments) + ([("seed", seed)] if seed is not None else []))
         write_run(result, out, figures=figures, scenario_data=raw)
     from simulator.console import summary_text
 
@@ -238,23 +250,23 @@ def run(
     "-o", "--out", "out_file", type=click.Path(dir_okay=False), help="Report file [results/<name>/report.html]."
 )
 @compare_option("Also run the BASELINE scenario and compare against it (figures, tables and sentences).")
-@click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP + " Not applied to BASELINE.")
+@click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP + " Applied to BASELINE too.")
 def report(scenario: str, out_file: str | None, baseline_path: str | None, assignments: tuple[str, ...]) -> None:
     """Run SCENARIO and write a self-contained HTML report (printable to A4)."""
     from simulator.engine import simulate
     from simulator.output import check_writable
-    from simulator.report import comparison_problem, write_report
+    from simulator.report import write_report
+    from simulator.scenario import load_raw, validate_data
 
-    loaded = load(scenario, assignments)
+    pairs = _overrides(assignments)
+    loaded = validate_data(load_raw(scenario, pairs), scenario)
     _check_drawable(loaded, scenario, "the report cannot show them")
-    base = load(baseline_path) if baseline_path else None
-    if base is not None and (problem := comparison_problem(loaded, base)):
-        raise InputError(f"--compare: {problem}", baseline_path)
+    changes, base = _report_inputs(scenario, pairs, baseline_path, loaded)
     path = Path(out_file or Path("results") / loaded.name / "report.html")
     check_writable(path.parent)
     result = simulate(loaded)
     baseline = simulate(base) if base is not None else None
-    write_report(result, path, baseline=baseline)
+    write_report(result, path, baseline=baseline, changes=changes)
     from simulator.console import summary_text
 
     click.echo(summary_text(result))

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from simulator import quantities
 from simulator.engine import simulate
 from simulator.errors import InputError, ScenarioError
 from simulator.mechanisms import NAMES as MECHANISMS
@@ -18,6 +19,12 @@ from simulator.results import Result
 from simulator.scenario import apply_overrides, validate_data
 
 COMPARE_METRICS = ("total_shortfall_t", "fairness_jain", "max_shortfall_share_gap", "unused_release_t", "pool_end_t")
+PEAK_PRICE = quantities.get("summary", "peak_price_usd_per_kg")
+"""Per member and material with a market: the highest price it paid under each rule."""
+SURPLUS = quantities.get("summary", "lost_surplus_usd")
+"""The surplus lost on the demand the price destroyed."""
+MARKET_METRICS = (quantities.get("summary", "crisis_extra_cost_usd"), quantities.get("summary", "demand_destroyed_t"))
+"""Per member, with a market: the extra cost at crisis prices and the demand destroyed (then :data:`SURPLUS`)."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +35,12 @@ class Comparison:
     skipped: dict[str, str]
 
     def table(self) -> pd.DataFrame:
-        """One row per mechanism: agreement-wide metrics, then per-member shortfall and spend."""
+        """One row per mechanism: agreement-wide metrics, then per-member shortfall and spend.
+
+        With a market, per member also the peak price of each material with a market
+        (``peak_price_usd_per_kg.<member>.<material>``), the extra cost at crisis prices,
+        the demand destroyed and the surplus lost (``<name>.<member>``).
+        """
         rows: list[dict[str, Any]] = []
         for mechanism, result in self.results.items():
             members = result.structure.member_names
@@ -39,10 +51,26 @@ class Comparison:
                 row[f"shortfall_share.{member}"] = result.metrics[f"shortfall_share.{member}"]
                 row[f"first_shortfall_day.{member}"] = result.metrics[f"first_shortfall_day.{member}"]
                 row[f"auction_spend_usd.{member}"] = result.metrics[f"auction_spend_usd.{member}"]
+            row.update(_market_columns(result))
             rows.append(row)
         for mechanism, reason in self.skipped.items():
             rows.append({"mechanism": mechanism, "skipped": reason})
         return pd.DataFrame(rows)
+
+
+def _market_columns(result: Result) -> dict[str, Any]:
+    """With a market, per member: each market's peak price, the extra cost, demand destroyed and surplus lost.
+
+    Columns are named as the sweep metrics (``<name>.<member>[.<material>]``).
+    """
+    markets = [m for m in result.structure.materials if m in result.scenario.market]
+    out: dict[str, Any] = {}
+    for member in result.structure.member_names if markets else []:
+        for material in markets:
+            out[f"{PEAK_PRICE.name}.{member}.{material}"] = result.metrics[f"{PEAK_PRICE.name}.{member}.{material}"]
+        for q in (*MARKET_METRICS, SURPLUS):
+            out[f"{q.name}.{member}"] = result.metrics[f"{q.name}.{member}"]
+    return out
 
 
 def parse_mechanisms(text: str | None) -> list[str]:

@@ -46,6 +46,25 @@ def summary_text(result: Any) -> str:
 
 
 def compare_text(table: pd.DataFrame) -> str:
-    """The comparison ``stockpile compare`` prints: each rule's total shortfall and fairness."""
-    shown = [c for c in ("mechanism", "total_shortfall_t", "fairness_jain", "max_shortfall_share_gap") if c in table]
-    return table[shown].to_string(index=False, float_format=lambda v: f"{v:,.3f}")
+    """The comparison ``stockpile compare`` prints: each rule's total shortfall and fairness.
+
+    With a market, also the highest price any member paid per material and the
+    members' extra cost at crisis prices (USD m).
+    """
+    shown = table[
+        [c for c in ("mechanism", "total_shortfall_t", "fairness_jain", "max_shortfall_share_gap") if c in table]
+    ]
+    shown = shown.copy()
+    peaks: dict[str, list[str]] = {}
+    for column in table.columns:
+        name, _, rest = column.partition(".")
+        if name == "peak_price_usd_per_kg" and rest.count(".") == 1:
+            peaks.setdefault(rest.split(".")[1], []).append(column)
+    for material, columns in peaks.items():
+        shown[f"peak_usd_per_kg.{material}"] = table[columns].max(axis=1)
+    extra = [c for c in table.columns if c.startswith("crisis_extra_cost_usd.")]
+    if extra:
+        shown["extra_cost_usd_m"] = table[extra].sum(axis=1, min_count=1) / 1e6
+    for column in [c for c in shown.columns if c.startswith("peak_") or c == "extra_cost_usd_m"]:
+        shown[column] = shown[column].map(lambda v: f"{v:,.1f}")  # prices and USD m to one decimal
+    return shown.to_string(index=False, float_format=lambda v: f"{v:,.3f}", justify="right")

@@ -1,23 +1,34 @@
-"""Figures of a run: days of cover, shortfall and supply mix (matplotlib, no pyplot).
+"""Figures of a run: days of cover, shortfall, supply mix and prices (matplotlib, no pyplot).
 
 Layer: studies.
 
-Every figure has a panel per material and a line per region; shock periods are shaded
-and named in the legend; the x axis shows dates when the scenario has a start date.
-Days on which the agreement released stock are marked along the bottom of the
-days-of-cover panels, one marker per mechanism.
+Every figure has a panel per material and a line per region, named as the scenario
+names them (:class:`~simulator.names.Names`: labels, else names made from the ids);
+shock periods are shaded and named in the legend; the x axis shows dates when the
+scenario has a start date. Days on which the agreement released stock are marked by a
+band along the bottom of the days-of-cover panels, one colour per rule. A panel with
+nothing to show carries a sentence saying so instead of an empty frame.
+
+``stockpile run`` writes the figures as PNG files, a row of panels as wide as the
+materials need; the report asks for figures of a set width with at most two panels
+side by side, so that their text prints at the size it is set in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from simulator.mechanisms import BY_NAME
+from simulator.names import Names
 from simulator.results import Result
 
 REGION_COLOURS = (
@@ -38,6 +49,68 @@ MAX_REGIONS = len(REGION_COLOURS) * len(LINE_STYLES)
 MIN_PANEL_IN = 2.0
 """Panels keep at least this height; a figure grows to make room for a long legend."""
 SHOCK_COLOURS = ("#f4a261", "#9d8ec7", "#8ab17d", "#e76f51", "#83c5be", "#bc6c25", "#cdb4db", "#a3b18a")
+RELEASE_COLOURS = ("#3d405b", "#c1121f", "#2a9d8f", "#e9a03b")
+"""Colours of the release bands, one per rule in the order the rules first release."""
+LEGEND_PT = 8.5
+"""Legend text size (points): legible when a report figure prints at its own width."""
+EMPTY_INK = "#5d6975"
+
+KIND_NAMES = {
+    "embargo": "Embargo",
+    "quota_cut": "Quota cut",
+    "delay": "Delay",
+    "demand_surge": "Demand surge",
+    "export_quota": "Export quota",
+    "licensing": "Licensing",
+}
+
+
+def _percent(share: float) -> str:
+    value = 100 * share
+    return f"{value:.0f}%" if value >= 10 or value == 0 else f"{value:.1f}%"
+
+
+def shock_target(result: Result, index: int, *, materials: bool = True) -> str:
+    """Who does what to whom: ``China → Japan``, ``China, all exports``, ``demand of the EU``."""
+    names = Names.of(result.scenario)
+    spec = result.scenario.shocks[index]
+    supplier = getattr(spec, "supplier", None)
+    regions = getattr(spec, "regions", None)
+    whom = ", ".join(names.region(r) for r in regions) if regions else "all regions"
+    if spec.kind in ("quota_cut", "export_quota"):
+        text = f"{names.region(supplier)}, all exports" if materials else names.region(supplier)
+    elif spec.kind == "demand_surge":
+        text = f"demand of {whom}"
+    else:
+        text = f"{names.region(supplier)} \u2192 {whom}"
+    if materials and spec.materials:
+        text += f" ({', '.join(names.material_text(m) for m in spec.materials)})"
+    return text
+
+
+def shock_severity(result: Result, index: int) -> str:
+    """``full halt``, ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``15,125 t per 184 days``."""
+    spec = result.scenario.shocks[index]
+    kind = spec.kind
+    magnitude = float(result.shocks["magnitude"].iloc[index])
+    if kind == "embargo":
+        return "full halt" if magnitude >= 1 else f"{_percent(magnitude)} cut"
+    if kind == "quota_cut":
+        return f"{_percent(magnitude)} cut"
+    if kind == "delay":
+        return f"+{magnitude:g} days lead time"
+    if kind == "export_quota":
+        return f"{magnitude:,.0f} t per {spec.period_days} days"
+    if kind == "licensing":
+        return f"{_percent(magnitude)} of licences approved"
+    return f"demand \u00d7{magnitude:g}"
+
+
+def shock_label(result: Result, index: int) -> str:
+    """A shock as a legend names it: ``Embargo: China → Japan, full halt``."""
+    kind = str(result.shocks["kind"].iloc[index])
+    target = shock_target(result, index, materials=False)
+    return f"{KIND_NAMES.get(kind, kind)}: {target}, {shock_severity(result, index)}"
 
 
 def _x(result: Result, days: np.ndarray) -> np.ndarray:
@@ -87,16 +160,6 @@ def _format_axis(ax: Axes, result: Result, ticks: int = 6) -> None:
     ax.set_axisbelow(True)
 
 
-def _margins(fig: Figure, rows: int, cols: int, legend_rows: int, left_in: float = 0.75) -> None:
-    """Fixed margins: title on top, legend rows at the bottom (the figure grows to fit them)."""
-    bottom_in = 0.65 + 0.2 * legend_rows
-    width, height = fig.get_size_inches()
-    needed_in = 0.55 + bottom_in + rows * MIN_PANEL_IN + 0.8 * (rows - 1)  # fixed_margins' top and row gap
-    if height < needed_in:
-        fig.set_size_inches(width, needed_in)
-    fixed_margins(fig, rows, cols, left_in=left_in, bottom_in=bottom_in)
-
-
 def fixed_margins(
     fig: Figure,
     rows: int,
@@ -127,118 +190,237 @@ def fixed_margins(
     )
 
 
+class Panels:
+    """A figure's grid: ``rows`` panels per material, materials side by side up to ``columns``, then wrapped."""
+
+    def __init__(
+        self,
+        result: Result,
+        rows: int = 1,
+        *,
+        materials: list[str] | None = None,
+        width_in: float | None = None,
+        columns: int | None = None,
+    ) -> None:
+        self.materials = list(result.structure.materials) if materials is None else materials
+        n = len(self.materials)
+        self.cols = n if columns is None else max(1, min(n, columns))
+        self.rows = rows * -(-n // self.cols)
+        width = width_in or max(7.0, 5.2 * self.cols)
+        panel_in = 3.4 if width_in is None else 2.5
+        self.fig = Figure(figsize=(width, panel_in * self.rows + 1.2))
+        grid = np.atleast_2d(self.fig.subplots(self.rows, self.cols, squeeze=False))
+        self.cells: dict[tuple[int, str], Axes] = {}
+        for j, material in enumerate(self.materials):
+            block, col = divmod(j, self.cols)
+            for row in range(rows):
+                self.cells[row, material] = grid[block * rows + row, col]
+        used = {id(ax) for ax in self.cells.values()}
+        for ax in grid.flat:
+            if id(ax) not in used:
+                ax.set_visible(False)
+        self.ticks = 6 if width / self.cols >= 4.0 else 4
+
+    def axes(self) -> list[Axes]:
+        """The panels in use."""
+        return list(self.cells.values())
+
+
 def _shade_shocks(ax: Axes, result: Result, material: str) -> None:
     horizon = result.scenario.horizon_days
-    for k, shock in result.shocks.iterrows():
-        spec = result.scenario.shocks[int(str(k))]
+    for k, shock in enumerate(result.shocks.itertuples(index=False)):
+        spec = result.scenario.shocks[k]
         if spec.materials is not None and material not in spec.materials:
             continue
-        start, end = max(0, int(shock["start_day"])), min(horizon, int(shock["end_day"]))
+        start, end = max(0, int(shock.start_day)), min(horizon, int(shock.end_day))
         if end <= start:
             continue
-        label = f"{shock['id']} ({shock['kind'].replace('_', ' ')}"
-        label += f", {shock['magnitude']:g})" if shock["kind"] != "delay" else f", +{shock['magnitude']:g} d)"
         x0, x1 = _x(result, np.array([start, end]))
-        ax.axvspan(x0, x1, color=SHOCK_COLOURS[int(str(k)) % len(SHOCK_COLOURS)], alpha=0.22, lw=0, label=label)
+        colour = SHOCK_COLOURS[k % len(SHOCK_COLOURS)]
+        ax.axvspan(x0, x1, color=colour, alpha=0.22, lw=0, label=shock_label(result, k))
 
 
-def _panels(result: Result, rows: int = 1) -> tuple[Figure, np.ndarray]:
-    materials = list(result.structure.materials)
-    width = max(7.0, 5.2 * len(materials))
-    fig = Figure(figsize=(width, 3.4 * rows + 1.2))
-    axes = np.atleast_2d(fig.subplots(rows, len(materials), squeeze=False))
-    return fig, axes
+def _style(i: int) -> dict[str, object]:
+    """Colour, line style and width of region ``i``: later regions drawn thinner, so overlaps stay visible."""
+    return {
+        "color": REGION_COLOURS[i % len(REGION_COLOURS)],
+        "ls": LINE_STYLES[i // len(REGION_COLOURS) % len(LINE_STYLES)],
+        "lw": max(1.0, 2.8 - 0.8 * i),
+    }
 
 
 def _region_lines(ax: Axes, result: Result, material: str, column: str) -> None:
     ts = result.timeseries
+    names = Names.of(result.scenario)
     for i, region in enumerate(result.structure.regions):
         rows = ts[(ts["region"] == region) & (ts["material"] == material)]
-        ax.plot(
-            _x(result, rows["day"].to_numpy()),
-            rows[column].to_numpy(),
-            color=REGION_COLOURS[i % len(REGION_COLOURS)],
-            ls=LINE_STYLES[i // len(REGION_COLOURS) % len(LINE_STYLES)],
-            lw=1.8,
-            label=region,
-        )
+        ax.plot(_x(result, rows["day"].to_numpy()), rows[column].to_numpy(), label=names.region(region), **_style(i))
 
 
-def _mark_releases(ax: Axes, result: Result, material: str) -> None:
+def release_runs(days: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of consecutive days as ``(first, end)`` with ``end`` exclusive.
+
+    >>> release_runs(np.array([3, 4, 5, 9, 11, 12]))
+    [(3, 6), (9, 10), (11, 13)]
+    """
+    if not len(days):
+        return []
+    breaks = np.flatnonzero(np.diff(days) != 1)
+    firsts = np.concatenate([[days[0]], days[breaks + 1]])
+    lasts = np.concatenate([days[breaks], [days[-1]]])
+    return [(int(a), int(b) + 1) for a, b in zip(firsts, lasts, strict=True)]
+
+
+def _mark_releases(ax: Axes, result: Result, material: str, rules: list[str]) -> None:
+    """A band along the bottom of the panel over the days each rule released stock."""
+    rows = _release_days(result)
+    rows = rows[rows["material"] == material]
+    for k, rule in enumerate(rules):
+        days = rows.loc[rows["release_rule"] == rule, "day"].to_numpy()
+        label = f"released by {BY_NAME[rule].label}"
+        colour = RELEASE_COLOURS[k % len(RELEASE_COLOURS)]
+        for first, end in release_runs(days):
+            x0, x1 = _x(result, np.array([first, end]))
+            ax.axvspan(x0, x1, ymin=0.045 * k, ymax=0.045 * k + 0.035, color=colour, lw=0, label=label)
+            label = "_"  # one legend entry per rule
+
+
+def _release_days(result: Result) -> pd.DataFrame:
+    """``day, material, release_rule`` of the days on which some region received stock under the agreement."""
     ts = result.timeseries
-    rows = ts[(ts["material"] == material) & (ts["release_rule"] != "")].drop_duplicates("day")
-    for mechanism, group in rows.groupby("release_rule"):
-        days = group["day"].to_numpy()
-        ax.plot(
-            _x(result, days),
-            np.zeros(len(days)),
-            ls="none",
-            marker=BY_NAME[str(mechanism)].marker,
-            ms=3,
-            color="#333333",
-            alpha=0.45,
-            clip_on=False,
-            label=f"release: {BY_NAME[str(mechanism)].label}",
-        )
+    ruled = ts[ts["release_rule"] != ""]
+    released = ruled.groupby(["day", "material"], sort=False)["released_t"].sum()
+    days = ruled.drop_duplicates(["day", "material"]).set_index(["day", "material"])
+    return days.loc[released[released > 0].index, ["release_rule"]].reset_index().sort_values("day", kind="stable")
 
 
-def _finish(fig: Figure, axes: np.ndarray, title: str, rows: int, cols: int, left_in: float = 0.75) -> None:
-    handles, labels = [], []
-    for ax in axes.flat:
-        for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
-            if label not in labels:
-                handles.append(h)
-                labels.append(label)
-    columns = min(4, max(1, len(labels)))
-    _margins(fig, rows, cols, -(-len(labels) // columns), left_in)
-    fig.suptitle(title, fontsize=12, fontweight="bold", y=1 - 0.12 / fig.get_size_inches()[1])
+def released_rules(result: Result) -> list[str]:
+    """Rules that released stock in the run, in the order they first did."""
+    return list(dict.fromkeys(str(r) for r in _release_days(result)["release_rule"]))
+
+
+def empty_panel(ax: Axes, text: str) -> None:
+    """A panel that says in words why it has nothing to draw."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_color("#d8dee5")
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", wrap=True, color=EMPTY_INK, fontsize=10)
+
+
+def _legend(axes: list[Axes]) -> tuple[list[Any], list[str]]:
+    """Legend entries of all panels, each label once: lines first, then release bands, then shocks."""
+    entries: dict[str, Any] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            entries.setdefault(label, handle)
+
+    def rank(item: tuple[str, Any]) -> int:
+        label, handle = item
+        return 0 if isinstance(handle, Line2D) else 1 if label.startswith("released by") else 2
+
+    ordered = sorted(entries.items(), key=rank)
+    return [h for _, h in ordered], [label for label, _ in ordered]
+
+
+def finish_figure(
+    fig: Figure,
+    panels: list[Axes],
+    title: str,
+    rows: int,
+    cols: int,
+    *,
+    left_in: float = 0.75,
+    lead: list[tuple[Any, str]] | None = None,
+) -> None:
+    """Title on top, one legend below for every panel (``lead`` entries first), margins in inches."""
+    handles, labels = _legend(panels)
+    if lead:
+        kept = [(h, t) for h, t in zip(handles, labels, strict=True) if t not in {t for _, t in lead}]
+        handles, labels = [h for h, _ in [*lead, *kept]], [t for _, t in [*lead, *kept]]
+    width = fig.get_size_inches()[0]
+    longest = max((len(label) for label in labels), default=1)
+    columns = max(1, min(4, len(labels), int((width - 0.4) // (0.058 * longest + 0.45))))
+    legend_rows = -(-len(labels) // columns)
+    bottom_in = 0.65 + 0.21 * legend_rows
+    height = fig.get_size_inches()[1]
+    needed_in = 0.55 + bottom_in + rows * MIN_PANEL_IN + 0.8 * (rows - 1)
+    if height < needed_in:
+        fig.set_size_inches(width, needed_in)
+    fixed_margins(fig, rows, cols, left_in=left_in, bottom_in=bottom_in)
+    height = fig.get_size_inches()[1]
+    fig.suptitle(title, fontsize=12, fontweight="bold", y=1 - 0.12 / height)
     fig.legend(
         handles,
         labels,
         loc="lower center",
         ncols=columns,
-        fontsize=8,
+        fontsize=LEGEND_PT,
         frameon=False,
-        bbox_to_anchor=(0.5, 0.02 / fig.get_size_inches()[1]),
+        bbox_to_anchor=(0.5, 0.02 / height),
     )
 
 
-def days_of_cover_figure(result: Result) -> Figure:
-    """Days of cover per region (panel per material), shocks shaded, releases marked."""
-    fig, axes = _panels(result)
-    for j, material in enumerate(result.structure.materials):
-        ax = axes[0, j]
+def days_of_cover_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
+    """Days of cover per region (panel per material), shocks shaded, release days banded."""
+    names = Names.of(result.scenario)
+    grid = Panels(result, width_in=width_in, columns=columns)
+    rules = released_rules(result)
+    for material in grid.materials:
+        ax = grid.cells[0, material]
         _shade_shocks(ax, result, material)
         _region_lines(ax, result, material, "days_of_cover")
-        _mark_releases(ax, result, material)
-        ax.set_title(material.replace("_", " "))
+        _mark_releases(ax, result, material, rules)
+        ax.set_title(names.material(material))
         ax.set_ylabel("days of cover")
         ax.set_ylim(bottom=0)
-        _format_axis(ax, result)
-    _finish(fig, axes, f"{result.scenario.name}: days of cover (stock / baseline daily demand)", *axes.shape)
-    return fig
+        _format_axis(ax, result, grid.ticks)
+    title = f"{result.scenario.name}: days of cover (stock / baseline daily demand)"
+    finish_figure(grid.fig, grid.axes(), title, grid.rows, grid.cols)
+    return grid.fig
 
 
-def shortfall_figure(result: Result) -> Figure:
-    """Daily and cumulative shortfall per region (panel per material), shocks shaded."""
-    fig, axes = _panels(result, rows=2)
-    for j, material in enumerate(result.structure.materials):
-        for row, (column, label) in enumerate(
-            (("shortfall_t", "shortfall (t/day)"), ("shortfall_cum_t", "cumulative shortfall (t)"))
+def short_materials(result: Result) -> list[str]:
+    """Materials some region runs short of."""
+    ts = result.timeseries
+    short = ts.groupby("material", sort=False)["shortfall_t"].max()
+    return [m for m in result.structure.materials if short.get(m, 0.0) > 0]
+
+
+def shortfall_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
+    """Daily and cumulative shortfall per region (panel per material), shocks shaded.
+
+    A material nobody runs short of gets a sentence instead of two flat lines.
+    """
+    names = Names.of(result.scenario)
+    short = short_materials(result)
+    grid = Panels(result, rows=2 if short else 1, width_in=width_in, columns=columns)
+    for material in grid.materials:
+        top = grid.cells[0, material]
+        top.set_title(names.material(material))
+        if material not in short:
+            empty_panel(top, f"No region runs short of\n{names.material_text(material)}.")
+            if (1, material) in grid.cells:
+                grid.cells[1, material].set_visible(False)
+            continue
+        bottom = grid.cells[1, material]
+        for ax, (column, label) in zip(
+            (top, bottom),
+            (("shortfall_t", "shortfall (t/day)"), ("shortfall_cum_t", "cumulative shortfall (t)")),
+            strict=True,
         ):
-            ax = axes[row, j]
             _shade_shocks(ax, result, material)
             _region_lines(ax, result, material, column)
             ax.set_ylabel(label)
             ax.set_ylim(bottom=0)
-            _format_axis(ax, result)
-        axes[0, j].set_title(material.replace("_", " "))
-    _finish(fig, axes, f"{result.scenario.name}: shortfall (demand not met)", *axes.shape)
-    return fig
+            _format_axis(ax, result, grid.ticks)
+    finish_figure(grid.fig, grid.axes(), f"{result.scenario.name}: shortfall (demand not met)", grid.rows, grid.cols)
+    return grid.fig
 
 
 def supply_mix_figure(result: Result) -> Figure:
     """Arrivals by supplier over time (stacked areas, 7-day means), region x material."""
+    names = Names.of(result.scenario)
     regions, materials = result.structure.regions, result.structure.materials
     fig = Figure(figsize=(max(7.0, 5.2 * len(materials)), 2.8 * len(regions) + 1.2))
     axes = np.atleast_2d(fig.subplots(len(regions), len(materials), squeeze=False))
@@ -252,60 +434,70 @@ def supply_mix_figure(result: Result) -> Figure:
             ax.stackplot(
                 _x(result, smooth.index.to_numpy()),
                 smooth.to_numpy().T,
-                labels=list(smooth.columns),
+                labels=[names.region(s) for s in smooth.columns],
                 colors=SHOCK_COLOURS[: len(smooth.columns)],
                 alpha=0.9,
             )
-            ax.set_title(f"{region}: {material.replace('_', ' ')}", fontsize=10)
+            ax.set_title(f"{names.region(region)}: {names.material_text(material)}", fontsize=10)
             ax.set_ylabel("arrivals (t/day)")
             _format_axis(ax, result)
-    _finish(fig, axes, f"{result.scenario.name}: supply by supplier (7-day mean of arrivals)", *axes.shape)
+    finish_figure(
+        fig, list(axes.flat), f"{result.scenario.name}: supply by supplier (7-day mean of arrivals)", *axes.shape
+    )
     return fig
 
 
-def prices_figure(result: Result) -> Figure:
-    """Prices (top, log scale) and realised demand as a share of baseline (bottom).
+def market_materials(result: Result) -> list[str]:
+    """Materials with a market (a price that moves)."""
+    return [m for m in result.structure.materials if m in result.scenario.market]
 
-    The top panels show what each region paid and the world price; a panel per material,
-    shocks shaded.
+
+def _price_ticks(ax: Axes) -> None:
+    """A log axis labelled in plain numbers (20, 50, 100), not powers of ten."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def prices_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
+    """Prices (top, log scale) and realised demand as a share of baseline (bottom), a panel per market.
+
+    The top panels show the world price and, where it differs, what a region paid (a
+    premium under a targeted embargo); shocks shaded.
     """
-    fig, axes = _panels(result, rows=2)
+    names = Names.of(result.scenario)
+    grid = Panels(result, rows=2, materials=market_materials(result), width_in=width_in, columns=columns)
     market = result.market
     ts = result.timeseries
-    for j, material in enumerate(result.structure.materials):
-        top, bottom = axes[0, j], axes[1, j]
+    for material in grid.materials:
+        top, bottom = grid.cells[0, material], grid.cells[1, material]
         for ax in (top, bottom):
             _shade_shocks(ax, result, material)
-        _region_lines(top, result, material, "price_usd_per_kg")
         rows = market[market["material"] == material]
-        top.plot(
-            _x(result, rows["day"].to_numpy()),
-            rows["world_price_usd_per_kg"].to_numpy(),
-            color="#111111",
-            lw=1.0,
-            ls=":",
-            label="world price",
-        )
-        top.set_yscale("log")
-        top.set_ylabel("price (USD/kg, log scale)")
-        top.set_title(material.replace("_", " "))
+        world = rows["world_price_usd_per_kg"].to_numpy()
+        top.plot(_x(result, rows["day"].to_numpy()), world, color="#111111", lw=1.6, label="world price")
         for i, region in enumerate(result.structure.regions):
             cells = ts[(ts["region"] == region) & (ts["material"] == material)]
+            paid = cells["price_usd_per_kg"].to_numpy()
+            if not np.allclose(paid, world, rtol=1e-9, atol=0.0):
+                style = {**_style(i), "lw": 1.3}
+                label = f"paid by {names.region(region)}"
+                top.plot(_x(result, cells["day"].to_numpy()), paid, label=label, **style)
             baseline = cells["baseline_demand_t"].to_numpy()
             with np.errstate(divide="ignore", invalid="ignore"):
                 share = np.where(baseline > 0, cells["demand_t"].to_numpy() / baseline, np.nan)
-            bottom.plot(
-                _x(result, cells["day"].to_numpy()),
-                100 * share,
-                color=REGION_COLOURS[i % len(REGION_COLOURS)],
-                ls=LINE_STYLES[i // len(REGION_COLOURS) % len(LINE_STYLES)],
-                lw=1.8,
-            )
+            bottom.plot(_x(result, cells["day"].to_numpy()), 100 * share, label=names.region(region), **_style(i))
+        _price_ticks(top)
+        top.set_ylabel("price (USD/kg, log scale)")
+        top.set_title(names.material(material))
         bottom.set_ylabel("realised demand (% of baseline)")
         for ax in (top, bottom):
-            _format_axis(ax, result)
-    _finish(fig, axes, f"{result.scenario.name}: prices and the demand they leave", *axes.shape)
-    return fig
+            _format_axis(ax, result, grid.ticks)
+    finish_figure(
+        grid.fig, grid.axes(), f"{result.scenario.name}: prices and the demand they leave", grid.rows, grid.cols
+    )
+    return grid.fig
 
 
 def write_figures(result: Result, folder: Path) -> list[Path]:
@@ -328,32 +520,34 @@ def write_figures(result: Result, folder: Path) -> list[Path]:
 def compare_figure(results: dict[str, Result]) -> Figure:
     """Cumulative shortfall per member and material under each rule; totals and fairness."""
     first = next(iter(results.values()))
+    names = Names.of(first.scenario)
     members = first.structure.member_names
     materials = list(first.structure.materials)
     cols = max(2, len(members))
     fig = Figure(figsize=(3.9 * cols + 1.0, 2.9 * len(materials) + 3.8))
     grid = fig.add_gridspec(len(materials) + 1, cols, height_ratios=[1.0] * len(materials) + [1.3])
+    panels = []
     for j, material in enumerate(materials):
         for n, member in enumerate(members):
             ax = fig.add_subplot(grid[j, n])
+            panels.append(ax)
             for k, (mechanism, result) in enumerate(results.items()):
                 ts = result.timeseries
                 rows = ts[(ts["region"] == member) & (ts["material"] == material)]
                 ax.plot(
                     _x(result, rows["day"].to_numpy()),
                     rows["shortfall_cum_t"].to_numpy(),
-                    lw=1.5,
+                    lw=max(1.1, 2.2 - 0.3 * k),
                     color=REGION_COLOURS[k % len(REGION_COLOURS)],
-                    label=mechanism.replace("_", " "),
+                    label=BY_NAME[mechanism].label if mechanism in BY_NAME else mechanism,
                 )
-            ax.set_title(f"{member}, {material.replace('_', ' ')}", fontsize=10)
+            ax.set_title(f"{names.region(member)}, {names.material_text(material)}", fontsize=10)
             ax.set_ylabel("cumulative shortfall (t)", fontsize=8)
             ax.set_ylim(bottom=0)
             _format_axis(ax, first, ticks=4)
-    names = list(results)
-    labels = [name.replace("_", " ") for name in names]
-    totals = [results[name].metrics["total_shortfall_t"] for name in names]
-    fairness = [results[name].metrics["fairness_jain"] for name in names]
+    labels = [BY_NAME[name].label if name in BY_NAME else name for name in results]
+    totals = [results[name].metrics["total_shortfall_t"] for name in results]
+    fairness = [results[name].metrics["fairness_jain"] for name in results]
     half = cols // 2
     ax_total = fig.add_subplot(grid[-1, :half])
     ax_total.barh(labels, totals, color="#1f5fa6")
@@ -370,12 +564,5 @@ def compare_figure(results: dict[str, Result]) -> Figure:
                 fmt.format(value), (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8
             )
         ax.grid(True, axis="x", color="#dddddd")
-    _finish(
-        fig,
-        np.array(fig.axes[: len(materials) * len(members)]),
-        f"{first.scenario.name}: release rules compared",
-        rows=len(materials) + 1,
-        cols=cols,
-        left_in=1.2,
-    )
+    finish_figure(fig, panels, f"{first.scenario.name}: release rules compared", len(materials) + 1, cols, left_in=1.2)
     return fig

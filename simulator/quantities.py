@@ -1248,7 +1248,13 @@ KEYS = (
         "timeseries supply pool releases auctions summary portfolio",
     ),
     _k("supplier", "id", "The row's supplier.", "supply portfolio"),
-    _k("mechanism", "name", "The rule applied (under hybrid: fair_ratio while an embargo is on).", "releases"),
+    _k(
+        "mechanism",
+        "name",
+        "The rule applied: the sharing rule (under hybrid, fair_ratio while an embargo is on), or auction on a "
+        "day members only drew stock they had bought.",
+        "releases",
+    ),
 )
 """Columns that say what a row is about."""
 

@@ -96,9 +96,10 @@ class Recorder:
 
     def _log_agreement(self, day: int, a: AgreementDay) -> None:
         members = self.structure.member_names
+        drawn = (a.released_auction_t > 0).any(axis=0)  # members drew stock they had bought at auction
         for j, material in enumerate(self.structure.materials):
             for table, happened, rows in (
-                ("releases", a.decided, self.releases),
+                ("releases", a.decided | drawn, self.releases),
                 ("auctions", a.auction_held, self.auctions),
             ):
                 if happened[j, 0]:

@@ -417,7 +417,8 @@ def test_forty_regions_are_drawn_apart_with_room_for_the_legend():
     height_in = figure.get_size_inches()[1]
     axes = figure.axes[0]
     assert axes.get_position().height * height_in >= MIN_PANEL_IN - 1e-9
-    styles = {(line.get_color(), line.get_linestyle()) for line in axes.get_lines() if line.get_label()[0] == "r"}
+    # legends show display names: region r07 is "R07"
+    styles = {(line.get_color(), line.get_linestyle()) for line in axes.get_lines() if line.get_label()[0] == "R"}
     assert len(styles) == MAX_REGIONS
 
 

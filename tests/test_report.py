@@ -21,7 +21,8 @@ from click.testing import CliRunner
 
 from simulator.cli import load, main
 from simulator.engine import simulate
-from simulator.report import render_report, write_report
+from simulator.plots import short_materials
+from simulator.report import render_report, without_agreement, write_report
 from simulator.report.findings import Run, compare_overall, compare_region
 from simulator.results import Result, date_label
 from tests.helpers import ROOT, SCENARIOS, TWO_MEMBERS, build, run
@@ -43,19 +44,34 @@ def shipped(name: str) -> Result:
 
 
 @functools.cache
+def alone(name: str) -> Result | None:
+    """The shipped scenario run without its agreement (what the verdict measures against)."""
+    result = shipped(name)
+    return without_agreement(result) if result.scenario.agreement is not None else None
+
+
+def runs_of(name: str) -> dict[str, Result]:
+    """The runs a shipped scenario's report tags numbers from, by tag."""
+    found = {"scenario": shipped(name)}
+    if (solo := alone(name)) is not None:
+        found["alone"] = solo
+    return found
+
+
+@functools.cache
 def shipped_report(name: str) -> str:
-    return render_report(shipped(name))
+    return render_report(shipped(name), alone=alone(name))
 
 
 @functools.cache
 def compared_report() -> str:
-    return render_report(shipped("embargo_2010"), shipped("embargo_2010_historical"))
+    return render_report(shipped("embargo_2010"), shipped("embargo_2010_historical"), alone=alone("embargo_2010"))
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _forget_runs() -> Any:
     yield
-    for cached in (shipped, shipped_report, compared_report):
+    for cached in (shipped, alone, shipped_report, compared_report):
         cached.cache_clear()
 
 
@@ -90,8 +106,8 @@ class Page(HTMLParser):
 
 
 def plain(text: str) -> str:
-    """Text of an HTML fragment without its tags."""
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
+    """Text of an HTML fragment without its tags (no-break spaces as plain spaces)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\u00a0", " ")
 
 
 def assert_self_contained(text: str) -> None:
@@ -126,7 +142,7 @@ def check_tags(text: str, runs: dict[str, Result]) -> int:
     count = 0
     for tag in TAG.finditer(text):
         result = runs[tag["run"]]
-        metric, shown = tag["metric"], html.unescape(tag["text"])
+        metric, shown = tag["metric"], html.unescape(tag["text"]).replace("\u00a0", " ")
         value = float(tag["value"])
         if metric.startswith("change:"):
             name = metric.removeprefix("change:")
@@ -172,8 +188,13 @@ def test_report_of_each_shipped_scenario(name):
     result, text = shipped(name), shipped_report(name)
     assert_self_contained(text)
     page = Page(text)
-    for figure in ("days_of_cover", "shortfall", "timeline"):
+    for figure in ("days_of_cover", "timeline"):
         assert "svg" in page.figures.get(figure, []), f"{figure} curve missing"
+    if short_materials(result):
+        assert "svg" in page.figures.get("shortfall", []), "shortfall curve missing"
+    else:  # nobody short: a sentence instead of empty panels
+        assert "shortfall" not in page.figures
+        assert page.all("p", **{"data-figure": "shortfall"}), "no sentence in place of the shortfall curves"
     regions = [t["data-region"] for t in page.all("table") if "member" in t.get("class", "").split()]
     assert regions == list(result.structure.regions)
     assert f"<h1>{name}</h1>" in text
@@ -182,7 +203,7 @@ def test_report_of_each_shipped_scenario(name):
         assert html.escape(assumption.statement) in text
         if assumption.source:
             assert html.escape(assumption.source) in text
-    assert check_tags(text, {"scenario": result}) >= len(result.structure.regions)
+    assert check_tags(text, runs_of(name)) >= len(result.structure.regions)
     lowest = Run.of(result).lowest_day  # the date a sentence gives for the lowest cover
     ts = result.timeseries.set_index(["region", "material", "day"])["days_of_cover"]
     for (region, material), day in lowest.items():
@@ -204,7 +225,7 @@ def test_report_states_shocks_rule_and_auctions():
     assert "uniform price" in text
     assert "5,796 t" in text  # the light-REE pool, 60 days of the members' demand
     assert f"{len(result.auctions)}" in text
-    assert "Spend at auction: Japan USD 18.9 m and EU USD 61.9 m." in text
+    assert "Spend at auction: Japan USD 18.9 m and EU USD 61.9 m." in plain(text)
 
 
 def test_report_shows_fair_ratio_releases():
@@ -221,7 +242,7 @@ def test_compare_sentences_state_the_numbers_of_both_summaries():
     scenario, baseline = shipped("embargo_2010"), shipped("embargo_2010_historical")
     text = compared_report()
     assert_self_contained(text)
-    runs = {"scenario": scenario, "baseline": baseline}
+    runs = {"scenario": scenario, "baseline": baseline, "alone": alone("embargo_2010")}
     section = text[text.index('<section id="comparison">') : text.index('<section id="findings">')]
     assert check_tags(section, runs) >= 8
     words = plain(section)
@@ -266,7 +287,7 @@ def test_report_without_start_date_shows_day_numbers(tmp_path):
     text = path.read_text()
     assert_self_contained(text)
     assert re.search(r"first runs short on <span[^>]*>day \d+</span>", text)
-    assert check_tags(text, {"scenario": result, "baseline": baseline}) > 5
+    assert check_tags(text, {"scenario": result, "baseline": baseline, "alone": without_agreement(result)}) > 5
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
 
 
@@ -409,7 +430,9 @@ def test_report_renders_in_headless_chromium(chromium, tmp_path):
     assert found, dumped.stdout[-2000:]
     measured = json.loads(html.unescape(found.group(1)))
     figures = {f["name"]: f for f in measured["figures"]}
-    for name in ("days_of_cover", "shortfall", "comparison", "timeline"):
+    expected = ["days_of_cover", "comparison", "timeline"]
+    expected += ["shortfall"] if short_materials(shipped("embargo_2010")) else []
+    for name in expected:
         assert figures[name]["tag"] == "svg", figures
         assert figures[name]["width"] > 300, figures[name]
         assert figures[name]["height"] > 100, figures[name]

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from simulator.api.inputs import Overrides, ScenarioLike, assignments, check_drawable, load, raw_data
+from simulator.api.inputs import Overrides, ScenarioLike, assignments, check_drawable, load, raw_data, whole
 from simulator.errors import InputError
 from simulator.frames import quantity_of, typed, typed_metrics
 from simulator.scenario import Scenario
+from simulator.scenario.changes import Change, changes_of
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -66,6 +67,8 @@ class RunResult:
     """The model's own result (string dates, ``-1`` for never), as the files are written from."""
     data: dict[str, Any] | None = None
     """The scenario data that was validated (written as ``scenario.json``)."""
+    changes: tuple[Change, ...] = ()
+    """The ``set`` changes (and seed) the run was made with, as the report lists them."""
 
     def __repr__(self) -> str:
         s = self.scenario
@@ -131,7 +134,7 @@ class RunResult:
             if report:
                 from simulator.report import write_report
 
-                write_report(result, stage / "report.html")
+                write_report(result, stage / "report.html", changes=self.changes)
             if excel:
                 from simulator.workbook import run_workbook
 
@@ -141,7 +144,7 @@ class RunResult:
             return write_run(self.result, out, figures=extras, scenario_data=self.data)
 
 
-def _run_result(result: Result, data: dict[str, Any] | None = None) -> RunResult:
+def _run_result(result: Result, data: dict[str, Any] | None = None, changes: tuple[Change, ...] = ()) -> RunResult:
     """Typed tables, metrics and units of a model result."""
     tables = {name: typed(getattr(result, name), name) for name in RUN_TABLES}
     units: dict[str, str] = {}
@@ -149,7 +152,9 @@ def _run_result(result: Result, data: dict[str, Any] | None = None) -> RunResult
         units.update(frame.attrs["units"])
     metrics = typed_metrics(result.metrics)
     units.update({name: q.unit for name in metrics if (q := quantity_of(name)) is not None})
-    return RunResult(result.scenario, result.seed, **tables, metrics=metrics, units=units, result=result, data=data)
+    return RunResult(
+        result.scenario, result.seed, **tables, metrics=metrics, units=units, result=result, data=data, changes=changes
+    )
 
 
 def run(
@@ -188,8 +193,12 @@ def run(
         raise InputError(f"engine: unknown engine {engine!r} (known: {', '.join(ENGINES)})")
     from simulator.engine import simulate
 
-    loaded = load(scenario, set, seed)
-    return _run_result(simulate(loaded.scenario), loaded.data)
+    pairs = assignments(set)
+    if seed is not None:
+        pairs.append(("seed", whole(seed, "seed", 0)))
+    loaded = load(scenario, pairs)
+    changes = tuple(changes_of(raw_data(scenario, [])[0], pairs)) if pairs else ()
+    return _run_result(simulate(loaded.scenario), loaded.data, changes)
 
 
 def compare(
@@ -247,11 +256,12 @@ def report(
     path
         The HTML file to write (its folder is created).
     compare
-        A baseline scenario to compare against (``--compare``); ``set`` is not applied to it.
+        A baseline scenario to compare against (``--compare``); ``set`` applies to it too
+        (a change inside ``agreement`` only when it has an agreement), as the command does.
     set
-        Changes applied to ``scenario`` before it runs, as ``--set``.
+        Changes applied before the runs, as ``--set``; the report lists them.
     seed
-        The run's seed (default: the scenario's).
+        The run's seed (default: the scenario's); the baseline runs with it too.
 
     Returns
     -------
@@ -261,13 +271,21 @@ def report(
     from simulator.engine import simulate
     from simulator.output import check_writable
     from simulator.report import comparison_problem, write_report
+    from simulator.scenario.changes import with_changes
 
-    loaded = load(scenario, set, seed)
+    pairs = assignments(set)
+    if seed is not None:
+        pairs.append(("seed", whole(seed, "seed", 0)))
+    loaded = load(scenario, pairs)
     check_drawable(loaded.scenario, loaded.source)
-    base = load(compare) if compare is not None else None
-    if base is not None and (problem := comparison_problem(loaded.scenario, base.scenario)):
-        raise InputError(f"compare: {problem}", base.source)
+    changes = changes_of(raw_data(scenario, [])[0], pairs)
+    base = None
+    if compare is not None:
+        data, source = raw_data(compare, [])
+        base, changes = with_changes(data, changes, source)
+        if problem := comparison_problem(loaded.scenario, base):
+            raise InputError(f"compare: {problem}", source)
     target = Path(path)
     check_writable(target.parent)
-    baseline = simulate(base.scenario) if base is not None else None
-    return write_report(simulate(loaded.scenario), target, baseline=baseline)
+    baseline = simulate(base) if base is not None else None
+    return write_report(simulate(loaded.scenario), target, baseline=baseline, changes=changes)

@@ -28,10 +28,10 @@ from simulator import __version__
 from simulator.errors import InputError
 from simulator.explore.data import Packed, pack, pack_within
 from simulator.explore.grid import CURVES, Grid, headline_names, value_at
+from simulator.names import Names
 from simulator.plan import compile_plan
 from simulator.plots import REGION_COLOURS, SHOCK_COLOURS
 from simulator.randomness import run_seed
-from simulator.report.words import material_name, region_name
 from simulator.scenario import scenario_hash
 from simulator.scenario.schema import RANDOM_TYPES
 from simulator.sweep.runner import build_point
@@ -139,6 +139,7 @@ def describe(grid: Grid, packed: Packed) -> dict[str, Any]:
     """Everything the page reads besides the blob (JSON)."""
     first = grid.sweep.first
     members = first.agreement.members if first.agreement else []
+    names = Names.of(first)
     return {
         "scenario": first.name,
         "scenario_file": grid.sweep.source,
@@ -148,10 +149,15 @@ def describe(grid: Grid, packed: Packed) -> dict[str, Any]:
         "start_date": first.start_date.isoformat() if first.start_date else None,
         "horizon_days": first.horizon_days,
         "regions": [
-            {"id": r, "name": region_name(r), "member": r in members, "colour": REGION_COLOURS[i % len(REGION_COLOURS)]}
+            {
+                "id": r,
+                "name": names.region(r),
+                "member": r in members,
+                "colour": REGION_COLOURS[i % len(REGION_COLOURS)],
+            }
             for i, r in enumerate(grid.regions)
         ],
-        "materials": [{"id": m, "name": material_name(m)} for m in grid.materials],
+        "materials": [{"id": m, "name": names.material_text(m)} for m in grid.materials],
         "curves": [{"id": c, "label": CURVE_LABELS[c][0], "unit": CURVE_LABELS[c][1]} for c in CURVES],
         "quantities": headline_names(grid.regions),
         "runs": grid.runs,

@@ -3,9 +3,11 @@
 Layer: studies.
 
 One file, readable offline and printable to A4: figures are inline SVG, styles are
-inline, there are no scripts, fonts or links to fetch. Sections: what the scenario
-asks; what happened to each region (sentences whose numbers come from the summary);
-with a baseline, what changed; the shock timeline; days-of-cover and shortfall curves;
+inline, there are no scripts, fonts or links to fetch. It answers first and explains
+after: the changes made for this run (``--set``), then the verdict (would a joint
+stock help, who gets what, at what cost; :mod:`simulator.report.verdict`), then the
+question the scenario asks; with a baseline, what changed; with a market, prices;
+what happened to each region; the shock timeline; days-of-cover and shortfall curves;
 a table per region; the release rule in plain words with what it did; the uncertain
 inputs, with intervals and fan charts after ``run --uncertainty``
 (:mod:`simulator.report.uncertainty`); the key assumptions with their sources.
@@ -17,24 +19,39 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
+from simulator.engine import simulate
 from simulator.errors import InputError
-from simulator.plots import days_of_cover_figure, shortfall_figure
-from simulator.report.figures import comparison_figure, readable, shock_timeline, svg_markup
+from simulator.plots import days_of_cover_figure, prices_figure, released_rules, short_materials, shortfall_figure
+from simulator.report.accounts import accounts
+from simulator.report.figures import (
+    REPORT_COLUMNS,
+    REPORT_WIDTH_IN,
+    comparison_figure,
+    shock_timeline,
+    short_in_either,
+    svg_markup,
+)
 from simulator.report.findings import Run, compare_overall, compare_region, overall_finding, region_findings
+from simulator.report.prices import price_section
 from simulator.report.rule import auction_results, rule_releases, rule_words
 from simulator.report.style import CSS
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
 from simulator.report.uncertainty import uncertainty_section
-from simulator.report.words import material_name, region_name, span_dates
+from simulator.report.verdict import verdict_section
+from simulator.report.words import join_words, span_dates
 from simulator.results import Result
 from simulator.scenario import Scenario, scenario_hash
+from simulator.scenario.changes import Change, differences, shown
 from simulator.sensitivity.intervals import Uncertainty
 from simulator.version import __version__
 
-__all__ = ["comparison_problem", "render_report", "write_report"]
+__all__ = ["comparison_problem", "render_report", "without_agreement", "write_report"]
+
+SIZE = {"width_in": REPORT_WIDTH_IN, "columns": REPORT_COLUMNS}
 
 
 def comparison_problem(scenario: Scenario, baseline: Scenario) -> str | None:
@@ -46,36 +63,151 @@ def comparison_problem(scenario: Scenario, baseline: Scenario) -> str | None:
     return None
 
 
+def without_agreement(result: Result) -> Result:
+    """The same scenario, seed and changes run without its agreement: what the joint stock is measured against."""
+    return simulate(result.scenario.model_copy(update={"agreement": None}), seed=result.seed)
+
+
 def _figure(svg: str, name: str, caption: str) -> str:
-    return f'<figure data-figure="{name}">{svg}<figcaption>{caption}</figcaption></figure>'
+    return f'<figure data-figure="{name}"><div class="scroll">{svg}</div><figcaption>{caption}</figcaption></figure>'
 
 
-def _meta(result: Result) -> str:
-    s = result.scenario
+def _subline(run: Run) -> str:
+    s = run.result.scenario
     period = (
         f"{span_dates(s.start_date, 0, s.horizon_days)} ({s.horizon_days} days)"
         if s.start_date
-        else f"{s.horizon_days} days (no start date)"
+        else f"{s.horizon_days} days"
     )
+    if s.agreement:
+        who = f"members {join_words([run.names.region(m) for m in s.agreement.members])}"
+        rule = f"release rule: {s.agreement.mechanism.replace('_', ' ')}"
+    else:
+        who = join_words([run.names.region(r) for r in s.regions])
+        rule = "no joint arrangement"
+    return f'<p class="sub">{escape(period)} \u00b7 {escape(who)} \u00b7 {escape(rule)}</p>'
+
+
+def _meta(run: Run) -> str:
+    result = run.result
+    s = result.scenario
     members = s.agreement.members if s.agreement else []
     items = [
-        ("Period", period),
-        ("Regions", ", ".join(region_name(r) + (" (member)" if r in members else "") for r in s.regions)),
-        ("Materials", ", ".join(material_name(m) for m in s.materials)),
-        ("Release rule", s.agreement.mechanism.replace("_", " ") if s.agreement else "no joint arrangement"),
+        ("Regions", ", ".join(run.names.region(r) + (" (member)" if r in members else "") for r in s.regions)),
+        ("Materials", ", ".join(run.names.material(m) for m in s.materials)),
         ("Seed", str(result.seed)),
         ("Scenario hash", scenario_hash(s)[:12]),
     ]
     return '<dl class="meta">' + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in items) + "</dl>"
 
 
-def render_report(result: Result, baseline: Result | None = None, uncertainty: Uncertainty | None = None) -> str:
-    """The report of ``result`` (with ``baseline``: compared against it; with ``uncertainty``: its intervals)."""
+def _changes(changes: Sequence[Change], baseline: Result | None) -> str:
+    if not changes:
+        return ""
+    items = []
+    for change in changes:
+        text = f"<code>{escape(change.path)}</code> = <strong>{escape(shown(change.value))}</strong>"
+        text += f" <small>(in the file: {escape(shown(change.was))})</small>"
+        if baseline is not None and change.baseline is False:
+            text += " <small>not applied to the baseline, which has no agreement</small>"
+        items.append(f"<li>{text}</li>")
+    both = (
+        f" Each change applies to the baseline {escape(baseline.scenario.name)} too, so the comparison shows what the "
+        "two scenarios differ in, not the effect of these changes."
+        if baseline is not None
+        else ""
+    )
+    return (
+        f'<aside id="changes" class="changes"><strong>Changed for this run</strong> (--set):<ul>{"".join(items)}</ul>'
+        f"<small>The verdict compares like with like: the run without its agreement has the same changes.{both} "
+        "The description below is the scenario file's and does not know these changes.</small></aside>"
+    )
+
+
+def _comparison(run: Run, base: Run) -> str:
+    regions = [r for r in run.regions() if r in base.regions()]
+    differ = differences(run.result.scenario, base.result.scenario)
+    shown_paths = ", ".join(f"<code>{escape(p)}</code>" for p in differ[:8])
+    more = f" and {len(differ) - 8} more fields" if len(differ) > 8 else ""
+    what = (
+        f"The two scenarios differ in: {shown_paths}{more}."
+        if differ
+        else "The two scenarios describe the same world (only names, descriptions or assumptions differ)."
+    )
+    return "\n".join(
+        [
+            '<section id="comparison"><h2>Against the baseline</h2>',
+            f'<p class="note">Baseline: <strong>{escape(base.name)}</strong>. {what}</p>',
+            '<ul class="findings compare">',
+            f"<li>{compare_overall(run, base)}</li>",
+            *(f"<li>{compare_region(run, base, r)}</li>" for r in regions),
+            "</ul>",
+            f'<p class="note">{escape(base.result.scenario.description)}</p>',
+            "</section>",
+        ]
+    )
+
+
+def _curves(run: Run) -> list[str]:
+    result = run.result
+    rules = " Bands along the bottom: days on which members received shared stock, one colour per rule."
+    out = [
+        '<section id="curves"><h2>Days of cover and shortfall</h2>',
+        _figure(
+            svg_markup(days_of_cover_figure(result, **SIZE), "cover", "Days of cover per region and material"),
+            "days_of_cover",
+            "Days of cover: commercial plus available strategic stock, in days of normal demand. Shaded: shock "
+            "periods." + (rules if released_rules(result) else ""),
+        ),
+    ]
+    if short_materials(result):
+        out.append(
+            _figure(
+                svg_markup(shortfall_figure(result, **SIZE), "shortfall", "Daily and cumulative shortfall"),
+                "shortfall",
+                "Shortfall: demand that could not be met (top: tonnes a day; bottom: running total).",
+            )
+        )
+    else:
+        out.append('<p class="empty" data-figure="shortfall">No region runs short of any material in this run.</p>')
+    out.append("</section>")
+    return out
+
+
+def render_report(
+    result: Result,
+    baseline: Result | None = None,
+    uncertainty: Uncertainty | None = None,
+    *,
+    changes: Sequence[Change] = (),
+    alone: Result | None = None,
+) -> str:
+    """The report of ``result`` as one HTML document.
+
+    Parameters
+    ----------
+    result
+        The run.
+    baseline
+        A run to compare against (``--compare``), or None.
+    uncertainty
+        The intervals of ``run --uncertainty``, shown in their own section, or None.
+    changes
+        The ``--set`` changes the run was made with, listed at the top.
+    alone
+        The run without its agreement that the verdict measures the joint stock
+        against; made here (:func:`without_agreement`) when the scenario has an
+        agreement and none is given.
+    """
     if baseline is not None and (problem := comparison_problem(result.scenario, baseline.scenario)):
         raise InputError(problem)
+    s = result.scenario
+    if alone is None and s.agreement is not None:
+        alone = without_agreement(result)
     run = Run.of(result)
     base = Run.of(baseline, "baseline") if baseline is not None else None
-    s = result.scenario
+    solo = Run.of(alone, "alone") if alone is not None and s.agreement is not None else None
+    books = accounts(run)
     title = f"Stockpile report: {s.name}"
     out = [
         f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -83,21 +215,25 @@ def render_report(result: Result, baseline: Result | None = None, uncertainty: U
         f'<meta name="generator" content="stockpile {escape(__version__)}">\n'
         f"<title>{escape(title)}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>",
         f'<header><p class="kicker">Joint strategic stockpile simulation</p><h1>{escape(s.name)}</h1>',
-        f'<p class="lede">{escape(s.description)}</p>' if s.description else "",
-        _meta(result),
+        _subline(run),
         "</header>",
+        _changes(changes, baseline),
+        verdict_section(run, solo, books, bool(changes)),
+        '<section id="question"><h2>The question</h2>',
+        f'<p class="lede">{escape(s.description)}</p>' if s.description else "",
+        _meta(run),
+        "</section>",
     ]
     if base is not None:
-        regions = [r for r in run.regions() if r in base.regions()]
-        out += [
-            '<section id="comparison"><h2>Against the baseline</h2>',
-            f'<p class="note">Baseline: <strong>{escape(base.name)}</strong>. '
-            f"{escape(base.result.scenario.description)}</p>",
-            '<ul class="findings compare">',
-            f"<li>{compare_overall(run, base)}</li>",
-            *(f"<li>{compare_region(run, base, r)}</li>" for r in regions),
-            "</ul></section>",
-        ]
+        out.append(_comparison(run, base))
+    if s.market:
+        figure = _figure(
+            svg_markup(prices_figure(result, **SIZE), "prices", "Prices and realised demand"),
+            "prices",
+            "Top: the world price (black) and, where a region paid more, what it paid; log scale. Bottom: realised "
+            "demand as a share of baseline demand.",
+        )
+        out.append(price_section(run, figure))
     out += [
         '<section id="findings"><h2>What happens to each region</h2>',
         f'<p class="overall">{overall_finding(run)}</p>',
@@ -105,7 +241,7 @@ def render_report(result: Result, baseline: Result | None = None, uncertainty: U
     for region in run.regions():
         items = region_findings(run, region)
         out.append(
-            f'<div class="region-findings"><h3>{escape(region_name(region))}</h3>'
+            f'<div class="region-findings"><h3>{escape(run.names.region(region))}</h3>'
             f"<p>{items[0]}</p><ul>{''.join(f'<li>{i}</li>' for i in items[1:])}</ul></div>"
         )
     out.append("</section>")
@@ -114,54 +250,39 @@ def render_report(result: Result, baseline: Result | None = None, uncertainty: U
         _figure(shock_timeline(result), "timeline", "Shocks over the simulated period (darker = more severe)."),
         shock_table(result),
         "</section>",
-        '<section id="curves"><h2>Days of cover and shortfall</h2>',
-        _figure(
-            svg_markup(
-                readable(days_of_cover_figure(result), result), "cover", "Days of cover per region and material"
-            ),
-            "days_of_cover",
-            "Days of cover: commercial plus available strategic stock, in days of normal demand. Shaded: shock "
-            "periods" + ("; markers along the bottom: days the arrangement released stock." if s.agreement else "."),
-        ),
-        _figure(
-            svg_markup(
-                readable(shortfall_figure(result), result),
-                "shortfall",
-                "Daily and cumulative shortfall per region and material",
-            ),
-            "shortfall",
-            "Shortfall: demand that could not be met (top: tonnes a day; bottom: running total).",
-        ),
-        "</section>",
+        *_curves(run),
     ]
     if base is not None:
+        assert baseline is not None
         names = (run.name, base.name)
         out += [
             f'<section id="comparison-curves"><h2>{escape(run.name)} against {escape(base.name)}</h2>',
             _figure(
                 svg_markup(comparison_figure(result, baseline, names), "compare", "Curves against the baseline"),
                 "comparison",
-                f"Solid: {escape(run.name)}; dashed: {escape(base.name)}.",
+                f"Solid: {escape(run.name)}; dashed: {escape(base.name)}."
+                + ("" if short_in_either(result, baseline) else " Neither run is short of any material."),
             ),
             comparison_table(run, base),
             "</section>",
         ]
     out += [
         '<section id="regions"><h2>Outcome per region</h2>',
-        *(region_table(run, r) for r in run.regions()),
+        *(region_table(run, r, books.get(r)) for r in run.regions()),
         '<p class="note">* All materials: days on which any material was short. Costs in millions of US dollars '
-        "over the simulated period. Quantities are tonnes of oxide equivalent.</p>",
+        "over the simulated period; the net cost of strategic stock is the verdict's. Quantities are tonnes of "
+        "oxide equivalent.</p>",
         "</section>",
         '<section id="rule"><h2>Release rule</h2>',
         *rule_words(s),
     ]
     if s.agreement is not None:
-        done = auction_results(result)
+        done = auction_results(result, books)
         if done:
             out += ["<h3>Auctions in this run</h3>", done]
         released = rule_releases(result)
         if released:
-            out += ["<h3>Rule releases in this run</h3>", released]
+            out += ["<h3>What members received from the shared stock</h3>", released]
         if not done and not released:
             out.append('<p class="note">The arrangement released no stock in this run.</p>')
     out += [
@@ -180,15 +301,21 @@ def render_report(result: Result, baseline: Result | None = None, uncertainty: U
 
 
 def write_report(
-    result: Result, path: Path | str, *, baseline: Result | None = None, uncertainty: Uncertainty | None = None
+    result: Result,
+    path: Path | str,
+    *,
+    baseline: Result | None = None,
+    uncertainty: Uncertainty | None = None,
+    changes: Sequence[Change] = (),
+    alone: Result | None = None,
 ) -> Path:
-    """Write the report of ``result`` (against ``baseline`` if given) to ``path`` atomically.
+    """Write the report of ``result`` (see :func:`render_report`) to ``path`` atomically.
 
     The file is written next to ``path`` under a temporary name and renamed into place,
     so a reader never sees half a report; a failure raises :class:`InputError`.
     """
     path = Path(path)
-    text = render_report(result, baseline, uncertainty)
+    text = render_report(result, baseline, uncertainty, changes=changes, alone=alone)
     temporary: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -20,21 +20,33 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from simulator.plots import REGION_COLOURS, _format_axis, _shade_shocks, _x
-from simulator.report.words import material_name, percent, region_name, span_dates
+from simulator.names import Names
+from simulator.plots import (
+    KIND_NAMES,
+    REGION_COLOURS,
+    Panels,
+    _format_axis,
+    _shade_shocks,
+    _x,
+    empty_panel,
+    finish_figure,
+    shock_severity,
+    shock_target,
+)
+from simulator.report.words import span_dates
 from simulator.results import Result
 
-MAX_WIDTH_IN = 10.4
-"""Figures wider than this are narrowed: on an A4 page their text would be too small."""
+REPORT_WIDTH_IN = 7.1
+"""Width of the report's figures: an A4 page's width inside 15 mm margins, so that they print at the size
+their text is set in (legends at 8.5 pt)."""
+REPORT_COLUMNS = 2
+"""Panels side by side in a report figure (more materials wrap to further rows)."""
 
 _ROOT_SIZE = re.compile(r'\s(width|height)="[^"]*"')
 
 
 def svg_markup(fig: Figure, name: str, label: str) -> str:
     """``fig`` as an ``<svg>`` element that scales to the width of its container."""
-    width, height = fig.get_size_inches()
-    if width > MAX_WIDTH_IN:
-        fig.set_size_inches(MAX_WIDTH_IN, height)
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"stockpile-{name}"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -47,75 +59,61 @@ def svg_markup(fig: Figure, name: str, label: str) -> str:
     return head + text[head_end:].rstrip() + "\n"
 
 
-def readable(fig: Figure, result: Result) -> Figure:
-    """Panel titles and legend entries in plain names (``light REE``, ``EU``) instead of ids."""
-    titles = {m.replace("_", " "): material_name(m) for m in result.structure.materials}
-    regions = {r: region_name(r) for r in result.structure.regions}
-    for ax in fig.axes:
-        title = ax.get_title()
-        if title in titles:
-            ax.set_title(titles[title])
-    for legend in fig.legends:
-        for text in legend.get_texts():
-            if text.get_text() in regions:
-                text.set_text(regions[text.get_text()])
-    return fig
-
-
-def comparison_figure(result: Result, baseline: Result, names: tuple[str, str]) -> Figure:
-    """Days of cover (top) and cumulative shortfall (bottom) per material: run solid, baseline dashed."""
+def short_in_either(result: Result, baseline: Result) -> list[str]:
+    """Materials the two runs share that some region they share runs short of in either run."""
     regions = [r for r in result.structure.regions if r in baseline.structure.regions]
     materials = [m for m in result.structure.materials if m in baseline.structure.materials]
-    width = min(MAX_WIDTH_IN, max(7.0, 5.2 * len(materials)))
-    fig = Figure(figsize=(width, 7.4))  # a fixed layout: constrained layout would double the drawing time
-    axes = np.atleast_2d(fig.subplots(2, len(materials), squeeze=False))
+    out = []
+    for material in materials:
+        for run in (result, baseline):
+            ts = run.timeseries
+            rows = ts[(ts["material"] == material) & ts["region"].isin(regions)]
+            if (rows["shortfall_t"] > 0).any():
+                out.append(material)
+                break
+    return out
+
+
+def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str]) -> Figure:
+    """Days of cover (top) and cumulative shortfall (bottom) per material: run solid, baseline dashed.
+
+    A material neither run is short of gets a sentence instead of a flat shortfall panel;
+    when neither run is short of any material the shortfall row is left out (the report
+    says so in words).
+    """
+    names = Names.of(result.scenario)
+    regions = [r for r in result.structure.regions if r in baseline.structure.regions]
+    materials = [m for m in result.structure.materials if m in baseline.structure.materials]
+    short_of = short_in_either(result, baseline)
+    rows = (("days_of_cover", "days of cover"), ("shortfall_cum_t", "cumulative shortfall (t)"))[: 2 if short_of else 1]
+    grid = Panels(result, rows=len(rows), materials=materials, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS)
     frames = {key: _by_cell(run) for key, run in (("run", result), ("base", baseline))}
-    for j, material in enumerate(materials):
-        for row, (column, ylabel) in enumerate(
-            (("days_of_cover", "days of cover"), ("shortfall_cum_t", "cumulative shortfall (t)"))
-        ):
-            ax = axes[row, j]
+    for material in materials:
+        for row, (column, ylabel) in enumerate(rows):
+            ax = grid.cells[row, material]
+            if column == "shortfall_cum_t" and material not in short_of:
+                empty_panel(ax, f"Neither run is short of\n{names.material_text(material)}.")
+                continue
             _shade_shocks(ax, result, material)
             for region in regions:
                 colour = REGION_COLOURS[result.structure.regions.index(region) % len(REGION_COLOURS)]
                 for key, run, style in (("base", baseline, (0, (4, 2))), ("run", result, "-")):
                     days, values = frames[key][region, material]
-                    ax.plot(_x(run, days), values[column], color=colour, lw=1.6 if key == "run" else 1.3, ls=style)
+                    ax.plot(_x(run, days), values[column], color=colour, lw=1.8 if key == "run" else 1.4, ls=style)
             ax.set_ylabel(ylabel)
             ax.set_ylim(bottom=0)
-            _format_axis(ax, result)
-        axes[0, j].set_title(material_name(material))
-    handles = [
-        Line2D([], [], color=REGION_COLOURS[result.structure.regions.index(r) % len(REGION_COLOURS)], lw=2)
-        for r in regions
+            _format_axis(ax, result, grid.ticks)
+        grid.cells[0, material].set_title(names.material(material))
+    lead: list[tuple[object, str]] = [
+        (Line2D([], [], color=REGION_COLOURS[result.structure.regions.index(r) % len(REGION_COLOURS)], lw=2), label)
+        for r, label in ((r, names.region(r)) for r in regions)
     ]
-    labels = [region_name(r) for r in regions]
-    handles += [Line2D([], [], color="#444444", lw=1.6), Line2D([], [], color="#444444", lw=1.3, ls=(0, (4, 2)))]
-    labels += [f"{names[0]} (solid)", f"{names[1]} (dashed)"]
-    seen = set(labels)
-    for ax in axes.flat:
-        for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
-            if label not in seen:
-                seen.add(label)
-                handles.append(h)
-                labels.append(label)
-    ncols = min(4, len(labels))
-    legend_in = 0.2 * -(-len(labels) // ncols)
-    height = 6.6 + legend_in
-    fig.set_size_inches(width, height)
-    fig.subplots_adjust(
-        left=0.75 / width,
-        right=1 - 0.15 / width,
-        top=1 - 0.6 / height,
-        bottom=(0.75 + legend_in) / height,
-        hspace=0.32,
-        wspace=0.22,
-    )
-    fig.suptitle(f"{names[0]} against {names[1]}", fontsize=12, fontweight="bold", y=1 - 0.12 / height)
-    fig.legend(
-        handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.1 / height), ncols=ncols, fontsize=8, frameon=False
-    )
-    return fig
+    lead += [
+        (Line2D([], [], color="#444444", lw=1.8), f"{titles[0]} (solid)"),
+        (Line2D([], [], color="#444444", lw=1.4, ls=(0, (4, 2))), f"{titles[1]} (dashed)"),
+    ]
+    finish_figure(grid.fig, grid.axes(), f"{titles[0]} against {titles[1]}", grid.rows, grid.cols, lead=lead)
+    return grid.fig
 
 
 def _by_cell(result: Result) -> dict[tuple[str, str], tuple[np.ndarray, dict[str, np.ndarray]]]:
@@ -133,36 +131,14 @@ def _by_cell(result: Result) -> dict[tuple[str, str], tuple[np.ndarray, dict[str
 
 CHAR_PX = 6.9
 """Estimated width of a character of the timeline's 12 px text."""
-KIND_COLOURS = {"embargo": "#c0392b", "quota_cut": "#e67e22", "delay": "#7d5ba6", "demand_surge": "#2a9d8f"}
-KIND_NAMES = {"embargo": "Embargo", "quota_cut": "Quota cut", "delay": "Delay", "demand_surge": "Demand surge"}
-
-
-def shock_target(result: Result, index: int) -> str:
-    """Who does what to whom: ``China → Japan``, ``China, all exports``, ``demand of EU``."""
-    spec = result.scenario.shocks[index]
-    supplier = getattr(spec, "supplier", None)
-    regions = getattr(spec, "regions", None)
-    whom = ", ".join(region_name(r) for r in regions) if regions else "all regions"
-    if spec.kind == "quota_cut":
-        text = f"{region_name(supplier)}, all exports"
-    elif spec.kind == "demand_surge":
-        text = f"demand of {whom}"
-    else:
-        text = f"{region_name(supplier)} \u2192 {whom}"
-    if spec.materials:
-        text += f" ({', '.join(material_name(m) for m in spec.materials)})"
-    return text
-
-
-def shock_severity(kind: str, magnitude: float) -> str:
-    """``full halt``, ``50% cut``, ``+14 days lead time``, ``demand ×1.2``."""
-    if kind == "embargo":
-        return "full halt" if magnitude >= 1 else f"{percent(magnitude)} cut"
-    if kind == "quota_cut":
-        return f"{percent(magnitude)} cut"
-    if kind == "delay":
-        return f"+{magnitude:g} days lead time"
-    return f"demand \u00d7{magnitude:g}"
+KIND_COLOURS = {
+    "embargo": "#c0392b",
+    "quota_cut": "#e67e22",
+    "export_quota": "#e67e22",
+    "delay": "#7d5ba6",
+    "licensing": "#7d5ba6",
+    "demand_surge": "#2a9d8f",
+}
 
 
 def _ticks(start: dt.date | None, horizon: int) -> list[tuple[int, str, bool]]:
@@ -239,7 +215,7 @@ def shock_timeline(result: Result) -> str:
                 f'<rect x="{x0:.1f}" y="{y + 4}" width="{x1 - x0:.1f}" height="{row - 10}" rx="3" '
                 f'fill="{colour}" fill-opacity="{opacity:.2f}"/>'
             )
-        label = f"{shock_severity(kind, float(shock.magnitude))}, {span_dates(start, first, end)}"
+        label = f"{shock_severity(result, k)}, {span_dates(start, first, end)}"
         if first < 0 or end > horizon:
             label += " (runs past the horizon)" if end > horizon else " (began before day 0)"
         text_w = CHAR_PX * len(label)

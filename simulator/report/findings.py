@@ -14,21 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from simulator.report.words import (
-    cap,
-    days,
-    join_words,
-    material_name,
-    num,
-    percent,
-    plural,
-    possessive,
-    region_subject,
-    tonnes,
-    usd,
-    when,
-)
+from simulator.names import Names
+from simulator.report.words import cap, days, join_words, num, percent, plural, tonnes, usd, when
 from simulator.results import ALL, Result
+from simulator.scenario.changes import differences
 
 
 @dataclass(frozen=True)
@@ -41,6 +30,8 @@ class Run:
     cells: dict[tuple[str, str], dict[str, Any]]
     lowest_day: dict[tuple[str, str], int]
     """Day on which each region's cover of each material is lowest (first such day)."""
+    names: Names
+    """Display names of the run's regions and materials."""
 
     @classmethod
     def of(cls, result: Result, key: str = "scenario") -> Run:
@@ -53,7 +44,7 @@ class Run:
             cover = group["days_of_cover"].to_numpy()
             if np.isfinite(cover).any():
                 lowest[str(region), str(material)] = int(group["day"].to_numpy()[np.nanargmin(cover)])
-        return cls(result, key, cells, lowest)
+        return cls(result, key, cells, lowest, Names.of(result.scenario))
 
     @property
     def name(self) -> str:
@@ -102,14 +93,14 @@ def _lowest_cover(run: Run, region: str) -> str:
     ]
     where = ""
     if which and (region, which[0]) in run.lowest_day:
-        where = f" ({material_name(which[0])}, {when(start, run.lowest_day[region, which[0]])})"
+        where = f" ({run.names.material_text(which[0])}, {when(start, run.lowest_day[region, which[0]])})"
     return f"its lowest cover is {run.tag(days(cover) + ' days', cover, f'min_days_of_cover.{region}')}{where}"
 
 
 def region_findings(run: Run, region: str) -> list[str]:
     """Sentences (HTML) on one region: when it runs short, how long, how much, lowest cover, releases."""
     result = run.result
-    subject = cap(region_subject(region))
+    subject = cap(run.names.subject(region))
     first = int(run.metric(f"first_shortfall_day.{region}"))
     total = run.metric(f"shortfall_t.{region}")
     horizon = result.scenario.horizon_days
@@ -122,7 +113,7 @@ def region_findings(run: Run, region: str) -> list[str]:
         share = run.metric(f"shortfall_share.{region}")
         sentences.append(
             f"{subject} first runs short on {run.date(first, f'first_shortfall_day.{region}')} "
-            f"({join_words([material_name(m) for m in short_first])}) and is short of "
+            f"({join_words([run.names.material_text(m) for m in short_first])}) and is short of "
             f"{run.t(total, f'shortfall_t.{region}')} in all, "
             f"{run.tag(percent(share), share, f'shortfall_share.{region}')} of its demand over the {horizon} days"
             + (f"; {lowest}." if lowest else ".")
@@ -132,7 +123,7 @@ def region_findings(run: Run, region: str) -> list[str]:
     released = run.metric(f"released_t.{region}")
     if released and released > 0:
         parts = [
-            f"{material_name(m)} {run.t(run.cell(region, m, 'released_t'), f'released_t.{region}.{m}')}"
+            f"{run.names.material_text(m)} {run.t(run.cell(region, m, 'released_t'), f'released_t.{region}.{m}')}"
             for m in run.materials()
             if run.cell(region, m, "released_t")
         ]
@@ -147,7 +138,7 @@ def region_findings(run: Run, region: str) -> list[str]:
 def _material_finding(run: Run, region: str, material: str) -> str:
     start = run.result.start_date
     key = f"{region}.{material}"
-    name = cap(material_name(material))
+    name = run.names.material(material)
     short_days = int(run.cell(region, material, "shortfall_days"))
     cover = run.cell(region, material, "min_days_of_cover")
     low = ""
@@ -193,12 +184,17 @@ def overall_finding(run: Run) -> str:
 
 
 def lead_phrase(run: Run, base: Run) -> str:
-    """``With the joint stock`` when only the run has an agreement, else ``In <run>``."""
+    """``With the joint stock`` when the runs differ only in the run's agreement, else ``In <run>``.
+
+    A comparison whose scenarios differ in more than the agreement (other shocks, other
+    stocks) does not credit the joint stock with the difference.
+    """
     has, had = run.result.scenario.agreement is not None, base.result.scenario.agreement is not None
-    if has and not had:
-        return "With the joint stock"
-    if had and not has:
-        return "Without the joint stock"
+    if differences(run.result.scenario, base.result.scenario) == ["agreement"]:
+        if has and not had:
+            return "With the joint stock"
+        if had and not has:
+            return "Without the joint stock"
     return f"In {run.name}"
 
 
@@ -219,7 +215,7 @@ def compare_region(run: Run, base: Run, region: str) -> str:
     """One sentence on how ``region`` fares in ``run`` against ``base``."""
     metric = f"first_shortfall_day.{region}"
     old, new = int(base.metric(metric)), int(run.metric(metric))
-    subject, poss = region_subject(region), possessive(region)
+    subject, poss = run.names.subject(region), run.names.possessive(region)
     if old < 0 and new < 0:
         clauses = [f"{subject} runs short in neither {run.name} nor {base.name}"]
     elif new < 0:
@@ -242,11 +238,11 @@ def compare_region(run: Run, base: Run, region: str) -> str:
         key = f"shortfall_days.{region}.{material}"
         was, now = int(base.cell(region, material, "shortfall_days")), int(run.cell(region, material, "shortfall_days"))
         if was == now and was:
-            day_parts.append(f"stay at {run.tag(str(now), now, key)} for {material_name(material)}")
+            day_parts.append(f"stay at {run.tag(str(now), now, key)} for {run.names.material_text(material)}")
         elif was != now:
             verb = "fall" if now < was else "rise"
             shown = f"from {base.tag(str(was), was, key)} to {run.tag(str(now), now, key)}"
-            day_parts.append(f"{verb} {shown} for {material_name(material)}")
+            day_parts.append(f"{verb} {shown} for {run.names.material_text(material)}")
     if day_parts:
         clauses.append(f"its days short {join_words(day_parts)}")
     cover_metric = f"min_days_of_cover.{region}"
@@ -267,7 +263,7 @@ def compare_overall(run: Run, base: Run) -> str:
     old = float(sum(base.metric(f"shortfall_t.{r}") for r in regions))
     new = float(sum(run.metric(f"shortfall_t.{r}") for r in regions))
     old_t, new_t = base.t(old, metric, zero="none"), run.t(new, metric, zero="none")
-    names = join_words([region_subject(r) for r in regions])
+    names = join_words([run.names.subject(r) for r in regions])
     if old == new:
         return f"Across {names}, the total shortfall is {new_t} in both runs."
     if old == 0:

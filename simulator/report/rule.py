@@ -9,17 +9,9 @@ from html import escape
 from typing import Any
 
 from simulator.mechanisms import BY_NAME
-from simulator.report.words import (
-    cap,
-    join_words,
-    material_name,
-    percent,
-    price,
-    region_name,
-    tonnes,
-    usd,
-    when,
-)
+from simulator.names import Names
+from simulator.report.accounts import Account
+from simulator.report.words import cap, join_words, percent, price, tonnes, usd, when
 from simulator.results import Result
 from simulator.scenario import Scenario
 
@@ -40,8 +32,9 @@ def pool_table(scenario: Scenario) -> str:
     agreement = scenario.agreement
     assert agreement is not None
     members = agreement.members
+    names = Names.of(scenario)
     joint = agreement.pool.mode == "joint"
-    head = "".join(f"<th>{escape(region_name(m))}</th>" for m in members)
+    head = "".join(f"<th>{escape(names.region(m))}</th>" for m in members)
     rows = []
     for material in scenario.materials:
         cells, total_t = [], 0.0
@@ -59,7 +52,7 @@ def pool_table(scenario: Scenario) -> str:
             cells.append(f"<td>{shown}</td>")
         pool_days = f"<br><small>{total_t / total_demand:.0f} days of members' demand</small>" if total_demand else ""
         rows.append(
-            f"<tr><th>{escape(cap(material_name(material)))}</th>{''.join(cells)}"
+            f"<tr><th>{escape(names.material(material))}</th>{''.join(cells)}"
             f"<td><strong>{tonnes(total_t)}</strong>{pool_days}</td></tr>"
         )
     what = "Contribution to the joint pool" if joint else "National reserve"
@@ -73,23 +66,24 @@ def pool_table(scenario: Scenario) -> str:
 def rule_words(scenario: Scenario) -> list[str]:
     """HTML blocks (paragraphs and tables) stating the agreement's release rule in plain words."""
     a = scenario.agreement
+    names = Names.of(scenario)
     if a is None:
         reserves = [
-            f"{region_name(r)}: {join_words([material_name(m) for m in spec.reserve])}"
+            f"{names.region(r)}: {join_words([names.material_text(m) for m in spec.reserve])}"
             for r, spec in scenario.regions.items()
             if spec.reserve
         ]
         text = "There is no joint arrangement: each region meets its demand from its own commercial stock"
         text += f" and its national reserve ({'; '.join(reserves)})." if reserves else "; no region holds a reserve."
         return [f"<p>{escape(text)}</p>"]
-    members = join_words([region_name(m) for m in a.members])
+    members = join_words([names.region(m) for m in a.members])
     out = [f"Members: {escape(members)}. Release rule: {escape(BY_NAME[a.mechanism].description)}."]
     tables = [pool_table(scenario)]
     pool = a.pool
     if pool.mode == "joint":
         text = "The members hold one joint pool per material, owned in proportion to their contributions (table below)"
         if pool.refill_t_per_day:
-            refill = ", ".join(f"{material_name(m)} {tonnes(v)} a day" for m, v in pool.refill_t_per_day.items())
+            refill = ", ".join(f"{names.material_text(m)} {tonnes(v)} a day" for m, v in pool.refill_t_per_day.items())
             text += f"; after a drawdown it is refilled at up to {refill}"
         out.append(escape(text + "."))
     else:
@@ -101,7 +95,7 @@ def rule_words(scenario: Scenario) -> list[str]:
         )
     mechanism = BY_NAME[a.mechanism]
     if mechanism.needs_ratio or a.ratio:
-        ratio = ", ".join(f"{region_name(m)} {percent(w)}" for m, w in a.ratio.items())
+        ratio = ", ".join(f"{names.region(m)} {percent(w)}" for m, w in a.ratio.items())
         text = f"Pre-agreed fair allocation ratio: {ratio}"
         if not mechanism.needs_ratio:
             text += " (set, but not used by this rule)."
@@ -134,7 +128,7 @@ def rule_words(scenario: Scenario) -> list[str]:
             else " and arrive the day they are decided."
         )
     if a.release_cap_t_per_day:
-        caps = ", ".join(f"{material_name(m)} {tonnes(v)}" for m, v in a.release_cap_t_per_day.items())
+        caps = ", ".join(f"{names.material_text(m)} {tonnes(v)}" for m, v in a.release_cap_t_per_day.items())
         lags += f" At most this much is released a day: {caps}."
     out.append(escape(lags))
     if any(spec.reserve for spec in scenario.regions.values()) and pool.mode == "joint":
@@ -172,6 +166,7 @@ def _auction_words(scenario: Scenario) -> tuple[str, str]:
     assert a is not None
     auction = a.auction
     assert auction is not None
+    names = Names.of(scenario)
     pricing = (
         "uniform price: every winning bid pays the clearing price, the lowest accepted bid"
         if auction.pricing == "uniform"
@@ -179,10 +174,12 @@ def _auction_words(scenario: Scenario) -> tuple[str, str]:
     )
     text = f"Auctions are held every {auction.every_days} days while the arrangement is active; {pricing}."
     if auction.reserve_price_usd_per_kg:
-        prices = ", ".join(f"{material_name(m)} {price(v)} USD/kg" for m, v in auction.reserve_price_usd_per_kg.items())
+        prices = ", ".join(
+            f"{names.material_text(m)} {price(v)} USD/kg" for m, v in auction.reserve_price_usd_per_kg.items()
+        )
         text += f" Reserve prices (no stock is sold below them): {prices}."
     if auction.lot_t:
-        lots = ", ".join(f"{material_name(m)} {tonnes(v)}" for m, v in auction.lot_t.items())
+        lots = ", ".join(f"{names.material_text(m)} {tonnes(v)}" for m, v in auction.lot_t.items())
         text += f" Lot per auction: {lots}."
     else:
         text += " Each auction offers all stock available for release."
@@ -195,7 +192,7 @@ def _auction_words(scenario: Scenario) -> tuple[str, str]:
                 for s in segments
             )
             rows.append(
-                f"<tr><td>{escape(region_name(member))}</td><td>{escape(material_name(material))}</td>"
+                f"<tr><td>{escape(names.region(member))}</td><td>{escape(names.material(material))}</td>"
                 f"<td>{escape(bids)}</td></tr>"
             )
     table = (
@@ -207,21 +204,22 @@ def _auction_words(scenario: Scenario) -> tuple[str, str]:
     return escape(text), table
 
 
-def auction_results(result: Result) -> str:
-    """What the auctions sold, to whom, at which prices (HTML; empty without auctions)."""
+def auction_results(result: Result, accounts: dict[str, Account]) -> str:
+    """What the auctions sold, to whom, at which prices, and what the winners drew of it (HTML; empty without)."""
     auctions = result.auctions
     if auctions.empty:
         return ""
+    names = Names.of(result.scenario)
     start = result.start_date
     members = result.structure.member_names
-    sold_any = auctions[auctions["sold_t"] > 0]
     sentences = []
     rows = []
     for material, group in auctions.groupby("material", sort=False):
+        material = str(material)
         sold = group[group["sold_t"] > 0]
         prices = sold["clearing_price_usd_per_kg"].dropna()
         text = (
-            f"{cap(material_name(str(material)))}: {len(group)} auctions from {when(start, int(group['day'].min()))} "
+            f"{names.material(material)}: {len(group)} auctions from {when(start, int(group['day'].min()))} "
             f"to {when(start, int(group['day'].max()))}"
         )
         if len(sold):
@@ -234,77 +232,115 @@ def auction_results(result: Result) -> str:
         else:
             text += "; nothing sold"
         sentences.append(text + ".")
+        for member in members:
+            stake = accounts[member].stakes[material]
+            if stake.won_t > 0:
+                sentence = (
+                    f"{cap(names.subject(member))} won {tonnes(stake.won_t)} of {names.material_text(material)} "
+                    f"and drew {tonnes(stake.drawn_auction_t)} of it"
+                )
+                if stake.unused_auction_t >= 0.005:
+                    sentence += (
+                        f"; the other {tonnes(stake.unused_auction_t)} it had bought was still unused on the last "
+                        "day, held in the pool for it"
+                    )
+                sentences.append(sentence + ".")
         won = "".join(
-            f"<td>{tonnes(group[f'won_t.{m}'].sum())}<br><small>{usd(group[f'spend_usd.{m}'].sum())}</small></td>"
+            f"<td>{tonnes(accounts[m].stakes[material].won_t)}<br><small>{usd(group[f'spend_usd.{m}'].sum())}"
+            f"</small></td><td>{tonnes(accounts[m].stakes[material].drawn_auction_t)}<br><small>"
+            f"{tonnes(accounts[m].stakes[material].unused_auction_t)} unused</small></td>"
             for m in members
         )
         price_cell = DASH if not len(prices) else price(prices.min())
         if len(prices) and prices.max() > prices.min():
             price_cell += f"{DASH}{price(prices.max())}"
         rows.append(
-            f"<tr><th>{escape(cap(material_name(str(material))))}</th><td>{len(group)}</td><td>{len(sold)}</td>"
+            f"<tr><th>{escape(names.material(material))}</th><td>{len(group)}</td><td>{len(sold)}</td>"
             f"<td>{tonnes(group['sold_t'].sum())}</td><td>{price_cell}</td>{won}</tr>"
         )
-    spend = [
-        f"{region_name(m)} {usd(float(sold_any[f'spend_usd.{m}'].sum()))}"
-        for m in members
-        if sold_any[f"spend_usd.{m}"].sum() > 0
+    spend = [f"{names.region(m)} {usd(a.auction_paid_usd)}" for m, a in accounts.items() if a.auction_paid_usd > 0]
+    revenue = [
+        f"{names.region(m)} {usd(a.auction_received_usd)}" for m, a in accounts.items() if a.auction_received_usd > 0
     ]
     if spend:
         sentences.append(f"Spend at auction: {join_words(spend)}.")
-    head = "".join(f"<th>{escape(region_name(m))}<br><small>won (spend)</small></th>" for m in members)
+    if revenue:
+        sentences.append(
+            f"The proceeds go to the pool's owners in proportion to what they own of it: {join_words(revenue)}."
+        )
+    if not (auctions["sold_t"] > 0).any():
+        return "".join(f"<p>{escape(s)}</p>" for s in sentences)
+    head = "".join(
+        f'<th colspan="2">{escape(names.region(m))}<br><small>won (spend) | drew (unused at the end)</small></th>'
+        for m in members
+    )
     table = (
-        '<table class="auctions"><thead><tr><th>Material</th><th>Auctions</th><th>With sales</th><th>Sold</th>'
-        f"<th>Clearing price<br><small>USD/kg</small></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        '<div class="scroll"><table class="auctions"><thead><tr><th>Material</th><th>Auctions</th><th>With sales</th>'
+        f"<th>Sold</th><th>Clearing price<br><small>USD/kg</small></th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        '<p class="note">Stock a member wins stays in the pool, held for it, and is drawn as its gaps open: '
+        "won = drawn + unused at the end.</p>"
     )
     return "".join(f"<p>{escape(s)}</p>" for s in sentences) + table
 
 
 def rule_releases(result: Result) -> str:
-    """Releases decided by a sharing rule (fair ratio and others): how much, when, to whom."""
+    """What members received from the shared stock: drawn from what they bought, or allocated by the rule."""
     releases = result.releases
     if releases.empty:
         return ""
+    names = Names.of(result.scenario)
     start = result.start_date
     members = result.structure.member_names
     ratio = result.scenario.agreement.ratio if result.scenario.agreement else {}
     out, rows = [], []
-    for (mechanism, material), group in releases.groupby(["mechanism", "material"], sort=False):
-        released = float(group["released_t"].sum())
-        gaps = float(sum(group[f"gap_t.{m}"].sum() for m in members))
-        given = {m: float(group[f"released_rule_t.{m}"].sum()) for m in members}
-        shares = [
-            f"{region_name(m)} {tonnes(t)} ({percent(t / released)})" for m, t in given.items() if released > 0 and t
-        ]
-        rule = BY_NAME[str(mechanism)].phrase
-        text = (
-            f"Under {rule}, {tonnes(released)} of {material_name(str(material))} was released on "
-            f"{len(group)} decision days from {when(start, int(group['day'].min()))} to "
-            f"{when(start, int(group['day'].max()))}"
-        )
-        text += f": {join_words(shares)}" if shares else ""
-        text += f". Members' open needs on those days came to {tonnes(gaps)}."
-        out.append(f"<p>{escape(text)}</p>")
-        cells = "".join(
-            f"<td>{tonnes(given[m])}<br><small>{percent(given[m] / released) if released else DASH}</small></td>"
-            for m in members
-        )
-        label = BY_NAME[str(mechanism)].label
-        rows.append(
-            f"<tr><th>{escape(cap(material_name(str(material))))}</th><td>{escape(label)}</td>"
-            f"<td>{len(group)}</td><td>{tonnes(gaps)}</td><td>{tonnes(released)}</td>{cells}</tr>"
-        )
+    sources = [("auction", "released_auction_t")] + [
+        (str(m), "released_rule_t") for m in dict.fromkeys(releases["mechanism"]) if m != "auction"
+    ]
+    for material, by_material in releases.groupby("material", sort=False):
+        material = str(material)
+        for source, column in sources:
+            group = by_material if source == "auction" else by_material[by_material["mechanism"] == source]
+            given = {m: float(group[f"{column}.{m}"].sum()) for m in members}
+            released = sum(given.values())
+            days = group[sum(group[f"{column}.{m}"] for m in members) > 0]
+            if released <= 0:
+                continue
+            shares = [f"{names.region(m)} {tonnes(t)} ({percent(t / released)})" for m, t in given.items() if t]
+            first, last = when(start, int(days["day"].min())), when(start, int(days["day"].max()))
+            if source == "auction":
+                text = (
+                    f"Members drew {tonnes(released)} of {names.material_text(material)} they had bought at auction, "
+                    f"on {len(days)} days from {first} to {last}: {join_words(shares)}."
+                )
+                label, gaps = "drawn from stock bought at auction", DASH
+            else:
+                gap_t = float(sum(days[f"gap_t.{m}"].sum() for m in members))
+                text = (
+                    f"Under {BY_NAME[source].phrase}, {tonnes(released)} of {names.material_text(material)} was "
+                    f"released on {len(days)} days from {first} to {last}: {join_words(shares)}. "
+                    f"Members' open needs on those days came to {tonnes(gap_t)}."
+                )
+                label, gaps = BY_NAME[source].label, tonnes(gap_t)
+            out.append(f"<p>{escape(text)}</p>")
+            cells = "".join(
+                f"<td>{tonnes(given[m])}<br><small>{percent(given[m] / released)}</small></td>" for m in members
+            )
+            rows.append(
+                f"<tr><th>{escape(names.material(material))}</th><td>{escape(label)}</td>"
+                f"<td>{len(days)}</td><td>{gaps}</td><td>{tonnes(released)}</td>{cells}</tr>"
+            )
     uses_ratio = any(BY_NAME[str(name)].needs_ratio for name in set(releases["mechanism"]))
     head = "".join(
-        f"<th>{escape(region_name(m))}"
+        f"<th>{escape(names.region(m))}"
         + (f"<br><small>ratio {percent(ratio[m])}</small>" if uses_ratio and m in ratio else "")
         + "</th>"
         for m in members
     )
     table = (
-        '<table class="releases"><thead><tr><th>Material</th><th>Rule</th><th>Days</th><th>Open needs</th>'
-        f"<th>Released</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        '<p class="note">Open needs: members\' gaps summed over the decision days. Under each member: tonnes '
-        "received and their share of the release.</p>"
+        '<div class="scroll"><table class="releases"><thead><tr><th>Material</th><th>How</th><th>Days</th>'
+        f"<th>Open needs</th><th>Released</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        '<p class="note">As in releases.csv. Open needs: members\' gaps summed over the days of release. Under each '
+        "member: tonnes received and their share of the release.</p>"
     )
     return "".join(out) + table

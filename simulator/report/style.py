@@ -12,10 +12,11 @@ body { margin: 0; background: #eef1f4; color: var(--ink);
   "Liberation Sans", sans-serif; }
 main { max-width: 1040px; margin: 24px auto; padding: 36px 48px 28px; background: #fff;
   box-shadow: 0 1px 4px rgba(0, 0, 0, .08); }
-header { border-bottom: 3px solid var(--accent); padding-bottom: 14px; margin-bottom: 8px; }
+header { border-bottom: 3px solid var(--accent); padding-bottom: 8px; margin-bottom: 8px; }
+.sub { margin: 0; color: var(--muted); font-size: 14px; }
 .kicker { margin: 0; color: var(--accent); font-size: 12px; font-weight: 600; letter-spacing: .08em;
   text-transform: uppercase; }
-h1 { margin: 2px 0 8px; font-size: 28px; line-height: 1.2; }
+h1 { margin: 2px 0 4px; font-size: 28px; line-height: 1.2; overflow-wrap: anywhere; }
 h2 { margin: 30px 0 10px; padding-bottom: 4px; font-size: 20px; border-bottom: 1px solid var(--rule);
   break-after: avoid; page-break-after: avoid; }
 h3 { margin: 18px 0 6px; font-size: 16px; break-after: avoid; page-break-after: avoid; }
@@ -36,6 +37,7 @@ ul.compare { background: var(--band); border-left: 4px solid var(--accent); padd
 .num { font-variant-numeric: tabular-nums; }
 figure { margin: 14px 0 18px; break-inside: avoid; page-break-inside: avoid; }
 figure svg { display: block; width: 100%; height: auto; }
+figure svg.chart { max-width: 820px; margin: 0 auto; }
 figcaption { font-size: 12.5px; margin-top: 4px; }
 table { width: 100%; border-collapse: collapse; margin: 10px 0 16px; font-size: 13px;
   font-variant-numeric: tabular-nums; break-inside: avoid; page-break-inside: avoid; }
@@ -60,10 +62,32 @@ table.bids td, table.bids th, table.assumptions th { text-align: left; }
 table.assumptions td.n { width: 2em; }
 table.assumptions td.text:not(.source) { width: 58%; }
 table.comparison tbody th { vertical-align: middle; }
-table.releases td:nth-child(2) { text-align: left; }
+table.releases td:nth-child(2), table.releases thead th:nth-child(2) { text-align: left; }
 table.comparison td.material { text-align: left; white-space: nowrap; }
 table.comparison caption { font-size: 13px; font-weight: 400; color: var(--muted); }
 table.shocks td.when { white-space: nowrap; }
+aside.changes { background: #fff8e6; border-left: 4px solid #e9a03b; padding: 6px 12px; margin: 10px 0;
+  font-size: 13px; }
+aside.changes ul { margin: 2px 0 4px; padding-left: 18px; }
+aside.changes code { overflow-wrap: anywhere; }
+table.uncertain-inputs { table-layout: fixed; }
+table.uncertain-inputs th:nth-child(1) { width: 36%; }
+table.uncertain-inputs th:nth-child(2) { width: 13%; }
+table.uncertain-inputs th:nth-child(3) { width: 17%; }
+table.uncertain-inputs td, table.uncertain-inputs code.source { overflow-wrap: anywhere; }
+section.verdict { background: var(--band); border: 1px solid #c9d6e3; border-left: 5px solid var(--accent);
+  padding: 2px 16px 6px; margin: 12px 0 8px; break-inside: avoid; page-break-inside: avoid; }
+section.verdict h2 { margin: 8px 0 4px; font-size: 19px; border: 0; padding: 0; }
+section.verdict h2 .when { display: block; font-size: 12.5px; font-weight: 400; color: var(--muted); }
+p.headline { font-size: 17px; font-weight: 600; margin: 4px 0 6px; }
+p.cost, p.prices-line { font-size: 14px; margin: 4px 0 8px; }
+table.verdict { margin: 6px 0 4px; background: #fff; }
+table.verdict thead th { text-align: left; }
+table.verdict td { text-align: left; }
+table.verdict td.net { font-weight: 700; white-space: nowrap; }
+table.verdict .money { white-space: nowrap; }
+.scroll { overflow-x: auto; }
+p.empty { color: var(--muted); font-style: italic; }
 footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule); font-size: 12px;
   color: var(--muted); }
 @page { size: A4; margin: 15mm; }
@@ -78,5 +102,16 @@ footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule);
   #curves, #regions, #rule, #assumptions { break-before: page; page-break-before: always; }
   tr, li { break-inside: avoid; page-break-inside: avoid; }
 }
-@media (max-width: 700px) { main { padding: 18px; margin: 0; } }
+@media (max-width: 700px) {
+  main { padding: 14px; margin: 0; }
+  h1 { font-size: 22px; }
+  section.verdict { padding: 2px 10px 6px; }
+  p.headline { font-size: 16px; }
+  dl.meta { grid-template-columns: 1fr; }
+  dl.meta dd { margin-bottom: 4px; }
+  table { display: block; overflow-x: auto; }
+  .scroll > table { display: table; min-width: 600px; }
+  figure .scroll svg { min-width: 600px; }
+  figure .scroll svg.timeline { min-width: 900px; }
+}
 """

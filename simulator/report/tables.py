@@ -10,31 +10,25 @@ from typing import Any
 
 import numpy as np
 
-from simulator.report.figures import KIND_NAMES, shock_severity, shock_target
+from simulator import quantities
+from simulator.plots import KIND_NAMES, shock_severity, shock_target
+from simulator.report.accounts import Account
 from simulator.report.findings import Run
-from simulator.report.words import (
-    cap,
-    days,
-    finite,
-    material_name,
-    percent,
-    region_name,
-    span_dates,
-    tonnes,
-    usd_m,
-    when,
-)
+from simulator.report.words import days, finite, percent, span_dates, tonnes, usd_m, when
 from simulator.results import Result
 from simulator.scenario.schema import RANDOM_TYPES
 
 DASH = "\u2013"
-COSTS = (
-    ("auction_spend_usd", "Auction spend"),
-    ("holding_cost_usd", "Holding cost of strategic stock"),
-    ("procurement_premium_usd", "Quota premium"),
-    ("resourcing_cost_usd", "Re-sourcing cost"),
-    ("refill_cost_usd", "Reserve refill cost"),
-)
+STOCK_COSTS = ("holding_cost_usd", "refill_cost_usd", "auction_spend_usd")
+"""Costs of strategic stock, added to the cost of buying a pool share (summary quantities)."""
+REVENUE = "auction_revenue_usd"
+"""Auction proceeds received as an owner of the pool: subtracted."""
+OTHER_COSTS = ("procurement_premium_usd", "resourcing_cost_usd")
+"""Costs of procurement policies, shown apart."""
+
+
+def _label(name: str) -> str:
+    return quantities.get("summary", name).label
 
 
 def _first(run: Run, day: Any) -> str:
@@ -51,8 +45,12 @@ def _days_with_any_shortfall(result: Result, region: str) -> int:
     return int(rows.loc[rows["shortfall_t"] > 0, "day"].nunique())
 
 
-def region_table(run: Run, region: str) -> str:
-    """One region's outcome per material and in all: shortfall, days short, cover, releases, costs."""
+def region_table(run: Run, region: str, account: Account | None = None) -> str:
+    """One region's outcome per material and in all: shortfall, days short, cover, releases, costs.
+
+    With a member's ``account``, the net cost of strategic stock is the verdict's: buying
+    its pool share + holding + refills + auction spend - auction revenue.
+    """
     result = run.result
     materials = run.materials()
     members = result.structure.member_names
@@ -116,20 +114,34 @@ def region_table(run: Run, region: str) -> str:
     for key, label in optional:
         if any(c.get(key) for c in cells):
             rows.append((label, tonne_row(key), ""))
-    total_cost = np.zeros(len(materials) + 1)
-    for key, label in COSTS:
-        values = [c.get(key) or 0.0 for c in cells] + [metric(f"{key}.{region}") or 0.0]
-        total_cost += values
-        if any(values) or key in ("auction_spend_usd", "holding_cost_usd"):
-            rows.append((f"{label} (USD m)", money(key), ""))
-    rows.append(("Total cost (USD m)", [usd_m(v) for v in total_cost], "key"))
-    head = "".join(f"<th>{escape(cap(material_name(m)))}</th>" for m in materials) + "<th>All materials</th>"
+
+    def values(key: str) -> list[float]:
+        return [c.get(key) or 0.0 for c in cells] + [metric(f"{key}.{region}") or 0.0]
+
+    net = np.zeros(len(materials) + 1)
+    if account is not None and account.buying_usd:
+        bought = [account.stakes[m].buying_usd for m in materials]
+        bought.append(sum(bought))
+        net += bought
+        rows.append(("Buying its pool share (USD m)", [usd_m(v) for v in bought], ""))
+    for key in STOCK_COSTS:
+        net += values(key)
+        if any(values(key)) or key == "holding_cost_usd":
+            rows.append((f"{_label(key)} (USD m)", money(key), ""))
+    if any(values(REVENUE)):
+        net -= values(REVENUE)
+        rows.append((f"{_label(REVENUE)} (USD m)", [f"\u2212{usd_m(v)}" if v else "0" for v in values(REVENUE)], ""))
+    rows.append(("Net cost of strategic stock (USD m)", [usd_m(v) for v in net], "key"))
+    for key in OTHER_COSTS:
+        if any(values(key)):
+            rows.append((f"{_label(key)} (USD m)", money(key), ""))
+    head = "".join(f"<th>{escape(run.names.material(m))}</th>" for m in materials) + "<th>All materials</th>"
     body = "".join(
         f'<tr class="{kind}"><th>{escape(label)}</th>' + "".join(f"<td>{escape(v)}</td>" for v in values) + "</tr>"
         for label, values, kind in rows
     )
     role = "member" if region in members else ("outside the arrangement" if members else "")
-    caption = escape(region_name(region)) + (f' <span class="role">{role}</span>' if role else "")
+    caption = escape(run.names.region(region)) + (f' <span class="role">{role}</span>' if role else "")
     return (
         f'<table class="member" data-region="{escape(region)}"><caption>{caption}</caption>'
         f"<thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -144,11 +156,11 @@ def comparison_table(run: Run, base: Run) -> str:
     for region in regions:
         for k, material in enumerate(materials):
             b, s = base.cells[region, material], run.cells[region, material]
-            name = f'<th rowspan="{len(materials)}">{escape(region_name(region))}</th>' if k == 0 else ""
+            name = f'<th rowspan="{len(materials)}">{escape(run.names.region(region))}</th>' if k == 0 else ""
             old, new = b["shortfall_t"], s["shortfall_t"]
             change = DASH if old == 0 else f"{(new - old) / old:+.0%}".replace("-", "\u2212")
             rows.append(
-                f'<tr>{name}<td class="material">{escape(material_name(material))}</td>'
+                f'<tr>{name}<td class="material">{escape(run.names.material(material))}</td>'
                 f"<td>{tonnes(old)}</td><td>{tonnes(new)}</td><td>{change}</td>"
                 f"<td>{int(b['shortfall_days'])}</td><td>{int(s['shortfall_days'])}</td>"
                 f"<td>{_first(base, b['first_shortfall_day'])}</td><td>{_first(run, s['first_shortfall_day'])}</td>"
@@ -187,7 +199,7 @@ def shock_table(result: Result) -> str:
             f'<td class="when">{escape(span_dates(start, first, end))}<br>'
             f"<small>{end - first} days</small></td>"
             f"<td>{escape(shock_target(result, k))}</td>"
-            f"<td>{escape(shock_severity(str(shock.kind), float(shock.magnitude)))}{_drawn(spec, result.seed)}</td>"
+            f"<td>{escape(shock_severity(result, k))}{_drawn(spec, result.seed)}</td>"
             f'<td class="text">{escape(spec.description)}</td></tr>'
         )
     return (

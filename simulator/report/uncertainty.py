@@ -44,9 +44,9 @@ def _inputs_table(result: Result) -> str:
         for i in inputs_of(result.scenario)
     )
     return (
-        '<table class="uncertain-inputs"><thead><tr><th style="text-align:left">Input</th>'
+        '<div class="scroll"><table class="uncertain-inputs"><thead><tr><th style="text-align:left">Input</th>'
         '<th style="text-align:left">Value used</th><th style="text-align:left">Range</th>'
-        f'<th style="text-align:left;width:34%">Source</th></tr></thead><tbody>{rows}</tbody></table>'
+        f'<th style="text-align:left;width:34%">Source</th></tr></thead><tbody>{rows}</tbody></table></div>'
     )
 
 
@@ -55,6 +55,10 @@ def _shown(value: Any) -> str:
         return f"{value:g}"
     if isinstance(value, dict):
         return ", ".join(f"{k} {_shown(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "; ".join(_shown(v) for v in value)
+    if hasattr(value, "model_dump"):  # a scenario block (a bid segment, say): its fields as written
+        return _shown(value.model_dump(exclude_defaults=True))
     return str(value)
 
 
@@ -69,8 +73,8 @@ def _headline_table(result: Result, found: Uncertainty) -> str:
             f'<td>{_number(row.p5)} to {_number(row.p95)}</td><td class="text">{named}</td></tr>'
         )
     return (
-        '<table class="uncertainty"><thead><tr><th>Figure</th><th>As written</th><th>Median</th>'
-        f"<th>90% interval</th><th>Main drivers</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        '<div class="scroll"><table class="uncertainty"><thead><tr><th>Figure</th><th>As written</th><th>Median</th>'
+        f"<th>90% interval</th><th>Main drivers</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 

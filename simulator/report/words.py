@@ -1,4 +1,4 @@
-"""Names and numbers as a policy reader expects them, and the tagged numbers of sentences.
+"""Numbers as a policy reader expects them, and the tagged numbers of sentences.
 
 Layer: studies.
 
@@ -15,50 +15,6 @@ from html import escape
 from typing import Any
 
 from simulator.results import date_label
-
-# ids whose plain-words name is not the id in title case: (name, name inside a sentence)
-_KNOWN_NAMES = {
-    "eu": ("EU", "the EU"),
-    "us": ("US", "the US"),
-    "usa": ("USA", "the USA"),
-    "uk": ("UK", "the UK"),
-    "united_states": ("United States", "the United States"),
-    "united_kingdom": ("United Kingdom", "the United Kingdom"),
-}
-_UPPER_TOKENS = {"ree": "REE", "reo": "REO", "ndfeb": "NdFeB", "pgm": "PGM", "eu": "EU", "us": "US", "uk": "UK"}
-
-
-def region_name(region: str) -> str:
-    """``japan`` -> ``Japan``, ``eu`` -> ``EU``, ``south_korea`` -> ``South Korea``.
-
-    >>> region_name("eu"), region_name("south_korea")
-    ('EU', 'South Korea')
-    """
-    if region in _KNOWN_NAMES:
-        return _KNOWN_NAMES[region][0]
-    return " ".join(_UPPER_TOKENS.get(w, w.capitalize()) for w in region.split("_"))
-
-
-def region_subject(region: str) -> str:
-    """The region as a sentence's subject: ``the EU``, ``Japan``."""
-    if region in _KNOWN_NAMES:
-        return _KNOWN_NAMES[region][1]
-    return region_name(region)
-
-
-def possessive(region: str) -> str:
-    """``Japan's``, ``the EU's``, ``the United States'``."""
-    subject = region_subject(region)
-    return subject + ("'" if subject.endswith("s") else "'s")
-
-
-def material_name(material: str) -> str:
-    """``light_ree`` -> ``light REE``, ``ndfeb_magnets`` -> ``NdFeB magnets``.
-
-    >>> material_name("heavy_ree"), material_name("ndfeb_magnets")
-    ('heavy REE', 'NdFeB magnets')
-    """
-    return " ".join(_UPPER_TOKENS.get(w, w) for w in material.split("_"))
 
 
 def cap(text: str) -> str:
@@ -82,19 +38,23 @@ def finite(value: Any) -> bool:
     return value is not None and isinstance(value, int | float) and math.isfinite(value)
 
 
-def tonnes(value: float) -> str:
-    """Tonnes rounded for reading: ``0.35 t``, ``19.8 t``, ``942 t``, ``5,796 t``.
+NBSP = "\u00a0"
+"""Joins a number to its unit so that a line never breaks between them."""
 
-    >>> tonnes(0.347), tonnes(19.8271), tonnes(941.78), tonnes(5796)
-    ('0.35 t', '19.8 t', '942 t', '5,796 t')
+
+def tonnes(value: float) -> str:
+    """Tonnes rounded for reading: ``0.35 t``, ``19.8 t``, ``942 t``, ``5,796 t`` (a no-break space before ``t``).
+
+    >>> [text.replace(NBSP, " ") for text in (tonnes(0.347), tonnes(19.8271), tonnes(941.78), tonnes(5796))]
+    ['0.35 t', '19.8 t', '942 t', '5,796 t']
     """
     if value == 0:
-        return "0 t"
+        return f"0{NBSP}t"
     if abs(value) < 1:
-        return f"{value:.2f} t"
+        return f"{value:.2f}{NBSP}t"
     if abs(value) < 100:
-        return f"{value:.1f} t"
-    return f"{value:,.0f} t"
+        return f"{value:.1f}{NBSP}t"
+    return f"{value:,.0f}{NBSP}t"
 
 
 def percent(share: float) -> str:
@@ -130,16 +90,26 @@ def days(value: float) -> str:
 
 
 def usd(value: float) -> str:
-    """Money: ``USD 322,350``, ``USD 18.9 m``, ``USD 1.24 bn``.
+    """Money: ``USD 322,350``, ``USD 18.9 m``, ``USD 1.24 bn`` (no-break spaces inside).
 
-    >>> usd(322350), usd(18874513.5), usd(1.2391e9)
-    ('USD 322,350', 'USD 18.9 m', 'USD 1.24 bn')
+    >>> [text.replace(NBSP, " ") for text in (usd(322350), usd(18874513.5), usd(1.2391e9))]
+    ['USD 322,350', 'USD 18.9 m', 'USD 1.24 bn']
     """
     if abs(value) >= 1e9:
-        return f"USD {value / 1e9:.2f} bn"
+        return f"USD{NBSP}{value / 1e9:.2f}{NBSP}bn"
     if abs(value) >= 1e6:
-        return f"USD {value / 1e6:.1f} m"
-    return f"USD {value:,.0f}"
+        return f"USD{NBSP}{value / 1e6:.1f}{NBSP}m"
+    return f"USD{NBSP}{value:,.0f}"
+
+
+def times(ratio: float) -> str:
+    """A ratio of prices: ``9x``, ``9.4x``, ``12x``.
+
+    >>> times(9.0), times(9.43), times(11.6), times(1.04)
+    ('9x', '9.4x', '12x', '1x')
+    """
+    text = f"{ratio:.0f}" if ratio >= 10 else f"{ratio:.1f}".removesuffix(".0")
+    return text + "x"
 
 
 def usd_m(value: float) -> str:
@@ -148,8 +118,14 @@ def usd_m(value: float) -> str:
 
 
 def price(value: float) -> str:
-    """A price per kg: ``40``, ``921``, ``21.43``."""
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    """A price per kg with the decimals it needs: ``40``, ``13.13``, ``156.5``, ``921.2``, ``1,606``.
+
+    >>> price(40.0), price(13.13), price(156.5), price(921.2), price(1606.26), price(21.434)
+    ('40', '13.13', '156.5', '921.2', '1,606', '21.43')
+    """
+    decimals = 0 if abs(value) >= 1000 else 1 if abs(value) >= 100 else 2
+    text = f"{value:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if decimals else text
 
 
 def when(start: dt.date | None, day: int) -> str:

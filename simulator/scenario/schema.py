@@ -138,6 +138,12 @@ def _day_or_date(value: Any) -> Any:
 
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=40)]
+Label = Annotated[
+    str | None,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
+    Field(exclude_if=lambda value: value is None),
+]
+"""A display name for figures and reports; left out of the scenario's data (and hash) when not given."""
 Tonnes = Annotated[float, _number("t", 0, MAX_TONNES), NUMBER]
 TonnesPerDay = Annotated[float, _number("t/day", 0, MAX_TONNES_PER_DAY), NUMBER]
 Days = Annotated[float, _number("days", 0, MAX_DAYS), NUMBER]
@@ -244,6 +250,8 @@ def random_within(low: float, high: float) -> Any:
 class Material(Model):
     """A material (or a group of materials managed as one stock)."""
 
+    label: Label = None
+    """Display name in figures and reports (default from the id: ``light_ree`` is "Light rare earths")."""
     description: str = ""
     """What the material stands for, with the source of its figures."""
     price_usd_per_kg: UsdPerKg | None = None
@@ -404,6 +412,8 @@ class ReserveRelease(Model):
 class Region(Model):
     """A consuming region: a member of the arrangement or an outsider."""
 
+    label: Label = None
+    """Display name in figures and reports (default from the id: ``eu`` is "EU", ``south_korea`` "South Korea")."""
     description: str = ""
     """Who this is, with sources."""
     demand: dict[Id, Demand]

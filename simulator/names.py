@@ -1,0 +1,117 @@
+"""Display names of regions and materials: the scenario's ``label`` fields, or names made from the ids.
+
+Layer: ground.
+
+Figures, the report and the explorer show "Japan", "EU" and "Light rare earths"
+rather than ``japan``, ``eu`` and ``light_ree``. A region or material with a ``label``
+is shown by its label, as written; without one its name is made from its id: words
+split at underscores, title case for regions, known abbreviations written as such
+(``eu`` is "EU", ``ree`` "rare earths", ``ndfeb`` "NdFeB").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# region ids whose name is not the id in title case: (name, name inside a sentence)
+_KNOWN_REGIONS = {
+    "eu": ("EU", "the EU"),
+    "us": ("US", "the US"),
+    "usa": ("USA", "the USA"),
+    "uk": ("UK", "the UK"),
+    "united_states": ("United States", "the United States"),
+    "united_kingdom": ("United Kingdom", "the United Kingdom"),
+}
+_TOKENS = {
+    "ree": "rare earths",
+    "reo": "REO",
+    "ndfeb": "NdFeB",
+    "pgm": "PGM",
+    "eu": "EU",
+    "us": "US",
+    "uk": "UK",
+}
+_ARTICLE_WORDS = ("United", "European")
+"""A region named with one of these first words takes "the" inside a sentence."""
+
+
+def default_region_name(region: str) -> str:
+    """``japan`` -> ``Japan``, ``eu`` -> ``EU``, ``south_korea`` -> ``South Korea``.
+
+    >>> default_region_name("eu"), default_region_name("south_korea")
+    ('EU', 'South Korea')
+    """
+    if region in _KNOWN_REGIONS:
+        return _KNOWN_REGIONS[region][0]
+    return " ".join(_TOKENS.get(w, w.capitalize()) for w in region.split("_"))
+
+
+def default_material_name(material: str) -> str:
+    """``light_ree`` -> ``Light rare earths``, ``ndfeb_magnets`` -> ``NdFeB magnets``.
+
+    >>> default_material_name("light_ree"), default_material_name("ndfeb_magnets"), default_material_name("cobalt")
+    ('Light rare earths', 'NdFeB magnets', 'Cobalt')
+    """
+    text = " ".join(_TOKENS.get(w, w) for w in material.split("_"))
+    return text[:1].upper() + text[1:]
+
+
+def in_sentence(name: str) -> str:
+    """A material's name inside a sentence: the first letter lowered when its first word is an ordinary word.
+
+    >>> in_sentence("Light rare earths"), in_sentence("NdFeB magnets"), in_sentence("REO")
+    ('light rare earths', 'NdFeB magnets', 'REO')
+    """
+    first = name.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower():
+        return name[:1].lower() + name[1:]
+    return name
+
+
+def _subject(region: str, name: str, labelled: bool) -> str:
+    if not labelled and region in _KNOWN_REGIONS:
+        return _KNOWN_REGIONS[region][1]
+    first = name.split(" ", 1)[0]
+    acronym = name.isupper() and name.isalpha() and len(name) <= 5
+    return f"the {name}" if acronym or first in _ARTICLE_WORDS else name
+
+
+@dataclass(frozen=True)
+class Names:
+    """Display names of one scenario's regions and materials (labels first, then defaults)."""
+
+    region_labels: Mapping[str, str] = field(default_factory=dict)
+    """Labels the scenario gives its regions, by id."""
+    material_labels: Mapping[str, str] = field(default_factory=dict)
+    """Labels the scenario gives its materials, by id."""
+
+    @classmethod
+    def of(cls, scenario: Any) -> Names:
+        """The names of ``scenario`` (a :class:`~simulator.scenario.Scenario`)."""
+        return cls(
+            {r: spec.label for r, spec in scenario.regions.items() if spec.label},
+            {m: spec.label for m, spec in scenario.materials.items() if spec.label},
+        )
+
+    def region(self, region: str) -> str:
+        """The region's name as a heading or legend shows it: ``Japan``, ``EU``."""
+        return self.region_labels.get(region) or default_region_name(region)
+
+    def subject(self, region: str) -> str:
+        """The region inside a sentence: ``Japan``, ``the EU``."""
+        return _subject(region, self.region(region), region in self.region_labels)
+
+    def possessive(self, region: str) -> str:
+        """``Japan's``, ``the EU's``, ``the United States'``."""
+        subject = self.subject(region)
+        return subject + ("'" if subject.endswith("s") else "'s")
+
+    def material(self, material: str) -> str:
+        """The material's name as a heading or legend shows it: ``Light rare earths``."""
+        return self.material_labels.get(material) or default_material_name(material)
+
+    def material_text(self, material: str) -> str:
+        """The material inside a sentence: ``light rare earths``, ``NdFeB magnets``."""
+        return in_sentence(self.material(material))

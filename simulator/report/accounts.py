@@ -1,0 +1,153 @@
+"""Each member's account with the joint stock: what it put in, drew, paid and received.
+
+Layer: studies.
+
+The full cost of the joint stock to a member over the run is
+
+``net = buying its pool share + holding + refills + auction spend - auction revenue``
+
+where buying its share is its contribution (t) x the material's reference price
+(the market's reference price, else the material's ``price_usd_per_kg``) x 1,000
+kg/t, paid once on day 0; holding, refills, auction spend and auction revenue are the
+run's summary figures (``holding_cost_usd``, ``refill_cost_usd``,
+``auction_spend_usd``, ``auction_revenue_usd``: auction proceeds go to the pool's
+owners by ownership share). What the member still owns at the end (its share of the
+unsold pool and stock it bought at auction but had not yet drawn) is listed beside
+the cost, not netted from it: what it is worth depends on a price nobody has paid.
+
+Stock a member wins at auction is held in the pool for it and drawn as its gaps open,
+so over a run ``won = drawn from bought stock + bought stock left at the end``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulator.numeric import KG_PER_T
+from simulator.report.findings import Run
+from simulator.scenario import Scenario
+from simulator.scenario.checks import reference_price
+from simulator.scenario.portfolio import demand_of
+
+
+def contribution_t(scenario: Scenario, member: str, material: str) -> float:
+    """Tonnes ``member`` puts into the joint pool of ``material`` (days count at its day-0 demand)."""
+    agreement = scenario.agreement
+    if agreement is None or agreement.pool.mode != "joint":
+        return 0.0
+    stock = agreement.pool.contributions.get(member, {}).get(material)
+    if stock is None:
+        return 0.0
+    return (
+        stock.tonnes if stock.tonnes is not None else stock.days * demand_of(scenario, member, material).tonnes_per_day
+    )
+
+
+@dataclass(frozen=True)
+class Stake:
+    """One member's figures for one material (tonnes; USD)."""
+
+    contributed_t: float
+    ownership: float
+    """Share of the material's joint pool the member owns (0 to 1)."""
+    price_usd_per_kg: float | None
+    """Reference price the contribution is valued at (None: the scenario gives none)."""
+    won_t: float
+    drawn_auction_t: float
+    drawn_rule_t: float
+    unused_auction_t: float
+    """Bought at auction and not yet drawn on the last day."""
+    pool_share_end_t: float
+    """The member's share of the unsold pool on the last day."""
+
+    @property
+    def buying_usd(self) -> float:
+        """What the contribution cost at the reference price (0 without a price)."""
+        return self.contributed_t * (self.price_usd_per_kg or 0.0) * KG_PER_T
+
+
+@dataclass(frozen=True)
+class Account:
+    """One member's account with the joint stock over the run (see the module docstring)."""
+
+    member: str
+    stakes: dict[str, Stake]
+    """By material."""
+    holding_usd: float
+    refill_usd: float
+    auction_paid_usd: float
+    auction_received_usd: float
+    drawn_t: float
+    """Shared stock received (``released_joint_t``): bought at auction and drawn, plus allocated by the rule."""
+    lent_t: float
+    """Lent from its own reserve to other members (national pool mode)."""
+    own_reserve_t: float
+    """Drawn from its own national reserve (outside the arrangement's sharing)."""
+
+    @property
+    def buying_usd(self) -> float:
+        """Buying its pool share, all materials."""
+        return sum(s.buying_usd for s in self.stakes.values())
+
+    @property
+    def unpriced(self) -> list[str]:
+        """Materials it contributed without a price to value them at."""
+        return [m for m, s in self.stakes.items() if s.contributed_t > 0 and not s.price_usd_per_kg]
+
+    @property
+    def net_usd(self) -> float:
+        """Buying + holding + refills + auction spend - auction revenue."""
+        return self.buying_usd + self.holding_usd + self.refill_usd + self.auction_paid_usd - self.auction_received_usd
+
+    def total(self, field: str) -> float:
+        """A :class:`Stake` field summed over materials."""
+        return float(sum(getattr(s, field) for s in self.stakes.values()))
+
+
+def _last(run: Run, region: str, material: str, column: str) -> float:
+    ts = run.result.timeseries
+    rows = ts[(ts["region"] == region) & (ts["material"] == material)]
+    return float(rows[column].iloc[-1]) if len(rows) else 0.0
+
+
+def accounts(run: Run) -> dict[str, Account]:
+    """Every member's account, in the agreement's order (empty without an agreement)."""
+    scenario = run.result.scenario
+    if scenario.agreement is None:
+        return {}
+    auctions = run.result.auctions
+    out = {}
+    materials = run.materials()
+    members = run.result.structure.member_names
+    for member in members:
+        stakes = {}
+        for material in materials:
+            pool_t = sum(contribution_t(scenario, m, material) for m in members)
+            mine = contribution_t(scenario, member, material)
+            sold = auctions[auctions["material"] == material]
+            stakes[material] = Stake(
+                contributed_t=mine,
+                ownership=mine / pool_t if pool_t > 0 else 0.0,
+                price_usd_per_kg=reference_price(scenario, material),
+                won_t=float(sold[f"won_t.{member}"].sum()) if len(sold) else 0.0,
+                drawn_auction_t=float(run.cell(member, material, "released_auction_t")),
+                drawn_rule_t=float(run.cell(member, material, "released_rule_t")),
+                unused_auction_t=_last(run, member, material, "auction_stock_t"),
+                pool_share_end_t=_last(run, member, material, "pool_share_t"),
+            )
+
+        def cells(name: str, member: str = member) -> float:
+            return float(sum(run.cell(member, m, name) or 0.0 for m in materials))
+
+        out[member] = Account(
+            member=member,
+            stakes=stakes,
+            holding_usd=cells("holding_cost_usd"),
+            refill_usd=cells("refill_cost_usd"),
+            auction_paid_usd=cells("auction_spend_usd"),
+            auction_received_usd=cells("auction_revenue_usd"),
+            drawn_t=cells("released_joint_t"),
+            lent_t=cells("lent_t"),
+            own_reserve_t=cells("released_national_t"),
+        )
+    return out

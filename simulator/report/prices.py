@@ -1,0 +1,217 @@
+"""The report's price section: how far prices rose, how much less was used, and what it cost.
+
+Layer: studies.
+
+Only materials with a market (``market:`` in the scenario) are described; a scenario
+without one gets no price section and no price sentence. For each region and
+material:
+
+- prices rose ``peak / reference`` times: the highest price the region paid
+  (``peak_price_usd_per_kg``) over the market's reference price;
+- it used ``1 - realised / baseline`` less: its realised demand over the run
+  (``demand_t`` in the summary) against its baseline demand (``baseline_demand_t``
+  summed over the days);
+- the demand the price destroyed (``demand_destroyed_t``), the extra spend at crisis
+  prices (``crisis_extra_cost_usd``) and the surplus lost on the destroyed demand.
+
+Names, units and labels of these quantities come from :mod:`simulator.quantities`.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+
+from simulator import quantities
+from simulator.report.findings import Run
+from simulator.report.words import cap, join_words, percent, price, times, tonnes, usd, usd_m, when
+from simulator.scenario.checks import reference_price
+
+PEAK = quantities.get("summary", "peak_price_usd_per_kg")
+DESTROYED = quantities.get("summary", "demand_destroyed_t")
+EXTRA = quantities.get("summary", "crisis_extra_cost_usd")
+SURPLUS = quantities.get("summary", "lost_surplus_usd")
+"""The surplus lost on the demand the price destroyed."""
+DEMAND = quantities.get("summary", "demand_t")
+BASELINE = quantities.daily("baseline_demand_t")
+WORLD = quantities.daily("world_price_usd_per_kg")
+
+
+def market_materials(run: Run) -> list[str]:
+    """The run's materials with a market."""
+    return [m for m in run.materials() if m in run.result.scenario.market]
+
+
+def baseline_t(run: Run, region: str, material: str) -> float:
+    """A region's baseline demand for a material summed over the run (t)."""
+    ts = run.result.timeseries
+    rows = ts[(ts["region"] == region) & (ts["material"] == material)]
+    return float(rows[BASELINE.column_name].sum())
+
+
+def used_less(run: Run, region: str, material: str) -> float | None:
+    """``1 - realised / baseline`` demand over the run (None without baseline demand)."""
+    baseline = baseline_t(run, region, material)
+    if baseline <= 0:
+        return None
+    return 1.0 - float(run.cell(region, material, DEMAND.name)) / baseline
+
+
+def _world_peak(run: Run, material: str) -> tuple[float, int]:
+    market = run.result.market
+    rows = market[market["material"] == material]
+    values = rows[WORLD.column_name].to_numpy()
+    k = int(np.argmax(values))
+    return float(values[k]), int(rows["day"].to_numpy()[k])
+
+
+def _region_sentence(run: Run, region: str, material: str, reference: float) -> str:
+    key = f"{region}.{material}"
+    subject = cap(run.names.subject(region))
+    peak = float(run.cell(region, material, PEAK.name))
+    text = (
+        f"{subject} paid up to {run.tag(price(peak), peak, f'{PEAK.name}.{key}')} USD/kg "
+        f"({times(peak / reference)} the reference)"
+    )
+    less = used_less(run, region, material)
+    destroyed = float(run.cell(region, material, DESTROYED.name))
+    if less is not None and less > 0.0005:
+        tagged = run.tag(tonnes(destroyed), destroyed, f"{DESTROYED.name}.{key}")
+        text += f" and used {percent(less)} less than its baseline demand ({tagged} of demand destroyed)"
+    elif less is not None:
+        text += " and used no less"
+    extra = float(run.cell(region, material, EXTRA.name))
+    lost = float(run.cell(region, material, SURPLUS.name))
+    costs = []
+    if extra:
+        costs.append(f"buying at crisis prices cost it {run.tag(usd(extra), extra, f'{EXTRA.name}.{key}')} extra")
+    if lost:
+        costs.append(
+            f"the surplus lost on the demand the price destroyed comes to "
+            f"{run.tag(usd(lost), lost, f'{SURPLUS.name}.{key}')}"
+        )
+    return text + ("; " + join_words(costs) if costs else "") + "."
+
+
+def _auction_sentence(run: Run, material: str) -> str:
+    auctions = run.result.auctions
+    if auctions.empty:
+        return ""
+    sold = auctions[(auctions["material"] == material) & (auctions["sold_t"] > 0)]
+    if sold.empty:
+        return ""
+    market = run.result.market
+    world = market[(market["material"] == material) & market["day"].isin(sold["day"])][WORLD.column_name]
+    cleared = sold["clearing_price_usd_per_kg"].dropna()
+
+    def span(values: object) -> str:
+        low, high = float(np.min(values)), float(np.max(values))  # type: ignore[call-overload]
+        return f"{price(low)} USD/kg" if low == high else f"{price(low)}\u2013{price(high)} USD/kg"
+
+    return f"The pool's auctions cleared at {span(cleared)}, against a world price of {span(world)} on the same days."
+
+
+def _table(run: Run, materials: list[str]) -> str:
+    head = [
+        "Region and material",
+        "Reference price<br><small>USD/kg</small>",
+        f"{escape(PEAK.label)}<br><small>{escape(PEAK.unit)}; rise</small>",
+        f"Realised {escape(DEMAND.label.lower())}<br><small>{escape(DEMAND.unit)}; against baseline</small>",
+        f"{escape(DESTROYED.label)}<br><small>{escape(DESTROYED.unit)}</small>",
+        f"{escape(EXTRA.label)}<br><small>USD m</small>",
+        f"{escape(SURPLUS.label)}<br><small>USD m</small>",
+    ]
+    rows = []
+    for region in run.regions():
+        for material in materials:
+            baseline = baseline_t(run, region, material)
+            if baseline <= 0:
+                continue
+            reference = reference_price(run.result.scenario, material) or 0.0
+            peak = float(run.cell(region, material, PEAK.name))
+            less = used_less(run, region, material)
+            realised = float(run.cell(region, material, DEMAND.name))
+            rise = times(peak / reference) if reference else "\u2013"
+            against = f"of {tonnes(baseline)}: {percent(less)} less" if less is not None else ""
+            cells = [
+                price(reference),
+                f"{price(peak)}<br><small>{rise}</small>",
+                f"{tonnes(realised)}<br><small>{against}</small>",
+                tonnes(float(run.cell(region, material, DESTROYED.name))),
+                usd_m(float(run.cell(region, material, EXTRA.name))),
+                usd_m(float(run.cell(region, material, SURPLUS.name))),
+            ]
+            rows.append(
+                f"<tr><th>{escape(run.names.region(region))}<br><small>{escape(run.names.material(material))}"
+                "</small></th>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+            )
+    return (
+        '<div class="scroll"><table class="prices"><thead><tr>'
+        + "".join(f"<th>{h}</th>" for h in head)
+        + f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f'<p class="note">{escape(PEAK.label)}: {escape(PEAK.description)} Rise: peak over reference price. Against '
+        f"baseline: 1 \u2212 realised / baseline demand over the run. {escape(EXTRA.label)}: "
+        f"{escape(EXTRA.description)} {escape(SURPLUS.label)}: {escape(SURPLUS.description)}</p>"
+    )
+
+
+def price_sentences(run: Run) -> list[str]:
+    """Per material with a market: the world price's rise, then a sentence per region (HTML)."""
+    out = []
+    start = run.result.start_date
+    for material in market_materials(run):
+        reference = reference_price(run.result.scenario, material)
+        if not reference:
+            continue
+        peak, day = _world_peak(run, material)
+        text = (
+            f"<strong>{escape(run.names.material(material))}</strong>: the world price rose {times(peak / reference)}, "
+            f"from {price(reference)} USD/kg (its reference) to a peak of {price(peak)} USD/kg on {when(start, day)}."
+        )
+        regions = [
+            _region_sentence(run, r, material, reference)
+            for r in run.regions()
+            if baseline_t(run, r, material) > 0 or run.cell(r, material, PEAK.name)
+        ]
+        auction = _auction_sentence(run, material)
+        out.append(
+            f"<p>{text}</p><ul>{''.join(f'<li>{s}</li>' for s in regions)}</ul>"
+            + (f"<p>{escape(auction)}</p>" if auction else "")
+        )
+    return out
+
+
+def price_line(run: Run) -> str:
+    """One sentence for the verdict: the largest price rise and the extra spend (empty without a market)."""
+    materials = [m for m in market_materials(run) if reference_price(run.result.scenario, m)]
+    if not materials:
+        return ""
+    rises = {m: _world_peak(run, m)[0] / (reference_price(run.result.scenario, m) or 1.0) for m in materials}
+    top = max(rises, key=lambda m: rises[m])
+    peak, day = _world_peak(run, top)
+    who = run.result.structure.member_names or run.regions()
+    extra = float(sum(run.metric(f"{EXTRA.name}.{r}") or 0.0 for r in who))
+    group = "the members" if run.result.structure.member_names else "the regions"
+    metric = f"sum:{EXTRA.name}:{','.join(who)}"
+    return (
+        f"Prices rose up to {times(rises[top])} ({run.names.material_text(top)}, {price(peak)} USD/kg on "
+        f"{when(run.result.start_date, day)}); buying at crisis prices cost {group} "
+        f"{run.tag(usd(extra), extra, metric)} extra."
+    )
+
+
+def price_section(run: Run, figure: str) -> str:
+    """The price section with the prices figure (HTML), or nothing without a market."""
+    materials = market_materials(run)
+    if not materials:
+        return ""
+    return "\n".join(
+        [
+            '<section id="prices"><h2>Prices</h2>',
+            *price_sentences(run),
+            figure,
+            _table(run, materials),
+            "</section>",
+        ]
+    )

@@ -1,0 +1,269 @@
+"""The verdict at the top of the report: would a joint stock have helped, who gets what, at what cost.
+
+Layer: studies.
+
+With an agreement, the run is set against the same scenario (the same changes, the
+same seed) without its agreement, so that "helped" means what the joint stock did and
+nothing else. Every member gets a row: short or not with the stock and without it,
+what it received from the shared stock, what it paid and received at auction, what
+its pool share cost to buy and hold, the net, and what it still owns at the end
+(:mod:`simulator.report.accounts`). Without an agreement, each region's shortfall and
+the costs of its own policies.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from simulator.report.accounts import Account
+from simulator.report.findings import Run
+from simulator.report.prices import price_line
+from simulator.report.words import join_words, percent, price, tonnes, usd, when
+
+SMALL = "<br><small>{}</small>"
+VISIBLE_T = 0.005
+"""Tonnes below this round to 0.00 t and are not mentioned."""
+DASH = "\u2013"
+
+
+def _short(run: Run, region: str) -> str:
+    """``7,200 t`` with ``from 10 Apr 2011`` below (tagged), or ``none``."""
+    total = run.metric(f"shortfall_t.{region}")
+    if total == 0:
+        return run.t(total, f"shortfall_t.{region}", zero="none")
+    first = int(run.metric(f"first_shortfall_day.{region}"))
+    return run.t(total, f"shortfall_t.{region}") + SMALL.format(
+        f"from {run.date(first, f'first_shortfall_day.{region}')}"
+    )
+
+
+def _who_is_short(run: Run, regions: list[str], verb: str) -> str:
+    """``Japan would be short of 19.8 t and the EU of 922 t`` (tagged) for the regions given."""
+    parts = []
+    for k, region in enumerate(regions):
+        total = run.metric(f"shortfall_t.{region}")
+        shown = run.t(total, f"shortfall_t.{region}")
+        parts.append(
+            f"{run.names.subject(region)} {verb} short of {shown}"
+            if k == 0
+            else f"{run.names.subject(region)} of {shown}"
+        )
+    return join_words(parts)
+
+
+def headline(run: Run, alone: Run | None) -> str:
+    """The answer in one or two sentences (HTML, numbers tagged)."""
+    structure = run.result.structure
+    members = structure.member_names
+    if not members:
+        short = [r for r in run.regions() if run.metric(f"shortfall_t.{r}") > 0]
+        if not short:
+            return "There is no joint stock in this scenario, and no region runs short."
+        return f"There is no joint stock in this scenario: {_who_is_short(run, short, 'is')}."
+    group = "neither member" if len(members) == 2 else "no member"
+    with_t = run.metric("total_shortfall_t")
+    shown_with = run.t(with_t, "total_shortfall_t", zero="none")
+    if alone is None:
+        if with_t == 0:
+            return f"With the joint stock, {group} runs short."
+        return f"With the joint stock, the members are still short of {shown_with} in all."
+    metric = f"sum:shortfall_t:{','.join(members)}"
+    without_t = float(sum(alone.metric(f"shortfall_t.{m}") for m in members))
+    shown_without = alone.t(without_t, metric, zero="none")
+    short_without = [m for m in members if alone.metric(f"shortfall_t.{m}") > 0]
+    if without_t == 0:
+        return (
+            f"Not needed here: {group} would run short without the joint stock, and {group} runs short with it."
+            if with_t == 0
+            else f"No: {group} would run short without the joint stock, yet the members are short of {shown_with} "
+            "with it."
+        )
+    if with_t == 0:
+        who = _who_is_short(alone, short_without, "would be")
+        return (
+            f"Yes: the joint stock closes every shortfall. Without it, {who} ({shown_without} in all); "
+            f"with it, {group} runs short."
+        )
+    if with_t < without_t:
+        cut = (without_t - with_t) / without_t
+        return (
+            f"In part: the joint stock cuts the members' shortfall from {shown_without} to {shown_with} "
+            f"({percent(cut)} less)."
+        )
+    return f"No: the members are short of {shown_with} with the joint stock and {shown_without} without it."
+
+
+def cost_line(run: Run, accounts: dict[str, Account]) -> str:
+    """What the joint stock costs the members together, and what is left of it at the end."""
+    if not accounts:
+        return ""
+    horizon = run.result.scenario.horizon_days
+    buying = sum(a.buying_usd for a in accounts.values())
+    holding = sum(a.holding_usd for a in accounts.values())
+    refill = sum(a.refill_usd for a in accounts.values())
+    moved = sum(a.auction_paid_usd for a in accounts.values())
+    joint = run.result.scenario.agreement is not None and run.result.scenario.agreement.pool.mode == "joint"
+    parts = [f"buying the pool {usd(buying)} at reference prices"] if joint else []
+    parts.append(f"holding strategic stock {usd(holding)} over the {horizon} days")
+    if refill:
+        parts.append(f"refills {usd(refill)}")
+    text = f"Cost to the members: {join_words(parts)}."
+    if moved:
+        text += f" Auctions move {usd(moved)} between members: the proceeds go to the pool's owners."
+    left = run.metric("pool_end_t")
+    unused = sum(a.total("unused_auction_t") for a in accounts.values())
+    if joint and (left or unused >= VISIBLE_T):
+        text += f" Left at the end: {run.t(left, 'pool_end_t')} in the pool"
+        text += f", plus {tonnes(unused)} bought at auction and not yet used." if unused >= VISIBLE_T else "."
+    return text
+
+
+def _member_row(run: Run, alone: Run | None, account: Account, auctions: bool, joint: bool) -> str:
+    m = account.member
+    names = run.names
+    own = sum(account.stakes[x].ownership for x in account.stakes) / max(1, len(account.stakes))
+    shares = {round(s.ownership, 4) for s in account.stakes.values()}
+    who = escape(names.region(m))
+    if joint and len(shares) == 1 and own > 0:
+        who += SMALL.format(f"owns {percent(own)} of the pool")
+    cells = [f"<th>{who}</th>", f"<td>{_short(run, m)}</td>"]
+    if alone is not None:
+        cells.append(f"<td>{_short(alone, m)}</td>")
+    won, drawn_bought = account.total("won_t"), account.total("drawn_auction_t")
+    notes = []
+    if won:
+        notes.append(f"{tonnes(drawn_bought)} of {tonnes(won)} bought")
+    if account.total("drawn_rule_t"):
+        notes.append(f"{tonnes(account.total('drawn_rule_t'))} by the rule")
+    if account.lent_t:
+        notes.append(f"lent {tonnes(account.lent_t)}")
+    cells.append(f"<td>{tonnes(account.drawn_t)}" + (SMALL.format("; ".join(notes)) if notes else "") + "</td>")
+    if auctions:
+        paid = run.tag(usd(account.auction_paid_usd), account.auction_paid_usd, f"auction_spend_usd.{m}")
+        got = run.tag(usd(account.auction_received_usd), account.auction_received_usd, f"auction_revenue_usd.{m}")
+        cells.append(f'<td><span class="money">{paid}</span>' + SMALL.format(f"received {got}") + "</td>")
+    holding = run.tag(usd(account.holding_usd), account.holding_usd, f"holding_cost_usd.{m}")
+    held = f"hold {holding}" + (f", refills {usd(account.refill_usd)}" if account.refill_usd else "")
+    if joint:
+        bought = usd(account.buying_usd) + (" + ?" if account.unpriced else "")
+        cells.append(f'<td><span class="money">{bought}</span>' + SMALL.format(held) + "</td>")
+    else:
+        cells.append(f"<td>{held}</td>")
+    cells.append(f'<td class="net">{usd(account.net_usd)}</td>')
+    if joint:
+        share, unused = account.total("pool_share_end_t"), account.total("unused_auction_t")
+        below = SMALL.format(f"{tonnes(unused)} bought, unused") if unused >= VISIBLE_T else ""
+        cells.append(f"<td>{tonnes(share + unused)}{below}</td>")
+    return f'<tr data-member="{escape(m)}">{"".join(cells)}</tr>'
+
+
+def member_table(run: Run, alone: Run | None, accounts: dict[str, Account]) -> str:
+    """Who gets what, at what cost: a row per member."""
+    scenario = run.result.scenario
+    assert scenario.agreement is not None
+    joint = scenario.agreement.pool.mode == "joint"
+    auctions = bool((run.result.auctions["sold_t"] > 0).any()) if not run.result.auctions.empty else False
+    head = ["Member", "Short with the stock"]
+    if alone is not None:
+        head.append("Short without it")
+    head.append("Received from the shared stock")
+    if auctions:
+        head.append("Auctions: paid")
+    head += ["Pool share: bought" if joint else "Reserve", "Net cost"]
+    if joint:
+        head.append("Still owns at the end")
+    rows = "".join(_member_row(run, alone, a, auctions, joint) for a in accounts.values())
+    prices = []
+    for material in run.materials():
+        value = next(iter(accounts.values())).stakes[material].price_usd_per_kg
+        if joint and value:
+            prices.append(f"{run.names.material_text(material)} {price(value)} USD/kg")
+    note = (
+        "Net cost = buying its pool share at the reference price"
+        + (f" ({'; '.join(prices)})" if prices else "")
+        + " + holding + refills + paid at auction \u2212 received from auctions. What it still owns at the end is "
+        "not subtracted."
+        if joint
+        else "Net cost = holding its reserve + refills"
+        + (" + paid at auction \u2212 received from auctions" if auctions else "")
+        + ". National reserves: each member keeps its own, part of which may go to others."
+    )
+    if any(a.unpriced for a in accounts.values()):
+        note += " ?: the scenario gives no price for a material, so its share is not valued."
+    return (
+        '<div class="scroll"><table class="verdict"><thead><tr>'
+        + "".join(f"<th>{h}</th>" for h in head)
+        + f'</tr></thead><tbody>{rows}</tbody></table></div><p class="note">{escape(note)}</p>'
+    )
+
+
+def _outsiders(run: Run) -> str:
+    members = set(run.result.structure.member_names)
+    others = [r for r in run.regions() if r not in members]
+    if not others:
+        return ""
+    parts = []
+    for region in others:
+        total = run.metric(f"shortfall_t.{region}")
+        subject = run.names.subject(region)
+        if total == 0:
+            parts.append(f"{subject} never runs short")
+        else:
+            first = int(run.metric(f"first_shortfall_day.{region}"))
+            parts.append(
+                f"{subject} is short of {run.t(total, f'shortfall_t.{region}')} from "
+                f"{run.date(first, f'first_shortfall_day.{region}')}"
+            )
+    return f'<p class="note">Outside the arrangement: {"; ".join(parts)}.</p>'
+
+
+def region_table(run: Run) -> str:
+    """Without an agreement: each region's shortfall, own reserve drawn and lowest cover."""
+    rows = []
+    for region in run.regions():
+        drawn = float(sum(run.cell(region, m, "released_national_t") or 0.0 for m in run.materials()))
+        cover = run.metric(f"min_days_of_cover.{region}")
+        costs = sum(
+            run.metric(f"{name}.{region}") or 0.0
+            for name in ("holding_cost_usd", "procurement_premium_usd", "resourcing_cost_usd", "refill_cost_usd")
+        )
+        low = DASH if cover is None or cover != cover else f"{cover:.1f} days"
+        rows.append(
+            f'<tr data-region="{escape(region)}"><th>{escape(run.names.region(region))}</th>'
+            f"<td>{_short(run, region)}</td><td>{tonnes(drawn)}</td><td>{low}</td><td>{usd(costs)}</td></tr>"
+        )
+    return (
+        '<div class="scroll"><table class="verdict"><thead><tr><th>Region</th><th>Short</th>'
+        "<th>Drawn from its own reserve</th><th>Lowest cover</th><th>Cost of its policies</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        '<p class="note">Cost of its policies: holding its reserve, quota premiums, re-sourcing and refills.</p>'
+    )
+
+
+def verdict_section(run: Run, alone: Run | None, accounts: dict[str, Account], changed: bool) -> str:
+    """The verdict box (HTML)."""
+    horizon = run.result.scenario.horizon_days
+    span = f"over the {horizon} days" + (f" from {when(run.result.start_date, 0)}" if run.result.start_date else "")
+    against = (
+        " against the same scenario without its agreement" + (" (with the same changes)" if changed else "")
+        if alone is not None
+        else ""
+    )
+    parts = [
+        '<section id="verdict" class="verdict">',
+        f'<h2>Would a joint stock help? <span class="when">{escape(span)}{escape(against)}</span></h2>',
+        f'<p class="headline">{headline(run, alone)}</p>',
+    ]
+    cost = cost_line(run, accounts)
+    if cost:
+        parts.append(f'<p class="cost">{cost}</p>')
+    if accounts:
+        parts.append(member_table(run, alone, accounts))
+        parts.append(_outsiders(run))
+    else:
+        parts.append(region_table(run))
+    line = price_line(run)
+    if line:
+        parts.append(f'<p class="prices-line">{line} <a href="#prices">Prices</a></p>')
+    parts.append("</section>")
+    return "\n".join(p for p in parts if p)

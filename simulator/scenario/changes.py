@@ -1,0 +1,142 @@
+"""What a run changed and what two scenarios differ in: ``--set`` changes and scenario differences.
+
+Layer: ground.
+
+The report lists a run's changes and compares like with like; this module holds the
+rules, so that the command line, the Python API and the report apply them alike.
+
+A change (``--set PATH=VALUE``) applies to the run and, with ``--compare``, to the
+baseline too, so that the comparison shows what the two scenarios differ in and not
+what the user changed (see ``docs/design-decisions.md``). One kind of change cannot
+apply to a baseline: a change inside ``agreement`` when the baseline has no
+agreement; it is left out of the baseline, which has no joint stock to change. Any
+other change the baseline cannot take (a shock or region it does not have, a value
+its validation refuses) stops the command with exit 2, naming the baseline file and
+the field, rather than comparing two worlds that differ by the user's change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from simulator.errors import InputError, Problem
+from simulator.scenario.load import validate_data
+from simulator.scenario.overrides import apply_overrides
+from simulator.scenario.schema import Scenario
+
+NOT_SET = "(not set)"
+"""How a change shows a field the file did not set."""
+IGNORED = frozenset({"name", "description", "assumptions", "uncertain"})
+"""Fields that describe a scenario without changing its world (``uncertain`` declares ranges for studies;
+a single run uses the values the scenario sets)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One ``--set`` change: the field, its new value and its value in the file."""
+
+    path: str
+    value: Any
+    was: Any = NOT_SET
+    """The value in the scenario file (``NOT_SET`` when the file did not set it)."""
+    baseline: bool | None = None
+    """Applied to the ``--compare`` baseline too (None: no baseline)."""
+
+
+def shown(value: Any) -> str:
+    """A value as the user would write it after ``--set PATH=``.
+
+    >>> shown(dt.date(2011, 9, 1)), shown(0.3), shown("fair_ratio"), shown({"days": 60})
+    ('2011-09-01', '0.3', 'fair_ratio', '{"days": 60}')
+    """
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, default=str)
+    if value is None:
+        return "null"
+    return str(value)
+
+
+def value_at(data: Any, path: str) -> Any:
+    """The value at a dotted ``path`` of scenario data (list items by index or ``id``), else ``NOT_SET``.
+
+    >>> value_at({"shocks": [{"id": "halt", "end": 9}]}, "shocks.halt.end"), value_at({}, "agreement.ratio.eu")
+    (9, '(not set)')
+    """
+    node = data
+    for key in path.split("."):
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list):
+            found = [item for item in node if isinstance(item, dict) and item.get("id") == key]
+            if found:
+                node = found[0]
+            elif key.lstrip("-").isdigit() and -len(node) <= int(key) < len(node):
+                node = node[int(key)]
+            else:
+                return NOT_SET
+        else:
+            return NOT_SET
+    return node
+
+
+def changes_of(data: dict[str, Any], assignments: Sequence[tuple[str, Any]]) -> list[Change]:
+    """The changes ``assignments`` make to scenario ``data`` (the file's data, before them)."""
+    return [Change(path, value, value_at(data, path)) for path, value in assignments]
+
+
+def _applies(change: Change, baseline_data: dict[str, Any]) -> bool:
+    return not (change.path.split(".")[0] == "agreement" and not baseline_data.get("agreement"))
+
+
+def with_changes(
+    baseline_data: dict[str, Any], changes: Sequence[Change], source: str
+) -> tuple[Scenario, list[Change]]:
+    """The baseline validated with every change that applies to it, and the changes marked.
+
+    Raises :class:`InputError` (exit 2) naming ``source`` and the field when a change
+    cannot apply to the baseline.
+    """
+    marked = [replace(c, baseline=_applies(c, baseline_data)) for c in changes]
+    pairs = [(c.path, c.value) for c in marked if c.baseline]
+    why = "--set applies to the --compare baseline too"
+    try:
+        return validate_data(apply_overrides(baseline_data, pairs), source), marked
+    except InputError as exc:
+        problems = [Problem(p.path, f"{p.message} ({why}; compare with a baseline that has it)") for p in exc.problems]
+        raise InputError(problems, source) from None
+
+
+def _leaves(data: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(data, dict):
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            out.update(_leaves(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out or {prefix: data}
+    if isinstance(data, list) and data and all(isinstance(v, dict) and "id" in v for v in data):
+        out = {}
+        for item in data:
+            out.update(_leaves(item, f"{prefix}.{item['id']}"))
+        return out
+    return {prefix: data}
+
+
+def differences(scenario: Scenario, baseline: Scenario) -> list[str]:
+    """Fields in which two scenarios' worlds differ (dotted paths, ``agreement`` as one).
+
+    Name, description, assumptions and the ``uncertain`` block do not count: they
+    describe the scenario, not the world one run simulates.
+    """
+    mine, theirs = (
+        {k: v for k, v in s.model_dump(mode="json").items() if k not in IGNORED} for s in (scenario, baseline)
+    )
+    out = ["agreement"] if mine.pop("agreement", None) != theirs.pop("agreement", None) else []
+    left, right = _leaves(mine), _leaves(theirs)
+    return out + [
+        path for path in sorted(set(left) | set(right)) if left.get(path, NOT_SET) != right.get(path, NOT_SET)
+    ]

@@ -1,0 +1,331 @@
+"""The report answers first: the verdict, the listed ``--set`` changes, display names, prices.
+
+Numbers are worked out by hand on small scenarios (tests/helpers.py) or are
+invariants of the run's own tables (what was won at auction is drawn or still held).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from simulator.cli import load, main
+from simulator.engine import simulate
+from simulator.names import Names, default_material_name, default_region_name
+from simulator.plots import days_of_cover_figure, shortfall_figure
+from simulator.report import render_report
+from simulator.report.accounts import accounts
+from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, comparison_figure
+from simulator.report.findings import Run, lead_phrase
+from simulator.scenario import scenario_hash, validate_data
+from simulator.scenario.changes import differences
+from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, run
+
+A4_TEXT_WIDTH_MM = 210 - 2 * 15
+"""The report prints on A4 with 15 mm margins (style.py): figures scale to this width."""
+
+# the pool (1,000 t each, 50 USD/kg) outlasts a 10-day total halt of 20 + 80 t/day
+AMPLE = build(
+    TWO_MEMBERS,
+    horizon_days=10,
+    agreement__pool__contributions={"japan": {"ree": {"tonnes": 1000}}, "eu": {"ree": {"tonnes": 1000}}},
+)
+HALT = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}]
+MARKET = {"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}}}
+
+
+def plain(text: str) -> str:
+    """Text of an HTML fragment without tags, runs of white space as one space."""
+    words = html.unescape(re.sub(r"<[^>]+>", " ", text)).replace("\u00a0", " ")
+    words = re.sub(r"\s+", " ", words).strip()
+    for spaced, tight in ((" ,", ","), (" .", "."), (" :", ":"), ("( ", "("), (" )", ")")):
+        words = words.replace(spaced, tight)
+    return words
+
+
+def section(text: str, name: str) -> str:
+    start = text.index(f'<section id="{name}"')
+    return text[start : text.index("</section>", start)]
+
+
+def invoke(*args: Any) -> Any:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def write_yaml(folder: Path, data: dict[str, Any], name: str) -> Path:
+    path = folder / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+# --- the verdict -------------------------------------------------------------------------------
+
+
+def test_the_verdict_comes_first_and_gives_the_answer_worked_out_by_hand():
+    text = render_report(run(AMPLE))
+    order = [text.index(f'<section id="{name}"') for name in ("verdict", "question", "findings", "curves")]
+    assert order == sorted(order)
+    verdict = plain(section(text, "verdict"))
+    # without the pool: Japan 20 t/day x 10 days, the EU 80 x 10; with it nobody is short
+    assert (
+        "Yes: the joint stock closes every shortfall. Without it, Japan would be short of 200 t and the EU of 800 t "
+        "(1,000 t in all); with it, neither member runs short." in verdict
+    )
+    # buying: 1,000 t x 50 USD/kg x 1,000 kg/t = USD 50 m each; the pool ends with 2,000 - 1,000 t
+    assert "buying the pool USD 100.0 m at reference prices" in verdict
+    assert "Left at the end: 1,000 t in the pool" in verdict
+    rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
+    assert list(rows) == ["japan", "eu"]
+    assert rows["japan"].startswith("Japan owns 50% of the pool none 200 t from day 0 200 t 200 t by the rule")
+    assert rows["eu"].startswith("EU owns 50% of the pool none 800 t from day 0 800 t 800 t by the rule")
+    for row in rows.values():  # net cost = buying + holding (0 here); owns half the 1,000 t left
+        assert row.endswith("USD 50.0 m hold USD 0 USD 50.0 m 500 t")
+
+
+def test_a_pool_too_small_cuts_the_shortfall_in_part():
+    # 60 t shared on day 0 (Japan its 20 t gap, the EU the other 40 t), then 60 days of total halt
+    text = render_report(run(TWO_MEMBERS))
+    verdict = plain(section(text, "verdict"))
+    assert "In part: the joint stock cuts the members' shortfall from 6,000 t to 5,940 t (1.0% less)." in verdict
+    assert "buying the pool USD 3.0 m" in verdict  # 60 t x 50 USD/kg
+
+
+def test_net_cost_adds_buying_holding_and_auction_flows_for_every_member():
+    # 600 t: 500 t shared by ratio on the 5 halt days, the last 100 t auctioned on day 5
+    bids = [{"end_use": "all", "share": 1.0, "price_usd_per_kg": 100.0}]
+    data = build(
+        TWO_MEMBERS,
+        agreement__mechanism="hybrid",
+        agreement__auction={"every_days": 7, "bids": {"japan": {"ree": bids}, "eu": {"ree": bids}}},
+        shocks__halt__end=5,
+        agreement__pool__contributions={"japan": {"ree": {"tonnes": 400}}, "eu": {"ree": {"tonnes": 200}}},
+        materials__ree__holding_cost_usd_per_t_year=3650,
+    )
+    result = run(data)
+    books = accounts(Run.of(result))
+    for member, contributed in (("japan", 400), ("eu", 200)):
+        account, metrics = books[member], result.metrics
+        assert account.buying_usd == pytest.approx(contributed * 50 * 1000)
+        assert account.stakes["ree"].ownership == pytest.approx(contributed / 600)
+        expected = (
+            contributed * 50 * 1000
+            + metrics[f"holding_cost_usd.{member}"]
+            + metrics[f"refill_cost_usd.{member}"]
+            + metrics[f"auction_spend_usd.{member}"]
+            - metrics[f"auction_revenue_usd.{member}"]
+        )
+        assert account.net_usd == pytest.approx(expected)
+    # auction proceeds go to the owners: what the members paid is what they received
+    paid = sum(a.auction_paid_usd for a in books.values())
+    assert paid > 0
+    assert sum(a.auction_received_usd for a in books.values()) == pytest.approx(paid)
+
+
+@functools.cache
+def _shipped(name: str) -> Any:
+    return simulate(load(str(ROOT / "scenarios" / f"{name}.yaml")))
+
+
+@functools.cache
+def _shipped_report(name: str) -> str:
+    return render_report(_shipped(name))
+
+
+def test_uncertain_inputs_show_scenario_blocks_as_written_not_as_python_objects():
+    inputs = _shipped_report("embargo_2010").split('<table class="uncertain-inputs">', 1)[-1]
+    assert "BidSegment(" not in inputs and "end_use" in inputs
+
+
+def test_what_was_won_at_auction_is_drawn_or_still_held_and_the_report_says_so():
+    result = _shipped("embargo_2010")
+    if result.auctions.empty or not (result.auctions["sold_t"] > 0).any():
+        pytest.skip("nothing sold at auction in this version of the scenario")
+    ts = result.timeseries
+    releases = result.releases
+    for member in result.structure.member_names:
+        for material in result.structure.materials:
+            won = result.auctions.loc[result.auctions["material"] == material, f"won_t.{member}"].sum()
+            drawn = releases.loc[releases["material"] == material, f"released_auction_t.{member}"].sum()
+            cell = ts[(ts["region"] == member) & (ts["material"] == material)]
+            assert won == pytest.approx(drawn + cell["auction_stock_t"].iloc[-1], abs=1e-6)
+            # releases.csv holds every shared release: rule allocations plus draws of bought stock
+            row = result.summary[(result.summary["region"] == member) & (result.summary["material"] == material)]
+            rule = releases.loc[releases["material"] == material, f"released_rule_t.{member}"].sum()
+            assert drawn + rule == pytest.approx(row["released_joint_t"].iloc[0], abs=1e-6)
+    text = plain(_shipped_report("embargo_2010"))
+    assert "won = drawn + unused at the end" in text
+    unused = sum(ts[ts["region"] == m].groupby("material")["auction_stock_t"].last().sum() for m in ["japan", "eu"])
+    if unused >= 0.005:
+        assert "bought at auction and not yet used" in text
+
+
+# --- --set changes -----------------------------------------------------------------------------
+
+
+def test_changes_are_listed_and_applied_to_the_baseline_too(tmp_path):
+    scenario = write_yaml(tmp_path, build(TWO_MEMBERS, start_date="2010-07-01"), "s.yaml")
+    baseline = write_yaml(tmp_path, build(TWO_MEMBERS, agreement=None, start_date="2010-07-01"), "b.yaml")
+    out = tmp_path / "r.html"
+    changes = ["--set", "shocks.halt.end=10", "--set", "agreement.ratio.japan=0.3", "--set", "agreement.ratio.eu=0.7"]
+    result = invoke("report", scenario, "-o", out, "--compare", baseline, *changes)
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    listed = plain(text[text.index('<aside id="changes"') : text.index("</aside>")])
+    assert "shocks.halt.end = 10 (in the file: 1000)" in listed
+    assert (
+        "agreement.ratio.japan = 0.3 (in the file: 0.5) not applied to the baseline, which has no agreement" in listed
+    )
+    # the baseline ran with the halt ending on day 10: goods shipped that day arrive on day 15,
+    # so Japan is short 20 t/day on days 0-14 (300 t), not 1,200 t as in the file
+    value = float(re.search(r'data-run="baseline" data-metric="shortfall_t\.japan" data-value="([^"]+)"', text)[1])
+    assert value == pytest.approx(300.0)
+    # the two runs differ only in the agreement, so the comparison may credit the joint stock
+    assert "With the joint stock" in plain(section(text, "comparison"))
+
+
+def test_a_change_the_baseline_cannot_take_is_refused_naming_the_baseline(tmp_path):
+    scenario = write_yaml(tmp_path, TWO_MEMBERS, "s.yaml")
+    other = build(TWO_MEMBERS, agreement=None, shocks=[])
+    baseline = write_yaml(tmp_path, other, "b.yaml")
+    out = tmp_path / "r.html"
+    for command in (["report", scenario, "-o", out], ["run", scenario, "-o", tmp_path / "run", "--report"]):
+        result = invoke(*command, "--compare", baseline, "--set", "shocks.halt.end=10")
+        assert result.exit_code == 2, result.output
+        assert "b.yaml" in result.output and "shocks" in result.output
+        assert "--set applies to the --compare baseline too" in result.output
+        assert "Traceback" not in result.output
+    assert not out.exists() and not (tmp_path / "run").exists()
+
+
+def test_sentences_credit_the_joint_stock_only_when_the_agreement_is_the_only_difference():
+    joint, alone = run(TWO_MEMBERS), run(build(TWO_MEMBERS, agreement=None))
+    assert differences(joint.scenario, alone.scenario) == ["agreement"]
+    assert lead_phrase(Run.of(joint), Run.of(alone, "baseline")) == "With the joint stock"
+    longer = run(build(TWO_MEMBERS, agreement=None, shocks__halt__end=10))
+    assert differences(joint.scenario, longer.scenario) == ["agreement", "shocks.halt.end"]
+    assert lead_phrase(Run.of(joint), Run.of(longer, "baseline")) == "In pair"
+    # a description, a name or an uncertain block is not a difference in the world
+    renamed = build(TWO_MEMBERS, name="other", description="words")
+    assert differences(joint.scenario, validate_data(renamed, "t")) == []
+
+
+# --- names -------------------------------------------------------------------------------------
+
+
+def test_display_names_default_from_ids_and_labels_win():
+    assert default_region_name("japan") == "Japan"
+    assert default_region_name("eu") == "EU"
+    assert default_material_name("light_ree") == "Light rare earths"
+    labelled = validate_data(build(TWO_MEMBERS, regions__japan__label="Nippon", materials__ree__label="REO"), "t")
+    names = Names.of(labelled)
+    assert (names.region("japan"), names.region("eu"), names.subject("eu")) == ("Nippon", "EU", "the EU")
+    assert (names.material("ree"), names.material_text("ree")) == ("REO", "REO")
+
+
+def test_a_label_shows_in_figures_and_report_and_unlabelled_scenarios_keep_their_hash():
+    plain_scenario = validate_data(TWO_MEMBERS, "t")
+    assert "label" not in str(plain_scenario.model_dump(mode="json"))
+    labelled = validate_data(build(TWO_MEMBERS, regions__japan__label="Nippon"), "t")
+    assert scenario_hash(labelled) != scenario_hash(plain_scenario)
+    result = run(build(TWO_MEMBERS, regions__japan__label="Nippon"))
+    legend = [t.get_text() for t in days_of_cover_figure(result).legends[0].get_texts()]
+    assert legend[:2] == ["Nippon", "EU"]
+    assert "<h3>Nippon</h3>" in render_report(result)
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+def test_report_figures_print_their_legends_at_8_pt_or_more_on_a4():
+    result = run(TWO_MEMBERS)
+    for fig in (
+        days_of_cover_figure(result, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS),
+        shortfall_figure(result, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS),
+        comparison_figure(result, run(build(TWO_MEMBERS, agreement=None)), ("a", "b")),
+    ):
+        width_mm = fig.get_size_inches()[0] * 25.4
+        scale = min(1.0, A4_TEXT_WIDTH_MM / width_mm)  # the SVG is 100% wide: it shrinks to the page
+        sizes = [t.get_fontsize() for legend in fig.legends for t in legend.get_texts()]
+        assert sizes and min(sizes) * scale >= 8.0, (width_mm, sizes)
+
+
+def test_nobody_short_gives_sentences_not_empty_panels():
+    result = run(AMPLE)
+    text = render_report(result, run(build(AMPLE, agreement=None, shocks=[])))
+    assert 'data-figure="shortfall"' in text and "No region runs short of any material in this run." in text
+    assert '<figure data-figure="shortfall"' not in text
+    compared = comparison_figure(result, run(build(AMPLE, agreement=None, shocks=[])), ("a", "b"))
+    assert len([ax for ax in compared.axes if ax.get_visible()]) == 1  # days of cover only, no shortfall row
+    assert "Neither run is short of any material." in text
+
+
+def test_release_days_are_drawn_as_one_band_per_run_of_days():
+    # the pool of 600 t lasts 6 days of 100 t of gaps: one band from day 0 to day 6
+    pool = {"japan": {"ree": {"tonnes": 300}}, "eu": {"ree": {"tonnes": 300}}}
+    result = run(build(TWO_MEMBERS, agreement__pool__contributions=pool))
+    fig = days_of_cover_figure(result)
+    bands = [p for p in fig.axes[0].patches if p.get_label() in ("released by fair ratio", "_")]
+    assert len(bands) == 1
+    assert (bands[0].get_x(), bands[0].get_x() + bands[0].get_width()) == (0, 6)
+
+
+# --- prices ------------------------------------------------------------------------------------
+
+
+def test_price_section_states_the_peak_worked_out_by_hand():
+    # nothing arrives: the position at the end of day t is 100 - 10 (t + 1) t against a target of
+    # 150 t; the price of day 9 answers X_8 = 10/150, 50 x 15^2 = 11,250 USD/kg: capped at 100 x 50
+    result = run(build(ONE_REGION, start_date="2010-07-01", shocks=HALT, market=MARKET))
+    text = render_report(result)
+    prices = plain(section(text, "prices"))
+    assert (
+        "Rare earths: the world price rose 100x, from 50 USD/kg (its reference) to a peak of 5,000 USD/kg on "
+        "10 Jul 2010." in prices
+    )
+    # no demand response is set (elasticity 0): Japan uses all its baseline demand
+    assert "Japan paid up to 5,000 USD/kg (100x the reference) and used no less" in prices
+    assert "Peak price" in prices and "Surplus lost" in prices
+    verdict = plain(section(text, "verdict"))
+    assert "Prices rose up to 100x (rare earths, 5,000 USD/kg on 10 Jul 2010)" in verdict
+    assert '<figure data-figure="prices"' in text
+
+
+def test_no_market_no_price_section():
+    text = render_report(run(TWO_MEMBERS))
+    assert '<section id="prices"' not in text and "Prices rose" not in text
+
+
+def test_compare_shows_prices_side_by_side(tmp_path):
+    # zero commercial stock and a total halt: every rule's price reaches the cap, 100 x 50 USD/kg
+    path = write_yaml(tmp_path, build(TWO_MEMBERS, market=MARKET), "m.yaml")
+    result = invoke("compare", path, "--mechanisms", "fair_ratio,proportional", "-o", tmp_path / "c")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(tmp_path / "c" / "compare.csv")
+    for member in ("japan", "eu"):
+        assert table[f"peak_price_usd_per_kg.{member}.ree"].tolist() == [5000.0, 5000.0]
+        for name in ("crisis_extra_cost_usd", "demand_destroyed_t", "lost_surplus_usd"):
+            assert f"{name}.{member}" in table
+    header = next(line for line in result.output.splitlines() if "mechanism" in line)
+    assert "peak_usd_per_kg.ree" in header and "extra_cost_usd_m" in header
+    assert "5,000.0" in result.output
+
+
+def test_the_python_api_lists_changes_and_applies_them_to_the_baseline_too(tmp_path):
+    import simulator
+
+    baseline = build(TWO_MEMBERS, agreement=None)
+    path = simulator.report(TWO_MEMBERS, tmp_path / "r.html", compare=baseline, set={"shocks.halt.end": 10})
+    text = path.read_text(encoding="utf-8")
+    assert "shocks.halt.end = 10 (in the file: 1000)" in plain(text[text.index('<aside id="changes"') :])
+    # as on the command line: the baseline's halt ends on day 10 too, Japan short 20 t/day on days 0-14
+    value = float(re.search(r'data-run="baseline" data-metric="shortfall_t\.japan" data-value="([^"]+)"', text)[1])
+    assert value == pytest.approx(300.0)
+    assert simulator.run(TWO_MEMBERS, set={"shocks.halt.end": 10}).changes[0].path == "shocks.halt.end"

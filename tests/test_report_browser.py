@@ -1,0 +1,133 @@
+"""The report in a real headless Chromium at a desktop and a phone width (Selenium, system chromedriver).
+
+The report a policy user would write first (the 2010 replay with a what-if change,
+compared with the historical replay) is opened from disk at 1280 x 800 and at
+390 x 844 CSS pixels. At both widths the answer must be on the first screen, nothing
+may run off the side of the page (wide tables scroll inside their box), and the text
+of every figure must stay at a readable size. Needs ``chromium`` and ``chromedriver``;
+skipped with a message when they are missing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from simulator.cli import main
+from tests.helpers import ROOT
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[dev]')")
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="needs chromium and chromedriver on PATH (Debian: apt-get install chromium chromium-driver)",
+)
+
+SCREENS = {"desktop": (1280, 800), "phone": (390, 844)}
+MIN_TEXT_PX = 9.0
+"""Smallest text a figure may show, in CSS pixels after the figure is scaled to its box."""
+
+MEASURE = r"""
+const W = window.innerWidth, H = window.innerHeight;
+function scroller(el) {
+  for (let e = el; e && e !== document.body; e = e.parentElement) {
+    const o = getComputedStyle(e).overflowX;
+    if (o === 'auto' || o === 'scroll') return e;
+  }
+  return null;
+}
+const tables = [...document.querySelectorAll('table')].map(t => {
+  const box = (scroller(t) || t).getBoundingClientRect();
+  return {cls: t.className, left: box.left, right: box.right};
+});
+const figures = [...document.querySelectorAll('figure[data-figure] svg')].map(svg => {
+  const box = svg.getBoundingClientRect();
+  const view = svg.viewBox.baseVal;
+  const scale = view && view.width ? box.width / view.width : 1;
+  const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+  return {name: svg.closest('figure').dataset.figure, width: box.width, smallest: Math.min(...sizes)};
+});
+const verdict = document.querySelector('#verdict');
+const answer = verdict.querySelector('.headline').getBoundingClientRect();
+const who = verdict.querySelector('table').getBoundingClientRect();
+return {W, H, page: document.documentElement.scrollWidth, answer: answer.bottom, whoTop: who.top,
+        whoBottom: who.bottom, tables, figures};
+"""
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "report.html"
+    args = [
+        "report",
+        str(ROOT / "scenarios" / "embargo_2010.yaml"),
+        "-o",
+        str(out),
+        "--compare",
+        str(ROOT / "scenarios" / "embargo_2010_historical.yaml"),
+        "--set",
+        "shocks.china_japan_halt.end=2011-09-01",
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module", params=list(SCREENS))
+def measured(request, report, tmp_path_factory) -> dict[str, Any]:
+    width, height = SCREENS[request.param]
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
+    try:
+        metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        driver.get(report.as_uri())
+        found = driver.execute_script(MEASURE)
+    finally:
+        driver.quit()
+    return {**found, "screen": (width, height)}
+
+
+def test_the_answer_and_who_gets_what_start_on_the_first_screen(measured):
+    width, height = measured["screen"]
+    assert measured["answer"] <= height, measured
+    assert measured["whoTop"] < height, measured
+    if width >= 1000:  # on a desktop the whole member table is on the first screen
+        assert measured["whoBottom"] <= height, measured
+
+
+def test_nothing_runs_off_the_side_of_the_page(measured):
+    width, _ = measured["screen"]
+    # a phone widens its layout viewport to fit content that runs off the page
+    assert (measured["W"], measured["page"]) == (width, width), measured["page"]
+    for table in measured["tables"]:  # a wide table scrolls inside a box that fits the page
+        assert table["left"] >= 0 and table["right"] <= width + 0.5, table
+
+
+def test_figure_text_stays_readable(measured):
+    names = {f["name"] for f in measured["figures"]}
+    assert {"timeline", "days_of_cover", "comparison"} <= names
+    for figure in measured["figures"]:
+        assert figure["smallest"] >= MIN_TEXT_PX, figure
+        assert figure["width"] >= 300, figure
