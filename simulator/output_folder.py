@@ -3,7 +3,7 @@
 Layer: ground (file-system helpers; nothing of the model).
 
 Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``,
-``plot-sweep``) opens it with :func:`open_folder`:
+``plot-sweep``, ``sensitivity``, ``calibrate``) opens it with :func:`open_folder`:
 
 - **One writer.** ``DIR/.stockpile.lock`` holds a POSIX record lock for as long as the
   command runs, with the holder's PID and host written in it. A second command refuses

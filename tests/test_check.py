@@ -194,6 +194,14 @@ def test_infinite_or_nan_tolerances_on_the_command_line_are_refused(repo):
         assert option in result.output and "finite" in result.output and "Traceback" not in result.output
 
 
+def test_a_bad_tolerance_option_still_writes_junit_naming_it(repo, tmp_path):
+    report = tmp_path / "check.xml"
+    result = invoke("check", repo, "--atol", "inf", "--junit", report)
+    assert result.exit_code == 2, result.output
+    errors = [case.find("error") for case in junit_cases(report).values() if case.find("error") is not None]
+    assert [error.get("message") for error in errors] == ["--atol: must be a finite number >= 0, not inf"]
+
+
 @pytest.mark.parametrize(
     ("content", "field"),
     [

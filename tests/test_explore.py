@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import zlib
 
@@ -11,8 +12,9 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import TWO_MEMBERS, build
+from helpers import ROOT, TWO_MEMBERS, build
 
+import simulator
 from simulator.cli import main
 from simulator.explore import plan_grid, render, run_grid
 from simulator.explore.data import (
@@ -446,3 +448,29 @@ def test_bands_are_the_sweeps_percentiles_and_the_seed_reproduces_the_first_run(
     meta, _ = read_page(page.html)
     assert meta["command"]["seed"] == f"--seed {seed}"
     assert meta["command"]["sweep_tail"].startswith("--runs 6 --seed 11 --curves")
+
+
+# --- make explore ----------------------------------------------------------------------------
+
+
+def _make_explore() -> tuple[str, list[str]]:
+    """The scenario and the ``--axis`` options of the Makefile's ``explore`` target."""
+    recipe = (ROOT / "Makefile").read_text().split("\nexplore:", 1)[1].split("\n\n", 1)[0]
+    scenario = re.search(r"stockpile explore (\S+)", recipe).group(1)
+    return str(ROOT / scenario), re.findall(r"--axis (\S+)", recipe)
+
+
+def test_every_axis_of_make_explore_changes_the_curves():
+    """Issue 18 item 3: on the shipped target every axis matters. One step along each axis,
+    from its first value with the others at the scenario's own values (fair_ratio, so the
+    ratio binds), moves the days-of-cover or the cumulative-shortfall curve of some member."""
+    scenario, axes = _make_explore()
+    assert len(axes) == 4
+    for axis in map(parse_axis, axes):
+        first, second = (simulator.run(scenario, set={axis.path: value}).timeseries for value in axis.values[:2])
+        moved = [
+            column
+            for column in ("days_of_cover", "shortfall_cum_t")
+            if not np.array_equal(first[column].to_numpy(float), second[column].to_numpy(float), equal_nan=True)
+        ]
+        assert moved, f"{axis.path}: {axis.values[0]} and {axis.values[1]} draw the same curves"

@@ -10,6 +10,7 @@ import copy
 import math
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -385,6 +386,18 @@ def test_one_bad_file_does_not_take_down_list_or_validate(tmp_path):
     assert "date.yaml: invalid (start_date: not a valid date '2010-07-32'" in listed.output
     validated = invoke("validate", *sorted(tmp_path.glob("*.yaml")))
     assert_bad_input(validated, "good.yaml: ok", "huge.yaml: seed:", "deep.yaml: a.0", "date.yaml: start_date:")
+
+
+def test_one_bad_file_does_not_take_down_check_of_its_folder_and_junit_is_written(tmp_path):
+    good = write_text(tmp_path, SCENARIO_TEXT, "good.yaml")
+    assert invoke("check", "--update", good).exit_code == 0
+    write_text(tmp_path, SCENARIO_TEXT + "seed: " + "9" * 5000 + "\n", "huge.yaml")
+    report = tmp_path / "check.xml"
+    checked = invoke("check", tmp_path, "--junit", report)
+    assert_bad_input(checked, "ok           tiny", "huge.yaml: seed: an integer of 5,000 digits is too large (line 18)")
+    cases = {case.get("name"): case for case in ElementTree.parse(report).getroot().iter("testcase")}
+    assert set(cases) == {"tiny", "huge"}
+    assert cases["tiny"].find("error") is None and "5,000 digits" in cases["huge"].find("error").get("message")
 
 
 def test_a_huge_set_value_is_refused_naming_the_option(tmp_path):

@@ -12,9 +12,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from simulator.output_folder import LOCK_FILE, open_folder
-from tests.helpers import TWO_MEMBERS
+from tests.helpers import ROOT, TWO_MEMBERS
 from tests.test_sweep import invoke, write
 
 USER_FILES = {"report.html": "<p>my own report</p>", "pool.csv": "my,own\n1,2\n", "auctions.csv": "mine\n"}
@@ -96,6 +97,26 @@ def test_sweep_and_compare_refuse_the_users_files_too(tmp_path, no_simulation):
     assert sweep.exit_code == 2 and "sweep.csv: exists and is not listed" in sweep.output, sweep.output
     assert compare.exit_code == 2 and "compare.png: exists and is not listed" in compare.output, compare.output
     assert contents(folder) == {"sweep.csv": b"my table", "compare.png": b"my figure"}
+
+
+def test_sensitivity_and_calibrate_refuse_the_users_files_too(tmp_path):
+    from tests.test_calibrate import MARKET_WORLD, write_record
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "sensitivity.csv").write_text("my indices")
+    (folder / "fit.csv").write_text("my fit")
+    historical = ROOT / "scenarios" / "embargo_2010_historical.yaml"
+    sensitivity = invoke("sensitivity", historical, "--method", "morris", "--samples", 4, "--workers", 1, "-o", folder)
+    world = tmp_path / "world.yaml"
+    world.write_text(yaml.safe_dump(MARKET_WORLD))
+    record = write_record(tmp_path, "2020-02-01,price,world,ree,,month,80,1\n")
+    fit = ("--fit", "market.ree.price.sensitivity=0.5:8", "--population", 4, "--iterations", 1)
+    calibrate = invoke("calibrate", world, "--record", record, *fit, "-o", folder)
+    for result, name in ((sensitivity, "sensitivity.csv"), (calibrate, "fit.csv")):
+        assert result.exit_code == 2, result.output
+        assert f"{name}: exists and is not listed in this folder's manifest.json" in result.output
+    assert contents(folder) == {"sensitivity.csv": b"my indices", "fit.csv": b"my fit"}
 
 
 @pytest.mark.parametrize("force", [(), ("--force",)], ids=["plain", "forced"])
