@@ -278,3 +278,10 @@ def test_auction_of_an_empty_lot_sells_nothing_and_has_no_price():
     result = clear_auction(A([10.0, 5.0]), A([12.0, 8.0]), A(0.0))
     assert np.array_equal(result.filled_t, [0.0, 0.0])
     assert np.isnan(result.clearing_price_usd_per_kg)
+
+
+def test_talmud_between_a_third_and_half_of_the_claims_shares_the_half_claims_equally():
+    # 40 t against 20 and 80 (half-claims 10 and 40): equal awards up to 30 -> 10 + 30 = 40
+    assert talmud(A([20.0, 80.0]), A(40.0)) == pytest.approx([10, 30])
+    # the widows' 250 against 100, 200, 300 (half-claims 50, 100, 150): level 100 -> 50 + 100 + 100
+    assert talmud(A([100.0, 200.0, 300.0]), A(250.0)) == pytest.approx([50, 100, 100])
