@@ -47,7 +47,10 @@ def documented(text: str) -> set[str]:
 
 
 def summary(results: dict[str, str], known: set[str]) -> tuple[str, list[str], list[str]]:
-    """The per-module table, the unexplained survivors and the stale docs entries."""
+    """The per-module table, the unexplained survivors and the stale docs entries.
+
+    The score is killed / checked: mutants not yet run (``not checked``) do not count.
+    """
     rows: dict[str, Counter[str]] = {}
     for name, status in results.items():
         count = rows.setdefault(module_of(name), Counter())
@@ -58,14 +61,15 @@ def summary(results: dict[str, str], known: set[str]) -> tuple[str, list[str], l
             count["documented" if name in known else "unexplained"] += 1
         else:
             count[status] += 1
-    lines = [f"{'module':34} {'mutants':>8} {'killed':>8} {'score':>7} {'documented':>11} {'unexplained':>12}"]
+    header = ("module", "mutants", "checked", "killed", "score", "documented", "unexplained")
+    lines = [f"{header[0]:34} " + " ".join(f"{h:>11}" for h in header[1:])]
     for module in sorted(rows):
         c = rows[module]
-        score = c["killed"] / c["total"] if c["total"] else 1.0
-        lines.append(
-            f"{module:34} {c['total']:8d} {c['killed']:8d} {score:7.1%} {c['documented']:11d} {c['unexplained']:12d}"
-        )
-        other = {k: v for k, v in c.items() if k not in ("total", "killed", "documented", "unexplained")}
+        checked = c["total"] - c["not checked"]
+        score = f"{c['killed'] / checked:.1%}" if checked else "-"
+        numbers = (c["total"], checked, c["killed"], score, c["documented"], c["unexplained"])
+        lines.append(f"{module:34} " + " ".join(f"{n:>11}" for n in numbers))
+        other = {k: v for k, v in c.items() if k not in ("total", "killed", "documented", "unexplained", "not checked")}
         if other:
             lines.append(f"{'':34} also: {', '.join(f'{v} {k}' for k, v in sorted(other.items()))}")
     unexplained = sorted(n for n, s in results.items() if s == "survived" and n not in known)
