@@ -73,10 +73,14 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_benchmarks.py
 
-## mutate: mutation testing of the kernel, rules, metrics, fast path and plan (long; not part of `make test`)
+## mutate: mutation testing of the kernel, rules, metrics, fast path and plan (hours; not part of `make test`;
+## docs/mutation-testing.md). MUTATE_CHILDREN=1 leaves a core free; MUTANTS='simulator.release.*' tests a subset;
+## a second run retests only what changed.
+MUTATE_CHILDREN ?= 2
+MUTANTS ?=
 mutate: $(STAMP)
-	$(BIN)/mutmut run --max-children 2
-	$(BIN)/mutmut results
+	$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(foreach m,$(MUTANTS),'$(m)')
+	$(BIN)/python tools/mutation_summary.py
 
 ## docs: build the documentation site (strict) into site/
 docs: $(STAMP)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from simulator.engine import ReferenceEngine
+from simulator.events import EventLog
 from simulator.fastpath import CURVE_COLUMNS, run_batch
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
@@ -126,3 +127,21 @@ def test_release_times_with_a_drawn_embargo_start():
         agreement__release_times={"normal_days": 30, "emergency_days": 8},
     )
     assert_batch_equals_reference(data, seeds=list(range(12)))
+
+
+def test_curves_are_kept_only_when_asked_for():
+    plan = compile_plan(validate_data(build(ONE_REGION, horizon_days=5)))
+    draws = draw_batch([plan], [0])
+    assert run_batch(plan, draws).curves is None
+    assert run_batch(plan, draws, curves=True).curves["shortfall_t"].shape == (1, 5, 1, 1)
+
+
+def test_the_fast_path_logs_the_kernels_events_of_day_0():
+    # Japan's empty reserve refills at 5 t/day toward 20 t from day 0: orders on days 0..3
+    data = build(ONE_REGION, horizon_days=10, regions__japan__reserve={"ree": {"tonnes": 0, "target_days": 2}})
+    data["regions"]["japan"]["reserve"]["ree"]["refill_t_per_day"] = 5
+    plan = compile_plan(validate_data(data))
+    log = EventLog(plan.structure)
+    run_batch(plan, draw_batch([plan], [0]), log=log)
+    orders = [(e.day, e.quantity) for e in log.of_run(0, ("refill_order",))]
+    assert orders == [(0, 5.0), (1, 5.0), (2, 5.0), (3, 5.0)]

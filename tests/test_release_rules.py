@@ -323,3 +323,65 @@ def test_auction_fills_within_bids_and_lot_and_sells_all_it_can(n, data, lot, re
         clearing = float(result.clearing_price_usd_per_kg)
         assert np.all(result.filled_t[price > clearing] == pytest.approx(volume[price > clearing]))
         assert np.all(result.filled_t[price < clearing] == 0)
+
+
+# --- edges found by mutation testing (docs/mutation-testing.md) -------------------------
+
+
+def test_iea_ess_serves_a_need_below_one_tonne():
+    # restraint 0 and trigger 0: a 0.5 t gap is a 0.5 t need, fully served from 10 t
+    award = iea_ess(A([0.5, 0.0]), A(10.0), A([99.5, 100.0]), A([100.0, 100.0]), 0.0, 0.0)
+    assert award == pytest.approx([0.5, 0.0])
+
+
+def test_iea_ess_activates_when_the_group_loss_equals_the_trigger_exactly():
+    # group gap 50 t of 200 t demand = 25% = the trigger: active, the need of 50 t is met
+    award = iea_ess(A([50.0, 0.0]), A(100.0), A([50.0, 100.0]), A([100.0, 100.0]), 0.0, 0.25)
+    assert award == pytest.approx([50.0, 0.0])
+
+
+def test_iea_ess_active_with_no_member_below_its_supply_right_releases_nothing():
+    # 5% group loss >= the 2% trigger, but both members got 95 t, above their 90 t rights
+    award = iea_ess(A([5.0, 5.0]), A(100.0), A([95.0, 95.0]), A([100.0, 100.0]), 0.1, 0.02)
+    assert np.array_equal(award, [0.0, 0.0])
+
+
+def test_proportional_to_claims_sums_claims_over_members_not_runs():
+    # members on the first axis, two runs: run 0 is the 60-against-20/80 case, run 1
+    # shares 20 t between claims 10 and 30
+    claims = A([[20.0, 10.0], [80.0, 30.0]])
+    assert proportional_to_claims(claims, A([60.0, 20.0])) == pytest.approx(A([[12, 5], [48, 15]]))
+
+
+def test_auction_without_a_reserve_price_fills_bids_below_one_dollar():
+    result = clear_auction(A([10.0, 5.0]), A([0.5, 0.0]), A(20.0))
+    assert result.filled_t == pytest.approx([10.0, 5.0])
+    assert float(result.clearing_price_usd_per_kg) == 0.0
+
+
+def test_auction_clears_at_the_bid_that_exactly_fills_the_lot():
+    # 40 t at 12 and 60 t at 10 make exactly 100 t: the price is 10, not the next bid's 8
+    result = clear_auction(A([40.0, 60.0, 50.0]), A([12.0, 10.0, 8.0]), A(100.0))
+    assert result.filled_t == pytest.approx([40, 60, 0])
+    assert float(result.clearing_price_usd_per_kg) == 10.0
+
+
+def test_auction_bids_for_nothing_do_not_set_the_price():
+    # the lot is not covered; the clearing price is the lowest bid that asks for stock
+    result = clear_auction(A([10.0, 0.0]), A([12.0, 5.0]), A(100.0))
+    assert result.filled_t == pytest.approx([10, 0])
+    assert float(result.clearing_price_usd_per_kg) == 12.0
+    assert result.paid_usd.sum() == pytest.approx(10 * 12 * 1000)
+
+
+def test_auction_of_an_empty_lot_sells_nothing_and_has_no_price():
+    result = clear_auction(A([10.0, 5.0]), A([12.0, 8.0]), A(0.0))
+    assert np.array_equal(result.filled_t, [0.0, 0.0])
+    assert np.isnan(result.clearing_price_usd_per_kg)
+
+
+def test_talmud_between_a_third_and_half_of_the_claims_shares_the_half_claims_equally():
+    # 40 t against 20 and 80 (half-claims 10 and 40): equal awards up to 30 -> 10 + 30 = 40
+    assert talmud(A([20.0, 80.0]), A(40.0)) == pytest.approx([10, 30])
+    # the widows' 250 against 100, 200, 300 (half-claims 50, 100, 150): level 100 -> 50 + 100 + 100
+    assert talmud(A([100.0, 200.0, 300.0]), A(250.0)) == pytest.approx([50, 100, 100])

@@ -1,0 +1,269 @@
+"""The day-step kernel on cases that mutation testing showed no other test pinned down.
+
+Each test is worked out by hand; docs/mutation-testing.md lists the mutants each one
+kills. Procurement first (capacity, re-sourcing, refills), then the agreement.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, run, series
+from tests.invariants import check_invariants
+
+# --- procurement: capacity -------------------------------------------------------------
+
+
+def capacity_world(capacity: float) -> dict:
+    # Japan needs 20 t/day and the EU 40 t/day, both only from "mine" (lead 2 days)
+    region = {"commercial_stock": {"ree": {"tonnes": 1000}}, "sourcing": {"ree": {"mine": 1.0}}}
+    return {
+        "name": "capacity",
+        "horizon_days": 10,
+        "materials": {"ree": {"price_usd_per_kg": 10}},
+        "suppliers": {"mine": {"lead_time_days": {"japan": 2, "eu": 2}, "capacity_t_per_day": {"ree": capacity}}},
+        "regions": {
+            "japan": {**region, "demand": {"ree": {"tonnes_per_day": 20}}},
+            "eu": {**region, "demand": {"ree": {"tonnes_per_day": 40}}},
+        },
+    }
+
+
+def test_a_suppliers_capacity_is_shared_by_the_regions_pro_rata_to_their_orders():
+    # 60 t/day ordered from a mine that ships 30: each order is scaled by 30/60
+    result = run(capacity_world(30))
+    assert series(result, "arrivals_t", "japan") == pytest.approx(10.0)
+    assert series(result, "arrivals_t", "eu") == pytest.approx(20.0)
+    check_invariants(result)
+
+
+def test_a_listed_supplier_with_no_capacity_and_no_orders_changes_nothing():
+    # order-up-to makes capacity checks run every day; "idle" has a route to Japan but
+    # neither capacity nor a sourcing share: 0 t shipped of 0 t capacity is not an error
+    data = build(
+        ONE_REGION,
+        horizon_days=20,
+        regions__japan__commercial_stock__ree__tonnes=10,
+        regions__japan__procurement={"replenishment": {"policy": "order_up_to", "review_days": 7}},
+    )
+    data["suppliers"]["idle"] = {"lead_time_days": {"japan": 3}, "capacity_t_per_day": {"ree": 0}}
+    ordered = series(run(data), "ordered_t", "japan")
+    # S = 10 x (5 + 7) = 120 t; on hand 10 + 40 in transit at the first review -> 70 t
+    assert ordered[[0, 7, 14]] == pytest.approx(70.0)
+
+
+# --- procurement: re-sourcing -----------------------------------------------------------
+
+
+def resourcing_world(spare_capacity: float, eu_from_spare: bool) -> dict:
+    # China stops shipping to Japan (15 t/day) on day 10; the EU (10 t/day) is not cut
+    # off and buys either from China or from "spare" itself. Japan reacts on its third
+    # day of loss (day 12) and asks "spare" (lead 2) for what it lost.
+    def region(demand: float, source: str) -> dict:
+        return {
+            "demand": {"ree": {"tonnes_per_day": demand}},
+            "commercial_stock": {"ree": {"tonnes": 1000}},
+            "sourcing": {"ree": {source: 1.0}},
+            "procurement": {"resourcing": {"reaction_days": 3}},
+        }
+
+    return {
+        "name": "spare",
+        "horizon_days": 20,
+        "materials": {"ree": {"price_usd_per_kg": 10}},
+        "suppliers": {
+            "china": {"lead_time_days": {"japan": 5, "eu": 5}},
+            "spare": {"lead_time_days": {"japan": 2, "eu": 2}, "capacity_t_per_day": {"ree": spare_capacity}},
+        },
+        "regions": {"japan": region(15, "china"), "eu": region(10, "spare" if eu_from_spare else "china")},
+        "shocks": [
+            {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 10, "end": 100}
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("spare_capacity", "eu_from_spare", "japan_gets"),
+    [
+        (100.0, False, 15.0),  # ample spare capacity: Japan's whole loss, the EU asks for nothing
+        (20.0, True, 10.0),  # the EU's own 10 t/day leave 10 t spare
+        (10.0, True, 0.0),  # the EU's orders use the whole capacity: nothing spare
+        (0.5, False, 0.5),  # less than a tonne spare still goes to Japan
+    ],
+)
+def test_resourcing_asks_for_the_loss_within_the_capacity_left_by_normal_orders(
+    spare_capacity, eu_from_spare, japan_gets
+):
+    result = run(resourcing_world(spare_capacity, eu_from_spare))
+    japan = series(result, "resourced_t", "japan")
+    assert japan[:12] == pytest.approx(0.0)
+    assert japan[12:] == pytest.approx(japan_gets)
+    assert series(result, "resourced_t", "eu") == pytest.approx(0.0)
+    check_invariants(result)
+
+
+# --- procurement: refills from the suppliers no shock touches -----------------------------
+
+
+def refill_world(embargoed: list[str]) -> dict:
+    # Japan (10 t/day, 1,000 t on hand: never short) sources China 60%, Australia 20%
+    # (lead 3) and Canada 20% (lead 4). Its empty reserve refills at 5 t/day toward
+    # 2 days of demand (20 t) from the suppliers not under an embargo.
+    return {
+        "name": "refill",
+        "horizon_days": 12,
+        "materials": {"ree": {"price_usd_per_kg": 10}},
+        "suppliers": {
+            "china": {"lead_time_days": {"japan": 5}},
+            "australia": {"lead_time_days": {"japan": 3}},
+            "canada": {"lead_time_days": {"japan": 4}},
+        },
+        "regions": {
+            "japan": {
+                "demand": {"ree": {"tonnes_per_day": 10}},
+                "commercial_stock": {"ree": {"tonnes": 1000}},
+                "sourcing": {"ree": {"china": 0.6, "australia": 0.2, "canada": 0.2}},
+                "reserve": {"ree": {"tonnes": 0, "target_days": 2, "refill_t_per_day": 5}},
+            }
+        },
+        "shocks": [
+            {"id": f"no_{s}", "kind": "embargo", "supplier": s, "regions": ["japan"], "start": -100, "end": 1000}
+            for s in embargoed
+        ],
+    }
+
+
+def test_a_reserve_refills_only_from_unshocked_suppliers_in_their_renormalised_shares():
+    # China is embargoed: 5 t/day split 0.2 : 0.2 -> 2.5 t by Australia (3 days) and 2.5 t
+    # by Canada (4 days); ordered on days 0..3 (then 20 t are on their way)
+    result = run(refill_world(["china"]))
+    landed = series(result, "refill_arrivals_t", "japan")
+    assert landed[:8] == pytest.approx([0, 0, 0, 2.5, 5, 5, 5, 2.5])
+    assert landed[8:] == pytest.approx(0.0)
+    assert series(result, "reserve_stock_t", "japan")[-1] == pytest.approx(20.0)
+    assert result.summary.iloc[0]["refill_cost_usd"] == pytest.approx(20 * 10 * 1000)  # 20 t at 10 USD/kg
+    check_invariants(result)
+
+
+def test_a_reserve_does_not_refill_while_every_supplier_is_shocked():
+    result = run(refill_world(["china", "australia", "canada"]))
+    assert series(result, "refill_arrivals_t", "japan") == pytest.approx(0.0)
+    assert series(result, "reserve_in_transit_t", "japan") == pytest.approx(0.0)
+    assert result.summary.iloc[0]["refill_cost_usd"] == 0.0
+
+
+def test_the_joint_pool_refills_from_every_supplier_at_its_lead_time_and_the_location_pays():
+    # China (lead 5) and Australia (lead 3) each supply half. China's shipments of days -5
+    # and -4 are lost, so on days 0 and 1 Japan (20 t/day) and the EU (80 t/day) miss
+    # half their demand: gaps 10 and 40. The 60 t pool (fair ratio 50/50) gives 10 and
+    # 40 on day 0 and 5 and 5 on day 1, and is empty. From day 2 nobody is short: it
+    # refills at 6 t/day, 3 t by each supplier, ordered on days 2..11 (60 t).
+    region = {"commercial_stock": {"ree": {"tonnes": 0}}, "sourcing": {"ree": {"china": 0.5, "australia": 0.5}}}
+    data = {
+        "name": "pool",
+        "horizon_days": 20,
+        "materials": {"ree": {"price_usd_per_kg": 10}},
+        "suppliers": {
+            "china": {"lead_time_days": {"japan": 5, "eu": 5}},
+            "australia": {"lead_time_days": {"japan": 3, "eu": 3}},
+        },
+        "regions": {
+            "japan": {**region, "demand": {"ree": {"tonnes_per_day": 20}}},
+            "eu": {**region, "demand": {"ree": {"tonnes_per_day": 80}}},
+        },
+        "shocks": [
+            {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan", "eu"], "start": -100, "end": -3}
+        ],
+        "agreement": {
+            "members": ["japan", "eu"],
+            "mechanism": "fair_ratio",
+            "ratio": {"japan": 0.5, "eu": 0.5},
+            "pool": {
+                "contributions": {"japan": {"ree": {"tonnes": 30}}, "eu": {"ree": {"tonnes": 30}}},
+                "refill_t_per_day": {"ree": 6},
+            },
+        },
+    }
+    result = run(data)
+    assert series(result, "released_joint_t", "japan")[:3] == pytest.approx([10, 5, 0])
+    assert series(result, "released_joint_t", "eu")[:3] == pytest.approx([40, 5, 0])
+    landed = result.pool["pool_arrivals_t"].to_numpy()
+    # Australia's 3 t land on days 5..14, China's on days 7..16
+    expected = np.zeros(20)
+    expected[5:15] += 3.0
+    expected[7:17] += 3.0
+    assert landed == pytest.approx(expected)
+    assert result.pool["pool_stock_t"].iloc[-1] == pytest.approx(60.0)
+    cost = result.summary.set_index("region")["refill_cost_usd"]
+    assert cost["japan"] == pytest.approx(60 * 10 * 1000)  # the pool's location (the first member) pays
+    assert cost["eu"] == 0.0
+    check_invariants(result)
+
+
+# --- the agreement: national pool mode ----------------------------------------------------
+
+
+def national_ess_world() -> dict:
+    # Japan and Korea (10 t/day each, 1,000 t on hand: never short) hold 100 t reserves,
+    # half of which they may lend; the EU (100 t/day) gets nothing at all. Members are
+    # listed in another order than the regions, and donors give in proportion to their
+    # ESS commitments (Korea 3, Japan 1).
+    def region(demand: float, stock: float, reserve: float) -> dict:
+        out = {
+            "demand": {"ree": {"tonnes_per_day": demand}},
+            "commercial_stock": {"ree": {"tonnes": stock}},
+            "sourcing": {"ree": {"china": 1.0}},
+        }
+        if reserve:
+            out["reserve"] = {"ree": {"tonnes": reserve}}
+        return out
+
+    return {
+        "name": "ess",
+        "horizon_days": 5,
+        "materials": {"ree": {"price_usd_per_kg": 10}},
+        "suppliers": {"china": {"lead_time_days": {"japan": 5, "korea": 5, "eu": 5}}},
+        "regions": {"japan": region(10, 1000, 100), "korea": region(10, 1000, 100), "eu": region(100, 0, 0)},
+        "shocks": [
+            {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["eu"], "start": -100, "end": 1000}
+        ],
+        "agreement": {
+            "members": ["eu", "korea", "japan"],
+            "mechanism": "iea_ess",
+            "pool": {"mode": "national", "lendable_share": 0.5},
+            "iea_ess": {"restraint": 0.1, "trigger_loss_share": 0.07, "commitments": {"japan": 1, "korea": 3}},
+        },
+    }
+
+
+def test_national_ess_donors_lend_by_commitments_within_their_quotas_and_their_reserves_fall():
+    # The EU's supply right is 90 t/day. Day 0: 90 t split 3:1 would be 67.5 and 22.5, but
+    # Korea may lend only 50 t: Korea 50, Japan 40. Day 1: Korea's quota is used up and
+    # Japan has 10 t of its 50 t quota left. Then nothing may be lent.
+    result = run(national_ess_world())
+    assert series(result, "released_joint_t", "eu") == pytest.approx([90, 10, 0, 0, 0])
+    assert series(result, "lent_t", "korea") == pytest.approx([50, 0, 0, 0, 0])
+    assert series(result, "lent_t", "japan") == pytest.approx([40, 10, 0, 0, 0])
+    assert series(result, "reserve_stock_t", "korea") == pytest.approx(50.0)
+    assert series(result, "reserve_stock_t", "japan") == pytest.approx([60, 50, 50, 50, 50])
+    assert series(result, "reserve_stock_t", "eu") == pytest.approx(0.0)
+    check_invariants(result)
+
+
+# --- the agreement: what the sharing rule sees ---------------------------------------------
+
+
+def test_equal_cover_counts_a_members_national_reserve_as_its_own_stock():
+    # TWO_MEMBERS with a 100 t reserve for Japan, drawn after the shared stock
+    # (joint_first). Day 0: gaps 20 and 80; Japan's own stock is 100 t = 5 days, the EU's
+    # 0. Raising the lowest cover first, all 60 t go to the EU (0.75 days); Japan then
+    # covers its 20 t from its own reserve.
+    data = build(TWO_MEMBERS, agreement__mechanism="equal_cover", agreement__order="joint_first")
+    data["regions"]["japan"]["reserve"] = {"ree": {"tonnes": 100}}
+    result = run(data)
+    assert series(result, "released_joint_t", "eu")[0] == pytest.approx(60.0)
+    assert series(result, "released_joint_t", "japan")[0] == 0.0
+    assert series(result, "released_national_t", "japan")[0] == pytest.approx(20.0)
+    assert series(result, "shortfall_t", "japan")[0] == 0.0
+    check_invariants(result)
