@@ -136,8 +136,12 @@ class ReferenceEngine:
 
     def _send(self, kind: str, day: int, tonnes: np.ndarray, lead: np.ndarray) -> None:
         """Put shipments in transit: one timeout per lead time, unloading its shipments on arrival."""
-        lead = np.broadcast_to(lead, tonnes.shape)
-        for days in np.unique(lead[tonnes > 0]):
+        moving = tonnes > 0
+        if not moving.any():
+            return
+        if lead.shape != tonnes.shape:
+            lead = np.broadcast_to(lead, tonnes.shape)
+        for days in sorted(set(lead[moving].tolist())):  # a handful of values: cheaper than np.unique
             cargo = np.where(lead == days, tonnes, 0.0)
             arrival = day + int(days)
             transit = self.env.timeout(arrival - self.env.now)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import copy
+import functools
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from simulator.engine import simulate
 from simulator.results import Result
-from simulator.scenario import apply_overrides, validate_data
+from simulator.scenario import apply_overrides, load_scenario, validate_data
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -76,3 +78,26 @@ def series(result: Result, column: str, region: str, material: str | None = None
 
 def frame_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False).encode()
+
+
+@functools.cache
+def shipped_result(name: str) -> Result:
+    """The reference run of the shipped scenario ``name`` as written, made once per test process.
+
+    Tests only read it. The tests of one shipped scenario in different files share an
+    ``xdist_group`` (see :func:`each_shipped`), so that under ``pytest -n`` they run in
+    the same process and the scenario is simulated once.
+    """
+    return simulate(load_scenario(ROOT / "scenarios" / f"{name}.yaml"))
+
+
+def shipped_group(name: str) -> pytest.MarkDecorator:
+    """The ``xdist_group`` of the tests that read the shipped scenario ``name``'s reference run."""
+    return pytest.mark.xdist_group(f"shipped-{name}")
+
+
+def each_shipped(as_path: bool = False) -> list[Any]:
+    """Parameters for a test of every shipped scenario (its name, or its path), grouped by scenario."""
+    return [
+        pytest.param(path if as_path else path.stem, id=path.stem, marks=shipped_group(path.stem)) for path in SCENARIOS
+    ]

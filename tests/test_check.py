@@ -25,20 +25,36 @@ def invoke(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A scenario folder with two small scenarios and their fresh baselines."""
-    folder = tmp_path / "scenarios"
+def check(*args):
+    """``stockpile check ARGS`` on one process.
+
+    Checking in parallel is the point only of the tests that ask for workers themselves
+    (the default worker count in ``test_quiet_prints_only_failures_and_the_final_line``, the
+    signal test, the dead-worker test); elsewhere forking workers would only cost time.
+    """
+    return invoke("check", *args, "--workers", 1)
+
+
+@pytest.fixture(scope="module")
+def fresh_tree(tmp_path_factory) -> Path:
+    """Two small scenarios and the baselines ``check --update`` writes for them (made once)."""
+    folder = tmp_path_factory.mktemp("fresh") / "scenarios"
     folder.mkdir()
     (folder / "pair.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, start_date="2010-07-01")))
     shutil.copy(ROOT / "scenarios" / "embargo_2010_historical.yaml", folder)
-    result = invoke("check", "--update", folder)
+    result = check("--update", folder)
     assert result.exit_code == 0, result.output
     return folder
 
 
+@pytest.fixture
+def repo(tmp_path: Path, fresh_tree: Path) -> Path:
+    """A test's own copy of the fresh tree, free to edit."""
+    return Path(shutil.copytree(fresh_tree, tmp_path / "scenarios"))
+
+
 def test_check_passes_on_a_fresh_tree(repo):
-    result = invoke("check", repo)
+    result = check(repo)
     assert result.exit_code == 0, result.output
     assert "ok           pair" in result.output and "2 scenario(s) checked" in result.output
 
@@ -66,19 +82,19 @@ def edit(path: Path, **changes) -> None:
 
 def test_a_changed_horizon_is_drift_naming_scenario_region_material_metric(repo):
     edit(repo / "pair.yaml", horizon_days=50)
-    result = invoke("check", repo)
+    result = check(repo)
     assert result.exit_code == 1, result.output
     assert "drift        pair" in result.output and "(scenario changed since its baseline)" in result.output
     rows = [line.split() for line in result.output.split("\nscenario ", 1)[1].splitlines()[1:] if line.strip()]
     assert ["pair", "eu", "ree", "shortfall_t"] in [row[:4] for row in rows]
     assert "stockpile check --update" in result.output
-    assert invoke("check", "--update", repo).exit_code == 0
-    assert invoke("check", repo).exit_code == 0
+    assert check("--update", repo).exit_code == 0
+    assert check(repo).exit_code == 0
 
 
 def test_a_moved_shock_end_is_drift(repo):
     edit(repo / "embargo_2010_historical.yaml", shocks__1__end="2010-12-28")  # the halt to Japan lasts 2 months more
-    result = invoke("check", repo, "--format", "json")
+    result = check(repo, "--format", "json")
     assert result.exit_code == 1
     outcomes = {o["scenario"]: o for o in json.loads(result.output)}
     assert outcomes["pair"]["status"] == "ok"
@@ -90,7 +106,7 @@ def test_a_moved_shock_end_is_drift(repo):
 def test_junit_report_has_one_case_per_scenario_failing_ones_marked(repo, tmp_path):
     edit(repo / "pair.yaml", horizon_days=50)
     report = tmp_path / "check.xml"
-    assert invoke("check", repo, "--junit", report).exit_code == 1
+    assert check(repo, "--junit", report).exit_code == 1
     suite = ElementTree.parse(report).getroot()
     cases = {case.get("name"): case for case in suite.iter("testcase")}
     assert set(cases) == {"pair", "embargo_2010_historical"}
@@ -102,13 +118,13 @@ def test_tolerances_inside_pass_and_outside_fail(repo):
     # Japan puts 31 t into the pool instead of 30 t: on day 0 the EU receives 41 t instead
     # of 40 t (+2.5%), so its released_t and its cumulative shortfall curve move by 1 t
     edit(repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
-    assert invoke("check", repo, "--rtol", "0.03").exit_code == 0
-    assert invoke("check", repo, "--rtol", "0.02").exit_code == 1
+    assert check(repo, "--rtol", "0.03").exit_code == 0
+    assert check(repo, "--rtol", "0.02").exit_code == 1
     tolerances = repo / "baselines" / "tolerances.yaml"
     tolerances.write_text(
         yaml.safe_dump({"default": {"rtol": 1e-3, "atol": 1e-3}, "metrics": {"released_t": {"rtol": 0.03}}})
     )
-    result = invoke("check", repo)
+    result = check(repo)
     assert result.exit_code == 1  # the shortfall curve still moved beyond 1e-3
     table = result.output.split("\nscenario ", 1)[1]
     assert "shortfall_cum_t" in table and "released_t" not in table
@@ -120,25 +136,25 @@ def test_tolerances_inside_pass_and_outside_fail(repo):
             }
         )
     )
-    assert invoke("check", repo).exit_code == 0
+    assert check(repo).exit_code == 0
 
 
 def test_a_scenario_without_baseline_is_reported_not_a_crash(repo):
     (repo / "new.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, name="new")))
-    result = invoke("check", repo)
+    result = check(repo)
     assert result.exit_code == 2
     assert "no baseline  new" in result.output and "Traceback" not in result.output
 
 
 def test_corrupt_or_foreign_baselines_and_unknown_tolerance_metrics_exit_2(repo):
     (repo / "baselines" / "pair.json").write_text("{not json")
-    result = invoke("check", repo)
+    result = check(repo)
     assert result.exit_code == 2 and "pair.json: corrupt baseline" in result.output
     (repo / "baselines" / "pair.json").write_text(json.dumps({"format": "something else"}))
-    assert "not a stockpile baseline" in invoke("check", repo).output
-    invoke("check", "--update", repo)
+    assert "not a stockpile baseline" in check(repo).output
+    check("--update", repo)
     (repo / "baselines" / "tolerances.yaml").write_text(yaml.safe_dump({"metrics": {"shortfal_t": {"rtol": 1}}}))
-    result = invoke("check", repo)
+    result = check(repo)
     assert result.exit_code == 2 and "tolerances.yaml: metrics.shortfal_t: unknown metric" in result.output
 
 
@@ -158,18 +174,18 @@ def junit_cases(path: Path) -> dict[str, ElementTree.Element]:
 
 def test_a_baseline_whose_scenario_was_deleted_fails_unless_listed_as_retired(repo):
     (repo / "pair.yaml").unlink()
-    result = invoke("check", repo)
+    result = check(repo)
     assert result.exit_code == 2, result.output
     assert "no scenario  pair" in result.output and "pair.json" in result.output
     (repo / "baselines" / "tolerances.yaml").write_text(yaml.safe_dump({"retired": ["pair"]}))
-    result = invoke("check", repo)
+    result = check(repo)
     assert result.exit_code == 0, result.output
     assert "retired      pair" in result.output
 
 
 def test_a_renamed_scenario_fails_twice_no_baseline_and_no_scenario(repo):
     (repo / "pair.yaml").rename(repo / "couple.yaml")
-    result = invoke("check", repo)
+    result = check(repo)
     assert result.exit_code == 2, result.output
     assert "no baseline  pair" in result.output  # couple.yaml still says name: pair
     assert "no scenario  pair" in result.output and f"{repo / 'baselines' / 'pair.json'}" in result.output
@@ -178,18 +194,18 @@ def test_a_renamed_scenario_fails_twice_no_baseline_and_no_scenario(repo):
 def test_a_retired_entry_must_name_a_baseline_without_scenario(repo):
     tolerances = repo / "baselines" / "tolerances.yaml"
     tolerances.write_text(yaml.safe_dump({"retired": ["pair"]}))  # pair.yaml still exists
-    result = invoke("check", repo)
+    result = check(repo)
     assert result.exit_code == 2 and f"{tolerances}: retired.pair: the scenario file exists" in result.output
     tolerances.write_text(yaml.safe_dump({"retired": ["gone"]}))  # no such baseline
-    result = invoke("check", repo)
+    result = check(repo)
     assert result.exit_code == 2 and f"{tolerances}: retired.gone: no baseline" in result.output
 
 
 def test_infinite_or_nan_tolerances_on_the_command_line_are_refused(repo):
     edit(repo / "pair.yaml", regions__eu__demand__ree__tonnes_per_day=80_000)  # shortfall grows by ~4.8 million t
-    assert invoke("check", repo, "--atol", "1e300").exit_code == 0  # finite, however wide: accepted
+    assert check(repo, "--atol", "1e300").exit_code == 0  # finite, however wide: accepted
     for option, value in (("--atol", "inf"), ("--rtol", "inf"), ("--rtol", "nan"), ("--atol", "-inf")):
-        result = invoke("check", repo, option, value)
+        result = check(repo, option, value)
         assert result.exit_code == 2, (option, value, result.output)
         assert option in result.output and "finite" in result.output and "Traceback" not in result.output
 
@@ -215,14 +231,14 @@ def test_infinite_nan_or_negative_tolerances_in_the_file_are_refused(repo, conte
     edit(repo / "pair.yaml", regions__eu__demand__ree__tonnes_per_day=80_000)
     tolerances = repo / "baselines" / "tolerances.yaml"
     tolerances.write_text(yaml.safe_dump(content))
-    result = invoke("check", repo)
+    result = check(repo)
     assert result.exit_code == 2, result.output
     assert f"{tolerances}: {field}: must be a finite number >= 0" in result.output
 
 
 def test_a_wide_but_finite_tolerance_in_the_file_is_accepted(repo):
     (repo / "baselines" / "tolerances.yaml").write_text(yaml.safe_dump({"default": {"atol": 0.0, "rtol": 1e6}}))
-    assert invoke("check", repo).exit_code == 0
+    assert check(repo).exit_code == 0
 
 
 def _valid_baseline(repo: Path) -> dict:
@@ -244,7 +260,7 @@ def test_a_malformed_baseline_is_exit_2_naming_the_file_and_junit_is_still_writt
     path = repo / "baselines" / "pair.json"
     path.write_text(json.dumps(spoil(_valid_baseline(repo))))
     report = tmp_path / "check.xml"
-    result = invoke("check", repo, "--junit", report)
+    result = check(repo, "--junit", report)
     assert result.exit_code == 2, result.output
     assert f"{path}: corrupt baseline" in result.output and "Traceback" not in result.output
     cases = junit_cases(report)
@@ -256,7 +272,7 @@ def test_a_non_finite_number_in_a_baseline_is_refused(repo, literal):
     path = repo / "baselines" / "pair.json"
     path.write_text(path.read_text().replace('"total_shortfall_t": 5940.0', f'"total_shortfall_t": {literal}'))
     assert literal in path.read_text()
-    result = invoke("check", repo)
+    result = check(repo)
     assert result.exit_code == 2 and f"{path}: corrupt baseline" in result.output
 
 
@@ -274,7 +290,7 @@ def test_a_malformed_tolerance_file_is_exit_2_naming_it_and_junit_is_still_writt
     tolerances = repo / "baselines" / "tolerances.yaml"
     tolerances.write_text(text)
     report = tmp_path / "check.xml"
-    result = invoke("check", repo, "--junit", report)
+    result = check(repo, "--junit", report)
     assert result.exit_code == 2, result.output
     assert f"{tolerances}: {why}" in result.output and "Traceback" not in result.output
     errors = [case for case in junit_cases(report).values() if case.find("error") is not None]
@@ -284,7 +300,7 @@ def test_a_malformed_tolerance_file_is_exit_2_naming_it_and_junit_is_still_writt
 def test_control_characters_and_ansi_escapes_never_reach_the_reports(repo, tmp_path):
     (repo / "\x1b[31mred\x07.yaml").write_text('name: "\\e[31mred\\a"\nhorizon_days: 10\n')
     report = tmp_path / "check.xml"
-    result = invoke("check", repo, "--junit", report)
+    result = check(repo, "--junit", report)
     assert result.exit_code == 2
     assert "\x1b" not in result.output and "\x07" not in result.output
     cases = junit_cases(report)  # valid XML
@@ -297,7 +313,7 @@ def test_ctrl_c_during_a_check_exits_130_with_one_line(repo, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr("simulator.engine.simulate", interrupted)
-    result = invoke("check", repo, "--workers", "1")
+    result = check(repo)  # one process: the patched simulate runs in it
     assert result.exit_code == 130, result.output
     assert len(result.output.strip().splitlines()) == 1 and "interrupted" in result.output
 
@@ -312,7 +328,7 @@ def test_update_stores_non_finite_numbers_as_null_and_writes_every_baseline_it_c
     (folder / "b.yaml").write_text(yaml.safe_dump(build(idle, regions__japan__commercial_stock__ree__tonnes=100)))
     (folder / "c.yaml").write_text("name: c\nhorizon_days: -5\n")
     (folder / "d.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, name="d")))
-    result = invoke("check", "--update", folder)
+    result = check("--update", folder)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "c.yaml" in result.output
     written = sorted(p.name for p in (folder / "baselines").glob("*.json"))
@@ -320,7 +336,7 @@ def test_update_stores_non_finite_numbers_as_null_and_writes_every_baseline_it_c
     b = json.loads((folder / "baselines" / "b.json").read_text())
     assert None in b["curves"]["days_of_cover"]["japan.ree"]
     (folder / "c.yaml").unlink()
-    assert invoke("check", folder).exit_code == 0
+    assert check(folder).exit_code == 0
 
 
 # --- CI formats (issue 17, item 4) -----------------------------------------------------------
@@ -328,32 +344,32 @@ def test_update_stores_non_finite_numbers_as_null_and_writes_every_baseline_it_c
 
 def test_every_message_goes_to_standard_output(repo):
     (repo / "baselines" / "pair.json").write_text("{not json")
-    result = invoke("check", repo)
+    result = check(repo)
     assert result.exit_code == 2
     assert result.stderr == "" and "pair.json: corrupt baseline" in result.stdout
-    usage = invoke("check", repo, "--format", "yaml")
+    usage = check(repo, "--format", "yaml")
     assert usage.exit_code == 2 and usage.stderr == "" and "'yaml' is not one of" in usage.stdout
 
 
 def test_quiet_prints_only_failures_and_the_final_line(repo):
     edit(repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
-    lines = invoke("check", repo, "--quiet").stdout.splitlines()
+    lines = invoke("check", repo, "--quiet").stdout.splitlines()  # the default: a worker per core
     assert len(lines) == 2, lines
     # the pool holds 61 t instead of 60 t: 6000 t demanded in 60 days, 5939 t short instead of 5940 t
     assert lines[0].startswith("drift        pair: ") and "total_shortfall_t 5940 -> 5939 (-1 (-0.017%))" in lines[0]
     assert lines[1].startswith("2 scenario(s) checked in ") and lines[1].endswith(": 1 ok, 1 drift")
-    assert invoke("check", repo, "--quiet", "--workers", "1").stdout.count("\n") == 2
+    assert check(repo, "--quiet").stdout.count("\n") == 2  # the same on one process
 
 
 def test_drift_rows_give_the_calendar_date_of_each_moved_curve_point(repo):
     # the EU receives 41 t instead of 40 t on day 0: its cumulative shortfall is 1 t lower on every sampled day
     edit(repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
-    outcomes = {o["scenario"]: o for o in json.loads(invoke("check", repo, "--format", "json").stdout)}
+    outcomes = {o["scenario"]: o for o in json.loads(check(repo, "--format", "json").stdout)}
     pair = outcomes["pair"]
     assert pair["start_date"] == "2010-07-01"
     dates = {d["day"]: d["date"] for d in pair["drifts"] if d["metric"] == "shortfall_cum_t"}
     assert dates[0] == "2010-07-01" and dates[7] == "2010-07-08" and dates[59] == "2010-08-29"  # 30 July days + 29
-    text = invoke("check", repo).stdout
+    text = check(repo).stdout
     row = next(line.split() for line in text.splitlines() if " shortfall_cum_t " in line)
     # largest relative move: day 0, where 40 t short became 39 t
     assert row[:9] == ["pair", "eu", "ree", "shortfall_cum_t", "0", "2010-07-01", "40", "39", "-1"]
@@ -361,7 +377,7 @@ def test_drift_rows_give_the_calendar_date_of_each_moved_curve_point(repo):
 
 def test_a_moved_first_shortfall_day_is_shown_with_its_dates(repo):
     edit(repo / "embargo_2010_historical.yaml", shocks__1__end="2010-12-28")  # the halt to Japan lasts 2 months more
-    text = invoke("check", repo).stdout
+    text = check(repo).stdout
     row = next(line for line in text.splitlines() if "japan   light_ree  first_shortfall_day" in line)
     assert "never" in row  # Japan's light REE were never short before
 
@@ -369,7 +385,7 @@ def test_a_moved_first_shortfall_day_is_shown_with_its_dates(repo):
 def test_github_format_annotates_each_failed_scenario_with_what_moved(repo):
     edit(repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
     (repo / "new.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, name="new")))
-    result = invoke("check", repo, "--format", "github")
+    result = check(repo, "--format", "github")
     assert result.exit_code == 2
     annotations = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
     assert len(annotations) == 2
@@ -395,7 +411,7 @@ def test_markdown_is_printed_and_appended_to_the_github_step_summary(repo, tmp_p
     summary = tmp_path / "summary.md"
     summary.write_text("## earlier step\n")
     result = CliRunner().invoke(
-        main, ["check", str(repo), "--format", "markdown"], env={"GITHUB_STEP_SUMMARY": str(summary)}
+        main, ["check", str(repo), "--format", "markdown", "--workers", "1"], env={"GITHUB_STEP_SUMMARY": str(summary)}
     )
     assert result.exit_code == 1
     assert summary.read_text() == "## earlier step\n" + result.stdout
@@ -409,7 +425,7 @@ def test_markdown_is_printed_and_appended_to_the_github_step_summary(repo, tmp_p
 
 def test_summary_option_appends_markdown_whatever_the_format(repo, tmp_path):
     summary = tmp_path / "summary.md"
-    result = invoke("check", repo, "--format", "github", "--summary", summary)
+    result = check(repo, "--format", "github", "--summary", summary)
     assert result.exit_code == 0
     assert summary.read_text().startswith("### Scenario check: all 2 match their baselines\n")
     assert "###" not in result.stdout  # the console gets the GitHub format only
@@ -419,7 +435,7 @@ def test_junit_has_a_testsuites_root_one_suite_and_a_timed_case_per_scenario(rep
     edit(repo / "pair.yaml", horizon_days=50)
     (repo / "broken.yaml").write_text("name: broken\n")
     report = tmp_path / "check.xml"
-    assert invoke("check", repo, "--junit", report).exit_code == 2
+    assert check(repo, "--junit", report).exit_code == 2
     root = ElementTree.parse(report).getroot()
     assert root.tag == "testsuites" and [child.tag for child in root] == ["testsuite"]
     suite = root[0]
@@ -477,7 +493,7 @@ def test_baselines_store_numbers_to_12_significant_digits(repo):
 
 
 def test_new_numbers_are_rounded_as_the_baseline_says_before_they_are_compared(repo):
-    assert invoke("check", repo, "--rtol", "0", "--atol", "0").exit_code == 0  # a fresh baseline, 12 digits
+    assert check(repo, "--rtol", "0", "--atol", "0").exit_code == 0  # a fresh baseline, 12 digits
     path = repo / "baselines" / "pair.json"
     data = json.loads(path.read_text())
 
@@ -490,7 +506,7 @@ def test_new_numbers_are_rounded_as_the_baseline_says_before_they_are_compared(r
         data["curves"][curve] = {cell: [three_digits(v) for v in vs] for cell, vs in data["curves"][curve].items()}
     assert data["metrics"]["shortfall_share.eu"] == 0.992  # 4760 t short of 4800 t: 0.99167
     path.write_text(json.dumps(data))
-    assert invoke("check", repo, "--rtol", "0", "--atol", "0").exit_code == 0
+    assert check(repo, "--rtol", "0", "--atol", "0").exit_code == 0
 
 
 def test_regenerating_on_another_machine_rewrites_no_line(repo):
@@ -504,14 +520,14 @@ def test_regenerating_on_another_machine_rewrites_no_line(repo):
     cells["eu.ree"] = [float(f"{v * (1 + 2e-12):.12g}") for v in cells["eu.ree"]]
     noisy = json.dumps(data, indent=2, sort_keys=True) + "\n"
     path.write_text(noisy)
-    assert invoke("check", "--update", repo).exit_code == 0
+    assert check("--update", repo).exit_code == 0
     assert path.read_text() == noisy  # every number within tolerance kept as stored
-    result = invoke("check", "--update", repo)
+    result = check("--update", repo)
     assert f"unchanged    {path}" in result.stdout and "2 baseline(s): 0 written, 2 unchanged" in result.stdout
     # a number that really moved is rewritten, and only its line
     data["metrics"]["total_shortfall_t"] = 1.0
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-    assert f"wrote        {path}" in invoke("check", "--update", repo).stdout
+    assert f"wrote        {path}" in check("--update", repo).stdout
     changed = [(a, b) for a, b in zip(noisy.splitlines(), path.read_text().splitlines(), strict=True) if a != b]
     assert changed == [('    "total_shortfall_t": 5940.00000001,', '    "total_shortfall_t": 5940.0,')]  # 60 x 100 - 60
 
@@ -520,7 +536,7 @@ def test_update_with_a_bad_tolerance_file_writes_nothing(repo):
     before = (repo / "baselines" / "pair.json").read_text()
     (repo / "baselines" / "tolerances.yaml").write_text("default: {atol: .inf}\n")
     (repo / "pair.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, horizon_days=50)))
-    result = invoke("check", "--update", repo)
+    result = check("--update", repo)
     assert result.exit_code == 2 and "default.atol: must be a finite number >= 0" in result.stdout
     assert (repo / "baselines" / "pair.json").read_text() == before
 

@@ -97,7 +97,11 @@ def _parse(path: Path) -> _Page:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    """The site built by ``mkdocs build --strict`` into a temporary folder (built once)."""
+    """The site built by ``mkdocs build --strict`` into a temporary folder.
+
+    Built once: the tests that read it share ``xdist_group("docs-site")``, so that under
+    ``pytest -n`` they run in one process.
+    """
     site = tmp_path_factory.mktemp("docs") / "site"
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run(
@@ -114,6 +118,7 @@ def site(tmp_path_factory) -> Path:
     return site
 
 
+@pytest.mark.xdist_group("docs-site")
 def test_site_builds_in_strict_mode_without_warnings(site):
     reference = (site / "scenario-reference.html").read_text(encoding="utf-8")
     assert "horizon_days" in reference and "donor_floor_days" in reference
@@ -123,6 +128,7 @@ def test_site_builds_in_strict_mode_without_warnings(site):
     assert not (DOCS / "cli-reference.md").exists()
 
 
+@pytest.mark.xdist_group("docs-site")
 def test_site_opened_from_disk_loads_nothing_from_the_network(site):
     pages = sorted(site.rglob("*.html"))
     assert len(pages) > len(PAGES)
@@ -135,6 +141,7 @@ def test_site_opened_from_disk_loads_nothing_from_the_network(site):
     assert ".codehilite .nt" in (site / "css" / "pygments.css").read_text(encoding="utf-8")
 
 
+@pytest.mark.xdist_group("docs-site")
 def test_site_links_name_existing_html_files_and_anchors(site):
     parsed = {path: _parse(path) for path in site.rglob("*.html")}
     checked = 0
@@ -358,16 +365,15 @@ def test_pycon_examples_give_the_output_shown(page, monkeypatch):
 @pytest.mark.parametrize(
     ("page", "line", "code"), blocks("python"), ids=[f"{p.name}:{n}" for p, n, _ in blocks("python")]
 )
-def test_python_examples_run(page, line, code, tmp_path):
-    """Run a block; a first line ``# after: stockpile ...`` is run first, in the same folder."""
+def test_python_examples_run(page, line, code, tmp_path, monkeypatch):
+    """Run a block in a new Python; a first line ``# after: stockpile ...`` is run first, in
+    the same folder (in this process: starting one more Python would only cost time)."""
     (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
     first = code.splitlines()[0]
     if first.startswith("# after: stockpile "):
-        args = shlex.split(first.removeprefix("# after: stockpile "))
-        done = subprocess.run(
-            [sys.executable, "-m", "simulator.cli", *args], cwd=tmp_path, capture_output=True, text=True, timeout=300
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
+        monkeypatch.chdir(tmp_path)
+        done = CliRunner().invoke(main, shlex.split(first.removeprefix("# after: stockpile ")))
+        assert done.exit_code == 0, done.output
     script = tmp_path / "example.py"
     script.write_text(code)
     done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=300)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shlex
@@ -32,7 +33,7 @@ from simulator.explore.data import (
 from simulator.explore.grid import MAX_POINTS, MAX_TOTAL_RUNS, Grid, headline_names
 from simulator.explore.page import MAX_PAGE_BYTES, read_page
 from simulator.scenario import load_raw
-from simulator.sweep import SweepSpec, parse_axis
+from simulator.sweep import Sweep, SweepSpec, parse_axis
 
 # --- packing ---------------------------------------------------------------------------
 
@@ -110,13 +111,19 @@ def test_the_blob_reads_back_the_headline_exactly_and_the_curves_within_the_boun
 # --- the size bound ----------------------------------------------------------------------
 
 
-def _grid_of_shape(points_axis: str, runs: int, curves: np.ndarray) -> Grid:
-    """A planned grid of the shipped 2010 replay with synthetic curves of the given shape."""
+@functools.cache
+def _planned_2000_points(runs: int) -> Sweep:
+    """2,000 grid points of the shipped stochastic replay (1,000 ratios x 2 rules), planned once
+    per number of runs: validating each point is most of the cost of planning."""
     source = "scenarios/embargo_stochastic.yaml"
-    axes = (parse_axis(points_axis), parse_axis("agreement.mechanism=hybrid,fair_ratio"))
-    sweep = plan_grid(load_raw(source), source, SweepSpec(axes, runs=runs))
+    axes = (parse_axis("agreement.ratio.japan=0.001:1:0.001"), parse_axis("agreement.mechanism=hybrid,fair_ratio"))
+    return plan_grid(load_raw(source), source, SweepSpec(axes, runs=runs))
+
+
+def _grid_of_shape(runs: int, curves: np.ndarray) -> Grid:
+    """The planned 2,000-point grid with synthetic curves of the given shape."""
     headline = np.ones((curves.shape[0], len(headline_names(("japan", "eu"))), curves.shape[1]))
-    return Grid(sweep, curves, headline, ("japan", "eu"), ("light_ree", "heavy_ree"), True)
+    return Grid(_planned_2000_points(runs), curves, headline, ("japan", "eu"), ("light_ree", "heavy_ree"), True)
 
 
 @pytest.mark.parametrize("series", [1, 3])
@@ -124,7 +131,7 @@ def test_two_thousand_points_of_two_members_two_materials_and_730_days_fit_in_10
     # the worst case for compression: curves of pure noise, so the size depends on the stride alone
     rng = np.random.default_rng(11)
     curves = rng.random((2000, series, 2, 730, 2, 2), dtype=np.float32) * 500
-    grid = _grid_of_shape("agreement.ratio.japan=0.001:1:0.001", 100 if series == 3 else 1, curves)
+    grid = _grid_of_shape(100 if series == 3 else 1, curves)
     assert len(grid.sweep.points) == 2000
     page = render(grid)
     assert len(page.html.encode()) <= MAX_PAGE_BYTES
@@ -143,7 +150,7 @@ def test_smooth_curves_keep_a_finer_resolution():
     cover = np.maximum(level - days[None, None, None, :, None, None] * 0.3, 0)
     short = np.maximum(days[None, None, None, :, None, None] - level, 0) * 2.5
     curves = np.concatenate([cover, short], axis=2) * np.ones((1, 3, 1, 1, 2, 2), np.float32)
-    grid = _grid_of_shape("agreement.ratio.japan=0.001:1:0.001", 100, curves)
+    grid = _grid_of_shape(100, curves)
     page = render(grid)
     assert len(page.html.encode()) <= MAX_PAGE_BYTES
     assert page.layout["stride_days"] == 1
@@ -298,6 +305,7 @@ def _point(meta, **index):
     return p
 
 
+@pytest.mark.xdist_group("explore-pair-page")
 def test_page_headline_matches_the_hand_worked_totals(pair_page):
     _, meta, (headline, values) = pair_page
     q = meta["quantities"]
@@ -317,6 +325,7 @@ def test_page_headline_matches_the_hand_worked_totals(pair_page):
     assert headline[p, q.index("shortfall_t.japan"), 0] == 14 + 20 * 59
 
 
+@pytest.mark.xdist_group("explore-pair-page")
 def test_the_copied_command_reproduces_the_point(pair_page, tmp_path):
     _, meta, (headline, values) = pair_page
     index = {"pool": 2, "ratio": 1, "rule": 1}
@@ -340,6 +349,7 @@ def test_the_copied_command_reproduces_the_point(pair_page, tmp_path):
         assert np.abs(values[p, 1, r, 0, 0] - run_curve).max() <= bound
 
 
+@pytest.mark.xdist_group("explore-pair-page")
 def test_the_page_fetches_nothing(pair_page):
     html, _, _ = pair_page
     assert "http://" not in html
@@ -348,6 +358,7 @@ def test_the_page_fetches_nothing(pair_page):
         assert word not in html
 
 
+@pytest.mark.xdist_group("explore-pair-page")
 def test_the_blob_is_zlib_deflate_that_the_browser_can_inflate(pair_page):
     _, packed = read_page(pair_page[0])
     assert packed.blob[:1] == b"\x78"  # a zlib stream: what DecompressionStream("deflate") reads
@@ -391,19 +402,18 @@ def _noisy_grid(tmp_path, workers=1, client=None):
     "ignore::ResourceWarning",
     "ignore::pytest.PytestUnraisableExceptionWarning",
 )
-def test_one_worker_two_workers_and_dask_give_the_same_numbers(tmp_path):
-    from distributed import Client, LocalCluster
+@pytest.mark.xdist_group("dask-cluster")
+def test_one_worker_two_workers_and_dask_give_the_same_numbers(tmp_path, dask_cluster):
+    from distributed import Client
 
     one = _noisy_grid(tmp_path, workers=1)
     two = _noisy_grid(tmp_path, workers=2)
-    with (
-        LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster,
-        Client(cluster) as client,
-    ):
+    with Client(dask_cluster) as client:
         on_dask = _noisy_grid(tmp_path, client=client)
         out = tmp_path / "dask.html"
         args = ["explore", _scenario(tmp_path, NOISY), *[a for axis in NOISY_AXES for a in ("--axis", axis)]]
-        result = CliRunner().invoke(main, [*args, "--runs", "6", "--dask", cluster.scheduler_address, "-o", str(out)])
+        address = dask_cluster.scheduler_address
+        result = CliRunner().invoke(main, [*args, "--runs", "6", "--dask", address, "-o", str(out)])
     assert result.exit_code == 0, result.output
     for other in (two, on_dask):
         np.testing.assert_array_equal(one.curves, other.curves)

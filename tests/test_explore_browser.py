@@ -34,10 +34,13 @@ from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER),
-    reason="needs chromium and chromedriver on PATH (Debian: apt-get install chromium chromium-driver)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not (CHROMIUM and CHROMEDRIVER),
+        reason="needs chromium and chromedriver on PATH (Debian: apt-get install chromium chromium-driver)",
+    ),
+    pytest.mark.xdist_group("explore-browser"),  # one browser for the module, also under pytest -n
+]
 
 AXES = (
     "agreement.pool.contributions.japan.ree.tonnes=0,30,90",

@@ -80,6 +80,7 @@ def uninterrupted(tmp_path_factory) -> bytes:
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
+@pytest.mark.xdist_group("interrupt-sweep")  # one uninterrupted table, also under pytest -n
 def test_a_sweep_stopped_by_a_signal_resumes_to_the_same_table(tmp_path, uninterrupted, signum):
     delay_s = random.Random().uniform(0.0, 0.3)
     note = f"{signum.name} {delay_s:.3f} s after the first finished chunk"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy import stats
 
 from simulator.plan import compile_plan
 from simulator.randomness import draw_run, run_seed
@@ -195,6 +194,8 @@ def test_same_seed_same_shock_and_different_seeds_differ():
 
 
 def test_drawn_shock_durations_match_the_configured_distribution():
+    from scipy import stats  # imported here: a second of every test process's start for one test
+
     plan = compile_plan(validate_data(build(ONE_REGION, shocks=STOCHASTIC)))
     draws = [draw_run(plan, run_seed(2024, k)) for k in range(1000)]
     durations = np.array([d.shock_end[0, 0] - d.shock_start[0, 0] for d in draws], float)

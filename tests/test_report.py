@@ -1,7 +1,8 @@
 """The HTML report: self-contained, complete, its sentences true to the summaries, and it renders.
 
-Reports of the shipped scenarios are built from results computed once per scenario
-(module-scoped cache); one test renders a report in headless Chromium.
+Reports of the shipped scenarios are built from their reference runs, made once per test
+process and shared with ``test_shipped_scenarios.py`` (``tests.helpers.shipped_result``);
+one test renders a report in headless Chromium.
 """
 
 from __future__ import annotations
@@ -19,15 +20,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from simulator.cli import load, main
-from simulator.engine import simulate
+from simulator.cli import main
 from simulator.plots import short_materials
 from simulator.report import render_report, without_agreement, write_report
 from simulator.report.findings import Run, compare_overall, compare_region
 from simulator.results import Result, date_label
-from tests.helpers import ROOT, SCENARIOS, TWO_MEMBERS, build, run
+from tests.helpers import TWO_MEMBERS, build, each_shipped, run, shipped_group, shipped_result
 
-SCENARIO_NAMES = [path.stem for path in SCENARIOS]
 TAG = re.compile(
     r'<span class="num" data-run="(?P<run>\w+)" data-metric="(?P<metric>[^"]+)" '
     r'data-value="(?P<value>[^"]+)">(?P<text>[^<]*)</span>'
@@ -39,20 +38,15 @@ NUMBER = re.compile(r"-?[\d,]*\.?\d+")
 
 
 @functools.cache
-def shipped(name: str) -> Result:
-    return simulate(load(str(ROOT / "scenarios" / f"{name}.yaml")))
-
-
-@functools.cache
 def alone(name: str) -> Result | None:
     """The shipped scenario run without its agreement (what the verdict measures against)."""
-    result = shipped(name)
+    result = shipped_result(name)
     return without_agreement(result) if result.scenario.agreement is not None else None
 
 
 def runs_of(name: str) -> dict[str, Result]:
     """The runs a shipped scenario's report tags numbers from, by tag."""
-    found = {"scenario": shipped(name)}
+    found = {"scenario": shipped_result(name)}
     if (solo := alone(name)) is not None:
         found["alone"] = solo
     return found
@@ -60,18 +54,20 @@ def runs_of(name: str) -> dict[str, Result]:
 
 @functools.cache
 def shipped_report(name: str) -> str:
-    return render_report(shipped(name), alone=alone(name))
+    return render_report(shipped_result(name), alone=alone(name))
 
 
 @functools.cache
 def compared_report() -> str:
-    return render_report(shipped("embargo_2010"), shipped("embargo_2010_historical"), alone=alone("embargo_2010"))
+    return render_report(
+        shipped_result("embargo_2010"), shipped_result("embargo_2010_historical"), alone=alone("embargo_2010")
+    )
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _forget_runs() -> Any:
+def _forget_reports() -> Any:
     yield
-    for cached in (shipped, alone, shipped_report, compared_report):
+    for cached in (alone, shipped_report, compared_report):
         cached.cache_clear()
 
 
@@ -183,9 +179,9 @@ def assert_shown(shown: str, value: float, metric: str, result: Result) -> None:
 # --- every shipped scenario --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", SCENARIO_NAMES)
+@pytest.mark.parametrize("name", each_shipped())
 def test_report_of_each_shipped_scenario(name):
-    result, text = shipped(name), shipped_report(name)
+    result, text = shipped_result(name), shipped_report(name)
     assert_self_contained(text)
     page = Page(text)
     for figure in ("days_of_cover", "timeline"):
@@ -212,8 +208,9 @@ def test_report_of_each_shipped_scenario(name):
         assert date_label(result.start_date, 0) in text
 
 
+@shipped_group("embargo_2010")
 def test_report_states_shocks_rule_and_auctions():
-    result, text = shipped("embargo_2010"), shipped_report("embargo_2010")
+    result, text = shipped_result("embargo_2010"), shipped_report("embargo_2010")
     page = Page(text)
     assert len(page.all("table", **{"class": "shocks"})) == 1
     for shock in result.shocks.itertuples():
@@ -228,8 +225,9 @@ def test_report_states_shocks_rule_and_auctions():
     assert "Spend at auction: Japan USD 18.9 m and EU USD 61.9 m." in plain(text)
 
 
+@shipped_group("embargo_2010_scarce")
 def test_report_shows_fair_ratio_releases():
-    result, text = shipped("embargo_2010_scarce"), shipped_report("embargo_2010_scarce")
+    result, text = shipped_result("embargo_2010_scarce"), shipped_report("embargo_2010_scarce")
     assert "Under the fair allocation ratio" in text
     assert len(result.releases) > 0
     assert '<table class="releases">' in text
@@ -238,8 +236,9 @@ def test_report_shows_fair_ratio_releases():
 # --- comparison -------------------------------------------------------------------------
 
 
+@shipped_group("embargo_2010")
 def test_compare_sentences_state_the_numbers_of_both_summaries():
-    scenario, baseline = shipped("embargo_2010"), shipped("embargo_2010_historical")
+    scenario, baseline = shipped_result("embargo_2010"), shipped_result("embargo_2010_historical")
     text = compared_report()
     assert_self_contained(text)
     runs = {"scenario": scenario, "baseline": baseline, "alone": alone("embargo_2010")}
@@ -258,9 +257,10 @@ def test_compare_sentences_state_the_numbers_of_both_summaries():
     assert len(page.all("table", **{"class": "comparison"})) == 1
 
 
+@shipped_group("embargo_2010")
 def test_compare_sentences_with_a_partial_change_and_a_zero_baseline():
     scarce, historical, joint = (
-        Run.of(shipped(n)) for n in ("embargo_2010_scarce", "embargo_2010_historical", "embargo_2010")
+        Run.of(shipped_result(n)) for n in ("embargo_2010_scarce", "embargo_2010_historical", "embargo_2010")
     )
     base = Run.of(historical.result, "baseline")
     sentence = compare_region(scarce, base, "eu")
@@ -417,6 +417,7 @@ def _chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedPro
     )
 
 
+@shipped_group("embargo_2010")
 def test_report_renders_in_headless_chromium(chromium, tmp_path):
     text = compared_report()
     report = tmp_path / "report.html"
@@ -431,7 +432,7 @@ def test_report_renders_in_headless_chromium(chromium, tmp_path):
     measured = json.loads(html.unescape(found.group(1)))
     figures = {f["name"]: f for f in measured["figures"]}
     expected = ["days_of_cover", "comparison", "timeline"]
-    expected += ["shortfall"] if short_materials(shipped("embargo_2010")) else []
+    expected += ["shortfall"] if short_materials(shipped_result("embargo_2010")) else []
     for name in expected:
         assert figures[name]["tag"] == "svg", figures
         assert figures[name]["width"] > 300, figures[name]

@@ -15,7 +15,7 @@ from simulator.mechanisms import NAMES as MECHANISMS
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import apply_overrides, read_yaml, validate_data
-from tests.helpers import SCENARIOS
+from tests.helpers import SCENARIOS, each_shipped, shipped_result
 from tests.invariants import check_invariants
 
 
@@ -53,17 +53,19 @@ def every_rule_cases() -> list[Any]:
     ]
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", each_shipped(as_path=True))
 def test_invariants_hold_and_the_fast_path_equals_the_reference_engine(path):
     """Each shipped scenario as written, and a variant (another seed and ratio) in the same batch.
 
     The schedule itself is tested event by event in ``test_schedule.py``; this checks the
-    shipped configurations end to end.
+    shipped configurations end to end. The reference run as written is the one the report
+    tests read (made once per test process).
     """
     base = scenario_for(path, None)
     mechanism = base.agreement.mechanism if base.agreement else None
     other = variant(path, mechanism, base)
-    reference = simulate(base)
+    reference = shipped_result(path.stem)
+    assert reference.scenario == base
     check_invariants(reference)
     plans = [compile_plan(base), compile_plan(other)]
     references = [reference.summary_arrays, ReferenceEngine(plans[1], other.seed).run().summary]

@@ -138,19 +138,15 @@ def test_one_worker_two_workers_and_other_chunking_give_the_same_table(tmp_path)
     "ignore::ResourceWarning",
     "ignore::pytest.PytestUnraisableExceptionWarning",
 )
-def test_a_dask_local_cluster_gives_the_same_table(tmp_path):
-    from distributed import Client, LocalCluster
+@pytest.mark.xdist_group("dask-cluster")
+def test_a_dask_local_cluster_gives_the_same_table(tmp_path, dask_cluster):
+    from distributed import Client
 
     local = run_sweep(sweep_of(tmp_path), tmp_path / "local", workers=1)
-    with (
-        LocalCluster(
-            n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with Client(dask_cluster) as client:
         on_dask = run_sweep(sweep_of(tmp_path), tmp_path / "dask", client=client)
         result = invoke(
-            "sweep", write(tmp_path), *SMALL_SWEEP, "--dask", cluster.scheduler_address, "-o", tmp_path / "cli"
+            "sweep", write(tmp_path), *SMALL_SWEEP, "--dask", dask_cluster.scheduler_address, "-o", tmp_path / "cli"
         )
     pd.testing.assert_frame_equal(local, on_dask, check_exact=True)
     assert result.exit_code == 0, result.output
@@ -223,24 +219,6 @@ def test_cli_writes_table_figures_curves_and_description(tmp_path):
     (out / "sweep_metrics.png").unlink()
     redraw = invoke("plot-sweep", out)
     assert redraw.exit_code == 0 and (out / "sweep_metrics.png").is_file()
-
-
-def test_two_swept_paths_give_a_heatmap(tmp_path):
-    out = tmp_path / "out"
-    result = invoke(
-        "sweep",
-        write(tmp_path),
-        "--grid",
-        "agreement.ratio.japan=0.2,0.8",
-        "--grid",
-        "shocks.halt.severity.high=0.6,1.0",
-        "--runs",
-        2,
-        "-o",
-        out,
-    )
-    assert result.exit_code == 0, result.output
-    assert (out / "sweep_heatmap.png").is_file()
 
 
 def test_a_sweep_file_describes_the_same_sweep(tmp_path):

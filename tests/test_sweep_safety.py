@@ -33,12 +33,14 @@ def table_bytes(folder: Path) -> bytes:
     return (folder / "sweep.parquet").read_bytes()
 
 
-@pytest.fixture
-def whole(tmp_path) -> Path:
-    """The uninterrupted sweep that every resumed one must reproduce byte for byte."""
-    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "-o", tmp_path / "whole")
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory) -> Path:
+    """The uninterrupted sweep that every resumed one must reproduce byte for byte (run once:
+    its table does not depend on the folder the scenario file is in)."""
+    folder = tmp_path_factory.mktemp("whole")
+    result = invoke("sweep", write(folder), *SMALL_SWEEP, *CHUNKED, "-o", folder / "whole")
     assert result.exit_code == 0, result.output
-    return tmp_path / "whole"
+    return folder / "whole"
 
 
 def interrupted(tmp_path: Path, monkeypatch, out: Path, finished: int, *extra) -> None:
@@ -71,6 +73,7 @@ def resume(tmp_path: Path, monkeypatch, out: Path) -> list[int]:
 # --- chunks are checked: damaged or foreign ones are computed again ---------------------------
 
 
+@pytest.mark.xdist_group("sweep-safety-whole")
 def test_a_chunk_copied_over_another_is_recomputed_not_merged(tmp_path, monkeypatch, whole):
     out = tmp_path / "out"
     interrupted(tmp_path, monkeypatch, out, finished=3)
@@ -81,6 +84,7 @@ def test_a_chunk_copied_over_another_is_recomputed_not_merged(tmp_path, monkeypa
     assert table_bytes(out) == table_bytes(whole)
 
 
+@pytest.mark.xdist_group("sweep-safety-whole")
 def test_a_truncated_chunk_is_recomputed(tmp_path, monkeypatch, whole):
     out = tmp_path / "out"
     interrupted(tmp_path, monkeypatch, out, finished=2)
@@ -90,6 +94,7 @@ def test_a_truncated_chunk_is_recomputed(tmp_path, monkeypatch, whole):
     assert table_bytes(out) == table_bytes(whole)
 
 
+@pytest.mark.xdist_group("sweep-safety-whole")
 def test_a_chunk_with_one_changed_byte_is_recomputed(tmp_path, monkeypatch, whole):
     out = tmp_path / "out"
     interrupted(tmp_path, monkeypatch, out, finished=2)
@@ -101,6 +106,7 @@ def test_a_chunk_with_one_changed_byte_is_recomputed(tmp_path, monkeypatch, whol
     assert table_bytes(out) == table_bytes(whole)
 
 
+@pytest.mark.xdist_group("sweep-safety-whole")
 def test_a_chunk_of_another_sweep_is_recomputed(tmp_path, monkeypatch, whole):
     """Chunk 0 of a sweep with another root seed, receipt and all, dropped into this one."""
     other, out = tmp_path / "other", tmp_path / "out"
@@ -146,13 +152,16 @@ def test_a_smaller_sweep_leaves_no_file_of_the_earlier_one(tmp_path):
         "--format",
         "csv",
         "--curves",
+        "--workers",
+        1,
         "-o",
         out,
     )
     assert big.exit_code == 0, big.output
+    # two swept paths give a heatmap
     assert {"sweep.csv", "curves.parquet", "sweep_heatmap.png"} <= {p.name for p in out.iterdir()}
     (out / "notes.txt").write_text("the user's")
-    small = invoke("sweep", scenario, "--grid", "agreement.ratio.japan=0.5", "-o", out)
+    small = invoke("sweep", scenario, "--grid", "agreement.ratio.japan=0.5", "--workers", 1, "-o", out)
     assert small.exit_code == 0, small.output
     files = sorted(p.name for p in out.iterdir())
     assert files == [
