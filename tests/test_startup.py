@@ -39,3 +39,17 @@ def test_run_with_plots_loads_matplotlib_to_draw(tmp_path):
     # the same probe sees Matplotlib when the figures are drawn (so the test above can fail)
     assert "matplotlib" in _run_and_list_loaded(tmp_path)
     assert (tmp_path / "out" / "days_of_cover.png").is_file()
+
+
+def test_the_json_schema_describes_fields_by_their_docstrings_read_after_import():
+    from simulator.scenario import json_schema
+    from simulator.scenario.schema import Scenario
+
+    schema = json_schema()
+    assert schema["properties"]["horizon_days"]["description"] == "Number of simulated days."
+    # a shock kind inherits the common fields' docstrings from its base class
+    start = schema["$defs"]["Embargo"]["properties"]["start"]
+    assert start["description"] == "First day the shock is active (day number or date), or a distribution of days."
+    assert list(start) == sorted(start)  # keys in pydantic's order
+    # the models themselves carry no description until the JSON Schema is asked for
+    assert Scenario.model_fields["horizon_days"].description is None
