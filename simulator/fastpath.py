@@ -57,14 +57,18 @@ class _Ring:
     def __init__(self, batch: int, length: int, shape: tuple[int, ...]) -> None:
         self.batch, self.length, self.shape = batch, length, shape
         self.cells = int(np.prod(shape))
-        self.slots = np.zeros((length, self.cells, batch))
-        self.flat = self.slots.reshape(-1)
+        self._nothing = np.zeros((*shape, batch))  # the arrivals of every day until something is shipped
+        self._nothing.flags.writeable = False
+        self.slots = np.zeros((0, self.cells, batch))  # (length, cells, runs) from the first shipment on: a ring
+        self.flat = self.slots.reshape(-1)  # that is never used (no refills, say) costs no memory
         self.used = False
         self._layouts: dict[int, tuple[np.ndarray, list[tuple[int, np.ndarray]] | None, np.ndarray | None]] = {}
         self._cell_run: np.ndarray | None = None  # offset of each (cell, run) within a slot, made on first need
 
     def take(self, day: int) -> np.ndarray:
         """Arrivals of ``day`` as (*shape, runs) (a view, valid until the next ``clear``)."""
+        if not self.used:
+            return self._nothing
         return self.slots[day % self.length].reshape(*self.shape, self.batch)
 
     def clear(self, day: int) -> None:
@@ -103,7 +107,10 @@ class _Ring:
 
     def put(self, day: int, tonnes: np.ndarray, lead: np.ndarray) -> None:
         """Add shipments leaving on ``day`` with ``lead`` days in transit (one per cell)."""
-        self.used = True
+        if not self.used:
+            self.slots = np.zeros((self.length, self.cells, self.batch))
+            self.flat = self.slots.reshape(-1)
+            self.used = True
         groups, per_value = self._layout(lead)
         flat = tonnes.reshape(self.cells, self.batch)
         if groups is not None:
