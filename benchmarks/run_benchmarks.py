@@ -3,6 +3,16 @@
 Run with ``make bench``. Prints a table; never asserts (targets live in
 ``benchmarks/README.md``). Sweeps run as subprocesses of the real CLI so that the
 figures include start-up, workers and writing the table, as a user sees them.
+
+Every figure is printed next to the naive SimPy reference (``naive_simpy.py``, measured
+in the same run): rates of runs as a multiple of what the reference does per core.
+CPU seconds are printed beside wall times: on a machine shared with other work the wall
+time says more about the other work than about the code.
+
+Parts: ``--per-run`` (fast path, naive SimPy, NumPy floor), ``--delays`` (a sweep with a
+random-start delay against a fixed one), ``--startup`` (``stockpile run``), ``--memory``
+(a 2,500-run batch of a 20-member, 3,650-day scenario; about a minute of CPU),
+``--sensitivity``, ``--large``; no part: everything but ``--memory`` and ``--large``.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the naive reference and the NumPy floor
 REPLAY = ROOT / "scenarios" / "embargo_2010.yaml"
 # demand noise on every demand makes every Monte Carlo run distinct (no repeated runs)
 NOISE = [f"--set=regions.{r}.demand.{m}.noise_cv=0.05" for r in ("japan", "eu") for m in ("light_ree", "heavy_ree")]
@@ -23,12 +34,112 @@ NOISE = [f"--set=regions.{r}.demand.{m}.noise_cv=0.05" for r in ("japan", "eu") 
 
 def timed(args: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of a child process running ``args``."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    wall, _, peak = timed_cpu(args)
+    return wall, peak
+
+
+def timed_cpu(args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (the child and its workers) and peak RSS (MB, largest process) of ``args``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, max(after.ru_maxrss, before.ru_maxrss) / 1024
+
+
+def noisy_replay_raw() -> dict:
+    """The replay with 5% demand noise on every demand (every run distinct)."""
+    from simulator.scenario import load_raw, parse_assignment
+
+    return load_raw(REPLAY, [parse_assignment(a.removeprefix("--set=")) for a in NOISE])
+
+
+def per_run(batch: int = 2500, naive_runs: int = 10) -> dict[str, float]:
+    """CPU per noisy run of the replay: the fast path at a batch of ``batch``, the naive SimPy reference, the floor.
+
+    All three in this process, one after the other, after a warm-up each.
+    """
+    import naive_simpy
+    import numpy_floor
+
+    from simulator.fastpath import run_batch
+    from simulator.plan import compile_plan, stack_plans
+    from simulator.randomness import draw_batch, run_seed
+    from simulator.scenario import validate_data
+
+    plan = compile_plan(validate_data(noisy_replay_raw(), str(REPLAY)))
+    plans = [plan] * batch
+
+    def fast() -> None:
+        run_batch(stack_plans(plans), draw_batch(plans, [run_seed(1, k) for k in range(batch)]))
+
+    def cpu_per_run(work, runs: int) -> float:
+        work()
+        started = time.process_time()
+        work()
+        return (time.process_time() - started) / runs
+
+    project = cpu_per_run(fast, batch)
+    naive = cpu_per_run(lambda: [naive_simpy.run(seed) for seed in range(naive_runs)], naive_runs)
+    floor = cpu_per_run(lambda: numpy_floor.run_batch(batch), batch)
+    return {
+        "per run: project fast path, CPU us/run (batch 2,500)": project * 1e6,
+        "per run: naive SimPy reference, CPU us/run": naive * 1e6,
+        "per run: NumPy floor, CPU us/run (batch 2,500)": floor * 1e6,
+        "per run: project vs naive SimPy, x faster": naive / project,
+        "per run: project vs NumPy floor, x slower": project / floor,
+        "naive SimPy reference, runs/s per core": 1 / naive,
+    }
+
+
+def delays(folder: Path, runs: int = 10_000) -> dict[str, float]:
+    """A 10,000-run sweep of the noisy replay whose customs delay starts on a random day, against a fixed start.
+
+    The delay lasts 23 days and starts uniformly between days 92 and 274, or on day 119.
+    CPU seconds of all processes are compared (the wall time on a shared machine is not).
+    """
+    import yaml
+
+    out: dict[str, float] = {}
+    for label, start in (("fixed", 119), ("random", {"distribution": "uniform", "low": 92, "high": 274})):
+        data = noisy_replay_raw()
+        for shock in data["shocks"]:
+            if shock["id"] == "china_japan_customs_delay":
+                shock.pop("end")
+                shock.update(duration_days=23, start=start)
+        scenario = folder / f"delay_{label}.yaml"
+        scenario.write_text(yaml.safe_dump(data, sort_keys=False))
+        args = [sys.executable, "-m", "simulator.cli", "sweep", str(scenario), "--runs", str(runs)]
+        wall, cpu, _ = timed_cpu([*args, "--workers", "2", "-o", str(folder / f"delay_{label}")])
+        out[f"sweep with a {label}-start delay, 10k runs: CPU s (all processes)"] = cpu
+        out[f"sweep with a {label}-start delay, 10k runs: command wall s"] = wall
+    fixed, random = (out[f"sweep with a {k}-start delay, 10k runs: CPU s (all processes)"] for k in ("fixed", "random"))
+    out["random-start delay / fixed delay, CPU"] = random / fixed
+    return out
+
+
+def startup(folder: Path, repeats: int = 3) -> dict[str, float]:
+    """``stockpile run`` of the replay, with and without figures: best of ``repeats`` (wall and CPU)."""
+    out: dict[str, float] = {}
+    for label, flags in (("--no-plots", ["--no-plots"]), ("plots included", [])):
+        args = [sys.executable, "-m", "simulator.cli", "run", str(REPLAY), "--force", *flags]
+        measured = [timed_cpu([*args, "-o", str(folder / "startup")]) for _ in range(repeats)]
+        out[f"stockpile run ({label}), wall s (best of {repeats})"] = min(m[0] for m in measured)
+        out[f"stockpile run ({label}), CPU s (best of {repeats})"] = min(m[1] for m in measured)
+    return out
+
+
+def memory() -> dict[str, float]:
+    """Peak RSS of one 2,500-run batch of a 20-member, 3,650-day noisy scenario (in a child process)."""
+    script = Path(__file__).resolve().parent / "large_batch.py"
+    wall, cpu, peak = timed_cpu([sys.executable, str(script), "20", "3650", "2500"])
+    return {
+        "20 members x 3,650 days x 2,500 runs: peak RSS MB": peak,
+        "20 members x 3,650 days x 2,500 runs: CPU s": cpu,
+        "20 members x 3,650 days x 2,500 runs: wall s": wall,
+    }
 
 
 def single_runs(repeats: int = 20) -> dict[str, float]:
@@ -120,15 +231,40 @@ def sensitivity(folder: Path) -> dict[str, float]:
     }
 
 
+def show(results: dict[str, float]) -> None:
+    """The figures, and next to each rate of runs what the naive SimPy reference does on as many cores."""
+    naive = results.get("naive SimPy reference, runs/s per core")
+    width = max(len(k) for k in results)
+    for key, value in results.items():
+        beside = ""
+        if naive and "runs/s" in key and key != "naive SimPy reference, runs/s per core":
+            cores = 1 if "reference engine" in key else 2
+            beside = f"   naive SimPy on {cores} core(s): {naive * cores:8.1f} runs/s -> x{value / (naive * cores):.0f}"
+        print(f"{key:<{width}}  {value:12.3f}{beside}")
+
+
+PARTS = ("--per-run", "--delays", "--startup", "--memory", "--sensitivity")
+
+
 def main() -> None:
     large = "--large" in sys.argv
     results: dict[str, float] = {}
-    if "--sensitivity" in sys.argv:  # only this measurement
+    chosen = [part for part in PARTS if part in sys.argv]
+    if chosen:  # only these measurements
         with tempfile.TemporaryDirectory() as tmp:
-            results.update(sensitivity(Path(tmp)))
-        for key, value in results.items():
-            print(f"{key:<{max(len(k) for k in results)}}  {value:12.3f}")
+            if "--per-run" in chosen:
+                results.update(per_run())
+            if "--delays" in chosen:
+                results.update(delays(Path(tmp)))
+            if "--startup" in chosen:
+                results.update(startup(Path(tmp)))
+            if "--memory" in chosen:
+                results.update(memory())
+            if "--sensitivity" in chosen:
+                results.update(sensitivity(Path(tmp)))
+        show(results)
         return
+    results.update(per_run())
     results.update(single_runs())
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -150,6 +286,8 @@ def main() -> None:
             ]
         )
         results["make run (plots, report vs historical), wall s"] = wall
+        results.update(startup(folder))
+        results.update(delays(folder))
         grid = ["--grid", "agreement.ratio.japan=0.05:0.95:0.1"]  # 10 points
         results.update(sweep("10k Monte Carlo", [*grid, "--runs", "1000", *NOISE], 10_000, folder))
         results.update(
@@ -169,9 +307,7 @@ def main() -> None:
         results.update(sensitivity(folder))
         if large:
             results.update(sweep("100k Monte Carlo", [*grid, "--runs", "10000", *NOISE], 100_000, folder))
-    width = max(len(k) for k in results)
-    for key, value in results.items():
-        print(f"{key:<{width}}  {value:12.3f}")
+    show(results)
 
 
 if __name__ == "__main__":

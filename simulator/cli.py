@@ -179,7 +179,6 @@ def run(
     from simulator.engine import simulate
     from simulator.output import run_files, write_run
     from simulator.output_folder import open_folder
-    from simulator.plots import write_figures
     from simulator.scenario import load_raw, validate_data
 
     if baseline_path and not with_report:
@@ -212,7 +211,9 @@ def run(
                 found = run_uncertainty(study, uncertainty_runs or 0, os.cpu_count() or 1, progress=advance)
 
         def figures(res: Any, stage: Path) -> None:
-            if not no_plots:
+            if not no_plots:  # Matplotlib is imported only to draw
+                from simulator.plots import write_figures
+
                 write_figures(res, stage)
             if found is not None:
                 from simulator.sensitivity.intervals import own_curves, write_uncertainty

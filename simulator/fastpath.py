@@ -43,9 +43,12 @@ class _Ring:
 
     ``put`` adds each shipment to the slot of its arrival day. When every run has the
     same lead time for a cell (no delay shock differs between runs) the cells with one
-    lead time are added as a block; otherwise each value is scattered to its slot. The
-    layout of the last few lead-time arrays is kept (the kernel hands out the same arrays
-    while the active shocks do not change; leaks use a second one).
+    lead time are added as a block; otherwise each value is scattered to its slot,
+    whose flat offset is worked out for that day only (a few operations of one day's
+    size, so lead times that change often, as with delay shocks starting on random
+    days, cost no more than fixed ones). The layout of the last few lead-time arrays
+    is kept (the kernel hands out the same arrays while the active shocks do not
+    change; leaks use a second one).
     """
 
     KEEP = 8
@@ -54,13 +57,18 @@ class _Ring:
     def __init__(self, batch: int, length: int, shape: tuple[int, ...]) -> None:
         self.batch, self.length, self.shape = batch, length, shape
         self.cells = int(np.prod(shape))
-        self.slots = np.zeros((length, self.cells, batch))
-        self.flat = self.slots.reshape(-1)
+        self._nothing = np.zeros((*shape, batch))  # the arrivals of every day until something is shipped
+        self._nothing.flags.writeable = False
+        self.slots = np.zeros((0, self.cells, batch))  # (length, cells, runs) from the first shipment on: a ring
+        self.flat = self.slots.reshape(-1)  # that is never used (no refills, say) costs no memory
         self.used = False
         self._layouts: dict[int, tuple[np.ndarray, list[tuple[int, np.ndarray]] | None, np.ndarray | None]] = {}
+        self._cell_run: np.ndarray | None = None  # offset of each (cell, run) within a slot, made on first need
 
     def take(self, day: int) -> np.ndarray:
         """Arrivals of ``day`` as (*shape, runs) (a view, valid until the next ``clear``)."""
+        if not self.used:
+            return self._nothing
         return self.slots[day % self.length].reshape(*self.shape, self.batch)
 
     def clear(self, day: int) -> None:
@@ -69,39 +77,48 @@ class _Ring:
             self.slots[day % self.length] = 0.0
 
     def _layout(self, lead: np.ndarray) -> tuple[list[tuple[int, np.ndarray]] | None, np.ndarray | None]:
-        """Cells grouped by lead time (same in every run), or the flat offsets of each value."""
+        """Cells grouped by lead time (same in every run), or the lead time of each (cell, run), flat."""
         kept = self._layouts.get(id(lead))
         if kept is not None and kept[0] is lead:
             return kept[1], kept[2]
         assert int(np.max(lead)) < self.length, "a shipment would wrap around the ring"
         per_cell = np.broadcast_to(lead, (*self.shape, self.batch)).reshape(self.cells, self.batch)
         groups: list[tuple[int, np.ndarray]] | None = None
-        offsets = None
+        per_value = None
         if (per_cell == per_cell[:, :1]).all():
             values = per_cell[:, 0]
             groups = [(int(v), np.flatnonzero(values == v)) for v in np.unique(values)]
         else:
-            days = np.arange(self.length)[:, None, None]
-            slot = (days + per_cell[None]) % self.length  # (slot of departure day, cell, run)
-            cell = np.arange(self.cells)[None, :, None]
-            run = np.arange(self.batch)[None, None, :]
-            offsets = ((slot * self.cells + cell) * self.batch + run).reshape(self.length, -1)
+            per_value = np.ascontiguousarray(per_cell, dtype=np.int64).reshape(-1)
         if len(self._layouts) >= self.KEEP:
             self._layouts.pop(next(iter(self._layouts)))
-        self._layouts[id(lead)] = (lead, groups, offsets)  # the array is kept: its id stays its own
-        return groups, offsets
+        self._layouts[id(lead)] = (lead, groups, per_value)  # the array is kept: its id stays its own
+        return groups, per_value
+
+    def _offsets(self, day: int, per_value: np.ndarray) -> np.ndarray:
+        """Flat offsets into ``slots`` of shipments leaving on ``day`` with lead times ``per_value``."""
+        if self._cell_run is None:
+            self._cell_run = np.arange(self.cells * self.batch)
+        offsets = per_value + day
+        offsets %= self.length
+        offsets *= self.cells * self.batch
+        offsets += self._cell_run
+        return offsets
 
     def put(self, day: int, tonnes: np.ndarray, lead: np.ndarray) -> None:
         """Add shipments leaving on ``day`` with ``lead`` days in transit (one per cell)."""
-        self.used = True
-        groups, offsets = self._layout(lead)
+        if not self.used:
+            self.slots = np.zeros((self.length, self.cells, self.batch))
+            self.flat = self.slots.reshape(-1)
+            self.used = True
+        groups, per_value = self._layout(lead)
         flat = tonnes.reshape(self.cells, self.batch)
         if groups is not None:
             for days, cells in groups:
                 self.slots[(day + days) % self.length, cells] += flat[cells]
         else:
-            assert offsets is not None
-            self.flat[offsets[day % self.length]] += flat.reshape(-1)
+            assert per_value is not None
+            self.flat[self._offsets(day, per_value)] += flat.reshape(-1)
 
 
 def _ring_length(plan: Plan, draws: Draws) -> int:

@@ -299,17 +299,23 @@ Part = TypeVar("Part", Plan, AgreementPlan, AuctionPlan, MarketPlan)
 
 
 def _stack_part(parts: list[Part], rows: np.ndarray, batch: int) -> Part:
-    """One part whose arrays hold every run: shared arrays as read-only views, others gathered."""
+    """One part whose arrays hold every run: shared arrays as read-only views, others gathered.
+
+    Whether an array is shared is decided by one comparison of all parts side by side
+    (not one call per part and field: a batch of a grid has thousands of parts).
+    """
     first = parts[0]
     stacked = {}
     for name in array_fields(first):
         template = getattr(first, name)
-        if all(getattr(p, name) is template for p in parts[1:]) or all(
-            np.array_equal(getattr(p, name), template) for p in parts[1:]
-        ):
+        if all(getattr(p, name) is template for p in parts[1:]):
+            stacked[name] = np.broadcast_to(template, (*template.shape[:-1], batch))
+            continue
+        side_by_side = np.concatenate([getattr(p, name) for p in parts], axis=-1)
+        if (side_by_side == template).all():  # NaN is never equal: such an array is gathered
             stacked[name] = np.broadcast_to(template, (*template.shape[:-1], batch))
         else:
-            stacked[name] = np.concatenate([getattr(p, name) for p in parts], axis=-1)[..., rows]
+            stacked[name] = side_by_side[..., rows]
     return replace(first, **stacked)
 
 
@@ -583,13 +589,11 @@ _MARKET_DEFAULTS: dict[str, float] = {
 def _mask(
     sup: list[str], reg: list[str], mat: list[str], supplier: str | None, regions: Any, materials: Any
 ) -> np.ndarray:
-    """Routes touched, (region, material, supplier)."""
-    mask = np.zeros((len(reg), len(mat), len(sup)), bool)
-    r_idx = [reg.index(r) for r in regions] if regions else list(range(len(reg)))
-    m_idx = [mat.index(m) for m in materials] if materials else list(range(len(mat)))
-    s_idx = [sup.index(supplier)] if supplier else list(range(len(sup)))
-    mask[np.ix_(r_idx, m_idx, s_idx)] = True
-    return mask
+    """Routes touched, (region, material, supplier): the outer product of the three selections."""
+    r_on = np.array([r in regions for r in reg]) if regions else np.ones(len(reg), bool)
+    m_on = np.array([m in materials for m in mat]) if materials else np.ones(len(mat), bool)
+    s_on = np.array([name == supplier for name in sup]) if supplier else np.ones(len(sup), bool)
+    return r_on[:, None, None] & m_on[None, :, None] & s_on[None, None, :]
 
 
 def _shock_plan(s: Scenario, sh: Any, regions: list[str], materials: list[str], suppliers: list[str]) -> ShockPlan:

@@ -5,7 +5,8 @@ Layer: model. A run's randomness depends only on its seed. Each source draws fro
 
 - ``noise``: the demand noise of every region and material, one standard normal per
   day, region and material (in that order) whether or not the cell is noisy, so making
-  one demand noisy never shifts the numbers of another;
+  one demand noisy never shifts the numbers of another. A batch draws them a block of
+  days at a time (:class:`DemandNoise`), so its memory does not grow with the horizon;
 - ``shock/<id>``: the timing and size of one random shock.
 
 Sweeps derive run seeds from (scenario seed, run index) with :func:`run_seed`, never
@@ -36,6 +37,8 @@ def run_seed(scenario_seed: int, run_index: int) -> int:
 
 
 _BLOCK_RUNS = 256  # runs per transposed block of noise draws (cache-sized)
+NOISE_BLOCK_BYTES = 16_000_000
+"""Memory of one block of a batch's demand noise: days per block = this / (8 x regions x materials x runs)."""
 
 
 def stream(seed: int, source: str) -> np.random.Generator:
@@ -65,13 +68,68 @@ def draw(spec: object, rng: np.random.Generator | None) -> float:
     return float(spec)  # type: ignore[arg-type]
 
 
+class DemandNoise:
+    """Standard normals of a batch's demand noise: ``noise[day]`` is (region, material, run).
+
+    Each noisy run draws from its own ``noise`` stream, in the order (day, region,
+    material); the runs without noise get zeros. The days are drawn a block at a time
+    (:data:`NOISE_BLOCK_BYTES`), each block continuing every run's stream where the
+    previous one stopped, so the numbers are those of one draw of the whole horizon
+    while memory holds one block. Days are meant to be asked for in order; asking for
+    an earlier block starts the streams again (same numbers, more work).
+    """
+
+    def __init__(self, seeds: list[int | None], horizon_days: int, regions: int, materials: int) -> None:
+        """``seeds``: per run, the run's seed, or None for a run without noise."""
+        self.seeds = seeds
+        self.horizon_days = horizon_days
+        self.cell_shape = (regions, materials)
+        per_day = 8 * regions * materials * len(seeds)
+        self.block_days = max(1, min(horizon_days, NOISE_BLOCK_BYTES // max(1, per_day)))
+        self._streams: list[np.random.Generator | None] = []
+        self._block = np.zeros((0, regions, materials, len(seeds)))
+        self._first = 0  # first day of the block held
+        self._restart()
+
+    def _restart(self) -> None:
+        self._streams = [None if seed is None else stream(seed, NOISE_SOURCE) for seed in self.seeds]
+        self._first = -self.block_days  # no block drawn yet
+
+    def __getitem__(self, day: int) -> np.ndarray:
+        if not 0 <= day < self.horizon_days:
+            raise IndexError(f"day {day} is outside 0..{self.horizon_days - 1}")
+        if day < self._first:
+            self._restart()
+        while day >= self._first + self.block_days:
+            self._draw_next_block()
+        return self._block[day - self._first]
+
+    def _draw_next_block(self) -> None:
+        """The next block of days: drawn run by run, moved to the runs-last layout a group of runs at a time."""
+        first = self._first + self.block_days
+        days = min(self.block_days, self.horizon_days - first)
+        B = len(self.seeds)
+        block = np.empty((days, *self.cell_shape, B))
+        scratch = np.empty((min(B, _BLOCK_RUNS), days, *self.cell_shape))
+        for start in range(0, B, _BLOCK_RUNS):
+            runs = range(start, min(B, start + _BLOCK_RUNS))
+            for i, b in enumerate(runs):
+                generator = self._streams[b]
+                if generator is None:
+                    scratch[i] = 0.0
+                else:
+                    generator.standard_normal(out=scratch[i])
+            block[..., runs.start : runs.stop] = np.moveaxis(scratch[: len(runs)], 0, -1)
+        self._block, self._first = block, first
+
+
 @dataclass(frozen=True)
 class Draws:
     """Everything random about a batch of runs (runs on the last axis)."""
 
-    demand_z: np.ndarray | None
-    """Standard normal draws of the demand noise, shape (day, region, material, run);
-    None when no demand in the batch is noisy. See
+    demand_z: DemandNoise | None
+    """Standard normal draws of the demand noise, ``demand_z[day]`` of shape (region,
+    material, run); None when no demand in the batch is noisy. See
     :func:`lognormal_parameters` for the multiplier they give."""
     shock_start: np.ndarray
     """First active day per shock, shape (shock, run)."""
@@ -109,23 +167,13 @@ def draw_batch(plans: list[Plan], seeds: list[int]) -> Draws:
     on the batch it is drawn in.
     """
     st = plans[0].structure
-    B, H, R, M = len(plans), st.horizon_days, len(st.regions), len(st.materials)
+    H, R, M = st.horizon_days, len(st.regions), len(st.materials)
     distinct = {id(plan): plan for plan in plans}  # a batch repeats a few plans many times
     inputs = {key: _plan_inputs(plan) for key, plan in distinct.items()}
     per_run = [inputs[id(plan)] for plan in plans]
     demand_z = None
     if any(run.noisy for run in per_run):
-        # drawn run by run, moved to the runs-last layout a block of runs at a time
-        demand_z = np.zeros((H, R, M, B))
-        block = np.zeros((min(B, _BLOCK_RUNS), H, R, M))
-        for first in range(0, B, _BLOCK_RUNS):
-            runs = range(first, min(B, first + _BLOCK_RUNS))
-            for i, b in enumerate(runs):
-                if per_run[b].noisy:
-                    stream(seeds[b], NOISE_SOURCE).standard_normal(out=block[i])
-                else:
-                    block[i] = 0.0
-            demand_z[..., runs.start : runs.stop] = np.moveaxis(block[: len(runs)], 0, -1)
+        demand_z = DemandNoise([seed if run.noisy else None for run, seed in zip(per_run, seeds, strict=True)], H, R, M)
     start = np.concatenate([run.start for run in per_run], axis=1)
     end = np.concatenate([run.end for run in per_run], axis=1)
     magnitude = np.concatenate([run.magnitude for run in per_run], axis=1)

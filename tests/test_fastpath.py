@@ -145,3 +145,45 @@ def test_the_fast_path_logs_the_kernels_events_of_day_0():
     run_batch(plan, draw_batch([plan], [0]), log=log)
     orders = [(e.day, e.quantity) for e in log.of_run(0, ("refill_order",))]
     assert orders == [(0, 5.0), (1, 5.0), (2, 5.0), (3, 5.0)]
+
+
+RANDOM_START_DELAY = {
+    "id": "inspections",
+    "kind": "delay",
+    "supplier": "china",
+    "start": {"distribution": "uniform", "low": 0, "high": 30},
+    "duration_days": 10,
+    "extra_days": 10,
+}
+
+
+def test_a_delay_starting_on_a_random_day_holds_back_each_runs_own_arrivals():
+    # lead 5 days, 10 t/day shipped; shipments leaving on days s..s+9 take 15 days, so
+    # nothing arrives on days s+5..s+14 and twice 10 t arrives on days s+15..s+24
+    data = build(ONE_REGION, horizon_days=70, shocks=[RANDOM_START_DELAY])
+    plan = compile_plan(validate_data(data))
+    seeds = list(range(12))
+    draws = draw_batch([plan] * len(seeds), seeds)
+    batch = run_batch(stack_plans([plan] * len(seeds)), draws, curves=("arrivals_t",))
+    starts = draws.shock_start[0]
+    assert len(set(starts.tolist())) > 5  # lead times differ between runs on most days
+    for row, start in enumerate(starts):
+        expected = np.full(70, 10.0)
+        expected[start + 5 : start + 15] = 0.0
+        expected[start + 15 : start + 25] = 20.0
+        assert batch.curves["arrivals_t"][row, :, 0, 0] == pytest.approx(expected), start
+
+
+def test_a_noisy_pair_with_a_random_start_delay_equals_the_reference_engine():
+    shock = {**RANDOM_START_DELAY, "id": "customs", "extra_days": {"distribution": "uniform", "low": 3, "high": 20}}
+    shock["duration_days"] = {"distribution": "uniform", "low": 5, "high": 25}
+    data = build(
+        TWO_MEMBERS,
+        horizon_days=90,
+        shocks=[shock, DELAYS[0]],
+        regions__japan__demand__ree__noise_cv=0.2,
+        regions__eu__demand__ree__noise_cv=0.1,
+        regions__japan__commercial_stock__ree__tonnes=100,
+        regions__eu__commercial_stock__ree__tonnes=400,
+    )
+    assert_batch_equals_reference(data, seeds=list(range(30)))

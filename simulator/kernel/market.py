@@ -33,7 +33,7 @@ from simulator.mechanisms import BY_NAME
 from simulator.metrics import days_of_cover
 from simulator.numeric import EPS_T, KG_PER_T, ordered_sum
 from simulator.plan import Plan
-from simulator.randomness import lognormal_parameters
+from simulator.randomness import DemandNoise, lognormal_parameters
 from simulator.records import MarketDay
 from simulator.release.tender import tender_requests, tender_sales_usd
 
@@ -41,8 +41,8 @@ from simulator.release.tender import tender_requests, tender_sales_usd
 class Market:
     """Runs the market of one day for a batch (see the module docstring)."""
 
-    def __init__(self, plan: Plan, demand_z: np.ndarray | None) -> None:
-        """``demand_z``: standard normals of demand noise (day, region, material, run), or None without noise."""
+    def __init__(self, plan: Plan, demand_z: DemandNoise | None) -> None:
+        """``demand_z``: standard normals of demand noise (``demand_z[day]``: region, material, run), or None."""
         self.plan = plan
         self.demand_z = demand_z
         self.noise_mu, self.noise_sigma = lognormal_parameters(plan.noise_cv)

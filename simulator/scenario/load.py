@@ -205,5 +205,7 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of a scenario file."""
-    return Scenario.model_json_schema()
+    """The JSON Schema of a scenario file, each field described by its docstring."""
+    from simulator.scenario.descriptions import with_field_descriptions
+
+    return with_field_descriptions(Scenario.model_json_schema(), Scenario)

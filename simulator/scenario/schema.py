@@ -168,7 +168,7 @@ Parameter = Annotated[float, _number(None, -MAX_DISTRIBUTION_PARAMETER, MAX_DIST
 class Model(BaseModel):
     """Shared base: unknown keys are errors, instances are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
 
 # --- random inputs -------------------------------------------------------------------

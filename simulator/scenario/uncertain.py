@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -50,10 +51,11 @@ def value_at(scenario: Scenario, path: str) -> Any:
     Raises ``KeyError`` (with the reason) when the path leads nowhere.
     """
     node: Any = scenario
-    for depth, key in enumerate(path.split(".")):
-        here = ".".join(path.split(".")[: depth + 1])
+    keys = path.split(".")
+    for depth, key in enumerate(keys):
+        here = ".".join(keys[: depth + 1])
         if isinstance(node, BaseModel):
-            if key not in type(node).model_fields:
+            if key not in _field_names(type(node)):
                 raise KeyError(f"'{here}' is not a field")
             node = getattr(node, key)
         elif isinstance(node, dict):
@@ -65,6 +67,11 @@ def value_at(scenario: Scenario, path: str) -> Any:
         else:
             raise KeyError(f"'{here}': cannot go inside a value that is not a mapping or list")
     return node
+
+
+@cache
+def _field_names(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(model.model_fields)
 
 
 def _item(items: list[Any], key: str, here: str) -> Any:
