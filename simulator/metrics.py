@@ -162,6 +162,7 @@ class SummaryAccumulator:
 _DERIVED: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
     "shortfall_share": lambda s: share_of(s["shortfall_t"], s["demand_t"]),
     "released_t": lambda s: s["released_national_t"] + s["released_joint_t"],
+    "loan_overdue_t": lambda s: np.maximum(0.0, s["loan_due_t"] - s["loan_repaid_t"]),
 }
 """Summary metrics computed from others (registry aggregation ``derived``)."""
 

@@ -154,6 +154,8 @@ class Structure:
     """Member index of each bid segment (auction)."""
     market: bool = False
     """Some material has a market (the plan has a :class:`MarketPlan`)."""
+    settlement: str = "grant"
+    """How rule draws from the shared stock are settled: grant, sale or loan."""
 
     @property
     def member_names(self) -> list[str]:
@@ -185,6 +187,9 @@ class AgreementPlan:
     loss_member_below: Array
     switch_on_declared: Array
     switch_on_measured: Array
+    contributed_t: Array
+    settlement_price_usd_per_kg: Array
+    loan_term_days: Array
 
 
 @dataclass(frozen=True)
@@ -375,11 +380,13 @@ def compile_plan(s: Scenario) -> Plan:
     members: tuple[int, ...] = ()
     mechanism = pool_mode = order = pricing = None
     strict = False
+    settlement = "grant"
     bid_owners: tuple[int, ...] = ()
     if s.agreement is not None:
         ag = s.agreement
         members = tuple(regions.index(r) for r in ag.members)
         mechanism, pool_mode, order, strict = ag.mechanism, ag.pool.mode, ag.order, ag.strict
+        settlement = ag.settlement.kind
         agreement = _agreement_plan(ag, regions, materials, demand0, reserve0)
         if ag.auction is not None:
             pricing = ag.auction.pricing
@@ -400,6 +407,7 @@ def compile_plan(s: Scenario) -> Plan:
         pricing=pricing,
         bid_owners=bid_owners,
         market=bool(s.market),
+        settlement=settlement,
     )
     noise_cv = np.array([[demand_of(s, r, m).noise_cv for m in materials] for r in regions])
     noise = (NOISE_SOURCE,) if (noise_cv > 0).any() else ()
@@ -712,6 +720,11 @@ def _agreement_plan(
         loss_member_below=_runs(loss.member_below if loss else 0.0),
         switch_on_declared=_runs(ag.trigger.switch_on in ("declared_embargo", "either"), bool),
         switch_on_measured=_runs(ag.trigger.switch_on in ("measured_loss", "either"), bool),
+        contributed_t=_runs(contributions if ag.pool.mode == "joint" else ag.pool.lendable_share * reserve0[members]),
+        settlement_price_usd_per_kg=_runs(
+            np.nan if ag.settlement.price_usd_per_kg is None else ag.settlement.price_usd_per_kg
+        ),
+        loan_term_days=_runs(ag.settlement.term_days or 0, np.int64),
     )
 
 

@@ -69,6 +69,10 @@ class State:
     """Today's demand after the price response, without noise (t), (region, material, run)."""
     since_review: np.ndarray
     """Days since each region's last order-up-to review, (region, run) int."""
+    loan_owed: np.ndarray
+    """Borrowed under a loan settlement and not yet returned, (region, material, run)."""
+    loan_receivable: np.ndarray
+    """Lent under a loan settlement and not yet returned, (region, material, run)."""
 
 
 def initial_state(plan: Plan) -> State:
@@ -108,4 +112,6 @@ def initial_state(plan: Plan) -> State:
         response_capacity=np.zeros((M, S, B)),
         expected_demand=zeros.copy(),
         since_review=np.zeros((R, B), dtype=np.int64),
+        loan_owed=zeros.copy(),
+        loan_receivable=zeros.copy(),
     )

@@ -775,6 +775,40 @@ class IeaEss(Model):
     mode, initial reserves in national mode)."""
 
 
+def _settlement_kind(value: Any) -> Any:
+    """``settlement: sale`` is short for ``settlement: {kind: sale}``."""
+    return {"kind": value} if isinstance(value, str) else value
+
+
+class Settlement(Model):
+    """How stock a member draws from the shared stock by the sharing rule is settled.
+
+    Auction purchases are always paid at the auction's price; this settles the tonnes
+    the rule allocates (see ``docs/release-rules.md``, Settlement).
+    """
+
+    kind: Literal["grant", "sale", "loan"] = "grant"
+    """``grant``: a free transfer, nothing is owed; ``sale``: the member pays for each
+    tonne, and the money goes to the pool's owners by ownership share (to the lending
+    members in national mode); ``loan``: the member owes the tonnes back in kind, repaid
+    by the shared stock's refills, within ``term_days``."""
+    price_usd_per_kg: UsdPerKg | None = None
+    """``sale``: a set price; by default the price the member pays on the day it draws
+    (the market price, or the material's fixed price without a market)."""
+    term_days: Annotated[int, _whole("days", 1, MAX_DAYS), NUMBER] | None = None
+    """``loan``: days within which each tonne borrowed is to be returned (1 or more)."""
+
+    @model_validator(mode="after")
+    def _terms_fit_the_kind(self) -> Settlement:
+        if self.kind == "loan" and self.term_days is None:
+            raise ValueError("a loan needs 'term_days', the days within which it is returned")
+        if self.kind != "loan" and self.term_days is not None:
+            raise ValueError(f"'term_days' is the term of a loan; settlement '{self.kind}' has none")
+        if self.kind != "sale" and self.price_usd_per_kg is not None:
+            raise ValueError(f"'price_usd_per_kg' is the price of a sale; settlement '{self.kind}' has none")
+        return self
+
+
 Mechanism = Literal[mechanisms.NAMES]  # type: ignore[valid-type]
 """A mechanism name from the registry (:mod:`simulator.mechanisms`)."""
 
@@ -807,6 +841,9 @@ class Agreement(Model):
     """Auction settings (needed by ``auction`` and ``hybrid``)."""
     iea_ess: IeaEss = IeaEss()
     """Settings of ``iea_ess``."""
+    settlement: Annotated[Settlement, BeforeValidator(_settlement_kind)] = Settlement()
+    """How stock drawn by the sharing rule is settled: ``grant`` (the default), ``sale``
+    or ``loan`` (``settlement: sale`` is short for ``settlement: {kind: sale}``)."""
 
 
 class Assumption(Model):
