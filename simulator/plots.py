@@ -203,19 +203,41 @@ def _finish(fig: Figure, axes: np.ndarray, title: str, rows: int, cols: int, lef
     )
 
 
+COVER_TARGETS_DAYS = (30.0, 60.0)
+"""Target lines on cover figures: a month and two months of normal demand."""
+
+
 def days_of_cover_figure(result: Result) -> Figure:
-    """Days of cover per region (panel per material), shocks shaded, releases marked."""
+    """Drawable days of cover per region (panel per material), shocks shaded, releases marked, 30/60-day targets."""
     fig, axes = _panels(result)
     for j, material in enumerate(result.structure.materials):
         ax = axes[0, j]
         _shade_shocks(ax, result, material)
         _region_lines(ax, result, material, "days_of_cover")
         _mark_releases(ax, result, material)
+        for target in COVER_TARGETS_DAYS:
+            ax.axhline(target, color="0.45", linewidth=0.8, linestyle=(0, (4, 3)), zorder=1)
+            ax.annotate(
+                f"{target:g} days",
+                (1.0, target),
+                xycoords=("axes fraction", "data"),
+                xytext=(-2, 2),
+                textcoords="offset points",
+                ha="right",
+                va="bottom",
+                fontsize=7,
+                color="0.35",
+            )
         ax.set_title(material.replace("_", " "))
-        ax.set_ylabel("days of cover")
+        ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)
         _format_axis(ax, result)
-    _finish(fig, axes, f"{result.scenario.name}: days of cover (stock / baseline daily demand)", *axes.shape)
+    _finish(
+        fig,
+        axes,
+        f"{result.scenario.name}: drawable days of cover (stock the region can use now / baseline daily demand)",
+        *axes.shape,
+    )
     return fig
 
 

@@ -123,3 +123,13 @@ def test_a_loan_term_of_one_day_is_accepted():
 def test_a_run_with_an_agreement_writes_its_ledger():
     assert "ledger.csv" in run_files(agreement=True, figures=False, report=False)
     assert "ledger.csv" not in run_files(agreement=False, figures=False, report=False)
+
+
+def test_the_report_says_who_owes_whom():
+    from simulator.report import render_report
+
+    html = render_report(run(build(TWO_MEMBERS, agreement__settlement="sale")))
+    section = html[html.index('<section id="ledger">') :]
+    section = section[: section.index("</section>")]
+    assert "Who paid in, who drew, who owes whom" in section
+    assert "EU (USD 500,000) to Japan" in section

@@ -24,6 +24,7 @@ from simulator.errors import InputError
 from simulator.plots import days_of_cover_figure, shortfall_figure
 from simulator.report.figures import comparison_figure, readable, shock_timeline, svg_markup
 from simulator.report.findings import Run, compare_overall, compare_region, overall_finding, region_findings
+from simulator.report.ledger import ledger_section
 from simulator.report.rule import auction_results, rule_releases, rule_words
 from simulator.report.style import CSS
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
@@ -120,8 +121,10 @@ def render_report(result: Result, baseline: Result | None = None, uncertainty: U
                 readable(days_of_cover_figure(result), result), "cover", "Days of cover per region and material"
             ),
             "days_of_cover",
-            "Days of cover: commercial plus available strategic stock, in days of normal demand. Shaded: shock "
-            "periods" + ("; markers along the bottom: days the arrangement released stock." if s.agreement else "."),
+            "Drawable days of cover: commercial stock, national reserve, stock bought at auction and the shared "
+            "stock the rule would let the region draw that day, in days of normal demand (0 on a day it is short); "
+            "dashed lines: 30 and 60 days. Shaded: shock periods"
+            + ("; markers along the bottom: days the arrangement released stock." if s.agreement else "."),
         ),
         _figure(
             svg_markup(
@@ -166,6 +169,7 @@ def render_report(result: Result, baseline: Result | None = None, uncertainty: U
             out.append('<p class="note">The arrangement released no stock in this run.</p>')
     out += [
         "</section>",
+        ledger_section(result),
         uncertainty_section(result, uncertainty),
         '<section id="assumptions"><h2>Key assumptions and sources</h2>',
         assumption_table(result),
