@@ -46,6 +46,7 @@ def summary_text(result: Any) -> str:
 
 
 def compare_text(table: pd.DataFrame) -> str:
-    """The comparison ``stockpile compare`` prints: each rule's total shortfall and fairness."""
-    shown = [c for c in ("mechanism", "total_shortfall_t", "fairness_jain", "max_shortfall_share_gap") if c in table]
+    """What ``stockpile compare`` prints: each rule's total shortfall and its fairness metrics side by side."""
+    fairness = ("fairness_jain", "max_shortfall_share_gap", "draw_contribution_gap", "envious_members")
+    shown = [c for c in ("mechanism", "total_shortfall_t", *fairness) if c in table]
     return table[shown].to_string(index=False, float_format=lambda v: f"{v:,.3f}")

@@ -1197,6 +1197,23 @@ SUMMARY = (
         region_total="sum",
     ),
     _s(
+        "contributed_t",
+        "t",
+        "derived",
+        "Paid in to the shared stock: pool contribution (joint mode), lendable part of the initial reserve "
+        "(national mode); 0 outside the agreement.",
+        "Paid in",
+    ),
+    _s(
+        "draw_to_contribution",
+        "ratio",
+        "derived",
+        "The member's share of all members' draws from the shared stock (released_joint_t) over its share of what "
+        "they paid in: 1 = drew in proportion to what it paid in, 2 = twice that; empty when it paid nothing in or "
+        "nothing was drawn.",
+        "Drawn share / paid-in share",
+    ),
+    _s(
         "settlement_paid_usd",
         "USD",
         "sum",
@@ -1273,6 +1290,21 @@ AGREEMENT_SUMMARY = (
         "fraction",
         "Largest difference between two members' shortfall shares.",
         "Largest gap in shortfall shares",
+    ),
+    _a(
+        "draw_contribution_gap",
+        "fraction",
+        "How far who drew from the shared stock is from who paid in: half the sum over members of |share of the "
+        "draws - share of the contributions|; 0 when every member drew in proportion to what it paid in, 1 when "
+        "those who drew paid nothing in; 0 when nothing was drawn or paid in.",
+        "Gap between draws and contributions",
+    ),
+    _a(
+        "envious_members",
+        "count",
+        "Members that were short and would prefer another member's draw scaled to their own contribution: "
+        "d_j x c_i / c_j > d_i (d: drawn from the shared stock, c: paid in).",
+        "Envious members",
     ),
     _a("pool_end_t", "t", "Unsold joint pool stock at the end.", "Pool at the end", "last", "pool_stock_t"),
     _a(
