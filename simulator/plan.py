@@ -24,7 +24,7 @@ import numpy as np
 
 from simulator.numeric import DAYS_PER_YEAR
 from simulator.scenario.checks import day_number, price_bounds, reference_price
-from simulator.scenario.portfolio import capacities, demand_of, normal_shares, quota_shares
+from simulator.scenario.portfolio import capacities, demand_of, net_import_shares, normal_shares, quota_shares
 from simulator.scenario.schema import (
     RANDOM_TYPES,
     Agreement,
@@ -36,6 +36,7 @@ from simulator.scenario.schema import (
     QuotaCut,
     Scenario,
     Stock,
+    StrategicStock,
     Triangular,
     Uniform,
 )
@@ -250,6 +251,7 @@ class Plan:
     normal_share: Array
     sourcing_share: Array
     premium_fraction: Array
+    net_import_share: Array
     commercial_stock0_t: Array
     reserve_stock0_t: Array
     reserve_target_t: Array
@@ -328,10 +330,20 @@ def _runs(value: Any, dtype: Any = float) -> Array:
     return np.asarray(value, dtype=dtype)[..., None]
 
 
-def _stock_tonnes(stock: Stock | None, demand_t_per_day: float) -> float:
+def _stock_tonnes(
+    stock: Stock | None, demand_t_per_day: float, net_imports_t_per_day: float = 0.0, private_t: float = 0.0
+) -> float:
+    """Tonnes of a stock given in tonnes, days of demand or (strategic stock) days of net imports."""
     if stock is None:
         return 0.0
-    return stock.tonnes if stock.tonnes is not None else stock.days * demand_t_per_day
+    if stock.tonnes is not None:
+        return stock.tonnes
+    if stock.days is not None:
+        return stock.days * demand_t_per_day
+    assert isinstance(stock, StrategicStock)
+    assert stock.net_import_days is not None
+    benchmark = stock.net_import_days * net_imports_t_per_day
+    return max(0.0, benchmark - private_t) if stock.credit_private_stocks else benchmark
 
 
 def _day(spec: Any, start: dt.date | None) -> Any:
@@ -361,9 +373,13 @@ def compile_plan(s: Scenario) -> Plan:
             for i, r in enumerate(regions)
         ]
     )
+    net_imports0 = demand0 * net_import_shares(s)
     reserves = [[s.regions[r].reserve.get(m) for m in materials] for r in regions]
     reserve0 = np.array(
-        [[_stock_tonnes(res, demand0[i, j]) for j, res in enumerate(row)] for i, row in enumerate(reserves)]
+        [
+            [_stock_tonnes(res, demand0[i, j], net_imports0[i, j], commercial0[i, j]) for j, res in enumerate(row)]
+            for i, row in enumerate(reserves)
+        ]
     )
     target = np.array(
         [
@@ -387,7 +403,7 @@ def compile_plan(s: Scenario) -> Plan:
         members = tuple(regions.index(r) for r in ag.members)
         mechanism, pool_mode, order, strict = ag.mechanism, ag.pool.mode, ag.order, ag.strict
         settlement = ag.settlement.kind
-        agreement = _agreement_plan(ag, regions, materials, demand0, reserve0)
+        agreement = _agreement_plan(ag, regions, materials, demand0, reserve0, net_imports0, commercial0)
         if ag.auction is not None:
             pricing = ag.auction.pricing
             auction, bid_owners = _auction_plan(ag, materials)
@@ -423,6 +439,7 @@ def compile_plan(s: Scenario) -> Plan:
         normal_share=_runs(normal_shares(s)),
         sourcing_share=_runs(shares),
         premium_fraction=_runs(premium),
+        net_import_share=_runs(net_import_shares(s)),
         commercial_stock0_t=_runs(commercial0),
         reserve_stock0_t=_runs(reserve0),
         reserve_target_t=_runs(target),
@@ -676,13 +693,24 @@ def processing_distribution(spec: Any) -> np.ndarray:
 
 
 def _agreement_plan(
-    ag: Agreement, regions: list[str], materials: list[str], demand0: np.ndarray, reserve0: np.ndarray
+    ag: Agreement,
+    regions: list[str],
+    materials: list[str],
+    demand0: np.ndarray,
+    reserve0: np.ndarray,
+    net_imports0: np.ndarray,
+    commercial0: np.ndarray,
 ) -> AgreementPlan:
     members = [regions.index(r) for r in ag.members]
     contributions = np.array(
         [
             [
-                _stock_tonnes(ag.pool.contributions.get(r, {}).get(m), demand0[members[n], j])
+                _stock_tonnes(
+                    ag.pool.contributions.get(r, {}).get(m),
+                    demand0[members[n], j],
+                    net_imports0[members[n], j],
+                    commercial0[members[n], j],
+                )
                 for j, m in enumerate(materials)
             ]
             for n, r in enumerate(ag.members)

@@ -182,6 +182,12 @@ PLAN_WORLD = (
         "Quota premium per tonne shipped from the supplier, as a fraction of the world price.",
         table="portfolio",
     ),
+    _p(
+        "net_import_share",
+        "fraction",
+        "region material",
+        "Share of normal sourcing from suppliers outside the region: baseline demand x this = net imports.",
+    ),
     _p("commercial_stock0_t", "t", "region material", "Industry stock on day 0."),
     _p("reserve_stock0_t", "t", "region material", "National strategic reserve on day 0."),
     _p("reserve_target_t", "t", "region material", "Refill target of the national reserve."),
@@ -710,6 +716,17 @@ DAILY = (
         present_when="agreement",
     ),
     _d(
+        "days_of_net_imports",
+        "days",
+        "stock",
+        "min",
+        "The drawable cover in days of net imports: (commercial + national reserve + bought auction stock + "
+        "drawable_shared_t) / (baseline demand x net_import_share), end of day; the EU benchmark's measure (CRMA "
+        "Art. 23); empty without net imports.",
+        "market",
+        "Days of net imports",
+    ),
+    _d(
         "days_of_cover_runway",
         "days",
         "stock",
@@ -1076,6 +1093,14 @@ SUMMARY = (
         source="days_of_cover",
         region_total="min",
         per_material=True,
+    ),
+    _s(
+        "min_days_of_net_imports",
+        "days",
+        "min",
+        "Lowest end-of-day drawable cover in days of net imports.",
+        "Lowest days of net imports",
+        source="days_of_net_imports",
     ),
     _s(
         "released_t",

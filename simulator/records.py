@@ -79,6 +79,7 @@ class MarketDay:
     perceived_risk: Array
     days_of_cover_own: Array
     drawable_shared_t: Array
+    days_of_net_imports: Array
     days_of_cover_runway: Array
     settlement_paid_usd: Array
     settlement_received_usd: Array

@@ -184,6 +184,7 @@ class Market:
             perceived_risk=state.risk,
             days_of_cover_own=days_of_cover(own, baseline),
             drawable_shared_t=drawable_shared,
+            days_of_net_imports=days_of_cover(drawable, baseline * p.net_import_share),
             days_of_cover_runway=days_of_cover(drawable + state.in_transit + state.national_in_transit, baseline),
             settlement_paid_usd=paid,
             settlement_received_usd=received,

@@ -275,6 +275,10 @@ class Supplier(Model):
     and has no known spare capacity for re-sourcing."""
     capacity_additions: list[CapacityAddition] = []
     """Dated capacity added to ``capacity_t_per_day`` (new mines and plants), per material."""
+    home_region: Id | None = None
+    """The region this supplier is in: what it ships there is domestic supply, not
+    imports, so it does not count in that region's net imports (the base of
+    ``net_import_days``). None: it is foreign to every region."""
 
 
 def _zero_or_measurable(tonnes_per_day: float) -> float:
@@ -309,7 +313,28 @@ class Stock(Model):
         return self
 
 
-class Reserve(Stock):
+class StrategicStock(Stock):
+    """Strategic stock: in tonnes, in days of demand, or by the EU benchmark in days of net imports."""
+
+    net_import_days: Days | None = None
+    """Amount in days of the holder's average daily net imports on day 0: its baseline
+    demand times the share of its normal sourcing from suppliers outside it (CRMA
+    Art. 23's benchmark; no exports are modelled, so net imports are imports)."""
+    credit_private_stocks: bool = False
+    """With ``net_import_days``: the holder's commercial stock counts toward the
+    benchmark, and only the rest is held as strategic stock (never below 0)."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> StrategicStock:
+        given = [name for name in ("tonnes", "days", "net_import_days") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of 'tonnes', 'days' or 'net_import_days'")
+        if self.credit_private_stocks and self.net_import_days is None:
+            raise ValueError("'credit_private_stocks' credits private stocks against 'net_import_days': give it")
+        return self
+
+
+class Reserve(StrategicStock):
     """A national strategic reserve of one material."""
 
     target_days: Days | None = None
@@ -680,7 +705,7 @@ class Pool(Model):
     mode: Literal["joint", "national"] = "joint"
     """``joint``: one pooled stock per material owned in shares; ``national``: members'
     own reserves, part of which may go to other members."""
-    contributions: dict[Id, dict[Id, Stock]] = {}
+    contributions: dict[Id, dict[Id, StrategicStock]] = {}
     """Joint mode: stock each member puts into the pool per material (days are days
     of that member's own baseline demand). Ownership shares follow contributions."""
     refill_t_per_day: dict[Id, TonnesPerDay] = {}
