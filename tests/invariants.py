@@ -74,6 +74,9 @@ def check_invariants(result: Result) -> None:
     if st.members:
         _check_pool(result, col)
         _check_settlement(col)
+        net = result.ledger.groupby("material")["net_position_usd"].sum()
+        scale = max(1.0, float(result.ledger["net_position_usd"].abs().max()))
+        np.testing.assert_allclose(net.to_numpy(), 0.0, atol=1e-9 * scale)  # what one gains, others lose
 
 
 def _check_cover(col) -> None:
