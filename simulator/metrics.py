@@ -206,8 +206,8 @@ def envious_members(drawn: np.ndarray, contributed: np.ndarray, short: np.ndarra
 
     Member ``i`` envies ``j`` when ``short_i`` and ``d_j c_i / c_j > d_i`` (beyond 1e-9 t).
 
-    >>> envious_members(np.array([20.0, 40.0]), np.array([30.0, 30.0]), np.array([True, True]))
-    array(1)
+    >>> int(envious_members(np.array([20.0, 40.0]), np.array([30.0, 30.0]), np.array([True, True])))
+    1
     """
     d, c = drawn[..., :, None], contributed[..., :, None]
     d_j, c_j = drawn[..., None, :], contributed[..., None, :]
