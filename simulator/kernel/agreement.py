@@ -80,6 +80,9 @@ class AgreementStep:
         self.margins = self.auction is not None and bool((self.auction.service_level_z > 0).any())
         self.linked_bids = self.auction is not None and bool((self.auction.bid_price_multiplier > 0).any())
         self._no_auction: _Auction | None = None
+        # returned as drawable_t wherever nothing is drawable (the market then skips it)
+        self.no_drawable = np.zeros((len(self.members_list), M, B))
+        self.no_drawable.flags.writeable = False
 
     def __call__(
         self,
@@ -176,14 +179,12 @@ class AgreementStep:
         member's reserve is lent only against a gap) or under auctions (only bought stock
         can be drawn, and it is counted as the member's own).
         """
-        N = len(self.members_list)
-        M, B = sharing_now.shape
         if not self.joint or self.sharing is None or not sharing_now.any():
-            return np.zeros((N, M, B))
+            return self.no_drawable
         terms = self.terms
         weight = terms.ratio[:, None, :] if self.mechanism.needs_ratio else terms.ownership_share
         left = np.where(sharing_now, np.minimum(state.pool, terms.release_cap_t_per_day), 0.0)
-        return np.broadcast_to(weight, (N, M, B)) * left[None]
+        return np.broadcast_to(weight, self.no_drawable.shape) * left[None]
 
     def _measured_loss(self, day: int, arrived: np.ndarray, normal: np.ndarray) -> np.ndarray:
         """A supply loss measured in members' arrivals over the window, (M, B).

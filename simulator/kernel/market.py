@@ -61,6 +61,8 @@ class Market:
         if plan.agreement is not None and plan.structure.settlement != "grant":
             assert self.ownership is not None
             self.settlement = Settlement(plan, self.ownership)
+        self.all_imported = bool((plan.net_import_share == 1.0).all())  # then cover in net imports = cover
+        self.no_drawable = self.agreement.no_drawable if self.agreement is not None else None
         self.holding_per_day = plan.holding_cost_usd_per_t_day[None]
         # no national reserve ever (none at the start, none refilled): own draws are all zero
         self.any_national = bool(plan.reserve_stock0_t.any() or plan.reserve_refill_t_per_day.any())
@@ -138,10 +140,12 @@ class Market:
         pool_share = self.zero if self.ownership is None else self.ownership * state.pool[None]
         strategic = state.national + state.auction_stock + pool_share
         drawable_shared = self.zero
-        if agreed is not None:  # a member short today has drawn all the rule would give it
+        if agreed is not None and agreed.drawable_t is not self.no_drawable:
+            # a member short today has drawn all the rule would give it
             drawable_shared = np.where(shortfall > 0, 0.0, self._to_regions(agreed.drawable_t))
         own = state.commercial + state.national
         drawable = own + state.auction_stock + drawable_shared
+        cover = days_of_cover(drawable, baseline)
         paid = received = repaid = due = self.zero
         if self.settlement is not None:
             settled = self.settlement(day, state, rule, lent, prices.paid_usd_per_kg, pool_arrived, refilled, self.zero)
@@ -159,7 +163,7 @@ class Market:
             shortfall_t=shortfall,
             commercial_stock_t=state.commercial,
             reserve_stock_t=state.national,
-            days_of_cover=days_of_cover(drawable, baseline),
+            days_of_cover=cover,
             released_national_t=national,
             released_joint_t=joint,
             released_auction_t=auction,
@@ -184,7 +188,7 @@ class Market:
             perceived_risk=state.risk,
             days_of_cover_own=days_of_cover(own, baseline),
             drawable_shared_t=drawable_shared,
-            days_of_net_imports=days_of_cover(drawable, baseline * p.net_import_share),
+            days_of_net_imports=cover if self.all_imported else days_of_cover(drawable, baseline * p.net_import_share),
             days_of_cover_runway=days_of_cover(drawable + state.in_transit + state.national_in_transit, baseline),
             settlement_paid_usd=paid,
             settlement_received_usd=received,
