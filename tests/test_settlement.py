@@ -133,3 +133,49 @@ def test_the_report_says_who_owes_whom():
     section = section[: section.index("</section>")]
     assert "Who paid in, who drew, who owes whom" in section
     assert "EU (USD 500,000) to Japan" in section
+
+
+NATIONAL = build(
+    TWO_MEMBERS,
+    regions__japan__reserve={"ree": {"tonnes": 100}},
+    agreement__pool={"mode": "national"},
+)
+"""National mode: Japan holds 100 t of its own, the EU nothing. On day 0 Japan meets its own
+20 t gap from its reserve; the 80 t left may all be lent, and the EU's 80 t gap takes them."""
+
+
+def test_national_mode_a_sale_pays_the_lender():
+    rows = ledger(build(NATIONAL, agreement__settlement="sale"))
+    assert (rows["japan"]["contributed_t"], rows["eu"]["contributed_t"]) == (100.0, 0.0)
+    assert rows["eu"]["drawn_rule_t"] == 80.0
+    assert (rows["eu"]["drawn_from_others_t"], rows["japan"]["drawn_from_others_t"]) == (80.0, -80.0)
+    assert rows["eu"]["sale_paid_usd"] == 80 * 50 * 1000
+    assert rows["japan"]["sale_received_usd"] == 80 * 50 * 1000
+    assert rows["eu"]["net_position_usd"] == -4_000_000.0
+
+
+def test_national_mode_a_loan_is_owed_to_the_lender():
+    rows = ledger(build(NATIONAL, agreement__settlement={"kind": "loan", "term_days": 30}))
+    assert (rows["eu"]["loan_owed_t"], rows["japan"]["loan_receivable_t"]) == (80.0, 80.0)
+    assert rows["eu"]["loan_overdue_t"] == 80.0  # borrowed on day 0, due by day 30 of 60
+    assert rows["japan"]["loan_owed_t"] == 0.0
+
+
+def test_national_mode_the_lenders_refills_return_the_loan():
+    # the embargo ends on day 10 and Japan refills its reserve toward 100 t at 5 t/day: the
+    # first 80 t of its refills return the EU's loan, the last 20 t are its own again
+    data = build(
+        NATIONAL,
+        shocks__0__end=10,
+        horizon_days=120,
+        regions__japan__reserve__ree__refill_t_per_day=5,
+        agreement__settlement={"kind": "loan", "term_days": 60},
+    )
+    result = run(data)
+    check_invariants(result)
+    refilled = result.timeseries.query("region == 'japan'")["refill_arrivals_t"].sum()
+    assert refilled >= 100.0 - 1e-9
+    rows = {row["member"]: row for row in result.ledger.to_dict("records")}
+    assert rows["eu"]["loan_returned_t"] == pytest.approx(80.0)
+    assert rows["eu"]["loan_owed_t"] == pytest.approx(0.0, abs=1e-9)
+    assert rows["japan"]["loan_receivable_t"] == pytest.approx(0.0, abs=1e-9)
