@@ -179,3 +179,25 @@ def test_national_mode_the_lenders_refills_return_the_loan():
     assert rows["eu"]["loan_returned_t"] == pytest.approx(80.0)
     assert rows["eu"]["loan_owed_t"] == pytest.approx(0.0, abs=1e-9)
     assert rows["japan"]["loan_receivable_t"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_the_command_refuses_a_loan_term_of_0_and_writes_a_ledger_otherwise(tmp_path):
+    import pandas as pd
+    import yaml
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    path = tmp_path / "pair.yaml"
+    path.write_text(yaml.safe_dump(build(TWO_MEMBERS, agreement__settlement={"kind": "loan", "term_days": 0})))
+    out = tmp_path / "out"
+    bad = CliRunner().invoke(main, ["run", str(path), "-o", str(out), "--no-plots"])
+    assert bad.exit_code == 2
+    assert "agreement.settlement.term_days: must be >= 1" in bad.output and "Traceback" not in bad.output
+    assert not out.exists()
+    good = CliRunner().invoke(
+        main, ["run", str(path), "-o", str(out), "--no-plots", "--set", "agreement.settlement.term_days=30"]
+    )
+    assert good.exit_code == 0, good.output
+    ledger = pd.read_csv(out / "ledger.csv")
+    assert ledger.set_index("member").loc["eu", "loan_owed_t"] == 20.0
