@@ -18,7 +18,15 @@ from simulator.mechanisms import current_name
 from simulator.results import Result
 from simulator.scenario import apply_overrides, validate_data
 
-COMPARE_METRICS = ("total_shortfall_t", "fairness_jain", "max_shortfall_share_gap", "unused_release_t", "pool_end_t")
+COMPARE_METRICS = (
+    "total_shortfall_t",
+    "fairness_jain",
+    "max_shortfall_share_gap",
+    "draw_contribution_gap",
+    "envious_members",
+    "unused_release_t",
+    "pool_end_t",
+)
 PEAK_PRICE = quantities.get("summary", "peak_price_usd_per_kg")
 """Per member and material with a market: the highest price it paid under each rule."""
 SURPLUS = quantities.get("summary", "lost_surplus_usd")
@@ -51,6 +59,7 @@ class Comparison:
                 row[f"shortfall_share.{member}"] = result.metrics[f"shortfall_share.{member}"]
                 row[f"first_shortfall_day.{member}"] = result.metrics[f"first_shortfall_day.{member}"]
                 row[f"auction_spend_usd.{member}"] = result.metrics[f"auction_spend_usd.{member}"]
+                row[f"draw_to_contribution.{member}"] = _draw_to_contribution(result, member)
             row.update(_market_columns(result))
             rows.append(row)
         for mechanism, reason in self.skipped.items():
@@ -71,6 +80,17 @@ def _market_columns(result: Result) -> dict[str, Any]:
         for q in (*MARKET_METRICS, SURPLUS):
             out[f"{q.name}.{member}"] = result.metrics[f"{q.name}.{member}"]
     return out
+
+
+def _draw_to_contribution(result: Result, member: str) -> float | None:
+    """The member's share of all draws over its share of all contributions, every material added (None: undefined)."""
+    summary = result.summary
+    rows = summary[summary["region"].isin(result.structure.member_names)]
+    totals = rows.groupby("region")[["released_joint_t", "contributed_t"]].sum()
+    drawn, paid = totals["released_joint_t"], totals["contributed_t"]
+    if drawn.sum() <= 0 or paid[member] <= 0:
+        return None
+    return float((drawn[member] / drawn.sum()) / (paid[member] / paid.sum()))
 
 
 def parse_mechanisms(text: str | None) -> list[str]:

@@ -46,14 +46,13 @@ def summary_text(result: Any) -> str:
 
 
 def compare_text(table: pd.DataFrame) -> str:
-    """The comparison ``stockpile compare`` prints: each rule's total shortfall and fairness.
+    """The comparison ``stockpile compare`` prints: each rule's total shortfall and its fairness metrics side by side.
 
     With a market, also the highest price any member paid per material and the
     members' extra cost at crisis prices (USD m).
     """
-    shown = table[
-        [c for c in ("mechanism", "total_shortfall_t", "fairness_jain", "max_shortfall_share_gap") if c in table]
-    ]
+    fairness = ("fairness_jain", "max_shortfall_share_gap", "draw_contribution_gap", "envious_members")
+    shown = table[[c for c in ("mechanism", "total_shortfall_t", *fairness) if c in table]]
     shown = shown.copy()
     peaks: dict[str, list[str]] = {}
     for column in table.columns:

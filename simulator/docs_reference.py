@@ -466,6 +466,7 @@ TABLE_TITLES = {
     "auctions": ("auctions.csv", "one row per auction held"),
     "shocks": ("shocks.csv", "one row per shock as it happened in the run"),
     "portfolio": ("portfolio.csv", "one row per region, material and supplier with a share"),
+    "ledger": ("ledger.csv", "one row per member and material: the settlement at the end of the run"),
 }
 
 

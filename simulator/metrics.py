@@ -114,6 +114,9 @@ class SummaryAccumulator:
         cell = (len(st.regions), len(st.materials), plan.batch)  # runs last, like the kernel
         per_material = (len(st.materials), plan.batch)
         self.members = list(st.members)
+        self.contributed = np.zeros(cell)  # (region, material, run)
+        if plan.agreement is not None:
+            self.contributed[self.members] = plan.agreement.contributed_t
         self.streams = {q.name: _Stream(q, cell) for q in SUMMARY if q.source is not None}
         self.streams.update({q.name: _Stream(q, per_material) for q in AGREEMENT_SUMMARY if q.source is not None})
         active = [
@@ -149,6 +152,7 @@ class SummaryAccumulator:
         ``agreement.`` have shape (run,), keys starting with ``by_material.`` (run, material).
         """
         out = {name: stream.result() for name, stream in self.streams.items()}
+        out["contributed_t"] = np.moveaxis(self.contributed, -1, 0).copy()
         for q in SUMMARY:
             if q.aggregation == "derived":
                 out[q.name] = _DERIVED[q.name](out)
@@ -162,8 +166,55 @@ class SummaryAccumulator:
 _DERIVED: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
     "shortfall_share": lambda s: share_of(s["shortfall_t"], s["demand_t"]),
     "released_t": lambda s: s["released_national_t"] + s["released_joint_t"],
+    "loan_overdue_t": lambda s: np.maximum(0.0, s["loan_due_t"] - s["loan_repaid_t"]),
+    "contributed_t": lambda s: s["contributed_t"],
+    "draw_to_contribution": lambda s: _draw_to_contribution(s["released_joint_t"], s["contributed_t"]),
 }
 """Summary metrics computed from others (registry aggregation ``derived``)."""
+
+
+def _shares_over_regions(x: np.ndarray) -> np.ndarray:
+    """Each region's share of the total over regions (axis 1 of (run, region, ...)); 0 where the total is 0."""
+    return share_of(x, np.expand_dims(ordered_sum(np.moveaxis(x, 1, -1)), 1))
+
+
+def _draw_to_contribution(drawn: np.ndarray, contributed: np.ndarray) -> np.ndarray:
+    """Share of the draws over share of the contributions, (run, region, material); NaN where undefined."""
+    drawn_share, paid_share = _shares_over_regions(drawn), _shares_over_regions(contributed)
+    total_drawn = np.expand_dims(ordered_sum(np.moveaxis(drawn, 1, -1)), 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((paid_share > 0) & (total_drawn > 0), drawn_share / paid_share, np.nan)
+
+
+def draw_contribution_gap(drawn: np.ndarray, contributed: np.ndarray) -> np.ndarray:
+    """Half the sum over members (last axis) of |share of draws - share of contributions|.
+
+    0 when nothing was drawn or nothing paid in.
+
+    >>> draw_contribution_gap(np.array([20.0, 40.0]), np.array([30.0, 30.0]))
+    array(0.16666667)
+    """
+    d_total, c_total = ordered_sum(drawn), ordered_sum(contributed)
+    d_share = share_of(drawn, d_total[..., None])
+    c_share = share_of(contributed, c_total[..., None])
+    gap = 0.5 * ordered_sum(np.abs(d_share - c_share))
+    return np.where((d_total > 0) & (c_total > 0), gap, 0.0)
+
+
+def envious_members(drawn: np.ndarray, contributed: np.ndarray, short: np.ndarray) -> np.ndarray:
+    """Members (last axis) that were short and would prefer another's draw scaled to their contribution.
+
+    Member ``i`` envies ``j`` when ``short_i`` and ``d_j c_i / c_j > d_i`` (beyond 1e-9 t).
+
+    >>> int(envious_members(np.array([20.0, 40.0]), np.array([30.0, 30.0]), np.array([True, True])))
+    1
+    """
+    d, c = drawn[..., :, None], contributed[..., :, None]
+    d_j, c_j = drawn[..., None, :], contributed[..., None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scaled = np.where(c_j > 0, d_j * c / c_j, 0.0)  # [..., i, j]: j's draw scaled to i's contribution
+    envies = (scaled > d + EPS_T).any(axis=-1) & short
+    return envies.sum(axis=-1)
 
 
 def _member_shares(s: dict[str, np.ndarray], members: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -188,6 +239,25 @@ def _share_gap(s: dict[str, np.ndarray], members: list[int], _: Any) -> tuple[np
     return per_material.max(axis=2) - per_material.min(axis=2), overall.max(axis=1) - overall.min(axis=1)
 
 
+def _draws_and_contributions(s: dict[str, np.ndarray], members: list[int]) -> tuple[np.ndarray, ...]:
+    """Drawn, paid in and short: per material (run, material, member) and over materials (run, member)."""
+    drawn, paid = s["released_joint_t"][:, members], s["contributed_t"][:, members]
+    short = s["shortfall_t"][:, members]
+    per_material = tuple(x.transpose(0, 2, 1) for x in (drawn, paid, short))
+    overall = tuple(ordered_sum(x, axis=2) for x in (drawn, paid, short))
+    return (*per_material, *overall)
+
+
+def _contribution_gap(s: dict[str, np.ndarray], members: list[int], _: Any) -> tuple[np.ndarray, np.ndarray]:
+    d, c, _, d_all, c_all, _ = _draws_and_contributions(s, members)
+    return draw_contribution_gap(d, c), draw_contribution_gap(d_all, c_all)
+
+
+def _envy(s: dict[str, np.ndarray], members: list[int], _: Any) -> tuple[np.ndarray, np.ndarray]:
+    d, c, short, d_all, c_all, short_all = _draws_and_contributions(s, members)
+    return envious_members(d, c, short > EPS_T), envious_members(d_all, c_all, short_all > EPS_T)
+
+
 def _over_materials(_: dict[str, np.ndarray], __: list[int], by_material: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return by_material, ordered_sum(by_material, axis=1)
 
@@ -196,6 +266,8 @@ _AGREEMENT: dict[str, Callable[[dict[str, np.ndarray], list[int], Any], tuple[np
     "total_shortfall_t": _total_shortfall,
     "fairness_jain": _fairness,
     "max_shortfall_share_gap": _share_gap,
+    "draw_contribution_gap": _contribution_gap,
+    "envious_members": _envy,
     "pool_end_t": _over_materials,
     "unused_release_t": _over_materials,
 }

@@ -43,7 +43,7 @@ def check_writable(folder: Path) -> None:
 TABLE_FILES = frozenset(
     {"timeseries.csv", "summary.csv", "summary.json", "supply.csv", "shocks.csv", "portfolio.csv", "scenario.json"}
 )
-AGREEMENT_FILES = frozenset({"pool.csv", "releases.csv", "auctions.csv"})
+AGREEMENT_FILES = frozenset({"pool.csv", "releases.csv", "auctions.csv", "ledger.csv"})
 FIGURE_FILES = frozenset({"days_of_cover.png", "shortfall.png", "supply_mix.png"})
 UNCERTAINTY_TABLES = frozenset({"uncertainty.csv", "uncertainty_samples.parquet"})
 """With ``--uncertainty``: headline intervals and the samples (``simulator.sensitivity.intervals``)."""
@@ -122,6 +122,7 @@ def write_run(
             result.pool.to_csv(stage / "pool.csv", index=False)
             result.releases.to_csv(stage / "releases.csv", index=False)
             result.auctions.to_csv(stage / "auctions.csv", index=False)
+            result.ledger.to_csv(stage / "ledger.csv", index=False)
         if result.structure.market:
             result.market.to_csv(stage / "market.csv", index=False)
         (stage / "summary.json").write_text(json.dumps(summary_json(result), indent=2) + "\n")

@@ -24,7 +24,15 @@ import numpy as np
 
 from simulator.numeric import DAYS_PER_YEAR
 from simulator.scenario.checks import day_number, price_bounds, reference_price
-from simulator.scenario.portfolio import capacities, demand_of, normal_shares, quota_shares, ramp_share, share_step_days
+from simulator.scenario.portfolio import (
+    capacities,
+    demand_of,
+    net_import_shares,
+    normal_shares,
+    quota_shares,
+    ramp_share,
+    share_step_days,
+)
 from simulator.scenario.schema import (
     RANDOM_TYPES,
     Agreement,
@@ -36,6 +44,7 @@ from simulator.scenario.schema import (
     QuotaCut,
     Scenario,
     Stock,
+    StrategicStock,
     Triangular,
     Uniform,
 )
@@ -156,6 +165,8 @@ class Structure:
     """Some material has a market (the plan has a :class:`MarketPlan`)."""
     share_steps: int = 0
     """Days on which procurement quotas' ``max_share_path`` change the sourcing shares."""
+    settlement: str = "grant"
+    """How rule draws from the shared stock are settled: grant, sale or loan."""
 
     @property
     def member_names(self) -> list[str]:
@@ -192,6 +203,9 @@ class AgreementPlan:
     loss_member_below: Array
     switch_on_declared: Array
     switch_on_measured: Array
+    contributed_t: Array
+    settlement_price_usd_per_kg: Array
+    loan_term_days: Array
 
 
 @dataclass(frozen=True)
@@ -255,6 +269,7 @@ class Plan:
     share_step_day: Array
     stepped_sourcing_share: Array
     stepped_premium_fraction: Array
+    net_import_share: Array
     commercial_stock0_t: Array
     reserve_stock0_t: Array
     reserve_target_t: Array
@@ -343,10 +358,20 @@ def _runs(value: Any, dtype: Any = float) -> Array:
     return np.asarray(value, dtype=dtype)[..., None]
 
 
-def _stock_tonnes(stock: Stock | None, demand_t_per_day: float) -> float:
+def _stock_tonnes(
+    stock: Stock | None, demand_t_per_day: float, net_imports_t_per_day: float = 0.0, private_t: float = 0.0
+) -> float:
+    """Tonnes of a stock given in tonnes, days of demand or (strategic stock) days of net imports."""
     if stock is None:
         return 0.0
-    return stock.tonnes if stock.tonnes is not None else stock.days * demand_t_per_day
+    if stock.tonnes is not None:
+        return stock.tonnes
+    if stock.days is not None:
+        return stock.days * demand_t_per_day
+    assert isinstance(stock, StrategicStock)
+    assert stock.net_import_days is not None
+    benchmark = stock.net_import_days * net_imports_t_per_day
+    return max(0.0, benchmark - private_t) if stock.credit_private_stocks else benchmark
 
 
 def _day(spec: Any, start: dt.date | None) -> Any:
@@ -379,9 +404,13 @@ def compile_plan(s: Scenario) -> Plan:
             for i, r in enumerate(regions)
         ]
     )
+    net_imports0 = demand0 * net_import_shares(s)
     reserves = [[s.regions[r].reserve.get(m) for m in materials] for r in regions]
     reserve0 = np.array(
-        [[_stock_tonnes(res, demand0[i, j]) for j, res in enumerate(row)] for i, row in enumerate(reserves)]
+        [
+            [_stock_tonnes(res, demand0[i, j], net_imports0[i, j], commercial0[i, j]) for j, res in enumerate(row)]
+            for i, row in enumerate(reserves)
+        ]
     )
     target = np.array(
         [
@@ -399,12 +428,14 @@ def compile_plan(s: Scenario) -> Plan:
     members: tuple[int, ...] = ()
     mechanism = pool_mode = order = pricing = None
     strict = False
+    settlement = "grant"
     bid_owners: tuple[int, ...] = ()
     if s.agreement is not None:
         ag = s.agreement
         members = tuple(regions.index(r) for r in ag.members)
         mechanism, pool_mode, order, strict = ag.mechanism, ag.pool.mode, ag.order, ag.strict
-        agreement = _agreement_plan(ag, regions, materials, demand0, reserve0)
+        settlement = ag.settlement.kind
+        agreement = _agreement_plan(ag, regions, materials, demand0, reserve0, net_imports0, commercial0)
         if ag.auction is not None:
             pricing = ag.auction.pricing
             auction, bid_owners = _auction_plan(ag, materials)
@@ -425,6 +456,7 @@ def compile_plan(s: Scenario) -> Plan:
         bid_owners=bid_owners,
         market=bool(s.market),
         share_steps=len(steps),
+        settlement=settlement,
     )
     noise_cv = np.array([[demand_of(s, r, m).noise_cv for m in materials] for r in regions])
     noise = (NOISE_SOURCE,) if (noise_cv > 0).any() else ()
@@ -443,6 +475,7 @@ def compile_plan(s: Scenario) -> Plan:
         share_step_day=_runs(step_days, np.int64),
         stepped_sourcing_share=_runs(np.array([shares for shares, _ in steps]).reshape(stepped_shape)),
         stepped_premium_fraction=_runs(np.array([premium for _, premium in steps]).reshape(stepped_shape)),
+        net_import_share=_runs(net_import_shares(s)),
         commercial_stock0_t=_runs(commercial0),
         reserve_stock0_t=_runs(reserve0),
         reserve_target_t=_runs(target),
@@ -697,13 +730,24 @@ def processing_distribution(spec: Any) -> np.ndarray:
 
 
 def _agreement_plan(
-    ag: Agreement, regions: list[str], materials: list[str], demand0: np.ndarray, reserve0: np.ndarray
+    ag: Agreement,
+    regions: list[str],
+    materials: list[str],
+    demand0: np.ndarray,
+    reserve0: np.ndarray,
+    net_imports0: np.ndarray,
+    commercial0: np.ndarray,
 ) -> AgreementPlan:
     members = [regions.index(r) for r in ag.members]
     contributions = np.array(
         [
             [
-                _stock_tonnes(ag.pool.contributions.get(r, {}).get(m), demand0[members[n], j])
+                _stock_tonnes(
+                    ag.pool.contributions.get(r, {}).get(m),
+                    demand0[members[n], j],
+                    net_imports0[members[n], j],
+                    commercial0[members[n], j],
+                )
                 for j, m in enumerate(materials)
             ]
             for n, r in enumerate(ag.members)
@@ -747,6 +791,11 @@ def _agreement_plan(
         loss_member_below=_runs(loss.member_below if loss else 0.0),
         switch_on_declared=_runs(ag.trigger.switch_on in ("declared_embargo", "either"), bool),
         switch_on_measured=_runs(ag.trigger.switch_on in ("measured_loss", "either"), bool),
+        contributed_t=_runs(contributions if ag.pool.mode == "joint" else ag.pool.lendable_share * reserve0[members]),
+        settlement_price_usd_per_kg=_runs(
+            np.nan if ag.settlement.price_usd_per_kg is None else ag.settlement.price_usd_per_kg
+        ),
+        loan_term_days=_runs(ag.settlement.term_days or 0, np.int64),
     )
 
 

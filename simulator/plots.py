@@ -361,8 +361,12 @@ def finish_figure(
     )
 
 
+COVER_TARGETS_DAYS = (30.0, 60.0)
+"""Target lines on cover figures: a month and two months of normal demand."""
+
+
 def days_of_cover_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
-    """Days of cover per region (panel per material), shocks shaded, release days banded."""
+    """Drawable days of cover per region (panel per material), shocks shaded, release days banded, 30/60-day targets."""
     names = Names.of(result.scenario)
     grid = Panels(result, width_in=width_in, columns=columns)
     rules = released_rules(result)
@@ -371,11 +375,24 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         _shade_shocks(ax, result, material)
         _region_lines(ax, result, material, "days_of_cover")
         _mark_releases(ax, result, material, rules)
+        for target in COVER_TARGETS_DAYS:
+            ax.axhline(target, color="0.45", linewidth=0.8, linestyle=(0, (4, 3)), zorder=1)
+            ax.annotate(
+                f"{target:g} days",
+                (1.0, target),
+                xycoords=("axes fraction", "data"),
+                xytext=(-2, 2),
+                textcoords="offset points",
+                ha="right",
+                va="bottom",
+                fontsize=7,
+                color="0.35",
+            )
         ax.set_title(names.material(material))
-        ax.set_ylabel("days of cover")
+        ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)
         _format_axis(ax, result, grid.ticks)
-    title = f"{result.scenario.name}: days of cover (stock / baseline daily demand)"
+    title = f"{result.scenario.name}: drawable days of cover (stock the region can use now / baseline daily demand)"
     finish_figure(grid.fig, grid.axes(), title, grid.rows, grid.cols)
     return grid.fig
 

@@ -33,7 +33,7 @@ from typing import Literal
 Grain = Literal["key", "parameter", "flow", "stock", "decision", "summary"]
 Aggregation = Literal["sum", "min", "max", "first", "last", "count", "cumulative", "derived", "none"]
 Record = Literal[
-    "key", "plan", "draws", "market", "agreement", "procurement", "recorder", "summary", "agreement_summary"
+    "key", "plan", "draws", "market", "agreement", "procurement", "recorder", "summary", "agreement_summary", "ledger"
 ]
 Condition = Literal[
     "always",
@@ -53,6 +53,8 @@ Condition = Literal[
     "leak",
     "licensing",
     "border",
+    "sale",
+    "loan",
 ]
 
 AXIS_ORDER = ("day", "step", "region", "member", "bid", "material", "supplier", "run")
@@ -201,6 +203,12 @@ PLAN_WORLD = (
         "step region material supplier",
         "Quota premium per tonne shipped from each share_step_day on (before the first: premium_fraction).",
     ),
+    _p(
+        "net_import_share",
+        "fraction",
+        "region material",
+        "Share of normal sourcing from suppliers outside the region: baseline demand x this = net imports.",
+    ),
     _p("commercial_stock0_t", "t", "region material", "Industry stock on day 0."),
     _p("reserve_stock0_t", "t", "region material", "National strategic reserve on day 0."),
     _p("reserve_target_t", "t", "region material", "Refill target of the national reserve."),
@@ -247,6 +255,15 @@ PLAN_AGREEMENT = (
     _p("loss_member_below", "fraction", "", "One member's arrivals below this share of normal are one too."),
     _p("switch_on_declared", "flag", "", "A declared embargo on a member switches hybrid to the ratio.", "bool"),
     _p("switch_on_measured", "flag", "", "A measured supply loss switches hybrid to the ratio.", "bool"),
+    _p(
+        "contributed_t",
+        "t",
+        "member material",
+        "What each member paid in: its pool contribution (joint mode) or the lendable part of its initial "
+        "reserve (national mode).",
+    ),
+    _p("settlement_price_usd_per_kg", "USD/kg", "", "Set price of a sale settlement; NaN: the day's price."),
+    _p("loan_term_days", "days", "", "Days within which a loan is returned (0 without a loan).", "int"),
 )
 
 PLAN_MARKET = (
@@ -385,8 +402,8 @@ DAILY = (
         "days",
         "stock",
         "min",
-        "(Commercial + national reserve + bought auction stock + ownership share of the joint pool) / baseline "
-        "demand, end of day; empty without demand.",
+        "Drawable cover: (commercial + national reserve + bought auction stock + drawable_shared_t) / baseline "
+        "demand, end of day; 0 on a day the region is short; empty without demand.",
         "market",
         "Days of cover",
         curve=True,
@@ -741,6 +758,112 @@ DAILY = (
         present_when="always",
     ),
     _d(
+        "days_of_cover_own",
+        "days",
+        "stock",
+        "min",
+        "(Commercial + national reserve) / baseline demand, end of day: the region's own stock only; empty without "
+        "demand.",
+        "market",
+        "Own days of cover",
+    ),
+    _d(
+        "drawable_shared_t",
+        "t",
+        "stock",
+        "last",
+        "Shared stock the rule would let the member draw now, end of day: its weight in the rule (ratio, else "
+        "ownership share) x the pool left under the day's cap, on days releases are open and the rule applies; "
+        "0 on a day the member is short (the rule gave it all it would) and in national mode.",
+        "market",
+        "Drawable shared stock",
+        present_when="agreement",
+    ),
+    _d(
+        "days_of_net_imports",
+        "days",
+        "stock",
+        "min",
+        "The drawable cover in days of net imports: (commercial + national reserve + bought auction stock + "
+        "drawable_shared_t) / (baseline demand x net_import_share), end of day; the EU benchmark's measure (CRMA "
+        "Art. 23); empty without net imports.",
+        "market",
+        "Days of net imports",
+    ),
+    _d(
+        "days_of_cover_runway",
+        "days",
+        "stock",
+        "min",
+        "days_of_cover plus goods in transit to the region (commercial shipments and reserve refills, after the "
+        "day's arrivals) / baseline demand, end of day.",
+        "market",
+        "Runway",
+    ),
+    _d(
+        "settlement_paid_usd",
+        "USD",
+        "flow",
+        "sum",
+        "Paid for the day's rule draws under a sale settlement: tonnes x the set price, or the price the member "
+        "pays that day.",
+        "market",
+        "Paid for rule draws",
+        present_when="sale",
+    ),
+    _d(
+        "settlement_received_usd",
+        "USD",
+        "flow",
+        "sum",
+        "Sale proceeds received: by ownership share of the pool (joint mode), by tonnes lent (national mode).",
+        "market",
+        "Received for rule draws",
+        present_when="sale",
+    ),
+    _d(
+        "loan_repaid_t",
+        "t",
+        "flow",
+        "sum",
+        "Loan returned in kind today: the shared stock's refill arrivals (pool refills; lenders' reserve refills in "
+        "national mode) repay outstanding loans, split by what each borrower owes.",
+        "market",
+        "Loan returned",
+        present_when="loan",
+    ),
+    _d(
+        "loan_due_t",
+        "t",
+        "flow",
+        "sum",
+        "Borrowed today under a loan settlement whose term ends within the horizon (day + term < horizon).",
+        "market",
+        "Borrowed, due within the horizon",
+        present_when="loan",
+    ),
+    _d(
+        "loan_owed_t",
+        "t",
+        "stock",
+        "last",
+        "Borrowed under a loan settlement and not yet returned, end of day.",
+        "market",
+        "Loan owed",
+        present_when="loan",
+    ),
+    _d(
+        "loan_receivable_t",
+        "t",
+        "stock",
+        "last",
+        "Lent to other members under a loan settlement (as pool owner or lending member) and not yet returned, end "
+        "of day.",
+        "market",
+        "Loan receivable",
+        present_when="loan",
+    ),
+    _d(
         "held_at_origin_t",
         "t",
         "stock",
@@ -966,6 +1089,15 @@ AGREEMENT_DAY = (
         "Shared stock left unreleased while members remained short.",
         "agreement",
     ),
+    Quantity(
+        "drawable_t",
+        "t",
+        ("member", "material", "run"),
+        "decision",
+        "none",
+        "Shared stock the rule would let each member draw now (before its own shortfall is known).",
+        "agreement",
+    ),
 )
 """The agreement's record of a day; ``rule`` and the clearing price are in :data:`DAILY`."""
 
@@ -1045,6 +1177,14 @@ SUMMARY = (
         source="days_of_cover",
         region_total="min",
         per_material=True,
+    ),
+    _s(
+        "min_days_of_net_imports",
+        "days",
+        "min",
+        "Lowest end-of-day drawable cover in days of net imports.",
+        "Lowest days of net imports",
+        source="days_of_net_imports",
     ),
     _s(
         "released_t",
@@ -1165,6 +1305,65 @@ SUMMARY = (
         source="auction_revenue_usd",
         region_total="sum",
     ),
+    _s(
+        "contributed_t",
+        "t",
+        "derived",
+        "Paid in to the shared stock: pool contribution (joint mode), lendable part of the initial reserve "
+        "(national mode); 0 outside the agreement.",
+        "Paid in",
+    ),
+    _s(
+        "draw_to_contribution",
+        "ratio",
+        "derived",
+        "The member's share of all members' draws from the shared stock (released_joint_t) over its share of what "
+        "they paid in: 1 = drew in proportion to what it paid in, 2 = twice that; empty when it paid nothing in or "
+        "nothing was drawn.",
+        "Drawn share / paid-in share",
+    ),
+    _s(
+        "settlement_paid_usd",
+        "USD",
+        "sum",
+        "Paid for rule draws under a sale settlement.",
+        "Paid for rule draws",
+        source="settlement_paid_usd",
+    ),
+    _s(
+        "settlement_received_usd",
+        "USD",
+        "sum",
+        "Sale proceeds received as pool owner or lender.",
+        "Received for rule draws",
+        source="settlement_received_usd",
+    ),
+    _s("loan_repaid_t", "t", "sum", "Loans returned in kind.", "Loan returned", source="loan_repaid_t"),
+    _s(
+        "loan_due_t",
+        "t",
+        "sum",
+        "Borrowed with a term ending within the horizon.",
+        "Borrowed, due within the horizon",
+        source="loan_due_t",
+    ),
+    _s("loan_owed_t", "t", "last", "Loans not yet returned at the end.", "Loan owed at the end", source="loan_owed_t"),
+    _s(
+        "loan_overdue_t",
+        "t",
+        "derived",
+        "Loans past their term and not returned at the end: max(0, loan_due_t - loan_repaid_t) (returns repay the "
+        "oldest loans first).",
+        "Loan overdue at the end",
+    ),
+    _s(
+        "loan_receivable_t",
+        "t",
+        "last",
+        "Lent under a loan settlement and not yet returned at the end.",
+        "Loan receivable at the end",
+        source="loan_receivable_t",
+    ),
 )
 
 
@@ -1201,6 +1400,21 @@ AGREEMENT_SUMMARY = (
         "Largest difference between two members' shortfall shares.",
         "Largest gap in shortfall shares",
     ),
+    _a(
+        "draw_contribution_gap",
+        "fraction",
+        "How far who drew from the shared stock is from who paid in: half the sum over members of |share of the "
+        "draws - share of the contributions|; 0 when every member drew in proportion to what it paid in, 1 when "
+        "those who drew paid nothing in; 0 when nothing was drawn or paid in.",
+        "Gap between draws and contributions",
+    ),
+    _a(
+        "envious_members",
+        "count",
+        "Members that were short and would prefer another member's draw scaled to their own contribution: "
+        "d_j x c_i / c_j > d_i (d: drawn from the shared stock, c: paid in).",
+        "Envious members",
+    ),
     _a("pool_end_t", "t", "Unsold joint pool stock at the end.", "Pool at the end", "last", "pool_stock_t"),
     _a(
         "unused_release_t",
@@ -1212,6 +1426,62 @@ AGREEMENT_SUMMARY = (
         "unused_t",
     ),
 )
+
+
+def _l(name: str, unit: str, description: str, dtype: str = "float") -> Quantity:
+    """A column of the settlement ledger: one row per member and material, at the end of a run."""
+    return Quantity(
+        name,
+        unit,
+        ("region", "material", "run"),
+        "summary",
+        "derived",
+        description,
+        "ledger",
+        table="ledger",
+        dtype=dtype,  # type: ignore[arg-type]
+    )
+
+
+LEDGER = (
+    _l("settlement", "name", "How rule draws are settled: grant, sale or loan (agreement.settlement).", "str"),
+    _l(
+        "contributed_t",
+        "t",
+        "Paid in: the member's pool contribution (joint mode), the lendable part of its initial reserve (national).",
+    ),
+    _l("contributed_usd", "USD", "contributed_t at the price of day 0 (the purchase price)."),
+    _l("ownership_share", "fraction", "Share of the joint pool the member owns (its contribution's share)."),
+    _l("drawn_t", "t", "Received from the shared stock: drawn_auction_t + drawn_rule_t."),
+    _l("drawn_auction_t", "t", "Drawn from stock bought at auction (paid at the auction's price)."),
+    _l("drawn_rule_t", "t", "Allocated by the sharing rule (settled as the settlement says)."),
+    _l(
+        "drawn_from_others_t",
+        "t",
+        "Rule draws beyond the member's own part of them: drawn_rule_t - ownership share x all members' rule draws "
+        "(joint mode), drawn_rule_t - lent (national mode); negative when its stock went to others.",
+    ),
+    _l("grant_t", "t", "Rule draws settled as a grant (nothing owed)."),
+    _l("sale_t", "t", "Rule draws settled as a sale."),
+    _l("loan_t", "t", "Rule draws settled as a loan."),
+    _l("auction_paid_usd", "USD", "Paid at auction for pool stock."),
+    _l("auction_revenue_usd", "USD", "Auction proceeds received as pool owner (by ownership share)."),
+    _l("sale_paid_usd", "USD", "Paid for rule draws under a sale settlement."),
+    _l("sale_received_usd", "USD", "Sale proceeds received as pool owner (joint) or by tonnes lent (national)."),
+    _l("loan_returned_t", "t", "Loans the member returned in kind (through the shared stock's refills)."),
+    _l("loan_owed_t", "t", "Loans the member has not returned at the end."),
+    _l("loan_overdue_t", "t", "Of those, past their term at the end."),
+    _l("loan_receivable_t", "t", "Loans owed to the member (as owner or lender) at the end."),
+    _l("end_price_usd_per_kg", "USD/kg", "World price on the last day (values loans at the end)."),
+    _l(
+        "net_position_usd",
+        "USD",
+        "Received - paid + (receivable - owed) x end price: auction_revenue_usd + sale_received_usd - "
+        "auction_paid_usd - sale_paid_usd + (loan_receivable_t - loan_owed_t) x end_price_usd_per_kg x 1000. "
+        "Positive: the others owe the member, or it came out ahead in cash. A grant settles nothing.",
+    ),
+)
+"""The settlement ledger (``ledger.csv``), computed from a run's summary at its end."""
 
 
 def _k(name: str, unit: str, description: str, tables: str, dtype: str = "str", record: Record = "key") -> Quantity:
@@ -1241,11 +1511,12 @@ KEYS = (
         "The row's region (``all`` in summary rows over the agreement).",
         "timeseries supply summary portfolio",
     ),
+    _k("member", "id", "The row's member of the agreement.", "ledger"),
     _k(
         "material",
         "id",
         "The row's material (``all`` in the summary row over every material).",
-        "timeseries supply pool releases auctions summary portfolio",
+        "timeseries supply pool releases auctions summary portfolio ledger",
     ),
     _k("supplier", "id", "The row's supplier.", "supply portfolio"),
     _k(
@@ -1288,6 +1559,7 @@ REGISTRY: tuple[Quantity, ...] = (
     *AGREEMENT_DAY,
     *SUMMARY,
     *AGREEMENT_SUMMARY,
+    *LEDGER,
 )
 """Every quantity, in the order tables show them."""
 

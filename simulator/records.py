@@ -39,6 +39,7 @@ class AgreementDay:
     won_t: Array
     spend_usd: Array
     unused_t: Array
+    drawable_t: Array
     is_quiet: bool = False
     """Nobody in the batch was short and no auction was due: every allocation is zero."""
 
@@ -81,6 +82,16 @@ class MarketDay:
     pool_arrivals_t: Array
     world_price_usd_per_kg: Array
     perceived_risk: Array
+    days_of_cover_own: Array
+    drawable_shared_t: Array
+    days_of_net_imports: Array
+    days_of_cover_runway: Array
+    settlement_paid_usd: Array
+    settlement_received_usd: Array
+    loan_repaid_t: Array
+    loan_due_t: Array
+    loan_owed_t: Array
+    loan_receivable_t: Array
     agreement: AgreementDay | None = None
     """The agreement's record of the day (None without an agreement)."""
 

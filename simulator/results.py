@@ -156,6 +156,8 @@ class Result:
     """One row per shock as it happened in this run (drawn values for random ones)."""
     portfolio: pd.DataFrame
     """Sourcing shares per region, material and supplier, before and after quotas."""
+    ledger: pd.DataFrame
+    """The settlement ledger: per member and material, paid in, drawn, paid, owed (empty without an agreement)."""
     metrics: dict[str, float] = field(default_factory=dict)
     """Flat per-run metrics as in a sweep table (``shortfall_t.japan`` ...)."""
     summary_arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
@@ -185,9 +187,90 @@ class Result:
             auctions=_log_frame(rec.auctions, start, log_columns("auctions", st)),
             shocks=shock_table(plan, draws, 0),
             portfolio=portfolio_table(plan),
+            ledger=ledger_table(plan, summary_arrays, rec.arrays["world_price_usd_per_kg"][-1], 0),
             metrics=flat_metrics(st, summary_arrays, 0),
             summary_arrays=summary_arrays,
         )
+
+
+def ledger_table(plan: Plan, s: dict[str, np.ndarray], end_price_usd_per_kg: np.ndarray, run: int) -> pd.DataFrame:
+    """The settlement ledger of run ``run``: one row per member and material (``docs/outputs.md``).
+
+    ``s`` is the finished summary, ``end_price_usd_per_kg`` the world price of the last
+    day per material. Every column is a registry quantity of record ``ledger``.
+    """
+    st = plan.structure
+    columns = [q.column_name for q in in_table("ledger", keys=True)]
+    terms = plan.agreement
+    if terms is None:
+        return pd.DataFrame(columns=columns)
+    start_price = plan.market.reference_price_usd_per_kg if plan.market is not None else plan.price_usd_per_kg
+    joint = st.pool_mode == "joint"
+    rule_total = ordered_sum(s["released_rule_t"][run, list(st.members)], axis=0)  # (material,)
+    rows = []
+    for n, i in enumerate(st.members):
+        for j, material in enumerate(st.materials):
+            one = {name: float(s[name][run, i, j]) for name in _LEDGER_SOURCES}
+            owned = float(_at_run(terms.ownership_share, run)[n, j])
+            contributed = float(_at_run(terms.contributed_t, run)[n, j])
+            rule = one["released_rule_t"]
+            end_price = float(end_price_usd_per_kg[j])
+            settled = {kind: rule if st.settlement == kind else 0.0 for kind in ("grant", "sale", "loan")}
+            row = {
+                "member": st.regions[i],
+                "material": material,
+                "settlement": st.settlement,
+                "contributed_t": contributed,
+                "contributed_usd": contributed * float(_at_run(start_price, run)[j]) * 1000.0,
+                "ownership_share": owned if joint else 0.0,
+                "drawn_t": one["released_joint_t"],
+                "drawn_auction_t": one["released_auction_t"],
+                "drawn_rule_t": rule,
+                "drawn_from_others_t": rule - (owned * float(rule_total[j]) if joint else one["lent_t"]),
+                "grant_t": settled["grant"],
+                "sale_t": settled["sale"],
+                "loan_t": settled["loan"],
+                "auction_paid_usd": one["auction_spend_usd"],
+                "auction_revenue_usd": one["auction_revenue_usd"],
+                "sale_paid_usd": one["settlement_paid_usd"],
+                "sale_received_usd": one["settlement_received_usd"],
+                "loan_returned_t": one["loan_repaid_t"],
+                "loan_owed_t": one["loan_owed_t"],
+                "loan_overdue_t": one["loan_overdue_t"],
+                "loan_receivable_t": one["loan_receivable_t"],
+                "end_price_usd_per_kg": end_price,
+            }
+            row["net_position_usd"] = (
+                row["auction_revenue_usd"]
+                + row["sale_received_usd"]
+                - row["auction_paid_usd"]
+                - row["sale_paid_usd"]
+                + (row["loan_receivable_t"] - row["loan_owed_t"]) * end_price * 1000.0
+            )
+            rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
+
+
+_LEDGER_SOURCES = (
+    "released_joint_t",
+    "released_auction_t",
+    "released_rule_t",
+    "lent_t",
+    "auction_spend_usd",
+    "auction_revenue_usd",
+    "settlement_paid_usd",
+    "settlement_received_usd",
+    "loan_repaid_t",
+    "loan_owed_t",
+    "loan_overdue_t",
+    "loan_receivable_t",
+)
+"""Summary metrics the ledger reads."""
+
+
+def _at_run(values: np.ndarray, run: int) -> np.ndarray:
+    """A plan array's values for run ``run`` (shared arrays have a run axis of length 1)."""
+    return values[..., 0 if values.shape[-1] == 1 else run]
 
 
 def portfolio_table(plan: Plan) -> pd.DataFrame:

@@ -40,7 +40,7 @@ EXCEL_MAX_ROWS = 1_048_576
 """Rows of an Excel worksheet, the header row included."""
 EXCEL_MAX_COLUMNS = 16_384
 KEY_COLUMNS = frozenset(
-    {"mechanism", "point", "run", "seed", "day", "date", "region", "material", "supplier", "id", "parameter"}
+    {"mechanism", "point", "run", "seed", "day", "date", "region", "member", "material", "supplier", "id", "parameter"}
 )
 """Leading columns that identify a row; they stay in view when scrolling right."""
 DATE_FORMAT = "yyyy-mm-dd"
@@ -238,17 +238,27 @@ def add_table_sheet(book: Workbook, title: str, table: pd.DataFrame, keys: froze
     sheet.append([_header_cell(sheet, text) for text in headers])
     cells = [None if fmt == "General" else _styled_cell(sheet, fmt) for fmt in formats]
     for row in zip(*values, strict=True):
-        sheet.append(_row(cells, row))
+        sheet.append(_row(sheet, cells, row))
 
 
-def _row(cells: list[WriteOnlyCell | None], row: tuple[Any, ...]) -> Iterator[Any]:
+def _row(sheet: Any, cells: list[WriteOnlyCell | None], row: tuple[Any, ...]) -> Iterator[Any]:
     """A row's values; one styled cell per column is reused (openpyxl writes it at once)."""
     for cell, value in zip(cells, row, strict=True):
-        if cell is None or value is None:
+        if _needs_17_digits(value):  # openpyxl writes 16 significant digits: give it the exact text
+            exact = cell if cell is not None else WriteOnlyCell(sheet)
+            exact.value = repr(value)
+            exact.data_type = "n"
+            yield exact
+        elif cell is None or value is None:
             yield value
         else:
             cell.value = value
             yield cell
+
+
+def _needs_17_digits(value: Any) -> bool:
+    """A float that 16 significant digits do not give back exactly (``0.30000000000000004``)."""
+    return isinstance(value, float) and math.isfinite(value) and float(f"{value:.16g}") != value
 
 
 _HEADER_FONT = Font(bold=True)
@@ -360,18 +370,15 @@ def _sheets(
 def run_workbook(result: Result, path: Path, scenario_data: dict[str, Any] | None = None) -> Path:
     """``workbook.xlsx`` of one run.
 
-    Sheets: Summary, Time series, then with an agreement Releases, Auctions, Ledger (when
-    the run has one) and Pool; then Shocks, Portfolio and Scenario (the parameters:
+    Sheets: Summary, Time series, then with an agreement Releases, Auctions, Ledger and
+    Pool; then Shocks, Portfolio and Scenario (the parameters:
     ``scenario_data`` as given, with any ``--set`` applied, else the validated scenario
     with its defaults). Shipments by supplier stay in ``supply.csv``: at a row per day,
     region, material and supplier they would double the workbook for little reading.
     """
     tables = [("Summary", result.summary), ("Time series", result.timeseries)]
     if result.structure.members:
-        tables += [("Releases", result.releases), ("Auctions", result.auctions)]
-        ledger = getattr(result, "ledger", None)
-        if isinstance(ledger, pd.DataFrame):
-            tables.append(("Ledger", ledger))
+        tables += [("Releases", result.releases), ("Auctions", result.auctions), ("Ledger", result.ledger)]
         tables.append(("Pool", result.pool))
     tables += [("Shocks", result.shocks), ("Portfolio", result.portfolio)]
     data = scenario_data if scenario_data is not None else result.scenario.model_dump(mode="json")

@@ -73,8 +73,31 @@ def check_invariants(result: Result) -> None:
         (shipped + col("resourced_t") + col("leaked_t") - col("arrivals_t"))[1:],
         atol=TOL_T * scale * 10,
     )
+    _check_cover(col)
     if st.members:
         _check_pool(result, col)
+        _check_settlement(col)
+        net = result.ledger.groupby("material")["net_position_usd"].sum()
+        scale = max(1.0, float(result.ledger["net_position_usd"].abs().max()))
+        np.testing.assert_allclose(net.to_numpy(), 0.0, atol=1e-9 * scale)  # what one gains, others lose
+
+
+def _check_cover(col) -> None:
+    """Own <= drawable <= runway, and no cover at all on a day the region is short."""
+    own, drawable, runway = col("days_of_cover_own"), col("days_of_cover"), col("days_of_cover_runway")
+    known = ~np.isnan(drawable)
+    assert np.all(own[known] <= drawable[known] + 1e-9)
+    assert np.all(drawable[known] <= runway[known] + 1e-9)
+    short = (col("shortfall_t") > 0) & known
+    assert np.all(drawable[short] == 0.0), "cover shown on a day the region is short"
+
+
+def _check_settlement(col) -> None:
+    """Every dollar paid is received by someone; every tonne owed is owed to someone."""
+    paid, received = col("settlement_paid_usd").sum(axis=1), col("settlement_received_usd").sum(axis=1)
+    np.testing.assert_allclose(paid, received, rtol=1e-9, atol=1e-6)
+    owed, receivable = col("loan_owed_t").sum(axis=1), col("loan_receivable_t").sum(axis=1)
+    np.testing.assert_allclose(owed, receivable, rtol=1e-9, atol=TOL_T)
 
 
 def _check_pool(result: Result, col) -> None:

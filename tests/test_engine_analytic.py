@@ -160,13 +160,19 @@ def test_first_shortfall_day_is_the_first_of_the_short_days_not_the_last():
     assert result.metrics["first_shortfall_day.japan"] == 10
 
 
-def test_days_of_cover_count_the_members_share_of_the_joint_pool():
+def test_days_of_cover_count_only_the_pool_stock_a_member_may_draw():
     # Japan 20 t/day, EU 80 t/day, each contributing 30 t to a 60 t pool (shares 1/2);
-    # supply flows normally and nobody is short, so the pool is untouched:
-    # Japan's cover = (0 commercial + 30 t share) / 20 t/day = 1.5 days; the EU's 30 / 80
-    data = build(TWO_MEMBERS, shocks=[])
-    result = run(data)
+    # supply flows normally and nobody is short, so the pool is untouched. Nobody triggers
+    # the agreement, so releases never open and the pool is not drawable: cover is 0 though
+    # each owns 30 t of it
+    result = run(build(TWO_MEMBERS, shocks=[]))
     assert series(result, "shortfall_t", "japan") == pytest.approx(0.0)
+    assert series(result, "pool_share_t", "japan") == pytest.approx(30.0)
+    assert series(result, "days_of_cover", "japan") == pytest.approx(0.0)
+    # a trigger on commercial cover below 5 days holds from day 0 (no commercial stock) and
+    # releases open at once: each may draw its ratio 1/2 of the 60 t pool, 30 t: Japan
+    # (0 commercial + 30 t) / 20 t/day = 1.5 days, the EU 30 / 80
+    result = run(build(TWO_MEMBERS, shocks=[], agreement__trigger={"commercial_days_below": 5}))
     assert series(result, "days_of_cover", "japan") == pytest.approx(1.5)
     assert series(result, "days_of_cover", "eu") == pytest.approx(30 / 80)
-    assert series(result, "pool_share_t", "japan") == pytest.approx(30.0)
+    assert series(result, "days_of_cover_own", "eu") == pytest.approx(0.0)

@@ -187,3 +187,37 @@ def test_a_noisy_pair_with_a_random_start_delay_equals_the_reference_engine():
         regions__eu__commercial_stock__ree__tonnes=400,
     )
     assert_batch_equals_reference(data, seeds=list(range(30)))
+
+
+@pytest.mark.parametrize(
+    "settlement",
+    [{"kind": "sale"}, {"kind": "sale", "price_usd_per_kg": 20}, {"kind": "loan", "term_days": 7}],
+    ids=["sale", "sale_set_price", "loan"],
+)
+def test_settlements_and_honest_cover_agree_bit_for_bit(settlement):
+    # noisy demand, a random halt that ends, a refilling pool: sales, loans, repayments and
+    # the three days-of-cover variants all come from the kernel both engines call
+    data = build(
+        TWO_MEMBERS,
+        horizon_days=90,
+        shocks__0__start={"distribution": "uniform", "low": 0, "high": 20},
+        shocks__0__end=40,
+        regions__japan__demand__ree__noise_cv=0.3,
+        regions__eu__commercial_stock__ree__tonnes=200,
+        agreement__pool__refill_t_per_day={"ree": 4},
+        agreement__ratio={"japan": 0.3, "eu": 0.7},
+        agreement__settlement=settlement,
+    )
+    assert_batch_equals_reference(data, seeds=list(range(6)))
+
+
+def test_loans_of_different_terms_share_a_batch_run_by_run():
+    base = build(TWO_MEMBERS, agreement__settlement={"kind": "loan", "term_days": 5})
+    plans = [compile_plan(validate_data(build(base, agreement__settlement__term_days=t))) for t in (5, 100, 5)]
+    batch = run_batch(stack_plans(plans), draw_batch(plans, [0, 0, 0]))
+    alone = ReferenceEngine(plans[1], 0).run().summary
+    for name in ("loan_owed_t", "loan_due_t", "loan_overdue_t"):
+        assert np.array_equal(batch.summary[name][1], alone[name][0]), name
+    # the 60-day horizon: a 5-day loan of day 0 is overdue, a 100-day one is not
+    assert batch.summary["loan_overdue_t"][0].sum() == 30.0
+    assert batch.summary["loan_overdue_t"][1].sum() == 0.0

@@ -132,6 +132,7 @@ def test_run_workbook_has_the_sheets_in_order_with_frozen_headers(auction_run):
         "Time series",
         "Releases",
         "Auctions",
+        "Ledger",
         "Pool",
         "Shocks",
         "Portfolio",
@@ -141,6 +142,7 @@ def test_run_workbook_has_the_sheets_in_order_with_frozen_headers(auction_run):
     assert frozen["Summary"] == "C2"  # region, material stay in view
     assert frozen["Time series"] == "E2"  # day, date, region, material
     assert frozen["Auctions"] == "D2"  # day, date, material
+    assert frozen["Ledger"] == "C2"  # member, material
     assert frozen["Scenario"] == "B2"
     assert all(pane.endswith("2") for pane in frozen.values())
 
@@ -288,3 +290,15 @@ def test_a_sweep_too_long_for_excel_is_refused_before_it_runs(tmp_path, monkeypa
     assert result.exit_code == 2, result.output
     assert "4 runs do not fit an Excel sheet (3 rows)" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "s" / "sweep.parquet").exists()
+
+
+def test_numbers_that_need_17_digits_come_back_exactly(tmp_path):
+    # openpyxl writes floats with 16 significant digits: 0.1 + 0.2 would come back as 0.3
+    values = [0.1 + 0.2, 1 / 6, 2.5, float("nan")]
+    book = openpyxl.Workbook(write_only=True)  # as the tool writes them
+    workbook.add_table_sheet(book, "T", pd.DataFrame({"shortfall_share": values, "draw_to_contribution": values}))
+    book.save(tmp_path / "t.xlsx")
+    read = openpyxl.load_workbook(tmp_path / "t.xlsx")["T"]
+    for column in (1, 2):
+        got = [read.cell(row=r, column=column).value for r in (2, 3, 4)]
+        assert got == [0.30000000000000004, 1 / 6, 2.5]

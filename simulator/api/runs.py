@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 ENGINES = ("reference",)
 """Engines a single run can use: the SimPy reference engine (sweeps use the batched fast path)."""
-RUN_TABLES = ("timeseries", "summary", "supply", "pool", "releases", "auctions", "shocks", "portfolio")
+RUN_TABLES = ("timeseries", "summary", "supply", "pool", "releases", "auctions", "shocks", "portfolio", "ledger")
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -57,6 +57,9 @@ class RunResult:
     """One row per shock as it happened in this run (drawn values for random ones)."""
     portfolio: pd.DataFrame
     """Sourcing shares per region, material and supplier, before and after quotas."""
+    ledger: pd.DataFrame
+    """The settlement ledger: per member and material, paid in, drawn, paid, received, owed (empty without an
+    agreement)."""
     metrics: dict[str, Any]
     """Flat per-run metrics, the columns of a sweep table (``shortfall_t.japan`` ...):
     floats, ints for whole numbers, ``pandas.NA`` for "never"."""

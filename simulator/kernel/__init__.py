@@ -62,6 +62,8 @@ class Kernel:
             "leak": procure.border.leaks,
             "licensing": bool(procure.border.licence_ids),
             "border": bool(procure.border.quota_ids or procure.border.licence_ids),
+            "sale": bool(st.members) and st.settlement == "sale",
+            "loan": bool(st.members) and st.settlement == "loan",
         }
 
     def absent_flows(self) -> frozenset[str]:

@@ -82,6 +82,9 @@ class AgreementStep:
         self.margins = self.auction is not None and bool((self.auction.service_level_z > 0).any())
         self.linked_bids = self.auction is not None and bool((self.auction.bid_price_multiplier > 0).any())
         self._no_auction: _Auction | None = None
+        # returned as drawable_t wherever nothing is drawable (the market then skips it)
+        self.no_drawable = np.zeros((len(self.members_list), M, B))
+        self.no_drawable.flags.writeable = False
 
     def __call__(
         self,
@@ -117,8 +120,9 @@ class AgreementStep:
         if self.mechanism.shares_when == "embargo_on_member":
             use_rule = embargo_on_member if measured is None else self._threat(embargo_on_member, measured)
         due = self._auction_due(day, state, use_rule)
+        sharing_now = state.is_open & use_rule
         if not g.any() and not due.any():  # nobody short, no auction: every step below is a no-op
-            return _quiet(seen, stood_down)
+            return _quiet(seen, stood_down, self._drawable(state, sharing_now))
         opened = state.is_open
         rule = np.zeros((M, B), dtype=np.int64)
         auction = self._auction(state, net_drawdown, due, d, prices)
@@ -193,7 +197,24 @@ class AgreementStep:
             won_t=won,
             spend_usd=auction.spend,
             unused_t=np.minimum(left, ordered_sum(np.maximum(g, 0.0), axis=0)),
+            drawable_t=self._drawable(state, sharing_now),
         )
+
+    def _drawable(self, state: State, sharing_now: np.ndarray) -> np.ndarray:
+        """Shared stock the rule would let each member draw now, (N, M, B).
+
+        The member's weight in the rule (its ratio where the mechanism has one, else its
+        ownership share) times the pool left under the day's release cap, where releases
+        are open and the sharing rule applies today; nothing in national mode (another
+        member's reserve is lent only against a gap) or under auctions (only bought stock
+        can be drawn, and it is counted as the member's own).
+        """
+        if not self.joint or self.sharing is None or not sharing_now.any():
+            return self.no_drawable
+        terms = self.terms
+        weight = terms.ratio[:, None, :] if self.mechanism.needs_ratio else terms.ownership_share
+        left = np.where(sharing_now, np.minimum(state.pool, terms.release_cap_t_per_day), 0.0)
+        return np.broadcast_to(weight, self.no_drawable.shape) * left[None]
 
     def _measured_loss(self, day: int, arrived: np.ndarray, normal: np.ndarray) -> np.ndarray:
         """A supply loss measured in members' arrivals over the window, (M, B).
@@ -430,7 +451,7 @@ def _with_members(by_region: np.ndarray, members: list[int] | slice, by_member: 
     return out
 
 
-def _quiet(gap: np.ndarray, stood_down: np.ndarray) -> AgreementDay:
+def _quiet(gap: np.ndarray, stood_down: np.ndarray, drawable: np.ndarray) -> AgreementDay:
     """A day on which no member of any run had a gap and no auction was due: nothing happens."""
     N, M, B = gap.shape
     zeros = np.zeros((N, M, B))
@@ -457,6 +478,7 @@ def _quiet(gap: np.ndarray, stood_down: np.ndarray) -> AgreementDay:
         won_t=zeros,
         spend_usd=zeros,
         unused_t=zeros_m,
+        drawable_t=drawable,
         is_quiet=True,
     )
 

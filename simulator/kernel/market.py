@@ -17,8 +17,11 @@ Layer: engines. For every day ``t``, region ``r`` and material ``m``:
    members draw their own reserves for what remains;
 5. ``shortfall = gap - released`` (lost, not carried forward; below 1e-9 t it is
    rounding residue and counts as 0);
-6. days of cover = (commercial + national reserve + bought auction stock +
-   ownership share x joint pool) / baseline demand, at the end of the day.
+6. days of cover at the end of the day, in days of baseline demand: ``own``
+   (commercial + national reserve); ``days_of_cover``, the drawable cover (own +
+   bought auction stock + the shared stock the rule would let the member draw now,
+   none on a day it is short); ``runway`` (drawable + goods in transit to it);
+7. settlement of the day's rule draws (:mod:`simulator.kernel.settlement`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import numpy as np
 
 from simulator.kernel.agreement import AgreementStep
 from simulator.kernel.pricing import Pricing
+from simulator.kernel.settlement import Settlement
 from simulator.kernel.shocks import Effects
 from simulator.kernel.state import State
 from simulator.mechanisms import BY_NAME
@@ -63,6 +67,12 @@ class Market:
         if plan.agreement is not None:
             self.ownership = np.zeros((R, M, B))
             self.ownership[self.members] = plan.agreement.ownership_share
+        self.settlement = None
+        if plan.agreement is not None and plan.structure.settlement != "grant":
+            assert self.ownership is not None
+            self.settlement = Settlement(plan, self.ownership)
+        self.all_imported = bool((plan.net_import_share == 1.0).all())  # then cover in net imports = cover
+        self.no_drawable = self.agreement.no_drawable if self.agreement is not None else None
         self.holding_per_day = plan.holding_cost_usd_per_t_day[None]
         # no national reserve ever (none at the start, none refilled): own draws are all zero
         self.any_national = bool(plan.reserve_stock0_t.any() or plan.reserve_refill_t_per_day.any())
@@ -172,6 +182,17 @@ class Market:
         shortfall = np.where(gap > EPS_T, gap, 0.0)  # rounding residue is not a shortfall
         pool_share = self.zero if self.ownership is None else self.ownership * state.pool[None]
         strategic = state.national + state.auction_stock + pool_share
+        drawable_shared = self.zero
+        if agreed is not None and agreed.drawable_t is not self.no_drawable:
+            # a member short today has drawn all the rule would give it
+            drawable_shared = np.where(shortfall > 0, 0.0, self._to_regions(agreed.drawable_t))
+        own = state.commercial + state.national
+        drawable = own + state.auction_stock + drawable_shared
+        cover = days_of_cover(drawable, baseline)
+        paid = received = repaid = due = self.zero
+        if self.settlement is not None:
+            settled = self.settlement(day, state, rule, lent, prices.paid_usd_per_kg, pool_arrived, refilled, self.zero)
+            paid, received, repaid, due = settled.paid_usd, settled.received_usd, settled.repaid_t, settled.due_t
         extra = destroyed = self.zero
         if self.markets:
             extra, destroyed = self.pricing.costs(prices, potential, demand)
@@ -185,7 +206,7 @@ class Market:
             shortfall_t=shortfall,
             commercial_stock_t=state.commercial,
             reserve_stock_t=state.national,
-            days_of_cover=days_of_cover(state.commercial + strategic, baseline),
+            days_of_cover=cover,
             released_national_t=national,
             released_joint_t=joint,
             released_auction_t=auction,
@@ -217,6 +238,16 @@ class Market:
             pool_arrivals_t=pool_arrived,
             world_price_usd_per_kg=prices.world_usd_per_kg,
             perceived_risk=state.risk,
+            days_of_cover_own=days_of_cover(own, baseline),
+            drawable_shared_t=drawable_shared,
+            days_of_net_imports=cover if self.all_imported else days_of_cover(drawable, baseline * p.net_import_share),
+            days_of_cover_runway=days_of_cover(drawable + state.in_transit + state.national_in_transit, baseline),
+            settlement_paid_usd=paid,
+            settlement_received_usd=received,
+            loan_repaid_t=repaid,
+            loan_due_t=due,
+            loan_owed_t=state.loan_owed,
+            loan_receivable_t=state.loan_receivable,
             agreement=agreed,
         )
 

@@ -75,6 +75,10 @@ class State:
     """Day of the standing request to sell the national reserve by tender, (region, material, run) int."""
     tender_last_short: np.ndarray
     """Last day the region's firms were short (tender requests), (region, material, run) int."""
+    loan_owed: np.ndarray
+    """Borrowed under a loan settlement and not yet returned, (region, material, run)."""
+    loan_receivable: np.ndarray
+    """Lent under a loan settlement and not yet returned, (region, material, run)."""
 
 
 def initial_state(plan: Plan) -> State:
@@ -117,4 +121,6 @@ def initial_state(plan: Plan) -> State:
         since_review=np.zeros((R, B), dtype=np.int64),
         tender_requested_on=np.full((R, M, B), NEVER, dtype=np.int64),
         tender_last_short=np.full((R, M, B), NEVER, dtype=np.int64),
+        loan_owed=zeros.copy(),
+        loan_receivable=zeros.copy(),
     )

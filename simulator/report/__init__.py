@@ -36,6 +36,7 @@ from simulator.report.figures import (
     svg_markup,
 )
 from simulator.report.findings import Run, compare_overall, compare_region, overall_finding, region_findings
+from simulator.report.ledger import ledger_section
 from simulator.report.prices import price_section
 from simulator.report.rule import auction_results, rule_releases, rule_words
 from simulator.report.style import CSS
@@ -156,8 +157,9 @@ def _curves(run: Run) -> list[str]:
         _figure(
             svg_markup(days_of_cover_figure(result, **SIZE), "cover", "Days of cover per region and material"),
             "days_of_cover",
-            "Days of cover: commercial plus available strategic stock, in days of normal demand. Shaded: shock "
-            "periods." + (rules if released_rules(result) else ""),
+            "Drawable days of cover: commercial stock, national reserve, stock bought at auction and the shared "
+            "stock the rule would let the region draw that day, in days of normal demand (0 on a day it is short); "
+            "dashed lines: 30 and 60 days. Shaded: shock periods." + (rules if released_rules(result) else ""),
         ),
     ]
     if short_materials(result):
@@ -287,6 +289,7 @@ def render_report(
             out.append('<p class="note">The arrangement released no stock in this run.</p>')
     out += [
         "</section>",
+        ledger_section(result),
         uncertainty_section(result, uncertainty),
         '<section id="assumptions"><h2>Key assumptions and sources</h2>',
         assumption_table(result),

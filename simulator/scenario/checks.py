@@ -184,6 +184,8 @@ def _check_suppliers(s: Scenario, problems: list[Problem]) -> None:
     for sid, sup in s.suppliers.items():
         for rid in sup.lead_time_days:
             _ref(problems, f"suppliers.{sid}.lead_time_days.{rid}", "region", rid, s.regions)
+        if sup.home_region is not None:
+            _ref(problems, f"suppliers.{sid}.home_region", "region", sup.home_region, s.regions)
         for mid in sup.capacity_t_per_day:
             _ref(problems, f"suppliers.{sid}.capacity_t_per_day.{mid}", "material", mid, s.materials)
         for i, addition in enumerate(sup.capacity_additions):

@@ -17,7 +17,7 @@ from simulator.errors import InputError, Problem, ScenarioError
 from simulator.scenario import schema
 from simulator.scenario.checks import check_scenario
 from simulator.scenario.overrides import apply_overrides
-from simulator.scenario.portfolio import check_quotas
+from simulator.scenario.portfolio import check_benchmarks, check_quotas
 from simulator.scenario.schema import Scenario
 from simulator.scenario.strict_yaml import load_yaml
 
@@ -165,8 +165,8 @@ def validate_data(data: dict[str, Any], source: str | None = None) -> Scenario:
     except ValidationError as exc:
         raise ScenarioError(_problems(exc, data), source) from None
     problems = check_scenario(scenario)
-    if not problems:  # quotas are computed only on a consistent scenario
-        problems = check_quotas(scenario)
+    if not problems:  # quotas and benchmarks are computed only on a consistent scenario
+        problems = check_quotas(scenario) + check_benchmarks(scenario)
     if problems:
         raise ScenarioError(problems, source)
     return scenario

@@ -115,6 +115,17 @@ def ramp_share(days: Array, first: int, ramp_days: int) -> Array:
     return np.clip((np.asarray(days) - first + 1) / ramp_days, 0.0, 1.0)
 
 
+def net_import_shares(s: Scenario) -> Array:
+    """Share of each region's normal sourcing from suppliers outside it, (region, material).
+
+    A supplier whose ``home_region`` is the region is domestic supply; the model has no
+    exports, so this share of baseline demand is the region's net imports.
+    """
+    home = np.array([[s.suppliers[sp].home_region == r for sp in s.suppliers] for r in s.regions])  # (R, S)
+    shares = normal_shares(s)  # (R, M, S)
+    return np.where(home[:, None, :], 0.0, shares).sum(axis=-1)
+
+
 def _addition_share(s: Scenario, addition: CapacityAddition, day: int) -> float:
     first = day_number(addition.start, s.start_date)
     assert first is not None  # checked: a date needs the scenario's start date
@@ -218,4 +229,33 @@ def check_quotas(s: Scenario) -> list[Problem]:
     problems = quota_shares(s)[2]
     for day in share_step_days(s):
         problems += [p for p in quota_shares(s, day)[2] if p not in problems]
+    return problems
+
+
+def check_benchmarks(s: Scenario) -> list[Problem]:
+    """Strategic stock sized in days of net imports where the holder has no net imports to base it on."""
+    net_imports = np.array([[demand_of(s, r, m).tonnes_per_day for m in s.materials] for r in s.regions])
+    net_imports = net_imports * net_import_shares(s)
+    regions, materials = list(s.regions), list(s.materials)
+    sized: list[tuple[str, str, str, object]] = [
+        (f"regions.{r}.reserve.{m}", r, m, stock) for r in regions for m, stock in s.regions[r].reserve.items()
+    ]
+    if s.agreement is not None:
+        sized += [
+            (f"agreement.pool.contributions.{r}.{m}", r, m, stock)
+            for r, per in s.agreement.pool.contributions.items()
+            for m, stock in per.items()
+        ]
+    problems = []
+    for path, region, material, stock in sized:
+        if getattr(stock, "net_import_days", None) is None or region not in regions or material not in materials:
+            continue
+        if net_imports[regions.index(region), materials.index(material)] <= 0:
+            problems.append(
+                Problem(
+                    f"{path}.net_import_days",
+                    f"'{region}' has no net imports of '{material}' to base the benchmark on (no demand, or all its "
+                    "supply comes from suppliers whose home_region it is); give 'tonnes' or 'days' instead",
+                )
+            )
     return problems

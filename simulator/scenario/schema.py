@@ -285,6 +285,10 @@ class Supplier(Model):
     and has no known spare capacity for re-sourcing."""
     capacity_additions: list[CapacityAddition] = []
     """Dated capacity added to ``capacity_t_per_day`` (new mines and plants), per material."""
+    home_region: Id | None = None
+    """The region this supplier is in: what it ships there is domestic supply, not
+    imports, so it does not count in that region's net imports (the base of
+    ``net_import_days``). None: it is foreign to every region."""
 
 
 def _zero_or_measurable(tonnes_per_day: float) -> float:
@@ -319,7 +323,28 @@ class Stock(Model):
         return self
 
 
-class Reserve(Stock):
+class StrategicStock(Stock):
+    """Strategic stock: in tonnes, in days of demand, or by the EU benchmark in days of net imports."""
+
+    net_import_days: Days | None = None
+    """Amount in days of the holder's average daily net imports on day 0: its baseline
+    demand times the share of its normal sourcing from suppliers outside it (CRMA
+    Art. 23's benchmark; no exports are modelled, so net imports are imports)."""
+    credit_private_stocks: bool = False
+    """With ``net_import_days``: the holder's commercial stock counts toward the
+    benchmark, and only the rest is held as strategic stock (never below 0)."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> StrategicStock:
+        given = [name for name in ("tonnes", "days", "net_import_days") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of 'tonnes', 'days' or 'net_import_days'")
+        if self.credit_private_stocks and self.net_import_days is None:
+            raise ValueError("'credit_private_stocks' credits private stocks against 'net_import_days': give it")
+        return self
+
+
+class Reserve(StrategicStock):
     """A national strategic reserve of one material."""
 
     target_days: Days | None = None
@@ -731,7 +756,7 @@ class Pool(Model):
     mode: Literal["joint", "national"] = "joint"
     """``joint``: one pooled stock per material owned in shares; ``national``: members'
     own reserves, part of which may go to other members."""
-    contributions: dict[Id, dict[Id, Stock]] = {}
+    contributions: dict[Id, dict[Id, StrategicStock]] = {}
     """Joint mode: stock each member puts into the pool per material (days are days
     of that member's own baseline demand). Ownership shares follow contributions."""
     refill_t_per_day: dict[Id, TonnesPerDay] = {}
@@ -853,6 +878,40 @@ class IeaEss(Model):
     pool contributions in joint mode, initial reserves in national mode)."""
 
 
+def _settlement_kind(value: Any) -> Any:
+    """``settlement: sale`` is short for ``settlement: {kind: sale}``."""
+    return {"kind": value} if isinstance(value, str) else value
+
+
+class Settlement(Model):
+    """How stock a member draws from the shared stock by the sharing rule is settled.
+
+    Auction purchases are always paid at the auction's price; this settles the tonnes
+    the rule allocates (see ``docs/release-rules.md``, Settlement).
+    """
+
+    kind: Literal["grant", "sale", "loan"] = "grant"
+    """``grant``: a free transfer, nothing is owed; ``sale``: the member pays for each
+    tonne, and the money goes to the pool's owners by ownership share (to the lending
+    members in national mode); ``loan``: the member owes the tonnes back in kind, repaid
+    by the shared stock's refills, within ``term_days``."""
+    price_usd_per_kg: UsdPerKg | None = None
+    """``sale``: a set price; by default the price the member pays on the day it draws
+    (the market price, or the material's fixed price without a market)."""
+    term_days: Annotated[int, _whole("days", 1, MAX_DAYS), NUMBER] | None = None
+    """``loan``: days within which each tonne borrowed is to be returned (1 or more)."""
+
+    @model_validator(mode="after")
+    def _terms_fit_the_kind(self) -> Settlement:
+        if self.kind == "loan" and self.term_days is None:
+            raise ValueError("a loan needs 'term_days', the days within which it is returned")
+        if self.kind != "loan" and self.term_days is not None:
+            raise ValueError(f"'term_days' is the term of a loan; settlement '{self.kind}' has none")
+        if self.kind != "sale" and self.price_usd_per_kg is not None:
+            raise ValueError(f"'price_usd_per_kg' is the price of a sale; settlement '{self.kind}' has none")
+        return self
+
+
 def _current_mechanism(name: Any) -> Any:
     return mechanisms.current_name(name) if isinstance(name, str) else name
 
@@ -896,6 +955,9 @@ class Agreement(Model):
     """Auction settings (needed by ``auction`` and ``hybrid``)."""
     iea_ess: IeaEss = IeaEss()
     """Settings of ``iea_ess``."""
+    settlement: Annotated[Settlement, BeforeValidator(_settlement_kind)] = Settlement()
+    """How stock drawn by the sharing rule is settled: ``grant`` (the default), ``sale``
+    or ``loan`` (``settlement: sale`` is short for ``settlement: {kind: sale}``)."""
 
 
 class Assumption(Model):
