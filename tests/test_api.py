@@ -180,7 +180,7 @@ def test_changes_and_seed_apply_to_a_validated_scenario():
     result = simulator.run(scenario, seed=7, set={"horizon_days": 120})
     assert result.seed == 7 and result.scenario.horizon_days == 120
     assert result.timeseries["day"].max() == 119
-    assert scenario.horizon_days == 730
+    assert scenario.horizon_days == 731
 
 
 def test_bad_input_raises_the_command_lines_message(tmp_path):
@@ -464,7 +464,6 @@ def test_the_readme_python_example_runs():
     code = readme.split("```python\n", 1)[1].split("```", 1)[0]
     assert len([line for line in code.splitlines() if line.strip()]) == 5
     printed = _in_fresh_python(code)
-    assert "<NA>" in printed  # Japan is never short of light rare earths
-    # Japan's heavy-REE shortfall at a ratio of 0.3 (19.11 t in docs/getting-started-research.md), in the run
-    # and in the sweep's row for 0.3
-    assert printed.count(" 19.1071 ") == 2
+    assert "<NA>" in printed  # Japan is never short of heavy rare earths
+    # Japan's light-REE shortfall at a ratio of 0.3, its only one, in the run and in the sweep's row for 0.3
+    assert printed.count(" 509.95824 ") == 2

@@ -93,14 +93,16 @@ def test_a_changed_horizon_is_drift_naming_scenario_region_material_metric(repo)
 
 
 def test_a_moved_shock_end_is_drift(repo):
-    edit(repo / "embargo_2010_historical.yaml", shocks__1__end="2010-12-28")  # the halt to Japan lasts 2 months more
+    # the halt to Japan lasts to the end of 2011 and destroys its cargo: prices climb further
+    # and the EU, with weeks of stock, runs short of light rare earths
+    edit(repo / "embargo_2010_historical.yaml", shocks__1__end="2011-12-31", shocks__1__on_halt="lost")
     result = check(repo, "--format", "json")
     assert result.exit_code == 1
     outcomes = {o["scenario"]: o for o in json.loads(result.output)}
     assert outcomes["pair"]["status"] == "ok"
     moved = outcomes["embargo_2010_historical"]["drifts"]
-    japan_light = [d for d in moved if d["region"] == "japan" and d["material"] == "light_ree"]
-    assert any(d["metric"] == "shortfall_t" and d["baseline"] == 0 and d["now"] > 0 for d in japan_light)
+    eu_light = [d for d in moved if d["region"] == "eu" and d["material"] == "light_ree"]
+    assert any(d["metric"] == "shortfall_t" and d["baseline"] == 0 and d["now"] > 0 for d in eu_light)
 
 
 def test_junit_report_has_one_case_per_scenario_failing_ones_marked(repo, tmp_path):
@@ -380,10 +382,10 @@ def test_drift_rows_give_the_calendar_date_of_each_moved_curve_point(repo):
 
 
 def test_a_moved_first_shortfall_day_is_shown_with_its_dates(repo):
-    edit(repo / "embargo_2010_historical.yaml", shocks__1__end="2010-12-28")  # the halt to Japan lasts 2 months more
+    edit(repo / "embargo_2010_historical.yaml", shocks__1__end="2011-12-31", shocks__1__on_halt="lost")
     text = check(repo).stdout
-    row = next(line for line in text.splitlines() if "japan   light_ree  first_shortfall_day" in line)
-    assert "never" in row  # Japan's light REE were never short before
+    row = next(line for line in text.splitlines() if re.search(r"\beu +light_ree +first_shortfall_day", line))
+    assert "never" in row and "2011" in row  # the EU's light REE were never short before; now from 2011
 
 
 def test_github_format_annotates_each_failed_scenario_with_what_moved(repo):
@@ -486,12 +488,12 @@ def test_baselines_store_numbers_to_12_significant_digits(repo):
     numbers = [line.strip().split(": ")[-1].rstrip(",") for line in text.splitlines()]
     digits = [significant_digits(n) for n in numbers if NUMBER.fullmatch(n)]
     assert len(digits) > 1000 and max(digits) == 12  # some numbers need all 12 digits, none has more
-    # Japan's heavy-REE shortfall share has more digits than that before rounding
+    # Japan's peak heavy-REE price has more digits than that before rounding
     from simulator.engine import simulate
     from simulator.scenario import load_scenario
 
     exact = simulate(load_scenario(repo / "embargo_2010_historical.yaml")).metrics
-    key = "shortfall_share.japan.heavy_ree"
+    key = "peak_price_usd_per_kg.japan.heavy_ree"
     assert significant_digits(repr(exact[key])) > 12
     assert data["metrics"][key] == pytest.approx(exact[key], rel=5e-12, abs=0)  # half a unit of the 12th digit
 

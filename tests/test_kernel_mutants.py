@@ -230,9 +230,9 @@ def national_ess_world() -> dict:
         ],
         "agreement": {
             "members": ["eu", "korea", "japan"],
-            "mechanism": "iea_ess",
+            "mechanism": "need_with_restraint",
             "pool": {"mode": "national", "lendable_share": 0.5},
-            "iea_ess": {"restraint": 0.1, "trigger_loss_share": 0.07, "commitments": {"japan": 1, "korea": 3}},
+            "iea_ess": {"restraint": 0.1, "trigger_loss_share": 0.07, "commitments": {"eu": 0, "japan": 1, "korea": 3}},
         },
     }
 

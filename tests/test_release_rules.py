@@ -328,21 +328,21 @@ def test_auction_fills_within_bids_and_lot_and_sells_all_it_can(n, data, lot, re
 # --- edges found by mutation testing (docs/mutation-testing.md) -------------------------
 
 
-def test_iea_ess_serves_a_need_below_one_tonne():
+def test_need_with_restraint_serves_a_need_below_one_tonne():
     # restraint 0 and trigger 0: a 0.5 t gap is a 0.5 t need, fully served from 10 t
-    award = iea_ess(A([0.5, 0.0]), A(10.0), A([99.5, 100.0]), A([100.0, 100.0]), 0.0, 0.0)
+    award = need_with_restraint(A([0.5, 0.0]), A(10.0), A([99.5, 100.0]), A([100.0, 100.0]), 0.0, 0.0)
     assert award == pytest.approx([0.5, 0.0])
 
 
-def test_iea_ess_activates_when_the_group_loss_equals_the_trigger_exactly():
+def test_need_with_restraint_activates_when_the_group_loss_equals_the_trigger_exactly():
     # group gap 50 t of 200 t demand = 25% = the trigger: active, the need of 50 t is met
-    award = iea_ess(A([50.0, 0.0]), A(100.0), A([50.0, 100.0]), A([100.0, 100.0]), 0.0, 0.25)
+    award = need_with_restraint(A([50.0, 0.0]), A(100.0), A([50.0, 100.0]), A([100.0, 100.0]), 0.0, 0.25)
     assert award == pytest.approx([50.0, 0.0])
 
 
-def test_iea_ess_active_with_no_member_below_its_supply_right_releases_nothing():
+def test_need_with_restraint_active_with_no_member_below_its_supply_right_releases_nothing():
     # 5% group loss >= the 2% trigger, but both members got 95 t, above their 90 t rights
-    award = iea_ess(A([5.0, 5.0]), A(100.0), A([95.0, 95.0]), A([100.0, 100.0]), 0.1, 0.02)
+    award = need_with_restraint(A([5.0, 5.0]), A(100.0), A([95.0, 95.0]), A([100.0, 100.0]), 0.1, 0.02)
     assert np.array_equal(award, [0.0, 0.0])
 
 

@@ -132,7 +132,7 @@ def test_the_report_says_who_owes_whom():
     section = html[html.index('<section id="ledger">') :]
     section = section[: section.index("</section>")]
     assert "Who paid in, who drew, who owes whom" in section
-    assert "EU (USD 500,000) to Japan" in section
+    assert "EU (USD\xa0500,000) to Japan" in section  # amounts keep their unit on the same line
 
 
 NATIONAL = build(

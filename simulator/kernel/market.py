@@ -187,7 +187,9 @@ class Market:
             # a member short today has drawn all the rule would give it
             drawable_shared = np.where(shortfall > 0, 0.0, self._to_regions(agreed.drawable_t))
         own = state.commercial + state.national
-        drawable = own + state.auction_stock + drawable_shared
+        # a member short today could draw nothing more: stock it still holds (a national
+        # reserve awaiting a tender, or held back by the rule's obligations) is not drawable
+        drawable = np.where(shortfall > 0, 0.0, own + state.auction_stock + drawable_shared)
         cover = days_of_cover(drawable, baseline)
         paid = received = repaid = due = self.zero
         if self.settlement is not None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from simulator.report.words import material_name, region_name, tonnes, usd, usd_m
+from simulator.names import Names
+from simulator.report.words import tonnes, usd, usd_m
 from simulator.results import Result
 
 _SETTLED = {
@@ -25,13 +26,14 @@ def ledger_section(result: Result) -> str:
     if ledger.empty:
         return ""
     kind = str(ledger["settlement"].iloc[0])
+    names = Names.of(result.scenario)
     rows = []
     for row in ledger.itertuples(index=False):
         if row.contributed_t == 0 and row.drawn_t == 0 and row.loan_receivable_t == 0:
             continue
         rows.append(
             "<tr>"
-            f"<td>{escape(region_name(row.member))}</td><td>{escape(material_name(row.material))}</td>"
+            f"<td>{escape(names.region(row.member))}</td><td>{escape(names.material(row.material))}</td>"
             f'<td class="num">{tonnes(row.contributed_t)}</td><td class="num">{usd_m(row.contributed_usd)}</td>'
             f'<td class="num">{tonnes(row.drawn_t)}</td><td class="num">{tonnes(row.drawn_from_others_t)}</td>'
             f'<td class="num">{usd_m(row.auction_paid_usd + row.sale_paid_usd)}</td>'
@@ -60,23 +62,24 @@ def ledger_section(result: Result) -> str:
 
 def _owes_whom(result: Result) -> str:
     """One sentence per material: the members with a negative net position and those with a positive one."""
+    names = Names.of(result.scenario)
     items = []
     for material, rows in result.ledger.groupby("material", sort=False):
         debtors = rows[rows["net_position_usd"] < -0.5]
         creditors = rows[rows["net_position_usd"] > 0.5]
         if debtors.empty:
             continue
-        owe = ", ".join(f"{region_name(r.member)} ({usd(-r.net_position_usd)})" for r in debtors.itertuples())
-        owed = ", ".join(region_name(r.member) for r in creditors.itertuples())
-        items.append(f"<li>{escape(material_name(str(material)))}: {escape(owe)} to {escape(owed)}.</li>")
+        owe = ", ".join(f"{names.region(r.member)} ({usd(-r.net_position_usd)})" for r in debtors.itertuples())
+        owed = ", ".join(names.region(r.member) for r in creditors.itertuples())
+        items.append(f"<li>{escape(names.material(str(material)))}: {escape(owe)} to {escape(owed)}.</li>")
     grants = result.ledger[result.ledger["grant_t"] > 0]
     if not items and not grants.empty:
         given = grants[grants["drawn_from_others_t"] > 0.5]
         if not given.empty:
-            names = ", ".join(
-                f"{region_name(r.member)} {tonnes(r.drawn_from_others_t)} of {material_name(r.material)}"
+            drawn = ", ".join(
+                f"{names.region(r.member)} {tonnes(r.drawn_from_others_t)} of {names.material(r.material)}"
                 for r in given.itertuples()
             )
-            return f"<p>Received from other members' shares as grants, owing nothing: {escape(names)}.</p>"
+            return f"<p>Received from other members' shares as grants, owing nothing: {escape(drawn)}.</p>"
         return ""
     return f'<p>Who owes whom at the end:</p><ul class="findings">{"".join(items)}</ul>' if items else ""
