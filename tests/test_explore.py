@@ -472,8 +472,9 @@ def _make_explore() -> tuple[str, list[str]]:
 
 def test_every_axis_of_make_explore_changes_the_curves():
     """Issue 18 item 3: on the shipped target every axis matters. One step along each axis,
-    from its first value with the others at the scenario's own values (fair_ratio, so the
-    ratio binds), moves the days-of-cover or the cumulative-shortfall curve of some member."""
+    from its first value with the others at the scenario's own values (a hybrid rule, which
+    shares by the ratio while the embargo is active), moves the days-of-cover or the
+    cumulative-shortfall curve of some member."""
     scenario, axes = _make_explore()
     assert len(axes) == 4
     for axis in map(parse_axis, axes):
