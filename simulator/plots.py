@@ -385,7 +385,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
                 textcoords="offset points",
                 ha="right",
                 va="bottom",
-                fontsize=7,
+                fontsize=8.5,
                 color="0.35",
             )
         ax.set_title(names.material(material))
