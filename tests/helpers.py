@@ -101,3 +101,17 @@ def each_shipped(as_path: bool = False) -> list[Any]:
     return [
         pytest.param(path if as_path else path.stem, id=path.stem, marks=shipped_group(path.stem)) for path in SCENARIOS
     ]
+
+
+SELENIUM_CHROMIUM_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
+"""Flags of the headless Chromium the browser tests drive: no GPU, no network of its own."""

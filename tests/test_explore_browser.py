@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import TWO_MEMBERS, build
+from helpers import SELENIUM_CHROMIUM_FLAGS, TWO_MEMBERS, build
 
 from simulator.cli import main
 from simulator.explore.data import unpack
@@ -76,15 +76,7 @@ def browser(tmp_path_factory):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
+        *SELENIUM_CHROMIUM_FLAGS,
         f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
         "--window-size=1280,1000",
     ):

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from simulator.cli import main
-from tests.helpers import ROOT
+from tests.helpers import ROOT, SELENIUM_CHROMIUM_FLAGS
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[dev]')")
 
@@ -85,15 +85,7 @@ def measured(request, report, tmp_path_factory) -> dict[str, Any]:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
+        *SELENIUM_CHROMIUM_FLAGS,
         "--hide-scrollbars",
         f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
     ):
