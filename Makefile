@@ -41,14 +41,15 @@ sweep: $(STAMP)
 		--grid shocks.china_embargo_both.duration_days.mean=60:300:60 \
 		--runs 50 -o results/sweep_ratio_embargo
 
-## explore: the what-if explorer of a six-month embargo of 2026 (4 axes, 1,008 points) into results/explorer.html
+## explore: the what-if explorer of a six-month embargo of 2026 (4 axes, 1,008 points) and the report that links to it, in results/long_embargo_6m/
 explore: $(STAMP)
 	$(BIN)/stockpile explore scenarios/long_embargo_6m.yaml \
 		--axis shocks.china_embargo.end=151:331:30 \
 		--axis agreement.ratio.japan=0.1:0.9:0.1 \
 		--axis agreement.pool.contributions.eu.light_ree.days=0:90:30 \
 		--axis agreement.mechanism=fair_ratio,proportional_to_demand,equal_cover,hybrid \
-		-o results/explorer.html
+		-o results/long_embargo_6m/explorer.html
+	$(BIN)/stockpile report scenarios/long_embargo_6m.yaml -o results/long_embargo_6m/report.html
 
 ## calibrate: fit the 2010 replay's market to the 2010-2012 record; 2011-2012 volumes held out (docs/model-vs-record.md)
 calibrate: $(STAMP)

@@ -142,6 +142,25 @@ def _check_drawable(scenario: Any, path: str, advice: str) -> None:
         raise InputError([Problem("regions", f"{message}; {advice}")], path)
 
 
+def explorer_option(help_text: str) -> Any:
+    """``--explorer PAGE``: an explorer page for the report to link to (``run`` and ``report``)."""
+    return click.option("--explorer", "explorer_page", type=click.Path(dir_okay=False), metavar="PAGE", help=help_text)
+
+
+def _explorer_link(report: Path, page: str | None, run_data: dict[str, Any]) -> Any:
+    """The report's link to ``page`` (``--explorer``) or to an ``explorer.html`` beside it; None without one."""
+    from simulator.report.explorer import find_explorer, read_explorer
+
+    found = find_explorer(report, Path(page) if page else None)
+    return read_explorer(found, report, run_data, given=page is not None) if found else None
+
+
+EXPLORER_HELP = (
+    "Link the report to this explorer page (stockpile explore), at this run's point; "
+    "without it, an explorer.html beside the report is linked."
+)
+
+
 @main.command()
 @click.argument("scenario", type=ScenarioFile())
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), help="Output folder [results/<name>].")
@@ -149,6 +168,7 @@ def _check_drawable(scenario: Any, path: str, advice: str) -> None:
 @click.option("--seed", type=click.IntRange(min=0), help="Seed of the run (overrides the scenario's).")
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html.")
 @compare_option("With --report: compare against the BASELINE scenario in the report (--set applies to it too).")
+@explorer_option("With --report: " + EXPLORER_HELP)
 @click.option("--no-plots", is_flag=True, help="Skip the figures.")
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
 @click.option(
@@ -168,6 +188,7 @@ def run(
     seed: int | None,
     with_report: bool,
     baseline_path: str | None,
+    explorer_page: str | None,
     no_plots: bool,
     excel: bool,
     uncertainty_runs: int | None,
@@ -183,6 +204,8 @@ def run(
 
     if baseline_path and not with_report:
         raise InputError("--compare needs --report")
+    if explorer_page and not with_report:
+        raise InputError("--explorer needs --report")
     pairs = _overrides(assignments) + ([("seed", seed)] if seed is not None else [])
     raw = load_raw(scenario, pairs)
     loaded = validate_data(raw, scenario)
@@ -197,6 +220,7 @@ def run(
         _check_drawable(loaded, scenario, "run with --no-plots")
     changes, base = _report_inputs(scenario, pairs, baseline_path, loaded) if with_report else ([], None)
     folder = Path(out_dir or Path("results") / loaded.name)
+    link = _explorer_link(folder / "report.html", explorer_page, raw) if with_report else None
     will_write = run_files(
         loaded.agreement is not None, not no_plots, with_report, excel, bool(loaded.market), study is not None
     )
@@ -223,7 +247,9 @@ def run(
             if with_report:
                 from simulator.report import write_report
 
-                write_report(res, stage / "report.html", baseline=baseline, uncertainty=found, changes=changes)
+                write_report(
+                    res, stage / "report.html", baseline=baseline, uncertainty=found, changes=changes, explorer=link
+                )
             if excel:
                 from simulator.workbook import run_workbook
 
@@ -252,7 +278,14 @@ def run(
 )
 @compare_option("Also run the BASELINE scenario and compare against it (figures, tables and sentences).")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP + " Applied to BASELINE too.")
-def report(scenario: str, out_file: str | None, baseline_path: str | None, assignments: tuple[str, ...]) -> None:
+@explorer_option(EXPLORER_HELP)
+def report(
+    scenario: str,
+    out_file: str | None,
+    baseline_path: str | None,
+    assignments: tuple[str, ...],
+    explorer_page: str | None,
+) -> None:
     """Run SCENARIO and write a self-contained HTML report (printable to A4)."""
     from simulator.engine import simulate
     from simulator.output import check_writable
@@ -260,14 +293,16 @@ def report(scenario: str, out_file: str | None, baseline_path: str | None, assig
     from simulator.scenario import load_raw, validate_data
 
     pairs = _overrides(assignments)
-    loaded = validate_data(load_raw(scenario, pairs), scenario)
+    raw = load_raw(scenario, pairs)
+    loaded = validate_data(raw, scenario)
     _check_drawable(loaded, scenario, "the report cannot show them")
     changes, base = _report_inputs(scenario, pairs, baseline_path, loaded)
     path = Path(out_file or Path("results") / loaded.name / "report.html")
+    link = _explorer_link(path, explorer_page, raw)
     check_writable(path.parent)
     result = simulate(loaded)
     baseline = simulate(base) if base is not None else None
-    write_report(result, path, baseline=baseline, changes=changes)
+    write_report(result, path, baseline=baseline, changes=changes, explorer=link)
     from simulator.console import summary_text
 
     click.echo(summary_text(result))

@@ -240,3 +240,20 @@ def test_the_page_makes_no_network_request(browser, pair):
     assert all('"url":"' + path.as_uri() + '"' in message for message in requested)
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []
+
+
+def test_the_reports_link_opens_the_explorer_at_the_runs_point(browser, pair, tmp_path):
+    path, meta, data = pair
+    scenario = path.with_suffix(".yaml")
+    report = tmp_path / "report.html"
+    args = ["report", str(scenario), "-o", str(report), "--set", "agreement.ratio.japan=0.8", "--explorer", str(path)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    browser.get(report.as_uri())
+    browser.find_element(By.CSS_SELECTOR, "#explorer a").click()
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+    assert browser.current_url.split("#")[0] == path.as_uri()
+    # the run's values: japan puts in 30 t (the file's), ratio 0.8 (set), fair_ratio (the file's)
+    state = [1, 2, 0]
+    assert [a["labels"][i] for a, i in zip(meta["axes"], state, strict=True)] == ["30", "0.8", "fair_ratio"]
+    _check_point(browser, meta, data, state)

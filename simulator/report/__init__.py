@@ -6,7 +6,8 @@ One file, readable offline and printable to A4: figures are inline SVG, styles a
 inline, there are no scripts, fonts or links to fetch. It answers first and explains
 after: the changes made for this run (``--set``), then the verdict (would a joint
 stock help, who gets what, at what cost; :mod:`simulator.report.verdict`), then the
-question the scenario asks; with a baseline, what changed; with a market, prices;
+question the scenario asks; a link to an explorer page kept beside it
+(:mod:`simulator.report.explorer`); with a baseline, what changed; with a market, prices;
 what happened to each region; the shock timeline; days-of-cover and shortfall curves;
 a table per region; the release rule in plain words with what it did; the uncertain
 inputs, with intervals and fan charts after ``run --uncertainty``
@@ -27,6 +28,7 @@ from simulator.engine import simulate
 from simulator.errors import InputError
 from simulator.plots import days_of_cover_figure, prices_figure, released_rules, short_materials, shortfall_figure
 from simulator.report.accounts import accounts
+from simulator.report.explorer import ExplorerLink, explorer_section
 from simulator.report.figures import (
     REPORT_COLUMNS,
     REPORT_WIDTH_IN,
@@ -183,6 +185,7 @@ def render_report(
     *,
     changes: Sequence[Change] = (),
     alone: Result | None = None,
+    explorer: ExplorerLink | None = None,
 ) -> str:
     """The report of ``result`` as one HTML document.
 
@@ -200,6 +203,8 @@ def render_report(
         The run without its agreement that the verdict measures the joint stock
         against; made here (:func:`without_agreement`) when the scenario has an
         agreement and none is given.
+    explorer
+        An explorer page to link to (:mod:`simulator.report.explorer`), or None.
     """
     if baseline is not None and (problem := comparison_problem(result.scenario, baseline.scenario)):
         raise InputError(problem)
@@ -225,6 +230,7 @@ def render_report(
         f'<p class="lede">{escape(s.description)}</p>' if s.description else "",
         _meta(run),
         "</section>",
+        explorer_section(explorer, s.name),
     ]
     if base is not None:
         out.append(_comparison(run, base))
@@ -311,6 +317,7 @@ def write_report(
     uncertainty: Uncertainty | None = None,
     changes: Sequence[Change] = (),
     alone: Result | None = None,
+    explorer: ExplorerLink | None = None,
 ) -> Path:
     """Write the report of ``result`` (see :func:`render_report`) to ``path`` atomically.
 
@@ -318,7 +325,7 @@ def write_report(
     so a reader never sees half a report; a failure raises :class:`InputError`.
     """
     path = Path(path)
-    text = render_report(result, baseline, uncertainty, changes=changes, alone=alone)
+    text = render_report(result, baseline, uncertainty, changes=changes, alone=alone, explorer=explorer)
     temporary: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,117 @@
+"""The report's link to a what-if explorer page (``--explorer``, or ``explorer.html`` beside it)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from helpers import TWO_MEMBERS, build
+
+from simulator.cli import main
+
+AXES = ("agreement.ratio.japan=0.2:0.8:0.3", "agreement.mechanism=fair_ratio,proportional_to_demand")
+
+
+@pytest.fixture(scope="module")
+def explored(tmp_path_factory) -> tuple[Path, Path]:
+    """The two-member scenario and its explorer page, in a folder of their own."""
+    folder = tmp_path_factory.mktemp("explored")
+    scenario = folder / "pair.yaml"
+    scenario.write_text(yaml.safe_dump(TWO_MEMBERS, sort_keys=False))
+    page = folder / "pages" / "explorer.html"
+    args = ["explore", str(scenario), *[a for axis in AXES for a in ("--axis", axis)], "--workers", "1"]
+    result = CliRunner().invoke(main, [*args, "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    return scenario, page
+
+
+def _section(report: Path) -> str | None:
+    found = re.search(r'<section id="explorer">.*?</section>', report.read_text(), re.DOTALL)
+    return found.group(0) if found else None
+
+
+def test_a_named_page_is_linked_by_its_relative_address_at_this_runs_point(explored, tmp_path):
+    scenario, page = explored
+    report = tmp_path / "out" / "report.html"
+    args = ["report", str(scenario), "-o", str(report), "--set", "agreement.ratio.japan=0.8", "--explorer", str(page)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    section = _section(report)
+    assert section is not None
+    href = re.search(r'<a href="([^"]+)">open the explorer</a>', section).group(1)
+    relative = Path("..") / ".." / page.parent.parent.name / "pages" / "explorer.html"
+    assert (report.parent / relative).resolve() == page.resolve()
+    # the run's ratio (0.8, set) and its mechanism (the file's fair_ratio) are both values of the page's axes
+    assert href == f"{relative.as_posix()}#agreement.ratio.japan=0.8&amp;agreement.mechanism=fair_ratio"
+    assert "6 variants (one run a point)" in section
+    assert "<code>agreement.ratio.japan</code>: 0.2, 0.5, 0.8" in section
+
+
+def test_a_value_off_the_axis_is_left_out_of_the_address(explored, tmp_path):
+    scenario, page = explored
+    report = tmp_path / "report.html"
+    args = ["report", str(scenario), "-o", str(report), "--set", "agreement.ratio.japan=0.35", "--explorer", str(page)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    href = re.search(r'<a href="([^"]+)">', _section(report)).group(1)
+    assert href.endswith("explorer.html#agreement.mechanism=fair_ratio")
+
+
+def test_a_page_beside_the_report_is_linked_without_the_option_and_none_otherwise(explored, tmp_path):
+    scenario, page = explored
+    beside = tmp_path / "beside"
+    beside.mkdir()
+    (beside / "explorer.html").write_bytes(page.read_bytes())
+    assert CliRunner().invoke(main, ["run", str(scenario), "-o", str(beside), "--report", "--no-plots"]).exit_code == 0
+    assert 'href="explorer.html#agreement.ratio.japan=0.5&amp;agreement.mechanism=fair_ratio"' in _section(
+        beside / "report.html"
+    )
+    # the run leaves the page alone: it is not one of the run's files
+    assert (beside / "explorer.html").read_bytes() == page.read_bytes()
+    alone = tmp_path / "alone.html"
+    assert CliRunner().invoke(main, ["report", str(scenario), "-o", str(alone)]).exit_code == 0
+    assert _section(alone) is None
+
+
+def test_a_file_beside_the_report_that_is_not_an_explorer_is_not_linked(explored, tmp_path):
+    scenario, _ = explored
+    (tmp_path / "explorer.html").write_text("<html>my own notes</html>")
+    assert CliRunner().invoke(main, ["report", str(scenario), "-o", str(tmp_path / "report.html")]).exit_code == 0
+    assert _section(tmp_path / "report.html") is None
+    assert (tmp_path / "explorer.html").read_text() == "<html>my own notes</html>"
+
+
+def test_the_page_of_another_scenario_says_so(explored, tmp_path):
+    _, page = explored
+    other = tmp_path / "other.yaml"
+    other.write_text(yaml.safe_dump(build(TWO_MEMBERS, name="other"), sort_keys=False))
+    report = tmp_path / "report.html"
+    assert CliRunner().invoke(main, ["report", str(other), "-o", str(report), "--explorer", str(page)]).exit_code == 0
+    assert "computed from the scenario <strong>pair</strong>, not from this one" in _section(report)
+
+
+@pytest.mark.parametrize("what", ["missing", "not a page"])
+def test_a_named_page_that_is_not_an_explorer_stops_with_exit_2_and_writes_nothing(explored, tmp_path, what):
+    scenario, _ = explored
+    page = tmp_path / "page.html"
+    if what == "not a page":
+        page.write_text("<html>not an explorer</html>")
+    report = tmp_path / "out" / "report.html"
+    result = CliRunner().invoke(main, ["report", str(scenario), "-o", str(report), "--explorer", str(page)])
+    assert result.exit_code == 2
+    assert str(page) in result.output and "--explorer" in result.output
+    assert "Traceback" not in result.output
+    assert not report.exists()
+    out = tmp_path / "run"
+    result = CliRunner().invoke(main, ["run", str(scenario), "-o", str(out), "--report", "--explorer", str(page)])
+    assert result.exit_code == 2
+    assert not out.exists()
+
+
+def test_explorer_needs_report(explored, tmp_path):
+    scenario, page = explored
+    result = CliRunner().invoke(main, ["run", str(scenario), "-o", str(tmp_path), "--explorer", str(page)])
+    assert result.exit_code == 2
+    assert "--explorer needs --report" in result.output
