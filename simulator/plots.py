@@ -323,6 +323,23 @@ def _legend(axes: list[Axes]) -> tuple[list[Any], list[str]]:
     return [h for _, h in ordered], [label for label, _ in ordered]
 
 
+TITLE_LINE_IN = 0.22
+"""Height of a line of a figure's 12 pt title, inches."""
+TITLE_CHAR_IN = 0.105
+"""Width of an average character of a 12 pt bold title, inches (DejaVu Sans, measured generously)."""
+
+
+def wrapped_title(title: str, width_in: float) -> list[str]:
+    """``title`` broken into lines that fit a figure ``width_in`` inches wide (at word breaks).
+
+    >>> wrapped_title("a title that is long enough to be broken in two", 3.0)
+    ['a title that is long', 'enough to be broken in', 'two']
+    """
+    import textwrap
+
+    return textwrap.wrap(title, max(20, int((width_in - 0.3) / TITLE_CHAR_IN)), break_on_hyphens=False) or [""]
+
+
 def finish_figure(
     fig: Figure,
     panels: list[Axes],
@@ -343,13 +360,15 @@ def finish_figure(
     columns = max(1, min(4, len(labels), int((width - 0.4) // (0.058 * longest + 0.45))))
     legend_rows = -(-len(labels) // columns)
     bottom_in = 0.65 + 0.21 * legend_rows
+    title_lines = wrapped_title(title, width)
+    top_in = 0.55 + TITLE_LINE_IN * (len(title_lines) - 1)
     height = fig.get_size_inches()[1]
-    needed_in = 0.55 + bottom_in + rows * MIN_PANEL_IN + 0.8 * (rows - 1)
+    needed_in = top_in + bottom_in + rows * MIN_PANEL_IN + 0.8 * (rows - 1)
     if height < needed_in:
         fig.set_size_inches(width, needed_in)
-    fixed_margins(fig, rows, cols, left_in=left_in, bottom_in=bottom_in)
+    fixed_margins(fig, rows, cols, left_in=left_in, top_in=top_in, bottom_in=bottom_in)
     height = fig.get_size_inches()[1]
-    fig.suptitle(title, fontsize=12, fontweight="bold", y=1 - 0.12 / height)
+    fig.suptitle("\n".join(title_lines), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
     fig.legend(
         handles,
         labels,

@@ -257,6 +257,20 @@ def test_report_figures_print_their_legends_at_8_pt_or_more_on_a4():
         assert sizes and min(sizes) * scale >= 8.0, (width_mm, sizes)
 
 
+def test_a_long_title_is_wrapped_inside_the_figure_and_above_the_panel_titles():
+    # a shipped scenario's name: its days-of-cover title (97 characters) is wider than a report figure (7.1 in)
+    result = run(build(TWO_MEMBERS, name="long_embargo_6m_2030"))
+    for width_in, lines in ((REPORT_WIDTH_IN, 2), (16.0, 1)):
+        fig = days_of_cover_figure(result, width_in=width_in, columns=REPORT_COLUMNS)
+        fig.draw_without_rendering()
+        title = fig._suptitle
+        assert title.get_text().count("\n") == lines - 1
+        box = title.get_window_extent()
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width
+        panel_top = max(ax.title.get_window_extent().y1 for ax in fig.axes if ax.get_title())
+        assert box.y0 > panel_top
+
+
 def test_nobody_short_gives_sentences_not_empty_panels():
     result = run(AMPLE)
     text = render_report(result, run(build(AMPLE, agreement=None, shocks=[])))
