@@ -386,6 +386,7 @@ def test_a_moved_first_shortfall_day_is_shown_with_its_dates(repo):
     text = check(repo).stdout
     row = next(line for line in text.splitlines() if re.search(r"\beu +light_ree +first_shortfall_day", line))
     assert "never" in row and "2011" in row  # the EU's light REE were never short before; now from 2011
+    assert row.rstrip().endswith("now short (never before)")  # not a percentage of day -1
 
 
 def test_github_format_annotates_each_failed_scenario_with_what_moved(repo):

@@ -31,7 +31,11 @@ from simulator.gate.baseline import (
     write_baseline,
 )
 from simulator.gate.tolerances import Tolerances
+from simulator.quantities import REGISTRY
 from simulator.scenario import load_scenario
+
+DAY_METRICS = frozenset(q.name for q in REGISTRY if q.unit == "day")
+"""Metrics that are a model day (-1: never), whose change is told in days, not in percent."""
 
 FAILED = ("drift", "no baseline", "no scenario", "error")
 """Statuses that fail the gate (``ok`` and ``retired`` pass)."""
@@ -61,9 +65,13 @@ class Drift:
         '+20 (+25.0%)'
         >>> Drift("s", "all", "all", "total_shortfall_t", 5940, 5939).change
         '-1 (-0.017%)'
+        >>> [Drift("s", "eu", "ree", "first_shortfall_day", a, b).change for a, b in ((-1, 302), (302, -1), (302, 295))]
+        ['now short (never before)', 'no longer short', '7 days earlier']
         """
         if self.baseline is None or self.now is None:
             return "appeared" if self.baseline is None else "disappeared"
+        if self.metric in DAY_METRICS:
+            return _day_change(int(self.baseline), int(self.now))
         delta = self.now - self.baseline
         if not self.baseline:
             return f"{delta:+.6g}"
@@ -76,6 +84,16 @@ class Drift:
         if self.baseline is None or self.now is None:
             return math.inf
         return abs(self.now - self.baseline) / (abs(self.baseline) or 1.0)
+
+
+def _day_change(then: int, now: int) -> str:
+    """The move of a first day (-1: never) in words; a percentage of a day number means nothing."""
+    if then < 0:
+        return "now short (never before)"
+    if now < 0:
+        return "no longer short"
+    days = abs(now - then)
+    return f"{days} day{'s' if days != 1 else ''} {'later' if now > then else 'earlier'}"
 
 
 @dataclass
