@@ -43,7 +43,7 @@ class Comparison:
     skipped: dict[str, str]
 
     def table(self) -> pd.DataFrame:
-        """One row per mechanism: agreement-wide metrics, then per-member shortfall and spend.
+        """One row per mechanism: agreement-wide metrics, then per-member shortfall, spend and net position.
 
         With a market, per member also the peak price of each material with a market
         (``peak_price_usd_per_kg.<member>.<material>``), the extra cost at crisis prices,
@@ -53,6 +53,7 @@ class Comparison:
         for mechanism, result in self.results.items():
             members = result.structure.member_names
             row: dict[str, Any] = {"mechanism": mechanism}
+            net_positions = _net_positions_usd(result)
             row.update({k: result.metrics[k] for k in COMPARE_METRICS})
             for member in members:
                 row[f"shortfall_t.{member}"] = result.metrics[f"shortfall_t.{member}"]
@@ -60,6 +61,7 @@ class Comparison:
                 row[f"first_shortfall_day.{member}"] = result.metrics[f"first_shortfall_day.{member}"]
                 row[f"auction_spend_usd.{member}"] = result.metrics[f"auction_spend_usd.{member}"]
                 row[f"draw_to_contribution.{member}"] = _draw_to_contribution(result, member)
+                row[f"net_position_usd.{member}"] = net_positions.get(member, 0.0)
             row.update(_market_columns(result))
             rows.append(row)
         for mechanism, reason in self.skipped.items():
@@ -91,6 +93,11 @@ def _draw_to_contribution(result: Result, member: str) -> float | None:
     if drawn.sum() <= 0 or paid[member] <= 0:
         return None
     return float((drawn[member] / drawn.sum()) / (paid[member] / paid.sum()))
+
+
+def _net_positions_usd(result: Result) -> dict[str, float]:
+    """Each member's net position at the end from the settlement ledger, every material added (USD)."""
+    return {str(k): float(v) for k, v in result.ledger.groupby("member")["net_position_usd"].sum().items()}
 
 
 def parse_mechanisms(text: str | None) -> list[str]:

@@ -441,3 +441,45 @@ def test_documented_make_targets_exist():
     used |= set(re.findall(r"`make ([a-z][\w-]*)`", (ROOT / "README.md").read_text()))
     assert {"run", "test"} <= used
     assert used <= targets, used - targets
+
+
+# --- tables of numbers a command gives -------------------------------------------------------------
+
+COMPARISON_COLUMNS = {
+    "total shortfall (t)": ("total_shortfall_t", 1.0),
+    "Japan short (%)": ("shortfall_share.japan", 100.0),
+    "EU short (%)": ("shortfall_share.eu", 100.0),
+    "Jain's index": ("fairness_jain", 1.0),
+    "largest gap": ("max_shortfall_share_gap", 1.0),
+    "Japan drawn/paid in": ("draw_to_contribution.japan", 1.0),
+    "EU drawn/paid in": ("draw_to_contribution.eu", 1.0),
+    "draw-contribution gap": ("draw_contribution_gap", 1.0),
+    "envious members": ("envious_members", 1.0),
+    "Japan net position (USD m)": ("net_position_usd.japan", 1e-6),
+    "EU net position (USD m)": ("net_position_usd.eu", 1e-6),
+    "pool left (t)": ("pool_end_t", 1.0),
+}
+"""Header of the rules comparison in docs/release-rules.md -> (``compare.csv`` column, scale to the unit shown)."""
+
+
+def test_release_rules_comparison_gives_what_stockpile_compare_writes(tmp_path, monkeypatch):
+    """Every number of the table in "Comparing the rules", to the digits shown, from a rerun of the command above it."""
+    body = sections((DOCS / "release-rules.md").read_text(encoding="utf-8"))["Comparing the rules"]
+    (command,) = [line for _lang, code in FENCE.findall(body) for line in code.splitlines() if "stockpile" in line]
+    monkeypatch.chdir(ROOT)
+    done = CliRunner().invoke(main, [*shlex.split(command)[1:], "-o", str(tmp_path / "compare")])
+    assert done.exit_code == 0, done.output
+    written = pd.read_csv(tmp_path / "compare" / "compare.csv").set_index("mechanism")
+    lines = [line for line in body.splitlines() if line.startswith("|")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    assert header[0] == "rule" and set(header[1:]) == set(COMPARISON_COLUMNS), header
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+    assert [row[0].strip("`") for row in rows] == list(written.index)  # every rule that ran, none left out
+    for row in rows:
+        mechanism = row[0].strip("`")
+        for title, text in zip(header[1:], row[1:], strict=True):
+            column, scale = COMPARISON_COLUMNS[title]
+            number = text.replace(",", "").replace("\u2212", "-")
+            decimals = len(number.partition(".")[2])
+            expected = float(written.loc[mechanism, column]) * scale
+            assert abs(float(number) - expected) <= 0.5 * 10**-decimals + 1e-9, (mechanism, title, text, expected)

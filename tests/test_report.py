@@ -228,6 +228,35 @@ def test_report_of_each_shipped_scenario(name):
         assert date_label(result.start_date, 0) in text
 
 
+def _pooled() -> list[Any]:
+    """The shipped scenarios whose agreement has a pool (joint or national)."""
+    return [
+        case
+        for case in each_shipped()
+        if "pool"
+        in (yaml.safe_load((ROOT / "scenarios" / f"{case.values[0]}.yaml").read_text()).get("agreement") or {})
+    ]
+
+
+def test_most_shipped_scenarios_have_a_pool():
+    assert len(_pooled()) >= 10
+
+
+@pytest.mark.parametrize("name", _pooled())
+def test_each_shipped_pool_states_its_settlement_and_its_report_shows_the_ledger(name):
+    """A scenario with a pool says how rule releases are settled, with a comment why, and its report has the ledger."""
+    text = (ROOT / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8")
+    agreement = yaml.safe_load(text)["agreement"]
+    assert "settlement" in agreement, f"{name}: agreement.settlement is not stated"
+    lines = text.splitlines()
+    (at,) = [i for i, line in enumerate(lines) if re.match(r"^  settlement:", line)]
+    assert lines[at - 1].strip().startswith("#"), f"{name}: no comment says why {lines[at].strip()}"
+    page = shipped_report(name)
+    assert '<section id="ledger">' in page and '<table class="ledger">' in page, name
+    ledger = shipped_result(name).ledger
+    assert (ledger["settlement"] == str(agreement["settlement"])).all()
+
+
 @shipped_group("embargo_2010")
 def test_report_states_shocks_rule_and_auctions():
     result = harsh("embargo_2010")

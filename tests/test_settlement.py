@@ -50,6 +50,18 @@ def test_sale_at_the_day_price_charges_the_net_draw_from_others():
     assert rows["eu"]["net_position_usd"] == -500_000.0
 
 
+def test_compare_gives_each_members_ledger_net_position_per_rule():
+    # fair ratio: the sale above, Japan +500,000 and the EU -500,000. Equal losses gives
+    # Japan 0 and the EU 60 t on day 0 (losses 20 each): the EU drew 30 t of Japan's share,
+    # so it pays 30 x 50 x 1000 = 1,500,000 to Japan.
+    from simulator.compare import compare
+
+    table = compare(build(TWO_MEMBERS, agreement__settlement="sale"), ["fair_ratio", "equal_losses"], "pair").table()
+    net = table.set_index("mechanism")[["net_position_usd.japan", "net_position_usd.eu"]]
+    assert net.loc["fair_ratio"].tolist() == [500_000.0, -500_000.0]
+    assert net.loc["equal_losses"].tolist() == [1_500_000.0, -1_500_000.0]
+
+
 def test_sale_at_a_set_price():
     data = build(TWO_MEMBERS, agreement__settlement={"kind": "sale", "price_usd_per_kg": 30})
     rows = ledger(data)
