@@ -104,7 +104,11 @@ class ShockPlan:
     @property
     def is_random(self) -> bool:
         """True when any parameter is drawn from a distribution."""
-        return any(isinstance(v, RANDOM_TYPES) for v in (self.start, self.duration, self.magnitude))
+        return (
+            isinstance(self.start, RANDOM_TYPES)
+            or isinstance(self.duration, RANDOM_TYPES)
+            or isinstance(self.magnitude, RANDOM_TYPES)
+        )
 
     @property
     def source(self) -> str:
