@@ -30,8 +30,9 @@ from simulator.scenario import Scenario
 from simulator.scenario.schema import DemandSurge, Embargo, ExportQuota, QuotaCut
 
 Key = tuple[str, ...]
-"""A plan field: ``("plan", name)``, ``("agreement", name)``, ``("market", name)``,
-``("structure", name)`` or ``("shock", index, attribute)`` (index as text)."""
+"""A plan field: ``("agreement", name)``, ``("market", name)``, ``("structure", name)`` or
+``("shock", index, attribute)`` (index as text), which an axis may own; any other top-level
+field ``("plan", name)`` or ``("auction", name)``, which none does."""
 
 PARTS = ("agreement", "auction", "market")
 WINDOW = ("start", "end", "duration")
@@ -162,8 +163,7 @@ class _AxisTable:
 
 
 def _field(plan: Plan, key: Key) -> Any:
-    if key[0] == "plan":
-        return getattr(plan, key[1])
+    """The value of an owned field (a part's array, a structure attribute or a shock attribute)."""
     if key[0] == "structure":
         return getattr(plan.structure, key[1])
     if key[0] == "shock":
@@ -216,7 +216,7 @@ class GridPatcher:
                 cache[tag] = make()
             return cache[tag]
 
-        update: dict[str, Any] = dict(changes.get("plan", {}))
+        update: dict[str, Any] = {}
         for part in ("agreement", "market", "structure"):
             if part in changes:
                 update[part] = cached(part, lambda part=part: replace(getattr(t, part), **changes[part]))

@@ -187,6 +187,8 @@ class Sweep:
 
     def structure(self, point: int) -> Any:
         """The structure (names, horizon) of one grid point."""
+        if self.patcher is not None:
+            return self.patcher.plans([point])[point].structure
         return compile_plan(build_point(self.raw, self.points[point], self.source)).structure
 
     def fingerprint(self) -> str:
