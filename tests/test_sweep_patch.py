@@ -22,7 +22,7 @@ from simulator.cli import main
 from simulator.plan import compile_plan
 from simulator.scenario import load_raw
 from simulator.sweep import Axis, SweepSpec, parse_axis, plan_sweep
-from simulator.sweep.runner import build_point, run_points
+from simulator.sweep.runner import build_point, may_be_random, run_points
 from tests.helpers import TWO_MEMBERS, build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,3 +193,11 @@ def test_a_sweep_file_with_a_patched_grid_runs(tmp_path):
     assert result.exit_code == 0, result.output
     table = pd.read_parquet(tmp_path / "out" / "sweep.parquet")
     assert list(table["shocks.china_quota_2011.tonnes_per_period"]) == [15000, 20000]
+
+
+def test_a_patched_grid_draws_random_inputs_exactly_when_its_first_point_does():
+    deterministic = planned(TWO_MEMBERS, "agreement.ratio.japan=0.2,0.7", "shocks.halt.severity=0.5,1")
+    noisy = planned(build(TWO_MEMBERS, regions__eu__demand__ree__noise_cv=0.1), "agreement.ratio.japan=0.2,0.7")
+    assert deterministic.patcher is not None and noisy.patcher is not None
+    assert not may_be_random(deterministic)
+    assert may_be_random(noisy)

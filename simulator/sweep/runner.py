@@ -259,8 +259,11 @@ def may_be_random(sweep: Sweep) -> bool:
     An axis sets only the fields under its path, so a point can draw random inputs only
     where the base does or where one of its values brings a distribution in: no random
     point is missed (a point whose values happen to fix every random input may be
-    counted too, and a seed is harmless there).
+    counted too, and a seed is harmless there). A patched grid knows it at once: each of
+    its axis values was checked to draw what the first point draws.
     """
+    if sweep.patcher is not None:
+        return bool(sweep.patcher.template.random_sources)
     if compile_plan(sweep.first).random_sources:
         return True
     return any(
