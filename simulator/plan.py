@@ -104,7 +104,11 @@ class ShockPlan:
     @property
     def is_random(self) -> bool:
         """True when any parameter is drawn from a distribution."""
-        return any(isinstance(v, RANDOM_TYPES) for v in (self.start, self.duration, self.magnitude))
+        return (
+            isinstance(self.start, RANDOM_TYPES)
+            or isinstance(self.duration, RANDOM_TYPES)
+            or isinstance(self.magnitude, RANDOM_TYPES)
+        )
 
     @property
     def source(self) -> str:
@@ -316,21 +320,30 @@ Part = TypeVar("Part", Plan, AgreementPlan, AuctionPlan, MarketPlan)
 def _stack_part(parts: list[Part], rows: np.ndarray, batch: int) -> Part:
     """One part whose arrays hold every run: shared arrays as read-only views, others gathered.
 
-    Whether an array is shared is decided by one comparison of all parts side by side
-    (not one call per part and field: a batch of a grid has thousands of parts).
+    Arrays are grouped by identity first (plans patched from one plan share the arrays
+    they did not change), then the distinct ones are compared side by side in one
+    comparison (not one call per part and field: a batch of a grid has thousands of parts).
     """
     first = parts[0]
     stacked = {}
     for name in array_fields(first):
-        template = getattr(first, name)
-        if all(getattr(p, name) is template for p in parts[1:]):
+        arrays = [getattr(p, name) for p in parts]
+        template = arrays[0]
+        distinct: dict[int, int] = {}
+        unique = []
+        for array in arrays:
+            if id(array) not in distinct:
+                distinct[id(array)] = len(unique)
+                unique.append(array)
+        if len(unique) == 1:
             stacked[name] = np.broadcast_to(template, (*template.shape[:-1], batch))
             continue
-        side_by_side = np.concatenate([getattr(p, name) for p in parts], axis=-1)
+        side_by_side = np.concatenate(unique, axis=-1)
         if (side_by_side == template).all():  # NaN is never equal: such an array is gathered
             stacked[name] = np.broadcast_to(template, (*template.shape[:-1], batch))
         else:
-            stacked[name] = side_by_side[..., rows]
+            which = np.array([distinct[id(array)] for array in arrays])
+            stacked[name] = side_by_side[..., which[rows]]
     return replace(first, **stacked)
 
 
@@ -341,7 +354,7 @@ def stack_plans(plans: list[Plan]) -> Plan:
     for plan in plans:
         distinct.setdefault(id(plan), len(distinct))
     unique = list({id(plan): plan for plan in plans}.values())
-    if any(p.structure != first.structure for p in unique):
+    if any(p.structure is not first.structure and p.structure != first.structure for p in unique):
         raise ValueError("plans of different structure cannot share a batch")
     rows = np.array([distinct[id(plan)] for plan in plans])
     batch = len(plans)

@@ -249,10 +249,11 @@ def _frontier(
     ax.plot(xs[efficient][order], ys[efficient][order], color="#d1495b", lw=1, zorder=1)
     label_all = len(stats) <= LABEL_ALL_UP_TO
     alike: dict[tuple[float, float], list[str]] = {}  # points drawn on the same spot share one label
-    for i, (_, row) in enumerate(stats.iterrows()):
-        if label_all or efficient[i]:
-            key = (round(float(xs[i]), 6), round(float(ys[i]), 6))
-            alike.setdefault(key, []).append(" / ".join(_label(row[p]) for p in paths))
+    rows = stats.to_numpy()  # one common dtype, as iterrows gives each row (ints read as floats beside floats)
+    where = [stats.columns.get_loc(p) for p in paths]
+    for i in range(len(stats)) if label_all else np.flatnonzero(efficient):
+        key = (round(float(xs[i]), 6), round(float(ys[i]), 6))
+        alike.setdefault(key, []).append(" / ".join(_label(rows[i, j]) for j in where))
     ax.set_xlim(min(0.0, float(np.nanmin(xs))), float(np.nanmax(xs)) * 1.12 + 1e-9)  # room for labels
     if ylim is not None:
         ax.set_ylim(*ylim)

@@ -39,6 +39,7 @@ from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, dask_cluster, in_process, local_processes
 from simulator.sweep.checkpoints import Checkpoints
 from simulator.sweep.grid import MAX_POINTS, SweepSpec
+from simulator.sweep.patch import GridPatcher, PatchBuilder
 from simulator.version import __version__
 
 CHUNK_RUNS = 2500
@@ -61,6 +62,8 @@ class Chunk:
     curves: bool = False
     fingerprint: str = ""
     """The sweep's, returned with the result: a result is saved only into its own sweep."""
+    patcher: GridPatcher | None = None
+    """Builds the points' plans from one compiled plan (None: validate and compile each point)."""
 
 
 @dataclass(frozen=True)
@@ -92,11 +95,15 @@ def build_point(base: dict[str, Any], point: dict[str, Any], source: str) -> Sce
 def run_chunk(chunk: Chunk) -> ChunkResult:
     """Simulate a chunk with the fast path (a top-level function, so workers can import it).
 
-    The chunk's grid points are validated and compiled here, in the worker. Runs of a
-    deterministic point (no random inputs) are identical whatever their seed, so each
-    such point is simulated once and its row repeated.
+    The chunk's grid points are validated and compiled here, in the worker, or patched
+    from one compiled plan (:mod:`simulator.sweep.patch`). Runs of a deterministic point
+    (no random inputs) are identical whatever their seed, so each such point is
+    simulated once and its row repeated.
     """
-    plans = {p: compile_plan(build_point(chunk.base, point, chunk.source)) for p, point in chunk.points.items()}
+    if chunk.patcher is not None:
+        plans = chunk.patcher.plans(list(chunk.points))
+    else:
+        plans = {p: compile_plan(build_point(chunk.base, point, chunk.source)) for p, point in chunk.points.items()}
     rows: dict[int, dict[str, Any]] = {}
     kept: dict[int, dict[str, np.ndarray]] = {}
     distinct: dict[tuple[int, int], int] = {}
@@ -149,6 +156,8 @@ class Sweep:
     runs: list[tuple[int, int, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """What the sweep changed from what was asked, and why (written to ``sweep.json``)."""
+    patcher: GridPatcher | None = None
+    """Builds the points' plans by patching the first point's (None: each point validated and compiled)."""
 
     @property
     def n_runs(self) -> int:
@@ -166,11 +175,20 @@ class Sweep:
         """The work unit of chunk ``index``."""
         points = sorted({point for point, _, _ in runs})
         return Chunk(
-            index, tuple(runs), self.raw, {p: self.points[p] for p in points}, self.source, self.curves, fingerprint
+            index,
+            tuple(runs),
+            self.raw,
+            {p: self.points[p] for p in points},
+            self.source,
+            self.curves,
+            fingerprint,
+            self.patcher,
         )
 
     def structure(self, point: int) -> Any:
         """The structure (names, horizon) of one grid point."""
+        if self.patcher is not None:
+            return self.patcher.plans([point])[point].structure
         return compile_plan(build_point(self.raw, self.points[point], self.source)).structure
 
     def fingerprint(self) -> str:
@@ -220,14 +238,16 @@ def plan_sweep(
     check_size(spec, max_points, max_runs)
     base = apply_overrides(raw, list(spec.fixed))
     root_seed = spec.seed if spec.seed is not None else int(base.get("seed", 0) or 0)
-    for axis in spec.axes:
+    patches = PatchBuilder([axis.path for axis in spec.axes])
+    for a, axis in enumerate(spec.axes):
         for value in axis.values:
-            build_point(base, {axis.path: value}, source)
+            patches.add(a, build_point(base, {axis.path: value}, source))
             if progress is not None:
                 progress(1)
     points = spec.points()
     first = build_point(base, points[0], source)
     sweep = Sweep(base, source, spec, points, first, root_seed, chunk_runs, curves)
+    sweep.patcher = patches.finish(first)
     seeds = [run_seed(root_seed, k) for k in range(spec.runs)]
     sweep.runs = [(p, k, seeds[k]) for p in range(len(points)) for k in range(spec.runs)]
     return sweep
@@ -239,8 +259,11 @@ def may_be_random(sweep: Sweep) -> bool:
     An axis sets only the fields under its path, so a point can draw random inputs only
     where the base does or where one of its values brings a distribution in: no random
     point is missed (a point whose values happen to fix every random input may be
-    counted too, and a seed is harmless there).
+    counted too, and a seed is harmless there). A patched grid knows it at once: each of
+    its axis values was checked to draw what the first point draws.
     """
+    if sweep.patcher is not None:
+        return bool(sweep.patcher.template.random_sources)
     if compile_plan(sweep.first).random_sources:
         return True
     return any(
@@ -257,6 +280,7 @@ def once_per_point(sweep: Sweep, why: str) -> Sweep:
     single.curves = sweep.curves
     single.runs = [run for run in sweep.runs if run[1] == 0]
     single.notes = [*sweep.notes, why]
+    single.patcher = sweep.patcher
     return single
 
 
