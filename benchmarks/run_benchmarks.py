@@ -180,7 +180,7 @@ def explore(folder: Path) -> dict[str, float]:
     out = folder / "explorer.html"
     axes = [
         "--axis=agreement.ratio.japan=0.05:0.95:0.1",  # 10
-        "--axis=shocks.china_quota_2011.severity=0:0.38:0.02",  # 20
+        "--axis=shocks.china_quota_2011.tonnes_per_period=10000:19500:500",  # 20
         "--axis=agreement.pool.contributions.japan.light_ree.days=0:90:10",  # 10
     ]
     args = [sys.executable, "-m", "simulator.cli", "explore", str(REPLAY), *axes, "--runs", "100", *NOISE]
@@ -198,16 +198,16 @@ def explore(folder: Path) -> dict[str, float]:
 
 
 SENSITIVITY_INPUTS = (
-    "shocks.china_quota_2011.severity",
-    "shocks.china_quota_h2_2010.severity",
-    "regions.eu.commercial_stock.light_ree.days",
-    "regions.eu.demand.light_ree.tonnes_per_day",
-    "shocks.china_quota_2011.end",
-    "regions.japan.commercial_stock.light_ree.days",
+    "market.light_ree.demand.short_run_elasticity",
     "regions.japan.demand.light_ree.tonnes_per_day",
-    "suppliers.europe_reprocessors.capacity_t_per_day.light_ree",
+    "regions.eu.demand.light_ree.tonnes_per_day",
+    "regions.eu.commercial_stock.light_ree.days",
+    "market.light_ree.demand.substitution.max_share",
+    "shocks.china_quota_2011.tonnes_per_period",
+    "market.light_ree.stocking.precaution_gain",
+    "market.light_ree.price.sensitivity",
 )
-"""The historical replay's eight inputs that matter most by Morris screening (docs/uncertainty.md);
+"""The historical replay's eight inputs that lead the Morris screening (docs/uncertainty.md, its Sobol' study);
 DESIGN asks for Sobol' with 8 parameters and N = 512."""
 
 
@@ -297,7 +297,7 @@ def main() -> None:
                     "--grid",
                     "agreement.ratio.japan=0.01:1:0.01",
                     "--grid",
-                    "shocks.china_quota_2011.severity=0:0.99:0.01",
+                    "shocks.china_quota_2011.tonnes_per_period=10000:19900:100",
                 ],
                 10_000,
                 folder,
