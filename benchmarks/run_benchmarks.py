@@ -29,6 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the naive reference and the NumPy floor
 REPLAY = ROOT / "scenarios" / "embargo_2010.yaml"
 # demand noise on every demand makes every Monte Carlo run distinct (no repeated runs)
+GRID_AXES = ("agreement.ratio.japan=0.01:1:0.01", "shocks.china_quota_2011.tonnes_per_period=10000:19900:100")
+"""The 10k grid: 100 ratios x 100 tonnages of the 2011 export quota (distinct deterministic points)."""
+EXPLORER_AXES = (
+    "agreement.ratio.japan=0.05:0.95:0.1",  # 10
+    "shocks.china_quota_2011.tonnes_per_period=10000:19500:500",  # 20
+    "agreement.pool.contributions.japan.light_ree.days=0:90:10",  # 10
+)
+"""The explorer's 2,000-point grid."""
 NOISE = [f"--set=regions.{r}.demand.{m}.noise_cv=0.05" for r in ("japan", "eu") for m in ("light_ree", "heavy_ree")]
 
 
@@ -178,11 +186,7 @@ def explore(folder: Path) -> dict[str, float]:
     with other work the wall time grows, while CPU seconds / 2 is what two idle cores need.
     """
     out = folder / "explorer.html"
-    axes = [
-        "--axis=agreement.ratio.japan=0.05:0.95:0.1",  # 10
-        "--axis=shocks.china_quota_2011.tonnes_per_period=10000:19500:500",  # 20
-        "--axis=agreement.pool.contributions.japan.light_ree.days=0:90:10",  # 10
-    ]
+    axes = [f"--axis={axis}" for axis in EXPLORER_AXES]
     args = [sys.executable, "-m", "simulator.cli", "explore", str(REPLAY), *axes, "--runs", "100", *NOISE]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall, peak = timed([*args, "--workers", "2", "-o", str(out)])
@@ -290,19 +294,7 @@ def main() -> None:
         results.update(delays(folder))
         grid = ["--grid", "agreement.ratio.japan=0.05:0.95:0.1"]  # 10 points
         results.update(sweep("10k Monte Carlo", [*grid, "--runs", "1000", *NOISE], 10_000, folder))
-        results.update(
-            sweep(
-                "10k grid",
-                [
-                    "--grid",
-                    "agreement.ratio.japan=0.01:1:0.01",
-                    "--grid",
-                    "shocks.china_quota_2011.tonnes_per_period=10000:19900:100",
-                ],
-                10_000,
-                folder,
-            )
-        )
+        results.update(sweep("10k grid", [f"--grid={axis}" for axis in GRID_AXES], 10_000, folder))
         results.update(explore(folder))
         results.update(sensitivity(folder))
         if large:

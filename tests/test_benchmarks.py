@@ -1,0 +1,41 @@
+"""The benchmarks name fields the shipped replay still has (``make bench`` is not part of ``make test``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from simulator.explore.grid import value_at
+from simulator.scenario import load_raw
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+import run_benchmarks  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("scenario", "path"),
+    [
+        *((run_benchmarks.REPLAY, axis.split("=")[0]) for axis in run_benchmarks.GRID_AXES),
+        *((run_benchmarks.REPLAY, axis.split("=")[0]) for axis in run_benchmarks.EXPLORER_AXES),
+        *(
+            (run_benchmarks.REPLAY.with_name("embargo_2010_historical.yaml"), p)
+            for p in run_benchmarks.SENSITIVITY_INPUTS
+        ),
+    ],
+)
+def test_every_field_a_benchmark_varies_exists(scenario, path):
+    value_at(load_raw(scenario, []), path)  # raises KeyError when the scenario lost the field
+
+
+def test_grid_sizes_are_those_the_targets_name():
+    def count(axis: str) -> int:
+        start, stop, step = (float(x) for x in axis.split("=")[1].split(":"))
+        return round((stop - start) / step) + 1
+
+    grid = [count(a) for a in run_benchmarks.GRID_AXES]
+    explorer = [count(a) for a in run_benchmarks.EXPLORER_AXES]
+    assert grid[0] * grid[1] == 10_000
+    assert explorer[0] * explorer[1] * explorer[2] == 2_000
