@@ -88,7 +88,10 @@ class Border:
         """What export quotas license of today's ``planned`` routes, and what they turned away."""
         turned_away = np.zeros(self.route_shape)
         for i, k in enumerate(self.quota_ids):
-            planned, stopped = self._quota(day, i, k, planned, effects.active[k])
+            on = effects.active[k]
+            if not on.any():  # off in every run: nothing capped or stopped, the period's count kept
+                continue
+            planned, stopped = self._quota(day, i, k, planned, on)
             turned_away = turned_away + stopped
         return planned, turned_away
 
@@ -104,13 +107,18 @@ class Border:
         for i, k in enumerate(self.licence_ids):
             shipped, refused = self._licences(day, i, k, shipped, effects.active[k])
             lost = lost + refused
+        zero_added = False
         for i, k in enumerate(self.held_ids):
             share = effects.held.get(k)
             if share is not None:
                 held_today = planned * share
                 self.held[i] = self.held[i] + held_today
                 newly_held = newly_held + held_today
-            shipped = shipped + self._release(i, k, effects.active[k])
+            if self.held[i].any() or self.release_rate[i].any():
+                shipped = shipped + self._release(i, k, effects.active[k])
+            elif not zero_added:  # nothing held in any run: the release is +0.0 everywhere (turns -0.0 to 0.0)
+                shipped = shipped + 0.0
+                zero_added = True
         return BorderDay(shipped, leak, newly_held, lost)
 
     def _release(self, i: int, k: int, on: np.ndarray) -> np.ndarray:
