@@ -114,12 +114,23 @@ class Border:
                 held_today = planned * share
                 self.held[i] = self.held[i] + held_today
                 newly_held = newly_held + held_today
-            if self.held[i].any() or self.release_rate[i].any():
+            if self._releasing(i, k):
                 shipped = shipped + self._release(i, k, effects.active[k])
-            elif not zero_added:  # nothing held in any run: the release is +0.0 everywhere (turns -0.0 to 0.0)
+            elif not zero_added:  # nothing to release in any run: the release is +0.0 (turns -0.0 to 0.0)
                 shipped = shipped + 0.0
                 zero_added = True
         return BorderDay(shipped, leak, newly_held, lost)
+
+    def _releasing(self, i: int, k: int) -> bool:
+        """Whether :meth:`_release` could release anything or change its state today, in any run.
+
+        Without a release rate, goods held at origin up to ``EPS_T`` stay there (a rate
+        starts only above it); all of them leave at once when ``release_days`` is 0.
+        """
+        held = self.held[i]
+        if self.shocks[k].release_days == 0:
+            return bool(held.any())
+        return bool(self.release_rate[i].any() or ((held > EPS_T) | (held < 0.0)).any())
 
     def _release(self, i: int, k: int, on: np.ndarray) -> np.ndarray:
         """Held goods of shock ``k`` leaving today: none while it is on, then all or ``1/release_days`` a day."""
