@@ -69,20 +69,27 @@ class Border:
         self.quota_used = np.zeros((len(self.quota_ids), B))
         self.pending = [np.zeros((len(plan.shocks[k].processing_weights), R, M, S, B)) for k in self.licence_ids]
         self.active = bool(self.held_ids or self.quota_ids or self.licence_ids or self.leaks)
+        self._waiting: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # until held or pending goods change
 
     def waiting(self) -> tuple[np.ndarray, np.ndarray]:
-        """Goods held at origin and goods awaiting a licence, each (region, material, run)."""
-        R, M, _, B = self.route_shape
-        held = ordered_sum(ordered_sum(self.held, axis=0), axis=-2) if self.held_ids else np.zeros((R, M, B))
-        awaiting = np.zeros((R, M, B))
-        for pending in self.pending:
-            awaiting = awaiting + ordered_sum(ordered_sum(pending, axis=0), axis=-2)
+        """Goods held at origin and goods awaiting a licence, each (region, material, run) (shared: do not modify)."""
+        held, awaiting, _ = self._totals()
         return held, awaiting
 
     def on_order(self) -> np.ndarray:
         """Goods held or awaiting a licence, (region, material, run): part of the buyers' inventory position."""
-        held, awaiting = self.waiting()
-        return held + awaiting
+        return self._totals()[2]
+
+    def _totals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Held, awaiting and their sum, worked out once after each change (``__call__`` makes the only ones)."""
+        if self._waiting is None:
+            R, M, _, B = self.route_shape
+            held = ordered_sum(ordered_sum(self.held, axis=0), axis=-2) if self.held_ids else np.zeros((R, M, B))
+            awaiting = np.zeros((R, M, B))
+            for pending in self.pending:
+                awaiting = awaiting + ordered_sum(ordered_sum(pending, axis=0), axis=-2)
+            self._waiting = (held, awaiting, held + awaiting)
+        return self._waiting
 
     def quotas(self, day: int, planned: np.ndarray, effects: Effects) -> tuple[np.ndarray, np.ndarray]:
         """What export quotas license of today's ``planned`` routes, and what they turned away."""
@@ -101,6 +108,7 @@ class Border:
         ``planned`` is what the quotas licensed; ``shipped`` what embargoes, quota cuts and
         capacity let through of it. Quotas must have been applied first (:meth:`quotas`).
         """
+        self._waiting = None
         newly_held = np.zeros(self.route_shape)
         lost = np.zeros(self.route_shape)
         leak = planned * effects.leak_fraction if effects.leak_fraction is not None else None
