@@ -191,11 +191,15 @@ class Border:
         by_region = ordered_sum(ordered_sum(flows, axis=-2), axis=1)  # (R, B)
         total = ordered_sum(by_region, axis=0)
         allowed = _share_out(by_region, room, shock.preference)  # (R, B)
+        self.quota_used[i] = np.where(on, used + np.minimum(total, room), self.quota_used[i])
+        if (allowed == by_region).all() and np.isfinite(total).all():
+            # binding in no run: every scale is exactly 1 and nothing is stopped, so what
+            # ships is the flows plus +0.0 (as ``kept + stopped * smuggling_share``)
+            return np.where(mask & on, flows + 0.0, shipped), np.zeros(self.route_shape)
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(by_region > 0, allowed / by_region, 1.0)[:, None, None, :]
         kept = flows * scale
         stopped = flows - kept
-        self.quota_used[i] = np.where(on, used + np.minimum(total, room), self.quota_used[i])
         through = kept + stopped * shock.smuggling_share
         return np.where(mask & on, through, shipped), np.where(on, stopped * (1.0 - shock.smuggling_share), 0.0)
 
