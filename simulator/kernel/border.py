@@ -66,6 +66,7 @@ class Border:
         self.masks = {k: sh.mask[..., None] for k, sh in enumerate(plan.shocks)}
         self.held = np.zeros((len(self.held_ids), R, M, S, B))
         self.release_rate = np.zeros_like(self.held)
+        self._idle = [False] * len(self.held_ids)  # known to have nothing to release (see ``_releasing``)
         self.quota_used = np.zeros((len(self.quota_ids), B))
         self.pending = [np.zeros((len(plan.shocks[k].processing_weights), R, M, S, B)) for k in self.licence_ids]
         self.active = bool(self.held_ids or self.quota_ids or self.licence_ids or self.leaks)
@@ -122,11 +123,14 @@ class Border:
                 held_today = planned * share
                 self.held[i] = self.held[i] + held_today
                 newly_held = newly_held + held_today
-            if self._releasing(i, k):
+                self._idle[i] = False
+            if not self._idle[i] and self._releasing(i, k):
                 shipped = shipped + self._release(i, k, effects.active[k])
-            elif not zero_added:  # nothing to release in any run: the release is +0.0 (turns -0.0 to 0.0)
-                shipped = shipped + 0.0
-                zero_added = True
+            else:  # nothing to release in any run: the release is +0.0 (turns -0.0 to 0.0)
+                self._idle[i] = True  # until more is held (nothing else changes the holding)
+                if not zero_added:
+                    shipped = shipped + 0.0
+                    zero_added = True
         return BorderDay(shipped, leak, newly_held, lost)
 
     def _releasing(self, i: int, k: int) -> bool:
@@ -201,7 +205,10 @@ class Border:
         kept = flows * scale
         stopped = flows - kept
         through = kept + stopped * shock.smuggling_share
-        return np.where(mask & on, through, shipped), np.where(on, stopped * (1.0 - shock.smuggling_share), 0.0)
+        lost = stopped if shock.smuggling_share == 0.0 else stopped * (1.0 - shock.smuggling_share)
+        if on.all():  # the same values as selecting by ``on`` below
+            return np.where(mask, through, shipped), lost
+        return np.where(mask & on, through, shipped), np.where(on, lost, 0.0)
 
 
 def _suspended(day: int, windows: tuple[tuple[int, int], ...]) -> bool:
