@@ -82,7 +82,7 @@ class Border:
         return self._totals()[2]
 
     def _totals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Held, awaiting and their sum, worked out once after each change (``__call__`` makes the only ones)."""
+        """Held, awaiting and their sum, worked out again after each change (``__call__`` makes the only ones)."""
         if self._waiting is None:
             R, M, _, B = self.route_shape
             held = ordered_sum(ordered_sum(self.held, axis=0), axis=-2) if self.held_ids else np.zeros((R, M, B))
@@ -109,7 +109,8 @@ class Border:
         ``planned`` is what the quotas licensed; ``shipped`` what embargoes, quota cuts and
         capacity let through of it. Quotas must have been applied first (:meth:`quotas`).
         """
-        self._waiting = None
+        if self.licence_ids:
+            self._waiting = None
         newly_held = np.zeros(self.route_shape)
         lost = np.zeros(self.route_shape)
         leak = planned * effects.leak_fraction if effects.leak_fraction is not None else None
@@ -124,8 +125,10 @@ class Border:
                 self.held[i] = self.held[i] + held_today
                 newly_held = newly_held + held_today
                 self._idle[i] = False
+                self._waiting = None
             if not self._idle[i] and self._releasing(i, k):
                 shipped = shipped + self._release(i, k, effects.active[k])
+                self._waiting = None
             else:  # nothing to release in any run: the release is +0.0 (turns -0.0 to 0.0)
                 self._idle[i] = True  # until more is held (nothing else changes the holding)
                 if not zero_added:
