@@ -145,8 +145,12 @@ class Procurement:
         if self.border.active:
             crossed = self.border(day, planned, shipped, effects)
             leak = crossed.leak_t
-            stopped = crossed.lost_t if turned_away is None else crossed.lost_t + turned_away
-            not_lost = shipped + crossed.held_t + (0.0 if leak is None else leak) - crossed.lost_t
+            stopped = crossed.lost_t
+            if turned_away is not None:
+                # without licences nothing else is lost: +0.0 + turned_away is turned_away (never -0.0)
+                stopped = turned_away if not self.border.licence_ids else stopped + turned_away
+            if self.any_resourcing:  # only re-sourcing needs it
+                not_lost = shipped + crossed.held_t + (0.0 if leak is None else leak) - crossed.lost_t
             border_lost = ordered_sum(stopped, axis=-2)
             shipped = crossed.shipped_t
             held, awaiting = self.border.waiting()
