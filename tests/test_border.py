@@ -271,3 +271,32 @@ def test_runs_that_differ_in_a_shocks_terms_are_never_batched_together():
     plans = [compile_plan(validate_data(build(data, **{"shocks.halt.leak_share": v}))) for v in (0.0, 0.5)]
     with pytest.raises(ValueError, match="different structure"):
         stack_plans(plans)
+
+
+@pytest.mark.parametrize("room_t", [0.0, 40.0, 1e9])
+def test_a_quota_on_a_block_of_routes_gives_the_full_computation_bit_for_bit(room_t):
+    # the 2010 replay's quota on China (one supplier of three): worked out on the block of
+    # its routes, it must give what masking every route gives, zeros and signs included,
+    # whether it binds everywhere (no room), in some runs or nowhere
+    from simulator.scenario import load_scenario
+
+    plan = compile_plan(load_scenario("scenarios/embargo_2010.yaml"))
+    runs = 64
+    stacked = stack_plans([plan] * runs)
+    draws = draw_batch([plan] * runs, list(range(runs)))
+    rng = np.random.default_rng(3)
+    shipped = rng.uniform(0.0, 30.0, (2, 2, 3, runs)) * (rng.uniform(size=(2, 2, 3, runs)) > 0.2)
+    shipped[..., :4] = -0.0
+    on = rng.uniform(size=runs) > 0.3
+    got = []
+    for blocks in (True, False):
+        border = Border(stacked, draws.shock_start, np.full_like(draws.shock_magnitude, room_t))
+        k = border.quota_ids[0]
+        assert border.boxes[k] is not None
+        if not blocks:
+            border.boxes[k] = None
+        for on_runs in (on, np.ones(runs, bool)):
+            got.append((*border._quota(3, 0, k, shipped, on_runs), border.quota_used[0].copy()))
+    for block, full in zip(got[:2], got[2:], strict=True):
+        for a, b in zip(block, full, strict=True):
+            assert a.tobytes() == b.tobytes()

@@ -31,7 +31,7 @@ import numpy as np
 
 from simulator.kernel.shocks import Effects
 from simulator.numeric import EPS_T, ordered_sum
-from simulator.plan import Plan
+from simulator.plan import Plan, ShockPlan
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,12 @@ class Border:
         self.leaks = any(sh.leak_share > 0 for sh in plan.shocks)
         self.shocks = plan.shocks
         self.masks = {k: sh.mask[..., None] for k, sh in enumerate(plan.shocks)}
+        self.boxes = {k: _block(plan.shocks[k].mask) for k in self.quota_ids}
+        # added to a block's sums by region: +0.0 where the full sums also added the zeros of routes
+        # outside the block (turns -0.0 to 0.0), else -0.0 (changes nothing)
+        self.box_zero = {
+            k: -0.0 if box and box[1:] == (slice(0, M), slice(0, S)) else 0.0 for k, box in self.boxes.items()
+        }
         self.held = np.zeros((len(self.held_ids), R, M, S, B))
         self.release_rate = np.zeros_like(self.held)
         self._idle = [False] * len(self.held_ids)  # known to have nothing to release (see ``_releasing``)
@@ -194,12 +200,23 @@ class Border:
         tonnes = self.magnitude[k]
         cap = tonnes if shock.front_loaded else tonnes * (in_period + 1) / shock.period_days
         room = np.maximum(0.0, cap - used)  # (B,)
-        flows = np.where(mask, shipped, 0.0)
-        by_region = ordered_sum(ordered_sum(flows, axis=-2), axis=1)  # (R, B)
+        box = self.boxes[k]
+        if box is not None:  # the quota's routes are a block: add them up alone
+            block = shipped[box]
+            by_region = np.zeros(self.route_shape[::3])
+            by_region[box[0]] = ordered_sum(ordered_sum(block, axis=-2), axis=1) + self.box_zero[k]
+        else:
+            flows = np.where(mask, shipped, 0.0)
+            by_region = ordered_sum(ordered_sum(flows, axis=-2), axis=1)  # (R, B)
         total = ordered_sum(by_region, axis=0)
         allowed = _share_out(by_region, room, shock.preference)  # (R, B)
         self.quota_used[i] = np.where(on, used + np.minimum(total, room), self.quota_used[i])
-        if (allowed == by_region).all() and np.isfinite(total).all():
+        finite = bool(np.isfinite(total).all())
+        if box is not None and finite:
+            return self._quota_block(shock, box, shipped, by_region, allowed, on)
+        if box is not None:
+            flows = np.where(mask, shipped, 0.0)
+        if (allowed == by_region).all() and finite:
             # binding in no run: every scale is exactly 1 and nothing is stopped, so what
             # ships is the flows plus +0.0 (as ``kept + stopped * smuggling_share``)
             return np.where(mask & on, flows + 0.0, shipped), np.zeros(self.route_shape)
@@ -212,6 +229,61 @@ class Border:
         if on.all():  # the same values as selecting by ``on`` below
             return np.where(mask, through, shipped), lost
         return np.where(mask & on, through, shipped), np.where(on, lost, 0.0)
+
+    def _quota_block(
+        self,
+        shock: ShockPlan,
+        box: tuple[slice, slice, slice],
+        shipped: np.ndarray,
+        by_region: np.ndarray,
+        allowed: np.ndarray,
+        on: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`_quota`'s result computed on the block of its routes only (finite flows).
+
+        Outside the block the full computation ships ``shipped`` and stops ``0 - 0 x scale
+        = +0.0`` (every scale is finite), so only the block is worked out.
+        """
+        block = shipped[box]
+        shipped_out = shipped.copy()
+        lost = np.zeros(self.route_shape)
+        if (allowed == by_region).all():  # binding in no run (see ``_quota``)
+            through, stopped = block + 0.0, None
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                scale = np.where(by_region > 0, allowed / by_region, 1.0)[box[0], None, None, :]
+            kept = block * scale
+            stopped = block - kept
+            through = kept + stopped * shock.smuggling_share
+            if shock.smuggling_share != 0.0:
+                stopped = stopped * (1.0 - shock.smuggling_share)
+        if on.all():
+            shipped_out[box] = through
+            if stopped is not None:
+                lost[box] = stopped
+        else:
+            shipped_out[box] = np.where(on, through, block)
+            if stopped is not None:
+                lost[box] = np.where(on, stopped, 0.0)
+        return shipped_out, lost
+
+
+def _block(mask: np.ndarray) -> tuple[slice, slice, slice] | None:
+    """``mask`` (region, material, supplier) as a block of contiguous slices, or None if it is not one.
+
+    >>> _block(np.array([[[True, False]], [[True, False]]]))
+    (slice(0, 2, None), slice(0, 1, None), slice(0, 1, None))
+    >>> _block(np.array([[[True, False]], [[False, True]]])) is None
+    True
+    """
+    spans = []
+    for axis in range(3):
+        used = np.flatnonzero(mask.any(axis=tuple(a for a in range(3) if a != axis)))
+        if used.size == 0 or used[-1] - used[0] + 1 != used.size:
+            return None
+        spans.append(slice(int(used[0]), int(used[-1]) + 1))
+    box = (spans[0], spans[1], spans[2])
+    return box if bool(mask[box].all()) else None
 
 
 def _suspended(day: int, windows: tuple[tuple[int, int], ...]) -> bool:
