@@ -42,8 +42,8 @@ class _Ring:
     """Shipments in transit by arrival day modulo the ring length, stored (slot, cell, run).
 
     ``put`` adds each shipment to the slot of its arrival day. When every run has the
-    same lead time for a cell (no delay shock differs between runs) the cells with one
-    lead time are added as a block; otherwise each value is scattered to its slot,
+    same lead time for a cell (no delay shock differs between runs) every cell is added
+    to its slot in one indexed operation; otherwise each value is scattered to its slot,
     whose flat offset is worked out for that day only (a few operations of one day's
     size, so lead times that change often, as with delay shocks starting on random
     days, cost no more than fixed ones). The layout of the last few lead-time arrays
@@ -62,8 +62,9 @@ class _Ring:
         self.slots = np.zeros((0, self.cells, batch))  # (length, cells, runs) from the first shipment on: a ring
         self.flat = self.slots.reshape(-1)  # that is never used (no refills, say) costs no memory
         self.used = False
-        self._layouts: dict[int, tuple[np.ndarray, list[tuple[int, np.ndarray]] | None, np.ndarray | None]] = {}
+        self._layouts: dict[int, tuple[np.ndarray, np.ndarray | None, np.ndarray | None]] = {}
         self._cell_run: np.ndarray | None = None  # offset of each (cell, run) within a slot, made on first need
+        self._cells = np.arange(self.cells)
 
     def take(self, day: int) -> np.ndarray:
         """Arrivals of ``day`` as (*shape, runs) (a view, valid until the next ``clear``)."""
@@ -76,24 +77,23 @@ class _Ring:
         if self.used:
             self.slots[day % self.length] = 0.0
 
-    def _layout(self, lead: np.ndarray) -> tuple[list[tuple[int, np.ndarray]] | None, np.ndarray | None]:
-        """Cells grouped by lead time (same in every run), or the lead time of each (cell, run), flat."""
+    def _layout(self, lead: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The lead time of each cell (same in every run), or of each (cell, run), flat."""
         kept = self._layouts.get(id(lead))
         if kept is not None and kept[0] is lead:
             return kept[1], kept[2]
         assert int(np.max(lead)) < self.length, "a shipment would wrap around the ring"
         per_cell = np.broadcast_to(lead, (*self.shape, self.batch)).reshape(self.cells, self.batch)
-        groups: list[tuple[int, np.ndarray]] | None = None
+        by_cell: np.ndarray | None = None
         per_value = None
         if (per_cell == per_cell[:, :1]).all():
-            values = per_cell[:, 0]
-            groups = [(int(v), np.flatnonzero(values == v)) for v in np.unique(values)]
+            by_cell = np.array(per_cell[:, 0], dtype=np.int64)
         else:
             per_value = np.ascontiguousarray(per_cell, dtype=np.int64).reshape(-1)
         if len(self._layouts) >= self.KEEP:
             self._layouts.pop(next(iter(self._layouts)))
-        self._layouts[id(lead)] = (lead, groups, per_value)  # the array is kept: its id stays its own
-        return groups, per_value
+        self._layouts[id(lead)] = (lead, by_cell, per_value)  # the array is kept: its id stays its own
+        return by_cell, per_value
 
     def _offsets(self, day: int, per_value: np.ndarray) -> np.ndarray:
         """Flat offsets into ``slots`` of shipments leaving on ``day`` with lead times ``per_value``."""
@@ -111,11 +111,10 @@ class _Ring:
             self.slots = np.zeros((self.length, self.cells, self.batch))
             self.flat = self.slots.reshape(-1)
             self.used = True
-        groups, per_value = self._layout(lead)
+        by_cell, per_value = self._layout(lead)
         flat = tonnes.reshape(self.cells, self.batch)
-        if groups is not None:
-            for days, cells in groups:
-                self.slots[(day + days) % self.length, cells] += flat[cells]
+        if by_cell is not None:  # one (slot, cell) pair per cell: no cell is added twice
+            self.slots[(day + by_cell) % self.length, self._cells] += flat
         else:
             assert per_value is not None
             self.flat[self._offsets(day, per_value)] += flat.reshape(-1)

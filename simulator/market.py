@@ -47,7 +47,8 @@ def adjust_price(price: Array, indicated: Array, adjustment_days: Array, floor: 
     5000.0
     """
     target = np.clip(indicated, floor, cap)
-    moved = np.exp(np.log(price) + (np.log(target) - np.log(price)) / adjustment_days)
+    log_price = np.log(price)
+    moved = np.exp(log_price + (np.log(target) - log_price) / adjustment_days)
     return np.clip(moved, floor, cap)
 
 

@@ -83,8 +83,8 @@ class _Stream:
         else:
             self.value = np.full(shape, start[q.aggregation])
 
-    def add(self, day: int, x: np.ndarray) -> None:
-        """Fold in day ``day``'s value ``x``."""
+    def add(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
+        """Fold in day ``day``'s value ``x``; ``above`` is ``x > EPS_T`` for counts and first days, None if nowhere."""
         kind = self.aggregation
         if kind == "sum":
             self.value += x
@@ -94,10 +94,12 @@ class _Stream:
             self.value = np.fmin(self.value, x)
         elif kind == "last":
             self.value = x
+        elif above is None:  # a count or a first day, and no value above rounding today: nothing changes
+            return
         elif kind == "count":
-            self.value += x > EPS_T
+            self.value += above
         else:  # first day above rounding
-            self.value = np.where((self.value < 0) & (x > EPS_T), day, self.value)
+            self.value = np.where((self.value < 0) & above, day, self.value)
 
     def result(self) -> np.ndarray:
         """The aggregate with the runs first; a minimum over no finite value is NaN."""
@@ -124,22 +126,19 @@ class SummaryAccumulator:
             for name, stream in self.streams.items()
             if not (stream.aggregation == "sum" and stream.source in skip)
         ]
-        self._market = [(s.source, s) for _, s in active if s.record == "market"]
-        self._procurement = [(s.source, s) for _, s in active if s.record == "procurement"]
-        self._agreement = [(s.source, s) for _, s in active if s.record == "agreement"]
+        self._market = _by_source([s for _, s in active if s.record == "market"])
+        self._procurement = _by_source([s for _, s in active if s.record == "procurement"])
+        self._agreement = _by_source([s for _, s in active if s.record == "agreement"])
 
     def add_market(self, day: int, m: MarketDay) -> None:
         """Fold in one day's market (and the agreement's record of the day)."""
-        for source, stream in self._market:
-            stream.add(day, getattr(m, source))
+        _add(self._market, day, m)
         if m.agreement is not None:
-            for source, stream in self._agreement:
-                stream.add(day, getattr(m.agreement, source))
+            _add(self._agreement, day, m.agreement)
 
     def add_procurement(self, s: ProcurementDay) -> None:
         """Fold in one day's procurement (days 0 and later only)."""
-        for source, stream in self._procurement:
-            stream.add(0, getattr(s, source))
+        _add(self._procurement, 0, s)
 
     def running(self, name: str) -> np.ndarray:
         """The running value of summary metric ``name`` so far, (region, material, run)."""
@@ -161,6 +160,32 @@ class SummaryAccumulator:
             by_material = out.pop(q.name) if q.source is not None else None
             out[f"by_material.{q.name}"], out[f"agreement.{q.name}"] = _AGREEMENT[q.name](out, members, by_material)
         return out
+
+
+_Sources = list[tuple[str, list[_Stream], bool]]
+"""Streams grouped by daily source, and whether any of them counts values above rounding."""
+
+
+def _by_source(streams: list[_Stream]) -> _Sources:
+    grouped: dict[str, list[_Stream]] = {}
+    for stream in streams:
+        grouped.setdefault(stream.source, []).append(stream)
+    return [
+        (source, group, any(s.aggregation in ("count", "first") for s in group)) for source, group in grouped.items()
+    ]
+
+
+def _add(sources: _Sources, day: int, record: object) -> None:
+    """Fold one day's ``record`` into its streams; ``x > EPS_T`` is worked out once per source."""
+    for source, streams, counted in sources:
+        x = getattr(record, source)
+        above = None
+        if counted:
+            above = x > EPS_T
+            if not above.any():
+                above = None
+        for stream in streams:
+            stream.add(day, x, above)
 
 
 _DERIVED: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {

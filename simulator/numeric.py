@@ -62,12 +62,16 @@ def slice_any(x: np.ndarray, axis: int = -1) -> np.ndarray:
 def _fold(ufunc: np.ufunc, x: np.ndarray, axis: int) -> np.ndarray:
     """``ufunc`` applied left to right over the slices of ``x`` along ``axis`` (a new array)."""
     axis = axis % x.ndim
-    index: list[object] = [slice(None)] * x.ndim
-    index[axis] = 0
-    total = np.array(x[tuple(index)])
-    for i in range(1, x.shape[axis]):
-        index[axis] = i
-        ufunc(total, x[tuple(index)], out=total)
+    n = x.shape[axis]
+    head = (slice(None),) * axis
+    if n == 1 or x.ndim == 1:  # the first slice is copied (a 1-D array's slices are scalars)
+        total = np.array(x[(*head, 0)])
+        start = 1
+    else:  # the first two slices make the new array
+        total = ufunc(x[(*head, 0)], x[(*head, 1)])
+        start = 2
+    for i in range(start, n):
+        ufunc(total, x[(*head, i)], out=total)
     return total
 
 

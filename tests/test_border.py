@@ -9,6 +9,7 @@ import pytest
 
 from simulator.engine import ReferenceEngine
 from simulator.fastpath import run_batch
+from simulator.kernel.border import Border
 from simulator.plan import compile_plan, processing_distribution, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import validate_data
@@ -71,6 +72,41 @@ def test_a_leak_gets_through_later():
     assert series(run(data), "leaked_t", "japan")[10:20] == pytest.approx(3.0)
 
 
+def test_a_second_hold_on_a_route_is_released_after_the_first_has_cleared():
+    # two held halts, days 10..19 and 40..49, each releasing its 100 t over 3 days: 33.3 t a
+    # day leave on days 20..22 and 50..52 beside the day's own 10 t (landing on 25..27 and
+    # 55..57); in between nothing is held (the border no longer looks at the first hold)
+    data = build(ONE_REGION, horizon_days=80, shocks=[
+        halt(on_halt="held", release_days=3), halt(id="again", start=40, end=50, on_halt="held", release_days=3),
+    ])  # fmt: skip
+    got = arrivals(data)
+    for landed in (25, 55):
+        assert got[landed : landed + 3] == pytest.approx(10.0 + 100.0 / 3)
+    assert got[28:45] == pytest.approx(10.0)
+    assert got[45:55] == pytest.approx(0.0)
+    assert got[58:] == pytest.approx(10.0)
+    held = series(run(data), "held_at_origin_t", "japan")
+    assert held[23:40] == pytest.approx(0.0, abs=1e-9)
+    assert held[49] == pytest.approx(100.0)
+
+
+def test_rounding_residue_held_at_origin_stays_without_a_release():
+    # goods held up to 1e-9 t start no release: skipping the release on such days must give
+    # what the release itself gives, nothing shipped and the residue kept
+    data = build(ONE_REGION, shocks=[halt(on_halt="held", release_days=5)])
+    plan = compile_plan(validate_data(data))
+    draws = draw_batch([plan], [0])
+    border = Border(plan, draws.shock_start, draws.shock_magnitude)
+    border.held[0] = 0.0
+    border.held[0, 0, 0, 0, 0] = 4e-10
+    assert not border._releasing(0, border.held_ids[0])
+    out = border._release(0, border.held_ids[0], np.zeros(plan.batch, bool))
+    assert np.array_equal(out, np.zeros_like(out)) and not np.signbit(out).any()
+    assert border.held[0, 0, 0, 0, 0] == 4e-10 and not border.release_rate.any()
+    border.held[0, 0, 0, 0, 0] = 2e-9  # above rounding: a release starts
+    assert border._releasing(0, border.held_ids[0])
+
+
 def quota(**fields: object) -> dict:
     return {"id": "quota", "kind": "export_quota", "supplier": "china", "start": 0, "end": 20, "period_days": 10,
             "tonnes_per_period": 50, **fields}  # fmt: skip
@@ -107,6 +143,20 @@ def test_a_binding_quota_is_shared_pro_rata_or_by_preference():
     preferred = run(build(TWO_MEMBERS, shocks=[{**shocks[0], "sharing": "preference", "preference": ["eu"]}]))
     assert series(preferred, "arrivals_t", "japan")[5:20] == pytest.approx(0.0)
     assert series(preferred, "arrivals_t", "eu")[5:20] == pytest.approx(50.0)
+
+
+def test_a_quota_that_is_off_leaves_the_next_quota_its_whole_period():
+    # 50 t per 10 days on days 0..19 (5 t a day), then 100 t per 10 days on days 20..39,
+    # which never binds at 10 t a day: 5 t land on days 5..24, 10 t from day 25
+    data = build(ONE_REGION, horizon_days=60, shocks=[
+        quota(), quota(id="later", start=20, end=40, tonnes_per_period=100),
+    ])  # fmt: skip
+    got = arrivals(data)
+    assert got[5:25] == pytest.approx(5.0)
+    assert got[25:] == pytest.approx(10.0)
+    lost = series(run(data), "border_lost_t", "japan")
+    assert lost[:20] == pytest.approx(5.0)
+    assert lost[20:] == pytest.approx(0.0)
 
 
 def test_held_cargo_was_licensed_before_it_was_stopped():
@@ -221,3 +271,32 @@ def test_runs_that_differ_in_a_shocks_terms_are_never_batched_together():
     plans = [compile_plan(validate_data(build(data, **{"shocks.halt.leak_share": v}))) for v in (0.0, 0.5)]
     with pytest.raises(ValueError, match="different structure"):
         stack_plans(plans)
+
+
+@pytest.mark.parametrize("room_t", [0.0, 40.0, 1e9])
+def test_a_quota_on_a_block_of_routes_gives_the_full_computation_bit_for_bit(room_t):
+    # the 2010 replay's quota on China (one supplier of three): worked out on the block of
+    # its routes, it must give what masking every route gives, zeros and signs included,
+    # whether it binds everywhere (no room), in some runs or nowhere
+    from simulator.scenario import load_scenario
+
+    plan = compile_plan(load_scenario("scenarios/embargo_2010.yaml"))
+    runs = 64
+    stacked = stack_plans([plan] * runs)
+    draws = draw_batch([plan] * runs, list(range(runs)))
+    rng = np.random.default_rng(3)
+    shipped = rng.uniform(0.0, 30.0, (2, 2, 3, runs)) * (rng.uniform(size=(2, 2, 3, runs)) > 0.2)
+    shipped[..., :4] = -0.0
+    on = rng.uniform(size=runs) > 0.3
+    got = []
+    for blocks in (True, False):
+        border = Border(stacked, draws.shock_start, np.full_like(draws.shock_magnitude, room_t))
+        k = border.quota_ids[0]
+        assert border.boxes[k] is not None
+        if not blocks:
+            border.boxes[k] = None
+        for on_runs in (on, np.ones(runs, bool)):
+            got.append((*border._quota(3, 0, k, shipped, on_runs), border.quota_used[0].copy()))
+    for block, full in zip(got[:2], got[2:], strict=True):
+        for a, b in zip(block, full, strict=True):
+            assert a.tobytes() == b.tobytes()

@@ -31,7 +31,7 @@ import numpy as np
 
 from simulator.kernel.shocks import Effects
 from simulator.numeric import EPS_T, ordered_sum
-from simulator.plan import Plan
+from simulator.plan import Plan, ShockPlan
 
 
 @dataclass(frozen=True)
@@ -64,31 +64,48 @@ class Border:
         self.leaks = any(sh.leak_share > 0 for sh in plan.shocks)
         self.shocks = plan.shocks
         self.masks = {k: sh.mask[..., None] for k, sh in enumerate(plan.shocks)}
+        self.boxes = {k: _block(plan.shocks[k].mask) for k in self.quota_ids}
+        # added to a block's sums by region: +0.0 where the full sums also added the zeros of routes
+        # outside the block (turns -0.0 to 0.0), else -0.0 (changes nothing)
+        self.box_zero = {
+            k: -0.0 if box and box[1:] == (slice(0, M), slice(0, S)) else 0.0 for k, box in self.boxes.items()
+        }
         self.held = np.zeros((len(self.held_ids), R, M, S, B))
         self.release_rate = np.zeros_like(self.held)
+        self._idle = [False] * len(self.held_ids)  # known to have nothing to release (see ``_releasing``)
         self.quota_used = np.zeros((len(self.quota_ids), B))
         self.pending = [np.zeros((len(plan.shocks[k].processing_weights), R, M, S, B)) for k in self.licence_ids]
         self.active = bool(self.held_ids or self.quota_ids or self.licence_ids or self.leaks)
+        self._waiting: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # until held or pending goods change
 
     def waiting(self) -> tuple[np.ndarray, np.ndarray]:
-        """Goods held at origin and goods awaiting a licence, each (region, material, run)."""
-        R, M, _, B = self.route_shape
-        held = ordered_sum(ordered_sum(self.held, axis=0), axis=-2) if self.held_ids else np.zeros((R, M, B))
-        awaiting = np.zeros((R, M, B))
-        for pending in self.pending:
-            awaiting = awaiting + ordered_sum(ordered_sum(pending, axis=0), axis=-2)
+        """Goods held at origin and goods awaiting a licence, each (region, material, run) (shared: do not modify)."""
+        held, awaiting, _ = self._totals()
         return held, awaiting
 
     def on_order(self) -> np.ndarray:
         """Goods held or awaiting a licence, (region, material, run): part of the buyers' inventory position."""
-        held, awaiting = self.waiting()
-        return held + awaiting
+        return self._totals()[2]
+
+    def _totals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Held, awaiting and their sum, worked out again after each change (``__call__`` makes the only ones)."""
+        if self._waiting is None:
+            R, M, _, B = self.route_shape
+            held = ordered_sum(ordered_sum(self.held, axis=0), axis=-2) if self.held_ids else np.zeros((R, M, B))
+            awaiting = np.zeros((R, M, B))
+            for pending in self.pending:
+                awaiting = awaiting + ordered_sum(ordered_sum(pending, axis=0), axis=-2)
+            self._waiting = (held, awaiting, held + awaiting)
+        return self._waiting
 
     def quotas(self, day: int, planned: np.ndarray, effects: Effects) -> tuple[np.ndarray, np.ndarray]:
         """What export quotas license of today's ``planned`` routes, and what they turned away."""
         turned_away = np.zeros(self.route_shape)
         for i, k in enumerate(self.quota_ids):
-            planned, stopped = self._quota(day, i, k, planned, effects.active[k])
+            on = effects.active[k]
+            if not on.any():  # off in every run: nothing capped or stopped, the period's count kept
+                continue
+            planned, stopped = self._quota(day, i, k, planned, on)
             turned_away = turned_away + stopped
         return planned, turned_away
 
@@ -98,20 +115,43 @@ class Border:
         ``planned`` is what the quotas licensed; ``shipped`` what embargoes, quota cuts and
         capacity let through of it. Quotas must have been applied first (:meth:`quotas`).
         """
+        if self.licence_ids:
+            self._waiting = None
         newly_held = np.zeros(self.route_shape)
         lost = np.zeros(self.route_shape)
         leak = planned * effects.leak_fraction if effects.leak_fraction is not None else None
         for i, k in enumerate(self.licence_ids):
             shipped, refused = self._licences(day, i, k, shipped, effects.active[k])
             lost = lost + refused
+        zero_added = False
         for i, k in enumerate(self.held_ids):
             share = effects.held.get(k)
             if share is not None:
                 held_today = planned * share
                 self.held[i] = self.held[i] + held_today
                 newly_held = newly_held + held_today
-            shipped = shipped + self._release(i, k, effects.active[k])
+                self._idle[i] = False
+                self._waiting = None
+            if not self._idle[i] and self._releasing(i, k):
+                shipped = shipped + self._release(i, k, effects.active[k])
+                self._waiting = None
+            else:  # nothing to release in any run: the release is +0.0 (turns -0.0 to 0.0)
+                self._idle[i] = True  # until more is held (nothing else changes the holding)
+                if not zero_added:
+                    shipped = shipped + 0.0
+                    zero_added = True
         return BorderDay(shipped, leak, newly_held, lost)
+
+    def _releasing(self, i: int, k: int) -> bool:
+        """Whether :meth:`_release` could release anything or change its state today, in any run.
+
+        Without a release rate, goods held at origin up to ``EPS_T`` stay there (a rate
+        starts only above it); all of them leave at once when ``release_days`` is 0.
+        """
+        held = self.held[i]
+        if self.shocks[k].release_days == 0:
+            return bool(held.any())
+        return bool(self.release_rate[i].any() or ((held > EPS_T) | (held < 0.0)).any())
 
     def _release(self, i: int, k: int, on: np.ndarray) -> np.ndarray:
         """Held goods of shock ``k`` leaving today: none while it is on, then all or ``1/release_days`` a day."""
@@ -160,17 +200,90 @@ class Border:
         tonnes = self.magnitude[k]
         cap = tonnes if shock.front_loaded else tonnes * (in_period + 1) / shock.period_days
         room = np.maximum(0.0, cap - used)  # (B,)
-        flows = np.where(mask, shipped, 0.0)
-        by_region = ordered_sum(ordered_sum(flows, axis=-2), axis=1)  # (R, B)
+        box = self.boxes[k]
+        if box is not None:  # the quota's routes are a block: add them up alone
+            block = shipped[box]
+            by_region = np.zeros(self.route_shape[::3])
+            by_region[box[0]] = ordered_sum(ordered_sum(block, axis=-2), axis=1) + self.box_zero[k]
+        else:
+            flows = np.where(mask, shipped, 0.0)
+            by_region = ordered_sum(ordered_sum(flows, axis=-2), axis=1)  # (R, B)
         total = ordered_sum(by_region, axis=0)
         allowed = _share_out(by_region, room, shock.preference)  # (R, B)
+        self.quota_used[i] = np.where(on, used + np.minimum(total, room), self.quota_used[i])
+        finite = bool(np.isfinite(total).all())
+        if box is not None and finite:
+            return self._quota_block(shock, box, shipped, by_region, allowed, on)
+        if box is not None:
+            flows = np.where(mask, shipped, 0.0)
+        if (allowed == by_region).all() and finite:
+            # binding in no run: every scale is exactly 1 and nothing is stopped, so what
+            # ships is the flows plus +0.0 (as ``kept + stopped * smuggling_share``)
+            return np.where(mask & on, flows + 0.0, shipped), np.zeros(self.route_shape)
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(by_region > 0, allowed / by_region, 1.0)[:, None, None, :]
         kept = flows * scale
         stopped = flows - kept
-        self.quota_used[i] = np.where(on, used + np.minimum(total, room), self.quota_used[i])
         through = kept + stopped * shock.smuggling_share
-        return np.where(mask & on, through, shipped), np.where(on, stopped * (1.0 - shock.smuggling_share), 0.0)
+        lost = stopped if shock.smuggling_share == 0.0 else stopped * (1.0 - shock.smuggling_share)
+        if on.all():  # the same values as selecting by ``on`` below
+            return np.where(mask, through, shipped), lost
+        return np.where(mask & on, through, shipped), np.where(on, lost, 0.0)
+
+    def _quota_block(
+        self,
+        shock: ShockPlan,
+        box: tuple[slice, slice, slice],
+        shipped: np.ndarray,
+        by_region: np.ndarray,
+        allowed: np.ndarray,
+        on: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`_quota`'s result computed on the block of its routes only (finite flows).
+
+        Outside the block the full computation ships ``shipped`` and stops ``0 - 0 x scale
+        = +0.0`` (every scale is finite), so only the block is worked out.
+        """
+        block = shipped[box]
+        shipped_out = shipped.copy()
+        lost = np.zeros(self.route_shape)
+        if (allowed == by_region).all():  # binding in no run (see ``_quota``)
+            through, stopped = block + 0.0, None
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                scale = np.where(by_region > 0, allowed / by_region, 1.0)[box[0], None, None, :]
+            kept = block * scale
+            stopped = block - kept
+            through = kept + stopped * shock.smuggling_share
+            if shock.smuggling_share != 0.0:
+                stopped = stopped * (1.0 - shock.smuggling_share)
+        if on.all():
+            shipped_out[box] = through
+            if stopped is not None:
+                lost[box] = stopped
+        else:
+            shipped_out[box] = np.where(on, through, block)
+            if stopped is not None:
+                lost[box] = np.where(on, stopped, 0.0)
+        return shipped_out, lost
+
+
+def _block(mask: np.ndarray) -> tuple[slice, slice, slice] | None:
+    """``mask`` (region, material, supplier) as a block of contiguous slices, or None if it is not one.
+
+    >>> _block(np.array([[[True, False]], [[True, False]]]))
+    (slice(0, 2, None), slice(0, 1, None), slice(0, 1, None))
+    >>> _block(np.array([[[True, False]], [[False, True]]])) is None
+    True
+    """
+    spans = []
+    for axis in range(3):
+        used = np.flatnonzero(mask.any(axis=tuple(a for a in range(3) if a != axis)))
+        if used.size == 0 or used[-1] - used[0] + 1 != used.size:
+            return None
+        spans.append(slice(int(used[0]), int(used[-1]) + 1))
+    box = (spans[0], spans[1], spans[2])
+    return box if bool(mask[box].all()) else None
 
 
 def _suspended(day: int, windows: tuple[tuple[int, int], ...]) -> bool:

@@ -81,6 +81,11 @@ class Market:
         self.pricing = Pricing(plan)
         self.markets = plan.market is not None
         self.demand_response = self.markets and self.pricing.demand_response
+        self.baseline_positive = bool((plan.baseline_demand_t_per_day > 0).all())  # every day, region, material
+
+    def _cover(self, stock_t: np.ndarray, baseline_t_per_day: np.ndarray) -> np.ndarray:
+        """:func:`days_of_cover` against today's baseline: a plain division when no baseline is ever 0."""
+        return stock_t / baseline_t_per_day if self.baseline_positive else days_of_cover(stock_t, baseline_t_per_day)
 
     def __call__(
         self,
@@ -190,7 +195,7 @@ class Market:
         # a member short today could draw nothing more: stock it still holds (a national
         # reserve awaiting a tender, or held back by the rule's obligations) is not drawable
         drawable = np.where(shortfall > 0, 0.0, own + state.auction_stock + drawable_shared)
-        cover = days_of_cover(drawable, baseline)
+        cover = self._cover(drawable, baseline)
         paid = received = repaid = due = self.zero
         if self.settlement is not None:
             settled = self.settlement(day, state, rule, lent, prices.paid_usd_per_kg, pool_arrived, refilled, self.zero)
@@ -240,10 +245,10 @@ class Market:
             pool_arrivals_t=pool_arrived,
             world_price_usd_per_kg=prices.world_usd_per_kg,
             perceived_risk=state.risk,
-            days_of_cover_own=days_of_cover(own, baseline),
+            days_of_cover_own=self._cover(own, baseline),
             drawable_shared_t=drawable_shared,
             days_of_net_imports=cover if self.all_imported else days_of_cover(drawable, baseline * p.net_import_share),
-            days_of_cover_runway=days_of_cover(drawable + state.in_transit + state.national_in_transit, baseline),
+            days_of_cover_runway=self._cover(drawable + state.in_transit + state.national_in_transit, baseline),
             settlement_paid_usd=paid,
             settlement_received_usd=received,
             loan_repaid_t=repaid,

@@ -47,6 +47,8 @@ class PriceDay:
     """Price each region pays, (region, material, run)."""
     demand_factor: np.ndarray
     """Realised over potential demand, (region, material, run) (1 without a demand response)."""
+    price_ratio: np.ndarray | None = None
+    """Paid over reference price, (region, material, run), once worked out for the demand factor."""
 
 
 class Pricing:
@@ -79,12 +81,11 @@ class Pricing:
         )
         state.price = np.where(self.on, moved, state.price)
         paid = state.price[None] * (1.0 + mp.targeted_premium[None] * effects.targeted)
-        factor = self.ones
+        factor, ratio = self.ones, None
         if self.demand_response:
-            factor = demand_factor(
-                paid / self.reference[None], mp.demand_elasticity[None], state.substitution, mp.demand_floor_share[None]
-            )
-        return PriceDay(state.price, paid, factor)
+            ratio = paid / self.reference[None]
+            factor = demand_factor(ratio, mp.demand_elasticity[None], state.substitution, mp.demand_floor_share[None])
+        return PriceDay(state.price, paid, factor, ratio)
 
     def end_of_day(self, state: State, effects: Effects, prices: PriceDay) -> None:
         """Substitution, perceived risk, desired cover and price-driven capacity after today's market."""
@@ -92,8 +93,9 @@ class Pricing:
         if mp is None:
             return
         if self.substitution:
+            ratio = prices.price_ratio
             goal = indicated_substitution(
-                prices.paid_usd_per_kg / self.reference[None],
+                prices.paid_usd_per_kg / self.reference[None] if ratio is None else ratio,
                 mp.substitution_max_share[None],
                 mp.substitution_full_price_ratio[None],
             )

@@ -119,6 +119,7 @@ class Procurement:
             quantity = order_up_to_quantity(target, state.commercial, self._on_order(state))
             periodic = np.where(review_due[:, None], quantity, 0.0)
             ordered = np.where(self.order_up_to, periodic, baseline)
+        moving = None
         if day >= 0 and self.stocking:
             assert self.market is not None
             moving = self._moving_target(state)
@@ -144,8 +145,12 @@ class Procurement:
         if self.border.active:
             crossed = self.border(day, planned, shipped, effects)
             leak = crossed.leak_t
-            stopped = crossed.lost_t if turned_away is None else crossed.lost_t + turned_away
-            not_lost = shipped + crossed.held_t + (0.0 if leak is None else leak) - crossed.lost_t
+            stopped = crossed.lost_t
+            if turned_away is not None:
+                # without licences nothing else is lost: +0.0 + turned_away is turned_away (never -0.0)
+                stopped = turned_away if not self.border.licence_ids else stopped + turned_away
+            if self.any_resourcing:  # only re-sourcing needs it
+                not_lost = shipped + crossed.held_t + (0.0 if leak is None else leak) - crossed.lost_t
             border_lost = ordered_sum(stopped, axis=-2)
             shipped = crossed.shipped_t
             held, awaiting = self.border.waiting()
@@ -172,7 +177,7 @@ class Procurement:
             refill_usd = refill_usd + np.where(self.pool_here, pool_usd[None], 0.0)
         cover = self.ones_m
         if self.market is not None and day >= 0:
-            cover = self._cover_ratio(state, review_due)
+            cover = self._cover_ratio(state, review_due, moving)
             state.cover_ratio = cover
         return ProcurementDay(
             in_transit_t=state.in_transit,
@@ -229,14 +234,16 @@ class Procurement:
         extra = np.where(self.order_up_to, periodic, state.desired_cover)
         return state.expected_demand * (self.weighted_lead + extra)
 
-    def _cover_ratio(self, state: State, review_due: np.ndarray) -> np.ndarray:
+    def _cover_ratio(self, state: State, review_due: np.ndarray, target: np.ndarray | None) -> np.ndarray:
         """Buyers' inventory positions over their targets, summed over regions, (M, B) (1 without targets).
 
         A periodic buyer's position between reviews counts the demand it has used since
         its last review, so that the ratio stays 1 at normal cover whatever the review day.
+        ``target``: today's moving target if already worked out (nothing it depends on changes in between).
         """
         state.since_review = np.where(review_due | ~self.order_up_to[:, 0], 0, state.since_review + 1)
-        target = self._moving_target(state)
+        if target is None:
+            target = self._moving_target(state)
         used = state.expected_demand * state.since_review[:, None]
         position = state.commercial + self._on_order(state) + used
         wanted = ordered_sum(target, axis=0)
@@ -246,8 +253,11 @@ class Procurement:
     def _within_capacity(self, shipped: np.ndarray) -> np.ndarray:
         """Scale each supplier's shipments of a material down to its capacity, pro rata to regions."""
         total = ordered_sum(shipped, axis=0)[None]  # (1, M, S, B)
+        over = self.has_capacity & (total > self.capacity)
+        if not over.any():  # every scale would be exactly 1
+            return shipped
         with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(self.has_capacity & (total > self.capacity), self.capacity / total, 1.0)
+            scale = np.where(over, self.capacity / total, 1.0)
         return shipped * scale
 
     def _resource(self, lost: np.ndarray, shipped: np.ndarray, multiplier: np.ndarray, state: State) -> np.ndarray:
