@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.helpers import ONE_REGION, ROOT
+from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS
 
 LOADED = """
 import json, sys
@@ -19,15 +19,19 @@ print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 
 """
 
 
-def _run_and_list_loaded(tmp_path: Path, *flags: str) -> list[str]:
+def _loaded(tmp_path: Path, command: str, *flags: str, data: dict = ONE_REGION) -> list[str]:
     scenario = tmp_path / "tiny.yaml"
-    scenario.write_text(yaml.safe_dump(ONE_REGION))
-    out = tmp_path / "out"
-    args = [sys.executable, "-c", LOADED, "run", str(scenario), "-o", str(out), *flags]
+    scenario.write_text(yaml.safe_dump(data))
+    args = [sys.executable, "-c", LOADED, command, str(scenario), "-o", str(tmp_path / "out"), *flags]
     done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert (out / "timeseries.csv").is_file()
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _run_and_list_loaded(tmp_path: Path, *flags: str) -> list[str]:
+    loaded = _loaded(tmp_path, "run", *flags)
+    assert (tmp_path / "out" / "timeseries.csv").is_file()
+    return loaded
 
 
 def test_run_without_plots_imports_neither_matplotlib_nor_scipy(tmp_path):
@@ -39,6 +43,17 @@ def test_run_with_plots_loads_matplotlib_to_draw(tmp_path):
     # the same probe sees Matplotlib when the figures are drawn (so the test above can fail)
     assert "matplotlib" in _run_and_list_loaded(tmp_path)
     assert (tmp_path / "out" / "days_of_cover.png").is_file()
+
+
+def test_a_sweep_loads_matplotlib_only_when_it_draws_a_figure(tmp_path):
+    # a larger stock changes no shortfall in a world with no shock: no figure to draw
+    flat = _loaded(tmp_path, "sweep", "--grid", "regions.japan.commercial_stock.ree.tonnes=100,200", "--workers", "1")
+    assert "matplotlib" not in flat
+    assert not list((tmp_path / "out").glob("*.png"))
+    # Japan's share of a pool both members need does: the metrics figure is drawn, loading Matplotlib
+    ratio = ("--grid", "agreement.ratio.japan=0.2,0.8", "--workers", "1", "--force")
+    assert "matplotlib" in _loaded(tmp_path, "sweep", *ratio, data=TWO_MEMBERS)
+    assert (tmp_path / "out" / "sweep_metrics.png").is_file()
 
 
 def test_the_json_schema_describes_fields_by_their_docstrings_read_after_import():

@@ -26,20 +26,35 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from simulator.errors import InputError
 from simulator.output_folder import open_folder
-from simulator.plots import fixed_margins
 from simulator.sweep.columns import metric_title
+
+if TYPE_CHECKING:  # Matplotlib is imported only to draw: a sweep whose figures are not drawn never loads it
+    from matplotlib.figure import Figure
 
 BAND = "#9dbbe0"
 LINE = "#1f5fa6"
 FIGURE_FILES = ("sweep_metrics.png", "sweep_heatmap.png", "sweep_frontier.png", "sweep_pool_frontier.png")
+
+
+def _new_figure(figsize: tuple[float, float]) -> Figure:
+    """A Matplotlib figure (imported here: only a sweep that draws loads Matplotlib)."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=figsize)
+
+
+def _margins(fig: Figure, rows: int, cols: int, **inches: float) -> None:
+    """:func:`simulator.plots.fixed_margins`, imported to draw (it loads Matplotlib)."""
+    from simulator.plots import fixed_margins
+
+    fixed_margins(fig, rows, cols, **inches)
 
 
 def _text(value: Any) -> str:
@@ -121,9 +136,9 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
     stats = table.groupby(path, sort=True)[metrics].quantile([0.05, 0.5, 0.95]).unstack()
     x, labels = _positions(pd.Series(stats.index))
     label_room = 0.0 if labels is None else 0.05 * max(len(label) for label in labels)  # labels at 30 degrees
-    fig = Figure(figsize=(4.3 * cols, (3.2 + label_room) * rows + 0.6))
+    fig = _new_figure(figsize=(4.3 * cols, (3.2 + label_room) * rows + 0.6))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
-    fixed_margins(fig, rows, cols, top_in=0.6, bottom_in=0.6 + label_room, row_gap_in=0.85 + label_room)
+    _margins(fig, rows, cols, top_in=0.6, bottom_in=0.6 + label_room, row_gap_in=0.85 + label_room)
     legend = None
     for ax, metric in zip(axes, metrics, strict=False):
         ax.set_title(_text(metric_title(metric)), fontsize=10)
@@ -159,9 +174,9 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
     metrics = key_metrics(table)
     cols = min(3, len(metrics))
     rows = -(-len(metrics) // cols)
-    fig = Figure(figsize=(4.6 * cols, 3.8 * rows + 0.6))
+    fig = _new_figure(figsize=(4.6 * cols, 3.8 * rows + 0.6))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
-    fixed_margins(fig, rows, cols, left_in=0.95, top_in=0.6, bottom_in=1.0, row_gap_in=1.25, col_gap_in=0.75)
+    _margins(fig, rows, cols, left_in=0.95, top_in=0.6, bottom_in=1.0, row_gap_in=1.25, col_gap_in=0.75)
     for ax, metric in zip(axes, metrics, strict=False):
         ax.set_title(f"{_text(metric_title(metric))}, mean", fontsize=10)
         if len(table) > 1 and is_flat(table[metric]):
@@ -239,9 +254,9 @@ def _frontier(
     ylim: tuple[float, float] | None = None,
 ) -> Figure:
     """Points of a two-objective frontier, efficient ones marked, labelled with every swept value."""
-    fig = Figure(figsize=(7.8, 5.8))
+    fig = _new_figure(figsize=(7.8, 5.8))
     ax = fig.subplots()
-    fixed_margins(fig, 1, 1, left_in=0.95, top_in=0.75, bottom_in=0.65, right_in=0.3)
+    _margins(fig, 1, 1, left_in=0.95, top_in=0.75, bottom_in=0.65, right_in=0.3)
     xs, ys = stats[x].to_numpy(float), stats[y].to_numpy(float)
     ax.scatter(xs[~efficient], ys[~efficient], color="#999999", s=26, zorder=2, label="dominated")
     ax.scatter(xs[efficient], ys[efficient], color="#d1495b", s=40, zorder=3, label="efficient (Pareto)")
