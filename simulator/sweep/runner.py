@@ -105,7 +105,8 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     else:
         plans = {p: compile_plan(build_point(chunk.base, point, chunk.source)) for p, point in chunk.points.items()}
     rows: dict[int, dict[str, Any]] = {}
-    kept: dict[int, dict[str, np.ndarray]] = {}
+    curve_batches: list[dict[str, np.ndarray]] = []
+    curve_row: dict[int, int] = {}  # position in chunk -> row of the batches' curves put end to end
     distinct: dict[tuple[int, int], int] = {}
     todo: list[tuple[int, int]] = []  # (position in chunk, seed)
     for position, (point, _replicate, seed) in enumerate(chunk.runs):
@@ -123,20 +124,24 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
             draws = draw_batch(batch_plans, [seed for _, seed in batch])
             result = run_batch(stack_plans(batch_plans), draws, curves=chunk.curves)
             columns = metric_columns(batch_plans[0].structure, result.summary)
+            offset = len(curve_row)
             for row, (position, _) in enumerate(batch):
                 rows[position] = {k: v[row] for k, v in columns.items()}
                 if result.curves is not None:
-                    kept[position] = {c: result.curves[c][row] for c in CURVE_COLUMNS}
+                    curve_row[position] = offset + row
+            if result.curves is not None:
+                curve_batches.append(result.curves)
     records = []
-    curve_rows: dict[str, list[np.ndarray]] = {c: [] for c in CURVE_COLUMNS}
+    sources = []
     for point, replicate, seed in chunk.runs:
         source = distinct[(point, seed if plans[point].random_sources else 0)]
         records.append({"point": point, "run": replicate, "seed": seed, **rows[source]})
-        if chunk.curves:
-            for c in CURVE_COLUMNS:
-                curve_rows[c].append(kept[source][c])
+        sources.append(source)
     table = pd.DataFrame.from_records(records)
-    curves = {c: np.stack(v) for c, v in curve_rows.items()} if chunk.curves else None
+    curves = None
+    if chunk.curves:  # one gather per curve, not one array per run stacked again
+        order = np.array([curve_row[source] for source in sources], dtype=np.intp)
+        curves = {c: np.concatenate([b[c] for b in curve_batches])[order] for c in CURVE_COLUMNS}
     return ChunkResult(chunk.index, table, chunk.fingerprint, curves)
 
 
