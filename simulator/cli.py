@@ -414,7 +414,12 @@ def compare_command(
     default="parquet",
     help="csv also writes sweep.csv next to sweep.parquet.",
 )
-@click.option("--chunk-runs", type=click.IntRange(min=1), default=None, help="Runs per checkpointed chunk [2500].")
+@click.option(
+    "--chunk-runs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Runs per checkpointed chunk [one batch: 5,000 runs of the 2010 replay, fewer for larger scenarios].",
+)
 @click.option("--max-points", type=click.IntRange(min=1), default=None, help="Refuse larger grids [100000].")
 @click.option("--max-runs", type=click.IntRange(min=1), default=None, help="Refuse more runs in all [10000000].")
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
@@ -717,7 +722,7 @@ def _planned_sweep(
     from simulator.scenario import load_raw
     from simulator.sweep import SweepSpec, parse_axis, plan_sweep
     from simulator.sweep.grid import MAX_POINTS, load_spec_file
-    from simulator.sweep.runner import CHUNK_RUNS, MAX_RUNS, check_size
+    from simulator.sweep.runner import MAX_RUNS, check_size
 
     max_points = max_points or MAX_POINTS
     max_runs = max_runs or MAX_RUNS
@@ -737,7 +742,7 @@ def _planned_sweep(
     check_size(spec, max_points, max_runs)
     raw = load_raw(scenario)
     with _progress(sum(len(axis.values) for axis in spec.axes), "value", "checking grid") as step:
-        return plan_sweep(raw, scenario, spec, curves, chunk_runs or CHUNK_RUNS, max_points, max_runs, step)
+        return plan_sweep(raw, scenario, spec, curves, chunk_runs, max_points, max_runs, step)
 
 
 def _stopped(folder: Path, why: str, table_final: bool = False) -> None:

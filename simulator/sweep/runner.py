@@ -43,7 +43,19 @@ from simulator.sweep.patch import GridPatcher, PatchBuilder
 from simulator.version import __version__
 
 CHUNK_RUNS = 2500
-BATCH_RUNS = 2500
+"""Runs per checkpointed chunk where a caller balances chunks over workers (sensitivity, the API)."""
+ROUTE_RUNS_PER_BATCH = 60_000
+"""Routes (region x material x supplier) times runs in one batch of the fast path. The day
+step's cost per run falls as a batch grows (fixed NumPy overhead per operation) until its
+arrays spill out of the cache: measured on the 2010 replay (12 routes), 2,500 runs cost
+547 us each and 5,000 runs 467 us; the 20-member club (120 routes) is cheapest per run
+near 500-1,000 runs, and its peak memory grows with the batch (benchmarks/README.md)."""
+CURVE_VALUES_PER_BATCH = 22_000_000
+"""Per-day curve values a batch may record (runs x days x regions x materials x curves),
+about 180 MB of float64 (2,500 runs of the replay): bounds the memory of ``--curves`` and
+the explorer."""
+MIN_BATCH_RUNS = 250
+MAX_BATCH_RUNS = 5_000
 MAX_RUNS = 10_000_000
 """Largest number of runs (points x runs per point) a sweep accepts unless told otherwise (``--max-runs``)."""
 
@@ -92,6 +104,24 @@ def build_point(base: dict[str, Any], point: dict[str, Any], source: str) -> Sce
     return validate_data(data, where)
 
 
+def batch_runs(regions: int, materials: int, suppliers: int, horizon_days: int, curves: bool = False) -> int:
+    """Runs per fast-path batch for a scenario of this size (see :data:`ROUTE_RUNS_PER_BATCH`).
+
+    >>> batch_runs(2, 2, 3, 731), batch_runs(2, 2, 3, 731, curves=True), batch_runs(20, 2, 3, 3650)
+    (5000, 2507, 500)
+    """
+    runs = ROUTE_RUNS_PER_BATCH // max(1, regions * materials * suppliers)
+    if curves:
+        runs = min(runs, CURVE_VALUES_PER_BATCH // max(1, horizon_days * regions * materials * len(CURVE_COLUMNS)))
+    return max(MIN_BATCH_RUNS, min(MAX_BATCH_RUNS, runs))
+
+
+def scenario_batch_runs(scenario: Scenario, curves: bool = False) -> int:
+    """:func:`batch_runs` of a validated scenario."""
+    counts = (len(scenario.regions), len(scenario.materials), len(scenario.suppliers))
+    return batch_runs(*counts, scenario.horizon_days, curves)
+
+
 def run_chunk(chunk: Chunk) -> ChunkResult:
     """Simulate a chunk with the fast path (a top-level function, so workers can import it).
 
@@ -117,9 +147,16 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     by_structure: dict[Any, list[tuple[int, int]]] = {}
     for position, seed in todo:
         by_structure.setdefault(plans[chunk.runs[position][0]].structure, []).append((position, seed))
-    for group in by_structure.values():
-        for start in range(0, len(group), BATCH_RUNS):
-            batch = group[start : start + BATCH_RUNS]
+    for structure, group in by_structure.items():
+        size = batch_runs(
+            len(structure.regions),
+            len(structure.materials),
+            len(structure.suppliers),
+            structure.horizon_days,
+            chunk.curves,
+        )
+        for start in range(0, len(group), size):
+            batch = group[start : start + size]
             batch_plans = [plans[chunk.runs[position][0]] for position, _ in batch]
             draws = draw_batch(batch_plans, [seed for _, seed in batch])
             result = run_batch(stack_plans(batch_plans), draws, curves=chunk.curves)
@@ -228,12 +265,14 @@ def plan_sweep(
     source: str,
     spec: SweepSpec,
     curves: bool = False,
-    chunk_runs: int = CHUNK_RUNS,
+    chunk_runs: int | None = None,
     max_points: int = MAX_POINTS,
     max_runs: int = MAX_RUNS,
     progress: Callable[[int], None] | None = None,
 ) -> Sweep:
     """Check the sweep before any run: its size, every value of every axis, the first point.
+
+    ``chunk_runs`` defaults to one fast-path batch of the first point (:func:`scenario_batch_runs`).
 
     A grid over the limits is refused first. Each axis value is then validated on the
     base scenario (errors name the path and value; ``progress(1)`` after each); the full
@@ -251,6 +290,7 @@ def plan_sweep(
                 progress(1)
     points = spec.points()
     first = build_point(base, points[0], source)
+    chunk_runs = chunk_runs or scenario_batch_runs(first, curves)
     sweep = Sweep(base, source, spec, points, first, root_seed, chunk_runs, curves)
     sweep.patcher = patches.finish(first)
     seeds = [run_seed(root_seed, k) for k in range(spec.runs)]
