@@ -82,6 +82,12 @@ class AgreementStep:
         self.margins = self.auction is not None and bool((self.auction.service_level_z > 0).any())
         self.linked_bids = self.auction is not None and bool((self.auction.bid_price_multiplier > 0).any())
         self._no_auction: _Auction | None = None
+        # the auction's terms and caps, narrowed to one run where every run has the same (see _runs)
+        self._same: dict[str, np.ndarray] = {}
+        if self.auction is not None:
+            terms = {f: getattr(self.auction, f) for f in _AUCTION_TERMS}
+            terms["release_cap_t_per_day"] = self.terms.release_cap_t_per_day
+            self._same = {name: v[..., :1] for name, v in terms.items() if _same_in_every_run(v)}
         # returned as drawable_t wherever nothing is drawable (the market then skips it)
         self.no_drawable = np.zeros((len(self.members_list), M, B))
         self.no_drawable.flags.writeable = False
@@ -318,48 +324,67 @@ class AgreementStep:
         a = self.auction
         assert a is not None
         mem = self.members
-        every = a.auction_every_days[rows]
+        every = self._runs("auction_every_days", rows)
         bought = state.auction_stock[mem][..., rows]  # (N, M, b)
         commercial = state.commercial[mem][..., rows]
         drawdown = net_drawdown[mem][..., rows]
         wanted = drawdown * every - commercial - bought
         if self.margins:
             noise = self.plan.noise_cv[mem][..., rows] * baseline[..., rows]
-            wanted = wanted + a.service_level_z[rows] * noise * np.sqrt(every)
+            wanted = wanted + self._runs("service_level_z", rows) * noise * np.sqrt(every)
         wanted = np.maximum(0.0, wanted)
-        volume = a.bid_share[..., rows] * wanted[self.owners]  # (bids, M, b)
+        volume = self._runs("bid_share", rows) * wanted[self.owners]  # (bids, M, b)
         held = due[:, rows] & (ordered_sum(volume, axis=0) > 0)  # an auction without bids is not held
         if not held.any():
             return none
-        cap = self.terms.release_cap_t_per_day[:, rows]
-        lot_t = a.lot_t[:, rows]
+        cap = self._runs("release_cap_t_per_day", rows)
+        lot_t = self._runs("lot_t", rows)
         lot = np.where(np.isnan(lot_t), np.where(np.isfinite(cap), cap * every, np.inf), lot_t)
-        lot = np.where(held, np.minimum(lot, state.pool[:, rows]), 0.0)
-        bid_price = a.bid_price_usd_per_kg[..., rows]
+        pool_due = state.pool[:, rows]
+        lot = np.where(held, np.minimum(lot, pool_due), 0.0)
+        bid_price = self._runs("bid_price_usd_per_kg", rows)
         if self.linked_bids:
             paid = prices.paid_usd_per_kg[mem][..., rows][self.owners]  # (bids, M, b)
-            linked = np.minimum(a.bid_price_multiplier[..., rows] * paid, a.bid_cap_usd_per_kg[..., rows])
-            bid_price = np.where(a.bid_price_multiplier[..., rows] > 0, linked, bid_price)
-        clearing = clear_auction(volume, bid_price, lot, a.reserve_price_usd_per_kg[:, rows], self.pricing)
+            multiplier = self._runs("bid_price_multiplier", rows)
+            linked = np.minimum(multiplier * paid, self._runs("bid_cap_usd_per_kg", rows))
+            bid_price = np.where(multiplier > 0, linked, bid_price)
+        reserve = self._runs("reserve_price_usd_per_kg", rows)
+        clearing = clear_auction(volume, bid_price, lot, reserve, self.pricing)
         filled = np.where(held, clearing.filled_t, 0.0)
         won = self._by_member(filled, N)
         sold = ordered_sum(won, axis=0)
         pool = state.pool.copy()
-        pool[:, rows] = np.maximum(0.0, pool[:, rows] - sold)
+        pool[:, rows] = np.maximum(0.0, pool_due - sold)
         state.pool = pool
         held_all, lot_all, price_all = np.zeros((M, B), bool), np.zeros((M, B)), np.full((M, B), np.nan)
         held_all[:, rows], lot_all[:, rows] = held, lot
         price_all[:, rows] = np.where(held & (sold > 0), clearing.clearing_price_usd_per_kg, np.nan)
         stock_all = state.auction_stock.copy()
-        picked = stock_all[..., rows]
-        picked[mem] = bought + won
-        stock_all[..., rows] = picked
+        if isinstance(mem, slice):  # every region is a member: the runs' columns at once
+            stock_all[..., rows] = bought + won
+        else:
+            picked = stock_all[..., rows]
+            picked[mem] = bought + won
+            stock_all[..., rows] = picked
         state.auction_stock = stock_all
         bid, won_all, spend = np.zeros((N, M, B)), np.zeros((N, M, B)), np.zeros((N, M, B))
         bid[..., rows] = self._by_member(volume * held, N)
         won_all[..., rows] = won
         spend[..., rows] = self._by_member(np.where(held, clearing.paid_usd, 0.0), N)
         return _Auction(held_all, lot_all, price_all, bid, won_all, spend)
+
+    def _runs(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """An auction term (or the release cap) for the runs ``rows``: one run's where every run has the same.
+
+        Broadcasting one run's column gives every row the very same values, without
+        gathering them.
+        """
+        same = self._same.get(name)
+        if same is not None:
+            return same
+        if name == "release_cap_t_per_day":
+            return self.terms.release_cap_t_per_day[..., rows]
+        return getattr(self.auction, name)[..., rows]
 
     def _by_member(self, per_bid: np.ndarray, n_members: int) -> np.ndarray:
         """Sum bid rows per member: rows come in equal blocks, one block per member."""
@@ -442,6 +467,25 @@ class AgreementStep:
         sharing = self.allocate(inputs)
         assert isinstance(sharing, EssSharing)
         return sharing
+
+
+_AUCTION_TERMS = (
+    "auction_every_days",
+    "reserve_price_usd_per_kg",
+    "lot_t",
+    "bid_share",
+    "bid_price_usd_per_kg",
+    "bid_price_multiplier",
+    "bid_cap_usd_per_kg",
+    "service_level_z",
+)
+"""The :class:`AuctionPlan` arrays the auction reads run by run."""
+
+
+def _same_in_every_run(values: np.ndarray) -> bool:
+    """Whether every run (last axis) holds the very same bytes (so -0.0, 0.0 and NaNs count as they are)."""
+    first = np.ascontiguousarray(np.broadcast_to(values[..., :1], values.shape))
+    return np.ascontiguousarray(values).tobytes() == first.tobytes()
 
 
 def _with_members(by_region: np.ndarray, members: list[int] | slice, by_member: np.ndarray) -> np.ndarray:
