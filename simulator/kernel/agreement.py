@@ -182,6 +182,7 @@ class AgreementStep:
         else:
             left = ordered_sum(shareable - lent, axis=0)
         won = auction.won
+        sold = ordered_sum(won, axis=0)
         return AgreementDay(
             clearing_price_usd_per_kg=auction.price,
             rule=rule,
@@ -197,8 +198,8 @@ class AgreementStep:
             stood_down=stood_down,
             auction_held=auction.held,
             lot_t=auction.lot,
-            sold_t=ordered_sum(won, axis=0),
-            unsold_t=auction.lot - ordered_sum(won, axis=0),
+            sold_t=sold,
+            unsold_t=auction.lot - sold,
             bid_t=auction.bid,
             won_t=won,
             spend_usd=auction.spend,
@@ -489,7 +490,12 @@ def _same_in_every_run(values: np.ndarray) -> bool:
 
 
 def _with_members(by_region: np.ndarray, members: list[int] | slice, by_member: np.ndarray) -> np.ndarray:
-    """A copy of a (region, material, run) array with the members' rows set from (member, material, run)."""
+    """A copy of a (region, material, run) array with the members' rows set from (member, material, run).
+
+    Where every region is a member that is ``by_member`` itself (always a new array here).
+    """
+    if isinstance(members, slice):
+        return by_member
     out = by_region.copy()
     out[members] = by_member
     return out
