@@ -149,6 +149,7 @@ class AgreementStep:
         from_rule = np.zeros((N, M, B))
         lent = transferred = from_rule
         governed = np.zeros((M, B), bool)
+        released = np.zeros((M, B))
         if decide.any():
             assert self.sharing is not None
             # only the runs with a decision today: every rule works run by run
@@ -174,7 +175,7 @@ class AgreementStep:
                 lent = from_rule
             else:
                 lent = self._lend(state, released, shareable)
-        g = g - from_rule - transferred
+            g = g - from_rule - transferred  # (without a decision both are +0.0: every gap stays as it is)
         if self.joint:
             left = state.pool
         elif self.shares_supply:
@@ -188,7 +189,7 @@ class AgreementStep:
             rule=rule,
             gap_t=seen,
             available_t=available,
-            released_total_t=ordered_sum(from_rule, axis=0),
+            released_total_t=released,
             released_auction_t=from_auction_stock,
             released_rule_t=from_rule,
             lent_t=lent,
