@@ -64,6 +64,9 @@ class AgreementStep:
         self.strict = st.strict
         self.pricing = st.pricing or "uniform"
         self.owners = np.array(st.bid_owners, dtype=np.int64)
+        # bids come in equal blocks, one block per member, in order (see _auction and _by_member)
+        width = len(st.bid_owners) // max(1, len(st.members))
+        assert list(st.bid_owners) == [n for n in range(len(st.members)) for _ in range(width)]
         self.lag_days = self.terms.decision_lag_days + self.terms.delivery_days
         self.timed = bool((self.terms.release_normal_days >= 0).any())  # release times given in some run
         M, B = len(st.materials), plan.batch
@@ -323,8 +326,6 @@ class AgreementStep:
         rows = np.flatnonzero(slice_any(due, axis=0))
         if rows.size == 0:
             return none
-        a = self.auction
-        assert a is not None
         mem = self.members
         every = self._runs("auction_every_days", rows)
         bought = state.auction_stock[mem][..., rows]  # (N, M, b)
@@ -335,7 +336,9 @@ class AgreementStep:
             noise = self.plan.noise_cv[mem][..., rows] * baseline[..., rows]
             wanted = wanted + self._runs("service_level_z", rows) * noise * np.sqrt(every)
         wanted = np.maximum(0.0, wanted)
-        volume = self._runs("bid_share", rows) * wanted[self.owners]  # (bids, M, b)
+        # (bids, M, b): each member's block of segments times its wanted volume, broadcast (not gathered)
+        share = self._runs("bid_share", rows)
+        volume = (share.reshape(N, -1, *share.shape[1:]) * wanted[:, None]).reshape(-1, *wanted.shape[1:])
         held = due[:, rows] & (ordered_sum(volume, axis=0) > 0)  # an auction without bids is not held
         if not held.any():
             return none
