@@ -156,6 +156,7 @@ def run_batch(
         )
         for name in names
     }
+    market_curves, procurement_curves = _curve_sources(kept)
     yesterday = np.zeros((len(plan.shocks), B), bool)
     for day in range(st.first_day, st.horizon_days):
         active = active_flags(draws.shock_start, draws.shock_end, day)
@@ -164,15 +165,15 @@ def run_batch(
             arrivals = (commercial.take(day), refill.take(day), pool.take(day))
             market = kernel.market(day, active, *arrivals)
             if kept:
-                _keep(kept, day, market, kernel)
+                _keep(market_curves, day, market, kernel)
             if log is not None:
                 log_arrivals(log, day, *arrivals)
             for ring in (commercial, refill, pool):
                 ring.clear(day)
         review_due = order_up_to & (day % review_days == 0) if any_reviews and day >= 0 else no_review
         shipments = kernel.procure(day, active, review_due)
-        if kept and day >= 0:
-            _keep(kept, day, shipments, kernel)
+        if procurement_curves and day >= 0:
+            _keep(procurement_curves, day, shipments, kernel)
         if log is not None:
             _log_schedule(log, plan, day, active, yesterday, review_due, market, shipments)
             yesterday = active
@@ -181,17 +182,30 @@ def run_batch(
     return BatchResult(kernel.summary.finish(), by_run)
 
 
-def _keep(kept: dict[str, np.ndarray], day: int, record: MarketDay | ProcurementDay, kernel: Kernel) -> None:
-    """Store day ``day`` of each curve ``record`` carries (the cumulative ones: the accumulator's running sums)."""
-    market = isinstance(record, MarketDay)
-    for name in kept:
+_Curves = list[tuple[np.ndarray, str, bool]]
+"""Curves one record fills: the storage, the record field or summary source, whether cumulative."""
+
+
+def _curve_sources(kept: dict[str, np.ndarray]) -> tuple[_Curves, _Curves]:
+    """The curves the market's record fills (with the cumulative ones) and those procurement's fills."""
+    market: _Curves = []
+    procurement: _Curves = []
+    for name, storage in kept.items():
         q = daily(name)
         if q.aggregation == "cumulative":
-            if market:
-                assert q.source is not None
-                kept[name][day] = kernel.summary.running(q.source)
-        elif hasattr(record, name):
-            kept[name][day] = getattr(record, name)
+            assert q.source is not None
+            market.append((storage, q.source, True))
+        elif name in MarketDay.__dataclass_fields__:
+            market.append((storage, name, False))
+        elif name in ProcurementDay.__dataclass_fields__:
+            procurement.append((storage, name, False))
+    return market, procurement
+
+
+def _keep(curves: _Curves, day: int, record: MarketDay | ProcurementDay, kernel: Kernel) -> None:
+    """Store day ``day`` of the ``curves`` ``record`` fills (the cumulative ones: the accumulator's running sums)."""
+    for storage, source, cumulative in curves:
+        storage[day] = kernel.summary.running(source) if cumulative else getattr(record, source)
 
 
 def _log_schedule(

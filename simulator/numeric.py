@@ -63,6 +63,11 @@ def _fold(ufunc: np.ufunc, x: np.ndarray, axis: int) -> np.ndarray:
     """``ufunc`` applied left to right over the slices of ``x`` along ``axis`` (a new array)."""
     axis = axis % x.ndim
     n = x.shape[axis]
+    if axis == 0 and n > 1 and x.ndim > 1:  # the common case, indexed directly
+        total = ufunc(x[0], x[1])
+        for i in range(2, n):
+            ufunc(total, x[i], out=total)
+        return total
     head = (slice(None),) * axis
     if n == 1 or x.ndim == 1:  # the first slice is copied (a 1-D array's slices are scalars)
         total = np.array(x[(*head, 0)])

@@ -10,6 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from simulator.engine import ReferenceEngine
+from simulator.fastpath import run_batch
+from simulator.plan import compile_plan, stack_plans
+from simulator.randomness import draw_batch
+from simulator.scenario import validate_data
 from tests.helpers import TWO_MEMBERS, build, run, series
 from tests.invariants import check_invariants
 
@@ -270,3 +275,26 @@ def test_release_times_an_emergency_after_activation_shortens_the_wait():
     result = run(data)
     assert joint(result, "japan")[:18] == pytest.approx(0.0)
     assert joint(result, "japan")[18] > 0
+
+
+def test_runs_with_different_auction_terms_share_a_batch_run_by_run():
+    # the worked auction above, the same with the EU bidding 150 USD/kg (its bid now
+    # sets no price: both are filled at Japan's 100), and with an auction every 3 days
+    data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=BIDS)
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    eu_bid = [{"end_use": "magnets", "share": 1.0, "price_usd_per_kg": 150}]
+    variants = [
+        data,
+        build(data, agreement__auction__bids__eu__ree=eu_bid),
+        build(data, agreement__auction__every_days=3),
+    ]
+    plans = [compile_plan(validate_data(v)) for v in variants]
+    batch = run_batch(stack_plans(plans), draw_batch(plans, [0, 0, 0]))
+    for row, plan in enumerate(plans):  # alone, each run's terms are the batch's terms
+        alone = ReferenceEngine(plan, 0).run().summary
+        for name, values in alone.items():
+            assert np.array_equal(values[0], batch.summary[name][row], equal_nan=True), (name, row)
+    spend = batch.summary["auction_spend_usd"][:, :, 0]  # (run, region)
+    # day 0: 140 t for Japan and 560 t for the EU out of 1,000 t, at 50 USD/kg, then at 100
+    assert spend[1, 1] > spend[0, 1] and spend[1, 1] >= 560 * 100 * 1000
+    assert not np.array_equal(spend[2], spend[0])

@@ -385,3 +385,45 @@ def test_talmud_between_a_third_and_half_of_the_claims_shares_the_half_claims_eq
     assert talmud(A([20.0, 80.0]), A(40.0)) == pytest.approx([10, 30])
     # the widows' 250 against 100, 200, 300 (half-claims 50, 100, 150): level 100 -> 50 + 100 + 100
     assert talmud(A([100.0, 200.0, 300.0]), A(250.0)) == pytest.approx([50, 100, 100])
+
+
+# --- one order of bids for a whole batch (the fast clearing of many runs) ---------------
+
+
+def test_a_batch_with_shared_bid_prices_clears_each_run_as_it_would_alone():
+    # one material, four runs with bids 40 t at 12, 30 t at 11 (a second bid at 12 of 0 t
+    # or below the reserve in some runs), 50 t at 10; lots 100, 60, 0 and 200 t.
+    # Run 0: 40 + 30 then 30 of 50 at 10. Run 1: 40 + 20 of 30 at 11. Run 2: no lot.
+    # Run 3: bids cover 120 t of 200: all filled, price the lowest eligible bid, 10.
+    volume = A([[40.0, 40, 40, 40], [0.0, 0, 0, 0], [30.0, 30, 30, 30], [50.0, 50, 50, 50]])[:, None, :]
+    price = np.broadcast_to(A([12.0, 12.0, 11.0, 10.0])[:, None, None], volume.shape)
+    lot = A([[100.0, 60.0, 0.0, 200.0]])
+    result = clear_auction(volume, price, lot, reserve_price_usd_per_kg=9.0)
+    assert np.array_equal(result.filled_t[:, 0, 0], [40, 0, 30, 30])
+    assert np.array_equal(result.filled_t[:, 0, 1], [40, 0, 20, 0])
+    assert np.array_equal(result.filled_t[:, 0, 2], [0, 0, 0, 0])
+    assert np.array_equal(result.filled_t[:, 0, 3], [40, 0, 30, 50])
+    assert np.array_equal(result.clearing_price_usd_per_kg[0], [10.0, 11.0, np.nan, 10.0], equal_nan=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    n=st.integers(min_value=1, max_value=7),
+    runs=st.integers(min_value=1, max_value=6),
+    data=st.data(),
+    reserve=st.sampled_from([0.0, 8.0, 10.0, 11.0]),
+    pricing=st.sampled_from(["uniform", "pay_as_bid"]),
+)
+def test_shared_bid_prices_clear_bit_for_bit_as_each_run_alone(n, runs, data, reserve, pricing):
+    # ties, bids of 0 t and bids below the reserve are all likely with these few values
+    prices = data.draw(arrays(float, (n, 2), elements=st.sampled_from([5.0, 8.0, 10.0, 10.0, 12.0, 15.0])))
+    volume = data.draw(arrays(float, (n, 2, runs), elements=st.sampled_from([0.0, 0.1, 0.2, 0.7, 20.0, 30.0])))
+    lot = data.draw(arrays(float, (2, runs), elements=st.sampled_from([0.0, 0.3, 0.9, 30.0, 50.0, 1e9])))
+    price = np.broadcast_to(prices[..., None], volume.shape)
+    batch = clear_auction(volume, price, lot, reserve, pricing)  # one order of bids for every run
+    for m in range(2):
+        for r in range(runs):  # one run alone: the bids are sorted
+            alone = clear_auction(volume[:, m, r], prices[:, m], lot[m, r], reserve, pricing)
+            assert batch.filled_t[:, m, r].tobytes() == alone.filled_t.tobytes()
+            assert batch.paid_usd[:, m, r].tobytes() == alone.paid_usd.tobytes()
+            assert batch.clearing_price_usd_per_kg[m, r].tobytes() == alone.clearing_price_usd_per_kg.tobytes()

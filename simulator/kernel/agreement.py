@@ -64,6 +64,9 @@ class AgreementStep:
         self.strict = st.strict
         self.pricing = st.pricing or "uniform"
         self.owners = np.array(st.bid_owners, dtype=np.int64)
+        # bids come in equal blocks, one block per member, in order (see _auction and _by_member)
+        width = len(st.bid_owners) // max(1, len(st.members))
+        assert list(st.bid_owners) == [n for n in range(len(st.members)) for _ in range(width)]
         self.lag_days = self.terms.decision_lag_days + self.terms.delivery_days
         self.timed = bool((self.terms.release_normal_days >= 0).any())  # release times given in some run
         M, B = len(st.materials), plan.batch
@@ -82,6 +85,12 @@ class AgreementStep:
         self.margins = self.auction is not None and bool((self.auction.service_level_z > 0).any())
         self.linked_bids = self.auction is not None and bool((self.auction.bid_price_multiplier > 0).any())
         self._no_auction: _Auction | None = None
+        # the auction's terms and caps, narrowed to one run where every run has the same (see _runs)
+        self._same: dict[str, np.ndarray] = {}
+        if self.auction is not None:
+            terms = {f: getattr(self.auction, f) for f in _AUCTION_TERMS}
+            terms["release_cap_t_per_day"] = self.terms.release_cap_t_per_day
+            self._same = {name: v[..., :1] for name, v in terms.items() if _same_in_every_run(v)}
         # returned as drawable_t wherever nothing is drawable (the market then skips it)
         self.no_drawable = np.zeros((len(self.members_list), M, B))
         self.no_drawable.flags.writeable = False
@@ -143,6 +152,7 @@ class AgreementStep:
         from_rule = np.zeros((N, M, B))
         lent = transferred = from_rule
         governed = np.zeros((M, B), bool)
+        released = np.zeros((M, B))
         if decide.any():
             assert self.sharing is not None
             # only the runs with a decision today: every rule works run by run
@@ -168,7 +178,7 @@ class AgreementStep:
                 lent = from_rule
             else:
                 lent = self._lend(state, released, shareable)
-        g = g - from_rule - transferred
+            g = g - from_rule - transferred  # (without a decision both are +0.0: every gap stays as it is)
         if self.joint:
             left = state.pool
         elif self.shares_supply:
@@ -176,12 +186,13 @@ class AgreementStep:
         else:
             left = ordered_sum(shareable - lent, axis=0)
         won = auction.won
+        sold = ordered_sum(won, axis=0)
         return AgreementDay(
             clearing_price_usd_per_kg=auction.price,
             rule=rule,
             gap_t=seen,
             available_t=available,
-            released_total_t=ordered_sum(from_rule, axis=0),
+            released_total_t=released,
             released_auction_t=from_auction_stock,
             released_rule_t=from_rule,
             lent_t=lent,
@@ -191,8 +202,8 @@ class AgreementStep:
             stood_down=stood_down,
             auction_held=auction.held,
             lot_t=auction.lot,
-            sold_t=ordered_sum(won, axis=0),
-            unsold_t=auction.lot - ordered_sum(won, axis=0),
+            sold_t=sold,
+            unsold_t=auction.lot - sold,
             bid_t=auction.bid,
             won_t=won,
             spend_usd=auction.spend,
@@ -315,51 +326,70 @@ class AgreementStep:
         rows = np.flatnonzero(slice_any(due, axis=0))
         if rows.size == 0:
             return none
-        a = self.auction
-        assert a is not None
         mem = self.members
-        every = a.auction_every_days[rows]
+        every = self._runs("auction_every_days", rows)
         bought = state.auction_stock[mem][..., rows]  # (N, M, b)
         commercial = state.commercial[mem][..., rows]
         drawdown = net_drawdown[mem][..., rows]
         wanted = drawdown * every - commercial - bought
         if self.margins:
             noise = self.plan.noise_cv[mem][..., rows] * baseline[..., rows]
-            wanted = wanted + a.service_level_z[rows] * noise * np.sqrt(every)
+            wanted = wanted + self._runs("service_level_z", rows) * noise * np.sqrt(every)
         wanted = np.maximum(0.0, wanted)
-        volume = a.bid_share[..., rows] * wanted[self.owners]  # (bids, M, b)
+        # (bids, M, b): each member's block of segments times its wanted volume, broadcast (not gathered)
+        share = self._runs("bid_share", rows)
+        volume = (share.reshape(N, -1, *share.shape[1:]) * wanted[:, None]).reshape(-1, *wanted.shape[1:])
         held = due[:, rows] & (ordered_sum(volume, axis=0) > 0)  # an auction without bids is not held
         if not held.any():
             return none
-        cap = self.terms.release_cap_t_per_day[:, rows]
-        lot_t = a.lot_t[:, rows]
+        cap = self._runs("release_cap_t_per_day", rows)
+        lot_t = self._runs("lot_t", rows)
         lot = np.where(np.isnan(lot_t), np.where(np.isfinite(cap), cap * every, np.inf), lot_t)
-        lot = np.where(held, np.minimum(lot, state.pool[:, rows]), 0.0)
-        bid_price = a.bid_price_usd_per_kg[..., rows]
+        pool_due = state.pool[:, rows]
+        lot = np.where(held, np.minimum(lot, pool_due), 0.0)
+        bid_price = self._runs("bid_price_usd_per_kg", rows)
         if self.linked_bids:
             paid = prices.paid_usd_per_kg[mem][..., rows][self.owners]  # (bids, M, b)
-            linked = np.minimum(a.bid_price_multiplier[..., rows] * paid, a.bid_cap_usd_per_kg[..., rows])
-            bid_price = np.where(a.bid_price_multiplier[..., rows] > 0, linked, bid_price)
-        clearing = clear_auction(volume, bid_price, lot, a.reserve_price_usd_per_kg[:, rows], self.pricing)
+            multiplier = self._runs("bid_price_multiplier", rows)
+            linked = np.minimum(multiplier * paid, self._runs("bid_cap_usd_per_kg", rows))
+            bid_price = np.where(multiplier > 0, linked, bid_price)
+        reserve = self._runs("reserve_price_usd_per_kg", rows)
+        clearing = clear_auction(volume, bid_price, lot, reserve, self.pricing)
         filled = np.where(held, clearing.filled_t, 0.0)
         won = self._by_member(filled, N)
         sold = ordered_sum(won, axis=0)
         pool = state.pool.copy()
-        pool[:, rows] = np.maximum(0.0, pool[:, rows] - sold)
+        pool[:, rows] = np.maximum(0.0, pool_due - sold)
         state.pool = pool
         held_all, lot_all, price_all = np.zeros((M, B), bool), np.zeros((M, B)), np.full((M, B), np.nan)
         held_all[:, rows], lot_all[:, rows] = held, lot
         price_all[:, rows] = np.where(held & (sold > 0), clearing.clearing_price_usd_per_kg, np.nan)
         stock_all = state.auction_stock.copy()
-        picked = stock_all[..., rows]
-        picked[mem] = bought + won
-        stock_all[..., rows] = picked
+        if isinstance(mem, slice):  # every region is a member: the runs' columns at once
+            stock_all[..., rows] = bought + won
+        else:
+            picked = stock_all[..., rows]
+            picked[mem] = bought + won
+            stock_all[..., rows] = picked
         state.auction_stock = stock_all
         bid, won_all, spend = np.zeros((N, M, B)), np.zeros((N, M, B)), np.zeros((N, M, B))
         bid[..., rows] = self._by_member(volume * held, N)
         won_all[..., rows] = won
         spend[..., rows] = self._by_member(np.where(held, clearing.paid_usd, 0.0), N)
         return _Auction(held_all, lot_all, price_all, bid, won_all, spend)
+
+    def _runs(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """An auction term (or the release cap) for the runs ``rows``: one run's where every run has the same.
+
+        Broadcasting one run's column gives every row the very same values, without
+        gathering them.
+        """
+        same = self._same.get(name)
+        if same is not None:
+            return same
+        if name == "release_cap_t_per_day":
+            return self.terms.release_cap_t_per_day[..., rows]
+        return getattr(self.auction, name)[..., rows]
 
     def _by_member(self, per_bid: np.ndarray, n_members: int) -> np.ndarray:
         """Sum bid rows per member: rows come in equal blocks, one block per member."""
@@ -444,8 +474,32 @@ class AgreementStep:
         return sharing
 
 
+_AUCTION_TERMS = (
+    "auction_every_days",
+    "reserve_price_usd_per_kg",
+    "lot_t",
+    "bid_share",
+    "bid_price_usd_per_kg",
+    "bid_price_multiplier",
+    "bid_cap_usd_per_kg",
+    "service_level_z",
+)
+"""The :class:`AuctionPlan` arrays the auction reads run by run."""
+
+
+def _same_in_every_run(values: np.ndarray) -> bool:
+    """Whether every run (last axis) holds the very same bytes (so -0.0, 0.0 and NaNs count as they are)."""
+    first = np.ascontiguousarray(np.broadcast_to(values[..., :1], values.shape))
+    return np.ascontiguousarray(values).tobytes() == first.tobytes()
+
+
 def _with_members(by_region: np.ndarray, members: list[int] | slice, by_member: np.ndarray) -> np.ndarray:
-    """A copy of a (region, material, run) array with the members' rows set from (member, material, run)."""
+    """A copy of a (region, material, run) array with the members' rows set from (member, material, run).
+
+    Where every region is a member that is ``by_member`` itself (always a new array here).
+    """
+    if isinstance(members, slice):
+        return by_member
     out = by_region.copy()
     out[members] = by_member
     return out

@@ -52,6 +52,7 @@ class Market:
         self.noise_mu, self.noise_sigma = lognormal_parameters(plan.noise_cv)
         self.first_day = plan.structure.first_day
         self.members = list(plan.structure.members)
+        self.all_members = self.members == list(range(len(plan.structure.regions)))
         self.agreement = AgreementStep(plan) if plan.agreement is not None else None
         self.joint_first = plan.structure.order == "joint_first"
         mechanism = plan.structure.mechanism
@@ -271,7 +272,13 @@ class Market:
         return drawn, gap - drawn
 
     def _to_regions(self, per_member: np.ndarray) -> np.ndarray:
-        """(member, material, run) array as (region, material, run) with zeros for non-members."""
+        """(member, material, run) array as (region, material, run) with zeros for non-members.
+
+        Where every region is a member that is ``per_member`` itself (the kernel never
+        changes a day's arrays once made).
+        """
+        if self.all_members:
+            return per_member
         out = np.zeros_like(self.zero)
         out[self.members] = per_member
         return out

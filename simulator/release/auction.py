@@ -61,17 +61,12 @@ def clear_auction(
     reserve = np.asarray(reserve_price_usd_per_kg, float)
     eligible = (volume > 0) & (price >= reserve)
     volume = np.where(eligible, volume, 0.0)
-    ranked_price = np.where(eligible, price, -np.inf)
-    order = np.argsort(-ranked_price, axis=0, kind="stable")
-    sorted_price = np.take_along_axis(ranked_price, order, axis=0)
-    sorted_volume = np.take_along_axis(volume, order, axis=0)
-    cumulative = np.cumsum(sorted_volume, axis=0)
-    reached = (cumulative >= lot) & np.isfinite(sorted_price)
     n_eligible = np.sum(eligible, axis=0)
-    marginal = np.where(slice_any(reached, axis=0), np.argmax(reached, axis=0), n_eligible - 1)
     has_bids = (n_eligible > 0) & (lot > 0)
-    marginal = np.clip(marginal, 0, None)
-    clearing = np.take_along_axis(sorted_price, marginal[None], axis=0)[0]
+    if price.ndim > 1 and bool((price == price[..., :1]).all()):  # one order of bids for every run
+        clearing = _marginal_in_fixed_order(price[..., 0], volume, eligible, lot)
+    else:
+        clearing = _marginal_by_sorting(np.where(eligible, price, -np.inf), volume, lot, n_eligible)
     clearing = np.where(has_bids, clearing, np.nan)
     above = np.where(price > clearing, volume, 0.0)
     at = np.where(price == clearing, volume, 0.0)
@@ -84,3 +79,49 @@ def clear_auction(
     unit_price = clearing if pricing == "uniform" else price
     paid = np.where(filled > 0, filled * unit_price * KG_PER_T, 0.0)
     return Clearing(filled, clearing, paid)
+
+
+def _marginal_by_sorting(ranked_price: Array, volume: Array, lot: Array, n_eligible: np.ndarray) -> Array:
+    """The marginal bid's price: bids sorted by price (ineligible ones ranked at -inf, last)."""
+    order = np.argsort(-ranked_price, axis=0, kind="stable")
+    sorted_price = np.take_along_axis(ranked_price, order, axis=0)
+    sorted_volume = np.take_along_axis(volume, order, axis=0)
+    cumulative = np.cumsum(sorted_volume, axis=0)
+    reached = (cumulative >= lot) & np.isfinite(sorted_price)
+    marginal = np.where(slice_any(reached, axis=0), np.argmax(reached, axis=0), n_eligible - 1)
+    marginal = np.clip(marginal, 0, None)
+    return np.take_along_axis(sorted_price, marginal[None], axis=0)[0]
+
+
+def _marginal_in_fixed_order(base_price: Array, volume: Array, eligible: np.ndarray, lot: Array) -> Array:
+    """:func:`_marginal_by_sorting` when every run (last axis) has the same bid prices ``base_price``.
+
+    The bids are walked once in the order of their prices (highest first, ties by
+    position), ineligible ones included with their volume of 0: adding 0 leaves the
+    running volume unchanged, so at each eligible bid it equals the sorted cumulative
+    volume bit for bit. The marginal bid is the first one whose running volume reaches
+    the lot (an ineligible bid adds nothing, so it can be first only where the lot is
+    0, where nothing is sold), else the last eligible one (-inf where none is eligible,
+    as the sorted version's first entry).
+    """
+    n, runs = volume.shape[0], volume.shape[-1]
+    prices = base_price.reshape(n, -1)  # (bid, batch cell)
+    order = np.argsort(-prices, axis=0, kind="stable")
+    cells = np.arange(prices.shape[1])
+    lot = np.broadcast_to(lot, volume.shape[1:]).reshape(-1, runs)
+    volume = volume.reshape(n, -1, runs)
+    eligible = eligible.reshape(n, -1, runs)
+    marginal = np.full(volume.shape[1:], -np.inf)
+    reached = []
+    running = volume[order[0], cells]
+    for k in range(n):
+        bid = order[k]
+        price = prices[bid, cells][:, None]
+        walked = eligible[bid, cells]
+        if k:
+            running = running + volume[bid, cells]
+        marginal = np.where(walked, price, marginal)  # the last eligible bid so far
+        reached.append(((running >= lot) & np.isfinite(price), price))
+    for hit, price in reversed(reached):  # the first bid that reaches the lot wins
+        marginal = np.where(hit, price, marginal)
+    return marginal.reshape((*base_price.shape[1:], runs))
