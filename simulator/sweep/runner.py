@@ -178,7 +178,11 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     curves = None
     if chunk.curves:  # one gather per curve, not one array per run stacked again
         order = np.array([curve_row[source] for source in sources], dtype=np.intp)
-        curves = {c: np.concatenate([b[c] for b in curve_batches])[order] for c in CURVE_COLUMNS}
+        in_order = len(curve_batches) == 1 and np.array_equal(order, np.arange(len(curve_row)))
+        curves = {
+            c: curve_batches[0][c] if in_order else np.concatenate([b[c] for b in curve_batches])[order]
+            for c in CURVE_COLUMNS
+        }
     return ChunkResult(chunk.index, table, chunk.fingerprint, curves)
 
 
