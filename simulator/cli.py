@@ -149,10 +149,9 @@ def explorer_option(help_text: str) -> Any:
 
 def _explorer_link(report: Path, page: str | None, run_data: dict[str, Any]) -> Any:
     """The report's link to ``page`` (``--explorer``) or to an ``explorer.html`` beside it; None without one."""
-    from simulator.report.explorer import find_explorer, read_explorer
+    from simulator.report.explorer import explorer_link
 
-    found = find_explorer(report, Path(page) if page else None)
-    return read_explorer(found, report, run_data, given=page is not None) if found else None
+    return explorer_link(report, Path(page) if page else None, run_data)
 
 
 EXPLORER_HELP = (

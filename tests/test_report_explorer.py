@@ -115,3 +115,15 @@ def test_explorer_needs_report(explored, tmp_path):
     result = CliRunner().invoke(main, ["run", str(scenario), "-o", str(tmp_path), "--explorer", str(page)])
     assert result.exit_code == 2
     assert "--explorer needs --report" in result.output
+
+
+def test_the_python_api_links_the_same_page(explored, tmp_path):
+    import simulator
+    from simulator.errors import InputError
+
+    scenario, page = explored
+    report = simulator.report(str(scenario), tmp_path / "r.html", set={"agreement.ratio.japan": 0.2}, explorer=page)
+    assert "explorer.html#agreement.ratio.japan=0.2&amp;agreement.mechanism=fair_ratio" in _section(report)
+    with pytest.raises(InputError, match="not an explorer page"):
+        simulator.report(str(scenario), tmp_path / "bad.html", explorer=scenario)
+    assert not (tmp_path / "bad.html").exists()

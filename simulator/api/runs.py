@@ -249,6 +249,7 @@ def report(
     compare: ScenarioLike | None = None,
     set: Overrides = None,
     seed: int | None = None,
+    explorer: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Run a scenario and write its self-contained HTML report, as ``stockpile report``.
 
@@ -265,6 +266,9 @@ def report(
         Changes applied before the runs, as ``--set``; the report lists them.
     seed
         The run's seed (default: the scenario's); the baseline runs with it too.
+    explorer
+        An explorer page (``stockpile explore``) to link, opened at this run's point
+        (``--explorer``); without it, an ``explorer.html`` beside ``path`` is linked.
 
     Returns
     -------
@@ -274,6 +278,7 @@ def report(
     from simulator.engine import simulate
     from simulator.output import check_writable
     from simulator.report import comparison_problem, write_report
+    from simulator.report.explorer import explorer_link
     from simulator.scenario.changes import with_changes
 
     pairs = assignments(set)
@@ -289,6 +294,8 @@ def report(
         if problem := comparison_problem(loaded.scenario, base):
             raise InputError(f"compare: {problem}", source)
     target = Path(path)
+    run_data = loaded.data if loaded.data is not None else loaded.scenario.model_dump(mode="json")
+    link = explorer_link(target, Path(explorer) if explorer is not None else None, run_data)
     check_writable(target.parent)
     baseline = simulate(base) if base is not None else None
-    return write_report(simulate(loaded.scenario), target, baseline=baseline, changes=changes)
+    return write_report(simulate(loaded.scenario), target, baseline=baseline, changes=changes, explorer=link)

@@ -40,12 +40,15 @@ class ExplorerLink:
     """The axes on which this run's value is one of the page's values (named in ``href``)."""
 
 
-def find_explorer(report: Path, page: Path | None) -> Path | None:
-    """The explorer to link: ``page`` if given, else ``explorer.html`` beside ``report`` if there."""
+def explorer_link(report: Path, page: Path | None, run_data: dict[str, Any]) -> ExplorerLink | None:
+    """The link from ``report`` to ``page`` (``--explorer``) or to an ``explorer.html`` beside it; None without one.
+
+    ``run_data`` is the run's scenario data (after ``--set``), read for the run's point.
+    """
     if page is not None:
-        return page
+        return read_explorer(page, report, run_data, given=True)
     beside = report.parent / BESIDE
-    return beside if beside.is_file() else None
+    return read_explorer(beside, report, run_data, given=False) if beside.is_file() else None
 
 
 def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: bool) -> ExplorerLink | None:
