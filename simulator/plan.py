@@ -327,14 +327,8 @@ def _stack_part(parts: list[Part], rows: np.ndarray, batch: int) -> Part:
     first = parts[0]
     stacked = {}
     for name in array_fields(first):
-        arrays = [getattr(p, name) for p in parts]
-        template = arrays[0]
-        distinct: dict[int, int] = {}
-        unique = []
-        for array in arrays:
-            if id(array) not in distinct:
-                distinct[id(array)] = len(unique)
-                unique.append(array)
+        unique, which = _by_identity([getattr(p, name) for p in parts])
+        template = unique[0]
         if len(unique) == 1:
             stacked[name] = np.broadcast_to(template, (*template.shape[:-1], batch))
             continue
@@ -342,21 +336,33 @@ def _stack_part(parts: list[Part], rows: np.ndarray, batch: int) -> Part:
         if (side_by_side == template).all():  # NaN is never equal: such an array is gathered
             stacked[name] = np.broadcast_to(template, (*template.shape[:-1], batch))
         else:
-            which = np.array([distinct[id(array)] for array in arrays])
             stacked[name] = side_by_side[..., which[rows]]
     return replace(first, **stacked)
+
+
+def _by_identity(items: list[Any]) -> tuple[list[Any], np.ndarray]:
+    """The distinct objects of ``items`` (by identity, in first-seen order) and each item's index among them.
+
+    >>> a, b = np.zeros(1), np.zeros(1)
+    >>> unique, which = _by_identity([a, b, a])
+    >>> len(unique), which.tolist()
+    (2, [0, 1, 0])
+    """
+    index: dict[int, int] = {}
+    unique = []
+    for item in items:
+        if id(item) not in index:
+            index[id(item)] = len(unique)
+            unique.append(item)
+    return unique, np.array([index[id(item)] for item in items])
 
 
 def stack_plans(plans: list[Plan]) -> Plan:
     """One plan whose runs are ``plans`` in order (same structure required)."""
     first = plans[0]
-    distinct: dict[int, int] = {}
-    for plan in plans:
-        distinct.setdefault(id(plan), len(distinct))
-    unique = list({id(plan): plan for plan in plans}.values())
+    unique, rows = _by_identity(plans)
     if any(p.structure is not first.structure and p.structure != first.structure for p in unique):
         raise ValueError("plans of different structure cannot share a batch")
-    rows = np.array([distinct[id(plan)] for plan in plans])
     batch = len(plans)
     parts = {}
     for name in ("agreement", "auction", "market"):
