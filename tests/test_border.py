@@ -4,11 +4,14 @@ world of tests/helpers.py (10 t/day from China, 5 days in transit, 100 t of stoc
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
 from simulator.engine import ReferenceEngine
 from simulator.fastpath import run_batch
+from simulator.kernel import border
 from simulator.kernel.border import Border
 from simulator.plan import compile_plan, processing_distribution, stack_plans
 from simulator.randomness import draw_batch
@@ -300,3 +303,19 @@ def test_a_quota_on_a_block_of_routes_gives_the_full_computation_bit_for_bit(roo
     for block, full in zip(got[:2], got[2:], strict=True):
         for a, b in zip(block, full, strict=True):
             assert a.tobytes() == b.tobytes()
+
+
+@pytest.mark.parametrize("smuggling", [0.0, 0.25])
+def test_a_quota_binding_in_no_run_ships_what_the_full_scaling_would_bit_for_bit(smuggling):
+    # the shortcut must equal scaling by exactly 1, sign of zero included (-0.0 + 0.0 is +0.0)
+    shock = SimpleNamespace(smuggling_share=smuggling)
+    flows = np.array([[[[-0.0, 3.0]]], [[[0.0, -0.0]]]])  # (region, material, supplier, run)
+    by_region = np.array([[-0.0, 3.0], [0.0, -0.0]])
+    through, stopped = border._capped(shock, flows, by_region, by_region.copy(), slice(None), True)
+    assert stopped is None
+    # the same quota with one run over its room takes the full path: its other run is the reference
+    allowed = by_region.copy()
+    allowed[0, 1] = 1.5
+    full, _ = border._capped(shock, flows, by_region, allowed, slice(None), True)
+    assert through[..., 0].tobytes() == full[..., 0].tobytes()
+    assert not np.signbit(through).any()

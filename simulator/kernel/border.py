@@ -213,59 +213,47 @@ class Border:
         self.quota_used[i] = np.where(on, used + np.minimum(total, room), self.quota_used[i])
         finite = bool(np.isfinite(total).all())
         if box is not None and finite:
-            return self._quota_block(shock, box, shipped, by_region, allowed, on)
-        if box is not None:
+            # outside the block the full computation ships ``shipped`` and stops 0 - 0 x scale = +0.0
+            # (every scale is finite), so only the block is worked out
+            block = shipped[box]
+            through, stopped = _capped(shock, block, by_region, allowed, box[0], finite)
+            shipped_out, lost = shipped.copy(), np.zeros(self.route_shape)
+            shipped_out[box] = through if on.all() else np.where(on, through, block)
+            if stopped is not None:
+                lost[box] = stopped if on.all() else np.where(on, stopped, 0.0)
+            return shipped_out, lost
+        if box is not None:  # a block with non-finite flows: the full computation
             flows = np.where(mask, shipped, 0.0)
-        if (allowed == by_region).all() and finite:
-            # binding in no run: every scale is exactly 1 and nothing is stopped, so what
-            # ships is the flows plus +0.0 (as ``kept + stopped * smuggling_share``)
-            return np.where(mask & on, flows + 0.0, shipped), np.zeros(self.route_shape)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(by_region > 0, allowed / by_region, 1.0)[:, None, None, :]
-        kept = flows * scale
-        stopped = flows - kept
-        through = kept + stopped * shock.smuggling_share
-        lost = stopped if shock.smuggling_share == 0.0 else stopped * (1.0 - shock.smuggling_share)
+        through, stopped = _capped(shock, flows, by_region, allowed, slice(None), finite)
+        lost = np.zeros(self.route_shape) if stopped is None else stopped
         if on.all():  # the same values as selecting by ``on`` below
             return np.where(mask, through, shipped), lost
         return np.where(mask & on, through, shipped), np.where(on, lost, 0.0)
 
-    def _quota_block(
-        self,
-        shock: ShockPlan,
-        box: tuple[slice, slice, slice],
-        shipped: np.ndarray,
-        by_region: np.ndarray,
-        allowed: np.ndarray,
-        on: np.ndarray,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`_quota`'s result computed on the block of its routes only (finite flows).
 
-        Outside the block the full computation ships ``shipped`` and stops ``0 - 0 x scale
-        = +0.0`` (every scale is finite), so only the block is worked out.
-        """
-        block = shipped[box]
-        shipped_out = shipped.copy()
-        lost = np.zeros(self.route_shape)
-        if (allowed == by_region).all():  # binding in no run (see ``_quota``)
-            through, stopped = block + 0.0, None
-        else:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                scale = np.where(by_region > 0, allowed / by_region, 1.0)[box[0], None, None, :]
-            kept = block * scale
-            stopped = block - kept
-            through = kept + stopped * shock.smuggling_share
-            if shock.smuggling_share != 0.0:
-                stopped = stopped * (1.0 - shock.smuggling_share)
-        if on.all():
-            shipped_out[box] = through
-            if stopped is not None:
-                lost[box] = stopped
-        else:
-            shipped_out[box] = np.where(on, through, block)
-            if stopped is not None:
-                lost[box] = np.where(on, stopped, 0.0)
-        return shipped_out, lost
+def _capped(
+    shock: ShockPlan,
+    flows: np.ndarray,
+    by_region: np.ndarray,
+    allowed: np.ndarray,
+    regions: slice,
+    finite: bool,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """What of the quota's ``flows`` ships and what it stops for good (None: nothing, it binds in no run).
+
+    Each region's flows are scaled by ``allowed / by_region`` (rows ``regions`` of those
+    (region, run) arrays); a smuggling share of what is stopped flows anyway. Where the
+    quota binds in no run and the flows are finite every scale is exactly 1, so what ships
+    is the flows plus +0.0 (as ``kept + stopped x smuggling_share``) and nothing is stopped.
+    """
+    if finite and (allowed == by_region).all():
+        return flows + 0.0, None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(by_region > 0, allowed / by_region, 1.0)[regions, None, None, :]
+    kept = flows * scale
+    stopped = flows - kept
+    through = kept + stopped * shock.smuggling_share
+    return through, stopped if shock.smuggling_share == 0.0 else stopped * (1.0 - shock.smuggling_share)
 
 
 def _block(mask: np.ndarray) -> tuple[slice, slice, slice] | None:
