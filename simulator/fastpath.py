@@ -123,7 +123,7 @@ class _Ring:
 def _ring_length(plan: Plan, draws: Draws) -> int:
     """Longest possible time in transit plus one: delays of overlapping shocks add up."""
     extra = sum(int(draws.shock_magnitude[k].max()) for k, sh in enumerate(plan.shocks) if sh.kind == "delay")
-    leak = max((sh.leak_extra_days for sh in plan.shocks), default=0)
+    leak = int(draws.shock_leak_extra_days.max(initial=0))  # the longest of any run: slots are only indices
     return int(plan.lead_time_days.max()) + extra + leak + 1
 
 

@@ -57,7 +57,12 @@ Array = np.ndarray
 
 @dataclass(frozen=True)
 class ShockPlan:
-    """One shock: its kind, what it touches and its (possibly random) parameters."""
+    """One shock: its kind, what it touches and its (possibly random) parameters.
+
+    ``magnitude``, the window, ``perceived``, ``leak_share``, ``leak_extra_days`` and
+    ``release_days`` may differ between the runs of a batch: the kernel reads them per
+    run from :class:`simulator.randomness.Draws`, never from a batch's shock plans.
+    """
 
     id: str
     kind: str
@@ -117,10 +122,13 @@ class ShockPlan:
 
     @property
     def terms(self) -> tuple[Any, ...]:
-        """Everything but the per-run draws (start, end, duration, magnitude), hashable.
+        """Everything a batch's runs must share, hashable (part of :class:`Structure`).
 
-        A batch keeps one :class:`ShockPlan` per shock for all its runs, so plans whose
-        shocks differ in any of these cannot share a batch (they are part of :class:`Structure`).
+        A batch keeps one :class:`ShockPlan` per shock for all its runs (its first run's),
+        so plans whose shocks differ in any of these cannot share a batch. Left out are
+        the values the kernel reads per run from :class:`simulator.randomness.Draws`:
+        start, end, duration, magnitude, perceived severity, leak share, leak extra days
+        and release days.
         """
         weights = None if self.processing_weights is None else self.processing_weights.tobytes()
         return (
@@ -129,12 +137,8 @@ class ShockPlan:
             self.mask.shape,
             self.mask.tobytes(),
             self.against_members.tobytes(),
-            self.perceived,
             self.targeted,
             self.held,
-            self.release_days,
-            self.leak_share,
-            self.leak_extra_days,
             self.period_days,
             self.front_loaded,
             self.preference,
@@ -155,7 +159,7 @@ class Structure:
     members: tuple[int, ...]
     shock_kinds: tuple[str, ...]
     shock_terms: tuple[tuple[Any, ...], ...]
-    """Each shock's fixed terms (:attr:`ShockPlan.terms`): runs share a batch's shock plans."""
+    """Each shock's terms all runs of a batch share (:attr:`ShockPlan.terms`)."""
     horizon_days: int
     first_day: int
     mechanism: str | None

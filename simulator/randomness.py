@@ -9,6 +9,10 @@ Layer: model. A run's randomness depends only on its seed. Each source draws fro
   days at a time (:class:`DemandNoise`), so its memory does not grow with the horizon;
 - ``shock/<id>``: the timing and size of one random shock.
 
+:class:`Draws` also carries the fixed values of a shock that may differ between the runs
+of a batch (its perceived severity, an embargo's leak and release), so plans that differ
+only in them share a batch (see :attr:`simulator.plan.ShockPlan.terms`).
+
 Sweeps derive run seeds from (scenario seed, run index) with :func:`run_seed`, never
 from worker state.
 """
@@ -137,6 +141,14 @@ class Draws:
     """First inactive day per shock, shape (shock, run)."""
     shock_magnitude: np.ndarray
     """Severity, extra days or factor per shock, shape (shock, run)."""
+    shock_perceived: np.ndarray
+    """Severity a market perceives per shock (its magnitude unless stated), shape (shock, run)."""
+    shock_leak_share: np.ndarray
+    """Share of what an embargo stops that gets through anyway (0 for other shocks), shape (shock, run)."""
+    shock_leak_extra_days: np.ndarray
+    """Extra transit days of what leaks through, shape (shock, run) int."""
+    shock_release_days: np.ndarray
+    """Days over which an embargo's held goods ship once it ends (0: at once), shape (shock, run) int."""
 
 
 def _shock_values(shock: ShockPlan, rng: np.random.Generator | None) -> tuple[int, int, float]:
@@ -174,14 +186,16 @@ def draw_batch(plans: list[Plan], seeds: list[int]) -> Draws:
     demand_z = None
     if any(run.noisy for run in per_run):
         demand_z = DemandNoise([seed if run.noisy else None for run, seed in zip(per_run, seeds, strict=True)], H, R, M)
-    start = np.concatenate([run.start for run in per_run], axis=1)
-    end = np.concatenate([run.end for run in per_run], axis=1)
-    magnitude = np.concatenate([run.magnitude for run in per_run], axis=1)
+    start, end, magnitude, perceived, leak_share, leak_extra, release = (
+        np.concatenate([getattr(run, name) for run in per_run], axis=1) for name in _PER_RUN
+    )
     for b, (plan, run, seed) in enumerate(zip(plans, per_run, seeds, strict=True)):
         for k in run.random_shocks:
             shock = plan.shocks[k]
             start[k, b], end[k, b], magnitude[k, b] = _shock_values(shock, stream(seed, shock.source))
-    return Draws(demand_z, start, end, magnitude)
+            if shock.perceived is None:
+                perceived[k, b] = magnitude[k, b]
+    return Draws(demand_z, start, end, magnitude, perceived, leak_share, leak_extra, release)
 
 
 def lognormal_parameters(cv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -210,6 +224,16 @@ class _PlanInputs:
     end: np.ndarray
     magnitude: np.ndarray
     """(shock, 1) values of the fixed shocks; the random ones are left at 0."""
+    perceived: np.ndarray
+    """(shock, 1): the stated perceived severity, else the magnitude (left at 0 when drawn)."""
+    leak_share: np.ndarray
+    leak_extra_days: np.ndarray
+    release_days: np.ndarray
+    """(shock, 1) fixed terms of each shock (see :class:`Draws`)."""
+
+
+_PER_RUN = ("start", "end", "magnitude", "perceived", "leak_share", "leak_extra_days", "release_days")
+"""The (shock, 1) arrays of :class:`_PlanInputs`, in the order of :class:`Draws`'s shock fields."""
 
 
 def _plan_inputs(plan: Plan) -> _PlanInputs:
@@ -218,5 +242,17 @@ def _plan_inputs(plan: Plan) -> _PlanInputs:
     for k, shock in enumerate(plan.shocks):
         if not shock.is_random:
             start[k, 0], end[k, 0], magnitude[k, 0] = _shock_values(shock, None)
-    random_shocks = tuple(k for k, shock in enumerate(plan.shocks) if shock.is_random)
-    return _PlanInputs(NOISE_SOURCE in plan.random_sources, random_shocks, start, end, magnitude)
+    perceived = np.array(
+        [[magnitude[k, 0] if sh.perceived is None else sh.perceived] for k, sh in enumerate(plan.shocks)]
+    )
+    return _PlanInputs(
+        NOISE_SOURCE in plan.random_sources,
+        tuple(k for k, shock in enumerate(plan.shocks) if shock.is_random),
+        start,
+        end,
+        magnitude,
+        perceived.reshape(K, 1),
+        np.array([[sh.leak_share] for sh in plan.shocks], float).reshape(K, 1),
+        np.array([[sh.leak_extra_days] for sh in plan.shocks], np.int64).reshape(K, 1),
+        np.array([[sh.release_days] for sh in plan.shocks], np.int64).reshape(K, 1),
+    )

@@ -34,9 +34,9 @@ class Kernel:
         self.plan = plan
         self.draws = draws
         self.state = initial_state(plan)
-        self.effects = ShockEffects(plan, draws.shock_magnitude)
+        self.effects = ShockEffects(plan, draws)
         self._market = Market(plan, draws.demand_z)
-        self._procure = Procurement(plan, Border(plan, draws.shock_start, draws.shock_magnitude))
+        self._procure = Procurement(plan, Border(plan, draws))
         self.has_refill = self._procure.any_refill
         self.has_pool_refill = self._procure.pool_refill
         self.summary = SummaryAccumulator(plan, skip=self.absent_flows())

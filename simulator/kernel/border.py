@@ -32,6 +32,7 @@ import numpy as np
 from simulator.kernel.shocks import Effects
 from simulator.numeric import EPS_T, ordered_sum
 from simulator.plan import Plan, ShockPlan
+from simulator.randomness import Draws
 
 
 @dataclass(frozen=True)
@@ -51,17 +52,18 @@ class BorderDay:
 class Border:
     """The border's state and daily step for a batch (see the module docstring)."""
 
-    def __init__(self, plan: Plan, shock_start: np.ndarray, magnitude: np.ndarray) -> None:
-        """``shock_start`` and ``magnitude`` (a quota's tonnes): per shock and run, (shock, run)."""
+    def __init__(self, plan: Plan, draws: Draws) -> None:
+        """Per shock and run (``draws``): start, magnitude (a quota's tonnes) and release days."""
         st = plan.structure
         R, M, S, B = len(st.regions), len(st.materials), len(st.suppliers), plan.batch
         self.route_shape = (R, M, S, B)
-        self.start = shock_start
-        self.magnitude = magnitude
+        self.start = draws.shock_start
+        self.magnitude = draws.shock_magnitude
+        self.release_days = draws.shock_release_days
         self.held_ids = [k for k, sh in enumerate(plan.shocks) if sh.held]
         self.quota_ids = [k for k, sh in enumerate(plan.shocks) if sh.kind == "export_quota"]
         self.licence_ids = [k for k, sh in enumerate(plan.shocks) if sh.kind == "licensing"]
-        self.leaks = any(sh.leak_share > 0 for sh in plan.shocks)
+        self.leaks = bool((draws.shock_leak_share > 0).any())  # in some run
         self.shocks = plan.shocks
         self.masks = {k: sh.mask[..., None] for k, sh in enumerate(plan.shocks)}
         self.boxes = {k: _block(plan.shocks[k].mask) for k in self.quota_ids}
@@ -146,23 +148,24 @@ class Border:
         """Whether :meth:`_release` could release anything or change its state today, in any run.
 
         Without a release rate, goods held at origin up to ``EPS_T`` stay there (a rate
-        starts only above it); all of them leave at once when ``release_days`` is 0.
+        starts only above it); all of them leave at once in a run whose ``release_days`` is 0.
         """
         held = self.held[i]
-        if self.shocks[k].release_days == 0:
-            return bool(held.any())
-        return bool(self.release_rate[i].any() or ((held > EPS_T) | (held < 0.0)).any())
+        spread = (self.release_rate[i] != 0) | (held > EPS_T) | (held < 0.0)
+        return bool(np.where(self.release_days[k] == 0, held != 0, spread).any())
 
     def _release(self, i: int, k: int, on: np.ndarray) -> np.ndarray:
-        """Held goods of shock ``k`` leaving today: none while it is on, then all or ``1/release_days`` a day."""
-        shock = self.shocks[k]
+        """Held goods of shock ``k`` leaving today: none while it is on, then all or ``1/release_days`` a day.
+
+        Runs may differ in ``release_days``: a run with 0 lets all out at once (the rate it
+        may get that day is cleared with its holding).
+        """
         held = self.held[i]
-        if shock.release_days == 0:
-            out = np.where(on, 0.0, held)
-        else:
-            starting = ~on & (self.release_rate[i] <= 0) & (held > EPS_T)
-            self.release_rate[i] = np.where(starting, held / shock.release_days, self.release_rate[i])
-            out = np.where(on, 0.0, np.minimum(held, self.release_rate[i]))
+        days = self.release_days[k]  # (B,)
+        at_once = days == 0
+        starting = ~on & (self.release_rate[i] <= 0) & (held > EPS_T)
+        self.release_rate[i] = np.where(starting, held / np.where(at_once, 1, days), self.release_rate[i])
+        out = np.where(on, 0.0, np.where(at_once, held, np.minimum(held, self.release_rate[i])))
         self.held[i] = held - out
         self.release_rate[i] = np.where(self.held[i] > EPS_T, self.release_rate[i], 0.0)
         return out

@@ -14,6 +14,7 @@ import numpy as np
 from simulator.market import indicated_risk
 from simulator.numeric import ordered_sum
 from simulator.plan import Plan
+from simulator.randomness import Draws
 
 SUPPLY_KINDS = ("embargo", "quota_cut", "export_quota", "licensing")
 """Shocks that cut supply (a market perceives their risk)."""
@@ -50,8 +51,8 @@ class Effects:
 class ShockEffects:
     """Turns the active flags of shocks into :class:`Effects`, caching unchanged days."""
 
-    def __init__(self, plan: Plan, magnitude: np.ndarray) -> None:
-        """``magnitude``: severity, extra days or factor per shock and run, (shock, run).
+    def __init__(self, plan: Plan, draws: Draws) -> None:
+        """Per shock and run (``draws``): severity, extra days or factor, perceived severity, leaks.
 
         With a market, a supply shock also indicates a perceived risk: its perceived
         severity (the severity unless stated) times the share of the material's normal
@@ -60,7 +61,7 @@ class ShockEffects:
         st = plan.structure
         self.B = plan.batch
         self.shape = (len(st.regions), len(st.materials), len(st.suppliers))
-        self.magnitude = magnitude
+        self.magnitude = draws.shock_magnitude
         self.kinds = [sh.kind for sh in plan.shocks]
         self.base_lead = np.broadcast_to(plan.lead_time_days[:, None], (*self.shape, self.B))
         self.masks = [sh.mask[..., None] for sh in plan.shocks]
@@ -75,13 +76,12 @@ class ShockEffects:
                 else None
                 for sh, mask in zip(plan.shocks, self.masks, strict=True)
             ]
-            self.perceived = [
-                magnitude[k] if sh.perceived is None else np.full(self.B, sh.perceived)
-                for k, sh in enumerate(plan.shocks)
-            ]
+            self.perceived = draws.shock_perceived
             self.targets = [sh.mask.any(axis=2)[..., None] if sh.targeted else None for sh in plan.shocks]
-        self.stopping = [sh.held or sh.leak_share > 0 for sh in plan.shocks]
-        self.shocks = plan.shocks
+        self.leak_share = draws.shock_leak_share
+        self.leak_extra_days = draws.shock_leak_extra_days
+        self.leaking = [bool((share > 0).any()) for share in self.leak_share]  # in some run
+        self.held_ids = {k for k, sh in enumerate(plan.shocks) if sh.held}
         self._key: bytes | None = None
         self._cached: Effects | None = None
 
@@ -116,15 +116,15 @@ class ShockEffects:
             size = self.magnitude[k]
             mask = self.masks[k]
             if kind in ("embargo", "quota_cut"):
-                if self.stopping[k]:  # what this shock stops of what the earlier ones let through
-                    shock = self.shocks[k]
+                if self.leaking[k] or k in self.held_ids:  # what it stops of what the earlier ones let through
                     stopped = multiplier * np.where(mask, np.where(on, size, 0.0), 0.0)
-                    if shock.leak_share > 0:
-                        leak = stopped * shock.leak_share + (0.0 if leak is None else leak)
-                        extra = np.where(stopped > 0, shock.leak_extra_days, 0)
+                    share = self.leak_share[k]
+                    if self.leaking[k]:  # a run without leaks adds +0.0 (stopped is never negative)
+                        leak = stopped * share + (0.0 if leak is None else leak)
+                        extra = np.where((stopped > 0) & (share > 0), self.leak_extra_days[k], 0)
                         leak_extra = extra if leak_extra is None else np.maximum(leak_extra, extra)
-                    if shock.held:
-                        held[k] = stopped * (1.0 - shock.leak_share)
+                    if k in self.held_ids:
+                        held[k] = stopped * (1.0 - share)
                 multiplier = multiplier * np.where(mask, np.where(on, 1.0 - size, 1.0), 1.0)
                 open_routes = False
                 if kind == "embargo":
