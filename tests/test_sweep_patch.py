@@ -105,6 +105,23 @@ def test_patched_plans_of_the_replay_are_its_compiled_plans_bit_for_bit(axes):
     assert_patched_plans_are_compiled_plans(planned(REPLAY, *axes))
 
 
+def test_patched_per_run_shock_terms_are_compiled_plans_bit_for_bit():
+    """Perceived severities, leak shares, leak days and release days: one field each, as compiled."""
+    sweep = planned(
+        REPLAY,
+        "shocks.china_quota_2011.perceived_severity=0.2,0.5",
+        "shocks.china_japan_halt.leak_share=0,0.3,0.69",
+        "shocks.china_japan_halt.leak_extra_days=0,12",
+        "shocks.china_japan_slowdown.release_days=0,45",
+        "shocks.china_eu_halt.perceived_severity=0.5,1",
+    )
+    assert_patched_plans_are_compiled_plans(sweep)
+    # two terms of one shock are two axes of two checks: still patched
+    assert_patched_plans_are_compiled_plans(
+        planned(REPLAY, "shocks.china_japan_halt.leak_share=0.1,0.5", "shocks.china_japan_halt.release_days=0,20")
+    )
+
+
 def test_patched_plans_of_quota_cuts_are_compiled_plans_bit_for_bit():
     sweep = planned(
         QUOTAS,
@@ -129,7 +146,6 @@ def test_patched_demand_surges_and_durations_are_compiled_plans_bit_for_bit():
         (("shocks.china_eu_halt.start=100,105", "shocks.china_eu_halt.end=112,130"), "end after start is one check"),
         (("market.light_ree.price.sensitivity=3,8", "market.heavy_ree.price.sensitivity=3,8"), "one array"),
         (("agreement.ratio.japan=0.2,0.4", "regions.eu.demand.light_ree.tonnes_per_day=10,20"), "not patched"),
-        (("shocks.china_quota_2011.perceived_severity=0.2,0.5",), "a shock's fixed terms are its structure"),
     ],
 )
 def test_grids_that_cannot_be_patched_are_compiled_point_by_point(axes, why):
@@ -150,6 +166,7 @@ def test_a_value_that_makes_a_shock_random_is_compiled_point_by_point():
     [
         (TWO_MEMBERS, ("agreement.ratio.japan=0.2,0.7", "shocks.halt.severity=0.5,1", "shocks.halt.start=-100,20")),
         (REPLAY, ("agreement.ratio.japan=0.1,0.6", "shocks.china_japan_halt.end=2010-10-10,2010-12-20")),
+        (REPLAY, ("shocks.china_japan_halt.leak_share=0,0.69", "shocks.china_japan_slowdown.release_days=0,45")),
     ],
 )
 def test_the_sweep_table_is_the_same_patched_or_compiled_point_by_point(data, axes):

@@ -47,6 +47,13 @@ _PRICE = {
     "cap_usd_per_kg": ("price_cap_usd_per_kg",),
 }
 _RISK = {"perception_days": "risk_perception_days", "memory_days": "risk_memory_days"}
+_SHOCK_TERMS = {
+    "perceived_severity": "perceived",
+    "leak_share": "leak_share",
+    "leak_extra_days": "leak_extra_days",
+    "release_days": "release_days",
+}
+"""A shock's per-run terms (see :class:`~simulator.plan.ShockPlan`): path name -> plan attribute."""
 _INDEX = re.compile(r"-?[0-9]{1,9}")  # as in simulator.scenario.overrides
 
 
@@ -71,7 +78,8 @@ def owned_by(path: str, s: Scenario) -> Owned | None:
 
     Patched: a member's ratio, a pool contribution, a shock's severity (embargo, quota
     cut), tonnes per period (export quota) or factor (demand surge), a shock's start, end
-    or duration, the mechanism, and a market's price parameters and risk times.
+    or duration, its perceived severity, an embargo's leak share, leak extra days and
+    release days, the mechanism, and a market's price parameters and risk times.
     """
     parts = path.split(".")
     ag = s.agreement
@@ -98,6 +106,8 @@ def owned_by(path: str, s: Scenario) -> Owned | None:
             return Owned(frozenset({("shock", str(k), "magnitude")}), f"shocks.{k}.magnitude")
         if parts[2] in ("start", "end", "duration_days"):
             return Owned(frozenset(("shock", str(k), name) for name in WINDOW), f"shocks.{k}.window")
+        if parts[2] in _SHOCK_TERMS and parts[2] in type(shock).model_fields:
+            return Owned(frozenset({("shock", str(k), _SHOCK_TERMS[parts[2]])}), f"shocks.{k}.{parts[2]}")
         return None
     if len(parts) == 4 and parts[0] == "market" and parts[1] in s.market and parts[1] in s.materials:
         if parts[2] == "price" and parts[3] in _PRICE:
