@@ -12,11 +12,13 @@ time says more about the other work than about the code.
 Parts: ``--per-run`` (fast path, naive SimPy, NumPy floor), ``--delays`` (a sweep with a
 random-start delay against a fixed one), ``--startup`` (``stockpile run``), ``--memory``
 (a 2,500-run batch of a 20-member, 3,650-day scenario; about a minute of CPU),
-``--sensitivity``, ``--large``; no part: everything but ``--memory`` and ``--large``.
+``--scaling`` (cost per run against the number of members), ``--sensitivity``,
+``--large``; no part: everything but ``--memory``, ``--scaling`` and ``--large``.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import resource
@@ -160,6 +162,47 @@ def memory() -> dict[str, float]:
     }
 
 
+SCALING_MEMBERS = (2, 4, 8, 16, 32)
+"""Club sizes of ``--scaling`` (issue 19 target 5: the cost exponent in members)."""
+
+
+def scaling(days: int = 365, repeats: int = 2) -> dict[str, float]:
+    """CPU per run of one fast-path batch of the replay grown to N members, and the fitted exponents.
+
+    The club is ``large_batch.club`` (copies of the EU, 5% noise on every demand) over
+    ``days`` days, in batches sized to the scenario as a sweep sizes them; each size is
+    warmed up once and the best of ``repeats`` batches is kept. The exponent between two
+    sizes is ``log(cost ratio) / log(member ratio)``: 1.0 means cost linear in members.
+    """
+    import math
+
+    from large_batch import club
+
+    from simulator.fastpath import run_batch
+    from simulator.plan import compile_plan, stack_plans
+    from simulator.randomness import draw_batch, run_seed
+    from simulator.sweep.runner import scenario_batch_runs
+
+    cost_s: dict[int, float] = {}
+    for members in SCALING_MEMBERS:
+        scenario = club(members, days)
+        runs = scenario_batch_runs(scenario)
+        plans = [compile_plan(scenario)] * runs
+        best = math.inf
+        for attempt in range(repeats + 1):
+            started = time.process_time()
+            run_batch(stack_plans(plans), draw_batch(plans, [run_seed(1, k) for k in range(runs)]))
+            if attempt:  # the first batch warms up
+                best = min(best, (time.process_time() - started) / runs)
+        cost_s[members] = best
+    results = {f"scaling: {n} members x {days} days, CPU us/run": cost_s[n] * 1e6 for n in SCALING_MEMBERS}
+    pairs = [*itertools.pairwise(SCALING_MEMBERS), (SCALING_MEMBERS[0], SCALING_MEMBERS[-1])]
+    for small, big in pairs:
+        exponent = math.log(cost_s[big] / cost_s[small]) / math.log(big / small)
+        results[f"scaling: cost exponent in members {small}->{big}"] = exponent
+    return results
+
+
 def single_runs(repeats: int = 20) -> dict[str, float]:
     """Reference-engine runs of the replay in this process (after imports and a warm-up)."""
     from simulator import load_scenario, simulate
@@ -257,7 +300,7 @@ def show(results: dict[str, float]) -> None:
         print(f"{key:<{width}}  {value:12.3f}{beside}")
 
 
-PARTS = ("--per-run", "--delays", "--startup", "--memory", "--sensitivity")
+PARTS = ("--per-run", "--delays", "--startup", "--memory", "--scaling", "--sensitivity")
 
 
 def main() -> None:
@@ -274,6 +317,8 @@ def main() -> None:
                 results.update(startup(Path(tmp)))
             if "--memory" in chosen:
                 results.update(memory())
+            if "--scaling" in chosen:
+                results.update(scaling())
             if "--sensitivity" in chosen:
                 results.update(sensitivity(Path(tmp)))
         show(results)

@@ -14,6 +14,8 @@ quota: a common level clipped between bounds, with members on the first axis.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -90,6 +92,18 @@ def share_of(part: Array, whole: Array) -> Array:
         return np.where(whole > 0, part / whole, 0.0)
 
 
+FULL_EVALUATION_MEMBERS = 3
+"""Up to this many members :func:`level_allocation` sums the awards at every breakpoint;
+above it, only at O(log n) breakpoints found by binary search, unless the full
+evaluation is small (:data:`FULL_EVALUATION_VALUES`). The numbers are the same either
+way: measured on 2 cores on batches of 2,000-10,000 elements, the full evaluation is
+1.1-1.2x faster at 2-3 members, as fast to 2x slower at 4-5 and 3-4x slower from 8 up."""
+FULL_EVALUATION_VALUES = 20_000
+"""Awards (2n breakpoints x n members x batch elements) up to which the full evaluation
+is kept whatever the members: below it NumPy's fixed cost per call dominates, and the
+search's 10-15 calls per probe cost more (1.3-2.4x on single elements up to 12 members)."""
+
+
 def _clipped(level: Array, w: Array, b: Array, c: Array) -> Array:
     return np.clip(level[None] * w - b, 0.0, c)
 
@@ -103,9 +117,10 @@ def level_allocation(weights: Array, offsets: Array, caps: Array, total: Array) 
     ``b = 0``, ``c = gap``), constrained equal awards (``w = 1``, ``b = 0``,
     ``c = claim``), constrained equal losses (``w = 1``, ``b = -claim``, ``c = claim``),
     equal days of cover (``w = demand``, ``b = own stock``, ``c = gap``). The sum is
-    non-decreasing and piecewise linear in ``L``; the solver sorts its breakpoints and
-    interpolates inside the segment that reaches the target. Members are on the first
-    axis of every array; any batch shape follows.
+    non-decreasing and piecewise linear in ``L``; the solver sorts its breakpoints, finds
+    the segment that reaches the target (by binary search on large inputs, O(n log n))
+    and interpolates inside it. Members are on the first axis of every array; any batch
+    shape follows.
 
     Parameters
     ----------
@@ -143,15 +158,58 @@ def level_allocation(weights: Array, offsets: Array, caps: Array, total: Array) 
     finite_max = np.max(np.where(np.isnan(points), -np.inf, points), axis=0, keepdims=True)
     finite_max = np.where(np.isfinite(finite_max), finite_max, 0.0)
     points = np.sort(np.where(np.isnan(points), finite_max, points), axis=0)
-    # sum of awards at each breakpoint: shape (2n, ...)
-    at_points = ordered_sum(np.clip(points[:, None] * w[None] - b[None], 0.0, c[None]), axis=1)
-    target = np.minimum(total, at_points[-1])
-    k = np.sum(at_points <= target[None], axis=0) - 1
-    k = np.clip(k, 0, points.shape[0] - 1)
+    n = w.shape[0]
+    awards = 2 * n * n * math.prod(np.broadcast_shapes(w.shape[1:], total.shape))
+    if n > FULL_EVALUATION_MEMBERS and awards > FULL_EVALUATION_VALUES:
+        target, k, base_sum = _segment_by_search(points, w, b, c, total)
+    else:  # sum of awards at every breakpoint: shape (2n, ...)
+        at_points = ordered_sum(np.clip(points[:, None] * w[None] - b[None], 0.0, c[None]), axis=1)
+        target = np.minimum(total, at_points[-1])
+        k = np.sum(at_points <= target[None], axis=0) - 1
+        k = np.clip(k, 0, points.shape[0] - 1)
+        base_sum = np.take_along_axis(at_points, k[None], axis=0)[0]
     base_level = np.take_along_axis(points, k[None], axis=0)[0]
-    base_sum = np.take_along_axis(at_points, k[None], axis=0)[0]
     rising = (w > 0) & (low <= base_level[None]) & (base_level[None] < high)
     slope = ordered_sum(np.where(rising, w, 0.0), axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         step = np.where(slope > 0, (target - base_sum) / slope, 0.0)
     return _clipped(base_level + step, w, b, c)
+
+
+def _segment_by_search(points: Array, w: Array, b: Array, c: Array, total: Array) -> tuple[Array, Array, Array]:
+    """The target, the last breakpoint index ``k`` whose awards sum to at most it, and that sum.
+
+    The same numbers as summing the awards at every sorted breakpoint (``points``, shape
+    ``(2n, ...)``) and counting the sums at most the target, with the sums taken at
+    O(log n) breakpoints per batch element: each award is non-decreasing in the level
+    and a fixed-order float sum of non-decreasing terms is non-decreasing, so the sums
+    are sorted and a binary search finds ``k``. Each sum is the very one the full
+    evaluation takes (same members, same order, same operations).
+    """
+    batch = np.broadcast_shapes(w.shape[1:], total.shape)
+    w, b, c = (np.broadcast_to(x, (w.shape[0], *batch)) for x in (w, b, c))
+    points = np.broadcast_to(points, (points.shape[0], *batch))
+    last = points.shape[0] - 1
+    at_last = _awards_sum(points[last], w, b, c)
+    target = np.minimum(total, at_last)
+    # ``found``: the last index known to sum to at most the target (-1: none yet); the
+    # last breakpoint is known, and the steps below reach every index before it
+    reached = at_last <= target
+    found = np.where(reached, last, -1)
+    base_sum = np.where(reached, at_last, 0.0)
+    step = 1 << last.bit_length()
+    while step := step >> 1:
+        probe = found + step
+        at = np.minimum(probe, last)
+        summed = _awards_sum(np.take_along_axis(points, at[None], axis=0)[0], w, b, c)
+        below = (probe <= last) & (summed <= target)
+        found = np.where(below, probe, found)
+        base_sum = np.where(below, summed, base_sum)
+    if (found < 0).any():  # even the lowest breakpoint sums above the target: it is the segment
+        base_sum = np.where(found < 0, _awards_sum(points[0], w, b, c), base_sum)
+    return target, np.maximum(found, 0), base_sum
+
+
+def _awards_sum(level: Array, w: Array, b: Array, c: Array) -> Array:
+    """Sum over members (first axis) of the awards at ``level``, one row of the full evaluation."""
+    return ordered_sum(_clipped(level, w, b, c), axis=0)
