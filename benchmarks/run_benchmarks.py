@@ -2,7 +2,8 @@
 
 Run with ``make bench``. Prints a table; never asserts (targets live in
 ``benchmarks/README.md``). Sweeps run as subprocesses of the real CLI so that the
-figures include start-up, workers and writing the table, as a user sees them.
+figures include start-up, workers and writing the table, as a user sees them: the
+installed ``stockpile`` program, with Python's bytecode cache kept.
 
 Every figure is printed next to the naive SimPy reference (``naive_simpy.py``, measured
 in the same run): rates of runs as a multiple of what the reference does per core.
@@ -43,17 +44,26 @@ EXPLORER_AXES = (
 NOISE = [f"--set=regions.{r}.demand.{m}.noise_cv=0.05" for r in ("japan", "eu") for m in ("light_ree", "heavy_ree")]
 
 
+_PROGRAM = Path(sys.executable).with_name("stockpile")
+STOCKPILE = [str(_PROGRAM)] if _PROGRAM.exists() else [sys.executable, "-m", "simulator.cli"]
+"""The command as a user runs it: the installed program (``python -m`` would compile the
+command-line module anew each time)."""
+USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+"""The environment of every measured command: Python keeps its bytecode cache, as on a
+user's machine after the first run (this machine sets ``PYTHONDONTWRITEBYTECODE``)."""
+
+
 def timed(args: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of a child process running ``args``."""
     wall, _, peak = timed_cpu(args)
     return wall, peak
 
 
-def timed_cpu(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
+def timed_cpu(args: list[str]) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds (the child and its workers) and peak RSS (MB, largest process) of ``args``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env)
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=USER_ENV)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -122,7 +132,7 @@ def delays(folder: Path, runs: int = 10_000) -> dict[str, float]:
                 shock.update(duration_days=23, start=start)
         scenario = folder / f"delay_{label}.yaml"
         scenario.write_text(yaml.safe_dump(data, sort_keys=False))
-        args = [sys.executable, "-m", "simulator.cli", "sweep", str(scenario), "--runs", str(runs)]
+        args = [*STOCKPILE, "sweep", str(scenario), "--runs", str(runs)]
         wall, cpu, _ = timed_cpu([*args, "--workers", "2", "-o", str(folder / f"delay_{label}")])
         out[f"sweep with a {label}-start delay, 10k runs: CPU s (all processes)"] = cpu
         out[f"sweep with a {label}-start delay, 10k runs: command wall s"] = wall
@@ -134,18 +144,13 @@ def delays(folder: Path, runs: int = 10_000) -> dict[str, float]:
 def startup(folder: Path, repeats: int = 3) -> dict[str, float]:
     """``stockpile run`` of the replay, with and without figures: best of ``repeats`` (wall and CPU).
 
-    As a user runs it: the installed ``stockpile`` program (``python -m`` would compile the
-    command-line module anew each time), after one run that leaves Python's bytecode cache
-    written (even where the environment sets ``PYTHONDONTWRITEBYTECODE``).
+    After one run that leaves Python's bytecode cache written.
     """
-    program = Path(sys.executable).with_name("stockpile")
-    command = [str(program)] if program.exists() else [sys.executable, "-m", "simulator.cli"]
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     out: dict[str, float] = {}
     for label, flags in (("--no-plots", ["--no-plots"]), ("plots included", [])):
-        args = [*command, "run", str(REPLAY), "--force", *flags, "-o", str(folder / "startup")]
-        timed_cpu(args, env)  # writes the bytecode cache
-        measured = [timed_cpu(args, env) for _ in range(repeats)]
+        args = [*STOCKPILE, "run", str(REPLAY), "--force", *flags, "-o", str(folder / "startup")]
+        timed_cpu(args)  # writes the bytecode cache
+        measured = [timed_cpu(args) for _ in range(repeats)]
         out[f"stockpile run ({label}), wall s (best of {repeats})"] = min(m[0] for m in measured)
         out[f"stockpile run ({label}), CPU s (best of {repeats})"] = min(m[1] for m in measured)
     return out
@@ -219,7 +224,7 @@ def single_runs(repeats: int = 20) -> dict[str, float]:
 def sweep(label: str, extra: list[str], runs: int, folder: Path) -> dict[str, float]:
     """One CLI sweep; rates from the sweep's own wall time and from the whole command."""
     out = folder / label
-    args = [sys.executable, "-m", "simulator.cli", "sweep", str(REPLAY), *extra, "-o", str(out), "--workers", "2"]
+    args = [*STOCKPILE, "sweep", str(REPLAY), *extra, "-o", str(out), "--workers", "2"]
     wall, peak = timed(args)
     info = json.loads((out / "sweep.json").read_text())
     return {
@@ -240,7 +245,7 @@ def explore(folder: Path) -> dict[str, float]:
     """
     out = folder / "explorer.html"
     axes = [f"--axis={axis}" for axis in EXPLORER_AXES]
-    args = [sys.executable, "-m", "simulator.cli", "explore", str(REPLAY), *axes, "--runs", "100", *NOISE]
+    args = [*STOCKPILE, "explore", str(REPLAY), *axes, "--runs", "100", *NOISE]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall, peak = timed([*args, "--workers", "2", "-o", str(out)])
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -273,7 +278,7 @@ def sensitivity(folder: Path) -> dict[str, float]:
     out = folder / "sensitivity"
     historical = REPLAY.with_name("embargo_2010_historical.yaml")
     inputs = [f"--input={path}" for path in SENSITIVITY_INPUTS]
-    args = [sys.executable, "-m", "simulator.cli", "sensitivity", str(historical), "--samples", "512", *inputs]
+    args = [*STOCKPILE, "sensitivity", str(historical), "--samples", "512", *inputs]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall, peak = timed([*args, "--workers", "2", "-o", str(out)])
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -327,14 +332,12 @@ def main() -> None:
     results.update(single_runs())
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        wall, _ = timed([sys.executable, "-m", "simulator.cli", "run", str(REPLAY), "-o", str(folder / "run")])
+        wall, _ = timed([*STOCKPILE, "run", str(REPLAY), "-o", str(folder / "run")])
         results["stockpile run (plots included), wall s"] = wall
         historical = str(REPLAY.with_name("embargo_2010_historical.yaml"))
         wall, _ = timed(
             [
-                sys.executable,
-                "-m",
-                "simulator.cli",
+                *STOCKPILE,
                 "run",
                 str(REPLAY),
                 "-o",
