@@ -376,6 +376,53 @@ def stack_plans(plans: list[Plan]) -> Plan:
     return replace(world, **parts)
 
 
+def batch_key(plan: Plan) -> tuple[Structure, bool]:
+    """What runs must share to be one batch: the structure, but any warm-up length where that is exact.
+
+    A plan whose shocks can never be active before day 0 may have its warm-up started
+    earlier (:func:`with_warm_up_from`) without any number changing, so such plans share a
+    batch whatever their first day (their lead times or fixed delays).
+    """
+    st = plan.structure
+    if all(_never_before_day_0(sh.start) for sh in plan.shocks):
+        return replace(st, first_day=0), True
+    return st, False
+
+
+def _never_before_day_0(start: Any) -> bool:
+    """True when a shock's start (a day, or a distribution) is day 0 or later in every run."""
+    if isinstance(start, RANDOM_TYPES):
+        low = getattr(start, "low", None)
+        return low is not None and low >= 0
+    return int(start) >= 0
+
+
+def with_warm_up_from(plan: Plan, first_day: int) -> Plan:
+    """``plan`` with its warm-up starting on ``first_day`` (at most its own first day).
+
+    Exact for a plan :func:`batch_key` lets share: on the days added, every route's order
+    would arrive before day 0, so nothing is ordered (procurement orders during the
+    warm-up only what arrives from day 0), and no shock, review or market acts before
+    day 0. The day arrays get copies of their first day in front (values never read for
+    an order).
+    """
+    extra = plan.structure.first_day - first_day
+    if extra == 0:
+        return plan
+    if extra < 0:
+        raise ValueError(f"a warm-up cannot start later than the plan's own first day ({plan.structure.first_day})")
+
+    def earlier(days: Array) -> Array:
+        return np.concatenate([np.repeat(days[:1], extra, axis=0), days], axis=0)
+
+    return replace(
+        plan,
+        structure=replace(plan.structure, first_day=first_day),
+        baseline_demand_t_per_day=earlier(plan.baseline_demand_t_per_day),
+        capacity_added_t_per_day=earlier(plan.capacity_added_t_per_day),
+    )
+
+
 def _runs(value: Any, dtype: Any = float) -> Array:
     """An array with a trailing run axis of length 1."""
     return np.asarray(value, dtype=dtype)[..., None]

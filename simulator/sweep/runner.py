@@ -32,7 +32,7 @@ import pandas as pd
 
 from simulator.errors import InputError
 from simulator.fastpath import CURVE_COLUMNS, run_batch
-from simulator.plan import compile_plan, stack_plans
+from simulator.plan import batch_key, compile_plan, stack_plans, with_warm_up_from
 from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
@@ -146,8 +146,8 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
             todo.append((position, seed))
     by_structure: dict[Any, list[tuple[int, int]]] = {}
     for position, seed in todo:
-        by_structure.setdefault(plans[chunk.runs[position][0]].structure, []).append((position, seed))
-    for structure, group in by_structure.items():
+        by_structure.setdefault(batch_key(plans[chunk.runs[position][0]]), []).append((position, seed))
+    for (structure, _), group in by_structure.items():
         size = batch_runs(
             len(structure.regions),
             len(structure.materials),
@@ -158,6 +158,9 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         for start in range(0, len(group), size):
             batch = group[start : start + size]
             batch_plans = [plans[chunk.runs[position][0]] for position, _ in batch]
+            first_day = min(p.structure.first_day for p in batch_plans)
+            earlier = {id(p): with_warm_up_from(p, first_day) for p in batch_plans}  # once per distinct plan
+            batch_plans = [earlier[id(p)] for p in batch_plans]
             draws = draw_batch(batch_plans, [seed for _, seed in batch])
             result = run_batch(stack_plans(batch_plans), draws, curves=chunk.curves)
             columns = metric_columns(batch_plans[0].structure, result.summary)
