@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.engine import simulate
-from simulator.results import Result
-from simulator.scenario import apply_overrides, load_scenario, validate_data
+from simulator.engine import ReferenceEngine, simulate
+from simulator.plan import Plan, compile_plan
+from simulator.results import Recorder, Result
+from simulator.scenario import Scenario, apply_overrides, load_scenario, validate_data
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -80,15 +82,37 @@ def frame_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False).encode()
 
 
+@dataclass(frozen=True)
+class ShippedRun:
+    """The reference engine's run of a shipped scenario as written, with its plan and daily arrays."""
+
+    scenario: Scenario
+    plan: Plan
+    engine: ReferenceEngine
+    recorder: Recorder
+
+
 @functools.cache
-def shipped_result(name: str) -> Result:
+def shipped_run(name: str) -> ShippedRun:
     """The reference run of the shipped scenario ``name`` as written, made once per test process.
 
-    Tests only read it. The tests of one shipped scenario in different files share an
-    ``xdist_group`` (see :func:`each_shipped`), so that under ``pytest -n`` they run in
-    the same process and the scenario is simulated once.
+    The steps of :func:`simulator.engine.simulate`, kept apart so that tests of the engine's
+    daily arrays (``recorder.arrays``) read the same run as the tests of its tables. Tests only
+    read it. The tests of one shipped scenario in different files share an ``xdist_group``
+    (see :func:`each_shipped`), so that under ``pytest -n`` they run in the same process and
+    the scenario is simulated once.
     """
-    return simulate(load_scenario(ROOT / "scenarios" / f"{name}.yaml"))
+    scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    plan = compile_plan(scenario)
+    engine = ReferenceEngine(plan, scenario.seed)
+    return ShippedRun(scenario, plan, engine, engine.run())
+
+
+@functools.cache
+def shipped_result(name: str) -> Result:
+    """The tables of :func:`shipped_run` (what :func:`simulator.engine.simulate` returns for it)."""
+    found = shipped_run(name)
+    return Result.build(found.scenario, found.plan, found.scenario.seed, found.recorder, found.engine.draws)
 
 
 def shipped_group(name: str) -> pytest.MarkDecorator:

@@ -8,8 +8,12 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
+import zlib
+from collections import Counter
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
@@ -362,18 +366,60 @@ def test_pycon_examples_give_the_output_shown(page, monkeypatch):
     assert runner.failures == 0, "".join(report)
 
 
-@pytest.mark.parametrize(
-    ("page", "line", "code"), blocks("python"), ids=[f"{p.name}:{n}" for p, n, _ in blocks("python")]
-)
-def test_python_examples_run(page, line, code, tmp_path, monkeypatch):
-    """Run a block in a new Python; a first line ``# after: stockpile ...`` is run first, in
-    the same folder (in this process: starting one more Python would only cost time)."""
-    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+AFTER = "# after: stockpile "
+
+
+def _after(code: str) -> str | None:
+    """The command of a block's first line ``# after: stockpile ...`` (without ``stockpile``), if any."""
     first = code.splitlines()[0]
-    if first.startswith("# after: stockpile "):
-        monkeypatch.chdir(tmp_path)
-        done = CliRunner().invoke(main, shlex.split(first.removeprefix("# after: stockpile ")))
-        assert done.exit_code == 0, done.output
+    return first.removeprefix(AFTER) if first.startswith(AFTER) else None
+
+
+def _python_cases() -> list[Any]:
+    """The ``python`` blocks; blocks after the same command share an ``xdist_group``, so that
+    under ``pytest -n`` they run in one process and the command runs once."""
+    found = blocks("python")
+    uses = Counter(_after(code) for _page, _line, code in found)
+    cases = []
+    for page, line, code in found:
+        command = _after(code)
+        shared = command is not None and uses[command] > 1
+        marks = [pytest.mark.xdist_group(f"docs-after-{zlib.crc32(command.encode()):08x}")] if shared else []
+        cases.append(pytest.param(page, line, code, id=f"{page.name}:{line}", marks=marks))
+    return cases
+
+
+@pytest.fixture(scope="module")
+def after_outputs(tmp_path_factory) -> Callable[[str], Path]:
+    """The folder a ``# after:`` command wrote its outputs in, the command run once per module
+    (in this process: starting one more Python would only cost time)."""
+    folders: dict[str, Path] = {}
+
+    def folder(command: str) -> Path:
+        if command not in folders:
+            where = tmp_path_factory.mktemp("after")
+            (where / "scenarios").symlink_to(ROOT / "scenarios")
+            with pytest.MonkeyPatch.context() as patch:
+                patch.chdir(where)
+                done = CliRunner().invoke(main, shlex.split(command))
+            assert done.exit_code == 0, done.output
+            folders[command] = where
+        return folders[command]
+
+    return folder
+
+
+@pytest.mark.parametrize(("page", "line", "code"), _python_cases())
+def test_python_examples_run(page, line, code, tmp_path, after_outputs):
+    """Run a block in a new Python; a first line ``# after: stockpile ...`` is run first and
+    its outputs copied into the block's folder (each block gets its own copy to read)."""
+    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    if (command := _after(code)) is not None:
+        outputs = after_outputs(command)
+        for item in outputs.iterdir():
+            if item.name != "scenarios":
+                copy = shutil.copytree if item.is_dir() else shutil.copy2
+                copy(item, tmp_path / item.name)
     script = tmp_path / "example.py"
     script.write_text(code)
     done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=300)

@@ -127,6 +127,7 @@ def _grid_of_shape(runs: int, curves: np.ndarray) -> Grid:
 
 
 @pytest.mark.parametrize("series", [1, 3])
+@pytest.mark.xdist_group("explore-2000-points")  # the grid planned with 100 runs once, also under pytest -n
 def test_two_thousand_points_of_two_members_two_materials_and_730_days_fit_in_10_mb(series):
     # the worst case for compression: curves of pure noise, so the size depends on the stride alone
     rng = np.random.default_rng(11)
@@ -143,6 +144,7 @@ def test_two_thousand_points_of_two_members_two_materials_and_730_days_fit_in_10
     assert values.shape == (2000, 2, 2, 2, series, len(page.layout["days"]))
 
 
+@pytest.mark.xdist_group("explore-2000-points")
 def test_smooth_curves_keep_a_finer_resolution():
     # declining cover and rising cumulative shortfall, as the model draws them: compressible
     days = np.arange(730, dtype=np.float32)

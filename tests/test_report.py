@@ -278,7 +278,7 @@ def test_report_states_shocks_rule_and_auctions():
     assert f"Spend at auction: EU USD {spend_eu:.1f} m." in plain(text)
 
 
-@shipped_group("embargo_2010_scarce")
+@shipped_group("embargo_2010")  # with the other tests of the harsher world, which also run its scarce pool
 def test_report_shows_fair_ratio_releases():
     result = harsh("embargo_2010_scarce")
     text = render_report(result, alone=harsh_alone("embargo_2010_scarce"))

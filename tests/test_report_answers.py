@@ -17,8 +17,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from simulator.cli import load, main
-from simulator.engine import simulate
+from simulator.cli import main
 from simulator.names import Names, default_material_name, default_region_name
 from simulator.plots import days_of_cover_figure, shortfall_figure
 from simulator.report import render_report
@@ -27,7 +26,7 @@ from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, comparison
 from simulator.report.findings import Run, lead_phrase
 from simulator.scenario import scenario_hash, validate_data
 from simulator.scenario.changes import differences
-from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, run
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, run, shipped_group, shipped_result
 
 A4_TEXT_WIDTH_MM = 210 - 2 * 15
 """The report prints on A4 with 15 mm margins (style.py): figures scale to this width."""
@@ -130,23 +129,20 @@ def test_net_cost_adds_buying_holding_and_auction_flows_for_every_member():
 
 
 @functools.cache
-def _shipped(name: str) -> Any:
-    return simulate(load(str(ROOT / "scenarios" / f"{name}.yaml")))
-
-
-@functools.cache
 def _shipped_report(name: str) -> str:
-    return render_report(_shipped(name))
+    return render_report(shipped_result(name))
 
 
+@shipped_group("embargo_2010")
 def test_uncertain_inputs_show_scenario_blocks_as_written_not_as_python_objects():
     inputs = _shipped_report("embargo_2010").split('<table class="uncertain-inputs">', 1)[-1]
     assert "BidSegment(" not in inputs and "end_use" in inputs
 
 
+@shipped_group("long_embargo_6m")
 def test_what_was_won_at_auction_is_drawn_or_still_held_and_the_report_says_so():
     # the six-month embargo of 2026 sells stock at auction after the embargo (the calibrated 2010 replay does not)
-    result = _shipped("long_embargo_6m")
+    result = shipped_result("long_embargo_6m")
     assert (result.auctions["sold_t"] > 0).any()
     ts = result.timeseries
     releases = result.releases

@@ -24,10 +24,14 @@ webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not in
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER),
-    reason="needs chromium and chromedriver on PATH (Debian: apt-get install chromium chromium-driver)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not (CHROMIUM and CHROMEDRIVER),
+        reason="needs chromium and chromedriver on PATH (Debian: apt-get install chromium chromium-driver)",
+    ),
+    # one report and one browser per screen for the module, also under pytest -n
+    pytest.mark.xdist_group("report-browser"),
+]
 
 SCREENS = {"desktop": (1280, 800), "phone": (390, 844)}
 MIN_TEXT_PX = 9.0

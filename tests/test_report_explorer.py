@@ -12,6 +12,8 @@ from helpers import TWO_MEMBERS, build
 
 from simulator.cli import main
 
+pytestmark = pytest.mark.xdist_group("report-explorer")  # one explorer page for the module, also under pytest -n
+
 AXES = ("agreement.ratio.japan=0.2:0.8:0.3", "agreement.mechanism=fair_ratio,proportional_to_demand")
 
 

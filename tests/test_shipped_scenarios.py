@@ -3,9 +3,11 @@ engine's numbers bit for bit; two of them under every rule (invariants)."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from simulator.engine import ReferenceEngine, simulate
@@ -14,8 +16,9 @@ from simulator.fastpath import run_batch
 from simulator.mechanisms import NAMES as MECHANISMS
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
-from simulator.scenario import apply_overrides, read_yaml, validate_data
-from tests.helpers import SCENARIOS, each_shipped, shipped_result
+from simulator.results import Result
+from simulator.scenario import apply_overrides, load_scenario, read_yaml, validate_data
+from tests.helpers import ROOT, SCENARIOS, each_shipped, shipped_group, shipped_result
 from tests.invariants import check_invariants
 
 
@@ -79,3 +82,20 @@ def test_invariants_hold_and_the_fast_path_equals_the_reference_engine(path):
 @pytest.mark.parametrize(("path", "mechanism"), every_rule_cases())
 def test_invariants_hold_under_every_rule(path, mechanism):
     check_invariants(simulate(scenario_for(path, mechanism)))
+
+
+@shipped_group("quota_diversification")
+def test_the_shared_reference_run_is_what_simulate_returns():
+    """``tests.helpers.shipped_result`` repeats :func:`simulate`'s steps to keep the daily arrays: same tables."""
+    shared = shipped_result("quota_diversification")
+    fresh = simulate(load_scenario(ROOT / "scenarios" / "quota_diversification.yaml"))
+    for item in fields(Result):
+        mine, theirs = getattr(shared, item.name), getattr(fresh, item.name)
+        if isinstance(mine, pd.DataFrame):
+            pd.testing.assert_frame_equal(mine, theirs, check_exact=True)
+        elif item.name in ("metrics", "summary_arrays"):
+            assert list(mine) == list(theirs), item.name
+            for key in mine:
+                assert np.array_equal(np.asarray(mine[key]), np.asarray(theirs[key]), equal_nan=True), key
+        else:
+            assert mine == theirs, item.name
