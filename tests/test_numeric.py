@@ -103,7 +103,7 @@ def allocation_problems(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
     return w, b, c, np.take_along_axis(sums, at[None], axis=0)[0]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(allocation_problems())
 def test_level_search_gives_the_very_numbers_of_the_full_evaluation(problem):
     expected = full_evaluation(*problem)
