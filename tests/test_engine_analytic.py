@@ -176,3 +176,53 @@ def test_days_of_cover_count_only_the_pool_stock_a_member_may_draw():
     assert series(result, "days_of_cover", "japan") == pytest.approx(1.5)
     assert series(result, "days_of_cover", "eu") == pytest.approx(30 / 80)
     assert series(result, "days_of_cover_own", "eu") == pytest.approx(0.0)
+
+
+# --- the summary metrics (simulator.metrics), each aggregation worked out by hand -------
+
+
+def test_a_steady_region_keeps_ten_days_of_cover_and_ends_with_its_stock():
+    # 10 t/day arrive and 10 t/day are used: the 100 t stock is 10 days of cover every day
+    # (lowest 10, not the initial infinity nor a missing value) and is the last day's stock
+    row = run(ONE_REGION).summary.iloc[0]
+    assert row["min_days_of_cover"] == 10.0
+    assert row["end_commercial_t"] == 100.0
+    assert row["demand_t"] == 400.0
+    assert (row["shortfall_days"], row["first_shortfall_day"]) == (0, -1)
+
+
+def test_a_region_short_from_day_0_has_day_0_as_its_first_shortfall_day():
+    # no stock and no supply: 10 t short on each of the 40 days, the first being day 0
+    # (a later short day must not replace it)
+    row = run(build(ONE_REGION, shocks=NO_SUPPLY, regions__japan__commercial_stock__ree__tonnes=0)).summary.iloc[0]
+    assert (row["first_shortfall_day"], row["shortfall_days"]) == (0, 40)
+    assert (row["shortfall_t"], row["shortfall_share"], row["max_daily_shortfall_t"]) == (400.0, 1.0, 10.0)
+
+
+def test_a_region_without_demand_has_no_lowest_days_of_cover():
+    # Korea holds 50 t and uses none: its days of cover are undefined every day, so their
+    # minimum is a missing value, not infinity. Japan uses 0.5 t/day (less than a tonne,
+    # yet a demand) and holds 50 t, 100 days of cover
+    data = build(
+        ONE_REGION,
+        suppliers__china__lead_time_days={"japan": 5, "korea": 5},
+        regions__japan__demand__ree__tonnes_per_day=0.5,
+        regions__japan__commercial_stock__ree__tonnes=50,
+    )
+    data["regions"]["korea"] = build(
+        data["regions"]["japan"], demand__ree__tonnes_per_day=0, commercial_stock__ree__tonnes=50
+    )
+    summary = run(data).summary.set_index("region")
+    assert np.isnan(summary.loc["korea", "min_days_of_cover"])
+    assert summary.loc["korea", "end_commercial_t"] == 50.0
+    assert summary.loc["japan", "min_days_of_cover"] == 100.0
+    # the batch's own summary, which sweep tables are written from, says NaN too
+    from simulator.fastpath import run_batch
+    from simulator.plan import compile_plan
+    from simulator.randomness import draw_batch
+    from simulator.scenario import validate_data
+
+    plan = compile_plan(validate_data(data))
+    lowest = run_batch(plan, draw_batch([plan], [0])).summary["min_days_of_cover"][0, :, 0]
+    korea = plan.structure.regions.index("korea")
+    assert np.isnan(lowest[korea]) and lowest[1 - korea] == 100.0

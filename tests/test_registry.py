@@ -144,6 +144,19 @@ def test_every_derived_metric_has_its_formula():
             assert q.source is not None, q.name
 
 
+def test_summary_metrics_declared_whole_numbers_are_integers():
+    # counts of days and first days: an integer array per run (a float there would write
+    # 40.0 days into sweep tables)
+    plan = compile_plan(validate_data(TWO_MEMBERS))
+    summary = ReferenceEngine(plan, 0).run().summary
+    whole = {q.name for q in quantities.SUMMARY if q.dtype == "int"}
+    assert {"shortfall_days", "first_shortfall_day"} <= whole
+    for name in whole:
+        assert summary[name].dtype.kind == "i", name
+    for name in {q.name for q in quantities.SUMMARY} - whole:
+        assert summary[name].dtype.kind == "f", name
+
+
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_flows_a_plan_skips_are_zero_when_computed(path):
     """A flow the kernel declares absent (never summed) really is zero every day."""
