@@ -226,3 +226,32 @@ def test_a_region_without_demand_has_no_lowest_days_of_cover():
     lowest = run_batch(plan, draw_batch([plan], [0])).summary["min_days_of_cover"][0, :, 0]
     korea = plan.structure.regions.index("korea")
     assert np.isnan(lowest[korea]) and lowest[1 - korea] == 100.0
+
+
+def test_agreement_wide_metrics_count_only_the_members():
+    # the documented pair (Japan 1180 of 1200 t short, the EU 4760 of 4800 t) plus Korea,
+    # outside the agreement, first among the regions and short of all its 10 t/day: the
+    # total shortfall, the share gap and the fairness index are the members' alone
+    korea = {"demand": {"ree": {"tonnes_per_day": 10}}, "commercial_stock": {"ree": {"tonnes": 0}}}
+    data = build(TWO_MEMBERS, suppliers__china__lead_time_days={"korea": 5, "japan": 5, "eu": 5})
+    data["regions"] = {"korea": {**korea, "sourcing": {"ree": {"china": 1.0}}}, **data["regions"]}
+    data["shocks"][0]["regions"].append("korea")
+    summary = run(data).summary
+    korea_row = summary[summary["region"] == "korea"].iloc[0]
+    overall = summary[(summary["region"] == "all") & (summary["material"] == "all")].iloc[0]
+    assert korea_row["shortfall_t"] == 600.0
+    assert overall["total_shortfall_t"] == 1180.0 + 4760.0
+    assert overall["max_shortfall_share_gap"] == pytest.approx(4760 / 4800 - 1180 / 1200)
+    shares = np.array([1180 / 1200, 4760 / 4800])
+    assert overall["fairness_jain"] == pytest.approx(shares.sum() ** 2 / (2 * (shares**2).sum()))
+    # each member paid in 30 t, Korea nothing; Japan drew 20 t and the EU 40 t of the pool
+    # (docs/release-rules.md#fairness): draw shares 1/3 and 2/3 against paid-in shares of
+    # 1/2, a gap of 1/6, and Japan, short, envies the EU's draw
+    members = summary[summary["region"].isin(["japan", "eu"])].set_index("region")
+    assert (korea_row["contributed_t"], *members["contributed_t"]) == (0.0, 30.0, 30.0)
+    assert members["released_joint_t"].tolist() == [20.0, 40.0]
+    assert members.loc["japan", "draw_to_contribution"] == pytest.approx(2 / 3)
+    assert members.loc["eu", "draw_to_contribution"] == pytest.approx(4 / 3)
+    assert np.isnan(korea_row["draw_to_contribution"])
+    assert overall["draw_contribution_gap"] == pytest.approx(1 / 6)
+    assert overall["envious_members"] == 1
