@@ -5,6 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from simulator.fastpath import run_batch
+from simulator.plan import compile_plan
+from simulator.randomness import draw_batch
+from simulator.scenario import validate_data
 from tests.helpers import ONE_REGION, TWO_MEMBERS, build, frame_bytes, run, series
 
 NO_SUPPLY = [{"id": "cut_off", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -50, "end": 500}]
@@ -217,11 +221,6 @@ def test_a_region_without_demand_has_no_lowest_days_of_cover():
     assert summary.loc["korea", "end_commercial_t"] == 50.0
     assert summary.loc["japan", "min_days_of_cover"] == 100.0
     # the batch's own summary, which sweep tables are written from, says NaN too
-    from simulator.fastpath import run_batch
-    from simulator.plan import compile_plan
-    from simulator.randomness import draw_batch
-    from simulator.scenario import validate_data
-
     plan = compile_plan(validate_data(data))
     lowest = run_batch(plan, draw_batch([plan], [0])).summary["min_days_of_cover"][0, :, 0]
     korea = plan.structure.regions.index("korea")
@@ -255,3 +254,63 @@ def test_agreement_wide_metrics_count_only_the_members():
     assert np.isnan(korea_row["draw_to_contribution"])
     assert overall["draw_contribution_gap"] == pytest.approx(1 / 6)
     assert overall["envious_members"] == 1
+
+
+def member_rows(data: dict) -> tuple[dict, dict, dict]:
+    """Japan's, the EU's and the agreement-wide rows of a run's summary."""
+    summary = run(data).summary
+    japan, eu = (summary[summary["region"] == r].iloc[0].to_dict() for r in ("japan", "eu"))
+    return japan, eu, summary[(summary["region"] == "all") & (summary["material"] == "all")].iloc[0].to_dict()
+
+
+def test_a_member_that_drew_but_paid_nothing_in_has_no_draw_to_contribution_ratio():
+    # the documented pair with the EU paying in all 60 t: Japan still draws 20 t and the EU
+    # 40 t. Japan's ratio is undefined (not infinite); the EU drew 2/3 of the draws with all
+    # of the contributions: 2/3. Gap: (|1/3 - 0| + |2/3 - 1|) / 2 = 1/3; Japan paid nothing
+    # in, so it envies no one, and the EU drew more than Japan's draw scaled to nothing
+    paid = {"japan": {"ree": {"tonnes": 0}}, "eu": {"ree": {"tonnes": 60}}}
+    data = build(TWO_MEMBERS, agreement__pool__contributions=paid)
+    japan, eu, overall = member_rows(data)
+    assert (japan["released_joint_t"], eu["released_joint_t"]) == (20.0, 40.0)
+    assert np.isnan(japan["draw_to_contribution"])
+    assert eu["draw_to_contribution"] == pytest.approx(2 / 3)
+    assert overall["draw_contribution_gap"] == pytest.approx(1 / 3)
+    assert overall["envious_members"] == 0
+    # NaN in the batch's own summary too (tables would show an infinity as empty, a sweep not)
+    plan = compile_plan(validate_data(data))
+    ratio = run_batch(plan, draw_batch([plan], [0])).summary["draw_to_contribution"][0, :, 0]
+    assert np.isnan(ratio[plan.structure.regions.index("japan")])
+
+
+def test_nothing_drawn_means_no_draw_to_contribution_ratio_and_no_gap():
+    # no embargo: nobody is short, nobody draws, the 60 t pool is still full at the end
+    japan, eu, overall = member_rows(build(TWO_MEMBERS, shocks=[]))
+    assert np.isnan(japan["draw_to_contribution"]) and np.isnan(eu["draw_to_contribution"])
+    assert overall["draw_contribution_gap"] == 0.0
+    assert overall["pool_end_t"] == 60.0
+
+
+def test_draws_of_less_than_a_tonne_in_all_still_have_a_ratio():
+    # 0.3 t paid in by each; each is short far beyond its half of the 0.6 t pool and
+    # draws it: 0.3 t each, a ratio of 1 and no gap
+    contributions = {"japan": {"ree": {"tonnes": 0.3}}, "eu": {"ree": {"tonnes": 0.3}}}
+    japan, eu, overall = member_rows(build(TWO_MEMBERS, agreement__pool__contributions=contributions))
+    assert (japan["released_joint_t"], eu["released_joint_t"]) == (0.3, 0.3)
+    assert japan["draw_to_contribution"] == pytest.approx(1.0)
+    assert eu["draw_to_contribution"] == pytest.approx(1.0)
+    assert overall["draw_contribution_gap"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_without_an_agreement_the_agreement_wide_metrics_cover_every_region():
+    # Korea (first) holds nothing and Japan 100 t, both cut off from their only supplier,
+    # 10 t/day each over 40 days: Korea short of all 400 t, Japan of 300 t from day 10.
+    # Shares 1 and 0.75: total 700 t, gap 0.25, Jain (1.75)^2 / (2 (1 + 0.5625)) = 0.98
+    korea = {"demand": {"ree": {"tonnes_per_day": 10}}, "commercial_stock": {"ree": {"tonnes": 0}}}
+    data = build(ONE_REGION, suppliers__china__lead_time_days={"korea": 5, "japan": 5})
+    data["regions"] = {"korea": {**korea, "sourcing": {"ree": {"china": 1.0}}}, **data["regions"]}
+    data["shocks"] = [{**NO_SUPPLY[0], "regions": ["korea", "japan"]}]
+    summary = run(data).summary
+    overall = summary[(summary["region"] == "all") & (summary["material"] == "all")].iloc[0]
+    assert overall["total_shortfall_t"] == 700.0
+    assert overall["max_shortfall_share_gap"] == 0.25
+    assert overall["fairness_jain"] == pytest.approx(0.98)
