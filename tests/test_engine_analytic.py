@@ -314,3 +314,18 @@ def test_without_an_agreement_the_agreement_wide_metrics_cover_every_region():
     assert overall["total_shortfall_t"] == 700.0
     assert overall["max_shortfall_share_gap"] == 0.25
     assert overall["fairness_jain"] == pytest.approx(0.98)
+
+
+def test_a_shortfall_of_exactly_the_rounding_tolerance_is_no_short_day():
+    # the module's definition: days with a shortfall *above* 1e-9 t. Two runs, short by
+    # 1e-9 t and 2e-9 t on day 3: only the second counts a short day, first on day 3
+    from types import SimpleNamespace
+
+    from simulator.metrics import _add, _by_source, _Stream
+    from simulator.numeric import EPS_T
+    from simulator.quantities import SUMMARY
+
+    counted = [_Stream(q, (2,)) for q in SUMMARY if q.name in ("shortfall_days", "first_shortfall_day")]
+    _add(_by_source(counted), 3, SimpleNamespace(shortfall_t=np.array([EPS_T, 2 * EPS_T])))
+    days, first = (stream.result().tolist() for stream in counted)
+    assert (days, first) == ([0, 1], [-1, 3])
