@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from simulator.fastpath import run_batch
+from simulator.metrics import envious_members
 from simulator.plan import compile_plan
 from simulator.randomness import draw_batch
 from simulator.scenario import validate_data
@@ -310,10 +311,12 @@ def test_without_an_agreement_the_agreement_wide_metrics_cover_every_region():
     data["regions"] = {"korea": {**korea, "sourcing": {"ree": {"china": 1.0}}}, **data["regions"]}
     data["shocks"] = [{**NO_SUPPLY[0], "regions": ["korea", "japan"]}]
     summary = run(data).summary
-    overall = summary[(summary["region"] == "all") & (summary["material"] == "all")].iloc[0]
-    assert overall["total_shortfall_t"] == 700.0
-    assert overall["max_shortfall_share_gap"] == 0.25
-    assert overall["fairness_jain"] == pytest.approx(0.98)
+    # one material: its row (all regions, ree) and the overall row (all, all) agree
+    for material in ("ree", "all"):
+        row = summary[(summary["region"] == "all") & (summary["material"] == material)].iloc[0]
+        assert row["total_shortfall_t"] == 700.0, material
+        assert row["max_shortfall_share_gap"] == 0.25, material
+        assert row["fairness_jain"] == pytest.approx(0.98), material
 
 
 def test_a_shortfall_of_exactly_the_rounding_tolerance_is_no_short_day():
@@ -329,3 +332,30 @@ def test_a_shortfall_of_exactly_the_rounding_tolerance_is_no_short_day():
     _add(_by_source(counted), 3, SimpleNamespace(shortfall_t=np.array([EPS_T, 2 * EPS_T])))
     days, first = (stream.result().tolist() for stream in counted)
     assert (days, first) == ([0, 1], [-1, 3])
+
+
+def test_envy_compares_draws_scaled_to_contributions_whatever_their_size():
+    # Japan paid 0.3 t and drew 0.2 t, the EU paid 0.3 t and drew 0.4 t: scaled to Japan's
+    # contribution the EU's draw is 0.4 t, more than Japan's: Japan (short) envies
+    assert envious_members(np.array([0.2, 0.4]), np.array([0.3, 0.3]), np.array([True, True])) == 1
+    # a member that paid nothing in is envied by no one, whatever it drew
+    assert envious_members(np.array([0.0, 5.0]), np.array([30.0, 0.0]), np.array([True, True])) == 0
+    # a draw larger by only the rounding tolerance (1e-9 t) is no cause for envy
+    assert envious_members(np.array([0.0, 1e-9]), np.array([1.0, 1.0]), np.array([True, True])) == 0
+
+
+def test_a_member_short_by_no_more_than_the_rounding_tolerance_envies_no_one():
+    # Japan drew 10 t and the EU 50 t of 30 t each paid in, so Japan would envy the EU,
+    # but it was short by only 1e-9 t over the run: not short, per material and overall
+    from simulator.metrics import _envy
+
+    s = {
+        "released_joint_t": np.array([[[10.0], [50.0]]]),  # (run, region, material)
+        "contributed_t": np.array([[[30.0], [30.0]]]),
+        "shortfall_t": np.array([[[1e-9], [0.0]]]),
+    }
+    per_material, overall = _envy(s, [0, 1], None)
+    assert (per_material.tolist(), overall.tolist()) == ([[0]], [0])
+    s["shortfall_t"] = np.array([[[2e-9], [0.0]]])
+    per_material, overall = _envy(s, [0, 1], None)
+    assert (per_material.tolist(), overall.tolist()) == ([[1]], [1])
