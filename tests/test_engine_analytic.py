@@ -338,6 +338,9 @@ def test_envy_compares_draws_scaled_to_contributions_whatever_their_size():
     # Japan paid 0.3 t and drew 0.2 t, the EU paid 0.3 t and drew 0.4 t: scaled to Japan's
     # contribution the EU's draw is 0.4 t, more than Japan's: Japan (short) envies
     assert envious_members(np.array([0.2, 0.4]), np.array([0.3, 0.3]), np.array([True, True])) == 1
+    # only a member that was short envies: Japan if short, never the EU, which drew more
+    assert envious_members(np.array([0.2, 0.4]), np.array([0.3, 0.3]), np.array([True, False])) == 1
+    assert envious_members(np.array([0.2, 0.4]), np.array([0.3, 0.3]), np.array([False, True])) == 0
     # a member that paid nothing in is envied by no one, whatever it drew
     assert envious_members(np.array([0.0, 5.0]), np.array([30.0, 0.0]), np.array([True, True])) == 0
     # a draw larger by only the rounding tolerance (1e-9 t) is no cause for envy
