@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from simulator.fastpath import run_batch
-from simulator.metrics import envious_members
+from simulator.metrics import draw_contribution_gap, envious_members
 from simulator.plan import compile_plan
 from simulator.randomness import draw_batch
 from simulator.scenario import validate_data
@@ -188,12 +188,13 @@ def test_days_of_cover_count_only_the_pool_stock_a_member_may_draw():
 
 def test_a_steady_region_keeps_ten_days_of_cover_and_ends_with_its_stock():
     # 10 t/day arrive and 10 t/day are used: the 100 t stock is 10 days of cover every day
-    # (lowest 10, not the initial infinity nor a missing value) and is the last day's stock
+    # (lowest 10, not the initial infinity nor a missing value) and is the last day's stock.
+    # Never short: no short day, none first (-1), a largest daily shortfall of 0
     row = run(ONE_REGION).summary.iloc[0]
     assert row["min_days_of_cover"] == 10.0
     assert row["end_commercial_t"] == 100.0
     assert row["demand_t"] == 400.0
-    assert (row["shortfall_days"], row["first_shortfall_day"]) == (0, -1)
+    assert (row["shortfall_days"], row["first_shortfall_day"], row["max_daily_shortfall_t"]) == (0, -1, 0.0)
 
 
 def test_a_region_short_from_day_0_has_day_0_as_its_first_shortfall_day():
@@ -362,3 +363,10 @@ def test_a_member_short_by_no_more_than_the_rounding_tolerance_envies_no_one():
     s["shortfall_t"] = np.array([[[2e-9], [0.0]]])
     per_material, overall = _envy(s, [0, 1], None)
     assert (per_material.tolist(), overall.tolist()) == ([[1]], [1])
+
+
+def test_the_draw_contribution_gap_is_half_the_distance_between_the_shares():
+    # draws 0.2 and 0.4 t of contributions 0.3 and 0.3 t: shares 1/3, 2/3 against 1/2, 1/2,
+    # gap (1/6 + 1/6) / 2 = 1/6 however small the tonnages; with nothing paid in, no gap
+    assert draw_contribution_gap(np.array([0.2, 0.4]), np.array([0.3, 0.3])) == pytest.approx(1 / 6)
+    assert draw_contribution_gap(np.array([20.0, 40.0]), np.array([0.0, 0.0])) == 0.0
