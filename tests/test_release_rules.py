@@ -406,6 +406,20 @@ def test_a_batch_with_shared_bid_prices_clears_each_run_as_it_would_alone():
     assert np.array_equal(result.clearing_price_usd_per_kg[0], [10.0, 11.0, np.nan, 10.0], equal_nan=True)
 
 
+def test_a_batch_with_two_axes_before_the_runs_clears_each_cell_at_its_own_price():
+    # the worked example's bids (40 t at 12, 30 at 11, 50 at 10, 20 at 9 USD/kg) in every
+    # cell of a (2, 2) batch of two runs, against lots that stop at each bid in turn:
+    # 40 t -> 12; 60 and 70 t -> 11; 100 and 120 t -> 10; 130 and 200 t (beyond the 140 t
+    # bid) -> 9, the lowest bid; 0 t -> nothing sold, no price
+    volume = np.broadcast_to(A([40.0, 30.0, 50.0, 20.0])[:, None, None, None], (4, 2, 2, 2))
+    price = np.broadcast_to(A([12.0, 11.0, 10.0, 9.0])[:, None, None, None], volume.shape)
+    lot = A([[[100.0, 60.0], [0.0, 200.0]], [[40.0, 70.0], [120.0, 130.0]]])
+    result = clear_auction(volume, price, lot)
+    expected = A([[[10.0, 11.0], [np.nan, 9.0]], [[12.0, 11.0], [10.0, 9.0]]])
+    assert np.array_equal(result.clearing_price_usd_per_kg, expected, equal_nan=True)
+    assert np.array_equal(result.filled_t[:, 0, 0, 0], [40, 30, 30, 0])
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     n=st.integers(min_value=1, max_value=7),
