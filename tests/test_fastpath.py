@@ -221,3 +221,44 @@ def test_loans_of_different_terms_share_a_batch_run_by_run():
     # the 60-day horizon: a 5-day loan of day 0 is overdue, a 100-day one is not
     assert batch.summary["loan_overdue_t"][0].sum() == 30.0
     assert batch.summary["loan_overdue_t"][1].sum() == 0.0
+
+
+def test_procurement_curves_hold_days_0_on_even_with_a_horizon_shorter_than_the_lead_time():
+    # lead 5 days, so the warm-up runs from day -5; the horizon is 3 days. Every day 10 t
+    # is ordered and shipped from China: the warm-up days are not stored (nor wrap to the
+    # end), day 0 is, and a curve with a supplier axis has one
+    plan = compile_plan(validate_data(build(ONE_REGION, horizon_days=3)))
+    names = ("ordered_t", "shipped_by_supplier_t")
+    curves = run_batch(plan, draw_batch([plan], [0]), curves=names).curves
+    assert curves["ordered_t"].shape == (1, 3, 1, 1)  # run, day, region, material
+    assert curves["shipped_by_supplier_t"].shape == (1, 3, 1, 1, 1)  # ... and supplier
+    for name in names:
+        assert curves[name].ravel().tolist() == [10.0, 10.0, 10.0], name
+
+
+def test_regions_with_different_lead_times_each_receive_only_their_own_shipments():
+    # Japan 10 t/day with a 5-day lead, the EU 40 t/day with an 8-day lead, same in every
+    # run: each cell's shipments land in its own slot of the ring, so from day 0 on Japan
+    # receives 10 t and the EU 40 t every day (the warm-up starts on day -8)
+    data = build(ONE_REGION, horizon_days=12, suppliers__china__lead_time_days={"japan": 5, "eu": 8})
+    data["regions"]["eu"] = build(
+        data["regions"]["japan"], demand__ree__tonnes_per_day=40, commercial_stock__ree__tonnes=400
+    )
+    plan = compile_plan(validate_data(data))
+    curves = run_batch(plan, draw_batch([plan], [0]), curves=("arrivals_t",)).curves
+    japan, eu = (plan.structure.regions.index(r) for r in ("japan", "eu"))
+    assert curves["arrivals_t"][0, :, japan, 0].tolist() == [10.0] * 12
+    assert curves["arrivals_t"][0, :, eu, 0].tolist() == [40.0] * 12
+
+
+def test_the_arrivals_of_a_ring_nothing_was_shipped_through_are_read_only():
+    # every day before the first shipment gets the same array of zeros: a write into one
+    # day's arrivals would otherwise become arrivals of every later day
+    from simulator.fastpath import _Ring
+
+    ring = _Ring(batch=2, length=6, shape=(1, 1, 1))
+    arrivals = ring.take(0)
+    assert arrivals.shape == (1, 1, 1, 2) and not arrivals.any()
+    with pytest.raises(ValueError, match="read-only"):
+        arrivals += 1.0
+    assert ring.take(1) is arrivals

@@ -15,7 +15,7 @@ import pytest
 
 from simulator import mechanisms, quantities
 from simulator.docs_reference import outputs_reference
-from simulator.engine import simulate
+from simulator.engine import ReferenceEngine, simulate
 from simulator.kernel import Kernel
 from simulator.metrics import _AGREEMENT, _DERIVED
 from simulator.plan import AgreementPlan, AuctionPlan, Plan, array_fields, compile_plan
@@ -142,6 +142,19 @@ def test_every_derived_metric_has_its_formula():
     for q in (*quantities.SUMMARY, *quantities.AGREEMENT_SUMMARY):
         if q.aggregation not in ("derived", "none"):
             assert q.source is not None, q.name
+
+
+def test_summary_metrics_declared_whole_numbers_are_integers():
+    # counts of days and first days: an integer array per run (a float there would write
+    # 40.0 days into sweep tables)
+    plan = compile_plan(validate_data(TWO_MEMBERS))
+    summary = ReferenceEngine(plan, 0).run().summary
+    whole = {q.name for q in quantities.SUMMARY if q.dtype == "int"}
+    assert {"shortfall_days", "first_shortfall_day"} <= whole
+    for name in whole:
+        assert summary[name].dtype.kind == "i", name
+    for name in {q.name for q in quantities.SUMMARY} - whole:
+        assert summary[name].dtype.kind == "f", name
 
 
 @pytest.mark.parametrize("name", each_shipped())

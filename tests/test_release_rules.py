@@ -406,6 +406,44 @@ def test_a_batch_with_shared_bid_prices_clears_each_run_as_it_would_alone():
     assert np.array_equal(result.clearing_price_usd_per_kg[0], [10.0, 11.0, np.nan, 10.0], equal_nan=True)
 
 
+def test_a_fill_of_less_than_a_tonne_is_paid_for():
+    # a 0.5 t lot to a single bid of 10 t at 10 USD/kg: 0.5 t x 10 USD/kg = USD 5,000
+    result = clear_auction(A([10.0]), A([10.0]), A(0.5))
+    assert result.filled_t.tolist() == [0.5]
+    assert result.paid_usd.tolist() == [5_000.0]
+
+
+def test_bids_tied_in_price_add_up_in_the_order_they_were_given():
+    # six bids at 12 USD/kg of 0.3, 0.3, 0.7, 0.2, 0.3 and 0.7 t (a 0.2 t bid at 10 among
+    # them) exactly cover a 2.5 t lot: summed in the order given, 0.6, 1.3, 1.5, 1.8, 2.5,
+    # so the price is 12 and the bid at 10 gets nothing. (Summed in another order the
+    # tied volumes can fall short of 2.5 t by a rounding step and move the price to 10;
+    # numpy's default sort, unlike the stable one, may reorder ties.) Alone, and in a
+    # batch of two runs sharing the bids
+    volume = A([0.3, 0.3, 0.2, 0.7, 0.2, 0.3, 0.7])
+    price = A([12.0, 12.0, 10.0, 12.0, 12.0, 12.0, 12.0])
+    alone = clear_auction(volume, price, A(2.5))
+    assert float(alone.clearing_price_usd_per_kg) == 12.0
+    assert alone.filled_t[2] == 0.0
+    batch = clear_auction(np.stack([volume, volume], axis=-1), np.stack([price, price], axis=-1), A([2.5, 2.5]))
+    assert batch.clearing_price_usd_per_kg.tolist() == [12.0, 12.0]
+    assert batch.filled_t[2].tolist() == [0.0, 0.0]
+
+
+def test_a_batch_with_two_axes_before_the_runs_clears_each_cell_at_its_own_price():
+    # the worked example's bids (40 t at 12, 30 at 11, 50 at 10, 20 at 9 USD/kg) in every
+    # cell of a (2, 2) batch of two runs, against lots that stop at each bid in turn:
+    # 40 t -> 12; 60 and 70 t -> 11; 100 and 120 t -> 10; 130 and 200 t (beyond the 140 t
+    # bid) -> 9, the lowest bid; 0 t -> nothing sold, no price
+    volume = np.broadcast_to(A([40.0, 30.0, 50.0, 20.0])[:, None, None, None], (4, 2, 2, 2))
+    price = np.broadcast_to(A([12.0, 11.0, 10.0, 9.0])[:, None, None, None], volume.shape)
+    lot = A([[[100.0, 60.0], [0.0, 200.0]], [[40.0, 70.0], [120.0, 130.0]]])
+    result = clear_auction(volume, price, lot)
+    expected = A([[[10.0, 11.0], [np.nan, 9.0]], [[12.0, 11.0], [10.0, 9.0]]])
+    assert np.array_equal(result.clearing_price_usd_per_kg, expected, equal_nan=True)
+    assert np.array_equal(result.filled_t[:, 0, 0, 0], [40, 30, 30, 0])
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     n=st.integers(min_value=1, max_value=7),

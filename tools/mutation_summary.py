@@ -49,7 +49,8 @@ def documented(text: str) -> set[str]:
 def summary(results: dict[str, str], known: set[str]) -> tuple[str, list[str], list[str]]:
     """The per-module table, the unexplained survivors and the stale docs entries.
 
-    The score is killed / checked: mutants not yet run (``not checked``) do not count.
+    The score is killed / checked: mutants not yet run (``not checked``) do not count,
+    and a documented mutant is stale only if it was run and did not survive.
     """
     rows: dict[str, Counter[str]] = {}
     for name, status in results.items():
@@ -73,7 +74,8 @@ def summary(results: dict[str, str], known: set[str]) -> tuple[str, list[str], l
         if other:
             lines.append(f"{'':34} also: {', '.join(f'{v} {k}' for k, v in sorted(other.items()))}")
     unexplained = sorted(n for n, s in results.items() if s == "survived" and n not in known)
-    stale = sorted(n for n in known if n in results and results[n] != "survived")
+    # a documented mutant this run did not test (a subset run) may still survive
+    stale = sorted(n for n in known if results.get(n, "not checked") not in ("survived", "not checked"))
     return "\n".join(lines), unexplained, stale
 
 
