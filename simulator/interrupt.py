@@ -5,13 +5,16 @@ Layer: ground.
 Inside :func:`interruptible`, SIGINT and SIGTERM raise :class:`Interrupted` (a
 ``KeyboardInterrupt``) in the main thread, so the ``finally`` blocks that remove staging
 folders, stop worker processes and release the folder's lock run for either signal, and
-the command line exits with ``128 + signal number``.
+the command line exits with ``128 + signal number``. A signal that arrives while a module
+is being imported waits until the import is done (see :func:`_raise`).
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -35,8 +38,41 @@ class Interrupted(KeyboardInterrupt):
         return 128 + self.signum
 
 
-def _raise(signum: int, _frame: FrameType | None) -> None:
+IMPORT_WAIT_S = 0.05
+"""How long a signal that arrived during an import waits before it is handled again."""
+MAX_IMPORT_WAIT_S = 5.0
+"""How long in all a signal waits for imports to finish before it interrupts one anyway."""
+
+
+_waiting_since: dict[int, float] = {}
+"""Per signal waiting for an import to finish: when it first arrived (monotonic seconds)."""
+
+
+def _raise(signum: int, frame: FrameType | None) -> None:
+    """Raise :class:`Interrupted`, unless a module is being imported: then ask again shortly.
+
+    An exception raised inside an import can leave a compiled extension (pandas, PyArrow)
+    half initialised: the import fails with a ``SystemError``, or Python aborts while it
+    shuts down. So a signal arriving during an import is sent again every
+    :data:`IMPORT_WAIT_S` until the import is done (at most :data:`MAX_IMPORT_WAIT_S`).
+    """
+    first = _waiting_since.setdefault(signum, time.monotonic())
+    if time.monotonic() - first < MAX_IMPORT_WAIT_S and _importing(frame):
+        timer = threading.Timer(IMPORT_WAIT_S, os.kill, (os.getpid(), signum))
+        timer.daemon = True
+        timer.start()
+        return
+    _waiting_since.pop(signum, None)
     raise Interrupted(signum)
+
+
+def _importing(frame: FrameType | None) -> bool:
+    """Whether ``frame`` or one of its callers is Python's import machinery at work."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 @contextmanager

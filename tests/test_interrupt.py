@@ -165,3 +165,39 @@ def test_a_worker_whose_parent_died_exits_by_itself():
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait()
     assert wait_until(lambda: not any(map(alive, workers)), 5)
+
+
+IMPORTING = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+import simulator.interrupt as interrupt
+from simulator.interrupt import Interrupted, interruptible
+interrupt.MAX_IMPORT_WAIT_S = float(sys.argv[2])
+try:
+    with interruptible():
+        print("importing", flush=True)
+        import slow_module
+        time.sleep(5)
+except Interrupted as exc:
+    module = sys.modules.get("slow_module")
+    print(exc.name, "whole" if getattr(module, "DONE", False) else "cut", flush=True)
+"""
+
+
+@pytest.mark.parametrize(("max_wait_s", "outcome"), [(5.0, "whole"), (0.2, "cut")])
+def test_a_signal_during_an_import_waits_for_the_import_to_finish(tmp_path, max_wait_s, outcome):
+    """An interrupted import can leave a compiled extension half made (pandas then fails with
+    a SystemError, or Python aborts on exit): the signal is handled once the import is done,
+    unless the import takes longer than the wait allowed."""
+    (tmp_path / "slow_module.py").write_text("import time\nfor _ in range(40):\n    time.sleep(0.025)\nDONE = True\n")
+    child = subprocess.Popen(
+        [sys.executable, "-c", IMPORTING, str(tmp_path), str(max_wait_s)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout.readline().strip() == "importing"
+    time.sleep(0.3)  # in the middle of the 1-second import
+    child.send_signal(signal.SIGTERM)
+    out, err = child.communicate(timeout=30)
+    assert out.strip() == f"SIGTERM {outcome}", err
