@@ -46,6 +46,8 @@ MAX_IMPORT_WAIT_S = 5.0
 
 _waiting_since: dict[int, float] = {}
 """Per signal waiting for an import to finish: when it first arrived (monotonic seconds)."""
+_resend: dict[int, threading.Timer] = {}
+"""Per signal waiting for an import to finish: the timer that sends it again."""
 
 
 def _raise(signum: int, frame: FrameType | None) -> None:
@@ -60,10 +62,21 @@ def _raise(signum: int, frame: FrameType | None) -> None:
     if time.monotonic() - first < MAX_IMPORT_WAIT_S and _importing(frame):
         timer = threading.Timer(IMPORT_WAIT_S, os.kill, (os.getpid(), signum))
         timer.daemon = True
+        _resend[signum] = timer
         timer.start()
         return
-    _waiting_since.pop(signum, None)
+    _stop_waiting()
     raise Interrupted(signum)
+
+
+def _stop_waiting() -> list[int]:
+    """Forget the signals waiting for an import (their timers stopped); return them."""
+    waiting = list(_waiting_since)
+    for timer in _resend.values():
+        timer.cancel()
+    _resend.clear()
+    _waiting_since.clear()
+    return waiting
 
 
 def _importing(frame: FrameType | None) -> bool:
@@ -77,7 +90,12 @@ def _importing(frame: FrameType | None) -> bool:
 
 @contextmanager
 def interruptible() -> Iterator[None]:
-    """Within the block, SIGINT and SIGTERM raise :class:`Interrupted` (main thread only)."""
+    """Within the block, SIGINT and SIGTERM raise :class:`Interrupted` (main thread only).
+
+    A signal still waiting for an import when the block ends is raised as it ends (the
+    block's work is done, but the signal was sent while it ran), never after the handlers
+    are restored.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -85,5 +103,8 @@ def interruptible() -> Iterator[None]:
     try:
         yield
     finally:
+        waiting = _stop_waiting()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+    if waiting:
+        raise Interrupted(waiting[0])
