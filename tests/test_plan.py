@@ -53,3 +53,83 @@ def test_plans_of_different_structure_cannot_share_a_batch():
     three["suppliers"]["china"]["lead_time_days"]["korea"] = 5
     with pytest.raises(ValueError, match="different structure"):
         stack_plans([plan_of(TWO_MEMBERS), plan_of(three)])
+
+
+MARKET_WORLD: dict = {
+    "name": "market_plan",
+    "horizon_days": 30,
+    "materials": {"ree": {"price_usd_per_kg": 50}, "dy": {"price_usd_per_kg": 200}, "tb": {}},
+    "suppliers": {
+        "china": {"lead_time_days": {"japan": 5, "eu": 5}},
+        "recycler": {"lead_time_days": {"japan": 10, "eu": 10}},
+    },
+    "regions": {
+        "japan": {
+            "demand": {"ree": {"tonnes_per_day": 20}, "dy": {"tonnes_per_day": 0.5}},
+            "commercial_stock": {"ree": {"tonnes": 100}, "dy": {"tonnes": 10}},
+            "sourcing": {"ree": {"china": 1.0}, "dy": {"china": 1.0}},
+        },
+        "eu": {
+            "demand": {"ree": {"tonnes_per_day": 80}},
+            "commercial_stock": {"dy": {"tonnes": 5}},  # a stock without demand: no cover (not 5 / 0)
+            "sourcing": {"ree": {"china": 0.5, "recycler": 0.5}},
+        },
+    },
+    "market": {
+        "ree": {
+            "price": {"sensitivity": 3.0, "adjustment_days": 40, "floor_usd_per_kg": 20, "targeted_premium": 0.3},
+            "risk": {"perception_days": 7, "memory_days": 90},
+            "demand": {
+                "short_run_elasticity": -0.2,
+                "floor_share": 0.6,
+                "substitution": {
+                    "max_share": 0.1,
+                    "full_price_ratio": 5,
+                    "adjustment_days": 200,
+                    "permanent_share": 0.4,
+                },
+            },
+            "stocking": {"precaution_gain": 1.5, "adjustment_days": 20, "normal_cover_days": {"eu": 7}},
+            "supply_response": [{"supplier": "recycler", "capacity_t_per_day": 3, "price_ratio": 1.5, "lag_days": 60}],
+        }
+    },
+}
+"""Two regions, a material with a market (every option set), one without (dy) and one without a price (tb)."""
+
+
+def test_market_plan_holds_each_option_and_neutral_values_where_a_material_has_no_market():
+    m = plan_of(MARKET_WORLD).market
+    # materials in order ree, dy, tb; dy and tb have no market: off, price fixed at the
+    # reference (its own price, or 1 USD/kg without one), the defaults of _MARKET_DEFAULTS
+    assert m.market_on[:, 0].tolist() == [True, False, False]
+    assert m.stocking_on[:, 0].tolist() == [True, False, False]
+    assert m.reference_price_usd_per_kg[:, 0].tolist() == [50.0, 200.0, 1.0]
+    assert m.price_floor_usd_per_kg[:, 0].tolist() == [20.0, 200.0, 1.0]
+    assert m.price_cap_usd_per_kg[:, 0].tolist() == [5000.0, 200.0, 1.0]  # default cap: 100 x reference
+    assert m.price_sensitivity[:, 0].tolist() == [3.0, 1.0, 1.0]
+    assert m.price_adjustment_days[:, 0].tolist() == [40.0, 1.0, 1.0]
+    assert m.targeted_premium[:, 0].tolist() == [0.3, 0.0, 0.0]
+    assert m.risk_perception_days[:, 0].tolist() == [7.0, 1.0, 1.0]
+    assert m.risk_memory_days[:, 0].tolist() == [90.0, 1.0, 1.0]
+    assert m.demand_elasticity[:, 0].tolist() == [-0.2, 0.0, 0.0]
+    assert m.demand_floor_share[:, 0].tolist() == [0.6, 0.0, 0.0]
+    assert m.substitution_max_share[:, 0].tolist() == [0.1, 0.0, 0.0]
+    assert m.substitution_full_price_ratio[:, 0].tolist() == [5.0, 10.0, 10.0]
+    assert m.substitution_days[:, 0].tolist() == [200.0, 1.0, 1.0]
+    assert m.substitution_permanent_share[:, 0].tolist() == [0.4, 0.0, 0.0]
+    assert m.precaution_gain[:, 0].tolist() == [1.5, 0.0, 0.0]
+    assert m.cover_adjustment_days[:, 0].tolist() == [20.0, 1.0, 1.0]
+    # normal cover = commercial stock / demand (Japan: 100 / 20 and 10 / 0.5 days), 0 where
+    # there is no demand; the EU's ree cover is given (7 days)
+    assert m.normal_cover_days[..., 0].tolist() == [[5.0, 20.0, 0.0], [7.0, 0.0, 0.0]]
+    # share of a material's normal supply on each route: ree flows 20 (Japan from China),
+    # 40 and 40 (the EU from China and the recycler) of 100 t/day; dy all Japan's 0.5 t/day
+    # from China; tb has none
+    exposure = m.supply_exposure[..., 0]
+    assert exposure[:, 0].tolist() == [[0.2, 0.0], [0.4, 0.4]]
+    assert exposure[:, 1].tolist() == [[1.0, 0.0], [0.0, 0.0]]
+    assert exposure[:, 2].tolist() == [[0.0, 0.0], [0.0, 0.0]]
+    # the recycler answers the ree price; elsewhere no capacity, ratio 1 and lag 1 day
+    assert m.response_capacity_t_per_day[..., 0].tolist() == [[0.0, 3.0], [0.0, 0.0], [0.0, 0.0]]
+    assert m.response_price_ratio[..., 0].tolist() == [[1.0, 1.5], [1.0, 1.0], [1.0, 1.0]]
+    assert m.response_lag_days[..., 0].tolist() == [[1.0, 60.0], [1.0, 1.0], [1.0, 1.0]]
