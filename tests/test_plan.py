@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.plan import compile_plan, stack_plans
-from simulator.scenario import validate_data
-from tests.helpers import TWO_MEMBERS, build
+from simulator import quantities
+from simulator.plan import array_fields, batch_key, compile_plan, processing_distribution, stack_plans
+from simulator.scenario import load_scenario, validate_data
+from simulator.scenario.schema import LogNormal, Triangular, Uniform
+from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build
 
 
 def plan_of(data: dict):
@@ -133,3 +135,46 @@ def test_market_plan_holds_each_option_and_neutral_values_where_a_material_has_n
     assert m.response_capacity_t_per_day[..., 0].tolist() == [[0.0, 3.0], [0.0, 0.0], [0.0, 0.0]]
     assert m.response_price_ratio[..., 0].tolist() == [[1.0, 1.5], [1.0, 1.0], [1.0, 1.0]]
     assert m.response_lag_days[..., 0].tolist() == [[1.0, 60.0], [1.0, 1.0], [1.0, 1.0]]
+
+
+DTYPES = {"float": np.float64, "int": np.int64, "bool": np.bool_}
+
+
+@pytest.mark.parametrize(
+    "data", ["club_of_five", "embargo_stochastic", MARKET_WORLD], ids=["club", "stochastic", "market"]
+)
+def test_every_plan_array_has_the_registry_element_type(data):
+    plan = compile_plan(load_scenario(ROOT / "scenarios" / f"{data}.yaml")) if isinstance(data, str) else plan_of(data)
+    parts = [plan, plan.agreement, plan.auction, plan.market]
+    for part in parts:
+        if part is None:
+            continue
+        for name in array_fields(part):
+            q = quantities.get("plan", name)
+            assert getattr(part, name).dtype == DTYPES[q.dtype], name
+
+
+def test_processing_times_spread_over_the_days_they_round_to():
+    def uniform(low, high):
+        return processing_distribution(Uniform(distribution="uniform", low=low, high=high))
+
+    # P(k - 1/2 <= X < k + 1/2) for X uniform: on [0.5, 2.5] half on day 1, half on day 2
+    assert uniform(0.5, 2.5).tolist() == [0.0, 0.5, 0.5]
+    # on [0, 1]: [0, 0.5) rounds to day 0, [0.5, 1] to day 1
+    assert uniform(0.0, 1.0).tolist() == [0.5, 0.5]
+    # on [0, 2]: a quarter, a half, a quarter
+    assert uniform(0.0, 2.0).tolist() == [0.25, 0.5, 0.25]
+    # triangular on [0, 2] peaking at 1: P(X < 0.5) = 0.5^2 / 2 = 1/8 on each side
+    triangle = processing_distribution(Triangular(distribution="triangular", low=0, mode=1, high=2))
+    assert triangle == pytest.approx([0.125, 0.75, 0.125], abs=1e-12)
+    # a lognormal's tail past its 99.99th percentile is cut off: the rest still sums to 1
+    tail = processing_distribution(LogNormal(distribution="lognormal", mean=3, sd=1))
+    assert tail.sum() == pytest.approx(1.0, abs=1e-12)
+    assert tail.argmax() == 3  # the mode of a lognormal of mean 3 and sd 1 is 2.6 days
+
+
+def test_a_lognormal_start_has_no_lowest_day_and_keeps_its_own_warm_up():
+    surge = {"id": "surge", "kind": "demand_surge", "factor": 1.5, "duration_days": 5}
+    surge["start"] = {"distribution": "lognormal", "mean": 10, "sd": 2}
+    plan = plan_of(build(ONE_REGION, shocks=[surge]))
+    assert batch_key(plan) == (plan.structure, False)
