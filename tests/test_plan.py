@@ -53,7 +53,7 @@ def test_plans_of_different_structure_cannot_share_a_batch():
     three = build(TWO_MEMBERS)
     three["regions"]["korea"] = {"demand": {"ree": {"tonnes_per_day": 5}}, "sourcing": {"ree": {"china": 1.0}}}
     three["suppliers"]["china"]["lead_time_days"]["korea"] = 5
-    with pytest.raises(ValueError, match="different structure"):
+    with pytest.raises(ValueError, match=r"^plans of different structure cannot share a batch$"):
         stack_plans([plan_of(TWO_MEMBERS), plan_of(three)])
 
 
@@ -178,3 +178,28 @@ def test_a_lognormal_start_has_no_lowest_day_and_keeps_its_own_warm_up():
     surge["start"] = {"distribution": "lognormal", "mean": 10, "sd": 2}
     plan = plan_of(build(ONE_REGION, shocks=[surge]))
     assert batch_key(plan) == (plan.structure, False)
+
+
+def test_auction_plan_lays_out_each_members_bids_in_rows_of_the_widest_bid():
+    bids = {
+        "japan": {
+            "ree": [
+                {"share": 0.6, "price_usd_per_kg": 100},
+                {"share": 0.4, "price_multiplier": 2, "max_usd_per_kg": 300},
+            ]
+        },
+        "eu": {"ree": [{"share": 1.0, "price_usd_per_kg": 80}]},
+    }
+    auction = {"every_days": 3, "reserve_price_usd_per_kg": {"ree": 10}, "bids": bids}
+    plan = plan_of(build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=auction, market={"ree": {}}))
+    a = plan.auction
+    # two rows per member (Japan's two segments; the EU's one, then an empty row); a bid
+    # linked to the market price (which needs a market) has no price of its own, and a cap
+    assert plan.structure.bid_owners == (0, 0, 1, 1)
+    assert a.bid_share[:, 0, 0].tolist() == [0.6, 0.4, 1.0, 0.0]
+    assert a.bid_price_usd_per_kg[:, 0, 0].tolist() == [100.0, 0.0, 80.0, 0.0]
+    assert a.bid_price_multiplier[:, 0, 0].tolist() == [0.0, 2.0, 0.0, 0.0]
+    assert a.bid_cap_usd_per_kg[:, 0, 0].tolist() == [np.inf, 300.0, np.inf, np.inf]
+    assert a.auction_every_days[0] == 3
+    assert a.reserve_price_usd_per_kg[:, 0].tolist() == [10.0]
+    assert np.isnan(a.lot_t[0, 0])  # not given: the release cap's worth, worked out each auction
