@@ -203,3 +203,22 @@ def test_auction_plan_lays_out_each_members_bids_in_rows_of_the_widest_bid():
     assert a.auction_every_days[0] == 3
     assert a.reserve_price_usd_per_kg[:, 0].tolist() == [10.0]
     assert np.isnan(a.lot_t[0, 0])  # not given: the release cap's worth, worked out each auction
+
+
+def contributions(japan: dict, eu: dict, **changes) -> dict:
+    return build(TWO_MEMBERS, agreement__pool__contributions={"japan": {"ree": japan}, "eu": {"ree": eu}}, **changes)
+
+
+def test_pool_shares_are_each_members_contribution_over_the_pool_and_0_for_an_empty_pool():
+    # the EU benchmark, credited with private stocks: Japan's 10 days of net imports
+    # (all its 20 t/day comes from China) less its 50 t of commercial stock
+    data = contributions({"net_import_days": 10, "credit_private_stocks": True}, {"tonnes": 50})
+    data = build(data, regions__japan__commercial_stock__ree__tonnes=50)
+    ag = plan_of(data).agreement
+    assert ag.contributed_t[:, 0, 0].tolist() == [150.0, 50.0]
+    assert ag.pool0_t[:, 0].tolist() == [200.0]
+    assert ag.ownership_share[:, 0, 0].tolist() == [0.75, 0.25]
+    small = plan_of(contributions({"tonnes": 0.25}, {"tonnes": 0.5})).agreement  # a pool under a tonne
+    assert small.ownership_share[:, 0, 0].tolist() == pytest.approx([1 / 3, 2 / 3])
+    empty = plan_of(contributions({"tonnes": 0}, {"tonnes": 0})).agreement
+    assert empty.ownership_share[:, 0, 0].tolist() == [0.0, 0.0]
