@@ -222,3 +222,9 @@ def test_pool_shares_are_each_members_contribution_over_the_pool_and_0_for_an_em
     assert small.ownership_share[:, 0, 0].tolist() == pytest.approx([1 / 3, 2 / 3])
     empty = plan_of(contributions({"tonnes": 0}, {"tonnes": 0})).agreement
     assert empty.ownership_share[:, 0, 0].tolist() == [0.0, 0.0]
+
+
+def test_a_member_left_out_of_the_ratio_gets_0_and_a_pool_without_refill_refills_nothing():
+    ag = plan_of(build(TWO_MEMBERS, agreement__ratio={"japan": 1.0})).agreement
+    assert ag.ratio[:, 0].tolist() == [1.0, 0.0]
+    assert ag.pool_refill_t_per_day[:, 0].tolist() == [0.0]
