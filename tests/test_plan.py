@@ -228,3 +228,30 @@ def test_a_member_left_out_of_the_ratio_gets_0_and_a_pool_without_refill_refills
     ag = plan_of(build(TWO_MEMBERS, agreement__ratio={"japan": 1.0})).agreement
     assert ag.ratio[:, 0].tolist() == [1.0, 0.0]
     assert ag.pool_refill_t_per_day[:, 0].tolist() == [0.0]
+
+
+def trigger_of(**changes) -> tuple:
+    ag = plan_of(build(TWO_MEMBERS, **changes)).agreement
+    return (
+        ag.switch_on_declared.item(),
+        ag.switch_on_measured.item(),
+        ag.loss_window_days.item(),
+        ag.loss_group_below.item(),
+        ag.loss_member_below.item(),
+        ag.release_normal_days.item(),
+        ag.release_emergency_days.item(),
+    )
+
+
+def test_the_agreement_switches_on_as_its_trigger_says_and_marks_what_is_not_given():
+    # by default: on a declared embargo; no loss measured (window 0, thresholds 0) and no
+    # release times of the IEA kind (-1 for none)
+    assert trigger_of() == (True, False, 0, 0.0, 0.0, -1, -1)
+    loss = {"window_days": 20, "group_below": 0.85, "member_below": 0.7}
+    times = {"normal_days": 12, "emergency_days": 4}
+    measured = trigger_of(agreement__trigger__measured_loss=loss, agreement__trigger__switch_on="measured_loss")
+    assert measured == (False, True, 20, 0.85, 0.7, -1, -1)
+    either = trigger_of(
+        agreement__trigger__measured_loss=loss, agreement__trigger__switch_on="either", agreement__release_times=times
+    )
+    assert either == (True, True, 20, 0.85, 0.7, 12, 4)
