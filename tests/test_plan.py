@@ -255,3 +255,13 @@ def test_the_agreement_switches_on_as_its_trigger_says_and_marks_what_is_not_giv
         agreement__trigger__measured_loss=loss, agreement__trigger__switch_on="either", agreement__release_times=times
     )
     assert either == (True, True, 20, 0.85, 0.7, 12, 4)
+
+
+def test_an_auction_without_bids_has_no_bid_rows_and_its_defaults_where_nothing_is_given():
+    auction = {"lot_t": {"ree": 5}}  # the fair ratio decides; the auction section is only compiled
+    plan = plan_of(build(TWO_MEMBERS, agreement__auction=auction))
+    assert plan.structure.bid_owners == ()
+    assert plan.auction.bid_share.shape == (0, 1, 1)
+    assert plan.auction.reserve_price_usd_per_kg[:, 0].tolist() == [0.0]  # no reserve price
+    assert plan.auction.lot_t[:, 0].tolist() == [5.0]
+    assert plan.auction.auction_every_days[0] == 7  # weekly by default
