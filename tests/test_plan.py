@@ -265,3 +265,28 @@ def test_an_auction_without_bids_has_no_bid_rows_and_its_defaults_where_nothing_
     assert plan.auction.reserve_price_usd_per_kg[:, 0].tolist() == [0.0]  # no reserve price
     assert plan.auction.lot_t[:, 0].tolist() == [5.0]
     assert plan.auction.auction_every_days[0] == 7  # weekly by default
+
+
+def test_a_national_pool_lends_a_share_of_each_members_reserve_and_commits_the_reserves():
+    data = build(
+        TWO_MEMBERS,
+        agreement__pool={"mode": "national", "lendable_share": 0.4},
+        regions__japan__reserve={"ree": {"tonnes": 100}},
+        regions__eu__reserve={"ree": {"tonnes": 50}},
+    )
+    ag = plan_of(data).agreement
+    assert ag.contributed_t[:, 0, 0].tolist() == [40.0, 20.0]  # 0.4 of 100 t and of 50 t
+    assert ag.ess_commitments[:, 0, 0].tolist() == [100.0, 50.0]
+    joint = plan_of(TWO_MEMBERS).agreement  # a joint pool: the contributions, 30 t each
+    assert joint.contributed_t[:, 0, 0].tolist() == [30.0, 30.0]
+    assert joint.ess_commitments[:, 0, 0].tolist() == [30.0, 30.0]
+
+
+def test_a_settlement_price_is_kept_and_marked_nan_when_not_given():
+    sale = plan_of(build(TWO_MEMBERS, agreement__settlement={"kind": "sale", "price_usd_per_kg": 40})).agreement
+    assert sale.settlement_price_usd_per_kg.item() == 40.0
+    loan = plan_of(build(TWO_MEMBERS, agreement__settlement={"kind": "loan", "term_days": 90})).agreement
+    assert loan.loan_term_days.item() == 90
+    grant = plan_of(TWO_MEMBERS).agreement
+    assert np.isnan(grant.settlement_price_usd_per_kg.item())
+    assert grant.loan_term_days.item() == 0
