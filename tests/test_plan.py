@@ -290,3 +290,16 @@ def test_a_settlement_price_is_kept_and_marked_nan_when_not_given():
     grant = plan_of(TWO_MEMBERS).agreement
     assert np.isnan(grant.settlement_price_usd_per_kg.item())
     assert grant.loan_term_days.item() == 0
+
+
+def test_a_shock_touches_only_the_routes_of_its_supplier_regions_and_materials():
+    halt = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "materials": ["ree"]}
+    surge = {"id": "rush", "kind": "demand_surge", "materials": ["dy"], "factor": 2.0}
+    plan = plan_of(build(MARKET_WORLD, shocks=[{**halt, "start": 0, "end": 10}, {**surge, "start": 5, "end": 9}]))
+    embargo, rush = plan.shocks
+    routes = np.zeros((2, 3, 2), bool)  # (region, material, supplier)
+    routes[0, 0, 0] = True  # Japan's ree from China, nothing else
+    assert embargo.mask.tolist() == routes.tolist()
+    assert embargo.targeted  # aimed at Japan, not every region
+    assert rush.mask.tolist() == [[False, True, False], [False, True, False]]  # (region, material)
+    assert (rush.start, rush.end, rush.magnitude) == (5, 9, 2.0)
