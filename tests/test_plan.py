@@ -294,12 +294,26 @@ def test_a_settlement_price_is_kept_and_marked_nan_when_not_given():
 
 def test_a_shock_touches_only_the_routes_of_its_supplier_regions_and_materials():
     halt = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "materials": ["ree"]}
-    surge = {"id": "rush", "kind": "demand_surge", "materials": ["dy"], "factor": 2.0}
-    plan = plan_of(build(MARKET_WORLD, shocks=[{**halt, "start": 0, "end": 10}, {**surge, "start": 5, "end": 9}]))
-    embargo, rush = plan.shocks
-    routes = np.zeros((2, 3, 2), bool)  # (region, material, supplier)
-    routes[0, 0, 0] = True  # Japan's ree from China, nothing else
-    assert embargo.mask.tolist() == routes.tolist()
+    surge = {"id": "rush", "kind": "demand_surge", "regions": ["eu"], "materials": ["dy"], "factor": 2.0}
+    late = {"id": "late", "kind": "delay", "supplier": "recycler", "materials": ["ree"], "extra_days": 3}
+    cut = {"id": "cut", "kind": "quota_cut", "supplier": "china", "materials": ["dy"], "severity": 0.5}
+    quota = {"id": "quota", "kind": "export_quota", "supplier": "recycler", "materials": ["tb"]}
+    quota.update(tonnes_per_period=10, period_days=30)
+    window = {"start": 5, "end": 9}
+    shocks = [{**halt, "start": 0, "end": 10}, *({**sh, **window} for sh in (surge, late, cut, quota))]
+    plan = plan_of(build(MARKET_WORLD, shocks=shocks))
+    embargo, rush, delay, quota_cut, export_quota = plan.shocks
+
+    def routes(*cells: tuple[int, int, int]) -> list:  # (region, material, supplier) touched
+        mask = np.zeros((2, 3, 2), bool)
+        for cell in cells:
+            mask[cell] = True
+        return mask.tolist()
+
+    assert embargo.mask.tolist() == routes((0, 0, 0))  # Japan's ree from China, nothing else
     assert embargo.targeted  # aimed at Japan, not every region
-    assert rush.mask.tolist() == [[False, True, False], [False, True, False]]  # (region, material)
+    assert rush.mask.tolist() == [[False, False, False], [False, True, False]]  # (region, material): the EU's dy
     assert (rush.start, rush.end, rush.magnitude) == (5, 9, 2.0)
+    assert delay.mask.tolist() == routes((0, 0, 1), (1, 0, 1))  # ree from the recycler, every region
+    assert quota_cut.mask.tolist() == routes((0, 1, 0), (1, 1, 0))  # dy from China
+    assert export_quota.mask.tolist() == routes((0, 2, 1), (1, 2, 1))  # tb from the recycler
