@@ -317,3 +317,5 @@ def test_a_shock_touches_only_the_routes_of_its_supplier_regions_and_materials()
     assert delay.mask.tolist() == routes((0, 0, 1), (1, 0, 1))  # ree from the recycler, every region
     assert quota_cut.mask.tolist() == routes((0, 1, 0), (1, 1, 0))  # dy from China
     assert export_quota.mask.tolist() == routes((0, 2, 1), (1, 2, 1))  # tb from the recycler
+    # a quota's magnitude is tonnes, not a severity: buyers perceive none unless told
+    assert (export_quota.magnitude, export_quota.perceived, export_quota.period_days) == (10, 0.0, 30)
