@@ -319,3 +319,14 @@ def test_a_shock_touches_only_the_routes_of_its_supplier_regions_and_materials()
     assert export_quota.mask.tolist() == routes((0, 2, 1), (1, 2, 1))  # tb from the recycler
     # a quota's magnitude is tonnes, not a severity: buyers perceive none unless told
     assert (export_quota.magnitude, export_quota.perceived, export_quota.period_days) == (10, 0.0, 30)
+
+
+def test_a_licence_requirement_approves_its_share_after_the_processing_days_and_is_perceived_as_what_it_stops():
+    licence = {"id": "licence", "kind": "licensing", "supplier": "china", "regions": ["japan"], "start": 0}
+    licence.update(end=20, approval_share=0.4, processing_days=3, end_use_share=0.5, suspended=[[5, 8]])
+    (shock,) = plan_of(build(MARKET_WORLD, shocks=[licence])).shocks
+    assert shock.processing_weights.tolist() == [0.0, 0.0, 0.0, 0.4]  # 40% approved, 3 days after applying
+    assert shock.end_use_share == 0.5
+    assert shock.suspended == ((5, 8),)
+    assert shock.perceived == pytest.approx(0.3)  # half the shipments need a licence, 60% of them refused
+    assert shock.magnitude == 0.4
