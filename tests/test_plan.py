@@ -330,3 +330,12 @@ def test_a_licence_requirement_approves_its_share_after_the_processing_days_and_
     assert shock.suspended == ((5, 8),)
     assert shock.perceived == pytest.approx(0.3)  # half the shipments need a licence, 60% of them refused
     assert shock.magnitude == 0.4
+
+
+def test_an_export_quota_serves_regions_in_its_order_only_when_it_shares_by_preference():
+    quota = {"id": "quota", "kind": "export_quota", "supplier": "china", "tonnes_per_period": 10, "period_days": 30}
+    quota.update(start=0, end=9, preference=["eu"])
+    pro_rata = plan_of(build(MARKET_WORLD, shocks=[quota])).shocks[0]
+    assert pro_rata.preference == ()  # the order given is not used: shared pro rata
+    ordered = plan_of(build(MARKET_WORLD, shocks=[{**quota, "sharing": "preference"}])).shocks[0]
+    assert ordered.preference == (1,)  # the EU (region 1) first
