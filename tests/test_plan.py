@@ -188,16 +188,16 @@ def test_auction_plan_lays_out_each_members_bids_in_rows_of_the_widest_bid():
                 {"share": 0.4, "price_multiplier": 2, "max_usd_per_kg": 300},
             ]
         },
-        "eu": {"ree": [{"share": 1.0, "price_usd_per_kg": 80}]},
+        "eu": {"ree": [{"share": 0.7, "price_usd_per_kg": 80}, {"share": 0.3, "price_usd_per_kg": 60}]},
     }
     auction = {"every_days": 3, "reserve_price_usd_per_kg": {"ree": 10}, "bids": bids}
     plan = plan_of(build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=auction, market={"ree": {}}))
     a = plan.auction
-    # two rows per member (Japan's two segments; the EU's one, then an empty row); a bid
+    # two rows per member, each member's segments in order; a bid
     # linked to the market price (which needs a market) has no price of its own, and a cap
     assert plan.structure.bid_owners == (0, 0, 1, 1)
-    assert a.bid_share[:, 0, 0].tolist() == [0.6, 0.4, 1.0, 0.0]
-    assert a.bid_price_usd_per_kg[:, 0, 0].tolist() == [100.0, 0.0, 80.0, 0.0]
+    assert a.bid_share[:, 0, 0].tolist() == [0.6, 0.4, 0.7, 0.3]
+    assert a.bid_price_usd_per_kg[:, 0, 0].tolist() == [100.0, 0.0, 80.0, 60.0]
     assert a.bid_price_multiplier[:, 0, 0].tolist() == [0.0, 2.0, 0.0, 0.0]
     assert a.bid_cap_usd_per_kg[:, 0, 0].tolist() == [np.inf, 300.0, np.inf, np.inf]
     assert a.auction_every_days[0] == 3
@@ -295,7 +295,8 @@ def test_a_settlement_price_is_kept_and_marked_nan_when_not_given():
 def test_a_shock_touches_only_the_routes_of_its_supplier_regions_and_materials():
     halt = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "materials": ["ree"]}
     surge = {"id": "rush", "kind": "demand_surge", "regions": ["eu"], "materials": ["dy"], "factor": 2.0}
-    late = {"id": "late", "kind": "delay", "supplier": "recycler", "materials": ["ree"], "extra_days": 3}
+    late = {"id": "late", "kind": "delay", "supplier": "recycler", "regions": ["eu"], "materials": ["ree"]}
+    late["extra_days"] = 3
     cut = {"id": "cut", "kind": "quota_cut", "supplier": "china", "materials": ["dy"], "severity": 0.5}
     quota = {"id": "quota", "kind": "export_quota", "supplier": "recycler", "materials": ["tb"]}
     quota.update(tonnes_per_period=10, period_days=30)
@@ -314,7 +315,7 @@ def test_a_shock_touches_only_the_routes_of_its_supplier_regions_and_materials()
     assert embargo.targeted  # aimed at Japan, not every region
     assert rush.mask.tolist() == [[False, False, False], [False, True, False]]  # (region, material): the EU's dy
     assert (rush.start, rush.end, rush.magnitude) == (5, 9, 2.0)
-    assert delay.mask.tolist() == routes((0, 0, 1), (1, 0, 1))  # ree from the recycler, every region
+    assert delay.mask.tolist() == routes((1, 0, 1))  # the EU's ree from the recycler
     assert quota_cut.mask.tolist() == routes((0, 1, 0), (1, 1, 0))  # dy from China
     assert export_quota.mask.tolist() == routes((0, 2, 1), (1, 2, 1))  # tb from the recycler
     # a quota's magnitude is tonnes, not a severity: buyers perceive none unless told
