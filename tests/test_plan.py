@@ -325,7 +325,13 @@ def test_a_shock_touches_only_the_routes_of_its_supplier_regions_and_materials()
 def test_a_licence_requirement_approves_its_share_after_the_processing_days_and_is_perceived_as_what_it_stops():
     licence = {"id": "licence", "kind": "licensing", "supplier": "china", "regions": ["japan"], "start": 0}
     licence.update(end=20, approval_share=0.4, processing_days=3, end_use_share=0.5, suspended=[[5, 8]])
-    (shock,) = plan_of(build(MARKET_WORLD, shocks=[licence])).shocks
+    licence["materials"] = ["ree"]
+    told = {**licence, "id": "told", "perceived_severity": 0.9}
+    shock, perceived = plan_of(build(MARKET_WORLD, shocks=[licence, told])).shocks
+    routes = np.zeros((2, 3, 2), bool)
+    routes[0, 0, 0] = True  # Japan's ree from China only
+    assert shock.mask.tolist() == routes.tolist()
+    assert perceived.perceived == 0.9  # a severity given is kept
     assert shock.processing_weights.tolist() == [0.0, 0.0, 0.0, 0.4]  # 40% approved, 3 days after applying
     assert shock.end_use_share == 0.5
     assert shock.suspended == ((5, 8),)
