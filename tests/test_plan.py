@@ -324,7 +324,7 @@ def test_a_shock_touches_only_the_routes_of_its_supplier_regions_and_materials()
 
 def test_a_licence_requirement_approves_its_share_after_the_processing_days_and_is_perceived_as_what_it_stops():
     licence = {"id": "licence", "kind": "licensing", "supplier": "china", "regions": ["japan"], "start": 0}
-    licence.update(end=20, approval_share=0.4, processing_days=3, end_use_share=0.5, suspended=[[5, 8]])
+    licence.update(end=20, approval_share=0.4, processing_days=3, end_use_share=0.5, suspended=[[0, 8]])
     licence["materials"] = ["ree"]
     told = {**licence, "id": "told", "perceived_severity": 0.9}
     shock, perceived = plan_of(build(MARKET_WORLD, shocks=[licence, told])).shocks
@@ -334,7 +334,7 @@ def test_a_licence_requirement_approves_its_share_after_the_processing_days_and_
     assert perceived.perceived == 0.9  # a severity given is kept
     assert shock.processing_weights.tolist() == [0.0, 0.0, 0.0, 0.4]  # 40% approved, 3 days after applying
     assert shock.end_use_share == 0.5
-    assert shock.suspended == ((5, 8),)
+    assert shock.suspended == ((0, 8),)  # from day 0 (not read as "no day")
     assert shock.perceived == pytest.approx(0.3)  # half the shipments need a licence, 60% of them refused
     assert shock.magnitude == 0.4
 
@@ -346,3 +346,23 @@ def test_an_export_quota_serves_regions_in_its_order_only_when_it_shares_by_pref
     assert pro_rata.preference == ()  # the order given is not used: shared pro rata
     ordered = plan_of(build(MARKET_WORLD, shocks=[{**quota, "sharing": "preference"}])).shocks[0]
     assert ordered.preference == (1,)  # the EU (region 1) first
+
+
+def test_capacity_additions_on_one_route_add_up_from_their_first_days():
+    additions = [
+        {"material": "ree", "start": 10, "capacity_t_per_day": 5},
+        {"material": "ree", "start": 20, "capacity_t_per_day": 3},
+    ]
+    plan = plan_of(build(ONE_REGION, suppliers__china__capacity_additions=additions))
+    first = plan.structure.first_day  # -5: the lead time
+    added = plan.capacity_added_t_per_day[:, 0, 0, 0]  # (day) for ree from China
+    assert [added[day - first] for day in (9, 10, 19, 20, 39)] == [0.0, 5.0, 5.0, 8.0, 8.0]
+
+
+def test_an_embargo_on_a_region_outside_the_agreement_is_not_against_its_members():
+    three = build(TWO_MEMBERS)
+    three["regions"]["korea"] = {"demand": {"ree": {"tonnes_per_day": 5}}, "sourcing": {"ree": {"china": 1.0}}}
+    three["suppliers"]["china"]["lead_time_days"]["korea"] = 5
+    three["shocks"][0]["regions"] = ["korea"]
+    assert plan_of(three).shocks[0].against_members.tolist() == [False]
+    assert plan_of(TWO_MEMBERS).shocks[0].against_members.tolist() == [True]  # on both members
