@@ -41,6 +41,7 @@ from simulator.scenario.schema import (
     Embargo,
     ExportQuota,
     Licensing,
+    LogNormal,
     QuotaCut,
     Scenario,
     Stock,
@@ -782,6 +783,9 @@ def processing_distribution(spec: Any) -> np.ndarray:
         weights = np.zeros(int(spec) + 1)
         weights[-1] = 1.0
         return weights
+    point = _single_value(spec)
+    if point is not None:  # no spread: every application on the day the value rounds to
+        return processing_distribution(int(np.floor(point + 0.5)))
     from scipy import stats
 
     if isinstance(spec, Uniform):
@@ -797,6 +801,13 @@ def processing_distribution(spec: Any) -> np.ndarray:
     mass = np.diff(law.cdf(np.clip(edges, 0.0, None)))
     mass[0] += law.cdf(0.0)  # nothing is decided before the day of application
     return mass / mass.sum()
+
+
+def _single_value(spec: Any) -> float | None:
+    """The one value a distribution without spread takes (``low == high``, ``sd == 0``); else None."""
+    if isinstance(spec, LogNormal):
+        return float(spec.mean) if spec.sd == 0 else None
+    return float(spec.low) if spec.low == spec.high else None
 
 
 def _agreement_plan(

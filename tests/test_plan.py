@@ -173,6 +173,17 @@ def test_processing_times_spread_over_the_days_they_round_to():
     assert tail.argmax() == 3  # the mode of a lognormal of mean 3 and sd 1 is 2.6 days
 
 
+def test_a_processing_time_without_spread_is_a_fixed_number_of_days():
+    """``low == high`` or ``sd: 0`` is one value: all on the day it rounds to (it crashed before)."""
+    assert processing_distribution(Uniform(distribution="uniform", low=2.6, high=2.6)).tolist() == [0, 0, 0, 1]
+    assert processing_distribution(Triangular(distribution="triangular", low=2, mode=2, high=2)).tolist() == [0, 0, 1]
+    assert processing_distribution(LogNormal(distribution="lognormal", mean=1.4, sd=0)).tolist() == [0, 1]
+    licence = {"id": "licence", "kind": "licensing", "supplier": "china", "regions": ["japan"], "start": 0}
+    licence.update(end=20, approval_share=0.4, processing_days={"distribution": "uniform", "low": 3, "high": 3})
+    (shock,) = plan_of(build(ONE_REGION, shocks=[licence])).shocks
+    assert shock.processing_weights.tolist() == [0, 0, 0, 0.4]
+
+
 def test_a_lognormal_start_has_no_lowest_day_and_keeps_its_own_warm_up():
     surge = {"id": "surge", "kind": "demand_surge", "factor": 1.5, "duration_days": 5}
     surge["start"] = {"distribution": "lognormal", "mean": 10, "sd": 2}
