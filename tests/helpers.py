@@ -63,6 +63,19 @@ TWO_MEMBERS: dict[str, Any] = {
 }
 
 
+def halt(**fields: object) -> dict[str, Any]:
+    """An embargo by China on Japan's supply from day 10 to day 20 (for ``ONE_REGION``), with ``fields``."""
+    return {
+        "id": "halt",
+        "kind": "embargo",
+        "supplier": "china",
+        "regions": ["japan"],
+        "start": 10,
+        "end": 20,
+        **fields,
+    }
+
+
 def build(base: dict[str, Any], **paths: Any) -> dict[str, Any]:
     """A copy of ``base`` with dotted-path changes (``__`` stands for ``.``)."""
     return apply_overrides(copy.deepcopy(base), [(k.replace("__", "."), v) for k, v in paths.items()])

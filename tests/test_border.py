@@ -18,20 +18,8 @@ from simulator.plan import compile_plan, processing_distribution, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import validate_data
 from simulator.scenario.schema import Triangular
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, run, series
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt, run, series
 from tests.invariants import check_invariants
-
-
-def halt(**fields: object) -> dict:
-    return {
-        "id": "halt",
-        "kind": "embargo",
-        "supplier": "china",
-        "regions": ["japan"],
-        "start": 10,
-        "end": 20,
-        **fields,
-    }
 
 
 def arrivals(data: dict) -> np.ndarray:

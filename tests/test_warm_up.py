@@ -16,7 +16,7 @@ from simulator.plan import Plan, batch_key, compile_plan, stack_plans, with_warm
 from simulator.randomness import draw_batch
 from simulator.scenario import load_scenario, validate_data
 from tests.helpers import ONE_REGION, ROOT, build
-from tests.test_batch_terms import CURVES, assert_bits
+from tests.test_batch_terms import CURVES, assert_batch_equals_runs_alone, assert_bits
 
 HISTORICAL = ROOT / "scenarios" / "embargo_2010_historical.yaml"
 STOCHASTIC = ROOT / "scenarios" / "embargo_stochastic.yaml"
@@ -39,19 +39,11 @@ def plans_of(path, variants: list[dict[str, object]]) -> list[Plan]:
 
 def assert_earliest_warm_up_batch_equals_runs_alone(plans: list[Plan], seeds: list[int]) -> None:
     """A batch of ``plans`` started on their earliest warm-up day gives each run, bit for bit, what
-    the plan as compiled gives alone (every summary and every daily quantity)."""
+    the plan as compiled gives alone."""
     first_day = min(p.structure.first_day for p in plans)
     earlier = [with_warm_up_from(p, first_day) for p in plans]
     assert {p.structure.first_day for p in earlier} == {first_day}
-    batch = run_batch(stack_plans(earlier), draw_batch(earlier, seeds), curves=CURVES)
-    assert batch.curves is not None
-    for row, (plan, seed) in enumerate(zip(plans, seeds, strict=True)):
-        alone = run_batch(stack_plans([plan]), draw_batch([plan], [seed]), curves=CURVES)
-        assert alone.curves is not None and set(alone.summary) == set(batch.summary)
-        for name, values in alone.summary.items():
-            assert_bits(values[0], batch.summary[name][row], (name, row))
-        for name, values in alone.curves.items():
-            assert_bits(values[0], batch.curves[name][row], (name, row))
+    assert_batch_equals_runs_alone(earlier, seeds, alone=plans)
 
 
 def test_points_moving_lead_times_and_delays_start_their_warm_ups_on_different_days_but_share_a_key():
