@@ -144,9 +144,10 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         if key not in distinct:
             distinct[key] = position
             todo.append((position, seed))
+    keys = {point: batch_key(plan) for point, plan in plans.items()}
     by_structure: dict[Any, list[tuple[int, int]]] = {}
     for position, seed in todo:
-        by_structure.setdefault(batch_key(plans[chunk.runs[position][0]]), []).append((position, seed))
+        by_structure.setdefault(keys[chunk.runs[position][0]], []).append((position, seed))
     for (structure, _), group in by_structure.items():
         size = batch_runs(
             len(structure.regions),
