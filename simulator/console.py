@@ -5,30 +5,32 @@ Layer: studies.
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from simulator.results import ALL, date_label
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def summary_text(result: Any) -> str:
     """The short table ``stockpile run`` prints: shortfall, days short, cover."""
-    table = result.summary
-    rows = table[table["region"] != ALL]
+    rows = result.tables["summary"].rows()
     header = ("region", "material", "shortfall t", "days short", "first short", "min cover d")
     cells = []
-    for _, row in rows.iterrows():
-        first = int(row["first_shortfall_day"])
+    for row in rows:
+        if row["region"] == ALL:
+            continue
+        first = row["first_shortfall_day"]
         cover = row["min_days_of_cover"]
         cells.append(
             (
                 row["region"],
                 row["material"],
                 f"{row['shortfall_t']:,.1f}",
-                str(int(row["shortfall_days"])),
+                str(row["shortfall_days"]),
                 date_label(result.start_date, first) if first >= 0 else "-",
-                f"{cover:.1f}" if cover is not None and cover == cover else "-",
+                f"{cover:.1f}" if cover is not None else "-",
             )
         )
     widths = [max(len(str(c[k])) for c in [header, *cells]) for k in range(len(header))]
@@ -38,7 +40,7 @@ def summary_text(result: Any) -> str:
         )
         for line in [header, *cells]
     ]
-    overall = table[(table["region"] == ALL) & (table["material"] == ALL)].iloc[0]
+    overall = next(row for row in rows if row["region"] == ALL and row["material"] == ALL)
     lines.append(
         f"total shortfall {overall['total_shortfall_t']:.1f} t; fairness (Jain) {overall['fairness_jain']:.3f}"
     )

@@ -85,23 +85,28 @@ def manifest(result: Result, engine: str) -> dict[str, Any]:
 
 def summary_json(result: Result) -> dict[str, Any]:
     """``summary.json``: a record per region and material plus agreement-wide figures."""
-    table = result.summary.astype(object).where(result.summary.notna(), None)
-    regional = table[table["region"] != ALL]
-    overall = table[(table["region"] == ALL) & (table["material"] == ALL)].iloc[0]
-    by_material = table[(table["region"] == ALL) & (table["material"] != ALL)]
+    rows = result.tables["summary"].rows()
+    regional = [row for row in rows if row["region"] != ALL]
+    overall = next(row for row in rows if row["region"] == ALL and row["material"] == ALL)
+    by_material = [row for row in rows if row["region"] == ALL and row["material"] != ALL]
     return {
         "scenario": result.scenario.name,
         "seed": result.seed,
         "records": [
             {"region": row["region"], "material": row["material"], **{q.name: row[q.name] for q in SUMMARY}}
-            for _, row in regional.iterrows()
+            for row in regional
         ],
         "agreement": {q.name: overall[q.name] for q in AGREEMENT_SUMMARY},
-        "by_material": {
-            row["material"]: {q.name: row[q.name] for q in AGREEMENT_SUMMARY} for _, row in by_material.iterrows()
-        },
+        "by_material": {row["material"]: {q.name: row[q.name] for q in AGREEMENT_SUMMARY} for row in by_material},
         "metrics": result.metrics,
     }
+
+
+def _tables(result: Result) -> list[str]:
+    """The tables a run writes as ``<name>.csv`` (the CSV files of :func:`run_files`)."""
+    files = TABLE_FILES | (AGREEMENT_FILES if result.structure.members else set())
+    files |= MARKET_FILES if result.structure.market else set()
+    return sorted(name.removesuffix(".csv") for name in files if name.endswith(".csv"))
 
 
 def write_run(
@@ -113,18 +118,8 @@ def write_run(
 ) -> list[Path]:
     """Write every output of a run into the opened folder ``out`` (see ``docs/outputs.md``)."""
     with out.staged(manifest(result, engine)) as stage:
-        result.timeseries.to_csv(stage / "timeseries.csv", index=False)
-        result.summary.to_csv(stage / "summary.csv", index=False)
-        result.supply.to_csv(stage / "supply.csv", index=False)
-        result.shocks.to_csv(stage / "shocks.csv", index=False)
-        result.portfolio.to_csv(stage / "portfolio.csv", index=False)
-        if result.structure.members:
-            result.pool.to_csv(stage / "pool.csv", index=False)
-            result.releases.to_csv(stage / "releases.csv", index=False)
-            result.auctions.to_csv(stage / "auctions.csv", index=False)
-            result.ledger.to_csv(stage / "ledger.csv", index=False)
-        if result.structure.market:
-            result.market.to_csv(stage / "market.csv", index=False)
+        for name in _tables(result):
+            result.tables[name].write_csv(stage / f"{name}.csv")
         (stage / "summary.json").write_text(json.dumps(summary_json(result), indent=2) + "\n")
         (stage / "scenario.json").write_text(
             json.dumps(scenario_data or result.scenario.model_dump(mode="json"), indent=2, default=str) + "\n"

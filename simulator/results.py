@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import pandas as pd
 
 from simulator.mechanisms import rule_name
 from simulator.numeric import ordered_sum, share_of
@@ -32,6 +31,10 @@ from simulator.quantities import AGREEMENT_SUMMARY, DAILY, SUMMARY, Quantity, in
 from simulator.randomness import Draws
 from simulator.records import AgreementDay, MarketDay, ProcurementDay
 from simulator.scenario.schema import Scenario
+from simulator.table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ALL = "all"
 _RECORDED = tuple(q for q in DAILY if q.table is not None)
@@ -139,29 +142,78 @@ def date_label(start: dt.date | None, day: int) -> str:
 
 @dataclass
 class Result:
-    """One run's tables and summary (inputs live in ``scenario``, never mixed in)."""
+    """One run's tables and summary (inputs live in ``scenario``, never mixed in).
+
+    The tables are kept as columns (:class:`simulator.table.Table`, what ``stockpile run``
+    writes); the attribute of each (``result.timeseries`` ...) is a pandas DataFrame
+    made on first use.
+    """
 
     scenario: Scenario
     structure: Structure
     seed: int
-    timeseries: pd.DataFrame
-    summary: pd.DataFrame
-    supply: pd.DataFrame
-    pool: pd.DataFrame
-    market: pd.DataFrame
-    """One row per day and material: world price, perceived risk, market cover ratio."""
-    releases: pd.DataFrame
-    auctions: pd.DataFrame
-    shocks: pd.DataFrame
-    """One row per shock as it happened in this run (drawn values for random ones)."""
-    portfolio: pd.DataFrame
-    """Sourcing shares per region, material and supplier, before and after quotas."""
-    ledger: pd.DataFrame
-    """The settlement ledger: per member and material, paid in, drawn, paid, owed (empty without an agreement)."""
+    tables: dict[str, Table] = field(repr=False)
+    """The tables by name: the names of the attributes below."""
     metrics: dict[str, float] = field(default_factory=dict)
     """Flat per-run metrics as in a sweep table (``shortfall_t.japan`` ...)."""
     summary_arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     """The finished summary accumulator (batch of one), the source of the tables above."""
+    _frames: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _frame(self, name: str) -> pd.DataFrame:
+        if name not in self._frames:
+            self._frames[name] = self.tables[name].frame()
+        return self._frames[name]
+
+    @property
+    def timeseries(self) -> pd.DataFrame:
+        """One row per day, region and material."""
+        return self._frame("timeseries")
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row per region and material, plus the agreement-wide ``all`` rows."""
+        return self._frame("summary")
+
+    @property
+    def supply(self) -> pd.DataFrame:
+        """One row per day, region, material and supplier."""
+        return self._frame("supply")
+
+    @property
+    def pool(self) -> pd.DataFrame:
+        """One row per day and material: the joint pool."""
+        return self._frame("pool")
+
+    @property
+    def market(self) -> pd.DataFrame:
+        """One row per day and material: world price, perceived risk, market cover ratio."""
+        return self._frame("market")
+
+    @property
+    def releases(self) -> pd.DataFrame:
+        """One row per release decision of the agreement."""
+        return self._frame("releases")
+
+    @property
+    def auctions(self) -> pd.DataFrame:
+        """One row per auction held."""
+        return self._frame("auctions")
+
+    @property
+    def shocks(self) -> pd.DataFrame:
+        """One row per shock as it happened in this run (drawn values for random ones)."""
+        return self._frame("shocks")
+
+    @property
+    def portfolio(self) -> pd.DataFrame:
+        """Sourcing shares per region, material and supplier, before and after quotas."""
+        return self._frame("portfolio")
+
+    @property
+    def ledger(self) -> pd.DataFrame:
+        """The settlement ledger: per member and material, paid in, drawn, paid, owed (empty without an agreement)."""
+        return self._frame("ledger")
 
     @property
     def start_date(self) -> dt.date | None:
@@ -174,26 +226,29 @@ class Result:
         st = plan.structure
         start = scenario.start_date
         summary_arrays = rec.summary or {}
+        tables = {
+            "timeseries": _daily_table("timeseries", st, start, rec),
+            "summary": summary_table(st, summary_arrays, 0),
+            "supply": _daily_table("supply", st, start, rec),
+            "pool": _daily_table("pool", st, start, rec),
+            "market": _daily_table("market", st, start, rec),
+            "releases": _log_table(rec.releases, start, log_columns("releases", st)),
+            "auctions": _log_table(rec.auctions, start, log_columns("auctions", st)),
+            "shocks": shock_table(plan, draws, 0),
+            "portfolio": portfolio_table(plan),
+            "ledger": ledger_table(plan, summary_arrays, rec.arrays["world_price_usd_per_kg"][-1], 0),
+        }
         return cls(
             scenario=scenario,
             structure=st,
             seed=seed,
-            timeseries=_daily_table("timeseries", st, start, rec),
-            summary=summary_frame(st, summary_arrays, 0),
-            supply=_daily_table("supply", st, start, rec),
-            pool=_daily_table("pool", st, start, rec),
-            market=_daily_table("market", st, start, rec),
-            releases=_log_frame(rec.releases, start, log_columns("releases", st)),
-            auctions=_log_frame(rec.auctions, start, log_columns("auctions", st)),
-            shocks=shock_table(plan, draws, 0),
-            portfolio=portfolio_table(plan),
-            ledger=ledger_table(plan, summary_arrays, rec.arrays["world_price_usd_per_kg"][-1], 0),
+            tables=tables,
             metrics=flat_metrics(st, summary_arrays, 0),
             summary_arrays=summary_arrays,
         )
 
 
-def ledger_table(plan: Plan, s: dict[str, np.ndarray], end_price_usd_per_kg: np.ndarray, run: int) -> pd.DataFrame:
+def ledger_table(plan: Plan, s: dict[str, np.ndarray], end_price_usd_per_kg: np.ndarray, run: int) -> Table:
     """The settlement ledger of run ``run``: one row per member and material (``docs/outputs.md``).
 
     ``s`` is the finished summary, ``end_price_usd_per_kg`` the world price of the last
@@ -203,7 +258,7 @@ def ledger_table(plan: Plan, s: dict[str, np.ndarray], end_price_usd_per_kg: np.
     columns = [q.column_name for q in in_table("ledger", keys=True)]
     terms = plan.agreement
     if terms is None:
-        return pd.DataFrame(columns=columns)
+        return Table.from_rows([], columns)
     start_price = plan.market.reference_price_usd_per_kg if plan.market is not None else plan.price_usd_per_kg
     joint = st.pool_mode == "joint"
     rule_total = ordered_sum(s["released_rule_t"][run, list(st.members)], axis=0)  # (material,)
@@ -248,7 +303,7 @@ def ledger_table(plan: Plan, s: dict[str, np.ndarray], end_price_usd_per_kg: np.
                 + (row["loan_receivable_t"] - row["loan_owed_t"]) * end_price * 1000.0
             )
             rows.append(row)
-    return pd.DataFrame(rows, columns=columns)
+    return Table.from_rows(rows, columns)
 
 
 _LEDGER_SOURCES = (
@@ -273,7 +328,7 @@ def _at_run(values: np.ndarray, run: int) -> np.ndarray:
     return values[..., 0 if values.shape[-1] == 1 else run]
 
 
-def portfolio_table(plan: Plan) -> pd.DataFrame:
+def portfolio_table(plan: Plan) -> Table:
     """Normal sourcing shares and the shares after quotas, with the premium per tonne shipped."""
     st = plan.structure
     rows = []
@@ -292,10 +347,10 @@ def portfolio_table(plan: Plan) -> pd.DataFrame:
                             "premium_fraction": float(plan.premium_fraction[i, j, k, 0]),
                         }
                     )
-    return pd.DataFrame(rows)
+    return Table.from_rows(rows, _PORTFOLIO_COLUMNS)
 
 
-def shock_table(plan: Plan, draws: Draws, run: int) -> pd.DataFrame:
+def shock_table(plan: Plan, draws: Draws, run: int) -> Table:
     """Shock windows of run ``run``: id, kind, first and last active day, magnitude."""
     rows = []
     for k, shock in enumerate(plan.shocks):
@@ -313,13 +368,15 @@ def shock_table(plan: Plan, draws: Draws, run: int) -> pd.DataFrame:
             }
         )
     columns = ["id", "kind", "start_day", "end_day", "start_date", "last_date", "magnitude"]
-    return pd.DataFrame(rows, columns=columns)
+    return Table.from_rows(rows, columns)
 
+
+_PORTFOLIO_COLUMNS = ("region", "material", "supplier", "normal_share", "sourcing_share", "premium_fraction")
 
 _INDEX_AXES = {"timeseries": ("day", "region", "material"), "supply": ("day", "region", "material", "supplier")}
 
 
-def _daily_table(table: str, st: Structure, start: dt.date | None, rec: Recorder) -> pd.DataFrame:
+def _daily_table(table: str, st: Structure, start: dt.date | None, rec: Recorder) -> Table:
     """A per-day table: index columns of its grain, then its registry quantities in order.
 
     A quantity with fewer axes than the table's grain (a per-material figure in the
@@ -331,7 +388,7 @@ def _daily_table(table: str, st: Structure, start: dt.date | None, rec: Recorder
     shape = tuple(sizes[a] for a in axes)
     rows = int(np.prod(shape))
     days = np.arange(st.horizon_days)
-    frame: dict[str, Any] = {"day": np.repeat(days, rows // len(days))}
+    frame: dict[str, np.ndarray] = {"day": np.repeat(days, rows // len(days))}
     frame["date"] = np.repeat(np.array(_dates(start, days), dtype=object), rows // len(days))
     for k, axis in enumerate(axes[1:], start=1):
         inner = int(np.prod(shape[k + 1 :]))
@@ -346,14 +403,14 @@ def _daily_table(table: str, st: Structure, start: dt.date | None, rec: Recorder
             names = np.array([rule_name(code) for code in range(int(flat.max(initial=0)) + 1)], dtype=object)
             flat = names[flat]
         frame[q.column_name] = flat
-    return pd.DataFrame(frame)
+    return Table(frame)
 
 
-def _log_frame(rows: list[dict[str, Any]], start: dt.date | None, columns: list[str]) -> pd.DataFrame:
+def _log_table(rows: list[dict[str, Any]], start: dt.date | None, columns: list[str]) -> Table:
     """A decision log; with no rows it still has its header (``day, date, ...``)."""
-    frame = pd.DataFrame(rows, columns=columns)
-    frame.insert(1, "date", _dates(start, frame["day"].to_numpy()) if len(frame) else [])
-    return frame
+    table = Table.from_rows(rows, columns)
+    dates = np.array(_dates(start, table.columns["day"]) if rows else [], dtype=object)
+    return Table({"day": table.columns["day"], "date": dates, **{c: table.columns[c] for c in columns[1:]}})
 
 
 def log_columns(table: str, st: Structure) -> list[str]:
@@ -369,7 +426,7 @@ def log_columns(table: str, st: Structure) -> list[str]:
     return [*head, *whole, *per_member]
 
 
-def summary_frame(st: Structure, s: dict[str, np.ndarray], run: int) -> pd.DataFrame:
+def summary_table(st: Structure, s: dict[str, np.ndarray], run: int) -> Table:
     """Summary table of run ``run`` of a finished accumulator (see module docstring)."""
     rows: list[dict[str, Any]] = []
     for i, region in enumerate(st.regions):
@@ -384,11 +441,8 @@ def summary_frame(st: Structure, s: dict[str, np.ndarray], run: int) -> pd.DataF
     row = {"region": ALL, "material": ALL}
     row.update({q.name: _scalar(s[f"agreement.{q.name}"][run]) for q in AGREEMENT_SUMMARY})
     rows.append(row)
-    frame = pd.DataFrame(rows)
-    for q in SUMMARY:  # whole numbers, empty in the "all" rows
-        if q.dtype == "int":
-            frame[q.name] = frame[q.name].astype("Int64")
-    return frame
+    whole = frozenset(q.name for q in SUMMARY if q.dtype == "int")  # whole numbers, empty in the "all" rows
+    return Table(Table.from_rows(rows).columns, nullable_int=whole)
 
 
 def _region_total(

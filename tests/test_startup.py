@@ -15,7 +15,7 @@ LOADED = """
 import json, sys
 from simulator.cli import main
 main(sys.argv[1:], standalone_mode=False)
-print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'scipy', 'PIL'})))
+print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'scipy', 'PIL', 'pandas'})))
 """
 
 
@@ -34,7 +34,7 @@ def _run_and_list_loaded(tmp_path: Path, *flags: str) -> list[str]:
     return loaded
 
 
-def test_run_without_plots_imports_neither_matplotlib_nor_scipy(tmp_path):
+def test_run_without_plots_imports_neither_matplotlib_nor_scipy_nor_pandas(tmp_path):
     assert _run_and_list_loaded(tmp_path, "--no-plots") == []
     assert not (tmp_path / "out" / "days_of_cover.png").exists()
 
