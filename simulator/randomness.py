@@ -76,7 +76,8 @@ class DemandNoise:
     """Standard normals of a batch's demand noise: ``noise[day]`` is (region, material, run).
 
     Each noisy run draws from its own ``noise`` stream, in the order (day, region,
-    material); the runs without noise get zeros. The days are drawn a block at a time
+    material); the runs without noise get zeros. Runs with the same seed get the same
+    numbers, drawn once. The days are drawn a block at a time
     (:data:`NOISE_BLOCK_BYTES`), each block continuing every run's stream where the
     previous one stopped, so the numbers are those of one draw of the whole horizon
     while memory holds one block. Days are meant to be asked for in order; asking for
@@ -86,6 +87,11 @@ class DemandNoise:
     def __init__(self, seeds: list[int | None], horizon_days: int, regions: int, materials: int) -> None:
         """``seeds``: per run, the run's seed, or None for a run without noise."""
         self.seeds = seeds
+        # runs of a batch often share a seed (replicate k of every point of a sweep):
+        # each distinct seed's stream is drawn once and its numbers copied to its runs
+        self._distinct = list(dict.fromkeys(seeds))
+        position = {seed: k for k, seed in enumerate(self._distinct)}
+        self._of_run = None if len(self._distinct) == len(seeds) else np.array([position[s] for s in seeds])
         self.horizon_days = horizon_days
         self.cell_shape = (regions, materials)
         per_day = 8 * regions * materials * len(seeds)
@@ -96,7 +102,7 @@ class DemandNoise:
         self._restart()
 
     def _restart(self) -> None:
-        self._streams = [None if seed is None else stream(seed, NOISE_SOURCE) for seed in self.seeds]
+        self._streams = [None if seed is None else stream(seed, NOISE_SOURCE) for seed in self._distinct]
         self._first = -self.block_days  # no block drawn yet
 
     def __getitem__(self, day: int) -> np.ndarray:
@@ -109,22 +115,23 @@ class DemandNoise:
         return self._block[day - self._first]
 
     def _draw_next_block(self) -> None:
-        """The next block of days: drawn run by run, moved to the runs-last layout a group of runs at a time."""
+        """The next block of days: drawn seed by seed, moved to the runs-last layout a group of seeds at a time."""
         first = self._first + self.block_days
         days = min(self.block_days, self.horizon_days - first)
-        B = len(self.seeds)
-        block = np.empty((days, *self.cell_shape, B))
-        scratch = np.empty((min(B, _BLOCK_RUNS), days, *self.cell_shape))
-        for start in range(0, B, _BLOCK_RUNS):
-            runs = range(start, min(B, start + _BLOCK_RUNS))
-            for i, b in enumerate(runs):
-                generator = self._streams[b]
+        U = len(self._distinct)
+        block = np.empty((days, *self.cell_shape, U))
+        scratch = np.empty((min(U, _BLOCK_RUNS), days, *self.cell_shape))
+        for start in range(0, U, _BLOCK_RUNS):
+            group = range(start, min(U, start + _BLOCK_RUNS))
+            for i, k in enumerate(group):
+                generator = self._streams[k]
                 if generator is None:
                     scratch[i] = 0.0
                 else:
                     generator.standard_normal(out=scratch[i])
-            block[..., runs.start : runs.stop] = np.moveaxis(scratch[: len(runs)], 0, -1)
-        self._block, self._first = block, first
+            block[..., group.start : group.stop] = np.moveaxis(scratch[: len(group)], 0, -1)
+        self._block = block if self._of_run is None else block[..., self._of_run]
+        self._first = first
 
 
 @dataclass(frozen=True)

@@ -66,3 +66,19 @@ def test_a_batch_in_blocks_of_days_equals_the_reference_engine(monkeypatch):
     plan = compile_plan(validate_data(data))
     assert draw_batch([plan] * 12, list(range(12))).demand_z.block_days == 4
     assert_batch_equals_reference(data, seeds=list(range(12)))
+
+
+def test_runs_that_share_a_seed_get_its_stream_drawn_once(three_day_blocks, monkeypatch):
+    seeds = [11, None, 7, 11, 7, None]  # replicate k of each point of a sweep shares seed k
+    drawn = []
+    monkeypatch.setattr(randomness, "stream", lambda seed, source: drawn.append(seed) or stream(seed, source))
+    noise = DemandNoise(seeds, DAYS, REGIONS, MATERIALS)
+    assert noise.block_days == 1  # 144 bytes a day for 3 runs: 6 runs take 288, so blocks of one day
+    whole = {seed: stream(seed, NOISE_SOURCE).standard_normal((DAYS, REGIONS, MATERIALS)) for seed in (11, 7)}
+    for day in range(DAYS):
+        today = noise[day]
+        assert today.shape == (REGIONS, MATERIALS, 6)
+        for run, seed in enumerate(seeds):
+            expected = np.zeros((REGIONS, MATERIALS)) if seed is None else whole[seed][day]
+            assert np.array_equal(today[..., run], expected), (day, run)
+    assert sorted(drawn) == [7, 11]  # one stream per distinct seed
