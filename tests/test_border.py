@@ -192,6 +192,37 @@ def test_licences_suspended_in_a_window_and_for_an_end_use_share_only():
     assert got[32:35] == pytest.approx(10.0)
 
 
+def test_a_suspension_window_given_by_dates_is_the_window_of_its_day_numbers():
+    # 21 July 2010 is day 20 of a scenario starting on 1 July; 26 July is day 25: the same
+    # arrivals as the window [20, 25) of the test above
+    window = [["2010-07-21", "2010-07-26"]]
+    data = build(
+        ONE_REGION,
+        start_date="2010-07-01",
+        shocks=[licensing(processing_days=2, end_use_share=0.4, suspended=window)],
+    )
+    got = arrivals(data)
+    assert got[17:25] == pytest.approx(10.0)
+    assert got[25:27] == pytest.approx(14.0)  # suspended from day 20
+    assert got[30:32] == pytest.approx(6.0)  # licences again from day 25
+
+
+@pytest.mark.parametrize("window", [[-5, 0], ["2010-06-26", "2010-07-01"]])
+def test_a_suspension_window_that_ends_on_day_0_suspends_nothing_from_day_0(window):
+    # licences from day 0 (40% of shipments, approved after 2 days; lead time 5 days): the
+    # shipments of days 0 and 1 land on days 5 and 6 without their licensed 4 t, whatever
+    # a window that ended before day 0 said
+    data = build(
+        ONE_REGION,
+        start_date="2010-07-01",
+        shocks=[licensing(start=0, processing_days=2, end_use_share=0.4, suspended=[window])],
+    )
+    got = arrivals(data)
+    assert got[:5] == pytest.approx(10.0)  # shipped before the shock
+    assert got[5:7] == pytest.approx(6.0)
+    assert got[7:12] == pytest.approx(10.0)  # 6 t + the 4 t approved two days later
+
+
 def test_a_processing_time_distribution_spreads_approvals():
     weights = processing_distribution(Triangular(distribution="triangular", low=20, mode=40, high=63))
     assert weights.sum() == pytest.approx(1.0)
