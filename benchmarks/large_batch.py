@@ -47,6 +47,40 @@ def club(members: int, days: int) -> Scenario:
     return validate_data(data, f"{REPLAY.name} grown to {members} members")
 
 
+def _copy_material(node: Any, source: str, names: list[str]) -> Any:
+    """``node`` with every entry keyed ``source`` copied under each of ``names``, and ``names``
+    added to every list that names ``source``."""
+    if isinstance(node, dict):
+        for key in list(node):
+            node[key] = _copy_material(node[key], source, names)
+        if source in node:
+            for name in names:
+                node[name] = copy.deepcopy(node[source])
+    elif isinstance(node, list):
+        if source in node:
+            node.extend(names)
+        else:
+            node[:] = [_copy_material(item, source, names) for item in node]
+    return node
+
+
+def assortment(materials: int, days: int) -> Scenario:
+    """The replay with ``materials - 2`` more materials copied from light REEs, over ``days`` days.
+
+    Each copy has light REEs' demand, stocks, sourcing, capacity, market, shocks, pool
+    contributions and bids; 5% noise on every demand; no ``uncertain:`` block (its paths
+    name only the two materials of the replay).
+    """
+    data: dict[str, Any] = copy.deepcopy(load_raw(REPLAY))
+    data.pop("uncertain", None)
+    data["horizon_days"] = days
+    _copy_material(data, "light_ree", [f"material_{i:02d}" for i in range(materials - 2)])
+    for region in data["regions"].values():
+        for demand in region["demand"].values():
+            demand["noise_cv"] = 0.05
+    return validate_data(data, f"{REPLAY.name} with {materials} materials")
+
+
 def main() -> None:
     members, days, runs = (int(x) for x in sys.argv[1:4])
     plan = compile_plan(club(members, days))

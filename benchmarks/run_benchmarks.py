@@ -13,7 +13,7 @@ time says more about the other work than about the code.
 Parts: ``--per-run`` (fast path, naive SimPy, NumPy floor), ``--delays`` (a sweep with a
 random-start delay against a fixed one), ``--startup`` (``stockpile run``), ``--memory``
 (a 2,500-run batch of a 20-member, 3,650-day scenario; about a minute of CPU),
-``--scaling`` (cost per run against the number of members), ``--sensitivity``,
+``--scaling`` (cost per run against the number of members and of materials), ``--sensitivity``,
 ``--large``; no part: everything but ``--memory``, ``--scaling`` and ``--large``.
 """
 
@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the naive reference and the NumPy floor
@@ -169,42 +170,60 @@ def memory() -> dict[str, float]:
 
 SCALING_MEMBERS = (2, 4, 8, 16, 32)
 """Club sizes of ``--scaling`` (issue 19 target 5: the cost exponent in members)."""
+SCALING_MATERIALS = (2, 4, 8, 16)
+"""Numbers of materials of ``--scaling`` (the cost exponent in materials)."""
 
 
-def scaling(days: int = 365, repeats: int = 2) -> dict[str, float]:
-    """CPU per run of one fast-path batch of the replay grown to N members, and the fitted exponents.
-
-    The club is ``large_batch.club`` (copies of the EU, 5% noise on every demand) over
-    ``days`` days, in batches sized to the scenario as a sweep sizes them; each size is
-    warmed up once and the best of ``repeats`` batches is kept. The exponent between two
-    sizes is ``log(cost ratio) / log(member ratio)``: 1.0 means cost linear in members.
-    """
+def _cost_per_run_s(scenario: Any, repeats: int) -> float:
+    """CPU seconds per run of a fast-path batch sized as a sweep sizes it: best of ``repeats`` after a warm-up."""
     import math
-
-    from large_batch import club
 
     from simulator.fastpath import run_batch
     from simulator.plan import compile_plan, stack_plans
     from simulator.randomness import draw_batch, run_seed
     from simulator.sweep.runner import scenario_batch_runs
 
-    cost_s: dict[int, float] = {}
-    for members in SCALING_MEMBERS:
-        scenario = club(members, days)
-        runs = scenario_batch_runs(scenario)
-        plans = [compile_plan(scenario)] * runs
-        best = math.inf
-        for attempt in range(repeats + 1):
-            started = time.process_time()
-            run_batch(stack_plans(plans), draw_batch(plans, [run_seed(1, k) for k in range(runs)]))
-            if attempt:  # the first batch warms up
-                best = min(best, (time.process_time() - started) / runs)
-        cost_s[members] = best
-    results = {f"scaling: {n} members x {days} days, CPU us/run": cost_s[n] * 1e6 for n in SCALING_MEMBERS}
-    pairs = [*itertools.pairwise(SCALING_MEMBERS), (SCALING_MEMBERS[0], SCALING_MEMBERS[-1])]
-    for small, big in pairs:
-        exponent = math.log(cost_s[big] / cost_s[small]) / math.log(big / small)
-        results[f"scaling: cost exponent in members {small}->{big}"] = exponent
+    runs = scenario_batch_runs(scenario)
+    plans = [compile_plan(scenario)] * runs
+    best = math.inf
+    for attempt in range(repeats + 1):
+        started = time.process_time()
+        run_batch(stack_plans(plans), draw_batch(plans, [run_seed(1, k) for k in range(runs)]))
+        if attempt:  # the first batch warms up
+            best = min(best, (time.process_time() - started) / runs)
+    return best
+
+
+def _exponents(label: str, cost_s: dict[int, float]) -> dict[str, float]:
+    """``log(cost ratio) / log(size ratio)`` between neighbouring sizes and between the ends: 1.0 is linear."""
+    import math
+
+    sizes = sorted(cost_s)
+    pairs = [*itertools.pairwise(sizes), (sizes[0], sizes[-1])]
+    return {
+        f"scaling: cost exponent in {label} {small}->{big}": math.log(cost_s[big] / cost_s[small])
+        / math.log(big / small)
+        for small, big in pairs
+    }
+
+
+def scaling(days: int = 365, repeats: int = 2) -> dict[str, float]:
+    """CPU per run of one fast-path batch of the replay grown in members, then in materials, and the exponents.
+
+    Members: ``large_batch.club`` (copies of the EU, 5% noise on every demand).
+    Materials: ``large_batch.assortment`` (copies of light REEs, which carry more of the
+    model than heavy REEs: a market, quotas, bids; so 2 -> 4 adds dearer materials than
+    the two of the replay, and 4 -> 8 -> 16 compares like with like). Both over ``days``
+    days, in batches sized as a sweep sizes them; each size is warmed up once and the
+    best of ``repeats`` batches is kept.
+    """
+    from large_batch import assortment, club
+
+    results: dict[str, float] = {}
+    for label, sizes, grow in (("members", SCALING_MEMBERS, club), ("materials", SCALING_MATERIALS, assortment)):
+        cost_s = {n: _cost_per_run_s(grow(n, days), repeats) for n in sizes}
+        results.update({f"scaling: {n} {label} x {days} days, CPU us/run": cost_s[n] * 1e6 for n in sizes})
+        results.update(_exponents(label, cost_s))
     return results
 
 

@@ -39,3 +39,14 @@ def test_grid_sizes_are_those_the_targets_name():
     explorer = [count(a) for a in run_benchmarks.EXPLORER_AXES]
     assert grid[0] * grid[1] == 10_000
     assert explorer[0] * explorer[1] * explorer[2] == 2_000
+
+
+def test_the_grown_scenarios_of_the_scaling_benchmark_are_valid():
+    import large_batch
+
+    club = large_batch.club(4, 30)
+    assert club.agreement is not None and len(club.agreement.members) == 4
+    grown = large_batch.assortment(4, 30)
+    assert list(grown.materials) == ["light_ree", "heavy_ree", "material_00", "material_01"]
+    assert grown.market["material_01"] == grown.market["light_ree"]  # a copy of light REEs
+    assert all(d.noise_cv == 0.05 for region in grown.regions.values() for d in region.demand.values())
