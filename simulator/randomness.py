@@ -183,26 +183,53 @@ def draw_batch(plans: list[Plan], seeds: list[int]) -> Draws:
     """The random inputs of runs ``plans[b]`` with ``seeds[b]``, written straight into batch arrays.
 
     Each run draws only from its own seed's streams, so a run's numbers do not depend
-    on the batch it is drawn in.
+    on the batch it is drawn in. The fixed terms of a shock are worked out once per
+    shock object: the plans of a grid, patched from one plan, share their unpatched shocks.
     """
     st = plans[0].structure
     H, R, M = st.horizon_days, len(st.regions), len(st.materials)
-    distinct = {id(plan): plan for plan in plans}  # a batch repeats a few plans many times
-    inputs = {key: _plan_inputs(plan) for key, plan in distinct.items()}
-    per_run = [inputs[id(plan)] for plan in plans]
-    demand_z = None
-    if any(run.noisy for run in per_run):
-        demand_z = DemandNoise([seed if run.noisy else None for run, seed in zip(per_run, seeds, strict=True)], H, R, M)
+    B, K = len(plans), len(plans[0].shocks)
+    by_id = {id(plan): plan for plan in plans}  # a batch often repeats a few plans many times
+    by_shock: dict[int, tuple[float, ...]] = {}
+    terms = {
+        key: [
+            term
+            for shock in plan.shocks
+            for term in (by_shock.get(id(shock)) or by_shock.setdefault(id(shock), _fixed_terms(shock)))
+        ]
+        for key, plan in by_id.items()
+    }
+    rows = [terms[id(plan)] for plan in plans]
+    table = np.array(rows, dtype=np.float64).reshape(B, K, len(_TERM_TYPES)).transpose(2, 1, 0)  # term, shock, run
     start, end, magnitude, perceived, leak_share, leak_extra, release = (
-        np.concatenate([getattr(run, name) for run in per_run], axis=1) for name in _PER_RUN
+        np.ascontiguousarray(table[t], dtype=dtype) for t, dtype in enumerate(_TERM_TYPES)
     )
-    for b, (plan, run, seed) in enumerate(zip(plans, per_run, seeds, strict=True)):
-        for k in run.random_shocks:
-            shock = plan.shocks[k]
+    noisy_plan = {key: NOISE_SOURCE in plan.random_sources for key, plan in by_id.items()}
+    noisy = [noisy_plan[id(plan)] for plan in plans]
+    demand_z = None
+    if any(noisy):
+        demand_z = DemandNoise([seed if on else None for on, seed in zip(noisy, seeds, strict=True)], H, R, M)
+    random = {key: [(k, sh) for k, sh in enumerate(plan.shocks) if sh.is_random] for key, plan in by_id.items()}
+    for b, (plan, seed) in enumerate(zip(plans, seeds, strict=True)):
+        for k, shock in random[id(plan)]:
             start[k, b], end[k, b], magnitude[k, b] = _shock_values(shock, stream(seed, shock.source))
             if shock.perceived is None:
                 perceived[k, b] = magnitude[k, b]
     return Draws(demand_z, start, end, magnitude, perceived, leak_share, leak_extra, release)
+
+
+_TERM_TYPES = (np.int64, np.int64, np.float64, np.float64, np.float64, np.int64, np.int64)
+"""Element types of :func:`_fixed_terms`, in the order of :class:`Draws`'s shock fields."""
+
+
+def _fixed_terms(shock: ShockPlan) -> tuple[float, ...]:
+    """Start, end, magnitude, perceived severity, leak share, leak extra days and release days of a shock.
+
+    A random shock's first four are 0 here: each run draws them.
+    """
+    start, end, magnitude = (0, 0, 0.0) if shock.is_random else _shock_values(shock, None)
+    perceived = magnitude if shock.perceived is None else shock.perceived
+    return (start, end, magnitude, perceived, shock.leak_share, shock.leak_extra_days, shock.release_days)
 
 
 def lognormal_parameters(cv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -217,49 +244,3 @@ def lognormal_parameters(cv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     sigma2 = np.log1p(np.square(cv))
     return -sigma2 / 2.0, np.sqrt(sigma2)
-
-
-@dataclass(frozen=True)
-class _PlanInputs:
-    """What a plan fixes about its runs' random inputs."""
-
-    noisy: bool
-    """Some demand is noisy."""
-    random_shocks: tuple[int, ...]
-    """Indices of the shocks with a drawn parameter."""
-    start: np.ndarray
-    end: np.ndarray
-    magnitude: np.ndarray
-    """(shock, 1) values of the fixed shocks; the random ones are left at 0."""
-    perceived: np.ndarray
-    """(shock, 1): the stated perceived severity, else the magnitude (left at 0 when drawn)."""
-    leak_share: np.ndarray
-    leak_extra_days: np.ndarray
-    release_days: np.ndarray
-    """(shock, 1) fixed terms of each shock (see :class:`Draws`)."""
-
-
-_PER_RUN = ("start", "end", "magnitude", "perceived", "leak_share", "leak_extra_days", "release_days")
-"""The (shock, 1) arrays of :class:`_PlanInputs`, in the order of :class:`Draws`'s shock fields."""
-
-
-def _plan_inputs(plan: Plan) -> _PlanInputs:
-    K = len(plan.shocks)
-    start, end, magnitude = np.zeros((K, 1), np.int64), np.zeros((K, 1), np.int64), np.zeros((K, 1))
-    for k, shock in enumerate(plan.shocks):
-        if not shock.is_random:
-            start[k, 0], end[k, 0], magnitude[k, 0] = _shock_values(shock, None)
-    perceived = np.array(
-        [[magnitude[k, 0] if sh.perceived is None else sh.perceived] for k, sh in enumerate(plan.shocks)]
-    )
-    return _PlanInputs(
-        NOISE_SOURCE in plan.random_sources,
-        tuple(k for k, shock in enumerate(plan.shocks) if shock.is_random),
-        start,
-        end,
-        magnitude,
-        perceived.reshape(K, 1),
-        np.array([[sh.leak_share] for sh in plan.shocks], float).reshape(K, 1),
-        np.array([[sh.leak_extra_days] for sh in plan.shocks], np.int64).reshape(K, 1),
-        np.array([[sh.release_days] for sh in plan.shocks], np.int64).reshape(K, 1),
-    )
