@@ -79,9 +79,13 @@ class Table:
 
     @classmethod
     def from_rows(cls, rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> Table:
-        """A table of row dicts; ``columns`` fixes the names and order (absent values are ``None``)."""
+        """A table of row dicts; ``columns`` fixes the names and order.
+
+        A value a row does not have is NaN, as in pandas: a column of ``None`` and absent
+        values is a float column, one of ``None`` only an object column.
+        """
         names = list(columns) if columns is not None else list(dict.fromkeys(k for row in rows for k in row))
-        return cls({name: column_array([row.get(name) for row in rows]) for name in names})
+        return cls({name: column_array([row.get(name, np.nan) for row in rows]) for name in names})
 
     def __len__(self) -> int:
         return len(next(iter(self.columns.values()))) if self.columns else 0

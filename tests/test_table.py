@@ -70,6 +70,8 @@ ROW_SETS = [
     [{"a": True, "b": np.float64(1.0)}, {"a": False, "b": np.float64("nan")}],
     [{"a": np.int64(3), "b": None}, {"a": 4, "b": None}],
     [{"a": "x"}, {"b": 1}],
+    [{"a": None}, {"b": 1}],  # None and absent: a float column of NaN
+    [{"a": None}, {"a": None}],  # None only: an object column
 ]
 
 
