@@ -90,9 +90,14 @@ def test_the_shared_reference_run_is_what_simulate_returns():
     shared = shipped_result("quota_diversification")
     fresh = simulate(load_scenario(ROOT / "scenarios" / "quota_diversification.yaml"))
     for item in fields(Result):
+        if not item.compare:  # the cache of DataFrames made from the tables
+            continue
         mine, theirs = getattr(shared, item.name), getattr(fresh, item.name)
-        if isinstance(mine, pd.DataFrame):
-            pd.testing.assert_frame_equal(mine, theirs, check_exact=True)
+        if item.name == "tables":
+            assert list(mine) == list(theirs)
+            for name in mine:
+                assert mine[name].csv_text() == theirs[name].csv_text(), name
+                pd.testing.assert_frame_equal(getattr(shared, name), getattr(fresh, name), check_exact=True)
         elif item.name in ("metrics", "summary_arrays"):
             assert list(mine) == list(theirs), item.name
             for key in mine:
