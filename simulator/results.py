@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
 import numpy as np
 
@@ -140,6 +140,22 @@ def date_label(start: dt.date | None, day: int) -> str:
     return f"day {day}" if when is None else f"{when.day} {when:%b %Y}"
 
 
+class _Frame:
+    """A table of a :class:`Result` as a pandas DataFrame, made from its columns on first use."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, result: None, owner: type) -> _Frame: ...
+
+    @overload
+    def __get__(self, result: Result, owner: type | None = None) -> pd.DataFrame: ...
+
+    def __get__(self, result: Result | None, owner: type | None = None) -> pd.DataFrame | _Frame:
+        return self if result is None else result._frame(self.name)
+
+
 @dataclass
 class Result:
     """One run's tables and summary (inputs live in ``scenario``, never mixed in).
@@ -165,55 +181,26 @@ class Result:
             self._frames[name] = self.tables[name].frame()
         return self._frames[name]
 
-    @property
-    def timeseries(self) -> pd.DataFrame:
-        """One row per day, region and material."""
-        return self._frame("timeseries")
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        """One row per region and material, plus the agreement-wide ``all`` rows."""
-        return self._frame("summary")
-
-    @property
-    def supply(self) -> pd.DataFrame:
-        """One row per day, region, material and supplier."""
-        return self._frame("supply")
-
-    @property
-    def pool(self) -> pd.DataFrame:
-        """One row per day and material: the joint pool."""
-        return self._frame("pool")
-
-    @property
-    def market(self) -> pd.DataFrame:
-        """One row per day and material: world price, perceived risk, market cover ratio."""
-        return self._frame("market")
-
-    @property
-    def releases(self) -> pd.DataFrame:
-        """One row per release decision of the agreement."""
-        return self._frame("releases")
-
-    @property
-    def auctions(self) -> pd.DataFrame:
-        """One row per auction held."""
-        return self._frame("auctions")
-
-    @property
-    def shocks(self) -> pd.DataFrame:
-        """One row per shock as it happened in this run (drawn values for random ones)."""
-        return self._frame("shocks")
-
-    @property
-    def portfolio(self) -> pd.DataFrame:
-        """Sourcing shares per region, material and supplier, before and after quotas."""
-        return self._frame("portfolio")
-
-    @property
-    def ledger(self) -> pd.DataFrame:
-        """The settlement ledger: per member and material, paid in, drawn, paid, owed (empty without an agreement)."""
-        return self._frame("ledger")
+    timeseries = _Frame()
+    """One row per day, region and material."""
+    summary = _Frame()
+    """One row per region and material, plus the agreement-wide ``all`` rows."""
+    supply = _Frame()
+    """One row per day, region, material and supplier."""
+    pool = _Frame()
+    """One row per day and material: the joint pool."""
+    market = _Frame()
+    """One row per day and material: world price, perceived risk, market cover ratio."""
+    releases = _Frame()
+    """One row per release decision of the agreement."""
+    auctions = _Frame()
+    """One row per auction held."""
+    shocks = _Frame()
+    """One row per shock as it happened in this run (drawn values for random ones)."""
+    portfolio = _Frame()
+    """Sourcing shares per region, material and supplier, before and after quotas."""
+    ledger = _Frame()
+    """The settlement ledger: per member and material, paid in, drawn, paid, owed (empty without an agreement)."""
 
     @property
     def start_date(self) -> dt.date | None:

@@ -10,17 +10,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.results import Result
 from simulator.table import Table, column_array
 from tests.helpers import each_shipped, shipped_result
 
-TABLES = [name for name in dir(Result) if isinstance(getattr(Result, name), property) and name != "start_date"]
+TABLES = ["timeseries", "summary", "supply", "pool", "market", "releases", "auctions", "shocks", "portfolio", "ledger"]
 
 
-def test_every_table_of_a_result_is_a_property():
-    assert sorted(TABLES) == sorted(
-        ["timeseries", "summary", "supply", "pool", "market", "releases", "auctions", "shocks", "portfolio", "ledger"]
-    )
+def test_each_table_is_an_attribute_made_once_from_its_columns():
+    result = shipped_result("embargo_2010")
+    assert sorted(result.tables) == sorted(TABLES)
+    for name in TABLES:
+        frame = getattr(result, name)
+        assert isinstance(frame, pd.DataFrame)
+        assert getattr(result, name) is frame  # made once
+        pd.testing.assert_frame_equal(frame, result.tables[name].frame())
 
 
 @pytest.mark.parametrize("name", each_shipped())
