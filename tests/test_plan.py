@@ -173,6 +173,16 @@ def test_processing_times_spread_over_the_days_they_round_to():
     assert tail.argmax() == 3  # the mode of a lognormal of mean 3 and sd 1 is 2.6 days
 
 
+def test_a_lognormal_processing_time_puts_half_its_applications_on_the_days_before_its_median():
+    # a lognormal of mean m and coefficient of variation c has its median at m / sqrt(1 + c^2):
+    # c = 0.75 gives sqrt(1.5625) = 1.25, so a mean of 3.125 days (sd 2.34375) has its
+    # median at 2.5 days, and half the applications are decided on days 0 to 2 (the tail
+    # past the 99.99th percentile is cut off and the rest scaled to sum to 1)
+    weights = processing_distribution(LogNormal(distribution="lognormal", mean=3.125, sd=2.34375))
+    assert weights[:3].sum() == pytest.approx(0.5, abs=1e-4)
+    assert weights[3:].sum() == pytest.approx(0.5, abs=1e-4)
+
+
 def test_a_processing_time_without_spread_is_a_fixed_number_of_days():
     """``low == high`` or ``sd: 0`` is one value: all on the day it rounds to (it crashed before)."""
     assert processing_distribution(Uniform(distribution="uniform", low=2.6, high=2.6)).tolist() == [0, 0, 0, 1]
