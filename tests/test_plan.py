@@ -9,7 +9,7 @@ from simulator import quantities
 from simulator.plan import array_fields, batch_key, compile_plan, processing_distribution, stack_plans
 from simulator.scenario import load_scenario, validate_data
 from simulator.scenario.schema import LogNormal, Triangular, Uniform
-from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build
+from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, halt, run
 
 
 def plan_of(data: dict):
@@ -171,6 +171,16 @@ def test_processing_times_spread_over_the_days_they_round_to():
     tail = processing_distribution(LogNormal(distribution="lognormal", mean=3, sd=1))
     assert tail.sum() == pytest.approx(1.0, abs=1e-12)
     assert tail.argmax() == 3  # the mode of a lognormal of mean 3 and sd 1 is 2.6 days
+
+
+def test_a_lognormal_processing_time_puts_half_its_applications_on_the_days_before_its_median():
+    # a lognormal of mean m and coefficient of variation c has its median at m / sqrt(1 + c^2):
+    # c = 0.75 gives sqrt(1.5625) = 1.25, so a mean of 3.125 days (sd 2.34375) has its
+    # median at 2.5 days, and half the applications are decided on days 0 to 2 (the tail
+    # past the 99.99th percentile is cut off and the rest scaled to sum to 1)
+    weights = processing_distribution(LogNormal(distribution="lognormal", mean=3.125, sd=2.34375))
+    assert weights[:3].sum() == pytest.approx(0.5, abs=1e-4)
+    assert weights[3:].sum() == pytest.approx(0.5, abs=1e-4)
 
 
 def test_a_processing_time_without_spread_is_a_fixed_number_of_days():
@@ -377,3 +387,141 @@ def test_an_embargo_on_a_region_outside_the_agreement_is_not_against_its_members
     three["shocks"][0]["regions"] = ["korea"]
     assert plan_of(three).shocks[0].against_members.tolist() == [False]
     assert plan_of(TWO_MEMBERS).shocks[0].against_members.tolist() == [True]  # on both members
+
+
+PAIR: dict = {
+    "name": "pair_of_regions",
+    "horizon_days": 30,
+    "materials": {"ree": {"price_usd_per_kg": 50}},
+    "suppliers": {
+        "china": {"lead_time_days": {"japan": 5, "eu": 5}},
+        "mine": {"home_region": "japan", "lead_time_days": {"japan": 2}},
+    },
+    "regions": {
+        "japan": {
+            "demand": {"ree": {"tonnes_per_day": 20}},
+            "commercial_stock": {"ree": {"tonnes": 50}},
+            "sourcing": {"ree": {"china": 0.75, "mine": 0.25}},
+        },
+        "eu": {
+            "demand": {"ree": {"tonnes_per_day": 80}},
+            "commercial_stock": {"ree": {"tonnes": 100}},
+            "sourcing": {"ree": {"china": 1.0}},
+        },
+    },
+}
+"""Two regions without an agreement: Japan buys a quarter of its 20 t/day from its own mine
+(15 t/day of net imports), the EU all its 80 t/day from China; the mine ships only to Japan."""
+
+
+def test_lead_times_are_those_written_and_0_where_a_supplier_has_no_route():
+    # the registry's convention for lead_time_days: 0 where there is no route
+    plan = plan_of(PAIR)
+    assert plan.lead_time_days[..., 0].tolist() == [[5, 2], [5, 0]]  # (region, supplier)
+    assert plan.route_exists[..., 0].tolist() == [[True, True], [True, False]]
+    assert plan.structure.first_day == -5  # the warm-up: the longest lead time
+
+
+def test_a_national_reserve_in_days_of_net_imports_counts_only_imports_and_credits_private_stock_when_told():
+    reserves = {
+        "regions__japan__reserve": {"ree": {"net_import_days": 10, "credit_private_stocks": True}},
+        "regions__eu__reserve": {"ree": {"net_import_days": 5}},
+    }
+    plan = plan_of(build(PAIR, **reserves))
+    # Japan: 10 days of its 15 t/day of net imports, less its 50 t of commercial stock;
+    # the EU: 5 days of 80 t/day, its 100 t of commercial stock not credited
+    assert plan.net_import_share[..., 0].tolist() == [[0.75], [1.0]]
+    assert plan.reserve_stock0_t[..., 0].tolist() == [[100.0], [400.0]]
+    assert plan.reserve_target_t[..., 0].tolist() == [[100.0], [400.0]]  # no target given: the stock itself
+    in_days = plan_of(build(PAIR, regions__japan__reserve={"ree": {"days": 4}}))
+    assert in_days.reserve_stock0_t[..., 0].tolist() == [[80.0], [0.0]]  # 4 days of all 20 t/day of demand
+
+
+def test_shares_follow_each_step_of_a_quota_path_from_its_day():
+    # Japan buys 90% from China and 10% from the recycler; the quota caps any supplier at
+    # 0.8 as written, then at 0.6 from day 10 and China alone at 0.5 from day 20. A premium
+    # of 0.25 is paid on the volume the quota moves, per tonne shipped: the recycler's
+    # premium fraction is 0.25 x (moved share / its share)
+    quota = {
+        "max_share_per_supplier": 0.8,
+        "max_share_path": [{"start": 10, "max_share": 0.6}, {"start": 20, "max_share": 0.5, "suppliers": ["china"]}],
+        "premium": 0.25,
+    }
+    data = build(
+        ONE_REGION,
+        suppliers__recycler={"lead_time_days": {"japan": 8}},
+        regions__japan__sourcing__ree={"china": 0.9, "recycler": 0.1},
+        regions__japan__procurement={"quota": {"ree": quota}},
+    )
+    plan = plan_of(data)
+    assert plan.sourcing_share[0, 0, :, 0] == pytest.approx([0.8, 0.2])
+    assert plan.premium_fraction[0, 0, :, 0] == pytest.approx([0.0, 0.25 * 0.1 / 0.2])
+    assert plan.share_step_day[:, 0].tolist() == [10, 20]
+    stepped = plan.stepped_sourcing_share[:, 0, 0, :, 0]  # (step, supplier)
+    assert stepped == pytest.approx(np.array([[0.6, 0.4], [0.5, 0.5]]))
+    premium = plan.stepped_premium_fraction[:, 0, 0, :, 0]
+    assert premium == pytest.approx(np.array([[0.0, 0.25 * 0.3 / 0.4], [0.0, 0.25 * 0.4 / 0.5]]))
+
+
+def test_the_structure_carries_the_agreements_order_and_the_auctions_pricing():
+    # the kernel reads both from the structure: which stock is drawn first, and what
+    # winning bids pay (their own bid, not the clearing price)
+    bids = {
+        "japan": {"ree": [{"share": 1.0, "price_usd_per_kg": 100}]},
+        "eu": {"ree": [{"share": 1.0, "price_usd_per_kg": 80}]},
+    }
+    auction = {"pricing": "pay_as_bid", "bids": bids}
+    data = build(
+        TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=auction, agreement__order="joint_first"
+    )
+    st = plan_of(data).structure
+    assert (st.mechanism, st.order, st.pricing) == ("auction", "joint_first", "pay_as_bid")
+    assert plan_of(TWO_MEMBERS).structure.order == "national_first"  # the default order, written out
+
+
+def test_a_plan_has_a_market_part_exactly_when_its_structure_says_so_and_cannot_share_a_batch_without_one():
+    without, with_market = plan_of(ONE_REGION), plan_of(build(ONE_REGION, market={"ree": {}}))
+    assert without.structure.market is False and without.market is None
+    assert with_market.structure.market is True and with_market.market is not None
+    with pytest.raises(ValueError, match=r"^plans of different structure cannot share a batch$"):
+        stack_plans([without, with_market])
+
+
+def test_a_plan_names_only_the_random_streams_it_draws_from():
+    # a sweep runs a point without random inputs once for all its seeds, and its
+    # sweep.json lists the random inputs: no demand noise, no noise stream
+    assert plan_of(ONE_REGION).random_sources == ()
+    noisy = plan_of(build(ONE_REGION, regions__japan__demand__ree__noise_cv=0.2))
+    assert noisy.random_sources == ("noise",)
+    drawn = halt(start={"distribution": "uniform", "low": 5, "high": 15})
+    assert plan_of(build(ONE_REGION, shocks=[drawn])).random_sources == ("shock/halt",)
+
+
+def test_the_shocks_table_dates_each_window_from_the_scenarios_start_date():
+    result = run(build(ONE_REGION, start_date="2025-01-01", shocks=[halt()]))  # days 10 to 19
+    row = result.shocks.iloc[0]
+    assert (row["start_day"], row["end_day"], row["start_date"], row["last_date"]) == (
+        10,
+        20,
+        "2025-01-11",
+        "2025-01-20",
+    )
+
+
+def test_material_prices_are_0_where_not_given_and_holding_costs_are_per_day():
+    plan = plan_of(build(MARKET_WORLD, materials__dy__holding_cost_usd_per_t_year=730))
+    assert plan.price_usd_per_kg[:, 0].tolist() == [50.0, 200.0, 0.0]  # tb has no price
+    assert plan.holding_cost_usd_per_t_day[:, 0].tolist() == [0.0, 2.0, 0.0]  # 730 USD a year over 365 days
+
+
+def test_a_tender_sets_its_regions_lag_price_share_and_standdown():
+    release = {"mode": "tender", "lag_days": 14, "price": "discount", "discount_share": 0.2, "standdown_days": 5}
+    data = build(PAIR, regions__japan__reserve={"ree": {"tonnes": 100}}, regions__japan__reserve_release=release)
+    plan = plan_of(data)
+    assert plan.tender_on[..., 0].tolist() == [[True], [False]]  # Japan only
+    assert plan.tender_lag_days[0, 0, 0] == 14
+    assert plan.tender_price_share[0, 0, 0] == pytest.approx(0.8)  # the day's price less 20%
+    assert plan.tender_standdown_days[0, 0, 0] == 5
+    at_market = plan_of(build(data, regions__japan__reserve_release={"mode": "tender", "lag_days": 3}))
+    assert at_market.tender_price_share[0, 0, 0] == 1.0
+    assert at_market.tender_standdown_days[0, 0, 0] == 30  # the schema's default

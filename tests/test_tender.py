@@ -8,8 +8,10 @@ firms are short for days 0-13 and buy 10 t/day from day 14 at 50 USD/kg (500,000
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from simulator.release.tender import tender_requests
 from tests.helpers import ONE_REGION, build, run, series
 from tests.invariants import check_invariants
 from tests.test_fastpath import assert_batch_equals_reference
@@ -93,3 +95,30 @@ def test_both_engines_agree_with_a_tender_and_a_drawn_halt():
         regions__japan__reserve_release={"mode": "tender", "lag_days": 6, "standdown_days": 5},
     )
     assert_batch_equals_reference(data, seeds=list(range(12)))
+
+
+def open_days(short_days: set[int], lag_days: int, standdown_days: int, horizon_days: int) -> list[int]:
+    """The days the rule puts the reserve on sale, for firms short on ``short_days``."""
+    never = np.array(-(10**9))
+    requested_on, last_short, opened = never, never, []
+    for day in range(horizon_days):
+        requested_on, last_short, on_sale = tender_requests(
+            day, np.array(day in short_days), requested_on, last_short, np.array(lag_days), np.array(standdown_days)
+        )
+        if on_sale:
+            opened.append(day)
+    return opened
+
+
+def test_without_a_lag_sales_open_on_the_first_day_short_and_stay_open_until_the_request_lapses():
+    # short on days 0 and 1: the request stands from day 0 and lapses 3 days after day 1
+    assert open_days({0, 1}, lag_days=0, standdown_days=3, horizon_days=8) == [0, 1, 2, 3]
+
+
+def test_a_gap_exactly_standdown_days_after_the_last_is_a_new_request_with_a_new_lag():
+    # short on days 0-1 and from day 4: the first request opens sales on day 2 and lapses
+    # on day 4 (3 days after day 1), so the gap of day 4 is a new request, on sale from day 6
+    assert open_days({0, 1, 4, 5, 6}, lag_days=2, standdown_days=3, horizon_days=8) == [2, 3, 6, 7]
+    # a gap one day earlier (day 3, 2 days after day 1) is still the first request, which
+    # then lapses 3 days after day 4
+    assert open_days({0, 1, 3, 4}, lag_days=2, standdown_days=3, horizon_days=8) == [2, 3, 4, 5, 6]
