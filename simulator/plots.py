@@ -29,26 +29,14 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from simulator.mechanisms import BY_NAME
 from simulator.names import Names
+from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.results import Result
 
-REGION_COLOURS = (
-    "#1f5fa6",
-    "#d1495b",
-    "#2a9d8f",
-    "#e9a03b",
-    "#6d597a",
-    "#3d405b",
-    "#81b29a",
-    "#9c6644",
-    "#111111",
-    "#b5838d",
-)
 LINE_STYLES = ("-", "--", ":", "-.")
 MAX_REGIONS = len(REGION_COLOURS) * len(LINE_STYLES)
 """Most regions a figure tells apart (a colour and a line style each)."""
 MIN_PANEL_IN = 2.0
 """Panels keep at least this height; a figure grows to make room for a long legend."""
-SHOCK_COLOURS = ("#f4a261", "#9d8ec7", "#8ab17d", "#e76f51", "#83c5be", "#bc6c25", "#cdb4db", "#a3b18a")
 RELEASE_COLOURS = ("#3d405b", "#c1121f", "#2a9d8f", "#e9a03b")
 """Colours of the release bands, one per rule in the order the rules first release."""
 LEGEND_PT = 8.5

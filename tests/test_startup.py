@@ -68,3 +68,10 @@ def test_the_json_schema_describes_fields_by_their_docstrings_read_after_import(
     assert list(start) == sorted(start)  # keys in pydantic's order
     # the models themselves carry no description until the JSON Schema is asked for
     assert Scenario.model_fields["horizon_days"].description is None
+
+
+def test_explore_does_not_load_matplotlib(tmp_path):
+    # the page takes the figures' colours from simulator.palette, not from the figures
+    axis = ("--axis", "regions.japan.commercial_stock.ree.tonnes=100,200", "--workers", "1")
+    assert "matplotlib" not in _loaded(tmp_path, "explore", *axis)
+    assert (tmp_path / "out").is_file()

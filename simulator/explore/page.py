@@ -29,8 +29,8 @@ from simulator.errors import InputError
 from simulator.explore.data import Packed, pack, pack_within
 from simulator.explore.grid import CURVES, Grid, headline_names, value_at
 from simulator.names import Names
+from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.plan import compile_plan
-from simulator.plots import REGION_COLOURS, SHOCK_COLOURS
 from simulator.randomness import run_seed
 from simulator.scenario import scenario_hash
 from simulator.scenario.schema import RANDOM_TYPES

@@ -21,9 +21,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from simulator.names import Names
+from simulator.palette import REGION_COLOURS
 from simulator.plots import (
     KIND_NAMES,
-    REGION_COLOURS,
     Panels,
     _format_axis,
     _shade_shocks,

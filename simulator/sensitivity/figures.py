@@ -21,7 +21,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from simulator.plots import REGION_COLOURS, date_ticks, fixed_margins
+from simulator.palette import REGION_COLOURS
+from simulator.plots import date_ticks, fixed_margins
 from simulator.sensitivity.indices import RANKED_BY, Method
 from simulator.sweep.columns import metric_title, metric_unit
 

@@ -1,0 +1,21 @@
+"""Colours the figures and the explorer page share, kept apart from Matplotlib.
+
+Layer: ground (imports nothing from the project). The explorer page draws with these
+colours too; importing them from here keeps its command from importing Matplotlib.
+"""
+
+REGION_COLOURS = (
+    "#1f5fa6",
+    "#d1495b",
+    "#2a9d8f",
+    "#e9a03b",
+    "#6d597a",
+    "#3d405b",
+    "#81b29a",
+    "#9c6644",
+    "#111111",
+    "#b5838d",
+)
+"""One colour per region, in the scenario's order (then repeated with another line style)."""
+SHOCK_COLOURS = ("#f4a261", "#9d8ec7", "#8ab17d", "#e76f51", "#83c5be", "#bc6c25", "#cdb4db", "#a3b18a")
+"""One colour per shock, for the shaded windows."""
