@@ -134,9 +134,9 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         plans = chunk.patcher.plans(list(chunk.points))
     else:
         plans = {p: compile_plan(build_point(chunk.base, point, chunk.source)) for p, point in chunk.points.items()}
-    rows: dict[int, dict[str, Any]] = {}
+    metric_batches: list[dict[str, np.ndarray]] = []
     curve_batches: list[dict[str, np.ndarray]] = []
-    curve_row: dict[int, int] = {}  # position in chunk -> row of the batches' curves put end to end
+    row_of: dict[int, int] = {}  # position in chunk -> row of the batches' metrics (and curves) put end to end
     distinct: dict[tuple[int, int], int] = {}
     todo: list[tuple[int, int]] = []  # (position in chunk, seed)
     for position, (point, _replicate, seed) in enumerate(chunk.runs):
@@ -164,30 +164,38 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
             batch_plans = [earlier[id(p)] for p in batch_plans]
             draws = draw_batch(batch_plans, [seed for _, seed in batch])
             result = run_batch(stack_plans(batch_plans), draws, curves=chunk.curves)
-            columns = metric_columns(batch_plans[0].structure, result.summary)
-            offset = len(curve_row)
-            for row, (position, _) in enumerate(batch):
-                rows[position] = {k: v[row] for k, v in columns.items()}
-                if result.curves is not None:
-                    curve_row[position] = offset + row
+            offset = len(row_of)
+            row_of.update((position, offset + row) for row, (position, _) in enumerate(batch))
+            metric_batches.append(metric_columns(batch_plans[0].structure, result.summary))
             if result.curves is not None:
                 curve_batches.append(result.curves)
-    records = []
-    sources = []
-    for point, replicate, seed in chunk.runs:
-        source = distinct[(point, seed if plans[point].random_sources else 0)]
-        records.append({"point": point, "run": replicate, "seed": seed, **rows[source]})
-        sources.append(source)
-    table = pd.DataFrame.from_records(records)
+    sources = [distinct[(point, seed if plans[point].random_sources else 0)] for point, _, seed in chunk.runs]
+    order = np.array([row_of[source] for source in sources], dtype=np.intp)
+    table = pd.DataFrame(
+        {
+            "point": np.array([point for point, _, _ in chunk.runs], dtype=np.int64),
+            "run": np.array([replicate for _, replicate, _ in chunk.runs], dtype=np.int64),
+            "seed": np.array([seed for _, _, seed in chunk.runs], dtype=np.int64),
+            **{name: values[order] for name, values in _end_to_end(metric_batches).items()},
+        }
+    )
     curves = None
     if chunk.curves:  # one gather per curve, not one array per run stacked again
-        order = np.array([curve_row[source] for source in sources], dtype=np.intp)
-        in_order = len(curve_batches) == 1 and np.array_equal(order, np.arange(len(curve_row)))
+        in_order = len(curve_batches) == 1 and np.array_equal(order, np.arange(len(row_of)))
         curves = {
             c: curve_batches[0][c] if in_order else np.concatenate([b[c] for b in curve_batches])[order]
             for c in CURVE_COLUMNS
         }
     return ChunkResult(chunk.index, table, chunk.fingerprint, curves)
+
+
+def _end_to_end(batches: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Each metric's per-run values of the batches put end to end (NaN for a batch without it)."""
+    names = dict.fromkeys(name for columns in batches for name in columns)
+    return {
+        name: np.concatenate([b[name] if name in b else np.full(len(next(iter(b.values()))), np.nan) for b in batches])
+        for name in names
+    }
 
 
 @dataclass
