@@ -89,13 +89,17 @@ def quantise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ([[[0, 32767, 65534, 65535]]], [0.0], True)
     """
     missing = ~np.isfinite(values)
-    every_missing = missing.all(axis=(-2, -1))
-    low = np.where(every_missing, 0.0, np.where(missing, np.inf, values).min(axis=(-2, -1)))
-    high = np.where(every_missing, 0.0, np.where(missing, -np.inf, values).max(axis=(-2, -1)))
+    if not missing.any():  # the usual case: the same numbers without masking every value
+        low, high = values.min(axis=(-2, -1)), values.max(axis=(-2, -1))
+        present = values
+    else:
+        every_missing = missing.all(axis=(-2, -1))
+        low = np.where(every_missing, 0.0, np.where(missing, np.inf, values).min(axis=(-2, -1)))
+        high = np.where(every_missing, 0.0, np.where(missing, -np.inf, values).max(axis=(-2, -1)))
+        present = np.where(missing, low[..., None, None], values)
     step = (high - low) / TOP_CODE
     divisor = np.where(step > 0, step, 1.0)[..., None, None]
-    scaled = (np.where(missing, low[..., None, None], values) - low[..., None, None]) / divisor
-    codes = np.clip(np.rint(scaled), 0, TOP_CODE).astype(np.uint16)
+    codes = np.clip(np.rint((present - low[..., None, None]) / divisor), 0, TOP_CODE).astype(np.uint16)
     codes[missing] = NO_VALUE
     return codes, low, step
 
