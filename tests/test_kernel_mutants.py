@@ -1,10 +1,13 @@
 """The day-step kernel on cases that mutation testing showed no other test pinned down.
 
 Each test is worked out by hand; docs/mutation-testing.md lists the mutants each one
-kills. Procurement first (capacity, re-sourcing, refills), then the agreement.
+kills. Procurement first (capacity, re-sourcing, refills), then the agreement, the
+markets and the shocks.
 """
 
 from __future__ import annotations
+
+import copy
 
 import numpy as np
 import pytest
@@ -393,3 +396,97 @@ def result_market(data: dict) -> dict[str, np.ndarray]:
     """Perceived risk per material, day by day."""
     market = run(data).market
     return {m: market[market["material"] == m]["perceived_risk"].to_numpy() for m in ("ree", "co")}
+
+
+# --- shocks --------------------------------------------------------------------------------
+
+
+def two_regions(**fields: object) -> dict:
+    """Japan and the EU (10 t/day each, 100 t on hand) buying from China (lead 5), no agreement."""
+    region = {
+        "demand": {"ree": {"tonnes_per_day": 10}},
+        "commercial_stock": {"ree": {"tonnes": 100}},
+        "sourcing": {"ree": {"china": 1.0}},
+    }
+    data = {
+        "name": "two",
+        "horizon_days": 10,
+        "materials": {"ree": {"price_usd_per_kg": 50}},
+        "suppliers": {"china": {"lead_time_days": {"japan": 5, "eu": 5}}},
+        "regions": {"japan": region, "eu": copy.deepcopy(region)},
+    }
+    return build(data, **fields)
+
+
+def embargo(sid: str, regions: list[str], **fields: object) -> dict:
+    return {"id": sid, "kind": "embargo", "supplier": "china", "regions": regions, "start": 0, "end": 1000, **fields}
+
+
+PREMIUM = {"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0, "targeted_premium": 0.3}}}
+"""A market where a region hit by an embargo aimed at some regions only pays 30% more."""
+
+
+def test_an_embargo_on_every_region_carries_no_targeted_premium():
+    result = run(two_regions(shocks=[embargo("halt", ["japan", "eu"])], market=PREMIUM))
+    world = result.market["world_price_usd_per_kg"].to_numpy()
+    assert series(result, "price_usd_per_kg", "japan") == pytest.approx(world)
+    assert series(result, "price_usd_per_kg", "eu") == pytest.approx(world)
+
+
+def test_two_targeted_embargoes_each_charge_their_own_region_the_premium():
+    # one embargo aimed at Japan, a later one at the EU: both regions pay 1.3 x the world price
+    result = run(two_regions(shocks=[embargo("on_japan", ["japan"]), embargo("on_eu", ["eu"])], market=PREMIUM))
+    world = result.market["world_price_usd_per_kg"].to_numpy()
+    assert series(result, "price_usd_per_kg", "japan") == pytest.approx(1.3 * world)
+    assert series(result, "price_usd_per_kg", "eu") == pytest.approx(1.3 * world)
+
+
+def test_a_demand_surge_raises_only_the_demand_of_its_regions():
+    surge = {"id": "surge", "kind": "demand_surge", "regions": ["japan"], "factor": 1.5, "start": 0, "end": 1000}
+    result = run(two_regions(shocks=[surge]))
+    assert series(result, "demand_t", "japan") == pytest.approx(15.0)
+    assert series(result, "demand_t", "eu") == pytest.approx(10.0)
+
+
+def test_what_leaks_through_each_embargo_takes_that_embargos_extra_days():
+    # Japan (10 t/day) buys half from China and half from "mine" (both lead 5). From day 0
+    # each is embargoed, each letting half of what it stops leak through: 2.5 t/day per
+    # route, China's with 2 extra days (landing from day 7), the mine's with 10 (from day 15).
+    data = two_regions(
+        horizon_days=20,
+        regions__japan__sourcing={"ree": {"china": 0.5, "mine": 0.5}},
+        shocks=[
+            embargo("china", ["japan"], leak_share=0.5, leak_extra_days=2),
+            embargo("mine", ["japan"], supplier="mine", leak_share=0.5, leak_extra_days=10),
+        ],
+    )
+    data["suppliers"]["mine"] = {"lead_time_days": {"japan": 5, "eu": 5}}
+    landed = series(run(data), "arrivals_t", "japan")
+    assert landed[:5] == pytest.approx(10.0)  # shipped in the warm-up
+    assert landed[5:7] == pytest.approx(0.0)
+    assert landed[7:15] == pytest.approx(2.5)
+    assert landed[15:] == pytest.approx(5.0)
+
+
+def test_an_embargo_against_a_member_switches_hybrid_to_its_ratio_whatever_other_embargoes_follow():
+    # the hybrid rule of test_agreement.py with a third, non-member region, the US: an
+    # embargo against Japan on days 10-19 is followed in the list by one against the US
+    # over the same days; the rule still shares by the fair ratio exactly on those days
+    bids = {
+        "every_days": 1,
+        "bids": {
+            "japan": {"ree": [{"end_use": "magnets", "share": 1.0, "price_usd_per_kg": 100}]},
+            "eu": {"ree": [{"end_use": "magnets", "share": 1.0, "price_usd_per_kg": 50}]},
+        },
+    }
+    data = build(TWO_MEMBERS, agreement__mechanism="hybrid", agreement__auction=bids)
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 5000}}, "eu": {"ree": {"tonnes": 5000}}}
+    data["regions"]["us"] = copy.deepcopy(data["regions"]["japan"])
+    data["suppliers"]["china"]["lead_time_days"]["us"] = 5
+    data["shocks"] = [
+        {"id": "quota", "kind": "quota_cut", "supplier": "china", "start": -100, "end": 1000, "severity": 1.0},
+        {**embargo("on_japan", ["japan"]), "start": 10, "end": 20},
+        {**embargo("on_us", ["us"]), "start": 10, "end": 20},
+    ]
+    rule = series(run(data), "release_rule", "japan")
+    assert list(np.flatnonzero(rule == "fair_ratio")) == list(range(10, 20))
