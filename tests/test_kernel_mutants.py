@@ -337,20 +337,23 @@ def test_the_price_stops_at_its_floor():
 
 def test_spare_capacity_of_half_a_tonne_answers_a_high_price():
     # Japan (10 t/day, no stock) buys only from "mine", which has no capacity of its own
-    # but brings in 0.5 t/day at once (lag 1 day) whenever the price is at least its
-    # reference. Nothing was shipped in the warm-up; from day 5 on (lead 5) 0.5 t/day land.
+    # but brings in 0.5 t/day at once (lag 1 day) while the price is at least 1.5 times its
+    # reference, 75 USD/kg. Nothing was shipped in the warm-up. Day 0's price is the
+    # reference (50); nothing is on hand or on its way (cover ratio 0), so day 1's moves
+    # half its log-gap toward the cap of 5,000: sqrt(50 x 5000) = 500. The 0.5 t/day come
+    # in at the end of day 1's market, ship that day and land from day 6.
+    response = {"supplier": "mine", "capacity_t_per_day": 0.5, "price_ratio": 1.5, "lag_days": 1.0}
     data = build(
         ONE_REGION,
         regions__japan__commercial_stock__ree__tonnes=0,
         regions__japan__sourcing={"ree": {"mine": 1.0}},
-        market=market_block(
-            supply_response=[{"supplier": "mine", "capacity_t_per_day": 0.5, "price_ratio": 1.0, "lag_days": 1.0}]
-        ),
+        market=market_block(supply_response=[response]),
     )
     data["suppliers"] = {"mine": {"lead_time_days": {"japan": 5}, "capacity_t_per_day": {"ree": 0}}}
     result = run(data)
+    assert result.market["world_price_usd_per_kg"].to_numpy()[:2] == pytest.approx([50.0, 500.0])
     landed = series(result, "arrivals_t", "japan")
-    assert landed[:5] == pytest.approx(0.0)
+    assert landed[:6] == pytest.approx(0.0)
     assert landed[6:] == pytest.approx(0.5)
 
 
