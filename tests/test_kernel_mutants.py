@@ -1,10 +1,13 @@
 """The day-step kernel on cases that mutation testing showed no other test pinned down.
 
 Each test is worked out by hand; docs/mutation-testing.md lists the mutants each one
-kills. Procurement first (capacity, re-sourcing, refills), then the agreement.
+kills. Procurement first (capacity, re-sourcing, refills), then the agreement, the
+markets and the shocks.
 """
 
 from __future__ import annotations
+
+import copy
 
 import numpy as np
 import pytest
@@ -267,3 +270,226 @@ def test_equal_cover_counts_a_members_national_reserve_as_its_own_stock():
     assert series(result, "released_national_t", "japan")[0] == pytest.approx(20.0)
     assert series(result, "shortfall_t", "japan")[0] == 0.0
     check_invariants(result)
+
+
+# --- the agreement: release times when the agreement activates after day 0 -----------------
+
+
+def test_release_times_count_from_an_activation_after_day_0():
+    # TWO_MEMBERS without stock, cut off from day 10: the last shipments land on day 14, so
+    # both members are short from day 15, when the agreement activates. The embargo cuts
+    # their route, so the emergency lead time applies: releases open on day 15 + 8 = 23.
+    data = build(
+        TWO_MEMBERS,
+        shocks__0__start=10,
+        agreement__release_times={"normal_days": 30, "emergency_days": 8},
+    )
+    result = run(data)
+    shortfall = series(result, "shortfall_t", "japan")
+    assert shortfall[:15] == pytest.approx(0.0)
+    assert shortfall[15:23] == pytest.approx(20.0)
+    assert series(result, "released_joint_t", "japan")[:23] == pytest.approx(0.0)
+    assert series(result, "released_joint_t", "japan")[23] == pytest.approx(20.0)
+    check_invariants(result)
+
+
+# --- markets -------------------------------------------------------------------------------
+
+
+def market_block(**blocks: object) -> dict:
+    """A market for ``ree`` whose price moves half its log-gap a day (sensitivity 2)."""
+    return {"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 2.0}, **blocks}}
+
+
+def test_a_market_starts_at_its_own_reference_price_and_charges_extra_only_above_it():
+    # ONE_REGION (demand 10 t/day, 100 t = 10 days on hand, lead 5) with a market whose
+    # reference is 40 USD/kg while the material's set price is 50. Buyers keep their normal
+    # cover (cover ratio 1), so the price indicated is 40 every day and the world price,
+    # which starts at the reference, stays there (from 50 it would be sqrt(50 x 40) = 44.7
+    # on day 0). At the reference price the extra spend and the surplus lost are 0 (at 50,
+    # 10 t x (40 - 50) USD/kg x 1000 = -100,000 USD a day).
+    blocks = market_block(reference_price_usd_per_kg=40.0, stocking={"precaution_gain": 0.0})
+    result = run(build(ONE_REGION, market=blocks))
+    assert series(result, "price_usd_per_kg", "japan") == pytest.approx(40.0)
+    assert result.market["world_price_usd_per_kg"].to_numpy() == pytest.approx(40.0)
+    assert series(result, "crisis_extra_cost_usd", "japan") == pytest.approx(0.0, abs=1e-6)
+    assert result.summary.iloc[0]["crisis_extra_cost_usd"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_the_price_stops_at_its_floor():
+    # ONE_REGION with a market whose buyers want 5 days of cover, not the 10 they hold:
+    # their target is 10 x (5 + 5) = 100 t. At the end of day 0 they hold 100 t on hand and
+    # 40 t in transit and order nothing: X = 140/100 = 1.4, then 1.3, 1.2, 1.1 as the
+    # pipeline empties, and 1.0 from day 4 (they order 10 t/day again). The indicated
+    # prices 50 x X^-2 = 25.5, 29.6, 34.7 and 41.3 USD/kg are all below the floor of 45,
+    # so with an adjustment time of 1 day the world price is 45 on days 1-4, then 50.
+    blocks = {
+        "ree": {
+            "price": {"sensitivity": 2.0, "adjustment_days": 1.0, "floor_usd_per_kg": 45.0},
+            "stocking": {"normal_cover_days": {"japan": 5}},
+        }
+    }
+    result = run(build(ONE_REGION, horizon_days=8, market=blocks))
+    assert result.market["cover_ratio"].to_numpy()[:5] == pytest.approx([1.4, 1.3, 1.2, 1.1, 1.0])
+    price = result.market["world_price_usd_per_kg"].to_numpy()
+    assert price == pytest.approx([50, 45, 45, 45, 45, 50, 50, 50])
+
+
+def test_spare_capacity_of_half_a_tonne_answers_a_high_price():
+    # Japan (10 t/day, no stock) buys only from "mine", which has no capacity of its own
+    # but brings in 0.5 t/day at once (lag 1 day) while the price is at least 1.5 times its
+    # reference, 75 USD/kg. Nothing was shipped in the warm-up. Day 0's price is the
+    # reference (50); nothing is on hand or on its way (cover ratio 0), so day 1's moves
+    # half its log-gap toward the cap of 5,000: sqrt(50 x 5000) = 500. The 0.5 t/day come
+    # in at the end of day 1's market, ship that day and land from day 6.
+    response = {"supplier": "mine", "capacity_t_per_day": 0.5, "price_ratio": 1.5, "lag_days": 1.0}
+    data = build(
+        ONE_REGION,
+        regions__japan__commercial_stock__ree__tonnes=0,
+        regions__japan__sourcing={"ree": {"mine": 1.0}},
+        market=market_block(supply_response=[response]),
+    )
+    data["suppliers"] = {"mine": {"lead_time_days": {"japan": 5}, "capacity_t_per_day": {"ree": 0}}}
+    result = run(data)
+    assert result.market["world_price_usd_per_kg"].to_numpy()[:2] == pytest.approx([50.0, 500.0])
+    landed = series(result, "arrivals_t", "japan")
+    assert landed[:6] == pytest.approx(0.0)
+    assert landed[6:] == pytest.approx(0.5)
+
+
+def two_materials_world() -> dict:
+    # ONE_REGION with a second material, cobalt, also from China; a market for ree only.
+    # China's ree comes half from "mine" (lead 5) as well. A quota cut by China that cuts
+    # nothing physically is perceived at 0.8 on both materials.
+    data = build(
+        ONE_REGION,
+        regions__japan__sourcing={"ree": {"china": 0.5, "mine": 0.5}, "co": {"china": 1.0}},
+        market={"ree": {"risk": {"perception_days": 1.0}}},
+        shocks=[
+            {
+                "id": "threat",
+                "kind": "quota_cut",
+                "supplier": "china",
+                "start": 0,
+                "end": 1000,
+                "severity": 0.0,
+                "perceived_severity": 0.8,
+            }
+        ],
+    )
+    data["materials"]["co"] = {"price_usd_per_kg": 30}
+    data["regions"]["japan"]["demand"]["co"] = {"tonnes_per_day": 5}
+    data["suppliers"]["mine"] = {"lead_time_days": {"japan": 5}}
+    return data
+
+
+def test_a_shock_on_half_the_supply_indicates_its_severity_times_that_half():
+    # exposure 0.5 (China's share of ree): indicated risk 1 - (1 - 0.8 x 0.5) = 0.4,
+    # reached at once with a perception time of 1 day
+    risk = result_market(two_materials_world())
+    assert risk["ree"] == pytest.approx(0.4)
+
+
+def test_a_material_without_a_market_perceives_no_risk():
+    risk = result_market(two_materials_world())
+    assert risk["co"] == pytest.approx(0.0)
+
+
+def result_market(data: dict) -> dict[str, np.ndarray]:
+    """Perceived risk per material, day by day."""
+    market = run(data).market
+    return {m: market[market["material"] == m]["perceived_risk"].to_numpy() for m in ("ree", "co")}
+
+
+# --- shocks --------------------------------------------------------------------------------
+
+
+def two_regions(**fields: object) -> dict:
+    """Japan and the EU (10 t/day each, 100 t on hand) buying from China (lead 5), no agreement."""
+    region = {
+        "demand": {"ree": {"tonnes_per_day": 10}},
+        "commercial_stock": {"ree": {"tonnes": 100}},
+        "sourcing": {"ree": {"china": 1.0}},
+    }
+    data = {
+        "name": "two",
+        "horizon_days": 10,
+        "materials": {"ree": {"price_usd_per_kg": 50}},
+        "suppliers": {"china": {"lead_time_days": {"japan": 5, "eu": 5}}},
+        "regions": {"japan": region, "eu": copy.deepcopy(region)},
+    }
+    return build(data, **fields)
+
+
+def embargo(sid: str, regions: list[str], **fields: object) -> dict:
+    return {"id": sid, "kind": "embargo", "supplier": "china", "regions": regions, "start": 0, "end": 1000, **fields}
+
+
+PREMIUM = {"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0, "targeted_premium": 0.3}}}
+"""A market where a region hit by an embargo aimed at some regions only pays 30% more."""
+
+
+def test_an_embargo_on_every_region_carries_no_targeted_premium():
+    result = run(two_regions(shocks=[embargo("halt", ["japan", "eu"])], market=PREMIUM))
+    world = result.market["world_price_usd_per_kg"].to_numpy()
+    assert series(result, "price_usd_per_kg", "japan") == pytest.approx(world)
+    assert series(result, "price_usd_per_kg", "eu") == pytest.approx(world)
+
+
+def test_two_targeted_embargoes_each_charge_their_own_region_the_premium():
+    # one embargo aimed at Japan, a later one at the EU: both regions pay 1.3 x the world price
+    result = run(two_regions(shocks=[embargo("on_japan", ["japan"]), embargo("on_eu", ["eu"])], market=PREMIUM))
+    world = result.market["world_price_usd_per_kg"].to_numpy()
+    assert series(result, "price_usd_per_kg", "japan") == pytest.approx(1.3 * world)
+    assert series(result, "price_usd_per_kg", "eu") == pytest.approx(1.3 * world)
+
+
+def test_a_demand_surge_raises_only_the_demand_of_its_regions():
+    surge = {"id": "surge", "kind": "demand_surge", "regions": ["japan"], "factor": 1.5, "start": 0, "end": 1000}
+    result = run(two_regions(shocks=[surge]))
+    assert series(result, "demand_t", "japan") == pytest.approx(15.0)
+    assert series(result, "demand_t", "eu") == pytest.approx(10.0)
+
+
+def test_what_leaks_through_each_embargo_takes_that_embargos_extra_days():
+    # Japan (10 t/day) buys half from China and half from "mine" (both lead 5). From day 0
+    # each is embargoed, each letting half of what it stops leak through: 2.5 t/day per
+    # route, China's with 2 extra days (landing from day 7), the mine's with 10 (from day 15).
+    data = two_regions(
+        horizon_days=20,
+        regions__japan__sourcing={"ree": {"china": 0.5, "mine": 0.5}},
+        shocks=[
+            embargo("china", ["japan"], leak_share=0.5, leak_extra_days=2),
+            embargo("mine", ["japan"], supplier="mine", leak_share=0.5, leak_extra_days=10),
+        ],
+    )
+    data["suppliers"]["mine"] = {"lead_time_days": {"japan": 5, "eu": 5}}
+    landed = series(run(data), "arrivals_t", "japan")
+    assert landed[:5] == pytest.approx(10.0)  # shipped in the warm-up
+    assert landed[5:7] == pytest.approx(0.0)
+    assert landed[7:15] == pytest.approx(2.5)
+    assert landed[15:] == pytest.approx(5.0)
+
+
+def test_an_embargo_against_a_member_switches_hybrid_to_its_ratio_whatever_other_embargoes_follow():
+    # the hybrid rule of test_agreement.py with a third, non-member region, the US: an
+    # embargo against Japan on days 10-19 is followed in the list by one against the US
+    # over the same days; the rule still shares by the fair ratio exactly on those days
+    bids = {
+        "every_days": 1,
+        "bids": {
+            "japan": {"ree": [{"end_use": "magnets", "share": 1.0, "price_usd_per_kg": 100}]},
+            "eu": {"ree": [{"end_use": "magnets", "share": 1.0, "price_usd_per_kg": 50}]},
+        },
+    }
+    data = build(TWO_MEMBERS, agreement__mechanism="hybrid", agreement__auction=bids)
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 5000}}, "eu": {"ree": {"tonnes": 5000}}}
+    data["regions"]["us"] = copy.deepcopy(data["regions"]["japan"])
+    data["suppliers"]["china"]["lead_time_days"]["us"] = 5
+    data["shocks"] = [
+        {"id": "quota", "kind": "quota_cut", "supplier": "china", "start": -100, "end": 1000, "severity": 1.0},
+        {**embargo("on_japan", ["japan"]), "start": 10, "end": 20},
+        {**embargo("on_us", ["us"]), "start": 10, "end": 20},
+    ]
+    rule = series(run(data), "release_rule", "japan")
+    assert list(np.flatnonzero(rule == "fair_ratio")) == list(range(10, 20))

@@ -112,6 +112,31 @@ def test_pool_refills_return_loans_in_proportion_to_what_each_owes():
     assert rows["eu"]["loan_overdue_t"] == 0.0
 
 
+def test_loans_below_a_tonne_are_returned_too():
+    # A pool of 0.3 t from each member: on day 0 each is given 0.3 t by the 1/2-1/2 ratio,
+    # half of it from the other's share, so each owes 0.15 t (0.3 t in all). The embargo
+    # ends on day 10, shipments land again from day 15, and the pool's refill of 0.6 t
+    # ordered that day lands on day 20: 0.3 t of it return both loans in full.
+    data = build(
+        TWO_MEMBERS,
+        shocks__0__end=10,
+        agreement__pool__contributions={"japan": {"ree": {"tonnes": 0.3}}, "eu": {"ree": {"tonnes": 0.3}}},
+        agreement__pool__refill_t_per_day={"ree": 3},
+        agreement__settlement={"kind": "loan", "term_days": 5},
+    )
+    result = run(data)
+    check_invariants(result)
+    ts = result.timeseries
+    returned = ts.pivot(index="day", columns="region", values="loan_repaid_t")
+    assert returned.loc[20].tolist() == pytest.approx([0.15, 0.15])
+    assert returned.drop(index=20).to_numpy() == pytest.approx(0.0)
+    rows = {row["member"]: row for row in result.ledger.to_dict("records")}
+    for member in ("japan", "eu"):
+        assert rows[member]["loan_returned_t"] == pytest.approx(0.15)
+        assert rows[member]["loan_owed_t"] == pytest.approx(0.0, abs=1e-12)
+        assert rows[member]["loan_receivable_t"] == pytest.approx(0.0, abs=1e-12)
+
+
 @pytest.mark.parametrize(
     ("settlement", "message"),
     [
