@@ -32,7 +32,6 @@ class Kernel:
 
     def __init__(self, plan: Plan, draws: Draws) -> None:
         self.plan = plan
-        self.draws = draws
         self.state = initial_state(plan)
         self.effects = ShockEffects(plan, draws)
         self._market = Market(plan, draws.demand_z)
