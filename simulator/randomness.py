@@ -189,29 +189,27 @@ def draw_batch(plans: list[Plan], seeds: list[int]) -> Draws:
     st = plans[0].structure
     H, R, M = st.horizon_days, len(st.regions), len(st.materials)
     B, K = len(plans), len(plans[0].shocks)
-    by_id = {id(plan): plan for plan in plans}  # a batch often repeats a few plans many times
-    by_shock: dict[int, tuple[float, ...]] = {}
-    terms = {
-        key: [
-            term
-            for shock in plan.shocks
-            for term in (by_shock.get(id(shock)) or by_shock.setdefault(id(shock), _fixed_terms(shock)))
-        ]
-        for key, plan in by_id.items()
-    }
-    rows = [terms[id(plan)] for plan in plans]
-    table = np.array(rows, dtype=np.float64).reshape(B, K, len(_TERM_TYPES)).transpose(2, 1, 0)  # term, shock, run
+    by_shock: dict[int, tuple[float, ...]] = {}  # id(shock) -> its fixed terms
+    terms: dict[int, list[float]] = {}  # id(plan) -> its shocks' terms; a batch often repeats a few plans
+    drawn: dict[int, list[tuple[int, ShockPlan]]] = {}  # id(plan) -> its random shocks and their indices
+    for plan in plans:
+        if id(plan) not in terms:
+            for shock in plan.shocks:
+                if id(shock) not in by_shock:
+                    by_shock[id(shock)] = _fixed_terms(shock)
+            terms[id(plan)] = [term for shock in plan.shocks for term in by_shock[id(shock)]]
+            drawn[id(plan)] = [(k, shock) for k, shock in enumerate(plan.shocks) if shock.is_random]
+    table = np.array([terms[id(plan)] for plan in plans], dtype=np.float64)
+    table = table.reshape(B, K, len(_TERM_TYPES)).transpose(2, 1, 0)  # term, shock, run
     start, end, magnitude, perceived, leak_share, leak_extra, release = (
         np.ascontiguousarray(table[t], dtype=dtype) for t, dtype in enumerate(_TERM_TYPES)
     )
-    noisy_plan = {key: NOISE_SOURCE in plan.random_sources for key, plan in by_id.items()}
-    noisy = [noisy_plan[id(plan)] for plan in plans]
+    noisy = [NOISE_SOURCE in plan.random_sources for plan in plans]
     demand_z = None
     if any(noisy):
         demand_z = DemandNoise([seed if on else None for on, seed in zip(noisy, seeds, strict=True)], H, R, M)
-    random = {key: [(k, sh) for k, sh in enumerate(plan.shocks) if sh.is_random] for key, plan in by_id.items()}
     for b, (plan, seed) in enumerate(zip(plans, seeds, strict=True)):
-        for k, shock in random[id(plan)]:
+        for k, shock in drawn[id(plan)]:
             start[k, b], end[k, b], magnitude[k, b] = _shock_values(shock, stream(seed, shock.source))
             if shock.perceived is None:
                 perceived[k, b] = magnitude[k, b]

@@ -243,9 +243,8 @@ def summarise_chunk(chunk: Chunk) -> list[PointSummary]:
     assert result.curves is not None, "the explorer plans its sweep with curves=True"
     regions, columns = _run_headlines(result.table)
     points = np.array([point for point, _, _ in chunk.runs])
-    lanes = {
-        c: np.moveaxis(result.curves[c], 0, -1) for c in CURVES
-    }  # (day, region, material, run): the batch's layout
+    # (day, region, material, run): the layout the batch recorded the curves in
+    lanes = {c: np.moveaxis(result.curves[c], 0, -1) for c in CURVES}
     summaries = []
     for point in sorted(chunk.points):
         rows = np.flatnonzero(points == point)
