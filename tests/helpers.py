@@ -76,6 +76,19 @@ def halt(**fields: object) -> dict[str, Any]:
     }
 
 
+def threat(perceived_severity: float) -> dict[str, Any]:
+    """A quota cut by China from day 0 that cuts nothing (severity 0), perceived at ``perceived_severity``."""
+    return {
+        "id": "threat",
+        "kind": "quota_cut",
+        "supplier": "china",
+        "start": 0,
+        "end": 1000,
+        "severity": 0.0,
+        "perceived_severity": perceived_severity,
+    }
+
+
 def build(base: dict[str, Any], **paths: Any) -> dict[str, Any]:
     """A copy of ``base`` with dotted-path changes (``__`` stands for ``.``)."""
     return apply_overrides(copy.deepcopy(base), [(k.replace("__", "."), v) for k, v in paths.items()])

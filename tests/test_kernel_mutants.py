@@ -12,7 +12,7 @@ import copy
 import numpy as np
 import pytest
 
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, run, series
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, run, series, threat
 from tests.invariants import check_invariants
 
 # --- procurement: capacity -------------------------------------------------------------
@@ -365,17 +365,7 @@ def two_materials_world() -> dict:
         ONE_REGION,
         regions__japan__sourcing={"ree": {"china": 0.5, "mine": 0.5}, "co": {"china": 1.0}},
         market={"ree": {"risk": {"perception_days": 1.0}}},
-        shocks=[
-            {
-                "id": "threat",
-                "kind": "quota_cut",
-                "supplier": "china",
-                "start": 0,
-                "end": 1000,
-                "severity": 0.0,
-                "perceived_severity": 0.8,
-            }
-        ],
+        shocks=[threat(0.8)],
     )
     data["materials"]["co"] = {"price_usd_per_kg": 30}
     data["regions"]["japan"]["demand"]["co"] = {"tonnes_per_day": 5}

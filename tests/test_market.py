@@ -18,7 +18,7 @@ from simulator.fastpath import run_batch
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import validate_data
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, run, series
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, run, series, threat
 from tests.invariants import check_invariants
 
 HALT = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}]
@@ -102,19 +102,8 @@ def test_perceived_risk_raises_desired_cover_and_buyers_stock_up():
     # a measure perceived at 0.5 on the only supplier that cuts nothing physically; perception
     # and cover adjustment of 1 day: risk 0.5 and desired cover 10 x (1 + 2 x 0.5) = 20 days at
     # the end of day 0; target 10 x (5 + 20) = 250 t against a position of 140 t: order 110 t
-    threat = [
-        {
-            "id": "threat",
-            "kind": "quota_cut",
-            "supplier": "china",
-            "start": 0,
-            "end": 1000,
-            "severity": 0.0,
-            "perceived_severity": 0.5,
-        }
-    ]
     blocks = market(risk={"perception_days": 1.0}, stocking={"precaution_gain": 2.0, "adjustment_days": 1.0})
-    result = run(build(ONE_REGION, shocks=threat, market=blocks))
+    result = run(build(ONE_REGION, shocks=[threat(0.5)], market=blocks))
     assert result.market["perceived_risk"].to_numpy()[0] == pytest.approx(0.5)
     assert series(result, "desired_cover_days", "japan")[0] == pytest.approx(20.0)
     assert series(result, "ordered_t", "japan")[0] == pytest.approx(110.0)
