@@ -6,7 +6,9 @@ Inside :func:`interruptible`, SIGINT and SIGTERM raise :class:`Interrupted` (a
 ``KeyboardInterrupt``) in the main thread, so the ``finally`` blocks that remove staging
 folders, stop worker processes and release the folder's lock run for either signal, and
 the command line exits with ``128 + signal number``. A signal that arrives while a module
-is being imported waits until the import is done (see :func:`_raise`).
+is being imported waits until the import is done (see :func:`_raise`), and one that
+arrives inside :func:`shielded` (a staging folder being made, moved in or removed) waits
+until that step is whole.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ _waiting_since: dict[int, float] = {}
 """Per signal waiting for an import to finish: when it first arrived (monotonic seconds)."""
 _resend: dict[int, threading.Timer] = {}
 """Per signal waiting for an import to finish: the timer that sends it again."""
+_shield_depth = 0
+"""How many :func:`shielded` blocks the main thread is in."""
 
 
 def _raise(signum: int, frame: FrameType | None) -> None:
@@ -59,6 +63,8 @@ def _raise(signum: int, frame: FrameType | None) -> None:
     :data:`IMPORT_WAIT_S` until the import is done (at most :data:`MAX_IMPORT_WAIT_S`).
     """
     first = _waiting_since.setdefault(signum, time.monotonic())
+    if _shield_depth:
+        return  # raised as the shielded block ends
     if time.monotonic() - first < MAX_IMPORT_WAIT_S and _importing(frame):
         timer = threading.Timer(IMPORT_WAIT_S, os.kill, (os.getpid(), signum))
         timer.daemon = True
@@ -86,6 +92,29 @@ def _importing(frame: FrameType | None) -> bool:
             return True
         frame = frame.f_back
     return False
+
+
+@contextmanager
+def shielded() -> Iterator[None]:
+    """Within the block, SIGINT and SIGTERM wait; the first of them is raised as it ends.
+
+    For the few file-system steps that a signal must not cut in two: a staging folder
+    made and remembered, its files moved in, the folder removed. A block ended by an
+    exception lets that exception go on; a signal still waiting is then raised, if the
+    command's block ends normally, by :func:`interruptible`. Outside the main thread
+    this does nothing (signals are handled in the main thread only).
+    """
+    global _shield_depth
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _shield_depth += 1
+    try:
+        yield
+    finally:
+        _shield_depth -= 1
+    if not _shield_depth and _waiting_since:
+        raise Interrupted(_stop_waiting()[0])
 
 
 @contextmanager

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError, Problem
+from simulator.interrupt import shielded
 from simulator.version import __version__
 
 MANIFEST = "manifest.json"
@@ -164,14 +165,19 @@ class OutputFolder:
         is ``info`` plus the list of files. Without it the files are added to the current
         output (figures drawn after a table) and the manifest lists both.
         """
-        stage = Path(tempfile.mkdtemp(dir=self.path, prefix=STAGE_PREFIX))
+        stage: Path | None = None
         try:
+            with shielded():  # made and remembered in one step, so the finally removes it
+                stage = Path(tempfile.mkdtemp(dir=self.path, prefix=STAGE_PREFIX))
             yield stage
-            self._commit(stage, info)
+            with shielded():
+                self._commit(stage, info)
         except OSError as exc:
             raise InputError(f"cannot write outputs: {exc.strerror or exc}", str(self.path)) from None
         finally:
-            shutil.rmtree(stage, ignore_errors=True)
+            if stage is not None:
+                with shielded():
+                    shutil.rmtree(stage, ignore_errors=True)
 
     def _commit(self, stage: Path, info: dict[str, Any] | None) -> None:
         written = sorted(p.name for p in stage.iterdir() if p.name != MANIFEST)
@@ -225,15 +231,17 @@ def open_folder(folder: Path, may_write: Iterable[str], force: bool = False) -> 
             lock.acquire()
         except OSError as exc:
             raise InputError(f"cannot write to output folder: {exc.strerror or exc}", str(folder)) from None
-        for stale in folder.glob(f"{STAGE_PREFIX}*"):
-            shutil.rmtree(stale, ignore_errors=True)
+        with shielded():
+            for stale in folder.glob(f"{STAGE_PREFIX}*"):
+                shutil.rmtree(stale, ignore_errors=True)
         out = OutputFolder(folder, force)
         out.refuse_foreign(may_write)
         yield out
     finally:
-        lock.release()
-        for path in reversed(created):
-            try:
-                path.rmdir()
-            except OSError:
-                break
+        with shielded():
+            lock.release()
+            for path in reversed(created):
+                try:
+                    path.rmdir()
+                except OSError:
+                    break

@@ -208,3 +208,60 @@ def test_a_signal_during_an_import_waits_for_the_import_to_finish(tmp_path, max_
     out, err = child.communicate(timeout=30)
     assert out.strip() == f"SIGTERM {outcome}", err
     assert child.returncode == 0, err
+
+
+SHIELDED = """
+import json, os, shutil, signal, sys, tempfile
+from pathlib import Path
+import simulator.output_folder as output_folder
+from simulator.interrupt import Interrupted, interruptible
+from simulator.output_folder import manifest_info, open_folder
+
+folder, step = Path(sys.argv[1]), sys.argv[2]
+real = {"mkdtemp": tempfile.mkdtemp, "replace": os.replace, "rmtree": shutil.rmtree}
+
+def signal_then(name):
+    def step_with_a_signal(*args, **kwargs):
+        if name == "mkdtemp":
+            made = real[name](*args, **kwargs)
+            os.kill(os.getpid(), signal.SIGINT)  # the folder exists, its name not yet returned
+            return made
+        os.kill(os.getpid(), signal.SIGINT)  # before the step: it must run whole all the same
+        return real[name](*args, **kwargs)
+    return step_with_a_signal
+
+patched = {"mkdtemp": (output_folder.tempfile, "mkdtemp"), "replace": (output_folder.os, "replace"),
+           "rmtree": (output_folder.shutil, "rmtree")}
+try:
+    with interruptible(), open_folder(folder, ["out.csv"]) as out:
+        setattr(*patched[step], signal_then(step))
+        with out.staged(manifest_info()) as stage:
+            (stage / "out.csv").write_text("1\\n")
+    print("not interrupted")
+except Interrupted as exc:
+    manifest = folder / "manifest.json"
+    listed = json.loads(manifest.read_text())["files"] if manifest.exists() else []
+    print(json.dumps([exc.name, sorted(p.name for p in folder.iterdir()), listed]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("step", "left"),
+    [
+        ("mkdtemp", []),  # the staging folder made, the signal before its name is kept
+        ("replace", ["manifest.json", "out.csv"]),  # the signal as the files move in
+        ("rmtree", ["manifest.json", "out.csv"]),  # the signal as the empty stage is removed
+    ],
+)
+def test_a_signal_inside_a_folder_step_waits_until_the_step_is_whole(tmp_path, step, left):
+    """The three steps a signal must not cut in two: making the staging folder (else nothing
+    removes it), moving the files in (else the manifest and the folder disagree) and removing
+    the stage. A signal sent inside one is raised as the step ends, and cleaning up leaves
+    no hidden folder and no lock, and a manifest listing exactly the files present."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    child = subprocess.run(
+        [sys.executable, "-c", SHIELDED, str(folder), step], capture_output=True, text=True, timeout=60
+    )
+    assert child.returncode == 0, child.stderr
+    assert json.loads(child.stdout) == ["SIGINT", left, left]

@@ -39,6 +39,7 @@ def no_simulation(monkeypatch):
     """Fail the test if any command gets as far as simulating."""
     import simulator.compare
     import simulator.engine
+    import simulator.report  # binds the real simulate now, not the stand-in if a command imports it
     from simulator.sweep import runner
 
     monkeypatch.setattr(simulator.engine, "simulate", lambda *a, **k: pytest.fail("simulated"))

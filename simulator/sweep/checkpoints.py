@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from simulator.errors import InputError
+from simulator.interrupt import shielded
 
 if TYPE_CHECKING:
     from simulator.sweep.runner import ChunkResult, Sweep
@@ -209,5 +210,6 @@ class Checkpoints:
             (self.folder / name).unlink(missing_ok=True)
 
     def remove(self) -> None:
-        """Delete the checkpoints once the final table is written."""
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Delete the checkpoints once the final table is written (whole, whatever signal comes)."""
+        with shielded():
+            shutil.rmtree(self.folder, ignore_errors=True)
