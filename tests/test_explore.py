@@ -14,6 +14,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from helpers import ROOT, TWO_MEMBERS, build
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import simulator
 from simulator.cli import main
@@ -30,7 +33,7 @@ from simulator.explore.data import (
     sample_days,
     unpack,
 )
-from simulator.explore.grid import MAX_POINTS, MAX_TOTAL_RUNS, Grid, headline_names
+from simulator.explore.grid import MAX_POINTS, MAX_TOTAL_RUNS, PERCENTILES, Grid, _percentiles, headline_names
 from simulator.explore.page import MAX_PAGE_BYTES, read_page
 from simulator.scenario import load_raw
 from simulator.sweep import Sweep, SweepSpec, parse_axis
@@ -422,6 +425,27 @@ def test_one_worker_two_workers_and_dask_give_the_same_numbers(tmp_path, dask_cl
         np.testing.assert_array_equal(one.headline, other.headline)
     _, packed = read_page(out.read_text())
     np.testing.assert_array_equal(unpack(packed)[0], one.headline)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    hnp.arrays(np.float32, st.tuples(st.integers(1, 3), st.integers(1, 40)), elements=st.floats(-1e6, 1e6, width=32)),
+    st.sampled_from(["none", "whole row", "some runs"]),
+)
+def test_percentiles_of_float32_curves_are_numpys_percentiles_of_their_float64_values(values, nan):
+    """The explorer sorts its float32 curves as they are and widens only the order statistics
+    it uses: the bands must be numpy's of the float64 values, bit for bit (as sweep --curves)."""
+    values = values.copy()
+    if nan == "whole row":  # a cell without baseline demand: NaN cover in every run
+        values[0] = np.nan
+    elif nan == "some runs" and values.shape[1] > 1:
+        values[0, ::2] = np.nan
+    wide = values.astype(np.float64)
+    mixed = np.isnan(wide).any() and not np.isnan(wide).all(axis=-1).any()
+    expected = (np.nanpercentile if mixed else np.percentile)(wide, PERCENTILES, axis=-1)
+    got = _percentiles(values)
+    assert got.dtype == np.float64
+    np.testing.assert_array_equal(got, expected)
 
 
 def test_bands_are_the_sweeps_percentiles_and_the_seed_reproduces_the_first_run(tmp_path):

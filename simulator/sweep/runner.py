@@ -50,10 +50,10 @@ step's cost per run falls as a batch grows (fixed NumPy overhead per operation) 
 arrays spill out of the cache: measured on the 2010 replay (12 routes), 2,500 runs cost
 547 us each and 5,000 runs 467 us; the 20-member club (120 routes) is cheapest per run
 near 500-1,000 runs, and its peak memory grows with the batch (benchmarks/README.md)."""
-CURVE_VALUES_PER_BATCH = 22_000_000
+CURVE_VALUES_PER_BATCH = 44_000_000
 """Per-day curve values a batch may record (runs x days x regions x materials x curves),
-about 180 MB of float64 (2,500 runs of the replay): bounds the memory of ``--curves`` and
-the explorer."""
+about 180 MB as the float32 the batch keeps them in (5,000 runs of the replay): bounds the
+memory of ``--curves`` and the explorer."""
 MIN_BATCH_RUNS = 250
 MAX_BATCH_RUNS = 5_000
 MAX_RUNS = 10_000_000
@@ -107,8 +107,8 @@ def build_point(base: dict[str, Any], point: dict[str, Any], source: str) -> Sce
 def batch_runs(regions: int, materials: int, suppliers: int, horizon_days: int, curves: bool = False) -> int:
     """Runs per fast-path batch for a scenario of this size (see :data:`ROUTE_RUNS_PER_BATCH`).
 
-    >>> batch_runs(2, 2, 3, 731), batch_runs(2, 2, 3, 731, curves=True), batch_runs(20, 2, 3, 3650)
-    (5000, 2507, 500)
+    >>> batch_runs(2, 2, 3, 731), batch_runs(2, 2, 3, 3650, curves=True), batch_runs(20, 2, 3, 3650)
+    (5000, 1004, 500)
     """
     runs = ROUTE_RUNS_PER_BATCH // max(1, regions * materials * suppliers)
     if curves:
