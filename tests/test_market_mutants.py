@@ -253,18 +253,26 @@ def test_a_tender_holds_a_reserve_back_also_under_a_rule_that_shares_supplies():
     """Under ``iea_ess`` a member with a tender policy still waits for its tender to draw its reserve.
 
     The IEP pair (100 t/day each, no commercial stock, lead 1 day), a losing its Chinese
-    5%: the group loses 2.5% and a 5%, below the triggers, so a draws its own reserve for
-    its 5 t gap, but only once its tender is on sale, 3 days after the first gap.
+    0.5%: the group loses 0.25% and a 0.5%, below the triggers, so a draws its own reserve
+    for its 0.5 t gap, but only once its tender is on sale, 3 days after the first gap. Until
+    then a is short, so its 1,000 t reserve (10 days of its own stock) is not drawable: 0 days
+    of cover. From day 3 it buys 0.5 t a day at 50 USD/kg, 25,000 USD; b, without a tender,
+    sells nothing.
     """
-    data = build(IEP_PAIR, regions__a__sourcing__ree={"china": 0.05, "other": 0.95})
+    data = build(IEP_PAIR, regions__a__sourcing__ree={"china": 0.005, "other": 0.995})
     data["agreement"]["pool"] = {"mode": "national"}
     data["regions"]["a"]["reserve"] = {"ree": {"tonnes": 1000}}
     data["regions"]["a"]["reserve_release"] = {"mode": "tender", "lag_days": 3}
     result = run(data)
-    assert series(result, "released_national_t", "a")[:3] == pytest.approx(0.0)
-    assert series(result, "shortfall_t", "a")[:3] == pytest.approx(5.0)
-    assert series(result, "released_national_t", "a")[3:8] == pytest.approx(5.0)
-    assert series(result, "shortfall_t", "a")[3:8] == pytest.approx(0.0)
+    national, short = series(result, "released_national_t", "a"), series(result, "shortfall_t", "a")
+    assert national[:3] == pytest.approx(0.0)
+    assert short[:3] == pytest.approx(0.5)
+    assert series(result, "days_of_cover", "a")[:3] == pytest.approx(0.0)
+    assert series(result, "days_of_cover_own", "a")[:3] == pytest.approx(10.0)
+    assert national[3:8] == pytest.approx(0.5)
+    assert short[3:8] == pytest.approx(0.0)
+    assert series(result, "reserve_sale_usd", "a")[3:8] == pytest.approx(25_000.0)
+    assert (series(result, "reserve_sale_usd", "b") == 0.0).all()
     check_invariants(result)
 
 
