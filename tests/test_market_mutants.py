@@ -130,23 +130,23 @@ def test_holding_costs_count_the_reserve_the_stock_bought_at_auction_and_the_poo
     wins 140 t and the EU 560 t of the 1,000 t pool and they draw their 20 and 80 t gaps. At
     the end of day 0 Japan holds 120 t bought, the EU 480 t, and each owns half of the 300 t
     left in the pool; Japan also has a 10 t reserve, untouched while its bought stock lasts
-    (the joint release comes first under ``joint_first``). At 365 USD/t/year, 1 USD/t/day:
-    Japan 10 + 120 + 150 = 280 USD, the EU 480 + 150 = 630 USD.
+    (the joint release comes first under ``joint_first``). At 730 USD/t/year, 2 USD/t/day:
+    Japan 2 x (10 + 120 + 150) = 560 USD, the EU 2 x (480 + 150) = 1,260 USD.
     """
     data = build(
         TWO_MEMBERS,
         agreement__mechanism="auction",
         agreement__auction=BIDS,
         agreement__order="joint_first",
-        materials__ree__holding_cost_usd_per_t_year=365.0,
+        materials__ree__holding_cost_usd_per_t_year=730.0,
     )
     data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
     data["regions"]["japan"]["reserve"] = {"ree": {"tonnes": 10}}
     result = run(data)
     assert series(result, "auction_stock_t", "japan")[0] == pytest.approx(120.0)
     assert series(result, "pool_share_t", "japan")[0] == pytest.approx(150.0)
-    assert series(result, "holding_cost_usd", "japan")[0] == pytest.approx(280.0)
-    assert series(result, "holding_cost_usd", "eu")[0] == pytest.approx(630.0)
+    assert series(result, "holding_cost_usd", "japan")[0] == pytest.approx(560.0)
+    assert series(result, "holding_cost_usd", "eu")[0] == pytest.approx(1260.0)
 
 
 # --- days of cover ------------------------------------------------------------------------
