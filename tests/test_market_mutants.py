@@ -1,6 +1,7 @@
 """The day's market (``simulator.kernel.market``) on cases that mutation testing showed no other test pinned down.
 
-Each test is worked out by hand; docs/mutation-testing.md lists the mutants each one kills.
+Each test is worked out by hand and fails on the mutants it was written for (checked on each
+mutant); docs/mutation-testing.md ("Kernel: the market") lists the survivors that are equivalent.
 """
 
 from __future__ import annotations
