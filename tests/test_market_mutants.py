@@ -238,6 +238,8 @@ def test_a_quota_cut_on_a_supplier_no_member_buys_from_is_no_emergency():
     routes to both members that neither buys from, cuts nothing they get: the normal 30 days
     apply, and on day 30 Japan gets its 10 t.
     """
+    # a quota cut, not an embargo: the agreement counts an embargo against a member as a cut
+    # whatever the member sources (docs/mutation-testing.md, "Kernel: the market")
     cut = {"id": "mine_cut", "kind": "quota_cut", "supplier": "mine", "start": 0, "end": 60, "severity": 1.0}
     data = build(TWO_MEMBERS, shocks=[SURGE, cut], agreement__release_times=TIMES)
     data["suppliers"]["mine"] = {"lead_time_days": {"japan": 5, "eu": 5}}
