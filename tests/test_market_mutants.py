@@ -230,17 +230,19 @@ def test_a_quota_cut_on_a_members_supplier_makes_the_emergency_lead_time_apply()
     check_invariants(result)
 
 
-def test_a_quota_cut_on_a_supplier_no_member_buys_from_is_no_emergency():
+@pytest.mark.parametrize("kind", ["quota_cut", "embargo"])
+def test_a_cut_on_a_supplier_no_member_buys_from_is_no_emergency(kind):
     """Only a cut of routes a member actually sources from makes its releases an emergency.
 
     TWO_MEMBERS with every route open; Japan's demand rises by half from day 0 (short
-    10 t/day, its 20 t/day arrive). A whole quota cut from day 0 by "mine", a supplier with
-    routes to both members that neither buys from, cuts nothing they get: the normal 30 days
-    apply, and on day 30 Japan gets its 10 t.
+    10 t/day, its 20 t/day arrive). A whole quota cut, or an embargo against both members,
+    from day 0 by "mine", a supplier with routes to both members that neither buys from,
+    cuts nothing they get: the normal 30 days apply, and on day 30 Japan gets its 10 t. (An
+    embargo against a member counted as a cut whatever the member sourced, and opened
+    releases on day 8.)
     """
-    # a quota cut, not an embargo: the agreement counts an embargo against a member as a cut
-    # whatever the member sources (docs/mutation-testing.md, "Kernel: the market")
-    cut = {"id": "mine_cut", "kind": "quota_cut", "supplier": "mine", "start": 0, "end": 60, "severity": 1.0}
+    cut = {"id": "mine_cut", "kind": kind, "supplier": "mine", "start": 0, "end": 60}
+    cut.update({"severity": 1.0} if kind == "quota_cut" else {"regions": ["japan", "eu"]})
     data = build(TWO_MEMBERS, shocks=[SURGE, cut], agreement__release_times=TIMES)
     data["suppliers"]["mine"] = {"lead_time_days": {"japan": 5, "eu": 5}}
     result = run(data)

@@ -152,9 +152,11 @@ class Market:
             forecast = (expected if self.markets else baseline) - arrived  # the auction's net drawdown
             cut = None
             if self.agreement.timed:  # a supply shock is cutting a member's shipments of the material today
+                # an embargo cuts by its route multiplier too, so one by a supplier no member
+                # buys from is no emergency, like a quota cut there (docs/release-rules.md)
                 members = self.members
                 routes = (effects.route_multiplier[members] < 1.0) & (p.normal_share[members] > 0)
-                cut = effects.embargo_on_member | np.any(routes, axis=(0, 2))
+                cut = np.any(routes, axis=(0, 2))
             agreed = self.agreement(
                 day,
                 state,
