@@ -188,3 +188,22 @@ def test_a_block_of_routes_need_not_start_at_the_first_index():
 def test_no_room_shared_among_regions_that_want_nothing_gives_them_nothing():
     got = border._share_out(np.zeros((2, 1)), np.zeros(1), ())
     assert got.tolist() == [[0.0], [0.0]]
+
+
+def test_a_quota_on_materials_apart_caps_them_together_and_leaves_the_one_between():
+    # Japan orders 10 t a day of each of "a", "b" and "c"; a quota of 100 t per 10 days on
+    # "a" and "c" (not a block of routes: "b" lies between) lets 10 t a day through, shared
+    # pro rata, 5 t of each; "b" is not capped
+    data = build(
+        ONE_REGION,
+        materials={name: {"price_usd_per_kg": 50} for name in "abc"},
+        regions__japan__demand={name: {"tonnes_per_day": 10} for name in "abc"},
+        regions__japan__commercial_stock={name: {"tonnes": 100} for name in "abc"},
+        regions__japan__sourcing={name: {"china": 1.0} for name in "abc"},
+        shocks=[quota(materials=["a", "c"], tonnes_per_period=100)],
+    )
+    assert border_of(data).boxes == {0: None}
+    result = run(data)
+    for name, landed in (("a", 5.0), ("b", 10.0), ("c", 5.0)):
+        assert series(result, "arrivals_t", "japan", name)[5:25] == pytest.approx(landed), name
+    assert series(result, "border_lost_t", "japan", "a")[:20] == pytest.approx(5.0)
