@@ -36,8 +36,11 @@ def border_of(data: dict, runs: int = 1) -> Border:
 
 
 def test_a_quota_after_one_that_has_ended_still_binds():
-    # 50 t per 10 days on days 0..9, then another 50 t per 10 days on days 10..29: 5 t a day
-    # leave on days 0..29 and land on 5..34; from day 30 the full 10 t
+    """A quota binds even after an earlier quota on the same routes has ended.
+
+    50 t per 10 days on days 0..9, then another 50 t per 10 days on days 10..29: 5 t a day
+    leave on days 0..29 and land on 5..34; from day 30 the full 10 t.
+    """
     data = build(ONE_REGION, shocks=[quota(end=10), quota(id="next", start=10, end=30)])
     got = series(run(data), "arrivals_t", "japan")
     assert got[:5] == pytest.approx(10.0)
@@ -46,8 +49,11 @@ def test_a_quota_after_one_that_has_ended_still_binds():
 
 
 def test_an_even_quota_counts_its_periods_from_its_own_start():
-    # 50 t per 10 days from day 3, evenly: 5 t a day from its first day (not the 35 t that
-    # day 3 would allow counted from day -3), landing on days 8..27
+    """A quota's periods start on the quota's own first day.
+
+    50 t per 10 days from day 3, evenly: 5 t a day from its first day (not the 35 t that
+    day 3 would allow counted from day -3), landing on days 8..27.
+    """
     got = series(run(build(ONE_REGION, shocks=[quota(start=3, end=23)])), "arrivals_t", "japan")
     assert got[5:8] == pytest.approx(10.0)
     assert got[8:28] == pytest.approx(5.0)
@@ -56,8 +62,11 @@ def test_an_even_quota_counts_its_periods_from_its_own_start():
 
 @pytest.mark.parametrize(("smuggling", "lost_t"), [(0.2, 4.0), (1.0, 0.0)])
 def test_smuggled_tonnes_are_not_counted_as_lost(smuggling, lost_t):
-    # the even quota stops 5 t a day of the 10 ordered; the smuggled share of them arrives,
-    # only the rest is lost: 20% smuggled leaves 4 t lost, all of it smuggled none
+    """What is smuggled past a quota arrives and is not counted as lost.
+
+    The even quota stops 5 t a day of the 10 ordered; 20% of them smuggled leaves 4 t a
+    day lost, all of them smuggled none.
+    """
     result = run(build(ONE_REGION, shocks=[quota(smuggling_share=smuggling)]))
     assert series(result, "border_lost_t", "japan")[:20] == pytest.approx(lost_t)
     assert series(result, "border_lost_t", "japan")[20:] == pytest.approx(0.0)
@@ -65,7 +74,10 @@ def test_smuggled_tonnes_are_not_counted_as_lost(smuggling, lost_t):
 
 
 def test_a_binding_quota_scales_flows_under_a_tonne():
-    # Japan orders 0.8 t a day; 4 t per 10 days lets 0.4 t a day through and stops 0.4 t
+    """A binding quota also scales flows of less than a tonne.
+
+    Japan orders 0.8 t a day; 4 t per 10 days lets 0.4 t a day through and stops 0.4 t.
+    """
     data = build(ONE_REGION, regions__japan__demand__ree__tonnes_per_day=0.8, shocks=[quota(tonnes_per_period=4)])
     result = run(data)
     assert series(result, "arrivals_t", "japan")[5:25] == pytest.approx(0.4)
@@ -73,8 +85,11 @@ def test_a_binding_quota_scales_flows_under_a_tonne():
 
 
 def test_a_quota_on_a_block_with_non_finite_flows_gives_the_full_computation():
-    # non-finite flows (a NaN in one run) take the full computation even on a block of
-    # routes; the other run orders 30 t with 5 t of room: 5 t through, 25 t stopped
+    """Non-finite flows on a block of routes take the full computation, with the same result.
+
+    A NaN in one run; the other run orders 30 t with 5 t of room: 5 t through, 25 t
+    stopped, bit for bit what masking every route gives.
+    """
     b = border_of(build(ONE_REGION, shocks=[quota()]), runs=2)
     k = b.quota_ids[0]
     assert b.boxes[k] is not None
@@ -92,8 +107,11 @@ def test_a_quota_on_a_block_with_non_finite_flows_gives_the_full_computation():
 
 
 def test_held_cargo_is_not_a_loss_that_resourcing_replaces():
-    # the resourcing world's halt of Japan (15 t/day from China, from day 10), but the
-    # cargo is held at origin: nothing is lost, so Japan asks "spare" for nothing
+    """Held cargo is not lost: re-sourcing does not replace it.
+
+    The resourcing world's halt of Japan (15 t/day from China, from day 10), but the
+    cargo is held at origin: Japan asks "spare" for nothing.
+    """
     data = resourcing_world(100.0, False)
     data["shocks"][0]["on_halt"] = "held"
     result = run(data)
@@ -109,7 +127,10 @@ OFF = np.zeros(1, bool)
 
 
 def test_a_small_holding_is_released_at_the_rate_set_when_the_release_started():
-    # 2 t held, released over 5 days: 0.4 t a day, whatever is left each day
+    """A release goes on at the rate set on its first day, however small the holding.
+
+    2 t held, released over 5 days: 0.4 t a day, not a fifth of what is left each day.
+    """
     b = held_border(5)
     k = b.held_ids[0]
     b.held[0] = 2.0
@@ -118,7 +139,10 @@ def test_a_small_holding_is_released_at_the_rate_set_when_the_release_started():
 
 
 def test_a_holding_of_exactly_the_rounding_threshold_starts_no_release():
-    # EPS_T (1e-9 t) is rounding: it stays held, and the border knows it has nothing to release
+    """A holding of EPS_T (1e-9 t) or nothing is rounding: nothing to release.
+
+    The 1e-9 t stays held, no rate starts, and the border knows it has nothing to do.
+    """
     b = held_border(5)
     k = b.held_ids[0]
     assert not b._releasing(0, k)  # nothing held at all
@@ -129,8 +153,11 @@ def test_a_holding_of_exactly_the_rounding_threshold_starts_no_release():
 
 
 def test_a_release_stops_once_what_is_left_is_rounding():
-    # 2e-9 t released over 2 days: 1e-9 t leaves on the first day and the 1e-9 t left is
-    # rounding (not above EPS_T): the rate ends and nothing more leaves
+    """A release ends once what is left is rounding (not above EPS_T).
+
+    2e-9 t released over 2 days: 1e-9 t leaves on the first day; the 1e-9 t left ends
+    the rate and stays held.
+    """
     b = held_border(2)
     k = b.held_ids[0]
     b.held[0] = 2 * EPS_T
@@ -140,8 +167,10 @@ def test_a_release_stops_once_what_is_left_is_rounding():
 
 
 def test_an_empty_holding_ships_positive_zeros_like_a_release():
-    # skipping the release of an empty holding must give what the release gives: a -0.0
-    # shipped comes out +0.0, as it does when held goods (+0.0 of them) are added
+    """Skipping the release of an empty holding gives what the release gives, zero signs included.
+
+    A -0.0 shipped comes out +0.0, as it does when held goods (+0.0 of them) are added.
+    """
     b = held_border(5)
     effects = SimpleNamespace(leak_fraction=None, held={}, active=np.zeros((1, 1), bool))
     shipped = np.full((1, 1, 1, 1), -0.0)
@@ -154,8 +183,11 @@ def test_an_empty_holding_ships_positive_zeros_like_a_release():
 
 
 def test_goods_held_and_awaiting_a_licence_add_up_by_region_material_and_run():
-    # two runs and two suppliers (licences and the halt on China only): held 3 and 5 t,
-    # awaiting 1 + 0.5 and 2 + 0.25 t in two processing slots; on order 4.5 and 7.25 t
+    """Goods held and awaiting a licence are summed over suppliers, by region, material and run.
+
+    Two runs and two suppliers (licences and the halt on China only): held 3 and 5 t,
+    awaiting 1 + 0.5 and 2 + 0.25 t in two processing slots; on order 4.5 and 7.25 t.
+    """
     data = build(
         ONE_REGION,
         shocks=[halt(on_halt="held"), {"id": "licences", "kind": "licensing", "supplier": "china", "start": 10,
@@ -179,6 +211,7 @@ def test_goods_held_and_awaiting_a_licence_add_up_by_region_material_and_run():
 
 
 def test_a_block_of_routes_need_not_start_at_the_first_index():
+    """A quota's routes form a block wherever they start; no routes at all form none."""
     mask = np.zeros((3, 2, 3), bool)
     mask[1:3, 1, 2] = True
     assert border._block(mask) == (slice(1, 3), slice(1, 2), slice(2, 3))
@@ -186,14 +219,17 @@ def test_a_block_of_routes_need_not_start_at_the_first_index():
 
 
 def test_no_room_shared_among_regions_that_want_nothing_gives_them_nothing():
+    """Sharing no room among regions that want nothing gives each 0 t (not 0/0)."""
     got = border._share_out(np.zeros((2, 1)), np.zeros(1), ())
     assert got.tolist() == [[0.0], [0.0]]
 
 
 def test_a_quota_on_materials_apart_caps_them_together_and_leaves_the_one_between():
-    # Japan orders 10 t a day of each of "a", "b" and "c"; a quota of 100 t per 10 days on
-    # "a" and "c" (not a block of routes: "b" lies between) lets 10 t a day through, shared
-    # pro rata, 5 t of each; "b" is not capped
+    """A quota on materials that are not a block of routes caps them together, and only them.
+
+    Japan orders 10 t a day of each of "a", "b" and "c"; 100 t per 10 days on "a" and "c"
+    ("b" lies between) lets 10 t a day through, 5 t of each; "b" is not capped.
+    """
     data = build(
         ONE_REGION,
         materials={name: {"price_usd_per_kg": 50} for name in "abc"},
