@@ -251,6 +251,22 @@ def test_a_cut_on_a_supplier_no_member_buys_from_is_no_emergency(kind):
     assert joint[30] == pytest.approx(10.0)
 
 
+def test_an_embargo_on_a_supplier_a_member_buys_from_under_a_quota_is_an_emergency():
+    """A supplier a member buys from only because its procurement quota says so counts too.
+
+    As above, but Japan must buy half its ree from "mine" (``partner_minimum``), which its
+    normal sourcing leaves out. An embargo by "mine" against both members from day 0 cuts
+    half of what Japan buys, so releases open after the emergency's 8 days, not 30.
+    """
+    cut = {"id": "mine_cut", "kind": "embargo", "supplier": "mine", "start": 0, "end": 60, "regions": ["japan", "eu"]}
+    data = build(TWO_MEMBERS, shocks=[SURGE, cut], agreement__release_times=TIMES)
+    data["suppliers"]["mine"] = {"lead_time_days": {"japan": 5, "eu": 5}}
+    data["regions"]["japan"].setdefault("procurement", {})["quota"] = {"ree": {"partner_minimum": {"mine": 0.5}}}
+    joint = series(run(data), "released_joint_t", "japan")
+    assert joint[:8] == pytest.approx(0.0)
+    assert joint[8] > 0.0
+
+
 # --- tenders --------------------------------------------------------------------------------
 
 

@@ -58,6 +58,9 @@ class Market:
         mechanism = plan.structure.mechanism
         self.shares_supply = mechanism is not None and BY_NAME[mechanism].shares_supply
         self.surges = "demand_surge" in plan.structure.shock_kinds
+        # routes a member buys on at some time: its sourcing after quotas, and each dated portfolio
+        portfolios = np.concatenate([plan.sourcing_share[None], plan.stepped_sourcing_share])
+        self.sourced = (portfolios[:, self.members] > 0).any(axis=0)  # (member, material, supplier, run)
         B = plan.batch
         R, M = len(plan.structure.regions), len(plan.structure.materials)
         self.zero = np.zeros((R, M, B))
@@ -154,8 +157,7 @@ class Market:
             if self.agreement.timed:  # a supply shock is cutting a member's shipments of the material today
                 # an embargo cuts by its route multiplier too, so one by a supplier no member
                 # buys from is no emergency, like a quota cut there (docs/release-rules.md)
-                members = self.members
-                routes = (effects.route_multiplier[members] < 1.0) & (p.normal_share[members] > 0)
+                routes = (effects.route_multiplier[self.members] < 1.0) & self.sourced
                 cut = np.any(routes, axis=(0, 2))
             agreed = self.agreement(
                 day,
