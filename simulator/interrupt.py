@@ -101,8 +101,10 @@ def shielded() -> Iterator[None]:
     For the few file-system steps that a signal must not cut in two: a staging folder
     made and remembered, its files moved in, the folder removed. A block ended by an
     exception lets that exception go on; a signal still waiting is then raised, if the
-    command's block ends normally, by :func:`interruptible`. Outside the main thread
-    this does nothing (signals are handled in the main thread only).
+    command's block ends normally, by :func:`interruptible`. It holds signals back only
+    inside :func:`interruptible` (the command line); under the Python API a Ctrl-C is
+    Python's own ``KeyboardInterrupt``. Outside the main thread this does nothing
+    (signals are handled in the main thread only).
     """
     global _shield_depth
     if threading.current_thread() is not threading.main_thread():

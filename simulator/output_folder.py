@@ -33,7 +33,7 @@ import shutil
 import socket
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -221,27 +221,48 @@ def open_folder(folder: Path, may_write: Iterable[str], force: bool = False) -> 
     unless ``force``. Staging folders left by a killed command are removed. Folders
     this call created are removed again if the command leaves them empty.
     """
-    try:
-        created = _create(folder)
-    except OSError as exc:
-        raise InputError(f"cannot write to output folder: {exc.strerror or exc}", str(folder)) from None
+    created: list[Path] = []
     lock = FolderLock(folder)
     try:
-        try:
-            lock.acquire()
-        except OSError as exc:
-            raise InputError(f"cannot write to output folder: {exc.strerror or exc}", str(folder)) from None
-        with shielded():
-            for stale in folder.glob(f"{STAGE_PREFIX}*"):
-                shutil.rmtree(stale, ignore_errors=True)
+        with shielded():  # created and locked in one step, so that the finally undoes both
+            try:
+                created = _create(folder)
+                lock.acquire()
+            except OSError as exc:
+                raise InputError(f"cannot write to output folder: {exc.strerror or exc}", str(folder)) from None
+        _remove_stages(folder)
         out = OutputFolder(folder, force)
         out.refuse_foreign(may_write)
         yield out
     finally:
         with shielded():
+            if lock.fd is not None:  # ours: a stage a signal left behind is removed too
+                _remove_stages(folder)
             lock.release()
             for path in reversed(created):
                 try:
                     path.rmdir()
                 except OSError:
                     break
+
+
+def discard(path: Path) -> None:
+    """Delete the folder ``path``: moved at once into a new staging folder beside it, then removed.
+
+    A signal cannot leave half of it (a sweep's checkpoints without their marker, say): it
+    waits for the move, and a staging folder left by a signal while it is removed is
+    removed by the command's :func:`open_folder` as it ends, or by the next one. A
+    missing ``path`` is nothing to do.
+    """
+    with shielded():
+        stage = Path(tempfile.mkdtemp(dir=path.parent, prefix=STAGE_PREFIX))
+        with suppress(FileNotFoundError):
+            os.rename(path, stage / path.name)
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def _remove_stages(folder: Path) -> None:
+    """Remove the staging folders in ``folder`` (only while holding its lock)."""
+    with shielded():
+        for stale in folder.glob(f"{STAGE_PREFIX}*"):
+            shutil.rmtree(stale, ignore_errors=True)

@@ -220,13 +220,17 @@ from simulator.output_folder import manifest_info, open_folder
 folder, step = Path(sys.argv[1]), sys.argv[2]
 real = {"mkdtemp": tempfile.mkdtemp, "replace": os.replace, "rmtree": shutil.rmtree}
 
+calls = []
+
 def signal_then(name):
     def step_with_a_signal(*args, **kwargs):
+        calls.append(name)
         if name == "mkdtemp":
             made = real[name](*args, **kwargs)
             os.kill(os.getpid(), signal.SIGINT)  # the folder exists, its name not yet returned
             return made
-        os.kill(os.getpid(), signal.SIGINT)  # before the step: it must run whole all the same
+        if name == "rmtree" or len(calls) == 2:  # replace: the data file, after the provisional manifest
+            os.kill(os.getpid(), signal.SIGINT)  # before the step: it must run whole all the same
         return real[name](*args, **kwargs)
     return step_with_a_signal
 
@@ -234,9 +238,16 @@ patched = {"mkdtemp": (output_folder.tempfile, "mkdtemp"), "replace": (output_fo
            "rmtree": (output_folder.shutil, "rmtree")}
 try:
     with interruptible(), open_folder(folder, ["out.csv"]) as out:
-        setattr(*patched[step], signal_then(step))
-        with out.staged(manifest_info()) as stage:
-            (stage / "out.csv").write_text("1\\n")
+        if step == "discard":  # a sweep's checkpoints, removed while a signal comes
+            (folder / ".chunks").mkdir()
+            for name in ("fingerprint", "chunk-000000.json", "chunk-000001.json"):
+                (folder / ".chunks" / name).write_text("x")
+            setattr(*patched["rmtree"], signal_then("rmtree"))
+            output_folder.discard(folder / ".chunks")
+        else:
+            setattr(*patched[step], signal_then(step))
+            with out.staged(manifest_info()) as stage:
+                (stage / "out.csv").write_text("1\\n")
     print("not interrupted")
 except Interrupted as exc:
     manifest = folder / "manifest.json"
@@ -251,13 +262,15 @@ except Interrupted as exc:
         ("mkdtemp", []),  # the staging folder made, the signal before its name is kept
         ("replace", ["manifest.json", "out.csv"]),  # the signal as the files move in
         ("rmtree", ["manifest.json", "out.csv"]),  # the signal as the empty stage is removed
+        ("discard", []),  # checkpoints moved into a stage at once; the stage removed as the command ends
     ],
 )
 def test_a_signal_inside_a_folder_step_waits_until_the_step_is_whole(tmp_path, step, left):
-    """The three steps a signal must not cut in two: making the staging folder (else nothing
-    removes it), moving the files in (else the manifest and the folder disagree) and removing
-    the stage. A signal sent inside one is raised as the step ends, and cleaning up leaves
-    no hidden folder and no lock, and a manifest listing exactly the files present."""
+    """The steps a signal must not cut in two: making the staging folder (else nothing removes
+    it), moving the files in (else the manifest lists a file not moved in yet) and removing
+    the stage or a sweep's checkpoints (else half a folder stays, or checkpoints without
+    their marker). A signal sent inside one is raised as the step ends, and cleaning up
+    leaves no hidden folder and no lock, and a manifest listing exactly the files present."""
     folder = tmp_path / "out"
     folder.mkdir()
     child = subprocess.run(

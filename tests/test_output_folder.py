@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator.output_folder import LOCK_FILE, open_folder
+from simulator.output_folder import LOCK_FILE, STAGE_PREFIX, open_folder
 from tests.helpers import ROOT, TWO_MEMBERS
 from tests.test_sweep import invoke, write
 
@@ -324,3 +324,14 @@ def test_a_command_that_stops_with_bad_input_leaves_no_new_folder_behind(tmp_pat
     result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", tmp_path / "a" / "b")
     assert result.exit_code == 2, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]
+
+
+def test_a_staging_folder_left_while_the_folder_is_open_is_removed_as_it_closes(tmp_path):
+    """A signal between a stage's ``finally`` and its shielded removal leaves the stage: the
+    command's folder, still locked, removes it as it closes, not only the next command."""
+    folder = tmp_path / "out"
+    with open_folder(folder, ["a.csv"]) as out:
+        (out.path / f"{STAGE_PREFIX}left").mkdir()
+        (out.path / f"{STAGE_PREFIX}left" / "a.csv").write_text("1\n")
+        (out.path / "mine.txt").write_text("not ours, kept")
+    assert sorted(p.name for p in folder.iterdir()) == ["mine.txt"]

@@ -19,7 +19,6 @@ import io
 import json
 import os
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -30,7 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from simulator.errors import InputError
-from simulator.interrupt import shielded
+from simulator.output_folder import discard
 
 if TYPE_CHECKING:
     from simulator.sweep.runner import ChunkResult, Sweep
@@ -83,7 +82,7 @@ class Checkpoints:
                     str(folder),
                 )
             if not marker.is_file() or marker.read_text() != self.fingerprint:
-                shutil.rmtree(self.folder)
+                discard(self.folder)
         self.folder.mkdir(exist_ok=True)
         marker.write_text(self.fingerprint)
         for leftover in self.folder.glob(".tmp-*"):
@@ -210,6 +209,5 @@ class Checkpoints:
             (self.folder / name).unlink(missing_ok=True)
 
     def remove(self) -> None:
-        """Delete the checkpoints once the final table is written (whole, whatever signal comes)."""
-        with shielded():
-            shutil.rmtree(self.folder, ignore_errors=True)
+        """Delete the checkpoints once the final table is written (see :func:`discard`)."""
+        discard(self.folder)
