@@ -267,6 +267,22 @@ def test_an_embargo_on_a_supplier_a_member_buys_from_under_a_quota_is_an_emergen
     assert joint[8] > 0.0
 
 
+def test_an_embargo_on_a_supplier_only_another_member_buys_from_is_no_emergency():
+    """The cut is member by member: a member's own routes to a supplier it does not buy from.
+
+    As above, but the embargo is against Japan only, and only the EU buys from "mine" (half
+    of its ree, by ``partner_minimum``). Japan's routes to "mine" are cut, but Japan buys
+    nothing there, and the EU's are open: no emergency, so the normal 30 days apply.
+    """
+    cut = {"id": "mine_cut", "kind": "embargo", "supplier": "mine", "start": 0, "end": 60, "regions": ["japan"]}
+    data = build(TWO_MEMBERS, shocks=[SURGE, cut], agreement__release_times=TIMES)
+    data["suppliers"]["mine"] = {"lead_time_days": {"japan": 5, "eu": 5}}
+    data["regions"]["eu"].setdefault("procurement", {})["quota"] = {"ree": {"partner_minimum": {"mine": 0.5}}}
+    joint = series(run(data), "released_joint_t", "japan")
+    assert joint[:30] == pytest.approx(0.0)
+    assert joint[30] == pytest.approx(10.0)
+
+
 # --- tenders --------------------------------------------------------------------------------
 
 
