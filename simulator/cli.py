@@ -459,12 +459,14 @@ def sweep(
     if dask_address is not None and not dask_address.strip():
         raise InputError("--dask: give the scheduler's address, e.g. tcp://host:8786")
     folder = Path(out_dir)
-    table_final = False  # once the table is written, before the figures
+    table_final = False  # once the table is in place, before the figures
     figure_errors: list[Exception] = []
 
-    def figures(table: Any, info: dict[str, Any], stage: Path) -> None:
+    def table_written() -> None:
         nonlocal table_final
         table_final = True
+
+    def figures(table: Any, info: dict[str, Any], stage: Path) -> None:
         try:
             write_sweep_figures(table, info, stage)
         except Exception as exc:  # the table is written: report the figures, do not lose it
@@ -500,6 +502,7 @@ def sweep(
                             figures=figures,
                             force=force,
                             no_worker_timeout_s=dask_timeout_s or NO_WORKER_TIMEOUT_S,
+                            on_table=table_written,
                         )
                     except Exception as exc:
                         if ctx.meta.get("debug") or isinstance(exc, InputError):
@@ -750,7 +753,7 @@ def _stopped(folder: Path, why: str, table_final: bool = False) -> None:
 
     if table_final:
         click.echo(
-            f"sweep {why} while drawing figures: the table {folder}/sweep.parquet is complete; "
+            f"sweep {why} after writing the table: {folder}/sweep.parquet is complete; "
             f"draw the figures with: stockpile plot-sweep {folder}",
             err=True,
         )

@@ -138,6 +138,8 @@ class OutputFolder:
         self.path = path
         self.force = force
         self.manifest = read_manifest(path)
+        self.commits = 0
+        """How many staged outputs have been moved in whole (see :meth:`staged`)."""
 
     @property
     def owned(self) -> frozenset[str]:
@@ -194,6 +196,7 @@ class OutputFolder:
             if path.is_file() or path.is_symlink():
                 path.unlink()
         self._write_manifest(stage, base, files)
+        self.commits += 1
 
     def _write_manifest(self, stage: Path, base: dict[str, Any], files: list[str]) -> None:
         manifest = {**base, "files": files}

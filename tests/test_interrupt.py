@@ -278,3 +278,37 @@ def test_a_signal_inside_a_folder_step_waits_until_the_step_is_whole(tmp_path, s
     )
     assert child.returncode == 0, child.stderr
     assert json.loads(child.stdout) == ["SIGINT", left, left]
+
+
+AT_THE_TABLE = """
+import os, signal, sys
+real = os.replace
+
+def replace(src, dst):
+    if str(dst).endswith("sweep.parquet"):  # the table moves in: a Ctrl-C must wait for the whole step
+        os.kill(os.getpid(), signal.SIGINT)
+    return real(src, dst)
+
+os.replace = replace
+sys.argv = ["stockpile", *sys.argv[1:]]
+from simulator.cli import entry
+entry()
+"""
+
+
+def test_a_signal_as_the_sweep_table_moves_in_keeps_the_table_and_says_so(tmp_path):
+    """A signal held back while the table's files move in is raised once they are in: the
+    table is complete, so the sweep deletes its checkpoints and says to draw the figures,
+    not to resume (which would have computed every chunk again)."""
+    scenario, out = write(tmp_path), tmp_path / "out"
+    args = ["sweep", scenario, *SWEEP, "--workers", 1, "-o", out]
+    child = subprocess.run(
+        [sys.executable, "-c", AT_THE_TABLE, *map(str, args)], capture_output=True, text=True, timeout=120
+    )
+    assert child.returncode == EXIT_CODES[signal.SIGINT], child.stderr
+    lines = child.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sweep interrupted by SIGINT after writing the table"), lines
+    assert "plot-sweep" in lines[0]
+    listed = set(json.loads((out / "manifest.json").read_text())["files"])
+    assert listed == {p.name for p in out.iterdir()} and "sweep.parquet" in listed
+    assert hidden_leftovers(out) == [] and not (out / ".chunks").exists()

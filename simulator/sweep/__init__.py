@@ -122,14 +122,21 @@ def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> di
 
 
 def finish_sweep(
-    sweep: Sweep, checkpoints: Checkpoints, out: OutputFolder, fmt: str, info: dict[str, Any]
+    sweep: Sweep,
+    checkpoints: Checkpoints,
+    out: OutputFolder,
+    fmt: str,
+    info: dict[str, Any],
+    on_table: Callable[[], None] | None = None,
 ) -> pd.DataFrame:
     """Write the table, its description and curve bands in place of the folder's earlier output.
 
     The files of the folder's earlier output that this sweep does not write (an old
-    ``sweep.csv``, curves, figures) are removed; the checkpoints are deleted once the
-    table is in place. A chunk found damaged here is deleted and the sweep stops with
-    :class:`SweepStopped`: running it again computes that chunk anew.
+    ``sweep.csv``, curves, figures) are removed; once the table is in place ``on_table``
+    is called and the checkpoints are deleted, even when a signal that waited for the
+    files to move in stops the command right after. A chunk found damaged here is
+    deleted and the sweep stops with :class:`SweepStopped`: running it again computes
+    that chunk anew.
     """
     try:
         table = sweep_table(sweep, checkpoints)
@@ -138,14 +145,20 @@ def finish_sweep(
         checkpoints.discard(exc.index)
         raise SweepStopped(f"{exc}; run the same command to compute it again") from None
     made_by = manifest_info(scenario=info["scenario"], scenario_hash=info["scenario_hash"], seed=info["seed"])
-    with out.staged(made_by) as stage:
-        table.to_parquet(stage / "sweep.parquet", index=False)
-        if fmt == "csv":
-            table.to_csv(stage / "sweep.csv", index=False)
-        if bands is not None:
-            bands.to_parquet(stage / "curves.parquet", index=False)
-        (stage / "sweep.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
-    checkpoints.remove()
+    commits = out.commits
+    try:
+        with out.staged(made_by) as stage:
+            table.to_parquet(stage / "sweep.parquet", index=False)
+            if fmt == "csv":
+                table.to_csv(stage / "sweep.csv", index=False)
+            if bands is not None:
+                bands.to_parquet(stage / "curves.parquet", index=False)
+            (stage / "sweep.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
+    finally:
+        if out.commits > commits:  # the table is in place
+            if on_table is not None:
+                on_table()
+            checkpoints.remove()
     return table
 
 
@@ -159,13 +172,15 @@ def run_sweep(
     figures: Callable[[pd.DataFrame, dict[str, Any], Path], Any] | None = None,
     force: bool = False,
     no_worker_timeout_s: float = NO_WORKER_TIMEOUT_S,
+    on_table: Callable[[], None] | None = None,
 ) -> pd.DataFrame:
     """Run (or resume) a planned sweep into ``folder`` and return its table.
 
     Refuses (:class:`InputError`, exit 2) before any run if another command is writing
     the folder or if it would overwrite files the folder's manifest does not list
     (``force`` overrides the latter). ``figures(table, info, stage)`` draws into a
-    staging folder after the table is final, so a figure that fails loses nothing.
+    staging folder after the table is final, so a figure that fails loses nothing;
+    ``on_table()`` is called as soon as the table is in place.
     """
     started = time.perf_counter()
     with open_folder(folder, SWEEP_FILES, force) as out:
@@ -173,7 +188,7 @@ def run_sweep(
         execute(sweep, checkpoints, workers, client, progress, no_worker_timeout_s)
         backend = "dask" if client is not None else "local processes"
         info = describe(sweep, time.perf_counter() - started, backend, workers)
-        table = finish_sweep(sweep, checkpoints, out, fmt, info)
+        table = finish_sweep(sweep, checkpoints, out, fmt, info, on_table)
         if figures is not None:
             with out.staged() as stage:
                 figures(table, info, stage)
