@@ -257,8 +257,8 @@ def summarise_chunk(chunk: Chunk) -> list[PointSummary]:
     summaries = []
     for point in sorted(chunk.points):
         rows = np.flatnonzero(points == point)
-        adjacent = rows[-1] - rows[0] == len(rows) - 1  # as a point's runs are in its chunk: a view
-        runs = slice(rows[0], rows[-1] + 1) if adjacent else rows
+        assert rows[-1] - rows[0] == len(rows) - 1, "a point's runs are adjacent in its chunk (run order)"
+        runs = slice(rows[0], rows[-1] + 1)  # a view, not a gather
         # (curve, day, region, material, run) float32; percentiles in float64 like sweep --curves, stored as float32
         curves = np.stack([lanes[c][..., runs] for c in CURVES])
         series = _percentiles(curves) if len(rows) > 1 else np.moveaxis(curves, -1, 0)
