@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.allocator import keep_freed_memory
 from simulator.events import EventLog, log_arrivals, log_kernel_events
 from simulator.kernel import Kernel, active_flags
 from simulator.plan import Plan
@@ -27,6 +28,17 @@ from simulator.randomness import Draws
 from simulator.records import MarketDay, ProcurementDay
 
 CURVE_COLUMNS = curve_names()
+CurveRequest = bool | tuple[str, ...]
+"""Per-day curves to keep: none (False), ``CURVE_COLUMNS`` (True), or the named daily quantities."""
+
+
+def kept_curves(curves: CurveRequest) -> tuple[str, ...]:
+    """The names of the per-day curves ``curves`` asks for.
+
+    >>> kept_curves(True) == CURVE_COLUMNS, kept_curves(False), kept_curves(("days_of_cover",))
+    (True, (), ('days_of_cover',))
+    """
+    return CURVE_COLUMNS if curves is True else tuple(curves or ())
 
 
 @dataclass(frozen=True)
@@ -127,16 +139,16 @@ def _ring_length(plan: Plan, draws: Draws) -> int:
     return int(plan.lead_time_days.max()) + extra + leak + 1
 
 
-def run_batch(
-    plan: Plan, draws: Draws, curves: bool | tuple[str, ...] = False, log: EventLog | None = None
-) -> BatchResult:
+def run_batch(plan: Plan, draws: Draws, curves: CurveRequest = False, log: EventLog | None = None) -> BatchResult:
     """Simulate every run of a stacked plan; return summaries (and curves if asked).
 
     ``curves``: True keeps the daily quantities of ``CURVE_COLUMNS``; a tuple keeps the
     named daily quantities of the registry (records ``market`` and ``procurement``, or
     cumulative ones), each with its own axes. With ``log``, the schedule's events (see
-    :mod:`simulator.events`) are logged into it.
+    :mod:`simulator.events`) are logged into it. The process keeps freed memory for the
+    next batch (:func:`~simulator.allocator.keep_freed_memory`).
     """
+    keep_freed_memory()
     st = plan.structure
     kernel = Kernel(plan, draws)
     B, R, M, S = plan.batch, len(st.regions), len(st.materials), len(st.suppliers)
@@ -148,7 +160,7 @@ def run_batch(
     any_reviews = bool(order_up_to.any())
     no_review = np.zeros(order_up_to.shape, bool)
     # curves are kept day-major like the kernel (day, ..., run) and handed out runs first
-    names = CURVE_COLUMNS if curves is True else tuple(curves or ())
+    names = kept_curves(curves)
     sizes = {"region": R, "material": M, "supplier": S}
     kept = {
         name: np.zeros(

@@ -32,6 +32,7 @@ from simulator.sweep.runner import (
     may_be_random,
     point_label,
     run_chunk,
+    scenario_batch_runs,
 )
 
 MAX_AXES = 4
@@ -42,6 +43,11 @@ MAX_TOTAL_RUNS = 500_000
 """Grid points x runs: about three minutes on two cores."""
 CURVES = ("days_of_cover", "shortfall_cum_t")
 """Curves shown, as named in the sweep's per-day curves; units: days and tonnes."""
+BATCH_FACTOR = 2
+"""The explorer's fast-path batches are twice the sweep's (10,000 runs of the 2010 replay
+instead of 5,000): with its two curves, freed memory kept for reuse
+(:mod:`simulator.allocator`) and 20 or more chunks to share among workers, a run cost 8%
+less (benchmarks/README.md); a sweep keeps 5,000, so that 10,000 runs still make two chunks."""
 PERCENTILES = (5.0, 50.0, 95.0)
 NEVER = -1
 """``first_shortfall_day`` of a run that never runs short (as in the sweep table)."""
@@ -249,7 +255,7 @@ def _headline(columns: dict[str, np.ndarray], regions: tuple[str, ...], rows: np
 def summarise_chunk(chunk: Chunk) -> list[PointSummary]:
     """Run one chunk of whole grid points (in a worker) and reduce it to :class:`PointSummary`."""
     result = run_chunk(chunk)
-    assert result.curves is not None, "the explorer plans its sweep with curves=True"
+    assert result.curves is not None, "the explorer plans its sweep with curves=CURVES"
     regions, columns = _run_headlines(result.table)
     points = np.array([point for point, _, _ in chunk.runs])
     # (day, region, material, run): the layout the batch recorded the curves in
@@ -269,12 +275,11 @@ def summarise_chunk(chunk: Chunk) -> list[PointSummary]:
 def chunk_runs_for(runs: int, points: int, workers: int, batch_runs: int) -> int:
     """Runs per chunk: whole grid points, at most one batch with curves, four chunks per worker at least.
 
-    ``batch_runs`` is the fast path's batch with per-day curves for the scenario
-    (:func:`~simulator.sweep.runner.scenario_batch_runs`): a chunk of one such batch
-    costs least per run (5,000 runs of the 2010 replay cost 8-10% less each than 2,500).
+    ``batch_runs`` is the explorer's fast-path batch for the scenario (see
+    :data:`BATCH_FACTOR`): a chunk of one such batch costs least per run.
 
-    >>> chunk_runs_for(100, 2000, 2, 5000), chunk_runs_for(1, 1260, 2, 5000), chunk_runs_for(3000, 10, 2, 5000)
-    (5000, 158, 3000)
+    >>> chunk_runs_for(100, 2000, 2, 10000), chunk_runs_for(1, 1260, 2, 10000), chunk_runs_for(3000, 10, 2, 10000)
+    (10000, 158, 6000)
     """
     per_chunk = min(batch_runs // runs, -(-points // (4 * workers)))
     return runs * max(1, per_chunk)
@@ -284,8 +289,10 @@ def plan_grid(raw: dict[str, Any], source: str, spec: SweepSpec, workers: int = 
     """Check the axes (:func:`check_spec`) and plan the sweep with per-day curves, before any run."""
     check_spec(raw, spec, source)
     points = math.prod(len(a.values) for a in spec.axes)
-    sweep = plan_sweep(raw, source, spec, curves=True)  # chunks of one batch with curves each
-    sweep.chunk_runs = chunk_runs_for(spec.runs, points, workers, sweep.chunk_runs)
+    sweep = plan_sweep(raw, source, spec, curves=CURVES)
+    sweep.batch_factor = BATCH_FACTOR
+    batch = scenario_batch_runs(sweep.first, CURVES, BATCH_FACTOR)
+    sweep.chunk_runs = chunk_runs_for(spec.runs, points, workers, batch)  # one batch each at most
     return sweep
 
 

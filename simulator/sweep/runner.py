@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.errors import InputError
-from simulator.fastpath import CURVE_COLUMNS, run_batch
+from simulator.fastpath import CurveRequest, kept_curves, run_batch
 from simulator.plan import batch_key, compile_plan, stack_plans, with_warm_up_from
 from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
@@ -50,10 +50,10 @@ step's cost per run falls as a batch grows (fixed NumPy overhead per operation) 
 arrays spill out of the cache: measured on the 2010 replay (12 routes), 2,500 runs cost
 547 us each and 5,000 runs 467 us; the 20-member club (120 routes) is cheapest per run
 near 500-1,000 runs, and its peak memory grows with the batch (benchmarks/README.md)."""
-CURVE_VALUES_PER_BATCH = 44_000_000
+CURVE_VALUES_PER_BATCH = 60_000_000
 """Per-day curve values a batch may record (runs x days x regions x materials x curves),
-about 180 MB as the float32 the batch keeps them in (5,000 runs of the replay): bounds the
-memory of ``--curves`` and the explorer."""
+about 240 MB as the float32 the batch keeps them in (10,000 runs of the replay with the
+explorer's two curves): bounds the memory of ``--curves`` and the explorer."""
 MIN_BATCH_RUNS = 250
 MAX_BATCH_RUNS = 5_000
 MAX_RUNS = 10_000_000
@@ -71,7 +71,10 @@ class Chunk:
     points: dict[int, dict[str, Any]]
     """The overrides of each grid point the chunk needs."""
     source: str
-    curves: bool = False
+    curves: CurveRequest = False
+    """Per-day curves kept (see :func:`~simulator.fastpath.kept_curves`)."""
+    batch_factor: int = 1
+    """Batches this many times the usual size (:func:`batch_runs`)."""
     fingerprint: str = ""
     """The sweep's, returned with the result: a result is saved only into its own sweep."""
     patcher: GridPatcher | None = None
@@ -104,22 +107,29 @@ def build_point(base: dict[str, Any], point: dict[str, Any], source: str) -> Sce
     return validate_data(data, where)
 
 
-def batch_runs(regions: int, materials: int, suppliers: int, horizon_days: int, curves: bool = False) -> int:
+def batch_runs(
+    regions: int, materials: int, suppliers: int, horizon_days: int, curves: CurveRequest = False, factor: int = 1
+) -> int:
     """Runs per fast-path batch for a scenario of this size (see :data:`ROUTE_RUNS_PER_BATCH`).
 
+    ``factor`` multiplies the size the cache suggests (the explorer's 2: see
+    :data:`simulator.explore.grid.BATCH_FACTOR`); the curves' memory bound stays.
+
     >>> batch_runs(2, 2, 3, 731), batch_runs(2, 2, 3, 3650, curves=True), batch_runs(20, 2, 3, 3650)
-    (5000, 1004, 500)
+    (5000, 1369, 500)
+    >>> batch_runs(2, 2, 3, 3650, curves=("days_of_cover",)), batch_runs(2, 2, 3, 731, ("days_of_cover",), 2)
+    (4109, 10000)
     """
-    runs = ROUTE_RUNS_PER_BATCH // max(1, regions * materials * suppliers)
-    if curves:
-        runs = min(runs, CURVE_VALUES_PER_BATCH // max(1, horizon_days * regions * materials * len(CURVE_COLUMNS)))
-    return max(MIN_BATCH_RUNS, min(MAX_BATCH_RUNS, runs))
+    runs = factor * ROUTE_RUNS_PER_BATCH // max(1, regions * materials * suppliers)
+    if kept := len(kept_curves(curves)):
+        runs = min(runs, CURVE_VALUES_PER_BATCH // max(1, horizon_days * regions * materials * kept))
+    return max(MIN_BATCH_RUNS, min(factor * MAX_BATCH_RUNS, runs))
 
 
-def scenario_batch_runs(scenario: Scenario, curves: bool = False) -> int:
+def scenario_batch_runs(scenario: Scenario, curves: CurveRequest = False, factor: int = 1) -> int:
     """:func:`batch_runs` of a validated scenario."""
     counts = (len(scenario.regions), len(scenario.materials), len(scenario.suppliers))
-    return batch_runs(*counts, scenario.horizon_days, curves)
+    return batch_runs(*counts, scenario.horizon_days, curves, factor)
 
 
 def run_chunk(chunk: Chunk) -> ChunkResult:
@@ -155,6 +165,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
             len(structure.suppliers),
             structure.horizon_days,
             chunk.curves,
+            chunk.batch_factor,
         )
         for start in range(0, len(group), size):
             batch = group[start : start + size]
@@ -184,7 +195,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         in_order = len(curve_batches) == 1 and np.array_equal(order, np.arange(len(row_of)))
         curves = {
             c: curve_batches[0][c] if in_order else np.concatenate([b[c] for b in curve_batches])[order]
-            for c in CURVE_COLUMNS
+            for c in kept_curves(chunk.curves)
         }
     return ChunkResult(chunk.index, table, chunk.fingerprint, curves)
 
@@ -210,7 +221,10 @@ class Sweep:
     """The scenario of the first grid point (names, members, structure)."""
     root_seed: int
     chunk_runs: int = CHUNK_RUNS
-    curves: bool = False
+    curves: CurveRequest = False
+    """Per-day curves kept (see :func:`~simulator.fastpath.kept_curves`)."""
+    batch_factor: int = 1
+    """Fast-path batches this many times the usual size (:func:`batch_runs`)."""
     runs: list[tuple[int, int, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """What the sweep changed from what was asked, and why (written to ``sweep.json``)."""
@@ -239,6 +253,7 @@ class Sweep:
             {p: self.points[p] for p in points},
             self.source,
             self.curves,
+            self.batch_factor,
             fingerprint,
             self.patcher,
         )
@@ -280,7 +295,7 @@ def plan_sweep(
     raw: dict[str, Any],
     source: str,
     spec: SweepSpec,
-    curves: bool = False,
+    curves: CurveRequest = False,
     chunk_runs: int | None = None,
     max_points: int = MAX_POINTS,
     max_runs: int = MAX_RUNS,
@@ -418,15 +433,15 @@ def curve_bands(sweep: Sweep, checkpoints: Checkpoints) -> pd.DataFrame:
         curves = checkpoints.curves(index)
         points = np.array([point for point, _, _ in runs])
         for point in np.unique(points):
-            bucket = per_point.setdefault(int(point), {c: [] for c in CURVE_COLUMNS})
-            for c in CURVE_COLUMNS:
+            bucket = per_point.setdefault(int(point), {c: [] for c in kept_curves(sweep.curves)})
+            for c in bucket:
                 bucket[c].append(curves[c][points == point])
     frames = []
     for point, bucket in sorted(per_point.items()):
         structure = sweep.structure(point)
         H, R, M = structure.horizon_days, len(structure.regions), len(structure.materials)
-        for c in CURVE_COLUMNS:
-            values = np.concatenate(bucket[c]).astype(float)
+        for c, pieces in bucket.items():
+            values = np.concatenate(pieces).astype(float)
             with warnings.catch_warnings():  # days of cover is NaN where there is no demand
                 warnings.simplefilter("ignore", RuntimeWarning)
                 p5, p50, p95 = np.nanpercentile(values, [5, 50, 95], axis=0)
@@ -452,7 +467,7 @@ def plan_points(
     source: str,
     points: list[dict[str, Any]],
     seeds: list[int],
-    curves: bool = False,
+    curves: CurveRequest = False,
     chunk_runs: int = CHUNK_RUNS,
 ) -> Sweep:
     """A sweep of arbitrary points (samples, not a grid): point ``i`` runs once, with ``seeds[i]``.
@@ -490,5 +505,7 @@ def run_points(
     table = pd.concat([r.table for r in ordered], ignore_index=True)
     if not sweep.curves:
         return table, None
-    curves = {c: np.concatenate([r.curves[c] for r in ordered if r.curves is not None]) for c in CURVE_COLUMNS}
+    curves = {
+        c: np.concatenate([r.curves[c] for r in ordered if r.curves is not None]) for c in kept_curves(sweep.curves)
+    }
     return table, curves
