@@ -283,6 +283,32 @@ def test_an_embargo_on_a_supplier_only_another_member_buys_from_is_no_emergency(
     assert joint[30] == pytest.approx(10.0)
 
 
+@pytest.mark.parametrize(("measured_loss", "opens_on"), [(False, 35), (True, 13)])
+def test_an_export_quota_is_an_emergency_only_through_a_measured_loss(measured_loss, opens_on):
+    """An export quota caps what ships without scaling a route: only a measured loss makes it an emergency.
+
+    TWO_MEMBERS without stock; China licenses 500 t per 10 days from day 0, half of the
+    100 t/day the members order. Shipments of day 0 land on day 5 at half, so Japan (20 t a
+    day) is short 10 t from day 5, when the agreement activates. Without a measured loss,
+    releases open after the normal 30 days, on day 35. With a 4-day loss window, the
+    arrivals of days 2-5 (3 x 100 + 50 = 350 t) are below 0.9 of normal (400 t) on day 5,
+    so releases open after the emergency's 8 days, on day 13. Japan then gets its 10 t: the
+    pool's 60 t, half offered to each, is more than its gap (docs/release-rules.md).
+    """
+    quota = {"id": "quota", "kind": "export_quota", "supplier": "china", "start": 0, "end": 1000}
+    quota.update({"period_days": 10, "tonnes_per_period": 500})
+    data = build(TWO_MEMBERS, shocks=[quota], agreement__release_times=TIMES)
+    if measured_loss:
+        loss = {"window_days": 4, "group_below": 0.9, "member_below": 0.8}
+        data["agreement"].setdefault("trigger", {})["measured_loss"] = loss
+    result = run(data)
+    joint = series(result, "released_joint_t", "japan")
+    assert series(result, "shortfall_t", "japan")[:5] == pytest.approx(0.0)
+    assert series(result, "shortfall_t", "japan")[5] == pytest.approx(10.0)
+    assert joint[:opens_on] == pytest.approx(0.0)
+    assert joint[opens_on] == pytest.approx(10.0)
+
+
 # --- tenders --------------------------------------------------------------------------------
 
 
