@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -53,6 +52,24 @@ KIND_NAMES = {
 }
 
 
+def _column(result: Result, table: str, name: str) -> np.ndarray:
+    """Column ``name`` of the run's table ``table``.
+
+    The figures read columns, not DataFrames: importing pandas would cost a ``stockpile
+    run`` about 0.4 s.
+    """
+    return result.tables[table].columns[name]
+
+
+def _rows(result: Result, table: str, **equal: str) -> np.ndarray:
+    """Mask of ``table``'s rows whose columns equal the values given (``region="japan"``)."""
+    columns = result.tables[table].columns
+    mask = np.ones(len(result.tables[table]), bool)
+    for name, value in equal.items():
+        mask &= columns[name] == value
+    return mask
+
+
 def _percent(share: float) -> str:
     value = 100 * share
     return f"{value:.0f}%" if value >= 10 or value == 0 else f"{value:.1f}%"
@@ -80,7 +97,7 @@ def shock_severity(result: Result, index: int) -> str:
     """``full halt``, ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``15,125 t per 184 days``."""
     spec = result.scenario.shocks[index]
     kind = spec.kind
-    magnitude = float(result.shocks["magnitude"].iloc[index])
+    magnitude = float(_column(result, "shocks", "magnitude")[index])
     if kind == "embargo":
         return "full halt" if magnitude >= 1 else f"{_percent(magnitude)} cut"
     if kind == "quota_cut":
@@ -96,7 +113,7 @@ def shock_severity(result: Result, index: int) -> str:
 
 def shock_label(result: Result, index: int) -> str:
     """A shock as a legend names it: ``Embargo: China → Japan, full halt``."""
-    kind = str(result.shocks["kind"].iloc[index])
+    kind = str(_column(result, "shocks", "kind")[index])
     target = shock_target(result, index, materials=False)
     return f"{KIND_NAMES.get(kind, kind)}: {target}, {shock_severity(result, index)}"
 
@@ -216,11 +233,11 @@ class Panels:
 
 def _shade_shocks(ax: Axes, result: Result, material: str) -> None:
     horizon = result.scenario.horizon_days
-    for k, shock in enumerate(result.shocks.itertuples(index=False)):
-        spec = result.scenario.shocks[k]
+    starts, ends = _column(result, "shocks", "start_day"), _column(result, "shocks", "end_day")
+    for k, spec in enumerate(result.scenario.shocks):
         if spec.materials is not None and material not in spec.materials:
             continue
-        start, end = max(0, int(shock.start_day)), min(horizon, int(shock.end_day))
+        start, end = max(0, int(starts[k])), min(horizon, int(ends[k]))
         if end <= start:
             continue
         x0, x1 = _x(result, np.array([start, end]))
@@ -238,11 +255,11 @@ def _style(i: int) -> dict[str, object]:
 
 
 def _region_lines(ax: Axes, result: Result, material: str, column: str) -> None:
-    ts = result.timeseries
     names = Names.of(result.scenario)
+    days, values = _column(result, "timeseries", "day"), _column(result, "timeseries", column)
     for i, region in enumerate(result.structure.regions):
-        rows = ts[(ts["region"] == region) & (ts["material"] == material)]
-        ax.plot(_x(result, rows["day"].to_numpy()), rows[column].to_numpy(), label=names.region(region), **_style(i))
+        rows = _rows(result, "timeseries", region=region, material=material)
+        ax.plot(_x(result, days[rows]), values[rows], label=names.region(region), **_style(i))
 
 
 def release_runs(days: np.ndarray) -> list[tuple[int, int]]:
@@ -261,10 +278,9 @@ def release_runs(days: np.ndarray) -> list[tuple[int, int]]:
 
 def _mark_releases(ax: Axes, result: Result, material: str, rules: list[str]) -> None:
     """A band along the bottom of the panel over the days each rule released stock."""
-    rows = _release_days(result)
-    rows = rows[rows["material"] == material]
+    released = [(day, rule) for day, m, rule in _release_days(result) if m == material]
     for k, rule in enumerate(rules):
-        days = rows.loc[rows["release_rule"] == rule, "day"].to_numpy()
+        days = np.array([day for day, r in released if r == rule], dtype=np.int64)
         label = f"released by {BY_NAME[rule].label}"
         colour = RELEASE_COLOURS[k % len(RELEASE_COLOURS)]
         for first, end in release_runs(days):
@@ -273,18 +289,30 @@ def _mark_releases(ax: Axes, result: Result, material: str, rules: list[str]) ->
             label = "_"  # one legend entry per rule
 
 
-def _release_days(result: Result) -> pd.DataFrame:
-    """``day, material, release_rule`` of the days on which some region received stock under the agreement."""
-    ts = result.timeseries
-    ruled = ts[ts["release_rule"] != ""]
-    released = ruled.groupby(["day", "material"], sort=False)["released_t"].sum()
-    days = ruled.drop_duplicates(["day", "material"]).set_index(["day", "material"])
-    return days.loc[released[released > 0].index, ["release_rule"]].reset_index().sort_values("day", kind="stable")
+def _release_days(result: Result) -> list[tuple[int, str, str]]:
+    """``(day, material, release_rule)`` of the days some region received stock under the agreement, by day.
+
+    The rule is the one named on the day's first row of the material (releases are never
+    negative, so a day released stock when any region's release is above 0).
+    """
+    rules = _column(result, "timeseries", "release_rule")
+    ruled = np.flatnonzero(rules != "").tolist()
+    days = _column(result, "timeseries", "day")[ruled].tolist()
+    materials = _column(result, "timeseries", "material")[ruled].tolist()
+    released = (_column(result, "timeseries", "released_t")[ruled] > 0).tolist()
+    first_rule: dict[tuple[int, str], str] = {}
+    any_released: dict[tuple[int, str], bool] = {}
+    for row, day, material, positive in zip(ruled, days, materials, released, strict=True):
+        key = (int(day), str(material))
+        first_rule.setdefault(key, str(rules[row]))
+        any_released[key] = any_released.get(key, False) or positive
+    found = [(day, material, first_rule[day, material]) for (day, material), yes in any_released.items() if yes]
+    return sorted(found, key=lambda item: item[0])
 
 
 def released_rules(result: Result) -> list[str]:
     """Rules that released stock in the run, in the order they first did."""
-    return list(dict.fromkeys(str(r) for r in _release_days(result)["release_rule"]))
+    return list(dict.fromkeys(rule for _, _, rule in _release_days(result)))
 
 
 def empty_panel(ax: Axes, text: str) -> None:
@@ -406,9 +434,8 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
 
 def short_materials(result: Result) -> list[str]:
     """Materials some region runs short of."""
-    ts = result.timeseries
-    short = ts.groupby("material", sort=False)["shortfall_t"].max()
-    return [m for m in result.structure.materials if short.get(m, 0.0) > 0]
+    shortfall = _column(result, "timeseries", "shortfall_t")
+    return [m for m in result.structure.materials if (shortfall[_rows(result, "timeseries", material=m)] > 0).any()]
 
 
 def shortfall_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
@@ -448,18 +475,18 @@ def supply_mix_figure(result: Result) -> Figure:
     regions, materials = result.structure.regions, result.structure.materials
     fig = Figure(figsize=(max(7.0, 5.2 * len(materials)), 2.8 * len(regions) + 1.2))
     axes = np.atleast_2d(fig.subplots(len(regions), len(materials), squeeze=False))
-    supply = result.supply
+    suppliers = result.structure.suppliers
+    days, arrivals = _column(result, "supply", "day"), _column(result, "supply", "arrivals_t")
     for i, region in enumerate(regions):
         for j, material in enumerate(materials):
             ax = axes[i, j]
-            rows = supply[(supply["region"] == region) & (supply["material"] == material)]
-            table = rows.pivot(index="day", columns="supplier", values="arrivals_t")[list(result.structure.suppliers)]
-            smooth = table.rolling(7, min_periods=1).mean()
+            cell = _rows(result, "supply", region=region, material=material)
+            by_supplier = [_rows(result, "supply", supplier=s) & cell for s in suppliers]
             ax.stackplot(
-                _x(result, smooth.index.to_numpy()),
-                smooth.to_numpy().T,
-                labels=[names.region(s) for s in smooth.columns],
-                colors=SHOCK_COLOURS[: len(smooth.columns)],
+                _x(result, days[by_supplier[0]]),
+                np.array([trailing_mean(arrivals[rows], 7) for rows in by_supplier]),
+                labels=[names.region(s) for s in suppliers],
+                colors=SHOCK_COLOURS[: len(suppliers)],
                 alpha=0.9,
             )
             ax.set_title(f"{names.region(region)}: {names.material_text(material)}", fontsize=10)
@@ -469,6 +496,22 @@ def supply_mix_figure(result: Result) -> Figure:
         fig, list(axes.flat), f"{result.scenario.name}: supply by supplier (7-day mean of arrivals)", *axes.shape
     )
     return fig
+
+
+def trailing_mean(values: np.ndarray, days: int) -> np.ndarray:
+    """Mean of each value and the ``days - 1`` before it (fewer at the start).
+
+    As pandas' ``rolling(days, min_periods=1).mean()``, a window of equal values gives that
+    value exactly (a flat stretch is drawn on the very pixel row it was before).
+
+    >>> trailing_mean(np.array([1.0, 3.0, 5.0, 7.0]), 3).tolist(), trailing_mean(np.full(9, 0.1), 7)[-1]
+    ([1.0, 2.0, 3.0, 5.0], np.float64(0.1))
+    """
+    padded = np.concatenate([np.full(days - 1, np.nan), values])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, days)
+    counts = np.minimum(np.arange(1, len(values) + 1), days)
+    low, high = np.nanmin(windows, axis=-1), np.nanmax(windows, axis=-1)
+    return np.where(low == high, low, np.nansum(windows, axis=-1) / counts)
 
 
 def market_materials(result: Result) -> list[str]:
@@ -492,26 +535,27 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
     """
     names = Names.of(result.scenario)
     grid = Panels(result, rows=2, materials=market_materials(result), width_in=width_in, columns=columns)
-    market = result.market
-    ts = result.timeseries
     for material in grid.materials:
         top, bottom = grid.cells[0, material], grid.cells[1, material]
         for ax in (top, bottom):
             _shade_shocks(ax, result, material)
-        rows = market[market["material"] == material]
-        world = rows["world_price_usd_per_kg"].to_numpy()
-        top.plot(_x(result, rows["day"].to_numpy()), world, color="#111111", lw=1.6, label="world price")
+        rows = _rows(result, "market", material=material)
+        world = _column(result, "market", "world_price_usd_per_kg")[rows]
+        top.plot(
+            _x(result, _column(result, "market", "day")[rows]), world, color="#111111", lw=1.6, label="world price"
+        )
         for i, region in enumerate(result.structure.regions):
-            cells = ts[(ts["region"] == region) & (ts["material"] == material)]
-            paid = cells["price_usd_per_kg"].to_numpy()
+            cells = _rows(result, "timeseries", region=region, material=material)
+            days = _x(result, _column(result, "timeseries", "day")[cells])
+            paid = _column(result, "timeseries", "price_usd_per_kg")[cells]
             if not np.allclose(paid, world, rtol=1e-9, atol=0.0):
                 style = {**_style(i), "lw": 1.3}
-                label = f"paid by {names.region(region)}"
-                top.plot(_x(result, cells["day"].to_numpy()), paid, label=label, **style)
-            baseline = cells["baseline_demand_t"].to_numpy()
+                top.plot(days, paid, label=f"paid by {names.region(region)}", **style)
+            baseline = _column(result, "timeseries", "baseline_demand_t")[cells]
+            demand = _column(result, "timeseries", "demand_t")[cells]
             with np.errstate(divide="ignore", invalid="ignore"):
-                share = np.where(baseline > 0, cells["demand_t"].to_numpy() / baseline, np.nan)
-            bottom.plot(_x(result, cells["day"].to_numpy()), 100 * share, label=names.region(region), **_style(i))
+                share = np.where(baseline > 0, demand / baseline, np.nan)
+            bottom.plot(days, 100 * share, label=names.region(region), **_style(i))
         _price_ticks(top)
         top.set_ylabel("price (USD/kg, log scale)")
         top.set_title(names.material(material))
@@ -556,11 +600,10 @@ def compare_figure(results: dict[str, Result]) -> Figure:
             ax = fig.add_subplot(grid[j, n])
             panels.append(ax)
             for k, (mechanism, result) in enumerate(results.items()):
-                ts = result.timeseries
-                rows = ts[(ts["region"] == member) & (ts["material"] == material)]
+                rows = _rows(result, "timeseries", region=member, material=material)
                 ax.plot(
-                    _x(result, rows["day"].to_numpy()),
-                    rows["shortfall_cum_t"].to_numpy(),
+                    _x(result, _column(result, "timeseries", "day")[rows]),
+                    _column(result, "timeseries", "shortfall_cum_t")[rows],
                     lw=max(1.1, 2.2 - 0.3 * k),
                     color=REGION_COLOURS[k % len(REGION_COLOURS)],
                     label=BY_NAME[mechanism].label if mechanism in BY_NAME else mechanism,
