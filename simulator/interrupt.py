@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 
 class Interrupted(KeyboardInterrupt):
@@ -134,8 +135,24 @@ def interruptible() -> Iterator[None]:
     try:
         yield
     finally:
-        waiting = _stop_waiting()
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        waiting = _put_back(previous)
     if waiting:
         raise Interrupted(waiting[0])
+
+
+def _put_back(handlers: dict[int, Any]) -> list[int]:
+    """Restore ``handlers``; return the signals that arrived in the block or while restoring.
+
+    Shielded: a signal that lands between two restored handlers is counted, not raised
+    inside the clean-up (which would leave the other handler ours).
+    """
+    global _shield_depth
+    _shield_depth += 1
+    try:
+        for timer in list(_resend.values()):  # no resent signal after the handlers are back
+            timer.cancel()
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    finally:
+        _shield_depth -= 1
+    return _stop_waiting()

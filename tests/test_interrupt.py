@@ -312,3 +312,39 @@ def test_a_signal_as_the_sweep_table_moves_in_keeps_the_table_and_says_so(tmp_pa
     listed = set(json.loads((out / "manifest.json").read_text())["files"])
     assert listed == {p.name for p in out.iterdir()} and "sweep.parquet" in listed
     assert hidden_leftovers(out) == [] and not (out / ".chunks").exists()
+
+
+AS_HANDLERS_RETURN = """
+import os, signal
+from simulator import interrupt
+from simulator.interrupt import Interrupted, interruptible
+
+before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+real = signal.signal
+sent = []
+
+def put_back(signum, handler):
+    previous = real(signum, handler)
+    if handler is not interrupt._raise and not sent:  # one handler back, the other still ours
+        sent.append(signum)
+        os.kill(os.getpid(), signal.SIGTERM)
+    return previous
+
+try:
+    with interruptible():
+        signal.signal = put_back
+    print("not interrupted")
+except Interrupted as exc:
+    signal.signal = real
+    back = {s: signal.getsignal(s) for s in before} == before
+    print(exc.name, "handlers back" if back else "a handler left ours")
+"""
+
+
+def test_a_signal_as_the_handlers_are_put_back_is_raised_once_both_are_back():
+    """A SIGTERM that lands after the first handler is restored and before the second used to
+    be raised inside the clean-up, leaving SIGTERM's handler ours; it is now counted and
+    raised once both are back."""
+    child = subprocess.run([sys.executable, "-c", AS_HANDLERS_RETURN], capture_output=True, text=True, timeout=60)
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.strip() == "SIGTERM handlers back"
