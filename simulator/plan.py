@@ -299,7 +299,6 @@ class Plan:
     auction: AuctionPlan | None = None
     market: MarketPlan | None = None
     start_date: dt.date | None = None
-    name: str = ""
     random_sources: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -315,7 +314,7 @@ ARRAY_PARTS = (Plan, AgreementPlan, AuctionPlan, MarketPlan)
 def array_fields(part: Any) -> list[str]:
     """Names of the array fields of a plan part (registry quantities), in order."""
     cls = part if isinstance(part, type) else type(part)
-    skip = {"structure", "shocks", "agreement", "auction", "market", "start_date", "name", "random_sources"}
+    skip = {"structure", "shocks", "agreement", "auction", "market", "start_date", "random_sources"}
     return [f.name for f in fields(cls) if f.name not in skip]
 
 
@@ -569,7 +568,6 @@ def compile_plan(s: Scenario) -> Plan:
         auction=auction,
         market=_market_plan(s, regions, materials, suppliers, demand0, commercial0, shares) if s.market else None,
         start_date=s.start_date,
-        name=s.name,
         random_sources=noise + tuple(sh.source for sh in shocks if sh.is_random),
     )
 
