@@ -17,6 +17,7 @@ side by side, so that their text prints at the size it is set in.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from simulator.forked import run_shared
 from simulator.mechanisms import BY_NAME
 from simulator.names import Names
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
@@ -570,7 +572,6 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
 
 def write_figures(result: Result, folder: Path) -> list[Path]:
     """Write ``days_of_cover.png``, ``shortfall.png``, ``supply_mix.png`` and, with a market, ``prices.png``."""
-    written = []
     figures = [
         ("days_of_cover.png", days_of_cover_figure),
         ("shortfall.png", shortfall_figure),
@@ -578,11 +579,13 @@ def write_figures(result: Result, folder: Path) -> list[Path]:
     ]
     if result.structure.market:
         figures.append(("prices.png", prices_figure))
-    for name, make in figures:
-        path = folder / name
-        make(result).savefig(path, dpi=110)
-        written.append(path)
-    return written
+
+    def drawing(path: Path, make: Callable[[Result], Figure]) -> Callable[[], None]:
+        return lambda: make(result).savefig(path, dpi=110)
+
+    # half of them in a forked child where two cores allow: the same bytes, in about half the time
+    run_shared([drawing(folder / name, make) for name, make in figures])
+    return [folder / name for name, _ in figures]
 
 
 def compare_figure(results: dict[str, Result]) -> Figure:

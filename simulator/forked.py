@@ -1,0 +1,63 @@
+"""Side-effect tasks shared between this process and one forked child, as two cores allow.
+
+Layer: ground (imports nothing from the project).
+
+``stockpile run`` draws three or four figures, each a few tenths of a second of
+Matplotlib; a forked child inherits the imported libraries and the finished run, so it
+can draw half of them at once with no pickling and no start-up. The child's tasks must
+only write files. The parent runs its own half, then waits for the child; if the child
+failed in any way (an exception, a signal, a non-zero exit), the parent runs the child's
+tasks itself, so an error is raised where it would have been without a child. A signal
+that stops the parent kills the child before the parent goes on (a finally block), and a
+child whose parent dies is killed by the kernel (Linux ``PR_SET_PDEATHSIG``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import platform
+import signal
+from collections.abc import Callable, Sequence
+
+_PR_SET_PDEATHSIG = 1
+"""``prctl`` option from Linux's ``sys/prctl.h``: the signal a child gets when its parent dies."""
+
+
+def can_fork() -> bool:
+    """Whether a child can share the work: Linux (fork is safe for Matplotlib's Agg there) and two cores."""
+    return platform.system() == "Linux" and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+
+
+def run_shared(tasks: Sequence[Callable[[], object]]) -> None:
+    """Run every task once: the odd ones in a forked child, the even ones here (in order without a child)."""
+    if len(tasks) < 2 or not can_fork():
+        for task in tasks:
+            task()
+        return
+    mine, theirs = tasks[0::2], tasks[1::2]
+    parent = os.getpid()
+    child = os.fork()
+    if child == 0:  # the child: never returns into the caller's code
+        code = 1
+        try:
+            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() == parent:  # not orphaned before the line above
+                for task in theirs:
+                    task()
+                code = 0
+        finally:
+            os._exit(code)
+    done = False
+    try:
+        for task in mine:
+            task()
+        _, status = os.waitpid(child, 0)
+        done = True
+    finally:
+        if not done:  # stopped by an error or a signal: the child's files are not wanted
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        for task in theirs:
+            task()
