@@ -18,6 +18,7 @@ import ctypes
 import os
 import platform
 import signal
+import threading
 from collections.abc import Callable, Sequence
 
 _PR_SET_PDEATHSIG = 1
@@ -25,8 +26,17 @@ _PR_SET_PDEATHSIG = 1
 
 
 def can_fork() -> bool:
-    """Whether a child can share the work: Linux (fork is safe for Matplotlib's Agg there) and two cores."""
-    return platform.system() == "Linux" and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+    """Whether a child can share the work: Linux, two cores, and no other Python thread.
+
+    A thread holding a lock as the process forks would leave the child waiting on it for
+    ever (a notebook's or a Dask worker's threads); ``stockpile run`` has none.
+    """
+    return (
+        platform.system() == "Linux"
+        and hasattr(os, "fork")
+        and (os.cpu_count() or 1) >= 2
+        and threading.active_count() == 1
+    )
 
 
 def run_shared(tasks: Sequence[Callable[[], object]]) -> None:

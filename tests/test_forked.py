@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -10,6 +13,7 @@ import pytest
 
 from simulator import forked
 from simulator.forked import run_shared
+from tests.helpers import ROOT
 
 needs_fork = pytest.mark.skipif(not forked.can_fork(), reason="no fork, or a single core: everything runs here")
 
@@ -75,3 +79,40 @@ def test_an_error_here_kills_the_child_before_it_writes(tmp_path):
         run_shared([broken, slow])
     time.sleep(1.5)  # the child would have written by now
     assert not late.exists()
+
+
+def test_with_another_thread_running_nothing_is_forked(tmp_path):
+    """A thread could hold a lock as the process forks and leave the child waiting for ever."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        paths = [tmp_path / f"{k}.txt" for k in range(2)]
+        run_shared([writer(p) for p in paths])
+    finally:
+        stop.set()
+        other.join()
+    assert [int(p.read_text()) for p in paths] == [os.getpid(), os.getpid()]
+
+
+COUNT_FORKS = """
+import os, sys
+real, forks = os.fork, []
+def fork():
+    forks.append(1)
+    return real()
+os.fork = fork
+from simulator.cli import main
+main(["run", sys.argv[1], "-o", sys.argv[2]], standalone_mode=False)
+print(len(forks))
+"""
+
+
+@needs_fork
+def test_stockpile_run_draws_its_figures_in_two_processes(tmp_path):
+    scenario = ROOT / "scenarios" / "embargo_2010.yaml"
+    args = [sys.executable, "-c", COUNT_FORKS, str(scenario), str(tmp_path / "out")]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "1"
+    assert len(list((tmp_path / "out").glob("*.png"))) == 4  # the replay has a market: four figures
