@@ -353,7 +353,7 @@ def once_per_point(sweep: Sweep, why: str) -> Sweep:
     """The same sweep with one run per point (replicate 0 of each, its seed unchanged); ``why`` noted."""
     spec = SweepSpec(sweep.spec.axes, 1, sweep.spec.seed, sweep.spec.fixed)
     single = Sweep(sweep.raw, sweep.source, spec, sweep.points, sweep.first, sweep.root_seed, sweep.chunk_runs)
-    single.curves = sweep.curves
+    single.curves, single.batch_factor = sweep.curves, sweep.batch_factor
     single.runs = [run for run in sweep.runs if run[1] == 0]
     single.notes = [*sweep.notes, why]
     single.patcher = sweep.patcher
