@@ -216,6 +216,72 @@ def test_runs_with_different_service_levels_share_a_batch_run_by_run():
         assert alone.arrays["auction_spend_usd"][0, 0, 0] == pytest.approx((140 + margin) * 80_000, rel=1e-6)
 
 
+def test_runs_with_different_release_caps_share_a_batch_run_by_run():
+    """Each run of a batch offers its own release cap's lot, as it does alone.
+
+    The auction of TWO_MEMBERS (Japan bids 100 USD/kg for 140 t, the EU 50 USD/kg for 560 t,
+    every 7 days; 1,000 t in the pool) with a release cap of 10 t/day offers lots of
+    7 x 10 = 70 t, all to Japan; with 100 t/day, 700 t, as much as both bid for. Batched
+    with a run without a cap, each run gives the numbers it gives alone.
+    """
+    data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=BIDS)
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    caps = (10.0, 100.0)
+    variants = [build(data, agreement__release_cap_t_per_day={"ree": cap}) for cap in caps] + [data]
+    plans = [compile_plan(validate_data(v)) for v in variants]
+    batch = run_batch(stack_plans(plans), draw_batch(plans, [0, 0, 0]))
+    for row, plan in enumerate(plans):
+        alone = ReferenceEngine(plan, 0).run().summary
+        for name, values in alone.items():
+            assert np.array_equal(values[0], batch.summary[name][row], equal_nan=True), (name, row)
+    first = [run(v).auctions.iloc[0] for v in variants[:2]]
+    assert [a["lot_t"] for a in first] == pytest.approx([70.0, 700.0])
+    assert [(a["won_t.japan"], a["won_t.eu"]) for a in first] == [(70.0, 0.0), (140.0, 560.0)]
+
+
+def test_a_member_that_expects_no_gap_bids_nothing():
+    """A member whose stock covers its expected gap until the next auction bids for nothing.
+
+    The auction of TWO_MEMBERS, but the EU holds 1,000 t of commercial stock: on day 0 it
+    holds 920 t against an expected 7 x 80 = 560 t, and on day 7 it still holds 360 t
+    against 560 t; it bids 0, then 200 t. Japan, without stock, bids 140 t each time.
+    """
+    data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=BIDS)
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    data["regions"]["eu"]["commercial_stock"]["ree"]["tonnes"] = 1000
+    auctions = run(data).auctions.iloc[:2]
+    assert auctions["day"].tolist() == [0, 7]
+    assert auctions["bid_t.eu"].tolist() == pytest.approx([0.0, 200.0])
+    assert auctions["won_t.eu"].tolist() == pytest.approx([0.0, 200.0])
+    assert auctions["bid_t.japan"].tolist() == pytest.approx([140.0, 140.0])
+
+
+def test_runs_with_different_bid_shares_share_a_batch_run_by_run():
+    """Each run of a batch splits a member's bid by its own segment shares, as it does alone.
+
+    Japan bids in two segments, at 100 and 40 USD/kg, the EU one at 50 (for 560 t), against
+    a lot of 7 x 50 = 350 t (a release cap of 50 t/day): with shares 0.5/0.5 of Japan's
+    140 t the segment at 100 wins 70 t, the EU's the other 280 t; with 0.8/0.2, 112 t and
+    238 t. Batched, each run gives the numbers it gives alone.
+    """
+    variants = []
+    for high in (0.5, 0.8):
+        segments = [{"share": high, "price_usd_per_kg": 100.0}, {"share": 1 - high, "price_usd_per_kg": 40.0}]
+        eu = [{"share": 0.5, "price_usd_per_kg": 50.0}, {"share": 0.5, "price_usd_per_kg": 50.0}]
+        auction = {"every_days": 7, "bids": {"japan": {"ree": segments}, "eu": {"ree": eu}}}
+        data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=auction)
+        data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+        variants.append(build(data, agreement__release_cap_t_per_day={"ree": 50}))
+    plans = [compile_plan(validate_data(v)) for v in variants]
+    batch = run_batch(stack_plans(plans), draw_batch(plans, [0, 0]))
+    for row, (plan, japan) in enumerate(zip(plans, (70.0, 112.0), strict=True)):
+        alone = ReferenceEngine(plan, 0).run().summary
+        for name, values in alone.items():
+            assert np.array_equal(values[0], batch.summary[name][row], equal_nan=True), (name, row)
+        first = run(variants[row]).auctions.iloc[0]
+        assert (first["won_t.japan"], first["won_t.eu"]) == (pytest.approx(japan), pytest.approx(350.0 - japan))
+
+
 # --- national lending ---------------------------------------------------------------------
 
 
