@@ -282,6 +282,66 @@ def test_runs_with_different_bid_shares_share_a_batch_run_by_run():
         assert (first["won_t.japan"], first["won_t.eu"]) == (pytest.approx(japan), pytest.approx(350.0 - japan))
 
 
+def test_an_auction_nobody_bids_at_is_not_held():
+    """An auction day on which no member bids holds no auction.
+
+    The auction of TWO_MEMBERS, but the embargo ends on day 2: shipments arrive again from
+    day 7. On day 0 the members buy 7 days of gaps (140 and 560 t), which they draw on days
+    0..6; on day 7, the next auction day, they expect no gap and bid nothing: no auction is
+    held and nothing is released.
+    """
+    data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=BIDS)
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    data["shocks"][0]["end"] = 2
+    result = run(data)
+    assert result.auctions["day"].tolist() == [0]
+    rule = series(result, "release_rule", "japan")
+    assert set(rule[:7]) == {"auction"} and set(rule[7:]) == {""}
+
+
+def test_an_auction_for_less_than_a_tonne_is_held():
+    """An auction is held for bids of less than a tonne.
+
+    The auction of TWO_MEMBERS with only Japan embargoed, and needing 0.1 t/day: it bids
+    for 7 x 0.1 = 0.7 t, wins it, and is never short.
+    """
+    data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=BIDS)
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    data["shocks"][0]["regions"] = ["japan"]
+    data["regions"]["japan"]["demand"]["ree"]["tonnes_per_day"] = 0.1
+    result = run(data)
+    first = result.auctions.iloc[0]
+    assert (first["day"], first["won_t.japan"], first["won_t.eu"]) == (0, pytest.approx(0.7), 0.0)
+    assert series(result, "shortfall_t", "japan") == pytest.approx(0.0)
+
+
+def test_each_material_is_auctioned_on_its_own_days():
+    """A material is auctioned only on its own auction days, even when another material's fall on the same day.
+
+    The auction of TWO_MEMBERS with a second material, "ga": 10 t/day each, all from
+    China (embargoed), bids of 100 USD/kg, 500 t in the pool; Japan holds 30 t of it and
+    the EU 1,000 t. REE is short from day 0 and auctioned on days 0, 7, 14, ...; ga only
+    from day 3, when Japan's stock runs out: auctions on days 3, 10, 17, for 7 x 10 = 70 t,
+    though on day 0 Japan expected a gap of 70 - 20 t.
+    """
+    data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=BIDS)
+    data["materials"]["ga"] = {"price_usd_per_kg": 50}
+    for region, stock in (("japan", 30), ("eu", 1000)):
+        data["regions"][region]["demand"]["ga"] = {"tonnes_per_day": 10}
+        data["regions"][region]["commercial_stock"]["ga"] = {"tonnes": stock}
+        data["regions"][region]["sourcing"]["ga"] = {"china": 1.0}
+        data["agreement"]["auction"]["bids"][region]["ga"] = [{"share": 1.0, "price_usd_per_kg": 100}]
+    data["agreement"]["pool"]["contributions"] = {
+        "japan": {"ree": {"tonnes": 500}, "ga": {"tonnes": 500}},
+        "eu": {"ree": {"tonnes": 500}},
+    }
+    auctions = run(data).auctions
+    ga = auctions[auctions["material"] == "ga"].iloc[:3]
+    assert ga["day"].tolist() == [3, 10, 17]
+    assert ga["won_t.japan"].tolist() == pytest.approx([70.0] * 3)
+    assert auctions[auctions["material"] == "ree"]["day"].tolist()[:3] == [0, 7, 14]
+
+
 # --- national lending ---------------------------------------------------------------------
 
 
