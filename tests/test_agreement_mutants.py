@@ -342,6 +342,45 @@ def test_each_material_is_auctioned_on_its_own_days():
     assert auctions[auctions["material"] == "ree"]["day"].tolist()[:3] == [0, 7, 14]
 
 
+def test_runs_with_different_lots_reserve_prices_and_linked_bids_share_a_batch_run_by_run():
+    """Each run of a batch auctions with its own lot, reserve price, bid multipliers and caps, as it does alone.
+
+    The market-linked auction of tests/test_market.py (Japan bids twice the market price, the
+    EU 1.5 times it up to 60 USD/kg, every 7 days), with a pool of 1,000 t: on day 0 both
+    are filled at the EU's 60 USD/kg. The same with a lot of 30 t, a reserve price of 120
+    USD/kg, a multiplier of 1 for Japan, and a cap of 40 USD/kg for the EU. Batched together,
+    each run gives the numbers it gives alone, and each differs from the first.
+    """
+    bids = {
+        "japan": {"ree": [{"share": 1.0, "price_multiplier": 2.0}]},
+        "eu": {"ree": [{"share": 1.0, "price_multiplier": 1.5, "max_usd_per_kg": 60.0}]},
+    }
+    data = build(
+        TWO_MEMBERS,
+        agreement__mechanism="auction",
+        agreement__auction={"every_days": 7, "bids": bids},
+        market={"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}}},
+    )
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    variants = [
+        data,
+        build(data, agreement__auction__lot_t={"ree": 30}),
+        build(data, agreement__auction__reserve_price_usd_per_kg={"ree": 120}),
+        build(data, agreement__auction__bids__japan__ree=[{"share": 1.0, "price_multiplier": 1.0}]),
+        build(data, agreement__auction__bids__eu__ree=[{"share": 1.0, "price_multiplier": 1.5, "max_usd_per_kg": 40}]),
+    ]
+    plans = [compile_plan(validate_data(v)) for v in variants]
+    batch = run_batch(stack_plans(plans), draw_batch(plans, [0] * len(plans)))
+    summaries = []
+    for row, plan in enumerate(plans):
+        alone = ReferenceEngine(plan, 0).run().summary
+        for name, values in alone.items():
+            assert np.array_equal(values[0], batch.summary[name][row], equal_nan=True), (name, row)
+        summaries.append(alone)
+    for other in summaries[1:]:
+        assert any(not np.array_equal(other[k], summaries[0][k], equal_nan=True) for k in other)
+
+
 # --- national lending ---------------------------------------------------------------------
 
 
