@@ -342,6 +342,31 @@ def test_each_material_is_auctioned_on_its_own_days():
     assert auctions[auctions["material"] == "ree"]["day"].tolist()[:3] == [0, 7, 14]
 
 
+def test_market_linked_and_fixed_bids_clear_together():
+    """A member's market-linked bid and another's fixed bid are both bid at their own prices.
+
+    The auction of TWO_MEMBERS with a market (the price is 50 USD/kg on day 0) and 1,000 t in
+    the pool: Japan bids 0.8 times the market price (40 USD/kg) for 140 t, the EU a fixed 50
+    USD/kg for 560 t. Both are filled, at the lowest filled bid, 40 USD/kg.
+    """
+    bids = {
+        "japan": {"ree": [{"share": 1.0, "price_multiplier": 0.8}]},
+        "eu": {"ree": [{"share": 1.0, "price_usd_per_kg": 50.0}]},
+    }
+    data = build(
+        TWO_MEMBERS,
+        agreement__mechanism="auction",
+        agreement__auction={"every_days": 7, "bids": bids},
+        market={"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}}},
+    )
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    result = run(data)
+    assert series(result, "price_usd_per_kg", "japan")[0] == pytest.approx(50.0)
+    first = result.auctions.iloc[0]
+    assert (first["day"], first["won_t.japan"], first["won_t.eu"]) == (0, pytest.approx(140.0), pytest.approx(560.0))
+    assert first["clearing_price_usd_per_kg"] == pytest.approx(40.0)
+
+
 def test_runs_with_different_lots_reserve_prices_and_linked_bids_share_a_batch_run_by_run():
     """Each run of a batch auctions with its own lot, reserve price, bid multipliers and caps, as it does alone.
 
