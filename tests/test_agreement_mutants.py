@@ -9,6 +9,7 @@ IEA's sharing with terms other than the defaults, and last a bug found on the wa
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -325,7 +326,7 @@ def test_each_material_is_auctioned_on_its_own_days():
     from day 3, when Japan's stock runs out: auctions on days 3, 10, 17, for 7 x 10 = 70 t,
     though on day 0 Japan expected a gap of 70 - 20 t.
     """
-    data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=BIDS)
+    data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=copy.deepcopy(BIDS))
     data["materials"]["ga"] = {"price_usd_per_kg": 50}
     for region, stock in (("japan", 30), ("eu", 1000)):
         data["regions"][region]["demand"]["ga"] = {"tonnes_per_day": 10}
