@@ -75,6 +75,9 @@ class AgreementStep:
         self.rule_days.flags.writeable = False
         self.commercial_trigger = bool((self.terms.trigger_commercial_days > 0).any())
         self.window = int(self.terms.loss_window_days.max())  # measured supply loss (0: none)
+        # each run sums its own window out of a ring as long as the batch's longest
+        self.own_windows = self.terms.loss_window_days.astype(np.int64)
+        self.one_window = bool((self.own_windows == self.window).all())
         if self.window:
             N = len(self.members_list)
             self.arrived_days = np.zeros((self.window, N, M, B))
@@ -232,12 +235,20 @@ class AgreementStep:
 
         The group's arrivals over the last ``window_days`` below ``group_below`` times
         normal (their baseline demand over the same days), or one member's below
-        ``member_below`` times its normal.
+        ``member_below`` times its normal. Each run's window is its own: the day leaving it
+        is ``window_days`` ago in the ring of the batch's longest window (the slot today
+        overwrites when every run has that window).
         """
         terms = self.terms
         slot = day % self.window
-        self.arrived_sum = self.arrived_sum - self.arrived_days[slot] + arrived
-        self.normal_sum = self.normal_sum - self.normal_days[slot] + normal
+        if self.one_window:
+            left_arrived, left_normal = self.arrived_days[slot], self.normal_days[slot]
+        else:
+            leaving = ((day - self.own_windows) % self.window)[None, None, None, :]
+            left_arrived = np.take_along_axis(self.arrived_days, leaving, axis=0)[0]
+            left_normal = np.take_along_axis(self.normal_days, leaving, axis=0)[0]
+        self.arrived_sum = self.arrived_sum - left_arrived + arrived
+        self.normal_sum = self.normal_sum - left_normal + normal
         self.arrived_days[slot], self.normal_days[slot] = arrived, normal
         group = ordered_sum(self.arrived_sum, axis=0) < terms.loss_group_below * ordered_sum(self.normal_sum, axis=0)
         member = (self.normal_sum > EPS_T) & (self.arrived_sum < terms.loss_member_below * self.normal_sum)
