@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, run, series
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, run, series, threat
 from tests.invariants import check_invariants
 from tests.test_kernel_mutants import capacity_world
 from tests.test_market import HALT, market
@@ -115,6 +115,47 @@ def test_capacity_binding_on_one_supplier_leaves_idle_suppliers_alone_without_a_
     check_invariants(result)
 
 
+def test_a_capacity_that_meets_normal_flows_binds_on_precautionary_orders():
+    """Capacity binds on what a market's buyers order to stock up, not only on normal flows.
+
+    ONE_REGION (10 t/day, lead 5) whose only supplier can ship exactly its 10 t/day, in
+    the market of tests/test_market.py where a threat perceived at 0.5 doubles desired
+    cover to 20 days: the buyers order 10 x (5 + 20) - 140 = 110 t every day, but China
+    ships 10 t, so 10 t a day arrive and nothing more is ever on its way.
+    """
+    blocks = market(risk={"perception_days": 1.0}, stocking={"precaution_gain": 2.0, "adjustment_days": 1.0})
+    data = build(
+        ONE_REGION,
+        horizon_days=10,
+        shocks=[threat(0.5)],
+        market=blocks,
+        suppliers__china__capacity_t_per_day={"ree": 10},
+    )
+    result = run(data)
+    assert series(result, "ordered_t", "japan") == pytest.approx(110.0)
+    assert series(result, "arrivals_t", "japan") == pytest.approx(10.0)
+    assert series(result, "commercial_stock_t", "japan") == pytest.approx(100.0)
+
+
+def test_a_capacity_addition_ships_from_its_first_day():
+    """A dated capacity addition caps shipments from its ``start`` day on, day 0 included.
+
+    ONE_REGION (10 t/day, lead 5) from China, which can ship 5 t/day, plus 5 t/day more
+    from day 0: the warm-up ships 5 t a day (landing on days 0..4), day 0 on the full
+    10 t, landing from day 5.
+    """
+    addition = [{"material": "ree", "start": 0, "capacity_t_per_day": 5}]
+    data = build(
+        ONE_REGION,
+        horizon_days=10,
+        suppliers__china__capacity_t_per_day={"ree": 5},
+        suppliers__china__capacity_additions=addition,
+    )
+    landed = series(run(data), "arrivals_t", "japan")
+    assert landed[:5] == pytest.approx(5.0)
+    assert landed[5:] == pytest.approx(10.0)
+
+
 # --- the rounding threshold (EPS_T, 1e-9 t) -------------------------------------------------
 
 
@@ -156,9 +197,10 @@ def test_a_reserve_refills_while_its_holder_is_short_by_exactly_the_rounding_thr
     Japan, with nothing on hand, needs 1e-6 x 0.001 = 1e-9 t a day (exactly) and buys half
     from China, embargoed throughout, half from Australia (lead 10), embargoed until day
     5: nothing arrives until day 15 and Japan is short 1e-9 t a day, which is no
-    shortfall. Its empty reserve (target 10 days of 1e-6 t) refills at 1e-6 t a day from
-    Australia, the supplier no shock touches, from day 5 (not from day 15, when arrivals
-    close the gap): 1e-6 t more in transit each day, landing from day 15.
+    shortfall. Its empty reserve (target 10 days of 1e-6 t) refills at 1e-6 t a day (a
+    rate under a tonne still refills) from Australia, the supplier no shock touches, from
+    day 5 (not from day 15, when arrivals close the gap): 1e-6 t more in transit each
+    day, landing from day 15.
     """
     data = build(
         ONE_REGION,
