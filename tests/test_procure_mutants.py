@@ -17,6 +17,28 @@ from tests.test_kernel_mutants import capacity_world
 from tests.test_market import HALT, market
 from tests.test_procurement import order_up_to_world
 
+# --- orders -------------------------------------------------------------------------------
+
+
+def test_a_flow_buyer_orders_exactly_its_baseline_demand_from_day_0():
+    """On day 0, as on every day after the warm-up, a flow buyer's order is its baseline demand.
+
+    ONE_REGION at 7 t/day split 0.6 : 0.3 : 0.1 over three suppliers: 7 t is ordered every
+    day, exactly, although its three route orders sum to 7.000000000000001 t in floating
+    point (4.2 + 2.1 + 0.7 t, the sum the warm-up reports as its orders).
+    """
+    data = build(
+        ONE_REGION,
+        horizon_days=3,
+        regions__japan__demand__ree__tonnes_per_day=7,
+        regions__japan__sourcing={"ree": {"china": 0.6, "australia": 0.3, "canada": 0.1}},
+        suppliers__australia={"lead_time_days": {"japan": 3}},
+        suppliers__canada={"lead_time_days": {"japan": 4}},
+    )
+    assert 7.0 * 0.6 + 7.0 * 0.3 + 7.0 * 0.1 != 7.0
+    assert series(run(data), "ordered_t", "japan").tolist() == [7.0, 7.0, 7.0]
+
+
 # --- markets: the moving target and the cover ratio -----------------------------------------
 
 
