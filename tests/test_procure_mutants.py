@@ -13,6 +13,7 @@ import pytest
 
 from tests.helpers import ONE_REGION, TWO_MEMBERS, build, run, series, threat
 from tests.invariants import check_invariants
+from tests.test_border_mutants import quota
 from tests.test_kernel_mutants import capacity_world
 from tests.test_market import HALT, market
 from tests.test_procurement import order_up_to_world
@@ -176,6 +177,26 @@ def test_a_capacity_addition_ships_from_its_first_day():
     landed = series(run(data), "arrivals_t", "japan")
     assert landed[:5] == pytest.approx(5.0)
     assert landed[5:] == pytest.approx(10.0)
+
+
+# --- the border -------------------------------------------------------------------------------
+
+
+def test_what_a_quota_turns_away_and_licences_refuse_are_both_lost_at_the_border():
+    """Tonnes lost at the border are those a quota turns away plus those licences refuse.
+
+    ONE_REGION (10 t/day, lead 5) under the even quota of tests/test_border_mutants.py (50 t
+    per 10 days from day 0 to 20: 5 t a day licensed, 5 t turned away) and licences on the
+    same days that approve half of what is applied for at once: 2.5 t a day refused. 7.5 t
+    a day are lost and 2.5 t land on days 5..24.
+    """
+    licences = {"id": "licences", "kind": "licensing", "supplier": "china", "start": 0, "end": 20,
+                "approval_share": 0.5, "processing_days": 0}  # fmt: skip
+    result = run(build(ONE_REGION, horizon_days=30, shocks=[quota(), licences]))
+    lost = series(result, "border_lost_t", "japan")
+    assert lost[:20] == pytest.approx(7.5)
+    assert lost[20:] == pytest.approx(0.0)
+    assert series(result, "arrivals_t", "japan")[5:25] == pytest.approx(2.5)
 
 
 # --- the rounding threshold (EPS_T, 1e-9 t) -------------------------------------------------
