@@ -199,6 +199,30 @@ def test_what_a_quota_turns_away_and_licences_refuse_are_both_lost_at_the_border
     assert series(result, "arrivals_t", "japan")[5:25] == pytest.approx(2.5)
 
 
+def test_tonnes_licences_refuse_are_lost_and_re_sourced():
+    """Refused licences are lost supply, which re-sourcing replaces.
+
+    ONE_REGION (10 t/day from China, lead 5) with licences on days 0..19 that approve half
+    at once, and "spare" (lead 2, 100 t/day of capacity) to re-source from without delay:
+    the 5 t a day refused are lost and bought from "spare", landing from day 2.
+    """
+    licences = {"id": "licences", "kind": "licensing", "supplier": "china", "start": 0, "end": 20,
+                "approval_share": 0.5, "processing_days": 0}  # fmt: skip
+    data = build(
+        ONE_REGION,
+        horizon_days=30,
+        shocks=[licences],
+        regions__japan__procurement={"resourcing": {"reaction_days": 0}},
+        suppliers__spare={"lead_time_days": {"japan": 2}, "capacity_t_per_day": {"ree": 100}},
+    )
+    result = run(data)
+    assert series(result, "border_lost_t", "japan")[:20] == pytest.approx(5.0)
+    resourced = series(result, "resourced_t", "japan")
+    assert resourced[:20] == pytest.approx(5.0)
+    assert resourced[20:] == pytest.approx(0.0)
+    assert series(result, "arrivals_t", "japan")[2:5] == pytest.approx(15.0)
+
+
 # --- the rounding threshold (EPS_T, 1e-9 t) -------------------------------------------------
 
 
