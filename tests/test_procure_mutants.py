@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, run, series, threat
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt, run, series, threat
 from tests.invariants import check_invariants
 from tests.test_border_mutants import quota
 from tests.test_kernel_mutants import capacity_world
@@ -221,6 +221,28 @@ def test_tonnes_licences_refuse_are_lost_and_re_sourced():
     assert resourced[:20] == pytest.approx(5.0)
     assert resourced[20:] == pytest.approx(0.0)
     assert series(result, "arrivals_t", "japan")[2:5] == pytest.approx(15.0)
+
+
+def test_tonnes_that_leak_through_an_embargo_are_not_re_sourced():
+    """What leaks through an embargo arrives later: only the rest is lost and re-sourced.
+
+    The halt of Japan's supply on days 10..19 of tests/test_border.py, 30% of it leaking
+    through 3 days later, and "spare" (lead 2, 100 t/day) to re-source from without delay:
+    of the 10 t a day halted, 3 t leak and 7 t are re-sourced.
+    """
+    data = build(
+        ONE_REGION,
+        horizon_days=30,
+        shocks=[halt(leak_share=0.3, leak_extra_days=3)],
+        regions__japan__procurement={"resourcing": {"reaction_days": 0}},
+        suppliers__spare={"lead_time_days": {"japan": 2}, "capacity_t_per_day": {"ree": 100}},
+    )
+    result = run(data)
+    assert series(result, "leaked_t", "japan")[10:20] == pytest.approx(3.0)
+    resourced = series(result, "resourced_t", "japan")
+    assert resourced[:10] == pytest.approx(0.0)
+    assert resourced[10:20] == pytest.approx(7.0)
+    assert resourced[20:] == pytest.approx(0.0)
 
 
 # --- the rounding threshold (EPS_T, 1e-9 t) -------------------------------------------------
