@@ -276,6 +276,29 @@ def test_a_loss_of_exactly_the_rounding_threshold_is_not_re_sourced():
     assert series(run(twice), "resourced_t", "japan") == pytest.approx(2e-9)
 
 
+def test_days_of_a_loss_of_exactly_the_rounding_threshold_do_not_count_toward_the_reaction():
+    """The reaction delay counts days of real loss only: days losing 1e-9 t do not count.
+
+    As above, Japan loses 1e-9 t a day to China's embargo from before day 0; from day 5
+    "spare", its other supplier, is embargoed too and Japan loses its whole 1e-6 t a day.
+    With a reaction of 3 days it re-sources from "third" (100 t/day of capacity, no
+    share) on the third day of real loss, day 7, not on day 5.
+    """
+    data = build(
+        ONE_REGION,
+        horizon_days=10,
+        regions__japan__demand__ree__tonnes_per_day=1e-6,
+        regions__japan__sourcing={"ree": {"china": 0.001, "spare": 0.999}},
+        regions__japan__procurement={"resourcing": {"reaction_days": 3}},
+        shocks=[embargo("china", 1000, ["japan"]), {**embargo("spare", 1000, ["japan"]), "start": 5}],
+        suppliers__spare={"lead_time_days": {"japan": 2}},
+        suppliers__third={"lead_time_days": {"japan": 2}, "capacity_t_per_day": {"ree": 100}},
+    )
+    resourced = series(run(data), "resourced_t", "japan")
+    assert (resourced[:7] == 0.0).all()
+    assert resourced[7:] == pytest.approx(1e-6)
+
+
 LULL = {"id": "lull", "kind": "demand_surge", "factor": 0.001, "start": 0, "end": 1000}
 HALF_AND_HALF = {"ree": {"china": 0.5, "australia": 0.5}}
 
