@@ -363,3 +363,23 @@ def test_the_pool_refills_while_members_are_short_by_exactly_the_rounding_thresh
     assert landed[:15] == pytest.approx(0.0)
     assert landed[15:21] == pytest.approx(1e-6)
     assert series(result, "refill_cost_usd", "japan")[5:11] == pytest.approx(0.05)
+
+
+def test_a_capacity_addition_before_day_0_ships_in_the_warm_up():
+    """Capacity added before day 0 caps the warm-up's shipments too (docs/model.md: cap(t)).
+
+    ONE_REGION (10 t/day, lead 5) from China, 5 t/day of capacity plus 5 t/day more from
+    day -20: on the warm-up days -5..-1 cap(t) is 10 t/day, so normal trade has 10 t a day
+    under way and 10 t land on every day from day 0. (The warm-up used to ship within the
+    stated 5 t/day alone, and 5 t landed on days 0..4.)
+    """
+    addition = [{"material": "ree", "start": -20, "capacity_t_per_day": 5}]
+    data = build(
+        ONE_REGION,
+        horizon_days=10,
+        suppliers__china__capacity_t_per_day={"ree": 5},
+        suppliers__china__capacity_additions=addition,
+    )
+    result = run(data)
+    assert series(result, "arrivals_t", "japan") == pytest.approx(10.0)
+    check_invariants(result)

@@ -126,7 +126,7 @@ class Procurement:
             due = np.where(self.order_up_to, review_due[:, None], True)
             quantity = np.where(due, order_up_to_quantity(moving, state.commercial, self._on_order(state)), 0.0)
             ordered = np.where(self.market.stocking_on[None], quantity, ordered)
-        if self.dynamic_capacity and day >= 0:
+        if self.dynamic_capacity:  # warm-up days too: cap(t) includes additions dated before day 0
             added = self.added[day - self.first_day][None] + state.response_capacity[None]
             self.capacity = self.base_capacity + added
         planned = self.shares * ordered[:, :, None]
