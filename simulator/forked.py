@@ -25,18 +25,18 @@ _PR_SET_PDEATHSIG = 1
 """``prctl`` option from Linux's ``sys/prctl.h``: the signal a child gets when its parent dies."""
 
 
+def forks_here() -> bool:
+    """Whether this machine can share work with a forked child: Linux and two cores or more."""
+    return platform.system() == "Linux" and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+
+
 def can_fork() -> bool:
-    """Whether a child can share the work: Linux, two cores, and no other Python thread.
+    """Whether a child can share the work now: :func:`forks_here` and no other Python thread.
 
     A thread holding a lock as the process forks would leave the child waiting on it for
     ever (a notebook's or a Dask worker's threads); ``stockpile run`` has none.
     """
-    return (
-        platform.system() == "Linux"
-        and hasattr(os, "fork")
-        and (os.cpu_count() or 1) >= 2
-        and threading.active_count() == 1
-    )
+    return forks_here() and threading.active_count() == 1
 
 
 def run_shared(tasks: Sequence[Callable[[], object]]) -> None:

@@ -15,7 +15,13 @@ from simulator import forked
 from simulator.forked import run_shared
 from tests.helpers import ROOT
 
-needs_fork = pytest.mark.skipif(not forked.can_fork(), reason="no fork, or a single core: everything runs here")
+needs_fork = pytest.mark.skipif(not forked.forks_here(), reason="no fork, or a single core: everything runs here")
+
+
+@pytest.fixture
+def forking(monkeypatch):
+    """Fork even if earlier tests left threads in this process (these tasks take no lock)."""
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
 
 
 def writer(path: Path):
@@ -26,7 +32,7 @@ def writer(path: Path):
 
 
 @needs_fork
-def test_every_task_runs_once_half_of_them_in_a_child(tmp_path):
+def test_every_task_runs_once_half_of_them_in_a_child(tmp_path, forking):
     paths = [tmp_path / f"{k}.txt" for k in range(4)]
     run_shared([writer(p) for p in paths])
     pids = [int(p.read_text()) for p in paths]
@@ -42,7 +48,7 @@ def test_without_a_child_the_tasks_run_here_in_order(tmp_path, monkeypatch):
 
 
 @needs_fork
-def test_a_task_that_fails_in_the_child_is_run_again_here(tmp_path):
+def test_a_task_that_fails_in_the_child_is_run_again_here(tmp_path, forking):
     parent = os.getpid()
     path = tmp_path / "odd.txt"
 
@@ -56,7 +62,7 @@ def test_a_task_that_fails_in_the_child_is_run_again_here(tmp_path):
 
 
 @needs_fork
-def test_a_task_that_always_fails_raises_here():
+def test_a_task_that_always_fails_raises_here(forking):
     def broken() -> None:
         raise ValueError("broken figure")
 
@@ -65,7 +71,7 @@ def test_a_task_that_always_fails_raises_here():
 
 
 @needs_fork
-def test_an_error_here_kills_the_child_before_it_writes(tmp_path):
+def test_an_error_here_kills_the_child_before_it_writes(tmp_path, forking):
     late = tmp_path / "late.txt"
 
     def slow() -> None:
