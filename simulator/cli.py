@@ -833,8 +833,16 @@ class _progress:
     def __enter__(self) -> Any:
         from tqdm import tqdm
 
+        class Bar(tqdm):  # type: ignore[misc]
+            monitor_interval = 0
+            """No monitor thread (which even a disabled bar starts and leaves running): the bar
+            redraws on every update (``miniters=1``; updates come a chunk at a time), and a
+            lone main thread lets figures be drawn in a forked child (:mod:`simulator.forked`)."""
+
         disable = not sys.stderr.isatty()
-        self.bar = tqdm(total=self.total, unit=self.unit, desc=self.desc, disable=disable, dynamic_ncols=True)
+        self.bar = Bar(
+            total=self.total, unit=self.unit, desc=self.desc, disable=disable, dynamic_ncols=True, miniters=1
+        )
         return self.bar.update
 
     def __exit__(self, *exc: object) -> None:

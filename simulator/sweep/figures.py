@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.errors import InputError
+from simulator.forked import run_shared
 from simulator.output_folder import open_folder
 from simulator.sweep.columns import metric_title
 
@@ -414,12 +416,15 @@ def sweep_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
 
 def write_sweep_figures(table: pd.DataFrame, info: dict[str, Any], folder: Path) -> list[Path]:
     """The figures that fit the sweep's grid and have something to show (see the module docstring)."""
-    written: list[Path] = []
-    for name, (draw, _why) in _draws(table, info).items():
-        if draw is not None:
-            draw().savefig(folder / name, dpi=110)
-            written.append(folder / name)
-    return written
+    drawn = [(folder / name, draw) for name, (draw, _why) in _draws(table, info).items() if draw is not None]
+    if len(drawn) > 1:
+        import matplotlib.figure  # noqa: F401  (once, before the fork: the child inherits it)
+
+    def drawing(path: Path, draw: Callable[[], Figure]) -> Callable[[], None]:
+        return lambda: draw().savefig(path, dpi=110)
+
+    run_shared([drawing(path, draw) for path, draw in drawn])  # half in a forked child where two cores allow
+    return [path for path, _ in drawn]
 
 
 def redraw(folder: Path, force: bool = False) -> list[Path]:
