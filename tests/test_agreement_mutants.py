@@ -25,6 +25,7 @@ from simulator.scenario import validate_data
 from tests.helpers import TWO_MEMBERS, build, run, series
 from tests.invariants import check_invariants
 from tests.test_agreement import BIDS, IEP_PAIR
+from tests.test_market import market_auction
 
 # --- a measured supply loss ---------------------------------------------------------------
 
@@ -355,13 +356,7 @@ def test_market_linked_and_fixed_bids_clear_together():
         "japan": {"ree": [{"share": 1.0, "price_multiplier": 0.8}]},
         "eu": {"ree": [{"share": 1.0, "price_usd_per_kg": 50.0}]},
     }
-    data = build(
-        TWO_MEMBERS,
-        agreement__mechanism="auction",
-        agreement__auction={"every_days": 7, "bids": bids},
-        market={"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}}},
-    )
-    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    data = market_auction(bids, pool_each_t=500)
     result = run(data)
     assert series(result, "price_usd_per_kg", "japan")[0] == pytest.approx(50.0)
     first = result.auctions.iloc[0]
@@ -382,13 +377,7 @@ def test_runs_with_different_lots_reserve_prices_and_linked_bids_share_a_batch_r
         "japan": {"ree": [{"share": 1.0, "price_multiplier": 2.0}]},
         "eu": {"ree": [{"share": 1.0, "price_multiplier": 1.5, "max_usd_per_kg": 60.0}]},
     }
-    data = build(
-        TWO_MEMBERS,
-        agreement__mechanism="auction",
-        agreement__auction={"every_days": 7, "bids": bids},
-        market={"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}}},
-    )
-    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    data = market_auction(bids, pool_each_t=500)
     variants = [
         data,
         build(data, agreement__auction__lot_t={"ree": 30}),

@@ -29,6 +29,22 @@ def market(**blocks: object) -> dict:
     return {"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}, **blocks}}
 
 
+def market_auction(bids: dict, pool_each_t: float | None = None) -> dict:
+    """TWO_MEMBERS auctioning its pool every 7 days with ``bids``, under :func:`market`.
+
+    ``pool_each_t``: each member's contribution of ree (TWO_MEMBERS': 30 t each).
+    """
+    data = build(
+        TWO_MEMBERS,
+        agreement__mechanism="auction",
+        agreement__auction={"every_days": 7, "bids": bids},
+        market=market(),
+    )
+    if pool_each_t is not None:
+        data["agreement"]["pool"]["contributions"] = {m: {"ree": {"tonnes": pool_each_t}} for m in ("japan", "eu")}
+    return data
+
+
 def test_without_shocks_the_market_stays_at_its_reference():
     # demand 10 t/day, lead 5, 100 t of stock (10 days); a buyer ordering up to
     # d (L + cover) = 10 x (5 + 10) = 150 t holds exactly 150 t of position every day: X = 1
@@ -129,13 +145,7 @@ def test_market_linked_bids_clear_at_the_market_price_times_the_multiplier_cappe
         "japan": {"ree": [{"share": 1.0, "price_multiplier": 2.0}]},
         "eu": {"ree": [{"share": 1.0, "price_multiplier": 1.5, "max_usd_per_kg": 60.0}]},
     }
-    data = build(
-        TWO_MEMBERS,
-        agreement__mechanism="auction",
-        agreement__auction={"every_days": 7, "bids": bids},
-        market=market(price={"sensitivity": 2.0, "adjustment_days": 1.0}),
-    )
-    result = run(data)
+    result = run(market_auction(bids))
     auctions = result.auctions
     assert len(auctions)
     # the pool of 60 t is all offered on day 0 and both bid more than it: Japan's bid (2 x 50 = 100)

@@ -253,6 +253,18 @@ def embargo(supplier: str, end: int, regions: list[str]) -> dict:
             "end": end}  # fmt: skip
 
 
+def tiny_loss(horizon_days: int, reaction_days: int, shocks: list[dict]) -> dict:
+    """ONE_REGION needing 1e-6 t/day, 0.1% from China (1e-9 t, exactly) and the rest from "spare"."""
+    return build(
+        ONE_REGION,
+        horizon_days=horizon_days,
+        regions__japan__demand__ree__tonnes_per_day=1e-6,
+        regions__japan__sourcing={"ree": {"china": 0.001, "spare": 0.999}},
+        regions__japan__procurement={"resourcing": {"reaction_days": reaction_days}},
+        shocks=shocks,
+    )
+
+
 def test_a_loss_of_exactly_the_rounding_threshold_is_not_re_sourced():
     """A loss of 1e-9 t is rounding: no re-sourcing, even without a reaction delay.
 
@@ -261,14 +273,7 @@ def test_a_loss_of_exactly_the_rounding_threshold_is_not_re_sourced():
     day 0 at the latest (reaction 0 days), but a loss of 1e-9 t is no loss: nothing is
     re-sourced. Twice the demand loses 2e-9 t a day, which is re-sourced.
     """
-    data = build(
-        ONE_REGION,
-        horizon_days=5,
-        regions__japan__demand__ree__tonnes_per_day=1e-6,
-        regions__japan__sourcing={"ree": {"china": 0.001, "spare": 0.999}},
-        regions__japan__procurement={"resourcing": {"reaction_days": 0}},
-        shocks=[embargo("china", 1000, ["japan"])],
-    )
+    data = tiny_loss(horizon_days=5, reaction_days=0, shocks=[embargo("china", 1000, ["japan"])])
     data["suppliers"]["spare"] = {"lead_time_days": {"japan": 2}, "capacity_t_per_day": {"ree": 100}}
     assert 1e-6 * 0.001 == 1e-9
     assert (series(run(data), "resourced_t", "japan") == 0.0).all()
@@ -284,13 +289,9 @@ def test_days_of_a_loss_of_exactly_the_rounding_threshold_do_not_count_toward_th
     With a reaction of 3 days it re-sources from "third" (100 t/day of capacity, no
     share) on the third day of real loss, day 7, not on day 5.
     """
+    shocks = [embargo("china", 1000, ["japan"]), {**embargo("spare", 1000, ["japan"]), "start": 5}]
     data = build(
-        ONE_REGION,
-        horizon_days=10,
-        regions__japan__demand__ree__tonnes_per_day=1e-6,
-        regions__japan__sourcing={"ree": {"china": 0.001, "spare": 0.999}},
-        regions__japan__procurement={"resourcing": {"reaction_days": 3}},
-        shocks=[embargo("china", 1000, ["japan"]), {**embargo("spare", 1000, ["japan"]), "start": 5}],
+        tiny_loss(horizon_days=10, reaction_days=3, shocks=shocks),
         suppliers__spare={"lead_time_days": {"japan": 2}},
         suppliers__third={"lead_time_days": {"japan": 2}, "capacity_t_per_day": {"ree": 100}},
     )
