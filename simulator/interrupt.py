@@ -149,10 +149,9 @@ def _put_back(handlers: dict[int, Any]) -> list[int]:
     global _shield_depth
     _shield_depth += 1
     try:
-        for timer in list(_resend.values()):  # no resent signal after the handlers are back
-            timer.cancel()
+        waiting = _stop_waiting()  # first: no resent signal after the handlers are back
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
     finally:
         _shield_depth -= 1
-    return _stop_waiting()
+    return waiting + _stop_waiting()
