@@ -139,18 +139,29 @@ def _ring_length(plan: Plan, draws: Draws) -> int:
     return int(plan.lead_time_days.max()) + extra + leak + 1
 
 
-def run_batch(plan: Plan, draws: Draws, curves: CurveRequest = False, log: EventLog | None = None) -> BatchResult:
+def run_batch(
+    plan: Plan,
+    draws: Draws,
+    curves: CurveRequest = False,
+    log: EventLog | None = None,
+    metrics: tuple[str, ...] | None = None,
+) -> BatchResult:
     """Simulate every run of a stacked plan; return summaries (and curves if asked).
 
     ``curves``: True keeps the daily quantities of ``CURVE_COLUMNS``; a tuple keeps the
     named daily quantities of the registry (records ``market`` and ``procurement``, or
-    cumulative ones), each with its own axes. With ``log``, the schedule's events (see
+    cumulative ones), each with its own axes. ``metrics``: the summary metrics worked out
+    (None: all of them; the summary then has just these and what they are computed from,
+    see :func:`~simulator.metrics.needed_metrics`). With ``log``, the schedule's events (see
     :mod:`simulator.events`) are logged into it. The process keeps freed memory for the
     next batch (:func:`~simulator.allocator.keep_freed_memory`).
     """
     keep_freed_memory()
     st = plan.structure
-    kernel = Kernel(plan, draws)
+    names = kept_curves(curves)
+    if metrics is not None:  # a cumulative curve is its source's running sum
+        metrics = (*metrics, *(str(daily(n).source) for n in names if daily(n).aggregation == "cumulative"))
+    kernel = Kernel(plan, draws, metrics)
     B, R, M, S = plan.batch, len(st.regions), len(st.materials), len(st.suppliers)
     length = _ring_length(plan, draws)
     commercial, refill = _Ring(B, length, (R, M, S)), _Ring(B, length, (R, M, S))
@@ -160,7 +171,6 @@ def run_batch(plan: Plan, draws: Draws, curves: CurveRequest = False, log: Event
     any_reviews = bool(order_up_to.any())
     no_review = np.zeros(order_up_to.shape, bool)
     # curves are kept day-major like the kernel (day, ..., run) and handed out runs first
-    names = kept_curves(curves)
     sizes = {"region": R, "material": M, "supplier": S}
     kept = {
         name: np.zeros(

@@ -29,7 +29,7 @@ pool on days members were short (lags, caps, strict withholding, reserve prices)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -110,17 +110,24 @@ class _Stream:
 class SummaryAccumulator:
     """Streaming per-run summary metrics of a batch (see the module docstring)."""
 
-    def __init__(self, plan: Plan, skip: frozenset[str] = frozenset()) -> None:
-        """``skip``: daily flows the plan can never make non-zero (their sums stay 0)."""
+    def __init__(self, plan: Plan, skip: frozenset[str] = frozenset(), only: Iterable[str] | None = None) -> None:
+        """``skip``: daily flows the plan can never make non-zero (their sums stay 0).
+
+        ``only``: the summary metrics wanted (None: all); just they and those they are
+        computed from (:func:`needed_metrics`) are accumulated and finished.
+        """
         st = plan.structure
         cell = (len(st.regions), len(st.materials), plan.batch)  # runs last, like the kernel
         per_material = (len(st.materials), plan.batch)
         self.members = list(st.members)
+        self.wanted = None if only is None else needed_metrics(only)
         self.contributed = np.zeros(cell)  # (region, material, run)
         if plan.agreement is not None:
             self.contributed[self.members] = plan.agreement.contributed_t
-        self.streams = {q.name: _Stream(q, cell) for q in SUMMARY if q.source is not None}
-        self.streams.update({q.name: _Stream(q, per_material) for q in AGREEMENT_SUMMARY if q.source is not None})
+        streamed = [(q, cell) for q in SUMMARY] + [(q, per_material) for q in AGREEMENT_SUMMARY]
+        self.streams = {
+            q.name: _Stream(q, shape) for q, shape in streamed if q.source is not None and self._wants(q.name)
+        }
         active = [
             (name, stream)
             for name, stream in self.streams.items()
@@ -129,6 +136,9 @@ class SummaryAccumulator:
         self._market = _by_source([s for _, s in active if s.record == "market"])
         self._procurement = _by_source([s for _, s in active if s.record == "procurement"])
         self._agreement = _by_source([s for _, s in active if s.record == "agreement"])
+
+    def _wants(self, name: str) -> bool:
+        return self.wanted is None or name in self.wanted
 
     def add_market(self, day: int, m: MarketDay) -> None:
         """Fold in one day's market (and the agreement's record of the day)."""
@@ -145,20 +155,26 @@ class SummaryAccumulator:
         return self.streams[name].value
 
     def finish(self) -> dict[str, np.ndarray]:
-        """Per (run, region, material) metrics and agreement-wide metrics per run.
+        """Per (run, region, material) metrics and agreement-wide metrics per run (those wanted).
 
         Region-material metrics have shape (run, region, material); keys starting with
         ``agreement.`` have shape (run,), keys starting with ``by_material.`` (run, material).
         """
         out = {name: stream.result() for name, stream in self.streams.items()}
-        out["contributed_t"] = np.moveaxis(self.contributed, -1, 0).copy()
+        if self._wants("contributed_t"):  # paid in before day 0: no stream, its own input below
+            out["contributed_t"] = np.moveaxis(self.contributed, -1, 0).copy()
         for q in SUMMARY:
-            if q.aggregation == "derived":
-                out[q.name] = _DERIVED[q.name](out)
-        members = self.members or list(range(out["demand_t"].shape[1]))
+            if q.aggregation == "derived" and self._wants(q.name):
+                inputs, rule = _DERIVED[q.name]
+                out[q.name] = rule(*(out[name] for name in inputs))
+        members = self.members or list(range(self.contributed.shape[0]))
         for q in AGREEMENT_SUMMARY:
-            by_material = out.pop(q.name) if q.source is not None else None
-            out[f"by_material.{q.name}"], out[f"agreement.{q.name}"] = _AGREEMENT[q.name](out, members, by_material)
+            if self._wants(q.name):
+                inputs, agreement_rule = _AGREEMENT[q.name]
+                by_material = out.pop(q.name) if q.source is not None else None
+                out[f"by_material.{q.name}"], out[f"agreement.{q.name}"] = agreement_rule(
+                    {name: out[name] for name in inputs}, members, by_material
+                )
         return out
 
 
@@ -188,16 +204,6 @@ def _add(sources: _Sources, day: int, record: object) -> None:
             stream.add(day, x, above)
 
 
-_DERIVED: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
-    "shortfall_share": lambda s: share_of(s["shortfall_t"], s["demand_t"]),
-    "released_t": lambda s: s["released_national_t"] + s["released_joint_t"],
-    "loan_overdue_t": lambda s: np.maximum(0.0, s["loan_due_t"] - s["loan_repaid_t"]),
-    "contributed_t": lambda s: s["contributed_t"],
-    "draw_to_contribution": lambda s: _draw_to_contribution(s["released_joint_t"], s["contributed_t"]),
-}
-"""Summary metrics computed from others (registry aggregation ``derived``)."""
-
-
 def _shares_over_regions(x: np.ndarray) -> np.ndarray:
     """Each region's share of the total over regions (axis 1 of (run, region, ...)); 0 where the total is 0."""
     return share_of(x, np.expand_dims(ordered_sum(np.moveaxis(x, 1, -1)), 1))
@@ -209,6 +215,16 @@ def _draw_to_contribution(drawn: np.ndarray, contributed: np.ndarray) -> np.ndar
     total_drawn = np.expand_dims(ordered_sum(np.moveaxis(drawn, 1, -1)), 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where((paid_share > 0) & (total_drawn > 0), drawn_share / paid_share, np.nan)
+
+
+_DERIVED: dict[str, tuple[tuple[str, ...], Callable[..., np.ndarray]]] = {
+    "shortfall_share": (("shortfall_t", "demand_t"), share_of),
+    "released_t": (("released_national_t", "released_joint_t"), np.add),
+    "loan_overdue_t": (("loan_due_t", "loan_repaid_t"), lambda due, repaid: np.maximum(0.0, due - repaid)),
+    "contributed_t": (("contributed_t",), lambda contributed: contributed),
+    "draw_to_contribution": (("released_joint_t", "contributed_t"), _draw_to_contribution),
+}
+"""Summary metrics computed from others (registry aggregation ``derived``): their inputs and rule."""
 
 
 def draw_contribution_gap(drawn: np.ndarray, contributed: np.ndarray) -> np.ndarray:
@@ -287,13 +303,34 @@ def _over_materials(_: dict[str, np.ndarray], __: list[int], by_material: np.nda
     return by_material, ordered_sum(by_material, axis=1)
 
 
-_AGREEMENT: dict[str, Callable[[dict[str, np.ndarray], list[int], Any], tuple[np.ndarray, np.ndarray]]] = {
-    "total_shortfall_t": _total_shortfall,
-    "fairness_jain": _fairness,
-    "max_shortfall_share_gap": _share_gap,
-    "draw_contribution_gap": _contribution_gap,
-    "envious_members": _envy,
-    "pool_end_t": _over_materials,
-    "unused_release_t": _over_materials,
+_AgreementRule = Callable[[dict[str, np.ndarray], list[int], Any], tuple[np.ndarray, np.ndarray]]
+
+_AGREEMENT: dict[str, tuple[tuple[str, ...], _AgreementRule]] = {
+    "total_shortfall_t": (("shortfall_t",), _total_shortfall),
+    "fairness_jain": (("shortfall_t", "demand_t"), _fairness),
+    "max_shortfall_share_gap": (("shortfall_t", "demand_t"), _share_gap),
+    "draw_contribution_gap": (("released_joint_t", "contributed_t", "shortfall_t"), _contribution_gap),
+    "envious_members": (("released_joint_t", "contributed_t", "shortfall_t"), _envy),
+    "pool_end_t": ((), _over_materials),
+    "unused_release_t": ((), _over_materials),
 }
-"""Agreement-wide metrics: (per material, overall) from the finished summary."""
+"""Agreement-wide metrics: the metrics they are computed from, and their rule giving (per material, overall)."""
+
+
+def needed_metrics(wanted: Iterable[str]) -> frozenset[str]:
+    """The summary metrics ``wanted`` and every one they are computed from.
+
+    >>> sorted(needed_metrics(["total_shortfall_t", "shortfall_share"]))
+    ['demand_t', 'shortfall_share', 'shortfall_t', 'total_shortfall_t']
+    """
+    known = {q.name for q in (*SUMMARY, *AGREEMENT_SUMMARY)}
+    inputs = {name: rule[0] for name, rule in (*_DERIVED.items(), *_AGREEMENT.items())}
+    todo, needed = list(wanted), set()
+    while todo:
+        name = todo.pop()
+        if name not in known:
+            raise ValueError(f"'{name}' is not a summary metric of the registry")
+        if name not in needed:
+            needed.add(name)
+            todo.extend(inputs.get(name, ()))
+    return frozenset(needed)

@@ -455,17 +455,23 @@ def metric_columns(st: Structure, s: dict[str, np.ndarray]) -> dict[str, np.ndar
     Agreement-wide metrics keep their names (``total_shortfall_t``); region metrics are
     aggregated over materials as their registry entry says (``region_total``) as
     ``<metric>.<region>``, and given per material as ``<metric>.<region>.<material>``.
+    A summary of some metrics only (``run_batch(..., metrics=...)``) gives their columns only.
     """
-    out: dict[str, np.ndarray] = {q.name: s[f"agreement.{q.name}"] for q in AGREEMENT_SUMMARY}
+    out: dict[str, np.ndarray] = {
+        q.name: s[f"agreement.{q.name}"] for q in AGREEMENT_SUMMARY if f"agreement.{q.name}" in s
+    }
+    region_metrics = [q for q in SUMMARY if q.name in s]
     for i, region in enumerate(st.regions):
-        for q in SUMMARY:
+        for q in region_metrics:
             if q.region_total:
                 out[f"{q.name}.{region}"] = _region_total(q, s, i, out, region)
         for j, material in enumerate(st.materials):
-            for q in SUMMARY:
+            for q in region_metrics:
                 if q.per_material:
                     out[f"{q.name}.{region}.{material}"] = s[q.name][:, i, j]
-    assert list(out) == sweep_metric_names(st.regions, st.materials)
+    assert list(out) == [
+        c for c in sweep_metric_names(st.regions, st.materials) if c.split(".", 1)[0] in s or f"agreement.{c}" in s
+    ]
     return out
 
 

@@ -33,7 +33,16 @@ from simulator.explore.data import (
     sample_days,
     unpack,
 )
-from simulator.explore.grid import MAX_POINTS, MAX_TOTAL_RUNS, PERCENTILES, Grid, _percentiles, headline_names
+from simulator.explore.grid import (
+    MAX_POINTS,
+    MAX_TOTAL_RUNS,
+    PERCENTILES,
+    Grid,
+    _headline,
+    _percentiles,
+    _run_headlines,
+    headline_names,
+)
 from simulator.explore.page import MAX_PAGE_BYTES, read_page
 from simulator.scenario import load_raw
 from simulator.sweep import Sweep, SweepSpec, parse_axis
@@ -470,6 +479,10 @@ def test_bands_are_the_sweeps_percentiles_and_the_seed_reproduces_the_first_run(
     np.testing.assert_array_equal(
         grid.headline[point, q.index("total_shortfall_t")], np.percentile(table["total_shortfall_t"], [5, 50, 95])
     )
+    # the page's batches work out only the headline's metrics (METRICS): every headline
+    # figure equals the one made from the sweep's table of all metrics
+    regions, columns = _run_headlines(table)
+    np.testing.assert_array_equal(grid.headline[point], _headline(columns, regions, np.arange(len(table))))
     assert (np.diff(grid.curves[point], axis=0) >= 0).all()  # p5 <= p50 <= p95 everywhere
     # `stockpile run ... --seed S` with the seed the page shows reproduces the sweep's first run
     seed = int(table.loc[table["run"] == 0, "seed"].iloc[0])

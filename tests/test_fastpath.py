@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from simulator import quantities
 from simulator.engine import ReferenceEngine
 from simulator.events import EventLog
 from simulator.fastpath import CURVE_COLUMNS, run_batch
@@ -262,3 +263,54 @@ def test_the_arrivals_of_a_ring_nothing_was_shipped_through_are_read_only():
     with pytest.raises(ValueError, match="read-only"):
         arrivals += 1.0
     assert ring.take(1) is arrivals
+
+
+def _rich_batch_plans() -> list:
+    """Noisy runs with a random halt, a refilling pool and loans: every summary metric moves."""
+    data = build(
+        TWO_MEMBERS,
+        horizon_days=90,
+        shocks__0__start={"distribution": "uniform", "low": 0, "high": 20},
+        shocks__0__end=40,
+        regions__japan__demand__ree__noise_cv=0.3,
+        regions__eu__commercial_stock__ree__tonnes=200,
+        agreement__pool__refill_t_per_day={"ree": 4},
+        agreement__ratio={"japan": 0.3, "eu": 0.7},
+        agreement__settlement={"kind": "loan", "term_days": 7},
+    )
+    return [compile_plan(validate_data(data))] * 5
+
+
+SUMMARY_METRICS = [q.name for q in (*quantities.SUMMARY, *quantities.AGREEMENT_SUMMARY)]
+
+
+@pytest.mark.parametrize("metric", SUMMARY_METRICS)
+def test_a_summary_of_one_metric_holds_the_full_summarys_numbers_of_it(metric):
+    plans = _rich_batch_plans()
+    full = run_batch(stack_plans(plans), draw_batch(plans, list(range(5)))).summary
+    some = run_batch(stack_plans(plans), draw_batch(plans, list(range(5))), metrics=(metric,)).summary
+    assert metric in some or f"agreement.{metric}" in some
+    assert set(some) < set(full)
+    for name, values in some.items():
+        assert np.array_equal(values, full[name], equal_nan=True), name
+
+
+def test_a_summary_of_some_metrics_has_just_them_and_their_inputs():
+    plans = _rich_batch_plans()
+    some = run_batch(stack_plans(plans), draw_batch(plans, [0] * 5), metrics=("total_shortfall_t", "released_t"))
+    # the total is the members' shortfalls summed; released = national + joint releases
+    expected = {"shortfall_t", "released_national_t", "released_joint_t", "released_t"}
+    assert set(some.summary) == expected | {"agreement.total_shortfall_t", "by_material.total_shortfall_t"}
+    with pytest.raises(ValueError, match="'total_shortfall' is not a summary metric"):
+        run_batch(stack_plans(plans), draw_batch(plans, [0] * 5), metrics=("total_shortfall",))
+
+
+def test_without_an_agreement_the_total_shortfall_is_over_all_regions_even_alone():
+    data = {k: v for k, v in build(TWO_MEMBERS, regions__japan__demand__ree__noise_cv=0.2).items() if k != "agreement"}
+    plans = [compile_plan(validate_data(data))] * 3
+    full = run_batch(stack_plans(plans), draw_batch(plans, [1, 2, 3])).summary
+    alone = run_batch(stack_plans(plans), draw_batch(plans, [1, 2, 3]), metrics=("total_shortfall_t",)).summary
+    # both regions are short every day of the whole-horizon halt: 60 days x 80 t for the EU
+    assert (full["shortfall_t"][:, 1, 0] == 60 * 80.0).all()
+    np.testing.assert_array_equal(alone["agreement.total_shortfall_t"], full["agreement.total_shortfall_t"])
+    np.testing.assert_array_equal(alone["agreement.total_shortfall_t"], full["shortfall_t"].sum(axis=(1, 2)))

@@ -10,6 +10,8 @@ they give bit-identical numbers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from simulator.kernel.border import Border
@@ -30,7 +32,8 @@ __all__ = ["Kernel", "State", "active_flags"]
 class Kernel:
     """State plus the day's steps for a batch of runs of one structure."""
 
-    def __init__(self, plan: Plan, draws: Draws) -> None:
+    def __init__(self, plan: Plan, draws: Draws, metrics: Iterable[str] | None = None) -> None:
+        """``metrics``: the summary metrics to accumulate (None: all; see :class:`SummaryAccumulator`)."""
         self.plan = plan
         self.state = initial_state(plan)
         self.effects = ShockEffects(plan, draws)
@@ -38,7 +41,7 @@ class Kernel:
         self._procure = Procurement(plan, Border(plan, draws))
         self.has_refill = self._procure.any_refill
         self.has_pool_refill = self._procure.pool_refill
-        self.summary = SummaryAccumulator(plan, skip=self.absent_flows())
+        self.summary = SummaryAccumulator(plan, skip=self.absent_flows(), only=metrics)
 
     def conditions(self) -> dict[Condition, bool]:
         """Whether each registry condition (``present_when``) holds for this plan."""

@@ -24,7 +24,7 @@ import math
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -75,6 +75,8 @@ class Chunk:
     """Per-day curves kept (see :func:`~simulator.fastpath.kept_curves`)."""
     batch_factor: int = 1
     """Batches this many times the usual size (:func:`batch_runs`)."""
+    metrics: tuple[str, ...] | None = None
+    """The summary metrics worked out (None: all; see :func:`~simulator.fastpath.run_batch`)."""
     fingerprint: str = ""
     """The sweep's, returned with the result: a result is saved only into its own sweep."""
     patcher: GridPatcher | None = None
@@ -174,7 +176,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
             earlier = {id(p): with_warm_up_from(p, first_day) for p in batch_plans}  # once per distinct plan
             batch_plans = [earlier[id(p)] for p in batch_plans]
             draws = draw_batch(batch_plans, [seed for _, seed in batch])
-            result = run_batch(stack_plans(batch_plans), draws, curves=chunk.curves)
+            result = run_batch(stack_plans(batch_plans), draws, curves=chunk.curves, metrics=chunk.metrics)
             offset = len(row_of)
             row_of.update((position, offset + row) for row, (position, _) in enumerate(batch))
             metric_batches.append(metric_columns(batch_plans[0].structure, result.summary))
@@ -225,6 +227,8 @@ class Sweep:
     """Per-day curves kept (see :func:`~simulator.fastpath.kept_curves`)."""
     batch_factor: int = 1
     """Fast-path batches this many times the usual size (:func:`batch_runs`)."""
+    metrics: tuple[str, ...] | None = None
+    """The summary metrics of its table (None: all; the table then has their columns only)."""
     runs: list[tuple[int, int, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """What the sweep changed from what was asked, and why (written to ``sweep.json``)."""
@@ -254,6 +258,7 @@ class Sweep:
             self.source,
             self.curves,
             self.batch_factor,
+            self.metrics,
             fingerprint,
             self.patcher,
         )
@@ -275,6 +280,8 @@ class Sweep:
             "chunk_runs": self.chunk_runs,
             "curves": self.curves,
         }
+        if self.metrics is not None:  # a table of some metrics only (unset: the fingerprints of before)
+            parts["metrics"] = self.metrics
         return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -351,13 +358,12 @@ def may_be_random(sweep: Sweep) -> bool:
 
 def once_per_point(sweep: Sweep, why: str) -> Sweep:
     """The same sweep with one run per point (replicate 0 of each, its seed unchanged); ``why`` noted."""
-    spec = SweepSpec(sweep.spec.axes, 1, sweep.spec.seed, sweep.spec.fixed)
-    single = Sweep(sweep.raw, sweep.source, spec, sweep.points, sweep.first, sweep.root_seed, sweep.chunk_runs)
-    single.curves, single.batch_factor = sweep.curves, sweep.batch_factor
-    single.runs = [run for run in sweep.runs if run[1] == 0]
-    single.notes = [*sweep.notes, why]
-    single.patcher = sweep.patcher
-    return single
+    return replace(
+        sweep,
+        spec=SweepSpec(sweep.spec.axes, 1, sweep.spec.seed, sweep.spec.fixed),
+        runs=[run for run in sweep.runs if run[1] == 0],
+        notes=[*sweep.notes, why],
+    )
 
 
 def without_repeats(sweep: Sweep) -> tuple[Sweep, str | None]:
