@@ -158,19 +158,10 @@ def run_batch(
     """
     keep_freed_memory()
     st = plan.structure
+    B, R, M, S = plan.batch, len(st.regions), len(st.materials), len(st.suppliers)
     names = kept_curves(curves)
     if metrics is not None:  # a cumulative curve is its source's running sum
         metrics = (*metrics, *(str(daily(n).source) for n in names if daily(n).aggregation == "cumulative"))
-    kernel = Kernel(plan, draws, metrics)
-    B, R, M, S = plan.batch, len(st.regions), len(st.materials), len(st.suppliers)
-    length = _ring_length(plan, draws)
-    commercial, refill = _Ring(B, length, (R, M, S)), _Ring(B, length, (R, M, S))
-    pool = _Ring(B, length, (M, S))
-    review_days = plan.review_days  # (R, B)
-    order_up_to = plan.order_up_to
-    any_reviews = bool(order_up_to.any())
-    no_review = np.zeros(order_up_to.shape, bool)
-    # curves are kept day-major like the kernel (day, ..., run) and handed out runs first
     sizes = {"region": R, "material": M, "supplier": S}
     kept = {
         name: np.zeros(
@@ -178,7 +169,17 @@ def run_batch(
         )
         for name in names
     }
-    market_curves, procurement_curves = _curve_sources(kept)
+    market_curves, procurement_curves = _curve_sources(kept)  # kept day-major like the kernel, handed out runs first
+    # the event log reads any field; otherwise only the summary and the kept curves read the market's record
+    reads = None if log is not None else [source for _, source, cumulative in market_curves if not cumulative]
+    kernel = Kernel(plan, draws, metrics, reads)
+    length = _ring_length(plan, draws)
+    commercial, refill = _Ring(B, length, (R, M, S)), _Ring(B, length, (R, M, S))
+    pool = _Ring(B, length, (M, S))
+    review_days = plan.review_days  # (R, B)
+    order_up_to = plan.order_up_to
+    any_reviews = bool(order_up_to.any())
+    no_review = np.zeros(order_up_to.shape, bool)
     yesterday = np.zeros((len(plan.shocks), B), bool)
     for day in range(st.first_day, st.horizon_days):
         active = active_flags(draws.shock_start, draws.shock_end, day)

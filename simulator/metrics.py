@@ -140,6 +140,10 @@ class SummaryAccumulator:
     def _wants(self, name: str) -> bool:
         return self.wanted is None or name in self.wanted
 
+    def market_sources(self) -> frozenset[str]:
+        """The fields of the market's record the summary reads."""
+        return frozenset(source for source, _, _ in self._market)
+
     def add_market(self, day: int, m: MarketDay) -> None:
         """Fold in one day's market (and the agreement's record of the day)."""
         _add(self._market, day, m)

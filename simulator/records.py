@@ -13,6 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 Array = np.ndarray
+Reported = np.ndarray | None
+"""An output-only field of :class:`MarketDay` (nothing in the day step reads it): None on
+the days of a batch whose caller does not read it (``Kernel(plan, draws, metrics, reads)``)."""
 
 
 @dataclass(frozen=True)
@@ -63,29 +66,29 @@ class MarketDay:
     released_rule_t: Array
     lent_t: Array
     transferred_t: Array
-    transfer_value_usd: Array
-    reserve_sale_usd: Array
+    transfer_value_usd: Reported
+    reserve_sale_usd: Reported
     auction_stock_t: Array
-    pool_share_t: Array
+    pool_share_t: Reported
     refill_arrivals_t: Array
     auction_spend_usd: Array
-    holding_cost_usd: Array
+    holding_cost_usd: Reported
     price_usd_per_kg: Array
-    demand_destroyed_t: Array
+    demand_destroyed_t: Reported
     substitution_share: Array
     desired_cover_days: Array
-    crisis_extra_cost_usd: Array
-    lost_surplus_usd: Array
-    auction_revenue_usd: Array
+    crisis_extra_cost_usd: Reported
+    lost_surplus_usd: Reported
+    auction_revenue_usd: Reported
     arrivals_by_supplier_t: Array
     pool_stock_t: Array
     pool_arrivals_t: Array
     world_price_usd_per_kg: Array
     perceived_risk: Array
-    days_of_cover_own: Array
+    days_of_cover_own: Reported
     drawable_shared_t: Array
-    days_of_net_imports: Array
-    days_of_cover_runway: Array
+    days_of_net_imports: Reported
+    days_of_cover_runway: Reported
     settlement_paid_usd: Array
     settlement_received_usd: Array
     loan_repaid_t: Array

@@ -9,6 +9,7 @@ from simulator import quantities
 from simulator.engine import ReferenceEngine
 from simulator.events import EventLog
 from simulator.fastpath import CURVE_COLUMNS, run_batch
+from simulator.kernel import Kernel
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import validate_data
@@ -314,3 +315,18 @@ def test_without_an_agreement_the_total_shortfall_is_over_all_regions_even_alone
     assert (full["shortfall_t"][:, 1, 0] == 60 * 80.0).all()
     np.testing.assert_array_equal(alone["agreement.total_shortfall_t"], full["agreement.total_shortfall_t"])
     np.testing.assert_array_equal(alone["agreement.total_shortfall_t"], full["shortfall_t"].sum(axis=(1, 2)))
+
+
+def test_output_only_fields_a_batch_reads_are_the_reference_engines_and_the_rest_are_not_worked_out():
+    plans = _rich_batch_plans()
+    shown = ("days_of_cover_runway", "days_of_cover_own", "pool_share_t")
+    batch = run_batch(stack_plans(plans), draw_batch(plans, [4] * 5), curves=shown, metrics=("shortfall_t",))
+    recorder = ReferenceEngine(plans[0], 4).run()
+    for column in shown:
+        expected = recorder.arrays[column].astype(np.float32)
+        assert np.array_equal(batch.curves[column][0], expected, equal_nan=True), column
+    kernel = Kernel(plans[0], draw_batch(plans[:1], [4]), ("shortfall_t",), reads=["days_of_cover_own"])
+    kernel.procure(-1, np.zeros((1, 1), bool), np.zeros((2, 1), bool))
+    day = kernel.market(0, np.zeros((1, 1), bool), *(np.zeros((2, 1, 1, 1)),) * 2, np.zeros((1, 1, 1)))
+    assert day.days_of_cover_own is not None and day.shortfall_t is not None
+    assert day.days_of_cover_runway is None and day.holding_cost_usd is None and day.pool_share_t is None

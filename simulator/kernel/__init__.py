@@ -32,8 +32,15 @@ __all__ = ["Kernel", "State", "active_flags"]
 class Kernel:
     """State plus the day's steps for a batch of runs of one structure."""
 
-    def __init__(self, plan: Plan, draws: Draws, metrics: Iterable[str] | None = None) -> None:
-        """``metrics``: the summary metrics to accumulate (None: all; see :class:`SummaryAccumulator`)."""
+    def __init__(
+        self, plan: Plan, draws: Draws, metrics: Iterable[str] | None = None, reads: Iterable[str] | None = None
+    ) -> None:
+        """``metrics``: the summary metrics to accumulate (None: all; see :class:`SummaryAccumulator`).
+
+        ``reads``: the fields of the day's :class:`MarketDay` the caller reads itself (None:
+        every field). Output-only fields that neither it nor the summary reads are not worked
+        out (:data:`~simulator.kernel.market.REPORTED`; they are None).
+        """
         self.plan = plan
         self.state = initial_state(plan)
         self.effects = ShockEffects(plan, draws)
@@ -42,6 +49,8 @@ class Kernel:
         self.has_refill = self._procure.any_refill
         self.has_pool_refill = self._procure.pool_refill
         self.summary = SummaryAccumulator(plan, skip=self.absent_flows(), only=metrics)
+        if reads is not None:
+            self._market.report_only(frozenset(reads) | self.summary.market_sources())
 
     def conditions(self) -> dict[Condition, bool]:
         """Whether each registry condition (``present_when``) holds for this plan."""

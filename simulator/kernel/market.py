@@ -41,6 +41,21 @@ from simulator.randomness import DemandNoise, lognormal_parameters
 from simulator.records import MarketDay
 from simulator.release.tender import tender_requests, tender_sales_usd
 
+REPORTED = (
+    "transfer_value_usd",
+    "reserve_sale_usd",
+    "pool_share_t",
+    "holding_cost_usd",
+    "demand_destroyed_t",
+    "crisis_extra_cost_usd",
+    "lost_surplus_usd",
+    "auction_revenue_usd",
+    "days_of_cover_own",
+    "days_of_net_imports",
+    "days_of_cover_runway",
+)
+"""Fields of :class:`MarketDay` that nothing in the day step reads: worked out only when reported."""
+
 
 class Market:
     """Runs the market of one day for a batch (see the module docstring)."""
@@ -86,6 +101,11 @@ class Market:
         self.markets = plan.market is not None
         self.demand_response = self.markets and self.pricing.demand_response
         self.baseline_positive = bool((plan.baseline_demand_t_per_day > 0).all())  # every day, region, material
+        self.report = dict.fromkeys(REPORTED, True)
+
+    def report_only(self, fields: frozenset[str]) -> None:
+        """Work out of the output-only fields (:data:`REPORTED`) just ``fields``; the others are None."""
+        self.report = {name: name in fields for name in REPORTED}
 
     def _cover(self, stock_t: np.ndarray, baseline_t_per_day: np.ndarray) -> np.ndarray:
         """:func:`days_of_cover` against today's baseline: a plain division when no baseline is ever 0."""
@@ -149,7 +169,9 @@ class Market:
         national = self.zero
         if not (self.joint_first or self.shares_supply):
             national, gap = self._draw_national(state, gap, blocked)
-        joint = auction = rule = lent = spend = revenue = transferred = self.zero
+        joint = auction = rule = lent = spend = transferred = self.zero
+        report = self.report
+        revenue = self.zero if report["auction_revenue_usd"] else None
         agreed = None
         if self.agreement is not None:
             forecast = (expected if self.markets else baseline) - arrived  # the auction's net drawdown
@@ -176,7 +198,7 @@ class Market:
                 rule = self._to_regions(agreed.released_rule_t)
                 lent = self._to_regions(agreed.lent_t)
                 spend = self._to_regions(agreed.spend_usd)
-                if self.ownership is not None:
+                if self.ownership is not None and revenue is not None:
                     revenue = self.ownership * ordered_sum(spend, axis=0)[None]
                 joint = auction + rule
                 gap = gap - joint
@@ -190,8 +212,6 @@ class Market:
         if self.joint_first or self.shares_supply:
             national, gap = self._draw_national(state, gap, blocked)
         shortfall = np.where(gap > EPS_T, gap, 0.0)  # rounding residue is not a shortfall
-        pool_share = self.zero if self.ownership is None else self.ownership * state.pool[None]
-        strategic = state.national + state.auction_stock + pool_share
         drawable_shared = self.zero
         if agreed is not None and agreed.drawable_t is not self.no_drawable:
             # a member short today has drawn all the rule would give it
@@ -205,10 +225,17 @@ class Market:
         if self.settlement is not None:
             settled = self.settlement(day, state, rule, lent, prices.paid_usd_per_kg, pool_arrived, refilled, self.zero)
             paid, received, repaid, due = settled.paid_usd, settled.received_usd, settled.repaid_t, settled.due_t
-        extra = destroyed = self.zero
+        extra = destroyed = None
+        if report["crisis_extra_cost_usd"] or report["lost_surplus_usd"]:
+            extra, destroyed = self.pricing.costs(prices, potential, demand) if self.markets else (self.zero, self.zero)
         if self.markets:
-            extra, destroyed = self.pricing.costs(prices, potential, demand)
             self.pricing.end_of_day(state, effects, prices)
+        pool_share = holding = None
+        if report["pool_share_t"] or report["holding_cost_usd"]:
+            pool_share = self.zero if self.ownership is None else self.ownership * state.pool[None]
+        if report["holding_cost_usd"]:
+            strategic = state.national + state.auction_stock + pool_share
+            holding = strategic * self.holding_per_day if self.any_holding else self.zero
         return MarketDay(
             baseline_demand_t=baseline,
             demand_t=demand,
@@ -226,10 +253,18 @@ class Market:
             lent_t=lent,
             transferred_t=transferred,
             transfer_value_usd=(
-                transferred * prices.world_usd_per_kg[None] * KG_PER_T if self.shares_supply else self.zero
+                None
+                if not report["transfer_value_usd"]
+                else transferred * prices.world_usd_per_kg[None] * KG_PER_T
+                if self.shares_supply
+                else self.zero
             ),
             reserve_sale_usd=(
-                tender_sales_usd(np.where(p.tender_on, national, 0.0), prices.paid_usd_per_kg, p.tender_price_share)
+                None
+                if not report["reserve_sale_usd"]
+                else tender_sales_usd(
+                    np.where(p.tender_on, national, 0.0), prices.paid_usd_per_kg, p.tender_price_share
+                )
                 if self.tender
                 else self.zero
             ),
@@ -237,9 +272,11 @@ class Market:
             pool_share_t=pool_share,
             refill_arrivals_t=refilled,
             auction_spend_usd=spend,
-            holding_cost_usd=strategic * self.holding_per_day if self.any_holding else self.zero,
+            holding_cost_usd=holding,
             price_usd_per_kg=prices.paid_usd_per_kg,
-            demand_destroyed_t=potential - demand if self.demand_response else self.zero,
+            demand_destroyed_t=(
+                None if not report["demand_destroyed_t"] else potential - demand if self.demand_response else self.zero
+            ),
             substitution_share=state.substitution,
             desired_cover_days=state.desired_cover,
             crisis_extra_cost_usd=extra,
@@ -250,10 +287,20 @@ class Market:
             pool_arrivals_t=pool_arrived,
             world_price_usd_per_kg=prices.world_usd_per_kg,
             perceived_risk=state.risk,
-            days_of_cover_own=self._cover(own, baseline),
+            days_of_cover_own=self._cover(own, baseline) if report["days_of_cover_own"] else None,
             drawable_shared_t=drawable_shared,
-            days_of_net_imports=cover if self.all_imported else days_of_cover(drawable, baseline * p.net_import_share),
-            days_of_cover_runway=self._cover(drawable + state.in_transit + state.national_in_transit, baseline),
+            days_of_net_imports=(
+                None
+                if not report["days_of_net_imports"]
+                else cover
+                if self.all_imported
+                else days_of_cover(drawable, baseline * p.net_import_share)
+            ),
+            days_of_cover_runway=(
+                self._cover(drawable + state.in_transit + state.national_in_transit, baseline)
+                if report["days_of_cover_runway"]
+                else None
+            ),
             settlement_paid_usd=paid,
             settlement_received_usd=received,
             loan_repaid_t=repaid,
