@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from simulator.allocator import keep_freed_memory
+
 NO_VALUE = 65535
 """Code of a missing value (NaN)."""
 TOP_CODE = 65534
@@ -70,7 +72,8 @@ def resample(curves: np.ndarray, stride_days: int) -> np.ndarray:
     """
     horizon = curves.shape[3]
     days = sample_days(horizon, stride_days)
-    out = np.moveaxis(curves[:, :, :, days], (1, 3), (-2, -1)).astype(np.float64)
+    picked = curves if len(days) == horizon else curves[:, :, :, days]  # every day: no gather
+    out = np.moveaxis(picked, (1, 3), (-2, -1)).astype(np.float64)
     if stride_days > 1:
         window = np.searchsorted(days, np.arange(horizon))  # window of each day
         cover = curves[:, :, COVER].astype(np.float64)  # (point, series, day, region, material)
@@ -88,10 +91,11 @@ def quantise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     >>> codes.tolist(), low.tolist(), step.tolist() == [2 / 65534]
     ([[[0, 32767, 65534, 65535]]], [0.0], True)
     """
-    missing = ~np.isfinite(values)
+    missing: np.ndarray | None = ~np.isfinite(values)
+    assert missing is not None
     if not missing.any():  # the usual case: the same numbers without masking every value
         low, high = values.min(axis=(-2, -1)), values.max(axis=(-2, -1))
-        present = values
+        present, missing = values, None
     else:
         every_missing = missing.all(axis=(-2, -1))
         low = np.where(every_missing, 0.0, np.where(missing, np.inf, values).min(axis=(-2, -1)))
@@ -99,8 +103,13 @@ def quantise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         present = np.where(missing, low[..., None, None], values)
     step = (high - low) / TOP_CODE
     divisor = np.where(step > 0, step, 1.0)[..., None, None]
-    codes = np.clip(np.rint((present - low[..., None, None]) / divisor), 0, TOP_CODE).astype(np.uint16)
-    codes[missing] = NO_VALUE
+    scaled = np.subtract(present, low[..., None, None])  # then in place: one temporary, not four
+    scaled /= divisor
+    np.rint(scaled, out=scaled)
+    np.clip(scaled, 0, TOP_CODE, out=scaled)
+    codes = scaled.astype(np.uint16)
+    if missing is not None:
+        codes[missing] = NO_VALUE
     return codes, low, step
 
 
@@ -111,19 +120,25 @@ def dequantise(codes: np.ndarray, low: np.ndarray, step: np.ndarray) -> np.ndarr
 
 
 def _encode(headline: np.ndarray, low: np.ndarray, step: np.ndarray, codes: np.ndarray) -> bytes:
-    deltas = codes.copy()
-    deltas[..., 1:] = codes[..., 1:] - codes[..., :-1]  # uint16 arithmetic wraps modulo 2**16
-    planes = np.concatenate([(deltas >> 8).astype(np.uint8).ravel(), (deltas & 0xFF).astype(np.uint8).ravel()])
-    parts = [headline.astype("<f8"), low.astype("<f8"), step.astype("<f8")]
-    return zlib.compress(b"".join(p.tobytes() for p in parts) + planes.tobytes(), ZLIB_LEVEL)
+    deltas = np.empty_like(codes)
+    deltas[..., 0] = codes[..., 0]
+    np.subtract(codes[..., 1:], codes[..., :-1], out=deltas[..., 1:])  # uint16 arithmetic wraps modulo 2**16
+    byte_pairs = deltas.astype("<u2", copy=False).reshape(-1).view(np.uint8).reshape(-1, 2)  # (low, high) each
+    planes = np.empty((2, codes.size), np.uint8)
+    planes[0], planes[1] = byte_pairs[:, 1], byte_pairs[:, 0]  # every high byte, then every low byte
+    # fed in parts, the stream is the one zlib.compress makes of the joined bytes, without joining 70 MB
+    stream = zlib.compressobj(ZLIB_LEVEL)
+    parts = [stream.compress(p.astype("<f8").tobytes()) for p in (headline, low, step)]
+    return b"".join([*parts, stream.compress(planes), stream.flush()])
 
 
 def pack(curves: np.ndarray, headline: np.ndarray, stride_days: int) -> Packed:
     """Resample, quantise and compress a grid's curves with its headline numbers.
 
     ``curves`` is (point, series, curve, day, region, material), ``headline`` is
-    (point, quantity, series).
+    (point, quantity, series). The blocks' temporaries reuse freed memory (:mod:`simulator.allocator`).
     """
+    keep_freed_memory()
     blocks = [
         quantise(resample(curves[i : i + BLOCK_POINTS], stride_days)) for i in range(0, len(curves), BLOCK_POINTS)
     ]
