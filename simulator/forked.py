@@ -5,7 +5,8 @@ Layer: ground (imports nothing from the project).
 ``stockpile run`` draws three or four figures, each a few tenths of a second of
 Matplotlib; a forked child inherits the imported libraries and the finished run, so it
 can draw half of them at once with no pickling and no start-up. The child's tasks must
-only write files. The parent runs its own half, then waits for the child; if the child
+only write files, or arrays made by :func:`shared_array` (the explorer packs its page's
+blocks so). The parent runs its own half, then waits for the child; if the child
 failed in any way (an exception, a signal, a non-zero exit), the parent runs the child's
 tasks itself, so an error is raised where it would have been without a child. A signal
 that stops the parent kills the child before the parent goes on (a finally block), and a
@@ -15,11 +16,14 @@ child whose parent dies is killed by the kernel (Linux ``PR_SET_PDEATHSIG``).
 from __future__ import annotations
 
 import ctypes
+import mmap
 import os
 import platform
 import signal
 import threading
 from collections.abc import Callable, Sequence
+
+import numpy as np
 
 _PR_SET_PDEATHSIG = 1
 """``prctl`` option from Linux's ``sys/prctl.h``: the signal a child gets when its parent dies."""
@@ -37,6 +41,16 @@ def can_fork() -> bool:
     ever (a notebook's or a Dask worker's threads); ``stockpile run`` has none.
     """
     return forks_here() and threading.active_count() == 1
+
+
+def shared_array(shape: tuple[int, ...], dtype: type | np.dtype) -> np.ndarray:
+    """A zeroed array in memory shared with the children forked later: what a child writes, this process reads.
+
+    An anonymous shared mapping; its pages are only touched when written.
+    """
+    count = int(np.prod(shape))
+    memory = mmap.mmap(-1, max(1, count * np.dtype(dtype).itemsize))  # MAP_SHARED
+    return np.frombuffer(memory, dtype, count).reshape(shape)
 
 
 def run_shared(tasks: Sequence[Callable[[], object]]) -> None:

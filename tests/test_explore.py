@@ -19,9 +19,11 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import simulator
+from simulator import forked
 from simulator.cli import main
 from simulator.explore import plan_grid, render, run_grid
 from simulator.explore.data import (
+    BLOCK_POINTS,
     NO_VALUE,
     STRIDES_DAYS,
     base64_size,
@@ -118,6 +120,21 @@ def test_the_blob_reads_back_the_headline_exactly_and_the_curves_within_the_boun
     curve_range = expected.max(axis=(-2, -1)) - expected.min(axis=(-2, -1))
     assert np.all(np.abs(values - expected) <= curve_range[..., None, None] / 65534 / 2 * (1 + 1e-9))
     assert packed.layout["days"] == sample_days(30, 2).tolist()
+
+
+def test_blocks_packed_in_a_forked_child_give_the_same_blob(monkeypatch):
+    rng = np.random.default_rng(8)
+    curves = np.cumsum(rng.random((2 * BLOCK_POINTS + 5, 3, 2, 20, 1, 2)), axis=3).astype(np.float32)
+    curves[BLOCK_POINTS + 3, :, 0] = np.nan  # a cell without demand, in the child's block
+    headline = rng.random((len(curves), 4, 3))
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    alone = pack(curves, headline, 3)
+    monkeypatch.setattr(forked, "can_fork", lambda: forked.forks_here())
+    shared = pack(curves, headline, 3)
+    assert shared.blob == alone.blob and shared.layout == alone.layout
+    read_headline, values = unpack(shared)
+    np.testing.assert_array_equal(read_headline, headline)
+    assert np.isnan(values[BLOCK_POINTS + 3, 0]).all() and not np.isnan(values[BLOCK_POINTS + 2]).any()
 
 
 # --- the size bound ----------------------------------------------------------------------

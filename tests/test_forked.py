@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from simulator import forked
@@ -38,6 +39,19 @@ def test_every_task_runs_once_half_of_them_in_a_child(tmp_path, forking):
     pids = [int(p.read_text()) for p in paths]
     assert pids[0] == pids[2] == os.getpid()  # the even ones here
     assert pids[1] == pids[3] != os.getpid()  # the odd ones in one child
+
+
+@needs_fork
+def test_what_a_child_writes_into_a_shared_array_is_read_here(forking):
+    pids = forked.shared_array((2, 3), np.int64)
+    assert (pids == 0).all()  # zeroed
+
+    def write(row: int):
+        return lambda: pids.__setitem__(row, os.getpid())
+
+    run_shared([write(0), write(1)])
+    assert (pids[0] == os.getpid()).all()
+    assert (pids[1] != os.getpid()).all() and (pids[1] > 0).all()  # the child's own
 
 
 def test_without_a_child_the_tasks_run_here_in_order(tmp_path, monkeypatch):

@@ -24,12 +24,14 @@ high bytes of every code first and low bytes after; all of it compressed with zl
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from simulator.allocator import keep_freed_memory
+from simulator.forked import run_shared, shared_array
 
 NO_VALUE = 65535
 """Code of a missing value (NaN)."""
@@ -139,11 +141,20 @@ def pack(curves: np.ndarray, headline: np.ndarray, stride_days: int) -> Packed:
     (point, quantity, series). The blocks' temporaries reuse freed memory (:mod:`simulator.allocator`).
     """
     keep_freed_memory()
-    blocks = [
-        quantise(resample(curves[i : i + BLOCK_POINTS], stride_days)) for i in range(0, len(curves), BLOCK_POINTS)
-    ]
-    codes, low, step = (np.concatenate(part) for part in zip(*blocks, strict=True))
-    points, n_curves, regions, materials, series, samples = codes.shape
+    points, series, n_curves, horizon, regions, materials = curves.shape
+    samples = len(sample_days(horizon, stride_days))
+    shape = (points, n_curves, regions, materials, series, samples)
+    # blocks of points, half of them in a forked child where two cores allow (simulator.forked)
+    codes, low, step = shared_array(shape, np.uint16), shared_array(shape[:4], float), shared_array(shape[:4], float)
+
+    def block(start: int) -> Callable[[], None]:
+        def pack_block() -> None:
+            part = slice(start, start + BLOCK_POINTS)
+            codes[part], low[part], step[part] = quantise(resample(curves[part], stride_days))
+
+        return pack_block
+
+    run_shared([block(start) for start in range(0, points, BLOCK_POINTS)])
     layout = {
         "points": points,
         "quantities": headline.shape[1],
