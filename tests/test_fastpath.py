@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -266,7 +268,8 @@ def test_the_arrivals_of_a_ring_nothing_was_shipped_through_are_read_only():
     assert ring.take(1) is arrivals
 
 
-def _rich_batch_plans() -> list:
+@functools.cache
+def _rich_batch_plans() -> tuple:
     """Noisy runs with a random halt, a refilling pool and loans: every summary metric moves."""
     data = build(
         TWO_MEMBERS,
@@ -279,7 +282,13 @@ def _rich_batch_plans() -> list:
         agreement__ratio={"japan": 0.3, "eu": 0.7},
         agreement__settlement={"kind": "loan", "term_days": 7},
     )
-    return [compile_plan(validate_data(data))] * 5
+    return (compile_plan(validate_data(data)),) * 5
+
+
+@functools.cache
+def _rich_full_summary() -> dict:
+    plans = list(_rich_batch_plans())
+    return run_batch(stack_plans(plans), draw_batch(plans, list(range(5)))).summary
 
 
 SUMMARY_METRICS = [q.name for q in (*quantities.SUMMARY, *quantities.AGREEMENT_SUMMARY)]
@@ -287,8 +296,7 @@ SUMMARY_METRICS = [q.name for q in (*quantities.SUMMARY, *quantities.AGREEMENT_S
 
 @pytest.mark.parametrize("metric", SUMMARY_METRICS)
 def test_a_summary_of_one_metric_holds_the_full_summarys_numbers_of_it(metric):
-    plans = _rich_batch_plans()
-    full = run_batch(stack_plans(plans), draw_batch(plans, list(range(5)))).summary
+    plans, full = list(_rich_batch_plans()), _rich_full_summary()
     some = run_batch(stack_plans(plans), draw_batch(plans, list(range(5))), metrics=(metric,)).summary
     assert metric in some or f"agreement.{metric}" in some
     assert set(some) < set(full)
@@ -297,7 +305,7 @@ def test_a_summary_of_one_metric_holds_the_full_summarys_numbers_of_it(metric):
 
 
 def test_a_summary_of_some_metrics_has_just_them_and_their_inputs():
-    plans = _rich_batch_plans()
+    plans = list(_rich_batch_plans())
     some = run_batch(stack_plans(plans), draw_batch(plans, [0] * 5), metrics=("total_shortfall_t", "released_t"))
     # the total is the members' shortfalls summed; released = national + joint releases
     expected = {"shortfall_t", "released_national_t", "released_joint_t", "released_t"}
@@ -318,7 +326,7 @@ def test_without_an_agreement_the_total_shortfall_is_over_all_regions_even_alone
 
 
 def test_output_only_fields_a_batch_reads_are_the_reference_engines_and_the_rest_are_not_worked_out():
-    plans = _rich_batch_plans()
+    plans = list(_rich_batch_plans())
     shown = ("days_of_cover_runway", "days_of_cover_own", "pool_share_t")
     batch = run_batch(stack_plans(plans), draw_batch(plans, [4] * 5), curves=shown, metrics=("shortfall_t",))
     recorder = ReferenceEngine(plans[0], 4).run()
