@@ -78,6 +78,8 @@ class Border:
         self.quota_used = np.zeros((len(self.quota_ids), B))
         self.pending = [np.zeros((len(plan.shocks[k].processing_weights), R, M, S, B)) for k in self.licence_ids]
         self.active = bool(self.held_ids or self.quota_ids or self.licence_ids or self.leaks)
+        self.no_routes = np.zeros(self.route_shape)  # nothing on any route (shared, read-only)
+        self.no_routes.flags.writeable = False
         self._waiting: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # until held or pending goods change
 
     def waiting(self) -> tuple[np.ndarray, np.ndarray]:
@@ -102,14 +104,14 @@ class Border:
 
     def quotas(self, day: int, planned: np.ndarray, effects: Effects) -> tuple[np.ndarray, np.ndarray]:
         """What export quotas license of today's ``planned`` routes, and what they turned away."""
-        turned_away = np.zeros(self.route_shape)
+        turned_away = None
         for i, k in enumerate(self.quota_ids):
             on = effects.active[k]
             if not on.any():  # off in every run: nothing capped or stopped, the period's count kept
                 continue
             planned, stopped = self._quota(day, i, k, planned, on)
-            turned_away = turned_away + stopped
-        return planned, turned_away
+            turned_away = _added(turned_away, stopped)
+        return planned, self.no_routes if turned_away is None else turned_away
 
     def __call__(self, day: int, planned: np.ndarray, shipped: np.ndarray, effects: Effects) -> BorderDay:
         """Apply holds, leaks and licences to the day's ``planned`` (licensed) and ``shipped`` routes.
@@ -119,19 +121,18 @@ class Border:
         """
         if self.licence_ids:
             self._waiting = None
-        newly_held = np.zeros(self.route_shape)
-        lost = np.zeros(self.route_shape)
+        newly_held = lost = None
         leak = planned * effects.leak_fraction if effects.leak_fraction is not None else None
         for i, k in enumerate(self.licence_ids):
             shipped, refused = self._licences(day, i, k, shipped, effects.active[k])
-            lost = lost + refused
+            lost = _added(lost, refused)
         zero_added = False
         for i, k in enumerate(self.held_ids):
             share = effects.held.get(k)
             if share is not None:
                 held_today = planned * share
                 self.held[i] = self.held[i] + held_today
-                newly_held = newly_held + held_today
+                newly_held = _added(newly_held, held_today)
                 self._idle[i] = False
                 self._waiting = None
             if not self._idle[i] and self._releasing(i, k):
@@ -142,7 +143,10 @@ class Border:
                 if not zero_added:
                     shipped = shipped + 0.0
                     zero_added = True
-        return BorderDay(shipped, leak, newly_held, lost)
+        no_routes = self.no_routes
+        return BorderDay(
+            shipped, leak, no_routes if newly_held is None else newly_held, no_routes if lost is None else lost
+        )
 
     def _releasing(self, i: int, k: int) -> bool:
         """Whether :meth:`_release` could release anything or change its state today, in any run.
@@ -303,3 +307,8 @@ def _share_out(wanted: np.ndarray, room: np.ndarray, preference: tuple[int, ...]
         out[r] = np.minimum(wanted[r], left)
         left = left - out[r]
     return out
+
+
+def _added(total: np.ndarray | None, more: np.ndarray) -> np.ndarray:
+    """``total + more``, where no total yet is zeros: ``more + 0.0`` (as zeros + ``more``: -0.0 becomes 0.0)."""
+    return more + 0.0 if total is None else total + more
