@@ -3,8 +3,10 @@
 Each test is worked out by hand and fails on the mutants it was written for (checked on each
 mutant); docs/mutation-testing.md ("Kernel: the agreement") lists the survivors that are
 equivalent. A measured supply loss first (what switches ``hybrid`` to the fair ratio), then
-the auction (bids, when one is held, each run's terms in a batch), national lending, the
-IEA's sharing with terms other than the defaults, and last a bug found on the way, not fixed.
+activation (the commercial-stock trigger, release times in a batch), the auction (bids, when
+one is held, each run's terms in a batch, pay-as-bid, a region that is not a member),
+national lending, the IEA's sharing with terms other than the defaults, the shared stock a
+member may draw, and last a bug found on the way, since fixed.
 """
 
 from __future__ import annotations
@@ -170,6 +172,63 @@ def test_a_run_without_a_measured_loss_measures_none_in_a_batch_with_one():
     assert step.arrived_sum[0, 0, 0] < 0.0
 
 
+# --- activation: the commercial-stock trigger, release times -------------------------------
+
+
+@pytest.mark.parametrize(("days_below", "opens"), [(4, 12), (1, 15)])
+def test_commercial_stock_below_the_trigger_activates_the_agreement_on_that_day(days_below, opens):
+    """``commercial_days_below`` activates the agreement the first day a member's stock is below that cover.
+
+    TWO_MEMBERS, each needing 0.5 t/day (under a tonne) from 5 t of commercial stock, nothing
+    arriving, with a decision lag of 6 days. Below 4 days (2 t): stock ends day 5 at exactly
+    2 t (not below) and day 6 at 1.5 t, so the agreement activates on day 6 and releases open
+    on day 12. Below 1 day (0.5 t): stock ends day 8 at exactly 0.5 t and day 9 at 0, so it
+    activates on day 9, a day before the first gap, and opens on day 15. Stock runs out at
+    the end of day 9: each member is short 0.5 t a day from day 10 until releases open,
+    then receives its 0.5 t a day from the pool.
+    """
+    data = build(
+        TWO_MEMBERS,
+        horizon_days=20,
+        regions__japan__demand__ree__tonnes_per_day=0.5,
+        regions__eu__demand__ree__tonnes_per_day=0.5,
+        regions__japan__commercial_stock__ree__tonnes=5,
+        regions__eu__commercial_stock__ree__tonnes=5,
+        agreement__trigger={"commercial_days_below": days_below},
+        agreement__decision_lag_days=6,
+    )
+    result = run(data)
+    check_invariants(result)
+    short = np.zeros(20)
+    short[10:opens] = 0.5
+    for member in ("japan", "eu"):
+        assert series(result, "commercial_stock_t", member)[5:10].tolist() == [2.0, 1.5, 1.0, 0.5, 0.0]
+        assert series(result, "shortfall_t", member) == pytest.approx(short)
+        assert series(result, "released_joint_t", member)[opens:] == pytest.approx(0.5)
+
+
+def test_runs_with_and_without_release_times_share_a_batch_run_by_run():
+    """A run with release times and one with a decision lag instead give in a batch what they give alone.
+
+    TWO_MEMBERS, both members cut off since before day 0: with release times (normal 30
+    days, emergency 8) releases open on day 8, the emergency lead time; with a decision lag
+    of 3 days instead, on day 3. Batched together, each run gives the numbers it gives alone.
+    """
+    variants = [
+        build(TWO_MEMBERS, agreement__release_times={"normal_days": 30, "emergency_days": 8}),
+        build(TWO_MEMBERS, agreement__decision_lag_days=3),
+    ]
+    for data, first in zip(variants, (8, 3), strict=True):
+        released = series(run(data), "released_joint_t", "japan")
+        assert np.flatnonzero(released)[0] == first
+    plans = [compile_plan(validate_data(v)) for v in variants]
+    batch = run_batch(stack_plans(plans), draw_batch(plans, [0, 0]))
+    for row, plan in enumerate(plans):
+        alone = ReferenceEngine(plan, 0).run().summary
+        for name, values in alone.items():
+            assert np.array_equal(values[0], batch.summary[name][row], equal_nan=True), (name, row)
+
+
 # --- the auction ---------------------------------------------------------------------------
 
 
@@ -217,6 +276,25 @@ def test_runs_with_different_service_levels_share_a_batch_run_by_run():
             assert np.array_equal(values[0], batch.summary[name][row], equal_nan=True), (name, row)
         margin = z * 0.2 * 20 * np.sqrt(7)
         assert alone.arrays["auction_spend_usd"][0, 0, 0] == pytest.approx((140 + margin) * 80_000, rel=1e-6)
+
+
+def test_a_service_level_under_a_z_of_1_adds_its_margin():
+    """A service level whose z is under 1 (0.75: z = 0.674) still adds its margin to the bid.
+
+    Only Japan bids (80 USD/kg, every 7 days, 1,000 t on offer), for 7 x 20 = 140 t plus
+    ``z x 0.2 x 20 x sqrt(7)`` for a noise of cv 0.2: 0.674 x 10.58 = 7.14 t; it pays
+    80 USD/kg for 147.14 t.
+    """
+    bids = {"japan": {"ree": [{"share": 1.0, "price_usd_per_kg": 80.0}]}, "eu": {"ree": []}}
+    data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction={"every_days": 7, "bids": bids})
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    data["regions"]["japan"]["demand"]["ree"]["noise_cv"] = 0.2
+    data["agreement"]["auction"]["service_level"] = 0.75
+    first = run(data, seed=0).auctions.iloc[0]
+    margin = 0.6744898 * 0.2 * 20 * np.sqrt(7)
+    assert margin == pytest.approx(7.14, abs=0.01)
+    assert first["won_t.japan"] == pytest.approx(140 + margin, rel=1e-6)
+    assert first["spend_usd.japan"] == pytest.approx((140 + margin) * 80_000, rel=1e-6)
 
 
 def test_runs_with_different_release_caps_share_a_batch_run_by_run():
@@ -303,10 +381,11 @@ def test_an_auction_nobody_bids_at_is_not_held():
 
 
 def test_an_auction_for_less_than_a_tonne_is_held():
-    """An auction is held for bids of less than a tonne.
+    """An auction is held for bids of less than a tonne, and clears at a price.
 
     The auction of TWO_MEMBERS with only Japan embargoed, and needing 0.1 t/day: it bids
-    for 7 x 0.1 = 0.7 t, wins it, and is never short.
+    for 7 x 0.1 = 0.7 t, wins it at its own bid, 100 USD/kg (the only bid, the lowest
+    filled), and is never short.
     """
     data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=BIDS)
     data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
@@ -315,7 +394,55 @@ def test_an_auction_for_less_than_a_tonne_is_held():
     result = run(data)
     first = result.auctions.iloc[0]
     assert (first["day"], first["won_t.japan"], first["won_t.eu"]) == (0, pytest.approx(0.7), 0.0)
+    assert first["clearing_price_usd_per_kg"] == pytest.approx(100.0)
     assert series(result, "shortfall_t", "japan") == pytest.approx(0.0)
+
+
+def test_pay_as_bid_auctions_charge_each_winner_its_own_bid():
+    """Under ``pay_as_bid`` pricing each winner pays its own bid, not the clearing price.
+
+    The auction of TWO_MEMBERS with 1,000 t in the pool (no bid is cut): on day 0 Japan
+    wins its 140 t at its bid of 100 USD/kg, USD 14 million (7 million at the uniform
+    clearing price, the EU's 50 USD/kg), and the EU its 560 t at 50 USD/kg, USD 28 million.
+    """
+    data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction={**BIDS, "pricing": "pay_as_bid"})
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    result = run(data)
+    check_invariants(result)
+    first = result.auctions.iloc[0]
+    assert (first["day"], first["won_t.japan"], first["won_t.eu"]) == (0, pytest.approx(140.0), pytest.approx(560.0))
+    assert first["clearing_price_usd_per_kg"] == pytest.approx(50.0)
+    assert (first["spend_usd.japan"], first["spend_usd.eu"]) == (pytest.approx(14e6), pytest.approx(28e6))
+
+
+def test_members_keep_what_they_win_when_a_region_is_not_a_member():
+    """Stock won at auction is added to what each member holds when some region is not a member.
+
+    The auction of TWO_MEMBERS (500 t in the pool from each member) beside a third region,
+    the US (10 t/day from China, not embargoed), that is not a member. On day 0 Japan wins
+    140 t and the EU 560 t; each uses a day's demand, 20 and 80 t, and holds 120 and
+    480 t of auction stock at the end of the day, 20 and 80 t less each day until the next
+    auction on day 7. Neither is short until then; the US never holds auction stock nor is short.
+    """
+    data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=BIDS, horizon_days=14)
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    data["regions"]["us"] = {
+        "demand": {"ree": {"tonnes_per_day": 10}},
+        "commercial_stock": {"ree": {"tonnes": 0}},
+        "sourcing": {"ree": {"china": 1.0}},
+    }
+    data["suppliers"]["china"]["lead_time_days"]["us"] = 5
+    result = run(data)
+    check_invariants(result)
+    first = result.auctions.iloc[0]
+    assert (first["day"], first["won_t.japan"], first["won_t.eu"]) == (0, pytest.approx(140.0), pytest.approx(560.0))
+    days = np.arange(7)
+    assert series(result, "auction_stock_t", "japan")[:7] == pytest.approx(120.0 - 20.0 * days)
+    assert series(result, "auction_stock_t", "eu")[:7] == pytest.approx(480.0 - 80.0 * days)
+    assert series(result, "auction_stock_t", "us") == pytest.approx(0.0)
+    assert series(result, "shortfall_t", "us") == pytest.approx(0.0)
+    for member in ("japan", "eu"):
+        assert series(result, "shortfall_t", member)[:7] == pytest.approx(0.0)
 
 
 def test_each_material_is_auctioned_on_its_own_days():
@@ -511,6 +638,36 @@ def test_iea_ess_selective_trigger_at_its_given_loss_share(selective, received):
     assert series(result, "transferred_t", "a")[:10] == pytest.approx(received)
     assert series(result, "transferred_t", "b")[:10] == pytest.approx(-received)
     assert series(result, "released_joint_t", "a")[:10] == pytest.approx(0.0)
+
+
+# --- shared stock a member may draw (its days of cover) -------------------------------------
+
+
+def test_a_member_may_draw_its_ownership_share_of_the_pool_under_a_rule_without_a_ratio():
+    """Under a rule without a ratio a member counts its ownership share of the pool left under the cap as cover.
+
+    TWO_MEMBERS under ``proportional_to_demand`` (no ratio given) with a release cap of
+    10 t/day, but only the EU is embargoed and the pool holds 10 t from Japan and 50 t from
+    the EU (ownership 1/6 and 5/6). The EU draws 10 t a day, leaving 50, 40, ..., 10 t in the
+    pool on days 0..4; Japan, fully supplied and without stock, may draw 1/6 of the 10 t
+    the cap lets out: 10/6 t, 1/12 of a day of its 20 t demand. From day 5 the pool is empty.
+    """
+    data = build(
+        TWO_MEMBERS,
+        horizon_days=8,
+        agreement__mechanism="proportional_to_demand",
+        agreement__release_cap_t_per_day={"ree": 10},
+        agreement__pool__contributions={"japan": {"ree": {"tonnes": 10}}, "eu": {"ree": {"tonnes": 50}}},
+    )
+    data["shocks"][0]["regions"] = ["eu"]
+    del data["agreement"]["ratio"]
+    result = run(data)
+    check_invariants(result)
+    assert result.pool["pool_stock_t"].tolist() == pytest.approx([50.0, 40.0, 30.0, 20.0, 10.0, 0.0, 0.0, 0.0])
+    assert series(result, "shortfall_t", "japan") == pytest.approx(0.0)
+    cover = series(result, "days_of_cover", "japan")
+    assert cover[:5] == pytest.approx(10 / 6 / 20)
+    assert cover[5:] == pytest.approx(0.0)
 
 
 # --- a bug found on the way -----------------------------------------------------------------
