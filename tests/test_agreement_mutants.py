@@ -3,8 +3,11 @@
 Each test is worked out by hand and fails on the mutants it was written for (checked on each
 mutant); docs/mutation-testing.md ("Kernel: the agreement") lists the survivors that are
 equivalent. A measured supply loss first (what switches ``hybrid`` to the fair ratio), then
-the auction (bids, when one is held, each run's terms in a batch), national lending, the
-IEA's sharing with terms other than the defaults, and last a bug found on the way, not fixed.
+activation (the commercial-stock trigger, release times in a batch), the auction (bids, when
+one is held, each run's terms in a batch, pay-as-bid, a region that is not a member, gaps at
+the rounding threshold beside bought stock, the stock left unused), the rule material by
+material, national lending, the IEA's sharing with terms other than the defaults, the
+shared stock a member may draw, and last a bug found on the way, since fixed.
 """
 
 from __future__ import annotations
@@ -170,6 +173,63 @@ def test_a_run_without_a_measured_loss_measures_none_in_a_batch_with_one():
     assert step.arrived_sum[0, 0, 0] < 0.0
 
 
+# --- activation: the commercial-stock trigger, release times -------------------------------
+
+
+@pytest.mark.parametrize(("days_below", "opens"), [(4, 12), (1, 15)])
+def test_commercial_stock_below_the_trigger_activates_the_agreement_on_that_day(days_below, opens):
+    """``commercial_days_below`` activates the agreement the first day a member's stock is below that cover.
+
+    TWO_MEMBERS, each needing 0.5 t/day (under a tonne) from 5 t of commercial stock, nothing
+    arriving, with a decision lag of 6 days. Below 4 days (2 t): stock ends day 5 at exactly
+    2 t (not below) and day 6 at 1.5 t, so the agreement activates on day 6 and releases open
+    on day 12. Below 1 day (0.5 t): stock ends day 8 at exactly 0.5 t and day 9 at 0, so it
+    activates on day 9, a day before the first gap, and opens on day 15. Stock runs out at
+    the end of day 9: each member is short 0.5 t a day from day 10 until releases open,
+    then receives its 0.5 t a day from the pool.
+    """
+    data = build(
+        TWO_MEMBERS,
+        horizon_days=20,
+        regions__japan__demand__ree__tonnes_per_day=0.5,
+        regions__eu__demand__ree__tonnes_per_day=0.5,
+        regions__japan__commercial_stock__ree__tonnes=5,
+        regions__eu__commercial_stock__ree__tonnes=5,
+        agreement__trigger={"commercial_days_below": days_below},
+        agreement__decision_lag_days=6,
+    )
+    result = run(data)
+    check_invariants(result)
+    short = np.zeros(20)
+    short[10:opens] = 0.5
+    for member in ("japan", "eu"):
+        assert series(result, "commercial_stock_t", member)[5:10].tolist() == [2.0, 1.5, 1.0, 0.5, 0.0]
+        assert series(result, "shortfall_t", member) == pytest.approx(short)
+        assert series(result, "released_joint_t", member)[opens:] == pytest.approx(0.5)
+
+
+def test_runs_with_and_without_release_times_share_a_batch_run_by_run():
+    """A run with release times and one with a decision lag instead give in a batch what they give alone.
+
+    TWO_MEMBERS, both members cut off since before day 0: with release times (normal 30
+    days, emergency 8) releases open on day 8, the emergency lead time; with a decision lag
+    of 3 days instead, on day 3. Batched together, each run gives the numbers it gives alone.
+    """
+    variants = [
+        build(TWO_MEMBERS, agreement__release_times={"normal_days": 30, "emergency_days": 8}),
+        build(TWO_MEMBERS, agreement__decision_lag_days=3),
+    ]
+    for data, first in zip(variants, (8, 3), strict=True):
+        released = series(run(data), "released_joint_t", "japan")
+        assert np.flatnonzero(released)[0] == first
+    plans = [compile_plan(validate_data(v)) for v in variants]
+    batch = run_batch(stack_plans(plans), draw_batch(plans, [0, 0]))
+    for row, plan in enumerate(plans):
+        alone = ReferenceEngine(plan, 0).run().summary
+        for name, values in alone.items():
+            assert np.array_equal(values[0], batch.summary[name][row], equal_nan=True), (name, row)
+
+
 # --- the auction ---------------------------------------------------------------------------
 
 
@@ -217,6 +277,25 @@ def test_runs_with_different_service_levels_share_a_batch_run_by_run():
             assert np.array_equal(values[0], batch.summary[name][row], equal_nan=True), (name, row)
         margin = z * 0.2 * 20 * np.sqrt(7)
         assert alone.arrays["auction_spend_usd"][0, 0, 0] == pytest.approx((140 + margin) * 80_000, rel=1e-6)
+
+
+def test_a_service_level_under_a_z_of_1_adds_its_margin():
+    """A service level whose z is under 1 (0.75: z = 0.674) still adds its margin to the bid.
+
+    Only Japan bids (80 USD/kg, every 7 days, 1,000 t on offer), for 7 x 20 = 140 t plus
+    ``z x 0.2 x 20 x sqrt(7)`` for a noise of cv 0.2: 0.674 x 10.58 = 7.14 t; it pays
+    80 USD/kg for 147.14 t.
+    """
+    bids = {"japan": {"ree": [{"share": 1.0, "price_usd_per_kg": 80.0}]}, "eu": {"ree": []}}
+    data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction={"every_days": 7, "bids": bids})
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    data["regions"]["japan"]["demand"]["ree"]["noise_cv"] = 0.2
+    data["agreement"]["auction"]["service_level"] = 0.75
+    first = run(data, seed=0).auctions.iloc[0]
+    margin = 0.6744898 * 0.2 * 20 * np.sqrt(7)
+    assert margin == pytest.approx(7.14, abs=0.01)
+    assert first["won_t.japan"] == pytest.approx(140 + margin, rel=1e-6)
+    assert first["spend_usd.japan"] == pytest.approx((140 + margin) * 80_000, rel=1e-6)
 
 
 def test_runs_with_different_release_caps_share_a_batch_run_by_run():
@@ -303,10 +382,12 @@ def test_an_auction_nobody_bids_at_is_not_held():
 
 
 def test_an_auction_for_less_than_a_tonne_is_held():
-    """An auction is held for bids of less than a tonne.
+    """An auction is held for bids of less than a tonne, clears at a price, and its draws are the auction's.
 
     The auction of TWO_MEMBERS with only Japan embargoed, and needing 0.1 t/day: it bids
-    for 7 x 0.1 = 0.7 t, wins it, and is never short.
+    for 7 x 0.1 = 0.7 t, wins it at its own bid, 100 USD/kg (the only bid, the lowest
+    filled), and is never short. On days 1..6, without an auction, its draws of 0.1 t of
+    what it bought are logged under the auction.
     """
     data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=BIDS)
     data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
@@ -315,7 +396,153 @@ def test_an_auction_for_less_than_a_tonne_is_held():
     result = run(data)
     first = result.auctions.iloc[0]
     assert (first["day"], first["won_t.japan"], first["won_t.eu"]) == (0, pytest.approx(0.7), 0.0)
+    assert first["clearing_price_usd_per_kg"] == pytest.approx(100.0)
     assert series(result, "shortfall_t", "japan") == pytest.approx(0.0)
+    assert series(result, "released_auction_t", "japan")[1:7] == pytest.approx(0.1)
+    assert set(series(result, "release_rule", "japan")[:7]) == {"auction"}
+
+
+def test_pay_as_bid_auctions_charge_each_winner_its_own_bid():
+    """Under ``pay_as_bid`` pricing each winner pays its own bid, not the clearing price.
+
+    The auction of TWO_MEMBERS with 1,000 t in the pool (no bid is cut): on day 0 Japan
+    wins its 140 t at its bid of 100 USD/kg, USD 14 million (7 million at the uniform
+    clearing price, the EU's 50 USD/kg), and the EU its 560 t at 50 USD/kg, USD 28 million.
+    700 t of the 1,000 t lot are sold, 300 t not.
+    """
+    data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction={**BIDS, "pricing": "pay_as_bid"})
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    result = run(data)
+    check_invariants(result)
+    first = result.auctions.iloc[0]
+    assert (first["day"], first["won_t.japan"], first["won_t.eu"]) == (0, pytest.approx(140.0), pytest.approx(560.0))
+    assert first["clearing_price_usd_per_kg"] == pytest.approx(50.0)
+    assert (first["spend_usd.japan"], first["spend_usd.eu"]) == (pytest.approx(14e6), pytest.approx(28e6))
+    assert (first["lot_t"], first["sold_t"], first["unsold_t"]) == (1000.0, pytest.approx(700.0), pytest.approx(300.0))
+
+
+def test_members_keep_what_they_win_when_a_region_is_not_a_member():
+    """Stock won at auction is added to what each member holds when some region is not a member.
+
+    The auction of TWO_MEMBERS (500 t in the pool from each member) beside a third region,
+    the US (10 t/day from China, not embargoed), that is not a member. On day 0 Japan wins
+    140 t and the EU 560 t; each uses a day's demand, 20 and 80 t, and holds 120 and
+    480 t of auction stock at the end of the day, 20 and 80 t less each day until the next
+    auction on day 7. Neither is short until then; the US never holds auction stock nor is short.
+    """
+    data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=BIDS, horizon_days=14)
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    data["regions"]["us"] = {
+        "demand": {"ree": {"tonnes_per_day": 10}},
+        "commercial_stock": {"ree": {"tonnes": 0}},
+        "sourcing": {"ree": {"china": 1.0}},
+    }
+    data["suppliers"]["china"]["lead_time_days"]["us"] = 5
+    result = run(data)
+    check_invariants(result)
+    first = result.auctions.iloc[0]
+    assert (first["day"], first["won_t.japan"], first["won_t.eu"]) == (0, pytest.approx(140.0), pytest.approx(560.0))
+    days = np.arange(7)
+    assert series(result, "auction_stock_t", "japan")[:7] == pytest.approx(120.0 - 20.0 * days)
+    assert series(result, "auction_stock_t", "eu")[:7] == pytest.approx(480.0 - 80.0 * days)
+    assert series(result, "auction_stock_t", "us") == pytest.approx(0.0)
+    assert series(result, "shortfall_t", "us") == pytest.approx(0.0)
+    for member in ("japan", "eu"):
+        assert series(result, "shortfall_t", member)[:7] == pytest.approx(0.0)
+
+
+def test_gaps_met_from_bought_stock_leave_no_shared_stock_unused():
+    """Stock bought at auction that meets a member's gap closes it: no shared stock is left unused.
+
+    The auction of TWO_MEMBERS with 1,000 t in the pool: on day 0 the members buy 140 and
+    560 t, 7 days of their gaps, and 300 t stay in the pool until day 7, while each
+    member's gap is met from what it bought: nobody remains short beside that stock, so
+    ``unused_release_t`` is 0. On day 7 the EU gets the 160 t left after Japan's 140 and is
+    short from day 9, when the pool is empty: 0 unused again. The releases table logs the
+    draws of bought stock with no stock available to a sharing rule (0 t: the auction has none).
+    """
+    data = build(TWO_MEMBERS, horizon_days=14, agreement__mechanism="auction", agreement__auction=BIDS)
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    result = run(data)
+    check_invariants(result)
+    assert result.pool["pool_stock_t"].tolist() == pytest.approx([300.0] * 7 + [0.0] * 7)
+    assert series(result, "shortfall_t", "eu")[:9] == pytest.approx(0.0)
+    assert series(result, "shortfall_t", "eu")[9:] == pytest.approx(80.0)
+    assert result.summary.iloc[-1]["region"] == "all"
+    assert result.summary.iloc[-1]["unused_release_t"] == 0.0
+    assert result.releases["day"].tolist()[:7] == list(range(7))
+    assert result.releases["available_t"].tolist() == [0.0] * len(result.releases)
+
+
+def test_a_gap_of_exactly_the_rounding_threshold_draws_no_bought_stock():
+    """A member short by 1e-9 t (rounding, not a gap) draws nothing of the stock it bought at auction.
+
+    The auction of TWO_MEMBERS with Japan needing 1e-6 t/day: on day 0 it buys 7e-6 t and
+    draws 1e-6 t a day. From day 3 its demand falls to 1e-6 x 0.001 = 1e-9 t (exactly),
+    which it cannot meet (nothing arrives): that is no gap, so it draws nothing more and
+    keeps 4e-6 t, and is never short. (The EU's gaps keep the agreement busy every day.)
+    """
+    lull = {"id": "lull", "kind": "demand_surge", "regions": ["japan"], "factor": 0.001, "start": 3, "end": 1000}
+    data = build(
+        TWO_MEMBERS,
+        horizon_days=7,
+        agreement__mechanism="auction",
+        agreement__auction=BIDS,
+        regions__japan__demand__ree__tonnes_per_day=1e-6,
+    )
+    data["shocks"].append(lull)
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
+    result = run(data)
+    assert result.auctions["won_t.japan"].iloc[0] == pytest.approx(7e-6)
+    assert (series(result, "demand_t", "japan")[3:] == 1e-9).all()
+    assert series(result, "released_auction_t", "japan")[:3] == pytest.approx(1e-6)
+    assert (series(result, "released_auction_t", "japan")[3:] == 0.0).all()
+    stock = series(result, "auction_stock_t", "japan")
+    assert stock[2] == pytest.approx(4e-6)
+    assert (stock[3:] == stock[2]).all()
+    assert (series(result, "shortfall_t", "japan") == 0.0).all()
+
+
+def test_a_gap_left_at_the_rounding_threshold_after_bought_stock_is_not_shared():
+    """A gap of exactly 1e-9 t left after a member draws what it bought is rounding: the rule does not act on it.
+
+    ``hybrid`` with a daily auction of a 1e-9 t lot. Japan needs 1e-6 t/day, cut to 1e-9 t on
+    day 0 and to 2e-9 t from day 1 (exactly, in floating point), and receives nothing; the
+    EU, supplied in full, is short only on day 0 (a surge), which activates the agreement.
+    Day 0 is an auction day: Japan buys the 1e-9 t lot (its 1e-9 t gap is rounding, so it
+    draws none of it). From day 1 an embargo declared against Japan puts the fair ratio in
+    force: on day 1 Japan draws its 1e-9 t and is left short 2e-9 - 1e-9 = 1e-9 t, no gap, so
+    no rule decides and the day's release is the auction's; on day 2 the rule gives it its
+    2e-9 t.
+    """
+    bids = {
+        "japan": {"ree": [{"share": 1.0, "price_usd_per_kg": 200.0}]},
+        "eu": {"ree": [{"share": 1.0, "price_usd_per_kg": 100.0}]},
+    }
+    data = build(
+        TWO_MEMBERS,
+        horizon_days=3,
+        agreement__mechanism="hybrid",
+        agreement__auction={"every_days": 1, "bids": bids, "lot_t": {"ree": 1e-9}},
+        agreement__pool__contributions={"japan": {"ree": {"tonnes": 100}}, "eu": {"ree": {"tonnes": 100}}},
+        regions__japan__demand__ree__tonnes_per_day=1e-6,
+        regions__japan__sourcing={"ree": {"other": 1.0}},
+    )
+    data["suppliers"]["other"] = {"lead_time_days": {"japan": 5, "eu": 5}}
+    data["shocks"] = [
+        {"id": "cut_other", "kind": "quota_cut", "supplier": "other", "start": -100, "end": 1000, "severity": 1.0},
+        {"id": "rush", "kind": "demand_surge", "regions": ["eu"], "factor": 2.0, "start": 0, "end": 1},
+        {"id": "lull", "kind": "demand_surge", "regions": ["japan"], "factor": 0.001, "start": 0, "end": 1},
+        {"id": "less", "kind": "demand_surge", "regions": ["japan"], "factor": 0.002, "start": 1, "end": 1000},
+        {"id": "declared", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 1, "end": 1000},
+    ]
+    result = run(data)
+    assert result.auctions["won_t.japan"].tolist() == [1e-9]
+    assert series(result, "demand_t", "japan").tolist() == [1e-9, 2e-9, 2e-9]
+    assert series(result, "released_auction_t", "japan").tolist() == [0.0, 1e-9, 0.0]
+    assert series(result, "released_rule_t", "japan").tolist() == [0.0, 0.0, 2e-9]
+    assert series(result, "release_rule", "japan").tolist() == ["auction", "auction", "fair_ratio"]
+    assert (series(result, "shortfall_t", "japan") == 0.0).all()
 
 
 def test_each_material_is_auctioned_on_its_own_days():
@@ -397,6 +624,41 @@ def test_runs_with_different_lots_reserve_prices_and_linked_bids_share_a_batch_r
         assert any(not np.array_equal(other[k], summaries[0][k], equal_nan=True) for k in other)
 
 
+# --- the sharing rule, material by material ------------------------------------------------
+
+
+def test_a_material_without_a_decision_releases_nothing_while_another_is_shared():
+    """On a day the rule shares one material, a material without a gap keeps its pool.
+
+    TWO_MEMBERS (REE cut off, a 60 t pool shared by the fair ratio) with a second material,
+    "ga", that both members buy from another supplier and receive in full (10 t/day each),
+    with Japan's 30 t of ga in the pool. The rule decides on REE every day: on day 0 it shares the
+    60 t (Japan's 20 t gap in full, the other 40 t to the EU), then nothing is left. No day
+    releases ga, and the ga pool keeps its 30 t.
+    """
+    data = build(TWO_MEMBERS, horizon_days=5)
+    data["materials"]["ga"] = {"price_usd_per_kg": 50}
+    data["suppliers"]["other"] = {"lead_time_days": {"japan": 5, "eu": 5}}
+    for region in ("japan", "eu"):
+        data["regions"][region]["demand"]["ga"] = {"tonnes_per_day": 10}
+        data["regions"][region]["commercial_stock"]["ga"] = {"tonnes": 0}
+        data["regions"][region]["sourcing"]["ga"] = {"other": 1.0}
+    data["agreement"]["pool"]["contributions"] = {
+        "japan": {"ree": {"tonnes": 30}, "ga": {"tonnes": 30}},
+        "eu": {"ree": {"tonnes": 30}},
+    }
+    result = run(data)
+    check_invariants(result)
+    assert series(result, "released_joint_t", "japan", "ree") == pytest.approx([20.0, 0.0, 0.0, 0.0, 0.0])
+    assert series(result, "released_joint_t", "eu", "ree") == pytest.approx([40.0, 0.0, 0.0, 0.0, 0.0])
+    assert set(series(result, "release_rule", "japan", "ree")) == {"fair_ratio"}
+    for member in ("japan", "eu"):
+        assert series(result, "released_joint_t", member, "ga") == pytest.approx(0.0)
+        assert series(result, "shortfall_t", member, "ga") == pytest.approx(0.0)
+    pool = result.pool
+    assert pool[pool["material"] == "ga"]["pool_stock_t"].tolist() == pytest.approx([30.0] * 5)
+
+
 # --- national lending ---------------------------------------------------------------------
 
 
@@ -437,6 +699,23 @@ def test_donors_lend_in_proportion_to_what_they_may_lend():
     assert series(result, "reserve_stock_t", "us")[-1] == pytest.approx(50.0)
 
 
+def test_stock_donors_may_still_lend_is_what_stays_unused():
+    """In national mode the shared stock left unused is what donors may still lend after today's loans.
+
+    The donors above (50 and 250 t to lend) under a release cap of 20 t/day: Japan's 30 t gap
+    gets 20 t a day (3.33 t from the EU, 16.67 t from the US) and stays 10 t short. After
+    day k donors may still lend 280 - 20k t, more than the 10 t gap on days 0..13 (10 t
+    unused each day) and nothing after day 14: ``unused_release_t`` is 14 x 10 = 140 t.
+    """
+    result = run(build(lenders(), agreement__release_cap_t_per_day={"ree": 20}))
+    check_invariants(result)
+    assert series(result, "lent_t", "us")[:15] == pytest.approx(50 / 3)
+    assert series(result, "shortfall_t", "japan")[:15] == pytest.approx(10.0)
+    assert series(result, "shortfall_t", "japan")[15:] == pytest.approx(30.0)
+    assert result.summary.iloc[-1]["region"] == "all"
+    assert result.summary.iloc[-1]["unused_release_t"] == pytest.approx(140.0)
+
+
 # --- the IEA's sharing --------------------------------------------------------------------
 
 
@@ -458,6 +737,49 @@ def test_iea_ess_in_national_mode_draws_no_more_than_a_members_reserve():
     assert series(result, "shortfall_t", "b")[:4] == pytest.approx([10.0, 20.0, 25.0, 25.0])
     assert series(result, "transferred_t", "b")[:4] == pytest.approx(-25.0)
     assert series(result, "released_joint_t", "a")[:4] == pytest.approx(15.0)
+
+
+def test_iea_ess_in_national_mode_leaves_a_non_members_reserve_alone():
+    """In national mode the IEA's draws come out of the members' reserves, not a non-member's.
+
+    The case above (b draws 15 t, then its last 5 t) beside a third region, c, that is not a
+    member: 10 t/day from "other", fully supplied, with a reserve of 50 t it never needs.
+    The members draw as they do alone, and c's reserve stays 50 t.
+    """
+    data = build(IEP_PAIR, agreement__iea_ess__commitments={"a": 1, "b": 1})
+    data["agreement"]["pool"] = {"mode": "national"}
+    data["regions"]["a"]["reserve"] = {"ree": {"tonnes": 1000}}
+    data["regions"]["b"]["reserve"] = {"ree": {"tonnes": 20}}
+    data["regions"]["c"] = {
+        "demand": {"ree": {"tonnes_per_day": 10}},
+        "commercial_stock": {"ree": {"tonnes": 0}},
+        "sourcing": {"ree": {"other": 1.0}},
+        "reserve": {"ree": {"tonnes": 50}},
+    }
+    data["suppliers"]["other"]["lead_time_days"]["c"] = 1
+    result = run(data)
+    check_invariants(result)
+    assert series(result, "released_joint_t", "b")[:4] == pytest.approx([15.0, 5.0, 0.0, 0.0])
+    assert series(result, "released_joint_t", "a")[:4] == pytest.approx(15.0)
+    assert series(result, "reserve_stock_t", "c") == pytest.approx(50.0)
+    assert series(result, "shortfall_t", "c") == pytest.approx(0.0)
+
+
+def test_iea_ess_counts_as_unused_the_pool_beside_the_gaps_left_after_its_sharing():
+    """Under ``iea_ess`` the pool left unused is counted against the gaps left after drawing and passing supplies.
+
+    IEP_PAIR (a loses half its 100 t a day, a 300 t pool): each member draws 15 t a day and b
+    passes 25 t to a, so each consumes 90 t (the 10% restraint) and is left short 10 t:
+    20 t of gaps a day beside the pool, which holds 270, 240, ..., 30 t after days 0..8 and
+    nothing from day 9. ``unused_release_t`` is min(pool left, 20 t) summed: 9 x 20 = 180 t.
+    """
+    result = run(build(IEP_PAIR))
+    check_invariants(result)
+    for member in ("a", "b"):
+        assert series(result, "shortfall_t", member)[:10] == pytest.approx(10.0)
+    assert result.pool["pool_stock_t"].tolist()[:10] == pytest.approx([270.0 - 30 * k for k in range(10)])
+    assert result.summary.iloc[-1]["region"] == "all"
+    assert result.summary.iloc[-1]["unused_release_t"] == pytest.approx(180.0)
 
 
 @pytest.mark.parametrize(
@@ -511,6 +833,36 @@ def test_iea_ess_selective_trigger_at_its_given_loss_share(selective, received):
     assert series(result, "transferred_t", "a")[:10] == pytest.approx(received)
     assert series(result, "transferred_t", "b")[:10] == pytest.approx(-received)
     assert series(result, "released_joint_t", "a")[:10] == pytest.approx(0.0)
+
+
+# --- shared stock a member may draw (its days of cover) -------------------------------------
+
+
+def test_a_member_may_draw_its_ownership_share_of_the_pool_under_a_rule_without_a_ratio():
+    """Under a rule without a ratio a member counts its ownership share of the pool left under the cap as cover.
+
+    TWO_MEMBERS under ``proportional_to_demand`` (no ratio given) with a release cap of
+    10 t/day, but only the EU is embargoed and the pool holds 10 t from Japan and 50 t from
+    the EU (ownership 1/6 and 5/6). The EU draws 10 t a day, leaving 50, 40, ..., 10 t in the
+    pool on days 0..4; Japan, fully supplied and without stock, may draw 1/6 of the 10 t
+    the cap lets out: 10/6 t, 1/12 of a day of its 20 t demand. From day 5 the pool is empty.
+    """
+    data = build(
+        TWO_MEMBERS,
+        horizon_days=8,
+        agreement__mechanism="proportional_to_demand",
+        agreement__release_cap_t_per_day={"ree": 10},
+        agreement__pool__contributions={"japan": {"ree": {"tonnes": 10}}, "eu": {"ree": {"tonnes": 50}}},
+    )
+    data["shocks"][0]["regions"] = ["eu"]
+    del data["agreement"]["ratio"]
+    result = run(data)
+    check_invariants(result)
+    assert result.pool["pool_stock_t"].tolist() == pytest.approx([50.0, 40.0, 30.0, 20.0, 10.0, 0.0, 0.0, 0.0])
+    assert series(result, "shortfall_t", "japan") == pytest.approx(0.0)
+    cover = series(result, "days_of_cover", "japan")
+    assert cover[:5] == pytest.approx(10 / 6 / 20)
+    assert cover[5:] == pytest.approx(0.0)
 
 
 # --- a bug found on the way -----------------------------------------------------------------

@@ -3,7 +3,7 @@
 Each test is worked out by hand and fails on the mutants it was written for (checked on each
 mutant); docs/mutation-testing.md ("Kernel: procurement") lists the survivors that are
 equivalent. Markets first (moving targets, the cover ratio), then capacity, re-sourcing and
-refills at the rounding threshold.
+refills at the rounding threshold, and last the joint pool's refill from day 0.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pytest
 
 from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt, run, series, threat
 from tests.invariants import check_invariants
+from tests.test_agreement import BIDS
 from tests.test_border_mutants import quota
 from tests.test_kernel_mutants import capacity_world
 from tests.test_market import HALT, market
@@ -384,3 +385,40 @@ def test_a_capacity_addition_before_day_0_ships_in_the_warm_up():
     result = run(data)
     assert series(result, "arrivals_t", "japan") == pytest.approx(10.0)
     check_invariants(result)
+
+
+# --- the pool's refill ----------------------------------------------------------------------
+
+
+def test_the_pool_refills_from_day_0():
+    """The joint pool refills from day 0, as national reserves do, when no member is short that day.
+
+    TWO_MEMBERS under the auction, 1,000 t in the pool (its target) and a refill of 5 t/day,
+    with only Japan embargoed: it buys half its 20 t/day from China (cut off) and half from
+    Australia (lead 5), and holds 40 t. On day 0 it is supplied in full and holds 30 t,
+    below the trigger of 5 days of demand: releases open and Japan buys its expected gap,
+    7 x 10 - 30 = 40 t, at auction. The pool, 40 t under its target, refills 5 t a day from
+    Australia (China's route is cut) on days 0..3, paid by Japan, the pool's location
+    (5 t at 50 USD/kg): 5 t land on days 5..8. From day 4 Japan is short before drawing
+    what it bought, and the refill stops.
+    """
+    data = build(
+        TWO_MEMBERS,
+        horizon_days=12,
+        agreement__mechanism="auction",
+        agreement__auction=BIDS,
+        agreement__trigger={"commercial_days_below": 5},
+        agreement__pool__refill_t_per_day={"ree": 5},
+        agreement__pool__contributions={"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}},
+        regions__japan__sourcing={"ree": {"china": 0.5, "australia": 0.5}},
+        regions__japan__commercial_stock__ree__tonnes=40,
+    )
+    data["shocks"][0]["regions"] = ["japan"]
+    data["suppliers"]["australia"] = {"lead_time_days": {"japan": 5, "eu": 5}}
+    result = run(data)
+    check_invariants(result)
+    first = result.auctions.iloc[0]
+    assert (first["day"], first["won_t.japan"], first["won_t.eu"]) == (0, pytest.approx(40.0), 0.0)
+    assert series(result, "refill_cost_usd", "japan")[:6] == pytest.approx([250_000.0] * 4 + [0.0] * 2)
+    assert result.pool["pool_arrivals_t"].to_numpy()[:10] == pytest.approx([0.0] * 5 + [5.0] * 4 + [0.0])
+    assert series(result, "shortfall_t", "japan") == pytest.approx(0.0)
