@@ -93,11 +93,11 @@ def quantise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     >>> codes.tolist(), low.tolist(), step.tolist() == [2 / 65534]
     ([[[0, 32767, 65534, 65535]]], [0.0], True)
     """
-    missing: np.ndarray | None = ~np.isfinite(values)
-    assert missing is not None
-    if not missing.any():  # the usual case: the same numbers without masking every value
+    missing = ~np.isfinite(values)
+    any_missing = bool(missing.any())
+    if not any_missing:  # the usual case: the same numbers without masking every value
         low, high = values.min(axis=(-2, -1)), values.max(axis=(-2, -1))
-        present, missing = values, None
+        present = values
     else:
         every_missing = missing.all(axis=(-2, -1))
         low = np.where(every_missing, 0.0, np.where(missing, np.inf, values).min(axis=(-2, -1)))
@@ -110,7 +110,7 @@ def quantise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     np.rint(scaled, out=scaled)
     np.clip(scaled, 0, TOP_CODE, out=scaled)
     codes = scaled.astype(np.uint16)
-    if missing is not None:
+    if any_missing:
         codes[missing] = NO_VALUE
     return codes, low, step
 
