@@ -84,6 +84,18 @@ def test_a_binding_quota_scales_flows_under_a_tonne():
     assert series(result, "border_lost_t", "japan")[:20] == pytest.approx(0.4)
 
 
+def test_two_quotas_on_the_same_day_both_count_what_they_turn_away():
+    """What two quotas on the same routes turn away on one day is added up.
+
+    Japan orders 10 t a day; 50 t per 10 days lets 5 t through and stops 5 t, then 30 t
+    per 10 days lets 3 t of those 5 through and stops 2 t: 7 t lost a day, 3 t arrive.
+    """
+    data = build(ONE_REGION, shocks=[quota(), quota(id="tighter", tonnes_per_period=30)])
+    result = run(data)
+    assert series(result, "border_lost_t", "japan")[:20] == pytest.approx(7.0)
+    assert series(result, "arrivals_t", "japan")[5:25] == pytest.approx(3.0)
+
+
 def test_a_quota_on_a_block_with_non_finite_flows_gives_the_full_computation():
     """Non-finite flows on a block of routes take the full computation, with the same result.
 
@@ -103,6 +115,24 @@ def test_a_quota_on_a_block_with_non_finite_flows_gives_the_full_computation():
     assert through.tobytes() == full[0].tobytes() and lost.tobytes() == full[1].tobytes()
 
 
+def test_a_quota_on_a_block_with_non_finite_flows_stops_nothing_outside_it():
+    """With non-finite flows the quota's full computation stops nothing on routes outside it.
+
+    Japan buys from China (the quota's block) and Korea; one run has a NaN on China, the
+    other orders 30 t from China and 10 t from Korea with 5 t of room: China 5 t
+    through and 25 t stopped, Korea's 10 t through and nothing of it stopped.
+    """
+    data = build(ONE_REGION, shocks=[quota()])
+    data["suppliers"]["korea"] = {"lead_time_days": {"japan": 5}}
+    b = border_of(data, runs=2)
+    k = b.quota_ids[0]
+    assert b.boxes[k] is not None
+    shipped = np.array([[np.nan, 30.0], [0.0, 10.0]]).reshape(1, 1, 2, 2)  # (region, material, supplier, run)
+    through, lost = b._quota(0, 0, k, shipped, np.ones(2, bool))
+    assert through[0, 0, :, 1].tolist() == pytest.approx([5.0, 10.0])
+    assert lost[0, 0, :, 1].tolist() == pytest.approx([25.0, 0.0])
+
+
 # --- held cargo --------------------------------------------------------------------------
 
 
@@ -117,6 +147,23 @@ def test_held_cargo_is_not_a_loss_that_resourcing_replaces():
     result = run(data)
     assert series(result, "resourced_t", "japan") == pytest.approx(0.0)
     assert series(result, "held_at_origin_t", "japan")[10:20] == pytest.approx(15.0 * np.arange(1, 11))
+
+
+def test_cargo_held_by_two_embargoes_on_one_day_is_not_a_loss_that_resourcing_replaces():
+    """Cargo held by two embargoes on the same day is all held: re-sourcing replaces none of it.
+
+    The resourcing world, Japan buying half from China and half from "other", both of
+    which halt Japan's supply from day 10 and hold the cargo: 7.5 t a day held by each,
+    nothing lost, so Japan asks "spare" for nothing.
+    """
+    data = resourcing_world(100.0, False)
+    data["suppliers"]["other"] = {"lead_time_days": {"japan": 5, "eu": 5}}
+    data["regions"]["japan"]["sourcing"]["ree"] = {"china": 0.5, "other": 0.5}
+    data["shocks"][0]["on_halt"] = "held"
+    data["shocks"].append({**data["shocks"][0], "id": "other_halt", "supplier": "other"})
+    result = run(data)
+    assert series(result, "held_at_origin_t", "japan")[10:20] == pytest.approx(15.0 * np.arange(1, 11))
+    assert series(result, "resourced_t", "japan") == pytest.approx(0.0)
 
 
 def held_border(release_days: int) -> Border:
@@ -177,6 +224,58 @@ def test_an_empty_holding_ships_positive_zeros_like_a_release():
     for day in (0, 1):
         day_out = b(day, np.zeros_like(shipped), shipped, effects)
         assert day_out.shipped_t.tobytes() == np.zeros_like(shipped).tobytes()
+
+
+def test_two_licences_on_the_same_day_both_count_what_they_refuse():
+    """What two licences on the same routes refuse on one day is added up.
+
+    Japan orders 10 t a day; from day 10 half of it needs the first licence (5 t, half
+    refused: 2.5 t) and half of the 5 t left the second (2.5 t, half refused: 1.25 t):
+    3.75 t lost a day until the first approvals come back, 3 days later.
+    """
+    licence = {"id": "licences", "kind": "licensing", "supplier": "china", "start": 10, "end": 30,
+               "approval_share": 0.5, "processing_days": 3, "end_use_share": 0.5}  # fmt: skip
+    result = run(build(ONE_REGION, shocks=[licence, {**licence, "id": "more_licences"}]))
+    assert series(result, "border_lost_t", "japan")[10:13] == pytest.approx(3.75)
+
+
+def test_the_first_goods_held_or_refused_of_a_day_come_out_positive_zeros():
+    """The day's held and lost goods start from zeros: a -0.0 held or refused comes out +0.0.
+
+    A -0.0 planned (and shipped) on China's route, all of it held, or all of it applying for
+    a licence of which half is approved: 1 x -0.0 held and 0.5 x -0.0 refused are -0.0,
+    and added to zeros they are +0.0, as before the border stopped making zeros each day.
+    The lost ones become the day's ``border_lost_t`` (summed over suppliers from the first,
+    so a -0.0 would stay and print as "-0.0").
+    """
+    zero = np.full((1, 1, 1, 1), -0.0)
+    on = np.ones((1, 1), bool)
+    b = held_border(5)
+    day_out = b(10, zero, zero, SimpleNamespace(leak_fraction=None, held={0: np.ones(1)}, active=on))
+    assert day_out.held_t.tobytes() == np.zeros_like(zero).tobytes()
+    licences = {"id": "licences", "kind": "licensing", "supplier": "china", "start": 0, "end": 30,
+                "approval_share": 0.5, "processing_days": 3}  # fmt: skip
+    b = border_of(build(ONE_REGION, shocks=[licences]))
+    day_out = b(0, zero, zero, SimpleNamespace(leak_fraction=None, held={}, active=on))
+    assert day_out.lost_t.tobytes() == np.zeros_like(zero).tobytes()
+
+
+def test_a_day_without_goods_turned_away_held_or_lost_shares_read_only_zeros():
+    """On a day the border stops nothing it hands back zeros that no caller can change.
+
+    A quota from day 5 and a held embargo, both off on day 0: the turned-away, held and lost
+    goods are all the same zeros of every route, which refuse writing (they are shared
+    by every such day: a write would show on all of them).
+    """
+    b = border_of(build(ONE_REGION, shocks=[quota(start=5), halt(on_halt="held")]))
+    off = SimpleNamespace(leak_fraction=None, held={}, active=np.zeros((2, 1), bool))
+    planned = np.full((1, 1, 1, 1), 10.0)
+    through, turned_away = b.quotas(0, planned, off)
+    day_out = b(0, through, through, off)
+    assert day_out.held_t is turned_away and day_out.lost_t is turned_away
+    assert turned_away.tolist() == [[[[0.0]]]]
+    with pytest.raises(ValueError, match="read-only"):
+        turned_away[0, 0, 0, 0] = 1.0
 
 
 # --- goods waiting at the border -----------------------------------------------------------
