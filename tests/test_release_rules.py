@@ -465,3 +465,58 @@ def test_shared_bid_prices_clear_bit_for_bit_as_each_run_alone(n, runs, data, re
             assert batch.filled_t[:, m, r].tobytes() == alone.filled_t.tobytes()
             assert batch.paid_usd[:, m, r].tobytes() == alone.paid_usd.tobytes()
             assert batch.clearing_price_usd_per_kg[m, r].tobytes() == alone.clearing_price_usd_per_kg.tobytes()
+
+
+def test_iep_a_day_without_loss_triggers_nothing_even_with_zero_thresholds():
+    # every member supplied its full demand: no loss, so neither trigger holds and there is no
+    # restraint, even with both thresholds at 0 and a member under 1/0.07 = 14.3 t/day
+    e = iea_ess(A([10.0, 100.0]), A([10.0, 100.0]), A([1.0, 1.0]), NO_LIMIT, A(100.0), 0.07, 0.10, 0.12, 0.0, 0.0)
+    assert not bool(e.general) and not bool(e.selective) and float(e.restraint) == 0.0
+    assert np.array_equal(e.permissible_t, [10.0, 100.0]) and np.array_equal(e.transferred_t, [0.0, 0.0])
+
+
+def test_iep_general_trigger_on_a_group_loss_below_one_tonne():
+    # the two-member case scaled by 1/200: loss 0.25 of 1 t = 25%: restraint 10%, P = 0.45 each,
+    # shortfall 0.9 - 0.75 = 0.15 drawn 0.075 + 0.075, rights 0.375: B passes 0.125 to A
+    e = iea_ess(A([0.5, 0.5]), A([0.25, 0.5]), A([1.0, 1.0]), NO_LIMIT, A(10.0))
+    assert bool(e.general) and not bool(e.selective) and float(e.restraint) == 0.1
+    assert e.drawn_t == pytest.approx([0.075, 0.075]) and e.transferred_t == pytest.approx([0.125, -0.125])
+
+
+def test_iep_general_trigger_holds_at_a_group_loss_equal_to_its_threshold():
+    # loss 50 of 200 t = 25% = the trigger share given: general (not selective), so the 12% band
+    # applies: restraint 10%, as in the two-member case
+    e = iea_ess(A([100.0, 100.0]), A([50.0, 100.0]), A([1.0, 1.0]), NO_LIMIT, A(1000.0), trigger_loss_share=0.25)
+    assert bool(e.general) and not bool(e.selective) and float(e.restraint) == 0.1
+    assert e.transferred_t == pytest.approx([25, -25])
+
+
+def test_iep_selective_trigger_on_a_member_loss_below_one_tonne():
+    # 0.5 of 5 t = 10% >= 7% for the member, 0.5 of 105 t for the group: selective; P = 4.65 and 93,
+    # supply 104.5 > 97.65, nothing drawn; A's deficit 4.65 - 4.5 = 0.15 comes from B
+    e = iea_ess(A([5.0, 100.0]), A([4.5, 100.0]), A([1.0, 1.0]), NO_LIMIT, A(100.0))
+    assert bool(e.selective) and not bool(e.general)
+    assert e.drawn_t == pytest.approx([0, 0]) and e.transferred_t == pytest.approx([0.15, -0.15])
+
+
+def test_iep_selective_trigger_holds_at_a_member_loss_equal_to_its_threshold():
+    # A loses 25 of 100 t = 25% = the selective share given; the group 25 of 1,100 t (2.3%):
+    # restraint 7%, P = 93 and 930, supply 1,075 > 1,023; A's deficit 93 - 75 = 18 comes from B
+    e = iea_ess(A([100.0, 1000.0]), A([75.0, 1000.0]), A([1.0, 1.0]), NO_LIMIT, A(100.0), selective_loss_share=0.25)
+    assert bool(e.selective) and float(e.restraint) == pytest.approx(0.07)
+    assert e.transferred_t == pytest.approx([18, -18])
+
+
+def test_iep_commitments_given_as_shares_summing_to_one():
+    # commitments 0.5 and 0.5 weigh as 1 and 1: the two-member case, 15 + 15 drawn, B passes 25
+    e = iea_ess(A([100.0, 100.0]), A([50.0, 100.0]), A([0.5, 0.5]), NO_LIMIT, A(1000.0))
+    assert e.obligation_t == pytest.approx([15, 15]) and e.drawn_t == pytest.approx([15, 15])
+    assert e.transferred_t == pytest.approx([25, -25])
+
+
+def test_iep_without_reserve_commitments_draws_nothing_and_still_passes_supply():
+    # a material no member holds a reserve of (weights 0, as the plan gives without stock):
+    # no obligation, nothing drawn; rights are P = 90 each, so B passes its excess of 10 t to A
+    e = iea_ess(A([100.0, 100.0]), A([50.0, 100.0]), A([0.0, 0.0]), NO_LIMIT, A(1000.0))
+    assert np.array_equal(e.obligation_t, [0.0, 0.0]) and np.array_equal(e.drawn_t, [0.0, 0.0])
+    assert e.transferred_t == pytest.approx([10, -10])
