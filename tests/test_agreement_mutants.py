@@ -30,6 +30,20 @@ from tests.invariants import check_invariants
 from tests.test_agreement import BIDS, IEP_PAIR
 from tests.test_market import market_auction
 
+
+def add_outsider(
+    data: dict[str, Any], name: str, supplier: str, lead_days: int, reserve: dict[str, Any] | None = None
+) -> None:
+    """A region outside the agreement: 10 t/day of ``ree``, no stock, all of it from ``supplier``."""
+    data["regions"][name] = {
+        "demand": {"ree": {"tonnes_per_day": 10}},
+        "commercial_stock": {"ree": {"tonnes": 0}},
+        "sourcing": {"ree": {supplier: 1.0}},
+        **({"reserve": reserve} if reserve is not None else {}),
+    }
+    data["suppliers"][supplier]["lead_time_days"][name] = lead_days
+
+
 # --- a measured supply loss ---------------------------------------------------------------
 
 BID = [{"share": 1.0, "price_usd_per_kg": 100.0}]
@@ -432,12 +446,7 @@ def test_members_keep_what_they_win_when_a_region_is_not_a_member():
     """
     data = build(TWO_MEMBERS, agreement__mechanism="auction", agreement__auction=BIDS, horizon_days=14)
     data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 500}}, "eu": {"ree": {"tonnes": 500}}}
-    data["regions"]["us"] = {
-        "demand": {"ree": {"tonnes_per_day": 10}},
-        "commercial_stock": {"ree": {"tonnes": 0}},
-        "sourcing": {"ree": {"china": 1.0}},
-    }
-    data["suppliers"]["china"]["lead_time_days"]["us"] = 5
+    add_outsider(data, "us", "china", lead_days=5)
     result = run(data)
     check_invariants(result)
     first = result.auctions.iloc[0]
@@ -750,13 +759,7 @@ def test_iea_ess_in_national_mode_leaves_a_non_members_reserve_alone():
     data["agreement"]["pool"] = {"mode": "national"}
     data["regions"]["a"]["reserve"] = {"ree": {"tonnes": 1000}}
     data["regions"]["b"]["reserve"] = {"ree": {"tonnes": 20}}
-    data["regions"]["c"] = {
-        "demand": {"ree": {"tonnes_per_day": 10}},
-        "commercial_stock": {"ree": {"tonnes": 0}},
-        "sourcing": {"ree": {"other": 1.0}},
-        "reserve": {"ree": {"tonnes": 50}},
-    }
-    data["suppliers"]["other"]["lead_time_days"]["c"] = 1
+    add_outsider(data, "c", "other", lead_days=1, reserve={"ree": {"tonnes": 50}})
     result = run(data)
     check_invariants(result)
     assert series(result, "released_joint_t", "b")[:4] == pytest.approx([15.0, 5.0, 0.0, 0.0])
