@@ -53,6 +53,8 @@ _resend: dict[int, threading.Timer] = {}
 """Per signal waiting for an import to finish: the timer that sends it again."""
 _shield_depth = 0
 """How many :func:`shielded` blocks the main thread is in."""
+_raised: list[int] = []
+"""Signals raised as :class:`Interrupted` in the current :func:`interruptible` block."""
 
 
 def _raise(signum: int, frame: FrameType | None) -> None:
@@ -73,6 +75,7 @@ def _raise(signum: int, frame: FrameType | None) -> None:
         timer.start()
         return
     _stop_waiting()
+    _raised.append(signum)
     raise Interrupted(signum)
 
 
@@ -132,8 +135,17 @@ def interruptible() -> Iterator[None]:
         yield
         return
     previous = {signum: signal.signal(signum, _raise) for signum in (signal.SIGINT, signal.SIGTERM)}
+    _raised.clear()
     try:
         yield
+    except Interrupted:
+        raise
+    except Exception as exc:
+        # raised inside a compiled library's callback (Matplotlib's renderer), Interrupted can
+        # come out as another error ("Invalid bounding box"): the signal still ends the command
+        if _raised:
+            raise Interrupted(_raised[0]) from exc
+        raise
     finally:
         waiting = _put_back(previous)
     if waiting:

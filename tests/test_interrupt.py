@@ -348,3 +348,25 @@ def test_a_signal_as_the_handlers_are_put_back_is_raised_once_both_are_back():
     child = subprocess.run([sys.executable, "-c", AS_HANDLERS_RETURN], capture_output=True, text=True, timeout=60)
     assert child.returncode == 0, child.stderr
     assert child.stdout.strip() == "SIGTERM handlers back"
+
+
+def test_a_signal_that_a_library_turned_into_another_error_still_ends_the_command_as_the_signal():
+    """Matplotlib's renderer turns an Interrupted raised in its callback into ``ValueError``."""
+    from simulator.interrupt import Interrupted, interruptible
+
+    def renderer() -> None:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the handler raises here
+        except Interrupted:
+            raise ValueError("Invalid bounding box") from None
+
+    def command() -> None:
+        with interruptible():
+            renderer()
+
+    with pytest.raises(Interrupted) as stopped:
+        command()
+    assert stopped.value.signum == signal.SIGTERM
+    with pytest.raises(ValueError, match="no signal"), interruptible():  # without a signal, the error itself
+        raise ValueError("no signal")
