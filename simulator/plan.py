@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
 from typing import Any, TypeVar
 
 import numpy as np
@@ -324,14 +325,15 @@ Part = TypeVar("Part", Plan, AgreementPlan, AuctionPlan, MarketPlan)
 def _stack_part(parts: list[Part], rows: np.ndarray, batch: int) -> Part:
     """One part whose arrays hold every run: shared arrays as read-only views, others gathered.
 
-    Arrays are grouped by identity first (plans patched from one plan share the arrays
-    they did not change), then the distinct ones are compared side by side in one
-    comparison (not one call per part and field: a batch of a grid has thousands of parts).
+    ``parts`` are distinct objects, and run ``b`` takes ``parts[rows[b]]``. Arrays are
+    grouped by identity first (plans patched from one plan share the arrays they did not
+    change), then the distinct ones are compared side by side in one comparison (not one
+    call per part and field: a batch of a grid has thousands of parts).
     """
     first = parts[0]
     stacked = {}
     for name in array_fields(first):
-        unique, which = _by_identity([getattr(p, name) for p in parts])
+        unique, which = _by_identity(list(map(attrgetter(name), parts)))
         template = unique[0]
         if len(unique) == 1:
             stacked[name] = np.broadcast_to(template, (*template.shape[:-1], batch))
@@ -351,14 +353,19 @@ def _by_identity(items: list[Any]) -> tuple[list[Any], np.ndarray]:
     >>> unique, which = _by_identity([a, b, a])
     >>> len(unique), which.tolist()
     (2, [0, 1, 0])
+    >>> _by_identity([a, a])[1].tolist()
+    [0, 0]
     """
+    ids = list(map(id, items))
+    if ids.count(ids[0]) == len(ids):  # the usual case, without a loop in Python
+        return items[:1], np.zeros(len(ids), dtype=np.intp)
     index: dict[int, int] = {}
     unique = []
-    for item in items:
-        if id(item) not in index:
-            index[id(item)] = len(unique)
+    for item, key in zip(items, ids, strict=True):
+        if key not in index:
+            index[key] = len(unique)
             unique.append(item)
-    return unique, np.array([index[id(item)] for item in items])
+    return unique, np.array([index[key] for key in ids], dtype=np.intp)
 
 
 def stack_plans(plans: list[Plan]) -> Plan:
@@ -371,7 +378,8 @@ def stack_plans(plans: list[Plan]) -> Plan:
     parts = {}
     for name in ("agreement", "auction", "market"):
         if getattr(first, name) is not None:
-            parts[name] = _stack_part([getattr(p, name) for p in unique], rows, batch)
+            distinct, which = _by_identity(list(map(attrgetter(name), unique)))  # a grid shares its parts
+            parts[name] = _stack_part(distinct, which[rows], batch)
     world = _stack_part(unique, rows, batch)
     return replace(world, **parts)
 

@@ -19,10 +19,10 @@ import yaml
 from click.testing import CliRunner
 
 from simulator.cli import main
-from simulator.plan import compile_plan
+from simulator.plan import batch_key, compile_plan
 from simulator.scenario import load_raw
 from simulator.sweep import Axis, SweepSpec, parse_axis, plan_sweep
-from simulator.sweep.runner import build_point, may_be_random, run_points
+from simulator.sweep.runner import _batch_keys, build_point, may_be_random, run_points
 from tests.helpers import TWO_MEMBERS, build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,6 +179,15 @@ def test_the_sweep_table_is_the_same_patched_or_compiled_point_by_point(data, ax
     pd.testing.assert_frame_equal(table, expected, check_exact=True)
     if data is TWO_MEMBERS:  # every point is short in its own way: no row is a copy of another
         assert len(table[["shortfall_t.japan", "shortfall_t.eu"]].drop_duplicates()) == len(table) == 8
+
+
+def test_a_patched_grid_gets_each_points_batch_key_though_its_points_share_one_structure():
+    sweep = planned(TWO_MEMBERS, "agreement.ratio.japan=0.2,0.7", "shocks.halt.start=-100,20")
+    plans = sweep.patcher.plans(list(range(4)))
+    assert len({id(plan.structure) for plan in plans.values()}) == 1
+    keys = _batch_keys(plans)
+    assert keys == {point: batch_key(plan) for point, plan in plans.items()}
+    assert [key[1] for key in keys.values()] == [False, True, False, True]  # a shock before day 0, or not
 
 
 def test_a_bad_value_of_a_patched_axis_exits_2_naming_file_point_and_field(tmp_path):

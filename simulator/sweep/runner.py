@@ -32,7 +32,7 @@ import pandas as pd
 
 from simulator.errors import InputError
 from simulator.fastpath import CurveRequest, kept_curves, run_batch
-from simulator.plan import batch_key, compile_plan, stack_plans, with_warm_up_from
+from simulator.plan import Plan, batch_key, compile_plan, stack_plans, with_warm_up_from
 from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
@@ -156,7 +156,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         if key not in distinct:
             distinct[key] = position
             todo.append((position, seed))
-    keys = {point: batch_key(plan) for point, plan in plans.items()}
+    keys = _batch_keys(plans)
     by_structure: dict[Any, list[tuple[int, int]]] = {}
     for position, seed in todo:
         by_structure.setdefault(keys[chunk.runs[position][0]], []).append((position, seed))
@@ -200,6 +200,22 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
             for c in kept_curves(chunk.curves)
         }
     return ChunkResult(chunk.index, table, chunk.fingerprint, curves)
+
+
+def _batch_keys(plans: dict[int, Plan]) -> dict[int, Any]:
+    """:func:`~simulator.plan.batch_key` of each point's plan, worked out once per structure and shocks.
+
+    The key depends only on a plan's structure and its shocks' starts; the plans of a
+    patched grid share those objects, so thousands of points need a handful of keys.
+    """
+    known: dict[tuple[int, ...], Any] = {}
+    keys = {}
+    for point, plan in plans.items():
+        tag = (id(plan.structure), *map(id, plan.shocks))  # the plans are alive: no id is reused
+        if tag not in known:
+            known[tag] = batch_key(plan)
+        keys[point] = known[tag]
+    return keys
 
 
 def _end_to_end(batches: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
