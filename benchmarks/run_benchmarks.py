@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -174,10 +176,8 @@ SCALING_MATERIALS = (2, 4, 8, 16)
 """Numbers of materials of ``--scaling`` (the cost exponent in materials)."""
 
 
-def _cost_per_run_s(scenario: Any, repeats: int) -> float:
-    """CPU seconds per run of a fast-path batch sized as a sweep sizes it: best of ``repeats`` after a warm-up."""
-    import math
-
+def _one_batch(scenario: Any) -> Callable[[], float]:
+    """A fast-path batch of ``scenario``, sized as a sweep sizes it: a call runs it and gives CPU seconds per run."""
     from simulator.fastpath import run_batch
     from simulator.plan import compile_plan, stack_plans
     from simulator.randomness import draw_batch, run_seed
@@ -185,19 +185,18 @@ def _cost_per_run_s(scenario: Any, repeats: int) -> float:
 
     runs = scenario_batch_runs(scenario)
     plans = [compile_plan(scenario)] * runs
-    best = math.inf
-    for attempt in range(repeats + 1):
+    seeds = [run_seed(1, k) for k in range(runs)]
+
+    def cpu_per_run_s() -> float:
         started = time.process_time()
-        run_batch(stack_plans(plans), draw_batch(plans, [run_seed(1, k) for k in range(runs)]))
-        if attempt:  # the first batch warms up
-            best = min(best, (time.process_time() - started) / runs)
-    return best
+        run_batch(stack_plans(plans), draw_batch(plans, seeds))
+        return (time.process_time() - started) / runs
+
+    return cpu_per_run_s
 
 
 def _exponents(label: str, cost_s: dict[int, float]) -> dict[str, float]:
     """``log(cost ratio) / log(size ratio)`` between neighbouring sizes and between the ends: 1.0 is linear."""
-    import math
-
     sizes = sorted(cost_s)
     pairs = [*itertools.pairwise(sizes), (sizes[0], sizes[-1])]
     return {
@@ -207,21 +206,28 @@ def _exponents(label: str, cost_s: dict[int, float]) -> dict[str, float]:
     }
 
 
-def scaling(days: int = 365, repeats: int = 2) -> dict[str, float]:
+def scaling(days: int = 365, rounds: int = 3) -> dict[str, float]:
     """CPU per run of one fast-path batch of the replay grown in members, then in materials, and the exponents.
 
     Members: ``large_batch.club`` (copies of the EU, 5% noise on every demand).
     Materials: ``large_batch.assortment`` (copies of light REEs, which carry more of the
     model than heavy REEs: a market, quotas, bids; so 2 -> 4 adds dearer materials than
     the two of the replay, and 4 -> 8 -> 16 compares like with like). Both over ``days``
-    days, in batches sized as a sweep sizes them; each size is warmed up once and the
-    best of ``repeats`` batches is kept.
+    days, in batches sized as a sweep sizes them. Each size is warmed up once, then the
+    sizes run in turn ``rounds`` times and each keeps its cheapest batch: a machine whose
+    speed drifts over the minutes this takes then slows every size alike.
     """
     from large_batch import assortment, club
 
     results: dict[str, float] = {}
     for label, sizes, grow in (("members", SCALING_MEMBERS, club), ("materials", SCALING_MATERIALS, assortment)):
-        cost_s = {n: _cost_per_run_s(grow(n, days), repeats) for n in sizes}
+        batches = {n: _one_batch(grow(n, days)) for n in sizes}
+        for batch in batches.values():
+            batch()  # warm-up
+        cost_s = dict.fromkeys(sizes, math.inf)
+        for _ in range(rounds):
+            for n in sizes:
+                cost_s[n] = min(cost_s[n], batches[n]())
         results.update({f"scaling: {n} {label} x {days} days, CPU us/run": cost_s[n] * 1e6 for n in sizes})
         results.update(_exponents(label, cost_s))
     return results

@@ -44,12 +44,16 @@ from simulator.version import __version__
 
 CHUNK_RUNS = 2500
 """Runs per checkpointed chunk where a caller balances chunks over workers (sensitivity, the API)."""
-ROUTE_RUNS_PER_BATCH = 60_000
+ROUTE_RUNS_PER_BATCH = 240_000
 """Routes (region x material x supplier) times runs in one batch of the fast path. The day
-step's cost per run falls as a batch grows (fixed NumPy overhead per operation) until its
-arrays spill out of the cache: measured on the 2010 replay (12 routes), 2,500 runs cost
-547 us each and 5,000 runs 467 us; the 20-member club (120 routes) is cheapest per run
-near 500-1,000 runs, and its peak memory grows with the batch (benchmarks/README.md)."""
+step's cost per run falls as a batch grows (fixed NumPy overhead per operation) and
+rises again once its arrays spill out of the cache. Measured on 2 cores (2026-12-03,
+365 days, best of 5 rounds run in turn): the 2010 replay (12 routes) costs 341 us a run
+at 2,500 runs and 330 us at 5,000; a club of 16 members (96 routes) 2,014 us at 625,
+1,828 at 1,250 and 1,755 at 2,500; of 20 members (120 routes) 2,687 us at 500 and 2,555
+at 2,000; of 32 (192 routes) 4,642 us at 312, 4,393 at 1,250 and 3,960 at 2,500. The
+batch's peak memory grows with its route-runs (benchmarks/README.md): this size keeps a
+20-member club of 3,650 days under 500 MB."""
 CURVE_VALUES_PER_BATCH = 60_000_000
 """Per-day curve values a batch may record (runs x days x regions x materials x curves),
 about 240 MB as the float32 the batch keeps them in (10,000 runs of the replay with the
@@ -118,7 +122,7 @@ def batch_runs(
     :data:`simulator.explore.grid.BATCH_FACTOR`); the curves' memory bound stays.
 
     >>> batch_runs(2, 2, 3, 731), batch_runs(2, 2, 3, 3650, curves=True), batch_runs(20, 2, 3, 3650)
-    (5000, 1369, 500)
+    (5000, 1369, 2000)
     >>> batch_runs(2, 2, 3, 3650, curves=("days_of_cover",)), batch_runs(2, 2, 3, 731, ("days_of_cover",), 2)
     (4109, 10000)
     """
