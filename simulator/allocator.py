@@ -11,9 +11,15 @@ threshold; each reuse then faults in zeroed pages again. That cost about 10% of 
 explorer's CPU time (most of its system time: 11 s of 160 s on two workers; 2 s after).
 
 :func:`keep_freed_memory` raises both thresholds once per process, so freed memory stays
-in the heap for the next batch. Only where memory comes from changes, never a number;
-the peak memory stayed the same in measurement (docs/design-decisions.md). On another C
-library (musl, macOS, Windows) it does nothing.
+in the heap for the next batch. It also stops NumPy advising the kernel to back its
+arrays of 4 MiB and more with transparent huge pages: where the kernel honours that
+advice (``/sys/kernel/mm/transparent_hugepage/enabled`` set to ``madvise``, as on this
+project's machine), each first touch of such an array has the kernel find and zero a
+2 MiB page. A worker's first 5,000-run batch of the replay spent 0.34-0.60 s of system
+time on that, against 0.05-0.10 s without the advice, and later batches ran no slower
+(docs/design-decisions.md). Only where memory comes from changes, never a number; the
+peak memory stayed the same in measurement. On another C library (musl, macOS, Windows)
+the thresholds are left alone.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from __future__ import annotations
 import ctypes
 import functools
 import platform
+
+import numpy as np
 
 MMAP_THRESHOLD_BYTES = 1 << 30
 """Allocations below this come from the heap (glibc ``M_MMAP_THRESHOLD``; it is a C int)."""
@@ -33,10 +41,15 @@ _M_MMAP_THRESHOLD = -3
 
 @functools.cache
 def keep_freed_memory() -> bool:
-    """Set glibc's thresholds (once per process; a forked worker inherits them); whether they took.
+    """Set glibc's thresholds and NumPy's huge-page advice (once per process; a forked worker inherits them).
 
-    Setting either threshold also stops glibc adjusting them on its own.
+    Returns whether glibc's thresholds took. Setting either threshold also stops glibc
+    adjusting them on its own.
     """
+    core = np._core if hasattr(np, "_core") else np.core  # NumPy 2, NumPy 1
+    advise_huge_pages = getattr(core.multiarray, "_set_madvise_hugepage", None)
+    if advise_huge_pages is not None:
+        advise_huge_pages(False)
     if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
         return False
     mallopt = ctypes.CDLL(None).mallopt
