@@ -357,6 +357,29 @@ def test_spare_capacity_of_half_a_tonne_answers_a_high_price():
     assert landed[6:] == pytest.approx(0.5)
 
 
+def test_spare_capacity_answers_a_price_exactly_at_its_threshold():
+    # As above, but the reference is 1 USD/kg (exp(log 1) is exactly 1, so day 0's price is
+    # the reference to the last bit) and the capacity comes in at 1.0 times it: the price
+    # is at least the threshold on day 0 already. The 0.5 t/day come in at the end of day
+    # 0's market and land from day 5 (lead 5); day 1's price is sqrt(1 x 100) = 10.
+    response = {"supplier": "mine", "capacity_t_per_day": 0.5, "price_ratio": 1.0, "lag_days": 1.0}
+    data = build(
+        ONE_REGION,
+        materials__ree__price_usd_per_kg=1.0,
+        regions__japan__commercial_stock__ree__tonnes=0,
+        regions__japan__sourcing={"ree": {"mine": 1.0}},
+        market=market_block(supply_response=[response]),
+    )
+    data["suppliers"] = {"mine": {"lead_time_days": {"japan": 5}, "capacity_t_per_day": {"ree": 0}}}
+    result = run(data)
+    world = result.market["world_price_usd_per_kg"].to_numpy()
+    assert world[0] == 1.0
+    assert world[1] == pytest.approx(10.0)
+    landed = series(result, "arrivals_t", "japan")
+    assert landed[:5] == pytest.approx(0.0)
+    assert landed[5:] == pytest.approx(0.5)
+
+
 def two_materials_world() -> dict:
     # ONE_REGION with a second material, cobalt, also from China; a market for ree only.
     # China's ree comes half from "mine" (lead 5) as well. A quota cut by China that cuts

@@ -49,6 +49,22 @@ def test_arrays_equal_in_every_run_are_one_shared_read_only_view():
     assert batch.agreement.ratio.strides[-1] == 0
 
 
+def test_one_plan_repeated_is_one_shared_read_only_view_even_where_it_holds_nan():
+    # the same plan object three times: every array of every part is held once, including
+    # the agreement's settlement price, NaN where none is given (NaN never equals itself,
+    # so only the plan's identity, not a comparison, can tell that the runs share it)
+    plan = plan_of(TWO_MEMBERS)
+    assert np.isnan(plan.agreement.settlement_price_usd_per_kg).all()
+    batch = stack_plans([plan, plan, plan])
+    assert batch.batch == 3
+    for part in (batch, batch.agreement):
+        for name in array_fields(part):
+            values = getattr(part, name)
+            assert values.shape[-1] == 3, name
+            assert values.strides[-1] == 0, name
+            assert not values.flags.writeable, name
+
+
 def test_plans_of_different_structure_cannot_share_a_batch():
     three = build(TWO_MEMBERS)
     three["regions"]["korea"] = {"demand": {"ree": {"tonnes_per_day": 5}}, "sourcing": {"ree": {"china": 1.0}}}

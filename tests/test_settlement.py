@@ -238,3 +238,12 @@ def test_the_command_refuses_a_loan_term_of_0_and_writes_a_ledger_otherwise(tmp_
     assert good.exit_code == 0, good.output
     ledger = pd.read_csv(out / "ledger.csv")
     assert ledger.set_index("member").loc["eu", "loan_owed_t"] == 20.0
+
+
+def test_national_mode_a_sale_of_less_than_a_tonne_pays_the_lender():
+    # Japan holds 20.5 t: on day 0 it meets its own 20 t gap and lends the 0.5 t left to
+    # the EU, which pays for them at the day's 50 USD/kg: 0.5 t x 50,000 USD/t = 25,000 USD
+    rows = ledger(build(NATIONAL, regions__japan__reserve={"ree": {"tonnes": 20.5}}, agreement__settlement="sale"))
+    assert rows["eu"]["drawn_from_others_t"] == pytest.approx(0.5)
+    assert rows["eu"]["sale_paid_usd"] == pytest.approx(25_000.0)
+    assert rows["japan"]["sale_received_usd"] == pytest.approx(25_000.0)
