@@ -330,3 +330,16 @@ def test_output_only_fields_a_batch_reads_are_the_reference_engines_and_the_rest
     day = kernel.market(0, np.zeros((1, 1), bool), *(np.zeros((2, 1, 1, 1)),) * 2, np.zeros((1, 1, 1)))
     assert day.days_of_cover_own is not None and day.shortfall_t is not None
     assert day.days_of_cover_runway is None and day.holding_cost_usd is None and day.pool_share_t is None
+
+
+def test_a_cumulative_curve_beside_metrics_that_do_not_need_its_source_is_still_the_running_sum():
+    plans = list(_rich_batch_plans())
+    shown = ("shortfall_t", "shortfall_cum_t")
+    full = run_batch(stack_plans(plans), draw_batch(plans, list(range(5))), curves=shown)
+    some = run_batch(stack_plans(plans), draw_batch(plans, list(range(5))), curves=shown, metrics=("released_t",))
+    # released_t is worked out from the releases alone: the shortfall is summed only for the curve
+    daily_sum = np.cumsum(some.curves["shortfall_t"].astype(np.float64), axis=1)
+    assert some.curves["shortfall_cum_t"][:, -1].max() > 0
+    np.testing.assert_allclose(some.curves["shortfall_cum_t"], daily_sum, rtol=1e-5, atol=1e-3)
+    for name in shown:
+        assert np.array_equal(some.curves[name], full.curves[name], equal_nan=True), name

@@ -506,3 +506,25 @@ def test_an_embargo_against_a_member_switches_hybrid_to_its_ratio_whatever_other
     ]
     rule = series(run(data), "release_rule", "japan")
     assert list(np.flatnonzero(rule == "fair_ratio")) == list(range(10, 20))
+
+
+def test_spare_capacity_answers_a_price_held_at_the_cap_where_its_threshold_is():
+    # Japan (10 t/day, no stock) buys only from "mine" (no capacity of its own, lead 5),
+    # which brings in 0.5 t/day while the world price is at least 100 times its reference
+    # of 50 USD/kg: 5,000, the price cap. With nothing on hand or on its way the price
+    # moves all the way to the indicated price (adjustment of 1 day), clipped to the cap:
+    # 5,000 exactly from day 1, at the threshold, so the capacity comes in at the end of
+    # day 1's market and its tonnes land from day 6 on.
+    response = {"supplier": "mine", "capacity_t_per_day": 0.5, "price_ratio": 100.0, "lag_days": 1.0}
+    data = build(
+        ONE_REGION,
+        regions__japan__commercial_stock__ree__tonnes=0,
+        regions__japan__sourcing={"ree": {"mine": 1.0}},
+        market={"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}, "supply_response": [response]}},
+    )
+    data["suppliers"] = {"mine": {"lead_time_days": {"japan": 5}, "capacity_t_per_day": {"ree": 0}}}
+    result = run(data)
+    assert (result.market["world_price_usd_per_kg"].to_numpy()[1:] == 5000.0).all()
+    landed = series(result, "arrivals_t", "japan")
+    assert landed[:6] == pytest.approx(0.0)
+    assert landed[6:] == pytest.approx(0.5)

@@ -9,12 +9,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.plan import compile_plan
-from simulator.randomness import draw_run
+from simulator import fastpath
+from simulator.events import EventLog
+from simulator.kernel import Kernel
+from simulator.kernel.market import REPORTED
+from simulator.plan import compile_plan, stack_plans
+from simulator.randomness import draw_batch, draw_run
 from simulator.scenario import validate_data
 from tests.helpers import ONE_REGION, TWO_MEMBERS, build, run, series
 from tests.invariants import check_invariants
 from tests.test_agreement import BIDS, IEP_PAIR
+from tests.test_fastpath import _settled_pair
 from tests.test_market import HALT, market
 
 # --- demand -------------------------------------------------------------------------------
@@ -363,3 +368,57 @@ def test_a_gap_at_the_rounding_threshold_asks_for_no_tender():
     assert (series(result, "shortfall_t", "japan") == 0.0).all()
     assert (series(result, "released_national_t", "japan") == 0.0).all()
     assert (series(result, "reserve_stock_t", "japan") == 1000.0).all()
+
+
+# --- output-only fields -------------------------------------------------------------------
+
+OUTPUT_ONLY_CASES = {
+    "loan": _settled_pair({"kind": "loan", "term_days": 7}),
+    "auction_market": build(
+        TWO_MEMBERS,
+        agreement__mechanism="auction",
+        agreement__auction=BIDS,
+        market=market(demand={"short_run_elasticity": -0.5}),
+    ),
+}
+
+
+def _market_days(data: dict, monkeypatch: pytest.MonkeyPatch, **options: object) -> list:
+    """Every day's market record of a fast-path batch of three runs of ``data`` (``run_batch`` ``options``)."""
+    days = []
+
+    class Recording(Kernel):
+        def market(self, *args, **kwargs):
+            day = super().market(*args, **kwargs)
+            days.append(day)
+            return day
+
+    monkeypatch.setattr(fastpath, "Kernel", Recording)
+    plans = [compile_plan(validate_data(data))] * 3
+    fastpath.run_batch(stack_plans(plans), draw_batch(plans, [0, 1, 2]), **options)
+    assert len(days) == plans[0].structure.horizon_days
+    assert sum(float(d.released_joint_t.sum()) for d in days) > 0  # the agreement is not quiet on every day
+    return days
+
+
+@pytest.mark.parametrize("kept", [("days_of_cover_own",), ()], ids=["own_cover_kept", "none_kept"])
+@pytest.mark.parametrize("case", OUTPUT_ONLY_CASES)
+def test_a_batch_works_out_just_the_output_only_fields_something_reads(case, kept, monkeypatch):
+    """``Market.report_only``: of :data:`REPORTED`, only the fields the kept curves or the summary read are set.
+
+    A curve of one output-only field (days of own cover) or none, and a summary of the
+    shortfall alone, which reads no output-only field: every day's record has just the
+    kept field and None for the others, also on the days the agreement releases stock.
+    """
+    days = _market_days(OUTPUT_ONLY_CASES[case], monkeypatch, curves=kept, metrics=("shortfall_t",))
+    for d in days:
+        assert [name for name in REPORTED if getattr(d, name) is not None] == list(kept)
+
+
+@pytest.mark.parametrize("case", OUTPUT_ONLY_CASES)
+def test_a_batch_with_an_event_log_works_out_every_output_only_field(case, monkeypatch):
+    """The event log may read any field of the day's record, so with a log none is left out."""
+    plan = compile_plan(validate_data(OUTPUT_ONLY_CASES[case]))
+    days = _market_days(OUTPUT_ONLY_CASES[case], monkeypatch, metrics=("shortfall_t",), log=EventLog(plan.structure))
+    for d in days:
+        assert [name for name in REPORTED if getattr(d, name) is None] == []
