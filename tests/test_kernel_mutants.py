@@ -335,22 +335,30 @@ def test_the_price_stops_at_its_floor():
     assert price == pytest.approx([50, 45, 45, 45, 45, 50, 50, 50])
 
 
-def test_spare_capacity_of_half_a_tonne_answers_a_high_price():
-    # Japan (10 t/day, no stock) buys only from "mine", which has no capacity of its own
-    # but brings in 0.5 t/day at once (lag 1 day) while the price is at least 1.5 times its
-    # reference, 75 USD/kg. Nothing was shipped in the warm-up. Day 0's price is the
-    # reference (50); nothing is on hand or on its way (cover ratio 0), so day 1's moves
-    # half its log-gap toward the cap of 5,000: sqrt(50 x 5000) = 500. The 0.5 t/day come
-    # in at the end of day 1's market, ship that day and land from day 6.
-    response = {"supplier": "mine", "capacity_t_per_day": 0.5, "price_ratio": 1.5, "lag_days": 1.0}
+def spare_capacity_world(price_ratio: float, adjustment_days: float = 2.0, **overrides: object) -> dict:
+    """ONE_REGION where Japan (10 t/day, no stock) buys only from "mine" (no capacity of its
+    own, lead 5), which brings in 0.5 t/day from the day after the price reaches
+    ``price_ratio`` times its reference (lag 1 day); the price's sensitivity is 2."""
+    response = {"supplier": "mine", "capacity_t_per_day": 0.5, "price_ratio": price_ratio, "lag_days": 1.0}
+    price = {"sensitivity": 2.0, "adjustment_days": adjustment_days}
     data = build(
         ONE_REGION,
         regions__japan__commercial_stock__ree__tonnes=0,
         regions__japan__sourcing={"ree": {"mine": 1.0}},
-        market=market_block(supply_response=[response]),
+        market={"ree": {"price": price, "supply_response": [response]}},
+        **overrides,
     )
     data["suppliers"] = {"mine": {"lead_time_days": {"japan": 5}, "capacity_t_per_day": {"ree": 0}}}
-    result = run(data)
+    return data
+
+
+def test_spare_capacity_of_half_a_tonne_answers_a_high_price():
+    # The capacity comes in while the price is at least 1.5 times its reference, 75 USD/kg.
+    # Nothing was shipped in the warm-up. Day 0's price is the reference (50); nothing is
+    # on hand or on its way (cover ratio 0), so day 1's moves half its log-gap toward the
+    # cap of 5,000: sqrt(50 x 5000) = 500. The 0.5 t/day come in at the end of day 1's
+    # market, ship that day and land from day 6.
+    result = run(spare_capacity_world(1.5))
     assert result.market["world_price_usd_per_kg"].to_numpy()[:2] == pytest.approx([50.0, 500.0])
     landed = series(result, "arrivals_t", "japan")
     assert landed[:6] == pytest.approx(0.0)
@@ -362,22 +370,26 @@ def test_spare_capacity_answers_a_price_exactly_at_its_threshold():
     # the reference to the last bit) and the capacity comes in at 1.0 times it: the price
     # is at least the threshold on day 0 already. The 0.5 t/day come in at the end of day
     # 0's market and land from day 5 (lead 5); day 1's price is sqrt(1 x 100) = 10.
-    response = {"supplier": "mine", "capacity_t_per_day": 0.5, "price_ratio": 1.0, "lag_days": 1.0}
-    data = build(
-        ONE_REGION,
-        materials__ree__price_usd_per_kg=1.0,
-        regions__japan__commercial_stock__ree__tonnes=0,
-        regions__japan__sourcing={"ree": {"mine": 1.0}},
-        market=market_block(supply_response=[response]),
-    )
-    data["suppliers"] = {"mine": {"lead_time_days": {"japan": 5}, "capacity_t_per_day": {"ree": 0}}}
-    result = run(data)
+    result = run(spare_capacity_world(1.0, materials__ree__price_usd_per_kg=1.0))
     world = result.market["world_price_usd_per_kg"].to_numpy()
     assert world[0] == 1.0
     assert world[1] == pytest.approx(10.0)
     landed = series(result, "arrivals_t", "japan")
     assert landed[:5] == pytest.approx(0.0)
     assert landed[5:] == pytest.approx(0.5)
+
+
+def test_spare_capacity_answers_a_price_held_at_the_cap_where_its_threshold_is():
+    # As above, with the capacity coming in while the world price is at least 100 times its
+    # reference of 50 USD/kg: 5,000, the price cap. With nothing on hand or on its way the
+    # price moves all the way to the indicated price (adjustment of 1 day), clipped to the
+    # cap: 5,000 exactly from day 1, at the threshold, so the capacity comes in at the end
+    # of day 1's market and its tonnes land from day 6 on.
+    result = run(spare_capacity_world(100.0, adjustment_days=1.0))
+    assert (result.market["world_price_usd_per_kg"].to_numpy()[1:] == 5000.0).all()
+    landed = series(result, "arrivals_t", "japan")
+    assert landed[:6] == pytest.approx(0.0)
+    assert landed[6:] == pytest.approx(0.5)
 
 
 def two_materials_world() -> dict:
@@ -506,25 +518,3 @@ def test_an_embargo_against_a_member_switches_hybrid_to_its_ratio_whatever_other
     ]
     rule = series(run(data), "release_rule", "japan")
     assert list(np.flatnonzero(rule == "fair_ratio")) == list(range(10, 20))
-
-
-def test_spare_capacity_answers_a_price_held_at_the_cap_where_its_threshold_is():
-    # Japan (10 t/day, no stock) buys only from "mine" (no capacity of its own, lead 5),
-    # which brings in 0.5 t/day while the world price is at least 100 times its reference
-    # of 50 USD/kg: 5,000, the price cap. With nothing on hand or on its way the price
-    # moves all the way to the indicated price (adjustment of 1 day), clipped to the cap:
-    # 5,000 exactly from day 1, at the threshold, so the capacity comes in at the end of
-    # day 1's market and its tonnes land from day 6 on.
-    response = {"supplier": "mine", "capacity_t_per_day": 0.5, "price_ratio": 100.0, "lag_days": 1.0}
-    data = build(
-        ONE_REGION,
-        regions__japan__commercial_stock__ree__tonnes=0,
-        regions__japan__sourcing={"ree": {"mine": 1.0}},
-        market={"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}, "supply_response": [response]}},
-    )
-    data["suppliers"] = {"mine": {"lead_time_days": {"japan": 5}, "capacity_t_per_day": {"ree": 0}}}
-    result = run(data)
-    assert (result.market["world_price_usd_per_kg"].to_numpy()[1:] == 5000.0).all()
-    landed = series(result, "arrivals_t", "japan")
-    assert landed[:6] == pytest.approx(0.0)
-    assert landed[6:] == pytest.approx(0.5)
