@@ -90,31 +90,16 @@ def per_run(naive_runs: int = 10, repeats: int = 3) -> dict[str, float]:
     import naive_simpy
     import numpy_floor
 
-    from simulator.fastpath import run_batch
-    from simulator.plan import compile_plan, stack_plans
-    from simulator.randomness import draw_batch, run_seed
     from simulator.scenario import validate_data
     from simulator.sweep.runner import scenario_batch_runs
 
     scenario = validate_data(noisy_replay_raw(), str(REPLAY))
     batch = scenario_batch_runs(scenario)
-    plans = [compile_plan(scenario)] * batch
-
-    def fast() -> None:
-        run_batch(stack_plans(plans), draw_batch(plans, [run_seed(1, k) for k in range(batch)]))
-
-    def cpu_per_run(work: Callable[[], Any], runs: int) -> float:
-        work()
-        best = math.inf
-        for _ in range(repeats):
-            started = time.process_time()
-            work()
-            best = min(best, time.process_time() - started)
-        return best / runs
-
-    project = cpu_per_run(fast, batch)
-    naive = cpu_per_run(lambda: [naive_simpy.run(seed) for seed in range(naive_runs)], naive_runs)
-    floor = cpu_per_run(lambda: numpy_floor.run_batch(batch), batch)
+    project = _cheapest(_one_batch(scenario), repeats)
+    naive = _cheapest(
+        _per_run_timer(lambda: [naive_simpy.run(seed) for seed in range(naive_runs)], naive_runs), repeats
+    )
+    floor = _cheapest(_per_run_timer(lambda: numpy_floor.run_batch(batch), batch), repeats)
     return {
         f"per run: project fast path, CPU us/run (batch {batch:,})": project * 1e6,
         "per run: naive SimPy reference, CPU us/run": naive * 1e6,
@@ -123,6 +108,23 @@ def per_run(naive_runs: int = 10, repeats: int = 3) -> dict[str, float]:
         "per run: project vs NumPy floor, x slower": project / floor,
         "naive SimPy reference, runs/s per core": 1 / naive,
     }
+
+
+def _per_run_timer(work: Callable[[], Any], runs: int) -> Callable[[], float]:
+    """A call runs ``work`` (``runs`` runs) and gives its CPU seconds per run."""
+
+    def cpu_per_run_s() -> float:
+        started = time.process_time()
+        work()
+        return (time.process_time() - started) / runs
+
+    return cpu_per_run_s
+
+
+def _cheapest(timer: Callable[[], float], repeats: int) -> float:
+    """The cheapest of ``repeats`` timings, after one that warms up."""
+    timer()
+    return min(timer() for _ in range(repeats))
 
 
 def delays(folder: Path, runs: int = 10_000) -> dict[str, float]:
@@ -193,13 +195,7 @@ def _one_batch(scenario: Any) -> Callable[[], float]:
     runs = scenario_batch_runs(scenario)
     plans = [compile_plan(scenario)] * runs
     seeds = [run_seed(1, k) for k in range(runs)]
-
-    def cpu_per_run_s() -> float:
-        started = time.process_time()
-        run_batch(stack_plans(plans), draw_batch(plans, seeds))
-        return (time.process_time() - started) / runs
-
-    return cpu_per_run_s
+    return _per_run_timer(lambda: run_batch(stack_plans(plans), draw_batch(plans, seeds)), runs)
 
 
 def _exponents(label: str, cost_s: dict[int, float]) -> dict[str, float]:
