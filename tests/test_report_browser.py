@@ -21,6 +21,7 @@ from simulator.cli import main
 from tests.helpers import ROOT, SELENIUM_CHROMIUM_FLAGS
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[dev]')")
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else shutil.which("chromedriver")
@@ -99,6 +100,9 @@ def measured(request, report, tmp_path_factory) -> dict[str, Any]:
         metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
         driver.get(report.as_uri())
+        # on a loaded machine the call can return while the page is still being parsed
+        # (once, the comparison figure at its end was not there yet): measure the whole page
+        WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
         found = driver.execute_script(MEASURE)
     finally:
         driver.quit()
