@@ -15,9 +15,17 @@ from simulator.sensitivity.ema import ema_model
 from tests.helpers import build
 from tests.test_sensitivity import SHORT
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    workbench = pytest.importorskip("ema_workbench")
+# importing the workbench takes about a second: one test process does it, when a test needs it
+pytestmark = pytest.mark.xdist_group("ema-workbench")
+
+
+@pytest.fixture(scope="module")
+def workbench():
+    """The EMA Workbench module (the tests skip without the ``ema`` extra)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pytest.importorskip("ema_workbench")
+
 
 WORLD = build(
     SHORT,
@@ -36,6 +44,7 @@ WORLD = build(
 )
 
 
+@pytest.mark.usefixtures("workbench")  # ema_model needs it
 def test_the_model_has_one_parameter_per_uncertain_input_in_its_own_units():
     model = ema_model(WORLD, "s.yaml", ["total_shortfall_t", "holding_cost_usd.japan"])
     kinds = {p.name: (type(p).__name__, p.lower_bound, p.upper_bound) for p in model.uncertainties}
@@ -48,7 +57,7 @@ def test_the_model_has_one_parameter_per_uncertain_input_in_its_own_units():
     assert [o.name for o in model.outcomes] == ["total_shortfall_t", "holding_cost_usd.japan"]
 
 
-def test_experiments_run_the_scenario_with_their_values():
+def test_experiments_run_the_scenario_with_their_values(workbench):
     model = ema_model(WORLD, "s.yaml", ["total_shortfall_t"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -59,6 +68,7 @@ def test_experiments_run_the_scenario_with_their_values():
     assert set(experiments["suppliers.china.lead_time_days.japan"]) <= set(range(3, 10))
 
 
+@pytest.mark.usefixtures("workbench")  # ema_model needs it
 def test_a_quantile_parameter_maps_through_the_entry_distribution():
     model = ema_model(WORLD, "s.yaml", ["total_shortfall_t"])
     point = model.function.point(

@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+
+from simulator.scenario import load_raw
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -111,11 +112,7 @@ def ranges(cell: str) -> set[tuple[str, str]]:
 
 
 def uncertain_entries() -> list[tuple[str, dict]]:
-    return [
-        (name, entry)
-        for name in REPLAYS
-        for entry in yaml.safe_load((ROOT / "scenarios" / name).read_text())["uncertain"]
-    ]
+    return [(name, entry) for name in REPLAYS for entry in load_raw(ROOT / "scenarios" / name)["uncertain"]]
 
 
 @pytest.mark.parametrize(("name", "entry"), uncertain_entries(), ids=lambda x: x if isinstance(x, str) else x["path"])

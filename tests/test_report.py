@@ -25,6 +25,7 @@ from simulator.plots import short_materials
 from simulator.report import render_report, without_agreement, write_report
 from simulator.report.findings import Run, compare_overall, compare_region
 from simulator.results import Result, date_label
+from simulator.scenario import load_raw
 from tests.helpers import ROOT, TWO_MEMBERS, build, each_shipped, run, shipped_group, shipped_result
 
 TAG = re.compile(
@@ -54,7 +55,7 @@ EU runs short without a pool, less with the scarce one, not at all with the 60-d
 @functools.cache
 def harsh(name: str) -> Result:
     from simulator.engine import simulate
-    from simulator.scenario import load_raw, validate_data
+    from simulator.scenario import validate_data
 
     return simulate(validate_data(load_raw(ROOT / "scenarios" / f"{name}.yaml", list(HARSHER)), name))
 
@@ -233,8 +234,7 @@ def _pooled() -> list[Any]:
     return [
         case
         for case in each_shipped()
-        if "pool"
-        in (yaml.safe_load((ROOT / "scenarios" / f"{case.values[0]}.yaml").read_text()).get("agreement") or {})
+        if "pool" in (load_raw(ROOT / "scenarios" / f"{case.values[0]}.yaml").get("agreement") or {})
     ]
 
 
