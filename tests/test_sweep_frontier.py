@@ -16,6 +16,7 @@ from simulator.cli import main
 from simulator.sweep.columns import metric_title
 from simulator.sweep.figures import (
     frontier_figure,
+    heatmap_figure,
     metrics_figure,
     pool_frontier_figure,
     sweep_notes,
@@ -126,6 +127,23 @@ def test_flat_metrics_become_sentences_and_an_all_flat_figure_is_not_drawn(tmp_p
         "Total shortfall (t)",
         "Fairness (Jain's index)",
     ]
+
+
+def _panel_corners(fig) -> list[tuple[float, float]]:
+    """Lower-left corners (figure fractions, 2 decimals) of a figure's titled panels, in order."""
+    return [(round(ax.get_position().x0, 2), round(ax.get_position().y0, 2)) for ax in fig.axes if ax.get_title()]
+
+
+def test_four_key_metrics_are_drawn_two_by_two_and_a_flat_panel_shows_no_scale():
+    partly = TABLE[TABLE[LENGTH] == 100].assign(**{"shortfall_t.japan": 0.0})
+    one_axis = metrics_figure(partly, RATIO, ["japan", "eu"])
+    two_axes = heatmap_figure(TABLE.assign(**{"shortfall_t.japan": 0.0}), RATIO, LENGTH, ["japan", "eu"])
+    for fig in (one_axis, two_axes):
+        corners = _panel_corners(fig)
+        assert len(corners) == 4
+        assert len({x for x, _ in corners}) == 2 and len({y for _, y in corners}) == 2  # 2 columns, 2 rows
+        flat = [ax for ax in fig.axes if ax.get_title().startswith("Shortfall, japan")]
+        assert [(list(ax.get_xticks()), list(ax.get_yticks())) for ax in flat] == [([], [])]
 
 
 def test_metric_titles_come_from_the_registry():

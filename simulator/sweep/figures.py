@@ -74,6 +74,19 @@ LABEL_ALL_UP_TO = 30
 """Frontier points labelled when there are at most this many (else only efficient ones)."""
 
 
+def _panel_grid(panels: int) -> tuple[int, int]:
+    """Rows and columns for ``panels`` panels: up to three a row, four as two by two.
+
+    Four is the key metrics of a pair of members: two by two leaves no row with a lone
+    panel beside empty space.
+
+    >>> [_panel_grid(n) for n in (1, 2, 3, 4, 5, 7)]
+    [(1, 1), (1, 2), (1, 3), (2, 2), (2, 3), (3, 3)]
+    """
+    cols = 2 if panels == 4 else min(3, panels)
+    return -(-panels // cols), cols
+
+
 def _members(info: dict[str, Any]) -> list[str]:
     return list(info.get("members", []))
 
@@ -133,8 +146,7 @@ def _positions(values: pd.Series) -> tuple[np.ndarray, list[str] | None]:
 def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = None) -> Figure:
     """Each key metric against one swept parameter: median and 5-95% band across runs."""
     metrics = key_metrics(table)
-    cols = min(3, len(metrics))
-    rows = -(-len(metrics) // cols)
+    rows, cols = _panel_grid(len(metrics))
     stats = table.groupby(path, sort=True)[metrics].quantile([0.05, 0.5, 0.95]).unstack()
     x, labels = _positions(pd.Series(stats.index))
     label_room = 0.0 if labels is None else 0.05 * max(len(label) for label in labels)  # labels at 30 degrees
@@ -168,14 +180,14 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
 def _sentence(ax: Any, text: str) -> None:
     """A panel that says in words what a flat line would show."""
     ax.text(0.5, 0.5, textwrap.fill(_text(text), 34), ha="center", va="center", transform=ax.transAxes, fontsize=9)
+    ax.set_xticks([])  # the panel plots nothing: ticks would show a scale of nothing
     ax.set_yticks([])
 
 
 def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[str] | None = None) -> Figure:
     """Mean of each key metric over a two-parameter grid."""
     metrics = key_metrics(table)
-    cols = min(3, len(metrics))
-    rows = -(-len(metrics) // cols)
+    rows, cols = _panel_grid(len(metrics))
     fig = _new_figure(figsize=(4.6 * cols, 3.8 * rows + 0.6))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
     _margins(fig, rows, cols, left_in=0.95, top_in=0.6, bottom_in=1.0, row_gap_in=1.25, col_gap_in=0.75)
@@ -183,7 +195,6 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
         ax.set_title(f"{_text(metric_title(metric))}, mean", fontsize=10)
         if len(table) > 1 and is_flat(table[metric]):
             _sentence(ax, _flat_text(table, metric))
-            ax.set_xticks([])
             continue
         grid = table.pivot_table(index=second, columns=first, values=metric, aggfunc="mean", dropna=False)
         limits = {"vmin": 1 / len(members), "vmax": 1.0} if metric == FAIRNESS and members and len(members) > 1 else {}
