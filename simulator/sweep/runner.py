@@ -44,16 +44,24 @@ from simulator.version import __version__
 
 CHUNK_RUNS = 2500
 """Runs per checkpointed chunk where a caller balances chunks over workers (sensitivity, the API)."""
-ROUTE_RUNS_PER_BATCH = 240_000
-"""Routes (region x material x supplier) times runs in one batch of the fast path. The day
-step's cost per run falls as a batch grows (fixed NumPy overhead per operation) and
-rises again once its arrays spill out of the cache. Measured on 2 cores (2026-12-03,
-365 days, best of 5 rounds run in turn): the 2010 replay (12 routes) costs 341 us a run
-at 2,500 runs and 330 us at 5,000; a club of 16 members (96 routes) 2,014 us at 625,
-1,828 at 1,250 and 1,755 at 2,500; of 20 members (120 routes) 2,687 us at 500 and 2,555
-at 2,000; of 32 (192 routes) 4,642 us at 312, 4,393 at 1,250 and 3,960 at 2,500. The
-batch's peak memory grows with its route-runs (benchmarks/README.md): this size keeps a
-20-member club of 3,650 days under 500 MB."""
+ROUTE_RUNS_PER_BATCH = 60_000
+"""Routes (region x material x supplier) times runs in one batch of the fast path: a
+route array of the day step is then 480 KB, a quarter of a core's 2 MiB L2 cache.
+
+The cost per run falls as a batch grows (NumPy's fixed cost per operation) and rises
+once its arrays spill out of the cache, by how much depending on the memory bandwidth
+the machine's neighbours leave. Measured on 2 cores (2026-12-03), the sizes in turn,
+best of 3 to 5 rounds, in us a run at 60,000 / 120,000 / 240,000 route-runs, 365 days:
+
+- 16 members (96 routes): 2,014 / 1,828 / 1,755 on a fast afternoon (13:00), 2,862 /
+  3,209 / 3,709 on a slower hour (16:40);
+- 32 members (192 routes): 4,642 / - / 4,393, then 6,043 / 6,819 / 7,665;
+- 8 members, 8 and 16 materials, at 16:40: 15-30% dearer at 240,000 than at 60,000.
+
+The largest batch gains up to 13% when memory is fast and loses up to 30% when it is
+not; this size loses at most 15%. The 2010 replay (12 routes) runs 5,000 at a time
+(the cap): 599 us a run over its 730 days, against 626 at 2,500 and 712 at 1,250. A
+20-member club of 3,650 days runs 500 at a time, peaking at 152 MB."""
 CURVE_VALUES_PER_BATCH = 60_000_000
 """Per-day curve values a batch may record (runs x days x regions x materials x curves),
 about 240 MB as the float32 the batch keeps them in (10,000 runs of the replay with the
@@ -122,7 +130,7 @@ def batch_runs(
     :data:`simulator.explore.grid.BATCH_FACTOR`); the curves' memory bound stays.
 
     >>> batch_runs(2, 2, 3, 731), batch_runs(2, 2, 3, 3650, curves=True), batch_runs(20, 2, 3, 3650)
-    (5000, 1369, 2000)
+    (5000, 1369, 500)
     >>> batch_runs(2, 2, 3, 3650, curves=("days_of_cover",)), batch_runs(2, 2, 3, 731, ("days_of_cover",), 2)
     (4109, 10000)
     """
