@@ -39,6 +39,12 @@ _M_MMAP_THRESHOLD = -3
 """``mallopt`` parameter numbers, from glibc's ``malloc.h``."""
 
 
+SET_HUGE_PAGE_ADVICE = getattr(
+    (np._core if hasattr(np, "_core") else np.core).multiarray, "_set_madvise_hugepage", None
+)  # NumPy 2, NumPy 1
+"""NumPy's switch for its huge-page advice: sets it and returns the setting before (None if NumPy has none)."""
+
+
 @functools.cache
 def keep_freed_memory() -> bool:
     """Set glibc's thresholds and NumPy's huge-page advice (once per process; a forked worker inherits them).
@@ -46,10 +52,8 @@ def keep_freed_memory() -> bool:
     Returns whether glibc's thresholds took. Setting either threshold also stops glibc
     adjusting them on its own.
     """
-    core = np._core if hasattr(np, "_core") else np.core  # NumPy 2, NumPy 1
-    advise_huge_pages = getattr(core.multiarray, "_set_madvise_hugepage", None)
-    if advise_huge_pages is not None:
-        advise_huge_pages(False)
+    if SET_HUGE_PAGE_ADVICE is not None:
+        SET_HUGE_PAGE_ADVICE(False)
     if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
         return False
     mallopt = ctypes.CDLL(None).mallopt

@@ -66,9 +66,9 @@ def test_a_fast_path_batch_leaves_the_process_keeping_freed_memory() -> None:
 
 
 HUGE_PAGE_ADVICE = """
-import numpy as np
+from simulator.allocator import SET_HUGE_PAGE_ADVICE
 {prepare}
-print(np._core.multiarray._set_madvise_hugepage(True))  # returns the advice in force before
+print(SET_HUGE_PAGE_ADVICE(True))  # returns the advice in force before
 """
 
 
