@@ -26,6 +26,7 @@ import click
 
 from simulator.errors import InputError, Problem
 from simulator.gate.formats import FORMATS
+from simulator.quick_exit import exit_now
 from simulator.version import __version__
 
 DASK_MISSING = "Dask is not installed; install the extra with: pip install 'stockpile-simulator[dask]'"
@@ -1130,17 +1131,26 @@ def list_scenarios(folder: str | None) -> None:
 
 
 def entry() -> None:
-    """The ``stockpile`` program: the command line, then a quiet exit.
+    """The ``stockpile`` program: the command line, then a quiet and quick exit.
 
     Once a command has finished (its outputs complete or refused), SIGINT and SIGTERM are
-    ignored while the interpreter shuts down, so a late signal cannot turn a finished
-    command into one killed by a signal.
+    ignored while the process ends, so a late signal cannot turn a finished command into
+    one killed by a signal. The process then ends without the interpreter's teardown where
+    nothing can be lost (:func:`simulator.quick_exit.exit_now`).
     """
     try:
         main()
+    except SystemExit as done:  # how click ends every command, with its exit code
+        _ignore_late_signals()
+        exit_now(done)
+        raise
     finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, signal.SIG_IGN)
+        _ignore_late_signals()
+
+
+def _ignore_late_signals() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
 
 
 if __name__ == "__main__":

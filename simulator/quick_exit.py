@@ -1,0 +1,46 @@
+"""Ending a finished command's process without the interpreter's teardown.
+
+Layer: face (only the ``stockpile`` program ends its process).
+
+When a command has finished, Python still tears down some 600 modules (pydantic's
+schemas, Matplotlib's artists, pandas) object by object, with garbage collections in
+between: 0.2-0.3 s of wall time that no one waits for on purpose, a seventh of
+``stockpile run`` (measured 2026-12-03: 1.60 s against 1.42 s, best of 3 each, taken in
+turns). :func:`exit_now` does what that exit does that matters here, then ends the process
+at once. It steps aside, and the normal exit goes on, whenever skipping the teardown could
+lose something.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+import threading
+
+
+def exit_now(done: SystemExit) -> None:
+    """End the process with ``done``'s exit code, unless the normal exit is needed; then return.
+
+    Before ending: the exit handlers run (what libraries registered with :mod:`atexit`:
+    logging's flush, multiprocessing's clean-up), then standard output and error are
+    flushed. The normal exit is needed, and this returns without ending anything, when:
+
+    - another thread runs (a worker pool's, Dask's, a caller's): it would be cut off,
+      where the normal exit waits for it or stops it properly;
+    - the exit code is not a number (``sys.exit("...")`` prints its message; click ends
+      every command with a number);
+    - a flush fails (the reader of a pipe has gone), which Python reports as it always has.
+
+    The exit handlers run once either way: Python clears them once they have run.
+    """
+    code = done.code
+    if threading.active_count() != 1 or not isinstance(code, int):
+        return
+    atexit._run_exitfuncs()  # what the normal exit does first, after waiting for threads
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe or stream: the normal exit reports it
+        return
+    os._exit(code)

@@ -1,0 +1,93 @@
+"""A finished command ends its process without the interpreter's teardown, unless that could lose something."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROGRAM = """
+import atexit, sys, threading, time
+from pathlib import Path
+
+folder, case = Path(sys.argv[1]), sys.argv[2]
+
+
+class TornDown:
+    '''Writes a file when the interpreter's teardown frees it: only a normal exit does.'''
+
+    def __del__(self):
+        (folder / "torn_down").touch()
+
+
+kept = TornDown()
+atexit.register(lambda: open(folder / "handlers", "a").write("ran\\n"))
+if case == "thread":  # still running when the command has finished
+
+    def late():
+        time.sleep(0.3)
+        (folder / "thread_done").touch()
+
+    threading.Thread(target=late).start()
+if case == "pipe gone":
+
+    class Gone:
+        def write(self, text):
+            return len(text)
+
+        def flush(self):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    atexit.register(lambda: setattr(sys, "stdout", Gone()))
+sys.argv = ["stockpile", *sys.argv[3:]]
+from simulator import cli
+
+if case == "message":  # an exit "code" that is a message, which Python prints
+
+    def main():
+        sys.exit("stopped: a message")
+
+    cli.main = main
+cli.entry()
+"""
+
+
+def finish(tmp_path: Path, case: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``stockpile ARGS`` through its entry point, in the set-up of ``case``."""
+    command = [sys.executable, "-c", PROGRAM, str(tmp_path), case, *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize(("args", "code", "said"), [(["--version"], 0, "stockpile, version"), (["nope"], 2, "")])
+def test_a_finished_command_skips_the_teardown_but_keeps_its_output_handlers_and_exit_code(tmp_path, args, code, said):
+    done = finish(tmp_path, "alone", *args)
+    assert done.returncode == code, done.stderr
+    assert said in done.stdout
+    assert (tmp_path / "handlers").read_text() == "ran\n"  # the exit handlers ran, once
+    assert not (tmp_path / "torn_down").exists()
+
+
+def test_a_thread_still_running_gets_the_normal_exit_which_waits_for_it(tmp_path):
+    done = finish(tmp_path, "thread", "--version")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "thread_done").exists()
+    assert (tmp_path / "torn_down").exists()
+    assert (tmp_path / "handlers").read_text() == "ran\n"
+
+
+def test_output_that_cannot_be_flushed_gets_the_normal_exit_and_the_handlers_run_once(tmp_path):
+    """A reader that has gone away: Python reports it as ever (exit code 120), nothing runs twice."""
+    done = finish(tmp_path, "pipe gone", "--version")
+    assert done.returncode == 120
+    assert done.stderr.startswith("Exception ignored in: <__main__.Gone"), done.stderr  # and nothing else
+    assert done.stderr.count("BrokenPipeError") == 1, done.stderr
+    assert (tmp_path / "torn_down").exists()
+    assert (tmp_path / "handlers").read_text() == "ran\n"
+
+
+def test_an_exit_with_a_message_gets_the_normal_exit_which_prints_it(tmp_path):
+    done = finish(tmp_path, "message")
+    assert (done.returncode, done.stderr) == (1, "stopped: a message\n")
+    assert (tmp_path / "torn_down").exists()
