@@ -28,6 +28,9 @@ def exit_now(done: SystemExit) -> None:
 
     - another thread runs (a worker pool's, Dask's, a caller's): it would be cut off,
       where the normal exit waits for it or stops it properly;
+    - a profiler, tracer, debugger or coverage tool watches the process
+      (``python -m cProfile -m simulator.cli ...``, ``coverage run``): it writes what it
+      found once the program returns;
     - the exit code is not a number (``sys.exit("...")`` prints its message; click ends
       every command with a number);
     - a flush fails (the reader of a pipe has gone), which Python reports as it always has.
@@ -35,7 +38,7 @@ def exit_now(done: SystemExit) -> None:
     The exit handlers run once either way: Python clears them once they have run.
     """
     code = done.code
-    if threading.active_count() != 1 or not isinstance(code, int):
+    if threading.active_count() != 1 or not isinstance(code, int) or _watched():
         return
     atexit._run_exitfuncs()  # what the normal exit does first, after waiting for threads
     try:
@@ -44,3 +47,11 @@ def exit_now(done: SystemExit) -> None:
     except (OSError, ValueError):  # a closed pipe or stream: the normal exit reports it
         return
     os._exit(code)
+
+
+def _watched() -> bool:
+    """Whether a profiler, tracer or debugger is set on this thread (or, from Python 3.12, a monitoring tool)."""
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        return True
+    monitoring = getattr(sys, "monitoring", None)  # Python 3.12+: cProfile and coverage can use it
+    return monitoring is not None and any(monitoring.get_tool(tool) is not None for tool in range(6))

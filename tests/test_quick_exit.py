@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pstats
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +92,19 @@ def test_an_exit_with_a_message_gets_the_normal_exit_which_prints_it(tmp_path):
     done = finish(tmp_path, "message")
     assert (done.returncode, done.stderr) == (1, "stopped: a message\n")
     assert (tmp_path / "torn_down").exists()
+
+
+def test_a_traced_command_still_gives_what_the_tracer_found(tmp_path):
+    """A tracer (as a debugger or a coverage tool is) reports once the program returns."""
+    command = [sys.executable, "-m", "trace", "--listfuncs", "--module", "simulator.cli", "--version"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "functions called:" in done.stdout and "funcname: entry" in done.stdout
+
+
+def test_a_profiled_command_still_writes_its_profile(tmp_path):
+    profile = tmp_path / "version.prof"
+    command = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "simulator.cli", "--version"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert pstats.Stats(str(profile)).total_calls > 0
