@@ -29,29 +29,37 @@ def exit_now(done: SystemExit) -> None:
     - another thread runs (a worker pool's, Dask's, a caller's): it would be cut off,
       where the normal exit waits for it or stops it properly;
     - a profiler, tracer, debugger or coverage tool watches the process
-      (``python -m cProfile -m simulator.cli ...``, ``coverage run``): it writes what it
-      found once the program returns;
+      (``python -m cProfile -m simulator.cli ...``, ``coverage run``, ``python -m pdb``):
+      it reports, or starts again, once the program returns; so does ``python -i``, which
+      opens its prompt after the command;
     - the exit code is not a number (``sys.exit("...")`` prints its message; click ends
       every command with a number);
     - a flush fails (the reader of a pipe has gone), which Python reports as it always has.
 
     The exit handlers run once either way: Python clears them once they have run.
+    Output that a C library buffered itself (its ``stdio``) would be lost; nothing in
+    this package writes so.
     """
     code = done.code
     if threading.active_count() != 1 or not isinstance(code, int) or _watched():
         return
-    atexit._run_exitfuncs()  # what the normal exit does first, after waiting for threads
+    atexit._run_exitfuncs()  # as the normal exit does once no other thread runs
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: started without that stream (its descriptor closed)
+                stream.flush()
     except (OSError, ValueError):  # a closed pipe or stream: the normal exit reports it
         return
     os._exit(code)
 
 
 def _watched() -> bool:
-    """Whether a profiler, tracer or debugger is set on this thread (or, from Python 3.12, a monitoring tool)."""
-    if sys.gettrace() is not None or sys.getprofile() is not None:
+    """Whether something reports or goes on once the program returns.
+
+    A profiler or tracer set on this thread, a debugger loaded (``bdb``: pdb's base),
+    ``python -i`` (it opens its prompt), or from Python 3.12 a monitoring tool.
+    """
+    if sys.gettrace() is not None or sys.getprofile() is not None or sys.flags.inspect or "bdb" in sys.modules:
         return True
     monitoring = getattr(sys, "monitoring", None)  # Python 3.12+: cProfile and coverage can use it
     return monitoring is not None and any(monitoring.get_tool(tool) is not None for tool in range(6))

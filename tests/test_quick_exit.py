@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PROGRAM = """
-import atexit, sys, threading, time
+import atexit, sys, threading
 from pathlib import Path
 
 folder, case = Path(sys.argv[1]), sys.argv[2]
@@ -28,7 +28,7 @@ atexit.register(lambda: open(folder / "handlers", "a").write("ran\\n"))
 if case == "thread":  # still running when the command has finished
 
     def late():
-        time.sleep(0.3)
+        threading.main_thread().join()  # returns once the main thread's code has ended
         (folder / "thread_done").touch()
 
     threading.Thread(target=late).start()
@@ -42,6 +42,8 @@ if case == "pipe gone":
             raise BrokenPipeError(32, "Broken pipe")
 
     atexit.register(lambda: setattr(sys, "stdout", Gone()))
+if case == "no stdout":  # as Python starts with the descriptor closed (a daemon's, some cron jobs')
+    sys.stdout = None
 sys.argv = ["stockpile", *sys.argv[3:]]
 from simulator import cli
 
@@ -61,11 +63,16 @@ def finish(tmp_path: Path, case: str, *args: str) -> subprocess.CompletedProcess
     return subprocess.run(command, capture_output=True, text=True, timeout=60)
 
 
-@pytest.mark.parametrize(("args", "code", "said"), [(["--version"], 0, "stockpile, version"), (["nope"], 2, "")])
-def test_a_finished_command_skips_the_teardown_but_keeps_its_output_handlers_and_exit_code(tmp_path, args, code, said):
+@pytest.mark.parametrize(
+    ("args", "code", "out", "err"),
+    [(["--version"], 0, "stockpile, version", ""), (["nope"], 2, "", "No such command 'nope'")],
+)
+def test_a_finished_command_skips_the_teardown_but_keeps_its_output_handlers_and_exit_code(
+    tmp_path, args, code, out, err
+):
     done = finish(tmp_path, "alone", *args)
     assert done.returncode == code, done.stderr
-    assert said in done.stdout
+    assert out in done.stdout and err in done.stderr
     assert (tmp_path / "handlers").read_text() == "ran\n"  # the exit handlers ran, once
     assert not (tmp_path / "torn_down").exists()
 
@@ -108,3 +115,22 @@ def test_a_profiled_command_still_writes_its_profile(tmp_path):
     done = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert pstats.Stats(str(profile)).total_calls > 0
+
+
+def test_a_command_started_without_standard_output_ends_quietly(tmp_path):
+    done = finish(tmp_path, "no stdout", "--version")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert (tmp_path / "handlers").read_text() == "ran\n"
+    assert not (tmp_path / "torn_down").exists()
+
+
+def test_python_i_still_opens_its_prompt_after_the_command():
+    command = [sys.executable, "-i", "-m", "simulator.cli", "--version"]
+    done = subprocess.run(command, input="print('at the prompt')\n", capture_output=True, text=True, timeout=60)
+    assert "stockpile, version" in done.stdout and "at the prompt" in done.stdout, done.stderr
+
+
+def test_pdb_still_takes_over_when_the_command_ends():
+    command = [sys.executable, "-m", "pdb", "-m", "simulator.cli", "--version"]
+    done = subprocess.run(command, input="continue\nquit\n", capture_output=True, text=True, timeout=60)
+    assert "The program exited via sys.exit(). Exit status: 0" in done.stdout, done.stdout + done.stderr
