@@ -45,11 +45,6 @@ CURVES = ("days_of_cover", "shortfall_cum_t")
 """Curves shown, as named in the sweep's per-day curves; units: days and tonnes."""
 METRICS = ("total_shortfall_t", "shortfall_t", "first_shortfall_day", "min_days_of_cover")
 """Summary metrics the headline figures are made of: the batches work out only these."""
-BATCH_FACTOR = 2
-"""The explorer's fast-path batches are twice the sweep's (10,000 runs of the 2010 replay
-instead of 5,000): with its two curves, freed memory kept for reuse
-(:mod:`simulator.allocator`) and 20 or more chunks to share among workers, a run cost 8%
-less (benchmarks/README.md); a sweep keeps 5,000, so that 10,000 runs still make two chunks."""
 PERCENTILES = (5.0, 50.0, 95.0)
 NEVER = -1
 """``first_shortfall_day`` of a run that never runs short (as in the sweep table)."""
@@ -277,11 +272,12 @@ def summarise_chunk(chunk: Chunk) -> list[PointSummary]:
 def chunk_runs_for(runs: int, points: int, workers: int, batch_runs: int) -> int:
     """Runs per chunk: whole grid points, at most one batch with curves, four chunks per worker at least.
 
-    ``batch_runs`` is the explorer's fast-path batch for the scenario (see
-    :data:`BATCH_FACTOR`): a chunk of one such batch costs least per run.
+    ``batch_runs`` is the fast-path batch for the scenario with the explorer's curves
+    (:func:`~simulator.sweep.runner.scenario_batch_runs`): a chunk of one such batch costs
+    least per run.
 
-    >>> chunk_runs_for(100, 2000, 2, 10000), chunk_runs_for(1, 1260, 2, 10000), chunk_runs_for(3000, 10, 2, 10000)
-    (10000, 158, 6000)
+    >>> chunk_runs_for(100, 2000, 2, 5000), chunk_runs_for(1, 1260, 2, 5000), chunk_runs_for(3000, 10, 2, 5000)
+    (5000, 158, 3000)
     """
     per_chunk = min(batch_runs // runs, -(-points // (4 * workers)))
     return runs * max(1, per_chunk)
@@ -292,8 +288,8 @@ def plan_grid(raw: dict[str, Any], source: str, spec: SweepSpec, workers: int = 
     check_spec(raw, spec, source)
     points = math.prod(len(a.values) for a in spec.axes)
     sweep = plan_sweep(raw, source, spec, curves=CURVES)
-    sweep.batch_factor, sweep.metrics = BATCH_FACTOR, METRICS
-    batch = scenario_batch_runs(sweep.first, CURVES, BATCH_FACTOR)
+    sweep.metrics = METRICS
+    batch = scenario_batch_runs(sweep.first, CURVES)
     sweep.chunk_runs = chunk_runs_for(spec.runs, points, workers, batch)  # one batch each at most
     return sweep
 

@@ -85,8 +85,6 @@ class Chunk:
     source: str
     curves: CurveRequest = False
     """Per-day curves kept (see :func:`~simulator.fastpath.kept_curves`)."""
-    batch_factor: int = 1
-    """Batches this many times the usual size (:func:`batch_runs`)."""
     metrics: tuple[str, ...] | None = None
     """The summary metrics worked out (None: all; see :func:`~simulator.fastpath.run_batch`)."""
     fingerprint: str = ""
@@ -121,29 +119,24 @@ def build_point(base: dict[str, Any], point: dict[str, Any], source: str) -> Sce
     return validate_data(data, where)
 
 
-def batch_runs(
-    regions: int, materials: int, suppliers: int, horizon_days: int, curves: CurveRequest = False, factor: int = 1
-) -> int:
+def batch_runs(regions: int, materials: int, suppliers: int, horizon_days: int, curves: CurveRequest = False) -> int:
     """Runs per fast-path batch for a scenario of this size (see :data:`ROUTE_RUNS_PER_BATCH`).
-
-    ``factor`` multiplies the size the cache suggests (the explorer's 2: see
-    :data:`simulator.explore.grid.BATCH_FACTOR`); the curves' memory bound stays.
 
     >>> batch_runs(2, 2, 3, 731), batch_runs(2, 2, 3, 3650, curves=True), batch_runs(20, 2, 3, 3650)
     (5000, 1369, 500)
-    >>> batch_runs(2, 2, 3, 3650, curves=("days_of_cover",)), batch_runs(2, 2, 3, 731, ("days_of_cover",), 2)
-    (4109, 10000)
+    >>> batch_runs(2, 2, 3, 3650, curves=("days_of_cover",))
+    4109
     """
-    runs = factor * ROUTE_RUNS_PER_BATCH // max(1, regions * materials * suppliers)
+    runs = ROUTE_RUNS_PER_BATCH // max(1, regions * materials * suppliers)
     if kept := len(kept_curves(curves)):
         runs = min(runs, CURVE_VALUES_PER_BATCH // max(1, horizon_days * regions * materials * kept))
-    return max(MIN_BATCH_RUNS, min(factor * MAX_BATCH_RUNS, runs))
+    return max(MIN_BATCH_RUNS, min(MAX_BATCH_RUNS, runs))
 
 
-def scenario_batch_runs(scenario: Scenario, curves: CurveRequest = False, factor: int = 1) -> int:
+def scenario_batch_runs(scenario: Scenario, curves: CurveRequest = False) -> int:
     """:func:`batch_runs` of a validated scenario."""
     counts = (len(scenario.regions), len(scenario.materials), len(scenario.suppliers))
-    return batch_runs(*counts, scenario.horizon_days, curves, factor)
+    return batch_runs(*counts, scenario.horizon_days, curves)
 
 
 def run_chunk(chunk: Chunk) -> ChunkResult:
@@ -179,7 +172,6 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
             len(structure.suppliers),
             structure.horizon_days,
             chunk.curves,
-            chunk.batch_factor,
         )
         for start in range(0, len(group), size):
             batch = group[start : start + size]
@@ -253,8 +245,6 @@ class Sweep:
     chunk_runs: int = CHUNK_RUNS
     curves: CurveRequest = False
     """Per-day curves kept (see :func:`~simulator.fastpath.kept_curves`)."""
-    batch_factor: int = 1
-    """Fast-path batches this many times the usual size (:func:`batch_runs`)."""
     metrics: tuple[str, ...] | None = None
     """The summary metrics of its table (None: all; the table then has their columns only)."""
     runs: list[tuple[int, int, int]] = field(default_factory=list)
@@ -285,7 +275,6 @@ class Sweep:
             {p: self.points[p] for p in points},
             self.source,
             self.curves,
-            self.batch_factor,
             self.metrics,
             fingerprint,
             self.patcher,
