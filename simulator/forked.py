@@ -1,29 +1,37 @@
-"""Side-effect tasks shared between this process and one forked child, as two cores allow.
+"""Work shared between this process and one forked child, as two cores allow.
 
 Layer: ground (imports nothing from the project).
 
 ``stockpile run`` draws three or four figures, each a few tenths of a second of
 Matplotlib; a forked child inherits the imported libraries and the finished run, so it
-can draw half of them at once with no pickling and no start-up. The child's tasks must
-only write files, or arrays made by :func:`shared_array` (the explorer packs its page's
-blocks so). The parent runs its own half, then waits for the child; if the child
-failed in any way (an exception, a signal, a non-zero exit), the parent runs the child's
-tasks itself, so an error is raised where it would have been without a child. A signal
-that stops the parent kills the child before the parent goes on (a finally block), and a
+can draw half of them at once with no pickling and no start-up (:func:`run_shared`). The
+child's tasks must only write files, or arrays made by :func:`shared_array` (the explorer
+packs its page's blocks so). :func:`map_shared` computes a function over a list the same
+way, the child pickling its (small) results back through a pipe (a sweep checks its axis
+values so). The parent does its own half, then waits for the child; if the child failed
+in any way (an exception, a signal, a non-zero exit), the parent does the child's part
+itself, so an error is raised where it would have been without a child. A signal that
+stops the parent kills the child before the parent goes on (a finally block), and a
 child whose parent dies is killed by the kernel (Linux ``PR_SET_PDEATHSIG``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import mmap
 import os
+import pickle
 import platform
 import signal
 import threading
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 _PR_SET_PDEATHSIG = 1
 """``prctl`` option from Linux's ``sys/prctl.h``: the signal a child gets when its parent dies."""
@@ -85,3 +93,56 @@ def run_shared(tasks: Sequence[Callable[[], object]]) -> None:
     if os.waitstatus_to_exitcode(status) != 0:
         for task in theirs:
             task()
+
+
+def map_shared(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """``[function(x) for x in items]``, the odd items computed in a forked child.
+
+    The child sends its results back pickled through a pipe, so they should be small
+    (unpickling a large one here can cost what computing it does). Each process stops at
+    its first item that raises; every result missing then (all of the child's if it
+    failed in any way) is computed here, in order, so the first item that fails raises
+    here, as it would without a child. ``function`` must not change anything this process
+    reads (what the child changes stays in the child).
+    """
+    if len(items) < 2 or not can_fork():
+        return [function(item) for item in items]
+    read_end, write_end = os.pipe()
+    parent = os.getpid()
+    child = os.fork()
+    if child == 0:  # the child: never returns into the caller's code
+        code = 1
+        try:
+            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+            os.close(read_end)
+            if os.getppid() == parent:  # not orphaned before the line above
+                with os.fdopen(write_end, "wb") as pipe:
+                    pickle.dump(_until_error(function, items, 1), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    done = False
+    try:
+        with os.fdopen(read_end, "rb") as pipe:
+            results = _until_error(function, items, 0)
+            with contextlib.suppress(EOFError, pickle.UnpicklingError):  # else the child's are computed below
+                results.update(pickle.load(pipe))
+        os.waitpid(child, 0)
+        done = True
+    finally:
+        if not done:  # stopped by an error or a signal: the child's results are not wanted
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+    return [results[k] if k in results else function(items[k]) for k in range(len(items))]
+
+
+def _until_error(function: Callable[[T], R], items: Sequence[T], start: int) -> dict[int, R]:
+    """Every other item's result from ``start`` on, up to the first item that raises."""
+    found: dict[int, R] = {}
+    for k in range(start, len(items), 2):
+        try:
+            found[k] = function(items[k])
+        except Exception:  # computed again in order by the caller, which raises it there
+            break
+    return found

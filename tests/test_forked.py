@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from simulator import forked
-from simulator.forked import run_shared
+from simulator.forked import map_shared, run_shared
 from tests.helpers import ROOT
 
 needs_fork = pytest.mark.skipif(not forked.forks_here(), reason="no fork, or a single core: everything runs here")
@@ -136,3 +136,62 @@ def test_stockpile_run_draws_its_figures_in_two_processes(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-1] == "1"
     assert len(list((tmp_path / "out").glob("*.png"))) == 4  # the replay has a market: four figures
+
+
+@needs_fork
+def test_map_shared_gives_every_result_in_order_half_of_them_from_a_child(forking):
+    results = map_shared(lambda x: (x * x, os.getpid()), list(range(5)))
+    assert [square for square, _ in results] == [0, 1, 4, 9, 16]
+    pids = [pid for _, pid in results]
+    assert pids[0] == pids[2] == pids[4] == os.getpid()  # the even ones here
+    assert pids[1] == pids[3] != os.getpid()  # the odd ones in one child
+
+
+def bad(*values: int):
+    def check(x: int) -> int:
+        if x in values:
+            raise ValueError(f"bad {x}")
+        return x
+
+    return check
+
+
+@needs_fork
+def test_map_shared_raises_the_first_error_in_order_wherever_it_happened(forking):
+    with pytest.raises(ValueError, match="bad 1"):  # 1 failed in the child, 2 here: 1 comes first
+        map_shared(bad(1, 2), [0, 1, 2, 3])
+    with pytest.raises(ValueError, match="bad 2"):
+        map_shared(bad(2, 3), [0, 1, 2, 3])
+    with pytest.raises(ValueError, match="bad 3"):
+        map_shared(bad(3), [0, 1, 2, 3])
+
+
+@needs_fork
+def test_map_shared_computes_here_what_failed_in_the_child_only(forking):
+    parent = os.getpid()
+
+    def plus_one(x: int) -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("only in the child")
+        return x + 1
+
+    assert map_shared(plus_one, [0, 1, 2, 3]) == [1, 2, 3, 4]
+
+
+@needs_fork
+def test_map_shared_computes_here_what_a_dead_child_did_not_send(forking):
+    parent = os.getpid()
+
+    def negated(x: int) -> int:
+        if os.getpid() != parent:
+            os._exit(7)
+        return -x
+
+    assert map_shared(negated, [1, 2, 3]) == [-1, -2, -3]
+
+
+def test_map_shared_without_a_child_computes_here_in_order(monkeypatch):
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    seen: list[int] = []
+    assert map_shared(lambda x: seen.append(x) or x, [3, 1, 2]) == [3, 1, 2]
+    assert seen == [3, 1, 2]

@@ -13,6 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from simulator import forked
 from simulator.cli import main
 from simulator.errors import InputError
 from simulator.scenario import validate_data
@@ -257,6 +258,13 @@ def test_bad_grids_exit_2_before_any_run(tmp_path, grid, message, monkeypatch):
     result = invoke("sweep", write(tmp_path), "--grid", grid, "-o", tmp_path / "out")
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_of_two_bad_values_the_first_is_named_though_another_process_checked_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(forked, "can_fork", lambda: True)  # 0.5 and 2.5 checked here, 1.5 in a child
+    result = invoke("sweep", write(tmp_path), "--grid", "agreement.ratio.japan=0.5,1.5,2.5", "-o", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert "agreement.ratio.japan=1.5" in result.output and "2.5" not in result.output
 
 
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:9", "tcp://127.0.0.1:99999", " "])

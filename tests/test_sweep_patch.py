@@ -18,6 +18,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from simulator import forked
 from simulator.cli import main
 from simulator.plan import batch_key, compile_plan
 from simulator.scenario import load_raw
@@ -227,3 +228,12 @@ def test_a_patched_grid_draws_random_inputs_exactly_when_its_first_point_does():
     assert deterministic.patcher is not None and noisy.patcher is not None
     assert not may_be_random(deterministic)
     assert may_be_random(noisy)
+
+
+def test_a_grid_checked_in_two_processes_is_the_grid_checked_in_one(monkeypatch):
+    axes = ("agreement.ratio.japan=0.1:0.9:0.1", "shocks.china_quota_2011.tonnes_per_period=10000:19000:1000")
+    monkeypatch.setattr(forked, "can_fork", lambda: True)  # half of the values in a child, as on two cores
+    two = planned(REPLAY, *axes)
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    one = planned(REPLAY, *axes)
+    assert two.patcher is not None and mismatches(two.patcher, one.patcher) == []

@@ -20,7 +20,9 @@ structure) makes the whole grid fall back.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -238,54 +240,76 @@ class GridPatcher:
         return replace(t, **update)
 
 
+@dataclass(frozen=True)
+class Examined:
+    """What one axis value's plan gives the patcher: the fields its axis owns, and whether nothing else moved."""
+
+    row: tuple[Any, ...]
+    fits: bool
+
+
 class PatchBuilder:
     """Collects, value by value, what a :class:`GridPatcher` needs (only the owned fields are kept).
 
-    Feed it every axis value's scenario (the base with that value alone) with :meth:`add`,
-    in any order of axes, then the first grid point's scenario with :meth:`finish`.
+    ``first_scenario(a)`` is the scenario of axis ``a``'s first value alone: the first
+    axis's decides whether the axes can be patched at all, and each axis's first plan is
+    what its other values are compared with. :meth:`examine` each axis value's scenario
+    (in any process: it changes nothing the caller reads), :meth:`add` what it gives, then
+    :meth:`finish` with the first grid point's scenario.
     """
 
-    def __init__(self, paths: list[str]) -> None:
+    def __init__(self, paths: list[str], first_scenario: Callable[[int], Scenario]) -> None:
         self.paths = paths
-        self.owned: list[Owned] | None = None
-        self.ok = bool(paths)
-        self.reference: dict[int, Plan] = {}
-        """Each axis's plan at its first value."""
+        self.first_scenario = first_scenario
+        self.ok = True
+        """False once a value changed a field its axis does not own."""
         self.rows: list[list[tuple[Any, ...]]] = [[] for _ in paths]
+        self._reference: dict[int, Plan] = {}
 
-    def _decide(self, s: Scenario) -> None:
-        owned = [owned_by(path, s) for path in self.paths]
+    @cached_property
+    def owned(self) -> list[Owned] | None:
+        """What each axis may change; None when an axis is of no known kind, or two share a field or a check group."""
+        if not self.paths:
+            return None
+        first = self.first_scenario(0)
+        owned = [owned_by(path, first) for path in self.paths]
         if any(o is None for o in owned):
-            self.ok = False
-            return
-        self.owned = [o for o in owned if o is not None]
-        declared = [o.keys for o in self.owned]
-        groups = {o.group for o in self.owned}
-        self.ok = len(groups) == len(self.owned) and sum(map(len, declared)) == len(frozenset().union(*declared))
+            return None
+        kept = [o for o in owned if o is not None]
+        declared = [o.keys for o in kept]
+        separate = len({o.group for o in kept}) == len(kept)
+        return kept if separate and sum(map(len, declared)) == len(frozenset().union(*declared)) else None
 
-    def add(self, axis: int, s: Scenario) -> None:
-        """The scenario of axis ``axis``'s next value alone."""
-        if self.ok and self.owned is None:
-            self._decide(s)
-        if not self.ok or self.owned is None:
-            return
-        keys = tuple(sorted(self.owned[axis].keys))
+    def reference(self, axis: int) -> Plan:
+        """The plan of axis ``axis``'s first value alone."""
+        if axis not in self._reference:
+            self._reference[axis] = compile_plan(self.first_scenario(axis))
+        return self._reference[axis]
+
+    def examine(self, axis: int, s: Scenario) -> Examined | None:
+        """The scenario of one value of axis ``axis`` alone, as the patcher needs it; None when nothing is patched."""
+        if self.owned is None:
+            return None
+        owned = self.owned[axis].keys
         plan = compile_plan(s)
-        if axis not in self.reference:
-            self.reference[axis] = plan
-        elif not differences(plan, self.reference[axis]) <= self.owned[axis].keys:
-            self.ok = False
-            return
-        self.rows[axis].append(tuple(_field(plan, key) for key in keys))
+        fits = differences(plan, self.reference(axis)) <= owned
+        return Examined(tuple(_field(plan, key) for key in sorted(owned)), fits)
+
+    def add(self, axis: int, examined: Examined | None) -> None:
+        """What :meth:`examine` gave for axis ``axis``'s next value."""
+        if examined is None or not examined.fits:
+            self.ok = False  # rows kept after this are never used
+        else:
+            self.rows[axis].append(examined.row)
 
     def finish(self, first: Scenario) -> GridPatcher | None:
         """The patcher, given the first grid point's scenario; None when the grid cannot be patched."""
         if not self.ok or self.owned is None:
             return None
         template = compile_plan(first)
-        for a, reference in self.reference.items():
+        for a in range(len(self.paths)):
             others = frozenset().union(*(o.keys for b, o in enumerate(self.owned) if b != a))
-            if not differences(reference, template) <= others:
+            if not differences(self.reference(a), template) <= others:
                 return None
         tables = tuple(
             _AxisTable(tuple(sorted(o.keys)), tuple(rows)) for o, rows in zip(self.owned, self.rows, strict=True)

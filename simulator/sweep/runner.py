@@ -32,6 +32,7 @@ import pandas as pd
 
 from simulator.errors import InputError
 from simulator.fastpath import CurveRequest, kept_curves, run_batch
+from simulator.forked import map_shared
 from simulator.plan import Plan, batch_key, compile_plan, stack_plans, with_warm_up_from
 from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
@@ -330,19 +331,27 @@ def plan_sweep(
     ``chunk_runs`` defaults to one fast-path batch of the first point (:func:`scenario_batch_runs`).
 
     A grid over the limits is refused first. Each axis value is then validated on the
-    base scenario (errors name the path and value; ``progress(1)`` after each); the full
+    base scenario, half of them in a forked child where two cores allow
+    (:func:`~simulator.forked.map_shared`): errors name the path and value, and the first
+    bad value in the axes' order is the one named; ``progress(1)`` after each. The full
     points are validated again where they run, so a combination of values that is
     invalid only together stops the sweep with exit code 2 when it is reached.
     """
     check_size(spec, max_points, max_runs)
     base = apply_overrides(raw, list(spec.fixed))
     root_seed = spec.seed if spec.seed is not None else int(base.get("seed", 0) or 0)
-    patches = PatchBuilder([axis.path for axis in spec.axes])
-    for a, axis in enumerate(spec.axes):
-        for value in axis.values:
-            patches.add(a, build_point(base, {axis.path: value}, source))
-            if progress is not None:
-                progress(1)
+    values = [(a, value) for a, axis in enumerate(spec.axes) for value in axis.values]
+
+    def alone(a: int, value: Any) -> Scenario:
+        return build_point(base, {spec.axes[a].path: value}, source)
+
+    patches = PatchBuilder([axis.path for axis in spec.axes], lambda a: alone(a, spec.axes[a].values[0]))
+    # half of the values checked in a forked child where two cores allow; errors come in order
+    examined = map_shared(lambda item: patches.examine(item[0], alone(*item)), values)
+    for (a, _), found in zip(values, examined, strict=True):
+        patches.add(a, found)
+        if progress is not None:
+            progress(1)
     points = spec.points()
     first = build_point(base, points[0], source)
     chunk_runs = chunk_runs or scenario_batch_runs(first, curves)
