@@ -26,7 +26,7 @@ import platform
 import signal
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 
@@ -88,25 +88,28 @@ def run_shared(tasks: Sequence[Callable[[], object]]) -> None:
         done = True
     finally:
         if not done:  # stopped by an error or a signal: the child's files are not wanted
-            os.kill(child, signal.SIGKILL)
-            os.waitpid(child, 0)
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):  # reaped just before a signal
+                os.kill(child, signal.SIGKILL)
+                os.waitpid(child, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         for task in theirs:
             task()
 
 
-def map_shared(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+def map_shared(function: Callable[[T], R], items: Sequence[T], done: Callable[[int], object] | None = None) -> list[R]:
     """``[function(x) for x in items]``, the odd items computed in a forked child.
 
     The child sends its results back pickled through a pipe, so they should be small
     (unpickling a large one here can cost what computing it does). Each process stops at
-    its first item that raises; every result missing then (all of the child's if it
-    failed in any way) is computed here, in order, so the first item that fails raises
-    here, as it would without a child. ``function`` must not change anything this process
-    reads (what the child changes stays in the child).
+    its first item that raises; every result missing then (all of the child's if this
+    process stopped early, or if the child failed in any way) is computed here, in order,
+    so the first item that fails raises here, as it would without a child. ``function``
+    must not change anything this process reads (what the child changes stays in the
+    child). ``done(n)`` is called here as results come in: one by one for this process's
+    own, all at once for the child's.
     """
     if len(items) < 2 or not can_fork():
-        return [function(item) for item in items]
+        return [_counted(function, item, done) for item in items]
     read_end, write_end = os.pipe()
     parent = os.getpid()
     child = os.fork()
@@ -117,32 +120,54 @@ def map_shared(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
             os.close(read_end)
             if os.getppid() == parent:  # not orphaned before the line above
                 with os.fdopen(write_end, "wb") as pipe:
-                    pickle.dump(_until_error(function, items, 1), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(_until_error(function, items, 1)[0], pipe, protocol=pickle.HIGHEST_PROTOCOL)
                 code = 0
         finally:
             os._exit(code)
-    os.close(write_end)
-    done = False
+    reaped = False
     try:
+        os.close(write_end)
         with os.fdopen(read_end, "rb") as pipe:
-            results = _until_error(function, items, 0)
-            with contextlib.suppress(EOFError, pickle.UnpicklingError):  # else the child's are computed below
-                results.update(pickle.load(pipe))
-        os.waitpid(child, 0)
-        done = True
-    finally:
-        if not done:  # stopped by an error or a signal: the child's results are not wanted
-            os.kill(child, signal.SIGKILL)
+            results, whole = _until_error(function, items, 0, done)
+            if whole:  # else an item at or before this process's failed one raises: the child's are not needed
+                theirs = _received(pipe)
+                results.update(theirs)
+                if done is not None:
+                    done(len(theirs))
+        if whole:
             os.waitpid(child, 0)
-    return [results[k] if k in results else function(items[k]) for k in range(len(items))]
+            reaped = True
+    finally:
+        if not reaped:  # stopped early, by an error or a signal: the child's work is not wanted
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                os.kill(child, signal.SIGKILL)
+                os.waitpid(child, 0)
+    return [results[k] if k in results else _counted(function, items[k], done) for k in range(len(items))]
 
 
-def _until_error(function: Callable[[T], R], items: Sequence[T], start: int) -> dict[int, R]:
-    """Every other item's result from ``start`` on, up to the first item that raises."""
+def _counted(function: Callable[[T], R], item: T, done: Callable[[int], object] | None) -> R:
+    result = function(item)
+    if done is not None:
+        done(1)
+    return result
+
+
+def _until_error(
+    function: Callable[[T], R], items: Sequence[T], start: int, done: Callable[[int], object] | None = None
+) -> tuple[dict[int, R], bool]:
+    """Every other item's result from ``start`` on, up to the first item that raises; and whether none did."""
     found: dict[int, R] = {}
     for k in range(start, len(items), 2):
         try:
-            found[k] = function(items[k])
+            found[k] = _counted(function, items[k], done)
         except Exception:  # computed again in order by the caller, which raises it there
-            break
-    return found
+            return found, False
+    return found, True
+
+
+def _received(pipe: BinaryIO) -> dict[int, Any]:
+    """The child's results; none if it sent nothing whole (it failed: they are computed here)."""
+    try:
+        return pickle.load(pipe)
+    except Exception:  # cut short, or a result that cannot be rebuilt here
+        return {}

@@ -190,6 +190,48 @@ def test_map_shared_computes_here_what_a_dead_child_did_not_send(forking):
     assert map_shared(negated, [1, 2, 3]) == [-1, -2, -3]
 
 
+@needs_fork
+def test_map_shared_counts_every_result_once(forking):
+    counted: list[int] = []
+    map_shared(lambda x: x, list(range(7)), counted.append)
+    assert sum(counted) == 7
+    assert counted.count(1) >= 4  # the four here one by one (the child's three come together)
+
+
+@needs_fork
+def test_map_shared_stops_the_child_when_an_error_here_comes_first(tmp_path, forking):
+    parent, late = os.getpid(), tmp_path / "late.txt"
+
+    def slow_in_the_child(x: int) -> int:
+        if os.getpid() == parent:
+            raise ValueError("bad here")
+        time.sleep(0.5)
+        late.write_text("the child went on")
+        return x
+
+    with pytest.raises(ValueError, match="bad here"):
+        map_shared(slow_in_the_child, [0, 1])
+    time.sleep(1.0)
+    assert not late.exists()
+
+
+def _refuse() -> None:
+    raise RuntimeError("cannot be rebuilt here")
+
+
+class Unbuildable:
+    """Pickles, but cannot be unpickled."""
+
+    def __reduce__(self):
+        return (_refuse, ())
+
+
+@needs_fork
+def test_map_shared_computes_here_what_the_child_sent_but_cannot_be_rebuilt(forking):
+    parent = os.getpid()
+    assert map_shared(lambda x: x if os.getpid() == parent else Unbuildable(), [0, 1, 2, 3]) == [0, 1, 2, 3]
+
+
 def test_map_shared_without_a_child_computes_here_in_order(monkeypatch):
     monkeypatch.setattr(forked, "can_fork", lambda: False)
     seen: list[int] = []

@@ -8,6 +8,9 @@ by type and equality), not with the patcher's.
 from __future__ import annotations
 
 import copy
+import json
+import subprocess
+import sys
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -230,10 +233,39 @@ def test_a_patched_grid_draws_random_inputs_exactly_when_its_first_point_does():
     assert may_be_random(noisy)
 
 
-def test_a_grid_checked_in_two_processes_is_the_grid_checked_in_one(monkeypatch):
-    axes = ("agreement.ratio.japan=0.1:0.9:0.1", "shocks.china_quota_2011.tonnes_per_period=10000:19000:1000")
-    monkeypatch.setattr(forked, "can_fork", lambda: True)  # half of the values in a child, as on two cores
-    two = planned(REPLAY, *axes)
-    monkeypatch.setattr(forked, "can_fork", lambda: False)
-    one = planned(REPLAY, *axes)
-    assert two.patcher is not None and mismatches(two.patcher, one.patcher) == []
+TWO_WAYS = """
+import json, sys
+from simulator import forked
+from simulator.sweep import patch
+from tests.test_sweep_patch import REPLAY, mismatches, planned
+
+compiled = []
+real = patch.compile_plan
+patch.compile_plan = lambda s: compiled.append(1) or real(s)
+two = planned(REPLAY, *sys.argv[1:])  # a fresh process, one thread: half of the values in a child
+here_with_a_child = len(compiled)
+forked.can_fork = lambda: False
+compiled.clear()
+one = planned(REPLAY, *sys.argv[1:])
+print(json.dumps([two.patcher is not None, mismatches(two.patcher, one.patcher), here_with_a_child, len(compiled)]))
+"""
+
+
+@pytest.mark.skipif(not forked.forks_here(), reason="no fork, or a single core: every value is checked here")
+def test_a_grid_checked_in_two_processes_is_the_grid_checked_in_one():
+    axes = ["agreement.ratio.japan=0.1:0.9:0.1", "shocks.china_quota_2011.tonnes_per_period=10000:19000:1000"]
+    command = [sys.executable, "-c", TWO_WAYS, *axes]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    patched, differ, with_a_child, alone = json.loads(done.stdout)
+    assert patched and differ == []
+    assert with_a_child < alone  # the child compiled some of the values
+
+
+def test_checking_a_grid_counts_every_axis_value_once():
+    counted: list[int] = []
+    axes = map(
+        parse_axis, ("agreement.ratio.japan=0.2,0.5,0.8", "shocks.china_quota_2011.tonnes_per_period=10000,20000")
+    )
+    plan_sweep(load_raw(REPLAY), str(REPLAY), SweepSpec(tuple(axes)), progress=counted.append)
+    assert sum(counted) == 5

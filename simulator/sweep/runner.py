@@ -333,7 +333,8 @@ def plan_sweep(
     A grid over the limits is refused first. Each axis value is then validated on the
     base scenario, half of them in a forked child where two cores allow
     (:func:`~simulator.forked.map_shared`): errors name the path and value, and the first
-    bad value in the axes' order is the one named; ``progress(1)`` after each. The full
+    bad value in the axes' order is the one named; ``progress(n)`` as ``n`` more are
+    checked (the child's all at once). The full
     points are validated again where they run, so a combination of values that is
     invalid only together stops the sweep with exit code 2 when it is reached.
     """
@@ -347,11 +348,9 @@ def plan_sweep(
 
     patches = PatchBuilder([axis.path for axis in spec.axes], lambda a: alone(a, spec.axes[a].values[0]))
     # half of the values checked in a forked child where two cores allow; errors come in order
-    examined = map_shared(lambda item: patches.examine(item[0], alone(*item)), values)
+    examined = map_shared(lambda item: patches.examine(item[0], alone(*item)), values, progress)
     for (a, _), found in zip(values, examined, strict=True):
         patches.add(a, found)
-        if progress is not None:
-            progress(1)
     points = spec.points()
     first = build_point(base, points[0], source)
     chunk_runs = chunk_runs or scenario_batch_runs(first, curves)
