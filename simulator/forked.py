@@ -68,18 +68,12 @@ def run_shared(tasks: Sequence[Callable[[], object]]) -> None:
             task()
         return
     mine, theirs = tasks[0::2], tasks[1::2]
-    parent = os.getpid()
-    child = os.fork()
-    if child == 0:  # the child: never returns into the caller's code
-        code = 1
-        try:
-            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-            if os.getppid() == parent:  # not orphaned before the line above
-                for task in theirs:
-                    task()
-                code = 0
-        finally:
-            os._exit(code)
+
+    def run_theirs() -> None:
+        for task in theirs:
+            task()
+
+    child = _fork(run_theirs)
     done = False
     try:
         for task in mine:
@@ -88,12 +82,9 @@ def run_shared(tasks: Sequence[Callable[[], object]]) -> None:
         done = True
     finally:
         if not done:  # stopped by an error or a signal: the child's files are not wanted
-            with contextlib.suppress(ProcessLookupError, ChildProcessError):  # reaped just before a signal
-                os.kill(child, signal.SIGKILL)
-                os.waitpid(child, 0)
+            _stop(child)
     if os.waitstatus_to_exitcode(status) != 0:
-        for task in theirs:
-            task()
+        run_theirs()
 
 
 def map_shared(function: Callable[[T], R], items: Sequence[T], done: Callable[[int], object] | None = None) -> list[R]:
@@ -111,19 +102,13 @@ def map_shared(function: Callable[[T], R], items: Sequence[T], done: Callable[[i
     if len(items) < 2 or not can_fork():
         return [_counted(function, item, done) for item in items]
     read_end, write_end = os.pipe()
-    parent = os.getpid()
-    child = os.fork()
-    if child == 0:  # the child: never returns into the caller's code
-        code = 1
-        try:
-            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-            os.close(read_end)
-            if os.getppid() == parent:  # not orphaned before the line above
-                with os.fdopen(write_end, "wb") as pipe:
-                    pickle.dump(_until_error(function, items, 1)[0], pipe, protocol=pickle.HIGHEST_PROTOCOL)
-                code = 0
-        finally:
-            os._exit(code)
+
+    def send_theirs() -> None:
+        os.close(read_end)
+        with os.fdopen(write_end, "wb") as pipe:
+            pickle.dump(_until_error(function, items, 1)[0], pipe, protocol=pickle.HIGHEST_PROTOCOL)
+
+    child = _fork(send_theirs)
     reaped = False
     try:
         os.close(write_end)
@@ -139,9 +124,7 @@ def map_shared(function: Callable[[T], R], items: Sequence[T], done: Callable[[i
             reaped = True
     finally:
         if not reaped:  # stopped early, by an error or a signal: the child's work is not wanted
-            with contextlib.suppress(ProcessLookupError, ChildProcessError):
-                os.kill(child, signal.SIGKILL)
-                os.waitpid(child, 0)
+            _stop(child)
     return [results[k] if k in results else _counted(function, items[k], done) for k in range(len(items))]
 
 
@@ -171,3 +154,30 @@ def _received(pipe: BinaryIO) -> dict[int, Any]:
         return pickle.load(pipe)
     except Exception:  # cut short, or a result that cannot be rebuilt here
         return {}
+
+
+def _fork(work: Callable[[], object]) -> int:
+    """A forked child that does ``work`` and exits (0 if it returned, 1 if not); its pid.
+
+    The child is killed when this process dies (``PR_SET_PDEATHSIG``), or does nothing if
+    this process died before it could ask for that.
+    """
+    parent = os.getpid()
+    child = os.fork()
+    if child == 0:  # the child: never returns into the caller's code
+        code = 1
+        try:
+            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() == parent:  # not orphaned before the line above
+                work()
+                code = 0
+        finally:
+            os._exit(code)
+    return child
+
+
+def _stop(child: int) -> None:
+    """Kill and reap a child whose work is not wanted."""
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):  # reaped just before a signal came
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
