@@ -260,12 +260,3 @@ def test_a_grid_checked_in_two_processes_is_the_grid_checked_in_one():
     patched, differ, with_a_child, alone = json.loads(done.stdout)
     assert patched and differ == []
     assert with_a_child < alone  # the child compiled some of the values
-
-
-def test_checking_a_grid_counts_every_axis_value_once():
-    counted: list[int] = []
-    axes = map(
-        parse_axis, ("agreement.ratio.japan=0.2,0.5,0.8", "shocks.china_quota_2011.tonnes_per_period=10000,20000")
-    )
-    plan_sweep(load_raw(REPLAY), str(REPLAY), SweepSpec(tuple(axes)), progress=counted.append)
-    assert sum(counted) == 5

@@ -302,4 +302,5 @@ def test_validating_the_grid_reports_progress_once_per_value():
     spec = SweepSpec((parse_axis("agreement.ratio.japan=0:1:0.25"), parse_axis("seed=1,2")), runs=1)
     steps: list[int] = []
     sweep = plan_sweep(STOCHASTIC, "s.yaml", spec, progress=steps.append)
-    assert steps == [1] * (5 + 2) and len(sweep.points) == 10
+    assert sum(steps) == 5 + 2 and len(sweep.points) == 10
+    assert steps.count(1) >= 4  # one by one here (a forked child's three may come together)
