@@ -119,9 +119,8 @@ def map_shared(function: Callable[[T], R], items: Sequence[T], done: Callable[[i
                 results.update(theirs)
                 if done is not None:
                     done(len(theirs))
-        if whole:
-            os.waitpid(child, 0)
-            reaped = True
+                os.waitpid(child, 0)
+                reaped = True
     finally:
         if not reaped:  # stopped early, by an error or a signal: the child's work is not wanted
             _stop(child)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 import numpy as np
@@ -260,9 +260,9 @@ class PatchBuilder:
 
     def __init__(self, paths: list[str], first_scenario: Callable[[int], Scenario]) -> None:
         self.paths = paths
-        self.first_scenario = first_scenario
+        self.first_scenario = cache(first_scenario)  # asked for by owned and by reference(0)
         self.ok = True
-        """False once a value changed a field its axis does not own."""
+        """False once a value could not be patched (no known kinds, or it changed a field its axis does not own)."""
         self.rows: list[list[tuple[Any, ...]]] = [[] for _ in paths]
         self._reference: dict[int, Plan] = {}
 
@@ -297,10 +297,10 @@ class PatchBuilder:
 
     def add(self, axis: int, examined: Examined | None) -> None:
         """What :meth:`examine` gave for axis ``axis``'s next value."""
-        if examined is None or not examined.fits:
-            self.ok = False  # rows kept after this are never used
-        else:
+        if examined is not None and examined.fits:
             self.rows[axis].append(examined.row)
+        else:
+            self.ok = False  # no patcher: rows added after this are never used
 
     def finish(self, first: Scenario) -> GridPatcher | None:
         """The patcher, given the first grid point's scenario; None when the grid cannot be patched."""
