@@ -193,8 +193,7 @@ def _percentiles(values: np.ndarray) -> np.ndarray:
         b = ordered[..., min(below + 1, n - 1)].astype(np.float64)
         out.append(b - (b - a) * (1 - weight) if weight >= 0.5 else a + (b - a) * weight)
     result = np.stack(out)
-    nan = np.isnan(values)
-    mixed = nan.any(axis=-1) & ~nan.all(axis=-1)
+    mixed = np.isnan(ordered[..., -1]) & ~np.isnan(ordered[..., 0])  # some runs NaN, not all (NaN sorts last)
     if mixed.any():
         result[:, mixed] = np.nanpercentile(values[mixed].astype(np.float64), PERCENTILES, axis=-1)
     return result
