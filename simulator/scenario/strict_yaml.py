@@ -201,22 +201,61 @@ def load_yaml(text: str, prefix: str = "") -> Any:
     """
     data = _quick(text)
     if data is not _UNSURE:
-        return data
-    loader = _StrictLoader(text, prefix)
+        return _without_surrogates(data, text, prefix)
+    try:
+        loader = _StrictLoader(text, prefix)  # PyYAML's reader refuses characters YAML forbids here
+    except yaml.YAMLError as exc:
+        raise _malformed(exc, prefix) from None
     try:
         data = loader.get_single_data()
     except _TooDeep as exc:
         raise InputError([exc.problem]) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError([Problem(prefix, f"malformed YAML: {where}{problem}")]) from None
+        raise _malformed(exc, prefix) from None
     finally:
         loader.dispose()
     if loader.problems:
         raise InputError([problem for _, _, problem in sorted(loader.problems, key=lambda found: found[:2])])
+    return _without_surrogates(data, text, prefix)
+
+
+def _without_surrogates(data: Any, text: str, prefix: str) -> Any:
+    """``data``, unless an escape (a backslash-u of U+D800 to U+DFFF) made a text of it hold a lone surrogate.
+
+    Such a text cannot be written as UTF-8 (a report, a table), so it is refused here,
+    at its field, rather than when the first output is written.
+    """
+    if "\\" not in text:  # a file read as UTF-8 holds no surrogate: only an escape makes one
+        return data
+    problems: list[Problem] = []
+
+    def visit(node: Any, path: str) -> None:
+        if isinstance(node, str):
+            if any("\ud800" <= c <= "\udfff" for c in node):
+                problems.append(Problem(path, "holds a lone surrogate escape (\\ud800-\\udfff), not a character"))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                visit(key, path)
+                visit(value, f"{path}.{key}" if path else str(key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                visit(value, f"{path}.{i}" if path else str(i))
+
+    visit(data, prefix)
+    if problems:
+        raise InputError(problems)
     return data
+
+
+def _malformed(exc: yaml.YAMLError, prefix: str) -> InputError:
+    """A YAML error as one problem at ``prefix``, with its line and column when PyYAML gives them.
+
+    A forbidden character (a NUL, say) is reported by position in the text, not by line.
+    """
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
+    return InputError([Problem(prefix, f"malformed YAML: {where}{problem}")])
 
 
 _UNSURE = object()

@@ -20,10 +20,9 @@ from decimal import ROUND_FLOOR, Decimal, DecimalException, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from simulator.errors import InputError
+from simulator.errors import InputError, Problem
 from simulator.scenario import read_yaml
+from simulator.scenario.strict_yaml import load_yaml
 
 MAX_POINTS = 100_000
 """Largest grid a sweep accepts unless told otherwise (``--max-points``)."""
@@ -115,10 +114,10 @@ def parse_values(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[A
         return parse_range(text, where, max_values)
     if text.count(",") + 1 > max_values:
         raise _too_many(text.count(",") + 1, where, text[:40] + "...", max_values)
-    try:
-        items = tuple(yaml.safe_load(item) if item.strip() else None for item in text.split(","))
-    except yaml.YAMLError as exc:
-        raise InputError(f"--grid {where}: cannot read '{text}': {exc}") from None
+    try:  # read strictly, as --set values are: impossible dates, tags and huge numbers are refused
+        items = tuple(load_yaml(item, prefix=where) if item.strip() else None for item in text.split(","))
+    except InputError as exc:
+        raise InputError([Problem(f"--grid {p.path}", p.message) for p in exc.problems]) from None
     if any(item is None for item in items):
         raise InputError(f"--grid {where}: empty item in '{text}'")
     return items
