@@ -13,8 +13,10 @@ resuming.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import json
+import math
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -289,6 +291,7 @@ def report(
     """Run SCENARIO and write a self-contained HTML report (printable to A4)."""
     from simulator.engine import simulate
     from simulator.output import check_writable
+    from simulator.output_folder import refuse_to_replace
     from simulator.report import write_report
     from simulator.scenario import load_raw, validate_data
 
@@ -300,9 +303,11 @@ def report(
     path = Path(out_file or Path("results") / loaded.name / "report.html")
     link = _explorer_link(path, explorer_page, raw)
     check_writable(path.parent)
+    inputs = [p for p in (scenario, baseline_path, explorer_page) if p]
+    refuse_to_replace(path, inputs)  # before the runs: a refusal costs nothing
     result = simulate(loaded)
     baseline = simulate(base) if base is not None else None
-    write_report(result, path, baseline=baseline, changes=changes, explorer=link)
+    write_report(result, path, baseline=baseline, changes=changes, explorer=link, inputs=inputs)
     from simulator.console import summary_text
 
     click.echo(summary_text(result))
@@ -402,6 +407,7 @@ def compare_command(
     "--dask-timeout",
     "dask_timeout_s",
     type=click.FloatRange(min=0.1, max=86_400),
+    callback=lambda _ctx, param, value: _finite(param, value),
     default=None,
     metavar="SECONDS",
     help="With --dask: stop (exit 3) when the cluster has had no live worker this long [60].",
@@ -563,6 +569,7 @@ def explore(
     from simulator.explore import plan_grid, render, run_grid, write_page
     from simulator.interrupt import Interrupted, interruptible
     from simulator.output import check_writable
+    from simulator.output_folder import refuse_to_replace
     from simulator.scenario import load_raw
     from simulator.sweep import SweepSpec, parse_axis
     from simulator.sweep.runner import may_be_random
@@ -585,6 +592,7 @@ def explore(
         planned = plan_grid(raw, scenario, spec, n_workers)
     path = Path(out_file or Path("results") / planned.first.name / "explorer.html")
     check_writable(path.parent)
+    refuse_to_replace(path, [scenario])
     try:
         with interruptible(), _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
             if client is not None:
@@ -602,7 +610,7 @@ def explore(
         click.echo(f"explore interrupted by {exc.name}: nothing written", err=True)
         ctx.exit(exc.exit_code)
     page = render(grid)
-    write_page(page.html, path)
+    write_page(page.html, path, [scenario])
     size_mb = len(page.html.encode()) / 1e6
     window = "daily" if page.layout["stride_days"] == 1 else f"{page.layout['stride_days']}-day windows"
     points = len(planned.points)
@@ -665,11 +673,26 @@ def calibrate(
     from simulator.calibrate import calibrate as fit
     from simulator.output_folder import manifest_info, open_folder
     from simulator.scenario import load_raw
+    from simulator.scenario.uncertain import value_at
 
     loaded = load(scenario, assignments)
     raw = load_raw(scenario, _overrides(assignments))
     parameters = [parse_parameter(text) for text in fits]
+    fitted = [path for parameter in parameters for path in parameter.paths]
+    twice = sorted({p for p in fitted if fitted.count(p) > 1})
+    if twice:
+        raise InputError(f"--fit {twice[0]}: fitted twice; give each path in one --fit")
     for parameter in parameters:  # every path must take a value in its range
+        for path in parameter.paths:
+            try:
+                current = value_at(loaded, path)
+            except KeyError:
+                continue  # not in the scenario yet: the load below names the problem
+            if isinstance(current, (int, dt.date)) and not isinstance(current, (bool, float)):
+                raise InputError(
+                    f"--fit {path}: holds {'a date' if isinstance(current, dt.date) else 'whole numbers'}; "
+                    "calibrate fits quantities that take any value in a range"
+                )
         for value in (parameter.low, parameter.high):
             load(scenario, (*assignments, *(f"{path}={value}" for path in parameter.paths)))
     problem = Calibration(raw, scenario, read_record(Path(record_file), loaded), parameters)
@@ -742,10 +765,22 @@ def _planned_sweep(
         seed=seed if seed is not None else spec.seed,
         fixed=spec.fixed + tuple(_overrides(assignments)),
     )
+    seen: set[str] = set()
+    for axis in spec.axes:  # a second axis on a path would silently replace the first in every point
+        if axis.path in seen:
+            raise InputError(f"--grid {axis.path}: given as an axis twice; put every value in one --grid")
+        seen.add(axis.path)
     check_size(spec, max_points, max_runs)
     raw = load_raw(scenario)
     with _progress(sum(len(axis.values) for axis in spec.axes), "value", "checking grid") as step:
         return plan_sweep(raw, scenario, spec, curves, chunk_runs, max_points, max_runs, step)
+
+
+def _finite(param: click.Parameter, value: float | None) -> float | None:
+    """``value`` unless it is NaN, which every range of click lets through (a NaN timeout never expires)."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("nan is not a number of seconds", param=param)
+    return value
 
 
 def _stopped(folder: Path, why: str, table_final: bool = False) -> None:
@@ -1045,6 +1080,7 @@ def check(
     from simulator.gate import formats
     from simulator.library import default_folder
     from simulator.output import check_writable
+    from simulator.output_folder import refuse_inputs, write_file
 
     if not paths and not update:  # never --update the installed library unasked
         paths = (str(default_folder()),)
@@ -1071,9 +1107,11 @@ def check(
                 )
                 click.echo(formats.update_final_line(updates))
                 ctx.exit(2 if any(u.status == "error" for u in updates) else 0)
+            inputs = [*paths, *([tolerance_file] if tolerance_file else [])]
             for path in (junit_file, summary):
                 if path:
                     check_writable(Path(path).parent)
+                    refuse_inputs(Path(path), inputs)
             report = gate.check(
                 paths,
                 baselines=baselines,
@@ -1084,7 +1122,7 @@ def check(
                 on_outcome=lambda o: show(o, formats.progress(o, fmt, quiet)),
             )
             if junit_file:
-                formats.write_file(Path(junit_file), formats.junit_xml(report))
+                write_file(Path(junit_file), formats.junit_xml(report), inputs)
             click.echo(formats.closing(report, fmt, quiet))
             if summary:
                 formats.append_file(Path(summary), formats.markdown(report, quiet))

@@ -31,6 +31,7 @@ import json
 import os
 import shutil
 import socket
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -74,7 +75,15 @@ class FolderLock:
         if key in _held:
             raise InputError("this process is already writing this folder", str(self.folder))
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:  # never through a link: its target is not the tool's to write
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+            except OSError as exc:
+                if exc.errno != errno.ELOOP:
+                    raise
+                raise InputError(
+                    f"{self.path.name} is a symbolic link; stockpile does not write through it: remove it",
+                    str(self.folder),
+                ) from None
             try:
                 fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
@@ -269,3 +278,69 @@ def _remove_stages(folder: Path) -> None:
     with shielded():
         for stale in folder.glob(f"{STAGE_PREFIX}*"):
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def write_file(path: Path, text: str, inputs: Iterable[Path | str] = (), what: str = "") -> None:
+    """Write ``text`` to the single file ``path`` (a report, a page, a JUnit file) whole or not at all.
+
+    The text goes to a new temporary file beside ``path`` (a fresh name: never through a
+    link left there) and is renamed into place. Refused with :class:`InputError` (exit 2),
+    nothing written, when ``path`` is:
+
+    - one of the command's ``inputs`` (the scenario being read, say);
+    - not a regular file (a folder, a FIFO, a socket, a device such as ``/dev/null``).
+
+    The file named is the user's choice: an existing regular file there is replaced (as
+    ``cp`` would), unlike files in an output folder (:meth:`OutputFolder.refuse_foreign`).
+
+    A link at ``path`` is replaced, its target left alone. A text that cannot be encoded as
+    UTF-8 (a lone surrogate) is refused too. ``what`` names the file in messages
+    ("the report": "cannot write the report: ...").
+    """
+    path = Path(path)
+    refuse_to_replace(path, inputs)
+    what = f" {what}" if what else ""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start : exc.end].encode("unicode_escape").decode("ascii")
+        raise InputError(
+            f"cannot write: the text holds {bad}, which is not a character UTF-8 can hold", str(path)
+        ) from None
+    temporary: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        temporary = Path(name)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        temporary.chmod(0o666 & ~umask)
+        os.replace(temporary, path)
+    except OSError as exc:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise InputError(f"cannot write{what}: {exc.strerror or exc}", str(path)) from None
+
+
+def refuse_to_replace(path: Path, inputs: Iterable[Path | str]) -> None:
+    """Raise :class:`InputError` if :func:`write_file` must not replace ``path`` (see there).
+
+    Commands call it before their work too, so a refusal costs no simulation.
+    """
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return  # nothing there (or nothing reachable: the write itself will say why)
+    refuse_inputs(path, inputs)
+    if not (stat.S_ISREG(found.st_mode) or stat.S_ISLNK(found.st_mode)):
+        raise InputError("exists and is not a regular file; stockpile writes only regular files", str(path))
+
+
+def refuse_inputs(path: Path, inputs: Iterable[Path | str]) -> None:
+    """Raise :class:`InputError` if ``path`` is one of the command's ``inputs`` (the same file by any name)."""
+    for given in inputs:
+        with suppress(OSError):
+            if os.path.samefile(path, given):
+                raise InputError(f"is the input {given}; write the output to another file", str(path))

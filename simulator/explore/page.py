@@ -13,9 +13,9 @@ import base64
 import datetime as dt
 import itertools
 import json
-import os
 import re
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -29,6 +29,7 @@ from simulator.errors import InputError
 from simulator.explore.data import Packed, pack, pack_within
 from simulator.explore.grid import CURVES, Grid, headline_names, value_at
 from simulator.names import Names
+from simulator.output_folder import write_file
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.plan import compile_plan
 from simulator.randomness import run_seed
@@ -197,16 +198,9 @@ def render(grid: Grid, max_bytes: int = MAX_PAGE_BYTES) -> Page:
     return Page(html, packed.layout)
 
 
-def write_page(html: str, path: Path) -> None:
-    """Write the page atomically: a temporary file beside it, renamed into place (never half-written)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(html, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None
+def write_page(html: str, path: Path, inputs: Sequence[Path | str] = ()) -> None:
+    """Write the page whole or not at all (:func:`simulator.output_folder.write_file`; never over an input)."""
+    write_file(path, html, inputs)
 
 
 def read_page(html: str) -> tuple[dict[str, Any], Packed]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -405,18 +404,6 @@ def update_final_line(updates: list[Update]) -> str:
 
 
 # --- files ------------------------------------------------------------------------------------
-
-
-def write_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file beside it (never half-written)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None
 
 
 def append_file(path: Path, text: str) -> None:

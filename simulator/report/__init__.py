@@ -18,14 +18,13 @@ inputs, with intervals and fan charts after ``run --uncertainty``
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
 from simulator.engine import simulate
 from simulator.errors import InputError
+from simulator.output_folder import refuse_to_replace, write_file
 from simulator.plots import days_of_cover_figure, prices_figure, released_rules, short_materials, shortfall_figure
 from simulator.report.accounts import accounts
 from simulator.report.explorer import ExplorerLink, explorer_section
@@ -318,27 +317,17 @@ def write_report(
     changes: Sequence[Change] = (),
     alone: Result | None = None,
     explorer: ExplorerLink | None = None,
+    inputs: Sequence[Path | str] = (),
 ) -> Path:
     """Write the report of ``result`` (see :func:`render_report`) to ``path`` atomically.
 
     The file is written next to ``path`` under a temporary name and renamed into place,
-    so a reader never sees half a report; a failure raises :class:`InputError`.
+    so a reader never sees half a report; a failure raises :class:`InputError`, and so
+    does a ``path`` that is one of the ``inputs`` or not a regular file
+    (:func:`simulator.output_folder.write_file`).
     """
     path = Path(path)
+    refuse_to_replace(path, inputs)
     text = render_report(result, baseline, uncertainty, changes=changes, alone=alone, explorer=explorer)
-    temporary: Path | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        temporary = Path(name)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        temporary.chmod(0o666 & ~umask)
-        os.replace(temporary, path)
-    except OSError as exc:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
-        raise InputError(f"cannot write the report: {exc.strerror or exc}", str(path)) from None
+    write_file(path, text, inputs, what="the report")
     return path
