@@ -31,6 +31,7 @@ together by the batched fast path (in worker processes with ``workers > 1``).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import math
@@ -149,8 +150,15 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
     source = str(path)
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
+        with path.open(encoding="utf-8-sig", newline="") as handle:  # the names as written
+            named = [name.strip() for name in next(csv.reader(handle), [])]
+    except pd.errors.EmptyDataError:
+        raise InputError("the record is empty: it needs a header line and rows", source) from None
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the record: {exc}", source) from None
+    twice = sorted({name for name in named if named.count(name) > 1})
+    if twice:  # pandas would rename the second one and read only the first
+        raise InputError(f"column(s) named twice: {', '.join(twice)}", source)
     missing = [c for c in REQUIRED if c not in table.columns]
     if missing:
         raise InputError(f"missing column(s): {', '.join(missing)} (need {', '.join(REQUIRED)})", source)
@@ -200,7 +208,11 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
         elif supplier and supplier not in suppliers:
             problems.append(Problem(f"{where}.supplier", f"unknown supplier '{supplier}'"))
         first = (when - scenario.start_date).days
-        last = (_period_end(when, period) - scenario.start_date).days
+        try:
+            last = (_period_end(when, period) - scenario.start_date).days
+        except ValueError:  # the period would end after the year 9999
+            problems.append(Problem(f"{where}.date", f"{when} ({period}) ends after the last date there is"))
+            continue
         if first < 0 or last > scenario.horizon_days:
             problems.append(
                 Problem(
@@ -212,6 +224,9 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
             weight_value = float(weight) if weight else 1.0
         except ValueError:
             problems.append(Problem(f"{where}.weight", f"not a number: '{weight}'"))
+            continue
+        if not math.isfinite(weight_value) or weight_value < 0:
+            problems.append(Problem(f"{where}.weight", f"must be a finite number at least 0, got '{weight}'"))
             continue
         rows.append(
             {

@@ -264,12 +264,12 @@ def test_bad_input_exits_2_with_the_reason_and_writes_nothing(tmp_path, axes, ex
     assert not out.exists()
 
 
-def test_an_axis_that_changes_the_horizon_exits_2_after_the_runs(tmp_path):
+def test_an_axis_that_changes_the_horizon_exits_2_before_the_runs(tmp_path):
     out = tmp_path / "explorer.html"
     args = ["explore", _scenario(tmp_path), "--axis", "horizon_days=50,60", "--workers", "1", "-o", str(out)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2, result.output
-    assert "[horizon_days=60] has another horizon, regions or materials than the first point" in result.output
+    assert "[horizon_days=60] gives other days, regions or materials than the first point" in result.output
     assert not out.exists()
 
 

@@ -41,6 +41,11 @@ LOGNORMAL_TAILS = (0.001, 0.999)
 """Quantiles between which a lognormal input is sampled."""
 NOT_INPUTS = frozenset({"name", "description", "assumptions", "uncertain"})
 """Top-level fields that are not model inputs."""
+SHAPES_THE_RUNS = {
+    "seed": "each sample runs with its own seed already (sample k uses run seed k)",
+    "horizon_days": "the samples of one study must share their days (give the horizon with --set)",
+}
+"""Top-level fields that cannot vary between the samples of one study, and why."""
 
 Entry = UncertainUniform | UncertainTriangular | UncertainLogNormal | UncertainValues
 
@@ -113,6 +118,9 @@ def check_uncertain(s: Scenario) -> list[Problem]:
         seen[entry.path] = i
         if entry.path.split(".")[0] in NOT_INPUTS:
             problems.append(Problem(where, f"'{entry.path}' is not a model input"))
+            continue
+        if entry.path in SHAPES_THE_RUNS:
+            problems.append(Problem(where, f"'{entry.path}' cannot be uncertain: {SHAPES_THE_RUNS[entry.path]}"))
             continue
         try:
             current = value_at(s, entry.path)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from simulator.errors import InputError
+from simulator.errors import InputError, Problem
 from simulator.forked import run_shared
 from simulator.output_folder import open_folder
 from simulator.sweep.columns import metric_title
@@ -425,8 +425,26 @@ def sweep_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
     return notes
 
 
+def _labelled(table: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
+    """``table`` with each swept path whose values are lists or mappings (a list of shocks) as short labels.
+
+    A figure places and groups points by their values, which must be hashable: a list of
+    items with ids is labelled by the ids (``[halt]``), anything else by its text.
+    """
+    nested = [p for p in paths if p in table and table[p].map(lambda v: isinstance(v, list | dict | np.ndarray)).any()]
+    return table.assign(**{p: table[p].map(_label_of) for p in nested}) if nested else table
+
+
+def _label_of(value: Any) -> str:
+    plain = value.tolist() if isinstance(value, np.ndarray) else value
+    if isinstance(plain, list) and all(isinstance(item, dict) and "id" in item for item in plain):
+        return "[" + ", ".join(str(item["id"]) for item in plain) + "]"
+    return textwrap.shorten(str(plain), 40)
+
+
 def write_sweep_figures(table: pd.DataFrame, info: dict[str, Any], folder: Path) -> list[Path]:
     """The figures that fit the sweep's grid and have something to show (see the module docstring)."""
+    table = _labelled(table, list(info.get("grid", {})))
     drawn = [(folder / name, draw) for name, (draw, _why) in _draws(table, info).items() if draw is not None]
     if len(drawn) > 1:
         import matplotlib.figure  # noqa: F401  (once, before the fork: the child inherits it)
@@ -452,6 +470,26 @@ def redraw(folder: Path, force: bool = False) -> list[Path]:
         table = pd.read_parquet(table_path)
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read the sweep: {exc}", str(folder)) from None
+    _check_sweep(info, table, str(folder))
     with open_folder(folder, FIGURE_FILES, force) as out, out.staged() as stage:
         written = write_sweep_figures(table, info, stage)
     return [folder / path.name for path in written]
+
+
+def _check_sweep(info: Any, table: pd.DataFrame, folder: str) -> None:
+    """Raise :class:`InputError` unless ``sweep.json`` and ``sweep.parquet`` are what a sweep writes."""
+    problems = []
+    if not isinstance(info, dict):
+        problems.append(Problem("sweep.json", "is not a sweep's description (a JSON object)"))
+        info = {}
+    grid, members = info.get("grid", {}), info.get("members", [])
+    if not isinstance(grid, dict):
+        problems.append(Problem("sweep.json", "grid: not a mapping of swept paths to their values"))
+        grid = {}
+    if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+        problems.append(Problem("sweep.json", "members: not a list of region names"))
+    missing = [c for c in ["point", *grid] if c not in table.columns]
+    if missing:
+        problems.append(Problem("sweep.parquet", f"is not this sweep's table: no column {', '.join(missing)}"))
+    if problems:
+        raise InputError(problems, folder)

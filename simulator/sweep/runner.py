@@ -318,6 +318,30 @@ def check_size(spec: SweepSpec, max_points: int = MAX_POINTS, max_runs: int = MA
         )
 
 
+def _check_curve_shape(sweep: Sweep) -> None:
+    """Raise :class:`InputError` if an axis value changes the days, regions or materials of the curves.
+
+    Curves are stacked per chunk and banded per point on one shape; each value is tried
+    with the other axes at their first values (where a grid changes them, it does so there).
+    """
+
+    def shape(point: int) -> tuple[Any, ...]:
+        structure = sweep.structure(point)
+        return structure.horizon_days, tuple(structure.regions), tuple(structure.materials)
+
+    first = shape(0)
+    stride = 1  # points between two values of an axis, in the grid's order (the last axis varies fastest)
+    for axis in reversed(sweep.spec.axes):
+        for i, value in enumerate(axis.values[1:], start=1):
+            if shape(i * stride) != first:
+                raise InputError(
+                    f"[{axis.path}={value}] gives other days, regions or materials than the first point; "
+                    "per-day curves (sweep --curves, explore) need the same at every point: sweep them apart",
+                    sweep.source,
+                )
+        stride *= len(axis.values)
+
+
 def plan_sweep(
     raw: dict[str, Any],
     source: str,
@@ -358,6 +382,8 @@ def plan_sweep(
     chunk_runs = chunk_runs or scenario_batch_runs(first, curves)
     sweep = Sweep(base, source, spec, points, first, root_seed, chunk_runs, curves)
     sweep.patcher = patches.finish(first)
+    if curves:
+        _check_curve_shape(sweep)
     seeds = [run_seed(root_seed, k) for k in range(spec.runs)]
     sweep.runs = [(p, k, seeds[k]) for p in range(len(points)) for k in range(spec.runs)]
     return sweep
