@@ -279,17 +279,6 @@ def test_a_dangling_lock_symlink_creates_no_file_outside_the_folder(tmp_path):
     assert not (tmp_path / "elsewhere.txt").exists()
 
 
-def test_report_does_not_overwrite_the_users_report_in_an_output_folder(tmp_path):
-    """The user kept their own report.html in a run's folder; run --report refuses it, report -o overwrote it."""
-    scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)
-    out = tmp_path / "out"
-    assert invoke("run", scenario, "--no-plots", "-o", out).exit_code == 0
-    mine = write_text(out / "report.html", "<p>my own report</p>")
-    assert_bad_input(invoke("run", scenario, "--no-plots", "--report", "-o", out), "report.html")
-    assert_bad_input(invoke("report", scenario, "-o", mine), "report.html")
-    assert mine.read_text() == "<p>my own report</p>"
-
-
 def test_report_and_explore_do_not_overwrite_their_own_scenario_file(tmp_path):
     """The user typed the scenario's own name after -o: report and explore replaced it with HTML."""
     scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)
