@@ -11,7 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from simulator.cli import main
 from simulator.engine import ReferenceEngine, simulate
 from simulator.plan import Plan, compile_plan
 from simulator.results import Recorder, Result
@@ -19,6 +21,27 @@ from simulator.scenario import Scenario, apply_overrides, load_scenario, validat
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+TINY_SCENARIO_TEXT = """\
+name: tiny
+start_date: 2010-07-01
+horizon_days: 40
+materials:
+  ree: {price_usd_per_kg: 50}
+suppliers:
+  china: {lead_time_days: {japan: 5}}
+regions:
+  japan:
+    demand:
+      ree: {tonnes_per_day: 10}
+    commercial_stock:
+      ree: {tonnes: 100}
+    sourcing:
+      ree: {china: 1.0}
+shocks:
+  - {id: halt, kind: embargo, supplier: china, regions: [japan], start: 5, end: 20}
+"""
+"""One region, one material, one supplier, 40 days, one embargo: a valid scenario as a user writes it."""
 
 ONE_REGION: dict[str, Any] = {
     "name": "tiny",
@@ -165,3 +188,16 @@ SELENIUM_CHROMIUM_FLAGS = (
     "--disable-dev-shm-usage",
 )
 """Flags of the headless Chromium the browser tests drive: no GPU, no network of its own."""
+
+
+def invoke(*args: Any) -> Any:
+    """``stockpile ARGS`` in this process (arguments as text)."""
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def assert_bad_input(result: Any, *fragments: str) -> None:
+    """Exit code 2, no traceback, and every fragment in the message."""
+    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in result.output, result.output

@@ -19,29 +19,10 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
-from simulator.cli import main
+from tests.helpers import TINY_SCENARIO_TEXT as SCENARIO_TEXT
+from tests.helpers import assert_bad_input, invoke
 
-SCENARIO_TEXT = """\
-name: tiny
-start_date: 2010-07-01
-horizon_days: 40
-materials:
-  ree: {price_usd_per_kg: 50}
-suppliers:
-  china: {lead_time_days: {japan: 5}}
-regions:
-  japan:
-    demand:
-      ree: {tonnes_per_day: 10}
-    commercial_stock:
-      ree: {tonnes: 100}
-    sourcing:
-      ree: {china: 1.0}
-shocks:
-  - {id: halt, kind: embargo, supplier: china, regions: [japan], start: 5, end: 20}
-"""
 UNCERTAIN_TEXT = """\
 uncertain:
   - path: regions.japan.demand.ree.tonnes_per_day
@@ -53,17 +34,6 @@ uncertain:
 RECORD_HEADER = "date,quantity,region,material,value,period,weight\n"
 RECORD_ROWS = "2010-07-01,demand,japan,ree,300,month,1\n2010-08-01,demand,japan,ree,90,day,1\n"
 FIT = "regions.japan.demand.ree.tonnes_per_day=5:15"
-
-
-def invoke(*args: Any) -> Any:
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def assert_bad_input(result: Any, *fragments: str) -> None:
-    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
-    assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in result.output, result.output
 
 
 def assert_runs_or_bad_input(result: Any, *fragments: str) -> None:
@@ -258,24 +228,16 @@ def test_plot_sweep_on_a_damaged_sweep_folder_is_exit_2(tmp_path, info, table):
 # --- files the tool does not own -----------------------------------------------------------
 
 
-def test_a_lock_file_that_is_a_symlink_does_not_overwrite_its_target(tmp_path):
-    """The user's output folder holds .stockpile.lock as a link to a file of theirs elsewhere."""
+@pytest.mark.parametrize("target", ["precious.txt", "elsewhere.txt"])
+def test_a_lock_file_that_is_a_symlink_is_refused_and_its_target_left_alone(tmp_path, target):
+    """The user's output folder holds .stockpile.lock as a link to a file of theirs elsewhere (or to none)."""
     scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)
-    precious = write_text(tmp_path / "precious.txt", "my notes\n")
+    write_text(tmp_path / "precious.txt", "my notes\n")
     out = tmp_path / "out"
     out.mkdir()
-    (out / ".stockpile.lock").symlink_to(precious)
-    invoke("run", scenario, "--no-plots", "-o", out)
-    assert precious.read_text() == "my notes\n"
-
-
-def test_a_dangling_lock_symlink_creates_no_file_outside_the_folder(tmp_path):
-    """The user's output folder holds .stockpile.lock as a link to a file that does not exist."""
-    scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / ".stockpile.lock").symlink_to(tmp_path / "elsewhere.txt")
-    invoke("run", scenario, "--no-plots", "-o", out)
+    (out / ".stockpile.lock").symlink_to(tmp_path / target)
+    assert_bad_input(invoke("run", scenario, "--no-plots", "-o", out), ".stockpile.lock is a symbolic link")
+    assert (tmp_path / "precious.txt").read_text() == "my notes\n"
     assert not (tmp_path / "elsewhere.txt").exists()
 
 

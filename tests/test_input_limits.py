@@ -14,36 +14,16 @@ from xml.etree import ElementTree
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from simulator.cli import main
 from simulator.errors import InputError, ScenarioError
 from simulator.scenario import load_scenario, validate_data
 from simulator.scenario.checks import MAX_RESULT_ROWS
 from simulator.scenario.schema import MAX_DAYS, MAX_TRANSIT_DAYS
 from simulator.scenario.strict_yaml import MAX_DEPTH, MAX_INTEGER_DIGITS, load_yaml
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build
+from tests.helpers import ONE_REGION, TWO_MEMBERS, assert_bad_input, build, invoke
+from tests.helpers import TINY_SCENARIO_TEXT as SCENARIO_TEXT
 
 HALT = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 5, "end": 20}
-SCENARIO_TEXT = """\
-name: tiny
-start_date: 2010-07-01
-horizon_days: 40
-materials:
-  ree: {price_usd_per_kg: 50}
-suppliers:
-  china: {lead_time_days: {japan: 5}}
-regions:
-  japan:
-    demand:
-      ree: {tonnes_per_day: 10}
-    commercial_stock:
-      ree: {tonnes: 100}
-    sourcing:
-      ree: {china: 1.0}
-shocks:
-  - {id: halt, kind: embargo, supplier: china, regions: [japan], start: 5, end: 20}
-"""
 
 
 def problems(data: dict[str, Any]) -> dict[str, str]:
@@ -53,17 +33,6 @@ def problems(data: dict[str, Any]) -> dict[str, str]:
     except ScenarioError as exc:
         return {p.path: p.message for p in exc.problems}
     return {}
-
-
-def invoke(*args: Any) -> Any:
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def assert_bad_input(result: Any, *fragments: str) -> None:
-    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
-    assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in result.output, result.output
 
 
 def write_text(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
