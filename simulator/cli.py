@@ -677,7 +677,13 @@ def calibrate(
 
     loaded = load(scenario, assignments)
     raw = load_raw(scenario, _overrides(assignments))
-    parameters = [parse_parameter(text) for text in fits]
+    declared = {  # --fit PATH takes the range the scenario's uncertain block gives PATH
+        entry.path: (float(entry.low), float(entry.high))
+        for entry in loaded.uncertain
+        if isinstance(getattr(entry, "low", None), int | float)
+        and isinstance(getattr(entry, "high", None), int | float)
+    }
+    parameters = [parse_parameter(text, declared) for text in fits]
     fitted = [path for parameter in parameters for path in parameter.paths]
     twice = sorted({p for p in fitted if fitted.count(p) > 1})
     if twice:

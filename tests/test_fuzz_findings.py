@@ -142,8 +142,8 @@ def test_a_non_finite_dask_timeout_is_refused(tmp_path):
 # --- calibrate --record ------------------------------------------------------------------------
 
 
-def _calibrate(tmp_path: Path, record_text: str, *extra: str, fit: str = FIT) -> Any:
-    scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)
+def _calibrate(tmp_path: Path, record_text: str, *extra: str, fit: str = FIT, text: str = SCENARIO_TEXT) -> Any:
+    scenario = write_text(tmp_path / "s.yaml", text)
     record = tmp_path / "record.csv"
     record.write_bytes(record_text.encode("utf-8"))
     return invoke(
@@ -187,6 +187,18 @@ def test_a_record_with_a_column_named_twice_is_exit_2(tmp_path):
     header = RECORD_HEADER.replace("weight\n", "weight,value\n")
     rows = RECORD_ROWS.replace(",1\n", ",1,999\n")
     assert_bad_input(_calibrate(tmp_path, header + rows), "record.csv", "value")
+
+
+def test_a_fit_without_a_range_takes_the_range_the_uncertain_block_declares(tmp_path):
+    """The user gave --fit PATH alone, as the message advises, for a path declared uncertain on 5 to 15 t/day."""
+    path = "regions.japan.demand.ree.tonnes_per_day"
+    result = _calibrate(tmp_path, RECORD_HEADER + RECORD_ROWS, fit=path, text=SCENARIO_TEXT + UNCERTAIN_TEXT)
+    assert result.exit_code == 0, result.output
+    fitted = json.loads((tmp_path / "out" / "calibration.json").read_text())
+    text = json.dumps(fitted)
+    assert path in text
+    value = float(result.output.split(f"{path} = ")[1].split()[0])
+    assert 5 <= value <= 15
 
 
 def test_the_same_path_fitted_twice_is_refused(tmp_path):
