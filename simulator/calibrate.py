@@ -154,9 +154,9 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
             named = [name.strip() for name in next(csv.reader(handle), [])]
     except pd.errors.EmptyDataError:
         raise InputError("the record is empty: it needs a header line and rows", source) from None
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except (OSError, csv.Error, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the record: {exc}", source) from None
-    twice = sorted({name for name in named if named.count(name) > 1})
+    twice = sorted({name for name in named if name and named.count(name) > 1})  # a trailing comma names none
     if twice:  # pandas would rename the second one and read only the first
         raise InputError(f"column(s) named twice: {', '.join(twice)}", source)
     missing = [c for c in REQUIRED if c not in table.columns]
@@ -210,7 +210,7 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
         first = (when - scenario.start_date).days
         try:
             last = (_period_end(when, period) - scenario.start_date).days
-        except ValueError:  # the period would end after the year 9999
+        except (ValueError, OverflowError):  # the period would end after the year 9999
             problems.append(Problem(f"{where}.date", f"{when} ({period}) ends after the last date there is"))
             continue
         if first < 0 or last > scenario.horizon_days:
@@ -244,7 +244,15 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
         )
     if problems:
         raise InputError(problems, source)
-    return pd.DataFrame(rows)
+    record = pd.DataFrame(rows)
+    keys = series_keys(record)
+    for key in dict.fromkeys(keys):  # a series is fitted by its weighted mean error: weights of 0 alone give none
+        if not any(r["weight"] > 0 for r, k in zip(rows, keys, strict=True) if k == key):
+            first = next(i for i, k in enumerate(keys) if k == key)
+            problems.append(Problem(f"row {first + 2}.weight", "every row of this series weighs 0: give one a weight"))
+    if problems:
+        raise InputError(problems, source)
+    return record
 
 
 def needed_curves(record: pd.DataFrame) -> tuple[str, ...]:

@@ -694,7 +694,7 @@ def calibrate(
                 current = value_at(loaded, path)
             except KeyError:
                 continue  # not in the scenario yet: the load below names the problem
-            if isinstance(current, (int, dt.date)) and not isinstance(current, (bool, float)):
+            if isinstance(current, int | dt.date) and not isinstance(current, bool):
                 raise InputError(
                     f"--fit {path}: holds {'a date' if isinstance(current, dt.date) else 'whole numbers'}; "
                     "calibrate fits quantities that take any value in a range"
@@ -774,12 +774,29 @@ def _planned_sweep(
     seen: set[str] = set()
     for axis in spec.axes:  # a second axis on a path would silently replace the first in every point
         if axis.path in seen:
-            raise InputError(f"--grid {axis.path}: given as an axis twice; put every value in one --grid")
+            raise InputError(
+                f"--grid {axis.path}: given as an axis twice (in two --grid options, or in the --spec file "
+                "and a --grid); give its values once"
+            )
         seen.add(axis.path)
     check_size(spec, max_points, max_runs)
     raw = load_raw(scenario)
     with _progress(sum(len(axis.values) for axis in spec.axes), "value", "checking grid") as step:
         return plan_sweep(raw, scenario, spec, curves, chunk_runs, max_points, max_runs, step)
+
+
+def _check_inputs(paths: tuple[str, ...], baselines: Path | None, tolerances: Path | None) -> list[Path]:
+    """Every file ``check`` reads: the scenarios (in the folders named too), their baselines, the tolerances."""
+    from simulator.gate.baseline import baseline_path
+    from simulator.gate.run import find_scenarios
+
+    try:
+        found = find_scenarios(paths, baselines)
+    except InputError:
+        return [Path(p) for p in paths]  # the check itself names the problem
+    files = [*found.files, *(baseline_path(f, baselines) for f in found.files)]
+    tolerance = tolerances or baseline_path(found.files[0], baselines).parent / "tolerances.yaml"
+    return [*files, tolerance]
 
 
 def _finite(param: click.Parameter, value: float | None) -> float | None:
@@ -1086,7 +1103,7 @@ def check(
     from simulator.gate import formats
     from simulator.library import default_folder
     from simulator.output import check_writable
-    from simulator.output_folder import refuse_inputs, write_file
+    from simulator.output_folder import refuse_inputs, refuse_to_replace, write_file
 
     if not paths and not update:  # never --update the installed library unasked
         paths = (str(default_folder()),)
@@ -1113,11 +1130,14 @@ def check(
                 )
                 click.echo(formats.update_final_line(updates))
                 ctx.exit(2 if any(u.status == "error" for u in updates) else 0)
-            inputs = [*paths, *([tolerance_file] if tolerance_file else [])]
+            inputs = _check_inputs(paths, baselines, tolerances)
             for path in (junit_file, summary):
                 if path:
                     check_writable(Path(path).parent)
-                    refuse_inputs(Path(path), inputs)
+            if junit_file:  # replaced whole: before the check, so a refusal hides no result
+                refuse_to_replace(Path(junit_file), inputs)
+            if summary:  # appended to (a GitHub job summary)
+                refuse_inputs(Path(summary), inputs)
             report = gate.check(
                 paths,
                 baselines=baselines,

@@ -84,6 +84,13 @@ class FolderLock:
                     f"{self.path.name} is a symbolic link; stockpile does not write through it: remove it",
                     str(self.folder),
                 ) from None
+            found = os.fstat(fd)
+            if not stat.S_ISREG(found.st_mode) or found.st_nlink > 1:  # a hard link is another name of a user's file
+                os.close(fd)
+                raise InputError(
+                    f"{self.path.name} is not a file of its own (a link or a special file); remove it",
+                    str(self.folder),
+                )
             try:
                 fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
@@ -290,15 +297,16 @@ def write_file(path: Path, text: str, inputs: Iterable[Path | str] = (), what: s
     - one of the command's ``inputs`` (the scenario being read, say);
     - not a regular file (a folder, a FIFO, a socket, a device such as ``/dev/null``).
 
-    The file named is the user's choice: an existing regular file there is replaced (as
-    ``cp`` would), unlike files in an output folder (:meth:`OutputFolder.refuse_foreign`).
+    The file named is the user's choice: an existing regular file there is replaced, as by
+    ``cp``, unlike files in an output folder (:meth:`OutputFolder.refuse_foreign`).
 
-    A link at ``path`` is replaced, its target left alone. A text that cannot be encoded as
+    A link at ``path`` (to anything but an input) is replaced, its target left alone; a
+    regular file replaced keeps its permissions. A text that cannot be encoded as
     UTF-8 (a lone surrogate) is refused too. ``what`` names the file in messages
     ("the report": "cannot write the report: ...").
     """
     path = Path(path)
-    refuse_to_replace(path, inputs)
+    mode = refuse_to_replace(path, inputs)
     what = f" {what}" if what else ""
     try:
         data = text.encode("utf-8")
@@ -314,28 +322,35 @@ def write_file(path: Path, text: str, inputs: Iterable[Path | str] = (), what: s
         temporary = Path(name)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        temporary.chmod(0o666 & ~umask)
+            os.fchmod(handle.fileno(), mode if mode is not None else 0o666 & ~_UMASK)
         os.replace(temporary, path)
-    except OSError as exc:
+    except BaseException as exc:  # a failure or an interruption: no stray temporary file
         if temporary is not None:
             temporary.unlink(missing_ok=True)
-        raise InputError(f"cannot write{what}: {exc.strerror or exc}", str(path)) from None
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write{what}: {exc.strerror or exc}", str(path)) from None
+        raise
 
 
-def refuse_to_replace(path: Path, inputs: Iterable[Path | str]) -> None:
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+"""The process's file-creation mask, read once on import (reading it means setting it)."""
+
+
+def refuse_to_replace(path: Path, inputs: Iterable[Path | str]) -> int | None:
     """Raise :class:`InputError` if :func:`write_file` must not replace ``path`` (see there).
 
+    Returns the permission bits of the regular file there (kept by the new file), else None.
     Commands call it before their work too, so a refusal costs no simulation.
     """
     try:
         found = os.lstat(path)
     except OSError:
-        return  # nothing there (or nothing reachable: the write itself will say why)
+        return None  # nothing there (or nothing reachable: the write itself will say why)
     refuse_inputs(path, inputs)
     if not (stat.S_ISREG(found.st_mode) or stat.S_ISLNK(found.st_mode)):
         raise InputError("exists and is not a regular file; stockpile writes only regular files", str(path))
+    return stat.S_IMODE(found.st_mode) if stat.S_ISREG(found.st_mode) else None
 
 
 def refuse_inputs(path: Path, inputs: Iterable[Path | str]) -> None:

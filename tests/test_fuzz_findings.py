@@ -276,8 +276,9 @@ def test_report_does_not_replace_a_special_file(tmp_path):
     special = tmp_path / "sock"
     with socket.socket(socket.AF_UNIX) as server:  # a socket file: opening it to write fails at once, never blocks
         server.bind(str(special))
-        invoke("report", scenario, "-o", special)
+        result = invoke("report", scenario, "-o", special)
         assert stat.S_ISSOCK(os.lstat(special).st_mode)
+    assert_bad_input(result, str(special), "not a regular file")
 
 
 def test_explore_does_not_write_through_a_link_at_its_temporary_name(tmp_path):
@@ -288,7 +289,9 @@ def test_explore_does_not_write_through_a_link_at_its_temporary_name(tmp_path):
     pages.mkdir()
     (pages / ".page.html.tmp").symlink_to(precious)
     axis = "regions.japan.demand.ree.tonnes_per_day=8,12"
-    invoke("explore", scenario, "--workers", 1, "--axis", axis, "-o", pages / "page.html")
+    result = invoke("explore", scenario, "--workers", 1, "--axis", axis, "-o", pages / "page.html")
+    assert result.exit_code == 0, result.output
+    assert (pages / "page.html").read_text().startswith("<!DOCTYPE html>")
     assert precious.read_text() == "my notes\n"
 
 
@@ -364,3 +367,111 @@ def test_plot_sweep_of_a_sweep_over_a_list_valued_field_gives_no_traceback(tmp_p
     swept = invoke("sweep", "--spec", spec, "--workers", 1, "-o", out)
     assert swept.exit_code == 0, (swept.output, swept.exception)
     assert_runs_or_bad_input(invoke("plot-sweep", out), str(out))
+
+
+# --- found by the review of the fixes above ---------------------------------------------------
+
+
+def test_check_junit_does_not_overwrite_a_scenario_in_a_folder_it_checks(tmp_path):
+    """The user checked a folder and gave --junit the path of one of its scenarios (or of its baseline)."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    scenario = write_text(folder / "a.yaml", SCENARIO_TEXT)
+    assert invoke("check", "--update", folder).exit_code == 0
+    baseline = folder / "baselines" / "a.json"
+    kept = baseline.read_text()
+    for target in (scenario, baseline):
+        assert_bad_input(invoke("check", folder, "--workers", 1, "--junit", target), str(target))
+    assert scenario.read_text() == SCENARIO_TEXT
+    assert baseline.read_text() == kept
+
+
+def test_check_junit_to_a_special_file_is_refused_before_the_check(tmp_path):
+    """The user gave check --junit a socket file: it checked everything, then refused to write."""
+    scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)
+    assert invoke("check", "--update", scenario).exit_code == 0
+    special = tmp_path / "sock"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(special))
+        result = invoke("check", scenario, "--workers", 1, "--junit", special)
+    assert_bad_input(result, "not a regular file")
+    assert "tiny" not in result.output  # refused before any scenario was checked
+
+
+def test_a_daily_record_row_on_the_last_date_there_is_is_exit_2(tmp_path):
+    """The user's record has a daily row on 9999-12-31 (its day ends after the last date there is)."""
+    result = _calibrate(tmp_path, RECORD_HEADER + RECORD_ROWS + "9999-12-31,demand,japan,ree,300,day,1\n")
+    assert_bad_input(result, "record.csv", "row 4.date")
+
+
+def test_a_record_whose_header_ends_with_commas_is_read(tmp_path):
+    """The user's spreadsheet wrote a trailing comma on every line: no column is named twice."""
+    rows = RECORD_ROWS.replace("\n", ",,\n")
+    result = _calibrate(tmp_path, RECORD_HEADER.replace("\n", ",,\n") + rows)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_series_whose_rows_all_weigh_0_is_exit_2(tmp_path):
+    """Every row of the user's demand series has weight 0: the fit would be NaN."""
+    result = _calibrate(tmp_path, RECORD_HEADER + RECORD_ROWS.replace(",1\n", ",0\n"))
+    assert_bad_input(result, "record.csv", "row 2.weight", "weighs 0")
+
+
+def test_list_valued_axis_labels_that_would_be_alike_are_numbered():
+    """Two shock lists differing only in an end date both read [halt]: a figure would merge the two points."""
+    from simulator.sweep.figures import _labels
+
+    first = [{"id": "halt", "end": 10}]
+    second = [{"id": "halt", "end": 20}]
+    values = pd.Series([first, second, first, [], second])
+    assert _labels(values).tolist() == ["1: [halt]", "2: [halt]", "1: [halt]", "3: []", "2: [halt]"]
+    assert _labels(pd.Series([first, []])).tolist() == ["[halt]", "[]"]
+
+
+def test_a_lock_file_hard_linked_to_a_users_file_is_refused(tmp_path):
+    """The user's output folder holds .stockpile.lock as a second name of a file of theirs."""
+    scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)
+    precious = write_text(tmp_path / "precious.txt", "my notes\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    os.link(precious, out / ".stockpile.lock")
+    assert_bad_input(invoke("run", scenario, "--no-plots", "-o", out), ".stockpile.lock is not a file of its own")
+    assert precious.read_text() == "my notes\n"
+
+
+def test_an_escaped_surrogate_pair_is_the_character_it_encodes():
+    """A scenario written by a JSON tool escapes an emoji as a surrogate pair; it is one character."""
+    from simulator.scenario.strict_yaml import load_yaml
+
+    assert load_yaml('d: "\\ud83d\\ude00 x"\n') == {"d": "\U0001f600 x"}
+    assert load_yaml('"\\ud83d\\ude00": 1\n') == {"\U0001f600": 1}
+
+
+def test_a_report_written_over_a_private_file_stays_private(tmp_path):
+    """The user's report.html was readable by them alone (0600); the new report must be too."""
+    scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)
+    report = write_text(tmp_path / "report.html", "old")
+    report.chmod(0o600)
+    assert invoke("report", scenario, "-o", report).exit_code == 0
+    assert stat.S_IMODE(report.stat().st_mode) == 0o600
+    assert report.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_a_curve_grid_whose_first_axis_changes_the_horizon_is_refused_before_any_run(tmp_path):
+    """The user swept horizon_days (the slowest axis) and a demand, with --curves."""
+    scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)
+    result = invoke(
+        "sweep",
+        scenario,
+        "--workers",
+        1,
+        "--curves",
+        "-o",
+        tmp_path / "out",
+        "--grid",
+        "horizon_days=30,40",
+        "--grid",
+        "regions.japan.demand.ree.tonnes_per_day=8,12",
+    )
+    assert_bad_input(result, "[horizon_days=40] gives other days")
+    assert not (tmp_path / "out").exists()

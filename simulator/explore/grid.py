@@ -30,6 +30,7 @@ from simulator.sweep.runner import (
     Sweep,
     map_chunks,
     may_be_random,
+    point_label,
     run_chunk,
     scenario_batch_runs,
 )
@@ -299,7 +300,14 @@ def run_grid(sweep: Sweep, workers: int = 1, client: Any = None, progress: Calla
         summaries.update((s.point, s) for s in batch)
         if progress is not None:
             progress(len(batch) * sweep.spec.runs)
-    ordered = [summaries[p] for p in range(len(sweep.points))]  # of one shape: plan_sweep checked
+    ordered = [summaries[p] for p in range(len(sweep.points))]
+    for s in ordered:  # plan_sweep tried each axis value alone; a combination could still differ
+        if s.curves.shape != ordered[0].curves.shape:
+            raise InputError(
+                f"grid point [{point_label(sweep.points[s.point])}] has another horizon, regions or "
+                "materials than the first point; the explorer needs them equal at every point",
+                sweep.source,
+            )
     structure = compile_plan(sweep.first).structure
     return Grid(
         sweep,

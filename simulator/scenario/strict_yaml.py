@@ -220,28 +220,40 @@ def load_yaml(text: str, prefix: str = "") -> Any:
 
 
 def _without_surrogates(data: Any, text: str, prefix: str) -> Any:
-    """``data``, unless an escape (a backslash-u of U+D800 to U+DFFF) made a text of it hold a lone surrogate.
+    """``data`` with escaped surrogate pairs joined; a lone surrogate escape is refused at its field.
 
-    Such a text cannot be written as UTF-8 (a report, a table), so it is refused here,
-    at its field, rather than when the first output is written.
+    PyYAML reads the escapes of a character past U+FFFF (how JSON writes an emoji) as two surrogates; joined,
+    they are the character meant. A lone one cannot be written as UTF-8 (a report, a
+    table), so it is refused here rather than when the first output is written.
     """
     if "\\" not in text:  # a file read as UTF-8 holds no surrogate: only an escape makes one
         return data
     problems: list[Problem] = []
 
-    def visit(node: Any, path: str) -> None:
-        if isinstance(node, str):
-            if any("\ud800" <= c <= "\udfff" for c in node):
-                problems.append(Problem(path, "holds a lone surrogate escape (\\ud800-\\udfff), not a character"))
-        elif isinstance(node, dict):
-            for key, value in node.items():
-                visit(key, path)
-                visit(value, f"{path}.{key}" if path else str(key))
-        elif isinstance(node, list):
-            for i, value in enumerate(node):
-                visit(value, f"{path}.{i}" if path else str(i))
+    def joined(value: str, path: str) -> str:
+        if not any("\ud800" <= c <= "\udfff" for c in value):
+            return value
+        try:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            problems.append(Problem(path, "holds a lone surrogate escape (U+D800 to U+DFFF), not a character"))
+            return value
 
-    visit(data, prefix)
+    def visit(node: Any, path: str) -> Any:
+        if isinstance(node, str):
+            return joined(node, path)
+        if isinstance(node, dict):
+            out = {}
+            for key, value in node.items():
+                here = f"{path}.{key}" if path else str(key)
+                name = joined(key, here) if isinstance(key, str) else key
+                out[name] = visit(value, here)
+            return out
+        if isinstance(node, list):
+            return [visit(value, f"{path}.{i}" if path else str(i)) for i, value in enumerate(node)]
+        return node
+
+    data = visit(data, prefix)
     if problems:
         raise InputError(problems)
     return data

@@ -432,7 +432,18 @@ def _labelled(table: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
     items with ids is labelled by the ids (``[halt]``), anything else by its text.
     """
     nested = [p for p in paths if p in table and table[p].map(lambda v: isinstance(v, list | dict | np.ndarray)).any()]
-    return table.assign(**{p: table[p].map(_label_of) for p in nested}) if nested else table
+    return table.assign(**{p: _labels(table[p]) for p in nested}) if nested else table
+
+
+def _labels(values: pd.Series) -> pd.Series:
+    """A short label per value; numbered in the order values first appear when two labels would be alike."""
+    labels = values.map(_label_of)
+    keys = values.map(lambda v: repr(v.tolist() if isinstance(v, np.ndarray) else v))
+    distinct = list(dict.fromkeys(keys))
+    if labels.groupby(keys, sort=False).first().nunique() == len(distinct):
+        return labels
+    number = {key: i for i, key in enumerate(distinct, start=1)}
+    return pd.Series([f"{number[k]}: {label}" for k, label in zip(keys, labels, strict=True)], index=values.index)
 
 
 def _label_of(value: Any) -> str:
