@@ -114,22 +114,17 @@ def test_an_impossible_date_on_an_explorer_axis_is_exit_2_naming_the_axis(tmp_pa
     assert_bad_input(result, "start_date")
 
 
+def _sweep_grid(tmp_path: Path, *args: Any) -> Any:
+    """``stockpile sweep`` of the tiny scenario on one worker into ``tmp_path/out``, with ``args``."""
+    scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)
+    return invoke("sweep", scenario, "--workers", 1, "-o", tmp_path / "out", *args)
+
+
 def test_the_same_path_twice_in_grid_is_refused_not_silently_dropped(tmp_path):
     """The user gave --grid twice for one path (0.3 then 0.6); sweep ran only the second axis."""
-    scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)
-    result = invoke(
-        "sweep",
-        scenario,
-        "--workers",
-        1,
-        "-o",
-        tmp_path / "out",
-        "--grid",
-        "regions.japan.demand.ree.tonnes_per_day=8",
-        "--grid",
-        "regions.japan.demand.ree.tonnes_per_day=12",
-    )
-    assert_bad_input(result, "regions.japan.demand.ree.tonnes_per_day")
+    path = "regions.japan.demand.ree.tonnes_per_day"
+    result = _sweep_grid(tmp_path, "--grid", f"{path}=8", "--grid", f"{path}=12")
+    assert_bad_input(result, path)
 
 
 def test_a_non_finite_dask_timeout_is_refused(tmp_path):
@@ -459,19 +454,7 @@ def test_a_report_written_over_a_private_file_stays_private(tmp_path):
 
 def test_a_curve_grid_whose_first_axis_changes_the_horizon_is_refused_before_any_run(tmp_path):
     """The user swept horizon_days (the slowest axis) and a demand, with --curves."""
-    scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)
-    result = invoke(
-        "sweep",
-        scenario,
-        "--workers",
-        1,
-        "--curves",
-        "-o",
-        tmp_path / "out",
-        "--grid",
-        "horizon_days=30,40",
-        "--grid",
-        "regions.japan.demand.ree.tonnes_per_day=8,12",
-    )
+    demand = "regions.japan.demand.ree.tonnes_per_day=8,12"
+    result = _sweep_grid(tmp_path, "--curves", "--grid", "horizon_days=30,40", "--grid", demand)
     assert_bad_input(result, "[horizon_days=40] gives other days")
     assert not (tmp_path / "out").exists()
