@@ -458,3 +458,20 @@ def test_a_curve_grid_whose_first_axis_changes_the_horizon_is_refused_before_any
     result = _sweep_grid(tmp_path, "--curves", "--grid", "horizon_days=30,40", "--grid", demand)
     assert_bad_input(result, "[horizon_days=40] gives other days")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_fixed_value_the_scenario_cannot_take_names_the_scenario(tmp_path):
+    """The user's sweep set a ratio of 7 (with --set, or in the sweep file's set:): the message named no file."""
+    scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)
+    spec = write_text(tmp_path / "spec.yaml", f"scenario: {scenario}\nset:\n  agreement.ratio.japan: 7\n")
+    for result in (
+        _sweep_grid(tmp_path, "--set", "agreement.ratio.japan=7"),
+        invoke("sweep", "--spec", spec, "--workers", 1, "-o", tmp_path / "out"),
+    ):
+        assert_bad_input(result, f"{scenario}: agreement.ratio.japan: a ratio must be a number in [0, 1]")
+
+
+def test_a_sweep_file_whose_scenario_is_not_a_path_is_exit_2_naming_the_field(tmp_path):
+    """The user's sweep file says scenario: 123 (the message was '123: file not found')."""
+    spec = write_text(tmp_path / "spec.yaml", "scenario: 123\ngrid:\n  seed: [1, 2]\n")
+    assert_bad_input(invoke("sweep", "--spec", spec, "-o", tmp_path / "out"), f"{spec}: scenario: must be the path")

@@ -168,4 +168,6 @@ def load_spec_file(path: str | Path, max_values: int = MAX_POINTS) -> tuple[str 
         raise InputError("set: must map paths to values", source)
     axes = tuple(Axis(str(p), _spec_values(str(p), v, source, max_values)) for p, v in grid.items())
     scenario = data.get("scenario")
-    return (str(scenario) if scenario else None), SweepSpec(axes, runs, seed, tuple(fixed.items()))
+    if scenario is not None and not isinstance(scenario, str):
+        raise InputError(f"scenario: must be the path of a scenario file, got {scenario!r}", source)
+    return (scenario or None), SweepSpec(axes, runs, seed, tuple(fixed.items()))

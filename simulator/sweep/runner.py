@@ -365,7 +365,12 @@ def plan_sweep(
     invalid only together stops the sweep with exit code 2 when it is reached.
     """
     check_size(spec, max_points, max_runs)
-    base = apply_overrides(raw, list(spec.fixed))
+    try:
+        base = apply_overrides(raw, list(spec.fixed))
+    except InputError as exc:  # a fixed value (--set, a sweep file's set:) the scenario cannot take
+        if exc.source is not None:
+            raise
+        raise InputError(exc.problems, source) from None
     root_seed = spec.seed if spec.seed is not None else int(base.get("seed", 0) or 0)
     values = [(a, value) for a, axis in enumerate(spec.axes) for value in axis.values]
 
