@@ -313,7 +313,7 @@ def write_file(path: Path, text: str, inputs: Iterable[Path | str] = (), what: s
     except UnicodeEncodeError as exc:
         bad = text[exc.start : exc.end].encode("unicode_escape").decode("ascii")
         raise InputError(
-            f"cannot write: the text holds {bad}, which is not a character UTF-8 can hold", str(path)
+            f"cannot write{what}: the text holds {bad}, which is not a character UTF-8 can hold", str(path)
         ) from None
     temporary: Path | None = None
     try:
