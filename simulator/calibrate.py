@@ -245,11 +245,18 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
     if problems:
         raise InputError(problems, source)
     record = pd.DataFrame(rows)
-    keys = series_keys(record)
-    for key in dict.fromkeys(keys):  # a series is fitted by its weighted mean error: weights of 0 alone give none
-        if not any(r["weight"] > 0 for r, k in zip(rows, keys, strict=True) if k == key):
-            first = next(i for i, k in enumerate(keys) if k == key)
-            problems.append(Problem(f"row {first + 2}.weight", "every row of this series weighs 0: give one a weight"))
+    # a series is fitted by its weighted mean error, which rows of weight 0 alone cannot give
+    first_row: dict[tuple[str, str, str, str], int] = {}
+    weighed = set()
+    for i, (key, weight) in enumerate(zip(series_keys(record), record["weight"], strict=True)):
+        first_row.setdefault(key, i)
+        if weight > 0:
+            weighed.add(key)
+    problems = [
+        Problem(f"row {i + 2}.weight", "every row of this series weighs 0: give one a weight")
+        for key, i in first_row.items()
+        if key not in weighed
+    ]
     if problems:
         raise InputError(problems, source)
     return record

@@ -673,7 +673,7 @@ def calibrate(
     from simulator.calibrate import calibrate as fit
     from simulator.output_folder import manifest_info, open_folder
     from simulator.scenario import load_raw
-    from simulator.scenario.uncertain import value_at
+    from simulator.scenario.uncertain import holds_whole_numbers, value_at
 
     loaded = load(scenario, assignments)
     raw = load_raw(scenario, _overrides(assignments))
@@ -694,7 +694,7 @@ def calibrate(
                 current = value_at(loaded, path)
             except KeyError:
                 continue  # not in the scenario yet: the load below names the problem
-            if isinstance(current, int | dt.date) and not isinstance(current, bool):
+            if holds_whole_numbers(current):
                 raise InputError(
                     f"--fit {path}: holds {'a date' if isinstance(current, dt.date) else 'whole numbers'}; "
                     "calibrate fits quantities that take any value in a range"
@@ -771,14 +771,12 @@ def _planned_sweep(
         seed=seed if seed is not None else spec.seed,
         fixed=spec.fixed + tuple(_overrides(assignments)),
     )
-    seen: set[str] = set()
-    for axis in spec.axes:  # a second axis on a path would silently replace the first in every point
-        if axis.path in seen:
-            raise InputError(
-                f"--grid {axis.path}: given as an axis twice (in two --grid options, or in the --spec file "
-                "and a --grid); give its values once"
-            )
-        seen.add(axis.path)
+    repeated = spec.repeated_paths()  # a second axis on a path would silently replace the first
+    if repeated:
+        raise InputError(
+            f"--grid {repeated[0]}: given as an axis twice (in two --grid options, or in the --spec file "
+            "and a --grid); give its values once"
+        )
     check_size(spec, max_points, max_runs)
     raw = load_raw(scenario)
     with _progress(sum(len(axis.values) for axis in spec.axes), "value", "checking grid") as step:

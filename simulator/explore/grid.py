@@ -130,11 +130,8 @@ def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
     if len(spec.axes) > MAX_AXES:
         problems.append(Problem("--axis", f"at most {MAX_AXES} axes can be explored, got {len(spec.axes)}"))
     base = apply_overrides(raw, list(spec.fixed))
-    seen: set[str] = set()
+    problems.extend(Problem(path, "given as an axis twice") for path in spec.repeated_paths())
     for axis in spec.axes:
-        if axis.path in seen:
-            problems.append(Problem(axis.path, "given as an axis twice"))
-        seen.add(axis.path)
         distinct = len({repr(v) for v in axis.values})
         if distinct < 2:
             problems.append(

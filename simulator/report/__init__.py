@@ -24,7 +24,7 @@ from pathlib import Path
 
 from simulator.engine import simulate
 from simulator.errors import InputError
-from simulator.output_folder import refuse_to_replace, write_file
+from simulator.output_folder import write_file
 from simulator.plots import days_of_cover_figure, prices_figure, released_rules, short_materials, shortfall_figure
 from simulator.report.accounts import accounts
 from simulator.report.explorer import ExplorerLink, explorer_section
@@ -327,7 +327,6 @@ def write_report(
     (:func:`simulator.output_folder.write_file`).
     """
     path = Path(path)
-    refuse_to_replace(path, inputs)
     text = render_report(result, baseline, uncertainty, changes=changes, alone=alone, explorer=explorer)
     write_file(path, text, inputs, what="the report")
     return path

@@ -101,9 +101,12 @@ def field_kind(entry: Entry, current: Any) -> str:
     bounds = [getattr(entry, name, None) for name in ("low", "mode", "high")]
     if any(isinstance(b, dt.date) for b in bounds):
         return "date"
-    if isinstance(current, dt.date) or (isinstance(current, int) and not isinstance(current, bool)):
-        return "int"
-    return "float"
+    return "int" if holds_whole_numbers(current) else "float"
+
+
+def holds_whole_numbers(current: Any) -> bool:
+    """Whether a field holding ``current`` takes whole numbers only: an int (not a bool) or a date (a day)."""
+    return isinstance(current, int | dt.date) and not isinstance(current, bool)
 
 
 def check_uncertain(s: Scenario) -> list[Problem]:

@@ -45,6 +45,11 @@ class SweepSpec:
     seed: int | None = None
     fixed: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
 
+    def repeated_paths(self) -> list[str]:
+        """Paths given as more than one axis (each once, in the axes' order): a sweep refuses them."""
+        paths = [a.path for a in self.axes]
+        return list(dict.fromkeys(p for p in paths if paths.count(p) > 1))
+
     def points(self) -> list[dict[str, Any]]:
         """Every grid point as ``{path: value}``, first axis slowest."""
         if not self.axes:
