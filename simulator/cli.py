@@ -458,7 +458,6 @@ def sweep(
     from simulator.interrupt import Interrupted, interruptible
     from simulator.sweep import SweepStopped, run_sweep
     from simulator.sweep.backends import NO_WORKER_TIMEOUT_S
-    from simulator.sweep.figures import sweep_notes, write_sweep_figures
     from simulator.sweep.runner import without_repeats
 
     if workers and dask_address:
@@ -474,6 +473,8 @@ def sweep(
         table_final = True
 
     def figures(table: Any, info: dict[str, Any], stage: Path) -> None:
+        from simulator.sweep.figures import write_sweep_figures  # loads pandas: after the runs, not before
+
         try:
             write_sweep_figures(table, info, stage)
         except Exception as exc:  # the table is written: report the figures, do not lose it
@@ -528,6 +529,8 @@ def sweep(
         )
     points = len(planned.points)
     click.echo(f"{len(table)} runs ({points} point(s) x {planned.spec.runs}) written to {folder}/sweep.parquet")
+    from simulator.sweep.figures import sweep_notes
+
     info = {"grid": {axis.path: list(axis.values) for axis in planned.spec.axes}, "members": _members_of(planned)}
     for note in sweep_notes(table, info):
         click.echo(f"note: {note}", err=True)

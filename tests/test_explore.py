@@ -498,7 +498,7 @@ def test_bands_are_the_sweeps_percentiles_and_the_seed_reproduces_the_first_run(
     )
     # the page's batches work out only the headline's metrics (METRICS): every headline
     # figure equals the one made from the sweep's table of all metrics
-    regions, columns = _run_headlines(table)
+    regions, columns = _run_headlines({c: table[c].to_numpy() for c in table.columns})
     np.testing.assert_array_equal(grid.headline[point], _headline(columns, regions, np.arange(len(table))))
     assert (np.diff(grid.curves[point], axis=0) >= 0).all()  # p5 <= p50 <= p95 everywhere
     # `stockpile run ... --seed S` with the seed the page shows reproduces the sweep's first run

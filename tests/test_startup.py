@@ -85,3 +85,44 @@ def test_explore_does_not_load_matplotlib(tmp_path):
     axis = ("--axis", "regions.japan.commercial_stock.ree.tonnes=100,200", "--workers", "1")
     assert "matplotlib" not in _loaded(tmp_path, "explore", *axis)
     assert (tmp_path / "out").is_file()
+
+
+CHUNK_WITHOUT_PANDAS = """
+import json, sys
+from simulator.sweep import SweepSpec, parse_axis, plan_sweep
+from simulator.sweep.runner import run_chunk
+spec = SweepSpec((parse_axis("agreement.ratio.japan=0.2,0.8"),), runs=2, seed=3)
+sweep = plan_sweep(json.loads(sys.argv[1]), "two.yaml", spec)
+index, runs = sweep.chunks()[0]
+result = run_chunk(sweep.chunk(index, runs, "f"))
+print("pandas" in sys.modules, result.n_runs)
+table = result.table
+print("pandas" in sys.modules, len(table), list(table.columns[:3]))
+"""
+
+
+def test_a_sweep_plans_and_runs_its_chunks_without_pandas():
+    # a sweep's local workers are forked before the parent imports pandas (about 0.25 s
+    # it then spends while they run): planning and running a chunk must not load it
+    args = [sys.executable, "-c", CHUNK_WITHOUT_PANDAS, json.dumps(TWO_MEMBERS)]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["False 4", "True 4 ['point', 'run', 'seed']"]
+
+
+def test_the_parent_of_local_workers_works_once_they_have_their_first_chunks():
+    from simulator.sweep.backends import local_processes
+
+    events: list[str] = []
+    for result in local_processes([1, 2, 3, 4, 5, 6], abs, 2, started=lambda: events.append("started")):
+        events.append(f"result {result}")
+    # once, before any result is waited for, although two chunks were still queued then
+    assert events[0] == "started" and events.count("started") == 1
+    assert sorted(events[1:]) == [f"result {n}" for n in range(1, 7)]
+
+
+def test_explore_never_loads_pandas(tmp_path):
+    # its workers reduce a chunk's plain columns (one worker: here, where the probe sees
+    # it); the page is written from arrays
+    axis = ("--axis", "agreement.ratio.japan=0.2,0.8", "--runs", "2", "--workers", "1")
+    assert "pandas" not in _loaded(tmp_path, "explore", *axis, data=TWO_MEMBERS)

@@ -129,8 +129,8 @@ def test_the_table_is_assembled_only_when_it_holds_each_run_exactly_once(tmp_pat
     assert sweep_table(sweep, checkpoints)[["point", "run"]].values.tolist() == [
         [0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]
     ]  # fmt: skip
-    real = checkpoints.load
-    monkeypatch.setattr(checkpoints, "load", lambda index: real(0 if index == 1 else index))
+    real = checkpoints.rows
+    monkeypatch.setattr(checkpoints, "rows", lambda index: real(0 if index == 1 else index))
     with pytest.raises(SweepStopped, match="exactly once"):
         sweep_table(sweep, checkpoints)
 

@@ -203,13 +203,11 @@ def _first_day_quantiles(days: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(q), q, np.nan)
 
 
-def _run_headlines(table: Any) -> tuple[tuple[str, ...], dict[str, np.ndarray]]:
-    """The regions and every headline quantity per run of a chunk's sweep table."""
-    regions = tuple(
-        c.split(".", 1)[1] for c in table.columns if c.startswith("first_shortfall_day.") and c.count(".") == 1
-    )
-    firsts = np.stack([table[f"first_shortfall_day.{r}"].to_numpy() for r in regions])
-    covers = np.stack([table[f"min_days_of_cover.{r}"].to_numpy(float) for r in regions])
+def _run_headlines(table: dict[str, np.ndarray]) -> tuple[tuple[str, ...], dict[str, np.ndarray]]:
+    """The regions and every headline quantity per run of a chunk's rows (:attr:`ChunkResult.columns`)."""
+    regions = tuple(c.split(".", 1)[1] for c in table if c.startswith("first_shortfall_day.") and c.count(".") == 1)
+    firsts = np.stack([table[f"first_shortfall_day.{r}"] for r in regions])
+    covers = np.stack([np.asarray(table[f"min_days_of_cover.{r}"], float) for r in regions])
     first = np.where(
         (firsts >= 0).any(axis=0), np.where(firsts >= 0, firsts, np.iinfo(np.int64).max).min(axis=0), NEVER
     )
@@ -217,13 +215,13 @@ def _run_headlines(table: Any) -> tuple[tuple[str, ...], dict[str, np.ndarray]]:
         warnings.simplefilter("ignore", RuntimeWarning)  # a run where no region has demand
         cover = np.nanmin(covers, axis=0)
     columns: dict[str, np.ndarray] = {
-        "total_shortfall_t": table["total_shortfall_t"].to_numpy(float),
+        "total_shortfall_t": np.asarray(table["total_shortfall_t"], float),
         "first_shortfall_day": first,
         "min_days_of_cover": cover,
         "short_runs_share": (first >= 0).astype(float),
     }
     for i, r in enumerate(regions):
-        columns[f"shortfall_t.{r}"] = table[f"shortfall_t.{r}"].to_numpy(float)
+        columns[f"shortfall_t.{r}"] = np.asarray(table[f"shortfall_t.{r}"], float)
         columns[f"first_shortfall_day.{r}"] = firsts[i]
         columns[f"min_days_of_cover.{r}"] = covers[i]
     return regions, columns
@@ -249,7 +247,7 @@ def summarise_chunk(chunk: Chunk) -> list[PointSummary]:
     """Run one chunk of whole grid points (in a worker) and reduce it to :class:`PointSummary`."""
     result = run_chunk(chunk)
     assert result.curves is not None, "the explorer plans its sweep with curves=CURVES"
-    regions, columns = _run_headlines(result.table)
+    regions, columns = _run_headlines(result.columns)
     points = np.array([point for point, _, _ in chunk.runs])
     # (day, region, material, run): the layout the batch recorded the curves in
     lanes = {c: np.moveaxis(result.curves[c], 0, -1) for c in CURVES}

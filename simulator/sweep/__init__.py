@@ -20,10 +20,9 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from simulator.errors import ScenarioError
 from simulator.output_folder import OutputFolder, manifest_info, open_folder
@@ -34,6 +33,9 @@ from simulator.sweep.checkpoints import ROW_KEYS, Checkpoints, ChunkDamaged
 from simulator.sweep.grid import Axis, SweepSpec, load_spec_file, parse_axis
 from simulator.sweep.runner import Sweep, curve_bands, execute, plan_sweep
 from simulator.version import __version__
+
+if TYPE_CHECKING:  # imported where a table is made (a sweep's workers never load pandas)
+    import pandas as pd
 
 __all__ = [
     "Axis",
@@ -65,8 +67,8 @@ SWEEP_FILES = frozenset(
 
 
 def sweep_table(sweep: Sweep, checkpoints: Checkpoints) -> pd.DataFrame:
-    """The sweep table from the finished chunks on disk (each checked as it is read)."""
-    return assemble_table(sweep, [checkpoints.load(index) for index, _ in sweep.chunks()])
+    """The sweep table from the finished chunks (each checked as it was saved or as it is read)."""
+    return assemble_table(sweep, [checkpoints.rows(index) for index, _ in sweep.chunks()])
 
 
 def assemble_table(sweep: Sweep, chunk_tables: list[pd.DataFrame]) -> pd.DataFrame:
@@ -76,6 +78,8 @@ def assemble_table(sweep: Sweep, chunk_tables: list[pd.DataFrame]) -> pd.DataFra
     :func:`~simulator.sweep.runner.map_chunks` in memory). The whole table must hold the
     sweep's runs (point, run, seed) exactly once, in order; otherwise :class:`SweepStopped`.
     """
+    import pandas as pd
+
     table = pd.concat(chunk_tables, ignore_index=True)
     expected = np.array(sweep.runs, dtype=np.int64).reshape(-1, 3)
     if not np.array_equal(table[ROW_KEYS].to_numpy(), expected):

@@ -56,8 +56,14 @@ def _start_worker(parent_pid: int, stop: Any) -> None:
     threading.Thread(target=_watch, args=(parent_pid, stop), name="stockpile-watchdog", daemon=True).start()
 
 
-def local_processes(chunks: list[Any], run: Callable[[Any], Any], workers: int) -> Iterator[Any]:
-    """Run the chunks on ``workers`` local processes, at most two chunks queued per worker."""
+def local_processes(
+    chunks: list[Any], run: Callable[[Any], Any], workers: int, started: Callable[[], None] | None = None
+) -> Iterator[Any]:
+    """Run the chunks on ``workers`` local processes, at most two chunks queued per worker.
+
+    ``started()`` is called once, in this process, as soon as the workers have their
+    first chunks: work done there overlaps theirs.
+    """
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     stop = context.RawValue(ctypes.c_bool, False)
@@ -68,6 +74,9 @@ def local_processes(chunks: list[Any], run: Callable[[Any], Any], workers: int) 
         while queue or pending:
             while queue and len(pending) < 2 * workers:
                 pending.add(pool.submit(run, queue.pop(0)))
+            if started is not None:
+                started()
+                started = None
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 yield future.result()

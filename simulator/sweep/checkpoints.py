@@ -24,14 +24,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from simulator.errors import InputError
 from simulator.output_folder import discard
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas and Parquet are imported where a chunk is saved or read
+    import pandas as pd
+
     from simulator.sweep.runner import ChunkResult, Sweep
 
 CHUNK_DIR = ".chunks"
@@ -72,6 +71,7 @@ class Checkpoints:
     def __init__(self, folder: Path, sweep: Sweep) -> None:
         self.folder = folder / CHUNK_DIR
         self.sweep = sweep
+        self._saved: dict[int, pd.DataFrame] = {}  # the rows of the chunks this process saved
         self.fingerprint = sweep.fingerprint()
         marker = self.folder / MARKER
         if os.path.lexists(self.folder):
@@ -128,6 +128,9 @@ class Checkpoints:
 
     def save(self, result: ChunkResult) -> None:
         """Write a finished chunk: its table, its curves, and last its receipt."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         index = result.index
         if result.fingerprint != self.fingerprint or not self._rows_match(index, result.table):
             raise ChunkDamaged(index, "came back with rows that are not its runs")
@@ -141,6 +144,7 @@ class Checkpoints:
             sums[curves_name] = self._write(curves_name, lambda handle: np.savez(handle, **arrays))
         receipt = json.dumps({**identity, "sha256": sums}, indent=1).encode()
         self._write(receipt_name, lambda handle: handle.write(receipt))
+        self._saved[index] = result.table
 
     # --- reading ---------------------------------------------------------------------
 
@@ -162,6 +166,10 @@ class Checkpoints:
 
     def load(self, index: int) -> pd.DataFrame:
         """The rows of a finished chunk, checked (:class:`ChunkDamaged` otherwise)."""
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         data = self._checked_bytes(index, self._names(index)[0])
         try:
             metadata = pq.read_schema(io.BytesIO(data)).metadata or {}
@@ -172,6 +180,10 @@ class Checkpoints:
         if identity != self._identity(index) or not self._rows_match(index, table):
             raise ChunkDamaged(index, "its table belongs to another chunk or sweep")
         return table
+
+    def rows(self, index: int) -> pd.DataFrame:
+        """The rows of a finished chunk: those this process saved (checked then), else :meth:`load`."""
+        return self._saved[index] if index in self._saved else self.load(index)
 
     def curves(self, index: int) -> dict[str, np.ndarray]:
         """The per-run curves of a finished chunk, checked (:class:`ChunkDamaged` otherwise)."""
@@ -205,9 +217,11 @@ class Checkpoints:
 
     def discard(self, index: int) -> None:
         """Delete a chunk (receipt first), so that it is computed again."""
+        self._saved.pop(index, None)
         for name in reversed(self._names(index)):
             (self.folder / name).unlink(missing_ok=True)
 
     def remove(self) -> None:
         """Delete the checkpoints once the final table is written (see :func:`discard`)."""
+        self._saved.clear()
         discard(self.folder)
