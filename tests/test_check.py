@@ -158,6 +158,7 @@ def test_corrupt_or_foreign_baselines_and_unknown_tolerance_metrics_exit_2(repo)
     assert result.exit_code == 2 and "pair.json: corrupt baseline" in result.output
     (repo / "baselines" / "pair.json").write_text(json.dumps({"format": "something else"}))
     assert "not a stockpile baseline" in check(repo).output
+    (repo / "baselines" / "pair.json").unlink()
     check("--update", repo)
     (repo / "baselines" / "tolerances.yaml").write_text(yaml.safe_dump({"metrics": {"shortfal_t": {"rtol": 1}}}))
     result = check(repo)
@@ -616,3 +617,39 @@ def test_a_dead_worker_is_its_files_error_and_the_other_files_are_still_checked(
     results = each(_name_or_die, files, 2, shown.append, lambda path, why: f"{path.name}: {why}")
     assert results == ["a.yaml", "b.yaml: its worker process ended with exit code 3", "c.yaml", "d.yaml"]
     assert shown == results  # in file order
+
+
+@pytest.mark.parametrize(
+    "foreign",
+    [
+        lambda path: path.write_text(json.dumps({"format": "something else", "mine": True})),
+        lambda path: path.write_text("notes I keep here\n"),
+        lambda path: path.mkdir(),
+        lambda path: path.symlink_to(path.parent.parent / "pair.yaml"),
+    ],
+    ids=["other-json", "text", "folder", "link"],
+)
+def test_update_leaves_a_file_that_is_not_a_baseline_alone_and_writes_the_others(repo, foreign):
+    path = repo / "baselines" / "pair.json"
+    path.unlink()
+    foreign(path)
+    before = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+    scenario_before = (repo / "pair.yaml").read_bytes()
+    other = repo / "baselines" / "embargo_2010_historical.json"
+    other.unlink()
+    result = check("--update", repo)
+    assert result.exit_code == 2, result.output
+    assert f"{path}: not a " in result.output and "move it away to write the baseline there" in result.output
+    assert (path.read_bytes() if path.is_file() and not path.is_symlink() else None) == before
+    assert (repo / "pair.yaml").read_bytes() == scenario_before  # the link's target is untouched
+    assert other.is_file()  # the other scenario's baseline is written all the same
+
+
+def test_update_replaces_a_baseline_damaged_by_a_merge(repo):
+    path = repo / "baselines" / "pair.json"
+    good = path.read_text()
+    path.write_text("<<<<<<< HEAD\n" + good + "=======\n" + good.replace("5940.0", "5941.0") + ">>>>>>> branch\n")
+    assert check(repo).exit_code == 2
+    result = check("--update", repo)
+    assert result.exit_code == 0, result.output
+    assert path.read_text() == good

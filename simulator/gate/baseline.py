@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError
+from simulator.output_folder import write_file
 from simulator.quantities import fingerprint_names, metric_names
 from simulator.scenario import Scenario, scenario_hash
 from simulator.version import __version__
@@ -40,6 +42,8 @@ CURVES = fingerprint_names()
 METRIC_NAMES = metric_names()
 """Names a tolerance may be given for: summary metrics (without region and material) and curves."""
 
+FORMAT_LINE = f'"format": "{FORMAT}"'
+"""How every baseline this tool writes names its format (one line of its JSON)."""
 _KEY = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+){0,2}$")
 Number = int | float | None
 
@@ -127,16 +131,29 @@ def baseline_text(record: dict[str, Any]) -> str:
     return json.dumps(record, indent=2, sort_keys=True, allow_nan=False) + "\n"
 
 
-def write_baseline(path: Path, text: str) -> None:
-    """Write a baseline file atomically (a temporary file beside it, then a rename)."""
-    tmp = path.with_name(f".{path.name}.tmp")
+def foreign(path: Path) -> str | None:
+    """Why ``check --update`` must leave the file at ``path`` alone, or None (no file, or a baseline).
+
+    A baseline damaged since it was written (a hand edit, a merge's conflict markers)
+    still holds :data:`FORMAT_LINE` and is replaced. Anything else there is the user's:
+    another tool's JSON, a later format, a link, a folder or a device.
+    """
+    if not os.path.lexists(path):
+        return None
+    if path.is_symlink() or not path.is_file():
+        return "not a regular file"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    if FORMAT_LINE in text:
+        return None
+    return f"not a stockpile baseline (no {FORMAT_LINE} line)"
+
+
+def write_baseline(path: Path, text: str) -> None:
+    """Write a baseline file whole or not at all (:func:`~simulator.output_folder.write_file`)."""
+    write_file(path, text, what="the baseline")
 
 
 def read_baseline(path: Path) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from simulator.gate.baseline import (
     baseline_path,
     baseline_text,
     curve_by_day,
+    foreign,
     read_baseline,
     rounded,
     run_record,
@@ -193,9 +194,12 @@ def check_one(path: Path, baselines: Path | None, tolerances: Tolerances) -> Out
 def update_one(path: Path, baselines: Path | None, tolerances: Tolerances) -> Update:
     """Write (or rewrite) the baseline of one scenario, keeping numbers the check would accept.
 
-    A corrupt baseline is replaced; problems become the update's outcome.
+    A corrupt baseline is replaced, a file that is not a baseline is left alone
+    (:func:`~simulator.gate.baseline.foreign`); problems become the update's outcome.
     """
     target = baseline_path(path, baselines)
+    if why := foreign(target):
+        return Update(str(path), str(target), "error", f"{target}: {why}; move it away to write the baseline there")
     try:
         scenario = load_scenario(path)
         new = run_record(scenario)
