@@ -13,6 +13,7 @@ price       price paid by ``region`` (``world``: the world price),     day
 imports     arrivals in ``region`` from ``supplier`` (all when blank),  month
             summed over the period
 exports     shipments from ``supplier`` to all regions, summed          month
+            (``region`` is ``all``)
 demand      realised demand of ``region``, summed over the period       month
 stocks      commercial stock of ``region`` on the period's last day     day
 ==========  =========================================================  ==============
@@ -58,6 +59,9 @@ QUANTITIES = {
     "stocks": ("commercial_stock_t", "day"),
 }
 """Record quantity -> (the model's daily quantity, default period)."""
+MAX_RECORD_BYTES = 10_000_000
+"""Largest record read, like a scenario file (the shipped record is about 9 kB, 60 rows;
+10 MB holds some 100,000 rows, each simulated at every generation of a fit)."""
 PERIODS = ("day", "month", "quarter", "half", "year")
 REQUIRED = ("date", "quantity", "region", "material", "value")
 TINY = 1e-9
@@ -149,6 +153,9 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
     """The record's rows, checked against the scenario: every problem names the file, row and field."""
     source = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_RECORD_BYTES:
+            raise InputError(f"a record of {size:,} bytes is too large (at most {MAX_RECORD_BYTES:,})", source)
         table = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
         with path.open(encoding="utf-8-sig", newline="") as handle:  # the names as written
             named = [name.strip() for name in next(csv.reader(handle), [])]
@@ -201,6 +208,14 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
             problems.append(Problem(f"{where}.region", f"unknown region '{region}' (or 'world')"))
         elif quantity in ("imports", "demand", "stocks") and region not in regions:
             problems.append(Problem(f"{where}.region", f"unknown region '{region}'"))
+        elif quantity == "exports" and region != "all":
+            problems.append(
+                Problem(
+                    f"{where}.region",
+                    f"exports are a supplier's shipments to every region: write 'all', got '{region}' "
+                    "(one region's arrivals from a supplier are imports)",
+                )
+            )
         if material not in materials and not (material == "all" and quantity != "price"):
             problems.append(Problem(f"{where}.material", f"unknown material '{material}'"))
         if quantity == "exports" and supplier not in suppliers:

@@ -125,6 +125,7 @@ def test_parameters_and_hold_outs_are_read_strictly():
         ("2020-01-01,imports,mars,ree,china,month,1,1", "row 2.region", "unknown region"),
         ("2020-01-01,price,world,gold,,month,1,1", "row 2.material", "unknown material"),
         ("2020-01-01,imports,japan,ree,peru,month,1,1", "row 2.supplier", "unknown supplier"),
+        ("2020-01-01,exports,japan,ree,china,month,1,1", "row 2.region", "write 'all', got 'japan'"),
         ("2020-05-01,price,world,ree,,month,1,1", "row 2.date", "outside the horizon"),
         ("2020-01-01,price,world,ree,,week,1,1", "row 2.period", "unknown period"),
     ],
@@ -162,3 +163,15 @@ def test_the_command_writes_its_files_and_rejects_bad_input_with_exit_code_2(tmp
         failed = runner.invoke(main, [*wrong, "--iterations", "1", "-o", str(tmp_path / "bad")])
         assert failed.exit_code == 2, failed.output
         assert words in failed.output and "Traceback" not in failed.output
+
+
+def test_a_record_larger_than_a_scenario_file_may_be_is_refused_before_it_is_read(tmp_path: Path, monkeypatch):
+    from simulator import calibrate
+
+    scenario = validate_data(MARKET_WORLD, "world.yaml")
+    record = write_record(tmp_path, "2020-01-01,price,world,ree,,month,1,1\n")
+    monkeypatch.setattr(calibrate, "MAX_RECORD_BYTES", record.stat().st_size - 1)
+    monkeypatch.setattr(calibrate.pd, "read_csv", lambda *a, **k: pytest.fail("read a record that is too large"))
+    with pytest.raises(InputError, match=f"a record of {record.stat().st_size:,} bytes is too large") as caught:
+        read_record(record, scenario)
+    assert caught.value.source == str(record)
