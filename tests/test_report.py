@@ -506,3 +506,16 @@ def test_report_renders_in_headless_chromium(chromium, tmp_path):
         assert image.size == (1280, 4000)
         colours = image.convert("L").getextrema()
     assert colours[1] - colours[0] > 100, "the screenshot is blank"
+
+
+def test_a_region_short_in_neither_run_is_named_first_and_its_cover_change_follows():
+    # "With the joint stock, the EU runs short in neither ..." would credit a stock that
+    # changed nothing; the sentence opens with the region (capitalised) instead
+    calm = build(TWO_MEMBERS, shocks=[{**TWO_MEMBERS["shocks"][0], "start": 10, "end": 30}])
+    # the halt stops 20 days of the EU's 80 t/day (arrivals of days 15-34): 1,600 t drawn
+    calm["regions"]["eu"]["commercial_stock"]["ree"]["tonnes"] = 3400  # lowest 1,800 t = 22.5 days
+    more = build(calm, name="more")
+    more["regions"]["eu"]["commercial_stock"]["ree"]["tonnes"] = 4800  # lowest 3,200 t = 40 days
+    sentence = plain(compare_region(Run.of(run(more)), Run.of(run(calm), "baseline"), "eu"))
+    expected = "The EU runs short in neither more nor pair; in more, its lowest cover rises from 22.5 to 40.0 days."
+    assert sentence == expected

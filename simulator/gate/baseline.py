@@ -180,11 +180,15 @@ def _is_number(value: Any) -> bool:
 
 def _problem(data: dict[str, Any]) -> str | None:
     """The first thing wrong with a baseline's content, or None."""
-    for key in ("metrics", "curves", "scenario_hash"):
+    for key in ("metrics", "curves", "scenario_hash", "scenario", "seed", "package_version"):
         if key not in data:
             return f"'{key}' is missing"
-    if not isinstance(data["scenario_hash"], str):
-        return "scenario_hash: expected a string"
+    for key in ("scenario_hash", "scenario", "package_version"):
+        if not isinstance(data[key], str) or not data[key]:
+            return f"{key}: expected a string"
+    seed = data["seed"]
+    if not (isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0):
+        return "seed: expected a whole number at least 0"
     digits = data.get("significant_digits")
     if digits is not None and not (isinstance(digits, int) and not isinstance(digits, bool) and 1 <= digits <= 17):
         return "significant_digits: expected a whole number from 1 to 17"

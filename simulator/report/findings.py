@@ -253,7 +253,11 @@ def compare_region(run: Run, base: Run, region: str) -> str:
             f"its lowest cover {verb} from {base.tag(days(was_c), was_c, cover_metric)} to "
             f"{run.tag(days(now_c), now_c, cover_metric)} days"
         )
-    return f"{lead_phrase(run, base)}, " + "; ".join(clauses) + "."
+    lead = lead_phrase(run, base)
+    if old < 0 and new < 0:  # "With the joint stock, Japan runs short in neither" would credit the stock
+        rest = f"; {lead[0].lower()}{lead[1:]}, " + "; ".join(clauses[1:]) if len(clauses) > 1 else ""
+        return cap(clauses[0]) + rest + "."
+    return f"{lead}, " + "; ".join(clauses) + "."
 
 
 def compare_overall(run: Run, base: Run) -> str:
