@@ -546,6 +546,7 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
         top.plot(
             _x(result, _column(result, "market", "day")[rows]), world, color="#111111", lw=1.6, label="world price"
         )
+        drawn: list[tuple[str, np.ndarray]] = []
         for i, region in enumerate(result.structure.regions):
             cells = _rows(result, "timeseries", region=region, material=material)
             days = _x(result, _column(result, "timeseries", "day")[cells])
@@ -556,8 +557,9 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
             baseline = _column(result, "timeseries", "baseline_demand_t")[cells]
             demand = _column(result, "timeseries", "demand_t")[cells]
             with np.errstate(divide="ignore", invalid="ignore"):
-                share = np.where(baseline > 0, demand / baseline, np.nan)
-            bottom.plot(days, 100 * share, label=names.region(region), **_style(i))
+                share = 100 * np.where(baseline > 0, demand / baseline, np.nan)
+            _demand_line(bottom, days, share, i, names.region(region), same_as(share, drawn, names))
+            drawn.append((region, share))
         _price_ticks(top)
         top.set_ylabel("price (USD/kg, log scale)")
         top.set_title(names.material(material))
@@ -568,6 +570,29 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
         grid.fig, grid.axes(), f"{result.scenario.name}: prices and the demand they leave", grid.rows, grid.cols
     )
     return grid.fig
+
+
+def same_as(curve: np.ndarray, drawn: list[tuple[str, np.ndarray]], names: Names) -> str | None:
+    """The name of the first region in ``drawn`` whose curve is ``curve`` (to rounding), else ``None``."""
+    for region, other in drawn:
+        if other.shape == curve.shape and np.allclose(other, curve, rtol=1e-9, atol=1e-9, equal_nan=True):
+            return names.region(region)
+    return None
+
+
+def _demand_line(ax: Axes, days: np.ndarray, share: np.ndarray, i: int, name: str, same: str | None) -> None:
+    """Region ``i``'s realised demand; a curve identical to one drawn before is dashed on top of it.
+
+    Regions with the same demand factor realise the same share of their baseline: drawn
+    as usual, the later line would hide the earlier one entirely, and a reader would see
+    one region where there are two. Dashed, the curve below shows through the gaps, and
+    the legend says the two are the same.
+    """
+    if same is None:
+        ax.plot(days, share, label=name, **_style(i))
+        return
+    style = {**_style(i), "ls": (0, (3, 3)), "lw": 1.6}
+    ax.plot(days, share, label=f"{name} (same as {same})", zorder=3, **style)
 
 
 def write_figures(result: Result, folder: Path) -> list[Path]:
@@ -622,17 +647,36 @@ def compare_figure(results: dict[str, Result]) -> Figure:
     ax_total = fig.add_subplot(grid[-1, :half])
     ax_total.barh(labels, totals, color="#1f5fa6")
     ax_total.set_xlabel("total shortfall of members (t)")
-    ax_fair = fig.add_subplot(grid[-1, half:])
+    # the rules are named once, left of both bar panels: the fairness panel's own names
+    # would be drawn over the totals' value labels
+    ax_fair = fig.add_subplot(grid[-1, half:], sharey=ax_total)
+    ax_fair.tick_params(axis="y", labelleft=False)
     ax_fair.barh(labels, fairness, color="#2a9d8f")
     ax_fair.set_xlim(0, 1.15)
     ax_fair.set_xlabel("fairness (Jain's index, 1 = equal)")
-    ax_total.set_xlim(0, max(totals) * 1.2 if max(totals) > 0 else 1.0)
+    ax_total.set_xlim(0, max(totals) * 1.25 if max(totals) > 0 else 1.0)
+    ax_total.invert_yaxis()  # shared with the fairness panel: inverted once
     for ax, values, fmt in ((ax_total, totals, "{:,.1f}"), (ax_fair, fairness, "{:.3f}")):
-        ax.invert_yaxis()
         for y, value in enumerate(values):
             ax.annotate(
                 fmt.format(value), (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8
             )
         ax.grid(True, axis="x", color="#dddddd")
-    finish_figure(fig, panels, f"{first.scenario.name}: release rules compared", len(materials) + 1, cols, left_in=1.2)
+    # the left margin holds the longest rule name whole (plus tick and padding)
+    left_in = max(1.2, text_width_in(labels, "medium") + 0.3)
+    title = f"{first.scenario.name}: release rules compared"
+    finish_figure(fig, panels, title, len(materials) + 1, cols, left_in=left_in)
     return fig
+
+
+def text_width_in(texts: list[str], size: str | float) -> float:
+    """Width in inches of the widest of ``texts`` set at ``size`` in the default font, 0 for none.
+
+    Measured from the font's glyphs, without drawing (as the figure's text will be set).
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    font = FontProperties(size=size)
+    widths = [text_to_path.get_text_width_height_descent(text, font, ismath=False)[0] for text in texts]
+    return max(widths, default=0.0) / 72

@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
+from simulator.names import Names
 from simulator.palette import REGION_COLOURS
-from simulator.plots import date_ticks, fixed_margins
+from simulator.plots import LEGEND_PT, date_ticks, empty_panel, fixed_margins, text_width_in
 from simulator.sensitivity.indices import RANKED_BY, Method
 from simulator.sweep.columns import metric_title, metric_unit
 
@@ -36,53 +39,107 @@ def _text(value: object) -> str:
     return str(value).replace("$", r"\$")
 
 
+LABEL_CHARS = 36
+"""Input labels longer than this are wrapped into lines of about equal length (never cut short)."""
+LABEL_PT = 8
+WHISKER_INK = "#555555"
+PANEL_WIDTH_IN = 4.15
+"""Width of a panel's plotting area; the labels' margin is added to it."""
+
+
+def _label(value: object) -> str:
+    r"""An input's label, whole, on lines of at most :data:`LABEL_CHARS` characters of about equal length.
+
+    >>> _label("light substitution, price ratio for all of it")
+    'light substitution, price\nratio for all of it'
+    """
+    text = _text(value)
+    lines = -(-len(text) // LABEL_CHARS)
+    width = min(LABEL_CHARS, -(-len(text) // lines) + 6)
+    return textwrap.fill(text, width, break_on_hyphens=False)
+
+
 def sensitivity_figure(table: pd.DataFrame, method: Method, runs: int) -> Figure:
-    """Bars of each metric's indices, one panel per metric (the first :data:`MAX_PANELS`)."""
+    """Bars of each metric's indices, one panel per metric (the first :data:`MAX_PANELS`).
+
+    Inputs are named by their whole labels, wrapped; one legend below the panels names the
+    bars, the marks and the whiskers (95% confidence intervals).
+    """
     metrics = list(dict.fromkeys(table["metric"]))[:MAX_PANELS]
     bars = min(MAX_BARS, int(table.groupby("metric").size().max()))
+    shown = [table[table["metric"] == metric].head(bars) for metric in metrics]
+    labels = [_label(label) for rows_of in shown for label in rows_of["label"]]
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    label_in = text_width_in([line for label in labels for line in label.split("\n")], LABEL_PT) + 0.3
     cols = min(2, len(metrics))
     rows = -(-len(metrics) // cols)
-    panel_in = 0.32 * bars + 0.9
-    fig = Figure(figsize=(6.2 * cols + 1.2, panel_in * rows + 1.1))
+    step_in = max(0.32, 0.135 * lines + 0.08)  # room for a label's lines between two bars
+    panel_in = step_in * bars + 0.9
+    legend_in = 0.35
+    left_in, right_in, gap_in = max(1.0, label_in), 0.3, max(1.0, label_in) + 0.2
+    width = left_in + right_in + gap_in * (cols - 1) + PANEL_WIDTH_IN * cols
+    fig = Figure(figsize=(width, panel_in * rows + 1.1 + legend_in))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
     fixed_margins(
-        fig, rows, cols, left_in=2.4, right_in=0.3, top_in=0.75, bottom_in=0.55, row_gap_in=0.8, col_gap_in=2.6
+        fig,
+        rows,
+        cols,
+        left_in=left_in,
+        right_in=right_in,
+        top_in=0.75,
+        bottom_in=0.55 + legend_in,
+        row_gap_in=0.8,
+        col_gap_in=gap_in,
     )
-    for ax, metric in zip(axes, metrics, strict=False):
-        rows_of = table[table["metric"] == metric].head(bars)
-        _bars(ax, rows_of, method, metric)
+    legend: tuple[list[Any], list[str]] = ([], [])
+    for ax, metric, rows_of in zip(axes, metrics, shown, strict=False):
+        drawn = _bars(ax, rows_of, method, metric)
+        if drawn and not legend[0]:
+            legend = drawn
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
     what = "Sobol' indices" if method == "sobol" else "Morris elementary effects"
     fig.suptitle(f"{what}: {runs:,} runs", fontweight="bold")
+    if legend[0]:
+        height = fig.get_size_inches()[1]
+        fig.legend(
+            *legend,
+            loc="lower center",
+            ncols=len(legend[0]),
+            fontsize=LEGEND_PT,
+            frameon=False,
+            bbox_to_anchor=(0.5, 0.04 / height),
+        )
     return fig
 
 
-def _bars(ax: Axes, rows: pd.DataFrame, method: Method, metric: str) -> None:
-    labels = [textwrap.shorten(_text(label), 34, placeholder="...") for label in rows["label"]]
-    y = np.arange(len(rows))[::-1]
-    ax.set_yticks(y, labels, fontsize=8)
+def _bars(ax: Axes, rows: pd.DataFrame, method: Method, metric: str) -> tuple[list[Any], list[str]]:
+    """One metric's panel; the legend entries of what it drew (none for a metric that never varies)."""
     ax.set_title(_text(metric_title(metric)), fontsize=10)
+    if rows[RANKED_BY[method]].isna().all():
+        # no y labels: a list of inputs beside no bars reads as inputs that all scored 0
+        empty_panel(ax, "The same in every run:\nno input changes it,\nso there is nothing to attribute.")
+        return [], []
+    y = np.arange(len(rows))[::-1]
+    ax.set_yticks(y, [_label(label) for label in rows["label"]], fontsize=LABEL_PT)
     ax.grid(True, axis="x", color="#dddddd")
     ax.set_axisbelow(True)
-    if rows[RANKED_BY[method]].isna().all():
-        ax.text(
-            0.5, 0.5, "the same in every run:\nnothing to attribute", ha="center", va="center", transform=ax.transAxes
-        )
-        ax.set_xticks([])
-        return
+    index = "ST" if method == "sobol" else "mu*"
+    whisker = Line2D([], [], color=WHISKER_INK, lw=1.5, label=f"95% confidence interval of {index}")
     if method == "sobol":
-        ax.barh(y, rows["ST"], xerr=rows["ST_conf"], color="#9dbbe0", ecolor="#555555", label="total (ST)")
-        ax.barh(y, rows["S1"], height=0.4, color="#1f5fa6", label="first order (S1)")
+        total = ax.barh(y, rows["ST"], xerr=rows["ST_conf"], color="#9dbbe0", ecolor=WHISKER_INK, label="total (ST)")
+        first = ax.barh(y, rows["S1"], height=0.4, color="#1f5fa6", label="first order (S1)")
         ax.set_xlim(0, max(1.0, float(np.nanmax(rows["ST"] + rows["ST_conf"]))))
         ax.set_xlabel("share of the metric's variance")
+        handles: list[Any] = [total, whisker, first]
     else:
-        ax.barh(y, rows["mu_star"], xerr=rows["mu_star_conf"], color="#9dbbe0", ecolor="#555555", label="mu*")
-        ax.plot(rows["sigma"], y, "o", color="#d1495b", ms=4, label="sigma")
+        mean = ax.barh(y, rows["mu_star"], xerr=rows["mu_star_conf"], color="#9dbbe0", ecolor=WHISKER_INK, label="mu*")
+        (spread,) = ax.plot(rows["sigma"], y, "o", color="#d1495b", ms=4, label="sigma")
         unit = metric_unit(metric)
         ax.set_xlabel(f"mean absolute effect over the input's range{f' ({unit})' if unit else ''}")
         ax.set_xlim(left=0)
-    ax.legend(fontsize=7, loc="lower right")
+        handles = [mean, whisker, spread]
+    return handles, [h.get_label() for h in handles]
 
 
 def _days_axis(ax: Axes, start: dt.date | None, horizon_days: int) -> None:
@@ -105,12 +162,16 @@ def fan_figure(
     title: str,
     ylabel: str,
     runs: int,
+    names: Names | None = None,
 ) -> Figure:
     """A fan chart of one daily curve.
 
     ``bands`` maps ``p5``, ``p50`` and ``p95`` to arrays (day, region, material); ``own``
-    is the scenario's own run, same shape.
+    is the scenario's own run, same shape. Panels and legend name materials and regions as
+    the other figures do: by ``names`` (:meth:`Names.of` the scenario, for its labels), by
+    default the names made from the ids ("Light rare earths", "EU").
     """
+    names = names or Names()
     horizon = own.shape[0]
     fig = Figure(figsize=(6.2 * len(materials), 4.4))
     axes = np.atleast_1d(fig.subplots(1, len(materials), squeeze=False)).reshape(-1)
@@ -120,9 +181,10 @@ def fan_figure(
         for r, region in enumerate(regions):
             colour = REGION_COLOURS[r % len(REGION_COLOURS)]
             ax.fill_between(days, bands["p5"][:, r, m], bands["p95"][:, r, m], color=colour, alpha=0.18, lw=0)
-            ax.plot(days, bands["p50"][:, r, m], color=colour, lw=1.6, label=f"{_text(region)}: median, 5-95%")
-            ax.plot(days, own[:, r, m], color=colour, lw=1.0, ls="--", label=f"{_text(region)}: scenario as written")
-        ax.set_title(_text(material), fontsize=10)
+            name = _text(names.region(region))
+            ax.plot(days, bands["p50"][:, r, m], color=colour, lw=1.6, label=f"{name}: median, 5-95%")
+            ax.plot(days, own[:, r, m], color=colour, lw=1.0, ls="--", label=f"{name}: scenario as written")
+        ax.set_title(_text(names.material(material)), fontsize=10)
         ax.set_ylabel(ylabel)
         ax.set_ylim(bottom=0)
         _days_axis(ax, start, horizon)

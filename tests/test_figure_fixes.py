@@ -1,0 +1,243 @@
+"""Figures a reader could not read whole: labels cut off or drawn over each other, raw ids, hidden lines.
+
+Each test draws the figure with Agg and measures what a reader would see: every text's
+extent on the canvas, which tick labels are shown, what the legend names, which lines
+are drawn on top of which.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+
+from simulator.compare import compare
+from simulator.engine import simulate
+from simulator.mechanisms import BY_NAME
+from simulator.names import Names
+from simulator.plots import compare_figure, prices_figure, text_width_in
+from simulator.scenario import load_raw, load_scenario
+from simulator.sensitivity.figures import fan_figure, sensitivity_figure
+from tests.helpers import ROOT
+
+
+def shown_texts(fig: Figure) -> list[tuple[str, object]]:
+    """``(text, window extent)`` of every text the canvas draws (tick labels outside an axis' view are not drawn)."""
+    FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    tick_labels, shown = set(), []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            slack = 1e-9 * (high - low)
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                tick_labels |= {id(tick.label1), id(tick.label2)}
+                if low - slack <= tick.get_loc() <= high + slack:
+                    shown += [tick.label1, tick.label2]
+    others = [t for t in fig.findobj(Text) if id(t) not in tick_labels]
+    return [
+        (t.get_text(), t.get_window_extent(renderer))
+        for t in [*others, *shown]
+        if t.get_visible() and t.get_text().strip() and (t.axes is None or t.axes.get_visible())
+    ]
+
+
+def unreadable(fig: Figure) -> list[tuple[str, ...]]:
+    """Texts reaching past the figure's edge, and pairs of texts drawn over each other."""
+    texts = shown_texts(fig)
+    edge = fig.bbox
+    found = [
+        ("cut off", text)
+        for text, box in texts
+        if box.x0 < edge.x0 or box.y0 < edge.y0 or box.x1 > edge.x1 or box.y1 > edge.y1
+    ]
+    for i, (text, box) in enumerate(texts):
+        found += [("overlap", text, other) for other, box2 in texts[i + 1 :] if box.overlaps(box2)]
+    return found
+
+
+def visible_labels(labels: list[Text]) -> list[str]:
+    """The texts of the labels shown, top to bottom (y tick labels) or left to right."""
+
+    def place(t: Text) -> tuple[float, float]:
+        x, y = t.get_transform().transform(t.get_position())  # on the canvas: an inverted axis reads top down
+        return -y, x
+
+    ordered = sorted(labels, key=place)
+    return [t.get_text() for t in ordered if t.get_visible() and t.get_text()]
+
+
+# --- compare.png ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def six_months() -> dict:
+    """The six-month embargo of 2026 under three rules, two of them with the longest names."""
+    rules = ["fair_ratio", "proportional_to_demand", "need_with_restraint"]
+    path = ROOT / "scenarios" / "long_embargo_6m.yaml"
+    return compare(load_raw(path, []), rules, str(path)).results
+
+
+def test_compare_figure_names_every_rule_whole_and_draws_no_text_over_another(six_months):
+    fig = compare_figure(six_months)
+    assert unreadable(fig) == []
+    bars = fig.axes[-2:]
+    names = [BY_NAME[rule].label for rule in six_months]
+    # the rules are named once, beside the totals, in full; the fairness bars share those rows
+    assert visible_labels(bars[0].get_yticklabels()) == names
+    assert visible_labels(bars[1].get_yticklabels()) == []
+    assert bars[1].get_shared_y_axes().joined(bars[0], bars[1])
+    # the margin holds the longest name: at 10 pt "proportional to demand" is wider than the 1.2 in margin
+    assert text_width_in(["proportional to demand"], 10) > 1.2
+    assert bars[0].get_position().x0 * fig.get_size_inches()[0] > text_width_in(names, 10)
+
+
+# --- sensitivity.png --------------------------------------------------------------------------
+
+LONG = "light substitution, price ratio for all of it"
+LABELS = [
+    "EU light stock",
+    LONG,
+    "H2-2010 quota to Japan and the EU (t)",
+    "Japan slowdown, days to clear held cargo",
+    "heavy risk, days to perceive a measure",
+    "light short-run elasticity",
+    "2011 quota to Japan and the EU (t)",
+    "Japan halt, days to clear held cargo",
+    "light substitution, share that stays",
+    "European re-processing capacity",
+    "light precaution gain",
+    "heavy price sensitivity",
+]
+
+
+def sobol_table() -> pd.DataFrame:
+    """Two inputs; the total shortfall varies, Japan's shortfall is 0 in every run (no index)."""
+    varying = pd.DataFrame(
+        {
+            "metric": "total_shortfall_t",
+            "parameter": ["a", "b"],
+            "S1": [0.36, 0.21],
+            "S1_conf": [0.3, 0.25],
+            "ST": [0.85, 0.67],
+            "ST_conf": [0.3, 0.3],
+            "label": LABELS[:2],
+        }
+    )
+    constant = varying.assign(metric="shortfall_t.japan", S1=np.nan, S1_conf=np.nan, ST=np.nan, ST_conf=np.nan)
+    return pd.concat([varying, constant], ignore_index=True)
+
+
+def morris_table() -> pd.DataFrame:
+    """Twelve inputs with long labels, ranked by mu*; and a metric that never varies."""
+    n = len(LABELS)
+    mu_star = np.linspace(5000.0, 50.0, n)
+    varying = pd.DataFrame(
+        {
+            "metric": "total_shortfall_t",
+            "parameter": [f"p{i}" for i in range(n)],
+            "mu_star": mu_star,
+            "mu_star_conf": 0.5 * mu_star,
+            "sigma": 0.9 * mu_star,
+            "mu": -mu_star,
+            "label": LABELS,
+        }
+    )
+    constant = varying.assign(metric="shortfall_t.japan", mu_star=np.nan, mu_star_conf=np.nan, sigma=np.nan)
+    return pd.concat([varying, constant], ignore_index=True)
+
+
+def test_a_metric_the_same_in_every_run_lists_no_inputs_and_says_why():
+    fig = sensitivity_figure(sobol_table(), "sobol", 512)
+    full, empty = fig.axes[:2]
+    assert [t.replace("\n", " ") for t in visible_labels(full.get_yticklabels())] == LABELS[:2]  # top: largest ST
+    assert visible_labels(empty.get_yticklabels()) == []
+    assert not empty.patches  # no bars
+    assert any("same in every run" in t.get_text() for t in empty.texts)
+
+
+@pytest.mark.parametrize(("table", "method", "index"), [(sobol_table, "sobol", "ST"), (morris_table, "morris", "mu*")])
+def test_the_legend_names_the_whiskers_in_their_colour(table, method, index):
+    fig = sensitivity_figure(table(), method, 512)
+    (legend,) = fig.legends
+    entries = dict(zip([t.get_text() for t in legend.get_texts()], legend.legend_handles, strict=True))
+    whisker = entries[f"95% confidence interval of {index}"]
+    # the whiskers are the bars' error bars: one segment per input, in the colour the legend shows
+    (bars,) = [c for c in fig.axes[0].collections if isinstance(c, LineCollection)]
+    assert len(bars.get_segments()) == len(table().query("metric == 'total_shortfall_t'"))
+    assert np.allclose(bars.get_colors()[0], to_rgba(whisker.get_color()))
+    assert unreadable(fig) == []
+
+
+def test_morris_inputs_are_named_by_their_whole_labels():
+    fig = sensitivity_figure(morris_table(), "morris", 192)
+    shown = visible_labels(fig.axes[0].get_yticklabels())
+    assert [label.replace("\n", " ") for label in shown] == LABELS
+    assert max(len(line) for label in shown for line in label.split("\n")) <= 36
+    assert "\n" in shown[LABELS.index(LONG)]  # 45 characters: wrapped, not cut
+    assert unreadable(fig) == []
+
+
+# --- fan charts -------------------------------------------------------------------------------
+
+
+def fan(names: Names | None = None) -> Figure:
+    days, regions, materials = 30, ["japan", "eu"], ["light_ree", "heavy_ree"]
+    base = np.linspace(100.0, 40.0, days)[:, None, None] * np.ones((1, len(regions), len(materials)))
+    bands = {"p5": 0.8 * base, "p50": base, "p95": 1.2 * base}
+    title, unit = "Days of cover", "Days of cover (days)"
+    return fan_figure(bands, base, regions, materials, None, title, unit, 50, **({"names": names} if names else {}))
+
+
+def test_fan_charts_name_materials_and_regions_as_the_other_figures_do():
+    fig = fan()
+    assert [ax.get_title() for ax in fig.axes] == ["Light rare earths", "Heavy rare earths"]
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels == [
+        "Japan: median, 5-95%",
+        "Japan: scenario as written",
+        "EU: median, 5-95%",
+        "EU: scenario as written",
+    ]
+    labelled = fan(Names({"eu": "European Union"}, {"heavy_ree": "Dysprosium and terbium"}))
+    assert [ax.get_title() for ax in labelled.axes] == ["Light rare earths", "Dysprosium and terbium"]
+    assert "European Union: median, 5-95%" in [t.get_text() for t in labelled.legends[0].get_texts()]
+
+
+# --- prices.png: realised demand --------------------------------------------------------------
+
+
+def demand_lines(fig: Figure) -> list[Line2D]:
+    """The region lines of the first realised-demand panel (the second axes: prices above it)."""
+    bottom = fig.axes[2] if len(fig.axes) == 4 else fig.axes[1]
+    assert "realised demand" in bottom.get_ylabel()
+    return [line for line in bottom.get_lines() if not line.get_label().startswith("_")]
+
+
+def test_a_region_whose_demand_is_another_s_is_dashed_on_top_of_it():
+    result = simulate(load_scenario(ROOT / "scenarios" / "embargo_2010.yaml"))
+    fig = prices_figure(result)
+    japan, eu = demand_lines(fig)
+    # the same demand factor: the same share of baseline every day
+    assert np.allclose(japan.get_ydata(), eu.get_ydata(), rtol=1e-9)
+    assert japan.get_linestyle() == "-"
+    assert eu.get_linestyle() == "--" and eu.zorder > japan.zorder  # gaps in the upper line show the lower
+    assert eu.get_label() == "EU (same as Japan)"
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "Japan" in legend and "EU (same as Japan)" in legend
+    assert "EU" not in legend
+
+
+def test_regions_whose_demand_differs_keep_their_own_solid_lines():
+    result = simulate(load_scenario(ROOT / "scenarios" / "embargo_stochastic.yaml"), seed=3)
+    japan, eu = demand_lines(prices_figure(result))
+    assert np.nanmax(np.abs(japan.get_ydata() - eu.get_ydata())) > 1.0  # percentage points
+    assert (japan.get_label(), eu.get_label()) == ("Japan", "EU")
+    assert japan.get_linestyle() == eu.get_linestyle() == "-"
