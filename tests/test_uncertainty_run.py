@@ -122,3 +122,35 @@ def test_a_run_without_the_option_writes_no_uncertainty_files(tmp_path):
     result = CliRunner().invoke(main, ["run", str(path), "--no-plots", "-o", str(tmp_path / "out")])
     assert result.exit_code == 0
     assert not any(p.name.startswith(("uncertainty", "fan_")) for p in Path(tmp_path / "out").iterdir())
+
+
+def test_the_fan_charts_use_the_names_the_scenario_gives(tmp_path, monkeypatch):
+    # a region and a material with labels: the report's and the files' fan charts show them
+    from matplotlib.text import Text
+
+    from simulator.report import uncertainty as report_uncertainty
+    from simulator.sensitivity import intervals
+
+    labelled = build(SHORT, regions__japan__label="Nippon", materials__ree__label="Magnet metals")
+    scenario = validate_data(labelled, "s.yaml")
+    seen = []
+
+    def spy(module):
+        real = module.fan_figure
+
+        def drawn(*args, **kwargs):
+            figure = real(*args, **kwargs)
+            seen.append({text.get_text() for text in figure.findobj(Text)})
+            return figure
+
+        monkeypatch.setattr(module, "fan_figure", drawn)
+
+    spy(report_uncertainty)
+    spy(intervals)
+    found_labelled = run_uncertainty(plan_study(labelled, "s.yaml"), 20)
+    result = simulate(scenario)
+    render_report(result, uncertainty=found_labelled)
+    own = intervals.own_curves(result.timeseries, ["japan"], ["ree"])
+    intervals.write_uncertainty(found_labelled, own, tmp_path)
+    assert len(seen) == 4, seen  # two curves, in the report and in the run's files
+    assert all("Magnet metals" in texts and "Nippon: median, 5-95%" in texts for texts in seen), seen

@@ -15,6 +15,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from simulator.names import Names
 from simulator.report.figures import svg_markup
 from simulator.report.words import join_words, plural
 from simulator.results import Result
@@ -120,6 +121,7 @@ def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
             daily(curve).label,
             daily(curve).display,
             found.runs,
+            Names.of(s),
         )
         figures.append(
             f'<figure data-figure="fan_{curve}">{svg_markup(fig, f"fan-{curve}", daily(curve).label)}'

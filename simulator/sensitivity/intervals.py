@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulator.names import Names
 from simulator.quantities import daily
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario
@@ -223,4 +224,5 @@ def write_uncertainty(found: Uncertainty, own: dict[str, np.ndarray], stage: Pat
             daily(curve).label,
             daily(curve).display,
             found.runs,
+            Names.of(s),
         ).savefig(stage / name, dpi=110)
