@@ -1013,8 +1013,13 @@ def plot_sweep(folder: str, force: bool) -> None:
     """Redraw the figures of a finished sweep in FOLDER from its table."""
     from simulator.sweep.figures import redraw
 
-    for path in redraw(Path(folder), force):
+    written, notes = redraw(Path(folder), force)
+    for path in written:
         click.echo(f"wrote {path}")
+    for note in notes:  # as stockpile sweep says them: which figures are not drawn, and why
+        click.echo(f"note: {note}", err=True)
+    if not written:
+        click.echo(f"no figure drawn in {folder}", err=True)
 
 
 class OneStreamCommand(click.Command):

@@ -13,9 +13,12 @@ Layer: studies.
   median holding cost of the strategic stock against median total shortfall.
 
 Panels are titled with the quantity registry's label and unit; the fairness axis spans
-its whole range, from 1/n (one member bears all) to 1. A panel whose metric is the same
-at every point says so in words, and a figure with nothing to show is not drawn:
-:func:`sweep_notes` says why, and which swept parameters changed no output at all.
+its whole range, from 1/n (one member bears all) to 1. A panel whose plotted statistic
+(the mean of a heatmap, the median and band of the runs) is the same at every point
+says so in words, and a figure whose every key metric is the same in every run is not
+drawn: :func:`sweep_notes` says why, and which swept parameters changed no output at all.
+A frontier's labels stay inside its axes, each beside its own dot; points drawn on the
+same spot share one label.
 
 Names and values from the sweep (paths, swept strings, ids) are shown as plain text:
 a ``$`` in them never starts Matplotlib's mathtext.
@@ -107,10 +110,42 @@ def is_flat(values: Any) -> bool:
     return bool(len(np.unique(rounded[~missing])) <= 1 and (missing.all() or not missing.any()))
 
 
+def _shown(value: Any) -> str:
+    return "empty" if pd.isna(value) else f"{float(value):,.6g}"
+
+
 def _flat_text(table: pd.DataFrame, metric: str) -> str:
-    value = table[metric].iloc[0]
-    shown = "empty" if pd.isna(value) else f"{float(value):,.6g}"
-    return f"{metric_title(metric)}: {shown} at every point"
+    return f"{metric_title(metric)}: {_shown(table[metric].iloc[0])} at every point"
+
+
+QUANTILES = (0.05, 0.5, 0.95)
+"""What the metrics figure draws per point: the 5-95% band of the runs and their median."""
+
+
+def flat_panel(table: pd.DataFrame, metric: str, by: list[str]) -> str | None:
+    """The sentence a panel shows instead of a plot when what it plots is the same at every point, else None.
+
+    A panel plots a statistic of each point's runs, the points grouped by the swept paths
+    ``by``: with two paths (a heatmap) their mean, with one the median and the 5-95% band.
+    Runs that differ within a point do not make a panel vary when every point has the
+    same statistic: the sentence gives it. A single point, or a single run, is drawn.
+    """
+    if len(table) < 2:
+        return None
+    if is_flat(table[metric]):
+        return _flat_text(table, metric)
+    groups = table.groupby(by, sort=True)[metric]
+    if groups.ngroups < 2:
+        return None
+    title = metric_title(metric)
+    if len(by) == 2:
+        means = groups.mean()
+        return f"{title}: mean {_shown(means.iloc[0])} at every point" if is_flat(means) else None
+    stats = groups.quantile(list(QUANTILES)).unstack()
+    if not all(is_flat(stats[q]) for q in QUANTILES):
+        return None
+    low, mid, high = (_shown(stats[q].iloc[0]) for q in QUANTILES)
+    return f"{title}: median {mid} at every point (5-95% of runs: {low} to {high})"
 
 
 def _fairness_range(members: list[str]) -> tuple[float, float] | None:
@@ -147,7 +182,7 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
     """Each key metric against one swept parameter: median and 5-95% band across runs."""
     metrics = key_metrics(table)
     rows, cols = _panel_grid(len(metrics))
-    stats = table.groupby(path, sort=True)[metrics].quantile([0.05, 0.5, 0.95]).unstack()
+    stats = table.groupby(path, sort=True)[metrics].quantile(list(QUANTILES)).unstack()
     x, labels = _positions(pd.Series(stats.index))
     label_room = 0.0 if labels is None else 0.05 * max(len(label) for label in labels)  # labels at 30 degrees
     fig = _new_figure(figsize=(4.3 * cols, (3.2 + label_room) * rows + 0.6))
@@ -157,10 +192,11 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
     for ax, metric in zip(axes, metrics, strict=False):
         ax.set_title(_text(metric_title(metric)), fontsize=10)
         ax.set_xlabel(_text(path))
-        if len(table) > 1 and is_flat(table[metric]):
-            _sentence(ax, _flat_text(table, metric))
+        flat = flat_panel(table, metric, [path])
+        if flat:
+            _sentence(ax, flat)
             continue
-        low, mid, high = (stats[(metric, q)].to_numpy(float) for q in (0.05, 0.5, 0.95))
+        low, mid, high = (stats[(metric, q)].to_numpy(float) for q in QUANTILES)
         ax.fill_between(x, low, high, color=BAND, alpha=0.7, lw=0, label="5-95% of runs")
         ax.plot(x, mid, color=LINE, marker="o", ms=3, lw=1.6, label="median")
         if metric == FAIRNESS:
@@ -193,8 +229,9 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
     _margins(fig, rows, cols, left_in=0.95, top_in=0.6, bottom_in=1.0, row_gap_in=1.25, col_gap_in=0.75)
     for ax, metric in zip(axes, metrics, strict=False):
         ax.set_title(f"{_text(metric_title(metric))}, mean", fontsize=10)
-        if len(table) > 1 and is_flat(table[metric]):
-            _sentence(ax, _flat_text(table, metric))
+        flat = flat_panel(table, metric, [first, second])
+        if flat:
+            _sentence(ax, flat)
             continue
         grid = table.pivot_table(index=second, columns=first, values=metric, aggfunc="mean", dropna=False)
         limits = {"vmin": 1 / len(members), "vmax": 1.0} if metric == FAIRNESS and members and len(members) > 1 else {}
@@ -276,16 +313,15 @@ def _frontier(
     order = np.argsort(xs[efficient], kind="stable")
     ax.plot(xs[efficient][order], ys[efficient][order], color="#d1495b", lw=1, zorder=1)
     label_all = len(stats) <= LABEL_ALL_UP_TO
-    alike: dict[tuple[float, float], list[str]] = {}  # points drawn on the same spot share one label
     rows = stats.to_numpy()  # one common dtype, as iterrows gives each row (ints read as floats beside floats)
     where = [stats.columns.get_loc(p) for p in paths]
-    for i in range(len(stats)) if label_all else np.flatnonzero(efficient):
-        key = (round(float(xs[i]), 6), round(float(ys[i]), 6))
-        alike.setdefault(key, []).append(" / ".join(_label(rows[i, j]) for j in where))
+    texts = [" / ".join(_label(rows[i, j]) for j in where) for i in range(len(stats))]
     ax.set_xlim(min(0.0, float(np.nanmin(xs))), float(np.nanmax(xs)) * 1.12 + 1e-9)  # room for labels
     if ylim is not None:
         ax.set_ylim(*ylim)
-    _place_labels(ax, {k: v[0] if len(v) == 1 else f"{v[0]} (+{len(v) - 1} alike)" for k, v in alike.items()})
+    else:
+        ax.set_ylim(*ax.get_ylim())  # the autoscaled limits, fixed now: labels are placed within them
+    _place_labels(ax, xs, ys, efficient, texts, label_all)
     ax.set_xlabel(_text(xlabel))
     ax.set_ylabel(_text(ylabel))
     which = "every point" if label_all else "efficient points"
@@ -295,34 +331,134 @@ def _frontier(
     return fig
 
 
-LABEL_GAP = 0.032
-"""Least vertical distance between two labels near each other, in fractions of the axes' height."""
+ALIKE_PT = 3.0
+"""Points whose dots lie closer than this (in points, 1/72 inch) share one label: ``0.1 (+2 alike)``."""
+DOT_PT = 3.5
+"""Radius of a dot, in points."""
+CLEAR_PT = 9.0
+"""Least room between a label and another point's dot, in points: closer, it could be read as that dot's label.
+
+More than the room between a label and its own dot (5.7 points to its right, 4.5 above or below)."""
+EDGE_PT = 2.0
+"""Least room between a label and the edge of the axes, in points."""
 
 
-def _place_labels(ax: Any, labels: dict[tuple[float, float], str]) -> None:
-    """Label points, moving a label down (with a leader line) where it would cover another.
+def _clusters(where: np.ndarray, order: list[int]) -> list[list[int]]:
+    """Points (in ``order``) grouped with the first point of a group less than :data:`ALIKE_PT` away.
 
-    Placed from the top: a label within :data:`LABEL_GAP` of the height and a fifth of
-    the width of one already placed moves down until it is clear.
+    Greedy, not chained: a row of points each close to the next is not one group.
+
+    >>> _clusters(np.array([[0.0, 0.0], [2.0, 0.0], [4.0, 0.0], [9.0, 0.0]]), [0, 1, 2, 3])
+    [[0, 1], [2], [3]]
     """
-    placed: list[tuple[float, float]] = []
-    to_axes = ax.transLimits
-    for (xi, yi), text in sorted(labels.items(), key=lambda item: (-item[0][1], item[0][0])):
-        fx, fy = to_axes.transform((xi, yi))
-        ty = fy + 0.01
-        while any(abs(ty - py) < LABEL_GAP and abs(fx - px) < 0.2 for px, py in placed):
-            ty -= LABEL_GAP / 2
-        placed.append((fx, ty))
-        moved = abs(ty - fy - 0.01) > 1e-9
+    groups: list[list[int]] = []
+    for i in order:
+        near = [group for group in groups if np.hypot(*(where[group[0]] - where[i])) < ALIKE_PT]
+        if near:
+            near[0].append(i)
+        else:
+            groups.append([i])
+    return groups
+
+
+def _place_labels(
+    ax: Any, xs: np.ndarray, ys: np.ndarray, efficient: np.ndarray, texts: list[str], label_all: bool
+) -> None:
+    """Label each point (or each efficient one), every label inside the axes and next to its dot.
+
+    Points drawn on the same spot share one label, the efficient point's first. Each label
+    takes the first free place of: right of its dot, left, above, below, and the four
+    corners; a place must lie inside the axes and should cover no other label and no
+    other dot. Where no place is free, the label moves up or down beside its dot, with a
+    leader line back to it. Efficient points are labelled first, from the top.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = ax.figure
+    renderer = (fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)).get_renderer()
+    box = ax.get_position()
+    width, height = box.width * fig.get_figwidth() * 72, box.height * fig.get_figheight() * 72  # in points
+    size = np.array([width, height])
+    finite = np.isfinite(xs) & np.isfinite(ys)
+    where = np.full((len(xs), 2), np.nan)
+    where[finite] = ax.transLimits.transform(np.column_stack([xs, ys])[finite]) * size
+    dots = where[finite]
+    labelled = [i for i in range(len(xs)) if finite[i] and (label_all or efficient[i])]
+    order = sorted(labelled, key=lambda i: (not efficient[i], -where[i, 1], where[i, 0]))
+    placed: list[np.ndarray] = []  # x0, y0, x1, y1 of each label placed, in points
+    for group in _clusters(where, order):
+        text = texts[group[0]] if len(group) == 1 else f"{texts[group[0]]} (+{len(group) - 1} alike)"
+        own = where[group[0]]
+        w, h = _size(ax, text, renderer)
+        if w > width - 2 * EDGE_PT and " / " in text:  # too wide for the axes: one swept value a line
+            text = text.replace(" / ", " /\n")
+            w, h = _size(ax, text, renderer)
+        x0, y0, led = _free_place(own, w, h, size, dots, placed)
+        placed.append(np.array([x0, y0, x0 + w, y0 + h]))
+        right = x0 >= own[0]  # anchored on the side facing the dot: a slightly wider text grows away from it
         ax.annotate(
             _text(text),
-            (xi, yi),
-            xytext=(fx + 0.012, ty),
+            (xs[group[0]], ys[group[0]]),
+            xytext=((x0 if right else x0 + w) / width, (y0 + h / 2) / height),
             textcoords="axes fraction",
             fontsize=7,
+            ha="left" if right else "right",
             va="center",
-            arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.6} if moved else None,
+            arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.6} if led else None,
         )
+
+
+def _size(ax: Any, text: str, renderer: Any) -> tuple[float, float]:
+    """Width and height in points of ``text`` as a label draws it."""
+    probe = ax.text(0, 0, _text(text), fontsize=7, transform=ax.transAxes)
+    extent = probe.get_window_extent(renderer)
+    probe.remove()
+    scale = 72 / ax.figure.dpi
+    return extent.width * scale, extent.height * scale
+
+
+def _free_place(
+    own: np.ndarray, w: float, h: float, size: np.ndarray, dots: np.ndarray, placed: list[np.ndarray]
+) -> tuple[float, float, bool]:
+    """Lower-left corner (points) of the best place for a ``w`` x ``h`` label of the dot at ``own``; whether it is led.
+
+    Of the places inside the axes, the one covering the fewest labels, then the fewest
+    other dots (nearer than :data:`CLEAR_PT`), then the first tried.
+    """
+    px, py = own
+    gap, lift = 0.012 * size[0], 0.01 * size[1]  # right of the dot, a little above: as labels always were
+    up, down = py + DOT_PT + 1, py - DOT_PT - 1 - h
+    beside = [
+        (px + gap, py + lift - h / 2),  # right
+        (px - gap - w, py + lift - h / 2),  # left
+        (px - w / 2, up),  # above
+        (px - w / 2, down),  # below
+        (px + 2, up),
+        (px + 2, down),
+        (px - 2 - w, up),
+        (px - 2 - w, down),
+    ]
+    step = h * 1.1
+    led = [  # beside the dot, one line higher or lower at a time
+        (x, py + lift - h / 2 + k * step * sign)
+        for k in range(1, int(size[1] // step) + 1)
+        for sign in (1, -1)
+        for x in (px + gap, px - gap - w)
+    ]
+    x0, y0 = np.array(beside + led).T[:, :, None]  # one row per place
+    inside = np.flatnonzero(
+        ((x0 >= EDGE_PT) & (y0 >= EDGE_PT) & (x0 + w <= size[0] - EDGE_PT) & (y0 + h <= size[1] - EDGE_PT))[:, 0]
+    )
+    if len(inside) == 0:  # wider or taller than the axes: from the left edge
+        return EDGE_PT, max(EDGE_PT, py - h / 2), False
+    x0, y0 = x0[inside], y0[inside]
+    boxes = np.array(placed).reshape(-1, 4)
+    covered = ((boxes[:, 0] < x0 + w) & (boxes[:, 2] > x0) & (boxes[:, 1] < y0 + h) & (boxes[:, 3] > y0)).sum(axis=1)
+    others = dots[np.hypot(*(dots - own).T) >= ALIKE_PT]  # not the dots sharing this label
+    reach = np.hypot(np.clip(others[:, 0], x0, x0 + w) - others[:, 0], np.clip(others[:, 1], y0, y0 + h) - others[:, 1])
+    near = (reach < CLEAR_PT).sum(axis=1)
+    best = np.lexsort((inside, near, covered))[0]
+    return float(x0[best, 0]), float(y0[best, 0]), bool(inside[best] >= len(beside))
 
 
 def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -> Figure:
@@ -467,11 +603,12 @@ def write_sweep_figures(table: pd.DataFrame, info: dict[str, Any], folder: Path)
     return [path for path, _ in drawn]
 
 
-def redraw(folder: Path, force: bool = False) -> list[Path]:
+def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
     """Redraw a finished sweep's figures from its table (``stockpile plot-sweep``).
 
     The figures replace those in the folder's manifest; a file of the same name that the
     manifest does not list is overwritten only with ``force`` (exit 2 otherwise).
+    Returns the figures written and :func:`sweep_notes`: which figures were not drawn and why.
     """
     table_path, info_path = folder / "sweep.parquet", folder / "sweep.json"
     if not table_path.is_file() or not info_path.is_file():
@@ -484,7 +621,7 @@ def redraw(folder: Path, force: bool = False) -> list[Path]:
     _check_sweep(info, table, str(folder))
     with open_folder(folder, FIGURE_FILES, force) as out, out.staged() as stage:
         written = write_sweep_figures(table, info, stage)
-    return [folder / path.name for path in written]
+    return [folder / path.name for path in written], sweep_notes(table, info)
 
 
 def _check_sweep(info: Any, table: pd.DataFrame, folder: str) -> None:
