@@ -175,13 +175,15 @@ class OutputFolder:
             raise InputError([Problem(name, f"exists and is {why}; {advice}") for name in foreign], str(self.path))
 
     @contextmanager
-    def staged(self, info: dict[str, Any] | None = None) -> Iterator[Path]:
+    def staged(self, info: dict[str, Any] | None = None, replaces: Iterable[str] = ()) -> Iterator[Path]:
         """A staging folder whose files move into the folder when the block succeeds.
 
         With ``info`` the new files replace the folder's earlier output: files the
         manifest listed that the block did not write are removed, and the new manifest
         is ``info`` plus the list of files. Without it the files are added to the current
-        output (figures drawn after a table) and the manifest lists both.
+        output (figures drawn after a table) and the manifest lists both; of the names in
+        ``replaces`` (figures drawn again), those the manifest listed that the block did
+        not write are removed.
         """
         stage: Path | None = None
         try:
@@ -189,7 +191,7 @@ class OutputFolder:
                 stage = Path(tempfile.mkdtemp(dir=self.path, prefix=STAGE_PREFIX))
             yield stage
             with shielded():
-                self._commit(stage, info)
+                self._commit(stage, info, frozenset(replaces))
         except OSError as exc:
             raise InputError(f"cannot write outputs: {exc.strerror or exc}", str(self.path)) from None
         finally:
@@ -197,12 +199,12 @@ class OutputFolder:
                 with shielded():
                     shutil.rmtree(stage, ignore_errors=True)
 
-    def _commit(self, stage: Path, info: dict[str, Any] | None) -> None:
+    def _commit(self, stage: Path, info: dict[str, Any] | None, replaces: frozenset[str]) -> None:
         written = sorted(p.name for p in stage.iterdir() if p.name != MANIFEST)
         self.refuse_foreign(written)
         owned = self.owned
         base = info if info is not None else (self.manifest or manifest_info())
-        files = sorted({*written, MANIFEST} if info is not None else {*owned, *written, MANIFEST})
+        files = sorted({*written, MANIFEST} if info is not None else {*(owned - replaces), *written, MANIFEST})
         if not set(written) <= owned:  # list the incoming files before any arrives
             self._write_manifest(stage, base, sorted({*owned, *files}))
         for name in written:

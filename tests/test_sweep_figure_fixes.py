@@ -245,3 +245,30 @@ def test_plot_sweep_names_the_figure_it_wrote_and_says_why_not_the_others(tmp_pa
     assert "note: sweep_frontier.png not drawn: every point has the same Total shortfall (t)" in result.stderr
     assert "no figure drawn" not in result.stderr
     assert sorted(p.name for p in (tmp_path / "s").glob("*.png")) == ["sweep_pool_frontier.png"]
+
+
+def test_plot_sweep_removes_a_figure_it_no_longer_draws_and_keeps_the_rest(tmp_path):
+    # a metrics figure drawn once; the table then says every key metric is flat: redrawn,
+    # the old figure goes (a stale PNG would contradict the note), the table and json stay
+    folder = tmp_path / "s"
+    varying = pd.DataFrame(
+        {
+            RATIO: [0.2, 0.2, 0.8, 0.8],
+            "point": [0, 0, 1, 1],
+            "run": [0, 1, 0, 1],
+            "seed": [0, 1, 0, 1],
+            "total_shortfall_t": [1.0, 2.0, 3.0, 4.0],
+            "fairness_jain": 1.0,
+        }
+    )
+    write_sweep(folder, varying, {RATIO: [0.2, 0.8]})
+    assert invoke("plot-sweep", folder).exit_code == 0
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert "sweep_metrics.png" in manifest["files"] and (folder / "sweep_metrics.png").is_file()
+    varying.assign(total_shortfall_t=0.0).to_parquet(folder / "sweep.parquet")
+    (folder / "notes.txt").write_text("mine")  # not the tool's: never touched
+    result = invoke("plot-sweep", folder)
+    assert result.exit_code == 0 and "no figure drawn" in result.stderr
+    assert not (folder / "sweep_metrics.png").exists()
+    assert "sweep_metrics.png" not in json.loads((folder / "manifest.json").read_text())["files"]
+    assert (folder / "sweep.parquet").is_file() and (folder / "notes.txt").read_text() == "mine"

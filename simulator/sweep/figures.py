@@ -606,8 +606,9 @@ def write_sweep_figures(table: pd.DataFrame, info: dict[str, Any], folder: Path)
 def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
     """Redraw a finished sweep's figures from its table (``stockpile plot-sweep``).
 
-    The figures replace those in the folder's manifest; a file of the same name that the
-    manifest does not list is overwritten only with ``force`` (exit 2 otherwise).
+    The figures replace those in the folder's manifest (one no longer drawn is removed); a
+    file of the same name that the manifest does not list is overwritten only with
+    ``force`` (exit 2 otherwise).
     Returns the figures written and :func:`sweep_notes`: which figures were not drawn and why.
     """
     table_path, info_path = folder / "sweep.parquet", folder / "sweep.json"
@@ -619,7 +620,7 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read the sweep: {exc}", str(folder)) from None
     _check_sweep(info, table, str(folder))
-    with open_folder(folder, FIGURE_FILES, force) as out, out.staged() as stage:
+    with open_folder(folder, FIGURE_FILES, force) as out, out.staged(replaces=FIGURE_FILES) as stage:
         written = write_sweep_figures(table, info, stage)
     return [folder / path.name for path in written], sweep_notes(table, info)
 
