@@ -81,8 +81,8 @@ def test_a_heatmap_whose_every_mean_is_the_same_at_every_point_shows_every_mean_
     assert sentences(fig) == {
         "Total shortfall (t), mean": "Total shortfall (t): mean 30 at every point",
         "Fairness (Jain's index), mean": "Fairness (Jain's index): 0.9 at every point",  # the runs alike too
-        "Shortfall, japan (t), mean": "Shortfall, japan (t): 0 at every point",
-        "Shortfall, eu (t), mean": "Shortfall, eu (t): mean 30 at every point",
+        "Shortfall, Japan (t), mean": "Shortfall, Japan (t): 0 at every point",
+        "Shortfall, EU (t), mean": "Shortfall, EU (t): mean 30 at every point",
     }
     assert len(fig.axes) == 4  # no colour bar: no scale of a single value
 

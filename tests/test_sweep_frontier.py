@@ -142,14 +142,16 @@ def test_four_key_metrics_are_drawn_two_by_two_and_a_flat_panel_shows_no_scale()
         corners = _panel_corners(fig)
         assert len(corners) == 4
         assert len({x for x, _ in corners}) == 2 and len({y for _, y in corners}) == 2  # 2 columns, 2 rows
-        flat = [ax for ax in fig.axes if ax.get_title().startswith("Shortfall, japan")]
+        flat = [ax for ax in fig.axes if ax.get_title().startswith("Shortfall, Japan")]
         assert [(list(ax.get_xticks()), list(ax.get_yticks())) for ax in flat] == [([], [])]
 
 
 def test_metric_titles_come_from_the_registry():
-    assert metric_title("shortfall_t.japan") == "Shortfall, japan (t)"
-    assert metric_title("holding_cost_usd.eu") == "Holding cost, eu (USD)"
-    assert metric_title("min_days_of_cover.eu.ree") == "Lowest days of cover, eu, ree (days)"
+    # the region and material as the figures and the report name them by default
+    assert metric_title("shortfall_t.japan") == "Shortfall, Japan (t)"
+    assert metric_title("holding_cost_usd.eu") == "Holding cost, EU (USD)"
+    assert metric_title("min_days_of_cover.eu.ree") == "Lowest days of cover, EU, rare earths (days)"
+    assert metric_title("shortfall_t.south_korea.ndfeb_magnets") == "Shortfall, South Korea, NdFeB magnets (t)"
 
 
 def test_runs_of_a_scenario_without_random_inputs_are_run_once_and_said_so(tmp_path):

@@ -14,6 +14,7 @@ import difflib
 from collections.abc import Iterable
 
 from simulator.errors import InputError, Problem
+from simulator.names import default_material_name, default_region_name, in_sentence
 from simulator.quantities import AGREEMENT_SUMMARY, SUMMARY, Quantity, sweep_metric_names
 
 
@@ -33,17 +34,22 @@ def quantity_of(column: str) -> Quantity:
 def metric_title(column: str) -> str:
     """``Label, region, material (unit)`` for a metric column; the column itself if it is not one.
 
+    The region and material are named as the figures and the report name them by default
+    (:mod:`simulator.names`; a scenario's own labels are not known here).
+
     >>> metric_title("shortfall_t.eu.heavy_ree"), metric_title("total_shortfall_t")
-    ('Shortfall, eu, heavy_ree (t)', 'Total shortfall (t)')
-    >>> metric_title("fairness_jain")
-    "Fairness (Jain's index)"
+    ('Shortfall, EU, heavy rare earths (t)', 'Total shortfall (t)')
+    >>> metric_title("shortfall_t.japan"), metric_title("fairness_jain")
+    ('Shortfall, Japan (t)', "Fairness (Jain's index)")
     """
     try:
         q = quantity_of(column)
     except KeyError:
         return column
     where = column.split(".")[1:]
-    label = ", ".join([q.label or q.name, *where])
+    names = [default_region_name(where[0])] if where else []
+    names += [in_sentence(default_material_name(m)) for m in where[1:2]]
+    label = ", ".join([q.label or q.name, *names, *where[2:]])
     unit = q.display[len(q.label or q.name.replace("_", " ")) :]
     return label + unit
 
