@@ -112,9 +112,15 @@ def parse_mechanisms(text: str | None) -> list[str]:
 
 
 def compare(raw: dict[str, Any], mechanisms: list[str], source: str) -> Comparison:
-    """Run ``raw`` scenario data once per mechanism (a mechanism that cannot run is skipped)."""
+    """Run ``raw`` scenario data once per mechanism (a mechanism that cannot run is skipped).
+
+    The scenario as written is validated first: a problem of its own (an unknown key a
+    ``--set`` added, say) is reported once, as ``stockpile run`` reports it, not once
+    per mechanism.
+    """
     if not raw.get("agreement"):
         raise InputError("the scenario has no agreement: nothing to compare", source)
+    validate_data(raw, source)
     results: dict[str, Result] = {}
     skipped: dict[str, str] = {}
     for mechanism in mechanisms:

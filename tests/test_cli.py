@@ -228,3 +228,12 @@ def test_reserve_commitments_missing_a_member(tmp_path):
 def test_emergency_release_time_longer_than_normal(tmp_path):
     path = write(tmp_path, build(TWO_MEMBERS, agreement__release_times={"normal_days": 8, "emergency_days": 30}))
     assert_bad_input(invoke("run", path), "agreement.release_times.emergency_days: must not exceed normal_days")
+
+
+def test_compare_reports_a_problem_of_the_scenario_once_not_once_per_rule(tmp_path):
+    # an unknown key added by --set is the scenario's problem, not a rule's: said once, as run says it
+    result = invoke("compare", write(tmp_path, TWO_MEMBERS), "--set", "agreement.foo=1", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.output.count("agreement.foo: unknown key") == 1
+    assert "no mechanism could run" not in result.output
+    assert not (tmp_path / "out").exists()
