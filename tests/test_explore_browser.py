@@ -257,3 +257,23 @@ def test_the_reports_link_opens_the_explorer_at_the_runs_point(browser, pair, tm
     state = [1, 2, 0]
     assert [a["labels"][i] for a, i in zip(meta["axes"], state, strict=True)] == ["30", "0.8", "fair_ratio"]
     _check_point(browser, meta, data, state)
+
+
+def test_on_a_phone_the_command_breaks_between_words_and_copies_whole(browser, pair):
+    path, meta, _ = pair
+    browser.set_window_size(390, 900)
+    try:
+        _open(browser, path)
+        command = browser.find_element(By.ID, "command")
+        words = command.find_elements(By.CSS_SELECTOR, ".word")
+        # several lines at this width, but no word that fits on a line is cut across two
+        assert command.size["height"] > 2 * words[0].size["height"]
+        short = [w for w in words if w.size["width"] < command.size["width"] - 20]
+        assert short and all(
+            browser.execute_script("return arguments[0].getClientRects().length", w) == 1 for w in short
+        )
+        flags = [w.text for w in words if w.text.startswith("--")]
+        assert flags.count("--set") == len(meta["axes"])
+        assert " ".join(w.text for w in words) == command.text  # the text to copy is the whole command
+    finally:
+        browser.set_window_size(1280, 1000)
