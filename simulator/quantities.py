@@ -1538,8 +1538,10 @@ SHOCK_TABLE = (
     _k("last_date", "date", "Last active day as a date (empty without start_date).", "shocks", "str", "draws"),
     _k(
         "magnitude",
-        "fraction, days or factor",
-        "Severity (embargo, quota cut), extra days (delay) or factor (demand surge), as drawn.",
+        "by kind: fraction, days, factor or t per period",
+        "As drawn, in the kind's unit: the severity (fraction) of an embargo or a quota cut, the extra days of a "
+        "delay, the factor on demand of a demand surge, the quota in t per period of an export quota, the "
+        "approval share (fraction) of licensing.",
         "shocks",
         "float",
         "draws",

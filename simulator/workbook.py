@@ -4,12 +4,15 @@ Layer: studies. It formats tables the lower layers made and computes nothing new
 
 Every sheet is one table with one header row, frozen together with the leading key
 columns (day, date, region, material, ...) and filterable. Headers keep the CSV column
-names and add the unit, read from the name's suffix (:func:`column_unit`): ``_t`` tonnes,
-``_usd`` USD, ``_usd_per_kg`` USD/kg, ``_days`` and ``days_of_cover`` days, ``_share``
-a fraction (shown as a percentage). Numbers are stored at full precision (the CSV's
-values) and only shown rounded: thousands separators and fixed decimals by unit. Dates
-are Excel dates. The scenario's parameters follow as dotted paths (the ``--set`` paths)
-with their values. Sheets are streamed (openpyxl's write-only mode); a table longer
+names and add the unit: a column that shows a quantity of the registry
+(:mod:`simulator.quantities`) has the registry's unit, found as the Python API finds it
+(:func:`simulator.frames.units`); any other column (a swept path, a scenario parameter)
+has the unit its name's suffix says (:func:`column_unit`): ``_t`` tonnes, ``_usd`` USD,
+``_usd_per_kg`` USD/kg, ``_days`` and ``days_of_cover`` days, ``_share`` a fraction
+(shown as a percentage). Numbers are stored at full precision (the CSV's values) and
+only shown rounded: thousands separators and fixed decimals by unit. Dates are Excel
+dates. The scenario's parameters follow as dotted paths (the ``--set`` paths) with their
+values and units, filterable too. Sheets are streamed (openpyxl's write-only mode); a table longer
 than an Excel sheet is refused before anything is written.
 """
 
@@ -31,6 +34,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from simulator.errors import InputError
+from simulator.frames import units
 
 if TYPE_CHECKING:
     from simulator.compare import Comparison
@@ -75,6 +79,17 @@ _UNITS: tuple[tuple[str, Unit], ...] = (  # suffix of a name's step, first match
     ("share", Unit("fraction", 2, percent=True)),
     ("_share_gap", Unit("fraction", 2, percent=True)),
 )
+_REGISTRY_UNITS: dict[str, Unit] = {  # how each unit of the registry is shown
+    "t": Unit("t", 2),
+    "t/day": Unit("t/day", 2),
+    "USD": Unit("USD", 0),
+    "USD/kg": Unit("USD/kg", 2),
+    "USD/t/year": Unit("USD/t/year", 2),
+    "days": Unit("days", 1),
+    "fraction": Unit("fraction", 2, percent=True),
+}
+_UNLABELLED = frozenset({"", "day", "date", "id", "name", "flag", "index", "ratio", "count"})
+"""Registry units not shown in a header: day numbers, dates, ids and names, and pure numbers."""
 _DAY_NUMBERS = ("day", "run", "point", "seed")  # integers shown without separators
 
 
@@ -99,13 +114,39 @@ def column_unit(name: str) -> Unit:
     return Unit(None, None)
 
 
-def header_text(name: str) -> str:
-    """``shortfall_t (t)``: the column name and its unit.
+def registry_unit(unit: str) -> Unit:
+    """How a column the registry gives ``unit`` is shown (a unit it has no format for: General).
+
+    >>> registry_unit("days"), registry_unit("fraction").percent, registry_unit("count").label
+    (Unit(label='days', decimals=1, percent=False), True, None)
+    """
+    if unit in _REGISTRY_UNITS:
+        return _REGISTRY_UNITS[unit]
+    return Unit(None if unit in _UNLABELLED else unit, None)
+
+
+def table_units(columns: Iterable[str], table: str | None) -> dict[str, Unit]:
+    """Each column's unit: the registry's for the quantities of ``table``, else the name's suffix.
+
+    ``table`` names a run's table (``summary``, ``timeseries``, ...) or is None for a table
+    of per-run metrics (a sweep or a comparison), as in :func:`simulator.frames.units`.
+
+    >>> shown = table_units(["min_days_of_net_imports", "agreement.ratio.japan", "stock_t"], None)
+    >>> [unit.label for unit in shown.values()]
+    ['days', None, 't']
+    """
+    columns = [str(c) for c in columns]
+    registered = units(columns, table)
+    return {c: registry_unit(registered[c]) if c in registered else column_unit(c) for c in columns}
+
+
+def header_text(name: str, unit: Unit | None = None) -> str:
+    """``shortfall_t (t)``: the column name and its unit (default: :func:`column_unit`).
 
     >>> header_text("auction_spend_usd.eu"), header_text("region")
     ('auction_spend_usd.eu (USD)', 'region')
     """
-    label = column_unit(name).label
+    label = (unit or column_unit(name)).label
     return f"{name} ({label})" if label else name
 
 
@@ -116,12 +157,12 @@ def _is_date_column(name: str) -> bool:
     return name == "date" or name.endswith("_date")
 
 
-def _number_format(name: str, series: pd.Series) -> str:
+def _number_format(name: str, series: pd.Series, unit: Unit | None = None) -> str:
     if _is_date_column(name):
         return DATE_FORMAT
     if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
         return "General"
-    unit = column_unit(name)
+    unit = unit or column_unit(name)
     integer = pd.api.types.is_integer_dtype(series)
     if integer and name.split(".", 1)[0].endswith(_DAY_NUMBERS):
         return "General"  # day numbers, runs and seeds: no thousands separators
@@ -214,16 +255,25 @@ def _frozen_columns(columns: Iterable[str], keys: frozenset[str]) -> int:
     return count
 
 
-def add_table_sheet(book: Workbook, title: str, table: pd.DataFrame, keys: frozenset[str] = KEY_COLUMNS) -> None:
+def add_table_sheet(
+    book: Workbook,
+    title: str,
+    table: pd.DataFrame,
+    keys: frozenset[str] = KEY_COLUMNS,
+    registry_table: str | None = None,
+) -> None:
     """Append ``table`` as sheet ``title``: unit headers, formats, widths, frozen keys, filter.
 
-    The leading columns named in ``keys`` stay in view with the header row.
+    The leading columns named in ``keys`` stay in view with the header row. The units
+    are the registry's for ``registry_table`` (None: a table of per-run metrics), see
+    :func:`table_units`.
     """
     sheet = book.create_sheet(title)
     names = [str(c) for c in table.columns]
-    formats = [_number_format(name, table[name]) for name in names]
+    shown = table_units(names, registry_table)
+    formats = [_number_format(name, table[name], shown[name]) for name in names]
     values = [_cell_values(name, table[name]) for name in names]
-    headers = [header_text(name) for name in names]
+    headers = [header_text(name, shown[name]) for name in names]
     lines = 1
     for k, (header, fmt, column) in enumerate(zip(headers, formats, values, strict=True), start=1):
         shown = _shown_width(column, fmt)
@@ -330,6 +380,7 @@ def add_parameter_sheet(book: Workbook, title: str, data: dict[str, Any]) -> Non
     for letter, width in widths.items():
         sheet.column_dimensions[letter].width = min(width, MAX_WIDTH)
     sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = f"A1:C{len(table) + 1}"
     sheet.append([_header_cell(sheet, text) for text in table.columns])
     for path, value, unit in table.itertuples(index=False):
         cell = WriteOnlyCell(sheet, value=value)
@@ -350,15 +401,16 @@ def _save(book: Workbook, path: Path) -> Path:
 
 def _sheets(
     path: Path,
-    tables: list[tuple[str, pd.DataFrame]],
+    tables: list[tuple[str, pd.DataFrame, str | None]],
     parameters: list[tuple[str, dict[str, Any]]],
     keys: frozenset[str] = KEY_COLUMNS,
 ) -> Path:
-    for title, table in tables:
+    """Write the tables (title, table, its name in the registry or None for metrics), then the parameters."""
+    for title, table, _ in tables:
         _sheet_rows(table, f"{path} [{title}]")
     book = Workbook(write_only=True)
-    for title, table in tables:
-        add_table_sheet(book, title, table, keys)
+    for title, table, registry_table in tables:
+        add_table_sheet(book, title, table, keys, registry_table)
     for title, data in parameters:
         add_parameter_sheet(book, title, data)
     return _save(book, path)
@@ -376,13 +428,13 @@ def run_workbook(result: Result, path: Path, scenario_data: dict[str, Any] | Non
     with its defaults). Shipments by supplier stay in ``supply.csv``: at a row per day,
     region, material and supplier they would double the workbook for little reading.
     """
-    tables = [("Summary", result.summary), ("Time series", result.timeseries)]
+    names = [("Summary", "summary"), ("Time series", "timeseries")]
     if result.structure.members:
-        tables += [("Releases", result.releases), ("Auctions", result.auctions), ("Ledger", result.ledger)]
-        tables.append(("Pool", result.pool))
-    tables += [("Shocks", result.shocks), ("Portfolio", result.portfolio)]
+        names += [("Releases", "releases"), ("Auctions", "auctions"), ("Ledger", "ledger"), ("Pool", "pool")]
+    names += [("Shocks", "shocks"), ("Portfolio", "portfolio")]
+    tables = [(title, _without_empty_dates(getattr(result, name)), name) for title, name in names]
     data = scenario_data if scenario_data is not None else result.scenario.model_dump(mode="json")
-    return _sheets(path, [(t, _without_empty_dates(table)) for t, table in tables], [("Scenario", data)])
+    return _sheets(path, tables, [("Scenario", data)])
 
 
 def compare_workbook(comparison: Comparison, path: Path, scenario_data: dict[str, Any]) -> Path:
@@ -395,7 +447,7 @@ def compare_workbook(comparison: Comparison, path: Path, scenario_data: dict[str
         [result.summary.assign(mechanism=name) for name, result in comparison.results.items()], ignore_index=True
     )
     summaries = summaries[["mechanism", *(c for c in summaries.columns if c != "mechanism")]]
-    tables = [("Comparison", comparison.table()), ("Summaries", summaries)]
+    tables = [("Comparison", comparison.table(), None), ("Summaries", summaries, "summary")]
     return _sheets(path, tables, [("Scenario", scenario_data)])
 
 
@@ -405,7 +457,7 @@ def sweep_workbook(table: pd.DataFrame, info: dict[str, Any], path: Path, scenar
     The swept paths, ``point``, ``run`` and ``seed`` stay in view with the header row.
     """
     keys = KEY_COLUMNS | set(info.get("grid", {}))
-    return _sheets(path, [("Sweep", table)], [("Sweep set-up", info), ("Scenario", scenario_data)], keys)
+    return _sheets(path, [("Sweep", table, None)], [("Sweep set-up", info), ("Scenario", scenario_data)], keys)
 
 
 def check_sweep_fits(n_runs: int, where: str) -> None:

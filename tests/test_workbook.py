@@ -105,6 +105,39 @@ def test_units_and_formats_come_from_the_name_suffix(name, label, number_format)
     assert workbook._number_format(name, example) == number_format
 
 
+def test_registered_columns_take_the_registry_unit_whatever_their_name_ends_with():
+    # the registry: min_days_of_net_imports in days, premium_fraction and draw_contribution_gap fractions,
+    # draw_to_contribution a ratio (no unit); names it does not know keep the unit of their suffix
+    summary = workbook.table_units(["min_days_of_net_imports", "draw_to_contribution", "share_x"], "summary")
+    assert summary == {
+        "min_days_of_net_imports": workbook.Unit("days", 1),
+        "draw_to_contribution": workbook.Unit(None, None),
+        "share_x": workbook.Unit(None, None),
+    }
+    assert workbook.table_units(["premium_fraction"], "portfolio")["premium_fraction"].percent
+    metrics = workbook.table_units(["draw_contribution_gap", "min_days_of_net_imports.japan", "x.cap_t_per_day"], None)
+    assert [u.label for u in metrics.values()] == ["fraction", "days", "t/day"]
+    assert metrics["draw_contribution_gap"].percent
+    # a shock's magnitude has a unit per kind: labelled as the registry says, numbers shown as they are
+    magnitude = workbook.table_units(["magnitude"], "shocks")["magnitude"]
+    assert "t per period" in magnitude.label and magnitude.decimals is None
+
+
+def test_the_registry_says_the_unit_of_every_shock_kinds_magnitude():
+    import typing
+
+    from simulator.quantities import get
+    from simulator.scenario.schema import Shock
+
+    magnitude = get("draws", "magnitude")
+    kinds = [typing.get_args(cls.model_fields["kind"].annotation)[0] for cls in typing.get_args(Shock)[0].__args__]
+    assert "export_quota" in kinds
+    for kind in kinds:  # each kind is named in the description, next to its unit
+        assert kind.replace("_", " ") in magnitude.description, kind
+    assert "quota in t per period of an export quota" in magnitude.description
+    assert magnitude.unit == "by kind: fraction, days, factor or t per period"
+
+
 def test_whole_numbers_have_separators_but_days_runs_and_seeds_do_not():
     whole = pd.Series([1, 2], dtype="Int64")
     assert workbook._number_format("shortfall_days", whole) == "#,##0"
@@ -164,6 +197,47 @@ def test_run_workbook_headers_carry_units(auction_run):
     assert "clearing_price_usd_per_kg (USD/kg)" in headers["Auctions"]
     assert "won_t.japan (t)" in headers["Auctions"] and "gap_t.eu (t)" in headers["Releases"]
     assert headers["Scenario"] == ["parameter", "value", "unit"]
+
+
+def cells_by_header(sheet: Any) -> dict[str, list[Any]]:
+    """Each column's cells below the header, by header text."""
+    columns = list(sheet.iter_cols())
+    return {column[0].value: list(column[1:]) for column in columns}
+
+
+def test_run_workbook_units_of_registered_columns_come_from_the_registry(auction_run):
+    book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
+    summary = cells_by_header(book["Summary"])
+    # min_days_of_net_imports is in days like min_days_of_cover, with the same 1-decimal format
+    assert "min_days_of_net_imports" not in summary
+    net, cover = summary["min_days_of_net_imports (days)"], summary["min_days_of_cover (days)"]
+    assert [c.number_format for c in net if c.value is not None] == ["#,##0.0"] * 2  # japan, eu
+    assert [c.number_format for c in net] == [c.number_format for c in cover]
+    # fractions are percentages (the material's row and the overall row); ratios have no unit
+    gap = [c for c in summary["draw_contribution_gap (fraction)"] if c.value is not None]
+    assert [c.number_format for c in gap] == ["0.00%"] * 2
+    ratios = [c.value for c in summary["draw_to_contribution"] if c.value is not None]
+    # paid in 50/50: the gap between shares drawn and paid in is half the ratio's distance from 1
+    assert [c.value for c in gap] == pytest.approx([0.5 * max(abs(r - 1) for r in ratios)] * 2)
+    portfolio = cells_by_header(book["Portfolio"])
+    assert [c.number_format for c in portfolio["premium_fraction (fraction)"]] == ["0.00%"] * 2
+    shocks = cells_by_header(book["Shocks"])
+    assert [c.value for c in shocks["magnitude (by kind: fraction, days, factor or t per period)"]] == [1.0]
+
+
+def test_every_sheet_of_every_workbook_can_be_filtered(auction_run, tmp_path):
+    path = write(tmp_path, AUCTIONED)
+    assert invoke("compare", path, "--mechanisms", "fair_ratio,auction", "-o", tmp_path / "c", "--excel").exit_code == 0
+    grid = ("--grid", "agreement.ratio.japan=0.2,0.8", "--workers", 1, "--format", "csv")
+    assert invoke("sweep", path, *grid, "-o", tmp_path / "s", "--excel").exit_code == 0
+    for folder in (auction_run, tmp_path / "c", tmp_path / "s"):
+        book = openpyxl.load_workbook(folder / "workbook.xlsx")
+        for sheet in book:
+            # the filter spans the header and every row and column written (A1:<last column><last row>)
+            last = f"{openpyxl.utils.get_column_letter(sheet.max_column)}{sheet.max_row}"
+            assert sheet.auto_filter.ref == f"A1:{last}", (folder.name, sheet.title)
+        assert "Scenario" in book.sheetnames
+    assert book["Sweep set-up"].auto_filter.ref == f"A1:C{book['Sweep set-up'].max_row}"
 
 
 def test_run_workbook_dates_are_excel_dates_and_numbers_have_formats(auction_run):
