@@ -47,6 +47,7 @@ import pandas as pd
 
 from simulator.errors import InputError, Problem, ScenarioError
 from simulator.fastpath import run_batch
+from simulator.names import Names
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import Scenario, apply_overrides, validate_data
@@ -512,11 +513,18 @@ def write_outputs(folder: Path, problem: Calibration, fit: Fit, settings: dict[s
         "set_options": [f"--set {path}={fit.values[p.name]:.6g}" for p in problem.parameters for path in p.paths],
     }
     (folder / "calibration.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
-    fit_figure(fit.table).savefig(folder / "fit.png", dpi=110)
+    scenario = validate_data(problem.raw, problem.source)  # names the regions and materials
+    fit_figure(fit.table, scenario).savefig(folder / "fit.png", dpi=110)
     return [folder / name for name in ("calibration.json", "fit.csv", "fit.png")]
 
 
 PERIOD_WORDS = {"day": "daily", "month": "monthly", "quarter": "quarterly", "half": "half-yearly", "year": "yearly"}
+MODEL_COLOUR, RECORD_COLOUR = "#1f5fa6", "#d1495b"
+MODEL_LABEL = "model at the record's dates (not its path)"
+"""The model's value of a row is a mean or total over the row's period, so it is drawn as a
+marker at the row's date: a line between sparse dates would read as the model's daily path."""
+TOTALS_FONT = 8.0
+"""Largest font (points) of the totals panel's labels; smaller when the gaps between bar pairs are narrow."""
 
 
 def _panel_keys(table: pd.DataFrame) -> list[tuple[str, ...]]:
@@ -536,9 +544,52 @@ def _panel_keys(table: pd.DataFrame) -> list[tuple[str, ...]]:
 TOTALS = ("totals",)
 
 
-def _series_title(quantity: str, region: str, material: str, supplier: str, period: str) -> str:
+def _and_list(words: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _exports_to(names: Names, regions: list[str]) -> str:
+    """Whom a supplier's exports in the record go to: every region of the scenario.
+
+    >>> _exports_to(Names(), ["japan", "eu"]), _exports_to(Names(), [])
+    ('Japan and the EU', 'all regions')
+    """
+    if not regions:
+        return "all regions"
+    if len(regions) > 3:
+        return f"the scenario's {len(regions)} regions"
+    return _and_list([names.subject(r) for r in regions])
+
+
+def _series_name(
+    quantity: str, region: str, material: str, supplier: str, names: Names, regions: list[str], materials: bool = True
+) -> str:
+    """What a series is, in words: ``China's exports to Japan and the EU, all materials``.
+
+    An exports row is the supplier's shipments to every region of the scenario (its region
+    is ``all``), so it is named by those regions, not as the supplier's total exports.
+    """
+    source = f" from {names.region(supplier)}" if supplier else ""
+    if quantity == "price":
+        text = "World price" if region == "world" else f"Price paid by {names.subject(region)}"
+    elif quantity == "exports":
+        text = f"{names.possessive(supplier)} exports to {_exports_to(names, regions)}"
+    elif quantity == "imports":
+        text = f"{names.possessive(region)} imports{source}"
+    elif quantity == "stocks":
+        text = f"{names.possessive(region)} commercial stocks"
+    else:
+        text = f"{names.possessive(region)} {quantity}"
+    if material == "all":
+        return text + (", all materials" if materials else "")
+    return f"{text}, {names.material_text(material)}"
+
+
+def _series_title(key: tuple[str, ...], names: Names, regions: list[str]) -> str:
+    quantity, region, material, supplier, period = key
     unit = "USD/kg" if quantity == "price" else f"t, {PERIOD_WORDS.get(period, period)}"
-    return f"{quantity}: {region}, {material}" + (f" from {supplier}" if supplier else "") + f" ({unit})"
+    return f"{_series_name(quantity, region, material, supplier, names, regions)} ({unit})"
 
 
 def _period_label(date: str, period: str) -> str:
@@ -552,55 +603,82 @@ def _period_label(date: str, period: str) -> str:
     }.get(period, date)
 
 
-def _totals_panel(ax: Any, group: pd.DataFrame) -> None:
-    """Paired horizontal bars, record against model, one pair per row (tonnes), labelled inside."""
-    y = np.arange(len(group)) * 1.4
+def _totals_panel(ax: Any, group: pd.DataFrame, names: Names, regions: list[str]) -> None:
+    """Paired horizontal bars, record against model, one pair per row (tonnes).
+
+    Each pair's label sits in the gap above its record bar, a few points right of the axis
+    line, in a font that fits the gap (the axes' place in the figure must be set first).
+    """
+    spacing, half, height = 2.0, 0.2, 0.38
+    y = np.arange(len(group)) * spacing
+    bar_edge = half + height / 2  # a pair spans row - bar_edge to row + bar_edge
+    gap = spacing - 2 * bar_edge  # between one pair and the next
     inside = group["in_sample"].to_numpy(bool)
-    ax.barh(y + 0.2, group["model"], height=0.38, color="#1f5fa6")
-    ax.barh(y - 0.2, group["value"], height=0.38, color=np.where(inside, "#d1495b", "white"), edgecolor="#d1495b")
-    for row, r in zip(y, group.itertuples(), strict=True):
-        source = f" from {r.supplier}" if r.supplier else ""
-        label = f"{r.region} {r.quantity}{source}, {_period_label(r.date, r.period)}"
-        ax.text(0, row - 0.45, label, fontsize=8, va="bottom")
+    ax.barh(y + half, group["model"], height=height, color=MODEL_COLOUR)
+    ax.barh(
+        y - half, group["value"], height=height, color=np.where(inside, RECORD_COLOUR, "white"), edgecolor=RECORD_COLOUR
+    )
     ax.set_yticks([])
-    ax.set_ylim(y[-1] + 0.6, y[0] - 1.0)
-    ax.set_title("totals (t): record (red) and model (blue)", fontsize=10)
+    ax.set_ylim(y[-1] + bar_edge + 0.3, y[0] - bar_edge - gap)  # first row at the top, a gap above it
+    figure_height = ax.figure.get_size_inches()[1] * 72
+    points_per_unit = ax.get_position().height * figure_height / (y[-1] + 0.3 + 2 * bar_edge + gap)
+    size = max(4.0, min(TOTALS_FONT, (gap * points_per_unit - 4) / 1.3))  # 1.3: ascent + descent
+    for row, r in zip(y, group.itertuples(), strict=True):
+        name = _series_name(r.quantity, r.region, r.material, r.supplier, names, regions, materials=False)
+        ax.annotate(
+            f"{name}, {_period_label(r.date, r.period)}",
+            (0, row - bar_edge),
+            xytext=(4, 2),
+            textcoords="offset points",
+            fontsize=size,
+            va="bottom",
+            ha="left",
+        )
+    ax.set_title("totals (t): record (red; hollow: held out) and model (blue)", fontsize=10)
 
 
-def fit_figure(table: pd.DataFrame) -> Any:
-    """Model against record, a panel per series: filled points fitted, hollow points held out."""
+def fit_figure(table: pd.DataFrame, scenario: Scenario | None = None) -> Any:
+    """Model against record, a panel per series: filled points fitted, hollow points held out.
+
+    ``scenario`` names the regions and materials (and whom an exports series goes to: all
+    its regions); without it the names are made from the ids.
+    """
     from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter, LogLocator
 
+    names = Names.of(scenario) if scenario is not None else Names()
+    regions = list(scenario.regions) if scenario is not None else []
     panel_of = _panel_keys(table)
     keys = list(dict.fromkeys(panel_of))
     columns = min(3, len(keys))
     rows = -(-len(keys) // columns)
     fig = Figure(figsize=(5.2 * columns, 3.3 * rows + 0.6))
     axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False)).ravel()
+    fitted = table["in_sample"][[key != TOTALS for key in panel_of]]  # the totals say theirs in their title
+    shown = [len(fitted) > 0, fitted.any(), (~fitted).any()]  # which legend entries the figure draws
+    height = fig.get_size_inches()[1]
+    # inches: 0.65 above the panels for the title and the panels' titles; below them 0.7 for the (slanted)
+    # dates and 0.3 for the legend's row, or 0.2 an entry when one column leaves no room side by side
+    bottom = 0.7 + (0.2 * sum(shown) if columns == 1 else 0.3 if any(shown) else 0.0)
+    fig.subplots_adjust(left=0.07, right=0.98, top=1 - 0.65 / height, bottom=bottom / height, hspace=0.55, wspace=0.25)
     plain = FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 10 else f"{value:g}")
     for ax, key in zip(axes, keys, strict=False):
         group = table[[k == key for k in panel_of]].assign(when=lambda g: pd.to_datetime(g["date"])).sort_values("when")
         if key == TOTALS:
-            _totals_panel(ax, group)
+            _totals_panel(ax, group, names, regions)
             ax.xaxis.set_major_formatter(plain)
             ax.grid(alpha=0.3, axis="x")
             continue
         inside = group["in_sample"].to_numpy(bool)
-        ax.plot(group["when"], group["model"], color="#1f5fa6", lw=1.6, marker="o", ms=3, label="model")
-        ax.scatter(
-            group["when"][inside], group["value"][inside], color="#d1495b", s=24, zorder=3, label="record (fitted)"
+        ax.plot(
+            group["when"], group["model"], color=MODEL_COLOUR, ls="none", marker="D", ms=4, zorder=4, label=MODEL_LABEL
         )
+        ax.scatter(group["when"][inside], group["value"][inside], color=RECORD_COLOUR, s=24, zorder=3)
         ax.scatter(
-            group["when"][~inside],
-            group["value"][~inside],
-            facecolors="none",
-            edgecolors="#d1495b",
-            s=28,
-            zorder=3,
-            label="record (held out)",
+            group["when"][~inside], group["value"][~inside], facecolors="none", edgecolors=RECORD_COLOUR, s=28, zorder=3
         )
-        ax.set_title(_series_title(*key), fontsize=10)
+        ax.set_title(_series_title(key, names, regions), fontsize=10)
         if key[0] == "price":
             ax.set_yscale("log")
             ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
@@ -610,8 +688,13 @@ def fit_figure(table: pd.DataFrame) -> Any:
         ax.grid(alpha=0.3)
     for ax in axes[len(keys) :]:
         ax.set_visible(False)
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncols=3, frameon=False, fontsize=9)
-    fig.subplots_adjust(left=0.07, right=0.98, top=0.93, bottom=0.12 + 0.02 * (3 - rows), hspace=0.55, wspace=0.25)
+    handles = [
+        Line2D([], [], color=MODEL_COLOUR, ls="none", marker="D", ms=4, label=MODEL_LABEL),
+        Line2D([], [], color=RECORD_COLOUR, ls="none", marker="o", ms=5, label="record (fitted)"),
+        Line2D([], [], color=RECORD_COLOUR, mfc="none", ls="none", marker="o", ms=5, label="record (held out)"),
+    ]
+    handles = [h for h, show in zip(handles, shown, strict=True) if show]
+    if handles:
+        fig.legend(handles=handles, loc="lower center", ncols=3 if columns > 1 else 1, frameon=False, fontsize=9)
     fig.suptitle("Model against the record", fontweight="bold")
     return fig
