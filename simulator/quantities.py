@@ -1531,7 +1531,9 @@ KEYS = (
 
 SHOCK_TABLE = (
     _k("id", "id", "The shock's id.", "shocks"),
-    _k("kind", "name", "The shock's kind (embargo, quota_cut, delay, demand_surge).", "shocks"),
+    _k(
+        "kind", "name", "The shock's kind (embargo, quota_cut, delay, demand_surge, export_quota, licensing).", "shocks"
+    ),
     _k("start_day", "day", "First active day (drawn for a random start).", "shocks", "int", "draws"),
     _k("end_day", "day", "First day no longer active.", "shocks", "int", "draws"),
     _k("start_date", "date", "First active day as a date (empty without start_date).", "shocks", "str", "draws"),
