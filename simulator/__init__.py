@@ -11,9 +11,11 @@ Library use (see :mod:`simulator.api`)::
 
 ``sweep``, ``compare`` and ``report`` are also the names of subpackages
 (``simulator.sweep``...), which Python binds on the package when they are imported. So
-that ``simulator.sweep(...)`` works whatever was imported first, those three modules are
-made callable: calling one calls the function of the same name in :mod:`simulator.api`
-(imports such as ``from simulator.sweep import plan_sweep`` are unchanged).
+that ``simulator.sweep(...)`` works whatever was imported first, the package binds each
+of them as its API function: ``simulator.sweep`` calls, and ``help()`` documents, the
+function of the same name in :mod:`simulator.api`, while its other attributes are the
+subpackage's (``simulator.sweep.plan_sweep``; imports such as
+``from simulator.sweep import plan_sweep`` are unchanged).
 """
 
 from __future__ import annotations
@@ -66,32 +68,70 @@ CALLABLE_MODULES = ("sweep", "compare", "report")
 """Subpackages that are also functions of the API."""
 
 
-class _CallableModule(types.ModuleType):
-    """A subpackage that is also an API function: calling it calls :mod:`simulator.api`'s."""
+class _ApiFunction:
+    """``simulator.sweep`` and the like: the API function, through which the subpackage's names are reached.
+
+    Calling it calls ``simulator.api.<name>``; ``help()``, ``pydoc``, ``inspect.signature``
+    and IPython's ``?`` show that function's signature and docstring, as for
+    ``simulator.run``, and not the subpackage's internals. Any other attribute is the
+    subpackage's (read, set and deleted there), so ``simulator.sweep.plan_sweep``,
+    ``import simulator.sweep.figures as figures`` and ``monkeypatch.setattr(simulator.compare, ...)``
+    work as on the module itself, which stays in ``sys.modules``.
+    """
+
+    def __init__(self, module: types.ModuleType) -> None:
+        object.__setattr__(self, "_module", module)
+        object.__setattr__(self, "__name__", module.__name__.rpartition(".")[2])
+        object.__setattr__(self, "__qualname__", self.__name__)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call ``simulator.api.<name>``."""
-        return self._function()(*args, **kwargs)
+        return self.__wrapped__(*args, **kwargs)
 
-    def _function(self) -> Any:
-        from simulator import api
-
-        return getattr(api, self.__name__.rpartition(".")[2])
+    def __get__(self, instance: object, owner: type | None = None) -> _ApiFunction:
+        # never bound to an instance (like a staticmethod); having __get__ makes it a routine
+        # to inspect and pydoc, which then document it as a function: signature, then docstring
+        return self
 
     @property
-    def __signature__(self) -> Any:
-        """The signature of the API function (for ``help``, ``inspect`` and notebooks)."""
-        import inspect
+    def __wrapped__(self) -> Any:
+        """``simulator.api.<name>`` (imported on first use), for ``inspect.signature`` and IPython."""
+        from simulator import api
 
-        return inspect.signature(self._function())
+        return getattr(api, self.__name__)
+
+    @property  # type: ignore[override]
+    def __doc__(self) -> str | None:
+        """The API function's docstring."""
+        return self.__wrapped__.__doc__
+
+    @property  # type: ignore[override]
+    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
+        """The subpackage's namespace (what ``vars()`` and ``monkeypatch`` read)."""
+        return self._module.__dict__
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._module, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._module, name)
+
+    def __dir__(self) -> list[str]:
+        return dir(self._module)
+
+    def __repr__(self) -> str:
+        return f"<function simulator.{self.__name__} (simulator.api.{self.__name__}; package {self._module.__name__})>"
 
 
 class _Package(types.ModuleType):
-    """The package: makes the subpackages named in :data:`CALLABLE_MODULES` callable when bound."""
+    """The package: binds the subpackages named in :data:`CALLABLE_MODULES` as :class:`_ApiFunction`."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in CALLABLE_MODULES and type(value) is types.ModuleType and value.__name__ == f"{__name__}.{name}":
-            value.__class__ = _CallableModule
+            value = _ApiFunction(value)
         super().__setattr__(name, value)
 
 
@@ -101,7 +141,10 @@ sys.modules[__name__].__class__ = _Package
 def __getattr__(name: str) -> Any:
     """Import the public names lazily, so that ``import simulator`` stays cheap."""
     if name in CALLABLE_MODULES:
-        return importlib.import_module(f"{__name__}.{name}")  # bound, and made callable, by the import
+        module = importlib.import_module(f"{__name__}.{name}")  # binds it, as an _ApiFunction, on first import
+        if name not in globals():  # imported before, then unbound
+            setattr(sys.modules[__name__], name, module)
+        return globals()[name]
     if name in _HOMES:
         return getattr(importlib.import_module(_HOMES[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

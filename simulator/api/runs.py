@@ -15,7 +15,8 @@ import pandas as pd
 
 from simulator.api.inputs import Overrides, ScenarioLike, assignments, check_drawable, load, raw_data, whole
 from simulator.errors import InputError
-from simulator.frames import quantity_of, typed, typed_metrics
+from simulator.frames import quantity_of, typed, typed_column, typed_metrics
+from simulator.quantities import KEYS
 from simulator.scenario import Scenario
 from simulator.scenario.changes import Change, changes_of
 
@@ -26,7 +27,25 @@ if TYPE_CHECKING:
 
 ENGINES = ("reference",)
 """Engines a single run can use: the SimPy reference engine (sweeps use the batched fast path)."""
-RUN_TABLES = ("timeseries", "summary", "supply", "pool", "releases", "auctions", "shocks", "portfolio", "ledger")
+RUN_TABLES = (
+    "timeseries",
+    "summary",
+    "supply",
+    "pool",
+    "market",
+    "releases",
+    "auctions",
+    "shocks",
+    "portfolio",
+    "ledger",
+)
+FIGURES = {
+    "days_of_cover": "days_of_cover_figure",
+    "shortfall": "shortfall_figure",
+    "supply_mix": "supply_mix_figure",
+    "prices": "prices_figure",
+}
+"""The function of :mod:`simulator.plots` that draws each figure ``stockpile run`` can save as ``<name>.png``."""
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -49,6 +68,9 @@ class RunResult:
     """One row per day, region, material and supplier: shipped and arrived."""
     pool: pd.DataFrame
     """One row per day and material: the joint pool's stock and refills."""
+    market: pd.DataFrame
+    """One row per day and material: world price, perceived risk and market cover ratio (``market.csv``;
+    the price is fixed, risk 0 and cover ratio 1 for a material without a market)."""
     releases: pd.DataFrame
     """One row per release decision of the agreement, a block of columns per member."""
     auctions: pd.DataFrame
@@ -84,17 +106,21 @@ class RunResult:
     def figures(self) -> dict[str, Figure]:
         """The run's figures as Matplotlib figures, nothing written.
 
-        Returns ``{"days_of_cover": ..., "shortfall": ..., "supply_mix": ...}``: the
-        figures ``stockpile run`` saves as PNG files (``fig.savefig(path)`` saves one).
+        Returns the figures ``stockpile run`` saves as PNG files, by file name without
+        ``.png``: ``{"days_of_cover": ..., "shortfall": ..., "supply_mix": ...}``, and
+        ``"prices"`` when the scenario has a market (``fig.savefig(path)`` saves one).
         """
-        from simulator.plots import days_of_cover_figure, shortfall_figure, supply_mix_figure
+        from simulator import plots
 
         check_drawable(self.scenario, self.scenario.name)
-        return {
-            "days_of_cover": days_of_cover_figure(self.result),
-            "shortfall": shortfall_figure(self.result),
-            "supply_mix": supply_mix_figure(self.result),
-        }
+        names = sorted(name.removesuffix(".png") for name in self._files(plots=True) if name.endswith(".png"))
+        return {name: getattr(plots, FIGURES[name])(self.result) for name in names}
+
+    def _files(self, plots: bool, report: bool = False, excel: bool = False) -> frozenset[str]:
+        """The files ``stockpile run`` writes for this scenario (as the command decides them)."""
+        from simulator.output import run_files
+
+        return run_files(self.scenario.agreement is not None, plots, report, excel, bool(self.scenario.market))
 
     def write(
         self,
@@ -122,12 +148,12 @@ class RunResult:
         force
             Overwrite files the folder's manifest does not list (``--force``).
         """
-        from simulator.output import run_files, write_run
+        from simulator.output import write_run
         from simulator.output_folder import open_folder
 
         if plots or report:
             check_drawable(self.scenario, self.scenario.name)
-        files = run_files(self.scenario.agreement is not None, plots, report, excel, bool(self.scenario.market))
+        files = self._files(plots, report, excel)
 
         def extras(result: Result, stage: Path) -> None:
             if plots:
@@ -147,9 +173,32 @@ class RunResult:
             return write_run(self.result, out, figures=extras, scenario_data=self.data)
 
 
+_KEYS = {q.name: q for q in KEYS}
+
+
+def _typed_table(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A run's table typed by :func:`simulator.frames.typed`, key columns as in every table.
+
+    Key columns (``day``, ``date``, ``material``...) the registry does not list for this
+    table (``market``'s) are typed and given units as in the others, so that every
+    table's ``day`` is ``Int64`` and its ``date`` ``datetime64[s]``.
+    """
+    out = typed(frame, name)
+    known = out.attrs["units"]
+    units: dict[str, str] = {}
+    for column in map(str, out.columns):
+        if column in known:
+            units[column] = known[column]
+        elif (q := _KEYS.get(column)) is not None:
+            out[column] = typed_column(out[column], q)
+            units[column] = q.unit
+    out.attrs = {"units": units}
+    return out
+
+
 def _run_result(result: Result, data: dict[str, Any] | None = None, changes: tuple[Change, ...] = ()) -> RunResult:
     """Typed tables, metrics and units of a model result."""
-    tables = {name: typed(getattr(result, name), name) for name in RUN_TABLES}
+    tables = {name: _typed_table(getattr(result, name), name) for name in RUN_TABLES}
     units: dict[str, str] = {}
     for frame in tables.values():
         units.update(frame.attrs["units"])
