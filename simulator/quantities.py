@@ -1501,7 +1501,7 @@ def _k(name: str, unit: str, description: str, tables: str, dtype: str = "str", 
     )
 
 
-_DAY_TABLES = "timeseries supply pool releases auctions"
+_DAY_TABLES = "timeseries supply pool releases auctions market"
 KEYS = (
     _k("day", "day", "Model day, 0 to horizon - 1 (day 0 is the scenario's start_date).", _DAY_TABLES, "int"),
     _k("date", "date", "Calendar date of the day (empty without a start_date).", _DAY_TABLES),
@@ -1516,7 +1516,7 @@ KEYS = (
         "material",
         "id",
         "The row's material (``all`` in the summary row over every material).",
-        "timeseries supply pool releases auctions summary portfolio ledger",
+        "timeseries supply pool releases auctions market summary portfolio ledger",
     ),
     _k("supplier", "id", "The row's supplier.", "supply portfolio"),
     _k(

@@ -15,8 +15,7 @@ import pandas as pd
 
 from simulator.api.inputs import Overrides, ScenarioLike, assignments, check_drawable, load, raw_data, whole
 from simulator.errors import InputError
-from simulator.frames import quantity_of, typed, typed_column, typed_metrics
-from simulator.quantities import KEYS
+from simulator.frames import quantity_of, typed, typed_metrics
 from simulator.scenario import Scenario
 from simulator.scenario.changes import Change, changes_of
 
@@ -173,32 +172,9 @@ class RunResult:
             return write_run(self.result, out, figures=extras, scenario_data=self.data)
 
 
-_KEYS = {q.name: q for q in KEYS}
-
-
-def _typed_table(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    """A run's table typed by :func:`simulator.frames.typed`, key columns as in every table.
-
-    Key columns (``day``, ``date``, ``material``...) the registry does not list for this
-    table (``market``'s) are typed and given units as in the others, so that every
-    table's ``day`` is ``Int64`` and its ``date`` ``datetime64[s]``.
-    """
-    out = typed(frame, name)
-    known = out.attrs["units"]
-    units: dict[str, str] = {}
-    for column in map(str, out.columns):
-        if column in known:
-            units[column] = known[column]
-        elif (q := _KEYS.get(column)) is not None:
-            out[column] = typed_column(out[column], q)
-            units[column] = q.unit
-    out.attrs = {"units": units}
-    return out
-
-
 def _run_result(result: Result, data: dict[str, Any] | None = None, changes: tuple[Change, ...] = ()) -> RunResult:
     """Typed tables, metrics and units of a model result."""
-    tables = {name: _typed_table(getattr(result, name), name) for name in RUN_TABLES}
+    tables = {name: typed(getattr(result, name), name) for name in RUN_TABLES}
     units: dict[str, str] = {}
     for frame in tables.values():
         units.update(frame.attrs["units"])
