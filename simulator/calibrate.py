@@ -562,7 +562,7 @@ def _exports_to(names: Names, regions: list[str]) -> str:
     return _and_list([names.subject(r) for r in regions])
 
 
-def _series_name(
+def series_name(
     quantity: str, region: str, material: str, supplier: str, names: Names, regions: list[str], materials: bool = True
 ) -> str:
     """What a series is, in words: ``China's exports to Japan and the EU, all materials``.
@@ -589,7 +589,7 @@ def _series_name(
 def _series_title(key: tuple[str, ...], names: Names, regions: list[str]) -> str:
     quantity, region, material, supplier, period = key
     unit = "USD/kg" if quantity == "price" else f"t, {PERIOD_WORDS.get(period, period)}"
-    return f"{_series_name(quantity, region, material, supplier, names, regions)} ({unit})"
+    return f"{series_name(quantity, region, material, supplier, names, regions)} ({unit})"
 
 
 def _period_label(date: str, period: str) -> str:
@@ -624,7 +624,7 @@ def _totals_panel(ax: Any, group: pd.DataFrame, names: Names, regions: list[str]
     points_per_unit = ax.get_position().height * figure_height / (y[-1] + 0.3 + 2 * bar_edge + gap)
     size = max(4.0, min(TOTALS_FONT, (gap * points_per_unit - 4) / 1.3))  # 1.3: ascent + descent
     for row, r in zip(y, group.itertuples(), strict=True):
-        name = _series_name(r.quantity, r.region, r.material, r.supplier, names, regions, materials=False)
+        name = series_name(r.quantity, r.region, r.material, r.supplier, names, regions, materials=False)
         ax.annotate(
             f"{name}, {_period_label(r.date, r.period)}",
             (0, row - bar_edge),

@@ -672,8 +672,16 @@ def calibrate(
     force: bool,
 ) -> None:
     """Fit SCENARIO's parameters to a recorded series; write calibration.json, fit.csv and fit.png."""
-    from simulator.calibrate import Calibration, parse_hold_out, parse_parameter, read_record, write_outputs
+    from simulator.calibrate import (
+        Calibration,
+        parse_hold_out,
+        parse_parameter,
+        read_record,
+        series_name,
+        write_outputs,
+    )
     from simulator.calibrate import calibrate as fit
+    from simulator.names import Names
     from simulator.output_folder import manifest_info, open_folder
     from simulator.scenario import load_raw
     from simulator.scenario.uncertain import holds_whole_numbers, value_at
@@ -719,13 +727,14 @@ def calibrate(
     for name, value in result.values.items():
         click.echo(f"{name} = {value:.6g}")
     errors = result.errors
+    names, regions = Names.of(loaded), list(loaded.regions)
     for sample, label in (("in", "in sample (fitted)"), ("out", "out of sample (held out)")):
         part = errors[errors["sample"] == sample]
         if len(part):
             click.echo(
                 f"RMS log error {label}: "
                 + "; ".join(
-                    f"{r.quantity} {r.region} {r.material}{' from ' + r.supplier if r.supplier else ''}: "
+                    f"{series_name(r.quantity, r.region, r.material, r.supplier, names, regions)}: "
                     f"{r.rms_log_error:.3f} (mean {r.mean_error_pct:+.0f}%, {r.rows} rows)"
                     for r in part.itertuples()
                 )

@@ -153,7 +153,7 @@ def test_the_command_writes_its_files_and_rejects_bad_input_with_exit_code_2(tmp
     report = json.loads((out / "calibration.json").read_text())
     fitted = report["parameters"][0]["fitted"]
     assert 0.5 <= fitted <= 8 and report["set_options"] == [f"--set market.ree.price.sensitivity={fitted:.6g}"]
-    assert "RMS log error in sample (fitted): price world ree" in done.output
+    assert "RMS log error in sample (fitted): World price, rare earths: " in done.output  # named as fit.png names it
     for bad, words in [
         (["--fit", "market.ree.price.sensitivity=0:8"], "sensitivity"),  # 0 is not a valid sensitivity
         (["--fit", "market.ree.price.sensitivity=3:1"], "LOW < HIGH"),
