@@ -21,7 +21,7 @@ from simulator.errors import InputError
 from simulator.sweep import SweepSpec, SweepStopped, parse_axis, plan_sweep
 from simulator.sweep import runner as sweep_runner
 from simulator.sweep.checkpoints import Checkpoints
-from simulator.sweep.figures import pareto_efficient
+from simulator.sweep.figures import metrics_figure, pareto_efficient
 from simulator.sweep.grid import parse_values
 from tests.test_sweep import SMALL_SWEEP, STOCHASTIC, invoke, write
 
@@ -202,12 +202,21 @@ def test_a_failing_figure_keeps_the_finished_table(tmp_path, monkeypatch):
 
 def test_dollar_signs_in_swept_strings_are_drawn_as_text(tmp_path):
     out = tmp_path / "out"
-    grid = ("--grid", "description=$x^$,cost $5-$10,$$", "--runs", 3)  # runs differ: the figure has bands to draw
+    grid = ("--grid", "description=$x^$,cost $5-$10,$$", "--runs", 3)
     result = invoke("sweep", write(tmp_path), *grid, "--workers", 1, "-o", out)
     assert result.exit_code == 0, result.output
     assert "warning" not in result.output
-    assert (out / "sweep_metrics.png").is_file()
-    assert list(pd.read_parquet(out / "sweep.parquet")["description"].unique()) == ["$x^$", "cost $5-$10", "$$"]
+    table = pd.read_parquet(out / "sweep.parquet")
+    assert list(table["description"].unique()) == ["$x^$", "cost $5-$10", "$$"]
+    # a description changes no run: no figure tells the points apart, so none is drawn ...
+    assert not (out / "sweep_metrics.png").exists() and "sweep_metrics.png not drawn" in result.output
+    # ... but where a metric does differ, the strings label the axis as they are ("$x^$" is
+    # no valid mathtext: read as such, drawing would fail)
+    moved = table.assign(total_shortfall_t=table["point"] * 10.0 + table["run"])
+    figure = metrics_figure(moved, "description")
+    figure.savefig(tmp_path / "drawn.png")
+    ticks = {t.get_text() for ax in figure.axes for t in ax.get_xticklabels()}
+    assert {"$x^$", "cost $5-$10", "$$"} <= {t.replace("\\$", "$") for t in ticks}
 
 
 # --- the frontier ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ Layer: studies.
 Panels are titled with the quantity registry's label and unit; the fairness axis spans
 its whole range, from 1/n (one member bears all) to 1. A panel whose plotted statistic
 (the mean of a heatmap, the median and band of the runs) is the same at every point
-says so in words, and a figure whose every key metric is the same in every run is not
+says so in words, and a figure in which no panel would tell the points apart is not
 drawn: :func:`sweep_notes` says why, and which swept parameters changed no output at all.
 A frontier's labels stay inside its axes, each beside its own dot; points drawn on the
 same spot share one label.
@@ -511,8 +511,14 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
     out: dict[str, tuple[Any, str | None]] = {}
     if len(paths) in (1, 2):
         name = metrics_png if len(paths) == 1 else heatmap_png
+        flat_panels = [text for m in metrics if (text := flat_panel(table, m, paths))]
         if every_flat:
             out[name] = (None, flat_why)
+        elif metrics and len(flat_panels) == len(metrics):  # runs differ, but no panel tells the points apart
+            out[name] = (
+                None,
+                "every key metric's statistic is the same at every point (" + "; ".join(flat_panels) + ")",
+            )
         elif len(paths) == 1:
             out[name] = (lambda: metrics_figure(table, paths[0], members), None)
         else:
