@@ -47,7 +47,7 @@ import pandas as pd
 
 from simulator.errors import InputError, Problem, ScenarioError
 from simulator.fastpath import run_batch
-from simulator.names import Names
+from simulator.names import Names, join_words
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import Scenario, apply_overrides, validate_data
@@ -544,11 +544,6 @@ def _panel_keys(table: pd.DataFrame) -> list[tuple[str, ...]]:
 TOTALS = ("totals",)
 
 
-def _and_list(words: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
 def _exports_to(names: Names, regions: list[str]) -> str:
     """Whom a supplier's exports in the record go to: every region of the scenario.
 
@@ -559,7 +554,7 @@ def _exports_to(names: Names, regions: list[str]) -> str:
         return "all regions"
     if len(regions) > 3:
         return f"the scenario's {len(regions)} regions"
-    return _and_list([names.subject(r) for r in regions])
+    return join_words([names.subject(r) for r in regions])
 
 
 def series_name(

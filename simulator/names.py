@@ -58,6 +58,17 @@ def default_material_name(material: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def join_words(items: list[str], last: str = "and") -> str:
+    """``a``, ``a and b``, ``a, b and c``.
+
+    >>> join_words(["a", "b", "c"]), join_words(["Japan", "the EU"])
+    ('a, b and c', 'Japan and the EU')
+    """
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
 def in_sentence(name: str) -> str:
     """A material's name inside a sentence: the first letter lowered when its first word is an ordinary word.
 

@@ -193,6 +193,12 @@ def test_a_frontier_of_a_crowded_corner_keeps_every_label_inside():
     )
 
 
+def two_points(path: str, values: tuple[float, float], **metrics) -> pd.DataFrame:
+    """A 1-axis sweep table of two points (``path`` at ``values``) x two runs, with ``metrics`` as columns."""
+    keys = {path: np.repeat(values, 2), "point": [0, 0, 1, 1], "run": [0, 1, 0, 1], "seed": [0, 1, 0, 1]}
+    return pd.DataFrame({**keys, **metrics})
+
+
 def write_sweep(folder, table: pd.DataFrame, grid: dict) -> None:
     folder.mkdir()
     table.to_parquet(folder / "sweep.parquet")
@@ -201,16 +207,7 @@ def write_sweep(folder, table: pd.DataFrame, grid: dict) -> None:
 
 def test_plot_sweep_says_why_it_drew_no_figure(tmp_path):
     # one swept path, every key metric 0 or 1 at every run: no metrics figure, no frontier
-    table = pd.DataFrame(
-        {
-            RATIO: [0.2, 0.2, 0.8, 0.8],
-            "point": [0, 0, 1, 1],
-            "run": [0, 1, 0, 1],
-            "seed": [0, 1, 0, 1],
-            "total_shortfall_t": 0.0,
-            "fairness_jain": 1.0,
-        }
-    )
+    table = two_points(RATIO, (0.2, 0.8), total_shortfall_t=0.0, fairness_jain=1.0)
     write_sweep(tmp_path / "flat", table, {RATIO: [0.2, 0.8]})
     result = invoke("plot-sweep", tmp_path / "flat")
     assert result.exit_code == 0
@@ -226,17 +223,8 @@ def test_plot_sweep_says_why_it_drew_no_figure(tmp_path):
 
 def test_plot_sweep_names_the_figure_it_wrote_and_says_why_not_the_others(tmp_path):
     # a larger stock costs more and changes no key metric: only the pool frontier has something to show
-    table = pd.DataFrame(
-        {
-            DAYS: [60, 60, 120, 120],
-            "point": [0, 0, 1, 1],
-            "run": [0, 1, 0, 1],
-            "seed": [0, 1, 0, 1],
-            "total_shortfall_t": 5.0,
-            "fairness_jain": 1.0,
-            "holding_cost_usd.japan": [1e6, 1e6, 2e6, 2e6],
-        }
-    )
+    costs = {"holding_cost_usd.japan": [1e6, 1e6, 2e6, 2e6]}
+    table = two_points(DAYS, (60, 120), total_shortfall_t=5.0, fairness_jain=1.0, **costs)
     write_sweep(tmp_path / "s", table, {DAYS: [60, 120]})
     result = invoke("plot-sweep", tmp_path / "s")
     assert result.exit_code == 0
@@ -251,16 +239,7 @@ def test_plot_sweep_removes_a_figure_it_no_longer_draws_and_keeps_the_rest(tmp_p
     # a metrics figure drawn once; the table then says every key metric is flat: redrawn,
     # the old figure goes (a stale PNG would contradict the note), the table and json stay
     folder = tmp_path / "s"
-    varying = pd.DataFrame(
-        {
-            RATIO: [0.2, 0.2, 0.8, 0.8],
-            "point": [0, 0, 1, 1],
-            "run": [0, 1, 0, 1],
-            "seed": [0, 1, 0, 1],
-            "total_shortfall_t": [1.0, 2.0, 3.0, 4.0],
-            "fairness_jain": 1.0,
-        }
-    )
+    varying = two_points(RATIO, (0.2, 0.8), total_shortfall_t=[1.0, 2.0, 3.0, 4.0], fairness_jain=1.0)
     write_sweep(folder, varying, {RATIO: [0.2, 0.8]})
     assert invoke("plot-sweep", folder).exit_code == 0
     manifest = json.loads((folder / "manifest.json").read_text())

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError
-from simulator.output_folder import write_file
 from simulator.quantities import fingerprint_names, metric_names
 from simulator.scenario import Scenario, scenario_hash
 from simulator.version import __version__
@@ -149,11 +148,6 @@ def foreign(path: Path) -> str | None:
     if FORMAT_LINE in text:
         return None
     return f"not a stockpile baseline (no {FORMAT_LINE} line)"
-
-
-def write_baseline(path: Path, text: str) -> None:
-    """Write a baseline file whole or not at all (:func:`~simulator.output_folder.write_file`)."""
-    write_file(path, text, what="the baseline")
 
 
 def read_baseline(path: Path) -> dict[str, Any]:

@@ -29,9 +29,9 @@ from simulator.gate.baseline import (
     rounded,
     run_record,
     settle,
-    write_baseline,
 )
 from simulator.gate.tolerances import Tolerances
+from simulator.output_folder import write_file
 from simulator.quantities import REGISTRY
 from simulator.scenario import load_scenario
 
@@ -219,7 +219,7 @@ def update_one(path: Path, baselines: Path | None, tolerances: Tolerances) -> Up
     try:
         if target.exists() and target.read_text(encoding="utf-8") == text:
             return Update(str(path), str(target), "unchanged")
-        write_baseline(target, text)
+        write_file(target, text, what="the baseline")  # whole or not at all
     except (OSError, UnicodeDecodeError, InputError) as exc:
         message = exc.render() if isinstance(exc, InputError) else f"{target}: cannot write: {exc}"
         return Update(str(path), str(target), "error", message)

@@ -14,23 +14,13 @@ import math
 from html import escape
 from typing import Any
 
+from simulator.names import join_words as join_words  # the report's sentences take it from here
 from simulator.results import date_label
 
 
 def cap(text: str) -> str:
     """First letter upper case (``the EU ...`` -> ``The EU ...``)."""
     return text[:1].upper() + text[1:]
-
-
-def join_words(items: list[str], last: str = "and") -> str:
-    """``a``, ``a and b``, ``a, b and c``.
-
-    >>> join_words(["a", "b", "c"])
-    'a, b and c'
-    """
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def finite(value: Any) -> bool:
