@@ -595,15 +595,17 @@ def _demand_line(ax: Axes, days: np.ndarray, share: np.ndarray, i: int, name: st
     ax.plot(days, share, label=f"{name} (same as {same})", zorder=3, **style)
 
 
-def write_figures(result: Result, folder: Path) -> list[Path]:
-    """Write ``days_of_cover.png``, ``shortfall.png``, ``supply_mix.png`` and, with a market, ``prices.png``."""
-    figures = [
-        ("days_of_cover.png", days_of_cover_figure),
-        ("shortfall.png", shortfall_figure),
-        ("supply_mix.png", supply_mix_figure),
-    ]
+def run_figures(result: Result) -> dict[str, Callable[[Result], Figure]]:
+    """A run's figures by name (``<name>.png``): days of cover, shortfall, supply mix and, with a market, prices."""
+    figures = {"days_of_cover": days_of_cover_figure, "shortfall": shortfall_figure, "supply_mix": supply_mix_figure}
     if result.structure.market:
-        figures.append(("prices.png", prices_figure))
+        figures["prices"] = prices_figure
+    return figures
+
+
+def write_figures(result: Result, folder: Path) -> list[Path]:
+    """Write each of :func:`run_figures` as ``<name>.png`` into ``folder``."""
+    figures = [(f"{name}.png", make) for name, make in run_figures(result).items()]
 
     def drawing(path: Path, make: Callable[[Result], Figure]) -> Callable[[], None]:
         return lambda: make(result).savefig(path, dpi=110)

@@ -38,13 +38,6 @@ RUN_TABLES = (
     "portfolio",
     "ledger",
 )
-FIGURES = {
-    "days_of_cover": "days_of_cover_figure",
-    "shortfall": "shortfall_figure",
-    "supply_mix": "supply_mix_figure",
-    "prices": "prices_figure",
-}
-"""The function of :mod:`simulator.plots` that draws each figure ``stockpile run`` can save as ``<name>.png``."""
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -109,17 +102,10 @@ class RunResult:
         ``.png``: ``{"days_of_cover": ..., "shortfall": ..., "supply_mix": ...}``, and
         ``"prices"`` when the scenario has a market (``fig.savefig(path)`` saves one).
         """
-        from simulator import plots
+        from simulator.plots import run_figures
 
         check_drawable(self.scenario, self.scenario.name)
-        names = sorted(name.removesuffix(".png") for name in self._files(plots=True) if name.endswith(".png"))
-        return {name: getattr(plots, FIGURES[name])(self.result) for name in names}
-
-    def _files(self, plots: bool, report: bool = False, excel: bool = False) -> frozenset[str]:
-        """The files ``stockpile run`` writes for this scenario (as the command decides them)."""
-        from simulator.output import run_files
-
-        return run_files(self.scenario.agreement is not None, plots, report, excel, bool(self.scenario.market))
+        return {name: make(self.result) for name, make in run_figures(self.result).items()}
 
     def write(
         self,
@@ -147,12 +133,12 @@ class RunResult:
         force
             Overwrite files the folder's manifest does not list (``--force``).
         """
-        from simulator.output import write_run
+        from simulator.output import run_files, write_run
         from simulator.output_folder import open_folder
 
         if plots or report:
             check_drawable(self.scenario, self.scenario.name)
-        files = self._files(plots, report, excel)
+        files = run_files(self.scenario.agreement is not None, plots, report, excel, bool(self.scenario.market))
 
         def extras(result: Result, stage: Path) -> None:
             if plots:
