@@ -174,20 +174,21 @@ def test_pool_frontier_labels_stay_inside_and_do_not_lean_on_the_next_dot():
 
 
 def test_a_frontier_of_a_crowded_corner_keeps_every_label_inside():
-    # 12 points on a short diagonal in the lower right corner, each a little apart (not alike):
-    # labels must stack beside them, not run below the axes
+    # 12 points on a short diagonal in the lower right corner, each about 6 pt from the next
+    # (twice the 3 pt at which dots share a label): 12 labels, which must stack beside their
+    # dots, not run below the axes
     table = pd.DataFrame(
         {
             RATIO: [round(0.05 * i, 2) for i in range(12)],
             "point": range(12),
             "run": 0,
             "seed": 0,
-            "total_shortfall_t": [1000.0 - 4 * i for i in range(12)],
-            "fairness_jain": [0.5 + 0.004 * i for i in range(12)],
+            "total_shortfall_t": [1000.0 - 8 * i for i in range(12)],
+            "fairness_jain": [0.5 + 0.008 * i for i in range(12)],
         }
     )
     fig = frontier_figure(table, [RATIO], MEMBERS)
-    assert len(labels_of(fig)) >= 6
+    assert sorted(t.get_text() for t in labels_of(fig)) == sorted(f"{0.05 * i:g}" for i in range(12))
     assert_labels_inside_apart_and_beside_their_dots(
         fig, list(zip(table["total_shortfall_t"], table["fairness_jain"], strict=True))
     )
