@@ -1,5 +1,5 @@
-"""Bad input found by a fuzzing audit of the command line that still gives a traceback, a
-wrong exit code, a hang or a touched file the tool does not own.
+"""Bad input found by a fuzzing audit of the command line that gave a traceback, a
+wrong exit code, a hang or a touched file the tool does not own (all fixed).
 
 Each test states what the user did (its docstring) and what the contract of the input
 checks asks for: exit code 2, a message naming the file and the field, no traceback;
