@@ -574,6 +574,29 @@ def test_update_with_a_bad_tolerance_file_writes_nothing(repo):
 # --- signals ---------------------------------------------------------------------------------
 
 
+AS_FROM_A_TERMINAL = """
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+os.execv(sys.executable, [sys.executable, "-m", "simulator.cli", *sys.argv[1:]])
+"""
+"""Start ``stockpile`` as a shell does: SIGINT and SIGTERM neither ignored nor blocked.
+
+A process inherits ignored and blocked signals across ``exec``, and Python installs its
+Ctrl-C handler only when SIGINT is not ignored. Twice in five full runs of the suite, the
+Ctrl-C case found ``check`` ending with exit 0 after every scenario, as a command started
+with SIGINT ignored does (which code in the test process left it so was not found; the
+SIGTERM case never failed). A terminal starts commands with both at their defaults.
+"""
+
+
+def _catches(pid: int, signum: int) -> bool:
+    """Whether process ``pid`` has a handler for ``signum`` (its ``SigCgt`` mask in /proc)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+    return bool(caught >> (signum - 1) & 1)
+
+
 @pytest.mark.parametrize(("signum", "code", "name"), [(signal.SIGINT, 130, "Ctrl-C"), (signal.SIGTERM, 143, "SIGTERM")])
 def test_a_signal_to_the_process_group_stops_check_and_its_workers_with_one_line(signum, code, name):
     """As Ctrl-C in a terminal does: the signal reaches the command and its worker processes.
@@ -583,13 +606,14 @@ def test_a_signal_to_the_process_group_stops_check_and_its_workers_with_one_line
     could come at the end, and a signal then would find the command finished).
     """
     quick = ROOT / "scenarios" / "quota_diversification.yaml"
-    command = [sys.executable, "-m", "simulator.cli", "check", str(quick), str(ROOT / "scenarios"), "--workers", "2"]
+    command = [sys.executable, "-c", AS_FROM_A_TERMINAL, "check", str(quick), str(ROOT / "scenarios"), "--workers", "2"]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
     try:
         first = process.stdout.readline()  # the first scenario is checked: the workers are busy
         assert first.startswith("ok "), first + process.stderr.read()
+        assert _catches(process.pid, signum), "the command does not handle the signal"
         os.killpg(process.pid, signum)
         out, err = process.communicate(timeout=60)
     finally:
