@@ -308,6 +308,21 @@ def test_price_section_states_the_peak_worked_out_by_hand():
     assert '<figure data-figure="prices"' in text
 
 
+def test_a_joint_stock_that_releases_leaves_the_price_as_it_is_and_the_verdict_says_so():
+    # both members halted from the start with no commercial stock: the pool of 60 t is released on
+    # day 0 (100 t of gaps), yet the price path is the one of the same world without the pool
+    with_pool = run(build(TWO_MEMBERS, market=MARKET))
+    without = run(build(TWO_MEMBERS, market=MARKET, agreement__pool__contributions={}))
+    assert with_pool.summary["released_t"].sum() == pytest.approx(60.0)
+    assert without.summary["released_t"].sum() == 0.0
+    assert with_pool.market["world_price_usd_per_kg"].tolist() == without.market["world_price_usd_per_kg"].tolist()
+    assert with_pool.market["world_price_usd_per_kg"].max() > 50  # the halt did raise it
+    said = "In this model the joint stock leaves prices as they are"
+    assert said in plain(section(render_report(with_pool), "verdict"))
+    # no agreement, no such sentence (the regions' own stocks are not a joint stock)
+    assert said not in render_report(run(build(ONE_REGION, shocks=HALT, market=MARKET)))
+
+
 def test_no_market_no_price_section():
     text = render_report(run(TWO_MEMBERS))
     assert '<section id="prices"' not in text and "Prices rose" not in text

@@ -24,6 +24,11 @@ SMALL = "<br><small>{}</small>"
 VISIBLE_T = 0.005
 """Tonnes below this round to 0.00 t and are not mentioned."""
 DASH = "\u2013"
+STOCK_AND_PRICE = (
+    "In this model the joint stock leaves prices as they are: it only fills members' gaps, and "
+    "the price answers commercial stocks."
+)
+"""Said beside the prices of a run with an agreement (docs/limitations.md, markets)."""
 
 
 def _short(run: Run, region: str) -> str:
@@ -264,6 +269,8 @@ def verdict_section(run: Run, alone: Run | None, accounts: dict[str, Account], c
         parts.append(region_table(run))
     line = price_line(run)
     if line:
+        if accounts:
+            line += f" {STOCK_AND_PRICE}"
         parts.append(f'<p class="prices-line">{line} <a href="#prices">Prices</a></p>')
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
