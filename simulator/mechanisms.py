@@ -123,8 +123,9 @@ MECHANISMS: tuple[Mechanism, ...] = (
         3,
         "proportional to demand",
         "sharing in proportion to demand",
-        "sharing in proportion to demand, the IEA coordinated-release precedent: releases are shared in proportion "
-        "to members' normal demand, so that each bears the same fractional shortfall",
+        "sharing in proportion to demand, the consumption-share key of IEA collective actions applied to members' "
+        "gaps: releases are shared in proportion to members' normal demand, so that each bears the same fractional "
+        "shortfall",
         "s",
         "sharing:allocate_proportional_to_demand",
     ),

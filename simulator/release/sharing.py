@@ -66,7 +66,7 @@ def fair_ratio(gaps: Array, available: Array, ratio: Array, strict: bool = False
 
 
 def proportional_to_demand(gaps: Array, available: Array, baseline_demand: Array) -> Array:
-    """Shares in proportion to baseline demand (the IEA coordinated-release precedent).
+    """Shares in proportion to baseline demand (the IEA's consumption-share key, applied to gaps).
 
     Fair ratio with ``w_i = d_i / sum(d)``, including the water-filling of shares a
     member cannot use. When gaps are proportional to demand (a loss spread evenly),
