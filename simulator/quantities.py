@@ -530,7 +530,15 @@ DAILY = (
         "Holding cost",
         present_when="holding",
     ),
-    _d("ordered_t", "t", "flow", "sum", "Normal orders placed that day (all suppliers).", "procurement", "Ordered"),
+    _d(
+        "ordered_t",
+        "t",
+        "flow",
+        "sum",
+        "Orders placed that day (all suppliers); a buyer orders again each day what the border turned away.",
+        "procurement",
+        "Ordered",
+    ),
     _d(
         "resourced_t",
         "t",
@@ -1218,7 +1226,14 @@ SUMMARY = (
         "Commercial stock at the end",
         source="commercial_stock_t",
     ),
-    _s("ordered_t", "t", "sum", "Normal orders placed that day (all suppliers).", "Ordered", source="ordered_t"),
+    _s(
+        "ordered_t",
+        "t",
+        "sum",
+        "Orders placed over the run; tonnes turned away at the border and ordered again count each day.",
+        "Ordered",
+        source="ordered_t",
+    ),
     _s("resourced_t", "t", "sum", "Re-sourced volume.", "Re-sourced", source="resourced_t"),
     _s(
         "auction_spend_usd",
