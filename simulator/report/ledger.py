@@ -54,7 +54,8 @@ def ledger_section(result: Result) -> str:
         "paid at the auction's price to the pool's owners.</p>"
         f"{_owes_whom(result)}{table}"
         '<p class="note">Paid in: contributions to the pool (national mode: the lendable part of the reserve), in '
-        "tonnes and at the day-0 price. Drew from others' share: rule draws beyond the member's own part of them "
+        "tonnes and at the day-0 world price (with a market, its reference price). Drew from others' share: "
+        "rule draws beyond the member's own part of them "
         "(negative: its stock went to others). Net position: received minus paid, plus tonnes owed to it minus "
         "tonnes it owes at the last day's price.</p></section>"
     )
