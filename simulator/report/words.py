@@ -103,8 +103,26 @@ def times(ratio: float) -> str:
 
 
 def usd_m(value: float) -> str:
-    """Money in millions for tables: ``18.87``, ``0.32``, ``0``."""
-    return "0" if value == 0 else f"{value / 1e6:,.2f}"
+    """Money in millions for tables, to three significant figures (two below 1 m).
+
+    The inputs behind a cost (prices, fitted parameters) are known to a few per cent at
+    best, so a table shows no more than the sentences do (:func:`usd`).
+
+    >>> [usd_m(v) for v in (3913968513.67, 593386640.5, 60347000.0, 7654321.0, 322350.0, 0.0, -18874513.5)]
+    ['3,910', '593', '60.3', '7.65', '0.32', '0', '-18.9']
+    """
+    if value == 0:
+        return "0"
+    millions = value / 1e6
+    if abs(millions) < 1:
+        return f"{millions:,.2f}"
+    rounded = round(millions, 3 - _digits(millions))
+    return f"{rounded:,.{max(0, 3 - _digits(rounded))}f}"  # 99.96 rounds to 100, a digit more
+
+
+def _digits(value: float) -> int:
+    """Digits before the decimal point of ``abs(value) >= 1``."""
+    return math.floor(math.log10(abs(value))) + 1
 
 
 def price(value: float) -> str:
