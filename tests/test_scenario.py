@@ -138,6 +138,28 @@ def test_set_ratio_rescales_the_other_members():
     assert data["agreement"]["ratio"] == pytest.approx({"japan": 0.6, "eu": 0.3, "korea": 0.1})
 
 
+def test_ratios_set_together_keep_their_values_in_either_order():
+    # five members 0.2/0.3/0.1/0.25/0.15; Japan and the EU set to 0.4 each leave 0.2 to the
+    # other three, shared as their old 0.1 : 0.25 : 0.15 = 0.04, 0.10 and 0.06
+    five = build(TWO_MEMBERS, agreement__ratio={"japan": 0.2, "eu": 0.3, "korea": 0.1, "us": 0.25, "india": 0.15})
+    forward = apply_overrides(five, [("agreement.ratio.japan", 0.4), ("agreement.ratio.eu", 0.4)])
+    backward = apply_overrides(five, [("agreement.ratio.eu", 0.4), ("agreement.ratio.japan", 0.4)])
+    assert forward["agreement"]["ratio"] == pytest.approx(
+        {"japan": 0.4, "eu": 0.4, "korea": 0.04, "us": 0.10, "india": 0.06}
+    )
+    assert forward["agreement"]["ratio"] == backward["agreement"]["ratio"]  # to the bit
+    assert five["agreement"]["ratio"]["japan"] == 0.2  # the data given is unchanged
+    # two members both set: nothing is rescaled, so 0.3 + 0.5 is refused by validation
+    both = apply_overrides(TWO_MEMBERS, [("agreement.ratio.japan", 0.3), ("agreement.ratio.eu", 0.5)])
+    assert both["agreement"]["ratio"] == {"japan": 0.3, "eu": 0.5}
+    with pytest.raises(InputError, match="ratios must sum to 1"):
+        validate_data(both, "test")
+    with pytest.raises(
+        InputError, match=r"agreement.ratio.eu: the ratios set sum to more than 1 \(japan 0.8, eu 0.5\)"
+    ):
+        apply_overrides(five, [("agreement.ratio.japan", 0.8), ("agreement.ratio.eu", 0.5)])
+
+
 def test_set_creates_missing_entries_and_swaps_units():
     data = apply_overrides(ONE_REGION, [parse_assignment("regions.japan.reserve.ree.days=90")])
     assert data["regions"]["japan"]["reserve"] == {"ree": {"days": 90}}

@@ -259,6 +259,57 @@ def test_bad_grids_exit_2_before_any_run(tmp_path, grid, message, monkeypatch):
     assert message in result.output and "Traceback" not in result.output
 
 
+THREE_MEMBERS = build(
+    TWO_MEMBERS,
+    regions__korea={
+        "demand": {"ree": {"tonnes_per_day": 20}},
+        "commercial_stock": {"ree": {"tonnes": 0}},
+        "sourcing": {"ree": {"china": 1.0}},
+    },
+    suppliers__china__lead_time_days__korea=5,
+    shocks=[
+        {
+            "id": "halt",
+            "kind": "embargo",
+            "supplier": "china",
+            "regions": ["japan", "eu", "korea"],
+            "start": -100,
+            "end": 1000,
+        }
+    ],
+    agreement__members=["japan", "eu", "korea"],
+    agreement__ratio={"japan": 0.2, "eu": 0.6, "korea": 0.2},
+    agreement__release_cap_t_per_day={"ree": 10},
+    agreement__pool__contributions__korea={"ree": {"tonnes": 30}},
+)
+"""Three members short every day (20, 80 and 20 t) of a pool of 90 t released at 10 t a day."""
+
+
+def test_ratios_both_fixed_and_swept_exit_2_and_ratios_swept_together_run_as_labelled(tmp_path, monkeypatch):
+    """A fixed ratio is applied to the base and a swept one to each point: the second used to
+    rescale the first, so every row ran with ratios other than its own (exit 0)."""
+    scenario = write(tmp_path, THREE_MEMBERS)
+    real = sweep_runner.run_chunk
+    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: pytest.fail("a run started"))
+    mixed = ("--set", "agreement.ratio.japan=0.3", "--grid", "agreement.ratio.eu=0.5,0.6")
+    result = invoke("sweep", scenario, *mixed, "-o", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert "agreement.ratio.eu: agreement ratios are both fixed (agreement.ratio.japan) and swept" in result.output
+    monkeypatch.setattr(sweep_runner, "run_chunk", real)
+    grid = ("--grid", "agreement.ratio.japan=0.3", "--grid", "agreement.ratio.eu=0.5,0.6", "--workers", 1)
+    result = invoke("sweep", scenario, *grid, "-o", tmp_path / "ok")
+    assert result.exit_code == 0, result.output
+    table = pd.read_parquet(tmp_path / "ok" / "sweep.parquet")
+    # each row runs with its own two ratios, Korea taking what is left: 10 t a day split 3 : eu : korea
+    for eu, korea in ((0.5, 0.2), (0.6, 0.1)):
+        row = table[table["agreement.ratio.eu"] == eu].iloc[0]
+        alone = run(build(THREE_MEMBERS, agreement__ratio={"japan": 0.3, "eu": eu, "korea": korea}))
+        released = alone.summary.set_index("region")["released_t"]
+        assert released["korea"] == pytest.approx(korea * 10 * 9)  # the 90 t last nine days
+        for member in ("japan", "eu", "korea"):
+            assert row[f"shortfall_t.{member}"] == alone.metrics[f"shortfall_t.{member}"]
+
+
 def test_of_two_bad_values_the_first_is_named_though_another_process_checked_it(tmp_path):
     """In a process of its own (one thread), where two cores allow: 0.5 and 2.5 checked here, 1.5 in a child."""
     args = ["sweep", write(tmp_path), "--grid", "agreement.ratio.japan=0.5,1.5,2.5", "-o", tmp_path / "out"]

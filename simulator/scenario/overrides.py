@@ -12,13 +12,17 @@ same validation as a bad file, with the same field path. Rules:
 - setting ``tonnes`` drops a sibling ``days`` and the other way round, since a stock
   is given in exactly one unit;
 - ``agreement.ratio.<member>=x`` rescales the other members' ratios proportionally so
-  that they still sum to 1 (equal shares of ``1 - x`` when the others are all zero).
+  that they still sum to 1 (equal shares of what is left when the others are all zero).
+  Members whose ratio an earlier assignment of the same call set keep it: only the
+  members not set are rescaled, from their ratios before the call, so the order of the
+  assignments does not change a bit of the result.
 """
 
 from __future__ import annotations
 
 import copy
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.errors import InputError, Problem
@@ -66,12 +70,15 @@ def _child(node: Any, key: str, path: str, create: bool) -> Any:
     raise InputError([Problem(path, "cannot go inside a value that is not a mapping or list")])
 
 
-def set_path(data: dict[str, Any], path: str, value: Any, owned: set[int] | None = None) -> None:
+def set_path(
+    data: dict[str, Any], path: str, value: Any, owned: set[int] | None = None, ratios_set: _RatiosSet | None = None
+) -> None:
     """Set ``value`` at the dotted ``path`` of ``data`` in place.
 
     With ``owned`` (ids of containers this caller may change), every container on the
     path that is not owned is replaced by a shallow copy first (copy on write), so the
-    data it was copied from is never changed.
+    data it was copied from is never changed. ``ratios_set`` holds what earlier
+    assignments of the same call did to the agreement's ratios (see the module's rules).
     """
     parts = path.split(".")
     node: Any = data
@@ -90,23 +97,44 @@ def set_path(data: dict[str, Any], path: str, value: Any, owned: set[int] | None
         sibling = EXCLUSIVE_SIBLINGS.get(last)
         if sibling is not None:
             node.pop(sibling, None)
-    if parts[:2] == ["agreement", "ratio"] and len(parts) == 3 and isinstance(node, dict):
-        _set_ratio(node, last, value, path)
+    if ratio_member(path) is not None and isinstance(node, dict):
+        _set_ratio(node, last, value, path, _RatiosSet() if ratios_set is None else ratios_set)
         return
     node[step] = value
 
 
-def _set_ratio(ratios: dict[str, Any], member: str, value: Any, path: str) -> None:
+def ratio_member(path: str) -> str | None:
+    """The member of an ``agreement.ratio.<member>`` path, else None."""
+    parts = path.split(".")
+    return parts[2] if len(parts) == 3 and parts[:2] == ["agreement", "ratio"] else None
+
+
+@dataclass
+class _RatiosSet:
+    """The ratios one call of :func:`apply_overrides` has set, and the ratios before it."""
+
+    kept: set[str] = field(default_factory=set)
+    before: dict[str, Any] | None = None
+
+
+def _set_ratio(ratios: dict[str, Any], member: str, value: Any, path: str, done: _RatiosSet) -> None:
+    """Set ``member``'s ratio; rescale the members not set in this call to what is left."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
         raise InputError([Problem(path, f"a ratio must be a number in [0, 1], got {value!r}")])
-    others = {k: v for k, v in ratios.items() if k != member}
-    if any(isinstance(v, bool) or not isinstance(v, int | float) for v in others.values()):
+    if any(isinstance(v, bool) or not isinstance(v, int | float) for k, v in ratios.items() if k != member):
         raise InputError([Problem(path, "the other members' ratios must be numbers")])
-    rest = 1.0 - float(value)
+    if done.before is None:
+        done.before = dict(ratios)
+    ratios[member] = float(value)
+    done.kept.add(member)
+    others = {k: done.before.get(k, v) for k, v in ratios.items() if k not in done.kept}
+    rest = 1.0 - float(sum(ratios[k] for k in ratios if k in done.kept))
+    if rest < -1e-9:
+        named = ", ".join(f"{k} {ratios[k]:g}" for k in ratios if k in done.kept)
+        raise InputError([Problem(path, f"the ratios set sum to more than 1 ({named})")])
     total = float(sum(others.values()))
     for key, old in others.items():
         ratios[key] = old * rest / total if total > 0 else rest / len(others)
-    ratios[member] = float(value)
 
 
 def apply_overrides(data: dict[str, Any], assignments: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -117,6 +145,7 @@ def apply_overrides(data: dict[str, Any], assignments: list[tuple[str, Any]]) ->
     """
     result = copy.copy(data)
     owned = {id(result)}
+    ratios_set = _RatiosSet()
     for path, value in assignments:
-        set_path(result, path, value, owned)
+        set_path(result, path, value, owned, ratios_set)
     return result

@@ -22,6 +22,7 @@ from typing import Any
 
 from simulator.errors import InputError, Problem
 from simulator.scenario import read_yaml
+from simulator.scenario.overrides import ratio_member
 from simulator.scenario.strict_yaml import load_yaml
 
 MAX_POINTS = 100_000
@@ -49,6 +50,23 @@ class SweepSpec:
         """Paths given as more than one axis (each once, in the axes' order): a sweep refuses them."""
         paths = [a.path for a in self.axes]
         return list(dict.fromkeys(p for p in paths if paths.count(p) > 1))
+
+    def ratio_fixed_and_swept(self) -> Problem | None:
+        """A problem when agreement ratios are both fixed and swept, else None.
+
+        A fixed ratio is applied to the base scenario and a swept one to each point; the
+        second would rescale the first, so each point would run with ratios other than
+        the ones its row shows.
+        """
+        fixed = [path for path, _ in self.fixed if ratio_member(path) is not None]
+        swept = [axis.path for axis in self.axes if ratio_member(axis.path) is not None]
+        if not (fixed and swept):
+            return None
+        return Problem(
+            swept[0],
+            f"agreement ratios are both fixed ({', '.join(fixed)}) and swept: give them all as axes or all as "
+            "fixed values, so that the members not given are rescaled once",
+        )
 
     def points(self) -> list[dict[str, Any]]:
         """Every grid point as ``{path: value}``, first axis slowest."""
