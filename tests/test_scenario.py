@@ -8,7 +8,7 @@ import pytest
 
 from simulator.errors import InputError, ScenarioError
 from simulator.scenario import apply_overrides, json_schema, parse_assignment, validate_data
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt
 
 
 def problems(data: dict[str, Any]) -> list[str]:
@@ -158,6 +158,23 @@ def test_ratios_set_together_keep_their_values_in_either_order():
         InputError, match=r"agreement.ratio.eu: the ratios set sum to more than 1 \(japan 0.8, eu 0.5\)"
     ):
         apply_overrides(five, [("agreement.ratio.japan", 0.8), ("agreement.ratio.eu", 0.5)])
+
+
+def test_a_value_set_whole_drops_the_uncertain_entries_inside_it():
+    random_halt = halt(severity={"distribution": "uniform", "low": 0.5, "high": 1.0})
+    data = build(ONE_REGION, shocks=[random_halt])
+    data["uncertain"] = [
+        {"path": "shocks.halt.severity.low", "low": 0.3, "high": 0.6, "source": "test"},
+        {"path": "regions.japan.demand.ree.tonnes_per_day", "low": 5, "high": 15, "source": "test"},
+    ]
+    validate_data(data, "test")
+    fixed = apply_overrides(data, [("shocks.halt.severity", 0.8)])
+    assert [e["path"] for e in fixed["uncertain"]] == ["regions.japan.demand.ree.tonnes_per_day"]
+    assert validate_data(fixed, "test").shocks[0].severity == 0.8  # used to be exit 2 at uncertain.0.path
+    assert len(data["uncertain"]) == 2  # the data given is unchanged
+    # an entry on the very field set stays (sensitivity still varies it), and so do its siblings
+    same = apply_overrides(data, [("regions.japan.demand.ree.tonnes_per_day", 12), ("shocks.halt.severity.low", 0.4)])
+    assert len(same["uncertain"]) == 2
 
 
 def test_set_creates_missing_entries_and_swaps_units():

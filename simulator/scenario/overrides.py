@@ -15,7 +15,10 @@ same validation as a bad file, with the same field path. Rules:
   that they still sum to 1 (equal shares of what is left when the others are all zero).
   Members whose ratio an earlier assignment of the same call set keep it: only the
   members not set are rescaled, from their ratios before the call, so the order of the
-  assignments does not change a bit of the result.
+  assignments does not change a bit of the result;
+- an assignment replaces the whole value at its path, so the ``uncertain:`` entries on
+  fields inside that value are dropped (``shocks.halt.severity=0.8`` fixes a random
+  severity; the entry on ``shocks.halt.severity.low`` no longer has a field to vary).
 """
 
 from __future__ import annotations
@@ -148,4 +151,10 @@ def apply_overrides(data: dict[str, Any], assignments: list[tuple[str, Any]]) ->
     ratios_set = _RatiosSet()
     for path, value in assignments:
         set_path(result, path, value, owned, ratios_set)
+    inside = tuple(f"{path}." for path, _ in assignments)
+    entries = result.get("uncertain")
+    if inside and isinstance(entries, list):
+        kept = [e for e in entries if not (isinstance(e, dict) and str(e.get("path", "")).startswith(inside))]
+        if len(kept) < len(entries):
+            result["uncertain"] = kept
     return result
