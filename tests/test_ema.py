@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
+from simulator.errors import InputError
 from simulator.sensitivity.ema import ema_model
 from tests.helpers import build
 from tests.test_sensitivity import SHORT
@@ -66,6 +67,19 @@ def test_experiments_run_the_scenario_with_their_values(workbench):
     stock = experiments["regions.japan.commercial_stock.ree.tonnes"].to_numpy(float)
     assert np.allclose(outcomes["total_shortfall_t"], 40 * demand - stock)
     assert set(experiments["suppliers.china.lead_time_days.japan"]) <= set(range(3, 10))
+
+
+def test_inputs_keeps_only_the_inputs_named_and_the_others_stay_at_the_scenario_values(workbench):
+    demand = "regions.japan.demand.ree.tonnes_per_day"
+    model = ema_model(WORLD, "s.yaml", ["total_shortfall_t"], inputs=[demand])
+    assert [p.name for p in model.uncertainties] == [demand]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        experiments, outcomes = workbench.perform_experiments(model, 8)
+    # the stock stays at the scenario's 50 t: 40 days of demand less 50 t short, whatever the demand
+    assert np.allclose(outcomes["total_shortfall_t"], 40 * experiments[demand].to_numpy(float) - 50)
+    with pytest.raises(InputError, match=r"'regions\.eu\.demand' is not an uncertain input"):
+        ema_model(WORLD, "s.yaml", inputs=["regions.eu.demand"])
 
 
 @pytest.mark.usefixtures("workbench")  # ema_model needs it

@@ -83,14 +83,20 @@ class ScenarioFunction:
         return {metric: float(row[metric]) for metric in self.study.metrics}
 
 
-def ema_model(raw: dict[str, Any], source: str, metrics: Iterable[str] = (), name: str = "stockpile") -> Any:
+def ema_model(
+    raw: dict[str, Any], source: str, metrics: Iterable[str] = (), name: str = "stockpile", inputs: Iterable[str] = ()
+) -> Any:
     """An ``ema_workbench.Model`` of a scenario (raw data) over its uncertain inputs (see the module docstring).
 
-    Bad input (no uncertain inputs, an unknown metric, a range the field cannot take) is
-    an :class:`InputError`, as for ``stockpile sensitivity``.
+    ``inputs`` keeps only the uncertain inputs of those paths (as ``stockpile sensitivity
+    --input``); the others stay at the scenario's values. (Assigning a shorter list to
+    ``model.uncertainties`` does not do that: the workbench adds the list to the ones it
+    has.) Bad input (no uncertain inputs, a path in ``inputs`` the scenario does not
+    declare, an unknown metric, a range the field cannot take) is an :class:`InputError`,
+    as for ``stockpile sensitivity``.
     """
     workbench = _import_workbench()
-    study = plan_study(raw, source, metrics)
+    study = plan_study(raw, source, metrics, only=inputs)
     model = workbench.Model(name, function=ScenarioFunction(study))
     parameters = []
     for item in study.inputs:
