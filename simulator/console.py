@@ -13,6 +13,17 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+def shortfall_text(tonnes: float) -> str:
+    """Tonnes to 0.1 t, but a shortfall too small for that with two significant figures, never ``0.0``.
+
+    >>> shortfall_text(0.0), shortfall_text(1234.56), shortfall_text(0.0349), shortfall_text(0.00012)
+    ('0.0', '1,234.6', '0.035', '0.00012')
+    """
+    if 0 < abs(tonnes) < 0.05:
+        return f"{tonnes:.2g}"
+    return f"{tonnes:,.1f}"
+
+
 def summary_text(result: Any) -> str:
     """The short table ``stockpile run`` prints: shortfall, days short, cover."""
     rows = result.tables["summary"].rows()
@@ -27,7 +38,7 @@ def summary_text(result: Any) -> str:
             (
                 row["region"],
                 row["material"],
-                f"{row['shortfall_t']:,.1f}",
+                shortfall_text(row["shortfall_t"]),
                 str(row["shortfall_days"]),
                 date_label(result.start_date, first) if first >= 0 else "-",
                 f"{cover:.1f}" if cover is not None else "-",
@@ -42,7 +53,8 @@ def summary_text(result: Any) -> str:
     ]
     overall = next(row for row in rows if row["region"] == ALL and row["material"] == ALL)
     lines.append(
-        f"total shortfall {overall['total_shortfall_t']:.1f} t; fairness (Jain) {overall['fairness_jain']:.3f}"
+        f"total shortfall {shortfall_text(overall['total_shortfall_t'])} t; "
+        f"fairness (Jain) {overall['fairness_jain']:.3f}"
     )
     return "\n".join(lines)
 
