@@ -222,6 +222,20 @@ def test_plot_sweep_says_why_it_drew_no_figure(tmp_path):
     assert not list((tmp_path / "flat").glob("*.png"))
 
 
+def test_no_frontier_when_the_runs_differ_but_every_point_has_the_same_medians(tmp_path):
+    # runs of 10 and 30 t at both points (medians 20 t), fairness 0.5 and 0.7 (medians 0.6):
+    # the frontier's dots, one per point at its medians, would be one dot
+    table = two_points(RATIO, (0.2, 0.8), total_shortfall_t=[10.0, 30.0] * 2, fairness_jain=[0.5, 0.7] * 2)
+    write_sweep(tmp_path / "same", table, {RATIO: [0.2, 0.8]})
+    result = invoke("plot-sweep", tmp_path / "same")
+    assert result.exit_code == 0
+    assert (
+        "note: sweep_frontier.png not drawn: every point has the same Total shortfall (t) and Fairness (Jain's "
+        "index) (medians over its runs)" in result.stderr
+    )
+    assert not (tmp_path / "same" / "sweep_frontier.png").exists()
+
+
 def test_plot_sweep_names_the_figure_it_wrote_and_says_why_not_the_others(tmp_path):
     # a larger stock costs more and changes no key metric: only the pool frontier has something to show
     costs = {"holding_cost_usd.japan": [1e6, 1e6, 2e6, 2e6]}

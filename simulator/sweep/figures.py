@@ -527,16 +527,26 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
     if len(members) > 1 and {TOTAL, FAIRNESS} <= set(table.columns):
         if not several:
             out[frontier_png] = (None, "a frontier needs two or more grid points")
-        elif is_flat(table[TOTAL]) and is_flat(table[FAIRNESS]):
-            out[frontier_png] = (None, f"every point has the same {metric_title(TOTAL)} and {metric_title(FAIRNESS)}")
+        elif _same_medians(table, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]}):  # the dots it would draw
+            out[frontier_png] = (
+                None,
+                f"every point has the same {metric_title(TOTAL)} and {metric_title(FAIRNESS)} (medians over its runs)",
+            )
         else:
             out[frontier_png] = (lambda: frontier_figure(table, paths, members), None)
     if several and any(p.startswith("agreement.pool.") for p in paths) and holding_cost_columns(table, members):
-        if is_flat(table[holding_cost_columns(table, members)].sum(axis=1)) and is_flat(table[TOTAL]):
-            out[pool_png] = (None, "every point has the same holding cost and total shortfall")
+        cost = table[holding_cost_columns(table, members)].sum(axis=1)
+        if _same_medians(table, {"cost": cost, TOTAL: table[TOTAL]}):
+            out[pool_png] = (None, "every point has the same holding cost and total shortfall (medians over its runs)")
         else:
             out[pool_png] = (lambda: pool_frontier_figure(table, paths, members), None)
     return out
+
+
+def _same_medians(table: pd.DataFrame, columns: dict[str, pd.Series]) -> bool:
+    """Whether every grid point has the same median of each column (a frontier of one dot)."""
+    medians = pd.DataFrame(columns).groupby(table["point"].to_numpy()).median()
+    return all(is_flat(medians[name]) for name in columns)
 
 
 def unchanged_paths(table: pd.DataFrame, paths: list[str]) -> list[str]:
