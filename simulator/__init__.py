@@ -138,6 +138,11 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
+def __dir__() -> list[str]:
+    """The names bound so far and every public name (imported lazily), for ``dir`` and tab completion."""
+    return sorted({*globals(), *__all__})
+
+
 def __getattr__(name: str) -> Any:
     """Import the public names lazily, so that ``import simulator`` stays cheap."""
     if name in CALLABLE_MODULES:

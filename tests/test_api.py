@@ -273,8 +273,9 @@ def test_sweep_returns_the_table_of_sweep_parquet_typed(tmp_path):
     code, output = cli("sweep", path, "--grid", f"{POOL_JAPAN}=30,70", "--runs", "2", "-o", tmp_path / "cli")
     assert code == 0, output
     on_disk = pd.read_parquet(tmp_path / "cli" / "sweep.parquet")
-    with pytest.warns(UserWarning, match="no random inputs"):
+    with pytest.warns(UserWarning, match="no random inputs") as warned:
         table = simulator.sweep(path, grid={POOL_JAPAN: [30, 70]}, runs=2, workers=1)
+    assert [w.filename for w in warned] == [__file__]  # the caller's line, not the package's wrapper
     assert list(table.columns) == list(on_disk.columns)
     assert table[POOL_JAPAN].tolist() == [30, 70]  # deterministic: one run per point, as the CLI
     assert table["total_shortfall_t"].tolist() == pytest.approx([5940.0, 5900.0])
@@ -467,3 +468,9 @@ def test_the_readme_python_example_runs():
     assert "<NA>" in printed  # Japan is never short of heavy rare earths
     # Japan's light-REE shortfall at a ratio of 0.3, its only one, in the run and in the sweep's row for 0.3
     assert printed.count(" 509.95824 ") == 2
+
+
+def test_dir_lists_every_public_name_lazily_imported_or_not():
+    names = dir(simulator)
+    assert set(simulator.__all__) <= set(names)
+    assert {"run", "sweep", "load_scenario", "InputError"} <= set(names)

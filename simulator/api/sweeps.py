@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import warnings
 from collections.abc import Iterable, Mapping
 from contextlib import closing
@@ -186,10 +187,19 @@ def sweep(
         planned = plan_sweep(raw, source, spec, max_points=max_points, max_runs=max_runs)
     planned, why = without_repeats(planned)
     if why:
-        warnings.warn(why, UserWarning, stacklevel=2)
+        warnings.warn(why, UserWarning, stacklevel=_outside_the_package())
     if out is None:
         table = _in_memory(planned, n_workers, client)
     else:
         table = _to_files(planned, Path(out), n_workers, client, force)
     table = typed(table)
     return _dataset(table, planned) if as_xarray else table
+
+
+def _outside_the_package() -> int:
+    """The ``stacklevel`` of the first caller outside ``simulator`` (the user's line, through wrappers)."""
+    package = Path(__file__).resolve().parents[1]
+    frame, level = sys._getframe(1), 1
+    while frame is not None and Path(frame.f_code.co_filename).resolve().is_relative_to(package):
+        frame, level = frame.f_back, level + 1
+    return level
