@@ -1383,7 +1383,13 @@ SUMMARY = (
 
 
 def _a(
-    name: str, unit: str, description: str, label: str, aggregation: Aggregation = "derived", source: str | None = None
+    name: str,
+    unit: str,
+    description: str,
+    label: str,
+    aggregation: Aggregation = "derived",
+    source: str | None = None,
+    dtype: str = "float",
 ) -> Quantity:
     """An agreement-wide metric per run, overall and per material (rows with region ``all``)."""
     return Quantity(
@@ -1397,6 +1403,7 @@ def _a(
         table="summary",
         label=label,
         source=source,
+        dtype=dtype,  # type: ignore[arg-type]
     )
 
 
@@ -1429,6 +1436,7 @@ AGREEMENT_SUMMARY = (
         "Members that were short and would prefer another member's draw scaled to their own contribution: "
         "d_j x c_i / c_j > d_i (d: drawn from the shared stock, c: paid in).",
         "Envious members",
+        dtype="int",
     ),
     _a("pool_end_t", "t", "Unsold joint pool stock at the end.", "Pool at the end", "last", "pool_stock_t"),
     _a(

@@ -281,6 +281,9 @@ def test_sweep_returns_the_table_of_sweep_parquet_typed(tmp_path):
     assert table["total_shortfall_t"].tolist() == pytest.approx([5940.0, 5900.0])
     assert table["first_shortfall_day.eu"].dtype == "Int64"
     assert table["first_shortfall_day.eu"].tolist() == [0, 1]
+    # counts are whole numbers in the API and in the file alike
+    assert {table[c].dtype.name for c in ("shortfall_days.eu", "envious_members")} == {"Int64"}
+    assert {on_disk[c].dtype.name for c in ("shortfall_days.eu", "envious_members")} == {"int64"}
     numbers = [c for c in table.columns if c != POOL_JAPAN]
     pd.testing.assert_frame_equal(
         table[numbers].astype("float64"), on_disk[numbers].astype("float64"), check_dtype=False

@@ -80,11 +80,17 @@ def assemble_table(sweep: Sweep, chunk_tables: list[pd.DataFrame]) -> pd.DataFra
     """
     import pandas as pd
 
+    from simulator.frames import quantity_of
+
     table = pd.concat(chunk_tables, ignore_index=True)
     expected = np.array(sweep.runs, dtype=np.int64).reshape(-1, 3)
     if not np.array_equal(table[ROW_KEYS].to_numpy(), expected):
         raise SweepStopped("the finished chunks do not hold every run of the sweep exactly once")
     swept = {axis.path: [point[axis.path] for point in sweep.points] for axis in sweep.spec.axes}
+    for column in table.columns:  # whole numbers stored as whole numbers, as the API gives them
+        q = quantity_of(str(column))
+        if q is not None and q.dtype == "int" and table[column].dtype.kind == "f" and np.isfinite(table[column]).all():
+            table[column] = table[column].astype("int64")
     front = pd.DataFrame({path: [values[p] for p in table["point"]] for path, values in swept.items()})
     return pd.concat([front, table], axis=1).sort_values(["point", "run"], kind="stable", ignore_index=True)
 
