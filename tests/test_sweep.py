@@ -310,6 +310,15 @@ def test_ratios_both_fixed_and_swept_exit_2_and_ratios_swept_together_run_as_lab
             assert row[f"shortfall_t.{member}"] == alone.metrics[f"shortfall_t.{member}"]
 
 
+def test_a_bad_fixed_value_is_named_as_the_set_not_as_a_grid_point(tmp_path, monkeypatch):
+    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: pytest.fail("a run started"))
+    bad = "regions.eu.demand.ree.tonnes_per_day"
+    result = invoke("sweep", write(tmp_path), "--grid", RATIO_GRID, "--set", f"{bad}=-1", "-o", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert f"s.yaml [set {bad}=-1]: {bad}: must be >= 0" in result.output
+    assert "agreement.ratio.japan=0.2" not in result.output  # the first point is not to blame
+
+
 def test_of_two_bad_values_the_first_is_named_though_another_process_checked_it(tmp_path):
     """In a process of its own (one thread), where two cores allow: 0.5 and 2.5 checked here, 1.5 in a child."""
     args = ["sweep", write(tmp_path), "--grid", "agreement.ratio.japan=0.5,1.5,2.5", "-o", tmp_path / "out"]

@@ -358,6 +358,24 @@ def _check_curve_shape(sweep: Sweep) -> None:
         stride *= len(axis.values)
 
 
+def _check_fixed(base: dict[str, Any], source: str, fixed: tuple[tuple[str, Any], ...]) -> None:
+    """Raise for a fixed value (``--set``, a sweep file's ``set:``) the scenario cannot take, naming it.
+
+    Without this check the first grid point's validation would find it, and the message
+    would name that point as the culprit. Other problems of the base scenario are left
+    to the points: a base can be invalid until the grid sets its values.
+    """
+    if not fixed:
+        return
+    try:
+        validate_data(base, source)
+    except InputError as exc:
+        for path, value in fixed:
+            ours = [p for p in exc.problems if p.path == path or p.path.startswith(f"{path}.")]
+            if ours:
+                raise InputError(ours, f"{source} [set {path}={value}]") from None
+
+
 def plan_sweep(
     raw: dict[str, Any],
     source: str,
@@ -390,6 +408,7 @@ def plan_sweep(
         if exc.source is not None:
             raise
         raise InputError(exc.problems, source) from None
+    _check_fixed(base, source, spec.fixed)
     root_seed = spec.seed if spec.seed is not None else int(base.get("seed", 0) or 0)
     values = [(a, value) for a, axis in enumerate(spec.axes) for value in axis.values]
 
