@@ -104,3 +104,43 @@ def test_the_shared_reference_run_is_what_simulate_returns():
                 assert np.array_equal(np.asarray(mine[key]), np.asarray(theirs[key]), equal_nan=True), key
         else:
             assert mine == theirs, item.name
+
+
+@shipped_group("embargo_2010_historical")
+def test_2010_replay_gets_no_more_heavy_ree_from_the_rest_of_the_world_than_its_normal_flow():
+    """The rest of the world's heavy supply in 2010 was negligible: it keeps its normal flow to Japan
+    but cannot absorb the orders China turns away.
+
+    By hand: Japan's heavy demand 1.7 t/day x its rest-of-world share 0.02 = 0.034 t/day; over the
+    731-day replay at most 0.034 x 731 = 24.854 t arrive (the 14-day pipeline at day 0 holds the
+    same normal flow). With the capacity left blank (no limit) 797.9 t arrived.
+    """
+    supply = shipped_result("embargo_2010_historical").supply
+    rows = supply[(supply.region == "japan") & (supply.material == "heavy_ree") & (supply.supplier == "rest_of_world")]
+    assert len(rows) == 731
+    assert rows["arrivals_t"].sum() <= 24.854 + 1e-9
+    assert rows["shipped_t"].max() <= 0.034 + 1e-12
+
+
+def _shock_limited(scenario: Any) -> set[str]:
+    """Suppliers whose exports a shock of the scenario limits (quotas, embargoes, licences)."""
+    return {shock.supplier for shock in scenario.shocks if getattr(shock, "supplier", None)}
+
+
+@pytest.mark.parametrize("path", each_shipped(as_path=True))
+def test_with_a_market_every_sourced_supplier_has_a_limit(path):
+    """Where a market moves buyers' orders, a supplier with no stated capacity ships whatever its
+    share of the surge asks (a blank capacity means no limit): each supplier a member sources
+    from has a stated capacity, unless shocks are what limit it (China's quotas and halts)."""
+    scenario = load_scenario(path)
+    if not scenario.market:
+        pytest.skip("no market: orders stay at the flow")
+    limited = _shock_limited(scenario)
+    unlimited = [
+        f"{supplier} {material} ({region})"
+        for region, spec in scenario.regions.items()
+        for material, shares in spec.sourcing.items()
+        for supplier, share in shares.items()
+        if share > 0 and supplier not in limited and material not in scenario.suppliers[supplier].capacity_t_per_day
+    ]
+    assert not unlimited, f"{path.name}: no capacity for {', '.join(unlimited)}"
