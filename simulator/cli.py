@@ -654,6 +654,13 @@ def explore(
     help="Generations of differential evolution.",
 )
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the optimiser.")
+@click.option(
+    "--starts",
+    type=click.IntRange(min=1, max=100),
+    default=1,
+    show_default=True,
+    help="Searches from seeds SEED, SEED+1, ...; the fit with the lowest objective is kept.",
+)
 @click.option("--workers", type=click.IntRange(min=1), help="Local worker processes [1].")
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @force_option()
@@ -667,6 +674,7 @@ def calibrate(
     population: int,
     iterations: int,
     seed: int,
+    starts: int,
     workers: int | None,
     out_dir: str,
     force: bool,
@@ -718,10 +726,16 @@ def calibrate(
         raise InputError("every row of the record is held out: nothing to fit", record_file)
     folder = Path(out_dir)
     with open_folder(folder, {"calibration.json", "fit.csv", "fit.png"}, force) as out:
-        total = population * len(parameters) * (iterations + 1)
+        total = population * len(parameters) * (iterations + 1) * starts
         with _progress(total, "set", "calibrating") as advance:
-            result = fit(problem, population, iterations, seed, workers or 1, advance)
-        settings = {"population": population, "iterations": iterations, "seed": seed, "record": record_file}
+            result = fit(problem, population, iterations, seed, workers or 1, advance, starts)
+        settings = {
+            "population": population,
+            "iterations": iterations,
+            "seed": seed,
+            "starts": starts,
+            "record": record_file,
+        }
         with out.staged(manifest_info(scenario=loaded.name)) as stage:
             write_outputs(stage, problem, result, settings)
     for name, value in result.values.items():
