@@ -64,7 +64,7 @@ calibrate: $(STAMP)
 		--fit shocks.china_japan_halt.leak_share=0:0.7 \
 		--hold-out imports@2011-01-01:2012-12-31 --hold-out exports@2010-01-01:2012-12-31 \
 		--hold-out demand@2010-01-01:2012-12-31 \
-		--iterations 40 --workers 2 -o results/calibration
+		--iterations 40 --workers 2 --starts 5 -o results/calibration
 
 ## check: scenario regression check against scenarios/baselines/
 check: $(STAMP)
