@@ -94,8 +94,8 @@ def test_a_changed_horizon_is_drift_naming_scenario_region_material_metric(repo)
 
 def test_a_moved_shock_end_is_drift(repo):
     # the halt to Japan lasts to the end of 2011 and destroys its cargo: prices climb further
-    # and the EU, already short of light rare earths from January 2011 in the fitted replay
-    # (882 t), runs shorter (1,826 t from 3 January 2011)
+    # and the EU, never short in the fitted replay (3.4 days of light cover at its lowest),
+    # runs short of light rare earths (679 t from 22 March 2011)
     edit(repo / "embargo_2010_historical.yaml", shocks__1__end="2011-12-31", shocks__1__on_halt="lost")
     result = check(repo, "--format", "json")
     assert result.exit_code == 1
@@ -103,7 +103,7 @@ def test_a_moved_shock_end_is_drift(repo):
     assert outcomes["pair"]["status"] == "ok"
     moved = outcomes["embargo_2010_historical"]["drifts"]
     eu_light = [d for d in moved if d["region"] == "eu" and d["material"] == "light_ree"]
-    assert any(d["metric"] == "shortfall_t" and 0 < d["baseline"] < d["now"] for d in eu_light)
+    assert any(d["metric"] == "shortfall_t" and d["baseline"] == 0 and d["now"] > 0 for d in eu_light)
 
 
 def test_junit_report_has_one_case_per_scenario_failing_ones_marked(repo, tmp_path):
