@@ -18,11 +18,7 @@ import yaml
 from click.testing import CliRunner
 
 from simulator.cli import main
-from tests.helpers import ROOT, TWO_MEMBERS, build
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
+from tests.helpers import ROOT, TWO_MEMBERS, build, invoke
 
 
 def check(*args):

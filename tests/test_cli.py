@@ -9,10 +9,8 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from simulator.cli import main
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, invoke
 
 TIMESERIES_COLUMNS = [
     "day",
@@ -48,10 +46,6 @@ def write(tmp_path: Path, data: dict[str, Any], name: str = "s.yaml") -> Path:
     path = tmp_path / name
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
-
-
-def invoke(*args: str) -> Any:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def test_run_writes_the_output_contract(tmp_path):

@@ -23,11 +23,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.cli import main
 from simulator.mechanisms import NAMES as MECHANISMS
 from simulator.scenario.schema import (
     MAX_DAYS,
@@ -42,6 +40,7 @@ from simulator.scenario.schema import (
     MIN_DEMAND_T_PER_DAY,
     MIN_GROWTH_PER_YEAR,
 )
+from tests.helpers import invoke
 
 BASE: dict[str, Any] = {
     "name": "fuzz",
@@ -156,10 +155,6 @@ def traceback_of(result: Any) -> str:
     if result.exc_info is None:
         return result.output
     return result.output + "".join(traceback.format_exception(*result.exc_info))
-
-
-def invoke(*args: Any) -> Any:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def assert_exit_0_or_2(result: Any) -> None:

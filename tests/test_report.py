@@ -18,15 +18,13 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from simulator.cli import main
 from simulator.plots import short_materials
 from simulator.report import render_report, without_agreement, write_report
 from simulator.report.findings import Run, compare_overall, compare_region
 from simulator.results import Result, date_label
 from simulator.scenario import load_raw
-from tests.helpers import ROOT, TWO_MEMBERS, build, each_shipped, run, shipped_group, shipped_result
+from tests.helpers import ROOT, TWO_MEMBERS, build, each_shipped, invoke, run, shipped_group, shipped_result
 
 TAG = re.compile(
     r'<span class="num" data-run="(?P<run>\w+)" data-metric="(?P<metric>[^"]+)" '
@@ -354,10 +352,6 @@ def test_write_report_fails_cleanly(tmp_path):
 
 
 # --- command line -------------------------------------------------------------------------
-
-
-def invoke(*args: Any) -> Any:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def write_yaml(tmp_path: Path, data: dict[str, Any], name: str) -> Path:

@@ -15,9 +15,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from simulator.cli import main
 from simulator.names import Names, default_material_name, default_region_name
 from simulator.plots import days_of_cover_figure, shortfall_figure
 from simulator.report import render_report
@@ -26,7 +24,7 @@ from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, comparison
 from simulator.report.findings import Run, lead_phrase
 from simulator.scenario import scenario_hash, validate_data
 from simulator.scenario.changes import differences
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, run, shipped_group, shipped_result
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, invoke, run, shipped_group, shipped_result
 
 A4_TEXT_WIDTH_MM = 210 - 2 * 15
 """The report prints on A4 with 15 mm margins (style.py): figures scale to this width."""
@@ -53,10 +51,6 @@ def plain(text: str) -> str:
 def section(text: str, name: str) -> str:
     start = text.index(f'<section id="{name}"')
     return text[start : text.index("</section>", start)]
-
-
-def invoke(*args: Any) -> Any:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def write_yaml(folder: Path, data: dict[str, Any], name: str) -> Path:

@@ -18,13 +18,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from simulator.cli import main
 from simulator.errors import InputError
 from simulator.sensitivity import analyse_study, check_samples, plan_study
 from simulator.sensitivity.indices import analyse, sample
-from tests.helpers import ONE_REGION, build, run
+from tests.helpers import ONE_REGION, build, invoke, run
 
 SHORT = build(
     ONE_REGION,
@@ -50,10 +48,6 @@ def write(tmp_path: Path, data=SHORT) -> Path:
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def test_the_test_world_is_short_by_forty_days_of_demand_less_its_stock():

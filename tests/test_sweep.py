@@ -11,15 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from simulator.cli import main
 from simulator.errors import InputError
 from simulator.scenario import validate_data
 from simulator.sweep import SweepSpec, parse_axis, plan_sweep, run_sweep
 from simulator.sweep import runner as sweep_runner
 from simulator.sweep.grid import parse_values
-from tests.helpers import TWO_MEMBERS, build, run
+from tests.helpers import TWO_MEMBERS, build, invoke, run
 
 # a small stochastic world: a random embargo against both members, and demand noise
 STOCHASTIC = build(
@@ -46,10 +44,6 @@ def write(tmp_path: Path, data=STOCHASTIC) -> Path:
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 # the small sweep most tests run: 3 ratios x 6 seeds from root seed 11

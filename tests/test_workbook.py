@@ -12,12 +12,10 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from simulator import workbook
-from simulator.cli import main
 from simulator.workbook import column_unit, flatten, header_text
-from tests.helpers import TWO_MEMBERS, build
+from tests.helpers import TWO_MEMBERS, build, invoke
 
 BIDS = [{"end_use": "all", "share": 1.0, "price_usd_per_kg": 100.0}]
 AUCTIONED = build(
@@ -34,10 +32,6 @@ HYBRID = build(
     shocks__halt__end=5,
     agreement__pool__contributions={"japan": {"ree": {"tonnes": 300}}, "eu": {"ree": {"tonnes": 300}}},
 )
-
-
-def invoke(*args: Any):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def write(tmp_path: Path, data: dict[str, Any], name: str = "s.yaml") -> Path:
