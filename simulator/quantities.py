@@ -26,8 +26,9 @@ Axis order, written down once: the model's own axes come first in the order
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Literal
 
 Grain = Literal["key", "parameter", "flow", "stock", "decision", "summary"]
@@ -105,6 +106,13 @@ class Quantity:
     fingerprint: bool = False
     """Sampled into regression baselines as a curve."""
 
+    def __post_init__(self) -> None:
+        """Refuse a value outside its field's choices: a registry typo must not fall through silently."""
+        for f in fields(self):
+            choices = _CHOICES.get(f.name)
+            if choices is not None and getattr(self, f.name) not in choices:
+                raise ValueError(f"quantity {self.name!r}: {f.name}={getattr(self, f.name)!r} is not one of {choices}")
+
     @property
     def tables(self) -> tuple[str, ...]:
         """Every table it appears in."""
@@ -120,6 +128,14 @@ class Quantity:
         """``Label (unit)`` for axis titles and table headers."""
         label = self.label or self.name.replace("_", " ")
         return f"{label} ({self.unit})" if self.unit not in ("", "name", "flag", "index") else label
+
+
+_CHOICES = {
+    name: typing.get_args(hint)
+    for name, hint in typing.get_type_hints(Quantity).items()
+    if typing.get_origin(hint) is Literal
+}
+"""Each Literal-typed field of :class:`Quantity` and the values it may take."""
 
 
 def _p(name: str, unit: str, axes: str, description: str, dtype: str = "float", table: str | None = None) -> Quantity:

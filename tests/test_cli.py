@@ -64,7 +64,9 @@ def test_run_writes_the_output_contract(tmp_path):
     ):
         assert (out / name).is_file(), name
     ts = pd.read_csv(out / "timeseries.csv")
-    assert list(ts.columns[: len(TIMESERIES_COLUMNS)]) == TIMESERIES_COLUMNS
+    assert list(ts.columns[: len(TIMESERIES_COLUMNS)]) == TIMESERIES_COLUMNS, (
+        "the first 15 timeseries columns are a contract (docs/outputs.md): register new daily quantities after them"
+    )
     assert {"released_national_t", "released_joint_t"} <= set(ts.columns)
     assert len(ts) == 60 * 2  # days x regions x materials
     summary = pd.read_csv(out / "summary.csv")

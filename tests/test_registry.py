@@ -7,7 +7,7 @@ them exactly: a quantity added in one place and forgotten in another fails here.
 from __future__ import annotations
 
 import typing
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import numpy as np
 import pandas as pd
@@ -243,3 +243,16 @@ def test_a_new_summary_metric_needs_only_its_registry_entry(monkeypatch):
     assert result.summary.iloc[0]["max_daily_demand_t"] == pytest.approx(expected)
     assert summary_json(result)["records"][0]["max_daily_demand_t"] == pytest.approx(expected)
     assert "`max_daily_demand_t`" in outputs_reference()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("region_total", "max"), ("aggregation", "median"), ("grain", "daily"), ("present_when", "sometimes")],
+)
+def test_a_registry_entry_with_a_value_outside_its_choices_is_refused(field, value):
+    """``region_total="max"`` used to fall through to "first": a sweep's ``<metric>.<region>``
+    then gave the earliest value, not the largest. Each choice field now refuses such a typo."""
+    entry = quantities.SUMMARY[0]
+    assert entry.name == "demand_t"
+    with pytest.raises(ValueError, match=rf"quantity 'demand_t': {field}='{value}' is not one of"):
+        replace(entry, **{field: value})
