@@ -31,6 +31,7 @@ from simulator.forked import run_shared
 from simulator.mechanisms import BY_NAME
 from simulator.names import Names
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
+from simulator.quantities import SHOCK_SIZE_COLUMN
 from simulator.results import Result
 
 LINE_STYLES = ("-", "--", ":", "-.")
@@ -95,11 +96,17 @@ def shock_target(result: Result, index: int, *, materials: bool = True) -> str:
     return text
 
 
+def shock_size(result: Result, index: int) -> float:
+    """The drawn size of shock ``index``, from the ``shocks`` column of its kind's unit (a severity, days ...)."""
+    kind = str(_column(result, "shocks", "kind")[index])
+    return float(_column(result, "shocks", SHOCK_SIZE_COLUMN[kind])[index])
+
+
 def shock_severity(result: Result, index: int) -> str:
     """``full halt``, ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``15,125 t per 184 days``."""
     spec = result.scenario.shocks[index]
     kind = spec.kind
-    magnitude = float(_column(result, "shocks", "magnitude")[index])
+    magnitude = shock_size(result, index)
     if kind == "embargo":
         return "full halt" if magnitude >= 1 else f"{_percent(magnitude)} cut"
     if kind == "quota_cut":

@@ -1578,17 +1578,67 @@ SHOCK_TABLE = (
     _k("start_date", "date", "First active day as a date (empty without start_date).", "shocks", "str", "draws"),
     _k("last_date", "date", "Last active day as a date (empty without start_date).", "shocks", "str", "draws"),
     _k(
-        "magnitude",
-        "by kind: fraction, days, factor or t per period",
-        "As drawn, in the kind's unit: the severity (fraction) of an embargo or a quota cut, the extra days of a "
-        "delay, the factor on demand of a demand surge, the quota in t per period of an export quota, the "
-        "approval share (fraction) of licensing.",
+        "severity",
+        "fraction",
+        "Share of the supply stopped (0 to 1, 1 = a full halt), as drawn: an embargo's or a quota cut's severity; "
+        "empty for other kinds.",
+        "shocks",
+        "float",
+        "draws",
+    ),
+    _k(
+        "extra_days",
+        "days",
+        "Days a delay adds to the lead time, as drawn (a whole number); empty for other kinds.",
+        "shocks",
+        "int",
+        "draws",
+    ),
+    _k(
+        "demand_factor",
+        "x normal demand",
+        "A demand surge's factor on demand (1.2 = 20% more), as drawn; empty for other kinds.",
+        "shocks",
+        "float",
+        "draws",
+    ),
+    _k(
+        "quota_t_per_period",
+        "t per period",
+        "An export quota's tonnes per period (of ``quota_period_days``), as drawn; empty for other kinds.",
+        "shocks",
+        "float",
+        "draws",
+    ),
+    _k(
+        "quota_period_days",
+        "days",
+        "Length of an export quota's period, a whole number of days; empty for other kinds.",
+        "shocks",
+        "int",
+        "draws",
+    ),
+    _k(
+        "approval_share",
+        "fraction",
+        "Share of licence applications approved under licensing (0 to 1, 1 = every one), as drawn; empty for other "
+        "kinds.",
         "shocks",
         "float",
         "draws",
     ),
 )
-"""One row per shock as it happened in a run."""
+"""One row per shock as it happened in a run: its window, then its size in the column of its kind's unit."""
+
+SHOCK_SIZE_COLUMN = {
+    "embargo": "severity",
+    "quota_cut": "severity",
+    "delay": "extra_days",
+    "demand_surge": "demand_factor",
+    "export_quota": "quota_t_per_period",
+    "licensing": "approval_share",
+}
+"""The ``shocks`` column that holds a shock's size (its drawn magnitude), by kind; the other size columns are empty."""
 
 REGISTRY: tuple[Quantity, ...] = (
     *KEYS,

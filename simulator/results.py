@@ -27,7 +27,15 @@ import numpy as np
 from simulator.mechanisms import rule_name
 from simulator.numeric import ordered_sum, share_of
 from simulator.plan import Plan, Structure
-from simulator.quantities import AGREEMENT_SUMMARY, DAILY, SUMMARY, Quantity, in_table, sweep_metric_names
+from simulator.quantities import (
+    AGREEMENT_SUMMARY,
+    DAILY,
+    SHOCK_SIZE_COLUMN,
+    SUMMARY,
+    Quantity,
+    in_table,
+    sweep_metric_names,
+)
 from simulator.randomness import Draws
 from simulator.records import AgreementDay, MarketDay, ProcurementDay
 from simulator.scenario.schema import Scenario
@@ -338,24 +346,39 @@ def portfolio_table(plan: Plan) -> Table:
 
 
 def shock_table(plan: Plan, draws: Draws, run: int) -> Table:
-    """Shock windows of run ``run``: id, kind, first and last active day, magnitude."""
+    """Shock windows of run ``run``: id, kind, first and last active day, then the size columns.
+
+    A shock's drawn size goes to the column of its kind's unit (:data:`SHOCK_SIZE_COLUMN`):
+    ``severity`` (fraction), ``extra_days``, ``demand_factor``, ``quota_t_per_period`` (with
+    ``quota_period_days``) or ``approval_share`` (fraction); its other size columns are NaN.
+    """
     rows = []
     for k, shock in enumerate(plan.shocks):
         start, end = int(draws.shock_start[k, run]), int(draws.shock_end[k, run])
         first, last = date_of(plan.start_date, start), date_of(plan.start_date, end - 1)
-        rows.append(
-            {
-                "id": shock.id,
-                "kind": shock.kind,
-                "start_day": start,
-                "end_day": end,
-                "start_date": str(first) if first else "",
-                "last_date": str(last) if last else "",
-                "magnitude": float(draws.shock_magnitude[k, run]),
-            }
-        )
-    columns = ["id", "kind", "start_day", "end_day", "start_date", "last_date", "magnitude"]
-    return Table.from_rows(rows, columns)
+        row: dict[str, Any] = {
+            "id": shock.id,
+            "kind": shock.kind,
+            "start_day": start,
+            "end_day": end,
+            "start_date": str(first) if first else "",
+            "last_date": str(last) if last else "",
+        }
+        row[SHOCK_SIZE_COLUMN[shock.kind]] = float(draws.shock_magnitude[k, run])  # whole days are floats too
+        if shock.kind == "export_quota":
+            row["quota_period_days"] = float(shock.period_days)
+        rows.append(row)
+    columns = [q.column_name for q in in_table("shocks", keys=True)]
+    table = Table.from_rows(rows, columns)  # a column a row does not have is NaN there
+    return Table(table.columns, nullable_int=_WHOLE_SIZES)
+
+
+_WHOLE_SIZES = frozenset(
+    q.column_name
+    for q in in_table("shocks", keys=True)
+    if q.dtype == "int" and q.column_name not in ("start_day", "end_day")
+)
+"""Size columns of ``shocks`` that hold whole numbers (days), empty where they do not apply: ``Int64``."""
 
 
 _PORTFOLIO_COLUMNS = ("region", "material", "supplier", "normal_share", "sourcing_share", "premium_fraction")

@@ -112,24 +112,25 @@ def test_registered_columns_take_the_registry_unit_whatever_their_name_ends_with
     metrics = workbook.table_units(["draw_contribution_gap", "min_days_of_net_imports.japan", "x.cap_t_per_day"], None)
     assert [u.label for u in metrics.values()] == ["fraction", "days", "t/day"]
     assert metrics["draw_contribution_gap"].percent
-    # a shock's magnitude has a unit per kind: labelled as the registry says, numbers shown as they are
-    magnitude = workbook.table_units(["magnitude"], "shocks")["magnitude"]
-    assert "t per period" in magnitude.label and magnitude.decimals is None
+    # a shock's size has a column per unit: a quota's tonnes per period shown as they are, a severity in %
+    shocks = workbook.table_units(["quota_t_per_period", "severity", "extra_days"], "shocks")
+    assert shocks["quota_t_per_period"] == workbook.Unit("t per period", None)
+    assert shocks["severity"].percent and shocks["extra_days"] == workbook.Unit("days", 1)
 
 
-def test_the_registry_says_the_unit_of_every_shock_kinds_magnitude():
+def test_every_shock_kind_has_a_registered_size_column():
     import typing
 
-    from simulator.quantities import get
+    from simulator.quantities import SHOCK_SIZE_COLUMN, get
     from simulator.scenario.schema import Shock
 
-    magnitude = get("draws", "magnitude")
     kinds = [typing.get_args(cls.model_fields["kind"].annotation)[0] for cls in typing.get_args(Shock)[0].__args__]
     assert "export_quota" in kinds
-    for kind in kinds:  # each kind is named in the description, next to its unit
-        assert kind.replace("_", " ") in magnitude.description, kind
-    assert "quota in t per period of an export quota" in magnitude.description
-    assert magnitude.unit == "by kind: fraction, days, factor or t per period"
+    assert sorted(SHOCK_SIZE_COLUMN) == sorted(kinds)
+    for kind, column in SHOCK_SIZE_COLUMN.items():  # each column names the kinds it holds, in words
+        q = get("draws", column)
+        assert q.table == "shocks", kind
+        assert kind.replace("_", " ") in q.description, kind
 
 
 def test_whole_numbers_have_separators_but_days_runs_and_seeds_do_not():
@@ -216,7 +217,9 @@ def test_run_workbook_units_of_registered_columns_come_from_the_registry(auction
     portfolio = cells_by_header(book["Portfolio"])
     assert [c.number_format for c in portfolio["premium_fraction (fraction)"]] == ["0.00%"] * 2
     shocks = cells_by_header(book["Shocks"])
-    assert [c.value for c in shocks["magnitude (by kind: fraction, days, factor or t per period)"]] == [1.0]
+    assert [c.value for c in shocks["severity (fraction)"]] == [1.0]
+    assert [c.number_format for c in shocks["severity (fraction)"]] == ["0.00%"]
+    assert [c.value for c in shocks["extra_days (days)"]] == [None]  # an embargo has no extra days
 
 
 def test_every_sheet_of_every_workbook_can_be_filtered(auction_run, tmp_path):

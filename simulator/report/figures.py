@@ -209,7 +209,7 @@ def shock_timeline(result: Result) -> str:
             f'<text x="{left - 10}" y="{y + 25}" text-anchor="end" font-size="10" fill="#6b7682">'
             f"{escape(str(shock.id))}</text>"
         )
-        opacity = 0.35 + 0.65 * min(1.0, float(shock.magnitude)) if kind in ("embargo", "quota_cut") else 0.8
+        opacity = 0.35 + 0.65 * min(1.0, float(shock.severity)) if kind in ("embargo", "quota_cut") else 0.8
         if end > 0 and first < horizon:
             parts.append(
                 f'<rect x="{x0:.1f}" y="{y + 4}" width="{x1 - x0:.1f}" height="{row - 10}" rx="3" '

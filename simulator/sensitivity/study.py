@@ -13,9 +13,11 @@ is bad input (exit 2) naming the entry.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -68,13 +70,81 @@ class Study:
         return [dict(zip(self.paths, row, strict=True)) for row in zip(*columns, strict=True)]
 
     def values_table(self, points: list[dict[str, Any]]) -> pd.DataFrame:
-        """One column per input path with the values each sample used (text where not a number)."""
-        out = {}
-        for path in self.paths:
-            values = [p[path] for p in points]
-            numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
-            out[path] = np.array(values, float) if numeric else [_text(v) for v in values]
-        return pd.DataFrame(out)
+        """The values each sample used, one typed column per input (a mapping: per key); see :func:`typed_values`."""
+        return typed_values(self.inputs, points)
+
+
+SAMPLED_DATE_DTYPE = "datetime64[ms]"
+"""Sampled dates: midnight of the day, in milliseconds, as Parquet stores them (it has no seconds)."""
+
+
+def typed_values(inputs: Sequence[Input], points: list[dict[str, Any]]) -> pd.DataFrame:
+    """The inputs' values of each sample (``points``, one mapping of path to value each) as typed columns.
+
+    One column per input, named by its path and in the order declared, typed by the values
+    the samples took:
+
+    - whole numbers: ``int64``; other numbers: ``float64`` (NaN for a missing value);
+    - dates: ``datetime64[ms]`` (a date range, a set of dates, or ISO dates for a field that
+      holds a date);
+    - ``True``/``False``: ``bool``;
+    - a mapping (a set of sourcing shares, say): one column per key, ``<path>.<key>``, typed
+      by the same rules, keys in the order first met, empty (NaN) in a sample whose mapping
+      lacks the key;
+    - anything else (words such as ``held``/``lost``, or values of mixed kinds): text.
+
+    >>> from simulator.scenario.schema import UncertainValues
+    >>> split = Input(UncertainValues(path="p", source="s", values=[{"a": 0.9, "b": 0.1}, {"a": 1.0}]), None)
+    >>> typed_values([split], [{"p": {"a": 0.9, "b": 0.1}}, {"p": {"a": 1.0}}]).to_dict("list")
+    {'p.a': [0.9, 1.0], 'p.b': [0.1, nan]}
+    """
+    out: dict[str, Any] = {}
+    for item in inputs:
+        values = [point[item.path] for point in points]
+        out.update(_typed_columns(item.path, values, isinstance(item.current, dt.date)))
+    return pd.DataFrame(out, index=pd.RangeIndex(len(points)))
+
+
+def _typed_columns(name: str, values: list[Any], holds_date: bool) -> dict[str, Any]:
+    """Column ``name`` of ``values``, or for mappings a column ``name.<key>`` per key (nested: recursively)."""
+    present = [v for v in values if v is not None]
+    if not present or not all(isinstance(v, dict) for v in present):
+        return {name: _typed_column(values, holds_date)}
+    keys = dict.fromkeys(key for v in present for key in v)
+    out: dict[str, Any] = {}
+    for key in keys:
+        out.update(_typed_columns(f"{name}.{key}", [v.get(key) if v is not None else None for v in values], False))
+    return out
+
+
+def _typed_column(values: list[Any], holds_date: bool) -> Any:
+    """One column of sampled values as its type says (see :func:`typed_values`)."""
+    present = [v for v in values if v is not None]
+    flags = all(isinstance(v, bool | np.bool_) for v in values)
+    if present and flags:
+        return np.array(values, bool)
+    numbers = [isinstance(v, Real) and not isinstance(v, bool | np.bool_) for v in present]
+    if present and all(numbers):
+        if len(present) == len(values) and all(isinstance(v, Integral) for v in values):
+            return np.array(values, np.int64)
+        return np.array([np.nan if v is None else float(v) for v in values], np.float64)
+    if present and all(_is_date(v, holds_date) for v in present):
+        days = [None if v is None else pd.Timestamp(str(v)) for v in values]
+        return pd.Series(days, dtype=SAMPLED_DATE_DTYPE)
+    return pd.Series([None if v is None else _text(v) for v in values])  # pandas 3: the str dtype Parquet gives back
+
+
+def _is_date(value: Any, holds_date: bool) -> bool:
+    """A date, or (for a field that holds a date) an ISO date as text."""
+    if isinstance(value, dt.date):
+        return True
+    if not (holds_date and isinstance(value, str)):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _text(value: Any) -> str:
