@@ -94,6 +94,16 @@ def test_each_path_is_uncertain_once():
     assert "uncertain.1.path: 'regions.eu.demand.ree.tonnes_per_day' is already uncertain.0" in text
 
 
+@pytest.mark.parametrize("order", ["mapping first", "key first"])
+def test_a_mapping_and_one_of_its_keys_are_not_both_uncertain(order):
+    """Both would write the same sample column and the same field: the later one used to win silently."""
+    mapping = entry(path="regions.eu.demand.ree", values=[{"tonnes_per_day": 80}, {"tonnes_per_day": 90}])
+    key = entry(low=70, high=90)
+    first, second = (mapping, key) if order == "mapping first" else (key, mapping)
+    text = problems(with_uncertain(first, second))
+    assert f"uncertain.1.path: '{second['path']}' and uncertain.0 ('{first['path']}') overlap" in text
+
+
 def test_paths_reach_list_items_by_id_and_index_and_fields_left_at_their_default():
     data = with_uncertain(
         entry(path="shocks.halt.end", low=100, high=200),

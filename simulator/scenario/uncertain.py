@@ -109,6 +109,11 @@ def holds_whole_numbers(current: Any) -> bool:
     return isinstance(current, int | dt.date) and not isinstance(current, bool)
 
 
+def _nested(a: str, b: str) -> bool:
+    """One of the two paths lies inside the other (``x.y`` and ``x.y.z``)."""
+    return b.startswith(a + ".") or a.startswith(b + ".")
+
+
 def check_uncertain(s: Scenario) -> list[Problem]:
     """Every problem of the scenario's uncertain entries: paths that lead nowhere, twice or to no number."""
     problems: list[Problem] = []
@@ -117,6 +122,15 @@ def check_uncertain(s: Scenario) -> list[Problem]:
         where = f"uncertain.{i}.path"
         if entry.path in seen:
             problems.append(Problem(where, f"'{entry.path}' is already uncertain.{seen[entry.path]}"))
+            continue
+        if nesting := next((p for p in seen if _nested(p, entry.path)), None):
+            problems.append(
+                Problem(
+                    where,
+                    f"'{entry.path}' and uncertain.{seen[nesting]} ('{nesting}') overlap (one lies inside the other): "
+                    "declare the whole mapping or its keys, not both",
+                )
+            )
             continue
         seen[entry.path] = i
         if entry.path.split(".")[0] in NOT_INPUTS:
