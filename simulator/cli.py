@@ -584,7 +584,7 @@ def explore(
         try:
             parsed.append(parse_axis(text))
         except InputError as exc:  # the sweep's parser names its option --grid
-            raise InputError(exc.render().replace("--grid ", "--axis ", 1)) from None
+            raise InputError(exc.render().replace("--grid", "--axis", 1)) from None
     raw = load_raw(scenario)
     spec = SweepSpec(tuple(parsed), runs=runs, seed=seed, fixed=tuple(_overrides(assignments)))
     n_workers = workers or os.cpu_count() or 1

@@ -38,7 +38,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from simulator.errors import InputError, Problem
+from simulator.errors import InputError, Problem, setting
 from simulator.interrupt import shielded
 from simulator.version import __version__
 
@@ -171,7 +171,7 @@ class OutputFolder:
         foreign = sorted(n for n in {*names, MANIFEST} if os.path.lexists(self.path / n) and n not in self.owned)
         if foreign:
             why = "not listed in this folder's manifest.json, so not written by stockpile"
-            advice = "move it, choose another folder, or pass --force to overwrite it"
+            advice = f"move it, choose another folder, or pass {setting('force')} to overwrite it"
             raise InputError([Problem(name, f"exists and is {why}; {advice}") for name in foreign], str(self.path))
 
     @contextmanager

@@ -18,7 +18,15 @@ from tests.helpers import ONE_REGION, TWO_MEMBERS, assert_bad_input, build
 
 def embargo(ident: str, start: int, end: int, **extra: Any) -> dict[str, Any]:
     """A full embargo of china on japan from day ``start`` to day ``end``."""
-    return {"id": ident, "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": start, "end": end, **extra}
+    return {
+        "id": ident,
+        "kind": "embargo",
+        "supplier": "china",
+        "regions": ["japan"],
+        "start": start,
+        "end": end,
+        **extra,
+    }
 
 
 THREE_SHOCKS = build(ONE_REGION, shocks=[embargo("first_halt", 1, 3), embargo("second_halt", 5, 7)])
@@ -88,3 +96,95 @@ def test_shocks_sharing_an_id_keep_their_positions():
     with pytest.raises(ScenarioError) as caught:
         simulator.run(with_third(embargo("first_halt", 9, 12)))
     assert [p.render(None) for p in caught.value.problems] == ["shocks.2.id: duplicate shock id 'first_halt'"]
+
+
+# --- defect 2: the Python API names its arguments, the command line its options ------------------
+
+HALT_SEVERITY = "shocks.halt.severity"
+"""A path of TWO_MEMBERS's one shock."""
+POOL_JAPAN = "agreement.pool.contributions.japan.ree.tonnes"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (  # 2 x 2 = 4 points against a limit of 3
+            lambda: simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: [0.5, 1], POOL_JAPAN: [1, 2]}, max_points=3),
+            "grid: 2 x 2 = 4 grid points, more than 3 (raise max_points=)",
+        ),
+        (  # 2 points x 2 runs = 4 runs against a limit of 3
+            lambda: simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: [0.5, 1]}, runs=2, max_runs=3),
+            "runs: 2 point(s) x 2 runs = 4 runs, more than 3 (raise max_runs=)",
+        ),
+        (  # 0, 0.5 and 1: three values against a limit of 2
+            lambda: simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: "0:1:0.5"}, max_points=2),
+            "grid['shocks.halt.severity']: '0:1:0.5' has 3 values, more than a grid may have points "
+            "(2; raise max_points=)",
+        ),
+        (
+            lambda: simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: [0.2, 0.5, 1]}, max_points=2),
+            "grid['shocks.halt.severity']: 3 values, more than a grid may have points (2; raise max_points=)",
+        ),
+        (
+            lambda: simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: "0:x:0.5"}),
+            "grid['shocks.halt.severity']: 'x' is not a number",
+        ),
+        (
+            lambda: simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: []}),
+            "grid['shocks.halt.severity']: no values given",
+        ),
+        (lambda: simulator.run(TWO_MEMBERS, set=["horizon_days"]), "set: expected PATH=VALUE, got 'horizon_days'"),
+        (lambda: simulator.run(TWO_MEMBERS, set=["horizon_days=[1"]), "set['horizon_days']: "),
+        (lambda: simulator.compare(TWO_MEMBERS, "lottery"), "mechanisms: unknown mechanism(s) lottery (known: "),
+        (lambda: simulator.check(rtol=math.inf), "rtol: must be a finite number >= 0, not inf"),
+        (lambda: simulator.check(atol=-1.0), "atol: must be a finite number >= 0, not -1.0"),
+        (
+            lambda: simulator.run(
+                build(TWO_MEMBERS, uncertain=[{"path": "horizon_days", "source": "assumption", "low": 50, "high": 60}])
+            ),
+            "(give the horizon with set=)",
+        ),
+    ],
+)
+def test_python_messages_name_the_argument_not_the_option(call, message):
+    with pytest.raises(InputError) as raised:
+        call()
+    assert str(raised.value).startswith(message) or message in str(raised.value), str(raised.value)
+    assert "--" not in str(raised.value)
+
+
+def test_write_advises_force_as_an_argument(tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "summary.csv").write_text("my own notes\n")
+    with pytest.raises(InputError) as raised:
+        simulator.run(TWO_MEMBERS).write(tmp_path / "out", plots=False)
+    assert str(raised.value).endswith("pass force= to overwrite it")
+
+
+def test_report_names_its_explorer_argument(tmp_path):
+    page = tmp_path / "explorer.html"
+    page.write_text("<html>not a page of stockpile explore</html>")
+    with pytest.raises(InputError) as raised:
+        simulator.report(TWO_MEMBERS, tmp_path / "r.html", explorer=page)
+    assert str(raised.value) == f"{page}: explorer: cannot link it: not an explorer page written by stockpile explore"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--grid", f"{HALT_SEVERITY}=0.5,1", "--grid", f"{POOL_JAPAN}=1,2", "--max-points", "3"],
+            "error: --grid: 2 x 2 = 4 grid points, more than 3 (raise --max-points)",
+        ),
+        (
+            ["--grid", f"{HALT_SEVERITY}=0.5,1", "--runs", "2", "--max-runs", "3"],
+            "error: --runs: 2 point(s) x 2 runs = 4 runs, more than 3 (raise --max-runs)",
+        ),
+        (["--grid", f"{HALT_SEVERITY}=0:x:0.5"], "error: --grid shocks.halt.severity: 'x' is not a number"),
+        (["--grid", HALT_SEVERITY], f"error: --grid: expected PATH=SPEC, got '{HALT_SEVERITY}'"),
+        (["--set", "horizon_days"], "error: --set: expected PATH=VALUE, got 'horizon_days'"),
+    ],
+)
+def test_the_command_line_still_names_its_options(tmp_path, args, message):
+    result = invoke("sweep", write(tmp_path, TWO_MEMBERS), *args, "-o", tmp_path / "out")
+    assert_bad_input(result, message)

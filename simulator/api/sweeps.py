@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.api.inputs import Overrides, ScenarioLike, assignments, plain, raw_data, whole
-from simulator.errors import InputError
+from simulator.api.inputs import Overrides, ScenarioLike, assignments, plain, python_words, raw_data, whole
+from simulator.errors import InputError, Problem, setting
 from simulator.frames import typed
 from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, parse_values
 from simulator.sweep.runner import CHUNK_RUNS, MAX_RUNS
@@ -41,12 +41,14 @@ def _axes(grid: Mapping[str, Any] | None, max_points: int) -> tuple[Axis, ...]:
             values = parse_values(spec, path, max_points)
         elif isinstance(spec, Iterable) and not isinstance(spec, Mapping):
             if hasattr(spec, "__len__") and len(spec) > max_points:
-                raise InputError(
-                    f"--grid {path}: {len(spec):,} values, more than a grid may have points ({max_points:,})"
+                message = (
+                    f"{len(spec):,} values, more than a grid may have points ({max_points:,}; "
+                    f"raise {setting('max_points')})"
                 )
+                raise InputError([Problem(setting("grid", path), message)])
             values = tuple(plain(value) for value in spec)
             if not values:
-                raise InputError(f"--grid {path}: no values given")
+                raise InputError([Problem(setting("grid", path), "no values given")])
         else:
             values = (plain(spec),)
         axes.append(Axis(path, values))
@@ -111,6 +113,7 @@ def _mixed(values: tuple[Any, ...]) -> bool:
     return len({type(v) for v in values}) > 1
 
 
+@python_words
 def sweep(
     scenario: ScenarioLike,
     grid: Mapping[str, Any] | None = None,

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from simulator.errors import InputError
+from simulator.errors import InputError, Problem, setting
 from simulator.fastpath import CurveRequest, kept_curves, run_batch
 from simulator.forked import map_shared
 from simulator.plan import Plan, batch_key, compile_plan, stack_plans, with_warm_up_from
@@ -327,12 +327,14 @@ def check_size(spec: SweepSpec, max_points: int = MAX_POINTS, max_runs: int = MA
     points = math.prod(len(axis.values) for axis in spec.axes)
     if points > max_points:
         shape = " x ".join(f"{len(axis.values):,}" for axis in spec.axes)
-        raise InputError(f"--grid: {shape} = {points:,} grid points, more than {max_points:,} (raise --max-points)")
+        message = f"{shape} = {points:,} grid points, more than {max_points:,} (raise {setting('max_points')})"
+        raise InputError([Problem(setting("grid"), message)])
     if points * spec.runs > max_runs:
-        raise InputError(
-            f"--runs: {points:,} point(s) x {spec.runs:,} runs = {points * spec.runs:,} runs, "
-            f"more than {max_runs:,} (raise --max-runs)"
+        message = (
+            f"{points:,} point(s) x {spec.runs:,} runs = {points * spec.runs:,} runs, "
+            f"more than {max_runs:,} (raise {setting('max_runs')})"
         )
+        raise InputError([Problem(setting("runs"), message)])
 
 
 def _check_curve_shape(sweep: Sweep) -> None:
