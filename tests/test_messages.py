@@ -188,3 +188,30 @@ def test_report_names_its_explorer_argument(tmp_path):
 def test_the_command_line_still_names_its_options(tmp_path, args, message):
     result = invoke("sweep", write(tmp_path, TWO_MEMBERS), *args, "-o", tmp_path / "out")
     assert_bad_input(result, message)
+
+
+# --- defect 3: a limit of 0 is bad input, not the default -------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["max_points", "max_runs"])
+@pytest.mark.parametrize("value", [0, -1, 2.5, True])
+def test_a_sweep_limit_below_one_or_not_whole_is_refused(name, value):
+    with pytest.raises(InputError) as raised:
+        simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: [0.5, 1]}, workers=1, **{name: value})
+    assert str(raised.value) == f"{name}: must be a whole number >= 1, got {value!r}"
+
+
+@pytest.mark.parametrize("name", ["max_points", "max_runs"])
+def test_a_sweep_limit_of_none_is_the_default(name):
+    # two points, one run each: far below 100,000 points and 10,000,000 runs
+    table = simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: [0.5, 1]}, workers=1, **{name: None})
+    assert table[HALT_SEVERITY].tolist() == [0.5, 1.0]
+
+
+@pytest.mark.parametrize("option", ["--max-points", "--max-runs"])
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_the_command_refuses_a_limit_below_one(tmp_path, option, value):
+    out = tmp_path / "out"
+    result = invoke("sweep", write(tmp_path, TWO_MEMBERS), "--grid", f"{HALT_SEVERITY}=0.5,1", option, value, "-o", out)
+    assert_bad_input(result, option, f"{value} is not in the range x>=1")
+    assert not out.exists()

@@ -126,8 +126,8 @@ def sweep(
     out: str | os.PathLike[str] | None = None,
     force: bool = False,
     client: Any = None,
-    max_points: int = MAX_POINTS,
-    max_runs: int = MAX_RUNS,
+    max_points: int | None = None,
+    max_runs: int | None = None,
 ) -> Any:
     """Run a scenario over a grid of parameters and seeds with the fast path; one row per run.
 
@@ -161,9 +161,9 @@ def sweep(
     client
         A ``distributed.Client`` to run the chunks on a Dask cluster.
     max_points
-        Refuse grids of more points, before any run.
+        Refuse grids of more points, before any run (default: 100,000, as ``--max-points``).
     max_runs
-        Refuse sweeps of more runs in all, before any run.
+        Refuse sweeps of more runs in all, before any run (default: 10,000,000, as ``--max-runs``).
 
     Returns
     -------
@@ -177,6 +177,8 @@ def sweep(
     from simulator.sweep.runner import check_size, without_repeats
 
     runs = whole(runs, "runs", 1)
+    max_points = MAX_POINTS if max_points is None else whole(max_points, "max_points", 1)
+    max_runs = MAX_RUNS if max_runs is None else whole(max_runs, "max_runs", 1)
     root_seed = None if seed is None else whole(seed, "seed", 0)
     n_workers = whole(workers, "workers", 1) if workers is not None else os.cpu_count() or 1
     spec = SweepSpec(_axes(grid, max_points), runs=runs, seed=root_seed, fixed=tuple(assignments(set)))
