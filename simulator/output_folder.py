@@ -275,11 +275,28 @@ def discard(path: Path) -> None:
     removed by the command's :func:`open_folder` as it ends, or by the next one. A
     missing ``path`` is nothing to do.
     """
+    shutil.rmtree(set_aside(path), ignore_errors=True)
+
+
+def set_aside(path: Path) -> Path:
+    """Move the folder ``path`` at once into a new staging folder beside it; return the staging folder.
+
+    It is deleted as :func:`discard` deletes it, when the command's :func:`open_folder`
+    ends (or by the next command), unless :func:`put_back` returns it first.
+    """
     with shielded():
         stage = Path(tempfile.mkdtemp(dir=path.parent, prefix=STAGE_PREFIX))
         with suppress(FileNotFoundError):
             os.rename(path, stage / path.name)
-    shutil.rmtree(stage, ignore_errors=True)
+    return stage
+
+
+def put_back(stage: Path, path: Path) -> None:
+    """Return a folder :func:`set_aside` moved to ``stage`` to ``path`` (which must not exist)."""
+    with shielded():
+        with suppress(FileNotFoundError):
+            os.rename(stage / path.name, path)
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def _remove_stages(folder: Path) -> None:
