@@ -91,6 +91,10 @@ class InputError(Exception):
         """All problems, one per line."""
         return "\n".join(p.render(self.source, self.python) for p in self.problems)
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem], str | None]]:
+        """Pickled with its problems (from a sweep's worker), so the API can still word their settings."""
+        return type(self), (self.problems, self.source)
+
     def in_python_words(self) -> InputError:
         """Word the settings as the Python API's arguments (``max_points=``); return the same error."""
         self.python = True

@@ -215,3 +215,14 @@ def test_the_command_refuses_a_limit_below_one(tmp_path, option, value):
     result = invoke("sweep", write(tmp_path, TWO_MEMBERS), "--grid", f"{HALT_SEVERITY}=0.5,1", option, value, "-o", out)
     assert_bad_input(result, option, f"{value} is not in the range x>=1")
     assert not out.exists()
+
+
+def test_an_error_from_a_worker_process_is_still_worded_by_the_front_end():
+    import pickle
+
+    from simulator.errors import Problem, setting
+
+    sent = ScenarioError([Problem(setting("grid"), f"too large (raise {setting('max_points')})")], "s.yaml")
+    back = pickle.loads(pickle.dumps(sent))
+    assert type(back) is ScenarioError and str(back) == "s.yaml: --grid: too large (raise --max-points)"
+    assert str(back.in_python_words()) == "s.yaml: grid: too large (raise max_points=)"
