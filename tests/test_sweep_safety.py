@@ -366,6 +366,7 @@ def test_a_refused_sweep_keeps_an_earlier_sweeps_results_byte_for_byte(tmp_path)
     assert snapshot(out) == before
 
 
+@pytest.mark.xdist_group("sweep-safety-whole")
 def test_a_refused_sweep_keeps_the_checkpoints_of_another_sweep(tmp_path, monkeypatch, whole):
     out = tmp_path / "out"
     interrupted(tmp_path, monkeypatch, out, finished=2)
