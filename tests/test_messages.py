@@ -75,7 +75,7 @@ def test_set_by_position_is_reported_by_id(tmp_path):
     assert_bad_input(result, f"{path}: shocks.late_halt.end: must be after start (day 5 <= day 9)")
 
 
-@pytest.mark.parametrize("given", ["shocks.2.end", "shocks.late_halt.end"])
+@pytest.mark.parametrize("given", ["shocks.2.end", "shocks.-1.end", "shocks.late_halt.end"])
 def test_sweep_set_names_the_set_and_the_shock_by_id(tmp_path, given):
     path = write(tmp_path, with_third(embargo("late_halt", 9, 12)))
     out = tmp_path / "out"

@@ -160,7 +160,7 @@ def _problems(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
 
 
 _ID = re.compile(ID_PATTERN)
-_POSITION = re.compile(r"[0-9]{1,9}")
+_POSITION = re.compile(r"-?[0-9]{1,9}")  # as a --set path gives one (simulator.scenario.overrides)
 
 
 def _item_id(items: list[Any], item: Any) -> str | None:
@@ -176,21 +176,26 @@ def named_path(path: str, data: Any) -> str:
     """``path`` with each list position replaced by the item's ``id`` where it has one.
 
     ``shocks.4.end`` becomes ``shocks.china_quota_2011.end``: the user finds the shock
-    by its name instead of counting, and the path is the one ``--set`` takes. Items
-    without an id, or whose id is missing, invalid or shared, keep their position.
+    by its name instead of counting, and the path is the one ``--set`` takes. An item
+    whose id is missing, invalid or shared keeps its position (counted from 0, as a
+    ``--set`` path's ``-1`` is). A path that names an item by id is left as it is.
 
     >>> named_path("shocks.1.end", {"shocks": [{"id": "a"}, {"id": "b"}]})
     'shocks.b.end'
-    >>> named_path("shocks.1.id", {"shocks": [{"id": "a"}, {"id": "a"}]})
-    'shocks.1.id'
+    >>> named_path("shocks.1.id", {"shocks": [{"id": "a"}, {"id": "a"}]}), named_path("x.-1", {"x": [1, 2]})
+    ('shocks.1.id', 'x.1')
     """
     parts: list[str] = []
     node = data
     for part in path.split(".") if path else []:
-        if isinstance(node, list) and _POSITION.fullmatch(part) and int(part) < len(node):
-            item = node[int(part)]
-            parts.append(_item_id(node, item) or part)
+        if isinstance(node, list) and _POSITION.fullmatch(part) and -len(node) <= int(part) < len(node):
+            position = int(part) % len(node)
+            item = node[position]
+            parts.append(_item_id(node, item) or str(position))
             node = item
+        elif isinstance(node, list):  # an id, as a --set path may give it
+            parts.append(part)
+            node = next((item for item in node if isinstance(item, dict) and item.get("id") == part), None)
         elif isinstance(node, dict) and part in node:
             parts.append(part)
             node = node[part]
