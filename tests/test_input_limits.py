@@ -289,15 +289,27 @@ def test_a_shock_date_past_9999_is_refused(tmp_path):
 @pytest.mark.parametrize(
     ("distribution", "path", "message"),
     [
-        ({"distribution": "uniform", "low": math.nan, "high": 1}, "shocks.halt.severity.low", "must be a finite number"),
-        ({"distribution": "uniform", "low": 0, "high": math.inf}, "shocks.halt.severity.high", "must be a finite number"),
+        (
+            {"distribution": "uniform", "low": math.nan, "high": 1},
+            "shocks.halt.severity.low",
+            "must be a finite number",
+        ),
+        (
+            {"distribution": "uniform", "low": 0, "high": math.inf},
+            "shocks.halt.severity.high",
+            "must be a finite number",
+        ),
         (
             {"distribution": "triangular", "low": 0, "mode": 0.5, "high": 1e30},
             "shocks.halt.severity.high",
             "must be <= 1e+09",
         ),
         ({"distribution": "lognormal", "mean": 0.5, "sd": 1e30}, "shocks.halt.severity.sd", "must be <= 1e+09"),
-        ({"distribution": "lognormal", "mean": math.nan, "sd": 1}, "shocks.halt.severity.mean", "must be a finite number"),
+        (
+            {"distribution": "lognormal", "mean": math.nan, "sd": 1},
+            "shocks.halt.severity.mean",
+            "must be a finite number",
+        ),
         ({"distribution": "uniform", "low": 0.5, "high": 1.5}, "shocks.halt.severity", "high must be within [0, 1]"),
     ],
 )
