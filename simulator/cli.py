@@ -509,7 +509,7 @@ def sweep(
                             progress=advance,
                             figures=figures,
                             force=force,
-                            no_worker_timeout_s=dask_timeout_s or NO_WORKER_TIMEOUT_S,
+                            no_worker_timeout_s=NO_WORKER_TIMEOUT_S if dask_timeout_s is None else dask_timeout_s,
                             on_table=table_written,
                         )
                     except Exception as exc:
@@ -584,7 +584,7 @@ def explore(
         try:
             parsed.append(parse_axis(text))
         except InputError as exc:  # the sweep's parser names its option --grid
-            raise InputError(exc.render().replace("--grid ", "--axis ", 1)) from None
+            raise InputError(exc.render().replace("--grid", "--axis", 1)) from None
     raw = load_raw(scenario)
     spec = SweepSpec(tuple(parsed), runs=runs, seed=seed, fixed=tuple(_overrides(assignments)))
     n_workers = workers or os.cpu_count() or 1
@@ -782,8 +782,8 @@ def _planned_sweep(
     from simulator.sweep.grid import MAX_POINTS, load_spec_file
     from simulator.sweep.runner import MAX_RUNS, check_size
 
-    max_points = max_points or MAX_POINTS
-    max_runs = max_runs or MAX_RUNS
+    max_points = MAX_POINTS if max_points is None else max_points  # None: the default (click refuses 0)
+    max_runs = MAX_RUNS if max_runs is None else max_runs
     spec = SweepSpec(())
     if spec_file:
         from_file, spec = load_spec_file(spec_file, max_points)
@@ -793,7 +793,7 @@ def _planned_sweep(
     spec = dataclasses.replace(
         spec,
         axes=spec.axes + tuple(parse_axis(text, max_points) for text in grids),
-        runs=runs or spec.runs,
+        runs=spec.runs if runs is None else runs,
         seed=seed if seed is not None else spec.seed,
         fixed=spec.fixed + tuple(_overrides(assignments)),
     )

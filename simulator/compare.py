@@ -12,7 +12,7 @@ import pandas as pd
 
 from simulator import quantities
 from simulator.engine import simulate
-from simulator.errors import InputError, ScenarioError
+from simulator.errors import InputError, Problem, ScenarioError, setting
 from simulator.mechanisms import NAMES as MECHANISMS
 from simulator.mechanisms import current_name
 from simulator.results import Result
@@ -107,7 +107,8 @@ def parse_mechanisms(text: str | None) -> list[str]:
     names = [name.strip() for name in text.split(",") if name.strip()]
     unknown = [name for name in names if current_name(name) not in MECHANISMS]
     if unknown:
-        raise InputError(f"--mechanisms: unknown mechanism(s) {', '.join(unknown)} (known: {', '.join(MECHANISMS)})")
+        message = f"unknown mechanism(s) {', '.join(unknown)} (known: {', '.join(MECHANISMS)})"
+        raise InputError([Problem(setting("mechanisms"), message)])
     return names
 
 

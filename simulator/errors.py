@@ -4,11 +4,57 @@ Layer: ground.
 
 Every problem names the file it came from and the dotted field path inside it, so
 a user can go straight to the line that needs fixing.
+
+A message that names a setting the user gave (a sweep's largest grid, its ``--grid``
+values) names it by :func:`setting`, and each front end words it its own way: the
+command line as its option (``--max-points``, the default), the Python API as its
+argument (``max_points=``, :meth:`InputError.in_python_words`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_OPEN, _KEY, _CLOSE = "\x02", "\x1f", "\x03"
+_SETTING = re.compile(f"{_OPEN}([a-z_]+)(?:{_KEY}([^{_CLOSE}]*))?{_CLOSE}")
+
+
+def setting(name: str, key: str | None = None) -> str:
+    """A setting named in a message, by its Python argument name (``max_points``).
+
+    ``key`` names one entry of a setting that maps paths to values (``grid``, ``set``).
+    The text stands in the message until it is worded (:func:`worded`).
+
+    >>> worded(f"raise {setting('max_points')}", python=False), worded(f"raise {setting('max_points')}", python=True)
+    ('raise --max-points', 'raise max_points=')
+    >>> worded(setting("grid", "agreement.ratio.japan"), python=True)
+    "grid['agreement.ratio.japan']"
+    """
+    if key is None:
+        return f"{_OPEN}{name}{_CLOSE}"
+    plain_key = "".join(c for c in key if c not in (_OPEN, _KEY, _CLOSE))
+    return f"{_OPEN}{name}{_KEY}{plain_key}{_CLOSE}"
+
+
+def worded(text: str, python: bool, label: bool = False) -> str:
+    """``text`` with its settings worded for the command line or, with ``python``, the Python API.
+
+    The command line says ``--max-points`` and ``--grid PATH``; Python says ``max_points=``
+    and ``grid['PATH']``, or the bare ``max_points`` where the setting is a message's
+    ``label`` (what the message is about, before the colon).
+    """
+
+    def word(found: re.Match[str]) -> str:
+        name, key = found[1], found[2]
+        if not python:
+            option = "--" + name.replace("_", "-")
+            return option if key is None else f"{option} {key}"
+        if key is not None:
+            return f"{name}[{key!r}]"
+        return name if label else f"{name}="
+
+    return _SETTING.sub(word, text)
 
 
 @dataclass(frozen=True)
@@ -18,10 +64,15 @@ class Problem:
     path: str
     message: str
 
-    def render(self, source: str | None) -> str:
-        """Format as ``file: path: message`` (parts that are empty are left out)."""
-        parts = [p for p in (source, self.path) if p]
-        return ": ".join([*parts, self.message])
+    def render(self, source: str | None, python: bool = False) -> str:
+        """Format as ``file: path: message`` (parts that are empty are left out).
+
+        Settings in the path and message are worded for the command line, or with
+        ``python`` for the Python API (:func:`worded`).
+        """
+        path = worded(self.path, python, label=True)
+        parts = [p for p in (source, path) if p]
+        return ": ".join([*parts, worded(self.message, python)])
 
 
 class InputError(Exception):
@@ -32,11 +83,23 @@ class InputError(Exception):
             problems = [Problem("", problems)]
         self.problems = problems
         self.source = source
+        self.python = False
+        """Settings are worded as the Python API's arguments (else as command-line options)."""
         super().__init__(self.render())
 
     def render(self) -> str:
         """All problems, one per line."""
-        return "\n".join(p.render(self.source) for p in self.problems)
+        return "\n".join(p.render(self.source, self.python) for p in self.problems)
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem], str | None]]:
+        """Pickled with its problems (from a sweep's worker), so the API can still word their settings."""
+        return type(self), (self.problems, self.source)
+
+    def in_python_words(self) -> InputError:
+        """Word the settings as the Python API's arguments (``max_points=``); return the same error."""
+        self.python = True
+        self.args = (self.render(),)
+        return self
 
 
 class ScenarioError(InputError):

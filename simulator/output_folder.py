@@ -38,7 +38,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from simulator.errors import InputError, Problem
+from simulator.errors import InputError, Problem, setting
 from simulator.interrupt import shielded
 from simulator.version import __version__
 
@@ -171,7 +171,7 @@ class OutputFolder:
         foreign = sorted(n for n in {*names, MANIFEST} if os.path.lexists(self.path / n) and n not in self.owned)
         if foreign:
             why = "not listed in this folder's manifest.json, so not written by stockpile"
-            advice = "move it, choose another folder, or pass --force to overwrite it"
+            advice = f"move it, choose another folder, or pass {setting('force')} to overwrite it"
             raise InputError([Problem(name, f"exists and is {why}; {advice}") for name in foreign], str(self.path))
 
     @contextmanager
@@ -275,11 +275,28 @@ def discard(path: Path) -> None:
     removed by the command's :func:`open_folder` as it ends, or by the next one. A
     missing ``path`` is nothing to do.
     """
+    shutil.rmtree(set_aside(path), ignore_errors=True)
+
+
+def set_aside(path: Path) -> Path:
+    """Move the folder ``path`` at once into a new staging folder beside it; return the staging folder.
+
+    It is deleted as :func:`discard` deletes it, when the command's :func:`open_folder`
+    ends (or by the next command), unless :func:`put_back` returns it first.
+    """
     with shielded():
         stage = Path(tempfile.mkdtemp(dir=path.parent, prefix=STAGE_PREFIX))
         with suppress(FileNotFoundError):
             os.rename(path, stage / path.name)
-    shutil.rmtree(stage, ignore_errors=True)
+    return stage
+
+
+def put_back(stage: Path, path: Path) -> None:
+    """Return a folder :func:`set_aside` moved to ``stage`` to ``path`` (which must not exist)."""
+    with shielded():
+        with suppress(FileNotFoundError):
+            os.rename(stage / path.name, path)
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def _remove_stages(folder: Path) -> None:

@@ -33,7 +33,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from simulator.errors import InputError
+from simulator.errors import InputError, Problem, setting
 from simulator.frames import units
 
 if TYPE_CHECKING:
@@ -239,11 +239,11 @@ def _as_text(value: Any, number_format: str) -> str:
 def _sheet_rows(table: pd.DataFrame, where: str) -> None:
     rows, columns = len(table) + 1, len(table.columns)
     if rows > EXCEL_MAX_ROWS or columns > EXCEL_MAX_COLUMNS:
-        raise InputError(
-            f"--excel: {len(table):,} rows x {columns:,} columns do not fit an Excel sheet "
-            f"({EXCEL_MAX_ROWS - 1:,} rows x {EXCEL_MAX_COLUMNS:,} columns); use the CSV or Parquet files",
-            where,
+        message = (
+            f"{len(table):,} rows x {columns:,} columns do not fit an Excel sheet "
+            f"({EXCEL_MAX_ROWS - 1:,} rows x {EXCEL_MAX_COLUMNS:,} columns); use the CSV or Parquet files"
         )
+        raise InputError([Problem(setting("excel"), message)], where)
 
 
 def _frozen_columns(columns: Iterable[str], keys: frozenset[str]) -> int:

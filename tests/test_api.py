@@ -353,10 +353,13 @@ def test_sweep_as_xarray_needs_distinct_values_and_the_extra(monkeypatch):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"grid": {POOL_JAPAN: "5:1:1"}}, "--grid agreement.pool.contributions.japan.ree.tonnes: '5:1:1' is a desc"),
+        ({"grid": {POOL_JAPAN: "5:1:1"}}, "grid['agreement.pool.contributions.japan.ree.tonnes']: '5:1:1' is a desc"),
         ({"grid": {POOL_JAPAN: []}}, "no values given"),
         ({"grid": {POOL_JAPAN: [-1]}}, "must be >= 0"),
-        ({"grid": {POOL_JAPAN: range(200)}, "max_points": 100}, "more than a grid may have points (100)"),
+        (
+            {"grid": {POOL_JAPAN: range(200)}, "max_points": 100},
+            "more than a grid may have points (100; raise max_points=)",
+        ),
         ({"grid": {POOL_JAPAN: [1, 2]}, "runs": 3, "max_runs": 5}, "2 point(s) x 3 runs = 6 runs, more than 5"),
         ({"runs": 0}, "runs: must be a whole number >= 1, got 0"),
         ({"grid": [POOL_JAPAN]}, "grid: give a mapping {path: values}, not list"),
@@ -387,7 +390,7 @@ def test_compare_tabulates_each_rule_with_the_hand_worked_numbers():
 def test_compare_refuses_what_the_command_refuses(tmp_path):
     with pytest.raises(simulator.InputError) as raised:
         simulator.compare(TWO_MEMBERS, "fair_ratio,lottery")
-    assert str(raised.value).startswith("--mechanisms: unknown mechanism(s) lottery (known: ")
+    assert str(raised.value).startswith("mechanisms: unknown mechanism(s) lottery (known: ")
     path = write_scenario(tmp_path, ONE_REGION, "alone")
     code, output = cli("compare", path, "-o", tmp_path / "out")
     with pytest.raises(simulator.InputError) as alone:

@@ -122,7 +122,7 @@ def test_sourcing_share_above_one(tmp_path):
 def test_shock_with_unknown_region(tmp_path):
     shock = {"id": "h", "kind": "embargo", "supplier": "china", "regions": ["korea"], "start": 1, "end": 9}
     path = write(tmp_path, build(ONE_REGION, shocks=[shock]))
-    assert_bad_input(invoke("run", path), "shocks.0.regions.0: unknown region 'korea'")
+    assert_bad_input(invoke("run", path), "shocks.h.regions.0: unknown region 'korea'")
 
 
 def test_bad_set_value_names_the_path(tmp_path):

@@ -54,8 +54,8 @@ NUMBERS = [
     (ONE_REGION, {}, "regions.japan.commercial_stock.ree.tonnes"),
     (ONE_REGION, {}, "materials.ree.price_usd_per_kg"),
     (ONE_REGION, {}, "materials.ree.holding_cost_usd_per_t_year"),
-    (ONE_REGION, {"shocks": [SURGE]}, "shocks.0.factor"),
-    (ONE_REGION, {"shocks": [RANDOM_DURATION]}, "shocks.0.duration_days.sd"),
+    (ONE_REGION, {"shocks": [SURGE]}, "shocks.surge.factor"),
+    (ONE_REGION, {"shocks": [RANDOM_DURATION]}, "shocks.halt.duration_days.sd"),
     (TWO_MEMBERS, {}, "agreement.pool.contributions.japan.ree.tonnes"),
     (TWO_MEMBERS, {"agreement__auction": AUCTION}, "agreement.auction.bids.japan.ree.0.price_usd_per_kg"),
 ]
@@ -169,7 +169,7 @@ def test_booleans_are_not_numbers(tmp_path, word):
     path = write_text(tmp_path, SCENARIO_TEXT.replace("start: 5, end: 20}", f"start: 5, end: 20, severity: {word}}}"))
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
-    assert caught.value.problems[0].path == "shocks.0.severity"
+    assert caught.value.problems[0].path == "shocks.halt.severity"
     assert "not true/false" in caught.value.problems[0].message
 
 
@@ -190,7 +190,7 @@ def test_text_is_not_a_number():
 def test_booleans_are_not_numbers_in_set_values(tmp_path):
     path = write_text(tmp_path, SCENARIO_TEXT)
     result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", "shocks.halt.severity=yes")
-    assert_bad_input(result, str(path), "shocks.0.severity: must be a number, not true/false")
+    assert_bad_input(result, str(path), "shocks.halt.severity: must be a number, not true/false")
 
 
 # --- issue 20, item 10: sizes -----------------------------------------------------------------
@@ -246,9 +246,9 @@ def test_lead_time_and_delays_add_up_to_a_bounded_transit():
 @pytest.mark.parametrize("day", [-1_000_000, 1_000_000, -(10**18), 10**18])
 def test_shock_days_far_out_are_refused(day):
     start = problems(build(ONE_REGION, shocks=[{**HALT, "start": day, "end": None, "duration_days": 5}]))
-    assert start["shocks.0.start"] in ("must be >= -100000", "must be <= 100000"), start
+    assert start["shocks.halt.start"] in ("must be >= -100000", "must be <= 100000"), start
     end = problems(build(ONE_REGION, shocks=[{**HALT, "start": 5, "end": day}]))
-    assert end["shocks.0.end"] in ("must be >= -100000", "must be <= 100000"), end
+    assert end["shocks.halt.end"] in ("must be >= -100000", "must be <= 100000"), end
 
 
 def test_shock_days_at_the_limit_are_accepted():
@@ -283,22 +283,34 @@ def test_dates_at_the_limits_are_accepted(tmp_path):
 def test_a_shock_date_past_9999_is_refused(tmp_path):
     path = write_text(tmp_path, SCENARIO_TEXT)
     result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", "shocks.halt.end=10000-01-01")
-    assert_bad_input(result, "shocks.0.end: not a valid date '10000-01-01'")
+    assert_bad_input(result, "shocks.halt.end: not a valid date '10000-01-01'")
 
 
 @pytest.mark.parametrize(
     ("distribution", "path", "message"),
     [
-        ({"distribution": "uniform", "low": math.nan, "high": 1}, "shocks.0.severity.low", "must be a finite number"),
-        ({"distribution": "uniform", "low": 0, "high": math.inf}, "shocks.0.severity.high", "must be a finite number"),
+        (
+            {"distribution": "uniform", "low": math.nan, "high": 1},
+            "shocks.halt.severity.low",
+            "must be a finite number",
+        ),
+        (
+            {"distribution": "uniform", "low": 0, "high": math.inf},
+            "shocks.halt.severity.high",
+            "must be a finite number",
+        ),
         (
             {"distribution": "triangular", "low": 0, "mode": 0.5, "high": 1e30},
-            "shocks.0.severity.high",
+            "shocks.halt.severity.high",
             "must be <= 1e+09",
         ),
-        ({"distribution": "lognormal", "mean": 0.5, "sd": 1e30}, "shocks.0.severity.sd", "must be <= 1e+09"),
-        ({"distribution": "lognormal", "mean": math.nan, "sd": 1}, "shocks.0.severity.mean", "must be a finite number"),
-        ({"distribution": "uniform", "low": 0.5, "high": 1.5}, "shocks.0.severity", "high must be within [0, 1]"),
+        ({"distribution": "lognormal", "mean": 0.5, "sd": 1e30}, "shocks.halt.severity.sd", "must be <= 1e+09"),
+        (
+            {"distribution": "lognormal", "mean": math.nan, "sd": 1},
+            "shocks.halt.severity.mean",
+            "must be a finite number",
+        ),
+        ({"distribution": "uniform", "low": 0.5, "high": 1.5}, "shocks.halt.severity", "high must be within [0, 1]"),
     ],
 )
 def test_distribution_parameters_are_finite_and_within_the_fields_range(distribution, path, message):
@@ -312,7 +324,7 @@ def test_a_random_delay_is_bounded_like_a_fixed_one():
     assert problems(build(ONE_REGION, shocks=[{**shock, "extra_days": ok}])) == {}
     too_long = {"distribution": "lognormal", "mean": 1e6, "sd": 1}
     found = problems(build(ONE_REGION, shocks=[{**shock, "extra_days": too_long}]))
-    assert found["shocks.0.extra_days"].startswith("mean must be within [0, 3650]"), found
+    assert found["shocks.d.extra_days"].startswith("mean must be within [0, 3650]"), found
 
 
 def test_deep_nesting_is_refused_with_a_stated_limit(tmp_path):
@@ -410,7 +422,7 @@ def test_forty_regions_are_drawn_apart_with_room_for_the_legend():
 def test_an_impossible_date_in_set_is_exit_2_naming_the_field(tmp_path):
     path = write_text(tmp_path, SCENARIO_TEXT)
     result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", "shocks.halt.end=2011-13-01")
-    assert_bad_input(result, f"{path}: shocks.0.end: not a valid date '2011-13-01': month must be in 1..12")
+    assert_bad_input(result, f"{path}: shocks.halt.end: not a valid date '2011-13-01': month must be in 1..12")
 
 
 @pytest.mark.parametrize(

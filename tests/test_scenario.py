@@ -71,9 +71,9 @@ def test_shock_naming_unknown_region_material_and_supplier():
         "end": 2,
     }
     found = problems(build(ONE_REGION, shocks=[shock]))
-    assert any("shocks.0.supplier: unknown supplier 'chna'" in p and "did you mean 'china'" in p for p in found)
-    assert any("shocks.0.regions.0: unknown region 'japn'" in p for p in found)
-    assert any("shocks.0.materials.0: unknown material 'gold'" in p for p in found)
+    assert any("shocks.s.supplier: unknown supplier 'chna'" in p and "did you mean 'china'" in p for p in found)
+    assert any("shocks.s.regions.0: unknown region 'japn'" in p for p in found)
+    assert any("shocks.s.materials.0: unknown material 'gold'" in p for p in found)
 
 
 def test_every_problem_of_a_file_is_reported_at_once():
@@ -91,7 +91,7 @@ def test_stock_needs_exactly_one_unit():
 def test_dates_need_a_start_date():
     shock = {"id": "s", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": "2010-09-21", "end": 100}
     assert any(
-        "shocks.0.start: a date needs the scenario's start_date" in p
+        "shocks.s.start: a date needs the scenario's start_date" in p
         for p in problems(build(ONE_REGION, shocks=[shock]))
     )
     assert problems(build(ONE_REGION, shocks=[shock], start_date="2010-07-01")) == []
@@ -101,7 +101,7 @@ def test_severity_bounds_both_sides():
     shock = {"id": "s", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 1, "end": 3}
     assert problems(build(ONE_REGION, shocks=[{**shock, "severity": 1.0}])) == []
     assert any(
-        "shocks.0.severity: must be <= 1" in p
+        "shocks.s.severity: must be <= 1" in p
         for p in problems(build(ONE_REGION, shocks=[{**shock, "severity": 1.01}]))
     )
 
@@ -214,7 +214,7 @@ def test_a_random_start_that_always_falls_after_a_fixed_end_is_an_error():
         "end": 20,
     }
     assert any(
-        "shocks.0.end: the start is drawn from day 20 on: the shock never happens" in p
+        "shocks.s.end: the start is drawn from day 20 on: the shock never happens" in p
         for p in problems(build(ONE_REGION, shocks=[shock]))
     )
     assert problems(build(ONE_REGION, shocks=[{**shock, "end": 21}])) == []

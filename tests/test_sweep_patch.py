@@ -210,7 +210,7 @@ def test_a_bad_value_of_a_patched_axis_exits_2_naming_file_point_and_field(tmp_p
     )
     assert result.exit_code == 2
     assert "embargo_2010.yaml [shocks.china_japan_slowdown.severity=1.5]" in result.output
-    assert "shocks.2.severity" in result.output and "must be <= 1" in result.output
+    assert "shocks.china_japan_slowdown.severity" in result.output and "must be <= 1" in result.output
     assert "Traceback" not in result.output
 
 

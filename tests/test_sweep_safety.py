@@ -313,3 +313,86 @@ def test_validating_the_grid_reports_progress_once_per_value():
     sweep = plan_sweep(STOCHASTIC, "s.yaml", spec, progress=steps.append)
     assert sum(steps) == 5 + 2 and len(sweep.points) == 10
     assert steps.count(1) >= 4  # one by one here (a forked child's three may come together)
+
+
+# --- a sweep refused at a grid point leaves the folder as it was -------------------------------------
+
+# each ratio passes alone (the other member takes the rest), but point 1 sets japan 0.2 and eu 0.5:
+# 0.7 in all. 3 runs per point in chunks of 1 run: chunks 0-2 (point 0) are saved before chunk 3 fails
+BAD_PAIR = (
+    "--grid",
+    "agreement.ratio.japan=0.2,0.5",
+    "--grid",
+    "agreement.ratio.eu=0.8,0.5",
+    "--runs",
+    3,
+    "--seed",
+    11,
+    "--workers",
+    1,
+    "--chunk-runs",
+    1,
+)
+BAD_POINT = (
+    "[agreement.ratio.japan=0.2, agreement.ratio.eu=0.5]: agreement.ratio: ratios must sum to 1 (they sum to 0.7)"
+)
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every file and folder under ``folder``, hidden ones too: the bytes of each file (None: a folder)."""
+    return {str(p.relative_to(folder)): p.read_bytes() if p.is_file() else None for p in sorted(folder.rglob("*"))}
+
+
+def refused(scenario: Path, out: Path) -> None:
+    result = invoke("sweep", scenario, *BAD_PAIR, "-o", out)
+    assert result.exit_code == 2, result.output
+    assert f"error: {scenario} {BAD_POINT}" in result.output and "Traceback" not in result.output
+
+
+def test_a_refused_sweep_leaves_no_new_folder(tmp_path):
+    out = tmp_path / "new" / "out"
+    refused(write(tmp_path), out)
+    assert not (tmp_path / "new").exists()  # not the folder, nor its .chunks, nor the parent made for it
+
+
+def test_a_refused_sweep_keeps_an_earlier_sweeps_results_byte_for_byte(tmp_path):
+    scenario, out = write(tmp_path), tmp_path / "out"
+    earlier = invoke("sweep", scenario, "--grid", "agreement.ratio.japan=0.2,0.8", "--workers", 1, "-o", out)
+    assert earlier.exit_code == 0, earlier.output
+    (out / "notes.txt").write_text("the user's")
+    before = snapshot(out)
+    assert "sweep.parquet" in before and "manifest.json" in before
+    refused(scenario, out)
+    assert snapshot(out) == before
+
+
+@pytest.mark.xdist_group("sweep-safety-whole")
+def test_a_refused_sweep_keeps_the_checkpoints_of_another_sweep(tmp_path, monkeypatch, whole):
+    out = tmp_path / "out"
+    interrupted(tmp_path, monkeypatch, out, finished=2)
+    before = snapshot(out)
+    assert {".chunks/chunk-000000.json", ".chunks/chunk-000001.json"} <= set(before)
+    refused(write(tmp_path), out)
+    assert snapshot(out) == before
+    # and the interrupted sweep still resumes from them: chunks 0 and 1 are not computed again
+    assert resume(tmp_path, monkeypatch, out) == [2, 3]
+    assert table_bytes(out) == table_bytes(whole)
+
+
+def test_a_refused_resume_keeps_only_the_chunks_it_found(tmp_path, monkeypatch):
+    scenario, out = write(tmp_path), tmp_path / "out"
+    real = sweep_runner.run_chunk
+
+    def lost_after_one(chunk):
+        if chunk.index > 0:
+            raise RuntimeError("worker lost")
+        return real(chunk)
+
+    monkeypatch.setattr(sweep_runner, "run_chunk", lost_after_one)
+    stopped = invoke("sweep", scenario, *BAD_PAIR, "-o", out)
+    assert stopped.exit_code == 3, stopped.output
+    monkeypatch.setattr(sweep_runner, "run_chunk", real)
+    before = snapshot(out)
+    assert ".chunks/chunk-000000.json" in before and ".chunks/chunk-000001.json" not in before
+    refused(scenario, out)  # resumes: saves chunks 1 and 2, then point 1 is refused in chunk 3
+    assert snapshot(out) == before

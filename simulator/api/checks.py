@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from simulator.api.inputs import whole
-from simulator.errors import InputError
+from simulator.api.inputs import python_words, whole
+from simulator.errors import InputError, setting
 from simulator.frames import DATE_DTYPE, is_never_kind, quantity_of
 
 if TYPE_CHECKING:
@@ -111,6 +111,7 @@ def _number(value: Any, never: bool) -> float:
     return float(value)
 
 
+@python_words
 def check(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
     *,
@@ -150,6 +151,7 @@ def check(
         tolerance). A scenario that cannot be checked is an ``error`` outcome instead.
     """
     from simulator import gate
+    from simulator.gate.tolerances import checked
     from simulator.library import default_folder
 
     if paths is None:
@@ -159,6 +161,9 @@ def check(
     else:
         names = [os.fspath(p) for p in paths]
     n_workers = whole(workers, "workers", 1) if workers is not None else os.cpu_count() or 1
+    for name, tolerance in (("rtol", rtol), ("atol", atol)):  # here, so that the error names the argument
+        if tolerance is not None:
+            checked(tolerance, setting(name), None)
     found = gate.check(
         names,
         baselines=Path(baselines) if baselines is not None else None,

@@ -5,10 +5,11 @@ Layer: face.
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
@@ -22,6 +23,23 @@ Overrides = Mapping[str, Any] | Iterable[tuple[str, Any] | str] | None
 
 DATA_SOURCE = "<scenario data>"
 """How messages name a scenario given as data rather than as a file."""
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def python_words(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``func``, its :class:`InputError` naming settings as Python arguments (``max_points=``, not ``--max-points``)."""
+
+    @functools.wraps(func)
+    def worded(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            exc.in_python_words()
+            raise
+
+    return worded
 
 
 def plain(value: Any) -> Any:

@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from simulator.api.inputs import Overrides, ScenarioLike, assignments, check_drawable, load, raw_data, whole
+from simulator.api.inputs import (
+    Overrides,
+    ScenarioLike,
+    assignments,
+    check_drawable,
+    load,
+    python_words,
+    raw_data,
+    whole,
+)
 from simulator.errors import InputError
 from simulator.frames import quantity_of, typed, typed_metrics
 from simulator.scenario import Scenario
@@ -95,6 +104,7 @@ class RunResult:
             f"{len(s.materials)} material(s), total shortfall {total:,.1f} t>"
         )
 
+    @python_words
     def figures(self) -> dict[str, Figure]:
         """The run's figures as Matplotlib figures, nothing written.
 
@@ -107,6 +117,7 @@ class RunResult:
         check_drawable(self.scenario, self.scenario.name)
         return {name: make(self.result) for name, make in run_figures(self.result).items()}
 
+    @python_words
     def write(
         self,
         folder: str | os.PathLike[str],
@@ -171,6 +182,7 @@ def _run_result(result: Result, data: dict[str, Any] | None = None, changes: tup
     )
 
 
+@python_words
 def run(
     scenario: ScenarioLike,
     *,
@@ -215,6 +227,7 @@ def run(
     return _run_result(simulate(loaded.scenario), loaded.data, changes)
 
 
+@python_words
 def compare(
     scenario: ScenarioLike,
     mechanisms: str | Iterable[str] | None = None,
@@ -253,6 +266,7 @@ def compare(
     return typed(compare_rules(raw, names, source).table())
 
 
+@python_words
 def report(
     scenario: ScenarioLike,
     path: str | os.PathLike[str],

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.api.inputs import Overrides, ScenarioLike, assignments, plain, raw_data, whole
-from simulator.errors import InputError
+from simulator.api.inputs import Overrides, ScenarioLike, assignments, plain, python_words, raw_data, whole
+from simulator.errors import InputError, Problem, setting
 from simulator.frames import typed
 from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, parse_values
 from simulator.sweep.runner import CHUNK_RUNS, MAX_RUNS
@@ -41,12 +41,14 @@ def _axes(grid: Mapping[str, Any] | None, max_points: int) -> tuple[Axis, ...]:
             values = parse_values(spec, path, max_points)
         elif isinstance(spec, Iterable) and not isinstance(spec, Mapping):
             if hasattr(spec, "__len__") and len(spec) > max_points:
-                raise InputError(
-                    f"--grid {path}: {len(spec):,} values, more than a grid may have points ({max_points:,})"
+                message = (
+                    f"{len(spec):,} values, more than a grid may have points ({max_points:,}; "
+                    f"raise {setting('max_points')})"
                 )
+                raise InputError([Problem(setting("grid", path), message)])
             values = tuple(plain(value) for value in spec)
             if not values:
-                raise InputError(f"--grid {path}: no values given")
+                raise InputError([Problem(setting("grid", path), "no values given")])
         else:
             values = (plain(spec),)
         axes.append(Axis(path, values))
@@ -111,6 +113,7 @@ def _mixed(values: tuple[Any, ...]) -> bool:
     return len({type(v) for v in values}) > 1
 
 
+@python_words
 def sweep(
     scenario: ScenarioLike,
     grid: Mapping[str, Any] | None = None,
@@ -123,8 +126,8 @@ def sweep(
     out: str | os.PathLike[str] | None = None,
     force: bool = False,
     client: Any = None,
-    max_points: int = MAX_POINTS,
-    max_runs: int = MAX_RUNS,
+    max_points: int | None = None,
+    max_runs: int | None = None,
 ) -> Any:
     """Run a scenario over a grid of parameters and seeds with the fast path; one row per run.
 
@@ -158,9 +161,9 @@ def sweep(
     client
         A ``distributed.Client`` to run the chunks on a Dask cluster.
     max_points
-        Refuse grids of more points, before any run.
+        Refuse grids of more points, before any run (default: 100,000, as ``--max-points``).
     max_runs
-        Refuse sweeps of more runs in all, before any run.
+        Refuse sweeps of more runs in all, before any run (default: 10,000,000, as ``--max-runs``).
 
     Returns
     -------
@@ -174,6 +177,8 @@ def sweep(
     from simulator.sweep.runner import check_size, without_repeats
 
     runs = whole(runs, "runs", 1)
+    max_points = MAX_POINTS if max_points is None else whole(max_points, "max_points", 1)
+    max_runs = MAX_RUNS if max_runs is None else whole(max_runs, "max_runs", 1)
     root_seed = None if seed is None else whole(seed, "seed", 0)
     n_workers = whole(workers, "workers", 1) if workers is not None else os.cpu_count() or 1
     spec = SweepSpec(_axes(grid, max_points), runs=runs, seed=root_seed, fixed=tuple(assignments(set)))

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from simulator.errors import InputError
+from simulator.errors import InputError, Problem, setting
 from simulator.gate.baseline import METRIC_NAMES, Number
 
 DEFAULT_RTOL = 1e-9
@@ -85,7 +85,7 @@ def checked(value: Any, where: str, source: str | None) -> float:
     """
     ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
     if not ok:
-        raise InputError(f"{where}: must be a finite number >= 0, not {value!r}", source)
+        raise InputError([Problem(where, f"must be a finite number >= 0, not {value!r}")], source)
     return float(value)
 
 
@@ -150,9 +150,9 @@ def load_tolerances(path: Path | None, rtol: float | None = None, atol: float | 
         malformed file.
     """
     if rtol is not None:
-        checked(rtol, "--rtol", None)
+        checked(rtol, setting("rtol"), None)
     if atol is not None:
-        checked(atol, "--atol", None)
+        checked(atol, setting("atol"), None)
     option = Tolerance(DEFAULT_RTOL if rtol is None else rtol, DEFAULT_ATOL if atol is None else atol)
     if path is None or not path.exists():
         return Tolerances(option)

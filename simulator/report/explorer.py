@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from simulator.errors import InputError
+from simulator.errors import InputError, Problem, setting
 
 BESIDE = "explorer.html"
 """The explorer's name when it sits in the report's folder (both commands' default)."""
@@ -69,7 +69,7 @@ def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: 
         if not given:
             return None
         why = exc.strerror if isinstance(exc, OSError) else "not an explorer page written by stockpile explore"
-        raise InputError(f"--explorer: cannot link it: {why}", str(page)) from None
+        raise InputError([Problem(setting("explorer"), f"cannot link it: {why}")], str(page)) from None
     point: dict[str, str] = {}
     for path, labels in axes:
         try:

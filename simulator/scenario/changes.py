@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from simulator.errors import InputError, Problem
+from simulator.errors import InputError, Problem, setting
 from simulator.scenario.load import validate_data
 from simulator.scenario.overrides import apply_overrides
 from simulator.scenario.schema import Scenario
@@ -104,7 +104,7 @@ def with_changes(
     """
     marked = [replace(c, baseline=_applies(c, baseline_data)) for c in changes]
     pairs = [(c.path, c.value) for c in marked if c.baseline]
-    why = "--set applies to the --compare baseline too"
+    why = f"{setting('set')} applies to the {setting('compare')} baseline too"
     try:
         return validate_data(apply_overrides(baseline_data, pairs), source), marked
     except InputError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from simulator.scenario import schema
 from simulator.scenario.checks import check_scenario
 from simulator.scenario.overrides import apply_overrides
 from simulator.scenario.portfolio import check_benchmarks, check_quotas
-from simulator.scenario.schema import Scenario
+from simulator.scenario.schema import ID_PATTERN, Scenario
 from simulator.scenario.strict_yaml import load_yaml
 
 _MESSAGES = {
@@ -158,17 +159,71 @@ def _problems(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
     return [Problem(path, message) for path, (_, message) in best.items()]
 
 
+_ID = re.compile(ID_PATTERN)
+_POSITION = re.compile(r"-?[0-9]{1,9}")  # as a --set path gives one (simulator.scenario.overrides)
+
+
+def _item_id(items: list[Any], item: Any) -> str | None:
+    """A list item's ``id`` when it is a valid id no other item of the list has, else None."""
+    ident = item.get("id") if isinstance(item, dict) else None
+    if not isinstance(ident, str) or not _ID.fullmatch(ident):
+        return None
+    same = sum(1 for other in items if isinstance(other, dict) and other.get("id") == ident)
+    return ident if same == 1 else None
+
+
+def named_path(path: str, data: Any) -> str:
+    """``path`` with each list position replaced by the item's ``id`` where it has one.
+
+    ``shocks.4.end`` becomes ``shocks.china_quota_2011.end``: the user finds the shock
+    by its name instead of counting, and the path is the one ``--set`` takes. An item
+    whose id is missing, invalid or shared keeps its position (counted from 0, as a
+    ``--set`` path's ``-1`` is). A path that names an item by id is left as it is.
+
+    >>> named_path("shocks.1.end", {"shocks": [{"id": "a"}, {"id": "b"}]})
+    'shocks.b.end'
+    >>> named_path("shocks.1.id", {"shocks": [{"id": "a"}, {"id": "a"}]}), named_path("x.-1", {"x": [1, 2]})
+    ('shocks.1.id', 'x.1')
+    """
+    parts: list[str] = []
+    node = data
+    for part in path.split(".") if path else []:
+        if isinstance(node, list) and _POSITION.fullmatch(part) and -len(node) <= int(part) < len(node):
+            position = int(part) % len(node)
+            item = node[position]
+            parts.append(_item_id(node, item) or str(position))
+            node = item
+        elif isinstance(node, list):  # an id, as a --set path may give it
+            parts.append(part)
+            node = next((item for item in node if isinstance(item, dict) and item.get("id") == part), None)
+        elif isinstance(node, dict) and part in node:
+            parts.append(part)
+            node = node[part]
+        else:
+            parts.append(part)
+            node = None
+    return ".".join(parts)
+
+
+def _named(problems: list[Problem], data: dict[str, Any]) -> list[Problem]:
+    """The problems with list items in their paths named by id (see :func:`named_path`)."""
+    return [Problem(named_path(p.path, data), p.message) for p in problems]
+
+
 def validate_data(data: dict[str, Any], source: str | None = None) -> Scenario:
-    """Validate raw scenario data (both tiers); raise one :class:`ScenarioError`."""
+    """Validate raw scenario data (both tiers); raise one :class:`ScenarioError`.
+
+    Every problem's path names list items by their ``id`` (:func:`named_path`).
+    """
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_problems(exc, data), source) from None
+        raise ScenarioError(_named(_problems(exc, data), data), source) from None
     problems = check_scenario(scenario)
     if not problems:  # quotas and benchmarks are computed only on a consistent scenario
         problems = check_quotas(scenario) + check_benchmarks(scenario)
     if problems:
-        raise ScenarioError(problems, source)
+        raise ScenarioError(_named(problems, data), source)
     return scenario
 
 

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.errors import InputError, Problem
+from simulator.errors import InputError, Problem, setting
 from simulator.scenario.strict_yaml import load_yaml
 
 EXCLUSIVE_SIBLINGS = {"tonnes": "days", "days": "tonnes"}
@@ -46,11 +46,11 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     path, sep, raw = text.partition("=")
     path = path.strip()
     if not sep or not path:
-        raise InputError(f"--set {text!r}: expected PATH=VALUE")
+        raise InputError([Problem(setting("set"), f"expected PATH=VALUE, got {text!r}")])
     try:
         value = load_yaml(raw, prefix=path) if raw.strip() else ""
     except InputError as exc:
-        raise InputError([Problem(f"--set {p.path}", p.message) for p in exc.problems]) from None
+        raise InputError([Problem(setting("set", p.path), p.message) for p in exc.problems]) from None
     return path, value
 
 

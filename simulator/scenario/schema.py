@@ -996,7 +996,7 @@ Bound = Annotated[
 
 def _dotted_path(value: str) -> str:
     if not UNCERTAIN_PATH.fullmatch(value) or len(value) > 300:
-        raise ValueError(f"'{value[:60]}' is not a dotted path of a field (as for --set, e.g. shocks.halt.severity)")
+        raise ValueError(f"'{value[:60]}' is not a dotted path of a field, such as shocks.halt.severity")
     return value
 
 

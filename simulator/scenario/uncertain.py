@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from simulator.errors import Problem
+from simulator.errors import Problem, setting
 from simulator.scenario.schema import (
     Scenario,
     UncertainLogNormal,
@@ -43,7 +43,7 @@ NOT_INPUTS = frozenset({"name", "description", "assumptions", "uncertain"})
 """Top-level fields that are not model inputs."""
 SHAPES_THE_RUNS = {
     "seed": "each sample runs with its own seed already (sample k uses run seed k)",
-    "horizon_days": "the samples of one study must share their days (give the horizon with --set)",
+    "horizon_days": "the samples of one study must share their days (give the horizon with " + setting("set") + ")",
 }
 """Top-level fields that cannot vary between the samples of one study, and why."""
 

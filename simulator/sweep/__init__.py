@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from simulator.errors import ScenarioError
+from simulator.errors import InputError, ScenarioError
 from simulator.output_folder import OutputFolder, manifest_info, open_folder
 from simulator.plan import compile_plan
 from simulator.scenario import scenario_hash, validate_data
@@ -188,14 +188,21 @@ def run_sweep(
 
     Refuses (:class:`InputError`, exit 2) before any run if another command is writing
     the folder or if it would overwrite files the folder's manifest does not list
-    (``force`` overrides the latter). ``figures(table, info, stage)`` draws into a
-    staging folder after the table is final, so a figure that fails loses nothing;
-    ``on_table()`` is called as soon as the table is in place.
+    (``force`` overrides the latter). A grid point that is invalid only with the values of
+    the other axes is found where it runs: the sweep is then refused too, and leaves the
+    folder as it was (no checkpoints, a new folder removed, earlier output untouched).
+    ``figures(table, info, stage)`` draws into a staging folder after the table is final,
+    so a figure that fails loses nothing; ``on_table()`` is called as soon as the table
+    is in place.
     """
     started = time.perf_counter()
     with open_folder(folder, SWEEP_FILES, force) as out:
         checkpoints = Checkpoints(folder, sweep)
-        execute(sweep, checkpoints, workers, client, progress, no_worker_timeout_s)
+        try:
+            execute(sweep, checkpoints, workers, client, progress, no_worker_timeout_s)
+        except InputError:  # a grid point found bad where it ran: the folder is left as it was
+            checkpoints.abandon()
+            raise
         backend = "dask" if client is not None else "local processes"
         info = describe(sweep, time.perf_counter() - started, backend, workers)
         table = finish_sweep(sweep, checkpoints, out, fmt, info, on_table)

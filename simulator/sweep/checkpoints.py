@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from simulator.errors import InputError
-from simulator.output_folder import discard
+from simulator.output_folder import discard, put_back, set_aside
 
 if TYPE_CHECKING:  # pandas and Parquet are imported where a chunk is saved or read
     import pandas as pd
@@ -63,7 +63,8 @@ def count_finished(folder: Path) -> int:
 class Checkpoints:
     """The finished chunks of one sweep under ``DIR/.chunks`` (see the module docstring).
 
-    Opening them discards the chunks of another sweep (another fingerprint). A
+    Opening them sets aside the chunks of another sweep (another fingerprint): they are
+    deleted when the command ends, unless the sweep is refused (:meth:`abandon`). A
     non-empty ``.chunks`` that this tool did not make (no fingerprint file) is the
     user's: the sweep refuses (exit 2), even when forced, since it would delete it.
     """
@@ -74,7 +75,11 @@ class Checkpoints:
         self._saved: dict[int, pd.DataFrame] = {}  # the rows of the chunks this process saved
         self.fingerprint = sweep.fingerprint()
         marker = self.folder / MARKER
-        if os.path.lexists(self.folder):
+        self._made = not os.path.lexists(self.folder)
+        """This sweep made the checkpoint folder: there was none before."""
+        self._earlier: Path | None = None
+        """Where the checkpoints of another sweep were set aside (None: there were none)."""
+        if not self._made:
             ours = self.folder.is_dir() and not self.folder.is_symlink()
             if not ours or (not marker.is_file() and any(self.folder.iterdir())):
                 raise InputError(
@@ -82,7 +87,7 @@ class Checkpoints:
                     str(folder),
                 )
             if not marker.is_file() or marker.read_text() != self.fingerprint:
-                discard(self.folder)
+                self._earlier = set_aside(self.folder)
         self.folder.mkdir(exist_ok=True)
         marker.write_text(self.fingerprint)
         for leftover in self.folder.glob(".tmp-*"):
@@ -225,3 +230,19 @@ class Checkpoints:
         """Delete the checkpoints once the final table is written (see :func:`discard`)."""
         self._saved.clear()
         discard(self.folder)
+
+    def abandon(self) -> None:
+        """Leave the checkpoints as they were before this sweep, which was refused (a grid point found bad).
+
+        Its chunks could never make a table: the same sweep fails at the same point, and
+        any fix makes another sweep. A checkpoint folder it made is deleted; one of another
+        sweep is put back; a resumed one loses only the chunks saved here.
+        """
+        if self._made or self._earlier is not None:
+            discard(self.folder)
+            if self._earlier is not None:
+                put_back(self._earlier, self.folder)
+        else:
+            for index in list(self._saved):
+                self.discard(index)
+        self._saved.clear()

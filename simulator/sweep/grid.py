@@ -20,7 +20,7 @@ from decimal import ROUND_FLOOR, Decimal, DecimalException, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from simulator.errors import InputError, Problem
+from simulator.errors import InputError, Problem, setting
 from simulator.scenario import read_yaml
 from simulator.scenario.overrides import ratio_member
 from simulator.scenario.strict_yaml import load_yaml
@@ -78,13 +78,18 @@ class SweepSpec:
         ]
 
 
+def _bad(where: str, message: str) -> InputError:
+    """A bad ``--grid`` value of the path ``where`` (``grid['PATH']`` in the Python API)."""
+    return InputError([Problem(setting("grid", where), message)])
+
+
 def _number(text: str, where: str) -> Decimal:
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
-        raise InputError(f"--grid {where}: '{text}' is not a number") from None
+        raise _bad(where, f"'{text}' is not a number") from None
     if not value.is_finite():
-        raise InputError(f"--grid {where}: '{text}' is not a finite number")
+        raise _bad(where, f"'{text}' is not a finite number")
     return value
 
 
@@ -94,9 +99,10 @@ def _plain(value: Decimal, integral: bool) -> int | float:
 
 def _too_many(count: int | Decimal, where: str, text: str, max_values: int) -> InputError:
     shown = f"{int(count):,}" if count < 10**15 else f"about {count:.2E}"
-    return InputError(
-        f"--grid {where}: '{text}' has {shown} values, more than a grid may have points "
-        f"({max_values:,}; raise --max-points)"
+    return _bad(
+        where,
+        f"'{text}' has {shown} values, more than a grid may have points "
+        f"({max_values:,}; raise {setting('max_points')})",
     )
 
 
@@ -112,17 +118,17 @@ def parse_range(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[in
     """
     parts = text.split(":")
     if len(parts) != 3:
-        raise InputError(f"--grid {where}: a range is start:stop:step, got '{text}'")
+        raise _bad(where, f"a range is start:stop:step, got '{text}'")
     start, stop, step = (_number(p, where) for p in parts)
     if step == 0:
-        raise InputError(f"--grid {where}: the step must not be 0")
+        raise _bad(where, "the step must not be 0")
     if step < 0 or stop < start:
-        raise InputError(f"--grid {where}: '{text}' is a descending or empty range (need start <= stop, step > 0)")
+        raise _bad(where, f"'{text}' is a descending or empty range (need start <= stop, step > 0)")
     integral = all(p.strip().lstrip("+-").isdigit() for p in parts)
     try:
         count = ((stop - start) / step).to_integral_value(rounding=ROUND_FLOOR) + 1
     except DecimalException:
-        raise InputError(f"--grid {where}: '{text}' has too many values to count") from None
+        raise _bad(where, f"'{text}' has too many values to count") from None
     if count > max_values:
         raise _too_many(count, where, text, max_values)
     return tuple(_plain(start + i * step, integral) for i in range(int(count)))
@@ -132,7 +138,7 @@ def parse_values(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[A
     """A range, a comma list or a single value (items read as YAML scalars)."""
     text = text.strip()
     if not text:
-        raise InputError(f"--grid {where}: no values given")
+        raise _bad(where, "no values given")
     if text.count(":") == 2 and not text.startswith(("[", "{")):
         return parse_range(text, where, max_values)
     if text.count(",") + 1 > max_values:
@@ -140,9 +146,9 @@ def parse_values(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[A
     try:  # read strictly, as --set values are: impossible dates, tags and huge numbers are refused
         items = tuple(load_yaml(item, prefix=where) if item.strip() else None for item in text.split(","))
     except InputError as exc:
-        raise InputError([Problem(f"--grid {p.path}", p.message) for p in exc.problems]) from None
+        raise InputError([Problem(setting("grid", p.path), p.message) for p in exc.problems]) from None
     if any(item is None for item in items):
-        raise InputError(f"--grid {where}: empty item in '{text}'")
+        raise _bad(where, f"empty item in '{text}'")
     return items
 
 
@@ -151,7 +157,7 @@ def parse_axis(text: str, max_values: int = MAX_POINTS) -> Axis:
     path, sep, spec = text.partition("=")
     path = path.strip()
     if not sep or not path:
-        raise InputError(f"--grid {text!r}: expected PATH=SPEC")
+        raise InputError([Problem(setting("grid"), f"expected PATH=SPEC, got {text!r}")])
     return Axis(path, parse_values(spec, path, max_values))
 
 

@@ -31,13 +31,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from simulator.errors import InputError
+from simulator.errors import InputError, Problem, setting
 from simulator.fastpath import CurveRequest, kept_curves, run_batch
 from simulator.forked import map_shared
 from simulator.plan import Plan, batch_key, compile_plan, stack_plans, with_warm_up_from
 from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
+from simulator.scenario.load import named_path
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, dask_cluster, in_process, local_processes
 from simulator.sweep.checkpoints import Checkpoints
 from simulator.sweep.grid import MAX_POINTS, SweepSpec
@@ -326,12 +327,14 @@ def check_size(spec: SweepSpec, max_points: int = MAX_POINTS, max_runs: int = MA
     points = math.prod(len(axis.values) for axis in spec.axes)
     if points > max_points:
         shape = " x ".join(f"{len(axis.values):,}" for axis in spec.axes)
-        raise InputError(f"--grid: {shape} = {points:,} grid points, more than {max_points:,} (raise --max-points)")
+        message = f"{shape} = {points:,} grid points, more than {max_points:,} (raise {setting('max_points')})"
+        raise InputError([Problem(setting("grid"), message)])
     if points * spec.runs > max_runs:
-        raise InputError(
-            f"--runs: {points:,} point(s) x {spec.runs:,} runs = {points * spec.runs:,} runs, "
-            f"more than {max_runs:,} (raise --max-runs)"
+        message = (
+            f"{points:,} point(s) x {spec.runs:,} runs = {points * spec.runs:,} runs, "
+            f"more than {max_runs:,} (raise {setting('max_runs')})"
         )
+        raise InputError([Problem(setting("runs"), message)])
 
 
 def _check_curve_shape(sweep: Sweep) -> None:
@@ -371,7 +374,8 @@ def _check_fixed(base: dict[str, Any], source: str, fixed: tuple[tuple[str, Any]
         validate_data(base, source)
     except InputError as exc:
         for path, value in fixed:
-            ours = [p for p in exc.problems if p.path == path or p.path.startswith(f"{path}.")]
+            named = named_path(path, base)  # as the problems name it: a shock by its id, given by id or position
+            ours = [p for p in exc.problems if p.path == named or p.path.startswith(f"{named}.")]
             if ours:
                 raise InputError(ours, f"{source} [set {path}={value}]") from None
 

@@ -1,0 +1,228 @@
+"""Error messages: list items named by id, settings named as each front end spells them, limits of 0 refused."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import simulator
+from simulator.cli import main
+from simulator.errors import InputError, ScenarioError
+from tests.helpers import ONE_REGION, TWO_MEMBERS, assert_bad_input, build
+
+
+def embargo(ident: str, start: int, end: int, **extra: Any) -> dict[str, Any]:
+    """A full embargo of china on japan from day ``start`` to day ``end``."""
+    return {
+        "id": ident,
+        "kind": "embargo",
+        "supplier": "china",
+        "regions": ["japan"],
+        "start": start,
+        "end": end,
+        **extra,
+    }
+
+
+THREE_SHOCKS = build(ONE_REGION, shocks=[embargo("first_halt", 1, 3), embargo("second_halt", 5, 7)])
+"""ONE_REGION with two valid shocks; a test appends a third (position 2)."""
+
+
+def with_third(shock: dict[str, Any]) -> dict[str, Any]:
+    return build(THREE_SHOCKS, shocks=[*THREE_SHOCKS["shocks"], shock])
+
+
+def write(tmp_path: Path, data: dict[str, Any]) -> Path:
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def invoke(*args: Any) -> Any:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+# --- defect 1: list items named by id, not by position ----------------------------------------------
+
+LATE_END = embargo("late_halt", 9, 5)
+"""Ends on day 5, before its start on day 9: 'must be after start (day 5 <= day 9)'."""
+
+
+@pytest.mark.parametrize("command", ["run", "validate"])
+def test_a_cross_field_problem_names_the_shock_by_its_id(tmp_path, command):
+    path = write(tmp_path, with_third(LATE_END))
+    extra = ["-o", tmp_path / "out"] if command == "run" else []
+    result = invoke(command, path, *extra)
+    assert_bad_input(result, f"{path}: shocks.late_halt.end: must be after start (day 5 <= day 9)")
+    assert "shocks.2" not in result.output
+
+
+def test_a_field_problem_names_the_shock_by_its_id(tmp_path):
+    path = write(tmp_path, with_third(embargo("late_halt", 9, 12, severity=1.5)))
+    result = invoke("run", path, "-o", tmp_path / "out")
+    assert_bad_input(result, f"{path}: shocks.late_halt.severity: must be <= 1")
+    assert "shocks.2" not in result.output
+
+
+def test_set_by_position_is_reported_by_id(tmp_path):
+    path = write(tmp_path, with_third(embargo("late_halt", 9, 12)))
+    result = invoke("run", path, "-o", tmp_path / "out", "--set", "shocks.2.end=5")
+    assert_bad_input(result, f"{path}: shocks.late_halt.end: must be after start (day 5 <= day 9)")
+
+
+@pytest.mark.parametrize("given", ["shocks.2.end", "shocks.-1.end", "shocks.late_halt.end"])
+def test_sweep_set_names_the_set_and_the_shock_by_id(tmp_path, given):
+    path = write(tmp_path, with_third(embargo("late_halt", 9, 12)))
+    out = tmp_path / "out"
+    result = invoke("sweep", path, "--grid", "shocks.first_halt.severity=0.5,1", "--set", f"{given}=5", "-o", out)
+    # the fixed value is the culprit, not the first grid point
+    assert_bad_input(result, f"{path} [set {given}=5]: shocks.late_halt.end: must be after start (day 5 <= day 9)")
+    assert not out.exists()
+
+
+def test_the_python_api_names_the_shock_by_its_id():
+    with pytest.raises(ScenarioError) as caught:
+        simulator.run(with_third(LATE_END))
+    assert str(caught.value) == "<scenario data>: shocks.late_halt.end: must be after start (day 5 <= day 9)"
+
+
+def test_shocks_sharing_an_id_keep_their_positions():
+    # an id two shocks share names neither: the positions tell them apart
+    with pytest.raises(ScenarioError) as caught:
+        simulator.run(with_third(embargo("first_halt", 9, 12)))
+    assert [p.render(None) for p in caught.value.problems] == ["shocks.2.id: duplicate shock id 'first_halt'"]
+
+
+# --- defect 2: the Python API names its arguments, the command line its options ------------------
+
+HALT_SEVERITY = "shocks.halt.severity"
+"""A path of TWO_MEMBERS's one shock."""
+POOL_JAPAN = "agreement.pool.contributions.japan.ree.tonnes"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (  # 2 x 2 = 4 points against a limit of 3
+            lambda: simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: [0.5, 1], POOL_JAPAN: [1, 2]}, max_points=3),
+            "grid: 2 x 2 = 4 grid points, more than 3 (raise max_points=)",
+        ),
+        (  # 2 points x 2 runs = 4 runs against a limit of 3
+            lambda: simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: [0.5, 1]}, runs=2, max_runs=3),
+            "runs: 2 point(s) x 2 runs = 4 runs, more than 3 (raise max_runs=)",
+        ),
+        (  # 0, 0.5 and 1: three values against a limit of 2
+            lambda: simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: "0:1:0.5"}, max_points=2),
+            "grid['shocks.halt.severity']: '0:1:0.5' has 3 values, more than a grid may have points "
+            "(2; raise max_points=)",
+        ),
+        (
+            lambda: simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: [0.2, 0.5, 1]}, max_points=2),
+            "grid['shocks.halt.severity']: 3 values, more than a grid may have points (2; raise max_points=)",
+        ),
+        (
+            lambda: simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: "0:x:0.5"}),
+            "grid['shocks.halt.severity']: 'x' is not a number",
+        ),
+        (
+            lambda: simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: []}),
+            "grid['shocks.halt.severity']: no values given",
+        ),
+        (lambda: simulator.run(TWO_MEMBERS, set=["horizon_days"]), "set: expected PATH=VALUE, got 'horizon_days'"),
+        (lambda: simulator.run(TWO_MEMBERS, set=["horizon_days=[1"]), "set['horizon_days']: "),
+        (lambda: simulator.compare(TWO_MEMBERS, "lottery"), "mechanisms: unknown mechanism(s) lottery (known: "),
+        (lambda: simulator.check(rtol=math.inf), "rtol: must be a finite number >= 0, not inf"),
+        (lambda: simulator.check(atol=-1.0), "atol: must be a finite number >= 0, not -1.0"),
+        (
+            lambda: simulator.run(
+                build(TWO_MEMBERS, uncertain=[{"path": "horizon_days", "source": "assumption", "low": 50, "high": 60}])
+            ),
+            "(give the horizon with set=)",
+        ),
+    ],
+)
+def test_python_messages_name_the_argument_not_the_option(call, message):
+    with pytest.raises(InputError) as raised:
+        call()
+    assert str(raised.value).startswith(message) or message in str(raised.value), str(raised.value)
+    assert "--" not in str(raised.value)
+
+
+def test_write_advises_force_as_an_argument(tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "summary.csv").write_text("my own notes\n")
+    with pytest.raises(InputError) as raised:
+        simulator.run(TWO_MEMBERS).write(tmp_path / "out", plots=False)
+    assert str(raised.value).endswith("pass force= to overwrite it")
+
+
+def test_report_names_its_explorer_argument(tmp_path):
+    page = tmp_path / "explorer.html"
+    page.write_text("<html>not a page of stockpile explore</html>")
+    with pytest.raises(InputError) as raised:
+        simulator.report(TWO_MEMBERS, tmp_path / "r.html", explorer=page)
+    assert str(raised.value) == f"{page}: explorer: cannot link it: not an explorer page written by stockpile explore"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--grid", f"{HALT_SEVERITY}=0.5,1", "--grid", f"{POOL_JAPAN}=1,2", "--max-points", "3"],
+            "error: --grid: 2 x 2 = 4 grid points, more than 3 (raise --max-points)",
+        ),
+        (
+            ["--grid", f"{HALT_SEVERITY}=0.5,1", "--runs", "2", "--max-runs", "3"],
+            "error: --runs: 2 point(s) x 2 runs = 4 runs, more than 3 (raise --max-runs)",
+        ),
+        (["--grid", f"{HALT_SEVERITY}=0:x:0.5"], "error: --grid shocks.halt.severity: 'x' is not a number"),
+        (["--grid", HALT_SEVERITY], f"error: --grid: expected PATH=SPEC, got '{HALT_SEVERITY}'"),
+        (["--set", "horizon_days"], "error: --set: expected PATH=VALUE, got 'horizon_days'"),
+    ],
+)
+def test_the_command_line_still_names_its_options(tmp_path, args, message):
+    result = invoke("sweep", write(tmp_path, TWO_MEMBERS), *args, "-o", tmp_path / "out")
+    assert_bad_input(result, message)
+
+
+# --- defect 3: a limit of 0 is bad input, not the default -------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["max_points", "max_runs"])
+@pytest.mark.parametrize("value", [0, -1, 2.5, True])
+def test_a_sweep_limit_below_one_or_not_whole_is_refused(name, value):
+    with pytest.raises(InputError) as raised:
+        simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: [0.5, 1]}, workers=1, **{name: value})
+    assert str(raised.value) == f"{name}: must be a whole number >= 1, got {value!r}"
+
+
+@pytest.mark.parametrize("name", ["max_points", "max_runs"])
+def test_a_sweep_limit_of_none_is_the_default(name):
+    # two points, one run each: far below 100,000 points and 10,000,000 runs
+    table = simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: [0.5, 1]}, workers=1, **{name: None})
+    assert table[HALT_SEVERITY].tolist() == [0.5, 1.0]
+
+
+@pytest.mark.parametrize("option", ["--max-points", "--max-runs"])
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_the_command_refuses_a_limit_below_one(tmp_path, option, value):
+    out = tmp_path / "out"
+    result = invoke("sweep", write(tmp_path, TWO_MEMBERS), "--grid", f"{HALT_SEVERITY}=0.5,1", option, value, "-o", out)
+    assert_bad_input(result, option, f"{value} is not in the range x>=1")
+    assert not out.exists()
+
+
+def test_an_error_from_a_worker_process_is_still_worded_by_the_front_end():
+    import pickle
+
+    from simulator.errors import Problem, setting
+
+    sent = ScenarioError([Problem(setting("grid"), f"too large (raise {setting('max_points')})")], "s.yaml")
+    back = pickle.loads(pickle.dumps(sent))
+    assert type(back) is ScenarioError and str(back) == "s.yaml: --grid: too large (raise --max-points)"
+    assert str(back.in_python_words()) == "s.yaml: grid: too large (raise max_points=)"
