@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import math
+import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 import simulator
-from simulator.cli import main
 from simulator.errors import InputError, ScenarioError
-from tests.helpers import ONE_REGION, TWO_MEMBERS, assert_bad_input, build
+from simulator.scenario import validate_data
+from simulator.scenario.schema import Shock
+from tests.helpers import ONE_REGION, TWO_MEMBERS, assert_bad_input, build, invoke
 
 
 def embargo(ident: str, start: int, end: int, **extra: Any) -> dict[str, Any]:
@@ -41,10 +42,6 @@ def write(tmp_path: Path, data: dict[str, Any]) -> Path:
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
-
-
-def invoke(*args: Any) -> Any:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 # --- defect 1: list items named by id, not by position ----------------------------------------------
@@ -83,6 +80,33 @@ def test_sweep_set_names_the_set_and_the_shock_by_id(tmp_path, given):
     # the fixed value is the culprit, not the first grid point
     assert_bad_input(result, f"{path} [set {given}=5]: shocks.late_halt.end: must be after start (day 5 <= day 9)")
     assert not out.exists()
+
+
+SHOCK_OF_EACH_KIND = {
+    "embargo": {"supplier": "china", "regions": ["japan"], "severity": 2.0},
+    "quota_cut": {"supplier": "china", "severity": 2.0},
+    "delay": {"supplier": "china", "extra_days": -1},
+    "demand_surge": {"factor": -1.0},
+    "export_quota": {"supplier": "china", "tonnes_per_period": 100.0, "period_days": 0},
+    "licensing": {"supplier": "china", "approval_share": 2.0},
+}
+"""One bad field per shock kind (the last key of each)."""
+
+
+def test_every_shock_kind_has_a_bad_field_case():
+    assert set(SHOCK_OF_EACH_KIND) == {
+        typing.get_args(m.model_fields["kind"].annotation)[0] for m in typing.get_args(typing.get_args(Shock)[0])
+    }
+
+
+@pytest.mark.parametrize(("kind", "fields"), SHOCK_OF_EACH_KIND.items(), ids=list(SHOCK_OF_EACH_KIND))
+def test_a_bad_field_of_any_shock_kind_is_named_as_set_would_name_it(kind, fields):
+    """Pydantic puts the kind in the error's location (``shocks.2.export_quota.period_days``); the
+    message leaves it out, for every kind, so the path can be pasted into ``--set``."""
+    data = with_third({"id": "odd", "kind": kind, "start": 1, "end": 3, **fields})
+    with pytest.raises(ScenarioError) as caught:
+        validate_data(data, "s.yaml")
+    assert f"s.yaml: shocks.odd.{list(fields)[-1]}: " in caught.value.render()
 
 
 def test_the_python_api_names_the_shock_by_its_id():

@@ -9,8 +9,9 @@ import difflib
 import hashlib
 import json
 import re
+import typing
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import ValidationError
 
@@ -86,7 +87,27 @@ def read_yaml(path: Path) -> dict[str, Any]:
 
 
 _PRIMITIVE_TAGS = frozenset({"int", "float", "str", "bool", "date", "list", "dict", "none"})
-_UNION_TAGS = frozenset({"uniform", "triangular", "lognormal", "embargo", "quota_cut", "delay", "demand_surge"})
+
+
+def _union_tags() -> frozenset[str]:
+    """Names pydantic puts in error locations for the schema's tagged unions.
+
+    Each branch's discriminator value (``export_quota``, ``lognormal``, ...).
+    """
+    tags: set[str] = set()
+    for alias in vars(schema).values():
+        if typing.get_origin(alias) is not Annotated:
+            continue
+        union, *metadata = typing.get_args(alias)
+        for info in metadata:
+            key = getattr(info, "discriminator", None)
+            if isinstance(key, str):
+                for model in typing.get_args(union):
+                    tags.update(typing.get_args(model.model_fields[key].annotation))
+    return frozenset(tags)
+
+
+_UNION_TAGS = _union_tags()
 
 
 def _is_tag(item: Any) -> bool:
