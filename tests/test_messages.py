@@ -250,3 +250,23 @@ def test_an_error_from_a_worker_process_is_still_worded_by_the_front_end():
     back = pickle.loads(pickle.dumps(sent))
     assert type(back) is ScenarioError and str(back) == "s.yaml: --grid: too large (raise --max-points)"
     assert str(back.in_python_words()) == "s.yaml: grid: too large (raise max_points=)"
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "message"),
+    [
+        ("uncertain", "low", "uncertain.0.low: unknown key for 'lognormal'"),
+        ("shock", "tonnes_per_period", "shocks.first_halt.tonnes_per_period: unknown key for 'embargo'"),
+        ("shock", "tonnes_per_dya", "shocks.first_halt.tonnes_per_dya: unknown key; did you mean 'tonnes_per_day'?"),
+    ],
+)
+def test_a_key_of_another_kind_of_entry_is_named_as_such_not_suggested_as_itself(where, key, message):
+    """'low' on a lognormal entry used to read "unknown key; did you mean 'low'?"."""
+    if where == "uncertain":
+        entry = {"path": "regions.japan.demand.ree.tonnes_per_day", "source": "a", "distribution": "lognormal"}
+        data = build(THREE_SHOCKS, uncertain=[{**entry, "mean": 10, "sd": 2, key: 1}])
+    else:
+        data = build(THREE_SHOCKS, shocks=[{**THREE_SHOCKS["shocks"][0], key: 5}, THREE_SHOCKS["shocks"][1]])
+    with pytest.raises(ScenarioError) as caught:
+        validate_data(data, "s.yaml")
+    assert f"s.yaml: {message}" in caught.value.render()

@@ -150,6 +150,9 @@ def _message(error: dict[str, Any]) -> str:
     if kind == "extra_forbidden":
         key = str(error["loc"][-1])
         close = difflib.get_close_matches(key, _field_names(), n=1)
+        if close and close[0] == key:  # a field of other entries: say which kind refused it
+            kinds = [str(i) for i in error["loc"][:-1] if str(i) in _UNION_TAGS or str(i).startswith("uncertain-")]
+            return f"unknown key for '{kinds[-1].removeprefix('uncertain-')}'" if kinds else "unknown key here"
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return f"unknown key{hint}"
     if kind in _MESSAGES:
