@@ -109,6 +109,14 @@ def _overrides(assignments: tuple[str, ...]) -> list[tuple[str, Any]]:
     return [parse_assignment(text) for text in assignments]
 
 
+def _as_axis(problem: Problem) -> Problem:
+    """A problem of the sweep's grid parser in explore's words: ``--axis``, and no limit to raise."""
+    from simulator.errors import setting
+
+    grid, axis = setting("grid")[:-1], setting("axis")[:-1]  # the opening of a (possibly keyed) setting
+    return Problem(problem.path.replace(grid, axis), problem.message.replace(f"; raise {setting('max_points')}", ""))
+
+
 def load(path: str, assignments: tuple[str, ...] = (), seed: int | None = None) -> Any:
     """Load and validate a scenario with ``--set`` overrides and an optional seed."""
     from simulator.scenario import load_raw, validate_data
@@ -570,6 +578,7 @@ def explore(
     import os
 
     from simulator.explore import plan_grid, render, run_grid, write_page
+    from simulator.explore.grid import MAX_POINTS as EXPLORER_MAX_POINTS
     from simulator.interrupt import Interrupted, interruptible
     from simulator.output import check_writable
     from simulator.output_folder import refuse_to_replace
@@ -582,9 +591,9 @@ def explore(
     parsed = []
     for text in axes:
         try:
-            parsed.append(parse_axis(text))
-        except InputError as exc:  # the sweep's parser names its option --grid
-            raise InputError(exc.render().replace("--grid", "--axis", 1)) from None
+            parsed.append(parse_axis(text, EXPLORER_MAX_POINTS))
+        except InputError as exc:  # the sweep's parser names --grid and advises --max-points, which explore has not
+            raise InputError([_as_axis(p) for p in exc.problems], exc.source) from None
     raw = load_raw(scenario)
     spec = SweepSpec(tuple(parsed), runs=runs, seed=seed, fixed=tuple(_overrides(assignments)))
     n_workers = workers or os.cpu_count() or 1

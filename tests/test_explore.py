@@ -239,10 +239,16 @@ AXES = {
         ([AXES["ratio"], AXES["ratio"]], [], "agreement.ratio.japan: given as an axis twice"),
         ([], [], "give at least one --axis PATH=SPEC"),
         (["agreement.ratio.japan=0:1:0"], [], "--axis agreement.ratio.japan: the step must not be 0"),
-        (
+        (  # one axis: refused as it is read, with no --max-points to advise (explore has none)
             ["agreement.ratio.japan=0:1:0.0001"],
             [],
-            f"10,001 grid points; the explorer's limit is {MAX_POINTS:,}",
+            "--axis agreement.ratio.japan: '0:1:0.0001' has 10,001 values, "
+            f"more than a grid may have points ({MAX_POINTS:,})\n",
+        ),
+        (  # two axes within the limit each, not together
+            ["agreement.ratio.japan=0:1:0.01", "agreement.pool.contributions.eu.ree.days=0:100:1"],
+            [],
+            f"10,201 grid points; the explorer's limit is {MAX_POINTS:,}",
         ),
         (
             ["agreement.ratio.japan=0:1:0.001"],
