@@ -60,6 +60,40 @@ def stops_on_signals(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+@contextmanager
+def _signals_stop(ctx: click.Context, say: Callable[[Any], None] | None = None) -> Iterator[None]:
+    """Around a study: SIGINT or SIGTERM cleans up, is told (by ``say``, or "nothing written"), exits 130 or 143."""
+    from simulator.interrupt import Interrupted, interruptible
+
+    try:
+        with interruptible():
+            yield
+    except Interrupted as exc:
+        if say is None:
+            click.echo(f"{ctx.info_name} interrupted by {exc.name}: nothing written", err=True)
+        else:
+            say(exc)
+        ctx.exit(exc.exit_code)
+
+
+@contextmanager
+def _errors_stop(ctx: click.Context, say: Callable[[Exception], None] | None = None) -> Iterator[None]:
+    """Around a study's runs: an unexpected error is told (by ``say``, or "nothing written") and exits 3.
+
+    Bad input (exit 2) and any error under ``--debug`` (a traceback) pass through.
+    """
+    try:
+        yield
+    except Exception as exc:
+        if ctx.meta.get("debug") or isinstance(exc, InputError):
+            raise
+        if say is None:
+            click.echo(f"{ctx.info_name} stopped by an error: {exc!r}; nothing written", err=True)
+        else:
+            say(exc)
+        ctx.exit(3)
+
+
 def compare_option(help_text: str) -> Any:
     """``--compare BASELINE``: a baseline scenario for the report (``run`` and ``report``)."""
     return click.option(
@@ -463,7 +497,6 @@ def sweep(
     """Run SCENARIO over a grid of parameters and seeds; write one row per run."""
     import os
 
-    from simulator.interrupt import Interrupted, interruptible
     from simulator.sweep import SweepStopped, run_sweep
     from simulator.sweep.backends import NO_WORKER_TIMEOUT_S
     from simulator.sweep.runner import without_repeats
@@ -492,43 +525,35 @@ def sweep(
 
             sweep_workbook(table, info, stage / "workbook.xlsx", planned.raw)
 
-    try:
-        with interruptible():
-            planned = _planned_sweep(
-                scenario, grids, spec_file, runs, seed, assignments, curves, chunk_runs, max_points, max_runs
-            )
-            planned, why = without_repeats(planned)
-            if why:
-                click.echo(f"note: {why}", err=True)
-            if excel:
-                from simulator.workbook import check_sweep_fits
+    def stopped_by_error(exc: Exception) -> None:
+        _stopped(folder, f"stopped by an error: {exc if isinstance(exc, SweepStopped) else repr(exc)}")
 
-                check_sweep_fits(planned.n_runs, scenario)
-            with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
-                n_workers = len(client.scheduler_info()["workers"]) if client else (workers or os.cpu_count() or 1)
-                with _progress(planned.n_runs) as advance:
-                    try:
-                        table = run_sweep(
-                            planned,
-                            folder,
-                            workers=n_workers,
-                            client=client,
-                            fmt=fmt,
-                            progress=advance,
-                            figures=figures,
-                            force=force,
-                            no_worker_timeout_s=NO_WORKER_TIMEOUT_S if dask_timeout_s is None else dask_timeout_s,
-                            on_table=table_written,
-                        )
-                    except Exception as exc:
-                        if ctx.meta.get("debug") or isinstance(exc, InputError):
-                            raise
-                        why = exc if isinstance(exc, SweepStopped) else repr(exc)
-                        _stopped(folder, f"stopped by an error: {why}")
-                        ctx.exit(3)
-    except Interrupted as exc:
-        _stopped(folder, f"interrupted by {exc.name}", table_final)
-        ctx.exit(exc.exit_code)
+    with _signals_stop(ctx, lambda exc: _stopped(folder, f"interrupted by {exc.name}", table_final)):
+        planned = _planned_sweep(
+            scenario, grids, spec_file, runs, seed, assignments, curves, chunk_runs, max_points, max_runs
+        )
+        planned, why = without_repeats(planned)
+        if why:
+            click.echo(f"note: {why}", err=True)
+        if excel:
+            from simulator.workbook import check_sweep_fits
+
+            check_sweep_fits(planned.n_runs, scenario)
+        with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
+            n_workers = len(client.scheduler_info()["workers"]) if client else (workers or os.cpu_count() or 1)
+            with _progress(planned.n_runs) as advance, _errors_stop(ctx, stopped_by_error):
+                table = run_sweep(
+                    planned,
+                    folder,
+                    workers=n_workers,
+                    client=client,
+                    fmt=fmt,
+                    progress=advance,
+                    figures=figures,
+                    force=force,
+                    no_worker_timeout_s=NO_WORKER_TIMEOUT_S if dask_timeout_s is None else dask_timeout_s,
+                    on_table=table_written,
+                )
     for exc in figure_errors:
         click.echo(
             f"warning: sweep figures not drawn ({exc!r}); the table is complete; "
@@ -579,7 +604,6 @@ def explore(
 
     from simulator.explore import plan_grid, render, run_grid, write_page
     from simulator.explore.grid import MAX_POINTS as EXPLORER_MAX_POINTS
-    from simulator.interrupt import Interrupted, interruptible
     from simulator.output import check_writable
     from simulator.output_folder import refuse_to_replace
     from simulator.scenario import load_raw
@@ -605,22 +629,12 @@ def explore(
     path = Path(out_file or Path("results") / planned.first.name / "explorer.html")
     check_writable(path.parent)
     refuse_to_replace(path, [scenario])
-    try:
-        with interruptible(), _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
-            if client is not None:
-                n_workers = len(client.scheduler_info()["workers"])
-                planned = plan_grid(raw, scenario, spec, n_workers)
-            with _progress(planned.n_runs) as advance:
-                try:
-                    grid = run_grid(planned, workers=n_workers, client=client, progress=advance)
-                except Exception as exc:
-                    if ctx.meta.get("debug") or isinstance(exc, InputError):
-                        raise
-                    click.echo(f"explore stopped by an error: {exc!r}; nothing written", err=True)
-                    ctx.exit(3)
-    except Interrupted as exc:
-        click.echo(f"explore interrupted by {exc.name}: nothing written", err=True)
-        ctx.exit(exc.exit_code)
+    with _signals_stop(ctx), _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
+        if client is not None:
+            n_workers = len(client.scheduler_info()["workers"])
+            planned = plan_grid(raw, scenario, spec, n_workers)
+        with _progress(planned.n_runs) as advance, _errors_stop(ctx):
+            grid = run_grid(planned, workers=n_workers, client=client, progress=advance)
     page = render(grid)
     write_page(page.html, path, [scenario])
     size_mb = len(page.html.encode()) / 1e6
@@ -992,7 +1006,6 @@ def sensitivity(
     """
     import os
 
-    from simulator.interrupt import Interrupted, interruptible
     from simulator.scenario import load_raw
     from simulator.sensitivity import check_samples, plan_study, run_sensitivity, top_drivers
     from simulator.sensitivity.indices import runs_needed
@@ -1000,33 +1013,23 @@ def sensitivity(
     if workers and dask_address:
         raise InputError("give --workers or --dask, not both")
     folder = Path(out_dir)
-    try:
-        with interruptible():
-            study = plan_study(load_raw(scenario, _overrides(assignments)), scenario, metrics, only)
-            check_samples(method, samples, len(study.inputs))  # type: ignore[arg-type]
-            runs = runs_needed(method, samples, len(study.inputs))  # type: ignore[arg-type]
-            with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
-                n_workers = workers or os.cpu_count() or 1
-                with _progress(runs) as advance:
-                    try:
-                        found = run_sensitivity(
-                            study,
-                            method,
-                            samples,
-                            folder,
-                            n_workers,
-                            client,
-                            advance,
-                            force,  # type: ignore[arg-type]
-                        )
-                    except Exception as exc:
-                        if ctx.meta.get("debug") or isinstance(exc, InputError):
-                            raise
-                        click.echo(f"sensitivity stopped by an error: {exc!r}; nothing written", err=True)
-                        ctx.exit(3)
-    except Interrupted as exc:
-        click.echo(f"sensitivity interrupted by {exc.name}: nothing written", err=True)
-        ctx.exit(exc.exit_code)
+    with _signals_stop(ctx):
+        study = plan_study(load_raw(scenario, _overrides(assignments)), scenario, metrics, only)
+        check_samples(method, samples, len(study.inputs))  # type: ignore[arg-type]
+        runs = runs_needed(method, samples, len(study.inputs))  # type: ignore[arg-type]
+        with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
+            n_workers = workers or os.cpu_count() or 1
+            with _progress(runs) as advance, _errors_stop(ctx):
+                found = run_sensitivity(
+                    study,
+                    method,
+                    samples,
+                    folder,
+                    n_workers,
+                    client,
+                    advance,
+                    force,  # type: ignore[arg-type]
+                )
     click.echo(
         f"{method} over {len(study.inputs)} uncertain inputs: {found.info['runs']:,} runs in "
         f"{found.info['wall_time_s']:.1f} s"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -233,3 +234,42 @@ def test_compare_reports_a_problem_of_the_scenario_once_not_once_per_rule(tmp_pa
     assert result.output.count("agreement.foo: unknown key") == 1
     assert "no mechanism could run" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def _stop_with(kind: str) -> Exception:
+    from simulator.interrupt import Interrupted
+
+    return Interrupted(signal.SIGTERM) if kind == "signal" else RuntimeError("boom")
+
+
+@pytest.mark.parametrize("kind", ["error", "signal"])
+@pytest.mark.parametrize("command", ["explore", "sensitivity"])
+def test_a_study_stopped_by_an_error_or_a_signal_says_nothing_was_written(tmp_path, monkeypatch, command, kind):
+    """Exit 3 on an unexpected error, 143 on SIGTERM; one line naming the command; no output."""
+    import simulator.explore
+    import simulator.sensitivity
+
+    def stopped(*_args: Any, **_kwargs: Any) -> None:
+        raise _stop_with(kind)
+
+    if command == "explore":
+        monkeypatch.setattr(simulator.explore, "run_grid", stopped)
+        args = ["explore", write(tmp_path, TWO_MEMBERS), "--axis", "agreement.ratio.japan=0.2,0.8", "--workers", 1]
+        out = tmp_path / "explorer.html"
+    else:
+        monkeypatch.setattr(simulator.sensitivity, "run_sensitivity", stopped)
+        uncertain = [{"path": "regions.japan.demand.ree.tonnes_per_day", "low": 5, "high": 15, "source": "test"}]
+        args = ["sensitivity", write(tmp_path, build(ONE_REGION, uncertain=uncertain)), "--samples", 4]
+        args += ["--workers", 1]
+        out = tmp_path / "study"
+    result = invoke(*args, "-o", out)
+    expected = (
+        "interrupted by SIGTERM: nothing written"
+        if kind == "signal"
+        else "stopped by an error: RuntimeError('boom'); nothing written"
+    )
+    assert (result.exit_code, result.output) == (
+        143 if kind == "signal" else 3,
+        f"{command} {expected}\n",
+    )
+    assert not out.exists()
