@@ -4,6 +4,8 @@ every output column is documented, and the docs' examples and commands run."""
 from __future__ import annotations
 
 import doctest
+import importlib
+import inspect
 import json
 import os
 import re
@@ -295,6 +297,34 @@ def test_cli_reference_shows_placeholders_and_help_as_written():
             record = param.get_help_record(ctx)
             if record is not None:
                 assert " ".join(record[1].split()) in shown, (name, record)
+
+
+# --- the Python API page ---------------------------------------------------------------------------
+
+
+def _api_entries() -> dict[str, Any]:
+    """The objects docs/api.md renders (``::: module.name`` lines), by their short name."""
+    page = (DOCS / "api.md").read_text(encoding="utf-8")
+    found = {}
+    for path in re.findall(r"^::: ([\w.]+)\s*$", page, re.M):
+        module, _, name = path.rpartition(".")
+        found[name] = inspect.unwrap(getattr(importlib.import_module(module), name))
+    return found
+
+
+@pytest.mark.parametrize("package", ["simulator", "simulator.api"])
+def test_the_api_page_renders_every_public_name(package):
+    """Every name of ``simulator.__all__`` (and ``simulator.api.__all__``) has a ``:::`` entry in docs/api.md."""
+    module = importlib.import_module(package)
+    rendered = _api_entries()
+    for name in module.__all__:
+        if name == "__version__":  # a string: the page says where it is
+            assert f"simulator.{name}" in (DOCS / "api.md").read_text(encoding="utf-8")
+            continue
+        assert name in rendered, (
+            f"{package}.{name} is public ({package}.__all__): add '::: <module>.{name}' to docs/api.md"
+        )
+        assert rendered[name] is inspect.unwrap(getattr(module, name)), f"docs/api.md renders another {name}"
 
 
 # --- every output column is documented -----------------------------------------------------------
