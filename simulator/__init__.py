@@ -9,12 +9,13 @@ Library use (see :mod:`simulator.api`)::
     result.timeseries, result.summary  # pandas DataFrames
     table = simulator.sweep("embargo_2010", grid={"agreement.ratio.japan": "0:1:0.25"})
 
-``sweep``, ``compare`` and ``report`` are also the names of subpackages
-(``simulator.sweep``...), which Python binds on the package when they are imported. So
+``sweep``, ``compare`` and ``report`` are also the names of modules (the subpackages
+``simulator.sweep`` and ``simulator.report``, the module ``simulator.compare``), which
+Python binds on the package when they are imported. So
 that ``simulator.sweep(...)`` works whatever was imported first, the package binds each
 of them as its API function: ``simulator.sweep`` calls, and ``help()`` documents, the
 function of the same name in :mod:`simulator.api`, while its other attributes are the
-subpackage's (``simulator.sweep.plan_sweep``; imports such as
+module's (``simulator.sweep.plan_sweep``; imports such as
 ``from simulator.sweep import plan_sweep`` are unchanged).
 """
 
@@ -65,16 +66,16 @@ _HOMES = {
 }
 """Where each public name lives (imported on first use)."""
 CALLABLE_MODULES = ("sweep", "compare", "report")
-"""Subpackages that are also functions of the API."""
+"""Modules (two subpackages and ``compare.py``) that are also functions of the API."""
 
 
 class _ApiFunction:
-    """``simulator.sweep`` and the like: the API function, through which the subpackage's names are reached.
+    """``simulator.sweep`` and the like: the API function, through which the module's names are reached.
 
     Calling it calls ``simulator.api.<name>``; ``help()``, ``pydoc``, ``inspect.signature``
     and IPython's ``?`` show that function's signature and docstring, as for
-    ``simulator.run``, and not the subpackage's internals. Any other attribute is the
-    subpackage's (read, set and deleted there), so ``simulator.sweep.plan_sweep``,
+    ``simulator.run``, and not the module's internals. Any other attribute is the
+    module's (read, set and deleted there), so ``simulator.sweep.plan_sweep``,
     ``import simulator.sweep.figures as figures`` and ``monkeypatch.setattr(simulator.compare, ...)``
     work as on the module itself, which stays in ``sys.modules``.
     """
@@ -107,7 +108,7 @@ class _ApiFunction:
 
     @property  # type: ignore[override]
     def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
-        """The subpackage's namespace (what ``vars()`` and ``monkeypatch`` read)."""
+        """The module's namespace (what ``vars()`` and ``monkeypatch`` read)."""
         return self._module.__dict__
 
     def __getattr__(self, name: str) -> Any:
@@ -123,11 +124,11 @@ class _ApiFunction:
         return dir(self._module)
 
     def __repr__(self) -> str:
-        return f"<function simulator.{self.__name__} (simulator.api.{self.__name__}; package {self._module.__name__})>"
+        return f"<function simulator.{self.__name__} (simulator.api.{self.__name__}; module {self._module.__name__})>"
 
 
 class _Package(types.ModuleType):
-    """The package: binds the subpackages named in :data:`CALLABLE_MODULES` as :class:`_ApiFunction`."""
+    """The package: binds the modules named in :data:`CALLABLE_MODULES` as :class:`_ApiFunction`."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in CALLABLE_MODULES and type(value) is types.ModuleType and value.__name__ == f"{__name__}.{name}":

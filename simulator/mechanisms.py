@@ -32,8 +32,6 @@ class Mechanism:
     """How a sentence names it ("the fair allocation ratio")."""
     description: str
     """What it does, in one sentence for the report."""
-    marker: str
-    """Matplotlib marker of its release days."""
     allocate: str | None
     """``module:function`` in ``simulator.release`` that shares a day's release; None
     for a mechanism that only auctions or only borrows another's sharing."""
@@ -66,13 +64,12 @@ def _sharing(
     label: str,
     phrase: str,
     description: str,
-    marker: str,
     allocate: str,
     donors_by: Literal["lendable", "commitments"] = "lendable",
     shares_supply: bool = False,
 ) -> Mechanism:
     return Mechanism(
-        name, code, label, phrase, description, marker, allocate, name, "always", False, False, donors_by, shares_supply
+        name, code, label, phrase, description, allocate, name, "always", False, False, donors_by, shares_supply
     )
 
 
@@ -85,7 +82,6 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "the hybrid rule proposed in the KAS\u2013NPI policy paper: in normal times the shared stock is sold by "
         "auction; while an embargo is active against any member, each release is shared by the pre-agreed fair "
         "allocation ratio",
-        "o",
         None,
         "fair_ratio",
         "embargo_on_member",
@@ -98,7 +94,6 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "fair ratio",
         "the fair allocation ratio",
         "the pre-agreed fair allocation ratio: each release is shared in fixed proportions",
-        "o",
         "sharing:allocate_fair_ratio",
         "fair_ratio",
         "always",
@@ -111,7 +106,6 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "auction",
         "auction",
         "auctions: the shared stock is offered in lots at regular intervals and goes to the highest bids",
-        "^",
         None,
         None,
         "never",
@@ -126,7 +120,6 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "sharing in proportion to demand, the consumption-share key of IEA collective actions applied to members' "
         "gaps: releases are shared in proportion to members' normal demand, so that each bears the same fractional "
         "shortfall",
-        "s",
         "sharing:allocate_proportional_to_demand",
     ),
     _sharing(
@@ -136,7 +129,6 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "sharing in proportion to claims",
         "sharing in proportion to claims, the textbook rule of the claims problem: each release is shared in "
         "proportion to members' gaps today",
-        "h",
         "claims:allocate_proportional_to_claims",
     ),
     _sharing(
@@ -145,7 +137,6 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "equal cover",
         "equal cover",
         "equal cover: releases go where they leave members with days of cover as equal as possible",
-        "D",
         "sharing:allocate_equal_cover",
     ),
     _sharing(
@@ -156,7 +147,6 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "need-based sharing after a demand restraint: once the group's gap reaches a threshold, stock tops each "
         "member up to its normal demand less the restraint, in proportion to needs when short (this project's "
         "iea_ess before the IEP rules were implemented)",
-        "P",
         "ess:allocate_need_with_restraint",
         donors_by="commitments",
     ),
@@ -168,7 +158,6 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "the IEA Emergency Sharing System by the IEP's rules: once the group (or one member) loses 7% of its supply, "
         "every member restrains demand by 7% (10% past a 12% loss), draws emergency stock in proportion to its "
         "reserve commitment, and members supplied above their supply right pass supplies to those below it",
-        "X",
         "ess:allocate_iea_ess",
         donors_by="commitments",
         shares_supply=True,
@@ -179,7 +168,6 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "equal awards",
         "equal awards",
         "equal awards: each member in need receives the same amount, up to its need",
-        "v",
         "claims:allocate_equal_awards",
     ),
     _sharing(
@@ -188,7 +176,6 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "equal losses",
         "equal losses",
         "equal losses: releases go to the largest needs first, so that unmet needs end as equal as possible",
-        "<",
         "claims:allocate_equal_losses",
     ),
     _sharing(
@@ -198,7 +185,6 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "the Talmud rule",
         "the Talmud rule: small needs are met up to half first and larger needs then share the rest so that "
         "losses are as equal as possible",
-        ">",
         "claims:allocate_talmud",
     ),
 )

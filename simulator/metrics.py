@@ -169,7 +169,7 @@ class SummaryAccumulator:
             out["contributed_t"] = np.moveaxis(self.contributed, -1, 0).copy()
         for q in SUMMARY:
             if q.aggregation == "derived" and self._wants(q.name):
-                inputs, rule = _DERIVED[q.name]
+                inputs, rule = _derived(q.name)
                 out[q.name] = rule(*(out[name] for name in inputs))
         members = self.members or list(range(self.contributed.shape[0]))
         for q in AGREEMENT_SUMMARY:
@@ -229,6 +229,16 @@ _DERIVED: dict[str, tuple[tuple[str, ...], Callable[..., np.ndarray]]] = {
     "draw_to_contribution": (("released_joint_t", "contributed_t"), _draw_to_contribution),
 }
 """Summary metrics computed from others (registry aggregation ``derived``): their inputs and rule."""
+
+
+def _derived(name: str) -> tuple[tuple[str, ...], Callable[..., np.ndarray]]:
+    """The inputs and rule of derived metric ``name``; a registry entry without one says where to add it."""
+    if name not in _DERIVED:
+        raise LookupError(
+            f"summary metric {name!r} has aggregation='derived' in simulator/quantities.py but no entry in "
+            "_DERIVED (simulator/metrics.py): add its inputs and formula there"
+        )
+    return _DERIVED[name]
 
 
 def draw_contribution_gap(drawn: np.ndarray, contributed: np.ndarray) -> np.ndarray:

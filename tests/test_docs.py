@@ -4,6 +4,8 @@ every output column is documented, and the docs' examples and commands run."""
 from __future__ import annotations
 
 import doctest
+import importlib
+import inspect
 import json
 import os
 import re
@@ -297,6 +299,34 @@ def test_cli_reference_shows_placeholders_and_help_as_written():
                 assert " ".join(record[1].split()) in shown, (name, record)
 
 
+# --- the Python API page ---------------------------------------------------------------------------
+
+
+def _api_entries() -> dict[str, Any]:
+    """The objects docs/api.md renders (``::: module.name`` lines), by their short name."""
+    page = (DOCS / "api.md").read_text(encoding="utf-8")
+    found = {}
+    for path in re.findall(r"^::: ([\w.]+)\s*$", page, re.M):
+        module, _, name = path.rpartition(".")
+        found[name] = inspect.unwrap(getattr(importlib.import_module(module), name))
+    return found
+
+
+@pytest.mark.parametrize("package", ["simulator", "simulator.api"])
+def test_the_api_page_renders_every_public_name(package):
+    """Every name of ``simulator.__all__`` (and ``simulator.api.__all__``) has a ``:::`` entry in docs/api.md."""
+    module = importlib.import_module(package)
+    rendered = _api_entries()
+    for name in module.__all__:
+        if name == "__version__":  # a string: the page says where it is
+            assert f"simulator.{name}" in (DOCS / "api.md").read_text(encoding="utf-8")
+            continue
+        assert name in rendered, (
+            f"{package}.{name} is public ({package}.__all__): add '::: <module>.{name}' to docs/api.md"
+        )
+        assert rendered[name] is inspect.unwrap(getattr(module, name)), f"docs/api.md renders another {name}"
+
+
 # --- every output column is documented -----------------------------------------------------------
 
 
@@ -508,6 +538,17 @@ COMPARISON_COLUMNS = {
 """Header of the rules comparison in docs/release-rules.md -> (``compare.csv`` column, scale to the unit shown)."""
 
 
+def _comparison_row(written: pd.DataFrame, mechanism: str, header: list[str], like: list[str] | None) -> str:
+    """The table row of ``mechanism`` from ``compare.csv``, with as many decimals as the row ``like``."""
+    cells = [f"`{mechanism}`"]
+    for k, title in enumerate(header[1:], start=1):
+        column, scale = COMPARISON_COLUMNS[title]
+        decimals = len(like[k].replace(",", "").partition(".")[2]) if like else 3
+        number = round(float(written.loc[mechanism, column]) * scale, decimals) + 0.0  # no -0.0
+        cells.append(f"{number:,.{decimals}f}".replace("-", "\u2212"))
+    return "| " + " | ".join(cells) + " |"
+
+
 def test_release_rules_comparison_gives_what_stockpile_compare_writes(tmp_path, monkeypatch):
     """Every number of the table in "Comparing the rules", to the digits shown, from a rerun of the command above it."""
     body = sections((DOCS / "release-rules.md").read_text(encoding="utf-8"))["Comparing the rules"]
@@ -520,7 +561,13 @@ def test_release_rules_comparison_gives_what_stockpile_compare_writes(tmp_path, 
     header = [cell.strip() for cell in lines[0].strip("|").split("|")]
     assert header[0] == "rule" and set(header[1:]) == set(COMPARISON_COLUMNS), header
     rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
-    assert [row[0].strip("`") for row in rows] == list(written.index)  # every rule that ran, none left out
+    shown, ran = [row[0].strip("`") for row in rows], list(written.index)
+    assert shown == ran, (  # every rule that ran, none left out
+        "docs/release-rules.md, 'Comparing the rules': the table needs one row per rule that `stockpile compare` "
+        f"ran, in the order of simulator/mechanisms.py: {ran}; add {[m for m in ran if m not in shown]}, "
+        f"remove {[m for m in shown if m not in ran]}. Rows with the numbers the command gives:\n"
+        + "\n".join(_comparison_row(written, m, header, rows[0] if rows else None) for m in ran if m not in shown)
+    )
     for row in rows:
         mechanism = row[0].strip("`")
         for title, text in zip(header[1:], row[1:], strict=True):

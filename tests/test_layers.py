@@ -1,13 +1,18 @@
-"""The package's layers (DESIGN §2): imports go only downward, and there are no cycles."""
+"""The package's layers (docs/architecture.md#layers-and-modules): imports go only downward, and there are no cycles.
+
+The table of that section names every module in the row of the layer its docstring states.
+"""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "simulator"
+ARCHITECTURE = PACKAGE.parent / "docs" / "architecture.md"
 LAYERS = ("ground", "rules", "model", "engines", "studies", "face")
 """From the bottom up: a module may import its own layer or lower ones."""
 
@@ -95,3 +100,78 @@ def test_the_checker_sees_an_upward_import(tmp_path):
     # the test above would pass vacuously if imports() found nothing
     assert "simulator.plan" in imports(MODULES["simulator.kernel.state"], set(MODULES))
     assert "simulator.engine" in imports(MODULES["simulator.gate.baseline"], set(MODULES))  # a function-level import
+
+
+# --- the module map of docs/architecture.md -------------------------------------------------------
+
+ENTRY = re.compile(r"`([\w.]+/|[\w.]+\.py)`(?:\s*\(([^)]*)\))?")
+"""A module (``plan.py``) or package (``kernel/``) of the map, with what follows it in brackets."""
+
+
+def module_map(text: str) -> list[tuple[str, str, set[str] | None]]:
+    """Rows of the map as (layer, module or package name, submodules named in brackets or None).
+
+    ``plan.py`` is ``simulator.plan``, ``__init__.py`` the package itself, ``kernel/`` the
+    package ``simulator.kernel``; ``scenario/`` (`schema`, `load`) names two of its modules.
+    """
+    section = text.split("## Layers and modules", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| layer")]
+    found = []
+    for row in rows:
+        layer, cell = (part.strip() for part in row.strip("|").split("|")[:2])
+        for match in ENTRY.finditer(cell):
+            token, brackets = match.groups()
+            if token == "__init__.py":
+                name = "simulator"
+            else:
+                name = "simulator." + token.removesuffix("/").removesuffix(".py")
+            named = set(re.findall(r"`(\w+)`", brackets or ""))
+            found.append((layer, name, named if token.endswith("/") and named else None))
+    return found
+
+
+def test_module_map_rows_are_the_layers_from_the_top():
+    layers = list(dict.fromkeys(layer for layer, _, _ in module_map(ARCHITECTURE.read_text(encoding="utf-8"))))
+    assert layers == list(reversed(LAYERS)), f"docs/architecture.md, 'Layers and modules': rows {layers}"
+
+
+def test_module_map_names_every_module_in_the_layer_its_docstring_states():
+    """Every module of ``simulator/`` is in the map, in its layer's row; nothing the map names is missing."""
+    where = "the table in docs/architecture.md, 'Layers and modules'"
+    documented: dict[str, str] = {}
+    for layer, name, named in module_map(ARCHITECTURE.read_text(encoding="utf-8")):
+        assert name in MODULES, f"{where} names {name}, which is not a module of simulator/: remove or rename it"
+        inside = {m for m in MODULES if m == name or m.startswith(name + ".")} if name != "simulator" else {name}
+        if named is not None:
+            modules = {m.rpartition(".")[2] for m in inside - {name}}
+            assert named == modules, (
+                f"{where}: the modules of {name} in brackets should be {sorted(modules)}; "
+                f"missing {sorted(modules - named)}, not modules {sorted(named - modules)}"
+            )
+        for module in inside:
+            assert module not in documented, f"{where} names {module} twice"
+            documented[module] = layer
+    missing = sorted(set(MODULES) - set(documented))
+    assert not missing, f"{where} does not name {missing}: add each to the row of the layer its docstring states"
+    wrong = [
+        f"{m} (table: {documented[m]}, docstring: {layer_of(path)})"
+        for m, path in sorted(MODULES.items())
+        if documented[m] != layer_of(path)
+    ]
+    assert not wrong, f"{where} puts modules in another layer than their docstrings: {wrong}"
+
+
+def test_the_module_map_reader_sees_modules_packages_and_their_named_modules():
+    text = (
+        "## Layers and modules\n\n| layer | modules | job |\n|---|---|---|\n"
+        "| face | `cli.py`, `api/` and `__init__.py` (the Python API) | x |\n"
+        "| ground | `scenario/` (`schema`, `load`), `engine.py` (SimPy, one run) | y |\n\n"
+        "## Next\n\n| z | `plan.py` | |\n"
+    )
+    assert module_map(text) == [
+        ("face", "simulator.cli", None),
+        ("face", "simulator.api", None),
+        ("face", "simulator", None),
+        ("ground", "simulator.scenario", {"schema", "load"}),
+        ("ground", "simulator.engine", None),
+    ]

@@ -86,9 +86,17 @@ def test_compiled_arrays_have_the_registry_axes(path):
 
 
 def test_the_kernel_records_are_exactly_the_registry_quantities():
-    assert dataclass_fields(MarketDay, {"agreement"}) == list(names(of_record("market")))
-    assert dataclass_fields(AgreementDay, {"is_quiet"}) == list(names(of_record("agreement")))
-    assert dataclass_fields(ProcurementDay, set()) == list(names(of_record("procurement")))
+    for record, cls, leave_out in (
+        ("market", MarketDay, {"agreement"}),
+        ("agreement", AgreementDay, {"is_quiet"}),
+        ("procurement", ProcurementDay, set()),
+    ):
+        fields_, registered = dataclass_fields(cls, leave_out), list(names(of_record(record)))
+        assert fields_ == registered, (
+            f"simulator/records.py: the fields of {cls.__name__} must be the quantities of simulator/quantities.py "
+            f"with record={record!r}, in registry order; add {[n for n in registered if n not in fields_]}, "
+            f"remove {[n for n in fields_ if n not in registered]} (or put them in the registry's order)"
+        )
 
 
 def run_tables(data: dict) -> dict[str, pd.DataFrame]:
@@ -137,11 +145,24 @@ def test_the_sweep_metrics_are_the_registry_metrics():
 
 
 def test_every_derived_metric_has_its_formula():
-    assert {q.name for q in quantities.SUMMARY if q.aggregation == "derived"} == set(_DERIVED)
-    assert {q.name for q in quantities.AGREEMENT_SUMMARY} == set(_AGREEMENT)
+    derived = {q.name for q in quantities.SUMMARY if q.aggregation == "derived"}
+    assert derived == set(_DERIVED), (
+        "summary metrics with aggregation='derived' in simulator/quantities.py (SUMMARY) need their inputs and "
+        f"formula in simulator/metrics.py (_DERIVED): add {sorted(derived - set(_DERIVED))}, "
+        f"remove {sorted(set(_DERIVED) - derived)}"
+    )
+    agreement = {q.name for q in quantities.AGREEMENT_SUMMARY}
+    assert agreement == set(_AGREEMENT), (
+        "agreement-wide metrics in simulator/quantities.py (AGREEMENT_SUMMARY) need their inputs and rule in "
+        f"simulator/metrics.py (_AGREEMENT): add {sorted(agreement - set(_AGREEMENT))}, "
+        f"remove {sorted(set(_AGREEMENT) - agreement)}"
+    )
     for q in (*quantities.SUMMARY, *quantities.AGREEMENT_SUMMARY):
         if q.aggregation not in ("derived", "none"):
-            assert q.source is not None, q.name
+            assert q.source is not None, (
+                f"simulator/quantities.py: summary metric {q.name!r} aggregates ({q.aggregation}) a daily quantity: "
+                "give it source=<that quantity's name>"
+            )
 
 
 def test_summary_metrics_declared_whole_numbers_are_integers():
@@ -174,7 +195,22 @@ def test_flows_a_plan_skips_are_zero_when_computed(name):
 
 
 def test_conditions_cover_every_condition_a_quantity_names():
-    assert set(typing.get_args(quantities.Condition)) == {q.present_when for q in REGISTRY}
+    declared, used = set(typing.get_args(quantities.Condition)), {q.present_when for q in REGISTRY}
+    assert declared == used, (
+        f"simulator/quantities.py: Condition should list exactly the present_when values the registry uses; "
+        f"add {sorted(used - declared)}, remove {sorted(declared - used)}"
+    )
+
+
+def test_the_kernel_tells_for_every_condition_whether_it_holds():
+    plan = compile_plan(validate_data(TWO_MEMBERS))
+    holds = Kernel(plan, draw_run(plan, 0)).conditions()
+    declared = set(typing.get_args(quantities.Condition))
+    assert set(holds) == declared, (
+        "simulator/kernel/__init__.py: Kernel.conditions must say for each quantities.Condition whether it holds "
+        f"for a plan; add {sorted(declared - set(holds))}, remove {sorted(set(holds) - declared)}"
+    )
+    assert holds["always"] and holds["agreement"] and not holds["licensing"]  # two members, an embargo only
 
 
 # --- mechanisms -------------------------------------------------------------------------------
