@@ -137,6 +137,33 @@ def test_a_binding_quota_is_shared_pro_rata_or_by_preference():
     assert series(preferred, "arrivals_t", "eu")[5:20] == pytest.approx(50.0)
 
 
+def test_a_binding_quota_follows_orders_not_demand_so_a_buyer_who_orders_again_takes_quota():
+    # A quota of 100 t a day (period 1 day). The EU orders its 90 t/day demand (flow). Japan
+    # (30 t/day) reviews daily up to 30 x (5 + 1) = 180 t of position; with 30 t on hand and
+    # 120 t in transit after day 0's arrival it orders 30 t on day 0.
+    # Day 0: orders 30 + 90 = 120 > 100: Japan ships 100 x 30/120 = 25 t, the EU 75 t
+    #        (5 t and 15 t turned away).
+    # Day 1: Japan's position is 5 t short of 180, so it orders 30 + 5 = 35 t; the EU again
+    #        90 t: Japan ships 100 x 35/125 = 28 t, the EU 72 t (7 t and 18 t turned away).
+    # Shared by demand (30 : 90) it would have stayed 25 and 75.
+    data = build(
+        TWO_MEMBERS,
+        shocks=[quota(tonnes_per_period=100, period_days=1, end=1000)],
+        regions__japan__demand__ree__tonnes_per_day=30,
+        regions__japan__commercial_stock__ree__tonnes=30,
+        regions__japan__procurement={"replenishment": {"policy": "order_up_to", "review_days": 1}},
+        regions__eu__demand__ree__tonnes_per_day=90,
+    )
+    result = run(data)
+    check_invariants(result)
+    assert series(result, "ordered_t", "japan")[:2] == pytest.approx([30.0, 35.0])
+    assert series(result, "ordered_t", "eu")[:2] == pytest.approx([90.0, 90.0])
+    assert series(result, "arrivals_t", "japan")[5:7] == pytest.approx([25.0, 28.0])
+    assert series(result, "arrivals_t", "eu")[5:7] == pytest.approx([75.0, 72.0])
+    assert series(result, "border_lost_t", "japan")[:2] == pytest.approx([5.0, 7.0])
+    assert series(result, "border_lost_t", "eu")[:2] == pytest.approx([15.0, 18.0])
+
+
 def test_a_quota_that_is_off_leaves_the_next_quota_its_whole_period():
     # 50 t per 10 days on days 0..19 (5 t a day), then 100 t per 10 days on days 20..39,
     # which never binds at 10 t a day: 5 t land on days 5..24, 10 t from day 25
