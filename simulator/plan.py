@@ -107,6 +107,9 @@ class ShockPlan:
     """Licensing: share of the targeted shipments that needs a licence."""
     suspended: tuple[tuple[int, int], ...] = ()
     """Licensing: day windows [start, end) without the requirement."""
+    follows: int | None = None
+    """Licensing: index of the licensing shock whose terms this one replaces (its
+    approvals are not applications here)."""
 
     @property
     def is_random(self) -> bool:
@@ -148,6 +151,7 @@ class ShockPlan:
             weights,
             self.end_use_share,
             self.suspended,
+            self.follows,
         )
 
 
@@ -741,6 +745,7 @@ def _shock_plan(s: Scenario, sh: Any, regions: list[str], materials: list[str], 
                 (int(day_number(a, s.start_date) or 0), int(day_number(b, s.start_date) or 0)) for a, b in sh.suspended
             ),
             "perceived": sh.end_use_share * (1.0 - sh.approval_share) if perceived is None else perceived,
+            "follows": None if sh.follows is None else [o.id for o in s.shocks].index(sh.follows),
         }
     if isinstance(sh, Embargo):
         extra = {

@@ -207,6 +207,48 @@ def test_licences_approve_a_share_after_the_processing_time():
     assert series(result, "border_lost_t", "japan")[10:30] == pytest.approx(5.0)
 
 
+@pytest.mark.parametrize("order", ["in date order", "successor first"])
+def test_new_licence_terms_that_follow_the_old_do_not_review_again_what_the_old_are_reviewing(order):
+    # the same terms in two windows, days 10..19 and 20..29, the second following the first:
+    # as one licence over 10..29 (the test above), 5 t land a day on 18..34
+    first = licensing(id="terms_2025", end=20, approval_share=0.5, processing_days=3)
+    second = licensing(id="terms_2026", start=20, approval_share=0.5, processing_days=3, follows="terms_2025")
+    got = arrivals(build(ONE_REGION, shocks=[first, second] if order == "in date order" else [second, first]))
+    assert got[15:18] == pytest.approx(0.0)
+    assert got[18:35] == pytest.approx(5.0)
+    assert got[35:38] == pytest.approx(15.0)
+    assert got[38:] == pytest.approx(10.0)
+
+
+def test_a_second_licence_without_follows_reviews_again_what_the_first_approved():
+    # the first's approvals leaving on days 20..22 (5 t each) are applications to the second,
+    # with the day's own 10 t: nothing leaves on 20..22 (lands 25..27); from day 23 the second
+    # approves half of 15 t (7.5 t, landing 28..30), then half of 10 t (5 t)
+    first = licensing(id="terms_2025", end=20, approval_share=0.5, processing_days=3)
+    second = licensing(id="terms_2026", start=20, approval_share=0.5, processing_days=3)
+    got = arrivals(build(ONE_REGION, shocks=[first, second]))
+    assert got[18:25] == pytest.approx(5.0)
+    assert got[25:28] == pytest.approx(0.0)
+    assert got[28:31] == pytest.approx(7.5)
+    assert got[31:35] == pytest.approx(5.0)
+
+
+@pytest.mark.parametrize(
+    ("follows", "message"),
+    [
+        ("terms_2026", "no other shock with id 'terms_2026' (licensing shocks: terms_2025)"),
+        ("halt", "'halt' is not a licensing shock but embargo"),
+    ],
+)
+def test_follows_names_another_licensing_shock(follows, message):
+    from simulator.errors import ScenarioError
+
+    shocks = [licensing(id="terms_2025"), licensing(id="terms_2026", start=30, end=40, follows=follows), halt()]
+    with pytest.raises(ScenarioError) as caught:
+        validate_data(build(ONE_REGION, shocks=shocks), "s.yaml")
+    assert f"s.yaml: shocks.terms_2026.follows: {message}" in caught.value.render()
+
+
 def test_licences_suspended_in_a_window_and_for_an_end_use_share_only():
     # 40% of shipments need a licence, approved after 2 days; suspended on days 20..24
     data = build(ONE_REGION, shocks=[licensing(processing_days=2, end_use_share=0.4, suspended=[[20, 25]])])

@@ -123,8 +123,11 @@ class Border:
             self._waiting = None
         newly_held = lost = None
         leak = planned * effects.leak_fraction if effects.leak_fraction is not None else None
+        approved: dict[int, np.ndarray] = {}  # today's approvals by shock, for a shock that follows one
         for i, k in enumerate(self.licence_ids):
-            shipped, refused = self._licences(day, i, k, shipped, effects.active[k])
+            shipped, approved[k], refused = self._licences(
+                day, i, k, shipped, effects.active[k], approved.get(self.shocks[k].follows)
+            )
             lost = _added(lost, refused)
         zero_added = False
         for i, k in enumerate(self.held_ids):
@@ -174,17 +177,22 @@ class Border:
         self.release_rate[i] = np.where(self.held[i] > EPS_T, self.release_rate[i], 0.0)
         return out
 
-    def _licences(self, day: int, i: int, k: int, shipped: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _licences(
+        self, day: int, i: int, k: int, shipped: np.ndarray, on: np.ndarray, decided: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """New applications on shock ``k``'s routes while it applies; approvals due today ship.
 
-        Returns what ships and what is refused today.
+        ``decided``: what the shock ``k`` follows approved today (in ``shipped``, not applying
+        again here); None when it follows none or that one comes later in the plan.
+        Returns what ships, what this shock approved and what it refused today.
         """
         shock = self.shocks[k]
         assert shock.processing_weights is not None
         pending = self.pending[i]
         slots = len(shock.processing_weights)
         applies = on & ~_suspended(day, shock.suspended)
-        applications = np.where(self.masks[k] & applies, shipped * shock.end_use_share, 0.0)
+        applying = shipped if decided is None else shipped - decided
+        applications = np.where(self.masks[k] & applies, applying * shock.end_use_share, 0.0)
         shipped = shipped - applications
         ahead = (day + np.arange(slots)) % slots
         weights = shock.processing_weights.reshape(-1, *([1] * applications.ndim))
@@ -192,7 +200,7 @@ class Border:
         approved = pending[day % slots].copy()
         pending[day % slots] = 0.0
         refused = applications * (1.0 - float(shock.processing_weights.sum()))
-        return shipped + approved, refused
+        return shipped + approved, approved, refused
 
     def _quota(self, day: int, i: int, k: int, shipped: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Cap shock ``k``'s routes at what is left of the period's quota; shared pro rata or by preference.

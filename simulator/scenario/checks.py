@@ -292,9 +292,24 @@ def _check_shocks(s: Scenario, problems: list[Problem]) -> None:
             if begin is not None and end is not None and end <= begin:
                 message = f"the window must end after it starts (day {end} <= day {begin})"
                 problems.append(Problem(f"{base}.suspended.{j}", message))
+        if (follows := getattr(shock, "follows", None)) is not None:
+            _check_follows(s, f"{base}.follows", shock, follows, problems)
         if getattr(shock, "sharing", None) == "preference" and not getattr(shock, "preference", None):
             problems.append(Problem(f"{base}.preference", "sharing 'preference' needs the regions in order"))
         _check_shock_window(s, base, shock, problems)
+
+
+def _check_follows(s: Scenario, where: str, shock: ShockBase, follows: str, problems: list[Problem]) -> None:
+    """``follows`` names another licensing shock of the same supplier."""
+    others = {o.id: o for o in s.shocks if o is not shock}
+    before = others.get(follows)
+    if before is None:
+        known = ", ".join(o.id for o in others.values() if o.kind == "licensing") or "none"
+        problems.append(Problem(where, f"no other shock with id '{follows}' (licensing shocks: {known})"))
+    elif before.kind != "licensing":
+        problems.append(Problem(where, f"'{follows}' is not a licensing shock but {before.kind}"))
+    elif getattr(before, "supplier", None) != getattr(shock, "supplier", None):
+        problems.append(Problem(where, f"'{follows}' licenses another supplier's exports"))
 
 
 def _check_shock_window(s: Scenario, base: str, shock: ShockBase, problems: list[Problem]) -> None:

@@ -612,6 +612,11 @@ class Licensing(ShockBase):
     """Share of the targeted shipments that needs a licence (by end use)."""
     suspended: list[Annotated[tuple[DaySpec, DaySpec], Field(json_schema_extra=_unit("day or date"))]] = []
     """Windows ``[start, end)`` in which the requirement is suspended."""
+    follows: Id | None = None
+    """The licensing shock (same supplier) whose terms this one replaces, e.g. a higher
+    approval share from a date on: what that one is still reviewing is decided on its
+    terms and ships when approved, not reviewed again here. Without it, two licensing
+    shocks on a route are two reviews, one after the other."""
     perceived_severity: Fraction | None = None
     """Supply risk buyers and the market read into it (default: ``1 - approval_share``)."""
 
