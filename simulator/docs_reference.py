@@ -41,7 +41,8 @@ section below is one kind of mapping (a *model*) with its fields:
   (at most 40 characters); *map of id → X* is a mapping whose keys are such names
   (material, supplier, region, member or shock ids) and whose values are X; *one of* a
   list of models means the field's `kind` or `distribution` key selects the model.
-- **Unit**: t are tonnes of oxide equivalent; days are model days; fraction is a number
+- **Unit**: t are tonnes of what each material's `tonnes_of` says (oxide in the shipped
+  rare-earth scenarios); days are model days; fraction is a number
   in [0, 1] (0.25 = 25%).
 - **Default**: *required* fields must be given; the others take the default shown.
 - **Found at**: the dotted paths where the model appears in a file, as used by `--set`
@@ -450,7 +451,8 @@ each time the documentation is built: the tables of a run and the per-run metric
 made from the same registry, so this page cannot drift from them. What the files are
 and how to read them: [Outputs](outputs.md).*
 
-Units: t are tonnes of oxide equivalent, USD are US dollars, days are model days.
+Units: t are tonnes of what each material's `tonnes_of` says (oxide in the shipped rare-earth
+scenarios), USD are US dollars, days are model days.
 *Over days* says how a column adds up over a run (sum, lowest, last value, ...): the
 summary metrics are those aggregations. A column `<name>.<member>` is repeated for each
 member of the agreement.

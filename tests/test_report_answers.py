@@ -231,6 +231,22 @@ def test_a_label_shows_in_figures_and_report_and_unlabelled_scenarios_keep_their
     assert "<h3>Nippon</h3>" in render_report(result)
 
 
+def test_the_report_says_what_a_tonne_counts_as_each_material_states_it():
+    """It used to say "tonnes of oxide equivalent" whatever the material (magnets, gallium)."""
+    two = build(
+        TWO_MEMBERS,
+        materials={
+            "ree": {"price_usd_per_kg": 50, "tonnes_of": "oxide"},
+            "ndfeb_magnets": {"price_usd_per_kg": 50, "tonnes_of": "magnet"},
+            "gallium": {"price_usd_per_kg": 50},
+        },
+    )
+    result = run(build(two, regions__japan__demand={"ree": {"tonnes_per_day": 10}}))
+    assert "Quantities are tonnes of oxide (Rare earths); of magnet (NdFeB magnets)." in render_report(result)
+    plain = render_report(run(TWO_MEMBERS))
+    assert "Quantities are tonnes." in plain and "oxide" not in plain
+
+
 # --- figures -----------------------------------------------------------------------------------
 
 

@@ -177,6 +177,23 @@ def _curves(run: Run) -> list[str]:
     return out
 
 
+def tonnes_note(run: Run) -> str:
+    """What the report's tonnes count, from each material's ``tonnes_of``.
+
+    "Quantities are tonnes of oxide (Light rare earths, Heavy rare earths); of magnet
+    (NdFeB magnets)." Materials that do not say are left out; none: "Quantities are tonnes."
+    """
+    groups: dict[str, list[str]] = {}
+    for material, spec in run.result.scenario.materials.items():
+        if spec.tonnes_of:
+            groups.setdefault(spec.tonnes_of, []).append(run.names.material(material))
+    if not groups:
+        return "Quantities are tonnes."
+    return (
+        "Quantities are tonnes " + "; ".join(f"of {what} ({', '.join(names)})" for what, names in groups.items()) + "."
+    )
+
+
 def render_report(
     result: Result,
     baseline: Result | None = None,
@@ -277,8 +294,7 @@ def render_report(
         '<section id="regions"><h2>Outcome per region</h2>',
         *(region_table(run, r, books.get(r)) for r in run.regions()),
         '<p class="note">* All materials: days on which any material was short. Costs in millions of US dollars '
-        "over the simulated period; the net cost of strategic stock is the verdict's. Quantities are tonnes of "
-        "oxide equivalent.</p>",
+        f"over the simulated period; the net cost of strategic stock is the verdict's. {escape(tonnes_note(run))}</p>",
         "</section>",
         '<section id="rule"><h2>Release rule</h2>',
         *rule_words(s),

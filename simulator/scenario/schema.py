@@ -6,7 +6,8 @@ Every quantity carries its unit in its name or in the ``unit`` entry of its JSON
 Schema, and every field's docstring becomes its description in ``stockpile schema``
 and in the generated scenario reference (``docs/scenario-reference.md``).
 
-Conventions: tonnes (t) are tonnes of oxide equivalent; days are model days (day 0 is
+Conventions: tonnes (t) count what each material's ``tonnes_of`` says (oxide for rare
+earths); days are model days (day 0 is
 ``start_date`` when one is given); a *day spec* is either a day number (may be
 negative, i.e. before the horizon starts) or a calendar date.
 
@@ -254,6 +255,9 @@ class Material(Model):
     """Display name in figures and reports (default from the id: ``light_ree`` is "Light rare earths")."""
     description: str = ""
     """What the material stands for, with the source of its figures."""
+    tonnes_of: Annotated[str, Field(max_length=60)] | None = None
+    """What one tonne counts (``oxide``, ``magnet``, ``Co content``): the report states it
+    with its quantities. Default: not stated."""
     price_usd_per_kg: UsdPerKg | None = None
     """World market price, used for costs (premiums, refills, re-sourcing)."""
     holding_cost_usd_per_t_year: Annotated[float, _number("USD/(t*year)", 0, MAX_USD_PER_T_YEAR), NUMBER] = 0.0
