@@ -247,6 +247,14 @@ def test_the_report_says_what_a_tonne_counts_as_each_material_states_it():
     assert "Quantities are tonnes." in plain and "oxide" not in plain
 
 
+def test_the_cost_line_names_the_materials_it_cannot_value():
+    """A material without a price counts as 0 in every cost; the headline says which."""
+    priced = render_report(run(TWO_MEMBERS))
+    assert "Cost to the members: buying the pool" in priced and "Not counted" not in priced
+    unpriced = render_report(run(build(TWO_MEMBERS, materials={"ree": {}})))
+    assert "Not counted: rare earths, which the scenario gives no price." in unpriced
+
+
 # --- figures -----------------------------------------------------------------------------------
 
 

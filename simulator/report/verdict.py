@@ -113,6 +113,10 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     if refill:
         parts.append(f"refills {usd(refill)}")
     text = f"Cost to the members: {join_words(parts)}."
+    materials = run.result.scenario.materials
+    unpriced = [run.names.material_text(m) for m in run.materials() if materials[m].price_usd_per_kg is None]
+    if unpriced:
+        text += f" Not counted: {join_words(unpriced)}, which the scenario gives no price."
     if moved:
         text += f" Auctions move {usd(moved)} between members: the proceeds go to the pool's owners."
     left = run.metric("pool_end_t")
