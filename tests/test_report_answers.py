@@ -255,6 +255,38 @@ def test_the_cost_line_names_the_materials_it_cannot_value():
     assert "Not counted: rare earths, which the scenario gives no price." in unpriced
 
 
+@pytest.mark.parametrize(
+    ("mechanism", "switch_on", "expected"),
+    [
+        (
+            "hybrid",
+            "either",
+            "It shares by the ratio instead of auctioning while an embargo is declared against a member or the "
+            "members measure a supply loss (their arrivals over the last 20 days below 85% of normal, or one "
+            "member&#x27;s below 70%).",
+        ),
+        ("hybrid", "declared_embargo", "It shares by the ratio instead of auctioning while an embargo is declared"),
+        (
+            "fair_ratio",
+            "measured_loss",
+            "switch_on: measured_loss is set, but not used by this rule (it switches hybrid).",
+        ),
+    ],
+)
+def test_the_rule_section_states_the_measured_loss_and_what_switches_the_rule(mechanism, switch_on, expected):
+    loss = {"window_days": 20, "group_below": 0.85, "member_below": 0.7}
+    bids = {m: {"ree": [{"end_use": "all", "share": 1.0, "price_usd_per_kg": 100.0}]} for m in ("japan", "eu")}
+    data = build(
+        TWO_MEMBERS,
+        agreement__mechanism=mechanism,
+        agreement__trigger={"measured_loss": loss, "switch_on": switch_on},
+        **({"agreement__auction": {"every_days": 7, "bids": bids}} if mechanism == "hybrid" else {}),
+    )
+    text = render_report(run(data))
+    assert expected in text
+    assert "or when the members measure a supply loss (their arrivals over the last 20 days below 85% of normal" in text
+
+
 # --- figures -----------------------------------------------------------------------------------
 
 

@@ -27,6 +27,25 @@ def _stock_t(stock: Any, daily: float) -> float:
     return stock.tonnes if stock.tonnes is not None else stock.days * daily
 
 
+def _measured_loss_words(loss: Any) -> str:
+    """``their arrivals over the last 30 days below 90% of normal, or one member's below 80%``."""
+    return (
+        f"their arrivals over the last {loss.window_days} days below {percent(loss.group_below)} of normal, "
+        f"or one member's below {percent(loss.member_below)}"
+    )
+
+
+def _switch_words(trigger: Any) -> str:
+    """What switches a rule applied under a threat, in words (``trigger.switch_on``)."""
+    declared = "an embargo is declared against a member"
+    measured = "the members measure a supply loss"
+    if trigger.switch_on != "declared_embargo" and trigger.measured_loss is not None:
+        measured += f" ({_measured_loss_words(trigger.measured_loss)})"
+    return {"declared_embargo": declared, "measured_loss": measured, "either": f"{declared} or {measured}"}[
+        trigger.switch_on
+    ]
+
+
 def pool_table(scenario: Scenario) -> str:
     """Contributions (joint) or reserves (national) per member and material, in t and days."""
     agreement = scenario.agreement
@@ -112,8 +131,15 @@ def rule_words(scenario: Scenario) -> list[str]:
         )
     else:
         text = "A member can call on the stock once its commercial stock no longer meets its demand"
+    if trigger.measured_loss is not None:
+        text += f", or when the members measure a supply loss ({_measured_loss_words(trigger.measured_loss)})"
     text += f"; the arrangement stands down after {trigger.standdown_days} days without a call."
     out.append(escape(text))
+    switch = _switch_words(trigger)
+    if mechanism.shares_when == "embargo_on_member":
+        out.append(escape(f"It shares by the ratio instead of auctioning while {switch}."))
+    elif trigger.switch_on != "declared_embargo":
+        out.append(escape(f"switch_on: {trigger.switch_on} is set, but not used by this rule (it switches hybrid)."))
     if a.release_times is not None:
         times = a.release_times
         lags = (
