@@ -609,9 +609,10 @@ class Licensing(ShockBase):
         Annotated[int, _whole("days", 0, MAX_TRANSIT_DAYS), NUMBER] | random_within(0, MAX_TRANSIT_DAYS),
         Field(json_schema_extra=_unit("days")),
     ] = 45
-    """Days from application to approval: a fixed number, or a distribution whose shape
-    spreads each day's approvals over the days that follow (the statutory 45 working days
-    of 2025 are about 63 calendar days; 20-63 observed)."""
+    """Calendar days from application to approval: a fixed number, or a distribution whose
+    shape spreads each day's approvals over the days that follow. The default, 45 calendar
+    days, is the middle of what was observed in 2025 (20-63 days); the statutory maximum
+    of 45 *working* days is about 63 calendar days."""
     end_use_share: Fraction = 1.0
     """Share of the targeted shipments that needs a licence (by end use)."""
     suspended: list[Annotated[tuple[DaySpec, DaySpec], Field(json_schema_extra=_unit("day or date"))]] = []
