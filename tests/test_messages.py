@@ -270,3 +270,19 @@ def test_a_key_of_another_kind_of_entry_is_named_as_such_not_suggested_as_itself
     with pytest.raises(ScenarioError) as caught:
         validate_data(data, "s.yaml")
     assert f"s.yaml: {message}" in caught.value.render()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (30, "must be <= 1 (a share: 30% is 0.3)"),
+        (2.5, "must be <= 1 (a share: 2.5% is 0.025)"),
+        (300, "must be <= 1"),
+    ],
+)
+def test_a_share_written_as_a_percentage_is_told_how_to_write_it(value, message):
+    data = with_third({"id": "odd", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 1,
+                       "end": 3, "severity": value})  # fmt: skip
+    with pytest.raises(ScenarioError) as caught:
+        validate_data(data, "s.yaml")
+    assert caught.value.render().endswith(f"s.yaml: shocks.odd.severity: {message}")

@@ -157,10 +157,22 @@ def _message(error: dict[str, Any]) -> str:
         return f"unknown key{hint}"
     if kind in _MESSAGES:
         try:
-            return _MESSAGES[kind].format(**ctx)
+            message = _MESSAGES[kind].format(**ctx)
         except KeyError:
             pass
+        else:
+            return message + _percent_hint(kind, error)
     return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _percent_hint(kind: str, error: dict[str, Any]) -> str:
+    """For a share written as a percentage (``approval_share: 30``): how to write it."""
+    value = error.get("input")
+    if kind != "less_than_equal" or (error.get("ctx") or {}).get("le") != 1 or isinstance(value, bool):
+        return ""
+    if not isinstance(value, int | float) or not 1 < value <= 100:
+        return ""
+    return f" (a share: {value:g}% is {value / 100:g})"
 
 
 def _problems(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
