@@ -277,6 +277,7 @@ def test_a_key_of_another_kind_of_entry_is_named_as_such_not_suggested_as_itself
     [
         (30, "must be <= 1 (a share: 30% is 0.3)"),
         (2.5, "must be <= 1 (a share: 2.5% is 0.025)"),
+        (1.5, "must be <= 1"),
         (300, "must be <= 1"),
     ],
 )

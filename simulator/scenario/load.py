@@ -170,7 +170,7 @@ def _percent_hint(kind: str, error: dict[str, Any]) -> str:
     value = error.get("input")
     if kind != "less_than_equal" or (error.get("ctx") or {}).get("le") != 1 or isinstance(value, bool):
         return ""
-    if not isinstance(value, int | float) or not 1 < value <= 100:
+    if not isinstance(value, int | float) or not 2 <= value <= 100:  # 1.2 may be a typo of 0.12 or 1
         return ""
     return f" (a share: {value:g}% is {value / 100:g})"
 
