@@ -287,3 +287,12 @@ def test_a_share_written_as_a_percentage_is_told_how_to_write_it(value, message)
     with pytest.raises(ScenarioError) as caught:
         validate_data(data, "s.yaml")
     assert caught.value.render().endswith(f"s.yaml: shocks.odd.severity: {message}")
+
+
+def test_a_window_ending_before_it_starts_gives_the_dates_when_the_scenario_has_them():
+    data = build(with_third(LATE_END), start_date="2010-07-01")
+    with pytest.raises(ScenarioError) as caught:
+        validate_data(data, "s.yaml")
+    assert (
+        "shocks.late_halt.end: must be after start (2010-07-06 (day 5) <= 2010-07-10 (day 9))" in caught.value.render()
+    )

@@ -312,13 +312,22 @@ def _check_follows(s: Scenario, where: str, shock: ShockBase, follows: str, prob
         problems.append(Problem(where, f"'{follows}' licenses another supplier's exports"))
 
 
+def _day_words(s: Scenario, day: int) -> str:
+    """``day 14``, or ``2010-07-15 (day 14)`` in a scenario with a start date."""
+    if s.start_date is None:
+        return f"day {day}"
+    return f"{(s.start_date + dt.timedelta(days=day)).isoformat()} (day {day})"
+
+
 def _check_shock_window(s: Scenario, base: str, shock: ShockBase, problems: list[Problem]) -> None:
     random_start = isinstance(shock.start, RANDOM_TYPES)
     start = None if random_start else _check_day(s, f"{base}.start", shock.start, problems)
     if shock.end is not None:
         end = _check_day(s, f"{base}.end", shock.end, problems)
         if start is not None and end is not None and end <= start:
-            problems.append(Problem(f"{base}.end", f"must be after start (day {end} <= day {start})"))
+            problems.append(
+                Problem(f"{base}.end", f"must be after start ({_day_words(s, end)} <= {_day_words(s, start)})")
+            )
         lowest = getattr(shock.start, "low", None) if random_start else None
         if lowest is not None and end is not None and lowest >= end:
             message = f"the start is drawn from day {lowest:g} on: the shock never happens"
