@@ -153,12 +153,13 @@ def _as_axis(problem: Problem) -> Problem:
 
 def load(path: str, assignments: tuple[str, ...] = (), seed: int | None = None) -> Any:
     """Load and validate a scenario with ``--set`` overrides and an optional seed."""
-    from simulator.scenario import load_raw, validate_data
+    from simulator.scenario import load_raw
+    from simulator.scenario.load import validate_overridden
 
     overrides = _overrides(assignments)
     if seed is not None:
         overrides.append(("seed", seed))
-    return validate_data(load_raw(path, overrides), path)
+    return validate_overridden(load_raw(path, overrides), path, overrides)
 
 
 def _report_inputs(
@@ -244,7 +245,8 @@ def run(
     from simulator.engine import simulate
     from simulator.output import run_files, write_run
     from simulator.output_folder import open_folder
-    from simulator.scenario import load_raw, validate_data
+    from simulator.scenario import load_raw
+    from simulator.scenario.load import validate_overridden
 
     if baseline_path and not with_report:
         raise InputError("--compare needs --report")
@@ -252,7 +254,7 @@ def run(
         raise InputError("--explorer needs --report")
     pairs = _overrides(assignments) + ([("seed", seed)] if seed is not None else [])
     raw = load_raw(scenario, pairs)
-    loaded = validate_data(raw, scenario)
+    loaded = validate_overridden(raw, scenario, pairs)
     study = None
     if uncertainty_runs:
         from simulator.sensitivity import plan_study
@@ -335,11 +337,12 @@ def report(
     from simulator.output import check_writable
     from simulator.output_folder import refuse_to_replace
     from simulator.report import write_report
-    from simulator.scenario import load_raw, validate_data
+    from simulator.scenario import load_raw
+    from simulator.scenario.load import validate_overridden
 
     pairs = _overrides(assignments)
     raw = load_raw(scenario, pairs)
-    loaded = validate_data(raw, scenario)
+    loaded = validate_overridden(raw, scenario, pairs)
     _check_drawable(loaded, scenario, "the report cannot show them")
     changes, base = _report_inputs(scenario, pairs, baseline_path, loaded)
     path = Path(out_file or Path("results") / loaded.name / "report.html")

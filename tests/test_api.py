@@ -209,7 +209,10 @@ def test_bad_input_raises_the_command_lines_message(tmp_path):
         (lambda: simulator.run(42), "scenario: give a file path, a scenario name, a mapping"),
         (lambda: simulator.run(TWO_MEMBERS, set=[("horizon_days",)]), "set: ('horizon_days',) is neither"),
         (lambda: simulator.run(TWO_MEMBERS, set=5), "set: give a mapping {path: value}"),
-        (lambda: simulator.run(TWO_MEMBERS, set={"horizon_days": 0}), "<scenario data>: horizon_days: must be >= 1"),
+        (
+            lambda: simulator.run(TWO_MEMBERS, set={"horizon_days": 0}),
+            "<scenario data> [set horizon_days=0]: horizon_days: must be >= 1",
+        ),
         (lambda: simulator.run(TWO_MEMBERS, set={"shocks.nope.end": 5}), "shocks.nope: no item with id 'nope'"),
     ],
 )

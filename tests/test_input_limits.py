@@ -422,7 +422,11 @@ def test_forty_regions_are_drawn_apart_with_room_for_the_legend():
 def test_an_impossible_date_in_set_is_exit_2_naming_the_field(tmp_path):
     path = write_text(tmp_path, SCENARIO_TEXT)
     result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", "shocks.halt.end=2011-13-01")
-    assert_bad_input(result, f"{path}: shocks.halt.end: not a valid date '2011-13-01': month must be in 1..12")
+    assert_bad_input(
+        result,
+        f"{path} [set shocks.halt.end=2011-13-01]: shocks.halt.end: "
+        "not a valid date '2011-13-01': month must be in 1..12",
+    )
 
 
 @pytest.mark.parametrize(

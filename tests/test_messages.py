@@ -69,7 +69,7 @@ def test_a_field_problem_names_the_shock_by_its_id(tmp_path):
 def test_set_by_position_is_reported_by_id(tmp_path):
     path = write(tmp_path, with_third(embargo("late_halt", 9, 12)))
     result = invoke("run", path, "-o", tmp_path / "out", "--set", "shocks.2.end=5")
-    assert_bad_input(result, f"{path}: shocks.late_halt.end: must be after start (day 5 <= day 9)")
+    assert_bad_input(result, f"{path} [set shocks.2.end=5]: shocks.late_halt.end: must be after start (day 5 <= day 9)")
 
 
 @pytest.mark.parametrize("given", ["shocks.2.end", "shocks.-1.end", "shocks.late_halt.end"])

@@ -14,7 +14,8 @@ from typing import Any, ParamSpec, TypeVar
 import numpy as np
 
 from simulator.errors import InputError, Problem
-from simulator.scenario import Scenario, apply_overrides, load_raw, parse_assignment, validate_data
+from simulator.scenario import Scenario, apply_overrides, load_raw, parse_assignment
+from simulator.scenario.load import validate_overridden
 
 ScenarioLike = str | os.PathLike[str] | Mapping[str, Any] | Scenario
 """A scenario file, a bare library name, scenario data or a validated scenario."""
@@ -124,7 +125,7 @@ def load(scenario: ScenarioLike, changes: Overrides = None, seed: int | None = N
     if isinstance(scenario, Scenario) and not pairs:
         return Loaded(scenario, None, DATA_SOURCE)
     data, source = raw_data(scenario, pairs)
-    return Loaded(validate_data(data, source), data, source)
+    return Loaded(validate_overridden(data, source, pairs), data, source)
 
 
 def check_drawable(scenario: Scenario, source: str) -> None:

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import typing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -275,6 +276,29 @@ def load_raw(path: str | Path, overrides: list[tuple[str, Any]] | None = None) -
     return data
 
 
+def blame_overrides(exc: InputError, data: dict[str, Any], source: str, overrides: Sequence[tuple[str, Any]]) -> None:
+    """Raise ``exc``'s problems that an override caused, as ``source [set PATH=VALUE]: ...``.
+
+    The first override with problems at or inside its path is named, with those problems
+    only: the file's own problems are left for after that one is fixed. Returns when no
+    override caused any.
+    """
+    for path, value in overrides:
+        named = named_path(path, data)  # as the problems name it: a shock by its id, given by id or position
+        ours = [p for p in exc.problems if p.path == named or p.path.startswith(f"{named}.")]
+        if ours:
+            raise type(exc)(ours, f"{source} [set {path}={value}]") from None
+
+
+def validate_overridden(data: dict[str, Any], source: str, overrides: Sequence[tuple[str, Any]]) -> Scenario:
+    """:func:`validate_data` of data with ``overrides`` applied, naming an override that caused a problem."""
+    try:
+        return validate_data(data, source)
+    except InputError as exc:
+        blame_overrides(exc, data, source, overrides)
+        raise
+
+
 def load_scenario(path: str | Path, overrides: list[tuple[str, Any]] | None = None) -> Scenario:
     """Load, override and validate a scenario file.
 
@@ -286,7 +310,7 @@ def load_scenario(path: str | Path, overrides: list[tuple[str, Any]] | None = No
         ``(dotted_path, value)`` pairs applied before validation (see
         :mod:`simulator.scenario.overrides`).
     """
-    return validate_data(load_raw(path, overrides), str(path))
+    return validate_overridden(load_raw(path, overrides), str(path), overrides or [])
 
 
 def scenario_hash(scenario: Scenario) -> str:

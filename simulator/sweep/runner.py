@@ -38,7 +38,7 @@ from simulator.plan import Plan, batch_key, compile_plan, stack_plans, with_warm
 from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
-from simulator.scenario.load import named_path
+from simulator.scenario.load import blame_overrides
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, dask_cluster, in_process, local_processes
 from simulator.sweep.checkpoints import Checkpoints
 from simulator.sweep.grid import MAX_POINTS, SweepSpec
@@ -373,11 +373,7 @@ def _check_fixed(base: dict[str, Any], source: str, fixed: tuple[tuple[str, Any]
     try:
         validate_data(base, source)
     except InputError as exc:
-        for path, value in fixed:
-            named = named_path(path, base)  # as the problems name it: a shock by its id, given by id or position
-            ours = [p for p in exc.problems if p.path == named or p.path.startswith(f"{named}.")]
-            if ours:
-                raise InputError(ours, f"{source} [set {path}={value}]") from None
+        blame_overrides(exc, base, source, fixed)
 
 
 def plan_sweep(
