@@ -296,3 +296,12 @@ def test_a_window_ending_before_it_starts_gives_the_dates_when_the_scenario_has_
     assert (
         "shocks.late_halt.end: must be after start (2010-07-06 (day 5) <= 2010-07-10 (day 9))" in caught.value.render()
     )
+
+
+def test_a_number_where_a_mapping_of_fields_is_needed_is_shown_the_field_to_use():
+    data = build(THREE_SHOCKS, regions__japan__demand={"ree": 0.2})
+    with pytest.raises(ScenarioError) as caught:
+        validate_data(data, "s.yaml")
+    assert "s.yaml: regions.japan.demand.ree: must be a mapping of fields, not 0.2: e.g. {tonnes_per_day: 0.2}" in (
+        caught.value.render()
+    )

@@ -162,8 +162,19 @@ def _message(error: dict[str, Any]) -> str:
         except KeyError:
             pass
         else:
-            return message + _percent_hint(kind, error)
+            return message + _percent_hint(kind, error) + _fields_hint(kind, error)
     return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _fields_hint(kind: str, error: dict[str, Any]) -> str:
+    """For a number given where a mapping of fields is needed (``demand.ree: 0.2``): which field."""
+    value = error.get("input")
+    if kind not in ("model_type", "model_attributes_type") or not isinstance(value, int | float | str):
+        return ""
+    model = getattr(schema, str((error.get("ctx") or {}).get("class_name")), None)
+    fields = getattr(model, "model_fields", {})
+    first = next((name for name, info in fields.items() if info.is_required()), None) or next(iter(fields), None)
+    return f", not {value!r}: e.g. {{{first}: {value}}}" if first else ""
 
 
 def _percent_hint(kind: str, error: dict[str, Any]) -> str:
