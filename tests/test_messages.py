@@ -305,3 +305,12 @@ def test_a_number_where_a_mapping_of_fields_is_needed_is_shown_the_field_to_use(
     assert "s.yaml: regions.japan.demand.ree: must be a mapping of fields, not 0.2: e.g. {tonnes_per_day: 0.2}" in (
         caught.value.render()
     )
+
+
+@pytest.mark.parametrize(("written", "meant"), [("Ree", "ree"), ("Light REE", "light_ree"), ("light-ree", "light_ree")])
+def test_an_id_with_capitals_or_spaces_is_shown_the_id_it_may_mean(written, meant):
+    data = with_third({**embargo("odd", 1, 3), "materials": [written]})
+    with pytest.raises(ScenarioError) as caught:
+        validate_data(data, "s.yaml")
+    assert f"shocks.odd.materials.0: must be lower-case letters, digits and '_', starting with a letter; " \
+        f"did you mean '{meant}'?" in caught.value.render()  # fmt: skip

@@ -162,8 +162,17 @@ def _message(error: dict[str, Any]) -> str:
         except KeyError:
             pass
         else:
-            return message + _percent_hint(kind, error) + _fields_hint(kind, error)
+            return message + _percent_hint(kind, error) + _fields_hint(kind, error) + _id_hint(kind, error)
     return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _id_hint(kind: str, error: dict[str, Any]) -> str:
+    """For an id written with capitals or spaces (``Gallium``, ``light ree``): the id it may mean."""
+    value = error.get("input")
+    if kind != "string_pattern_mismatch" or not isinstance(value, str):
+        return ""
+    guess = "_".join(value.strip().lower().replace("-", " ").split())
+    return f"; did you mean '{guess}'?" if guess != value and _ID.fullmatch(guess) else ""
 
 
 def _fields_hint(kind: str, error: dict[str, Any]) -> str:
