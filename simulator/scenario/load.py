@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -162,23 +162,24 @@ def _message(error: dict[str, Any]) -> str:
         except KeyError:
             pass
         else:
-            return message + _percent_hint(kind, error) + _fields_hint(kind, error) + _id_hint(kind, error)
+            hint = _HINTS.get(kind)
+            return message + (hint(error) if hint else "")
     return str(error["msg"]).removeprefix("Value error, ")
 
 
-def _id_hint(kind: str, error: dict[str, Any]) -> str:
+def _id_hint(error: dict[str, Any]) -> str:
     """For an id written with capitals or spaces (``Gallium``, ``light ree``): the id it may mean."""
     value = error.get("input")
-    if kind != "string_pattern_mismatch" or not isinstance(value, str):
+    if not isinstance(value, str):
         return ""
     guess = "_".join(value.strip().lower().replace("-", " ").split())
     return f"; did you mean '{guess}'?" if guess != value and _ID.fullmatch(guess) else ""
 
 
-def _fields_hint(kind: str, error: dict[str, Any]) -> str:
+def _fields_hint(error: dict[str, Any]) -> str:
     """For a number given where a mapping of fields is needed (``demand.ree: 0.2``): which field."""
     value = error.get("input")
-    if kind not in ("model_type", "model_attributes_type") or not isinstance(value, int | float | str):
+    if not isinstance(value, int | float | str):
         return ""
     model = getattr(schema, str((error.get("ctx") or {}).get("class_name")), None)
     fields = getattr(model, "model_fields", {})
@@ -186,14 +187,23 @@ def _fields_hint(kind: str, error: dict[str, Any]) -> str:
     return f", not {value!r}: e.g. {{{first}: {value}}}" if first else ""
 
 
-def _percent_hint(kind: str, error: dict[str, Any]) -> str:
+def _percent_hint(error: dict[str, Any]) -> str:
     """For a share written as a percentage (``approval_share: 30``): how to write it."""
     value = error.get("input")
-    if kind != "less_than_equal" or (error.get("ctx") or {}).get("le") != 1 or isinstance(value, bool):
+    if (error.get("ctx") or {}).get("le") != 1 or isinstance(value, bool):
         return ""
     if not isinstance(value, int | float) or not 2 <= value <= 100:  # 1.2 may be a typo of 0.12 or 1
         return ""
     return f" (a share: {value:g}% is {value / 100:g})"
+
+
+_HINTS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "less_than_equal": _percent_hint,
+    "model_type": _fields_hint,
+    "model_attributes_type": _fields_hint,
+    "string_pattern_mismatch": _id_hint,
+}
+"""What a message of each error type may add, from the value given."""
 
 
 def _problems(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
