@@ -35,7 +35,8 @@ def entry(**fields):
 
 def test_a_uniform_range_needs_low_below_high():
     assert validate_data(with_uncertain(entry(low=70, high=90)), "s").uncertain[0].high == 90
-    assert "uncertain.0: need low < high" in problems(with_uncertain(entry(low=90, high=90)))
+    text = problems(with_uncertain(entry(low=90, high=90)))
+    assert "uncertain.0: need low < high (the entry on regions.eu.demand.ree.tonnes_per_day)" in text
 
 
 def test_a_triangular_range_needs_its_mode_inside():

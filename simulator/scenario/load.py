@@ -272,9 +272,25 @@ def named_path(path: str, data: Any) -> str:
     return ".".join(parts)
 
 
+_UNCERTAIN_ITEM = re.compile(r"uncertain\.(\d+)(?:\.|$)")
+
+
 def _named(problems: list[Problem], data: dict[str, Any]) -> list[Problem]:
-    """The problems with list items in their paths named by id (see :func:`named_path`)."""
-    return [Problem(named_path(p.path, data), p.message) for p in problems]
+    """The problems with list items in their paths named by id (see :func:`named_path`).
+
+    An ``uncertain`` entry has no id: a problem of one that does not name the field it
+    varies says it, ``need low < high (the entry on regions.eu.demand.ree.tonnes_per_day)``.
+    """
+    named = []
+    for p in problems:
+        message = p.message
+        if (item := _UNCERTAIN_ITEM.match(p.path)) and isinstance(entries := data.get("uncertain"), list):
+            i = int(item[1])
+            varied = entries[i].get("path") if i < len(entries) and isinstance(entries[i], dict) else None
+            if isinstance(varied, str) and varied and varied not in message:
+                message += f" (the entry on {varied})"
+        named.append(Problem(named_path(p.path, data), message))
+    return named
 
 
 def validate_data(data: dict[str, Any], source: str | None = None) -> Scenario:
