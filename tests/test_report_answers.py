@@ -358,6 +358,18 @@ def test_price_section_states_the_peak_worked_out_by_hand():
     assert '<figure data-figure="prices"' in text
 
 
+def test_a_peak_on_the_last_day_is_said_to_be_still_rising():
+    # the same world stopped after 9 days (days 0..8): the price climbs every day until the cap
+    # of day 9, so the highest is that of the last day, 9 Jul 2010
+    result = run(build(ONE_REGION, start_date="2010-07-01", horizon_days=9, shocks=HALT, market=MARKET))
+    text = render_report(result)
+    last = "on 9 Jul 2010, the last day: still rising when the run ends"
+    assert last in plain(section(text, "prices")) and last in plain(section(text, "verdict"))
+    assert "the last day" not in render_report(
+        run(build(ONE_REGION, start_date="2010-07-01", shocks=HALT, market=MARKET))
+    )
+
+
 def test_a_joint_stock_that_releases_leaves_the_price_as_it_is_and_the_verdict_says_so():
     # both members halted from the start with no commercial stock: the pool of 60 t is released on
     # day 0 (100 t of gaps), yet the price path is the one of the same world without the pool

@@ -66,6 +66,14 @@ def _world_peak(run: Run, material: str) -> tuple[float, int]:
     return float(values[k]), int(rows["day"].to_numpy()[k])
 
 
+def _peak_when(run: Run, day: int) -> str:
+    """``on 23 Jul 2011``; a peak on the last day says the price was still rising when the run ended."""
+    text = f"on {when(run.result.start_date, day)}"
+    if day == run.result.scenario.horizon_days - 1:
+        text += ", the last day: still rising when the run ends"
+    return text
+
+
 def _region_sentence(run: Run, region: str, material: str, reference: float) -> str:
     key = f"{region}.{material}"
     subject = cap(run.names.subject(region))
@@ -159,7 +167,6 @@ def _table(run: Run, materials: list[str]) -> str:
 def price_sentences(run: Run) -> list[str]:
     """Per material with a market: the world price's rise, then a sentence per region (HTML)."""
     out = []
-    start = run.result.start_date
     for material in market_materials(run):
         reference = reference_price(run.result.scenario, material)
         if not reference:
@@ -167,7 +174,7 @@ def price_sentences(run: Run) -> list[str]:
         peak, day = _world_peak(run, material)
         text = (
             f"<strong>{escape(run.names.material(material))}</strong>: the world price rose {times(peak / reference)}, "
-            f"from {price(reference)} USD/kg (its reference) to a peak of {price(peak)} USD/kg on {when(start, day)}."
+            f"from {price(reference)} USD/kg (its reference) to a peak of {price(peak)} USD/kg {_peak_when(run, day)}."
         )
         regions = [
             _region_sentence(run, r, material, reference)
@@ -195,8 +202,8 @@ def price_line(run: Run) -> str:
     group = "the members" if run.result.structure.member_names else "the regions"
     metric = f"sum:{EXTRA.name}:{','.join(who)}"
     return (
-        f"Prices rose up to {times(rises[top])} ({run.names.material_text(top)}, {price(peak)} USD/kg on "
-        f"{when(run.result.start_date, day)}); buying at crisis prices cost {group} "
+        f"Prices rose up to {times(rises[top])} ({run.names.material_text(top)}, {price(peak)} USD/kg "
+        f"{_peak_when(run, day)}); buying at crisis prices cost {group} "
         f"{run.tag(usd(extra), extra, metric)} extra."
     )
 
