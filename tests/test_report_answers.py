@@ -247,6 +247,21 @@ def test_the_report_says_what_a_tonne_counts_as_each_material_states_it():
     assert "Quantities are tonnes." in plain and "oxide" not in plain
 
 
+def test_a_total_over_materials_that_count_different_things_is_split_by_material():
+    # the two-member world: 100 t a day short for 60 days, 60 t of pool: 5,940 t with the joint
+    # stock, 6,000 t without; a second material nobody demands, counted in tonnes of magnet
+    data = build(
+        TWO_MEMBERS,
+        materials={"ree": {"price_usd_per_kg": 50, "tonnes_of": "oxide"}, "mag": {"tonnes_of": "magnet"}},
+    )
+    text = plain(section(render_report(run(data)), "verdict"))
+    assert (
+        "These totals add tonnes of magnet and tonnes of oxide; by material, the shortfall is rare earths 5,940 t "
+        "of oxide (6,000 t without the joint stock) and mag 0 t of magnet (0 t without the joint stock)." in text
+    )
+    assert "These totals" not in render_report(run(TWO_MEMBERS))
+
+
 def test_the_cost_line_names_the_materials_it_cannot_value():
     """A material without a price counts as 0 in every cost; the headline says which."""
     priced = render_report(run(TWO_MEMBERS))

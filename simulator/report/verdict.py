@@ -98,6 +98,31 @@ def headline(run: Run, alone: Run | None) -> str:
     return f"No: the members are short of {shown_with} with the joint stock and {shown_without} without it."
 
 
+def units_line(run: Run, alone: Run | None) -> str:
+    """The shortfall of each material, when the materials count different things (``tonnes_of``).
+
+    The headline's totals then add tonnes of oxide to tonnes of magnet. Empty otherwise.
+    """
+    materials = run.result.scenario.materials
+    counted = {materials[m].tonnes_of or "" for m in run.materials()}
+    if len(counted) < 2:
+        return ""
+    who = run.result.structure.member_names or run.regions()
+
+    def short(of: Run, material: str) -> float:
+        return float(sum(of.cell(r, material, "shortfall_t") or 0.0 for r in who))
+
+    parts = []
+    for m in run.materials():
+        what = f" of {materials[m].tonnes_of}" if materials[m].tonnes_of else ""
+        text = f"{run.names.material_text(m)} {tonnes(short(run, m))}{what}"
+        if alone is not None:
+            text += f" ({tonnes(short(alone, m))} without the joint stock)"
+        parts.append(text)
+    kinds = join_words([f"tonnes of {c}" if c else "tonnes" for c in sorted(counted)])
+    return f"These totals add {kinds}; by material, the shortfall is {join_words(parts)}."
+
+
 def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     """What the joint stock costs the members together, and what is left of it at the end."""
     if not accounts:
@@ -263,6 +288,9 @@ def verdict_section(run: Run, alone: Run | None, accounts: dict[str, Account], c
         f'<h2>Would a joint stock help? <span class="when">{escape(span)}{escape(against)}</span></h2>',
         f'<p class="headline">{headline(run, alone)}</p>',
     ]
+    units = units_line(run, alone)
+    if units:
+        parts.append(f'<p class="units">{escape(units)}</p>')
     cost = cost_line(run, accounts)
     if cost:
         parts.append(f'<p class="cost">{cost}</p>')
