@@ -116,8 +116,24 @@ def shock_severity(result: Result, index: int) -> str:
     if kind == "export_quota":
         return f"{magnitude:,.0f} t per {spec.period_days} days"
     if kind == "licensing":
-        return f"{_percent(magnitude)} of licences approved"
+        if magnitude <= 0:
+            text = "licences refused"
+        else:
+            text = f"{_percent(magnitude)} of licences approved after {_processing_days(spec.processing_days)} days"
+        if spec.end_use_share < 1:
+            text += f", for {_percent(spec.end_use_share)} of the flow"
+        windows = [f"{first} to {last}" for first, last in spec.suspended]
+        return text + (f", suspended {', '.join(windows)}" if windows else "")
     return f"demand \u00d7{magnitude:g}"
+
+
+def _processing_days(spec: Any) -> str:
+    """``45``, ``20-63`` (a range), ``about 45`` (a lognormal's mean)."""
+    low, high = getattr(spec, "low", None), getattr(spec, "high", None)
+    if low is not None and high is not None:
+        return f"{low:g}-{high:g}"
+    mean = getattr(spec, "mean", None)
+    return f"about {mean:g}" if mean is not None else f"{spec:g}"
 
 
 def shock_label(result: Result, index: int) -> str:

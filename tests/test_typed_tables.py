@@ -125,7 +125,7 @@ def test_the_shock_labels_read_each_kinds_own_column():
         "+14 days lead time",
         "demand \u00d71.2",
         "15,125 t per 184 days",
-        "60% of licences approved",
+        "60% of licences approved after 45 days",
     ]
 
 
@@ -275,3 +275,17 @@ def test_the_sensitivity_samples_file_has_the_same_typed_columns(tmp_path):
     assert str(samples["shocks.halt.start"].dtype) == "datetime64[ms]"
     assert samples["regions.japan.sourcing.ree.china"].dtype == np.float64
     assert not any(samples[c].dtype == object for c in samples.columns if c != "shocks.halt.on_halt")
+
+
+@pytest.mark.parametrize(
+    ("fields", "label"),
+    [
+        ({"approval_share": 0.7, "processing_days": {"distribution": "uniform", "low": 0, "high": 28},
+          "suspended": [[3, 5]]}, "70% of licences approved after 0-28 days, suspended 3 to 5"),
+        ({"approval_share": 0.0, "processing_days": 0, "end_use_share": 0.1}, "licences refused, for 10% of the flow"),
+    ],
+)  # fmt: skip
+def test_a_licensing_label_gives_its_processing_time_suspensions_and_refusals(fields, label):
+    """'100% of licences approved' read as no restriction, and a suspension did not show."""
+    licence = {"id": "licence", "kind": "licensing", "supplier": "china", "regions": ["japan"], **fields} | WINDOW
+    assert shock_severity(run(build(EVERY_KIND, shocks=[licence])), 0) == label
