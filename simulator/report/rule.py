@@ -67,9 +67,9 @@ def pool_table(scenario: Scenario) -> str:
             )
             t = _stock_t(stock, daily) if stock is not None else 0.0
             total_t += t
-            shown = f"{tonnes(t)}<br><small>{t / daily:.0f} days</small>" if daily > 0 and t else tonnes(t)
+            shown = f"{tonnes(t)}<br><small>{t / daily:,.0f} days</small>" if daily > 0 and t else tonnes(t)
             cells.append(f"<td>{shown}</td>")
-        pool_days = f"<br><small>{total_t / total_demand:.0f} days of members' demand</small>" if total_demand else ""
+        pool_days = f"<br><small>{total_t / total_demand:,.0f} days of members' demand</small>" if total_demand else ""
         rows.append(
             f"<tr><th>{escape(names.material(material))}</th>{''.join(cells)}"
             f"<td><strong>{tonnes(total_t)}</strong>{pool_days}</td></tr>"
