@@ -32,7 +32,8 @@ from simulator.mechanisms import BY_NAME
 from simulator.names import Names
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.quantities import SHOCK_SIZE_COLUMN
-from simulator.results import Result
+from simulator.results import Result, span_dates
+from simulator.scenario.checks import day_number
 
 LINE_STYLES = ("-", "--", ":", "-.")
 MAX_REGIONS = len(REGION_COLOURS) * len(LINE_STYLES)
@@ -122,7 +123,8 @@ def shock_severity(result: Result, index: int) -> str:
             text = f"{_percent(magnitude)} of licences approved after {_processing_days(spec.processing_days)} days"
         if spec.end_use_share < 1:
             text += f", for {_percent(spec.end_use_share)} of the flow"
-        windows = [f"{first} to {last}" for first, last in spec.suspended]
+        start = result.scenario.start_date
+        windows = [span_dates(start, day_number(a, start) or 0, day_number(b, start) or 0) for a, b in spec.suspended]
         return text + (f", suspended {', '.join(windows)}" if windows else "")
     return f"demand \u00d7{magnitude:g}"
 

@@ -148,6 +148,21 @@ def date_label(start: dt.date | None, day: int) -> str:
     return f"day {day}" if when is None else f"{when.day} {when:%b %Y}"
 
 
+def span_dates(start: dt.date | None, first: int, end: int) -> str:
+    """Days ``first <= day < end`` as ``21 Sep - 27 Oct 2010`` (or ``days 82-118``).
+
+    >>> span_dates(dt.date(2010, 7, 1), 82, 119), span_dates(None, 82, 119)
+    ('21 Sep \u2013 27 Oct 2010', 'days 82\u2013118')
+    """
+    if start is None:
+        return f"days {first}\u2013{end - 1}"
+    a, b = start + dt.timedelta(days=first), start + dt.timedelta(days=end - 1)
+    if a == b:
+        return date_label(start, first)
+    left = f"{a.day} {a:%b}" if a.year == b.year else f"{a.day} {a:%b %Y}"
+    return f"{left} \u2013 {b.day} {b:%b %Y}"
+
+
 class _Frame:
     """A table of a :class:`Result` as a pandas DataFrame, made from its columns on first use."""
 

@@ -281,11 +281,12 @@ def test_the_sensitivity_samples_file_has_the_same_typed_columns(tmp_path):
     ("fields", "label"),
     [
         ({"approval_share": 0.7, "processing_days": {"distribution": "uniform", "low": 0, "high": 28},
-          "suspended": [[3, 5]]}, "70% of licences approved after 0-28 days, suspended 3 to 5"),
+          "suspended": [[3, 5]]}, "70% of licences approved after 0-28 days, suspended 4 Jul \u2013 5 Jul 2010"),
         ({"approval_share": 0.0, "processing_days": 0, "end_use_share": 0.1}, "licences refused, for 10% of the flow"),
     ],
 )  # fmt: skip
 def test_a_licensing_label_gives_its_processing_time_suspensions_and_refusals(fields, label):
-    """'100% of licences approved' read as no restriction, and a suspension did not show."""
+    """'100% of licences approved' read as no restriction, and a suspension did not show. The window
+    [3, 5) is days 3 and 4: 4 and 5 Jul 2010 from the start on 1 Jul."""
     licence = {"id": "licence", "kind": "licensing", "supplier": "china", "regions": ["japan"], **fields} | WINDOW
     assert shock_severity(run(build(EVERY_KIND, shocks=[licence])), 0) == label

@@ -16,6 +16,7 @@ from typing import Any
 
 from simulator.names import join_words as join_words  # the report's sentences take it from here
 from simulator.results import date_label
+from simulator.results import span_dates as span_dates  # the report's spans take it from here
 
 
 def cap(text: str) -> str:
@@ -139,17 +140,6 @@ def price(value: float) -> str:
 def when(start: dt.date | None, day: int) -> str:
     """A model day as a date (``7 Nov 2011``) or, without a start date, ``day 496``."""
     return date_label(start, day)
-
-
-def span_dates(start: dt.date | None, first: int, end: int) -> str:
-    """Days ``first <= day < end`` as ``21 Sep - 27 Oct 2010`` (or ``days 82-118``)."""
-    if start is None:
-        return f"days {first}\u2013{end - 1}"
-    a, b = start + dt.timedelta(days=first), start + dt.timedelta(days=end - 1)
-    if a == b:
-        return when(start, first)
-    left = f"{a.day} {a:%b}" if a.year == b.year else f"{a.day} {a:%b %Y}"
-    return f"{left} \u2013 {b.day} {b:%b %Y}"
 
 
 def num(text: str, value: Any, metric: str, run: str = "scenario") -> str:
