@@ -47,15 +47,9 @@ def stops_on_signals(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from simulator.interrupt import Interrupted, interruptible
-
         ctx = click.get_current_context()
-        try:
-            with interruptible():
-                return command(*args, **kwargs)
-        except Interrupted as exc:
-            click.echo(f"{ctx.info_name} interrupted by {exc.name}", err=True)
-            ctx.exit(exc.exit_code)
+        with _signals_stop(ctx, lambda exc: click.echo(f"{ctx.info_name} interrupted by {exc.name}", err=True)):
+            return command(*args, **kwargs)
 
     return wrapper
 
