@@ -139,10 +139,10 @@ def _overrides(assignments: tuple[str, ...]) -> list[tuple[str, Any]]:
 
 def _as_axis(problem: Problem) -> Problem:
     """A problem of the sweep's grid parser in explore's words: ``--axis``, and no limit to raise."""
-    from simulator.errors import setting
+    from simulator.errors import renamed, setting
 
-    grid, axis = setting("grid")[:-1], setting("axis")[:-1]  # the opening of a (possibly keyed) setting
-    return Problem(problem.path.replace(grid, axis), problem.message.replace(f"; raise {setting('max_points')}", ""))
+    message = renamed(problem.message, "grid", "axis").replace(f"; raise {setting('max_points')}", "")
+    return Problem(renamed(problem.path, "grid", "axis"), message)
 
 
 def load(path: str, assignments: tuple[str, ...] = (), seed: int | None = None) -> Any:

@@ -37,6 +37,17 @@ def setting(name: str, key: str | None = None) -> str:
     return f"{_OPEN}{name}{_KEY}{plain_key}{_CLOSE}"
 
 
+def renamed(text: str, old: str, new: str) -> str:
+    """``text`` with setting ``old`` named ``new`` instead, keyed or not (a parser shared by two options).
+
+    >>> worded(renamed(setting("grid", "x"), "grid", "axis"), python=False)
+    '--axis x'
+    """
+    return text.replace(f"{_OPEN}{old}{_CLOSE}", f"{_OPEN}{new}{_CLOSE}").replace(
+        f"{_OPEN}{old}{_KEY}", f"{_OPEN}{new}{_KEY}"
+    )
+
+
 def worded(text: str, python: bool, label: bool = False) -> str:
     """``text`` with its settings worded for the command line or, with ``python``, the Python API.
 
