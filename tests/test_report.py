@@ -21,6 +21,7 @@ import yaml
 
 from simulator.plots import short_materials
 from simulator.report import render_report, without_agreement, write_report
+from simulator.report.counterfactuals import own_share_alone
 from simulator.report.findings import Run, compare_overall, compare_region
 from simulator.results import Result, date_label
 from simulator.scenario import load_raw
@@ -63,30 +64,41 @@ def harsh_alone(name: str) -> Result:
     return without_agreement(harsh(name))
 
 
+@functools.cache
+def apart(name: str) -> Result | None:
+    """The shipped scenario run with each member's pool share held alone (what pooling is measured against)."""
+    return own_share_alone(shipped_result(name))
+
+
 def runs_of(name: str) -> dict[str, Result]:
     """The runs a shipped scenario's report tags numbers from, by tag."""
     found = {"scenario": shipped_result(name)}
     if (solo := alone(name)) is not None:
         found["alone"] = solo
+    if (held := apart(name)) is not None:
+        found["own_share"] = held
     return found
 
 
 @functools.cache
 def shipped_report(name: str) -> str:
-    return render_report(shipped_result(name), alone=alone(name))
+    return render_report(shipped_result(name), alone=alone(name), own_share=apart(name))
 
 
 @functools.cache
 def compared_report() -> str:
     return render_report(
-        shipped_result("embargo_2010"), shipped_result("embargo_2010_historical"), alone=alone("embargo_2010")
+        shipped_result("embargo_2010"),
+        shipped_result("embargo_2010_historical"),
+        alone=alone("embargo_2010"),
+        own_share=apart("embargo_2010"),
     )
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _forget_reports() -> Any:
     yield
-    for cached in (alone, shipped_report, compared_report):
+    for cached in (alone, apart, shipped_report, compared_report):
         cached.cache_clear()
 
 
@@ -337,7 +349,13 @@ def test_report_without_start_date_shows_day_numbers(tmp_path):
     text = path.read_text()
     assert_self_contained(text)
     assert re.search(r"first runs short on <span[^>]*>day \d+</span>", text)
-    assert check_tags(text, {"scenario": result, "baseline": baseline, "alone": without_agreement(result)}) > 5
+    runs = {
+        "scenario": result,
+        "baseline": baseline,
+        "alone": without_agreement(result),
+        "own_share": own_share_alone(result),
+    }
+    assert check_tags(text, runs) > 5
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
 
 

@@ -77,8 +77,13 @@ def test_the_verdict_comes_first_and_gives_the_answer_worked_out_by_hand():
     assert "Left at the end: 1,000 t in the pool" in verdict
     rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
     assert list(rows) == ["japan", "eu"]
-    assert rows["japan"].startswith("Japan owns 50% of the pool none 200 t from day 0 200 t 200 t by the rule")
-    assert rows["eu"].startswith("EU owns 50% of the pool none 800 t from day 0 800 t 800 t by the rule")
+    # short with the pool, with its 1,000 t share alone (enough for 200 or 800 t), without any stock
+    assert rows["japan"].startswith("Japan owns 50% of the pool none none 200 t from day 0 200 t 200 t by the rule")
+    assert rows["eu"].startswith("EU owns 50% of the pool none none 800 t from day 0 800 t 800 t by the rule")
+    assert (
+        "Pooling is not what closes the gaps here: with each member's pool share held alone as its own reserve, "
+        "no member would run short either." in verdict
+    )
     for row in rows.values():  # net cost = buying + holding (0 here); owns half the 1,000 t left
         assert row.endswith("USD 50.0 m hold USD 0 USD 50.0 m 500 t")
 

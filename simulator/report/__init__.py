@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from simulator.engine import simulate
 from simulator.errors import InputError
 from simulator.output_folder import write_file
 from simulator.plots import days_of_cover_figure, prices_figure, released_rules, short_materials, shortfall_figure
 from simulator.report.accounts import accounts
+from simulator.report.counterfactuals import own_share_alone, without_agreement
 from simulator.report.explorer import ExplorerLink, explorer_section
 from simulator.report.figures import (
     REPORT_COLUMNS,
@@ -63,11 +63,6 @@ def comparison_problem(scenario: Scenario, baseline: Scenario) -> str | None:
     if not set(scenario.materials) & set(baseline.materials):
         return f"{baseline.name} has no material in common with {scenario.name}"
     return None
-
-
-def without_agreement(result: Result) -> Result:
-    """The same scenario, seed and changes run without its agreement: what the joint stock is measured against."""
-    return simulate(result.scenario.model_copy(update={"agreement": None}), seed=result.seed)
 
 
 def _figure(svg: str, name: str, caption: str) -> str:
@@ -201,6 +196,7 @@ def render_report(
     *,
     changes: Sequence[Change] = (),
     alone: Result | None = None,
+    own_share: Result | None = None,
     explorer: ExplorerLink | None = None,
 ) -> str:
     """The report of ``result`` as one HTML document.
@@ -219,6 +215,11 @@ def render_report(
         The run without its agreement that the verdict measures the joint stock
         against; made here (:func:`without_agreement`) when the scenario has an
         agreement and none is given.
+    own_share
+        The run with each member holding its pool share alone, against which the
+        verdict measures what pooling does; made here
+        (:func:`simulator.report.counterfactuals.own_share_alone`) when the scenario has a
+        joint pool and none is given.
     explorer
         An explorer page to link to (:mod:`simulator.report.explorer`), or None.
     """
@@ -227,9 +228,12 @@ def render_report(
     s = result.scenario
     if alone is None and s.agreement is not None:
         alone = without_agreement(result)
+    if own_share is None:
+        own_share = own_share_alone(result)
     run = Run.of(result)
     base = Run.of(baseline, "baseline") if baseline is not None else None
     solo = Run.of(alone, "alone") if alone is not None and s.agreement is not None else None
+    apart = Run.of(own_share, "own_share") if own_share is not None and solo is not None else None
     books = accounts(run)
     title = f"Stockpile report: {s.name}"
     out = [
@@ -241,7 +245,7 @@ def render_report(
         _subline(run),
         "</header>",
         _changes(changes, baseline),
-        verdict_section(run, solo, books, bool(changes)),
+        verdict_section(run, solo, apart, books, bool(changes)),
         '<section id="question"><h2>The question</h2>',
         f'<p class="lede">{escape(s.description)}</p>' if s.description else "",
         _meta(run),
@@ -332,6 +336,7 @@ def write_report(
     uncertainty: Uncertainty | None = None,
     changes: Sequence[Change] = (),
     alone: Result | None = None,
+    own_share: Result | None = None,
     explorer: ExplorerLink | None = None,
     inputs: Sequence[Path | str] = (),
 ) -> Path:
@@ -343,6 +348,8 @@ def write_report(
     (:func:`simulator.output_folder.write_file`).
     """
     path = Path(path)
-    text = render_report(result, baseline, uncertainty, changes=changes, alone=alone, explorer=explorer)
+    text = render_report(
+        result, baseline, uncertainty, changes=changes, alone=alone, own_share=own_share, explorer=explorer
+    )
     write_file(path, text, inputs, what="the report")
     return path

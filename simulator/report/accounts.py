@@ -25,22 +25,8 @@ from dataclasses import dataclass
 
 from simulator.numeric import KG_PER_T
 from simulator.report.findings import Run
-from simulator.scenario import Scenario
+from simulator.report.stocks import starting_stocks
 from simulator.scenario.checks import reference_price
-from simulator.scenario.portfolio import demand_of
-
-
-def contribution_t(scenario: Scenario, member: str, material: str) -> float:
-    """Tonnes ``member`` puts into the joint pool of ``material`` (days count at its day-0 demand)."""
-    agreement = scenario.agreement
-    if agreement is None or agreement.pool.mode != "joint":
-        return 0.0
-    stock = agreement.pool.contributions.get(member, {}).get(material)
-    if stock is None:
-        return 0.0
-    return (
-        stock.tonnes if stock.tonnes is not None else stock.days * demand_of(scenario, member, material).tonnes_per_day
-    )
 
 
 @dataclass(frozen=True)
@@ -119,11 +105,12 @@ def accounts(run: Run) -> dict[str, Account]:
     out = {}
     materials = run.materials()
     members = run.result.structure.member_names
+    contributed_t = starting_stocks(scenario).contributed_t
     for member in members:
         stakes = {}
         for material in materials:
-            pool_t = sum(contribution_t(scenario, m, material) for m in members)
-            mine = contribution_t(scenario, member, material)
+            pool_t = sum(contributed_t[m, material] for m in members)
+            mine = contributed_t[member, material]
             sold = auctions[auctions["material"] == material]
             stakes[material] = Stake(
                 contributed_t=mine,

@@ -11,6 +11,7 @@ from typing import Any
 from simulator.mechanisms import BY_NAME
 from simulator.names import Names
 from simulator.report.accounts import Account
+from simulator.report.stocks import starting_stocks
 from simulator.report.words import cap, join_words, percent, price, tonnes, usd, when
 from simulator.results import Result
 from simulator.scenario import Scenario
@@ -21,10 +22,6 @@ DASH = "\u2013"
 def _demand(scenario: Scenario, region: str, material: str) -> float:
     demand = scenario.regions[region].demand.get(material)
     return demand.tonnes_per_day if demand is not None else 0.0
-
-
-def _stock_t(stock: Any, daily: float) -> float:
-    return stock.tonnes if stock.tonnes is not None else stock.days * daily
 
 
 def _measured_loss_words(loss: Any) -> str:
@@ -54,18 +51,15 @@ def pool_table(scenario: Scenario) -> str:
     names = Names.of(scenario)
     joint = agreement.pool.mode == "joint"
     head = "".join(f"<th>{escape(names.region(m))}</th>" for m in members)
+    stocks = starting_stocks(scenario)
+    held_t = stocks.contributed_t if joint else stocks.reserve_t
     rows = []
     for material in scenario.materials:
         cells, total_t = [], 0.0
         total_demand = sum(_demand(scenario, m, material) for m in members)
         for member in members:
             daily = _demand(scenario, member, material)
-            stock = (
-                agreement.pool.contributions.get(member, {}).get(material)
-                if joint
-                else scenario.regions[member].reserve.get(material)
-            )
-            t = _stock_t(stock, daily) if stock is not None else 0.0
+            t = held_t[member, material]
             total_t += t
             shown = f"{tonnes(t)}<br><small>{t / daily:,.0f} days</small>" if daily > 0 and t else tonnes(t)
             cells.append(f"<td>{shown}</td>")

@@ -4,7 +4,10 @@ Layer: studies.
 
 With an agreement, the run is set against the same scenario (the same changes, the
 same seed) without its agreement, so that "helped" means what the joint stock did and
-nothing else. Every member gets a row: short or not with the stock and without it,
+nothing else; with a joint pool, also against each member's share held alone
+(:mod:`simulator.report.counterfactuals`), so that what *pooling* does is told apart
+from what the tonnes do. Every member gets a row: short or not with the stock, with its
+share alone and without it,
 what it received from the shared stock, what it paid and received at auction, what
 its pool share cost to buy and hold, the net, and what it still owns at the end
 (:mod:`simulator.report.accounts`). Without an agreement, each region's shortfall and
@@ -98,6 +101,91 @@ def headline(run: Run, alone: Run | None) -> str:
     return f"No: the members are short of {shown_with} with the joint stock and {shown_without} without it."
 
 
+def _members_short(run: Run, members: list[str]) -> float:
+    return float(sum(run.metric(f"shortfall_t.{m}") for m in members))
+
+
+def _movers(run: Run, apart: Run) -> str:
+    """``Pooled, Japan is short of 806 t more (7,286 t against 6,480 t alone) and the EU of 806 t less (...)``."""
+    parts = []
+    for member in run.result.structure.member_names:
+        metric = f"shortfall_t.{member}"
+        pooled, alone = run.metric(metric), apart.metric(metric)
+        if tonnes(pooled) == tonnes(alone):
+            continue
+        more = "more" if pooled > alone else "less"
+        figures = f"{run.t(pooled, metric, zero='none')} against {apart.t(alone, metric, zero='none')}"
+        subject = run.names.subject(member)
+        parts.append(
+            f"{subject} is short of {tonnes(abs(pooled - alone))} {more} ({figures} alone)"
+            if not parts
+            else f"{subject} of {tonnes(abs(pooled - alone))} {more} ({figures})"
+        )
+    return f" Pooled, {join_words(parts)}." if parts else ""
+
+
+def pooling_line(run: Run, apart: Run | None, alone: Run | None) -> str:
+    """What pooling does, against each member holding its pool share alone (HTML, numbers tagged).
+
+    Empty without that run (no joint pool), or when no member runs short even without the
+    joint stock (the headline says so). The shares held alone are national reserves drawn
+    at once for each member's own gaps (:mod:`simulator.report.counterfactuals`).
+    """
+    members = run.result.structure.member_names
+    if apart is None or (alone is not None and _members_short(alone, members) == 0):
+        return ""
+    metric = f"sum:shortfall_t:{','.join(members)}"
+    pooled_t, apart_t = _members_short(run, members), _members_short(apart, members)
+    shown_pooled, shown_apart = run.t(pooled_t, metric, zero="none"), apart.t(apart_t, metric, zero="none")
+    held = "each member's pool share held alone as its own reserve"
+    if pooled_t == 0 and apart_t == 0:
+        return f"Pooling is not what closes the gaps here: with {held}, no member would run short either."
+    if tonnes(pooled_t) == tonnes(apart_t):
+        text = (
+            f"Pooling moves shortfall between members rather than cutting it: with {held}, the members "
+            f"would be short of the same {shown_apart} in all."
+        )
+    elif apart_t > pooled_t:
+        text = (
+            f"Pooling itself does part of this: with {held}, the members would be short of {shown_apart} in all, "
+            f"against {shown_pooled} pooled."
+        )
+    else:
+        text = (
+            f"Pooling costs tonnes here: with {held}, drawn at once without the agreement's trigger, lags, cap and "
+            f"auctions, the members would be short of only {shown_apart} in all, against {shown_pooled} pooled."
+        )
+    return text + _movers(run, apart)
+
+
+def ratio_line(run: Run) -> str:
+    """How what members received by the rule differs from the fair ratio, when it does by 5 points or more.
+
+    The ratio shares each day's release among the members short that day, so the run's
+    totals follow who was short when, not the ratio.
+    """
+    agreement = run.result.scenario.agreement
+    if agreement is None or not agreement.ratio:
+        return ""
+    members = run.result.structure.member_names
+    names = run.names
+    received = []
+    for material in run.materials():
+        got = {m: float(run.cell(m, material, "released_rule_t") or 0.0) for m in members}
+        total = sum(got.values())
+        if total < VISIBLE_T or all(abs(got[m] / total - agreement.ratio.get(m, 0.0)) < 0.05 for m in members):
+            continue
+        shares = join_words([f"{names.region(m)} {percent(got[m] / total)}" for m in members])
+        received.append(f"{names.material_text(material)} {shares}")
+    if not received:
+        return ""
+    ratio = join_words([f"{names.region(m)} {percent(agreement.ratio.get(m, 0.0))}" for m in members])
+    return (
+        f"The ratio ({ratio}) shares each day's release among the members short that day, up to their gaps, so the "
+        f"run's totals follow who was short when and by how much: of what the rule released, {'; '.join(received)}."
+    )
+
+
 def units_line(run: Run, alone: Run | None) -> str:
     """The shortfall of each material, when the materials count different things (``tonnes_of``).
 
@@ -152,7 +240,7 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     return text
 
 
-def _member_row(run: Run, alone: Run | None, account: Account, auctions: bool, joint: bool) -> str:
+def _member_row(run: Run, alone: Run | None, apart: Run | None, account: Account, auctions: bool, joint: bool) -> str:
     m = account.member
     names = run.names
     own = sum(account.stakes[x].ownership for x in account.stakes) / max(1, len(account.stakes))
@@ -161,6 +249,8 @@ def _member_row(run: Run, alone: Run | None, account: Account, auctions: bool, j
     if joint and len(shares) == 1 and own > 0:
         who += SMALL.format(f"owns {percent(own)} of the pool")
     cells = [f"<th>{who}</th>", f"<td>{_short(run, m)}</td>"]
+    if apart is not None:
+        cells.append(f"<td>{_short(apart, m)}</td>")
     if alone is not None:
         cells.append(f"<td>{_short(alone, m)}</td>")
     won, drawn_bought = account.total("won_t"), account.total("drawn_auction_t")
@@ -191,13 +281,15 @@ def _member_row(run: Run, alone: Run | None, account: Account, auctions: bool, j
     return f'<tr data-member="{escape(m)}">{"".join(cells)}</tr>'
 
 
-def member_table(run: Run, alone: Run | None, accounts: dict[str, Account]) -> str:
+def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[str, Account]) -> str:
     """Who gets what, at what cost: a row per member."""
     scenario = run.result.scenario
     assert scenario.agreement is not None
     joint = scenario.agreement.pool.mode == "joint"
     auctions = bool((run.result.auctions["sold_t"] > 0).any()) if not run.result.auctions.empty else False
     head = ["Member", "Short with the stock"]
+    if apart is not None:
+        head.append("Short with its share alone")
     if alone is not None:
         head.append("Short without it")
     head.append("Received from the shared stock")
@@ -206,7 +298,7 @@ def member_table(run: Run, alone: Run | None, accounts: dict[str, Account]) -> s
     head += ["Pool share: bought" if joint else "Reserve", "Net cost"]
     if joint:
         head.append("Still owns at the end")
-    rows = "".join(_member_row(run, alone, a, auctions, joint) for a in accounts.values())
+    rows = "".join(_member_row(run, alone, apart, a, auctions, joint) for a in accounts.values())
     prices = []
     for material in run.materials():
         value = next(iter(accounts.values())).stakes[material].price_usd_per_kg
@@ -224,6 +316,12 @@ def member_table(run: Run, alone: Run | None, accounts: dict[str, Account]) -> s
     )
     if any(a.unpriced for a in accounts.values()):
         note += " ?: the scenario gives no price for a material, so its share is not valued."
+    if apart is not None:
+        note += (
+            " Short with its share alone: the same scenario without the agreement, the member's pool contribution "
+            "added to its own national reserve and drawn for its own gaps only (at once, or by its reserve release), "
+            "without the agreement's trigger, lags, cap, auctions and pool refills."
+        )
     return (
         '<div class="scroll"><table class="verdict"><thead><tr>'
         + "".join(f"<th>{h}</th>" for h in head)
@@ -274,12 +372,14 @@ def region_table(run: Run) -> str:
     )
 
 
-def verdict_section(run: Run, alone: Run | None, accounts: dict[str, Account], changed: bool) -> str:
+def verdict_section(run: Run, alone: Run | None, apart: Run | None, accounts: dict[str, Account], changed: bool) -> str:
     """The verdict box (HTML)."""
     horizon = run.result.scenario.horizon_days
     span = f"over the {horizon} days" + (f" from {when(run.result.start_date, 0)}" if run.result.start_date else "")
     against = (
-        " against the same scenario without its agreement" + (" (with the same changes)" if changed else "")
+        " against the same scenario without its agreement"
+        + (" and with each member's share held alone" if apart is not None else "")
+        + (" (with the same changes)" if changed else "")
         if alone is not None
         else ""
     )
@@ -288,6 +388,9 @@ def verdict_section(run: Run, alone: Run | None, accounts: dict[str, Account], c
         f'<h2>Would a joint stock help? <span class="when">{escape(span)}{escape(against)}</span></h2>',
         f'<p class="headline">{headline(run, alone)}</p>',
     ]
+    pooling = pooling_line(run, apart, alone)
+    if pooling:
+        parts.append(f'<p class="pooling">{pooling}</p>')
     units = units_line(run, alone)
     if units:
         parts.append(f'<p class="units">{escape(units)}</p>')
@@ -295,7 +398,10 @@ def verdict_section(run: Run, alone: Run | None, accounts: dict[str, Account], c
     if cost:
         parts.append(f'<p class="cost">{cost}</p>')
     if accounts:
-        parts.append(member_table(run, alone, accounts))
+        parts.append(member_table(run, alone, apart, accounts))
+        ratio = ratio_line(run)
+        if ratio:
+            parts.append(f'<p class="note">{escape(ratio)}</p>')
         parts.append(_outsiders(run))
     else:
         parts.append(region_table(run))

@@ -1,0 +1,68 @@
+"""The runs a joint stock is measured against: no agreement, and each member's share held alone.
+
+Layer: studies.
+
+Both keep the scenario, its changes and the seed, so that a difference is the
+arrangement's and nothing else:
+
+- **without the agreement** (:func:`without_agreement`): ``agreement`` removed. No joint
+  pool, no sharing; regions keep their national reserves. Against it, the report
+  measures what the joint stock does.
+- **each member's share alone** (:func:`own_share_scenario`): ``agreement`` removed, and
+  each member's contribution to the joint pool added (in tonnes, as compiled) to its
+  own national reserve of that material, which it draws for its own gaps only, as any
+  national reserve is drawn: at once, or by its region's ``reserve_release``. Against
+  it, the report measures what *pooling* does: the same tonnes, held apart. The shares
+  are drawn without the agreement's trigger, release lags, cap and auctions, and the
+  pool's refills (``pool.refill_t_per_day``) are not carried over; a reserve the member
+  already holds keeps its own target and refill rate.
+"""
+
+from __future__ import annotations
+
+from simulator.engine import simulate
+from simulator.report.stocks import starting_stocks
+from simulator.results import Result
+from simulator.scenario import Scenario
+from simulator.scenario.schema import Reserve
+
+
+def without_agreement(result: Result) -> Result:
+    """The same scenario, seed and changes run without its agreement: what the joint stock is measured against."""
+    return simulate(result.scenario.model_copy(update={"agreement": None}), seed=result.seed)
+
+
+def own_share_scenario(scenario: Scenario) -> Scenario | None:
+    """``scenario`` with each member holding its pool contribution as national reserve.
+
+    None when there is no joint pool to split (no agreement, national mode, or no
+    contributions).
+    """
+    agreement = scenario.agreement
+    if agreement is None or agreement.pool.mode != "joint" or not agreement.pool.contributions:
+        return None
+    stocks = starting_stocks(scenario)
+    regions = dict(scenario.regions)
+    for member in agreement.members:
+        reserves = dict(regions[member].reserve)
+        for material in scenario.materials:
+            share_t = stocks.contributed_t[member, material]
+            if share_t <= 0:
+                continue
+            held = reserves.get(material, Reserve(tonnes=0.0))
+            reserves[material] = held.model_copy(
+                update={
+                    "tonnes": stocks.reserve_t[member, material] + share_t,
+                    "days": None,
+                    "net_import_days": None,
+                    "credit_private_stocks": False,
+                }
+            )
+        regions[member] = regions[member].model_copy(update={"reserve": reserves})
+    return scenario.model_copy(update={"agreement": None, "regions": regions})
+
+
+def own_share_alone(result: Result) -> Result | None:
+    """The run of :func:`own_share_scenario` with the same seed (None without a joint pool)."""
+    scenario = own_share_scenario(result.scenario)
+    return None if scenario is None else simulate(scenario, seed=result.seed)

@@ -1,0 +1,105 @@
+"""The verdict's second counterfactual: each member's pool share held alone.
+
+``TWO_MEMBERS`` (tests/helpers.py): Japan needs 20 t/day, the EU 80 t/day, no commercial
+stock, every delivery halted over the 60 days; a joint pool of 30 + 30 t shared 50/50 by
+the fair ratio, with no lag. Worked by hand:
+
+- pooled: on day 0 the gaps are 20 and 80 t; the ratio offers 30 t each, Japan takes its
+  20 t and the EU 30 + the 10 Japan left: the pool is empty after day 0. Japan is short
+  20 x 60 - 20 = 1,180 t, the EU 80 x 60 - 40 = 4,760 t; 5,940 t in all.
+- alone: Japan draws its 30 t over days 0-1, the EU its 30 t on day 0: Japan short
+  1,200 - 30 = 1,170 t, the EU 4,800 - 30 = 4,770 t; the same 5,940 t.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from simulator.report import render_report
+from simulator.report.counterfactuals import own_share_alone, own_share_scenario, without_agreement
+from simulator.report.findings import Run
+from simulator.report.verdict import pooling_line, ratio_line
+from simulator.scenario import validate_data
+from tests.helpers import TWO_MEMBERS, build, run
+
+JAPAN_ONLY = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}]
+
+
+def _plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\u00a0", " ")
+
+
+def _lines(data: dict) -> tuple[str, str]:
+    result = run(data)
+    pooled, apart = Run.of(result), Run.of(own_share_alone(result), "own_share")
+    return _plain(pooling_line(pooled, apart, Run.of(without_agreement(result), "alone"))), ratio_line(pooled)
+
+
+def test_shares_become_national_reserves_in_tonnes_keeping_a_reserve_already_held():
+    data = build(
+        TWO_MEMBERS,
+        agreement__pool__contributions__japan__ree={"days": 2},  # 2 x 20 t/day = 40 t
+        agreement__pool__contributions__eu__ree={"net_import_days": 3},  # all imported: 3 x 80 = 240 t
+        regions__japan__reserve={"ree": {"tonnes": 15, "refill_t_per_day": 1.5}},
+    )
+    held = own_share_scenario(validate_data(data, "test"))
+    assert held is not None and held.agreement is None
+    japan, eu = held.regions["japan"].reserve["ree"], held.regions["eu"].reserve["ree"]
+    assert (japan.tonnes, japan.days, japan.refill_t_per_day) == (55.0, None, 1.5)
+    assert (eu.tonnes, eu.net_import_days) == (240.0, None)
+
+
+def test_no_joint_pool_no_second_counterfactual():
+    assert own_share_scenario(validate_data(build(TWO_MEMBERS, agreement=None), "test")) is None
+    national = build(TWO_MEMBERS, agreement__pool={"mode": "national"})
+    assert own_share_scenario(validate_data(national, "test")) is None
+
+
+def test_pooling_that_only_moves_shortfall_between_members_says_so():
+    pooling, ratio = _lines(TWO_MEMBERS)
+    assert pooling == (
+        "Pooling moves shortfall between members rather than cutting it: with each member's pool share held alone "
+        "as its own reserve, the members would be short of the same 5,940 t in all. Pooled, Japan is short of "
+        "10.0 t more (1,180 t against 1,170 t alone) and the EU of 10.0 t less (4,760 t against 4,770 t)."
+    )
+    # Japan drew 20 of the 60 t the rule released: its gap, not its half
+    assert "of what the rule released, rare earths Japan 33% and EU 67%." in ratio
+
+
+def test_pooling_that_cuts_the_shortfall_gives_the_tonnes_held_apart():
+    # only Japan is halted: pooled it draws all 60 t (1,200 - 60 = 1,140 t short), alone only its 30 t
+    pooling, ratio = _lines(build(TWO_MEMBERS, shocks=JAPAN_ONLY))
+    assert pooling == (
+        "Pooling itself does part of this: with each member's pool share held alone as its own reserve, the members "
+        "would be short of 1,170 t in all, against 1,140 t pooled. Pooled, Japan is short of 30.0 t less "
+        "(1,140 t against 1,170 t alone)."
+    )
+    assert "rare earths Japan 100% and EU 0%." in ratio
+
+
+def test_a_release_lag_that_makes_pooling_worse_is_named():
+    # a 70-day decision lag: the pool never opens in 60 days (6,000 t short), the shares alone are drawn at once
+    pooling, _ = _lines(build(TWO_MEMBERS, agreement__decision_lag_days=70))
+    assert pooling.startswith(
+        "Pooling costs tonnes here: with each member's pool share held alone as its own reserve, drawn at once "
+        "without the agreement's trigger, lags, cap and auctions, the members would be short of only 5,940 t in all, "
+        "against 6,000 t pooled."
+    )
+    assert "Japan is short of 30.0 t more (1,200 t against 1,170 t alone) and the EU of 30.0 t more" in pooling
+
+
+def test_ratio_line_is_silent_when_members_received_their_ratio():
+    # equal gaps of 20 t: each takes 20 of the 40 t released on day 0, the ratio's 50/50
+    _, ratio = _lines(build(TWO_MEMBERS, regions__eu__demand__ree__tonnes_per_day=20))
+    assert ratio == ""
+
+
+def test_report_shows_the_column_and_values_stocks_given_in_days_of_net_imports():
+    # a contribution in days of net imports used to stop the report with a TypeError
+    data = build(TWO_MEMBERS, agreement__pool__contributions__eu__ree={"net_import_days": 3})
+    text = render_report(run(data))
+    assert "<th>Short with its share alone</th>" in text
+    pool = _plain(re.search(r'<table class="pool">.*?</table>', text, re.S).group())
+    # Japan 30 t (1.5 days of 20 t/day, shown as 2), the EU 3 x 80 = 240 t (3 days), 270 t in all
+    assert "Rareearths30.0t2days240t3days270t" in pool.replace(" ", "")
