@@ -17,7 +17,7 @@ import html
 import re
 
 from simulator.report import render_report
-from simulator.report.counterfactuals import own_share_alone, own_share_scenario, without_agreement
+from simulator.report.counterfactuals import own_share_alone, own_share_scenario
 from simulator.report.findings import Run
 from simulator.report.verdict import pooling_line, ratio_line
 from simulator.scenario import validate_data
@@ -33,7 +33,7 @@ def _plain(text: str) -> str:
 def _lines(data: dict) -> tuple[str, str]:
     result = run(data)
     pooled, apart = Run.of(result), Run.of(own_share_alone(result), "own_share")
-    return _plain(pooling_line(pooled, apart, Run.of(without_agreement(result), "alone"))), ratio_line(pooled)
+    return _plain(pooling_line(pooled, apart)), ratio_line(pooled)
 
 
 def test_shares_become_national_reserves_in_tonnes_keeping_a_reserve_already_held():
@@ -103,3 +103,11 @@ def test_report_shows_the_column_and_values_stocks_given_in_days_of_net_imports(
     pool = _plain(re.search(r'<table class="pool">.*?</table>', text, re.S).group())
     # Japan 30 t (1.5 days of 20 t/day, shown as 2), the EU 3 x 80 = 240 t (3 days), 270 t in all
     assert "Rareearths30.0t2days240t3days270t" in pool.replace(" ", "")
+
+
+def test_no_share_alone_column_when_no_member_runs_short_even_without_the_stock():
+    # 1,000 t of commercial stock each: 60 days of the 20 t/day halt leave Japan 0 short; the EU needs 4,800 t
+    data = build(TWO_MEMBERS, regions__japan__commercial_stock__ree__tonnes=5000)
+    data = build(data, regions__eu__commercial_stock__ree__tonnes=5000)
+    text = render_report(run(data))
+    assert "Short with its share alone" not in text and "share held alone" not in text

@@ -217,9 +217,9 @@ def render_report(
         agreement and none is given.
     own_share
         The run with each member holding its pool share alone, against which the
-        verdict measures what pooling does; made here
-        (:func:`simulator.report.counterfactuals.own_share_alone`) when the scenario has a
-        joint pool and none is given.
+        verdict measures what pooling does when a member runs short without the
+        agreement; made here (:func:`simulator.report.counterfactuals.own_share_alone`)
+        when the scenario has a joint pool and none is given.
     explorer
         An explorer page to link to (:mod:`simulator.report.explorer`), or None.
     """
@@ -228,12 +228,14 @@ def render_report(
     s = result.scenario
     if alone is None and s.agreement is not None:
         alone = without_agreement(result)
-    if own_share is None:
+    members = s.agreement.members if s.agreement is not None else []
+    short_without = alone is not None and any(alone.metrics[f"shortfall_t.{m}"] > 0 for m in members)
+    if own_share is None and short_without:
         own_share = own_share_alone(result)
     run = Run.of(result)
     base = Run.of(baseline, "baseline") if baseline is not None else None
     solo = Run.of(alone, "alone") if alone is not None and s.agreement is not None else None
-    apart = Run.of(own_share, "own_share") if own_share is not None and solo is not None else None
+    apart = Run.of(own_share, "own_share") if own_share is not None and short_without else None
     books = accounts(run)
     title = f"Stockpile report: {s.name}"
     out = [

@@ -124,16 +124,16 @@ def _movers(run: Run, apart: Run) -> str:
     return f" Pooled, {join_words(parts)}." if parts else ""
 
 
-def pooling_line(run: Run, apart: Run | None, alone: Run | None) -> str:
+def pooling_line(run: Run, apart: Run | None) -> str:
     """What pooling does, against each member holding its pool share alone (HTML, numbers tagged).
 
-    Empty without that run (no joint pool), or when no member runs short even without the
-    joint stock (the headline says so). The shares held alone are national reserves drawn
-    at once for each member's own gaps (:mod:`simulator.report.counterfactuals`).
+    Empty without that run (no joint pool, or no member short even without the joint
+    stock: the headline says so). The shares held alone are national reserves drawn at
+    once for each member's own gaps (:mod:`simulator.report.counterfactuals`).
     """
-    members = run.result.structure.member_names
-    if apart is None or (alone is not None and _members_short(alone, members) == 0):
+    if apart is None:
         return ""
+    members = run.result.structure.member_names
     metric = f"sum:shortfall_t:{','.join(members)}"
     pooled_t, apart_t = _members_short(run, members), _members_short(apart, members)
     shown_pooled, shown_apart = run.t(pooled_t, metric, zero="none"), apart.t(apart_t, metric, zero="none")
@@ -388,7 +388,7 @@ def verdict_section(run: Run, alone: Run | None, apart: Run | None, accounts: di
         f'<h2>Would a joint stock help? <span class="when">{escape(span)}{escape(against)}</span></h2>',
         f'<p class="headline">{headline(run, alone)}</p>',
     ]
-    pooling = pooling_line(run, apart, alone)
+    pooling = pooling_line(run, apart)
     if pooling:
         parts.append(f'<p class="pooling">{pooling}</p>')
     units = units_line(run, alone)
