@@ -839,8 +839,22 @@ def _check_inputs(paths: tuple[str, ...], baselines: Path | None, tolerances: Pa
     except InputError:
         return [Path(p) for p in paths]  # the check itself names the problem
     files = [*found.files, *(baseline_path(f, baselines) for f in found.files)]
-    tolerance = tolerances or baseline_path(found.files[0], baselines).parent / "tolerances.yaml"
+    try:
+        tolerance = found.tolerance_file(tolerances)
+    except InputError:
+        return files  # the check itself names the problem
     return [*files, tolerance]
+
+
+def _check_usage(paths: tuple[str, ...], update: bool, missing_only: bool, library: bool) -> str | None:
+    """Why ``check``'s options cannot go together, or None."""
+    if missing_only and not update:
+        return "--missing-only goes with --update"
+    if library and update:
+        return "--library checks the installed library; it cannot be updated (name a folder to --update)"
+    if library and paths:
+        return "give --library or scenario paths, not both"
+    return None
 
 
 def _finite(param: click.Parameter, value: float | None) -> float | None:
@@ -1098,6 +1112,10 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 @main.command(cls=OneStreamCommand)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--update", is_flag=True, help="Write the baselines anew instead of checking.")
+@click.option("--missing-only", is_flag=True, help="With --update: write only the baselines that do not exist yet.")
+@click.option(
+    "--library", is_flag=True, help="Check the scenario library installed with the tool (instead of ./scenarios)."
+)
 @click.option("--rtol", type=float, help="Relative tolerance, finite and >= 0 [1e-9, or tolerances.yaml].")
 @click.option("--atol", type=float, help="Absolute tolerance, finite and >= 0 [1e-6, or tolerances.yaml].")
 @click.option(
@@ -1119,6 +1137,8 @@ def check(
     ctx: click.Context,
     paths: tuple[str, ...],
     update: bool,
+    missing_only: bool,
+    library: bool,
     rtol: float | None,
     atol: float | None,
     baseline_dir: str | None,
@@ -1131,20 +1151,30 @@ def check(
 ) -> None:
     """Re-run scenarios and compare with their baselines (exit 1 on drift, 2 on bad input).
 
-    PATHS are scenario files or folders (default: scenarios/, else the library installed
-    with the tool). Baselines live in <folder>/baselines/<file name>.json; --update
-    writes them. Every message goes to standard output.
+    PATHS are scenario files or folders (default: scenarios/ in the working directory;
+    --library: the library installed with the tool). A folder's *.yaml and *.yml files are
+    checked, sub-folders included (not baselines/, records/, or folders named .* or _*).
+    Baselines live in <folder>/baselines/<file name>.json, beside each scenario file;
+    --update writes them.
+    Every message goes to standard output.
     """
     import os
 
     from simulator import gate
     from simulator.gate import formats
-    from simulator.library import default_folder
+    from simulator.gate.run import no_local_folder
+    from simulator.library import LOCAL_FOLDER, shipped_library
     from simulator.output import check_writable
     from simulator.output_folder import refuse_inputs, refuse_to_replace, write_file
 
-    if not paths and not update:  # never --update the installed library unasked
-        paths = (str(default_folder()),)
+    refused = _check_usage(paths, update, missing_only, library)
+    if refused:
+        raise _UsageErrorOnStdout(refused, ctx)
+    if library:
+        paths = (str(shipped_library()),)
+    elif not paths and not LOCAL_FOLDER.is_dir():  # never the installed library unasked: a wrong folder stays red
+        click.echo(f"error: {no_local_folder(update)}")
+        ctx.exit(2)
     baselines = Path(baseline_dir) if baseline_dir else None
     tolerances = Path(tolerance_file) if tolerance_file else None
     n_workers = workers or os.cpu_count() or 1
@@ -1164,7 +1194,10 @@ def check(
                     baselines=baselines,
                     tolerance_file=tolerances,
                     workers=n_workers,
-                    on_update=lambda u: show(u, [] if quiet and u.status != "error" else [formats.update_line(u)]),
+                    missing_only=missing_only,
+                    on_update=lambda u: show(
+                        u, [] if quiet and u.status not in ("error", "orphan") else [formats.update_line(u)]
+                    ),
                 )
                 click.echo(formats.update_final_line(updates))
                 ctx.exit(2 if any(u.status == "error" for u in updates) else 0)

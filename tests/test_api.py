@@ -438,7 +438,8 @@ def _gated_folder(tmp_path: Path) -> Path:
 def test_check_passes_against_fresh_baselines(tmp_path):
     report = simulator.check(_gated_folder(tmp_path), workers=1)
     assert report.passed and report.exit_code == 0
-    assert report.outcomes[["scenario", "status", "drifts"]].values.tolist() == [["tiny", "ok", 0]]
+    # labelled by the file (halted.yaml), whose scenario says name: tiny
+    assert report.outcomes[["scenario", "name", "status", "drifts"]].values.tolist() == [["halted", "tiny", "ok", 0]]
     assert report.drifts.empty
     assert list(report.drifts.columns)[:6] == ["scenario", "region", "material", "metric", "day", "date"]
     assert str(report).endswith("1 ok")

@@ -52,7 +52,7 @@ def repo(tmp_path: Path, fresh_tree: Path) -> Path:
 def test_check_passes_on_a_fresh_tree(repo):
     result = check(repo)
     assert result.exit_code == 0, result.output
-    assert "ok           pair" in result.output and "2 scenario(s) checked" in result.output
+    assert "ok           pair" in result.output and f"2 scenario(s) of {repo}/ checked in " in result.output
 
 
 def test_baselines_are_sorted_diff_friendly_json(repo):
@@ -80,7 +80,8 @@ def test_a_changed_horizon_is_drift_naming_scenario_region_material_metric(repo)
     edit(repo / "pair.yaml", horizon_days=50)
     result = check(repo)
     assert result.exit_code == 1, result.output
-    assert "drift        pair" in result.output and "(scenario changed since its baseline)" in result.output
+    assert "drift        pair" in result.output
+    assert "number(s) moved (scenario changed since its baseline: horizon_days)\n" in result.output
     rows = [line.split() for line in result.output.split("\nscenario ", 1)[1].splitlines()[1:] if line.strip()]
     assert ["pair", "eu", "ree", "shortfall_t"] in [row[:4] for row in rows]
     assert "stockpile check --update" in result.output
@@ -191,8 +192,8 @@ def test_a_renamed_scenario_fails_twice_no_baseline_and_no_scenario(repo):
     (repo / "pair.yaml").rename(repo / "couple.yaml")
     result = check(repo)
     assert result.exit_code == 2, result.output
-    assert "no baseline  pair" in result.output  # couple.yaml still says name: pair
-    assert "no scenario  pair" in result.output and f"{repo / 'baselines' / 'pair.json'}" in result.output
+    assert "no baseline  couple (name: pair)\n" in result.output  # couple.yaml still says name: pair
+    assert "no scenario  pair\n" in result.output and f"{repo / 'baselines' / 'pair.json'}" in result.output
 
 
 def test_a_retired_entry_must_name_a_baseline_without_scenario(repo):
@@ -382,8 +383,8 @@ def test_quiet_prints_only_failures_and_the_final_line(repo):
     lines = invoke("check", repo, "--quiet").stdout.splitlines()  # the default: a worker per core
     assert len(lines) == 2, lines
     # the pool holds 61 t instead of 60 t: 6000 t demanded in 60 days, 5939 t short instead of 5940 t
-    assert lines[0].startswith("drift        pair: ") and "total_shortfall_t 5940 -> 5939 (-1 (-0.017%))" in lines[0]
-    assert lines[1].startswith("2 scenario(s) checked in ") and lines[1].endswith(": 1 ok, 1 drift")
+    assert lines[0].startswith("drift        pair: ") and "total_shortfall_t 5940 -> 5939 (-1, -0.017%)" in lines[0]
+    assert lines[1].startswith(f"2 scenario(s) of {repo}/ checked in ") and lines[1].endswith(": 1 ok, 1 drift")
     assert check(repo, "--quiet").stdout.count("\n") == 2  # the same on one process
 
 
@@ -425,7 +426,7 @@ def test_github_format_annotates_each_failed_scenario_with_what_moved(repo):
     assert len(annotations) == 2
     drift = next(a for a in annotations if "drift in pair" in a)
     assert drift.startswith(f"::error file={repo / 'pair.yaml'},title=stockpile check%3A drift in pair::")
-    assert "total_shortfall_t 5940 -> 5939 (-1 (-0.017%25))" in drift  # % is escaped in workflow commands
+    assert "total_shortfall_t 5940 -> 5939 (-1, -0.017%25)" in drift  # % is escaped in workflow commands
     assert any("no baseline in new" in a and f"file={repo / 'new.yaml'}," in a for a in annotations)
     assert "::group::What moved" in result.stdout and "ok           embargo_2010_historical" in result.stdout
 
@@ -557,11 +558,13 @@ def test_regenerating_on_another_machine_rewrites_no_line(repo):
     assert check("--update", repo).exit_code == 0
     assert path.read_text() == noisy  # every number within tolerance kept as stored
     result = check("--update", repo)
-    assert f"unchanged    {path}" in result.stdout and "2 baseline(s): 0 written, 2 unchanged" in result.stdout
+    assert (
+        f"unchanged    {path}" in result.stdout and "2 baseline(s): 0 created, 0 updated, 2 unchanged" in result.stdout
+    )
     # a number that really moved is rewritten, and only its line
     data["metrics"]["total_shortfall_t"] = 1.0
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-    assert f"wrote        {path}" in check("--update", repo).stdout
+    assert f"updated      {path} (1 number changed)\n" in check("--update", repo).stdout
     changed = [(a, b) for a, b in zip(noisy.splitlines(), path.read_text().splitlines(), strict=True) if a != b]
     assert changed == [('    "total_shortfall_t": 5940.00000001,', '    "total_shortfall_t": 5940.0,')]  # 60 x 100 - 60
 
@@ -703,3 +706,260 @@ def test_update_replaces_a_baseline_damaged_by_a_merge(repo):
     result = check("--update", repo)
     assert result.exit_code == 0, result.output
     assert path.read_text() == good
+
+
+# --- the audit of a CI team: where check looks, which files, labels, causes, updates ----------------
+
+
+def test_check_without_a_scenarios_folder_here_exits_2_instead_of_checking_the_library(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = check()
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error: no scenarios/ folder in {tmp_path}: run stockpile check from the folder that holds scenarios/, "
+        "name the scenario folder or files (stockpile check path/to/scenarios), "
+        "or check the shipped library with stockpile check --library\n"
+    )
+    result = check("--update")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: no scenarios/ folder in {tmp_path}: run stockpile check --update from")
+
+
+def test_library_checks_the_shipped_library_by_name_only(repo, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("simulator.library.shipped_library", lambda: repo)
+    result = check("--library")
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(
+        rf"2 scenario\(s\) of {re.escape(str(repo))}/ checked in \d+\.\d s: 2 ok", result.output.splitlines()[-1]
+    )
+    for args, why in (
+        (("--library", repo / "pair.yaml"), "give --library or scenario paths, not both"),
+        (("--library", "--update"), "--library checks the installed library; it cannot be updated"),
+        (("--missing-only",), "--missing-only goes with --update"),
+    ):
+        result = check(*args)
+        assert result.exit_code == 2 and why in result.output, result.output
+
+
+def test_scenarios_in_sub_folders_and_yml_files_are_checked_and_data_folders_are_not(repo):
+    (repo / "eu").mkdir()
+    shutil.copy(repo / "pair.yaml", repo / "eu" / "pair.yaml")
+    shutil.copy(repo / "pair.yaml", repo / "twin.yml")
+    for folder in ("records", "_drafts", ".hidden", "eu/records"):
+        (repo / folder).mkdir()
+        (repo / folder / "notes.yaml").write_text("not: a scenario\n")
+    (repo / "baselines" / "tolerances.yaml").write_text("default: {rtol: 1.0e-9}\n")
+    result = check(repo)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:6] == [
+        "ok           embargo_2010_historical",
+        "no baseline  eu/pair (name: pair)",
+        f"             no baseline at {repo}/eu/baselines/pair.json: write it with stockpile check --update "
+        f"{repo}/eu/pair.yaml",
+        "ok           pair",
+        "no baseline  twin (name: pair)",
+        f"             no baseline at {repo}/baselines/twin.json: write it with stockpile check --update "
+        f"{repo}/twin.yml",
+    ]
+    # the commands of the hints write exactly the missing baselines
+    assert check("--update", repo / "eu" / "pair.yaml").output.splitlines()[0] == (
+        f"created      {repo}/eu/baselines/pair.json"
+    )
+    assert check("--update", repo / "twin.yml").output.splitlines()[0] == f"created      {repo}/baselines/twin.json"
+    result = check(repo)
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(
+        rf"4 scenario\(s\) of {re.escape(str(repo))}/ checked in \d+\.\d s: 4 ok", result.output.splitlines()[-1]
+    )
+
+
+def test_a_baseline_of_a_sub_folder_without_its_scenario_is_an_orphan_with_its_key(repo):
+    (repo / "eu").mkdir()
+    shutil.copy(repo / "pair.yaml", repo / "eu" / "pair.yaml")
+    assert check("--update", repo / "eu" / "pair.yaml").exit_code == 0
+    (repo / "eu" / "pair.yaml").unlink()
+    result = check(repo)
+    assert result.exit_code == 2
+    assert "no scenario  eu/pair\n" in result.output
+    (repo / "baselines" / "tolerances.yaml").write_text("retired: [eu/pair]\n")
+    result = check(repo)
+    assert result.exit_code == 0, result.output
+    assert "retired      eu/pair\n" in result.output
+
+
+def test_two_scenario_files_that_share_a_baseline_are_refused_also_by_update(repo):
+    shutil.copy(repo / "pair.yaml", repo / "pair.yml")
+    kept = (repo / "baselines" / "pair.json").read_text()
+    why = f"{repo}/pair.yml: shares the baseline {repo}/baselines/pair.json with {repo}/pair.yaml: rename one of them"
+    for args in ((repo,), ("--update", repo)):
+        result = check(*args)
+        assert result.exit_code == 2 and why in result.output, result.output
+    assert (repo / "baselines" / "pair.json").read_text() == kept
+
+
+def test_outcomes_are_labelled_by_file_and_the_counts_add_up(repo, tmp_path):
+    shutil.copy(repo / "pair.yaml", repo / "copy.yaml")  # still name: pair
+    shutil.copy(repo / "baselines" / "pair.json", repo / "baselines" / "copy.json")
+    shutil.copy(repo / "baselines" / "pair.json", repo / "baselines" / "gone.json")
+    report = tmp_path / "check.xml"
+    result = check(repo, "--junit", report)
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert lines[:4] == [
+        "ok           copy (name: pair)",
+        "ok           embargo_2010_historical",
+        "ok           pair",
+        "no scenario  gone",
+    ]
+    assert re.fullmatch(
+        rf"3 scenario\(s\) of {re.escape(str(repo))}/ checked in \d+\.\d s: 3 ok; "
+        r"1 baseline\(s\) without scenario: 1 no scenario",
+        lines[-1],
+    )
+    names = [case.get("name") for case in ElementTree.parse(report).getroot().iter("testcase")]
+    assert names == ["copy", "embargo_2010_historical", "pair", "gone"]
+
+
+def _spoil(path: Path, **fields) -> None:
+    """Set top-level fields (and ``total_shortfall_t``) of a baseline, as another version of the tool might have."""
+    data = json.loads(path.read_text())
+    shortfall = fields.pop("total_shortfall_t", None)
+    if shortfall is not None:
+        data["metrics"]["total_shortfall_t"] = shortfall
+    for key, value in fields.items():
+        if value is None:
+            del data[key]
+        else:
+            data[key] = value
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def test_a_drift_with_the_scenario_unchanged_is_blamed_on_the_code_with_the_versions(repo):
+    from simulator.version import __version__
+
+    # the baseline says 5000 t short where the run gives 6000 - 60 = 5940 t: +940 t, +18.8%
+    _spoil(repo / "baselines" / "pair.json", total_shortfall_t=5000.0, package_version="0.0.1")
+    result = check(repo)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert (
+        "drift        pair: 1 number(s) moved "
+        f"(scenario unchanged: package version 0.0.1 → {__version__} moved the numbers)" in lines
+    )
+    row = next(line.split() for line in lines if line.startswith("pair "))
+    assert row == ["pair", "all", "all", "total_shortfall_t", "-", "-", "5000", "5940", "+940", "(+18.8%)"]
+    assert lines[-2] == (
+        "Numbers of unchanged scenarios moved with the code or the package version: find out why before updating "
+        f"(never update blindly); then update one baseline with: stockpile check --update {repo}/pair.yaml"
+    )
+    _spoil(repo / "baselines" / "pair.json", package_version=__version__)
+    line = check(repo, "--quiet").output.splitlines()[0]
+    assert line == (
+        f"drift        pair: 1 number(s) moved beyond tolerance; scenario unchanged, package version {__version__} "
+        "unchanged: the code moved the numbers; largest: total_shortfall_t 5000 -> 5940 (+940, +18.8%)"
+    )
+
+
+def test_a_drift_from_an_edited_scenario_names_its_parts_and_seed(repo):
+    seed = json.loads((repo / "baselines" / "pair.json").read_text())["seed"]
+    assert seed == 0
+    edit(repo / "pair.yaml", horizon_days=50, seed=7)
+    result = check(repo)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any(
+        re.fullmatch(
+            r"drift        pair: \d+ number\(s\) moved "
+            r"\(scenario changed since its baseline: horizon_days; seed 0 → 7\)",
+            line,
+        )
+        for line in lines
+    ), lines
+    assert lines[-2] == (
+        "If the scenario edits are intended, update their baselines in the same commit: "
+        f"stockpile check --update {repo}/pair.yaml"
+    )
+    # a baseline written before scenario parts were stored still works: it only cannot say which parts
+    # changed (the seed it has always stored)
+    _spoil(repo / "baselines" / "pair.json", scenario_parts=None)
+    result = check(repo)
+    assert result.exit_code == 1
+    assert any(
+        re.fullmatch(r"drift        pair: \d+ number\(s\) moved \(scenario changed since its baseline: seed 0 → 7\)", x)
+        for x in result.output.splitlines()
+    )
+
+
+def test_update_tells_created_updated_unchanged_and_orphans_with_a_rename_hint(repo):
+    from simulator.version import __version__
+
+    (repo / "pair.yaml").rename(repo / "couple.yaml")  # its content, name: pair included, is unchanged
+    history = repo / "baselines" / "embargo_2010_historical.json"
+    assert json.loads(history.read_text())["metrics"]["total_shortfall_t"] == 0  # the fitted replay: never short
+    _spoil(history, total_shortfall_t=1.0, package_version="0.0.1")
+    result = check("--update", repo)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"created      {repo}/baselines/couple.json",
+        f"updated      {repo}/baselines/embargo_2010_historical.json (1 number changed; package_version)",
+        f"orphan       {repo}/baselines/pair.json: same scenario hash as {repo}/couple.yaml (renamed?): "
+        "delete pair.json in the same commit",
+        "2 baseline(s): 1 created, 1 updated, 0 unchanged; 1 baseline(s) without scenario (orphan above)",
+    ]
+    assert json.loads(history.read_text())["package_version"] == __version__
+    # --missing-only writes what is missing and leaves the rest as it is
+    (repo / "baselines" / "couple.json").unlink()
+    (repo / "baselines" / "pair.json").unlink()
+    _spoil(history, total_shortfall_t=1.0)
+    spoiled = history.read_text()
+    result = check("--update", "--missing-only", repo)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"created      {repo}/baselines/couple.json",
+        f"kept         {history}",
+        "2 baseline(s): 1 created, 0 updated, 0 unchanged, 1 kept (--missing-only)",
+    ]
+    assert history.read_text() == spoiled
+
+
+def test_github_annotations_name_files_from_the_repository_top(repo, monkeypatch):
+    from simulator.gate.compare import Outcome
+    from simulator.gate.formats import _git_top, annotation
+
+    _git_top.cache_clear()
+    top = repo.parent
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(top))
+    assert annotation(Outcome("pair", str(repo / "pair.yaml"), "no baseline")).startswith(
+        "::error file=scenarios/pair.yaml,"
+    )
+    monkeypatch.delenv("GITHUB_WORKSPACE")
+    assert annotation(Outcome("pair", str(repo / "pair.yaml"), "no baseline")).startswith(
+        f"::error file={repo}/pair.yaml,"  # in no git work tree: as given
+    )
+    subprocess.run(["git", "init", "-q", str(top)], check=True)
+    monkeypatch.chdir(repo)
+    _git_top.cache_clear()
+    assert annotation(Outcome("pair", "pair.yaml", "no baseline")).startswith("::error file=scenarios/pair.yaml,")
+    assert annotation(Outcome("x", "/elsewhere/x.yaml", "error")).startswith("::error file=/elsewhere/x.yaml,")
+    _git_top.cache_clear()
+
+
+def test_an_unknown_tolerance_key_is_named_with_the_key_it_may_mean(repo):
+    tolerances = repo / "baselines" / "tolerances.yaml"
+    tolerances.write_text("scenarios:\n  pair: {atl: 1.0e-3}\n")
+    result = check(repo)
+    assert result.exit_code == 2
+    assert f"{tolerances}: scenarios.pair.atl: unknown key (known: rtol, atol); did you mean atol?\n" in result.output
+
+
+def test_a_scenario_pattern_matching_no_scenario_is_refused_when_a_folder_is_checked(repo):
+    tolerances = repo / "baselines" / "tolerances.yaml"
+    tolerances.write_text("scenarios:\n  embargo_2010_*: {rtol: 1.0e-6}\n  piar: {rtol: 1.0e-6}\n")
+    result = check(repo)
+    assert result.exit_code == 2
+    assert (
+        f"{tolerances}: scenarios.piar: matches no scenario name (name: in the scenario files) in {repo}/; "
+        "correct or remove the entry\n"
+    ) in result.output
+    assert check(repo / "pair.yaml", "--tolerances", tolerances).exit_code == 0  # a file alone is not the whole set

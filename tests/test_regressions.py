@@ -122,7 +122,7 @@ def test_a_scenario_that_fails_to_run_is_an_error_outcome_not_a_crash_of_the_che
 
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(build(quota_world(), name="s")))
-    assert update_one(path, None, Tolerances()).status == "wrote"
+    assert update_one(path, None, Tolerances()).status == "created"
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom")

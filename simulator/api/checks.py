@@ -40,10 +40,15 @@ class CheckReport:
 
     @property
     def outcomes(self) -> pd.DataFrame:
-        """One row per scenario (and per orphan baseline): status, numbers moved, message, seconds."""
+        """One row per scenario (and per orphan baseline): status, numbers moved, message, seconds.
+
+        ``scenario`` is the scenario's key (its file's path in the folder checked, without
+        extension), ``name`` its ``name:`` (empty for an orphan baseline).
+        """
         rows = [
             {
                 "scenario": o.scenario,
+                "name": o.name,
                 "file": o.file,
                 "status": o.status,
                 "drifts": len(o.drifts),
@@ -53,14 +58,14 @@ class CheckReport:
             }
             for o in self.report.outcomes
         ]
-        columns = ["scenario", "file", "status", "drifts", "scenario_changed", "message", "seconds"]
+        columns = ["scenario", "name", "file", "status", "drifts", "scenario_changed", "message", "seconds"]
         return pd.DataFrame(rows, columns=columns)
 
     @property
     def drifts(self) -> pd.DataFrame:
         """One row per number that moved beyond its tolerance.
 
-        Columns: ``scenario``, ``region`` and ``material`` (``all`` for totals),
+        Columns: ``scenario`` (the key of its file), ``region`` and ``material`` (``all`` for totals),
         ``metric``, ``day`` and ``date`` of a curve point (``<NA>``/``NaT`` for a summary
         metric), ``baseline`` and ``now`` (NaN where a number appeared or disappeared, or
         where a first day short is "never"), ``change`` in words and its relative ``size``.

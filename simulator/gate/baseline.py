@@ -3,7 +3,10 @@
 Layer: studies.
 
 A baseline (``<scenario folder>/baselines/<file stem>.json``, named after the scenario
-file) holds the package version, the scenario's hash and seed, every flat summary
+file) holds the package version, the scenario's hash and seed, a short hash of each part
+of the scenario (``scenario_parts``: ``horizon_days``, ``regions.eu``, ``shocks.0``, ...,
+so that a check can say which parts changed; baselines written before it have none),
+every flat summary
 metric of the run, and fingerprints of the curves: days of cover and cumulative
 shortfall per region and material, every ``FINGERPRINT_EVERY_DAYS`` days and on the
 last day. Files are plain JSON with sorted keys, one value per line, so that a change
@@ -22,6 +25,7 @@ This module is the gate's only contact with the model: it runs scenarios
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -41,6 +45,8 @@ CURVES = fingerprint_names()
 METRIC_NAMES = metric_names()
 """Names a tolerance may be given for: summary metrics (without region and material) and curves."""
 
+LISTED_PARTS = ("shocks",)
+"""Top-level lists of the scenario whose entries are hashed one by one (``shocks.0``, ``shocks.1``)."""
 FORMAT_LINE = f'"format": "{FORMAT}"'
 """How every baseline this tool writes names its format (one line of its JSON)."""
 _KEY = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+){0,2}$")
@@ -87,11 +93,43 @@ def run_record(scenario: Scenario) -> dict[str, Any]:
         "package_version": __version__,
         "scenario": scenario.name,
         "scenario_hash": scenario_hash(scenario),
+        "scenario_parts": scenario_parts(scenario),
         "seed": result.seed,
         "significant_digits": SIGNIFICANT_DIGITS,
         "metrics": {key: rounded(value) for key, value in result.metrics.items()},
         "curves": curves,
     }
+
+
+def scenario_parts(scenario: Scenario) -> dict[str, str]:
+    """A 12-hex-digit hash of each part of the scenario: a top-level field, each entry of a mapping, each shock.
+
+    >>> from simulator.scenario import load_scenario
+    >>> sorted(scenario_parts(load_scenario("scenarios/embargo_2010.yaml")))[:3]
+    ['agreement.auction', 'agreement.decision_lag_days', 'agreement.delivery_days']
+    """
+    parts = {}
+    for key, value in scenario.model_dump(mode="json").items():
+        if isinstance(value, dict) and value:
+            parts.update({f"{key}.{sub}": _short_hash(item) for sub, item in value.items()})
+        elif key in LISTED_PARTS and isinstance(value, list):
+            parts.update({f"{key}.{index}": _short_hash(item) for index, item in enumerate(value)})
+        else:
+            parts[key] = _short_hash(value)
+    return parts
+
+
+def _short_hash(value: Any) -> str:
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+def changed_parts(old: dict[str, Any], new: dict[str, Any]) -> list[str] | None:
+    """The scenario parts whose hash differs between two records (None when ``old`` has no parts)."""
+    before, after = old.get("scenario_parts"), new.get("scenario_parts")
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return None
+    return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
 
 
 def curve_by_day(record: dict[str, Any], curve: str, cell: str) -> dict[int, Number]:
@@ -183,6 +221,9 @@ def _problem(data: dict[str, Any]) -> str | None:
     seed = data["seed"]
     if not (isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0):
         return "seed: expected a whole number at least 0"
+    parts = data.get("scenario_parts")
+    if parts is not None and not (isinstance(parts, dict) and all(isinstance(v, str) for v in parts.values())):
+        return "scenario_parts: expected a mapping of scenario part to hash"
     digits = data.get("significant_digits")
     if digits is not None and not (isinstance(digits, int) and not isinstance(digits, bool) and 1 <= digits <= 17):
         return "significant_digits: expected a whole number from 1 to 17"

@@ -23,6 +23,7 @@ from simulator.gate.baseline import (
     Number,
     baseline_path,
     baseline_text,
+    changed_parts,
     curve_by_day,
     foreign,
     read_baseline,
@@ -38,6 +39,8 @@ from simulator.scenario import load_scenario
 DAY_METRICS = frozenset(q.name for q in REGISTRY if q.unit == "day")
 """Metrics that are a model day (-1: never), whose change is told in days, not in percent."""
 
+RECORD_FIELDS = ("package_version", "scenario", "scenario_hash", "scenario_parts", "seed", "significant_digits")
+"""Fields of a baseline besides its numbers, named when ``--update`` changes them."""
 FAILED = ("drift", "no baseline", "no scenario", "error")
 """Statuses that fail the gate (``ok`` and ``retired`` pass)."""
 
@@ -102,7 +105,8 @@ class Outcome:
     """The result of checking one scenario (or of a problem that stops the check)."""
 
     scenario: str
-    """Scenario name; for a problem of the whole check, the file or option at fault."""
+    """The scenario's key (its file's path in the folder checked, without extension; see
+    :mod:`~simulator.gate.run`); for a problem of the whole check, the file or option at fault."""
     file: str
     """The scenario file, or the baseline or tolerance file at fault."""
     status: str
@@ -114,6 +118,14 @@ class Outcome:
     seconds: float = 0.0
     start_date: str | None = None
     """ISO date of the scenario's day 0, if it has one."""
+    name: str = ""
+    """The scenario's ``name:`` (empty when the file could not be read)."""
+    changed_parts: list[str] | None = None
+    """Scenario parts that changed since the baseline (None: the baseline does not say)."""
+    seeds: tuple[int, int] | None = None
+    """Seed of the baseline and of the run now."""
+    versions: tuple[str, str] | None = None
+    """Package version that wrote the baseline and the one running now."""
 
     @property
     def failed(self) -> bool:
@@ -128,8 +140,11 @@ class Update:
     file: str
     target: str
     status: str
-    """``wrote``, ``unchanged`` (every number within tolerance of the stored one) or ``error``."""
+    """``created``, ``updated``, ``unchanged`` (every number within tolerance of the stored one),
+    ``kept`` (``--missing-only`` and the baseline exists), ``orphan`` (a baseline without scenario) or ``error``."""
     message: str = ""
+    changed: int = 0
+    """Numbers (summary metrics and curve points) whose stored value changed (``updated``)."""
 
 
 def _split(key: str) -> tuple[str, str, str]:
@@ -139,12 +154,18 @@ def _split(key: str) -> tuple[str, str, str]:
     return region or "all", material or "all", metric
 
 
-def compare(name: str, baseline: dict[str, Any], current: dict[str, Any], tolerances: Tolerances) -> list[Drift]:
-    """Every baselined number that moved beyond its tolerance (both records validated)."""
+def compare(
+    name: str, baseline: dict[str, Any], current: dict[str, Any], tolerances: Tolerances, scenario: str | None = None
+) -> list[Drift]:
+    """Every baselined number that moved beyond its tolerance (both records validated).
+
+    ``name`` labels the drifts; ``scenario`` (the scenario's ``name:``, default ``name``)
+    chooses the tolerances.
+    """
     digits = baseline.get("significant_digits")
 
     def moved(key: str, now: Number, then: Number) -> bool:
-        return not tolerances.for_metric(name, key).accepts(rounded(now, digits), then)
+        return not tolerances.for_metric(scenario or name, key).accepts(rounded(now, digits), then)
 
     drifts: list[Drift] = []
     for key in sorted(set(baseline["metrics"]) | set(current["metrics"])):
@@ -163,22 +184,31 @@ def compare(name: str, baseline: dict[str, Any], current: dict[str, Any], tolera
     return drifts
 
 
-def check_one(path: Path, baselines: Path | None, tolerances: Tolerances) -> Outcome:
-    """Re-run one scenario and compare it with its baseline (problems become outcomes)."""
+def check_one(
+    path: Path, baselines: Path | None, tolerances: Tolerances, keys: dict[Path, str] | None = None
+) -> Outcome:
+    """Re-run one scenario and compare it with its baseline (problems become outcomes).
+
+    ``keys`` gives the label of each file (its stem when not there).
+    """
     started = time.perf_counter()
+    key = (keys or {}).get(path, path.stem)
     target = baseline_path(path, baselines)
     try:
         scenario = load_scenario(path)
     except InputError as exc:
-        return Outcome(path.stem, str(path), "error", message=exc.render())
+        return Outcome(key, str(path), "error", message=exc.render())
     start = scenario.start_date.isoformat() if scenario.start_date else None
 
     def outcome(status: str, **fields: Any) -> Outcome:
         seconds = time.perf_counter() - started
-        return Outcome(scenario.name, str(path), status, seconds=seconds, start_date=start, **fields)
+        return Outcome(key, str(path), status, seconds=seconds, start_date=start, name=scenario.name, **fields)
 
     if not target.exists():
-        return outcome("no baseline", message=f"no baseline at {target}: write it with stockpile check --update")
+        option = f"--baselines {baselines} " if baselines is not None else ""
+        return outcome(
+            "no baseline", message=f"no baseline at {target}: write it with stockpile check --update {option}{path}"
+        )
     try:
         baseline = read_baseline(target)
         current = run_record(scenario)
@@ -186,20 +216,30 @@ def check_one(path: Path, baselines: Path | None, tolerances: Tolerances) -> Out
         return outcome("error", message=exc.render())
     except Exception as exc:  # a crash in one scenario must not hide the others' results
         return outcome("error", message=f"the run failed: {exc!r}")
-    drifts = compare(scenario.name, baseline, current, tolerances)
+    drifts = compare(key, baseline, current, tolerances, scenario.name)
     changed = baseline["scenario_hash"] != current["scenario_hash"]
-    return outcome("drift" if drifts else "ok", drifts=drifts, scenario_changed=changed)
+    return outcome(
+        "drift" if drifts else "ok",
+        drifts=drifts,
+        scenario_changed=changed,
+        changed_parts=changed_parts(baseline, current) if changed else [],
+        seeds=(baseline["seed"], current["seed"]),
+        versions=(baseline["package_version"], current["package_version"]),
+    )
 
 
-def update_one(path: Path, baselines: Path | None, tolerances: Tolerances) -> Update:
+def update_one(path: Path, baselines: Path | None, tolerances: Tolerances, missing_only: bool = False) -> Update:
     """Write (or rewrite) the baseline of one scenario, keeping numbers the check would accept.
 
     A corrupt baseline is replaced, a file that is not a baseline is left alone
     (:func:`~simulator.gate.baseline.foreign`); problems become the update's outcome.
+    With ``missing_only``, an existing baseline is kept as it is (not even read).
     """
     target = baseline_path(path, baselines)
     if why := foreign(target):
         return Update(str(path), str(target), "error", f"{target}: {why}; move it away to write the baseline there")
+    if missing_only and target.exists():
+        return Update(str(path), str(target), "kept")
     try:
         scenario = load_scenario(path)
         new = run_record(scenario)
@@ -207,20 +247,38 @@ def update_one(path: Path, baselines: Path | None, tolerances: Tolerances) -> Up
         return Update(str(path), str(target), "error", exc.render())
     except Exception as exc:  # one crash must not stop the other baselines being written
         return Update(str(path), str(target), "error", f"the run failed: {exc!r}")
+    damaged = ""
     try:
         old = read_baseline(target) if target.exists() else None
     except InputError:
-        old = None
+        old, damaged = None, "a damaged baseline replaced"
 
     def same(key: str, now: Number, then: Number) -> bool:
         return tolerances.for_metric(scenario.name, key).accepts(now, then)
 
-    text = baseline_text(settle(new, old, same))
+    record = settle(new, old, same)
+    text = baseline_text(record)
     try:
-        if target.exists() and target.read_text(encoding="utf-8") == text:
+        existed = target.exists()
+        if existed and target.read_text(encoding="utf-8") == text:
             return Update(str(path), str(target), "unchanged")
         write_file(target, text, what="the baseline")  # whole or not at all
     except (OSError, UnicodeDecodeError, InputError) as exc:
         message = exc.render() if isinstance(exc, InputError) else f"{target}: cannot write: {exc}"
         return Update(str(path), str(target), "error", message)
-    return Update(str(path), str(target), "wrote")
+    if not existed:
+        return Update(str(path), str(target), "created")
+    if old is None:
+        return Update(str(path), str(target), "updated", damaged)
+    fields = [key for key in RECORD_FIELDS if old.get(key) != record.get(key)]
+    return Update(str(path), str(target), "updated", ", ".join(fields), changed_numbers(old, record))
+
+
+def changed_numbers(old: dict[str, Any], new: dict[str, Any]) -> int:
+    """How many summary metrics and curve points differ between two records (added and removed ones count)."""
+    count = sum(old["metrics"].get(k) != new["metrics"].get(k) for k in set(old["metrics"]) | set(new["metrics"]))
+    for curve in CURVES:
+        for cell in set(old["curves"].get(curve, {})) | set(new["curves"].get(curve, {})):
+            before, after = curve_by_day(old, curve, cell), curve_by_day(new, curve, cell)
+            count += sum(before.get(day) != after.get(day) for day in set(before) | set(after))
+    return count

@@ -14,8 +14,11 @@ checked (:func:`progress`) and the rest at the end (:func:`closing`); ``json`` a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import os
 import re
+import subprocess
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +35,11 @@ MOST_ROWS = 25
 """Drift rows shown per scenario in text and Markdown (JSON lists all) ..."""
 MOST_CURVE_ROWS = 10
 """... of which up to this many are kept for moved curves, whatever the number of moved metrics."""
-HINT = "If the change is intended, update the baselines in the same commit: stockpile check --update"
+EDITED_HINT = "If the scenario edits are intended, update their baselines in the same commit: stockpile check --update"
+CODE_HINT = (
+    "Numbers of unchanged scenarios moved with the code or the package version: find out why before updating "
+    "(never update blindly); then update one baseline with: stockpile check --update"
+)
 _STATUS_ORDER = ("ok", "drift", "no baseline", "no scenario", "retired", "error")
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -171,11 +178,64 @@ def moved_summary(outcome: Outcome, most: int = 3) -> str:
             largest.append(d)
     parts = [
         f"{d.metric}{_where(d, start)} {_value(d.metric, d.baseline, start)} -> {_value(d.metric, d.now, start)}"
-        f" ({d.change})"
+        f" ({_flat(d.change)})"
         for d in largest
     ]
-    changed = "; the scenario file changed since its baseline" if outcome.scenario_changed else ""
-    return plain(f"{len(outcome.drifts)} number(s) moved beyond tolerance{changed}; largest: {', '.join(parts)}", True)
+    return plain(
+        f"{len(outcome.drifts)} number(s) moved beyond tolerance; {cause(outcome)}; largest: {', '.join(parts)}", True
+    )
+
+
+def _flat(change: str) -> str:
+    """A change without brackets, to be shown in brackets: ``+1386 (+19.5%)`` -> ``+1386, +19.5%``.
+
+    >>> _flat("+1386 (+19.5%)"), _flat("now short (never before)"), _flat("+573")
+    ('+1386, +19.5%', 'now short, never before', '+573')
+    """
+    return change.replace(" (", ", ").replace(")", "")
+
+
+def label(outcome: Outcome) -> str:
+    """The scenario's key, with its ``name:`` when that differs: ``eu/embargo (name: embargo_2010)``."""
+    name = f" (name: {outcome.name})" if outcome.name and outcome.name != outcome.scenario else ""
+    return plain(f"{outcome.scenario}{name}", one_line=True)
+
+
+def cause(outcome: Outcome) -> str:
+    """Where a drift comes from: the scenario (which parts, which seed) or, with the scenario unchanged, the code.
+
+    >>> from simulator.gate.compare import Outcome
+    >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, changed_parts=["seed", "shocks.1"], seeds=(0, 7)))
+    'scenario changed since its baseline: shocks.1; seed 0 → 7'
+    >>> cause(Outcome("a", "a.yaml", "drift", versions=("0.1.0", "0.2.0"), seeds=(0, 0)))
+    'scenario unchanged: package version 0.1.0 → 0.2.0 moved the numbers'
+    >>> cause(Outcome("a", "a.yaml", "drift", versions=("0.2.0", "0.2.0"), seeds=(0, 0)))
+    'scenario unchanged, package version 0.2.0 unchanged: the code moved the numbers'
+    """
+    if outcome.scenario_changed:
+        parts = [p for p in outcome.changed_parts or [] if p != "seed"]
+        details = [", ".join(parts[:5]) + (f" and {len(parts) - 5} more" if len(parts) > 5 else "")] if parts else []
+        if outcome.seeds and outcome.seeds[0] != outcome.seeds[1]:
+            details.append(f"seed {outcome.seeds[0]} → {outcome.seeds[1]}")
+        return plain("scenario changed since its baseline" + (": " + "; ".join(details) if details else ""), True)
+    if outcome.versions and outcome.versions[0] != outcome.versions[1]:
+        return plain(
+            f"scenario unchanged: package version {outcome.versions[0]} → {outcome.versions[1]} moved the numbers", True
+        )
+    same = f", package version {outcome.versions[1]} unchanged" if outcome.versions else ""
+    return plain(f"scenario unchanged{same}: the code moved the numbers", True)
+
+
+def advice(report: Report) -> list[str]:
+    """What to do about the drifts: update edited scenarios' baselines; review a drift of the code first."""
+    drifting = [o for o in report.outcomes if o.status == "drift"]
+    options = report.update_options
+    edited = " ".join(plain(o.file, one_line=True) for o in drifting if o.scenario_changed)
+    code = [plain(o.file, one_line=True) for o in drifting if not o.scenario_changed]
+    lines = [f"{EDITED_HINT}{options} {edited}"] if edited else []
+    if code:
+        lines.append(f"{CODE_HINT}{options} {code[0]}")
+    return lines
 
 
 def _headline_first(d: Drift) -> tuple[bool, bool, float]:
@@ -184,10 +244,10 @@ def _headline_first(d: Drift) -> tuple[bool, bool, float]:
 
 
 def status_line(outcome: Outcome) -> str:
-    """``drift        name: 12 number(s) moved (scenario changed since its baseline)``."""
+    """``drift        key: 12 number(s) moved (scenario changed since its baseline: horizon_days)``."""
     detail = f": {len(outcome.drifts)} number(s) moved" if outcome.drifts else ""
-    note = " (scenario changed since its baseline)" if outcome.scenario_changed else ""
-    return f"{outcome.status:<12} {plain(outcome.scenario, one_line=True)}{detail}{note}"
+    note = f" ({cause(outcome)})" if outcome.drifts or outcome.scenario_changed else ""
+    return f"{outcome.status:<12} {label(outcome)}{detail}{note}"
 
 
 def _message_lines(outcome: Outcome) -> list[str]:
@@ -195,13 +255,28 @@ def _message_lines(outcome: Outcome) -> list[str]:
 
 
 def final_line(report: Report) -> str:
-    """The last line of every format: how many scenarios, how long, and how many of each status."""
-    counts = Counter(o.status for o in report.outcomes)
-    tally = ", ".join(f"{counts[s]} {s}" for s in _STATUS_ORDER if counts[s])
+    """The last line of every format: what was checked, how long, and how many of each status.
+
+    Scenarios and baselines without a scenario (``no scenario``, ``retired``) are counted apart,
+    so that each count adds up.
+    """
+    of = f" of {plain(report.where, one_line=True)}" if report.where else ""
     if report.stopped:
-        return f"check stopped before any scenario ran: {tally}"
-    checked = sum(o.status not in ("no scenario", "retired") for o in report.outcomes)
-    return f"{checked} scenario(s) checked in {report.seconds:.1f} s: {tally}"
+        return f"check{of} stopped before any scenario ran: {_tally(report.outcomes)}"
+    scenarios = [o for o in report.outcomes if o.status not in _ORPHAN_STATUSES]
+    orphaned = [o for o in report.outcomes if o.status in _ORPHAN_STATUSES]
+    line = f"{len(scenarios)} scenario(s){of} checked in {report.seconds:.1f} s: {_tally(scenarios) or 'none'}"
+    if orphaned:
+        line += f"; {len(orphaned)} baseline(s) without scenario: {_tally(orphaned)}"
+    return line
+
+
+_ORPHAN_STATUSES = ("no scenario", "retired")
+
+
+def _tally(outcomes: list[Outcome]) -> str:
+    counts = Counter(o.status for o in outcomes)
+    return ", ".join(f"{counts[s]} {s}" for s in _STATUS_ORDER if counts[s])
 
 
 def text_table(outcomes: list[Outcome], most: int | None = MOST_ROWS) -> str:
@@ -212,7 +287,7 @@ def text_table(outcomes: list[Outcome], most: int | None = MOST_ROWS) -> str:
         shown, hidden = _rows(outcome, most)
         rows.extend(row.cells() for row in shown)
         if hidden:
-            name = plain(outcome.scenario, one_line=True)
+            name = label(outcome)
             notes.append(f"{name}: {hidden} more row(s) not shown (--format json lists all)")
     if not rows:
         return ""
@@ -234,21 +309,37 @@ def _property(text: str) -> str:
 
 
 def _repo_path(file: str) -> str:
-    """A path as GitHub annotations want it: relative to the working folder (the checkout)."""
+    """A path as GitHub annotations want it: relative to the repository's top.
+
+    The top is ``$GITHUB_WORKSPACE`` when set, else the git work tree the check runs in;
+    a path outside it (or with neither) is shown as given.
+    """
     if not file:
         return ""
-    path = Path(file)
-    if path.is_absolute():
+    top = os.environ.get("GITHUB_WORKSPACE") or _git_top(os.getcwd())
+    if top:
         try:
-            return path.relative_to(Path.cwd()).as_posix()
+            return Path(os.path.realpath(file)).relative_to(os.path.realpath(top)).as_posix()
         except ValueError:
-            return path.as_posix()
-    return path.as_posix()
+            pass
+    return Path(file).as_posix()
+
+
+@functools.lru_cache(maxsize=8)
+def _git_top(folder: str) -> str | None:
+    """The top of the git work tree holding ``folder``, or None (not in one, or no git)."""
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return found.stdout.strip() or None if found.returncode == 0 else None
 
 
 def annotation(outcome: Outcome) -> str:
     """``::error file=...,title=...::message`` for a failed outcome."""
-    title = f"stockpile check: {outcome.status} in {plain(outcome.scenario, one_line=True)}"
+    title = f"stockpile check: {outcome.status} in {label(outcome)}"
     where = f"file={_property(plain(_repo_path(outcome.file), one_line=True))}," if outcome.file else ""
     return f"::error {where}title={_property(title)}::{_data(moved_summary(outcome))}"
 
@@ -263,7 +354,7 @@ def progress(outcome: Outcome, fmt: str, quiet: bool = False) -> list[str]:
     if fmt not in ("text", "github") or (quiet and not outcome.failed):
         return []
     if quiet and outcome.drifts:
-        return [f"{outcome.status:<12} {plain(outcome.scenario, one_line=True)}: {moved_summary(outcome)}"]
+        return [f"{outcome.status:<12} {label(outcome)}: {moved_summary(outcome)}"]
     return [status_line(outcome), *_message_lines(outcome)]
 
 
@@ -279,8 +370,8 @@ def closing(report: Report, fmt: str, quiet: bool = False) -> str:
         parts.append(f"::group::What moved\n{table}\n::endgroup::")
     elif table:
         parts.append(f"\n{table}\n")
-    if any(o.status == "drift" for o in report.outcomes) and not quiet:
-        parts.append(HINT)
+    if not quiet:
+        parts.extend(advice(report))
     parts.append(final_line(report))
     return "\n".join(parts)
 
@@ -290,10 +381,12 @@ def as_json(report: Report, quiet: bool = False) -> list[dict[str, Any]]:
     return [
         {
             "scenario": plain(o.scenario, one_line=True),
+            "name": plain(o.name, one_line=True),
             "file": plain(o.file, one_line=True),
             "status": o.status,
             "message": plain(o.message),
             "scenario_changed_since_baseline": o.scenario_changed,
+            "cause": cause(o) if o.drifts else "",
             "seconds": round(o.seconds, 3),
             "start_date": o.start_date,
             "drifts": [
@@ -328,7 +421,7 @@ def markdown(report: Report, quiet: bool = False) -> str:
     for o in report.outcomes:
         if o.failed or not quiet:
             what = moved_summary(o) if o.failed else ""
-            lines.append(f"| {o.status} | {_cell(o.scenario)} | {_cell(o.file)} | {_cell(what)} |")
+            lines.append(f"| {o.status} | {_cell(label(o))} | {_cell(o.file)} | {_cell(what)} |")
     drifting = [o for o in report.outcomes if o.drifts]
     if drifting:
         lines += ["", "#### What moved", "", "| " + " | ".join(Row.HEADER) + " |", "|---" * len(Row.HEADER) + "|"]
@@ -337,7 +430,7 @@ def markdown(report: Report, quiet: bool = False) -> str:
             lines += ["| " + " | ".join(_cell(c) for c in row.cells()) + " |" for row in rows]
             if hidden:
                 lines.append(f"| {_cell(o.scenario)} | {hidden} more row(s): --format json lists all |")
-        lines += ["", HINT]
+        lines += ["", *advice(report)]
     lines += ["", final_line(report)]
     return "\n".join(lines)
 
@@ -386,20 +479,32 @@ def junit_xml(report: Report) -> str:
 
 
 def update_line(update: Update) -> str:
-    """``wrote        scenarios/baselines/x.json`` (an error's message follows, indented)."""
+    """``created      scenarios/baselines/x.json``; ``updated ... (3 numbers changed)``; an error's message indented."""
     if update.status == "error":
         lines = plain(update.message).splitlines() or [update.status]
         return "\n".join([f"{'error':<12} {plain(update.file, one_line=True)}", *(f"{'':13}{x}" for x in lines)])
-    return f"{update.status:<12} {plain(update.target, one_line=True)}"
+    target = plain(update.target, one_line=True)
+    if update.status == "orphan":
+        return f"{'orphan':<12} {target}: {plain(update.message, one_line=True)}"
+    if update.status == "updated":
+        note = f"; {plain(update.message, one_line=True)}" if update.message else ""
+        return f"{'updated':<12} {target} ({update.changed} number{'' if update.changed == 1 else 's'} changed{note})"
+    return f"{update.status:<12} {target}"
 
 
 def update_final_line(updates: list[Update]) -> str:
-    """How many baselines were written, left unchanged, or could not be written."""
+    """How many baselines were created, updated, left unchanged or kept, or could not be written; orphans apart."""
     counts = Counter(u.status for u in updates)
-    line = f"{len(updates)} baseline(s): {counts['wrote']} written, {counts['unchanged']} unchanged"
+    total = len(updates) - counts["orphan"]
+    done = f"{counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged"
+    line = f"{total} baseline(s): {done}"
+    if counts["kept"]:
+        line += f", {counts['kept']} kept (--missing-only)"
     if counts["error"]:
         failed = ", ".join(plain(Path(u.file).name, one_line=True) for u in updates if u.status == "error")
         line += f"; {counts['error']} could not be written ({failed})"
+    if counts["orphan"]:
+        line += f"; {counts['orphan']} baseline(s) without scenario (orphan above)"
     return line
 
 

@@ -2,11 +2,20 @@
 
 Layer: studies.
 
-The scenario set is the files named and the ``*.yaml`` files of the folders named
-(``scenarios/`` by default). For a folder, the set of baselines must match the set of
-scenario files: a baseline without its scenario file (deleted or renamed) fails the
-check as ``no scenario`` unless ``tolerances.yaml`` lists it under ``retired``. Files
-named one by one check only themselves.
+The scenario set is the files named and, for each folder named (``scenarios/`` by
+default), every ``*.yaml`` and ``*.yml`` file in it and its sub-folders, except in
+folders that hold other data: ``baselines/`` and ``records/`` (historical records the
+calibration reads), the ``--baselines`` folder, and folders whose name starts with ``.``
+or ``_`` (the place for a team's other YAML files). Each scenario file's baseline is
+``<its folder>/baselines/<file name without .yaml/.yml>.json`` (or ``<--baselines>/<file
+name>.json``); two files that would share one baseline (``a.yaml`` and ``a.yml``) are
+refused. A scenario is labelled by its *key*: its path inside the folder checked,
+without the extension (``eu/embargo``), or its file name for a file named alone.
+
+For a folder, the set of baselines must match the set of scenario files: a baseline
+without its scenario file (deleted or renamed) fails the check as ``no scenario`` unless
+``tolerances.yaml`` lists its key under ``retired``. Files named one by one check only
+themselves.
 
 A problem that stops the whole check (a missing path, a bad tolerance file or option)
 becomes a single ``error`` outcome named after the file or option at fault, so that it
@@ -15,8 +24,10 @@ reaches every report format, the JUnit file included, like any other failure.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import multiprocessing
+import os
 import signal
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -26,12 +37,26 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from simulator.errors import InputError
-from simulator.gate.baseline import baseline_path
+from simulator.gate.baseline import baseline_path, read_baseline
 from simulator.gate.compare import Outcome, Update, check_one, update_one
 from simulator.gate.tolerances import Tolerances, load_tolerances
 
 DEFAULT_FOLDER = "scenarios"
+SUFFIXES = (".yaml", ".yml")
+"""The extensions of scenario files."""
+DATA_FOLDERS = frozenset({"baselines", "records"})
+"""Sub-folders of a scenario folder that hold other data (baselines, historical records), never scenarios."""
 T = TypeVar("T")
+
+
+def no_local_folder(update: bool = False) -> str:
+    """The one line ``stockpile check`` prints when run without paths where there is no ``scenarios/``."""
+    command = "stockpile check --update" if update else "stockpile check"
+    library = "" if update else ", or check the shipped library with stockpile check --library"
+    return (
+        f"no {DEFAULT_FOLDER}/ folder in {Path.cwd()}: run {command} from the folder that holds {DEFAULT_FOLDER}/, "
+        f"name the scenario folder or files ({command} path/to/scenarios){library}"
+    )
 
 
 @dataclass
@@ -42,6 +67,10 @@ class Report:
     seconds: float
     stopped: bool = False
     """A problem stopped the check before any scenario ran (its one outcome says which)."""
+    where: str = ""
+    """What was checked, as given (``scenarios/``, or the files named)."""
+    update_options: str = ""
+    """Options that ``stockpile check --update`` needs to write the same baselines (``--baselines DIR``)."""
 
     @property
     def exit_code(self) -> int:
@@ -53,46 +82,108 @@ class Report:
 
 @dataclass
 class Scenarios:
-    """The files to check and the baseline folders whose every file must have a scenario."""
+    """The files to check, their keys, and the baseline folders whose every file must have a scenario."""
 
     files: list[Path]
-    complete: dict[Path, set[str]] = field(default_factory=dict)
-    """Baseline folder -> stems of the scenario files that own its baselines."""
+    complete: dict[Path, tuple[str, set[str]]] = field(default_factory=dict)
+    """Baseline folder -> (key prefix of its baselines, stems of the scenario files that own them)."""
     baselines: Path | None = None
+    keys: dict[Path, str] = field(default_factory=dict)
+    """Scenario file -> its key (its path in the folder checked, without extension)."""
+    folders: list[Path] = field(default_factory=list)
+    """The folders named."""
 
     def tolerance_file(self, given: Path | None) -> Path:
-        """The tolerance file: ``given``, else ``tolerances.yaml`` in the first file's baseline folder."""
+        """The tolerance file: ``given``, else ``tolerances.yaml`` in the first folder's (or file's) baselines."""
         if given is not None:
             if not given.is_file():
                 raise InputError("no such tolerance file", str(given))
             return given
-        return baseline_path(self.files[0], self.baselines).parent / "tolerances.yaml"
+        if self.baselines is not None:
+            return self.baselines / "tolerances.yaml"
+        if self.folders:
+            return self.folders[0] / "baselines" / "tolerances.yaml"
+        return baseline_path(self.files[0]).parent / "tolerances.yaml"
+
+    def key(self, path: Path) -> str:
+        """The key of a scenario file (its stem when it was named alone)."""
+        return self.keys.get(path, path.stem)
+
+
+def where(paths: Sequence[str | Path]) -> str:
+    """What a check covers, as given: ``scenarios/`` by default, folders with a trailing ``/``."""
+    shown = []
+    for text in paths or [DEFAULT_FOLDER]:
+        name = str(text)
+        shown.append(name if not Path(name).is_dir() or name.endswith("/") else f"{name}/")
+    return ", ".join(shown)
+
+
+def _visible(name: str) -> bool:
+    return not name.startswith((".", "_"))
+
+
+def scenario_files(folder: Path, baselines: Path | None = None) -> list[Path]:
+    """Every scenario file in ``folder`` and its sub-folders (see the module docstring for the rule)."""
+    skip = os.path.abspath(baselines) if baselines is not None else None
+    found = []
+    for top, subfolders, names in os.walk(folder):
+        subfolders[:] = sorted(
+            d for d in subfolders if d not in DATA_FOLDERS and _visible(d) and os.path.abspath(Path(top, d)) != skip
+        )
+        found.extend(Path(top, name) for name in names if name.endswith(SUFFIXES) and _visible(name))
+    return sorted(found, key=lambda p: (p.relative_to(folder).with_suffix("").parts, p.name))
+
+
+def _key(path: Path, folder: Path) -> str:
+    return path.relative_to(folder).with_suffix("").as_posix()
 
 
 def find_scenarios(paths: Sequence[str | Path], baselines: Path | None = None) -> Scenarios:
-    """Scenario files named, or found in the folders named (``scenarios/`` by default)."""
+    """Scenario files named, or found in the folders named (``scenarios/`` by default).
+
+    Raises
+    ------
+    InputError
+        A missing path, no scenario file at all, or two scenario files sharing one baseline.
+    """
     found: list[Path] = []
     folders: list[Path] = []
+    keys: dict[Path, str] = {}
     for text in paths or [DEFAULT_FOLDER]:
         path = Path(text)
         if path.is_dir():
             folders.append(path)
-            found.extend(sorted(path.glob("*.yaml")))
+            for file in scenario_files(path, baselines):
+                found.append(file)
+                keys.setdefault(file, _key(file, path))
         elif path.is_file():
             found.append(path)
         else:
             raise InputError("no such scenario file or folder", str(path))
     if not found:
-        raise InputError("no scenario files (*.yaml) found", ", ".join(str(p) for p in paths or [DEFAULT_FOLDER]))
+        raise InputError("no scenario files (*.yaml, *.yml) found", where(paths))
     unique = list(dict.fromkeys(found))
-    complete: dict[Path, set[str]] = {}
+    owners: dict[str, Path] = {}
+    for path in unique:
+        target = baseline_path(path, baselines)
+        other = owners.setdefault(os.path.abspath(target), path)
+        if other != path:
+            raise InputError(f"shares the baseline {target} with {other}: rename one of them", str(path))
+    complete: dict[Path, tuple[str, set[str]]] = {}
     for folder in folders:
-        complete.setdefault(baselines or folder / "baselines", set())
+        if baselines is not None:
+            complete.setdefault(baselines, ("", set()))
+            continue
+        for top, subfolders, _names in os.walk(folder):
+            subfolders[:] = [d for d in subfolders if d not in DATA_FOLDERS and _visible(d)]
+            prefix = Path(top).relative_to(folder).as_posix()
+            complete.setdefault(Path(top, "baselines"), ("" if prefix == "." else f"{prefix}/", set()))
     for path in unique:
         owner = baseline_path(path, baselines).parent
         if owner in complete:
-            complete[owner].add(path.stem)
-    return Scenarios(unique, complete, baselines)
+            complete[owner][1].add(path.stem)
+    return Scenarios(unique, complete, baselines, keys, folders)
 
 
 def orphans(scenarios: Scenarios, tolerances: Tolerances) -> list[Outcome]:
@@ -105,30 +196,30 @@ def orphans(scenarios: Scenarios, tolerances: Tolerances) -> list[Outcome]:
         (such an entry could later hide a deleted scenario).
     """
     out = []
-    stems = set().union(*map(_stems, scenarios.complete)) if scenarios.complete else set()
-    owned = set().union(*scenarios.complete.values()) if scenarios.complete else set()
+    every = {f"{prefix}{stem}" for folder, (prefix, _) in scenarios.complete.items() for stem in _stems(folder)}
+    owned = {f"{prefix}{stem}" for prefix, stems in scenarios.complete.values() for stem in stems}
     if scenarios.complete:
         for name in tolerances.retired:
-            if name not in stems:
+            if name not in every:
                 raise InputError(f"retired.{name}: no baseline {name}.json to keep", tolerances.source)
             if name in owned:
                 raise InputError(
                     f"retired.{name}: the scenario file exists, so its baseline is checked; remove the entry",
                     tolerances.source,
                 )
-    for folder, owners in scenarios.complete.items():
+    for folder, (prefix, owners) in scenarios.complete.items():
         for stem in sorted(_stems(folder) - owners):
-            path = folder / f"{stem}.json"
-            if stem in tolerances.retired:
-                out.append(Outcome(stem, str(path), "retired", message=f"{path}: kept without a scenario (retired)"))
+            path, key = folder / f"{stem}.json", f"{prefix}{stem}"
+            if key in tolerances.retired:
+                out.append(Outcome(key, str(path), "retired", message=f"{path}: kept without a scenario (retired)"))
             else:
                 out.append(
                     Outcome(
-                        stem,
+                        key,
                         str(path),
                         "no scenario",
-                        message=f"{path}: its scenario file {stem}.yaml is gone (deleted or renamed?): delete the "
-                        f"baseline in the same commit, or list {stem} under retired: in tolerances.yaml",
+                        message=f"{path}: its scenario file {key}.yaml is gone (deleted or renamed?): delete the "
+                        f"baseline in the same commit, or list {key} under retired: in tolerances.yaml",
                     )
                 )
     return out
@@ -136,6 +227,32 @@ def orphans(scenarios: Scenarios, tolerances: Tolerances) -> list[Outcome]:
 
 def _stems(folder: Path) -> set[str]:
     return {path.stem for path in folder.glob("*.json")} if folder.is_dir() else set()
+
+
+def unused_patterns(scenarios: Scenarios, tolerances: Tolerances) -> None:
+    """Refuse a ``scenarios:`` entry of ``tolerances.yaml`` that matches no scenario of the folders checked.
+
+    Such an entry is a typo or outlived its scenario; either way it loosens nothing it was
+    meant to. Only when folders are checked (a file checked alone is not the whole set),
+    and only when every scenario's name could be read (an invalid file is reported instead).
+    """
+    from simulator.scenario import load_scenario
+
+    if not scenarios.folders or not tolerances.scenarios:
+        return
+    names = []
+    for path in scenarios.files:
+        try:
+            names.append(load_scenario(path).name)
+        except InputError:
+            return
+    for pattern in tolerances.scenarios:
+        if not any(fnmatch.fnmatch(name, pattern) for name in names):
+            raise InputError(
+                f"scenarios.{pattern}: matches no scenario name (name: in the scenario files) in "
+                f"{where(scenarios.folders)}; correct or remove the entry",
+                tolerances.source,
+            )
 
 
 def check(
@@ -155,24 +272,27 @@ def check(
     """
     started = time.perf_counter()
     notify = on_outcome or (lambda _outcome: None)
+    shown = where(paths)
+    options = f" --baselines {baselines}" if baselines is not None else ""
     try:
         scenarios = find_scenarios(paths, baselines)
         tolerances = load_tolerances(scenarios.tolerance_file(tolerance_file), rtol, atol)
         left_over = orphans(scenarios, tolerances)
+        unused_patterns(scenarios, tolerances)
     except InputError as exc:
         culprit = exc.source or exc.problems[0].render(None).split(":", 1)[0]
         outcome = Outcome(Path(culprit).name or culprit, exc.source or "", "error", message=exc.render())
         notify(outcome)
-        return Report([outcome], time.perf_counter() - started, stopped=True)
-    job = functools.partial(check_one, baselines=baselines, tolerances=tolerances)
+        return Report([outcome], time.perf_counter() - started, stopped=True, where=shown, update_options=options)
+    job = functools.partial(check_one, baselines=baselines, tolerances=tolerances, keys=scenarios.keys)
 
     def crashed(path: Path, why: str) -> Outcome:
-        return Outcome(path.stem, str(path), "error", message=f"{path}: the check failed: {why}")
+        return Outcome(scenarios.key(path), str(path), "error", message=f"{path}: the check failed: {why}")
 
     outcomes = each(job, scenarios.files, workers, notify, crashed)
     for outcome in left_over:
         notify(outcome)
-    return Report([*outcomes, *left_over], time.perf_counter() - started)
+    return Report([*outcomes, *left_over], time.perf_counter() - started, where=shown, update_options=options)
 
 
 def update(
@@ -181,22 +301,52 @@ def update(
     baselines: Path | None = None,
     tolerance_file: Path | None = None,
     workers: int = 1,
+    missing_only: bool = False,
     on_update: Callable[[Update], Any] | None = None,
 ) -> list[Update]:
-    """Write the baselines of every scenario that can be run; report those that cannot.
+    """Write the baselines of every scenario that can be run; report those that cannot, and orphans.
 
     Numbers within tolerance of the stored ones are kept, so regenerating on another
-    machine rewrites no line. Raises :class:`InputError` when the paths or the tolerance
-    file are bad (nothing is written then).
+    machine rewrites no line. With ``missing_only``, existing baselines are left as they
+    are. After the scenarios come the baselines left without a scenario (``orphan``),
+    each with the scenario file whose hash it shares, if any (a rename). Raises
+    :class:`InputError` when the paths, the tolerance file or its ``retired`` list are
+    bad (nothing is written then).
     """
+    notify = on_update or (lambda _update: None)
     scenarios = find_scenarios(paths, baselines)
     tolerances = load_tolerances(scenarios.tolerance_file(tolerance_file))
-    job = functools.partial(update_one, baselines=baselines, tolerances=tolerances)
+    left_over = [o for o in orphans(scenarios, tolerances) if o.status == "no scenario"]
+    job = functools.partial(update_one, baselines=baselines, tolerances=tolerances, missing_only=missing_only)
 
     def crashed(path: Path, why: str) -> Update:
         return Update(str(path), str(baseline_path(path, baselines)), "error", f"{path}: the update failed: {why}")
 
-    return each(job, scenarios.files, workers, on_update or (lambda _update: None), crashed)
+    updates = each(job, scenarios.files, workers, notify, crashed)
+    hashes = {}
+    for path in scenarios.files:
+        try:
+            hashes.setdefault(read_baseline(baseline_path(path, baselines))["scenario_hash"], path)
+        except InputError:
+            continue
+    for orphan in left_over:
+        updates.append(_orphan(orphan, hashes))
+        notify(updates[-1])
+    return updates
+
+
+def _orphan(outcome: Outcome, hashes: dict[str, Path]) -> Update:
+    """An orphan baseline as an update line, naming the scenario file it was probably renamed to."""
+    try:
+        twin = hashes.get(read_baseline(Path(outcome.file))["scenario_hash"])
+    except InputError:
+        twin = None
+    if twin is not None:
+        why = f"same scenario hash as {twin} (renamed?): delete {Path(outcome.file).name} in the same commit"
+    else:
+        key = outcome.scenario
+        why = f"no scenario file {key}.yaml: delete it, or list {key} under retired: in tolerances.yaml"
+    return Update(outcome.file, outcome.file, "orphan", why)
 
 
 def each(

@@ -8,17 +8,21 @@ Layer: studies.
     metrics:                      # by metric name (the part before the first dot)
       fairness_jain: {atol: 1.0e-4}
       days_of_cover: {atol: 0.01}
-    scenarios:                    # by scenario name (glob patterns allowed)
+    scenarios:                    # by scenario name (glob patterns allowed; each must match one)
       embargo_stochastic: {rtol: 1.0e-6}
     retired:                      # baselines kept on purpose without their scenario file
       - embargo_2009
 
 Every tolerance must be a finite number >= 0: an infinite or NaN tolerance would let any
-change pass (or fail), so it is refused like any other bad input.
+change pass (or fail), so it is refused like any other bad input, as is an unknown key
+(``atl``: the message names it and the key it may mean). When folders are checked, a
+``scenarios:`` pattern that matches no scenario's name is refused too
+(:func:`simulator.gate.run.unused_patterns`).
 """
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import math
 from dataclasses import dataclass, field
@@ -90,7 +94,12 @@ def checked(value: Any, where: str, source: str | None) -> float:
 
 
 def _tolerance(data: Any, where: str, base: Tolerance, source: str) -> Tolerance:
-    if not isinstance(data, dict) or not data or set(data) - {"rtol", "atol"}:
+    unknown = sorted(str(key) for key in set(data) - {"rtol", "atol"}) if isinstance(data, dict) else []
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], ("rtol", "atol"), n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise InputError(f"{where}.{unknown[0]}: unknown key (known: rtol, atol){hint}", source)
+    if not isinstance(data, dict) or not data:
         raise InputError(f"{where}: give rtol and/or atol, e.g. {{rtol: 1.0e-6}}", source)
     return Tolerance(
         **{key: checked(data.get(key, getattr(base, key)), f"{where}.{key}", source) for key in ("rtol", "atol")}
