@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from simulator.plots import short_materials
+from simulator.plots import short_materials, shortfall_figure
 from simulator.report import render_report, without_agreement, write_report
 from simulator.report.counterfactuals import own_share_alone
 from simulator.report.findings import Run, compare_overall, compare_region
@@ -531,3 +531,63 @@ def test_a_region_short_in_neither_run_is_named_first_and_its_cover_change_follo
     sentence = plain(compare_region(Run.of(run(more)), Run.of(run(calm), "baseline"), "eu"))
     expected = "The EU runs short in neither more nor pair; in more, its lowest cover rises from 22.5 to 40.0 days."
     assert sentence == expected
+
+
+# --- a region without demand for a material ---------------------------------------------
+
+MAGNETS = build(
+    TWO_MEMBERS,
+    materials__mag={"price_usd_per_kg": 50},
+    suppliers__china__lead_time_days={"japan": 5, "eu": 5},
+    regions__eu__demand__mag={"tonnes_per_day": 10},
+    regions__eu__commercial_stock__mag={"tonnes": 0},
+    regions__eu__sourcing__mag={"china": 1.0},
+    market={"mag": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}}},
+)
+"""TWO_MEMBERS with a second material, magnets, that only the EU uses (10 t/day, no stock,
+all from China, halted throughout: 10 t short every day); Japan, like Japan in
+long_embargo_12m, has no magnet demand. Magnets have a market, so the report has prices."""
+
+
+def _findings_of(text: str, region: str) -> str:
+    start = text.index(f"<h3>{region}</h3>")
+    return plain(text[start : text.index("</div>", start)])
+
+
+def _columns(text: str, region: str) -> list[str]:
+    table = re.search(rf'<table class="member" data-region="{region}">.*?</table>', text).group()
+    return re.findall(r"<th>([^<]*)</th>", table.split("</thead>")[0])[1:]
+
+
+def test_a_region_without_demand_for_a_material_gets_no_statement_on_it():
+    result = run(MAGNETS)
+    text = render_report(result)
+    japan, eu = _findings_of(text, "Japan"), _findings_of(text, "EU")
+    # Japan: one note instead of "Mag: never short; ..."; the EU: 10 t x 60 days short
+    assert "Mag:" not in japan and "No demand for mag in this scenario." in japan
+    assert "Mag: short of 600 t (100% of demand) on 60 days from day 0" in eu
+    assert _columns(text, "japan") == ["Rare earths", "All materials"]
+    assert _columns(text, "eu") == ["Rare earths", "Mag", "All materials"]
+    prices = plain(text[text.index('<section id="prices">') : text.index("</section>", text.index('id="prices"'))])
+    assert "Japan paid" not in prices and prices.count("paid up to") == 1  # the EU's magnets only
+    pool = plain(re.search(r'<table class="pool">.*?</table>', text).group())
+    assert "Mag0 tno demand0 t" in pool  # Japan's cell (no days of its demand to count), then the EU's
+    panel = next(ax for ax in shortfall_figure(result).axes if ax.get_title() == "Mag")
+    assert [line.get_label() for line in panel.get_lines()] == ["EU"]
+
+
+def test_a_member_holding_a_material_it_does_not_use_keeps_its_costs_but_no_outcome():
+    # Japan puts 10 t of magnets into the pool, as Australia its heavy rare earths in club_of_five:
+    # buying them costs 10 t x 50 USD/kg x 1,000 kg/t = USD 0.50 m; the EU, short, draws all 10 t
+    data = build(MAGNETS, agreement__pool__contributions__japan__mag={"tonnes": 10})
+    text = render_report(run(data))
+    assert _columns(text, "japan") == ["Rare earths", "Mag", "All materials"]
+    table = re.search(r'<table class="member" data-region="japan">.*?</table>', text).group()
+    rows = {k: re.findall(r"<td>(.*?)</td>", v) for k, v in re.findall(r"<tr[^>]*><th>(.*?)</th>(.*?)</tr>", table)}
+    assert rows["Demand over the horizon (t)"][1] == "no demand"
+    for label in ("Shortfall (t)", "Days short", "First shortfall", "Minimum days of cover", "Lowest cover on"):
+        assert rows[label][1] == "\u2013", label
+    assert rows["Buying its pool share (USD m)"][1] == "0.50"
+    released = plain(re.search(r'<table class="releases">.*?</table>', text).group())
+    # magnets: 1 day of release, 10 t of open needs, 10 t released; Japan's cell, then the EU's
+    assert "Magfair ratio110.0 t10.0 tno demand10.0 t100%" in released

@@ -30,6 +30,7 @@ from simulator.plots import (
     _x,
     empty_panel,
     finish_figure,
+    has_demand,
     shock_severity,
     shock_target,
 )
@@ -77,7 +78,8 @@ def short_in_either(result: Result, baseline: Result) -> list[str]:
 def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str]) -> Figure:
     """Days of cover (top) and cumulative shortfall (bottom) per material: run solid, baseline dashed.
 
-    A material neither run is short of gets a sentence instead of a flat shortfall panel;
+    A region draws no line for a material it has no demand for in that run. A material
+    neither run is short of gets a sentence instead of a flat shortfall panel;
     when neither run is short of any material the shortfall row is left out (the report
     says so in words).
     """
@@ -98,6 +100,8 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
             for region in regions:
                 colour = REGION_COLOURS[result.structure.regions.index(region) % len(REGION_COLOURS)]
                 for key, run, style in (("base", baseline, (0, (4, 2))), ("run", result, "-")):
+                    if not has_demand(run.scenario, region, material):
+                        continue
                     days, values = frames[key][region, material]
                     ax.plot(_x(run, days), values[column], color=colour, lw=1.8 if key == "run" else 1.4, ls=style)
             ax.set_ylabel(ylabel)

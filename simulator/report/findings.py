@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from simulator.names import Names
+from simulator.plots import has_demand
 from simulator.report.words import cap, days, join_words, num, percent, plural, tonnes, usd, when
 from simulator.results import ALL, Result
 from simulator.scenario.changes import differences
@@ -75,6 +76,19 @@ class Run:
         """Materials of the run."""
         return list(self.result.structure.materials)
 
+    def demands(self, region: str, material: str) -> bool:
+        """Whether ``region`` has demand for ``material`` (:func:`simulator.plots.has_demand`).
+
+        Without it the region cannot run short and has no days of cover: the report
+        states no shortfall, cover or price paid for the pair (docs/outputs.md,
+        "Regions without demand").
+        """
+        return has_demand(self.result.scenario, region, material)
+
+    def no_demand(self, region: str) -> list[str]:
+        """The run's materials ``region`` has no demand for."""
+        return [m for m in self.materials() if not self.demands(region, m)]
+
     def regions(self) -> list[str]:
         """Regions of the run."""
         return list(self.result.structure.regions)
@@ -119,7 +133,10 @@ def region_findings(run: Run, region: str) -> list[str]:
             + (f"; {lowest}." if lowest else ".")
         )
     for material in run.materials():
-        sentences.append(_material_finding(run, region, material))
+        if run.demands(region, material):
+            sentences.append(_material_finding(run, region, material))
+    if none := run.no_demand(region):
+        sentences.append(f"No demand for {join_words([run.names.material_text(m) for m in none])} in this scenario.")
     released = run.metric(f"released_t.{region}")
     if released and released > 0:
         parts = [

@@ -4,7 +4,7 @@ Layer: studies.
 
 Only materials with a market (``market:`` in the scenario) are described; a scenario
 without one gets no price section and no price sentence. For each region and
-material:
+material it has demand for (a region without demand pays no price and uses nothing):
 
 - prices rose ``peak / reference`` times: the highest price the region paid
   (``peak_price_usd_per_kg``) over the market's reference price;
@@ -133,9 +133,9 @@ def _table(run: Run, materials: list[str]) -> str:
     rows = []
     for region in run.regions():
         for material in materials:
-            baseline = baseline_t(run, region, material)
-            if baseline <= 0:
+            if not run.demands(region, material):
                 continue
+            baseline = baseline_t(run, region, material)
             reference = reference_price(run.result.scenario, material) or 0.0
             peak = float(run.cell(region, material, PEAK.name))
             less = used_less(run, region, material)
@@ -176,11 +176,7 @@ def price_sentences(run: Run) -> list[str]:
             f"<strong>{escape(run.names.material(material))}</strong>: the world price rose {times(peak / reference)}, "
             f"from {price(reference)} USD/kg (its reference) to a peak of {price(peak)} USD/kg {_peak_when(run, day)}."
         )
-        regions = [
-            _region_sentence(run, r, material, reference)
-            for r in run.regions()
-            if baseline_t(run, r, material) > 0 or run.cell(r, material, PEAK.name)
-        ]
+        regions = [_region_sentence(run, r, material, reference) for r in run.regions() if run.demands(r, material)]
         auction = _auction_sentence(run, material)
         out.append(
             f"<p>{text}</p><ul>{''.join(f'<li>{s}</li>' for s in regions)}</ul>"

@@ -10,6 +10,7 @@ from typing import Any
 
 from simulator.mechanisms import BY_NAME
 from simulator.names import Names
+from simulator.plots import has_demand
 from simulator.report.accounts import Account
 from simulator.report.stocks import starting_stocks
 from simulator.report.words import cap, join_words, percent, price, tonnes, usd, when
@@ -17,6 +18,8 @@ from simulator.results import Result
 from simulator.scenario import Scenario
 
 DASH = "\u2013"
+NO_DEMAND_CELL = '<td colspan="{}"><small>no demand</small></td>'
+"""A member's cell(s) for a material it has no demand for, in tables of what members bought or received."""
 
 
 def _demand(scenario: Scenario, region: str, material: str) -> float:
@@ -61,7 +64,10 @@ def pool_table(scenario: Scenario) -> str:
             daily = _demand(scenario, member, material)
             t = held_t[member, material]
             total_t += t
-            shown = f"{tonnes(t)}<br><small>{t / daily:,.0f} days</small>" if daily > 0 and t else tonnes(t)
+            if daily <= 0:
+                shown = f"{tonnes(t)}<br><small>no demand</small>"
+            else:
+                shown = f"{tonnes(t)}<br><small>{t / daily:,.0f} days</small>" if t else tonnes(t)
             cells.append(f"<td>{shown}</td>")
         pool_days = f"<br><small>{total_t / total_demand:,.0f} days of members' demand</small>" if total_demand else ""
         rows.append(
@@ -72,7 +78,8 @@ def pool_table(scenario: Scenario) -> str:
     return (
         f'<table class="pool"><thead><tr><th>Material</th>{head}<th>{"Joint pool" if joint else "All members"}'
         f"</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        f'<p class="note">{what} on day 0 per member, in tonnes and in days of the member\'s own normal demand.</p>'
+        f'<p class="note">{what} on day 0 per member, in tonnes and in days of the member\'s own normal demand '
+        "(no demand: the member uses none of the material).</p>"
     )
 
 
@@ -266,7 +273,9 @@ def auction_results(result: Result, accounts: dict[str, Account]) -> str:
                     )
                 sentences.append(sentence + ".")
         won = "".join(
-            f"<td>{tonnes(accounts[m].stakes[material].won_t)}<br><small>{usd(group[f'spend_usd.{m}'].sum())}"
+            NO_DEMAND_CELL.format(2)
+            if not has_demand(result.scenario, m, material) and not accounts[m].stakes[material].won_t
+            else f"<td>{tonnes(accounts[m].stakes[material].won_t)}<br><small>{usd(group[f'spend_usd.{m}'].sum())}"
             f"</small></td><td>{tonnes(accounts[m].stakes[material].drawn_auction_t)}<br><small>"
             f"{tonnes(accounts[m].stakes[material].unused_auction_t)} unused</small></td>"
             for m in members
@@ -344,7 +353,10 @@ def rule_releases(result: Result) -> str:
                 label, gaps = BY_NAME[source].label, tonnes(gap_t)
             out.append(f"<p>{escape(text)}</p>")
             cells = "".join(
-                f"<td>{tonnes(given[m])}<br><small>{percent(given[m] / released)}</small></td>" for m in members
+                NO_DEMAND_CELL.format(1)
+                if not has_demand(result.scenario, m, material) and not given[m]
+                else f"<td>{tonnes(given[m])}<br><small>{percent(given[m] / released)}</small></td>"
+                for m in members
             )
             rows.append(
                 f"<tr><th>{escape(names.material(material))}</th><td>{escape(label)}</td>"
