@@ -25,7 +25,7 @@ from simulator.report.counterfactuals import own_share_alone
 from simulator.report.findings import Run, compare_overall, compare_region
 from simulator.results import Result, date_label
 from simulator.scenario import load_raw
-from tests.helpers import ROOT, TWO_MEMBERS, build, each_shipped, invoke, run, shipped_group, shipped_result
+from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, each_shipped, invoke, run, shipped_group, shipped_result
 
 TAG = re.compile(
     r'<span class="num" data-run="(?P<run>\w+)" data-metric="(?P<metric>[^"]+)" '
@@ -585,9 +585,66 @@ def test_a_member_holding_a_material_it_does_not_use_keeps_its_costs_but_no_outc
     table = re.search(r'<table class="member" data-region="japan">.*?</table>', text).group()
     rows = {k: re.findall(r"<td>(.*?)</td>", v) for k, v in re.findall(r"<tr[^>]*><th>(.*?)</th>(.*?)</tr>", table)}
     assert rows["Demand over the horizon (t)"][1] == "no demand"
-    for label in ("Shortfall (t)", "Days short", "First shortfall", "Minimum days of cover", "Lowest cover on"):
+    for label in (
+        "Shortfall (t)",
+        "Days short",
+        "First shortfall",
+        "Minimum days of cover",
+        "Lowest cover on (end of day)",
+    ):
         assert rows[label][1] == "\u2013", label
     assert rows["Buying its pool share (USD m)"][1] == "0.50"
     released = plain(re.search(r'<table class="releases">.*?</table>', text).group())
     # magnets: 1 day of release, 10 t of open needs, 10 t released; Japan's cell, then the EU's
     assert "Magfair ratio110.0 t10.0 tno demand10.0 t100%" in released
+
+
+# --- the day cover ran out and the first day short ------------------------------------------
+
+RUN_DRY = build(
+    ONE_REGION,
+    shocks=[{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}],
+)
+"""Japan uses 10 t a day from 100 t of stock with nothing arriving (halted since before day 0)."""
+
+
+@pytest.mark.parametrize(
+    ("stock_t", "expected"),
+    [
+        # 100 t last days 0-9: 0 t at the end of day 9 (cover 0.0), short 10 t a day on days 10-39
+        (100, ("day 10", "300 t", "75%", "day 9, the day before it first ran short")),
+        # 95 t: 5 t left at the end of day 8 (0.5 days); day 9 meets 5 of its 10 t, short from then on
+        (95, ("day 9", "305 t", "76%", "day 9, the day it first ran short")),
+    ],
+)
+def test_the_day_cover_ran_out_is_said_with_the_first_day_short(stock_t, expected):
+    first, short, share, ran_out = expected
+    text = render_report(run(build(RUN_DRY, regions__japan__commercial_stock__ree={"tonnes": stock_t})))
+    assert (
+        f"Japan first runs short on {first} (rare earths) and is short of {short} in all, {share} of its demand "
+        f"over the 40 days; its cover of rare earths ran out (0.0 days) on {ran_out}." in _findings_of(text, "Japan")
+    )
+    assert f"from {first}, at most 10.0 t a day; its cover ran out (0.0 days) on {ran_out}." in plain(text)
+    table = re.search(r'<table class="member" data-region="japan">.*?</table>', text).group()
+    rows = {k: re.findall(r"<td>(.*?)</td>", v) for k, v in re.findall(r"<tr[^>]*><th>(.*?)</th>(.*?)</tr>", table)}
+    assert rows["First shortfall"] == [first, first]
+    assert rows["Lowest cover on (end of day)"] == ["day 9", "day 9"]
+
+
+def test_the_lowest_cover_of_all_materials_is_dated_by_the_first_material_to_reach_it():
+    # rare earths (listed first): 100 t at 10 t a day run out at the end of day 9; magnets: 50 t
+    # at 10 t a day at the end of day 4, short from day 5. Both reach 0.0: the region's lowest
+    # cover is first reached on day 4, by magnets, the day before its first shortfall
+    data = build(
+        RUN_DRY,
+        materials__mag={"price_usd_per_kg": 50},
+        regions__japan__demand__mag={"tonnes_per_day": 10},
+        regions__japan__commercial_stock__mag={"tonnes": 50},
+        regions__japan__sourcing__mag={"china": 1.0},
+    )
+    text = render_report(run(data))
+    assert "first runs short on day 5 (mag)" in _findings_of(text, "Japan")
+    assert "its cover of mag ran out (0.0 days) on day 4, the day before it first ran short." in plain(text)
+    table = re.search(r'<table class="member" data-region="japan">.*?</table>', text).group()
+    rows = {k: re.findall(r"<td>(.*?)</td>", v) for k, v in re.findall(r"<tr[^>]*><th>(.*?)</th>(.*?)</tr>", table)}
+    assert rows["Lowest cover on (end of day)"] == ["day 9", "day 4", "day 4"]

@@ -13,7 +13,7 @@ import numpy as np
 from simulator import quantities
 from simulator.plots import KIND_NAMES, shock_severity, shock_target
 from simulator.report.accounts import Account
-from simulator.report.findings import Run
+from simulator.report.findings import Run, lowest_cover_day
 from simulator.report.words import days, finite, percent, span_dates, tonnes, usd_m, when
 from simulator.results import Result
 from simulator.scenario.schema import RANDOM_TYPES
@@ -100,10 +100,8 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
 
     low_days = [run.lowest_day.get((region, m)) for m in materials]
     total_low = metric(f"min_days_of_cover.{region}")
-    low_total_day = next(
-        (d for c, d in zip(cells, low_days, strict=True) if finite(total_low) and c["min_days_of_cover"] == total_low),
-        None,
-    )
+    lowest = lowest_cover_day(run, region, materials)  # the first day any material is at the region's lowest
+    low_total_day = lowest[1] if lowest else None
     demanded = tonne_row("demand_t")
     rows: list[tuple[str, list[str], str]] = [
         (
@@ -149,7 +147,7 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
             "key",
         ),
         (
-            "Lowest cover on",
+            "Lowest cover on (end of day)",
             [when(start, d) if d is not None else DASH for d in low_days]
             + [when(start, low_total_day) if low_total_day is not None else DASH],
             "",
