@@ -648,3 +648,43 @@ def test_the_lowest_cover_of_all_materials_is_dated_by_the_first_material_to_rea
     table = re.search(r'<table class="member" data-region="japan">.*?</table>', text).group()
     rows = {k: re.findall(r"<td>(.*?)</td>", v) for k, v in re.findall(r"<tr[^>]*><th>(.*?)</th>(.*?)</tr>", table)}
     assert rows["Lowest cover on (end of day)"] == ["day 9", "day 4", "day 4"]
+
+
+# --- money in one unit per table or sentence ----------------------------------------------
+
+
+def test_amounts_from_usd_100000_are_in_millions_and_a_group_shares_one_unit():
+    from simulator.report.words import NBSP, usd, usd_all
+
+    def shown(texts: list[str]) -> list[str]:
+        return [t.replace(NBSP, " ") for t in texts]
+
+    # club_of_five's verdict table had "hold USD 879,178" beside "USD 22.6 m"
+    assert shown([usd(879_178.0), usd(22_600_000.0), usd(45_300.0)]) == ["USD 0.88 m", "USD 22.6 m", "USD 45,300"]
+    # beside millions, USD 45,300 is 0.0453 m and USD 2,373 is 0.002373 m; without them, whole dollars
+    assert shown(usd_all([2_300_000.0, 45_300.0, 2_373.0, 0.0])) == ["USD 2.3 m", "USD 0.05 m", "USD 0.002 m", "USD 0"]
+    assert shown(usd_all([45_300.0, 2_373.0])) == ["USD 45,300", "USD 2,373"]
+
+
+def test_who_owes_whom_states_its_amounts_in_one_unit():
+    # Japan owns the 60 t pool (40 USD/kg) and needs none of it; the EU (80 t/day short) and the
+    # US (1 t/day) share it by a 50/50 ratio: the US takes its 1 t gap, the EU the other 59 t.
+    # Sold: the EU owes 59 t x 40,000 USD/t = USD 2,360,000, the US 1 t x 40,000 = USD 40,000
+    data = build(
+        TWO_MEMBERS,
+        materials__ree={"price_usd_per_kg": 40},
+        suppliers__china__lead_time_days={"japan": 5, "eu": 5, "us": 5},
+        regions__japan__commercial_stock__ree={"tonnes": 10_000},
+        regions__us={
+            "demand": {"ree": {"tonnes_per_day": 1}},
+            "commercial_stock": {"ree": {"tonnes": 0}},
+            "sourcing": {"ree": {"china": 1.0}},
+        },
+        agreement__members=["japan", "eu", "us"],
+        agreement__ratio={"japan": 0.0, "eu": 0.5, "us": 0.5},
+        agreement__pool={"contributions": {"japan": {"ree": {"tonnes": 60}}}},
+        agreement__settlement="sale",
+    )
+    data["shocks"][0]["regions"] = ["japan", "eu", "us"]
+    ledger = render_report(run(data)).split('<section id="ledger">')[1].split("</section>")[0]
+    assert "Rare earths: EU (USD 2.4 m), US (USD 0.04 m) to Japan." in plain(ledger)

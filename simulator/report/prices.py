@@ -25,7 +25,7 @@ import numpy as np
 
 from simulator import quantities
 from simulator.report.findings import Run
-from simulator.report.words import cap, join_words, percent, price, times, tonnes, usd, usd_m, when
+from simulator.report.words import cap, join_words, percent, price, times, tonnes, usd, usd_all, usd_m, when
 from simulator.scenario.checks import reference_price
 
 PEAK = quantities.get("summary", "peak_price_usd_per_kg")
@@ -92,12 +92,13 @@ def _region_sentence(run: Run, region: str, material: str, reference: float) -> 
     extra = float(run.cell(region, material, EXTRA.name))
     lost = float(run.cell(region, material, SURPLUS.name))
     costs = []
+    extra_usd, lost_usd = usd_all([extra, lost])  # one unit for the sentence's amounts
     if extra:
-        costs.append(f"buying at crisis prices cost it {run.tag(usd(extra), extra, f'{EXTRA.name}.{key}')} extra")
+        costs.append(f"buying at crisis prices cost it {run.tag(extra_usd, extra, f'{EXTRA.name}.{key}')} extra")
     if lost:
         costs.append(
             f"the surplus lost on the demand the price destroyed comes to "
-            f"{run.tag(usd(lost), lost, f'{SURPLUS.name}.{key}')}"
+            f"{run.tag(lost_usd, lost, f'{SURPLUS.name}.{key}')}"
         )
     return text + ("; " + join_words(costs) if costs else "") + "."
 
