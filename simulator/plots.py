@@ -104,8 +104,12 @@ def shock_size(result: Result, index: int) -> float:
     return float(_column(result, "shocks", SHOCK_SIZE_COLUMN[kind])[index])
 
 
-def shock_severity(result: Result, index: int) -> str:
-    """``full halt``, ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``15,125 t per 184 days``."""
+def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str:
+    """``full halt``, ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``15,125 t per 184 days``.
+
+    A licensing shock's suspensions are named (``, suspended 7 Nov 2025 – 9 Nov 2026``)
+    unless ``suspended`` is False (the report's timeline draws and names them apart).
+    """
     spec = result.scenario.shocks[index]
     kind = spec.kind
     magnitude = shock_size(result, index)
@@ -126,7 +130,7 @@ def shock_severity(result: Result, index: int) -> str:
             text += f", for {_percent(spec.end_use_share)} of the flow"
         start = result.scenario.start_date
         windows = [span_dates(start, day_number(a, start) or 0, day_number(b, start) or 0) for a, b in spec.suspended]
-        return text + (f", suspended {', '.join(windows)}" if windows else "")
+        return text + (f", suspended {', '.join(windows)}" if windows and suspended else "")
     return f"demand \u00d7{magnitude:g}"
 
 
