@@ -33,6 +33,7 @@ from simulator.names import Names
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.quantities import SHOCK_SIZE_COLUMN
 from simulator.results import Result, span_dates
+from simulator.scenario import Scenario
 from simulator.scenario.checks import day_number
 
 LINE_STYLES = ("-", "--", ":", "-.")
@@ -103,8 +104,12 @@ def shock_size(result: Result, index: int) -> float:
     return float(_column(result, "shocks", SHOCK_SIZE_COLUMN[kind])[index])
 
 
-def shock_severity(result: Result, index: int) -> str:
-    """``full halt``, ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``15,125 t per 184 days``."""
+def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str:
+    """``full halt``, ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``15,125 t per 184 days``.
+
+    A licensing shock's suspensions are named (``, suspended 7 Nov 2025 – 9 Nov 2026``)
+    unless ``suspended`` is False (the report's timeline draws and names them apart).
+    """
     spec = result.scenario.shocks[index]
     kind = spec.kind
     magnitude = shock_size(result, index)
@@ -125,7 +130,7 @@ def shock_severity(result: Result, index: int) -> str:
             text += f", for {_percent(spec.end_use_share)} of the flow"
         start = result.scenario.start_date
         windows = [span_dates(start, day_number(a, start) or 0, day_number(b, start) or 0) for a, b in spec.suspended]
-        return text + (f", suspended {', '.join(windows)}" if windows else "")
+        return text + (f", suspended {', '.join(windows)}" if windows and suspended else "")
     return f"demand \u00d7{magnitude:g}"
 
 
@@ -281,10 +286,24 @@ def _style(i: int) -> dict[str, object]:
     }
 
 
+def has_demand(scenario: Scenario, region: str, material: str) -> bool:
+    """Whether ``region`` has demand for ``material``: a baseline above 0 t/day on day 0.
+
+    Growth and surges multiply the baseline, so without it the region has no demand on
+    any day: it cannot run short and has no days of cover. Figures draw no line for it
+    and the report states nothing about its shortfall, cover or prices for the material.
+    """
+    spec = scenario.regions[region].demand.get(material)
+    return spec is not None and spec.tonnes_per_day > 0
+
+
 def _region_lines(ax: Axes, result: Result, material: str, column: str) -> None:
+    """A line per region with demand for ``material`` (:func:`has_demand`)."""
     names = Names.of(result.scenario)
     days, values = _column(result, "timeseries", "day"), _column(result, "timeseries", column)
     for i, region in enumerate(result.structure.regions):
+        if not has_demand(result.scenario, region, material):
+            continue
         rows = _rows(result, "timeseries", region=region, material=material)
         ax.plot(_x(result, days[rows]), values[rows], label=names.region(region), **_style(i))
 

@@ -7,6 +7,8 @@ are drawn on top of which.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -241,3 +243,65 @@ def test_regions_whose_demand_differs_keep_their_own_solid_lines():
     assert np.nanmax(np.abs(japan.get_ydata() - eu.get_ydata())) > 1.0  # percentage points
     assert (japan.get_label(), eu.get_label()) == ("Japan", "EU")
     assert japan.get_linestyle() == eu.get_linestyle() == "-"
+
+
+# --- the report's shock timeline -------------------------------------------------------------
+
+
+def timeline_of(shocks: list[dict]) -> str:
+    """The report's shock timeline (SVG) of ONE_REGION over 100 days with ``shocks``."""
+    from simulator.report.figures import shock_timeline
+    from tests.helpers import ONE_REGION, build, run
+
+    return shock_timeline(run(build(ONE_REGION, horizon_days=100, shocks=shocks)))
+
+
+def attributes(svg: str, tag: str, marker: str) -> list[dict[str, str]]:
+    """The attributes of each ``<tag ...>`` element carrying ``marker``."""
+    return [dict(re.findall(r'([\w-]+)="([^"]*)"', e)) for e in re.findall(rf"<{tag} [^>]*>", svg) if marker in e]
+
+
+LICENCES = {
+    "id": "licences",
+    "kind": "licensing",
+    "supplier": "china",
+    "regions": ["japan"],
+    "approval_share": 0.6,
+    "start": 10,
+    "end": 90,
+    "suspended": [[30, 70]],
+}
+"""A licence requirement on days 10-89, suspended on days 30-69."""
+HALT = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 20, "end": 60}
+"""A full halt on days 20-59, over the same days as the licences."""
+
+
+def test_the_timeline_cuts_a_suspension_out_of_its_bar_and_keeps_overlapping_shocks_apart():
+    svg = timeline_of([HALT, LICENCES])
+    (halt,) = attributes(svg, "rect", 'data-shock="halt"')
+    (licences,) = attributes(svg, "rect", 'data-shock="licences"')
+    (cut,) = attributes(svg, "rect", "data-suspended")
+    # the licences' bar runs over days 10-90 (80 days); its suspension over days 30-70: from a
+    # quarter of the bar, half of it long, at the bar's height, hatched with a dashed edge
+    x0, w = float(licences["x"]), float(licences["width"])
+    assert (float(cut["x"]) - x0) / w == pytest.approx(20 / 80, abs=0.002)
+    assert float(cut["width"]) / w == pytest.approx(40 / 80, abs=0.002)
+    assert cut["y"] == licences["y"] and cut["fill"].startswith("url(#") and cut["stroke-dasharray"]
+    assert "suspended days 30\u201369" in svg
+    # overlapping shocks: one lane each, each bar with an edge; a full halt is darker (1.0) than
+    # licences refusing 40% of the flow (0.35 + 0.65 x 0.4 = 0.61)
+    assert float(licences["y"]) - float(halt["y"]) >= 30
+    assert halt["stroke"] == halt["fill"] and licences["stroke"] == licences["fill"] != halt["fill"]
+    assert (halt["fill-opacity"], licences["fill-opacity"]) == ("1.00", "0.61")
+
+
+def test_a_timeline_label_that_fits_beside_no_bar_goes_under_it_and_the_lane_grows():
+    svg = timeline_of([HALT, LICENCES])
+    # "full halt, days 20-59" fits right of a bar ending at day 60; the licences' label, its
+    # suspension drawn apart, fits neither right of day 90, nor in days 10-30, nor left of day 10
+    (beside,) = attributes(svg, "text", 'data-label="right"')
+    (under,) = re.findall(r'<text [^>]*data-label="under">([^<]*)</text>', svg)
+    assert under == "60% of licences approved after 45 days, days 10\u201389"
+    # lanes of 30 px, the second 14 px taller for its line under the bar: 8 + 30 + 44 + 34 px high
+    assert re.search(r'viewBox="0 0 1000 (\d+)"', svg).group(1) == "116"
+    assert float(beside["x"]) < 1000

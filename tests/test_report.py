@@ -19,13 +19,13 @@ from typing import Any
 import pytest
 import yaml
 
-from simulator.plots import short_materials
+from simulator.plots import short_materials, shortfall_figure
 from simulator.report import render_report, without_agreement, write_report
 from simulator.report.counterfactuals import own_share_alone
 from simulator.report.findings import Run, compare_overall, compare_region
 from simulator.results import Result, date_label
 from simulator.scenario import load_raw
-from tests.helpers import ROOT, TWO_MEMBERS, build, each_shipped, invoke, run, shipped_group, shipped_result
+from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, each_shipped, invoke, run, shipped_group, shipped_result
 
 TAG = re.compile(
     r'<span class="num" data-run="(?P<run>\w+)" data-metric="(?P<metric>[^"]+)" '
@@ -531,3 +531,160 @@ def test_a_region_short_in_neither_run_is_named_first_and_its_cover_change_follo
     sentence = plain(compare_region(Run.of(run(more)), Run.of(run(calm), "baseline"), "eu"))
     expected = "The EU runs short in neither more nor pair; in more, its lowest cover rises from 22.5 to 40.0 days."
     assert sentence == expected
+
+
+# --- a region without demand for a material ---------------------------------------------
+
+MAGNETS = build(
+    TWO_MEMBERS,
+    materials__mag={"price_usd_per_kg": 50},
+    suppliers__china__lead_time_days={"japan": 5, "eu": 5},
+    regions__eu__demand__mag={"tonnes_per_day": 10},
+    regions__eu__commercial_stock__mag={"tonnes": 0},
+    regions__eu__sourcing__mag={"china": 1.0},
+    market={"mag": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}}},
+)
+"""TWO_MEMBERS with a second material, magnets, that only the EU uses (10 t/day, no stock,
+all from China, halted throughout: 10 t short every day); Japan, like Japan in
+long_embargo_12m, has no magnet demand. Magnets have a market, so the report has prices."""
+
+
+def _findings_of(text: str, region: str) -> str:
+    start = text.index(f"<h3>{region}</h3>")
+    return plain(text[start : text.index("</div>", start)])
+
+
+def _columns(text: str, region: str) -> list[str]:
+    table = re.search(rf'<table class="member" data-region="{region}">.*?</table>', text).group()
+    return re.findall(r"<th>([^<]*)</th>", table.split("</thead>")[0])[1:]
+
+
+def test_a_region_without_demand_for_a_material_gets_no_statement_on_it():
+    result = run(MAGNETS)
+    text = render_report(result)
+    japan, eu = _findings_of(text, "Japan"), _findings_of(text, "EU")
+    # Japan: one note instead of "Mag: never short; ..."; the EU: 10 t x 60 days short
+    assert "Mag:" not in japan and "No demand for mag in this scenario." in japan
+    assert "Mag: short of 600 t (100% of demand) on 60 days from day 0" in eu
+    assert _columns(text, "japan") == ["Rare earths", "All materials"]
+    assert _columns(text, "eu") == ["Rare earths", "Mag", "All materials"]
+    prices = plain(text[text.index('<section id="prices">') : text.index("</section>", text.index('id="prices"'))])
+    assert "Japan paid" not in prices and prices.count("paid up to") == 1  # the EU's magnets only
+    pool = plain(re.search(r'<table class="pool">.*?</table>', text).group())
+    assert "Mag0 tno demand0 t" in pool  # Japan's cell (no days of its demand to count), then the EU's
+    panel = next(ax for ax in shortfall_figure(result).axes if ax.get_title() == "Mag")
+    assert [line.get_label() for line in panel.get_lines()] == ["EU"]
+
+
+def test_a_member_holding_a_material_it_does_not_use_keeps_its_costs_but_no_outcome():
+    # Japan puts 10 t of magnets into the pool, as Australia its heavy rare earths in club_of_five:
+    # buying them costs 10 t x 50 USD/kg x 1,000 kg/t = USD 0.50 m; the EU, short, draws all 10 t
+    data = build(MAGNETS, agreement__pool__contributions__japan__mag={"tonnes": 10})
+    text = render_report(run(data))
+    assert _columns(text, "japan") == ["Rare earths", "Mag", "All materials"]
+    table = re.search(r'<table class="member" data-region="japan">.*?</table>', text).group()
+    rows = {k: re.findall(r"<td>(.*?)</td>", v) for k, v in re.findall(r"<tr[^>]*><th>(.*?)</th>(.*?)</tr>", table)}
+    assert rows["Demand over the horizon (t)"][1] == "no demand"
+    for label in (
+        "Shortfall (t)",
+        "Days short",
+        "First shortfall",
+        "Minimum days of cover",
+        "Lowest cover on (end of day)",
+    ):
+        assert rows[label][1] == "\u2013", label
+    assert rows["Buying its pool share (USD m)"][1] == "0.50"
+    released = plain(re.search(r'<table class="releases">.*?</table>', text).group())
+    # magnets: 1 day of release, 10 t of open needs, 10 t released; Japan's cell, then the EU's
+    assert "Magfair ratio110.0 t10.0 tno demand10.0 t100%" in released
+
+
+# --- the day cover ran out and the first day short ------------------------------------------
+
+RUN_DRY = build(
+    ONE_REGION,
+    shocks=[{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}],
+)
+"""Japan uses 10 t a day from 100 t of stock with nothing arriving (halted since before day 0)."""
+
+
+@pytest.mark.parametrize(
+    ("stock_t", "expected"),
+    [
+        # 100 t last days 0-9: 0 t at the end of day 9 (cover 0.0), short 10 t a day on days 10-39
+        (100, ("day 10", "300 t", "75%", "day 9, the day before it first ran short")),
+        # 95 t: 5 t left at the end of day 8 (0.5 days); day 9 meets 5 of its 10 t, short from then on
+        (95, ("day 9", "305 t", "76%", "day 9, the day it first ran short")),
+    ],
+)
+def test_the_day_cover_ran_out_is_said_with_the_first_day_short(stock_t, expected):
+    first, short, share, ran_out = expected
+    text = render_report(run(build(RUN_DRY, regions__japan__commercial_stock__ree={"tonnes": stock_t})))
+    assert (
+        f"Japan first runs short on {first} (rare earths) and is short of {short} in all, {share} of its demand "
+        f"over the 40 days; its cover of rare earths ran out (0.0 days) on {ran_out}." in _findings_of(text, "Japan")
+    )
+    assert f"from {first}, at most 10.0 t a day; its cover ran out (0.0 days) on {ran_out}." in plain(text)
+    table = re.search(r'<table class="member" data-region="japan">.*?</table>', text).group()
+    rows = {k: re.findall(r"<td>(.*?)</td>", v) for k, v in re.findall(r"<tr[^>]*><th>(.*?)</th>(.*?)</tr>", table)}
+    assert rows["First shortfall"] == [first, first]
+    assert rows["Lowest cover on (end of day)"] == ["day 9", "day 9"]
+
+
+def test_the_lowest_cover_of_all_materials_is_dated_by_the_first_material_to_reach_it():
+    # rare earths (listed first): 100 t at 10 t a day run out at the end of day 9; magnets: 50 t
+    # at 10 t a day at the end of day 4, short from day 5. Both reach 0.0: the region's lowest
+    # cover is first reached on day 4, by magnets, the day before its first shortfall
+    data = build(
+        RUN_DRY,
+        materials__mag={"price_usd_per_kg": 50},
+        regions__japan__demand__mag={"tonnes_per_day": 10},
+        regions__japan__commercial_stock__mag={"tonnes": 50},
+        regions__japan__sourcing__mag={"china": 1.0},
+    )
+    text = render_report(run(data))
+    assert "first runs short on day 5 (mag)" in _findings_of(text, "Japan")
+    assert "its cover of mag ran out (0.0 days) on day 4, the day before it first ran short." in plain(text)
+    table = re.search(r'<table class="member" data-region="japan">.*?</table>', text).group()
+    rows = {k: re.findall(r"<td>(.*?)</td>", v) for k, v in re.findall(r"<tr[^>]*><th>(.*?)</th>(.*?)</tr>", table)}
+    assert rows["Lowest cover on (end of day)"] == ["day 9", "day 4", "day 4"]
+
+
+# --- money in one unit per table or sentence ----------------------------------------------
+
+
+def test_amounts_from_usd_100000_are_in_millions_and_a_group_shares_one_unit():
+    from simulator.report.words import NBSP, usd, usd_all
+
+    def shown(texts: list[str]) -> list[str]:
+        return [t.replace(NBSP, " ") for t in texts]
+
+    # club_of_five's verdict table had "hold USD 879,178" beside "USD 22.6 m"
+    assert shown([usd(879_178.0), usd(22_600_000.0), usd(45_300.0)]) == ["USD 0.88 m", "USD 22.6 m", "USD 45,300"]
+    # beside millions, USD 45,300 is 0.0453 m and USD 2,373 is 0.002373 m; without them, whole dollars
+    assert shown(usd_all([2_300_000.0, 45_300.0, 2_373.0, 0.0])) == ["USD 2.3 m", "USD 0.05 m", "USD 0.002 m", "USD 0"]
+    assert shown(usd_all([45_300.0, 2_373.0])) == ["USD 45,300", "USD 2,373"]
+
+
+def test_who_owes_whom_states_its_amounts_in_one_unit():
+    # Japan owns the 60 t pool (40 USD/kg) and needs none of it; the EU (80 t/day short) and the
+    # US (1 t/day) share it by a 50/50 ratio: the US takes its 1 t gap, the EU the other 59 t.
+    # Sold: the EU owes 59 t x 40,000 USD/t = USD 2,360,000, the US 1 t x 40,000 = USD 40,000
+    data = build(
+        TWO_MEMBERS,
+        materials__ree={"price_usd_per_kg": 40},
+        suppliers__china__lead_time_days={"japan": 5, "eu": 5, "us": 5},
+        regions__japan__commercial_stock__ree={"tonnes": 10_000},
+        regions__us={
+            "demand": {"ree": {"tonnes_per_day": 1}},
+            "commercial_stock": {"ree": {"tonnes": 0}},
+            "sourcing": {"ree": {"china": 1.0}},
+        },
+        agreement__members=["japan", "eu", "us"],
+        agreement__ratio={"japan": 0.0, "eu": 0.5, "us": 0.5},
+        agreement__pool={"contributions": {"japan": {"ree": {"tonnes": 60}}}},
+        agreement__settlement="sale",
+    )
+    data["shocks"][0]["regions"] = ["japan", "eu", "us"]
+    ledger = render_report(run(data)).split('<section id="ledger">')[1].split("</section>")[0]
+    assert "Rare earths: EU (USD 2.4 m), US (USD 0.04 m) to Japan." in plain(ledger)

@@ -169,7 +169,8 @@ def test_the_report_says_who_owes_whom():
     section = html[html.index('<section id="ledger">') :]
     section = section[: section.index("</section>")]
     assert "Who paid in, who drew, who owes whom" in section
-    assert "EU (USD\xa0500,000) to Japan" in section  # amounts keep their unit on the same line
+    # 10 t drawn beyond its 30 t share x 50,000 USD/t = USD 500,000, in millions from USD 100,000
+    assert "EU (USD\xa00.50\xa0m) to Japan" in section  # amounts keep their unit on the same line
 
 
 NATIONAL = build(

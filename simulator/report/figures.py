@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 
 import matplotlib
@@ -30,11 +32,13 @@ from simulator.plots import (
     _x,
     empty_panel,
     finish_figure,
+    has_demand,
     shock_severity,
     shock_target,
 )
 from simulator.report.words import span_dates
 from simulator.results import Result
+from simulator.scenario.checks import day_number
 
 REPORT_WIDTH_IN = 7.1
 """Width of the report's figures: an A4 page's width inside 15 mm margins, so that they print at the size
@@ -77,7 +81,8 @@ def short_in_either(result: Result, baseline: Result) -> list[str]:
 def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str]) -> Figure:
     """Days of cover (top) and cumulative shortfall (bottom) per material: run solid, baseline dashed.
 
-    A material neither run is short of gets a sentence instead of a flat shortfall panel;
+    A region draws no line for a material it has no demand for in that run. A material
+    neither run is short of gets a sentence instead of a flat shortfall panel;
     when neither run is short of any material the shortfall row is left out (the report
     says so in words).
     """
@@ -98,6 +103,8 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
             for region in regions:
                 colour = REGION_COLOURS[result.structure.regions.index(region) % len(REGION_COLOURS)]
                 for key, run, style in (("base", baseline, (0, (4, 2))), ("run", result, "-")):
+                    if not has_demand(run.scenario, region, material):
+                        continue
                     days, values = frames[key][region, material]
                     ax.plot(_x(run, days), values[column], color=colour, lw=1.8 if key == "run" else 1.4, ls=style)
             ax.set_ylabel(ylabel)
@@ -136,9 +143,14 @@ KIND_COLOURS = {
     "quota_cut": "#e67e22",
     "export_quota": "#e67e22",
     "delay": "#7d5ba6",
-    "licensing": "#7d5ba6",
+    "licensing": "#2f6db3",
     "demand_surge": "#2a9d8f",
 }
+LANE_PX = 30
+"""Height of a shock's lane (its bar, and its label beside the bar)."""
+LINE_PX = 14
+"""Height added to a lane for each line of a label that fits only under its bar."""
+INK = "#1d2733"
 
 
 def _ticks(start: dt.date | None, horizon: int) -> list[tuple[int, str, bool]]:
@@ -165,28 +177,102 @@ def _ticks(start: dt.date | None, horizon: int) -> list[tuple[int, str, bool]]:
     return ticks
 
 
+def shock_shade(result: Result, index: int) -> float:
+    """Fill opacity of a shock's bar, darker for a more severe shock (0.35 to 1).
+
+    Embargoes and quota cuts by their severity (1 = a full halt), licensing by the share
+    of the flow it refuses, ``(1 - approval share) x end-use share``; other kinds 0.8.
+
+    A licence requirement approving 60% of applications for the whole flow refuses 0.4
+    of it: 0.35 + 0.65 x 0.4 = 0.61.
+    """
+    spec = result.scenario.shocks[index]
+    if spec.kind in ("embargo", "quota_cut"):
+        severity = float(result.shocks["severity"].iloc[index])
+    elif spec.kind == "licensing":
+        severity = (1.0 - spec.approval_share) * spec.end_use_share
+    else:
+        return 0.8
+    return 0.35 + 0.65 * min(1.0, max(0.0, severity))
+
+
+def suspensions(result: Result, index: int) -> list[tuple[int, int]]:
+    """A licensing shock's suspended windows as days ``[first, end)``, within the shock and the horizon."""
+    spec = result.scenario.shocks[index]
+    shock = result.shocks.iloc[index]
+    low, high = max(0, int(shock.start_day)), min(result.scenario.horizon_days, int(shock.end_day))
+    out = []
+    for a, b in getattr(spec, "suspended", []):
+        first, end = day_number(a, result.start_date), day_number(b, result.start_date)
+        if first is not None and end is not None and min(end, high) > max(first, low):
+            out.append((max(first, low), min(end, high)))
+    return out
+
+
+def _wrap(text: str, width_px: float) -> list[str]:
+    """``text`` in lines of at most ``width_px`` (estimated), broken after commas."""
+    lines: list[str] = []
+    for part in text.split(", "):
+        joined = f"{lines[-1]}, {part}" if lines else part
+        if lines and CHAR_PX * len(joined) > width_px:
+            lines[-1] += ","
+            lines.append(part)
+        else:
+            lines[-1:] = [joined]
+    return lines
+
+
+def _beside(x0: float, x1: float, inside_px: float, text_w: float, left: int, width: int) -> tuple[float, str] | None:
+    """Where a label of ``text_w`` px fits on its bar's line: right of it, inside it, left of it (None: nowhere)."""
+    if x1 + 6 + text_w <= width - 2:
+        return x1 + 6, "right"
+    if inside_px >= text_w + 12:
+        return x0 + 6, "inside"
+    if x0 - 6 - text_w >= left:
+        return x0 - 6, "left"
+    return None
+
+
 def shock_timeline(result: Result) -> str:
-    """The run's shocks as bars over the horizon, one row each (inline SVG)."""
+    """The run's shocks as bars over the horizon, one lane each (inline SVG).
+
+    Lanes alternate in shade and each bar has an edge, so that shocks over the same days
+    stay apart; the fill is darker for a more severe shock (:func:`shock_shade`). A
+    licensing shock's suspensions are cut out of its bar as hatched segments, named
+    inside when their dates fit. A label goes right of its bar, inside it, left of it,
+    or else under it, on as many lines as it needs; none runs past the figure.
+    """
     shocks = result.shocks
     horizon = result.scenario.horizon_days
     start = result.start_date
     names = [
         f"{KIND_NAMES.get(str(kind), str(kind))}: {shock_target(result, k)}" for k, kind in enumerate(shocks["kind"])
     ]
-    width, right, row, top = 1000, 34, 30, 8
+    width, right, top = 1000, 34, 8
     left = int(min(460, max(160, 20 + CHAR_PX * 1.06 * max((len(n) for n in names), default=0))))
     plot_w = width - left - right
-    height = top + row * max(1, len(shocks)) + 34
 
     def x(day: float) -> float:
         return left + plot_w * min(max(day, 0), horizon) / horizon
 
+    lanes = [_lane(result, k, x, left, width) for k in range(len(shocks))]
+    heights = [lane.height for lane in lanes] or [LANE_PX]
+    total = sum(heights)
+    height = top + total + 34
     parts = [
         f'<svg class="timeline" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="Timeline of the shocks" xmlns="http://www.w3.org/2000/svg" font-size="12">',
-        f'<rect x="{left}" y="{top - 4}" width="{plot_w}" height="{row * max(1, len(shocks)) + 4}" fill="#f7f8fa"/>',
+        _hatches(lanes),
     ]
-    axis_y = top + row * max(1, len(shocks)) + 2
+    y = top
+    for k, lane_h in enumerate(heights):
+        shade = "#f7f8fa" if k % 2 == 0 else "#eceff3"
+        top_pad = 4 if k == 0 else 0
+        parts.append(
+            f'<rect x="{left}" y="{y - top_pad}" width="{plot_w}" height="{lane_h + top_pad}" fill="{shade}"/>'
+        )
+        y += lane_h
+    axis_y = top + total + 2
     for day, label, major in _ticks(start, horizon):
         colour = "#9aa3ad" if major else "#d5dae0"
         parts.append(f'<line x1="{x(day):.1f}" x2="{x(day):.1f}" y1="{top - 4}" y2="{axis_y + 4}" stroke="{colour}"/>')
@@ -195,40 +281,106 @@ def shock_timeline(result: Result) -> str:
             f'<text x="{x(day):.1f}" y="{axis_y + 18}" text-anchor="middle" fill="#4a5561"{weight}>'
             f"{escape(label)}</text>"
         )
-    for k, shock in enumerate(shocks.itertuples(index=False)):
-        y = top + row * k
-        kind = str(shock.kind)
-        colour = KIND_COLOURS.get(kind, "#555555")
-        first, end = int(shock.start_day), int(shock.end_day)
-        x0, x1 = x(first), max(x(end), x(first) + 2)
+    y = top
+    for k, lane in enumerate(lanes):
         parts.append(
-            f'<text x="{left - 10}" y="{y + 13}" text-anchor="end" font-weight="600" fill="#1d2733">'
+            f'<text x="{left - 10}" y="{y + 13}" text-anchor="end" font-weight="600" fill="{INK}">'
             f"{escape(names[k])}</text>"
         )
         parts.append(
             f'<text x="{left - 10}" y="{y + 25}" text-anchor="end" font-size="10" fill="#6b7682">'
-            f"{escape(str(shock.id))}</text>"
+            f"{escape(str(shocks['id'].iloc[k]))}</text>"
         )
-        opacity = 0.35 + 0.65 * min(1.0, float(shock.severity)) if kind in ("embargo", "quota_cut") else 0.8
-        if end > 0 and first < horizon:
-            parts.append(
-                f'<rect x="{x0:.1f}" y="{y + 4}" width="{x1 - x0:.1f}" height="{row - 10}" rx="3" '
-                f'fill="{colour}" fill-opacity="{opacity:.2f}"/>'
-            )
-        label = f"{shock_severity(result, k)}, {span_dates(start, first, end)}"
-        if first < 0 or end > horizon:
-            label += " (runs past the horizon)" if end > horizon else " (began before day 0)"
-        text_w = CHAR_PX * len(label)
-        tx, anchor, ink = x1 + 6, "start", "#1d2733"  # right of the bar, else inside it, else left of it
-        if x1 + 6 + text_w > width - 2:
-            if x1 - x0 >= text_w + 12:
-                tx, ink = x0 + 6, "#ffffff"
-            elif x0 - 6 - text_w >= left:
-                tx, anchor = x0 - 6, "end"
-        parts.append(
-            f'<text x="{tx:.1f}" y="{y + row / 2 + 3}" text-anchor="{anchor}" fill="{ink}">{escape(label)}</text>'
-        )
+        parts += lane.draw(y)
+        y += lane.height
     if not len(shocks):
         parts.append(f'<text x="{left + 8}" y="{top + 17}" fill="#6b7682">No shocks in this scenario.</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
+
+
+@dataclass(frozen=True)
+class _Lane:
+    """One shock's lane: its height, the colour of its hatched suspensions, and how to draw it at a top ``y``."""
+
+    height: int
+    hatch: str | None
+    draw: Callable[[float], list[str]]
+
+
+def _hatch_id(colour: str) -> str:
+    return f"timeline-suspended-{colour.lstrip('#')}"
+
+
+def _hatches(lanes: list[_Lane]) -> str:
+    """The hatch patterns of suspended segments, one per colour in use."""
+    colours = sorted({lane.hatch for lane in lanes if lane.hatch})
+    if not colours:
+        return ""
+    patterns = "".join(
+        f'<pattern id="{_hatch_id(c)}" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{c}" stroke-width="2" stroke-opacity="0.45"/></pattern>'
+        for c in colours
+    )
+    return f"<defs>{patterns}</defs>"
+
+
+def _lane(result: Result, k: int, x: Callable[[float], float], left: int, width: int) -> _Lane:
+    """Shock ``k``'s bar, suspended segments and label, placed in its lane."""
+    shock = result.shocks.iloc[k]
+    start, horizon = result.start_date, result.scenario.horizon_days
+    colour = KIND_COLOURS.get(str(shock.kind), "#555555")
+    shock_id = str(shock.id)
+    first, end = int(shock.start_day), int(shock.end_day)
+    x0, x1 = x(first), max(x(end), x(first) + 2)
+    opacity = shock_shade(result, k)
+    cut = suspensions(result, k)
+    named = []  # what each suspended segment says inside it
+    for a, b in cut:
+        room = x(b) - x(a) - 12
+        full = f"suspended {span_dates(start, a, b)}"
+        named.append(full if CHAR_PX * len(full) <= room else "suspended" if room >= CHAR_PX * 9 else "")
+    dated = bool(cut) and all(text.startswith("suspended ") for text in named)
+    label = f"{shock_severity(result, k, suspended=not dated)}, {span_dates(start, first, end)}"
+    if first < 0 or end > horizon:
+        label += " (runs past the horizon)" if end > horizon else " (began before day 0)"
+    inside = (x(cut[0][0]) if cut else x1) - x0  # room on the bar before a suspension
+    spot = _beside(x0, x1, inside, CHAR_PX * len(label), left, width)
+    under = [] if spot is not None else _wrap(label, width - 2 - left - 4)
+    bar_h = LANE_PX - 10
+
+    def draw(y: float) -> list[str]:
+        bar_y, mid = y + 4, y + 4 + bar_h / 2 + 4
+        parts = []
+        if end > 0 and first < horizon:
+            parts.append(
+                f'<rect x="{x0:.1f}" y="{bar_y}" width="{x1 - x0:.1f}" height="{bar_h}" rx="3" fill="{colour}" '
+                f'fill-opacity="{opacity:.2f}" stroke="{colour}" stroke-width="1.2" data-shock="{escape(shock_id)}"/>'
+            )
+        for (a, b), text in zip(cut, named, strict=True):
+            parts.append(
+                f'<rect x="{x(a):.1f}" y="{bar_y}" width="{x(b) - x(a):.1f}" height="{bar_h}" '
+                f'fill="url(#{_hatch_id(colour)})" stroke="{colour}" stroke-width="1.2" stroke-dasharray="4 3" '
+                f'data-suspended="{a}-{b}"/>'
+            )
+            if text:
+                parts.append(f'<text x="{x(a) + 6:.1f}" y="{mid:g}" fill="{INK}">{escape(text)}</text>')
+        if spot is not None:
+            tx, where = spot
+            anchor = "end" if where == "left" else "start"
+            ink = "#ffffff" if where == "inside" and opacity >= 0.6 else INK
+            parts.append(
+                f'<text x="{tx:.1f}" y="{mid:g}" text-anchor="{anchor}" fill="{ink}" data-label="{where}">'
+                f"{escape(label)}</text>"
+            )
+        longest = CHAR_PX * max((len(line) for line in under), default=0)
+        tx = max(left + 4, min(x0, width - 2 - longest))  # under the bar, from its start where the lines fit
+        parts += [
+            f'<text x="{tx:.1f}" y="{bar_y + bar_h + LINE_PX * (n + 1) - 2}" fill="{INK}" data-label="under">'
+            f"{escape(line)}</text>"
+            for n, line in enumerate(under)
+        ]
+        return parts
+
+    return _Lane(LANE_PX + LINE_PX * len(under), colour if cut else None, draw)

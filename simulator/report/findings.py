@@ -5,6 +5,13 @@ Layer: studies.
 Every number comes from the run's summary (``Result.summary`` per region and material,
 ``Result.metrics`` for region totals) and is tagged with :func:`~simulator.report.words.num`;
 only the date on which cover is lowest is looked up in the time series.
+
+Days of cover are counted at the end of a day and are 0 on a day a region is short, so
+a material's lowest cover, when it runs short, is 0: reached on its first day short or,
+when the stock ran out at the end of the day before (or earlier, while arrivals still
+met demand), on that day. The sentences say so ("its cover ran out (0.0 days) on 12 Nov
+2026, the day before it first ran short") instead of naming a lowest-cover date beside
+a later first shortfall.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from simulator.names import Names
+from simulator.plots import has_demand
 from simulator.report.words import cap, days, join_words, num, percent, plural, tonnes, usd, when
 from simulator.results import ALL, Result
 from simulator.scenario.changes import differences
@@ -75,25 +83,75 @@ class Run:
         """Materials of the run."""
         return list(self.result.structure.materials)
 
+    def demands(self, region: str, material: str) -> bool:
+        """Whether ``region`` has demand for ``material`` (:func:`simulator.plots.has_demand`).
+
+        Without it the region cannot run short and has no days of cover: the report
+        states no shortfall, cover or price paid for the pair (docs/outputs.md,
+        "Regions without demand").
+        """
+        return has_demand(self.result.scenario, region, material)
+
+    def no_demand(self, region: str) -> list[str]:
+        """The run's materials ``region`` has no demand for."""
+        return [m for m in self.materials() if not self.demands(region, m)]
+
     def regions(self) -> list[str]:
         """Regions of the run."""
         return list(self.result.structure.regions)
 
 
+def lowest_cover_day(run: Run, region: str, materials: list[str]) -> tuple[str, int] | None:
+    """The material and first day on which ``region``'s cover reached its lowest (the region's minimum).
+
+    The earliest day over ``materials`` whose lowest cover is that minimum (None when none is).
+    """
+    cover = run.metric(f"min_days_of_cover.{region}")
+    if cover is None or not np.isfinite(cover):
+        return None
+    found = [
+        (run.lowest_day[region, m], k, m)
+        for k, m in enumerate(materials)
+        if run.cell(region, m, "min_days_of_cover") == cover and (region, m) in run.lowest_day
+    ]
+    if not found:
+        return None
+    day, _, material = min(found)
+    return material, day
+
+
+def _before(gap: int) -> str:
+    """How the day cover ran out stands to the first day short: ``the day``, ``the day before``, ``3 days before``."""
+    return {0: "the day", 1: "the day before"}.get(gap, f"{plural(gap, 'day')} before")
+
+
+def ran_out(run: Run, region: str, material: str, subject: str = "its cover") -> str:
+    """``its cover ran out (0.0 days) on 12 Nov 2026, the day before it first ran short`` (HTML).
+
+    Days of cover are counted at the end of a day and are 0 on a day the region is short,
+    so the lowest cover of a material it runs short of is 0, first reached on its first
+    day short or, when the stock ran out at the end of an earlier day, on that day.
+    """
+    key = f"{region}.{material}"
+    cover = run.cell(region, material, "min_days_of_cover")
+    low_day = run.lowest_day.get((region, material))
+    if cover is None or not np.isfinite(cover) or low_day is None:
+        return ""
+    shown = run.tag(days(cover) + " days", cover, f"min_days_of_cover.{key}")
+    on = when(run.result.start_date, low_day)
+    first = int(run.cell(region, material, "first_shortfall_day"))
+    if cover > 0 or first < low_day:  # not how cover is counted; say what the numbers are
+        return f"{subject} falls to {shown} on {on}"
+    return f"{subject} ran out ({shown}) on {on}, {_before(first - low_day)} it first ran short"
+
+
 def _lowest_cover(run: Run, region: str) -> str:
-    """``its lowest cover is 38.6 days (heavy REE, 3 May 2011)``."""
-    start = run.result.start_date
+    """``its lowest cover is 38.6 days (heavy REE, 3 May 2011)``: the first day it is reached."""
     cover = run.metric(f"min_days_of_cover.{region}")
     if cover is None or not np.isfinite(cover):
         return ""
-    which = [
-        m
-        for m in run.materials()
-        if run.cell(region, m, "min_days_of_cover") is not None and run.cell(region, m, "min_days_of_cover") == cover
-    ]
-    where = ""
-    if which and (region, which[0]) in run.lowest_day:
-        where = f" ({run.names.material_text(which[0])}, {when(start, run.lowest_day[region, which[0]])})"
+    lowest = lowest_cover_day(run, region, run.materials())
+    where = f" ({run.names.material_text(lowest[0])}, {when(run.result.start_date, lowest[1])})" if lowest else ""
     return f"its lowest cover is {run.tag(days(cover) + ' days', cover, f'min_days_of_cover.{region}')}{where}"
 
 
@@ -105,21 +163,26 @@ def region_findings(run: Run, region: str) -> list[str]:
     total = run.metric(f"shortfall_t.{region}")
     horizon = result.scenario.horizon_days
     sentences = []
-    lowest = _lowest_cover(run, region)
     if first < 0:
+        lowest = _lowest_cover(run, region)
         sentences.append(f"{subject} never runs short; {lowest}." if lowest else f"{subject} never runs short.")
     else:
         short_first = [m for m in run.materials() if int(run.cell(region, m, "first_shortfall_day")) == first]
         share = run.metric(f"shortfall_share.{region}")
+        out = lowest_cover_day(run, region, short_first)  # the first material short whose cover ran out first
+        cover = ran_out(run, region, out[0], f"its cover of {run.names.material_text(out[0])}") if out else ""
         sentences.append(
             f"{subject} first runs short on {run.date(first, f'first_shortfall_day.{region}')} "
             f"({join_words([run.names.material_text(m) for m in short_first])}) and is short of "
             f"{run.t(total, f'shortfall_t.{region}')} in all, "
             f"{run.tag(percent(share), share, f'shortfall_share.{region}')} of its demand over the {horizon} days"
-            + (f"; {lowest}." if lowest else ".")
+            + (f"; {cover}." if cover else ".")
         )
     for material in run.materials():
-        sentences.append(_material_finding(run, region, material))
+        if run.demands(region, material):
+            sentences.append(_material_finding(run, region, material))
+    if none := run.no_demand(region):
+        sentences.append(f"No demand for {join_words([run.names.material_text(m) for m in none])} in this scenario.")
     released = run.metric(f"released_t.{region}")
     if released and released > 0:
         parts = [
@@ -140,13 +203,13 @@ def _material_finding(run: Run, region: str, material: str) -> str:
     key = f"{region}.{material}"
     name = run.names.material(material)
     short_days = int(run.cell(region, material, "shortfall_days"))
-    cover = run.cell(region, material, "min_days_of_cover")
-    low = ""
-    if cover is not None and np.isfinite(cover):
-        low_day = run.lowest_day.get((region, material))
-        on = f" on {when(start, low_day)}" if low_day is not None else ""
-        low = f"{run.tag(days(cover) + ' days', cover, f'min_days_of_cover.{key}')}{on}"
     if short_days == 0:
+        cover = run.cell(region, material, "min_days_of_cover")
+        low = ""
+        if cover is not None and np.isfinite(cover):
+            low_day = run.lowest_day.get((region, material))
+            on = f" on {when(start, low_day)}" if low_day is not None else ""
+            low = f"{run.tag(days(cover) + ' days', cover, f'min_days_of_cover.{key}')}{on}"
         return f"{name}: never short" + (f"; lowest cover {low}." if low else ".")
     short = run.cell(region, material, "shortfall_t")
     share = run.cell(region, material, "shortfall_share")
@@ -158,7 +221,7 @@ def _material_finding(run: Run, region: str, material: str) -> str:
         f"{run.tag(str(short_days), short_days, f'shortfall_days.{key}')} {'day' if short_days == 1 else 'days'} from "
         f"{run.date(first, f'first_shortfall_day.{key}')}, at most "
         f"{run.tag(tonnes(peak), peak, f'max_daily_shortfall_t.{key}')} a day"
-        + (f"; cover falls to {low}." if low else ".")
+        + (f"; {cover}." if (cover := ran_out(run, region, material)) else ".")
     )
 
 

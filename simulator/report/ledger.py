@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from simulator.names import Names
-from simulator.report.words import tonnes, usd, usd_m
+from simulator.report.words import tonnes, usd_all, usd_m
 from simulator.results import Result
 
 _SETTLED = {
@@ -70,7 +70,8 @@ def _owes_whom(result: Result) -> str:
         creditors = rows[rows["net_position_usd"] > 0.5]
         if debtors.empty:
             continue
-        owe = ", ".join(f"{names.region(r.member)} ({usd(-r.net_position_usd)})" for r in debtors.itertuples())
+        owed_usd = usd_all(-debtors["net_position_usd"])  # one unit for the sentence's amounts
+        owe = ", ".join(f"{names.region(r.member)} ({v})" for r, v in zip(debtors.itertuples(), owed_usd, strict=True))
         owed = ", ".join(names.region(r.member) for r in creditors.itertuples())
         items.append(f"<li>{escape(names.material(str(material)))}: {escape(owe)} to {escape(owed)}.</li>")
     grants = result.ledger[result.ledger["grant_t"] > 0]

@@ -4,7 +4,7 @@ Layer: studies.
 
 Only materials with a market (``market:`` in the scenario) are described; a scenario
 without one gets no price section and no price sentence. For each region and
-material:
+material it has demand for (a region without demand pays no price and uses nothing):
 
 - prices rose ``peak / reference`` times: the highest price the region paid
   (``peak_price_usd_per_kg``) over the market's reference price;
@@ -25,7 +25,7 @@ import numpy as np
 
 from simulator import quantities
 from simulator.report.findings import Run
-from simulator.report.words import cap, join_words, percent, price, times, tonnes, usd, usd_m, when
+from simulator.report.words import cap, join_words, percent, price, times, tonnes, usd, usd_all, usd_m, when
 from simulator.scenario.checks import reference_price
 
 PEAK = quantities.get("summary", "peak_price_usd_per_kg")
@@ -92,12 +92,13 @@ def _region_sentence(run: Run, region: str, material: str, reference: float) -> 
     extra = float(run.cell(region, material, EXTRA.name))
     lost = float(run.cell(region, material, SURPLUS.name))
     costs = []
+    extra_usd, lost_usd = usd_all([extra, lost])  # one unit for the sentence's amounts
     if extra:
-        costs.append(f"buying at crisis prices cost it {run.tag(usd(extra), extra, f'{EXTRA.name}.{key}')} extra")
+        costs.append(f"buying at crisis prices cost it {run.tag(extra_usd, extra, f'{EXTRA.name}.{key}')} extra")
     if lost:
         costs.append(
             f"the surplus lost on the demand the price destroyed comes to "
-            f"{run.tag(usd(lost), lost, f'{SURPLUS.name}.{key}')}"
+            f"{run.tag(lost_usd, lost, f'{SURPLUS.name}.{key}')}"
         )
     return text + ("; " + join_words(costs) if costs else "") + "."
 
@@ -133,9 +134,9 @@ def _table(run: Run, materials: list[str]) -> str:
     rows = []
     for region in run.regions():
         for material in materials:
-            baseline = baseline_t(run, region, material)
-            if baseline <= 0:
+            if not run.demands(region, material):
                 continue
+            baseline = baseline_t(run, region, material)
             reference = reference_price(run.result.scenario, material) or 0.0
             peak = float(run.cell(region, material, PEAK.name))
             less = used_less(run, region, material)
@@ -176,11 +177,7 @@ def price_sentences(run: Run) -> list[str]:
             f"<strong>{escape(run.names.material(material))}</strong>: the world price rose {times(peak / reference)}, "
             f"from {price(reference)} USD/kg (its reference) to a peak of {price(peak)} USD/kg {_peak_when(run, day)}."
         )
-        regions = [
-            _region_sentence(run, r, material, reference)
-            for r in run.regions()
-            if baseline_t(run, r, material) > 0 or run.cell(r, material, PEAK.name)
-        ]
+        regions = [_region_sentence(run, r, material, reference) for r in run.regions() if run.demands(r, material)]
         auction = _auction_sentence(run, material)
         out.append(
             f"<p>{text}</p><ul>{''.join(f'<li>{s}</li>' for s in regions)}</ul>"

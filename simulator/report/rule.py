@@ -10,13 +10,16 @@ from typing import Any
 
 from simulator.mechanisms import BY_NAME
 from simulator.names import Names
-from simulator.report.accounts import Account
+from simulator.plots import has_demand
+from simulator.report.accounts import Account, Stake
 from simulator.report.stocks import starting_stocks
-from simulator.report.words import cap, join_words, percent, price, tonnes, usd, when
+from simulator.report.words import MILLIONS_FROM_USD, cap, join_words, percent, price, tonnes, usd, usd_all, when
 from simulator.results import Result
 from simulator.scenario import Scenario
 
 DASH = "\u2013"
+NO_DEMAND_CELL = '<td colspan="{}"><small>no demand</small></td>'
+"""A member's cell(s) for a material it has no demand for, in tables of what members bought or received."""
 
 
 def _demand(scenario: Scenario, region: str, material: str) -> float:
@@ -61,7 +64,10 @@ def pool_table(scenario: Scenario) -> str:
             daily = _demand(scenario, member, material)
             t = held_t[member, material]
             total_t += t
-            shown = f"{tonnes(t)}<br><small>{t / daily:,.0f} days</small>" if daily > 0 and t else tonnes(t)
+            if daily <= 0:
+                shown = f"{tonnes(t)}<br><small>no demand</small>"
+            else:
+                shown = f"{tonnes(t)}<br><small>{t / daily:,.0f} days</small>" if t else tonnes(t)
             cells.append(f"<td>{shown}</td>")
         pool_days = f"<br><small>{total_t / total_demand:,.0f} days of members' demand</small>" if total_demand else ""
         rows.append(
@@ -72,7 +78,8 @@ def pool_table(scenario: Scenario) -> str:
     return (
         f'<table class="pool"><thead><tr><th>Material</th>{head}<th>{"Joint pool" if joint else "All members"}'
         f"</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        f'<p class="note">{what} on day 0 per member, in tonnes and in days of the member\'s own normal demand.</p>'
+        f'<p class="note">{what} on day 0 per member, in tonnes and in days of the member\'s own normal demand '
+        "(no demand: the member uses none of the material).</p>"
     )
 
 
@@ -224,6 +231,20 @@ def _auction_words(scenario: Scenario) -> tuple[str, str]:
     return escape(text), table
 
 
+def _amounts(names: Names, by_member: dict[str, float]) -> list[str]:
+    """``EU USD 2.9 m``, ``South Korea USD 0.99 m``: the members' positive amounts of one sentence, in one unit."""
+    paid = {m: v for m, v in by_member.items() if v > 0}
+    return [f"{names.region(m)} {text}" for m, text in zip(paid, usd_all(paid.values()), strict=True)]
+
+
+def _won_cells(stake: Stake, spend: str) -> str:
+    """A member's two cells of the auction table: won (spend) and drew (unused at the end)."""
+    return (
+        f"<td>{tonnes(stake.won_t)}<br><small>{spend}</small></td>"
+        f"<td>{tonnes(stake.drawn_auction_t)}<br><small>{tonnes(stake.unused_auction_t)} unused</small></td>"
+    )
+
+
 def auction_results(result: Result, accounts: dict[str, Account]) -> str:
     """What the auctions sold, to whom, at which prices, and what the winners drew of it (HTML; empty without)."""
     auctions = result.auctions
@@ -234,6 +255,8 @@ def auction_results(result: Result, accounts: dict[str, Account]) -> str:
     members = result.structure.member_names
     sentences = []
     rows = []
+    spent = [float(auctions[f"spend_usd.{m}"].sum()) for m in members]  # the table's amounts: one unit for all
+    in_millions = any(abs(v) >= MILLIONS_FROM_USD for v in spent)
     for material, group in auctions.groupby("material", sort=False):
         material = str(material)
         sold = group[group["sold_t"] > 0]
@@ -266,9 +289,9 @@ def auction_results(result: Result, accounts: dict[str, Account]) -> str:
                     )
                 sentences.append(sentence + ".")
         won = "".join(
-            f"<td>{tonnes(accounts[m].stakes[material].won_t)}<br><small>{usd(group[f'spend_usd.{m}'].sum())}"
-            f"</small></td><td>{tonnes(accounts[m].stakes[material].drawn_auction_t)}<br><small>"
-            f"{tonnes(accounts[m].stakes[material].unused_auction_t)} unused</small></td>"
+            NO_DEMAND_CELL.format(2)
+            if not has_demand(result.scenario, m, material) and not accounts[m].stakes[material].won_t
+            else _won_cells(accounts[m].stakes[material], usd(group[f"spend_usd.{m}"].sum(), in_millions=in_millions))
             for m in members
         )
         price_cell = DASH if not len(prices) else price(prices.min())
@@ -278,10 +301,8 @@ def auction_results(result: Result, accounts: dict[str, Account]) -> str:
             f"<tr><th>{escape(names.material(material))}</th><td>{len(group)}</td><td>{len(sold)}</td>"
             f"<td>{tonnes(group['sold_t'].sum())}</td><td>{price_cell}</td>{won}</tr>"
         )
-    spend = [f"{names.region(m)} {usd(a.auction_paid_usd)}" for m, a in accounts.items() if a.auction_paid_usd > 0]
-    revenue = [
-        f"{names.region(m)} {usd(a.auction_received_usd)}" for m, a in accounts.items() if a.auction_received_usd > 0
-    ]
+    spend = _amounts(names, {m: a.auction_paid_usd for m, a in accounts.items()})
+    revenue = _amounts(names, {m: a.auction_received_usd for m, a in accounts.items()})
     if spend:
         sentences.append(f"Spend at auction: {join_words(spend)}.")
     if revenue:
@@ -344,7 +365,10 @@ def rule_releases(result: Result) -> str:
                 label, gaps = BY_NAME[source].label, tonnes(gap_t)
             out.append(f"<p>{escape(text)}</p>")
             cells = "".join(
-                f"<td>{tonnes(given[m])}<br><small>{percent(given[m] / released)}</small></td>" for m in members
+                NO_DEMAND_CELL.format(1)
+                if not has_demand(result.scenario, m, material) and not given[m]
+                else f"<td>{tonnes(given[m])}<br><small>{percent(given[m] / released)}</small></td>"
+                for m in members
             )
             rows.append(
                 f"<tr><th>{escape(names.material(material))}</th><td>{escape(label)}</td>"

@@ -13,7 +13,7 @@ import numpy as np
 from simulator import quantities
 from simulator.plots import KIND_NAMES, shock_severity, shock_target
 from simulator.report.accounts import Account
-from simulator.report.findings import Run
+from simulator.report.findings import Run, lowest_cover_day
 from simulator.report.words import days, finite, percent, span_dates, tonnes, usd_m, when
 from simulator.results import Result
 from simulator.scenario.schema import RANDOM_TYPES
@@ -45,17 +45,46 @@ def _days_with_any_shortfall(result: Result, region: str) -> int:
     return int(rows.loc[rows["shortfall_t"] > 0, "day"].nunique())
 
 
+STOCK_FIGURES = (
+    "released_t",
+    "lent_t",
+    *STOCK_COSTS,
+    REVENUE,
+    *OTHER_COSTS,
+)
+"""Summary figures of stock held, moved or paid for: a region can have them without demand."""
+
+
+def table_materials(run: Run, region: str, account: Account | None = None) -> list[str]:
+    """The materials of ``region``'s table: those it has demand for, and those it holds, moves or pays for.
+
+    A material the region has no demand for and no figure of stock or money is left out
+    (its column would only say it was never short).
+    """
+
+    def holds(material: str) -> bool:
+        cell = run.cells[region, material]
+        bought = account is not None and account.stakes[material].buying_usd > 0
+        return bought or any(cell.get(key) for key in STOCK_FIGURES)
+
+    return [m for m in run.materials() if run.demands(region, m) or holds(m)]
+
+
 def region_table(run: Run, region: str, account: Account | None = None) -> str:
     """One region's outcome per material and in all: shortfall, days short, cover, releases, costs.
 
     With a member's ``account``, the net cost of strategic stock is the verdict's: buying
-    its pool share + holding + refills + auction spend - auction revenue.
+    its pool share + holding + refills + auction spend - auction revenue. A material the
+    region has no demand for gets a column only when it holds, moves or pays for stock of
+    it (:func:`table_materials`); that column reads "no demand" and its shortfall and
+    cover rows a dash.
     """
     result = run.result
-    materials = run.materials()
+    materials = table_materials(run, region, account)
     members = result.structure.member_names
     start = result.start_date
     cells = [run.cells[region, m] for m in materials]
+    demand = [run.demands(region, m) for m in materials]
     metric = run.metric
 
     def money(key: str) -> list[str]:
@@ -65,39 +94,60 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
         values = [c.get(key) or 0.0 for c in cells]
         return [tonnes(v) for v in values] + [tonnes(float(np.sum(values)))]
 
+    def outcome(shown: list[str]) -> list[str]:
+        """A dash in the columns of materials without demand (the last value is the all-materials one)."""
+        return [v if has else DASH for v, has in zip(shown, demand, strict=False)] + shown[len(materials) :]
+
     low_days = [run.lowest_day.get((region, m)) for m in materials]
     total_low = metric(f"min_days_of_cover.{region}")
-    low_total_day = next(
-        (d for c, d in zip(cells, low_days, strict=True) if finite(total_low) and c["min_days_of_cover"] == total_low),
-        None,
-    )
+    lowest = lowest_cover_day(run, region, materials)  # the first day any material is at the region's lowest
+    low_total_day = lowest[1] if lowest else None
+    demanded = tonne_row("demand_t")
     rows: list[tuple[str, list[str], str]] = [
-        ("Demand over the horizon (t)", tonne_row("demand_t"), ""),
-        ("Shortfall (t)", [tonnes(c["shortfall_t"]) for c in cells] + [tonnes(metric(f"shortfall_t.{region}"))], "key"),
+        (
+            "Demand over the horizon (t)",
+            [v if has else "no demand" for v, has in zip(demanded, demand, strict=False)] + demanded[-1:],
+            "",
+        ),
+        (
+            "Shortfall (t)",
+            outcome([tonnes(c["shortfall_t"]) for c in cells] + [tonnes(metric(f"shortfall_t.{region}"))]),
+            "key",
+        ),
         (
             "Share of demand not met",
-            [percent(c["shortfall_share"] or 0.0) for c in cells] + [percent(metric(f"shortfall_share.{region}"))],
+            outcome(
+                [percent(c["shortfall_share"] or 0.0) for c in cells] + [percent(metric(f"shortfall_share.{region}"))]
+            ),
             "",
         ),
         (
             "Days short",
-            [str(int(c["shortfall_days"])) for c in cells] + [str(_days_with_any_shortfall(result, region)) + "*"],
+            outcome(
+                [str(int(c["shortfall_days"])) for c in cells] + [str(_days_with_any_shortfall(result, region)) + "*"]
+            ),
             "key",
         ),
         (
             "First shortfall",
-            [_first(run, c["first_shortfall_day"]) for c in cells]
-            + [_first(run, metric(f"first_shortfall_day.{region}"))],
+            outcome(
+                [_first(run, c["first_shortfall_day"]) for c in cells]
+                + [_first(run, metric(f"first_shortfall_day.{region}"))]
+            ),
             "key",
         ),
-        ("Largest daily shortfall (t)", [tonnes(c["max_daily_shortfall_t"]) for c in cells] + [DASH], ""),
+        (
+            "Largest daily shortfall (t)",
+            outcome([tonnes(c["max_daily_shortfall_t"]) for c in cells] + [DASH]),
+            "",
+        ),
         (
             "Minimum days of cover",
             [_cover(c["min_days_of_cover"]) for c in cells] + [_cover(total_low)],
             "key",
         ),
         (
-            "Lowest cover on",
+            "Lowest cover on (end of day)",
             [when(start, d) if d is not None else DASH for d in low_days]
             + [when(start, low_total_day) if low_total_day is not None else DASH],
             "",
@@ -149,11 +199,15 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
 
 
 def comparison_table(run: Run, base: Run) -> str:
-    """Baseline against scenario per region and material: shortfall, days short, first shortfall, cover."""
+    """Baseline against scenario per region and material: shortfall, days short, first shortfall, cover.
+
+    A region and material with demand in neither run has no row.
+    """
     regions = [r for r in run.regions() if r in base.regions()]
-    materials = [m for m in run.materials() if m in base.materials()]
+    shared = [m for m in run.materials() if m in base.materials()]
     rows = []
     for region in regions:
+        materials = [m for m in shared if run.demands(region, m) or base.demands(region, m)]
         for k, material in enumerate(materials):
             b, s = base.cells[region, material], run.cells[region, material]
             name = f'<th rowspan="{len(materials)}">{escape(run.names.region(region))}</th>' if k == 0 else ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from html import escape
 from typing import Any
 
@@ -80,17 +81,45 @@ def days(value: float) -> str:
     return f"{value:.1f}"
 
 
-def usd(value: float) -> str:
-    """Money: ``USD 322,350``, ``USD 18.9 m``, ``USD 1.24 bn`` (no-break spaces inside).
+MILLIONS_FROM_USD = 100_000.0
+"""Amounts from this one on are written in millions (``USD 0.32 m``), as the tables' USD m columns."""
 
-    >>> [text.replace(NBSP, " ") for text in (usd(322350), usd(18874513.5), usd(1.2391e9))]
-    ['USD 322,350', 'USD 18.9 m', 'USD 1.24 bn']
+
+def usd(value: float, *, in_millions: bool = False) -> str:
+    """Money: ``USD 45,300``, ``USD 0.32 m``, ``USD 18.9 m``, ``USD 1.24 bn`` (no-break spaces inside).
+
+    From USD 100,000 in millions (two decimals below 1 m, as :func:`usd_m`), from 1 bn
+    in billions. ``in_millions`` writes a smaller amount in millions too (to three decimals
+    below 0.01 m), so that it reads like the millions beside it (:func:`usd_all`).
+
+    >>> [text.replace(NBSP, " ") for text in (usd(45300), usd(322350), usd(18874513.5), usd(1.2391e9))]
+    ['USD 45,300', 'USD 0.32 m', 'USD 18.9 m', 'USD 1.24 bn']
+    >>> [usd(v, in_millions=True).replace(NBSP, " ") for v in (45300, 2373, 0)]
+    ['USD 0.05 m', 'USD 0.002 m', 'USD 0']
     """
-    if abs(value) >= 1e9:
+    size = abs(value)
+    if size >= 0.9995e9:  # 999.96 m rounds to 1.00 bn, not 1000.0 m
         return f"USD{NBSP}{value / 1e9:.2f}{NBSP}bn"
-    if abs(value) >= 1e6:
+    if size >= 0.995e6:  # 999,999 rounds to 1.0 m, not 1.00 m
         return f"USD{NBSP}{value / 1e6:.1f}{NBSP}m"
+    if size and (size >= MILLIONS_FROM_USD or in_millions):
+        millions = value / 1e6
+        decimals = min(3, max(2, -math.floor(math.log10(abs(millions)))))  # USD 2,373: 0.002 m; USD 400: 0.000 m
+        return f"USD{NBSP}{millions:.{decimals}f}{NBSP}m"
     return f"USD{NBSP}{value:,.0f}"
+
+
+def usd_all(values: Iterable[float]) -> list[str]:
+    """Amounts of one table or sentence by :func:`usd`, all in millions when one of them is.
+
+    >>> [text.replace(NBSP, " ") for text in usd_all([2.3e6, 879178.0, 2373.0, 0.0])]
+    ['USD 2.3 m', 'USD 0.88 m', 'USD 0.002 m', 'USD 0']
+    >>> [text.replace(NBSP, " ") for text in usd_all([45300.0, 2373.0])]
+    ['USD 45,300', 'USD 2,373']
+    """
+    amounts = list(values)
+    in_millions = any(abs(v) >= MILLIONS_FROM_USD for v in amounts)
+    return [usd(v, in_millions=in_millions) for v in amounts]
 
 
 def times(ratio: float) -> str:
