@@ -111,3 +111,27 @@ def test_no_share_alone_column_when_no_member_runs_short_even_without_the_stock(
     data = build(data, regions__eu__commercial_stock__ree__tonnes=5000)
     text = render_report(run(data))
     assert "Short with its share alone" not in text and "share held alone" not in text
+
+
+def test_ratio_line_leaves_out_a_member_without_demand_for_the_material():
+    # a second material only Japan uses, halted like the first: all 60 t of its pool goes to Japan
+    data = build(
+        TWO_MEMBERS,
+        materials={"ree": {"price_usd_per_kg": 50}, "magnets": {"price_usd_per_kg": 80}},
+        regions__japan__demand__magnets={"tonnes_per_day": 10},
+        regions__japan__commercial_stock__magnets={"tonnes": 0},
+        regions__japan__sourcing__magnets={"china": 1.0},
+        agreement__pool__contributions__japan__magnets={"tonnes": 30},
+        agreement__pool__contributions__eu__magnets={"tonnes": 30},
+    )
+    _, ratio = _lines(data)
+    assert "magnets Japan 100%." in ratio and "EU 0%." not in ratio
+
+
+def test_verdict_amounts_share_one_unit():
+    # no shock: each holds its 30 t for 60 days at 1 USD/t a day (365 a year), USD 1,800, beside USD 1.5 m of buying
+    data = build(TWO_MEMBERS, materials__ree__holding_cost_usd_per_t_year=365, shocks=[])
+    text = _plain(render_report(run(data)))
+    assert len(re.findall(r"USD 1\.5 m\s*hold USD 0\.002 m", text)) == 2  # was "hold USD 1,800"
+    assert "buying the pool USD 3.0 m at reference prices and holding strategic stock USD 0.004 m" in text
+    assert "USD 1,800" not in text and "USD 3,600" not in text

@@ -21,7 +21,7 @@ from html import escape
 from simulator.report.accounts import Account
 from simulator.report.findings import Run
 from simulator.report.prices import price_line
-from simulator.report.words import join_words, percent, price, tonnes, usd, when
+from simulator.report.words import in_millions, join_words, percent, price, tonnes, usd, usd_all, when
 
 SMALL = "<br><small>{}</small>"
 VISIBLE_T = 0.005
@@ -175,7 +175,8 @@ def ratio_line(run: Run) -> str:
         total = sum(got.values())
         if total < VISIBLE_T or all(abs(got[m] / total - agreement.ratio.get(m, 0.0)) < 0.05 for m in members):
             continue
-        shares = join_words([f"{names.region(m)} {percent(got[m] / total)}" for m in members])
+        users = [m for m in members if material in run.result.scenario.regions[m].demand]
+        shares = join_words([f"{names.region(m)} {percent(got[m] / total)}" for m in users])
         received.append(f"{names.material_text(material)} {shares}")
     if not received:
         return ""
@@ -221,17 +222,18 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     refill = sum(a.refill_usd for a in accounts.values())
     moved = sum(a.auction_paid_usd for a in accounts.values())
     joint = run.result.scenario.agreement is not None and run.result.scenario.agreement.pool.mode == "joint"
-    parts = [f"buying the pool {usd(buying)} at reference prices"] if joint else []
-    parts.append(f"holding strategic stock {usd(holding)} over the {horizon} days")
+    shown_buying, shown_holding, shown_refill, shown_moved = usd_all([buying, holding, refill, moved])
+    parts = [f"buying the pool {shown_buying} at reference prices"] if joint else []
+    parts.append(f"holding strategic stock {shown_holding} over the {horizon} days")
     if refill:
-        parts.append(f"refills {usd(refill)}")
+        parts.append(f"refills {shown_refill}")
     text = f"Cost to the members: {join_words(parts)}."
     materials = run.result.scenario.materials
     unpriced = [run.names.material_text(m) for m in run.materials() if materials[m].price_usd_per_kg is None]
     if unpriced:
         text += f" Not counted: {join_words(unpriced)}, which the scenario gives no price."
     if moved:
-        text += f" Auctions move {usd(moved)} between members: the proceeds go to the pool's owners."
+        text += f" Auctions move {shown_moved} between members: the proceeds go to the pool's owners."
     left = run.metric("pool_end_t")
     unused = sum(a.total("unused_auction_t") for a in accounts.values())
     if joint and (left or unused >= VISIBLE_T):
@@ -240,7 +242,10 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     return text
 
 
-def _member_row(run: Run, alone: Run | None, apart: Run | None, account: Account, auctions: bool, joint: bool) -> str:
+def _member_row(
+    run: Run, alone: Run | None, apart: Run | None, account: Account, auctions: bool, joint: bool, millions: bool
+) -> str:
+    """One member's row; ``millions``: every amount of the table in millions (:func:`in_millions`)."""
     m = account.member
     names = run.names
     own = sum(account.stakes[x].ownership for x in account.stakes) / max(1, len(account.stakes))
@@ -263,17 +268,25 @@ def _member_row(run: Run, alone: Run | None, apart: Run | None, account: Account
         notes.append(f"lent {tonnes(account.lent_t)}")
     cells.append(f"<td>{tonnes(account.drawn_t)}" + (SMALL.format("; ".join(notes)) if notes else "") + "</td>")
     if auctions:
-        paid = run.tag(usd(account.auction_paid_usd), account.auction_paid_usd, f"auction_spend_usd.{m}")
-        got = run.tag(usd(account.auction_received_usd), account.auction_received_usd, f"auction_revenue_usd.{m}")
+        paid = run.tag(
+            usd(account.auction_paid_usd, in_millions=millions), account.auction_paid_usd, f"auction_spend_usd.{m}"
+        )
+        got = run.tag(
+            usd(account.auction_received_usd, in_millions=millions),
+            account.auction_received_usd,
+            f"auction_revenue_usd.{m}",
+        )
         cells.append(f'<td><span class="money">{paid}</span>' + SMALL.format(f"received {got}") + "</td>")
-    holding = run.tag(usd(account.holding_usd), account.holding_usd, f"holding_cost_usd.{m}")
-    held = f"hold {holding}" + (f", refills {usd(account.refill_usd)}" if account.refill_usd else "")
+    holding = run.tag(usd(account.holding_usd, in_millions=millions), account.holding_usd, f"holding_cost_usd.{m}")
+    held = f"hold {holding}" + (
+        f", refills {usd(account.refill_usd, in_millions=millions)}" if account.refill_usd else ""
+    )
     if joint:
-        bought = usd(account.buying_usd) + (" + ?" if account.unpriced else "")
+        bought = usd(account.buying_usd, in_millions=millions) + (" + ?" if account.unpriced else "")
         cells.append(f'<td><span class="money">{bought}</span>' + SMALL.format(held) + "</td>")
     else:
         cells.append(f"<td>{held}</td>")
-    cells.append(f'<td class="net">{usd(account.net_usd)}</td>')
+    cells.append(f'<td class="net">{usd(account.net_usd, in_millions=millions)}</td>')
     if joint:
         share, unused = account.total("pool_share_end_t"), account.total("unused_auction_t")
         below = SMALL.format(f"{tonnes(unused)} bought, unused") if unused >= VISIBLE_T else ""
@@ -298,7 +311,13 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     head += ["Pool share: bought" if joint else "Reserve", "Net cost"]
     if joint:
         head.append("Still owns at the end")
-    rows = "".join(_member_row(run, alone, apart, a, auctions, joint) for a in accounts.values())
+    amounts = [
+        value
+        for a in accounts.values()
+        for value in (a.auction_paid_usd, a.auction_received_usd, a.holding_usd, a.refill_usd, a.buying_usd, a.net_usd)
+    ]
+    millions = in_millions(amounts)
+    rows = "".join(_member_row(run, alone, apart, a, auctions, joint, millions) for a in accounts.values())
     prices = []
     for material in run.materials():
         value = next(iter(accounts.values())).stakes[material].price_usd_per_kg

@@ -118,8 +118,13 @@ def usd_all(values: Iterable[float]) -> list[str]:
     ['USD 45,300', 'USD 2,373']
     """
     amounts = list(values)
-    in_millions = any(abs(v) >= MILLIONS_FROM_USD for v in amounts)
-    return [usd(v, in_millions=in_millions) for v in amounts]
+    millions = in_millions(amounts)
+    return [usd(v, in_millions=millions) for v in amounts]
+
+
+def in_millions(amounts: Iterable[float]) -> bool:
+    """Whether amounts shown together are written in millions: when one of them is (:func:`usd`)."""
+    return any(abs(v) >= MILLIONS_FROM_USD for v in amounts)
 
 
 def times(ratio: float) -> str:
