@@ -314,3 +314,64 @@ def test_an_id_with_capitals_or_spaces_is_shown_the_id_it_may_mean(written, mean
         validate_data(data, "s.yaml")
     assert f"shocks.odd.materials.0: must be lower-case letters, digits and '_', starting with a letter; " \
         f"did you mean '{meant}'?" in caught.value.render()  # fmt: skip
+
+
+# --- defect 4: every line of a bad-input message says error:, whichever command printed it ----------
+
+TWO_PROBLEMS = build(ONE_REGION, materials__ree__price_usd_per_kg=-50, regions__japan__demand__ree__tonnes_per_day=-10)
+"""ONE_REGION (no agreement) with a negative price and a negative demand: two schema problems."""
+
+COMMANDS_WITH_A_SCENARIO = {
+    "run": [],
+    "report": [],
+    "compare": [],  # the scenario's own problems come before "no agreement"
+    "sweep": ["--grid", "horizon_days=30,40"],
+    "explore": ["--axis", "horizon_days=30,40"],
+    "sensitivity": ["--samples", "4"],
+    "calibrate": ["--fit", "horizon_days=30:40"],
+}
+"""What each command needs besides SCENARIO and -o (calibrate's --record is added in the test)."""
+
+
+@pytest.mark.parametrize("command", [*COMMANDS_WITH_A_SCENARIO, "validate"])
+def test_each_problem_of_a_scenario_is_a_line_of_its_own_starting_with_error(tmp_path, command):
+    path = write(tmp_path, TWO_PROBLEMS)
+    args = [*COMMANDS_WITH_A_SCENARIO.get(command, [])]
+    if command == "calibrate":
+        record = tmp_path / "record.csv"
+        record.write_text("date,quantity,value\n2010-07-01,stock.japan.ree,100\n")
+        args += ["--record", record]
+    if command != "validate":
+        args += ["-o", tmp_path / "out"]
+    # a grid is checked on its first point: the sweep and the explorer name it
+    label = {"sweep": " [horizon_days=30]", "explore": " [horizon_days=30]"}.get(command, "")
+    result = invoke(command, path, *args)
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error: {path}{label}: materials.ree.price_usd_per_kg: must be >= 0\n"
+        f"error: {path}{label}: regions.japan.demand.ree.tonnes_per_day: must be >= 0\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_validate_says_ok_for_a_good_file_and_error_for_each_problem_of_a_bad_one(tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text(yaml.safe_dump(ONE_REGION))
+    bad = write(tmp_path, TWO_PROBLEMS)
+    result = invoke("validate", good, bad)
+    assert result.exit_code == 2
+    assert result.stdout == f"{good}: ok\n"
+    assert result.stderr == (
+        f"error: {bad}: materials.ree.price_usd_per_kg: must be >= 0\n"
+        f"error: {bad}: regions.japan.demand.ree.tonnes_per_day: must be >= 0\n"
+    )
+
+
+def test_the_python_api_keeps_the_problems_without_error():
+    with pytest.raises(ScenarioError) as caught:
+        simulator.run(TWO_PROBLEMS)
+    assert str(caught.value) == (
+        "<scenario data>: materials.ree.price_usd_per_kg: must be >= 0\n"
+        "<scenario data>: regions.japan.demand.ree.tonnes_per_day: must be >= 0"
+    )
+
