@@ -14,7 +14,7 @@ import simulator
 from simulator.errors import InputError, ScenarioError
 from simulator.scenario import validate_data
 from simulator.scenario.schema import Shock
-from tests.helpers import ONE_REGION, TWO_MEMBERS, assert_bad_input, build, invoke
+from tests.helpers import ONE_REGION, TINY_SCENARIO_TEXT, TWO_MEMBERS, assert_bad_input, build, invoke
 
 
 def embargo(ident: str, start: int, end: int, **extra: Any) -> dict[str, Any]:
@@ -375,3 +375,68 @@ def test_the_python_api_keeps_the_problems_without_error():
         "<scenario data>: regions.japan.demand.ree.tonnes_per_day: must be >= 0"
     )
 
+
+# --- defect 5: broken YAML told in plain words, at its line and column --------------------------------
+
+
+def tiny(old: str, new: str) -> str:
+    """TINY_SCENARIO_TEXT with ``old`` (found once) replaced by ``new``."""
+    assert TINY_SCENARIO_TEXT.count(old) == 1, old
+    return TINY_SCENARIO_TEXT.replace(old, new)
+
+
+BROKEN_FILES = {
+    # line 5 is "  ree: {price_usd_per_kg: 50}": a tab instead of its two spaces
+    "tab": (tiny("  ree: {price", "\tree: {price"), "line 5, column 1: a tab character; YAML indents with spaces only"),
+    # "name: 'tiny": the quote is the 7th character of line 1
+    "quote": (tiny("name: tiny", "name: 'tiny"), "line 1, column 7: the quoted text opened here is never closed"),
+    # line 17 "  - {id: halt, kind: embargo, supplier: china, regions: [japan, start: 5, end: 20}": '[' is
+    # character 57 (5 + 10 + 15 + 17 + 9 before it) and '}' character 82 (57 + 7 + 10 + 8)
+    "bracket": (
+        tiny("[japan], start", "[japan, start"),
+        "line 17, column 82: '}' before the list opened with '[' at line 17, column 57 is closed with ']'",
+    ),
+    # line 12 indented 3 spaces: japan's keys (line 9) start at column 3, demand's at column 5
+    "indentation": (
+        tiny("    commercial_stock:", "   commercial_stock:"),
+        "line 12, column 4: this line starts at column 4, which lines up with nothing above it "
+        "(the mapping from line 9 starts its keys at column 3)",
+    ),
+    # a key at line 18 between the shocks (a list from line 17)
+    "key among list items": (
+        TINY_SCENARIO_TEXT + "  end: 30\n",
+        "line 18, column 3: a key among the items of the list from line 17; each item starts with '- '",
+    ),
+    # "name: tiny: small": the second ':' is character 11
+    "second colon": (
+        tiny("name: tiny", "name: tiny: small"),
+        "line 1, column 11: a second ': ' on one line; put a value that holds ': ' in quotes",
+    ),
+    # '*' is character 7 of "name: *nope"
+    "alias": (
+        tiny("name: tiny", "name: *nope"),
+        "line 1, column 7: '*nope' refers to no anchor '&nope' above it; put a value starting with '*' in quotes",
+    ),
+    # NUL is character 9 of "name: ti\0ny"
+    "NUL": (
+        tiny("name: tiny", "name: ti\x00ny"),
+        "line 1, column 9: the character U+0000 is not allowed in YAML (a control character, not text)",
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "words"), BROKEN_FILES.values(), ids=list(BROKEN_FILES))
+def test_broken_yaml_is_told_in_plain_words_at_its_line_and_column(tmp_path, text, words):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    result = invoke("run", path, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output == f"error: {path}: malformed YAML: {words}\n"
+
+
+def test_broken_yaml_in_a_set_value_names_the_option(tmp_path):
+    result = invoke("run", write(tmp_path, ONE_REGION), "--set", "shocks=[x", "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    # the value "[x" is its own text: its '[' is line 1, column 1
+    words = "line 1, column 1: the list opened with '[' here is never closed with ']'"
+    assert result.output == f"error: --set shocks: malformed YAML: {words}\n"
