@@ -434,6 +434,36 @@ def test_broken_yaml_is_told_in_plain_words_at_its_line_and_column(tmp_path, tex
     assert result.output == f"error: {path}: malformed YAML: {words}\n"
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # "name: ti" is 8 characters: the Latin-1 e-acute is the 9th
+        (
+            tiny("name: tiny", "name: ti\xe9ny").encode("latin-1"),
+            "not UTF-8 text: byte 0xE9 at line 1, column 9; save the file as UTF-8",
+        ),
+        (b"", "a scenario must be a YAML mapping of fields, but the file holds no data"),
+        (b"# only a comment\n", "a scenario must be a YAML mapping of fields, but the file holds no data"),
+        (b"- name: tiny\n", "a scenario must be a YAML mapping of fields, not a list"),
+        (b"horizon_days: 40\nhorizon_days: 50\n", "horizon_days: key given twice (lines 1 and 2)"),
+    ],
+)
+def test_a_file_that_is_no_scenario_at_all_is_named_with_what_it_holds(tmp_path, content, message):
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(content)
+    result = invoke("validate", path)
+    assert result.exit_code == 2
+    assert result.output == f"error: {path}: {message}\n"
+
+
+def test_a_sweep_file_that_is_a_list_is_called_a_sweep_file(tmp_path):
+    spec = tmp_path / "sweep.yaml"
+    spec.write_text("- grid: {horizon_days: [30, 40]}\n")
+    result = invoke("sweep", write(tmp_path, ONE_REGION), "--spec", spec, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output == f"error: {spec}: a sweep file must be a YAML mapping of fields, not a list\n"
+
+
 def test_broken_yaml_in_a_set_value_names_the_option(tmp_path):
     result = invoke("run", write(tmp_path, ONE_REGION), "--set", "shocks=[x", "-o", tmp_path / "out")
     assert result.exit_code == 2
