@@ -470,3 +470,26 @@ def test_broken_yaml_in_a_set_value_names_the_option(tmp_path):
     # the value "[x" is its own text: its '[' is line 1, column 1
     words = "line 1, column 1: the list opened with '[' here is never closed with ']'"
     assert result.output == f"error: --set shocks: malformed YAML: {words}\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # "2010-07-10,stock,japan,ree,10" is 29 characters: the Latin-1 e-acute after it is the 30th
+        (
+            b"date,quantity,region,material,value\n2010-07-10,stock,japan,ree,10\xe9\n",
+            "cannot read the record: not UTF-8 text: byte 0xE9 at line 2, column 30; save the file as UTF-8",
+        ),
+        (None, "file not found"),
+    ],
+)
+def test_a_record_that_cannot_be_read_is_told_like_a_scenario_that_cannot(tmp_path, content, message):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(TINY_SCENARIO_TEXT)
+    record = tmp_path / "record.csv"
+    if content is not None:
+        record.write_bytes(content)
+    fit = ["--fit", "shocks.halt.severity=0.1:0.9"]
+    result = invoke("calibrate", scenario, "--record", record, *fit, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output == f"error: {record}: {message}\n"

@@ -8,6 +8,9 @@ same as a writer of the file sees it ("this line starts at column 4, which lines
 nothing above it"), at the place to fix: where a quote or bracket that is never closed
 opens, where a line is indented wrongly. A PyYAML error it does not know keeps PyYAML's
 own words.
+
+A file that is not UTF-8 text at all (a scenario, a sweep file, a record) is told by
+:func:`not_utf8`: its first bad byte, by line and column.
 """
 
 from __future__ import annotations
