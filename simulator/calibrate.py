@@ -51,6 +51,7 @@ from simulator.names import Names, join_words
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import Scenario, apply_overrides, validate_data
+from simulator.scenario.yaml_messages import not_utf8
 
 QUANTITIES = {
     "price": ("price_usd_per_kg", "day"),
@@ -150,6 +151,15 @@ def _period_end(start: dt.date, period: str) -> dt.date:
     return dt.date(year, month, min(start.day, last_day))
 
 
+def _where_not_utf8(path: Path) -> str:
+    """Where a record stops being UTF-8, by line and column (pandas counts bytes from the start of a chunk)."""
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return not_utf8(exc)
+    return "not UTF-8 text; save the file as UTF-8"
+
+
 def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
     """The record's rows, checked against the scenario: every problem names the file, row and field."""
     source = str(path)
@@ -162,7 +172,11 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
             named = [name.strip() for name in next(csv.reader(handle), [])]
     except pd.errors.EmptyDataError:
         raise InputError("the record is empty: it needs a header line and rows", source) from None
-    except (OSError, csv.Error, pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except FileNotFoundError:
+        raise InputError("file not found", source) from None
+    except UnicodeDecodeError:
+        raise InputError(f"cannot read the record: {_where_not_utf8(path)}", source) from None
+    except (OSError, csv.Error, pd.errors.ParserError) as exc:
         raise InputError(f"cannot read the record: {exc}", source) from None
     twice = sorted({name for name in named if name and named.count(name) > 1})  # a trailing comma names none
     if twice:  # pandas would rename the second one and read only the first

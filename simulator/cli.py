@@ -118,7 +118,7 @@ class StockpileGroup(click.Group):
         except InputError as exc:
             if ctx.meta.get("debug"):
                 raise
-            click.echo(f"error: {exc.render()}", err=True)
+            click.echo(exc.for_console(), err=True)
             ctx.exit(2)
 
 
@@ -366,7 +366,7 @@ def validate(scenarios: tuple[str, ...]) -> None:
             load_scenario(path)
         except ScenarioError as exc:
             failed = True
-            click.echo(exc.render(), err=True)
+            click.echo(exc.for_console(), err=True)
         else:
             click.echo(f"{path}: ok")
     if failed:
@@ -1231,7 +1231,7 @@ def check(
     except InputError as exc:
         if ctx.meta.get("debug"):
             raise
-        click.echo(f"error: {exc.render()}")
+        click.echo(exc.for_console())
         ctx.exit(2)
     ctx.exit(report.exit_code)
 

@@ -117,11 +117,11 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str) -> Comparis
 
     The scenario as written is validated first: a problem of its own (an unknown key a
     ``--set`` added, say) is reported once, as ``stockpile run`` reports it, not once
-    per mechanism.
+    per mechanism, and before a missing agreement, as every command reports it first.
     """
+    validate_data(raw, source)
     if not raw.get("agreement"):
         raise InputError("the scenario has no agreement: nothing to compare", source)
-    validate_data(raw, source)
     results: dict[str, Result] = {}
     skipped: dict[str, str] = {}
     for mechanism in mechanisms:

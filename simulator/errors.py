@@ -9,12 +9,19 @@ A message that names a setting the user gave (a sweep's largest grid, its ``--gr
 values) names it by :func:`setting`, and each front end words it its own way: the
 command line as its option (``--max-points``, the default), the Python API as its
 argument (``max_points=``, :meth:`InputError.in_python_words`).
+
+The command line prints every problem on its own line, each after ``error:``
+(:meth:`InputError.for_console`), so each line names its file and field alone, whichever
+command printed it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+CONSOLE_PREFIX = "error: "
+"""What starts every line of a bad-input message on the command line."""
 
 _OPEN, _KEY, _CLOSE = "\x02", "\x1f", "\x03"
 _SETTING = re.compile(f"{_OPEN}([a-z_]+)(?:{_KEY}([^{_CLOSE}]*))?{_CLOSE}")
@@ -101,6 +108,15 @@ class InputError(Exception):
     def render(self) -> str:
         """All problems, one per line."""
         return "\n".join(p.render(self.source, self.python) for p in self.problems)
+
+    def for_console(self) -> str:
+        """The message the command line prints: every problem on its own line, each after ``error:``.
+
+        >>> print(InputError([Problem("a", "too big"), Problem("b", "unknown key")], "s.yaml").for_console())
+        error: s.yaml: a: too big
+        error: s.yaml: b: unknown key
+        """
+        return "\n".join(f"{CONSOLE_PREFIX}{p.render(self.source, self.python)}" for p in self.problems)
 
     def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem], str | None]]:
         """Pickled with its problems (from a sweep's worker), so the API can still word their settings."""

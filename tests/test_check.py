@@ -311,6 +311,11 @@ def test_a_non_finite_number_in_a_baseline_is_refused(repo, literal):
         ("scenarios: 5\n", "scenarios"),
         ("retired: pair\n", "retired"),
         ("default: {rtol: 1.0e-9}\ndefault: {rtol: 1.0}\n", "cannot read: malformed YAML: line 2, column 1: duplicate"),
+        # "default: {rtol: [" and then nothing: the text ends at line 2, column 1
+        (
+            "default: {rtol: [\n",
+            "cannot read: malformed YAML: line 2, column 1: the text ends before a '[' or '{' above",
+        ),
     ],
 )
 def test_a_malformed_tolerance_file_is_exit_2_naming_it_and_junit_is_still_written(repo, tmp_path, text, why):

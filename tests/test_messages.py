@@ -14,7 +14,7 @@ import simulator
 from simulator.errors import InputError, ScenarioError
 from simulator.scenario import validate_data
 from simulator.scenario.schema import Shock
-from tests.helpers import ONE_REGION, TWO_MEMBERS, assert_bad_input, build, invoke
+from tests.helpers import ONE_REGION, TINY_SCENARIO_TEXT, TWO_MEMBERS, assert_bad_input, build, invoke
 
 
 def embargo(ident: str, start: int, end: int, **extra: Any) -> dict[str, Any]:
@@ -314,3 +314,182 @@ def test_an_id_with_capitals_or_spaces_is_shown_the_id_it_may_mean(written, mean
         validate_data(data, "s.yaml")
     assert f"shocks.odd.materials.0: must be lower-case letters, digits and '_', starting with a letter; " \
         f"did you mean '{meant}'?" in caught.value.render()  # fmt: skip
+
+
+# --- defect 4: every line of a bad-input message says error:, whichever command printed it ----------
+
+TWO_PROBLEMS = build(ONE_REGION, materials__ree__price_usd_per_kg=-50, regions__japan__demand__ree__tonnes_per_day=-10)
+"""ONE_REGION (no agreement) with a negative price and a negative demand: two schema problems."""
+
+COMMANDS_WITH_A_SCENARIO = {
+    "run": [],
+    "report": [],
+    "compare": [],  # the scenario's own problems come before "no agreement"
+    "sweep": ["--grid", "horizon_days=30,40"],
+    "explore": ["--axis", "horizon_days=30,40"],
+    "sensitivity": ["--samples", "4"],
+    "calibrate": ["--fit", "horizon_days=30:40"],
+}
+"""What each command needs besides SCENARIO and -o (calibrate's --record is added in the test)."""
+
+
+@pytest.mark.parametrize("command", [*COMMANDS_WITH_A_SCENARIO, "validate"])
+def test_each_problem_of_a_scenario_is_a_line_of_its_own_starting_with_error(tmp_path, command):
+    path = write(tmp_path, TWO_PROBLEMS)
+    args = [*COMMANDS_WITH_A_SCENARIO.get(command, [])]
+    if command == "calibrate":
+        record = tmp_path / "record.csv"
+        record.write_text("date,quantity,value\n2010-07-01,stock.japan.ree,100\n")
+        args += ["--record", record]
+    if command != "validate":
+        args += ["-o", tmp_path / "out"]
+    # a grid is checked on its first point: the sweep and the explorer name it
+    label = {"sweep": " [horizon_days=30]", "explore": " [horizon_days=30]"}.get(command, "")
+    result = invoke(command, path, *args)
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error: {path}{label}: materials.ree.price_usd_per_kg: must be >= 0\n"
+        f"error: {path}{label}: regions.japan.demand.ree.tonnes_per_day: must be >= 0\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_validate_says_ok_for_a_good_file_and_error_for_each_problem_of_a_bad_one(tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text(yaml.safe_dump(ONE_REGION))
+    bad = write(tmp_path, TWO_PROBLEMS)
+    result = invoke("validate", good, bad)
+    assert result.exit_code == 2
+    assert result.stdout == f"{good}: ok\n"
+    assert result.stderr == (
+        f"error: {bad}: materials.ree.price_usd_per_kg: must be >= 0\n"
+        f"error: {bad}: regions.japan.demand.ree.tonnes_per_day: must be >= 0\n"
+    )
+
+
+def test_the_python_api_keeps_the_problems_without_error():
+    with pytest.raises(ScenarioError) as caught:
+        simulator.run(TWO_PROBLEMS)
+    assert str(caught.value) == (
+        "<scenario data>: materials.ree.price_usd_per_kg: must be >= 0\n"
+        "<scenario data>: regions.japan.demand.ree.tonnes_per_day: must be >= 0"
+    )
+
+
+# --- defect 5: broken YAML told in plain words, at its line and column --------------------------------
+
+
+def tiny(old: str, new: str) -> str:
+    """TINY_SCENARIO_TEXT with ``old`` (found once) replaced by ``new``."""
+    assert TINY_SCENARIO_TEXT.count(old) == 1, old
+    return TINY_SCENARIO_TEXT.replace(old, new)
+
+
+BROKEN_FILES = {
+    # line 5 is "  ree: {price_usd_per_kg: 50}": a tab instead of its two spaces
+    "tab": (tiny("  ree: {price", "\tree: {price"), "line 5, column 1: a tab character; YAML indents with spaces only"),
+    # "name: 'tiny": the quote is the 7th character of line 1
+    "quote": (tiny("name: tiny", "name: 'tiny"), "line 1, column 7: the quoted text opened here is never closed"),
+    # line 17 "  - {id: halt, kind: embargo, supplier: china, regions: [japan, start: 5, end: 20}": '[' is
+    # character 57 (5 + 10 + 15 + 17 + 9 before it) and '}' character 82 (57 + 7 + 10 + 8)
+    "bracket": (
+        tiny("[japan], start", "[japan, start"),
+        "line 17, column 82: '}' before the list opened with '[' at line 17, column 57 is closed with ']'",
+    ),
+    # line 12 indented 3 spaces: japan's keys (line 9) start at column 3, demand's at column 5
+    "indentation": (
+        tiny("    commercial_stock:", "   commercial_stock:"),
+        "line 12, column 4: this line starts at column 4, which lines up with nothing above it "
+        "(the mapping from line 9 starts its keys at column 3)",
+    ),
+    # a key at line 18 between the shocks (a list from line 17)
+    "key among list items": (
+        TINY_SCENARIO_TEXT + "  end: 30\n",
+        "line 18, column 3: a key among the items of the list from line 17; each item starts with '- '",
+    ),
+    # "name: tiny: small": the second ':' is character 11
+    "second colon": (
+        tiny("name: tiny", "name: tiny: small"),
+        "line 1, column 11: a second ': ' on one line; put a value that holds ': ' in quotes",
+    ),
+    # '*' is character 7 of "name: *nope"
+    "alias": (
+        tiny("name: tiny", "name: *nope"),
+        "line 1, column 7: '*nope' refers to no anchor '&nope' above it; put a value starting with '*' in quotes",
+    ),
+    # NUL is character 9 of "name: ti\0ny"
+    "NUL": (
+        tiny("name: tiny", "name: ti\x00ny"),
+        "line 1, column 9: the character U+0000 is not allowed in YAML (a control character, not text)",
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "words"), BROKEN_FILES.values(), ids=list(BROKEN_FILES))
+def test_broken_yaml_is_told_in_plain_words_at_its_line_and_column(tmp_path, text, words):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    result = invoke("run", path, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output == f"error: {path}: malformed YAML: {words}\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # "name: ti" is 8 characters: the Latin-1 e-acute is the 9th
+        (
+            tiny("name: tiny", "name: ti\xe9ny").encode("latin-1"),
+            "not UTF-8 text: byte 0xE9 at line 1, column 9; save the file as UTF-8",
+        ),
+        (b"", "a scenario must be a YAML mapping of fields, but the file holds no data"),
+        (b"# only a comment\n", "a scenario must be a YAML mapping of fields, but the file holds no data"),
+        (b"- name: tiny\n", "a scenario must be a YAML mapping of fields, not a list"),
+        (b"horizon_days: 40\nhorizon_days: 50\n", "horizon_days: key given twice (lines 1 and 2)"),
+    ],
+)
+def test_a_file_that_is_no_scenario_at_all_is_named_with_what_it_holds(tmp_path, content, message):
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(content)
+    result = invoke("validate", path)
+    assert result.exit_code == 2
+    assert result.output == f"error: {path}: {message}\n"
+
+
+def test_a_sweep_file_that_is_a_list_is_called_a_sweep_file(tmp_path):
+    spec = tmp_path / "sweep.yaml"
+    spec.write_text("- grid: {horizon_days: [30, 40]}\n")
+    result = invoke("sweep", write(tmp_path, ONE_REGION), "--spec", spec, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output == f"error: {spec}: a sweep file must be a YAML mapping of fields, not a list\n"
+
+
+def test_broken_yaml_in_a_set_value_names_the_option(tmp_path):
+    result = invoke("run", write(tmp_path, ONE_REGION), "--set", "shocks=[x", "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    # the value "[x" is its own text: its '[' is line 1, column 1
+    words = "line 1, column 1: the list opened with '[' here is never closed with ']'"
+    assert result.output == f"error: --set shocks: malformed YAML: {words}\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # "2010-07-10,stock,japan,ree,10" is 29 characters: the Latin-1 e-acute after it is the 30th
+        (
+            b"date,quantity,region,material,value\n2010-07-10,stock,japan,ree,10\xe9\n",
+            "cannot read the record: not UTF-8 text: byte 0xE9 at line 2, column 30; save the file as UTF-8",
+        ),
+        (None, "file not found"),
+    ],
+)
+def test_a_record_that_cannot_be_read_is_told_like_a_scenario_that_cannot(tmp_path, content, message):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(TINY_SCENARIO_TEXT)
+    record = tmp_path / "record.csv"
+    if content is not None:
+        record.write_bytes(content)
+    fit = ["--fit", "shocks.halt.severity=0.1:0.9"]
+    result = invoke("calibrate", scenario, "--record", record, *fit, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output == f"error: {record}: {message}\n"

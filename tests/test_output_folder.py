@@ -54,10 +54,10 @@ def test_run_refuses_a_folder_of_the_users_files_before_simulating(tmp_path, no_
     folder = user_folder(tmp_path)
     result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--report")
     assert result.exit_code == 2, result.output
-    lines = result.output.strip().removeprefix("error: ").splitlines()
-    assert len(lines) == 3  # one line per file
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 3  # one line per file, each an error of its own
     for line, name in zip(lines, sorted(USER_FILES), strict=True):
-        assert line.startswith(f"{folder}: {name}: exists and is not listed in this folder's manifest.json")
+        assert line.startswith(f"error: {folder}: {name}: exists and is not listed in this folder's manifest.json")
         assert line.endswith("pass --force to overwrite it")
     assert contents(folder) == {k: v.encode() for k, v in USER_FILES.items()}
 

@@ -10,13 +10,16 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from simulator.errors import InputError
 from simulator.scenario.strict_yaml import _UNSURE, MAX_DEPTH, _quick, _StrictLoader, load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+SHIPPED_SCENARIOS = [path.read_text() for path in sorted((ROOT / "scenarios").glob("*.yaml"))]
 SCALARS = [
     "1e3",
     "-2.5E-4",
@@ -118,3 +121,152 @@ def test_values_the_rules_define():
     }
     assert load_yaml("base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\n")["use"] == {"x": 1, "y": 3}
     assert load_yaml("") is None
+
+
+# --- broken YAML in plain words (simulator.scenario.yaml_messages) ---------------------------------
+
+BROKEN = {
+    "tab": ("a:\n\tb: 1\n", "line 2, column 1: a tab character; YAML indents with spaces only"),
+    "reserved": ("a: @x\n", "line 1, column 4: '@' cannot start a value (YAML reserves it); put the value in quotes"),
+    "second colon": ("a: b: c\n", "line 1, column 5: a second ': ' on one line; put a value that holds ': ' in quotes"),
+    # c (column 4) is under b's value 1, so "1 c" is one text and its ':' is no key's
+    "indented under a value": (
+        "a:\n  b: 1\n   c: 2\n",
+        "line 3, column 4: this key is indented more than the key above it, which already has a value; "
+        "line up the keys",
+    ),
+    "line without a key above": (
+        "a\nb: 1\n",
+        "line 2, column 1: line 1 has no ':', so this line continues its text; give line 1 a key",
+    ),
+    "single quote": ("a: 'x\nb: 1\n", "line 1, column 4: the quoted text opened here is never closed"),
+    "double quote": ('a: "x\n', "line 1, column 4: the quoted text opened here is never closed"),
+    # the backslash is the 7th character of a: "C:\data"
+    "escape": (
+        'a: "C:\\data"\n',
+        "line 1, column 7: '\\d' is not an escape YAML knows in double quotes: write '\\\\' for a backslash, "
+        "or use single quotes",
+    ),
+    # "\u" wants 4 hexadecimal digits: the 'l' of "\ulm" (7th character) is not one
+    "short escape": (
+        'a: "\\ulm"\n',
+        "line 1, column 7: an escape in double quotes needs 4 hexadecimal digits here: write '\\\\' for a backslash, "
+        "or use single quotes",
+    ),
+    "list never closed": ("a: [1, 2\n", "line 1, column 4: the list opened with '[' here is never closed with ']'"),
+    "list opened at the end": ("a: [\n", "line 2, column 1: the text ends before a '[' or '{' above it is closed"),
+    "mapping never closed": (
+        "a: {b: 1\n",
+        "line 1, column 4: the mapping opened with '{' here is never closed with '}'",
+    ),
+    "list closed by a brace": (
+        "a: {b: [1, 2}\n",
+        "line 1, column 13: '}' before the list opened with '[' at line 1, column 8 is closed with ']'",
+    ),
+    "between two indentations": (
+        "a:\n  b: 1\n c: 2\n",
+        "line 3, column 2: this line starts at column 2, which lines up with nothing above it "
+        "(the mapping from line 1 starts its keys at column 1)",
+    ),
+    "list item between two indentations": (
+        "- a: 1\n - b: 2\n",
+        "line 2, column 2: this line starts at column 2, which lines up with nothing above it "
+        "(the list from line 1 starts its items at column 1)",
+    ),
+    "key among list items": (
+        "s:\n  - a\n  foo: 1\n",
+        "line 3, column 3: a key among the items of the list from line 2; each item starts with '- '",
+    ),
+    "list item among keys": (
+        "a:\n  b: 1\n  - c\n",
+        "line 3, column 3: a list item ('- ') among the keys of the mapping from line 2; "
+        "give the list a key of its own",
+    ),
+    "line without a colon among keys": (
+        "a: 1\nb\nc: 2\n",
+        "line 2, column 1: a line with no ':' where a key is expected (write key: value)",
+    ),
+    "text after a quote": (
+        "a: 'x' y\n",
+        "line 1, column 8: text after the end of a value; put the whole value in quotes",
+    ),
+    "colon without a key": ("a: 1\n: 2\n", "line 2, column 1: a ':' with no key before it"),
+    "closing bracket alone": ("a: 1\n]\n", "line 2, column 1: a ']' with no '[' before it"),
+    "empty list item": ("a: [1,,2]\n", "line 1, column 7: a value is missing before ','"),
+    "list item after a value": (
+        "a: - b\n",
+        "line 1, column 4: a list item ('- ') cannot start here; put the list on the lines under its key",
+    ),
+    "undefined alias": (
+        "a: *x\n",
+        "line 1, column 4: '*x' refers to no anchor '&x' above it; put a value starting with '*' in quotes",
+    ),
+    "anchor without a name": (
+        "a: & b\n",
+        "line 1, column 4: '&' must be followed by a name here; put a value starting with '&' in quotes",
+    ),
+    "anchor twice": ("a: &x 1\nb: &x 2\n", "line 2, column 4: the anchor '&x' is given twice (lines 1 and 2)"),
+    "two documents": ("a: 1\n---\nb: 2\n", "line 2, column 1: a second document starts here; a file holds one"),
+    "block scalar with text": (
+        "a: |x\n",
+        "line 1, column 4: '|' starts text on the lines below it and must end its line; "
+        "put a value starting with '|' in quotes",
+    ),
+    "tag without a name": (
+        'a: !"x"\n',
+        "line 1, column 4: '!' starts a tag here; put a value starting with '!' in quotes",
+    ),
+    "directive": (
+        "%\na: 1\n",
+        "line 1, column 1: a line starting with '%' is a YAML directive; put its text in quotes",
+    ),
+    "python tag": (
+        "a: !!python/object x\n",
+        "line 1, column 4: the tag '!!python/object' is not allowed: only plain data is read "
+        "(text, numbers, dates, lists, mappings)",
+    ),
+    "list as a key": ("? [a]\n: 1\n", "line 1, column 3: a list or mapping used as a key; a key is text or a number"),
+    # BEL is the 5th character of "a: x\ay"
+    "control character": (
+        "a: x\x07y\n",
+        "line 1, column 5: the character U+0007 is not allowed in YAML (a control character, not text)",
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "words"), BROKEN.values(), ids=list(BROKEN))
+def test_broken_yaml_is_told_in_plain_words(text, words):
+    with pytest.raises(InputError) as caught:
+        load_yaml(text)
+    assert str(caught.value) == f"malformed YAML: {words}"
+
+
+def test_a_set_value_is_named_by_its_path():
+    with pytest.raises(InputError) as caught:
+        load_yaml("[1, 2", prefix="shocks")
+    assert (
+        str(caught.value)
+        == "shocks: malformed YAML: line 1, column 1: the list opened with '[' here is never closed with ']'"
+    )
+
+
+PARSER_WORDS = re.compile(r"while (parsing|scanning)|<block|<stream|<scalar|<document|found '\?'|but (found|got)")
+"""PyYAML's own terms, which a message in plain words has none of."""
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.data())
+def test_a_shipped_scenario_broken_anywhere_is_told_in_plain_words(data):
+    """One character put in, or taken out of, a shipped scenario: never a traceback, never PyYAML's terms."""
+    text = data.draw(st.sampled_from(SHIPPED_SCENARIOS))
+    where = data.draw(st.integers(0, len(text)))
+    if data.draw(st.booleans()):
+        text = text[:where] + data.draw(st.sampled_from(list("\t[]{}'\":,-&*!%@`|>?# "))) + text[where:]
+    else:
+        text = text[:where] + text[where + 1 :]
+    message = ""
+    try:
+        load_yaml(text)
+    except InputError as exc:
+        message = str(exc)
+    assert not PARSER_WORDS.search(message), message

@@ -34,6 +34,7 @@ import yaml
 
 from simulator.errors import InputError, Problem, setting
 from simulator.gate.baseline import METRIC_NAMES, Number
+from simulator.scenario.yaml_messages import not_utf8, plain_words
 
 DEFAULT_RTOL = 1e-9
 DEFAULT_ATOL = 1e-6
@@ -130,15 +131,15 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def _read(path: Path) -> dict[str, Any]:
     source = str(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
-    except (OSError, UnicodeDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"cannot read: {not_utf8(exc)}", source) from None
+    except OSError as exc:
         raise InputError(f"cannot read: {exc}", source) from None
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise InputError(
-            f"cannot read: malformed YAML: {where}{getattr(exc, 'problem', None) or exc}", source
-        ) from None
+        raise InputError(f"cannot read: malformed YAML: {plain_words(exc, text)}", source) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

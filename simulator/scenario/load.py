@@ -23,6 +23,7 @@ from simulator.scenario.overrides import apply_overrides
 from simulator.scenario.portfolio import check_benchmarks, check_quotas
 from simulator.scenario.schema import ID_PATTERN, Scenario
 from simulator.scenario.strict_yaml import load_yaml
+from simulator.scenario.yaml_messages import not_utf8
 
 _MESSAGES = {
     "greater_than_equal": "must be >= {ge}",
@@ -66,8 +67,12 @@ MAX_FILE_BYTES = 10_000_000
 """Largest scenario or sweep file read (the shipped scenarios are about 20 kB)."""
 
 
-def read_yaml(path: Path) -> dict[str, Any]:
-    """Read a YAML mapping strictly (:mod:`~simulator.scenario.strict_yaml`); errors name the file."""
+def read_yaml(path: Path, kind: str = "scenario") -> dict[str, Any]:
+    """Read a YAML mapping strictly (:mod:`~simulator.scenario.strict_yaml`); errors name the file.
+
+    ``kind`` names what the file holds in the message for one that is not a mapping
+    ("a scenario must be a YAML mapping of fields, not a list").
+    """
     source = str(path)
     try:
         size = path.stat().st_size
@@ -76,15 +81,36 @@ def read_yaml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError("file not found", source) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(not_utf8(exc), source) from None
+    except OSError as exc:
         raise ScenarioError(f"cannot read: {exc}", source) from None
     try:
         data = load_yaml(text)
     except InputError as exc:
         raise ScenarioError(exc.problems, source) from None
     if not isinstance(data, dict):
-        raise ScenarioError("a scenario must be a YAML mapping of fields", source)
+        raise ScenarioError(f"a {kind} must be a YAML mapping of fields, {_not_a_mapping(data)}", source)
     return data
+
+
+def _not_a_mapping(data: Any) -> str:
+    """What a file holds instead of a mapping, in words.
+
+    >>> _not_a_mapping(None), _not_a_mapping([1]), _not_a_mapping("x"), _not_a_mapping(2.5)
+    ('but the file holds no data', 'not a list', 'not text', 'not a number')
+    """
+    if data is None:
+        return "but the file holds no data"
+    if isinstance(data, list):
+        return "not a list"
+    if isinstance(data, str):
+        return "not text"
+    if isinstance(data, bool):
+        return "not true/false"
+    if isinstance(data, int | float):
+        return "not a number"
+    return f"not a {type(data).__name__}"
 
 
 _PRIMITIVE_TAGS = frozenset({"int", "float", "str", "bool", "date", "list", "dict", "none"})

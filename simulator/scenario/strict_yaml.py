@@ -38,6 +38,7 @@ from yaml.events import MappingStartEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from simulator.errors import InputError, Problem
+from simulator.scenario.yaml_messages import plain_words
 
 MAX_DEPTH = 32
 """Most lists and mappings nested in one another (a scenario needs seven)."""
@@ -197,7 +198,8 @@ def load_yaml(text: str, prefix: str = "") -> Any:
     Raises
     ------
     InputError
-        Malformed YAML (with line and column), or every problem found, one per field.
+        Malformed YAML (with line, column and what is wrong in plain words,
+        :mod:`~simulator.scenario.yaml_messages`), or every problem found, one per field.
     """
     data = _quick(text)
     if data is not _UNSURE:
@@ -205,13 +207,13 @@ def load_yaml(text: str, prefix: str = "") -> Any:
     try:
         loader = _StrictLoader(text, prefix)  # PyYAML's reader refuses characters YAML forbids here
     except yaml.YAMLError as exc:
-        raise _malformed(exc, prefix) from None
+        raise _malformed(exc, text, prefix) from None
     try:
         data = loader.get_single_data()
     except _TooDeep as exc:
         raise InputError([exc.problem]) from None
     except yaml.YAMLError as exc:
-        raise _malformed(exc, prefix) from None
+        raise _malformed(exc, text, prefix) from None
     finally:
         loader.dispose()
     if loader.problems:
@@ -259,15 +261,9 @@ def _without_surrogates(data: Any, text: str, prefix: str) -> Any:
     return data
 
 
-def _malformed(exc: yaml.YAMLError, prefix: str) -> InputError:
-    """A YAML error as one problem at ``prefix``, with its line and column when PyYAML gives them.
-
-    A forbidden character (a NUL, say) is reported by position in the text, not by line.
-    """
-    mark = getattr(exc, "problem_mark", None)
-    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-    problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
-    return InputError([Problem(prefix, f"malformed YAML: {where}{problem}")])
+def _malformed(exc: yaml.YAMLError, text: str, prefix: str) -> InputError:
+    """A YAML error as one problem at ``prefix``: line, column and what is wrong, in plain words."""
+    return InputError([Problem(prefix, f"malformed YAML: {plain_words(exc, text)}")])
 
 
 _UNSURE = object()

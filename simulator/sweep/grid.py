@@ -178,7 +178,7 @@ def load_spec_file(path: str | Path, max_values: int = MAX_POINTS) -> tuple[str 
     fixed values applied to every run.
     """
     source = str(path)
-    data = read_yaml(Path(path))
+    data = read_yaml(Path(path), kind="sweep file")
     allowed = {"scenario", "grid", "runs", "seed", "set"}
     unknown = sorted(set(data) - allowed)
     if unknown:
