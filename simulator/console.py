@@ -25,12 +25,17 @@ def shortfall_text(tonnes: float) -> str:
 
 
 def summary_text(result: Any) -> str:
-    """The short table ``stockpile run`` prints: shortfall, days short, cover."""
+    """The short table ``stockpile run`` prints: shortfall, days short, cover.
+
+    A region without demand for a material gets no row for it (it is never short and
+    has no cover to speak of), as in the report.
+    """
     rows = result.tables["summary"].rows()
+    regions = result.scenario.regions
     header = ("region", "material", "shortfall t", "days short", "first short", "min cover d")
     cells = []
     for row in rows:
-        if row["region"] == ALL:
+        if row["region"] == ALL or row["material"] not in regions[row["region"]].demand:
             continue
         first = row["first_shortfall_day"]
         cover = row["min_days_of_cover"]

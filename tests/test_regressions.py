@@ -6,7 +6,7 @@ import pytest
 
 from simulator.errors import ScenarioError
 from simulator.scenario import load_scenario
-from tests.helpers import ROOT, build, run, series
+from tests.helpers import ROOT, TWO_MEMBERS, build, run, series
 from tests.test_procurement import quota_world
 
 
@@ -88,6 +88,15 @@ def test_summary_table_columns_stay_aligned_with_long_region_names():
     lines = summary_text(run(data)).splitlines()
     assert lines[0].index("material") == lines[1].index("ree")
     assert lines[1].startswith("a_rather_long_region_name  ree")
+
+
+def test_summary_table_has_no_row_for_a_material_a_region_does_not_use():
+    from simulator.console import summary_text
+
+    data = build(TWO_MEMBERS, materials__magnets={}, regions__eu__demand__magnets={"tonnes_per_day": 1})
+    data = build(data, regions__eu__sourcing__magnets={"china": 1.0})
+    rows = [line.split()[:2] for line in summary_text(run(data)).splitlines()[1:-1]]
+    assert rows == [["japan", "ree"], ["eu", "ree"], ["eu", "magnets"]]
 
 
 def test_resourcing_never_buys_from_a_supplier_without_a_route():
