@@ -96,10 +96,10 @@ def compare_option(help_text: str) -> Any:
 
 
 class ScenarioFile(click.Path):
-    """A scenario file, or the bare name of one in ./scenarios or the shipped library."""
+    """A scenario file or the bare name of one in ./scenarios or the library; with ``folders``, also a folder."""
 
-    def __init__(self) -> None:
-        super().__init__(dir_okay=False)
+    def __init__(self, folders: bool = False) -> None:
+        super().__init__(dir_okay=folders)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """The file named, or the library file a bare name stands for."""
@@ -354,14 +354,23 @@ def report(
 
 
 @main.command()
-@click.argument("scenarios", nargs=-1, required=True, type=ScenarioFile())
+@click.argument("scenarios", nargs=-1, required=True, type=ScenarioFile(folders=True))
 def validate(scenarios: tuple[str, ...]) -> None:
-    """Check scenario files; list every problem of each (exit 2 if any)."""
+    """Check scenario files (a folder: its scenario files, as check finds them); list every problem (exit 2 if any)."""
     from simulator.errors import ScenarioError
+    from simulator.gate.run import scenario_files
     from simulator.scenario import load_scenario
 
+    files: list[str] = []
+    for given in scenarios:
+        if not Path(given).is_dir():
+            files.append(given)
+        elif found := scenario_files(Path(given)):
+            files += [str(path) for path in found]
+        else:
+            raise InputError("no scenario files (*.yaml, *.yml) in this folder", given)
     failed = False
-    for path in scenarios:
+    for path in files:
         try:
             load_scenario(path)
         except ScenarioError as exc:

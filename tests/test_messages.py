@@ -493,3 +493,18 @@ def test_a_record_that_cannot_be_read_is_told_like_a_scenario_that_cannot(tmp_pa
     result = invoke("calibrate", scenario, "--record", record, *fit, "-o", tmp_path / "out")
     assert result.exit_code == 2
     assert result.output == f"error: {record}: {message}\n"
+
+
+def test_validate_takes_a_folder_as_check_finds_its_scenarios(tmp_path):
+    (tmp_path / "eu").mkdir()
+    (tmp_path / "_drafts").mkdir()
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(TWO_MEMBERS))
+    (tmp_path / "eu" / "b.yml").write_text("name: b\nhorizon_days: 0\n")
+    (tmp_path / "_drafts" / "c.yaml").write_text("not: [a scenario\n")  # skipped, as check skips it
+    result = invoke("validate", tmp_path)
+    assert_bad_input(result, f"{tmp_path / 'eu' / 'b.yml'}: horizon_days: must be >= 1")
+    assert f"{tmp_path / 'a.yaml'}: ok" in result.output
+    assert "c.yaml" not in result.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert_bad_input(invoke("validate", empty), f"{empty}: no scenario files (*.yaml, *.yml) in this folder")
