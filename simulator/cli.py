@@ -206,7 +206,10 @@ EXPLORER_HELP = (
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--seed", type=click.IntRange(min=0), help="Seed of the run (overrides the scenario's).")
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html.")
-@compare_option("With --report: compare against the BASELINE scenario in the report (--set applies to it too).")
+@compare_option(
+    "Also run the BASELINE scenario (--set applies to it too) and print each shortfall beside its own; "
+    "with --report, compare in the report too."
+)
 @explorer_option("With --report: " + EXPLORER_HELP)
 @click.option("--no-plots", is_flag=True, help="Skip the figures.")
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
@@ -242,8 +245,6 @@ def run(
     from simulator.scenario import load_raw
     from simulator.scenario.load import validate_overridden
 
-    if baseline_path and not with_report:
-        raise InputError("--compare needs --report")
     if explorer_page and not with_report:
         raise InputError("--explorer needs --report")
     pairs = _overrides(assignments) + ([("seed", seed)] if seed is not None else [])
@@ -258,7 +259,9 @@ def run(
         _check_drawable(loaded, scenario, "the report draws them too (run without --report)")
     elif not no_plots:
         _check_drawable(loaded, scenario, "run with --no-plots")
-    changes, base = _report_inputs(scenario, pairs, baseline_path, loaded) if with_report else ([], None)
+    changes, base = (
+        _report_inputs(scenario, pairs, baseline_path, loaded) if with_report or baseline_path else ([], None)
+    )
     folder = Path(out_dir or Path("results") / loaded.name)
     link = _explorer_link(folder / "report.html", explorer_page, raw) if with_report else None
     will_write = run_files(
@@ -296,9 +299,11 @@ def run(
                 run_workbook(res, stage / "workbook.xlsx", scenario_data=raw)
 
         write_run(result, out, figures=figures, scenario_data=raw)
-    from simulator.console import summary_text
+    from simulator.console import against_text, summary_text
 
     click.echo(summary_text(result))
+    if baseline is not None:
+        click.echo(against_text(result, baseline))
     if found is not None:
         from simulator.sensitivity.intervals import headline_lines
 

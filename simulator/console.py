@@ -24,44 +24,93 @@ def shortfall_text(tonnes: float) -> str:
     return f"{tonnes:,.1f}"
 
 
+def _table(header: tuple[str, ...], cells: list[tuple[str, ...]]) -> list[str]:
+    """Columns padded to their widest cell: the first two (names) to the left, numbers to the right."""
+    widths = [max(len(str(c[k])) for c in [header, *cells]) for k in range(len(header))]
+    return [
+        "  ".join(
+            str(c).ljust(w) if k < 2 else str(c).rjust(w) for k, (c, w) in enumerate(zip(line, widths, strict=True))
+        )
+        for line in [header, *cells]
+    ]
+
+
+def _used_rows(result: Any) -> list[dict[str, Any]]:
+    """Summary rows of the regions' materials in use (no ``all`` rows, no material a region has no demand for)."""
+    regions = result.scenario.regions
+    return [
+        row
+        for row in result.tables["summary"].rows()
+        if row["region"] != ALL and row["material"] in regions[row["region"]].demand
+    ]
+
+
+def _change(tonnes: float) -> str:
+    """A change of tonnes with its sign (``-20.0``, ``+0.035``), ``0.0`` for none."""
+    return f"+{shortfall_text(tonnes)}" if tonnes > 0 else shortfall_text(tonnes)
+
+
+def _first(result: Any, day: int) -> str:
+    return date_label(result.start_date, day) if day >= 0 else "-"
+
+
 def summary_text(result: Any) -> str:
     """The short table ``stockpile run`` prints: shortfall, days short, cover.
 
     A region without demand for a material gets no row for it (it is never short and
     has no cover to speak of), as in the report.
     """
-    rows = result.tables["summary"].rows()
-    regions = result.scenario.regions
     header = ("region", "material", "shortfall t", "days short", "first short", "min cover d")
-    cells = []
-    for row in rows:
-        if row["region"] == ALL or row["material"] not in regions[row["region"]].demand:
-            continue
-        first = row["first_shortfall_day"]
-        cover = row["min_days_of_cover"]
-        cells.append(
-            (
-                row["region"],
-                row["material"],
-                shortfall_text(row["shortfall_t"]),
-                str(row["shortfall_days"]),
-                date_label(result.start_date, first) if first >= 0 else "-",
-                f"{cover:.1f}" if cover is not None else "-",
-            )
+    cells = [
+        (
+            row["region"],
+            row["material"],
+            shortfall_text(row["shortfall_t"]),
+            str(row["shortfall_days"]),
+            _first(result, row["first_shortfall_day"]),
+            f"{row['min_days_of_cover']:.1f}" if row["min_days_of_cover"] is not None else "-",
         )
-    widths = [max(len(str(c[k])) for c in [header, *cells]) for k in range(len(header))]
-    lines = [
-        "  ".join(
-            str(c).ljust(w) if k < 2 else str(c).rjust(w) for k, (c, w) in enumerate(zip(line, widths, strict=True))
-        )
-        for line in [header, *cells]
+        for row in _used_rows(result)
     ]
+    lines = _table(header, cells)
+    rows = result.tables["summary"].rows()
     overall = next(row for row in rows if row["region"] == ALL and row["material"] == ALL)
     lines.append(
         f"total shortfall {shortfall_text(overall['total_shortfall_t'])} t; "
         f"fairness (Jain) {overall['fairness_jain']:.3f}"
     )
     return "\n".join(lines)
+
+
+def against_text(result: Any, baseline: Any) -> str:
+    """``run --compare``: each region's shortfall beside the baseline's, for the regions and materials in both."""
+    theirs = {(row["region"], row["material"]): row for row in _used_rows(baseline)}
+    header = ("region", "material", "shortfall t", "baseline t", "change t", "first short", "baseline first")
+    cells, ours_t, base_t = [], 0.0, 0.0
+    for row in _used_rows(result):
+        other = theirs.get((row["region"], row["material"]))
+        if other is None:
+            continue
+        ours_t += row["shortfall_t"]
+        base_t += other["shortfall_t"]
+        cells.append(
+            (
+                row["region"],
+                row["material"],
+                shortfall_text(row["shortfall_t"]),
+                shortfall_text(other["shortfall_t"]),
+                _change(row["shortfall_t"] - other["shortfall_t"]),
+                _first(result, row["first_shortfall_day"]),
+                _first(baseline, other["first_shortfall_day"]),
+            )
+        )
+    return "\n".join(
+        [
+            f"against {baseline.scenario.name}:",
+            *_table(header, cells),
+            f"shortfall of these rows {shortfall_text(ours_t)} t against {shortfall_text(base_t)} t in the baseline",
+        ]
+    )
 
 
 def compare_text(table: pd.DataFrame) -> str:

@@ -205,7 +205,17 @@ def test_run_writes_a_report_compared_with_a_baseline(tmp_path):
     lone = build(TWO_MEMBERS, name="no_pool", start_date="2010-07-01")
     lone.pop("agreement")
     baseline = write(tmp_path, lone, "lone.yaml")
-    assert_bad_input(invoke("run", scenario, "--compare", baseline, "-o", tmp_path / "x"), "--compare needs --report")
+    # without --report: the shortfalls side by side (TWO_MEMBERS worked in tests/test_verdict_pooling.py:
+    # 1,180 and 4,760 t with the 60 t pool, 1,200 and 4,800 t without it; Japan short from day 1 with it)
+    printed = invoke("run", scenario, "--compare", baseline, "-o", tmp_path / "x", "--no-plots")
+    assert printed.exit_code == 0, printed.output
+    lines = printed.output.splitlines()
+    at = lines.index("against no_pool:")
+    assert [line.split() for line in lines[at + 2 : at + 4]] == [
+        ["japan", "ree", "1,180.0", "1,200.0", "-20.0", "2", "Jul", "2010", "1", "Jul", "2010"],
+        ["eu", "ree", "4,760.0", "4,800.0", "-40.0", "1", "Jul", "2010", "1", "Jul", "2010"],
+    ]
+    assert lines[at + 4] == "shortfall of these rows 5,940.0 t against 6,000.0 t in the baseline"
     out = tmp_path / "out"
     result = invoke("run", scenario, "--report", "--compare", baseline, "-o", out, "--no-plots")
     assert result.exit_code == 0, result.output
