@@ -375,10 +375,12 @@ def test_one_bad_file_does_not_take_down_check_of_its_folder_and_junit_is_writte
     write_text(tmp_path, SCENARIO_TEXT + "seed: " + "9" * 5000 + "\n", "huge.yaml")
     report = tmp_path / "check.xml"
     checked = invoke("check", tmp_path, "--junit", report)
-    assert_bad_input(checked, "ok           tiny", "huge.yaml: seed: an integer of 5,000 digits is too large (line 18)")
+    assert_bad_input(
+        checked, "ok           good (name: tiny)", "huge.yaml: seed: an integer of 5,000 digits is too large (line 18)"
+    )
     cases = {case.get("name"): case for case in ElementTree.parse(report).getroot().iter("testcase")}
-    assert set(cases) == {"tiny", "huge"}
-    assert cases["tiny"].find("error") is None and "5,000 digits" in cases["huge"].find("error").get("message")
+    assert set(cases) == {"good", "huge"}
+    assert cases["good"].find("error") is None and "5,000 digits" in cases["huge"].find("error").get("message")
 
 
 def test_a_huge_set_value_is_refused_naming_the_option(tmp_path):
