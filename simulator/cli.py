@@ -1253,26 +1253,28 @@ def check(
 @main.command(name="list")
 @click.argument("folder", required=False, type=click.Path(file_okay=False))
 def list_scenarios(folder: str | None) -> None:
-    """List the scenarios in FOLDER with the question each answers.
+    """List the scenarios in FOLDER (and its sub-folders, as check finds them) with the question each answers.
 
     FOLDER defaults to ./scenarios, or the scenario library installed with the tool where
-    there is none. Any command taking a SCENARIO also accepts a listed scenario's bare name.
+    there is none. Any command taking a SCENARIO also accepts the bare name of a scenario
+    listed at the top of ./scenarios or of the library.
     """
     import textwrap
 
     from simulator.errors import ScenarioError
+    from simulator.gate.run import scenario_files
     from simulator.library import default_folder
     from simulator.scenario import load_scenario
 
     folder = folder or str(default_folder())
-    files = sorted(Path(folder).glob("*.yaml"))
+    files = scenario_files(Path(folder))
     if not files:
-        raise InputError("no scenario files (*.yaml) here", folder)
+        raise InputError("no scenario files (*.yaml, *.yml) here", folder)
     for path in files:
         try:
             scenario = load_scenario(path)
         except ScenarioError as exc:
-            click.echo(f"{path.name}: invalid ({exc.problems[0].render(None)})\n")
+            click.echo(f"{path}: invalid ({exc.problems[0].render(None)})\n")
             continue
         click.echo(f"{scenario.name}  ({path})")
         text = " ".join(scenario.description.split()) or "(no description)"

@@ -18,7 +18,7 @@ import yaml
 from click.testing import CliRunner
 
 from simulator.cli import main
-from tests.helpers import ROOT, TWO_MEMBERS, build, invoke
+from tests.helpers import ROOT, TINY_SCENARIO_TEXT, TWO_MEMBERS, build, invoke
 
 
 def check(*args):
@@ -167,6 +167,16 @@ def test_list_prints_each_scenario_with_its_question():
     result = invoke("list", ROOT / "scenarios")
     assert result.exit_code == 0
     assert "embargo_2010_historical" in result.output and "How many days of cover" in result.output
+
+
+def test_list_finds_the_scenarios_check_finds(tmp_path):
+    (tmp_path / "eu").mkdir()
+    (tmp_path / "_drafts").mkdir()
+    (tmp_path / "eu" / "b.yml").write_text(TINY_SCENARIO_TEXT.replace("name: tiny", "name: sub"))
+    (tmp_path / "_drafts" / "c.yaml").write_text(TINY_SCENARIO_TEXT.replace("name: tiny", "name: draft"))
+    result = invoke("list", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert f"sub  ({tmp_path / 'eu' / 'b.yml'})" in result.output and "draft" not in result.output
 
 
 # --- the gate cannot be fooled (issue 20, item 12) ------------------------------------------
