@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from simulator.results import ALL, date_label
+from simulator.scenario.portfolio import has_demand
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,11 +38,10 @@ def _table(header: tuple[str, ...], cells: list[tuple[str, ...]]) -> list[str]:
 
 def _used_rows(result: Any) -> list[dict[str, Any]]:
     """Summary rows of the regions' materials in use (no ``all`` rows, no material a region has no demand for)."""
-    regions = result.scenario.regions
     return [
         row
         for row in result.tables["summary"].rows()
-        if row["region"] != ALL and row["material"] in regions[row["region"]].demand
+        if row["region"] != ALL and has_demand(result.scenario, row["region"], row["material"])
     ]
 
 

@@ -33,8 +33,8 @@ from simulator.names import Names
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.quantities import SHOCK_SIZE_COLUMN
 from simulator.results import Result, span_dates
-from simulator.scenario import Scenario
 from simulator.scenario.checks import day_number
+from simulator.scenario.portfolio import has_demand
 
 LINE_STYLES = ("-", "--", ":", "-.")
 MAX_REGIONS = len(REGION_COLOURS) * len(LINE_STYLES)
@@ -286,19 +286,8 @@ def _style(i: int) -> dict[str, object]:
     }
 
 
-def has_demand(scenario: Scenario, region: str, material: str) -> bool:
-    """Whether ``region`` has demand for ``material``: a baseline above 0 t/day on day 0.
-
-    Growth and surges multiply the baseline, so without it the region has no demand on
-    any day: it cannot run short and has no days of cover. Figures draw no line for it
-    and the report states nothing about its shortfall, cover or prices for the material.
-    """
-    spec = scenario.regions[region].demand.get(material)
-    return spec is not None and spec.tonnes_per_day > 0
-
-
 def _region_lines(ax: Axes, result: Result, material: str, column: str) -> None:
-    """A line per region with demand for ``material`` (:func:`has_demand`)."""
+    """A line per region with demand for ``material`` (:func:`simulator.scenario.portfolio.has_demand`)."""
     names = Names.of(result.scenario)
     days, values = _column(result, "timeseries", "day"), _column(result, "timeseries", column)
     for i, region in enumerate(result.structure.regions):

@@ -21,7 +21,7 @@ from simulator.plots import days_of_cover_figure, shortfall_figure
 from simulator.report import render_report
 from simulator.report.accounts import accounts
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, comparison_figure
-from simulator.report.findings import Run, lead_phrase
+from simulator.report.findings import Run, lead_phrase, region_findings
 from simulator.scenario import scenario_hash, validate_data
 from simulator.scenario.changes import differences
 from tests.helpers import ONE_REGION, TWO_MEMBERS, build, invoke, run, shipped_group, shipped_result
@@ -436,3 +436,26 @@ def test_the_python_api_lists_changes_and_applies_them_to_the_baseline_too(tmp_p
     value = float(re.search(r'data-run="baseline" data-metric="shortfall_t\.japan" data-value="([^"]+)"', text)[1])
     assert value == pytest.approx(300.0)
     assert simulator.run(TWO_MEMBERS, set={"shocks.halt.end": 10}).changes[0].path == "shocks.halt.end"
+
+
+def test_days_carried_by_releases_under_a_cap_are_told_beside_the_shortfall():
+    # only Japan (20 t/day) is halted; a 600 t pool released at most 20 t a day carries it through days 0-29
+    # with cover 0.5 days (its half of the next day's cap, 10 t), then it is short 20 t a day on days 30-59.
+    # The EU (80 t/day, no stock) lives on arrivals: cover under one day (0.125, then 0) on all 60 days.
+    halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}]
+    data = build(
+        TWO_MEMBERS,
+        shocks=halt,
+        agreement__pool__contributions__japan__ree__tonnes=300,
+        agreement__pool__contributions__eu__ree__tonnes=300,
+        agreement__release_cap_t_per_day={"ree": 20},
+    )
+    result = Run.of(run(data))
+    japan, eu = (plain(region_findings(result, region)[1]) for region in ("japan", "eu"))
+    assert japan.startswith("Rare earths: short of 600 t (50% of demand) on 30 days from day 30")
+    assert japan.endswith(
+        "; on 30 days not short its cover was under one day (releases of strategic stock met the rest on 30)."
+    )
+    assert eu == (
+        "Rare earths: never short; lowest cover 0.0 days on day 29; on 60 days not short its cover was under one day."
+    )

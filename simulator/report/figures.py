@@ -32,13 +32,13 @@ from simulator.plots import (
     _x,
     empty_panel,
     finish_figure,
-    has_demand,
     shock_severity,
     shock_target,
 )
 from simulator.report.words import span_dates
 from simulator.results import Result
 from simulator.scenario.checks import day_number
+from simulator.scenario.portfolio import has_demand
 
 REPORT_WIDTH_IN = 7.1
 """Width of the report's figures: an A4 page's width inside 15 mm margins, so that they print at the size

@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 
 from simulator.names import Names
-from simulator.plots import has_demand
 from simulator.report.words import cap, days, join_words, num, percent, plural, tonnes, usd, when
 from simulator.results import ALL, Result
 from simulator.scenario.changes import differences
+from simulator.scenario.portfolio import has_demand
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class Run:
         return list(self.result.structure.materials)
 
     def demands(self, region: str, material: str) -> bool:
-        """Whether ``region`` has demand for ``material`` (:func:`simulator.plots.has_demand`).
+        """Whether ``region`` has demand for ``material`` (:func:`simulator.scenario.portfolio.has_demand`).
 
         Without it the region cannot run short and has no days of cover: the report
         states no shortfall, cover or price paid for the pair (docs/outputs.md,
@@ -198,6 +198,28 @@ def region_findings(run: Run, region: str) -> list[str]:
     return sentences
 
 
+THIN_COVER_DAYS = 7
+"""Days with under one day of cover and no shortfall from which a finding says so."""
+
+
+def thin_cover(run: Run, region: str, material: str) -> str:
+    """``on 448 days not short its cover was under one day (releases of strategic stock met the rest on 387)``.
+
+    End-of-day cover under one day of baseline demand without a shortfall means the region
+    lived from day to day on arrivals and releases: no shortfall, but no margin either
+    (under a release cap, for months). Empty below :data:`THIN_COVER_DAYS` such days.
+    """
+    ts = run.result.timeseries
+    rows = ts[(ts["region"] == region) & (ts["material"] == material)]
+    thin = (rows["days_of_cover"] < 1.0) & (rows["shortfall_t"] == 0)
+    count = int(thin.sum())
+    if count < THIN_COVER_DAYS:
+        return ""
+    carried = int((thin & (rows["released_t"] > 0)).sum())
+    text = f"on {count:,} days not short its cover was under one day"
+    return text + (f" (releases of strategic stock met the rest on {carried:,})" if carried else "")
+
+
 def _material_finding(run: Run, region: str, material: str) -> str:
     start = run.result.start_date
     key = f"{region}.{material}"
@@ -210,7 +232,8 @@ def _material_finding(run: Run, region: str, material: str) -> str:
             low_day = run.lowest_day.get((region, material))
             on = f" on {when(start, low_day)}" if low_day is not None else ""
             low = f"{run.tag(days(cover) + ' days', cover, f'min_days_of_cover.{key}')}{on}"
-        return f"{name}: never short" + (f"; lowest cover {low}." if low else ".")
+        thin = thin_cover(run, region, material)
+        return f"{name}: never short" + (f"; lowest cover {low}" if low else "") + (f"; {thin}." if thin else ".")
     short = run.cell(region, material, "shortfall_t")
     share = run.cell(region, material, "shortfall_share")
     first = int(run.cell(region, material, "first_shortfall_day"))
@@ -221,7 +244,8 @@ def _material_finding(run: Run, region: str, material: str) -> str:
         f"{run.tag(str(short_days), short_days, f'shortfall_days.{key}')} {'day' if short_days == 1 else 'days'} from "
         f"{run.date(first, f'first_shortfall_day.{key}')}, at most "
         f"{run.tag(tonnes(peak), peak, f'max_daily_shortfall_t.{key}')} a day"
-        + (f"; {cover}." if (cover := ran_out(run, region, material)) else ".")
+        + "".join(f"; {part}" for part in (ran_out(run, region, material), thin_cover(run, region, material)) if part)
+        + "."
     )
 
 

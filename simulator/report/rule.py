@@ -10,12 +10,12 @@ from typing import Any
 
 from simulator.mechanisms import BY_NAME
 from simulator.names import Names
-from simulator.plots import has_demand
 from simulator.report.accounts import Account, Stake
 from simulator.report.stocks import starting_stocks
 from simulator.report.words import MILLIONS_FROM_USD, cap, join_words, percent, price, tonnes, usd, usd_all, when
 from simulator.results import Result
 from simulator.scenario import Scenario
+from simulator.scenario.portfolio import has_demand
 
 DASH = "\u2013"
 NO_DEMAND_CELL = '<td colspan="{}"><small>no demand</small></td>'

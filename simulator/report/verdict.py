@@ -175,7 +175,7 @@ def ratio_line(run: Run) -> str:
         total = sum(got.values())
         if total < VISIBLE_T or all(abs(got[m] / total - agreement.ratio.get(m, 0.0)) < 0.05 for m in members):
             continue
-        users = [m for m in members if material in run.result.scenario.regions[m].demand]
+        users = [m for m in members if run.demands(m, material)]
         shares = join_words([f"{names.region(m)} {percent(got[m] / total)}" for m in users])
         received.append(f"{names.material_text(material)} {shares}")
     if not received:

@@ -98,6 +98,18 @@ def demand_of(s: Scenario, region: str, material: str) -> Demand:
     return s.regions[region].demand.get(material) or NO_DEMAND
 
 
+def has_demand(scenario: Scenario, region: str, material: str) -> bool:
+    """Whether ``region`` has demand for ``material``: a baseline above 0 t/day on day 0.
+
+    Growth and surges multiply the baseline, so without it the region has no demand on
+    any day: it cannot run short and has no days of cover. Figures draw no line for it,
+    and the report and the run's summary table state nothing about its shortfall, cover or
+    prices for the material.
+    """
+    spec = scenario.regions[region].demand.get(material)
+    return spec is not None and spec.tonnes_per_day > 0
+
+
 def normal_shares(s: Scenario) -> Array:
     """Sourcing shares as written, (region, material, supplier)."""
     return np.array(
