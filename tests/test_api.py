@@ -470,6 +470,14 @@ def test_check_of_a_missing_path_raises(tmp_path):
         simulator.check(tmp_path / "nowhere", workers=1)
 
 
+def test_check_without_paths_needs_a_scenarios_folder_here_or_library(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(simulator.InputError, match=r"no scenarios/ folder in .*pass paths=, or check the shipped"):
+        simulator.check(workers=1)
+    with pytest.raises(simulator.InputError, match="give library=True or paths, not both"):
+        simulator.check(tmp_path, library=True)
+
+
 def test_the_readme_python_example_runs():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     code = readme.split("```python\n", 1)[1].split("```", 1)[0]

@@ -125,13 +125,15 @@ def check(
     rtol: float | None = None,
     atol: float | None = None,
     workers: int | None = None,
+    library: bool = False,
 ) -> CheckReport:
     """Re-run scenarios and compare them with their baselines, as ``stockpile check``.
 
     Parameters
     ----------
     paths
-        Scenario files or folders (default: ``./scenarios``, else the shipped library).
+        Scenario files or folders (default: ``./scenarios``; without one, an
+        :class:`InputError`, so that a check run from the wrong folder cannot pass).
     baselines
         Baseline folder (default: ``<folder>/baselines``).
     tolerances
@@ -142,6 +144,8 @@ def check(
         Absolute tolerance for every number, replacing the file's default.
     workers
         Scenarios checked in parallel (default: the machine's cores).
+    library
+        Check the scenario library installed with the tool instead (no ``paths``).
 
     Returns
     -------
@@ -157,10 +161,19 @@ def check(
     """
     from simulator import gate
     from simulator.gate.tolerances import checked
-    from simulator.library import default_folder
+    from simulator.library import LOCAL_FOLDER, shipped_library
 
-    if paths is None:
-        names = [str(default_folder())]
+    if library and paths is not None:
+        raise InputError("give library=True or paths, not both")
+    if library:
+        names = [str(shipped_library())]
+    elif paths is None:
+        if not LOCAL_FOLDER.is_dir():
+            raise InputError(
+                f"no {LOCAL_FOLDER}/ folder in {Path.cwd()}: call check() from the folder that holds "
+                f"{LOCAL_FOLDER}/, pass paths=, or check the shipped library with library=True"
+            )
+        names = [str(LOCAL_FOLDER)]
     elif isinstance(paths, str | os.PathLike):
         names = [os.fspath(paths)]
     else:
