@@ -85,6 +85,7 @@ def summary_text(result: Any) -> str:
 def against_text(result: Any, baseline: Any) -> str:
     """``run --compare``: each region's shortfall beside the baseline's, for the regions and materials in both."""
     theirs = {(row["region"], row["material"]): row for row in _used_rows(baseline)}
+    ours = {(row["region"], row["material"]) for row in _used_rows(result)}
     header = ("region", "material", "shortfall t", "baseline t", "change t", "first short", "baseline first")
     cells, ours_t, base_t = [], 0.0, 0.0
     for row in _used_rows(result):
@@ -104,13 +105,16 @@ def against_text(result: Any, baseline: Any) -> str:
                 _first(baseline, other["first_shortfall_day"]),
             )
         )
-    return "\n".join(
-        [
-            f"against {baseline.scenario.name}:",
-            *_table(header, cells),
-            f"shortfall of these rows {shortfall_text(ours_t)} t against {shortfall_text(base_t)} t in the baseline",
-        ]
-    )
+    lines = [
+        f"against {baseline.scenario.name}:",
+        *_table(header, cells),
+        f"shortfall of these rows {shortfall_text(ours_t)} t against {shortfall_text(base_t)} t in the baseline",
+    ]
+    for where, pairs in (("this run", ours - set(theirs)), ("the baseline", set(theirs) - ours)):
+        if pairs:
+            shown = ", ".join(f"{region} {material}" for region, material in sorted(pairs))
+            lines.append(f"only in {where}, not compared: {shown}")
+    return "\n".join(lines)
 
 
 def compare_text(table: pd.DataFrame) -> str:

@@ -216,6 +216,15 @@ def test_run_writes_a_report_compared_with_a_baseline(tmp_path):
         ["eu", "ree", "4,760.0", "4,800.0", "-40.0", "1", "Jul", "2010", "1", "Jul", "2010"],
     ]
     assert lines[at + 4] == "shortfall of these rows 5,940.0 t against 6,000.0 t in the baseline"
+    # the other way round the change is positive; a pair in one run only is named, not dropped in silence
+    extra = build(lone, materials__magnets={}, regions__eu__demand__magnets={"tonnes_per_day": 1})
+    extra = write(tmp_path, build(extra, regions__eu__sourcing__magnets={"china": 1.0}), "extra.yaml")
+    printed = invoke("run", extra, "--compare", scenario, "-o", tmp_path / "y", "--no-plots")
+    assert printed.exit_code == 0, printed.output
+    lines = printed.output.splitlines()
+    at = lines.index("against pair:")
+    assert lines[at + 2].split()[:5] == ["japan", "ree", "1,200.0", "1,180.0", "+20.0"]
+    assert "only in this run, not compared: eu magnets" in lines
     out = tmp_path / "out"
     result = invoke("run", scenario, "--report", "--compare", baseline, "-o", out, "--no-plots")
     assert result.exit_code == 0, result.output

@@ -46,7 +46,8 @@ def test_shares_become_national_reserves_in_tonnes_keeping_a_reserve_already_hel
     held = own_share_scenario(validate_data(data, "test"))
     assert held is not None and held.agreement is None
     japan, eu = held.regions["japan"].reserve["ree"], held.regions["eu"].reserve["ree"]
-    assert (japan.tonnes, japan.days, japan.refill_t_per_day) == (55.0, None, 1.5)
+    # its refills still aim at the 15 t it held (0.75 days of 20 t/day), not at 55 t
+    assert (japan.tonnes, japan.days, japan.refill_t_per_day, japan.target_days) == (55.0, None, 1.5, 0.75)
     assert (eu.tonnes, eu.net_import_days) == (240.0, None)
 
 
@@ -82,9 +83,9 @@ def test_a_release_lag_that_makes_pooling_worse_is_named():
     # a 70-day decision lag: the pool never opens in 60 days (6,000 t short), the shares alone are drawn at once
     pooling, _ = _lines(build(TWO_MEMBERS, agreement__decision_lag_days=70))
     assert pooling.startswith(
-        "Pooling costs tonnes here: with each member's pool share held alone as its own reserve, drawn at once "
-        "without the agreement's trigger, lags, cap and auctions, the members would be short of only 5,940 t in all, "
-        "against 6,000 t pooled."
+        "Pooling costs tonnes here: with each member's pool share held alone as its own reserve, drawn as national "
+        "reserves are, without the agreement's trigger, lags, cap and auctions, the members would be short of only "
+        "5,940 t in all, against 6,000 t pooled."
     )
     assert "Japan is short of 30.0 t more (1,200 t against 1,170 t alone) and the EU of 30.0 t more" in pooling
 
@@ -135,3 +136,37 @@ def test_verdict_amounts_share_one_unit():
     assert len(re.findall(r"USD 1\.5 m\s*hold USD 0\.002 m", text)) == 2  # was "hold USD 1,800"
     assert "buying the pool USD 3.0 m at reference prices and holding strategic stock USD 0.004 m" in text
     assert "USD 1,800" not in text and "USD 3,600" not in text
+
+
+def test_a_share_alone_that_closes_every_gap_while_the_pool_waits():
+    # only Japan halted; it alone holds 1,200 t (60 days x 20 t), the pool opens after 70 days: pooled, Japan is
+    # short all 1,200 t; alone it draws its share at once and is never short
+    data = build(
+        TWO_MEMBERS,
+        shocks=JAPAN_ONLY,
+        agreement__decision_lag_days=70,
+        agreement__pool__contributions={"japan": {"ree": {"tonnes": 1200}}},
+    )
+    pooling, _ = _lines(data)
+    assert (
+        "auctions, no member would run short, against 1,200 t pooled. Pooled, Japan is short of 1,200 t more" in pooling
+    )
+
+
+def test_pooling_that_changes_nobody_s_shortfall_says_so():
+    # only Japan halted and only Japan contributing (60 t): pooled or alone, Japan draws the same 60 t
+    data = build(TWO_MEMBERS, shocks=JAPAN_ONLY, agreement__pool__contributions={"japan": {"ree": {"tonnes": 60}}})
+    pooling, _ = _lines(data)
+    assert pooling == (
+        "Pooling changes nothing here: with each member's pool share held alone as its own reserve, every member "
+        "would be short of the same tonnes."
+    )
+
+
+def test_a_member_with_zero_demand_is_left_out_of_the_ratio_note_and_the_summary_table():
+    from simulator.console import summary_text
+
+    # Japan's demand written as 0 t/day is no demand: the EU takes all 60 t the rule releases on day 0
+    result = run(build(TWO_MEMBERS, regions__japan__demand__ree__tonnes_per_day=0))
+    assert ratio_line(Run.of(result)).endswith("of what the rule released, rare earths EU 100%.")
+    assert [line.split()[0] for line in summary_text(result).splitlines()[1:-1]] == ["eu"]

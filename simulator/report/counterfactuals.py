@@ -15,7 +15,8 @@ arrangement's and nothing else:
   it, the report measures what *pooling* does: the same tonnes, held apart. The shares
   are drawn without the agreement's trigger, release lags, cap and auctions, and the
   pool's refills (``pool.refill_t_per_day``) are not carried over; a reserve the member
-  already holds keeps its own target and refill rate.
+  already holds keeps its refill rate and refills toward its own target (the reserve as
+  written when it states none), never toward the share.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from simulator.engine import simulate
 from simulator.report.stocks import starting_stocks
 from simulator.results import Result
 from simulator.scenario import Scenario
+from simulator.scenario.portfolio import demand_of
 from simulator.scenario.schema import Reserve
 
 
@@ -50,14 +52,17 @@ def own_share_scenario(scenario: Scenario) -> Scenario | None:
             if share_t <= 0:
                 continue
             held = reserves.get(material, Reserve(tonnes=0.0))
-            reserves[material] = held.model_copy(
-                update={
-                    "tonnes": stocks.reserve_t[member, material] + share_t,
-                    "days": None,
-                    "net_import_days": None,
-                    "credit_private_stocks": False,
-                }
-            )
+            own_t = stocks.reserve_t[member, material]
+            update: dict[str, object] = {
+                "tonnes": own_t + share_t,
+                "days": None,
+                "net_import_days": None,
+                "credit_private_stocks": False,
+            }
+            daily_t = demand_of(scenario, member, material).tonnes_per_day
+            if held.target_days is None and held.refill_t_per_day > 0 and daily_t > 0:
+                update["target_days"] = own_t / daily_t  # refills aim at the reserve it held, not at its share
+            reserves[material] = held.model_copy(update=update)
         regions[member] = regions[member].model_copy(update={"reserve": reserves})
     return scenario.model_copy(update={"agreement": None, "regions": regions})
 

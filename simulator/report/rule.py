@@ -12,7 +12,7 @@ from simulator.mechanisms import BY_NAME
 from simulator.names import Names
 from simulator.report.accounts import Account, Stake
 from simulator.report.stocks import starting_stocks
-from simulator.report.words import MILLIONS_FROM_USD, cap, join_words, percent, price, tonnes, usd, usd_all, when
+from simulator.report.words import cap, in_millions, join_words, percent, price, tonnes, usd, usd_all, when
 from simulator.results import Result
 from simulator.scenario import Scenario
 from simulator.scenario.portfolio import has_demand
@@ -256,7 +256,7 @@ def auction_results(result: Result, accounts: dict[str, Account]) -> str:
     sentences = []
     rows = []
     spent = [float(auctions[f"spend_usd.{m}"].sum()) for m in members]  # the table's amounts: one unit for all
-    in_millions = any(abs(v) >= MILLIONS_FROM_USD for v in spent)
+    millions = in_millions(spent)
     for material, group in auctions.groupby("material", sort=False):
         material = str(material)
         sold = group[group["sold_t"] > 0]
@@ -291,7 +291,7 @@ def auction_results(result: Result, accounts: dict[str, Account]) -> str:
         won = "".join(
             NO_DEMAND_CELL.format(2)
             if not has_demand(result.scenario, m, material) and not accounts[m].stakes[material].won_t
-            else _won_cells(accounts[m].stakes[material], usd(group[f"spend_usd.{m}"].sum(), in_millions=in_millions))
+            else _won_cells(accounts[m].stakes[material], usd(group[f"spend_usd.{m}"].sum(), in_millions=millions))
             for m in members
         )
         price_cell = DASH if not len(prices) else price(prices.min())

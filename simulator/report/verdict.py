@@ -128,8 +128,9 @@ def pooling_line(run: Run, apart: Run | None) -> str:
     """What pooling does, against each member holding its pool share alone (HTML, numbers tagged).
 
     Empty without that run (no joint pool, or no member short even without the joint
-    stock: the headline says so). The shares held alone are national reserves drawn at
-    once for each member's own gaps (:mod:`simulator.report.counterfactuals`).
+    stock: the headline says so). The shares held alone are national reserves drawn for
+    each member's own gaps, at once or by its reserve release
+    (:mod:`simulator.report.counterfactuals`).
     """
     if apart is None:
         return ""
@@ -140,7 +141,10 @@ def pooling_line(run: Run, apart: Run | None) -> str:
     held = "each member's pool share held alone as its own reserve"
     if pooled_t == 0 and apart_t == 0:
         return f"Pooling is not what closes the gaps here: with {held}, no member would run short either."
+    movers = _movers(run, apart)
     if tonnes(pooled_t) == tonnes(apart_t):
+        if not movers:
+            return f"Pooling changes nothing here: with {held}, every member would be short of the same tonnes."
         text = (
             f"Pooling moves shortfall between members rather than cutting it: with {held}, the members "
             f"would be short of the same {shown_apart} in all."
@@ -151,11 +155,14 @@ def pooling_line(run: Run, apart: Run | None) -> str:
             f"against {shown_pooled} pooled."
         )
     else:
-        text = (
-            f"Pooling costs tonnes here: with {held}, drawn at once without the agreement's trigger, lags, cap and "
-            f"auctions, the members would be short of only {shown_apart} in all, against {shown_pooled} pooled."
+        alone = (
+            "no member would run short" if apart_t == 0 else f"the members would be short of only {shown_apart} in all"
         )
-    return text + _movers(run, apart)
+        text = (
+            f"Pooling costs tonnes here: with {held}, drawn as national reserves are, without the agreement's "
+            f"trigger, lags, cap and auctions, {alone}, against {shown_pooled} pooled."
+        )
+    return text + movers
 
 
 def ratio_line(run: Run) -> str:
