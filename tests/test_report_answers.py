@@ -385,7 +385,7 @@ def test_a_peak_on_the_last_day_is_said_to_be_still_rising():
     text = render_report(result)
     last = "on 9 Jul 2010, the last day: still rising when the run ends"
     assert last in plain(section(text, "prices")) and last in plain(section(text, "verdict"))
-    assert "the last day" not in render_report(
+    assert "still rising" not in render_report(
         run(build(ONE_REGION, start_date="2010-07-01", shocks=HALT, market=MARKET))
     )
 
@@ -459,3 +459,11 @@ def test_days_carried_by_releases_under_a_cap_are_told_beside_the_shortfall():
     assert eu == (
         "Rare earths: never short; lowest cover 0.0 days on day 29; on 60 days not short its cover was under one day."
     )
+
+
+def test_thin_cover_after_the_last_shock_is_counted_apart():
+    # the EU (no stock, never halted) lives on arrivals all 60 days; Japan's halt ends on day 20 (its last day 19),
+    # so 40 of the EU's 60 days (days 20-59) come after the last shock
+    halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 0, "end": 20}]
+    eu = plain(region_findings(Run.of(run(build(TWO_MEMBERS, shocks=halt))), "eu")[1])
+    assert eu.endswith("on 60 days not short its cover was under one day (40 of them after the last shock had ended).")

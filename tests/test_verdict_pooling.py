@@ -17,9 +17,9 @@ import html
 import re
 
 from simulator.report import render_report
-from simulator.report.counterfactuals import own_share_alone, own_share_scenario
+from simulator.report.counterfactuals import own_share_alone, own_share_scenario, without_agreement
 from simulator.report.findings import Run
-from simulator.report.verdict import pooling_line, ratio_line
+from simulator.report.verdict import headline, outlasts_line, pooling_line, ratio_line
 from simulator.scenario import validate_data
 from tests.helpers import TWO_MEMBERS, build, run
 
@@ -170,3 +170,42 @@ def test_a_member_with_zero_demand_is_left_out_of_the_ratio_note_and_the_summary
     result = run(build(TWO_MEMBERS, regions__japan__demand__ree__tonnes_per_day=0))
     assert ratio_line(Run.of(result)).endswith("of what the rule released, rare earths EU 100%.")
     assert [line.split()[0] for line in summary_text(result).splitlines()[1:-1]] == ["eu"]
+
+
+def _headline(data: dict) -> str:
+    result = run(data)
+    return _plain(headline(Run.of(result), Run.of(without_agreement(result), "alone")))
+
+
+def test_lending_that_only_moves_shortfall_is_a_no_with_who_carries_it():
+    # national mode: Japan holds 60 t, the EU none, both halted all 60 days. With the agreement Japan meets its
+    # own 20 t gap on day 0 and lends the other 40 t to the EU (1,180 and 4,760 t short); without it Japan draws
+    # its 60 t over days 0-2 (1,140 t short) and the EU gets nothing (4,800 t): 5,940 t in all either way
+    data = build(
+        TWO_MEMBERS,
+        agreement__pool={"mode": "national"},
+        regions__japan__reserve={"ree": {"tonnes": 60}},
+    )
+    assert _headline(data) == (
+        "No: the members are short of the same 5,940 t with the joint stock and without it. It moves 40.0 t of "
+        "shortfall between members: Japan is short of 1,180 t with it and 1,140 t without and the EU of 4,760 t "
+        "with it and 4,800 t without."
+    )
+
+
+def test_a_cut_of_ninety_percent_or_more_is_almost_entire():
+    # a 5,500 t pool against 6,000 t of demand over the halt: 500 t short with it, 6,000 t without (92% less)
+    pool = {"japan": {"ree": {"tonnes": 2750}}, "eu": {"ree": {"tonnes": 2750}}}
+    assert _headline(build(TWO_MEMBERS, agreement__pool__contributions=pool)).startswith(
+        "Almost entirely: the joint stock cuts the members' shortfall from 6,000 t to 500 t (92% less)."
+    )
+
+
+def test_shocks_in_force_on_the_last_day_are_said_to_outlast_the_run():
+    # the halt runs to day 1000 of a 60-day run: both members are short on day 59
+    assert outlasts_line(Run.of(run(TWO_MEMBERS))) == (
+        "The shocks outlast the run: they are still in force on day 59, the last day simulated, when Japan is short "
+        "of rare earths and the EU is short of rare earths. What follows is not simulated."
+    )
+    halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan", "eu"], "start": 0, "end": 30}]
+    assert outlasts_line(Run.of(run(build(TWO_MEMBERS, shocks=halt)))) == ""

@@ -216,8 +216,14 @@ def thin_cover(run: Run, region: str, material: str) -> str:
     if count < THIN_COVER_DAYS:
         return ""
     carried = int((thin & (rows["released_t"] > 0)).sum())
+    shocks = run.result.shocks
+    last_end = int(shocks["end_day"].max()) if not shocks.empty else 0
+    after = int((thin & (rows["day"] >= last_end)).sum())
+    notes = [f"releases of strategic stock met the rest on {carried:,}"] if carried else []
+    if after:
+        notes.append(f"{after:,} of them after the last shock had ended")
     text = f"on {count:,} days not short its cover was under one day"
-    return text + (f" (releases of strategic stock met the rest on {carried:,})" if carried else "")
+    return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def _material_finding(run: Run, region: str, material: str) -> str:

@@ -18,14 +18,17 @@ from __future__ import annotations
 
 from html import escape
 
+from simulator.mechanisms import BY_NAME
 from simulator.report.accounts import Account
 from simulator.report.findings import Run
 from simulator.report.prices import price_line
-from simulator.report.words import in_millions, join_words, percent, price, tonnes, usd, usd_all, when
+from simulator.report.words import days, in_millions, join_words, percent, price, tonnes, usd, usd_all, when
 
 SMALL = "<br><small>{}</small>"
 VISIBLE_T = 0.005
 """Tonnes below this round to 0.00 t and are not mentioned."""
+ALMOST_ENTIRELY = 0.9
+"""A cut of the members' shortfall from this share up is "almost entirely", not "in part"."""
 DASH = "\u2013"
 STOCK_AND_PRICE = (
     "In this model the joint stock leaves prices as they are: it only fills members' gaps, and "
@@ -57,6 +60,25 @@ def _who_is_short(run: Run, regions: list[str], verb: str) -> str:
             else f"{run.names.subject(region)} of {shown}"
         )
     return join_words(parts)
+
+
+def _moved_between(run: Run, alone: Run) -> str:
+    """`` It moves 364 t of shortfall between members: Japan is short of 13,822 t with it and 13,458 t without...``."""
+    changed = []
+    for member in run.result.structure.member_names:
+        metric = f"shortfall_t.{member}"
+        now, then = run.metric(metric), alone.metric(metric)
+        if tonnes(now) != tonnes(then):
+            changed.append((member, now, then))
+    if not changed:
+        return ""
+    moved = sum(max(0.0, now - then) for _, now, then in changed)
+    parts = [
+        f"{run.names.subject(m)}{' is short' if k == 0 else ''} of {run.t(now, f'shortfall_t.{m}', zero='none')} "
+        f"with it and {alone.t(then, f'shortfall_t.{m}', zero='none')} without"
+        for k, (m, now, then) in enumerate(changed)
+    ]
+    return f" It moves {tonnes(moved)} of shortfall between members: {join_words(parts)}."
 
 
 def headline(run: Run, alone: Run | None) -> str:
@@ -92,10 +114,16 @@ def headline(run: Run, alone: Run | None) -> str:
             f"Yes: the joint stock closes every shortfall. Without it, {who} ({shown_without} in all); "
             f"with it, {group} runs short."
         )
+    if tonnes(with_t) == tonnes(without_t):
+        return (
+            f"No: the members are short of the same {shown_with} with the joint stock and without it."
+            + _moved_between(run, alone)
+        )
     if with_t < without_t:
         cut = (without_t - with_t) / without_t
+        answer = "Almost entirely" if cut >= ALMOST_ENTIRELY else "In part"
         return (
-            f"In part: the joint stock cuts the members' shortfall from {shown_without} to {shown_with} "
+            f"{answer}: the joint stock cuts the members' shortfall from {shown_without} to {shown_with} "
             f"({percent(cut)} less)."
         )
     return f"No: the members are short of {shown_with} with the joint stock and {shown_without} without it."
@@ -165,14 +193,59 @@ def pooling_line(run: Run, apart: Run | None) -> str:
     return text + movers
 
 
+LOW_AT_END_DAYS = 30.0
+"""Cover under this many days on the last day, with a shock still in force, is told in the verdict."""
+
+
+def outlasts_line(run: Run) -> str:
+    """When a shock is still in force on the run's last day: who ends short or with little cover.
+
+    The run's totals then stop in the middle of the crisis; what follows is not simulated.
+    Empty when every shock has ended, or when no member (region, without an agreement)
+    ends short or under :data:`LOW_AT_END_DAYS` days of cover of a material it uses.
+    """
+    result = run.result
+    horizon = result.scenario.horizon_days
+    shocks = result.shocks
+    if shocks.empty or not (shocks["end_day"] >= horizon).any():
+        return ""
+    ts = result.timeseries
+    last = ts[ts["day"] == horizon - 1]
+    told = []
+    for region in result.structure.member_names or run.regions():
+        short, low = [], []
+        for material in run.materials():
+            if not run.demands(region, material):
+                continue
+            row = last[(last["region"] == region) & (last["material"] == material)].iloc[0]
+            what = run.names.material_text(material)
+            if row["shortfall_t"] > 0:
+                short.append(what)
+            elif row["days_of_cover"] < LOW_AT_END_DAYS:
+                low.append(f"{days(row['days_of_cover'])} days of {what}")
+        said = ([f"is short of {join_words(short)}"] if short else []) + (
+            [f"has {join_words(low)} left"] if low else []
+        )
+        if said:
+            told.append(f"{run.names.subject(region)} {' and '.join(said)}")
+    if not told:
+        return ""
+    on = when(result.start_date, horizon - 1)
+    return (
+        f"The shocks outlast the run: they are still in force on {on}, the last day simulated, when "
+        f"{join_words(told)}. What follows is not simulated."
+    )
+
+
 def ratio_line(run: Run) -> str:
     """How what members received by the rule differs from the fair ratio, when it does by 5 points or more.
 
-    The ratio shares each day's release among the members short that day, so the run's
-    totals follow who was short when, not the ratio.
+    The ratio shares each day's release among the members whose own stock cannot meet that
+    day's need, so the run's totals follow whose stock ran out when, not the ratio. Only
+    for rules that use the ratio.
     """
     agreement = run.result.scenario.agreement
-    if agreement is None or not agreement.ratio:
+    if agreement is None or not agreement.ratio or not BY_NAME[agreement.mechanism].needs_ratio:
         return ""
     members = run.result.structure.member_names
     names = run.names
@@ -189,8 +262,9 @@ def ratio_line(run: Run) -> str:
         return ""
     ratio = join_words([f"{names.region(m)} {percent(agreement.ratio.get(m, 0.0))}" for m in members])
     return (
-        f"The ratio ({ratio}) shares each day's release among the members short that day, up to their gaps, so the "
-        f"run's totals follow who was short when and by how much: of what the rule released, {'; '.join(received)}."
+        f"The ratio ({ratio}) shares each day's release among the members whose own stock cannot meet that day's "
+        f"need, up to their gaps, so the run's totals follow whose stock ran out when and by how much: of what the "
+        f"rule released, {'; '.join(received)}."
     )
 
 
@@ -227,7 +301,7 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     buying = sum(a.buying_usd for a in accounts.values())
     holding = sum(a.holding_usd for a in accounts.values())
     refill = sum(a.refill_usd for a in accounts.values())
-    moved = sum(a.auction_paid_usd for a in accounts.values())
+    moved = sum(max(0.0, a.auction_paid_usd - a.auction_received_usd) for a in accounts.values())
     joint = run.result.scenario.agreement is not None and run.result.scenario.agreement.pool.mode == "joint"
     shown_buying, shown_holding, shown_refill, shown_moved = usd_all([buying, holding, refill, moved])
     parts = [f"buying the pool {shown_buying} at reference prices"] if joint else []
@@ -240,7 +314,10 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     if unpriced:
         text += f" Not counted: {join_words(unpriced)}, which the scenario gives no price."
     if moved:
-        text += f" Auctions move {shown_moved} between members: the proceeds go to the pool's owners."
+        text += (
+            f" Auctions move {shown_moved} between members, net of what each receives back as an owner of the pool "
+            "(the proceeds go to the pool's owners)."
+        )
     left = run.metric("pool_end_t")
     unused = sum(a.total("unused_auction_t") for a in accounts.values())
     if joint and (left or unused >= VISIBLE_T):
@@ -431,6 +508,9 @@ def verdict_section(run: Run, alone: Run | None, apart: Run | None, accounts: di
         parts.append(_outsiders(run))
     else:
         parts.append(region_table(run))
+    outlasts = outlasts_line(run)
+    if outlasts:
+        parts.append(f'<p class="outlasts">{escape(outlasts)}</p>')
     line = price_line(run)
     if line:
         if accounts:
