@@ -370,8 +370,12 @@ def test_price_section_states_the_peak_worked_out_by_hand():
         "Rare earths: the world price rose 100x, from 50 USD/kg (its reference) to a peak of 5,000 USD/kg on "
         "10 Jul 2010." in prices
     )
-    # no demand response is set (elasticity 0): Japan uses all its baseline demand
-    assert "Japan paid up to 5,000 USD/kg (100x the reference) and used no less" in prices
+    # no demand response is set (elasticity 0): Japan wants all its baseline demand, 40 days x 10 t = 400 t,
+    # and with 100 t of stock and nothing arriving is short of 300 t of it: 75%
+    assert (
+        "Japan paid up to 5,000 USD/kg (100x the reference); at these prices it wanted no less than its baseline "
+        "demand, and 75% of what it still wanted could not be supplied" in prices
+    )
     assert "Peak price" in prices and "Surplus lost" in prices
     verdict = plain(section(text, "verdict"))
     assert "Prices rose up to 100x (rare earths, 5,000 USD/kg on 10 Jul 2010)" in verdict

@@ -8,9 +8,11 @@ material it has demand for (a region without demand pays no price and uses nothi
 
 - prices rose ``peak / reference`` times: the highest price the region paid
   (``peak_price_usd_per_kg``) over the market's reference price;
-- it used ``1 - realised / baseline`` less: its realised demand over the run
+- at these prices it wanted ``1 - realised / baseline`` less: its realised demand over the run
   (``demand_t`` in the summary) against its baseline demand (``baseline_demand_t``
   summed over the days);
+- the share of that realised demand it was still short of (``shortfall_share``), since
+  wanting less is not getting what is wanted;
 - the demand the price destroyed (``demand_destroyed_t``), the extra spend at crisis
   prices (``crisis_extra_cost_usd``) and the surplus lost on the destroyed demand.
 
@@ -86,9 +88,17 @@ def _region_sentence(run: Run, region: str, material: str, reference: float) -> 
     destroyed = float(run.cell(region, material, DESTROYED.name))
     if less is not None and less > 0.0005:
         tagged = run.tag(tonnes(destroyed), destroyed, f"{DESTROYED.name}.{key}")
-        text += f" and used {percent(less)} less than its baseline demand ({tagged} of demand destroyed)"
+        text += (
+            f"; at these prices it wanted {percent(less)} less than its baseline demand ({tagged} of demand destroyed)"
+        )
     elif less is not None:
-        text += " and used no less"
+        text += "; at these prices it wanted no less than its baseline demand"
+    short = float(run.cell(region, material, "shortfall_share"))
+    if short > 0:
+        text += (
+            f", and {run.tag(percent(short), short, f'shortfall_share.{key}')} of what it still wanted "
+            "could not be supplied"
+        )
     extra = float(run.cell(region, material, EXTRA.name))
     lost = float(run.cell(region, material, SURPLUS.name))
     costs = []
