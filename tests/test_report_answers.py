@@ -471,3 +471,17 @@ def test_thin_cover_after_the_last_shock_is_counted_apart():
     halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 0, "end": 20}]
     eu = plain(region_findings(Run.of(run(build(TWO_MEMBERS, shocks=halt))), "eu")[1])
     assert eu.endswith("on 60 days not short its cover was under one day (40 of them after the last shock had ended).")
+
+
+def test_auctions_of_an_empty_pool_say_there_was_nothing_to_offer():
+    # 60 t released by the ratio on day 0 (100 t of gaps); once the halt ends (day 5) hybrid auctions weekly,
+    # with an empty pool to offer
+    bids = [{"end_use": "all", "share": 1.0, "price_usd_per_kg": 100.0}]
+    data = build(
+        TWO_MEMBERS,
+        shocks__halt__end=5,
+        agreement__mechanism="hybrid",
+        agreement__auction={"every_days": 7, "bids": {"japan": {"ree": bids}, "eu": {"ree": bids}}},
+    )
+    rule = plain(section(render_report(run(data)), "rule"))
+    assert "; nothing sold: the pool had nothing left to offer." in rule

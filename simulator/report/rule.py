@@ -272,6 +272,8 @@ def auction_results(result: Result, accounts: dict[str, Account]) -> str:
                 else f"clearing prices from {price(prices.min())} to {price(prices.max())} USD/kg"
             )
             text += f"; {tonnes(sold['sold_t'].sum())} sold in {len(sold)} of them at {rng}"
+        elif not (group["lot_t"] > 0).any():
+            text += "; nothing sold: the pool had nothing left to offer"
         else:
             text += "; nothing sold"
         sentences.append(text + ".")
