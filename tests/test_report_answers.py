@@ -474,7 +474,7 @@ def test_thin_cover_after_the_last_shock_is_counted_apart():
 
 
 def test_auctions_of_an_empty_pool_say_there_was_nothing_to_offer():
-    # 60 t released by the ratio on day 0 (100 t of gaps); once the halt ends (day 5) hybrid auctions weekly,
+    # 60 t released by the ratio on day 0 (100 t of gaps); once the halt ends (day 5) hybrid holds an auction,
     # with an empty pool to offer
     bids = [{"end_use": "all", "share": 1.0, "price_usd_per_kg": 100.0}]
     data = build(
