@@ -65,6 +65,16 @@ def comparison_problem(scenario: Scenario, baseline: Scenario) -> str | None:
     return None
 
 
+def _resourcing_note(run: Run) -> str:
+    """What the region tables' re-sourcing cost is, when a region paid any (else empty)."""
+    if not any(run.metric(f"resourcing_cost_usd.{r}") for r in run.regions()):
+        return ""
+    return (
+        " Re-sourcing cost: what buyers paid for spot purchases from other suppliers while a supplier was blocked "
+        "(the world price, or the material's price without a market, times the region's re-sourcing multiplier)."
+    )
+
+
 def _figure(svg: str, name: str, caption: str) -> str:
     return f'<figure data-figure="{name}"><div class="scroll">{svg}</div><figcaption>{caption}</figcaption></figure>'
 
@@ -300,7 +310,8 @@ def render_report(
         '<section id="regions"><h2>Outcome per region</h2>',
         *(region_table(run, r, books.get(r)) for r in run.regions()),
         '<p class="note">* All materials: days on which any material was short. Costs in millions of US dollars '
-        f"over the simulated period; the net cost of strategic stock is the verdict's. {escape(tonnes_note(run))}</p>",
+        f"over the simulated period; the net cost of strategic stock is the verdict's.{_resourcing_note(run)} "
+        f"{escape(tonnes_note(run))}</p>",
         "</section>",
         '<section id="rule"><h2>Release rule</h2>',
         *rule_words(s),

@@ -180,7 +180,13 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
             rows.append((f"{_label(key)} (USD m)", money(key), ""))
     if any(values(REVENUE)):
         net -= values(REVENUE)
-        rows.append((f"{_label(REVENUE)} (USD m)", [f"\u2212{usd_m(v)}" if v else "0" for v in values(REVENUE)], ""))
+        rows.append(
+            (
+                f"Less {_label(REVENUE).lower()} (USD m)",
+                [f"\u2212{usd_m(v)}" if v else "0" for v in values(REVENUE)],
+                "",
+            )
+        )
     rows.append(("Net cost of strategic stock (USD m)", [usd_m(v) for v in net], "key"))
     for key in OTHER_COSTS:
         if any(values(key)):
