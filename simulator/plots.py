@@ -4,8 +4,9 @@ Layer: studies.
 
 Every figure has a panel per material and a line per region, named as the scenario
 names them (:class:`~simulator.names.Names`: labels, else names made from the ids);
-shock periods are shaded and named in the legend; the x axis shows dates when the
-scenario has a start date. Days on which the agreement released stock are marked by a
+shock periods are shaded (full-height light bands, or when shocks overlap a thin strip
+per shock in lanes along the top of each panel) and named in the legend; the x axis
+shows dates when the scenario has a start date. Days on which the agreement released stock are marked by a
 band along the bottom of the days-of-cover panels, one colour per rule. A panel with
 nothing to show carries a sentence saying so instead of an empty frame.
 
@@ -23,8 +24,11 @@ from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerPatch
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from simulator.forked import run_shared
@@ -263,18 +267,125 @@ class Panels:
         return list(self.cells.values())
 
 
-def _shade_shocks(ax: Axes, result: Result, material: str) -> None:
+SHOCK_BAND_ALPHA = 0.22
+"""Opacity of a shock's full-height band (shocks that overlap no other shock)."""
+LANE_STEP = 0.045
+"""Height of a shock lane plus the gap below it, as a share of the panel's height."""
+LANE_HEIGHT = 0.035
+"""Height of a shock lane's strip, as a share of the panel's height (the release bands' height)."""
+LANE_TOP = 0.01
+"""Gap between the frame's top edge and the first lane, as a share of the panel's height."""
+LANE_CLEARANCE = 0.03
+"""Gap between the last lane and the highest curve, as a share of the panel's height."""
+
+
+class ShockLane(Rectangle):
+    """A shock's strip in its lane (x in data, y in axes fraction); its legend swatch is a strip too."""
+
+
+def shock_shade(result: Result, index: int) -> float:
+    """Fill opacity of a shock's bar or lane, darker for a more severe shock (0.35 to 1).
+
+    Embargoes and quota cuts by their severity (1 = a full halt), licensing by the share
+    of the flow it refuses, ``(1 - approval share) x end-use share``; other kinds 0.8.
+
+    A licence requirement approving 60% of applications for the whole flow refuses 0.4
+    of it: 0.35 + 0.65 x 0.4 = 0.61.
+    """
+    spec = result.scenario.shocks[index]
+    if spec.kind in ("embargo", "quota_cut"):
+        severity = float(_column(result, "shocks", "severity")[index])  # not result.shocks: pandas
+    elif spec.kind == "licensing":
+        severity = (1.0 - spec.approval_share) * spec.end_use_share
+    else:
+        return 0.8
+    return 0.35 + 0.65 * min(1.0, max(0.0, severity))
+
+
+def shock_windows(result: Result, material: str) -> list[tuple[int, int, int]]:
+    """``(shock index, first day, end day)`` of the shocks on ``material`` within the horizon (end exclusive)."""
     horizon = result.scenario.horizon_days
     starts, ends = _column(result, "shocks", "start_day"), _column(result, "shocks", "end_day")
+    windows = []
     for k, spec in enumerate(result.scenario.shocks):
         if spec.materials is not None and material not in spec.materials:
             continue
         start, end = max(0, int(starts[k])), min(horizon, int(ends[k]))
-        if end <= start:
-            continue
+        if end > start:
+            windows.append((k, start, end))
+    return windows
+
+
+def shock_lanes(windows: list[tuple[int, int, int]]) -> list[int]:
+    """The lane of each of ``windows`` (0 on top): the first lane free by the window's first day.
+
+    Windows are placed by first day (then shock order); shocks that follow one another
+    share a lane, shocks over the same days never do.
+
+    >>> shock_lanes([(0, 0, 184), (1, 82, 119), (2, 109, 119), (3, 119, 142), (4, 184, 549)])
+    [0, 1, 2, 1, 0]
+    """
+    free_from: list[int] = []  # the end day of each lane's last window
+    lanes = [0] * len(windows)
+    for i in sorted(range(len(windows)), key=lambda i: (windows[i][1], windows[i][0])):
+        _, start, end = windows[i]
+        lane = next((n for n, day in enumerate(free_from) if day <= start), len(free_from))
+        if lane == len(free_from):
+            free_from.append(end)
+        free_from[lane] = end
+        lanes[i] = lane
+    return lanes
+
+
+def shocks_overlap(result: Result) -> bool:
+    """Whether two shocks on the same material share a day (then every panel draws its shocks in lanes)."""
+    return any(max(shock_lanes(shock_windows(result, m)), default=0) > 0 for m in result.structure.materials)
+
+
+def _shade_shocks(ax: Axes, result: Result, material: str) -> float:
+    """Shocks on ``material``: full-height light bands, or thin lanes along the top when shocks overlap.
+
+    Bands over the same days blend into one colour no legend swatch matches, so when any
+    two shocks of the run overlap each shock is a strip in a lane of its own over its days
+    (:func:`shock_lanes`), in its colour, darker for a more severe shock
+    (:func:`shock_shade`). Returns the share of the panel's height the lanes take (0 with
+    bands): :func:`_clear_lanes` keeps the curves below them.
+    """
+    windows = shock_windows(result, material)
+    lanes_drawn = shocks_overlap(result)
+    lanes = shock_lanes(windows)
+    for (k, start, end), lane in zip(windows, lanes, strict=True):
         x0, x1 = _x(result, np.array([start, end]))
         colour = SHOCK_COLOURS[k % len(SHOCK_COLOURS)]
-        ax.axvspan(x0, x1, color=colour, alpha=0.22, lw=0, label=shock_label(result, k))
+        label = shock_label(result, k)
+        if not lanes_drawn:
+            ax.axvspan(x0, x1, color=colour, alpha=SHOCK_BAND_ALPHA, lw=0, label=label)
+            continue
+        top = 1 - LANE_TOP - LANE_STEP * lane
+        ax.xaxis.update_units(np.array([x0, x1]))  # dates: the axis' converter, as for the curves
+        left, right = ax.convert_xunits(x0), ax.convert_xunits(x1)
+        fill = to_rgba(colour, shock_shade(result, k))
+        lane_patch = ShockLane((left, top - LANE_HEIGHT), right - left, LANE_HEIGHT, fc=fill, ec=colour, lw=0.6)
+        lane_patch.set(transform=ax.get_xaxis_transform(), label=label)
+        ax.add_patch(lane_patch)
+    if not lanes_drawn or not windows:
+        return 0.0
+    return LANE_TOP + LANE_STEP * (max(lanes) + 1) + LANE_CLEARANCE
+
+
+def _clear_lanes(ax: Axes, share: float) -> None:
+    """Raise the top of ``ax``'s y axis so that its curves stay out of the top ``share`` of the panel.
+
+    Call after the curves are drawn and the limits set. On a linear axis from 0 to 90
+    with lanes taking 0.25 of the panel, the axis runs to 90 / 0.75 = 120.
+    """
+    if share <= 0:
+        return
+    low, high = ax.get_ylim()
+    if ax.get_yscale() == "log":
+        ax.set_ylim(low, low * (high / low) ** (1 / (1 - share)))
+    else:
+        ax.set_ylim(low, low + (high - low) / (1 - share))
 
 
 def _style(i: int) -> dict[str, object]:
@@ -428,7 +539,15 @@ def finish_figure(
         fontsize=LEGEND_PT,
         frameon=False,
         bbox_to_anchor=(0.5, 0.02 / height),
+        handler_map={ShockLane: HandlerPatch(patch_func=_lane_swatch)},
     )
+
+
+def _lane_swatch(
+    legend: Any, orig_handle: Any, xdescent: float, ydescent: float, width: float, height: float, fontsize: float
+) -> Rectangle:
+    """A shock lane's legend swatch: a strip along the top of the swatch's box, as the lane is drawn."""
+    return Rectangle((-xdescent, -ydescent + 0.55 * height), width, 0.45 * height)
 
 
 COVER_TARGETS_DAYS = (30.0, 60.0)
@@ -442,7 +561,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     rules = released_rules(result)
     for material in grid.materials:
         ax = grid.cells[0, material]
-        _shade_shocks(ax, result, material)
+        lanes = _shade_shocks(ax, result, material)
         _region_lines(ax, result, material, "days_of_cover")
         _mark_releases(ax, result, material, rules)
         for target in COVER_TARGETS_DAYS:
@@ -461,6 +580,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         ax.set_title(names.material(material))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)
+        _clear_lanes(ax, lanes)
         _format_axis(ax, result, grid.ticks)
     title = f"{result.scenario.name}: drawable days of cover (stock the region can use now / baseline daily demand)"
     finish_figure(grid.fig, grid.axes(), title, grid.rows, grid.cols)
@@ -495,10 +615,11 @@ def shortfall_figure(result: Result, *, width_in: float | None = None, columns: 
             (("shortfall_t", "shortfall (t/day)"), ("shortfall_cum_t", "cumulative shortfall (t)")),
             strict=True,
         ):
-            _shade_shocks(ax, result, material)
+            lanes = _shade_shocks(ax, result, material)
             _region_lines(ax, result, material, column)
             ax.set_ylabel(label)
             ax.set_ylim(bottom=0)
+            _clear_lanes(ax, lanes)
             _format_axis(ax, result, grid.ticks)
     finish_figure(grid.fig, grid.axes(), f"{result.scenario.name}: shortfall (demand not met)", grid.rows, grid.cols)
     return grid.fig
@@ -572,8 +693,7 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
     grid = Panels(result, rows=2, materials=market_materials(result), width_in=width_in, columns=columns)
     for material in grid.materials:
         top, bottom = grid.cells[0, material], grid.cells[1, material]
-        for ax in (top, bottom):
-            _shade_shocks(ax, result, material)
+        lanes = [_shade_shocks(ax, result, material) for ax in (top, bottom)]
         rows = _rows(result, "market", material=material)
         world = _column(result, "market", "world_price_usd_per_kg")[rows]
         top.plot(
@@ -597,7 +717,8 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
         top.set_ylabel("price (USD/kg, log scale)")
         top.set_title(names.material(material))
         bottom.set_ylabel("realised demand (% of baseline)")
-        for ax in (top, bottom):
+        for ax, share in zip((top, bottom), lanes, strict=True):
+            _clear_lanes(ax, share)
             _format_axis(ax, result, grid.ticks)
     finish_figure(
         grid.fig, grid.axes(), f"{result.scenario.name}: prices and the demand they leave", grid.rows, grid.cols

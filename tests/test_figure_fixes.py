@@ -23,10 +23,11 @@ from simulator.compare import compare
 from simulator.engine import simulate
 from simulator.mechanisms import BY_NAME
 from simulator.names import Names
-from simulator.plots import compare_figure, prices_figure, text_width_in
+from simulator.palette import SHOCK_COLOURS
+from simulator.plots import compare_figure, days_of_cover_figure, prices_figure, text_width_in
 from simulator.scenario import load_raw, load_scenario
 from simulator.sensitivity.figures import fan_figure, sensitivity_figure
-from tests.helpers import ROOT
+from tests.helpers import ONE_REGION, ROOT, build, run
 
 
 def shown_texts(fig: Figure) -> list[tuple[str, object]]:
@@ -305,3 +306,67 @@ def test_a_timeline_label_that_fits_beside_no_bar_goes_under_it_and_the_lane_gro
     # lanes of 30 px, the second 14 px taller for its line under the bar: 8 + 30 + 44 + 34 px high
     assert re.search(r'viewBox="0 0 1000 (\d+)"', svg).group(1) == "116"
     assert float(beside["x"]) < 1000
+
+
+# --- shocks on the run's panels: bands, or lanes when they overlap -----------------------------
+
+SLOWDOWN = {
+    "id": "slowdown",
+    "kind": "embargo",
+    "supplier": "china",
+    "regions": ["japan"],
+    "start": 60,
+    "end": 80,
+    "severity": 0.5,
+}
+"""Half of the flow held back on days 60-79, from the day the halt ends."""
+
+
+def shock_patches(ax) -> dict[str, object]:
+    """The shock patches of a panel by the shock's label (release bands and unlabelled patches left out)."""
+    return {p.get_label(): p for p in ax.patches if p.get_label().split(":")[0] in ("Embargo", "Licensing")}
+
+
+def test_overlapping_shocks_get_a_lane_each_along_the_top_and_the_curves_stay_below():
+    """Full-height bands of overlapping shocks blended into one colour no legend swatch matched."""
+    result = run(build(ONE_REGION, horizon_days=100, shocks=[LICENCES, HALT, SLOWDOWN]))
+    fig = days_of_cover_figure(result)
+    ax = fig.axes[0]
+    lanes = shock_patches(ax)
+    (licences,) = [p for label, p in lanes.items() if label.startswith("Licensing")]  # suspended days 30-69
+    halt, slowdown = lanes["Embargo: China \u2192 Japan, full halt"], lanes["Embargo: China \u2192 Japan, 50% cut"]
+    # days 10-90 in the top lane: 0.01 below the frame, 0.035 high; the halt (days 20-60) overlaps
+    # it and goes one lane (0.045) lower; the slowdown starts the day the halt ends and shares its lane
+    assert (licences.get_x(), licences.get_width()) == (10, 80)
+    assert (halt.get_x(), halt.get_width(), slowdown.get_x(), slowdown.get_width()) == (20, 40, 60, 20)
+    assert licences.get_y() == pytest.approx(0.955) and licences.get_height() == pytest.approx(0.035)
+    assert halt.get_y() == slowdown.get_y() == pytest.approx(0.91) and halt.get_height() == pytest.approx(0.035)
+    assert halt.get_y() + halt.get_height() < licences.get_y()  # overlapping shocks never share a height
+    assert all(p.get_data_transform() == ax.get_xaxis_transform() for p in lanes.values())  # y in panel fractions
+    # each in its colour, as dark as it is severe: licences refusing 40% of the flow 0.35 + 0.65 x 0.4
+    # = 0.61, a full halt 1.0, half the flow 0.35 + 0.65 x 0.5 = 0.675; an edge in the full colour
+    assert licences.get_facecolor() == to_rgba(SHOCK_COLOURS[0], 0.61)
+    assert halt.get_facecolor() == to_rgba(SHOCK_COLOURS[1], 1.0)
+    assert slowdown.get_facecolor() == pytest.approx(to_rgba(SHOCK_COLOURS[2], 0.675))
+    assert halt.get_edgecolor() == to_rgba(SHOCK_COLOURS[1])
+    # the highest data is the 60-day target, autoscaled to 60 x 1.05 = 63; two lanes take
+    # 0.01 + 2 x 0.045 + 0.03 = 0.13 of the panel, so the axis runs to 63 / 0.87 = 72.41
+    assert ax.get_ylim() == pytest.approx((0.0, 63 / 0.87))
+    assert 60 / ax.get_ylim()[1] < halt.get_y()
+    # the legend draws each swatch as drawn: a strip 0.45 of the swatch's height (0.7 x 8.5 pt), same fill
+    legend = fig.legends[0]
+    entries = dict(zip([t.get_text() for t in legend.get_texts()], legend.legend_handles, strict=True))
+    for label, lane in lanes.items():
+        assert entries[label].get_height() == pytest.approx(0.45 * 0.7 * 8.5)
+        assert entries[label].get_facecolor() == pytest.approx(lane.get_facecolor())
+
+
+def test_shocks_that_do_not_overlap_keep_light_full_height_bands():
+
+    result = run(build(ONE_REGION, horizon_days=100, shocks=[HALT, SLOWDOWN]))  # days 20-60, then 60-80
+    ax = days_of_cover_figure(result).axes[0]
+    halt, slowdown = shock_patches(ax).values()
+    assert (halt.get_x(), halt.get_width(), slowdown.get_x(), slowdown.get_width()) == (20, 40, 60, 20)
+    assert (halt.get_y(), halt.get_height(), slowdown.get_y(), slowdown.get_height()) == (0, 1, 0, 1)
+    assert halt.get_facecolor() == to_rgba(SHOCK_COLOURS[0], 0.22)
+    assert ax.get_ylim() == pytest.approx((0.0, 63.0))  # no lanes: no room made above the curves

@@ -24,7 +24,14 @@ from pathlib import Path
 
 from simulator.errors import InputError
 from simulator.output_folder import write_file
-from simulator.plots import days_of_cover_figure, prices_figure, released_rules, short_materials, shortfall_figure
+from simulator.plots import (
+    days_of_cover_figure,
+    prices_figure,
+    released_rules,
+    shocks_overlap,
+    short_materials,
+    shortfall_figure,
+)
 from simulator.report.accounts import accounts
 from simulator.report.counterfactuals import own_share_alone, without_agreement
 from simulator.report.explorer import ExplorerLink, explorer_section
@@ -158,6 +165,11 @@ def _comparison(run: Run, base: Run) -> str:
 def _curves(run: Run) -> list[str]:
     result = run.result
     rules = " Bands along the bottom: days on which members received shared stock, one colour per rule."
+    shocks = (
+        " Strips along the top: shock periods, a lane per shock, darker for a more severe shock."
+        if shocks_overlap(result)
+        else " Shaded: shock periods."
+    )
     out = [
         '<section id="curves"><h2>Days of cover and shortfall</h2>',
         _figure(
@@ -165,7 +177,7 @@ def _curves(run: Run) -> list[str]:
             "days_of_cover",
             "Drawable days of cover: commercial stock, national reserve, stock bought at auction and the shared "
             "stock the rule would let the region draw that day, in days of normal demand (0 on a day it is short); "
-            "dashed lines: 30 and 60 days. Shaded: shock periods." + (rules if released_rules(result) else ""),
+            "dashed lines: 30 and 60 days." + shocks + (rules if released_rules(result) else ""),
         ),
     ]
     if short_materials(result):

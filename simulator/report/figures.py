@@ -27,12 +27,14 @@ from simulator.palette import REGION_COLOURS
 from simulator.plots import (
     KIND_NAMES,
     Panels,
+    _clear_lanes,
     _format_axis,
     _shade_shocks,
     _x,
     empty_panel,
     finish_figure,
     shock_severity,
+    shock_shade,
     shock_target,
 )
 from simulator.report.words import span_dates
@@ -99,7 +101,7 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
             if column == "shortfall_cum_t" and material not in short_of:
                 empty_panel(ax, f"Neither run is short of\n{names.material_text(material)}.")
                 continue
-            _shade_shocks(ax, result, material)
+            lanes = _shade_shocks(ax, result, material)
             for region in regions:
                 colour = REGION_COLOURS[result.structure.regions.index(region) % len(REGION_COLOURS)]
                 for key, run, style in (("base", baseline, (0, (4, 2))), ("run", result, "-")):
@@ -109,6 +111,7 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
                     ax.plot(_x(run, days), values[column], color=colour, lw=1.8 if key == "run" else 1.4, ls=style)
             ax.set_ylabel(ylabel)
             ax.set_ylim(bottom=0)
+            _clear_lanes(ax, lanes)
             _format_axis(ax, result, grid.ticks)
         grid.cells[0, material].set_title(names.material(material))
     lead: list[tuple[object, str]] = [
@@ -175,25 +178,6 @@ def _ticks(start: dt.date | None, horizon: int) -> list[tuple[int, str, bool]]:
         day, label, _ = ticks[0]
         ticks[0] = (day, label + f" {start.year}", True)
     return ticks
-
-
-def shock_shade(result: Result, index: int) -> float:
-    """Fill opacity of a shock's bar, darker for a more severe shock (0.35 to 1).
-
-    Embargoes and quota cuts by their severity (1 = a full halt), licensing by the share
-    of the flow it refuses, ``(1 - approval share) x end-use share``; other kinds 0.8.
-
-    A licence requirement approving 60% of applications for the whole flow refuses 0.4
-    of it: 0.35 + 0.65 x 0.4 = 0.61.
-    """
-    spec = result.scenario.shocks[index]
-    if spec.kind in ("embargo", "quota_cut"):
-        severity = float(result.shocks["severity"].iloc[index])
-    elif spec.kind == "licensing":
-        severity = (1.0 - spec.approval_share) * spec.end_use_share
-    else:
-        return 0.8
-    return 0.35 + 0.65 * min(1.0, max(0.0, severity))
 
 
 def suspensions(result: Result, index: int) -> list[tuple[int, int]]:
