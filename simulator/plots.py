@@ -427,7 +427,7 @@ def _mark_releases(ax: Axes, result: Result, material: str, rules: list[str]) ->
     released = [(day, rule) for day, m, rule in _release_days(result) if m == material]
     for k, rule in enumerate(rules):
         days = np.array([day for day, r in released if r == rule], dtype=np.int64)
-        label = f"released by {BY_NAME[rule].label}"
+        label = f"released ({BY_NAME[rule].label})"
         colour = RELEASE_COLOURS[k % len(RELEASE_COLOURS)]
         for first, end in release_runs(days):
             x0, x1 = _x(result, np.array([first, end]))
@@ -479,7 +479,7 @@ def _legend(axes: list[Axes]) -> tuple[list[Any], list[str]]:
 
     def rank(item: tuple[str, Any]) -> int:
         label, handle = item
-        return 0 if isinstance(handle, Line2D) else 1 if label.startswith("released by") else 2
+        return 0 if isinstance(handle, Line2D) else 1 if label.startswith("released (") else 2
 
     ordered = sorted(entries.items(), key=rank)
     return [h for _, h in ordered], [label for label, _ in ordered]

@@ -352,7 +352,7 @@ def test_release_days_are_drawn_as_one_band_per_run_of_days():
     pool = {"japan": {"ree": {"tonnes": 300}}, "eu": {"ree": {"tonnes": 300}}}
     result = run(build(TWO_MEMBERS, agreement__pool__contributions=pool))
     fig = days_of_cover_figure(result)
-    bands = [p for p in fig.axes[0].patches if p.get_label() in ("released by fair ratio", "_")]
+    bands = [p for p in fig.axes[0].patches if p.get_label() in ("released (fair ratio)", "_")]
     assert len(bands) == 1
     assert (bands[0].get_x(), bands[0].get_x() + bands[0].get_width()) == (0, 6)
 
