@@ -17,9 +17,10 @@ import html
 import re
 
 from simulator.report import render_report
+from simulator.report.accounts import accounts
 from simulator.report.counterfactuals import own_share_alone, own_share_scenario, without_agreement
 from simulator.report.findings import Run
-from simulator.report.verdict import headline, outlasts_line, pooling_line, ratio_line
+from simulator.report.verdict import granted, headline, outlasts_line, pooling_line, ratio_line
 from simulator.scenario import validate_data
 from tests.helpers import TWO_MEMBERS, build, run
 
@@ -209,3 +210,18 @@ def test_shocks_in_force_on_the_last_day_are_said_to_outlast_the_run():
     )
     halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan", "eu"], "start": 0, "end": 30}]
     assert outlasts_line(Run.of(run(build(TWO_MEMBERS, shocks=halt)))) == ""
+
+
+def test_a_grant_beyond_a_member_s_share_is_valued_and_what_one_takes_another_gives():
+    # the pool is owned 50/50; the rule draws 20 t for Japan and 40 t for the EU on day 0, so the EU takes
+    # 40 - 60/2 = 10 t beyond its share and Japan gives 10 t of its own: 10 t x 50 USD/kg = USD 0.50 m
+    result = run(TWO_MEMBERS)
+    assert {m: (round(t, 9), round(v, 3)) for m, (t, v) in granted(accounts(Run.of(result))).items()} == {
+        "japan": (-10.0, -500_000.0),
+        "eu": (10.0, 500_000.0),
+    }
+    text = _plain(render_report(result))
+    assert "gave USD 0.50 m of its share, unpaid" in text and "took USD 0.50 m beyond its share, free" in text
+    # sold, not granted: the EU pays for what it draws, and no such note appears
+    sold = _plain(render_report(run(build(TWO_MEMBERS, agreement__settlement="sale"))))
+    assert "beyond its share" not in sold and "of its share, unpaid" not in sold

@@ -19,6 +19,7 @@ from __future__ import annotations
 from html import escape
 
 from simulator.mechanisms import BY_NAME
+from simulator.numeric import KG_PER_T
 from simulator.report.accounts import Account
 from simulator.report.findings import Run
 from simulator.report.prices import price_line
@@ -327,9 +328,20 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
 
 
 def _member_row(
-    run: Run, alone: Run | None, apart: Run | None, account: Account, auctions: bool, joint: bool, millions: bool
+    run: Run,
+    alone: Run | None,
+    apart: Run | None,
+    account: Account,
+    auctions: bool,
+    joint: bool,
+    millions: bool,
+    grant: tuple[float, float] | None,
 ) -> str:
-    """One member's row; ``millions``: every amount of the table in millions (:func:`in_millions`)."""
+    """One member's row of the verdict's table.
+
+    ``millions``: every amount of the table in millions (:func:`in_millions`); ``grant``:
+    its :func:`granted` figures under a grant settlement (None otherwise).
+    """
     m = account.member
     names = run.names
     own = sum(account.stakes[x].ownership for x in account.stakes) / max(1, len(account.stakes))
@@ -350,6 +362,8 @@ def _member_row(
         notes.append(f"{tonnes(account.total('drawn_rule_t'))} by the rule")
     if account.lent_t:
         notes.append(f"lent {tonnes(account.lent_t)}")
+    if grant is not None:
+        notes += _grant_note(*grant, millions)
     cells.append(f"<td>{tonnes(account.drawn_t)}" + (SMALL.format("; ".join(notes)) if notes else "") + "</td>")
     if auctions:
         paid = run.tag(
@@ -378,6 +392,44 @@ def _member_row(
     return f'<tr data-member="{escape(m)}">{"".join(cells)}</tr>'
 
 
+def granted(accounts: dict[str, Account]) -> dict[str, tuple[float, float]]:
+    """Per member: tonnes drawn by the rule beyond its ownership share of all the rule's draws, and their value.
+
+    ``(t, USD at reference prices)``, summed over materials; negative when the member's
+    share went to others. Under a ``grant`` settlement of a joint pool this is what
+    members give each other without payment (a material without a price adds tonnes but
+    no value).
+    """
+    out = {}
+    for member, account in accounts.items():
+        tonnes_t = value_usd = 0.0
+        for material, stake in account.stakes.items():
+            drawn_by_all_t = sum(a.stakes[material].drawn_rule_t for a in accounts.values())
+            beyond_t = stake.drawn_rule_t - stake.ownership * drawn_by_all_t
+            tonnes_t += beyond_t
+            value_usd += beyond_t * (stake.price_usd_per_kg or 0.0) * KG_PER_T
+        out[member] = (tonnes_t, value_usd)
+    return out
+
+
+def _grant_note(beyond_t: float, value_usd: float, millions: bool) -> list[str]:
+    """``took USD 16.9 m beyond its share, free`` or ``gave USD 6.6 m of its share, unpaid`` (:func:`granted`).
+
+    The direction follows the value where the materials have prices: a member can take
+    more tonnes of a cheap material than it gives of a dear one. Tonnes without prices.
+    """
+    if value_usd:
+        amount = usd(abs(value_usd), in_millions=millions)
+        return [f"took {amount} beyond its share, free" if value_usd > 0 else f"gave {amount} of its share, unpaid"]
+    if abs(beyond_t) < VISIBLE_T:
+        return []
+    return [
+        f"took {tonnes(beyond_t)} beyond its share, free"
+        if beyond_t > 0
+        else f"gave {tonnes(-beyond_t)} of its share, unpaid"
+    ]
+
+
 def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[str, Account]) -> str:
     """Who gets what, at what cost: a row per member."""
     scenario = run.result.scenario
@@ -400,8 +452,12 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
         for a in accounts.values()
         for value in (a.auction_paid_usd, a.auction_received_usd, a.holding_usd, a.refill_usd, a.buying_usd, a.net_usd)
     ]
+    grants = granted(accounts) if joint and scenario.agreement.settlement.kind == "grant" else {}
+    amounts += [abs(value) for _, value in grants.values()]
     millions = in_millions(amounts)
-    rows = "".join(_member_row(run, alone, apart, a, auctions, joint, millions) for a in accounts.values())
+    rows = "".join(
+        _member_row(run, alone, apart, a, auctions, joint, millions, grants.get(a.member)) for a in accounts.values()
+    )
     prices = []
     for material in run.materials():
         value = next(iter(accounts.values())).stakes[material].price_usd_per_kg
@@ -419,6 +475,11 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     )
     if any(a.unpriced for a in accounts.values()):
         note += " ?: the scenario gives no price for a material, so its share is not valued."
+    if grants:
+        note += (
+            " Took or gave: the value, at the reference prices, of what a member drew by the rule beyond (or short of) "
+            "its ownership share of all the rule's draws, free under this agreement's grant settlement."
+        )
     if apart is not None:
         note += (
             " Short with its share alone: the same scenario without the agreement, the member's pool contribution "
