@@ -128,6 +128,8 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
     if kind == "licensing":
         if magnitude <= 0:
             text = "licences refused"
+        elif magnitude >= 1:  # every licence granted: what restricts is the wait, not refusals
+            text = f"every licence approved, after {_processing_days(spec.processing_days)} days' processing"
         else:
             text = f"{_percent(magnitude)} of licences approved after {_processing_days(spec.processing_days)} days"
         if spec.end_use_share < 1:

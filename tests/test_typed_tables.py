@@ -283,6 +283,7 @@ def test_the_sensitivity_samples_file_has_the_same_typed_columns(tmp_path):
         ({"approval_share": 0.7, "processing_days": {"distribution": "uniform", "low": 0, "high": 28},
           "suspended": [[3, 5]]}, "70% of licences approved after 0-28 days, suspended 4 Jul \u2013 5 Jul 2010"),
         ({"approval_share": 0.0, "processing_days": 0, "end_use_share": 0.1}, "licences refused, for 10% of the flow"),
+        ({"approval_share": 1.0, "processing_days": 30}, "every licence approved, after 30 days' processing"),
     ],
 )  # fmt: skip
 def test_a_licensing_label_gives_its_processing_time_suspensions_and_refusals(fields, label):
