@@ -73,7 +73,7 @@ def test_pooling_that_cuts_the_shortfall_gives_the_tonnes_held_apart():
     # only Japan is halted: pooled it draws all 60 t (1,200 - 60 = 1,140 t short), alone only its 30 t
     pooling, ratio = _lines(build(TWO_MEMBERS, shocks=JAPAN_ONLY))
     assert pooling == (
-        "Pooling itself does part of this: with each member's pool share held alone as its own reserve, the members "
+        "Pooling adds to what the tonnes do: with each member's pool share held alone as its own reserve, the members "
         "would be short of 1,170 t in all, against 1,140 t pooled. Pooled, Japan is short of 30.0 t less "
         "(1,140 t against 1,170 t alone)."
     )

@@ -180,7 +180,7 @@ def pooling_line(run: Run, apart: Run | None) -> str:
         )
     elif apart_t > pooled_t:
         text = (
-            f"Pooling itself does part of this: with {held}, the members would be short of {shown_apart} in all, "
+            f"Pooling adds to what the tonnes do: with {held}, the members would be short of {shown_apart} in all, "
             f"against {shown_pooled} pooled."
         )
     else:
