@@ -20,7 +20,8 @@ from simulator.report import render_report
 from simulator.report.accounts import accounts
 from simulator.report.counterfactuals import own_share_alone, own_share_scenario, without_agreement
 from simulator.report.findings import Run
-from simulator.report.verdict import granted, headline, outlasts_line, pooling_line, ratio_line
+from simulator.report.sharing import granted, pooling_line, ratio_line
+from simulator.report.verdict import headline, outlasts_line
 from simulator.scenario import validate_data
 from tests.helpers import TWO_MEMBERS, build, run
 

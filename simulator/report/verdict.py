@@ -6,7 +6,8 @@ With an agreement, the run is set against the same scenario (the same changes, t
 same seed) without its agreement, so that "helped" means what the joint stock did and
 nothing else; with a joint pool, also against each member's share held alone
 (:mod:`simulator.report.counterfactuals`), so that what *pooling* does is told apart
-from what the tonnes do. Every member gets a row: short or not with the stock, with its
+from what the tonnes do (the sentences on sharing are :mod:`simulator.report.sharing`'s).
+Every member gets a row: short or not with the stock, with its
 share alone and without it,
 what it received from the shared stock, what it paid and received at auction, what
 its pool share cost to buy and hold, the net, and what it still owns at the end
@@ -18,16 +19,13 @@ from __future__ import annotations
 
 from html import escape
 
-from simulator.mechanisms import BY_NAME
-from simulator.numeric import KG_PER_T
 from simulator.report.accounts import Account
 from simulator.report.findings import Run
 from simulator.report.prices import price_line
-from simulator.report.words import days, in_millions, join_words, percent, price, tonnes, usd, usd_all, when
+from simulator.report.sharing import grant_note, granted, pooling_line, ratio_line
+from simulator.report.words import VISIBLE_T, days, in_millions, join_words, percent, price, tonnes, usd, usd_all, when
 
 SMALL = "<br><small>{}</small>"
-VISIBLE_T = 0.005
-"""Tonnes below this round to 0.00 t and are not mentioned."""
 ALMOST_ENTIRELY = 0.9
 """A cut of the members' shortfall from this share up is "almost entirely", not "in part"."""
 DASH = "\u2013"
@@ -130,70 +128,6 @@ def headline(run: Run, alone: Run | None) -> str:
     return f"No: the members are short of {shown_with} with the joint stock and {shown_without} without it."
 
 
-def _members_short(run: Run, members: list[str]) -> float:
-    return float(sum(run.metric(f"shortfall_t.{m}") for m in members))
-
-
-def _movers(run: Run, apart: Run) -> str:
-    """``Pooled, Japan is short of 806 t more (7,286 t against 6,480 t alone) and the EU of 806 t less (...)``."""
-    parts = []
-    for member in run.result.structure.member_names:
-        metric = f"shortfall_t.{member}"
-        pooled, alone = run.metric(metric), apart.metric(metric)
-        if tonnes(pooled) == tonnes(alone):
-            continue
-        more = "more" if pooled > alone else "less"
-        figures = f"{run.t(pooled, metric, zero='none')} against {apart.t(alone, metric, zero='none')}"
-        subject = run.names.subject(member)
-        parts.append(
-            f"{subject} is short of {tonnes(abs(pooled - alone))} {more} ({figures} alone)"
-            if not parts
-            else f"{subject} of {tonnes(abs(pooled - alone))} {more} ({figures})"
-        )
-    return f" Pooled, {join_words(parts)}." if parts else ""
-
-
-def pooling_line(run: Run, apart: Run | None) -> str:
-    """What pooling does, against each member holding its pool share alone (HTML, numbers tagged).
-
-    Empty without that run (no joint pool, or no member short even without the joint
-    stock: the headline says so). The shares held alone are national reserves drawn for
-    each member's own gaps, at once or by its reserve release
-    (:mod:`simulator.report.counterfactuals`).
-    """
-    if apart is None:
-        return ""
-    members = run.result.structure.member_names
-    metric = f"sum:shortfall_t:{','.join(members)}"
-    pooled_t, apart_t = _members_short(run, members), _members_short(apart, members)
-    shown_pooled, shown_apart = run.t(pooled_t, metric, zero="none"), apart.t(apart_t, metric, zero="none")
-    held = "each member's pool share held alone as its own reserve"
-    if pooled_t == 0 and apart_t == 0:
-        return f"Pooling is not what closes the gaps here: with {held}, no member would run short either."
-    movers = _movers(run, apart)
-    if tonnes(pooled_t) == tonnes(apart_t):
-        if not movers:
-            return f"Pooling changes nothing here: with {held}, every member would be short of the same tonnes."
-        text = (
-            f"Pooling moves shortfall between members rather than cutting it: with {held}, the members "
-            f"would be short of the same {shown_apart} in all."
-        )
-    elif apart_t > pooled_t:
-        text = (
-            f"Pooling adds to what the tonnes do: with {held}, the members would be short of {shown_apart} in all, "
-            f"against {shown_pooled} pooled."
-        )
-    else:
-        alone = (
-            "no member would run short" if apart_t == 0 else f"the members would be short of only {shown_apart} in all"
-        )
-        text = (
-            f"Pooling costs tonnes here: with {held}, drawn as national reserves are, without the agreement's "
-            f"trigger, lags, cap and auctions, {alone}, against {shown_pooled} pooled."
-        )
-    return text + movers
-
-
 LOW_AT_END_DAYS = 30.0
 """Cover under this many days on the last day, with a shock still in force, is told in the verdict."""
 
@@ -235,37 +169,6 @@ def outlasts_line(run: Run) -> str:
     return (
         f"The shocks outlast the run: they are still in force on {on}, the last day simulated, when "
         f"{join_words(told)}. What follows is not simulated."
-    )
-
-
-def ratio_line(run: Run) -> str:
-    """How what members received by the rule differs from the fair ratio, when it does by 5 points or more.
-
-    The ratio shares each day's release among the members whose own stock cannot meet that
-    day's need, so the run's totals follow whose stock ran out when, not the ratio. Only
-    for rules that use the ratio.
-    """
-    agreement = run.result.scenario.agreement
-    if agreement is None or not agreement.ratio or not BY_NAME[agreement.mechanism].needs_ratio:
-        return ""
-    members = run.result.structure.member_names
-    names = run.names
-    received = []
-    for material in run.materials():
-        got = {m: float(run.cell(m, material, "released_rule_t") or 0.0) for m in members}
-        total = sum(got.values())
-        if total < VISIBLE_T or all(abs(got[m] / total - agreement.ratio.get(m, 0.0)) < 0.05 for m in members):
-            continue
-        users = [m for m in members if run.demands(m, material)]
-        shares = join_words([f"{names.region(m)} {percent(got[m] / total)}" for m in users])
-        received.append(f"{names.material_text(material)} {shares}")
-    if not received:
-        return ""
-    ratio = join_words([f"{names.region(m)} {percent(agreement.ratio.get(m, 0.0))}" for m in members])
-    return (
-        f"The ratio ({ratio}) shares each day's release among the members whose own stock cannot meet that day's "
-        f"need, up to their gaps, so the run's totals follow whose stock ran out when and by how much: of what the "
-        f"rule released, {'; '.join(received)}."
     )
 
 
@@ -363,7 +266,7 @@ def _member_row(
     if account.lent_t:
         notes.append(f"lent {tonnes(account.lent_t)}")
     if grant is not None:
-        notes += _grant_note(*grant, millions)
+        notes += grant_note(*grant, millions)
     cells.append(f"<td>{tonnes(account.drawn_t)}" + (SMALL.format("; ".join(notes)) if notes else "") + "</td>")
     if auctions:
         paid = run.tag(
@@ -390,44 +293,6 @@ def _member_row(
         below = SMALL.format(f"{tonnes(unused)} bought, unused") if unused >= VISIBLE_T else ""
         cells.append(f"<td>{tonnes(share + unused)}{below}</td>")
     return f'<tr data-member="{escape(m)}">{"".join(cells)}</tr>'
-
-
-def granted(accounts: dict[str, Account]) -> dict[str, tuple[float, float]]:
-    """Per member: tonnes drawn by the rule beyond its ownership share of all the rule's draws, and their value.
-
-    ``(t, USD at reference prices)``, summed over materials; negative when the member's
-    share went to others. Under a ``grant`` settlement of a joint pool this is what
-    members give each other without payment (a material without a price adds tonnes but
-    no value).
-    """
-    out = {}
-    for member, account in accounts.items():
-        tonnes_t = value_usd = 0.0
-        for material, stake in account.stakes.items():
-            drawn_by_all_t = sum(a.stakes[material].drawn_rule_t for a in accounts.values())
-            beyond_t = stake.drawn_rule_t - stake.ownership * drawn_by_all_t
-            tonnes_t += beyond_t
-            value_usd += beyond_t * (stake.price_usd_per_kg or 0.0) * KG_PER_T
-        out[member] = (tonnes_t, value_usd)
-    return out
-
-
-def _grant_note(beyond_t: float, value_usd: float, millions: bool) -> list[str]:
-    """``took USD 16.9 m beyond its share, free`` or ``gave USD 6.6 m of its share, unpaid`` (:func:`granted`).
-
-    The direction follows the value where the materials have prices: a member can take
-    more tonnes of a cheap material than it gives of a dear one. Tonnes without prices.
-    """
-    if value_usd:
-        amount = usd(abs(value_usd), in_millions=millions)
-        return [f"took {amount} beyond its share, free" if value_usd > 0 else f"gave {amount} of its share, unpaid"]
-    if abs(beyond_t) < VISIBLE_T:
-        return []
-    return [
-        f"took {tonnes(beyond_t)} beyond its share, free"
-        if beyond_t > 0
-        else f"gave {tonnes(-beyond_t)} of its share, unpaid"
-    ]
 
 
 def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[str, Account]) -> str:

@@ -81,6 +81,8 @@ def days(value: float) -> str:
     return f"{value:.1f}"
 
 
+VISIBLE_T = 0.005
+"""Tonnes below this round to 0.00 t and are not mentioned."""
 MILLIONS_FROM_USD = 100_000.0
 """Amounts from this one on are written in millions (``USD 0.32 m``), as the tables' USD m columns."""
 

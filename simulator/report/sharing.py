@@ -1,0 +1,151 @@
+"""What sharing does in the verdict: pooling against shares held alone, grants, the ratio against receipts.
+
+Layer: studies.
+
+Pure functions of a run (and the run with each member's pool share held alone,
+:mod:`simulator.report.counterfactuals`) that the verdict (:mod:`simulator.report.verdict`)
+places: what pooling does beyond what the tonnes do; what each member took beyond its
+ownership share of the rule's draws, or gave of it, under a grant settlement; and how
+what members received by the rule differs from the fair ratio.
+"""
+
+from __future__ import annotations
+
+from simulator.mechanisms import BY_NAME
+from simulator.numeric import KG_PER_T
+from simulator.report.accounts import Account
+from simulator.report.findings import Run
+from simulator.report.words import VISIBLE_T, join_words, percent, tonnes, usd
+
+
+def _members_short(run: Run, members: list[str]) -> float:
+    return float(sum(run.metric(f"shortfall_t.{m}") for m in members))
+
+
+def _movers(run: Run, apart: Run) -> str:
+    """``Pooled, Japan is short of 806 t more (7,286 t against 6,480 t alone) and the EU of 806 t less (...)``."""
+    parts = []
+    for member in run.result.structure.member_names:
+        metric = f"shortfall_t.{member}"
+        pooled, alone = run.metric(metric), apart.metric(metric)
+        if tonnes(pooled) == tonnes(alone):
+            continue
+        more = "more" if pooled > alone else "less"
+        figures = f"{run.t(pooled, metric, zero='none')} against {apart.t(alone, metric, zero='none')}"
+        subject = run.names.subject(member)
+        parts.append(
+            f"{subject} is short of {tonnes(abs(pooled - alone))} {more} ({figures} alone)"
+            if not parts
+            else f"{subject} of {tonnes(abs(pooled - alone))} {more} ({figures})"
+        )
+    return f" Pooled, {join_words(parts)}." if parts else ""
+
+
+def pooling_line(run: Run, apart: Run | None) -> str:
+    """What pooling does, against each member holding its pool share alone (HTML, numbers tagged).
+
+    Empty without that run (no joint pool, or no member short even without the joint
+    stock: the headline says so). The shares held alone are national reserves drawn for
+    each member's own gaps, at once or by its reserve release
+    (:mod:`simulator.report.counterfactuals`).
+    """
+    if apart is None:
+        return ""
+    members = run.result.structure.member_names
+    metric = f"sum:shortfall_t:{','.join(members)}"
+    pooled_t, apart_t = _members_short(run, members), _members_short(apart, members)
+    shown_pooled, shown_apart = run.t(pooled_t, metric, zero="none"), apart.t(apart_t, metric, zero="none")
+    held = "each member's pool share held alone as its own reserve"
+    if pooled_t == 0 and apart_t == 0:
+        return f"Pooling is not what closes the gaps here: with {held}, no member would run short either."
+    movers = _movers(run, apart)
+    if tonnes(pooled_t) == tonnes(apart_t):
+        if not movers:
+            return f"Pooling changes nothing here: with {held}, every member would be short of the same tonnes."
+        text = (
+            f"Pooling moves shortfall between members rather than cutting it: with {held}, the members "
+            f"would be short of the same {shown_apart} in all."
+        )
+    elif apart_t > pooled_t:
+        text = (
+            f"Pooling adds to what the tonnes do: with {held}, the members would be short of {shown_apart} in all, "
+            f"against {shown_pooled} pooled."
+        )
+    else:
+        alone = (
+            "no member would run short" if apart_t == 0 else f"the members would be short of only {shown_apart} in all"
+        )
+        text = (
+            f"Pooling costs tonnes here: with {held}, drawn as national reserves are, without the agreement's "
+            f"trigger, lags, cap and auctions, {alone}, against {shown_pooled} pooled."
+        )
+    return text + movers
+
+
+def ratio_line(run: Run) -> str:
+    """How what members received by the rule differs from the fair ratio, when it does by 5 points or more.
+
+    The ratio shares each day's release among the members whose own stock cannot meet that
+    day's need, so the run's totals follow whose stock ran out when, not the ratio. Only
+    for rules that use the ratio.
+    """
+    agreement = run.result.scenario.agreement
+    if agreement is None or not agreement.ratio or not BY_NAME[agreement.mechanism].needs_ratio:
+        return ""
+    members = run.result.structure.member_names
+    names = run.names
+    received = []
+    for material in run.materials():
+        got = {m: float(run.cell(m, material, "released_rule_t") or 0.0) for m in members}
+        total = sum(got.values())
+        if total < VISIBLE_T or all(abs(got[m] / total - agreement.ratio.get(m, 0.0)) < 0.05 for m in members):
+            continue
+        users = [m for m in members if run.demands(m, material)]
+        shares = join_words([f"{names.region(m)} {percent(got[m] / total)}" for m in users])
+        received.append(f"{names.material_text(material)} {shares}")
+    if not received:
+        return ""
+    ratio = join_words([f"{names.region(m)} {percent(agreement.ratio.get(m, 0.0))}" for m in members])
+    return (
+        f"The ratio ({ratio}) shares each day's release among the members whose own stock cannot meet that day's "
+        f"need, up to their gaps, so the run's totals follow whose stock ran out when and by how much: of what the "
+        f"rule released, {'; '.join(received)}."
+    )
+
+
+def granted(accounts: dict[str, Account]) -> dict[str, tuple[float, float]]:
+    """Per member: tonnes drawn by the rule beyond its ownership share of all the rule's draws, and their value.
+
+    ``(t, USD at reference prices)``, summed over materials; negative when the member's
+    share went to others. Under a ``grant`` settlement of a joint pool this is what
+    members give each other without payment (a material without a price adds tonnes but
+    no value).
+    """
+    out = {}
+    for member, account in accounts.items():
+        tonnes_t = value_usd = 0.0
+        for material, stake in account.stakes.items():
+            drawn_by_all_t = sum(a.stakes[material].drawn_rule_t for a in accounts.values())
+            beyond_t = stake.drawn_rule_t - stake.ownership * drawn_by_all_t
+            tonnes_t += beyond_t
+            value_usd += beyond_t * (stake.price_usd_per_kg or 0.0) * KG_PER_T
+        out[member] = (tonnes_t, value_usd)
+    return out
+
+
+def grant_note(beyond_t: float, value_usd: float, millions: bool) -> list[str]:
+    """``took USD 16.9 m beyond its share, free`` or ``gave USD 6.6 m of its share, unpaid`` (:func:`granted`).
+
+    The direction follows the value where the materials have prices: a member can take
+    more tonnes of a cheap material than it gives of a dear one. Tonnes without prices.
+    """
+    if value_usd:
+        amount = usd(abs(value_usd), in_millions=millions)
+        return [f"took {amount} beyond its share, free" if value_usd > 0 else f"gave {amount} of its share, unpaid"]
+    if abs(beyond_t) < VISIBLE_T:
+        return []
+    return [
+        f"took {tonnes(beyond_t)} beyond its share, free"
+        if beyond_t > 0
+        else f"gave {tonnes(-beyond_t)} of its share, unpaid"
+    ]
