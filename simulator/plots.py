@@ -305,12 +305,19 @@ def shock_shade(result: Result, index: int) -> float:
 
 
 def shock_windows(result: Result, material: str) -> list[tuple[int, int, int]]:
-    """``(shock index, first day, end day)`` of the shocks on ``material`` within the horizon (end exclusive)."""
+    """``(shock index, first day, end day)`` of the shocks on ``material`` within the horizon (end exclusive).
+
+    A shock aimed at regions none of which has demand for ``material`` is not one on it
+    (a delay to Japan in a panel of magnets only the EU uses).
+    """
     horizon = result.scenario.horizon_days
     starts, ends = _column(result, "shocks", "start_day"), _column(result, "shocks", "end_day")
     windows = []
     for k, spec in enumerate(result.scenario.shocks):
         if spec.materials is not None and material not in spec.materials:
+            continue
+        regions = getattr(spec, "regions", None)
+        if regions and not any(has_demand(result.scenario, region, material) for region in regions):
             continue
         start, end = max(0, int(starts[k])), min(horizon, int(ends[k]))
         if end > start:

@@ -27,7 +27,7 @@ from simulator.palette import SHOCK_COLOURS
 from simulator.plots import compare_figure, days_of_cover_figure, prices_figure, text_width_in
 from simulator.scenario import load_raw, load_scenario
 from simulator.sensitivity.figures import fan_figure, sensitivity_figure
-from tests.helpers import ONE_REGION, ROOT, build, run
+from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, run
 
 
 def shown_texts(fig: Figure) -> list[tuple[str, object]]:
@@ -370,3 +370,16 @@ def test_shocks_that_do_not_overlap_keep_light_full_height_bands():
     assert (halt.get_y(), halt.get_height(), slowdown.get_y(), slowdown.get_height()) == (0, 1, 0, 1)
     assert halt.get_facecolor() == to_rgba(SHOCK_COLOURS[0], 0.22)
     assert ax.get_ylim() == pytest.approx((0.0, 63.0))  # no lanes: no room made above the curves
+
+
+def test_a_shock_on_regions_without_demand_for_a_material_is_not_drawn_in_its_panel():
+    from simulator.plots import shock_windows
+
+    # magnets are used by the EU only; a delay aimed at Japan alone is not a shock on magnets
+    data = build(TWO_MEMBERS, materials__magnets={}, regions__eu__demand__magnets={"tonnes_per_day": 1})
+    data = build(data, regions__eu__sourcing__magnets={"china": 1.0})
+    delay = {"id": "slow", "kind": "delay", "supplier": "china", "regions": ["japan"], "start": 5, "end": 9,
+             "extra_days": 3}  # fmt: skip
+    result = run(build(data, shocks=[*data["shocks"], delay]))
+    assert shock_windows(result, "ree") == [(0, 0, 60), (1, 5, 9)]
+    assert shock_windows(result, "magnets") == [(0, 0, 60)]
