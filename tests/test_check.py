@@ -978,3 +978,17 @@ def test_a_scenario_pattern_matching_no_scenario_is_refused_when_a_folder_is_che
         "correct or remove the entry\n"
     ) in result.output
     assert check(repo / "pair.yaml", "--tolerances", tolerances).exit_code == 0  # a file alone is not the whole set
+
+
+def test_a_tolerance_file_is_read_as_strictly_as_a_scenario(repo):
+    tolerances = repo / "baselines" / "tolerances.yaml"
+    tolerances.write_text("? [a]\n: 1\n")  # a list as a key used to stop check with a TypeError (exit 1)
+    result = check(repo)
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert "tolerances.yaml" in result.output
+    tolerances.write_text("default: {rtol: 1e-3}\n")  # YAML 1.1 reads 1e-3 as text; scenarios take it as a number
+    assert check(repo).exit_code == 0
+    tolerances.unlink()
+    tolerances.symlink_to(repo / "nowhere.yaml")  # a broken link is refused, not skipped for the defaults
+    result = check(repo)
+    assert result.exit_code == 2 and "tolerances.yaml: cannot read: No such file or directory" in result.output

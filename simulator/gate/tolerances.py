@@ -30,11 +30,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from simulator.errors import InputError, Problem, setting
 from simulator.gate.baseline import METRIC_NAMES, Number
-from simulator.scenario.yaml_messages import not_utf8, plain_words
+from simulator.scenario.load import MAX_FILE_BYTES
+from simulator.scenario.strict_yaml import load_yaml
+from simulator.scenario.yaml_messages import not_utf8
 
 DEFAULT_RTOL = 1e-9
 DEFAULT_ATOL = 1e-6
@@ -115,31 +116,22 @@ def _mapping(data: Any, where: str, source: str) -> dict[str, Any]:
     return data
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """The safe loader, refusing a key given twice in one mapping (the last would silently win)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
 def _read(path: Path) -> dict[str, Any]:
+    """The file's mapping, read as strictly as a scenario (duplicate keys, nesting, size; :mod:`strict_yaml`)."""
     source = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(f"file of {size:,} bytes is too large (at most {MAX_FILE_BYTES:,})", source)
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"cannot read: {not_utf8(exc)}", source) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc}", source) from None
+        raise InputError(f"cannot read: {exc.strerror or exc}", source) from None
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as exc:
-        raise InputError(f"cannot read: malformed YAML: {plain_words(exc, text)}", source) from None
+        data = load_yaml(text)
+    except InputError as exc:
+        raise InputError(exc.problems, source) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -164,7 +156,7 @@ def load_tolerances(path: Path | None, rtol: float | None = None, atol: float | 
     if atol is not None:
         checked(atol, setting("atol"), None)
     option = Tolerance(DEFAULT_RTOL if rtol is None else rtol, DEFAULT_ATOL if atol is None else atol)
-    if path is None or not path.exists():
+    if path is None or not (path.exists() or path.is_symlink()):  # a broken link is read (and refused), not skipped
         return Tolerances(option)
     source = str(path)
     data = _read(path)
