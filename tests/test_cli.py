@@ -292,3 +292,13 @@ def test_a_study_stopped_by_an_error_or_a_signal_says_nothing_was_written(tmp_pa
         f"{command} {expected}\n",
     )
     assert not out.exists()
+
+
+def test_a_baseline_invalid_as_written_is_not_blamed_on_set(tmp_path):
+    scenario = write(tmp_path, TWO_MEMBERS, "joint.yaml")
+    broken = build(TWO_MEMBERS, name="broken", horizon_days=0)
+    baseline = write(tmp_path, broken, "broken.yaml")
+    for extra in ((), ("--set", "agreement.ratio.japan=0.4", "--set", "agreement.ratio.eu=0.6")):
+        result = invoke("run", scenario, "--compare", baseline, "-o", tmp_path / "x", "--no-plots", *extra)
+        assert_bad_input(result, "broken.yaml: horizon_days: must be >= 1")
+        assert "--set applies" not in result.output

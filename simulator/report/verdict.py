@@ -167,7 +167,7 @@ def outlasts_line(run: Run) -> str:
         return ""
     on = when(result.start_date, horizon - 1)
     return (
-        f"The shocks outlast the run: they are still in force on {on}, the last day simulated, when "
+        f"The shocks last to the end of the run: they are still in force on {on}, the last day simulated, when "
         f"{join_words(told)}. What follows is not simulated."
     )
 

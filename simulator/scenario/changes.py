@@ -17,6 +17,7 @@ the field, rather than comparing two worlds that differ by the user's change.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from collections.abc import Sequence
@@ -108,8 +109,19 @@ def with_changes(
     try:
         return validate_data(apply_overrides(baseline_data, pairs), source), marked
     except InputError as exc:
+        if not pairs or _invalid_as_written(baseline_data, source):  # the baseline's own problem, not a change's
+            raise InputError(exc.problems, source) from None
         problems = [Problem(p.path, f"{p.message} ({why}; compare with a baseline that has it)") for p in exc.problems]
         raise InputError(problems, source) from None
+
+
+def _invalid_as_written(baseline_data: dict[str, Any], source: str) -> bool:
+    """Whether the baseline fails validation without any change applied."""
+    try:
+        validate_data(copy.deepcopy(baseline_data), source)
+    except InputError:
+        return True
+    return False
 
 
 def _leaves(data: Any, prefix: str = "") -> dict[str, Any]:
