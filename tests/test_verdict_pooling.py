@@ -206,8 +206,8 @@ def test_a_cut_of_ninety_percent_or_more_is_almost_entire():
 def test_shocks_in_force_on_the_last_day_are_said_to_outlast_the_run():
     # the halt runs to day 1000 of a 60-day run: both members are short on day 59
     assert outlasts_line(Run.of(run(TWO_MEMBERS))) == (
-        "The shocks last to the end of the run: they are still in force on day 59, the last day simulated, when Japan is short "
-        "of rare earths and the EU is short of rare earths. What follows is not simulated."
+        "The shocks last to the end of the run: they are still in force on day 59, the last day simulated, when "
+        "Japan is short of rare earths and the EU is short of rare earths. What follows is not simulated."
     )
     halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan", "eu"], "start": 0, "end": 30}]
     assert outlasts_line(Run.of(run(build(TWO_MEMBERS, shocks=halt)))) == ""

@@ -151,6 +151,8 @@ def find_scenarios(paths: Sequence[str | Path], baselines: Path | None = None) -
     folders: list[Path] = []
     keys: dict[Path, str] = {}
     for text in paths or [DEFAULT_FOLDER]:
+        if not str(text).strip():  # Path("") is the working folder: a blank argument would check (and update) it
+            raise InputError("an empty path names no scenario file or folder")
         path = Path(text)
         if path.is_dir():
             folders.append(path)
