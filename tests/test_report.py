@@ -343,6 +343,15 @@ def test_compare_sentences_with_a_partial_change_and_a_zero_baseline():
     assert "runs short in neither" in same
 
 
+def test_a_baseline_on_another_calendar_gets_both_first_dates_not_a_move():
+    # the same world from 1 Jul 2010 and from 1 Jul 2020: both first short on day 0, which is no "stays on"
+    result = run(build(TWO_MEMBERS, start_date="2010-07-01"))
+    later = run(build(TWO_MEMBERS, name="later", start_date="2020-07-01", agreement=None))
+    sentence = plain(compare_region(Run.of(result), Run.of(later, "baseline"), "eu"))
+    assert sentence.startswith("In pair, the EU's first shortfall is on 1 Jul 2010 (later: 1 Jul 2020);")
+    assert "stays on" not in sentence
+
+
 def test_report_without_start_date_shows_day_numbers(tmp_path):
     result, baseline = run(TWO_MEMBERS), run(build(TWO_MEMBERS, agreement=None))
     path = write_report(result, tmp_path / "r.html", baseline=baseline)

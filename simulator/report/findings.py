@@ -315,6 +315,8 @@ def compare_region(run: Run, base: Run, region: str) -> str:
         clauses = [f"{subject} no longer runs short (in {base.name} it first did on {base.date(old, metric)})"]
     elif old < 0:
         clauses = [f"{subject} now runs short, first on {run.date(new, metric)} (never in {base.name})"]
+    elif run.result.start_date != base.result.start_date:  # day numbers of two calendars: give both dates
+        clauses = [f"{poss} first shortfall is on {run.date(new, metric)} ({base.name}: {base.date(old, metric)})"]
     elif old == new:
         clauses = [f"{poss} first shortfall stays on {run.date(new, metric)}"]
     else:
