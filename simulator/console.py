@@ -82,6 +82,12 @@ def summary_text(result: Any) -> str:
     return "\n".join(lines)
 
 
+def _period(scenario: Any) -> str:
+    """``730 days from 1 Jan 2026`` (``730 days`` without a start date)."""
+    days = f"{scenario.horizon_days:,} days"
+    return f"{days} from {date_label(scenario.start_date, 0)}" if scenario.start_date else days
+
+
 def against_text(result: Any, baseline: Any) -> str:
     """``run --compare``: each region's shortfall beside the baseline's, for the regions and materials in both."""
     theirs = {(row["region"], row["material"]): row for row in _used_rows(baseline)}
@@ -110,6 +116,12 @@ def against_text(result: Any, baseline: Any) -> str:
         *_table(header, cells),
         f"shortfall of these rows {shortfall_text(ours_t)} t against {shortfall_text(base_t)} t in the baseline",
     ]
+    here, there = result.scenario, baseline.scenario
+    if (here.horizon_days, here.start_date) != (there.horizon_days, there.start_date):
+        lines.append(
+            f"the runs cover different periods ({_period(here)} against {_period(there)}): "
+            "the totals are not like for like"
+        )
     for where, pairs in (("this run", ours - set(theirs)), ("the baseline", set(theirs) - ours)):
         if pairs:
             shown = ", ".join(f"{region} {material}" for region, material in sorted(pairs))

@@ -225,6 +225,12 @@ def test_run_writes_a_report_compared_with_a_baseline(tmp_path):
     at = lines.index("against pair:")
     assert lines[at + 2].split()[:5] == ["japan", "ree", "1,200.0", "1,180.0", "+20.0"]
     assert "only in this run, not compared: eu magnets" in lines
+    shorter = write(tmp_path, build(lone, horizon_days=30), "shorter.yaml")
+    printed = invoke("run", scenario, "--compare", shorter, "-o", tmp_path / "z", "--no-plots")
+    assert (
+        "the runs cover different periods (60 days from 1 Jul 2010 against 30 days from 1 Jul 2010): "
+        "the totals are not like for like" in printed.output.splitlines()
+    )
     out = tmp_path / "out"
     result = invoke("run", scenario, "--report", "--compare", baseline, "-o", out, "--no-plots")
     assert result.exit_code == 0, result.output
