@@ -45,6 +45,7 @@ MAX_DEPTH = 32
 MAX_INTEGER_DIGITS = 30
 """Most characters in a written integer (the largest field, ``seed``, needs ten)."""
 
+_BOOL_TAG = "tag:yaml.org,2002:bool"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -84,6 +85,15 @@ class _StrictConstruction:
             first: dict[Any, Mark] = {}
             for key_node, _ in node.value:
                 if key_node.tag == _MERGE_TAG or not isinstance(key_node, ScalarNode):
+                    continue
+                if key_node.tag == _BOOL_TAG and not key_node.style:  # no: Norway, on: a field (plain, unquoted)
+                    path = ".".join(p for p in (getattr(node, "field_path", ""), key_node.value) if p)
+                    self._problem(
+                        key_node,
+                        f"YAML reads the key {key_node.value} as {str(self.construct_object(key_node)).lower()}; "
+                        f"write '{key_node.value}' in quotes to use it as a name ({_line(key_node)})",
+                        path,
+                    )
                     continue
                 key = self.construct_object(key_node)
                 if not isinstance(key, Hashable):
