@@ -1276,7 +1276,8 @@ def list_scenarios(folder: str | None) -> None:
         except ScenarioError as exc:
             click.echo(f"{path}: invalid ({exc.problems[0].render(None)})\n")
             continue
-        click.echo(f"{scenario.name}  ({path})")
+        named = f" (name: {scenario.name})" if scenario.name != path.stem else ""  # the stem is what a bare name finds
+        click.echo(f"{path.stem}{named}  ({path})")
         text = " ".join(scenario.description.split()) or "(no description)"
         click.echo(textwrap.fill(text, width=96, initial_indent="    ", subsequent_indent="    ") + "\n")
 

@@ -176,7 +176,7 @@ def test_list_finds_the_scenarios_check_finds(tmp_path):
     (tmp_path / "_drafts" / "c.yaml").write_text(TINY_SCENARIO_TEXT.replace("name: tiny", "name: draft"))
     result = invoke("list", tmp_path)
     assert result.exit_code == 0, result.output
-    assert f"sub  ({tmp_path / 'eu' / 'b.yml'})" in result.output and "draft" not in result.output
+    assert f"b (name: sub)  ({tmp_path / 'eu' / 'b.yml'})" in result.output and "draft" not in result.output
 
 
 # --- the gate cannot be fooled (issue 20, item 12) ------------------------------------------

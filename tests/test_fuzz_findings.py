@@ -64,7 +64,7 @@ def test_one_file_with_a_control_character_does_not_take_down_list_or_validate(t
     broken = write_text(tmp_path / "broken.yaml", SCENARIO_TEXT.replace("name: tiny", "name: broken\x00"))
     listed = invoke("list", tmp_path)
     assert listed.exit_code == 0, (listed.output, listed.exception)
-    assert "tiny  (" in listed.output and "broken.yaml: invalid (" in listed.output
+    assert "good (name: tiny)  (" in listed.output and "broken.yaml: invalid (" in listed.output
     assert_bad_input(invoke("validate", good, broken), "good.yaml: ok", "broken.yaml: ")
 
 

@@ -361,7 +361,7 @@ def test_one_bad_file_does_not_take_down_list_or_validate(tmp_path):
     write_text(tmp_path, SCENARIO_TEXT.replace("2010-07-01", "2010-07-32"), "date.yaml")
     listed = invoke("list", tmp_path)
     assert listed.exit_code == 0, listed.output
-    assert "tiny  (" in listed.output
+    assert "good (name: tiny)  (" in listed.output
     assert "huge.yaml: invalid (seed: an integer of 5,000 digits is too large" in listed.output
     assert "deep.yaml: invalid (a.0" in listed.output
     assert "date.yaml: invalid (start_date: not a valid date '2010-07-32'" in listed.output
