@@ -1216,7 +1216,9 @@ def check(
                 click.echo(formats.update_final_line(updates))
                 ctx.exit(2 if any(u.status == "error" for u in updates) else 0)
             inputs = _check_inputs(paths, baselines, tolerances)
-            for path in (junit_file, summary):
+            for option, path in (("junit", junit_file), ("summary", summary)):
+                if path is not None and not path.strip():  # "" would write nothing and say nothing
+                    raise InputError(f"--{option} needs a file path, not an empty one")
                 if path:
                     check_writable(Path(path).parent)
             if junit_file:  # replaced whole: before the check, so a refusal hides no result

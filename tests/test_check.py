@@ -1000,3 +1000,9 @@ def test_an_empty_path_is_refused_not_read_as_the_working_folder(tmp_path, monke
         result = check(*args)
         assert result.exit_code == 2 and "an empty path names no scenario file or folder" in result.output
     assert list(tmp_path.iterdir()) == []  # --update "" made no baselines/ folder here
+
+
+def test_an_empty_report_path_is_refused(repo):
+    for option in ("--junit", "--summary"):
+        result = check(repo, option, "")
+        assert result.exit_code == 2 and f"{option} needs a file path, not an empty one" in result.output
