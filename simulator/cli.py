@@ -1192,7 +1192,11 @@ def check(
     baselines = Path(baseline_dir) if baseline_dir else None
     tolerances = Path(tolerance_file) if tolerance_file else None
     n_workers = workers or os.cpu_count() or 1
-    summary = summary_file or (os.environ.get("GITHUB_STEP_SUMMARY") if fmt == "markdown" else None)
+    summary = (
+        summary_file
+        if summary_file is not None
+        else ((os.environ.get("GITHUB_STEP_SUMMARY") or None) if fmt == "markdown" else None)
+    )
     done: list[Any] = []
 
     def show(item: Any, lines: list[str]) -> None:
