@@ -15,6 +15,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from simulator.errors import InputError
+
 INSTALLED_NAME = "scenario_library"
 """The library's folder inside the installed package."""
 
@@ -38,14 +40,18 @@ def resolve_scenario(text: str) -> str:
     """A scenario argument as a path: an existing file as given, else a library scenario by name.
 
     A bare name (no folder part) such as ``embargo_2010`` or ``embargo_2010.yaml`` that is
-    not a file here is looked up in ``./scenarios`` and then in the shipped library.
+    not a file here is looked up in ``./scenarios`` and then in the shipped library, as
+    ``.yaml`` or ``.yml``; a stem that names both there is refused.
     Anything else comes back unchanged, so that loading it reports the missing file.
     """
     path = Path(text)
     if path.exists() or path.name != text:
         return text
-    name = text if text.endswith((".yaml", ".yml")) else f"{text}.yaml"
+    names = [text] if text.endswith((".yaml", ".yml")) else [f"{text}.yaml", f"{text}.yml"]
     for folder in (LOCAL_FOLDER, shipped_library()):
-        if (folder / name).is_file():
-            return str(folder / name)
+        found = [folder / name for name in names if (folder / name).is_file()]
+        if len(found) > 1:
+            raise InputError(f"a bare name that means two files ({found[0]} and {found[1]}): name one of them", text)
+        if found:
+            return str(found[0])
     return text

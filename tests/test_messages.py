@@ -508,3 +508,14 @@ def test_validate_takes_a_folder_as_check_finds_its_scenarios(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert_bad_input(invoke("validate", empty), f"{empty}: no scenario files (*.yaml, *.yml) in this folder")
+
+
+def test_a_bare_name_finds_yml_and_refuses_a_stem_that_names_two_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "x.yml").write_text(yaml.safe_dump(TWO_MEMBERS))
+    assert invoke("validate", "x").output == f"{Path('scenarios') / 'x.yml'}: ok\n"
+    (tmp_path / "scenarios" / "x.yaml").write_text(yaml.safe_dump(TWO_MEMBERS))
+    assert_bad_input(
+        invoke("validate", "x"), "x: a bare name that means two files (scenarios/x.yaml and scenarios/x.yml)"
+    )
