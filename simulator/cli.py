@@ -1276,16 +1276,20 @@ def list_scenarios(folder: str | None) -> None:
     files = scenario_files(Path(folder))
     if not files:
         raise InputError("no scenario files (*.yaml, *.yml) here", folder)
+    listed = 0
     for path in files:
         try:
             scenario = load_scenario(path)
         except ScenarioError as exc:
             click.echo(f"{path}: invalid ({exc.problems[0].render(None)})\n")
             continue
+        listed += 1
         named = f" (name: {scenario.name})" if scenario.name != path.stem else ""  # the stem is what a bare name finds
         click.echo(f"{path.stem}{named}  ({path})")
         text = " ".join(scenario.description.split()) or "(no description)"
         click.echo(textwrap.fill(text, width=96, initial_indent="    ", subsequent_indent="    ") + "\n")
+    if not listed:  # nothing a command could run
+        raise InputError(f"none of the {len(files)} scenario file(s) here is valid", folder)
 
 
 def entry() -> None:

@@ -1006,3 +1006,10 @@ def test_an_empty_report_path_is_refused(repo):
     for option in ("--junit", "--summary"):
         result = check(repo, option, "")
         assert result.exit_code == 2 and f"{option} needs a file path, not an empty one" in result.output
+
+
+def test_list_of_a_folder_where_no_scenario_is_valid_is_exit_2(tmp_path):
+    (tmp_path / "a.yaml").write_text("name: a\nhorizon_days: 0\n")
+    result = invoke("list", tmp_path)
+    assert result.exit_code == 2 and "a.yaml: invalid (" in result.output
+    assert f"{tmp_path}: none of the 1 scenario file(s) here is valid" in result.output
