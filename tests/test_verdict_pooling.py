@@ -226,3 +226,11 @@ def test_a_grant_beyond_a_member_s_share_is_valued_and_what_one_takes_another_gi
     # sold, not granted: the EU pays for what it draws, and no such note appears
     sold = _plain(render_report(run(build(TWO_MEMBERS, agreement__settlement="sale"))))
     assert "beyond its share" not in sold and "of its share, unpaid" not in sold
+
+
+def test_the_ledger_does_not_value_a_contribution_of_a_material_without_a_price_at_zero():
+    text = render_report(run(build(TWO_MEMBERS, materials__ree={})))
+    ledger = text[text.index('<section id="ledger"') :]
+    rows = re.findall(r'<td class="num">([^<]*)</td>', ledger[: ledger.index("</table>")])
+    assert rows[:2] == ["30.0\u00a0t", "?"]  # Japan's 30 t paid in, not "0" USD m
+    assert "?: the scenario gives the material no price, so what was paid in is not valued." in ledger

@@ -12,6 +12,7 @@ from html import escape
 from simulator.names import Names
 from simulator.report.words import tonnes, usd_all, usd_m
 from simulator.results import Result
+from simulator.scenario.checks import reference_price
 
 _SETTLED = {
     "grant": "as grants: free transfers, nothing is owed",
@@ -28,13 +29,17 @@ def ledger_section(result: Result) -> str:
     kind = str(ledger["settlement"].iloc[0])
     names = Names.of(result.scenario)
     rows = []
+    unpriced = False
     for row in ledger.itertuples(index=False):
         if row.contributed_t == 0 and row.drawn_t == 0 and row.loan_receivable_t == 0:
             continue
+        priced = reference_price(result.scenario, str(row.material)) is not None
+        unpriced |= not priced and row.contributed_t > 0
+        paid_in = usd_m(row.contributed_usd) if priced or row.contributed_t == 0 else "?"
         rows.append(
             "<tr>"
             f"<td>{escape(names.region(row.member))}</td><td>{escape(names.material(row.material))}</td>"
-            f'<td class="num">{tonnes(row.contributed_t)}</td><td class="num">{usd_m(row.contributed_usd)}</td>'
+            f'<td class="num">{tonnes(row.contributed_t)}</td><td class="num">{paid_in}</td>'
             f'<td class="num">{tonnes(row.drawn_t)}</td><td class="num">{tonnes(row.drawn_from_others_t)}</td>'
             f'<td class="num">{usd_m(row.auction_paid_usd + row.sale_paid_usd)}</td>'
             f'<td class="num">{usd_m(row.auction_revenue_usd + row.sale_received_usd)}</td>'
@@ -57,7 +62,9 @@ def ledger_section(result: Result) -> str:
         "tonnes and at the day-0 world price (with a market, its reference price). Drew from others' share: "
         "rule draws beyond the member's own part of them "
         "(negative: its stock went to others). Net position: received minus paid, plus tonnes owed to it minus "
-        "tonnes it owes at the last day's price.</p></section>"
+        "tonnes it owes at the last day's price."
+        + (" ?: the scenario gives the material no price, so what was paid in is not valued." if unpriced else "")
+        + "</p></section>"
     )
 
 
