@@ -991,7 +991,7 @@ def test_a_tolerance_file_is_read_as_strictly_as_a_scenario(repo):
     tolerances.unlink()
     tolerances.symlink_to(repo / "nowhere.yaml")  # a broken link is refused, not skipped for the defaults
     result = check(repo)
-    assert result.exit_code == 2 and "tolerances.yaml: cannot read: No such file or directory" in result.output
+    assert result.exit_code == 2 and "tolerances.yaml: file not found" in result.output
 
 
 def test_an_empty_path_is_refused_not_read_as_the_working_folder(tmp_path, monkeypatch):

@@ -33,9 +33,7 @@ import numpy as np
 
 from simulator.errors import InputError, Problem, setting
 from simulator.gate.baseline import METRIC_NAMES, Number
-from simulator.scenario.load import MAX_FILE_BYTES
-from simulator.scenario.strict_yaml import load_yaml
-from simulator.scenario.yaml_messages import not_utf8
+from simulator.scenario.load import yaml_data
 
 DEFAULT_RTOL = 1e-9
 DEFAULT_ATOL = 1e-6
@@ -119,19 +117,7 @@ def _mapping(data: Any, where: str, source: str) -> dict[str, Any]:
 def _read(path: Path) -> dict[str, Any]:
     """The file's mapping, read as strictly as a scenario (duplicate keys, nesting, size; :mod:`strict_yaml`)."""
     source = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"file of {size:,} bytes is too large (at most {MAX_FILE_BYTES:,})", source)
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"cannot read: {not_utf8(exc)}", source) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", source) from None
-    try:
-        data = load_yaml(text)
-    except InputError as exc:
-        raise InputError(exc.problems, source) from None
+    data = yaml_data(path)
     if data is None:
         return {}
     if not isinstance(data, dict):

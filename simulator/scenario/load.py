@@ -73,6 +73,14 @@ def read_yaml(path: Path, kind: str = "scenario") -> dict[str, Any]:
     ``kind`` names what the file holds in the message for one that is not a mapping
     ("a scenario must be a YAML mapping of fields, not a list").
     """
+    data = yaml_data(path)
+    if not isinstance(data, dict):
+        raise ScenarioError(f"a {kind} must be a YAML mapping of fields, {_not_a_mapping(data)}", str(path))
+    return data
+
+
+def yaml_data(path: Path) -> Any:
+    """Whatever a YAML file holds (None when empty), read strictly: size, encoding, keys, depth; errors name it."""
     source = str(path)
     try:
         size = path.stat().st_size
@@ -86,12 +94,9 @@ def read_yaml(path: Path, kind: str = "scenario") -> dict[str, Any]:
     except OSError as exc:
         raise ScenarioError(f"cannot read: {exc}", source) from None
     try:
-        data = load_yaml(text)
+        return load_yaml(text)
     except InputError as exc:
         raise ScenarioError(exc.problems, source) from None
-    if not isinstance(data, dict):
-        raise ScenarioError(f"a {kind} must be a YAML mapping of fields, {_not_a_mapping(data)}", source)
-    return data
 
 
 def _not_a_mapping(data: Any) -> str:
