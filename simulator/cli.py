@@ -363,13 +363,15 @@ def report(
 def validate(scenarios: tuple[str, ...]) -> None:
     """Check scenario files (a folder: its scenario files, as check finds them); list every problem (exit 2 if any)."""
     from simulator.errors import ScenarioError
-    from simulator.gate.run import scenario_files
+    from simulator.gate.run import DATA_FOLDERS, scenario_files
     from simulator.scenario import load_scenario
 
     files: list[str] = []
     for given in scenarios:
         if not Path(given).is_dir():
             files.append(given)
+        elif Path(given).resolve().name in DATA_FOLDERS:
+            raise InputError("a folder of baselines or records, not of scenarios", given)
         elif found := scenario_files(Path(given)):
             files += [str(path) for path in found]
         else:

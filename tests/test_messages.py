@@ -519,3 +519,10 @@ def test_a_bare_name_finds_yml_and_refuses_a_stem_that_names_two_files(tmp_path,
     assert_bad_input(
         invoke("validate", "x"), "x: a bare name that means two files (scenarios/x.yaml and scenarios/x.yml)"
     )
+
+
+def test_validate_refuses_a_folder_of_baselines():
+    assert_bad_input(
+        invoke("validate", "scenarios/baselines"),
+        "scenarios/baselines: a folder of baselines or records, not of scenarios",
+    )
