@@ -21,7 +21,7 @@ from simulator.plots import days_of_cover_figure, shortfall_figure
 from simulator.report import render_report
 from simulator.report.accounts import accounts
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, comparison_figure
-from simulator.report.findings import Run, lead_phrase, region_findings
+from simulator.report.findings import Run, lead_phrase, overall_finding, region_findings
 from simulator.scenario import scenario_hash, validate_data
 from simulator.scenario.changes import differences
 from tests.helpers import ONE_REGION, TWO_MEMBERS, build, invoke, run, shipped_group, shipped_result
@@ -485,3 +485,13 @@ def test_auctions_of_an_empty_pool_say_there_was_nothing_to_offer():
     )
     rule = plain(section(render_report(run(data)), "rule"))
     assert "; nothing sold: the pool had nothing left to offer." in rule
+
+
+def test_the_fairness_index_says_how_many_members_bear_the_shortfall():
+    # only Japan is halted: Japan bears all the shortfall, so Jain's index of the two shares (x, 0) is
+    # x^2 / (2 x^2) = 0.50, and the sentence says the shortfall is on 1 of the 2 members
+    halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}]
+    sentence = plain(overall_finding(Run.of(run(build(TWO_MEMBERS, shocks=halt)))))
+    assert sentence.endswith(
+        "(Jain's index of shortfall shares, 1 = equal) is 0.50, with the shortfall on 1 of the 2 members."
+    )

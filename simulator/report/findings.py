@@ -265,11 +265,16 @@ def overall_finding(run: Run) -> str:
         return f"Over the {horizon} days, {nobody} runs short ({run.t(total, 'total_shortfall_t')} of shortfall)."
     text = f"Over the {horizon} days, {who} are short of {run.t(total, 'total_shortfall_t')} in all"
     jain = run.metric("fairness_jain")
-    if total > 0 and jain is not None and len(run.result.structure.members or run.regions()) > 1:
+    group = run.result.structure.member_names or run.regions()
+    if total > 0 and jain is not None and len(group) > 1:
         text += (
             f"; fairness of the burden (Jain's index of shortfall shares, 1 = equal) is "
             f"{run.tag(f'{jain:.2f}', jain, 'fairness_jain')}"
         )
+        short = [r for r in group if run.metric(f"shortfall_t.{r}") > 0]
+        if len(short) < len(group):  # the index counts the others as bearing none, as they do
+            who = "members" if run.result.structure.member_names else "regions"
+            text += f", with the shortfall on {len(short)} of the {len(group)} {who}"
     return text + "."
 
 
