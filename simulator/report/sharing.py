@@ -19,6 +19,7 @@ from simulator.report.words import VISIBLE_T, join_words, percent, tonnes, usd
 
 
 def _members_short(run: Run, members: list[str]) -> float:
+    """The members' total shortfall in ``run`` (t)."""
     return float(sum(run.metric(f"shortfall_t.{m}") for m in members))
 
 
