@@ -948,6 +948,10 @@ def test_github_annotations_name_files_from_the_repository_top(repo, monkeypatch
     assert annotation(Outcome("pair", str(repo / "pair.yaml"), "no baseline")).startswith(
         "::error file=scenarios/pair.yaml,"
     )
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(repo / "pair.yaml"))  # a file, not a folder: ignored
+    assert annotation(Outcome("pair", str(repo / "pair.yaml"), "no baseline")).startswith(
+        f"::error file={repo}/pair.yaml,"  # was "file=."
+    )
     monkeypatch.delenv("GITHUB_WORKSPACE")
     assert annotation(Outcome("pair", str(repo / "pair.yaml"), "no baseline")).startswith(
         f"::error file={repo}/pair.yaml,"  # in no git work tree: as given

@@ -311,12 +311,13 @@ def _property(text: str) -> str:
 def _repo_path(file: str) -> str:
     """A path as GitHub annotations want it: relative to the repository's top.
 
-    The top is ``$GITHUB_WORKSPACE`` when set, else the git work tree the check runs in;
-    a path outside it (or with neither) is shown as given.
+    The top is ``$GITHUB_WORKSPACE`` when it is a folder, else the git work tree the check
+    runs in; a path outside it (or with neither) is shown as given.
     """
     if not file:
         return ""
-    top = os.environ.get("GITHUB_WORKSPACE") or _git_top(os.getcwd())
+    workspace = os.environ.get("GITHUB_WORKSPACE", "")
+    top = workspace if os.path.isdir(workspace) else _git_top(os.getcwd())  # a workspace that is no folder is ignored
     if top:
         try:
             return Path(os.path.realpath(file)).relative_to(os.path.realpath(top)).as_posix()
