@@ -234,3 +234,13 @@ def test_the_ledger_does_not_value_a_contribution_of_a_material_without_a_price_
     rows = re.findall(r'<td class="num">([^<]*)</td>', ledger[: ledger.index("</table>")])
     assert rows[:2] == ["30.0\u00a0t", "?"]  # Japan's 30 t paid in, not "0" USD m
     assert "?: the scenario gives the material no price, so what was paid in is not valued." in ledger
+
+
+def test_a_yes_for_one_member_short_gives_its_total_once():
+    # only Japan halted (20 t/day for 60 days = 1,200 t); a pool of 600 + 600 t covers it all
+    pool = {"japan": {"ree": {"tonnes": 600}}, "eu": {"ree": {"tonnes": 600}}}
+    data = build(TWO_MEMBERS, shocks=JAPAN_ONLY, agreement__pool__contributions=pool)
+    assert _headline(data) == (
+        "Yes: the joint stock closes every shortfall. Without it, Japan would be short of 1,200 t; "
+        "with it, neither member runs short."
+    )

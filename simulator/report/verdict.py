@@ -109,10 +109,8 @@ def headline(run: Run, alone: Run | None) -> str:
         )
     if with_t == 0:
         who = _who_is_short(alone, short_without, "would be")
-        return (
-            f"Yes: the joint stock closes every shortfall. Without it, {who} ({shown_without} in all); "
-            f"with it, {group} runs short."
-        )
+        in_all = f" ({shown_without} in all)" if len(short_without) > 1 else ""  # one member's total is its own
+        return f"Yes: the joint stock closes every shortfall. Without it, {who}{in_all}; with it, {group} runs short."
     if tonnes(with_t) == tonnes(without_t):
         return (
             f"No: the members are short of the same {shown_with} with the joint stock and without it."
