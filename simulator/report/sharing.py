@@ -23,14 +23,21 @@ def _members_short(run: Run, members: list[str]) -> float:
     return float(sum(run.metric(f"shortfall_t.{m}") for m in members))
 
 
+def changed_shortfalls(run: Run, other: Run) -> list[tuple[str, float, float]]:
+    """``(member, t in run, t in other)`` for each member whose shortfall differs as shown (rounded tonnes)."""
+    changed = []
+    for member in run.result.structure.member_names:
+        now, then = run.metric(f"shortfall_t.{member}"), other.metric(f"shortfall_t.{member}")
+        if tonnes(now) != tonnes(then):
+            changed.append((member, now, then))
+    return changed
+
+
 def _movers(run: Run, apart: Run) -> str:
     """``Pooled, Japan is short of 806 t more (7,286 t against 6,480 t alone) and the EU of 806 t less (...)``."""
     parts = []
-    for member in run.result.structure.member_names:
+    for member, pooled, alone in changed_shortfalls(run, apart):
         metric = f"shortfall_t.{member}"
-        pooled, alone = run.metric(metric), apart.metric(metric)
-        if tonnes(pooled) == tonnes(alone):
-            continue
         more = "more" if pooled > alone else "less"
         figures = f"{run.t(pooled, metric, zero='none')} against {apart.t(alone, metric, zero='none')}"
         subject = run.names.subject(member)

@@ -22,7 +22,7 @@ from html import escape
 from simulator.report.accounts import Account
 from simulator.report.findings import Run
 from simulator.report.prices import price_line
-from simulator.report.sharing import grant_note, granted, pooling_line, ratio_line
+from simulator.report.sharing import changed_shortfalls, grant_note, granted, pooling_line, ratio_line
 from simulator.report.words import VISIBLE_T, days, in_millions, join_words, percent, price, tonnes, usd, usd_all, when
 
 SMALL = "<br><small>{}</small>"
@@ -63,12 +63,7 @@ def _who_is_short(run: Run, regions: list[str], verb: str) -> str:
 
 def _moved_between(run: Run, alone: Run) -> str:
     """`` It moves 364 t of shortfall between members: Japan is short of 13,822 t with it and 13,458 t without...``."""
-    changed = []
-    for member in run.result.structure.member_names:
-        metric = f"shortfall_t.{member}"
-        now, then = run.metric(metric), alone.metric(metric)
-        if tonnes(now) != tonnes(then):
-            changed.append((member, now, then))
+    changed = changed_shortfalls(run, alone)
     if not changed:
         return ""
     moved = sum(max(0.0, now - then) for _, now, then in changed)
