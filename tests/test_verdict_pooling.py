@@ -17,7 +17,6 @@ import html
 import re
 
 from simulator.report import render_report
-from simulator.report.accounts import accounts
 from simulator.report.counterfactuals import own_share_alone, own_share_scenario, without_agreement
 from simulator.report.findings import Run
 from simulator.report.sharing import granted, pooling_line, ratio_line
@@ -217,7 +216,7 @@ def test_a_grant_beyond_a_member_s_share_is_valued_and_what_one_takes_another_gi
     # the pool is owned 50/50; the rule draws 20 t for Japan and 40 t for the EU on day 0, so the EU takes
     # 40 - 60/2 = 10 t beyond its share and Japan gives 10 t of its own: 10 t x 50 USD/kg = USD 0.50 m
     result = run(TWO_MEMBERS)
-    assert {m: (round(t, 9), round(v, 3)) for m, (t, v) in granted(accounts(Run.of(result))).items()} == {
+    assert {m: (round(t, 9), round(v, 3)) for m, (t, v) in granted(Run.of(result)).items()} == {
         "japan": (-10.0, -500_000.0),
         "eu": (10.0, 500_000.0),
     }

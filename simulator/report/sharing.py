@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from simulator.mechanisms import BY_NAME
 from simulator.numeric import KG_PER_T
-from simulator.report.accounts import Account
 from simulator.report.findings import Run
 from simulator.report.words import VISIBLE_T, join_words, percent, tonnes, usd
+from simulator.scenario.checks import reference_price
 
 
 def _members_short(run: Run, members: list[str]) -> float:
@@ -121,23 +121,21 @@ def ratio_line(run: Run) -> str:
     )
 
 
-def granted(accounts: dict[str, Account]) -> dict[str, tuple[float, float]]:
+def granted(run: Run) -> dict[str, tuple[float, float]]:
     """Per member: tonnes drawn by the rule beyond its ownership share of all the rule's draws, and their value.
 
-    ``(t, USD at reference prices)``, summed over materials; negative when the member's
-    share went to others. Under a ``grant`` settlement of a joint pool this is what
-    members give each other without payment (a material without a price adds tonnes but
-    no value).
+    ``(t, USD at reference prices)``, summed over materials, from the ledger's
+    ``drawn_from_others_t``; negative when the member's share went to others. Under a
+    ``grant`` settlement of a joint pool this is what members give each other without
+    payment (a material without a price adds tonnes but no value).
     """
-    out = {}
-    for member, account in accounts.items():
-        tonnes_t = value_usd = 0.0
-        for material, stake in account.stakes.items():
-            drawn_by_all_t = sum(a.stakes[material].drawn_rule_t for a in accounts.values())
-            beyond_t = stake.drawn_rule_t - stake.ownership * drawn_by_all_t
-            tonnes_t += beyond_t
-            value_usd += beyond_t * (stake.price_usd_per_kg or 0.0) * KG_PER_T
-        out[member] = (tonnes_t, value_usd)
+    out: dict[str, tuple[float, float]] = {}
+    scenario = run.result.scenario
+    for row in run.result.ledger.itertuples(index=False):
+        beyond_t = float(row.drawn_from_others_t)
+        price = reference_price(scenario, str(row.material)) or 0.0
+        tonnes_t, value_usd = out.get(str(row.member), (0.0, 0.0))
+        out[str(row.member)] = (tonnes_t + beyond_t, value_usd + beyond_t * price * KG_PER_T)
     return out
 
 

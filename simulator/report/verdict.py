@@ -310,7 +310,7 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
         for a in accounts.values()
         for value in (a.auction_paid_usd, a.auction_received_usd, a.holding_usd, a.refill_usd, a.buying_usd, a.net_usd)
     ]
-    grants = granted(accounts) if joint and scenario.agreement.settlement.kind == "grant" else {}
+    grants = granted(run) if joint and scenario.agreement.settlement.kind == "grant" else {}
     amounts += [abs(value) for _, value in grants.values()]
     millions = in_millions(amounts)
     rows = "".join(
