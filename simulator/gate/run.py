@@ -19,7 +19,9 @@ themselves.
 
 A problem that stops the whole check (a missing path, a bad tolerance file or option)
 becomes a single ``error`` outcome named after the file or option at fault, so that it
-reaches every report format, the JUnit file included, like any other failure.
+reaches every report format, the JUnit file included, like any other failure. The one
+exception is the command run without paths where there is no ``scenarios/`` folder: it
+stops before any check with one line (:func:`no_local_folder`), writing no report.
 """
 
 from __future__ import annotations
@@ -238,16 +240,19 @@ def unused_patterns(scenarios: Scenarios, tolerances: Tolerances) -> None:
     meant to. Only when folders are checked (a file checked alone is not the whole set),
     and only when every scenario's name could be read (an invalid file is reported instead).
     """
-    from simulator.scenario import load_scenario
+    from simulator.scenario import load_raw
 
     if not scenarios.folders or not tolerances.scenarios:
         return
     names = []
-    for path in scenarios.files:
+    for path in scenarios.files:  # the name: field only; each scenario is validated once, when it is checked
         try:
-            names.append(load_scenario(path).name)
+            name = load_raw(path, []).get("name")
         except InputError:
             return
+        if not isinstance(name, str):
+            return
+        names.append(name)
     for pattern in tolerances.scenarios:
         if not any(fnmatch.fnmatch(name, pattern) for name in names):
             raise InputError(
@@ -326,7 +331,7 @@ def update(
 
     updates = each(job, scenarios.files, workers, notify, crashed)
     hashes = {}
-    for path in scenarios.files:
+    for path in scenarios.files if left_over else ():  # read back only to name an orphan's new file
         try:
             hashes.setdefault(read_baseline(baseline_path(path, baselines))["scenario_hash"], path)
         except InputError:
