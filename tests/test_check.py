@@ -1017,3 +1017,21 @@ def test_list_of_a_folder_where_no_scenario_is_valid_is_exit_2(tmp_path):
     result = invoke("list", tmp_path)
     assert result.exit_code == 2 and "a.yaml: invalid (" in result.output
     assert f"{tmp_path}: none of the 1 scenario file(s) here is valid" in result.output
+
+
+def test_a_drift_names_a_shock_edit_by_id_so_an_inserted_shock_moves_no_other(repo):
+    data = yaml.safe_load((repo / "pair.yaml").read_text())
+    early = {
+        "id": "early",
+        "kind": "delay",
+        "supplier": "china",
+        "regions": ["eu"],
+        "start": 1,
+        "end": 3,
+        "extra_days": 2,
+    }
+    data["shocks"].insert(0, early)  # the halt moves from position 0 to 1 but is the same shock
+    (repo / "pair.yaml").write_text(yaml.safe_dump(data))
+    result = check(repo)
+    assert "scenario changed since its baseline: shocks.early" in result.output, result.output
+    assert "shocks.halt" not in result.output and "shocks.1" not in result.output

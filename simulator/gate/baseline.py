@@ -36,6 +36,7 @@ from typing import Any
 from simulator.errors import InputError
 from simulator.quantities import fingerprint_names, metric_names
 from simulator.scenario import Scenario, scenario_hash
+from simulator.scenario.load import item_id
 from simulator.version import __version__
 
 FORMAT = "stockpile-baseline/1"
@@ -104,6 +105,9 @@ def run_record(scenario: Scenario) -> dict[str, Any]:
 def scenario_parts(scenario: Scenario) -> dict[str, str]:
     """A 12-hex-digit hash of each part of the scenario: a top-level field, each entry of a mapping, each shock.
 
+    A shock is keyed by its id (its position only when the id is not unique), so that
+    inserting one shock does not mark every later one as changed.
+
     >>> from simulator.scenario import load_scenario
     >>> sorted(scenario_parts(load_scenario("scenarios/embargo_2010.yaml")))[:3]
     ['agreement.auction', 'agreement.decision_lag_days', 'agreement.delivery_days']
@@ -113,7 +117,9 @@ def scenario_parts(scenario: Scenario) -> dict[str, str]:
         if isinstance(value, dict) and value:
             parts.update({f"{key}.{sub}": _short_hash(item) for sub, item in value.items()})
         elif key in LISTED_PARTS and isinstance(value, list):
-            parts.update({f"{key}.{index}": _short_hash(item) for index, item in enumerate(value)})
+            parts.update(
+                {f"{key}.{item_id(value, item) or index}": _short_hash(item) for index, item in enumerate(value)}
+            )
         else:
             parts[key] = _short_hash(value)
     return parts

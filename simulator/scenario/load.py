@@ -261,7 +261,7 @@ _ID = re.compile(ID_PATTERN)
 _POSITION = re.compile(r"-?[0-9]{1,9}")  # as a --set path gives one (simulator.scenario.overrides)
 
 
-def _item_id(items: list[Any], item: Any) -> str | None:
+def item_id(items: list[Any], item: Any) -> str | None:
     """A list item's ``id`` when it is a valid id no other item of the list has, else None."""
     ident = item.get("id") if isinstance(item, dict) else None
     if not isinstance(ident, str) or not _ID.fullmatch(ident):
@@ -289,7 +289,7 @@ def named_path(path: str, data: Any) -> str:
         if isinstance(node, list) and _POSITION.fullmatch(part) and -len(node) <= int(part) < len(node):
             position = int(part) % len(node)
             item = node[position]
-            parts.append(_item_id(node, item) or str(position))
+            parts.append(item_id(node, item) or str(position))
             node = item
         elif isinstance(node, list):  # an id, as a --set path may give it
             parts.append(part)
