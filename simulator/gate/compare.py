@@ -31,7 +31,7 @@ from simulator.gate.baseline import (
     run_record,
     settle,
 )
-from simulator.gate.tolerances import Tolerances
+from simulator.gate.tolerances import Tolerance, Tolerances
 from simulator.output_folder import write_file
 from simulator.quantities import REGISTRY
 from simulator.scenario import load_scenario
@@ -275,10 +275,8 @@ def update_one(path: Path, baselines: Path | None, tolerances: Tolerances, missi
 
 
 def changed_numbers(old: dict[str, Any], new: dict[str, Any]) -> int:
-    """How many summary metrics and curve points differ between two records (added and removed ones count)."""
-    count = sum(old["metrics"].get(k) != new["metrics"].get(k) for k in set(old["metrics"]) | set(new["metrics"]))
-    for curve in CURVES:
-        for cell in set(old["curves"].get(curve, {})) | set(new["curves"].get(curve, {})):
-            before, after = curve_by_day(old, curve, cell), curve_by_day(new, curve, cell)
-            count += sum(before.get(day) != after.get(day) for day in set(before) | set(after))
-    return count
+    """How many summary metrics and curve points differ between two records (added and removed ones count).
+
+    The drifts of :func:`compare` at zero tolerance.
+    """
+    return len(compare("", old, new, Tolerances(Tolerance(0.0, 0.0))))
