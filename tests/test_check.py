@@ -978,10 +978,34 @@ def test_a_scenario_pattern_matching_no_scenario_is_refused_when_a_folder_is_che
     result = check(repo)
     assert result.exit_code == 2
     assert (
-        f"{tolerances}: scenarios.piar: matches no scenario name (name: in the scenario files) in {repo}/; "
+        f"{tolerances}: scenarios.piar: matches no scenario name (name: in the scenario files) or file key in "
+        f"{repo}/; "
         "correct or remove the entry\n"
     ) in result.output
     assert check(repo / "pair.yaml", "--tolerances", tolerances).exit_code == 0  # a file alone is not the whole set
+
+
+def test_a_scenario_pattern_may_name_the_file_key_of_a_sub_folder(repo):
+    # eu/pair.yaml keeps the name: pair of the top-level pair.yaml; only its key is its own.
+    # Japan's 31 t instead of 30 t moves its numbers by up to 8.2% (the tolerance test above)
+    (repo / "eu").mkdir()
+    shutil.copy(repo / "pair.yaml", repo / "eu" / "pair.yaml")
+    assert check("--update", repo).exit_code == 0
+    edit(repo / "eu" / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
+    tolerances = repo / "baselines" / "tolerances.yaml"
+    assert check(repo).exit_code == 1
+    tolerances.write_text("scenarios:\n  eu/*: {rtol: 0.1, atol: 1.0}\n")
+    result = check(repo)
+    assert result.exit_code == 0, result.output  # the key pattern loosens eu/pair and counts as used
+    update = check("--update", repo)
+    eu_baseline = repo / "eu" / "baselines" / "pair.json"  # the scenario moved, its numbers are kept
+    assert f"updated      {eu_baseline} (0 numbers changed; scenario_hash, scenario_parts)" in update.output
+    tolerances.write_text("scenarios:\n  pair: {rtol: 0.1, atol: 1.0}\n")  # the name matches both files
+    assert check(repo).exit_code == 0
+    tolerances.write_text("scenarios:\n  us/*: {rtol: 0.1, atol: 1.0}\n")
+    result = check(repo)
+    assert result.exit_code == 2
+    assert "scenarios.us/*: matches no scenario name (name: in the scenario files) or file key in" in result.output
 
 
 def test_a_tolerance_file_is_read_as_strictly_as_a_scenario(repo):

@@ -159,13 +159,14 @@ def compare(
 ) -> list[Drift]:
     """Every baselined number that moved beyond its tolerance (both records validated).
 
-    ``name`` labels the drifts; ``scenario`` (the scenario's ``name:``, default ``name``)
-    chooses the tolerances.
+    ``name`` labels the drifts (the file key); it and ``scenario`` (the scenario's ``name:``)
+    choose the tolerances.
     """
+    labels = (name,) if scenario is None else (scenario, name)
     digits = baseline.get("significant_digits")
 
     def moved(key: str, now: Number, then: Number) -> bool:
-        return not tolerances.for_metric(scenario or name, key).accepts(rounded(now, digits), then)
+        return not tolerances.for_metric(labels, key).accepts(rounded(now, digits), then)
 
     drifts: list[Drift] = []
     for key in sorted(set(baseline["metrics"]) | set(current["metrics"])):
@@ -228,8 +229,16 @@ def check_one(
     )
 
 
-def update_one(path: Path, baselines: Path | None, tolerances: Tolerances, missing_only: bool = False) -> Update:
+def update_one(
+    path: Path,
+    baselines: Path | None,
+    tolerances: Tolerances,
+    missing_only: bool = False,
+    keys: dict[Path, str] | None = None,
+) -> Update:
     """Write (or rewrite) the baseline of one scenario, keeping numbers the check would accept.
+
+    ``keys`` gives the file key of each file (its stem when not there), for the tolerances.
 
     A corrupt baseline is replaced, a file that is not a baseline is left alone
     (:func:`~simulator.gate.baseline.foreign`); problems become the update's outcome.
@@ -254,7 +263,7 @@ def update_one(path: Path, baselines: Path | None, tolerances: Tolerances, missi
         old, damaged = None, "a damaged baseline replaced"
 
     def same(key: str, now: Number, then: Number) -> bool:
-        return tolerances.for_metric(scenario.name, key).accepts(now, then)
+        return tolerances.for_metric((scenario.name, (keys or {}).get(path, path.stem)), key).accepts(now, then)
 
     record = settle(new, old, same)
     text = baseline_text(record)

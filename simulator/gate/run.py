@@ -244,7 +244,7 @@ def unused_patterns(scenarios: Scenarios, tolerances: Tolerances) -> None:
 
     if not scenarios.folders or not tolerances.scenarios:
         return
-    names = []
+    labels = []
     for path in scenarios.files:  # the name: field only; each scenario is validated once, when it is checked
         try:
             name = load_raw(path, []).get("name")
@@ -252,11 +252,11 @@ def unused_patterns(scenarios: Scenarios, tolerances: Tolerances) -> None:
             return
         if not isinstance(name, str):
             return
-        names.append(name)
+        labels += [name, scenarios.key(path)]
     for pattern in tolerances.scenarios:
-        if not any(fnmatch.fnmatch(name, pattern) for name in names):
+        if not any(fnmatch.fnmatch(label, pattern) for label in labels):
             raise InputError(
-                f"scenarios.{pattern}: matches no scenario name (name: in the scenario files) in "
+                f"scenarios.{pattern}: matches no scenario name (name: in the scenario files) or file key in "
                 f"{where(scenarios.folders)}; correct or remove the entry",
                 tolerances.source,
             )
@@ -324,7 +324,9 @@ def update(
     scenarios = find_scenarios(paths, baselines)
     tolerances = load_tolerances(scenarios.tolerance_file(tolerance_file))
     left_over = [o for o in orphans(scenarios, tolerances) if o.status == "no scenario"]
-    job = functools.partial(update_one, baselines=baselines, tolerances=tolerances, missing_only=missing_only)
+    job = functools.partial(
+        update_one, baselines=baselines, tolerances=tolerances, missing_only=missing_only, keys=scenarios.keys
+    )
 
     def crashed(path: Path, why: str) -> Update:
         return Update(str(path), str(baseline_path(path, baselines)), "error", f"{path}: the update failed: {why}")

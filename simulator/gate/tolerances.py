@@ -8,7 +8,7 @@ Layer: studies.
     metrics:                      # by metric name (the part before the first dot)
       fairness_jain: {atol: 1.0e-4}
       days_of_cover: {atol: 0.01}
-    scenarios:                    # by scenario name (glob patterns allowed; each must match one)
+    scenarios:                    # by scenario name or file key (glob patterns; each must match one)
       embargo_stochastic: {rtol: 1.0e-6}
     retired:                      # baselines kept on purpose without their scenario file
       - embargo_2009
@@ -16,7 +16,8 @@ Layer: studies.
 Every tolerance must be a finite number >= 0: an infinite or NaN tolerance would let any
 change pass (or fail), so it is refused like any other bad input, as is an unknown key
 (``atl``: the message names it and the key it may mean). When folders are checked, a
-``scenarios:`` pattern that matches no scenario's name is refused too
+``scenarios:`` pattern that matches neither the name nor the file key (``eu/embargo``:
+its path under the folder, without ``.yaml``) of any scenario is refused too
 (:func:`simulator.gate.run.unused_patterns`).
 """
 
@@ -66,13 +67,18 @@ class Tolerances:
     source: str | None = None
     """The file these came from (None: defaults and options only)."""
 
-    def for_metric(self, scenario: str, key: str) -> Tolerance:
-        """The tolerance of ``key`` in ``scenario``: metric entry, else scenario entry, else default."""
+    def for_metric(self, scenario: str | tuple[str, ...], key: str) -> Tolerance:
+        """The tolerance of ``key`` in ``scenario``: metric entry, else scenario entry, else default.
+
+        ``scenario`` is the scenario's ``name:``, or that and its file key: a ``scenarios:``
+        pattern matching either applies.
+        """
         name = key.split(".", 1)[0]
         if name in self.metrics:
             return self.metrics[name]
+        labels = (scenario,) if isinstance(scenario, str) else scenario
         for pattern, tolerance in self.scenarios.items():
-            if fnmatch.fnmatch(scenario, pattern):
+            if any(fnmatch.fnmatch(label, pattern) for label in labels):
                 return tolerance
         return self.default
 
