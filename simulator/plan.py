@@ -312,10 +312,6 @@ class Plan:
         return int(self.noise_cv.shape[-1])
 
 
-ARRAY_PARTS = (Plan, AgreementPlan, AuctionPlan, MarketPlan)
-"""The dataclasses whose array fields are the registry's plan quantities."""
-
-
 def array_fields(part: Any) -> list[str]:
     """Names of the array fields of a plan part (registry quantities), in order."""
     cls = part if isinstance(part, type) else type(part)
