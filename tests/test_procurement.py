@@ -217,3 +217,49 @@ def test_the_reallocated_portfolio_is_reported():
     assert portfolio.loc["china", "sourcing_share"] == pytest.approx(0.65)
     # a's premium applies to the part of its share the quota moved: (0.2333 - 0.10) / 0.2333
     assert portfolio.loc["a", "premium_fraction"] == pytest.approx(0.25 * (0.4 / 3) / (0.1 + 0.4 / 3))
+
+
+def over_capacity_world(capacity_t_per_day):
+    # a re-processor asked for 0.6 x 10 + 0.3 x 20 = 12 t/day that can ship only its capacity;
+    # no stock, so any tonne it cannot ship is a shortfall
+    region = {"commercial_stock": {"ree": {"tonnes": 0}}}
+    return {
+        "name": "over_capacity",
+        "horizon_days": 30,
+        "materials": {"ree": {"price_usd_per_kg": 10}},
+        "suppliers": {
+            "china": {"lead_time_days": {"japan": 5, "eu": 5}},
+            "reprocessor": {"lead_time_days": {"japan": 3, "eu": 3}, "capacity_t_per_day": {"ree": capacity_t_per_day}},
+        },
+        "regions": {
+            "japan": {
+                **region,
+                "demand": {"ree": {"tonnes_per_day": 10}},
+                "sourcing": {"ree": {"china": 0.4, "reprocessor": 0.6}},
+            },
+            "eu": {
+                **region,
+                "demand": {"ree": {"tonnes_per_day": 20}},
+                "sourcing": {"ree": {"china": 0.7, "reprocessor": 0.3}},
+            },
+        },
+    }
+
+
+def test_day_0_sourcing_asks_no_supplier_for_more_than_its_capacity():
+    # 9 of the 12 t/day: each region gets 75% of its ask (Japan 4.5, the EU 4.5 t/day) and
+    # orders the 1.5 t/day each is short of from China from day 0, so nobody runs short
+    result = run(over_capacity_world(9))
+    portfolio = result.portfolio.set_index(["region", "supplier"])["sourcing_share"]
+    assert portfolio.to_dict() == pytest.approx(
+        {("japan", "china"): 0.55, ("japan", "reprocessor"): 0.45, ("eu", "china"): 0.775, ("eu", "reprocessor"): 0.225}
+    )
+    shipped = result.supply.groupby(["region", "supplier"])["shipped_t"].mean()
+    assert shipped.to_dict() == pytest.approx(
+        {("japan", "china"): 5.5, ("japan", "reprocessor"): 4.5, ("eu", "china"): 15.5, ("eu", "reprocessor"): 4.5}
+    )
+    assert result.summary["shortfall_t"].sum() == 0
+    check_invariants(result)
+    # with room for all 12 t/day, the shares are those written
+    portfolio = run(over_capacity_world(12)).portfolio.set_index(["region", "supplier"])["sourcing_share"]
+    assert portfolio[("japan", "reprocessor")] == 0.6 and portfolio[("eu", "reprocessor")] == 0.3

@@ -93,6 +93,54 @@ def apply_quota(
     return shares
 
 
+def within_capacity(shares: Array, demand: Array, capacity: Array, routes: Array) -> Array:
+    """Sourcing shares that ask no supplier for more than its capacity, (region, material, supplier).
+
+    The model starts in a steady state, so what the regions order from a supplier on day 0
+    must be what it can ship. Where their shares ask a supplier for more of a material than
+    its capacity (``demand x share`` summed over the regions), each region's ask of it is cut
+    in the same proportion (the supplier serves its customers pro rata), and what is cut moves
+    to the region's other suppliers of the material with a route and room, in proportion to
+    their shares (regions in file order, each taking the room the earlier ones left). What
+    none of them can take stays where it was written, and the capacity cap then turns it
+    away day by day. Shares that fit (every shipped scenario's) are returned unchanged.
+
+    ``demand`` is (region, material) in t/day, ``capacity`` (supplier, material) in t/day
+    (``inf``: not limited), ``routes`` (region, supplier).
+
+    A supplier asked for 12 t/day with 9 t/day of capacity serves 75% of each ask; the EU
+    (20 t/day, 30% from it) moves 1.5 t/day to China, Japan (10 t/day, 60%) its 1.5 t/day to
+    China and Australia 2 : 1 by their shares (0.3 and 0.1 of 10 t/day):
+
+    >>> within_capacity(np.array([[[0.7, 0.3, 0.0]], [[0.3, 0.6, 0.1]]]), np.array([[20.0], [10.0]]),
+    ...                 np.array([[np.inf], [9.0], [5.0]]), np.ones((2, 3), bool)).round(6)
+    array([[[0.775 , 0.225 , 0.    ]],
+    <BLANKLINE>
+           [[0.4125, 0.45  , 0.1375]]])
+    """
+    used = np.einsum("rms,rm->sm", shares, demand)
+    over = used > capacity * (1.0 + 1e-9) + 1e-12  # not the last bits of a supplier written to be full
+    if not over.any():
+        return shares
+    shares = shares.copy()
+    served = np.where(over, capacity / np.where(over, used, 1.0), 1.0)  # (supplier, material)
+    used = np.minimum(used, capacity)
+    for j in range(shares.shape[1]):
+        for i in range(shares.shape[0]):
+            cut = shares[i, j] * (1.0 - served[:, j])
+            if demand[i, j] <= 0 or cut.sum() <= 0:
+                continue
+            room = np.where(routes[i] & ~over[:, j], capacity[:, j] - used[:, j], 0.0) / demand[i, j]
+            room = np.minimum(room, cut.sum())  # none takes more than the whole cut (and no inf)
+            takers = np.where(room > 0, shares[i, j], 0.0)
+            moved = level_allocation(takers, np.zeros_like(takers), room, np.array(cut.sum()))
+            left = 1.0 - moved.sum() / cut.sum()  # the share of the cut nothing could take
+            new = shares[i, j] - cut * (1.0 - left) + moved
+            used[:, j] += (new - shares[i, j]) * demand[i, j]
+            shares[i, j] = new
+    return shares
+
+
 def demand_of(s: Scenario, region: str, material: str) -> Demand:
     """A region's demand for a material (none when the region does not use it)."""
     return s.regions[region].demand.get(material) or NO_DEMAND
@@ -190,8 +238,9 @@ def _caps(s: Scenario, quota: Quota, day: int | None, suppliers: list[str]) -> t
 def quota_shares(s: Scenario, day: int | None = None) -> tuple[Array, Array, list[Problem]]:
     """Effective shares after quotas, the premium per tonne shipped (fraction of price), and problems.
 
-    Shares and premiums are (region, material, supplier). Capacity taken by earlier
-    regions (in file order) is not available to later ones. A quota that cannot be met
+    Shares and premiums are (region, material, supplier). The shares as written are first
+    fitted to the suppliers' capacity (:func:`within_capacity`; no premium on what that
+    moves). Capacity taken by earlier regions (in file order) is not available to later ones. A quota that cannot be met
     is a problem (and leaves that region's shares as written). Without ``day`` the caps
     are those written (``max_share_per_supplier``) and capacity the stated one; with
     ``day``, the caps of the ``max_share_path`` steps in force that day, the capacity
@@ -204,6 +253,8 @@ def quota_shares(s: Scenario, day: int | None = None) -> tuple[Array, Array, lis
         growth = np.array([[demand_of(s, r, m).growth_per_year for m in materials] for r in regions])
         demand = demand * np.power(1.0 + growth, day / DAYS_PER_YEAR)
     capacity = capacities(s, day)
+    routes = np.array([[r in s.suppliers[sp].lead_time_days for sp in suppliers] for r in regions])
+    base = within_capacity(base, demand, capacity, routes)
     shares = base.copy()
     premium = np.zeros_like(base)
     used = np.einsum("rms,rm->sm", base, demand)
