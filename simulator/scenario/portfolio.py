@@ -96,14 +96,16 @@ def apply_quota(
 def within_capacity(shares: Array, demand: Array, capacity: Array, routes: Array) -> Array:
     """Sourcing shares that ask no supplier for more than its capacity, (region, material, supplier).
 
-    The model starts in a steady state, so what the regions order from a supplier on day 0
-    must be what it can ship. Where their shares ask a supplier for more of a material than
-    its capacity (``demand x share`` summed over the regions), each region's ask of it is cut
-    in the same proportion (the supplier serves its customers pro rata), and what is cut moves
-    to the region's other suppliers of the material with a route and room, in proportion to
-    their shares (regions in file order, each taking the room the earlier ones left). What
-    none of them can take stays where it was written, and the capacity cap then turns it
-    away day by day. Shares that fit (every shipped scenario's) are returned unchanged.
+    Shares are the regions' normal sourcing, so they must be ones the suppliers can serve.
+    Where they ask a supplier for more of a material than its ``capacity`` (``demand x
+    share`` summed over the regions), each region's ask of it is cut in the same proportion
+    (the supplier serves its customers pro rata), and what is cut moves to the region's
+    other suppliers of the material with a route and room, in proportion to their shares
+    (regions in file order, each taking the room the earlier ones left). What none of them
+    can take stays where it was written, and the capacity cap then turns it away day by
+    day. Shares that fit (every shipped scenario's) are returned unchanged. The caller
+    passes the largest capacity reached in the run, so a supplier still building what its
+    shares need keeps them (and until then ships only what it can).
 
     ``demand`` is (region, material) in t/day, ``capacity`` (supplier, material) in t/day
     (``inf``: not limited), ``routes`` (region, supplier).
@@ -239,9 +241,10 @@ def quota_shares(s: Scenario, day: int | None = None) -> tuple[Array, Array, lis
     """Effective shares after quotas, the premium per tonne shipped (fraction of price), and problems.
 
     Shares and premiums are (region, material, supplier). The shares as written are first
-    fitted to the suppliers' capacity (:func:`within_capacity`; no premium on what that
-    moves). Capacity taken by earlier regions (in file order) is not available to later ones. A quota that cannot be met
-    is a problem (and leaves that region's shares as written). Without ``day`` the caps
+    fitted to the largest capacity the suppliers reach in the run (:func:`within_capacity`;
+    no premium on what that moves). Capacity taken by earlier regions (in file order) is
+    not available to later ones. A quota that cannot be met is a problem (and leaves that
+    region's shares as written). Without ``day`` the caps
     are those written (``max_share_per_supplier``) and capacity the stated one; with
     ``day``, the caps of the ``max_share_path`` steps in force that day, the capacity
     built by then and the baseline demand of that day.
@@ -254,7 +257,7 @@ def quota_shares(s: Scenario, day: int | None = None) -> tuple[Array, Array, lis
         demand = demand * np.power(1.0 + growth, day / DAYS_PER_YEAR)
     capacity = capacities(s, day)
     routes = np.array([[r in s.suppliers[sp].lead_time_days for sp in suppliers] for r in regions])
-    base = within_capacity(base, demand, capacity, routes)
+    base = within_capacity(base, demand, capacities(s, s.horizon_days - 1), routes)  # capacity only grows
     shares = base.copy()
     premium = np.zeros_like(base)
     used = np.einsum("rms,rm->sm", base, demand)
