@@ -1008,6 +1008,19 @@ def test_a_scenario_pattern_may_name_the_file_key_of_a_sub_folder(repo):
     assert "scenarios.us/*: matches no scenario name (name: in the scenario files) or file key in" in result.output
 
 
+def test_a_baseline_link_to_nothing_is_an_error_not_a_missing_baseline(repo):
+    # the hint for a missing baseline (check --update) would refuse to write through the link
+    shutil.copy(repo / "pair.yaml", repo / "loop.yaml")
+    (repo / "baselines" / "loop.json").symlink_to("loop.json")
+    result = check(repo)
+    assert result.exit_code == 2
+    assert "error        loop (name: pair)\n" in result.output
+    assert f"{repo}/baselines/loop.json: a symbolic link to nothing; move it away to write the baseline there" in (
+        result.output
+    )
+    assert "no baseline" not in result.output
+
+
 def test_a_tolerance_file_is_read_as_strictly_as_a_scenario(repo):
     tolerances = repo / "baselines" / "tolerances.yaml"
     tolerances.write_text("? [a]\n: 1\n")  # a list as a key used to stop check with a TypeError (exit 1)

@@ -12,6 +12,7 @@ that scenario's outcome, so that they never hide the other scenarios' results.
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,6 +206,10 @@ def check_one(
         seconds = time.perf_counter() - started
         return Outcome(key, str(path), status, seconds=seconds, start_date=start, name=scenario.name, **fields)
 
+    if not target.exists() and os.path.lexists(target):  # a link to nothing: --update would not write there
+        return outcome(
+            "error", message=f"{target}: a symbolic link to nothing; move it away to write the baseline there"
+        )
     if not target.exists():
         option = f"--baselines {baselines} " if baselines is not None else ""
         return outcome(
