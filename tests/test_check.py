@@ -1072,3 +1072,17 @@ def test_a_drift_names_a_shock_edit_by_id_so_an_inserted_shock_moves_no_other(re
     result = check(repo)
     assert "scenario changed since its baseline: shocks.early" in result.output, result.output
     assert "shocks.halt" not in result.output and "shocks.1" not in result.output
+
+
+def test_the_order_of_regions_is_part_of_a_scenario_and_named_when_it_changes():
+    from simulator.gate.baseline import scenario_parts
+    from simulator.scenario import scenario_hash, validate_data
+
+    data = build(TWO_MEMBERS)
+    reordered = {**data, "regions": dict(reversed(list(data["regions"].items())))}
+    first, second = validate_data(data, "a.yaml"), validate_data(reordered, "b.yaml")
+    assert scenario_hash(first) != scenario_hash(second)
+    before, after = scenario_parts(first), scenario_parts(second)
+    assert sorted(key for key in before if before[key] != after[key]) == ["regions order"]
+    with_keys_reordered = {**data, "regions": {r: dict(reversed(list(v.items()))) for r, v in data["regions"].items()}}
+    assert scenario_hash(validate_data(with_keys_reordered, "c.yaml")) == scenario_hash(first)  # formatting only

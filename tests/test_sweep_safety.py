@@ -396,3 +396,17 @@ def test_a_refused_resume_keeps_only_the_chunks_it_found(tmp_path, monkeypatch):
     assert ".chunks/chunk-000000.json" in before and ".chunks/chunk-000001.json" not in before
     refused(scenario, out)  # resumes: saves chunks 1 and 2, then point 1 is refused in chunk 3
     assert snapshot(out) == before
+
+
+def test_a_resumed_sweep_of_the_same_scenario_with_its_regions_reordered_starts_again(tmp_path, monkeypatch):
+    # the order of regions decides which region draws which demand noise: the same content in
+    # another order is another sweep, so none of the first file's chunks may be kept
+    out = tmp_path / "out"
+    interrupted(tmp_path, monkeypatch, out, finished=2)
+    reordered = {**STOCHASTIC, "regions": dict(reversed(list(STOCHASTIC["regions"].items())))}
+    calls: list[int] = []
+    real = sweep_runner.run_chunk
+    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: calls.append(chunk.index) or real(chunk))
+    result = invoke("sweep", write(tmp_path, reordered), *SMALL_SWEEP, *CHUNKED, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert calls == [0, 1, 2, 3]

@@ -36,7 +36,7 @@ from typing import Any
 from simulator.errors import InputError
 from simulator.quantities import fingerprint_names, metric_names
 from simulator.scenario import Scenario, scenario_hash
-from simulator.scenario.load import item_id
+from simulator.scenario.load import item_id, with_order
 from simulator.version import __version__
 
 FORMAT = "stockpile-baseline/1"
@@ -106,14 +106,19 @@ def scenario_parts(scenario: Scenario) -> dict[str, str]:
     """A 12-hex-digit hash of each part of the scenario: a top-level field, each entry of a mapping, each shock.
 
     A shock is keyed by its id (its position only when the id is not unique), so that
-    inserting one shock does not mark every later one as changed.
+    inserting one shock does not mark every later one as changed. The order of regions,
+    materials and suppliers is a part too (``regions order``): it changes the numbers
+    (:data:`simulator.scenario.load.ORDERED_MAPPINGS`).
 
     >>> from simulator.scenario import load_scenario
     >>> sorted(scenario_parts(load_scenario("scenarios/embargo_2010.yaml")))[:3]
     ['agreement.auction', 'agreement.decision_lag_days', 'agreement.delivery_days']
     """
     parts = {}
-    for key, value in scenario.model_dump(mode="json").items():
+    data = scenario.model_dump(mode="json")
+    for key, names in with_order(data)["order"].items():
+        parts[f"{key} order"] = _short_hash(names)
+    for key, value in data.items():
         if isinstance(value, dict) and value:
             parts.update({f"{key}.{sub}": _short_hash(item) for sub, item in value.items()})
         elif key in LISTED_PARTS and isinstance(value, list):

@@ -390,9 +390,31 @@ def load_scenario(path: str | Path, overrides: list[tuple[str, Any]] | None = No
     return validate_overridden(load_raw(path, overrides), str(path), overrides or [])
 
 
+ORDERED_MAPPINGS = ("regions", "materials", "suppliers")
+"""Top-level mappings whose order is part of a scenario: the model lays its arrays out in that
+order, draws demand noise cell by cell in it, and a few rules take regions in file order."""
+
+
+def with_order(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with each of :data:`ORDERED_MAPPINGS` also given as its list of names, in order.
+
+    For hashing with sorted keys: two files whose regions, materials or suppliers come in
+    another order give other numbers, so they must not hash alike.
+
+    >>> with_order({"regions": {"japan": 1, "eu": 2}, "horizon_days": 30})["order"]
+    {'regions': ['japan', 'eu']}
+    """
+    order = {key: list(data[key]) for key in ORDERED_MAPPINGS if isinstance(data.get(key), dict)}
+    return {**data, "order": order}
+
+
 def scenario_hash(scenario: Scenario) -> str:
-    """SHA-256 of the scenario's canonical JSON (keys sorted): same content, same hash."""
-    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    """SHA-256 of the scenario's canonical JSON: keys sorted, the order of regions, materials and suppliers kept.
+
+    Same content in the same order of regions, materials and suppliers (:data:`ORDERED_MAPPINGS`),
+    same hash, however the file is formatted.
+    """
+    canonical = json.dumps(with_order(scenario.model_dump(mode="json")), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -38,7 +38,7 @@ from simulator.plan import Plan, batch_key, compile_plan, stack_plans, with_warm
 from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
-from simulator.scenario.load import blame_overrides
+from simulator.scenario.load import blame_overrides, with_order
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, dask_cluster, in_process, local_processes
 from simulator.sweep.checkpoints import Checkpoints
 from simulator.sweep.grid import MAX_POINTS, SweepSpec
@@ -310,7 +310,7 @@ class Sweep:
         """Hash of everything that decides the table: resume only a matching sweep."""
         parts = {
             "version": __version__,
-            "base": self.raw,
+            "base": with_order(self.raw),
             "points": self.points,
             "runs": self.spec.runs,
             "seed": self.root_seed,
