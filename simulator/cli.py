@@ -944,6 +944,7 @@ def _dask_session(address: str | None, debug: bool) -> Iterator[Any]:
     if not debug:
         logging.disable(logging.ERROR)
     try:
+        _same_code(client, address)
         yield client
     finally:
         with contextlib.suppress(Exception):  # a client whose scheduler is gone can fail to close in many ways
@@ -952,6 +953,29 @@ def _dask_session(address: str | None, debug: bool) -> Iterator[Any]:
         gc.collect()  # Dask's abandoned tasks report their errors when collected: now, while quiet
         if not debug:
             logging.disable(logging.NOTSET)
+
+
+def _same_code(client: Any, address: str) -> None:
+    """Refuse (exit 2) a Dask cluster whose workers run other stockpile code than this command.
+
+    Other code can give other numbers under the same version string, so each worker's
+    :func:`~simulator.version.code_fingerprint` must be this one's. Checked once, on the
+    workers present when the command starts.
+    """
+    from simulator.version import code_fingerprint
+
+    here = code_fingerprint()
+    try:
+        theirs = client.run(code_fingerprint)
+    except Exception as exc:  # a worker without the package, or one that fails to answer
+        raise InputError(f"--dask {address}: a worker cannot run stockpile's code ({exc!r})") from None
+    other = {worker: code for worker, code in sorted(theirs.items()) if code != here}
+    if other:
+        worker, code = next(iter(other.items()))
+        raise InputError(
+            f"--dask {address}: {len(other)} worker(s) run other stockpile code than this command "
+            f"({worker}: code {code}, here {here}); install the same version of the package on every worker"
+        )
 
 
 class _progress:

@@ -410,3 +410,35 @@ def test_a_resumed_sweep_of_the_same_scenario_with_its_regions_reordered_starts_
     result = invoke("sweep", write(tmp_path, reordered), *SMALL_SWEEP, *CHUNKED, "-o", out)
     assert result.exit_code == 0, result.output
     assert calls == [0, 1, 2, 3]
+
+
+def test_a_resumed_sweep_after_a_code_change_starts_again(tmp_path, monkeypatch):
+    # the version string stays 0.1.0 from commit to commit while the numbers may move
+    out = tmp_path / "out"
+    interrupted(tmp_path, monkeypatch, out, finished=2)
+    monkeypatch.setattr(sweep_runner, "code_fingerprint", lambda: "0123456789abcdef")
+    assert resume(tmp_path, monkeypatch, out) == [0, 1, 2, 3]
+
+
+class _Workers:
+    """A Dask client's ``run`` as seen from here: each worker's answer to the function."""
+
+    def __init__(self, answers):
+        self.answers = answers
+
+    def run(self, function):
+        return {worker: answer(function) if callable(answer) else answer for worker, answer in self.answers.items()}
+
+
+def test_dask_workers_must_run_the_code_this_command_runs():
+    from simulator.cli import _same_code
+    from simulator.version import code_fingerprint
+
+    here = code_fingerprint()
+    _same_code(_Workers({"tcp://a:1": lambda f: f(), "tcp://b:2": here}), "tcp://s:8786")  # the same code: no error
+    with pytest.raises(InputError) as caught:
+        _same_code(_Workers({"tcp://a:1": here, "tcp://b:2": "0123456789abcdef"}), "tcp://s:8786")
+    assert caught.value.render() == (
+        f"--dask tcp://s:8786: 1 worker(s) run other stockpile code than this command (tcp://b:2: code "
+        f"0123456789abcdef, here {here}); install the same version of the package on every worker"
+    )

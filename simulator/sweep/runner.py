@@ -43,7 +43,7 @@ from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, dask_cluster, in_proce
 from simulator.sweep.checkpoints import Checkpoints
 from simulator.sweep.grid import MAX_POINTS, SweepSpec
 from simulator.sweep.patch import GridPatcher, PatchBuilder
-from simulator.version import __version__
+from simulator.version import __version__, code_fingerprint
 
 if TYPE_CHECKING:  # pandas is imported where a table is made: a sweep's workers never load it
     import pandas as pd
@@ -310,6 +310,7 @@ class Sweep:
         """Hash of everything that decides the table: resume only a matching sweep."""
         parts = {
             "version": __version__,
+            "code": code_fingerprint(),
             "base": with_order(self.raw),
             "points": self.points,
             "runs": self.spec.runs,
