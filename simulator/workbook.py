@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -391,9 +392,36 @@ def add_parameter_sheet(book: Workbook, title: str, data: dict[str, Any]) -> Non
         sheet.append([path, cell, unit])
 
 
+FIXED_TIME = dt.datetime(1980, 1, 1)
+"""The date a workbook's properties and zip entries carry (:func:`_save`)."""
+CORE = "docProps/core.xml"
+"""The zip entry of the document properties."""
+
+
 def _save(book: Workbook, path: Path) -> Path:
+    """Write ``book`` with no time of writing in it, so that the same run gives the same bytes.
+
+    openpyxl stamps the document properties and every zip entry with the time of writing;
+    both are dated 1980-01-01 instead, zip's earliest date (as reproducible builds do).
+    """
+    book.properties.created = FIXED_TIME
     try:
-        book.save(path)
+        book.save(path)  # sets the modified time to now: replaced below
+        with zipfile.ZipFile(path) as written:
+            entries = [(item, written.read(item)) for item in written.infolist()]
+        stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+        entries = [
+            (
+                item,
+                re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data) if item.filename == CORE else data,
+            )
+            for item, data in entries
+        ]
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as fixed:
+            for item, data in entries:
+                dated = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME.timetuple()[:6])
+                dated.compress_type, dated.external_attr = item.compress_type, item.external_attr
+                fixed.writestr(dated, data)
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None
     return path

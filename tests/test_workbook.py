@@ -373,3 +373,14 @@ def test_numbers_that_need_17_digits_come_back_exactly(tmp_path):
     for column in (1, 2):
         got = [read.cell(row=r, column=column).value for r in (2, 3, 4)]
         assert got == [0.30000000000000004, 1 / 6, 2.5]
+
+
+def test_a_workbook_carries_no_time_of_writing(auction_run, tmp_path):
+    # openpyxl stamps its properties and each zip entry with the time of writing: the same run
+    # written again later must give the same bytes
+    import zipfile
+
+    with zipfile.ZipFile(auction_run / "workbook.xlsx") as book:
+        assert {item.date_time for item in book.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    properties = openpyxl.load_workbook(auction_run / "workbook.xlsx", read_only=True).properties
+    assert properties.created == properties.modified == dt.datetime(1980, 1, 1)
