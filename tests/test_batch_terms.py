@@ -24,7 +24,7 @@ CURVES = tuple(q.name for q in DAILY)
 HISTORICAL = ROOT / "scenarios" / "embargo_2010_historical.yaml"
 HALT, SLOWDOWN, EU_HALT = "shocks.china_japan_halt", "shocks.china_japan_slowdown", "shocks.china_eu_halt"
 VARIANTS: list[dict[str, object]] = [
-    {},  # as written: the halt leaks 69% (7 extra days) and clears its held cargo over 30 days
+    {},  # as written: the halt leaks 70% (7 extra days) and clears its held cargo over 30 days
     {f"{HALT}.leak_share": 0.0, f"{HALT}.release_days": 0, "shocks.china_quota_2011.perceived_severity": 0.2},
     {
         f"{HALT}.leak_share": 0.2,
