@@ -255,6 +255,10 @@ def run(
         from simulator.sensitivity import plan_study
 
         study = plan_study(load_raw(scenario, pairs), scenario)
+    from simulator.scenario.portfolio import capacity_notes
+
+    for note in capacity_notes(loaded):
+        click.echo(f"note: {note}", err=True)
     if with_report:
         _check_drawable(loaded, scenario, "the report draws them too (run without --report)")
     elif not no_plots:
@@ -376,15 +380,19 @@ def validate(scenarios: tuple[str, ...]) -> None:
             files += [str(path) for path in found]
         else:
             raise InputError("no scenario files (*.yaml, *.yml) in this folder", given)
+    from simulator.scenario.portfolio import capacity_notes
+
     failed = False
     for path in files:
         try:
-            load_scenario(path)
+            loaded = load_scenario(path)
         except ScenarioError as exc:
             failed = True
             click.echo(exc.for_console(), err=True)
         else:
             click.echo(f"{path}: ok")
+            for note in capacity_notes(loaded):
+                click.echo(f"note: {path}: {note}", err=True)
     if failed:
         sys.exit(2)
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import yaml
 
 from simulator.plan import compile_plan
 from simulator.randomness import draw_run, run_seed
 from simulator.scenario import validate_data
 from simulator.scenario.portfolio import apply_quota
-from tests.helpers import ONE_REGION, build, run, series
+from tests.helpers import ONE_REGION, build, invoke, run, series
 from tests.invariants import check_invariants
 
 ORDER_UP_TO = {"policy": "order_up_to", "review_days": 7, "safety_days": 0}
@@ -263,3 +264,19 @@ def test_day_0_sourcing_asks_no_supplier_for_more_than_its_capacity():
     # with room for all 12 t/day, the shares are those written
     portfolio = run(over_capacity_world(12)).portfolio.set_index(["region", "supplier"])["sourcing_share"]
     assert portfolio[("japan", "reprocessor")] == 0.6 and portfolio[("eu", "reprocessor")] == 0.3
+
+
+def test_run_and_validate_say_where_the_sourcing_asks_more_than_a_capacity(tmp_path):
+    path = tmp_path / "over.yaml"
+    path.write_text(yaml.safe_dump(over_capacity_world(9)))
+    note = (
+        "suppliers.reprocessor.capacity_t_per_day.ree: the regions' sourcing asks 12 t/day of it, more than the "
+        "9 t/day it can ship; each region keeps 75% of its share of it and moves the rest to its other suppliers "
+        "as far as they have room (sourcing_share in portfolio.csv)"
+    )
+    run_result = invoke("run", path, "--no-plots", "-o", tmp_path / "out")
+    assert run_result.exit_code == 0 and f"note: {note}\n" in run_result.output
+    validated = invoke("validate", path)
+    assert validated.exit_code == 0 and f"note: {path}: {note}\n" in validated.output
+    path.write_text(yaml.safe_dump(over_capacity_world(12)))  # exactly full: nothing to say
+    assert "note:" not in invoke("validate", path).output

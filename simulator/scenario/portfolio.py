@@ -143,6 +143,27 @@ def within_capacity(shares: Array, demand: Array, capacity: Array, routes: Array
     return shares
 
 
+def capacity_notes(s: Scenario) -> list[str]:
+    """One line for each supplier and material whose capacity the sourcing as written exceeds.
+
+    What :func:`within_capacity` then does, said where the scenario sets it up (day-0 demand,
+    the largest capacity reached in the run).
+    """
+    materials, suppliers = list(s.materials), list(s.suppliers)
+    demand = np.array([[demand_of(s, r, m).tonnes_per_day for m in materials] for r in s.regions])
+    asked = np.einsum("rms,rm->sm", normal_shares(s), demand)
+    capacity = capacities(s, s.horizon_days - 1)
+    notes = []
+    for k, j in zip(*np.nonzero(asked > capacity * (1.0 + 1e-9) + 1e-12), strict=True):
+        notes.append(
+            f"suppliers.{suppliers[k]}.capacity_t_per_day.{materials[j]}: the regions' sourcing asks "
+            f"{asked[k, j]:.4g} t/day of it, more than the {capacity[k, j]:.4g} t/day it can ship; each region "
+            f"keeps {capacity[k, j] / asked[k, j]:.0%} of its share of it and moves the rest to its other "
+            "suppliers as far as they have room (sourcing_share in portfolio.csv)"
+        )
+    return notes
+
+
 def demand_of(s: Scenario, region: str, material: str) -> Demand:
     """A region's demand for a material (none when the region does not use it)."""
     return s.regions[region].demand.get(material) or NO_DEMAND
