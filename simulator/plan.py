@@ -100,6 +100,8 @@ class ShockPlan:
     """Export quota: region indices served first, in order (empty: pro rata)."""
     smuggling_share: float = 0.0
     """Export quota: share of what it stops that flows anyway."""
+    deliverable_claims: bool = False
+    """Export quota: only what embargoes and quota cuts do not stop for good claims its room."""
     processing_weights: np.ndarray | None = None
     """Licensing: share of a day's applications approved on each following day (index =
     days of processing; sums to the approval share)."""
@@ -148,6 +150,7 @@ class ShockPlan:
             self.front_loaded,
             self.preference,
             self.smuggling_share,
+            self.deliverable_claims,
             weights,
             self.end_use_share,
             self.suspended,
@@ -727,6 +730,7 @@ def _shock_plan(s: Scenario, sh: Any, regions: list[str], materials: list[str], 
             "front_loaded": sh.release == "front_loaded",
             "preference": tuple(regions.index(r) for r in sh.preference) if sh.sharing == "preference" else (),
             "smuggling_share": sh.smuggling_share,
+            "deliverable_claims": sh.claims == "deliverable",
             "perceived": sh.perceived_severity if sh.perceived_severity is not None else 0.0,
         }
     else:

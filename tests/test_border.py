@@ -137,6 +137,44 @@ def test_a_binding_quota_is_shared_pro_rata_or_by_preference():
     assert series(preferred, "arrivals_t", "eu")[5:20] == pytest.approx(50.0)
 
 
+@pytest.mark.parametrize(
+    ("halt_fields", "japan_t", "eu_t"),
+    [
+        # cargo lost, nothing leaks: Japan's 20 t claim no licence, the EU takes all 50 t
+        ({}, 0.0, 50.0),
+        # half leaks: Japan claims its 10 t that get out, the EU its 80: of 50 t Japan is
+        # licensed 50 x 10/90 = 5.56 t of claim, the EU 44.44 t; Japan's licence covers
+        # 11.11 t of orders, of which half (5.56 t) leaks through
+        ({"leak_share": 0.5}, 50 * 10 / 90, 50 * 80 / 90),
+        # cargo held was licensed before it was stopped: Japan claims all 20 t, 10 are held
+        ({"on_halt": "held"}, 0.0, 40.0),
+    ],
+)
+def test_with_deliverable_claims_cargo_an_embargo_stops_for_good_claims_no_quota(halt_fields, japan_t, eu_t):
+    # Japan orders 20 t/day, the EU 80; a quota of 50 t/day; Japan's supply halted from day 0
+    shocks = [quota(tonnes_per_period=500, end=1000, claims="deliverable"), halt(start=0, end=1000, **halt_fields)]
+    result = run(build(TWO_MEMBERS, shocks=shocks))
+    check_invariants(result)
+    assert series(result, "arrivals_t", "japan")[5:20] == pytest.approx(japan_t)
+    assert series(result, "arrivals_t", "eu")[5:20] == pytest.approx(eu_t)
+    # by default every tonne ordered claims: Japan's 20 t take 10 of the 50 t, lost or held
+    default = run(build(TWO_MEMBERS, shocks=[{**shocks[0], "claims": "ordered"}, shocks[1]]))
+    assert series(default, "arrivals_t", "eu")[5:20] == pytest.approx(40.0)
+
+
+def test_room_deliverable_claims_leave_unused_carries_forward_within_the_period():
+    # 50 t per 10 days, released 5 t a day, for Japan alone (10 t/day); its cargo halted and
+    # lost on days 0..4. Claiming only what is deliverable, days 0..4 take no room, so on days
+    # 5..9 the room (30, 25, 20, 15, 10 t) lets its whole 10 t a day through; claiming every
+    # tonne ordered, days 0..4 use 5 t each and days 5..9 get 5 t a day
+    def arrivals_with(claims):
+        shocks = [quota(claims=claims, end=10), halt(start=0, end=5)]
+        return series(run(build(ONE_REGION, shocks=shocks)), "arrivals_t", "japan")
+
+    assert arrivals_with("deliverable")[10:15] == pytest.approx(10.0)
+    assert arrivals_with("ordered")[10:15] == pytest.approx(5.0)
+
+
 def test_a_binding_quota_follows_orders_not_demand_so_a_buyer_who_orders_again_takes_quota():
     # A quota of 100 t a day (period 1 day). The EU orders its 90 t/day demand (flow). Japan
     # (30 t/day) reviews daily up to 30 x (5 + 1) = 180 t of position; with 30 t on hand and
@@ -335,6 +373,8 @@ def test_both_engines_agree_on_every_border_mechanism():
         halt(on_halt="held", release_days=4, leak_share=0.25, leak_extra_days=2,
              start={"distribution": "uniform", "low": 5, "high": 20}),
         quota(start=30, end=60, tonnes_per_period=70, smuggling_share=0.1),
+        quota(id="deliverable", start=0, end=90, tonnes_per_period=95, claims="deliverable"),
+        halt(id="lost", severity=0.5, leak_share=0.2, start={"distribution": "uniform", "low": 1, "high": 40}, end=80),
         licensing(start=40, end=70, approval_share=0.7,
                   processing_days={"distribution": "uniform", "low": 2, "high": 9}, suspended=[[50, 55]]),
     ]  # fmt: skip

@@ -109,7 +109,8 @@ class Border:
             on = effects.active[k]
             if not on.any():  # off in every run: nothing capped or stopped, the period's count kept
                 continue
-            planned, stopped = self._quota(day, i, k, planned, on)
+            lost_share = effects.lost_share if self.shocks[k].deliverable_claims else None
+            planned, stopped = self._quota(day, i, k, planned, on, lost_share)
             turned_away = _added(turned_away, stopped)
         return planned, self.no_routes if turned_away is None else turned_away
 
@@ -202,11 +203,18 @@ class Border:
         refused = applications * (1.0 - float(shock.processing_weights.sum()))
         return shipped + approved, approved, refused
 
-    def _quota(self, day: int, i: int, k: int, shipped: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _quota(
+        self, day: int, i: int, k: int, shipped: np.ndarray, on: np.ndarray, lost_share: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Cap shock ``k``'s routes at what is left of the period's quota; shared pro rata or by preference.
 
+        Each region claims room for what it ordered, less what an embargo or quota cut will
+        stop for good (``lost_share``, with ``claims: deliverable``): then licences are not
+        spent on cargo that cannot leave, and the room they would take goes to the others the
+        same day. Each region's licensed share of its claim applies to all it ordered.
         Returns what ships and what the quota stopped for good (not smuggled).
         """
+        claims = shipped if lost_share is None else shipped * (1.0 - lost_share)
         shock = self.shocks[k]
         mask = self.masks[k]
         age = day - self.start[k]
@@ -217,12 +225,10 @@ class Border:
         room = np.maximum(0.0, cap - used)  # (B,)
         box = self.boxes[k]
         if box is not None:  # the quota's routes are a block: add them up alone
-            block = shipped[box]
             by_region = np.zeros(self.route_shape[::3])
-            by_region[box[0]] = ordered_sum(ordered_sum(block, axis=-2), axis=1) + self.box_zero[k]
+            by_region[box[0]] = ordered_sum(ordered_sum(claims[box], axis=-2), axis=1) + self.box_zero[k]
         else:
-            flows = np.where(mask, shipped, 0.0)
-            by_region = ordered_sum(ordered_sum(flows, axis=-2), axis=1)  # (R, B)
+            by_region = ordered_sum(ordered_sum(np.where(mask, claims, 0.0), axis=-2), axis=1)  # (R, B)
         total = ordered_sum(by_region, axis=0)
         allowed = _share_out(by_region, room, shock.preference)  # (R, B)
         self.quota_used[i] = np.where(on, used + np.minimum(total, room), self.quota_used[i])
@@ -237,8 +243,7 @@ class Border:
             if stopped is not None:
                 lost[box] = stopped if on.all() else np.where(on, stopped, 0.0)
             return shipped_out, lost
-        if box is not None:  # a block with non-finite flows: the full computation
-            flows = np.where(mask, shipped, 0.0)
+        flows = np.where(mask, shipped, 0.0)  # not a block, or one with non-finite flows: the full computation
         through, stopped = _capped(shock, flows, by_region, allowed, slice(None), finite)
         lost = np.zeros(self.route_shape) if stopped is None else stopped
         if on.all():  # the same values as selecting by ``on`` below

@@ -46,6 +46,10 @@ class Effects:
     """Share of planned shipments that leaks through stopping embargoes, (R, M, S, B); None: none."""
     leak_lead_days: np.ndarray | None
     """Transit days of what leaks through (today's lead time plus the extra days), (R, M, S, B) int."""
+    lost_share: np.ndarray | None
+    """Share of planned shipments that embargoes and quota cuts stop for good (neither leaked nor
+    held), (R, M, S, B): it claims no room of a quota with ``claims: deliverable``. None: nothing
+    stopped for good, or no such quota."""
 
 
 class ShockEffects:
@@ -82,6 +86,8 @@ class ShockEffects:
         self.leak_extra_days = draws.shock_leak_extra_days
         self.leaking = [bool((share > 0).any()) for share in self.leak_share]  # in some run
         self.held_ids = {k for k, sh in enumerate(plan.shocks) if sh.held}
+        # only a quota whose deliverable tonnes claim its room needs what is stopped for good
+        self.quotas = any(sh.kind == "export_quota" and sh.deliverable_claims for sh in plan.shocks)
         self._key: bytes | None = None
         self._cached: Effects | None = None
 
@@ -102,7 +108,7 @@ class ShockEffects:
         severities, exposures = [], []
         targeted = np.zeros((R, M, self.B), bool)
         held: dict[int, np.ndarray] = {}
-        leak = leak_extra = None
+        leak = leak_extra = lost = None
         open_routes = True
         for k, kind in enumerate(self.kinds):
             on = active[k]
@@ -116,7 +122,9 @@ class ShockEffects:
             size = self.magnitude[k]
             mask = self.masks[k]
             if kind in ("embargo", "quota_cut"):
-                if self.leaking[k] or k in self.held_ids:  # what it stops of what the earlier ones let through
+                if (
+                    self.leaking[k] or k in self.held_ids or self.quotas
+                ):  # what it stops of what the earlier ones let through
                     stopped = multiplier * np.where(mask, np.where(on, size, 0.0), 0.0)
                     share = self.leak_share[k]
                     if self.leaking[k]:  # a run without leaks adds +0.0 (stopped is never negative)
@@ -125,6 +133,9 @@ class ShockEffects:
                         leak_extra = extra if leak_extra is None else np.maximum(leak_extra, extra)
                     if k in self.held_ids:
                         held[k] = stopped * (1.0 - share)
+                    elif self.quotas:
+                        gone = stopped * (1.0 - share) if self.leaking[k] else stopped
+                        lost = gone if lost is None else lost + gone
                 multiplier = multiplier * np.where(mask, np.where(on, 1.0 - size, 1.0), 1.0)
                 open_routes = False
                 if kind == "embargo":
@@ -137,7 +148,9 @@ class ShockEffects:
                 pass  # applied in procurement, which keeps their state
         risk = indicated_risk(severities, exposures) if severities else np.zeros((M, self.B))
         leak_lead = None if leak_extra is None else lead + leak_extra
-        return Effects(multiplier, lead, open_routes, surge, embargo, risk, targeted, active, held, leak, leak_lead)
+        return Effects(
+            multiplier, lead, open_routes, surge, embargo, risk, targeted, active, held, leak, leak_lead, lost
+        )
 
 
 def active_flags(start: np.ndarray, end: np.ndarray, day: int) -> np.ndarray:

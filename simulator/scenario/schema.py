@@ -584,6 +584,11 @@ class ExportQuota(ShockBase):
     """Regions served first, in this order (with ``sharing: preference``)."""
     smuggling_share: Fraction = 0.0
     """Share of what the quota stops that flows anyway (smuggled)."""
+    claims: Literal["ordered", "deliverable"] = "ordered"
+    """What claims a share of a binding quota: every tonne ``ordered``, or only what is
+    ``deliverable``: tonnes that an embargo or quota cut stops for good (neither leaked nor
+    held) claim no licence, so their room goes to the other regions the same day and what
+    is left of it carries forward within the period."""
     perceived_severity: Fraction | None = None
     """How tight buyers and the market read the quota (e.g. 1 - quota / last year's
     exports); default: none perceived."""
