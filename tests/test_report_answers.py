@@ -74,7 +74,11 @@ def test_the_verdict_comes_first_and_gives_the_answer_worked_out_by_hand():
     )
     # buying: 1,000 t x 50 USD/kg x 1,000 kg/t = USD 50 m each; the pool ends with 2,000 - 1,000 t
     assert "buying the pool USD 100.0 m at reference prices" in verdict
-    assert "Left at the end: 1,000 t in the pool" in verdict
+    # no market: what is left is valued at the reference price, 1,000 t x 50 USD/kg x 1,000 kg/t = USD 50 m
+    assert (
+        "Left at the end: 1,000 t in the pool, worth USD 50.0 m at the reference price (rare earths 50 USD/kg: "
+        "no market in this scenario)." in verdict
+    )
     rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
     assert list(rows) == ["japan", "eu"]
     # short with the pool, with its 1,000 t share alone (enough for 200 or 800 t), without any stock
@@ -84,8 +88,60 @@ def test_the_verdict_comes_first_and_gives_the_answer_worked_out_by_hand():
         "Pooling is not what closes the gaps here: with each member's pool share held alone as its own reserve, "
         "no member would run short either." in verdict
     )
-    for row in rows.values():  # net cost = buying + holding (0 here); owns half the 1,000 t left
-        assert row.endswith("USD 50.0 m hold USD 0 USD 50.0 m 500 t")
+    for row in rows.values():  # net cost = buying + holding (0 here); owns half the 1,000 t left: 500 t x 50 USD/kg
+        assert row.endswith("USD 50.0 m hold USD 0 USD 50.0 m USD 25.0 m 500 t")
+
+
+def test_a_stock_that_averts_no_shortfall_is_not_needed_for_physical_shortfall_only():
+    # no shock: nobody is short with or without the 2,000 t pool, which is all still there at the end
+    text = render_report(run(build(AMPLE, shocks=[])))
+    verdict = plain(section(text, "verdict"))
+    assert (
+        "Not needed here: no physical shortfall avoided. Neither member would run short without the joint stock, "
+        "and neither member runs short with it. This answer counts physical shortfall only: the model gives the "
+        "stock no effect on prices (docs/limitations.md" in verdict
+    )
+    # each owns 1,000 t at the end, 1,000 t x 50 USD/kg x 1,000 kg/t = USD 50 m, beside a net cost of USD 50 m
+    rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
+    for row in rows.values():
+        assert row.endswith("USD 50.0 m hold USD 0 USD 50.0 m USD 50.0 m 1,000 t")
+    assert (
+        "What it still owns at the end is not subtracted; it is shown beside the net cost, valued at the reference "
+        "price (rare earths 50 USD/kg: no market in this scenario)." in verdict
+    )
+
+
+@shipped_group("embargo_2010")
+def test_the_embargo_2010_verdict_values_the_untouched_pool_at_the_last_days_prices():
+    # The referee's figures, by hand from the run's tables: nobody draws, so each member still owns its
+    # contribution (timeseries.csv pool_share_t, day 730) and the market's last-day world prices are
+    # light 109.18 and heavy 1,278.20 USD/kg (market.csv, day 730):
+    #   Japan 4,596 t x 109.18 + 102 t x 1,278.20 = 501.8 m + 130.4 m = USD 632.2 m
+    #   EU    1,200 t x 109.18 +  30 t x 1,278.20 = 131.0 m +  38.3 m = USD 169.4 m
+    result = shipped_result("embargo_2010")
+    last = result.market[result.market["day"] == result.market["day"].max()]
+    world = dict(zip(last["material"], last["world_price_usd_per_kg"], strict=True))
+    assert world["light_ree"] == pytest.approx(109.18, abs=0.01)
+    assert world["heavy_ree"] == pytest.approx(1278.2, abs=0.01)
+    ts = result.timeseries
+    end = ts[ts["day"] == ts["day"].max()].set_index(["region", "material"])["pool_share_t"]
+    assert end[("japan", "light_ree")] == pytest.approx(4596) and end[("japan", "heavy_ree")] == pytest.approx(102)
+    assert end[("eu", "light_ree")] == pytest.approx(1200) and end[("eu", "heavy_ree")] == pytest.approx(30)
+    books = accounts(Run.of(result))
+    assert books["japan"].end_value_usd == pytest.approx(632.2e6, rel=2e-4)
+    assert books["eu"].end_value_usd == pytest.approx(169.4e6, rel=3e-4)
+    text = _shipped_report("embargo_2010")
+    verdict = plain(section(text, "verdict"))
+    assert "Not needed here: no physical shortfall avoided." in verdict
+    rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
+    assert rows["japan"].endswith("USD 89.0 m USD 632.2 m 4,596 t light rare earths, 102 t heavy rare earths")
+    assert rows["eu"].endswith("USD 23.9 m USD 169.4 m 1,200 t light rare earths, 30.0 t heavy rare earths")
+    assert "valued at the world price of the run's last day, 30 Jun 2012 (light rare earths 109.2 USD/kg; heavy " in (
+        verdict
+    )
+    # the pool's 5,928 t are told by material, with their worth (632.2 + 169.4 m), not as one sum of tonnes
+    assert "Left at the end: 5,796 t of light rare earths and 132 t of heavy rare earths in the pool, worth " in verdict
+    assert "USD 801.6 m" in verdict and "5,928" not in verdict
 
 
 def test_a_pool_too_small_cuts_the_shortfall_in_part():

@@ -19,11 +19,24 @@ from __future__ import annotations
 
 from html import escape
 
-from simulator.report.accounts import Account
+from simulator.numeric import KG_PER_T
+from simulator.report.accounts import Account, end_prices
 from simulator.report.findings import Run
 from simulator.report.prices import price_line
 from simulator.report.sharing import changed_shortfalls, grant_note, granted, pooling_line, ratio_line
-from simulator.report.words import VISIBLE_T, days, in_millions, join_words, percent, price, tonnes, usd, usd_all, when
+from simulator.report.words import (
+    VISIBLE_T,
+    cap,
+    days,
+    in_millions,
+    join_words,
+    percent,
+    price,
+    tonnes,
+    usd,
+    usd_all,
+    when,
+)
 
 SMALL = "<br><small>{}</small>"
 ALMOST_ENTIRELY = 0.9
@@ -34,6 +47,12 @@ STOCK_AND_PRICE = (
     "the price answers commercial stocks."
 )
 """Said beside the prices of a run with an agreement (docs/limitations.md, markets)."""
+PHYSICAL_ONLY = (
+    "This answer counts physical shortfall only: the model gives the stock no effect on prices "
+    "(docs/limitations.md, \u201cA strategic stock does not move the price\u201d), so any calming of prices "
+    "it might bring is not weighed here."
+)
+"""Said where the verdict finds the stock not needed: a stock that averts no shortfall may still be worth holding."""
 
 
 def _short(run: Run, region: str) -> str:
@@ -97,7 +116,8 @@ def headline(run: Run, alone: Run | None) -> str:
     short_without = [m for m in members if alone.metric(f"shortfall_t.{m}") > 0]
     if without_t == 0:
         return (
-            f"Not needed here: {group} would run short without the joint stock, and {group} runs short with it."
+            f"Not needed here: no physical shortfall avoided. {cap(group)} would run short without the joint stock, "
+            f"and {group} runs short with it. {PHYSICAL_ONLY}"
             if with_t == 0
             else f"No: {group} would run short without the joint stock, yet the members are short of {shown_with} "
             "with it."
@@ -190,6 +210,42 @@ def units_line(run: Run, alone: Run | None) -> str:
     return f"These totals add {kinds}; by material, the shortfall is {join_words(parts)}."
 
 
+def end_basis(run: Run) -> str:
+    """The prices stock left on the last day is valued at (:func:`end_prices`), in words.
+
+    ``the world prices of its last day, 30 Jun 2012 (light rare earths 109.18 USD/kg; ...)``; a
+    material without a market is valued at its reference price, and the phrase says so.
+    """
+    valued = end_prices(run)
+    market = [f"{run.names.material_text(m)} {price(v)} USD/kg" for m, (v, live) in valued.items() if live and v]
+    fixed = [f"{run.names.material_text(m)} {price(v)} USD/kg" for m, (v, live) in valued.items() if not live and v]
+    last = when(run.result.start_date, run.result.scenario.horizon_days - 1)
+    parts = []
+    if market:
+        parts.append(f"the world price of the run's last day, {last} ({'; '.join(market)})")
+    if fixed:
+        reason = "no market in this scenario" if not market else "no market for it"
+        parts.append(f"the reference price ({'; '.join(fixed)}: {reason})")
+    return " and ".join(parts) or "no price (the scenario gives none)"
+
+
+def _left_in_pool(run: Run, accounts: dict[str, Account]) -> str:
+    """``1,000 t in the pool`` for one material; by material for several, with what all of it is worth."""
+    pool = run.result.pool
+    by_material = {}
+    for m in run.materials():
+        rows = pool[pool["material"] == m] if len(pool) else pool
+        by_material[m] = float(rows.sort_values("day")["pool_stock_t"].iloc[-1]) if len(rows) else 0.0
+    left = run.metric("pool_end_t")
+    if len(by_material) < 2:
+        shown = run.t(left, "pool_end_t")
+    else:
+        shown = join_words([f"{tonnes(t)} of {run.names.material_text(m)}" for m, t in by_material.items()])
+    valued = end_prices(run)
+    worth = sum(t * (valued[m][0] or 0.0) * KG_PER_T for m, t in by_material.items())
+    return f"{shown} in the pool" + (f", worth {usd(worth)} at {end_basis(run)}" if worth else "")
+
+
 def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     """What the joint stock costs the members together, and what is left of it at the end."""
     if not accounts:
@@ -218,8 +274,8 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     left = run.metric("pool_end_t")
     unused = sum(a.total("unused_auction_t") for a in accounts.values())
     if joint and (left or unused >= VISIBLE_T):
-        text += f" Left at the end: {run.t(left, 'pool_end_t')} in the pool"
-        text += f", plus {tonnes(unused)} bought at auction and not yet used." if unused >= VISIBLE_T else "."
+        text += f" Left at the end: {_left_in_pool(run, accounts)}"
+        text += f"; plus {tonnes(unused)} bought at auction and not yet used." if unused >= VISIBLE_T else "."
     return text
 
 
@@ -282,9 +338,14 @@ def _member_row(
         cells.append(f"<td>{held}</td>")
     cells.append(f'<td class="net">{usd(account.net_usd, in_millions=millions)}</td>')
     if joint:
-        share, unused = account.total("pool_share_end_t"), account.total("unused_auction_t")
-        below = SMALL.format(f"{tonnes(unused)} bought, unused") if unused >= VISIBLE_T else ""
-        cells.append(f"<td>{tonnes(share + unused)}{below}</td>")
+        unused = account.total("unused_auction_t")
+        stakes = account.stakes
+        held = [tonnes(stakes[x].end_t) + (f" {names.material_text(x)}" if len(stakes) > 1 else "") for x in stakes]
+        if unused >= VISIBLE_T:
+            held.append(f"of which {tonnes(unused)} bought, unused")
+        unvalued = any(s.end_t >= VISIBLE_T and not s.end_price_usd_per_kg for s in stakes.values())
+        worth = usd(account.end_value_usd, in_millions=millions) + (" + ?" if unvalued else "")
+        cells.append(f'<td class="owns"><span class="money">{worth}</span>' + SMALL.format(", ".join(held)) + "</td>")
     return f'<tr data-member="{escape(m)}">{"".join(cells)}</tr>'
 
 
@@ -304,11 +365,19 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
         head.append("Auctions: paid")
     head += ["Pool share: bought" if joint else "Reserve", "Net cost"]
     if joint:
-        head.append("Still owns at the end")
+        head.append("Still owns at the end<br><small>worth at the last day's prices</small>")
     amounts = [
         value
         for a in accounts.values()
-        for value in (a.auction_paid_usd, a.auction_received_usd, a.holding_usd, a.refill_usd, a.buying_usd, a.net_usd)
+        for value in (
+            a.auction_paid_usd,
+            a.auction_received_usd,
+            a.holding_usd,
+            a.refill_usd,
+            a.buying_usd,
+            a.net_usd,
+            a.end_value_usd,
+        )
     ]
     grants = granted(run) if joint and scenario.agreement.settlement.kind == "grant" else {}
     amounts += [abs(value) for _, value in grants.values()]
@@ -325,7 +394,7 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
         "Net cost = buying its pool share at the reference price"
         + (f" ({'; '.join(prices)})" if prices else "")
         + " + holding + refills + paid at auction \u2212 received from auctions. What it still owns at the end is "
-        "not subtracted."
+        f"not subtracted; it is shown beside the net cost, valued at {end_basis(run)}."
         if joint
         else "Net cost = holding its reserve + refills"
         + (" + paid at auction \u2212 received from auctions" if auctions else "")
