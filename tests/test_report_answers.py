@@ -438,6 +438,26 @@ def test_price_section_states_the_peak_worked_out_by_hand():
     assert '<figure data-figure="prices"' in text
 
 
+@shipped_group("embargo_2010")
+def test_the_extra_at_spot_prices_is_named_an_opportunity_cost_against_the_reference_prices():
+    # crisis_extra_cost_usd values all that is used at each day's price against the reference price
+    # (light 13.13, heavy 156.5 USD/kg): Japan 4.12 + 1.12 bn, the EU 1.08 + 0.33 bn = USD 6.64 bn
+    result = shipped_result("embargo_2010")
+    total = sum(result.metrics[f"crisis_extra_cost_usd.{m}"] for m in ("japan", "eu"))
+    assert total == pytest.approx(6.64e9, rel=1e-3)
+    text = _shipped_report("embargo_2010")
+    verdict = plain(section(text, "verdict"))
+    assert (
+        "Valued at each day's price rather than at the reference price (light rare earths 13.13 USD/kg; heavy rare "
+        "earths 156.5 USD/kg), all that the members used over the run comes to USD 6.64 bn more: an opportunity "
+        "cost at spot prices, not what was paid, since the model values stock bought earlier and contract volumes "
+        "at the day's price too." in verdict
+    )
+    assert "buying at crisis prices" not in text
+    prices = plain(section(text, "prices"))
+    assert "what it used, valued at each day's price, comes to USD 4.12 bn more than at the reference price" in prices
+
+
 def test_a_peak_on_the_last_day_is_said_to_be_still_rising():
     # the same world stopped after 9 days (days 0..8): the price climbs every day until the cap
     # of day 9, so the highest is that of the last day, 9 Jul 2010
