@@ -323,6 +323,36 @@ def test_a_total_over_materials_that_count_different_things_is_split_by_material
     assert "These totals" not in render_report(run(TWO_MEMBERS))
 
 
+def test_a_total_over_materials_priced_far_apart_is_split_by_material():
+    # the ample pool (rare earths, 50 USD/kg) closes the 200 + 800 t gaps; Japan also uses 1 t/day of
+    # dy at 500 USD/kg, with no stock of it: short of 10 t over the 10 days, with the pool or without
+    dy = build(
+        AMPLE,
+        materials__dy={"price_usd_per_kg": 500},
+        regions__japan__demand__dy={"tonnes_per_day": 1},
+        regions__japan__sourcing__dy={"china": 1.0},
+        regions__japan__commercial_stock__dy={"tonnes": 0},
+    )
+    text = render_report(run(dy))
+    verdict = plain(section(text, "verdict"))
+    assert "cuts the members' shortfall from 1,010 t to 10.0 t" in verdict
+    assert (
+        "These totals add tonnes of materials priced far apart (reference prices: rare earths 50 USD/kg; dy "
+        "500 USD/kg); by material, the shortfall is rare earths 0 t (1,000 t without the joint stock) and dy "
+        "10.0 t (10.0 t without the joint stock)." in verdict
+    )
+    # 1,000 t of rare earths left (50 USD/kg): USD 50 m; no dy in the pool
+    assert "Left at the end: 1,000 t of rare earths and 0 t of dy in the pool, worth USD 50.0 m" in verdict
+    assert (
+        "The All materials column adds tonnes of materials priced far apart (reference prices: rare earths "
+        "50 USD/kg; dy 500 USD/kg): a tonne of one is not worth a tonne of another" in plain(section(text, "regions"))
+    )
+    # one material, or prices within a factor 2: nothing is said
+    assert "priced far apart" not in render_report(run(AMPLE))
+    near = build(dy, materials__dy__price_usd_per_kg=100)
+    assert "priced far apart" not in render_report(run(near))
+
+
 def test_the_cost_line_names_the_materials_it_cannot_value():
     """A material without a price counts as 0 in every cost; the headline says which."""
     priced = render_report(run(TWO_MEMBERS))
@@ -561,6 +591,19 @@ def test_auctions_of_an_empty_pool_say_there_was_nothing_to_offer():
     )
     rule = plain(section(render_report(run(data)), "rule"))
     assert "; nothing sold: the pool had nothing left to offer." in rule
+
+
+def test_the_fairness_index_of_a_small_shortfall_says_it_only_tells_who_carries_it():
+    # Japan alone is halted until day 1, with no stock and no pool: short of its 20 t/day on days 0-5 (the halt,
+    # then the 5 days a shipment takes), 120 t, against (20 + 80) t/day x 600 days = 60,000 t of demand: 0.2%
+    halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1}]
+    result = run(build(TWO_MEMBERS, shocks=halt, horizon_days=600, agreement__pool__contributions={}))
+    assert result.metrics["total_shortfall_t"] == pytest.approx(120.0)
+    sentence = plain(overall_finding(Run.of(result)))
+    assert sentence.endswith(
+        "is 0.50, with the shortfall on 1 of the 2 members. The index says only who carries the shortfall, not how "
+        "heavy it is: 120 t is 0.2% of the members' demand over the run."
+    )
 
 
 def test_the_fairness_index_says_how_many_members_bear_the_shortfall():

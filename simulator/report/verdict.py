@@ -37,6 +37,7 @@ from simulator.report.words import (
     usd_all,
     when,
 )
+from simulator.scenario.checks import reference_price
 
 SMALL = "<br><small>{}</small>"
 ALMOST_ENTIRELY = 0.9
@@ -185,16 +186,37 @@ def outlasts_line(run: Run) -> str:
     )
 
 
-def units_line(run: Run, alone: Run | None) -> str:
-    """The shortfall of each material, when the materials count different things (``tonnes_of``).
+PRICES_APART = 2.0
+"""Materials whose reference prices differ by more than this factor are priced far apart: their tonnes are not added
+silently."""
 
-    The headline's totals then add tonnes of oxide to tonnes of magnet. Empty otherwise.
+
+def prices_apart(run: Run) -> dict[str, float]:
+    """The run's materials with their reference prices, when these differ by more than :data:`PRICES_APART` (else {}).
+
+    Materials without a price are left out.
+    """
+    scenario = run.result.scenario
+    priced = {m: p for m in run.materials() if (p := reference_price(scenario, m))}
+    if len(priced) < 2 or max(priced.values()) <= PRICES_APART * min(priced.values()):
+        return {}
+    return priced
+
+
+def units_line(run: Run, alone: Run | None) -> str:
+    """The shortfall of each material, when the headline's totals add unlike tonnes.
+
+    When the materials count different things (``tonnes_of``), the totals add tonnes of oxide
+    to tonnes of magnet; when their reference prices lie far apart (:func:`prices_apart`) and
+    someone is short, they add tonnes worth very different amounts. Empty otherwise.
     """
     materials = run.result.scenario.materials
     counted = {materials[m].tonnes_of or "" for m in run.materials()}
-    if len(counted) < 2:
-        return ""
     who = run.result.structure.member_names or run.regions()
+    apart = prices_apart(run)
+    short_somewhere = any(of.metric(f"shortfall_t.{r}") > 0 for of in (run, alone) if of is not None for r in who)
+    if len(counted) < 2 and not (apart and short_somewhere):
+        return ""
 
     def short(of: Run, material: str) -> float:
         return float(sum(of.cell(r, material, "shortfall_t") or 0.0 for r in who))
@@ -206,8 +228,14 @@ def units_line(run: Run, alone: Run | None) -> str:
         if alone is not None:
             text += f" ({tonnes(short(alone, m))} without the joint stock)"
         parts.append(text)
-    kinds = join_words([f"tonnes of {c}" if c else "tonnes" for c in sorted(counted)])
-    return f"These totals add {kinds}; by material, the shortfall is {join_words(parts)}."
+    if len(counted) >= 2:
+        kinds = join_words([f"tonnes of {c}" if c else "tonnes" for c in sorted(counted)])
+        return f"These totals add {kinds}; by material, the shortfall is {join_words(parts)}."
+    priced = "; ".join(f"{run.names.material_text(m)} {price(p)} USD/kg" for m, p in apart.items())
+    return (
+        f"These totals add tonnes of materials priced far apart (reference prices: {priced}); by material, the "
+        f"shortfall is {join_words(parts)}."
+    )
 
 
 def end_basis(run: Run) -> str:
