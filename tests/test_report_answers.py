@@ -24,7 +24,7 @@ from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, comparison
 from simulator.report.findings import Run, lead_phrase, overall_finding, region_findings
 from simulator.scenario import scenario_hash, validate_data
 from simulator.scenario.changes import differences
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, invoke, run, shipped_group, shipped_result
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt, invoke, run, shipped_group, shipped_result
 
 A4_TEXT_WIDTH_MM = 210 - 2 * 15
 """The report prints on A4 with 15 mm margins (style.py): figures scale to this width."""
@@ -614,3 +614,25 @@ def test_the_fairness_index_says_how_many_members_bear_the_shortfall():
     assert sentence.endswith(
         "(Jain's index of shortfall shares, 1 = equal) is 0.50, with the shortfall on 1 of the 2 members."
     )
+
+
+# --- shocks ------------------------------------------------------------------------------------
+
+
+def test_an_embargo_that_leaks_says_how_much_gets_through():
+    # leak_share is the share of the stopped shipments that gets through anyway: a "full halt" with 70%
+    # leaking stops 30% of the flow, and the shock table and timeline say so
+    def shocks_text(**fields: object) -> str:
+        text = render_report(run(build(ONE_REGION, start_date="2010-07-01", shocks=[halt(**fields)])))
+        return plain(section(text, "shocks"))
+
+    leaky = shocks_text(leak_share=0.7)
+    assert leaky.count("full halt (70% leaks through)") == 2  # the timeline's label and the table
+    assert "50% cut (30% of what it stops leaks through)" in shocks_text(severity=0.5, leak_share=0.3)
+    assert "leaks" not in shocks_text()
+
+
+@shipped_group("embargo_2010")
+def test_the_2010_halt_to_japan_is_told_as_a_halt_through_which_70_percent_leaks():
+    shocks = plain(section(_shipped_report("embargo_2010"), "shocks"))
+    assert "full halt (70% leaks through)" in shocks
