@@ -74,10 +74,11 @@ def test_the_verdict_comes_first_and_gives_the_answer_worked_out_by_hand():
     )
     # buying: 1,000 t x 50 USD/kg x 1,000 kg/t = USD 50 m each; the pool ends with 2,000 - 1,000 t
     assert "buying the pool USD 100.0 m at reference prices" in verdict
-    # no market: what is left is valued at the reference price, 1,000 t x 50 USD/kg x 1,000 kg/t = USD 50 m
+    # no market: what each still owns (half the 1,000 t left) is valued at the reference price
     assert (
-        "Left at the end: 1,000 t in the pool, worth USD 50.0 m at the reference price (rare earths 50 USD/kg: "
-        "no market in this scenario)." in verdict
+        "Still owns at the end: what is left of its pool share, and stock it bought at auction and has not drawn "
+        "(Japan 500 t; EU 500 t), valued at the reference price (rare earths 50 USD/kg: no market in this "
+        "scenario); it is not subtracted from the net cost." in verdict
     )
     rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
     assert list(rows) == ["japan", "eu"]
@@ -89,7 +90,7 @@ def test_the_verdict_comes_first_and_gives_the_answer_worked_out_by_hand():
         "no member would run short either." in verdict
     )
     for row in rows.values():  # net cost = buying + holding (0 here); owns half the 1,000 t left: 500 t x 50 USD/kg
-        assert row.endswith("USD 50.0 m hold USD 0 USD 50.0 m USD 25.0 m 500 t")
+        assert row.endswith("USD 50.0 m hold USD 0 USD 50.0 m USD 25.0 m")
 
 
 def test_a_stock_that_averts_no_shortfall_is_not_needed_for_physical_shortfall_only():
@@ -104,11 +105,12 @@ def test_a_stock_that_averts_no_shortfall_is_not_needed_for_physical_shortfall_o
     # each owns 1,000 t at the end, 1,000 t x 50 USD/kg x 1,000 kg/t = USD 50 m, beside a net cost of USD 50 m
     rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
     for row in rows.values():
-        assert row.endswith("USD 50.0 m hold USD 0 USD 50.0 m USD 50.0 m 1,000 t")
+        assert row.endswith("USD 50.0 m hold USD 0 USD 50.0 m USD 50.0 m")
     assert (
-        "What it still owns at the end is not subtracted; it is shown beside the net cost, valued at the reference "
-        "price (rare earths 50 USD/kg: no market in this scenario)." in verdict
+        "(Japan 1,000 t; EU 1,000 t), valued at the reference price (rare earths 50 USD/kg: no market in this "
+        "scenario); it is not subtracted from the net cost." in verdict
     )
+    assert "worth, at reference prices" in verdict
 
 
 @shipped_group("embargo_2010")
@@ -134,14 +136,16 @@ def test_the_embargo_2010_verdict_values_the_untouched_pool_at_the_last_days_pri
     verdict = plain(section(text, "verdict"))
     assert "Not needed here: no physical shortfall avoided." in verdict
     rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
-    assert rows["japan"].endswith("USD 89.0 m USD 632.2 m 4,596 t light rare earths, 102 t heavy rare earths")
-    assert rows["eu"].endswith("USD 23.9 m USD 169.4 m 1,200 t light rare earths, 30.0 t heavy rare earths")
-    assert "valued at the world price of the run's last day, 30 Jun 2012 (light rare earths 109.2 USD/kg; heavy " in (
-        verdict
+    assert rows["japan"].endswith("USD 89.0 m USD 632.2 m")
+    assert rows["eu"].endswith("USD 23.9 m USD 169.4 m")
+    # the tonnes by material, not one sum of light and heavy (Japan's 4,698 t, the pool's 5,928 t)
+    assert (
+        "(Japan 4,596 t of light rare earths and 102 t of heavy rare earths; EU 1,200 t of light rare earths and "
+        "30.0 t of heavy rare earths), valued at the world price of the run's last day, 30 Jun 2012 (light rare "
+        "earths 109.2 USD/kg; heavy rare earths 1,278 USD/kg); it is not subtracted from the net cost." in verdict
     )
-    # the pool's 5,928 t are told by material, with their worth (632.2 + 169.4 m), not as one sum of tonnes
-    assert "Left at the end: 5,796 t of light rare earths and 132 t of heavy rare earths in the pool, worth " in verdict
-    assert "USD 801.6 m" in verdict and "5,928" not in verdict
+    assert "worth, at the last day's prices" in verdict
+    assert "5,928" not in verdict and "4,698" not in verdict
 
 
 def test_a_pool_too_small_cuts_the_shortfall_in_part():
@@ -341,8 +345,8 @@ def test_a_total_over_materials_priced_far_apart_is_split_by_material():
         "500 USD/kg); by material, the shortfall is rare earths 0 t (1,000 t without the joint stock) and dy "
         "10.0 t (10.0 t without the joint stock)." in verdict
     )
-    # 1,000 t of rare earths left (50 USD/kg): USD 50 m; no dy in the pool
-    assert "Left at the end: 1,000 t of rare earths and 0 t of dy in the pool, worth USD 50.0 m" in verdict
+    # each member owns 500 t of rare earths at the end, and no dy
+    assert "(Japan 500 t of rare earths and 0 t of dy; EU 500 t of rare earths and 0 t of dy)" in verdict
     assert (
         "The All materials column adds tonnes of materials priced far apart (reference prices: rare earths "
         "50 USD/kg; dy 500 USD/kg): a tonne of one is not worth a tonne of another" in plain(section(text, "regions"))

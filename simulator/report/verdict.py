@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from html import escape
 
-from simulator.numeric import KG_PER_T
 from simulator.report.accounts import Account, end_prices
 from simulator.report.findings import Run
 from simulator.report.prices import price_line
@@ -203,6 +202,17 @@ def prices_apart(run: Run) -> dict[str, float]:
     return priced
 
 
+def _mixed_total(run: Run, alone: Run | None, who: list[str]) -> bool:
+    """Whether a shortfall total of the headline adds tonnes of two materials or more (with or without the stock)."""
+    for of in (run, alone):
+        if of is None:
+            continue
+        short = [m for m in of.materials() if sum(of.cell(r, m, "shortfall_t") or 0.0 for r in who) > 0]
+        if len(short) > 1:
+            return True
+    return False
+
+
 def units_line(run: Run, alone: Run | None) -> str:
     """The shortfall of each material, when the headline's totals add unlike tonnes.
 
@@ -214,8 +224,7 @@ def units_line(run: Run, alone: Run | None) -> str:
     counted = {materials[m].tonnes_of or "" for m in run.materials()}
     who = run.result.structure.member_names or run.regions()
     apart = prices_apart(run)
-    short_somewhere = any(of.metric(f"shortfall_t.{r}") > 0 for of in (run, alone) if of is not None for r in who)
-    if len(counted) < 2 and not (apart and short_somewhere):
+    if len(counted) < 2 and not (apart and _mixed_total(run, alone, who)):
         return ""
 
     def short(of: Run, material: str) -> float:
@@ -257,21 +266,29 @@ def end_basis(run: Run) -> str:
     return " and ".join(parts) or "no price (the scenario gives none)"
 
 
-def _left_in_pool(run: Run, accounts: dict[str, Account]) -> str:
-    """``1,000 t in the pool`` for one material; by material for several, with what all of it is worth."""
-    pool = run.result.pool
-    by_material = {}
-    for m in run.materials():
-        rows = pool[pool["material"] == m] if len(pool) else pool
-        by_material[m] = float(rows.sort_values("day")["pool_stock_t"].iloc[-1]) if len(rows) else 0.0
-    left = run.metric("pool_end_t")
-    if len(by_material) < 2:
-        shown = run.t(left, "pool_end_t")
-    else:
-        shown = join_words([f"{tonnes(t)} of {run.names.material_text(m)}" for m, t in by_material.items()])
-    valued = end_prices(run)
-    worth = sum(t * (valued[m][0] or 0.0) * KG_PER_T for m, t in by_material.items())
-    return f"{shown} in the pool" + (f", worth {usd(worth)} at {end_basis(run)}" if worth else "")
+def owned_note(run: Run, accounts: dict[str, Account]) -> str:
+    """What each member still owns at the end, in tonnes by material, and the prices it is valued at.
+
+    ``Still owns at the end: ... (Japan 4,596 t of light rare earths and 102 t of heavy rare
+    earths; ...), valued at ...; it is not subtracted from the net cost.`` Tonnes of different
+    materials are not added: they may be worth very different amounts.
+    """
+    names = run.names
+    several = len(run.materials()) > 1
+    parts = []
+    for member, account in accounts.items():
+        held = [
+            tonnes(s.end_t) + (f" of {names.material_text(x)}" if several else "") for x, s in account.stakes.items()
+        ]
+        unused = account.total("unused_auction_t")
+        text = f"{names.region(member)} {join_words(held)}"
+        if unused >= VISIBLE_T:
+            text += f", of which {tonnes(unused)} bought at auction and not yet used"
+        parts.append(text)
+    return (
+        "Still owns at the end: what is left of its pool share, and stock it bought at auction and has not drawn "
+        f"({'; '.join(parts)}), valued at {end_basis(run)}; it is not subtracted from the net cost."
+    )
 
 
 def cost_line(run: Run, accounts: dict[str, Account]) -> str:
@@ -299,11 +316,6 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
             f" Auctions move {shown_moved} between members, net of what each receives back as an owner of the pool "
             "(the proceeds go to the pool's owners)."
         )
-    left = run.metric("pool_end_t")
-    unused = sum(a.total("unused_auction_t") for a in accounts.values())
-    if joint and (left or unused >= VISIBLE_T):
-        text += f" Left at the end: {_left_in_pool(run, accounts)}"
-        text += f"; plus {tonnes(unused)} bought at auction and not yet used." if unused >= VISIBLE_T else "."
     return text
 
 
@@ -366,14 +378,10 @@ def _member_row(
         cells.append(f"<td>{held}</td>")
     cells.append(f'<td class="net">{usd(account.net_usd, in_millions=millions)}</td>')
     if joint:
-        unused = account.total("unused_auction_t")
-        stakes = account.stakes
-        held = [tonnes(stakes[x].end_t) + (f" {names.material_text(x)}" if len(stakes) > 1 else "") for x in stakes]
-        if unused >= VISIBLE_T:
-            held.append(f"of which {tonnes(unused)} bought, unused")
-        unvalued = any(s.end_t >= VISIBLE_T and not s.end_price_usd_per_kg for s in stakes.values())
+        # the tonnes, by material, are in the note under the table: the row stays one screen high
+        unvalued = any(s.end_t >= VISIBLE_T and not s.end_price_usd_per_kg for s in account.stakes.values())
         worth = usd(account.end_value_usd, in_millions=millions) + (" + ?" if unvalued else "")
-        cells.append(f'<td class="owns"><span class="money">{worth}</span>' + SMALL.format(", ".join(held)) + "</td>")
+        cells.append(f'<td class="owns"><span class="money">{worth}</span></td>')
     return f'<tr data-member="{escape(m)}">{"".join(cells)}</tr>'
 
 
@@ -393,7 +401,9 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
         head.append("Auctions: paid")
     head += ["Pool share: bought" if joint else "Reserve", "Net cost"]
     if joint:
-        head.append("Still owns at the end<br><small>worth at the last day's prices</small>")
+        live = any(on_market for _, on_market in end_prices(run).values())
+        basis = "the last day's prices" if live else "reference prices"
+        head.append(f"Still owns at the end<br><small>worth, at {basis}</small>")
     amounts = [
         value
         for a in accounts.values()
@@ -421,8 +431,8 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     note = (
         "Net cost = buying its pool share at the reference price"
         + (f" ({'; '.join(prices)})" if prices else "")
-        + " + holding + refills + paid at auction \u2212 received from auctions. What it still owns at the end is "
-        f"not subtracted; it is shown beside the net cost, valued at {end_basis(run)}."
+        + " + holding + refills + paid at auction \u2212 received from auctions. "
+        + owned_note(run, accounts)
         if joint
         else "Net cost = holding its reserve + refills"
         + (" + paid at auction \u2212 received from auctions" if auctions else "")
