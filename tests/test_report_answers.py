@@ -154,6 +154,8 @@ def test_a_pool_too_small_cuts_the_shortfall_in_part():
     verdict = plain(section(text, "verdict"))
     assert "In part: the joint stock cuts the members' shortfall from 6,000 t to 5,940 t (1.0% less)." in verdict
     assert "buying the pool USD 3.0 m" in verdict  # 60 t x 50 USD/kg
+    # all 60 t go on day 0: nobody owns anything at the end, and the note does not list zeros
+    assert "Still owns at the end: nothing is left of the pool or of stock bought at auction." in verdict
 
 
 def test_net_cost_adds_buying_holding_and_auction_flows_for_every_member():

@@ -278,13 +278,17 @@ def owned_note(run: Run, accounts: dict[str, Account]) -> str:
     parts = []
     for member, account in accounts.items():
         held = [
-            tonnes(s.end_t) + (f" of {names.material_text(x)}" if several else "") for x, s in account.stakes.items()
+            tonnes(s.end_t) + (f" of {names.material_text(x)}" if several else "")
+            for x, s in account.stakes.items()
+            if s.end_t >= VISIBLE_T
         ]
         unused = account.total("unused_auction_t")
-        text = f"{names.region(member)} {join_words(held)}"
+        text = f"{names.region(member)} {join_words(held) or 'nothing'}"
         if unused >= VISIBLE_T:
             text += f", of which {tonnes(unused)} bought at auction and not yet used"
         parts.append(text)
+    if not any(a.total("end_t") >= VISIBLE_T for a in accounts.values()):
+        return "Still owns at the end: nothing is left of the pool or of stock bought at auction."
     return (
         "Still owns at the end: what is left of its pool share, and stock it bought at auction and has not drawn "
         f"({'; '.join(parts)}), valued at {end_basis(run)}; it is not subtracted from the net cost."
