@@ -10,9 +10,12 @@ from what the tonnes do (the sentences on sharing are :mod:`simulator.report.sha
 Every member gets a row: short or not with the stock, with its
 share alone and without it,
 what it received from the shared stock, what it paid and received at auction, what
-its pool share cost to buy and hold, the net, and what it still owns at the end
-(:mod:`simulator.report.accounts`). Without an agreement, each region's shortfall and
-the costs of its own policies.
+its pool share cost to buy and hold, the net, and what it still owns at the end, worth
+at the last day's world prices (reference prices without a market), its tonnes by
+material in the note under the table (:mod:`simulator.report.accounts`). A stock that
+averts no shortfall is "not needed" for physical shortfall only: the model gives it no
+effect on prices. Without an agreement, each region's shortfall and the costs of its own
+policies.
 """
 
 from __future__ import annotations
@@ -218,7 +221,7 @@ def units_line(run: Run, alone: Run | None) -> str:
 
     When the materials count different things (``tonnes_of``), the totals add tonnes of oxide
     to tonnes of magnet; when their reference prices lie far apart (:func:`prices_apart`) and
-    someone is short, they add tonnes worth very different amounts. Empty otherwise.
+    two materials or more are short, they add tonnes worth very different amounts. Empty otherwise.
     """
     materials = run.result.scenario.materials
     counted = {materials[m].tonnes_of or "" for m in run.materials()}
@@ -250,7 +253,7 @@ def units_line(run: Run, alone: Run | None) -> str:
 def end_basis(run: Run) -> str:
     """The prices stock left on the last day is valued at (:func:`end_prices`), in words.
 
-    ``the world prices of its last day, 30 Jun 2012 (light rare earths 109.18 USD/kg; ...)``; a
+    ``the world price of the run's last day, 30 Jun 2012 (light rare earths 109.2 USD/kg; ...)``; a
     material without a market is valued at its reference price, and the phrase says so.
     """
     valued = end_prices(run)
@@ -296,7 +299,7 @@ def owned_note(run: Run, accounts: dict[str, Account]) -> str:
 
 
 def cost_line(run: Run, accounts: dict[str, Account]) -> str:
-    """What the joint stock costs the members together, and what is left of it at the end."""
+    """What the joint stock costs the members together (what is left of it at the end: :func:`owned_note`)."""
     if not accounts:
         return ""
     horizon = run.result.scenario.horizon_days
