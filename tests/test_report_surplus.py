@@ -160,6 +160,9 @@ def test_the_2010_report_shows_the_surplus_on_the_models_curve_not_the_triangle(
     got = lost_surplus_usd(Run.of(result), "japan", "light_ree")
     assert got == pytest.approx(expected, rel=1e-6)
     assert got == pytest.approx(328.1e6, rel=2e-4)
+    # the referee's USD 322 m is the price response alone, substitution left out: the same prices, S = 0
+    without = float(np.sum(13.13 * 1000 * potential * surplus_per_day(ratio, -0.1, 0 * share, 0.0, 0.0, 10.0)))
+    assert without == pytest.approx(322.1e6, rel=2e-4)
     triangle = float(rows["lost_surplus_usd"].sum())
     assert triangle == pytest.approx(550.7e6, rel=2e-4)
     text = html.unescape(re.sub(r"<[^>]+>", " ", render_report(result))).replace("\u00a0", " ")
