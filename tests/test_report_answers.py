@@ -24,7 +24,7 @@ from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, comparison
 from simulator.report.findings import Run, lead_phrase, overall_finding, region_findings
 from simulator.scenario import scenario_hash, validate_data
 from simulator.scenario.changes import differences
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, invoke, run, shipped_group, shipped_result
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt, invoke, run, shipped_group, shipped_result
 
 A4_TEXT_WIDTH_MM = 210 - 2 * 15
 """The report prints on A4 with 15 mm margins (style.py): figures scale to this width."""
@@ -74,7 +74,12 @@ def test_the_verdict_comes_first_and_gives_the_answer_worked_out_by_hand():
     )
     # buying: 1,000 t x 50 USD/kg x 1,000 kg/t = USD 50 m each; the pool ends with 2,000 - 1,000 t
     assert "buying the pool USD 100.0 m at reference prices" in verdict
-    assert "Left at the end: 1,000 t in the pool" in verdict
+    # no market: what each still owns (half the 1,000 t left) is valued at the reference price
+    assert (
+        "Still owns at the end: what is left of its pool share, and stock it bought at auction and has not drawn "
+        "(Japan 500 t; EU 500 t), valued at the reference price (rare earths 50 USD/kg: no market in this "
+        "scenario); it is not subtracted from the net cost." in verdict
+    )
     rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
     assert list(rows) == ["japan", "eu"]
     # short with the pool, with its 1,000 t share alone (enough for 200 or 800 t), without any stock
@@ -84,8 +89,63 @@ def test_the_verdict_comes_first_and_gives_the_answer_worked_out_by_hand():
         "Pooling is not what closes the gaps here: with each member's pool share held alone as its own reserve, "
         "no member would run short either." in verdict
     )
-    for row in rows.values():  # net cost = buying + holding (0 here); owns half the 1,000 t left
-        assert row.endswith("USD 50.0 m hold USD 0 USD 50.0 m 500 t")
+    for row in rows.values():  # net cost = buying + holding (0 here); owns half the 1,000 t left: 500 t x 50 USD/kg
+        assert row.endswith("USD 50.0 m hold USD 0 USD 50.0 m USD 25.0 m")
+
+
+def test_a_stock_that_averts_no_shortfall_is_not_needed_for_physical_shortfall_only():
+    # no shock: nobody is short with or without the 2,000 t pool, which is all still there at the end
+    text = render_report(run(build(AMPLE, shocks=[])))
+    verdict = plain(section(text, "verdict"))
+    assert (
+        "Not needed here: no physical shortfall avoided. Neither member would run short without the joint stock, "
+        "and neither member runs short with it. This answer counts physical shortfall only: the model gives the "
+        "stock no effect on prices (docs/limitations.md" in verdict
+    )
+    # each owns 1,000 t at the end, 1,000 t x 50 USD/kg x 1,000 kg/t = USD 50 m, beside a net cost of USD 50 m
+    rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
+    for row in rows.values():
+        assert row.endswith("USD 50.0 m hold USD 0 USD 50.0 m USD 50.0 m")
+    assert (
+        "(Japan 1,000 t; EU 1,000 t), valued at the reference price (rare earths 50 USD/kg: no market in this "
+        "scenario); it is not subtracted from the net cost." in verdict
+    )
+    assert "worth, at reference prices" in verdict
+
+
+@shipped_group("embargo_2010")
+def test_the_embargo_2010_verdict_values_the_untouched_pool_at_the_last_days_prices():
+    # The referee's figures, by hand from the run's tables: nobody draws, so each member still owns its
+    # contribution (timeseries.csv pool_share_t, day 730) and the market's last-day world prices are
+    # light 109.18 and heavy 1,278.20 USD/kg (market.csv, day 730):
+    #   Japan 4,596 t x 109.18 + 102 t x 1,278.20 = 501.8 m + 130.4 m = USD 632.2 m
+    #   EU    1,200 t x 109.18 +  30 t x 1,278.20 = 131.0 m +  38.3 m = USD 169.4 m
+    result = shipped_result("embargo_2010")
+    last = result.market[result.market["day"] == result.market["day"].max()]
+    world = dict(zip(last["material"], last["world_price_usd_per_kg"], strict=True))
+    assert world["light_ree"] == pytest.approx(109.18, abs=0.01)
+    assert world["heavy_ree"] == pytest.approx(1278.2, abs=0.01)
+    ts = result.timeseries
+    end = ts[ts["day"] == ts["day"].max()].set_index(["region", "material"])["pool_share_t"]
+    assert end[("japan", "light_ree")] == pytest.approx(4596) and end[("japan", "heavy_ree")] == pytest.approx(102)
+    assert end[("eu", "light_ree")] == pytest.approx(1200) and end[("eu", "heavy_ree")] == pytest.approx(30)
+    books = accounts(Run.of(result))
+    assert books["japan"].end_value_usd == pytest.approx(632.2e6, rel=2e-4)
+    assert books["eu"].end_value_usd == pytest.approx(169.4e6, rel=3e-4)
+    text = _shipped_report("embargo_2010")
+    verdict = plain(section(text, "verdict"))
+    assert "Not needed here: no physical shortfall avoided." in verdict
+    rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
+    assert rows["japan"].endswith("USD 89.0 m USD 632.2 m")
+    assert rows["eu"].endswith("USD 23.9 m USD 169.4 m")
+    # the tonnes by material, not one sum of light and heavy (Japan's 4,698 t, the pool's 5,928 t)
+    assert (
+        "(Japan 4,596 t of light rare earths and 102 t of heavy rare earths; EU 1,200 t of light rare earths and "
+        "30.0 t of heavy rare earths), valued at the world price of the run's last day, 30 Jun 2012 (light rare "
+        "earths 109.2 USD/kg; heavy rare earths 1,278 USD/kg); it is not subtracted from the net cost." in verdict
+    )
+    assert "worth, at the last day's prices" in verdict
+    assert "5,928" not in verdict and "4,698" not in verdict
 
 
 def test_a_pool_too_small_cuts_the_shortfall_in_part():
@@ -94,6 +154,8 @@ def test_a_pool_too_small_cuts_the_shortfall_in_part():
     verdict = plain(section(text, "verdict"))
     assert "In part: the joint stock cuts the members' shortfall from 6,000 t to 5,940 t (1.0% less)." in verdict
     assert "buying the pool USD 3.0 m" in verdict  # 60 t x 50 USD/kg
+    # all 60 t go on day 0: nobody owns anything at the end, and the note does not list zeros
+    assert "Still owns at the end: nothing is left of the pool or of stock bought at auction." in verdict
 
 
 def test_net_cost_adds_buying_holding_and_auction_flows_for_every_member():
@@ -267,6 +329,36 @@ def test_a_total_over_materials_that_count_different_things_is_split_by_material
     assert "These totals" not in render_report(run(TWO_MEMBERS))
 
 
+def test_a_total_over_materials_priced_far_apart_is_split_by_material():
+    # the ample pool (rare earths, 50 USD/kg) closes the 200 + 800 t gaps; Japan also uses 1 t/day of
+    # dy at 500 USD/kg, with no stock of it: short of 10 t over the 10 days, with the pool or without
+    dy = build(
+        AMPLE,
+        materials__dy={"price_usd_per_kg": 500},
+        regions__japan__demand__dy={"tonnes_per_day": 1},
+        regions__japan__sourcing__dy={"china": 1.0},
+        regions__japan__commercial_stock__dy={"tonnes": 0},
+    )
+    text = render_report(run(dy))
+    verdict = plain(section(text, "verdict"))
+    assert "cuts the members' shortfall from 1,010 t to 10.0 t" in verdict
+    assert (
+        "These totals add tonnes of materials priced far apart (reference prices: rare earths 50 USD/kg; dy "
+        "500 USD/kg); by material, the shortfall is rare earths 0 t (1,000 t without the joint stock) and dy "
+        "10.0 t (10.0 t without the joint stock)." in verdict
+    )
+    # each member owns 500 t of rare earths at the end, and no dy
+    assert "(Japan 500 t of rare earths; EU 500 t of rare earths)" in verdict
+    assert (
+        "The All materials column adds tonnes of materials priced far apart (reference prices: rare earths "
+        "50 USD/kg; dy 500 USD/kg): a tonne of one is not worth a tonne of another" in plain(section(text, "regions"))
+    )
+    # one material, or prices within a factor 2: nothing is said
+    assert "priced far apart" not in render_report(run(AMPLE))
+    near = build(dy, materials__dy__price_usd_per_kg=100)
+    assert "priced far apart" not in render_report(run(near))
+
+
 def test_the_cost_line_names_the_materials_it_cannot_value():
     """A material without a price counts as 0 in every cost; the headline says which."""
     priced = render_report(run(TWO_MEMBERS))
@@ -382,6 +474,26 @@ def test_price_section_states_the_peak_worked_out_by_hand():
     assert '<figure data-figure="prices"' in text
 
 
+@shipped_group("embargo_2010")
+def test_the_extra_at_spot_prices_is_named_an_opportunity_cost_against_the_reference_prices():
+    # crisis_extra_cost_usd values all that is used at each day's price against the reference price
+    # (light 13.13, heavy 156.5 USD/kg): Japan 4.12 + 1.12 bn, the EU 1.08 + 0.33 bn = USD 6.64 bn
+    result = shipped_result("embargo_2010")
+    total = sum(result.metrics[f"crisis_extra_cost_usd.{m}"] for m in ("japan", "eu"))
+    assert total == pytest.approx(6.64e9, rel=1e-3)
+    text = _shipped_report("embargo_2010")
+    verdict = plain(section(text, "verdict"))
+    assert (
+        "Valued at each day's price rather than at the reference price (light rare earths 13.13 USD/kg; heavy rare "
+        "earths 156.5 USD/kg), all that the members used over the run comes to USD 6.64 bn more: an opportunity "
+        "cost at spot prices, not what was paid, since the model values stock bought earlier and contract volumes "
+        "at the day's price too." in verdict
+    )
+    assert "buying at crisis prices" not in text
+    prices = plain(section(text, "prices"))
+    assert "what it used, valued at each day's price, comes to USD 4.12 bn more than at the reference price" in prices
+
+
 def test_a_peak_on_the_last_day_is_said_to_be_still_rising():
     # the same world stopped after 9 days (days 0..8): the price climbs every day until the cap
     # of day 9, so the highest is that of the last day, 9 Jul 2010
@@ -487,6 +599,19 @@ def test_auctions_of_an_empty_pool_say_there_was_nothing_to_offer():
     assert "; nothing sold: the pool had nothing left to offer." in rule
 
 
+def test_the_fairness_index_of_a_small_shortfall_says_it_only_tells_who_carries_it():
+    # Japan alone is halted until day 1, with no stock and no pool: short of its 20 t/day on days 0-5 (the halt,
+    # then the 5 days a shipment takes), 120 t, against (20 + 80) t/day x 600 days = 60,000 t of demand: 0.2%
+    halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1}]
+    result = run(build(TWO_MEMBERS, shocks=halt, horizon_days=600, agreement__pool__contributions={}))
+    assert result.metrics["total_shortfall_t"] == pytest.approx(120.0)
+    sentence = plain(overall_finding(Run.of(result)))
+    assert sentence.endswith(
+        "is 0.50, with the shortfall on 1 of the 2 members. The index says only who carries the shortfall, not how "
+        "heavy it is: 120 t is 0.2% of the members' demand over the run."
+    )
+
+
 def test_the_fairness_index_says_how_many_members_bear_the_shortfall():
     # only Japan is halted: Japan bears all the shortfall, so Jain's index of the two shares (x, 0) is
     # x^2 / (2 x^2) = 0.50, and the sentence says the shortfall is on 1 of the 2 members
@@ -495,3 +620,25 @@ def test_the_fairness_index_says_how_many_members_bear_the_shortfall():
     assert sentence.endswith(
         "(Jain's index of shortfall shares, 1 = equal) is 0.50, with the shortfall on 1 of the 2 members."
     )
+
+
+# --- shocks ------------------------------------------------------------------------------------
+
+
+def test_an_embargo_that_leaks_says_how_much_gets_through():
+    # leak_share is the share of the stopped shipments that gets through anyway: a "full halt" with 70%
+    # leaking stops 30% of the flow, and the shock table and timeline say so
+    def shocks_text(**fields: object) -> str:
+        text = render_report(run(build(ONE_REGION, start_date="2010-07-01", shocks=[halt(**fields)])))
+        return plain(section(text, "shocks"))
+
+    leaky = shocks_text(leak_share=0.7)
+    assert leaky.count("full halt (70% leaks through)") == 2  # the timeline's label and the table
+    assert "50% cut (30% of what it stops leaks through)" in shocks_text(severity=0.5, leak_share=0.3)
+    assert "leaks" not in shocks_text()
+
+
+@shipped_group("embargo_2010")
+def test_the_2010_halt_to_japan_is_told_as_a_halt_through_which_70_percent_leaks():
+    shocks = plain(section(_shipped_report("embargo_2010"), "shocks"))
+    assert "full halt (70% leaks through)" in shocks

@@ -50,8 +50,8 @@ from simulator.report.rule import auction_results, rule_releases, rule_words
 from simulator.report.style import CSS
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
 from simulator.report.uncertainty import uncertainty_section
-from simulator.report.verdict import verdict_section
-from simulator.report.words import join_words, span_dates
+from simulator.report.verdict import prices_apart, verdict_section
+from simulator.report.words import join_words, price, span_dates
 from simulator.results import Result
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.changes import Change, differences, shown
@@ -194,6 +194,18 @@ def _curves(run: Run) -> list[str]:
     return out
 
 
+def _apart_note(run: Run) -> str:
+    """`` Its tonnes add materials priced far apart (...)``, when they are (:func:`prices_apart`); else empty."""
+    apart = prices_apart(run)
+    if not apart:
+        return ""
+    priced = "; ".join(f"{run.names.material_text(m)} {price(p)} USD/kg" for m, p in apart.items())
+    return (
+        f" The All materials column adds tonnes of materials priced far apart (reference prices: {priced}): "
+        "a tonne of one is not worth a tonne of another, so read tonnes by material."
+    )
+
+
 def tonnes_note(run: Run) -> str:
     """What the report's tonnes count, from each material's ``tonnes_of``.
 
@@ -323,7 +335,7 @@ def render_report(
         *(region_table(run, r, books.get(r)) for r in run.regions()),
         '<p class="note">* All materials: days on which any material was short. Costs in millions of US dollars '
         f"over the simulated period; the net cost of strategic stock is the verdict's.{_resourcing_note(run)} "
-        f"{escape(tonnes_note(run))}</p>",
+        f"{escape(tonnes_note(run))}{escape(_apart_note(run))}</p>",
         "</section>",
         '<section id="rule"><h2>Release rule</h2>',
         *rule_words(s),

@@ -14,6 +14,9 @@ run's summary figures (``holding_cost_usd``, ``refill_cost_usd``,
 owners by ownership share). What the member still owns at the end (its share of the
 unsold pool and stock it bought at auction but had not yet drawn) is listed beside
 the cost, not netted from it: what it is worth depends on a price nobody has paid.
+Beside it the report gives what it would fetch on the run's last day
+(:func:`end_prices`): at that day's world price for a material with a market, else at
+the material's reference price.
 
 Stock a member wins at auction is held in the pool for it and drawn as its gaps open,
 so over a run ``won = drawn from bought stock + bought stock left at the end``.
@@ -45,6 +48,18 @@ class Stake:
     """Bought at auction and not yet drawn on the last day."""
     pool_share_end_t: float
     """The member's share of the unsold pool on the last day."""
+    end_price_usd_per_kg: float | None = None
+    """What a kg of it is worth on the last day (:func:`end_prices`; None: the scenario gives no price)."""
+
+    @property
+    def end_t(self) -> float:
+        """What the member still owns on the last day: its pool share and bought stock not yet drawn."""
+        return self.pool_share_end_t + self.unused_auction_t
+
+    @property
+    def end_value_usd(self) -> float:
+        """:attr:`end_t` at :attr:`end_price_usd_per_kg` (0 without a price)."""
+        return self.end_t * (self.end_price_usd_per_kg or 0.0) * KG_PER_T
 
     @property
     def buying_usd(self) -> float:
@@ -85,6 +100,11 @@ class Account:
         """Buying + holding + refills + auction spend - auction revenue."""
         return self.buying_usd + self.holding_usd + self.refill_usd + self.auction_paid_usd - self.auction_received_usd
 
+    @property
+    def end_value_usd(self) -> float:
+        """What it still owns on the last day, valued at :func:`end_prices`, all materials."""
+        return sum(s.end_value_usd for s in self.stakes.values())
+
     def total(self, field: str) -> float:
         """A :class:`Stake` field summed over materials."""
         return float(sum(getattr(s, field) for s in self.stakes.values()))
@@ -94,6 +114,24 @@ def _last(run: Run, region: str, material: str, column: str) -> float:
     ts = run.result.timeseries
     rows = ts[(ts["region"] == region) & (ts["material"] == material)]
     return float(rows[column].iloc[-1]) if len(rows) else 0.0
+
+
+def end_prices(run: Run) -> dict[str, tuple[float | None, bool]]:
+    """By material: the price (USD/kg) at which stock left on the last day is valued, and whether it is the market's.
+
+    A material with a market: the world price of the run's last day (``market.csv``); without
+    one, its reference price (:func:`reference_price`; None when the scenario gives none).
+    """
+    scenario = run.result.scenario
+    market = run.result.market
+    out: dict[str, tuple[float | None, bool]] = {}
+    for material in run.materials():
+        rows = market[market["material"] == material] if material in scenario.market and len(market) else market[:0]
+        if len(rows):
+            out[material] = (float(rows.sort_values("day")["world_price_usd_per_kg"].iloc[-1]), True)
+        else:
+            out[material] = (reference_price(scenario, material), False)
+    return out
 
 
 def accounts(run: Run) -> dict[str, Account]:
@@ -106,6 +144,7 @@ def accounts(run: Run) -> dict[str, Account]:
     materials = run.materials()
     members = run.result.structure.member_names
     contributed_t = starting_stocks(scenario).contributed_t
+    valued = end_prices(run)
     for member in members:
         stakes = {}
         for material in materials:
@@ -121,6 +160,7 @@ def accounts(run: Run) -> dict[str, Account]:
                 drawn_rule_t=float(run.cell(member, material, "released_rule_t")),
                 unused_auction_t=_last(run, member, material, "auction_stock_t"),
                 pool_share_end_t=_last(run, member, material, "pool_share_t"),
+                end_price_usd_per_kg=valued[material][0],
             )
 
         def cells(name: str, member: str = member) -> float:

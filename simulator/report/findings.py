@@ -255,6 +255,10 @@ def _material_finding(run: Run, region: str, material: str) -> str:
     )
 
 
+SMALL_SHORTFALL_SHARE = 0.01
+"""A total shortfall under this share of the group's demand is called small beside the fairness index."""
+
+
 def overall_finding(run: Run) -> str:
     """Total shortfall of the members (all regions without an agreement) and fairness."""
     total = run.metric("total_shortfall_t")
@@ -275,6 +279,13 @@ def overall_finding(run: Run) -> str:
         if len(short) < len(group):  # the index counts the others as bearing none, as they do
             who = "members" if run.result.structure.member_names else "regions"
             text += f", with the shortfall on {len(short)} of the {len(group)} {who}"
+        demand = float(sum(run.cell(r, m, "demand_t") or 0.0 for r in group for m in run.materials()))
+        if demand > 0 and total / demand < SMALL_SHORTFALL_SHARE:
+            whose = "the members'" if run.result.structure.member_names else "all regions'"
+            text += (
+                f". The index says only who carries the shortfall, not how heavy it is: {tonnes(total)} is "
+                f"{percent(total / demand)} of {whose} demand over the run"
+            )
     return text + "."
 
 

@@ -13,8 +13,12 @@ material it has demand for (a region without demand pays no price and uses nothi
   summed over the days);
 - the share of that realised demand it was still short of (``shortfall_share``), since
   wanting less is not getting what is wanted;
-- the demand the price destroyed (``demand_destroyed_t``), the extra spend at crisis
-  prices (``crisis_extra_cost_usd``) and the surplus lost on the destroyed demand.
+- the demand the price destroyed (``demand_destroyed_t``); what all it used comes to at
+  each day's price over the reference price (``crisis_extra_cost_usd``: an opportunity
+  cost at spot prices, since the model values stock bought earlier and contract volumes
+  at the day's price too); and the surplus lost on the use the price destroyed, on the
+  model's own demand curve (:mod:`simulator.report.surplus`; the run's tables keep
+  ``lost_surplus_usd``, a linear triangle, which overstates it).
 
 Names, units and labels of these quantities come from :mod:`simulator.quantities`.
 """
@@ -27,14 +31,26 @@ import numpy as np
 
 from simulator import quantities
 from simulator.report.findings import Run
+from simulator.report.surplus import lost_surplus_usd
 from simulator.report.words import cap, join_words, percent, price, times, tonnes, usd, usd_all, usd_m, when
 from simulator.scenario.checks import reference_price
 
 PEAK = quantities.get("summary", "peak_price_usd_per_kg")
 DESTROYED = quantities.get("summary", "demand_destroyed_t")
 EXTRA = quantities.get("summary", "crisis_extra_cost_usd")
-SURPLUS = quantities.get("summary", "lost_surplus_usd")
-"""The surplus lost on the demand the price destroyed."""
+EXTRA_LABEL = "Used, at spot over reference prices"
+EXTRA_NOTE = (
+    "all the region used, valued at the price it paid each day, less the same tonnes at the reference price: "
+    "an opportunity cost at spot prices, not what was paid, since stock bought earlier and contract volumes are "
+    "valued at the day's price too."
+)
+SURPLUS_LABEL = "Surplus lost on the use given up"
+SURPLUS_NOTE = (
+    "the consumer surplus lost on the use the price destroyed, on the model's own demand curve (constant "
+    "elasticity, with its floor and substitution; docs/outputs.md); with the column before, the buyers' whole "
+    "surplus loss against the reference price. summary.csv's lost_surplus_usd takes a straight demand curve "
+    "instead, which overstates the loss of a price rise."
+)
 DEMAND = quantities.get("summary", "demand_t")
 BASELINE = quantities.daily("baseline_demand_t")
 WORLD = quantities.daily("world_price_usd_per_kg")
@@ -100,16 +116,18 @@ def _region_sentence(run: Run, region: str, material: str, reference: float) -> 
             "could not be supplied"
         )
     extra = float(run.cell(region, material, EXTRA.name))
-    lost = float(run.cell(region, material, SURPLUS.name))
+    lost = lost_surplus_usd(run, region, material)
     costs = []
-    extra_usd, lost_usd = usd_all([extra, lost])  # one unit for the sentence's amounts
-    if extra:
-        costs.append(f"buying at crisis prices cost it {run.tag(extra_usd, extra, f'{EXTRA.name}.{key}')} extra")
-    if lost:
+    extra_usd, lost_usd = usd_all([abs(extra), lost])  # one unit for the sentence's amounts
+    if extra > 0:
         costs.append(
-            f"the surplus lost on the demand the price destroyed comes to "
-            f"{run.tag(lost_usd, lost, f'{SURPLUS.name}.{key}')}"
+            f"what it used, valued at each day's price, comes to {run.tag(extra_usd, extra, f'{EXTRA.name}.{key}')} "
+            "more than at the reference price"
         )
+    elif extra < 0:  # prices below the reference: a saving, shown as a positive amount (untagged)
+        costs.append(f"what it used, valued at each day's price, comes to {extra_usd} less than at the reference price")
+    if lost:
+        costs.append(f"the surplus lost on the use the price destroyed comes to {lost_usd}")
     return text + ("; " + join_words(costs) if costs else "") + "."
 
 
@@ -138,8 +156,8 @@ def _table(run: Run, materials: list[str]) -> str:
         f"{escape(PEAK.label)}<br><small>{escape(PEAK.unit)}; rise</small>",
         f"Realised {escape(DEMAND.label.lower())}<br><small>{escape(DEMAND.unit)}; against baseline</small>",
         f"{escape(DESTROYED.label)}<br><small>{escape(DESTROYED.unit)}</small>",
-        f"{escape(EXTRA.label)}<br><small>USD m</small>",
-        f"{escape(SURPLUS.label)}<br><small>USD m</small>",
+        f"{escape(EXTRA_LABEL)}<br><small>USD m</small>",
+        f"{escape(SURPLUS_LABEL)}<br><small>USD m</small>",
     ]
     rows = []
     for region in run.regions():
@@ -159,7 +177,7 @@ def _table(run: Run, materials: list[str]) -> str:
                 f"{tonnes(realised)}<br><small>{against}</small>",
                 tonnes(float(run.cell(region, material, DESTROYED.name))),
                 usd_m(float(run.cell(region, material, EXTRA.name))),
-                usd_m(float(run.cell(region, material, SURPLUS.name))),
+                usd_m(lost_surplus_usd(run, region, material)),
             ]
             rows.append(
                 f"<tr><th>{escape(run.names.region(region))}<br><small>{escape(run.names.material(material))}"
@@ -170,8 +188,8 @@ def _table(run: Run, materials: list[str]) -> str:
         + "".join(f"<th>{h}</th>" for h in head)
         + f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         f'<p class="note">{escape(PEAK.label)}: {escape(PEAK.description)} Rise: peak over reference price. Against '
-        f"baseline: 1 \u2212 realised / baseline demand over the run. {escape(EXTRA.label)}: "
-        f"{escape(EXTRA.description)} {escape(SURPLUS.label)}: {escape(SURPLUS.description)}</p>"
+        f"baseline: 1 \u2212 realised / baseline demand over the run. {escape(EXTRA_LABEL)}: "
+        f"{escape(EXTRA_NOTE)} {escape(SURPLUS_LABEL)}: {escape(SURPLUS_NOTE)}</p>"
     )
 
 
@@ -208,10 +226,22 @@ def price_line(run: Run) -> str:
     extra = float(sum(run.metric(f"{EXTRA.name}.{r}") or 0.0 for r in who))
     group = "the members" if run.result.structure.member_names else "the regions"
     metric = f"sum:{EXTRA.name}:{','.join(who)}"
-    return (
+    references = "; ".join(
+        f"{run.names.material_text(m)} {price(reference_price(run.result.scenario, m) or 0.0)} USD/kg"
+        for m in materials
+    )
+    text = (
         f"Prices rose up to {times(rises[top])} ({run.names.material_text(top)}, {price(peak)} USD/kg "
-        f"{_peak_when(run, day)}); buying at crisis prices cost {group} "
-        f"{run.tag(usd(extra), extra, metric)} extra."
+        f"{_peak_when(run, day)})."
+    )
+    if not extra:
+        return text
+    more = "more" if extra > 0 else "less"
+    shown = run.tag(usd(extra), extra, metric) if extra > 0 else usd(-extra)
+    return text + (
+        f" Valued at each day's price rather than at the reference price ({references}), all that {group} used "
+        f"over the run comes to {shown} {more}: an opportunity cost at spot prices, not what was paid, since the "
+        "model values stock bought earlier and contract volumes at the day's price too."
     )
 
 

@@ -10,20 +10,36 @@ from what the tonnes do (the sentences on sharing are :mod:`simulator.report.sha
 Every member gets a row: short or not with the stock, with its
 share alone and without it,
 what it received from the shared stock, what it paid and received at auction, what
-its pool share cost to buy and hold, the net, and what it still owns at the end
-(:mod:`simulator.report.accounts`). Without an agreement, each region's shortfall and
-the costs of its own policies.
+its pool share cost to buy and hold, the net, and what it still owns at the end, worth
+at the last day's world prices (reference prices without a market), its tonnes by
+material in the note under the table (:mod:`simulator.report.accounts`). A stock that
+averts no shortfall is "not needed" for physical shortfall only: the model gives it no
+effect on prices. Without an agreement, each region's shortfall and the costs of its own
+policies.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from simulator.report.accounts import Account
+from simulator.report.accounts import Account, end_prices
 from simulator.report.findings import Run
 from simulator.report.prices import price_line
 from simulator.report.sharing import changed_shortfalls, grant_note, granted, pooling_line, ratio_line
-from simulator.report.words import VISIBLE_T, days, in_millions, join_words, percent, price, tonnes, usd, usd_all, when
+from simulator.report.words import (
+    VISIBLE_T,
+    cap,
+    days,
+    in_millions,
+    join_words,
+    percent,
+    price,
+    tonnes,
+    usd,
+    usd_all,
+    when,
+)
+from simulator.scenario.checks import reference_price
 
 SMALL = "<br><small>{}</small>"
 ALMOST_ENTIRELY = 0.9
@@ -34,6 +50,12 @@ STOCK_AND_PRICE = (
     "the price answers commercial stocks."
 )
 """Said beside the prices of a run with an agreement (docs/limitations.md, markets)."""
+PHYSICAL_ONLY = (
+    "This answer counts physical shortfall only: the model gives the stock no effect on prices "
+    "(docs/limitations.md, \u201cA strategic stock does not move the price\u201d), so any calming of prices "
+    "it might bring is not weighed here."
+)
+"""Said where the verdict finds the stock not needed: a stock that averts no shortfall may still be worth holding."""
 
 
 def _short(run: Run, region: str) -> str:
@@ -97,7 +119,8 @@ def headline(run: Run, alone: Run | None) -> str:
     short_without = [m for m in members if alone.metric(f"shortfall_t.{m}") > 0]
     if without_t == 0:
         return (
-            f"Not needed here: {group} would run short without the joint stock, and {group} runs short with it."
+            f"Not needed here: no physical shortfall avoided. {cap(group)} would run short without the joint stock, "
+            f"and {group} runs short with it. {PHYSICAL_ONLY}"
             if with_t == 0
             else f"No: {group} would run short without the joint stock, yet the members are short of {shown_with} "
             "with it."
@@ -165,16 +188,47 @@ def outlasts_line(run: Run) -> str:
     )
 
 
-def units_line(run: Run, alone: Run | None) -> str:
-    """The shortfall of each material, when the materials count different things (``tonnes_of``).
+PRICES_APART = 2.0
+"""Materials whose reference prices differ by more than this factor are priced far apart: their tonnes are not added
+silently."""
 
-    The headline's totals then add tonnes of oxide to tonnes of magnet. Empty otherwise.
+
+def prices_apart(run: Run) -> dict[str, float]:
+    """The run's materials with their reference prices, when these differ by more than :data:`PRICES_APART` (else {}).
+
+    Materials without a price are left out.
+    """
+    scenario = run.result.scenario
+    priced = {m: p for m in run.materials() if (p := reference_price(scenario, m))}
+    if len(priced) < 2 or max(priced.values()) <= PRICES_APART * min(priced.values()):
+        return {}
+    return priced
+
+
+def _mixed_total(run: Run, alone: Run | None, who: list[str]) -> bool:
+    """Whether a shortfall total of the headline adds tonnes of two materials or more (with or without the stock)."""
+    for of in (run, alone):
+        if of is None:
+            continue
+        short = [m for m in of.materials() if sum(of.cell(r, m, "shortfall_t") or 0.0 for r in who) > 0]
+        if len(short) > 1:
+            return True
+    return False
+
+
+def units_line(run: Run, alone: Run | None) -> str:
+    """The shortfall of each material, when the headline's totals add unlike tonnes.
+
+    When the materials count different things (``tonnes_of``), the totals add tonnes of oxide
+    to tonnes of magnet; when their reference prices lie far apart (:func:`prices_apart`) and
+    two materials or more are short, they add tonnes worth very different amounts. Empty otherwise.
     """
     materials = run.result.scenario.materials
     counted = {materials[m].tonnes_of or "" for m in run.materials()}
-    if len(counted) < 2:
-        return ""
     who = run.result.structure.member_names or run.regions()
+    apart = prices_apart(run)
+    if len(counted) < 2 and not (apart and _mixed_total(run, alone, who)):
+        return ""
 
     def short(of: Run, material: str) -> float:
         return float(sum(of.cell(r, material, "shortfall_t") or 0.0 for r in who))
@@ -186,12 +240,66 @@ def units_line(run: Run, alone: Run | None) -> str:
         if alone is not None:
             text += f" ({tonnes(short(alone, m))} without the joint stock)"
         parts.append(text)
-    kinds = join_words([f"tonnes of {c}" if c else "tonnes" for c in sorted(counted)])
-    return f"These totals add {kinds}; by material, the shortfall is {join_words(parts)}."
+    if len(counted) >= 2:
+        kinds = join_words([f"tonnes of {c}" if c else "tonnes" for c in sorted(counted)])
+        return f"These totals add {kinds}; by material, the shortfall is {join_words(parts)}."
+    priced = "; ".join(f"{run.names.material_text(m)} {price(p)} USD/kg" for m, p in apart.items())
+    return (
+        f"These totals add tonnes of materials priced far apart (reference prices: {priced}); by material, the "
+        f"shortfall is {join_words(parts)}."
+    )
+
+
+def end_basis(run: Run) -> str:
+    """The prices stock left on the last day is valued at (:func:`end_prices`), in words.
+
+    ``the world price of the run's last day, 30 Jun 2012 (light rare earths 109.2 USD/kg; ...)``; a
+    material without a market is valued at its reference price, and the phrase says so.
+    """
+    valued = end_prices(run)
+    market = [f"{run.names.material_text(m)} {price(v)} USD/kg" for m, (v, live) in valued.items() if live and v]
+    fixed = [f"{run.names.material_text(m)} {price(v)} USD/kg" for m, (v, live) in valued.items() if not live and v]
+    last = when(run.result.start_date, run.result.scenario.horizon_days - 1)
+    parts = []
+    if market:
+        parts.append(f"the world price of the run's last day, {last} ({'; '.join(market)})")
+    if fixed:
+        reason = "no market in this scenario" if not market else "no market for it"
+        parts.append(f"the reference price ({'; '.join(fixed)}: {reason})")
+    return " and ".join(parts) or "no price (the scenario gives none)"
+
+
+def owned_note(run: Run, accounts: dict[str, Account]) -> str:
+    """What each member still owns at the end, in tonnes by material, and the prices it is valued at.
+
+    ``Still owns at the end: ... (Japan 4,596 t of light rare earths and 102 t of heavy rare
+    earths; ...), valued at ...; it is not subtracted from the net cost.`` Tonnes of different
+    materials are not added: they may be worth very different amounts.
+    """
+    names = run.names
+    several = len(run.materials()) > 1
+    parts = []
+    for member, account in accounts.items():
+        held = [
+            tonnes(s.end_t) + (f" of {names.material_text(x)}" if several else "")
+            for x, s in account.stakes.items()
+            if s.end_t >= VISIBLE_T
+        ]
+        unused = account.total("unused_auction_t")
+        text = f"{names.region(member)} {join_words(held) or 'nothing'}"
+        if unused >= VISIBLE_T:
+            text += f", of which {tonnes(unused)} bought at auction and not yet used"
+        parts.append(text)
+    if not any(a.total("end_t") >= VISIBLE_T for a in accounts.values()):
+        return "Still owns at the end: nothing is left of the pool or of stock bought at auction."
+    return (
+        "Still owns at the end: what is left of its pool share, and stock it bought at auction and has not drawn "
+        f"({'; '.join(parts)}), valued at {end_basis(run)}; it is not subtracted from the net cost."
+    )
 
 
 def cost_line(run: Run, accounts: dict[str, Account]) -> str:
-    """What the joint stock costs the members together, and what is left of it at the end."""
+    """What the joint stock costs the members together (what is left of it at the end: :func:`owned_note`)."""
     if not accounts:
         return ""
     horizon = run.result.scenario.horizon_days
@@ -215,11 +323,6 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
             f" Auctions move {shown_moved} between members, net of what each receives back as an owner of the pool "
             "(the proceeds go to the pool's owners)."
         )
-    left = run.metric("pool_end_t")
-    unused = sum(a.total("unused_auction_t") for a in accounts.values())
-    if joint and (left or unused >= VISIBLE_T):
-        text += f" Left at the end: {run.t(left, 'pool_end_t')} in the pool"
-        text += f", plus {tonnes(unused)} bought at auction and not yet used." if unused >= VISIBLE_T else "."
     return text
 
 
@@ -282,9 +385,10 @@ def _member_row(
         cells.append(f"<td>{held}</td>")
     cells.append(f'<td class="net">{usd(account.net_usd, in_millions=millions)}</td>')
     if joint:
-        share, unused = account.total("pool_share_end_t"), account.total("unused_auction_t")
-        below = SMALL.format(f"{tonnes(unused)} bought, unused") if unused >= VISIBLE_T else ""
-        cells.append(f"<td>{tonnes(share + unused)}{below}</td>")
+        # the tonnes, by material, are in the note under the table: the row stays one screen high
+        unvalued = any(s.end_t >= VISIBLE_T and not s.end_price_usd_per_kg for s in account.stakes.values())
+        worth = usd(account.end_value_usd, in_millions=millions) + (" + ?" if unvalued else "")
+        cells.append(f'<td class="owns"><span class="money">{worth}</span></td>')
     return f'<tr data-member="{escape(m)}">{"".join(cells)}</tr>'
 
 
@@ -304,11 +408,21 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
         head.append("Auctions: paid")
     head += ["Pool share: bought" if joint else "Reserve", "Net cost"]
     if joint:
-        head.append("Still owns at the end")
+        live = any(on_market for _, on_market in end_prices(run).values())
+        basis = "the last day's prices" if live else "reference prices"
+        head.append(f"Still owns at the end<br><small>worth, at {basis}</small>")
     amounts = [
         value
         for a in accounts.values()
-        for value in (a.auction_paid_usd, a.auction_received_usd, a.holding_usd, a.refill_usd, a.buying_usd, a.net_usd)
+        for value in (
+            a.auction_paid_usd,
+            a.auction_received_usd,
+            a.holding_usd,
+            a.refill_usd,
+            a.buying_usd,
+            a.net_usd,
+            a.end_value_usd,
+        )
     ]
     grants = granted(run) if joint and scenario.agreement.settlement.kind == "grant" else {}
     amounts += [abs(value) for _, value in grants.values()]
@@ -324,8 +438,8 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     note = (
         "Net cost = buying its pool share at the reference price"
         + (f" ({'; '.join(prices)})" if prices else "")
-        + " + holding + refills + paid at auction \u2212 received from auctions. What it still owns at the end is "
-        "not subtracted."
+        + " + holding + refills + paid at auction \u2212 received from auctions. "
+        + owned_note(run, accounts)
         if joint
         else "Net cost = holding its reserve + refills"
         + (" + paid at auction \u2212 received from auctions" if auctions else "")
