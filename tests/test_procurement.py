@@ -280,3 +280,39 @@ def test_run_and_validate_say_where_the_sourcing_asks_more_than_a_capacity(tmp_p
     assert validated.exit_code == 0 and f"note: {path}: {note}\n" in validated.output
     path.write_text(yaml.safe_dump(over_capacity_world(12)))  # exactly full: nothing to say
     assert "note:" not in invoke("validate", path).output
+
+
+def test_the_fit_to_capacity_does_not_depend_on_the_horizon():
+    # the re-processor has no capacity until a 12 t/day plant opens on day 400: its shares are
+    # kept (built, it can serve them), so until then its 12 t/day are lost, whatever the horizon
+    data = build(
+        over_capacity_world(0),
+        **{"suppliers.reprocessor.capacity_additions": [{"material": "ree", "start": 400, "capacity_t_per_day": 12}]},
+    )
+    short = [series(run(build(data, horizon_days=days)), "shortfall_t", "eu")[:300] for days in (300, 500)]
+    assert short[0] == pytest.approx(short[1]) and short[0][10:] == pytest.approx(6.0)
+
+
+def test_a_quota_step_of_one_region_leaves_the_fit_of_the_others_alone():
+    # the EU's demand grows 20% a year and it has no quota; Japan's quota path steps on day 200
+    data = build(
+        over_capacity_world(12),
+        regions__eu__demand__ree__growth_per_year=0.2,
+        regions__japan__procurement={"quota": {"ree": {"max_share_per_supplier": 1.0, "max_share_path": [
+            {"start": 200, "max_share": 0.5}]}}},
+    )  # fmt: skip
+    plan = compile_plan(validate_data(data))
+    eu = list(plan.structure.regions).index("eu")
+    assert plan.stepped_sourcing_share[0, eu, 0, :, 0] == pytest.approx([0.7, 0.3])  # as written, on day 200 too
+
+
+def test_a_region_whose_only_supplier_is_full_moves_the_rest_to_those_with_a_route_by_room():
+    # Japan buys all its 10 t/day from the re-processor; with the EU's 6 t/day it is asked 16 of
+    # 9: each keeps 9/16 of its share, and Japan's cut 0.4375 goes to China, which it can reach
+    data = build(over_capacity_world(9), **{"regions.japan.sourcing.ree": {"reprocessor": 1.0}})
+    result = run(data)
+    portfolio = result.portfolio.set_index(["region", "supplier"])["sourcing_share"]
+    assert portfolio[("japan", "reprocessor")] == pytest.approx(9 / 16)
+    assert portfolio[("japan", "china")] == pytest.approx(7 / 16)
+    assert portfolio[("eu", "reprocessor")] == pytest.approx(0.3 * 9 / 16)
+    assert result.summary["shortfall_t"].sum() == 0

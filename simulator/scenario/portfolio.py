@@ -101,18 +101,21 @@ def within_capacity(shares: Array, demand: Array, capacity: Array, routes: Array
     share`` summed over the regions), each region's ask of it is cut in the same proportion
     (the supplier serves its customers pro rata), and what is cut moves to the region's
     other suppliers of the material with a route and room, in proportion to their shares
-    (regions in file order, each taking the room the earlier ones left). What none of them
-    can take stays where it was written, and the capacity cap then turns it away day by
-    day. Shares that fit (every shipped scenario's) are returned unchanged. The caller
-    passes the largest capacity reached in the run, so a supplier still building what its
-    shares need keeps them (and until then ships only what it can).
+    (regions in file order, each taking the room the earlier ones left; a region none of
+    whose other suppliers has a share moves it to those with a route and room, by their
+    room). What none of them can take stays where it was written, and the capacity cap then
+    turns it away day by day. Shares that fit (every shipped scenario's) are returned
+    unchanged. Callers pass day-0 demand and the capacity with every dated addition built
+    (:func:`built_capacities`), so the fit does not depend on the horizon or on the day, and
+    a supplier still building what its shares need keeps them (and until then ships only
+    what it can).
 
     ``demand`` is (region, material) in t/day, ``capacity`` (supplier, material) in t/day
     (``inf``: not limited), ``routes`` (region, supplier).
 
     A supplier asked for 12 t/day with 9 t/day of capacity serves 75% of each ask; the EU
     (20 t/day, 30% from it) moves 1.5 t/day to China, Japan (10 t/day, 60%) its 1.5 t/day to
-    China and Australia 2 : 1 by their shares (0.3 and 0.1 of 10 t/day):
+    China and Australia 3 : 1 by their shares (0.3 and 0.1):
 
     >>> within_capacity(np.array([[[0.7, 0.3, 0.0]], [[0.3, 0.6, 0.1]]]), np.array([[20.0], [10.0]]),
     ...                 np.array([[np.inf], [9.0], [5.0]]), np.ones((2, 3), bool)).round(6)
@@ -135,6 +138,8 @@ def within_capacity(shares: Array, demand: Array, capacity: Array, routes: Array
             room = np.where(routes[i] & ~over[:, j], capacity[:, j] - used[:, j], 0.0) / demand[i, j]
             room = np.minimum(room, cut.sum())  # none takes more than the whole cut (and no inf)
             takers = np.where(room > 0, shares[i, j], 0.0)
+            if takers.sum() <= 0:  # no other supplier with a share has room: those with a route, by room
+                takers = room
             moved = level_allocation(takers, np.zeros_like(takers), room, np.array(cut.sum()))
             left = 1.0 - moved.sum() / cut.sum()  # the share of the cut nothing could take
             new = shares[i, j] - cut * (1.0 - left) + moved
@@ -147,12 +152,11 @@ def capacity_notes(s: Scenario) -> list[str]:
     """One line for each supplier and material whose capacity the sourcing as written exceeds.
 
     What :func:`within_capacity` then does, said where the scenario sets it up (day-0 demand,
-    the largest capacity reached in the run).
+    the capacity with every dated addition built).
     """
     materials, suppliers = list(s.materials), list(s.suppliers)
-    demand = np.array([[demand_of(s, r, m).tonnes_per_day for m in materials] for r in s.regions])
-    asked = np.einsum("rms,rm->sm", normal_shares(s), demand)
-    capacity = capacities(s, s.horizon_days - 1)
+    asked = np.einsum("rms,rm->sm", normal_shares(s), day0_demand(s))
+    capacity = built_capacities(s)
     notes = []
     for k, j in zip(*np.nonzero(asked > capacity * (1.0 + 1e-9) + 1e-12), strict=True):
         notes.append(
@@ -232,6 +236,24 @@ def capacities(s: Scenario, day: int | None = None) -> Array:
     return stated
 
 
+def built_capacities(s: Scenario) -> Array:
+    """Capacity per supplier and material with every dated addition built in full (t/day), (supplier, material).
+
+    What a supplier can ship once its projects are complete, whatever the run's horizon.
+    """
+    stated = capacities(s)
+    materials = list(s.materials)
+    for k, sp in enumerate(s.suppliers):
+        for addition in s.suppliers[sp].capacity_additions:
+            stated[k, materials.index(addition.material)] += addition.capacity_t_per_day
+    return stated
+
+
+def day0_demand(s: Scenario) -> Array:
+    """Baseline demand on day 0 (t/day), (region, material)."""
+    return np.array([[demand_of(s, r, m).tonnes_per_day for m in s.materials] for r in s.regions])
+
+
 def share_step_days(s: Scenario) -> list[int]:
     """The days on which some quota's ``max_share_path`` changes the portfolio, in order."""
     days = {
@@ -278,7 +300,7 @@ def quota_shares(s: Scenario, day: int | None = None) -> tuple[Array, Array, lis
         demand = demand * np.power(1.0 + growth, day / DAYS_PER_YEAR)
     capacity = capacities(s, day)
     routes = np.array([[r in s.suppliers[sp].lead_time_days for sp in suppliers] for r in regions])
-    base = within_capacity(base, demand, capacities(s, s.horizon_days - 1), routes)  # capacity only grows
+    base = within_capacity(base, day0_demand(s), built_capacities(s), routes)  # the same on every step
     shares = base.copy()
     premium = np.zeros_like(base)
     used = np.einsum("rms,rm->sm", base, demand)
@@ -292,8 +314,7 @@ def quota_shares(s: Scenario, day: int | None = None) -> tuple[Array, Array, lis
             spare = capacity[:, j] - used[:, j] + base[i, j] * demand[i, j]
             headroom = np.where(np.isfinite(spare), spare / demand[i, j], np.inf)
             # a supplier without a lead time to this region cannot take volume here
-            routes = np.array([r in s.suppliers[sp].lead_time_days for sp in suppliers])
-            headroom = np.where(routes, headroom, 0.0)
+            headroom = np.where(routes[i], headroom, 0.0)
             caps, step = _caps(s, quota, day, suppliers)
             try:
                 new = apply_quota(base[i, j], caps, minimum, headroom)
