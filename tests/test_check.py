@@ -1086,3 +1086,26 @@ def test_the_order_of_regions_is_part_of_a_scenario_and_named_when_it_changes():
     assert sorted(key for key in before if before[key] != after[key]) == ["regions order"]
     with_keys_reordered = {**data, "regions": {r: dict(reversed(list(v.items()))) for r, v in data["regions"].items()}}
     assert scenario_hash(validate_data(with_keys_reordered, "c.yaml")) == scenario_hash(first)  # formatting only
+
+
+def test_a_baseline_from_before_the_order_joined_the_hash_is_not_taken_for_an_edit(repo):
+    # a CI team's baseline written by the earlier scheme: no "... order" parts, the hash of the
+    # scenario data alone; rewrite pair's baseline that way and move one number
+    import hashlib
+
+    from simulator.scenario import load_scenario
+
+    path = repo / "baselines" / "pair.json"
+    record = json.loads(path.read_text())
+    record["scenario_parts"] = {k: v for k, v in record["scenario_parts"].items() if not k.endswith(" order")}
+    data = load_scenario(repo / "pair.yaml").model_dump(mode="json")
+    record["scenario_hash"] = hashlib.sha256(
+        json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
+    record["metrics"]["total_shortfall_t"] += 1.0
+    path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    result = check(repo)
+    assert result.exit_code == 1
+    assert "drift        pair: 1 number(s) moved (scenario unchanged, package version 0.1.0 unchanged" in result.output
+    edit(repo / "pair.yaml", horizon_days=50)  # a real edit is still named, without the order parts
+    assert "(scenario changed since its baseline: horizon_days)" in check(repo).output

@@ -102,6 +102,10 @@ def run_record(scenario: Scenario) -> dict[str, Any]:
     }
 
 
+ORDER_PART = " order"
+"""The end of the parts that hash the order of regions, materials and suppliers (``regions order``)."""
+
+
 def scenario_parts(scenario: Scenario) -> dict[str, str]:
     """A 12-hex-digit hash of each part of the scenario: a top-level field, each entry of a mapping, each shock.
 
@@ -117,7 +121,7 @@ def scenario_parts(scenario: Scenario) -> dict[str, str]:
     parts = {}
     data = scenario.model_dump(mode="json")
     for key, names in with_order(data)["order"].items():
-        parts[f"{key} order"] = _short_hash(names)
+        parts[key + ORDER_PART] = _short_hash(names)
     for key, value in data.items():
         if isinstance(value, dict) and value:
             parts.update({f"{key}.{sub}": _short_hash(item) for sub, item in value.items()})
@@ -135,12 +139,38 @@ def _short_hash(value: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
+def _ordered(record: dict[str, Any]) -> bool:
+    """Whether a record's hashes count the order of regions, materials and suppliers (those from before do not)."""
+    parts = record.get("scenario_parts")
+    return not isinstance(parts, dict) or any(key.endswith(ORDER_PART) for key in parts)
+
+
+def same_scenario(old: dict[str, Any], new: dict[str, Any], scenario: Scenario) -> bool:
+    """Whether the baseline ``old`` was written for ``scenario`` (``new``: its record now).
+
+    A baseline written before the order of regions, materials and suppliers joined the hash
+    is compared by the hash of its time, so that the new scheme is not taken for an edit.
+    """
+    if old["scenario_hash"] == new["scenario_hash"]:
+        return True
+    if _ordered(old):
+        return False
+    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return old["scenario_hash"] == hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def changed_parts(old: dict[str, Any], new: dict[str, Any]) -> list[str] | None:
-    """The scenario parts whose hash differs between two records (None when ``old`` has no parts)."""
+    """The scenario parts whose hash differs between two records (None when ``old`` has no parts).
+
+    The order parts count only when ``old`` has them (a baseline from before them has none).
+    """
     before, after = old.get("scenario_parts"), new.get("scenario_parts")
     if not isinstance(before, dict) or not isinstance(after, dict):
         return None
-    return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
+    keys = set(before) | set(after)
+    if not _ordered(old):
+        keys = {key for key in keys if not key.endswith(ORDER_PART)}
+    return sorted(key for key in keys if before.get(key) != after.get(key))
 
 
 def curve_by_day(record: dict[str, Any], curve: str, cell: str) -> dict[int, Number]:

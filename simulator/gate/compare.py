@@ -30,6 +30,7 @@ from simulator.gate.baseline import (
     read_baseline,
     rounded,
     run_record,
+    same_scenario,
     settle,
 )
 from simulator.gate.tolerances import Tolerance, Tolerances
@@ -223,7 +224,7 @@ def check_one(
     except Exception as exc:  # a crash in one scenario must not hide the others' results
         return outcome("error", message=f"the run failed: {exc!r}")
     drifts = compare(key, baseline, current, tolerances, scenario.name)
-    changed = baseline["scenario_hash"] != current["scenario_hash"]
+    changed = not same_scenario(baseline, current, scenario)
     return outcome(
         "drift" if drifts else "ok",
         drifts=drifts,
