@@ -16,9 +16,11 @@ def code_fingerprint() -> str:
 
     The version string does not change with every edit, the numbers may: a sweep resumes
     only chunks made by the same code, and Dask workers must run the code the command runs.
+    Windows line endings are read as Unix ones, so a Windows checkout of the same code agrees.
     """
     root = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        text = path.read_bytes().replace(b"\r\n", b"\n")
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + text + b"\0")
     return digest.hexdigest()[:16]

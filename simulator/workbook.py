@@ -421,6 +421,7 @@ def _save(book: Workbook, path: Path) -> Path:
             for item, data in entries:
                 dated = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME.timetuple()[:6])
                 dated.compress_type, dated.external_attr = item.compress_type, item.external_attr
+                dated.create_system = 3  # as written on Unix, whatever the system (0 on Windows)
                 fixed.writestr(dated, data)
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None

@@ -442,3 +442,21 @@ def test_dask_workers_must_run_the_code_this_command_runs():
         f"--dask tcp://s:8786: 1 worker(s) run other stockpile code than this command (tcp://b:2: code "
         f"0123456789abcdef, here {here}); install the same version of the package on every worker"
     )
+
+
+def test_the_code_fingerprint_reads_windows_line_endings_as_unix_ones(tmp_path, monkeypatch):
+    import simulator.version as version
+
+    copy = tmp_path / "simulator"
+    shutil.copytree(Path(version.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    fingerprints = []
+    for ending in (b"\n", b"\r\n"):
+        for path in copy.rglob("*.py"):
+            path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", ending))
+        monkeypatch.setattr(version, "__file__", str(copy / "version.py"))
+        version.code_fingerprint.cache_clear()
+        fingerprints.append(version.code_fingerprint())
+    version.code_fingerprint.cache_clear()
+    assert fingerprints[0] == fingerprints[1]
+    monkeypatch.undo()
+    assert version.code_fingerprint() == fingerprints[0]  # the copy is the package's own code
