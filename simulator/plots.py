@@ -109,7 +109,9 @@ def shock_size(result: Result, index: int) -> float:
 
 
 def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str:
-    """``full halt``, ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``15,125 t per 184 days``.
+    """How severe a shock is: ``full halt (70% leaks through)``, ``50% cut``, ``+14 days lead time``, ...
+
+    Others: ``demand ×1.2``, ``15,125 t per 184 days``.
 
     A licensing shock's suspensions are named (``, suspended 7 Nov 2025 – 9 Nov 2026``)
     unless ``suspended`` is False (the report's timeline draws and names them apart).
@@ -117,8 +119,12 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
     spec = result.scenario.shocks[index]
     kind = spec.kind
     magnitude = shock_size(result, index)
-    if kind == "embargo":
-        return "full halt" if magnitude >= 1 else f"{_percent(magnitude)} cut"
+    if kind == "embargo":  # with what leaks through: a full halt with 70% leaking stops 30% of the flow
+        text = "full halt" if magnitude >= 1 else f"{_percent(magnitude)} cut"
+        leak = spec.leak_share
+        if isinstance(leak, float | int) and leak > 0:
+            text += f" ({_percent(leak)}{'' if magnitude >= 1 else ' of what it stops'} leaks through)"
+        return text
     if kind == "quota_cut":
         return f"{_percent(magnitude)} cut"
     if kind == "delay":

@@ -27,7 +27,7 @@ from simulator.palette import SHOCK_COLOURS
 from simulator.plots import compare_figure, days_of_cover_figure, prices_figure, text_width_in
 from simulator.scenario import load_raw, load_scenario
 from simulator.sensitivity.figures import fan_figure, sensitivity_figure
-from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, run
+from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, run, shipped_result
 
 
 def shown_texts(fig: Figure) -> list[tuple[str, object]]:
@@ -383,3 +383,12 @@ def test_a_shock_on_regions_without_demand_for_a_material_is_not_drawn_in_its_pa
     result = run(build(data, shocks=[*data["shocks"], delay]))
     assert shock_windows(result, "ree") == [(0, 0, 60), (1, 5, 9)]
     assert shock_windows(result, "magnets") == [(0, 0, 60)]
+
+
+def test_the_figures_legend_says_how_much_of_a_halt_leaks_through():
+    # the fitted 2010 halt to Japan stops only 30% of the flow: 70% of what it stops leaks
+    from simulator.plots import shock_label
+
+    result = shipped_result("embargo_2010_historical")
+    k = [shock.id for shock in result.scenario.shocks].index("china_japan_halt")
+    assert shock_label(result, k) == "Embargo: China → Japan, full halt (70% leaks through)"

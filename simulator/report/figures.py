@@ -33,10 +33,10 @@ from simulator.plots import (
     _x,
     empty_panel,
     finish_figure,
+    shock_severity,
     shock_shade,
     shock_target,
 )
-from simulator.report.tables import severity_words
 from simulator.report.words import span_dates
 from simulator.results import Result
 from simulator.scenario.checks import day_number
@@ -326,7 +326,7 @@ def _lane(result: Result, k: int, x: Callable[[float], float], left: int, width:
         full = f"suspended {span_dates(start, a, b)}"
         named.append(full if CHAR_PX * len(full) <= room else "suspended" if room >= CHAR_PX * 9 else "")
     dated = bool(cut) and all(text.startswith("suspended ") for text in named)
-    label = f"{severity_words(result, k, suspended=not dated)}, {span_dates(start, first, end)}"
+    label = f"{shock_severity(result, k, suspended=not dated)}, {span_dates(start, first, end)}"
     if first < 0 or end > horizon:
         label += " (runs past the horizon)" if end > horizon else " (began before day 0)"
     inside = (x(cut[0][0]) if cut else x1) - x0  # room on the bar before a suspension

@@ -244,21 +244,6 @@ def _drawn(spec: Any, seed: int) -> str:
     return ""
 
 
-def severity_words(result: Result, index: int, *, suspended: bool = True) -> str:
-    """:func:`shock_severity`, with what leaks through an embargo: ``full halt (70% leaks through)``.
-
-    ``leak_share`` is the share of the stopped shipments that gets through anyway, so a
-    "full halt" with 70% leaking stops 30% of the flow.
-    """
-    text = shock_severity(result, index, suspended=suspended)
-    spec = result.scenario.shocks[index]
-    leak = getattr(spec, "leak_share", 0.0) if spec.kind == "embargo" else 0.0
-    if not isinstance(leak, float | int) or leak <= 0:
-        return text
-    stopped = "" if text == "full halt" else " of what it stops"
-    return f"{text} ({percent(float(leak))}{stopped} leaks through)"
-
-
 def shock_table(result: Result) -> str:
     """Each shock: when, what, against whom, how severe, and what happened (with sources)."""
     if result.shocks.empty:
@@ -274,7 +259,7 @@ def shock_table(result: Result) -> str:
             f'<td class="when">{escape(span_dates(start, first, end))}<br>'
             f"<small>{end - first} days</small></td>"
             f"<td>{escape(shock_target(result, k))}</td>"
-            f"<td>{escape(severity_words(result, k))}{_drawn(spec, result.seed)}</td>"
+            f"<td>{escape(shock_severity(result, k))}{_drawn(spec, result.seed)}</td>"
             f'<td class="text">{escape(spec.description)}</td></tr>'
         )
     return (
