@@ -651,7 +651,8 @@ DAILY = (
         "flow",
         "sum",
         "Consumer surplus lost on the demand the price destroyed: its tonnes x (price - reference) / 2, "
-        "a linear demand curve; with the extra cost at crisis prices, the buyers' whole surplus loss.",
+        "a straight demand curve, which overstates the loss on the model's convex curve (the report "
+        "integrates that curve); with the extra cost at crisis prices, the buyers' surplus loss.",
         "market",
         "Surplus lost on destroyed demand",
         present_when="demand_response",
@@ -1322,7 +1323,7 @@ SUMMARY = (
         "lost_surplus_usd",
         "USD",
         "sum",
-        "Consumer surplus lost on the demand the price destroyed (a linear demand curve).",
+        "Consumer surplus lost on the demand the price destroyed (a straight demand curve: an upper bound).",
         "Surplus lost on destroyed demand",
         source="lost_surplus_usd",
         region_total="sum",

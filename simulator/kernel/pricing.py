@@ -121,8 +121,10 @@ class Pricing:
 
         With a linear demand curve through (potential, reference price) and (realised,
         price), buyers lose ``realised x (p - P0)`` (the extra spend) plus the triangle
-        ``(potential - realised) x (p - P0) / 2`` on the use they gave up. Both are
-        (region, material, run); both are negative (gains) when the price is below P0.
+        ``(potential - realised) x (p - P0) / 2`` on the use they gave up (an upper bound on the
+        model's convex demand curve, which :mod:`simulator.report.surplus` integrates). Both are
+        (region, material, run); below P0 the extra spend is negative (a saving) and the
+        triangle a small positive correction.
         """
         reference = self.reference[None] if self.market is not None else self.fixed
         markup_usd_per_t = (prices.paid_usd_per_kg - reference) * KG_PER_T
