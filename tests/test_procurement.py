@@ -306,13 +306,15 @@ def test_a_quota_step_of_one_region_leaves_the_fit_of_the_others_alone():
     assert plan.stepped_sourcing_share[0, eu, 0, :, 0] == pytest.approx([0.7, 0.3])  # as written, on day 200 too
 
 
-def test_a_region_whose_only_supplier_is_full_moves_the_rest_to_those_with_a_route_by_room():
-    # Japan buys all its 10 t/day from the re-processor; with the EU's 6 t/day it is asked 16 of
-    # 9: each keeps 9/16 of its share, and Japan's cut 0.4375 goes to China, which it can reach
+def test_a_region_whose_only_supplier_is_full_keeps_its_share_and_is_capped_day_by_day():
+    # Japan buys all its 10 t/day from the re-processor (China, which it can reach, is not one of
+    # its suppliers); with the EU's 6 t/day it is asked 16 of 9. The EU keeps 9/16 of its 0.3
+    # and moves the rest to China: the re-processor is then asked 10 + 6 x 9/16 = 13.375 t a
+    # day and ships 9, pro rata, so Japan gets 10 x 9/13.375 = 6.729 t and is short of 3.271
     data = build(over_capacity_world(9), **{"regions.japan.sourcing.ree": {"reprocessor": 1.0}})
     result = run(data)
     portfolio = result.portfolio.set_index(["region", "supplier"])["sourcing_share"]
-    assert portfolio[("japan", "reprocessor")] == pytest.approx(9 / 16)
-    assert portfolio[("japan", "china")] == pytest.approx(7 / 16)
+    assert portfolio[("japan", "reprocessor")] == 1.0 and ("japan", "china") not in portfolio.index
     assert portfolio[("eu", "reprocessor")] == pytest.approx(0.3 * 9 / 16)
-    assert result.summary["shortfall_t"].sum() == 0
+    japan = series(result, "shortfall_t", "japan")
+    assert japan[10:] == pytest.approx(10 - 10 * 9 / (10 + 6 * 9 / 16))

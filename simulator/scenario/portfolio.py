@@ -101,14 +101,13 @@ def within_capacity(shares: Array, demand: Array, capacity: Array, routes: Array
     share`` summed over the regions), each region's ask of it is cut in the same proportion
     (the supplier serves its customers pro rata), and what is cut moves to the region's
     other suppliers of the material with a route and room, in proportion to their shares
-    (regions in file order, each taking the room the earlier ones left; a region none of
-    whose other suppliers has a share moves it to those with a route and room, by their
-    room). What none of them can take stays where it was written, and the capacity cap then
-    turns it away day by day. Shares that fit (every shipped scenario's) are returned
-    unchanged. Callers pass day-0 demand and the capacity with every dated addition built
-    (:func:`built_capacities`), so the fit does not depend on the horizon or on the day, and
-    a supplier still building what its shares need keeps them (and until then ships only
-    what it can).
+    (regions in file order, each taking the room the earlier ones left). Suppliers a region
+    does not buy from take none of it: what none of its own can take stays where it was
+    written, and the capacity cap then shares the supplier among its buyers day by day.
+    Shares that fit (every shipped scenario's) are returned unchanged. Callers pass day-0
+    demand and the capacity with every dated addition built (:func:`built_capacities`), so
+    the fit does not depend on the horizon or on the day, and a supplier still building
+    what its shares need keeps them (and until then ships only what it can).
 
     ``demand`` is (region, material) in t/day, ``capacity`` (supplier, material) in t/day
     (``inf``: not limited), ``routes`` (region, supplier).
@@ -138,8 +137,6 @@ def within_capacity(shares: Array, demand: Array, capacity: Array, routes: Array
             room = np.where(routes[i] & ~over[:, j], capacity[:, j] - used[:, j], 0.0) / demand[i, j]
             room = np.minimum(room, cut.sum())  # none takes more than the whole cut (and no inf)
             takers = np.where(room > 0, shares[i, j], 0.0)
-            if takers.sum() <= 0:  # no other supplier with a share has room: those with a route, by room
-                takers = room
             moved = level_allocation(takers, np.zeros_like(takers), room, np.array(cut.sum()))
             left = 1.0 - moved.sum() / cut.sum()  # the share of the cut nothing could take
             new = shares[i, j] - cut * (1.0 - left) + moved
