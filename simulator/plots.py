@@ -85,14 +85,18 @@ def _percent(share: float) -> str:
 
 
 def shock_target(result: Result, index: int, *, materials: bool = True) -> str:
-    """Who does what to whom: ``China → Japan``, ``China, all exports``, ``demand of the EU``."""
+    """Who does what to whom: ``China → Japan``, ``China → all regions``, ``demand of the EU``.
+
+    A quota or a quota cut acts on the supplier's exports to the scenario's regions, not on
+    all it exports: "all regions" are those modelled.
+    """
     names = Names.of(result.scenario)
     spec = result.scenario.shocks[index]
     supplier = getattr(spec, "supplier", None)
     regions = getattr(spec, "regions", None)
     whom = ", ".join(names.region(r) for r in regions) if regions else "all regions"
     if spec.kind in ("quota_cut", "export_quota"):
-        text = f"{names.region(supplier)}, all exports" if materials else names.region(supplier)
+        text = f"{names.region(supplier)} \u2192 all regions" if materials else names.region(supplier)
     elif spec.kind == "demand_surge":
         text = f"demand of {whom}"
     else:
@@ -109,9 +113,9 @@ def shock_size(result: Result, index: int) -> float:
 
 
 def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str:
-    """How severe a shock is: ``full halt (70% leaks through)``, ``50% cut``, ``+14 days lead time``, ...
+    """How severe a shock is: ``full halt``, ``halt stopping 30% of the flow (70% of what it stops leaks through)``.
 
-    Others: ``demand ×1.2``, ``15,125 t per 184 days``.
+    Others: ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``15,125 t per 184 days``.
 
     A licensing shock's suspensions are named (``, suspended 7 Nov 2025 – 9 Nov 2026``)
     unless ``suspended`` is False (the report's timeline draws and names them apart).
@@ -120,11 +124,12 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
     kind = spec.kind
     magnitude = shock_size(result, index)
     if kind == "embargo":  # with what leaks through: a full halt with 70% leaking stops 30% of the flow
-        text = "full halt" if magnitude >= 1 else f"{_percent(magnitude)} cut"
         leak = spec.leak_share
-        if isinstance(leak, float | int) and leak > 0:
-            text += f" ({_percent(leak)}{'' if magnitude >= 1 else ' of what it stops'} leaks through)"
-        return text
+        if not isinstance(leak, float | int) or leak <= 0:
+            return "full halt" if magnitude >= 1 else f"{_percent(magnitude)} cut"
+        what = "halt" if magnitude >= 1 else "cut"
+        stopped = _percent(magnitude * (1 - leak))
+        return f"{what} stopping {stopped} of the flow ({_percent(leak)} of what it stops leaks through)"
     if kind == "quota_cut":
         return f"{_percent(magnitude)} cut"
     if kind == "delay":

@@ -391,4 +391,7 @@ def test_the_figures_legend_says_how_much_of_a_halt_leaks_through():
 
     result = shipped_result("embargo_2010_historical")
     k = [shock.id for shock in result.scenario.shocks].index("china_japan_halt")
-    assert shock_label(result, k) == "Embargo: China → Japan, full halt (70% leaks through)"
+    assert (
+        shock_label(result, k)
+        == "Embargo: China → Japan, halt stopping 30% of the flow (70% of what it stops leaks through)"
+    )
