@@ -385,7 +385,7 @@ def test_a_shock_on_regions_without_demand_for_a_material_is_not_drawn_in_its_pa
     assert shock_windows(result, "magnets") == [(0, 0, 60)]
 
 
-def test_the_figures_legend_says_how_much_of_a_halt_leaks_through():
+def test_the_figures_legend_says_how_much_of_a_halt_stops_and_whom_a_quota_caps():
     # the fitted 2010 halt to Japan stops only 30% of the flow: 70% of what it stops leaks
     from simulator.plots import shock_label
 
@@ -395,3 +395,6 @@ def test_the_figures_legend_says_how_much_of_a_halt_leaks_through():
         shock_label(result, k)
         == "Embargo: China → Japan, halt stopping 30% of the flow (70% of what it stops leaks through)"
     )
+    # a quota caps exports to the regions modelled, not all China exports (its announced quota)
+    quota = [shock.id for shock in result.scenario.shocks].index("china_quota_h2_2010")
+    assert shock_label(result, quota) == "Export quota: China → all regions, 15,125 t per 184 days"
