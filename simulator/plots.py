@@ -96,7 +96,7 @@ def shock_target(result: Result, index: int, *, materials: bool = True) -> str:
     regions = getattr(spec, "regions", None)
     whom = ", ".join(names.region(r) for r in regions) if regions else "all regions"
     if spec.kind in ("quota_cut", "export_quota"):
-        text = f"{names.region(supplier)} \u2192 all regions" if materials else names.region(supplier)
+        text = f"{names.region(supplier)} \u2192 all regions"
     elif spec.kind == "demand_surge":
         text = f"demand of {whom}"
     else:
