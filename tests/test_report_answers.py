@@ -78,7 +78,8 @@ def test_the_verdict_comes_first_and_gives_the_answer_worked_out_by_hand():
     assert (
         "Still owns at the end: what is left of its pool share, and stock it bought at auction and has not drawn "
         "(Japan 500 t; EU 500 t), valued at the reference price (rare earths 50 USD/kg: no market in this "
-        "scenario); it is not subtracted from the net cost." in verdict
+        "scenario): a paper value (selling that much would move the price); it is not subtracted from the net "
+        "cost." in verdict
     )
     rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
     assert list(rows) == ["japan", "eu"]
@@ -108,9 +109,9 @@ def test_a_stock_that_averts_no_shortfall_is_not_needed_for_physical_shortfall_o
         assert row.endswith("USD 50.0 m hold USD 0 USD 50.0 m USD 50.0 m")
     assert (
         "(Japan 1,000 t; EU 1,000 t), valued at the reference price (rare earths 50 USD/kg: no market in this "
-        "scenario); it is not subtracted from the net cost." in verdict
+        "scenario): a paper value" in verdict
     )
-    assert "worth, at reference prices" in verdict
+    assert "Still owns at the end at reference prices" in verdict
 
 
 @shipped_group("embargo_2010")
@@ -142,9 +143,10 @@ def test_the_embargo_2010_verdict_values_the_untouched_pool_at_the_last_days_pri
     assert (
         "(Japan 4,596 t of light rare earths and 102 t of heavy rare earths; EU 1,200 t of light rare earths and "
         "30.0 t of heavy rare earths), valued at the world price of the run's last day, 30 Jun 2012 (light rare "
-        "earths 109.2 USD/kg; heavy rare earths 1,278 USD/kg); it is not subtracted from the net cost." in verdict
+        "earths 109.2 USD/kg; heavy rare earths 1,278 USD/kg): a paper value" in verdict
     )
-    assert "worth, at the last day's prices" in verdict
+    assert "Still owns at the end at the last day's prices" in verdict
+    assert "Took or gave" not in verdict  # nothing was drawn, so nobody took or gave
     assert "5,928" not in verdict and "4,698" not in verdict
 
 
@@ -582,7 +584,10 @@ def test_thin_cover_after_the_last_shock_is_counted_apart():
     # so 40 of the EU's 60 days (days 20-59) come after the last shock
     halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 0, "end": 20}]
     eu = plain(region_findings(Run.of(run(build(TWO_MEMBERS, shocks=halt))), "eu")[1])
-    assert eu.endswith("on 60 days not short its cover was under one day (40 of them after the last shock had ended).")
+    assert eu.endswith(
+        "on 60 days not short its cover was under one day (40 of them after the last shock had ended: without a "
+        "market, buyers here do not restock what they used)."
+    )
 
 
 def test_auctions_of_an_empty_pool_say_there_was_nothing_to_offer():

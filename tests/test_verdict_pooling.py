@@ -205,8 +205,9 @@ def test_a_cut_of_ninety_percent_or_more_is_almost_entire():
 def test_shocks_in_force_on_the_last_day_are_said_to_outlast_the_run():
     # the halt runs to day 1000 of a 60-day run: both members are short on day 59
     assert outlasts_line(Run.of(run(TWO_MEMBERS))) == (
-        "The shocks last to the end of the run: they are still in force on day 59, the last day simulated, when "
-        "Japan is short of rare earths and the EU is short of rare earths. What follows is not simulated."
+        "The shocks outlast the run: Embargo (China → Japan, EU) is still in force on day 59, the last day "
+        "simulated, when Japan is short of rare earths and the EU is short of rare earths. What follows is not "
+        "simulated."
     )
     halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan", "eu"], "start": 0, "end": 30}]
     assert outlasts_line(Run.of(run(build(TWO_MEMBERS, shocks=halt)))) == ""
@@ -222,9 +223,10 @@ def test_a_grant_beyond_a_member_s_share_is_valued_and_what_one_takes_another_gi
     }
     text = _plain(render_report(result))
     assert "gave USD 0.50 m of its share, unpaid" in text and "took USD 0.50 m beyond its share, free" in text
+    assert "Took or gave: the value, at the reference prices," in text  # the basis, said once under the table
     # sold, not granted: the EU pays for what it draws, and no such note appears
     sold = _plain(render_report(run(build(TWO_MEMBERS, agreement__settlement="sale"))))
-    assert "beyond its share" not in sold and "of its share, unpaid" not in sold
+    assert "beyond its share" not in sold and "unpaid" not in sold
 
 
 def test_the_ledger_does_not_value_a_contribution_of_a_material_without_a_price_at_zero():

@@ -176,7 +176,8 @@ def _curves(run: Run) -> list[str]:
             svg_markup(days_of_cover_figure(result, **SIZE), "cover", "Days of cover per region and material"),
             "days_of_cover",
             "Drawable days of cover: commercial stock, national reserve, stock bought at auction and the shared "
-            "stock the rule would let the region draw that day, in days of normal demand (0 on a day it is short); "
+            "stock the rule would let the region draw that day (which may be stock other members paid for), in days "
+            "of normal demand (0 on a day it is short); "
             "dashed lines: 30 and 60 days." + shocks + (rules if released_rules(result) else ""),
         ),
     ]

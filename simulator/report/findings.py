@@ -182,7 +182,8 @@ def region_findings(run: Run, region: str) -> list[str]:
         if run.demands(region, material):
             sentences.append(_material_finding(run, region, material))
     if none := run.no_demand(region):
-        sentences.append(f"No demand for {join_words([run.names.material_text(m) for m in none])} in this scenario.")
+        what = join_words([run.names.material_text(m) for m in none])
+        sentences.append(f"Its use of {what} is not modelled in this scenario (no demand given).")
     released = run.metric(f"released_t.{region}")
     if released and released > 0:
         parts = [
@@ -221,7 +222,8 @@ def thin_cover(run: Run, region: str, material: str) -> str:
     after = int((thin & (rows["day"] >= last_end)).sum())
     notes = [f"releases of strategic stock met the rest on {carried:,}"] if carried else []
     if after:
-        notes.append(f"{after:,} of them after the last shock had ended")
+        restock = "" if run.result.scenario.market else ": without a market, buyers here do not restock what they used"
+        notes.append(f"{after:,} of them after the last shock had ended{restock}")
     text = f"on {count:,} days not short its cover was under one day"
     return text + (f" ({'; '.join(notes)})" if notes else "")
 

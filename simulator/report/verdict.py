@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from html import escape
 
+from simulator.plots import KIND_NAMES, shock_target
 from simulator.report.accounts import Account, end_prices
 from simulator.report.findings import Run
 from simulator.report.prices import price_line
@@ -182,9 +183,13 @@ def outlasts_line(run: Run) -> str:
     if not told:
         return ""
     on = when(result.start_date, horizon - 1)
+    lasting = [k for k, end in enumerate(shocks["end_day"]) if end >= horizon]
+    names = join_words(
+        [f"{KIND_NAMES.get(shocks['kind'].iloc[k], 'shock')} ({shock_target(result, k)})" for k in lasting]
+    )
     return (
-        f"The shocks last to the end of the run: they are still in force on {on}, the last day simulated, when "
-        f"{join_words(told)}. What follows is not simulated."
+        f"The shocks outlast the run: {names} {'is' if len(lasting) == 1 else 'are'} still in force on {on}, the "
+        f"last day simulated, when {join_words(told)}. What follows is not simulated."
     )
 
 
@@ -294,7 +299,8 @@ def owned_note(run: Run, accounts: dict[str, Account]) -> str:
         return "Still owns at the end: nothing is left of the pool or of stock bought at auction."
     return (
         "Still owns at the end: what is left of its pool share, and stock it bought at auction and has not drawn "
-        f"({'; '.join(parts)}), valued at {end_basis(run)}; it is not subtracted from the net cost."
+        f"({'; '.join(parts)}), valued at {end_basis(run)}: a paper value (selling that much would move the price); "
+        "it is not subtracted from the net cost."
     )
 
 
@@ -410,7 +416,7 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     if joint:
         live = any(on_market for _, on_market in end_prices(run).values())
         basis = "the last day's prices" if live else "reference prices"
-        head.append(f"Still owns at the end<br><small>worth, at {basis}</small>")
+        head.append(f"Still owns at the end<br><small>at {basis}</small>")
     amounts = [
         value
         for a in accounts.values()
@@ -447,7 +453,7 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     )
     if any(a.unpriced for a in accounts.values()):
         note += " ?: the scenario gives no price for a material, so its share is not valued."
-    if grants:
+    if any(grant_note(beyond_t, value, millions) for beyond_t, value in grants.values()):
         note += (
             " Took or gave: the value, at the reference prices, of what a member drew by the rule beyond (or short of) "
             "its ownership share of all the rule's draws, free under this agreement's grant settlement."
