@@ -651,3 +651,15 @@ def test_an_embargo_that_leaks_says_how_much_gets_through():
 def test_the_2010_halt_to_japan_is_told_as_a_halt_through_which_70_percent_leaks():
     shocks = plain(section(_shipped_report("embargo_2010"), "shocks"))
     assert "halt stopping 30% of the flow (70% of what it stops leaks through)" in shocks
+
+
+def test_not_needed_says_when_it_was_a_close_call():
+    # the EU holds 400 t (5 days of its 80 t/day); China's shipments to it stop on days 0-3, so on
+    # days 5-8 (lead time 5) it lives on its stock: 400 - 4 x 80 = 80 t, 1.0 day, at the end of day 8
+    halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["eu"], "start": 0, "end": 4}]
+    data = build(AMPLE, shocks=halt, regions__eu__commercial_stock__ree__tonnes=400)
+    verdict = plain(section(render_report(run(data)), "verdict"))
+    assert (
+        "and neither member runs short with it. It was a close call: without the joint stock the EU's cover of "
+        "rare earths fell to 1.0 days on day 8. This answer counts" in verdict
+    )

@@ -98,6 +98,39 @@ def _moved_between(run: Run, alone: Run) -> str:
     return f" It moves {tonnes(moved)} of shortfall between members: {join_words(parts)}."
 
 
+CLOSE_CALL_DAYS = 7.0
+"""Lowest cover (days) under which a member never short was a close call, worth saying beside "not needed"."""
+
+
+def _close_call(alone: Run, members: tuple[str, ...]) -> str:
+    """`` It was a close call: without the joint stock the EU's cover of heavy rare earths fell to 1.6 days ...``.
+
+    The member and material with the lowest cover without the stock, and the first day at
+    it, when under :data:`CLOSE_CALL_DAYS` days and below its first day's; else empty. Not
+    needed is then a near miss.
+    """
+    ts = alone.result.timeseries
+    lowest = None
+    for member in members:
+        for material in alone.materials():
+            if not alone.demands(member, material):
+                continue
+            rows = ts[(ts["region"] == member) & (ts["material"] == material)]
+            at = int(rows["days_of_cover"].to_numpy().argmin())
+            cover = float(rows["days_of_cover"].iloc[at])
+            if cover >= float(rows["days_of_cover"].iloc[0]):  # no fall: it never had more (a stockless member)
+                continue
+            if lowest is None or cover < lowest[0]:
+                lowest = (cover, member, material, int(rows["day"].iloc[at]))
+    if lowest is None or lowest[0] >= CLOSE_CALL_DAYS:
+        return ""
+    cover, member, material, day = lowest
+    return (
+        f" It was a close call: without the joint stock {alone.names.possessive(member)} cover of "
+        f"{alone.names.material_text(material)} fell to {days(cover)} days on {when(alone.result.start_date, day)}."
+    )
+
+
 def headline(run: Run, alone: Run | None) -> str:
     """The answer in one or two sentences (HTML, numbers tagged)."""
     structure = run.result.structure
@@ -121,7 +154,7 @@ def headline(run: Run, alone: Run | None) -> str:
     if without_t == 0:
         return (
             f"Not needed here: no physical shortfall avoided. {cap(group)} would run short without the joint stock, "
-            f"and {group} runs short with it. {PHYSICAL_ONLY}"
+            f"and {group} runs short with it.{_close_call(alone, members)} {PHYSICAL_ONLY}"
             if with_t == 0
             else f"No: {group} would run short without the joint stock, yet the members are short of {shown_with} "
             "with it."
