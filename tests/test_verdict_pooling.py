@@ -22,7 +22,7 @@ from simulator.report.findings import Run
 from simulator.report.sharing import granted, pooling_line, ratio_line
 from simulator.report.verdict import headline, outlasts_line
 from simulator.scenario import validate_data
-from tests.helpers import TWO_MEMBERS, build, run
+from tests.helpers import TWO_MEMBERS, build, run, shipped_group, shipped_result
 
 JAPAN_ONLY = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}]
 
@@ -245,3 +245,27 @@ def test_a_yes_for_one_member_short_gives_its_total_once():
         "Yes: the joint stock closes every shortfall. Without it, Japan would be short of 1,200 t; "
         "with it, neither member runs short."
     )
+
+
+def test_pooling_that_cuts_little_while_a_member_ends_shorter_mostly_moves_shortfall():
+    # Japan puts in 1,250 t, more than the 1,200 t it needs over 60 days; the EU 30 t. Alone,
+    # Japan is never short and the EU is 4,800 - 30 = 4,770 t short. Pooled, the 1,280 t last
+    # 12 days of 100 t and 80 t on day 12 (Japan 20, the EU 60): Japan is 1,200 - 13 x 20 = 940 t
+    # short and the EU 4,800 - 1,020 = 3,780 t; 4,720 t in all, 1.0% less
+    pool = {"japan": {"ree": {"tonnes": 1250}}, "eu": {"ree": {"tonnes": 30}}}
+    pooling, _ = _lines(build(TWO_MEMBERS, agreement__pool__contributions=pool))
+    assert pooling == (
+        "Pooling mostly moves shortfall between members: with each member's pool share held alone as its own "
+        "reserve, the members would be short of 4,770 t in all, against 4,720 t pooled (1.0% less). Pooled, Japan "
+        "is short of 940 t more (940 t against none alone) and the EU of 990 t less (3,780 t against 4,770 t)."
+    )
+
+
+@shipped_group("club_of_five")
+def test_with_several_materials_pooling_tells_each_member_s_change_by_material():
+    # club_of_five: pooled, Japan avoids 994 t of light rare earths but is 34.3 t short of heavy ones,
+    # which alone it is not; the tonnes of the two are not added (12 and 330 USD/kg)
+    result = shipped_result("club_of_five")
+    pooling = _plain(pooling_line(Run.of(result), Run.of(own_share_alone(result), "own_share")))
+    assert "Pooled, Japan's shortfall is, by material, light rare earths none against 994 t and heavy rare " in pooling
+    assert "earths 34.3 t against none alone; the EU's shortfall is, by material, heavy rare earths" in pooling

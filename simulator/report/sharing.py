@@ -33,20 +33,49 @@ def changed_shortfalls(run: Run, other: Run) -> list[tuple[str, float, float]]:
     return changed
 
 
-def _movers(run: Run, apart: Run) -> str:
-    """``Pooled, Japan is short of 806 t more (7,286 t against 6,480 t alone) and the EU of 806 t less (...)``."""
+MOSTLY_MOVES = 0.05
+"""Pooling that cuts the members' total by less than this share while some member ends shorter mostly moves
+shortfall between members."""
+
+
+def _by_material(run: Run, apart: Run, member: str) -> str:
+    """``light rare earths none against 994 t alone, heavy rare earths 34.3 t against none``: where they differ."""
     parts = []
+    for material in run.materials():
+        pooled = float(run.cell(member, material, "shortfall_t") or 0.0)
+        alone = float(apart.cell(member, material, "shortfall_t") or 0.0)
+        if tonnes(pooled) != tonnes(alone):
+            metric = f"shortfall_t.{member}.{material}"
+            figures = f"{run.t(pooled, metric, zero='none')} against {apart.t(alone, metric, zero='none')}"
+            parts.append(f"{run.names.material_text(material)} {figures}")
+    return join_words(parts)
+
+
+def _movers(run: Run, apart: Run) -> str:
+    """``Pooled, Japan is short of 806 t more (7,286 t against 6,480 t alone) and the EU of 806 t less (...)``.
+
+    With several materials each member's change is told by material (tonnes of materials priced far apart do not
+    add up): ``Pooled, Japan's shortfall is, by material, light rare earths none against 994 t alone, ...``.
+    """
+    parts = []
+    several = len(run.materials()) > 1
     for member, pooled, alone in changed_shortfalls(run, apart):
+        subject = run.names.subject(member)
+        if several:
+            figures = _by_material(run, apart, member)
+            parts.append(
+                f"{run.names.possessive(member)} shortfall is, by material, {figures}" + (" alone" if not parts else "")
+            )
+            continue
         metric = f"shortfall_t.{member}"
         more = "more" if pooled > alone else "less"
         figures = f"{run.t(pooled, metric, zero='none')} against {apart.t(alone, metric, zero='none')}"
-        subject = run.names.subject(member)
         parts.append(
             f"{subject} is short of {tonnes(abs(pooled - alone))} {more} ({figures} alone)"
             if not parts
             else f"{subject} of {tonnes(abs(pooled - alone))} {more} ({figures})"
         )
-    return f" Pooled, {join_words(parts)}." if parts else ""
+    return f" Pooled, {'; '.join(parts) if several else join_words(parts)}." if parts else ""
 
 
 def pooling_line(run: Run, apart: Run | None) -> str:
@@ -75,10 +104,18 @@ def pooling_line(run: Run, apart: Run | None) -> str:
             f"would be short of the same {shown_apart} in all."
         )
     elif apart_t > pooled_t:
-        text = (
-            f"Pooling adds to what the tonnes do: with {held}, the members would be short of {shown_apart} in all, "
-            f"against {shown_pooled} pooled."
-        )
+        losers = any(pooled > alone for _, pooled, alone in changed_shortfalls(run, apart))
+        if losers and apart_t - pooled_t < MOSTLY_MOVES * apart_t:
+            cut = percent((apart_t - pooled_t) / apart_t)
+            text = (
+                f"Pooling mostly moves shortfall between members: with {held}, the members would be short of "
+                f"{shown_apart} in all, against {shown_pooled} pooled ({cut} less)."
+            )
+        else:
+            text = (
+                f"Pooling adds to what the tonnes do: with {held}, the members would be short of {shown_apart} in "
+                f"all, against {shown_pooled} pooled."
+            )
     else:
         alone = (
             "no member would run short" if apart_t == 0 else f"the members would be short of only {shown_apart} in all"
