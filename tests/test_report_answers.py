@@ -326,7 +326,8 @@ def test_a_total_over_materials_that_count_different_things_is_split_by_material
     text = plain(section(render_report(run(data)), "verdict"))
     assert (
         "These totals add tonnes of magnet and tonnes of oxide; by material, the shortfall is rare earths 5,940 t "
-        "of oxide (6,000 t without the joint stock) and mag 0 t of magnet (0 t without the joint stock)." in text
+        "of oxide (6,000 t without the joint stock, 1.0% less) and mag 0 t of magnet (0 t without the joint stock)."
+        in text
     )
     assert "These totals" not in render_report(run(TWO_MEMBERS))
 
@@ -346,7 +347,7 @@ def test_a_total_over_materials_priced_far_apart_is_split_by_material():
     assert "cuts the members' shortfall from 1,010 t to 10.0 t" in verdict
     assert (
         "These totals add tonnes of materials priced far apart (reference prices: rare earths 50 USD/kg; dy "
-        "500 USD/kg); by material, the shortfall is rare earths 0 t (1,000 t without the joint stock) and dy "
+        "500 USD/kg); by material, the shortfall is rare earths 0 t (1,000 t without the joint stock, 100% less) and dy "
         "10.0 t (10.0 t without the joint stock)." in verdict
     )
     # each member owns 500 t of rare earths at the end, and no dy

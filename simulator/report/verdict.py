@@ -276,7 +276,10 @@ def units_line(run: Run, alone: Run | None) -> str:
         what = f" of {materials[m].tonnes_of}" if materials[m].tonnes_of else ""
         text = f"{run.names.material_text(m)} {tonnes(short(run, m))}{what}"
         if alone is not None:
-            text += f" ({tonnes(short(alone, m))} without the joint stock)"
+            without = short(alone, m)
+            cut = without - short(run, m)
+            change = f", {percent(cut / without)} less" if without > 0 and cut > 0 else ""
+            text += f" ({tonnes(without)} without the joint stock{change})"
         parts.append(text)
     if len(counted) >= 2:
         kinds = join_words([f"tonnes of {c}" if c else "tonnes" for c in sorted(counted)])
