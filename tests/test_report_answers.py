@@ -347,8 +347,8 @@ def test_a_total_over_materials_priced_far_apart_is_split_by_material():
     assert "cuts the members' shortfall from 1,010 t to 10.0 t" in verdict
     assert (
         "These totals add tonnes of materials priced far apart (reference prices: rare earths 50 USD/kg; dy "
-        "500 USD/kg); by material, the shortfall is rare earths 0 t (1,000 t without the joint stock, 100% less) and dy "
-        "10.0 t (10.0 t without the joint stock)." in verdict
+        "500 USD/kg); by material, the shortfall is rare earths 0 t (1,000 t without the joint stock, 100% less) "
+        "and dy 10.0 t (10.0 t without the joint stock)." in verdict
     )
     # each member owns 500 t of rare earths at the end, and no dy
     assert "(Japan 500 t of rare earths; EU 500 t of rare earths)" in verdict
