@@ -269,3 +269,30 @@ def test_with_several_materials_pooling_tells_each_member_s_change_by_material()
     pooling = _plain(pooling_line(Run.of(result), Run.of(own_share_alone(result), "own_share")))
     assert "Pooled, Japan's shortfall is, by material, light rare earths none against 994 t and heavy rare " in pooling
     assert "earths 34.3 t against none alone; the EU's shortfall is, by material, heavy rare earths" in pooling
+
+
+def test_a_member_that_puts_nothing_in_yet_draws_is_named():
+    # the pool's 60 t are all Japan's; on day 0 the rule gives Japan its 20 t gap and the EU the other 40
+    from simulator.report.accounts import accounts
+    from simulator.report.verdict import whom_line
+
+    pooled = Run.of(run(build(TWO_MEMBERS, agreement__pool__contributions={"japan": {"ree": {"tonnes": 60}}})))
+    assert (
+        whom_line(pooled, accounts(pooled))
+        == "The EU puts nothing into the pool and draws 40.0 t of rare earths from it."
+    )
+    both = Run.of(run(TWO_MEMBERS))  # both put in 30 t: nothing to say
+    assert whom_line(both, accounts(both)) == ""
+
+
+@shipped_group("long_embargo_12m")
+def test_a_material_the_pool_holds_none_of_is_named_with_the_members_shortfall_of_it():
+    from simulator.report.accounts import accounts
+    from simulator.report.verdict import whom_line
+
+    pooled = Run.of(shipped_result("long_embargo_12m"))
+    text = whom_line(pooled, accounts(pooled)).replace("\u00a0", " ")
+    assert text == (
+        "The EU puts nothing into the pool and draws 723 t of light rare earths and 83.0 t of heavy rare earths from "
+        "it. The pool holds no NdFeB magnets, of which the members are short of 13,696 t."
+    )

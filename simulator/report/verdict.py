@@ -254,6 +254,34 @@ def _mixed_total(run: Run, alone: Run | None, who: list[str]) -> bool:
     return False
 
 
+def whom_line(run: Run, accounts: dict[str, Account]) -> str:
+    """Who the joint stock serves beyond the totals: members that put nothing in yet draw, materials it holds none of.
+
+    ``The EU puts nothing into the pool and draws 723 t of light rare earths and 83.0 t of heavy rare earths from
+    it. The pool holds no NdFeB magnets, of which the members are short of 13,696 t.`` Empty when neither holds.
+    """
+    sentences = []
+    for account in accounts.values():
+        if any(s.contributed_t > 0 for s in account.stakes.values()):
+            continue
+        drawn = [
+            f"{tonnes(s.drawn_rule_t + s.drawn_auction_t)} of {run.names.material_text(m)}"
+            for m, s in account.stakes.items()
+            if s.drawn_rule_t + s.drawn_auction_t >= VISIBLE_T
+        ]
+        if drawn:
+            subject = cap(run.names.subject(account.member))
+            sentences.append(f"{subject} puts nothing into the pool and draws {join_words(drawn)} from it.")
+    members = run.result.structure.member_names
+    for material in run.materials():
+        held = sum(a.stakes[material].contributed_t for a in accounts.values() if material in a.stakes)
+        short = sum(float(run.cell(m, material, "shortfall_t") or 0.0) for m in members)
+        if held == 0 and short >= VISIBLE_T:
+            what = run.names.material_text(material)
+            sentences.append(f"The pool holds no {what}, of which the members are short of {tonnes(short)}.")
+    return " ".join(sentences)
+
+
 def units_line(run: Run, alone: Run | None) -> str:
     """The shortfall of each material, when the headline's totals add unlike tonnes.
 
@@ -580,6 +608,9 @@ def verdict_section(run: Run, alone: Run | None, apart: Run | None, accounts: di
         ratio = ratio_line(run)
         if ratio:
             parts.append(f'<p class="note">{escape(ratio)}</p>')
+        whom = whom_line(run, accounts)
+        if whom:
+            parts.append(f'<p class="whom">{escape(whom)}</p>')
         parts.append(_outsiders(run))
     else:
         parts.append(region_table(run))
