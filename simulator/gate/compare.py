@@ -187,6 +187,11 @@ def compare(
     return drifts
 
 
+def file_key(path: Path, keys: dict[Path, str] | None) -> str:
+    """The label of a scenario file: its key under the folder checked (``eu/embargo``), else its stem."""
+    return (keys or {}).get(path, path.stem)
+
+
 def check_one(
     path: Path, baselines: Path | None, tolerances: Tolerances, keys: dict[Path, str] | None = None
 ) -> Outcome:
@@ -195,7 +200,7 @@ def check_one(
     ``keys`` gives the label of each file (its stem when not there).
     """
     started = time.perf_counter()
-    key = (keys or {}).get(path, path.stem)
+    key = file_key(path, keys)
     target = baseline_path(path, baselines)
     try:
         scenario = load_scenario(path)
@@ -269,7 +274,7 @@ def update_one(
         old, damaged = None, "a damaged baseline replaced"
 
     def same(key: str, now: Number, then: Number) -> bool:
-        return tolerances.for_metric((scenario.name, (keys or {}).get(path, path.stem)), key).accepts(now, then)
+        return tolerances.for_metric((scenario.name, file_key(path, keys)), key).accepts(now, then)
 
     record = settle(new, old, same)
     text = baseline_text(record)
