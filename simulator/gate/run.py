@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 
 from simulator.errors import InputError
 from simulator.gate.baseline import baseline_path, read_baseline
-from simulator.gate.compare import Outcome, Update, check_one, update_one
+from simulator.gate.compare import Outcome, Update, check_one, file_key, update_one
 from simulator.gate.tolerances import Tolerances, load_tolerances
 
 DEFAULT_FOLDER = "scenarios"
@@ -109,7 +109,7 @@ class Scenarios:
 
     def key(self, path: Path) -> str:
         """The key of a scenario file (its stem when it was named alone)."""
-        return self.keys.get(path, path.stem)
+        return file_key(path, self.keys)
 
 
 def where(paths: Sequence[str | Path]) -> str:
