@@ -93,6 +93,11 @@ def apply_quota(
     return shares
 
 
+def _over(asked: Array, capacity: Array) -> Array:
+    """Where ``asked`` exceeds ``capacity`` (t/day), beyond the last bits of a supplier written to be full."""
+    return asked > capacity * (1.0 + 1e-9) + 1e-12
+
+
 def within_capacity(shares: Array, demand: Array, capacity: Array, routes: Array) -> Array:
     """Sourcing shares that ask no supplier for more than its capacity, (region, material, supplier).
 
@@ -123,7 +128,7 @@ def within_capacity(shares: Array, demand: Array, capacity: Array, routes: Array
            [[0.4125, 0.45  , 0.1375]]])
     """
     used = np.einsum("rms,rm->sm", shares, demand)
-    over = used > capacity * (1.0 + 1e-9) + 1e-12  # not the last bits of a supplier written to be full
+    over = _over(used, capacity)
     if not over.any():
         return shares
     shares = shares.copy()
@@ -155,7 +160,7 @@ def capacity_notes(s: Scenario) -> list[str]:
     asked = np.einsum("rms,rm->sm", normal_shares(s), day0_demand(s))
     capacity = built_capacities(s)
     notes = []
-    for k, j in zip(*np.nonzero(asked > capacity * (1.0 + 1e-9) + 1e-12), strict=True):
+    for k, j in zip(*np.nonzero(_over(asked, capacity)), strict=True):
         notes.append(
             f"suppliers.{suppliers[k]}.capacity_t_per_day.{materials[j]}: the regions' sourcing asks "
             f"{asked[k, j]:.4g} t/day of it, more than the {capacity[k, j]:.4g} t/day it can ship; each region "
@@ -281,7 +286,7 @@ def quota_shares(s: Scenario, day: int | None = None) -> tuple[Array, Array, lis
     """Effective shares after quotas, the premium per tonne shipped (fraction of price), and problems.
 
     Shares and premiums are (region, material, supplier). The shares as written are first
-    fitted to the largest capacity the suppliers reach in the run (:func:`within_capacity`;
+    fitted to the suppliers' capacity with every dated addition built (:func:`within_capacity`;
     no premium on what that moves). Capacity taken by earlier regions (in file order) is
     not available to later ones. A quota that cannot be met is a problem (and leaves that
     region's shares as written). Without ``day`` the caps
@@ -291,7 +296,7 @@ def quota_shares(s: Scenario, day: int | None = None) -> tuple[Array, Array, lis
     """
     regions, materials, suppliers = list(s.regions), list(s.materials), list(s.suppliers)
     base = normal_shares(s)
-    demand = np.array([[demand_of(s, r, m).tonnes_per_day for m in materials] for r in regions])
+    demand = day0_demand(s)
     if day is not None:
         growth = np.array([[demand_of(s, r, m).growth_per_year for m in materials] for r in regions])
         demand = demand * np.power(1.0 + growth, day / DAYS_PER_YEAR)
