@@ -214,6 +214,10 @@ def price_sentences(run: Run) -> list[str]:
     return out
 
 
+EXTREME_RISE = 20.0
+"""A price rise (times the reference) beyond which the verdict warns that it lies outside the fitted range."""
+
+
 def price_line(run: Run) -> str:
     """One sentence for the verdict: the largest price rise and the extra spend (empty without a market)."""
     materials = [m for m in market_materials(run) if reference_price(run.result.scenario, m)]
@@ -234,6 +238,11 @@ def price_line(run: Run) -> str:
         f"Prices rose up to {times(rises[top])} ({run.names.material_text(top)}, {price(peak)} USD/kg "
         f"{_peak_when(run, day)})."
     )
+    if rises[top] >= EXTREME_RISE:
+        text += (
+            " A rise that steep lies far outside the prices the market model was fitted to (the 2010-2011 "
+            "rare-earth prices rose about elevenfold): read it as a sign of extreme scarcity, not as a forecast."
+        )
     if not extra:
         return text
     more = "more" if extra > 0 else "less"
