@@ -299,8 +299,9 @@ class ShockLane(Rectangle):
 def shock_shade(result: Result, index: int) -> float:
     """Fill opacity of a shock's bar or lane, darker for a more severe shock (0.35 to 1).
 
-    Embargoes and quota cuts by their severity (1 = a full halt), licensing by the share
-    of the flow it refuses, ``(1 - approval share) x end-use share``; other kinds 0.8.
+    Embargoes and quota cuts by the share of the flow they stop: their severity (1 = a full
+    halt), less what of it leaks through; licensing by the share of the flow it refuses,
+    ``(1 - approval share) x end-use share``; other kinds 0.8.
 
     A licence requirement approving 60% of applications for the whole flow refuses 0.4
     of it: 0.35 + 0.65 x 0.4 = 0.61.
@@ -308,6 +309,9 @@ def shock_shade(result: Result, index: int) -> float:
     spec = result.scenario.shocks[index]
     if spec.kind in ("embargo", "quota_cut"):
         severity = float(_column(result, "shocks", "severity")[index])  # not result.shocks: pandas
+        leak = getattr(spec, "leak_share", 0.0)
+        if isinstance(leak, float | int):  # a drawn leak share: the stated severity
+            severity *= 1.0 - leak
     elif spec.kind == "licensing":
         severity = (1.0 - spec.approval_share) * spec.end_use_share
     else:

@@ -398,3 +398,19 @@ def test_the_figures_legend_says_how_much_of_a_halt_stops_and_whom_a_quota_caps(
     # a quota caps exports to the regions modelled, not all China exports (its announced quota)
     quota = [shock.id for shock in result.scenario.shocks].index("china_quota_h2_2010")
     assert shock_label(result, quota) == "Export quota: China → all regions, 15,125 t per 184 days"
+
+
+def test_a_halt_that_leaks_is_shaded_by_what_it_stops_and_keeps_its_colour_in_the_timeline():
+    # the 2010 halt to Japan stops 1 x (1 - 0.7) = 30% of the flow: 0.35 + 0.65 x 0.3 = 0.545
+    from simulator.palette import SHOCK_COLOURS
+    from simulator.plots import shock_shade
+    from simulator.report.figures import shock_timeline
+
+    result = shipped_result("embargo_2010_historical")
+    ids = [shock.id for shock in result.scenario.shocks]
+    assert shock_shade(result, ids.index("china_japan_halt")) == pytest.approx(0.545)
+    assert shock_shade(result, ids.index("china_eu_halt")) == pytest.approx(1.0)  # a full halt, nothing leaks
+    timeline = shock_timeline(result)
+    for k, shock_id in enumerate(ids):  # the colour of its strip and legend in the curves
+        bar = re.search(rf'<rect [^>]*fill="([^"]+)"[^>]*data-shock="{shock_id}"', timeline)
+        assert bar is not None and bar.group(1) == SHOCK_COLOURS[k % len(SHOCK_COLOURS)], shock_id

@@ -19,7 +19,6 @@ from simulator import quantities
 from simulator.kernel.shocks import SUPPLY_KINDS
 from simulator.plots import KIND_NAMES
 from simulator.randomness import _shock_values
-from simulator.report.figures import KIND_COLOURS
 from simulator.scenario.schema import Delay, Licensing, Shock
 from simulator.sweep.patch import _MAGNITUDE
 
@@ -72,12 +71,8 @@ def test_a_kind_cuts_supply_or_says_why_not(kind):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_kind_has_a_display_name_and_a_timeline_colour(kind):
+def test_a_kind_has_a_display_name(kind):
     assert kind in KIND_NAMES, f"shock kind {kind!r}: give it a display name in KIND_NAMES (simulator/plots.py)"
-    assert kind in KIND_COLOURS, (
-        f"shock kind {kind!r}: give it a colour of the report's shock timeline in KIND_COLOURS "
-        "(simulator/report/figures.py)"
-    )
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from simulator.names import Names
-from simulator.palette import REGION_COLOURS
+from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.plots import (
     KIND_NAMES,
     Panels,
@@ -141,14 +141,6 @@ def _by_cell(result: Result) -> dict[tuple[str, str], tuple[np.ndarray, dict[str
 
 CHAR_PX = 6.9
 """Estimated width of a character of the timeline's 12 px text."""
-KIND_COLOURS = {
-    "embargo": "#c0392b",
-    "quota_cut": "#e67e22",
-    "export_quota": "#e67e22",
-    "delay": "#7d5ba6",
-    "licensing": "#2f6db3",
-    "demand_surge": "#2a9d8f",
-}
 LANE_PX = 30
 """Height of a shock's lane (its bar, and its label beside the bar)."""
 LINE_PX = 14
@@ -314,7 +306,7 @@ def _lane(result: Result, k: int, x: Callable[[float], float], left: int, width:
     """Shock ``k``'s bar, suspended segments and label, placed in its lane."""
     shock = result.shocks.iloc[k]
     start, horizon = result.start_date, result.scenario.horizon_days
-    colour = KIND_COLOURS.get(str(shock.kind), "#555555")
+    colour = SHOCK_COLOURS[k % len(SHOCK_COLOURS)]  # as in the curves' strips and legends
     shock_id = str(shock.id)
     first, end = int(shock.start_day), int(shock.end_day)
     x0, x1 = x(first), max(x(end), x(first) + 2)
