@@ -108,12 +108,65 @@ def substitution_loss(share: Array, max_share: Array, full_price_ratio: Array) -
     >>> substitution_loss(np.array([0.1, 0.0]), np.array([0.1, 0.0]), np.array(10.0))  # 0.1 x 9 / ln 10 - 0.1
     array([0.29086503, 0.        ])
     """
-    share = np.asarray(share, float)
-    max_share = np.asarray(max_share, float)
+    share = np.clip(share, 0.0, max_share)
+    scale, rate = _substitution_scale_and_rate(np.asarray(max_share, float), np.asarray(full_price_ratio, float))
+    return scale * np.expm1(share * rate) - share
+
+
+def _substitution_scale_and_rate(max_share: Array, full_price_ratio: Array) -> tuple[Array, Array]:
+    """``S_max / ln F`` and ``ln F / S_max`` (both 0 where ``S_max`` is 0): ``F^(s / S_max) - 1 = expm1(s x rate)``."""
+    log_full = np.log(full_price_ratio)
     some = max_share > 0
-    scale = max_share / np.log(full_price_ratio)
-    reach = np.clip(share, 0.0, max_share) / np.where(some, max_share, 1.0)
-    return np.where(some, scale * (np.power(full_price_ratio, reach) - 1.0) - share, 0.0)
+    return max_share / log_full, np.where(some, log_full / np.where(some, max_share, 1.0), 0.0)
+
+
+class DemandCurve:
+    """The demand curves of a batch, per material (and run): the day's surplus lost on it.
+
+    The parameters are arrays that broadcast against the day's (region, material, run)
+    arrays, (1, material, run) in the kernel; what the formulas need of them is worked out
+    once, here, since the kernel asks every day.
+
+    >>> curve = DemandCurve(np.array([-0.5, -1.0]), np.array([0.0, 0.5]), np.array([0.0, 0.0]), np.array([10.0, 10.0]))
+    >>> curve.surplus(np.array([2.0, 4.0]), np.array([0.0, 0.0])).round(6)  # 2 (√2 - 1) - 1/√2; ln 2 - 1/2
+    array([0.12132 , 0.193147])
+    """
+
+    def __init__(self, elasticity: Array, floor_share: Array, max_share: Array, full_price_ratio: Array) -> None:
+        self.elasticity = np.asarray(elasticity, float)
+        self.floor_share = np.asarray(floor_share, float)
+        self.max_share = np.asarray(max_share, float)
+        self.full_price_ratio = np.asarray(full_price_ratio, float)
+        e1 = 1.0 + self.elasticity
+        # without a floor and off -1, kept x r^(1+e) = today x r: the integral needs no power
+        self.plain = not (self.floor_share > 0).any() and not (np.abs(e1) < NEAR_MINUS_ONE).any()
+        self.inverse_e1 = 1.0 / e1 if self.plain else None
+        self.substitution = bool((self.max_share > 0).any())
+        self.scale, self.rate = _substitution_scale_and_rate(self.max_share, self.full_price_ratio)
+
+    def surplus(self, price_ratio: Array, substituted: Array, today: Array | None = None) -> Array:
+        """The surplus lost on the use given up, per unit of potential demand and of ``P0`` (module docstring).
+
+        ``substituted`` is the share in force that day; ``today`` the day's demand over
+        potential demand, ``max(f, (1 - S) r^e)``, when already worked out (as the kernel's
+        demand factor is, the same expression). Times ``P0 x D_pot`` (and 1,000 kg/t) it is
+        the day's USD.
+        """
+        r = np.asarray(price_ratio, float)
+        kept = 1.0 - substituted
+        if today is None:
+            today = np.maximum(self.floor_share, kept * np.power(r, self.elasticity))
+        if self.inverse_e1 is not None:
+            integral = (today * r - kept) * self.inverse_e1  # (kept r^(1+e) - kept) / (1 + e)
+        else:
+            integral = demand_integral(r, self.elasticity, kept, self.floor_share)
+        # never negative (the curve falls): below 0 only by rounding next to r = 1
+        lost = np.maximum(integral - today * (r - 1.0), 0.0)
+        if not self.substitution:
+            return lost
+        gone = np.minimum(substituted, 1.0 - self.floor_share) if not self.plain else substituted
+        # the substituted share never exceeds S_max (it moves toward shares up to it)
+        return lost + (self.scale * np.expm1(gone * self.rate) - gone)
 
 
 def surplus_per_day(
@@ -125,21 +178,9 @@ def surplus_per_day(
     full_price_ratio: Array,
     today: Array | None = None,
 ) -> Array:
-    """The surplus lost on the use given up, per unit of potential demand and of ``P0`` (module docstring).
-
-    Times ``P0 x D_pot`` (and 1,000 kg/t) it is the day's USD. ``today`` is the day's demand
-    over potential demand, ``max(f, (1 - S) r^e)``, when already worked out.
+    """The surplus lost on the use given up, per unit of potential demand and of ``P0`` (:class:`DemandCurve`).
 
     >>> round(float(surplus_per_day(np.array(2.0), -0.5, np.array(0.0), 0.0, 0.0, 10.0)), 6)  # 2 (√2 - 1) - 1/√2
     0.12132
     """
-    r = np.asarray(price_ratio, float)
-    kept = 1.0 - np.asarray(substituted, float)
-    if today is None:
-        today = np.maximum(floor, kept * np.power(r, elasticity))
-    # never negative (the curve falls): below 0 only by rounding next to r = 1
-    response = np.maximum(demand_integral(r, elasticity, kept, floor) - today * (r - 1.0), 0.0)
-    if not (np.asarray(max_share) > 0).any():
-        return response
-    gone = np.minimum(substituted, 1.0 - np.asarray(floor, float))
-    return response + substitution_loss(gone, max_share, full_price_ratio)
+    return DemandCurve(elasticity, floor, max_share, full_price_ratio).surplus(price_ratio, substituted, today)

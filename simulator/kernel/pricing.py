@@ -36,7 +36,7 @@ from simulator.market import (
 )
 from simulator.numeric import KG_PER_T
 from simulator.plan import MarketPlan, Plan
-from simulator.surplus import surplus_per_day
+from simulator.surplus import DemandCurve
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,14 @@ class PriceDay:
     price_ratio: np.ndarray | None = None
     """Paid over reference price, (region, material, run), once worked out for the demand factor."""
     substitution: np.ndarray | None = None
-    """The substituted share that set the demand factor (in force at the day's start), with a demand response."""
+    """The substituted share in force at the day's start, which set the demand factor, (region, material, run)."""
 
 
 class Pricing:
     """The markets of a batch (see the module docstring); a plan without markets keeps fixed prices."""
+
+    curve: DemandCurve | None = None
+    """The demand curves the surplus lost is worked out on (set with a demand response)."""
 
     def __init__(self, plan: Plan) -> None:
         st = plan.structure
@@ -73,6 +76,14 @@ class Pricing:
         self.demand_response = bool((mp.demand_elasticity != 0).any())
         self.substitution = bool((mp.substitution_max_share > 0).any())
         self.any_response = bool((mp.response_capacity_t_per_day > 0).any())
+        if self.demand_response:
+            self.curve = DemandCurve(
+                mp.demand_elasticity[None],
+                mp.demand_floor_share[None],
+                mp.substitution_max_share[None],
+                mp.substitution_full_price_ratio[None],
+            )
+            self.usd_per_unit = self.reference[None] * KG_PER_T  # P0 in USD/t
 
     def today(self, state: State, effects: Effects) -> PriceDay:
         """Today's prices from yesterday's cover ratio; updates ``state.price``."""
@@ -85,12 +96,11 @@ class Pricing:
         )
         state.price = np.where(self.on, moved, state.price)
         paid = state.price[None] * (1.0 + mp.targeted_premium[None] * effects.targeted)
-        factor, ratio, substituted = self.ones, None, None
+        factor, ratio = self.ones, None
         if self.demand_response:
             ratio = paid / self.reference[None]
-            substituted = state.substitution
-            factor = demand_factor(ratio, mp.demand_elasticity[None], substituted, mp.demand_floor_share[None])
-        return PriceDay(state.price, paid, factor, ratio, substituted)
+            factor = demand_factor(ratio, mp.demand_elasticity[None], state.substitution, mp.demand_floor_share[None])
+        return PriceDay(state.price, paid, factor, ratio, state.substitution)
 
     def end_of_day(self, state: State, effects: Effects, prices: PriceDay) -> None:
         """Substitution, perceived risk, desired cover and price-driven capacity after today's market."""
@@ -133,19 +143,11 @@ class Pricing:
         demand response nothing is destroyed and nothing lost.
         """
         reference = self.reference[None] if self.market is not None else self.fixed
-        extra = realised * ((prices.paid_usd_per_kg - reference) * KG_PER_T)
-        if self.market is None or not self.demand_response:
+        markup_usd_per_t = (prices.paid_usd_per_kg - reference) * KG_PER_T
+        extra = realised * markup_usd_per_t
+        if self.curve is None:
             return extra, np.zeros_like(extra)
-        mp = self.market
         assert prices.price_ratio is not None  # set with a demand response
         assert prices.substitution is not None
-        per_unit = surplus_per_day(
-            prices.price_ratio,
-            mp.demand_elasticity[None],
-            prices.substitution,
-            mp.demand_floor_share[None],
-            mp.substitution_max_share[None],
-            mp.substitution_full_price_ratio[None],
-            today=prices.demand_factor,
-        )
-        return extra, potential * per_unit * (reference * KG_PER_T)
+        per_unit = self.curve.surplus(prices.price_ratio, prices.substitution, today=prices.demand_factor)
+        return extra, potential * per_unit * self.usd_per_unit
