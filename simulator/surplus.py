@@ -137,36 +137,55 @@ class DemandCurve:
         self.floor_share = np.asarray(floor_share, float)
         self.max_share = np.asarray(max_share, float)
         self.full_price_ratio = np.asarray(full_price_ratio, float)
-        e1 = 1.0 + self.elasticity
-        # without a floor and off -1, kept x r^(1+e) = today x r: the integral needs no power
-        self.plain = not (self.floor_share > 0).any() and not (np.abs(e1) < NEAR_MINUS_ONE).any()
-        self.inverse_e1 = 1.0 / e1 if self.plain else None
         self.substitution = bool((self.max_share > 0).any())
         self.scale, self.rate = _substitution_scale_and_rate(self.max_share, self.full_price_ratio)
+        e1 = 1.0 + self.elasticity
+        # without a floor and off -1 the day's terms collect into few array operations (:meth:`surplus`)
+        self.plain = not (self.floor_share > 0).any() and not (np.abs(e1) < NEAR_MINUS_ONE).any()
+        if self.plain:
+            self.inverse_e1 = 1.0 / e1
+            self.slope = self.inverse_e1 - 1.0  # -e / (1 + e)
+            self.constant = self.inverse_e1 + self.scale
 
     def surplus(self, price_ratio: Array, substituted: Array, today: Array | None = None) -> Array:
         """The surplus lost on the use given up, per unit of potential demand and of ``P0`` (module docstring).
 
-        ``substituted`` is the share in force that day; ``today`` the day's demand over
+        ``substituted`` is the share ``S`` in force that day; ``today`` the day's demand over
         potential demand, ``max(f, (1 - S) r^e)``, when already worked out (as the kernel's
         demand factor is, the same expression). Times ``P0 x D_pot`` (and 1,000 kg/t) it is
         the day's USD.
+
+        Without a floor, ``(1 - S) r^(1+e) = today x r``, so the price response
+        ``(1 - S) (r^(1+e) - 1) / (1 + e) - today (r - 1)`` is
+        ``today (r c + 1) - (1 - S) / (1 + e)`` with ``c = -e / (1 + e)``, no power needed; with
+        the substitution's ``S_max / ln F x (F^(S / S_max) - 1) - S``, the day's figure is
+        ``today (r c + 1) + S (1 / (1 + e) - 1) + S_max / ln F x F^(S / S_max) - (1 / (1 + e) + S_max / ln F)``.
+        The substituted share never exceeds ``S_max`` (it moves toward shares up to it), nor
+        ``1 - f`` here.
         """
         r = np.asarray(price_ratio, float)
-        kept = 1.0 - substituted
         if today is None:
-            today = np.maximum(self.floor_share, kept * np.power(r, self.elasticity))
-        if self.inverse_e1 is not None:
-            integral = (today * r - kept) * self.inverse_e1  # (kept r^(1+e) - kept) / (1 + e)
+            today = np.maximum(self.floor_share, (1.0 - substituted) * np.power(r, self.elasticity))
+        if self.plain:
+            lost = r * self.slope
+            lost += 1.0
+            lost *= today
+            lost += substituted * self.slope
+            if self.substitution:
+                powered = np.exp(substituted * self.rate)  # F^(S / S_max)
+                powered *= self.scale
+                lost += powered
+                lost -= self.constant
+            else:
+                lost -= self.inverse_e1
         else:
-            integral = demand_integral(r, self.elasticity, kept, self.floor_share)
-        # never negative (the curve falls): below 0 only by rounding next to r = 1
-        lost = np.maximum(integral - today * (r - 1.0), 0.0)
-        if not self.substitution:
-            return lost
-        gone = np.minimum(substituted, 1.0 - self.floor_share) if not self.plain else substituted
-        # the substituted share never exceeds S_max (it moves toward shares up to it)
-        return lost + (self.scale * np.expm1(gone * self.rate) - gone)
+            kept = 1.0 - substituted
+            lost = demand_integral(r, self.elasticity, kept, self.floor_share) - today * (r - 1.0)
+            if self.substitution:
+                gone = np.minimum(substituted, 1.0 - self.floor_share)
+                lost = np.maximum(lost, 0.0) + (self.scale * np.expm1(gone * self.rate) - gone)
+        # never negative (the curve falls, substituting costs): below 0 only by rounding next to r = 1
+        return np.maximum(lost, 0.0, out=lost) if isinstance(lost, np.ndarray) else np.maximum(lost, 0.0)
 
 
 def surplus_per_day(

@@ -113,13 +113,17 @@ def test_the_closed_form_matches_a_numerical_integral_over_quantities(r, e, subs
     assert per_unit(r, e, substituted, floor, max_share) == pytest.approx(expected, rel=1e-7, abs=1e-10)
 
 
-def test_whole_arrays_with_parameters_per_material_give_each_elements_own_figure():
+@pytest.mark.parametrize(
+    ("first_elasticity", "first_floor"),
+    [(-1.0, 0.3), (-0.7, 0.0)],  # with a floor and the logarithm's form; without (fewer operations)
+)
+def test_whole_arrays_with_parameters_per_material_give_each_elements_own_figure(first_elasticity, first_floor):
     # as the kernel calls it: (region, material, run) with parameters (1, material, run); the second
     # material has no demand response (elasticity 0, no floor, no substitution) and loses nothing
     r = np.array([[[2.0, 11.0], [3.0, 0.5]], [[7.0, 1.0], [50.0, 4.0]]])
     substituted = np.array([[[0.0, 0.02], [0.0, 0.0]], [[0.1, 0.0], [0.0, 0.0]]])
-    e = np.array([[[-1.0, -0.1], [0.0, 0.0]]])
-    floor = np.array([[[0.3, 0.0], [0.0, 0.0]]])
+    e = np.array([[[first_elasticity, -0.1], [0.0, 0.0]]])
+    floor = np.array([[[first_floor, 0.0], [0.0, 0.0]]])
     max_share = np.array([[[0.2, 0.027], [0.0, 0.0]]])
     full = np.array([[[10.0, 10.0], [10.0, 10.0]]])
     got = surplus_per_day(r, e, substituted, floor, max_share, full)
