@@ -167,7 +167,8 @@ class DemandCurve:
         if today is None:
             today = np.maximum(self.floor_share, (1.0 - substituted) * np.power(r, self.elasticity))
         if self.plain:
-            lost = r * self.slope
+            # worked in place, in an array of the whole broadcast shape
+            lost = np.multiply(r, self.slope, out=np.empty(np.broadcast(r, today, substituted, self.slope).shape))
             lost += 1.0
             lost *= today
             lost += substituted * self.slope
