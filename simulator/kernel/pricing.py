@@ -149,5 +149,7 @@ class Pricing:
             return extra, np.zeros_like(extra)
         assert prices.price_ratio is not None  # set with a demand response
         assert prices.substitution is not None
-        per_unit = self.curve.surplus(prices.price_ratio, prices.substitution, today=prices.demand_factor)
-        return extra, potential * per_unit * self.usd_per_unit
+        lost = self.curve.surplus(prices.price_ratio, prices.substitution, today=prices.demand_factor)
+        lost *= potential  # a new array of the day's shape: worked in place
+        lost *= self.usd_per_unit
+        return extra, lost
