@@ -650,9 +650,9 @@ DAILY = (
         "USD",
         "flow",
         "sum",
-        "Consumer surplus lost on the demand the price destroyed: its tonnes x (price - reference) / 2, "
-        "a straight demand curve, which overstates the loss on the model's convex curve (the report "
-        "integrates that curve); with the extra cost at crisis prices, the buyers' surplus loss.",
+        "Consumer surplus lost on the demand the price destroyed, on the model's own demand curve "
+        "(constant elasticity with its floor; the substituted share valued on the substitution curve); "
+        "with the extra cost at crisis prices, the buyers' surplus loss against the reference price.",
         "market",
         "Surplus lost on destroyed demand",
         present_when="demand_response",
@@ -1323,7 +1323,7 @@ SUMMARY = (
         "lost_surplus_usd",
         "USD",
         "sum",
-        "Consumer surplus lost on the demand the price destroyed (a straight demand curve: an upper bound).",
+        "Consumer surplus lost on the demand the price destroyed, on the model's own demand curve.",
         "Surplus lost on destroyed demand",
         source="lost_surplus_usd",
         region_total="sum",

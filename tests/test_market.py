@@ -85,10 +85,14 @@ def test_demand_answers_the_price_with_its_elasticity_and_the_destroyed_tonnes_a
     assert demand[1] == pytest.approx(6.0)
     assert series(result, "demand_destroyed_t", "japan")[1] == pytest.approx(4.0)
     assert series(result, "baseline_demand_t", "japan")[1] == pytest.approx(10.0)
-    # the extra spend: 6 t x (138.89 - 50) USD/kg x 1000 kg/t = 533,333 USD; the surplus lost on
-    # the 4 t given up, under a linear demand curve: 4 t x 88.89 USD/kg / 2 x 1000 = 177,778 USD
+    # the extra spend: 6 t x (138.89 - 50) USD/kg x 1000 kg/t = 533,333 USD. The surplus lost on
+    # the 4 t given up, on the demand curve D = 10 r^-0.5 (no floor, no substitution), r = 1/0.36:
+    # P0 x D_pot x [integral from 1 to r of x^-0.5 dx - r^-0.5 (r - 1)]
+    # = 50 x 1000 x 10 x [2 (1/0.6 - 1) - 0.6 x (1/0.36 - 1)] = 500,000 x (4/3 - 16/15) = 133,333 USD
+    # (a straight demand line would give the triangle 4 t x 88.89 USD/kg / 2 x 1000 = 177,778 USD)
     assert series(result, "crisis_extra_cost_usd", "japan")[1] == pytest.approx(533_333.33)
-    assert series(result, "lost_surplus_usd", "japan")[1] == pytest.approx(177_777.78)
+    assert series(result, "lost_surplus_usd", "japan")[1] == pytest.approx(133_333.33)
+    assert series(result, "lost_surplus_usd", "japan")[0] == 0.0  # at the reference price nothing is lost
     check_invariants(result)
 
 
@@ -112,6 +116,12 @@ def test_the_demand_floor_holds_and_substitution_builds_up_and_partly_stays():
     result = run(data)
     assert series(result, "substitution_share", "japan")[-1] == pytest.approx(0.4)
     assert series(result, "demand_t", "japan")[-1] == pytest.approx(5.0)
+    # the surplus lost on the last day (price 500 = 10 P0, S = 0.4 in force): the curve 0.6 x^-0.5
+    # meets the floor 0.5 at x = (0.6/0.5)^2 = 1.44, so integral from 1 to 10 of the demand curve
+    # = 0.6 x 2 (1.2 - 1) + 0.5 x (10 - 1.44) = 4.52, less today's 0.5 x 9: 0.02; the substituted 40%
+    # lose 0.4 / ln 10 x (10^(0.4/0.4) - 1) - 0.4 = 1.163460. 50 x 1000 x 10 t x 1.183460 = 591,730 USD
+    assert series(result, "price_usd_per_kg", "japan")[-1] == pytest.approx(500.0)
+    assert series(result, "lost_surplus_usd", "japan")[-1] == pytest.approx(591_730.07, abs=0.01)
 
 
 def test_perceived_risk_raises_desired_cover_and_buyers_stock_up():

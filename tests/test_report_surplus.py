@@ -3,7 +3,8 @@
 The model's demand is ``D_pot x max(f, (1 - S) (p / P0)^e)`` (constant elasticity), not a
 straight line. Numbers are worked out by hand, or from numerical integrals
 (``scipy.integrate.quad``) of the consumer surplus in quantity space, not from the
-closed form the code uses.
+closed form the code uses (:mod:`simulator.surplus`). The run's tables
+(``lost_surplus_usd``) and the report show the same figure.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ import pytest
 from scipy.integrate import quad
 
 from simulator.report import render_report
-from simulator.report.findings import Run
-from simulator.report.surplus import lost_surplus_usd, surplus_per_day
+from simulator.surplus import surplus_per_day
 from tests.helpers import ONE_REGION, build, run, shipped_group, shipped_result
 
 
@@ -103,11 +103,36 @@ def test_substituted_users_lose_what_substituting_costs_them():
         (3.0, -2.5, 0.05, 0.2, 0.1),
         (0.4, -0.3, 0.01, 0.0, 0.05),
         (1.0, -0.5, 0.0, 0.0, 0.0),
+        # below the reference with the whole room substituted (floor + S = 1): the curve rises above the floor
+        (0.5, -0.5, 0.5, 0.5, 0.5),
+        (0.8, -1.0, 0.3, 0.6, 0.4),
     ],
 )
 def test_the_closed_form_matches_a_numerical_integral_over_quantities(r, e, substituted, floor, max_share):
     expected = by_quantity(r, e, substituted, floor, max_share, 10.0)
     assert per_unit(r, e, substituted, floor, max_share) == pytest.approx(expected, rel=1e-7, abs=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("first_elasticity", "first_floor"),
+    [(-1.0, 0.3), (-0.7, 0.0)],  # with a floor and the logarithm's form; without (fewer operations)
+)
+def test_whole_arrays_with_parameters_per_material_give_each_elements_own_figure(first_elasticity, first_floor):
+    # as the kernel calls it: (region, material, run) with parameters (1, material, run); the second
+    # material has no demand response (elasticity 0, no floor, no substitution) and loses nothing
+    r = np.array([[[2.0, 11.0], [3.0, 0.5]], [[7.0, 1.0], [50.0, 4.0]]])
+    substituted = np.array([[[0.0, 0.02], [0.0, 0.0]], [[0.1, 0.0], [0.0, 0.0]]])
+    e = np.array([[[first_elasticity, -0.1], [0.0, 0.0]]])
+    floor = np.array([[[first_floor, 0.0], [0.0, 0.0]]])
+    max_share = np.array([[[0.2, 0.027], [0.0, 0.0]]])
+    full = np.array([[[10.0, 10.0], [10.0, 10.0]]])
+    got = surplus_per_day(r, e, substituted, floor, max_share, full)
+    for i, j, k in np.ndindex(r.shape):
+        if e[0, j, k] == 0:
+            assert got[i, j, k] == 0.0
+            continue
+        expected = by_quantity(r[i, j, k], e[0, j, k], substituted[i, j, k], floor[0, j, k], max_share[0, j, k], 10)
+        assert got[i, j, k] == pytest.approx(expected, rel=1e-7, abs=1e-10)
 
 
 MARKET = {
@@ -119,6 +144,11 @@ MARKET = {
 HALT = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}]
 
 
+def summary_cell(result, region: str, material: str, name: str) -> float:
+    rows = result.summary
+    return float(rows[(rows["region"] == region) & (rows["material"] == material)][name].iloc[0])
+
+
 def test_a_run_sums_each_days_surplus_at_the_price_it_paid():
     # one region halted from the start: the price climbs to the cap (100 x 50 USD/kg), demand falls to
     # its floor. Each day: 50 USD/kg x 1,000 kg/t x potential demand x the surplus of that day's price
@@ -127,26 +157,31 @@ def test_a_run_sums_each_days_surplus_at_the_price_it_paid():
     ts = result.timeseries
     assert ts["price_usd_per_kg"].max() == pytest.approx(5000.0)
     assert np.isclose(ts["demand_t"], 2.0).any()  # the floor, 0.2 x 10 t, holds on the dearest days
-    expected = sum(
-        50
-        * 1000
-        * (row.demand_t + row.demand_destroyed_t)
-        * by_quantity(row.price_usd_per_kg / 50, -0.5, 0, 0.2, 0, 10)
-        for row in ts.itertuples()
+    each_day = np.array(
+        [
+            50
+            * 1000
+            * (row.demand_t + row.demand_destroyed_t)
+            * by_quantity(row.price_usd_per_kg / 50, -0.5, 0, 0.2, 0, 10)
+            for row in ts.itertuples()
+        ]
     )
-    got = lost_surplus_usd(Run.of(result), "japan", "ree")
-    assert got == pytest.approx(expected, rel=1e-7)
-    # the straight line through (D_pot, P0) and (D, p) of the run's tables gives more
-    assert float(result.summary["lost_surplus_usd"].sum()) > 1.2 * got
+    # the run's daily series and its summary are the surplus on the model's curve
+    assert ts["lost_surplus_usd"].to_numpy() == pytest.approx(each_day, rel=1e-7, abs=1e-6)
+    got = summary_cell(result, "japan", "ree", "lost_surplus_usd")
+    assert got == pytest.approx(each_day.sum(), rel=1e-7)
+    # the straight line through (D_pot, P0) and (D, p) would give more
+    triangle = float(np.sum(ts["demand_destroyed_t"] * (ts["price_usd_per_kg"] - 50) * 1000 / 2))
+    assert triangle > 1.2 * got
     prices = html.unescape(re.sub(r"<[^>]+>", " ", render_report(result))).replace("\u00a0", " ")
-    assert "Surplus lost on the use given up" in prices and "straight demand curve" in prices
+    assert "Surplus lost on the use given up" in prices and "straight demand curve" not in prices
 
 
 @shipped_group("embargo_2010")
 def test_the_2010_report_shows_the_surplus_on_the_models_curve_not_the_triangle():
-    # The referee's check: on the run's daily prices the triangle (lost_surplus_usd, USD 550.7 m for Japan's
-    # light rare earths) is 1.6 times the surplus on the model's own curve. By numerical integration of each
-    # day, with the substituted share in force that day (the run's share of the day before):
+    # The referee's check: on the run's daily prices the triangle of a straight demand line (USD 550.7 m for
+    # Japan's light rare earths) is 1.7 times the surplus on the model's own curve. By numerical integration
+    # of each day, with the substituted share in force that day (the run's share of the day before):
     result = shipped_result("embargo_2010")
     ts = result.timeseries
     rows = ts[(ts["region"] == "japan") & (ts["material"] == "light_ree")].sort_values("day")
@@ -157,13 +192,14 @@ def test_the_2010_report_shows_the_surplus_on_the_models_curve_not_the_triangle(
         13.13 * 1000 * d * by_quantity(x, -0.1, s, 0.0, 0.027, 10.0)
         for d, x, s in zip(potential, ratio, share, strict=True)
     )
-    got = lost_surplus_usd(Run.of(result), "japan", "light_ree")
+    got = summary_cell(result, "japan", "light_ree", "lost_surplus_usd")
     assert got == pytest.approx(expected, rel=1e-6)
     assert got == pytest.approx(328.1e6, rel=2e-4)
+    assert float(rows["lost_surplus_usd"].sum()) == pytest.approx(got, rel=1e-9)
     # the referee's USD 322 m is the price response alone, substitution left out: the same prices, S = 0
     without = float(np.sum(13.13 * 1000 * potential * surplus_per_day(ratio, -0.1, 0 * share, 0.0, 0.0, 10.0)))
     assert without == pytest.approx(322.1e6, rel=2e-4)
-    triangle = float(rows["lost_surplus_usd"].sum())
+    triangle = float(np.sum(rows["demand_destroyed_t"] * (rows["price_usd_per_kg"] - 13.13) * 1000 / 2))
     assert triangle == pytest.approx(550.7e6, rel=2e-4)
     text = html.unescape(re.sub(r"<[^>]+>", " ", render_report(result))).replace("\u00a0", " ")
     text = re.sub(r"\s+", " ", text)

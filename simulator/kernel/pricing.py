@@ -12,7 +12,8 @@ Layer: engines. Within a day (see ``docs/model.md``, "Markets"):
    normal cover raised by the risk; price-driven capacity toward its goal.
 
 The cover ratio that sets tomorrow's price is computed after procurement
-(:mod:`simulator.kernel.procure`). The equations are :mod:`simulator.market`'s.
+(:mod:`simulator.kernel.procure`). The equations are :mod:`simulator.market`'s; the
+surplus lost on the demand the price destroyed is :mod:`simulator.surplus`'s.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from simulator.market import (
 )
 from simulator.numeric import KG_PER_T
 from simulator.plan import MarketPlan, Plan
+from simulator.surplus import DemandCurve
 
 
 @dataclass(frozen=True)
@@ -49,10 +51,15 @@ class PriceDay:
     """Realised over potential demand, (region, material, run) (1 without a demand response)."""
     price_ratio: np.ndarray | None = None
     """Paid over reference price, (region, material, run), once worked out for the demand factor."""
+    substitution: np.ndarray | None = None
+    """The substituted share in force at the day's start, which set the demand factor, (region, material, run)."""
 
 
 class Pricing:
     """The markets of a batch (see the module docstring); a plan without markets keeps fixed prices."""
+
+    curve: DemandCurve | None = None
+    """The demand curves the surplus lost is worked out on (set with a demand response)."""
 
     def __init__(self, plan: Plan) -> None:
         st = plan.structure
@@ -69,6 +76,14 @@ class Pricing:
         self.demand_response = bool((mp.demand_elasticity != 0).any())
         self.substitution = bool((mp.substitution_max_share > 0).any())
         self.any_response = bool((mp.response_capacity_t_per_day > 0).any())
+        if self.demand_response:
+            self.curve = DemandCurve(
+                mp.demand_elasticity[None],
+                mp.demand_floor_share[None],
+                mp.substitution_max_share[None],
+                mp.substitution_full_price_ratio[None],
+            )
+            self.usd_per_unit = self.reference[None] * KG_PER_T  # P0 in USD/t
 
     def today(self, state: State, effects: Effects) -> PriceDay:
         """Today's prices from yesterday's cover ratio; updates ``state.price``."""
@@ -85,7 +100,7 @@ class Pricing:
         if self.demand_response:
             ratio = paid / self.reference[None]
             factor = demand_factor(ratio, mp.demand_elasticity[None], state.substitution, mp.demand_floor_share[None])
-        return PriceDay(state.price, paid, factor, ratio)
+        return PriceDay(state.price, paid, factor, ratio, state.substitution)
 
     def end_of_day(self, state: State, effects: Effects, prices: PriceDay) -> None:
         """Substitution, perceived risk, desired cover and price-driven capacity after today's market."""
@@ -119,13 +134,22 @@ class Pricing:
     def costs(self, prices: PriceDay, potential: np.ndarray, realised: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The day's extra spend at today's price, and the surplus lost on the demand it destroyed (USD).
 
-        With a linear demand curve through (potential, reference price) and (realised,
-        price), buyers lose ``realised x (p - P0)`` (the extra spend) plus the triangle
-        ``(potential - realised) x (p - P0) / 2`` on the use they gave up (an upper bound on the
-        model's convex demand curve, which :mod:`simulator.report.surplus` integrates). Both are
-        (region, material, run); below P0 the extra spend is negative (a saving) and the
-        triangle a small positive correction.
+        Buyers lose ``realised x (p - P0)`` (the extra spend) plus the consumer surplus on the
+        use they gave up, on the model's own demand curve (constant elasticity, with its floor,
+        and the substituted share valued on the substitution curve: :mod:`simulator.surplus`),
+        with the substituted share in force at the day's start (this is called before
+        :meth:`end_of_day`). Both are (region, material, run); below P0 the extra spend is
+        negative (a saving) and the surplus lost a small positive correction. Without a
+        demand response nothing is destroyed and nothing lost.
         """
         reference = self.reference[None] if self.market is not None else self.fixed
         markup_usd_per_t = (prices.paid_usd_per_kg - reference) * KG_PER_T
-        return realised * markup_usd_per_t, (potential - realised) * markup_usd_per_t / 2.0
+        extra = realised * markup_usd_per_t
+        if self.curve is None:
+            return extra, np.zeros_like(extra)
+        assert prices.price_ratio is not None  # set with a demand response
+        assert prices.substitution is not None
+        lost = self.curve.surplus(prices.price_ratio, prices.substitution, today=prices.demand_factor)
+        lost *= potential  # a new array of the day's shape: worked in place
+        lost *= self.usd_per_unit
+        return extra, lost

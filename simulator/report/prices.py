@@ -17,8 +17,8 @@ material it has demand for (a region without demand pays no price and uses nothi
   each day's price over the reference price (``crisis_extra_cost_usd``: an opportunity
   cost at spot prices, since the model values stock bought earlier and contract volumes
   at the day's price too); and the surplus lost on the use the price destroyed, on the
-  model's own demand curve (:mod:`simulator.report.surplus`; the run's tables keep
-  ``lost_surplus_usd``, a linear triangle, which overstates it).
+  model's own demand curve (``lost_surplus_usd``, worked out by the kernel with
+  :mod:`simulator.surplus`).
 
 Names, units and labels of these quantities come from :mod:`simulator.quantities`.
 """
@@ -31,7 +31,6 @@ import numpy as np
 
 from simulator import quantities
 from simulator.report.findings import Run
-from simulator.report.surplus import lost_surplus_usd
 from simulator.report.words import cap, join_words, percent, price, times, tonnes, usd, usd_all, usd_m, when
 from simulator.scenario.checks import reference_price
 
@@ -44,16 +43,22 @@ EXTRA_NOTE = (
     "an opportunity cost at spot prices, not what was paid, since stock bought earlier and contract volumes are "
     "valued at the day's price too."
 )
+SURPLUS = quantities.get("summary", "lost_surplus_usd")
 SURPLUS_LABEL = "Surplus lost on the use given up"
 SURPLUS_NOTE = (
     "the consumer surplus lost on the use the price destroyed, on the model's own demand curve (constant "
     "elasticity, with its floor and substitution; docs/outputs.md); with the column before, the buyers' whole "
-    "surplus loss against the reference price. summary.csv's lost_surplus_usd takes a straight demand curve "
-    "instead, which overstates the loss of a price rise."
+    "surplus loss against the reference price."
 )
 DEMAND = quantities.get("summary", "demand_t")
 BASELINE = quantities.daily("baseline_demand_t")
 WORLD = quantities.daily("world_price_usd_per_kg")
+
+
+def lost_surplus_usd(run: Run, region: str, material: str) -> float:
+    """A region's surplus lost on the use given up of a material over the run (USD; 0 without a demand response)."""
+    value = run.cell(region, material, SURPLUS.name)
+    return 0.0 if value is None or np.isnan(value) else float(value)
 
 
 def market_materials(run: Run) -> list[str]:
@@ -127,7 +132,8 @@ def _region_sentence(run: Run, region: str, material: str, reference: float) -> 
     elif extra < 0:  # prices below the reference: a saving, shown as a positive amount (untagged)
         costs.append(f"what it used, valued at each day's price, comes to {extra_usd} less than at the reference price")
     if lost:
-        costs.append(f"the surplus lost on the use the price destroyed comes to {lost_usd}")
+        tagged = run.tag(lost_usd, lost, f"{SURPLUS.name}.{key}")
+        costs.append(f"the surplus lost on the use the price destroyed comes to {tagged}")
     return text + ("; " + join_words(costs) if costs else "") + "."
 
 
