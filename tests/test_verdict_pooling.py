@@ -294,3 +294,20 @@ def test_a_material_the_pool_holds_none_of_is_named_with_the_members_shortfall_o
         "The EU puts nothing into the pool and draws 723 t of light rare earths and 83.0 t of heavy rare earths from "
         "it. The pool holds no NdFeB magnets, of which the members are short of 13,696 t."
     )
+
+
+def test_the_cost_per_kg_of_shortfall_avoided_adds_holding_to_buying():
+    # 60 t bought at 50 USD/kg (USD 3.0 m), held at 3,650 USD/t a year (10 USD/t a day) until the
+    # halt from day 10 empties it on day 15 (lead time 5): 60 x 10 x 15 = USD 9,000; it cuts the
+    # members' shortfall from 4,500 t to 4,440 t: USD 3,009,000 / 60,000 kg = USD 50.15 a kg
+    from simulator.report import without_agreement
+    from simulator.report.accounts import accounts
+    from simulator.report.verdict import avoided_cost_line
+
+    halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan", "eu"], "start": 10, "end": 99}]
+    result = run(build(TWO_MEMBERS, shocks=halt, **{"materials.ree.holding_cost_usd_per_t_year": 3650}))
+    pooled, alone = Run.of(result), Run.of(without_agreement(result), "alone")
+    line = avoided_cost_line(pooled, alone, accounts(pooled))
+    assert line == "Per kg of shortfall avoided, buying and holding the pool cost USD 50.15 for rare earths."
+    calm = Run.of(run(build(TWO_MEMBERS, shocks=[])))  # nothing avoided: nothing to say
+    assert avoided_cost_line(calm, Run.of(without_agreement(calm.result), "alone"), accounts(calm)) == ""

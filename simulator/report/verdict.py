@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from html import escape
 
+from simulator.numeric import KG_PER_T
 from simulator.plots import KIND_NAMES, shock_target
 from simulator.report.accounts import Account, end_prices
 from simulator.report.findings import Run
@@ -280,6 +281,40 @@ def whom_line(run: Run, accounts: dict[str, Account]) -> str:
             what = run.names.material_text(material)
             sentences.append(f"The pool holds no {what}, of which the members are short of {tonnes(short)}.")
     return " ".join(sentences)
+
+
+def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account]) -> str:
+    """What buying and holding the pool cost per kg of the shortfall it avoids, by material (empty when none avoided).
+
+    ``Per kg of shortfall avoided, buying and holding the pool cost USD 17.8 for light rare earths (whose price
+    reached 1,188 USD/kg) ...``: a pool share at its reference price plus the members' holding cost of the
+    material, over the tonnes by which the members are less short with the stock. Materials without a price
+    are left out.
+    """
+    if alone is None or not accounts:
+        return ""
+    members = run.result.structure.member_names
+    ts = run.result.timeseries
+    held = ts[ts["region"].isin(members)]
+    parts = []
+    for material in run.materials():
+        avoided = sum(
+            float(alone.cell(m, material, "shortfall_t") or 0.0) - float(run.cell(m, material, "shortfall_t") or 0.0)
+            for m in members
+        )
+        stakes = [a.stakes[material] for a in accounts.values() if material in a.stakes]
+        if avoided < VISIBLE_T or not stakes or any(s.price_usd_per_kg is None for s in stakes):
+            continue
+        buying = sum(s.contributed_t * KG_PER_T * (s.price_usd_per_kg or 0.0) for s in stakes)
+        holding = float(held.loc[held["material"] == material, "holding_cost_usd"].sum())
+        text = f"USD {price((buying + holding) / (avoided * KG_PER_T))} for {run.names.material_text(material)}"
+        if (run.result.scenario.market or {}).get(material) is not None:
+            peak = float(held.loc[held["material"] == material, "price_usd_per_kg"].max())
+            text += f" (whose price reached {price(peak)} USD/kg)"
+        parts.append(text)
+    if not parts:
+        return ""
+    return f"Per kg of shortfall avoided, buying and holding the pool cost {join_words(parts)}."
 
 
 def units_line(run: Run, alone: Run | None) -> str:
@@ -608,7 +643,7 @@ def verdict_section(run: Run, alone: Run | None, apart: Run | None, accounts: di
         ratio = ratio_line(run)
         if ratio:
             parts.append(f'<p class="note">{escape(ratio)}</p>')
-        whom = whom_line(run, accounts)
+        whom = " ".join(filter(None, [whom_line(run, accounts), avoided_cost_line(run, alone, accounts)]))
         if whom:
             parts.append(f'<p class="whom">{escape(whom)}</p>')
         parts.append(_outsiders(run))
