@@ -238,7 +238,9 @@ def test_changes_are_listed_and_applied_to_the_baseline_too(tmp_path):
     assert result.exit_code == 0, result.output
     text = out.read_text()
     listed = plain(text[text.index('<aside id="changes"') : text.index("</aside>")])
-    assert "shocks.halt.end = 10 (in the file: 1000)" in listed
+    assert (
+        "shocks.halt.end = 10 (in the file: 1000) an end is exclusive: the shock's last day is the day before" in listed
+    )
     assert (
         "agreement.ratio.japan = 0.3 (in the file: 0.5) not applied to the baseline, which has no agreement" in listed
     )

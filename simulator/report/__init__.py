@@ -122,6 +122,8 @@ def _changes(changes: Sequence[Change], baseline: Result | None) -> str:
     for change in changes:
         text = f"<code>{escape(change.path)}</code> = <strong>{escape(shown(change.value))}</strong>"
         text += f" <small>(in the file: {escape(shown(change.was))})</small>"
+        if change.path.startswith("shocks.") and change.path.endswith(".end"):
+            text += " <small>an end is exclusive: the shock's last day is the day before</small>"
         if baseline is not None and change.baseline is False:
             text += " <small>not applied to the baseline, which has no agreement</small>"
         items.append(f"<li>{text}</li>")
