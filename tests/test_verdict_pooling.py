@@ -311,3 +311,12 @@ def test_the_cost_per_kg_of_shortfall_avoided_adds_holding_to_buying():
     assert line == "Per kg of shortfall avoided, buying and holding the pool cost USD 50.15 for rare earths."
     calm = Run.of(run(build(TWO_MEMBERS, shocks=[])))  # nothing avoided: nothing to say
     assert avoided_cost_line(calm, Run.of(without_agreement(calm.result), "alone"), accounts(calm)) == ""
+
+
+def test_national_reserves_are_not_said_to_be_a_pool_nobody_paid_into():
+    # battery_materials lends from national reserves: no member "puts nothing into the pool"
+    from simulator.report.accounts import accounts
+    from simulator.report.verdict import whom_line
+
+    national = Run.of(run(build(TWO_MEMBERS, agreement__pool={"mode": "national"})))
+    assert whom_line(national, accounts(national)) == ""

@@ -246,8 +246,8 @@ def price_line(run: Run) -> str:
     )
     if rises[top] >= EXTREME_RISE:
         text += (
-            " A rise that steep lies far outside the prices the market model was fitted to (the 2010-2011 "
-            "rare-earth prices rose about elevenfold): read it as a sign of extreme scarcity, not as a forecast."
+            " A rise that steep lies far outside the price paths the market model was fitted to (in the record "
+            "it was fitted to, prices rose about elevenfold): read it as a sign of extreme scarcity, not as a forecast."
         )
     if not extra:
         return text

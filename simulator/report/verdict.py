@@ -255,12 +255,21 @@ def _mixed_total(run: Run, alone: Run | None, who: list[str]) -> bool:
     return False
 
 
+def _joint(run: Run) -> bool:
+    """Whether the run's agreement holds a joint pool (not national reserves)."""
+    agreement = run.result.scenario.agreement
+    return agreement is not None and agreement.pool.mode == "joint"
+
+
 def whom_line(run: Run, accounts: dict[str, Account]) -> str:
     """Who the joint stock serves beyond the totals: members that put nothing in yet draw, materials it holds none of.
 
     ``The EU puts nothing into the pool and draws 723 t of light rare earths and 83.0 t of heavy rare earths from
-    it. The pool holds no NdFeB magnets, of which the members are short of 13,696 t.`` Empty when neither holds.
+    it. The pool holds no NdFeB magnets, of which the members are short of 13,696 t.`` Empty when neither holds,
+    and without a joint pool (national reserves are each member's own).
     """
+    if not _joint(run):
+        return ""
     sentences = []
     for account in accounts.values():
         if any(s.contributed_t > 0 for s in account.stakes.values()):
@@ -291,7 +300,7 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
     material, over the tonnes by which the members are less short with the stock. Materials without a price
     are left out.
     """
-    if alone is None or not accounts:
+    if alone is None or not accounts or not _joint(run):
         return ""
     members = run.result.structure.member_names
     ts = run.result.timeseries
@@ -412,7 +421,7 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     holding = sum(a.holding_usd for a in accounts.values())
     refill = sum(a.refill_usd for a in accounts.values())
     moved = sum(max(0.0, a.auction_paid_usd - a.auction_received_usd) for a in accounts.values())
-    joint = run.result.scenario.agreement is not None and run.result.scenario.agreement.pool.mode == "joint"
+    joint = _joint(run)
     shown_buying, shown_holding, shown_refill, shown_moved = usd_all([buying, holding, refill, moved])
     parts = [f"buying the pool {shown_buying} at reference prices"] if joint else []
     parts.append(f"holding strategic stock {shown_holding} over the {horizon} days")
