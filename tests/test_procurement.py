@@ -271,8 +271,8 @@ def test_run_and_validate_say_where_the_sourcing_asks_more_than_a_capacity(tmp_p
     path.write_text(yaml.safe_dump(over_capacity_world(9)))
     note = (
         "suppliers.reprocessor.capacity_t_per_day.ree: the regions' sourcing asks 12 t/day of it, more than the "
-        "9 t/day it can ship; each region keeps 75% of its share of it and moves the rest to its other suppliers "
-        "as far as they have room (sourcing_share in portfolio.csv)"
+        "9 t/day it can ship: eu, japan kept 75% of their share of it and moved the rest to other suppliers "
+        "(sourcing_share in portfolio.csv)"
     )
     run_result = invoke("run", path, "--no-plots", "-o", tmp_path / "out")
     assert run_result.exit_code == 0 and f"note: {note}\n" in run_result.output
@@ -318,3 +318,17 @@ def test_a_region_whose_only_supplier_is_full_keeps_its_share_and_is_capped_day_
     assert portfolio[("eu", "reprocessor")] == pytest.approx(0.3 * 9 / 16)
     japan = series(result, "shortfall_t", "japan")
     assert japan[10:] == pytest.approx(10 - 10 * 9 / (10 + 6 * 9 / 16))
+
+
+def test_the_capacity_note_says_a_region_with_no_other_supplier_keeps_its_share(tmp_path):
+    # Japan buys only from the re-processor; the EU also from China: only the EU can move its cut
+    path = tmp_path / "over.yaml"
+    path.write_text(
+        yaml.safe_dump(build(over_capacity_world(9), **{"regions.japan.sourcing.ree": {"reprocessor": 1.0}}))
+    )
+    output = invoke("validate", path).output
+    assert (
+        "asks 16 t/day of it, more than the 9 t/day it can ship: eu kept 56% of their share of it and moved the rest "
+        "to other suppliers; japan kept all of theirs (no other supplier of theirs has room), so the cap shares its "
+        "capacity among them day by day (sourcing_share in portfolio.csv)"
+    ) in output

@@ -153,19 +153,34 @@ def within_capacity(shares: Array, demand: Array, capacity: Array, routes: Array
 def capacity_notes(s: Scenario) -> list[str]:
     """One line for each supplier and material whose capacity the sourcing as written exceeds.
 
-    What :func:`within_capacity` then does, said where the scenario sets it up (day-0 demand,
-    the capacity with every dated addition built).
+    What :func:`within_capacity` then did, said where the scenario sets it up (day-0 demand,
+    the capacity with every dated addition built): which regions moved part of their share,
+    and which kept it for lack of room elsewhere.
     """
-    materials, suppliers = list(s.materials), list(s.suppliers)
-    asked = np.einsum("rms,rm->sm", normal_shares(s), day0_demand(s))
-    capacity = built_capacities(s)
+    regions, materials, suppliers = list(s.regions), list(s.materials), list(s.suppliers)
+    written, demand, capacity = normal_shares(s), day0_demand(s), built_capacities(s)
+    routes = np.array([[r in s.suppliers[sp].lead_time_days for sp in suppliers] for r in regions])
+    fitted = within_capacity(written, demand, capacity, routes)
+    asked = np.einsum("rms,rm->sm", written, demand)
     notes = []
     for k, j in zip(*np.nonzero(_over(asked, capacity)), strict=True):
+        moved = [regions[i] for i in range(len(regions)) if fitted[i, j, k] < written[i, j, k] - 1e-12]
+        kept = [regions[i] for i in range(len(regions)) if written[i, j, k] > 0 and regions[i] not in moved]
+        served = max(0.0, capacity[k, j]) / asked[k, j]
+        what = (
+            f"{', '.join(moved)} kept {served:.0%} of their share of it and moved the rest to other suppliers"
+            if moved
+            else ""
+        )
+        if kept:
+            what += ("; " if what else "") + (
+                f"{', '.join(kept)} kept all of theirs (no other supplier of theirs has room), so the cap shares "
+                "its capacity among them day by day"
+            )
         notes.append(
             f"suppliers.{suppliers[k]}.capacity_t_per_day.{materials[j]}: the regions' sourcing asks "
-            f"{asked[k, j]:.4g} t/day of it, more than the {capacity[k, j]:.4g} t/day it can ship; each region "
-            f"keeps {capacity[k, j] / asked[k, j]:.0%} of its share of it and moves the rest to its other "
-            "suppliers as far as they have room (sourcing_share in portfolio.csv)"
+            f"{asked[k, j]:.4g} t/day of it, more than the {max(0.0, capacity[k, j]):.4g} t/day it can ship: "
+            f"{what} (sourcing_share in portfolio.csv)"
         )
     return notes
 
