@@ -59,7 +59,7 @@ def test_baselines_are_sorted_diff_friendly_json(repo):
     text = (repo / "baselines" / "pair.json").read_text()
     data = json.loads(text)
     assert list(data) == sorted(data)
-    assert data["format"] == "stockpile-baseline/1" and len(data["scenario_hash"]) == 64
+    assert data["format"] == "stockpile-baseline/2" and len(data["scenario_hash"]) == 64
     assert data["metrics"]["total_shortfall_t"] == pytest.approx(60 * 100 - 60)  # 60 t pool, 100 t/day short
     assert data["curves"]["days"]["sampled"][:3] == [0.0, 7.0, 14.0]
     assert text.count("\n") > 100  # one value per line
@@ -1088,15 +1088,16 @@ def test_the_order_of_regions_is_part_of_a_scenario_and_named_when_it_changes():
     assert scenario_hash(validate_data(with_keys_reordered, "c.yaml")) == scenario_hash(first)  # formatting only
 
 
-def test_a_baseline_from_before_the_order_joined_the_hash_is_not_taken_for_an_edit(repo):
-    # a CI team's baseline written by the earlier scheme: no "... order" parts, the hash of the
-    # scenario data alone; rewrite pair's baseline that way and move one number
+def test_a_format_1_baseline_is_compared_by_the_hash_of_its_time_or_said_to_be_unknown(repo):
+    # a CI team's baseline written by format 1: every value hashed, defaults included, and no
+    # order of regions; rewrite pair's baseline that way and move one number
     import hashlib
 
     from simulator.scenario import load_scenario
 
     path = repo / "baselines" / "pair.json"
     record = json.loads(path.read_text())
+    record["format"] = "stockpile-baseline/1"
     record["scenario_parts"] = {k: v for k, v in record["scenario_parts"].items() if not k.endswith(" order")}
     data = load_scenario(repo / "pair.yaml").model_dump(mode="json")
     record["scenario_hash"] = hashlib.sha256(
@@ -1107,5 +1108,21 @@ def test_a_baseline_from_before_the_order_joined_the_hash_is_not_taken_for_an_ed
     result = check(repo)
     assert result.exit_code == 1
     assert "drift        pair: 1 number(s) moved (scenario unchanged, package version 0.1.0 unchanged" in result.output
-    edit(repo / "pair.yaml", horizon_days=50)  # a real edit is still named, without the order parts
-    assert "(scenario changed since its baseline: horizon_days)" in check(repo).output
+    # a field added since with a default hashes the data otherwise: whether it changed cannot be told
+    record["scenario_hash"] = "0" * 64
+    path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    result = check(repo)
+    assert (
+        "(a baseline of format 1, which hashed scenarios another way: whether the scenario changed since cannot be "
+        "told, so find out what moved the numbers before updating)"
+    ) in result.output
+    assert "If the scenario edits are intended" not in result.output  # not advised to update as an edit
+
+
+def test_a_value_written_at_its_default_hashes_as_if_left_out():
+    from simulator.scenario import scenario_hash, validate_data
+
+    quota = {"id": "q", "kind": "export_quota", "supplier": "china", "start": 0, "end": 10, "tonnes_per_period": 9}
+    plain = build(TWO_MEMBERS, shocks=[quota])
+    spelled = build(TWO_MEMBERS, shocks=[{**quota, "claims": "ordered", "period_days": 365}])
+    assert scenario_hash(validate_data(plain, "a")) == scenario_hash(validate_data(spelled, "b"))

@@ -36,10 +36,15 @@ from typing import Any
 from simulator.errors import InputError
 from simulator.quantities import fingerprint_names, metric_names
 from simulator.scenario import Scenario, scenario_hash
-from simulator.scenario.load import item_id, with_order
+from simulator.scenario.load import canonical_data, item_id, with_order
 from simulator.version import __version__
 
-FORMAT = "stockpile-baseline/1"
+FORMAT = "stockpile-baseline/2"
+"""The format this tool writes: its scenario hash leaves out values at their defaults (format 1 counted them,
+so that a field added with a default looked like an edit) and counts the order of regions, materials and
+suppliers."""
+EARLIER_FORMAT = "stockpile-baseline/1"
+"""Read too: numbers compare as ever, but whether its scenario changed can be told only where it still hashes alike."""
 SIGNIFICANT_DIGITS = 12
 FINGERPRINT_EVERY_DAYS = 7
 CURVES = fingerprint_names()
@@ -50,6 +55,7 @@ LISTED_PARTS = ("shocks",)
 """Top-level lists of the scenario whose entries are hashed one by one (``shocks.0``, ``shocks.1``)."""
 FORMAT_LINE = f'"format": "{FORMAT}"'
 """How every baseline this tool writes names its format (one line of its JSON)."""
+FORMAT_LINES = (FORMAT_LINE, f'"format": "{EARLIER_FORMAT}"')
 _KEY = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+){0,2}$")
 Number = int | float | None
 
@@ -112,15 +118,16 @@ def scenario_parts(scenario: Scenario) -> dict[str, str]:
     A shock is keyed by its id (its position only when the id is not unique), so that
     inserting one shock does not mark every later one as changed. The order of regions,
     materials and suppliers is a part too (``regions order``): it changes the numbers
-    (:data:`simulator.scenario.load.ORDERED_MAPPINGS`).
+    (:data:`simulator.scenario.load.ORDERED_MAPPINGS`). Values left at their defaults are
+    not parts (:func:`simulator.scenario.load.canonical_data`).
 
     >>> from simulator.scenario import load_scenario
     >>> sorted(scenario_parts(load_scenario("scenarios/embargo_2010.yaml")))[:3]
-    ['agreement.auction', 'agreement.decision_lag_days', 'agreement.delivery_days']
+    ['agreement.auction', 'agreement.decision_lag_days', 'agreement.members']
     """
     parts = {}
-    data = scenario.model_dump(mode="json")
-    for key, names in with_order(data)["order"].items():
+    data = canonical_data(scenario)
+    for key, names in data.pop("order").items():
         parts[key + ORDER_PART] = _short_hash(names)
     for key, value in data.items():
         if isinstance(value, dict) and value:
@@ -135,42 +142,38 @@ def scenario_parts(scenario: Scenario) -> dict[str, str]:
 
 
 def _short_hash(value: Any) -> str:
-    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+    return hashlib.sha256(_canonical(value).encode()).hexdigest()[:12]
 
 
-def _ordered(record: dict[str, Any]) -> bool:
-    """Whether a record's hashes count the order of regions, materials and suppliers (those from before do not)."""
-    parts = record.get("scenario_parts")
-    return not isinstance(parts, dict) or any(key.endswith(ORDER_PART) for key in parts)
+def same_scenario(old: dict[str, Any], new: dict[str, Any], scenario: Scenario) -> bool | None:
+    """Whether the baseline ``old`` was written for ``scenario`` (``new``: its record now); None: cannot be told.
 
-
-def same_scenario(old: dict[str, Any], new: dict[str, Any], scenario: Scenario) -> bool:
-    """Whether the baseline ``old`` was written for ``scenario`` (``new``: its record now).
-
-    A baseline written before the order of regions, materials and suppliers joined the hash
-    is compared by the hash of its time, so that the new scheme is not taken for an edit.
+    A format-1 baseline hashed every value, defaults included (and, before, without the order
+    of regions, materials and suppliers): it is the same scenario if the scenario still hashes
+    alike by either of those schemes; if not, the difference may be only a field added since
+    with a default, so whether the scenario changed cannot be told.
     """
     if old["scenario_hash"] == new["scenario_hash"]:
         return True
-    if _ordered(old):
+    if old.get("format") == FORMAT:
         return False
-    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return old["scenario_hash"] == hashlib.sha256(canonical.encode()).hexdigest()
+    full = scenario.model_dump(mode="json")
+    for data in (full, with_order(full)):
+        if old["scenario_hash"] == hashlib.sha256(_canonical(data).encode()).hexdigest():
+            return True
+    return None
+
+
+def _canonical(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
 def changed_parts(old: dict[str, Any], new: dict[str, Any]) -> list[str] | None:
-    """The scenario parts whose hash differs between two records (None when ``old`` has no parts).
-
-    The order parts count only when ``old`` has them (a baseline from before them has none).
-    """
+    """The scenario parts whose hash differs between two records (None when ``old`` has no parts of this format)."""
     before, after = old.get("scenario_parts"), new.get("scenario_parts")
-    if not isinstance(before, dict) or not isinstance(after, dict):
+    if not isinstance(before, dict) or not isinstance(after, dict) or old.get("format") != FORMAT:
         return None
-    keys = set(before) | set(after)
-    if not _ordered(old):
-        keys = {key for key in keys if not key.endswith(ORDER_PART)}
-    return sorted(key for key in keys if before.get(key) != after.get(key))
+    return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
 
 
 def curve_by_day(record: dict[str, Any], curve: str, cell: str) -> dict[int, Number]:
@@ -224,7 +227,7 @@ def foreign(path: Path) -> str | None:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         text = ""
-    if FORMAT_LINE in text:
+    if any(line in text for line in FORMAT_LINES):
         return None
     return f"not a stockpile baseline (no {FORMAT_LINE} line)"
 
@@ -239,7 +242,7 @@ def read_baseline(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise InputError(f"corrupt baseline: {exc}", str(path)) from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+    if not isinstance(data, dict) or data.get("format") not in (FORMAT, EARLIER_FORMAT):
         raise InputError(f"not a stockpile baseline (expected format '{FORMAT}')", str(path))
     problem = _problem(data)
     if problem:

@@ -115,7 +115,8 @@ class Outcome:
     """``ok``, ``drift``, ``no baseline``, ``no scenario`` (an orphan baseline), ``retired`` or ``error``."""
     drifts: list[Drift] = field(default_factory=list)
     message: str = ""
-    scenario_changed: bool = False
+    scenario_changed: bool | None = False
+    """Whether the scenario changed since its baseline; None: cannot be told (a format-1 baseline)."""
     """The scenario's content differs from the one baselined."""
     seconds: float = 0.0
     start_date: str | None = None
@@ -229,7 +230,8 @@ def check_one(
     except Exception as exc:  # a crash in one scenario must not hide the others' results
         return outcome("error", message=f"the run failed: {exc!r}")
     drifts = compare(key, baseline, current, tolerances, scenario.name)
-    changed = not same_scenario(baseline, current, scenario)
+    same = same_scenario(baseline, current, scenario)
+    changed = None if same is None else not same
     return outcome(
         "drift" if drifts else "ok",
         drifts=drifts,

@@ -212,6 +212,12 @@ def cause(outcome: Outcome) -> str:
     >>> cause(Outcome("a", "a.yaml", "drift", versions=("0.2.0", "0.2.0"), seeds=(0, 0)))
     'scenario unchanged, package version 0.2.0 unchanged: the code moved the numbers'
     """
+    if outcome.scenario_changed is None:
+        return plain(
+            "a baseline of format 1, which hashed scenarios another way: whether the scenario changed since cannot "
+            "be told, so find out what moved the numbers before updating",
+            True,
+        )
     if outcome.scenario_changed:
         parts = [p for p in outcome.changed_parts or [] if p != "seed"]
         details = [", ".join(parts[:5]) + (f" and {len(parts) - 5} more" if len(parts) > 5 else "")] if parts else []

@@ -408,13 +408,21 @@ def with_order(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "order": order}
 
 
+def canonical_data(scenario: Scenario) -> dict[str, Any]:
+    """The scenario's data as hashed: its values not left at their defaults, and its order (:func:`with_order`).
+
+    A field added later with a default then changes no hash.
+    """
+    return with_order(scenario.model_dump(mode="json", exclude_defaults=True))
+
+
 def scenario_hash(scenario: Scenario) -> str:
-    """SHA-256 of the scenario's canonical JSON: keys sorted, the order of regions, materials and suppliers kept.
+    """SHA-256 of the scenario's canonical JSON (:func:`canonical_data`, keys sorted).
 
     Same content in the same order of regions, materials and suppliers (:data:`ORDERED_MAPPINGS`),
-    same hash, however the file is formatted.
+    same hash, however the file is formatted and whatever values it writes out at their defaults.
     """
-    canonical = json.dumps(with_order(scenario.model_dump(mode="json")), sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(canonical_data(scenario), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
