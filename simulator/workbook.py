@@ -480,13 +480,20 @@ def compare_workbook(comparison: Comparison, path: Path, scenario_data: dict[str
     return _sheets(path, tables, [("Scenario", scenario_data)])
 
 
+MACHINE_FIELDS = ("wall_time_s", "workers", "backend")
+"""``sweep.json`` fields that tell how this machine ran the sweep, not what it computed: left out of the workbook."""
+
+
 def sweep_workbook(table: pd.DataFrame, info: dict[str, Any], path: Path, scenario_data: dict[str, Any]) -> Path:
     """``workbook.xlsx`` of a sweep: the sweep table, its set-up (``sweep.json``) and the scenario.
 
-    The swept paths, ``point``, ``run`` and ``seed`` stay in view with the header row.
+    The swept paths, ``point``, ``run`` and ``seed`` stay in view with the header row. The
+    set-up leaves out how this machine ran it (:data:`MACHINE_FIELDS`, in ``sweep.json``), so
+    that the same sweep gives the same bytes on any backend.
     """
     keys = KEY_COLUMNS | set(info.get("grid", {}))
-    return _sheets(path, [("Sweep", table, None)], [("Sweep set-up", info), ("Scenario", scenario_data)], keys)
+    setup = {key: value for key, value in info.items() if key not in MACHINE_FIELDS}
+    return _sheets(path, [("Sweep", table, None)], [("Sweep set-up", setup), ("Scenario", scenario_data)], keys)
 
 
 def check_sweep_fits(n_runs: int, where: str) -> None:

@@ -384,3 +384,14 @@ def test_a_workbook_carries_no_time_of_writing(auction_run, tmp_path):
         assert {item.date_time for item in book.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     properties = openpyxl.load_workbook(auction_run / "workbook.xlsx", read_only=True).properties
     assert properties.created == properties.modified == dt.datetime(1980, 1, 1)
+
+
+def test_a_sweep_workbook_is_the_same_bytes_on_one_worker_or_two(tmp_path):
+    # sweep.json says how this machine ran it (wall time, workers); the workbook leaves that out
+    path = write(tmp_path, build(TWO_MEMBERS, **{"regions.japan.demand.ree.noise_cv": 0.1}))
+    books = []
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}"
+        assert invoke("sweep", path, "--runs", 6, "--workers", workers, "--excel", "-o", out).exit_code == 0
+        books.append((out / "workbook.xlsx").read_bytes())
+    assert books[0] == books[1]
