@@ -332,3 +332,18 @@ def test_the_capacity_note_says_a_region_with_no_other_supplier_keeps_its_share(
         "to other suppliers; japan kept all of theirs (no other supplier of theirs has room), so the cap shares its "
         "capacity among them day by day (sourcing_share in portfolio.csv)"
     ) in output
+
+
+def test_a_quota_may_rely_on_capacity_built_before_day_0():
+    # the re-processor's 12 t/day opened on day -10; Japan's 0.9 from China is capped at 0.6 and
+    # its 0.3 (3 t/day) goes to the re-processor, which has 12 - 6 (the EU's) - 1 = 5 t/day of room
+    data = build(
+        over_capacity_world(0),
+        **{
+            "suppliers.reprocessor.capacity_additions": [{"material": "ree", "start": -10, "capacity_t_per_day": 12}],
+            "regions.japan.sourcing.ree": {"china": 0.9, "reprocessor": 0.1},
+            "regions.japan.procurement": {"quota": {"ree": {"max_share_per_supplier": 0.6}}},
+        },
+    )
+    plan = compile_plan(validate_data(data))
+    assert plan.sourcing_share[0, 0, :, 0] == pytest.approx([0.6, 0.4])

@@ -305,7 +305,7 @@ def quota_shares(s: Scenario, day: int | None = None) -> tuple[Array, Array, lis
     no premium on what that moves). Capacity taken by earlier regions (in file order) is
     not available to later ones. A quota that cannot be met is a problem (and leaves that
     region's shares as written). Without ``day`` the caps
-    are those written (``max_share_per_supplier``) and capacity the stated one; with
+    are those written (``max_share_per_supplier``) and capacity that built by day 0; with
     ``day``, the caps of the ``max_share_path`` steps in force that day, the capacity
     built by then and the baseline demand of that day.
     """
@@ -315,7 +315,7 @@ def quota_shares(s: Scenario, day: int | None = None) -> tuple[Array, Array, lis
     if day is not None:
         growth = np.array([[demand_of(s, r, m).growth_per_year for m in materials] for r in regions])
         demand = demand * np.power(1.0 + growth, day / DAYS_PER_YEAR)
-    capacity = capacities(s, day)
+    capacity = capacities(s, 0 if day is None else day)  # what is built by day 0 serves from day 0
     routes = np.array([[r in s.suppliers[sp].lead_time_days for sp in suppliers] for r in regions])
     base = within_capacity(base, day0_demand(s), built_capacities(s), routes)  # the same on every step
     shares = base.copy()
