@@ -89,7 +89,7 @@ def _figure(svg: str, name: str, caption: str) -> str:
 def _subline(run: Run) -> str:
     s = run.result.scenario
     period = (
-        f"{span_dates(s.start_date, 0, s.horizon_days)} ({s.horizon_days} days)"
+        f"{span_dates(s.start_date, 0, s.horizon_days)} ({s.horizon_days} day{'' if s.horizon_days == 1 else 's'})"
         if s.start_date
         else f"{s.horizon_days} days"
     )

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from simulator.names import Names
-from simulator.report.words import cap, days, join_words, num, percent, plural, tonnes, usd, when
+from simulator.report.words import cap, days, join_words, num, over_days, percent, plural, tonnes, usd, when
 from simulator.results import ALL, Result
 from simulator.scenario.changes import differences
 from simulator.scenario.portfolio import has_demand
@@ -175,7 +175,7 @@ def region_findings(run: Run, region: str) -> list[str]:
             f"{subject} first runs short on {run.date(first, f'first_shortfall_day.{region}')} "
             f"({join_words([run.names.material_text(m) for m in short_first])}) and is short of "
             f"{run.t(total, f'shortfall_t.{region}')} in all, "
-            f"{run.tag(percent(share), share, f'shortfall_share.{region}')} of its demand over the {horizon} days"
+            f"{run.tag(percent(share), share, f'shortfall_share.{region}')} of its demand {over_days(horizon)}"
             + (f"; {cover}." if cover else ".")
         )
     for material in run.materials():
@@ -268,8 +268,8 @@ def overall_finding(run: Run) -> str:
     horizon = run.result.scenario.horizon_days
     if total == 0:
         nobody = "no member" if run.result.structure.members else "no region"
-        return f"Over the {horizon} days, {nobody} runs short ({run.t(total, 'total_shortfall_t')} of shortfall)."
-    text = f"Over the {horizon} days, {who} are short of {run.t(total, 'total_shortfall_t')} in all"
+        return f"{cap(over_days(horizon))}, {nobody} runs short ({run.t(total, 'total_shortfall_t')} of shortfall)."
+    text = f"{cap(over_days(horizon))}, {who} are short of {run.t(total, 'total_shortfall_t')} in all"
     jain = run.metric("fairness_jain")
     group = run.result.structure.member_names or run.regions()
     if total > 0 and jain is not None and len(group) > 1:

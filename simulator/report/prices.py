@@ -90,9 +90,13 @@ def _world_peak(run: Run, material: str) -> tuple[float, int]:
 
 
 def _peak_when(run: Run, day: int) -> str:
-    """``on 23 Jul 2011``; a peak on the last day says the price was still rising when the run ended."""
+    """``on 23 Jul 2011``; a peak first reached on the last day (of a run of more than one) was still rising.
+
+    The peak is the first day at the highest price, so a price held at a cap peaks where it
+    reached it, not on the last day.
+    """
     text = f"on {when(run.result.start_date, day)}"
-    if day == run.result.scenario.horizon_days - 1:
+    if day == run.result.scenario.horizon_days - 1 and day > 0:
         text += ", the last day: still rising when the run ends"
     return text
 
@@ -209,7 +213,8 @@ def price_sentences(run: Run) -> list[str]:
         peak, day = _world_peak(run, material)
         text = (
             f"<strong>{escape(run.names.material(material))}</strong>: the world price rose {times(peak / reference)}, "
-            f"from {price(reference)} USD/kg (its reference) to a peak of {price(peak)} USD/kg {_peak_when(run, day)}."
+            f"from {price(reference)} USD/kg (its reference) to a peak of {price(peak)} USD/kg "
+            f"{_peak_when(run, day)}."
         )
         regions = [_region_sentence(run, r, material, reference) for r in run.regions() if run.demands(r, material)]
         auction = _auction_sentence(run, material)

@@ -34,6 +34,7 @@ from simulator.report.words import (
     days,
     in_millions,
     join_words,
+    over_days,
     percent,
     price,
     tonnes,
@@ -424,7 +425,7 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     joint = _joint(run)
     shown_buying, shown_holding, shown_refill, shown_moved = usd_all([buying, holding, refill, moved])
     parts = [f"buying the pool {shown_buying} at reference prices"] if joint else []
-    parts.append(f"holding strategic stock {shown_holding} over the {horizon} days")
+    parts.append(f"holding strategic stock {shown_holding} {over_days(horizon)}")
     if refill:
         parts.append(f"refills {shown_refill}")
     text = f"Cost to the members: {join_words(parts)}."
@@ -625,7 +626,7 @@ def region_table(run: Run) -> str:
 def verdict_section(run: Run, alone: Run | None, apart: Run | None, accounts: dict[str, Account], changed: bool) -> str:
     """The verdict box (HTML)."""
     horizon = run.result.scenario.horizon_days
-    span = f"over the {horizon} days" + (f" from {when(run.result.start_date, 0)}" if run.result.start_date else "")
+    span = over_days(horizon) + (f" from {when(run.result.start_date, 0)}" if run.result.start_date else "")
     against = (
         " against the same scenario without its agreement"
         + (" and with each member's share held alone" if apart is not None else "")

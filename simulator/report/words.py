@@ -76,6 +76,15 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def over_days(horizon: int) -> str:
+    """``over the 731 days``, ``over the 1 day``.
+
+    >>> over_days(1), over_days(731)
+    ('over the 1 day', 'over the 731 days')
+    """
+    return f"over the {horizon} day{'' if horizon == 1 else 's'}"
+
+
 def days(value: float) -> str:
     """Days of cover with one decimal: ``38.6``."""
     return f"{value:.1f}"
