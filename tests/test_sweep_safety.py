@@ -3,6 +3,7 @@ before figures, no stale files, bounded grids, a frontier in O(n log n) (issue 2
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -460,3 +461,16 @@ def test_the_code_fingerprint_reads_windows_line_endings_as_unix_ones(tmp_path, 
     assert fingerprints[0] == fingerprints[1]
     monkeypatch.undo()
     assert version.code_fingerprint() == fingerprints[0]  # the copy is the package's own code
+
+
+def test_a_chunk_made_by_other_code_stops_the_sweep(tmp_path, monkeypatch):
+    # a Dask worker that joins after the check at the start runs its own code: its chunk is refused
+    real = sweep_runner.run_chunk
+
+    def elsewhere(chunk):
+        return dataclasses.replace(real(chunk), code="0123456789abcdef")
+
+    monkeypatch.setattr(sweep_runner, "run_chunk", elsewhere)
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "-o", tmp_path / "out")
+    assert result.exit_code == 3
+    assert "came back from a worker that runs other stockpile code (code 0123456789abcdef, here " in result.output

@@ -39,7 +39,7 @@ from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.load import blame_overrides, with_order
-from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, dask_cluster, in_process, local_processes
+from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped, dask_cluster, in_process, local_processes
 from simulator.sweep.checkpoints import Checkpoints
 from simulator.sweep.grid import MAX_POINTS, SweepSpec
 from simulator.sweep.patch import GridPatcher, PatchBuilder
@@ -112,6 +112,8 @@ class ChunkResult:
     fingerprint: str
     curves: dict[str, np.ndarray] | None = None
     """Per curve column: (runs, days, regions, materials) float32, in the chunk's run order."""
+    code: str = ""
+    """The :func:`~simulator.version.code_fingerprint` of the process that ran it (a Dask worker may run other code)."""
 
     @property
     def n_runs(self) -> int:
@@ -223,7 +225,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
             c: curve_batches[0][c] if in_order else np.concatenate([b[c] for b in curve_batches])[order]
             for c in kept_curves(chunk.curves)
         }
-    return ChunkResult(chunk.index, columns, chunk.fingerprint, curves)
+    return ChunkResult(chunk.index, columns, chunk.fingerprint, curves, code_fingerprint())
 
 
 def _batch_keys(plans: dict[int, Plan]) -> dict[int, Any]:
@@ -498,8 +500,14 @@ def execute(
         results = local_processes(todo, run_chunk, workers, started=_import_table_libraries)
     else:
         results = in_process(todo, run_chunk)
+    here = code_fingerprint()
     with closing(results):  # stops the workers at once if saving fails
         for result in results:
+            if result.code != here:  # a Dask worker that joined after the check at the start
+                raise SweepStopped(
+                    f"chunk {result.index} came back from a worker that runs other stockpile code (code {result.code}, "
+                    f"here {here}); install the same version of the package on every worker"
+                )
             checkpoints.save(result)
             if progress is not None:
                 progress(result.n_runs)
