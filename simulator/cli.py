@@ -380,12 +380,16 @@ def validate(scenarios: tuple[str, ...]) -> None:
             files += [str(path) for path in found]
         else:
             raise InputError("no scenario files (*.yaml, *.yml) in this folder", given)
+    from simulator.scenario import load_raw
+    from simulator.scenario.load import discrete_problems
     from simulator.scenario.portfolio import capacity_notes
 
     failed = False
     for path in files:
         try:
             loaded = load_scenario(path)
+            if problems := discrete_problems(load_raw(path), loaded, path):
+                raise ScenarioError(problems, path)
         except ScenarioError as exc:
             failed = True
             click.echo(exc.for_console(), err=True)

@@ -263,3 +263,19 @@ def test_every_assumption_in_a_shipped_scenario_has_an_uncertain_entry(path):
 
     missing = [f"line {line}: {field}" for line, field in assumed_fields(text) if not covered(field)]
     assert not missing, f"{path.name}: ASSUMPTION without an uncertain: entry: {missing}"
+
+
+def test_validate_refuses_a_discrete_value_the_field_cannot_take(tmp_path):
+    from tests.helpers import invoke
+
+    halt = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 0, "end": 9}
+    data = build(TWO_MEMBERS, shocks=[halt])
+    data["uncertain"] = [{"path": "shocks.halt.on_halt", "values": ["held", "kept"], "source": "assumption"}]
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data))
+    result = invoke("validate", path)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{path}: uncertain.0: shocks.halt.on_halt='kept' is not valid: shocks.halt.on_halt:" in result.output
+    data["uncertain"][0]["values"] = ["held", "lost"]
+    path.write_text(yaml.safe_dump(data))
+    assert invoke("validate", path).exit_code == 0

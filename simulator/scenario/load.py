@@ -5,6 +5,7 @@ Layer: ground.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import json
@@ -339,6 +340,24 @@ def validate_data(data: dict[str, Any], source: str | None = None) -> Scenario:
     if problems:
         raise ScenarioError(_named(problems, data), source)
     return scenario
+
+
+def discrete_problems(data: dict[str, Any], scenario: Scenario, source: str) -> list[Problem]:
+    """Each value of a discrete ``uncertain:`` entry that the field cannot take (``uncertain.<i>``).
+
+    A sampling study checks them before its first run; ``stockpile validate`` checks them
+    too, so a bad value is found without sampling.
+    """
+    problems = []
+    for i, entry in enumerate(scenario.uncertain):
+        for value in getattr(entry, "values", None) or []:
+            try:
+                validate_data(apply_overrides(copy.deepcopy(data), [(entry.path, value)]), source)
+            except InputError as exc:
+                reasons = "; ".join(f"{p.path}: {p.message}" if p.path else p.message for p in exc.problems)
+                problems.append(Problem(f"uncertain.{i}", f"{entry.path}={value!r} is not valid: {reasons}"))
+                break
+    return problems
 
 
 def load_raw(path: str | Path, overrides: list[tuple[str, Any]] | None = None) -> dict[str, Any]:
