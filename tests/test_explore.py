@@ -547,3 +547,12 @@ def test_every_axis_of_make_explore_changes_the_curves():
             if not np.array_equal(first[column].to_numpy(float), second[column].to_numpy(float), equal_nan=True)
         ]
         assert moved, f"{axis.path}: {axis.values[0]} and {axis.values[1]} draw the same curves"
+
+
+def test_a_field_left_at_its_default_can_be_an_axis(tmp_path):
+    # the pair's halt does not write on_halt (default lost): the axis starts at the default
+    out = tmp_path / "explorer.html"
+    args = ["explore", _scenario(tmp_path), "--axis", "shocks.halt.on_halt=held,lost", "--workers", "1", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert out.exists()

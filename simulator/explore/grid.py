@@ -23,7 +23,7 @@ import numpy as np
 
 from simulator.errors import InputError, Problem
 from simulator.plan import compile_plan
-from simulator.scenario import apply_overrides
+from simulator.scenario import apply_overrides, validate_data
 from simulator.sweep import SweepSpec, plan_sweep
 from simulator.sweep.runner import (
     Chunk,
@@ -116,6 +116,17 @@ def value_at(data: Any, path: str) -> Any:
     return node
 
 
+def current_value(raw: dict[str, Any], path: str, source: str) -> Any:
+    """The value at ``path`` of scenario data, or of its defaults where the file does not write it.
+
+    Raises ``KeyError`` when the scenario has no such field at all.
+    """
+    try:
+        return value_at(raw, path)
+    except KeyError:
+        return value_at(validate_data(raw, source).model_dump(mode="json"), path)
+
+
 def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
     """Refuse what the explorer cannot show, every problem at once (exit 2).
 
@@ -143,8 +154,8 @@ def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
         elif distinct < len(axis.values):
             problems.append(Problem(axis.path, "a value is given twice"))
         try:
-            value_at(base, axis.path)
-        except KeyError:
+            current_value(base, axis.path, source)
+        except (KeyError, InputError):  # an invalid scenario is reported when its points are built
             problems.append(Problem(axis.path, "no such field in the scenario (create it first with --set PATH=VALUE)"))
     points = math.prod(len(a.values) for a in spec.axes) if spec.axes else 0
     if points > MAX_POINTS:
