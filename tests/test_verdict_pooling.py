@@ -305,10 +305,16 @@ def test_the_cost_per_kg_of_shortfall_avoided_adds_holding_to_buying():
     from simulator.report.verdict import avoided_cost_line
 
     halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan", "eu"], "start": 10, "end": 99}]
-    result = run(build(TWO_MEMBERS, shocks=halt, **{"materials.ree.holding_cost_usd_per_t_year": 3650}))
+    data = build(TWO_MEMBERS, shocks=halt, **{"materials.ree.holding_cost_usd_per_t_year": 3650})
+    result = run(data)
     pooled, alone = Run.of(result), Run.of(without_agreement(result), "alone")
     line = avoided_cost_line(pooled, alone, accounts(pooled))
-    assert line == "Per kg of shortfall avoided, buying and holding the pool cost USD 50.15 for rare earths."
+    assert line == "Per kg of shortfall avoided, buying the whole pool and holding it cost USD 50.15 for rare earths."
+    # Japan's own 10,000 t reserve is held with or without the pool: not charged to it
+    own = build(data, **{"regions.japan.reserve.ree.tonnes": 10_000})
+    result = run(own)
+    pooled, alone = Run.of(result), Run.of(without_agreement(result), "alone")
+    assert avoided_cost_line(pooled, alone, accounts(pooled)) == line
     calm = Run.of(run(build(TWO_MEMBERS, shocks=[])))  # nothing avoided: nothing to say
     assert avoided_cost_line(calm, Run.of(without_agreement(calm.result), "alone"), accounts(calm)) == ""
 

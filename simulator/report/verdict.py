@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from html import escape
 
-from simulator.numeric import KG_PER_T
+from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.plots import KIND_NAMES, shock_target
 from simulator.report.accounts import Account, end_prices
 from simulator.report.findings import Run
@@ -296,10 +296,10 @@ def whom_line(run: Run, accounts: dict[str, Account]) -> str:
 def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account]) -> str:
     """What buying and holding the pool cost per kg of the shortfall it avoids, by material (empty when none avoided).
 
-    ``Per kg of shortfall avoided, buying and holding the pool cost USD 17.8 for light rare earths (whose price
-    reached 1,188 USD/kg) ...``: a pool share at its reference price plus the members' holding cost of the
-    material, over the tonnes by which the members are less short with the stock. Materials without a price
-    are left out.
+    ``Per kg of shortfall avoided, buying the whole pool and holding it cost USD 17.8 for light rare earths
+    (whose price reached 1,188 USD/kg) ...``: the pool's contributions at their reference price plus the holding
+    cost of the pool (not of members' own reserves), over the tonnes by which the members are less short with
+    the stock; what is left of the pool at the end is not credited. Materials without a price are left out.
     """
     if alone is None or not accounts or not _joint(run):
         return ""
@@ -316,7 +316,9 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
         if avoided < VISIBLE_T or not stakes or any(s.price_usd_per_kg is None for s in stakes):
             continue
         buying = sum(s.contributed_t * KG_PER_T * (s.price_usd_per_kg or 0.0) for s in stakes)
-        holding = float(held.loc[held["material"] == material, "holding_cost_usd"].sum())
+        spec = run.result.scenario.materials[material]
+        per_t_day = (spec.holding_cost_usd_per_t_year or 0.0) / DAYS_PER_YEAR  # the pool's, not members' own reserves
+        holding = float(held.loc[held["material"] == material, "pool_share_t"].sum()) * per_t_day
         text = f"USD {price((buying + holding) / (avoided * KG_PER_T))} for {run.names.material_text(material)}"
         if (run.result.scenario.market or {}).get(material) is not None:
             peak = float(held.loc[held["material"] == material, "price_usd_per_kg"].max())
@@ -324,7 +326,7 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
         parts.append(text)
     if not parts:
         return ""
-    return f"Per kg of shortfall avoided, buying and holding the pool cost {join_words(parts)}."
+    return f"Per kg of shortfall avoided, buying the whole pool and holding it cost {join_words(parts)}."
 
 
 def units_line(run: Run, alone: Run | None) -> str:
