@@ -1108,6 +1108,10 @@ def test_a_format_1_baseline_is_compared_by_the_hash_of_its_time_or_said_to_be_u
     result = check(repo)
     assert result.exit_code == 1
     assert "drift        pair: 1 number(s) moved (scenario unchanged, package version 0.1.0 unchanged" in result.output
+    record["format"] = "stockpile-baseline/2"  # a merge resolved by hand: the new line, the old hash
+    path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    assert "(scenario unchanged, package version 0.1.0 unchanged" in check(repo).output
+    record["format"] = "stockpile-baseline/1"
     # a field added since with a default hashes the data otherwise: whether it changed cannot be told
     record["scenario_hash"] = "0" * 64
     path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")

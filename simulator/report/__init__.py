@@ -51,7 +51,7 @@ from simulator.report.style import CSS
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
 from simulator.report.uncertainty import uncertainty_section
 from simulator.report.verdict import prices_apart, verdict_section
-from simulator.report.words import join_words, price, span_dates
+from simulator.report.words import join_words, plural, price, span_dates
 from simulator.results import Result
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.changes import Change, differences, shown
@@ -89,9 +89,9 @@ def _figure(svg: str, name: str, caption: str) -> str:
 def _subline(run: Run) -> str:
     s = run.result.scenario
     period = (
-        f"{span_dates(s.start_date, 0, s.horizon_days)} ({s.horizon_days} day{'' if s.horizon_days == 1 else 's'})"
+        f"{span_dates(s.start_date, 0, s.horizon_days)} ({plural(s.horizon_days, 'day')})"
         if s.start_date
-        else f"{s.horizon_days} days"
+        else plural(s.horizon_days, "day")
     )
     if s.agreement:
         who = f"members {join_words([run.names.region(m) for m in s.agreement.members])}"

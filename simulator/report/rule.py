@@ -12,7 +12,7 @@ from simulator.mechanisms import BY_NAME
 from simulator.names import Names
 from simulator.report.accounts import Account, Stake
 from simulator.report.stocks import starting_stocks
-from simulator.report.words import cap, in_millions, join_words, percent, price, tonnes, usd, usd_all, when
+from simulator.report.words import cap, in_millions, join_words, percent, plural, price, tonnes, usd, usd_all, when
 from simulator.results import Result
 from simulator.scenario import Scenario
 from simulator.scenario.portfolio import has_demand
@@ -361,7 +361,7 @@ def rule_releases(result: Result) -> str:
                 gap_t = float(sum(days[f"gap_t.{m}"].sum() for m in members))
                 text = (
                     f"Under {BY_NAME[source].phrase}, {tonnes(released)} of {names.material_text(material)} was "
-                    f"released on {len(days)} days from {first} to {last}: {join_words(shares)}. "
+                    f"released on {plural(len(days), 'day')} from {first} to {last}: {join_words(shares)}. "
                     f"Members' open needs on those days came to {tonnes(gap_t)}."
                 )
                 label, gaps = BY_NAME[source].label, tonnes(gap_t)

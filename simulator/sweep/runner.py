@@ -494,13 +494,13 @@ def execute(
     todo = [sweep.chunk(i, runs, fingerprint) for i, runs in sweep.chunks() if i not in done]
     if progress is not None:
         progress(sweep.n_runs - sum(len(chunk.runs) for chunk in todo))
+    here = code_fingerprint()  # before forking: local workers inherit it, whatever is edited on disk meanwhile
     if client is not None:
         results = dask_cluster(todo, run_chunk, client, f"stockpile-{fingerprint[:16]}", no_worker_timeout_s)
     elif workers > 1:
         results = local_processes(todo, run_chunk, workers, started=_import_table_libraries)
     else:
         results = in_process(todo, run_chunk)
-    here = code_fingerprint()
     with closing(results):  # stops the workers at once if saving fails
         for result in results:
             if result.code != here:  # a Dask worker that joined after the check at the start
