@@ -271,8 +271,8 @@ def test_run_and_validate_say_where_the_sourcing_asks_more_than_a_capacity(tmp_p
     path.write_text(yaml.safe_dump(over_capacity_world(9)))
     note = (
         "suppliers.reprocessor.capacity_t_per_day.ree: the regions' sourcing asks 12 t/day of it, more than the "
-        "9 t/day it can ship: eu, japan kept 75% of their share of it and moved the rest to other suppliers "
-        "(sourcing_share in portfolio.csv)"
+        "9 t/day it can ship: eu kept 75% of its share, japan kept 75% of its share and moved the rest to other "
+        "suppliers (sourcing_share in portfolio.csv)"
     )
     run_result = invoke("run", path, "--no-plots", "-o", tmp_path / "out")
     assert run_result.exit_code == 0 and f"note: {note}\n" in run_result.output
@@ -328,9 +328,9 @@ def test_the_capacity_note_says_a_region_with_no_other_supplier_keeps_its_share(
     )
     output = invoke("validate", path).output
     assert (
-        "asks 16 t/day of it, more than the 9 t/day it can ship: eu kept 56% of their share of it and moved the rest "
-        "to other suppliers; japan kept all of theirs (no other supplier of theirs has room), so the cap shares its "
-        "capacity among them day by day (sourcing_share in portfolio.csv)"
+        "asks 16 t/day of it, more than the 9 t/day it can ship: eu kept 56% of its share and moved the rest to other "
+        "suppliers; japan kept all of theirs (no other supplier of theirs has room), so the cap shares the supplier "
+        "among its buyers day by day (sourcing_share in portfolio.csv)"
     ) in output
 
 
@@ -347,3 +347,17 @@ def test_a_quota_may_rely_on_capacity_built_before_day_0():
     )
     plan = compile_plan(validate_data(data))
     assert plan.sourcing_share[0, 0, :, 0] == pytest.approx([0.6, 0.4])
+
+
+def test_the_capacity_note_gives_each_region_the_share_it_kept():
+    # China has 20 t/day, of which Japan (4) and the EU (14) use 18: Japan moves its whole 1.5 t
+    # cut there (keeps 0.45 of 0.6: 75%), the EU only the 0.5 t left (keeps 0.275 of 0.3: 92%),
+    # so the re-processor is still asked 4.5 + 5.5 = 10 t/day of its 9
+    from simulator.scenario.portfolio import capacity_notes
+
+    data = build(over_capacity_world(9), **{"suppliers.china.capacity_t_per_day": {"ree": 20}})
+    (note,) = capacity_notes(validate_data(data))
+    assert note.endswith(
+        "9 t/day it can ship: japan kept 75% of its share, eu kept 92% of its share and moved the rest to other "
+        "suppliers, so the cap shares the supplier among its buyers day by day (sourcing_share in portfolio.csv)"
+    )

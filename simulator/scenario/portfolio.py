@@ -164,19 +164,17 @@ def capacity_notes(s: Scenario) -> list[str]:
     asked = np.einsum("rms,rm->sm", written, demand)
     notes = []
     for k, j in zip(*np.nonzero(_over(asked, capacity)), strict=True):
-        moved = [regions[i] for i in range(len(regions)) if fitted[i, j, k] < written[i, j, k] - 1e-12]
-        kept = [regions[i] for i in range(len(regions)) if written[i, j, k] > 0 and regions[i] not in moved]
-        served = max(0.0, capacity[k, j]) / asked[k, j]
-        what = (
-            f"{', '.join(moved)} kept {served:.0%} of their share of it and moved the rest to other suppliers"
-            if moved
-            else ""
-        )
+        buyers = [i for i in range(len(regions)) if written[i, j, k] > 0 and demand[i, j] > 0]
+        moved = [i for i in buyers if fitted[i, j, k] < written[i, j, k] - 1e-12]
+        kept = [regions[i] for i in buyers if i not in moved]
+        parts = [f"{regions[i]} kept {fitted[i, j, k] / written[i, j, k]:.0%} of its share" for i in moved]
+        what = f"{', '.join(parts)} and moved the rest to other suppliers" if parts else ""
         if kept:
-            what += ("; " if what else "") + (
-                f"{', '.join(kept)} kept all of theirs (no other supplier of theirs has room), so the cap shares "
-                "its capacity among them day by day"
-            )
+            what += (
+                "; " if what else ""
+            ) + f"{', '.join(kept)} kept all of theirs (no other supplier of theirs has room)"
+        if kept or _over(np.einsum("rs,r->s", fitted[:, j], demand[:, j])[k], capacity[k, j]):
+            what += ", so the cap shares the supplier among its buyers day by day"
         notes.append(
             f"suppliers.{suppliers[k]}.capacity_t_per_day.{materials[j]}: the regions' sourcing asks "
             f"{asked[k, j]:.4g} t/day of it, more than the {max(0.0, capacity[k, j]):.4g} t/day it can ship: "
