@@ -1121,6 +1121,10 @@ def test_a_format_1_baseline_is_compared_by_the_hash_of_its_time_or_said_to_be_u
         "told, so find out what moved the numbers before updating)"
     ) in result.output
     assert "If the scenario edits are intended" not in result.output  # not advised to update as an edit
+    assert "Numbers of unchanged scenarios" not in result.output  # nor said to be unchanged
+    assert "Numbers moved against format-1 baselines, which cannot tell whether their scenario changed" in (
+        result.output
+    )
 
 
 def test_a_value_written_at_its_default_hashes_as_if_left_out():

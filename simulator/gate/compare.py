@@ -116,8 +116,7 @@ class Outcome:
     drifts: list[Drift] = field(default_factory=list)
     message: str = ""
     scenario_changed: bool | None = False
-    """Whether the scenario changed since its baseline; None: cannot be told (a format-1 baseline)."""
-    """The scenario's content differs from the one baselined."""
+    """The scenario's content differs from the one baselined; None: cannot be told (a format-1 baseline)."""
     seconds: float = 0.0
     start_date: str | None = None
     """ISO date of the scenario's day 0, if it has one."""

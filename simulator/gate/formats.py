@@ -40,6 +40,10 @@ CODE_HINT = (
     "Numbers of unchanged scenarios moved with the code or the package version: find out why before updating "
     "(never update blindly); then update one baseline with: stockpile check --update"
 )
+UNKNOWN_HINT = (
+    "Numbers moved against format-1 baselines, which cannot tell whether their scenario changed: find out why "
+    "(the scenario's history, the code) before updating; then update one baseline with: stockpile check --update"
+)
 _STATUS_ORDER = ("ok", "drift", "no baseline", "no scenario", "retired", "error")
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -237,10 +241,13 @@ def advice(report: Report) -> list[str]:
     drifting = [o for o in report.outcomes if o.status == "drift"]
     options = report.update_options
     edited = " ".join(plain(o.file, one_line=True) for o in drifting if o.scenario_changed)
-    code = [plain(o.file, one_line=True) for o in drifting if not o.scenario_changed]
+    code = [plain(o.file, one_line=True) for o in drifting if o.scenario_changed is False]
+    unknown = [plain(o.file, one_line=True) for o in drifting if o.scenario_changed is None]
     lines = [f"{EDITED_HINT}{options} {edited}"] if edited else []
     if code:
         lines.append(f"{CODE_HINT}{options} {code[0]}")
+    if unknown:
+        lines.append(f"{UNKNOWN_HINT}{options} {unknown[0]}")
     return lines
 
 
