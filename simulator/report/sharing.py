@@ -23,6 +23,18 @@ def _members_short(run: Run, members: list[str]) -> float:
     return float(sum(run.metric(f"shortfall_t.{m}") for m in members))
 
 
+def _pool_materials(run: Run) -> list[str]:
+    """The materials the joint pool holds on day 0 or receives later (refills)."""
+    pool = run.result.pool
+    held = set(pool.loc[(pool["pool_stock_t"] > 0) | (pool["pool_arrivals_t"] > 0), "material"])
+    return [m for m in run.materials() if m in held]
+
+
+def _short_of(run: Run, members: list[str], materials: list[str]) -> float:
+    """The members' shortfall of ``materials`` in ``run`` (t)."""
+    return float(sum(run.cell(m, x, "shortfall_t") or 0.0 for m in members for x in materials))
+
+
 def changed_shortfalls(run: Run, other: Run) -> list[tuple[str, float, float]]:
     """``(member, t in run, t in other)`` for each member whose shortfall differs as shown (rounded tonnes)."""
     changed = []
@@ -105,11 +117,14 @@ def pooling_line(run: Run, apart: Run | None) -> str:
         )
     elif apart_t > pooled_t:
         losers = any(pooled > alone for _, pooled, alone in changed_shortfalls(run, apart))
-        if losers and apart_t - pooled_t < MOSTLY_MOVES * apart_t:
-            cut = percent((apart_t - pooled_t) / apart_t)
+        held_materials = _pool_materials(run)
+        before, after = (_short_of(of, members, held_materials) for of in (apart, run))
+        if losers and before > 0 and before - after < MOSTLY_MOVES * before:
+            cut = percent((before - after) / before)
+            of_what = "" if len(held_materials) == len(run.materials()) else " of the materials the pool holds"
             text = (
                 f"Pooling mostly moves shortfall between members: with {held}, the members would be short of "
-                f"{shown_apart} in all, against {shown_pooled} pooled ({cut} less)."
+                f"{shown_apart} in all, against {shown_pooled} pooled ({cut} less{of_what})."
             )
         else:
             text = (
