@@ -122,7 +122,7 @@ def _changes(changes: Sequence[Change], baseline: Result | None) -> str:
     for change in changes:
         text = f"<code>{escape(change.path)}</code> = <strong>{escape(shown(change.value))}</strong>"
         text += f" <small>(in the file: {escape(shown(change.was))})</small>"
-        if change.path.startswith("shocks.") and change.path.endswith(".end"):
+        if change.path.startswith("shocks.") and change.path.endswith(".end") and change.value is not None:
             text += " <small>an end is exclusive: the shock's last day is the day before</small>"
         if baseline is not None and change.baseline is False:
             text += " <small>not applied to the baseline, which has no agreement</small>"
