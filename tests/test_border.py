@@ -447,3 +447,27 @@ def test_a_quota_binding_in_no_run_ships_what_the_full_scaling_would_bit_for_bit
     full, _ = border._capped(shock, flows, by_region, allowed, slice(None), True)
     assert through[..., 0].tobytes() == full[..., 0].tobytes()
     assert not np.signbit(through).any()
+
+
+def test_cargo_two_halts_stop_for_good_adds_up_in_the_claims():
+    # two half cuts of Japan's flow, both losing their cargo: 0.5 + 0.5 x 0.5 = 75% stopped for
+    # good, so Japan claims 5 of its 20 t and the EU its 80: of 50 t Japan is licensed
+    # 50 x 5/85 of claim, its orders are scaled by (50 x 5/85) / 5 and a quarter gets through
+    halts = [halt(id=f"cut{n}", start=0, end=1000, severity=0.5) for n in (1, 2)]
+    shocks = [quota(tonnes_per_period=500, end=1000, claims="deliverable"), *halts]
+    result = run(build(TWO_MEMBERS, shocks=shocks))
+    check_invariants(result)
+    assert series(result, "arrivals_t", "japan")[5:20] == pytest.approx(50 * 5 / 85)
+    assert series(result, "arrivals_t", "eu")[5:20] == pytest.approx(50 * 80 / 85)
+
+
+def test_only_a_quota_that_counts_deliverable_claims_leaves_lost_cargo_out():
+    # one quota counts every tonne ordered (days 0-9), the next only what is deliverable
+    # (days 10-19); Japan's cargo is lost all along: 40 t then 50 t a day reach the EU
+    shocks = [
+        quota(tonnes_per_period=500, start=0, end=10),
+        quota(id="later", tonnes_per_period=500, start=10, end=20, claims="deliverable"),
+        halt(start=0, end=1000),
+    ]
+    eu = series(run(build(TWO_MEMBERS, shocks=shocks)), "arrivals_t", "eu")
+    assert eu[5:15] == pytest.approx(40.0) and eu[15:25] == pytest.approx(50.0)
