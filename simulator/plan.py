@@ -27,11 +27,13 @@ from simulator.numeric import DAYS_PER_YEAR
 from simulator.scenario.checks import day_number, price_bounds, reference_price
 from simulator.scenario.portfolio import (
     capacities,
+    day0_demand,
     demand_of,
     net_import_shares,
     normal_shares,
     quota_shares,
     ramp_share,
+    route_matrix,
     share_step_days,
 )
 from simulator.scenario.schema import (
@@ -464,9 +466,9 @@ def _day(spec: Any, start: dt.date | None) -> Any:
 def compile_plan(s: Scenario) -> Plan:
     """The plan of a validated scenario (quotas are feasible: validation checked them)."""
     regions, materials, suppliers = list(s.regions), list(s.materials), list(s.suppliers)
-    demand0 = np.array([[demand_of(s, r, m).tonnes_per_day for m in materials] for r in regions])
+    demand0 = day0_demand(s)
     growth = np.array([[demand_of(s, r, m).growth_per_year for m in materials] for r in regions])
-    routes = np.array([[r in s.suppliers[sp].lead_time_days for sp in suppliers] for r in regions])
+    routes = route_matrix(s)
     lead = np.array([[s.suppliers[sp].lead_time_days.get(r, 0) for sp in suppliers] for r in regions])
     shocks = tuple(_shock_plan(s, sh, regions, materials, suppliers) for sh in s.shocks)
     fixed_extra = [

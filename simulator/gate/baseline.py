@@ -25,7 +25,6 @@ This module is the gate's only contact with the model: it runs scenarios
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -36,7 +35,7 @@ from typing import Any
 from simulator.errors import InputError
 from simulator.quantities import fingerprint_names, metric_names
 from simulator.scenario import Scenario, scenario_hash
-from simulator.scenario.load import canonical_data, item_id, with_order
+from simulator.scenario.load import canonical_data, item_id, sha256_of, with_order
 from simulator.version import __version__
 
 FORMAT = "stockpile-baseline/2"
@@ -142,7 +141,7 @@ def scenario_parts(scenario: Scenario) -> dict[str, str]:
 
 
 def _short_hash(value: Any) -> str:
-    return hashlib.sha256(_canonical(value).encode()).hexdigest()[:12]
+    return sha256_of(value)[:12]
 
 
 def same_scenario(old: dict[str, Any], new: dict[str, Any], scenario: Scenario) -> bool | None:
@@ -157,13 +156,9 @@ def same_scenario(old: dict[str, Any], new: dict[str, Any], scenario: Scenario) 
         return True
     full = scenario.model_dump(mode="json")
     for data in (full, with_order(full)):  # also under a format-2 line (a merge resolved by hand)
-        if old["scenario_hash"] == hashlib.sha256(_canonical(data).encode()).hexdigest():
+        if old["scenario_hash"] == sha256_of(data):
             return True
     return False if old.get("format") == FORMAT else None
-
-
-def _canonical(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
 def changed_parts(old: dict[str, Any], new: dict[str, Any]) -> list[str] | None:

@@ -513,7 +513,7 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     """Who gets what, at what cost: a row per member."""
     scenario = run.result.scenario
     assert scenario.agreement is not None
-    joint = scenario.agreement.pool.mode == "joint"
+    joint = _joint(run)
     auctions = bool((run.result.auctions["sold_t"] > 0).any()) if not run.result.auctions.empty else False
     head = ["Member", "Short with the stock"]
     if apart is not None:

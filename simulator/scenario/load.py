@@ -441,8 +441,12 @@ def scenario_hash(scenario: Scenario) -> str:
     Same content in the same order of regions, materials and suppliers (:data:`ORDERED_MAPPINGS`),
     same hash, however the file is formatted and whatever values it writes out at their defaults.
     """
-    canonical = json.dumps(canonical_data(scenario), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return sha256_of(canonical_data(scenario))
+
+
+def sha256_of(data: Any) -> str:
+    """SHA-256 of ``data`` as compact JSON with its keys sorted (the scenario hashes' form)."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 def json_schema() -> dict[str, Any]:

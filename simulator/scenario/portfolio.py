@@ -159,8 +159,7 @@ def capacity_notes(s: Scenario) -> list[str]:
     """
     regions, materials, suppliers = list(s.regions), list(s.materials), list(s.suppliers)
     written, demand, capacity = normal_shares(s), day0_demand(s), built_capacities(s)
-    routes = np.array([[r in s.suppliers[sp].lead_time_days for sp in suppliers] for r in regions])
-    fitted = within_capacity(written, demand, capacity, routes)
+    fitted = within_capacity(written, demand, capacity, route_matrix(s))
     asked = np.einsum("rms,rm->sm", written, demand)
     notes = []
     for k, j in zip(*np.nonzero(_over(asked, capacity)), strict=True):
@@ -264,6 +263,11 @@ def built_capacities(s: Scenario) -> Array:
     return stated
 
 
+def route_matrix(s: Scenario) -> Array:
+    """Whether each supplier has a lead time (a route) to each region, (region, supplier) bool."""
+    return np.array([[r in s.suppliers[sp].lead_time_days for sp in s.suppliers] for r in s.regions])
+
+
 def day0_demand(s: Scenario) -> Array:
     """Baseline demand on day 0 (t/day), (region, material)."""
     return np.array([[demand_of(s, r, m).tonnes_per_day for m in s.materials] for r in s.regions])
@@ -314,7 +318,7 @@ def quota_shares(s: Scenario, day: int | None = None) -> tuple[Array, Array, lis
         growth = np.array([[demand_of(s, r, m).growth_per_year for m in materials] for r in regions])
         demand = demand * np.power(1.0 + growth, day / DAYS_PER_YEAR)
     capacity = capacities(s, 0 if day is None else day)  # what is built by day 0 serves from day 0
-    routes = np.array([[r in s.suppliers[sp].lead_time_days for sp in suppliers] for r in regions])
+    routes = route_matrix(s)
     base = within_capacity(base, day0_demand(s), built_capacities(s), routes)  # the same on every step
     shares = base.copy()
     premium = np.zeros_like(base)
