@@ -1,9 +1,10 @@
 """One batch of a large club on the fast path: peak memory and CPU (``run_benchmarks.py --memory``).
 
 Usage: ``python benchmarks/large_batch.py MEMBERS DAYS RUNS``. The scenario is the 2010
-replay with ``MEMBERS - 2`` more members copied from the EU (same demand, stocks,
-sourcing and lead times), all in the joint pool at equal ratios (Japan takes the
-rounding), 5% noise on every demand, and a horizon of ``DAYS`` days. One batch of
+replay with ``MEMBERS - 2`` more members, copies of Japan and the EU in turn (same
+demand, stocks, sourcing, lead times, shocks, pool contributions and bids), so that every
+size keeps the replay's mix of members; all in the joint pool at equal ratios (Japan takes
+the rounding), 5% noise on every demand, and a horizon of ``DAYS`` days. One batch of
 ``RUNS`` distinct runs is drawn and simulated in this process, summaries only.
 """
 
@@ -24,35 +25,12 @@ from simulator.scenario import Scenario, load_raw, validate_data
 REPLAY = Path(__file__).resolve().parent.parent / "scenarios" / "embargo_2010.yaml"
 
 
-def club(members: int, days: int) -> Scenario:
-    """The replay grown to ``members`` members and ``days`` days (see the module docstring)."""
-    raw = load_raw(REPLAY)
-    data: dict[str, Any] = copy.deepcopy(raw)
-    data["horizon_days"] = days
-    extra = [f"member_{i:02d}" for i in range(members - 2)]
-    for name in extra:
-        data["regions"][name] = copy.deepcopy(raw["regions"]["eu"])
-        for supplier in data["suppliers"].values():
-            supplier["lead_time_days"][name] = supplier["lead_time_days"]["eu"]
-    for region in data["regions"].values():
-        for demand in region["demand"].values():
-            demand["noise_cv"] = 0.05
-    agreement = data["agreement"]
-    agreement["members"] = ["japan", "eu", *extra]
-    for name in extra:
-        agreement["pool"]["contributions"][name] = copy.deepcopy(agreement["pool"]["contributions"]["eu"])
-    share = round(1.0 / members, 6)
-    agreement["ratio"] = {m: share for m in agreement["members"]}
-    agreement["ratio"]["japan"] = round(1.0 - share * (members - 1), 6)
-    return validate_data(data, f"{REPLAY.name} grown to {members} members")
-
-
-def _copy_material(node: Any, source: str, names: list[str]) -> Any:
+def _copy_entries(node: Any, source: str, names: list[str]) -> Any:
     """``node`` with every entry keyed ``source`` copied under each of ``names``, and ``names``
     added to every list that names ``source``."""
     if isinstance(node, dict):
         for key in list(node):
-            node[key] = _copy_material(node[key], source, names)
+            node[key] = _copy_entries(node[key], source, names)
         if source in node:
             for name in names:
                 node[name] = copy.deepcopy(node[source])
@@ -60,24 +38,49 @@ def _copy_material(node: Any, source: str, names: list[str]) -> Any:
         if source in node:
             node.extend(names)
         else:
-            node[:] = [_copy_material(item, source, names) for item in node]
+            node[:] = [_copy_entries(item, source, names) for item in node]
     return node
 
 
-def assortment(materials: int, days: int) -> Scenario:
-    """The replay with ``materials - 2`` more materials copied from light REEs, over ``days`` days.
+def _grown(data: dict[str, Any], sources: tuple[str, str], size: int) -> None:
+    """Copies of the two ``sources`` in turn (the first gets the odd one) until there are
+    ``size`` in all, named ``<source>_2``, ``<source>_3`` and on; every entry and list
+    naming a source names its copies too."""
+    for k, source in enumerate(sources):
+        copies = len(range(k, size - 2, 2))
+        _copy_entries(data, source, [f"{source}_{n}" for n in range(2, copies + 2)])
 
-    Each copy has light REEs' demand, stocks, sourcing, capacity, market, shocks, pool
+
+def _noisy(data: dict[str, Any], days: int) -> None:
+    """``days`` days of horizon and 5% noise on every demand."""
+    data["horizon_days"] = days
+    for region in data["regions"].values():
+        for demand in region["demand"].values():
+            demand["noise_cv"] = 0.05
+
+
+def club(members: int, days: int) -> Scenario:
+    """The replay grown to ``members`` members and ``days`` days (see the module docstring)."""
+    data: dict[str, Any] = copy.deepcopy(load_raw(REPLAY))
+    _noisy(data, days)
+    _grown(data, ("japan", "eu"), members)
+    agreement = data["agreement"]
+    share = round(1.0 / members, 6)
+    agreement["ratio"] = {m: share for m in agreement["members"]}
+    agreement["ratio"]["japan"] = round(1.0 - share * (members - 1), 6)
+    return validate_data(data, f"{REPLAY.name} grown to {members} members")
+
+
+def assortment(materials: int, days: int) -> Scenario:
+    """The replay with ``materials`` materials over ``days`` days: copies of light and heavy
+    REEs in turn, each with its demand, stocks, sourcing, capacity, market, shocks, pool
     contributions and bids; 5% noise on every demand; no ``uncertain:`` block (its paths
     name only the two materials of the replay).
     """
     data: dict[str, Any] = copy.deepcopy(load_raw(REPLAY))
     data.pop("uncertain", None)
-    data["horizon_days"] = days
-    _copy_material(data, "light_ree", [f"material_{i:02d}" for i in range(materials - 2)])
-    for region in data["regions"].values():
-        for demand in region["demand"].values():
-            demand["noise_cv"] = 0.05
+    _noisy(data, days)
+    _grown(data, ("light_ree", "heavy_ree"), materials)
     return validate_data(data, f"{REPLAY.name} with {materials} materials")
 
 

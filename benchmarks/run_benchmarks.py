@@ -212,10 +212,11 @@ def _exponents(label: str, cost_s: dict[int, float]) -> dict[str, float]:
 def scaling(days: int = 365, rounds: int = 3) -> dict[str, float]:
     """CPU per run of one fast-path batch of the replay grown in members, then in materials, and the exponents.
 
-    Members: ``large_batch.club`` (copies of the EU, 5% noise on every demand).
-    Materials: ``large_batch.assortment`` (copies of light REEs, which carry more of the
-    model than heavy REEs: a market, quotas, bids; so 2 -> 4 adds dearer materials than
-    the two of the replay, and 4 -> 8 -> 16 compares like with like). Both over ``days``
+    Members: ``large_batch.club`` (copies of Japan and the EU in turn, 5% noise on every
+    demand). Materials: ``large_batch.assortment`` (copies of light and heavy REEs in
+    turn). Each size keeps the replay's mix, so the exponent measures size alone, not a
+    club that grows dearer per member (copies of the EU alone start auctions Japan never
+    needs; copies of light REEs alone carry more of the model than heavy ones). Both over ``days``
     days, in batches sized as a sweep sizes them. Each size is warmed up once, then the
     sizes run in turn ``rounds`` times and each keeps its cheapest batch: a machine whose
     speed drifts over the minutes this takes then slows every size alike.

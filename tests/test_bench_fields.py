@@ -44,9 +44,14 @@ def test_grid_sizes_are_those_the_targets_name():
 def test_the_grown_scenarios_of_the_scaling_benchmark_are_valid():
     import large_batch
 
-    club = large_batch.club(4, 30)
-    assert club.agreement is not None and len(club.agreement.members) == 4
+    # every size keeps the replay's mix: copies of Japan and the EU, of light and heavy REEs, in turn
+    club = large_batch.club(5, 30)
+    assert club.agreement is not None and club.agreement.members == ["japan", "eu", "japan_2", "japan_3", "eu_2"]
+    assert club.regions["japan_3"] == club.regions["japan"] and club.regions["eu_2"] == club.regions["eu"]
+    halts = {shock.id: shock.regions for shock in club.shocks if shock.id.endswith("_halt")}
+    assert halts == {"china_japan_halt": ["japan", "japan_2", "japan_3"], "china_eu_halt": ["eu", "eu_2"]}
+    assert sum(club.agreement.ratio.values()) == pytest.approx(1.0)
     grown = large_batch.assortment(4, 30)
-    assert list(grown.materials) == ["light_ree", "heavy_ree", "material_00", "material_01"]
-    assert grown.market["material_01"] == grown.market["light_ree"]  # a copy of light REEs
+    assert list(grown.materials) == ["light_ree", "heavy_ree", "light_ree_2", "heavy_ree_2"]
+    assert grown.market["heavy_ree_2"] == grown.market["heavy_ree"]
     assert all(d.noise_cv == 0.05 for region in grown.regions.values() for d in region.demand.values())

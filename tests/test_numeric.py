@@ -36,6 +36,35 @@ def test_ordered_sum_is_the_same_on_any_axis_and_layout():
     assert slice_max(x, axis=0).tobytes() == x.max(axis=0).tobytes()
 
 
+@pytest.mark.parametrize("members", [8, 9, 32, 69])
+@pytest.mark.parametrize("tail", [(2,), (1, 2), (2, 1, 1), (6, 312), (1, 1, 17)])
+def test_ordered_sum_of_many_members_is_the_left_fold(members, tail):
+    # from REDUCE_FROM_SLICES slices NumPy's own reduction does the sum: it must still add
+    # slice after slice, never pairwise (which moves the last bits of such sums)
+    rng = np.random.default_rng(members)
+    x = rng.normal(size=(members, *tail)) * 10.0 ** rng.integers(-8, 8, size=(members, *tail))
+    by_hand = x[0].copy()
+    for member in x[1:]:
+        by_hand = by_hand + member
+    assert ordered_sum(x, axis=0).tobytes() == by_hand.tobytes()
+    assert slice_max(x, axis=0).tobytes() == x.max(axis=0).tobytes()
+
+
+def test_ordered_sum_of_many_slices_of_one_value_is_the_left_fold_too():
+    # one value a slice: NumPy's reduction would run along its inner loop and group the
+    # values (here its sum differs from the left fold in the last bit)
+    values = [2e10, 1e6, -1e10, -3e16, 1e12, -2e15, -30.0, 100.0]
+    by_hand = 0.0
+    for value in values:
+        by_hand = by_hand + value
+    x = np.array(values)[:, None]
+    assert np.add.reduce(x, axis=0)[0] != by_hand  # what the fold must not do
+    assert ordered_sum(x, axis=0).tolist() == [by_hand]
+    # nor may it when the slices are strided, each member's values side by side in memory
+    side_by_side = np.ascontiguousarray(np.tile(values, (3, 1))).T
+    assert ordered_sum(side_by_side, axis=0).tolist() == [by_hand] * 3
+
+
 # --- level_allocation: the binary search against summing at every breakpoint ----------
 
 
