@@ -3,8 +3,9 @@
 Usage: ``python benchmarks/large_batch.py MEMBERS DAYS RUNS``. The scenario is the 2010
 replay with ``MEMBERS - 2`` more members, copies of Japan and the EU in turn (same
 demand, stocks, sourcing, lead times, shocks, pool contributions and bids), so that every
-size keeps the replay's mix of members; all in the joint pool at equal ratios (Japan takes
-the rounding), 5% noise on every demand, and a horizon of ``DAYS`` days. One batch of
+size keeps the replay's mix of members, and with the quotas and capacities they all share
+grown with them; all in the joint pool at equal ratios (Japan takes the rounding), 5%
+noise on every demand, and a horizon of ``DAYS`` days. One batch of
 ``RUNS`` distinct runs is drawn and simulated in this process, summaries only.
 """
 
@@ -14,6 +15,7 @@ import copy
 import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,13 @@ def _grown(data: dict[str, Any], sources: tuple[str, str], size: int) -> None:
         _copy_entries(data, source, [f"{source}_{n}" for n in range(2, copies + 2)])
 
 
+def _quotas_scaled(data: dict[str, Any], factor: Callable[[dict[str, Any]], float]) -> None:
+    """Each export quota's tonnes times ``factor(shock)``: as many more as now share it."""
+    for shock in data["shocks"]:
+        if shock["kind"] == "export_quota":
+            shock["tonnes_per_period"] *= factor(shock)
+
+
 def _noisy(data: dict[str, Any], days: int) -> None:
     """``days`` days of horizon and 5% noise on every demand."""
     data["horizon_days"] = days
@@ -64,6 +73,13 @@ def club(members: int, days: int) -> Scenario:
     data: dict[str, Any] = copy.deepcopy(load_raw(REPLAY))
     _noisy(data, days)
     _grown(data, ("japan", "eu"), members)
+    # what all members share grows with them: every quota (it serves every region) and
+    # every supplier's capacity, so each copy meets the limits its original met
+    _quotas_scaled(data, lambda shock: members / 2)
+    for supplier in data["suppliers"].values():
+        supplier["capacity_t_per_day"] = {m: t * members / 2 for m, t in supplier.get("capacity_t_per_day", {}).items()}
+        for addition in supplier.get("capacity_additions", []):
+            addition["capacity_t_per_day"] *= members / 2
     agreement = data["agreement"]
     share = round(1.0 / members, 6)
     agreement["ratio"] = {m: share for m in agreement["members"]}
@@ -74,13 +90,16 @@ def club(members: int, days: int) -> Scenario:
 def assortment(materials: int, days: int) -> Scenario:
     """The replay with ``materials`` materials over ``days`` days: copies of light and heavy
     REEs in turn, each with its demand, stocks, sourcing, capacity, market, shocks, pool
-    contributions and bids; 5% noise on every demand; no ``uncertain:`` block (its paths
-    name only the two materials of the replay).
+    contributions and bids; quotas on every material grown with them; 5% noise on every
+    demand; no ``uncertain:`` block (its paths name only the two materials of the replay).
     """
     data: dict[str, Any] = copy.deepcopy(load_raw(REPLAY))
     data.pop("uncertain", None)
     _noisy(data, days)
+    covered = {id(shock): len(shock.get("materials", ["light_ree", "heavy_ree"])) for shock in data["shocks"]}
     _grown(data, ("light_ree", "heavy_ree"), materials)
+    # a quota on every material (or on copied ones) is shared by the copies too
+    _quotas_scaled(data, lambda shock: len(shock.get("materials", range(materials))) / covered[id(shock)])
     return validate_data(data, f"{REPLAY.name} with {materials} materials")
 
 

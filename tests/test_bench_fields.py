@@ -51,7 +51,13 @@ def test_the_grown_scenarios_of_the_scaling_benchmark_are_valid():
     halts = {shock.id: shock.regions for shock in club.shocks if shock.id.endswith("_halt")}
     assert halts == {"china_japan_halt": ["japan", "japan_2", "japan_3"], "china_eu_halt": ["eu", "eu_2"]}
     assert sum(club.agreement.ratio.values()) == pytest.approx(1.0)
+    # five members share what two did: the 2011 quota (20,223 t) and European re-processing (11 t/day)
+    quotas = {shock.id: shock.tonnes_per_period for shock in club.shocks if shock.kind == "export_quota"}
+    assert quotas["china_quota_2011"] == pytest.approx(20_223 * 2.5)
+    assert club.suppliers["europe_reprocessors"].capacity_t_per_day["light_ree"] == pytest.approx(11.0 * 2.5)
     grown = large_batch.assortment(4, 30)
     assert list(grown.materials) == ["light_ree", "heavy_ree", "light_ree_2", "heavy_ree_2"]
     assert grown.market["heavy_ree_2"] == grown.market["heavy_ree"]
+    quotas = {shock.id: shock.tonnes_per_period for shock in grown.shocks if shock.kind == "export_quota"}
+    assert quotas["china_quota_2011"] == pytest.approx(20_223 * 2)  # a quota on every material
     assert all(d.noise_cv == 0.05 for region in grown.regions.values() for d in region.demand.values())
