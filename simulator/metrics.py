@@ -150,9 +150,9 @@ class SummaryAccumulator:
         if m.agreement is not None:
             _add(self._agreement, day, m.agreement)
 
-    def add_procurement(self, s: ProcurementDay) -> None:
-        """Fold in one day's procurement (days 0 and later only)."""
-        _add(self._procurement, 0, s)
+    def add_procurement(self, day: int, s: ProcurementDay) -> None:
+        """Fold in day ``day``'s procurement (days 0 and later only)."""
+        _add(self._procurement, day, s)
 
     def running(self, name: str) -> np.ndarray:
         """The running value of summary metric ``name`` so far, (region, material, run)."""

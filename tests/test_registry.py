@@ -26,7 +26,7 @@ from simulator.release import allocator
 from simulator.results import log_columns, metric_columns
 from simulator.scenario import load_scenario, validate_data
 from simulator.scenario.schema import Agreement
-from tests.helpers import SCENARIOS, TWO_MEMBERS, build, each_shipped, shipped_run
+from tests.helpers import ROOT, SCENARIOS, TWO_MEMBERS, build, each_shipped, shipped_run
 
 BIDS = [{"end_use": "all", "share": 1.0, "price_usd_per_kg": 100.0}]
 AUCTION = build(
@@ -279,6 +279,31 @@ def test_a_new_summary_metric_needs_only_its_registry_entry(monkeypatch):
     assert result.summary.iloc[0]["max_daily_demand_t"] == pytest.approx(expected)
     assert summary_json(result)["records"][0]["max_daily_demand_t"] == pytest.approx(expected)
     assert "`max_daily_demand_t`" in outputs_reference()
+
+
+def test_a_first_day_metric_of_a_procurement_flow_gives_its_day(monkeypatch):
+    """A "first" metric on a flow of the procurement record once said day 0 whatever the day:
+    the procurement's summary was folded in without its day."""
+    from simulator import metrics, output, results
+
+    entry = quantities._s(
+        "first_resourced_day",
+        "day",
+        "first",
+        "First day re-sourced.",
+        "First re-sourced",
+        source="resourced_t",
+        dtype="int",
+    )
+    summary = (*quantities.SUMMARY, entry)
+    for module in (quantities, metrics, results, output):
+        monkeypatch.setattr(module, "SUMMARY", summary)
+    monkeypatch.setattr(quantities, "REGISTRY", (*quantities.REGISTRY, entry))
+    result = simulate(load_scenario(ROOT / "scenarios" / "club_of_five.yaml"))
+    ts, found = result.timeseries, result.summary.set_index(["region", "material"])["first_resourced_day"]
+    resourced = ts[ts["resourced_t"] > 1e-9].groupby(["region", "material"])["day"].min()
+    assert len(resourced) > 0 and (resourced > 0).all()  # re-sourcing starts after day 0 here
+    assert found[found >= 0].to_dict() == resourced.to_dict()  # -1: never
 
 
 @pytest.mark.parametrize(

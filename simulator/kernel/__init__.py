@@ -110,5 +110,5 @@ class Kernel:
         """Run day ``day``'s procurement (warm-up days included); ``review_due`` is (region, run)."""
         shipments = self._procure(day, self.state, self.effects(active), review_due)
         if day >= 0:
-            self.summary.add_procurement(shipments)
+            self.summary.add_procurement(day, shipments)
         return shipments
