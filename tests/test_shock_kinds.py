@@ -110,3 +110,25 @@ def test_a_kind_s_size_is_bounded_as_its_unit_says(kind):
         for size in (-0.5, 0.4, 1.6, 2.4)
     ]
     assert found == BOUNDED[SIZES[kind]], f"simulator/randomness.py, _shock_values: {kind!r} sizes {found}"
+
+
+def test_the_market_applies_whatever_demand_factor_the_shocks_give(monkeypatch):
+    """Demand follows the shocks' demand factor, not a list of kinds: a new kind that changes
+    demand in ``ShockEffects._compute`` needs no flag elsewhere (a 25% drop of a new kind was
+    once ignored because the market looked for ``demand_surge`` among the plan's kinds)."""
+    from dataclasses import replace
+
+    from simulator.kernel.shocks import ShockEffects
+    from tests.helpers import ONE_REGION, build, halt, series
+    from tests.helpers import run as simulate
+
+    compute = ShockEffects._compute
+
+    def with_a_drop(self, active):  # an embargo that also lowers demand by a quarter while on
+        effects = compute(self, active)
+        surge = 1.0 if effects.demand_multiplier is None else effects.demand_multiplier
+        return replace(effects, demand_multiplier=surge * (1.0 - 0.25 * active[0][None, None, :]))
+
+    monkeypatch.setattr(ShockEffects, "_compute", with_a_drop)
+    demand = series(simulate(build(ONE_REGION, shocks=[halt()])), "demand_t", "japan")
+    assert list(demand[9:11]) == [10.0, 7.5] and list(demand[19:21]) == [7.5, 10.0]  # on from day 10 to 19

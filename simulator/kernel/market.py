@@ -72,7 +72,6 @@ class Market:
         self.joint_first = plan.structure.order == "joint_first"
         mechanism = plan.structure.mechanism
         self.shares_supply = mechanism is not None and BY_NAME[mechanism].shares_supply
-        self.surges = "demand_surge" in plan.structure.shock_kinds
         # routes a member buys on at some time: its sourcing after quotas, and each dated portfolio
         portfolios = np.concatenate([plan.sourcing_share[None], plan.stepped_sourcing_share])
         self.sourced = (portfolios[:, self.members] > 0).any(axis=0)  # (member, material, supplier, run)
@@ -142,7 +141,8 @@ class Market:
             state.pool_in_transit = state.pool_in_transit - pool_arrived
         baseline = p.baseline_demand_t_per_day[day - self.first_day]
         prices = self.pricing.today(state, effects)
-        expected = baseline * effects.demand_multiplier if self.surges else baseline
+        surge = effects.demand_multiplier
+        expected = baseline if surge is None else baseline * surge
         demand = expected
         if self.demand_z is not None:
             demand = demand * np.exp(self.noise_mu + self.noise_sigma * self.demand_z[day])

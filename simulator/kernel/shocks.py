@@ -30,8 +30,8 @@ class Effects:
     """Lead time of shipments leaving today, delays included, (region, material, supplier, run) int."""
     all_routes_open: bool
     """No embargo or quota cut is active anywhere in the batch (multiplier is all ones)."""
-    demand_multiplier: np.ndarray
-    """Demand surge factor, (region, material, run)."""
+    demand_multiplier: np.ndarray | None
+    """Factor on demand of the shocks that change it, (region, material, run); None: none active."""
     embargo_on_member: np.ndarray
     """An embargo is active against a member for the material, (material, run) bool."""
     perceived_risk: np.ndarray
@@ -103,7 +103,7 @@ class ShockEffects:
         R, M, S = self.shape
         multiplier = np.ones((R, M, S, self.B))
         lead = self.base_lead
-        surge = np.ones((R, M, self.B))
+        surge = None
         embargo = np.zeros((M, self.B), bool)
         severities, exposures = [], []
         targeted = np.zeros((R, M, self.B), bool)
@@ -143,7 +143,8 @@ class ShockEffects:
             elif kind == "delay":
                 lead = lead + np.where(mask, np.where(on, size, 0.0).astype(np.int64), 0)
             elif kind == "demand_surge":
-                surge = surge * np.where(mask, np.where(on, size, 1.0), 1.0)
+                factor = np.where(mask, np.where(on, size, 1.0), 1.0)
+                surge = factor if surge is None else surge * factor
             elif kind in ("export_quota", "licensing"):
                 pass  # applied in procurement, which keeps their state
         risk = indicated_risk(severities, exposures) if severities else np.zeros((M, self.B))
