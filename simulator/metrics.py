@@ -136,6 +136,12 @@ class SummaryAccumulator:
         self._market = _by_source([s for _, s in active if s.record == "market"])
         self._procurement = _by_source([s for _, s in active if s.record == "procurement"])
         self._agreement = _by_source([s for _, s in active if s.record == "agreement"])
+        # one run at a time (the reference engine, a single fast run) costs nothing to check:
+        # a flow left out of the sums because its present_when does not hold must be 0 there
+        absent = sorted({s.source for s in self.streams.values() if s.aggregation == "sum" and s.source in skip})
+        absent = absent if plan.batch == 1 else []
+        self._absent_market = [name for name in absent if _RECORD_OF.get(name) == "market"]
+        self._absent_procurement = [name for name in absent if _RECORD_OF.get(name) == "procurement"]
 
     def _wants(self, name: str) -> bool:
         return self.wanted is None or name in self.wanted
@@ -147,12 +153,14 @@ class SummaryAccumulator:
     def add_market(self, day: int, m: MarketDay) -> None:
         """Fold in one day's market (and the agreement's record of the day)."""
         _add(self._market, day, m)
+        _never_computed(self._absent_market, m)
         if m.agreement is not None:
             _add(self._agreement, day, m.agreement)
 
     def add_procurement(self, day: int, s: ProcurementDay) -> None:
         """Fold in day ``day``'s procurement (days 0 and later only)."""
         _add(self._procurement, day, s)
+        _never_computed(self._absent_procurement, s)
 
     def running(self, name: str) -> np.ndarray:
         """The running value of summary metric ``name`` so far, (region, material, run)."""
@@ -206,6 +214,22 @@ def _add(sources: _Sources, day: int, record: object) -> None:
                 above = None
         for stream in streams:
             stream.add(day, x, above)
+
+
+def _never_computed(names: list[str], record: object) -> None:
+    """Refuse a record in which a flow of ``names`` is not 0 (see below).
+
+    Those flows are absent from this plan by their ``present_when``, so left out of the
+    sums: a non-zero one would be summed as 0.
+    """
+    for name in names:
+        x = getattr(record, name)
+        if x is not None and x.any():
+            q = next(q for q in DAILY if q.name == name)
+            raise AssertionError(
+                f"simulator/quantities.py: {name} has present_when={q.present_when!r}, which this plan does not "
+                f"meet, yet the kernel made it non-zero; its sum would say 0. Widen present_when."
+            )
 
 
 def _shares_over_regions(x: np.ndarray) -> np.ndarray:

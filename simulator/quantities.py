@@ -36,6 +36,11 @@ Aggregation = Literal["sum", "min", "max", "first", "last", "count", "cumulative
 Record = Literal[
     "key", "plan", "draws", "market", "agreement", "procurement", "recorder", "summary", "agreement_summary", "ledger"
 ]
+TableName = Literal[
+    "timeseries", "summary", "supply", "pool", "market", "releases", "auctions", "shocks", "portfolio", "ledger"
+]
+"""The output tables of a run, in the order they are written and documented."""
+TABLES: tuple[str, ...] = typing.get_args(TableName)
 Condition = Literal[
     "always",
     "agreement",
@@ -82,10 +87,9 @@ class Quantity:
     """One line, for the outputs reference."""
     record: Record
     """Which record carries it: the plan, a kernel record, the recorder or the summaries."""
-    table: str | None = None
-    """Output table it appears in (``timeseries``, ``supply``, ``pool``, ``releases``,
-    ``auctions``, ``summary``, ``shocks``, ``portfolio``); None for internal quantities."""
-    also_in: tuple[str, ...] = ()
+    table: TableName | None = None
+    """Output table it appears in (one of :data:`TABLES`); None for internal quantities."""
+    also_in: tuple[TableName, ...] = ()
     """Further tables that show it under the same column name."""
     column: str | None = None
     """Column name in that table (default: the name); member axes add ``.<member>``."""
@@ -112,6 +116,9 @@ class Quantity:
             choices = _CHOICES.get(f.name)
             if choices is not None and getattr(self, f.name) not in choices:
                 raise ValueError(f"quantity {self.name!r}: {f.name}={getattr(self, f.name)!r} is not one of {choices}")
+        for table in {self.table, *self.also_in} - {None}:
+            if table not in TABLES:
+                raise ValueError(f"quantity {self.name!r}: table={table!r} is not one of {TABLES}")
 
     @property
     def tables(self) -> tuple[str, ...]:

@@ -307,13 +307,39 @@ def test_a_first_day_metric_of_a_procurement_flow_gives_its_day(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("field", "value"),
-    [("region_total", "max"), ("aggregation", "median"), ("grain", "daily"), ("present_when", "sometimes")],
+    ("field", "value", "refused"),
+    [
+        ("region_total", "max", "region_total='max'"),
+        ("aggregation", "median", "aggregation='median'"),
+        ("grain", "daily", "grain='daily'"),
+        ("present_when", "sometimes", "present_when='sometimes'"),
+        ("table", "timeserie", "table='timeserie'"),  # once a column gone from every output, every test passing
+        ("also_in", ("summary", "supplies"), "table='supplies'"),
+    ],
 )
-def test_a_registry_entry_with_a_value_outside_its_choices_is_refused(field, value):
+def test_a_registry_entry_with_a_value_outside_its_choices_is_refused(field, value, refused):
     """``region_total="max"`` used to fall through to "first": a sweep's ``<metric>.<region>``
     then gave the earliest value, not the largest. Each choice field now refuses such a typo."""
     entry = quantities.SUMMARY[0]
     assert entry.name == "demand_t"
-    with pytest.raises(ValueError, match=rf"quantity 'demand_t': {field}='{value}' is not one of"):
+    with pytest.raises(ValueError, match=rf"quantity 'demand_t': {refused} is not one of"):
         replace(entry, **{field: value})
+
+
+def test_the_documented_tables_are_the_registry_tables():
+    from simulator.docs_reference import TABLE_TITLES
+
+    assert tuple(TABLE_TITLES) == quantities.TABLES
+
+
+def test_a_flow_marked_absent_where_the_kernel_makes_it_is_refused(monkeypatch):
+    """A present_when too narrow once zeroed a flow's sum in silence (its days, maximum and
+    timeseries still showed it): a single run now refuses such a flow by name."""
+    from simulator import kernel, metrics
+
+    narrowed = tuple(replace(q, present_when="holding") if q.name == "shortfall_t" else q for q in quantities.DAILY)
+    for module in (kernel, metrics):
+        monkeypatch.setattr(module, "DAILY", narrowed)
+    data = build(TWO_MEMBERS)  # no holding costs, and short under an embargo from before day 0
+    with pytest.raises(AssertionError, match=r"shortfall_t has present_when='holding'.*Widen present_when"):
+        simulate(validate_data(data))

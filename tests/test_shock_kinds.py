@@ -3,7 +3,7 @@
 The kinds are the members of the schema's ``Shock`` union (``simulator/scenario/schema.py``).
 The places below read a kind from a table or a branch with a fallback, so a new kind they
 do not know is no error there: it silently perceives no risk, shows its raw name in
-legends, draws a grey bar on the report's timeline, or is recompiled when swept. These
+legends, or is recompiled when swept. These
 tests fail instead, each naming the place to edit (the recipe is in docs/architecture.md,
 "... a shock kind").
 """

@@ -25,6 +25,7 @@ from simulator.api.inputs import (
 )
 from simulator.errors import InputError
 from simulator.frames import quantity_of, typed, typed_metrics
+from simulator.quantities import TABLES
 from simulator.scenario import Scenario
 from simulator.scenario.changes import Change, changes_of
 
@@ -35,18 +36,7 @@ if TYPE_CHECKING:
 
 ENGINES = ("reference",)
 """Engines a single run can use: the SimPy reference engine (sweeps use the batched fast path)."""
-RUN_TABLES = (
-    "timeseries",
-    "summary",
-    "supply",
-    "pool",
-    "market",
-    "releases",
-    "auctions",
-    "shocks",
-    "portfolio",
-    "ledger",
-)
+RUN_TABLES = TABLES
 
 
 @dataclass(frozen=True, repr=False, eq=False)
