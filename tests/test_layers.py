@@ -11,19 +11,32 @@ from pathlib import Path
 
 import pytest
 
+import simulator
+
 PACKAGE = Path(__file__).resolve().parent.parent / "simulator"
 ARCHITECTURE = PACKAGE.parent / "docs" / "architecture.md"
 LAYERS = ("ground", "rules", "model", "engines", "studies", "face")
 """From the bottom up: a module may import its own layer or lower ones."""
 
 
+def module_name(path: Path) -> str:
+    """``simulator/kernel/market.py`` is ``simulator.kernel.market``; a package's ``__init__.py`` the package."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
 def modules() -> dict[str, Path]:
-    found = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        found[name] = path
-    return found
+    return {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _imported_from(node: ast.ImportFrom, module: str, package: bool) -> str:
+    """The absolute name ``from ... import`` reads (``from .engine`` in ``simulator.numeric``: ``simulator.engine``)."""
+    if not node.level:
+        return node.module or ""
+    base = module if package else module.rpartition(".")[0]
+    for _ in range(node.level - 1):
+        base = base.rpartition(".")[0]
+    return f"{base}.{node.module}" if node.module else base
 
 
 def layer_of(path: Path) -> str:
@@ -37,19 +50,30 @@ def layer_of(path: Path) -> str:
     raise AssertionError(f"{path}: the opening docstring does not state its layer ('Layer: ...')")
 
 
-def imports(path: Path, known: set[str], top_level_only: bool = False) -> set[str]:
-    """Project modules imported by a module (function-level imports included unless ``top_level_only``)."""
+def imports(path: Path, known: set[str], top_level_only: bool = False, module: str | None = None) -> set[str]:
+    """Project modules imported by a module (function-level imports included unless ``top_level_only``).
+
+    Relative imports count as their absolute names, and a name the package ``simulator``
+    loads on first use (``from simulator import simulate``) as the module it comes from.
+    ``module``: the module's name, when ``path`` is not under the package.
+    """
     tree = ast.parse(path.read_text())
     nodes = tree.body if top_level_only else list(ast.walk(tree))
+    name_of_module = module or module_name(path)
     found = set()
     for node in nodes:
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module:
+        elif isinstance(node, ast.ImportFrom):
+            source = _imported_from(node, name_of_module, path.name == "__init__.py")
             # "from package import module" depends on the module, "from module import name" on the module
             names = [
-                f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in known else node.module
+                f"{source}.{alias.name}"
+                if f"{source}.{alias.name}" in known
+                else simulator._HOMES.get(alias.name, source)
+                if source == "simulator"
+                else source
                 for alias in node.names
             ]
         for name in names:
@@ -100,6 +124,17 @@ def test_the_checker_sees_an_upward_import(tmp_path):
     # the test above would pass vacuously if imports() found nothing
     assert "simulator.plan" in imports(MODULES["simulator.kernel.state"], set(MODULES))
     assert "simulator.engine" in imports(MODULES["simulator.gate.baseline"], set(MODULES))  # a function-level import
+
+
+def test_the_checker_sees_relative_imports_and_names_the_package_loads(tmp_path):
+    # both once passed unseen from the ground layer: "from .engine import" and "from simulator import simulate"
+    source = tmp_path / "numeric.py"
+    source.write_text("from .engine import simulate\nfrom simulator import Result\nfrom . import plan\n")
+    found = imports(source, set(MODULES), module="simulator.numeric")
+    assert found == {"simulator.engine", "simulator.results", "simulator.plan"}
+    inside = tmp_path / "__init__.py"
+    inside.write_text("from ..plan import Plan\nfrom .shocks import Effects\n")
+    assert imports(inside, set(MODULES), module="simulator.kernel") == {"simulator.plan", "simulator.kernel.shocks"}
 
 
 # --- the module map of docs/architecture.md -------------------------------------------------------
