@@ -576,3 +576,33 @@ def test_release_rules_comparison_gives_what_stockpile_compare_writes(tmp_path, 
             decimals = len(number.partition(".")[2])
             expected = float(written.loc[mechanism, column]) * scale
             assert abs(float(number) - expected) <= 0.5 * 10**-decimals + 1e-9, (mechanism, title, text, expected)
+
+
+def test_the_list_of_mechanisms_names_every_rule_once():
+    """The one-line list at the top of docs/release-rules.md, against simulator/mechanisms.py."""
+    from simulator.mechanisms import NAMES
+
+    text = (DOCS / "release-rules.md").read_text(encoding="utf-8")
+    table = text.split("| mechanism | in one line |", 1)[1].split("\n\n", 1)[0]
+    listed = [name for line in table.splitlines()[2:] for name in re.findall(r"`(\w+)`", line.split("|")[1])]
+    assert sorted(listed) == sorted(NAMES), (
+        "docs/release-rules.md: the table of mechanisms should name each rule of simulator/mechanisms.py once; "
+        f"add {sorted(set(NAMES) - set(listed))}, remove {sorted(set(listed) - set(NAMES))}"
+    )
+
+
+def test_the_policy_guides_rule_comparison_is_what_stockpile_compare_prints(tmp_path, monkeypatch):
+    """The output pasted under 'Which release rule would have served best?' in getting-started-policy.md."""
+    text = (DOCS / "getting-started-policy.md").read_text(encoding="utf-8")
+    after = text.split("stockpile compare scenarios/embargo_2010_scarce.yaml\n```", 1)[1]
+    (shown,) = [code for lang, code in FENCE.findall(after)[:1] if lang == "text"]
+    header, *rows = [line.split() for line in shown.strip().splitlines()]
+    monkeypatch.chdir(ROOT)
+    done = CliRunner().invoke(main, ["compare", "scenarios/embargo_2010_scarce.yaml", "-o", str(tmp_path / "c")])
+    assert done.exit_code == 0, done.output
+    written = pd.read_csv(tmp_path / "c" / "compare.csv").set_index("mechanism")
+    expected = [[m, *(f"{written.loc[m, column]:.3f}" for column in header[1:])] for m in written.index]
+    assert rows == expected, (
+        "docs/getting-started-policy.md: rerun `stockpile compare scenarios/embargo_2010_scarce.yaml` and paste "
+        "its rows (the columns shown)"
+    )

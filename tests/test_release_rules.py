@@ -255,6 +255,21 @@ RULES = {
 }
 
 
+BOUNDED_ELSEWHERE = {
+    "need_with_restraint": "test_strict_fair_ratio_and_need_with_restraint_stay_within_bounds",
+    "iea_ess": "test_iep_conserves_supply_and_never_gives_more_than_permissible",
+}
+"""Rules with a property test of their own (a restraint or obligations change what "uses what it can" means)."""
+
+
+def test_every_rule_that_allocates_has_a_property_test():
+    from simulator.mechanisms import MECHANISMS
+
+    allocating = {m.name for m in MECHANISMS if m.allocate is not None}
+    missing = allocating - set(RULES) - set(BOUNDED_ELSEWHERE)
+    assert not missing, f"tests/test_release_rules.py: add {sorted(missing)} to RULES (or a property test of its own)"
+
+
 def tolerance(*values: np.ndarray) -> float:
     return 1e-9 * max(1.0, *(float(np.max(np.abs(v))) for v in values))
 
