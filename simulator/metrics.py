@@ -43,6 +43,19 @@ _RECORD_OF = {q.name: q.record for q in DAILY if q.record in ("market", "procure
 _RECORD_OF["unused_t"] = "agreement"
 
 
+def check_sources(metrics: Iterable[Quantity]) -> None:
+    """Refuse summary metrics whose ``source`` names no daily quantity the accumulator reads.
+
+    A typo there would otherwise be a bare ``KeyError`` in the middle of a run.
+    """
+    unknown = [f"{q.name} (source={q.source!r})" for q in metrics if q.source not in (None, *_RECORD_OF)]
+    if unknown:
+        raise ValueError(f"simulator/quantities.py: no daily quantity of the market or procurement feeds {unknown}")
+
+
+check_sources((*SUMMARY, *AGREEMENT_SUMMARY))
+
+
 def days_of_cover(stock_t: np.ndarray, baseline_t_per_day: np.ndarray) -> np.ndarray:
     """Stock over baseline daily demand (days); NaN where there is no demand.
 

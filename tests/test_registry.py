@@ -343,3 +343,13 @@ def test_a_flow_marked_absent_where_the_kernel_makes_it_is_refused(monkeypatch):
     data = build(TWO_MEMBERS)  # no holding costs, and short under an embargo from before day 0
     with pytest.raises(AssertionError, match=r"shortfall_t has present_when='holding'.*Widen present_when"):
         simulate(validate_data(data))
+
+
+def test_a_summary_metric_fed_by_no_daily_quantity_is_refused_by_name():
+    """A misspelt source was a bare KeyError: 'demand' from deep in a run; the registry is checked on import."""
+    from simulator.metrics import check_sources
+
+    check_sources((*quantities.SUMMARY, *quantities.AGREEMENT_SUMMARY))  # the registry as shipped
+    typo = replace(quantities.SUMMARY[0], source="demand")
+    with pytest.raises(ValueError, match=r"simulator/quantities.py: .*demand_t \(source='demand'\)"):
+        check_sources((*quantities.SUMMARY, typo))
