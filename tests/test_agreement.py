@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.engine import ReferenceEngine
+from simulator.engine import ReferenceEngine, simulate
 from simulator.fastpath import run_batch
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
-from simulator.scenario import validate_data
-from tests.helpers import TWO_MEMBERS, build, run, series
+from simulator.scenario import load_scenario, validate_data
+from tests.helpers import ROOT, TWO_MEMBERS, build, frame_bytes, run, series
 from tests.invariants import check_invariants
 
 BIDS = {
@@ -298,3 +298,18 @@ def test_runs_with_different_auction_terms_share_a_batch_run_by_run():
     # day 0: 140 t for Japan and 560 t for the EU out of 1,000 t, at 50 USD/kg, then at 100
     assert spend[1, 1] > spend[0, 1] and spend[1, 1] >= 560 * 100 * 1000
     assert not np.array_equal(spend[2], spend[0])
+
+
+@pytest.mark.parametrize("name", ["long_embargo_6m", "club_of_five"])
+def test_quiet_days_give_the_record_the_full_step_gives(monkeypatch, name):
+    """The agreement's short way on quiet days (``_quiet``) builds its record apart from the full
+    step: a field it got wrong (a stock copied as zeros) would be wrong only on those days."""
+    from simulator.kernel.agreement import AgreementStep
+
+    scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    short_way = simulate(scenario)
+    monkeypatch.setattr(AgreementStep, "skip_quiet_days", False)
+    full_step = simulate(scenario)
+    assert short_way.summary["shortfall_t"].sum() > 0  # the agreement has work to do on other days
+    for table in ("timeseries", "summary", "pool", "releases", "auctions", "ledger"):
+        assert frame_bytes(getattr(full_step, table)) == frame_bytes(getattr(short_way, table)), table

@@ -45,6 +45,10 @@ from simulator.release import EssSharing, RuleInputs, allocator, clear_auction, 
 class AgreementStep:
     """Applies the agreement to a batch of runs (see the module docstring)."""
 
+    skip_quiet_days = True
+    """A day on which no member is short and no auction is due takes the short way (``_quiet``):
+    the same record as the full step, made without it (a test runs without the short way)."""
+
     def __init__(self, plan: Plan) -> None:
         st = plan.structure
         assert plan.agreement is not None
@@ -133,7 +137,7 @@ class AgreementStep:
             use_rule = embargo_on_member if measured is None else self._threat(embargo_on_member, measured)
         due = self._auction_due(day, state, use_rule)
         sharing_now = state.is_open & use_rule
-        if not g.any() and not due.any():  # nobody short, no auction: every step below is a no-op
+        if self.skip_quiet_days and not g.any() and not due.any():  # nobody short, no auction: all below is a no-op
             return _quiet(seen, stood_down, self._drawable(state, sharing_now))
         opened = state.is_open
         rule = np.zeros((M, B), dtype=np.int64)
