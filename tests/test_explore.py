@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import re
@@ -556,3 +557,28 @@ def test_a_field_left_at_its_default_can_be_an_axis(tmp_path):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert out.exists()
+
+
+@pytest.mark.parametrize(
+    ("end", "axis", "start"),
+    [
+        (dt.date(2026, 1, 31), "shocks.halt.end=10:50:20", 1),  # a date on an axis of day numbers: day 30
+        (30, "shocks.halt.end=2026-01-11,2026-01-31,2026-02-20", 1),  # a day number on an axis of dates
+    ],
+)
+def test_the_page_and_the_reports_link_start_at_the_scenarios_day_written_either_way(tmp_path, end, axis, start):
+    """long_embargo_6m ends its embargo on 2026-09-01 (day 243) and make explore's axis is in day
+    numbers: the page opened at day 151 and the report's link left the axis out (1,978 t shown
+    beside the report's 7,111 t)."""
+    from simulator.report.explorer import read_explorer
+
+    data = build(TWO_MEMBERS, start_date=dt.date(2026, 1, 1), shocks__halt__end=end)
+    out = tmp_path / "explorer.html"
+    args = ["explore", _scenario(tmp_path, data), "--axis", axis, "--workers", "1", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    meta, _ = read_page(out.read_text(encoding="utf-8"))
+    assert meta["axes"][0]["start"] == start
+    link = read_explorer(out, tmp_path / "report.html", data, given=True)
+    assert link.at_point == ("shocks.halt.end",)
+    assert link.href.endswith("#shocks.halt.end=" + meta["axes"][0]["labels"][start])

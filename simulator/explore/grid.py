@@ -13,6 +13,7 @@ to what the page shows per grid point, so only that travels back:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import warnings
 from collections.abc import Callable
@@ -125,6 +126,42 @@ def current_value(raw: dict[str, Any], path: str, source: str) -> Any:
         return value_at(raw, path)
     except KeyError:
         return value_at(validate_data(raw, source).model_dump(mode="json"), path)
+
+
+def on_axis(value: Any, values: tuple[Any, ...], start_date: Any) -> Any:
+    """``value`` written as the axis writes its values (a date or a day number).
+
+    A day given as a date becomes its day number on an axis of day numbers, and a day
+    number its date on an axis of dates (counted from ``start_date``); anything else, or
+    without a start date, is unchanged.
+
+    >>> start = dt.date(2026, 1, 1)
+    >>> on_axis(dt.date(2026, 9, 1), (151, 181), start), on_axis("2026-09-01", (151, 181), start)
+    (243, 243)
+    >>> on_axis(243, (dt.date(2026, 6, 1), dt.date(2026, 9, 1)), start), on_axis(0.3, (0.1, 0.5), start)
+    (datetime.date(2026, 9, 1), 0.3)
+    """
+    start = _as_date(start_date)
+    if start is None or isinstance(value, bool):
+        return value
+    when = _as_date(value)
+    if when is not None and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return (when - start).days
+    if isinstance(value, int) and all(isinstance(v, dt.date) for v in values):
+        return start + dt.timedelta(days=value)
+    return value
+
+
+def _as_date(value: Any) -> dt.date | None:
+    """A date given as a date or in ISO form (``2026-09-01``, as JSON writes one); else None."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:

@@ -27,7 +27,7 @@ import yaml
 from simulator import __version__
 from simulator.errors import InputError
 from simulator.explore.data import Packed, pack, pack_within
-from simulator.explore.grid import CURVES, Grid, current_value, headline_names
+from simulator.explore.grid import CURVES, Grid, current_value, headline_names, on_axis
 from simulator.names import Names
 from simulator.output_folder import write_file
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
@@ -74,7 +74,9 @@ def _axis(grid: Grid, index: int) -> dict[str, Any]:
     """An axis as the page shows it: labels, the ``--set`` option of each value, the start value."""
     axis = grid.sweep.spec.axes[index]
     ordered = all(isinstance(v, int | float | dt.date) and not isinstance(v, bool) for v in axis.values)
-    start = _start(axis.values, current_value(grid.sweep.raw, axis.path, grid.sweep.source))
+    raw, source = grid.sweep.raw, grid.sweep.source
+    current = on_axis(current_value(raw, axis.path, source), axis.values, current_value(raw, "start_date", source))
+    start = _start(axis.values, current)
     return {
         "path": axis.path,
         "kind": "slider" if ordered else "select",

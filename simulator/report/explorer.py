@@ -58,7 +58,9 @@ def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: 
     page raises :class:`InputError` naming it; a file found beside the report that is not
     one is not linked (it is not the tool's).
     """
-    from simulator.explore.grid import value_at
+    import yaml
+
+    from simulator.explore.grid import on_axis, value_at
     from simulator.explore.page import read_page, yaml_text
 
     try:
@@ -73,9 +75,11 @@ def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: 
     point: dict[str, str] = {}
     for path, labels in axes:
         try:
-            label = yaml_text(value_at(run_data, path))
+            value = value_at(run_data, path)
         except KeyError:
             continue
+        # a day given as a date is found on an axis of day numbers, and the other way round
+        label = yaml_text(on_axis(value, tuple(yaml.safe_load(t) for t in labels), run_data.get("start_date")))
         if label in labels:
             point[path] = label
     relative = Path(os.path.relpath(page.resolve(), report.parent.resolve())).as_posix()
