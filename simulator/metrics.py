@@ -166,14 +166,14 @@ class SummaryAccumulator:
     def add_market(self, day: int, m: MarketDay) -> None:
         """Fold in one day's market (and the agreement's record of the day)."""
         _add(self._market, day, m)
-        _never_computed(self._absent_market, m)
+        _absent_flows_are_zero(self._absent_market, m)
         if m.agreement is not None:
             _add(self._agreement, day, m.agreement)
 
     def add_procurement(self, day: int, s: ProcurementDay) -> None:
         """Fold in day ``day``'s procurement (days 0 and later only)."""
         _add(self._procurement, day, s)
-        _never_computed(self._absent_procurement, s)
+        _absent_flows_are_zero(self._absent_procurement, s)
 
     def running(self, name: str) -> np.ndarray:
         """The running value of summary metric ``name`` so far, (region, material, run)."""
@@ -229,11 +229,11 @@ def _add(sources: _Sources, day: int, record: object) -> None:
             stream.add(day, x, above)
 
 
-def _never_computed(names: list[str], record: object) -> None:
-    """Refuse a record in which a flow of ``names`` is not 0 (see below).
+def _absent_flows_are_zero(names: list[str], record: object) -> None:
+    """Refuse a record in which one of the flows ``names`` is not 0.
 
     Those flows are absent from this plan by their ``present_when``, so left out of the
-    sums: a non-zero one would be summed as 0.
+    sums: a non-zero one would be summed as 0 (its ``present_when`` is too narrow).
     """
     for name in names:
         x = getattr(record, name)
