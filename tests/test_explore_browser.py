@@ -10,10 +10,12 @@ chromium chromium-driver``); skipped with a message when they are missing.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import math
 import re
 import shutil
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -108,7 +110,32 @@ def _formatted(name: str, value: float, start: dt.date | None) -> str:
         return "–" if math.isnan(value) else f"{value:,.1f} d"
     if name == "short_runs_share":
         return f"{round(value * 100)}%"
+    return _tonnes(value)
+
+
+def _tonnes(value: float) -> str:
+    """The page's tonnages: a small shortfall never reads as none (docs/explorer.md)."""
+    if value < 1e-9:
+        return "0.0 t"
+    if value < 0.001:
+        return "< 0.001 t"
+    if value < 0.095:
+        return f"{float(f'{value:.2g}')!r} t"
     return f"{value:,.1f} t"
+
+
+def _with_headline(path: Path, out: Path, changes: dict[tuple[int, str, int], float]) -> Path:
+    """A copy of page ``path`` whose packed headline numbers ``(point, quantity, series)`` are changed."""
+    html = path.read_text()
+    meta, packed = read_page(html)
+    raw = bytearray(zlib.decompress(packed.blob))
+    lay = meta["layout"]
+    for (point, name, series), value in changes.items():
+        at = (point * lay["quantities"] + meta["quantities"].index(name)) * lay["series"] + series
+        raw[8 * at : 8 * at + 8] = np.float64(value).tobytes()
+    blob = base64.b64encode(packed.blob).decode()
+    out.write_text(html.replace(blob, base64.b64encode(zlib.compress(bytes(raw))).decode()))
+    return out
 
 
 def _check_point(browser, meta: dict, data: tuple, state: list[int]) -> int:
@@ -277,3 +304,26 @@ def test_on_a_phone_the_command_breaks_between_words_and_copies_whole(browser, p
         assert " ".join(w.text for w in words) == command.text  # the text to copy is the whole command
     finally:
         browser.set_window_size(1280, 1000)
+
+
+def test_a_small_shortfall_never_reads_as_none(browser, noisy, tmp_path):
+    path, meta, _ = noisy
+    state = [a["start"] for a in meta["axes"]]
+    point = state[0] * len(meta["axes"][1]["labels"]) + state[1]
+    # a median run 0.05 t short, from 0.0004 t to 5.1 t; Japan 1e-12 t (rounding dust: none), 0.0012 t, 0.08 t
+    changed = {(point, "total_shortfall_t", 0): 0.0004, (point, "total_shortfall_t", 1): 0.0499}
+    changed |= {(point, "total_shortfall_t", 2): 5.1, (point, "shortfall_t.japan", 0): 1e-12}
+    changed |= {(point, "shortfall_t.japan", 1): 0.0012, (point, "shortfall_t.japan", 2): 0.08}
+    _open(browser, _with_headline(path, tmp_path / "small.html", changed))
+    total = browser.find_element(By.CSS_SELECTOR, '#headline .v[data-quantity="total_shortfall_t"]')
+    assert total.text == "0.05 t"
+    low = browser.find_element(By.CSS_SELECTOR, '#headline .range[data-quantity="total_shortfall_t"]')
+    assert low.text == "< 0.001 t – 5.1 t"
+    japan = browser.find_element(By.CSS_SELECTOR, '#headline .v[data-quantity="shortfall_t.japan"]')
+    assert japan.text == "0.0012 t"
+    low = browser.find_element(By.CSS_SELECTOR, '#headline .range[data-quantity="shortfall_t.japan"]')
+    assert low.text == "0.0 t – 0.08 t"
+    assert _tonnes(0.0949) == "0.095 t" and _tonnes(0.095) == "0.1 t" and _tonnes(1234.56) == "1,234.6 t"
+    # the share counts a run as short by any amount, so its name says so
+    share = browser.find_element(By.CSS_SELECTOR, '#headline .v[data-quantity="short_runs_share"]')
+    assert share.find_element(By.XPATH, "../../span[@class='name']").text == "Runs short by any amount"
