@@ -327,3 +327,30 @@ def test_a_small_shortfall_never_reads_as_none(browser, noisy, tmp_path):
     # the share counts a run as short by any amount, so its name says so
     share = browser.find_element(By.CSS_SELECTOR, '#headline .v[data-quantity="short_runs_share"]')
     assert share.find_element(By.XPATH, "../../span[@class='name']").text == "Runs short by any amount"
+
+
+def _contrast_on_white(colour: str) -> float:
+    """WCAG contrast of ``#rrggbb`` on white, worked out here (not with the page's helper)."""
+    channels = [c / 255 for c in bytes.fromhex(colour[1:])]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 1.05 / (0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2] + 0.05)
+
+
+def test_a_screen_reader_hears_the_sliders_values_and_the_charts_names(browser, pair):
+    path, meta, _ = pair
+    _open(browser, path)
+    state = [a["start"] for a in meta["axes"]]
+    slider = browser.find_element(By.ID, "axis-0")
+    assert slider.get_attribute("aria-valuetext") == "30"  # japan's 30 t, not the index 1
+    _move(browser, meta, state, 0, 2)
+    assert slider.get_attribute("aria-valuetext") == "90"
+    names = [svg.get_attribute("aria-label") for svg in browser.find_elements(By.CSS_SELECTOR, "#charts svg")]
+    assert names == [
+        f"{label} of rare earths ({unit}), one line per region: Japan, EU; day 0 to day 59"
+        for label, unit in (("Days of cover", "days"), ("Cumulative shortfall", "t"))
+    ]
+    # the shock's bar (the palette's #f4a261, 2.06:1 on white) has an outline of at least 3:1
+    bar = browser.find_element(By.CSS_SELECTOR, '#chart-0-0 rect.shock[data-shock="halt"]')
+    assert bar.get_attribute("fill") == "#f4a261" and _contrast_on_white("#f4a261") < 2.1
+    assert _contrast_on_white(bar.get_attribute("stroke")) >= 3
+    assert browser.execute_script("return getComputedStyle(arguments[0]).strokeWidth", bar) == "1px"
