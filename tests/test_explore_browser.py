@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import SELENIUM_CHROMIUM_FLAGS, TWO_MEMBERS, build
+from helpers import SELENIUM_CHROMIUM_FLAGS, TWO_MEMBERS, build, threat
 
 from simulator.cli import main
 from simulator.explore.data import unpack
@@ -70,6 +70,9 @@ def pair(tmp_path_factory):
 @pytest.fixture(scope="module")
 def noisy(tmp_path_factory):
     data = build(TWO_MEMBERS, name="noisy", regions__japan__demand__ree__noise_cv=0.3, seed=4)
+    # a shock drawn at random (it cuts nothing): it has no bar, and the legend says so
+    maybe = {"distribution": "uniform", "low": 10, "high": 30}
+    data["shocks"].append({**threat(0.0), "id": "maybe", "start": maybe, "end": None, "duration_days": 5})
     return _write_page(tmp_path_factory.mktemp("noisy"), data, AXES[1:], runs=9)
 
 
@@ -354,3 +357,19 @@ def test_a_screen_reader_hears_the_sliders_values_and_the_charts_names(browser, 
     assert bar.get_attribute("fill") == "#f4a261" and _contrast_on_white("#f4a261") < 2.1
     assert _contrast_on_white(bar.get_attribute("stroke")) >= 3
     assert browser.execute_script("return getComputedStyle(arguments[0]).strokeWidth", bar) == "1px"
+
+
+def test_a_shock_drawn_at_random_is_listed_apart_from_the_bars(browser, noisy):
+    path, meta, _ = noisy
+    _open(browser, path)
+    assert [(s["id"], s["random"]) for s in meta["shocks"]["list"]] == [("halt", False), ("maybe", True)]
+    fixed = browser.find_element(By.ID, "shocks-fixed")
+    assert fixed.text == "Shocks (bars above each chart):"
+    assert browser.find_element(By.ID, "shocks-random").text == "Drawn at random, no bar:"
+    keys = browser.find_elements(By.CSS_SELECTOR, "#legend .key[data-shock]")
+    assert [(k.get_attribute("data-shock"), len(k.find_elements(By.CSS_SELECTOR, ".swatch"))) for k in keys] == [
+        ("halt", 1),
+        ("maybe", 0),
+    ]
+    assert browser.find_elements(By.CSS_SELECTOR, 'rect.shock[data-shock="maybe"]') == []
+    assert len(browser.find_elements(By.CSS_SELECTOR, 'rect.shock[data-shock="halt"]')) == 2

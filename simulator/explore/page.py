@@ -151,6 +151,7 @@ def _shocks(grid: Grid) -> dict[str, Any]:
             "kind": shock.kind.replace("_", " "),
             "colour": SHOCK_COLOURS[k % len(SHOCK_COLOURS)],
             "outline": outline(SHOCK_COLOURS[k % len(SHOCK_COLOURS)]),
+            "random": isinstance(shock.start, RANDOM_TYPES) or isinstance(shock.duration, RANDOM_TYPES),
             "materials": np.flatnonzero(shock.mask.reshape(-1, materials).any(axis=0)).tolist(),
         }
         for k, shock in enumerate(plan.shocks)
