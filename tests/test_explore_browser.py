@@ -302,8 +302,10 @@ def test_on_a_phone_the_command_breaks_between_words_and_copies_whole(browser, p
         assert short and all(
             browser.execute_script("return arguments[0].getClientRects().length", w) == 1 for w in short
         )
-        flags = [w.text for w in words if w.text.startswith("--")]
-        assert flags.count("--set") == len(meta["axes"])
+        # a flag and its value are one word, so "--set" never ends a line without its PATH=VALUE
+        settings = [w.text for w in words if w.text.startswith("--set ")]
+        assert settings == [f"--set {a['options'][a['start']]}" for a in meta["axes"]]
+        assert all(w.text != "--set" for w in words)
         assert " ".join(w.text for w in words) == command.text  # the text to copy is the whole command
     finally:
         browser.set_window_size(1280, 1000)
@@ -373,3 +375,48 @@ def test_a_shock_drawn_at_random_is_listed_apart_from_the_bars(browser, noisy):
     ]
     assert browser.find_elements(By.CSS_SELECTOR, 'rect.shock[data-shock="maybe"]') == []
     assert len(browser.find_elements(By.CSS_SELECTOR, 'rect.shock[data-shock="halt"]')) == 2
+
+
+LINES_OF_PIECES = """
+const out = [];
+for (const box of document.querySelectorAll(arguments[0])) {
+  // the line (top) of each character, then per piece of text between " – " the lines it spans
+  const tops = [], walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let k = 0; k < node.length; k++) {
+      const range = document.createRange();
+      range.setStart(node, k);
+      range.setEnd(node, k + 1);
+      const rect = range.getBoundingClientRect();
+      tops.push([node.data[k], Math.round(rect.top + rect.height / 2)]);
+    }
+  }
+  const swatch = box.querySelector(".swatch");
+  let at = 0;
+  box.textContent.split(" – ").forEach(function (piece, n) {
+    const mine = tops.slice(at, at + piece.length);
+    const lines = new Set(mine.map(function (t) { return t[1]; }));
+    if (swatch && n === 0) {  // the swatch must sit on the line of the region's name
+      const r = swatch.getBoundingClientRect();
+      if (Math.abs(r.top + r.height / 2 - mine[0][1]) > 8) lines.add("swatch");
+    }
+    out.push([piece, lines.size]);
+    at += piece.length + 3;
+  });
+}
+return out;
+"""
+
+
+def test_on_a_phone_no_number_is_cut_from_its_unit(browser, noisy):
+    path, _, _ = noisy
+    browser.set_window_size(390, 900)
+    try:
+        _open(browser, path)
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+        # each value and each end of a range on one line ("5,970.0 t", "19 Jan 2011"), a region beside its swatch
+        pieces = browser.execute_script(LINES_OF_PIECES, "#headline .v, #headline .range, #headline td:first-child")
+        assert len(pieces) == 4 + 3 * 2 + 2 * (3 + 3 * 2 + 1)  # values, both ends of ranges, per region
+        assert [p for p in pieces if p[1] != 1] == []
+    finally:
+        browser.set_window_size(1280, 1000)
