@@ -69,11 +69,11 @@ def pair(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def noisy(tmp_path_factory):
-    data = build(TWO_MEMBERS, name="noisy", regions__japan__demand__ree__noise_cv=0.3, seed=4)
+    data = build(TWO_MEMBERS, name="noisy", regions__japan__demand__ree__noise_cv=0.3, seed=4, start_date="2026-01-01")
     # a shock drawn at random (it cuts nothing): it has no bar, and the legend says so
     maybe = {"distribution": "uniform", "low": 10, "high": 30}
     data["shocks"].append({**threat(0.0), "id": "maybe", "start": maybe, "end": None, "duration_days": 5})
-    return _write_page(tmp_path_factory.mktemp("noisy"), data, AXES[1:], runs=9)
+    return _write_page(tmp_path_factory.mktemp("noisy"), data, (*AXES[1:], "shocks.halt.end=30,45,60"), runs=9)
 
 
 @pytest.fixture(scope="module")
@@ -192,9 +192,10 @@ def _move(browser, meta: dict, state: list[int], axis: int, index: int) -> None:
             control.send_keys(key)
         assert int(control.get_attribute("value")) == index
         label = browser.find_element(By.ID, f"value-{axis}").text
-        assert label == meta["axes"][axis]["labels"][index]
+        assert label == meta["axes"][axis]["texts"][index]
+        assert control.get_attribute("aria-valuetext") == label
     else:
-        Select(control).select_by_visible_text(meta["axes"][axis]["labels"][index])
+        Select(control).select_by_visible_text(meta["axes"][axis]["texts"][index])
     state[axis] = index
 
 
@@ -314,7 +315,7 @@ def test_on_a_phone_the_command_breaks_between_words_and_copies_whole(browser, p
 def test_a_small_shortfall_never_reads_as_none(browser, noisy, tmp_path):
     path, meta, _ = noisy
     state = [a["start"] for a in meta["axes"]]
-    point = state[0] * len(meta["axes"][1]["labels"]) + state[1]
+    point = (state[0] * len(meta["axes"][1]["labels"]) + state[1]) * len(meta["axes"][2]["labels"]) + state[2]
     # a median run 0.05 t short, from 0.0004 t to 5.1 t; Japan 1e-12 t (rounding dust: none), 0.0012 t, 0.08 t
     changed = {(point, "total_shortfall_t", 0): 0.0004, (point, "total_shortfall_t", 1): 0.0499}
     changed |= {(point, "total_shortfall_t", 2): 5.1, (point, "shortfall_t.japan", 0): 1e-12}
@@ -420,3 +421,24 @@ def test_on_a_phone_no_number_is_cut_from_its_unit(browser, noisy):
         assert [p for p in pieces if p[1] != 1] == []
     finally:
         browser.set_window_size(1280, 1000)
+
+
+def test_an_axis_of_day_numbers_shows_their_dates(browser, noisy):
+    path, meta, data = noisy
+    _open(browser, path)
+    # the embargo's end, day 30, 45 or 60 from 1 Jan 2026; it starts at the value nearest the file's 1000
+    assert meta["axes"][2]["texts"] == ["30 (31 Jan 2026)", "45 (15 Feb 2026)", "60 (2 Mar 2026)"]
+    state = [a["start"] for a in meta["axes"]]
+    assert state[2] == 2
+    slider = browser.find_element(By.ID, "axis-2")
+    assert browser.find_element(By.ID, "value-2").text == "60 (2 Mar 2026)"
+    assert slider.get_attribute("aria-valuetext") == "60 (2 Mar 2026)"
+    ticks = slider.find_element(By.XPATH, "following-sibling::span[@class='ticks']").text.split("\n")
+    assert ticks == ["30 (31 Jan 2026)", "60 (2 Mar 2026)"]
+    _move(browser, meta, state, 2, 1)
+    _check_point(browser, meta, data, state)
+    # the link and the command keep the day number
+    assert browser.current_url.endswith("&shocks.halt.end=45")
+    assert "--set shocks.halt.end=45" in browser.find_element(By.ID, "command").text
+    bar = browser.find_element(By.CSS_SELECTOR, '#chart-0-0 rect.shock[data-shock="halt"]')
+    assert (bar.get_attribute("data-start"), bar.get_attribute("data-end")) == ("0", "45")

@@ -27,7 +27,7 @@ import yaml
 from simulator import __version__
 from simulator.errors import InputError
 from simulator.explore.data import Packed, pack, pack_within
-from simulator.explore.grid import CURVES, Grid, current_value, headline_names, on_axis
+from simulator.explore.grid import CURVES, Grid, as_date, current_value, headline_names, on_axis
 from simulator.names import Names
 from simulator.output_folder import write_file
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
@@ -70,17 +70,41 @@ def _start(values: tuple[Any, ...], current: Any) -> int:
     return min(range(len(values)), key=lambda i: abs(values[i] - current)) if numbers else 0
 
 
+def _day_dates(raw: dict[str, Any], path: str, values: tuple[Any, ...], source: str) -> list[dt.date] | None:
+    """The dates of an axis of day numbers on a field that takes a day or a date; else None.
+
+    The field is a day when the scenario accepts the date of the axis' first day in place
+    of its number (a shock's ``start`` or ``end`` does; a number of days or tonnes does not).
+    """
+    start = as_date(current_value(raw, "start_date", source))
+    if start is None or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return None
+    dates = [start + dt.timedelta(days=v) for v in values]
+    try:
+        build_point(raw, {path: dates[0]}, source)
+    except (InputError, ValueError, TypeError, KeyError):
+        return None
+    return dates
+
+
 def _axis(grid: Grid, index: int) -> dict[str, Any]:
-    """An axis as the page shows it: labels, the ``--set`` option of each value, the start value."""
+    """An axis as the page shows it: labels, the ``--set`` option of each value, the start value.
+
+    ``labels`` are the values as the link and ``--set`` write them; ``texts`` as the controls
+    show them, a day number with its date when the scenario has a start date ("241 (30 Aug 2026)").
+    """
     axis = grid.sweep.spec.axes[index]
     ordered = all(isinstance(v, int | float | dt.date) and not isinstance(v, bool) for v in axis.values)
     raw, source = grid.sweep.raw, grid.sweep.source
     current = on_axis(current_value(raw, axis.path, source), axis.values, current_value(raw, "start_date", source))
     start = _start(axis.values, current)
+    labels = [yaml_text(v) for v in axis.values]
+    dates = _day_dates(raw, axis.path, axis.values, source)
     return {
         "path": axis.path,
         "kind": "slider" if ordered else "select",
-        "labels": [yaml_text(v) for v in axis.values],
+        "labels": labels,
+        "texts": labels if dates is None else [f"{v} ({d.day} {d:%b %Y})" for v, d in zip(labels, dates, strict=True)],
         "options": [shlex.quote(f"{axis.path}={yaml_text(v)}") for v in axis.values],
         "start": start,
     }
