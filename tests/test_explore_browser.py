@@ -442,3 +442,26 @@ def test_an_axis_of_day_numbers_shows_their_dates(browser, noisy):
     assert "--set shocks.halt.end=45" in browser.find_element(By.ID, "command").text
     bar = browser.find_element(By.CSS_SELECTOR, '#chart-0-0 rect.shock[data-shock="halt"]')
     assert (bar.get_attribute("data-start"), bar.get_attribute("data-end")) == ("0", "45")
+
+
+def test_a_link_to_values_off_the_grid_says_what_it_ignored(browser, pair):
+    path, meta, data = pair
+    browser.get("about:blank")  # from another page, so that the address' part is read on opening
+    link = "#agreement.ratio.japan=0.35&agreement.mechanism=bogus&agreement.pool.contributions.japan.ree.tonnes=90"
+    browser.get(path.as_uri() + link)
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+    # 90 t is on the grid and shown; 0.35 and "bogus" are not: ratio 0.5 and fair_ratio, the scenario's
+    state = [2, 1, 0]
+    _check_point(browser, meta, data, state)
+    note = browser.find_element(By.ID, "link-note")
+    assert note.is_displayed()
+    assert note.text == (
+        "The address asks for what is not on this page's grid, ignored: agreement.ratio.japan=0.35, "
+        "agreement.mechanism=bogus. Those controls start at the scenario's value."
+    )
+    _move(browser, meta, state, 1, 2)  # the address now names the point shown
+    assert not note.is_displayed()
+    # an address the page wrote itself has nothing to ignore
+    browser.get("about:blank")
+    _open(browser, path)
+    assert not browser.find_element(By.ID, "link-note").is_displayed()
