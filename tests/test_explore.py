@@ -582,3 +582,27 @@ def test_the_page_and_the_reports_link_start_at_the_scenarios_day_written_either
     link = read_explorer(out, tmp_path / "report.html", data, given=True)
     assert link.at_point == ("shocks.halt.end",)
     assert link.href.endswith("#shocks.halt.end=" + meta["axes"][0]["labels"][start])
+
+
+def test_only_an_axis_of_day_numbers_shows_their_dates(tmp_path):
+    """Days from 1 Jan 2026: day 10 is 11 Jan, day 30 is 31 Jan; tonnes and days of demand stay bare."""
+    data = build(TWO_MEMBERS, start_date=dt.date(2026, 1, 1))
+    out = tmp_path / "explorer.html"
+    axes = ["shocks.halt.end=10,30", "agreement.pool.contributions.japan.ree.tonnes=0,30", "shocks.halt.start=-100,0"]
+    args = ["explore", _scenario(tmp_path, data), *[a for x in axes for a in ("--axis", x)], "--workers", "1"]
+    result = CliRunner().invoke(main, [*args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    meta, _ = read_page(out.read_text(encoding="utf-8"))
+    assert [a["texts"] for a in meta["axes"]] == [
+        ["10 (11 Jan 2026)", "30 (31 Jan 2026)"],
+        ["0", "30"],
+        ["-100 (23 Sep 2025)", "0 (1 Jan 2026)"],
+    ]
+    assert meta["axes"][0]["labels"] == ["10", "30"]  # the link and --set keep the number
+    # without a start date there is no date to show
+    bare = tmp_path / "bare.html"
+    result = CliRunner().invoke(
+        main, ["explore", _scenario(tmp_path), "--axis", axes[0], "--workers", "1", "-o", str(bare)]
+    )
+    assert result.exit_code == 0, result.output
+    assert read_page(bare.read_text(encoding="utf-8"))[0]["axes"][0]["texts"] == ["10", "30"]

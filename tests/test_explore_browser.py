@@ -10,17 +10,19 @@ chromium chromium-driver``); skipped with a message when they are missing.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import math
 import re
 import shutil
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import SELENIUM_CHROMIUM_FLAGS, TWO_MEMBERS, build
+from helpers import SELENIUM_CHROMIUM_FLAGS, TWO_MEMBERS, build, threat
 
 from simulator.cli import main
 from simulator.explore.data import unpack
@@ -67,8 +69,11 @@ def pair(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def noisy(tmp_path_factory):
-    data = build(TWO_MEMBERS, name="noisy", regions__japan__demand__ree__noise_cv=0.3, seed=4)
-    return _write_page(tmp_path_factory.mktemp("noisy"), data, AXES[1:], runs=9)
+    data = build(TWO_MEMBERS, name="noisy", regions__japan__demand__ree__noise_cv=0.3, seed=4, start_date="2026-01-01")
+    # a shock drawn at random (it cuts nothing): it has no bar, and the legend says so
+    maybe = {"distribution": "uniform", "low": 10, "high": 30}
+    data["shocks"].append({**threat(0.0), "id": "maybe", "start": maybe, "end": None, "duration_days": 5})
+    return _write_page(tmp_path_factory.mktemp("noisy"), data, (*AXES[1:], "shocks.halt.end=30,45,60"), runs=9)
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +113,32 @@ def _formatted(name: str, value: float, start: dt.date | None) -> str:
         return "–" if math.isnan(value) else f"{value:,.1f} d"
     if name == "short_runs_share":
         return f"{round(value * 100)}%"
+    return _tonnes(value)
+
+
+def _tonnes(value: float) -> str:
+    """The page's tonnages: a small shortfall never reads as none (docs/explorer.md)."""
+    if value < 1e-9:
+        return "0.0 t"
+    if value < 0.001:
+        return "< 0.001 t"
+    if value < 0.095:
+        return f"{float(f'{value:.2g}')!r} t"
     return f"{value:,.1f} t"
+
+
+def _with_headline(path: Path, out: Path, changes: dict[tuple[int, str, int], float]) -> Path:
+    """A copy of page ``path`` whose packed headline numbers ``(point, quantity, series)`` are changed."""
+    html = path.read_text()
+    meta, packed = read_page(html)
+    raw = bytearray(zlib.decompress(packed.blob))
+    lay = meta["layout"]
+    for (point, name, series), value in changes.items():
+        at = (point * lay["quantities"] + meta["quantities"].index(name)) * lay["series"] + series
+        raw[8 * at : 8 * at + 8] = np.float64(value).tobytes()
+    blob = base64.b64encode(packed.blob).decode()
+    out.write_text(html.replace(blob, base64.b64encode(zlib.compress(bytes(raw))).decode()))
+    return out
 
 
 def _check_point(browser, meta: dict, data: tuple, state: list[int]) -> int:
@@ -162,9 +192,10 @@ def _move(browser, meta: dict, state: list[int], axis: int, index: int) -> None:
             control.send_keys(key)
         assert int(control.get_attribute("value")) == index
         label = browser.find_element(By.ID, f"value-{axis}").text
-        assert label == meta["axes"][axis]["labels"][index]
+        assert label == meta["axes"][axis]["texts"][index]
+        assert control.get_attribute("aria-valuetext") == label
     else:
-        Select(control).select_by_visible_text(meta["axes"][axis]["labels"][index])
+        Select(control).select_by_visible_text(meta["axes"][axis]["texts"][index])
     state[axis] = index
 
 
@@ -272,8 +303,165 @@ def test_on_a_phone_the_command_breaks_between_words_and_copies_whole(browser, p
         assert short and all(
             browser.execute_script("return arguments[0].getClientRects().length", w) == 1 for w in short
         )
-        flags = [w.text for w in words if w.text.startswith("--")]
-        assert flags.count("--set") == len(meta["axes"])
+        # a flag and its value are one word, so "--set" never ends a line without its PATH=VALUE
+        settings = [w.text for w in words if w.text.startswith("--set ")]
+        assert settings == [f"--set {a['options'][a['start']]}" for a in meta["axes"]]
+        assert all(w.text != "--set" for w in words)
         assert " ".join(w.text for w in words) == command.text  # the text to copy is the whole command
     finally:
         browser.set_window_size(1280, 1000)
+
+
+def test_a_small_shortfall_never_reads_as_none(browser, noisy, tmp_path):
+    path, meta, _ = noisy
+    state = [a["start"] for a in meta["axes"]]
+    point = (state[0] * len(meta["axes"][1]["labels"]) + state[1]) * len(meta["axes"][2]["labels"]) + state[2]
+    # a median run 0.05 t short, from 0.0004 t to 5.1 t; Japan 1e-12 t (rounding dust: none), 0.0012 t, 0.08 t
+    changed = {(point, "total_shortfall_t", 0): 0.0004, (point, "total_shortfall_t", 1): 0.0499}
+    changed |= {(point, "total_shortfall_t", 2): 5.1, (point, "shortfall_t.japan", 0): 1e-12}
+    changed |= {(point, "shortfall_t.japan", 1): 0.0012, (point, "shortfall_t.japan", 2): 0.08}
+    _open(browser, _with_headline(path, tmp_path / "small.html", changed))
+    total = browser.find_element(By.CSS_SELECTOR, '#headline .v[data-quantity="total_shortfall_t"]')
+    assert total.text == "0.05 t"
+    low = browser.find_element(By.CSS_SELECTOR, '#headline .range[data-quantity="total_shortfall_t"]')
+    assert low.text == "< 0.001 t – 5.1 t"
+    japan = browser.find_element(By.CSS_SELECTOR, '#headline .v[data-quantity="shortfall_t.japan"]')
+    assert japan.text == "0.0012 t"
+    low = browser.find_element(By.CSS_SELECTOR, '#headline .range[data-quantity="shortfall_t.japan"]')
+    assert low.text == "0.0 t – 0.08 t"
+    assert _tonnes(0.0949) == "0.095 t" and _tonnes(0.095) == "0.1 t" and _tonnes(1234.56) == "1,234.6 t"
+    # the share counts a run as short by any amount, so its name says so
+    share = browser.find_element(By.CSS_SELECTOR, '#headline .v[data-quantity="short_runs_share"]')
+    assert share.find_element(By.XPATH, "../../span[@class='name']").text == "Runs short by any amount"
+
+
+def _contrast_on_white(colour: str) -> float:
+    """WCAG contrast of ``#rrggbb`` on white, worked out here (not with the page's helper)."""
+    channels = [c / 255 for c in bytes.fromhex(colour[1:])]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 1.05 / (0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2] + 0.05)
+
+
+def test_a_screen_reader_hears_the_sliders_values_and_the_charts_names(browser, pair):
+    path, meta, _ = pair
+    _open(browser, path)
+    state = [a["start"] for a in meta["axes"]]
+    slider = browser.find_element(By.ID, "axis-0")
+    assert slider.get_attribute("aria-valuetext") == "30"  # japan's 30 t, not the index 1
+    _move(browser, meta, state, 0, 2)
+    assert slider.get_attribute("aria-valuetext") == "90"
+    names = [svg.get_attribute("aria-label") for svg in browser.find_elements(By.CSS_SELECTOR, "#charts svg")]
+    assert names == [
+        f"{label} of rare earths ({unit}), one line per region: Japan, EU; day 0 to day 59"
+        for label, unit in (("Days of cover", "days"), ("Cumulative shortfall", "t"))
+    ]
+    # the shock's bar (the palette's #f4a261, 2.06:1 on white) has an outline of at least 3:1
+    bar = browser.find_element(By.CSS_SELECTOR, '#chart-0-0 rect.shock[data-shock="halt"]')
+    assert bar.get_attribute("fill") == "#f4a261" and _contrast_on_white("#f4a261") < 2.1
+    assert _contrast_on_white(bar.get_attribute("stroke")) >= 3
+    assert browser.execute_script("return getComputedStyle(arguments[0]).strokeWidth", bar) == "1px"
+
+
+def test_a_shock_drawn_at_random_is_listed_apart_from_the_bars(browser, noisy):
+    path, meta, _ = noisy
+    _open(browser, path)
+    assert [(s["id"], s["random"]) for s in meta["shocks"]["list"]] == [("halt", False), ("maybe", True)]
+    fixed = browser.find_element(By.ID, "shocks-fixed")
+    assert fixed.text == "Shocks (bars above each chart):"
+    assert browser.find_element(By.ID, "shocks-random").text == "Drawn at random, no bar:"
+    keys = browser.find_elements(By.CSS_SELECTOR, "#legend .key[data-shock]")
+    assert [(k.get_attribute("data-shock"), len(k.find_elements(By.CSS_SELECTOR, ".swatch"))) for k in keys] == [
+        ("halt", 1),
+        ("maybe", 0),
+    ]
+    assert browser.find_elements(By.CSS_SELECTOR, 'rect.shock[data-shock="maybe"]') == []
+    assert len(browser.find_elements(By.CSS_SELECTOR, 'rect.shock[data-shock="halt"]')) == 2
+
+
+LINES_OF_PIECES = """
+const out = [];
+for (const box of document.querySelectorAll(arguments[0])) {
+  // the line (top) of each character, then per piece of text between " – " the lines it spans
+  const tops = [], walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let k = 0; k < node.length; k++) {
+      const range = document.createRange();
+      range.setStart(node, k);
+      range.setEnd(node, k + 1);
+      const rect = range.getBoundingClientRect();
+      tops.push([node.data[k], Math.round(rect.top + rect.height / 2)]);
+    }
+  }
+  const swatch = box.querySelector(".swatch");
+  let at = 0;
+  box.textContent.split(" – ").forEach(function (piece, n) {
+    const mine = tops.slice(at, at + piece.length);
+    const lines = new Set(mine.map(function (t) { return t[1]; }));
+    if (swatch && n === 0) {  // the swatch must sit on the line of the region's name
+      const r = swatch.getBoundingClientRect();
+      if (Math.abs(r.top + r.height / 2 - mine[0][1]) > 8) lines.add("swatch");
+    }
+    out.push([piece, lines.size]);
+    at += piece.length + 3;
+  });
+}
+return out;
+"""
+
+
+def test_on_a_phone_no_number_is_cut_from_its_unit(browser, noisy):
+    path, _, _ = noisy
+    browser.set_window_size(390, 900)
+    try:
+        _open(browser, path)
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+        # each value and each end of a range on one line ("5,970.0 t", "19 Jan 2011"), a region beside its swatch
+        pieces = browser.execute_script(LINES_OF_PIECES, "#headline .v, #headline .range, #headline td:first-child")
+        assert len(pieces) == 4 + 3 * 2 + 2 * (3 + 3 * 2 + 1)  # values, both ends of ranges, per region
+        assert [p for p in pieces if p[1] != 1] == []
+    finally:
+        browser.set_window_size(1280, 1000)
+
+
+def test_an_axis_of_day_numbers_shows_their_dates(browser, noisy):
+    path, meta, data = noisy
+    _open(browser, path)
+    # the embargo's end, day 30, 45 or 60 from 1 Jan 2026; it starts at the value nearest the file's 1000
+    assert meta["axes"][2]["texts"] == ["30 (31 Jan 2026)", "45 (15 Feb 2026)", "60 (2 Mar 2026)"]
+    state = [a["start"] for a in meta["axes"]]
+    assert state[2] == 2
+    slider = browser.find_element(By.ID, "axis-2")
+    assert browser.find_element(By.ID, "value-2").text == "60 (2 Mar 2026)"
+    assert slider.get_attribute("aria-valuetext") == "60 (2 Mar 2026)"
+    ticks = slider.find_element(By.XPATH, "following-sibling::span[@class='ticks']").text.split("\n")
+    assert ticks == ["30 (31 Jan 2026)", "60 (2 Mar 2026)"]
+    _move(browser, meta, state, 2, 1)
+    _check_point(browser, meta, data, state)
+    # the link and the command keep the day number
+    assert browser.current_url.endswith("&shocks.halt.end=45")
+    assert "--set shocks.halt.end=45" in browser.find_element(By.ID, "command").text
+    bar = browser.find_element(By.CSS_SELECTOR, '#chart-0-0 rect.shock[data-shock="halt"]')
+    assert (bar.get_attribute("data-start"), bar.get_attribute("data-end")) == ("0", "45")
+
+
+def test_a_link_to_values_off_the_grid_says_what_it_ignored(browser, pair):
+    path, meta, data = pair
+    browser.get("about:blank")  # from another page, so that the address' part is read on opening
+    link = "#agreement.ratio.japan=0.35&agreement.mechanism=bogus&agreement.pool.contributions.japan.ree.tonnes=90"
+    browser.get(path.as_uri() + link)
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+    # 90 t is on the grid and shown; 0.35 and "bogus" are not: ratio 0.5 and fair_ratio, the scenario's
+    state = [2, 1, 0]
+    _check_point(browser, meta, data, state)
+    note = browser.find_element(By.ID, "link-note")
+    assert note.is_displayed()
+    assert note.text == (
+        "The address asks for what is not on this page's grid, ignored: agreement.ratio.japan=0.35, "
+        "agreement.mechanism=bogus. Those controls start at the scenario's value."
+    )
+    _move(browser, meta, state, 1, 2)  # the address now names the point shown
+    assert not note.is_displayed()
+    # an address the page wrote itself has nothing to ignore
+    browser.get("about:blank")
+    _open(browser, path)
+    assert not browser.find_element(By.ID, "link-note").is_displayed()

@@ -141,10 +141,10 @@ def on_axis(value: Any, values: tuple[Any, ...], start_date: Any) -> Any:
     >>> on_axis(243, (dt.date(2026, 6, 1), dt.date(2026, 9, 1)), start), on_axis(0.3, (0.1, 0.5), start)
     (datetime.date(2026, 9, 1), 0.3)
     """
-    start = _as_date(start_date)
+    start = as_date(start_date)
     if start is None or isinstance(value, bool):
         return value
-    when = _as_date(value)
+    when = as_date(value)
     if when is not None and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         return (when - start).days
     if isinstance(value, int) and all(isinstance(v, dt.date) for v in values):
@@ -152,7 +152,7 @@ def on_axis(value: Any, values: tuple[Any, ...], start_date: Any) -> Any:
     return value
 
 
-def _as_date(value: Any) -> dt.date | None:
+def as_date(value: Any) -> dt.date | None:
     """A date given as a date or in ISO form (``2026-09-01``, as JSON writes one); else None."""
     if isinstance(value, dt.date):
         return value

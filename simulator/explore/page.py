@@ -27,7 +27,7 @@ import yaml
 from simulator import __version__
 from simulator.errors import InputError
 from simulator.explore.data import Packed, pack, pack_within
-from simulator.explore.grid import CURVES, Grid, current_value, headline_names, on_axis
+from simulator.explore.grid import CURVES, Grid, as_date, current_value, headline_names, on_axis
 from simulator.names import Names
 from simulator.output_folder import write_file
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
@@ -70,17 +70,41 @@ def _start(values: tuple[Any, ...], current: Any) -> int:
     return min(range(len(values)), key=lambda i: abs(values[i] - current)) if numbers else 0
 
 
+def _day_dates(raw: dict[str, Any], path: str, values: tuple[Any, ...], source: str) -> list[dt.date] | None:
+    """The dates of an axis of day numbers on a field that takes a day or a date; else None.
+
+    The field is a day when the scenario accepts the date of the axis' first day in place
+    of its number (a shock's ``start`` or ``end`` does; a number of days or tonnes does not).
+    """
+    start = as_date(current_value(raw, "start_date", source))
+    if start is None or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return None
+    dates = [start + dt.timedelta(days=v) for v in values]
+    try:
+        build_point(raw, {path: dates[0]}, source)
+    except (InputError, ValueError, TypeError, KeyError):
+        return None
+    return dates
+
+
 def _axis(grid: Grid, index: int) -> dict[str, Any]:
-    """An axis as the page shows it: labels, the ``--set`` option of each value, the start value."""
+    """An axis as the page shows it: labels, the ``--set`` option of each value, the start value.
+
+    ``labels`` are the values as the link and ``--set`` write them; ``texts`` as the controls
+    show them, a day number with its date when the scenario has a start date ("241 (30 Aug 2026)").
+    """
     axis = grid.sweep.spec.axes[index]
     ordered = all(isinstance(v, int | float | dt.date) and not isinstance(v, bool) for v in axis.values)
     raw, source = grid.sweep.raw, grid.sweep.source
     current = on_axis(current_value(raw, axis.path, source), axis.values, current_value(raw, "start_date", source))
     start = _start(axis.values, current)
+    labels = [yaml_text(v) for v in axis.values]
+    dates = _day_dates(raw, axis.path, axis.values, source)
     return {
         "path": axis.path,
         "kind": "slider" if ordered else "select",
-        "labels": [yaml_text(v) for v in axis.values],
+        "labels": labels,
+        "texts": labels if dates is None else [f"{v} ({d.day} {d:%b %Y})" for v, d in zip(labels, dates, strict=True)],
         "options": [shlex.quote(f"{axis.path}={yaml_text(v)}") for v in axis.values],
         "start": start,
     }
@@ -93,6 +117,39 @@ def _window(shock: Any, horizon_days: int) -> list[int] | None:
     end = shock.end if shock.end is not None else shock.start + shock.duration
     start, end = max(0, int(shock.start)), min(horizon_days, int(end))
     return [start, end] if end > start else None
+
+
+def contrast(colour: str, background: str = "#ffffff") -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours (1 to 21).
+
+    >>> round(contrast("#f4a261"), 2), round(contrast("#000000"), 1)
+    (2.06, 21.0)
+    """
+
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(colour), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def outline(colour: str, ratio: float = 3.0) -> str:
+    """``colour`` darkened (towards black, in steps of 5%) until it has ``ratio`` contrast on white.
+
+    The shock palette is shared with the report's figures, where bars sit on tinted
+    strips; on the page's white they get this outline, so a bar meets WCAG's 3:1 for graphics.
+
+    >>> outline("#f4a261"), outline("#1d2733")
+    ('#c3824e', '#1d2733')
+    """
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    for step in range(21):
+        darker = "#" + "".join(f"{round(c * (1 - step / 20)):02x}" for c in channels)
+        if contrast(darker) >= ratio:
+            return darker
+    return "#000000"
 
 
 def _shocks(grid: Grid) -> dict[str, Any]:
@@ -117,6 +174,8 @@ def _shocks(grid: Grid) -> dict[str, Any]:
             "id": shock.id,
             "kind": shock.kind.replace("_", " "),
             "colour": SHOCK_COLOURS[k % len(SHOCK_COLOURS)],
+            "outline": outline(SHOCK_COLOURS[k % len(SHOCK_COLOURS)]),
+            "random": isinstance(shock.start, RANDOM_TYPES) or isinstance(shock.duration, RANDOM_TYPES),
             "materials": np.flatnonzero(shock.mask.reshape(-1, materials).any(axis=0)).tolist(),
         }
         for k, shock in enumerate(plan.shocks)
