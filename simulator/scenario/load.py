@@ -9,6 +9,7 @@ import copy
 import difflib
 import hashlib
 import json
+import os
 import re
 import typing
 from collections.abc import Callable, Sequence
@@ -395,18 +396,27 @@ def validate_overridden(data: dict[str, Any], source: str, overrides: Sequence[t
         raise
 
 
-def load_scenario(path: str | Path, overrides: list[tuple[str, Any]] | None = None) -> Scenario:
+def load_scenario(path: str | os.PathLike[str], overrides: Any = None) -> Scenario:
     """Load, override and validate a scenario file.
 
     Parameters
     ----------
     path
-        YAML scenario file.
+        YAML scenario file, or the bare name of a scenario in ``./scenarios`` or the
+        shipped library (``"embargo_2010"``), as ``simulator.run`` takes it.
     overrides
-        ``(dotted_path, value)`` pairs applied before validation (see
-        :mod:`simulator.scenario.overrides`).
+        Changes applied before validation, as ``set=`` of ``simulator.run`` (see
+        :mod:`simulator.scenario.overrides`): a mapping ``{dotted_path: value}``, a list of
+        ``(dotted_path, value)`` pairs or ``"PATH=VALUE"`` strings.
     """
-    return validate_overridden(load_raw(path, overrides), str(path), overrides or [])
+    from simulator.arguments import assignments
+    from simulator.library import resolve_scenario
+
+    if not isinstance(path, str | os.PathLike):
+        raise InputError(f"path: give a scenario file path or a scenario name, not {type(path).__name__}")
+    pairs = assignments(overrides, "overrides")
+    source = resolve_scenario(os.fspath(path))
+    return validate_overridden(load_raw(source, pairs), source, pairs)
 
 
 ORDERED_MAPPINGS = ("regions", "materials", "suppliers")

@@ -1,0 +1,75 @@
+"""Arguments of the Python API that an audit found refused deep inside (or not at all): each refused by name."""
+
+from __future__ import annotations
+
+import pytest
+
+import simulator
+from tests.helpers import ROOT
+
+EMBARGO = str(ROOT / "scenarios" / "embargo_2010.yaml")
+"""Two members, Japan and the EU: setting Japan's ratio to 0.3 leaves the EU 1 - 0.3 = 0.7."""
+
+
+# --- load_scenario: its overrides in the forms set= takes, and bare names as run takes them ------
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"agreement.ratio.japan": 0.3}, ["agreement.ratio.japan=0.3"], "agreement.ratio.japan=0.3"],
+    ids=["mapping", "strings", "one_string"],
+)
+def test_load_scenario_takes_overrides_in_every_form_set_takes(overrides):
+    scenario = simulator.load_scenario(EMBARGO, overrides)
+    assert scenario.agreement.ratio == {"japan": 0.3, "eu": pytest.approx(0.7)}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (5, "overrides: give a mapping {path: value} or a list of (path, value) pairs or 'PATH=VALUE' strings, not 5"),
+        ([5], "overrides: 5 is neither a (path, value) pair nor a 'PATH=VALUE' string"),
+        (["x"], "overrides: expected PATH=VALUE, got 'x'"),
+    ],
+)
+def test_load_scenario_refuses_other_overrides_naming_what_it_takes(overrides, message):
+    with pytest.raises(simulator.InputError) as raised:
+        simulator.load_scenario(EMBARGO, overrides)
+    assert str(raised.value) == message
+
+
+def test_load_scenario_finds_a_shipped_scenario_by_bare_name_as_run_does(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no ./scenarios here: the shipped library
+    scenario = simulator.load_scenario("embargo_2010")
+    assert scenario == simulator.load_scenario(EMBARGO)
+    assert simulator.run("embargo_2010").scenario == scenario
+
+
+def test_load_scenario_refuses_a_path_that_is_not_text():
+    with pytest.raises(simulator.InputError) as raised:
+        simulator.load_scenario(5)
+    assert str(raised.value) == "path: give a scenario file path or a scenario name, not int"
+
+
+# --- simulate: its seed checked as the scenario's seed field, and a Scenario asked for ------------
+
+
+@pytest.mark.parametrize("seed", [-3, 1.5, "7", True, 2**32, 2**70])
+def test_simulate_refuses_a_seed_run_refuses(seed):
+    scenario = simulator.load_scenario(EMBARGO)  # no random inputs: a bad seed was ignored
+    with pytest.raises(simulator.InputError) as raised:
+        simulator.simulate(scenario, seed=seed)
+    assert str(raised.value) == f"seed: must be a whole number in [0, 4294967295], got {seed!r}"
+
+
+def test_simulate_takes_the_largest_seed():
+    assert simulator.simulate(simulator.load_scenario(EMBARGO), seed=2**32 - 1).seed == 4294967295
+
+
+def test_simulate_of_a_name_says_to_load_it_or_use_run():
+    with pytest.raises(simulator.InputError) as raised:
+        simulator.simulate("embargo_2010")
+    assert str(raised.value) == (
+        "scenario: give a Scenario (from simulator.load_scenario(path)), or pass a file path, "
+        "a scenario name or scenario data to simulator.run instead; got str"
+    )
