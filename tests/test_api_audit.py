@@ -73,3 +73,22 @@ def test_simulate_of_a_name_says_to_load_it_or_use_run():
         "scenario: give a Scenario (from simulator.load_scenario(path)), or pass a file path, "
         "a scenario name or scenario data to simulator.run instead; got str"
     )
+
+
+# --- compare: its mechanisms argument ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mechanisms", "message"),
+    [
+        (5, "mechanisms: give a list of mechanism names, a text such as 'fair_ratio,auction' or None, not 5"),
+        ("", "mechanisms: give at least one mechanism, or None for every one; got ''"),
+        (" , ", "mechanisms: give at least one mechanism, or None for every one; got ' , '"),
+        ([5], "mechanisms: 5 is not a mechanism name"),
+        (["fair_ratio", " "], "mechanisms: ' ' is not a mechanism name"),
+    ],
+)
+def test_compare_refuses_mechanisms_it_cannot_read_before_any_run(mechanisms, message):
+    with pytest.raises(simulator.InputError) as raised:
+        simulator.compare("embargo_2010_scarce", mechanisms)
+    assert str(raised.value) == message

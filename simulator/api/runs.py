@@ -6,7 +6,7 @@ Layer: face.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -246,11 +246,21 @@ def compare(
     from simulator.compare import compare as compare_rules
     from simulator.compare import parse_mechanisms
 
-    if mechanisms is not None and not isinstance(mechanisms, str):
-        names = [str(name) for name in mechanisms]
-        if not names:
+    if isinstance(mechanisms, str):
+        if not mechanisms.replace(",", "").strip():
+            raise InputError(f"mechanisms: give at least one mechanism, or None for every one; got {mechanisms!r}")
+    elif mechanisms is not None:
+        if not isinstance(mechanisms, Iterable) or isinstance(mechanisms, Mapping):
+            raise InputError(
+                "mechanisms: give a list of mechanism names, a text such as 'fair_ratio,auction' or None, "
+                f"not {mechanisms!r}"
+            )
+        given = list(mechanisms)
+        if not given:
             raise InputError("mechanisms: give at least one mechanism, or None for every one")
-        mechanisms = ",".join(names)
+        if odd := [name for name in given if not isinstance(name, str) or not name.strip()]:
+            raise InputError(f"mechanisms: {odd[0]!r} is not a mechanism name")
+        mechanisms = ",".join(given)
     names = parse_mechanisms(mechanisms)
     raw, source = raw_data(scenario, assignments(set))
     return typed(compare_rules(raw, names, source).table())
