@@ -92,3 +92,36 @@ def test_compare_refuses_mechanisms_it_cannot_read_before_any_run(mechanisms, me
     with pytest.raises(simulator.InputError) as raised:
         simulator.compare("embargo_2010_scarce", mechanisms)
     assert str(raised.value) == message
+
+
+# --- an output folder that is a file -------------------------------------------------------------
+
+
+def test_writing_into_a_file_says_it_is_a_file_not_a_folder(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("mine")
+    result = simulator.run("embargo_2010")
+    with pytest.raises(simulator.InputError) as raised:
+        result.write(blocker, plots=False)
+    assert str(raised.value) == f"{blocker}: cannot write to output folder: it is a file, not a folder"
+    with pytest.raises(simulator.InputError) as raised:
+        result.write(blocker / "out", plots=False)
+    assert str(raised.value) == f"{blocker / 'out'}: cannot write to output folder: {blocker} is a file, not a folder"
+    with pytest.raises(simulator.InputError) as raised:
+        simulator.sweep("embargo_2010", grid={"agreement.ratio.japan": [0.5]}, workers=1, out=blocker)
+    assert str(raised.value) == f"{blocker}: cannot write to output folder: it is a file, not a folder"
+    assert blocker.read_text() == "mine"
+
+
+def test_the_command_says_so_too_and_exits_with_2(tmp_path):
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    blocker = tmp_path / "file"
+    blocker.write_text("mine")
+    result = CliRunner().invoke(main, ["run", EMBARGO, "--no-plots", "-o", str(blocker / "out")])
+    assert result.exit_code == 2  # -o itself a file: click refuses it first ("... is a file.")
+    assert (
+        result.output == f"error: {blocker / 'out'}: cannot write to output folder: {blocker} is a file, not a folder\n"
+    )
