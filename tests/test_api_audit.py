@@ -125,3 +125,55 @@ def test_the_command_says_so_too_and_exits_with_2(tmp_path):
     assert (
         result.output == f"error: {blocker / 'out'}: cannot write to output folder: {blocker} is a file, not a folder\n"
     )
+
+
+# --- sweep: a range without its step, an unordered set of values, flags that are not booleans ----
+
+
+@pytest.mark.parametrize("spec", ["0:1", "0:1:0.5:1", ":1"])
+def test_a_grid_range_without_start_stop_and_step_says_what_a_range_needs(spec):
+    with pytest.raises(simulator.InputError) as raised:
+        simulator.sweep("embargo_2010", grid={"agreement.ratio.japan": spec}, workers=1)
+    assert str(raised.value) == (
+        f"grid['agreement.ratio.japan']: a range needs start:stop:step (the stop included, as in 0:1:0.25), "
+        f"got '{spec}'"
+    )
+
+
+def test_the_command_says_what_a_range_needs_too(tmp_path):
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    result = CliRunner().invoke(
+        main, ["sweep", EMBARGO, "--grid", "agreement.ratio.japan=0:1", "-o", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: --grid agreement.ratio.japan: a range needs start:stop:step (the stop included, as in 0:1:0.25), "
+        "got '0:1'\n"
+    )
+
+
+@pytest.mark.parametrize("values", [{0.25, 0.5}, frozenset({0.25})], ids=["set", "frozenset"])
+def test_a_grid_of_a_set_is_refused_as_it_has_no_order(values):
+    with pytest.raises(simulator.InputError) as raised:
+        simulator.sweep("embargo_2010", grid={"agreement.ratio.japan": values}, workers=1)
+    assert str(raised.value) == (
+        "grid['agreement.ratio.japan']: a set has no order: give a list or tuple, so that the points run in the "
+        "order given"
+    )
+
+
+@pytest.mark.parametrize(("name", "value"), [("as_xarray", "yes"), ("force", 1), ("as_xarray", None)])
+def test_sweep_flags_must_be_booleans(name, value):
+    with pytest.raises(simulator.InputError) as raised:
+        simulator.sweep("embargo_2010", grid={"agreement.ratio.japan": [0.5]}, workers=1, **{name: value})
+    assert str(raised.value) == f"{name}: must be True or False, got {value!r}"
+
+
+def test_write_flags_must_be_booleans(tmp_path):
+    with pytest.raises(simulator.InputError) as raised:
+        simulator.run("embargo_2010").write(tmp_path / "out", plots="no")
+    assert str(raised.value) == "plots: must be True or False, got 'no'"
+    assert not (tmp_path / "out").exists()

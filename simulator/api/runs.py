@@ -18,6 +18,7 @@ from simulator.api.inputs import (
     ScenarioLike,
     assignments,
     check_drawable,
+    flag,
     load,
     python_words,
     raw_data,
@@ -137,6 +138,10 @@ class RunResult:
         from simulator.output import run_files, write_run
         from simulator.output_folder import open_folder
 
+        plots, report, excel, force = (
+            flag(value, name)
+            for value, name in zip((plots, report, excel, force), ("plots", "report", "excel", "force"), strict=True)
+        )
         if plots or report:
             check_drawable(self.scenario, self.scenario.name)
         files = run_files(self.scenario.agreement is not None, plots, report, excel, bool(self.scenario.market))
