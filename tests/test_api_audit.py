@@ -177,3 +177,15 @@ def test_write_flags_must_be_booleans(tmp_path):
         simulator.run("embargo_2010").write(tmp_path / "out", plots="no")
     assert str(raised.value) == "plots: must be True or False, got 'no'"
     assert not (tmp_path / "out").exists()
+
+
+# --- units of a comparison ------------------------------------------------------------------------
+
+
+def test_every_column_of_a_comparison_has_its_unit():
+    table = simulator.compare("embargo_2010", ["fair_ratio", "auction"])
+    units = table.attrs["units"]
+    assert list(units) == list(table.columns)  # every column, none without a unit, in order
+    assert units["mechanism"] == "name"  # as the releases table's mechanism column
+    assert units["net_position_usd.japan"] == units["net_position_usd.eu"] == "USD"
+    assert units["first_shortfall_day.japan"] == "day" and units["shortfall_t.eu"] == "t"

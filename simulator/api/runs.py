@@ -268,7 +268,7 @@ def compare(
         mechanisms = ",".join(given)
     names = parse_mechanisms(mechanisms)
     raw, source = raw_data(scenario, assignments(set))
-    return typed(compare_rules(raw, names, source).table())
+    return typed(compare_rules(raw, names, source).table(), "compare")
 
 
 @python_words
