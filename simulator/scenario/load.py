@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import hashlib
 import json
 import os
 import re
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -464,3 +465,59 @@ def json_schema() -> dict[str, Any]:
     from simulator.scenario.descriptions import with_field_descriptions
 
     return with_field_descriptions(Scenario.model_json_schema(), Scenario)
+
+
+@functools.cache
+def _plain_schema() -> dict[str, Any]:
+    """The JSON Schema without descriptions (what :func:`field_unit` reads), built once."""
+    return Scenario.model_json_schema()
+
+
+def _concrete(nodes: Iterable[dict[str, Any]], defs: dict[str, Any]) -> list[dict[str, Any]]:
+    """``nodes`` with references followed and unions (``anyOf``, ``oneOf``, ``allOf``) opened into their branches."""
+    out: list[dict[str, Any]] = []
+    for node in nodes:
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            out.extend(_concrete([defs[ref.rsplit("/", 1)[-1]]], defs))
+            continue
+        out.append(node)
+        for key in ("anyOf", "oneOf", "allOf"):
+            out.extend(_concrete(node.get(key, []), defs))
+    return out
+
+
+def field_unit(path: str) -> str | None:
+    """The unit the schema gives the field at a ``--set`` path, None when it gives none (or several).
+
+    List items are named by their id, their position or ``[k]`` (``shocks.halt.severity``,
+    ``bids.japan.ree[0].share``); map keys by anything (``regions.japan.sourcing.ree.china``).
+
+    >>> field_unit("agreement.trigger.commercial_days_below"), field_unit("shocks.halt.severity")
+    ('days', 'fraction')
+    >>> field_unit("regions.japan.sourcing.ree.china"), field_unit("name"), field_unit("no.such.field")
+    ('fraction', None, None)
+    """
+    units = {str(node["unit"]) for node in field_schemas(path) if "unit" in node}
+    return units.pop() if len(units) == 1 else None
+
+
+def field_schemas(path: str) -> list[dict[str, Any]]:
+    """The schemas of the field at a ``--set`` path (one per branch of a union); empty for no such field."""
+    schema = _plain_schema()
+    defs = schema.get("$defs", {})
+    nodes = [schema]
+    for step in re.findall(r"\[[^\]]*\]|[^.\[]+", path):
+        found: list[dict[str, Any]] = []
+        for node in _concrete(nodes, defs):
+            if step.startswith("[") or (node.get("type") == "array" and step not in node.get("properties", {})):
+                if isinstance(node.get("items"), dict):
+                    found.append(node["items"])
+            elif step in node.get("properties", {}):
+                found.append(node["properties"][step])
+            else:
+                found.extend(node.get("patternProperties", {}).values())
+                if isinstance(node.get("additionalProperties"), dict):
+                    found.append(node["additionalProperties"])
+        nodes = found
+    return _concrete(nodes, defs)
