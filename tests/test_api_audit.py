@@ -189,3 +189,46 @@ def test_every_column_of_a_comparison_has_its_unit():
     assert units["mechanism"] == "name"  # as the releases table's mechanism column
     assert units["net_position_usd.japan"] == units["net_position_usd.eu"] == "USD"
     assert units["first_shortfall_day.japan"] == "day" and units["shortfall_t.eu"] == "t"
+
+
+# --- the docs name the commands that are functions, and only those --------------------------------
+
+
+def test_the_docs_say_which_commands_are_functions_and_which_are_command_line_only():
+    import re
+
+    import simulator.api
+    from simulator.cli import main
+
+    functions = {"run", "sweep", "compare", "check", "report"}
+    assert {name for name in simulator.api.__all__ if name.islower()} == functions
+    commands = set(main.commands)
+    assert functions < commands
+    readme = (ROOT / "README.md").read_text()
+    paragraph = readme[readme.index("From Python or a notebook") :].split("\n\n", 1)[0]
+    named = set(re.findall(r"`([a-z-]+)`", paragraph)) - {"attrs"}
+    assert named == commands  # the five functions, then every other command as command-line only
+    assert paragraph.index("command-line only") > max(paragraph.index(f"`{name}`") for name in functions)
+    for page in ("README.md", "docs/getting-started-python.md", "docs/getting-started-research.md"):
+        text = " ".join((ROOT / page).read_text().split())
+        assert "each command is a function" not in text and "every command has a function" not in text, page
+
+
+def test_the_explorer_page_of_make_explore_is_the_size_the_docs_give(tmp_path):
+    import re
+    import shlex
+
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    recipe = (ROOT / "Makefile").read_text().split("\nexplore:", 1)[1].split("\n\t$(BIN)/stockpile report", 1)[0]
+    arguments = shlex.split(recipe.split("$(BIN)/stockpile explore", 1)[1].replace("\\\n", " "))
+    arguments[arguments.index("-o") + 1] = str(tmp_path / "explorer.html")
+    arguments[0] = str(ROOT / arguments[0])
+    result = CliRunner().invoke(main, ["explore", *arguments, "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    explorer_doc = (ROOT / "docs" / "explorer.md").read_text()
+    stated = re.search(r"the `make explore` page, 1,008 points with one\s+run each, is ([0-9.]+) MB", explorer_doc)
+    assert stated is not None
+    assert f"{(tmp_path / 'explorer.html').stat().st_size / 1e6:.2f}" == stated[1]
