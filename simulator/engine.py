@@ -26,13 +26,15 @@ from typing import Any
 import numpy as np
 import simpy
 
+from simulator.arguments import whole
+from simulator.errors import InputError
 from simulator.events import EventLog, log_arrivals, log_kernel_events
 from simulator.kernel import Kernel
 from simulator.plan import Plan, compile_plan
 from simulator.randomness import draw_run
 from simulator.records import ProcurementDay
 from simulator.results import Recorder, Result
-from simulator.scenario.schema import Scenario
+from simulator.scenario.schema import MAX_SEED, Scenario
 
 MARKET_AT = 0.5
 REVIEW_AT = 0.7
@@ -162,10 +164,16 @@ def simulate(scenario: Scenario, seed: int | None = None) -> Result:
     scenario
         A validated scenario (see :func:`simulator.load_scenario`).
     seed
-        Overrides the scenario's seed.
+        Overrides the scenario's seed: a whole number in [0, 4294967295], as the
+        scenario's ``seed`` field.
     """
+    if not isinstance(scenario, Scenario):
+        raise InputError(
+            "scenario: give a Scenario (from simulator.load_scenario(path)), or pass a file path, "
+            f"a scenario name or scenario data to simulator.run instead; got {type(scenario).__name__}"
+        )
+    run_seed = scenario.seed if seed is None else whole(seed, "seed", 0, MAX_SEED)
     plan = compile_plan(scenario)
-    run_seed = scenario.seed if seed is None else seed
     engine = ReferenceEngine(plan, run_seed)
     recorder = engine.run()
     return Result.build(scenario, plan, run_seed, recorder, engine.draws)

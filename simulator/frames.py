@@ -35,17 +35,25 @@ for _q in REGISTRY:
     for _table in _q.tables:
         _BY_TABLE.setdefault(_table, {}).setdefault(_q.column_name, _q)
 _METRICS: dict[str, Quantity] = {q.name: q for q in (*SUMMARY, *AGREEMENT_SUMMARY)}
+_COMPARISON: dict[str, Quantity] = {
+    **_METRICS,
+    "mechanism": _BY_TABLE["releases"]["mechanism"],  # the rule's name, as in the releases table
+    "net_position_usd": _BY_TABLE["ledger"]["net_position_usd"],  # per member, from the ledger
+}
+"""The columns of a comparison (``compare.csv``): per-run metrics, the rule and each member's net position."""
 
 
 def quantity_of(column: str, table: str | None = None) -> Quantity | None:
-    """The registry quantity a column shows (``table`` None: a per-run metric column).
+    """The registry quantity a column shows (``table`` None: a per-run metric column; ``"compare"``: a comparison's).
 
     >>> quantity_of("gap_t.japan", "releases").unit, quantity_of("first_shortfall_day.eu.heavy_ree").unit
     ('t', 'day')
     >>> quantity_of("agreement.ratio.japan") is None
     True
+    >>> quantity_of("net_position_usd.eu", "compare").unit, quantity_of("mechanism", "compare").unit
+    ('USD', 'name')
     """
-    known = _BY_TABLE.get(table, {}) if table else _METRICS
+    known = _COMPARISON if table == "compare" else _BY_TABLE.get(table, {}) if table else _METRICS
     return known.get(column) or known.get(column.split(".", 1)[0])
 
 
@@ -104,7 +112,7 @@ def typed(frame: pd.DataFrame, table: str | None = None) -> pd.DataFrame:
     """A copy of ``frame`` typed column by column, its units in ``attrs["units"]``.
 
     ``table`` names a run's table (``timeseries``, ``summary``, ``releases``...); None
-    stands for a table of per-run metrics (a sweep or a comparison).
+    stands for a table of per-run metrics (a sweep), ``"compare"`` for a comparison.
     """
     out = frame.copy()
     for column in out.columns:

@@ -16,8 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from simulator.errors import InputError
-from simulator.output_folder import OutputFolder, manifest_info
+from simulator.output_folder import OutputFolder, manifest_info, unwritable
 from simulator.quantities import AGREEMENT_SUMMARY, SUMMARY
 from simulator.results import ALL, Result
 from simulator.scenario import scenario_hash
@@ -36,8 +35,7 @@ def check_writable(folder: Path) -> None:
         for path in reversed(created):
             path.rmdir()
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise InputError(f"cannot write to output folder: {reason}", str(folder)) from None
+        raise unwritable(folder, exc) from None
 
 
 TABLE_FILES = frozenset(

@@ -51,6 +51,21 @@ _held: set[Path] = set()
 """Folders whose lock this process holds (a POSIX lock does not stop its own process)."""
 
 
+def unwritable(folder: Path, exc: OSError) -> InputError:
+    """The error for an output folder that could not be created or written.
+
+    A file where the folder (or one of its parents) should be is named as such, rather
+    than as the system's "File exists" or "Not a directory".
+    """
+    for path in [folder, *folder.parents]:
+        if path.exists() and not path.is_dir():
+            reason = "it is a file, not a folder" if path == folder else f"{path} is a file, not a folder"
+            break
+    else:
+        reason = exc.strerror or str(exc)
+    return InputError(f"cannot write to output folder: {reason}", str(folder))
+
+
 def _create(folder: Path) -> list[Path]:
     """Create ``folder`` and its missing parents; return the folders created, innermost last."""
     created = []
@@ -250,7 +265,7 @@ def open_folder(folder: Path, may_write: Iterable[str], force: bool = False) -> 
                 created = _create(folder)
                 lock.acquire()
             except OSError as exc:
-                raise InputError(f"cannot write to output folder: {exc.strerror or exc}", str(folder)) from None
+                raise unwritable(folder, exc) from None
         _remove_stages(folder)
         out = OutputFolder(folder, force)
         out.refuse_foreign(may_write)

@@ -11,8 +11,10 @@ has the unit its name's suffix says (:func:`column_unit`): ``_t`` tonnes, ``_usd
 ``_usd_per_kg`` USD/kg, ``_days`` and ``days_of_cover`` days, ``_share`` a fraction
 (shown as a percentage). Numbers are stored at full precision (the CSV's values) and
 only shown rounded: thousands separators and fixed decimals by unit. Dates are Excel
-dates. The scenario's parameters follow as dotted paths (the ``--set`` paths) with their
-values and units, filterable too. Sheets are streamed (openpyxl's write-only mode); a table longer
+dates; a first-day column keeps the CSV's -1 for "never", its header noting so. The
+scenario's parameters follow as dotted paths (the ``--set`` paths) with their values and
+units (the schema's unit where it gives one, else the suffix's: :func:`parameter_unit`),
+filterable too. Sheets are streamed (openpyxl's write-only mode); a table longer
 than an Excel sheet is refused before anything is written.
 """
 
@@ -31,11 +33,13 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from simulator.errors import InputError, Problem, setting
-from simulator.frames import units
+from simulator.frames import is_never_kind, quantity_of, units
+from simulator.scenario.load import field_schemas, field_unit
 
 if TYPE_CHECKING:
     from simulator.compare import Comparison
@@ -52,6 +56,11 @@ DATE_FORMAT = "yyyy-mm-dd"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_WIDTH = 60
 HEADER_LINE_HEIGHT_PT = 15
+NEVER_NOTE = "-1 means never: the event did not happen in the run (as in the CSV)."
+"""The note on the header of a first-day column (``first_shortfall_day``...), whose -1 is "never"."""
+COMMENT_AUTHOR = "stockpile"
+NOTE_WIDTH, NOTE_HEIGHT = 220, 50
+"""Size of a header's note in points (wide enough to show it without scrolling)."""
 
 
 @dataclass(frozen=True)
@@ -286,7 +295,11 @@ def add_table_sheet(
     sheet.freeze_panes = f"{get_column_letter(frozen + 1)}2"
     if names:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(table) + 1}"
-    sheet.append([_header_cell(sheet, text) for text in headers])
+    header_cells = [_header_cell(sheet, text) for text in headers]
+    for name, cell in zip(names, header_cells, strict=True):
+        if (q := quantity_of(name, registry_table)) is not None and is_never_kind(q):
+            cell.comment = Comment(NEVER_NOTE, COMMENT_AUTHOR, height=NOTE_HEIGHT, width=NOTE_WIDTH)
+    sheet.append(header_cells)
     cells = [None if fmt == "General" else _styled_cell(sheet, fmt) for fmt in formats]
     for row in zip(*values, strict=True):
         sheet.append(_row(sheet, cells, row))
@@ -355,10 +368,56 @@ def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix, data)]
 
 
+_UNCERTAIN_VALUE = re.compile(r"uncertain\[(\d+)\]\.(?:low|mode|high|mean|sd|values\[\d+\])(.*)")
+"""A value of an ``uncertain:`` entry: in the unit of the field the entry varies (then ``rest`` inside it)."""
+
+
+def schema_unit(unit: str) -> Unit:
+    """How a field the scenario schema gives ``unit`` is shown (``none (...)`` and day numbers unlabelled).
+
+    >>> schema_unit("fraction").percent, schema_unit("none (elasticity)").label, schema_unit("x demand").label
+    (True, None, 'x demand')
+    """
+    if unit.startswith("none") or unit == "day or date":
+        return Unit(None, None)
+    return registry_unit("USD/t/year" if unit == "USD/(t*year)" else unit)
+
+
+def parameter_unit(path: str, data: dict[str, Any]) -> Unit:
+    """The unit of a scenario parameter: the schema's where it gives one, else its name's suffix.
+
+    A value of an ``uncertain:`` entry (``uncertain[0].low``) has the unit of the field the
+    entry varies.
+
+    >>> data = {"uncertain": [{"path": "shocks.halt.severity", "low": 0.2, "high": 0.7}]}
+    >>> parameter_unit("uncertain[0].high", data).label, parameter_unit("shocks.halt.severity", data).label
+    ('fraction', 'fraction')
+    >>> parameter_unit("agreement.trigger.commercial_days_below", data).label
+    'days'
+    >>> days = "shocks.halt.processing_days"
+    >>> parameter_unit(f"{days}.low", {}).label, parameter_unit(f"{days}.distribution", {}).label
+    ('days', None)
+    """
+    varied = _UNCERTAIN_VALUE.fullmatch(path)
+    if varied:
+        entries = data.get("uncertain")
+        index = int(varied[1])
+        entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            path = entry["path"] + varied[2]
+    found = field_unit(path)
+    if found is not None:
+        return schema_unit(found)
+    fields = field_schemas(path)
+    if fields and all(node.get("type") == "string" or "enum" in node or "const" in node for node in fields):
+        return Unit(None, None)  # text (a distribution's name) has no unit, whatever its path ends with
+    return column_unit(path)
+
+
 def parameter_table(data: dict[str, Any]) -> pd.DataFrame:
     """``parameter, value, unit``: one row per scenario field given; ISO date text becomes a date."""
     rows = [
-        {"parameter": path, "value": _parameter_value(value), "unit": column_unit(path).label}
+        {"parameter": path, "value": _parameter_value(value), "unit": parameter_unit(path, data).label}
         for path, value in flatten(data)
     ]
     return pd.DataFrame(rows, columns=["parameter", "value", "unit"]).astype(object)
@@ -387,7 +446,7 @@ def add_parameter_sheet(book: Workbook, title: str, data: dict[str, Any]) -> Non
         cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, dt.date):
             cell.number_format = DATE_FORMAT
-        elif isinstance(value, float) and column_unit(path).percent:
+        elif isinstance(value, float) and parameter_unit(path, data).percent:
             cell.number_format = "0.00%"
         sheet.append([path, cell, unit])
 

@@ -12,6 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
+from openpyxl import Workbook
 
 from simulator import workbook
 from simulator.workbook import column_unit, flatten, header_text
@@ -272,7 +273,7 @@ def test_run_workbook_lists_the_parameters_with_overrides_applied(auction_run):
     parameters = {row[0]: row[1:] for row in book["Scenario"].iter_rows(min_row=2, values_only=True)}
     assert parameters["horizon_days"] == (60, "days")
     assert parameters["start_date"] == (dt.datetime(2010, 7, 1), None)
-    assert parameters["agreement.ratio.japan"] == (0.3, None)  # the --set value
+    assert parameters["agreement.ratio.japan"] == (0.3, "fraction")  # the --set value, its unit the schema's
     assert parameters["regions.eu.demand.ree.tonnes_per_day"] == (80, "t/day")
     assert parameters["shocks.halt.regions"] == ("japan, eu", None)
     assert parameters["agreement.auction.bids.japan.ree[0].price_usd_per_kg"] == (100.0, "USD/kg")
@@ -395,3 +396,50 @@ def test_a_sweep_workbook_is_the_same_bytes_on_one_worker_or_two(tmp_path):
         assert invoke("sweep", path, "--runs", 6, "--workers", workers, "--excel", "-o", out).exit_code == 0
         books.append((out / "workbook.xlsx").read_bytes())
     assert books[0] == books[1]
+
+
+# --- units of the Scenario sheet from the schema, and "never" in first-day columns ----------------
+
+
+def test_scenario_sheet_takes_units_from_the_schema_where_the_name_says_none():
+    data = build(
+        TWO_MEMBERS,
+        shocks__halt__severity=0.8,
+        agreement__trigger={"commercial_days_below": 15},
+        uncertain=[{"path": "shocks.halt.severity", "low": 0.2, "high": 0.7}],
+    )
+    units = dict(workbook.parameter_table(data)[["parameter", "unit"]].itertuples(index=False))
+    assert units["agreement.trigger.commercial_days_below"] == "days"
+    assert units["shocks.halt.severity"] == "fraction"
+    assert units["regions.japan.sourcing.ree.china"] == "fraction"
+    assert units["uncertain[0].low"] == units["uncertain[0].high"] == "fraction"  # the unit of the field varied
+    # the name's suffix still gives the others; names, text and plain numbers have none
+    assert units["regions.eu.demand.ree.tonnes_per_day"] == "t/day"
+    assert all(pd.isna(units[path]) for path in ("shocks.halt.kind", "uncertain[0].path", "name"))
+
+
+def test_a_fraction_the_schema_names_is_shown_as_a_percentage(tmp_path):
+    data = build(TWO_MEMBERS, shocks__halt__severity=0.8)
+    book = Workbook(write_only=True)
+    workbook.add_parameter_sheet(book, "Scenario", data)
+    book.save(tmp_path / "s.xlsx")
+    rows = {r[0].value: r[1] for r in openpyxl.load_workbook(tmp_path / "s.xlsx")["Scenario"].iter_rows(min_row=2)}
+    assert rows["shocks.halt.severity"].value == 0.8 and rows["shocks.halt.severity"].number_format == "0.00%"
+    assert rows["regions.japan.sourcing.ree.china"].number_format == "0.00%"
+
+
+def header_notes(sheet: Any) -> dict[str, str]:
+    return {str(cell.value): cell.comment.text for cell in sheet[1] if cell.comment is not None}
+
+
+def test_first_day_columns_say_that_minus_one_is_never(auction_run, tmp_path):
+    note = "-1 means never: the event did not happen in the run (as in the CSV)."
+    book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
+    assert header_notes(book["Summary"]) == {"first_shortfall_day": note}  # a day number: no unit in the header
+    assert header_notes(book["Time series"]) == {}
+    path = write(tmp_path, HYBRID)
+    assert invoke("compare", path, "--mechanisms", "fair_ratio,auction", "--excel", "-o", tmp_path / "c").exit_code == 0
+    compared = openpyxl.load_workbook(tmp_path / "c" / "workbook.xlsx")
+    assert set(header_notes(compared["Comparison"])) == {"first_shortfall_day.japan", "first_shortfall_day.eu"}
+    assert set(header_notes(compared["Summaries"])) == {"first_shortfall_day"}
+    assert set(header_notes(compared["Comparison"]).values()) == {note}

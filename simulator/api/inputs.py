@@ -11,10 +11,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
-import numpy as np
-
+# the checks shared with the lower entry points (load_scenario, simulate), re-exported for the API
+from simulator.arguments import assignments as assignments
+from simulator.arguments import flag as flag
+from simulator.arguments import plain as plain
+from simulator.arguments import whole as whole
 from simulator.errors import InputError, Problem
-from simulator.scenario import Scenario, apply_overrides, load_raw, parse_assignment
+from simulator.scenario import Scenario, apply_overrides, load_raw
 from simulator.scenario.load import validate_overridden
 
 ScenarioLike = str | os.PathLike[str] | Mapping[str, Any] | Scenario
@@ -41,50 +44,6 @@ def python_words(func: Callable[_P, _R]) -> Callable[_P, _R]:
             raise
 
     return worded
-
-
-def plain(value: Any) -> Any:
-    """A value as YAML would give it: NumPy scalars and arrays, tuples become Python ones."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    return value
-
-
-def assignments(changes: Overrides) -> list[tuple[str, Any]]:
-    """``set`` as ``(path, value)`` pairs, in order."""
-    if changes is None:
-        return []
-    if isinstance(changes, Mapping):
-        items: list[Any] = list(changes.items())
-    elif isinstance(changes, str):
-        items = [changes]
-    elif isinstance(changes, Iterable):
-        items = list(changes)
-    else:
-        raise InputError(f"set: give a mapping {{path: value}} or a list of (path, value) pairs, not {changes!r}")
-    out = []
-    for item in items:
-        if isinstance(item, str):
-            out.append(parse_assignment(item))
-        elif isinstance(item, tuple | list) and len(item) == 2 and isinstance(item[0], str) and item[0].strip():
-            out.append((item[0].strip(), plain(item[1])))
-        else:
-            raise InputError(f"set: {item!r} is neither a (path, value) pair nor a 'PATH=VALUE' string")
-    return out
-
-
-def whole(value: Any, name: str, least: int) -> int:
-    """An option that must be a whole number ``>= least``."""
-    value = plain(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise InputError(f"{name}: must be a whole number >= {least}, got {value!r}")
-    return value
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ Layer: face.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ from simulator.api.inputs import (
     ScenarioLike,
     assignments,
     check_drawable,
+    flag,
     load,
     python_words,
     raw_data,
@@ -137,6 +138,10 @@ class RunResult:
         from simulator.output import run_files, write_run
         from simulator.output_folder import open_folder
 
+        plots, report, excel, force = (
+            flag(value, name)
+            for value, name in zip((plots, report, excel, force), ("plots", "report", "excel", "force"), strict=True)
+        )
         if plots or report:
             check_drawable(self.scenario, self.scenario.name)
         files = run_files(self.scenario.agreement is not None, plots, report, excel, bool(self.scenario.market))
@@ -246,14 +251,24 @@ def compare(
     from simulator.compare import compare as compare_rules
     from simulator.compare import parse_mechanisms
 
-    if mechanisms is not None and not isinstance(mechanisms, str):
-        names = [str(name) for name in mechanisms]
-        if not names:
+    if isinstance(mechanisms, str):
+        if not mechanisms.replace(",", "").strip():
+            raise InputError(f"mechanisms: give at least one mechanism, or None for every one; got {mechanisms!r}")
+    elif mechanisms is not None:
+        if not isinstance(mechanisms, Iterable) or isinstance(mechanisms, Mapping):
+            raise InputError(
+                "mechanisms: give a list of mechanism names, a text such as 'fair_ratio,auction' or None, "
+                f"not {mechanisms!r}"
+            )
+        given = list(mechanisms)
+        if not given:
             raise InputError("mechanisms: give at least one mechanism, or None for every one")
-        mechanisms = ",".join(names)
+        if odd := [name for name in given if not isinstance(name, str) or not name.strip()]:
+            raise InputError(f"mechanisms: {odd[0]!r} is not a mechanism name")
+        mechanisms = ",".join(given)
     names = parse_mechanisms(mechanisms)
     raw, source = raw_data(scenario, assignments(set))
-    return typed(compare_rules(raw, names, source).table())
+    return typed(compare_rules(raw, names, source).table(), "compare")
 
 
 @python_words

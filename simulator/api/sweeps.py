@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.api.inputs import Overrides, ScenarioLike, assignments, plain, python_words, raw_data, whole
+from simulator.api.inputs import Overrides, ScenarioLike, assignments, flag, plain, python_words, raw_data, whole
 from simulator.errors import InputError, Problem, setting
 from simulator.frames import typed
 from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, parse_values
@@ -39,6 +39,9 @@ def _axes(grid: Mapping[str, Any] | None, max_points: int) -> tuple[Axis, ...]:
         path = path.strip()
         if isinstance(spec, str):
             values = parse_values(spec, path, max_points)
+        elif isinstance(spec, set | frozenset):
+            message = "a set has no order: give a list or tuple, so that the points run in the order given"
+            raise InputError([Problem(setting("grid", path), message)])
         elif isinstance(spec, Iterable) and not isinstance(spec, Mapping):
             if hasattr(spec, "__len__") and len(spec) > max_points:
                 message = (
@@ -177,6 +180,7 @@ def sweep(
     from simulator.sweep.runner import check_size, without_repeats
 
     runs = whole(runs, "runs", 1)
+    as_xarray, force = flag(as_xarray, "as_xarray"), flag(force, "force")
     max_points = MAX_POINTS if max_points is None else whole(max_points, "max_points", 1)
     max_runs = MAX_RUNS if max_runs is None else whole(max_runs, "max_runs", 1)
     root_seed = None if seed is None else whole(seed, "seed", 0)

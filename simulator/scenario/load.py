@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import hashlib
 import json
+import os
 import re
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -395,18 +397,27 @@ def validate_overridden(data: dict[str, Any], source: str, overrides: Sequence[t
         raise
 
 
-def load_scenario(path: str | Path, overrides: list[tuple[str, Any]] | None = None) -> Scenario:
+def load_scenario(path: str | os.PathLike[str], overrides: Any = None) -> Scenario:
     """Load, override and validate a scenario file.
 
     Parameters
     ----------
     path
-        YAML scenario file.
+        YAML scenario file, or the bare name of a scenario in ``./scenarios`` or the
+        shipped library (``"embargo_2010"``), as ``simulator.run`` takes it.
     overrides
-        ``(dotted_path, value)`` pairs applied before validation (see
-        :mod:`simulator.scenario.overrides`).
+        Changes applied before validation, as ``set=`` of ``simulator.run`` (see
+        :mod:`simulator.scenario.overrides`): a mapping ``{dotted_path: value}``, a list of
+        ``(dotted_path, value)`` pairs or ``"PATH=VALUE"`` strings.
     """
-    return validate_overridden(load_raw(path, overrides), str(path), overrides or [])
+    from simulator.arguments import assignments
+    from simulator.library import resolve_scenario
+
+    if not isinstance(path, str | os.PathLike):
+        raise InputError(f"path: give a scenario file path or a scenario name, not {type(path).__name__}")
+    pairs = assignments(overrides, "overrides")
+    source = resolve_scenario(os.fspath(path))
+    return validate_overridden(load_raw(source, pairs), source, pairs)
 
 
 ORDERED_MAPPINGS = ("regions", "materials", "suppliers")
@@ -454,3 +465,59 @@ def json_schema() -> dict[str, Any]:
     from simulator.scenario.descriptions import with_field_descriptions
 
     return with_field_descriptions(Scenario.model_json_schema(), Scenario)
+
+
+@functools.cache
+def _plain_schema() -> dict[str, Any]:
+    """The JSON Schema without descriptions (what :func:`field_unit` reads), built once."""
+    return Scenario.model_json_schema()
+
+
+def _concrete(nodes: Iterable[dict[str, Any]], defs: dict[str, Any]) -> list[dict[str, Any]]:
+    """``nodes`` with references followed and unions (``anyOf``, ``oneOf``, ``allOf``) opened into their branches."""
+    out: list[dict[str, Any]] = []
+    for node in nodes:
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            out.extend(_concrete([defs[ref.rsplit("/", 1)[-1]]], defs))
+            continue
+        out.append(node)
+        for key in ("anyOf", "oneOf", "allOf"):
+            out.extend(_concrete(node.get(key, []), defs))
+    return out
+
+
+def field_unit(path: str) -> str | None:
+    """The unit the schema gives the field at a ``--set`` path, None when it gives none (or several).
+
+    List items are named by their id, their position or ``[k]`` (``shocks.halt.severity``,
+    ``bids.japan.ree[0].share``); map keys by anything (``regions.japan.sourcing.ree.china``).
+
+    >>> field_unit("agreement.trigger.commercial_days_below"), field_unit("shocks.halt.severity")
+    ('days', 'fraction')
+    >>> field_unit("regions.japan.sourcing.ree.china"), field_unit("name"), field_unit("no.such.field")
+    ('fraction', None, None)
+    """
+    units = {str(node["unit"]) for node in field_schemas(path) if "unit" in node}
+    return units.pop() if len(units) == 1 else None
+
+
+def field_schemas(path: str) -> list[dict[str, Any]]:
+    """The schemas of the field at a ``--set`` path (one per branch of a union); empty for no such field."""
+    schema = _plain_schema()
+    defs = schema.get("$defs", {})
+    nodes = [schema]
+    for step in re.findall(r"\[[^\]]*\]|[^.\[]+", path):
+        found: list[dict[str, Any]] = []
+        for node in _concrete(nodes, defs):
+            if step.startswith("[") or (node.get("type") == "array" and step not in node.get("properties", {})):
+                if isinstance(node.get("items"), dict):
+                    found.append(node["items"])
+            elif step in node.get("properties", {}):
+                found.append(node["properties"][step])
+            else:
+                found.extend(node.get("patternProperties", {}).values())
+                if isinstance(node.get("additionalProperties"), dict):
+                    found.append(node["additionalProperties"])
+        nodes = found
+    return _concrete(nodes, defs)

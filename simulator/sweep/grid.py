@@ -93,6 +93,15 @@ def _number(text: str, where: str) -> Decimal:
     return value
 
 
+def _numeric(text: str) -> bool:
+    """A number or nothing: a part of what can only be meant as a range (``0:1``, ``0:1:0.1:2``)."""
+    try:
+        Decimal(text.strip() or "0")
+    except InvalidOperation:
+        return False
+    return True
+
+
 def _plain(value: Decimal, integral: bool) -> int | float:
     return int(value) if integral else float(value)
 
@@ -141,6 +150,8 @@ def parse_values(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[A
         raise _bad(where, "no values given")
     if text.count(":") == 2 and not text.startswith(("[", "{")):
         return parse_range(text, where, max_values)
+    if ":" in text and not text.startswith(("[", "{")) and all(_numeric(part) for part in text.split(":")):
+        raise _bad(where, f"a range needs start:stop:step (the stop included, as in 0:1:0.25), got '{text}'")
     if text.count(",") + 1 > max_values:
         raise _too_many(text.count(",") + 1, where, text[:40] + "...", max_values)
     try:  # read strictly, as --set values are: impossible dates, tags and huge numbers are refused

@@ -1,0 +1,90 @@
+"""Arguments as a Python caller gives them: whole numbers, flags and ``set`` changes, checked before use.
+
+Layer: ground. The Python API (:mod:`simulator.api.inputs`) and the lower-level entry
+points it exposes (``simulator.load_scenario``, ``simulator.simulate``) check their
+arguments with the same helpers, so each refuses bad input with the same
+:class:`~simulator.errors.InputError` naming the argument and what it accepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from simulator.errors import InputError, Problem, renamed
+from simulator.scenario.overrides import parse_assignment
+
+
+def plain(value: Any) -> Any:
+    """A value as YAML would give it: NumPy scalars and arrays, tuples become Python ones."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def assignments(changes: Any, name: str = "set") -> list[tuple[str, Any]]:
+    """Changes given as argument ``name`` as ``(path, value)`` pairs, in order.
+
+    Accepted: None, a mapping ``{path: value}``, a list of ``(path, value)`` pairs or
+    ``"PATH=VALUE"`` strings, or one such string.
+    """
+    if changes is None:
+        return []
+    if isinstance(changes, Mapping):
+        items: list[Any] = list(changes.items())
+    elif isinstance(changes, str):
+        items = [changes]
+    elif isinstance(changes, Iterable):
+        items = list(changes)
+    else:
+        raise InputError(
+            f"{name}: give a mapping {{path: value}} or a list of (path, value) pairs or 'PATH=VALUE' strings, "
+            f"not {changes!r}"
+        )
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(_parsed(item, name))
+        elif isinstance(item, tuple | list) and len(item) == 2 and isinstance(item[0], str) and item[0].strip():
+            out.append((item[0].strip(), plain(item[1])))
+        else:
+            raise InputError(f"{name}: {item!r} is neither a (path, value) pair nor a 'PATH=VALUE' string")
+    return out
+
+
+def _parsed(text: str, name: str) -> tuple[str, Any]:
+    """``PATH=VALUE`` as a pair; its problems name argument ``name`` (``set`` is worded by each front end)."""
+    try:
+        return parse_assignment(text)
+    except InputError as exc:
+        if name == "set":
+            raise
+        problems = [Problem(renamed(p.path, "set", name), renamed(p.message, "set", name)) for p in exc.problems]
+        raise InputError(problems, exc.source).in_python_words() from None
+
+
+def whole(value: Any, name: str, least: int, most: int | None = None) -> int:
+    """An option that must be a whole number ``>= least`` (and ``<= most`` when given)."""
+    value = plain(value)
+    if most is not None:
+        if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
+            raise InputError(f"{name}: must be a whole number in [{least}, {most}], got {value!r}")
+    elif isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise InputError(f"{name}: must be a whole number >= {least}, got {value!r}")
+    return value
+
+
+def flag(value: Any, name: str) -> bool:
+    """An option that must be True or False (not a truthy text such as ``"no"``)."""
+    value = plain(value)
+    if not isinstance(value, bool):
+        raise InputError(f"{name}: must be True or False, got {value!r}")
+    return value
