@@ -9,7 +9,7 @@ import yaml
 from simulator.plan import compile_plan
 from simulator.randomness import draw_run, run_seed
 from simulator.scenario import validate_data
-from simulator.scenario.portfolio import apply_quota
+from simulator.scenario.portfolio import apply_quota, within_capacity
 from tests.helpers import ONE_REGION, build, invoke, run, series
 from tests.invariants import check_invariants
 
@@ -361,3 +361,34 @@ def test_the_capacity_note_gives_each_region_the_share_it_kept():
         "9 t/day it can ship: japan kept 75% of its share, eu kept 92% of its share and moved the rest to other "
         "suppliers, so the cap shares the supplier among its buyers day by day (sourcing_share in portfolio.csv)"
     )
+
+
+def test_a_full_supplier_cut_moves_only_what_the_others_have_room_for():
+    # 10 t/day, half from A (4 t/day of capacity), half from B (5.5): A is asked 5, serves 80%, and the 1 t/day
+    # (0.1 of the share) it cuts can go only to B's 0.5 t/day of room (0.05); the other 0.05 stays with A,
+    # which the cap then shares day by day: A 0.45 (4.5 t/day), B 0.55 (5.5 t/day, full)
+    fitted = within_capacity(
+        np.array([[[0.5, 0.5]]]), np.array([[10.0]]), np.array([[4.0], [5.5]]), np.ones((1, 2), bool)
+    )
+    assert fitted[0, 0] == pytest.approx([0.45, 0.55], abs=1e-12)
+
+
+def test_the_fit_cuts_every_buyer_of_a_full_supplier_and_no_one_else():
+    # A (4.5 t/day) is asked 0.5 x 10 + 0.5 x 0.5 = 5.25 t/day and serves 6/7 of each ask: the region of
+    # 10 t/day and the one of 0.5 t/day each move 1/14 of their share to B (no limit); a region without
+    # demand asks nothing and keeps its shares as written, as does the one that buys only from C
+    shares = np.array([[[0.5, 0.5, 0.0]], [[0.5, 0.5, 0.0]], [[0.5, 0.5, 0.0]], [[0.0, 0.0, 1.0]]])
+    demand = np.array([[10.0], [0.5], [0.0], [2.0]])
+    fitted = within_capacity(shares, demand, np.array([[4.5], [np.inf], [np.inf]]), np.ones((4, 3), bool))
+    assert fitted[0, 0] == pytest.approx([3 / 7, 4 / 7, 0.0], abs=1e-12)
+    assert fitted[1, 0] == pytest.approx([3 / 7, 4 / 7, 0.0], abs=1e-12)
+    assert fitted[2, 0].tolist() == [0.5, 0.5, 0.0]
+    assert fitted[3, 0].tolist() == [0.0, 0.0, 1.0]
+    assert 10 * fitted[0, 0, 0] + 0.5 * fitted[1, 0, 0] == pytest.approx(4.5)  # A exactly full
+
+
+def test_a_supplier_without_capacity_that_nobody_asks_for_leaves_the_shares_alone():
+    # B has 0 t/day of the material and no region sources it from B: nothing is over, nothing moves
+    shares = np.array([[[1.0, 0.0]]])
+    fitted = within_capacity(shares, np.array([[10.0]]), np.array([[np.inf], [0.0]]), np.ones((1, 2), bool))
+    assert fitted.tolist() == [[[1.0, 0.0]]]
