@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 import yaml
 
+from simulator.errors import ScenarioError
 from simulator.plan import compile_plan
 from simulator.randomness import draw_run, run_seed
 from simulator.scenario import validate_data
-from simulator.scenario.portfolio import apply_quota, within_capacity
+from simulator.scenario.portfolio import apply_quota, quota_shares, within_capacity
 from tests.helpers import ONE_REGION, build, invoke, run, series
 from tests.invariants import check_invariants
 
@@ -392,3 +393,136 @@ def test_a_supplier_without_capacity_that_nobody_asks_for_leaves_the_shares_alon
     shares = np.array([[[1.0, 0.0]]])
     fitted = within_capacity(shares, np.array([[10.0]]), np.array([[np.inf], [0.0]]), np.ones((1, 2), bool))
     assert fitted.tolist() == [[[1.0, 0.0]]]
+
+
+# one region buying 10 t/day of rare earths from China (0.9) and Australia (0.1), as in tests/test_share_path.py
+QUOTA_WORLD: dict = {
+    "name": "quota",
+    "horizon_days": 30,
+    "materials": {"ree": {"price_usd_per_kg": 50}},
+    "suppliers": {"china": {"lead_time_days": {"japan": 5}}, "australia": {"lead_time_days": {"japan": 12}}},
+    "regions": {
+        "japan": {
+            "demand": {"ree": {"tonnes_per_day": 10}},
+            "commercial_stock": {"ree": {"tonnes": 300}},
+            "sourcing": {"ree": {"china": 0.9, "australia": 0.1}},
+        }
+    },
+}
+QUOTA = "regions.japan.procurement.quota"
+
+
+def test_a_quota_in_force_from_day_0_counts_only_the_capacity_built_by_day_0():
+    # a cap of 0.6 moves 0.4 (4 t/day) to Australia, which has 1 t/day and 3 more from day 1: on day 0 it can
+    # take 0.1; with the 3 t/day from day 0 it takes the whole 0.4
+    data = build(
+        QUOTA_WORLD,
+        **{
+            "suppliers.australia.capacity_t_per_day": {"ree": 1.0},
+            "suppliers.australia.capacity_additions": [{"material": "ree", "start": 1, "capacity_t_per_day": 3.0}],
+            "regions.japan.sourcing.ree": {"china": 1.0},
+            QUOTA: {"ree": {"max_share_per_supplier": 0.6}},
+        },
+    )
+    with pytest.raises(ScenarioError, match=r"quota\.ree: other suppliers can take 0\.1 of the 0\.4 share"):
+        validate_data(data)
+    data = build(data, **{"suppliers.australia.capacity_additions.0.start": 0})
+    assert quota_shares(validate_data(data))[0][0, 0] == pytest.approx([0.6, 0.4])
+
+
+@pytest.mark.parametrize(
+    ("demand", "shares", "premiums"),
+    [
+        # 0.5 t/day is capped like any demand: 0.3 moves to Australia, which pays 0.3 / 0.4 x 0.25 on all it ships
+        (0.5, [0.6, 0.4], [0.0, 0.1875]),
+        # without demand there is nothing to cap: the shares as written, no premium
+        (0.0, [0.9, 0.1], [0.0, 0.0]),
+    ],
+)
+def test_a_quota_caps_small_demand_and_leaves_a_region_without_demand_as_written(demand, shares, premiums):
+    data = build(
+        QUOTA_WORLD,
+        **{
+            "regions.japan.demand.ree.tonnes_per_day": demand,
+            QUOTA: {"ree": {"max_share_per_supplier": 0.6, "premium": 0.25}},
+        },
+    )
+    got, premium, problems = quota_shares(validate_data(data))
+    assert got[0, 0] == pytest.approx(shares) and premium[0, 0] == pytest.approx(premiums) and problems == []
+
+
+def with_cobalt(**paths) -> dict:
+    # a second material after the rare earths: 4 t/day of cobalt, 0.9 / 0.1 as well
+    return build(
+        QUOTA_WORLD,
+        **{
+            "materials.co": {"price_usd_per_kg": 30},
+            "regions.japan.demand.co": {"tonnes_per_day": 4},
+            "regions.japan.commercial_stock.co": {"tonnes": 100},
+            "regions.japan.sourcing.co": {"china": 0.9, "australia": 0.1},
+            **paths,
+        },
+    )
+
+
+def test_a_quota_on_a_regions_second_material_only_caps_that_material():
+    data = with_cobalt(**{QUOTA: {"co": {"max_share_per_supplier": 0.6}}})
+    shares = quota_shares(validate_data(data))[0]
+    assert shares[0, 0] == pytest.approx([0.9, 0.1]) and shares[0, 1] == pytest.approx([0.6, 0.4])
+
+
+def test_every_quota_the_others_cannot_meet_is_reported_not_only_a_regions_first():
+    # Australia has 1 t/day of rare earths and 0.4 of cobalt, all of it used already (0.1 x 10, 0.1 x 4)
+    data = with_cobalt(
+        **{
+            "suppliers.australia.capacity_t_per_day": {"ree": 1.0, "co": 0.4},
+            QUOTA: {"ree": {"max_share_per_supplier": 0.6}, "co": {"max_share_per_supplier": 0.6}},
+        }
+    )
+    with pytest.raises(ScenarioError) as error:
+        validate_data(data)
+    for material in ("ree", "co"):
+        assert f"quota.{material}: other suppliers can take 0 of the 0.3 share the cap moves" in str(error.value)
+
+
+def test_a_later_regions_quota_finds_only_the_room_an_earlier_ones_left():
+    # Australia has 7 t/day; Japan and the EU each buy 1 t/day there. Japan's cap of 0.6 moves 3 t/day to it
+    # (5 used); the EU's would need 3 more but finds 7 - 5 + its own 1 = 3 t/day, a share of 0.3: 0.2 more
+    data = build(
+        QUOTA_WORLD,
+        **{
+            "suppliers.china.lead_time_days.eu": 5,
+            "suppliers.australia.lead_time_days.eu": 12,
+            "suppliers.australia.capacity_t_per_day": {"ree": 7.0},
+            "regions.eu": build(QUOTA_WORLD)["regions"]["japan"],
+            QUOTA: {"ree": {"max_share_per_supplier": 0.6}},
+            "regions.eu.procurement.quota": {"ree": {"max_share_per_supplier": 0.6}},
+        },
+    )
+    with pytest.raises(
+        ScenarioError, match=r"regions\.eu\.procurement\.quota\.ree: other suppliers can take 0\.2 of the 0\.3"
+    ):
+        validate_data(data)
+    # with 8 t/day it fits: 0.6 / 0.4 each, Australia full
+    shares = quota_shares(validate_data(build(data, **{"suppliers.australia.capacity_t_per_day.ree": 8.0})))[0]
+    assert shares[:, 0].ravel() == pytest.approx([0.6, 0.4, 0.6, 0.4])
+
+
+def test_a_supplier_capped_at_0_pays_no_premium_on_nothing():
+    # a step capping China at 0 from day 0 moves its whole 0.9 to Australia, whose premium is 0.9 / 1.0 x 0.25;
+    # China ships nothing and its premium is 0 (portfolio.csv lists it: it had a share as written)
+    data = build(
+        QUOTA_WORLD,
+        **{
+            QUOTA: {
+                "ree": {
+                    "max_share_per_supplier": 1.0,
+                    "max_share_path": [{"start": 0, "max_share": 0.0, "suppliers": ["china"]}],
+                    "premium": 0.25,
+                }
+            }
+        },
+    )
+    shares, premium, _ = quota_shares(validate_data(data), 0)
+    assert shares[0, 0] == pytest.approx([0.0, 1.0])
+    assert premium[0, 0].tolist() == [0.0, pytest.approx(0.225)]
