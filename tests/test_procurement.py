@@ -10,7 +10,7 @@ from simulator.errors import ScenarioError
 from simulator.plan import compile_plan
 from simulator.randomness import draw_run, run_seed
 from simulator.scenario import validate_data
-from simulator.scenario.portfolio import apply_quota, quota_shares, within_capacity
+from simulator.scenario.portfolio import QuotaInfeasible, apply_quota, capacity_notes, quota_shares, within_capacity
 from tests.helpers import ONE_REGION, build, invoke, run, series
 from tests.invariants import check_invariants
 
@@ -526,3 +526,58 @@ def test_a_supplier_capped_at_0_pays_no_premium_on_nothing():
     shares, premium, _ = quota_shares(validate_data(data), 0)
     assert shares[0, 0] == pytest.approx([0.0, 1.0])
     assert premium[0, 0].tolist() == [0.0, pytest.approx(0.225)]
+
+
+def test_the_capacity_note_names_only_the_buyers_and_those_that_kept_their_share():
+    # the re-processor has 0.5 t/day; Japan (10 t/day) and the EU (0.5 t/day) buy only from it, so both keep
+    # their shares; Korea has demand but buys only from China, the US a share but no demand: neither is a buyer
+    region = {"commercial_stock": {"ree": {"tonnes": 0}}}
+    data = build(
+        over_capacity_world(0.5),
+        **{
+            "regions.japan.sourcing.ree": {"reprocessor": 1.0},
+            "regions.eu.demand.ree.tonnes_per_day": 0.5,
+            "regions.eu.sourcing.ree": {"reprocessor": 1.0},
+            "suppliers.china.lead_time_days.kr": 5,
+            "suppliers.reprocessor.lead_time_days.kr": 3,
+            "suppliers.china.lead_time_days.us": 5,
+            "suppliers.reprocessor.lead_time_days.us": 3,
+            "regions.kr": {**region, "demand": {"ree": {"tonnes_per_day": 5}}, "sourcing": {"ree": {"china": 1.0}}},
+            "regions.us": {
+                **region,
+                "demand": {"ree": {"tonnes_per_day": 0}},
+                "sourcing": {"ree": {"reprocessor": 1.0}},
+            },
+        },
+    )
+    assert capacity_notes(validate_data(data)) == [
+        "suppliers.reprocessor.capacity_t_per_day.ree: the regions' sourcing asks 10.5 t/day of it, more than the "
+        "0.5 t/day it can ship: japan, eu kept all of theirs (no other supplier of theirs has room), so the cap "
+        "shares the supplier among its buyers day by day (sourcing_share in portfolio.csv)"
+    ]
+
+
+def test_a_partner_minimum_met_by_a_partner_holding_the_whole_share_changes_nothing():
+    # the partner already has all of it (1.0 >= 0.5): nothing to take from the others, who have none
+    assert apply_quota(np.array([1.0, 0.0]), 1.0, np.array([0.5, 0.0]), np.full(2, np.inf)).tolist() == [1.0, 0.0]
+
+
+def test_a_partner_minimum_beyond_its_headroom_says_so():
+    with pytest.raises(
+        QuotaInfeasible, match=r"^a partner minimum exceeds the partner's capacity or it has no route here$"
+    ):
+        apply_quota(np.array([0.5, 0.5]), 1.0, np.array([0.6, 0.0]), np.array([0.55, np.inf]))
+
+
+def test_a_quota_step_given_as_a_date_is_in_force_from_that_day():
+    # start_date 2010-07-01: a step dated 2010-07-11 is day 10, when China's cap falls from 1.0 to 0.6
+    data = build(
+        QUOTA_WORLD,
+        **{
+            "start_date": "2010-07-01",
+            QUOTA: {"ree": {"max_share_path": [{"start": "2010-07-11", "max_share": 0.6}]}},
+        },
+    )
+    s = validate_data(data)
+    assert quota_shares(s, 9)[0][0, 0] == pytest.approx([0.9, 0.1])
+    assert quota_shares(s, 10)[0][0, 0] == pytest.approx([0.6, 0.4])
