@@ -10,7 +10,15 @@ from simulator.errors import ScenarioError
 from simulator.plan import compile_plan
 from simulator.randomness import draw_run, run_seed
 from simulator.scenario import validate_data
-from simulator.scenario.portfolio import QuotaInfeasible, apply_quota, capacity_notes, quota_shares, within_capacity
+from simulator.scenario.portfolio import (
+    QuotaInfeasible,
+    apply_quota,
+    capacity_notes,
+    has_demand,
+    quota_shares,
+    ramp_share,
+    within_capacity,
+)
 from tests.helpers import ONE_REGION, build, invoke, run, series
 from tests.invariants import check_invariants
 
@@ -581,3 +589,39 @@ def test_a_quota_step_given_as_a_date_is_in_force_from_that_day():
     s = validate_data(data)
     assert quota_shares(s, 9)[0][0, 0] == pytest.approx([0.9, 0.1])
     assert quota_shares(s, 10)[0][0, 0] == pytest.approx([0.6, 0.4])
+
+
+def test_a_capacity_addition_ramps_up_linearly_from_its_first_day():
+    # first day 10 over 5 days: 1/5 on day 10, 2/5 on day 11, all of it from day 14; nothing before day 10
+    assert ramp_share(np.array([8, 9, 10, 11, 14, 20]), 10, 5).tolist() == [0.0, 0.0, 0.2, 0.4, 1.0, 1.0]
+    assert ramp_share(np.array([9, 10, 11]), 10, 0).tolist() == [0.0, 1.0, 1.0]
+
+
+def test_a_demand_of_0_t_per_day_is_no_demand():
+    s = validate_data(build(QUOTA_WORLD, **{"regions.japan.demand.ree.tonnes_per_day": 0}))
+    assert not has_demand(s, "japan", "ree")
+    assert has_demand(validate_data(QUOTA_WORLD), "japan", "ree")
+
+
+def test_partner_minimums_may_take_all_the_other_suppliers_have_and_no_more():
+    # the partner's minimum of 1.0 takes exactly the 0.5 the other has; a minimum the others cannot give
+    # (0.5 + 0.6 > 1 of two partners) is refused
+    assert apply_quota(np.array([0.5, 0.5]), 1.0, np.array([1.0, 0.0]), np.full(2, np.inf)).tolist() == [1.0, 0.0]
+    with pytest.raises(QuotaInfeasible, match="partner minimums exceed what other suppliers supply"):
+        apply_quota(np.array([0.3, 0.3, 0.4]), 1.0, np.array([0.5, 0.6, 0.0]), np.full(3, np.inf))
+
+
+def test_a_quota_the_others_cannot_meet_before_and_at_its_step_is_reported_for_both():
+    # Australia has 1 t/day, 0.1 of Japan's 10, all used: neither the cap of 0.8 written nor the step to 0.6 on
+    # day 10 can move anything there
+    data = build(
+        QUOTA_WORLD,
+        **{
+            "suppliers.australia.capacity_t_per_day": {"ree": 1.0},
+            QUOTA: {"ree": {"max_share_per_supplier": 0.8, "max_share_path": [{"start": 10, "max_share": 0.6}]}},
+        },
+    )
+    with pytest.raises(ScenarioError) as error:
+        validate_data(data)
+    assert "quota.ree: other suppliers can take 0 of the 0.1 share the cap moves" in str(error.value)
+    assert "quota.ree.max_share_path.0: other suppliers can take 0 of the 0.3 share the cap moves" in str(error.value)
