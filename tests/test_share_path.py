@@ -16,7 +16,7 @@ from simulator.fastpath import run_batch
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import validate_data
-from simulator.scenario.portfolio import quota_shares
+from simulator.scenario.portfolio import quota_shares, share_step_days
 from tests.helpers import build, run
 from tests.invariants import check_invariants
 
@@ -254,3 +254,10 @@ def test_a_step_counts_the_demand_grown_by_its_day():
     assert shares[0, 0] == pytest.approx([0.5, 0.5]) and problems == []
     with pytest.raises(ScenarioError, match=r"max_share_path\.0: other suppliers can take 0\.473 of the 0\.5 share"):
         validate_data(world(5.2))
+
+
+def test_a_step_given_as_a_date_is_a_share_step_day():
+    # start_date 2010-07-01: the step dated 2010-07-11 changes the portfolio on day 10
+    s = validate_data(build(WORLD, start_date="2010-07-01", **{"regions.japan.procurement.quota.ree.max_share_path": [
+        {"start": "2010-07-11", "max_share": 0.6}]}))  # fmt: skip
+    assert share_step_days(s) == [10]
