@@ -16,7 +16,7 @@ from simulator.fastpath import run_batch
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import validate_data
-from simulator.scenario.portfolio import quota_shares, share_step_days
+from simulator.scenario.portfolio import built_capacities, quota_shares, share_step_days
 from tests.helpers import build, run
 from tests.invariants import check_invariants
 
@@ -261,3 +261,8 @@ def test_a_step_given_as_a_date_is_a_share_step_day():
     s = validate_data(build(WORLD, start_date="2010-07-01", **{"regions.japan.procurement.quota.ree.max_share_path": [
         {"start": "2010-07-11", "max_share": 0.6}]}))  # fmt: skip
     assert share_step_days(s) == [10]
+
+
+def test_capacity_built_in_full_adds_the_additions_to_the_stated_capacity():
+    # the partner's 1 t/day and 3 t/day more from day 20: 4 t/day once built; China is not limited
+    assert built_capacities(validate_data(capacity_world(3.0)))[:, 0].tolist() == [np.inf, 4.0]
