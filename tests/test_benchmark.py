@@ -101,3 +101,24 @@ def test_an_unknown_home_region_is_refused():
     with pytest.raises(ScenarioError) as err:
         validate_data(build(DOMESTIC, suppliers__recycler__home_region="japn"))
     assert "suppliers.recycler.home_region: unknown region 'japn'" in str(err.value)
+
+
+def test_a_benchmark_is_checked_after_a_stock_given_in_tonnes():
+    # Japan's reserve in tonnes comes first and needs no net imports; the EU's benchmark without demand is still refused
+    data = build(
+        DOMESTIC,
+        regions__japan__reserve={"ree": {"tonnes": 100}},
+        regions__eu__reserve={"ree": {"net_import_days": 30}},
+        regions__eu__demand__ree__tonnes_per_day=0,
+    )
+    with pytest.raises(ScenarioError) as err:
+        validate_data(data)
+    assert "regions.eu.reserve.ree.net_import_days: 'eu' has no net imports of 'ree'" in str(err.value)
+
+
+def test_net_imports_under_a_tonne_a_day_are_a_benchmark():
+    # 0.5 t/day, all imported: 30 days of net imports are 15 t
+    data = build(
+        DOMESTIC, regions__eu__demand__ree__tonnes_per_day=0.5, regions__eu__reserve={"ree": {"net_import_days": 30}}
+    )
+    assert compile_plan(validate_data(data)).reserve_stock0_t[1, 0, 0] == pytest.approx(15.0)

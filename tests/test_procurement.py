@@ -6,10 +6,19 @@ import numpy as np
 import pytest
 import yaml
 
+from simulator.errors import ScenarioError
 from simulator.plan import compile_plan
 from simulator.randomness import draw_run, run_seed
 from simulator.scenario import validate_data
-from simulator.scenario.portfolio import apply_quota
+from simulator.scenario.portfolio import (
+    QuotaInfeasible,
+    apply_quota,
+    capacity_notes,
+    has_demand,
+    quota_shares,
+    ramp_share,
+    within_capacity,
+)
 from tests.helpers import ONE_REGION, build, invoke, run, series
 from tests.invariants import check_invariants
 
@@ -361,3 +370,258 @@ def test_the_capacity_note_gives_each_region_the_share_it_kept():
         "9 t/day it can ship: japan kept 75% of its share, eu kept 92% of its share and moved the rest to other "
         "suppliers, so the cap shares the supplier among its buyers day by day (sourcing_share in portfolio.csv)"
     )
+
+
+def test_a_full_supplier_cut_moves_only_what_the_others_have_room_for():
+    # 10 t/day, half from A (4 t/day of capacity), half from B (5.5): A is asked 5, serves 80%, and the 1 t/day
+    # (0.1 of the share) it cuts can go only to B's 0.5 t/day of room (0.05); the other 0.05 stays with A,
+    # which the cap then shares day by day: A 0.45 (4.5 t/day), B 0.55 (5.5 t/day, full)
+    fitted = within_capacity(
+        np.array([[[0.5, 0.5]]]), np.array([[10.0]]), np.array([[4.0], [5.5]]), np.ones((1, 2), bool)
+    )
+    assert fitted[0, 0] == pytest.approx([0.45, 0.55], abs=1e-12)
+
+
+def test_the_fit_cuts_every_buyer_of_a_full_supplier_and_no_one_else():
+    # A (4.5 t/day) is asked 0.5 x 10 + 0.5 x 0.5 = 5.25 t/day and serves 6/7 of each ask: the region of
+    # 10 t/day and the one of 0.5 t/day each move 1/14 of their share to B (no limit); a region without
+    # demand asks nothing and keeps its shares as written, as does the one that buys only from C
+    shares = np.array([[[0.5, 0.5, 0.0]], [[0.5, 0.5, 0.0]], [[0.5, 0.5, 0.0]], [[0.0, 0.0, 1.0]]])
+    demand = np.array([[10.0], [0.5], [0.0], [2.0]])
+    fitted = within_capacity(shares, demand, np.array([[4.5], [np.inf], [np.inf]]), np.ones((4, 3), bool))
+    assert fitted[0, 0] == pytest.approx([3 / 7, 4 / 7, 0.0], abs=1e-12)
+    assert fitted[1, 0] == pytest.approx([3 / 7, 4 / 7, 0.0], abs=1e-12)
+    assert fitted[2, 0].tolist() == [0.5, 0.5, 0.0]
+    assert fitted[3, 0].tolist() == [0.0, 0.0, 1.0]
+    assert 10 * fitted[0, 0, 0] + 0.5 * fitted[1, 0, 0] == pytest.approx(4.5)  # A exactly full
+
+
+def test_a_supplier_without_capacity_that_nobody_asks_for_leaves_the_shares_alone():
+    # B has 0 t/day of the material and no region sources it from B: nothing is over, nothing moves
+    shares = np.array([[[1.0, 0.0]]])
+    fitted = within_capacity(shares, np.array([[10.0]]), np.array([[np.inf], [0.0]]), np.ones((1, 2), bool))
+    assert fitted.tolist() == [[[1.0, 0.0]]]
+
+
+# one region buying 10 t/day of rare earths from China (0.9) and Australia (0.1), as in tests/test_share_path.py
+QUOTA_WORLD: dict = {
+    "name": "quota",
+    "horizon_days": 30,
+    "materials": {"ree": {"price_usd_per_kg": 50}},
+    "suppliers": {"china": {"lead_time_days": {"japan": 5}}, "australia": {"lead_time_days": {"japan": 12}}},
+    "regions": {
+        "japan": {
+            "demand": {"ree": {"tonnes_per_day": 10}},
+            "commercial_stock": {"ree": {"tonnes": 300}},
+            "sourcing": {"ree": {"china": 0.9, "australia": 0.1}},
+        }
+    },
+}
+QUOTA = "regions.japan.procurement.quota"
+
+
+def test_a_quota_in_force_from_day_0_counts_only_the_capacity_built_by_day_0():
+    # a cap of 0.6 moves 0.4 (4 t/day) to Australia, which has 1 t/day and 3 more from day 1: on day 0 it can
+    # take 0.1; with the 3 t/day from day 0 it takes the whole 0.4
+    data = build(
+        QUOTA_WORLD,
+        **{
+            "suppliers.australia.capacity_t_per_day": {"ree": 1.0},
+            "suppliers.australia.capacity_additions": [{"material": "ree", "start": 1, "capacity_t_per_day": 3.0}],
+            "regions.japan.sourcing.ree": {"china": 1.0},
+            QUOTA: {"ree": {"max_share_per_supplier": 0.6}},
+        },
+    )
+    with pytest.raises(ScenarioError, match=r"quota\.ree: other suppliers can take 0\.1 of the 0\.4 share"):
+        validate_data(data)
+    data = build(data, **{"suppliers.australia.capacity_additions.0.start": 0})
+    assert quota_shares(validate_data(data))[0][0, 0] == pytest.approx([0.6, 0.4])
+
+
+@pytest.mark.parametrize(
+    ("demand", "shares", "premiums"),
+    [
+        # 0.5 t/day is capped like any demand: 0.3 moves to Australia, which pays 0.3 / 0.4 x 0.25 on all it ships
+        (0.5, [0.6, 0.4], [0.0, 0.1875]),
+        # without demand there is nothing to cap: the shares as written, no premium
+        (0.0, [0.9, 0.1], [0.0, 0.0]),
+    ],
+)
+def test_a_quota_caps_small_demand_and_leaves_a_region_without_demand_as_written(demand, shares, premiums):
+    data = build(
+        QUOTA_WORLD,
+        **{
+            "regions.japan.demand.ree.tonnes_per_day": demand,
+            QUOTA: {"ree": {"max_share_per_supplier": 0.6, "premium": 0.25}},
+        },
+    )
+    got, premium, problems = quota_shares(validate_data(data))
+    assert got[0, 0] == pytest.approx(shares) and premium[0, 0] == pytest.approx(premiums) and problems == []
+
+
+def with_cobalt(**paths) -> dict:
+    # a second material after the rare earths: 4 t/day of cobalt, 0.9 / 0.1 as well
+    return build(
+        QUOTA_WORLD,
+        **{
+            "materials.co": {"price_usd_per_kg": 30},
+            "regions.japan.demand.co": {"tonnes_per_day": 4},
+            "regions.japan.commercial_stock.co": {"tonnes": 100},
+            "regions.japan.sourcing.co": {"china": 0.9, "australia": 0.1},
+            **paths,
+        },
+    )
+
+
+def test_a_quota_on_a_regions_second_material_only_caps_that_material():
+    data = with_cobalt(**{QUOTA: {"co": {"max_share_per_supplier": 0.6}}})
+    shares = quota_shares(validate_data(data))[0]
+    assert shares[0, 0] == pytest.approx([0.9, 0.1]) and shares[0, 1] == pytest.approx([0.6, 0.4])
+
+
+def test_every_quota_the_others_cannot_meet_is_reported_not_only_a_regions_first():
+    # Australia has 1 t/day of rare earths and 0.4 of cobalt, all of it used already (0.1 x 10, 0.1 x 4)
+    data = with_cobalt(
+        **{
+            "suppliers.australia.capacity_t_per_day": {"ree": 1.0, "co": 0.4},
+            QUOTA: {"ree": {"max_share_per_supplier": 0.6}, "co": {"max_share_per_supplier": 0.6}},
+        }
+    )
+    with pytest.raises(ScenarioError) as error:
+        validate_data(data)
+    for material in ("ree", "co"):
+        assert f"quota.{material}: other suppliers can take 0 of the 0.3 share the cap moves" in str(error.value)
+
+
+def test_a_later_regions_quota_finds_only_the_room_an_earlier_ones_left():
+    # Australia has 7 t/day; Japan and the EU each buy 1 t/day there. Japan's cap of 0.6 moves 3 t/day to it
+    # (5 used); the EU's would need 3 more but finds 7 - 5 + its own 1 = 3 t/day, a share of 0.3: 0.2 more
+    data = build(
+        QUOTA_WORLD,
+        **{
+            "suppliers.china.lead_time_days.eu": 5,
+            "suppliers.australia.lead_time_days.eu": 12,
+            "suppliers.australia.capacity_t_per_day": {"ree": 7.0},
+            "regions.eu": build(QUOTA_WORLD)["regions"]["japan"],
+            QUOTA: {"ree": {"max_share_per_supplier": 0.6}},
+            "regions.eu.procurement.quota": {"ree": {"max_share_per_supplier": 0.6}},
+        },
+    )
+    with pytest.raises(
+        ScenarioError, match=r"regions\.eu\.procurement\.quota\.ree: other suppliers can take 0\.2 of the 0\.3"
+    ):
+        validate_data(data)
+    # with 8 t/day it fits: 0.6 / 0.4 each, Australia full
+    shares = quota_shares(validate_data(build(data, **{"suppliers.australia.capacity_t_per_day.ree": 8.0})))[0]
+    assert shares[:, 0].ravel() == pytest.approx([0.6, 0.4, 0.6, 0.4])
+
+
+def test_a_supplier_capped_at_0_pays_no_premium_on_nothing():
+    # a step capping China at 0 from day 0 moves its whole 0.9 to Australia, whose premium is 0.9 / 1.0 x 0.25;
+    # China ships nothing and its premium is 0 (portfolio.csv lists it: it had a share as written)
+    data = build(
+        QUOTA_WORLD,
+        **{
+            QUOTA: {
+                "ree": {
+                    "max_share_per_supplier": 1.0,
+                    "max_share_path": [{"start": 0, "max_share": 0.0, "suppliers": ["china"]}],
+                    "premium": 0.25,
+                }
+            }
+        },
+    )
+    shares, premium, _ = quota_shares(validate_data(data), 0)
+    assert shares[0, 0] == pytest.approx([0.0, 1.0])
+    assert premium[0, 0].tolist() == [0.0, pytest.approx(0.225)]
+
+
+def test_the_capacity_note_names_only_the_buyers_and_those_that_kept_their_share():
+    # the re-processor has 0.5 t/day; Japan (10 t/day) and the EU (0.5 t/day) buy only from it, so both keep
+    # their shares; Korea has demand but buys only from China, the US a share but no demand: neither is a buyer
+    region = {"commercial_stock": {"ree": {"tonnes": 0}}}
+    data = build(
+        over_capacity_world(0.5),
+        **{
+            "regions.japan.sourcing.ree": {"reprocessor": 1.0},
+            "regions.eu.demand.ree.tonnes_per_day": 0.5,
+            "regions.eu.sourcing.ree": {"reprocessor": 1.0},
+            "suppliers.china.lead_time_days.kr": 5,
+            "suppliers.reprocessor.lead_time_days.kr": 3,
+            "suppliers.china.lead_time_days.us": 5,
+            "suppliers.reprocessor.lead_time_days.us": 3,
+            "regions.kr": {**region, "demand": {"ree": {"tonnes_per_day": 5}}, "sourcing": {"ree": {"china": 1.0}}},
+            "regions.us": {
+                **region,
+                "demand": {"ree": {"tonnes_per_day": 0}},
+                "sourcing": {"ree": {"reprocessor": 1.0}},
+            },
+        },
+    )
+    assert capacity_notes(validate_data(data)) == [
+        "suppliers.reprocessor.capacity_t_per_day.ree: the regions' sourcing asks 10.5 t/day of it, more than the "
+        "0.5 t/day it can ship: japan, eu kept all of theirs (no other supplier of theirs has room), so the cap "
+        "shares the supplier among its buyers day by day (sourcing_share in portfolio.csv)"
+    ]
+
+
+def test_a_partner_minimum_met_by_a_partner_holding_the_whole_share_changes_nothing():
+    # the partner already has all of it (1.0 >= 0.5): nothing to take from the others, who have none
+    assert apply_quota(np.array([1.0, 0.0]), 1.0, np.array([0.5, 0.0]), np.full(2, np.inf)).tolist() == [1.0, 0.0]
+
+
+def test_a_partner_minimum_beyond_its_headroom_says_so():
+    with pytest.raises(
+        QuotaInfeasible, match=r"^a partner minimum exceeds the partner's capacity or it has no route here$"
+    ):
+        apply_quota(np.array([0.5, 0.5]), 1.0, np.array([0.6, 0.0]), np.array([0.55, np.inf]))
+
+
+def test_a_quota_step_given_as_a_date_is_in_force_from_that_day():
+    # start_date 2010-07-01: a step dated 2010-07-11 is day 10, when China's cap falls from 1.0 to 0.6
+    data = build(
+        QUOTA_WORLD,
+        **{
+            "start_date": "2010-07-01",
+            QUOTA: {"ree": {"max_share_path": [{"start": "2010-07-11", "max_share": 0.6}]}},
+        },
+    )
+    s = validate_data(data)
+    assert quota_shares(s, 9)[0][0, 0] == pytest.approx([0.9, 0.1])
+    assert quota_shares(s, 10)[0][0, 0] == pytest.approx([0.6, 0.4])
+
+
+def test_a_capacity_addition_ramps_up_linearly_from_its_first_day():
+    # first day 10 over 5 days: 1/5 on day 10, 2/5 on day 11, all of it from day 14; nothing before day 10
+    assert ramp_share(np.array([8, 9, 10, 11, 14, 20]), 10, 5).tolist() == [0.0, 0.0, 0.2, 0.4, 1.0, 1.0]
+    assert ramp_share(np.array([9, 10, 11]), 10, 0).tolist() == [0.0, 1.0, 1.0]
+
+
+def test_a_demand_of_0_t_per_day_is_no_demand():
+    s = validate_data(build(QUOTA_WORLD, **{"regions.japan.demand.ree.tonnes_per_day": 0}))
+    assert not has_demand(s, "japan", "ree")
+    assert has_demand(validate_data(QUOTA_WORLD), "japan", "ree")
+
+
+def test_partner_minimums_may_take_all_the_other_suppliers_have_and_no_more():
+    # the partner's minimum of 1.0 takes exactly the 0.5 the other has; a minimum the others cannot give
+    # (0.5 + 0.6 > 1 of two partners) is refused
+    assert apply_quota(np.array([0.5, 0.5]), 1.0, np.array([1.0, 0.0]), np.full(2, np.inf)).tolist() == [1.0, 0.0]
+    with pytest.raises(QuotaInfeasible, match="partner minimums exceed what other suppliers supply"):
+        apply_quota(np.array([0.3, 0.3, 0.4]), 1.0, np.array([0.5, 0.6, 0.0]), np.full(3, np.inf))
+
+
+def test_a_quota_the_others_cannot_meet_before_and_at_its_step_is_reported_for_both():
+    # Australia has 1 t/day, 0.1 of Japan's 10, all used: neither the cap of 0.8 written nor the step to 0.6 on
+    # day 10 can move anything there
+    data = build(
+        QUOTA_WORLD,
+        **{
+            "suppliers.australia.capacity_t_per_day": {"ree": 1.0},
+            QUOTA: {"ree": {"max_share_per_supplier": 0.8, "max_share_path": [{"start": 10, "max_share": 0.6}]}},
+        },
+    )
+    with pytest.raises(ScenarioError) as error:
+        validate_data(data)
+    assert "quota.ree: other suppliers can take 0 of the 0.1 share the cap moves" in str(error.value)
+    assert "quota.ree.max_share_path.0: other suppliers can take 0 of the 0.3 share the cap moves" in str(error.value)

@@ -18,7 +18,7 @@ import pytest
 from scipy.integrate import quad
 
 from simulator.report import render_report
-from simulator.surplus import surplus_per_day
+from simulator.surplus import substitution_loss, surplus_per_day
 from tests.helpers import ONE_REGION, build, run, shipped_group, shipped_result
 
 
@@ -106,6 +106,10 @@ def test_substituted_users_lose_what_substituting_costs_them():
         # below the reference with the whole room substituted (floor + S = 1): the curve rises above the floor
         (0.5, -0.5, 0.5, 0.5, 0.5),
         (0.8, -1.0, 0.3, 0.6, 0.4),
+        # floor + max_share over 1 by less than the schema's tolerance: the kept share 5e-10 under the floor,
+        # which the curve of a tiny elasticity then meets just below the reference price
+        (0.5, -0.0001, 0.4 + 5e-10, 0.6, 0.4 + 5e-10),
+        (2.0, -0.0001, 0.4 + 5e-10, 0.6, 0.4 + 5e-10),
     ],
 )
 def test_the_closed_form_matches_a_numerical_integral_over_quantities(r, e, substituted, floor, max_share):
@@ -133,6 +137,56 @@ def test_whole_arrays_with_parameters_per_material_give_each_elements_own_figure
             continue
         expected = by_quantity(r[i, j, k], e[0, j, k], substituted[i, j, k], floor[0, j, k], max_share[0, j, k], 10)
         assert got[i, j, k] == pytest.approx(expected, rel=1e-7, abs=1e-10)
+
+
+def test_a_material_wholly_substituted_beside_one_with_a_floor_loses_what_substituting_cost():
+    # max_share 1 reached (as after a day at the full price ratio with adjustment_days 1): nothing is bought,
+    # so no price response; the substituted users lose integral from 0 to 1 of (10^u - 1) du = 9 / ln 10 - 1.
+    # The first material's floor takes both through the general form, which must not divide by the
+    # second's kept share of 0 (warnings are errors here). The first: 2 (sqrt 2 - 1) - 1/sqrt 2, as above.
+    got = surplus_per_day(
+        np.array([2.0, 10.0]),
+        np.array([-0.5, -0.5]),
+        np.array([0.0, 1.0]),
+        np.array([0.2, 0.0]),
+        np.array([0.0, 1.0]),
+        10.0,
+    )
+    assert got[0] == pytest.approx(0.121320, abs=1e-6)
+    assert got[1] == pytest.approx(9 / math.log(10) - 1, abs=1e-12)
+
+
+def test_a_floor_the_curve_of_a_tiny_elasticity_never_meets_changes_nothing():
+    # e = -0.001: x^-0.001 meets a floor of 0.1 only at 0.1^-1000 = 1e1000 (beyond floats: no warning), so up to
+    # r = 2 the floor does nothing: (2^0.999 - 1) / 0.999 - 2^-0.001 = 0.000306707, as without a floor
+    with_floor = per_unit(2.0, -0.001, floor=0.1)
+    assert with_floor == pytest.approx((2**0.999 - 1) / 0.999 - 2**-0.001, rel=1e-9)
+    assert with_floor == pytest.approx(per_unit(2.0, -0.001), rel=1e-9)
+
+
+def test_substitution_loss_per_share_substituted():
+    # F = 10, S_max = 0.1: integral from 0 to s of (10^(10 u) - 1) du = 0.1 / ln 10 x (10^(10 s) - 1) - s;
+    # half the room, s = 0.05: 0.043429 x 2.162278 - 0.05 = 0.043907; shares outside [0, S_max] count as its ends
+    got = substitution_loss(np.array([-0.05, 0.05, 0.1, 0.2]), np.array(0.1), np.array(10.0))
+    assert got[1] == pytest.approx(0.1 / math.log(10) * (10**0.5 - 1) - 0.05, abs=1e-12)
+    assert got[1] == pytest.approx(0.043907, abs=1e-6)
+    assert got[0] == 0.0
+    assert got[3] == got[2] == pytest.approx(0.9 / math.log(10) - 0.1, abs=1e-12)
+
+
+def test_one_price_ratio_per_material_for_regions_that_substituted_differently():
+    # the price ratio broadcasts against a substituted share per (region, material): each element is its own
+    # figure. Material 0 at r = 2, e = -0.5, S = 0: 0.121320 as above; region 1 with S = 0.05 of S_max 0.1
+    # loses 0.95 x 0.121320 on the price response and 0.043907 on substitution (the two tests above).
+    r = np.array([2.0, 4.0])
+    substituted = np.array([[0.0, 0.0], [0.05, 0.1]])
+    e, max_share = np.array([-0.5, -1.5]), np.array([0.1, 0.2])
+    got = surplus_per_day(r, e, substituted, 0.0, max_share, 10.0)
+    assert got.shape == (2, 2)
+    assert got[0, 0] == pytest.approx(0.121320, abs=1e-6)
+    assert got[1, 0] == pytest.approx(0.95 * 0.121320 + 0.043907, abs=2e-6)
+    for i, j in np.ndindex(got.shape):
+        assert got[i, j] == pytest.approx(by_quantity(r[j], e[j], substituted[i, j], 0.0, max_share[j], 10.0), rel=1e-7)
 
 
 MARKET = {

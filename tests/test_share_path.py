@@ -11,11 +11,12 @@ from click.testing import CliRunner
 
 from simulator.cli import main
 from simulator.engine import ReferenceEngine
+from simulator.errors import ScenarioError
 from simulator.fastpath import run_batch
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import validate_data
-from simulator.scenario.portfolio import quota_shares
+from simulator.scenario.portfolio import built_capacities, quota_shares, share_step_days
 from tests.helpers import build, run
 from tests.invariants import check_invariants
 
@@ -231,3 +232,37 @@ def test_both_engines_agree_when_runs_of_a_batch_step_on_different_days():
         for name, values in recorder.summary.items():
             assert np.array_equal(values[0], batch.summary[name][row], equal_nan=True), (name, days[row])
         assert np.array_equal(recorder.arrays["days_of_cover"].astype(np.float32), batch.curves["days_of_cover"][row])
+
+
+def test_a_step_counts_the_demand_grown_by_its_day():
+    # 10 t/day growing 10% a year; from day 365 China is capped at 0.5, so the partner must take half of
+    # the day's 11 t/day, 5.5: with 5.6 t/day of capacity it can; with 5.2 it can take 5.2 / 11 = 0.473 of
+    # the share (on day 0's 10 t/day, 5 t/day, either would do)
+    def world(capacity: float) -> dict:
+        return build(
+            WORLD,
+            **{
+                "horizon_days": 400,
+                "regions.japan.demand.ree": {"tonnes_per_day": 10, "growth_per_year": 0.1},
+                "suppliers.australia.capacity_t_per_day": {"ree": capacity},
+                "regions.japan.sourcing.ree": {"china": 1.0},
+                "regions.japan.procurement.quota.ree": {"max_share_path": [{"start": 365, "max_share": 0.5}]},
+            },
+        )
+
+    shares, _, problems = quota_shares(validate_data(world(5.6)), 365)
+    assert shares[0, 0] == pytest.approx([0.5, 0.5]) and problems == []
+    with pytest.raises(ScenarioError, match=r"max_share_path\.0: other suppliers can take 0\.473 of the 0\.5 share"):
+        validate_data(world(5.2))
+
+
+def test_a_step_given_as_a_date_is_a_share_step_day():
+    # start_date 2010-07-01: the step dated 2010-07-11 changes the portfolio on day 10
+    s = validate_data(build(WORLD, start_date="2010-07-01", **{"regions.japan.procurement.quota.ree.max_share_path": [
+        {"start": "2010-07-11", "max_share": 0.6}]}))  # fmt: skip
+    assert share_step_days(s) == [10]
+
+
+def test_capacity_built_in_full_adds_the_additions_to_the_stated_capacity():
+    # the partner's 1 t/day and 3 t/day more from day 20: 4 t/day once built; China is not limited
+    assert built_capacities(validate_data(capacity_world(3.0)))[:, 0].tolist() == [np.inf, 4.0]
