@@ -99,20 +99,6 @@ def demand_integral(r: Array, elasticity: Array, kept: Array, floor: Array) -> A
     return kept * curve + floor * (np.maximum(r, meets) - np.maximum(1.0, meets))
 
 
-def substitution_loss(share: Array, max_share: Array, full_price_ratio: Array) -> Array:
-    """What the users who substituted ``share`` of demand lose, per unit of potential demand and of ``P0``.
-
-    ``integral from 0 to share of (F^(u / S_max) - 1) du`` (module docstring); 0 where
-    ``S_max`` is 0 (no substitution).
-
-    >>> substitution_loss(np.array([0.1, 0.0]), np.array([0.1, 0.0]), np.array(10.0))  # 0.1 x 9 / ln 10 - 0.1
-    array([0.29086503, 0.        ])
-    """
-    share = np.clip(share, 0.0, max_share)
-    scale, rate = _substitution_scale_and_rate(np.asarray(max_share, float), np.asarray(full_price_ratio, float))
-    return scale * np.expm1(share * rate) - share
-
-
 def _substitution_scale_and_rate(max_share: Array, full_price_ratio: Array) -> tuple[Array, Array]:
     """``S_max / ln F`` and ``ln F / S_max`` (both 0 where ``S_max`` is 0): ``F^(s / S_max) - 1 = expm1(s x rate)``."""
     log_full = np.log(full_price_ratio)

@@ -18,7 +18,7 @@ import pytest
 from scipy.integrate import quad
 
 from simulator.report import render_report
-from simulator.surplus import substitution_loss, surplus_per_day
+from simulator.surplus import surplus_per_day
 from tests.helpers import ONE_REGION, build, run, shipped_group, shipped_result
 
 
@@ -164,14 +164,15 @@ def test_a_floor_the_curve_of_a_tiny_elasticity_never_meets_changes_nothing():
     assert with_floor == pytest.approx(per_unit(2.0, -0.001), rel=1e-9)
 
 
-def test_substitution_loss_per_share_substituted():
-    # F = 10, S_max = 0.1: integral from 0 to s of (10^(10 u) - 1) du = 0.1 / ln 10 x (10^(10 s) - 1) - s;
-    # half the room, s = 0.05: 0.043429 x 2.162278 - 0.05 = 0.043907; shares outside [0, S_max] count as its ends
-    got = substitution_loss(np.array([-0.05, 0.05, 0.1, 0.2]), np.array(0.1), np.array(10.0))
+def test_substitution_alone_loses_the_integral_over_the_share_substituted():
+    # at the reference price (r = 1) only substitution loses: F = 10, S_max = 0.1, the integral from 0
+    # to s of (10^(10 u) - 1) du = 0.1 / ln 10 x (10^(10 s) - 1) - s; half the room, s = 0.05:
+    # 0.043429 x 2.162278 - 0.05 = 0.043907; all of it, s = 0.1: 0.9 / ln 10 - 0.1
+    got = surplus_per_day(np.array([1.0, 1.0, 1.0]), -0.5, np.array([0.0, 0.05, 0.1]), 0.0, 0.1, 10.0)
     assert got[1] == pytest.approx(0.1 / math.log(10) * (10**0.5 - 1) - 0.05, abs=1e-12)
     assert got[1] == pytest.approx(0.043907, abs=1e-6)
     assert got[0] == 0.0
-    assert got[3] == got[2] == pytest.approx(0.9 / math.log(10) - 0.1, abs=1e-12)
+    assert got[2] == pytest.approx(0.9 / math.log(10) - 0.1, abs=1e-12)
 
 
 def test_one_price_ratio_per_material_for_regions_that_substituted_differently():
