@@ -332,16 +332,17 @@ def test_the_documented_tables_are_the_registry_tables():
     assert tuple(TABLE_TITLES) == quantities.TABLES
 
 
-def test_a_flow_marked_absent_where_the_kernel_makes_it_is_refused(monkeypatch):
+@pytest.mark.parametrize("flow", ["shortfall_t", "demand_t", "ordered_t"])  # market, market summed only, procurement
+def test_a_flow_marked_absent_where_the_kernel_makes_it_is_refused(monkeypatch, flow):
     """A present_when too narrow once zeroed a flow's sum in silence (its days, maximum and
     timeseries still showed it): a single run now refuses such a flow by name."""
     from simulator import kernel, metrics
 
-    narrowed = tuple(replace(q, present_when="holding") if q.name == "shortfall_t" else q for q in quantities.DAILY)
+    narrowed = tuple(replace(q, present_when="holding") if q.name == flow else q for q in quantities.DAILY)
     for module in (kernel, metrics):
         monkeypatch.setattr(module, "DAILY", narrowed)
-    data = build(TWO_MEMBERS)  # no holding costs, and short under an embargo from before day 0
-    with pytest.raises(AssertionError, match=r"shortfall_t has present_when='holding'.*Widen present_when"):
+    data = build(TWO_MEMBERS)  # no holding costs; demand, orders, and shortfall under an embargo from before day 0
+    with pytest.raises(AssertionError, match=rf"{flow} has present_when='holding'.*Widen present_when"):
         simulate(validate_data(data))
 
 
