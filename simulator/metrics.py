@@ -50,7 +50,7 @@ def check_sources(metrics: Iterable[Quantity]) -> None:
     """
     unknown = [f"{q.name} (source={q.source!r})" for q in metrics if q.source not in (None, *_RECORD_OF)]
     if unknown:
-        raise ValueError(f"simulator/quantities.py: no daily quantity of the market or procurement feeds {unknown}")
+        raise ValueError(f"simulator/quantities.py: the source of {unknown} is not a daily flow the summary reads")
 
 
 check_sources((*SUMMARY, *AGREEMENT_SUMMARY))

@@ -179,6 +179,13 @@ def test_write_flags_must_be_booleans(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_check_library_must_be_a_boolean():
+    # "no" is true in Python: it quietly checked the whole shipped library
+    with pytest.raises(simulator.InputError) as raised:
+        simulator.check(library="no")
+    assert str(raised.value) == "library: must be True or False, got 'no'"
+
+
 # --- units of a comparison ------------------------------------------------------------------------
 
 

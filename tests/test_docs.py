@@ -591,7 +591,7 @@ def test_the_list_of_mechanisms_names_every_rule_once():
     )
 
 
-def test_the_policy_guides_rule_comparison_is_what_stockpile_compare_prints(tmp_path, monkeypatch):
+def test_the_policy_guides_rule_comparison_is_what_stockpile_compare_writes(tmp_path, monkeypatch):
     """The output pasted under 'Which release rule would have served best?' in getting-started-policy.md."""
     text = (DOCS / "getting-started-policy.md").read_text(encoding="utf-8")
     after = text.split("stockpile compare scenarios/embargo_2010_scarce.yaml\n```", 1)[1]

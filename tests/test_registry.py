@@ -352,5 +352,5 @@ def test_a_summary_metric_fed_by_no_daily_quantity_is_refused_by_name():
 
     check_sources((*quantities.SUMMARY, *quantities.AGREEMENT_SUMMARY))  # the registry as shipped
     typo = replace(quantities.SUMMARY[0], source="demand")
-    with pytest.raises(ValueError, match=r"simulator/quantities.py: .*demand_t \(source='demand'\)"):
+    with pytest.raises(ValueError, match=r"simulator/quantities.py: the source of .*demand_t \(source='demand'\)"):
         check_sources((*quantities.SUMMARY, typo))

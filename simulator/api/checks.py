@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from simulator.api.inputs import python_words, whole
+from simulator.api.inputs import flag, python_words, whole
 from simulator.errors import InputError, setting
 from simulator.frames import DATE_DTYPE, is_never_kind, quantity_of
 
@@ -163,6 +163,7 @@ def check(
     from simulator.gate.tolerances import checked
     from simulator.library import LOCAL_FOLDER, shipped_library
 
+    library = flag(library, "library")
     if library and paths is not None:
         raise InputError("give library=True or paths, not both")
     if library:

@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 ENGINES = ("reference",)
 """Engines a single run can use: the SimPy reference engine (sweeps use the batched fast path)."""
-RUN_TABLES = TABLES
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -166,7 +165,7 @@ class RunResult:
 
 def _run_result(result: Result, data: dict[str, Any] | None = None, changes: tuple[Change, ...] = ()) -> RunResult:
     """Typed tables, metrics and units of a model result."""
-    tables = {name: typed(getattr(result, name), name) for name in RUN_TABLES}
+    tables = {name: typed(getattr(result, name), name) for name in TABLES}
     units: dict[str, str] = {}
     for frame in tables.values():
         units.update(frame.attrs["units"])

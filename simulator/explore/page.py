@@ -110,9 +110,14 @@ def _axis(grid: Grid, index: int) -> dict[str, Any]:
     }
 
 
+def _drawn_at_random(shock: Any) -> bool:
+    """Whether a shock's start or duration is drawn per run (it then has no fixed bar)."""
+    return isinstance(shock.start, RANDOM_TYPES) or isinstance(shock.duration, RANDOM_TYPES)
+
+
 def _window(shock: Any, horizon_days: int) -> list[int] | None:
     """Days ``[start, end)`` a shock is active, within the horizon; None when drawn at random or outside."""
-    if isinstance(shock.start, RANDOM_TYPES) or isinstance(shock.duration, RANDOM_TYPES):
+    if _drawn_at_random(shock):
         return None
     end = shock.end if shock.end is not None else shock.start + shock.duration
     start, end = max(0, int(shock.start)), min(horizon_days, int(end))
@@ -175,7 +180,7 @@ def _shocks(grid: Grid) -> dict[str, Any]:
             "kind": shock.kind.replace("_", " "),
             "colour": SHOCK_COLOURS[k % len(SHOCK_COLOURS)],
             "outline": outline(SHOCK_COLOURS[k % len(SHOCK_COLOURS)]),
-            "random": isinstance(shock.start, RANDOM_TYPES) or isinstance(shock.duration, RANDOM_TYPES),
+            "random": _drawn_at_random(shock),
             "materials": np.flatnonzero(shock.mask.reshape(-1, materials).any(axis=0)).tolist(),
         }
         for k, shock in enumerate(plan.shocks)
