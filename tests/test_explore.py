@@ -606,3 +606,11 @@ def test_only_an_axis_of_day_numbers_shows_their_dates(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert read_page(bare.read_text(encoding="utf-8"))[0]["axes"][0]["texts"] == ["10", "30"]
+    # nor when the start date is itself an axis: each day's date would move with it
+    moving = tmp_path / "moving.html"
+    both = ["--axis", axes[0], "--axis", "start_date=2026-01-01,2026-07-01"]
+    result = CliRunner().invoke(
+        main, ["explore", _scenario(tmp_path, data), *both, "--workers", "1", "-o", str(moving)]
+    )
+    assert result.exit_code == 0, result.output
+    assert read_page(moving.read_text(encoding="utf-8"))[0]["axes"][0]["texts"] == ["10", "30"]

@@ -99,7 +99,9 @@ def _axis(grid: Grid, index: int) -> dict[str, Any]:
     current = on_axis(current_value(raw, axis.path, source), axis.values, current_value(raw, "start_date", source))
     start = _start(axis.values, current)
     labels = [yaml_text(v) for v in axis.values]
-    dates = _day_dates(raw, axis.path, axis.values, source)
+    # an explored start date moves every day's date: then the day numbers stand alone
+    explored_start = any(a.path == "start_date" for a in grid.sweep.spec.axes)
+    dates = None if explored_start else _day_dates(raw, axis.path, axis.values, source)
     return {
         "path": axis.path,
         "kind": "slider" if ordered else "select",
