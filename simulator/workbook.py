@@ -383,6 +383,10 @@ def schema_unit(unit: str) -> Unit:
     return registry_unit("USD/t/year" if unit == "USD/(t*year)" else unit)
 
 
+_DRAWN_PARAMETERS = frozenset({"low", "mode", "high", "mean", "sd"})
+"""Parameters of a distribution (``uniform``, ``triangular``, ``lognormal``), in the unit of the field it draws."""
+
+
 def parameter_unit(path: str, data: dict[str, Any]) -> Unit:
     """The unit of a scenario parameter: the schema's where it gives one, else its name's suffix.
 
@@ -397,6 +401,8 @@ def parameter_unit(path: str, data: dict[str, Any]) -> Unit:
     >>> days = "shocks.halt.processing_days"
     >>> parameter_unit(f"{days}.low", {}).label, parameter_unit(f"{days}.distribution", {}).label
     ('days', None)
+    >>> parameter_unit("shocks.halt.severity.high", {}).label  # drawn in place of a fixed severity
+    'fraction'
     """
     varied = _UNCERTAIN_VALUE.fullmatch(path)
     if varied:
@@ -406,6 +412,9 @@ def parameter_unit(path: str, data: dict[str, Any]) -> Unit:
         if isinstance(entry, dict) and isinstance(entry.get("path"), str):
             path = entry["path"] + varied[2]
     found = field_unit(path)
+    parent, _, name = path.rpartition(".")
+    if found is None and name in _DRAWN_PARAMETERS and parent:  # a distribution written in place of a value
+        found = field_unit(parent)
     if found is not None:
         return schema_unit(found)
     fields = field_schemas(path)
