@@ -173,20 +173,3 @@ class DemandCurve:
                 lost = np.maximum(lost, 0.0) + (self.scale * np.expm1(gone * self.rate) - gone)
         # never negative (the curve falls, substituting costs): below 0 only by rounding next to r = 1
         return np.maximum(lost, 0.0, out=lost) if isinstance(lost, np.ndarray) else np.maximum(lost, 0.0)
-
-
-def surplus_per_day(
-    price_ratio: Array,
-    elasticity: Array,
-    substituted: Array,
-    floor: Array,
-    max_share: Array,
-    full_price_ratio: Array,
-    today: Array | None = None,
-) -> Array:
-    """The surplus lost on the use given up, per unit of potential demand and of ``P0`` (:class:`DemandCurve`).
-
-    >>> round(float(surplus_per_day(np.array(2.0), -0.5, np.array(0.0), 0.0, 0.0, 10.0)), 6)  # 2 (√2 - 1) - 1/√2
-    0.12132
-    """
-    return DemandCurve(elasticity, floor, max_share, full_price_ratio).surplus(price_ratio, substituted, today)

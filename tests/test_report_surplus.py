@@ -18,8 +18,13 @@ import pytest
 from scipy.integrate import quad
 
 from simulator.report import render_report
-from simulator.surplus import surplus_per_day
+from simulator.surplus import DemandCurve
 from tests.helpers import ONE_REGION, build, run, shipped_group, shipped_result
+
+
+def surplus_per_day(r, elasticity, substituted, floor, max_share, full_price_ratio):
+    """The surplus lost per unit of potential demand and of ``P0``, on the curve of these parameters."""
+    return DemandCurve(elasticity, floor, max_share, full_price_ratio).surplus(r, substituted)
 
 
 def per_unit(r: float, e: float, substituted: float = 0.0, floor: float = 0.0, max_share: float = 0.0) -> float:
