@@ -87,17 +87,15 @@ def _percent(share: float) -> str:
 def shock_target(result: Result, index: int, *, materials: bool = True) -> str:
     """Who does what to whom: ``China → Japan``, ``China → all regions``, ``demand of the EU``.
 
-    A quota or a quota cut acts on the supplier's exports to the scenario's regions, not on
-    all it exports: "all regions" are those modelled.
+    A quota or a quota cut (which name no regions) acts on the supplier's exports to the
+    scenario's regions, not on all it exports: "all regions" are those modelled.
     """
     names = Names.of(result.scenario)
     spec = result.scenario.shocks[index]
     supplier = getattr(spec, "supplier", None)
     regions = getattr(spec, "regions", None)
     whom = ", ".join(names.region(r) for r in regions) if regions else "all regions"
-    if spec.kind in ("quota_cut", "export_quota"):
-        text = f"{names.region(supplier)} \u2192 all regions"
-    elif spec.kind == "demand_surge":
+    if spec.kind == "demand_surge":
         text = f"demand of {whom}"
     else:
         text = f"{names.region(supplier)} \u2192 {whom}"

@@ -112,18 +112,17 @@ def _close_call(alone: Run, members: tuple[str, ...]) -> str:
     needed is then a near miss.
     """
     ts = alone.result.timeseries
+    first_day = ts[ts["day"] == ts["day"].min()].set_index(["region", "material"])["days_of_cover"]
     lowest = None
     for member in members:
         for material in alone.materials():
-            if not alone.demands(member, material):
+            if not alone.demands(member, material) or (member, material) not in alone.lowest_day:
                 continue
-            rows = ts[(ts["region"] == member) & (ts["material"] == material)]
-            at = int(rows["days_of_cover"].to_numpy().argmin())
-            cover = float(rows["days_of_cover"].iloc[at])
-            if cover >= float(rows["days_of_cover"].iloc[0]):  # no fall: it never had more (a stockless member)
+            cover = float(alone.cell(member, material, "min_days_of_cover"))
+            if cover >= float(first_day[member, material]):  # no fall: it never had more (a stockless member)
                 continue
             if lowest is None or cover < lowest[0]:
-                lowest = (cover, member, material, int(rows["day"].iloc[at]))
+                lowest = (cover, member, material, alone.lowest_day[member, material])
     if lowest is None or lowest[0] >= CLOSE_CALL_DAYS:
         return ""
     cover, member, material, day = lowest

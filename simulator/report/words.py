@@ -82,7 +82,7 @@ def over_days(horizon: int) -> str:
     >>> over_days(1), over_days(731)
     ('over the 1 day', 'over the 731 days')
     """
-    return f"over the {horizon} day{'' if horizon == 1 else 's'}"
+    return f"over the {plural(horizon, 'day')}"
 
 
 def days(value: float) -> str:
