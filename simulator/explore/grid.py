@@ -24,7 +24,9 @@ import numpy as np
 
 from simulator.errors import InputError, Problem
 from simulator.plan import compile_plan
+from simulator.results import date_of
 from simulator.scenario import apply_overrides, validate_data
+from simulator.scenario.checks import day_number
 from simulator.sweep import SweepSpec, plan_sweep
 from simulator.sweep.runner import (
     Chunk,
@@ -146,9 +148,9 @@ def on_axis(value: Any, values: tuple[Any, ...], start_date: Any) -> Any:
         return value
     when = as_date(value)
     if when is not None and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return (when - start).days
+        return day_number(when, start)
     if isinstance(value, int) and all(isinstance(v, dt.date) for v in values):
-        return start + dt.timedelta(days=value)
+        return date_of(start, value)
     return value
 
 

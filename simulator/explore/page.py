@@ -33,7 +33,9 @@ from simulator.output_folder import write_file
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.plan import compile_plan
 from simulator.randomness import run_seed
+from simulator.results import date_label
 from simulator.scenario import scenario_hash
+from simulator.scenario.load import field_unit
 from simulator.scenario.schema import RANDOM_TYPES
 from simulator.sweep.runner import build_point
 
@@ -70,21 +72,17 @@ def _start(values: tuple[Any, ...], current: Any) -> int:
     return min(range(len(values)), key=lambda i: abs(values[i] - current)) if numbers else 0
 
 
-def _day_dates(raw: dict[str, Any], path: str, values: tuple[Any, ...], source: str) -> list[dt.date] | None:
-    """The dates of an axis of day numbers on a field that takes a day or a date; else None.
+def _day_texts(raw: dict[str, Any], path: str, values: tuple[Any, ...], source: str) -> list[str] | None:
+    """The labels of an axis of day numbers with each day's date (``241 (30 Aug 2026)``).
 
-    The field is a day when the scenario accepts the date of the axis' first day in place
-    of its number (a shock's ``start`` or ``end`` does; a number of days or tonnes does not).
+    Only for a field that takes a day or a date, in a scenario with a start date; else None.
     """
     start = as_date(current_value(raw, "start_date", source))
-    if start is None or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+    if start is None or field_unit(path) != "day or date":
         return None
-    dates = [start + dt.timedelta(days=v) for v in values]
-    try:
-        build_point(raw, {path: dates[0]}, source)
-    except (InputError, ValueError, TypeError, KeyError):
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         return None
-    return dates
+    return [f"{yaml_text(v)} ({date_label(start, v)})" for v in values]
 
 
 def _axis(grid: Grid, index: int) -> dict[str, Any]:
@@ -101,12 +99,12 @@ def _axis(grid: Grid, index: int) -> dict[str, Any]:
     labels = [yaml_text(v) for v in axis.values]
     # an explored start date moves every day's date: then the day numbers stand alone
     explored_start = any(a.path == "start_date" for a in grid.sweep.spec.axes)
-    dates = None if explored_start else _day_dates(raw, axis.path, axis.values, source)
+    texts = None if explored_start else _day_texts(raw, axis.path, axis.values, source)
     return {
         "path": axis.path,
         "kind": "slider" if ordered else "select",
         "labels": labels,
-        "texts": labels if dates is None else [f"{v} ({d.day} {d:%b %Y})" for v, d in zip(labels, dates, strict=True)],
+        "texts": labels if texts is None else texts,
         "options": [shlex.quote(f"{axis.path}={yaml_text(v)}") for v in axis.values],
         "start": start,
     }
