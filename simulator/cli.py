@@ -381,14 +381,15 @@ def validate(scenarios: tuple[str, ...]) -> None:
         else:
             raise InputError("no scenario files (*.yaml, *.yml) in this folder", given)
     from simulator.scenario import load_raw
-    from simulator.scenario.load import discrete_problems
+    from simulator.scenario.load import value_problems
     from simulator.scenario.portfolio import capacity_notes
 
     failed = False
     for path in files:
         try:
             loaded = load_scenario(path)
-            if problems := discrete_problems(load_raw(path), loaded, path):
+            discrete = [(i, e.path, getattr(e, "values", None) or []) for i, e in enumerate(loaded.uncertain)]
+            if problems := value_problems(load_raw(path), path, discrete):
                 raise ScenarioError(problems, path)
         except ScenarioError as exc:
             failed = True

@@ -344,20 +344,25 @@ def validate_data(data: dict[str, Any], source: str | None = None) -> Scenario:
     return scenario
 
 
-def discrete_problems(data: dict[str, Any], scenario: Scenario, source: str) -> list[Problem]:
-    """Each value of a discrete ``uncertain:`` entry that the field cannot take (``uncertain.<i>``).
+def value_problems(
+    data: dict[str, Any],
+    source: str,
+    entries: Iterable[tuple[int, str, Iterable[Any]]],
+    text: Callable[[Any], str] = repr,
+) -> list[Problem]:
+    """For each ``(i, path, values)``, the first value the field cannot take, as a problem of ``uncertain.<i>``.
 
-    A sampling study checks them before its first run; ``stockpile validate`` checks them
-    too, so a bad value is found without sampling.
+    ``stockpile validate`` passes each discrete ``uncertain:`` entry's values, a sampling
+    study each input's extremes, so a bad value is found before any run.
     """
     problems = []
-    for i, entry in enumerate(scenario.uncertain):
-        for value in getattr(entry, "values", None) or []:
+    for i, path, values in entries:
+        for value in values:
             try:
-                validate_data(apply_overrides(copy.deepcopy(data), [(entry.path, value)]), source)
+                validate_data(apply_overrides(copy.deepcopy(data), [(path, value)]), source)
             except InputError as exc:
                 reasons = "; ".join(f"{p.path}: {p.message}" if p.path else p.message for p in exc.problems)
-                problems.append(Problem(f"uncertain.{i}", f"{entry.path}={value!r} is not valid: {reasons}"))
+                problems.append(Problem(f"uncertain.{i}", f"{path}={text(value)} is not valid: {reasons}"))
                 break
     return problems
 

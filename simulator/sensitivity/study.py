@@ -25,9 +25,10 @@ import pandas as pd
 
 from simulator.errors import InputError, Problem
 from simulator.scenario import Scenario, validate_data
+from simulator.scenario.load import value_problems
 from simulator.scenario.uncertain import Input, inputs_of, values_at
 from simulator.sweep.columns import check_metrics
-from simulator.sweep.runner import CHUNK_RUNS, build_point, plan_points, run_points
+from simulator.sweep.runner import CHUNK_RUNS, plan_points, run_points
 
 MAX_SAMPLE_RUNS = 10_000_000
 """Most runs one study may ask for (as a sweep's ``--max-runs``)."""
@@ -181,18 +182,9 @@ def plan_study(raw: dict[str, Any], source: str, metrics: Iterable[str] = (), on
     if only:
         inputs = tuple(i for i in inputs if i.path in only)
     names = check_metrics(list(metrics) or default_metrics(scenario), scenario.regions, scenario.materials)
-    problems = []
     number = {entry.path: i for i, entry in enumerate(scenario.uncertain)}
-    for item in inputs:
-        i = number[item.path]
-        for value in item.extremes():
-            try:
-                build_point(raw, {item.path: value}, source)
-            except InputError as exc:
-                reasons = "; ".join(f"{p.path}: {p.message}" if p.path else p.message for p in exc.problems)
-                problems.append(Problem(f"uncertain.{i}", f"{item.path}={_text(value)} is not valid: {reasons}"))
-                break
-    if problems:
+    ends = [(number[item.path], item.path, item.extremes()) for item in inputs]
+    if problems := value_problems(raw, source, ends, text=_text):
         raise InputError(problems, source)
     return Study(raw, source, scenario, inputs, tuple(dict.fromkeys(names)))
 
