@@ -74,11 +74,9 @@ def _parsed(text: str, name: str) -> tuple[str, Any]:
 def whole(value: Any, name: str, least: int, most: int | None = None) -> int:
     """An option that must be a whole number ``>= least`` (and ``<= most`` when given)."""
     value = plain(value)
-    if most is not None:
-        if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
-            raise InputError(f"{name}: must be a whole number in [{least}, {most}], got {value!r}")
-    elif isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise InputError(f"{name}: must be a whole number >= {least}, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or value < least or (most is not None and value > most):
+        bounds = f">= {least}" if most is None else f"in [{least}, {most}]"
+        raise InputError(f"{name}: must be a whole number {bounds}, got {value!r}")
     return value
 
 
