@@ -16,6 +16,7 @@ a later first shortfall.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +67,11 @@ class Run:
     def cell(self, region: str, material: str, name: str) -> Any:
         """A summary value of one region and material."""
         return self.cells[region, material][name]
+
+    def short_of(self, regions: Iterable[str], materials: Iterable[str]) -> float:
+        """The shortfall of ``regions`` of ``materials`` added up (t)."""
+        materials = list(materials)
+        return float(sum(self.cell(r, m, "shortfall_t") or 0.0 for r in regions for m in materials))
 
     def tag(self, text: str, value: Any, metric: str) -> str:
         """``text`` tagged as this run's ``metric``."""

@@ -30,11 +30,6 @@ def _pool_materials(run: Run) -> list[str]:
     return [m for m in run.materials() if m in held]
 
 
-def _short_of(run: Run, members: list[str], materials: list[str]) -> float:
-    """The members' shortfall of ``materials`` in ``run`` (t)."""
-    return float(sum(run.cell(m, x, "shortfall_t") or 0.0 for m in members for x in materials))
-
-
 def changed_shortfalls(run: Run, other: Run) -> list[tuple[str, float, float]]:
     """``(member, t in run, t in other)`` for each member whose shortfall differs as shown (rounded tonnes)."""
     changed = []
@@ -118,7 +113,7 @@ def pooling_line(run: Run, apart: Run | None) -> str:
     elif apart_t > pooled_t:
         losers = any(pooled > alone for _, pooled, alone in changed_shortfalls(run, apart))
         held_materials = _pool_materials(run)
-        before, after = (_short_of(of, members, held_materials) for of in (apart, run))
+        before, after = (of.short_of(members, held_materials) for of in (apart, run))
         if losers and before > 0 and before - after < MOSTLY_MOVES * before:
             cut = percent((before - after) / before)
             of_what = "" if len(held_materials) == len(run.materials()) else " of the materials the pool holds"

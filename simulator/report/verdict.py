@@ -249,7 +249,7 @@ def _mixed_total(run: Run, alone: Run | None, who: list[str]) -> bool:
     for of in (run, alone):
         if of is None:
             continue
-        short = [m for m in of.materials() if sum(of.cell(r, m, "shortfall_t") or 0.0 for r in who) > 0]
+        short = [m for m in of.materials() if of.short_of(who, [m]) > 0]
         if len(short) > 1:
             return True
     return False
@@ -285,7 +285,7 @@ def whom_line(run: Run, accounts: dict[str, Account]) -> str:
     members = run.result.structure.member_names
     for material in run.materials():
         held = sum(a.stakes[material].contributed_t for a in accounts.values() if material in a.stakes)
-        short = sum(float(run.cell(m, material, "shortfall_t") or 0.0) for m in members)
+        short = run.short_of(members, [material])
         if held == 0 and short >= VISIBLE_T:
             what = run.names.material_text(material)
             sentences.append(f"The pool holds no {what}, of which the members are short of {tonnes(short)}.")
@@ -307,10 +307,7 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
     held = ts[ts["region"].isin(members)]
     parts = []
     for material in run.materials():
-        avoided = sum(
-            float(alone.cell(m, material, "shortfall_t") or 0.0) - float(run.cell(m, material, "shortfall_t") or 0.0)
-            for m in members
-        )
+        avoided = alone.short_of(members, [material]) - run.short_of(members, [material])
         stakes = [a.stakes[material] for a in accounts.values() if material in a.stakes]
         if avoided < VISIBLE_T or not stakes or any(s.price_usd_per_kg is None for s in stakes):
             continue
@@ -342,16 +339,13 @@ def units_line(run: Run, alone: Run | None) -> str:
     if len(counted) < 2 and not (apart and _mixed_total(run, alone, who)):
         return ""
 
-    def short(of: Run, material: str) -> float:
-        return float(sum(of.cell(r, material, "shortfall_t") or 0.0 for r in who))
-
     parts = []
     for m in run.materials():
         what = f" of {materials[m].tonnes_of}" if materials[m].tonnes_of else ""
-        text = f"{run.names.material_text(m)} {tonnes(short(run, m))}{what}"
+        text = f"{run.names.material_text(m)} {tonnes(run.short_of(who, [m]))}{what}"
         if alone is not None:
-            without = short(alone, m)
-            cut = without - short(run, m)
+            without = alone.short_of(who, [m])
+            cut = without - run.short_of(who, [m])
             change = f", {percent(cut / without)} less" if without > 0 and cut > 0 else ""
             text += f" ({tonnes(without)} without the joint stock{change})"
         parts.append(text)
