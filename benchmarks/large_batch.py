@@ -15,7 +15,6 @@ import copy
 import resource
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,11 +52,16 @@ def _grown(data: dict[str, Any], sources: tuple[str, str], size: int) -> None:
         _copy_entries(data, source, [f"{source}_{n}" for n in range(2, copies + 2)])
 
 
-def _quotas_scaled(data: dict[str, Any], factor: Callable[[dict[str, Any]], float]) -> None:
-    """Each export quota's tonnes times ``factor(shock)``: as many more as now share it."""
-    for shock in data["shocks"]:
+def _quotas_scaled(data: dict[str, Any], factors: list[float]) -> None:
+    """Each export quota's tonnes times its shock's factor (as many more as now share it)."""
+    for shock, factor in zip(data["shocks"], factors, strict=True):
         if shock["kind"] == "export_quota":
-            shock["tonnes_per_period"] *= factor(shock)
+            shock["tonnes_per_period"] *= factor
+
+
+def _materials_served(data: dict[str, Any]) -> list[int]:
+    """How many materials each shock acts on: those it lists, else every material."""
+    return [len(shock.get("materials", data["materials"])) for shock in data["shocks"]]
 
 
 def _noisy(data: dict[str, Any], days: int) -> None:
@@ -75,7 +79,7 @@ def club(members: int, days: int) -> Scenario:
     _grown(data, ("japan", "eu"), members)
     # what all members share grows with them: every quota (it serves every region) and
     # every supplier's capacity, so each copy meets the limits its original met
-    _quotas_scaled(data, lambda shock: members / 2)
+    _quotas_scaled(data, [members / 2] * len(data["shocks"]))
     for supplier in data["suppliers"].values():
         supplier["capacity_t_per_day"] = {m: t * members / 2 for m, t in supplier.get("capacity_t_per_day", {}).items()}
         for addition in supplier.get("capacity_additions", []):
@@ -96,10 +100,10 @@ def assortment(materials: int, days: int) -> Scenario:
     data: dict[str, Any] = copy.deepcopy(load_raw(REPLAY))
     data.pop("uncertain", None)
     _noisy(data, days)
-    covered = {id(shock): len(shock.get("materials", ["light_ree", "heavy_ree"])) for shock in data["shocks"]}
+    before = _materials_served(data)
     _grown(data, ("light_ree", "heavy_ree"), materials)
     # a quota on every material (or on copied ones) is shared by the copies too
-    _quotas_scaled(data, lambda shock: len(shock.get("materials", range(materials))) / covered[id(shock)])
+    _quotas_scaled(data, [after / was for after, was in zip(_materials_served(data), before, strict=True)])
     return validate_data(data, f"{REPLAY.name} with {materials} materials")
 
 
