@@ -84,6 +84,7 @@ class Recorder:
             record: [q for q in _RECORDED if q.record == record]
             for record in ("market", "agreement", "procurement", "recorder")
         }
+        self._logged = {table: in_table(table) for table in ("releases", "auctions")}
         self.releases: list[dict[str, Any]] = []
         self.auctions: list[dict[str, Any]] = []
         self.summary: dict[str, np.ndarray] = {}
@@ -117,7 +118,7 @@ class Recorder:
                     row: dict[str, Any] = {"day": day, "material": material}
                     if table == "releases":
                         row["mechanism"] = rule_name(int(a.rule[j, 0]))
-                    for q in in_table(table):
+                    for q in self._logged[table]:
                         value = getattr(a, q.name)
                         if "member" in q.axes:
                             row.update({f"{q.column_name}.{m}": value[n, j, 0] for n, m in enumerate(members)})
