@@ -105,6 +105,19 @@ def test_a_mapping_and_one_of_its_keys_are_not_both_uncertain(order):
     assert f"uncertain.1.path: '{second['path']}' and uncertain.0 ('{first['path']}') overlap" in text
 
 
+def test_a_mapping_over_two_uncertain_keys_names_the_first_and_a_longer_name_is_no_key():
+    """Overlaps are found by the dotted paths a path lies inside: ``ree`` holds ``ree.noise_cv``,
+    not a field whose name merely begins with ``ree``; the earliest overlapping entry is named."""
+    level, noise = entry(low=70, high=90), entry(path="regions.eu.demand.ree.noise_cv", low=0.0, high=0.1)
+    mapping = entry(path="regions.eu.demand.ree", values=[{"tonnes_per_day": 80}, {"tonnes_per_day": 90}])
+    text = problems(with_uncertain(level, noise, mapping))
+    assert "uncertain.2.path: 'regions.eu.demand.ree' and uncertain.0 ('regions.eu.demand.ree.tonnes_per_day')" in text
+    assert "uncertain.1.path" not in text  # two keys of one mapping do not overlap
+    longer = entry(path="regions.eu.demand.ree.tonnes_per_day_x", low=1, high=2)
+    text = problems(with_uncertain(level, longer))
+    assert "uncertain.1.path: no such field in the scenario" in text and "overlap" not in text
+
+
 def test_paths_reach_list_items_by_id_and_index_and_fields_left_at_their_default():
     data = with_uncertain(
         entry(path="shocks.halt.end", low=100, high=200),

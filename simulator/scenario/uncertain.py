@@ -114,16 +114,24 @@ def _nested(a: str, b: str) -> bool:
     return b.startswith(a + ".") or a.startswith(b + ".")
 
 
+def _enclosing(path: str) -> list[str]:
+    """The paths ``path`` lies inside: ``x`` and ``x.y`` for ``x.y.z``."""
+    return [path[:k] for k, char in enumerate(path) if char == "."]
+
+
 def check_uncertain(s: Scenario) -> list[Problem]:
     """Every problem of the scenario's uncertain entries: paths that lead nowhere, twice or to no number."""
     problems: list[Problem] = []
     seen: dict[str, int] = {}
+    inside: set[str] = set()  # the paths that a path seen lies inside: a sampled study declares dozens
     for i, entry in enumerate(s.uncertain):
         where = f"uncertain.{i}.path"
         if entry.path in seen:
             problems.append(Problem(where, f"'{entry.path}' is already uncertain.{seen[entry.path]}"))
             continue
-        if nesting := next((p for p in seen if _nested(p, entry.path)), None):
+        enclosing = _enclosing(entry.path)
+        overlaps = entry.path in inside or any(path in seen for path in enclosing)
+        if overlaps and (nesting := next(p for p in seen if _nested(p, entry.path))):
             problems.append(
                 Problem(
                     where,
@@ -133,6 +141,7 @@ def check_uncertain(s: Scenario) -> list[Problem]:
             )
             continue
         seen[entry.path] = i
+        inside.update(enclosing)
         if entry.path.split(".")[0] in NOT_INPUTS:
             problems.append(Problem(where, f"'{entry.path}' is not a model input"))
             continue
