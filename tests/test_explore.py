@@ -599,6 +599,12 @@ def test_only_an_axis_of_day_numbers_shows_their_dates(tmp_path):
         ["-100 (23 Sep 2025)", "0 (1 Jan 2026)"],
     ]
     assert meta["axes"][0]["labels"] == ["10", "30"]  # the link and --set keep the number
+    # a hand-written link may name a day by its date too (tonnes have no other spelling)
+    assert [a["aliases"] for a in meta["axes"]] == [
+        ["2026-01-11", "2026-01-31"],
+        [None, None],
+        ["2025-09-23", "2026-01-01"],
+    ]
     # without a start date there is no date to show
     bare = tmp_path / "bare.html"
     result = CliRunner().invoke(
@@ -614,3 +620,14 @@ def test_only_an_axis_of_day_numbers_shows_their_dates(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert read_page(moving.read_text(encoding="utf-8"))[0]["axes"][0]["texts"] == ["10", "30"]
+    moved = read_page(moving.read_text(encoding="utf-8"))[0]["axes"]
+    assert moved[0]["aliases"] == [None, None] and moved[1]["aliases"] == [None, None]
+    # an axis of dates may be named by day numbers: 1 Feb 2026 is day 31 from 1 Jan 2026
+    dates = tmp_path / "dates.html"
+    on_dates = ["--axis", "shocks.halt.end=2026-01-11,2026-02-01"]
+    result = CliRunner().invoke(
+        main, ["explore", _scenario(tmp_path, data), *on_dates, "--workers", "1", "-o", str(dates)]
+    )
+    assert result.exit_code == 0, result.output
+    (axis,) = read_page(dates.read_text(encoding="utf-8"))[0]["axes"]
+    assert axis["labels"] == ["2026-01-11", "2026-02-01"] and axis["aliases"] == ["10", "31"]

@@ -442,6 +442,13 @@ def test_an_axis_of_day_numbers_shows_their_dates(browser, noisy):
     assert "--set shocks.halt.end=45" in browser.find_element(By.ID, "command").text
     bar = browser.find_element(By.CSS_SELECTOR, '#chart-0-0 rect.shock[data-shock="halt"]')
     assert (bar.get_attribute("data-start"), bar.get_attribute("data-end")) == ("0", "45")
+    # a hand-written link may give the day as its date: 31 Jan 2026 is day 30, opened as such
+    browser.get("about:blank")
+    browser.get(path.as_uri() + "#shocks.halt.end=2026-01-31")
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+    state[2] = 0
+    _check_point(browser, meta, data, state)
+    assert not browser.find_element(By.ID, "link-note").is_displayed()
 
 
 def test_a_link_to_values_off_the_grid_says_what_it_ignored(browser, pair):

@@ -33,8 +33,9 @@ from simulator.output_folder import write_file
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.plan import compile_plan
 from simulator.randomness import run_seed
-from simulator.results import date_label
+from simulator.results import date_label, date_of
 from simulator.scenario import scenario_hash
+from simulator.scenario.checks import day_number
 from simulator.scenario.load import field_unit
 from simulator.scenario.schema import RANDOM_TYPES
 from simulator.sweep.runner import build_point
@@ -85,11 +86,32 @@ def _day_texts(raw: dict[str, Any], path: str, values: tuple[Any, ...], source: 
     return [f"{yaml_text(v)} ({date_label(start, v)})" for v in values]
 
 
+def _other_spellings(raw: dict[str, Any], path: str, values: tuple[Any, ...], source: str) -> list[str | None]:
+    """Each value of a day axis as a hand-written link may also write it.
+
+    A day number's date (``2026-08-30`` for 241 from 1 Jan 2026) or a date's day number,
+    for a field that takes a day or a date in a scenario with a start date; else None each.
+    """
+    start = as_date(current_value(raw, "start_date", source))
+    if start is None or field_unit(path) != "day or date":
+        return [None] * len(values)
+    return [_other_spelling(v, start) for v in values]
+
+
+def _other_spelling(value: Any, start: dt.date) -> str | None:
+    if isinstance(value, dt.date):
+        return str(day_number(value, start))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(date_of(start, value))
+    return None
+
+
 def _axis(grid: Grid, index: int) -> dict[str, Any]:
     """An axis as the page shows it: labels, the ``--set`` option of each value, the start value.
 
     ``labels`` are the values as the link and ``--set`` write them; ``texts`` as the controls
-    show them, a day number with its date when the scenario has a start date ("241 (30 Aug 2026)").
+    show them, a day number with its date when the scenario has a start date ("241 (30 Aug 2026)");
+    ``aliases`` how a hand-written link may also name a day (its date, or a date's day number).
     """
     axis = grid.sweep.spec.axes[index]
     ordered = all(isinstance(v, int | float | dt.date) and not isinstance(v, bool) for v in axis.values)
@@ -100,11 +122,13 @@ def _axis(grid: Grid, index: int) -> dict[str, Any]:
     # an explored start date moves every day's date: then the day numbers stand alone
     explored_start = any(a.path == "start_date" for a in grid.sweep.spec.axes)
     texts = None if explored_start else _day_texts(raw, axis.path, axis.values, source)
+    aliases = [None] * len(labels) if explored_start else _other_spellings(raw, axis.path, axis.values, source)
     return {
         "path": axis.path,
         "kind": "slider" if ordered else "select",
         "labels": labels,
         "texts": labels if texts is None else texts,
+        "aliases": aliases,
         "options": [shlex.quote(f"{axis.path}={yaml_text(v)}") for v in axis.values],
         "start": start,
     }
