@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import select
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import numpy as np
@@ -84,12 +85,43 @@ def test_a_task_that_always_fails_raises_here(forking):
         run_shared([lambda: None, broken])
 
 
+@pytest.fixture
+def gate(monkeypatch):
+    """Hold a forked child's task until the test has seen the parent's error, then see it out.
+
+    ``wait()`` (in the child) returns once ``open_and_join()`` (here, after the error) is
+    called; ``open_and_join()`` then waits for every child forked meanwhile to end, unless
+    it was already killed and reaped. A child still alive after the error therefore goes
+    on to write, and the test sees it: no sleep long enough for the child to have written.
+    """
+    read_end, write_end = os.pipe()
+    children: list[int] = []
+    fork = forked._fork
+    monkeypatch.setattr(forked, "_fork", lambda work: children.append(fork(work)) or children[-1])
+
+    class Gate:
+        @staticmethod
+        def wait() -> None:
+            select.select([read_end], [], [], 60)  # never a hang if the parent does not open it
+
+        @staticmethod
+        def open_and_join() -> None:
+            os.write(write_end, b"x")
+            for child in children:
+                with contextlib.suppress(ChildProcessError):  # reaped already: killed before the gate
+                    os.waitpid(child, 0)
+
+    yield Gate
+    os.close(read_end)
+    os.close(write_end)
+
+
 @needs_fork
-def test_an_error_here_kills_the_child_before_it_writes(tmp_path, forking):
+def test_an_error_here_kills_the_child_before_it_writes(tmp_path, forking, gate):
     late = tmp_path / "late.txt"
 
     def slow() -> None:
-        time.sleep(1.0)
+        gate.wait()
         late.write_text("written after the parent failed")
 
     def broken() -> None:
@@ -97,7 +129,7 @@ def test_an_error_here_kills_the_child_before_it_writes(tmp_path, forking):
 
     with pytest.raises(ValueError, match="stop"):
         run_shared([broken, slow])
-    time.sleep(1.5)  # the child would have written by now
+    gate.open_and_join()  # a child not killed by now writes before this returns
     assert not late.exists()
 
 
@@ -199,19 +231,19 @@ def test_map_shared_counts_every_result_once(forking):
 
 
 @needs_fork
-def test_map_shared_stops_the_child_when_an_error_here_comes_first(tmp_path, forking):
+def test_map_shared_stops_the_child_when_an_error_here_comes_first(tmp_path, forking, gate):
     parent, late = os.getpid(), tmp_path / "late.txt"
 
     def slow_in_the_child(x: int) -> int:
         if os.getpid() == parent:
             raise ValueError("bad here")
-        time.sleep(0.5)
+        gate.wait()
         late.write_text("the child went on")
         return x
 
     with pytest.raises(ValueError, match="bad here"):
         map_shared(slow_in_the_child, [0, 1])
-    time.sleep(1.0)
+    gate.open_and_join()  # a child not stopped by now writes before this returns
     assert not late.exists()
 
 
