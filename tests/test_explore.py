@@ -8,6 +8,7 @@ import json
 import re
 import shlex
 import zlib
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,7 @@ from simulator.explore.data import (
     unpack,
 )
 from simulator.explore.grid import (
+    CURVES,
     MAX_POINTS,
     MAX_TOTAL_RUNS,
     PERCENTILES,
@@ -44,11 +46,13 @@ from simulator.explore.grid import (
     _headline,
     _percentiles,
     _run_headlines,
+    chunk_runs_for,
     headline_names,
 )
 from simulator.explore.page import MAX_PAGE_BYTES, read_page
 from simulator.scenario import load_raw
 from simulator.sweep import Sweep, SweepSpec, parse_axis
+from simulator.sweep.runner import scenario_batch_runs
 
 # --- packing ---------------------------------------------------------------------------
 
@@ -144,7 +148,14 @@ def test_blocks_packed_in_a_forked_child_give_the_same_blob(monkeypatch):
 @functools.cache
 def _planned_2000_points(runs: int) -> Sweep:
     """2,000 grid points of the shipped stochastic replay (1,000 ratios x 2 rules), planned once
-    per number of runs: validating each point is most of the cost of planning."""
+    in all: validating each axis value is most of the cost of planning, and none of it depends
+    on the runs per point. The grid of fewer runs is the planned one with the spec, the run list
+    and the chunk size that :func:`plan_grid` gives for them (its replicates' seeds unchanged)."""
+    if runs != 100:
+        planned = _planned_2000_points(100)
+        first_runs = [run for run in planned.runs if run[1] < runs]
+        chunk_runs = chunk_runs_for(runs, len(planned.points), 1, scenario_batch_runs(planned.first, CURVES))
+        return replace(planned, spec=replace(planned.spec, runs=runs), runs=first_runs, chunk_runs=chunk_runs)
     source = "scenarios/embargo_stochastic.yaml"
     axes = (parse_axis("agreement.ratio.japan=0.001:1:0.001"), parse_axis("agreement.mechanism=hybrid,fair_ratio"))
     return plan_grid(load_raw(source), source, SweepSpec(axes, runs=runs))
