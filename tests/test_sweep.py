@@ -333,15 +333,21 @@ def test_unreachable_dask_scheduler_exits_2(tmp_path, address):
 # --- a Dask cluster that goes away: exit 3, one line, no traceback --------------------------------
 
 CLUSTER = """
-import sys
+import sys, time
 from distributed import LocalCluster
 cluster = LocalCluster(
     n_workers=int(sys.argv[1]), threads_per_worker=1, processes=False, protocol="tcp://", host="127.0.0.1",
     dashboard_address=None,
 )
 print(cluster.scheduler_address, flush=True)
+deadline = time.monotonic() + 60
+while not cluster.scheduler.workers and time.monotonic() < deadline:
+    time.sleep(0.01)
+print("a worker joined" if cluster.scheduler.workers else "no worker joined", flush=True)
 sys.stdin.read()
 """
+"""A local cluster of ``sys.argv[1]`` workers in the scheduler's process: prints its address,
+then whether a worker (its own or one started on that address) joined within 60 s."""
 LONG_SWEEP = ("--grid", "agreement.ratio.japan=0:1:0.1", "--runs", 24, "--chunk-runs", 2)
 
 
@@ -357,15 +363,19 @@ def wait_for_a_chunk(sweep: subprocess.Popen, out: Path) -> None:
 
 
 def test_a_sweep_whose_dask_workers_all_died_stops_with_exit_3(tmp_path):
-    """The only worker is killed after the first chunk: exit 3 after --dask-timeout, not a wait forever."""
+    """The only worker is killed after the first chunk: exit 3 after --dask-timeout (its shortest, 0.1 s),
+    not a wait forever."""
     scheduler = python("-c", CLUSTER, 0, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     worker = sweep = None
     try:
         address = scheduler.stdout.readline().strip()
         worker = python("-m", "distributed.cli.dask_worker", address, "--no-nanny", "--nthreads", 1,
                         "--no-dashboard", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        # the sweep starts with its worker in the cluster, so its shortest timeout cannot run out before
+        # the worker joins: only the killed worker's absence stops it (after two polls, DASK_POLL_S apart)
+        assert scheduler.stdout.readline().strip() == "a worker joined"
         out = tmp_path / "out"
-        args = ("sweep", write(tmp_path), *LONG_SWEEP, "--dask", address, "--dask-timeout", 1, "-o", out)
+        args = ("sweep", write(tmp_path), *LONG_SWEEP, "--dask", address, "--dask-timeout", 0.1, "-o", out)
         sweep = python("-m", "simulator.cli", *args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         wait_for_a_chunk(sweep, out)
         worker.kill()
@@ -378,7 +388,7 @@ def test_a_sweep_whose_dask_workers_all_died_stops_with_exit_3(tmp_path):
     assert sweep.returncode == 3, stderr
     lines = stderr.strip().splitlines()
     assert len(lines) == 1, stderr  # no Dask warnings or tracebacks
-    assert lines[0].startswith("sweep stopped by an error: no live Dask worker for 1 s: "), stderr
+    assert lines[0].startswith("sweep stopped by an error: no live Dask worker for 0.1 s: "), stderr
     assert lines[0].endswith("run the same command to resume")
 
 
@@ -387,6 +397,7 @@ def test_a_sweep_whose_dask_scheduler_died_stops_with_exit_3_and_one_line(tmp_pa
     sweep = None
     try:
         address = cluster.stdout.readline().strip()
+        assert cluster.stdout.readline().strip() == "a worker joined"  # its own
         out = tmp_path / "out"
         args = ("sweep", write(tmp_path), *LONG_SWEEP, "--dask", address, "-o", out)
         sweep = python("-m", "simulator.cli", *args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
