@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import simulator
@@ -245,3 +247,53 @@ def test_the_explorer_page_of_make_explore_is_the_size_the_docs_give(tmp_path, m
     stated = re.search(r"the `make explore` page, 1,008 points with one\s+run each, is ([0-9.]+) MB", explorer_doc)
     assert stated is not None
     assert f"{(tmp_path / 'explorer.html').stat().st_size / 1e6:.2f}" == stated[1]
+
+
+# --- report: an output that is one of its inputs is refused, as stockpile report -S -o S refuses it ---
+
+
+def _pair_file(folder, name="pair"):
+    import yaml
+
+    from tests.helpers import TWO_MEMBERS
+
+    path = folder / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(TWO_MEMBERS))
+    return path
+
+
+def test_report_refuses_to_write_over_the_scenario_it_reads_as_the_command_does(tmp_path):
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    scenario = _pair_file(tmp_path)
+    before = scenario.read_bytes()
+    with pytest.raises(simulator.InputError) as raised:
+        simulator.report(scenario, scenario)
+    assert str(raised.value) == f"{scenario}: is the input {scenario}; write the output to another file"
+    assert scenario.read_bytes() == before  # still the YAML, not HTML
+    result = CliRunner().invoke(main, ["report", str(scenario), "-o", str(scenario)])
+    assert result.exit_code == 2 and result.output == f"error: {raised.value}\n"
+    assert scenario.read_bytes() == before
+
+
+def test_report_refuses_its_baseline_and_a_scenario_named_bare_as_output(tmp_path, monkeypatch):
+    (tmp_path / "scenarios").mkdir()
+    scenario = _pair_file(tmp_path / "scenarios")
+    baseline = _pair_file(tmp_path, "base")
+    monkeypatch.chdir(tmp_path)
+    relative = Path("scenarios/pair.yaml")  # what the bare name "pair" reads
+    for given, kwargs, output in (
+        (scenario, {"compare": baseline}, baseline),
+        ("pair", {}, relative),
+        (scenario, {}, tmp_path / "link.yaml"),  # the same file by another name
+    ):
+        if output.name == "link.yaml":
+            output.symlink_to(scenario)
+        before = output.read_bytes()
+        with pytest.raises(simulator.InputError) as raised:
+            simulator.report(given, output, **kwargs)
+        shown = {baseline: baseline, relative: relative}.get(output, scenario)
+        assert str(raised.value) == f"{output}: is the input {shown}; write the output to another file"
+        assert output.read_bytes() == before

@@ -287,7 +287,9 @@ def report(
     scenario
         A file path, a bare scenario name, scenario data or a ``Scenario``.
     path
-        The HTML file to write (its folder is created).
+        The HTML file to write (its folder is created). As for the command, an
+        :class:`InputError` before any run when it is one of the files read (the
+        scenario, ``compare`` or ``explorer``, by any name) or not a regular file.
     compare
         A baseline scenario to compare against (``--compare``); ``set`` applies to it too
         (a change inside ``agreement`` only when it has an agreement), as the command does.
@@ -306,6 +308,7 @@ def report(
     """
     from simulator.engine import simulate
     from simulator.output import check_writable
+    from simulator.output_folder import refuse_to_replace
     from simulator.report import comparison_problem, write_report
     from simulator.report.explorer import explorer_link
     from simulator.scenario.changes import with_changes
@@ -316,15 +319,29 @@ def report(
     loaded = load(scenario, pairs)
     check_drawable(loaded.scenario, loaded.source)
     changes = changes_of(raw_data(scenario, [])[0], pairs)
+    inputs = [loaded.source] if _is_path(scenario) else []  # the file read, a bare name resolved
     base = None
     if compare is not None:
         data, source = raw_data(compare, [])
         base, changes = with_changes(data, changes, source)
         if problem := comparison_problem(loaded.scenario, base):
             raise InputError(f"compare: {problem}", source)
+        if _is_path(compare):
+            inputs.append(source)
     target = Path(path)
+    page = Path(explorer) if explorer is not None else None
+    if page is not None:
+        inputs.append(page)
     run_data = loaded.data if loaded.data is not None else loaded.scenario.model_dump(mode="json")
-    link = explorer_link(target, Path(explorer) if explorer is not None else None, run_data)
+    link = explorer_link(target, page, run_data)
     check_writable(target.parent)
+    refuse_to_replace(target, inputs)  # as stockpile report: before the runs, so a refusal costs nothing
     baseline = simulate(base) if base is not None else None
-    return write_report(simulate(loaded.scenario), target, baseline=baseline, changes=changes, explorer=link)
+    return write_report(
+        simulate(loaded.scenario), target, baseline=baseline, changes=changes, explorer=link, inputs=inputs
+    )
+
+
+def _is_path(scenario: ScenarioLike | None) -> bool:
+    """A scenario given as a file path or a bare name (read from a file), not as data."""
+    return isinstance(scenario, str | os.PathLike)
