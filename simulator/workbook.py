@@ -313,6 +313,8 @@ def _row(sheet: Any, cells: list[WriteOnlyCell | None], row: tuple[Any, ...]) ->
             exact.value = repr(value)
             exact.data_type = "n"
             yield exact
+        elif isinstance(value, str) and value.startswith(NOT_TEXT_TO_OPENPYXL):
+            yield _text_cell(sheet, value, cell)
         elif cell is None or value is None:
             yield value
         else:
@@ -331,8 +333,26 @@ _HEADER_BORDER = Border(bottom=Side(style="thin", color="8899AA"))
 _HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="bottom")
 
 
+NOT_TEXT_TO_OPENPYXL = ("=", "#")
+"""How text starts that openpyxl would not store as text: ``=1+2`` as a formula, ``#N/A`` as an error value."""
+
+
+def _text_cell(sheet: Any, text: str, cell: WriteOnlyCell | None = None) -> WriteOnlyCell:
+    """A cell (``cell``, reused, or a new one) that holds ``text`` as text, whatever it starts with.
+
+    openpyxl stores a string starting with ``=`` as a formula (its data type ``f``) and an
+    error code such as ``#N/A`` as an error (``e``): a label ``=HYPERLINK(...)`` in a
+    scenario would become a live formula in the workbook. The data type ``s`` writes the
+    text as an inline string, read back exactly as given.
+    """
+    cell = cell if cell is not None else WriteOnlyCell(sheet)
+    cell.value = text
+    cell.data_type = "s"
+    return cell
+
+
 def _header_cell(sheet: Any, text: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=text)
+    cell = _text_cell(sheet, text)
     cell.font, cell.fill, cell.border, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_BORDER, _HEADER_ALIGNMENT
     return cell
 
@@ -452,12 +472,12 @@ def add_parameter_sheet(book: Workbook, title: str, data: dict[str, Any]) -> Non
     sheet.auto_filter.ref = f"A1:C{len(table) + 1}"
     sheet.append([_header_cell(sheet, text) for text in table.columns])
     for path, value, unit in table.itertuples(index=False):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = _text_cell(sheet, value) if isinstance(value, str) else WriteOnlyCell(sheet, value=value)
         if isinstance(value, dt.date):
             cell.number_format = DATE_FORMAT
         elif isinstance(value, float) and parameter_unit(path, data).percent:
             cell.number_format = "0.00%"
-        sheet.append([path, cell, unit])
+        sheet.append([_text_cell(sheet, path), cell, _text_cell(sheet, unit) if isinstance(unit, str) else unit])
 
 
 FIXED_TIME = dt.datetime(1980, 1, 1)

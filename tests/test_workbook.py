@@ -443,3 +443,45 @@ def test_first_day_columns_say_that_minus_one_is_never(auction_run, tmp_path):
     assert set(header_notes(compared["Comparison"])) == {"first_shortfall_day.japan", "first_shortfall_day.eu"}
     assert set(header_notes(compared["Summaries"])) == {"first_shortfall_day"}
     assert set(header_notes(compared["Comparison"]).values()) == {note}
+
+
+# --- text that openpyxl would take for a formula or an error is stored as text -------------------
+
+LINK = '=HYPERLINK("http://evil.example/","click")'
+"""A label that, stored as a formula, would be a live link in the workbook."""
+
+
+def _formulas_and_errors(path: Path) -> list[str]:
+    """The ``<f>`` elements and error cells (``t="e"``) of every sheet of the workbook at ``path``."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+    return re.findall(r"<f[ >].*?</f>|<c [^>]*t=\"e\"", xml)
+
+
+def test_scenario_text_that_looks_like_a_formula_is_text_in_the_run_workbook(tmp_path):
+    data = build(TWO_MEMBERS, materials__ree__label=LINK, regions__japan__label="=1+2", description="#N/A")
+    result = invoke("run", write(tmp_path, data), "--no-plots", "--excel", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "out" / "workbook.xlsx"
+    assert _formulas_and_errors(path) == []  # were <f>HYPERLINK(...)</f>, <f>1+2</f> and an error cell
+    sheet = openpyxl.load_workbook(path)["Scenario"]
+    cells = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
+    for parameter, text in (("materials.ree.label", LINK), ("regions.japan.label", "=1+2"), ("description", "#N/A")):
+        assert cells[parameter].value == text and cells[parameter].data_type == "s", parameter
+
+
+def test_table_text_that_looks_like_a_formula_is_text_in_every_column(tmp_path):
+    texts = ["=1+2", LINK, "#N/A", "=", "plain"]
+    book = Workbook(write_only=True)  # as the tool writes them
+    table = pd.DataFrame({"region": texts, "shortfall_t": [1.0, 2.0, 3.0, 4.0, 5.0], "=SUM(B2:B6)": texts})
+    workbook.add_table_sheet(book, "T", table)
+    book.save(tmp_path / "t.xlsx")
+    assert _formulas_and_errors(tmp_path / "t.xlsx") == []
+    read = openpyxl.load_workbook(tmp_path / "t.xlsx")["T"]
+    assert read.cell(row=1, column=3).value == "=SUM(B2:B6)"  # a header too
+    for column in (1, 3):
+        assert [read.cell(row=r, column=column).value for r in range(2, 7)] == texts
+    assert [read.cell(row=r, column=2).value for r in range(2, 7)] == [1.0, 2.0, 3.0, 4.0, 5.0]
