@@ -697,3 +697,54 @@ def test_who_owes_whom_states_its_amounts_in_one_unit():
     data["shocks"][0]["regions"] = ["japan", "eu", "us"]
     ledger = render_report(run(data)).split('<section id="ledger">')[1].split("</section>")[0]
     assert "Rare earths: EU (USD 2.4 m), US (USD 0.04 m) to Japan." in plain(ledger)
+
+
+# --- scenario text is escaped once: shown as written, never read as HTML -------------------------
+
+XSS = "<img src=x onerror=alert(1)>"
+AMP = "A&B"
+MATERIAL = "R&D <b>ree</b>"
+
+
+def _labelled(tmp_path: Path) -> tuple[Path, Path]:
+    """``TWO_MEMBERS`` with a market, labels that are HTML, and its baseline without the agreement (files)."""
+    data = build(TWO_MEMBERS, regions__japan__label=XSS, regions__eu__label=AMP, materials__ree__label=MATERIAL)
+    data["market"] = {"ree": {"reference_price_usd_per_kg": 50.0}}
+    base = build(data, name="base")
+    del base["agreement"]
+    paths = tmp_path / "labelled.yaml", tmp_path / "base.yaml"
+    for path, written in zip(paths, (data, base), strict=True):
+        path.write_text(yaml.safe_dump(written))
+    return paths
+
+
+def _assert_labels_are_text(text: str) -> str:
+    """No tag or attribute from the labels; their text as written (escaped once, not twice). The page's text."""
+    page = Page(text)
+    assert not [(tag, attrs) for tag, attrs in page.tags if tag in ("img", "b") or "onerror" in attrs]
+    shown = plain(text)
+    assert "&amp;" not in shown and "&lt;" not in shown  # escaped twice would show the entity
+    # the region findings (findings.py) and the rule (rule.py) name them as written
+    assert f"{XSS} first runs short on day 1 ({MATERIAL})" in shown
+    assert f"Members: {XSS} and {AMP}." in shown
+    return shown
+
+
+def test_labels_reach_the_report_as_text_with_a_baseline(tmp_path):
+    scenario, base = _labelled(tmp_path)
+    result = invoke("report", scenario, "-o", tmp_path / "r.html", "--compare", base)
+    assert result.exit_code == 0, result.output
+    shown = _assert_labels_are_text((tmp_path / "r.html").read_text(encoding="utf-8"))
+    # findings.py's comparison: without the agreement Japan is short of 20 t/day x 60 days = 1,200 t and the EU of
+    # 80 x 60 = 4,800 t, 6,000 t in all; the pool's 60 t released cuts it to 5,940 t, 1.0% less
+    assert f"Across {AMP} and {XSS}, the total shortfall falls by 1.0%, from 6,000 t to 5,940 t." in shown
+    # sharing.py's pooling line and prices.py's sentences name the member as written
+    assert f"Pooled, {XSS} is short of" in shown
+    assert f"{XSS} paid up to " in shown
+
+
+def test_labels_reach_the_report_of_run_as_text(tmp_path):
+    scenario, _ = _labelled(tmp_path)
+    result = invoke("run", scenario, "--report", "--no-plots", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    _assert_labels_are_text((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))

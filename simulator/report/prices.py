@@ -103,7 +103,7 @@ def _peak_when(run: Run, day: int) -> str:
 
 def _region_sentence(run: Run, region: str, material: str, reference: float) -> str:
     key = f"{region}.{material}"
-    subject = cap(run.names.subject(region))
+    subject = escape(cap(run.names.subject(region)))
     peak = float(run.cell(region, material, PEAK.name))
     text = (
         f"{subject} paid up to {run.tag(price(peak), peak, f'{PEAK.name}.{key}')} USD/kg "
@@ -242,11 +242,11 @@ def price_line(run: Run) -> str:
     group = "the members" if run.result.structure.member_names else "the regions"
     metric = f"sum:{EXTRA.name}:{','.join(who)}"
     references = "; ".join(
-        f"{run.names.material_text(m)} {price(reference_price(run.result.scenario, m) or 0.0)} USD/kg"
+        f"{escape(run.names.material_text(m))} {price(reference_price(run.result.scenario, m) or 0.0)} USD/kg"
         for m in materials
     )
     text = (
-        f"Prices rose up to {times(rises[top])} ({run.names.material_text(top)}, {price(peak)} USD/kg "
+        f"Prices rose up to {times(rises[top])} ({escape(run.names.material_text(top))}, {price(peak)} USD/kg "
         f"{_peak_when(run, day)})."
     )
     if rises[top] >= EXTREME_RISE:

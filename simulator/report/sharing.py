@@ -11,6 +11,8 @@ what members received by the rule differs from the fair ratio.
 
 from __future__ import annotations
 
+from html import escape
+
 from simulator.mechanisms import BY_NAME
 from simulator.numeric import KG_PER_T
 from simulator.report.findings import Run
@@ -54,7 +56,7 @@ def _by_material(run: Run, apart: Run, member: str) -> str:
         if tonnes(pooled) != tonnes(alone):
             metric = f"shortfall_t.{member}.{material}"
             figures = f"{run.t(pooled, metric, zero='none')} against {apart.t(alone, metric, zero='none')}"
-            parts.append(f"{run.names.material_text(material)} {figures}")
+            parts.append(f"{escape(run.names.material_text(material))} {figures}")
     return join_words(parts)
 
 
@@ -67,11 +69,12 @@ def _movers(run: Run, apart: Run) -> str:
     parts = []
     several = len(run.materials()) > 1
     for member, pooled, alone in changed_shortfalls(run, apart):
-        subject = run.names.subject(member)
+        subject = escape(run.names.subject(member))
         if several:
             figures = _by_material(run, apart, member)
             parts.append(
-                f"{run.names.possessive(member)} shortfall is, by material, {figures}" + (" alone" if not parts else "")
+                f"{escape(run.names.possessive(member))} shortfall is, by material, {figures}"
+                + (" alone" if not parts else "")
             )
             continue
         metric = f"shortfall_t.{member}"
