@@ -8,7 +8,9 @@ arguments with the same helpers, so each refuses bad input with the same
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -86,3 +88,19 @@ def flag(value: Any, name: str) -> bool:
     if not isinstance(value, bool):
         raise InputError(f"{name}: must be True or False, got {value!r}")
     return value
+
+
+def path_argument(value: Any, name: str, what: str, *, empty: bool = False) -> Path:
+    """An argument that names a file or folder: a ``str`` or an ``os.PathLike``, as a ``Path``.
+
+    ``what`` says what the argument takes in the message (``"an output folder path"``). An
+    empty (or blank) path is refused unless ``empty``: ``Path("")`` is the current folder,
+    so an output there would be written where the caller did not mean.
+    """
+    text = os.fspath(value) if isinstance(value, os.PathLike) else value
+    if not isinstance(text, str):
+        kind = "None" if value is None else type(value).__name__
+        raise InputError(f"{name}: give {what}, not {kind}")
+    if not empty and not text.strip():
+        raise InputError(f"{name}: give {what}, not an empty path (it would name the current folder)")
+    return Path(text)

@@ -297,3 +297,92 @@ def test_report_refuses_its_baseline_and_a_scenario_named_bare_as_output(tmp_pat
         shown = {baseline: baseline, relative: relative}.get(output, scenario)
         assert str(raised.value) == f"{output}: is the input {shown}; write the output to another file"
         assert output.read_bytes() == before
+
+
+# --- an empty output path is refused: it named the current folder ---------------------------------
+
+EMPTY = "not an empty path (it would name the current folder)"
+
+
+def test_an_empty_output_path_is_refused_and_nothing_is_written_here(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # sweep(out="") wrote manifest.json, sweep.json, sweep.parquet here
+    grid = {"agreement.ratio.japan": [0.5]}
+    calls = (
+        (
+            lambda: simulator.sweep(EMBARGO, grid, workers=1, out=""),
+            "out: give an output folder path (or None to write nothing)",
+        ),
+        (
+            lambda: simulator.sweep(EMBARGO, grid, workers=1, out=" "),
+            "out: give an output folder path (or None to write nothing)",
+        ),
+        (
+            lambda: simulator.run(EMBARGO).write("", plots=False),
+            "folder: give an output folder path (a str or os.PathLike)",
+        ),
+        (lambda: simulator.report(EMBARGO, ""), "path: give the report's file path (a str or os.PathLike)"),
+    )
+    for call, start in calls:
+        with pytest.raises(simulator.InputError) as raised:
+            call()
+        assert str(raised.value) == f"{start}, {EMPTY}"
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- arguments of the wrong type are refused by name ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: simulator.sweep(EMBARGO, out=5),
+            "out: give an output folder path (or None to write nothing), not int",
+        ),
+        (
+            lambda: simulator.sweep(EMBARGO, {"agreement.ratio.japan": [0.5]}, client=5),
+            "client: give a distributed.Client connected to a Dask cluster (or None to run on this machine), not int",
+        ),
+        (lambda: simulator.report(EMBARGO, None), "path: give the report's file path (a str or os.PathLike), not None"),
+        (lambda: simulator.report(EMBARGO, 5), "path: give the report's file path (a str or os.PathLike), not int"),
+        (
+            lambda: simulator.report(EMBARGO, "r.html", explorer=5),
+            "explorer: give an explorer page's path (or None), not int",
+        ),
+        (lambda: simulator.run(EMBARGO).write(5), "folder: give an output folder path (a str or os.PathLike), not int"),
+        (
+            lambda: simulator.check(5),
+            "paths: give a scenario file or folder path or a list of them (or None for ./scenarios), not int",
+        ),
+        (
+            lambda: simulator.check([EMBARGO, 5]),
+            "paths[1]: give a scenario file or folder path (a str or os.PathLike), not int",
+        ),
+        (
+            lambda: simulator.check(EMBARGO, baselines=5),
+            "baselines: give a folder path (or None for the default), not int",
+        ),
+        (
+            lambda: simulator.check(EMBARGO, tolerances=5),
+            "tolerances: give a file path (or None for the default), not int",
+        ),
+    ],
+    ids=[
+        "sweep_out",
+        "sweep_client",
+        "report_none",
+        "report_int",
+        "report_explorer",
+        "write",
+        "check",
+        "check_list",
+        "check_baselines",
+        "check_tolerances",
+    ],
+)
+def test_an_argument_of_the_wrong_type_is_refused_by_name(call, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(simulator.InputError) as raised:  # was a TypeError or an AttributeError from deep inside
+        call()
+    assert str(raised.value) == message
+    assert list(tmp_path.iterdir()) == []

@@ -6,14 +6,14 @@ Layer: face.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from simulator.api.inputs import flag, python_words, whole
+from simulator.api.inputs import flag, path_argument, python_words, whole
 from simulator.errors import InputError, setting
 from simulator.frames import DATE_DTYPE, is_never_kind, quantity_of
 
@@ -177,16 +177,25 @@ def check(
         names = [str(LOCAL_FOLDER)]
     elif isinstance(paths, str | os.PathLike):
         names = [os.fspath(paths)]
+    elif isinstance(paths, Iterable) and not isinstance(paths, Mapping | bytes):
+        what = "a scenario file or folder path (a str or os.PathLike)"
+        names = [str(path_argument(p, f"paths[{k}]", what, empty=True)) for k, p in enumerate(paths)]
     else:
-        names = [os.fspath(p) for p in paths]
+        raise InputError(
+            "paths: give a scenario file or folder path or a list of them (or None for ./scenarios), "
+            f"not {type(paths).__name__}"
+        )
+    default = "(or None for the default)"
+    baselines = None if baselines is None else path_argument(baselines, "baselines", f"a folder path {default}")
+    tolerances = None if tolerances is None else path_argument(tolerances, "tolerances", f"a file path {default}")
     n_workers = whole(workers, "workers", 1) if workers is not None else os.cpu_count() or 1
     for name, tolerance in (("rtol", rtol), ("atol", atol)):  # here, so that the error names the argument
         if tolerance is not None:
             checked(tolerance, setting(name), None)
     found = gate.check(
         names,
-        baselines=Path(baselines) if baselines is not None else None,
-        tolerance_file=Path(tolerances) if tolerances is not None else None,
+        baselines=baselines,
+        tolerance_file=tolerances,
         rtol=rtol,
         atol=atol,
         workers=n_workers,

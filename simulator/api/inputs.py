@@ -14,6 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 # the checks shared with the lower entry points (load_scenario, simulate), re-exported for the API
 from simulator.arguments import assignments as assignments
 from simulator.arguments import flag as flag
+from simulator.arguments import path_argument as path_argument
 from simulator.arguments import plain as plain
 from simulator.arguments import whole as whole
 from simulator.errors import InputError, Problem

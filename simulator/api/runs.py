@@ -20,6 +20,7 @@ from simulator.api.inputs import (
     check_drawable,
     flag,
     load,
+    path_argument,
     python_words,
     raw_data,
     whole,
@@ -141,6 +142,7 @@ class RunResult:
             flag(value, name)
             for value, name in zip((plots, report, excel, force), ("plots", "report", "excel", "force"), strict=True)
         )
+        folder = path_argument(folder, "folder", "an output folder path (a str or os.PathLike)")
         if plots or report:
             check_drawable(self.scenario, self.scenario.name)
         files = run_files(self.scenario.agreement is not None, plots, report, excel, bool(self.scenario.market))
@@ -159,7 +161,7 @@ class RunResult:
 
                 run_workbook(result, stage / "workbook.xlsx", scenario_data=self.data)
 
-        with open_folder(Path(folder), files, force) as out:
+        with open_folder(folder, files, force) as out:
             return write_run(self.result, out, figures=extras, scenario_data=self.data)
 
 
@@ -313,6 +315,8 @@ def report(
     from simulator.report.explorer import explorer_link
     from simulator.scenario.changes import with_changes
 
+    target = path_argument(path, "path", "the report's file path (a str or os.PathLike)")
+    page = None if explorer is None else path_argument(explorer, "explorer", "an explorer page's path (or None)")
     pairs = assignments(set)
     if seed is not None:
         pairs.append(("seed", whole(seed, "seed", 0)))
@@ -328,8 +332,6 @@ def report(
             raise InputError(f"compare: {problem}", source)
         if _is_path(compare):
             inputs.append(source)
-    target = Path(path)
-    page = Path(explorer) if explorer is not None else None
     if page is not None:
         inputs.append(page)
     run_data = loaded.data if loaded.data is not None else loaded.scenario.model_dump(mode="json")

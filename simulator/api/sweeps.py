@@ -17,7 +17,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.api.inputs import Overrides, ScenarioLike, assignments, flag, plain, python_words, raw_data, whole
+from simulator.api.inputs import (
+    Overrides,
+    ScenarioLike,
+    assignments,
+    flag,
+    path_argument,
+    plain,
+    python_words,
+    raw_data,
+    whole,
+)
 from simulator.errors import InputError, Problem, setting
 from simulator.frames import typed
 from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, parse_values
@@ -158,11 +168,13 @@ def sweep(
         metric with its ``units`` attribute; ``seed`` a coordinate along ``run``.
     out
         Also write the files of ``stockpile sweep -o out`` (table, ``sweep.json``,
-        figures; resumable). Without it nothing is written.
+        figures; resumable). Without it nothing is written; an empty path is refused
+        (it would name the current folder).
     force
         With ``out``: overwrite files its manifest does not list.
     client
-        A ``distributed.Client`` to run the chunks on a Dask cluster.
+        A ``distributed.Client`` to run the chunks on a Dask cluster (anything without
+        its ``submit`` is refused before any run).
     max_points
         Refuse grids of more points, before any run (default: 100,000, as ``--max-points``).
     max_runs
@@ -185,6 +197,8 @@ def sweep(
     max_runs = MAX_RUNS if max_runs is None else whole(max_runs, "max_runs", 1)
     root_seed = None if seed is None else whole(seed, "seed", 0)
     n_workers = whole(workers, "workers", 1) if workers is not None else os.cpu_count() or 1
+    folder = None if out is None else path_argument(out, "out", "an output folder path (or None to write nothing)")
+    _check_client(client)
     spec = SweepSpec(_axes(grid, max_points), runs=runs, seed=root_seed, fixed=tuple(assignments(set)))
     check_size(spec, max_points, max_runs)
     raw, source = raw_data(scenario, [])
@@ -197,12 +211,21 @@ def sweep(
     planned, why = without_repeats(planned)
     if why:
         warnings.warn(why, UserWarning, stacklevel=_outside_the_package())
-    if out is None:
+    if folder is None:
         table = _in_memory(planned, n_workers, client)
     else:
-        table = _to_files(planned, Path(out), n_workers, client, force)
+        table = _to_files(planned, folder, n_workers, client, force)
     table = typed(table)
     return _dataset(table, planned) if as_xarray else table
+
+
+def _check_client(client: Any) -> None:
+    """Refuse a ``client`` that is not a Dask client before any run (it failed mid-sweep, on its first chunk)."""
+    if client is not None and not all(callable(getattr(client, name, None)) for name in ("submit", "nthreads")):
+        raise InputError(
+            "client: give a distributed.Client connected to a Dask cluster (or None to run on this machine), "
+            f"not {type(client).__name__}"
+        )
 
 
 def _outside_the_package() -> int:
