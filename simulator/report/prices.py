@@ -31,7 +31,7 @@ import numpy as np
 
 from simulator import quantities
 from simulator.report.findings import Run
-from simulator.report.words import cap, join_words, percent, price, times, tonnes, usd, usd_all, usd_m, when
+from simulator.report.words import cap, in_text, join_words, percent, price, times, tonnes, usd, usd_all, usd_m, when
 from simulator.scenario.checks import reference_price
 
 PEAK = quantities.get("summary", "peak_price_usd_per_kg")
@@ -103,7 +103,7 @@ def _peak_when(run: Run, day: int) -> str:
 
 def _region_sentence(run: Run, region: str, material: str, reference: float) -> str:
     key = f"{region}.{material}"
-    subject = escape(cap(run.names.subject(region)))
+    subject = in_text(cap(run.names.subject(region)))
     peak = float(run.cell(region, material, PEAK.name))
     text = (
         f"{subject} paid up to {run.tag(price(peak), peak, f'{PEAK.name}.{key}')} USD/kg "
@@ -242,11 +242,11 @@ def price_line(run: Run) -> str:
     group = "the members" if run.result.structure.member_names else "the regions"
     metric = f"sum:{EXTRA.name}:{','.join(who)}"
     references = "; ".join(
-        f"{escape(run.names.material_text(m))} {price(reference_price(run.result.scenario, m) or 0.0)} USD/kg"
+        f"{in_text(run.names.material_text(m))} {price(reference_price(run.result.scenario, m) or 0.0)} USD/kg"
         for m in materials
     )
     text = (
-        f"Prices rose up to {times(rises[top])} ({escape(run.names.material_text(top))}, {price(peak)} USD/kg "
+        f"Prices rose up to {times(rises[top])} ({in_text(run.names.material_text(top))}, {price(peak)} USD/kg "
         f"{_peak_when(run, day)})."
     )
     if rises[top] >= EXTREME_RISE:

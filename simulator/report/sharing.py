@@ -11,12 +11,10 @@ what members received by the rule differs from the fair ratio.
 
 from __future__ import annotations
 
-from html import escape
-
 from simulator.mechanisms import BY_NAME
 from simulator.numeric import KG_PER_T
 from simulator.report.findings import Run
-from simulator.report.words import VISIBLE_T, join_words, percent, tonnes, usd
+from simulator.report.words import VISIBLE_T, in_text, join_words, percent, tonnes, usd
 from simulator.scenario.checks import reference_price
 
 
@@ -56,7 +54,7 @@ def _by_material(run: Run, apart: Run, member: str) -> str:
         if tonnes(pooled) != tonnes(alone):
             metric = f"shortfall_t.{member}.{material}"
             figures = f"{run.t(pooled, metric, zero='none')} against {apart.t(alone, metric, zero='none')}"
-            parts.append(f"{escape(run.names.material_text(material))} {figures}")
+            parts.append(f"{in_text(run.names.material_text(material))} {figures}")
     return join_words(parts)
 
 
@@ -69,11 +67,11 @@ def _movers(run: Run, apart: Run) -> str:
     parts = []
     several = len(run.materials()) > 1
     for member, pooled, alone in changed_shortfalls(run, apart):
-        subject = escape(run.names.subject(member))
+        subject = in_text(run.names.subject(member))
         if several:
             figures = _by_material(run, apart, member)
             parts.append(
-                f"{escape(run.names.possessive(member))} shortfall is, by material, {figures}"
+                f"{in_text(run.names.possessive(member))} shortfall is, by material, {figures}"
                 + (" alone" if not parts else "")
             )
             continue

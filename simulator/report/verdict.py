@@ -33,6 +33,7 @@ from simulator.report.words import (
     cap,
     days,
     in_millions,
+    in_text,
     join_words,
     over_days,
     percent,
@@ -79,9 +80,9 @@ def _who_is_short(run: Run, regions: list[str], verb: str) -> str:
         total = run.metric(f"shortfall_t.{region}")
         shown = run.t(total, f"shortfall_t.{region}")
         parts.append(
-            f"{escape(run.names.subject(region))} {verb} short of {shown}"
+            f"{in_text(run.names.subject(region))} {verb} short of {shown}"
             if k == 0
-            else f"{escape(run.names.subject(region))} of {shown}"
+            else f"{in_text(run.names.subject(region))} of {shown}"
         )
     return join_words(parts)
 
@@ -93,7 +94,7 @@ def _moved_between(run: Run, alone: Run) -> str:
         return ""
     moved = sum(max(0.0, now - then) for _, now, then in changed)
     parts = [
-        f"{escape(run.names.subject(m))}{' is short' if k == 0 else ''} of "
+        f"{in_text(run.names.subject(m))}{' is short' if k == 0 else ''} of "
         f"{run.t(now, f'shortfall_t.{m}', zero='none')} "
         f"with it and {alone.t(then, f'shortfall_t.{m}', zero='none')} without"
         for k, (m, now, then) in enumerate(changed)
@@ -128,8 +129,8 @@ def _close_call(alone: Run, members: tuple[str, ...]) -> str:
         return ""
     cover, member, material, day = lowest
     return (
-        f" It was a close call: without the joint stock {escape(alone.names.possessive(member))} cover of "
-        f"{escape(alone.names.material_text(material))} fell to {days(cover)} days on "
+        f" It was a close call: without the joint stock {in_text(alone.names.possessive(member))} cover of "
+        f"{in_text(alone.names.material_text(material))} fell to {days(cover)} days on "
         f"{when(alone.result.start_date, day)}."
     )
 
@@ -427,7 +428,7 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
         parts.append(f"refills {shown_refill}")
     text = f"Cost to the members: {join_words(parts)}."
     materials = run.result.scenario.materials
-    unpriced = [escape(run.names.material_text(m)) for m in run.materials() if materials[m].price_usd_per_kg is None]
+    unpriced = [in_text(run.names.material_text(m)) for m in run.materials() if materials[m].price_usd_per_kg is None]
     if unpriced:
         text += f" Not counted: {join_words(unpriced)}, which the scenario gives no price."
     if moved:
@@ -585,7 +586,7 @@ def _outsiders(run: Run) -> str:
     parts = []
     for region in others:
         total = run.metric(f"shortfall_t.{region}")
-        subject = escape(run.names.subject(region))
+        subject = in_text(run.names.subject(region))
         if total == 0:
             parts.append(f"{subject} never runs short")
         else:
