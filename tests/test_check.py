@@ -48,7 +48,9 @@ def fresh_tree(tmp_path_factory) -> Path:
     """``pair`` and a copy of the shipped ``embargo_2010_historical`` with their baselines (made once).
 
     The historical replay is a 3-year market run (about 0.3 s a check): only the tests that
-    need it or a second scenario use this tree (``repo``).
+    need it (its name, its market and shocks, its baseline) or a slow scenario beside a
+    quick one (the default worker count) use this tree (``repo``); the others use
+    ``pair_repo`` or, for a second tiny scenario, ``twins_repo``.
     """
     folder = tmp_path_factory.mktemp("fresh") / "scenarios"
     folder.mkdir()
@@ -66,6 +68,21 @@ def pair_tree(tmp_path_factory) -> Path:
     return baselined(folder)
 
 
+@pytest.fixture(scope="module")
+def twins_tree(tmp_path_factory) -> Path:
+    """``pair`` and ``twin_pair`` (``pair`` under another name) with their baselines (made once).
+
+    For tests that need a second scenario beside ``pair`` (one that still passes, a second
+    JUnit case, counts of several scenarios) but not the historical replay. The name has
+    underscores, as the replay's has, for the Markdown test's check that none is escaped.
+    """
+    folder = tmp_path_factory.mktemp("twins") / "scenarios"
+    folder.mkdir()
+    (folder / "pair.yaml").write_text(pair_yaml())
+    (folder / "twin_pair.yaml").write_text(pair_yaml(name="twin_pair"))
+    return baselined(folder)
+
+
 @pytest.fixture
 def repo(tmp_path: Path, fresh_tree: Path) -> Path:
     """A test's own copy of the fresh tree (``pair`` and the historical replay), free to edit."""
@@ -76,6 +93,12 @@ def repo(tmp_path: Path, fresh_tree: Path) -> Path:
 def pair_repo(tmp_path: Path, pair_tree: Path) -> Path:
     """A test's own copy of the tree of ``pair`` alone, free to edit."""
     return Path(shutil.copytree(pair_tree, tmp_path / "scenarios"))
+
+
+@pytest.fixture
+def twins_repo(tmp_path: Path, twins_tree: Path) -> Path:
+    """A test's own copy of the tree of ``pair`` and ``twin_pair``, free to edit."""
+    return Path(shutil.copytree(twins_tree, tmp_path / "scenarios"))
 
 
 def test_check_passes_on_a_fresh_tree(repo):
@@ -132,15 +155,15 @@ def test_a_moved_shock_end_is_drift(repo):
     assert any(d["metric"] == "shortfall_t" and d["baseline"] == 0 and d["now"] > 0 for d in eu_light)
 
 
-def test_junit_report_has_one_case_per_scenario_failing_ones_marked(repo, tmp_path):
-    edit(repo / "pair.yaml", horizon_days=50)
+def test_junit_report_has_one_case_per_scenario_failing_ones_marked(twins_repo, tmp_path):
+    edit(twins_repo / "pair.yaml", horizon_days=50)
     report = tmp_path / "check.xml"
-    assert check(repo, "--junit", report).exit_code == 1
+    assert check(twins_repo, "--junit", report).exit_code == 1
     suite = ElementTree.parse(report).getroot()
     cases = {case.get("name"): case for case in suite.iter("testcase")}
-    assert set(cases) == {"pair", "embargo_2010_historical"}
+    assert set(cases) == {"pair", "twin_pair"}
     assert suite.get("failures") == "1" and suite.get("tests") == "2"
-    assert cases["pair"].find("failure") is not None and cases["embargo_2010_historical"].find("failure") is None
+    assert cases["pair"].find("failure") is not None and cases["twin_pair"].find("failure") is None
 
 
 def test_tolerances_inside_pass_and_outside_fail(pair_repo):
@@ -216,13 +239,13 @@ def junit_cases(path: Path) -> dict[str, ElementTree.Element]:
     return {case.get("name"): case for case in ElementTree.parse(path).getroot().iter("testcase")}
 
 
-def test_a_baseline_whose_scenario_was_deleted_fails_unless_listed_as_retired(repo):
-    (repo / "pair.yaml").unlink()
-    result = check(repo)
+def test_a_baseline_whose_scenario_was_deleted_fails_unless_listed_as_retired(twins_repo):
+    (twins_repo / "pair.yaml").unlink()
+    result = check(twins_repo)
     assert result.exit_code == 2, result.output
     assert "no scenario  pair" in result.output and "pair.json" in result.output
-    (repo / "baselines" / "tolerances.yaml").write_text(yaml.safe_dump({"retired": ["pair"]}))
-    result = check(repo)
+    (twins_repo / "baselines" / "tolerances.yaml").write_text(yaml.safe_dump({"retired": ["pair"]}))
+    result = check(twins_repo)
     assert result.exit_code == 0, result.output
     assert "retired      pair" in result.output
 
@@ -254,9 +277,9 @@ def test_infinite_or_nan_tolerances_on_the_command_line_are_refused(pair_repo):
         assert option in result.output and "finite" in result.output and "Traceback" not in result.output
 
 
-def test_a_bad_tolerance_option_still_writes_junit_naming_it(repo, tmp_path):
+def test_a_bad_tolerance_option_still_writes_junit_naming_it(twins_repo, tmp_path):
     report = tmp_path / "check.xml"
-    result = invoke("check", repo, "--atol", "inf", "--junit", report)
+    result = invoke("check", twins_repo, "--atol", "inf", "--junit", report)
     assert result.exit_code == 2, result.output
     errors = [case.find("error") for case in junit_cases(report).values() if case.find("error") is not None]
     assert [error.get("message") for error in errors] == ["--atol: must be a finite number >= 0, not inf"]
@@ -322,15 +345,15 @@ def _valid_baseline(repo: Path) -> dict:
         "name-empty",
     ],
 )
-def test_a_malformed_baseline_is_exit_2_naming_the_file_and_junit_is_still_written(repo, tmp_path, spoil):
-    path = repo / "baselines" / "pair.json"
-    path.write_text(json.dumps(spoil(_valid_baseline(repo))))
+def test_a_malformed_baseline_is_exit_2_naming_the_file_and_junit_is_still_written(twins_repo, tmp_path, spoil):
+    path = twins_repo / "baselines" / "pair.json"
+    path.write_text(json.dumps(spoil(_valid_baseline(twins_repo))))
     report = tmp_path / "check.xml"
-    result = check(repo, "--junit", report)
+    result = check(twins_repo, "--junit", report)
     assert result.exit_code == 2, result.output
     assert f"{path}: corrupt baseline" in result.output and "Traceback" not in result.output
     cases = junit_cases(report)
-    assert cases["pair"].find("error") is not None and cases["embargo_2010_historical"].find("error") is None
+    assert cases["pair"].find("error") is not None and cases["twin_pair"].find("error") is None
 
 
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
@@ -357,11 +380,11 @@ def test_a_non_finite_number_in_a_baseline_is_refused(pair_repo, literal):
         ),
     ],
 )
-def test_a_malformed_tolerance_file_is_exit_2_naming_it_and_junit_is_still_written(repo, tmp_path, text, why):
-    tolerances = repo / "baselines" / "tolerances.yaml"
+def test_a_malformed_tolerance_file_is_exit_2_naming_it_and_junit_is_still_written(twins_repo, tmp_path, text, why):
+    tolerances = twins_repo / "baselines" / "tolerances.yaml"
     tolerances.write_text(text)
     report = tmp_path / "check.xml"
-    result = check(repo, "--junit", report)
+    result = check(twins_repo, "--junit", report)
     assert result.exit_code == 2, result.output
     assert f"{tolerances}: {why}" in result.output and "Traceback" not in result.output
     errors = [case for case in junit_cases(report).values() if case.find("error") is not None]
@@ -461,18 +484,18 @@ def test_a_moved_first_shortfall_day_is_shown_with_its_dates(repo):
     assert row.rstrip().endswith("now short (never before)")  # not a percentage of day -1
 
 
-def test_github_format_annotates_each_failed_scenario_with_what_moved(repo):
-    edit(repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
-    (repo / "new.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, name="new")))
-    result = check(repo, "--format", "github")
+def test_github_format_annotates_each_failed_scenario_with_what_moved(twins_repo):
+    edit(twins_repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
+    (twins_repo / "new.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, name="new")))
+    result = check(twins_repo, "--format", "github")
     assert result.exit_code == 2
     annotations = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
     assert len(annotations) == 2
     drift = next(a for a in annotations if "drift in pair" in a)
-    assert drift.startswith(f"::error file={repo / 'pair.yaml'},title=stockpile check%3A drift in pair::")
+    assert drift.startswith(f"::error file={twins_repo / 'pair.yaml'},title=stockpile check%3A drift in pair::")
     assert "total_shortfall_t 5940 -> 5939 (-1, -0.017%25)" in drift  # % is escaped in workflow commands
-    assert any("no baseline in new" in a and f"file={repo / 'new.yaml'}," in a for a in annotations)
-    assert "::group::What moved" in result.stdout and "ok           embargo_2010_historical" in result.stdout
+    assert any("no baseline in new" in a and f"file={twins_repo / 'new.yaml'}," in a for a in annotations)
+    assert "::group::What moved" in result.stdout and "ok           twin_pair" in result.stdout
 
 
 def test_workflow_command_escaping():
@@ -485,44 +508,46 @@ def test_workflow_command_escaping():
     )
 
 
-def test_markdown_is_printed_and_appended_to_the_github_step_summary(repo, tmp_path):
-    edit(repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
+def test_markdown_is_printed_and_appended_to_the_github_step_summary(twins_repo, tmp_path):
+    edit(twins_repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
     summary = tmp_path / "summary.md"
     summary.write_text("## earlier step\n")
     result = CliRunner().invoke(
-        main, ["check", str(repo), "--format", "markdown", "--workers", "1"], env={"GITHUB_STEP_SUMMARY": str(summary)}
+        main,
+        ["check", str(twins_repo), "--format", "markdown", "--workers", "1"],
+        env={"GITHUB_STEP_SUMMARY": str(summary)},
     )
     assert result.exit_code == 1
     assert summary.read_text() == "## earlier step\n" + result.stdout
     lines = result.stdout.splitlines()
     assert lines[0] == "### Scenario check: 1 of 2 failed"
-    assert "| drift | pair |" in result.stdout and "| ok | embargo\\_2010\\_historical |" not in result.stdout
+    assert "| drift | pair |" in result.stdout and "| ok | twin\\_pair |" not in result.stdout
     header = lines.index("| scenario | region | material | metric | day | date | baseline | now | change |")
     rows = [line.split(" | ") for line in lines[header + 2 :] if line.startswith("| pair")]
     assert rows[-1][:8] == ["| pair", "eu", "ree", "shortfall_cum_t", "0", "2010-07-01", "40", "39"]
 
 
-def test_summary_option_appends_markdown_whatever_the_format(repo, tmp_path):
+def test_summary_option_appends_markdown_whatever_the_format(twins_repo, tmp_path):
     summary = tmp_path / "summary.md"
-    result = check(repo, "--format", "github", "--summary", summary)
+    result = check(twins_repo, "--format", "github", "--summary", summary)
     assert result.exit_code == 0
     assert summary.read_text().startswith("### Scenario check: all 2 match their baselines\n")
     assert "###" not in result.stdout  # the console gets the GitHub format only
 
 
-def test_junit_has_a_testsuites_root_one_suite_and_a_timed_case_per_scenario(repo, tmp_path):
-    edit(repo / "pair.yaml", horizon_days=50)
-    (repo / "broken.yaml").write_text("name: broken\n")
+def test_junit_has_a_testsuites_root_one_suite_and_a_timed_case_per_scenario(twins_repo, tmp_path):
+    edit(twins_repo / "pair.yaml", horizon_days=50)
+    (twins_repo / "broken.yaml").write_text("name: broken\n")
     report = tmp_path / "check.xml"
-    assert check(repo, "--junit", report).exit_code == 2
+    assert check(twins_repo, "--junit", report).exit_code == 2
     root = ElementTree.parse(report).getroot()
     assert root.tag == "testsuites" and [child.tag for child in root] == ["testsuite"]
     suite = root[0]
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "1", "1")
     cases = {case.get("name"): case for case in suite}
-    assert set(cases) == {"pair", "embargo_2010_historical", "broken"}
+    assert set(cases) == {"pair", "twin_pair", "broken"}
     assert all(float(case.get("time")) >= 0 for case in cases.values())
-    assert float(cases["embargo_2010_historical"].get("time")) > 0  # it ran
+    assert float(cases["twin_pair"].get("time")) > 0  # it ran
     assert cases["pair"].find("failure").get("type") == "drift"
     assert "broken.yaml: materials: is required" in cases["broken"].find("error").text
     assert float(root.get("time")) >= max(float(case.get("time")) for case in cases.values())
@@ -588,8 +613,8 @@ def test_new_numbers_are_rounded_as_the_baseline_says_before_they_are_compared(p
     assert check(pair_repo, "--rtol", "0", "--atol", "0").exit_code == 0
 
 
-def test_regenerating_on_another_machine_rewrites_no_line(repo):
-    path = repo / "baselines" / "pair.json"
+def test_regenerating_on_another_machine_rewrites_no_line(twins_repo):
+    path = twins_repo / "baselines" / "pair.json"
     data = json.loads(path.read_text())
     # another machine's last-digit noise: every number off by 2e-12 (relative), so its 12th digit moves
     for key, value in data["metrics"].items():
@@ -599,16 +624,16 @@ def test_regenerating_on_another_machine_rewrites_no_line(repo):
     cells["eu.ree"] = [float(f"{v * (1 + 2e-12):.12g}") for v in cells["eu.ree"]]
     noisy = json.dumps(data, indent=2, sort_keys=True) + "\n"
     path.write_text(noisy)
-    assert check("--update", repo).exit_code == 0
+    assert check("--update", twins_repo).exit_code == 0
     assert path.read_text() == noisy  # every number within tolerance kept as stored
-    result = check("--update", repo)
+    result = check("--update", twins_repo)
     assert (
         f"unchanged    {path}" in result.stdout and "2 baseline(s): 0 created, 0 updated, 2 unchanged" in result.stdout
     )
     # a number that really moved is rewritten, and only its line
     data["metrics"]["total_shortfall_t"] = 1.0
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-    assert f"updated      {path} (1 number changed)\n" in check("--update", repo).stdout
+    assert f"updated      {path} (1 number changed)\n" in check("--update", twins_repo).stdout
     changed = [(a, b) for a, b in zip(noisy.splitlines(), path.read_text().splitlines(), strict=True) if a != b]
     assert changed == [('    "total_shortfall_t": 5940.00000001,', '    "total_shortfall_t": 5940.0,')]  # 60 x 100 - 60
 
@@ -726,19 +751,19 @@ def test_a_dead_worker_is_its_files_error_and_the_other_files_are_still_checked(
     ],
     ids=["other-json", "text", "folder", "link"],
 )
-def test_update_leaves_a_file_that_is_not_a_baseline_alone_and_writes_the_others(repo, foreign):
-    path = repo / "baselines" / "pair.json"
+def test_update_leaves_a_file_that_is_not_a_baseline_alone_and_writes_the_others(twins_repo, foreign):
+    path = twins_repo / "baselines" / "pair.json"
     path.unlink()
     foreign(path)
     before = path.read_bytes() if path.is_file() and not path.is_symlink() else None
-    scenario_before = (repo / "pair.yaml").read_bytes()
-    other = repo / "baselines" / "embargo_2010_historical.json"
+    scenario_before = (twins_repo / "pair.yaml").read_bytes()
+    other = twins_repo / "baselines" / "twin_pair.json"
     other.unlink()
-    result = check("--update", repo)
+    result = check("--update", twins_repo)
     assert result.exit_code == 2, result.output
     assert f"{path}: not a " in result.output and "move it away to write the baseline there" in result.output
     assert (path.read_bytes() if path.is_file() and not path.is_symlink() else None) == before
-    assert (repo / "pair.yaml").read_bytes() == scenario_before  # the link's target is untouched
+    assert (twins_repo / "pair.yaml").read_bytes() == scenario_before  # the link's target is untouched
     assert other.is_file()  # the other scenario's baseline is written all the same
 
 
@@ -769,16 +794,16 @@ def test_check_without_a_scenarios_folder_here_exits_2_instead_of_checking_the_l
     assert result.output.startswith(f"error: no scenarios/ folder in {tmp_path}: run stockpile check --update from")
 
 
-def test_library_checks_the_shipped_library_by_name_only(repo, tmp_path, monkeypatch):
+def test_library_checks_the_shipped_library_by_name_only(twins_repo, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("simulator.library.shipped_library", lambda: repo)
+    monkeypatch.setattr("simulator.library.shipped_library", lambda: twins_repo)
     result = check("--library")
     assert result.exit_code == 0, result.output
     assert re.fullmatch(
-        rf"2 scenario\(s\) of {re.escape(str(repo))}/ checked in \d+\.\d s: 2 ok", result.output.splitlines()[-1]
+        rf"2 scenario\(s\) of {re.escape(str(twins_repo))}/ checked in \d+\.\d s: 2 ok", result.output.splitlines()[-1]
     )
     for args, why in (
-        (("--library", repo / "pair.yaml"), "give --library or scenario paths, not both"),
+        (("--library", twins_repo / "pair.yaml"), "give --library or scenario paths, not both"),
         (("--library", "--update"), "--library checks the installed library; it cannot be updated"),
         (("--missing-only",), "--missing-only goes with --update"),
     ):
@@ -847,27 +872,27 @@ def test_two_scenario_files_that_share_a_baseline_are_refused_also_by_update(pai
     assert (pair_repo / "baselines" / "pair.json").read_text() == kept
 
 
-def test_outcomes_are_labelled_by_file_and_the_counts_add_up(repo, tmp_path):
-    shutil.copy(repo / "pair.yaml", repo / "copy.yaml")  # still name: pair
-    shutil.copy(repo / "baselines" / "pair.json", repo / "baselines" / "copy.json")
-    shutil.copy(repo / "baselines" / "pair.json", repo / "baselines" / "gone.json")
+def test_outcomes_are_labelled_by_file_and_the_counts_add_up(twins_repo, tmp_path):
+    shutil.copy(twins_repo / "pair.yaml", twins_repo / "copy.yaml")  # still name: pair
+    shutil.copy(twins_repo / "baselines" / "pair.json", twins_repo / "baselines" / "copy.json")
+    shutil.copy(twins_repo / "baselines" / "pair.json", twins_repo / "baselines" / "gone.json")
     report = tmp_path / "check.xml"
-    result = check(repo, "--junit", report)
+    result = check(twins_repo, "--junit", report)
     assert result.exit_code == 2
     lines = result.output.splitlines()
     assert lines[:4] == [
         "ok           copy (name: pair)",
-        "ok           embargo_2010_historical",
         "ok           pair",
+        "ok           twin_pair",
         "no scenario  gone",
     ]
     assert re.fullmatch(
-        rf"3 scenario\(s\) of {re.escape(str(repo))}/ checked in \d+\.\d s: 3 ok; "
+        rf"3 scenario\(s\) of {re.escape(str(twins_repo))}/ checked in \d+\.\d s: 3 ok; "
         r"1 baseline\(s\) without scenario: 1 no scenario",
         lines[-1],
     )
     names = [case.get("name") for case in ElementTree.parse(report).getroot().iter("testcase")]
-    assert names == ["copy", "embargo_2010_historical", "pair", "gone"]
+    assert names == ["copy", "pair", "twin_pair", "gone"]
 
 
 def _spoil(path: Path, **fields) -> None:
