@@ -31,22 +31,74 @@ def check(*args):
     return invoke("check", *args, "--workers", 1)
 
 
-@pytest.fixture(scope="module")
-def fresh_tree(tmp_path_factory) -> Path:
-    """Two small scenarios and the baselines ``check --update`` writes for them (made once)."""
-    folder = tmp_path_factory.mktemp("fresh") / "scenarios"
-    folder.mkdir()
-    (folder / "pair.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, start_date="2010-07-01")))
-    shutil.copy(ROOT / "scenarios" / "embargo_2010_historical.yaml", folder)
+def baselined(folder: Path) -> Path:
+    """``folder`` after ``check --update`` wrote the baselines of its scenarios."""
     result = check("--update", folder)
     assert result.exit_code == 0, result.output
     return folder
 
 
+def pair_yaml(**changes) -> str:
+    """The tiny two-member scenario ``pair``, with ``changes`` (its numbers are worked out in the tests)."""
+    return yaml.safe_dump(build(TWO_MEMBERS, start_date="2010-07-01", **changes))
+
+
+@pytest.fixture(scope="module")
+def fresh_tree(tmp_path_factory) -> Path:
+    """``pair`` and a copy of the shipped ``embargo_2010_historical`` with their baselines (made once).
+
+    The historical replay is a 3-year market run (about 0.3 s a check): only the tests that
+    need it (its name, its market and shocks, its baseline) or a slow scenario beside a
+    quick one (the default worker count) use this tree (``repo``); the others use
+    ``pair_repo`` or, for a second tiny scenario, ``twins_repo``.
+    """
+    folder = tmp_path_factory.mktemp("fresh") / "scenarios"
+    folder.mkdir()
+    (folder / "pair.yaml").write_text(pair_yaml())
+    shutil.copy(ROOT / "scenarios" / "embargo_2010_historical.yaml", folder)
+    return baselined(folder)
+
+
+@pytest.fixture(scope="module")
+def pair_tree(tmp_path_factory) -> Path:
+    """``pair`` alone with its baseline (made once): a check of it runs one tiny scenario."""
+    folder = tmp_path_factory.mktemp("pair") / "scenarios"
+    folder.mkdir()
+    (folder / "pair.yaml").write_text(pair_yaml())
+    return baselined(folder)
+
+
+@pytest.fixture(scope="module")
+def twins_tree(tmp_path_factory) -> Path:
+    """``pair`` and ``twin_pair`` (``pair`` under another name) with their baselines (made once).
+
+    For tests that need a second scenario beside ``pair`` (one that still passes, a second
+    JUnit case, counts of several scenarios) but not the historical replay. The name has
+    underscores, as the replay's has, for the Markdown test's check that none is escaped.
+    """
+    folder = tmp_path_factory.mktemp("twins") / "scenarios"
+    folder.mkdir()
+    (folder / "pair.yaml").write_text(pair_yaml())
+    (folder / "twin_pair.yaml").write_text(pair_yaml(name="twin_pair"))
+    return baselined(folder)
+
+
 @pytest.fixture
 def repo(tmp_path: Path, fresh_tree: Path) -> Path:
-    """A test's own copy of the fresh tree, free to edit."""
+    """A test's own copy of the fresh tree (``pair`` and the historical replay), free to edit."""
     return Path(shutil.copytree(fresh_tree, tmp_path / "scenarios"))
+
+
+@pytest.fixture
+def pair_repo(tmp_path: Path, pair_tree: Path) -> Path:
+    """A test's own copy of the tree of ``pair`` alone, free to edit."""
+    return Path(shutil.copytree(pair_tree, tmp_path / "scenarios"))
+
+
+@pytest.fixture
+def twins_repo(tmp_path: Path, twins_tree: Path) -> Path:
+    """A test's own copy of the tree of ``pair`` and ``twin_pair``, free to edit."""
+    return Path(shutil.copytree(twins_tree, tmp_path / "scenarios"))
 
 
 def test_check_passes_on_a_fresh_tree(repo):
@@ -55,8 +107,8 @@ def test_check_passes_on_a_fresh_tree(repo):
     assert "ok           pair" in result.output and f"2 scenario(s) of {repo}/ checked in " in result.output
 
 
-def test_baselines_are_sorted_diff_friendly_json(repo):
-    text = (repo / "baselines" / "pair.json").read_text()
+def test_baselines_are_sorted_diff_friendly_json(pair_repo):
+    text = (pair_repo / "baselines" / "pair.json").read_text()
     data = json.loads(text)
     assert list(data) == sorted(data)
     assert data["format"] == "stockpile-baseline/2" and len(data["scenario_hash"]) == 64
@@ -76,17 +128,17 @@ def edit(path: Path, **changes) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False))
 
 
-def test_a_changed_horizon_is_drift_naming_scenario_region_material_metric(repo):
-    edit(repo / "pair.yaml", horizon_days=50)
-    result = check(repo)
+def test_a_changed_horizon_is_drift_naming_scenario_region_material_metric(pair_repo):
+    edit(pair_repo / "pair.yaml", horizon_days=50)
+    result = check(pair_repo)
     assert result.exit_code == 1, result.output
     assert "drift        pair" in result.output
     assert "number(s) moved (scenario changed since its baseline: horizon_days)\n" in result.output
     rows = [line.split() for line in result.output.split("\nscenario ", 1)[1].splitlines()[1:] if line.strip()]
     assert ["pair", "eu", "ree", "shortfall_t"] in [row[:4] for row in rows]
     assert "stockpile check --update" in result.output
-    assert check("--update", repo).exit_code == 0
-    assert check(repo).exit_code == 0
+    assert check("--update", pair_repo).exit_code == 0
+    assert check(pair_repo).exit_code == 0
 
 
 def test_a_moved_shock_end_is_drift(repo):
@@ -103,32 +155,32 @@ def test_a_moved_shock_end_is_drift(repo):
     assert any(d["metric"] == "shortfall_t" and d["baseline"] == 0 and d["now"] > 0 for d in eu_light)
 
 
-def test_junit_report_has_one_case_per_scenario_failing_ones_marked(repo, tmp_path):
-    edit(repo / "pair.yaml", horizon_days=50)
+def test_junit_report_has_one_case_per_scenario_failing_ones_marked(twins_repo, tmp_path):
+    edit(twins_repo / "pair.yaml", horizon_days=50)
     report = tmp_path / "check.xml"
-    assert check(repo, "--junit", report).exit_code == 1
+    assert check(twins_repo, "--junit", report).exit_code == 1
     suite = ElementTree.parse(report).getroot()
     cases = {case.get("name"): case for case in suite.iter("testcase")}
-    assert set(cases) == {"pair", "embargo_2010_historical"}
+    assert set(cases) == {"pair", "twin_pair"}
     assert suite.get("failures") == "1" and suite.get("tests") == "2"
-    assert cases["pair"].find("failure") is not None and cases["embargo_2010_historical"].find("failure") is None
+    assert cases["pair"].find("failure") is not None and cases["twin_pair"].find("failure") is None
 
 
-def test_tolerances_inside_pass_and_outside_fail(repo):
+def test_tolerances_inside_pass_and_outside_fail(pair_repo):
     # Japan puts 31 t into the pool instead of 30 t: on day 0 the EU receives 41 t instead
     # of 40 t (+2.5%), so its released_t and its cumulative shortfall curve move by 1 t.
     # The gap between draws and contributions moves from 10/60 to 11/61 (+8.2%): its own
     # tolerance of 10% keeps it out of the way
-    edit(repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
-    tolerances = repo / "baselines" / "tolerances.yaml"
+    edit(pair_repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
+    tolerances = pair_repo / "baselines" / "tolerances.yaml"
     gap = {"draw_contribution_gap": {"rtol": 0.1}}
     tolerances.write_text(yaml.safe_dump({"metrics": gap}))
-    assert check(repo, "--rtol", "0.03").exit_code == 0
-    assert check(repo, "--rtol", "0.02").exit_code == 1
+    assert check(pair_repo, "--rtol", "0.03").exit_code == 0
+    assert check(pair_repo, "--rtol", "0.02").exit_code == 1
     tolerances.write_text(
         yaml.safe_dump({"default": {"rtol": 1e-3, "atol": 1e-3}, "metrics": {"released_t": {"rtol": 0.03}, **gap}})
     )
-    result = check(repo)
+    result = check(pair_repo)
     assert result.exit_code == 1  # the shortfall curve still moved beyond 1e-3
     table = result.output.split("\nscenario ", 1)[1]
     assert "shortfall_cum_t" in table and "released_t" not in table
@@ -140,26 +192,26 @@ def test_tolerances_inside_pass_and_outside_fail(repo):
             }
         )
     )
-    assert check(repo).exit_code == 0
+    assert check(pair_repo).exit_code == 0
 
 
-def test_a_scenario_without_baseline_is_reported_not_a_crash(repo):
-    (repo / "new.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, name="new")))
-    result = check(repo)
+def test_a_scenario_without_baseline_is_reported_not_a_crash(pair_repo):
+    (pair_repo / "new.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, name="new")))
+    result = check(pair_repo)
     assert result.exit_code == 2
     assert "no baseline  new" in result.output and "Traceback" not in result.output
 
 
-def test_corrupt_or_foreign_baselines_and_unknown_tolerance_metrics_exit_2(repo):
-    (repo / "baselines" / "pair.json").write_text("{not json")
-    result = check(repo)
+def test_corrupt_or_foreign_baselines_and_unknown_tolerance_metrics_exit_2(pair_repo):
+    (pair_repo / "baselines" / "pair.json").write_text("{not json")
+    result = check(pair_repo)
     assert result.exit_code == 2 and "pair.json: corrupt baseline" in result.output
-    (repo / "baselines" / "pair.json").write_text(json.dumps({"format": "something else"}))
-    assert "not a stockpile baseline" in check(repo).output
-    (repo / "baselines" / "pair.json").unlink()
-    check("--update", repo)
-    (repo / "baselines" / "tolerances.yaml").write_text(yaml.safe_dump({"metrics": {"shortfal_t": {"rtol": 1}}}))
-    result = check(repo)
+    (pair_repo / "baselines" / "pair.json").write_text(json.dumps({"format": "something else"}))
+    assert "not a stockpile baseline" in check(pair_repo).output
+    (pair_repo / "baselines" / "pair.json").unlink()
+    check("--update", pair_repo)
+    (pair_repo / "baselines" / "tolerances.yaml").write_text(yaml.safe_dump({"metrics": {"shortfal_t": {"rtol": 1}}}))
+    result = check(pair_repo)
     assert result.exit_code == 2 and "tolerances.yaml: metrics.shortfal_t: unknown metric" in result.output
 
 
@@ -187,47 +239,47 @@ def junit_cases(path: Path) -> dict[str, ElementTree.Element]:
     return {case.get("name"): case for case in ElementTree.parse(path).getroot().iter("testcase")}
 
 
-def test_a_baseline_whose_scenario_was_deleted_fails_unless_listed_as_retired(repo):
-    (repo / "pair.yaml").unlink()
-    result = check(repo)
+def test_a_baseline_whose_scenario_was_deleted_fails_unless_listed_as_retired(twins_repo):
+    (twins_repo / "pair.yaml").unlink()
+    result = check(twins_repo)
     assert result.exit_code == 2, result.output
     assert "no scenario  pair" in result.output and "pair.json" in result.output
-    (repo / "baselines" / "tolerances.yaml").write_text(yaml.safe_dump({"retired": ["pair"]}))
-    result = check(repo)
+    (twins_repo / "baselines" / "tolerances.yaml").write_text(yaml.safe_dump({"retired": ["pair"]}))
+    result = check(twins_repo)
     assert result.exit_code == 0, result.output
     assert "retired      pair" in result.output
 
 
-def test_a_renamed_scenario_fails_twice_no_baseline_and_no_scenario(repo):
-    (repo / "pair.yaml").rename(repo / "couple.yaml")
-    result = check(repo)
+def test_a_renamed_scenario_fails_twice_no_baseline_and_no_scenario(pair_repo):
+    (pair_repo / "pair.yaml").rename(pair_repo / "couple.yaml")
+    result = check(pair_repo)
     assert result.exit_code == 2, result.output
     assert "no baseline  couple (name: pair)\n" in result.output  # couple.yaml still says name: pair
-    assert "no scenario  pair\n" in result.output and f"{repo / 'baselines' / 'pair.json'}" in result.output
+    assert "no scenario  pair\n" in result.output and f"{pair_repo / 'baselines' / 'pair.json'}" in result.output
 
 
-def test_a_retired_entry_must_name_a_baseline_without_scenario(repo):
-    tolerances = repo / "baselines" / "tolerances.yaml"
+def test_a_retired_entry_must_name_a_baseline_without_scenario(pair_repo):
+    tolerances = pair_repo / "baselines" / "tolerances.yaml"
     tolerances.write_text(yaml.safe_dump({"retired": ["pair"]}))  # pair.yaml still exists
-    result = check(repo)
+    result = check(pair_repo)
     assert result.exit_code == 2 and f"{tolerances}: retired.pair: the scenario file exists" in result.output
     tolerances.write_text(yaml.safe_dump({"retired": ["gone"]}))  # no such baseline
-    result = check(repo)
+    result = check(pair_repo)
     assert result.exit_code == 2 and f"{tolerances}: retired.gone: no baseline" in result.output
 
 
-def test_infinite_or_nan_tolerances_on_the_command_line_are_refused(repo):
-    edit(repo / "pair.yaml", regions__eu__demand__ree__tonnes_per_day=80_000)  # shortfall grows by ~4.8 million t
-    assert check(repo, "--atol", "1e300").exit_code == 0  # finite, however wide: accepted
+def test_infinite_or_nan_tolerances_on_the_command_line_are_refused(pair_repo):
+    edit(pair_repo / "pair.yaml", regions__eu__demand__ree__tonnes_per_day=80_000)  # shortfall grows by ~4.8 million t
+    assert check(pair_repo, "--atol", "1e300").exit_code == 0  # finite, however wide: accepted
     for option, value in (("--atol", "inf"), ("--rtol", "inf"), ("--rtol", "nan"), ("--atol", "-inf")):
-        result = check(repo, option, value)
+        result = check(pair_repo, option, value)
         assert result.exit_code == 2, (option, value, result.output)
         assert option in result.output and "finite" in result.output and "Traceback" not in result.output
 
 
-def test_a_bad_tolerance_option_still_writes_junit_naming_it(repo, tmp_path):
+def test_a_bad_tolerance_option_still_writes_junit_naming_it(twins_repo, tmp_path):
     report = tmp_path / "check.xml"
-    result = invoke("check", repo, "--atol", "inf", "--junit", report)
+    result = invoke("check", twins_repo, "--atol", "inf", "--junit", report)
     assert result.exit_code == 2, result.output
     errors = [case.find("error") for case in junit_cases(report).values() if case.find("error") is not None]
     assert [error.get("message") for error in errors] == ["--atol: must be a finite number >= 0, not inf"]
@@ -242,18 +294,18 @@ def test_a_bad_tolerance_option_still_writes_junit_naming_it(repo, tmp_path):
         ({"scenarios": {"pair": {"atol": -1.0}}}, "scenarios.pair.atol"),
     ],
 )
-def test_infinite_nan_or_negative_tolerances_in_the_file_are_refused(repo, content, field):
-    edit(repo / "pair.yaml", regions__eu__demand__ree__tonnes_per_day=80_000)
-    tolerances = repo / "baselines" / "tolerances.yaml"
+def test_infinite_nan_or_negative_tolerances_in_the_file_are_refused(pair_repo, content, field):
+    edit(pair_repo / "pair.yaml", regions__eu__demand__ree__tonnes_per_day=80_000)
+    tolerances = pair_repo / "baselines" / "tolerances.yaml"
     tolerances.write_text(yaml.safe_dump(content))
-    result = check(repo)
+    result = check(pair_repo)
     assert result.exit_code == 2, result.output
     assert f"{tolerances}: {field}: must be a finite number >= 0" in result.output
 
 
-def test_a_wide_but_finite_tolerance_in_the_file_is_accepted(repo):
-    (repo / "baselines" / "tolerances.yaml").write_text(yaml.safe_dump({"default": {"atol": 0.0, "rtol": 1e6}}))
-    assert check(repo).exit_code == 0
+def test_a_wide_but_finite_tolerance_in_the_file_is_accepted(pair_repo):
+    (pair_repo / "baselines" / "tolerances.yaml").write_text(yaml.safe_dump({"default": {"atol": 0.0, "rtol": 1e6}}))
+    assert check(pair_repo).exit_code == 0
 
 
 def _valid_baseline(repo: Path) -> dict:
@@ -293,23 +345,23 @@ def _valid_baseline(repo: Path) -> dict:
         "name-empty",
     ],
 )
-def test_a_malformed_baseline_is_exit_2_naming_the_file_and_junit_is_still_written(repo, tmp_path, spoil):
-    path = repo / "baselines" / "pair.json"
-    path.write_text(json.dumps(spoil(_valid_baseline(repo))))
+def test_a_malformed_baseline_is_exit_2_naming_the_file_and_junit_is_still_written(twins_repo, tmp_path, spoil):
+    path = twins_repo / "baselines" / "pair.json"
+    path.write_text(json.dumps(spoil(_valid_baseline(twins_repo))))
     report = tmp_path / "check.xml"
-    result = check(repo, "--junit", report)
+    result = check(twins_repo, "--junit", report)
     assert result.exit_code == 2, result.output
     assert f"{path}: corrupt baseline" in result.output and "Traceback" not in result.output
     cases = junit_cases(report)
-    assert cases["pair"].find("error") is not None and cases["embargo_2010_historical"].find("error") is None
+    assert cases["pair"].find("error") is not None and cases["twin_pair"].find("error") is None
 
 
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
-def test_a_non_finite_number_in_a_baseline_is_refused(repo, literal):
-    path = repo / "baselines" / "pair.json"
+def test_a_non_finite_number_in_a_baseline_is_refused(pair_repo, literal):
+    path = pair_repo / "baselines" / "pair.json"
     path.write_text(path.read_text().replace('"total_shortfall_t": 5940.0', f'"total_shortfall_t": {literal}'))
     assert literal in path.read_text()
-    result = check(repo)
+    result = check(pair_repo)
     assert result.exit_code == 2 and f"{path}: corrupt baseline" in result.output
 
 
@@ -328,21 +380,21 @@ def test_a_non_finite_number_in_a_baseline_is_refused(repo, literal):
         ),
     ],
 )
-def test_a_malformed_tolerance_file_is_exit_2_naming_it_and_junit_is_still_written(repo, tmp_path, text, why):
-    tolerances = repo / "baselines" / "tolerances.yaml"
+def test_a_malformed_tolerance_file_is_exit_2_naming_it_and_junit_is_still_written(twins_repo, tmp_path, text, why):
+    tolerances = twins_repo / "baselines" / "tolerances.yaml"
     tolerances.write_text(text)
     report = tmp_path / "check.xml"
-    result = check(repo, "--junit", report)
+    result = check(twins_repo, "--junit", report)
     assert result.exit_code == 2, result.output
     assert f"{tolerances}: {why}" in result.output and "Traceback" not in result.output
     errors = [case for case in junit_cases(report).values() if case.find("error") is not None]
     assert len(errors) == 1 and str(tolerances) in errors[0].find("error").get("message")
 
 
-def test_control_characters_and_ansi_escapes_never_reach_the_reports(repo, tmp_path):
-    (repo / "\x1b[31mred\x07.yaml").write_text('name: "\\e[31mred\\a"\nhorizon_days: 10\n')
+def test_control_characters_and_ansi_escapes_never_reach_the_reports(pair_repo, tmp_path):
+    (pair_repo / "\x1b[31mred\x07.yaml").write_text('name: "\\e[31mred\\a"\nhorizon_days: 10\n')
     report = tmp_path / "check.xml"
-    result = check(repo, "--junit", report)
+    result = check(pair_repo, "--junit", report)
     assert result.exit_code == 2
     assert "\x1b" not in result.output and "\x07" not in result.output
     cases = junit_cases(report)  # valid XML
@@ -350,12 +402,12 @@ def test_control_characters_and_ansi_escapes_never_reach_the_reports(repo, tmp_p
     assert "\x1b" not in report.read_text() and "\x07" not in report.read_text()
 
 
-def test_ctrl_c_during_a_check_exits_130_with_one_line(repo, monkeypatch):
+def test_ctrl_c_during_a_check_exits_130_with_one_line(pair_repo, monkeypatch):
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr("simulator.engine.simulate", interrupted)
-    result = check(repo)  # one process: the patched simulate runs in it
+    result = check(pair_repo)  # one process: the patched simulate runs in it
     assert result.exit_code == 130, result.output
     assert len(result.output.strip().splitlines()) == 1 and "interrupted" in result.output
 
@@ -384,12 +436,12 @@ def test_update_stores_non_finite_numbers_as_null_and_writes_every_baseline_it_c
 # --- CI formats (issue 17, item 4) -----------------------------------------------------------
 
 
-def test_every_message_goes_to_standard_output(repo):
-    (repo / "baselines" / "pair.json").write_text("{not json")
-    result = check(repo)
+def test_every_message_goes_to_standard_output(pair_repo):
+    (pair_repo / "baselines" / "pair.json").write_text("{not json")
+    result = check(pair_repo)
     assert result.exit_code == 2
     assert result.stderr == "" and "pair.json: corrupt baseline" in result.stdout
-    usage = check(repo, "--format", "yaml")
+    usage = check(pair_repo, "--format", "yaml")
     assert usage.exit_code == 2 and usage.stderr == "" and "'yaml' is not one of" in usage.stdout
 
 
@@ -403,15 +455,15 @@ def test_quiet_prints_only_failures_and_the_final_line(repo):
     assert check(repo, "--quiet").stdout.count("\n") == 2  # the same on one process
 
 
-def test_drift_rows_give_the_calendar_date_of_each_moved_curve_point(repo):
+def test_drift_rows_give_the_calendar_date_of_each_moved_curve_point(pair_repo):
     # the EU receives 41 t instead of 40 t on day 0: its cumulative shortfall is 1 t lower on every sampled day
-    edit(repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
-    outcomes = {o["scenario"]: o for o in json.loads(check(repo, "--format", "json").stdout)}
+    edit(pair_repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
+    outcomes = {o["scenario"]: o for o in json.loads(check(pair_repo, "--format", "json").stdout)}
     pair = outcomes["pair"]
     assert pair["start_date"] == "2010-07-01"
     dates = {d["day"]: d["date"] for d in pair["drifts"] if d["metric"] == "shortfall_cum_t"}
     assert dates[0] == "2010-07-01" and dates[7] == "2010-07-08" and dates[59] == "2010-08-29"  # 30 July days + 29
-    text = check(repo).stdout
+    text = check(pair_repo).stdout
     row = next(line.split() for line in text.splitlines() if " shortfall_cum_t " in line)
     # largest relative move: day 0, where 40 t short became 39 t
     assert row[:9] == ["pair", "eu", "ree", "shortfall_cum_t", "0", "2010-07-01", "40", "39", "-1"]
@@ -432,18 +484,18 @@ def test_a_moved_first_shortfall_day_is_shown_with_its_dates(repo):
     assert row.rstrip().endswith("now short (never before)")  # not a percentage of day -1
 
 
-def test_github_format_annotates_each_failed_scenario_with_what_moved(repo):
-    edit(repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
-    (repo / "new.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, name="new")))
-    result = check(repo, "--format", "github")
+def test_github_format_annotates_each_failed_scenario_with_what_moved(twins_repo):
+    edit(twins_repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
+    (twins_repo / "new.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, name="new")))
+    result = check(twins_repo, "--format", "github")
     assert result.exit_code == 2
     annotations = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
     assert len(annotations) == 2
     drift = next(a for a in annotations if "drift in pair" in a)
-    assert drift.startswith(f"::error file={repo / 'pair.yaml'},title=stockpile check%3A drift in pair::")
+    assert drift.startswith(f"::error file={twins_repo / 'pair.yaml'},title=stockpile check%3A drift in pair::")
     assert "total_shortfall_t 5940 -> 5939 (-1, -0.017%25)" in drift  # % is escaped in workflow commands
-    assert any("no baseline in new" in a and f"file={repo / 'new.yaml'}," in a for a in annotations)
-    assert "::group::What moved" in result.stdout and "ok           embargo_2010_historical" in result.stdout
+    assert any("no baseline in new" in a and f"file={twins_repo / 'new.yaml'}," in a for a in annotations)
+    assert "::group::What moved" in result.stdout and "ok           twin_pair" in result.stdout
 
 
 def test_workflow_command_escaping():
@@ -456,44 +508,46 @@ def test_workflow_command_escaping():
     )
 
 
-def test_markdown_is_printed_and_appended_to_the_github_step_summary(repo, tmp_path):
-    edit(repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
+def test_markdown_is_printed_and_appended_to_the_github_step_summary(twins_repo, tmp_path):
+    edit(twins_repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
     summary = tmp_path / "summary.md"
     summary.write_text("## earlier step\n")
     result = CliRunner().invoke(
-        main, ["check", str(repo), "--format", "markdown", "--workers", "1"], env={"GITHUB_STEP_SUMMARY": str(summary)}
+        main,
+        ["check", str(twins_repo), "--format", "markdown", "--workers", "1"],
+        env={"GITHUB_STEP_SUMMARY": str(summary)},
     )
     assert result.exit_code == 1
     assert summary.read_text() == "## earlier step\n" + result.stdout
     lines = result.stdout.splitlines()
     assert lines[0] == "### Scenario check: 1 of 2 failed"
-    assert "| drift | pair |" in result.stdout and "| ok | embargo\\_2010\\_historical |" not in result.stdout
+    assert "| drift | pair |" in result.stdout and "| ok | twin\\_pair |" not in result.stdout
     header = lines.index("| scenario | region | material | metric | day | date | baseline | now | change |")
     rows = [line.split(" | ") for line in lines[header + 2 :] if line.startswith("| pair")]
     assert rows[-1][:8] == ["| pair", "eu", "ree", "shortfall_cum_t", "0", "2010-07-01", "40", "39"]
 
 
-def test_summary_option_appends_markdown_whatever_the_format(repo, tmp_path):
+def test_summary_option_appends_markdown_whatever_the_format(twins_repo, tmp_path):
     summary = tmp_path / "summary.md"
-    result = check(repo, "--format", "github", "--summary", summary)
+    result = check(twins_repo, "--format", "github", "--summary", summary)
     assert result.exit_code == 0
     assert summary.read_text().startswith("### Scenario check: all 2 match their baselines\n")
     assert "###" not in result.stdout  # the console gets the GitHub format only
 
 
-def test_junit_has_a_testsuites_root_one_suite_and_a_timed_case_per_scenario(repo, tmp_path):
-    edit(repo / "pair.yaml", horizon_days=50)
-    (repo / "broken.yaml").write_text("name: broken\n")
+def test_junit_has_a_testsuites_root_one_suite_and_a_timed_case_per_scenario(twins_repo, tmp_path):
+    edit(twins_repo / "pair.yaml", horizon_days=50)
+    (twins_repo / "broken.yaml").write_text("name: broken\n")
     report = tmp_path / "check.xml"
-    assert check(repo, "--junit", report).exit_code == 2
+    assert check(twins_repo, "--junit", report).exit_code == 2
     root = ElementTree.parse(report).getroot()
     assert root.tag == "testsuites" and [child.tag for child in root] == ["testsuite"]
     suite = root[0]
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "1", "1")
     cases = {case.get("name"): case for case in suite}
-    assert set(cases) == {"pair", "embargo_2010_historical", "broken"}
+    assert set(cases) == {"pair", "twin_pair", "broken"}
     assert all(float(case.get("time")) >= 0 for case in cases.values())
-    assert float(cases["embargo_2010_historical"].get("time")) > 0  # it ran
+    assert float(cases["twin_pair"].get("time")) > 0  # it ran
     assert cases["pair"].find("failure").get("type") == "drift"
     assert "broken.yaml: materials: is required" in cases["broken"].find("error").text
     assert float(root.get("time")) >= max(float(case.get("time")) for case in cases.values())
@@ -542,9 +596,9 @@ def test_baselines_store_numbers_to_12_significant_digits(repo):
     assert data["metrics"][key] == pytest.approx(exact[key], rel=5e-12, abs=0)  # half a unit of the 12th digit
 
 
-def test_new_numbers_are_rounded_as_the_baseline_says_before_they_are_compared(repo):
-    assert check(repo, "--rtol", "0", "--atol", "0").exit_code == 0  # a fresh baseline, 12 digits
-    path = repo / "baselines" / "pair.json"
+def test_new_numbers_are_rounded_as_the_baseline_says_before_they_are_compared(pair_repo):
+    assert check(pair_repo, "--rtol", "0", "--atol", "0").exit_code == 0  # a fresh baseline, 12 digits
+    path = pair_repo / "baselines" / "pair.json"
     data = json.loads(path.read_text())
 
     def three_digits(value):
@@ -556,11 +610,11 @@ def test_new_numbers_are_rounded_as_the_baseline_says_before_they_are_compared(r
         data["curves"][curve] = {cell: [three_digits(v) for v in vs] for cell, vs in data["curves"][curve].items()}
     assert data["metrics"]["shortfall_share.eu"] == 0.992  # 4760 t short of 4800 t: 0.99167
     path.write_text(json.dumps(data))
-    assert check(repo, "--rtol", "0", "--atol", "0").exit_code == 0
+    assert check(pair_repo, "--rtol", "0", "--atol", "0").exit_code == 0
 
 
-def test_regenerating_on_another_machine_rewrites_no_line(repo):
-    path = repo / "baselines" / "pair.json"
+def test_regenerating_on_another_machine_rewrites_no_line(twins_repo):
+    path = twins_repo / "baselines" / "pair.json"
     data = json.loads(path.read_text())
     # another machine's last-digit noise: every number off by 2e-12 (relative), so its 12th digit moves
     for key, value in data["metrics"].items():
@@ -570,27 +624,27 @@ def test_regenerating_on_another_machine_rewrites_no_line(repo):
     cells["eu.ree"] = [float(f"{v * (1 + 2e-12):.12g}") for v in cells["eu.ree"]]
     noisy = json.dumps(data, indent=2, sort_keys=True) + "\n"
     path.write_text(noisy)
-    assert check("--update", repo).exit_code == 0
+    assert check("--update", twins_repo).exit_code == 0
     assert path.read_text() == noisy  # every number within tolerance kept as stored
-    result = check("--update", repo)
+    result = check("--update", twins_repo)
     assert (
         f"unchanged    {path}" in result.stdout and "2 baseline(s): 0 created, 0 updated, 2 unchanged" in result.stdout
     )
     # a number that really moved is rewritten, and only its line
     data["metrics"]["total_shortfall_t"] = 1.0
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-    assert f"updated      {path} (1 number changed)\n" in check("--update", repo).stdout
+    assert f"updated      {path} (1 number changed)\n" in check("--update", twins_repo).stdout
     changed = [(a, b) for a, b in zip(noisy.splitlines(), path.read_text().splitlines(), strict=True) if a != b]
     assert changed == [('    "total_shortfall_t": 5940.00000001,', '    "total_shortfall_t": 5940.0,')]  # 60 x 100 - 60
 
 
-def test_update_with_a_bad_tolerance_file_writes_nothing(repo):
-    before = (repo / "baselines" / "pair.json").read_text()
-    (repo / "baselines" / "tolerances.yaml").write_text("default: {atol: .inf}\n")
-    (repo / "pair.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, horizon_days=50)))
-    result = check("--update", repo)
+def test_update_with_a_bad_tolerance_file_writes_nothing(pair_repo):
+    before = (pair_repo / "baselines" / "pair.json").read_text()
+    (pair_repo / "baselines" / "tolerances.yaml").write_text("default: {atol: .inf}\n")
+    (pair_repo / "pair.yaml").write_text(yaml.safe_dump(build(TWO_MEMBERS, horizon_days=50)))
+    result = check("--update", pair_repo)
     assert result.exit_code == 2 and "default.atol: must be a finite number >= 0" in result.stdout
-    assert (repo / "baselines" / "pair.json").read_text() == before
+    assert (pair_repo / "baselines" / "pair.json").read_text() == before
 
 
 # --- signals ---------------------------------------------------------------------------------
@@ -697,28 +751,28 @@ def test_a_dead_worker_is_its_files_error_and_the_other_files_are_still_checked(
     ],
     ids=["other-json", "text", "folder", "link"],
 )
-def test_update_leaves_a_file_that_is_not_a_baseline_alone_and_writes_the_others(repo, foreign):
-    path = repo / "baselines" / "pair.json"
+def test_update_leaves_a_file_that_is_not_a_baseline_alone_and_writes_the_others(twins_repo, foreign):
+    path = twins_repo / "baselines" / "pair.json"
     path.unlink()
     foreign(path)
     before = path.read_bytes() if path.is_file() and not path.is_symlink() else None
-    scenario_before = (repo / "pair.yaml").read_bytes()
-    other = repo / "baselines" / "embargo_2010_historical.json"
+    scenario_before = (twins_repo / "pair.yaml").read_bytes()
+    other = twins_repo / "baselines" / "twin_pair.json"
     other.unlink()
-    result = check("--update", repo)
+    result = check("--update", twins_repo)
     assert result.exit_code == 2, result.output
     assert f"{path}: not a " in result.output and "move it away to write the baseline there" in result.output
     assert (path.read_bytes() if path.is_file() and not path.is_symlink() else None) == before
-    assert (repo / "pair.yaml").read_bytes() == scenario_before  # the link's target is untouched
+    assert (twins_repo / "pair.yaml").read_bytes() == scenario_before  # the link's target is untouched
     assert other.is_file()  # the other scenario's baseline is written all the same
 
 
-def test_update_replaces_a_baseline_damaged_by_a_merge(repo):
-    path = repo / "baselines" / "pair.json"
+def test_update_replaces_a_baseline_damaged_by_a_merge(pair_repo):
+    path = pair_repo / "baselines" / "pair.json"
     good = path.read_text()
     path.write_text("<<<<<<< HEAD\n" + good + "=======\n" + good.replace("5940.0", "5941.0") + ">>>>>>> branch\n")
-    assert check(repo).exit_code == 2
-    result = check("--update", repo)
+    assert check(pair_repo).exit_code == 2
+    result = check("--update", pair_repo)
     assert result.exit_code == 0, result.output
     assert path.read_text() == good
 
@@ -740,16 +794,16 @@ def test_check_without_a_scenarios_folder_here_exits_2_instead_of_checking_the_l
     assert result.output.startswith(f"error: no scenarios/ folder in {tmp_path}: run stockpile check --update from")
 
 
-def test_library_checks_the_shipped_library_by_name_only(repo, tmp_path, monkeypatch):
+def test_library_checks_the_shipped_library_by_name_only(twins_repo, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("simulator.library.shipped_library", lambda: repo)
+    monkeypatch.setattr("simulator.library.shipped_library", lambda: twins_repo)
     result = check("--library")
     assert result.exit_code == 0, result.output
     assert re.fullmatch(
-        rf"2 scenario\(s\) of {re.escape(str(repo))}/ checked in \d+\.\d s: 2 ok", result.output.splitlines()[-1]
+        rf"2 scenario\(s\) of {re.escape(str(twins_repo))}/ checked in \d+\.\d s: 2 ok", result.output.splitlines()[-1]
     )
     for args, why in (
-        (("--library", repo / "pair.yaml"), "give --library or scenario paths, not both"),
+        (("--library", twins_repo / "pair.yaml"), "give --library or scenario paths, not both"),
         (("--library", "--update"), "--library checks the installed library; it cannot be updated"),
         (("--missing-only",), "--missing-only goes with --update"),
     ):
@@ -757,83 +811,88 @@ def test_library_checks_the_shipped_library_by_name_only(repo, tmp_path, monkeyp
         assert result.exit_code == 2 and why in result.output, result.output
 
 
-def test_scenarios_in_sub_folders_and_yml_files_are_checked_and_data_folders_are_not(repo):
-    (repo / "eu").mkdir()
-    shutil.copy(repo / "pair.yaml", repo / "eu" / "pair.yaml")
-    shutil.copy(repo / "pair.yaml", repo / "twin.yml")
+def test_scenarios_in_sub_folders_and_yml_files_are_checked_and_data_folders_are_not(pair_repo):
+    (pair_repo / "eu").mkdir()
+    shutil.copy(pair_repo / "pair.yaml", pair_repo / "eu" / "pair.yaml")
+    shutil.copy(pair_repo / "pair.yaml", pair_repo / "twin.yml")
     for folder in ("records", "_drafts", ".hidden", "eu/records"):
-        (repo / folder).mkdir()
-        (repo / folder / "notes.yaml").write_text("not: a scenario\n")
-    (repo / "baselines" / "tolerances.yaml").write_text("default: {rtol: 1.0e-9}\n")
-    result = check(repo)
+        (pair_repo / folder).mkdir()
+        (pair_repo / folder / "notes.yaml").write_text("not: a scenario\n")
+    (pair_repo / "baselines" / "tolerances.yaml").write_text("default: {rtol: 1.0e-9}\n")
+    result = check(pair_repo)
     assert result.exit_code == 2
-    assert result.output.splitlines()[:6] == [
-        "ok           embargo_2010_historical",
+    assert result.output.splitlines()[:5] == [
         "no baseline  eu/pair (name: pair)",
-        f"             no baseline at {repo}/eu/baselines/pair.json: write it with stockpile check --update "
-        f"{repo}/eu/pair.yaml",
+        f"             no baseline at {pair_repo}/eu/baselines/pair.json: write it with stockpile check --update "
+        f"{pair_repo}/eu/pair.yaml",
         "ok           pair",
         "no baseline  twin (name: pair)",
-        f"             no baseline at {repo}/baselines/twin.json: write it with stockpile check --update "
-        f"{repo}/twin.yml",
+        f"             no baseline at {pair_repo}/baselines/twin.json: write it with stockpile check --update "
+        f"{pair_repo}/twin.yml",
     ]
     # the commands of the hints write exactly the missing baselines
-    assert check("--update", repo / "eu" / "pair.yaml").output.splitlines()[0] == (
-        f"created      {repo}/eu/baselines/pair.json"
+    assert check("--update", pair_repo / "eu" / "pair.yaml").output.splitlines()[0] == (
+        f"created      {pair_repo}/eu/baselines/pair.json"
     )
-    assert check("--update", repo / "twin.yml").output.splitlines()[0] == f"created      {repo}/baselines/twin.json"
-    result = check(repo)
+    assert (
+        check("--update", pair_repo / "twin.yml").output.splitlines()[0]
+        == f"created      {pair_repo}/baselines/twin.json"
+    )
+    result = check(pair_repo)
     assert result.exit_code == 0, result.output
     assert re.fullmatch(
-        rf"4 scenario\(s\) of {re.escape(str(repo))}/ checked in \d+\.\d s: 4 ok", result.output.splitlines()[-1]
+        rf"3 scenario\(s\) of {re.escape(str(pair_repo))}/ checked in \d+\.\d s: 3 ok", result.output.splitlines()[-1]
     )
 
 
-def test_a_baseline_of_a_sub_folder_without_its_scenario_is_an_orphan_with_its_key(repo):
-    (repo / "eu").mkdir()
-    shutil.copy(repo / "pair.yaml", repo / "eu" / "pair.yaml")
-    assert check("--update", repo / "eu" / "pair.yaml").exit_code == 0
-    (repo / "eu" / "pair.yaml").unlink()
-    result = check(repo)
+def test_a_baseline_of_a_sub_folder_without_its_scenario_is_an_orphan_with_its_key(pair_repo):
+    (pair_repo / "eu").mkdir()
+    shutil.copy(pair_repo / "pair.yaml", pair_repo / "eu" / "pair.yaml")
+    assert check("--update", pair_repo / "eu" / "pair.yaml").exit_code == 0
+    (pair_repo / "eu" / "pair.yaml").unlink()
+    result = check(pair_repo)
     assert result.exit_code == 2
     assert "no scenario  eu/pair\n" in result.output
-    (repo / "baselines" / "tolerances.yaml").write_text("retired: [eu/pair]\n")
-    result = check(repo)
+    (pair_repo / "baselines" / "tolerances.yaml").write_text("retired: [eu/pair]\n")
+    result = check(pair_repo)
     assert result.exit_code == 0, result.output
     assert "retired      eu/pair\n" in result.output
 
 
-def test_two_scenario_files_that_share_a_baseline_are_refused_also_by_update(repo):
-    shutil.copy(repo / "pair.yaml", repo / "pair.yml")
-    kept = (repo / "baselines" / "pair.json").read_text()
-    why = f"{repo}/pair.yml: shares the baseline {repo}/baselines/pair.json with {repo}/pair.yaml: rename one of them"
-    for args in ((repo,), ("--update", repo)):
+def test_two_scenario_files_that_share_a_baseline_are_refused_also_by_update(pair_repo):
+    shutil.copy(pair_repo / "pair.yaml", pair_repo / "pair.yml")
+    kept = (pair_repo / "baselines" / "pair.json").read_text()
+    why = (
+        f"{pair_repo}/pair.yml: shares the baseline {pair_repo}/baselines/pair.json with {pair_repo}/pair.yaml: "
+        "rename one of them"
+    )
+    for args in ((pair_repo,), ("--update", pair_repo)):
         result = check(*args)
         assert result.exit_code == 2 and why in result.output, result.output
-    assert (repo / "baselines" / "pair.json").read_text() == kept
+    assert (pair_repo / "baselines" / "pair.json").read_text() == kept
 
 
-def test_outcomes_are_labelled_by_file_and_the_counts_add_up(repo, tmp_path):
-    shutil.copy(repo / "pair.yaml", repo / "copy.yaml")  # still name: pair
-    shutil.copy(repo / "baselines" / "pair.json", repo / "baselines" / "copy.json")
-    shutil.copy(repo / "baselines" / "pair.json", repo / "baselines" / "gone.json")
+def test_outcomes_are_labelled_by_file_and_the_counts_add_up(twins_repo, tmp_path):
+    shutil.copy(twins_repo / "pair.yaml", twins_repo / "copy.yaml")  # still name: pair
+    shutil.copy(twins_repo / "baselines" / "pair.json", twins_repo / "baselines" / "copy.json")
+    shutil.copy(twins_repo / "baselines" / "pair.json", twins_repo / "baselines" / "gone.json")
     report = tmp_path / "check.xml"
-    result = check(repo, "--junit", report)
+    result = check(twins_repo, "--junit", report)
     assert result.exit_code == 2
     lines = result.output.splitlines()
     assert lines[:4] == [
         "ok           copy (name: pair)",
-        "ok           embargo_2010_historical",
         "ok           pair",
+        "ok           twin_pair",
         "no scenario  gone",
     ]
     assert re.fullmatch(
-        rf"3 scenario\(s\) of {re.escape(str(repo))}/ checked in \d+\.\d s: 3 ok; "
+        rf"3 scenario\(s\) of {re.escape(str(twins_repo))}/ checked in \d+\.\d s: 3 ok; "
         r"1 baseline\(s\) without scenario: 1 no scenario",
         lines[-1],
     )
     names = [case.get("name") for case in ElementTree.parse(report).getroot().iter("testcase")]
-    assert names == ["copy", "embargo_2010_historical", "pair", "gone"]
+    assert names == ["copy", "pair", "twin_pair", "gone"]
 
 
 def _spoil(path: Path, **fields) -> None:
@@ -850,12 +909,12 @@ def _spoil(path: Path, **fields) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
-def test_a_drift_with_the_scenario_unchanged_is_blamed_on_the_code_with_the_versions(repo):
+def test_a_drift_with_the_scenario_unchanged_is_blamed_on_the_code_with_the_versions(pair_repo):
     from simulator.version import __version__
 
     # the baseline says 5000 t short where the run gives 6000 - 60 = 5940 t: +940 t, +18.8%
-    _spoil(repo / "baselines" / "pair.json", total_shortfall_t=5000.0, package_version="0.0.1")
-    result = check(repo)
+    _spoil(pair_repo / "baselines" / "pair.json", total_shortfall_t=5000.0, package_version="0.0.1")
+    result = check(pair_repo)
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert (
@@ -866,21 +925,21 @@ def test_a_drift_with_the_scenario_unchanged_is_blamed_on_the_code_with_the_vers
     assert row == ["pair", "all", "all", "total_shortfall_t", "-", "-", "5000", "5940", "+940", "(+18.8%)"]
     assert lines[-2] == (
         "Numbers of unchanged scenarios moved with the code or the package version: find out why before updating "
-        f"(never update blindly); then update one baseline with: stockpile check --update {repo}/pair.yaml"
+        f"(never update blindly); then update one baseline with: stockpile check --update {pair_repo}/pair.yaml"
     )
-    _spoil(repo / "baselines" / "pair.json", package_version=__version__)
-    line = check(repo, "--quiet").output.splitlines()[0]
+    _spoil(pair_repo / "baselines" / "pair.json", package_version=__version__)
+    line = check(pair_repo, "--quiet").output.splitlines()[0]
     assert line == (
         f"drift        pair: 1 number(s) moved beyond tolerance; scenario unchanged, package version {__version__} "
         "unchanged: the code moved the numbers; largest: total_shortfall_t 5000 -> 5940 (+940, +18.8%)"
     )
 
 
-def test_a_drift_from_an_edited_scenario_names_its_parts_and_seed(repo):
-    seed = json.loads((repo / "baselines" / "pair.json").read_text())["seed"]
+def test_a_drift_from_an_edited_scenario_names_its_parts_and_seed(pair_repo):
+    seed = json.loads((pair_repo / "baselines" / "pair.json").read_text())["seed"]
     assert seed == 0
-    edit(repo / "pair.yaml", horizon_days=50, seed=7)
-    result = check(repo)
+    edit(pair_repo / "pair.yaml", horizon_days=50, seed=7)
+    result = check(pair_repo)
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert any(
@@ -893,12 +952,12 @@ def test_a_drift_from_an_edited_scenario_names_its_parts_and_seed(repo):
     ), lines
     assert lines[-2] == (
         "If the scenario edits are intended, update their baselines in the same commit: "
-        f"stockpile check --update {repo}/pair.yaml"
+        f"stockpile check --update {pair_repo}/pair.yaml"
     )
     # a baseline written before scenario parts were stored still works: it only cannot say which parts
     # changed (the seed it has always stored)
-    _spoil(repo / "baselines" / "pair.json", scenario_parts=None)
-    result = check(repo)
+    _spoil(pair_repo / "baselines" / "pair.json", scenario_parts=None)
+    result = check(pair_repo)
     assert result.exit_code == 1
     assert any(
         re.fullmatch(r"drift        pair: \d+ number\(s\) moved \(scenario changed since its baseline: seed 0 → 7\)", x)
@@ -938,36 +997,36 @@ def test_update_tells_created_updated_unchanged_and_orphans_with_a_rename_hint(r
     assert history.read_text() == spoiled
 
 
-def test_github_annotations_name_files_from_the_repository_top(repo, monkeypatch):
+def test_github_annotations_name_files_from_the_repository_top(pair_repo, monkeypatch):
     from simulator.gate.compare import Outcome
     from simulator.gate.formats import _git_top, annotation
 
     _git_top.cache_clear()
-    top = repo.parent
+    top = pair_repo.parent
     monkeypatch.setenv("GITHUB_WORKSPACE", str(top))
-    assert annotation(Outcome("pair", str(repo / "pair.yaml"), "no baseline")).startswith(
+    assert annotation(Outcome("pair", str(pair_repo / "pair.yaml"), "no baseline")).startswith(
         "::error file=scenarios/pair.yaml,"
     )
-    monkeypatch.setenv("GITHUB_WORKSPACE", str(repo / "pair.yaml"))  # a file, not a folder: ignored
-    assert annotation(Outcome("pair", str(repo / "pair.yaml"), "no baseline")).startswith(
-        f"::error file={repo}/pair.yaml,"  # was "file=."
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(pair_repo / "pair.yaml"))  # a file, not a folder: ignored
+    assert annotation(Outcome("pair", str(pair_repo / "pair.yaml"), "no baseline")).startswith(
+        f"::error file={pair_repo}/pair.yaml,"  # was "file=."
     )
     monkeypatch.delenv("GITHUB_WORKSPACE")
-    assert annotation(Outcome("pair", str(repo / "pair.yaml"), "no baseline")).startswith(
-        f"::error file={repo}/pair.yaml,"  # in no git work tree: as given
+    assert annotation(Outcome("pair", str(pair_repo / "pair.yaml"), "no baseline")).startswith(
+        f"::error file={pair_repo}/pair.yaml,"  # in no git work tree: as given
     )
     subprocess.run(["git", "init", "-q", str(top)], check=True)
-    monkeypatch.chdir(repo)
+    monkeypatch.chdir(pair_repo)
     _git_top.cache_clear()
     assert annotation(Outcome("pair", "pair.yaml", "no baseline")).startswith("::error file=scenarios/pair.yaml,")
     assert annotation(Outcome("x", "/elsewhere/x.yaml", "error")).startswith("::error file=/elsewhere/x.yaml,")
     _git_top.cache_clear()
 
 
-def test_an_unknown_tolerance_key_is_named_with_the_key_it_may_mean(repo):
-    tolerances = repo / "baselines" / "tolerances.yaml"
+def test_an_unknown_tolerance_key_is_named_with_the_key_it_may_mean(pair_repo):
+    tolerances = pair_repo / "baselines" / "tolerances.yaml"
     tolerances.write_text("scenarios:\n  pair: {atl: 1.0e-3}\n")
-    result = check(repo)
+    result = check(pair_repo)
     assert result.exit_code == 2
     assert f"{tolerances}: scenarios.pair.atl: unknown key (known: rtol, atol); did you mean atol?\n" in result.output
 
@@ -985,53 +1044,53 @@ def test_a_scenario_pattern_matching_no_scenario_is_refused_when_a_folder_is_che
     assert check(repo / "pair.yaml", "--tolerances", tolerances).exit_code == 0  # a file alone is not the whole set
 
 
-def test_a_scenario_pattern_may_name_the_file_key_of_a_sub_folder(repo):
+def test_a_scenario_pattern_may_name_the_file_key_of_a_sub_folder(pair_repo):
     # eu/pair.yaml keeps the name: pair of the top-level pair.yaml; only its key is its own.
     # Japan's 31 t instead of 30 t moves its numbers by up to 8.2% (the tolerance test above)
-    (repo / "eu").mkdir()
-    shutil.copy(repo / "pair.yaml", repo / "eu" / "pair.yaml")
-    assert check("--update", repo).exit_code == 0
-    edit(repo / "eu" / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
-    tolerances = repo / "baselines" / "tolerances.yaml"
-    assert check(repo).exit_code == 1
+    (pair_repo / "eu").mkdir()
+    shutil.copy(pair_repo / "pair.yaml", pair_repo / "eu" / "pair.yaml")
+    assert check("--update", pair_repo).exit_code == 0
+    edit(pair_repo / "eu" / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
+    tolerances = pair_repo / "baselines" / "tolerances.yaml"
+    assert check(pair_repo).exit_code == 1
     tolerances.write_text("scenarios:\n  eu/*: {rtol: 0.1, atol: 1.0}\n")
-    result = check(repo)
+    result = check(pair_repo)
     assert result.exit_code == 0, result.output  # the key pattern loosens eu/pair and counts as used
-    update = check("--update", repo)
-    eu_baseline = repo / "eu" / "baselines" / "pair.json"  # the scenario moved, its numbers are kept
+    update = check("--update", pair_repo)
+    eu_baseline = pair_repo / "eu" / "baselines" / "pair.json"  # the scenario moved, its numbers are kept
     assert f"updated      {eu_baseline} (0 numbers changed; scenario_hash, scenario_parts)" in update.output
     tolerances.write_text("scenarios:\n  pair: {rtol: 0.1, atol: 1.0}\n")  # the name matches both files
-    assert check(repo).exit_code == 0
+    assert check(pair_repo).exit_code == 0
     tolerances.write_text("scenarios:\n  us/*: {rtol: 0.1, atol: 1.0}\n")
-    result = check(repo)
+    result = check(pair_repo)
     assert result.exit_code == 2
     assert "scenarios.us/*: matches no scenario name (name: in the scenario files) or file key in" in result.output
 
 
-def test_a_baseline_link_to_nothing_is_an_error_not_a_missing_baseline(repo):
+def test_a_baseline_link_to_nothing_is_an_error_not_a_missing_baseline(pair_repo):
     # the hint for a missing baseline (check --update) would refuse to write through the link
-    shutil.copy(repo / "pair.yaml", repo / "loop.yaml")
-    (repo / "baselines" / "loop.json").symlink_to("loop.json")
-    result = check(repo)
+    shutil.copy(pair_repo / "pair.yaml", pair_repo / "loop.yaml")
+    (pair_repo / "baselines" / "loop.json").symlink_to("loop.json")
+    result = check(pair_repo)
     assert result.exit_code == 2
     assert "error        loop (name: pair)\n" in result.output
-    assert f"{repo}/baselines/loop.json: a symbolic link to nothing; move it away to write the baseline there" in (
+    assert f"{pair_repo}/baselines/loop.json: a symbolic link to nothing; move it away to write the baseline there" in (
         result.output
     )
     assert "no baseline" not in result.output
 
 
-def test_a_tolerance_file_is_read_as_strictly_as_a_scenario(repo):
-    tolerances = repo / "baselines" / "tolerances.yaml"
+def test_a_tolerance_file_is_read_as_strictly_as_a_scenario(pair_repo):
+    tolerances = pair_repo / "baselines" / "tolerances.yaml"
     tolerances.write_text("? [a]\n: 1\n")  # a list as a key used to stop check with a TypeError (exit 1)
-    result = check(repo)
+    result = check(pair_repo)
     assert result.exit_code == 2 and "Traceback" not in result.output, result.output
     assert "tolerances.yaml: malformed YAML: line 1, column 3: a list or mapping used as a key" in result.output
     tolerances.write_text("default: {rtol: 1e-3}\n")  # YAML 1.1 reads 1e-3 as text; scenarios take it as a number
-    assert check(repo).exit_code == 0
+    assert check(pair_repo).exit_code == 0
     tolerances.unlink()
-    tolerances.symlink_to(repo / "nowhere.yaml")  # a broken link is refused, not skipped for the defaults
-    result = check(repo)
+    tolerances.symlink_to(pair_repo / "nowhere.yaml")  # a broken link is refused, not skipped for the defaults
+    result = check(pair_repo)
     assert result.exit_code == 2 and "tolerances.yaml: file not found" in result.output
 
 
@@ -1043,9 +1102,9 @@ def test_an_empty_path_is_refused_not_read_as_the_working_folder(tmp_path, monke
     assert list(tmp_path.iterdir()) == []  # --update "" made no baselines/ folder here
 
 
-def test_an_empty_report_path_is_refused(repo):
+def test_an_empty_report_path_is_refused(pair_repo):
     for option in ("--junit", "--summary"):
-        result = check(repo, option, "")
+        result = check(pair_repo, option, "")
         assert result.exit_code == 2 and f"{option} needs a file path, not an empty one" in result.output
 
 
@@ -1056,8 +1115,8 @@ def test_list_of_a_folder_where_no_scenario_is_valid_is_exit_2(tmp_path):
     assert f"{tmp_path}: none of the 1 scenario file(s) here is valid" in result.output
 
 
-def test_a_drift_names_a_shock_edit_by_id_so_an_inserted_shock_moves_no_other(repo):
-    data = yaml.safe_load((repo / "pair.yaml").read_text())
+def test_a_drift_names_a_shock_edit_by_id_so_an_inserted_shock_moves_no_other(pair_repo):
+    data = yaml.safe_load((pair_repo / "pair.yaml").read_text())
     early = {
         "id": "early",
         "kind": "delay",
@@ -1068,8 +1127,8 @@ def test_a_drift_names_a_shock_edit_by_id_so_an_inserted_shock_moves_no_other(re
         "extra_days": 2,
     }
     data["shocks"].insert(0, early)  # the halt moves from position 0 to 1 but is the same shock
-    (repo / "pair.yaml").write_text(yaml.safe_dump(data))
-    result = check(repo)
+    (pair_repo / "pair.yaml").write_text(yaml.safe_dump(data))
+    result = check(pair_repo)
     assert "scenario changed since its baseline: shocks.early" in result.output, result.output
     assert "shocks.halt" not in result.output and "shocks.1" not in result.output
 
@@ -1088,34 +1147,34 @@ def test_the_order_of_regions_is_part_of_a_scenario_and_named_when_it_changes():
     assert scenario_hash(validate_data(with_keys_reordered, "c.yaml")) == scenario_hash(first)  # formatting only
 
 
-def test_a_format_1_baseline_is_compared_by_the_hash_of_its_time_or_said_to_be_unknown(repo):
+def test_a_format_1_baseline_is_compared_by_the_hash_of_its_time_or_said_to_be_unknown(pair_repo):
     # a CI team's baseline written by format 1: every value hashed, defaults included, and no
     # order of regions; rewrite pair's baseline that way and move one number
     import hashlib
 
     from simulator.scenario import load_scenario
 
-    path = repo / "baselines" / "pair.json"
+    path = pair_repo / "baselines" / "pair.json"
     record = json.loads(path.read_text())
     record["format"] = "stockpile-baseline/1"
     record["scenario_parts"] = {k: v for k, v in record["scenario_parts"].items() if not k.endswith(" order")}
-    data = load_scenario(repo / "pair.yaml").model_dump(mode="json")
+    data = load_scenario(pair_repo / "pair.yaml").model_dump(mode="json")
     record["scenario_hash"] = hashlib.sha256(
         json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
     ).hexdigest()
     record["metrics"]["total_shortfall_t"] += 1.0
     path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
-    result = check(repo)
+    result = check(pair_repo)
     assert result.exit_code == 1
     assert "drift        pair: 1 number(s) moved (scenario unchanged, package version 0.1.0 unchanged" in result.output
     record["format"] = "stockpile-baseline/2"  # a merge resolved by hand: the new line, the old hash
     path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
-    assert "(scenario unchanged, package version 0.1.0 unchanged" in check(repo).output
+    assert "(scenario unchanged, package version 0.1.0 unchanged" in check(pair_repo).output
     record["format"] = "stockpile-baseline/1"
     # a field added since with a default hashes the data otherwise: whether it changed cannot be told
     record["scenario_hash"] = "0" * 64
     path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
-    result = check(repo)
+    result = check(pair_repo)
     assert (
         "(a baseline of format 1, which hashed scenarios another way: whether the scenario changed since cannot be "
         "told, so find out what moved the numbers before updating)"
