@@ -6,8 +6,12 @@ and issue 17 (item 7, bad dates), and each limit checked on both sides.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
+import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -452,3 +456,126 @@ def test_a_real_leap_day_is_a_date(tmp_path):
 
 def test_an_impossible_date_in_a_description_is_just_text():
     assert load_yaml("description: 2010-13-01") == {"description": "2010-13-01"}
+
+
+# --- inputs are regular files, capped at the bytes read (audit 38, finding 4) --------------------
+
+
+@contextlib.contextmanager
+def guarded_fifo(path: Path) -> Iterator[list[bool]]:
+    """Make ``path`` a FIFO; yield a list that says whether anything opened it to read.
+
+    A reader's ``open`` of a FIFO waits for a writer: a guard thread plays the writer (opens
+    and closes at once), so a command that does open it sees an empty file and the test
+    fails instead of hanging; the list then holds True.
+    """
+    os.mkfifo(path)
+    opened: list[bool] = []
+    done = threading.Event()
+
+    def guard() -> None:
+        while not done.wait(0.02):
+            try:
+                os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))  # ENXIO while no reader waits
+            except OSError:
+                continue
+            opened.append(True)
+
+    thread = threading.Thread(target=guard, daemon=True)
+    thread.start()
+    try:
+        yield opened
+    finally:
+        done.set()
+        thread.join(5)
+
+
+@pytest.fixture
+def fifo(tmp_path):
+    """A guarded FIFO named ``fifo.yaml`` in a folder of its own (:func:`guarded_fifo`)."""
+    folder = tmp_path / "pipes"
+    folder.mkdir()
+    with guarded_fifo(folder / "fifo.yaml") as opened:
+        yield folder / "fifo.yaml", opened
+
+
+def _fifo_commands(tmp_path: Path, pipe: Path) -> dict[str, list[Any]]:
+    scenario = write_text(tmp_path, SCENARIO_TEXT)
+    out = tmp_path / "out"
+    return {
+        "scenario": ["run", pipe, "--no-plots", "-o", out],
+        "--compare": ["run", scenario, "--no-plots", "--compare", pipe, "-o", out],
+        "--spec": ["sweep", "--spec", pipe, "--workers", 1, "-o", out],
+        "--explorer": ["report", scenario, "--explorer", pipe, "-o", tmp_path / "r.html"],
+        "--tolerances": ["check", scenario, "--tolerances", pipe],
+        "--record": ["calibrate", scenario, "--record", pipe, "--fit", "market.ree.price.sensitivity=0.5:8", "-o", out],
+        "validate": ["validate", scenario, pipe],
+        "check of its folder": ["check", pipe.parent],
+    }
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["scenario", "--compare", "--spec", "--explorer", "--tolerances", "--record", "validate", "check of its folder"],
+)
+def test_a_fifo_given_as_any_input_is_refused_without_opening_it(tmp_path, fifo, where):
+    """Audit 38 #4: ``run /tmp/ff`` (and each input option, and a folder holding ``fifo.yaml``) waited forever."""
+    pipe, opened = fifo
+    result = invoke(*_fifo_commands(tmp_path, pipe)[where])
+    assert_bad_input(result, f"{pipe}: ", "not a regular file (it is a FIFO (named pipe))")
+    assert not opened
+
+
+def test_list_marks_a_fifo_in_its_folder_invalid_without_opening_it(tmp_path, fifo):
+    pipe, opened = fifo
+    write_text(pipe.parent, SCENARIO_TEXT, "good.yaml")
+    listed = invoke("list", pipe.parent)
+    assert listed.exit_code == 0, listed.output  # list shows every file, a bad one as invalid
+    assert "good (name: tiny)  (" in listed.output
+    assert f"{pipe}: invalid (not a regular file (it is a FIFO (named pipe)))" in listed.output
+    assert not opened
+
+
+def test_a_fifo_in_the_baselines_folder_is_refused_without_opening_it(tmp_path):
+    scenario = write_text(tmp_path, SCENARIO_TEXT)
+    assert invoke("check", "--update", scenario).exit_code == 0
+    baseline = tmp_path / "baselines" / "s.json"
+    baseline.unlink()
+    with guarded_fifo(baseline) as opened:
+        result = invoke("check", scenario, "--workers", 1)
+    assert_bad_input(result, f"{baseline}: not a regular file")
+    assert not opened
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_device_is_refused_by_the_shared_reader_before_it_is_opened(monkeypatch):
+    """Audit 38 #4: ``validate /dev/zero`` read until killed (stat gives a device 0 bytes)."""
+    from simulator.scenario import load
+
+    monkeypatch.setattr(load.os, "open", lambda *a, **k: pytest.fail("opened a device"))
+    with pytest.raises(InputError, match="not a regular file") as caught:
+        load.read_input(Path("/dev/zero"))
+    assert caught.value.render() == "/dev/zero: not a regular file (it is a device)"
+    with pytest.raises(ScenarioError, match="/dev/zero: not a regular file"):
+        load_scenario(Path("/dev/zero"))
+
+
+def test_dev_zero_as_the_tolerance_file_is_not_called_missing(tmp_path):
+    """Audit 38 #18: ``check --tolerances /dev/zero`` said "no such tolerance file"."""
+    scenario = write_text(tmp_path, SCENARIO_TEXT)
+    result = invoke("check", scenario, "--tolerances", "/dev/zero")
+    assert_bad_input(result, "/dev/zero: not a regular file (it is a device)")
+    assert "no such tolerance file" not in result.output
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux /proc")
+def test_the_byte_limit_holds_for_the_bytes_read_not_the_size_stat_gives():
+    """A regular file whose stated size is 0 (as /proc's) but which holds more than the limit is refused."""
+    from simulator.scenario.load import read_input
+
+    path = Path("/proc/self/status")
+    assert path.stat().st_size == 0 and len(path.read_bytes()) > 100
+    with pytest.raises(InputError) as caught:
+        read_input(path, limit=100)
+    assert caught.value.render() == f"{path}: file of more than 100 bytes is too large (at most 100)"
+    assert len(read_input(path, limit=100_000)) > 100
