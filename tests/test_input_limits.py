@@ -23,7 +23,7 @@ from simulator.errors import InputError, ScenarioError
 from simulator.scenario import load_scenario, validate_data
 from simulator.scenario.checks import MAX_RESULT_ROWS
 from simulator.scenario.schema import MAX_DAYS, MAX_TRANSIT_DAYS
-from simulator.scenario.strict_yaml import MAX_DEPTH, MAX_INTEGER_DIGITS, load_yaml
+from simulator.scenario.strict_yaml import MAX_DEPTH, MAX_EXPANDED_VALUES, MAX_INTEGER_DIGITS, load_yaml
 from tests.helpers import ONE_REGION, TWO_MEMBERS, assert_bad_input, build, invoke
 from tests.helpers import TINY_SCENARIO_TEXT as SCENARIO_TEXT
 
@@ -579,3 +579,59 @@ def test_the_byte_limit_holds_for_the_bytes_read_not_the_size_stat_gives():
         read_input(path, limit=100)
     assert caught.value.render() == f"{path}: file of more than 100 bytes is too large (at most 100)"
     assert len(read_input(path, limit=100_000)) > 100
+
+
+# --- YAML alias bombs and long --set values (audit 38, finding 3) --------------------------------
+
+
+def alias_bomb(levels: int) -> str:
+    """A flow list of ``levels`` anchored lists, each holding nine aliases of the one before: 9**levels values."""
+    lists = ["&l0 [x, x, x, x, x, x, x, x, x]"]
+    lists += [f"&l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, levels)]
+    return f"[{', '.join(lists)}]"
+
+
+def test_the_alias_limit_on_both_sides():
+    """999 aliases of a 999-item list stand for 1 + 999 * 1,000 values; one more alias is over the limit."""
+    assert MAX_EXPANDED_VALUES == 1_000_000
+    under = f"[&a [{', '.join(['1'] * 999)}], {', '.join(['*a'] * 998)}]"
+    data = load_yaml(under)
+    assert len(data) == 999 and all(item is data[0] for item in data) and len(data[0]) == 999
+    with pytest.raises(InputError) as caught:
+        load_yaml(under[:-1] + ", *a]", prefix="description")
+    assert caught.value.problems[0].path == "description"
+    assert "stand for more than 1,000,000 values" in caught.value.problems[0].message
+
+
+def test_an_alias_bomb_in_set_is_refused_as_in_a_file(tmp_path):
+    """Audit 38 #3: nine levels in --set took 2.4 GB and 36 s, then a MemoryError traceback.
+
+    Refused from the text's 90 nodes, before any value is built; the same words as for the file.
+    """
+    path = write_text(tmp_path, SCENARIO_TEXT)
+    result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", f"description={alias_bomb(9)}")
+    assert_bad_input(result, "--set description: its aliases ('*') stand for more than 1,000,000 values")
+    assert len(result.output) < 1_000
+    bombed = write_text(
+        tmp_path, SCENARIO_TEXT.replace("name: tiny", f"name: tiny\ndescription: {alias_bomb(9)}"), "b.yaml"
+    )
+    assert_bad_input(invoke("validate", bombed), f"{bombed}: its aliases ('*') stand for more than 1,000,000 values")
+
+
+def test_an_alias_bomb_in_a_sweep_files_set_is_refused(tmp_path):
+    scenario = write_text(tmp_path, SCENARIO_TEXT)
+    spec = write_text(tmp_path, f"scenario: {scenario}\nset:\n  description: {alias_bomb(9)}\n", "spec.yaml")
+    result = invoke("sweep", "--spec", spec, "--workers", 1, "-o", tmp_path / "out")
+    assert_bad_input(result, str(spec), "stand for more than 1,000,000 values")
+    assert len(result.output) < 1_000
+
+
+def test_a_message_quoting_a_long_set_value_shortens_it(tmp_path):
+    """Six levels (531,441 values, under the limit) made a message of megabytes (seven made 28 MB)."""
+    path = write_text(tmp_path, SCENARIO_TEXT)
+    result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", f"description={alias_bomb(6)}")
+    assert_bad_input(result, "[set description=[['x', 'x', ", "...]: description: must be text")
+    assert len(result.output) < 1_000
+    long_text = "no_equals_sign_" * 20
+    result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", long_text)
+    assert_bad_input(result, f"--set: expected PATH=VALUE, got '{long_text[:77]}...'")

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import reprlib
 import stat
 import typing
 from collections.abc import Callable, Iterable, Sequence
@@ -452,7 +453,30 @@ def blame_overrides(exc: InputError, data: dict[str, Any], source: str, override
         named = named_path(path, data)  # as the problems name it: a shock by its id, given by id or position
         ours = [p for p in exc.problems if p.path == named or p.path.startswith(f"{named}.")]
         if ours:
-            raise type(exc)(ours, f"{source} [set {path}={value}]") from None
+            raise type(exc)(ours, f"{source} [set {path}={shown_value(value)}]") from None
+
+
+def shown_value(value: Any, width: int = 80) -> str:
+    """A ``--set`` value as a message quotes it: at most ``width`` characters, cut with "...".
+
+    Built without writing out the whole value (a list may repeat one list many times).
+
+    >>> shown_value(0.3), shown_value("fair_ratio"), shown_value([1, [2, 3]])
+    ('0.3', 'fair_ratio', '[1, [2, 3]]')
+    >>> shown_value("x" * 100) == "x" * 77 + "..."
+    True
+    """
+    if isinstance(value, str):
+        text = value[: width + 1]
+    else:
+        text = _BOUNDED.repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+_BOUNDED = reprlib.Repr()
+for _limit in ("maxtuple", "maxlist", "maxdict", "maxset"):
+    setattr(_BOUNDED, _limit, 20)
+_BOUNDED.maxlevel, _BOUNDED.maxstring, _BOUNDED.maxlong, _BOUNDED.maxother = 4, 90, 90, 90
 
 
 def validate_overridden(data: dict[str, Any], source: str, overrides: Sequence[tuple[str, Any]]) -> Scenario:

@@ -45,6 +45,12 @@ MAX_DEPTH = 32
 MAX_INTEGER_DIGITS = 30
 """Most characters in a written integer (the largest field, ``seed``, needs ten)."""
 
+MAX_EXPANDED_VALUES = 1_000_000
+"""Most values (scalars, lists, mappings) a text may stand for once its aliases (``*a``) are
+expanded: an alias repeats its anchor's value without copying it, so nine nested lists of
+nine aliases each (a line of text) stand for 387 million values, which printing or
+validating them would expand ("billion laughs")."""
+
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -211,7 +217,7 @@ def load_yaml(text: str, prefix: str = "") -> Any:
         Malformed YAML (with line, column and what is wrong in plain words,
         :mod:`~simulator.scenario.yaml_messages`), or every problem found, one per field.
     """
-    data = _quick(text)
+    data = _quick(text, prefix)
     if data is not _UNSURE:
         return _without_surrogates(data, text, prefix)
     try:
@@ -280,7 +286,7 @@ _UNSURE = object()
 """What :func:`_quick` returns for a text it leaves to the careful reader."""
 
 
-def _quick(text: str) -> Any:
+def _quick(text: str, prefix: str = "") -> Any:
     """The data of a text libyaml reads without any problem; :data:`_UNSURE` otherwise.
 
     Whatever the careful reader could object to (a YAML error, a recorded problem, nesting
@@ -290,6 +296,8 @@ def _quick(text: str) -> Any:
     loader = _QuickLoader(text)
     try:
         node = loader.get_single_node()
+        if node is not None and "*" in text:  # no alias, no expansion
+            _refuse_alias_bombs(node, prefix)
         if node is not None and _nesting(node) >= MAX_DEPTH:
             return _UNSURE
         data = None if node is None else loader.construct_document(node)
@@ -298,6 +306,41 @@ def _quick(text: str) -> Any:
     finally:
         loader.dispose()
     return _UNSURE if loader.problems else data
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, ScalarNode):
+        return []
+    return list(node.value) if isinstance(node, SequenceNode) else [n for pair in node.value for n in pair]
+
+
+def _refuse_alias_bombs(root: Node, prefix: str) -> None:
+    """Refuse a text whose aliases stand for more than :data:`MAX_EXPANDED_VALUES` values.
+
+    Counted on the composed nodes, each once (an alias is the node of its anchor), before
+    any value is built: time and memory grow with the text, not with what it stands for.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:  # depth first, each node once; a node's size once its children's are known
+        node, done = stack.pop()
+        children = _children(node)
+        if done:  # a child still open is on a cycle back to it: one value
+            sizes[id(node)] = min(1 + sum(sizes.get(id(child), 1) for child in children), MAX_EXPANDED_VALUES + 1)
+        elif id(node) not in sizes:
+            sizes[id(node)] = 1
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+    if sizes[id(root)] > MAX_EXPANDED_VALUES:
+        raise InputError(
+            [
+                Problem(
+                    prefix,
+                    f"its aliases ('*') stand for more than {MAX_EXPANDED_VALUES:,} values; "
+                    "write the values out or use fewer aliases",
+                )
+            ]
+        )
 
 
 def _nesting(root: Node) -> int:
