@@ -13,6 +13,9 @@ On top of PyYAML's safe loader (plain data only, never Python objects):
 - a value tagged ``!!int`` or ``!!float`` that is not one is an error;
 - numbers in exponent form (``1e3``, ``2.5E-4``) are numbers, as in YAML 1.2
   (PyYAML's YAML 1.1 rules read them as text);
+- a plain base-60 number (``12:10``, 730 in YAML 1.1) or integer with a leading zero
+  (``017``, octal 15) is an error: YAML 1.2 and people read them otherwise;
+- a text whose aliases stand for more than :data:`MAX_EXPANDED_VALUES` values is an error;
 - a date-like value that is not a real date (``2010-13-01``) is kept as text, so that
   the schema rejects it at its field with "not a valid date" (and a description may
   still say ``2010-13-01``).
@@ -118,18 +121,26 @@ class _StrictConstruction:
             self._problem(node, f"an integer of {len(text):,} digits is too large ({_line(node)})")
             return 0
         try:
-            return super().construct_yaml_int(node)
+            value = super().construct_yaml_int(node)
         except (ValueError, IndexError):
             self._problem(node, f"'{_short(node.value)}' is not an integer ({_line(node)})")
             return 0
+        if not node.style:  # written plainly (a quoted value tagged !!int is as meant)
+            surprise = _yaml11_surprise(str(node.value), value)
+            if surprise:
+                self._problem(node, f"{surprise} ({_line(node)})")
+        return value
 
     def construct_yaml_float(self, node: Node) -> float:
         """A float, or a problem when a value tagged ``!!float`` is not a number."""
         try:
-            return super().construct_yaml_float(node)
+            value = super().construct_yaml_float(node)
         except (ValueError, IndexError):
             self._problem(node, f"'{_short(node.value)}' is not a number ({_line(node)})")
             return 0.0
+        if ":" in str(node.value):  # a float has no octal form
+            self._problem(node, f"{_yaml11_surprise(str(node.value), value)} ({_line(node)})")
+        return value
 
     def construct_yaml_timestamp(self, node: Node) -> Any:
         """A date or time; text when it is not a real one (the schema names the field)."""
@@ -183,6 +194,28 @@ for _loader in (_StrictLoader, _QuickLoader):
     _loader.add_constructor("tag:yaml.org,2002:int", _StrictConstruction.construct_yaml_int)
     _loader.add_constructor("tag:yaml.org,2002:float", _StrictConstruction.construct_yaml_float)
     _loader.add_constructor("tag:yaml.org,2002:timestamp", _StrictConstruction.construct_yaml_timestamp)
+
+
+def _yaml11_surprise(text: str, value: float) -> str | None:
+    """Why a number YAML 1.1 reads in a way a reader would not expect is refused, or None.
+
+    Base 60 (``12:10`` is 730: a time of day or a ratio was meant) and a leading zero
+    (``017`` is octal, 15; YAML 1.2 and people read 17).
+
+    >>> _yaml11_surprise("12:10", 730)
+    "'12:10' is a base-60 number in YAML 1.1 (730): write the number meant, or quote it as text"
+    >>> _yaml11_surprise("017", 15)
+    "'017' is octal in YAML 1.1 (15): write it without the leading zero, or quote it as text"
+    >>> _yaml11_surprise("0", 0), _yaml11_surprise("0.5", 0.5), _yaml11_surprise("0x1F", 31)
+    (None, None, None)
+    """
+    shown = _short(text)
+    if ":" in text:
+        return f"'{shown}' is a base-60 number in YAML 1.1 ({value:g}): write the number meant, or quote it as text"
+    digits = text.lstrip("+-")
+    if len(digits) > 1 and digits[0] == "0" and digits[1] in "01234567_":
+        return f"'{shown}' is octal in YAML 1.1 ({value:g}): write it without the leading zero, or quote it as text"
+    return None
 
 
 def _line(node: Node) -> str:
