@@ -635,3 +635,35 @@ def test_a_message_quoting_a_long_set_value_shortens_it(tmp_path):
     long_text = "no_equals_sign_" * 20
     result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", long_text)
     assert_bad_input(result, f"--set: expected PATH=VALUE, got '{long_text[:77]}...'")
+
+
+# --- messages for numbers too large and infinity written as text (audit 38, finding 18) ----------
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("horizon_days: 1e300", ("horizon_days", f"must be <= {MAX_DAYS}")),
+        ("horizon_days: -1e300", ("horizon_days", "must be >= 1")),
+        ("seed: 1e20", ("seed", "must be <= 4294967295")),
+    ],
+)
+def test_a_whole_number_field_given_a_huge_number_names_its_limit(tmp_path, line, problem):
+    """Audit 38 #18: ``horizon_days: 1e300`` said "Unable to parse input string as an integer, exceeded maximum
+    size"."""
+    field = line.split(":")[0]
+    text = SCENARIO_TEXT.replace("horizon_days: 40", line) if field == "horizon_days" else SCENARIO_TEXT + line + "\n"
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(write_text(tmp_path, text))
+    assert [(p.path, p.message) for p in caught.value.problems] == [problem]
+
+
+@pytest.mark.parametrize("word", ["inf", "-inf", "Infinity", "nan", "NaN"])
+def test_infinity_written_as_text_in_set_asks_for_a_finite_number(tmp_path, word):
+    """``--set horizon_days=inf`` said "must be a number, not text" (YAML reads inf as text, .inf as infinity)."""
+    path = write_text(tmp_path, SCENARIO_TEXT)
+    result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", f"horizon_days={word}")
+    assert_bad_input(result, f"[set horizon_days={word}]: horizon_days: must be a finite number")
+    assert "not text" not in result.output
+    other = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", "horizon_days=infinite")
+    assert_bad_input(other, "horizon_days: must be a number, not text")  # other text is still text
