@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import math
 import time
@@ -51,6 +52,7 @@ from simulator.names import Names, join_words
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import Scenario, apply_overrides, validate_data
+from simulator.scenario.load import read_input
 from simulator.scenario.yaml_messages import not_utf8
 
 QUANTITIES = {
@@ -151,10 +153,10 @@ def _period_end(start: dt.date, period: str) -> dt.date:
     return dt.date(year, month, min(start.day, last_day))
 
 
-def _where_not_utf8(path: Path) -> str:
+def _where_not_utf8(data: bytes) -> str:
     """Where a record stops being UTF-8, by line and column (pandas counts bytes from the start of a chunk)."""
     try:
-        path.read_bytes().decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return not_utf8(exc)
     return "not UTF-8 text; save the file as UTF-8"
@@ -164,18 +166,16 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
     """The record's rows, checked against the scenario: every problem names the file, row and field."""
     source = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_RECORD_BYTES:
-            raise InputError(f"a record of {size:,} bytes is too large (at most {MAX_RECORD_BYTES:,})", source)
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
-        with path.open(encoding="utf-8-sig", newline="") as handle:  # the names as written
-            named = [name.strip() for name in next(csv.reader(handle), [])]
+        data = read_input(path, MAX_RECORD_BYTES, "a record")  # a regular file, capped at the bytes read
+        table = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, comment=None)
+        lines = io.StringIO(data.decode("utf-8-sig"), newline="")
+        named = [name.strip() for name in next(csv.reader(lines), [])]  # the names as written
     except pd.errors.EmptyDataError:
         raise InputError("the record is empty: it needs a header line and rows", source) from None
     except FileNotFoundError:
         raise InputError("file not found", source) from None
     except UnicodeDecodeError:
-        raise InputError(f"cannot read the record: {_where_not_utf8(path)}", source) from None
+        raise InputError(f"cannot read the record: {_where_not_utf8(data)}", source) from None
     except (OSError, csv.Error, pd.errors.ParserError) as exc:
         raise InputError(f"cannot read the record: {exc}", source) from None
     twice = sorted({name for name in named if name and named.count(name) > 1})  # a trailing comma names none

@@ -6,8 +6,12 @@ and issue 17 (item 7, bad dates), and each limit checked on both sides.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
+import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -19,7 +23,7 @@ from simulator.errors import InputError, ScenarioError
 from simulator.scenario import load_scenario, validate_data
 from simulator.scenario.checks import MAX_RESULT_ROWS
 from simulator.scenario.schema import MAX_DAYS, MAX_TRANSIT_DAYS
-from simulator.scenario.strict_yaml import MAX_DEPTH, MAX_INTEGER_DIGITS, load_yaml
+from simulator.scenario.strict_yaml import MAX_DEPTH, MAX_EXPANDED_VALUES, MAX_INTEGER_DIGITS, load_yaml
 from tests.helpers import ONE_REGION, TWO_MEMBERS, assert_bad_input, build, invoke
 from tests.helpers import TINY_SCENARIO_TEXT as SCENARIO_TEXT
 
@@ -452,3 +456,214 @@ def test_a_real_leap_day_is_a_date(tmp_path):
 
 def test_an_impossible_date_in_a_description_is_just_text():
     assert load_yaml("description: 2010-13-01") == {"description": "2010-13-01"}
+
+
+# --- inputs are regular files, capped at the bytes read (audit 38, finding 4) --------------------
+
+
+@contextlib.contextmanager
+def guarded_fifo(path: Path) -> Iterator[list[bool]]:
+    """Make ``path`` a FIFO; yield a list that says whether anything opened it to read.
+
+    A reader's ``open`` of a FIFO waits for a writer: a guard thread plays the writer (opens
+    and closes at once), so a command that does open it sees an empty file and the test
+    fails instead of hanging; the list then holds True.
+    """
+    os.mkfifo(path)
+    opened: list[bool] = []
+    done = threading.Event()
+
+    def guard() -> None:
+        while not done.wait(0.02):
+            try:
+                os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))  # ENXIO while no reader waits
+            except OSError:
+                continue
+            opened.append(True)
+
+    thread = threading.Thread(target=guard, daemon=True)
+    thread.start()
+    try:
+        yield opened
+    finally:
+        done.set()
+        thread.join(5)
+
+
+@pytest.fixture
+def fifo(tmp_path):
+    """A guarded FIFO named ``fifo.yaml`` in a folder of its own (:func:`guarded_fifo`)."""
+    folder = tmp_path / "pipes"
+    folder.mkdir()
+    with guarded_fifo(folder / "fifo.yaml") as opened:
+        yield folder / "fifo.yaml", opened
+
+
+def _fifo_commands(tmp_path: Path, pipe: Path) -> dict[str, list[Any]]:
+    scenario = write_text(tmp_path, SCENARIO_TEXT)
+    out = tmp_path / "out"
+    return {
+        "scenario": ["run", pipe, "--no-plots", "-o", out],
+        "--compare": ["run", scenario, "--no-plots", "--compare", pipe, "-o", out],
+        "--spec": ["sweep", "--spec", pipe, "--workers", 1, "-o", out],
+        "--explorer": ["report", scenario, "--explorer", pipe, "-o", tmp_path / "r.html"],
+        "--tolerances": ["check", scenario, "--tolerances", pipe],
+        "--record": ["calibrate", scenario, "--record", pipe, "--fit", "market.ree.price.sensitivity=0.5:8", "-o", out],
+        "validate": ["validate", scenario, pipe],
+        "check of its folder": ["check", pipe.parent],
+    }
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["scenario", "--compare", "--spec", "--explorer", "--tolerances", "--record", "validate", "check of its folder"],
+)
+def test_a_fifo_given_as_any_input_is_refused_without_opening_it(tmp_path, fifo, where):
+    """Audit 38 #4: ``run /tmp/ff`` (and each input option, and a folder holding ``fifo.yaml``) waited forever."""
+    pipe, opened = fifo
+    result = invoke(*_fifo_commands(tmp_path, pipe)[where])
+    assert_bad_input(result, f"{pipe}: ", "not a regular file (it is a FIFO (named pipe))")
+    assert not opened
+
+
+def test_list_marks_a_fifo_in_its_folder_invalid_without_opening_it(tmp_path, fifo):
+    pipe, opened = fifo
+    write_text(pipe.parent, SCENARIO_TEXT, "good.yaml")
+    listed = invoke("list", pipe.parent)
+    assert listed.exit_code == 0, listed.output  # list shows every file, a bad one as invalid
+    assert "good (name: tiny)  (" in listed.output
+    assert f"{pipe}: invalid (not a regular file (it is a FIFO (named pipe)))" in listed.output
+    assert not opened
+
+
+def test_a_fifo_in_the_baselines_folder_is_refused_without_opening_it(tmp_path):
+    scenario = write_text(tmp_path, SCENARIO_TEXT)
+    assert invoke("check", "--update", scenario).exit_code == 0
+    baseline = tmp_path / "baselines" / "s.json"
+    baseline.unlink()
+    with guarded_fifo(baseline) as opened:
+        result = invoke("check", scenario, "--workers", 1)
+    assert_bad_input(result, f"{baseline}: not a regular file")
+    assert not opened
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_device_is_refused_by_the_shared_reader_before_it_is_opened(monkeypatch):
+    """Audit 38 #4: ``validate /dev/zero`` read until killed (stat gives a device 0 bytes)."""
+    from simulator.scenario import load
+
+    monkeypatch.setattr(load.os, "open", lambda *a, **k: pytest.fail("opened a device"))
+    with pytest.raises(InputError, match="not a regular file") as caught:
+        load.read_input(Path("/dev/zero"))
+    assert caught.value.render() == "/dev/zero: not a regular file (it is a device)"
+    with pytest.raises(ScenarioError, match="/dev/zero: not a regular file"):
+        load_scenario(Path("/dev/zero"))
+
+
+def test_dev_zero_as_the_tolerance_file_is_not_called_missing(tmp_path):
+    """Audit 38 #18: ``check --tolerances /dev/zero`` said "no such tolerance file"."""
+    scenario = write_text(tmp_path, SCENARIO_TEXT)
+    result = invoke("check", scenario, "--tolerances", "/dev/zero")
+    assert_bad_input(result, "/dev/zero: not a regular file (it is a device)")
+    assert "no such tolerance file" not in result.output
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux /proc")
+def test_the_byte_limit_holds_for_the_bytes_read_not_the_size_stat_gives():
+    """A regular file whose stated size is 0 (as /proc's) but which holds more than the limit is refused."""
+    from simulator.scenario.load import read_input
+
+    path = Path("/proc/self/status")
+    assert path.stat().st_size == 0 and len(path.read_bytes()) > 100
+    with pytest.raises(InputError) as caught:
+        read_input(path, limit=100)
+    assert caught.value.render() == f"{path}: file of more than 100 bytes is too large (at most 100)"
+    assert len(read_input(path, limit=100_000)) > 100
+
+
+# --- YAML alias bombs and long --set values (audit 38, finding 3) --------------------------------
+
+
+def alias_bomb(levels: int) -> str:
+    """A flow list of ``levels`` anchored lists, each holding nine aliases of the one before: 9**levels values."""
+    lists = ["&l0 [x, x, x, x, x, x, x, x, x]"]
+    lists += [f"&l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, levels)]
+    return f"[{', '.join(lists)}]"
+
+
+def test_the_alias_limit_on_both_sides():
+    """999 aliases of a 999-item list stand for 1 + 999 * 1,000 values; one more alias is over the limit."""
+    assert MAX_EXPANDED_VALUES == 1_000_000
+    under = f"[&a [{', '.join(['1'] * 999)}], {', '.join(['*a'] * 998)}]"
+    data = load_yaml(under)
+    assert len(data) == 999 and all(item is data[0] for item in data) and len(data[0]) == 999
+    with pytest.raises(InputError) as caught:
+        load_yaml(under[:-1] + ", *a]", prefix="description")
+    assert caught.value.problems[0].path == "description"
+    assert "stand for more than 1,000,000 values" in caught.value.problems[0].message
+
+
+def test_an_alias_bomb_in_set_is_refused_as_in_a_file(tmp_path):
+    """Audit 38 #3: nine levels in --set took 2.4 GB and 36 s, then a MemoryError traceback.
+
+    Refused from the text's 90 nodes, before any value is built; the same words as for the file.
+    """
+    path = write_text(tmp_path, SCENARIO_TEXT)
+    result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", f"description={alias_bomb(9)}")
+    assert_bad_input(result, "--set description: its aliases ('*') stand for more than 1,000,000 values")
+    assert len(result.output) < 1_000
+    bombed = write_text(
+        tmp_path, SCENARIO_TEXT.replace("name: tiny", f"name: tiny\ndescription: {alias_bomb(9)}"), "b.yaml"
+    )
+    assert_bad_input(invoke("validate", bombed), f"{bombed}: its aliases ('*') stand for more than 1,000,000 values")
+
+
+def test_an_alias_bomb_in_a_sweep_files_set_is_refused(tmp_path):
+    scenario = write_text(tmp_path, SCENARIO_TEXT)
+    spec = write_text(tmp_path, f"scenario: {scenario}\nset:\n  description: {alias_bomb(9)}\n", "spec.yaml")
+    result = invoke("sweep", "--spec", spec, "--workers", 1, "-o", tmp_path / "out")
+    assert_bad_input(result, str(spec), "stand for more than 1,000,000 values")
+    assert len(result.output) < 1_000
+
+
+def test_a_message_quoting_a_long_set_value_shortens_it(tmp_path):
+    """Six levels (531,441 values, under the limit) made a message of megabytes (seven made 28 MB)."""
+    path = write_text(tmp_path, SCENARIO_TEXT)
+    result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", f"description={alias_bomb(6)}")
+    assert_bad_input(result, "[set description=[['x', 'x', ", "...]: description: must be text")
+    assert len(result.output) < 1_000
+    long_text = "no_equals_sign_" * 20
+    result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", long_text)
+    assert_bad_input(result, f"--set: expected PATH=VALUE, got '{long_text[:77]}...'")
+
+
+# --- messages for numbers too large and infinity written as text (audit 38, finding 18) ----------
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("horizon_days: 1e300", ("horizon_days", f"must be <= {MAX_DAYS}")),
+        ("horizon_days: -1e300", ("horizon_days", "must be >= 1")),
+        ("seed: 1e20", ("seed", "must be <= 4294967295")),
+    ],
+)
+def test_a_whole_number_field_given_a_huge_number_names_its_limit(tmp_path, line, problem):
+    """Audit 38 #18: ``horizon_days: 1e300`` said "Unable to parse input string as an integer, exceeded maximum
+    size"."""
+    field = line.split(":")[0]
+    text = SCENARIO_TEXT.replace("horizon_days: 40", line) if field == "horizon_days" else SCENARIO_TEXT + line + "\n"
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(write_text(tmp_path, text))
+    assert [(p.path, p.message) for p in caught.value.problems] == [problem]
+
+
+@pytest.mark.parametrize("word", ["inf", "-inf", "Infinity", "nan", "NaN"])
+def test_infinity_written_as_text_in_set_asks_for_a_finite_number(tmp_path, word):
+    """``--set horizon_days=inf`` said "must be a number, not text" (YAML reads inf as text, .inf as infinity)."""
+    path = write_text(tmp_path, SCENARIO_TEXT)
+    result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", f"horizon_days={word}")
+    assert_bad_input(result, f"[set horizon_days={word}]: horizon_days: must be a finite number")
+    assert "not text" not in result.output
+    other = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", "horizon_days=infinite")
+    assert_bad_input(other, "horizon_days: must be a number, not text")  # other text is still text

@@ -282,3 +282,44 @@ def test_a_key_yaml_reads_as_a_boolean_is_told_with_the_quotes_that_fix_it():
         ("regions.no", "YAML reads the key no as false; write 'no' in quotes to use it as a name (line 2)")
     ]
     assert load_yaml("regions:\n  'no': 1\n") == {"regions": {"no": 1}}
+
+
+# --- YAML 1.1 numbers a reader would not expect (audit 38, finding 22) ----------------------------
+
+
+BASE_60 = "is a base-60 number in YAML 1.1 ({}): write the number meant, or quote it as text"
+OCTAL = "is octal in YAML 1.1 ({}): write it without the leading zero, or quote it as text"
+
+
+@pytest.mark.parametrize(
+    ("text", "meant_by_yaml_1_1", "why"),
+    [
+        ("12:10", 730, BASE_60.format(730)),  # 12 * 60 + 10
+        ("1:30", 90, BASE_60.format(90)),
+        ("1:30.5", 90.5, BASE_60.format(90.5)),
+        ("017", 15, OCTAL.format(15)),  # 1 * 8 + 7
+        ("-017", -15, OCTAL.format(-15)),
+    ],
+)
+def test_base_60_and_leading_zero_numbers_are_refused_naming_the_field(text, meant_by_yaml_1_1, why):
+    """Audit 38 #22: ``horizon_days: 12:10`` was read as 730 without a word."""
+    assert yaml.safe_load(f"a: {text}") == {"a": meant_by_yaml_1_1}  # what plain PyYAML makes of it
+    with pytest.raises(InputError) as caught:
+        load_yaml(f"run:\n  horizon_days: {text}\n")
+    assert [(p.path, p.message) for p in caught.value.problems] == [("run.horizon_days", f"'{text}' {why} (line 2)")]
+
+
+def test_other_numbers_and_quoted_times_are_read_as_before():
+    data = load_yaml("a: 0\nb: 10\nc: 0.5\nd: 0x1F\ne: '12:10'\nf: 1_000\ng: 1e3\nh: 0o17\n")
+    assert data == {"a": 0, "b": 10, "c": 0.5, "d": 31, "e": "12:10", "f": 1000, "g": 1000.0, "h": "0o17"}
+
+
+def test_a_base_60_set_value_is_refused_naming_the_option(tmp_path):
+    from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, invoke
+
+    path = tmp_path / "s.yaml"
+    path.write_text(TINY_SCENARIO_TEXT.replace("horizon_days: 40", "horizon_days: 12:10"))
+    assert_bad_input(invoke("validate", path), f"{path}: horizon_days: '12:10' is a base-60 number in YAML 1.1 (730)")
+    path.write_text(TINY_SCENARIO_TEXT)
+    result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", "horizon_days=1:30")
+    assert_bad_input(result, "--set horizon_days: '1:30' is a base-60 number in YAML 1.1 (90)")

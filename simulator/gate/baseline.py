@@ -35,7 +35,7 @@ from typing import Any
 from simulator.errors import InputError
 from simulator.quantities import fingerprint_names, metric_names
 from simulator.scenario import Scenario, scenario_hash
-from simulator.scenario.load import canonical_data, item_id, sha256_of, with_order
+from simulator.scenario.load import canonical_data, item_id, read_input, sha256_of, with_order
 from simulator.version import __version__
 
 FORMAT = "stockpile-baseline/2"
@@ -217,8 +217,8 @@ def foreign(path: Path) -> str | None:
     if path.is_symlink() or not path.is_file():
         return "not a regular file"
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_input(path).decode("utf-8")
+    except (InputError, UnicodeDecodeError):
         text = ""
     if any(line in text for line in FORMAT_LINES):
         return None
@@ -231,9 +231,9 @@ def read_baseline(path: Path) -> dict[str, Any]:
     def refuse(name: str) -> None:
         raise ValueError(f"{name} is not a number JSON allows")
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+    try:  # a regular file of at most the scenario limit (a FIFO in the folder is refused, not waited on)
+        data = json.loads(read_input(path).decode("utf-8"), parse_constant=refuse)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise InputError(f"corrupt baseline: {exc}", str(path)) from None
     if not isinstance(data, dict) or data.get("format") not in (FORMAT, EARLIER_FORMAT):
         raise InputError(f"not a stockpile baseline (expected format '{FORMAT}')", str(path))

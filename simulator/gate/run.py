@@ -98,7 +98,7 @@ class Scenarios:
     def tolerance_file(self, given: Path | None) -> Path:
         """The tolerance file: ``given``, else ``tolerances.yaml`` in the first folder's (or file's) baselines."""
         if given is not None:
-            if not given.is_file():
+            if not (given.exists() or given.is_symlink()):  # one that is there but not a file is refused on reading
                 raise InputError("no such tolerance file", str(given))
             return given
         if self.baselines is not None:

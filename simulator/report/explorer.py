@@ -61,16 +61,24 @@ def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: 
     import yaml
 
     from simulator.explore.grid import on_axis, value_at
-    from simulator.explore.page import read_page, yaml_text
+    from simulator.explore.page import MAX_PAGE_BYTES, read_page, yaml_text
+    from simulator.scenario.load import read_input_text
 
-    try:
-        meta, _ = read_page(page.read_text(encoding="utf-8"))
-        axes = tuple((a["path"], tuple(a["labels"])) for a in meta["axes"])
-        scenario, runs = str(meta["scenario"]), int(meta["runs"])
-    except (OSError, UnicodeDecodeError, InputError, KeyError, TypeError, ValueError) as exc:
+    try:  # a regular file of at most the largest page explore writes (not a device or FIFO: read_input_text)
+        text = read_input_text(page, MAX_PAGE_BYTES, "a page")
+    except InputError as exc:
         if not given:
             return None
-        why = exc.strerror if isinstance(exc, OSError) else "not an explorer page written by stockpile explore"
+        why = exc.problems[0].message
+        raise InputError([Problem(setting("explorer"), f"cannot link it: {why}")], str(page)) from None
+    try:
+        meta, _ = read_page(text)
+        axes = tuple((a["path"], tuple(a["labels"])) for a in meta["axes"])
+        scenario, runs = str(meta["scenario"]), int(meta["runs"])
+    except (InputError, KeyError, TypeError, ValueError):
+        if not given:
+            return None
+        why = "not an explorer page written by stockpile explore"
         raise InputError([Problem(setting("explorer"), f"cannot link it: {why}")], str(page)) from None
     point: dict[str, str] = {}
     for path, labels in axes:

@@ -12,6 +12,8 @@ import hashlib
 import json
 import os
 import re
+import reprlib
+import stat
 import typing
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -69,6 +71,74 @@ _MISMATCHES = frozenset(
 MAX_FILE_BYTES = 10_000_000
 """Largest scenario or sweep file read (the shipped scenarios are about 20 kB)."""
 
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(mode: int) -> str:
+    """Why an input that is not a regular file is refused, in words.
+
+    >>> _not_regular(stat.S_IFIFO), _not_regular(stat.S_IFCHR)
+    ('not a regular file (it is a FIFO (named pipe))', 'not a regular file (it is a device)')
+    """
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
+    return f"not a regular file (it is {kind})"
+
+
+def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
+    """The bytes of the input file at ``path``: every file the commands read goes through here.
+
+    Only a regular file (links followed) is read: a folder, device (``/dev/zero`` never
+    ends), FIFO (opening one waits for a writer) or socket is refused before it is opened.
+    The limit holds for the bytes actually read, not only for the size the file system
+    states (0 for a device; a file may grow after it is looked at).
+
+    Raises
+    ------
+    InputError
+        Naming the path: missing, not a regular file, more than ``limit`` bytes
+        ("{what} of N bytes is too large"), or unreadable.
+    """
+    source = str(path)
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(_not_regular(info.st_mode), source)
+        if info.st_size > limit:
+            raise InputError(f"{what} of {info.st_size:,} bytes is too large (at most {limit:,})", source)
+        # O_NONBLOCK: if the path became a FIFO since the stat, opening it does not wait
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(handle, "rb") as file:
+            mode = os.fstat(file.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise InputError(_not_regular(mode), source)
+            data = file.read(limit + 1)
+    except FileNotFoundError:
+        raise InputError("file not found", source) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc}", source) from None
+    if len(data) > limit:
+        raise InputError(f"{what} of more than {limit:,} bytes is too large (at most {limit:,})", source)
+    return data
+
+
+def read_input_text(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> str:
+    """:func:`read_input` as UTF-8 text with universal newlines (as ``Path.read_text``).
+
+    Raises :class:`InputError` naming the path and, for a file that is not UTF-8, where.
+    """
+    data = read_input(path, limit, what)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(not_utf8(exc), str(path)) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
 
 def read_yaml(path: Path, kind: str = "scenario") -> dict[str, Any]:
     """Read a YAML mapping strictly (:mod:`~simulator.scenario.strict_yaml`); errors name the file.
@@ -83,19 +153,12 @@ def read_yaml(path: Path, kind: str = "scenario") -> dict[str, Any]:
 
 
 def yaml_data(path: Path) -> Any:
-    """Whatever a YAML file holds (None when empty), read strictly: size, encoding, keys, depth; errors name it."""
+    """What a YAML file holds (None if empty), read strictly (kind, size, encoding, keys, depth); errors name it."""
     source = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError(f"file of {size:,} bytes is too large (at most {MAX_FILE_BYTES:,})", source)
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError("file not found", source) from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(not_utf8(exc), source) from None
-    except OSError as exc:
-        raise ScenarioError(f"cannot read: {exc}", source) from None
+        text = read_input_text(path)
+    except InputError as exc:
+        raise ScenarioError(exc.problems, source) from None
     try:
         return load_yaml(text)
     except InputError as exc:
@@ -390,7 +453,30 @@ def blame_overrides(exc: InputError, data: dict[str, Any], source: str, override
         named = named_path(path, data)  # as the problems name it: a shock by its id, given by id or position
         ours = [p for p in exc.problems if p.path == named or p.path.startswith(f"{named}.")]
         if ours:
-            raise type(exc)(ours, f"{source} [set {path}={value}]") from None
+            raise type(exc)(ours, f"{source} [set {path}={shown_value(value)}]") from None
+
+
+def shown_value(value: Any, width: int = 80) -> str:
+    """A ``--set`` value as a message quotes it: at most ``width`` characters, cut with "...".
+
+    Built without writing out the whole value (a list may repeat one list many times).
+
+    >>> shown_value(0.3), shown_value("fair_ratio"), shown_value([1, [2, 3]])
+    ('0.3', 'fair_ratio', '[1, [2, 3]]')
+    >>> shown_value("x" * 100) == "x" * 77 + "..."
+    True
+    """
+    if isinstance(value, str):
+        text = value[: width + 1]
+    else:
+        text = _BOUNDED.repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+_BOUNDED = reprlib.Repr()
+for _limit in ("maxtuple", "maxlist", "maxdict", "maxset"):
+    setattr(_BOUNDED, _limit, 20)
+_BOUNDED.maxlevel, _BOUNDED.maxstring, _BOUNDED.maxlong, _BOUNDED.maxother = 4, 90, 90, 90
 
 
 def validate_overridden(data: dict[str, Any], source: str, overrides: Sequence[tuple[str, Any]]) -> Scenario:

@@ -46,7 +46,8 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     path, sep, raw = text.partition("=")
     path = path.strip()
     if not sep or not path:
-        raise InputError([Problem(setting("set"), f"expected PATH=VALUE, got {text!r}")])
+        shown = text if len(text) <= 80 else text[:77] + "..."
+        raise InputError([Problem(setting("set"), f"expected PATH=VALUE, got {shown!r}")])
     try:
         value = load_yaml(raw, prefix=path) if raw.strip() else ""
     except InputError as exc:

@@ -21,6 +21,7 @@ never a number.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
@@ -96,8 +97,15 @@ def _plain_number(value: Any) -> Any:
             "boolean_not_number", "must be a number, not true/false (YAML reads yes, no, on and off as true/false)"
         )
     if isinstance(value, str | bytes):
+        if _INFINITE_TEXT.fullmatch(str(value).strip()):  # --set x=inf: YAML reads inf as text (.inf is infinity)
+            raise PydanticCustomError("infinite_text", "must be a finite number")
         raise PydanticCustomError("number_type", "must be a number, not text")
+    if isinstance(value, float) and math.isfinite(value) and abs(value) >= 2**53 and value.is_integer():
+        return int(value)  # 1e300 as a whole number: its field's bound then names the limit
     return value
+
+
+_INFINITE_TEXT = re.compile(r"[-+]?\.?(inf|infinity|nan)", re.IGNORECASE)
 
 
 NUMBER = BeforeValidator(_plain_number)

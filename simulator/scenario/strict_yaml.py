@@ -13,6 +13,9 @@ On top of PyYAML's safe loader (plain data only, never Python objects):
 - a value tagged ``!!int`` or ``!!float`` that is not one is an error;
 - numbers in exponent form (``1e3``, ``2.5E-4``) are numbers, as in YAML 1.2
   (PyYAML's YAML 1.1 rules read them as text);
+- a plain base-60 number (``12:10``, 730 in YAML 1.1) or integer with a leading zero
+  (``017``, octal 15) is an error: YAML 1.2 and people read them otherwise;
+- a text whose aliases stand for more than :data:`MAX_EXPANDED_VALUES` values is an error;
 - a date-like value that is not a real date (``2010-13-01``) is kept as text, so that
   the schema rejects it at its field with "not a valid date" (and a description may
   still say ``2010-13-01``).
@@ -44,6 +47,12 @@ MAX_DEPTH = 32
 """Most lists and mappings nested in one another (a scenario needs seven)."""
 MAX_INTEGER_DIGITS = 30
 """Most characters in a written integer (the largest field, ``seed``, needs ten)."""
+
+MAX_EXPANDED_VALUES = 1_000_000
+"""Most values (scalars, lists, mappings) a text may stand for once its aliases (``*a``) are
+expanded: an alias repeats its anchor's value without copying it, so nine nested lists of
+nine aliases each (a line of text) stand for 387 million values, which printing or
+validating them would expand ("billion laughs")."""
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -112,18 +121,26 @@ class _StrictConstruction:
             self._problem(node, f"an integer of {len(text):,} digits is too large ({_line(node)})")
             return 0
         try:
-            return super().construct_yaml_int(node)
+            value = super().construct_yaml_int(node)
         except (ValueError, IndexError):
             self._problem(node, f"'{_short(node.value)}' is not an integer ({_line(node)})")
             return 0
+        if not node.style:  # written plainly (a quoted value tagged !!int is as meant)
+            surprise = _yaml11_surprise(str(node.value), value)
+            if surprise:
+                self._problem(node, f"{surprise} ({_line(node)})")
+        return value
 
     def construct_yaml_float(self, node: Node) -> float:
         """A float, or a problem when a value tagged ``!!float`` is not a number."""
         try:
-            return super().construct_yaml_float(node)
+            value = super().construct_yaml_float(node)
         except (ValueError, IndexError):
             self._problem(node, f"'{_short(node.value)}' is not a number ({_line(node)})")
             return 0.0
+        if ":" in str(node.value):  # a float has no octal form
+            self._problem(node, f"{_yaml11_surprise(str(node.value), value)} ({_line(node)})")
+        return value
 
     def construct_yaml_timestamp(self, node: Node) -> Any:
         """A date or time; text when it is not a real one (the schema names the field)."""
@@ -179,6 +196,28 @@ for _loader in (_StrictLoader, _QuickLoader):
     _loader.add_constructor("tag:yaml.org,2002:timestamp", _StrictConstruction.construct_yaml_timestamp)
 
 
+def _yaml11_surprise(text: str, value: float) -> str | None:
+    """Why a number YAML 1.1 reads in a way a reader would not expect is refused, or None.
+
+    Base 60 (``12:10`` is 730: a time of day or a ratio was meant) and a leading zero
+    (``017`` is octal, 15; YAML 1.2 and people read 17).
+
+    >>> _yaml11_surprise("12:10", 730)
+    "'12:10' is a base-60 number in YAML 1.1 (730): write the number meant, or quote it as text"
+    >>> _yaml11_surprise("017", 15)
+    "'017' is octal in YAML 1.1 (15): write it without the leading zero, or quote it as text"
+    >>> _yaml11_surprise("0", 0), _yaml11_surprise("0.5", 0.5), _yaml11_surprise("0x1F", 31)
+    (None, None, None)
+    """
+    shown = _short(text)
+    if ":" in text:
+        return f"'{shown}' is a base-60 number in YAML 1.1 ({value:g}): write the number meant, or quote it as text"
+    digits = text.lstrip("+-")
+    if len(digits) > 1 and digits[0] == "0" and digits[1] in "01234567_":
+        return f"'{shown}' is octal in YAML 1.1 ({value:g}): write it without the leading zero, or quote it as text"
+    return None
+
+
 def _line(node: Node) -> str:
     return f"line {node.start_mark.line + 1}"
 
@@ -211,7 +250,7 @@ def load_yaml(text: str, prefix: str = "") -> Any:
         Malformed YAML (with line, column and what is wrong in plain words,
         :mod:`~simulator.scenario.yaml_messages`), or every problem found, one per field.
     """
-    data = _quick(text)
+    data = _quick(text, prefix)
     if data is not _UNSURE:
         return _without_surrogates(data, text, prefix)
     try:
@@ -280,7 +319,7 @@ _UNSURE = object()
 """What :func:`_quick` returns for a text it leaves to the careful reader."""
 
 
-def _quick(text: str) -> Any:
+def _quick(text: str, prefix: str = "") -> Any:
     """The data of a text libyaml reads without any problem; :data:`_UNSURE` otherwise.
 
     Whatever the careful reader could object to (a YAML error, a recorded problem, nesting
@@ -290,6 +329,8 @@ def _quick(text: str) -> Any:
     loader = _QuickLoader(text)
     try:
         node = loader.get_single_node()
+        if node is not None and "*" in text:  # no alias, no expansion
+            _refuse_alias_bombs(node, prefix)
         if node is not None and _nesting(node) >= MAX_DEPTH:
             return _UNSURE
         data = None if node is None else loader.construct_document(node)
@@ -298,6 +339,41 @@ def _quick(text: str) -> Any:
     finally:
         loader.dispose()
     return _UNSURE if loader.problems else data
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, ScalarNode):
+        return []
+    return list(node.value) if isinstance(node, SequenceNode) else [n for pair in node.value for n in pair]
+
+
+def _refuse_alias_bombs(root: Node, prefix: str) -> None:
+    """Refuse a text whose aliases stand for more than :data:`MAX_EXPANDED_VALUES` values.
+
+    Counted on the composed nodes, each once (an alias is the node of its anchor), before
+    any value is built: time and memory grow with the text, not with what it stands for.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:  # depth first, each node once; a node's size once its children's are known
+        node, done = stack.pop()
+        children = _children(node)
+        if done:  # a child still open is on a cycle back to it: one value
+            sizes[id(node)] = min(1 + sum(sizes.get(id(child), 1) for child in children), MAX_EXPANDED_VALUES + 1)
+        elif id(node) not in sizes:
+            sizes[id(node)] = 1
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+    if sizes[id(root)] > MAX_EXPANDED_VALUES:
+        raise InputError(
+            [
+                Problem(
+                    prefix,
+                    f"its aliases ('*') stand for more than {MAX_EXPANDED_VALUES:,} values; "
+                    "write the values out or use fewer aliases",
+                )
+            ]
+        )
 
 
 def _nesting(root: Node) -> int:
