@@ -52,6 +52,7 @@ from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.yaml_messages import not_utf8
+from simulator.workers import pool_size
 
 QUANTITIES = {
     "price": ("price_usd_per_kg", "day"),
@@ -466,11 +467,12 @@ def _one_start(
         nonlocal evaluations
         sets = np.atleast_2d(x.T)
         evaluations += len(sets)
-        if workers > 1 and len(sets) > 1:
+        parts = pool_size(workers, len(sets))  # never an empty part, nor a process for one
+        if parts > 1:
             from simulator.sweep.backends import local_processes
 
-            tasks = [(i, problem, part) for i, part in enumerate(np.array_split(sets, workers))]
-            done = dict(local_processes(tasks, _evaluate, workers))  # parts come back as they finish
+            tasks = [(i, problem, part) for i, part in enumerate(np.array_split(sets, parts))]
+            done = dict(local_processes(tasks, _evaluate, parts))  # parts come back as they finish
             scores = np.concatenate([done[i] for i in range(len(tasks))])
         else:
             scores = _evaluate((0, problem, sets))[1]
