@@ -324,6 +324,15 @@ def test_forty_workers_on_two_points_start_two_processes(tmp_path, monkeypatch):
     assert started == [2]
 
 
+def test_the_seed_as_an_axis_is_refused(tmp_path):
+    out = tmp_path / "explorer.html"
+    args = ["explore", _scenario(tmp_path), "--axis", "seed=1,2", "--workers", "1", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "--axis seed: the seed cannot be swept: each run's seed comes from the root seed (--seed)" in result.output
+    assert "Traceback" not in result.output and not out.exists()
+
+
 def test_a_path_created_with_set_can_be_explored(tmp_path):
     # the EU has no reserve in the file; --set creates it, then the path exists
     out = tmp_path / "explorer.html"

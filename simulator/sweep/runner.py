@@ -403,9 +403,9 @@ def plan_sweep(
     invalid only together stops the sweep with exit code 2 when it is reached.
     """
     check_size(spec, max_points, max_runs)
-    twice = spec.ratio_fixed_and_swept()
-    if twice is not None:
-        raise InputError([twice], source)
+    for refused in (spec.seed_swept(setting("grid")), spec.ratio_fixed_and_swept()):
+        if refused is not None:
+            raise InputError([refused], source)
     try:
         base = apply_overrides(raw, list(spec.fixed))
     except InputError as exc:  # a fixed value (--set, a sweep file's set:) the scenario cannot take
