@@ -740,6 +740,7 @@ def calibrate(
     """Fit SCENARIO's parameters to a recorded series; write calibration.json, fit.csv and fit.png."""
     from simulator.calibrate import (
         Calibration,
+        check_seeds,
         parse_hold_out,
         parse_parameter,
         read_record,
@@ -752,6 +753,7 @@ def calibrate(
     from simulator.scenario import load_raw
     from simulator.scenario.uncertain import holds_whole_numbers, value_at
 
+    check_seeds(seed, starts)  # before any work: SciPy would raise at the first start
     loaded = load(scenario, assignments)
     raw = load_raw(scenario, _overrides(assignments))
     declared = {  # --fit PATH takes the range the scenario's uncertain block gives PATH
