@@ -338,7 +338,10 @@ def test_grids_at_the_limits_run(tmp_path):
 
 
 def test_validating_the_grid_reports_progress_once_per_value():
-    spec = SweepSpec((parse_axis("agreement.ratio.japan=0:1:0.25"), parse_axis("seed=1,2")), runs=1)
+    spec = SweepSpec(
+        (parse_axis("agreement.ratio.japan=0:1:0.25"), parse_axis("regions.japan.commercial_stock.ree.days=5,6")),
+        runs=1,
+    )
     steps: list[int] = []
     sweep = plan_sweep(STOCHASTIC, "s.yaml", spec, progress=steps.append)
     assert sum(steps) == 5 + 2 and len(sweep.points) == 10
