@@ -403,7 +403,7 @@ def plan_sweep(
     invalid only together stops the sweep with exit code 2 when it is reached.
     """
     check_size(spec, max_points, max_runs)
-    for refused in (spec.seed_swept(setting("grid")), spec.ratio_fixed_and_swept()):
+    for refused in (spec.seed_swept(setting("grid", "seed")), spec.ratio_fixed_and_swept()):
         if refused is not None:
             raise InputError([refused], source)
     try:
