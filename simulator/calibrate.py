@@ -46,14 +46,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.errors import InputError, Problem, ScenarioError
+from simulator.errors import InputError, Problem, ScenarioError, setting
 from simulator.fastpath import run_batch
 from simulator.names import Names, join_words
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.load import read_input
+from simulator.scenario.schema import MAX_SEED
 from simulator.scenario.yaml_messages import not_utf8
+from simulator.workers import pool_size
 
 QUANTITIES = {
     "price": ("price_usd_per_kg", "day"),
@@ -425,6 +427,20 @@ class Fit:
     seconds: float
 
 
+def check_seeds(seed: int, starts: int) -> None:
+    """Raise :class:`InputError` (exit 2) unless the seeds ``seed`` .. ``seed + starts - 1`` are valid.
+
+    SciPy's optimiser takes seeds in [0, 2**32 - 1], as a scenario's seed does.
+    """
+    last = seed + starts - 1
+    if seed < 0 or last > MAX_SEED:
+        where = f"{seed:,}" if starts == 1 else f"{seed:,} to {last:,} ({setting('seed')} + {setting('starts')} - 1)"
+        raise InputError(
+            f"{setting('seed')}: the optimiser's seeds must be whole numbers in [0, {MAX_SEED:,}] (2**32 - 1), "
+            f"got {where}"
+        )
+
+
 def calibrate(
     problem: Calibration,
     population: int = 12,
@@ -441,6 +457,7 @@ def calibrate(
     identified, so one seed can stop in a worse valley. ``evaluations`` and ``seconds``
     count every start.
     """
+    check_seeds(seed, starts)
     started = time.perf_counter()
     fits = [_one_start(problem, population, iterations, seed + k, workers, progress) for k in range(starts)]
     best = min(fits, key=lambda fit: fit.objective)
@@ -466,11 +483,12 @@ def _one_start(
         nonlocal evaluations
         sets = np.atleast_2d(x.T)
         evaluations += len(sets)
-        if workers > 1 and len(sets) > 1:
+        parts = pool_size(workers, len(sets))  # never an empty part, nor a process for one
+        if parts > 1:
             from simulator.sweep.backends import local_processes
 
-            tasks = [(i, problem, part) for i, part in enumerate(np.array_split(sets, workers))]
-            done = dict(local_processes(tasks, _evaluate, workers))  # parts come back as they finish
+            tasks = [(i, problem, part) for i, part in enumerate(np.array_split(sets, parts))]
+            done = dict(local_processes(tasks, _evaluate, parts))  # parts come back as they finish
             scores = np.concatenate([done[i] for i in range(len(tasks))])
         else:
             scores = _evaluate((0, problem, sets))[1]

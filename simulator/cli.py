@@ -30,10 +30,13 @@ from simulator.errors import InputError, Problem
 from simulator.gate.formats import FORMATS
 from simulator.quick_exit import exit_now
 from simulator.version import __version__
+from simulator.workers import MAX_WORKERS
 
 DASK_MISSING = "Dask is not installed; install the extra with: pip install 'stockpile-simulator[dask]'"
 EXCEL_HELP = "Also write workbook.xlsx (Excel: units in headers, real dates, the scenario's parameters)."
 SET_HELP = "Override a scenario field, e.g. --set agreement.ratio.japan=0.3 (repeatable)."
+WORKERS = click.IntRange(min=1, max=MAX_WORKERS)
+"""``--workers``: more is refused (exit 2) before any work; a pool never starts more than it has work for."""
 FORCE_HELP = "Overwrite files in the output folder that its manifest.json does not list as stockpile's."
 
 
@@ -469,7 +472,9 @@ def compare_command(
 @click.option("--runs", type=click.IntRange(min=1), help="Runs (seeds) per grid point [1].")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed [the scenario's].")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
-@click.option("--workers", type=click.IntRange(min=1), help="Local worker processes [cores].")
+@click.option(
+    "--workers", type=WORKERS, help=f"Local worker processes, at most one per chunk of work [cores; <= {MAX_WORKERS}]."
+)
 @click.option("--dask", "dask_address", metavar="ADDRESS", help="Run on a Dask scheduler, e.g. tcp://host:8786.")
 @click.option(
     "--dask-timeout",
@@ -607,7 +612,9 @@ def sweep(
 @click.option("--runs", type=click.IntRange(min=1), default=1, show_default=True, help="Runs (seeds) per grid point.")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed [the scenario's].")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
-@click.option("--workers", type=click.IntRange(min=1), help="Local worker processes [cores].")
+@click.option(
+    "--workers", type=WORKERS, help=f"Local worker processes, at most one per chunk of work [cores; <= {MAX_WORKERS}]."
+)
 @click.option("--dask", "dask_address", metavar="ADDRESS", help="Run on a Dask scheduler, e.g. tcp://host:8786.")
 @click.option(
     "-o", "--out", "out_file", type=click.Path(dir_okay=False), help="Page to write [results/<name>/explorer.html]."
@@ -710,7 +717,9 @@ def explore(
     show_default=True,
     help="Searches from seeds SEED, SEED+1, ...; the fit with the lowest objective is kept.",
 )
-@click.option("--workers", type=click.IntRange(min=1), help="Local worker processes [1].")
+@click.option(
+    "--workers", type=WORKERS, help=f"Local worker processes, at most one per parameter set [1; <= {MAX_WORKERS}]."
+)
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @force_option()
 @stops_on_signals
@@ -731,6 +740,7 @@ def calibrate(
     """Fit SCENARIO's parameters to a recorded series; write calibration.json, fit.csv and fit.png."""
     from simulator.calibrate import (
         Calibration,
+        check_seeds,
         parse_hold_out,
         parse_parameter,
         read_record,
@@ -743,6 +753,7 @@ def calibrate(
     from simulator.scenario import load_raw
     from simulator.scenario.uncertain import holds_whole_numbers, value_at
 
+    check_seeds(seed, starts)  # before any work: SciPy would raise at the first start
     loaded = load(scenario, assignments)
     raw = load_raw(scenario, _overrides(assignments))
     declared = {  # --fit PATH takes the range the scenario's uncertain block gives PATH
@@ -1045,7 +1056,9 @@ class _progress:
     help="Vary only this declared uncertain input (repeatable) [every entry of the scenario's uncertain: block].",
 )
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
-@click.option("--workers", type=click.IntRange(min=1), help="Local worker processes [cores].")
+@click.option(
+    "--workers", type=WORKERS, help=f"Local worker processes, at most one per chunk of work [cores; <= {MAX_WORKERS}]."
+)
 @click.option("--dask", "dask_address", metavar="ADDRESS", help="Run on a Dask scheduler, e.g. tcp://host:8786.")
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @force_option()
@@ -1184,7 +1197,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
     help="Also append the Markdown summary to this file [$GITHUB_STEP_SUMMARY with --format markdown].",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures and the final line.")
-@click.option("--workers", type=click.IntRange(min=1), help="Scenarios checked in parallel [cores].")
+@click.option("--workers", type=WORKERS, help=f"Scenarios checked in parallel [cores; <= {MAX_WORKERS}].")
 @click.pass_context
 def check(
     ctx: click.Context,

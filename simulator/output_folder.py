@@ -19,7 +19,11 @@ Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``
   only when all are complete. The files of the earlier output that the new one does not
   write are then removed, and the manifest lists exactly the new output. While the files
   move, the manifest lists the old and the new ones, so even a command killed halfway
-  leaves no file the next one would not recognise as the tool's.
+  leaves no file the next one would not recognise as the tool's. Before any file moves,
+  every target is checked: a folder where a file goes (``summary.csv/``) is refused
+  (exit 2, naming it) with the folder as it was. A move that still fails (the system
+  refuses one file) puts back the files already moved and the manifest (each replaced
+  file keeps a second name, a hard link, until all are in) and names the file (exit 2).
 """
 
 from __future__ import annotations
@@ -217,19 +221,55 @@ class OutputFolder:
     def _commit(self, stage: Path, info: dict[str, Any] | None, replaces: frozenset[str]) -> None:
         written = sorted(p.name for p in stage.iterdir() if p.name != MANIFEST)
         self.refuse_foreign(written)
+        self._refuse_blocked([*written, MANIFEST])
         owned = self.owned
         base = info if info is not None else (self.manifest or manifest_info())
         files = sorted({*written, MANIFEST} if info is not None else {*(owned - replaces), *written, MANIFEST})
-        if not set(written) <= owned:  # list the incoming files before any arrives
-            self._write_manifest(stage, base, sorted({*owned, *files}))
-        for name in written:
-            os.replace(stage / name, self.path / name)
+        kept = stage / f"{STAGE_PREFIX}replaced"  # a second name of each file replaced, until all are in
+        kept.mkdir()
+        earlier = self.manifest
+        moved: list[str] = []
+        name = MANIFEST
+        try:
+            for name in [MANIFEST, *written]:
+                if os.path.lexists(self.path / name):
+                    with suppress(OSError):  # a file system without hard links: no way back for it
+                        os.link(self.path / name, kept / name, follow_symlinks=False)
+            name = MANIFEST
+            if not set(written) <= owned:  # list the incoming files before any arrives
+                self._write_manifest(stage, base, sorted({*owned, *files}))
+            for name in written:
+                os.replace(stage / name, self.path / name)
+                moved.append(name)
+        except OSError as exc:
+            self._put_back(kept, [*moved, MANIFEST])
+            self.manifest = earlier
+            raise InputError(
+                [Problem(name, f"cannot be written ({exc.strerror or exc}); the folder is left as it was")],
+                str(self.path),
+            ) from None
         for name in sorted(owned - set(files)):
             path = self.path / name
             if path.is_file() or path.is_symlink():
                 path.unlink()
         self._write_manifest(stage, base, files)
         self.commits += 1
+
+    def _refuse_blocked(self, names: list[str]) -> None:
+        """Raise :class:`InputError` (exit 2) naming each file whose place holds a folder, before any move."""
+        blocked = [n for n in names if os.path.isdir(self.path / n) and not os.path.islink(self.path / n)]
+        if blocked:
+            why = "is a folder where stockpile writes a file; remove or rename it (the folder is left as it was)"
+            raise InputError([Problem(name, why) for name in blocked], str(self.path))
+
+    def _put_back(self, kept: Path, names: list[str]) -> None:
+        """Undo a commit that failed halfway: each of ``names`` as it was (kept in ``kept``), or gone if new."""
+        for name in reversed(names):
+            with suppress(OSError):
+                if os.path.lexists(kept / name):
+                    os.replace(kept / name, self.path / name)
+                elif os.path.lexists(self.path / name) and not os.path.isdir(self.path / name):
+                    os.unlink(self.path / name)
 
     def _write_manifest(self, stage: Path, base: dict[str, Any], files: list[str]) -> None:
         manifest = {**base, "files": files}

@@ -201,3 +201,25 @@ def assert_bad_input(result: Any, *fragments: str) -> None:
     assert "Traceback" not in result.output
     for fragment in fragments:
         assert fragment in result.output, result.output
+
+
+def pool_processes(monkeypatch: Any) -> list[int]:
+    """Count local worker processes: the list gets, per process pool closed, how many processes it started.
+
+    Every local pool (sweep, explore, sensitivity, calibrate) is made in
+    :func:`simulator.sweep.backends.local_processes`; a forking pool starts all its
+    processes at its first task, and ``_processes`` holds each one started.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    from simulator.sweep import backends
+
+    started: list[int] = []
+
+    class Counting(ProcessPoolExecutor):
+        def shutdown(self, *args: Any, **kwargs: Any) -> None:
+            started.append(len(self._processes or {}))  # type: ignore[attr-defined]
+            super().shutdown(*args, **kwargs)
+
+    monkeypatch.setattr(backends, "ProcessPoolExecutor", Counting)
+    return started

@@ -23,7 +23,7 @@ from simulator.calibrate import (
 from simulator.cli import main
 from simulator.errors import InputError
 from simulator.scenario import validate_data
-from tests.helpers import ONE_REGION, build
+from tests.helpers import ONE_REGION, ROOT, build, pool_processes
 
 HEADER = "date,quantity,region,material,supplier,period,value,weight\n"
 
@@ -180,6 +180,51 @@ def test_the_command_writes_its_files_and_rejects_bad_input_with_exit_code_2(tmp
         failed = runner.invoke(main, [*wrong, "--iterations", "1", "-o", str(tmp_path / "bad")])
         assert failed.exit_code == 2, failed.output
         assert words in failed.output and "Traceback" not in failed.output
+
+
+def test_forty_workers_start_a_process_per_parameter_set_at_most_and_fit_the_same(tmp_path: Path, monkeypatch):
+    """--workers 40 once started 40 processes per generation, 35 of them for an empty part."""
+    import yaml
+
+    scenario = tmp_path / "world.yaml"
+    scenario.write_text(yaml.safe_dump(MARKET_WORLD))
+    record = write_record(tmp_path, "2020-02-01,price,world,ree,,month,80,1\n2020-03-01,price,world,ree,,month,90,1\n")
+    args = ["calibrate", str(scenario), "--record", str(record), "--fit", "market.ree.price.sensitivity=0.5:8"]
+    args += ["--population", "4", "--iterations", "1"]
+    # five workers: one set each, the parts forty workers make (a part's size moves the objective
+    # in its 7th digit: 1.7821260 for one part of five sets, 1.7821257 for five of one; found 2026-12-04)
+    five = CliRunner().invoke(main, [*args, "--workers", "5", "-o", str(tmp_path / "five")])
+    assert five.exit_code == 0, five.output
+    started = pool_processes(monkeypatch)
+    forty = CliRunner().invoke(main, [*args, "--workers", "40", "-o", str(tmp_path / "forty")])
+    assert forty.exit_code == 0, forty.output
+    # SciPy's population is max(5, 4 x 1 parameter) = 5 sets: the first population, then one generation
+    assert started == [5, 5]
+    one, many = (json.loads((tmp_path / d / "calibration.json").read_text()) for d in ("five", "forty"))
+    assert many["parameters"] == one["parameters"] and many["objective_in_sample"] == one["objective_in_sample"]
+
+
+@pytest.mark.parametrize(
+    ("seed", "starts", "got"),
+    [(4294967296, 1, "got 4,294,967,296"), (4294967295, 2, "got 4,294,967,295 to 4,294,967,296 (--seed + --starts")],
+)
+def test_a_seed_beyond_2_to_the_32_is_refused_before_any_work(tmp_path: Path, monkeypatch, seed, starts, got):
+    """Both once ended in a traceback (exit 1) from SciPy's RandomState at the first start."""
+    from simulator import calibrate as module
+
+    monkeypatch.setattr(module, "_one_start", lambda *args: pytest.fail("the search started"))
+    scenario = ROOT / "scenarios" / "embargo_2010_historical.yaml"
+    record = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
+    args = ["calibrate", str(scenario), "--record", str(record), "--fit", "market.light_ree.price.sensitivity=0.5:12"]
+    out = tmp_path / "fit"
+    result = CliRunner().invoke(main, [*args, "-o", str(out), "--seed", str(seed), "--starts", str(starts)])
+    assert result.exit_code == 2, result.output
+    assert "--seed: the optimiser's seeds must be whole numbers in [0, 4,294,967,295] (2**32 - 1), " + got in (
+        result.output
+    )
+    assert "Traceback" not in result.output and not out.exists()
+    with pytest.raises(InputError, match="seeds must be whole numbers"):
+        calibrate(None, seed=seed, starts=starts)  # type: ignore[arg-type]
 
 
 def test_a_record_larger_than_a_scenario_file_may_be_is_refused_before_it_is_read(tmp_path: Path, monkeypatch):

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import ROOT, TWO_MEMBERS, build
+from helpers import ROOT, TWO_MEMBERS, build, pool_processes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -303,6 +303,34 @@ def test_an_axis_that_changes_the_horizon_exits_2_before_the_runs(tmp_path):
     assert result.exit_code == 2, result.output
     assert "[horizon_days=60] gives other days, regions or materials than the first point" in result.output
     assert not out.exists()
+
+
+def test_forty_workers_on_two_points_start_two_processes(tmp_path, monkeypatch):
+    """--workers 40 once started 40 processes whatever the grid; two points are two chunks here."""
+    started = pool_processes(monkeypatch)
+    out = tmp_path / "explorer.html"
+    args = [
+        "explore",
+        _scenario(tmp_path),
+        "--axis",
+        "agreement.ratio.japan=0.2,0.8",
+        "--workers",
+        "40",
+        "-o",
+        str(out),
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert started == [2]
+
+
+def test_the_seed_as_an_axis_is_refused(tmp_path):
+    out = tmp_path / "explorer.html"
+    args = ["explore", _scenario(tmp_path), "--axis", "seed=1,2", "--workers", "1", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "--axis seed: the seed cannot be swept: each run's seed comes from the root seed (--seed)" in result.output
+    assert "Traceback" not in result.output and not out.exists()
 
 
 def test_a_path_created_with_set_can_be_explored(tmp_path):

@@ -342,6 +342,27 @@ def test_sweep_curves_over_horizons_of_different_lengths_is_not_exit_3(tmp_path)
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda table: table.iloc[:0], "sweep.parquet: has no rows: no figure to draw"),
+        (
+            lambda table: table.assign(total_shortfall_t=[f"{v} t" for v in table["total_shortfall_t"]]),
+            "sweep.parquet: column total_shortfall_t: holds text, not numbers",
+        ),
+    ],
+    ids=["no rows", "text in a metric"],
+)
+def test_plot_sweep_on_a_table_with_no_rows_or_text_in_a_metric_is_exit_2(tmp_path, damage, message):
+    """Both once ended in a traceback (exit 1): an IndexError, a ValueError converting text to float."""
+    scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)
+    out = tmp_path / "out"
+    swept = invoke("sweep", scenario, "--grid", "horizon_days=30,40", "--workers", 1, "-o", out)
+    assert swept.exit_code == 0, swept.output
+    damage(pd.read_parquet(out / "sweep.parquet")).to_parquet(out / "sweep.parquet")
+    assert_bad_input(invoke("plot-sweep", out), f"{out}: {message}")
+
+
 def test_plot_sweep_of_a_sweep_over_a_list_valued_field_gives_no_traceback(tmp_path):
     """The user swept shocks over two lists (a sweep file); sweep said to run plot-sweep, which crashed."""
     scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)

@@ -88,6 +88,50 @@ def test_a_run_replaces_its_own_earlier_output_and_nothing_else(tmp_path):
     assert sorted(json.loads((folder / "manifest.json").read_text())["files"]) == sorted(names - {"notes.txt"})
 
 
+def earlier_run_with_a_folder_for_its_summary(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
+    """A run's folder whose summary.csv was replaced by a folder (audit 38, finding 5); its files' bytes."""
+    scenario, folder = write(tmp_path, TWO_MEMBERS), tmp_path / "out"
+    assert invoke("run", scenario, "-o", folder, "--no-plots").exit_code == 0
+    (folder / "summary.csv").unlink()
+    (folder / "summary.csv").mkdir()
+    return scenario, folder, {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def test_a_folder_where_a_file_goes_fails_the_run_naming_it_and_leaves_every_file_as_it_was(tmp_path):
+    """It once wrote pool.csv and scenario.json of the new run, kept the old time series and manifest."""
+    scenario, folder, before = earlier_run_with_a_folder_for_its_summary(tmp_path)
+    result = invoke("run", scenario, "-o", folder, "--no-plots", "--set", "horizon_days=50")
+    assert result.exit_code == 2, result.output
+    assert "summary.csv: is a folder where stockpile writes a file" in result.output
+    assert "Traceback" not in result.output
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in folder.iterdir() if not p.is_file()) == ["summary.csv"]  # no stage left
+
+
+def test_a_move_refused_halfway_puts_back_the_files_already_moved_and_the_manifest(tmp_path, monkeypatch):
+    from simulator import output_folder
+
+    scenario, folder, _ = earlier_run_with_a_folder_for_its_summary(tmp_path)
+    (folder / "summary.csv").rmdir()
+    (folder / "summary.csv").write_text("the earlier summary\n")
+    before = contents(folder)
+    real, moved = os.replace, []
+
+    def refusing_the_third(source, target):
+        staged = Path(source).parent.name.startswith(STAGE_PREFIX) and Path(source).name != "manifest.json"
+        if staged and Path(target).parent == folder:
+            moved.append(Path(target).name)
+            if len(moved) == 3:
+                raise PermissionError(1, "Operation not permitted")
+        return real(source, target)
+
+    monkeypatch.setattr(output_folder.os, "replace", refusing_the_third)
+    result = invoke("run", scenario, "-o", folder, "--no-plots", "--set", "horizon_days=50")
+    assert result.exit_code == 2, result.output
+    assert f"{moved[2]}: cannot be written (Operation not permitted); the folder is left as it was" in result.output
+    assert contents(folder) == before  # the two files moved in are the earlier ones again, the manifest too
+
+
 def test_sweep_and_compare_refuse_the_users_files_too(tmp_path, no_simulation):
     folder = tmp_path / "mine"
     folder.mkdir()

@@ -22,7 +22,7 @@ import yaml
 from simulator.errors import InputError
 from simulator.sensitivity import analyse_study, check_samples, plan_study
 from simulator.sensitivity.indices import analyse, sample
-from tests.helpers import ONE_REGION, build, invoke, run
+from tests.helpers import ONE_REGION, build, invoke, pool_processes, run
 
 SHORT = build(
     ONE_REGION,
@@ -152,6 +152,19 @@ def test_cli_morris_columns(tmp_path):
     assert result.exit_code == 0, result.output
     columns = list(pd.read_csv(out / "sensitivity.csv").columns)
     assert columns == ["metric", "parameter", "mu_star", "mu_star_conf", "sigma", "mu", "label"]
+
+
+def test_forty_workers_on_six_runs_start_six_processes_and_change_no_number(tmp_path, monkeypatch):
+    """--workers 40 once started 40 processes for any study; one input, 2 samples: 2 x (1 + 2) = 6 runs."""
+    args = ("--input", "regions.japan.demand.ree.tonnes_per_day", "--samples", 2)
+    alone = invoke("sensitivity", write(tmp_path), *args, "--workers", 1, "-o", tmp_path / "one")
+    assert alone.exit_code == 0, alone.output
+    started = pool_processes(monkeypatch)
+    forty = invoke("sensitivity", write(tmp_path), *args, "--workers", 40, "-o", tmp_path / "forty")
+    assert forty.exit_code == 0, forty.output
+    assert started == [6]  # a chunk per run (about four per worker asked for), a process per chunk
+    for name in ("samples.parquet", "sensitivity.csv"):
+        assert (tmp_path / "forty" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from simulator.scenario import validate_data
 from simulator.sweep import SweepSpec, parse_axis, plan_sweep, run_sweep
 from simulator.sweep import runner as sweep_runner
 from simulator.sweep.grid import parse_values
-from tests.helpers import TWO_MEMBERS, build, invoke, run
+from tests.helpers import TWO_MEMBERS, assert_bad_input, build, invoke, pool_processes, run
 
 # a small stochastic world: a random embargo against both members, and demand noise
 STOCHASTIC = build(
@@ -231,6 +231,33 @@ def test_a_sweep_file_describes_the_same_sweep(tmp_path):
         pd.read_parquet(tmp_path / "b" / "sweep.parquet"),
         check_exact=True,
     )
+
+
+def test_forty_workers_start_no_more_processes_than_there_are_chunks_and_change_no_number(tmp_path, monkeypatch):
+    """--workers 40 on 20 runs once started 40 processes (42 with the parent's), for one chunk."""
+    scenario = write(tmp_path)
+    runs = ("--runs", 20, "--seed", 11)
+    alone = invoke("sweep", scenario, *runs, "--workers", 1, "-o", tmp_path / "one")
+    assert alone.exit_code == 0, alone.output
+    started = pool_processes(monkeypatch)
+    one_chunk = invoke("sweep", scenario, *runs, "--workers", 40, "-o", tmp_path / "forty")
+    assert one_chunk.exit_code == 0, one_chunk.output
+    assert started == []  # one chunk (20 runs < one batch): run here, no pool at all
+    three_chunks = invoke("sweep", scenario, *runs, "--workers", 40, "--chunk-runs", 7, "-o", tmp_path / "three")
+    assert three_chunks.exit_code == 0, three_chunks.output
+    assert started == [3]  # chunks of 7, 7 and 6 runs: three processes
+    expected = (tmp_path / "one" / "sweep.parquet").read_bytes()
+    for folder in ("forty", "three"):
+        assert (tmp_path / folder / "sweep.parquet").read_bytes() == expected
+
+
+@pytest.mark.parametrize("workers", [257, 100_000])
+def test_more_workers_than_the_maximum_are_refused_before_any_run(tmp_path, monkeypatch, workers):
+    for started in ("run_chunk", "local_processes", "in_process"):  # nor a process: 100,000 would swamp the machine
+        monkeypatch.setattr(sweep_runner, started, lambda *args, **kwargs: pytest.fail("a run started"))
+    result = invoke("sweep", write(tmp_path), "--runs", 20, "--workers", workers, "-o", tmp_path / "out")
+    assert_bad_input(result, "Invalid value for '--workers'", f"{workers} is not in the range 1<=x<=256")
+    assert not (tmp_path / "out").exists()
 
 
 # --- bad input: exit 2 before any run -------------------------------------------------------

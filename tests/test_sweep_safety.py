@@ -119,6 +119,35 @@ def test_a_chunk_of_another_sweep_is_recomputed(tmp_path, monkeypatch, whole):
     assert table_bytes(out) == table_bytes(whole)
 
 
+@pytest.mark.xdist_group("sweep-safety-whole")
+@pytest.mark.parametrize("name", ["chunk-000001.parquet", "chunk-000000.json", ".tmp-chunk-000001.parquet"])
+def test_a_folder_in_a_chunks_place_is_refused_naming_it_and_the_sweep_resumes_once_it_is_gone(
+    tmp_path, monkeypatch, whole, name
+):
+    """It gave exit 3 with "run the same command to resume", which failed the same way for ever."""
+    out = tmp_path / "out"
+    interrupted(tmp_path, monkeypatch, out, 1)  # chunk 0 saved
+    (out / ".chunks" / name).unlink(missing_ok=True)
+    (out / ".chunks" / name).mkdir()
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "-o", out)
+    assert result.exit_code == 2, result.output
+    assert f".chunks/{name}: is not a file; the sweep keeps only its checkpoint files there" in result.output
+    assert "Traceback" not in result.output
+    (out / ".chunks" / name).rmdir()
+    computed = resume(tmp_path, monkeypatch, out)
+    assert computed == ([0, 1, 2, 3] if name == "chunk-000000.json" else [1, 2, 3])
+    assert table_bytes(out) == table_bytes(whole)
+
+
+def test_the_seed_as_an_axis_is_refused_before_any_run(tmp_path, monkeypatch):
+    """--grid seed=1,2 ran, then stopped with exit 3 on a duplicate seed column, and so did every resume."""
+    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: pytest.fail("a run started"))
+    result = invoke("sweep", write(tmp_path), "--grid", "seed=1,2", "--runs", 2, "-o", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert "--grid seed: the seed cannot be swept: each run's seed comes from the root seed (--seed)" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()
+
+
 def test_the_table_is_assembled_only_when_it_holds_each_run_exactly_once(tmp_path, monkeypatch):
     """The last gate before the table is written, whatever let a wrong chunk through."""
     from simulator.sweep import sweep_table
@@ -309,7 +338,10 @@ def test_grids_at_the_limits_run(tmp_path):
 
 
 def test_validating_the_grid_reports_progress_once_per_value():
-    spec = SweepSpec((parse_axis("agreement.ratio.japan=0:1:0.25"), parse_axis("seed=1,2")), runs=1)
+    spec = SweepSpec(
+        (parse_axis("agreement.ratio.japan=0:1:0.25"), parse_axis("regions.japan.commercial_stock.ree.days=5,6")),
+        runs=1,
+    )
     steps: list[int] = []
     sweep = plan_sweep(STOCHASTIC, "s.yaml", spec, progress=steps.append)
     assert sum(steps) == 5 + 2 and len(sweep.points) == 10

@@ -181,9 +181,9 @@ def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
         problems.append(Problem("--axis", f"at most {MAX_AXES} axes can be explored, got {len(spec.axes)}"))
     base = apply_overrides(raw, list(spec.fixed))
     problems.extend(Problem(path, "given as an axis twice") for path in spec.repeated_paths())
-    twice = spec.ratio_fixed_and_swept()
-    if twice is not None:
-        problems.append(twice)
+    for refused in (spec.seed_swept("--axis seed"), spec.ratio_fixed_and_swept()):
+        if refused is not None:
+            problems.append(refused)
     for axis in spec.axes:
         distinct = len({repr(v) for v in axis.values})
         if distinct < 2:

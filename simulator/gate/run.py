@@ -42,6 +42,7 @@ from simulator.errors import InputError
 from simulator.gate.baseline import baseline_path, read_baseline
 from simulator.gate.compare import Outcome, Update, check_one, file_key, update_one
 from simulator.gate.tolerances import Tolerances, load_tolerances
+from simulator.workers import pool_size
 
 DEFAULT_FOLDER = "scenarios"
 SUFFIXES = (".yaml", ".yml")
@@ -375,7 +376,8 @@ def each(
     handle: on KeyboardInterrupt (or any error) the workers are killed and it propagates.
     """
     files = list(files)
-    if workers <= 1 or len(files) <= 1:
+    workers = pool_size(workers, len(files))
+    if workers == 1:
         results = []
         for path in files:
             results.append(function(path))
@@ -400,7 +402,7 @@ def each(
 
     shown = 0
     try:
-        for _ in range(min(workers, len(files))):
+        for _ in range(workers):
             start()
         while shown < len(files):
             for pipe in wait(list(assigned)):

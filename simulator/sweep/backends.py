@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
+from simulator.workers import pool_size
+
 WATCH_INTERVAL_S = 0.2
 """How often a local worker checks that its sweep still wants it."""
 DASK_POLL_S = 0.5
@@ -61,12 +63,14 @@ def local_processes(
 ) -> Iterator[Any]:
     """Run the chunks on ``workers`` local processes, at most two chunks queued per worker.
 
+    No more processes start than there are chunks (:func:`~simulator.workers.pool_size`).
     ``started()`` is called once, in this process, as soon as the workers have their
     first chunks: work done there overlaps theirs.
     """
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     stop = context.RawValue(ctypes.c_bool, False)
+    workers = pool_size(workers, len(chunks))  # a forking pool starts all its processes at its first chunk
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), stop))
     pending: set[Future[Any]] = set()
     queue = list(chunks)

@@ -25,7 +25,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from simulator.errors import InputError
+from simulator.errors import InputError, Problem
 from simulator.output_folder import discard, put_back, set_aside
 
 if TYPE_CHECKING:  # pandas and Parquet are imported where a chunk is saved or read
@@ -88,6 +88,20 @@ class Checkpoints:
                 )
             if not marker.is_file() or marker.read_text() != self.fingerprint:
                 self._earlier = set_aside(self.folder)
+            else:  # a folder (or a FIFO) in a chunk's place can be neither read nor replaced: exit 2, not 3
+                strange = sorted(p.name for p in self.folder.iterdir() if not p.is_file())
+                if strange:
+                    raise InputError(
+                        [
+                            Problem(
+                                f"{CHUNK_DIR}/{name}",
+                                "is not a file; the sweep keeps only its checkpoint files "
+                                "there: remove it and run the same command to resume",
+                            )
+                            for name in strange
+                        ],
+                        str(folder),
+                    )
         self.folder.mkdir(exist_ok=True)
         marker.write_text(self.fingerprint)
         for leftover in self.folder.glob(".tmp-*"):

@@ -657,5 +657,10 @@ def _check_sweep(info: Any, table: pd.DataFrame, folder: str) -> None:
     missing = [c for c in ["point", *grid] if c not in table.columns]
     if missing:
         problems.append(Problem("sweep.parquet", f"is not this sweep's table: no column {', '.join(missing)}"))
+    if table.empty:
+        problems.append(Problem("sweep.parquet", "has no rows: no figure to draw"))
+    for column in table.columns:  # the swept paths may hold text (a rule's name); a metric holds numbers
+        if column not in grid and not pd.api.types.is_numeric_dtype(table[column]):
+            problems.append(Problem("sweep.parquet", f"column {column}: holds text, not numbers"))
     if problems:
         raise InputError(problems, folder)

@@ -51,6 +51,20 @@ class SweepSpec:
         paths = [a.path for a in self.axes]
         return list(dict.fromkeys(p for p in paths if paths.count(p) > 1))
 
+    def seed_swept(self, named: str) -> Problem | None:
+        """A problem when ``seed`` is an axis (named ``named``: ``--grid seed``), else None.
+
+        Each run's seed comes from the root seed and the run's number; a ``seed`` axis
+        would also clash with the table's ``seed`` column.
+        """
+        if not any(axis.path == "seed" for axis in self.axes):
+            return None
+        return Problem(
+            named,
+            f"the seed cannot be swept: each run's seed comes from the root seed ({setting('seed')}) and "
+            f"its run number ({setting('runs')} N gives N seeds per point)",
+        )
+
     def ratio_fixed_and_swept(self) -> Problem | None:
         """A problem when agreement ratios are both fixed and swept, else None.
 

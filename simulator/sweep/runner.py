@@ -44,6 +44,7 @@ from simulator.sweep.checkpoints import Checkpoints
 from simulator.sweep.grid import MAX_POINTS, SweepSpec
 from simulator.sweep.patch import GridPatcher, PatchBuilder
 from simulator.version import __version__, code_fingerprint
+from simulator.workers import pool_size
 
 if TYPE_CHECKING:  # pandas is imported where a table is made: a sweep's workers never load it
     import pandas as pd
@@ -402,9 +403,9 @@ def plan_sweep(
     invalid only together stops the sweep with exit code 2 when it is reached.
     """
     check_size(spec, max_points, max_runs)
-    twice = spec.ratio_fixed_and_swept()
-    if twice is not None:
-        raise InputError([twice], source)
+    for refused in (spec.seed_swept(setting("grid", "seed")), spec.ratio_fixed_and_swept()):
+        if refused is not None:
+            raise InputError([refused], source)
     try:
         base = apply_overrides(raw, list(spec.fixed))
     except InputError as exc:  # a fixed value (--set, a sweep file's set:) the scenario cannot take
@@ -497,7 +498,7 @@ def execute(
     here = code_fingerprint()  # before forking: local workers inherit it, whatever is edited on disk meanwhile
     if client is not None:
         results = dask_cluster(todo, run_chunk, client, f"stockpile-{fingerprint[:16]}", no_worker_timeout_s)
-    elif workers > 1:
+    elif pool_size(workers, len(todo)) > 1:
         results = local_processes(todo, run_chunk, workers, started=_import_table_libraries)
     else:
         results = in_process(todo, run_chunk)
@@ -543,7 +544,7 @@ def map_chunks(
     if client is not None:
         key = f"stockpile-{function.__name__}-{fingerprint[:16]}"
         return dask_cluster(chunks, function, client, key, no_worker_timeout_s)
-    if workers > 1:
+    if pool_size(workers, len(chunks)) > 1:
         return local_processes(chunks, function, workers)
     return in_process(chunks, function)
 
