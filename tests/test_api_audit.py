@@ -366,6 +366,10 @@ def test_an_empty_output_path_is_refused_and_nothing_is_written_here(tmp_path, m
             lambda: simulator.check(EMBARGO, tolerances=5),
             "tolerances: give a file path (or None for the default), not int",
         ),
+        (
+            lambda: simulator.sweep(EMBARGO, {"agreement.ratio.japan": [0.5]}, workers=257),
+            "workers: must be a whole number in [1, 256], got 257",
+        ),
     ],
     ids=[
         "sweep_out",
@@ -378,6 +382,7 @@ def test_an_empty_output_path_is_refused_and_nothing_is_written_here(tmp_path, m
         "check_list",
         "check_baselines",
         "check_tolerances",
+        "sweep_workers",
     ],
 )
 def test_an_argument_of_the_wrong_type_is_refused_by_name(call, message, tmp_path, monkeypatch):

@@ -32,6 +32,7 @@ from simulator.errors import InputError, Problem, setting
 from simulator.frames import typed
 from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, parse_values
 from simulator.sweep.runner import CHUNK_RUNS, MAX_RUNS
+from simulator.workers import MAX_WORKERS
 
 XARRAY_MISSING = "xarray is not installed; install the extra with: pip install 'stockpile-simulator[xarray]'"
 
@@ -75,7 +76,7 @@ def _in_memory(planned: Any, workers: int, client: Any) -> pd.DataFrame:
 
     chunks = planned.chunks()
     tables: dict[int, pd.DataFrame] = {}
-    with closing(map_chunks(planned, run_chunk, max(1, min(workers, len(chunks))), client)) as results:
+    with closing(map_chunks(planned, run_chunk, workers, client)) as results:
         for result in results:
             tables[result.index] = result.table
     return assemble_table(planned, [tables[index] for index, _ in chunks])
@@ -196,7 +197,7 @@ def sweep(
     max_points = MAX_POINTS if max_points is None else whole(max_points, "max_points", 1)
     max_runs = MAX_RUNS if max_runs is None else whole(max_runs, "max_runs", 1)
     root_seed = None if seed is None else whole(seed, "seed", 0)
-    n_workers = whole(workers, "workers", 1) if workers is not None else os.cpu_count() or 1
+    n_workers = whole(workers, "workers", 1, MAX_WORKERS) if workers is not None else os.cpu_count() or 1
     folder = None if out is None else path_argument(out, "out", "an output folder path (or None to write nothing)")
     _check_client(client)
     spec = SweepSpec(_axes(grid, max_points), runs=runs, seed=root_seed, fixed=tuple(assignments(set)))
