@@ -355,7 +355,7 @@ def report(
     link = _explorer_link(path, explorer_page, raw)
     check_writable(path.parent)
     inputs = [p for p in (scenario, baseline_path, explorer_page) if p]
-    refuse_to_replace(path, inputs)  # before the runs: a refusal costs nothing
+    refuse_to_replace(path, inputs, page=True)  # before the runs: a refusal costs nothing
     result = simulate(loaded)
     baseline = simulate(base) if base is not None else None
     write_report(result, path, baseline=baseline, changes=changes, explorer=link, inputs=inputs)
@@ -661,7 +661,7 @@ def explore(
         planned = plan_grid(raw, scenario, spec, n_workers)
     path = Path(out_file or Path("results") / planned.first.name / "explorer.html")
     check_writable(path.parent)
-    refuse_to_replace(path, [scenario])
+    refuse_to_replace(path, [scenario], page=True)
     with _signals_stop(ctx), _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
         if client is not None:
             n_workers = len(client.scheduler_info()["workers"])

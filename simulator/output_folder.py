@@ -361,7 +361,7 @@ def _remove_stages(folder: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def write_file(path: Path, text: str, inputs: Iterable[Path | str] = (), what: str = "") -> None:
+def write_file(path: Path, text: str, inputs: Iterable[Path | str] = (), what: str = "", page: bool = False) -> None:
     """Write ``text`` to the single file ``path`` (a report, a page, a JUnit file) whole or not at all.
 
     The text goes to a new temporary file beside ``path`` (a fresh name: never through a
@@ -372,7 +372,9 @@ def write_file(path: Path, text: str, inputs: Iterable[Path | str] = (), what: s
     - not a regular file (a folder, a FIFO, a socket, a device such as ``/dev/null``).
 
     The file named is the user's choice: an existing regular file there is replaced, as by
-    ``cp``, unlike files in an output folder (:meth:`OutputFolder.refuse_foreign`).
+    ``cp``, unlike files in an output folder (:meth:`OutputFolder.refuse_foreign`); but a
+    ``page`` (a report, an explorer) replaces only a page stockpile wrote (:data:`PAGE_MARK`
+    in its first :data:`PAGE_MARK_WITHIN` bytes), never a scenario or another HTML file.
 
     A link at ``path`` (to anything but an input) is replaced, its target left alone; a
     regular file replaced keeps its permissions. A text that cannot be encoded as
@@ -380,7 +382,7 @@ def write_file(path: Path, text: str, inputs: Iterable[Path | str] = (), what: s
     ("the report": "cannot write the report: ...").
     """
     path = Path(path)
-    mode = refuse_to_replace(path, inputs)
+    mode = refuse_to_replace(path, inputs, page)
     what = f" {what}" if what else ""
     try:
         data = text.encode("utf-8")
@@ -411,7 +413,13 @@ os.umask(_UMASK)
 """The process's file-creation mask, read once on import (reading it means setting it)."""
 
 
-def refuse_to_replace(path: Path, inputs: Iterable[Path | str]) -> int | None:
+PAGE_MARK = b'<meta name="generator" content="stockpile'
+"""What every HTML page stockpile writes holds near its top (the report's and the explorer's ``<head>``)."""
+PAGE_MARK_WITHIN = 4096
+"""Bytes from the start of a file in which :data:`PAGE_MARK` is looked for."""
+
+
+def refuse_to_replace(path: Path, inputs: Iterable[Path | str], page: bool = False) -> int | None:
     """Raise :class:`InputError` if :func:`write_file` must not replace ``path`` (see there).
 
     Returns the permission bits of the regular file there (kept by the new file), else None.
@@ -424,7 +432,21 @@ def refuse_to_replace(path: Path, inputs: Iterable[Path | str]) -> int | None:
     refuse_inputs(path, inputs)
     if not (stat.S_ISREG(found.st_mode) or stat.S_ISLNK(found.st_mode)):
         raise InputError("exists and is not a regular file; stockpile writes only regular files", str(path))
+    if page and stat.S_ISREG(found.st_mode) and not _stockpile_page(path):
+        raise InputError(
+            "exists and is not a page stockpile wrote (a scenario, another file): move it or choose another name",
+            str(path),
+        )
     return stat.S_IMODE(found.st_mode) if stat.S_ISREG(found.st_mode) else None
+
+
+def _stockpile_page(path: Path) -> bool:
+    """Whether the regular file ``path`` is an HTML page stockpile wrote (:data:`PAGE_MARK` near its top)."""
+    try:
+        with open(path, "rb") as handle:
+            return PAGE_MARK in handle.read(PAGE_MARK_WITHIN)
+    except OSError:
+        return False
 
 
 def refuse_inputs(path: Path, inputs: Iterable[Path | str]) -> None:

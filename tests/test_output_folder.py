@@ -132,6 +132,32 @@ def test_a_move_refused_halfway_puts_back_the_files_already_moved_and_the_manife
     assert contents(folder) == before  # the two files moved in are the earlier ones again, the manifest too
 
 
+def test_a_page_replaces_only_a_page_stockpile_wrote(tmp_path):
+    """``report -o`` and ``explore -o`` name one file: they replace an earlier page of theirs,
+    but a scenario or the user's own HTML there is refused before any run and left as it was."""
+    scenario = write(tmp_path, TWO_MEMBERS)
+    other = tmp_path / "other.yaml"
+    other.write_text(scenario.read_text())
+    mine = tmp_path / "mine.html"
+    mine.write_text("<!DOCTYPE html><title>my notes</title>")
+    axis = ("--axis", "agreement.ratio.japan=0.2,0.8", "--workers", 1)
+    for command in (("report", scenario), ("explore", scenario, *axis)):
+        for target in (other, mine):
+            before = target.read_bytes()
+            result = invoke(*command, "-o", target)
+            assert result.exit_code == 2, result.output
+            assert f"error: {target}: exists and is not a page stockpile wrote" in result.output
+            assert target.read_bytes() == before
+    # a page stockpile wrote is replaced by the next one
+    page = tmp_path / "report.html"
+    for _ in range(2):
+        assert invoke("report", scenario, "-o", page).exit_code == 0
+    assert b'<meta name="generator" content="stockpile' in page.read_bytes()[:4096]
+    page = tmp_path / "explorer.html"
+    for _ in range(2):
+        assert invoke("explore", scenario, *axis, "-o", page).exit_code == 0
+
+
 def test_sweep_and_compare_refuse_the_users_files_too(tmp_path, no_simulation):
     folder = tmp_path / "mine"
     folder.mkdir()

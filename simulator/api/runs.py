@@ -337,7 +337,7 @@ def report(
     run_data = loaded.data if loaded.data is not None else loaded.scenario.model_dump(mode="json")
     link = explorer_link(target, page, run_data)
     check_writable(target.parent)
-    refuse_to_replace(target, inputs)  # as stockpile report: before the runs, so a refusal costs nothing
+    refuse_to_replace(target, inputs, page=True)  # as stockpile report: before the runs, so a refusal costs nothing
     baseline = simulate(base) if base is not None else None
     return write_report(
         simulate(loaded.scenario), target, baseline=baseline, changes=changes, explorer=link, inputs=inputs

@@ -290,7 +290,7 @@ def render(grid: Grid, max_bytes: int = MAX_PAGE_BYTES) -> Page:
 
 def write_page(html: str, path: Path, inputs: Sequence[Path | str] = ()) -> None:
     """Write the page whole or not at all (:func:`simulator.output_folder.write_file`; never over an input)."""
-    write_file(path, html, inputs)
+    write_file(path, html, inputs, page=True)
 
 
 def read_page(html: str) -> tuple[dict[str, Any], Packed]:

@@ -391,5 +391,5 @@ def write_report(
     text = render_report(
         result, baseline, uncertainty, changes=changes, alone=alone, own_share=own_share, explorer=explorer
     )
-    write_file(path, text, inputs, what="the report")
+    write_file(path, text, inputs, what="the report", page=True)
     return path
