@@ -65,6 +65,8 @@ QUANTITIES = {
     "stocks": ("commercial_stock_t", "day"),
 }
 """Record quantity -> (the model's daily quantity, default period)."""
+RECORD_UNITS = {"price": "USD/kg", "imports": "t", "exports": "t", "demand": "t", "stocks": "t"}
+"""The unit a record's ``value`` is in, by quantity: a ``unit`` cell, when given, must say it."""
 MAX_RECORD_BYTES = 10_000_000
 """Largest record read, like a scenario file (the shipped record is about 9 kB, 60 rows;
 10 MB holds some 100,000 rows, each simulated at every generation of a fit)."""
@@ -213,6 +215,16 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
             continue
         if not math.isfinite(value) or value <= 0:
             problems.append(Problem(f"{where}.value", "must be a finite number above 0 (errors are in logs)"))
+            continue
+        unit = (row.get("unit") or "").strip()
+        if unit and unit != RECORD_UNITS[quantity]:
+            problems.append(
+                Problem(
+                    f"{where}.unit",
+                    f"'{unit}' is not the unit of {quantity}: write the value in {RECORD_UNITS[quantity]} "
+                    "(no conversion is made)",
+                )
+            )
             continue
         period = (row.get("period") or "").strip() or QUANTITIES[quantity][1]
         if period not in PERIODS:

@@ -155,6 +155,25 @@ def test_a_bad_record_row_is_named_by_row_and_field(tmp_path: Path, row: str, fi
     assert problem.path == field and words in problem.message
 
 
+def test_a_unit_cell_must_name_the_unit_of_its_quantity(tmp_path: Path):
+    """No conversion is made: 1,278 kg of imports must not be fitted as 1,278 t."""
+    scenario = validate_data(MARKET_WORLD, "world.yaml")
+    header = "date,quantity,region,material,supplier,period,value,unit\n"
+    for row, unit in (
+        ("2020-02-01,imports,japan,ree,china,month,1278,kg", "t"),
+        ("2020-02-01,price,world,ree,,month,80,USD/t", "USD/kg"),
+    ):
+        (tmp_path / "units.csv").write_text(header + row + "\n")
+        with pytest.raises(InputError) as caught:
+            read_record(tmp_path / "units.csv", scenario)
+        (problem,) = caught.value.problems
+        assert problem.path == "row 2.unit" and f"write the value in {unit}" in problem.message
+    # the units of the shipped record, and a blank cell, are read
+    rows = "2020-02-01,imports,japan,ree,china,month,1278,t\n2020-02-01,price,world,ree,,month,80,USD/kg\n"
+    (tmp_path / "units.csv").write_text(header + rows + "2020-03-01,price,world,ree,,month,90,\n")
+    assert list(read_record(tmp_path / "units.csv", scenario)["value"]) == [1278.0, 80.0, 90.0]
+
+
 def test_the_command_writes_its_files_and_rejects_bad_input_with_exit_code_2(tmp_path: Path):
     import yaml
 
