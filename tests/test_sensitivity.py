@@ -195,6 +195,10 @@ def test_sample_counts():
     assert check_samples("morris", 10, 8) == 90
     with pytest.raises(InputError, match="Morris needs at least 2"):
         check_samples("morris", 1, 8)
+    # one base sample is a power of two, but its indices were noise with an interval of 0
+    with pytest.raises(InputError, match="Sobol' needs at least 2 base samples"):
+        check_samples("sobol", 1, 8)
+    assert check_samples("sobol", 2, 8) == 20
 
 
 def test_input_keeps_only_the_inputs_named_and_the_others_at_the_scenario_value(tmp_path):

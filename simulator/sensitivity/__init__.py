@@ -76,6 +76,8 @@ def check_samples(method: Method, samples: int, inputs: int) -> int:
         )
     if method == "morris" and samples < 2:
         raise InputError("--samples: Morris needs at least 2 trajectories")
+    if method == "sobol" and samples < 2:
+        raise InputError("--samples: Sobol' needs at least 2 base samples (one gives no variance to share out)")
     runs = runs_needed(method, samples, inputs)
     if runs > MAX_SAMPLE_RUNS:
         raise InputError(
