@@ -457,11 +457,13 @@ def test_an_escaped_surrogate_pair_is_the_character_it_encodes():
 def test_a_report_written_over_a_private_file_stays_private(tmp_path):
     """The user's report.html was readable by them alone (0600); the new report must be too."""
     scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)
-    report = write_text(tmp_path / "report.html", "old")
+    report = tmp_path / "report.html"
+    assert invoke("report", scenario, "-o", report, "--set", "seed=1").exit_code == 0  # an earlier report
+    earlier = report.read_bytes()
     report.chmod(0o600)
     assert invoke("report", scenario, "-o", report).exit_code == 0
     assert stat.S_IMODE(report.stat().st_mode) == 0o600
-    assert report.read_text().startswith("<!DOCTYPE html>")
+    assert report.read_text().startswith("<!DOCTYPE html>") and report.read_bytes() != earlier
 
 
 def test_a_curve_grid_whose_first_axis_changes_the_horizon_is_refused_before_any_run(tmp_path):
