@@ -101,10 +101,13 @@ def _net_positions_usd(result: Result) -> dict[str, float]:
 
 
 def parse_mechanisms(text: str | None) -> list[str]:
-    """``fair_ratio,auction`` as a list; every mechanism when empty."""
-    if not text:
+    """``fair_ratio,auction`` as a list; every mechanism when None (a text naming none is refused)."""
+    if text is None:
         return list(MECHANISMS)
     names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        message = f"names no mechanism ({text!r}); give at least one, or leave it out to compare every one"
+        raise InputError([Problem(setting("mechanisms"), message)])
     unknown = [name for name in names if current_name(name) not in MECHANISMS]
     if unknown:
         message = f"unknown mechanism(s) {', '.join(unknown)} (known: {', '.join(MECHANISMS)})"

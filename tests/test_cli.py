@@ -196,6 +196,9 @@ def test_compare_runs_every_mechanism_side_by_side(tmp_path):
 def test_compare_rejects_an_unknown_mechanism_and_a_scenario_without_agreement(tmp_path):
     scenario = write(tmp_path, TWO_MEMBERS)
     assert_bad_input(invoke("compare", scenario, "--mechanisms", "fair_ratio,lottery"), "unknown mechanism(s) lottery")
+    # a text naming no rule was every rule (',,', '') or "no mechanism could run: " with no reason
+    for empty in (",,", "", " "):
+        assert_bad_input(invoke("compare", scenario, "--mechanisms", empty), "--mechanisms: names no mechanism")
     lone = write(tmp_path, ONE_REGION, "lone.yaml")
     assert_bad_input(invoke("compare", lone), "no agreement")
 
