@@ -94,8 +94,18 @@ def _errors_stop(ctx: click.Context, say: Callable[[Exception], None] | None = N
 def compare_option(help_text: str) -> Any:
     """``--compare BASELINE``: a baseline scenario for the report (``run`` and ``report``)."""
     return click.option(
-        "--compare", "baseline_path", type=click.Path(dir_okay=False), metavar="BASELINE", help=help_text
+        "--compare", "baseline_path", type=GivenPath(dir_okay=False), metavar="BASELINE", help=help_text
     )
+
+
+class GivenPath(click.Path):
+    """A path option that is refused when empty: ``-o ''`` named the default folder, ``--compare ''`` nothing."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """The path, unless blank (exit 2, naming the option)."""
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty path names no file or folder; give one", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 class ScenarioFile(click.Path):
@@ -187,7 +197,7 @@ def _check_drawable(scenario: Any, path: str, advice: str) -> None:
 
 def explorer_option(help_text: str) -> Any:
     """``--explorer PAGE``: an explorer page for the report to link to (``run`` and ``report``)."""
-    return click.option("--explorer", "explorer_page", type=click.Path(dir_okay=False), metavar="PAGE", help=help_text)
+    return click.option("--explorer", "explorer_page", type=GivenPath(dir_okay=False), metavar="PAGE", help=help_text)
 
 
 def _explorer_link(report: Path, page: str | None, run_data: dict[str, Any]) -> Any:
@@ -205,7 +215,7 @@ EXPLORER_HELP = (
 
 @main.command()
 @click.argument("scenario", type=ScenarioFile())
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), help="Output folder [results/<name>].")
+@click.option("-o", "--out", "out_dir", type=GivenPath(file_okay=False), help="Output folder [results/<name>].")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--seed", type=click.IntRange(min=0), help="Seed of the run (overrides the scenario's).")
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html.")
@@ -326,7 +336,7 @@ def run(
 @main.command()
 @click.argument("scenario", type=ScenarioFile())
 @click.option(
-    "-o", "--out", "out_file", type=click.Path(dir_okay=False), help="Report file [results/<name>/report.html]."
+    "-o", "--out", "out_file", type=GivenPath(dir_okay=False), help="Report file [results/<name>/report.html]."
 )
 @compare_option("Also run the BASELINE scenario and compare against it (figures, tables and sentences).")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP + " Applied to BASELINE too.")
@@ -416,9 +426,7 @@ def schema() -> None:
 @main.command(name="compare")
 @click.argument("scenario", type=ScenarioFile())
 @click.option("--mechanisms", help="Comma-separated rules [every mechanism].")
-@click.option(
-    "-o", "--out", "out_dir", type=click.Path(file_okay=False), help="Output folder [results/<name>_compare]."
-)
+@click.option("-o", "--out", "out_dir", type=GivenPath(file_okay=False), help="Output folder [results/<name>_compare].")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
 @force_option()
@@ -468,7 +476,7 @@ def compare_command(
     metavar="PATH=SPEC",
     help="Swept path: start:stop:step (stop included), a,b,c or one value (repeatable: cross product).",
 )
-@click.option("--spec", "spec_file", type=click.Path(dir_okay=False), help="Sweep described in a YAML file.")
+@click.option("--spec", "spec_file", type=GivenPath(dir_okay=False), help="Sweep described in a YAML file.")
 @click.option("--runs", type=click.IntRange(min=1), help="Runs (seeds) per grid point [1].")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed [the scenario's].")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
@@ -501,7 +509,7 @@ def compare_command(
 )
 @click.option("--max-points", type=click.IntRange(min=1), default=None, help="Refuse larger grids [100000].")
 @click.option("--max-runs", type=click.IntRange(min=1), default=None, help="Refuse more runs in all [10000000].")
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("-o", "--out", "out_dir", required=True, type=GivenPath(file_okay=False), help="Output folder.")
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
 @force_option()
 @click.pass_context
@@ -617,7 +625,7 @@ def sweep(
 )
 @click.option("--dask", "dask_address", metavar="ADDRESS", help="Run on a Dask scheduler, e.g. tcp://host:8786.")
 @click.option(
-    "-o", "--out", "out_file", type=click.Path(dir_okay=False), help="Page to write [results/<name>/explorer.html]."
+    "-o", "--out", "out_file", type=GivenPath(dir_okay=False), help="Page to write [results/<name>/explorer.html]."
 )
 @click.pass_context
 def explore(
@@ -678,7 +686,7 @@ def explore(
 
 @main.command()
 @click.argument("scenario", type=ScenarioFile())
-@click.option("--record", "record_file", required=True, type=click.Path(dir_okay=False), help="Recorded series (CSV).")
+@click.option("--record", "record_file", required=True, type=GivenPath(dir_okay=False), help="Recorded series (CSV).")
 @click.option(
     "--fit",
     "fits",
@@ -720,7 +728,7 @@ def explore(
 @click.option(
     "--workers", type=WORKERS, help=f"Local worker processes, at most one per parameter set [1; <= {MAX_WORKERS}]."
 )
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("-o", "--out", "out_dir", required=True, type=GivenPath(file_okay=False), help="Output folder.")
 @force_option()
 @stops_on_signals
 def calibrate(
@@ -1060,7 +1068,7 @@ class _progress:
     "--workers", type=WORKERS, help=f"Local worker processes, at most one per chunk of work [cores; <= {MAX_WORKERS}]."
 )
 @click.option("--dask", "dask_address", metavar="ADDRESS", help="Run on a Dask scheduler, e.g. tcp://host:8786.")
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("-o", "--out", "out_dir", required=True, type=GivenPath(file_okay=False), help="Output folder.")
 @force_option()
 @click.pass_context
 def sensitivity(
@@ -1118,7 +1126,7 @@ def sensitivity(
 
 
 @main.command(name="plot-sweep")
-@click.argument("folder", type=click.Path(file_okay=False))
+@click.argument("folder", type=GivenPath(file_okay=False))
 @force_option()
 @stops_on_signals
 def plot_sweep(folder: str, force: bool) -> None:
@@ -1176,6 +1184,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 
 @main.command(cls=OneStreamCommand)
+# check refuses empty paths itself, in its own words (and the API's simulator.check with it)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--update", is_flag=True, help="Write the baselines anew instead of checking.")
 @click.option("--missing-only", is_flag=True, help="With --update: write only the baselines that do not exist yet.")
@@ -1309,7 +1318,7 @@ def check(
 
 
 @main.command(name="list")
-@click.argument("folder", required=False, type=click.Path(file_okay=False))
+@click.argument("folder", required=False, type=GivenPath(file_okay=False))
 def list_scenarios(folder: str | None) -> None:
     """List the scenarios in FOLDER (and its sub-folders, as check finds them) with the question each answers.
 

@@ -311,3 +311,26 @@ def test_a_baseline_invalid_as_written_is_not_blamed_on_set(tmp_path):
         result = invoke("run", scenario, "--compare", baseline, "-o", tmp_path / "x", "--no-plots", *extra)
         assert_bad_input(result, "broken.yaml: horizon_days: must be >= 1")
         assert "--set applies" not in result.output
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("run", "{s}", "-o", ""),
+        ("run", "{s}", "--compare", " ", "-o", "{o}"),
+        ("report", "{s}", "--explorer", "", "-o", "{o}/r.html"),
+        ("report", "{s}", "-o", ""),
+        ("compare", "{s}", "-o", ""),
+        ("sweep", "{s}", "--grid", "agreement.ratio.japan=0.2,0.8", "-o", ""),
+        ("list", ""),
+    ],
+    ids=["run-out", "run-compare", "report-explorer", "report-out", "compare-out", "sweep-out", "list"],
+)
+def test_an_empty_path_option_is_refused_not_taken_for_its_default(tmp_path, monkeypatch, arguments):
+    """``-o ''`` wrote into results/<name> (or the current folder); ``--compare ''`` was ignored."""
+    monkeypatch.chdir(tmp_path)
+    scenario = write(tmp_path, TWO_MEMBERS)
+    given = [a.format(s=scenario, o=tmp_path / "out") for a in arguments]
+    result = invoke(*given)
+    assert_bad_input(result, "an empty path names no file or folder; give one")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [scenario.name]  # nothing written
