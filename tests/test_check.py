@@ -321,6 +321,7 @@ def _valid_baseline(repo: Path) -> dict:
         lambda b: {**b, "curves": {**b["curves"], "days_of_cover": {"eu.ree": "flat"}}},
         lambda b: {**b, "scenario_hash": 7},
         lambda b: {**b, "seed": "zero"},
+        lambda b: {**b, "seed": 2**70},
         lambda b: {**b, "seed": -1},
         lambda b: {**b, "seed": True},
         lambda b: {k: v for k, v in b.items() if k != "seed"},
@@ -336,6 +337,7 @@ def _valid_baseline(repo: Path) -> dict:
         "curve-string",
         "hash-number",
         "seed-string",
+        "seed-too-large",
         "seed-negative",
         "seed-bool",
         "seed-missing",
@@ -356,13 +358,23 @@ def test_a_malformed_baseline_is_exit_2_naming_the_file_and_junit_is_still_writt
     assert cases["pair"].find("error") is not None and cases["twin_pair"].find("error") is None
 
 
-@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
-def test_a_non_finite_number_in_a_baseline_is_refused(pair_repo, literal):
+@pytest.mark.parametrize(
+    ("literal", "why"),
+    [
+        ("NaN", "NaN is not a number JSON allows"),
+        ("Infinity", "Infinity is not a number JSON allows"),
+        ("-Infinity", "-Infinity is not a number JSON allows"),
+        ("1e400", "1e400 is too large for a number"),  # was read as infinity: drift, exit 1
+        ('5940.0, "total_shortfall_t": 1.0', "the key 'total_shortfall_t' appears twice"),  # the last won
+    ],
+    ids=["nan", "infinity", "minus-infinity", "overflow", "duplicate-key"],
+)
+def test_a_non_finite_number_or_a_key_twice_in_a_baseline_is_refused(pair_repo, literal, why):
     path = pair_repo / "baselines" / "pair.json"
     path.write_text(path.read_text().replace('"total_shortfall_t": 5940.0', f'"total_shortfall_t": {literal}'))
     assert literal in path.read_text()
     result = check(pair_repo)
-    assert result.exit_code == 2 and f"{path}: corrupt baseline" in result.output
+    assert result.exit_code == 2 and f"{path}: corrupt baseline" in result.output and why in result.output
 
 
 @pytest.mark.parametrize(

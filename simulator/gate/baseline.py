@@ -36,6 +36,7 @@ from simulator.errors import InputError
 from simulator.quantities import fingerprint_names, metric_names
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.load import canonical_data, item_id, read_input, sha256_of, with_order
+from simulator.scenario.schema import MAX_SEED
 from simulator.version import __version__
 
 FORMAT = "stockpile-baseline/2"
@@ -231,8 +232,24 @@ def read_baseline(path: Path) -> dict[str, Any]:
     def refuse(name: str) -> None:
         raise ValueError(f"{name} is not a number JSON allows")
 
+    def finite(text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):  # 1e400 reads as infinity, which the literal Infinity may not be
+            raise ValueError(f"{text} is too large for a number (it would read as infinity)")
+        return value
+
+    def once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in found:
+                raise ValueError(f"the key {key!r} appears twice in one object (the second would win)")
+            found[key] = value
+        return found
+
     try:  # a regular file of at most the scenario limit (a FIFO in the folder is refused, not waited on)
-        data = json.loads(read_input(path).decode("utf-8"), parse_constant=refuse)
+        data = json.loads(
+            read_input(path).decode("utf-8"), parse_constant=refuse, parse_float=finite, object_pairs_hook=once
+        )
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise InputError(f"corrupt baseline: {exc}", str(path)) from None
     if not isinstance(data, dict) or data.get("format") not in (FORMAT, EARLIER_FORMAT):
@@ -256,8 +273,8 @@ def _problem(data: dict[str, Any]) -> str | None:
         if not isinstance(data[key], str) or not data[key]:
             return f"{key}: expected a string"
     seed = data["seed"]
-    if not (isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0):
-        return "seed: expected a whole number at least 0"
+    if not (isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed <= MAX_SEED):
+        return f"seed: expected a whole number from 0 to {MAX_SEED}"
     parts = data.get("scenario_parts")
     if parts is not None and not (isinstance(parts, dict) and all(isinstance(v, str) for v in parts.values())):
         return "scenario_parts: expected a mapping of scenario part to hash"
