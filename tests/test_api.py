@@ -346,8 +346,10 @@ def test_sweep_as_xarray_is_indexed_by_the_swept_values_and_run():
 
 
 def test_sweep_as_xarray_needs_distinct_values_and_the_extra(monkeypatch):
-    with pytest.raises(simulator.InputError, match="must be distinct"):
+    with pytest.raises(simulator.InputError, match="a value is given twice"):  # refused for every sweep
         simulator.sweep(TWO_MEMBERS, grid={POOL_JAPAN: [30, 30]}, workers=1, as_xarray=True)
+    with pytest.raises(simulator.InputError, match=r"agreement\.members must be scalars to index a dimension"):
+        simulator.sweep(TWO_MEMBERS, grid={"agreement.members": [["japan", "eu"], ["eu", "japan"]]}, as_xarray=True)
     monkeypatch.setitem(sys.modules, "xarray", None)  # as if it were not installed
     with pytest.raises(simulator.InputError, match=r"pip install 'stockpile-simulator\[xarray\]'"):
         simulator.sweep(TWO_MEMBERS, grid={POOL_JAPAN: [30, 70]}, workers=1, as_xarray=True)

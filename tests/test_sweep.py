@@ -271,6 +271,8 @@ def test_more_workers_than_the_maximum_are_refused_before_any_run(tmp_path, monk
         ("agreement.ratio.japan=0:1:0", "the step must not be 0"),
         ("horizon_days=ten,twenty", "horizon_days"),
         ("agreement.ratio.japan=0:2:1", "a ratio must be a number in [0, 1]"),
+        # each point ran twice, and explore refused the same grid
+        ("agreement.ratio.japan=0.1,0.3,0.1", "--grid agreement.ratio.japan: a value is given twice"),
     ],
 )
 def test_bad_grids_exit_2_before_any_run(tmp_path, grid, message, monkeypatch):

@@ -97,13 +97,9 @@ def _dataset(table: pd.DataFrame, planned: Any) -> Any:
     except ImportError:
         raise InputError(f"as_xarray: {XARRAY_MISSING}") from None
     axes = planned.spec.axes
-    for axis in axes:
-        try:
-            repeated = len(pd.unique(pd.Series(axis.values, dtype=object))) < len(axis.values)
-        except TypeError:  # unhashable values (lists) cannot index a dimension
-            repeated = True
-        if repeated:
-            raise InputError(f"as_xarray: the values of {axis.path} must be distinct scalars to index a dimension")
+    for axis in axes:  # the grid's values are distinct (plan_sweep); lists cannot index a dimension
+        if not all(pd.api.types.is_hashable(value) for value in axis.values):
+            raise InputError(f"as_xarray: the values of {axis.path} must be scalars to index a dimension")
     runs = planned.spec.runs
     shape = (*(len(axis.values) for axis in axes), runs)
     dims = (*(axis.path for axis in axes), "run")

@@ -51,6 +51,10 @@ class SweepSpec:
         paths = [a.path for a in self.axes]
         return list(dict.fromkeys(p for p in paths if paths.count(p) > 1))
 
+    def values_twice(self) -> list[str]:
+        """Paths of the axes that give a value more than once (a point would run twice)."""
+        return [a.path for a in self.axes if len({repr(v) for v in a.values}) < len(a.values)]
+
     def seed_swept(self, named: str) -> Problem | None:
         """A problem when ``seed`` is an axis (named ``named``: ``--grid seed``), else None.
 

@@ -406,6 +406,11 @@ def plan_sweep(
     for refused in (spec.seed_swept(setting("grid", "seed")), spec.ratio_fixed_and_swept()):
         if refused is not None:
             raise InputError([refused], source)
+    if twice := spec.values_twice():
+        raise InputError(
+            [Problem(setting("grid", path), "a value is given twice (its points would run twice)") for path in twice],
+            source,
+        )
     try:
         base = apply_overrides(raw, list(spec.fixed))
     except InputError as exc:  # a fixed value (--set, a sweep file's set:) the scenario cannot take
