@@ -855,6 +855,8 @@ def _planned_sweep(
     spec = SweepSpec(())
     if spec_file:
         from_file, spec = load_spec_file(spec_file, max_points)
+        if scenario and from_file and not _same_scenario(scenario, from_file):
+            click.echo(f"note: running {scenario}, not the scenario {from_file} that {spec_file} names", err=True)
         scenario = scenario or from_file
     if not scenario:
         raise InputError("give a SCENARIO (or a --spec file naming one)")
@@ -875,6 +877,15 @@ def _planned_sweep(
     raw = load_raw(scenario)
     with _progress(sum(len(axis.values) for axis in spec.axes), "value", "checking grid") as step:
         return plan_sweep(raw, scenario, spec, curves, chunk_runs, max_points, max_runs, step)
+
+
+def _same_scenario(given: str, named: str) -> bool:
+    """Whether two scenario arguments (paths or bare names) stand for the same file."""
+    import os
+
+    from simulator.library import resolve_scenario
+
+    return os.path.realpath(resolve_scenario(given)) == os.path.realpath(resolve_scenario(named))
 
 
 def _check_inputs(paths: tuple[str, ...], baselines: Path | None, tolerances: Path | None) -> list[Path]:

@@ -231,6 +231,14 @@ def test_a_sweep_file_describes_the_same_sweep(tmp_path):
         pd.read_parquet(tmp_path / "b" / "sweep.parquet"),
         check_exact=True,
     )
+    assert "note:" not in from_file.output
+    # a SCENARIO argument replaces the file's, as --runs and --seed do, and says so when it differs
+    other = tmp_path / "other.yaml"
+    other.write_text(scenario.read_text())
+    both = invoke("sweep", other, "--spec", spec, "--workers", 1, "-o", tmp_path / "c")
+    assert both.exit_code == 0, both.output
+    assert f"note: running {other}, not the scenario {scenario} that {spec} names" in both.output
+    assert "note:" not in invoke("sweep", scenario, "--spec", spec, "--workers", 1, "-o", tmp_path / "d").output
 
 
 def test_forty_workers_start_no_more_processes_than_there_are_chunks_and_change_no_number(tmp_path, monkeypatch):
