@@ -544,6 +544,8 @@ def sweep(
         raise InputError("give --workers or --dask, not both")
     if dask_address is not None and not dask_address.strip():
         raise InputError("--dask: give the scheduler's address, e.g. tcp://host:8786")
+    if dask_timeout_s is not None and dask_address is None:
+        raise InputError("--dask-timeout: only with --dask (local workers are watched without it)")
     folder = Path(out_dir)
     table_final = False  # once the table is in place, before the figures
     figure_errors: list[Exception] = []

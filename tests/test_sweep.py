@@ -271,6 +271,13 @@ def test_more_workers_than_the_maximum_are_refused_before_any_run(tmp_path, monk
 # --- bad input: exit 2 before any run -------------------------------------------------------
 
 
+def test_a_dask_timeout_without_dask_is_refused_not_ignored(tmp_path, monkeypatch):
+    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: pytest.fail("a run started"))
+    result = invoke("sweep", write(tmp_path), "--dask-timeout", 5, "-o", tmp_path / "out")
+    assert_bad_input(result, "--dask-timeout: only with --dask")
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize(
     ("grid", "message"),
     [
