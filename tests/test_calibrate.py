@@ -199,6 +199,11 @@ def test_the_command_writes_its_files_and_rejects_bad_input_with_exit_code_2(tmp
         failed = runner.invoke(main, [*wrong, "--iterations", "1", "-o", str(tmp_path / "bad")])
         assert failed.exit_code == 2, failed.output
         assert words in failed.output and "Traceback" not in failed.output
+    # 200 sets x 1 parameter x 10,001 generations x 100 starts: refused before any run, as a sweep past 10M
+    huge = ["--population", "200", "--iterations", "10000", "--starts", "100", "-o", str(tmp_path / "huge")]
+    failed = runner.invoke(main, [*args, *huge])
+    assert failed.exit_code == 2 and "= 200,020,000 runs, more than 10,000,000" in failed.output, failed.output
+    assert not (tmp_path / "huge").exists()
 
 
 def test_forty_workers_start_a_process_per_parameter_set_at_most_and_fit_the_same(tmp_path: Path, monkeypatch):
