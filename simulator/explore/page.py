@@ -73,29 +73,32 @@ def _start(values: tuple[Any, ...], current: Any) -> int:
     return min(range(len(values)), key=lambda i: abs(values[i] - current)) if numbers else 0
 
 
-def _day_texts(raw: dict[str, Any], path: str, values: tuple[Any, ...], source: str) -> list[str] | None:
-    """The labels of an axis of day numbers with each day's date (``241 (30 Aug 2026)``).
+def _day_start(raw: dict[str, Any], path: str, source: str) -> dt.date | None:
+    """The start date that days of ``path`` count from.
 
-    Only for a field that takes a day or a date, in a scenario with a start date; else None.
+    None unless the field takes a day or a date and the scenario has a start date.
     """
     start = as_date(current_value(raw, "start_date", source))
-    if start is None or field_unit(path) != "day or date":
-        return None
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+    return start if start is not None and field_unit(path) == "day or date" else None
+
+
+def _day_texts(values: tuple[Any, ...], start: dt.date | None) -> list[str] | None:
+    """The labels of an axis of day numbers with each day's date (``241 (30 Aug 2026)``).
+
+    Counted from ``start`` (:func:`_day_start`); None without one, or for values that are not day numbers.
+    """
+    if start is None or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         return None
     return [f"{yaml_text(v)} ({date_label(start, v)})" for v in values]
 
 
-def _other_spellings(raw: dict[str, Any], path: str, values: tuple[Any, ...], source: str) -> list[str | None]:
+def _other_spellings(values: tuple[Any, ...], start: dt.date | None) -> list[str | None]:
     """Each value of a day axis as a hand-written link may also write it.
 
-    A day number's date (``2026-08-30`` for 241 from 1 Jan 2026) or a date's day number,
-    for a field that takes a day or a date in a scenario with a start date; else None each.
+    A day number's date (``2026-08-30`` for 241 from 1 Jan 2026) or a date's day number; None
+    each without ``start``.
     """
-    start = as_date(current_value(raw, "start_date", source))
-    if start is None or field_unit(path) != "day or date":
-        return [None] * len(values)
-    return [_other_spelling(v, start) for v in values]
+    return [None if start is None else _other_spelling(v, start) for v in values]
 
 
 def _other_spelling(value: Any, start: dt.date) -> str | None:
@@ -121,8 +124,9 @@ def _axis(grid: Grid, index: int) -> dict[str, Any]:
     labels = [yaml_text(v) for v in axis.values]
     # an explored start date moves every day's date: then the day numbers stand alone
     explored_start = any(a.path == "start_date" for a in grid.sweep.spec.axes)
-    texts = None if explored_start else _day_texts(raw, axis.path, axis.values, source)
-    aliases = [None] * len(labels) if explored_start else _other_spellings(raw, axis.path, axis.values, source)
+    start_date = None if explored_start else _day_start(raw, axis.path, source)
+    texts = _day_texts(axis.values, start_date)
+    aliases = _other_spellings(axis.values, start_date)
     return {
         "path": axis.path,
         "kind": "slider" if ordered else "select",
