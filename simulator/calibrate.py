@@ -176,11 +176,9 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
         named = [name.strip() for name in next(csv.reader(lines), [])]  # the names as written
     except pd.errors.EmptyDataError:
         raise InputError("the record is empty: it needs a header line and rows", source) from None
-    except FileNotFoundError:
-        raise InputError("file not found", source) from None
     except UnicodeDecodeError:
         raise InputError(f"cannot read the record: {_where_not_utf8(data)}", source) from None
-    except (OSError, csv.Error, pd.errors.ParserError) as exc:
+    except (csv.Error, pd.errors.ParserError) as exc:
         raise InputError(f"cannot read the record: {exc}", source) from None
     twice = sorted({name for name in named if name and named.count(name) > 1})  # a trailing comma names none
     if twice:  # pandas would rename the second one and read only the first

@@ -445,11 +445,13 @@ def parameter_unit(path: str, data: dict[str, Any]) -> Unit:
 
 def parameter_table(data: dict[str, Any]) -> pd.DataFrame:
     """``parameter, value, unit``: one row per scenario field given; ISO date text becomes a date."""
-    rows = [
-        {"parameter": path, "value": _parameter_value(value), "unit": parameter_unit(path, data).label}
-        for path, value in flatten(data)
-    ]
+    rows = [{"parameter": path, "value": value, "unit": unit.label} for path, value, unit in _parameters(data)]
     return pd.DataFrame(rows, columns=["parameter", "value", "unit"]).astype(object)
+
+
+def _parameters(data: dict[str, Any]) -> list[tuple[str, Any, Unit]]:
+    """Each scenario field given: its path, its value as a cell holds it, its unit (looked up once)."""
+    return [(path, _parameter_value(value), parameter_unit(path, data)) for path, value in flatten(data)]
 
 
 def _parameter_value(value: Any) -> Any:
@@ -463,21 +465,22 @@ def _parameter_value(value: Any) -> Any:
 
 def add_parameter_sheet(book: Workbook, title: str, data: dict[str, Any]) -> None:
     """The parameters as a sheet: dates as dates, numbers as numbers, a fixed-width value column."""
-    table = parameter_table(data)
+    rows = _parameters(data)
     sheet = book.create_sheet(title)
-    widths = {"A": max([len("parameter"), *(len(p) for p in table["parameter"])]) + 2, "B": MAX_WIDTH, "C": 10}
+    widths = {"A": max([len("parameter"), *(len(path) for path, _, _ in rows)]) + 2, "B": MAX_WIDTH, "C": 10}
     for letter, width in widths.items():
         sheet.column_dimensions[letter].width = min(width, MAX_WIDTH)
     sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = f"A1:C{len(table) + 1}"
-    sheet.append([_header_cell(sheet, text) for text in table.columns])
-    for path, value, unit in table.itertuples(index=False):
+    sheet.auto_filter.ref = f"A1:C{len(rows) + 1}"
+    sheet.append([_header_cell(sheet, text) for text in ("parameter", "value", "unit")])
+    for path, value, unit in rows:
         cell = _text_cell(sheet, value) if isinstance(value, str) else WriteOnlyCell(sheet, value=value)
         if isinstance(value, dt.date):
             cell.number_format = DATE_FORMAT
-        elif isinstance(value, float) and parameter_unit(path, data).percent:
+        elif isinstance(value, float) and unit.percent:
             cell.number_format = "0.00%"
-        sheet.append([_text_cell(sheet, path), cell, _text_cell(sheet, unit) if isinstance(unit, str) else unit])
+        label = unit.label
+        sheet.append([_text_cell(sheet, path), cell, _text_cell(sheet, label) if isinstance(label, str) else label])
 
 
 FIXED_TIME = dt.datetime(1980, 1, 1)

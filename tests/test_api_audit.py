@@ -370,6 +370,7 @@ def test_an_empty_output_path_is_refused_and_nothing_is_written_here(tmp_path, m
             lambda: simulator.sweep(EMBARGO, {"agreement.ratio.japan": [0.5]}, workers=257),
             "workers: must be a whole number in [1, 256], got 257",
         ),
+        (lambda: simulator.check(EMBARGO, workers=257), "workers: must be a whole number in [1, 256], got 257"),
     ],
     ids=[
         "sweep_out",
@@ -383,6 +384,7 @@ def test_an_empty_output_path_is_refused_and_nothing_is_written_here(tmp_path, m
         "check_baselines",
         "check_tolerances",
         "sweep_workers",
+        "check_workers",
     ],
 )
 def test_an_argument_of_the_wrong_type_is_refused_by_name(call, message, tmp_path, monkeypatch):

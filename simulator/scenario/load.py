@@ -5,7 +5,6 @@ Layer: ground.
 
 from __future__ import annotations
 
-import copy
 import difflib
 import functools
 import hashlib
@@ -27,7 +26,7 @@ from simulator.scenario.checks import check_scenario
 from simulator.scenario.overrides import apply_overrides
 from simulator.scenario.portfolio import check_benchmarks, check_quotas
 from simulator.scenario.schema import ID_PATTERN, Scenario
-from simulator.scenario.strict_yaml import load_yaml
+from simulator.scenario.strict_yaml import load_yaml, shortened
 from simulator.scenario.yaml_messages import not_utf8
 
 _MESSAGES = {
@@ -91,7 +90,7 @@ def _not_regular(mode: int) -> str:
 
 
 def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
-    """The bytes of the input file at ``path``: every file the commands read goes through here.
+    """The bytes of the input file at ``path``: every input a user names goes through here.
 
     Only a regular file (links followed) is read: a folder, device (``/dev/zero`` never
     ends), FIFO (opening one waits for a writer) or socket is refused before it is opened.
@@ -422,7 +421,7 @@ def value_problems(
     for i, path, values in entries:
         for value in values:
             try:
-                validate_data(apply_overrides(copy.deepcopy(data), [(path, value)]), source)
+                validate_data(apply_overrides(data, [(path, value)]), source)
             except InputError as exc:
                 reasons = "; ".join(f"{p.path}: {p.message}" if p.path else p.message for p in exc.problems)
                 problems.append(Problem(f"uncertain.{i}", f"{path}={text(value)} is not valid: {reasons}"))
@@ -466,11 +465,7 @@ def shown_value(value: Any, width: int = 80) -> str:
     >>> shown_value("x" * 100) == "x" * 77 + "..."
     True
     """
-    if isinstance(value, str):
-        text = value[: width + 1]
-    else:
-        text = _BOUNDED.repr(value)
-    return text if len(text) <= width else text[: width - 3] + "..."
+    return shortened(value[: width + 1] if isinstance(value, str) else _BOUNDED.repr(value), width)
 
 
 _BOUNDED = reprlib.Repr()

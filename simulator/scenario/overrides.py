@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.errors import InputError, Problem, setting
-from simulator.scenario.strict_yaml import load_yaml
+from simulator.scenario.strict_yaml import load_yaml, shortened
 
 EXCLUSIVE_SIBLINGS = {"tonnes": "days", "days": "tonnes"}
 _INDEX = re.compile(r"-?[0-9]{1,9}")  # a list position (longer numbers are ids, found in no list)
@@ -46,8 +46,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     path, sep, raw = text.partition("=")
     path = path.strip()
     if not sep or not path:
-        shown = text if len(text) <= 80 else text[:77] + "..."
-        raise InputError([Problem(setting("set"), f"expected PATH=VALUE, got {shown!r}")])
+        raise InputError([Problem(setting("set"), f"expected PATH=VALUE, got {shortened(text, 80)!r}")])
     try:
         value = load_yaml(raw, prefix=path) if raw.strip() else ""
     except InputError as exc:

@@ -123,7 +123,7 @@ class _StrictConstruction:
         try:
             value = super().construct_yaml_int(node)
         except (ValueError, IndexError):
-            self._problem(node, f"'{_short(node.value)}' is not an integer ({_line(node)})")
+            self._problem(node, f"'{shortened(node.value)}' is not an integer ({_line(node)})")
             return 0
         if not node.style:  # written plainly (a quoted value tagged !!int is as meant)
             surprise = _yaml11_surprise(str(node.value), value)
@@ -136,7 +136,7 @@ class _StrictConstruction:
         try:
             value = super().construct_yaml_float(node)
         except (ValueError, IndexError):
-            self._problem(node, f"'{_short(node.value)}' is not a number ({_line(node)})")
+            self._problem(node, f"'{shortened(node.value)}' is not a number ({_line(node)})")
             return 0.0
         if ":" in str(node.value):  # a float has no octal form
             self._problem(node, f"{_yaml11_surprise(str(node.value), value)} ({_line(node)})")
@@ -209,7 +209,7 @@ def _yaml11_surprise(text: str, value: float) -> str | None:
     >>> _yaml11_surprise("0", 0), _yaml11_surprise("0.5", 0.5), _yaml11_surprise("0x1F", 31)
     (None, None, None)
     """
-    shown = _short(text)
+    shown = shortened(text)
     if ":" in text:
         return f"'{shown}' is a base-60 number in YAML 1.1 ({value:g}): write the number meant, or quote it as text"
     digits = text.lstrip("+-")
@@ -229,7 +229,8 @@ def _where(one: Mark, other: Mark) -> str:
     return f"lines {one.line + 1} and {other.line + 1}"
 
 
-def _short(text: str, width: int = 40) -> str:
+def shortened(text: str, width: int = 40) -> str:
+    """``text`` cut to at most ``width`` characters, ending in "..." when cut (for quoting in messages)."""
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
