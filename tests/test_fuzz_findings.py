@@ -487,5 +487,5 @@ def test_a_fixed_value_the_scenario_cannot_take_names_the_scenario(tmp_path):
 
 def test_a_sweep_file_whose_scenario_is_not_a_path_is_exit_2_naming_the_field(tmp_path):
     """The user's sweep file says scenario: 123 (the message was '123: file not found')."""
-    spec = write_text(tmp_path / "spec.yaml", "scenario: 123\ngrid:\n  seed: [1, 2]\n")
+    spec = write_text(tmp_path / "spec.yaml", "scenario: 123\ngrid:\n  agreement.ratio.japan: [0.2]\n")
     assert_bad_input(invoke("sweep", "--spec", spec, "-o", tmp_path / "out"), f"{spec}: scenario: must be the path")

@@ -234,11 +234,18 @@ def test_a_sweep_file_describes_the_same_sweep(tmp_path):
     assert "note:" not in from_file.output
     # a SCENARIO argument replaces the file's, as --runs and --seed do, and says so when it differs
     other = tmp_path / "other.yaml"
-    other.write_text(scenario.read_text())
+    longer = yaml.safe_load(scenario.read_text())
+    longer["horizon_days"] += 30  # another world: its table must differ from the file's scenario's
+    other.write_text(yaml.safe_dump(longer, sort_keys=False))
     both = invoke("sweep", other, "--spec", spec, "--workers", 1, "-o", tmp_path / "c")
-    assert both.exit_code == 0, both.output
+    alone = invoke("sweep", other, *SMALL_SWEEP, "--workers", 1, "-o", tmp_path / "e")
+    assert both.exit_code == 0 and alone.exit_code == 0, both.output + alone.output
     assert f"note: running {other}, not the scenario {scenario} that {spec} names" in both.output
-    assert "note:" not in invoke("sweep", scenario, "--spec", spec, "--workers", 1, "-o", tmp_path / "d").output
+    ran = pd.read_parquet(tmp_path / "c" / "sweep.parquet")
+    pd.testing.assert_frame_equal(ran, pd.read_parquet(tmp_path / "e" / "sweep.parquet"), check_exact=True)
+    assert not ran.equals(pd.read_parquet(tmp_path / "a" / "sweep.parquet"))
+    same = invoke("sweep", scenario, "--spec", spec, "--workers", 1, "-o", tmp_path / "d")
+    assert same.exit_code == 0 and "note:" not in same.output, same.output
 
 
 def test_forty_workers_start_no_more_processes_than_there_are_chunks_and_change_no_number(tmp_path, monkeypatch):

@@ -318,7 +318,10 @@ def test_ranges_of_astronomical_size_are_refused_at_once():
             "1,001 x 101 = 101,101 grid points, more than 100,000 (raise --max-points)",
         ),
         (("--grid", "agreement.ratio.japan=0:1:0.5", "--max-points", 2), "3 values, more than a grid may have"),
-        (("--grid", "agreement.ratio.japan=0,1", "--grid", "seed=1,2", "--max-points", 3), "2 x 2 = 4 grid points"),
+        (
+            ("--grid", "agreement.ratio.japan=0,1", "--grid", "horizon_days=30,40", "--max-points", 3),
+            "2 x 2 = 4 grid points",
+        ),
         (("--grid", "agreement.ratio.japan=0:1:0.5", "--runs", 4, "--max-runs", 11), "3 point(s) x 4 runs = 12"),
     ],
 )
