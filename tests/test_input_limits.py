@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from simulator.errors import InputError, ScenarioError
-from simulator.scenario import load_scenario, validate_data
+from simulator.scenario import load_scenario, strict_yaml, validate_data
 from simulator.scenario.checks import MAX_RESULT_ROWS
 from simulator.scenario.schema import MAX_DAYS, MAX_TRANSIT_DAYS
 from simulator.scenario.strict_yaml import MAX_DEPTH, MAX_EXPANDED_VALUES, MAX_INTEGER_DIGITS, load_yaml
@@ -601,6 +601,19 @@ def test_the_alias_limit_on_both_sides():
         load_yaml(under[:-1] + ", *a]", prefix="description")
     assert caught.value.problems[0].path == "description"
     assert "stand for more than 1,000,000 values" in caught.value.problems[0].message
+
+
+def test_the_careful_reader_refuses_an_alias_bomb_too(monkeypatch):
+    """A text the quick reader leaves to the careful one (a composing error libyaml alone sees) is counted there.
+
+    Without the check, nine levels (387 million values) would be built before any message.
+    """
+    monkeypatch.setattr(strict_yaml, "_quick", lambda text, prefix="": strict_yaml._UNSURE)
+    with pytest.raises(InputError) as caught:
+        load_yaml(alias_bomb(9), prefix="description")
+    assert caught.value.problems[0].path == "description"
+    assert "stand for more than 1,000,000 values" in caught.value.problems[0].message
+    assert load_yaml(alias_bomb(3)) == [["x"] * 9, [["x"] * 9] * 9, [[["x"] * 9] * 9] * 9]
 
 
 def test_an_alias_bomb_in_set_is_refused_as_in_a_file(tmp_path):

@@ -259,7 +259,10 @@ def load_yaml(text: str, prefix: str = "") -> Any:
     except yaml.YAMLError as exc:
         raise _malformed(exc, text, prefix) from None
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        if node is not None and "*" in text:  # the quick reader's check, for a text it left to this one
+            _refuse_alias_bombs(node, prefix)
+        data = None if node is None else loader.construct_document(node)
     except _TooDeep as exc:
         raise InputError([exc.problem]) from None
     except yaml.YAMLError as exc:
