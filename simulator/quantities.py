@@ -26,10 +26,11 @@ Axis order, written down once: the model's own axes come first in the order
 
 from __future__ import annotations
 
+import types
 import typing
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
 Grain = Literal["key", "parameter", "flow", "stock", "decision", "summary"]
 Aggregation = Literal["sum", "min", "max", "first", "last", "count", "cumulative", "derived", "none"]
@@ -112,13 +113,11 @@ class Quantity:
 
     def __post_init__(self) -> None:
         """Refuse a value outside its field's choices: a registry typo must not fall through silently."""
-        for f in fields(self):
-            choices = _CHOICES.get(f.name)
-            if choices is not None and getattr(self, f.name) not in choices:
-                raise ValueError(f"quantity {self.name!r}: {f.name}={getattr(self, f.name)!r} is not one of {choices}")
-        for table in {self.table, *self.also_in} - {None}:
-            if table not in TABLES:
-                raise ValueError(f"quantity {self.name!r}: table={table!r} is not one of {TABLES}")
+        for name, choices in _CHOICES.items():
+            values = getattr(self, name) if name in _TUPLES_OF_CHOICES else (getattr(self, name),)
+            for value in values:
+                if value not in choices:
+                    raise ValueError(f"quantity {self.name!r}: {name}={value!r} is not one of {choices}")
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -137,12 +136,29 @@ class Quantity:
         return f"{label} ({self.unit})" if self.unit not in ("", "name", "flag", "index") else label
 
 
+def _literal_values(hint: Any) -> tuple[Any, ...] | None:
+    """The values a field typed ``hint`` may take: a Literal's, with None if it is optional; None if any value may."""
+    if typing.get_origin(hint) is Literal:
+        return typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        parts = [(None,) if arg is type(None) else _literal_values(arg) for arg in typing.get_args(hint)]
+        return None if None in parts else tuple(value for part in parts if part is not None for value in part)
+    return None
+
+
+def _element_hint(hint: Any) -> Any:
+    """``X`` for a field typed ``tuple[X, ...]``, else ``hint``."""
+    is_tuple = typing.get_origin(hint) is tuple and typing.get_args(hint)[1:] == (Ellipsis,)
+    return typing.get_args(hint)[0] if is_tuple else hint
+
+
+_HINTS = typing.get_type_hints(Quantity)
 _CHOICES = {
-    name: typing.get_args(hint)
-    for name, hint in typing.get_type_hints(Quantity).items()
-    if typing.get_origin(hint) is Literal
+    name: values for name, hint in _HINTS.items() if (values := _literal_values(_element_hint(hint))) is not None
 }
-"""Each Literal-typed field of :class:`Quantity` and the values it may take."""
+"""Each field of :class:`Quantity` typed with a Literal (optional, or a tuple of one) and the values it may take."""
+_TUPLES_OF_CHOICES = {name for name in _CHOICES if _element_hint(_HINTS[name]) is not _HINTS[name]}
+"""The fields of :data:`_CHOICES` that hold a tuple of such values."""
 
 
 def _p(name: str, unit: str, axes: str, description: str, dtype: str = "float", table: str | None = None) -> Quantity:

@@ -314,7 +314,9 @@ def test_a_first_day_metric_of_a_procurement_flow_gives_its_day(monkeypatch):
         ("grain", "daily", "grain='daily'"),
         ("present_when", "sometimes", "present_when='sometimes'"),
         ("table", "timeserie", "table='timeserie'"),  # once a column gone from every output, every test passing
-        ("also_in", ("summary", "supplies"), "table='supplies'"),
+        ("also_in", ("summary", "supplies"), "also_in='supplies'"),
+        ("dtype", "float64", "dtype='float64'"),
+        ("record", "plans", "record='plans'"),
     ],
 )
 def test_a_registry_entry_with_a_value_outside_its_choices_is_refused(field, value, refused):
