@@ -49,6 +49,7 @@ import pandas as pd
 from simulator.errors import InputError, Problem, ScenarioError, setting
 from simulator.fastpath import run_batch
 from simulator.names import Names, join_words
+from simulator.numeric import ordered_sum
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import Scenario, apply_overrides, validate_data
@@ -324,20 +325,31 @@ def model_values(record: pd.DataFrame, curves: dict[str, np.ndarray], scenario: 
                 series = curves["world_price_usd_per_kg"][:, days][..., picks_m[0]]
             else:
                 series = curves["price_usd_per_kg"][:, days, regions.index(row.region), picks_m[0]]
-            out.append(series.mean(axis=1))
+            out.append(run_totals(series) / series.shape[1])
         elif row.quantity in ("imports", "exports"):
             name = QUANTITIES[row.quantity][0]
             block = curves[name][:, days]  # (runs, days, R, M, S)
             picks_s = [suppliers.index(row.supplier)] if row.supplier else list(range(len(suppliers)))
             picks_r = list(range(len(regions))) if row.quantity == "exports" else [regions.index(row.region)]
-            out.append(block[:, :, picks_r][:, :, :, picks_m][..., picks_s].sum(axis=(1, 2, 3, 4)))
+            out.append(run_totals(block[:, :, picks_r][:, :, :, picks_m][..., picks_s]))
         elif row.quantity == "demand":
             block = curves["demand_t"][:, days, regions.index(row.region)]
-            out.append(block[..., picks_m].sum(axis=(1, 2)))
+            out.append(run_totals(block[..., picks_m]))
         else:  # stocks: on the period's last day
             block = curves["commercial_stock_t"][:, row.end_day - 1, regions.index(row.region)]
-            out.append(block[..., picks_m].sum(axis=1))
-    return np.stack(out, axis=1).astype(float)
+            out.append(run_totals(block[..., picks_m]))
+    return np.stack(out, axis=1)
+
+
+def run_totals(block: np.ndarray) -> np.ndarray:
+    """Each run's total over the other axes of ``block`` (runs first), in float64, (runs,).
+
+    Added in one fixed order whatever the batch: NumPy's own sums add in an order that
+    depends on how many runs are stacked, which made a fit's objective depend on how its
+    parameter sets were split among worker processes.
+    """
+    flat = np.asarray(block, dtype=np.float64).reshape(len(block), -1)
+    return ordered_sum(np.ascontiguousarray(flat.T), axis=0)
 
 
 def series_keys(record: pd.DataFrame) -> list[tuple[str, str, str, str]]:
@@ -353,8 +365,8 @@ def objective(log_errors: np.ndarray, record: pd.DataFrame, in_sample: np.ndarra
     for key in sorted(set(k for k, inside in zip(keys, in_sample, strict=True) if inside)):
         rows = np.array([k == key and inside for k, inside in zip(keys, in_sample, strict=True)])
         w = weights[rows]
-        totals.append((log_errors[:, rows] ** 2 * w).sum(axis=1) / w.sum())
-    return np.mean(totals, axis=0) if totals else np.zeros(len(log_errors))
+        totals.append(run_totals(log_errors[:, rows] ** 2 * w) / ordered_sum(w))
+    return ordered_sum(np.array(totals), axis=0) / len(totals) if totals else np.zeros(len(log_errors))
 
 
 @dataclass
