@@ -77,3 +77,58 @@ def test_a_name_changed_on_purpose_passes_once_its_baseline_is_rewritten(twins):
     assert f"updated      {twins}/baselines/pair.json ({fields})\n" in result.output
     assert json.loads((twins / "baselines" / "pair.json").read_text())["scenario"] == "pair_renamed"
     assert check(twins).exit_code == 0
+
+
+def _spoil_total(baseline: Path, factor: float) -> bytes:
+    """Multiply the stored total shortfall by ``factor`` (a number ``--update`` would rewrite); the file's bytes."""
+    data = json.loads(baseline.read_text())
+    data["metrics"]["total_shortfall_t"] *= factor
+    baseline.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    return baseline.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        (["--rtol", "1"], "--rtol: only the check uses it"),
+        (["--atol", "0"], "--atol: only the check uses it"),
+        (["--rtol", "nan"], "--rtol: only the check uses it"),  # not even validated before
+        (["--format", "json"], "--format json: only the check uses it"),
+        (["--junit", "{tmp}/check.xml"], "--junit: only the check uses it"),
+        (["--summary", "{tmp}/summary.md"], "--summary: only the check uses it"),
+        (
+            ["--summary", "{tmp}/summary.md", "--format", "github", "--atol", "1", "--junit", "{tmp}/check.xml"],
+            "--format github, --atol, --junit, --summary: only the check uses them",
+        ),
+    ],
+    ids=["rtol", "atol", "rtol-nan", "format-json", "junit", "summary", "several"],
+)
+def test_update_refuses_the_options_only_the_check_uses_and_writes_nothing(twins, tmp_path, options, named):
+    baseline = twins / "baselines" / "pair.json"
+    spoiled = _spoil_total(baseline, 1.5)  # 8910 t where the run gives 5940: an update would rewrite it
+    given = [option.format(tmp=tmp_path) for option in options]
+    result = check("--update", *given, twins)
+    assert_bad_input(
+        result,
+        f"Error: --update cannot take {named} (--update prints text, writes no JUnit or summary report, and keeps",
+        "update without it" if named.endswith("it") else "update without them",
+    )
+    assert baseline.read_bytes() == spoiled
+    assert not (tmp_path / "check.xml").exists() and not (tmp_path / "summary.md").exists()
+    # without them, the same update rewrites the number (and --format text is what --update prints anyway)
+    result = check("--update", "--format", "text", twins)
+    assert result.exit_code == 0, result.output
+    assert f"updated      {baseline} (1 number changed)\n" in result.output
+    assert json.loads(baseline.read_text())["metrics"]["total_shortfall_t"] == 60 * 100 - 60
+
+
+def test_update_keeps_a_stored_number_within_the_tolerances_file_it_is_given(twins, tmp_path):
+    baseline = twins / "baselines" / "pair.json"
+    spoiled = _spoil_total(baseline, 1.01)  # 5999.4 t, 1% above the run's 5940 t
+    loose = tmp_path / "loose.yaml"
+    loose.write_text("default: {rtol: 0.02}\n")
+    result = check("--update", "--tolerances", loose, twins / "pair.yaml")
+    assert result.exit_code == 0, result.output
+    assert f"unchanged    {baseline}\n" in result.output and baseline.read_bytes() == spoiled
+    assert check("--tolerances", loose, twins / "pair.yaml").exit_code == 0
+    assert check(twins / "pair.yaml").exit_code == 1  # the default tolerances see the 1%
