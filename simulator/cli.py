@@ -19,7 +19,7 @@ import json
 import math
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -913,12 +913,25 @@ def _check_inputs(paths: tuple[str, ...], baselines: Path | None, tolerances: Pa
     return [*files, tolerance]
 
 
-def _check_usage(paths: tuple[str, ...], update: bool, missing_only: bool, library: bool) -> str | None:
-    """Why ``check``'s options cannot go together, or None."""
+def _check_usage(
+    paths: tuple[str, ...], update: bool, missing_only: bool, library: bool, check_only: Sequence[str] = ()
+) -> str | None:
+    """Why ``check``'s options cannot go together, or None.
+
+    ``check_only``: the options given that only the check uses (``--rtol``, ``--junit``, ...):
+    ``--update`` would ignore them.
+    """
     if missing_only and not update:
         return "--missing-only goes with --update"
     if library and update:
         return "--library checks the installed library; it cannot be updated (name a folder to --update)"
+    if update and check_only:
+        them = "it" if len(check_only) == 1 else "them"
+        return (
+            f"--update cannot take {', '.join(check_only)}: only the check uses {them} (--update prints text, writes "
+            "no JUnit or summary report, and keeps a stored number only within the tolerances of tolerances.yaml or "
+            f"--tolerances FILE); update without {them}, then check with {them}"
+        )
     if library and paths:
         return "give --library or scenario paths, not both"
     return None
@@ -1205,13 +1218,18 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 @main.command(cls=OneStreamCommand)
 # check refuses empty paths itself, in its own words (and the API's simulator.check with it)
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--update", is_flag=True, help="Write the baselines anew instead of checking.")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Write the baselines anew instead of checking (prints text; refuses --rtol, --atol, --junit, --summary "
+    "and a --format other than text, which only the check uses).",
+)
 @click.option("--missing-only", is_flag=True, help="With --update: write only the baselines that do not exist yet.")
 @click.option(
     "--library", is_flag=True, help="Check the scenario library installed with the tool (instead of ./scenarios)."
 )
-@click.option("--rtol", type=float, help="Relative tolerance, finite and >= 0 [1e-9, or tolerances.yaml].")
-@click.option("--atol", type=float, help="Absolute tolerance, finite and >= 0 [1e-6, or tolerances.yaml].")
+@click.option("--rtol", type=float, help="Relative tolerance of the check, finite and >= 0 [1e-9, or tolerances.yaml].")
+@click.option("--atol", type=float, help="Absolute tolerance of the check, finite and >= 0 [1e-6, or tolerances.yaml].")
 @click.option(
     "--baselines", "baseline_dir", type=click.Path(file_okay=False), help="Baseline folder [<scenarios>/baselines]."
 )
@@ -1248,7 +1266,8 @@ def check(
     PATHS are scenario files or folders (default: scenarios/ in the working directory;
     --library: the library installed with the tool). A folder's *.yaml and *.yml files are
     checked, sub-folders included (not baselines/, records/, or folders named .* or _*).
-    Baselines live in <folder>/baselines/<file name>.json, beside each scenario file;
+    Baselines live in <folder>/baselines/<file name>.json, beside each scenario file,
+    and name their scenario (its name:): a baseline of another scenario is an error.
     --update writes them.
     Every message goes to standard output.
     """
@@ -1261,7 +1280,10 @@ def check(
     from simulator.output import check_writable
     from simulator.output_folder import refuse_inputs, refuse_to_replace, write_file
 
-    refused = _check_usage(paths, update, missing_only, library)
+    given = {"--rtol": rtol, "--atol": atol, "--junit": junit_file, "--summary": summary_file}
+    check_only = [f"--format {fmt}"] if fmt != "text" else []  # --update prints text
+    check_only += [option for option, value in given.items() if value is not None]
+    refused = _check_usage(paths, update, missing_only, library, check_only)
     if refused:
         raise _UsageErrorOnStdout(refused, ctx)
     if library:

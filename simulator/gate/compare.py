@@ -216,13 +216,15 @@ def check_one(
         return outcome(
             "error", message=f"{target}: a symbolic link to nothing; move it away to write the baseline there"
         )
+    option = f"--baselines {baselines} " if baselines is not None else ""
     if not target.exists():
-        option = f"--baselines {baselines} " if baselines is not None else ""
         return outcome(
             "no baseline", message=f"no baseline at {target}: write it with stockpile check --update {option}{path}"
         )
     try:
         baseline = read_baseline(target)
+        if baseline["scenario"] != scenario.name:  # its numbers say nothing about this scenario
+            return outcome("error", message=other_scenario(target, baseline["scenario"], path, scenario.name, option))
         current = run_record(scenario)
     except InputError as exc:
         return outcome("error", message=exc.render())
@@ -238,6 +240,24 @@ def check_one(
         changed_parts=changed_parts(baseline, current) if changed else [],
         seeds=(baseline["seed"], current["seed"]),
         versions=(baseline["package_version"], current["package_version"]),
+    )
+
+
+def other_scenario(target: Path, recorded: str, path: Path, name: str, option: str = "") -> str:
+    """Why the baseline at ``target``, recorded for the scenario named ``recorded``, cannot check ``path`` (``name``).
+
+    A baseline copied from another scenario, or found in the wrong ``--baselines`` folder,
+    would otherwise pass whenever the two scenarios' numbers agree.
+
+    >>> print(other_scenario(Path("b/pair.json"), "pair", Path("twin_pair.yaml"), "twin_pair"))
+    b/pair.json: scenario: the baseline of scenario 'pair', not of 'twin_pair' (name: in twin_pair.yaml): \
+a baseline copied from another scenario, or the wrong --baselines folder? If the name was changed on purpose, \
+rewrite the baseline: stockpile check --update twin_pair.yaml
+    """
+    return (
+        f"{target}: scenario: the baseline of scenario '{recorded}', not of '{name}' (name: in {path}): a baseline "
+        "copied from another scenario, or the wrong --baselines folder? If the name was changed on purpose, rewrite "
+        f"the baseline: stockpile check --update {option}{path}"
     )
 
 

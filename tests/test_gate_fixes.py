@@ -1,0 +1,134 @@
+"""stockpile check: a baseline of another scenario, and options --update would ignore (audit findings).
+
+The tiny two-member scenario ``pair`` of ``tests/test_check.py`` (about 0.1 s a run):
+its ``name:`` does not change its numbers, so a baseline of ``pair`` matches ``twin_pair``
+(``pair`` under another name) number by number, the case that passed unnoticed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import assert_bad_input
+from tests.test_check import baselined, check, pair_yaml
+
+
+@pytest.fixture(scope="module")
+def twins_tree(tmp_path_factory) -> Path:
+    """``pair`` and ``twin_pair`` (the same scenario under another name) with their baselines (made once)."""
+    folder = tmp_path_factory.mktemp("twins") / "scenarios"
+    folder.mkdir()
+    (folder / "pair.yaml").write_text(pair_yaml())
+    (folder / "twin_pair.yaml").write_text(pair_yaml(name="twin_pair"))
+    return baselined(folder)
+
+
+@pytest.fixture
+def twins(tmp_path: Path, twins_tree: Path) -> Path:
+    """A test's own copy of the twins' tree, free to edit."""
+    return Path(shutil.copytree(twins_tree, tmp_path / "scenarios"))
+
+
+def test_a_baseline_copied_from_another_scenario_is_an_error_naming_the_file_and_both_names(twins):
+    assert check(twins).exit_code == 0  # the two baselines agree number by number, but for their names
+    pair = json.loads((twins / "baselines" / "pair.json").read_text())
+    twin = json.loads((twins / "baselines" / "twin_pair.json").read_text())
+    assert (pair["scenario"], twin["scenario"]) == ("pair", "twin_pair")
+    assert pair["metrics"] == twin["metrics"] and pair["curves"] == twin["curves"]
+    target = twins / "baselines" / "twin_pair.json"
+    shutil.copy(twins / "baselines" / "pair.json", target)  # a team copies a baseline under another name
+    result = check(twins)
+    assert_bad_input(
+        result,
+        "ok           pair\n",
+        "error        twin_pair\n",
+        f"{target}: scenario: the baseline of scenario 'pair', not of 'twin_pair' (name: in {twins}/twin_pair.yaml)",
+        f"If the name was changed on purpose, rewrite the baseline: stockpile check --update {twins}/twin_pair.yaml\n",
+        f"2 scenario(s) of {twins}/ checked in ",
+    )
+    assert result.output.splitlines()[-1].endswith(": 1 ok, 1 error")
+    outcomes = json.loads(check("--format", "json", twins / "twin_pair.yaml").output)
+    assert [(o["scenario"], o["status"], o["drifts"]) for o in outcomes] == [("twin_pair", "error", [])]
+
+
+def test_a_wrong_baselines_folder_fails_with_the_option_in_the_command_that_rewrites(twins, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "pair.yaml").write_text(pair_yaml(name="pair_b"))  # the same numbers under another name
+    result = check("--baselines", twins / "baselines", other / "pair.yaml")
+    assert_bad_input(
+        result,
+        f"{twins}/baselines/pair.json: scenario: the baseline of scenario 'pair', not of 'pair_b'",
+        f"stockpile check --update --baselines {twins}/baselines {other}/pair.yaml\n",
+    )
+
+
+def test_a_name_changed_on_purpose_passes_once_its_baseline_is_rewritten(twins):
+    (twins / "pair.yaml").write_text(pair_yaml(name="pair_renamed"))
+    assert_bad_input(check(twins / "pair.yaml"), "the baseline of scenario 'pair', not of 'pair_renamed'")
+    result = check("--update", twins / "pair.yaml")
+    assert result.exit_code == 0, result.output
+    # no number moved; the fields that did are named (the name is one of the hashed parts)
+    fields = "0 numbers changed; scenario, scenario_hash, scenario_parts"
+    assert f"updated      {twins}/baselines/pair.json ({fields})\n" in result.output
+    assert json.loads((twins / "baselines" / "pair.json").read_text())["scenario"] == "pair_renamed"
+    assert check(twins).exit_code == 0
+
+
+def _spoil_total(baseline: Path, factor: float) -> bytes:
+    """Multiply the stored total shortfall by ``factor`` (a number ``--update`` would rewrite); the file's bytes."""
+    data = json.loads(baseline.read_text())
+    data["metrics"]["total_shortfall_t"] *= factor
+    baseline.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    return baseline.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        (["--rtol", "1"], "--rtol: only the check uses it"),
+        (["--atol", "0"], "--atol: only the check uses it"),
+        (["--rtol", "nan"], "--rtol: only the check uses it"),  # not even validated before
+        (["--format", "json"], "--format json: only the check uses it"),
+        (["--junit", "{tmp}/check.xml"], "--junit: only the check uses it"),
+        (["--summary", "{tmp}/summary.md"], "--summary: only the check uses it"),
+        (
+            ["--summary", "{tmp}/summary.md", "--format", "github", "--atol", "1", "--junit", "{tmp}/check.xml"],
+            "--format github, --atol, --junit, --summary: only the check uses them",
+        ),
+    ],
+    ids=["rtol", "atol", "rtol-nan", "format-json", "junit", "summary", "several"],
+)
+def test_update_refuses_the_options_only_the_check_uses_and_writes_nothing(twins, tmp_path, options, named):
+    baseline = twins / "baselines" / "pair.json"
+    spoiled = _spoil_total(baseline, 1.5)  # 8910 t where the run gives 5940: an update would rewrite it
+    given = [option.format(tmp=tmp_path) for option in options]
+    result = check("--update", *given, twins)
+    assert_bad_input(
+        result,
+        f"Error: --update cannot take {named} (--update prints text, writes no JUnit or summary report, and keeps",
+        "update without it" if named.endswith("it") else "update without them",
+    )
+    assert baseline.read_bytes() == spoiled
+    assert not (tmp_path / "check.xml").exists() and not (tmp_path / "summary.md").exists()
+    # without them, the same update rewrites the number (and --format text is what --update prints anyway)
+    result = check("--update", "--format", "text", twins)
+    assert result.exit_code == 0, result.output
+    assert f"updated      {baseline} (1 number changed)\n" in result.output
+    assert json.loads(baseline.read_text())["metrics"]["total_shortfall_t"] == 60 * 100 - 60
+
+
+def test_update_keeps_a_stored_number_within_the_tolerances_file_it_is_given(twins, tmp_path):
+    baseline = twins / "baselines" / "pair.json"
+    spoiled = _spoil_total(baseline, 1.01)  # 5999.4 t, 1% above the run's 5940 t
+    loose = tmp_path / "loose.yaml"
+    loose.write_text("default: {rtol: 0.02}\n")
+    result = check("--update", "--tolerances", loose, twins / "pair.yaml")
+    assert result.exit_code == 0, result.output
+    assert f"unchanged    {baseline}\n" in result.output and baseline.read_bytes() == spoiled
+    assert check("--tolerances", loose, twins / "pair.yaml").exit_code == 0
+    assert check(twins / "pair.yaml").exit_code == 1  # the default tolerances see the 1%
