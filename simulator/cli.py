@@ -37,7 +37,10 @@ EXCEL_HELP = "Also write workbook.xlsx (Excel: units in headers, real dates, the
 SET_HELP = "Override a scenario field, e.g. --set agreement.ratio.japan=0.3 (repeatable)."
 WORKERS = click.IntRange(min=1, max=MAX_WORKERS)
 """``--workers``: more is refused (exit 2) before any work; a pool never starts more than it has work for."""
-FORCE_HELP = "Overwrite files in the output folder that its manifest.json does not list as stockpile's."
+FORCE_HELP = (
+    "Overwrite files in the output folder that its manifest.json does not list as stockpile's, "
+    "or the output another command wrote there."
+)
 
 
 def force_option() -> Any:
@@ -284,7 +287,7 @@ def run(
     will_write = run_files(
         loaded.agreement is not None, not no_plots, with_report, excel, bool(loaded.market), study is not None
     )
-    with open_folder(folder, will_write, force) as out:
+    with open_folder(folder, will_write, force, command="run") as out:
         result = simulate(loaded)
         baseline = simulate(base) if base is not None else None
         found = None
@@ -449,7 +452,7 @@ def compare_command(
     raw = load_raw(scenario, _overrides(assignments))
     folder = Path(out_dir or Path("results") / f"{raw.get('name', 'scenario')}_compare")
     written = {"compare.csv", "compare.png", *({"workbook.xlsx"} if excel else ())}
-    with open_folder(folder, written, force) as out:
+    with open_folder(folder, written, force, command="compare") as out:
         comparison = compare(raw, names, scenario)
         table = comparison.table()
         with out.staged(manifest_info(scenario=raw.get("name"), mechanisms=names)) as stage:
@@ -802,7 +805,7 @@ def calibrate(
             f"{starts} = {total:,} runs, more than {MAX_RUNS:,}: lower --iterations or --starts"
         )
     folder = Path(out_dir)
-    with open_folder(folder, {"calibration.json", "fit.csv", "fit.png"}, force) as out:
+    with open_folder(folder, {"calibration.json", "fit.csv", "fit.png"}, force, command="calibrate") as out:
         with _progress(total, "set", "calibrating") as advance:
             result = fit(problem, population, iterations, seed, workers or 1, advance, starts)
         settings = {

@@ -125,7 +125,8 @@ class RunResult:
         folder
             Output folder (created if needed). As for the command, it is written only
             where it is the tool's: a file there that its ``manifest.json`` does not list
-            is never overwritten unless ``force``.
+            is never overwritten, nor the output of a sweep (or another command but
+            ``compare``), unless ``force``.
         plots
             Also write the PNG figures (``--no-plots`` is ``plots=False``).
         report
@@ -133,7 +134,8 @@ class RunResult:
         excel
             Also write ``workbook.xlsx`` (``--excel``).
         force
-            Overwrite files the folder's manifest does not list (``--force``).
+            Overwrite files the folder's manifest does not list, or replace the output
+            of another command than ``run`` or ``compare`` (``--force``).
         """
         from simulator.output import run_files, write_run
         from simulator.output_folder import open_folder
@@ -161,7 +163,7 @@ class RunResult:
 
                 run_workbook(result, stage / "workbook.xlsx", scenario_data=self.data)
 
-        with open_folder(folder, files, force) as out:
+        with open_folder(folder, files, force, command="run") as out:
             return write_run(self.result, out, figures=extras, scenario_data=self.data)
 
 
