@@ -188,9 +188,10 @@ def run_sweep(
 
     Refuses (:class:`InputError`, exit 2) before any run if another command is writing
     the folder, if it would overwrite files the folder's manifest does not list, or if
-    the folder holds another command's output (``force`` overrides the latter two). A grid point that is invalid only with the values of
-    the other axes is found where it runs: the sweep is then refused too, and leaves the
-    folder as it was (no checkpoints, a new folder removed, earlier output untouched).
+    the folder holds another command's output (``force`` overrides the latter two). A
+    grid point that is invalid only with the values of the other axes is found where it
+    runs: the sweep is then refused too, and leaves the folder as it was (no checkpoints,
+    a new folder removed, earlier output untouched).
     ``figures(table, info, stage)`` draws into a staging folder after the table is final,
     so a figure that fails loses nothing; ``on_table()`` is called as soon as the table
     is in place.
