@@ -353,6 +353,38 @@ def open_folder(
                     break
 
 
+@contextmanager
+def page_lock(folder: Path) -> Iterator[None]:
+    """Hold ``folder``'s lock (:class:`FolderLock`) while a single page is written into it.
+
+    ``report -o FILE`` and ``explore -o FILE`` write one page into a folder that a folder
+    command (a sweep, a run) may be writing: that command holds the lock for as long as it
+    runs, so the page is refused (:class:`InputError`, exit 2, naming the holder) rather
+    than written into its folder, and no such command starts while the page moves in.
+    The folder and its missing parents are created (and removed again if left empty); the
+    lock file is removed when the block ends. ``with page_lock(folder): pass`` checks,
+    before any work, that no command is writing ``folder``.
+    """
+    created: list[Path] = []
+    lock = FolderLock(folder)
+    try:
+        with shielded():  # created and locked in one step, so that the finally undoes both
+            try:
+                created = _create(folder)
+                lock.acquire()
+            except OSError as exc:
+                raise unwritable(folder, exc) from None
+        yield
+    finally:
+        with shielded():
+            lock.release()
+            for path in reversed(created):
+                try:
+                    path.rmdir()
+                except OSError:
+                    break
+
+
 def discard(path: Path) -> None:
     """Delete the folder ``path``: moved at once into a new staging folder beside it, then removed.
 

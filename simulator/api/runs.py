@@ -312,7 +312,7 @@ def report(
     """
     from simulator.engine import simulate
     from simulator.output import check_writable
-    from simulator.output_folder import refuse_to_replace
+    from simulator.output_folder import page_lock, refuse_to_replace
     from simulator.report import comparison_problem, write_report
     from simulator.report.explorer import explorer_link
     from simulator.scenario.changes import with_changes
@@ -340,10 +340,12 @@ def report(
     link = explorer_link(target, page, run_data)
     check_writable(target.parent)
     refuse_to_replace(target, inputs, page=True)  # as stockpile report: before the runs, so a refusal costs nothing
+    with page_lock(target.parent):  # nor one because a sweep or a run is writing the folder
+        pass
     baseline = simulate(base) if base is not None else None
-    return write_report(
-        simulate(loaded.scenario), target, baseline=baseline, changes=changes, explorer=link, inputs=inputs
-    )
+    result = simulate(loaded.scenario)
+    with page_lock(target.parent):
+        return write_report(result, target, baseline=baseline, changes=changes, explorer=link, inputs=inputs)
 
 
 def _is_path(scenario: ScenarioLike | None) -> bool:
