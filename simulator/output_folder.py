@@ -28,6 +28,9 @@ Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``
   (exit 2, naming it) with the folder as it was. A move that still fails (the system
   refuses one file) puts back the files already moved and the manifest (each replaced
   file keeps a second name, a hard link, until all are in) and names the file (exit 2).
+
+Single pages (``report -o FILE``, ``explore -o FILE``) take the lock of ``FILE``'s folder
+too, for the moment they are written (:func:`page_lock`).
 """
 
 from __future__ import annotations

@@ -293,7 +293,8 @@ def report(
     path
         The HTML file to write (its folder is created). As for the command, an
         :class:`InputError` before any run when it is one of the files read (the
-        scenario, ``compare`` or ``explorer``, by any name) or not a regular file.
+        scenario, ``compare`` or ``explorer``, by any name) or not a regular file, or
+        when another command (a running sweep) is writing its folder.
     compare
         A baseline scenario to compare against (``--compare``); ``set`` applies to it too
         (a change inside ``agreement`` only when it has an agreement), as the command does.
