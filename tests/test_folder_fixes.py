@@ -166,16 +166,6 @@ def test_a_page_takes_the_folders_lock_while_it_is_written_and_leaves_no_lock_fi
     assert b'<meta name="generator" content="stockpile' in (folder / "report.html").read_bytes()[:4096]
 
 
-def test_a_page_still_replaces_only_a_page_stockpile_wrote(tmp_path, monkeypatch):
-    folder = tmp_path / "pages"
-    folder.mkdir()
-    (folder / "notes.html").write_text("<p>my notes</p>")
-    forbid_simulation(monkeypatch)
-    result = invoke("report", write(tmp_path, TWO_MEMBERS), "-o", folder / "notes.html")
-    assert_bad_input(result, "exists and is not a page stockpile wrote")
-    assert contents(folder) == {"notes.html": b"<p>my notes</p>"}  # nor a lock file
-
-
 # --- 13: another command's output ----------------------------------------------------------------
 
 
