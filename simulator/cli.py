@@ -37,7 +37,10 @@ EXCEL_HELP = "Also write workbook.xlsx (Excel: units in headers, real dates, the
 SET_HELP = "Override a scenario field, e.g. --set agreement.ratio.japan=0.3 (repeatable)."
 WORKERS = click.IntRange(min=1, max=MAX_WORKERS)
 """``--workers``: more is refused (exit 2) before any work; a pool never starts more than it has work for."""
-FORCE_HELP = "Overwrite files in the output folder that its manifest.json does not list as stockpile's."
+FORCE_HELP = (
+    "Overwrite files in the output folder that its manifest.json does not list as stockpile's, "
+    "or the output another command wrote there."
+)
 
 
 def force_option() -> Any:
@@ -284,7 +287,7 @@ def run(
     will_write = run_files(
         loaded.agreement is not None, not no_plots, with_report, excel, bool(loaded.market), study is not None
     )
-    with open_folder(folder, will_write, force) as out:
+    with open_folder(folder, will_write, force, command="run") as out:
         result = simulate(loaded)
         baseline = simulate(base) if base is not None else None
         found = None
@@ -351,7 +354,7 @@ def report(
     """Run SCENARIO and write a self-contained HTML report (printable to A4)."""
     from simulator.engine import simulate
     from simulator.output import check_writable
-    from simulator.output_folder import refuse_to_replace
+    from simulator.output_folder import page_lock, refuse_to_replace
     from simulator.report import write_report
     from simulator.scenario import load_raw
     from simulator.scenario.load import validate_overridden
@@ -366,9 +369,12 @@ def report(
     check_writable(path.parent)
     inputs = [p for p in (scenario, baseline_path, explorer_page) if p]
     refuse_to_replace(path, inputs, page=True)  # before the runs: a refusal costs nothing
+    with page_lock(path.parent):  # nor one because a sweep or a run is writing the folder
+        pass
     result = simulate(loaded)
     baseline = simulate(base) if base is not None else None
-    write_report(result, path, baseline=baseline, changes=changes, explorer=link, inputs=inputs)
+    with page_lock(path.parent):
+        write_report(result, path, baseline=baseline, changes=changes, explorer=link, inputs=inputs)
     from simulator.console import summary_text
 
     click.echo(summary_text(result))
@@ -449,7 +455,7 @@ def compare_command(
     raw = load_raw(scenario, _overrides(assignments))
     folder = Path(out_dir or Path("results") / f"{raw.get('name', 'scenario')}_compare")
     written = {"compare.csv", "compare.png", *({"workbook.xlsx"} if excel else ())}
-    with open_folder(folder, written, force) as out:
+    with open_folder(folder, written, force, command="compare") as out:
         comparison = compare(raw, names, scenario)
         table = comparison.table()
         with out.staged(manifest_info(scenario=raw.get("name"), mechanisms=names)) as stage:
@@ -648,7 +654,7 @@ def explore(
     from simulator.explore import plan_grid, render, run_grid, write_page
     from simulator.explore.grid import MAX_POINTS as EXPLORER_MAX_POINTS
     from simulator.output import check_writable
-    from simulator.output_folder import refuse_to_replace
+    from simulator.output_folder import page_lock, refuse_to_replace
     from simulator.scenario import load_raw
     from simulator.sweep import SweepSpec, parse_axis
     from simulator.sweep.runner import may_be_random
@@ -672,6 +678,8 @@ def explore(
     path = Path(out_file or Path("results") / planned.first.name / "explorer.html")
     check_writable(path.parent)
     refuse_to_replace(path, [scenario], page=True)
+    with page_lock(path.parent):  # before the runs: not into a folder a sweep or a run is writing
+        pass
     with _signals_stop(ctx), _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
         if client is not None:
             n_workers = len(client.scheduler_info()["workers"])
@@ -679,7 +687,8 @@ def explore(
         with _progress(planned.n_runs) as advance, _errors_stop(ctx):
             grid = run_grid(planned, workers=n_workers, client=client, progress=advance)
     page = render(grid)
-    write_page(page.html, path, [scenario])
+    with page_lock(path.parent):
+        write_page(page.html, path, [scenario])
     size_mb = len(page.html.encode()) / 1e6
     window = "daily" if page.layout["stride_days"] == 1 else f"{page.layout['stride_days']}-day windows"
     points = len(planned.points)
@@ -802,7 +811,7 @@ def calibrate(
             f"{starts} = {total:,} runs, more than {MAX_RUNS:,}: lower --iterations or --starts"
         )
     folder = Path(out_dir)
-    with open_folder(folder, {"calibration.json", "fit.csv", "fit.png"}, force) as out:
+    with open_folder(folder, {"calibration.json", "fit.csv", "fit.png"}, force, command="calibrate") as out:
         with _progress(total, "set", "calibrating") as advance:
             result = fit(problem, population, iterations, seed, workers or 1, advance, starts)
         settings = {

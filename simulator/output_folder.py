@@ -14,6 +14,10 @@ Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``
   overwrites or deletes only those; a file it would overwrite that the manifest does not
   list (the user's own ``report.html``, say) makes it refuse before any work (exit 2),
   unless forced. Other files are never touched.
+- **One command's output.** The manifest records the command that wrote the folder
+  (``command``). Another command refuses (exit 2) to replace that output, naming the
+  command, unless forced; ``run`` and ``compare`` share folders (:data:`SHARING`). A
+  manifest of an earlier version, without ``command``, refuses no command.
 - **All or nothing.** Files are staged in a hidden folder inside ``DIR`` (same device, so
   every move is an atomic rename, and nothing is written next to ``DIR``) and moved in
   only when all are complete. The files of the earlier output that the new one does not
@@ -24,6 +28,9 @@ Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``
   (exit 2, naming it) with the folder as it was. A move that still fails (the system
   refuses one file) puts back the files already moved and the manifest (each replaced
   file keeps a second name, a hard link, until all are in) and names the file (exit 2).
+
+Single pages (``report -o FILE``, ``explore -o FILE``) take the lock of ``FILE``'s folder
+too, for the moment they are written (:func:`page_lock`).
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import shutil
 import socket
 import stat
@@ -50,6 +58,9 @@ MANIFEST = "manifest.json"
 LOCK_FILE = ".stockpile.lock"
 STAGE_PREFIX = ".stockpile-stage-"
 PACKAGE = "stockpile-simulator"
+
+SHARING = frozenset({"run", "compare"})
+"""Commands whose outputs replace one another in a folder without ``--force`` (a run's and a comparison's)."""
 
 _held: set[Path] = set()
 """Folders whose lock this process holds (a POSIX lock does not stop its own process)."""
@@ -169,9 +180,11 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
 class OutputFolder:
     """An output folder opened by :func:`open_folder`: locked, its owned files known."""
 
-    def __init__(self, path: Path, force: bool) -> None:
+    def __init__(self, path: Path, force: bool, command: str | None = None) -> None:
         self.path = path
         self.force = force
+        self.command = command
+        """The command writing (``run``, ``sweep``...), recorded in the manifest; None records none."""
         self.manifest = read_manifest(path)
         self.commits = 0
         """How many staged outputs have been moved in whole (see :meth:`staged`)."""
@@ -182,6 +195,20 @@ class OutputFolder:
         if self.manifest is None:
             return frozenset()
         return frozenset([*self.manifest["files"], MANIFEST])
+
+    def refuse_other_command(self) -> None:
+        """Raise :class:`InputError` (exit 2) if the folder holds another command's output (module docstring)."""
+        earlier = None if self.manifest is None else self.manifest.get("command")
+        if self.force or self.command is None or not isinstance(earlier, str) or earlier == self.command:
+            return
+        if {earlier, self.command} <= SHARING:
+            return
+        named = f"stockpile {earlier}" if re.fullmatch(r"[a-z][a-z-]{0,29}", earlier) else "another command"
+        raise InputError(
+            f"holds the output of {named} (so says its manifest.json), which stockpile {self.command} would "
+            f"replace: choose another output folder, or pass {setting('force')} to replace it",
+            str(self.path),
+        )
 
     def refuse_foreign(self, names: Iterable[str]) -> None:
         """Raise :class:`InputError` (exit 2) if writing ``names`` would overwrite a file not ours."""
@@ -224,6 +251,8 @@ class OutputFolder:
         self._refuse_blocked([*written, MANIFEST])
         owned = self.owned
         base = info if info is not None else (self.manifest or manifest_info())
+        if info is not None and self.command is not None:  # after the version, before what the command adds
+            base = {"package": base["package"], "version": base["version"], "command": self.command, **base}
         files = sorted({*written, MANIFEST} if info is not None else {*(owned - replaces), *written, MANIFEST})
         kept = stage / f"{STAGE_PREFIX}replaced"  # a second name of each file replaced, until all are in
         kept.mkdir()
@@ -289,13 +318,17 @@ def manifest_info(**info: Any) -> dict[str, Any]:
 
 
 @contextmanager
-def open_folder(folder: Path, may_write: Iterable[str], force: bool = False) -> Iterator[OutputFolder]:
+def open_folder(
+    folder: Path, may_write: Iterable[str], force: bool = False, command: str | None = None
+) -> Iterator[OutputFolder]:
     """Lock ``folder`` (created if new) for writing; refuse before any work if not ours.
 
     ``may_write`` names every file the command may write: if one of them exists and
     the folder's manifest does not list it, :class:`InputError` (exit 2) is raised,
-    unless ``force``. Staging folders left by a killed command are removed. Folders
-    this call created are removed again if the command leaves them empty.
+    unless ``force``. So it is if the manifest names a ``command`` other than
+    ``command`` (:meth:`OutputFolder.refuse_other_command`), which the new manifest
+    records. Staging folders left by a killed command are removed. Folders this call
+    created are removed again if the command leaves them empty.
     """
     created: list[Path] = []
     lock = FolderLock(folder)
@@ -307,13 +340,46 @@ def open_folder(folder: Path, may_write: Iterable[str], force: bool = False) -> 
             except OSError as exc:
                 raise unwritable(folder, exc) from None
         _remove_stages(folder)
-        out = OutputFolder(folder, force)
+        out = OutputFolder(folder, force, command)
+        out.refuse_other_command()
         out.refuse_foreign(may_write)
         yield out
     finally:
         with shielded():
             if lock.fd is not None:  # ours: a stage a signal left behind is removed too
                 _remove_stages(folder)
+            lock.release()
+            for path in reversed(created):
+                try:
+                    path.rmdir()
+                except OSError:
+                    break
+
+
+@contextmanager
+def page_lock(folder: Path) -> Iterator[None]:
+    """Hold ``folder``'s lock (:class:`FolderLock`) while a single page is written into it.
+
+    ``report -o FILE`` and ``explore -o FILE`` write one page into a folder that a folder
+    command (a sweep, a run) may be writing: that command holds the lock for as long as it
+    runs, so the page is refused (:class:`InputError`, exit 2, naming the holder) rather
+    than written into its folder, and no such command starts while the page moves in.
+    The folder and its missing parents are created (and removed again if left empty); the
+    lock file is removed when the block ends. ``with page_lock(folder): pass`` checks,
+    before any work, that no command is writing ``folder``.
+    """
+    created: list[Path] = []
+    lock = FolderLock(folder)
+    try:
+        with shielded():  # created and locked in one step, so that the finally undoes both
+            try:
+                created = _create(folder)
+                lock.acquire()
+            except OSError as exc:
+                raise unwritable(folder, exc) from None
+        yield
+    finally:
+        with shielded():
             lock.release()
             for path in reversed(created):
                 try:

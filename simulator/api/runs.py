@@ -125,7 +125,8 @@ class RunResult:
         folder
             Output folder (created if needed). As for the command, it is written only
             where it is the tool's: a file there that its ``manifest.json`` does not list
-            is never overwritten unless ``force``.
+            is never overwritten, nor the output of a sweep (or another command but
+            ``compare``), unless ``force``.
         plots
             Also write the PNG figures (``--no-plots`` is ``plots=False``).
         report
@@ -133,7 +134,8 @@ class RunResult:
         excel
             Also write ``workbook.xlsx`` (``--excel``).
         force
-            Overwrite files the folder's manifest does not list (``--force``).
+            Overwrite files the folder's manifest does not list, or replace the output
+            of another command than ``run`` or ``compare`` (``--force``).
         """
         from simulator.output import run_files, write_run
         from simulator.output_folder import open_folder
@@ -161,7 +163,7 @@ class RunResult:
 
                 run_workbook(result, stage / "workbook.xlsx", scenario_data=self.data)
 
-        with open_folder(folder, files, force) as out:
+        with open_folder(folder, files, force, command="run") as out:
             return write_run(self.result, out, figures=extras, scenario_data=self.data)
 
 
@@ -291,7 +293,8 @@ def report(
     path
         The HTML file to write (its folder is created). As for the command, an
         :class:`InputError` before any run when it is one of the files read (the
-        scenario, ``compare`` or ``explorer``, by any name) or not a regular file.
+        scenario, ``compare`` or ``explorer``, by any name) or not a regular file, or
+        when another command (a running sweep) is writing its folder.
     compare
         A baseline scenario to compare against (``--compare``); ``set`` applies to it too
         (a change inside ``agreement`` only when it has an agreement), as the command does.
@@ -310,7 +313,7 @@ def report(
     """
     from simulator.engine import simulate
     from simulator.output import check_writable
-    from simulator.output_folder import refuse_to_replace
+    from simulator.output_folder import page_lock, refuse_to_replace
     from simulator.report import comparison_problem, write_report
     from simulator.report.explorer import explorer_link
     from simulator.scenario.changes import with_changes
@@ -338,10 +341,12 @@ def report(
     link = explorer_link(target, page, run_data)
     check_writable(target.parent)
     refuse_to_replace(target, inputs, page=True)  # as stockpile report: before the runs, so a refusal costs nothing
+    with page_lock(target.parent):  # nor one because a sweep or a run is writing the folder
+        pass
     baseline = simulate(base) if base is not None else None
-    return write_report(
-        simulate(loaded.scenario), target, baseline=baseline, changes=changes, explorer=link, inputs=inputs
-    )
+    result = simulate(loaded.scenario)
+    with page_lock(target.parent):
+        return write_report(result, target, baseline=baseline, changes=changes, explorer=link, inputs=inputs)
 
 
 def _is_path(scenario: ScenarioLike | None) -> bool:

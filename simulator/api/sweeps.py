@@ -168,7 +168,8 @@ def sweep(
         figures; resumable). Without it nothing is written; an empty path is refused
         (it would name the current folder).
     force
-        With ``out``: overwrite files its manifest does not list.
+        With ``out``: overwrite files its manifest does not list, or replace the output
+        another command (``stockpile run``, say) wrote there.
     client
         A ``distributed.Client`` to run the chunks on a Dask cluster (anything without
         its ``submit`` is refused before any run).

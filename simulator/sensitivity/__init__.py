@@ -136,7 +136,7 @@ def run_sensitivity(
     force: bool = False,
 ) -> Sensitivity:
     """Run a study into ``folder`` (the files in the module docstring); refuse a folder not ours first."""
-    with open_folder(folder, SENSITIVITY_FILES, force) as out:
+    with open_folder(folder, SENSITIVITY_FILES, force, command="sensitivity") as out:
         found = analyse_study(study, method, samples, workers, client, progress)
         made_by = manifest_info(scenario=study.scenario.name, scenario_hash=found.info["scenario_hash"], method=method)
         with out.staged(made_by) as stage:

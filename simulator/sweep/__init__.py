@@ -187,16 +187,17 @@ def run_sweep(
     """Run (or resume) a planned sweep into ``folder`` and return its table.
 
     Refuses (:class:`InputError`, exit 2) before any run if another command is writing
-    the folder or if it would overwrite files the folder's manifest does not list
-    (``force`` overrides the latter). A grid point that is invalid only with the values of
-    the other axes is found where it runs: the sweep is then refused too, and leaves the
-    folder as it was (no checkpoints, a new folder removed, earlier output untouched).
+    the folder, if it would overwrite files the folder's manifest does not list, or if
+    the folder holds another command's output (``force`` overrides the latter two). A
+    grid point that is invalid only with the values of the other axes is found where it
+    runs: the sweep is then refused too, and leaves the folder as it was (no checkpoints,
+    a new folder removed, earlier output untouched).
     ``figures(table, info, stage)`` draws into a staging folder after the table is final,
     so a figure that fails loses nothing; ``on_table()`` is called as soon as the table
     is in place.
     """
     started = time.perf_counter()
-    with open_folder(folder, SWEEP_FILES, force) as out:
+    with open_folder(folder, SWEEP_FILES, force, command="sweep") as out:
         checkpoints = Checkpoints(folder, sweep)
         try:
             execute(sweep, checkpoints, workers, client, progress, no_worker_timeout_s)

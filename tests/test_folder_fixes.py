@@ -1,0 +1,339 @@
+"""Output folders between commands (audit findings 13 and 15).
+
+- 15: ``report -o FILE`` and ``explore -o FILE`` once wrote their page into a folder that a
+  running sweep held locked; they now refuse it as a second folder command does.
+- 13: a command writing into another command's folder (``run -o`` on a sweep's results)
+  once replaced that output by the manifest rule; the manifest now records the command,
+  and another command replaces it only with ``--force``, except ``run`` and ``compare``,
+  which share folders.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import simulator
+from simulator.errors import InputError
+from simulator.output_folder import LOCK_FILE
+from tests.helpers import ROOT, TWO_MEMBERS, assert_bad_input, invoke
+from tests.test_sweep import write
+
+GRID = ("--grid", "shocks.halt.severity.high=0.6,1.0", "--runs", 2, "--workers", 1)
+"""A small sweep: 2 points x 2 runs, in this process."""
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    """Every entry of ``folder`` (hidden ones too) with its bytes; a folder's as its sorted names."""
+    return {
+        p.name: p.read_bytes() if p.is_file() else repr(sorted(q.name for q in p.iterdir())).encode()
+        for p in folder.iterdir()
+    }
+
+
+def manifest(folder: Path) -> dict:
+    return json.loads((folder / "manifest.json").read_text())
+
+
+def forbid_simulation(monkeypatch) -> None:
+    """From now on, fail the test if any command gets as far as simulating (a refusal must cost nothing)."""
+    import simulator.calibrate
+    import simulator.compare
+    import simulator.engine
+    import simulator.explore
+    import simulator.report  # binds the real simulate now, not the stand-in
+    import simulator.sensitivity
+    from simulator.sweep import runner
+
+    def simulated(*args, **kwargs):
+        pytest.fail("simulated")
+
+    monkeypatch.setattr(simulator.engine, "simulate", simulated)
+    monkeypatch.setattr(simulator.compare, "compare", simulated)
+    monkeypatch.setattr(simulator.explore, "run_grid", simulated)
+    monkeypatch.setattr(simulator.sensitivity, "analyse_study", simulated)
+    monkeypatch.setattr(simulator.calibrate, "calibrate", simulated)
+    monkeypatch.setattr(runner, "run_chunk", simulated)
+
+
+# --- 15: a single page into a folder another command is writing ---------------------------------
+
+HELD_SWEEP = textwrap.dedent(
+    """
+    import sys
+    from simulator.sweep import runner
+
+    real = runner.run_chunk
+
+    def held(chunk):
+        print("running", flush=True)  # the folder is locked: the sweep waits here for a line
+        sys.stdin.readline()
+        return real(chunk)
+
+    runner.run_chunk = held
+    from simulator.cli import main
+
+    main(sys.argv[1:], prog_name="stockpile")
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def held_sweep(tmp_path_factory):
+    """A real ``stockpile sweep -o DIR`` in a child process, held at its first chunk: (DIR, its PID)."""
+    tmp_path = tmp_path_factory.mktemp("held")
+    folder = tmp_path / "sweep"
+    command = [sys.executable, "-c", HELD_SWEEP, "sweep", str(write(tmp_path)), *map(str, GRID), "-o", str(folder)]
+    child = subprocess.Popen(
+        command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout.readline().strip() == "running", child.stderr.read()
+        assert (folder / LOCK_FILE).read_text().startswith(f"PID {child.pid} on ")
+        yield folder, child.pid
+    finally:
+        out, err = child.communicate("go\n" * 4)  # one line per chunk
+    assert child.returncode == 0, err
+    assert "4 runs (2 point(s) x 2) written to" in out
+    assert "report.html" not in manifest(folder)["files"] and not (folder / LOCK_FILE).exists()
+
+
+def refused_as_locked(result, folder: Path, pid: int) -> None:
+    assert_bad_input(
+        result,
+        f"error: {folder}: another stockpile command (PID {pid} on ",
+        "is writing this folder; wait for it to finish or choose another folder",
+    )
+
+
+def test_report_into_a_folder_a_running_sweep_writes_is_refused_naming_it(tmp_path, held_sweep, monkeypatch):
+    folder, pid = held_sweep
+    before = contents(folder)
+    forbid_simulation(monkeypatch)
+    result = invoke("report", write(tmp_path, TWO_MEMBERS), "-o", folder / "report.html")
+    refused_as_locked(result, folder, pid)
+    assert contents(folder) == before  # no page, and the sweep's lock and checkpoints as they were
+
+
+def test_explore_into_a_folder_a_running_sweep_writes_is_refused_naming_it(tmp_path, held_sweep, monkeypatch):
+    folder, pid = held_sweep
+    before = contents(folder)
+    forbid_simulation(monkeypatch)
+    scenario = write(tmp_path, TWO_MEMBERS)
+    result = invoke("explore", scenario, "--axis", "agreement.ratio.japan=0.4,0.6", "-o", folder / "explorer.html")
+    refused_as_locked(result, folder, pid)
+    assert contents(folder) == before
+
+
+def test_simulator_report_into_a_folder_a_running_sweep_writes_is_refused(tmp_path, held_sweep, monkeypatch):
+    folder, pid = held_sweep
+    before = contents(folder)
+    forbid_simulation(monkeypatch)
+    with pytest.raises(InputError, match=rf"another stockpile command \(PID {pid} on .* is writing this folder"):
+        simulator.report(write(tmp_path, TWO_MEMBERS), folder / "report.html")
+    assert contents(folder) == before
+
+
+def test_a_page_takes_the_folders_lock_while_it_is_written_and_leaves_no_lock_file(tmp_path, monkeypatch):
+    """The lock is held as the page moves in (a sweep starting then is refused), then removed."""
+    from simulator import output_folder
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    real, seen = output_folder.write_file, []
+
+    def write_file(path, *args, **kwargs):
+        seen.append((folder / LOCK_FILE).read_text())  # there, and naming this process, as the page is written
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(output_folder, "write_file", write_file)
+    import simulator.report
+
+    monkeypatch.setattr(simulator.report, "write_file", write_file)
+    result = invoke("report", write(tmp_path, TWO_MEMBERS), "-o", folder / "report.html")
+    assert result.exit_code == 0, result.output
+    assert len(seen) == 1 and seen[0].startswith(f"PID {os.getpid()} on ")
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt", "report.html"]  # no lock file left
+    assert b'<meta name="generator" content="stockpile' in (folder / "report.html").read_bytes()[:4096]
+
+
+# --- 13: another command's output ----------------------------------------------------------------
+
+
+def sweep_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "sweep"
+    result = invoke("sweep", write(tmp_path), *GRID, "-o", folder)
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def run_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "run"
+    result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def refusal(folder: Path, earlier: str, command: str, option: str = "--force") -> str:
+    return (
+        f"error: {folder}: holds the output of stockpile {earlier} (so says its manifest.json), which stockpile "
+        f"{command} would replace: choose another output folder, or pass {option} to replace it"
+    )
+
+
+def test_the_manifest_records_the_command_after_the_version(tmp_path):
+    folder = sweep_folder(tmp_path)
+    assert list(manifest(folder))[:3] == ["package", "version", "command"]
+    assert manifest(folder)["command"] == "sweep"
+    assert invoke("plot-sweep", folder).exit_code == 0  # redrawing the figures keeps the sweep's command
+    assert manifest(folder)["command"] == "sweep"
+
+
+def test_a_run_refuses_a_sweeps_folder_and_leaves_it_whole(tmp_path, monkeypatch):
+    folder = sweep_folder(tmp_path)
+    before = contents(folder)
+    forbid_simulation(monkeypatch)
+    result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
+    assert_bad_input(result, refusal(folder, "sweep", "run"))
+    assert result.output.strip() == refusal(folder, "sweep", "run")  # one line
+    assert contents(folder) == before
+
+
+def test_a_sweep_refuses_a_runs_folder_before_any_run(tmp_path, monkeypatch):
+    folder = run_folder(tmp_path)
+    before = contents(folder)
+    forbid_simulation(monkeypatch)
+    result = invoke("sweep", write(tmp_path), *GRID, "-o", folder)
+    assert_bad_input(result, refusal(folder, "run", "sweep"))
+    assert contents(folder) == before  # no .chunks, no stage, no lock file
+
+
+def folder_of(tmp_path: Path, command: str) -> Path:
+    """A folder whose manifest says ``command`` wrote it, with one file it lists."""
+    folder = tmp_path / f"of_{command}"
+    folder.mkdir()
+    (folder / "kept.csv").write_text("a,b\n1,2\n")
+    body = {"package": "stockpile-simulator", "version": "0.1.0", "command": command}
+    (folder / "manifest.json").write_text(json.dumps({**body, "files": ["kept.csv", "manifest.json"]}))
+    return folder
+
+
+def commands(tmp_path: Path) -> dict[str, tuple]:
+    """Each folder command's arguments, but ``-o``."""
+    from tests.test_calibrate import MARKET_WORLD, write_record
+
+    world = tmp_path / "world.yaml"
+    world.write_text(yaml.safe_dump(MARKET_WORLD))
+    record = write_record(tmp_path, "2020-02-01,price,world,ree,,month,80,1\n")
+    fit = ("--fit", "market.ree.price.sensitivity=0.5:8", "--population", 4, "--iterations", 1)
+    historical = ROOT / "scenarios" / "embargo_2010_historical.yaml"
+    return {
+        "run": ("run", write(tmp_path, TWO_MEMBERS), "--no-plots"),
+        "compare": ("compare", write(tmp_path, TWO_MEMBERS)),
+        "sweep": ("sweep", write(tmp_path), *GRID),
+        "sensitivity": ("sensitivity", historical, "--method", "morris", "--samples", 4, "--workers", 1),
+        "calibrate": ("calibrate", world, "--record", record, *fit),
+    }
+
+
+@pytest.mark.parametrize(
+    ("earlier", "command"),
+    [
+        ("sweep", "compare"),
+        ("sweep", "sensitivity"),
+        ("sensitivity", "calibrate"),
+        ("calibrate", "run"),
+        ("compare", "sweep"),
+        ("run", "sensitivity"),
+    ],
+)
+def test_each_folder_command_refuses_another_commands_output(tmp_path, monkeypatch, earlier, command):
+    folder = folder_of(tmp_path, earlier)
+    before = contents(folder)
+    forbid_simulation(monkeypatch)
+    result = invoke(*commands(tmp_path)[command], "-o", folder)
+    assert_bad_input(result, refusal(folder, earlier, command))
+    assert contents(folder) == before
+
+
+def test_force_replaces_another_commands_output(tmp_path):
+    folder = sweep_folder(tmp_path)
+    (folder / "notes.txt").write_text("mine")
+    result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots", "--force")
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in folder.iterdir()}
+    assert not names & {"sweep.parquet", "sweep.json", "sweep_metrics.png", "sweep_frontier.png"}
+    assert (folder / "notes.txt").read_text() == "mine"  # never the tool's: never touched
+    assert manifest(folder)["command"] == "run"
+    assert sorted(manifest(folder)["files"]) == sorted(names - {"notes.txt"})
+
+
+def test_run_and_compare_share_a_folder_either_way(tmp_path):
+    scenario, folder = write(tmp_path, TWO_MEMBERS), tmp_path / "shared"
+    steps = [
+        ("run", ("run", scenario, "--no-plots"), "summary.csv"),
+        ("compare", ("compare", scenario, "--mechanisms", "fair_ratio,proportional"), "compare.csv"),
+        ("run", ("run", scenario, "--no-plots"), "summary.csv"),
+    ]
+    for command, args, written in steps:
+        result = invoke(*args, "-o", folder)
+        assert result.exit_code == 0, (command, result.output)
+        assert manifest(folder)["command"] == command
+        assert written in manifest(folder)["files"] and (folder / written).is_file()
+    assert not (folder / "compare.csv").exists()  # the comparison replaced by the last run
+
+
+def test_the_same_command_replaces_its_own_output(tmp_path):
+    folder = sweep_folder(tmp_path)
+    assert "sweep_frontier.png" in manifest(folder)["files"]  # two points: a frontier
+    result = invoke("sweep", write(tmp_path), "--grid", "shocks.halt.severity.high=0.8", "--workers", 1, "-o", folder)
+    assert result.exit_code == 0, result.output
+    assert manifest(folder)["command"] == "sweep"
+    assert not (folder / "sweep_frontier.png").exists()  # one point: the earlier frontier removed
+    assert len(pd.read_parquet(folder / "sweep.parquet")) == 1
+
+
+def test_a_manifest_without_a_command_refuses_no_command(tmp_path):
+    """A folder of an earlier version (no ``command``): replaced as before, and the new command recorded."""
+    folder = sweep_folder(tmp_path)
+    old = {k: v for k, v in manifest(folder).items() if k != "command"}
+    (folder / "manifest.json").write_text(json.dumps(old))
+    result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
+    assert result.exit_code == 0, result.output
+    assert not (folder / "sweep.parquet").exists()
+    assert manifest(folder)["command"] == "run"
+
+
+# --- 13 in Python ------------------------------------------------------------------------------------
+
+
+def test_run_result_write_refuses_a_sweeps_folder_unless_forced(tmp_path):
+    folder = sweep_folder(tmp_path)
+    before = contents(folder)
+    result = simulator.run(write(tmp_path, TWO_MEMBERS))
+    with pytest.raises(InputError) as refused:
+        result.write(folder, plots=False)
+    assert str(refused.value) == refusal(folder, "sweep", "run", "force=").removeprefix("error: ")
+    assert contents(folder) == before
+    written = result.write(folder, plots=False, force=True)
+    assert (folder / "summary.csv") in written and not (folder / "sweep.parquet").exists()
+    assert manifest(folder)["command"] == "run"
+
+
+def test_simulator_sweep_refuses_a_runs_folder_before_any_run(tmp_path, monkeypatch):
+    folder = run_folder(tmp_path)
+    before = contents(folder)
+    forbid_simulation(monkeypatch)
+    with pytest.raises(InputError) as refused:
+        simulator.sweep(write(tmp_path), {"shocks.halt.severity.high": [0.6, 1.0]}, runs=2, workers=1, out=folder)
+    assert str(refused.value) == refusal(folder, "run", "sweep", "force=").removeprefix("error: ")
+    assert contents(folder) == before
