@@ -330,6 +330,22 @@ def open_folder(
     records. Staging folders left by a killed command are removed. Folders this call
     created are removed again if the command leaves them empty.
     """
+    with _locked(folder) as lock:
+        try:
+            _remove_stages(folder)
+            out = OutputFolder(folder, force, command)
+            out.refuse_other_command()
+            out.refuse_foreign(may_write)
+            yield out
+        finally:
+            with shielded():
+                if lock.fd is not None:  # ours: a stage a signal left behind is removed too
+                    _remove_stages(folder)
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[FolderLock]:
+    """``folder`` created if new and locked; unlocked, and the folders it created removed if empty, at the end."""
     created: list[Path] = []
     lock = FolderLock(folder)
     try:
@@ -339,15 +355,9 @@ def open_folder(
                 lock.acquire()
             except OSError as exc:
                 raise unwritable(folder, exc) from None
-        _remove_stages(folder)
-        out = OutputFolder(folder, force, command)
-        out.refuse_other_command()
-        out.refuse_foreign(may_write)
-        yield out
+        yield lock
     finally:
         with shielded():
-            if lock.fd is not None:  # ours: a stage a signal left behind is removed too
-                _remove_stages(folder)
             lock.release()
             for path in reversed(created):
                 try:
@@ -368,24 +378,8 @@ def page_lock(folder: Path) -> Iterator[None]:
     lock file is removed when the block ends. ``with page_lock(folder): pass`` checks,
     before any work, that no command is writing ``folder``.
     """
-    created: list[Path] = []
-    lock = FolderLock(folder)
-    try:
-        with shielded():  # created and locked in one step, so that the finally undoes both
-            try:
-                created = _create(folder)
-                lock.acquire()
-            except OSError as exc:
-                raise unwritable(folder, exc) from None
+    with _locked(folder):
         yield
-    finally:
-        with shielded():
-            lock.release()
-            for path in reversed(created):
-                try:
-                    path.rmdir()
-                except OSError:
-                    break
 
 
 def discard(path: Path) -> None:
