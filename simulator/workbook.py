@@ -25,6 +25,7 @@ import math
 import os
 import re
 import struct
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -320,11 +321,11 @@ class ExactSheet(Worksheet):
 
     def _xml_number_element(self, number: Any, attributes: Any = ()) -> None:  # XlsxWriter's, one format changed
         attr = ""
-        for key, value in attributes:
-            attr += f' {key}="{self._escape_attributes(value)}"'
+        for key, value in attributes:  # the cell's reference (A1) and style number: nothing to escape
+            attr += f' {key}="{value}"'
         if isinstance(number, float):
             text = float.__repr__(number)  # a numpy float too: "0.1", not "np.float64(0.1)"
-            if text.endswith(".0"):  # a whole number as 16 digits write it: "140", read back as 140
+            if text[-2:] == ".0":  # a whole number as 16 digits write it: "140", read back as 140
                 text = text[:-2]
         elif isinstance(number, int):
             text = int.__repr__(number)
@@ -339,46 +340,30 @@ def _undate_zip(path: Path) -> None:
     XlsxWriter dates the entries it streams from temporary files 31 January 1980 (local
     time) and gives them the temporary file's mode and this system's id: the same workbook
     written on another system would differ in those bytes. They are set in place, in each
-    entry's local header and in the central directory, the data left as written.
+    entry's local header and in the central directory; the data is left as written.
     """
-    data = bytearray(path.read_bytes())
-    end = data.rfind(b"PK\x05\x06")
-    if end < 0:
-        raise ValueError(f"{path}: not a zip file")
-    count, start = struct.unpack_from("<H4xI", data, end + 10)
-    if start == 0xFFFFFFFF or count == 0xFFFF:  # zip64: the counts and offsets are in its own end record
-        (end64,) = struct.unpack_from("<Q", data, end - 20 + 8)
-        count, start = struct.unpack_from("<Q8xQ", data, end64 + 32)
-    at = start
-    for _ in range(count):
-        if data[at : at + 4] != b"PK\x01\x02":
-            raise ValueError(f"{path}: unexpected zip central directory")
-        name, extra, comment = struct.unpack_from("<HHH", data, at + 28)
-        (local,) = struct.unpack_from("<I", data, at + 42)
-        if local == 0xFFFFFFFF:  # zip64: the offset is the last of the values in the zip64 extra field
-            local = _zip64_offset(data[at + 46 + name : at + 46 + name + extra], data, at)
-        if data[local : local + 4] != b"PK\x03\x04":
-            raise ValueError(f"{path}: unexpected zip entry header")
-        data[local + 10 : local + 14] = _DOS_FIXED_TIME
-        data[at + 5] = _UNIX
-        data[at + 12 : at + 16] = _DOS_FIXED_TIME
-        struct.pack_into("<I", data, at + 38, _PLAIN_FILE)
-        at += 46 + name + extra + comment
-    path.write_bytes(data)
-
-
-def _zip64_offset(extra: bytes | bytearray, data: bytearray, at: int) -> int:
-    """The local header offset in a central entry's zip64 extra field (after the sizes it replaces)."""
-    size, compressed = struct.unpack_from("<II", data, at + 20)
-    k = 0
-    while k + 4 <= len(extra):
-        tag, length = struct.unpack_from("<HH", extra, k)
-        if tag == 1:
-            skip = 8 * ((size == 0xFFFFFFFF) + (compressed == 0xFFFFFFFF))
-            (offset,) = struct.unpack_from("<Q", extra, k + 4 + skip)
-            return offset
-        k += 4 + length
-    raise ValueError("zip64 entry without its offset")
+    with open(path, "r+b") as fh:
+        with zipfile.ZipFile(fh) as written:  # reads the central directory, zip64 or not
+            items, start = written.infolist(), written.start_dir
+        for item in items:
+            fh.seek(item.header_offset)
+            if fh.read(4) != b"PK\x03\x04":
+                raise ValueError(f"{path}: {item.filename}: not a zip entry's header")
+            fh.seek(item.header_offset + 10)
+            fh.write(_DOS_FIXED_TIME)
+        fh.seek(start)
+        directory = bytearray(fh.read())  # the central directory and the end records after it
+        at = 0
+        for item in items:  # one central entry each, in the same order
+            if directory[at : at + 4] != b"PK\x01\x02":
+                raise ValueError(f"{path}: {item.filename}: not a central directory entry")
+            directory[at + 5] = _UNIX
+            directory[at + 12 : at + 16] = _DOS_FIXED_TIME
+            struct.pack_into("<I", directory, at + 38, _PLAIN_FILE)
+            name, extra, comment = struct.unpack_from("<HHH", directory, at + 28)
+            at += 46 + name + extra + comment
+        fh.seek(start)
+        fh.write(directory)
 
 
 def _sheet_rows(table: pd.DataFrame, where: str) -> None:
