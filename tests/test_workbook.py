@@ -484,3 +484,84 @@ def test_table_text_that_looks_like_a_formula_is_text_in_every_column(tmp_path):
     for column in (1, 3):
         assert [read.cell(row=r, column=column).value for r in range(2, 7)] == texts
     assert [read.cell(row=r, column=2).value for r in range(2, 7)] == [1.0, 2.0, 3.0, 4.0, 5.0]
+
+
+# --- what XlsxWriter would write differently, and the workbook does not ------------------------
+
+
+def test_numbers_come_back_exactly_where_xlsxwriter_alone_rounds_them_to_16_digits(tmp_path):
+    import xlsxwriter
+
+    floats = [0.1 + 0.2, 1e-05, 2.5e-300, 140.0, 1 / 3]
+    whole = [10**16 + 1, -(2**62) - 1, 7, 0, 1]
+    plain = xlsxwriter.Workbook(tmp_path / "plain.xlsx")  # the library as it comes
+    sheet = plain.add_worksheet("T")
+    for row, (x, n) in enumerate(zip(floats, whole, strict=True)):
+        sheet.write_number(row, 0, x)
+        sheet.write_number(row, 1, n)
+    plain.close()
+    read = openpyxl.load_workbook(tmp_path / "plain.xlsx")["T"]
+    assert read["A1"].value == 0.3 and read["B1"].value == 1e16  # 16 significant digits: both off
+    book = workbook.Book(tmp_path / "t.xlsx")
+    table = pd.DataFrame({"x": floats, "n": pd.array(whole, dtype="Int64")})
+    workbook.add_table_sheet(book, "T", table)
+    book.close()
+    read = openpyxl.load_workbook(tmp_path / "t.xlsx")["T"]
+    got = [(read.cell(row=r, column=1).value, read.cell(row=r, column=2).value) for r in range(2, 7)]
+    assert got == list(zip(floats, whole, strict=True))
+    assert type(got[3][0]) is int  # 140.0 written "140", as 16 digits write it (and read back as 140)
+
+
+def test_the_same_workbook_written_twice_is_the_same_bytes_zipped_as_on_unix(tmp_path):
+    import time
+    import zipfile
+
+    table = pd.DataFrame({"region": ["japan", "eu"], "shortfall_t": [0.1 + 0.2, 2.0]})
+    written = []
+    for k in range(2):
+        path = workbook._sheets(tmp_path / f"w{k}.xlsx", [("T", table, None)], [("Scenario", {"name": "x"})])
+        written.append(path.read_bytes())
+        time.sleep(1.1)  # a second later: a time of writing would differ
+    assert written[0] == written[1]
+    with zipfile.ZipFile(tmp_path / "w0.xlsx") as book:
+        assert book.testzip() is None  # every entry reads back with its checksum
+        entries = {(i.date_time, i.create_system, i.external_attr) for i in book.infolist()}
+    # XlsxWriter gives 31 January 1980 (local time) and the temporary file's mode (0o100600)
+    assert entries == {((1980, 1, 1, 0, 0, 0), 3, 0o600 << 16)}
+
+
+def test_headers_are_bold_filled_bordered_and_wrapped_and_widths_are_as_computed(auction_run):
+    book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
+    for sheet in book:
+        for cell in sheet[1]:
+            assert cell.font.b and cell.alignment.wrap_text, (sheet.title, cell.value)
+            assert cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb.endswith("E8EEF4")
+            assert cell.border.bottom.style == "thin" and cell.border.bottom.color.rgb.endswith("8899AA")
+        assert not sheet["A2"].font.b
+    summary = book["Summary"]
+    # region: "region" (6) and "japan"/"all" are shorter than the least width (6), plus 2
+    assert summary.column_dimensions["A"].width == 8  # as stored, not 8.71 (XlsxWriter's set_column)
+    notes = [cell.comment for cell in summary[1] if cell.comment is not None]
+    assert [(note.author, note.text) for note in notes] == [("stockpile", workbook.NEVER_NOTE)]
+
+
+def test_a_workbook_not_written_leaves_no_temporary_files(tmp_path, monkeypatch):
+    import tempfile
+
+    from simulator.errors import InputError
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))  # where XlsxWriter streams the rows
+    table = pd.DataFrame({"region": ["japan", "eu"], "shortfall_t": [1.0, 2.0]})
+    with pytest.raises(InputError, match="cannot write: No such file or directory"):
+        workbook._sheets(tmp_path / "missing" / "w.xlsx", [("T", table, None)], [("Scenario", {"name": "x"})])
+    assert list(temporary.iterdir()) == []
+
+    def broken(*args):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(workbook, "add_parameter_sheet", broken)  # after the table's rows were streamed
+    with pytest.raises(RuntimeError, match="broken"):
+        workbook._sheets(tmp_path / "w.xlsx", [("T", table, None)], [("Scenario", {"name": "x"})])
+    assert list(temporary.iterdir()) == [] and not (tmp_path / "w.xlsx").exists()
