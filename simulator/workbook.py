@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import xlsxwriter
-from xlsxwriter.exceptions import FileCreateError, FileSizeError
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
@@ -247,7 +247,7 @@ def _as_text(value: Any, number_format: str) -> str:
 # --- the workbook and its sheets -----------------------------------------------------------
 
 FIXED_TIME = dt.datetime(1980, 1, 1)
-"""The date a workbook's properties and zip entries carry (:meth:`Book.close`)."""
+"""The date a workbook's properties and zip entries carry (:meth:`Book.close`), zip's earliest."""
 _DOS_FIXED_TIME = struct.pack("<HH", 0, (FIXED_TIME.year - 1980) << 9 | FIXED_TIME.month << 5 | FIXED_TIME.day)
 """FIXED_TIME as a zip header holds it: DOS time, then DOS date."""
 _UNIX = 3
@@ -312,11 +312,12 @@ class Book(xlsxwriter.Workbook):
 class ExactSheet(Worksheet):
     """A worksheet that writes each number as its shortest exact text (``repr``).
 
-    XlsxWriter writes a number with 16 significant digits (``f"{number:.16G}"``), and
-    0.1 + 0.2 would come back as 0.3, or an integer from 10**16 up rounded (a seed given
-    in a scenario). ``repr`` gives the float back exactly, with 17 digits
-    only where 16 do not do (``0.30000000000000004``) and no more text than needed for
-    the others (``0.1``, ``2.5``, ``1e-05``, ``140`` for 140.0); an integer is written in full.
+    XlsxWriter writes a number with 16 significant digits (``f"{number:.16G}"``): 0.1 +
+    0.2 would come back as 0.3, an integer from 10**16 up rounded. ``repr`` gives the
+    float back exactly, with 17 digits only where 16 do not do (``0.30000000000000004``)
+    and no more text than needed for the others (``0.1``, ``2.5``, ``1e-05``, ``140`` for
+    140.0); an integer is written in full. This overrides XlsxWriter's private writer of a
+    number's cell (3.2 to 3.3 at least): the tests that read 17 digits back would fail if it changed.
     """
 
     def _xml_number_element(self, number: Any, attributes: Any = ()) -> None:  # XlsxWriter's, one format changed
@@ -597,42 +598,33 @@ def add_parameter_sheet(book: Book, title: str, data: dict[str, Any]) -> None:
             sheet.write_string(r, 2, unit.label)
 
 
-def _save(book: Book, path: Path) -> Path:
-    """Write ``book`` (:meth:`Book.close`); a file that cannot be written is an input error."""
-    try:
-        book.close()
-    except FileCreateError as exc:  # XlsxWriter's wrapper of the OSError
-        cause = exc.args[0] if exc.args else exc
-        raise InputError(f"cannot write: {getattr(cause, 'strerror', None) or cause}", str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None
-    except FileSizeError as exc:
-        raise InputError(f"cannot write: {exc}", str(path)) from None
-    return path
-
-
 def _sheets(
     path: Path,
     tables: list[tuple[str, pd.DataFrame, str | None]],
     parameters: list[tuple[str, dict[str, Any]]],
     keys: frozenset[str] = KEY_COLUMNS,
 ) -> Path:
-    """Write the tables (title, table, its name in the registry or None for metrics), then the parameters."""
+    """Write the tables (title, table, its name in the registry or None for metrics), then the parameters.
+
+    A file that cannot be written (nor a sheet's temporary file of rows) is an input error;
+    whatever stops the writing, no temporary file is left behind.
+    """
     for title, table, _ in tables:
         _sheet_rows(table, f"{path} [{title}]")
-    try:
-        book = Book(path)
-    except OSError as exc:  # a temporary file for the rows
-        raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None
+    book = Book(path)
     try:
         for title, table, registry_table in tables:
             add_table_sheet(book, title, table, keys, registry_table)
         for title, data in parameters:
             add_parameter_sheet(book, title, data)
-        return _save(book, path)
-    except BaseException:  # an error, or Ctrl-C: no temporary files left behind
+        book.close()
+    except BaseException as exc:  # an error, or Ctrl-C
         book.discard()
+        cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc  # XlsxWriter's wrapper
+        if isinstance(cause, OSError):
+            raise InputError(f"cannot write: {cause.strerror or cause}", str(path)) from None
         raise
+    return path
 
 
 # --- the three workbooks -------------------------------------------------------------------
