@@ -317,7 +317,8 @@ class ExactSheet(Worksheet):
     float back exactly, with 17 digits only where 16 do not do (``0.30000000000000004``)
     and no more text than needed for the others (``0.1``, ``2.5``, ``1e-05``, ``140`` for
     140.0); an integer is written in full. This overrides XlsxWriter's private writer of a
-    number's cell (3.2 to 3.3 at least): the tests that read 17 digits back would fail if it changed.
+    number's cell (unchanged for years, read in 3.3.1): the tests that read 17 digits back
+    fail if XlsxWriter stops calling it.
     """
 
     def _xml_number_element(self, number: Any, attributes: Any = ()) -> None:  # XlsxWriter's, one format changed
