@@ -14,28 +14,29 @@ only shown rounded: thousands separators and fixed decimals by unit. Dates are E
 dates; a first-day column keeps the CSV's -1 for "never", its header noting so. The
 scenario's parameters follow as dotted paths (the ``--set`` paths) with their values and
 units (the schema's unit where it gives one, else the suffix's: :func:`parameter_unit`),
-filterable too. Sheets are streamed (openpyxl's write-only mode); a table longer
-than an Excel sheet is refused before anything is written.
+filterable too. Sheets are streamed row by row (XlsxWriter's ``constant_memory`` mode);
+a table longer than an Excel sheet is refused before anything is written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
+import struct
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from simulator.errors import InputError, Problem, setting
 from simulator.frames import is_never_kind, quantity_of, units
@@ -60,7 +61,7 @@ NEVER_NOTE = "-1 means never: the event did not happen in the run (as in the CSV
 """The note on the header of a first-day column (``first_shortfall_day``...), whose -1 is "never"."""
 COMMENT_AUTHOR = "stockpile"
 NOTE_WIDTH, NOTE_HEIGHT = 220, 50
-"""Size of a header's note in points (wide enough to show it without scrolling)."""
+"""Size of a header's note in pixels (wide enough to show it without scrolling)."""
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,128 @@ def _as_text(value: Any, number_format: str) -> str:
     return f"{value:.10g}"
 
 
-# --- sheets --------------------------------------------------------------------------------
+# --- the workbook and its sheets -----------------------------------------------------------
+
+FIXED_TIME = dt.datetime(1980, 1, 1)
+"""The date a workbook's properties and zip entries carry (:meth:`Book.close`), zip's earliest."""
+_DOS_FIXED_TIME = struct.pack("<HH", 0, (FIXED_TIME.year - 1980) << 9 | FIXED_TIME.month << 5 | FIXED_TIME.day)
+"""FIXED_TIME as a zip header holds it: DOS time, then DOS date."""
+_UNIX = 3
+"""The system a zip entry says it was made on (``create_system``): Unix, whatever the system (0 on Windows)."""
+_PLAIN_FILE = 0o600 << 16
+"""A zip entry's file attributes, as :mod:`zipfile` gives text written from memory, whatever the temporary file's."""
+DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"
+"""A date and time in a column of mixed values (openpyxl's format for them, kept)."""
+
+
+class Book(xlsxwriter.Workbook):
+    """A workbook as the tool writes it: sheets streamed, text as text, numbers exact, no time of writing.
+
+    Sheets (:meth:`add_sheet`) are written row by row (XlsxWriter's ``constant_memory``
+    mode: one row in memory, not the table), so a sheet's settings and header come
+    before its rows. Text is written with ``write_string``: it never becomes a formula, a
+    link or a number. :meth:`close` writes the file at ``path``.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        super().__init__(str(path), options)
+        self.use_zip64()  # a sheet's XML of more than 2 GiB is written (as openpyxl did) rather than refused
+        self.set_properties({"created": FIXED_TIME})  # created and modified: XlsxWriter dates both so
+        self.header = self.add_format(
+            {
+                "bold": True,
+                "pattern": 1,
+                "bg_color": "#E8EEF4",
+                "bottom": 1,
+                "bottom_color": "#8899AA",
+                "text_wrap": True,
+                "valign": "bottom",
+            }
+        )
+        self._formats: dict[str, Format | None] = {"General": None}
+
+    def cell_format(self, number_format: str) -> Format | None:
+        """The format showing numbers as ``number_format`` (None for General), one per workbook."""
+        if number_format not in self._formats:
+            self._formats[number_format] = self.add_format({"num_format": number_format})
+        return self._formats[number_format]
+
+    def add_sheet(self, title: str) -> Worksheet:
+        """A new sheet ``title``, last, writing numbers exactly (:class:`ExactSheet`)."""
+        return self.add_worksheet(title, worksheet_class=ExactSheet)
+
+    def discard(self) -> None:
+        """Remove the temporary files of the rows written (the workbook is not to be written)."""
+        for sheet in self.worksheets():
+            if sheet.row_data_fh is not None and not sheet.row_data_fh.closed:
+                sheet.row_data_fh.close()
+            if sheet.row_data_filename and os.path.exists(sheet.row_data_filename):
+                os.unlink(sheet.row_data_filename)
+
+    def close(self) -> None:
+        """Write the file, then date its zip entries :data:`FIXED_TIME` (:func:`_undate_zip`)."""
+        super().close()
+        _undate_zip(Path(self.filename))
+
+
+class ExactSheet(Worksheet):
+    """A worksheet that writes each number as its shortest exact text (``repr``).
+
+    XlsxWriter writes a number with 16 significant digits (``f"{number:.16G}"``): 0.1 +
+    0.2 would come back as 0.3, an integer from 10**16 up rounded. ``repr`` gives the
+    float back exactly, with 17 digits only where 16 do not do (``0.30000000000000004``)
+    and no more text than needed for the others (``0.1``, ``2.5``, ``1e-05``, ``140`` for
+    140.0); an integer is written in full. This overrides XlsxWriter's private writer of a
+    number's cell (unchanged for years, read in 3.3.1): the tests that read 17 digits back
+    fail if XlsxWriter stops calling it.
+    """
+
+    def _xml_number_element(self, number: Any, attributes: Any = ()) -> None:  # XlsxWriter's, one format changed
+        attr = ""
+        for key, value in attributes:  # the cell's reference (A1) and style number: nothing to escape
+            attr += f' {key}="{value}"'
+        if isinstance(number, float):
+            text = float.__repr__(number)  # a numpy float too: "0.1", not "np.float64(0.1)"
+            if text[-2:] == ".0":  # a whole number as 16 digits write it: "140", read back as 140
+                text = text[:-2]
+        elif isinstance(number, int):
+            text = int.__repr__(number)
+        else:
+            text = f"{number:.16G}"
+        self.fh.write(f"<c{attr}><v>{text}</v></c>")
+
+
+def _undate_zip(path: Path) -> None:
+    """Date every entry of the zip at ``path`` :data:`FIXED_TIME`, as made on Unix, a plain file.
+
+    XlsxWriter dates the entries it streams from temporary files 31 January 1980 (local
+    time) and gives them the temporary file's mode and this system's id: the same workbook
+    written on another system would differ in those bytes. They are set in place, in each
+    entry's local header and in the central directory; the data is left as written.
+    """
+    with open(path, "r+b") as fh:
+        with zipfile.ZipFile(fh) as written:  # reads the central directory, zip64 or not
+            items, start = written.infolist(), written.start_dir
+        for item in items:
+            fh.seek(item.header_offset)
+            if fh.read(4) != b"PK\x03\x04":
+                raise ValueError(f"{path}: {item.filename}: not a zip entry's header")
+            fh.seek(item.header_offset + 10)
+            fh.write(_DOS_FIXED_TIME)
+        fh.seek(start)
+        directory = bytearray(fh.read())  # the central directory and the end records after it
+        at = 0
+        for item in items:  # one central entry each, in the same order
+            if directory[at : at + 4] != b"PK\x01\x02":
+                raise ValueError(f"{path}: {item.filename}: not a central directory entry")
+            directory[at + 5] = _UNIX
+            directory[at + 12 : at + 16] = _DOS_FIXED_TIME
+            struct.pack_into("<I", directory, at + 38, _PLAIN_FILE)
+            name, extra, comment = struct.unpack_from("<HHH", directory, at + 28)
+            at += 46 + name + extra + comment
+        fh.seek(start)
+        fh.write(directory)
 
 
 def _sheet_rows(table: pd.DataFrame, where: str) -> None:
@@ -265,8 +387,17 @@ def _frozen_columns(columns: Iterable[str], keys: frozenset[str]) -> int:
     return count
 
 
+def _set_width(sheet: Worksheet, column: int, width: int) -> None:
+    """Column ``column`` ``width`` wide, the number a file's ``<col width>`` holds (openpyxl's meaning).
+
+    XlsxWriter's ``set_column`` adds a cell's padding to the width given (10 becomes
+    10.71); 7 pixels per unit (Calibri 11's digit) is stored as ``width`` exactly.
+    """
+    sheet.set_column_pixels(column, column, 7 * width)
+
+
 def add_table_sheet(
-    book: Workbook,
+    book: Book,
     title: str,
     table: pd.DataFrame,
     keys: frozenset[str] = KEY_COLUMNS,
@@ -278,89 +409,72 @@ def add_table_sheet(
     are the registry's for ``registry_table`` (None: a table of per-run metrics), see
     :func:`table_units`.
     """
-    sheet = book.create_sheet(title)
+    sheet = book.add_sheet(title)
     names = [str(c) for c in table.columns]
     shown = table_units(names, registry_table)
     formats = [_number_format(name, table[name], shown[name]) for name in names]
     values = [_cell_values(name, table[name]) for name in names]
     headers = [header_text(name, shown[name]) for name in names]
     lines = 1
-    for k, (header, fmt, column) in enumerate(zip(headers, formats, values, strict=True), start=1):
-        shown = _shown_width(column, fmt)
-        width = min(MAX_WIDTH, max(shown, min(len(header), 24), 6) + 2)
-        sheet.column_dimensions[get_column_letter(k)].width = width
+    for k, (header, fmt, column) in enumerate(zip(headers, formats, values, strict=True)):
+        width = min(MAX_WIDTH, max(_shown_width(column, fmt), min(len(header), 24), 6) + 2)
+        _set_width(sheet, k, width)
         lines = max(lines, math.ceil(len(header) / (width - 1)))
-    sheet.row_dimensions[1].height = HEADER_LINE_HEIGHT_PT * lines
-    frozen = _frozen_columns(names, keys)
-    sheet.freeze_panes = f"{get_column_letter(frozen + 1)}2"
+    sheet.set_row(0, HEADER_LINE_HEIGHT_PT * lines)
+    sheet.freeze_panes(1, _frozen_columns(names, keys))
     if names:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(table) + 1}"
-    header_cells = [_header_cell(sheet, text) for text in headers]
-    for name, cell in zip(names, header_cells, strict=True):
+        sheet.autofilter(0, 0, len(table), len(names) - 1)
+    note = {"author": COMMENT_AUTHOR, "width": NOTE_WIDTH, "height": NOTE_HEIGHT}
+    for k, (name, text) in enumerate(zip(names, headers, strict=True)):
+        if text:
+            sheet.write_string(0, k, text, book.header)
+        else:  # a column without a name: its header cell styled all the same
+            sheet.write_blank(0, k, None, book.header)
         if (q := quantity_of(name, registry_table)) is not None and is_never_kind(q):
-            cell.comment = Comment(NEVER_NOTE, COMMENT_AUTHOR, height=NOTE_HEIGHT, width=NOTE_WIDTH)
-    sheet.append(header_cells)
-    cells = [None if fmt == "General" else _styled_cell(sheet, fmt) for fmt in formats]
-    for row in zip(*values, strict=True):
-        sheet.append(_row(sheet, cells, row))
+            sheet.write_comment(0, k, NEVER_NOTE, note)
+    writers = [_column_writer(book, sheet, name, table[name]) for name in names]
+    cell_formats = [book.cell_format(fmt) for fmt in formats]
+    for r, row in enumerate(zip(*values, strict=True), start=1):
+        for c, value in enumerate(row):
+            if value is not None:  # an empty cell is not written, as the CSV leaves it empty
+                writers[c](r, c, value, cell_formats[c])
 
 
-def _row(sheet: Any, cells: list[WriteOnlyCell | None], row: tuple[Any, ...]) -> Iterator[Any]:
-    """A row's values; one styled cell per column is reused (openpyxl writes it at once)."""
-    for cell, value in zip(cells, row, strict=True):
-        if _needs_17_digits(value):  # openpyxl writes 16 significant digits: give it the exact text
-            exact = cell if cell is not None else WriteOnlyCell(sheet)
-            exact.value = repr(value)
-            exact.data_type = "n"
-            yield exact
-        elif isinstance(value, str) and value.startswith(NOT_TEXT_TO_OPENPYXL):
-            yield _text_cell(sheet, value, cell)
-        elif cell is None or value is None:
-            yield value
+Writer = Callable[[int, int, Any, "Format | None"], Any]
+"""Writes a value at (row, column) in a format."""
+
+
+def _column_writer(book: Book, sheet: Worksheet, name: str, series: pd.Series) -> Writer:
+    """The sheet's writer for the values :func:`_cell_values` gives the column (the generic one for text)."""
+    if _is_date_column(name):
+        return sheet.write_datetime
+    if pd.api.types.is_bool_dtype(series):
+        return sheet.write_boolean
+    if pd.api.types.is_numeric_dtype(series):
+        return sheet.write_number
+    return _any_writer(book, sheet)
+
+
+def _any_writer(book: Book, sheet: Worksheet) -> Writer:
+    """A writer of any value :func:`_plain` gives: text as text, dates as dates, numbers, true/false."""
+    dates = {dt.date: book.cell_format(DATE_FORMAT), dt.datetime: book.cell_format(DATETIME_FORMAT)}
+
+    def write(row: int, column: int, value: Any, cell_format: Format | None) -> None:
+        if isinstance(value, str):  # "=1+2" and "#N/A" too: text, never a formula or an error value
+            if value:  # empty text is an empty cell (as openpyxl wrote it, and as the CSV has it)
+                sheet.write_string(row, column, value, cell_format)
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, column, value, cell_format)
+        elif isinstance(value, int | float):
+            if math.isfinite(value):  # infinity, as missing values, is left empty
+                sheet.write_number(row, column, value, cell_format)
+        elif isinstance(value, dt.date):  # in the format given, else as a date (openpyxl's formats, kept)
+            shown = cell_format or dates[dt.datetime if isinstance(value, dt.datetime) else dt.date]
+            sheet.write_datetime(row, column, value, shown)
         else:
-            cell.value = value
-            yield cell
+            sheet.write_string(row, column, str(value), cell_format)
 
-
-def _needs_17_digits(value: Any) -> bool:
-    """A float that 16 significant digits do not give back exactly (``0.30000000000000004``)."""
-    return isinstance(value, float) and math.isfinite(value) and float(f"{value:.16g}") != value
-
-
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="E8EEF4")
-_HEADER_BORDER = Border(bottom=Side(style="thin", color="8899AA"))
-_HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="bottom")
-
-
-NOT_TEXT_TO_OPENPYXL = ("=", "#")
-"""How text starts that openpyxl would not store as text: ``=1+2`` as a formula, ``#N/A`` as an error value."""
-
-
-def _text_cell(sheet: Any, text: str, cell: WriteOnlyCell | None = None) -> WriteOnlyCell:
-    """A cell (``cell``, reused, or a new one) that holds ``text`` as text, whatever it starts with.
-
-    openpyxl stores a string starting with ``=`` as a formula (its data type ``f``) and an
-    error code such as ``#N/A`` as an error (``e``): a label ``=HYPERLINK(...)`` in a
-    scenario would become a live formula in the workbook. The data type ``s`` writes the
-    text as an inline string, read back exactly as given.
-    """
-    cell = cell if cell is not None else WriteOnlyCell(sheet)
-    cell.value = text
-    cell.data_type = "s"
-    return cell
-
-
-def _header_cell(sheet: Any, text: str) -> WriteOnlyCell:
-    cell = _text_cell(sheet, text)
-    cell.font, cell.fill, cell.border, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_BORDER, _HEADER_ALIGNMENT
-    return cell
-
-
-def _styled_cell(sheet: Any, number_format: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet)
-    cell.number_format = number_format
-    return cell
+    return write
 
 
 def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
@@ -463,60 +577,26 @@ def _parameter_value(value: Any) -> Any:
     return _plain(value)
 
 
-def add_parameter_sheet(book: Workbook, title: str, data: dict[str, Any]) -> None:
+def add_parameter_sheet(book: Book, title: str, data: dict[str, Any]) -> None:
     """The parameters as a sheet: dates as dates, numbers as numbers, a fixed-width value column."""
     rows = _parameters(data)
-    sheet = book.create_sheet(title)
-    widths = {"A": max([len("parameter"), *(len(path) for path, _, _ in rows)]) + 2, "B": MAX_WIDTH, "C": 10}
-    for letter, width in widths.items():
-        sheet.column_dimensions[letter].width = min(width, MAX_WIDTH)
-    sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = f"A1:C{len(rows) + 1}"
-    sheet.append([_header_cell(sheet, text) for text in ("parameter", "value", "unit")])
-    for path, value, unit in rows:
-        cell = _text_cell(sheet, value) if isinstance(value, str) else WriteOnlyCell(sheet, value=value)
-        if isinstance(value, dt.date):
-            cell.number_format = DATE_FORMAT
-        elif isinstance(value, float) and unit.percent:
-            cell.number_format = "0.00%"
-        label = unit.label
-        sheet.append([_text_cell(sheet, path), cell, _text_cell(sheet, label) if isinstance(label, str) else label])
-
-
-FIXED_TIME = dt.datetime(1980, 1, 1)
-"""The date a workbook's properties and zip entries carry (:func:`_save`)."""
-CORE = "docProps/core.xml"
-"""The zip entry of the document properties."""
-
-
-def _save(book: Workbook, path: Path) -> Path:
-    """Write ``book`` with no time of writing in it, so that the same run gives the same bytes.
-
-    openpyxl stamps the document properties and every zip entry with the time of writing;
-    both are dated 1980-01-01 instead, zip's earliest date (as reproducible builds do).
-    """
-    book.properties.created = FIXED_TIME
-    try:
-        book.save(path)  # sets the modified time to now: replaced below
-        with zipfile.ZipFile(path) as written:
-            entries = [(item, written.read(item)) for item in written.infolist()]
-        stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-        entries = [
-            (
-                item,
-                re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data) if item.filename == CORE else data,
-            )
-            for item, data in entries
-        ]
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as fixed:
-            for item, data in entries:
-                dated = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME.timetuple()[:6])
-                dated.compress_type, dated.external_attr = item.compress_type, item.external_attr
-                dated.create_system = 3  # as written on Unix, whatever the system (0 on Windows)
-                fixed.writestr(dated, data)
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None
-    return path
+    sheet = book.add_sheet(title)
+    widths = [max([len("parameter"), *(len(path) for path, _, _ in rows)]) + 2, MAX_WIDTH, 10]
+    for k, width in enumerate(widths):
+        _set_width(sheet, k, min(width, MAX_WIDTH))
+    sheet.freeze_panes(1, 1)
+    sheet.autofilter(0, 0, len(rows), 2)
+    for k, text in enumerate(("parameter", "value", "unit")):
+        sheet.write_string(0, k, text, book.header)
+    write = _any_writer(book, sheet)
+    date, percent = book.cell_format(DATE_FORMAT), book.cell_format("0.00%")
+    for r, (path, value, unit) in enumerate(rows, start=1):
+        sheet.write_string(r, 0, path)
+        if value is not None:
+            fmt = date if isinstance(value, dt.date) else percent if isinstance(value, float) and unit.percent else None
+            write(r, 1, value, fmt)
+        if unit.label:
+            sheet.write_string(r, 2, unit.label)
 
 
 def _sheets(
@@ -525,15 +605,27 @@ def _sheets(
     parameters: list[tuple[str, dict[str, Any]]],
     keys: frozenset[str] = KEY_COLUMNS,
 ) -> Path:
-    """Write the tables (title, table, its name in the registry or None for metrics), then the parameters."""
+    """Write the tables (title, table, its name in the registry or None for metrics), then the parameters.
+
+    A file that cannot be written (nor a sheet's temporary file of rows) is an input error;
+    whatever stops the writing, no temporary file is left behind.
+    """
     for title, table, _ in tables:
         _sheet_rows(table, f"{path} [{title}]")
-    book = Workbook(write_only=True)
-    for title, table, registry_table in tables:
-        add_table_sheet(book, title, table, keys, registry_table)
-    for title, data in parameters:
-        add_parameter_sheet(book, title, data)
-    return _save(book, path)
+    book = Book(path)
+    try:
+        for title, table, registry_table in tables:
+            add_table_sheet(book, title, table, keys, registry_table)
+        for title, data in parameters:
+            add_parameter_sheet(book, title, data)
+        book.close()
+    except BaseException as exc:  # an error, or Ctrl-C
+        book.discard()
+        cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc  # XlsxWriter's wrapper
+        if isinstance(cause, OSError):
+            raise InputError(f"cannot write: {cause.strerror or cause}", str(path)) from None
+        raise
+    return path
 
 
 # --- the three workbooks -------------------------------------------------------------------

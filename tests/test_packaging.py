@@ -8,6 +8,7 @@ that decides what a wheel holds, and the lookup that finds the shipped files.
 from __future__ import annotations
 
 import fnmatch
+import re
 import subprocess
 import sys
 import tomllib
@@ -80,6 +81,15 @@ def test_dask_is_an_extra_kept_in_dev():
     extras = PYPROJECT["project"]["optional-dependencies"]
     assert any(d.startswith("dask[distributed]") for d in extras["dask"])
     assert "stockpile-simulator[dask]" in extras["dev"]
+
+
+def test_workbooks_are_written_with_xlsxwriter_and_openpyxl_only_reads_them_in_tests():
+    # openpyxl wrote them at ~14 us a cell; it stays to read them back in the tests
+    assert any(d.startswith("xlsxwriter") for d in PYPROJECT["project"]["dependencies"])
+    assert not any(d.startswith("openpyxl") for d in PYPROJECT["project"]["dependencies"])
+    assert any(d.startswith("openpyxl") for d in PYPROJECT["project"]["optional-dependencies"]["dev"])
+    importing = re.compile(r"^\s*(import|from) openpyxl\b", re.MULTILINE)
+    assert [p for p in (ROOT / "simulator").rglob("*.py") if importing.search(p.read_text(encoding="utf-8"))] == []
 
 
 # --- outside the repository ------------------------------------------------------------------

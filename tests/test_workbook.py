@@ -12,7 +12,6 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
-from openpyxl import Workbook
 
 from simulator import workbook
 from simulator.workbook import column_unit, flatten, header_text
@@ -365,11 +364,11 @@ def test_a_sweep_too_long_for_excel_is_refused_before_it_runs(tmp_path, monkeypa
 
 
 def test_numbers_that_need_17_digits_come_back_exactly(tmp_path):
-    # openpyxl writes floats with 16 significant digits: 0.1 + 0.2 would come back as 0.3
+    # XlsxWriter writes numbers with 16 significant digits: 0.1 + 0.2 would come back as 0.3
     values = [0.1 + 0.2, 1 / 6, 2.5, float("nan")]
-    book = openpyxl.Workbook(write_only=True)  # as the tool writes them
+    book = workbook.Book(tmp_path / "t.xlsx")  # as the tool writes them
     workbook.add_table_sheet(book, "T", pd.DataFrame({"shortfall_share": values, "draw_to_contribution": values}))
-    book.save(tmp_path / "t.xlsx")
+    book.close()
     read = openpyxl.load_workbook(tmp_path / "t.xlsx")["T"]
     for column in (1, 2):
         got = [read.cell(row=r, column=column).value for r in (2, 3, 4)]
@@ -377,8 +376,8 @@ def test_numbers_that_need_17_digits_come_back_exactly(tmp_path):
 
 
 def test_a_workbook_carries_no_time_of_writing(auction_run, tmp_path):
-    # openpyxl stamps its properties and each zip entry with the time of writing: the same run
-    # written again later must give the same bytes
+    # a writer stamps the properties (and XlsxWriter its zip entries 31 January 1980, local time):
+    # the same run written again later, or elsewhere, must give the same bytes
     import zipfile
 
     with zipfile.ZipFile(auction_run / "workbook.xlsx") as book:
@@ -420,9 +419,9 @@ def test_scenario_sheet_takes_units_from_the_schema_where_the_name_says_none():
 
 def test_a_fraction_the_schema_names_is_shown_as_a_percentage(tmp_path):
     data = build(TWO_MEMBERS, shocks__halt__severity=0.8)
-    book = Workbook(write_only=True)
+    book = workbook.Book(tmp_path / "s.xlsx")
     workbook.add_parameter_sheet(book, "Scenario", data)
-    book.save(tmp_path / "s.xlsx")
+    book.close()
     rows = {r[0].value: r[1] for r in openpyxl.load_workbook(tmp_path / "s.xlsx")["Scenario"].iter_rows(min_row=2)}
     assert rows["shocks.halt.severity"].value == 0.8 and rows["shocks.halt.severity"].number_format == "0.00%"
     assert rows["regions.japan.sourcing.ree.china"].number_format == "0.00%"
@@ -445,7 +444,7 @@ def test_first_day_columns_say_that_minus_one_is_never(auction_run, tmp_path):
     assert set(header_notes(compared["Comparison"]).values()) == {note}
 
 
-# --- text that openpyxl would take for a formula or an error is stored as text -------------------
+# --- text that a writer would take for a formula or an error is stored as text -------------------
 
 LINK = '=HYPERLINK("http://evil.example/","click")'
 """A label that, stored as a formula, would be a live link in the workbook."""
@@ -475,13 +474,94 @@ def test_scenario_text_that_looks_like_a_formula_is_text_in_the_run_workbook(tmp
 
 def test_table_text_that_looks_like_a_formula_is_text_in_every_column(tmp_path):
     texts = ["=1+2", LINK, "#N/A", "=", "plain"]
-    book = Workbook(write_only=True)  # as the tool writes them
+    book = workbook.Book(tmp_path / "t.xlsx")  # as the tool writes them
     table = pd.DataFrame({"region": texts, "shortfall_t": [1.0, 2.0, 3.0, 4.0, 5.0], "=SUM(B2:B6)": texts})
     workbook.add_table_sheet(book, "T", table)
-    book.save(tmp_path / "t.xlsx")
+    book.close()
     assert _formulas_and_errors(tmp_path / "t.xlsx") == []
     read = openpyxl.load_workbook(tmp_path / "t.xlsx")["T"]
     assert read.cell(row=1, column=3).value == "=SUM(B2:B6)"  # a header too
     for column in (1, 3):
         assert [read.cell(row=r, column=column).value for r in range(2, 7)] == texts
     assert [read.cell(row=r, column=2).value for r in range(2, 7)] == [1.0, 2.0, 3.0, 4.0, 5.0]
+
+
+# --- what XlsxWriter would write differently, and the workbook does not ------------------------
+
+
+def test_numbers_come_back_exactly_where_xlsxwriter_alone_rounds_them_to_16_digits(tmp_path):
+    import xlsxwriter
+
+    floats = [0.1 + 0.2, 1e-05, 2.5e-300, 140.0, 1 / 3]
+    whole = [10**16 + 1, -(2**62) - 1, 7, 0, 1]
+    plain = xlsxwriter.Workbook(tmp_path / "plain.xlsx")  # the library as it comes
+    sheet = plain.add_worksheet("T")
+    for row, (x, n) in enumerate(zip(floats, whole, strict=True)):
+        sheet.write_number(row, 0, x)
+        sheet.write_number(row, 1, n)
+    plain.close()
+    read = openpyxl.load_workbook(tmp_path / "plain.xlsx")["T"]
+    assert read["A1"].value == 0.3 and read["B1"].value == 1e16  # 16 significant digits: both off
+    book = workbook.Book(tmp_path / "t.xlsx")
+    table = pd.DataFrame({"x": floats, "n": pd.array(whole, dtype="Int64")})
+    workbook.add_table_sheet(book, "T", table)
+    book.close()
+    read = openpyxl.load_workbook(tmp_path / "t.xlsx")["T"]
+    got = [(read.cell(row=r, column=1).value, read.cell(row=r, column=2).value) for r in range(2, 7)]
+    assert got == list(zip(floats, whole, strict=True))
+    assert type(got[3][0]) is int  # 140.0 written "140", as 16 digits write it (and read back as 140)
+
+
+def test_the_same_workbook_written_twice_is_the_same_bytes_zipped_as_on_unix(tmp_path):
+    import time
+    import zipfile
+
+    table = pd.DataFrame({"region": ["japan", "eu"], "shortfall_t": [0.1 + 0.2, 2.0]})
+    written = []
+    for k in range(2):
+        path = workbook._sheets(tmp_path / f"w{k}.xlsx", [("T", table, None)], [("Scenario", {"name": "x"})])
+        written.append(path.read_bytes())
+        time.sleep(1.1)  # a second later: a time of writing would differ
+    assert written[0] == written[1]
+    with zipfile.ZipFile(tmp_path / "w0.xlsx") as book:
+        assert book.testzip() is None  # every entry reads back with its checksum
+        entries = {(i.date_time, i.create_system, i.external_attr) for i in book.infolist()}
+    # XlsxWriter gives 31 January 1980 (local time) and the temporary file's mode (0o100600)
+    assert entries == {((1980, 1, 1, 0, 0, 0), 3, 0o600 << 16)}
+
+
+def test_headers_are_bold_filled_bordered_and_wrapped_and_widths_are_as_computed(auction_run):
+    book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
+    for sheet in book:
+        for cell in sheet[1]:
+            assert cell.font.b and cell.alignment.wrap_text, (sheet.title, cell.value)
+            assert cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb.endswith("E8EEF4")
+            assert cell.border.bottom.style == "thin" and cell.border.bottom.color.rgb.endswith("8899AA")
+        assert not sheet["A2"].font.b
+    summary = book["Summary"]
+    # region: "region" (6) and "japan"/"all" are shorter than the least width (6), plus 2
+    assert summary.column_dimensions["A"].width == 8  # as stored, not 8.71 (XlsxWriter's set_column)
+    notes = [cell.comment for cell in summary[1] if cell.comment is not None]
+    assert [(note.author, note.text) for note in notes] == [("stockpile", workbook.NEVER_NOTE)]
+
+
+def test_a_workbook_not_written_leaves_no_temporary_files(tmp_path, monkeypatch):
+    import tempfile
+
+    from simulator.errors import InputError
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))  # where XlsxWriter streams the rows
+    table = pd.DataFrame({"region": ["japan", "eu"], "shortfall_t": [1.0, 2.0]})
+    with pytest.raises(InputError, match="cannot write: No such file or directory"):
+        workbook._sheets(tmp_path / "missing" / "w.xlsx", [("T", table, None)], [("Scenario", {"name": "x"})])
+    assert list(temporary.iterdir()) == []
+
+    def broken(*args):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(workbook, "add_parameter_sheet", broken)  # after the table's rows were streamed
+    with pytest.raises(RuntimeError, match="broken"):
+        workbook._sheets(tmp_path / "w.xlsx", [("T", table, None)], [("Scenario", {"name": "x"})])
+    assert list(temporary.iterdir()) == [] and not (tmp_path / "w.xlsx").exists()
