@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import re
-import struct
-import zipfile
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -247,13 +245,7 @@ def _as_text(value: Any, number_format: str) -> str:
 # --- the workbook and its sheets -----------------------------------------------------------
 
 FIXED_TIME = dt.datetime(1980, 1, 1)
-"""The date a workbook's properties and zip entries carry (:meth:`Book.close`), zip's earliest."""
-_DOS_FIXED_TIME = struct.pack("<HH", 0, (FIXED_TIME.year - 1980) << 9 | FIXED_TIME.month << 5 | FIXED_TIME.day)
-"""FIXED_TIME as a zip header holds it: DOS time, then DOS date."""
-_UNIX = 3
-"""The system a zip entry says it was made on (``create_system``): Unix, whatever the system (0 on Windows)."""
-_PLAIN_FILE = 0o600 << 16
-"""A zip entry's file attributes, as :mod:`zipfile` gives text written from memory, whatever the temporary file's."""
+"""The date a workbook's properties carry, zip's earliest (XlsxWriter dates its zip entries 31 January 1980)."""
 DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"
 """A date and time in a column of mixed values (openpyxl's format for them, kept)."""
 
@@ -268,8 +260,10 @@ class Book(xlsxwriter.Workbook):
     """
 
     def __init__(self, path: Path | str) -> None:
+        self.rows_folder = tempfile.TemporaryDirectory(prefix="stockpile-xlsx-")
+        """Where XlsxWriter keeps each sheet's rows until :meth:`close`; removed with them."""
         options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-        super().__init__(str(path), options)
+        super().__init__(str(path), {**options, "tmpdir": self.rows_folder.name})
         self.use_zip64()  # a sheet's XML of more than 2 GiB is written (as openpyxl did) rather than refused
         self.set_properties({"created": FIXED_TIME})  # created and modified: XlsxWriter dates both so
         self.header = self.add_format(
@@ -296,17 +290,15 @@ class Book(xlsxwriter.Workbook):
         return self.add_worksheet(title, worksheet_class=ExactSheet)
 
     def discard(self) -> None:
-        """Remove the temporary files of the rows written (the workbook is not to be written)."""
-        for sheet in self.worksheets():
-            if sheet.row_data_fh is not None and not sheet.row_data_fh.closed:
-                sheet.row_data_fh.close()
-            if sheet.row_data_filename and os.path.exists(sheet.row_data_filename):
-                os.unlink(sheet.row_data_filename)
+        """Remove the rows written so far (the workbook is not to be written)."""
+        self.rows_folder.cleanup()
 
     def close(self) -> None:
-        """Write the file, then date its zip entries :data:`FIXED_TIME` (:func:`_undate_zip`)."""
-        super().close()
-        _undate_zip(Path(self.filename))
+        """Write the file at ``path``; the rows' temporary folder goes."""
+        try:
+            super().close()
+        finally:
+            self.rows_folder.cleanup()
 
 
 class ExactSheet(Worksheet):
@@ -334,38 +326,6 @@ class ExactSheet(Worksheet):
         else:
             text = f"{number:.16G}"
         self.fh.write(f"<c{attr}><v>{text}</v></c>")
-
-
-def _undate_zip(path: Path) -> None:
-    """Date every entry of the zip at ``path`` :data:`FIXED_TIME`, as made on Unix, a plain file.
-
-    XlsxWriter dates the entries it streams from temporary files 31 January 1980 (local
-    time) and gives them the temporary file's mode and this system's id: the same workbook
-    written on another system would differ in those bytes. They are set in place, in each
-    entry's local header and in the central directory; the data is left as written.
-    """
-    with open(path, "r+b") as fh:
-        with zipfile.ZipFile(fh) as written:  # reads the central directory, zip64 or not
-            items, start = written.infolist(), written.start_dir
-        for item in items:
-            fh.seek(item.header_offset)
-            if fh.read(4) != b"PK\x03\x04":
-                raise ValueError(f"{path}: {item.filename}: not a zip entry's header")
-            fh.seek(item.header_offset + 10)
-            fh.write(_DOS_FIXED_TIME)
-        fh.seek(start)
-        directory = bytearray(fh.read())  # the central directory and the end records after it
-        at = 0
-        for item in items:  # one central entry each, in the same order
-            if directory[at : at + 4] != b"PK\x01\x02":
-                raise ValueError(f"{path}: {item.filename}: not a central directory entry")
-            directory[at + 5] = _UNIX
-            directory[at + 12 : at + 16] = _DOS_FIXED_TIME
-            struct.pack_into("<I", directory, at + 38, _PLAIN_FILE)
-            name, extra, comment = struct.unpack_from("<HHH", directory, at + 28)
-            at += 46 + name + extra + comment
-        fh.seek(start)
-        fh.write(directory)
 
 
 def _sheet_rows(table: pd.DataFrame, where: str) -> None:
