@@ -132,3 +132,19 @@ def test_update_keeps_a_stored_number_within_the_tolerances_file_it_is_given(twi
     assert f"unchanged    {baseline}\n" in result.output and baseline.read_bytes() == spoiled
     assert check("--tolerances", loose, twins / "pair.yaml").exit_code == 0
     assert check(twins / "pair.yaml").exit_code == 1  # the default tolerances see the 1%
+
+
+def test_a_baselines_recorded_name_is_printed_on_one_line_and_paths_quoted(twins, tmp_path):
+    """Audit 39: a name with newlines put ``::warning ...`` at the start of a line of the text report,
+    which a GitHub runner reads as a workflow command; the path in the advice could not be pasted."""
+    spaced = Path(shutil.copytree(twins, tmp_path / "my scenarios"))
+    target = spaced / "baselines" / "pair.json"
+    baseline = json.loads(target.read_text())
+    baseline["scenario"] = "evil\n::warning title=forged::from a baseline\n" + "x" * 200
+    target.write_text(json.dumps(baseline))
+    result = check(spaced / "pair.yaml")
+    assert result.exit_code == 2, result.output
+    assert not any(line.lstrip().startswith("::") for line in result.output.splitlines())
+    assert "scenario 'evil ::warning title=forged::from a baseline xxxxxxx" in result.output
+    assert "x" * 32 + "...', not of 'pair'" in result.output  # 80 characters at most
+    assert f"stockpile check --update '{spaced}/pair.yaml'\n" in result.output

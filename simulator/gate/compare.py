@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import os
+import shlex
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ from simulator.gate.baseline import (
     same_scenario,
     settle,
 )
+from simulator.gate.formats import plain
 from simulator.gate.tolerances import Tolerance, Tolerances
 from simulator.output_folder import write_file
 from simulator.quantities import REGISTRY
@@ -216,10 +218,11 @@ def check_one(
         return outcome(
             "error", message=f"{target}: a symbolic link to nothing; move it away to write the baseline there"
         )
-    option = f"--baselines {baselines} " if baselines is not None else ""
+    option = f"--baselines {shlex.quote(str(baselines))} " if baselines is not None else ""  # commands to paste
     if not target.exists():
         return outcome(
-            "no baseline", message=f"no baseline at {target}: write it with stockpile check --update {option}{path}"
+            "no baseline",
+            message=f"no baseline at {target}: write it with stockpile check --update {option}{shlex.quote(str(path))}",
         )
     try:
         baseline = read_baseline(target)
@@ -254,10 +257,12 @@ def other_scenario(target: Path, recorded: str, path: Path, name: str, option: s
 a baseline copied from another scenario, or the wrong --baselines folder? If the name was changed on purpose, \
 rewrite the baseline: stockpile check --update twin_pair.yaml
     """
+    shown = plain(recorded, one_line=True)  # from the file: one line, so that no line of it reads as a CI command
+    shown = shown if len(shown) <= 80 else f"{shown[:77]}..."
     return (
-        f"{target}: scenario: the baseline of scenario '{recorded}', not of '{name}' (name: in {path}): a baseline "
+        f"{target}: scenario: the baseline of scenario '{shown}', not of '{name}' (name: in {path}): a baseline "
         "copied from another scenario, or the wrong --baselines folder? If the name was changed on purpose, rewrite "
-        f"the baseline: stockpile check --update {option}{path}"
+        f"the baseline: stockpile check --update {option}{shlex.quote(str(path))}"
     )
 
 
