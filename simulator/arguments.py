@@ -103,4 +103,6 @@ def path_argument(value: Any, name: str, what: str, *, empty: bool = False) -> P
         raise InputError(f"{name}: give {what}, not {kind}")
     if not empty and not text.strip():
         raise InputError(f"{name}: give {what}, not an empty path (it would name the current folder)")
+    if "\0" in text:
+        raise InputError(f"{name}: give {what}, not a path holding a NUL character (no file can be named so)")
     return Path(text)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import functools
 import json
 import math
@@ -135,6 +136,12 @@ class StockpileGroup(click.Group):
             if ctx.meta.get("debug"):
                 raise
             click.echo(exc.for_console(), err=True)
+            ctx.exit(2)
+        except OSError as exc:  # a path the system cannot even look up, wherever it was looked at first
+            if exc.errno != errno.ENAMETOOLONG or ctx.meta.get("debug"):
+                raise
+            where = str(exc.filename) if exc.filename is not None else None
+            click.echo(InputError("a name in this path is too long for the file system", where).for_console(), err=True)
             ctx.exit(2)
 
 
@@ -354,7 +361,7 @@ def report(
     """Run SCENARIO and write a self-contained HTML report (printable to A4)."""
     from simulator.engine import simulate
     from simulator.output import check_writable
-    from simulator.output_folder import page_lock, refuse_to_replace
+    from simulator.output_folder import refuse_if_written, refuse_to_replace
     from simulator.report import write_report
     from simulator.scenario import load_raw
     from simulator.scenario.load import validate_overridden
@@ -369,12 +376,11 @@ def report(
     check_writable(path.parent)
     inputs = [p for p in (scenario, baseline_path, explorer_page) if p]
     refuse_to_replace(path, inputs, page=True)  # before the runs: a refusal costs nothing
-    with page_lock(path.parent):  # nor one because a sweep or a run is writing the folder
-        pass
+    refuse_if_written(path.parent)  # nor one because a sweep or a run is writing the folder
     result = simulate(loaded)
     baseline = simulate(base) if base is not None else None
-    with page_lock(path.parent):
-        write_report(result, path, baseline=baseline, changes=changes, explorer=link, inputs=inputs)
+    refuse_if_written(path.parent)
+    write_report(result, path, baseline=baseline, changes=changes, explorer=link, inputs=inputs)
     from simulator.console import summary_text
 
     click.echo(summary_text(result))
@@ -654,7 +660,7 @@ def explore(
     from simulator.explore import plan_grid, render, run_grid, write_page
     from simulator.explore.grid import MAX_POINTS as EXPLORER_MAX_POINTS
     from simulator.output import check_writable
-    from simulator.output_folder import page_lock, refuse_to_replace
+    from simulator.output_folder import refuse_if_written, refuse_to_replace
     from simulator.scenario import load_raw
     from simulator.sweep import SweepSpec, parse_axis
     from simulator.sweep.runner import may_be_random
@@ -678,8 +684,7 @@ def explore(
     path = Path(out_file or Path("results") / planned.first.name / "explorer.html")
     check_writable(path.parent)
     refuse_to_replace(path, [scenario], page=True)
-    with page_lock(path.parent):  # before the runs: not into a folder a sweep or a run is writing
-        pass
+    refuse_if_written(path.parent)  # before the runs: not into a folder a sweep or a run is writing
     with _signals_stop(ctx), _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
         if client is not None:
             n_workers = len(client.scheduler_info()["workers"])
@@ -687,8 +692,8 @@ def explore(
         with _progress(planned.n_runs) as advance, _errors_stop(ctx):
             grid = run_grid(planned, workers=n_workers, client=client, progress=advance)
     page = render(grid)
-    with page_lock(path.parent):
-        write_page(page.html, path, [scenario])
+    refuse_if_written(path.parent)
+    write_page(page.html, path, [scenario])
     size_mb = len(page.html.encode()) / 1e6
     window = "daily" if page.layout["stride_days"] == 1 else f"{page.layout['stride_days']}-day windows"
     points = len(planned.points)

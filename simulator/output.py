@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from simulator.output_folder import OutputFolder, manifest_info, unwritable
+from simulator.output_folder import OutputFolder, create_folders, manifest_info, remove_created, unwritable
 from simulator.quantities import AGREEMENT_SUMMARY, SUMMARY
 from simulator.results import ALL, Result
 from simulator.scenario import scenario_hash
@@ -24,16 +24,13 @@ from simulator.scenario import scenario_hash
 
 def check_writable(folder: Path) -> None:
     """Fail early (exit 2) when ``folder`` cannot be created or written; leave nothing behind."""
-    created = []
     try:
-        for parent in [*reversed(folder.parents), folder]:
-            if not parent.exists():
-                parent.mkdir()
-                created.append(parent)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
-            pass
-        for path in reversed(created):
-            path.rmdir()
+        created = create_folders(folder)
+        try:
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+                pass
+        finally:
+            remove_created(created)
     except OSError as exc:
         raise unwritable(folder, exc) from None
 

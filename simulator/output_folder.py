@@ -29,8 +29,8 @@ Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``
   refuses one file) puts back the files already moved and the manifest (each replaced
   file keeps a second name, a hard link, until all are in) and names the file (exit 2).
 
-Single pages (``report -o FILE``, ``explore -o FILE``) take the lock of ``FILE``'s folder
-too, for the moment they are written (:func:`page_lock`).
+Single pages (``report -o FILE``, ``explore -o FILE``) are not written into a folder a
+command is writing (:func:`refuse_if_written`).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def unwritable(folder: Path, exc: OSError) -> InputError:
     than as the system's "File exists" or "Not a directory".
     """
     for path in [folder, *folder.parents]:
-        if path.exists() and not path.is_dir():
+        if _is_file(path):
             reason = "it is a file, not a folder" if path == folder else f"{path} is a file, not a folder"
             break
     else:
@@ -81,14 +81,39 @@ def unwritable(folder: Path, exc: OSError) -> InputError:
     return InputError(f"cannot write to output folder: {reason}", str(folder))
 
 
-def _create(folder: Path) -> list[Path]:
-    """Create ``folder`` and its missing parents; return the folders created, innermost last."""
-    created = []
-    for path in [*reversed(folder.parents), folder]:
-        if not path.is_dir():
-            path.mkdir()
-            created.append(path)
+def _is_file(path: Path) -> bool:
+    """Whether something other than a folder is at ``path`` (False where it cannot be looked up: a name too long)."""
+    try:
+        return path.exists() and not path.is_dir()
+    except OSError:
+        return False
+
+
+def create_folders(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; return the folders created, innermost last.
+
+    If one cannot be made (a name too long, no permission), those already made are
+    removed again before the error is raised.
+    """
+    created: list[Path] = []
+    try:
+        for path in [*reversed(folder.parents), folder]:
+            if not path.is_dir():
+                path.mkdir()
+                created.append(path)
+    except OSError:
+        remove_created(created)
+        raise
     return created
+
+
+def remove_created(created: list[Path]) -> None:
+    """Remove the folders :func:`create_folders` made, innermost first, as far as they are empty."""
+    for path in reversed(created):
+        try:
+            path.rmdir()
+        except OSError:
+            break
 
 
 class FolderLock:
@@ -124,15 +149,11 @@ class FolderLock:
             try:
                 fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
-                holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "a process that is starting"
+                busy = _writing(fd, self.folder)
                 os.close(fd)
                 if exc.errno not in (errno.EACCES, errno.EAGAIN):
                     raise
-                raise InputError(
-                    f"another stockpile command ({holder}) is writing this folder; "
-                    f"wait for it to finish or choose another folder",
-                    str(self.folder),
-                ) from None
+                raise busy from None
             try:
                 same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
             except FileNotFoundError:
@@ -153,6 +174,44 @@ class FolderLock:
         os.close(self.fd)
         self.fd = None
         _held.discard(self.folder.resolve())
+
+
+def _writing(fd: int, folder: Path) -> InputError:
+    """The error for ``folder``, which the command named in its lock file (open as ``fd``) is writing."""
+    holder = " ".join(os.pread(fd, 80, 0).decode(errors="replace").split()) or "a process that is starting"
+    return InputError(
+        f"another stockpile command ({holder}) is writing this folder; wait for it to finish or choose another folder",
+        str(folder),
+    )
+
+
+def refuse_if_written(folder: Path) -> None:
+    """Raise :class:`InputError` (exit 2, naming the holder) if a stockpile command is writing ``folder`` now.
+
+    For a single page (``report -o FILE``, ``explore -o FILE``), checked before its runs
+    and again just before it is written: a folder command holds the folder's lock for as
+    long as it runs. The lock file is only read, never created or removed, so a page
+    written into any folder (a shared ``/tmp``, the working folder) leaves nothing there
+    and needs no right to write another user's lock file; a lock file a killed command
+    left holds no lock and refuses nothing.
+    """
+    if folder.resolve() in _held:  # this process writes it (and closing a second handle would drop its lock)
+        return
+    try:
+        fd = os.open(folder / LOCK_FILE, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return  # no lock file, so no command writing; or one that is not a lock to read
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
+            raise _writing(fd, folder) from None
+    finally:
+        os.close(fd)
 
 
 def _plain_name(name: Any) -> bool:
@@ -198,12 +257,13 @@ class OutputFolder:
 
     def refuse_other_command(self) -> None:
         """Raise :class:`InputError` (exit 2) if the folder holds another command's output (module docstring)."""
-        earlier = None if self.manifest is None else self.manifest.get("command")
-        if self.force or self.command is None or not isinstance(earlier, str) or earlier == self.command:
+        if self.force or self.command is None or self.manifest is None or "command" not in self.manifest:
+            return  # a manifest of an earlier version names no command
+        earlier = self.manifest["command"]
+        if isinstance(earlier, str) and (earlier == self.command or {earlier, self.command} <= SHARING):
             return
-        if {earlier, self.command} <= SHARING:
-            return
-        named = f"stockpile {earlier}" if re.fullmatch(r"[a-z][a-z-]{0,29}", earlier) else "another command"
+        plain = isinstance(earlier, str) and re.fullmatch(r"[a-z][a-z-]{0,29}", earlier)
+        named = f"stockpile {earlier}" if plain else "another command"  # not a name to print as it is
         raise InputError(
             f"holds the output of {named} (so says its manifest.json), which stockpile {self.command} would "
             f"replace: choose another output folder, or pass {setting('force')} to replace it",
@@ -351,7 +411,7 @@ def _locked(folder: Path) -> Iterator[FolderLock]:
     try:
         with shielded():  # created and locked in one step, so that the finally undoes both
             try:
-                created = _create(folder)
+                created = create_folders(folder)
                 lock.acquire()
             except OSError as exc:
                 raise unwritable(folder, exc) from None
@@ -359,27 +419,7 @@ def _locked(folder: Path) -> Iterator[FolderLock]:
     finally:
         with shielded():
             lock.release()
-            for path in reversed(created):
-                try:
-                    path.rmdir()
-                except OSError:
-                    break
-
-
-@contextmanager
-def page_lock(folder: Path) -> Iterator[None]:
-    """Hold ``folder``'s lock (:class:`FolderLock`) while a single page is written into it.
-
-    ``report -o FILE`` and ``explore -o FILE`` write one page into a folder that a folder
-    command (a sweep, a run) may be writing: that command holds the lock for as long as it
-    runs, so the page is refused (:class:`InputError`, exit 2, naming the holder) rather
-    than written into its folder, and no such command starts while the page moves in.
-    The folder and its missing parents are created (and removed again if left empty); the
-    lock file is removed when the block ends. ``with page_lock(folder): pass`` checks,
-    before any work, that no command is writing ``folder``.
-    """
-    with _locked(folder):
-        yield
+            remove_created(created)
 
 
 def discard(path: Path) -> None:

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -142,8 +141,10 @@ def test_simulator_report_into_a_folder_a_running_sweep_writes_is_refused(tmp_pa
     assert contents(folder) == before
 
 
-def test_a_page_takes_the_folders_lock_while_it_is_written_and_leaves_no_lock_file(tmp_path, monkeypatch):
-    """The lock is held as the page moves in (a sweep starting then is refused), then removed."""
+def test_a_page_only_reads_a_lock_file_and_never_makes_or_removes_one(tmp_path, monkeypatch):
+    """Audit 39: taking the lock for a page created ``.stockpile.lock`` in any folder (a home
+    folder, a shared /tmp where another user's lock file made the page fail) and deleted a
+    user's own file of that name. A lock file that no process holds refuses nothing and stays."""
     from simulator import output_folder
 
     folder = tmp_path / "pages"
@@ -152,7 +153,7 @@ def test_a_page_takes_the_folders_lock_while_it_is_written_and_leaves_no_lock_fi
     real, seen = output_folder.write_file, []
 
     def write_file(path, *args, **kwargs):
-        seen.append((folder / LOCK_FILE).read_text())  # there, and naming this process, as the page is written
+        seen.append((folder / LOCK_FILE).exists())
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(output_folder, "write_file", write_file)
@@ -161,9 +162,13 @@ def test_a_page_takes_the_folders_lock_while_it_is_written_and_leaves_no_lock_fi
     monkeypatch.setattr(simulator.report, "write_file", write_file)
     result = invoke("report", write(tmp_path, TWO_MEMBERS), "-o", folder / "report.html")
     assert result.exit_code == 0, result.output
-    assert len(seen) == 1 and seen[0].startswith(f"PID {os.getpid()} on ")
-    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt", "report.html"]  # no lock file left
+    assert seen == [False]  # no lock file as the page is written
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt", "report.html"]
     assert b'<meta name="generator" content="stockpile' in (folder / "report.html").read_bytes()[:4096]
+    (folder / LOCK_FILE).write_text("PID 1 on a machine long gone\n")  # left by a killed command, or the user's
+    result = invoke("report", write(tmp_path, TWO_MEMBERS), "-o", folder / "again.html")
+    assert result.exit_code == 0, result.output
+    assert (folder / LOCK_FILE).read_text() == "PID 1 on a machine long gone\n"
 
 
 # --- 13: another command's output ----------------------------------------------------------------
@@ -311,6 +316,38 @@ def test_a_manifest_without_a_command_refuses_no_command(tmp_path):
     assert result.exit_code == 0, result.output
     assert not (folder / "sweep.parquet").exists()
     assert manifest(folder)["command"] == "run"
+
+
+@pytest.mark.parametrize("command", [123, None, ["sweep"], True], ids=["number", "null", "list", "bool"])
+def test_a_manifest_whose_command_is_not_text_is_another_commands_output(tmp_path, monkeypatch, command):
+    """Audit 39: such a manifest counted as one of an earlier version, and a sweep replaced the run without --force.
+    Only a missing ``command`` means an earlier version."""
+    folder = run_folder(tmp_path)
+    (folder / "manifest.json").write_text(json.dumps({**manifest(folder), "command": command}))
+    before = contents(folder)
+    forbid_simulation(monkeypatch)
+    result = invoke("sweep", write(tmp_path), *GRID, "-o", folder)
+    assert_bad_input(result, f"{folder}: holds the output of another command (so says its manifest.json)")
+    assert contents(folder) == before
+
+
+def test_a_name_too_long_for_the_file_system_is_refused_and_leaves_no_folder(tmp_path, monkeypatch):
+    """Audit 39: a traceback (exit 1), and the parent folder made on the way left behind."""
+    monkeypatch.chdir(tmp_path)
+    scenario = write(tmp_path, TWO_MEMBERS)
+    long_name = "x" * 300  # past the 255 bytes a name may have
+    for args in [
+        ("run", scenario, "--no-plots", "-o", f"new/{long_name}"),
+        ("report", scenario, "-o", f"new/{long_name}/r.html"),
+    ]:
+        assert_bad_input(invoke(*args), f"new/{long_name}: cannot write to output folder: File name too long")
+    assert_bad_input(invoke("run", f"{long_name}.yaml"), f"{long_name}.yaml: a name in this path is too long")
+    assert not (tmp_path / "new").exists()
+    with pytest.raises(InputError, match="File name too long"):
+        simulator.run(scenario).write(tmp_path / "api" / long_name, plots=False)
+    assert not (tmp_path / "api").exists()
+    with pytest.raises(InputError, match="not a path holding a NUL character"):
+        simulator.run(scenario).write(tmp_path / "a\0b", plots=False)
 
 
 # --- 13 in Python ------------------------------------------------------------------------------------
