@@ -3,6 +3,7 @@ engine's numbers bit for bit; two of them under every rule (invariants)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import fields
 from typing import Any
 
@@ -47,8 +48,9 @@ EVERY_RULE = ("embargo_2010_scarce", "battery_materials")
 """Shipped scenarios run under every rule: a scarce joint pool, and national reserves (lending)."""
 
 
+@functools.cache
 def own_rule(path) -> str | None:
-    """The release rule a shipped scenario is written with."""
+    """The release rule a shipped scenario is written with (its file read once per process)."""
     return (read_yaml(path).get("agreement") or {}).get("mechanism")
 
 
