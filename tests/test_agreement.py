@@ -14,8 +14,8 @@ from simulator.engine import ReferenceEngine, simulate
 from simulator.fastpath import run_batch
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
-from simulator.scenario import load_scenario, validate_data
-from tests.helpers import ROOT, TWO_MEMBERS, build, frame_bytes, run, series
+from simulator.scenario import validate_data
+from tests.helpers import TWO_MEMBERS, build, frame_bytes, run, series, shipped_group, shipped_result
 from tests.invariants import check_invariants
 
 BIDS = {
@@ -300,16 +300,19 @@ def test_runs_with_different_auction_terms_share_a_batch_run_by_run():
     assert not np.array_equal(spend[2], spend[0])
 
 
-@pytest.mark.parametrize("name", ["long_embargo_6m", "club_of_five"])
+@pytest.mark.parametrize("name", [pytest.param(n, marks=shipped_group(n)) for n in ("long_embargo_6m", "club_of_five")])
 def test_quiet_days_give_the_record_the_full_step_gives(monkeypatch, name):
     """The agreement's short way on quiet days (``_quiet``) builds its record apart from the full
-    step: a field it got wrong (a stock copied as zeros) would be wrong only on those days."""
+    step: a field it got wrong (a stock copied as zeros) would be wrong only on those days.
+
+    The short way is the shipped scenario's reference run (``shipped_result``, made once per
+    process and read by the report and shipped-scenario tests too), taken before the patch."""
     from simulator.kernel.agreement import AgreementStep
 
-    scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
-    short_way = simulate(scenario)
+    assert AgreementStep.skip_quiet_days  # the shared run took the short way
+    short_way = shipped_result(name)
     monkeypatch.setattr(AgreementStep, "skip_quiet_days", False)
-    full_step = simulate(scenario)
+    full_step = simulate(short_way.scenario)
     assert short_way.summary["shortfall_t"].sum() > 0  # the agreement has work to do on other days
     for table in ("timeseries", "summary", "pool", "releases", "auctions", "ledger"):
         assert frame_bytes(getattr(full_step, table)) == frame_bytes(getattr(short_way, table)), table

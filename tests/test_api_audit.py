@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,17 @@ from tests.helpers import ROOT
 
 EMBARGO = str(ROOT / "scenarios" / "embargo_2010.yaml")
 """Two members, Japan and the EU: setting Japan's ratio to 0.3 leaves the EU 1 - 0.3 = 0.7."""
+
+
+@functools.cache
+def embargo_run() -> simulator.RunResult:
+    """``simulator.run(EMBARGO)``, made once per test process: the tests of ``RunResult.write``'s
+    refusals only call ``write`` on it, which refuses before it reads or writes anything."""
+    return simulator.run(EMBARGO)
+
+
+SHARES_THE_RUN = pytest.mark.xdist_group("api-audit-embargo-run")
+"""The tests that read :func:`embargo_run`: under ``pytest -n``, in one process, so that it runs once."""
 
 
 # --- load_scenario: its overrides in the forms set= takes, and bare names as run takes them ------
@@ -99,10 +111,11 @@ def test_compare_refuses_mechanisms_it_cannot_read_before_any_run(mechanisms, me
 # --- an output folder that is a file -------------------------------------------------------------
 
 
+@SHARES_THE_RUN
 def test_writing_into_a_file_says_it_is_a_file_not_a_folder(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("mine")
-    result = simulator.run("embargo_2010")
+    result = embargo_run()
     with pytest.raises(simulator.InputError) as raised:
         result.write(blocker, plots=False)
     assert str(raised.value) == f"{blocker}: cannot write to output folder: it is a file, not a folder"
@@ -174,9 +187,10 @@ def test_sweep_flags_must_be_booleans(name, value):
     assert str(raised.value) == f"{name}: must be True or False, got {value!r}"
 
 
+@SHARES_THE_RUN
 def test_write_flags_must_be_booleans(tmp_path):
     with pytest.raises(simulator.InputError) as raised:
-        simulator.run("embargo_2010").write(tmp_path / "out", plots="no")
+        embargo_run().write(tmp_path / "out", plots="no")
     assert str(raised.value) == "plots: must be True or False, got 'no'"
     assert not (tmp_path / "out").exists()
 
@@ -304,6 +318,7 @@ def test_report_refuses_its_baseline_and_a_scenario_named_bare_as_output(tmp_pat
 EMPTY = "not an empty path (it would name the current folder)"
 
 
+@SHARES_THE_RUN
 def test_an_empty_output_path_is_refused_and_nothing_is_written_here(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # sweep(out="") wrote manifest.json, sweep.json, sweep.parquet here
     grid = {"agreement.ratio.japan": [0.5]}
@@ -317,7 +332,7 @@ def test_an_empty_output_path_is_refused_and_nothing_is_written_here(tmp_path, m
             "out: give an output folder path (or None to write nothing)",
         ),
         (
-            lambda: simulator.run(EMBARGO).write("", plots=False),
+            lambda: embargo_run().write("", plots=False),
             "folder: give an output folder path (a str or os.PathLike)",
         ),
         (lambda: simulator.report(EMBARGO, ""), "path: give the report's file path (a str or os.PathLike)"),
@@ -349,7 +364,7 @@ def test_an_empty_output_path_is_refused_and_nothing_is_written_here(tmp_path, m
             lambda: simulator.report(EMBARGO, "r.html", explorer=5),
             "explorer: give an explorer page's path (or None), not int",
         ),
-        (lambda: simulator.run(EMBARGO).write(5), "folder: give an output folder path (a str or os.PathLike), not int"),
+        (lambda: embargo_run().write(5), "folder: give an output folder path (a str or os.PathLike), not int"),
         (
             lambda: simulator.check(5),
             "paths: give a scenario file or folder path or a list of them (or None for ./scenarios), not int",
@@ -387,6 +402,7 @@ def test_an_empty_output_path_is_refused_and_nothing_is_written_here(tmp_path, m
         "check_workers",
     ],
 )
+@SHARES_THE_RUN
 def test_an_argument_of_the_wrong_type_is_refused_by_name(call, message, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(simulator.InputError) as raised:  # was a TypeError or an AttributeError from deep inside

@@ -27,7 +27,7 @@ from simulator.palette import SHOCK_COLOURS
 from simulator.plots import compare_figure, days_of_cover_figure, prices_figure, text_width_in
 from simulator.scenario import load_raw, load_scenario
 from simulator.sensitivity.figures import fan_figure, sensitivity_figure
-from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, run, shipped_result
+from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, run, shipped_group, shipped_result
 
 
 def shown_texts(fig: Figure) -> list[tuple[str, object]]:
@@ -224,8 +224,9 @@ def demand_lines(fig: Figure) -> list[Line2D]:
     return [line for line in bottom.get_lines() if not line.get_label().startswith("_")]
 
 
+@shipped_group("embargo_2010")
 def test_a_region_whose_demand_is_another_s_is_dashed_on_top_of_it():
-    result = simulate(load_scenario(ROOT / "scenarios" / "embargo_2010.yaml"))
+    result = shipped_result("embargo_2010")
     fig = prices_figure(result)
     japan, eu = demand_lines(fig)
     # the same demand factor: the same share of baseline every day
@@ -385,6 +386,7 @@ def test_a_shock_on_regions_without_demand_for_a_material_is_not_drawn_in_its_pa
     assert shock_windows(result, "magnets") == [(0, 0, 60)]
 
 
+@shipped_group("embargo_2010_historical")
 def test_the_figures_legend_says_how_much_of_a_halt_stops_and_whom_a_quota_caps():
     # the fitted 2010 halt to Japan stops only 30% of the flow: 70% of what it stops leaks
     from simulator.plots import shock_label
@@ -400,6 +402,7 @@ def test_the_figures_legend_says_how_much_of_a_halt_stops_and_whom_a_quota_caps(
     assert shock_label(result, quota) == "Export quota: China → all regions, 15,125 t per 184 days"
 
 
+@shipped_group("embargo_2010_historical")
 def test_a_halt_that_leaks_is_shaded_by_what_it_stops_and_keeps_its_colour_in_the_timeline():
     # the 2010 halt to Japan stops 1 x (1 - 0.7) = 30% of the flow: 0.35 + 0.65 x 0.3 = 0.545
     from simulator.palette import SHOCK_COLOURS

@@ -6,6 +6,7 @@ The table of that section names every module in the row of the layer its docstri
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -29,6 +30,14 @@ def modules() -> dict[str, Path]:
     return {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
 
 
+@functools.cache
+def _parsed(text: str) -> ast.Module:
+    """The syntax tree of a module's text, parsed once per test process: each test of a module reads the
+    layers of all it imports, so without it every module was parsed again for each module importing it.
+    Keyed by the text, so a file written by a test is parsed as it is then. Only read, never changed."""
+    return ast.parse(text)
+
+
 def _imported_from(node: ast.ImportFrom, module: str, package: bool) -> str:
     """The absolute name ``from ... import`` reads (``from .engine`` in ``simulator.numeric``: ``simulator.engine``)."""
     if not node.level:
@@ -41,7 +50,7 @@ def _imported_from(node: ast.ImportFrom, module: str, package: bool) -> str:
 
 def layer_of(path: Path) -> str:
     """The layer a module states in its opening docstring (``Layer: model.``)."""
-    doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+    doc = ast.get_docstring(_parsed(path.read_text())) or ""
     for line in doc.splitlines():
         if line.startswith("Layer: "):
             word = line.removeprefix("Layer: ").split()[0].strip(".")
@@ -57,7 +66,7 @@ def imports(path: Path, known: set[str], top_level_only: bool = False, module: s
     loads on first use (``from simulator import simulate``) as the module it comes from.
     ``module``: the module's name, when ``path`` is not under the package.
     """
-    tree = ast.parse(path.read_text())
+    tree = _parsed(path.read_text())
     nodes = tree.body if top_level_only else list(ast.walk(tree))
     name_of_module = module or module_name(path)
     found = set()

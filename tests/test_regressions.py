@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.errors import ScenarioError
-from simulator.scenario import load_scenario
-from tests.helpers import ROOT, TWO_MEMBERS, build, run, series
+from tests.helpers import ROOT, TWO_MEMBERS, build, run, series, shipped_group, shipped_result
 from tests.test_procurement import quota_world
 
 
@@ -54,18 +53,13 @@ def test_a_partner_minimum_beyond_the_partners_capacity_is_an_error():
         run(data)
 
 
+@shipped_group("long_embargo_6m_2030")
 def test_rounding_residue_is_not_a_shortfall():
     # long_embargo_6m_2030 once reported fairness 0.5 with "0.0 t" of shortfall: a
     # 1.4e-15 t residue in one row counted as the EU bearing all of the shortfall
-    result = run_file("long_embargo_6m_2030")
+    result = shipped_result("long_embargo_6m_2030")  # its reference run as written, shared
     assert result.metrics["total_shortfall_t"] == 0.0
     assert result.metrics["fairness_jain"] == 1.0
-
-
-def run_file(name: str):
-    from simulator import simulate
-
-    return simulate(load_scenario(ROOT / "scenarios" / f"{name}.yaml"))
 
 
 def test_summary_table_columns_stay_aligned_with_long_region_names():

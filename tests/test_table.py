@@ -11,11 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.table import Table, column_array
-from tests.helpers import each_shipped, shipped_result
+from tests.helpers import each_shipped, shipped_group, shipped_result
 
 TABLES = ["timeseries", "summary", "supply", "pool", "market", "releases", "auctions", "shocks", "portfolio", "ledger"]
 
 
+@shipped_group("embargo_2010")
 def test_each_table_is_an_attribute_made_once_from_its_columns():
     result = shipped_result("embargo_2010")
     assert sorted(result.tables) == sorted(TABLES)
@@ -36,6 +37,7 @@ def test_each_table_of_each_shipped_run_is_written_as_pandas_writes_it(name):
         assert list(frame.columns) == list(columns.columns)
 
 
+@shipped_group("embargo_2010")
 def test_summary_frame_keeps_whole_numbers_whole_and_empty_in_the_all_rows():
     summary = shipped_result("embargo_2010").summary
     assert summary["shortfall_days"].dtype == "Int64"

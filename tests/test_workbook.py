@@ -64,6 +64,21 @@ def assert_same_values(sheet: Any, csv: Path) -> None:
             assert [None if pd.isna(v) else v for v in want] == [None if pd.isna(v) else v for v in got], column
 
 
+SHARED = pytest.mark.xdist_group("workbook-shared")
+"""The tests that read a module fixture (``auction_run``, ``auction_compare``): under ``pytest -n``, in one
+process, so that each is made once."""
+
+
+@pytest.fixture(scope="module")
+def auction_compare(tmp_path_factory) -> Path:
+    """``stockpile compare`` of the auctioned pair under fair_ratio and auction with ``--excel``: its folder."""
+    folder = tmp_path_factory.mktemp("wb-compare")
+    path = write(folder, AUCTIONED)
+    result = invoke("compare", path, "--mechanisms", "fair_ratio,auction", "-o", folder / "c", "--excel")
+    assert result.exit_code == 0, result.output
+    return folder / "c"
+
+
 @pytest.fixture(scope="module")
 def auction_run(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("wb")
@@ -153,6 +168,7 @@ def test_scenario_data_flattens_to_set_paths():
 # --- a run --------------------------------------------------------------------------------------
 
 
+@SHARED
 def test_run_workbook_has_the_sheets_in_order_with_frozen_headers(auction_run):
     book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
     assert book.sheetnames == [
@@ -175,6 +191,7 @@ def test_run_workbook_has_the_sheets_in_order_with_frozen_headers(auction_run):
     assert all(pane.endswith("2") for pane in frozen.values())
 
 
+@SHARED
 def test_run_workbook_headers_carry_units(auction_run):
     book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
     headers = {sheet.title: [c.value for c in next(sheet.iter_rows(max_row=1))] for sheet in book}
@@ -200,6 +217,7 @@ def cells_by_header(sheet: Any) -> dict[str, list[Any]]:
     return {column[0].value: list(column[1:]) for column in columns}
 
 
+@SHARED
 def test_run_workbook_units_of_registered_columns_come_from_the_registry(auction_run):
     book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
     summary = cells_by_header(book["Summary"])
@@ -222,12 +240,12 @@ def test_run_workbook_units_of_registered_columns_come_from_the_registry(auction
     assert [c.value for c in shocks["extra_days (days)"]] == [None]  # an embargo has no extra days
 
 
-def test_every_sheet_of_every_workbook_can_be_filtered(auction_run, tmp_path):
+@SHARED
+def test_every_sheet_of_every_workbook_can_be_filtered(auction_run, auction_compare, tmp_path):
     path = write(tmp_path, AUCTIONED)
-    assert invoke("compare", path, "--mechanisms", "fair_ratio,auction", "-o", tmp_path / "c", "--excel").exit_code == 0
     grid = ("--grid", "agreement.ratio.japan=0.2,0.8", "--workers", 1, "--format", "csv")
     assert invoke("sweep", path, *grid, "-o", tmp_path / "s", "--excel").exit_code == 0
-    for folder in (auction_run, tmp_path / "c", tmp_path / "s"):
+    for folder in (auction_run, auction_compare, tmp_path / "s"):
         book = openpyxl.load_workbook(folder / "workbook.xlsx")
         for sheet in book:
             # the filter spans the header and every row and column written (A1:<last column><last row>)
@@ -237,6 +255,7 @@ def test_every_sheet_of_every_workbook_can_be_filtered(auction_run, tmp_path):
     assert book["Sweep set-up"].auto_filter.ref == f"A1:C{book['Sweep set-up'].max_row}"
 
 
+@SHARED
 def test_run_workbook_dates_are_excel_dates_and_numbers_have_formats(auction_run):
     book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
     series = book["Time series"]
@@ -257,6 +276,7 @@ def test_run_workbook_dates_are_excel_dates_and_numbers_have_formats(auction_run
     assert summary.column_dimensions["A"].width >= len("region")
 
 
+@SHARED
 def test_run_workbook_values_equal_the_csv_files(auction_run):
     book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
     sheets = {"Summary": "summary", "Time series": "timeseries", "Releases": "releases", "Auctions": "auctions"}
@@ -267,6 +287,7 @@ def test_run_workbook_values_equal_the_csv_files(auction_run):
     assert book["Releases"].max_row == 1 + 5 + 1 and book["Auctions"].max_row == 1 + 1
 
 
+@SHARED
 def test_run_workbook_lists_the_parameters_with_overrides_applied(auction_run):
     book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
     parameters = {row[0]: row[1:] for row in book["Scenario"].iter_rows(min_row=2, values_only=True)}
@@ -278,6 +299,7 @@ def test_run_workbook_lists_the_parameters_with_overrides_applied(auction_run):
     assert parameters["agreement.auction.bids.japan.ree[0].price_usd_per_kg"] == (100.0, "USD/kg")
 
 
+@SHARED
 def test_the_workbook_is_listed_and_removed_by_a_run_without_excel(auction_run, tmp_path):
     import json
 
@@ -316,19 +338,17 @@ def test_a_table_too_long_for_excel_is_refused_and_nothing_is_lost(tmp_path, mon
 # --- compare and sweep --------------------------------------------------------------------------
 
 
-def test_compare_workbook_has_the_table_and_every_rules_summary(tmp_path):
-    path = write(tmp_path, AUCTIONED)
-    result = invoke("compare", path, "--mechanisms", "fair_ratio,auction", "-o", tmp_path / "c", "--excel")
-    assert result.exit_code == 0, result.output
-    book = openpyxl.load_workbook(tmp_path / "c" / "workbook.xlsx")
+@SHARED
+def test_compare_workbook_has_the_table_and_every_rules_summary(auction_compare):
+    book = openpyxl.load_workbook(auction_compare / "workbook.xlsx")
     assert book.sheetnames == ["Comparison", "Summaries", "Scenario"]
-    assert_same_values(book["Comparison"], tmp_path / "c" / "compare.csv")
+    assert_same_values(book["Comparison"], auction_compare / "compare.csv")
     assert "total_shortfall_t (t)" in [c.value for c in book["Comparison"][1]]
     summaries = sheet_frame(book["Summaries"])
     assert book["Summaries"].freeze_panes == "D2"  # mechanism, region, material
     # per rule: 2 members + the material's "all" row + the overall row
     assert summaries.groupby("mechanism").size().to_dict() == {"auction": 4, "fair_ratio": 4}
-    table = pd.read_csv(tmp_path / "c" / "compare.csv").set_index("mechanism")
+    table = pd.read_csv(auction_compare / "compare.csv").set_index("mechanism")
     overall = summaries[(summaries["region"] == "all") & (summaries["material"] == "all")].set_index("mechanism")
     assert overall["total_shortfall_t"].to_dict() == table["total_shortfall_t"].to_dict()
 
@@ -375,6 +395,7 @@ def test_numbers_that_need_17_digits_come_back_exactly(tmp_path):
         assert got == [0.30000000000000004, 1 / 6, 2.5]
 
 
+@SHARED
 def test_a_workbook_carries_no_time_of_writing(auction_run, tmp_path):
     # a writer stamps the properties (and XlsxWriter its zip entries 31 January 1980, local time):
     # the same run written again later, or elsewhere, must give the same bytes
@@ -431,6 +452,7 @@ def header_notes(sheet: Any) -> dict[str, str]:
     return {str(cell.value): cell.comment.text for cell in sheet[1] if cell.comment is not None}
 
 
+@SHARED
 def test_first_day_columns_say_that_minus_one_is_never(auction_run, tmp_path):
     note = "-1 means never: the event did not happen in the run (as in the CSV)."
     book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
