@@ -440,6 +440,7 @@ def schema() -> None:
 @click.option("--mechanisms", help="Comma-separated rules [every mechanism].")
 @click.option("-o", "--out", "out_dir", type=GivenPath(file_okay=False), help="Output folder [results/<name>_compare].")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+@click.option("--no-plots", is_flag=True, help="Skip the figure (compare.png).")
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
 @force_option()
 @stops_on_signals
@@ -448,6 +449,7 @@ def compare_command(
     mechanisms: str | None,
     out_dir: str | None,
     assignments: tuple[str, ...],
+    no_plots: bool,
     excel: bool,
     force: bool,
 ) -> None:
@@ -460,13 +462,14 @@ def compare_command(
     names = parse_mechanisms(mechanisms)
     raw = load_raw(scenario, _overrides(assignments))
     folder = Path(out_dir or Path("results") / f"{raw.get('name', 'scenario')}_compare")
-    written = {"compare.csv", "compare.png", *({"workbook.xlsx"} if excel else ())}
+    written = {"compare.csv", *({"compare.png"} if not no_plots else ()), *({"workbook.xlsx"} if excel else ())}
     with open_folder(folder, written, force, command="compare") as out:
         comparison = compare(raw, names, scenario)
         table = comparison.table()
         with out.staged(manifest_info(scenario=raw.get("name"), mechanisms=names)) as stage:
             table.to_csv(stage / "compare.csv", index=False)
-            compare_figure(comparison.results).savefig(stage / "compare.png", dpi=110)
+            if not no_plots:
+                compare_figure(comparison.results).savefig(stage / "compare.png", dpi=110)
             if excel:
                 from simulator.workbook import compare_workbook
 
@@ -522,6 +525,7 @@ def compare_command(
 @click.option("--max-points", type=click.IntRange(min=1), default=None, help="Refuse larger grids [100000].")
 @click.option("--max-runs", type=click.IntRange(min=1), default=None, help="Refuse more runs in all [10000000].")
 @click.option("-o", "--out", "out_dir", required=True, type=GivenPath(file_okay=False), help="Output folder.")
+@click.option("--no-plots", is_flag=True, help="Skip the figures (draw them later with stockpile plot-sweep).")
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
 @force_option()
 @click.pass_context
@@ -542,6 +546,7 @@ def sweep(
     max_points: int | None,
     max_runs: int | None,
     out_dir: str,
+    no_plots: bool,
     excel: bool,
     force: bool,
 ) -> None:
@@ -570,7 +575,8 @@ def sweep(
         from simulator.sweep.figures import write_sweep_figures  # loads pandas: after the runs, not before
 
         try:
-            write_sweep_figures(table, info, stage)
+            if not no_plots:
+                write_sweep_figures(table, info, stage)
         except Exception as exc:  # the table is written: report the figures, do not lose it
             figure_errors.append(exc)
         if excel:
@@ -618,7 +624,7 @@ def sweep(
     from simulator.sweep.figures import sweep_notes
 
     info = {"grid": {axis.path: list(axis.values) for axis in planned.spec.axes}, "members": _members_of(planned)}
-    for note in sweep_notes(table, info):
+    for note in sweep_notes(table, info, figures=not no_plots):
         click.echo(f"note: {note}", err=True)
 
 

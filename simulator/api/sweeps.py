@@ -82,12 +82,13 @@ def _in_memory(planned: Any, workers: int, client: Any) -> pd.DataFrame:
     return assemble_table(planned, [tables[index] for index, _ in chunks])
 
 
-def _to_files(planned: Any, folder: Path, workers: int, client: Any, force: bool) -> pd.DataFrame:
-    """Run (or resume) the sweep into ``folder`` as ``stockpile sweep -o`` does, figures included."""
+def _to_files(planned: Any, folder: Path, workers: int, client: Any, force: bool, plots: bool) -> pd.DataFrame:
+    """Run (or resume) the sweep into ``folder`` as ``stockpile sweep -o`` does, figures included if ``plots``."""
     from simulator.sweep import run_sweep
     from simulator.sweep.figures import write_sweep_figures
 
-    return run_sweep(planned, folder, workers=workers, client=client, figures=write_sweep_figures, force=force)
+    figures = write_sweep_figures if plots else None
+    return run_sweep(planned, folder, workers=workers, client=client, figures=figures, force=force)
 
 
 def _dataset(table: pd.DataFrame, planned: Any) -> Any:
@@ -134,6 +135,7 @@ def sweep(
     set: Overrides = None,
     as_xarray: bool = False,
     out: str | os.PathLike[str] | None = None,
+    plots: bool = True,
     force: bool = False,
     client: Any = None,
     max_points: int | None = None,
@@ -167,6 +169,8 @@ def sweep(
         Also write the files of ``stockpile sweep -o out`` (table, ``sweep.json``,
         figures; resumable). Without it nothing is written; an empty path is refused
         (it would name the current folder).
+    plots
+        With ``out``: also draw the figures (``--no-plots`` is ``plots=False``).
     force
         With ``out``: overwrite files its manifest does not list, or replace the output
         another command (``stockpile run``, say) wrote there.
@@ -190,7 +194,7 @@ def sweep(
     from simulator.sweep.runner import check_size, without_repeats
 
     runs = whole(runs, "runs", 1)
-    as_xarray, force = flag(as_xarray, "as_xarray"), flag(force, "force")
+    as_xarray, force, plots = flag(as_xarray, "as_xarray"), flag(force, "force"), flag(plots, "plots")
     max_points = MAX_POINTS if max_points is None else whole(max_points, "max_points", 1)
     max_runs = MAX_RUNS if max_runs is None else whole(max_runs, "max_runs", 1)
     root_seed = None if seed is None else whole(seed, "seed", 0)
@@ -212,7 +216,7 @@ def sweep(
     if folder is None:
         table = _in_memory(planned, n_workers, client)
     else:
-        table = _to_files(planned, folder, n_workers, client, force)
+        table = _to_files(planned, folder, n_workers, client, force, plots)
     table = typed(table)
     return _dataset(table, planned) if as_xarray else table
 

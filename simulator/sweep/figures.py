@@ -569,10 +569,12 @@ def unchanged_paths(table: pd.DataFrame, paths: list[str]) -> list[str]:
     return out
 
 
-def sweep_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
-    """What the figures and the table do not say themselves: figures not drawn and why, inert axes."""
-    drawable = _labelled(table, list(info.get("grid", {})))  # as the figures see it: list values as labels
-    notes = [f"{name} not drawn: {why}" for name, (_, why) in _draws(drawable, info).items() if why]
+def sweep_notes(table: pd.DataFrame, info: dict[str, Any], figures: bool = True) -> list[str]:
+    """What the figures and the table do not say themselves: figures not drawn and why (if ``figures``), inert axes."""
+    notes = []
+    if figures:
+        drawable = _labelled(table, list(info.get("grid", {})))  # as the figures see it: list values as labels
+        notes = [f"{name} not drawn: {why}" for name, (_, why) in _draws(drawable, info).items() if why]
     for path in unchanged_paths(table, list(info.get("grid", {}))):
         notes.append(f"{path}: its values changed no output of this sweep (every metric is the same for each value)")
     return notes
