@@ -35,6 +35,8 @@ if TYPE_CHECKING:  # pandas and Parquet are imported where a chunk is saved or r
 
 CHUNK_DIR = ".chunks"
 MARKER = "fingerprint"
+MADE_BY = "made-by.json"
+"""The version and code of stockpile that made the checkpoints (for messages: older ones have none)."""
 IDENTITY_KEY = b"stockpile.chunk"
 IDENTITY_ARRAY = "__chunk__"
 ROW_KEYS = ["point", "run", "seed"]
@@ -132,19 +134,36 @@ class Checkpoints:
                     )
         self.folder.mkdir(exist_ok=True)
         marker.write_text(self.fingerprint)
+        (self.folder / MADE_BY).write_text(json.dumps(sweep.made_by()))
         for leftover in self.folder.glob(".tmp-*"):
             leftover.unlink()
 
     def _refuse_other_sweep(self, folder: Path, other: str) -> None:
         """Raise :class:`InputError` (exit 2) if the checkpoints of the sweep ``other`` hold a finished chunk."""
         chunks, runs = finished_of(self.folder, other)
-        if chunks:
-            raise InputError(
-                f"{CHUNK_DIR}: holds {chunks} finished chunk(s) ({runs:,} runs) of another sweep, which this "
-                "sweep would discard: to resume that sweep, run the command that started it again (with the "
-                f"same stockpile); to discard them and run this sweep, pass {setting('force')}",
-                str(folder),
-            )
+        if not chunks:
+            return
+        try:
+            theirs = json.loads((self.folder / MADE_BY).read_bytes())
+            version, code = str(theirs["version"]), str(theirs["code"])
+        except (OSError, ValueError, KeyError, TypeError):  # made by an older stockpile, or damaged
+            whose, resume = "another sweep", "run the command that started it again (with the same stockpile)"
+        else:
+            ours = self.sweep.made_by()
+            if code == ours["code"]:
+                whose, resume = "another sweep", "run the command that started it again"
+            else:
+                whose = (
+                    f"a sweep run by other stockpile code ({version}, code {code}; this is "
+                    f"{ours['version']}, code {ours['code']})"
+                )
+                resume = "run it again with that code"
+        raise InputError(
+            f"{CHUNK_DIR}: holds {chunks} finished chunk(s) ({runs:,} runs) of {whose}, which this sweep "
+            f"would discard: to resume that sweep, {resume}; to discard them and run this sweep, "
+            f"pass {setting('force')}",
+            str(folder),
+        )
 
     # --- names and identities --------------------------------------------------------
 
