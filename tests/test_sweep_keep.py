@@ -8,6 +8,7 @@ again from nothing. It is now refused (exit 2, before any run, nothing touched) 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ import pytest
 import simulator
 from simulator.errors import InputError
 from simulator.sweep import runner as sweep_runner
-from tests.test_sweep import invoke, write
+from simulator.version import __version__, code_fingerprint
+from tests.test_sweep import SMALL_SWEEP, invoke, write
 from tests.test_sweep_safety import CHUNKED, interrupted, resume, snapshot, table_bytes
 
 # the interrupted sweep (tests.test_sweep_safety): 3 points x 6 runs in chunks of 5, stopped after
@@ -55,8 +57,8 @@ def test_another_sweep_is_refused_before_any_run_and_touches_nothing(tmp_path, m
     assert result.exit_code == 2, result.output
     assert result.output == (
         f"error: {out}: .chunks: holds 2 finished chunk(s) (10 runs) of another sweep, which this sweep "
-        "would discard: to resume that sweep, run the command that started it again (with the same "
-        "stockpile); to discard them and run this sweep, pass --force\n"
+        "would discard: to resume that sweep, run the command that started it again; to discard them "
+        "and run this sweep, pass --force\n"
     )
     assert snapshot(out) == before  # every checkpoint byte for byte; no manifest, lock or stage left
 
@@ -73,6 +75,45 @@ def test_force_discards_the_other_sweeps_chunks_and_runs(tmp_path, monkeypatch, 
     assert table_bytes(out) == other_table
     assert not (out / ".chunks").exists()
     assert not any(p.name.startswith(".stockpile") for p in out.iterdir())  # the set-aside chunks are gone too
+
+
+def test_the_same_command_after_a_code_change_is_refused_naming_both_codes(tmp_path, monkeypatch):
+    """After an upgrade (or any edit of the code) the same command is another sweep: "run the same
+    command to resume" would be no way on, so the message names the code that can resume it."""
+    out = tmp_path / "out"
+    interrupted(tmp_path, monkeypatch, out, finished=2)
+    assert json.loads((out / ".chunks" / "made-by.json").read_text()) == {
+        "version": __version__,
+        "code": code_fingerprint(),
+    }
+    before = snapshot(out)
+    no_run(monkeypatch)
+    monkeypatch.setattr(sweep_runner, "code_fingerprint", lambda: "0123456789abcdef")
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "-o", out)
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"error: {out}: .chunks: holds 2 finished chunk(s) (10 runs) of a sweep run by other stockpile code "
+        f"({__version__}, code {code_fingerprint()}; this is {__version__}, code 0123456789abcdef), which this "
+        "sweep would discard: to resume that sweep, run it again with that code; to discard them and run "
+        "this sweep, pass --force\n"
+    )
+    assert snapshot(out) == before
+
+
+def test_checkpoints_without_made_by_are_refused_with_the_general_advice(tmp_path, monkeypatch):
+    """Those of an older stockpile, which did not record its code."""
+    out = tmp_path / "out"
+    interrupted(tmp_path, monkeypatch, out, finished=2)
+    (out / ".chunks" / "made-by.json").unlink()
+    before = snapshot(out)
+    no_run(monkeypatch)
+    result = invoke("sweep", write(tmp_path), *OTHER, *CHUNKED, "-o", out)
+    assert result.exit_code == 2, result.output
+    assert "holds 2 finished chunk(s) (10 runs) of another sweep, which this sweep would discard: to resume " in (
+        result.output
+    )
+    assert "run the command that started it again (with the same stockpile); to discard them" in result.output
+    assert snapshot(out) == before
 
 
 @pytest.mark.parametrize("extra", [(), ("--force",)], ids=["plain", "forced"])
@@ -97,8 +138,8 @@ def test_the_api_refuses_likewise_and_force_true_discards(tmp_path, monkeypatch)
         simulator.sweep(scenario, OTHER_GRID, runs=3, seed=11, workers=1, out=out)
     assert str(caught.value) == (
         f"{out}: .chunks: holds 2 finished chunk(s) (10 runs) of another sweep, which this sweep "
-        "would discard: to resume that sweep, run the command that started it again (with the same "
-        "stockpile); to discard them and run this sweep, pass force="
+        "would discard: to resume that sweep, run the command that started it again; to discard them "
+        "and run this sweep, pass force="
     )
     assert snapshot(out) == before
     calls = counted(monkeypatch)
@@ -139,7 +180,7 @@ def test_only_chunks_whose_receipt_reads_as_the_other_sweeps_count_and_none_does
     # a sweep stopped in its first chunk leaves only the fingerprint: not refused either
     empty = tmp_path / "empty"
     interrupted(tmp_path, monkeypatch, empty, finished=0)
-    assert sorted(p.name for p in (empty / ".chunks").iterdir()) == ["fingerprint"]
+    assert sorted(p.name for p in (empty / ".chunks").iterdir()) == ["fingerprint", "made-by.json"]
     calls = counted(monkeypatch)
     assert invoke("sweep", write(tmp_path), *OTHER, *CHUNKED, "-o", empty).exit_code == 0
     assert calls == [0] and not (empty / ".chunks").exists()

@@ -459,7 +459,7 @@ def test_a_resumed_sweep_after_a_code_change_starts_again(tmp_path, monkeypatch)
     interrupted(tmp_path, monkeypatch, out, finished=2)
     monkeypatch.setattr(sweep_runner, "code_fingerprint", lambda: "0123456789abcdef")
     refused = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "-o", out)  # refused without --force
-    assert refused.exit_code == 2 and "holds 2 finished chunk(s) (10 runs) of another sweep" in refused.output
+    assert refused.exit_code == 2 and "holds 2 finished chunk(s) (10 runs) of a sweep run by other" in refused.output
     assert resume(tmp_path, monkeypatch, out, "--force") == [0, 1, 2, 3]
 
 
