@@ -9,7 +9,9 @@ files also carry the identity inside them: the sweep's fingerprint, the chunk in
 its run range. A chunk counts as finished only if its receipt is there, its files hash
 to the receipt's sums, the identities match this sweep and chunk, and its rows are
 exactly the chunk's (point, run, seed); any other chunk (truncated, corrupted, copied
-from another chunk or sweep) is deleted and computed again, never merged.
+from another chunk or sweep) is deleted and computed again, never merged. Beside them,
+``fingerprint`` names the sweep and ``made-by.json`` the version and code of stockpile
+that ran it (for the message that refuses to discard them, :class:`Checkpoints`).
 """
 
 from __future__ import annotations
