@@ -44,9 +44,9 @@ FORCE_HELP = (
 )
 
 
-def force_option() -> Any:
-    """``--force``: overwrite files the output folder's manifest does not list."""
-    return click.option("--force", is_flag=True, help=FORCE_HELP)
+def force_option(more: str = "") -> Any:
+    """``--force``: overwrite files the output folder's manifest does not list (``more``: what else it overrides)."""
+    return click.option("--force", is_flag=True, help=FORCE_HELP + more)
 
 
 def stops_on_signals(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -527,7 +527,7 @@ def compare_command(
 @click.option("-o", "--out", "out_dir", required=True, type=GivenPath(file_okay=False), help="Output folder.")
 @click.option("--no-plots", is_flag=True, help="Skip the figures (draw them later with stockpile plot-sweep).")
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
-@force_option()
+@force_option(" Also discard the finished chunks of another, interrupted sweep kept there (in .chunks).")
 @click.pass_context
 def sweep(
     ctx: click.Context,

@@ -61,12 +61,12 @@ def interrupted(tmp_path: Path, monkeypatch, out: Path, finished: int, *extra) -
     assert result.exit_code == 3, result.output
 
 
-def resume(tmp_path: Path, monkeypatch, out: Path) -> list[int]:
+def resume(tmp_path: Path, monkeypatch, out: Path, *extra) -> list[int]:
     """Resume the small sweep into ``out``; return the chunks it computed."""
     real = sweep_runner.run_chunk
     calls: list[int] = []
     monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: calls.append(chunk.index) or real(chunk))
-    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "-o", out)
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, *extra, "-o", out)
     assert result.exit_code == 0, result.output
     return calls
 
@@ -379,8 +379,8 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
     return {str(p.relative_to(folder)): p.read_bytes() if p.is_file() else None for p in sorted(folder.rglob("*"))}
 
 
-def refused(scenario: Path, out: Path) -> None:
-    result = invoke("sweep", scenario, *BAD_PAIR, "-o", out)
+def refused(scenario: Path, out: Path, *extra) -> None:
+    result = invoke("sweep", scenario, *BAD_PAIR, *extra, "-o", out)
     assert result.exit_code == 2, result.output
     assert f"error: {scenario} {BAD_POINT}" in result.output and "Traceback" not in result.output
 
@@ -408,7 +408,8 @@ def test_a_refused_sweep_keeps_the_checkpoints_of_another_sweep(tmp_path, monkey
     interrupted(tmp_path, monkeypatch, out, finished=2)
     before = snapshot(out)
     assert {".chunks/chunk-000000.json", ".chunks/chunk-000001.json"} <= set(before)
-    refused(write(tmp_path), out)
+    # forced past the other sweep's chunks (tests/test_sweep_keep.py), which it sets aside and puts back
+    refused(write(tmp_path), out, "--force")
     assert snapshot(out) == before
     # and the interrupted sweep still resumes from them: chunks 0 and 1 are not computed again
     assert resume(tmp_path, monkeypatch, out) == [2, 3]
@@ -443,7 +444,11 @@ def test_a_resumed_sweep_of_the_same_scenario_with_its_regions_reordered_starts_
     calls: list[int] = []
     real = sweep_runner.run_chunk
     monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: calls.append(chunk.index) or real(chunk))
-    result = invoke("sweep", write(tmp_path, reordered), *SMALL_SWEEP, *CHUNKED, "-o", out)
+    args = ("sweep", write(tmp_path, reordered), *SMALL_SWEEP, *CHUNKED, "-o", out)
+    refused = invoke(*args)  # another sweep: its chunks are not discarded without --force
+    assert refused.exit_code == 2 and "holds 2 finished chunk(s) (10 runs) of another sweep" in refused.output
+    assert calls == []
+    result = invoke(*args, "--force")
     assert result.exit_code == 0, result.output
     assert calls == [0, 1, 2, 3]
 
@@ -453,7 +458,9 @@ def test_a_resumed_sweep_after_a_code_change_starts_again(tmp_path, monkeypatch)
     out = tmp_path / "out"
     interrupted(tmp_path, monkeypatch, out, finished=2)
     monkeypatch.setattr(sweep_runner, "code_fingerprint", lambda: "0123456789abcdef")
-    assert resume(tmp_path, monkeypatch, out) == [0, 1, 2, 3]
+    refused = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "-o", out)  # refused without --force
+    assert refused.exit_code == 2 and "holds 2 finished chunk(s) (10 runs) of a sweep run by other" in refused.output
+    assert resume(tmp_path, monkeypatch, out, "--force") == [0, 1, 2, 3]
 
 
 class _Workers:

@@ -172,8 +172,10 @@ def sweep(
     plots
         With ``out``: also draw the figures (``--no-plots`` is ``plots=False``).
     force
-        With ``out``: overwrite files its manifest does not list, or replace the output
-        another command (``stockpile run``, say) wrote there.
+        With ``out``: overwrite files its manifest does not list, replace the output
+        another command (``stockpile run``, say) wrote there, or discard the finished
+        chunks of another, interrupted sweep kept there (the same sweep resumes from its
+        chunks, forced or not).
     client
         A ``distributed.Client`` to run the chunks on a Dask cluster (anything without
         its ``submit`` is refused before any run).

@@ -187,8 +187,9 @@ def run_sweep(
     """Run (or resume) a planned sweep into ``folder`` and return its table.
 
     Refuses (:class:`InputError`, exit 2) before any run if another command is writing
-    the folder, if it would overwrite files the folder's manifest does not list, or if
-    the folder holds another command's output (``force`` overrides the latter two). A
+    the folder, if it would overwrite files the folder's manifest does not list, if the
+    folder holds another command's output, or if its checkpoints hold finished chunks of
+    another sweep, which this one would discard (``force`` overrides the latter three). A
     grid point that is invalid only with the values of the other axes is found where it
     runs: the sweep is then refused too, and leaves the folder as it was (no checkpoints,
     a new folder removed, earlier output untouched).
@@ -198,7 +199,7 @@ def run_sweep(
     """
     started = time.perf_counter()
     with open_folder(folder, SWEEP_FILES, force, command="sweep") as out:
-        checkpoints = Checkpoints(folder, sweep)
+        checkpoints = Checkpoints(folder, sweep, force)
         try:
             execute(sweep, checkpoints, workers, client, progress, no_worker_timeout_s)
         except InputError:  # a grid point found bad where it ran: the folder is left as it was

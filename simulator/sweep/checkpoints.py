@@ -9,7 +9,9 @@ files also carry the identity inside them: the sweep's fingerprint, the chunk in
 its run range. A chunk counts as finished only if its receipt is there, its files hash
 to the receipt's sums, the identities match this sweep and chunk, and its rows are
 exactly the chunk's (point, run, seed); any other chunk (truncated, corrupted, copied
-from another chunk or sweep) is deleted and computed again, never merged.
+from another chunk or sweep) is deleted and computed again, never merged. Beside them,
+``fingerprint`` names the sweep and ``made-by.json`` the version and code of stockpile
+that ran it (for the message that refuses to discard them, :class:`Checkpoints`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from simulator.errors import InputError, Problem
+from simulator.errors import InputError, Problem, setting
 from simulator.output_folder import discard, put_back, set_aside
 
 if TYPE_CHECKING:  # pandas and Parquet are imported where a chunk is saved or read
@@ -35,6 +37,8 @@ if TYPE_CHECKING:  # pandas and Parquet are imported where a chunk is saved or r
 
 CHUNK_DIR = ".chunks"
 MARKER = "fingerprint"
+MADE_BY = "made-by.json"
+"""The version and code of stockpile that made the checkpoints (for messages: older ones have none)."""
 IDENTITY_KEY = b"stockpile.chunk"
 IDENTITY_ARRAY = "__chunk__"
 ROW_KEYS = ["point", "run", "seed"]
@@ -60,16 +64,42 @@ def count_finished(folder: Path) -> int:
     return sum(1 for path in folder.iterdir() if RECEIPT.fullmatch(path.name))
 
 
+def finished_of(folder: Path, fingerprint: str) -> tuple[int, int]:
+    """Chunks of the sweep ``fingerprint`` in the checkpoint folder ``folder``, and their runs.
+
+    Cheap, for a message: a chunk counts if its receipt reads as that sweep's chunk of
+    that index and every file it lists is there; the files are not read (their checksums
+    are checked when that sweep resumes).
+    """
+    chunks = runs = 0
+    for path in folder.iterdir():
+        if not (match := RECEIPT.fullmatch(path.name)):
+            continue
+        try:
+            receipt = json.loads(path.read_bytes())
+            sums, n_runs = receipt["sha256"], receipt["runs"]
+            ours = receipt["fingerprint"] == fingerprint and receipt["chunk"] == int(match.group(1))
+            present = all((folder / name).is_file() for name in sums) and f"chunk-{match.group(1)}.parquet" in sums
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+        if ours and present and isinstance(n_runs, int) and n_runs > 0:
+            chunks, runs = chunks + 1, runs + n_runs
+    return chunks, runs
+
+
 class Checkpoints:
     """The finished chunks of one sweep under ``DIR/.chunks`` (see the module docstring).
 
-    Opening them sets aside the chunks of another sweep (another fingerprint): they are
-    deleted when the command ends, unless the sweep is refused (:meth:`abandon`). A
-    non-empty ``.chunks`` that this tool did not make (no fingerprint file) is the
-    user's: the sweep refuses (exit 2), even when forced, since it would delete it.
+    Finished chunks of another sweep (another fingerprint) make the sweep refuse (exit
+    2, nothing touched), since they would be lost, unless ``force``: then they are set
+    aside and deleted when the command ends, unless the sweep is refused (:meth:`abandon`).
+    A checkpoint folder of another sweep with no finished chunk (none with a receipt
+    that reads as one of its chunks) is set aside without asking. A non-empty
+    ``.chunks`` that this tool did not make (no fingerprint file) is the user's: the
+    sweep refuses (exit 2), even when forced, since it would delete it.
     """
 
-    def __init__(self, folder: Path, sweep: Sweep) -> None:
+    def __init__(self, folder: Path, sweep: Sweep, force: bool = False) -> None:
         self.folder = folder / CHUNK_DIR
         self.sweep = sweep
         self._saved: dict[int, pd.DataFrame] = {}  # the rows of the chunks this process saved
@@ -87,6 +117,8 @@ class Checkpoints:
                     str(folder),
                 )
             if not marker.is_file() or marker.read_text() != self.fingerprint:
+                if marker.is_file() and not force:
+                    self._refuse_other_sweep(folder, marker.read_text())
                 self._earlier = set_aside(self.folder)
             else:  # a folder (or a FIFO) in a chunk's place can be neither read nor replaced: exit 2, not 3
                 strange = sorted(p.name for p in self.folder.iterdir() if not p.is_file())
@@ -104,8 +136,36 @@ class Checkpoints:
                     )
         self.folder.mkdir(exist_ok=True)
         marker.write_text(self.fingerprint)
+        (self.folder / MADE_BY).write_text(json.dumps(sweep.made_by()))
         for leftover in self.folder.glob(".tmp-*"):
             leftover.unlink()
+
+    def _refuse_other_sweep(self, folder: Path, other: str) -> None:
+        """Raise :class:`InputError` (exit 2) if the checkpoints of the sweep ``other`` hold a finished chunk."""
+        chunks, runs = finished_of(self.folder, other)
+        if not chunks:
+            return
+        try:
+            theirs = json.loads((self.folder / MADE_BY).read_bytes())
+            version, code = str(theirs["version"]), str(theirs["code"])
+        except (OSError, ValueError, KeyError, TypeError):  # made by an older stockpile, or damaged
+            whose, resume = "another sweep", "run the command that started it again (with the same stockpile)"
+        else:
+            ours = self.sweep.made_by()
+            if code == ours["code"]:
+                whose, resume = "another sweep", "run the command that started it again"
+            else:
+                whose = (
+                    f"a sweep run by other stockpile code ({version}, code {code}; this is "
+                    f"{ours['version']}, code {ours['code']})"
+                )
+                resume = "run it again with that code"
+        raise InputError(
+            f"{CHUNK_DIR}: holds {chunks} finished chunk(s) ({runs:,} runs) of {whose}, which this sweep "
+            f"would discard: to resume that sweep, {resume}; to discard them and run this sweep, "
+            f"pass {setting('force')}",
+            str(folder),
+        )
 
     # --- names and identities --------------------------------------------------------
 

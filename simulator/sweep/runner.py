@@ -309,11 +309,14 @@ class Sweep:
             return self.patcher.plans([point])[point].structure
         return compile_plan(build_point(self.raw, self.points[point], self.source)).structure
 
+    def made_by(self) -> dict[str, str]:
+        """The version and code that run the sweep (part of its :meth:`fingerprint`)."""
+        return {"version": __version__, "code": code_fingerprint()}
+
     def fingerprint(self) -> str:
         """Hash of everything that decides the table: resume only a matching sweep."""
         parts = {
-            "version": __version__,
-            "code": code_fingerprint(),
+            **self.made_by(),
             "base": with_order(self.raw),
             "points": self.points,
             "runs": self.spec.runs,
