@@ -147,7 +147,7 @@ class Checkpoints:
             return
         try:
             theirs = json.loads((self.folder / MADE_BY).read_bytes())
-            version, code = str(theirs["version"]), str(theirs["code"])
+            version, code = (" ".join(str(theirs[key]).split())[:40] for key in ("version", "code"))  # one short line
         except (OSError, ValueError, KeyError, TypeError):  # made by an older stockpile, or damaged
             whose, resume = "another sweep", "run the command that started it again (with the same stockpile)"
         else:
