@@ -275,6 +275,27 @@ def test_each_shipped_pool_states_its_settlement_and_its_report_shows_the_ledger
 
 
 @shipped_group("embargo_2010")
+def test_a_baseline_of_the_world_without_the_agreement_is_not_run_again(monkeypatch):
+    """``make run`` compares the replay with the stocks of 2010, its world without the agreement:
+    the verdict's counterfactual is that baseline's run (the same page), not a second run of it."""
+    import dataclasses
+
+    import simulator.report.counterfactuals as counterfactuals
+
+    result, world = shipped_result("embargo_2010"), alone("embargo_2010")
+    described = {"name": "the_record", "description": "The same world told otherwise."}
+    base = dataclasses.replace(world, scenario=world.scenario.model_copy(update=described))
+    page = render_report(result, baseline=base, alone=world)
+    monkeypatch.setattr(counterfactuals, "simulate", lambda *a, **k: pytest.fail("the baseline's world was run again"))
+    assert render_report(result, baseline=base) == page
+    another_seed = dataclasses.replace(base, seed=base.seed + 1)
+    another_world = dataclasses.replace(base, scenario=base.scenario.model_copy(update={"horizon_days": 700}))
+    for other in (another_seed, another_world):
+        with pytest.raises(pytest.fail.Exception, match="run again"):
+            counterfactuals.without_agreement(result, other)
+
+
+@shipped_group("embargo_2010")
 def test_report_states_shocks_rule_and_auctions():
     result = harsh("embargo_2010")
     text = render_report(result, alone=harsh_alone("embargo_2010"), own_share=harsh_apart("embargo_2010"))

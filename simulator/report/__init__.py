@@ -250,8 +250,8 @@ def render_report(
         The ``--set`` changes the run was made with, listed at the top.
     alone
         The run without its agreement that the verdict measures the joint stock
-        against; made here (:func:`without_agreement`) when the scenario has an
-        agreement and none is given.
+        against; when the scenario has an agreement and none is given, ``baseline`` if
+        it is that world, else made here (:func:`without_agreement`).
     own_share
         The run with each member holding its pool share alone, against which the
         verdict measures what pooling does when a member runs short without the
@@ -264,7 +264,7 @@ def render_report(
         raise InputError(problem)
     s = result.scenario
     if alone is None and s.agreement is not None:
-        alone = without_agreement(result)
+        alone = without_agreement(result, baseline)
     members = s.agreement.members if s.agreement is not None else []
     short_without = alone is not None and any(alone.metrics[f"shortfall_t.{m}"] > 0 for m in members)
     if own_share is None and short_without:

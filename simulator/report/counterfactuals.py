@@ -21,17 +21,29 @@ arrangement's and nothing else:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from simulator.engine import simulate
 from simulator.report.stocks import starting_stocks
 from simulator.results import Result
 from simulator.scenario import Scenario
+from simulator.scenario.changes import differences
 from simulator.scenario.portfolio import demand_of
 from simulator.scenario.schema import Reserve
 
 
-def without_agreement(result: Result) -> Result:
-    """The same scenario, seed and changes run without its agreement: what the joint stock is measured against."""
-    return simulate(result.scenario.model_copy(update={"agreement": None}), seed=result.seed)
+def without_agreement(result: Result, baseline: Result | None = None) -> Result:
+    """The same scenario, seed and changes run without its agreement: what the joint stock is measured against.
+
+    A ``baseline`` run (the report's ``--compare``) of that very world is taken instead of
+    running it again: the same seed and no difference but in what describes a scenario
+    (:func:`~simulator.scenario.changes.differences`), as the 2010 replay against the
+    stocks of 2010. Runs are deterministic, so its tables are those a new run would give.
+    """
+    scenario = result.scenario.model_copy(update={"agreement": None})
+    if baseline is not None and baseline.seed == result.seed and not differences(scenario, baseline.scenario):
+        return replace(baseline, scenario=scenario)
+    return simulate(scenario, seed=result.seed)
 
 
 def own_share_scenario(scenario: Scenario) -> Scenario | None:
