@@ -364,7 +364,15 @@ def test_outputs_page_documents_every_file_and_column(tmp_path):
         columns |= {key.split(".", 1)[0] for key in metrics}
     compared = CliRunner().invoke(
         main,
-        ["compare", str(tmp_path / "auction.yaml"), "--mechanisms", "fair_ratio,auction", "-o", str(tmp_path / "c")],
+        [
+            "compare",
+            str(tmp_path / "auction.yaml"),
+            "--mechanisms",
+            "fair_ratio,auction",
+            "--no-plots",
+            "-o",
+            str(tmp_path / "c"),
+        ],
     )
     assert compared.exit_code == 0, compared.output
     columns |= set(pd.read_csv(tmp_path / "c" / "compare.csv", nrows=0).columns)

@@ -357,7 +357,8 @@ def test_plot_sweep_on_a_table_with_no_rows_or_text_in_a_metric_is_exit_2(tmp_pa
     """Both once ended in a traceback (exit 1): an IndexError, a ValueError converting text to float."""
     scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)
     out = tmp_path / "out"
-    swept = invoke("sweep", scenario, "--grid", "horizon_days=30,40", "--workers", 1, "-o", out)
+    # the table alone: plot-sweep refuses the damaged table before it draws anything
+    swept = invoke("sweep", scenario, "--grid", "horizon_days=30,40", "--workers", 1, "--no-plots", "-o", out)
     assert swept.exit_code == 0, swept.output
     damage(pd.read_parquet(out / "sweep.parquet")).to_parquet(out / "sweep.parquet")
     assert_bad_input(invoke("plot-sweep", out), f"{out}: {message}")

@@ -140,7 +140,14 @@ def test_a_dask_local_cluster_gives_the_same_table(tmp_path, dask_cluster):
     with Client(dask_cluster) as client:
         on_dask = run_sweep(sweep_of(tmp_path), tmp_path / "dask", client=client)
         result = invoke(
-            "sweep", write(tmp_path), *SMALL_SWEEP, "--dask", dask_cluster.scheduler_address, "-o", tmp_path / "cli"
+            "sweep",
+            write(tmp_path),
+            *SMALL_SWEEP,
+            "--dask",
+            dask_cluster.scheduler_address,
+            "--no-plots",
+            "-o",
+            tmp_path / "cli",
         )
     pd.testing.assert_frame_equal(local, on_dask, check_exact=True)
     assert result.exit_code == 0, result.output
@@ -149,7 +156,7 @@ def test_a_dask_local_cluster_gives_the_same_table(tmp_path, dask_cluster):
 
 
 def test_an_interrupted_sweep_resumes_and_ends_with_the_uninterrupted_table(tmp_path, monkeypatch):
-    args = ["sweep", write(tmp_path), *SMALL_SWEEP, "--workers", 1, "--chunk-runs", 5]
+    args = ["sweep", write(tmp_path), *SMALL_SWEEP, "--workers", 1, "--chunk-runs", 5, "--no-plots"]
     expected = invoke(*args, "-o", tmp_path / "whole")
     assert expected.exit_code == 0, expected.output
     real = sweep_runner.run_chunk
@@ -223,8 +230,8 @@ def test_a_sweep_file_describes_the_same_sweep(tmp_path):
             {"scenario": str(scenario), "grid": {"agreement.ratio.japan": [0.2, 0.5, 0.8]}, "runs": 6, "seed": 11}
         )
     )
-    from_file = invoke("sweep", "--spec", spec, "--workers", 1, "-o", tmp_path / "a")
-    from_flags = invoke("sweep", scenario, *SMALL_SWEEP, "--workers", 1, "-o", tmp_path / "b")
+    from_file = invoke("sweep", "--spec", spec, "--workers", 1, "--no-plots", "-o", tmp_path / "a")
+    from_flags = invoke("sweep", scenario, *SMALL_SWEEP, "--workers", 1, "--no-plots", "-o", tmp_path / "b")
     assert from_file.exit_code == 0 and from_flags.exit_code == 0, from_file.output + from_flags.output
     pd.testing.assert_frame_equal(
         pd.read_parquet(tmp_path / "a" / "sweep.parquet"),
@@ -237,21 +244,21 @@ def test_a_sweep_file_describes_the_same_sweep(tmp_path):
     longer = yaml.safe_load(scenario.read_text())
     longer["horizon_days"] += 30  # another world: its table must differ from the file's scenario's
     other.write_text(yaml.safe_dump(longer, sort_keys=False))
-    both = invoke("sweep", other, "--spec", spec, "--workers", 1, "-o", tmp_path / "c")
-    alone = invoke("sweep", other, *SMALL_SWEEP, "--workers", 1, "-o", tmp_path / "e")
+    both = invoke("sweep", other, "--spec", spec, "--workers", 1, "--no-plots", "-o", tmp_path / "c")
+    alone = invoke("sweep", other, *SMALL_SWEEP, "--workers", 1, "--no-plots", "-o", tmp_path / "e")
     assert both.exit_code == 0 and alone.exit_code == 0, both.output + alone.output
     assert f"note: running {other}, not the scenario {scenario} that {spec} names" in both.output
     ran = pd.read_parquet(tmp_path / "c" / "sweep.parquet")
     pd.testing.assert_frame_equal(ran, pd.read_parquet(tmp_path / "e" / "sweep.parquet"), check_exact=True)
     assert not ran.equals(pd.read_parquet(tmp_path / "a" / "sweep.parquet"))
-    same = invoke("sweep", scenario, "--spec", spec, "--workers", 1, "-o", tmp_path / "d")
+    same = invoke("sweep", scenario, "--spec", spec, "--workers", 1, "--no-plots", "-o", tmp_path / "d")
     assert same.exit_code == 0 and "note:" not in same.output, same.output
 
 
 def test_forty_workers_start_no_more_processes_than_there_are_chunks_and_change_no_number(tmp_path, monkeypatch):
     """--workers 40 on 20 runs once started 40 processes (42 with the parent's), for one chunk."""
     scenario = write(tmp_path)
-    runs = ("--runs", 20, "--seed", 11)
+    runs = ("--runs", 20, "--seed", 11, "--no-plots")  # the tables alone are compared
     alone = invoke("sweep", scenario, *runs, "--workers", 1, "-o", tmp_path / "one")
     assert alone.exit_code == 0, alone.output
     started = pool_processes(monkeypatch)
@@ -341,7 +348,7 @@ def test_ratios_both_fixed_and_swept_exit_2_and_ratios_swept_together_run_as_lab
     assert result.exit_code == 2, result.output
     assert "agreement.ratio.eu: agreement ratios are both fixed (agreement.ratio.japan) and swept" in result.output
     monkeypatch.setattr(sweep_runner, "run_chunk", real)
-    grid = ("--grid", "agreement.ratio.japan=0.3", "--grid", "agreement.ratio.eu=0.5,0.6", "--workers", 1)
+    grid = ("--grid", "agreement.ratio.japan=0.3", "--grid", "agreement.ratio.eu=0.5,0.6", "--workers", 1, "--no-plots")
     result = invoke("sweep", scenario, *grid, "-o", tmp_path / "ok")
     assert result.exit_code == 0, result.output
     table = pd.read_parquet(tmp_path / "ok" / "sweep.parquet")

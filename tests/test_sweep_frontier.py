@@ -169,6 +169,7 @@ def test_runs_of_a_scenario_without_random_inputs_are_run_once_and_said_so(tmp_p
             "5",
             "--workers",
             "1",
+            "--no-plots",  # its table and notes alone
             "-o",
             str(out),
         ],
@@ -196,6 +197,7 @@ def test_runs_of_a_random_scenario_are_all_run(tmp_path):
             "3",
             "--workers",
             "1",
+            "--no-plots",  # its table and notes alone
             "-o",
             str(out),
         ],

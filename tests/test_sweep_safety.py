@@ -26,8 +26,9 @@ from simulator.sweep.figures import metrics_figure, pareto_efficient
 from simulator.sweep.grid import parse_values
 from tests.test_sweep import SMALL_SWEEP, STOCHASTIC, invoke, write
 
-# 3 points x 6 runs in chunks of 5: chunks 0-3 hold runs 0-4, 5-9, 10-14, 15-17
-CHUNKED = ("--workers", 1, "--chunk-runs", 5)
+# 3 points x 6 runs in chunks of 5: chunks 0-3 hold runs 0-4, 5-9, 10-14, 15-17 (their tables are
+# compared, their figures never looked at: not drawn)
+CHUNKED = ("--workers", 1, "--chunk-runs", 5, "--no-plots")
 
 
 def table_bytes(folder: Path) -> bytes:
@@ -335,7 +336,7 @@ def test_grids_over_the_limits_are_refused_before_any_work(tmp_path, monkeypatch
 
 def test_grids_at_the_limits_run(tmp_path):
     args = ("--grid", "agreement.ratio.japan=0:1:0.5", "--runs", 4, "--max-points", 3, "--max-runs", 12)
-    result = invoke("sweep", write(tmp_path), *args, "--workers", 1, "-o", tmp_path / "out")
+    result = invoke("sweep", write(tmp_path), *args, "--workers", 1, "--no-plots", "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert len(pd.read_parquet(tmp_path / "out" / "sweep.parquet")) == 12
 

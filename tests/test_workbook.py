@@ -74,7 +74,7 @@ def auction_compare(tmp_path_factory) -> Path:
     """``stockpile compare`` of the auctioned pair under fair_ratio and auction with ``--excel``: its folder."""
     folder = tmp_path_factory.mktemp("wb-compare")
     path = write(folder, AUCTIONED)
-    result = invoke("compare", path, "--mechanisms", "fair_ratio,auction", "-o", folder / "c", "--excel")
+    result = invoke("compare", path, "--mechanisms", "fair_ratio,auction", "-o", folder / "c", "--excel", "--no-plots")
     assert result.exit_code == 0, result.output
     return folder / "c"
 
@@ -459,7 +459,10 @@ def test_first_day_columns_say_that_minus_one_is_never(auction_run, tmp_path):
     assert header_notes(book["Summary"]) == {"first_shortfall_day": note}  # a day number: no unit in the header
     assert header_notes(book["Time series"]) == {}
     path = write(tmp_path, HYBRID)
-    assert invoke("compare", path, "--mechanisms", "fair_ratio,auction", "--excel", "-o", tmp_path / "c").exit_code == 0
+    result = invoke(
+        "compare", path, "--mechanisms", "fair_ratio,auction", "--excel", "--no-plots", "-o", tmp_path / "c"
+    )
+    assert result.exit_code == 0, result.output
     compared = openpyxl.load_workbook(tmp_path / "c" / "workbook.xlsx")
     assert set(header_notes(compared["Comparison"])) == {"first_shortfall_day.japan", "first_shortfall_day.eu"}
     assert set(header_notes(compared["Summaries"])) == {"first_shortfall_day"}
