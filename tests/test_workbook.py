@@ -244,7 +244,7 @@ def test_run_workbook_units_of_registered_columns_come_from_the_registry(auction
 def test_every_sheet_of_every_workbook_can_be_filtered(auction_run, auction_compare, tmp_path):
     path = write(tmp_path, AUCTIONED)
     grid = ("--grid", "agreement.ratio.japan=0.2,0.8", "--workers", 1, "--format", "csv")
-    assert invoke("sweep", path, *grid, "-o", tmp_path / "s", "--excel").exit_code == 0
+    assert invoke("sweep", path, *grid, "-o", tmp_path / "s", "--excel", "--no-plots").exit_code == 0
     for folder in (auction_run, auction_compare, tmp_path / "s"):
         book = openpyxl.load_workbook(folder / "workbook.xlsx")
         for sheet in book:
@@ -361,7 +361,20 @@ def test_sweep_workbook_has_the_table_and_its_set_up(tmp_path):
     path = write(tmp_path, TWO_MEMBERS)
     grid = "agreement.ratio.japan=0.2,0.8"
     result = invoke(
-        "sweep", path, "--grid", grid, "--runs", 2, "--workers", 1, "--format", "csv", "-o", tmp_path / "s", "--excel"
+        "sweep",
+        path,
+        "--grid",
+        grid,
+        "--runs",
+        2,
+        "--workers",
+        1,
+        "--format",
+        "csv",
+        "-o",
+        tmp_path / "s",
+        "--excel",
+        "--no-plots",
     )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(tmp_path / "s" / "workbook.xlsx")
@@ -413,7 +426,9 @@ def test_a_sweep_workbook_is_the_same_bytes_on_one_worker_or_two(tmp_path):
     books = []
     for workers in (1, 2):
         out = tmp_path / f"w{workers}"
-        assert invoke("sweep", path, "--runs", 6, "--workers", workers, "--excel", "-o", out).exit_code == 0
+        assert (
+            invoke("sweep", path, "--runs", 6, "--workers", workers, "--excel", "--no-plots", "-o", out).exit_code == 0
+        )
         books.append((out / "workbook.xlsx").read_bytes())
     assert books[0] == books[1]
 
