@@ -90,7 +90,8 @@ def held_sweep(tmp_path_factory):
     """A real ``stockpile sweep -o DIR`` in a child process, held at its first chunk: (DIR, its PID)."""
     tmp_path = tmp_path_factory.mktemp("held")
     folder = tmp_path / "sweep"
-    command = [sys.executable, "-c", HELD_SWEEP, "sweep", str(write(tmp_path)), *map(str, GRID), "-o", str(folder)]
+    sweep = ["sweep", str(write(tmp_path)), *map(str, GRID), "--no-plots", "-o", str(folder)]
+    command = [sys.executable, "-c", HELD_SWEEP, *sweep]
     child = subprocess.Popen(
         command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -105,6 +106,10 @@ def held_sweep(tmp_path_factory):
     assert "report.html" not in manifest(folder)["files"] and not (folder / LOCK_FILE).exists()
 
 
+HELD = pytest.mark.xdist_group("held-sweep")
+"""The tests of the held sweep run in one worker, which starts it once."""
+
+
 def refused_as_locked(result, folder: Path, pid: int) -> None:
     assert_bad_input(
         result,
@@ -113,6 +118,7 @@ def refused_as_locked(result, folder: Path, pid: int) -> None:
     )
 
 
+@HELD
 def test_report_into_a_folder_a_running_sweep_writes_is_refused_naming_it(tmp_path, held_sweep, monkeypatch):
     folder, pid = held_sweep
     before = contents(folder)
@@ -122,6 +128,7 @@ def test_report_into_a_folder_a_running_sweep_writes_is_refused_naming_it(tmp_pa
     assert contents(folder) == before  # no page, and the sweep's lock and checkpoints as they were
 
 
+@HELD
 def test_explore_into_a_folder_a_running_sweep_writes_is_refused_naming_it(tmp_path, held_sweep, monkeypatch):
     folder, pid = held_sweep
     before = contents(folder)
@@ -132,6 +139,7 @@ def test_explore_into_a_folder_a_running_sweep_writes_is_refused_naming_it(tmp_p
     assert contents(folder) == before
 
 
+@HELD
 def test_simulator_report_into_a_folder_a_running_sweep_writes_is_refused(tmp_path, held_sweep, monkeypatch):
     folder, pid = held_sweep
     before = contents(folder)
