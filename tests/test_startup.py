@@ -64,6 +64,9 @@ def test_a_sweep_loads_matplotlib_only_when_it_draws_a_figure(tmp_path):
     ratio = ("--grid", "agreement.ratio.japan=0.2,0.8", "--workers", "1", "--force")
     assert "matplotlib" in _loaded(tmp_path, "sweep", *ratio, data=TWO_MEMBERS)
     assert (tmp_path / "out" / "sweep_metrics.png").is_file()
+    # unless it is told to draw none
+    assert "matplotlib" not in _loaded(tmp_path, "sweep", *ratio, "--no-plots", data=TWO_MEMBERS)
+    assert not list((tmp_path / "out").glob("*.png"))
 
 
 def test_the_json_schema_describes_fields_by_their_docstrings_read_after_import():
