@@ -379,7 +379,6 @@ def report(
     refuse_if_written(path.parent)  # nor one because a sweep or a run is writing the folder
     result = simulate(loaded)
     baseline = simulate(base) if base is not None else None
-    refuse_if_written(path.parent)
     write_report(result, path, baseline=baseline, changes=changes, explorer=link, inputs=inputs)
     from simulator.console import summary_text
 
@@ -698,7 +697,6 @@ def explore(
         with _progress(planned.n_runs) as advance, _errors_stop(ctx):
             grid = run_grid(planned, workers=n_workers, client=client, progress=advance)
     page = render(grid)
-    refuse_if_written(path.parent)
     write_page(page.html, path, [scenario])
     size_mb = len(page.html.encode()) / 1e6
     window = "daily" if page.layout["stride_days"] == 1 else f"{page.layout['stride_days']}-day windows"

@@ -469,7 +469,8 @@ def write_file(path: Path, text: str, inputs: Iterable[Path | str] = (), what: s
     nothing written, when ``path`` is:
 
     - one of the command's ``inputs`` (the scenario being read, say);
-    - not a regular file (a folder, a FIFO, a socket, a device such as ``/dev/null``).
+    - not a regular file (a folder, a FIFO, a socket, a device such as ``/dev/null``);
+    - for a ``page``, in a folder another stockpile command is writing (:func:`refuse_if_written`).
 
     The file named is the user's choice: an existing regular file there is replaced, as by
     ``cp``, unlike files in an output folder (:meth:`OutputFolder.refuse_foreign`); but a
@@ -483,6 +484,8 @@ def write_file(path: Path, text: str, inputs: Iterable[Path | str] = (), what: s
     """
     path = Path(path)
     mode = refuse_to_replace(path, inputs, page)
+    if page:
+        refuse_if_written(path.parent)
     what = f" {what}" if what else ""
     try:
         data = text.encode("utf-8")

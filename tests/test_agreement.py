@@ -309,7 +309,7 @@ def test_quiet_days_give_the_record_the_full_step_gives(monkeypatch, name):
     process and read by the report and shipped-scenario tests too), taken before the patch."""
     from simulator.kernel.agreement import AgreementStep
 
-    assert AgreementStep.skip_quiet_days  # the shared run took the short way
+    assert AgreementStep.skip_quiet_days  # the short way is on, so the shared run took it
     short_way = shipped_result(name)
     monkeypatch.setattr(AgreementStep, "skip_quiet_days", False)
     full_step = simulate(short_way.scenario)

@@ -149,6 +149,56 @@ def test_simulator_report_into_a_folder_a_running_sweep_writes_is_refused(tmp_pa
     assert contents(folder) == before
 
 
+LOCKER = textwrap.dedent(
+    """
+    import fcntl, os, sys
+
+    fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.lockf(fd, fcntl.LOCK_EX)  # as a folder command holds it
+    os.pwrite(fd, f"PID {os.getpid()} on elsewhere\\n".encode(), 0)
+    print("held", flush=True)
+    sys.stdin.readline()
+    """
+)
+
+
+@pytest.mark.parametrize("page", ["report", "explore", "simulator.report"])
+def test_a_page_is_refused_when_a_command_takes_its_folder_while_it_runs(tmp_path, monkeypatch, page):
+    """Free when the page starts, the folder is taken (a sweep started there) while its runs go:
+    checked again just before the page is written, it is refused and nothing is written."""
+    import simulator.engine
+    import simulator.explore
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    children: list[subprocess.Popen] = []
+
+    def taken_meanwhile(real):
+        def run(*args, **kwargs):
+            if not children:
+                command = [sys.executable, "-c", LOCKER, str(folder / LOCK_FILE)]
+                children.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
+                assert children[0].stdout.readline().strip() == "held"
+            return real(*args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(simulator.engine, "simulate", taken_meanwhile(simulator.engine.simulate))
+    monkeypatch.setattr(simulator.explore, "run_grid", taken_meanwhile(simulator.explore.run_grid))
+    scenario = write(tmp_path, TWO_MEMBERS)
+    try:
+        if page == "simulator.report":
+            with pytest.raises(InputError, match=r"another stockpile command \(PID \d+ on elsewhere\) is writing"):
+                simulator.report(scenario, folder / "page.html")
+        else:
+            axis = ("--axis", "agreement.ratio.japan=0.4,0.6") if page == "explore" else ()
+            refused_as_locked(invoke(page, scenario, *axis, "-o", folder / "page.html"), folder, children[0].pid)
+    finally:
+        for child in children:
+            child.communicate("go\n")
+    assert sorted(p.name for p in folder.iterdir()) == [LOCK_FILE]  # the other command's lock, no page
+
+
 def test_a_page_only_reads_a_lock_file_and_never_makes_or_removes_one(tmp_path, monkeypatch):
     """Audit 39: taking the lock for a page created ``.stockpile.lock`` in any folder (a home
     folder, a shared /tmp where another user's lock file made the page fail) and deleted a

@@ -148,3 +148,8 @@ def test_a_baselines_recorded_name_is_printed_on_one_line_and_paths_quoted(twins
     assert "scenario 'evil ::warning title=forged::from a baseline xxxxxxx" in result.output
     assert "x" * 32 + "...', not of 'pair'" in result.output  # 80 characters at most
     assert f"stockpile check --update '{spaced}/pair.yaml'\n" in result.output
+    result = check("--baselines", spaced / "baselines", spaced / "pair.yaml")
+    assert f"stockpile check --update --baselines '{spaced}/baselines' '{spaced}/pair.yaml'\n" in result.output
+    target.unlink()
+    result = check(spaced / "pair.yaml")
+    assert f"write it with stockpile check --update '{spaced}/pair.yaml'" in result.output

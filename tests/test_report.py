@@ -288,6 +288,7 @@ def test_a_baseline_of_the_world_without_the_agreement_is_not_run_again(monkeypa
     page = render_report(result, baseline=base, alone=world)
     monkeypatch.setattr(counterfactuals, "simulate", lambda *a, **k: pytest.fail("the baseline's world was run again"))
     assert render_report(result, baseline=base) == page
+    assert counterfactuals.without_agreement(result, base).scenario == world.scenario  # its own name, not the_record
     another_seed = dataclasses.replace(base, seed=base.seed + 1)
     another_world = dataclasses.replace(base, scenario=base.scenario.model_copy(update={"horizon_days": 700}))
     for other in (another_seed, another_world):

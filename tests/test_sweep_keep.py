@@ -98,6 +98,11 @@ def test_the_same_command_after_a_code_change_is_refused_naming_both_codes(tmp_p
         "this sweep, pass --force\n"
     )
     assert snapshot(out) == before
+    forged = {"version": "1\n::warning::forged", "code": "c" * 100}  # read from the folder: printed on one short line
+    (out / ".chunks" / "made-by.json").write_text(json.dumps(forged))
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "-o", out)
+    assert not any(line.lstrip().startswith("::") for line in result.output.splitlines())
+    assert f"(1 ::warning::forged, code {'c' * 40}; this is" in result.output
 
 
 def test_checkpoints_without_made_by_are_refused_with_the_general_advice(tmp_path, monkeypatch):

@@ -558,13 +558,15 @@ def test_the_same_workbook_written_in_two_time_zones_is_the_same_bytes(tmp_path,
 
     table = pd.DataFrame({"region": ["japan", "eu"], "shortfall_t": [0.1 + 0.2, 2.0]})
     written = []
-    for k, zone in enumerate(["UTC", "Pacific/Auckland"]):  # Auckland: summer time in January
-        monkeypatch.setenv("TZ", zone)
+    try:
+        for k, zone in enumerate(["UTC", "Pacific/Auckland"]):  # Auckland: summer time in January
+            monkeypatch.setenv("TZ", zone)
+            time.tzset()
+            path = workbook._sheets(tmp_path / f"w{k}.xlsx", [("T", table, None)], [("Scenario", {"name": "x"})])
+            written.append(path.read_bytes())
+    finally:  # the process's own time zone back, whatever happened
+        monkeypatch.undo()
         time.tzset()
-        path = workbook._sheets(tmp_path / f"w{k}.xlsx", [("T", table, None)], [("Scenario", {"name": "x"})])
-        written.append(path.read_bytes())
-    monkeypatch.undo()
-    time.tzset()
     assert written[0] == written[1]
     with zipfile.ZipFile(tmp_path / "w0.xlsx") as book:
         assert book.testzip() is None  # every entry reads back with its checksum
@@ -607,3 +609,9 @@ def test_a_workbook_not_written_leaves_no_temporary_files(tmp_path, monkeypatch)
     with pytest.raises(RuntimeError, match="broken"):
         workbook._sheets(tmp_path / "w.xlsx", [("T", table, None)], [("Scenario", {"name": "x"})])
     assert list(temporary.iterdir()) == [] and not (tmp_path / "w.xlsx").exists()
+    monkeypatch.undo()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    book = workbook.Book(tmp_path / "written.xlsx")  # written whole: its rows' folder goes as it closes
+    workbook.add_table_sheet(book, "T", table)
+    book.close()
+    assert list(temporary.iterdir()) == [] and (tmp_path / "written.xlsx").is_file()

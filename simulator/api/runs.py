@@ -344,7 +344,6 @@ def report(
     refuse_if_written(target.parent)  # nor one because a sweep or a run is writing the folder
     baseline = simulate(base) if base is not None else None
     result = simulate(loaded.scenario)
-    refuse_if_written(target.parent)
     return write_report(result, target, baseline=baseline, changes=changes, explorer=link, inputs=inputs)
 
 
