@@ -27,7 +27,7 @@ from typing import Any
 
 import click
 
-from simulator.errors import InputError, Problem
+from simulator.errors import InputError, Problem, plain
 from simulator.gate.formats import FORMATS
 from simulator.quick_exit import exit_now
 from simulator.version import __version__
@@ -137,12 +137,23 @@ class StockpileGroup(click.Group):
                 raise
             click.echo(exc.for_console(), err=True)
             ctx.exit(2)
-        except OSError as exc:  # a path the system cannot even look up, wherever it was looked at first
-            if exc.errno != errno.ENAMETOOLONG or ctx.meta.get("debug"):
+        except OSError as exc:
+            error = too_long(exc)
+            if error is None or ctx.meta.get("debug"):
                 raise
-            where = str(exc.filename) if exc.filename is not None else None
-            click.echo(InputError("a name in this path is too long for the file system", where).for_console(), err=True)
+            click.echo(error.for_console(), err=True)
             ctx.exit(2)
+
+
+def too_long(exc: OSError) -> InputError | None:
+    """A path the system cannot look up (a name over 255 bytes) as an input error; None for any other error.
+
+    Wherever the path was looked at first (resolving a scenario name, finding files), the
+    message is the same.
+    """
+    if exc.errno != errno.ENAMETOOLONG:
+        return None
+    return InputError("a name in this path is too long for the file system", plain(str(exc.filename or "")) or None)
 
 
 @click.group(cls=StockpileGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -1368,10 +1379,11 @@ def check(
         what = "baseline(s) written or unchanged" if update else "scenario(s) checked; no report written"
         click.echo(f"check {'--update ' if update else ''}interrupted by {signal_name} after {len(done)} {what}")
         ctx.exit(code)
-    except InputError as exc:
-        if ctx.meta.get("debug"):
+    except (InputError, OSError) as exc:  # all on standard output, as the rest of check's messages
+        error = exc if isinstance(exc, InputError) else too_long(exc)
+        if error is None or ctx.meta.get("debug"):
             raise
-        click.echo(exc.for_console())
+        click.echo(error.for_console())
         ctx.exit(2)
     ctx.exit(report.exit_code)
 

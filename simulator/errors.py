@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 CONSOLE_PREFIX = "error: "
 """What starts every line of a bad-input message on the command line."""
@@ -89,7 +90,7 @@ class Problem:
         ``python`` for the Python API (:func:`worded`).
         """
         path = worded(self.path, python, label=True)
-        parts = [p for p in (source, path) if p]
+        parts = [p for p in (plain(source or "", one_line=True), path) if p]  # a file's name: one line, as shown
         return ": ".join([*parts, worded(self.message, python)])
 
 
@@ -131,3 +132,23 @@ class InputError(Exception):
 
 class ScenarioError(InputError):
     """A scenario file that cannot be loaded or fails validation."""
+
+
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def plain(text: Any, one_line: bool = False) -> str:
+    r"""``text`` without ANSI escapes and control characters (newlines and tabs kept unless ``one_line``).
+
+    For text read from a file or the system (a name, a lock file's holder) put into a message:
+    no escape sequence reaches the terminal, and with ``one_line`` no line of it starts a new
+    line of the output (a CI log obeys a line starting with ``::``).
+
+    >>> plain("\x1b[31mred\x1b[0m\x07 alert\r\n"), plain("a\nb\tc", one_line=True)
+    ('red alert\n', 'a b c')
+    """
+    text = _ANSI.sub("", str(text)).replace("\r\n", "\n")
+    if one_line:
+        text = re.sub(r"[\n\t]+", " ", text)
+    return _CONTROL.sub("", text)

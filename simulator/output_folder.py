@@ -45,12 +45,13 @@ import shutil
 import socket
 import stat
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from simulator.errors import InputError, Problem, setting
+from simulator.errors import InputError, Problem, plain, setting
 from simulator.interrupt import shielded
 from simulator.version import __version__
 
@@ -58,6 +59,9 @@ MANIFEST = "manifest.json"
 LOCK_FILE = ".stockpile.lock"
 STAGE_PREFIX = ".stockpile-stage-"
 PACKAGE = "stockpile-simulator"
+
+NAME_MAX_BYTES = 255
+"""The longest name of a file or folder the usual file systems take (Linux's and macOS's NAME_MAX)."""
 
 SHARING = frozenset({"run", "compare"})
 """Commands whose outputs replace one another in a folder without ``--force`` (a run's and a comparison's)."""
@@ -147,9 +151,9 @@ class FolderLock:
                     str(self.folder),
                 )
             try:
-                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                _lock_soon(fd)
             except OSError as exc:
-                busy = _writing(fd, self.folder)
+                busy = _busy_error(fd, self.folder)
                 os.close(fd)
                 if exc.errno not in (errno.EACCES, errno.EAGAIN):
                     raise
@@ -176,9 +180,27 @@ class FolderLock:
         _held.discard(self.folder.resolve())
 
 
-def _writing(fd: int, folder: Path) -> InputError:
+LOCK_TRIES = 5
+"""Times an output folder's lock is tried, :data:`LOCK_RETRY_S` apart, before the folder counts as taken."""
+LOCK_RETRY_S = 0.01
+"""A page checking the lock (:func:`refuse_if_written`) holds a shared lock on it for microseconds."""
+
+
+def _lock_soon(fd: int) -> None:
+    """Take the exclusive lock on ``fd``, trying again briefly while it is held; raise the last refusal."""
+    for attempt in range(LOCK_TRIES):
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN) or attempt == LOCK_TRIES - 1:
+                raise
+            time.sleep(LOCK_RETRY_S)
+
+
+def _busy_error(fd: int, folder: Path) -> InputError:
     """The error for ``folder``, which the command named in its lock file (open as ``fd``) is writing."""
-    holder = " ".join(os.pread(fd, 80, 0).decode(errors="replace").split()) or "a process that is starting"
+    holder = plain(os.pread(fd, 80, 0).decode(errors="replace"), one_line=True).strip() or "a process that is starting"
     return InputError(
         f"another stockpile command ({holder}) is writing this folder; wait for it to finish or choose another folder",
         str(folder),
@@ -209,7 +231,7 @@ def refuse_if_written(folder: Path) -> None:
         except OSError as exc:
             if exc.errno not in (errno.EACCES, errno.EAGAIN):
                 raise
-            raise _writing(fd, folder) from None
+            raise _busy_error(fd, folder) from None
     finally:
         os.close(fd)
 
@@ -495,17 +517,19 @@ def write_file(path: Path, text: str, inputs: Iterable[Path | str] = (), what: s
             f"cannot write{what}: the text holds {bad}, which is not a character UTF-8 can hold", str(path)
         ) from None
     temporary: Path | None = None
+    created: list[Path] = []
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        created = create_folders(path.parent)
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         temporary = Path(name)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             os.fchmod(handle.fileno(), mode if mode is not None else 0o666 & ~_UMASK)
         os.replace(temporary, path)
-    except BaseException as exc:  # a failure or an interruption: no stray temporary file
+    except BaseException as exc:  # a failure or an interruption: no stray temporary file, nor a folder made for it
         if temporary is not None:
             temporary.unlink(missing_ok=True)
+        remove_created(created)
         if isinstance(exc, OSError):
             raise InputError(f"cannot write{what}: {exc.strerror or exc}", str(path)) from None
         raise
@@ -528,6 +552,8 @@ def refuse_to_replace(path: Path, inputs: Iterable[Path | str], page: bool = Fal
     Returns the permission bits of the regular file there (kept by the new file), else None.
     Commands call it before their work too, so a refusal costs no simulation.
     """
+    if any(len(os.fsencode(part)) > NAME_MAX_BYTES for part in path.parts):  # no file can be named so: before any work
+        raise InputError(f"cannot write: {os.strerror(errno.ENAMETOOLONG)}", str(path))
     try:
         found = os.lstat(path)
     except OSError:

@@ -400,12 +400,21 @@ def test_a_name_too_long_for_the_file_system_is_refused_and_leaves_no_folder(tmp
     ]:
         assert_bad_input(invoke(*args), f"new/{long_name}: cannot write to output folder: File name too long")
     assert_bad_input(invoke("run", f"{long_name}.yaml"), f"{long_name}.yaml: a name in this path is too long")
+    checked = invoke("check", f"{long_name}.yaml")  # check's messages all on standard output
+    assert_bad_input(checked, f"{long_name}.yaml: a name in this path is too long")
+    assert f"{long_name}.yaml: a name in this path is too long" in checked.stdout
     assert not (tmp_path / "new").exists()
     with pytest.raises(InputError, match="File name too long"):
         simulator.run(scenario).write(tmp_path / "api" / long_name, plots=False)
     assert not (tmp_path / "api").exists()
     with pytest.raises(InputError, match="not a path holding a NUL character"):
         simulator.run(scenario).write(tmp_path / "a\0b", plots=False)
+    forbid_simulation(monkeypatch)  # a page's name is refused before its runs (review 39: after them)
+    for page in ("report", "explore"):
+        axis = ("--axis", "agreement.ratio.japan=0.4,0.6") if page == "explore" else ()
+        refused = invoke(page, scenario, *axis, "-o", f"new/{long_name}.html")
+        assert_bad_input(refused, f"new/{long_name}.html: cannot write: File name too long")
+    assert not (tmp_path / "new").exists()
 
 
 # --- 13 in Python ------------------------------------------------------------------------------------
@@ -432,3 +441,25 @@ def test_simulator_sweep_refuses_a_runs_folder_before_any_run(tmp_path, monkeypa
         simulator.sweep(write(tmp_path), {"shocks.halt.severity.high": [0.6, 1.0]}, runs=2, workers=1, out=folder)
     assert str(refused.value) == refusal(folder, "run", "sweep", "force=").removeprefix("error: ")
     assert contents(folder) == before
+
+
+def test_a_writer_waits_out_a_pages_brief_look_at_the_lock(tmp_path, monkeypatch):
+    """Review 39: a page testing the lock holds a shared lock on it for microseconds; a folder
+    command starting then was refused, naming a stale holder. It tries again a few times first."""
+    import errno
+
+    from simulator import output_folder
+
+    real, refusals = output_folder.fcntl.lockf, []
+
+    def held_briefly(fd, operation):
+        if operation & output_folder.fcntl.LOCK_EX and len(refusals) < output_folder.LOCK_TRIES - 1:
+            refusals.append(operation)
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+        return real(fd, operation)
+
+    monkeypatch.setattr(output_folder.fcntl, "lockf", held_briefly)
+    monkeypatch.setattr(output_folder, "LOCK_RETRY_S", 0.0)
+    result = invoke("run", write(tmp_path, TWO_MEMBERS), "--no-plots", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert len(refusals) == output_folder.LOCK_TRIES - 1  # the last try took it

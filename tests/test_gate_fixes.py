@@ -153,3 +153,15 @@ def test_a_baselines_recorded_name_is_printed_on_one_line_and_paths_quoted(twins
     target.unlink()
     result = check(spaced / "pair.yaml")
     assert f"write it with stockpile check --update '{spaced}/pair.yaml'" in result.output
+
+
+def test_a_file_name_holding_a_newline_is_shown_on_one_line(tmp_path):
+    """Review 39: the name of a scenario file is the checked team's to choose; one holding a newline
+    put '::warning::' at the start of a line of the text report, as a recorded name once did."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "a\n::warning::forged.yaml").write_text(pair_yaml())
+    result = check(folder)
+    assert result.exit_code == 2, result.output  # a scenario without a baseline could not be checked
+    assert not any(line.lstrip().startswith("::") for line in result.output.splitlines())
+    assert f"no baseline at {folder}/baselines/a ::warning::forged.json" in result.output

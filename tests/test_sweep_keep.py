@@ -189,3 +189,21 @@ def test_only_chunks_whose_receipt_reads_as_the_other_sweeps_count_and_none_does
     calls = counted(monkeypatch)
     assert invoke("sweep", write(tmp_path), *OTHER, *CHUNKED, "-o", empty).exit_code == 0
     assert calls == [0] and not (empty / ".chunks").exists()
+
+
+def test_the_chunks_are_told_first_when_the_folder_also_holds_another_commands_output(tmp_path, monkeypatch):
+    """Review 39: a run written into the interrupted sweep's folder made the other sweep refuse for
+    the run's output alone; --force, given for that, then discarded the chunks unannounced."""
+    from tests.helpers import TWO_MEMBERS
+
+    out = tmp_path / "out"
+    interrupted(tmp_path, monkeypatch, out, finished=2)
+    (tmp_path / "pair").mkdir()
+    ran = invoke("run", write(tmp_path / "pair", TWO_MEMBERS), "--no-plots", "-o", out)
+    assert ran.exit_code == 0, ran.output
+    before = snapshot(out)
+    no_run(monkeypatch)
+    result = invoke("sweep", write(tmp_path), *OTHER, *CHUNKED, "-o", out)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"error: {out}: .chunks: holds 2 finished chunk(s) (10 runs) of another sweep")
+    assert snapshot(out) == before

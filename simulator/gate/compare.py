@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulator.errors import InputError
+from simulator.errors import InputError, plain
 from simulator.gate.baseline import (
     CURVES,
     Number,
@@ -34,7 +34,6 @@ from simulator.gate.baseline import (
     same_scenario,
     settle,
 )
-from simulator.gate.formats import plain
 from simulator.gate.tolerances import Tolerance, Tolerances
 from simulator.output_folder import write_file
 from simulator.quantities import REGISTRY
@@ -216,13 +215,13 @@ def check_one(
 
     if not target.exists() and os.path.lexists(target):  # a link to nothing: --update would not write there
         return outcome(
-            "error", message=f"{target}: a symbolic link to nothing; move it away to write the baseline there"
+            "error", message=f"{_shown(target)}: a symbolic link to nothing; move it away to write the baseline there"
         )
-    option = f"--baselines {shlex.quote(str(baselines))} " if baselines is not None else ""  # commands to paste
+    option = f"--baselines {_pasted(baselines)} " if baselines is not None else ""
     if not target.exists():
         return outcome(
             "no baseline",
-            message=f"no baseline at {target}: write it with stockpile check --update {option}{shlex.quote(str(path))}",
+            message=f"no baseline at {_shown(target)}: write it with stockpile check --update {option}{_pasted(path)}",
         )
     try:
         baseline = read_baseline(target)
@@ -246,6 +245,16 @@ def check_one(
     )
 
 
+def _shown(path: Path | str) -> str:
+    """A path in a message, on one line (a file's name may hold a newline; no line of it may start a CI command)."""
+    return plain(str(path), one_line=True)
+
+
+def _pasted(path: Path | str) -> str:
+    """A path in a command to paste into a shell: shown (:func:`_shown`) and quoted."""
+    return shlex.quote(_shown(path))
+
+
 def other_scenario(target: Path, recorded: str, path: Path, name: str, option: str = "") -> str:
     """Why the baseline at ``target``, recorded for the scenario named ``recorded``, cannot check ``path`` (``name``).
 
@@ -260,9 +269,9 @@ rewrite the baseline: stockpile check --update twin_pair.yaml
     shown = plain(recorded, one_line=True)  # from the file: one line, so that no line of it reads as a CI command
     shown = shown if len(shown) <= 80 else f"{shown[:77]}..."
     return (
-        f"{target}: scenario: the baseline of scenario '{shown}', not of '{name}' (name: in {path}): a baseline "
-        "copied from another scenario, or the wrong --baselines folder? If the name was changed on purpose, rewrite "
-        f"the baseline: stockpile check --update {option}{shlex.quote(str(path))}"
+        f"{_shown(target)}: scenario: the baseline of scenario '{shown}', not of '{name}' (name: in {_shown(path)}): "
+        "a baseline copied from another scenario, or the wrong --baselines folder? If the name was changed on purpose, "
+        f"rewrite the baseline: stockpile check --update {option}{_pasted(path)}"
     )
 
 
@@ -283,7 +292,9 @@ def update_one(
     """
     target = baseline_path(path, baselines)
     if why := foreign(target):
-        return Update(str(path), str(target), "error", f"{target}: {why}; move it away to write the baseline there")
+        return Update(
+            str(path), str(target), "error", f"{_shown(target)}: {why}; move it away to write the baseline there"
+        )
     if missing_only and target.exists():
         return Update(str(path), str(target), "kept")
     try:
@@ -310,7 +321,7 @@ def update_one(
             return Update(str(path), str(target), "unchanged")
         write_file(target, text, what="the baseline")  # whole or not at all
     except (OSError, UnicodeDecodeError, InputError) as exc:
-        message = exc.render() if isinstance(exc, InputError) else f"{target}: cannot write: {exc}"
+        message = exc.render() if isinstance(exc, InputError) else f"{_shown(target)}: cannot write: {exc}"
         return Update(str(path), str(target), "error", message)
     if not existed:
         return Update(str(path), str(target), "created")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from simulator.errors import InputError
+from simulator.errors import InputError, plain
 
 if TYPE_CHECKING:
     from simulator.gate.compare import Drift, Outcome, Update
@@ -45,22 +45,6 @@ UNKNOWN_HINT = (
     "(the scenario's history, the code) before updating; then update one baseline with: stockpile check --update"
 )
 _STATUS_ORDER = ("ok", "drift", "no baseline", "no scenario", "retired", "error")
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def plain(text: Any, one_line: bool = False) -> str:
-    r"""``text`` without ANSI escapes and control characters (newlines and tabs kept unless ``one_line``).
-
-    >>> plain("\x1b[31mred\x1b[0m\x07 alert\r\n"), plain("a\nb\tc", one_line=True)
-    ('red alert\n', 'a b c')
-    """
-    text = _ANSI.sub("", str(text)).replace("\r\n", "\n")
-    if one_line:
-        text = re.sub(r"[\n\t]+", " ", text)
-    return _CONTROL.sub("", text)
-
-
 # --- pieces shared by the formats ------------------------------------------------------------
 
 

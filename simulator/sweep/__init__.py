@@ -29,7 +29,7 @@ from simulator.output_folder import OutputFolder, manifest_info, open_folder
 from simulator.plan import compile_plan
 from simulator.scenario import scenario_hash, validate_data
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped
-from simulator.sweep.checkpoints import ROW_KEYS, Checkpoints, ChunkDamaged
+from simulator.sweep.checkpoints import ROW_KEYS, Checkpoints, ChunkDamaged, refuse_to_discard
 from simulator.sweep.grid import Axis, SweepSpec, load_spec_file, parse_axis
 from simulator.sweep.runner import Sweep, curve_bands, execute, plan_sweep
 from simulator.version import __version__
@@ -198,6 +198,8 @@ def run_sweep(
     is in place.
     """
     started = time.perf_counter()
+    if not force:  # the first refusal: a --force given for another would discard them unannounced
+        refuse_to_discard(folder, sweep)
     with open_folder(folder, SWEEP_FILES, force, command="sweep") as out:
         checkpoints = Checkpoints(folder, sweep, force)
         try:

@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from simulator.errors import InputError, Problem, setting
+from simulator.errors import InputError, Problem, plain, setting
 from simulator.output_folder import discard, put_back, set_aside
 
 if TYPE_CHECKING:  # pandas and Parquet are imported where a chunk is saved or read
@@ -87,6 +87,46 @@ def finished_of(folder: Path, fingerprint: str) -> tuple[int, int]:
     return chunks, runs
 
 
+def refuse_to_discard(folder: Path, sweep: Sweep) -> None:
+    """Raise :class:`InputError` (exit 2) if ``DIR/.chunks`` holds finished chunks of another sweep.
+
+    This sweep would discard them (:class:`Checkpoints`): refused unless forced. Run first,
+    before any other refusal of the folder, so that a ``--force`` given for another reason
+    never discards them unannounced.
+    """
+    chunks_folder = folder / CHUNK_DIR
+    marker = chunks_folder / MARKER
+    if chunks_folder.is_symlink() or not marker.is_file():
+        return
+    other = marker.read_text()
+    if other == sweep.fingerprint():
+        return
+    chunks, runs = finished_of(chunks_folder, other)
+    if not chunks:
+        return
+    try:
+        theirs = json.loads((chunks_folder / MADE_BY).read_bytes())
+        version, code = (plain(theirs[key], one_line=True)[:40] for key in ("version", "code"))  # one short line
+    except (OSError, ValueError, KeyError, TypeError):  # made by an older stockpile, or damaged
+        whose, resume = "another sweep", "run the command that started it again (with the same stockpile)"
+    else:
+        ours = sweep.made_by()
+        if code == ours["code"]:
+            whose, resume = "another sweep", "run the command that started it again"
+        else:
+            whose = (
+                f"a sweep run by other stockpile code ({version}, code {code}; this is "
+                f"{ours['version']}, code {ours['code']})"
+            )
+            resume = "run it again with that code"
+    raise InputError(
+        f"{CHUNK_DIR}: holds {chunks} finished chunk(s) ({runs:,} runs) of {whose}, which this sweep "
+        f"would discard: to resume that sweep, {resume}; to discard them and run this sweep, "
+        f"pass {setting('force')}",
+        str(folder),
+    )
+
+
 class Checkpoints:
     """The finished chunks of one sweep under ``DIR/.chunks`` (see the module docstring).
 
@@ -117,8 +157,8 @@ class Checkpoints:
                     str(folder),
                 )
             if not marker.is_file() or marker.read_text() != self.fingerprint:
-                if marker.is_file() and not force:
-                    self._refuse_other_sweep(folder, marker.read_text())
+                if not force:
+                    refuse_to_discard(folder, sweep)
                 self._earlier = set_aside(self.folder)
             else:  # a folder (or a FIFO) in a chunk's place can be neither read nor replaced: exit 2, not 3
                 strange = sorted(p.name for p in self.folder.iterdir() if not p.is_file())
@@ -139,33 +179,6 @@ class Checkpoints:
         (self.folder / MADE_BY).write_text(json.dumps(sweep.made_by()))
         for leftover in self.folder.glob(".tmp-*"):
             leftover.unlink()
-
-    def _refuse_other_sweep(self, folder: Path, other: str) -> None:
-        """Raise :class:`InputError` (exit 2) if the checkpoints of the sweep ``other`` hold a finished chunk."""
-        chunks, runs = finished_of(self.folder, other)
-        if not chunks:
-            return
-        try:
-            theirs = json.loads((self.folder / MADE_BY).read_bytes())
-            version, code = (" ".join(str(theirs[key]).split())[:40] for key in ("version", "code"))  # one short line
-        except (OSError, ValueError, KeyError, TypeError):  # made by an older stockpile, or damaged
-            whose, resume = "another sweep", "run the command that started it again (with the same stockpile)"
-        else:
-            ours = self.sweep.made_by()
-            if code == ours["code"]:
-                whose, resume = "another sweep", "run the command that started it again"
-            else:
-                whose = (
-                    f"a sweep run by other stockpile code ({version}, code {code}; this is "
-                    f"{ours['version']}, code {ours['code']})"
-                )
-                resume = "run it again with that code"
-        raise InputError(
-            f"{CHUNK_DIR}: holds {chunks} finished chunk(s) ({runs:,} runs) of {whose}, which this sweep "
-            f"would discard: to resume that sweep, {resume}; to discard them and run this sweep, "
-            f"pass {setting('force')}",
-            str(folder),
-        )
 
     # --- names and identities --------------------------------------------------------
 
