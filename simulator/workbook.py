@@ -422,7 +422,7 @@ def _any_writer(book: Book, sheet: Worksheet) -> Writer:
     def write(row: int, column: int, value: Any, cell_format: Format | None) -> None:
         if isinstance(value, str):  # "=1+2" and "#N/A" too: text, never a formula or an error value
             if value:  # empty text is an empty cell (as openpyxl wrote it, and as the CSV has it)
-                sheet.write_string(row, column, value, cell_format)
+                sheet.write_string(row, column, cell_text(value), cell_format)
         elif isinstance(value, bool):
             sheet.write_boolean(row, column, value, cell_format)
         elif isinstance(value, int | float):
@@ -432,9 +432,23 @@ def _any_writer(book: Book, sheet: Worksheet) -> Writer:
             shown = cell_format or dates[dt.datetime if isinstance(value, dt.datetime) else dt.date]
             sheet.write_datetime(row, column, value, shown)
         else:
-            sheet.write_string(row, column, str(value), cell_format)
+            sheet.write_string(row, column, cell_text(str(value)), cell_format)
 
     return write
+
+
+EXCEL_MAX_TEXT = 32_767
+"""Characters an Excel cell holds."""
+CUT_NOTE = " [cut here: an Excel cell holds at most 32,767 characters]"
+
+
+def cell_text(text: str) -> str:
+    """``text`` as a cell can hold it: past :data:`EXCEL_MAX_TEXT` characters, cut, and the cut said at its end.
+
+    >>> len(cell_text("x" * 40_000)), cell_text("x" * 40_000).endswith(CUT_NOTE), cell_text("short")
+    (32767, True, 'short')
+    """
+    return text if len(text) <= EXCEL_MAX_TEXT else text[: EXCEL_MAX_TEXT - len(CUT_NOTE)] + CUT_NOTE
 
 
 def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:

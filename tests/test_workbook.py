@@ -4,6 +4,7 @@ frozen panes, number formats, and the same values as the CSV files."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -510,6 +511,29 @@ def test_scenario_text_that_looks_like_a_formula_is_text_in_the_run_workbook(tmp
     cells = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
     for parameter, text in (("materials.ree.label", LINK), ("regions.japan.label", "=1+2"), ("description", "#N/A")):
         assert cells[parameter].value == text and cells[parameter].data_type == "s", parameter
+
+
+def test_text_longer_than_a_cell_holds_is_cut_and_says_so(tmp_path):
+    """Review 39: XlsxWriter cut a 40,000-character description to 32,767 characters in silence."""
+    description = "".join(f"{k:>9}," for k in range(4_000))  # 40,000 characters
+    result = invoke(
+        "run",
+        write(tmp_path, build(TWO_MEMBERS, description=description)),
+        "--no-plots",
+        "--excel",
+        "-o",
+        tmp_path / "out",
+    )
+    assert result.exit_code == 0, result.output
+    cells = {
+        row[0]: row[1]
+        for row in openpyxl.load_workbook(tmp_path / "out" / "workbook.xlsx")["Scenario"].iter_rows(
+            min_row=2, values_only=True
+        )
+    }
+    kept = 32_767 - len(" [cut here: an Excel cell holds at most 32,767 characters]")
+    assert cells["description"] == description[:kept] + " [cut here: an Excel cell holds at most 32,767 characters]"
+    assert json.loads((tmp_path / "out" / "scenario.json").read_text())["description"] == description  # whole there
 
 
 def test_table_text_that_looks_like_a_formula_is_text_in_every_column(tmp_path):
