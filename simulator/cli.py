@@ -622,6 +622,7 @@ def sweep(
                     force=force,
                     no_worker_timeout_s=NO_WORKER_TIMEOUT_S if dask_timeout_s is None else dask_timeout_s,
                     on_table=table_written,
+                    note=lambda text: click.echo(f"note: {folder}/{text}", err=True),
                 )
     for exc in figure_errors:
         click.echo(

@@ -71,6 +71,7 @@ def test_force_discards_the_other_sweeps_chunks_and_runs(tmp_path, monkeypatch, 
     assert calls == []
     result = invoke("sweep", write(tmp_path), *OTHER, *CHUNKED, "--force", "-o", out)
     assert result.exit_code == 0, result.output
+    assert f"note: {out}/.chunks: 2 finished chunk(s) (10 runs) of another sweep are discarded\n" in result.stderr
     assert calls == [0]  # the other sweep's one chunk, nothing of the interrupted one
     assert table_bytes(out) == other_table
     assert not (out / ".chunks").exists()
@@ -148,7 +149,8 @@ def test_the_api_refuses_likewise_and_force_true_discards(tmp_path, monkeypatch)
     )
     assert snapshot(out) == before
     calls = counted(monkeypatch)
-    table = simulator.sweep(scenario, OTHER_GRID, runs=3, seed=11, workers=1, out=out, force=True)
+    with pytest.warns(UserWarning, match=r"\.chunks: 2 finished chunk\(s\) \(10 runs\) of another sweep are discarded"):
+        table = simulator.sweep(scenario, OTHER_GRID, runs=3, seed=11, workers=1, out=out, force=True)
     assert calls == [0] and len(table) == 3
     assert not (out / ".chunks").exists()
     simulator.sweep(scenario, OTHER_GRID, runs=3, seed=11, workers=1, out=fresh)

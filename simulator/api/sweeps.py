@@ -88,7 +88,11 @@ def _to_files(planned: Any, folder: Path, workers: int, client: Any, force: bool
     from simulator.sweep.figures import write_sweep_figures
 
     figures = write_sweep_figures if plots else None
-    return run_sweep(planned, folder, workers=workers, client=client, figures=figures, force=force)
+
+    def note(text: str) -> None:
+        warnings.warn(f"{folder}/{text}", UserWarning, stacklevel=_outside_the_package())
+
+    return run_sweep(planned, folder, workers=workers, client=client, figures=figures, force=force, note=note)
 
 
 def _dataset(table: pd.DataFrame, planned: Any) -> Any:

@@ -183,6 +183,7 @@ def run_sweep(
     force: bool = False,
     no_worker_timeout_s: float = NO_WORKER_TIMEOUT_S,
     on_table: Callable[[], None] | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
     """Run (or resume) a planned sweep into ``folder`` and return its table.
 
@@ -195,13 +196,13 @@ def run_sweep(
     a new folder removed, earlier output untouched).
     ``figures(table, info, stage)`` draws into a staging folder after the table is final,
     so a figure that fails loses nothing; ``on_table()`` is called as soon as the table
-    is in place.
+    is in place; ``note(text)`` is told what ``force`` discards.
     """
     started = time.perf_counter()
     if not force:  # the first refusal: a --force given for another would discard them unannounced
         refuse_to_discard(folder, sweep)
     with open_folder(folder, SWEEP_FILES, force, command="sweep") as out:
-        checkpoints = Checkpoints(folder, sweep, force)
+        checkpoints = Checkpoints(folder, sweep, force, note)
         try:
             execute(sweep, checkpoints, workers, client, progress, no_worker_timeout_s)
         except InputError:  # a grid point found bad where it ran: the folder is left as it was

@@ -139,7 +139,10 @@ class Checkpoints:
     sweep refuses (exit 2), even when forced, since it would delete it.
     """
 
-    def __init__(self, folder: Path, sweep: Sweep, force: bool = False) -> None:
+    def __init__(
+        self, folder: Path, sweep: Sweep, force: bool = False, note: Callable[[str], None] | None = None
+    ) -> None:
+        """``note(text)`` is told when ``force`` discards another sweep's finished chunks."""
         self.folder = folder / CHUNK_DIR
         self.sweep = sweep
         self._saved: dict[int, pd.DataFrame] = {}  # the rows of the chunks this process saved
@@ -159,6 +162,10 @@ class Checkpoints:
             if not marker.is_file() or marker.read_text() != self.fingerprint:
                 if not force:
                     refuse_to_discard(folder, sweep)
+                elif note is not None and marker.is_file():
+                    chunks, runs = finished_of(self.folder, marker.read_text())
+                    if chunks:
+                        note(f"{CHUNK_DIR}: {chunks} finished chunk(s) ({runs:,} runs) of another sweep are discarded")
                 self._earlier = set_aside(self.folder)
             else:  # a folder (or a FIFO) in a chunk's place can be neither read nor replaced: exit 2, not 3
                 strange = sorted(p.name for p in self.folder.iterdir() if not p.is_file())
