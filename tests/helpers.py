@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -223,3 +224,17 @@ def pool_processes(monkeypatch: Any) -> list[int]:
 
     monkeypatch.setattr(backends, "ProcessPoolExecutor", Counting)
     return started
+
+
+# --- reading an output folder ---------------------------------------------------------------------
+
+
+def contents(folder: Path) -> dict[str, bytes | None]:
+    """Everything under ``folder``, hidden entries and subfolders' entries too, by path relative to it:
+    a file's bytes, or None for a folder. Equal before and after a command: it touched nothing there."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None for p in folder.rglob("*")}
+
+
+def manifest_of(folder: Path) -> dict[str, Any]:
+    """The ``manifest.json`` of an output folder, read as JSON."""
+    return json.loads((folder / "manifest.json").read_text())

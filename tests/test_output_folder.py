@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from simulator.output_folder import LOCK_FILE, STAGE_PREFIX, open_folder
-from tests.helpers import ROOT, TWO_MEMBERS
+from tests.helpers import ROOT, TWO_MEMBERS, contents, manifest_of
 from tests.test_sweep import invoke, write
 
 USER_FILES = {"report.html": "<p>my own report</p>", "pool.csv": "my,own\n1,2\n", "auctions.csv": "mine\n"}
@@ -28,10 +28,6 @@ def user_folder(tmp_path: Path) -> Path:
     for name, text in USER_FILES.items():
         (folder / name).write_text(text)
     return folder
-
-
-def contents(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in folder.iterdir()}
 
 
 @pytest.fixture
@@ -68,8 +64,8 @@ def test_run_with_force_overwrites_only_what_it_writes(tmp_path):
     assert result.exit_code == 0, result.output
     assert (folder / "report.html").read_text() == USER_FILES["report.html"]  # not written: not touched
     assert (folder / "pool.csv").read_text().startswith("day,")
-    manifest = json.loads((folder / "manifest.json").read_text())
-    assert "report.html" not in manifest["files"] and "pool.csv" in manifest["files"]
+    files = manifest_of(folder)["files"]
+    assert "report.html" not in files and "pool.csv" in files
     # the next run, without --report, still leaves the user's report alone
     again = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
     assert again.exit_code == 0, again.output
@@ -85,16 +81,16 @@ def test_a_run_replaces_its_own_earlier_output_and_nothing_else(tmp_path):
     names = {p.name for p in folder.iterdir()}
     assert not names & {"report.html", "pool.csv", "releases.csv", "auctions.csv"}
     assert (folder / "notes.txt").read_text() == "mine"
-    assert sorted(json.loads((folder / "manifest.json").read_text())["files"]) == sorted(names - {"notes.txt"})
+    assert sorted(manifest_of(folder)["files"]) == sorted(names - {"notes.txt"})
 
 
-def earlier_run_with_a_folder_for_its_summary(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
-    """A run's folder whose summary.csv was replaced by a folder (audit 38, finding 5); its files' bytes."""
+def earlier_run_with_a_folder_for_its_summary(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes | None]]:
+    """A run's folder whose summary.csv was replaced by a folder (audit 38, finding 5); its contents."""
     scenario, folder = write(tmp_path, TWO_MEMBERS), tmp_path / "out"
     assert invoke("run", scenario, "-o", folder, "--no-plots").exit_code == 0
     (folder / "summary.csv").unlink()
     (folder / "summary.csv").mkdir()
-    return scenario, folder, {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    return scenario, folder, contents(folder)
 
 
 def test_a_folder_where_a_file_goes_fails_the_run_naming_it_and_leaves_every_file_as_it_was(tmp_path):
@@ -104,8 +100,7 @@ def test_a_folder_where_a_file_goes_fails_the_run_naming_it_and_leaves_every_fil
     assert result.exit_code == 2, result.output
     assert "summary.csv: is a folder where stockpile writes a file" in result.output
     assert "Traceback" not in result.output
-    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
-    assert sorted(p.name for p in folder.iterdir() if not p.is_file()) == ["summary.csv"]  # no stage left
+    assert contents(folder) == before  # every file as it was; no folder but the empty summary.csv: no stage left
 
 
 def test_a_move_refused_halfway_puts_back_the_files_already_moved_and_the_manifest(tmp_path, monkeypatch):
@@ -222,11 +217,7 @@ def test_compare_and_a_later_run_share_a_folder_by_the_manifest(tmp_path):
     folder = tmp_path / "out"
     first = invoke("compare", write(tmp_path, TWO_MEMBERS), "--mechanisms", "fair_ratio,proportional", "-o", folder)
     assert first.exit_code == 0, first.output
-    assert json.loads((folder / "manifest.json").read_text())["files"] == [
-        "compare.csv",
-        "compare.png",
-        "manifest.json",
-    ]
+    assert manifest_of(folder)["files"] == ["compare.csv", "compare.png", "manifest.json"]
     second = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
     assert second.exit_code == 0, second.output
     assert not (folder / "compare.csv").exists()  # the earlier output of the folder, replaced
@@ -243,7 +234,7 @@ def test_plot_sweep_redraws_only_figures_the_manifest_lists(tmp_path):
     assert refused.exit_code == 2 and "sweep_metrics.png: exists and is not listed" in refused.output
     forced = invoke("plot-sweep", folder, "--force")
     assert forced.exit_code == 0, forced.output
-    files = json.loads((folder / "manifest.json").read_text())["files"]
+    files = manifest_of(folder)["files"]
     assert files == ["manifest.json", "sweep_frontier.png", "sweep_metrics.png"]
 
 
