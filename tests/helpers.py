@@ -238,3 +238,28 @@ def contents(folder: Path) -> dict[str, bytes | None]:
 def manifest_of(folder: Path) -> dict[str, Any]:
     """The ``manifest.json`` of an output folder, read as JSON."""
     return json.loads((folder / "manifest.json").read_text())
+
+
+def forbid_simulation(monkeypatch: Any) -> None:
+    """From now on, fail the test if any command gets as far as simulating (a refusal must cost nothing).
+
+    Every way in: a run or a report (``engine.simulate``), ``compare``, ``explore``'s grid,
+    ``sensitivity``'s study, ``calibrate``'s search and a sweep's chunks.
+    """
+    import simulator.calibrate
+    import simulator.compare
+    import simulator.engine
+    import simulator.explore
+    import simulator.report  # binds the real simulate now, not the stand-in
+    import simulator.sensitivity
+    from simulator.sweep import runner
+
+    def simulated(*args, **kwargs):
+        pytest.fail("simulated")
+
+    monkeypatch.setattr(simulator.engine, "simulate", simulated)
+    monkeypatch.setattr(simulator.compare, "compare", simulated)
+    monkeypatch.setattr(simulator.explore, "run_grid", simulated)
+    monkeypatch.setattr(simulator.sensitivity, "analyse_study", simulated)
+    monkeypatch.setattr(simulator.calibrate, "calibrate", simulated)
+    monkeypatch.setattr(runner, "run_chunk", simulated)

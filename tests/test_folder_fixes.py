@@ -23,32 +23,11 @@ import yaml
 import simulator
 from simulator.errors import InputError
 from simulator.output_folder import LOCK_FILE
-from tests.helpers import ROOT, TWO_MEMBERS, assert_bad_input, contents, invoke, manifest_of
+from tests.helpers import ROOT, TWO_MEMBERS, assert_bad_input, contents, forbid_simulation, invoke, manifest_of
 from tests.test_sweep import write
 
 GRID = ("--grid", "shocks.halt.severity.high=0.6,1.0", "--runs", 2, "--workers", 1)
 """A small sweep: 2 points x 2 runs, in this process."""
-
-
-def forbid_simulation(monkeypatch) -> None:
-    """From now on, fail the test if any command gets as far as simulating (a refusal must cost nothing)."""
-    import simulator.calibrate
-    import simulator.compare
-    import simulator.engine
-    import simulator.explore
-    import simulator.report  # binds the real simulate now, not the stand-in
-    import simulator.sensitivity
-    from simulator.sweep import runner
-
-    def simulated(*args, **kwargs):
-        pytest.fail("simulated")
-
-    monkeypatch.setattr(simulator.engine, "simulate", simulated)
-    monkeypatch.setattr(simulator.compare, "compare", simulated)
-    monkeypatch.setattr(simulator.explore, "run_grid", simulated)
-    monkeypatch.setattr(simulator.sensitivity, "analyse_study", simulated)
-    monkeypatch.setattr(simulator.calibrate, "calibrate", simulated)
-    monkeypatch.setattr(runner, "run_chunk", simulated)
 
 
 # --- 15: a single page into a folder another command is writing ---------------------------------

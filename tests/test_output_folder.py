@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from simulator.output_folder import LOCK_FILE, STAGE_PREFIX, open_folder
-from tests.helpers import ROOT, TWO_MEMBERS, contents, manifest_of
+from tests.helpers import ROOT, TWO_MEMBERS, contents, forbid_simulation, manifest_of
 from tests.test_sweep import invoke, write
 
 USER_FILES = {"report.html": "<p>my own report</p>", "pool.csv": "my,own\n1,2\n", "auctions.csv": "mine\n"}
@@ -30,23 +30,11 @@ def user_folder(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def no_simulation(monkeypatch):
-    """Fail the test if any command gets as far as simulating."""
-    import simulator.compare
-    import simulator.engine
-    import simulator.report  # binds the real simulate now, not the stand-in if a command imports it
-    from simulator.sweep import runner
-
-    monkeypatch.setattr(simulator.engine, "simulate", lambda *a, **k: pytest.fail("simulated"))
-    monkeypatch.setattr(simulator.compare, "compare", lambda *a, **k: pytest.fail("simulated"))
-    monkeypatch.setattr(runner, "run_chunk", lambda *a, **k: pytest.fail("simulated"))
-
-
 # --- ownership ---------------------------------------------------------------------------------
 
 
-def test_run_refuses_a_folder_of_the_users_files_before_simulating(tmp_path, no_simulation):
+def test_run_refuses_a_folder_of_the_users_files_before_simulating(tmp_path, monkeypatch):
+    forbid_simulation(monkeypatch)
     folder = user_folder(tmp_path)
     result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--report")
     assert result.exit_code == 2, result.output
@@ -153,7 +141,8 @@ def test_a_page_replaces_only_a_page_stockpile_wrote(tmp_path):
         assert invoke("explore", scenario, *axis, "-o", page).exit_code == 0
 
 
-def test_sweep_and_compare_refuse_the_users_files_too(tmp_path, no_simulation):
+def test_sweep_and_compare_refuse_the_users_files_too(tmp_path, monkeypatch):
+    forbid_simulation(monkeypatch)
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "sweep.csv").write_text("my table")
@@ -165,9 +154,10 @@ def test_sweep_and_compare_refuse_the_users_files_too(tmp_path, no_simulation):
     assert contents(folder) == {"sweep.csv": b"my table", "compare.png": b"my figure"}
 
 
-def test_sensitivity_and_calibrate_refuse_the_users_files_too(tmp_path):
+def test_sensitivity_and_calibrate_refuse_the_users_files_too(tmp_path, monkeypatch):
     from tests.test_calibrate import MARKET_WORLD, write_record
 
+    forbid_simulation(monkeypatch)
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "sensitivity.csv").write_text("my indices")
@@ -186,7 +176,8 @@ def test_sensitivity_and_calibrate_refuse_the_users_files_too(tmp_path):
 
 
 @pytest.mark.parametrize("force", [(), ("--force",)], ids=["plain", "forced"])
-def test_a_chunks_folder_of_the_users_is_never_deleted(tmp_path, no_simulation, force):
+def test_a_chunks_folder_of_the_users_is_never_deleted(tmp_path, monkeypatch, force):
+    forbid_simulation(monkeypatch)
     folder = tmp_path / "out"
     (folder / ".chunks").mkdir(parents=True)
     (folder / ".chunks" / "notes.txt").write_text("mine")
@@ -196,7 +187,8 @@ def test_a_chunks_folder_of_the_users_is_never_deleted(tmp_path, no_simulation, 
     assert (folder / ".chunks" / "notes.txt").read_text() == "mine"
 
 
-def test_a_manifest_not_written_by_stockpile_owns_nothing(tmp_path, no_simulation):
+def test_a_manifest_not_written_by_stockpile_owns_nothing(tmp_path, monkeypatch):
+    forbid_simulation(monkeypatch)
     folder = tmp_path / "out"
     folder.mkdir()
     (folder / "summary.csv").write_text("mine")
@@ -254,7 +246,8 @@ HOLD_LOCK = textwrap.dedent(
 )
 
 
-def test_a_second_writer_is_refused_naming_the_first(tmp_path, no_simulation):
+def test_a_second_writer_is_refused_naming_the_first(tmp_path, monkeypatch):
+    forbid_simulation(monkeypatch)
     folder = tmp_path / "out"
     folder.mkdir()
     holder = subprocess.Popen(
