@@ -19,6 +19,7 @@ from simulator.engine import ReferenceEngine, simulate
 from simulator.plan import Plan, compile_plan
 from simulator.results import Recorder, Result
 from simulator.scenario import Scenario, apply_overrides, load_scenario, validate_data
+from simulator.sweep import runner as sweep_runner
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -263,3 +264,32 @@ def forbid_simulation(monkeypatch: Any) -> None:
     monkeypatch.setattr(simulator.sensitivity, "analyse_study", simulated)
     monkeypatch.setattr(simulator.calibrate, "calibrate", simulated)
     monkeypatch.setattr(runner, "run_chunk", simulated)
+
+
+# --- a sweep's chunks -----------------------------------------------------------------------------
+
+RUN_CHUNK = sweep_runner.run_chunk
+"""The real ``simulator.sweep.runner.run_chunk``, whatever a test has put in its place since."""
+
+
+def no_run(monkeypatch: Any) -> None:
+    """From now on, fail the test if a sweep computes a chunk (it must stop before any run)."""
+    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: pytest.fail(f"a run started (chunk {chunk.index})"))
+
+
+def counted(monkeypatch: Any, lost_after: int | None = None) -> list[int]:
+    """The indices of the chunks a sweep computes from now on, in the order it starts them.
+
+    Each is computed for real; with ``lost_after``, only the first ``lost_after`` chunks started
+    are, and each later one fails as a lost worker would (``RuntimeError``), its index recorded too.
+    """
+    calls: list[int] = []
+
+    def run_chunk(chunk: Any) -> Any:
+        calls.append(chunk.index)
+        if lost_after is not None and len(calls) > lost_after:
+            raise RuntimeError("worker lost")
+        return RUN_CHUNK(chunk)
+
+    monkeypatch.setattr(sweep_runner, "run_chunk", run_chunk)
+    return calls

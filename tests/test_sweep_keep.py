@@ -17,7 +17,7 @@ import simulator
 from simulator.errors import InputError
 from simulator.sweep import runner as sweep_runner
 from simulator.version import __version__, code_fingerprint
-from tests.helpers import contents
+from tests.helpers import contents, counted, no_run
 from tests.test_sweep import SMALL_SWEEP, invoke, write
 from tests.test_sweep_safety import CHUNKED, interrupted, resume, table_bytes
 
@@ -25,18 +25,6 @@ from tests.test_sweep_safety import CHUNKED, interrupted, resume, table_bytes
 # 2 chunks, so 10 runs are finished; the other sweep: 1 point x 3 runs, one chunk
 OTHER = ("--grid", "agreement.ratio.japan=0.5", "--runs", 3, "--seed", 11)
 OTHER_GRID = {"agreement.ratio.japan": [0.5]}
-RUN_CHUNK = sweep_runner.run_chunk
-
-
-def no_run(monkeypatch) -> None:
-    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: pytest.fail(f"chunk {chunk.index} ran"))
-
-
-def counted(monkeypatch) -> list[int]:
-    """Record the chunks computed from now on."""
-    calls: list[int] = []
-    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: calls.append(chunk.index) or RUN_CHUNK(chunk))
-    return calls
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from simulator.sweep import runner as sweep_runner
 from simulator.sweep.checkpoints import Checkpoints
 from simulator.sweep.figures import metrics_figure, pareto_efficient
 from simulator.sweep.grid import parse_values
-from tests.helpers import contents, manifest_of
+from tests.helpers import RUN_CHUNK, contents, counted, manifest_of, no_run
 from tests.test_sweep import SMALL_SWEEP, STOCHASTIC, invoke, write
 
 # 3 points x 6 runs in chunks of 5: chunks 0-3 hold runs 0-4, 5-9, 10-14, 15-17 (their tables are
@@ -47,26 +47,15 @@ def whole(tmp_path_factory) -> Path:
 
 def interrupted(tmp_path: Path, monkeypatch, out: Path, finished: int, *extra) -> None:
     """Run the small sweep into ``out`` until ``finished`` chunks are done, then fail."""
-    real = sweep_runner.run_chunk
-    calls: list[int] = []
-
-    def failing(chunk):
-        calls.append(chunk.index)
-        if len(calls) > finished:
-            raise RuntimeError("worker lost")
-        return real(chunk)
-
-    monkeypatch.setattr(sweep_runner, "run_chunk", failing)
+    counted(monkeypatch, lost_after=finished)
     result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, *extra, "-o", out)
-    monkeypatch.setattr(sweep_runner, "run_chunk", real)
+    monkeypatch.setattr(sweep_runner, "run_chunk", RUN_CHUNK)
     assert result.exit_code == 3, result.output
 
 
 def resume(tmp_path: Path, monkeypatch, out: Path, *extra) -> list[int]:
     """Resume the small sweep into ``out``; return the chunks it computed."""
-    real = sweep_runner.run_chunk
-    calls: list[int] = []
-    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: calls.append(chunk.index) or real(chunk))
+    calls = counted(monkeypatch)
     result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, *extra, "-o", out)
     assert result.exit_code == 0, result.output
     return calls
@@ -142,7 +131,7 @@ def test_a_folder_in_a_chunks_place_is_refused_naming_it_and_the_sweep_resumes_o
 
 def test_the_seed_as_an_axis_is_refused_before_any_run(tmp_path, monkeypatch):
     """--grid seed=1,2 ran, then stopped with exit 3 on a duplicate seed column, and so did every resume."""
-    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: pytest.fail("a run started"))
+    no_run(monkeypatch)
     result = invoke("sweep", write(tmp_path), "--grid", "seed=1,2", "--runs", 2, "-o", tmp_path / "out")
     assert result.exit_code == 2, result.output
     assert "--grid seed: the seed cannot be swept: each run's seed comes from the root seed (--seed)" in result.output
@@ -437,9 +426,7 @@ def test_a_resumed_sweep_of_the_same_scenario_with_its_regions_reordered_starts_
     out = tmp_path / "out"
     interrupted(tmp_path, monkeypatch, out, finished=2)
     reordered = {**STOCHASTIC, "regions": dict(reversed(list(STOCHASTIC["regions"].items())))}
-    calls: list[int] = []
-    real = sweep_runner.run_chunk
-    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: calls.append(chunk.index) or real(chunk))
+    calls = counted(monkeypatch)
     args = ("sweep", write(tmp_path, reordered), *SMALL_SWEEP, *CHUNKED, "-o", out)
     refused = invoke(*args)  # another sweep: its chunks are not discarded without --force
     assert refused.exit_code == 2 and "holds 2 finished chunk(s) (10 runs) of another sweep" in refused.output
