@@ -21,11 +21,11 @@ from tests.test_sweep import invoke, write
 USER_FILES = {"report.html": "<p>my own report</p>", "pool.csv": "my,own\n1,2\n", "auctions.csv": "mine\n"}
 
 
-def user_folder(tmp_path: Path) -> Path:
-    """A folder of the user's own files that happen to have the names of run outputs."""
+def user_folder(tmp_path: Path, files: dict[str, str] = USER_FILES) -> Path:
+    """A folder of the user's own ``files`` (name: text) that happen to have the names of outputs."""
     folder = tmp_path / "mine"
     folder.mkdir()
-    for name, text in USER_FILES.items():
+    for name, text in files.items():
         (folder / name).write_text(text)
     return folder
 
@@ -143,10 +143,7 @@ def test_a_page_replaces_only_a_page_stockpile_wrote(tmp_path):
 
 def test_sweep_and_compare_refuse_the_users_files_too(tmp_path, monkeypatch):
     forbid_simulation(monkeypatch)
-    folder = tmp_path / "mine"
-    folder.mkdir()
-    (folder / "sweep.csv").write_text("my table")
-    (folder / "compare.png").write_text("my figure")
+    folder = user_folder(tmp_path, {"sweep.csv": "my table", "compare.png": "my figure"})
     sweep = invoke("sweep", write(tmp_path), "--grid", "agreement.ratio.japan=0.5", "-o", folder)
     compare = invoke("compare", write(tmp_path, TWO_MEMBERS), "-o", folder)
     assert sweep.exit_code == 2 and "sweep.csv: exists and is not listed" in sweep.output, sweep.output
@@ -158,10 +155,7 @@ def test_sensitivity_and_calibrate_refuse_the_users_files_too(tmp_path, monkeypa
     from tests.test_calibrate import MARKET_WORLD, write_record
 
     forbid_simulation(monkeypatch)
-    folder = tmp_path / "mine"
-    folder.mkdir()
-    (folder / "sensitivity.csv").write_text("my indices")
-    (folder / "fit.csv").write_text("my fit")
+    folder = user_folder(tmp_path, {"sensitivity.csv": "my indices", "fit.csv": "my fit"})
     historical = ROOT / "scenarios" / "embargo_2010_historical.yaml"
     sensitivity = invoke("sensitivity", historical, "--method", "morris", "--samples", 4, "--workers", 1, "-o", folder)
     world = tmp_path / "world.yaml"
