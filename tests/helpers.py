@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from simulator.engine import ReferenceEngine, simulate
 from simulator.plan import Plan, compile_plan
 from simulator.results import Recorder, Result
 from simulator.scenario import Scenario, apply_overrides, load_scenario, validate_data
+from simulator.sweep import runner as sweep_runner
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -223,3 +225,71 @@ def pool_processes(monkeypatch: Any) -> list[int]:
 
     monkeypatch.setattr(backends, "ProcessPoolExecutor", Counting)
     return started
+
+
+# --- reading an output folder ---------------------------------------------------------------------
+
+
+def contents(folder: Path) -> dict[str, bytes | None]:
+    """Everything under ``folder``, hidden entries and subfolders' entries too, by path relative to it:
+    a file's bytes, or None for a folder. Equal before and after a command: it touched nothing there."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None for p in folder.rglob("*")}
+
+
+def manifest_of(folder: Path) -> dict[str, Any]:
+    """The ``manifest.json`` of an output folder, read as JSON."""
+    return json.loads((folder / "manifest.json").read_text())
+
+
+def forbid_simulation(monkeypatch: Any) -> None:
+    """From now on, fail the test if any command gets as far as simulating (a refusal must cost nothing).
+
+    Every way in: a run or a report (``engine.simulate``), ``compare``, ``explore``'s grid,
+    ``sensitivity``'s study, ``calibrate``'s search and a sweep's chunks.
+    """
+    import simulator.calibrate
+    import simulator.compare
+    import simulator.engine
+    import simulator.explore
+    import simulator.report  # binds the real simulate now, not the stand-in
+    import simulator.sensitivity
+    from simulator.sweep import runner
+
+    def simulated(*args, **kwargs):
+        pytest.fail("simulated")
+
+    monkeypatch.setattr(simulator.engine, "simulate", simulated)
+    monkeypatch.setattr(simulator.compare, "compare", simulated)
+    monkeypatch.setattr(simulator.explore, "run_grid", simulated)
+    monkeypatch.setattr(simulator.sensitivity, "analyse_study", simulated)
+    monkeypatch.setattr(simulator.calibrate, "calibrate", simulated)
+    monkeypatch.setattr(runner, "run_chunk", simulated)
+
+
+# --- a sweep's chunks -----------------------------------------------------------------------------
+
+RUN_CHUNK = sweep_runner.run_chunk
+"""The real ``simulator.sweep.runner.run_chunk``, whatever a test has put in its place since."""
+
+
+def no_run(monkeypatch: Any) -> None:
+    """From now on, fail the test if a sweep computes a chunk (it must stop before any run)."""
+    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: pytest.fail(f"a run started (chunk {chunk.index})"))
+
+
+def counted(monkeypatch: Any, lost_after: int | None = None) -> list[int]:
+    """The indices of the chunks a sweep computes from now on, in the order it starts them.
+
+    Each is computed for real; with ``lost_after``, only the first ``lost_after`` chunks started
+    are, and each later one fails as a lost worker would (``RuntimeError``), its index recorded too.
+    """
+    calls: list[int] = []
+
+    def run_chunk(chunk: Any) -> Any:
+        calls.append(chunk.index)
+        if lost_after is not None and len(calls) > lost_after:
+            raise RuntimeError("worker lost")
+        return RUN_CHUNK(chunk)
+
+    monkeypatch.setattr(sweep_runner, "run_chunk", run_chunk)
+    return calls

@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 import simulator
 from simulator.cli import main
 from simulator.randomness import run_seed
-from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build
+from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, manifest_of
 
 POOL_JAPAN = "agreement.pool.contributions.japan.ree.tonnes"
 """Japan's contribution: 70 t instead of 30 t makes a pool of 100 t, every gap met on day 0."""
@@ -253,7 +253,7 @@ def test_write_adds_the_report_and_workbook_and_lists_them_in_the_manifest(tmp_p
     written = {p.name for p in result.write(tmp_path / "out", plots=False, report=True, excel=True)}
     assert {"report.html", "workbook.xlsx", "timeseries.csv"} <= written
     assert not written & {"days_of_cover.png", "shortfall.png", "supply_mix.png"}
-    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    manifest = manifest_of(tmp_path / "out")
     assert {"report.html", "workbook.xlsx"} <= set(manifest["files"])
     back = pd.read_excel(tmp_path / "out" / "workbook.xlsx", sheet_name=None)
     assert len(back) > 2  # a summary sheet and the tables after it

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, invoke
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, invoke, manifest_of
 
 TIMESERIES_COLUMNS = [
     "day",
@@ -75,7 +75,7 @@ def test_run_writes_the_output_contract(tmp_path):
     overall = json.loads((out / "summary.json").read_text())["agreement"]
     assert {"total_shortfall_t", "fairness_jain"} <= set(overall)
     assert "eu" in result.output and "japan" in result.output  # the printed summary table
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = manifest_of(out)
     assert len(manifest["scenario_hash"]) == 64 and manifest["seed"] == 0
 
 
@@ -85,7 +85,7 @@ def test_run_with_set_and_seed_overrides(tmp_path):
     result = invoke("run", scenario, "-o", out, "--set", "horizon_days=12", "--seed", "5", "--no-plots")
     assert result.exit_code == 0, result.output
     assert len(pd.read_csv(out / "timeseries.csv")) == 12
-    assert json.loads((out / "manifest.json").read_text())["seed"] == 5
+    assert manifest_of(out)["seed"] == 5
 
 
 def assert_bad_input(result: Any, *fragments: str) -> None:

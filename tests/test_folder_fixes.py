@@ -23,44 +23,11 @@ import yaml
 import simulator
 from simulator.errors import InputError
 from simulator.output_folder import LOCK_FILE
-from tests.helpers import ROOT, TWO_MEMBERS, assert_bad_input, invoke
+from tests.helpers import ROOT, TWO_MEMBERS, assert_bad_input, contents, forbid_simulation, invoke, manifest_of
 from tests.test_sweep import write
 
 GRID = ("--grid", "shocks.halt.severity.high=0.6,1.0", "--runs", 2, "--workers", 1)
 """A small sweep: 2 points x 2 runs, in this process."""
-
-
-def contents(folder: Path) -> dict[str, bytes]:
-    """Every entry of ``folder`` (hidden ones too) with its bytes; a folder's as its sorted names."""
-    return {
-        p.name: p.read_bytes() if p.is_file() else repr(sorted(q.name for q in p.iterdir())).encode()
-        for p in folder.iterdir()
-    }
-
-
-def manifest(folder: Path) -> dict:
-    return json.loads((folder / "manifest.json").read_text())
-
-
-def forbid_simulation(monkeypatch) -> None:
-    """From now on, fail the test if any command gets as far as simulating (a refusal must cost nothing)."""
-    import simulator.calibrate
-    import simulator.compare
-    import simulator.engine
-    import simulator.explore
-    import simulator.report  # binds the real simulate now, not the stand-in
-    import simulator.sensitivity
-    from simulator.sweep import runner
-
-    def simulated(*args, **kwargs):
-        pytest.fail("simulated")
-
-    monkeypatch.setattr(simulator.engine, "simulate", simulated)
-    monkeypatch.setattr(simulator.compare, "compare", simulated)
-    monkeypatch.setattr(simulator.explore, "run_grid", simulated)
-    monkeypatch.setattr(simulator.sensitivity, "analyse_study", simulated)
-    monkeypatch.setattr(simulator.calibrate, "calibrate", simulated)
-    monkeypatch.setattr(runner, "run_chunk", simulated)
 
 
 # --- 15: a single page into a folder another command is writing ---------------------------------
@@ -103,7 +70,7 @@ def held_sweep(tmp_path_factory):
         out, err = child.communicate("go\n" * 4)  # one line per chunk
     assert child.returncode == 0, err
     assert "4 runs (2 point(s) x 2) written to" in out
-    assert "report.html" not in manifest(folder)["files"] and not (folder / LOCK_FILE).exists()
+    assert "report.html" not in manifest_of(folder)["files"] and not (folder / LOCK_FILE).exists()
 
 
 HELD = pytest.mark.xdist_group("held-sweep")
@@ -255,10 +222,10 @@ def refusal(folder: Path, earlier: str, command: str, option: str = "--force") -
 
 def test_the_manifest_records_the_command_after_the_version(tmp_path):
     folder = sweep_folder(tmp_path)
-    assert list(manifest(folder))[:3] == ["package", "version", "command"]
-    assert manifest(folder)["command"] == "sweep"
+    assert list(manifest_of(folder))[:3] == ["package", "version", "command"]
+    assert manifest_of(folder)["command"] == "sweep"
     assert invoke("plot-sweep", folder).exit_code == 0  # redrawing the figures keeps the sweep's command
-    assert manifest(folder)["command"] == "sweep"
+    assert manifest_of(folder)["command"] == "sweep"
 
 
 def test_a_run_refuses_a_sweeps_folder_and_leaves_it_whole(tmp_path, monkeypatch):
@@ -336,8 +303,8 @@ def test_force_replaces_another_commands_output(tmp_path):
     names = {p.name for p in folder.iterdir()}
     assert not names & {"sweep.parquet", "sweep.json", "sweep_metrics.png", "sweep_frontier.png"}
     assert (folder / "notes.txt").read_text() == "mine"  # never the tool's: never touched
-    assert manifest(folder)["command"] == "run"
-    assert sorted(manifest(folder)["files"]) == sorted(names - {"notes.txt"})
+    assert manifest_of(folder)["command"] == "run"
+    assert sorted(manifest_of(folder)["files"]) == sorted(names - {"notes.txt"})
 
 
 def test_run_and_compare_share_a_folder_either_way(tmp_path):
@@ -350,17 +317,17 @@ def test_run_and_compare_share_a_folder_either_way(tmp_path):
     for command, args, written in steps:
         result = invoke(*args, "-o", folder)
         assert result.exit_code == 0, (command, result.output)
-        assert manifest(folder)["command"] == command
-        assert written in manifest(folder)["files"] and (folder / written).is_file()
+        assert manifest_of(folder)["command"] == command
+        assert written in manifest_of(folder)["files"] and (folder / written).is_file()
     assert not (folder / "compare.csv").exists()  # the comparison replaced by the last run
 
 
 def test_the_same_command_replaces_its_own_output(tmp_path):
     folder = sweep_folder(tmp_path)
-    assert "sweep_frontier.png" in manifest(folder)["files"]  # two points: a frontier
+    assert "sweep_frontier.png" in manifest_of(folder)["files"]  # two points: a frontier
     result = invoke("sweep", write(tmp_path), "--grid", "shocks.halt.severity.high=0.8", "--workers", 1, "-o", folder)
     assert result.exit_code == 0, result.output
-    assert manifest(folder)["command"] == "sweep"
+    assert manifest_of(folder)["command"] == "sweep"
     assert not (folder / "sweep_frontier.png").exists()  # one point: the earlier frontier removed
     assert len(pd.read_parquet(folder / "sweep.parquet")) == 1
 
@@ -368,12 +335,12 @@ def test_the_same_command_replaces_its_own_output(tmp_path):
 def test_a_manifest_without_a_command_refuses_no_command(tmp_path):
     """A folder of an earlier version (no ``command``): replaced as before, and the new command recorded."""
     folder = sweep_folder(tmp_path)
-    old = {k: v for k, v in manifest(folder).items() if k != "command"}
+    old = {k: v for k, v in manifest_of(folder).items() if k != "command"}
     (folder / "manifest.json").write_text(json.dumps(old))
     result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
     assert result.exit_code == 0, result.output
     assert not (folder / "sweep.parquet").exists()
-    assert manifest(folder)["command"] == "run"
+    assert manifest_of(folder)["command"] == "run"
 
 
 @pytest.mark.parametrize("command", [123, None, ["sweep"], True], ids=["number", "null", "list", "bool"])
@@ -381,7 +348,7 @@ def test_a_manifest_whose_command_is_not_text_is_another_commands_output(tmp_pat
     """Audit 39: such a manifest counted as one of an earlier version, and a sweep replaced the run without --force.
     Only a missing ``command`` means an earlier version."""
     folder = run_folder(tmp_path)
-    (folder / "manifest.json").write_text(json.dumps({**manifest(folder), "command": command}))
+    (folder / "manifest.json").write_text(json.dumps({**manifest_of(folder), "command": command}))
     before = contents(folder)
     forbid_simulation(monkeypatch)
     result = invoke("sweep", write(tmp_path), *GRID, "-o", folder)
@@ -430,7 +397,7 @@ def test_run_result_write_refuses_a_sweeps_folder_unless_forced(tmp_path):
     assert contents(folder) == before
     written = result.write(folder, plots=False, force=True)
     assert (folder / "summary.csv") in written and not (folder / "sweep.parquet").exists()
-    assert manifest(folder)["command"] == "run"
+    assert manifest_of(folder)["command"] == "run"
 
 
 def test_simulator_sweep_refuses_a_runs_folder_before_any_run(tmp_path, monkeypatch):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import manifest_of
 from tests.test_sweep import invoke, write
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads child processes from /proc")
@@ -138,7 +139,7 @@ def test_a_run_stopped_by_a_signal_leaves_whole_outputs(tmp_path, signum):
         assert stderr.strip().splitlines() == [f"run interrupted by {signum.name}"], (note, stderr)
     if signum != signal.SIGKILL:
         assert hidden_leftovers(out) == [], note
-    listed = set(json.loads((out / "manifest.json").read_text())["files"])
+    listed = set(manifest_of(out)["files"])
     present = {p.name for p in out.iterdir() if not p.name.startswith(".stockpile")}
     assert listed == present, note
     assert (out / "timeseries.csv").read_bytes() in (earlier, expected), note
@@ -311,7 +312,7 @@ def test_a_signal_as_the_sweep_table_moves_in_keeps_the_table_and_says_so(tmp_pa
     lines = child.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("sweep interrupted by SIGINT after writing the table"), lines
     assert "plot-sweep" in lines[0]
-    listed = set(json.loads((out / "manifest.json").read_text())["files"])
+    listed = set(manifest_of(out)["files"])
     assert listed == {p.name for p in out.iterdir()} and "sweep.parquet" in listed
     assert hidden_leftovers(out) == [] and not (out / ".chunks").exists()
 

@@ -15,42 +15,26 @@ import pytest
 import yaml
 
 from simulator.output_folder import LOCK_FILE, STAGE_PREFIX, open_folder
-from tests.helpers import ROOT, TWO_MEMBERS
+from tests.helpers import ROOT, TWO_MEMBERS, contents, forbid_simulation, manifest_of
 from tests.test_sweep import invoke, write
 
 USER_FILES = {"report.html": "<p>my own report</p>", "pool.csv": "my,own\n1,2\n", "auctions.csv": "mine\n"}
 
 
-def user_folder(tmp_path: Path) -> Path:
-    """A folder of the user's own files that happen to have the names of run outputs."""
+def user_folder(tmp_path: Path, files: dict[str, str] = USER_FILES) -> Path:
+    """A folder of the user's own ``files`` (name: text) that happen to have the names of outputs."""
     folder = tmp_path / "mine"
     folder.mkdir()
-    for name, text in USER_FILES.items():
+    for name, text in files.items():
         (folder / name).write_text(text)
     return folder
-
-
-def contents(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in folder.iterdir()}
-
-
-@pytest.fixture
-def no_simulation(monkeypatch):
-    """Fail the test if any command gets as far as simulating."""
-    import simulator.compare
-    import simulator.engine
-    import simulator.report  # binds the real simulate now, not the stand-in if a command imports it
-    from simulator.sweep import runner
-
-    monkeypatch.setattr(simulator.engine, "simulate", lambda *a, **k: pytest.fail("simulated"))
-    monkeypatch.setattr(simulator.compare, "compare", lambda *a, **k: pytest.fail("simulated"))
-    monkeypatch.setattr(runner, "run_chunk", lambda *a, **k: pytest.fail("simulated"))
 
 
 # --- ownership ---------------------------------------------------------------------------------
 
 
-def test_run_refuses_a_folder_of_the_users_files_before_simulating(tmp_path, no_simulation):
+def test_run_refuses_a_folder_of_the_users_files_before_simulating(tmp_path, monkeypatch):
+    forbid_simulation(monkeypatch)
     folder = user_folder(tmp_path)
     result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--report")
     assert result.exit_code == 2, result.output
@@ -68,8 +52,8 @@ def test_run_with_force_overwrites_only_what_it_writes(tmp_path):
     assert result.exit_code == 0, result.output
     assert (folder / "report.html").read_text() == USER_FILES["report.html"]  # not written: not touched
     assert (folder / "pool.csv").read_text().startswith("day,")
-    manifest = json.loads((folder / "manifest.json").read_text())
-    assert "report.html" not in manifest["files"] and "pool.csv" in manifest["files"]
+    files = manifest_of(folder)["files"]
+    assert "report.html" not in files and "pool.csv" in files
     # the next run, without --report, still leaves the user's report alone
     again = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
     assert again.exit_code == 0, again.output
@@ -85,16 +69,16 @@ def test_a_run_replaces_its_own_earlier_output_and_nothing_else(tmp_path):
     names = {p.name for p in folder.iterdir()}
     assert not names & {"report.html", "pool.csv", "releases.csv", "auctions.csv"}
     assert (folder / "notes.txt").read_text() == "mine"
-    assert sorted(json.loads((folder / "manifest.json").read_text())["files"]) == sorted(names - {"notes.txt"})
+    assert sorted(manifest_of(folder)["files"]) == sorted(names - {"notes.txt"})
 
 
-def earlier_run_with_a_folder_for_its_summary(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
-    """A run's folder whose summary.csv was replaced by a folder (audit 38, finding 5); its files' bytes."""
+def earlier_run_with_a_folder_for_its_summary(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes | None]]:
+    """A run's folder whose summary.csv was replaced by a folder (audit 38, finding 5); its contents."""
     scenario, folder = write(tmp_path, TWO_MEMBERS), tmp_path / "out"
     assert invoke("run", scenario, "-o", folder, "--no-plots").exit_code == 0
     (folder / "summary.csv").unlink()
     (folder / "summary.csv").mkdir()
-    return scenario, folder, {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    return scenario, folder, contents(folder)
 
 
 def test_a_folder_where_a_file_goes_fails_the_run_naming_it_and_leaves_every_file_as_it_was(tmp_path):
@@ -104,8 +88,7 @@ def test_a_folder_where_a_file_goes_fails_the_run_naming_it_and_leaves_every_fil
     assert result.exit_code == 2, result.output
     assert "summary.csv: is a folder where stockpile writes a file" in result.output
     assert "Traceback" not in result.output
-    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
-    assert sorted(p.name for p in folder.iterdir() if not p.is_file()) == ["summary.csv"]  # no stage left
+    assert contents(folder) == before  # every file as it was; no folder but the empty summary.csv: no stage left
 
 
 def test_a_move_refused_halfway_puts_back_the_files_already_moved_and_the_manifest(tmp_path, monkeypatch):
@@ -158,11 +141,9 @@ def test_a_page_replaces_only_a_page_stockpile_wrote(tmp_path):
         assert invoke("explore", scenario, *axis, "-o", page).exit_code == 0
 
 
-def test_sweep_and_compare_refuse_the_users_files_too(tmp_path, no_simulation):
-    folder = tmp_path / "mine"
-    folder.mkdir()
-    (folder / "sweep.csv").write_text("my table")
-    (folder / "compare.png").write_text("my figure")
+def test_sweep_and_compare_refuse_the_users_files_too(tmp_path, monkeypatch):
+    forbid_simulation(monkeypatch)
+    folder = user_folder(tmp_path, {"sweep.csv": "my table", "compare.png": "my figure"})
     sweep = invoke("sweep", write(tmp_path), "--grid", "agreement.ratio.japan=0.5", "-o", folder)
     compare = invoke("compare", write(tmp_path, TWO_MEMBERS), "-o", folder)
     assert sweep.exit_code == 2 and "sweep.csv: exists and is not listed" in sweep.output, sweep.output
@@ -170,13 +151,11 @@ def test_sweep_and_compare_refuse_the_users_files_too(tmp_path, no_simulation):
     assert contents(folder) == {"sweep.csv": b"my table", "compare.png": b"my figure"}
 
 
-def test_sensitivity_and_calibrate_refuse_the_users_files_too(tmp_path):
+def test_sensitivity_and_calibrate_refuse_the_users_files_too(tmp_path, monkeypatch):
     from tests.test_calibrate import MARKET_WORLD, write_record
 
-    folder = tmp_path / "mine"
-    folder.mkdir()
-    (folder / "sensitivity.csv").write_text("my indices")
-    (folder / "fit.csv").write_text("my fit")
+    forbid_simulation(monkeypatch)
+    folder = user_folder(tmp_path, {"sensitivity.csv": "my indices", "fit.csv": "my fit"})
     historical = ROOT / "scenarios" / "embargo_2010_historical.yaml"
     sensitivity = invoke("sensitivity", historical, "--method", "morris", "--samples", 4, "--workers", 1, "-o", folder)
     world = tmp_path / "world.yaml"
@@ -191,7 +170,8 @@ def test_sensitivity_and_calibrate_refuse_the_users_files_too(tmp_path):
 
 
 @pytest.mark.parametrize("force", [(), ("--force",)], ids=["plain", "forced"])
-def test_a_chunks_folder_of_the_users_is_never_deleted(tmp_path, no_simulation, force):
+def test_a_chunks_folder_of_the_users_is_never_deleted(tmp_path, monkeypatch, force):
+    forbid_simulation(monkeypatch)
     folder = tmp_path / "out"
     (folder / ".chunks").mkdir(parents=True)
     (folder / ".chunks" / "notes.txt").write_text("mine")
@@ -201,7 +181,8 @@ def test_a_chunks_folder_of_the_users_is_never_deleted(tmp_path, no_simulation, 
     assert (folder / ".chunks" / "notes.txt").read_text() == "mine"
 
 
-def test_a_manifest_not_written_by_stockpile_owns_nothing(tmp_path, no_simulation):
+def test_a_manifest_not_written_by_stockpile_owns_nothing(tmp_path, monkeypatch):
+    forbid_simulation(monkeypatch)
     folder = tmp_path / "out"
     folder.mkdir()
     (folder / "summary.csv").write_text("mine")
@@ -222,11 +203,7 @@ def test_compare_and_a_later_run_share_a_folder_by_the_manifest(tmp_path):
     folder = tmp_path / "out"
     first = invoke("compare", write(tmp_path, TWO_MEMBERS), "--mechanisms", "fair_ratio,proportional", "-o", folder)
     assert first.exit_code == 0, first.output
-    assert json.loads((folder / "manifest.json").read_text())["files"] == [
-        "compare.csv",
-        "compare.png",
-        "manifest.json",
-    ]
+    assert manifest_of(folder)["files"] == ["compare.csv", "compare.png", "manifest.json"]
     second = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
     assert second.exit_code == 0, second.output
     assert not (folder / "compare.csv").exists()  # the earlier output of the folder, replaced
@@ -243,7 +220,7 @@ def test_plot_sweep_redraws_only_figures_the_manifest_lists(tmp_path):
     assert refused.exit_code == 2 and "sweep_metrics.png: exists and is not listed" in refused.output
     forced = invoke("plot-sweep", folder, "--force")
     assert forced.exit_code == 0, forced.output
-    files = json.loads((folder / "manifest.json").read_text())["files"]
+    files = manifest_of(folder)["files"]
     assert files == ["manifest.json", "sweep_frontier.png", "sweep_metrics.png"]
 
 
@@ -263,7 +240,8 @@ HOLD_LOCK = textwrap.dedent(
 )
 
 
-def test_a_second_writer_is_refused_naming_the_first(tmp_path, no_simulation):
+def test_a_second_writer_is_refused_naming_the_first(tmp_path, monkeypatch):
+    forbid_simulation(monkeypatch)
     folder = tmp_path / "out"
     folder.mkdir()
     holder = subprocess.Popen(

@@ -149,13 +149,11 @@ def test_check_junit_to_an_unwritable_place_exits_2(tmp_path):
 
 
 def test_a_new_run_removes_outputs_of_an_earlier_run_that_it_does_not_write(tmp_path):
-    import json
-
     import yaml
     from click.testing import CliRunner
 
     from simulator.cli import main
-    from tests.helpers import TWO_MEMBERS
+    from tests.helpers import TWO_MEMBERS, manifest_of
 
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(TWO_MEMBERS))
@@ -169,7 +167,7 @@ def test_a_new_run_removes_outputs_of_an_earlier_run_that_it_does_not_write(tmp_
     assert CliRunner().invoke(main, ["run", str(path), "-o", str(out), "--no-plots"]).exit_code == 0
     assert not (out / "report.html").exists() and not (out / "releases.csv").exists()
     assert (out / "notes.txt").read_text() == "a user's own file"
-    files = json.loads((out / "manifest.json").read_text())["files"]
+    files = manifest_of(out)["files"]
     assert sorted(files) == sorted(p.name for p in out.iterdir() if p.name != "notes.txt")
 
 

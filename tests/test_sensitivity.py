@@ -22,7 +22,7 @@ import yaml
 from simulator.errors import InputError
 from simulator.sensitivity import analyse_study, check_samples, plan_study
 from simulator.sensitivity.indices import analyse, sample
-from tests.helpers import ONE_REGION, build, invoke, pool_processes, run
+from tests.helpers import ONE_REGION, build, invoke, manifest_of, pool_processes, run
 
 SHORT = build(
     ONE_REGION,
@@ -141,7 +141,7 @@ def test_cli_writes_indices_chart_samples_and_description_and_prints_the_top_dri
     assert len(samples) == 64 * (3 + 2)
     info = json.loads((out / "sensitivity.json").read_text())
     assert info["runs"] == 320 and info["method"] == "sobol" and len(info["inputs"]) == 3
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = manifest_of(out)
     assert {"sensitivity.csv", "sensitivity.png", "samples.parquet", "sensitivity.json"} <= set(manifest["files"])
 
 

@@ -17,7 +17,7 @@ from simulator.scenario import validate_data
 from simulator.sweep import SweepSpec, parse_axis, plan_sweep, run_sweep
 from simulator.sweep import runner as sweep_runner
 from simulator.sweep.grid import parse_values
-from tests.helpers import TWO_MEMBERS, assert_bad_input, build, invoke, pool_processes, run
+from tests.helpers import RUN_CHUNK, TWO_MEMBERS, assert_bad_input, build, counted, invoke, no_run, pool_processes, run
 
 # a small stochastic world: a random embargo against both members, and demand noise
 STOCHASTIC = build(
@@ -159,22 +159,12 @@ def test_an_interrupted_sweep_resumes_and_ends_with_the_uninterrupted_table(tmp_
     args = ["sweep", write(tmp_path), *SMALL_SWEEP, "--workers", 1, "--chunk-runs", 5, "--no-plots"]
     expected = invoke(*args, "-o", tmp_path / "whole")
     assert expected.exit_code == 0, expected.output
-    real = sweep_runner.run_chunk
-    calls: list[int] = []
-
-    def failing_after_two(chunk):
-        calls.append(chunk.index)
-        if len(calls) > 2:
-            raise RuntimeError("worker lost")
-        return real(chunk)
-
-    monkeypatch.setattr(sweep_runner, "run_chunk", failing_after_two)
+    counted(monkeypatch, lost_after=2)
     broken = invoke(*args, "-o", tmp_path / "resumed")
     assert broken.exit_code == 3
     assert "2 finished chunk(s) kept" in broken.output and "resume" in broken.output
     assert not (tmp_path / "resumed" / "sweep.parquet").exists()
-    calls.clear()
-    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: calls.append(chunk.index) or real(chunk))
+    calls = counted(monkeypatch)
     resumed = invoke(*args, "-o", tmp_path / "resumed")
     assert resumed.exit_code == 0, resumed.output
     assert calls == [2, 3]  # 18 runs in chunks of 5: only the two missing chunks ran
@@ -286,7 +276,7 @@ def test_more_workers_than_the_maximum_are_refused_before_any_run(tmp_path, monk
 
 
 def test_a_dask_timeout_without_dask_is_refused_not_ignored(tmp_path, monkeypatch):
-    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: pytest.fail("a run started"))
+    no_run(monkeypatch)
     result = invoke("sweep", write(tmp_path), "--dask-timeout", 5, "-o", tmp_path / "out")
     assert_bad_input(result, "--dask-timeout: only with --dask")
     assert not (tmp_path / "out").exists()
@@ -305,7 +295,7 @@ def test_a_dask_timeout_without_dask_is_refused_not_ignored(tmp_path, monkeypatc
     ],
 )
 def test_bad_grids_exit_2_before_any_run(tmp_path, grid, message, monkeypatch):
-    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: pytest.fail("a run started"))
+    no_run(monkeypatch)
     result = invoke("sweep", write(tmp_path), "--grid", grid, "-o", tmp_path / "out")
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
@@ -341,13 +331,12 @@ def test_ratios_both_fixed_and_swept_exit_2_and_ratios_swept_together_run_as_lab
     """A fixed ratio is applied to the base and a swept one to each point: the second used to
     rescale the first, so every row ran with ratios other than its own (exit 0)."""
     scenario = write(tmp_path, THREE_MEMBERS)
-    real = sweep_runner.run_chunk
-    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: pytest.fail("a run started"))
+    no_run(monkeypatch)
     mixed = ("--set", "agreement.ratio.japan=0.3", "--grid", "agreement.ratio.eu=0.5,0.6")
     result = invoke("sweep", scenario, *mixed, "-o", tmp_path / "out")
     assert result.exit_code == 2, result.output
     assert "agreement.ratio.eu: agreement ratios are both fixed (agreement.ratio.japan) and swept" in result.output
-    monkeypatch.setattr(sweep_runner, "run_chunk", real)
+    monkeypatch.setattr(sweep_runner, "run_chunk", RUN_CHUNK)
     grid = ("--grid", "agreement.ratio.japan=0.3", "--grid", "agreement.ratio.eu=0.5,0.6", "--workers", 1, "--no-plots")
     result = invoke("sweep", scenario, *grid, "-o", tmp_path / "ok")
     assert result.exit_code == 0, result.output
@@ -363,7 +352,7 @@ def test_ratios_both_fixed_and_swept_exit_2_and_ratios_swept_together_run_as_lab
 
 
 def test_a_bad_fixed_value_is_named_as_the_set_not_as_a_grid_point(tmp_path, monkeypatch):
-    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: pytest.fail("a run started"))
+    no_run(monkeypatch)
     bad = "regions.eu.demand.ree.tonnes_per_day"
     result = invoke("sweep", write(tmp_path), "--grid", RATIO_GRID, "--set", f"{bad}=-1", "-o", tmp_path / "out")
     assert result.exit_code == 2, result.output

@@ -14,7 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
 from simulator.sweep.figures import frontier_figure, heatmap_figure, metrics_figure, pool_frontier_figure
-from tests.helpers import invoke
+from tests.helpers import invoke, manifest_of
 
 RATIO, DAYS = "agreement.ratio.japan", "agreement.pool.contributions.japan.ree.days"
 MEMBERS = ["japan", "eu"]
@@ -257,12 +257,12 @@ def test_plot_sweep_removes_a_figure_it_no_longer_draws_and_keeps_the_rest(tmp_p
     varying = two_points(RATIO, (0.2, 0.8), total_shortfall_t=[1.0, 2.0, 3.0, 4.0], fairness_jain=1.0)
     write_sweep(folder, varying, {RATIO: [0.2, 0.8]})
     assert invoke("plot-sweep", folder).exit_code == 0
-    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest = manifest_of(folder)
     assert "sweep_metrics.png" in manifest["files"] and (folder / "sweep_metrics.png").is_file()
     varying.assign(total_shortfall_t=0.0).to_parquet(folder / "sweep.parquet")
     (folder / "notes.txt").write_text("mine")  # not the tool's: never touched
     result = invoke("plot-sweep", folder)
     assert result.exit_code == 0 and "no figure drawn" in result.stderr
     assert not (folder / "sweep_metrics.png").exists()
-    assert "sweep_metrics.png" not in json.loads((folder / "manifest.json").read_text())["files"]
+    assert "sweep_metrics.png" not in manifest_of(folder)["files"]
     assert (folder / "sweep.parquet").is_file() and (folder / "notes.txt").read_text() == "mine"

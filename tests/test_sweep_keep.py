@@ -17,25 +17,14 @@ import simulator
 from simulator.errors import InputError
 from simulator.sweep import runner as sweep_runner
 from simulator.version import __version__, code_fingerprint
+from tests.helpers import contents, counted, no_run
 from tests.test_sweep import SMALL_SWEEP, invoke, write
-from tests.test_sweep_safety import CHUNKED, interrupted, resume, snapshot, table_bytes
+from tests.test_sweep_safety import CHUNKED, interrupted, resume, table_bytes
 
 # the interrupted sweep (tests.test_sweep_safety): 3 points x 6 runs in chunks of 5, stopped after
 # 2 chunks, so 10 runs are finished; the other sweep: 1 point x 3 runs, one chunk
 OTHER = ("--grid", "agreement.ratio.japan=0.5", "--runs", 3, "--seed", 11)
 OTHER_GRID = {"agreement.ratio.japan": [0.5]}
-RUN_CHUNK = sweep_runner.run_chunk
-
-
-def no_run(monkeypatch) -> None:
-    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: pytest.fail(f"chunk {chunk.index} ran"))
-
-
-def counted(monkeypatch) -> list[int]:
-    """Record the chunks computed from now on."""
-    calls: list[int] = []
-    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: calls.append(chunk.index) or RUN_CHUNK(chunk))
-    return calls
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +39,7 @@ def other_table(tmp_path_factory) -> bytes:
 def test_another_sweep_is_refused_before_any_run_and_touches_nothing(tmp_path, monkeypatch):
     out = tmp_path / "out"
     interrupted(tmp_path, monkeypatch, out, finished=2)
-    before = snapshot(out)
+    before = contents(out)
     assert {".chunks/fingerprint", ".chunks/chunk-000000.json", ".chunks/chunk-000001.json"} <= set(before)
     no_run(monkeypatch)
     result = invoke("sweep", write(tmp_path), *OTHER, *CHUNKED, "-o", out)
@@ -60,7 +49,7 @@ def test_another_sweep_is_refused_before_any_run_and_touches_nothing(tmp_path, m
         "would discard: to resume that sweep, run the command that started it again; to discard them "
         "and run this sweep, pass --force\n"
     )
-    assert snapshot(out) == before  # every checkpoint byte for byte; no manifest, lock or stage left
+    assert contents(out) == before  # every checkpoint byte for byte; no manifest, lock or stage left
 
 
 def test_force_discards_the_other_sweeps_chunks_and_runs(tmp_path, monkeypatch, other_table):
@@ -87,7 +76,7 @@ def test_the_same_command_after_a_code_change_is_refused_naming_both_codes(tmp_p
         "version": __version__,
         "code": code_fingerprint(),
     }
-    before = snapshot(out)
+    before = contents(out)
     no_run(monkeypatch)
     monkeypatch.setattr(sweep_runner, "code_fingerprint", lambda: "0123456789abcdef")
     result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "-o", out)
@@ -98,7 +87,7 @@ def test_the_same_command_after_a_code_change_is_refused_naming_both_codes(tmp_p
         "sweep would discard: to resume that sweep, run it again with that code; to discard them and run "
         "this sweep, pass --force\n"
     )
-    assert snapshot(out) == before
+    assert contents(out) == before
     forged = {"version": "1\n::warning::forged", "code": "c" * 100}  # read from the folder: printed on one short line
     (out / ".chunks" / "made-by.json").write_text(json.dumps(forged))
     result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "-o", out)
@@ -111,7 +100,7 @@ def test_checkpoints_without_made_by_are_refused_with_the_general_advice(tmp_pat
     out = tmp_path / "out"
     interrupted(tmp_path, monkeypatch, out, finished=2)
     (out / ".chunks" / "made-by.json").unlink()
-    before = snapshot(out)
+    before = contents(out)
     no_run(monkeypatch)
     result = invoke("sweep", write(tmp_path), *OTHER, *CHUNKED, "-o", out)
     assert result.exit_code == 2, result.output
@@ -119,7 +108,7 @@ def test_checkpoints_without_made_by_are_refused_with_the_general_advice(tmp_pat
         result.output
     )
     assert "run the command that started it again (with the same stockpile); to discard them" in result.output
-    assert snapshot(out) == before
+    assert contents(out) == before
 
 
 @pytest.mark.parametrize("extra", [(), ("--force",)], ids=["plain", "forced"])
@@ -137,7 +126,7 @@ def test_after_the_refusal_the_same_command_resumes_from_the_kept_chunks(tmp_pat
 def test_the_api_refuses_likewise_and_force_true_discards(tmp_path, monkeypatch):
     out, fresh = tmp_path / "out", tmp_path / "fresh"
     interrupted(tmp_path, monkeypatch, out, finished=2)
-    before = snapshot(out)
+    before = contents(out)
     scenario = write(tmp_path)
     no_run(monkeypatch)
     with pytest.raises(InputError) as caught:
@@ -147,7 +136,7 @@ def test_the_api_refuses_likewise_and_force_true_discards(tmp_path, monkeypatch)
         "would discard: to resume that sweep, run the command that started it again; to discard them "
         "and run this sweep, pass force="
     )
-    assert snapshot(out) == before
+    assert contents(out) == before
     calls = counted(monkeypatch)
     with pytest.warns(UserWarning, match=r"\.chunks: 2 finished chunk\(s\) \(10 runs\) of another sweep are discarded"):
         table = simulator.sweep(scenario, OTHER_GRID, runs=3, seed=11, workers=1, out=out, force=True)
@@ -174,11 +163,11 @@ def test_only_chunks_whose_receipt_reads_as_the_other_sweeps_count_and_none_does
     chunks = out / ".chunks"
     _break_receipt(chunks, 0)
     _lose_table(chunks, 1)
-    before = snapshot(out)
+    before = contents(out)
     no_run(monkeypatch)
     refused = invoke("sweep", write(tmp_path), *OTHER, *CHUNKED, "-o", out)
     assert refused.exit_code == 2 and "holds 1 finished chunk(s) (5 runs) of another sweep" in refused.output
-    assert snapshot(out) == before
+    assert contents(out) == before
     _break_receipt(chunks, 2)  # no finished chunk left: nothing to lose
     calls = counted(monkeypatch)
     result = invoke("sweep", write(tmp_path), *OTHER, *CHUNKED, "-o", out)
@@ -203,9 +192,9 @@ def test_the_chunks_are_told_first_when_the_folder_also_holds_another_commands_o
     (tmp_path / "pair").mkdir()
     ran = invoke("run", write(tmp_path / "pair", TWO_MEMBERS), "--no-plots", "-o", out)
     assert ran.exit_code == 0, ran.output
-    before = snapshot(out)
+    before = contents(out)
     no_run(monkeypatch)
     result = invoke("sweep", write(tmp_path), *OTHER, *CHUNKED, "-o", out)
     assert result.exit_code == 2, result.output
     assert result.output.startswith(f"error: {out}: .chunks: holds 2 finished chunk(s) (10 runs) of another sweep")
-    assert snapshot(out) == before
+    assert contents(out) == before

@@ -4,7 +4,6 @@ before figures, no stale files, bounded grids, a frontier in O(n log n) (issue 2
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ from simulator.sweep import runner as sweep_runner
 from simulator.sweep.checkpoints import Checkpoints
 from simulator.sweep.figures import metrics_figure, pareto_efficient
 from simulator.sweep.grid import parse_values
+from tests.helpers import RUN_CHUNK, contents, counted, manifest_of, no_run
 from tests.test_sweep import SMALL_SWEEP, STOCHASTIC, invoke, write
 
 # 3 points x 6 runs in chunks of 5: chunks 0-3 hold runs 0-4, 5-9, 10-14, 15-17 (their tables are
@@ -47,26 +47,15 @@ def whole(tmp_path_factory) -> Path:
 
 def interrupted(tmp_path: Path, monkeypatch, out: Path, finished: int, *extra) -> None:
     """Run the small sweep into ``out`` until ``finished`` chunks are done, then fail."""
-    real = sweep_runner.run_chunk
-    calls: list[int] = []
-
-    def failing(chunk):
-        calls.append(chunk.index)
-        if len(calls) > finished:
-            raise RuntimeError("worker lost")
-        return real(chunk)
-
-    monkeypatch.setattr(sweep_runner, "run_chunk", failing)
+    counted(monkeypatch, lost_after=finished)
     result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, *extra, "-o", out)
-    monkeypatch.setattr(sweep_runner, "run_chunk", real)
+    monkeypatch.setattr(sweep_runner, "run_chunk", RUN_CHUNK)
     assert result.exit_code == 3, result.output
 
 
 def resume(tmp_path: Path, monkeypatch, out: Path, *extra) -> list[int]:
     """Resume the small sweep into ``out``; return the chunks it computed."""
-    real = sweep_runner.run_chunk
-    calls: list[int] = []
-    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: calls.append(chunk.index) or real(chunk))
+    calls = counted(monkeypatch)
     result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, *extra, "-o", out)
     assert result.exit_code == 0, result.output
     return calls
@@ -142,7 +131,7 @@ def test_a_folder_in_a_chunks_place_is_refused_naming_it_and_the_sweep_resumes_o
 
 def test_the_seed_as_an_axis_is_refused_before_any_run(tmp_path, monkeypatch):
     """--grid seed=1,2 ran, then stopped with exit 3 on a duplicate seed column, and so did every resume."""
-    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: pytest.fail("a run started"))
+    no_run(monkeypatch)
     result = invoke("sweep", write(tmp_path), "--grid", "seed=1,2", "--runs", 2, "-o", tmp_path / "out")
     assert result.exit_code == 2, result.output
     assert "--grid seed: the seed cannot be swept: each run's seed comes from the root seed (--seed)" in result.output
@@ -202,7 +191,7 @@ def test_a_smaller_sweep_leaves_no_file_of_the_earlier_one(tmp_path):
         "sweep.parquet",
         "sweep_metrics.png",
     ]  # no frontier of a single grid point
-    assert json.loads((out / "manifest.json").read_text())["files"] == [f for f in files if f != "notes.txt"]
+    assert manifest_of(out)["files"] == [f for f in files if f != "notes.txt"]
     assert len(pd.read_parquet(out / "sweep.parquet")) == 1
 
 
@@ -223,12 +212,12 @@ def test_a_failing_figure_keeps_the_finished_table(tmp_path, monkeypatch):
     assert f"stockpile plot-sweep {out}" in result.stderr
     assert len(pd.read_parquet(out / "sweep.parquet")) == 18
     assert not (out / ".chunks").exists()
-    assert "sweep.parquet" in json.loads((out / "manifest.json").read_text())["files"]
+    assert "sweep.parquet" in manifest_of(out)["files"]
     monkeypatch.undo()
     redraw = invoke("plot-sweep", out)
     assert redraw.exit_code == 0, redraw.output
     assert (out / "sweep_metrics.png").is_file()
-    assert "sweep_metrics.png" in json.loads((out / "manifest.json").read_text())["files"]
+    assert "sweep_metrics.png" in manifest_of(out)["files"]
 
 
 def test_dollar_signs_in_swept_strings_are_drawn_as_text(tmp_path):
@@ -375,11 +364,6 @@ BAD_POINT = (
 )
 
 
-def snapshot(folder: Path) -> dict[str, bytes | None]:
-    """Every file and folder under ``folder``, hidden ones too: the bytes of each file (None: a folder)."""
-    return {str(p.relative_to(folder)): p.read_bytes() if p.is_file() else None for p in sorted(folder.rglob("*"))}
-
-
 def refused(scenario: Path, out: Path, *extra) -> None:
     result = invoke("sweep", scenario, *BAD_PAIR, *extra, "-o", out)
     assert result.exit_code == 2, result.output
@@ -397,21 +381,21 @@ def test_a_refused_sweep_keeps_an_earlier_sweeps_results_byte_for_byte(tmp_path)
     earlier = invoke("sweep", scenario, "--grid", "agreement.ratio.japan=0.2,0.8", "--workers", 1, "-o", out)
     assert earlier.exit_code == 0, earlier.output
     (out / "notes.txt").write_text("the user's")
-    before = snapshot(out)
+    before = contents(out)
     assert "sweep.parquet" in before and "manifest.json" in before
     refused(scenario, out)
-    assert snapshot(out) == before
+    assert contents(out) == before
 
 
 @pytest.mark.xdist_group("sweep-safety-whole")
 def test_a_refused_sweep_keeps_the_checkpoints_of_another_sweep(tmp_path, monkeypatch, whole):
     out = tmp_path / "out"
     interrupted(tmp_path, monkeypatch, out, finished=2)
-    before = snapshot(out)
+    before = contents(out)
     assert {".chunks/chunk-000000.json", ".chunks/chunk-000001.json"} <= set(before)
     # forced past the other sweep's chunks (tests/test_sweep_keep.py), which it sets aside and puts back
     refused(write(tmp_path), out, "--force")
-    assert snapshot(out) == before
+    assert contents(out) == before
     # and the interrupted sweep still resumes from them: chunks 0 and 1 are not computed again
     assert resume(tmp_path, monkeypatch, out) == [2, 3]
     assert table_bytes(out) == table_bytes(whole)
@@ -430,10 +414,10 @@ def test_a_refused_resume_keeps_only_the_chunks_it_found(tmp_path, monkeypatch):
     stopped = invoke("sweep", scenario, *BAD_PAIR, "-o", out)
     assert stopped.exit_code == 3, stopped.output
     monkeypatch.setattr(sweep_runner, "run_chunk", real)
-    before = snapshot(out)
+    before = contents(out)
     assert ".chunks/chunk-000000.json" in before and ".chunks/chunk-000001.json" not in before
     refused(scenario, out)  # resumes: saves chunks 1 and 2, then point 1 is refused in chunk 3
-    assert snapshot(out) == before
+    assert contents(out) == before
 
 
 def test_a_resumed_sweep_of_the_same_scenario_with_its_regions_reordered_starts_again(tmp_path, monkeypatch):
@@ -442,9 +426,7 @@ def test_a_resumed_sweep_of_the_same_scenario_with_its_regions_reordered_starts_
     out = tmp_path / "out"
     interrupted(tmp_path, monkeypatch, out, finished=2)
     reordered = {**STOCHASTIC, "regions": dict(reversed(list(STOCHASTIC["regions"].items())))}
-    calls: list[int] = []
-    real = sweep_runner.run_chunk
-    monkeypatch.setattr(sweep_runner, "run_chunk", lambda chunk: calls.append(chunk.index) or real(chunk))
+    calls = counted(monkeypatch)
     args = ("sweep", write(tmp_path, reordered), *SMALL_SWEEP, *CHUNKED, "-o", out)
     refused = invoke(*args)  # another sweep: its chunks are not discarded without --force
     assert refused.exit_code == 2 and "holds 2 finished chunk(s) (10 runs) of another sweep" in refused.output

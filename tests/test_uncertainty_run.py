@@ -9,7 +9,6 @@ and its 90% interval 220-580 t. A Latin hypercube of N samples puts one sample i
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +23,7 @@ from simulator.report import render_report
 from simulator.scenario import validate_data
 from simulator.sensitivity import plan_study
 from simulator.sensitivity.intervals import headline_lines, run_uncertainty
-from tests.helpers import ONE_REGION, build
+from tests.helpers import ONE_REGION, build, manifest_of
 
 SHORT = build(
     ONE_REGION,
@@ -100,7 +99,7 @@ def test_cli_writes_the_intervals_and_fan_charts_and_lists_them_in_the_manifest(
     assert result.exit_code == 0, result.output
     assert "uncertainty: 40 samples of 2 uncertain inputs" in result.output
     assert "Total shortfall (t): median" in result.output
-    files = set(json.loads((out / "manifest.json").read_text())["files"])
+    files = set(manifest_of(out)["files"])
     assert {"uncertainty.csv", "uncertainty_samples.parquet", "fan_days_of_cover.png", "fan_shortfall.png"} <= files
     table = pd.read_csv(out / "uncertainty.csv")
     assert list(table.columns) == ["metric", "title", "unit", "median", "p5", "p95", "drivers"]

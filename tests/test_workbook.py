@@ -16,7 +16,7 @@ import yaml
 
 from simulator import workbook
 from simulator.workbook import column_unit, flatten, header_text
-from tests.helpers import TWO_MEMBERS, build, invoke
+from tests.helpers import TWO_MEMBERS, build, invoke, manifest_of
 
 BIDS = [{"end_use": "all", "share": 1.0, "price_usd_per_kg": 100.0}]
 AUCTIONED = build(
@@ -302,9 +302,7 @@ def test_run_workbook_lists_the_parameters_with_overrides_applied(auction_run):
 
 @SHARED
 def test_the_workbook_is_listed_and_removed_by_a_run_without_excel(auction_run, tmp_path):
-    import json
-
-    assert "workbook.xlsx" in json.loads((auction_run / "manifest.json").read_text())["files"]
+    assert "workbook.xlsx" in manifest_of(auction_run)["files"]
     path = write(tmp_path, AUCTIONED)
     assert invoke("run", path, "-o", tmp_path / "out", "--no-plots", "--excel").exit_code == 0
     assert (tmp_path / "out" / "workbook.xlsx").is_file()
