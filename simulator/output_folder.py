@@ -16,7 +16,7 @@ Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``
   unless forced. Other files are never touched.
 - **One command's output.** The manifest records the command that wrote the folder
   (``command``). Another command refuses (exit 2) to replace that output, naming the
-  command, unless forced; ``run`` and ``compare`` share folders (:data:`SHARING`). A
+  command, unless forced (a run's report and workbook as much as a sweep's table). A
   manifest of an earlier version, without ``command``, refuses no command.
 - **All or nothing.** Files are staged in a hidden folder inside ``DIR`` (same device, so
   every move is an atomic rename, and nothing is written next to ``DIR``) and moved in
@@ -62,9 +62,6 @@ PACKAGE = "stockpile-simulator"
 
 NAME_MAX_BYTES = 255
 """The longest name of a file or folder the usual file systems take (Linux's and macOS's NAME_MAX)."""
-
-SHARING = frozenset({"run", "compare"})
-"""Commands whose outputs replace one another in a folder without ``--force`` (a run's and a comparison's)."""
 
 _held: set[Path] = set()
 """Folders whose lock this process holds (a POSIX lock does not stop its own process)."""
@@ -282,7 +279,7 @@ class OutputFolder:
         if self.force or self.command is None or self.manifest is None or "command" not in self.manifest:
             return  # a manifest of an earlier version names no command
         earlier = self.manifest["command"]
-        if isinstance(earlier, str) and (earlier == self.command or {earlier, self.command} <= SHARING):
+        if earlier == self.command:
             return
         plain = isinstance(earlier, str) and re.fullmatch(r"[a-z][a-z-]{0,29}", earlier)
         named = f"stockpile {earlier}" if plain else "another command"  # not a name to print as it is

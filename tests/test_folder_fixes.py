@@ -4,8 +4,7 @@
   running sweep held locked; they now refuse it as a second folder command does.
 - 13: a command writing into another command's folder (``run -o`` on a sweep's results)
   once replaced that output by the manifest rule; the manifest now records the command,
-  and another command replaces it only with ``--force``, except ``run`` and ``compare``,
-  which share folders.
+  and another command replaces it only with ``--force``.
 """
 
 from __future__ import annotations
@@ -307,19 +306,22 @@ def test_force_replaces_another_commands_output(tmp_path):
     assert sorted(manifest_of(folder)["files"]) == sorted(names - {"notes.txt"})
 
 
-def test_run_and_compare_share_a_folder_either_way(tmp_path):
-    scenario, folder = write(tmp_path, TWO_MEMBERS), tmp_path / "shared"
-    steps = [
-        ("run", ("run", scenario, "--no-plots"), "summary.csv"),
-        ("compare", ("compare", scenario, "--mechanisms", "fair_ratio,proportional"), "compare.csv"),
-        ("run", ("run", scenario, "--no-plots"), "summary.csv"),
-    ]
-    for command, args, written in steps:
-        result = invoke(*args, "-o", folder)
-        assert result.exit_code == 0, (command, result.output)
+def test_run_and_compare_refuse_each_others_output_too(tmp_path, monkeypatch):
+    """Their default folders differ (results/<name>, results/<name>_compare): one in the other's
+    is a mistyped -o, which would have replaced a run's report and workbook without a word."""
+    scenario = write(tmp_path, TWO_MEMBERS)
+    for earlier, command, args in [
+        ("run", "compare", ("compare", scenario, "--mechanisms", "fair_ratio,proportional", "--no-plots")),
+        ("compare", "run", ("run", scenario, "--no-plots")),
+    ]:
+        folder = folder_of(tmp_path, earlier)
+        before = contents(folder)
+        with monkeypatch.context() as patched:
+            forbid_simulation(patched)
+            assert_bad_input(invoke(*args, "-o", folder), refusal(folder, earlier, command))
+        assert contents(folder) == before
+        assert invoke(*args, "-o", folder, "--force").exit_code == 0
         assert manifest_of(folder)["command"] == command
-        assert written in manifest_of(folder)["files"] and (folder / written).is_file()
-    assert not (folder / "compare.csv").exists()  # the comparison replaced by the last run
 
 
 def test_the_same_command_replaces_its_own_output(tmp_path):

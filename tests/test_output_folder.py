@@ -204,7 +204,7 @@ def test_compare_and_a_later_run_share_a_folder_by_the_manifest(tmp_path):
     first = invoke("compare", write(tmp_path, TWO_MEMBERS), "--mechanisms", "fair_ratio,proportional", "-o", folder)
     assert first.exit_code == 0, first.output
     assert manifest_of(folder)["files"] == ["compare.csv", "compare.png", "manifest.json"]
-    second = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
+    second = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots", "--force")  # another command's
     assert second.exit_code == 0, second.output
     assert not (folder / "compare.csv").exists()  # the earlier output of the folder, replaced
 

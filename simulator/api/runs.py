@@ -125,8 +125,8 @@ class RunResult:
         folder
             Output folder (created if needed). As for the command, it is written only
             where it is the tool's: a file there that its ``manifest.json`` does not list
-            is never overwritten, nor the output of a sweep (or another command but
-            ``compare``), unless ``force``.
+            is never overwritten, nor the output of another command (a sweep's, a
+            comparison's), unless ``force``.
         plots
             Also write the PNG figures (``--no-plots`` is ``plots=False``).
         report
@@ -135,7 +135,7 @@ class RunResult:
             Also write ``workbook.xlsx`` (``--excel``).
         force
             Overwrite files the folder's manifest does not list, or replace the output
-            of another command than ``run`` or ``compare`` (``--force``).
+            of another command than ``run`` (``--force``).
         """
         from simulator.output import run_files, write_run
         from simulator.output_folder import open_folder
