@@ -115,7 +115,7 @@ def test_a_move_refused_halfway_puts_back_the_files_already_moved_and_the_manife
     assert contents(folder) == before  # the two files moved in are the earlier ones again, the manifest too
 
 
-def test_a_page_replaces_only_a_page_stockpile_wrote(tmp_path):
+def test_a_page_replaces_only_a_page_stockpile_wrote(tmp_path, monkeypatch):
     """``report -o`` and ``explore -o`` name one file: they replace an earlier page of theirs,
     but a scenario or the user's own HTML there is refused before any run and left as it was."""
     scenario = write(tmp_path, TWO_MEMBERS)
@@ -124,13 +124,15 @@ def test_a_page_replaces_only_a_page_stockpile_wrote(tmp_path):
     mine = tmp_path / "mine.html"
     mine.write_text("<!DOCTYPE html><title>my notes</title>")
     axis = ("--axis", "agreement.ratio.japan=0.2,0.8", "--workers", 1)
-    for command in (("report", scenario), ("explore", scenario, *axis)):
-        for target in (other, mine):
-            before = target.read_bytes()
-            result = invoke(*command, "-o", target)
-            assert result.exit_code == 2, result.output
-            assert f"error: {target}: exists and is not a page stockpile wrote" in result.output
-            assert target.read_bytes() == before
+    with monkeypatch.context() as patched:
+        forbid_simulation(patched)
+        for command in (("report", scenario), ("explore", scenario, *axis)):
+            for target in (other, mine):
+                before = target.read_bytes()
+                result = invoke(*command, "-o", target)
+                assert result.exit_code == 2, result.output
+                assert f"error: {target}: exists and is not a page stockpile wrote" in result.output
+                assert target.read_bytes() == before
     # a page stockpile wrote is replaced by the next one
     page = tmp_path / "report.html"
     for _ in range(2):
