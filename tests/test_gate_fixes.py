@@ -13,70 +13,60 @@ from pathlib import Path
 
 import pytest
 
+from tests import test_check
 from tests.helpers import assert_bad_input
-from tests.test_check import baselined, check, pair_yaml
+from tests.test_check import check, pair_yaml
+
+twins_tree, twins_repo = test_check.twins_tree, test_check.twins_repo
+"""``pair`` and ``twin_pair`` with their baselines, and a test's own copy (the fixtures of test_check)."""
 
 
-@pytest.fixture(scope="module")
-def twins_tree(tmp_path_factory) -> Path:
-    """``pair`` and ``twin_pair`` (the same scenario under another name) with their baselines (made once)."""
-    folder = tmp_path_factory.mktemp("twins") / "scenarios"
-    folder.mkdir()
-    (folder / "pair.yaml").write_text(pair_yaml())
-    (folder / "twin_pair.yaml").write_text(pair_yaml(name="twin_pair"))
-    return baselined(folder)
-
-
-@pytest.fixture
-def twins(tmp_path: Path, twins_tree: Path) -> Path:
-    """A test's own copy of the twins' tree, free to edit."""
-    return Path(shutil.copytree(twins_tree, tmp_path / "scenarios"))
-
-
-def test_a_baseline_copied_from_another_scenario_is_an_error_naming_the_file_and_both_names(twins):
-    assert check(twins).exit_code == 0  # the two baselines agree number by number, but for their names
-    pair = json.loads((twins / "baselines" / "pair.json").read_text())
-    twin = json.loads((twins / "baselines" / "twin_pair.json").read_text())
+def test_a_baseline_copied_from_another_scenario_is_an_error_naming_the_file_and_both_names(twins_repo):
+    assert check(twins_repo).exit_code == 0  # the two baselines agree number by number, but for their names
+    pair = json.loads((twins_repo / "baselines" / "pair.json").read_text())
+    twin = json.loads((twins_repo / "baselines" / "twin_pair.json").read_text())
     assert (pair["scenario"], twin["scenario"]) == ("pair", "twin_pair")
     assert pair["metrics"] == twin["metrics"] and pair["curves"] == twin["curves"]
-    target = twins / "baselines" / "twin_pair.json"
-    shutil.copy(twins / "baselines" / "pair.json", target)  # a team copies a baseline under another name
-    result = check(twins)
+    target = twins_repo / "baselines" / "twin_pair.json"
+    shutil.copy(twins_repo / "baselines" / "pair.json", target)  # a team copies a baseline under another name
+    result = check(twins_repo)
     assert_bad_input(
         result,
         "ok           pair\n",
         "error        twin_pair\n",
-        f"{target}: scenario: the baseline of scenario 'pair', not of 'twin_pair' (name: in {twins}/twin_pair.yaml)",
-        f"If the name was changed on purpose, rewrite the baseline: stockpile check --update {twins}/twin_pair.yaml\n",
-        f"2 scenario(s) of {twins}/ checked in ",
+        f"{target}: scenario: the baseline of scenario 'pair', not of 'twin_pair' "
+        f"(name: in {twins_repo}/twin_pair.yaml)",
+        "If the name was changed on purpose, rewrite the baseline: "
+        f"stockpile check --update {twins_repo}/twin_pair.yaml\n",
+        f"2 scenario(s) of {twins_repo}/ checked in ",
     )
     assert result.output.splitlines()[-1].endswith(": 1 ok, 1 error")
-    outcomes = json.loads(check("--format", "json", twins / "twin_pair.yaml").output)
+    outcomes = json.loads(check("--format", "json", twins_repo / "twin_pair.yaml").output)
     assert [(o["scenario"], o["status"], o["drifts"]) for o in outcomes] == [("twin_pair", "error", [])]
 
 
-def test_a_wrong_baselines_folder_fails_with_the_option_in_the_command_that_rewrites(twins, tmp_path):
+def test_a_wrong_baselines_folder_fails_with_the_option_in_the_command_that_rewrites(twins_repo, tmp_path):
     other = tmp_path / "other"
     other.mkdir()
     (other / "pair.yaml").write_text(pair_yaml(name="pair_b"))  # the same numbers under another name
-    result = check("--baselines", twins / "baselines", other / "pair.yaml")
+    result = check("--baselines", twins_repo / "baselines", other / "pair.yaml")
     assert_bad_input(
         result,
-        f"{twins}/baselines/pair.json: scenario: the baseline of scenario 'pair', not of 'pair_b'",
-        f"stockpile check --update --baselines {twins}/baselines {other}/pair.yaml\n",
+        f"{twins_repo}/baselines/pair.json: scenario: the baseline of scenario 'pair', not of 'pair_b'",
+        f"stockpile check --update --baselines {twins_repo}/baselines {other}/pair.yaml\n",
     )
 
 
-def test_a_name_changed_on_purpose_passes_once_its_baseline_is_rewritten(twins):
-    (twins / "pair.yaml").write_text(pair_yaml(name="pair_renamed"))
-    assert_bad_input(check(twins / "pair.yaml"), "the baseline of scenario 'pair', not of 'pair_renamed'")
-    result = check("--update", twins / "pair.yaml")
+def test_a_name_changed_on_purpose_passes_once_its_baseline_is_rewritten(twins_repo):
+    (twins_repo / "pair.yaml").write_text(pair_yaml(name="pair_renamed"))
+    assert_bad_input(check(twins_repo / "pair.yaml"), "the baseline of scenario 'pair', not of 'pair_renamed'")
+    result = check("--update", twins_repo / "pair.yaml")
     assert result.exit_code == 0, result.output
     # no number moved; the fields that did are named (the name is one of the hashed parts)
     fields = "0 numbers changed; scenario, scenario_hash, scenario_parts"
-    assert f"updated      {twins}/baselines/pair.json ({fields})\n" in result.output
-    assert json.loads((twins / "baselines" / "pair.json").read_text())["scenario"] == "pair_renamed"
-    assert check(twins).exit_code == 0
+    assert f"updated      {twins_repo}/baselines/pair.json ({fields})\n" in result.output
+    assert json.loads((twins_repo / "baselines" / "pair.json").read_text())["scenario"] == "pair_renamed"
+    assert check(twins_repo).exit_code == 0
 
 
 def _spoil_total(baseline: Path, factor: float) -> bytes:
@@ -103,11 +93,11 @@ def _spoil_total(baseline: Path, factor: float) -> bytes:
     ],
     ids=["rtol", "atol", "rtol-nan", "format-json", "junit", "summary", "several"],
 )
-def test_update_refuses_the_options_only_the_check_uses_and_writes_nothing(twins, tmp_path, options, named):
-    baseline = twins / "baselines" / "pair.json"
+def test_update_refuses_the_options_only_the_check_uses_and_writes_nothing(twins_repo, tmp_path, options, named):
+    baseline = twins_repo / "baselines" / "pair.json"
     spoiled = _spoil_total(baseline, 1.5)  # 8910 t where the run gives 5940: an update would rewrite it
     given = [option.format(tmp=tmp_path) for option in options]
-    result = check("--update", *given, twins)
+    result = check("--update", *given, twins_repo)
     assert_bad_input(
         result,
         f"Error: --update cannot take {named} (--update prints text, writes no JUnit or summary report, and keeps",
@@ -116,28 +106,28 @@ def test_update_refuses_the_options_only_the_check_uses_and_writes_nothing(twins
     assert baseline.read_bytes() == spoiled
     assert not (tmp_path / "check.xml").exists() and not (tmp_path / "summary.md").exists()
     # without them, the same update rewrites the number (and --format text is what --update prints anyway)
-    result = check("--update", "--format", "text", twins)
+    result = check("--update", "--format", "text", twins_repo)
     assert result.exit_code == 0, result.output
     assert f"updated      {baseline} (1 number changed)\n" in result.output
     assert json.loads(baseline.read_text())["metrics"]["total_shortfall_t"] == 60 * 100 - 60
 
 
-def test_update_keeps_a_stored_number_within_the_tolerances_file_it_is_given(twins, tmp_path):
-    baseline = twins / "baselines" / "pair.json"
+def test_update_keeps_a_stored_number_within_the_tolerances_file_it_is_given(twins_repo, tmp_path):
+    baseline = twins_repo / "baselines" / "pair.json"
     spoiled = _spoil_total(baseline, 1.01)  # 5999.4 t, 1% above the run's 5940 t
     loose = tmp_path / "loose.yaml"
     loose.write_text("default: {rtol: 0.02}\n")
-    result = check("--update", "--tolerances", loose, twins / "pair.yaml")
+    result = check("--update", "--tolerances", loose, twins_repo / "pair.yaml")
     assert result.exit_code == 0, result.output
     assert f"unchanged    {baseline}\n" in result.output and baseline.read_bytes() == spoiled
-    assert check("--tolerances", loose, twins / "pair.yaml").exit_code == 0
-    assert check(twins / "pair.yaml").exit_code == 1  # the default tolerances see the 1%
+    assert check("--tolerances", loose, twins_repo / "pair.yaml").exit_code == 0
+    assert check(twins_repo / "pair.yaml").exit_code == 1  # the default tolerances see the 1%
 
 
-def test_a_baselines_recorded_name_is_printed_on_one_line_and_paths_quoted(twins, tmp_path):
+def test_a_baselines_recorded_name_is_printed_on_one_line_and_paths_quoted(twins_repo, tmp_path):
     """Audit 39: a name with newlines put ``::warning ...`` at the start of a line of the text report,
     which a GitHub runner reads as a workflow command; the path in the advice could not be pasted."""
-    spaced = Path(shutil.copytree(twins, tmp_path / "my scenarios"))
+    spaced = Path(shutil.copytree(twins_repo, tmp_path / "my scenarios"))
     target = spaced / "baselines" / "pair.json"
     baseline = json.loads(target.read_text())
     baseline["scenario"] = "evil\n::warning title=forged::from a baseline\n" + "x" * 200
