@@ -372,7 +372,7 @@ def report(
     """Run SCENARIO and write a self-contained HTML report (printable to A4)."""
     from simulator.engine import simulate
     from simulator.output import check_writable
-    from simulator.output_folder import refuse_if_written, refuse_to_replace
+    from simulator.output_folder import refuse_to_replace
     from simulator.report import write_report
     from simulator.scenario import load_raw
     from simulator.scenario.load import validate_overridden
@@ -386,8 +386,7 @@ def report(
     link = _explorer_link(path, explorer_page, raw)
     check_writable(path.parent)
     inputs = [p for p in (scenario, baseline_path, explorer_page) if p]
-    refuse_to_replace(path, inputs, page=True)  # before the runs: a refusal costs nothing
-    refuse_if_written(path.parent)  # nor one because a sweep or a run is writing the folder
+    refuse_to_replace(path, inputs, page=True)  # before the runs (a folder being written too): a refusal costs nothing
     result = simulate(loaded)
     baseline = simulate(base) if base is not None else None
     write_report(result, path, baseline=baseline, changes=changes, explorer=link, inputs=inputs)
@@ -677,7 +676,7 @@ def explore(
     from simulator.explore import plan_grid, render, run_grid, write_page
     from simulator.explore.grid import MAX_POINTS as EXPLORER_MAX_POINTS
     from simulator.output import check_writable
-    from simulator.output_folder import refuse_if_written, refuse_to_replace
+    from simulator.output_folder import refuse_to_replace
     from simulator.scenario import load_raw
     from simulator.sweep import SweepSpec, parse_axis
     from simulator.sweep.runner import may_be_random
@@ -701,7 +700,6 @@ def explore(
     path = Path(out_file or Path("results") / planned.first.name / "explorer.html")
     check_writable(path.parent)
     refuse_to_replace(path, [scenario], page=True)
-    refuse_if_written(path.parent)  # before the runs: not into a folder a sweep or a run is writing
     with _signals_stop(ctx), _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
         if client is not None:
             n_workers = len(client.scheduler_info()["workers"])

@@ -281,8 +281,8 @@ class OutputFolder:
         earlier = self.manifest["command"]
         if earlier == self.command:
             return
-        plain = isinstance(earlier, str) and re.fullmatch(r"[a-z][a-z-]{0,29}", earlier)
-        named = f"stockpile {earlier}" if plain else "another command"  # not a name to print as it is
+        a_name = isinstance(earlier, str) and re.fullmatch(r"[a-z][a-z-]{0,29}", earlier)
+        named = f"stockpile {earlier}" if a_name else "another command"  # not a name to print as it is
         raise InputError(
             f"holds the output of {named} (so says its manifest.json), which stockpile {self.command} would "
             f"replace: choose another output folder, or pass {setting('force')} to replace it",
@@ -503,8 +503,6 @@ def write_file(path: Path, text: str, inputs: Iterable[Path | str] = (), what: s
     """
     path = Path(path)
     mode = refuse_to_replace(path, inputs, page)
-    if page:
-        refuse_if_written(path.parent)
     what = f" {what}" if what else ""
     try:
         data = text.encode("utf-8")
@@ -547,10 +545,13 @@ def refuse_to_replace(path: Path, inputs: Iterable[Path | str], page: bool = Fal
     """Raise :class:`InputError` if :func:`write_file` must not replace ``path`` (see there).
 
     Returns the permission bits of the regular file there (kept by the new file), else None.
-    Commands call it before their work too, so a refusal costs no simulation.
+    Commands call it before their work too, so a refusal costs no simulation. A ``page`` is
+    also refused in a folder another stockpile command is writing (:func:`refuse_if_written`).
     """
     if any(len(os.fsencode(part)) > NAME_MAX_BYTES for part in path.parts):  # no file can be named so: before any work
         raise InputError(f"cannot write: {os.strerror(errno.ENAMETOOLONG)}", str(path))
+    if page:
+        refuse_if_written(path.parent)
     try:
         found = os.lstat(path)
     except OSError:

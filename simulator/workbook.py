@@ -531,13 +531,7 @@ def parameter_unit(path: str, data: dict[str, Any]) -> Unit:
     return column_unit(path)
 
 
-def parameter_table(data: dict[str, Any]) -> pd.DataFrame:
-    """``parameter, value, unit``: one row per scenario field given; ISO date text becomes a date."""
-    rows = [{"parameter": path, "value": value, "unit": unit.label} for path, value, unit in _parameters(data)]
-    return pd.DataFrame(rows, columns=["parameter", "value", "unit"]).astype(object)
-
-
-def _parameters(data: dict[str, Any]) -> list[tuple[str, Any, Unit]]:
+def parameter_rows(data: dict[str, Any]) -> list[tuple[str, Any, Unit]]:
     """Each scenario field given: its path, its value as a cell holds it, its unit (looked up once)."""
     return [(path, _parameter_value(value), parameter_unit(path, data)) for path, value in flatten(data)]
 
@@ -553,7 +547,7 @@ def _parameter_value(value: Any) -> Any:
 
 def add_parameter_sheet(book: Book, title: str, data: dict[str, Any]) -> None:
     """The parameters as a sheet: dates as dates, numbers as numbers, a fixed-width value column."""
-    rows = _parameters(data)
+    rows = parameter_rows(data)
     sheet = book.add_sheet(title)
     widths = [max([len("parameter"), *(len(path) for path, _, _ in rows)]) + 2, MAX_WIDTH, 10]
     for k, width in enumerate(widths):

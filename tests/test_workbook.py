@@ -442,7 +442,7 @@ def test_scenario_sheet_takes_units_from_the_schema_where_the_name_says_none():
         agreement__trigger={"commercial_days_below": 15},
         uncertain=[{"path": "shocks.halt.severity", "low": 0.2, "high": 0.7}],
     )
-    units = dict(workbook.parameter_table(data)[["parameter", "unit"]].itertuples(index=False))
+    units = {path: unit.label for path, _, unit in workbook.parameter_rows(data)}
     assert units["agreement.trigger.commercial_days_below"] == "days"
     assert units["shocks.halt.severity"] == "fraction"
     assert units["regions.japan.sourcing.ree.china"] == "fraction"

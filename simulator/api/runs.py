@@ -313,7 +313,7 @@ def report(
     """
     from simulator.engine import simulate
     from simulator.output import check_writable
-    from simulator.output_folder import refuse_if_written, refuse_to_replace
+    from simulator.output_folder import refuse_to_replace
     from simulator.report import comparison_problem, write_report
     from simulator.report.explorer import explorer_link
     from simulator.scenario.changes import with_changes
@@ -341,7 +341,6 @@ def report(
     link = explorer_link(target, page, run_data)
     check_writable(target.parent)
     refuse_to_replace(target, inputs, page=True)  # as stockpile report: before the runs, so a refusal costs nothing
-    refuse_if_written(target.parent)  # nor one because a sweep or a run is writing the folder
     baseline = simulate(base) if base is not None else None
     result = simulate(loaded.scenario)
     return write_report(result, target, baseline=baseline, changes=changes, explorer=link, inputs=inputs)

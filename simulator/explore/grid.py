@@ -184,13 +184,14 @@ def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
     for refused in (spec.seed_swept("--axis seed"), spec.ratio_fixed_and_swept()):
         if refused is not None:
             problems.append(refused)
+    twice = set(spec.values_twice())
     for axis in spec.axes:
         distinct = len({repr(v) for v in axis.values})
         if distinct < 2:
             problems.append(
                 Problem(axis.path, f"an axis needs two or more different values, got {distinct} (fix one with --set)")
             )
-        elif distinct < len(axis.values):
+        elif axis.path in twice:
             problems.append(Problem(axis.path, "a value is given twice"))
         try:
             current_value(base, axis.path, source)

@@ -38,6 +38,7 @@ from simulator.gate.tolerances import Tolerance, Tolerances
 from simulator.output_folder import write_file
 from simulator.quantities import REGISTRY
 from simulator.scenario import load_scenario
+from simulator.scenario.strict_yaml import shortened
 
 DAY_METRICS = frozenset(q.name for q in REGISTRY if q.unit == "day")
 """Metrics that are a model day (-1: never), whose change is told in days, not in percent."""
@@ -266,8 +267,7 @@ def other_scenario(target: Path, recorded: str, path: Path, name: str, option: s
 a baseline copied from another scenario, or the wrong --baselines folder? If the name was changed on purpose, \
 rewrite the baseline: stockpile check --update twin_pair.yaml
     """
-    shown = plain(recorded, one_line=True)  # from the file: one line, so that no line of it reads as a CI command
-    shown = shown if len(shown) <= 80 else f"{shown[:77]}..."
+    shown = shortened(plain(recorded, one_line=True), 80)  # from the file: one line, no line of it a CI command
     return (
         f"{_shown(target)}: scenario: the baseline of scenario '{shown}', not of '{name}' (name: in {_shown(path)}): "
         "a baseline copied from another scenario, or the wrong --baselines folder? If the name was changed on purpose, "

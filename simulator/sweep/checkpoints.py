@@ -130,9 +130,9 @@ def refuse_to_discard(folder: Path, sweep: Sweep) -> None:
 class Checkpoints:
     """The finished chunks of one sweep under ``DIR/.chunks`` (see the module docstring).
 
-    Finished chunks of another sweep (another fingerprint) make the sweep refuse (exit
-    2, nothing touched), since they would be lost, unless ``force``: then they are set
-    aside and deleted when the command ends, unless the sweep is refused (:meth:`abandon`).
+    Finished chunks of another sweep (another fingerprint) are refused before, by
+    :func:`refuse_to_discard`, unless ``force``: here they are set aside and deleted when
+    the command ends, unless the sweep is refused (:meth:`abandon`).
     A checkpoint folder of another sweep with no finished chunk (none with a receipt
     that reads as one of its chunks) is set aside without asking. A non-empty
     ``.chunks`` that this tool did not make (no fingerprint file) is the user's: the
@@ -160,9 +160,7 @@ class Checkpoints:
                     str(folder),
                 )
             if not marker.is_file() or marker.read_text() != self.fingerprint:
-                if not force:
-                    refuse_to_discard(folder, sweep)
-                elif note is not None and marker.is_file():
+                if force and note is not None and marker.is_file():  # unforced, run_sweep refused already
                     chunks, runs = finished_of(self.folder, marker.read_text())
                     if chunks:
                         note(f"{CHUNK_DIR}: {chunks} finished chunk(s) ({runs:,} runs) of another sweep are discarded")
