@@ -69,11 +69,9 @@ def test_a_name_changed_on_purpose_passes_once_its_baseline_is_rewritten(twins_r
     assert check(twins_repo).exit_code == 0
 
 
-def _spoil_total(baseline: Path, factor: float) -> bytes:
-    """Multiply the stored total shortfall by ``factor`` (a number ``--update`` would rewrite); the file's bytes."""
-    data = json.loads(baseline.read_text())
-    data["metrics"]["total_shortfall_t"] *= factor
-    baseline.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+def _spoil_total(baseline: Path, total_t: float) -> bytes:
+    """Store ``total_t`` as the total shortfall (a number ``--update`` would rewrite); the file's bytes."""
+    test_check._spoil(baseline, total_shortfall_t=total_t)
     return baseline.read_bytes()
 
 
@@ -95,7 +93,7 @@ def _spoil_total(baseline: Path, factor: float) -> bytes:
 )
 def test_update_refuses_the_options_only_the_check_uses_and_writes_nothing(twins_repo, tmp_path, options, named):
     baseline = twins_repo / "baselines" / "pair.json"
-    spoiled = _spoil_total(baseline, 1.5)  # 8910 t where the run gives 5940: an update would rewrite it
+    spoiled = _spoil_total(baseline, 5940 * 1.5)  # 8910 t where the run gives 5940: an update would rewrite it
     given = [option.format(tmp=tmp_path) for option in options]
     result = check("--update", *given, twins_repo)
     assert_bad_input(
@@ -114,7 +112,7 @@ def test_update_refuses_the_options_only_the_check_uses_and_writes_nothing(twins
 
 def test_update_keeps_a_stored_number_within_the_tolerances_file_it_is_given(twins_repo, tmp_path):
     baseline = twins_repo / "baselines" / "pair.json"
-    spoiled = _spoil_total(baseline, 1.01)  # 5999.4 t, 1% above the run's 5940 t
+    spoiled = _spoil_total(baseline, 5940 * 1.01)  # 5999.4 t, 1% above the run's 5940 t
     loose = tmp_path / "loose.yaml"
     loose.write_text("default: {rtol: 0.02}\n")
     result = check("--update", "--tolerances", loose, twins_repo / "pair.yaml")

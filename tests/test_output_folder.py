@@ -201,7 +201,7 @@ def test_a_manifest_not_written_by_stockpile_owns_nothing(tmp_path, monkeypatch)
         assert "summary.csv: exists and is not listed" in result.output
 
 
-def test_compare_and_a_later_run_share_a_folder_by_the_manifest(tmp_path):
+def test_a_forced_run_replaces_a_comparisons_output_by_the_manifest(tmp_path):
     folder = tmp_path / "out"
     first = invoke("compare", write(tmp_path, TWO_MEMBERS), "--mechanisms", "fair_ratio,proportional", "-o", folder)
     assert first.exit_code == 0, first.output

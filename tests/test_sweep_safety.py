@@ -403,17 +403,10 @@ def test_a_refused_sweep_keeps_the_checkpoints_of_another_sweep(tmp_path, monkey
 
 def test_a_refused_resume_keeps_only_the_chunks_it_found(tmp_path, monkeypatch):
     scenario, out = write(tmp_path), tmp_path / "out"
-    real = sweep_runner.run_chunk
-
-    def lost_after_one(chunk):
-        if chunk.index > 0:
-            raise RuntimeError("worker lost")
-        return real(chunk)
-
-    monkeypatch.setattr(sweep_runner, "run_chunk", lost_after_one)
+    counted(monkeypatch, lost_after=1)
     stopped = invoke("sweep", scenario, *BAD_PAIR, "-o", out)
     assert stopped.exit_code == 3, stopped.output
-    monkeypatch.setattr(sweep_runner, "run_chunk", real)
+    monkeypatch.setattr(sweep_runner, "run_chunk", RUN_CHUNK)
     before = contents(out)
     assert ".chunks/chunk-000000.json" in before and ".chunks/chunk-000001.json" not in before
     refused(scenario, out)  # resumes: saves chunks 1 and 2, then point 1 is refused in chunk 3

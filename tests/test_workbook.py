@@ -596,6 +596,7 @@ def test_the_same_workbook_written_in_two_time_zones_is_the_same_bytes(tmp_path,
         assert {item.date_time for item in book.infolist()} == {(1980, 1, 31, 0, 0, 0)}
 
 
+@SHARED
 def test_headers_are_bold_filled_bordered_and_wrapped_and_widths_are_as_computed(auction_run):
     book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
     for sheet in book:
