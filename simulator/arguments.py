@@ -19,16 +19,16 @@ from simulator.errors import InputError, Problem, renamed
 from simulator.scenario.overrides import parse_assignment
 
 
-def plain(value: Any) -> Any:
+def yaml_value(value: Any) -> Any:
     """A value as YAML would give it: NumPy scalars and arrays, tuples become Python ones."""
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
+        return [yaml_value(v) for v in value]
     if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
+        return {k: yaml_value(v) for k, v in value.items()}
     return value
 
 
@@ -56,7 +56,7 @@ def assignments(changes: Any, name: str = "set") -> list[tuple[str, Any]]:
         if isinstance(item, str):
             out.append(_parsed(item, name))
         elif isinstance(item, tuple | list) and len(item) == 2 and isinstance(item[0], str) and item[0].strip():
-            out.append((item[0].strip(), plain(item[1])))
+            out.append((item[0].strip(), yaml_value(item[1])))
         else:
             raise InputError(f"{name}: {item!r} is neither a (path, value) pair nor a 'PATH=VALUE' string")
     return out
@@ -75,7 +75,7 @@ def _parsed(text: str, name: str) -> tuple[str, Any]:
 
 def whole(value: Any, name: str, least: int, most: int | None = None) -> int:
     """An option that must be a whole number ``>= least`` (and ``<= most`` when given)."""
-    value = plain(value)
+    value = yaml_value(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < least or (most is not None and value > most):
         bounds = f">= {least}" if most is None else f"in [{least}, {most}]"
         raise InputError(f"{name}: must be a whole number {bounds}, got {value!r}")
@@ -84,7 +84,7 @@ def whole(value: Any, name: str, least: int, most: int | None = None) -> int:
 
 def flag(value: Any, name: str) -> bool:
     """An option that must be True or False (not a truthy text such as ``"no"``)."""
-    value = plain(value)
+    value = yaml_value(value)
     if not isinstance(value, bool):
         raise InputError(f"{name}: must be True or False, got {value!r}")
     return value

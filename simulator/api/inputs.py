@@ -15,8 +15,8 @@ from typing import Any, ParamSpec, TypeVar
 from simulator.arguments import assignments as assignments
 from simulator.arguments import flag as flag
 from simulator.arguments import path_argument as path_argument
-from simulator.arguments import plain as plain
 from simulator.arguments import whole as whole
+from simulator.arguments import yaml_value as yaml_value
 from simulator.errors import InputError, Problem
 from simulator.scenario import Scenario, apply_overrides, load_raw
 from simulator.scenario.load import validate_overridden

@@ -23,10 +23,10 @@ from simulator.api.inputs import (
     assignments,
     flag,
     path_argument,
-    plain,
     python_words,
     raw_data,
     whole,
+    yaml_value,
 )
 from simulator.errors import InputError, Problem, setting
 from simulator.frames import typed
@@ -60,11 +60,11 @@ def _axes(grid: Mapping[str, Any] | None, max_points: int) -> tuple[Axis, ...]:
                     f"raise {setting('max_points')})"
                 )
                 raise InputError([Problem(setting("grid", path), message)])
-            values = tuple(plain(value) for value in spec)
+            values = tuple(yaml_value(value) for value in spec)
             if not values:
                 raise InputError([Problem(setting("grid", path), "no values given")])
         else:
-            values = (plain(spec),)
+            values = (yaml_value(spec),)
         axes.append(Axis(path, values))
     return tuple(axes)
 
