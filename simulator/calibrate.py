@@ -158,27 +158,25 @@ def _period_end(start: dt.date, period: str) -> dt.date:
     return dt.date(year, month, min(start.day, last_day))
 
 
-def _where_not_utf8(data: bytes) -> str:
-    """Where a record stops being UTF-8, by line and column (pandas counts bytes from the start of a chunk)."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return not_utf8(exc)
-    return "not UTF-8 text; save the file as UTF-8"
-
-
 def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
-    """The record's rows, checked against the scenario: every problem names the file, row and field."""
+    """The record's rows, checked against the scenario: every problem names the file, row and field.
+
+    The file is read once and decoded once: pandas (the rows) and the csv module (the
+    header's names as written) read the same text.
+    """
     source = str(path)
+    data = read_input(path, MAX_RECORD_BYTES, "a record")  # a regular file, capped at the bytes read
     try:
-        data = read_input(path, MAX_RECORD_BYTES, "a record")  # a regular file, capped at the bytes read
-        table = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, comment=None)
-        lines = io.StringIO(data.decode("utf-8-sig"), newline="")
+        text = data.decode("utf-8")  # the whole file: a bad byte is placed by line and column of the file
+    except UnicodeDecodeError as exc:
+        raise InputError(f"cannot read the record: {not_utf8(exc)}", source) from None
+    try:
+        # a leading BOM stays in pandas' text: it drops one itself, as it does from the file's bytes
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, comment=None)
+        lines = io.StringIO(text.removeprefix("\ufeff"), newline="")  # as UTF-8-sig would read it
         named = [name.strip() for name in next(csv.reader(lines), [])]  # the names as written
     except pd.errors.EmptyDataError:
         raise InputError("the record is empty: it needs a header line and rows", source) from None
-    except UnicodeDecodeError:
-        raise InputError(f"cannot read the record: {_where_not_utf8(data)}", source) from None
     except (csv.Error, pd.errors.ParserError) as exc:
         raise InputError(f"cannot read the record: {exc}", source) from None
     twice = sorted({name for name in named if name and named.count(name) > 1})  # a trailing comma names none

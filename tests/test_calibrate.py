@@ -155,6 +155,21 @@ def test_a_bad_record_row_is_named_by_row_and_field(tmp_path: Path, row: str, fi
     assert problem.path == field and words in problem.message
 
 
+def test_a_record_saved_with_a_byte_order_mark_reads_as_one_without(tmp_path: Path):
+    """Excel's "CSV UTF-8" starts the file with a BOM. The record is decoded once and pandas and
+    the csv module read that one text: each must drop the BOM, or the first name is not ``date``."""
+    scenario = validate_data(MARKET_WORLD, "world.yaml")
+    rows = "2020-02-01,price,world,ree,,month,80,1\n2020-03-01,imports,japan,ree,china,month,250,1\n"
+    plain = read_record(write_record(tmp_path, rows), scenario)
+    marked = tmp_path / "marked.csv"
+    marked.write_bytes(b"\xef\xbb\xbf" + (HEADER + rows).encode())
+    assert read_record(marked, scenario).equals(plain) and list(plain["value"]) == [80.0, 250.0]
+    # the names the csv module reads lose the BOM too: "date" after it is "date" named twice
+    marked.write_bytes(b"\xef\xbb\xbfdate," + (HEADER + rows).encode())
+    with pytest.raises(InputError, match="column\\(s\\) named twice: date"):
+        read_record(marked, scenario)
+
+
 def test_a_unit_cell_must_name_the_unit_of_its_quantity(tmp_path: Path):
     """No conversion is made: 1,278 kg of imports must not be fitted as 1,278 t."""
     scenario = validate_data(MARKET_WORLD, "world.yaml")
