@@ -56,6 +56,7 @@ from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.load import read_input
 from simulator.scenario.schema import MAX_SEED
 from simulator.scenario.yaml_messages import not_utf8
+from simulator.sweep.runner import MAX_RUNS
 from simulator.workers import pool_size
 
 QUANTITIES = {
@@ -461,6 +462,24 @@ def check_seeds(seed: int, starts: int) -> None:
         )
 
 
+def checked_runs(population: int, parameters: int, iterations: int, starts: int) -> int:
+    """The runs a calibration asks for; raise :class:`InputError` (exit 2) past :data:`MAX_RUNS`.
+
+    One run per parameter set: ``population`` sets per fitted parameter in the first
+    generation and each of ``iterations`` more, for each of ``starts`` searches. Refused
+    before any run, as a sweep's or a sensitivity study's budget is; :func:`calibrate`
+    checks it, so a caller from Python is refused as the command line is.
+    """
+    total = population * parameters * (iterations + 1) * starts
+    if total > MAX_RUNS:
+        raise InputError(
+            f"{setting('population')} {population} x {parameters} {setting('fit')} x ({setting('iterations')} "
+            f"{iterations} + 1) x {setting('starts')} {starts} = {total:,} runs, more than {MAX_RUNS:,}: "
+            f"lower {setting('iterations')} or {setting('starts')}"
+        )
+    return total
+
+
 def calibrate(
     problem: Calibration,
     population: int = 12,
@@ -475,9 +494,11 @@ def calibrate(
     With ``starts`` > 1 the search runs from seeds ``seed``, ``seed + 1``, ... and the fit
     with the lowest objective is kept (the first of equal ones): the parameters are weakly
     identified, so one seed can stop in a worse valley. ``evaluations`` and ``seconds``
-    count every start.
+    count every start. Seeds (:func:`check_seeds`) and the number of runs
+    (:func:`checked_runs`) are checked before any run.
     """
     check_seeds(seed, starts)
+    checked_runs(population, len(problem.parameters), iterations, starts)
     started = time.perf_counter()
     fits = [_one_start(problem, population, iterations, seed + k, workers, progress) for k in range(starts)]
     best = min(fits, key=lambda fit: fit.objective)
