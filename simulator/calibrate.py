@@ -56,6 +56,7 @@ from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.load import read_input
 from simulator.scenario.schema import MAX_SEED
 from simulator.scenario.yaml_messages import not_utf8
+from simulator.sweep.runner import MAX_RUNS
 from simulator.workers import pool_size
 
 QUANTITIES = {
@@ -158,27 +159,25 @@ def _period_end(start: dt.date, period: str) -> dt.date:
     return dt.date(year, month, min(start.day, last_day))
 
 
-def _where_not_utf8(data: bytes) -> str:
-    """Where a record stops being UTF-8, by line and column (pandas counts bytes from the start of a chunk)."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return not_utf8(exc)
-    return "not UTF-8 text; save the file as UTF-8"
-
-
 def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
-    """The record's rows, checked against the scenario: every problem names the file, row and field."""
+    """The record's rows, checked against the scenario: every problem names the file, row and field.
+
+    The file is read once and decoded once: pandas (the rows) and the csv module (the
+    header's names as written) read the same text.
+    """
     source = str(path)
+    data = read_input(path, MAX_RECORD_BYTES, "a record")  # a regular file, capped at the bytes read
     try:
-        data = read_input(path, MAX_RECORD_BYTES, "a record")  # a regular file, capped at the bytes read
-        table = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, comment=None)
-        lines = io.StringIO(data.decode("utf-8-sig"), newline="")
+        text = data.decode("utf-8")  # the whole file: a bad byte is placed by line and column of the file
+    except UnicodeDecodeError as exc:
+        raise InputError(f"cannot read the record: {not_utf8(exc)}", source) from None
+    try:
+        # a leading BOM stays in pandas' text: it drops one itself, as it does from the file's bytes
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, comment=None)
+        lines = io.StringIO(text.removeprefix("\ufeff"), newline="")  # as UTF-8-sig would read it
         named = [name.strip() for name in next(csv.reader(lines), [])]  # the names as written
     except pd.errors.EmptyDataError:
         raise InputError("the record is empty: it needs a header line and rows", source) from None
-    except UnicodeDecodeError:
-        raise InputError(f"cannot read the record: {_where_not_utf8(data)}", source) from None
     except (csv.Error, pd.errors.ParserError) as exc:
         raise InputError(f"cannot read the record: {exc}", source) from None
     twice = sorted({name for name in named if name and named.count(name) > 1})  # a trailing comma names none
@@ -463,6 +462,24 @@ def check_seeds(seed: int, starts: int) -> None:
         )
 
 
+def checked_runs(population: int, parameters: int, iterations: int, starts: int) -> int:
+    """The runs a calibration asks for; raise :class:`InputError` (exit 2) past :data:`MAX_RUNS`.
+
+    One run per parameter set: ``population`` sets per fitted parameter in the first
+    generation and each of ``iterations`` more, for each of ``starts`` searches. Refused
+    before any run, as a sweep's or a sensitivity study's budget is; :func:`calibrate`
+    checks it, so a caller from Python is refused as the command line is.
+    """
+    total = population * parameters * (iterations + 1) * starts
+    if total > MAX_RUNS:
+        raise InputError(
+            f"{setting('population')} {population} x {parameters} {setting('fit')} x ({setting('iterations')} "
+            f"{iterations} + 1) x {setting('starts')} {starts} = {total:,} runs, more than {MAX_RUNS:,}: "
+            f"lower {setting('iterations')} or {setting('starts')}"
+        )
+    return total
+
+
 def calibrate(
     problem: Calibration,
     population: int = 12,
@@ -477,9 +494,11 @@ def calibrate(
     With ``starts`` > 1 the search runs from seeds ``seed``, ``seed + 1``, ... and the fit
     with the lowest objective is kept (the first of equal ones): the parameters are weakly
     identified, so one seed can stop in a worse valley. ``evaluations`` and ``seconds``
-    count every start.
+    count every start. Seeds (:func:`check_seeds`) and the number of runs
+    (:func:`checked_runs`) are checked before any run.
     """
     check_seeds(seed, starts)
+    checked_runs(population, len(problem.parameters), iterations, starts)
     started = time.perf_counter()
     fits = [_one_start(problem, population, iterations, seed + k, workers, progress) for k in range(starts)]
     best = min(fits, key=lambda fit: fit.objective)

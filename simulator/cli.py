@@ -779,6 +779,7 @@ def calibrate(
     from simulator.calibrate import (
         Calibration,
         check_seeds,
+        checked_runs,
         parse_hold_out,
         parse_parameter,
         read_record,
@@ -790,7 +791,6 @@ def calibrate(
     from simulator.output_folder import manifest_info, open_folder
     from simulator.scenario import load_raw
     from simulator.scenario.uncertain import holds_whole_numbers, value_at
-    from simulator.sweep.runner import MAX_RUNS
 
     check_seeds(seed, starts)  # before any work: SciPy would raise at the first start
     loaded = load(scenario, assignments)
@@ -823,12 +823,7 @@ def calibrate(
     problem.hold_outs.extend(parse_hold_out(text) for text in hold_outs)
     if not problem.in_sample.any():
         raise InputError("every row of the record is held out: nothing to fit", record_file)
-    total = population * len(parameters) * (iterations + 1) * starts
-    if total > MAX_RUNS:  # as a sweep's or a sensitivity study's budget
-        raise InputError(
-            f"--population {population} x {len(parameters)} --fit x (--iterations {iterations} + 1) x --starts "
-            f"{starts} = {total:,} runs, more than {MAX_RUNS:,}: lower --iterations or --starts"
-        )
+    total = checked_runs(population, len(parameters), iterations, starts)  # as calibrate checks it: before any run
     folder = Path(out_dir)
     with open_folder(folder, {"calibration.json", "fit.csv", "fit.png"}, force, command="calibrate") as out:
         with _progress(total, "set", "calibrating") as advance:

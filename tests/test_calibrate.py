@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -155,6 +156,21 @@ def test_a_bad_record_row_is_named_by_row_and_field(tmp_path: Path, row: str, fi
     assert problem.path == field and words in problem.message
 
 
+def test_a_record_saved_with_a_byte_order_mark_reads_as_one_without(tmp_path: Path):
+    """Excel's "CSV UTF-8" starts the file with a BOM. The record is decoded once and pandas and
+    the csv module read that one text: each must drop the BOM, or the first name is not ``date``."""
+    scenario = validate_data(MARKET_WORLD, "world.yaml")
+    rows = "2020-02-01,price,world,ree,,month,80,1\n2020-03-01,imports,japan,ree,china,month,250,1\n"
+    plain = read_record(write_record(tmp_path, rows), scenario)
+    marked = tmp_path / "marked.csv"
+    marked.write_bytes(b"\xef\xbb\xbf" + (HEADER + rows).encode())
+    assert read_record(marked, scenario).equals(plain) and list(plain["value"]) == [80.0, 250.0]
+    # the names the csv module reads lose the BOM too: "date" after it is "date" named twice
+    marked.write_bytes(b"\xef\xbb\xbfdate," + (HEADER + rows).encode())
+    with pytest.raises(InputError, match="column\\(s\\) named twice: date"):
+        read_record(marked, scenario)
+
+
 def test_a_unit_cell_must_name_the_unit_of_its_quantity(tmp_path: Path):
     """No conversion is made: 1,278 kg of imports must not be fitted as 1,278 t."""
     scenario = validate_data(MARKET_WORLD, "world.yaml")
@@ -199,10 +215,51 @@ def test_the_command_writes_its_files_and_rejects_bad_input_with_exit_code_2(tmp
         failed = runner.invoke(main, [*wrong, "--iterations", "1", "-o", str(tmp_path / "bad")])
         assert failed.exit_code == 2, failed.output
         assert words in failed.output and "Traceback" not in failed.output
-    # 200 sets x 1 parameter x 10,001 generations x 100 starts: refused before any run, as a sweep past 10M
-    huge = ["--population", "200", "--iterations", "10000", "--starts", "100", "-o", str(tmp_path / "huge")]
-    failed = runner.invoke(main, [*args, *huge])
-    assert failed.exit_code == 2 and "= 200,020,000 runs, more than 10,000,000" in failed.output, failed.output
+
+
+TOO_MANY = (
+    "--population 200 x 1 --fit x (--iterations 10000 + 1) x --starts 100 = 200,020,000 runs, "
+    "more than 10,000,000: lower --iterations or --starts"
+)
+"""200 sets x 1 parameter x 10,001 generations (the first population, then 10,000) x 100 starts."""
+
+
+def test_a_calibration_of_more_than_ten_million_runs_is_refused_before_any_run(tmp_path: Path, monkeypatch):
+    """The command line refused it, but the rule lived there: calibrate() from Python started
+    a 200-million-run search without a word. Now calibrate() refuses it, and the command
+    asks the same rule before it opens its folder."""
+    import yaml
+
+    from simulator import calibrate as module
+    from tests.helpers import forbid_simulation
+
+    def started(*args, **kwargs):
+        pytest.fail("the search started")
+
+    rows = "2020-02-01,price,world,ree,,month,80,1\n2020-03-01,price,world,ree,,month,90,1\n"
+    problem = problem_for(tmp_path, rows, ["market.ree.price.sensitivity=0.5:8"])
+    for name in ("_one_start", "simulate_sets", "run_batch"):
+        monkeypatch.setattr(module, name, started)
+    with pytest.raises(InputError) as caught:
+        module.calibrate(problem, population=200, iterations=10_000, starts=100)
+    assert str(caught.value) == TOO_MANY
+    # two parameters count twice: 10 x 2 x (250,000 + 1) x 2 = 10,000,040 runs is refused, and at
+    # 249,999 iterations, 10 x 2 x 250,000 x 2 = 10,000,000 runs (the most there may be) each start searches
+    two = problem_for(tmp_path, rows, ["market.ree.price.sensitivity=0.5:8", "market.ree.price.adjustment_days=1:30"])
+    with pytest.raises(InputError, match="= 10,000,040 runs, more than 10,000,000"):
+        module.calibrate(two, population=10, iterations=250_000, starts=2)
+    searches, nothing = [], module.Fit({}, 0.0, pd.DataFrame(), pd.DataFrame(), 0, 0.0)
+    monkeypatch.setattr(module, "_one_start", lambda *args: searches.append(args[3]) or nothing)  # args[3]: seed
+    module.calibrate(two, population=10, iterations=249_999, seed=7, starts=2)
+    assert searches == [7, 8]
+
+    forbid_simulation(monkeypatch)
+    scenario = tmp_path / "world.yaml"
+    scenario.write_text(yaml.safe_dump(MARKET_WORLD))
+    args = ["calibrate", str(scenario), "--record", str(write_record(tmp_path, rows))]
+    args += ["--fit", "market.ree.price.sensitivity=0.5:8", "--population", "200", "--iterations", "10000"]
+    failed = CliRunner().invoke(main, [*args, "--starts", "100", "-o", str(tmp_path / "huge")])
+    assert failed.exit_code == 2 and failed.output == f"error: {TOO_MANY}\n", failed.output
     assert not (tmp_path / "huge").exists()
 
 
