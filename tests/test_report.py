@@ -777,3 +777,56 @@ def test_labels_reach_the_report_of_run_as_text(tmp_path):
     result = invoke("run", scenario, "--report", "--no-plots", "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
     _assert_labels_are_text((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
+
+
+HOSTILE = "<b>&\"'"
+"""Every character that HTML text or a quoted attribute must escape."""
+
+
+def _hostile() -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
+    """china_2025_licensing (pool, auctions with end uses, a market, two ``tonnes_of``) and its baseline without the
+    agreement, every kind of name the scenario file gives set to ``<kind> <b>&"'``: the two files and the names."""
+    data = load_raw(ROOT / "scenarios" / "china_2025_licensing.yaml")
+    written: dict[str, str] = {}
+
+    def name(kind: str) -> str:
+        written[kind] = f"{kind} {HOSTILE}"
+        return written[kind]
+
+    data["description"] = name("description")
+    for region, spec in data["regions"].items():
+        spec["label"] = name(f"region {region}")
+    for material, spec in data["materials"].items():
+        spec["label"] = name(f"material {material}")
+        spec["tonnes_of"] = name(f"tonnes of {material}")
+    for k, shock in enumerate(data["shocks"]):
+        shock["description"] = name(f"shock {k}")
+    for k, assumption in enumerate(data["assumptions"]):
+        assumption["statement"], assumption["source"] = name(f"assumption {k}"), name(f"source {k}")
+    for member, by_material in data["agreement"]["auction"]["bids"].items():
+        for material, segments in by_material.items():
+            for k, segment in enumerate(segments):
+                segment["end_use"] = name(f"end use {member} {material} {k}")
+    base = build(data, name="base", description=name("baseline description"))
+    del base["agreement"]
+    base.pop("uncertain", None)  # some of its inputs are the agreement's
+    return data, base, written
+
+
+def test_every_kind_of_name_reaches_the_page_escaped_once():
+    # names reach the page only through the report's HtmlNames, which escapes them once: a name that is HTML in
+    # every character shows as written in each place, and its raw text (a <b> tag, a broken attribute) nowhere
+    data, base, written = _hostile()
+    text = render_report(run(data), run(base))
+    assert HOSTILE not in text
+    assert not Page(text).all("b")
+    shown = plain(text)
+    for kind, name in written.items():
+        assert html.escape(name) in text, kind  # html.escape: quotes too, so a name is safe in an attribute
+        assert name in shown, kind
+    for entity in ("&amp;", "&lt;", "&quot;", "&#x27;"):
+        assert entity not in shown  # escaped twice would show the entity
+    # every writer names them: the region findings, the verdict, the rule, auctions, prices, the tables
+    for section in ("findings", "verdict", "rule", "prices", "regions", "comparison", "shocks", "assumptions"):
+        part = text.split(f'<section id="{section}"')[1].split("</section>")[0]
+        assert html.escape(HOSTILE) in part, section

@@ -99,7 +99,7 @@ def _subline(run: Run) -> str:
     else:
         who = join_words([run.names.region(r) for r in s.regions])
         rule = "no joint arrangement"
-    return f'<p class="sub">{escape(period)} \u00b7 {escape(who)} \u00b7 {escape(rule)}</p>'
+    return f'<p class="sub">{escape(period)} \u00b7 {who} \u00b7 {escape(rule)}</p>'
 
 
 def _meta(run: Run) -> str:
@@ -109,13 +109,13 @@ def _meta(run: Run) -> str:
     items = [
         ("Regions", ", ".join(run.names.region(r) + (" (member)" if r in members else "") for r in s.regions)),
         ("Materials", ", ".join(run.names.material(m) for m in s.materials)),
-        ("Seed", str(result.seed)),
-        ("Scenario hash", scenario_hash(s)[:12]),
+        ("Seed", escape(str(result.seed))),
+        ("Scenario hash", escape(scenario_hash(s)[:12])),
     ]
-    return '<dl class="meta">' + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in items) + "</dl>"
+    return '<dl class="meta">' + "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in items) + "</dl>"
 
 
-def _changes(changes: Sequence[Change], baseline: Result | None) -> str:
+def _changes(changes: Sequence[Change], baseline: Run | None) -> str:
     if not changes:
         return ""
     items = []
@@ -128,7 +128,7 @@ def _changes(changes: Sequence[Change], baseline: Result | None) -> str:
             text += " <small>not applied to the baseline, which has no agreement</small>"
         items.append(f"<li>{text}</li>")
     both = (
-        f" Each change applies to the baseline {escape(baseline.scenario.name)} too, so the comparison shows what the "
+        f" Each change applies to the baseline {baseline.name} too, so the comparison shows what the "
         "two scenarios differ in, not the effect of these changes."
         if baseline is not None
         else ""
@@ -153,12 +153,12 @@ def _comparison(run: Run, base: Run) -> str:
     return "\n".join(
         [
             '<section id="comparison"><h2>Against the baseline</h2>',
-            f'<p class="note">Baseline: <strong>{escape(base.name)}</strong>. {what}</p>',
+            f'<p class="note">Baseline: <strong>{base.name}</strong>. {what}</p>',
             '<ul class="findings compare">',
             f"<li>{compare_overall(run, base)}</li>",
             *(f"<li>{compare_region(run, base, r)}</li>" for r in regions),
             "</ul>",
-            f'<p class="note">{escape(base.result.scenario.description)}</p>',
+            f'<p class="note">{base.names.description}</p>',
             "</section>",
         ]
     )
@@ -210,15 +210,15 @@ def _apart_note(run: Run) -> str:
 
 
 def tonnes_note(run: Run) -> str:
-    """What the report's tonnes count, from each material's ``tonnes_of``.
+    """What the report's tonnes count, from each material's ``tonnes_of`` (HTML).
 
     "Quantities are tonnes of oxide (Light rare earths, Heavy rare earths); of magnet
     (NdFeB magnets)." Materials that do not say are left out; none: "Quantities are tonnes."
     """
     groups: dict[str, list[str]] = {}
-    for material, spec in run.result.scenario.materials.items():
-        if spec.tonnes_of:
-            groups.setdefault(spec.tonnes_of, []).append(run.names.material(material))
+    for material in run.result.scenario.materials:
+        if material in run.names.tonnes_of:
+            groups.setdefault(run.names.tonnes_of[material], []).append(run.names.material(material))
     if not groups:
         return "Quantities are tonnes."
     return (
@@ -274,19 +274,19 @@ def render_report(
     solo = Run.of(alone, "alone") if alone is not None and s.agreement is not None else None
     apart = Run.of(own_share, "own_share") if own_share is not None and short_without else None
     books = accounts(run)
-    title = f"Stockpile report: {s.name}"
+    title = f"Stockpile report: {run.name}"
     out = [
         f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="stockpile {escape(__version__)}">\n'
-        f"<title>{escape(title)}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>",
-        f'<header><p class="kicker">Joint strategic stockpile simulation</p><h1>{escape(s.name)}</h1>',
+        f"<title>{title}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>",
+        f'<header><p class="kicker">Joint strategic stockpile simulation</p><h1>{run.name}</h1>',
         _subline(run),
         "</header>",
-        _changes(changes, baseline),
+        _changes(changes, base),
         verdict_section(run, solo, apart, books, bool(changes)),
         '<section id="question"><h2>The question</h2>',
-        f'<p class="lede">{escape(s.description)}</p>' if s.description else "",
+        f'<p class="lede">{run.names.description}</p>' if s.description else "",
         _meta(run),
         "</section>",
         explorer_section(explorer, s.name),
@@ -308,26 +308,28 @@ def render_report(
     for region in run.regions():
         items = region_findings(run, region)
         out.append(
-            f'<div class="region-findings"><h3>{escape(run.names.region(region))}</h3>'
+            f'<div class="region-findings"><h3>{run.names.region(region)}</h3>'
             f"<p>{items[0]}</p><ul>{''.join(f'<li>{i}</li>' for i in items[1:])}</ul></div>"
         )
     out.append("</section>")
     out += [
         '<section id="shocks"><h2>Shocks</h2>',
-        _figure(shock_timeline(result), "timeline", "Shocks over the simulated period (darker = more severe)."),
-        shock_table(result),
+        _figure(
+            shock_timeline(result, run.names), "timeline", "Shocks over the simulated period (darker = more severe)."
+        ),
+        shock_table(run),
         "</section>",
         *_curves(run),
     ]
     if base is not None:
         assert baseline is not None
-        names = (run.name, base.name)
+        names = (s.name, baseline.scenario.name)  # for the figure, which escapes its own text
         out += [
-            f'<section id="comparison-curves"><h2>{escape(run.name)} against {escape(base.name)}</h2>',
+            f'<section id="comparison-curves"><h2>{run.name} against {base.name}</h2>',
             _figure(
                 svg_markup(comparison_figure(result, baseline, names), "compare", "Curves against the baseline"),
                 "comparison",
-                f"Solid: {escape(run.name)}; dashed: {escape(base.name)}."
+                f"Solid: {run.name}; dashed: {base.name}."
                 + ("" if short_in_either(result, baseline) else " Neither run is short of any material."),
             ),
             comparison_table(run, base),
@@ -338,26 +340,26 @@ def render_report(
         *(region_table(run, r, books.get(r)) for r in run.regions()),
         '<p class="note">* All materials: days on which any material was short. Costs in millions of US dollars '
         f"over the simulated period; the net cost of strategic stock is the verdict's.{_resourcing_note(run)} "
-        f"{escape(tonnes_note(run))}{escape(_apart_note(run))}</p>",
+        f"{tonnes_note(run)}{_apart_note(run)}</p>",
         "</section>",
         '<section id="rule"><h2>Release rule</h2>',
-        *rule_words(s),
+        *rule_words(s, run.names),
     ]
     if s.agreement is not None:
-        done = auction_results(result, books)
+        done = auction_results(result, books, run.names)
         if done:
             out += ["<h3>Auctions in this run</h3>", done]
-        released = rule_releases(result)
+        released = rule_releases(result, run.names)
         if released:
             out += ["<h3>What members received from the shared stock</h3>", released]
         if not done and not released:
             out.append('<p class="note">The arrangement released no stock in this run.</p>')
     out += [
         "</section>",
-        ledger_section(result),
+        ledger_section(result, run.names),
         uncertainty_section(result, uncertainty),
         '<section id="assumptions"><h2>Key assumptions and sources</h2>',
-        assumption_table(result),
+        assumption_table(run),
         "</section>",
         "<footer><p><strong>Days of cover</strong>: stock on hand (commercial plus the strategic stock available to "
         "the region) divided by normal daily demand. <strong>Shortfall</strong>: demand that could not be met on a "

@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 
 import matplotlib
 import numpy as np
@@ -35,8 +35,8 @@ from simulator.plots import (
     finish_figure,
     shock_severity,
     shock_shade,
-    shock_target,
 )
+from simulator.report.html_names import HtmlNames
 from simulator.report.words import span_dates
 from simulator.results import Result
 from simulator.scenario.checks import day_number
@@ -209,8 +209,10 @@ def _beside(x0: float, x1: float, inside_px: float, text_w: float, left: int, wi
     return None
 
 
-def shock_timeline(result: Result) -> str:
+def shock_timeline(result: Result, names: HtmlNames | None = None) -> str:
     """The run's shocks as bars over the horizon, one lane each (inline SVG).
+
+    ``names``: the run's names, escaped (:class:`HtmlNames`; made from ``result`` when not given).
 
     Lanes alternate in shade and each bar has an edge, so that shocks over the same days
     stay apart; the fill is darker for a more severe shock (:func:`shock_shade`). A
@@ -221,17 +223,20 @@ def shock_timeline(result: Result) -> str:
     shocks = result.shocks
     horizon = result.scenario.horizon_days
     start = result.start_date
-    names = [
-        f"{KIND_NAMES.get(str(kind), str(kind))}: {shock_target(result, k)}" for k, kind in enumerate(shocks["kind"])
+    names = names if names is not None else HtmlNames.of(result)
+    labels = [  # HTML: the targets come escaped from ``names``
+        f"{escape(KIND_NAMES.get(str(kind), str(kind)))}: {names.shock_targets[k]}"
+        for k, kind in enumerate(shocks["kind"])
     ]
     width, right, top = 1000, 34, 8
-    left = int(min(460, max(160, 20 + CHAR_PX * 1.06 * max((len(n) for n in names), default=0))))
+    shown = max((len(unescape(label)) for label in labels), default=0)  # the characters a reader sees
+    left = int(min(460, max(160, 20 + CHAR_PX * 1.06 * shown)))
     plot_w = width - left - right
 
     def x(day: float) -> float:
         return left + plot_w * min(max(day, 0), horizon) / horizon
 
-    lanes = [_lane(result, k, x, left, width) for k in range(len(shocks))]
+    lanes = [_lane(result, k, names.shock_ids[k], x, left, width) for k in range(len(shocks))]
     heights = [lane.height for lane in lanes] or [LANE_PX]
     total = sum(heights)
     height = top + total + 34
@@ -260,12 +265,11 @@ def shock_timeline(result: Result) -> str:
     y = top
     for k, lane in enumerate(lanes):
         parts.append(
-            f'<text x="{left - 10}" y="{y + 13}" text-anchor="end" font-weight="600" fill="{INK}">'
-            f"{escape(names[k])}</text>"
+            f'<text x="{left - 10}" y="{y + 13}" text-anchor="end" font-weight="600" fill="{INK}">{labels[k]}</text>'
         )
         parts.append(
             f'<text x="{left - 10}" y="{y + 25}" text-anchor="end" font-size="10" fill="#6b7682">'
-            f"{escape(str(shocks['id'].iloc[k]))}</text>"
+            f"{names.shock_ids[k]}</text>"
         )
         parts += lane.draw(y)
         y += lane.height
@@ -302,12 +306,11 @@ def _hatches(lanes: list[_Lane]) -> str:
     return f"<defs>{patterns}</defs>"
 
 
-def _lane(result: Result, k: int, x: Callable[[float], float], left: int, width: int) -> _Lane:
-    """Shock ``k``'s bar, suspended segments and label, placed in its lane."""
+def _lane(result: Result, k: int, shock_id: str, x: Callable[[float], float], left: int, width: int) -> _Lane:
+    """Shock ``k``'s bar (``shock_id``: its id, escaped), suspended segments and label, placed in its lane."""
     shock = result.shocks.iloc[k]
     start, horizon = result.start_date, result.scenario.horizon_days
     colour = SHOCK_COLOURS[k % len(SHOCK_COLOURS)]  # as in the curves' strips and legends
-    shock_id = str(shock.id)
     first, end = int(shock.start_day), int(shock.end_day)
     x0, x1 = x(first), max(x(end), x(first) + 2)
     opacity = shock_shade(result, k)
@@ -332,7 +335,7 @@ def _lane(result: Result, k: int, x: Callable[[float], float], left: int, width:
         if end > 0 and first < horizon:
             parts.append(
                 f'<rect x="{x0:.1f}" y="{bar_y}" width="{x1 - x0:.1f}" height="{bar_h}" rx="3" fill="{colour}" '
-                f'fill-opacity="{opacity:.2f}" stroke="{colour}" stroke-width="1.2" data-shock="{escape(shock_id)}"/>'
+                f'fill-opacity="{opacity:.2f}" stroke="{colour}" stroke-width="1.2" data-shock="{shock_id}"/>'
             )
         for (a, b), text in zip(cut, named, strict=True):
             parts.append(

@@ -22,11 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from simulator.names import Names
+from simulator.report.html_names import HtmlNames
 from simulator.report.words import (
     cap,
     days,
-    in_text,
     join_words,
     num,
     over_days,
@@ -51,8 +50,8 @@ class Run:
     cells: dict[tuple[str, str], dict[str, Any]]
     lowest_day: dict[tuple[str, str], int]
     """Day on which each region's cover of each material is lowest (first such day)."""
-    names: Names
-    """Display names of the run's regions and materials."""
+    names: HtmlNames
+    """The run's names and scenario text, escaped for HTML: the only way they reach a sentence."""
 
     @classmethod
     def of(cls, result: Result, key: str = "scenario") -> Run:
@@ -65,12 +64,12 @@ class Run:
             cover = group["days_of_cover"].to_numpy()
             if np.isfinite(cover).any():
                 lowest[str(region), str(material)] = int(group["day"].to_numpy()[np.nanargmin(cover)])
-        return cls(result, key, cells, lowest, Names.of(result.scenario))
+        return cls(result, key, cells, lowest, HtmlNames.of(result))
 
     @property
     def name(self) -> str:
-        """The scenario's name."""
-        return self.result.scenario.name
+        """The scenario's name (escaped for HTML)."""
+        return self.names.scenario
 
     def metric(self, name: str) -> Any:
         """A flat metric (``shortfall_t.japan``, ``total_shortfall_t``)."""
@@ -169,16 +168,14 @@ def _lowest_cover(run: Run, region: str) -> str:
     if cover is None or not np.isfinite(cover):
         return ""
     lowest = lowest_cover_day(run, region, run.materials())
-    where = (
-        f" ({in_text(run.names.material_text(lowest[0]))}, {when(run.result.start_date, lowest[1])})" if lowest else ""
-    )
+    where = f" ({run.names.material_text(lowest[0])}, {when(run.result.start_date, lowest[1])})" if lowest else ""
     return f"its lowest cover is {run.tag(days(cover) + ' days', cover, f'min_days_of_cover.{region}')}{where}"
 
 
 def region_findings(run: Run, region: str) -> list[str]:
     """Sentences (HTML) on one region: when it runs short, how long, how much, lowest cover, releases."""
     result = run.result
-    subject = in_text(cap(run.names.subject(region)))
+    subject = cap(run.names.subject(region))
     first = int(run.metric(f"first_shortfall_day.{region}"))
     total = run.metric(f"shortfall_t.{region}")
     horizon = result.scenario.horizon_days
@@ -190,10 +187,10 @@ def region_findings(run: Run, region: str) -> list[str]:
         short_first = [m for m in run.materials() if int(run.cell(region, m, "first_shortfall_day")) == first]
         share = run.metric(f"shortfall_share.{region}")
         out = lowest_cover_day(run, region, short_first)  # the first material short whose cover ran out first
-        cover = ran_out(run, region, out[0], f"its cover of {in_text(run.names.material_text(out[0]))}") if out else ""
+        cover = ran_out(run, region, out[0], f"its cover of {run.names.material_text(out[0])}") if out else ""
         sentences.append(
             f"{subject} first runs short on {run.date(first, f'first_shortfall_day.{region}')} "
-            f"({join_words([in_text(run.names.material_text(m)) for m in short_first])}) and is short of "
+            f"({join_words([run.names.material_text(m) for m in short_first])}) and is short of "
             f"{run.t(total, f'shortfall_t.{region}')} in all, "
             f"{run.tag(percent(share), share, f'shortfall_share.{region}')} of its demand {over_days(horizon)}"
             + (f"; {cover}." if cover else ".")
@@ -202,13 +199,12 @@ def region_findings(run: Run, region: str) -> list[str]:
         if run.demands(region, material):
             sentences.append(_material_finding(run, region, material))
     if none := run.no_demand(region):
-        what = join_words([in_text(run.names.material_text(m)) for m in none])
+        what = join_words([run.names.material_text(m) for m in none])
         sentences.append(f"Its use of {what} is not modelled in this scenario (no demand given).")
     released = run.metric(f"released_t.{region}")
     if released and released > 0:
         parts = [
-            f"{in_text(run.names.material_text(m))} "
-            f"{run.t(run.cell(region, m, 'released_t'), f'released_t.{region}.{m}')}"
+            f"{run.names.material_text(m)} {run.t(run.cell(region, m, 'released_t'), f'released_t.{region}.{m}')}"
             for m in run.materials()
             if run.cell(region, m, "released_t")
         ]
@@ -252,7 +248,7 @@ def thin_cover(run: Run, region: str, material: str) -> str:
 def _material_finding(run: Run, region: str, material: str) -> str:
     start = run.result.start_date
     key = f"{region}.{material}"
-    name = in_text(run.names.material(material))
+    name = run.names.material(material)
     short_days = int(run.cell(region, material, "shortfall_days"))
     if short_days == 0:
         cover = run.cell(region, material, "min_days_of_cover")
@@ -327,7 +323,7 @@ def lead_phrase(run: Run, base: Run) -> str:
             return "With the joint stock"
         if had and not has:
             return "Without the joint stock"
-    return f"In {in_text(run.name)}"
+    return f"In {run.name}"
 
 
 def _change_clause(run: Run, base: Run, metric: str, noun: str) -> str:
@@ -347,8 +343,8 @@ def compare_region(run: Run, base: Run, region: str) -> str:
     """One sentence on how ``region`` fares in ``run`` against ``base``."""
     metric = f"first_shortfall_day.{region}"
     old, new = int(base.metric(metric)), int(run.metric(metric))
-    subject, poss = in_text(run.names.subject(region)), in_text(run.names.possessive(region))
-    run_name, base_name = in_text(run.name), in_text(base.name)
+    subject, poss = run.names.subject(region), run.names.possessive(region)
+    run_name, base_name = run.name, base.name
     if old < 0 and new < 0:
         clauses = [f"{subject} runs short in neither {run_name} nor {base_name}"]
     elif new < 0:
@@ -373,11 +369,11 @@ def compare_region(run: Run, base: Run, region: str) -> str:
         key = f"shortfall_days.{region}.{material}"
         was, now = int(base.cell(region, material, "shortfall_days")), int(run.cell(region, material, "shortfall_days"))
         if was == now and was:
-            day_parts.append(f"stay at {run.tag(str(now), now, key)} for {in_text(run.names.material_text(material))}")
+            day_parts.append(f"stay at {run.tag(str(now), now, key)} for {run.names.material_text(material)}")
         elif was != now:
             verb = "fall" if now < was else "rise"
             shown = f"from {base.tag(str(was), was, key)} to {run.tag(str(now), now, key)}"
-            day_parts.append(f"{verb} {shown} for {in_text(run.names.material_text(material))}")
+            day_parts.append(f"{verb} {shown} for {run.names.material_text(material)}")
     if day_parts:
         clauses.append(f"its days short {join_words(day_parts)}")
     cover_metric = f"min_days_of_cover.{region}"
@@ -402,7 +398,7 @@ def compare_overall(run: Run, base: Run) -> str:
     old = float(sum(base.metric(f"shortfall_t.{r}") for r in regions))
     new = float(sum(run.metric(f"shortfall_t.{r}") for r in regions))
     old_t, new_t = base.t(old, metric, zero="none"), run.t(new, metric, zero="none")
-    names = join_words([in_text(run.names.subject(r)) for r in regions])
+    names = join_words([run.names.subject(r) for r in regions])
     if old == new:
         return f"Across {names}, the total shortfall is {new_t} in both runs."
     if old == 0:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from simulator.names import Names
+from simulator.report.html_names import HtmlNames
 from simulator.report.words import tonnes, usd_all, usd_m
 from simulator.results import Result
 from simulator.scenario.checks import reference_price
@@ -21,13 +21,12 @@ _SETTLED = {
 }
 
 
-def ledger_section(result: Result) -> str:
+def ledger_section(result: Result, names: HtmlNames) -> str:
     """The section ``Who paid in, who drew, who owes whom`` (empty without an agreement)."""
     ledger = result.ledger
     if ledger.empty:
         return ""
     kind = str(ledger["settlement"].iloc[0])
-    names = Names.of(result.scenario)
     rows = []
     unpriced = False
     for row in ledger.itertuples(index=False):
@@ -38,7 +37,7 @@ def ledger_section(result: Result) -> str:
         paid_in = usd_m(row.contributed_usd) if priced or row.contributed_t == 0 else "?"
         rows.append(
             "<tr>"
-            f"<td>{escape(names.region(row.member))}</td><td>{escape(names.material(row.material))}</td>"
+            f"<td>{names.region(row.member)}</td><td>{names.material(row.material)}</td>"
             f'<td class="num">{tonnes(row.contributed_t)}</td><td class="num">{paid_in}</td>'
             f'<td class="num">{tonnes(row.drawn_t)}</td><td class="num">{tonnes(row.drawn_from_others_t)}</td>'
             f'<td class="num">{usd_m(row.auction_paid_usd + row.sale_paid_usd)}</td>'
@@ -57,7 +56,7 @@ def ledger_section(result: Result) -> str:
         '<section id="ledger"><h2>Who paid in, who drew, who owes whom</h2>'
         f"<p>Stock allocated by the release rule is settled {escape(_SETTLED[kind])}; stock bought at auction is "
         "paid at the auction's price to the pool's owners.</p>"
-        f"{_owes_whom(result)}{table}"
+        f"{_owes_whom(result, names)}{table}"
         '<p class="note">Paid in: contributions to the pool (national mode: the lendable part of the reserve), in '
         "tonnes and at the day-0 world price (with a market, its reference price). Drew from others' share: "
         "rule draws beyond the member's own part of them "
@@ -68,9 +67,8 @@ def ledger_section(result: Result) -> str:
     )
 
 
-def _owes_whom(result: Result) -> str:
+def _owes_whom(result: Result, names: HtmlNames) -> str:
     """One sentence per material: the members with a negative net position and those with a positive one."""
-    names = Names.of(result.scenario)
     items = []
     for material, rows in result.ledger.groupby("material", sort=False):
         debtors = rows[rows["net_position_usd"] < -0.5]
@@ -80,7 +78,7 @@ def _owes_whom(result: Result) -> str:
         owed_usd = usd_all(-debtors["net_position_usd"])  # one unit for the sentence's amounts
         owe = ", ".join(f"{names.region(r.member)} ({v})" for r, v in zip(debtors.itertuples(), owed_usd, strict=True))
         owed = ", ".join(names.region(r.member) for r in creditors.itertuples())
-        items.append(f"<li>{escape(names.material(str(material)))}: {escape(owe)} to {escape(owed)}.</li>")
+        items.append(f"<li>{names.material(str(material))}: {owe} to {owed}.</li>")
     grants = result.ledger[result.ledger["grant_t"] > 0]
     if not items and not grants.empty:
         given = grants[grants["drawn_from_others_t"] > 0.5]
@@ -89,6 +87,6 @@ def _owes_whom(result: Result) -> str:
                 f"{names.region(r.member)} {tonnes(r.drawn_from_others_t)} of {names.material(r.material)}"
                 for r in given.itertuples()
             )
-            return f"<p>Received from other members' shares as grants, owing nothing: {escape(drawn)}.</p>"
+            return f"<p>Received from other members' shares as grants, owing nothing: {drawn}.</p>"
         return ""
     return f'<p>Who owes whom at the end:</p><ul class="findings">{"".join(items)}</ul>' if items else ""

@@ -31,7 +31,7 @@ import numpy as np
 
 from simulator import quantities
 from simulator.report.findings import Run
-from simulator.report.words import cap, in_text, join_words, percent, price, times, tonnes, usd, usd_all, usd_m, when
+from simulator.report.words import cap, join_words, percent, price, times, tonnes, usd, usd_all, usd_m, when
 from simulator.scenario.checks import reference_price
 
 PEAK = quantities.get("summary", "peak_price_usd_per_kg")
@@ -103,7 +103,7 @@ def _peak_when(run: Run, day: int) -> str:
 
 def _region_sentence(run: Run, region: str, material: str, reference: float) -> str:
     key = f"{region}.{material}"
-    subject = in_text(cap(run.names.subject(region)))
+    subject = cap(run.names.subject(region))
     peak = float(run.cell(region, material, PEAK.name))
     text = (
         f"{subject} paid up to {run.tag(price(peak), peak, f'{PEAK.name}.{key}')} USD/kg "
@@ -190,7 +190,7 @@ def _table(run: Run, materials: list[str]) -> str:
                 usd_m(lost_surplus_usd(run, region, material)),
             ]
             rows.append(
-                f"<tr><th>{escape(run.names.region(region))}<br><small>{escape(run.names.material(material))}"
+                f"<tr><th>{run.names.region(region)}<br><small>{run.names.material(material)}"
                 "</small></th>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
             )
     return (
@@ -212,7 +212,7 @@ def price_sentences(run: Run) -> list[str]:
             continue
         peak, day = _world_peak(run, material)
         text = (
-            f"<strong>{escape(run.names.material(material))}</strong>: the world price rose {times(peak / reference)}, "
+            f"<strong>{run.names.material(material)}</strong>: the world price rose {times(peak / reference)}, "
             f"from {price(reference)} USD/kg (its reference) to a peak of {price(peak)} USD/kg "
             f"{_peak_when(run, day)}."
         )
@@ -242,11 +242,11 @@ def price_line(run: Run) -> str:
     group = "the members" if run.result.structure.member_names else "the regions"
     metric = f"sum:{EXTRA.name}:{','.join(who)}"
     references = "; ".join(
-        f"{in_text(run.names.material_text(m))} {price(reference_price(run.result.scenario, m) or 0.0)} USD/kg"
+        f"{run.names.material_text(m)} {price(reference_price(run.result.scenario, m) or 0.0)} USD/kg"
         for m in materials
     )
     text = (
-        f"Prices rose up to {times(rises[top])} ({in_text(run.names.material_text(top))}, {price(peak)} USD/kg "
+        f"Prices rose up to {times(rises[top])} ({run.names.material_text(top)}, {price(peak)} USD/kg "
         f"{_peak_when(run, day)})."
     )
     if rises[top] >= EXTREME_RISE:

@@ -9,8 +9,8 @@ from html import escape
 from typing import Any
 
 from simulator.mechanisms import BY_NAME
-from simulator.names import Names
 from simulator.report.accounts import Account, Stake
+from simulator.report.html_names import HtmlNames
 from simulator.report.stocks import starting_stocks
 from simulator.report.words import cap, in_millions, join_words, percent, plural, price, tonnes, usd, usd_all, when
 from simulator.results import Result
@@ -46,14 +46,13 @@ def _switch_words(trigger: Any) -> str:
     ]
 
 
-def pool_table(scenario: Scenario) -> str:
+def pool_table(scenario: Scenario, names: HtmlNames) -> str:
     """Contributions (joint) or reserves (national) per member and material, in t and days."""
     agreement = scenario.agreement
     assert agreement is not None
     members = agreement.members
-    names = Names.of(scenario)
     joint = agreement.pool.mode == "joint"
-    head = "".join(f"<th>{escape(names.region(m))}</th>" for m in members)
+    head = "".join(f"<th>{names.region(m)}</th>" for m in members)
     stocks = starting_stocks(scenario)
     held_t = stocks.contributed_t if joint else stocks.reserve_t
     rows = []
@@ -71,7 +70,7 @@ def pool_table(scenario: Scenario) -> str:
             cells.append(f"<td>{shown}</td>")
         pool_days = f"<br><small>{total_t / total_demand:,.0f} days of members' demand</small>" if total_demand else ""
         rows.append(
-            f"<tr><th>{escape(names.material(material))}</th>{''.join(cells)}"
+            f"<tr><th>{names.material(material)}</th>{''.join(cells)}"
             f"<td><strong>{tonnes(total_t)}</strong>{pool_days}</td></tr>"
         )
     what = "Contribution to the joint pool" if joint else "National reserve"
@@ -83,10 +82,12 @@ def pool_table(scenario: Scenario) -> str:
     )
 
 
-def rule_words(scenario: Scenario) -> list[str]:
-    """HTML blocks (paragraphs and tables) stating the agreement's release rule in plain words."""
+def rule_words(scenario: Scenario, names: HtmlNames) -> list[str]:
+    """HTML blocks (paragraphs and tables) stating the agreement's release rule in plain words.
+
+    Names come escaped from ``names``; the report's own words are escaped where they may hold an apostrophe.
+    """
     a = scenario.agreement
-    names = Names.of(scenario)
     if a is None:
         reserves = [
             f"{names.region(r)}: {join_words([names.material_text(m) for m in spec.reserve])}"
@@ -95,17 +96,17 @@ def rule_words(scenario: Scenario) -> list[str]:
         ]
         text = "There is no joint arrangement: each region meets its demand from its own commercial stock"
         text += f" and its national reserve ({'; '.join(reserves)})." if reserves else "; no region holds a reserve."
-        return [f"<p>{escape(text)}</p>"]
+        return [f"<p>{text}</p>"]
     members = join_words([names.region(m) for m in a.members])
-    out = [f"Members: {escape(members)}. Release rule: {escape(BY_NAME[a.mechanism].description)}."]
-    tables = [pool_table(scenario)]
+    out = [f"Members: {members}. Release rule: {escape(BY_NAME[a.mechanism].description)}."]
+    tables = [pool_table(scenario, names)]
     pool = a.pool
     if pool.mode == "joint":
         text = "The members hold one joint pool per material, owned in proportion to their contributions (table below)"
         if pool.refill_t_per_day:
             refill = ", ".join(f"{names.material_text(m)} {tonnes(v)} a day" for m, v in pool.refill_t_per_day.items())
             text += f"; after a drawdown it is refilled at up to {refill}"
-        out.append(escape(text + "."))
+        out.append(text + ".")
     else:
         out.append(
             escape(
@@ -115,7 +116,7 @@ def rule_words(scenario: Scenario) -> list[str]:
         )
     mechanism = BY_NAME[a.mechanism]
     if mechanism.needs_ratio or a.ratio:
-        ratio = ", ".join(f"{names.region(m)} {percent(w)}" for m, w in a.ratio.items())
+        ratio = ", ".join(f"{names.region(m)} {escape(percent(w))}" for m, w in a.ratio.items())
         text = f"Pre-agreed fair allocation ratio: {ratio}"
         if not mechanism.needs_ratio:
             text += " (set, but not used by this rule)."
@@ -123,7 +124,7 @@ def rule_words(scenario: Scenario) -> list[str]:
             text += "; a share a member cannot use is withheld."
         else:
             text += "; a share a member cannot use goes to the others still in need, in proportion to their ratios."
-        out.append(escape(text))
+        out.append(text)
     trigger = a.trigger
     if trigger.commercial_days_below > 0:
         text = (
@@ -154,16 +155,17 @@ def rule_words(scenario: Scenario) -> list[str]:
             if a.delivery_days
             else " and arrive the day they are decided."
         )
+    lags = escape(lags)
     if a.release_cap_t_per_day:
         caps = ", ".join(f"{names.material_text(m)} {tonnes(v)}" for m, v in a.release_cap_t_per_day.items())
         lags += f" At most this much is released a day: {caps}."
-    out.append(escape(lags))
+    out.append(lags)
     if any(spec.reserve for spec in scenario.regions.values()) and pool.mode == "joint":
         first = "before" if a.order == "national_first" else "after"
         out.append(escape(f"Members draw their own national reserves {first} the shared stock."))
     bids = ""
     if a.auction is not None and mechanism.holds_auctions:
-        words, bids = _auction_words(scenario)
+        words, bids = _auction_words(scenario, names)
         out.append(words)
     if mechanism.shares_as == "iea_ess":
         e = a.iea_ess
@@ -188,12 +190,11 @@ def rule_words(scenario: Scenario) -> list[str]:
     return [*blocks[:2], *tables, *blocks[2:], bids]
 
 
-def _auction_words(scenario: Scenario) -> tuple[str, str]:
+def _auction_words(scenario: Scenario, names: HtmlNames) -> tuple[str, str]:
     a = scenario.agreement
     assert a is not None
     auction = a.auction
     assert auction is not None
-    names = Names.of(scenario)
     pricing = (
         "uniform price: every winning bid pays the clearing price, the lowest accepted bid"
         if auction.pricing == "uniform"
@@ -210,28 +211,26 @@ def _auction_words(scenario: Scenario) -> tuple[str, str]:
         text += f" Lot per auction: {lots}."
     else:
         text += " Each auction offers all stock available for release."
-    text += " Members' buyers bid for their expected needs in price segments by end use:"
+    text += escape(" Members' buyers bid for their expected needs in price segments by end use:")
     rows = []
     for member, by_material in auction.bids.items():
         for material, segments in by_material.items():
+            uses = names.end_uses[member, material]
             bids = "; ".join(
-                f"{percent(s.share)} at {price(s.price_usd_per_kg)} USD/kg" + (f" ({s.end_use})" if s.end_use else "")
-                for s in segments
+                f"{escape(percent(s.share))} at {price(s.price_usd_per_kg)} USD/kg" + (f" ({use})" if use else "")
+                for s, use in zip(segments, uses, strict=True)
             )
-            rows.append(
-                f"<tr><td>{escape(names.region(member))}</td><td>{escape(names.material(material))}</td>"
-                f"<td>{escape(bids)}</td></tr>"
-            )
+            rows.append(f"<tr><td>{names.region(member)}</td><td>{names.material(material)}</td><td>{bids}</td></tr>")
     table = (
         '<table class="bids"><thead><tr><th>Member</th><th>Material</th><th>Bids (share of expected need at a price)'
         f"</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
         if rows
         else ""
     )
-    return escape(text), table
+    return text, table
 
 
-def _amounts(names: Names, by_member: dict[str, float]) -> list[str]:
+def _amounts(names: HtmlNames, by_member: dict[str, float]) -> list[str]:
     """``EU USD 2.9 m``, ``South Korea USD 0.99 m``: the members' positive amounts of one sentence, in one unit."""
     paid = {m: v for m, v in by_member.items() if v > 0}
     return [f"{names.region(m)} {text}" for m, text in zip(paid, usd_all(paid.values()), strict=True)]
@@ -245,12 +244,11 @@ def _won_cells(stake: Stake, spend: str) -> str:
     )
 
 
-def auction_results(result: Result, accounts: dict[str, Account]) -> str:
+def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNames) -> str:
     """What the auctions sold, to whom, at which prices, and what the winners drew of it (HTML; empty without)."""
     auctions = result.auctions
     if auctions.empty:
         return ""
-    names = Names.of(result.scenario)
     start = result.start_date
     members = result.structure.member_names
     sentences = []
@@ -300,7 +298,7 @@ def auction_results(result: Result, accounts: dict[str, Account]) -> str:
         if len(prices) and prices.max() > prices.min():
             price_cell += f"{DASH}{price(prices.max())}"
         rows.append(
-            f"<tr><th>{escape(names.material(material))}</th><td>{len(group)}</td><td>{len(sold)}</td>"
+            f"<tr><th>{names.material(material)}</th><td>{len(group)}</td><td>{len(sold)}</td>"
             f"<td>{tonnes(group['sold_t'].sum())}</td><td>{price_cell}</td>{won}</tr>"
         )
     spend = _amounts(names, {m: a.auction_paid_usd for m, a in accounts.items()})
@@ -309,12 +307,13 @@ def auction_results(result: Result, accounts: dict[str, Account]) -> str:
         sentences.append(f"Spend at auction: {join_words(spend)}.")
     if revenue:
         sentences.append(
-            f"The proceeds go to the pool's owners in proportion to what they own of it: {join_words(revenue)}."
+            escape("The proceeds go to the pool's owners in proportion to what they own of it: ")
+            + f"{join_words(revenue)}."
         )
     if not (auctions["sold_t"] > 0).any():
-        return "".join(f"<p>{escape(s)}</p>" for s in sentences)
+        return "".join(f"<p>{s}</p>" for s in sentences)
     head = "".join(
-        f'<th colspan="2">{escape(names.region(m))}<br><small>won (spend) | drew (unused at the end)</small></th>'
+        f'<th colspan="2">{names.region(m)}<br><small>won (spend) | drew (unused at the end)</small></th>'
         for m in members
     )
     table = (
@@ -324,15 +323,14 @@ def auction_results(result: Result, accounts: dict[str, Account]) -> str:
         '<p class="note">Stock a member wins stays in the pool, held for it, and is drawn as its gaps open: '
         "won = drawn + unused at the end.</p>"
     )
-    return "".join(f"<p>{escape(s)}</p>" for s in sentences) + table
+    return "".join(f"<p>{s}</p>" for s in sentences) + table
 
 
-def rule_releases(result: Result) -> str:
+def rule_releases(result: Result, names: HtmlNames) -> str:
     """What members received from the shared stock: drawn from what they bought, or allocated by the rule."""
     releases = result.releases
     if releases.empty:
         return ""
-    names = Names.of(result.scenario)
     start = result.start_date
     members = result.structure.member_names
     ratio = result.scenario.agreement.ratio if result.scenario.agreement else {}
@@ -349,7 +347,7 @@ def rule_releases(result: Result) -> str:
             days = group[sum(group[f"{column}.{m}"] for m in members) > 0]
             if released <= 0:
                 continue
-            shares = [f"{names.region(m)} {tonnes(t)} ({percent(t / released)})" for m, t in given.items() if t]
+            shares = [f"{names.region(m)} {tonnes(t)} ({escape(percent(t / released))})" for m, t in given.items() if t]
             first, last = when(start, int(days["day"].min())), when(start, int(days["day"].max()))
             if source == "auction":
                 text = (
@@ -360,12 +358,12 @@ def rule_releases(result: Result) -> str:
             else:
                 gap_t = float(sum(days[f"gap_t.{m}"].sum() for m in members))
                 text = (
-                    f"Under {BY_NAME[source].phrase}, {tonnes(released)} of {names.material_text(material)} was "
-                    f"released on {plural(len(days), 'day')} from {first} to {last}: {join_words(shares)}. "
-                    f"Members' open needs on those days came to {tonnes(gap_t)}."
+                    f"Under {escape(BY_NAME[source].phrase)}, {tonnes(released)} of {names.material_text(material)} "
+                    f"was released on {plural(len(days), 'day')} from {first} to {last}: {join_words(shares)}. "
+                    + escape(f"Members' open needs on those days came to {tonnes(gap_t)}.")
                 )
                 label, gaps = BY_NAME[source].label, tonnes(gap_t)
-            out.append(f"<p>{escape(text)}</p>")
+            out.append(f"<p>{text}</p>")
             cells = "".join(
                 NO_DEMAND_CELL.format(1)
                 if not has_demand(result.scenario, m, material) and not given[m]
@@ -373,12 +371,12 @@ def rule_releases(result: Result) -> str:
                 for m in members
             )
             rows.append(
-                f"<tr><th>{escape(names.material(material))}</th><td>{escape(label)}</td>"
+                f"<tr><th>{names.material(material)}</th><td>{escape(label)}</td>"
                 f"<td>{len(days)}</td><td>{gaps}</td><td>{tonnes(released)}</td>{cells}</tr>"
             )
     uses_ratio = any(BY_NAME[str(name)].needs_ratio for name in set(releases["mechanism"]))
     head = "".join(
-        f"<th>{escape(names.region(m))}"
+        f"<th>{names.region(m)}"
         + (f"<br><small>ratio {percent(ratio[m])}</small>" if uses_ratio and m in ratio else "")
         + "</th>"
         for m in members

@@ -11,10 +11,12 @@ what members received by the rule differs from the fair ratio.
 
 from __future__ import annotations
 
+from html import escape
+
 from simulator.mechanisms import BY_NAME
 from simulator.numeric import KG_PER_T
 from simulator.report.findings import Run
-from simulator.report.words import VISIBLE_T, in_text, join_words, percent, tonnes, usd
+from simulator.report.words import VISIBLE_T, join_words, percent, tonnes, usd
 from simulator.scenario.checks import reference_price
 
 
@@ -54,7 +56,7 @@ def _by_material(run: Run, apart: Run, member: str) -> str:
         if tonnes(pooled) != tonnes(alone):
             metric = f"shortfall_t.{member}.{material}"
             figures = f"{run.t(pooled, metric, zero='none')} against {apart.t(alone, metric, zero='none')}"
-            parts.append(f"{in_text(run.names.material_text(material))} {figures}")
+            parts.append(f"{run.names.material_text(material)} {figures}")
     return join_words(parts)
 
 
@@ -67,12 +69,11 @@ def _movers(run: Run, apart: Run) -> str:
     parts = []
     several = len(run.materials()) > 1
     for member, pooled, alone in changed_shortfalls(run, apart):
-        subject = in_text(run.names.subject(member))
+        subject = run.names.subject(member)
         if several:
             figures = _by_material(run, apart, member)
             parts.append(
-                f"{in_text(run.names.possessive(member))} shortfall is, by material, {figures}"
-                + (" alone" if not parts else "")
+                f"{run.names.possessive(member)} shortfall is, by material, {figures}" + (" alone" if not parts else "")
             )
             continue
         metric = f"shortfall_t.{member}"
@@ -139,7 +140,7 @@ def pooling_line(run: Run, apart: Run | None) -> str:
 
 
 def ratio_line(run: Run) -> str:
-    """How what members received by the rule differs from the fair ratio, when it does by 5 points or more.
+    """How what members received by the rule differs from the fair ratio, when it does by 5 points or more (HTML).
 
     The ratio shares each day's release among the members whose own stock cannot meet that
     day's need, so the run's totals follow whose stock ran out when, not the ratio. Only
@@ -157,16 +158,16 @@ def ratio_line(run: Run) -> str:
         if total < VISIBLE_T or all(abs(got[m] / total - agreement.ratio.get(m, 0.0)) < 0.05 for m in members):
             continue
         users = [m for m in members if run.demands(m, material)]
-        shares = join_words([f"{names.region(m)} {percent(got[m] / total)}" for m in users])
+        shares = join_words([f"{names.region(m)} {escape(percent(got[m] / total))}" for m in users])
         received.append(f"{names.material_text(material)} {shares}")
     if not received:
         return ""
-    ratio = join_words([f"{names.region(m)} {percent(agreement.ratio.get(m, 0.0))}" for m in members])
-    return (
-        f"The ratio ({ratio}) shares each day's release among the members whose own stock cannot meet that day's "
-        f"need, up to their gaps, so the run's totals follow whose stock ran out when and by how much: of what the "
-        f"rule released, {'; '.join(received)}."
+    ratio = join_words([f"{names.region(m)} {escape(percent(agreement.ratio.get(m, 0.0)))}" for m in members])
+    shares = escape(  # the report's words, written as HTML
+        "shares each day's release among the members whose own stock cannot meet that day's need, up to their "
+        "gaps, so the run's totals follow whose stock ran out when and by how much: of what the rule released,"
     )
+    return f"The ratio ({ratio}) {shares} {'; '.join(received)}."
 
 
 def granted(run: Run) -> dict[str, tuple[float, float]]:

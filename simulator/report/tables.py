@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from simulator import quantities
-from simulator.plots import KIND_NAMES, shock_severity, shock_target
+from simulator.plots import KIND_NAMES, shock_severity
 from simulator.report.accounts import Account
 from simulator.report.findings import Run, lowest_cover_day
 from simulator.report.words import days, finite, percent, span_dates, tonnes, usd_m, when
@@ -191,13 +191,13 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
     for key in OTHER_COSTS:
         if any(values(key)):
             rows.append((f"{_label(key)} (USD m)", money(key), ""))
-    head = "".join(f"<th>{escape(run.names.material(m))}</th>" for m in materials) + "<th>All materials</th>"
+    head = "".join(f"<th>{run.names.material(m)}</th>" for m in materials) + "<th>All materials</th>"
     body = "".join(
         f'<tr class="{kind}"><th>{escape(label)}</th>' + "".join(f"<td>{escape(v)}</td>" for v in values) + "</tr>"
         for label, values, kind in rows
     )
     role = "member" if region in members else ("outside the arrangement" if members else "")
-    caption = escape(run.names.region(region)) + (f' <span class="role">{role}</span>' if role else "")
+    caption = run.names.region(region) + (f' <span class="role">{role}</span>' if role else "")
     return (
         f'<table class="member" data-region="{escape(region)}"><caption>{caption}</caption>'
         f"<thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -216,11 +216,11 @@ def comparison_table(run: Run, base: Run) -> str:
         materials = [m for m in shared if run.demands(region, m) or base.demands(region, m)]
         for k, material in enumerate(materials):
             b, s = base.cells[region, material], run.cells[region, material]
-            name = f'<th rowspan="{len(materials)}">{escape(run.names.region(region))}</th>' if k == 0 else ""
+            name = f'<th rowspan="{len(materials)}">{run.names.region(region)}</th>' if k == 0 else ""
             old, new = b["shortfall_t"], s["shortfall_t"]
             change = DASH if old == 0 else f"{(new - old) / old:+.0%}".replace("-", "\u2212")
             rows.append(
-                f'<tr>{name}<td class="material">{escape(run.names.material(material))}</td>'
+                f'<tr>{name}<td class="material">{run.names.material(material)}</td>'
                 f"<td>{tonnes(old)}</td><td>{tonnes(new)}</td><td>{change}</td>"
                 f"<td>{int(b['shortfall_days'])}</td><td>{int(s['shortfall_days'])}</td>"
                 f"<td>{_first(base, b['first_shortfall_day'])}</td><td>{_first(run, s['first_shortfall_day'])}</td>"
@@ -228,7 +228,7 @@ def comparison_table(run: Run, base: Run) -> str:
             )
     pair = "<th>baseline</th><th>scenario</th>"
     return (
-        f'<table class="comparison"><caption>Baseline: {escape(base.name)}; scenario: {escape(run.name)}</caption>'
+        f'<table class="comparison"><caption>Baseline: {base.name}; scenario: {run.name}</caption>'
         '<thead><tr><th rowspan="2">Region</th><th rowspan="2">Material</th>'
         '<th colspan="3">Shortfall (t)</th><th colspan="2">Days short</th><th colspan="2">First shortfall</th>'
         '<th colspan="2">Minimum days of cover</th></tr>'
@@ -244,8 +244,9 @@ def _drawn(spec: Any, seed: int) -> str:
     return ""
 
 
-def shock_table(result: Result) -> str:
+def shock_table(run: Run) -> str:
     """Each shock: when, what, against whom, how severe, and what happened (with sources)."""
+    result, names = run.result, run.names
     if result.shocks.empty:
         return ""
     start = result.start_date
@@ -255,12 +256,12 @@ def shock_table(result: Result) -> str:
         first, end = int(shock.start_day), int(shock.end_day)
         rows.append(
             f"<tr><td><strong>{escape(KIND_NAMES.get(str(shock.kind), str(shock.kind)))}</strong><br>"
-            f"<small>{escape(str(shock.id))}</small></td>"
+            f"<small>{names.shock_ids[k]}</small></td>"
             f'<td class="when">{escape(span_dates(start, first, end))}<br>'
             f"<small>{end - first} days</small></td>"
-            f"<td>{escape(shock_target(result, k))}</td>"
+            f"<td>{names.shock_targets[k]}</td>"
             f"<td>{escape(shock_severity(result, k))}{_drawn(spec, result.seed)}</td>"
-            f'<td class="text">{escape(spec.description)}</td></tr>'
+            f'<td class="text">{names.shock_descriptions[k]}</td></tr>'
         )
     return (
         '<table class="shocks"><thead><tr><th>Shock</th><th>When</th><th>Supplier \u2192 target</th>'
@@ -268,15 +269,15 @@ def shock_table(result: Result) -> str:
     )
 
 
-def assumption_table(result: Result) -> str:
+def assumption_table(run: Run) -> str:
     """The scenario's key assumptions with their sources (sources as plain text)."""
-    items = result.scenario.assumptions
+    items = run.names.assumptions
     if not items:
         return '<p class="note">The scenario lists no assumptions.</p>'
     rows = "".join(
-        f'<tr><td class="n">{i}</td><td class="text">{escape(a.statement)}</td>'
-        f'<td class="text source">{escape(a.source) if a.source else "<em>modeller&#x27;s assumption</em>"}</td></tr>'
-        for i, a in enumerate(items, start=1)
+        f'<tr><td class="n">{i}</td><td class="text">{statement}</td>'
+        f'<td class="text source">{source or "<em>modeller&#x27;s assumption</em>"}</td></tr>'
+        for i, (statement, source) in enumerate(items, start=1)
     )
     return (
         '<table class="assumptions"><thead><tr><th>#</th><th>Assumption or figure</th><th>Source</th></tr></thead>'

@@ -23,7 +23,7 @@ from __future__ import annotations
 from html import escape
 
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
-from simulator.plots import KIND_NAMES, shock_target
+from simulator.plots import KIND_NAMES
 from simulator.report.accounts import Account, end_prices
 from simulator.report.findings import Run
 from simulator.report.prices import price_line
@@ -33,7 +33,6 @@ from simulator.report.words import (
     cap,
     days,
     in_millions,
-    in_text,
     join_words,
     over_days,
     percent,
@@ -80,9 +79,9 @@ def _who_is_short(run: Run, regions: list[str], verb: str) -> str:
         total = run.metric(f"shortfall_t.{region}")
         shown = run.t(total, f"shortfall_t.{region}")
         parts.append(
-            f"{in_text(run.names.subject(region))} {verb} short of {shown}"
+            f"{run.names.subject(region)} {verb} short of {shown}"
             if k == 0
-            else f"{in_text(run.names.subject(region))} of {shown}"
+            else f"{run.names.subject(region)} of {shown}"
         )
     return join_words(parts)
 
@@ -94,7 +93,7 @@ def _moved_between(run: Run, alone: Run) -> str:
         return ""
     moved = sum(max(0.0, now - then) for _, now, then in changed)
     parts = [
-        f"{in_text(run.names.subject(m))}{' is short' if k == 0 else ''} of "
+        f"{run.names.subject(m)}{' is short' if k == 0 else ''} of "
         f"{run.t(now, f'shortfall_t.{m}', zero='none')} "
         f"with it and {alone.t(then, f'shortfall_t.{m}', zero='none')} without"
         for k, (m, now, then) in enumerate(changed)
@@ -129,8 +128,8 @@ def _close_call(alone: Run, members: tuple[str, ...]) -> str:
         return ""
     cover, member, material, day = lowest
     return (
-        f" It was a close call: without the joint stock {in_text(alone.names.possessive(member))} cover of "
-        f"{in_text(alone.names.material_text(material))} fell to {days(cover)} days on "
+        f" It was a close call: without the joint stock {alone.names.possessive(member)} cover of "
+        f"{alone.names.material_text(material)} fell to {days(cover)} days on "
         f"{when(alone.result.start_date, day)}."
     )
 
@@ -222,7 +221,7 @@ def outlasts_line(run: Run) -> str:
     on = when(result.start_date, horizon - 1)
     lasting = [k for k, end in enumerate(shocks["end_day"]) if end >= horizon]
     names = join_words(
-        [f"{KIND_NAMES.get(shocks['kind'].iloc[k], 'shock')} ({shock_target(result, k)})" for k in lasting]
+        [f"{KIND_NAMES.get(shocks['kind'].iloc[k], 'shock')} ({run.names.shock_targets[k]})" for k in lasting]
     )
     return (
         f"The shocks outlast the run: {names} {'is' if len(lasting) == 1 else 'are'} still in force on {on}, the "
@@ -335,8 +334,7 @@ def units_line(run: Run, alone: Run | None) -> str:
     to tonnes of magnet; when their reference prices lie far apart (:func:`prices_apart`) and
     two materials or more are short, they add tonnes worth very different amounts. Empty otherwise.
     """
-    materials = run.result.scenario.materials
-    counted = {materials[m].tonnes_of or "" for m in run.materials()}
+    counted = {run.names.tonnes_of.get(m, "") for m in run.materials()}
     who = run.result.structure.member_names or run.regions()
     apart = prices_apart(run)
     if len(counted) < 2 and not (apart and _mixed_total(run, alone, who)):
@@ -344,12 +342,12 @@ def units_line(run: Run, alone: Run | None) -> str:
 
     parts = []
     for m in run.materials():
-        what = f" of {materials[m].tonnes_of}" if materials[m].tonnes_of else ""
+        what = f" of {run.names.tonnes_of[m]}" if m in run.names.tonnes_of else ""
         text = f"{run.names.material_text(m)} {tonnes(run.short_of(who, [m]))}{what}"
         if alone is not None:
             without = alone.short_of(who, [m])
             cut = without - run.short_of(who, [m])
-            change = f", {percent(cut / without)} less" if without > 0 and cut > 0 else ""
+            change = f", {escape(percent(cut / without))} less" if without > 0 and cut > 0 else ""
             text += f" ({tonnes(without)} without the joint stock{change})"
         parts.append(text)
     if len(counted) >= 2:
@@ -374,7 +372,8 @@ def end_basis(run: Run) -> str:
     last = when(run.result.start_date, run.result.scenario.horizon_days - 1)
     parts = []
     if market:
-        parts.append(f"the world price of the run's last day, {last} ({'; '.join(market)})")
+        world = escape("the world price of the run's last day")  # the report's words, written as HTML
+        parts.append(f"{world}, {last} ({'; '.join(market)})")
     if fixed:
         reason = "no market in this scenario" if not market else "no market for it"
         parts.append(f"the reference price ({'; '.join(fixed)}: {reason})")
@@ -428,7 +427,7 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
         parts.append(f"refills {shown_refill}")
     text = f"Cost to the members: {join_words(parts)}."
     materials = run.result.scenario.materials
-    unpriced = [in_text(run.names.material_text(m)) for m in run.materials() if materials[m].price_usd_per_kg is None]
+    unpriced = [run.names.material_text(m) for m in run.materials() if materials[m].price_usd_per_kg is None]
     if unpriced:
         text += f" Not counted: {join_words(unpriced)}, which the scenario gives no price."
     if moved:
@@ -458,7 +457,7 @@ def _member_row(
     names = run.names
     own = sum(account.stakes[x].ownership for x in account.stakes) / max(1, len(account.stakes))
     shares = {round(s.ownership, 4) for s in account.stakes.values()}
-    who = escape(names.region(m))
+    who = names.region(m)
     if joint and len(shares) == 1 and own > 0:
         who += SMALL.format(f"owns {percent(own)} of the pool")
     cells = [f"<th>{who}</th>", f"<td>{_short(run, m)}</td>"]
@@ -548,7 +547,7 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
         value = next(iter(accounts.values())).stakes[material].price_usd_per_kg
         if joint and value:
             prices.append(f"{run.names.material_text(material)} {price(value)} USD/kg")
-    note = (
+    note = (  # the report's words around names, as HTML (escaped here: they have apostrophes)
         "Net cost = buying its pool share at the reference price"
         + (f" ({'; '.join(prices)})" if prices else "")
         + " + holding + refills + paid at auction \u2212 received from auctions. "
@@ -561,12 +560,12 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     if any(a.unpriced for a in accounts.values()):
         note += " ?: the scenario gives no price for a material, so its share is not valued."
     if any(grant_note(beyond_t, value, millions) for beyond_t, value in grants.values()):
-        note += (
+        note += escape(
             " Took or gave: the value, at the reference prices, of what a member drew by the rule beyond (or short of) "
             "its ownership share of all the rule's draws, free under this agreement's grant settlement."
         )
     if apart is not None:
-        note += (
+        note += escape(
             " Short with its share alone: the same scenario without the agreement, the member's pool contribution "
             "added to its own national reserve and drawn for its own gaps only (at once, or by its reserve release), "
             "without the agreement's trigger, lags, cap, auctions and pool refills."
@@ -574,7 +573,7 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     return (
         '<div class="scroll"><table class="verdict"><thead><tr>'
         + "".join(f"<th>{h}</th>" for h in head)
-        + f'</tr></thead><tbody>{rows}</tbody></table></div><p class="note">{escape(note)}</p>'
+        + f'</tr></thead><tbody>{rows}</tbody></table></div><p class="note">{note}</p>'
     )
 
 
@@ -586,7 +585,7 @@ def _outsiders(run: Run) -> str:
     parts = []
     for region in others:
         total = run.metric(f"shortfall_t.{region}")
-        subject = in_text(run.names.subject(region))
+        subject = run.names.subject(region)
         if total == 0:
             parts.append(f"{subject} never runs short")
         else:
@@ -610,7 +609,7 @@ def region_table(run: Run) -> str:
         )
         low = DASH if cover is None or cover != cover else f"{cover:.1f} days"
         rows.append(
-            f'<tr data-region="{escape(region)}"><th>{escape(run.names.region(region))}</th>'
+            f'<tr data-region="{escape(region)}"><th>{run.names.region(region)}</th>'
             f"<td>{_short(run, region)}</td><td>{tonnes(drawn)}</td><td>{low}</td><td>{usd(costs)}</td></tr>"
         )
     return (
@@ -642,7 +641,7 @@ def verdict_section(run: Run, alone: Run | None, apart: Run | None, accounts: di
         parts.append(f'<p class="pooling">{pooling}</p>')
     units = units_line(run, alone)
     if units:
-        parts.append(f'<p class="units">{escape(units)}</p>')
+        parts.append(f'<p class="units">{units}</p>')
     cost = cost_line(run, accounts)
     if cost:
         parts.append(f'<p class="cost">{cost}</p>')
@@ -650,16 +649,16 @@ def verdict_section(run: Run, alone: Run | None, apart: Run | None, accounts: di
         parts.append(member_table(run, alone, apart, accounts))
         ratio = ratio_line(run)
         if ratio:
-            parts.append(f'<p class="note">{escape(ratio)}</p>')
+            parts.append(f'<p class="note">{ratio}</p>')
         whom = " ".join(filter(None, [whom_line(run, accounts), avoided_cost_line(run, alone, accounts)]))
         if whom:
-            parts.append(f'<p class="whom">{escape(whom)}</p>')
+            parts.append(f'<p class="whom">{whom}</p>')
         parts.append(_outsiders(run))
     else:
         parts.append(region_table(run))
     outlasts = outlasts_line(run)
     if outlasts:
-        parts.append(f'<p class="outlasts">{escape(outlasts)}</p>')
+        parts.append(f'<p class="outlasts">{outlasts}</p>')
     line = price_line(run)
     if line:
         if accounts:

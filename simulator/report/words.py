@@ -20,15 +20,6 @@ from simulator.results import date_label
 from simulator.results import span_dates as span_dates  # the report's spans take it from here
 
 
-def in_text(text: str) -> str:
-    """Plain text (a label, a name) inside the HTML of a sentence: ``&``, ``<`` and ``>`` escaped.
-
-    Escaped once, where the plain text meets the HTML, so that a label ``A&B`` reads "A&B" and
-    ``<img ...>`` is text, not markup; quotes need no escaping in text (``Japan's`` stays).
-    """
-    return escape(text, quote=False)
-
-
 def cap(text: str) -> str:
     """First letter upper case (``the EU ...`` -> ``The EU ...``)."""
     return text[:1].upper() + text[1:]
