@@ -221,6 +221,8 @@ def assert_shown(shown: str, value: float, metric: str, result: Result) -> None:
 def test_report_of_each_shipped_scenario(name):
     result, text = shipped_result(name), shipped_report(name)
     assert_self_contained(text)
+    stray = [text[max(0, m.start() - 40) : m.start() + 10] for m in re.finditer(r"<(?![A-Za-z/!])", text)]
+    assert not stray, f"a '<' that starts no tag (text the page did not escape): {stray}"
     page = Page(text)
     for figure in ("days_of_cover", "timeline"):
         assert "svg" in page.figures.get(figure, []), f"{figure} curve missing"

@@ -116,7 +116,7 @@ def rule_words(scenario: Scenario, names: HtmlNames) -> list[str]:
         )
     mechanism = BY_NAME[a.mechanism]
     if mechanism.needs_ratio or a.ratio:
-        ratio = ", ".join(f"{names.region(m)} {escape(percent(w))}" for m, w in a.ratio.items())
+        ratio = ", ".join(f"{names.region(m)} {percent(w)}" for m, w in a.ratio.items())
         text = f"Pre-agreed fair allocation ratio: {ratio}"
         if not mechanism.needs_ratio:
             text += " (set, but not used by this rule)."
@@ -217,7 +217,7 @@ def _auction_words(scenario: Scenario, names: HtmlNames) -> tuple[str, str]:
         for material, segments in by_material.items():
             uses = names.end_uses[member, material]
             bids = "; ".join(
-                f"{escape(percent(s.share))} at {price(s.price_usd_per_kg)} USD/kg" + (f" ({use})" if use else "")
+                f"{percent(s.share)} at {price(s.price_usd_per_kg)} USD/kg" + (f" ({use})" if use else "")
                 for s, use in zip(segments, uses, strict=True)
             )
             rows.append(f"<tr><td>{names.region(member)}</td><td>{names.material(material)}</td><td>{bids}</td></tr>")
@@ -347,7 +347,7 @@ def rule_releases(result: Result, names: HtmlNames) -> str:
             days = group[sum(group[f"{column}.{m}"] for m in members) > 0]
             if released <= 0:
                 continue
-            shares = [f"{names.region(m)} {tonnes(t)} ({escape(percent(t / released))})" for m, t in given.items() if t]
+            shares = [f"{names.region(m)} {tonnes(t)} ({percent(t / released)})" for m, t in given.items() if t]
             first, last = when(start, int(days["day"].min())), when(start, int(days["day"].max()))
             if source == "auction":
                 text = (

@@ -158,11 +158,11 @@ def ratio_line(run: Run) -> str:
         if total < VISIBLE_T or all(abs(got[m] / total - agreement.ratio.get(m, 0.0)) < 0.05 for m in members):
             continue
         users = [m for m in members if run.demands(m, material)]
-        shares = join_words([f"{names.region(m)} {escape(percent(got[m] / total))}" for m in users])
+        shares = join_words([f"{names.region(m)} {percent(got[m] / total)}" for m in users])
         received.append(f"{names.material_text(material)} {shares}")
     if not received:
         return ""
-    ratio = join_words([f"{names.region(m)} {escape(percent(agreement.ratio.get(m, 0.0)))}" for m in members])
+    ratio = join_words([f"{names.region(m)} {percent(agreement.ratio.get(m, 0.0))}" for m in members])
     shares = escape(  # the report's words, written as HTML
         "shares each day's release among the members whose own stock cannot meet that day's need, up to their "
         "gaps, so the run's totals follow whose stock ran out when and by how much: of what the rule released,"

@@ -347,7 +347,7 @@ def units_line(run: Run, alone: Run | None) -> str:
         if alone is not None:
             without = alone.short_of(who, [m])
             cut = without - run.short_of(who, [m])
-            change = f", {escape(percent(cut / without))} less" if without > 0 and cut > 0 else ""
+            change = f", {percent(cut / without)} less" if without > 0 and cut > 0 else ""
             text += f" ({tonnes(without)} without the joint stock{change})"
         parts.append(text)
     if len(counted) >= 2:

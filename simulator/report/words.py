@@ -50,16 +50,18 @@ def tonnes(value: float) -> str:
 
 
 def percent(share: float) -> str:
-    """A fraction as a percentage: ``0.03%``, ``1.6%``, ``62%``, ``<0.01%`` for a trace.
+    """A fraction as a percentage: ``0.03%``, ``1.6%``, ``62%``, ``under 0.01%`` for a trace.
 
-    >>> percent(0.000347), percent(0.01598), percent(0.6169), percent(2e-6)
-    ('0.03%', '1.6%', '62%', '<0.01%')
+    A trace is said in words, with no ``<``, so the text needs no escaping in HTML.
+
+    >>> percent(0.000347), percent(0.01598), percent(0.6169), percent(2e-6), percent(-2e-6)
+    ('0.03%', '1.6%', '62%', 'under 0.01%', 'above -0.01%')
     """
     value = 100 * share
     if value == 0:
         return "0%"
     if 0 < abs(value) < 0.005:
-        return "<0.01%" if value > 0 else "-<0.01%"
+        return "under 0.01%" if value > 0 else "above -0.01%"
     if abs(value) < 0.1:
         return f"{value:.2f}%"
     if abs(value) < 10:
