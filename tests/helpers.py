@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import json
+import subprocess
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from simulator.cli import main
@@ -264,6 +269,66 @@ def forbid_simulation(monkeypatch: Any) -> None:
     monkeypatch.setattr(simulator.sensitivity, "analyse_study", simulated)
     monkeypatch.setattr(simulator.calibrate, "calibrate", simulated)
     monkeypatch.setattr(runner, "run_chunk", simulated)
+
+
+# --- another command in an output folder ---------------------------------------------------------
+
+HOLD_LOCK = """\
+import sys
+from pathlib import Path
+from simulator.output_folder import FolderLock
+lock = FolderLock(Path(sys.argv[1]))
+lock.acquire()
+print("locked", flush=True)
+sys.stdin.read()
+lock.release()
+"""
+
+
+@contextlib.contextmanager
+def lock_held(folder: Path) -> Iterator[int]:
+    """``folder``'s output lock held by another process while the block runs; yields its PID.
+
+    The process takes the lock as a folder command does (:class:`simulator.output_folder.FolderLock`,
+    which writes ``PID <pid> on <host>`` in the lock file). Leaving the block, it releases the
+    lock, which removes the lock file, and must exit cleanly.
+    """
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(folder)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        yield holder.pid
+    finally:
+        holder.communicate("")
+    assert holder.returncode == 0
+
+
+SMALL_SWEEP = ("--grid", "shocks.halt.severity.high=0.6,1.0", "--runs", 2, "--workers", 1)
+"""A sweep's arguments for a small grid: 2 points x 2 runs, in this process."""
+
+
+def folder_commands(tmp_path: Path) -> dict[str, tuple]:
+    """Each folder command's arguments, but ``-o``: small inputs written in ``tmp_path``."""
+    from tests.test_calibrate import MARKET_WORLD, write_record
+    from tests.test_sweep import write
+
+    world = tmp_path / "world.yaml"
+    world.write_text(yaml.safe_dump(MARKET_WORLD))
+    record = write_record(tmp_path, "2020-02-01,price,world,ree,,month,80,1\n")
+    fit = ("--fit", "market.ree.price.sensitivity=0.5:8", "--population", 4, "--iterations", 1)
+    historical = ROOT / "scenarios" / "embargo_2010_historical.yaml"
+    return {
+        "run": ("run", write(tmp_path, TWO_MEMBERS), "--no-plots"),
+        "compare": ("compare", write(tmp_path, TWO_MEMBERS)),
+        "sweep": ("sweep", write(tmp_path), *SMALL_SWEEP),
+        "sensitivity": ("sensitivity", historical, "--method", "morris", "--samples", 4, "--workers", 1),
+        "calibrate": ("calibrate", world, "--record", record, *fit),
+    }
 
 
 # --- a sweep's chunks -----------------------------------------------------------------------------
