@@ -183,6 +183,8 @@ def each_shipped(as_path: bool = False) -> list[Any]:
     ]
 
 
+# --- the shared headless Chromium (conftest.py's browser fixtures) -------------------------------
+
 SELENIUM_CHROMIUM_FLAGS = (
     "--headless=new",
     "--no-sandbox",
@@ -195,6 +197,44 @@ SELENIUM_CHROMIUM_FLAGS = (
     "--disable-dev-shm-usage",
 )
 """Flags of the headless Chromium the browser tests drive: no GPU, no network of its own."""
+
+BROWSER_WINDOW = (1280, 1000)
+"""The shared browser's window (outer size, in pixels), as it starts and after :func:`reset_browser`."""
+
+BROWSER = pytest.mark.xdist_group("browser")
+"""The mark of every test that drives the shared browser (``conftest.py`` checks it is there):
+under ``pytest -n`` they run in one worker, which starts the browser once."""
+
+
+def reset_browser(driver: Any) -> None:
+    """Put the shared browser back as it started, whatever the test before did with it: its own
+    window size, no emulated screen, scrollbars shown, a blank page and nothing in its logs."""
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    driver.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": False})
+    driver.set_window_size(*BROWSER_WINDOW)
+    driver.get("about:blank")
+    for log in ("browser", "performance"):
+        driver.get_log(log)
+
+
+def emulate_screen(driver: Any, width: int, height: int, mobile: bool = False) -> None:
+    """From the next page on, show pages at ``width`` x ``height`` CSS pixels, one device pixel each,
+    with no scrollbar taking room (as on a phone, or in Chromium run with ``--hide-scrollbars``)."""
+    driver.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": True})
+    metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+
+
+def load(driver: Any, page: Path) -> None:
+    """Open ``page`` (a file) in ``driver`` and wait until the whole page is parsed and loaded.
+
+    On a loaded machine ``driver.get`` can return while the page is still being parsed (once,
+    the comparison figure at a report's end was not there yet).
+    """
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(page.as_uri())
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def invoke(*args: Any) -> Any:
