@@ -1,5 +1,10 @@
 """Shared fixtures: the system's Chromium for browser tests, one local Dask cluster.
 
+The Selenium tests share one headless Chromium for the session (``shared_browser``; a test
+gets it through ``browser``, which first puts it back as it started). Each carries
+``helpers.BROWSER``, so that under ``pytest -n`` they all run in one worker and only that
+worker starts it.
+
 Tests never install anything. CI's entry point (``.ci/run``) installs Debian's
 ``chromium`` and ``chromium-driver`` before the test command; elsewhere a browser test
 is skipped with a message saying how to get them. In CI (``CI`` set) a missing browser is
@@ -11,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import warnings
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,11 +41,46 @@ def chromium() -> str:
 
 @pytest.fixture(scope="session")
 def chromedriver() -> str:
-    """Path of the system's ChromeDriver (Selenium tests)."""
-    found = shutil.which("chromedriver")
+    """Path of the system's ChromeDriver (Selenium tests): Debian's, the one for its chromium, if there."""
+    found = "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else shutil.which("chromedriver")
     if found is None:
         _missing("chromedriver")
     return str(found)
+
+
+@pytest.fixture(scope="session")
+def shared_browser(chromium: str, chromedriver: str, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One headless Chromium driven by Selenium, started on first use and shared by every browser
+    test of the process (starting one costs about a second of CPU, more on a loaded machine).
+
+    A test takes it through ``browser``; a fixture of wider scope calls
+    :func:`helpers.reset_browser` itself before using it and after.
+    """
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[dev]')")
+    from tests.helpers import BROWSER_WINDOW, SELENIUM_CHROMIUM_FLAGS
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in (
+        *SELENIUM_CHROMIUM_FLAGS,
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+        f"--window-size={BROWSER_WINDOW[0]},{BROWSER_WINDOW[1]}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=chromedriver), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def browser(shared_browser: Any) -> Any:
+    """The shared headless Chromium, as it started: its own window size, no emulated screen,
+    scrollbars shown, a blank page, empty logs (:func:`helpers.reset_browser`)."""
+    from tests.helpers import reset_browser
+
+    reset_browser(shared_browser)
+    return shared_browser
 
 
 class _SharedCluster:
@@ -92,6 +133,16 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         _DASK.close()
 
 
+def _check_browser_group(items: list[pytest.Item]) -> None:
+    """Refuse a test that drives the shared browser without ``helpers.BROWSER`` (and no other
+    group): under ``pytest -n`` its worker would start a second browser."""
+    for item in items:
+        if "shared_browser" in getattr(item, "fixturenames", ()):
+            groups = {str(m.args[0]) if m.args else "" for m in item.iter_markers("xdist_group")}
+            if groups != {"browser"}:
+                raise pytest.UsageError(f"{item.nodeid} drives the shared browser: mark it with helpers.BROWSER alone")
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Keep ``xdist_group`` marks working under ``--dist loadgroup`` (see pyproject.toml).
@@ -100,8 +151,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     node id, which has no effect since pytest 9.2 made node ids structured: the groups are
     silently ignored (pytest-xdist issue #1386). Until pytest-xdist handles it, append it here;
     once it does, the ids already end with the group and this does nothing. Without it the
-    tests still pass, only slower.
+    tests still pass, only slower. First, with or without ``-n``, a browser test must carry
+    ``helpers.BROWSER`` (:func:`_check_browser_group`).
     """
+    _check_browser_group(items)
     if not getattr(config.option, "loadgroup", False):  # set in xdist's workers under --dist loadgroup
         return
     try:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import json
+import subprocess
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from simulator.cli import main
@@ -178,6 +183,8 @@ def each_shipped(as_path: bool = False) -> list[Any]:
     ]
 
 
+# --- the shared headless Chromium (conftest.py's browser fixtures) -------------------------------
+
 SELENIUM_CHROMIUM_FLAGS = (
     "--headless=new",
     "--no-sandbox",
@@ -190,6 +197,44 @@ SELENIUM_CHROMIUM_FLAGS = (
     "--disable-dev-shm-usage",
 )
 """Flags of the headless Chromium the browser tests drive: no GPU, no network of its own."""
+
+BROWSER_WINDOW = (1280, 1000)
+"""The shared browser's window (outer size, in pixels), as it starts and after :func:`reset_browser`."""
+
+BROWSER = pytest.mark.xdist_group("browser")
+"""The mark of every test that drives the shared browser (``conftest.py`` checks it is there):
+under ``pytest -n`` they run in one worker, which starts the browser once."""
+
+
+def reset_browser(driver: Any) -> None:
+    """Put the shared browser back as it started, whatever the test before did with it: its own
+    window size, no emulated screen, scrollbars shown, a blank page and nothing in its logs."""
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    driver.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": False})
+    driver.set_window_size(*BROWSER_WINDOW)
+    driver.get("about:blank")
+    for log in ("browser", "performance"):
+        driver.get_log(log)
+
+
+def emulate_screen(driver: Any, width: int, height: int, mobile: bool = False) -> None:
+    """From the next page on, show pages at ``width`` x ``height`` CSS pixels, one device pixel each,
+    with no scrollbar taking room (as on a phone, or in Chromium run with ``--hide-scrollbars``)."""
+    driver.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": True})
+    metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+
+
+def load(driver: Any, page: Path) -> None:
+    """Open ``page`` (a file) in ``driver`` and wait until the whole page is parsed and loaded.
+
+    On a loaded machine ``driver.get`` can return while the page is still being parsed (once,
+    the comparison figure at a report's end was not there yet).
+    """
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(page.as_uri())
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def invoke(*args: Any) -> Any:
@@ -264,6 +309,66 @@ def forbid_simulation(monkeypatch: Any) -> None:
     monkeypatch.setattr(simulator.sensitivity, "analyse_study", simulated)
     monkeypatch.setattr(simulator.calibrate, "calibrate", simulated)
     monkeypatch.setattr(runner, "run_chunk", simulated)
+
+
+# --- another command in an output folder ---------------------------------------------------------
+
+HOLD_LOCK = """\
+import sys
+from pathlib import Path
+from simulator.output_folder import FolderLock
+lock = FolderLock(Path(sys.argv[1]))
+lock.acquire()
+print("locked", flush=True)
+sys.stdin.read()
+lock.release()
+"""
+
+
+@contextlib.contextmanager
+def lock_held(folder: Path) -> Iterator[int]:
+    """``folder``'s output lock held by another process while the block runs; yields its PID.
+
+    The process takes the lock as a folder command does (:class:`simulator.output_folder.FolderLock`,
+    which writes ``PID <pid> on <host>`` in the lock file). Leaving the block, it releases the
+    lock, which removes the lock file, and must exit cleanly.
+    """
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(folder)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        yield holder.pid
+    finally:
+        holder.communicate("")
+    assert holder.returncode == 0
+
+
+SMALL_SWEEP = ("--grid", "shocks.halt.severity.high=0.6,1.0", "--runs", 2, "--workers", 1)
+"""A sweep's arguments for a small grid: 2 points x 2 runs, in this process."""
+
+
+def folder_commands(tmp_path: Path) -> dict[str, tuple]:
+    """Each folder command's arguments, but ``-o``: small inputs written in ``tmp_path``."""
+    from tests.test_calibrate import MARKET_WORLD, write_record
+    from tests.test_sweep import write
+
+    world = tmp_path / "world.yaml"
+    world.write_text(yaml.safe_dump(MARKET_WORLD))
+    record = write_record(tmp_path, "2020-02-01,price,world,ree,,month,80,1\n")
+    fit = ("--fit", "market.ree.price.sensitivity=0.5:8", "--population", 4, "--iterations", 1)
+    historical = ROOT / "scenarios" / "embargo_2010_historical.yaml"
+    return {
+        "run": ("run", write(tmp_path, TWO_MEMBERS), "--no-plots"),
+        "compare": ("compare", write(tmp_path, TWO_MEMBERS)),
+        "sweep": ("sweep", write(tmp_path), *SMALL_SWEEP),
+        "sensitivity": ("sensitivity", historical, "--method", "morris", "--samples", 4, "--workers", 1),
+        "calibrate": ("calibrate", world, "--record", record, *fit),
+    }
 
 
 # --- a sweep's chunks -----------------------------------------------------------------------------

@@ -5,7 +5,8 @@ keyboard or a click as a user would, and after every move the drawn headline, th
 curves (their data and their SVG geometry) and the command must be those of the grid
 point the controls now show, as packed by the Python side. The browser must make no
 network request. Needs ``chromium`` and ``chromedriver`` (Debian: ``apt-get install
-chromium chromium-driver``); skipped with a message when they are missing.
+chromium chromium-driver``): conftest.py's shared browser, skipped with a message when
+they are missing, a failure in CI.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import base64
 import datetime as dt
 import math
 import re
-import shutil
 import zlib
 from pathlib import Path
 
@@ -22,27 +22,19 @@ import numpy as np
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import SELENIUM_CHROMIUM_FLAGS, TWO_MEMBERS, build, threat
+from helpers import BROWSER, TWO_MEMBERS, build, threat
 
 from simulator.cli import main
 from simulator.explore.data import unpack
 from simulator.explore.page import read_page
 from simulator.results import date_label
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[dev]')")
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[dev]')")
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else shutil.which("chromedriver")
-pytestmark = [
-    pytest.mark.skipif(
-        not (CHROMIUM and CHROMEDRIVER),
-        reason="needs chromium and chromedriver on PATH (Debian: apt-get install chromium chromium-driver)",
-    ),
-    pytest.mark.xdist_group("explore-browser"),  # one browser for the module, also under pytest -n
-]
+pytestmark = BROWSER  # the shared browser, and the module's pages made once, also under pytest -n
 
 AXES = (
     "agreement.pool.contributions.japan.ree.tonnes=0,30,90",
@@ -74,22 +66,6 @@ def noisy(tmp_path_factory):
     maybe = {"distribution": "uniform", "low": 10, "high": 30}
     data["shocks"].append({**threat(0.0), "id": "maybe", "start": maybe, "end": None, "duration_days": 5})
     return _write_page(tmp_path_factory.mktemp("noisy"), data, (*AXES[1:], "shocks.halt.end=30,45,60"), runs=9)
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        *SELENIUM_CHROMIUM_FLAGS,
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-        "--window-size=1280,1000",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
 
 
 def _open(browser, path: Path) -> None:
@@ -292,24 +268,19 @@ def test_the_reports_link_opens_the_explorer_at_the_runs_point(browser, pair, tm
 
 def test_on_a_phone_the_command_breaks_between_words_and_copies_whole(browser, pair):
     path, meta, _ = pair
-    browser.set_window_size(390, 900)
-    try:
-        _open(browser, path)
-        command = browser.find_element(By.ID, "command")
-        words = command.find_elements(By.CSS_SELECTOR, ".word")
-        # several lines at this width, but no word that fits on a line is cut across two
-        assert command.size["height"] > 2 * words[0].size["height"]
-        short = [w for w in words if w.size["width"] < command.size["width"] - 20]
-        assert short and all(
-            browser.execute_script("return arguments[0].getClientRects().length", w) == 1 for w in short
-        )
-        # a flag and its value are one word, so "--set" never ends a line without its PATH=VALUE
-        settings = [w.text for w in words if w.text.startswith("--set ")]
-        assert settings == [f"--set {a['options'][a['start']]}" for a in meta["axes"]]
-        assert all(w.text != "--set" for w in words)
-        assert " ".join(w.text for w in words) == command.text  # the text to copy is the whole command
-    finally:
-        browser.set_window_size(1280, 1000)
+    browser.set_window_size(390, 900)  # the browser fixture gives the next test its own size again
+    _open(browser, path)
+    command = browser.find_element(By.ID, "command")
+    words = command.find_elements(By.CSS_SELECTOR, ".word")
+    # several lines at this width, but no word that fits on a line is cut across two
+    assert command.size["height"] > 2 * words[0].size["height"]
+    short = [w for w in words if w.size["width"] < command.size["width"] - 20]
+    assert short and all(browser.execute_script("return arguments[0].getClientRects().length", w) == 1 for w in short)
+    # a flag and its value are one word, so "--set" never ends a line without its PATH=VALUE
+    settings = [w.text for w in words if w.text.startswith("--set ")]
+    assert settings == [f"--set {a['options'][a['start']]}" for a in meta["axes"]]
+    assert all(w.text != "--set" for w in words)
+    assert " ".join(w.text for w in words) == command.text  # the text to copy is the whole command
 
 
 def test_a_small_shortfall_never_reads_as_none(browser, noisy, tmp_path):
@@ -411,16 +382,13 @@ return out;
 
 def test_on_a_phone_no_number_is_cut_from_its_unit(browser, noisy):
     path, _, _ = noisy
-    browser.set_window_size(390, 900)
-    try:
-        _open(browser, path)
-        assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
-        # each value and each end of a range on one line ("5,970.0 t", "19 Jan 2011"), a region beside its swatch
-        pieces = browser.execute_script(LINES_OF_PIECES, "#headline .v, #headline .range, #headline td:first-child")
-        assert len(pieces) == 4 + 3 * 2 + 2 * (3 + 3 * 2 + 1)  # values, both ends of ranges, per region
-        assert [p for p in pieces if p[1] != 1] == []
-    finally:
-        browser.set_window_size(1280, 1000)
+    browser.set_window_size(390, 900)  # the browser fixture gives the next test its own size again
+    _open(browser, path)
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+    # each value and each end of a range on one line ("5,970.0 t", "19 Jan 2011"), a region beside its swatch
+    pieces = browser.execute_script(LINES_OF_PIECES, "#headline .v, #headline .range, #headline td:first-child")
+    assert len(pieces) == 4 + 3 * 2 + 2 * (3 + 3 * 2 + 1)  # values, both ends of ranges, per region
+    assert [p for p in pieces if p[1] != 1] == []
 
 
 def test_an_axis_of_day_numbers_shows_their_dates(browser, noisy):

@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import subprocess
 import sys
 import textwrap
@@ -17,17 +19,23 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
 import simulator
 from simulator.errors import InputError
 from simulator.output_folder import LOCK_FILE
-from tests.helpers import ROOT, TWO_MEMBERS, assert_bad_input, contents, forbid_simulation, invoke, manifest_of
+from tests.helpers import (
+    ROOT,
+    SMALL_SWEEP,
+    TWO_MEMBERS,
+    assert_bad_input,
+    contents,
+    folder_commands,
+    forbid_simulation,
+    invoke,
+    lock_held,
+    manifest_of,
+)
 from tests.test_sweep import write
-
-GRID = ("--grid", "shocks.halt.severity.high=0.6,1.0", "--runs", 2, "--workers", 1)
-"""A small sweep: 2 points x 2 runs, in this process."""
-
 
 # --- 15: a single page into a folder another command is writing ---------------------------------
 
@@ -56,7 +64,7 @@ def held_sweep(tmp_path_factory):
     """A real ``stockpile sweep -o DIR`` in a child process, held at its first chunk: (DIR, its PID)."""
     tmp_path = tmp_path_factory.mktemp("held")
     folder = tmp_path / "sweep"
-    sweep = ["sweep", str(write(tmp_path)), *map(str, GRID), "--no-plots", "-o", str(folder)]
+    sweep = ["sweep", str(write(tmp_path)), *map(str, SMALL_SWEEP), "--no-plots", "-o", str(folder)]
     command = [sys.executable, "-c", HELD_SWEEP, *sweep]
     child = subprocess.Popen(
         command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -115,19 +123,6 @@ def test_simulator_report_into_a_folder_a_running_sweep_writes_is_refused(tmp_pa
     assert contents(folder) == before
 
 
-LOCKER = textwrap.dedent(
-    """
-    import fcntl, os, sys
-
-    fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
-    fcntl.lockf(fd, fcntl.LOCK_EX)  # as a folder command holds it
-    os.pwrite(fd, f"PID {os.getpid()} on elsewhere\\n".encode(), 0)
-    print("held", flush=True)
-    sys.stdin.readline()
-    """
-)
-
-
 @pytest.mark.parametrize("page", ["report", "explore", "simulator.report"])
 def test_a_page_is_refused_when_a_command_takes_its_folder_while_it_runs(tmp_path, monkeypatch, page):
     """Free when the page starts, the folder is taken (a sweep started there) while its runs go:
@@ -137,14 +132,13 @@ def test_a_page_is_refused_when_a_command_takes_its_folder_while_it_runs(tmp_pat
 
     folder = tmp_path / "pages"
     folder.mkdir()
-    children: list[subprocess.Popen] = []
+    held = contextlib.ExitStack()
+    holders: list[int] = []
 
     def taken_meanwhile(real):
         def run(*args, **kwargs):
-            if not children:
-                command = [sys.executable, "-c", LOCKER, str(folder / LOCK_FILE)]
-                children.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
-                assert children[0].stdout.readline().strip() == "held"
+            if not holders:
+                holders.append(held.enter_context(lock_held(folder)))
             return real(*args, **kwargs)
 
         return run
@@ -152,17 +146,16 @@ def test_a_page_is_refused_when_a_command_takes_its_folder_while_it_runs(tmp_pat
     monkeypatch.setattr(simulator.engine, "simulate", taken_meanwhile(simulator.engine.simulate))
     monkeypatch.setattr(simulator.explore, "run_grid", taken_meanwhile(simulator.explore.run_grid))
     scenario = write(tmp_path, TWO_MEMBERS)
-    try:
+    with held:
         if page == "simulator.report":
-            with pytest.raises(InputError, match=r"another stockpile command \(PID \d+ on elsewhere\) is writing"):
+            with pytest.raises(InputError, match=r"another stockpile command \(PID \d+ on .+\) is writing") as refused:
                 simulator.report(scenario, folder / "page.html")
+            assert f"(PID {holders[0]} on {socket.gethostname()})" in str(refused.value)
         else:
             axis = ("--axis", "agreement.ratio.japan=0.4,0.6") if page == "explore" else ()
-            refused_as_locked(invoke(page, scenario, *axis, "-o", folder / "page.html"), folder, children[0].pid)
-    finally:
-        for child in children:
-            child.communicate("go\n")
-    assert sorted(p.name for p in folder.iterdir()) == [LOCK_FILE]  # the other command's lock, no page
+            refused_as_locked(invoke(page, scenario, *axis, "-o", folder / "page.html"), folder, holders[0])
+        assert sorted(p.name for p in folder.iterdir()) == [LOCK_FILE]  # the other command's lock, no page
+    assert sorted(p.name for p in folder.iterdir()) == []  # its lock file went with it, and no page came after
 
 
 def test_a_page_only_reads_a_lock_file_and_never_makes_or_removes_one(tmp_path, monkeypatch):
@@ -200,7 +193,7 @@ def test_a_page_only_reads_a_lock_file_and_never_makes_or_removes_one(tmp_path, 
 
 def sweep_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "sweep"
-    result = invoke("sweep", write(tmp_path), *GRID, "-o", folder)
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, "-o", folder)
     assert result.exit_code == 0, result.output
     return folder
 
@@ -241,7 +234,7 @@ def test_a_sweep_refuses_a_runs_folder_before_any_run(tmp_path, monkeypatch):
     folder = run_folder(tmp_path)
     before = contents(folder)
     forbid_simulation(monkeypatch)
-    result = invoke("sweep", write(tmp_path), *GRID, "-o", folder)
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, "-o", folder)
     assert_bad_input(result, refusal(folder, "run", "sweep"))
     assert contents(folder) == before  # no .chunks, no stage, no lock file
 
@@ -254,24 +247,6 @@ def folder_of(tmp_path: Path, command: str) -> Path:
     body = {"package": "stockpile-simulator", "version": "0.1.0", "command": command}
     (folder / "manifest.json").write_text(json.dumps({**body, "files": ["kept.csv", "manifest.json"]}))
     return folder
-
-
-def commands(tmp_path: Path) -> dict[str, tuple]:
-    """Each folder command's arguments, but ``-o``."""
-    from tests.test_calibrate import MARKET_WORLD, write_record
-
-    world = tmp_path / "world.yaml"
-    world.write_text(yaml.safe_dump(MARKET_WORLD))
-    record = write_record(tmp_path, "2020-02-01,price,world,ree,,month,80,1\n")
-    fit = ("--fit", "market.ree.price.sensitivity=0.5:8", "--population", 4, "--iterations", 1)
-    historical = ROOT / "scenarios" / "embargo_2010_historical.yaml"
-    return {
-        "run": ("run", write(tmp_path, TWO_MEMBERS), "--no-plots"),
-        "compare": ("compare", write(tmp_path, TWO_MEMBERS)),
-        "sweep": ("sweep", write(tmp_path), *GRID),
-        "sensitivity": ("sensitivity", historical, "--method", "morris", "--samples", 4, "--workers", 1),
-        "calibrate": ("calibrate", world, "--record", record, *fit),
-    }
 
 
 @pytest.mark.parametrize(
@@ -289,7 +264,7 @@ def test_each_folder_command_refuses_another_commands_output(tmp_path, monkeypat
     folder = folder_of(tmp_path, earlier)
     before = contents(folder)
     forbid_simulation(monkeypatch)
-    result = invoke(*commands(tmp_path)[command], "-o", folder)
+    result = invoke(*folder_commands(tmp_path)[command], "-o", folder)
     assert_bad_input(result, refusal(folder, earlier, command))
     assert contents(folder) == before
 
@@ -353,7 +328,7 @@ def test_a_manifest_whose_command_is_not_text_is_another_commands_output(tmp_pat
     (folder / "manifest.json").write_text(json.dumps({**manifest_of(folder), "command": command}))
     before = contents(folder)
     forbid_simulation(monkeypatch)
-    result = invoke("sweep", write(tmp_path), *GRID, "-o", folder)
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, "-o", folder)
     assert_bad_input(result, f"{folder}: holds the output of another command (so says its manifest.json)")
     assert contents(folder) == before
 

@@ -12,10 +12,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-import yaml
 
 from simulator.output_folder import LOCK_FILE, STAGE_PREFIX, open_folder
-from tests.helpers import ROOT, TWO_MEMBERS, contents, forbid_simulation, manifest_of
+from tests.helpers import TWO_MEMBERS, contents, folder_commands, forbid_simulation, lock_held, manifest_of
 from tests.test_sweep import invoke, write
 
 USER_FILES = {"report.html": "<p>my own report</p>", "pool.csv": "my,own\n1,2\n", "auctions.csv": "mine\n"}
@@ -154,17 +153,11 @@ def test_sweep_and_compare_refuse_the_users_files_too(tmp_path, monkeypatch):
 
 
 def test_sensitivity_and_calibrate_refuse_the_users_files_too(tmp_path, monkeypatch):
-    from tests.test_calibrate import MARKET_WORLD, write_record
-
     forbid_simulation(monkeypatch)
     folder = user_folder(tmp_path, {"sensitivity.csv": "my indices", "fit.csv": "my fit"})
-    historical = ROOT / "scenarios" / "embargo_2010_historical.yaml"
-    sensitivity = invoke("sensitivity", historical, "--method", "morris", "--samples", 4, "--workers", 1, "-o", folder)
-    world = tmp_path / "world.yaml"
-    world.write_text(yaml.safe_dump(MARKET_WORLD))
-    record = write_record(tmp_path, "2020-02-01,price,world,ree,,month,80,1\n")
-    fit = ("--fit", "market.ree.price.sensitivity=0.5:8", "--population", 4, "--iterations", 1)
-    calibrate = invoke("calibrate", world, "--record", record, *fit, "-o", folder)
+    commands = folder_commands(tmp_path)
+    sensitivity = invoke(*commands["sensitivity"], "-o", folder)
+    calibrate = invoke(*commands["calibrate"], "-o", folder)
     for result, name in ((sensitivity, "sensitivity.csv"), (calibrate, "fit.csv")):
         assert result.exit_code == 2, result.output
         assert f"{name}: exists and is not listed in this folder's manifest.json" in result.output
@@ -228,29 +221,12 @@ def test_plot_sweep_redraws_only_figures_the_manifest_lists(tmp_path):
 
 # --- one writer at a time --------------------------------------------------------------------
 
-HOLD_LOCK = textwrap.dedent(
-    """
-    import sys
-    from pathlib import Path
-    from simulator.output_folder import FolderLock
-    lock = FolderLock(Path(sys.argv[1]))
-    lock.acquire()
-    print("locked", flush=True)
-    sys.stdin.read()
-    lock.release()
-    """
-)
-
 
 def test_a_second_writer_is_refused_naming_the_first(tmp_path, monkeypatch):
     forbid_simulation(monkeypatch)
     folder = tmp_path / "out"
     folder.mkdir()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(folder)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with lock_held(folder) as pid:
         for command in (
             ("sweep", write(tmp_path), "--grid", "agreement.ratio.japan=0.5"),
             ("run", write(tmp_path, TWO_MEMBERS)),
@@ -258,11 +234,8 @@ def test_a_second_writer_is_refused_naming_the_first(tmp_path, monkeypatch):
         ):
             result = invoke(*command, "-o", folder)
             assert result.exit_code == 2, result.output
-            assert f"another stockpile command (PID {holder.pid} on " in result.output
+            assert f"another stockpile command (PID {pid} on " in result.output
             assert "is writing this folder" in result.output
-    finally:
-        holder.communicate("")
-    assert holder.returncode == 0
     assert sorted(p.name for p in folder.iterdir()) == []  # the holder removed its lock file
 
 

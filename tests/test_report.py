@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 import html
+import io
 import json
 import re
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,20 @@ from simulator.report.counterfactuals import own_share_alone
 from simulator.report.findings import Run, compare_overall, compare_region
 from simulator.results import Result, date_label
 from simulator.scenario import load_raw
-from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, each_shipped, invoke, run, shipped_group, shipped_result
+from tests.helpers import (
+    BROWSER,
+    ONE_REGION,
+    ROOT,
+    TWO_MEMBERS,
+    build,
+    each_shipped,
+    emulate_screen,
+    invoke,
+    load,
+    run,
+    shipped_group,
+    shipped_result,
+)
 
 TAG = re.compile(
     r'<span class="num" data-run="(?P<run>\w+)" data-metric="(?P<metric>[^"]+)" '
@@ -477,17 +490,6 @@ def test_report_command_bad_input_exits_2(tmp_path, args, fragment):
 
 # --- in a real browser --------------------------------------------------------------------
 
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-)
 MEASURE = """<script>
 (function () {
   var out = {figures: [], tables: []};
@@ -511,29 +513,17 @@ MEASURE = """<script>
 """
 
 
-def _chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=False,
-    )
-
-
-@shipped_group("embargo_2010")
-def test_report_renders_in_headless_chromium(chromium, tmp_path):
+@BROWSER
+def test_report_renders_in_headless_chromium(browser, tmp_path):
     text = compared_report()
     report = tmp_path / "report.html"
     report.write_text(text, encoding="utf-8")
     probe = tmp_path / "measured.html"
     probe.write_text(text.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
 
-    dumped = _chromium(chromium, tmp_path / "profile-dom", "--dump-dom", probe.as_uri())
-    assert dumped.returncode == 0, dumped.stderr[-2000:]
-    found = re.search(r'<pre id="measured">(.*?)</pre>', dumped.stdout, flags=re.S)
-    assert found, dumped.stdout[-2000:]
-    measured = json.loads(html.unescape(found.group(1)))
+    emulate_screen(browser, 800, 600)  # about the window headless Chromium opens on its own
+    load(browser, probe)
+    measured = json.loads(browser.execute_script("return document.getElementById('measured').textContent"))
     figures = {f["name"]: f for f in measured["figures"]}
     expected = ["days_of_cover", "comparison", "timeline"]
     expected += ["shortfall"] if short_materials(shipped_result("embargo_2010")) else []
@@ -546,15 +536,13 @@ def test_report_renders_in_headless_chromium(chromium, tmp_path):
     assert all(t["rows"] > 8 and t["width"] > 300 and t["height"] > 100 for t in members), members
     assert any("comparison" in t["cls"] for t in measured["tables"])
 
-    shot = tmp_path / "report.png"
-    taken = _chromium(
-        chromium, tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1280,4000", report.as_uri()
-    )
-    assert taken.returncode == 0, taken.stderr[-2000:]
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    emulate_screen(browser, 1280, 4000)
+    load(browser, report)
+    shot = browser.get_screenshot_as_png()
+    assert shot[:8] == b"\x89PNG\r\n\x1a\n"
     from PIL import Image
 
-    with Image.open(shot) as image:
+    with Image.open(io.BytesIO(shot)) as image:
         assert image.size == (1280, 4000)
         colours = image.convert("L").getextrema()
     assert colours[1] - colours[0] > 100, "the screenshot is blank"

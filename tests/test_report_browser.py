@@ -4,13 +4,12 @@ The report a policy user would write first (the 2010 replay with a what-if chang
 compared with the historical replay) is opened from disk at 1280 x 800 and at
 390 x 844 CSS pixels. At both widths the answer must be on the first screen, nothing
 may run off the side of the page (wide tables scroll inside their box), and the text
-of every figure must stay at a readable size. Needs ``chromium`` and ``chromedriver``;
-skipped with a message when they are missing.
+of every figure must stay at a readable size. Needs ``chromium`` and ``chromedriver``
+(conftest.py's shared browser: skipped with a message when they are missing, a failure in CI).
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 from simulator.cli import main
-from tests.helpers import ROOT, SELENIUM_CHROMIUM_FLAGS
+from tests.helpers import BROWSER, ROOT, emulate_screen, load, reset_browser
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[dev]')")
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else shutil.which("chromedriver")
-pytestmark = [
-    pytest.mark.skipif(
-        not (CHROMIUM and CHROMEDRIVER),
-        reason="needs chromium and chromedriver on PATH (Debian: apt-get install chromium chromium-driver)",
-    ),
-    # one report and one browser per screen for the module, also under pytest -n
-    pytest.mark.xdist_group("report-browser"),
-]
+pytestmark = BROWSER  # one report for the module and the shared browser, also under pytest -n
 
 SCREENS = {"desktop": (1280, 800), "phone": (390, 844)}
 MIN_TEXT_PX = 9.0
@@ -85,27 +72,15 @@ def report(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module", params=list(SCREENS))
-def measured(request, report, tmp_path_factory) -> dict[str, Any]:
+def measured(request, report, shared_browser) -> dict[str, Any]:
     width, height = SCREENS[request.param]
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        *SELENIUM_CHROMIUM_FLAGS,
-        "--hide-scrollbars",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
+    reset_browser(shared_browser)
     try:
-        metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
-        driver.get(report.as_uri())
-        # on a loaded machine the call can return while the page is still being parsed
-        # (once, the comparison figure at its end was not there yet): measure the whole page
-        WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
-        found = driver.execute_script(MEASURE)
+        emulate_screen(shared_browser, width, height, mobile=width < 600)
+        load(shared_browser, report)
+        found = shared_browser.execute_script(MEASURE)
     finally:
-        driver.quit()
+        reset_browser(shared_browser)
     return {**found, "screen": (width, height)}
 
 
