@@ -111,7 +111,7 @@ def shock_size(result: Result, index: int) -> float:
 
 
 def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str:
-    """How severe a shock is: ``full halt``, ``halt stopping 30% of the flow (70% of what it stops leaks through)``.
+    """How severe a shock is: ``full halt``, ``halt, 70% of it leaking through: 30% of the flow stopped``.
 
     Others: ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``15,125 t per 184 days``.
 
@@ -125,9 +125,9 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
         leak = spec.leak_share
         if not isinstance(leak, float | int) or leak <= 0:
             return "full halt" if magnitude >= 1 else f"{_percent(magnitude)} cut"
-        what = "halt" if magnitude >= 1 else "cut"
+        what = "halt" if magnitude >= 1 else f"{_percent(magnitude)} cut"
         stopped = _percent(magnitude * (1 - leak))
-        return f"{what} stopping {stopped} of the flow ({_percent(leak)} of what it stops leaks through)"
+        return f"{what}, {_percent(leak)} of it leaking through: {stopped} of the flow stopped"
     if kind == "quota_cut":
         return f"{_percent(magnitude)} cut"
     if kind == "delay":

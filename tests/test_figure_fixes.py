@@ -393,10 +393,7 @@ def test_the_figures_legend_says_how_much_of_a_halt_stops_and_whom_a_quota_caps(
 
     result = shipped_result("embargo_2010_historical")
     k = [shock.id for shock in result.scenario.shocks].index("china_japan_halt")
-    assert (
-        shock_label(result, k)
-        == "Embargo: China → Japan, halt stopping 30% of the flow (70% of what it stops leaks through)"
-    )
+    assert shock_label(result, k) == "Embargo: China → Japan, halt, 70% of it leaking through: 30% of the flow stopped"
     # a quota caps exports to the regions modelled, not all China exports (its announced quota)
     quota = [shock.id for shock in result.scenario.shocks].index("china_quota_h2_2010")
     assert shock_label(result, quota) == "Export quota: China → all regions, 15,125 t per 184 days"

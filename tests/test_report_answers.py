@@ -643,18 +643,16 @@ def test_an_embargo_that_leaks_says_how_much_gets_through():
 
     leaky = shocks_text(leak_share=0.7)
     assert (
-        leaky.count("halt stopping 30% of the flow (70% of what it stops leaks through)") == 2
+        leaky.count("halt, 70% of it leaking through: 30% of the flow stopped") == 2
     )  # the timeline's label and the table
-    assert "cut stopping 35% of the flow (30% of what it stops leaks through)" in shocks_text(
-        severity=0.5, leak_share=0.3
-    )
-    assert "leaks" not in shocks_text()
+    assert "50% cut, 30% of it leaking through: 35% of the flow stopped" in shocks_text(severity=0.5, leak_share=0.3)
+    assert "leaking" not in shocks_text()
 
 
 @shipped_group("embargo_2010")
 def test_the_2010_halt_to_japan_is_told_as_a_halt_through_which_70_percent_leaks():
     shocks = plain(section(_shipped_report("embargo_2010"), "shocks"))
-    assert "halt stopping 30% of the flow (70% of what it stops leaks through)" in shocks
+    assert "halt, 70% of it leaking through: 30% of the flow stopped" in shocks
 
 
 def test_not_needed_says_when_it_was_a_close_call():
