@@ -385,6 +385,9 @@ def test_compare_sentences_with_a_partial_change_and_a_zero_baseline():
     # nothing to compare: neither runs short
     same = compare_region(joint, Run.of(joint.result, "baseline"), "japan")
     assert "runs short in neither" in same
+    # not "the total shortfall is none in both runs"
+    overall = plain(compare_overall(joint, Run.of(joint.result, "baseline")))
+    assert overall == "Across Japan and the EU, there is no shortfall in either run."
 
 
 def test_a_baseline_on_another_calendar_gets_both_first_dates_not_a_move():

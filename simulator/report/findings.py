@@ -399,6 +399,8 @@ def compare_overall(run: Run, base: Run) -> str:
     new = float(sum(run.metric(f"shortfall_t.{r}") for r in regions))
     old_t, new_t = base.t(old, metric, zero="none"), run.t(new, metric, zero="none")
     names = join_words([run.names.subject(r) for r in regions])
+    if old == new == 0:  # not "the total shortfall is none in both runs"
+        return f"Across {names}, there is {run.tag('no shortfall', new, metric)} in either run."
     if old == new:
         return f"Across {names}, the total shortfall is {new_t} in both runs."
     if old == 0:
