@@ -655,13 +655,95 @@ def test_the_2010_halt_to_japan_is_told_as_a_halt_through_which_70_percent_leaks
     assert "halt, 70% of it leaking through: 30% of the flow stopped" in shocks
 
 
-def test_not_needed_says_when_it_was_a_close_call():
-    # the EU holds 400 t (5 days of its 80 t/day); China's shipments to it stop on days 0-3, so on
-    # days 5-8 (lead time 5) it lives on its stock: 400 - 4 x 80 = 80 t, 1.0 day, at the end of day 8
-    halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["eu"], "start": 0, "end": 4}]
-    data = build(AMPLE, shocks=halt, regions__eu__commercial_stock__ree__tonnes=400)
+CLOSE_CALL = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["eu"], "start": 0, "end": 4}]
+"""China's shipments to the EU stop on days 0-3: with 400 t (5 days of its 80 t/day), on days 5-8 (lead time 5) it
+lives on its stock, 400 - 4 x 80 = 80 t, 1.0 day, at the end of day 8."""
+
+
+def test_not_needed_says_when_it_was_a_close_call_with_or_without_the_stock():
+    # the trigger is a gap and no member has one: releases never open, the pool is no part of the EU's cover,
+    # which falls to the same 80 t / 80 t/day = 1.0 day on day 8 with the stock as without it
+    data = build(AMPLE, shocks=CLOSE_CALL, regions__eu__commercial_stock__ree__tonnes=400)
     verdict = plain(section(render_report(run(data)), "verdict"))
     assert (
-        "and neither member runs short with it. It was a close call: without the joint stock the EU's cover of "
-        "rare earths fell to 1.0 days on day 8. This answer counts" in verdict
+        "and neither member runs short with it. It was a close call: with or without the joint stock the EU's cover "
+        "of rare earths fell to 1.0 days on day 8. This answer counts" in verdict
+    )
+
+
+def test_a_close_call_gives_the_cover_with_the_stock_when_it_differs():
+    # a 10-day commercial trigger opens releases on day 0 (no lag): the EU may then draw its 50% ratio of the
+    # 2,000 t pool, 1,000 t, counted in its cover: (80 + 1,000) / 80 = 13.5 days on day 8
+    data = build(
+        AMPLE,
+        shocks=CLOSE_CALL,
+        regions__eu__commercial_stock__ree__tonnes=400,
+        agreement__trigger={"commercial_days_below": 10},
+    )
+    verdict = plain(section(render_report(run(data)), "verdict"))
+    assert (
+        "It was a close call: without the joint stock the EU's cover of rare earths fell to 1.0 days on day 8; "
+        "with it, to 13.5 days the same day." in verdict
+    )
+    # with an 8-day lag releases open on day 8: its lowest cover with the stock is day 7's 160 / 80 = 2.0 days
+    late = plain(section(render_report(run(build(data, agreement__decision_lag_days=8))), "verdict"))
+    assert "fell to 1.0 days on day 8; with it, to 2.0 days on day 7." in late
+
+
+def test_no_release_says_who_was_below_the_trigger_and_why_nothing_went_out():
+    # Japan holds 1,000 t (50 days of its 20 t/day); the EU's 400 t falls to 160 t on day 7 and 80 t on days 8-9
+    # (CLOSE_CALL): under a 3-day trigger (240 t) it is below on days 7, 8 and 9. Nobody has a gap, so the fair
+    # ratio releases nothing
+    data = build(
+        AMPLE,
+        shocks=CLOSE_CALL,
+        regions__eu__commercial_stock__ree__tonnes=400,
+        regions__japan__commercial_stock__ree__tonnes=1000,
+        agreement__trigger={"commercial_days_below": 3},
+    )
+    rule = plain(section(render_report(run(data)), "rule"))
+    assert (
+        "The arrangement released no stock in this run, although the EU's commercial stock was below its 3-day "
+        "trigger on 3 days for rare earths (first on day 7). Being below the trigger lets a member call on the "
+        "stock, but that alone releases none: it goes, under the fair allocation ratio, only to gaps that a "
+        "member's own stock cannot meet, and no member ran short." in rule
+    )
+    # a 1-day trigger (80 t) is never crossed: 80 t is not below it (the kernel's test is strict)
+    never = plain(section(render_report(run(build(data, agreement__trigger={"commercial_days_below": 1}))), "rule"))
+    assert "The arrangement released no stock in this run." in never
+    assert "trigger on" not in never and "call on the stock, but" not in never
+    # Japan without stock is below any trigger every day: both members are told
+    both = build(data, regions__japan__commercial_stock__ree__tonnes=0)
+    assert (
+        "although members' commercial stock was below the 3-day trigger: Japan's on 10 days for rare earths (first "
+        "on day 0); the EU's on 3 days for rare earths (first on day 7)."
+        in plain(section(render_report(run(both)), "rule"))
+    )
+
+
+@shipped_group("embargo_2010")
+def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
+    # timeseries.csv: the EU's commercial_stock_t < 15 x baseline_demand_t on 557 days of light rare earths from
+    # day 147 (25 Nov 2010) and 493 days of heavy from day 150 (28 Nov 2010); Japan never; auctions.csv and
+    # releases.csv are empty, and the halts (embargoes on members) ended on 19 Nov 2010
+    result = shipped_result("embargo_2010")
+    assert result.auctions.empty and result.releases.empty
+    text = render_report(result)
+    # summary.csv: the EU's min_days_of_cover of heavy rare earths is 1.643 with the stock as without it (nothing
+    # released), on day 367 both ways
+    verdict = plain(section(text, "verdict"))
+    assert (
+        "It was a close call: with or without the joint stock the EU's cover of heavy rare earths fell to 1.6 days "
+        "on 3 Jul 2011." in verdict
+    )
+    rule = plain(section(text, "rule"))
+    assert (
+        "The arrangement released no stock in this run, although the EU's commercial stock was below its 15-day "
+        "trigger on 557 days for light rare earths (first on 25 Nov 2010) and on 493 days for heavy rare earths "
+        "(first on 28 Nov 2010). Being below the trigger lets a member call on the stock, but that alone releases "
+        "none: outside an embargo against a member it is sold at auction, where a member bids only for the "
+        "shortfall it expects before the next auction (its demand less the day's arrivals, over 7 days) net of its "
+        "commercial stock and of stock it already bought, and no member ever bid, so no auction was held; while an "
+        "embargo is active against a member it goes, under the fair allocation ratio, only to gaps that a member's "
+        "own stock cannot meet, and no member ran short." in rule
     )

@@ -46,7 +46,7 @@ from simulator.report.figures import (
 from simulator.report.findings import Run, compare_overall, compare_region, overall_finding, region_findings
 from simulator.report.ledger import ledger_section
 from simulator.report.prices import price_section
-from simulator.report.rule import auction_results, rule_releases, rule_words
+from simulator.report.rule import auction_results, no_release_note, rule_releases, rule_words
 from simulator.report.style import CSS
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
 from simulator.report.uncertainty import uncertainty_section
@@ -353,7 +353,7 @@ def render_report(
         if released:
             out += ["<h3>What members received from the shared stock</h3>", released]
         if not done and not released:
-            out.append('<p class="note">The arrangement released no stock in this run.</p>')
+            out.append(no_release_note(result, run.names))
     out += [
         "</section>",
         ledger_section(result, run.names),

@@ -388,3 +388,95 @@ def rule_releases(result: Result, names: HtmlNames) -> str:
         "member: tonnes received and their share of the release.</p>"
     )
     return "".join(out) + table
+
+
+def below_trigger(result: Result) -> list[tuple[str, str, int, int]]:
+    """Member, material, days and first day its commercial stock was below the agreement's trigger.
+
+    The trigger as the kernel tests it (:mod:`simulator.kernel.agreement`): a member with
+    demand whose commercial stock after the day's demand is below
+    ``trigger.commercial_days_below`` days of its baseline demand. Empty without a commercial
+    trigger; pairs never below are left out.
+    """
+    agreement = result.scenario.agreement
+    if agreement is None or agreement.trigger.commercial_days_below <= 0:
+        return []
+    ts = result.timeseries
+    threshold = agreement.trigger.commercial_days_below
+    low = (ts["baseline_demand_t"] > 0) & (ts["commercial_stock_t"] < threshold * ts["baseline_demand_t"])
+    found = []
+    for member in result.structure.member_names:
+        for material in result.structure.materials:
+            rows = ts.loc[low & (ts["region"] == member) & (ts["material"] == material), "day"]
+            if len(rows):
+                found.append((member, material, len(rows), int(rows.min())))
+    return found
+
+
+def _why_no_release(result: Result) -> str:
+    """Why a member's call released nothing, from the rule (:mod:`simulator.kernel.agreement`), in words.
+
+    Stock goes out only at an auction with bids or by the sharing rule against a member's
+    gap on a day releases are open: with auctions.csv and releases.csv both empty, no
+    member bid and no gap met an open day of the rule.
+    """
+    agreement = result.scenario.agreement
+    assert agreement is not None
+    mechanism = BY_NAME[agreement.mechanism]
+    members = result.structure.member_names
+    summary = result.summary
+    short = float(summary.loc[summary["region"].isin(members), "shortfall_t"].sum()) > 0
+    parts = []
+    if mechanism.holds_auctions and agreement.auction is not None:
+        every = agreement.auction.every_days
+        margin = " plus a safety margin" if agreement.auction.service_level else ""
+        where = "outside an embargo against a member " if mechanism.shares_when != "never" else ""
+        parts.append(
+            f"{where}it is sold at auction, where a member bids only for the shortfall it expects before the next "
+            f"auction (its demand less the day's arrivals, over {plural(every, 'day')}{margin}) net of its commercial "
+            "stock and of stock it already bought, and no member ever bid, so no auction was held"
+        )
+    if mechanism.shares_as is not None and mechanism.shares_when != "never":
+        always = mechanism.shares_when == "always"
+        where = "" if always else "while an embargo is active against a member "
+        rule = f"{where}it goes, under {BY_NAME[mechanism.shares_as].phrase}, only to gaps that a member's own stock "
+        rule += "cannot meet, and no member "
+        if not short:
+            rule += "ran short"
+        else:
+            rule += "was short on a day when releases were open" + ("" if always else " and the rule applied")
+        parts.append(rule)
+    if not parts:
+        return ""
+    return escape(
+        f" Being below the trigger lets a member call on the stock, but that alone releases none: {'; '.join(parts)}."
+    )
+
+
+def no_release_note(result: Result, names: HtmlNames) -> str:
+    """The note of a run whose arrangement released nothing, with the members' days under the trigger (HTML).
+
+    ``The arrangement released no stock in this run, although the EU's commercial stock was below its 15-day
+    trigger on 557 days for light rare earths (first on 25 Nov 2010) ... Yet stock goes out only ...``: a
+    member under its trigger may call on the stock, so the page says why that released nothing.
+    """
+    text = "The arrangement released no stock in this run"
+    low = below_trigger(result)
+    if not low:
+        return f'<p class="note">{text}.</p>'
+    agreement = result.scenario.agreement
+    assert agreement is not None
+    start = result.start_date
+    told = {}
+    for member, material, n, first in low:
+        told.setdefault(member, []).append(
+            f"on {plural(n, 'day')} for {names.material_text(material)} (first on {when(start, first)})"
+        )
+    trigger = f"{agreement.trigger.commercial_days_below:g}-day trigger"
+    if len(told) == 1:
+        member, spans = next(iter(told.items()))
+        text += f", although {names.possessive(member)} commercial stock was below its {trigger} {join_words(spans)}"
+    else:
+        each = [f"{names.possessive(m)} {join_words(spans)}" for m, spans in told.items()]
+        text += escape(f", although members' commercial stock was below the {trigger}: ") + "; ".join(each)
+    return f'<p class="note">{text}.{_why_no_release(result)}</p>'

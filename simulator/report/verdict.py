@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from html import escape
 
+import numpy as np
+
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.plots import KIND_NAMES
 from simulator.report.accounts import Account, end_prices
@@ -105,12 +107,15 @@ CLOSE_CALL_DAYS = 7.0
 """Lowest cover (days) under which a member never short was a close call, worth saying beside "not needed"."""
 
 
-def _close_call(alone: Run, members: tuple[str, ...]) -> str:
-    """`` It was a close call: without the joint stock the EU's cover of heavy rare earths fell to 1.6 days ...``.
+def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
+    """`` It was a close call: with or without the joint stock the EU's cover of heavy rare earths fell to 1.6 days``.
 
     The member and material with the lowest cover without the stock, and the first day at
     it, when under :data:`CLOSE_CALL_DAYS` days and below its first day's; else empty. Not
-    needed is then a near miss.
+    needed is then a near miss. The same member's and material's lowest cover with the
+    stock is told beside it: as one number ("with or without") when the two read the same
+    at the shown rounding (a stock that released nothing leaves it as it was), else both,
+    so that the sentence does not credit the stock with a cover it did not keep.
     """
     ts = alone.result.timeseries
     first_day = ts[ts["day"] == ts["day"].min()].set_index(["region", "material"])["days_of_cover"]
@@ -127,10 +132,20 @@ def _close_call(alone: Run, members: tuple[str, ...]) -> str:
     if lowest is None or lowest[0] >= CLOSE_CALL_DAYS:
         return ""
     cover, member, material, day = lowest
+    whose = f"{alone.names.possessive(member)} cover of {alone.names.material_text(material)}"
+    on = when(alone.result.start_date, day)
+    with_day = run.lowest_day.get((member, material))
+    with_cover = run.cell(member, material, "min_days_of_cover")
+    if with_day is None or with_cover is None or not np.isfinite(with_cover):
+        return f" It was a close call: without the joint stock {whose} fell to {days(cover)} days on {on}."
+    with_on = when(run.result.start_date, with_day)
+    if days(with_cover) == days(cover):
+        dates = f"on {on}" if with_on == on else f"(on {on} without it, on {with_on} with it)"
+        return f" It was a close call: with or without the joint stock {whose} fell to {days(cover)} days {dates}."
+    then = "the same day" if with_on == on else f"on {with_on}"
     return (
-        f" It was a close call: without the joint stock {alone.names.possessive(member)} cover of "
-        f"{alone.names.material_text(material)} fell to {days(cover)} days on "
-        f"{when(alone.result.start_date, day)}."
+        f" It was a close call: without the joint stock {whose} fell to {days(cover)} days on {on}; with it, "
+        f"to {days(with_cover)} days {then}."
     )
 
 
@@ -157,7 +172,7 @@ def headline(run: Run, alone: Run | None) -> str:
     if without_t == 0:
         return (
             f"Not needed here: no physical shortfall avoided. {cap(group)} would run short without the joint stock, "
-            f"and {group} runs short with it.{_close_call(alone, members)} {PHYSICAL_ONLY}"
+            f"and {group} runs short with it.{_close_call(run, alone, members)} {PHYSICAL_ONLY}"
             if with_t == 0
             else f"No: {group} would run short without the joint stock, yet the members are short of {shown_with} "
             "with it."
