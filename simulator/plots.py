@@ -594,45 +594,79 @@ def cover_trigger_days(result: Result, material: str) -> float | None:
     return float(agreement.trigger.commercial_days_below)
 
 
-LABEL_SPOTS = (("left", "bottom"), ("right", "bottom"), ("left", "top"), ("right", "top"))
-"""Where a reference line's label may go: at the line's left or right end, above it or below it."""
+LABEL_SPOTS = (
+    (0.0, "bottom"),
+    (0.7, "bottom"),
+    (0.35, "bottom"),
+    (0.0, "top"),
+    (0.7, "top"),
+    (0.35, "top"),
+)
+"""Where a reference line's label may go, in order of preference: the share of the panel's
+width where its span starts (at the line's left end, its right end, or the middle), and
+above the line (``va`` "bottom") or below it ("top")."""
+LABEL_SPAN = 0.3
+"""Share of a panel's width a reference line's label is taken to span."""
 
 
 def clear_spot(
-    curves: list[np.ndarray],
-    value: float,
-    *,
-    labelled: tuple[float, ...] = (),
-    width: float = 0.3,
-    height: float = 0.12,
-) -> tuple[str, str]:
-    """Where a label of a horizontal line at ``value`` crosses fewest ``curves``: ``(ha, va)`` of :data:`LABEL_SPOTS`.
+    curves: list[np.ndarray], value: float, *, labelled: tuple[float, ...] = (), height: float = 0.08
+) -> tuple[float, str]:
+    """Where a label of a horizontal line at ``value`` crosses fewest ``curves``: a spot of :data:`LABEL_SPOTS`.
 
-    The label is taken to span ``width`` of the panel's width from its end and
-    ``height`` of the curves' range (from 0) above or below the line; the first spot
-    of :data:`LABEL_SPOTS` that the fewest points of the curves fall in wins. Lines at
-    ``labelled`` values carry their own labels above their right ends: a spot that
-    reaches one is never taken.
+    The label is taken to span :data:`LABEL_SPAN` of the panel's width and ``height``
+    of the curves' range (from 0) above or below the line; the first spot that the
+    fewest points of the curves fall in wins. A spot below the line needs the room
+    above 0; lines at ``labelled`` values carry their own labels above their right
+    ends, and a spot that reaches one is never taken.
 
     >>> rising = [np.linspace(16.0, 40.0, 100)]  # just above the line at first, far above it at the end
-    >>> clear_spot(rising, 15.0), clear_spot(rising, 15.0, labelled=(20.0,))  # the right end; below, left, if labelled
-    (('right', 'bottom'), ('left', 'top'))
+    >>> clear_spot(rising, 15.0), clear_spot(rising, 15.0, labelled=(20.0,))  # the right end; the middle if labelled
+    ((0.7, 'bottom'), (0.35, 'bottom'))
+    >>> clear_spot([np.full(100, 6.0)], 5.8)  # a curve just above the line all along: below it
+    (0.0, 'top')
+    >>> clear_spot([np.full(100, 1.0), np.full(100, 20.0)], 0.5)  # ... unless there is no room below it above 0
+    (0.0, 'bottom')
     """
     top = max([value, *labelled, *(float(np.nanmax(c)) for c in curves if len(c) and np.isfinite(c).any())])
     size = height * top
 
-    def crossing(ha: str, va: str) -> float:
+    def crossing(spot: tuple[float, str]) -> float:
+        start, va = spot
         low, high = (value, value + size) if va == "bottom" else (value - size, value)
-        if ha == "right" and any(low <= other <= high + size for other in labelled):
+        if low < 0 or (start + LABEL_SPAN >= 1 and any(low <= other <= high + size for other in labelled)):
             return np.inf
         count = 0
         for curve in curves:
-            n = max(1, round(width * len(curve)))
-            part = curve[:n] if ha == "left" else curve[-n:]
+            first, end = round(start * len(curve)), round((start + LABEL_SPAN) * len(curve))
+            part = curve[first : max(end, first + 1)]
             count += int(((part >= low) & (part <= high)).sum())
         return count
 
-    return min(LABEL_SPOTS, key=lambda spot: crossing(*spot))
+    return min(LABEL_SPOTS, key=crossing)
+
+
+def _line_label(ax: Axes, value: float, text: str, spot: tuple[float, str], colour: str) -> None:
+    """``text`` beside a horizontal line at ``value``, at ``spot`` (:func:`clear_spot`), on a light white box.
+
+    In a crowded panel no spot may be clear of every line (15 days of a 0-200 axis in a
+    report's panel is less than the label's height below the 30-day line): the box keeps
+    the text legible over what passes behind it.
+    """
+    start, va = spot
+    right = start + LABEL_SPAN >= 1
+    ax.annotate(
+        text,
+        (1.0 if right else start, value),
+        xycoords=("axes fraction", "data"),
+        xytext=(-2 if right else 3, 2 if va == "bottom" else -2),
+        textcoords="offset points",
+        ha="right" if right else "left",
+        va=va,
+        fontsize=8.5,
+        color=colour,
+        bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},  # legible over a grid line
+    )
 
 
 def _trigger_line(ax: Axes, days: float) -> None:
@@ -642,7 +676,7 @@ def _trigger_line(ax: Axes, days: float) -> None:
     whose labels it keeps clear of.
     """
     curves = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
-    ha, va = clear_spot(curves, days, labelled=COVER_TARGETS_DAYS)
+    spot = clear_spot(curves, days, labelled=COVER_TARGETS_DAYS)
     ax.axhline(
         days,
         color=TRIGGER_COLOUR,
@@ -651,17 +685,7 @@ def _trigger_line(ax: Axes, days: float) -> None:
         zorder=1.5,
         label=f"release trigger: a member's commercial stock below {days:g} days",
     )
-    ax.annotate(
-        f"trigger {days:g} days",
-        (0.0 if ha == "left" else 1.0, days),
-        xycoords=("axes fraction", "data"),
-        xytext=(3 if ha == "left" else -2, 2 if va == "bottom" else -2),
-        textcoords="offset points",
-        ha=ha,
-        va=va,
-        fontsize=8.5,
-        color=TRIGGER_COLOUR,
-    )
+    _line_label(ax, days, f"trigger {days:g} days", spot, TRIGGER_COLOUR)
 
 
 def days_of_cover_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
@@ -838,22 +862,13 @@ def _reference_price(ax: Axes, price: float | None, curves: list[np.ndarray]) ->
     if price is None:
         return
     base = min([price, *(float(np.nanmin(c)) for c in curves if len(c))])  # the log axis measured from its lowest
-    ha, va = clear_spot([np.log(c / base) for c in curves], float(np.log(price / base)), height=0.08)
+    spot = clear_spot([np.log(c / base) for c in curves], float(np.log(price / base)))
     low, high = ax.get_ylim()
-    room = 1.35 if va == "top" else 1.1
+    room = 1.35 if spot[1] == "top" else 1.1
     ax.set_ylim(min(low, price / room), max(high, price * 1.35))
     ax.axhline(price, color=REFERENCE_INK, linewidth=0.8, linestyle=(0, (4, 3)), zorder=1)
-    ax.annotate(
-        f"reference price {price:,.0f} USD/kg" if price >= 1000 else f"reference price {price:.4g} USD/kg",
-        (0.0 if ha == "left" else 1.0, price),
-        xycoords=("axes fraction", "data"),
-        xytext=(3 if ha == "left" else -2, 2 if va == "bottom" else -2),
-        textcoords="offset points",
-        ha=ha,
-        va=va,
-        fontsize=8.5,
-        color=REFERENCE_INK,
-    )
+    text = f"reference price {price:,.0f} USD/kg" if price >= 1000 else f"reference price {price:.4g} USD/kg"
+    _line_label(ax, price, text, spot, REFERENCE_INK)
 
 
 def prices_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
