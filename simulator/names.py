@@ -48,6 +48,24 @@ def default_region_name(region: str) -> str:
     return " ".join(_TOKENS.get(w, w.capitalize()) for w in region.split("_"))
 
 
+def default_supplier_name(supplier: str) -> str:
+    """``china`` -> ``China``, ``rest_of_world`` -> ``Rest of world``, ``eu_recycling`` -> ``EU recycling``.
+
+    A supplier is often a group (``europe_reprocessors``, ``rest_of_world``) rather than a
+    country: its words are written as in a sentence, as a material's are, not each in
+    title case ("Rest Of World"). A supplier id that is a known region's (``eu``,
+    ``united_states``) is named as that region.
+
+    >>> default_supplier_name("rest_of_world"), default_supplier_name("europe_reprocessors")
+    ('Rest of world', 'Europe reprocessors')
+    >>> default_supplier_name("china"), default_supplier_name("us_domestic"), default_supplier_name("united_states")
+    ('China', 'US domestic', 'United States')
+    """
+    if supplier in _KNOWN_REGIONS:
+        return _KNOWN_REGIONS[supplier][0]
+    return default_material_name(supplier)
+
+
 def default_material_name(material: str) -> str:
     """``light_ree`` -> ``Light rare earths``, ``ndfeb_magnets`` -> ``NdFeB magnets``.
 
@@ -97,6 +115,8 @@ class Names:
     """Labels the scenario gives its regions, by id."""
     material_labels: Mapping[str, str] = field(default_factory=dict)
     """Labels the scenario gives its materials, by id."""
+    region_ids: frozenset[str] = frozenset()
+    """The scenario's region ids: a supplier with one of them is named as that region."""
 
     @classmethod
     def of(cls, scenario: Any) -> Names:
@@ -104,6 +124,7 @@ class Names:
         return cls(
             {r: spec.label for r, spec in scenario.regions.items() if spec.label},
             {m: spec.label for m, spec in scenario.materials.items() if spec.label},
+            frozenset(scenario.regions),
         )
 
     def region(self, region: str) -> str:
@@ -118,6 +139,21 @@ class Names:
         """``Japan's``, ``the EU's``, ``the United States'``."""
         subject = self.subject(region)
         return subject + ("'" if subject.endswith("s") else "'s")
+
+    def supplier(self, supplier: str) -> str:
+        """The supplier's name as a legend shows it: ``China``, ``Rest of world``, ``Europe reprocessors``.
+
+        A supplier whose id is a region's is named as that region (a country that both
+        ships and consumes: ``south_korea`` is "South Korea" in both roles); otherwise its
+        name is made from its id (:func:`default_supplier_name`).
+
+        >>> names = Names({"japan": "Japan (METI)"}, {}, frozenset({"japan", "south_korea"}))
+        >>> names.supplier("japan"), names.supplier("south_korea"), names.supplier("rest_of_world")
+        ('Japan (METI)', 'South Korea', 'Rest of world')
+        """
+        if supplier in self.region_ids or supplier in self.region_labels:
+            return self.region(supplier)
+        return default_supplier_name(supplier)
 
     def material(self, material: str) -> str:
         """The material's name as a heading or legend shows it: ``Light rare earths``."""

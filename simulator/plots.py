@@ -37,7 +37,7 @@ from simulator.names import Names
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.quantities import SHOCK_SIZE_COLUMN
 from simulator.results import Result, span_dates
-from simulator.scenario.checks import day_number
+from simulator.scenario.checks import day_number, reference_price
 from simulator.scenario.portfolio import has_demand
 
 LINE_STYLES = ("-", "--", ":", "-.")
@@ -98,7 +98,7 @@ def shock_target(result: Result, index: int, *, materials: bool = True) -> str:
     if spec.kind == "demand_surge":
         text = f"demand of {whom}"
     else:
-        text = f"{names.region(supplier)} \u2192 {whom}"
+        text = f"{names.supplier(supplier)} \u2192 {whom}"
     if materials and spec.materials:
         text += f" ({', '.join(names.material_text(m) for m in spec.materials)})"
     return text
@@ -574,10 +574,126 @@ def _lane_swatch(
 
 COVER_TARGETS_DAYS = (30.0, 60.0)
 """Target lines on cover figures: a month and two months of normal demand."""
+TRIGGER_COLOUR = "#7b2cbf"
+"""The release trigger's line on the days-of-cover panels."""
+
+
+def cover_trigger_days(result: Result, material: str) -> float | None:
+    """The agreement's release trigger in days of cover where it applies to ``material``, else ``None``.
+
+    The trigger (``agreement.trigger.commercial_days_below``) lets a member call on the
+    shared stock once its commercial stock falls below that many days of its demand: it
+    applies to a material some member has demand for. ``None`` without an agreement, and
+    when the agreement triggers on a gap (0 days: no line to draw).
+    """
+    agreement = result.scenario.agreement
+    if agreement is None or agreement.trigger.commercial_days_below <= 0:
+        return None
+    if not any(has_demand(result.scenario, member, material) for member in agreement.members):
+        return None
+    return float(agreement.trigger.commercial_days_below)
+
+
+LABEL_SPOTS = (
+    (0.0, "bottom"),
+    (0.7, "bottom"),
+    (0.35, "bottom"),
+    (0.0, "top"),
+    (0.7, "top"),
+    (0.35, "top"),
+)
+"""Where a reference line's label may go, in order of preference: the share of the panel's
+width where its span starts (at the line's left end, its right end, or the middle), and
+above the line (``va`` "bottom") or below it ("top")."""
+LABEL_SPAN = 0.3
+"""Share of a panel's width a reference line's label is taken to span."""
+
+
+def clear_spot(
+    curves: list[np.ndarray], value: float, *, labelled: tuple[float, ...] = (), height: float = 0.08
+) -> tuple[float, str]:
+    """Where a label of a horizontal line at ``value`` crosses fewest ``curves``: a spot of :data:`LABEL_SPOTS`.
+
+    The label is taken to span :data:`LABEL_SPAN` of the panel's width and ``height``
+    of the curves' range (from 0) above or below the line; the first spot that the
+    fewest points of the curves fall in wins. A spot below the line needs the room
+    above 0; lines at ``labelled`` values carry their own labels above their right
+    ends, and a spot that reaches one is never taken.
+
+    >>> rising = [np.linspace(16.0, 40.0, 100)]  # just above the line at first, far above it at the end
+    >>> clear_spot(rising, 15.0), clear_spot(rising, 15.0, labelled=(20.0,))  # the right end; the middle if labelled
+    ((0.7, 'bottom'), (0.35, 'bottom'))
+    >>> clear_spot([np.full(100, 6.0)], 5.8)  # a curve just above the line all along: below it
+    (0.0, 'top')
+    >>> clear_spot([np.full(100, 1.0), np.full(100, 20.0)], 0.5)  # ... unless there is no room below it above 0
+    (0.0, 'bottom')
+    """
+    top = max([value, *labelled, *(float(np.nanmax(c)) for c in curves if len(c) and np.isfinite(c).any())])
+    size = height * top
+
+    def crossing(spot: tuple[float, str]) -> float:
+        start, va = spot
+        low, high = (value, value + size) if va == "bottom" else (value - size, value)
+        if low < 0 or (start + LABEL_SPAN >= 1 and any(low <= other <= high + size for other in labelled)):
+            return np.inf
+        count = 0
+        for curve in curves:
+            first, end = round(start * len(curve)), round((start + LABEL_SPAN) * len(curve))
+            part = curve[first : max(end, first + 1)]
+            count += int(((part >= low) & (part <= high)).sum())
+        return count
+
+    return min(LABEL_SPOTS, key=crossing)
+
+
+def _line_label(ax: Axes, value: float, text: str, spot: tuple[float, str], colour: str) -> None:
+    """``text`` beside a horizontal line at ``value``, at ``spot`` (:func:`clear_spot`), on a light white box.
+
+    In a crowded panel no spot may be clear of every line (15 days of a 0-200 axis in a
+    report's panel is less than the label's height below the 30-day line): the box keeps
+    the text legible over what passes behind it.
+    """
+    start, va = spot
+    right = start + LABEL_SPAN >= 1
+    ax.annotate(
+        text,
+        (1.0 if right else start, value),
+        xycoords=("axes fraction", "data"),
+        xytext=(-2 if right else 3, 2 if va == "bottom" else -2),
+        textcoords="offset points",
+        ha="right" if right else "left",
+        va=va,
+        fontsize=8.5,
+        color=colour,
+        bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},  # legible over a grid line
+    )
+
+
+def _trigger_line(ax: Axes, days: float) -> None:
+    """The release trigger at ``days``: a dotted line named in the legend, its value written where no curve crosses.
+
+    Draw it after the curves and before the target lines (:data:`COVER_TARGETS_DAYS`),
+    whose labels it keeps clear of.
+    """
+    curves = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
+    spot = clear_spot(curves, days, labelled=COVER_TARGETS_DAYS)
+    ax.axhline(
+        days,
+        color=TRIGGER_COLOUR,
+        linewidth=1.1,
+        linestyle=(0, (1, 1.5)),
+        zorder=1.5,
+        label=f"release trigger: a member's commercial stock below {days:g} days",
+    )
+    _line_label(ax, days, f"trigger {days:g} days", spot, TRIGGER_COLOUR)
 
 
 def days_of_cover_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
-    """Drawable days of cover per region (panel per material), shocks shaded, release days banded, 30/60-day targets."""
+    """Drawable days of cover per region (panel per material), shocks shaded, release days banded, 30/60-day targets.
+
+    With an agreement that triggers on commercial stock, its trigger is a dotted line
+    (:func:`cover_trigger_days`).
+    """
     names = Names.of(result.scenario)
     grid = Panels(result, width_in=width_in, columns=columns)
     rules = released_rules(result)
@@ -586,6 +702,9 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         lanes = _shade_shocks(ax, result, material)
         _region_lines(ax, result, material, "days_of_cover")
         _mark_releases(ax, result, material, rules)
+        trigger = cover_trigger_days(result, material)
+        if trigger is not None:
+            _trigger_line(ax, trigger)
         for target in COVER_TARGETS_DAYS:
             ax.axhline(target, color="0.45", linewidth=0.8, linestyle=(0, (4, 3)), zorder=1)
             ax.annotate(
@@ -618,10 +737,14 @@ def short_materials(result: Result) -> list[str]:
 def shortfall_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
     """Daily and cumulative shortfall per region (panel per material), shocks shaded.
 
-    A material nobody runs short of gets a sentence instead of two flat lines.
+    A material nobody runs short of gets a sentence instead of two flat lines; when
+    nobody runs short of anything the figure is one short panel saying so in the words
+    the report writes in place of the figure (:data:`NO_SHORTFALL`).
     """
     names = Names.of(result.scenario)
     short = short_materials(result)
+    if not short:
+        return _no_shortfall_figure(result, width_in)
     grid = Panels(result, rows=2 if short else 1, width_in=width_in, columns=columns)
     for material in grid.materials:
         top = grid.cells[0, material]
@@ -647,6 +770,27 @@ def shortfall_figure(result: Result, *, width_in: float | None = None, columns: 
     return grid.fig
 
 
+NO_SHORTFALL = "No region runs short of any material in this run."
+"""What the shortfall figure and the report say when no region is ever short."""
+NO_SHORTFALL_PANEL_IN = 1.1
+"""Height of the one panel of a shortfall figure without shortfall (it holds a sentence)."""
+
+
+def _no_shortfall_figure(result: Result, width_in: float | None) -> Figure:
+    """A figure as wide as the shortfall figure would be, one low panel saying that nobody runs short."""
+    width = width_in or max(7.0, 5.2 * len(result.structure.materials))
+    title = wrapped_title(f"{result.scenario.name}: shortfall (demand not met)", width)
+    top_in = 0.55 + TITLE_LINE_IN * (len(title) - 1)
+    height = top_in + NO_SHORTFALL_PANEL_IN + 0.2
+    fig = Figure(figsize=(width, height))
+    ax = fig.add_subplot()
+    empty_panel(ax, NO_SHORTFALL)
+    ax.texts[0].set_fontsize(11)
+    fixed_margins(fig, 1, 1, left_in=0.3, right_in=0.3, top_in=top_in, bottom_in=0.2)
+    fig.suptitle("\n".join(title), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
+    return fig
+
+
 def supply_mix_figure(result: Result) -> Figure:
     """Arrivals by supplier over time (stacked areas, 7-day means), region x material."""
     names = Names.of(result.scenario)
@@ -663,7 +807,7 @@ def supply_mix_figure(result: Result) -> Figure:
             ax.stackplot(
                 _x(result, days[by_supplier[0]]),
                 np.array([trailing_mean(arrivals[rows], 7) for rows in by_supplier]),
-                labels=[names.region(s) for s in suppliers],
+                labels=[names.supplier(s) for s in suppliers],
                 colors=SHOCK_COLOURS[: len(suppliers)],
                 alpha=0.9,
             )
@@ -705,6 +849,28 @@ def _price_ticks(ax: Axes) -> None:
     ax.yaxis.set_minor_formatter(NullFormatter())
 
 
+REFERENCE_INK = "0.35"
+
+
+def _reference_price(ax: Axes, price: float | None, curves: list[np.ndarray]) -> None:
+    """The market's reference price (its price at normal cover, where it starts): a dashed line with its value.
+
+    A log axis may put its lowest tick well above a price that starts low (20 over a
+    start at 13.13): the line and its label say where the price started. The axis
+    reaches below the line so that the label has room under it.
+    """
+    if price is None:
+        return
+    base = min([price, *(float(np.nanmin(c)) for c in curves if len(c))])  # the log axis measured from its lowest
+    spot = clear_spot([np.log(c / base) for c in curves], float(np.log(price / base)))
+    low, high = ax.get_ylim()
+    room = 1.35 if spot[1] == "top" else 1.1
+    ax.set_ylim(min(low, price / room), max(high, price * 1.35))
+    ax.axhline(price, color=REFERENCE_INK, linewidth=0.8, linestyle=(0, (4, 3)), zorder=1)
+    text = f"reference price {price:,.0f} USD/kg" if price >= 1000 else f"reference price {price:.4g} USD/kg"
+    _line_label(ax, price, text, spot, REFERENCE_INK)
+
+
 def prices_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
     """Prices (top, log scale) and realised demand as a share of baseline (bottom), a panel per market.
 
@@ -736,6 +902,7 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
             _demand_line(bottom, days, share, i, names.region(region), same_as(share, drawn, names))
             drawn.append((region, share))
         _price_ticks(top)
+        _reference_price(top, reference_price(result.scenario, material), [world])
         top.set_ylabel("price (USD/kg, log scale)")
         top.set_title(names.material(material))
         bottom.set_ylabel("realised demand (% of baseline)")

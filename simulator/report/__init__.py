@@ -25,6 +25,8 @@ from pathlib import Path
 from simulator.errors import InputError
 from simulator.output_folder import write_file
 from simulator.plots import (
+    NO_SHORTFALL,
+    cover_trigger_days,
     days_of_cover_figure,
     prices_figure,
     released_rules,
@@ -180,7 +182,7 @@ def _curves(run: Run) -> list[str]:
             "Drawable days of cover: commercial stock, national reserve, stock bought at auction and the shared "
             "stock the rule would let the region draw that day (which may be stock other members paid for), in days "
             "of normal demand (0 on a day it is short); "
-            "dashed lines: 30 and 60 days." + shocks + (rules if released_rules(result) else ""),
+            "dashed lines: 30 and 60 days." + _trigger_note(run) + shocks + (rules if released_rules(result) else ""),
         ),
     ]
     if short_materials(result):
@@ -192,9 +194,21 @@ def _curves(run: Run) -> list[str]:
             )
         )
     else:
-        out.append('<p class="empty" data-figure="shortfall">No region runs short of any material in this run.</p>')
+        out.append(f'<p class="empty" data-figure="shortfall">{NO_SHORTFALL}</p>')
     out.append("</section>")
     return out
+
+
+def _trigger_note(run: Run) -> str:
+    """`` Dotted line: the release trigger ...`` when the figure draws one (:func:`cover_trigger_days`), else ""."""
+    result = run.result
+    days = {cover_trigger_days(result, m) for m in result.structure.materials} - {None}
+    if not days:
+        return ""
+    return (
+        f" Dotted line: the release trigger (a member can call on the shared stock once its commercial "
+        f"stock falls below {min(days):g} days of its normal demand)."
+    )
 
 
 def _apart_note(run: Run) -> str:

@@ -80,8 +80,25 @@ def short_in_either(result: Result, baseline: Result) -> list[str]:
     return out
 
 
+COVER_LABEL = "drawable days of cover"
+"""The y label of days of cover, as the run's own days-of-cover figure writes it."""
+BASELINE_DASHES = (0, (2.5, 1.5))
+"""The baseline's dashes, in multiples of its line width (wide: 8 pt dashes, 5 pt gaps)."""
+BASELINE_WIDTH = 3.4
+"""Width of a baseline line: wider than the run's, so that it shows around a run's line that coincides with it."""
+BASELINE_ALPHA = 0.45
+"""Opacity of a baseline line: lighter than the run's, drawn underneath it."""
+RUN_WIDTH = 1.5
+COINCIDE_THROUGHOUT = "the two runs coincide throughout: each solid line on its dashed one"
+COINCIDE_IN_PART = "a solid line on a dashed one: the two runs coincide there"
+
+
 def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str]) -> Figure:
     """Days of cover (top) and cumulative shortfall (bottom) per material: run solid, baseline dashed.
+
+    The baseline's lines are wide, light and dashed, drawn under the run's thin solid
+    lines: where the two runs coincide the baseline shows on both sides of the run's
+    line instead of hiding under it, and the legend says which curves coincide.
 
     A region draws no line for a material it has no demand for in that run. A material
     neither run is short of gets a sentence instead of a flat shortfall panel;
@@ -92,9 +109,10 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
     regions = [r for r in result.structure.regions if r in baseline.structure.regions]
     materials = [m for m in result.structure.materials if m in baseline.structure.materials]
     short_of = short_in_either(result, baseline)
-    rows = (("days_of_cover", "days of cover"), ("shortfall_cum_t", "cumulative shortfall (t)"))[: 2 if short_of else 1]
+    rows = (("days_of_cover", COVER_LABEL), ("shortfall_cum_t", "cumulative shortfall (t)"))[: 2 if short_of else 1]
     grid = Panels(result, rows=len(rows), materials=materials, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS)
     frames = {key: _by_cell(run) for key, run in (("run", result), ("base", baseline))}
+    shares = []  # of each curve drawn in both runs, the share of its days on which the two coincide
     for material in materials:
         for row, (column, ylabel) in enumerate(rows):
             ax = grid.cells[row, material]
@@ -104,11 +122,15 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
             lanes = _shade_shocks(ax, result, material)
             for region in regions:
                 colour = REGION_COLOURS[result.structure.regions.index(region) % len(REGION_COLOURS)]
-                for key, run, style in (("base", baseline, (0, (4, 2))), ("run", result, "-")):
+                drawn = []
+                for key, run in (("base", baseline), ("run", result)):
                     if not has_demand(run.scenario, region, material):
                         continue
                     days, values = frames[key][region, material]
-                    ax.plot(_x(run, days), values[column], color=colour, lw=1.8 if key == "run" else 1.4, ls=style)
+                    drawn.append((days, values[column]))
+                    ax.plot(_x(run, days), values[column], color=colour, **_line_style(key))
+                if len(drawn) == 2:
+                    shares.append(_coinciding_share(*drawn))
             ax.set_ylabel(ylabel)
             ax.set_ylim(bottom=0)
             _clear_lanes(ax, lanes)
@@ -119,11 +141,32 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
         for r, label in ((r, names.region(r)) for r in regions)
     ]
     lead += [
-        (Line2D([], [], color="#444444", lw=1.8), f"{titles[0]} (solid)"),
-        (Line2D([], [], color="#444444", lw=1.4, ls=(0, (4, 2))), f"{titles[1]} (dashed)"),
+        (Line2D([], [], color="#444444", **_line_style("run")), f"{titles[0]} (solid)"),
+        (Line2D([], [], color="#444444", **_line_style("base")), f"{titles[1]} (dashed, wide)"),
     ]
+    if shares and max(shares) >= 0.5:  # a note, without a swatch, on how to read lines that coincide
+        note = COINCIDE_THROUGHOUT if min(shares) == 1.0 else COINCIDE_IN_PART
+        lead.append((Line2D([], [], color="none"), note))
     finish_figure(grid.fig, grid.axes(), f"{titles[0]} against {titles[1]}", grid.rows, grid.cols, lead=lead)
     return grid.fig
+
+
+def _line_style(key: str) -> dict[str, object]:
+    """How a run's curve is drawn (``key`` "run") and the baseline's under it ("base")."""
+    if key == "run":
+        return {"lw": RUN_WIDTH, "ls": "-", "zorder": 3}
+    return {"lw": BASELINE_WIDTH, "ls": BASELINE_DASHES, "alpha": BASELINE_ALPHA, "zorder": 2}
+
+
+def _coinciding_share(base: tuple[np.ndarray, np.ndarray], run: tuple[np.ndarray, np.ndarray]) -> float:
+    """Share of the days of a baseline's curve and the run's on which the two are equal (to rounding).
+
+    Days only one of the runs has count as days on which they differ.
+    """
+    (base_days, base_values), (days, values) = base, run
+    _, mine, theirs = np.intersect1d(days, base_days, return_indices=True)
+    equal = np.isclose(values[mine], base_values[theirs], rtol=1e-9, atol=1e-9).sum()
+    return float(equal) / max(len(days), len(base_days), 1)
 
 
 def _by_cell(result: Result) -> dict[tuple[str, str], tuple[np.ndarray, dict[str, np.ndarray]]]:

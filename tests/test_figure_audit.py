@@ -1,0 +1,152 @@
+"""Figures as a user read them in the audit of ``stockpile run embargo_2010 --report --compare``.
+
+A baseline hidden under the run it is compared with, the release trigger missing from the
+days of cover, suppliers named in title case, a shortfall figure of empty frames and a
+starting price below the price axis' lowest tick.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.lines import Line2D
+
+from simulator.names import Names
+from simulator.plots import (
+    NO_SHORTFALL,
+    days_of_cover_figure,
+    prices_figure,
+    shock_label,
+    shortfall_figure,
+    supply_mix_figure,
+)
+from simulator.report.figures import COINCIDE_IN_PART, COINCIDE_THROUGHOUT, comparison_figure
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt, run, shipped_group, shipped_result
+
+
+def legend_texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.legends[0].get_texts()]
+
+
+# --- the comparison with a baseline ---------------------------------------------------------
+
+
+def region_lines(ax) -> list[Line2D]:
+    """The curves of a panel (the reference lines and the legend's own handles aside)."""
+    return [line for line in ax.get_lines() if len(line.get_xdata()) > 2]
+
+
+def test_the_comparison_labels_days_of_cover_as_the_days_of_cover_figure_does():
+    result = run(ONE_REGION)
+    cover = days_of_cover_figure(result).axes[0].get_ylabel()
+    assert cover == "drawable days of cover"
+    assert comparison_figure(result, result, ("a", "b")).axes[0].get_ylabel() == cover
+
+
+def test_a_baseline_that_coincides_with_the_run_is_drawn_wide_light_and_dashed_under_it():
+    result = run(ONE_REGION)
+    fig = comparison_figure(result, run(ONE_REGION), ("this run", "the baseline"))
+    for ax in fig.axes:
+        if not ax.get_visible() or not region_lines(ax):
+            continue
+        base, mine = region_lines(ax)  # the baseline is drawn first, underneath
+        assert np.array_equal(base.get_ydata(), mine.get_ydata())  # the same run: the curves coincide
+        assert base.get_color() == mine.get_color()  # the region's colour
+        assert base.get_linewidth() >= 2 * mine.get_linewidth()  # it shows on both sides of the run's line
+        assert base.get_alpha() is not None and base.get_alpha() < 1 and mine.get_alpha() in (None, 1)
+        assert base.get_linestyle() == "--" and mine.get_linestyle() == "-"
+        assert base.zorder < mine.zorder
+    legend = legend_texts(fig)
+    assert "this run (solid)" in legend and "the baseline (dashed, wide)" in legend
+    assert COINCIDE_THROUGHOUT in legend and COINCIDE_IN_PART not in legend
+
+
+def test_runs_that_differ_are_said_to_coincide_only_where_they_do():
+    result = run(build(ONE_REGION, shocks=[]))
+    halted = run(build(ONE_REGION, shocks=[halt(start=2, end=40)]))
+    legend = legend_texts(comparison_figure(halted, result, ("halted", "open")))
+    assert COINCIDE_THROUGHOUT not in legend and COINCIDE_IN_PART not in legend  # apart from day 7 (lead time 5)
+    late = run(build(ONE_REGION, shocks=[halt(start=30, end=40)]))  # the same until day 35 of 40
+    legend = legend_texts(comparison_figure(late, result, ("late", "open")))
+    assert COINCIDE_IN_PART in legend and COINCIDE_THROUGHOUT not in legend
+
+
+# --- the release trigger on the days of cover -----------------------------------------------
+
+
+def trigger_lines(ax) -> list[Line2D]:
+    return [line for line in ax.get_lines() if line.get_label().startswith("release trigger")]
+
+
+@shipped_group("embargo_2010")
+def test_days_of_cover_draw_the_agreement_s_trigger_at_its_days():
+    result = shipped_result("embargo_2010")
+    assert result.scenario.agreement.trigger.commercial_days_below == 15
+    fig = days_of_cover_figure(result)
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == 2  # light and heavy rare earths: both members have demand for both
+    for ax in panels:
+        (line,) = trigger_lines(ax)
+        assert list(line.get_ydata()) == [15, 15]
+        assert any(t.get_text() == "trigger 15 days" for t in ax.texts)
+    assert "release trigger: a member's commercial stock below 15 days" in legend_texts(fig)
+
+
+def test_no_trigger_line_without_an_agreement_or_when_it_triggers_on_a_gap():
+    alone = days_of_cover_figure(run(ONE_REGION))
+    on_gap = days_of_cover_figure(run(TWO_MEMBERS))  # commercial_days_below 0: a member's gap triggers
+    below_10 = days_of_cover_figure(run(build(TWO_MEMBERS, agreement__trigger__commercial_days_below=10)))
+    assert [trigger_lines(ax) for ax in alone.axes] == [[]]
+    assert [trigger_lines(ax) for ax in on_gap.axes] == [[]]
+    assert [list(line.get_ydata()) for line in trigger_lines(below_10.axes[0])] == [[10, 10]]
+
+
+# --- supplier names -------------------------------------------------------------------------
+
+
+def test_suppliers_are_named_as_in_a_sentence_not_in_title_case():
+    data = build(
+        ONE_REGION,
+        suppliers={"china": {"lead_time_days": {"japan": 5}}, "rest_of_world": {"lead_time_days": {"japan": 20}}},
+        regions__japan__sourcing={"ree": {"china": 0.7, "rest_of_world": 0.3}},
+        shocks=[
+            {"id": "cut", "kind": "embargo", "supplier": "rest_of_world", "regions": ["japan"], "start": 5, "end": 10}
+        ],
+    )
+    result = run(data)
+    assert legend_texts(supply_mix_figure(result)) == ["China", "Rest of world"]
+    assert shock_label(result, 0) == "Embargo: Rest of world \u2192 Japan, full halt"
+    # a supplier that is also a region is named as the region: its label, or its name in title case
+    assert Names({"japan": "Japan (METI)"}, {}).supplier("japan") == "Japan (METI)"
+    assert Names({}, {}, frozenset({"south_korea"})).supplier("south_korea") == "South Korea"
+    assert Names.of(result.scenario).supplier("japan") == "Japan" and "japan" in Names.of(result.scenario).region_ids
+
+
+# --- no shortfall ---------------------------------------------------------------------------
+
+
+def test_a_run_nobody_is_short_in_draws_one_low_panel_saying_so_as_the_report_does():
+    result = run(build(ONE_REGION, shocks=[]))
+    assert result.timeseries["shortfall_t"].max() == 0
+    fig = shortfall_figure(result)
+    (panel,) = [ax for ax in fig.axes if ax.get_visible()]
+    assert [t.get_text() for t in panel.texts] == [NO_SHORTFALL]
+    assert NO_SHORTFALL == "No region runs short of any material in this run."  # the report's own sentence
+    # no frames of empty panels: a panel about one inch high instead of two of 3.4 inches
+    height_in = panel.get_position().height * fig.get_size_inches()[1]
+    assert 0.8 < height_in < 1.5 and fig.get_size_inches()[1] < 2.5
+
+
+# --- the reference price --------------------------------------------------------------------
+
+
+@shipped_group("embargo_2010")
+def test_the_price_axis_shows_the_reference_price_it_starts_from():
+    result = shipped_result("embargo_2010")
+    fig = prices_figure(result)
+    light = fig.axes[0]
+    assert light.get_title() == "Light rare earths"
+    world = light.get_lines()[0].get_ydata()
+    assert abs(world[0] - 13.13) < 0.5  # the price starts at its reference, below the lowest decade tick (20)
+    assert [list(line.get_ydata()) for line in light.get_lines()[1:]] == [[13.13, 13.13]]  # the reference line
+    assert light.get_ylim()[0] < 13.13 < light.get_ylim()[1]
+    assert "reference price 13.13 USD/kg" in [t.get_text() for t in light.texts]
