@@ -228,11 +228,11 @@ def comparison_table(run: Run, base: Run) -> str:
             )
     pair = "<th>baseline</th><th>scenario</th>"
     return (
-        f'<table class="comparison"><caption>Baseline: {base.name}; scenario: {run.name}</caption>'
+        f'<div class="scroll"><table class="comparison"><caption>Baseline: {base.name}; scenario: {run.name}</caption>'
         '<thead><tr><th rowspan="2">Region</th><th rowspan="2">Material</th>'
         '<th colspan="3">Shortfall (t)</th><th colspan="2">Days short</th><th colspan="2">First shortfall</th>'
         '<th colspan="2">Minimum days of cover</th></tr>'
-        f"<tr>{pair}<th>change</th>{pair}{pair}{pair}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<tr>{pair}<th>change</th>{pair}{pair}{pair}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
@@ -255,16 +255,17 @@ def shock_table(run: Run) -> str:
         spec = result.scenario.shocks[k]
         first, end = int(shock.start_day), int(shock.end_day)
         rows.append(
-            f"<tr><td><strong>{escape(KIND_NAMES.get(str(shock.kind), str(shock.kind)))}</strong><br>"
+            f'<tr><td data-label="Shock"><strong>{escape(KIND_NAMES.get(str(shock.kind), str(shock.kind)))}</strong>'
+            "<br>"
             f"<small>{names.shock_ids[k]}</small></td>"
-            f'<td class="when">{escape(span_dates(start, first, end))}<br>'
+            f'<td class="when" data-label="When">{escape(span_dates(start, first, end))}<br>'
             f"<small>{end - first} days</small></td>"
-            f"<td>{names.shock_targets[k]}</td>"
-            f"<td>{escape(shock_severity(result, k))}{_drawn(spec, result.seed)}</td>"
-            f'<td class="text">{names.shock_descriptions[k]}</td></tr>'
+            f'<td data-label="Supplier \u2192 target">{names.shock_targets[k]}</td>'
+            f'<td data-label="Severity">{escape(shock_severity(result, k))}{_drawn(spec, result.seed)}</td>'
+            f'<td class="text" data-label="What happened">{names.shock_descriptions[k]}</td></tr>'
         )
     return (
-        '<table class="shocks"><thead><tr><th>Shock</th><th>When</th><th>Supplier \u2192 target</th>'
+        '<table class="shocks stack"><thead><tr><th>Shock</th><th>When</th><th>Supplier \u2192 target</th>'
         f"<th>Severity</th><th>What happened</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -276,10 +277,11 @@ def assumption_table(run: Run) -> str:
         return '<p class="note">The scenario lists no assumptions.</p>'
     rows = "".join(
         f'<tr><td class="n">{i}</td><td class="text">{statement}</td>'
-        f'<td class="text source">{source or "<em>modeller&#x27;s assumption</em>"}</td></tr>'
+        f'<td class="text source" data-label="Source">{source or "<em>modeller&#x27;s assumption</em>"}</td></tr>'
         for i, (statement, source) in enumerate(items, start=1)
     )
     return (
-        '<table class="assumptions"><thead><tr><th>#</th><th>Assumption or figure</th><th>Source</th></tr></thead>'
+        '<table class="assumptions stack"><thead><tr><th>#</th><th>Assumption or figure</th><th>Source</th>'
+        "</tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
