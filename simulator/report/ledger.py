@@ -51,11 +51,7 @@ def ledger_section(result: Result, names: HtmlNames) -> str:
         "<th>Drew from others' share</th><th>Paid (USD m)</th><th>Received (USD m)</th><th>Owes</th>"
         "<th>Is owed</th><th>Net position (USD m)</th></tr>"
     )
-    table = (
-        f'<div class="scroll"><table class="ledger"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table></div>'
-        if rows
-        else ""
-    )
+    table = f'<table class="ledger"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>' if rows else ""
     return (
         '<section id="ledger"><h2>Who paid in, who drew, who owes whom</h2>'
         f"<p>Stock allocated by the release rule is settled {escape(_SETTLED[kind])}; stock bought at auction is "

@@ -137,7 +137,9 @@ footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule);
 }
 @media screen and (max-width: 620px) {
   /* narrower than the 600 px a scrolled table keeps (above): such a table says so above it */
-  .scroll:has(> table:not(.stack))::before { content: "Wider than the screen: swipe it sideways \\2192";
-    display: block; font-size: 12px; color: var(--accent); margin-bottom: -6px; }
+  .scroll:has(> table:not(.stack))::before, table.comparison::before, table.ledger::before {
+    content: "Wider than the screen: swipe it sideways \\2192"; display: block; font-size: 12px;
+    color: var(--accent); margin-bottom: -6px; }
+  table.comparison::before, table.ledger::before { margin-bottom: 4px; }
 }
 """

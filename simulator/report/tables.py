@@ -228,11 +228,11 @@ def comparison_table(run: Run, base: Run) -> str:
             )
     pair = "<th>baseline</th><th>scenario</th>"
     return (
-        f'<div class="scroll"><table class="comparison"><caption>Baseline: {base.name}; scenario: {run.name}</caption>'
+        f'<table class="comparison"><caption>Baseline: {base.name}; scenario: {run.name}</caption>'
         '<thead><tr><th rowspan="2">Region</th><th rowspan="2">Material</th>'
         '<th colspan="3">Shortfall (t)</th><th colspan="2">Days short</th><th colspan="2">First shortfall</th>'
         '<th colspan="2">Minimum days of cover</th></tr>'
-        f"<tr>{pair}<th>change</th>{pair}{pair}{pair}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f"<tr>{pair}<th>change</th>{pair}{pair}{pair}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
 

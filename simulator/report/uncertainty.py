@@ -70,9 +70,14 @@ def _last_day(value: Any) -> Any:
     return value
 
 
+def _day(value: Any) -> str:
+    """A day as HTML that does not break at its hyphens."""
+    return f'<span style="white-space:nowrap">{escape(_shown(value))}</span>'
+
+
 def _value_cell(item: Input) -> str:
     if _is_shock_end(item):
-        return "last day " + escape(_shown(_last_day(item.current)))
+        return "last day " + _day(_last_day(item.current))
     return escape(_shown(item.current))
 
 
@@ -84,11 +89,10 @@ def _range_cell(item: Input) -> str:
             return "one of:<br>" + "<br>".join(f"\u2022 {v}" for v in shown)
         return "one of " + ", ".join(shown)
     if _is_shock_end(item) and isinstance(e, UncertainUniform | UncertainTriangular):
-        low, high = _shown(_last_day(e.low)), _shown(_last_day(e.high))
-        text = f"last day {low} to {high}"
+        text = f"last day {_day(_last_day(e.low))} to {_day(_last_day(e.high))}"
         if isinstance(e, UncertainTriangular):
-            text += f", most likely {_shown(_last_day(e.mode))}"
-        return escape(text)
+            text += f", most likely {_day(_last_day(e.mode))}"
+        return text
     return escape(item.range_text())
 
 
