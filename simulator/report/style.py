@@ -131,6 +131,13 @@ footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule);
   table.assumptions.stack td.n::after { content: "."; }
   table.uncertain-inputs.stack td:first-child::before { content: none; }
   table.uncertain-inputs.stack td:first-child { font-weight: 600; }
+  th, td { padding: 4px 6px; }
+  /* a table that scrolls in its own box shows a shadow at an edge with more beyond it */
+  table:not(.stack, .scroll > *) { background:
+    linear-gradient(to right, #fff 30%, rgba(255, 255, 255, 0)) left / 24px 100% no-repeat local,
+    linear-gradient(to left, #fff 30%, rgba(255, 255, 255, 0)) right / 24px 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, .35), transparent) left / 12px 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, .35), transparent) right / 12px 100% no-repeat scroll; }
   table.uncertain-inputs.stack td:first-child code { font-weight: 400; }
   table.uncertain-inputs.stack td:nth-child(2), table.uncertain-inputs.stack td:nth-child(3) {
     display: inline-block; margin-right: 14px; vertical-align: top; }
