@@ -265,7 +265,7 @@ def shock_table(run: Run) -> str:
             f'<td class="text" data-label="What happened">{names.shock_descriptions[k]}</td></tr>'
         )
     return (
-        '<table class="shocks stack"><thead><tr><th>Shock</th><th>When</th><th>Supplier \u2192 target</th>'
+        '<table class="shocks"><thead><tr><th>Shock</th><th>When</th><th>Supplier \u2192 target</th>'
         f"<th>Severity</th><th>What happened</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -281,7 +281,7 @@ def assumption_table(run: Run) -> str:
         for i, (statement, source) in enumerate(items, start=1)
     )
     return (
-        '<table class="assumptions stack"><thead><tr><th>#</th><th>Assumption or figure</th><th>Source</th>'
+        '<table class="assumptions"><thead><tr><th>#</th><th>Assumption or figure</th><th>Source</th>'
         "</tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )

@@ -49,7 +49,7 @@ def _inputs_table(result: Result) -> str:
         for i in inputs_of(result.scenario)
     )
     return (
-        '<div class="scroll"><table class="uncertain-inputs stack"><thead><tr><th style="text-align:left">Input</th>'
+        '<div class="scroll"><table class="uncertain-inputs"><thead><tr><th style="text-align:left">Input</th>'
         '<th style="text-align:left">Value used</th><th style="text-align:left">Range</th>'
         f'<th style="text-align:left;width:34%">Source</th></tr></thead><tbody>{rows}</tbody></table></div>'
     )
