@@ -198,8 +198,37 @@ def _shipped_report(name: str) -> str:
 
 @shipped_group("embargo_2010")
 def test_uncertain_inputs_show_scenario_blocks_as_written_not_as_python_objects():
-    inputs = _shipped_report("embargo_2010").split('<table class="uncertain-inputs">', 1)[-1]
-    assert "BidSegment(" not in inputs and "end_use" in inputs
+    page = _shipped_report("embargo_2010")
+    assert page.count('<table class="uncertain-inputs') == 1
+    inputs = page.split('<table class="uncertain-inputs', 1)[1].split("</table>", 1)[0]
+    assert "BidSegment(" not in inputs and "end_use" not in inputs and "{" not in inputs
+    rows = {plain(r.split("</td>", 1)[0]).split(" agreement.")[0]: r for r in inputs.split("<tr>")[2:]}
+    # the EU light end-use split: each segment's share, price and use, one alternative to a line
+    split = [plain(c) for c in rows["EU light end-use split"].split("</td>")[1:3]]
+    # (as the bids table gives a member's bids)
+    assert split[0] == (
+        "15% at 260 USD/kg (NdFeB magnets (Nd, Pr)); 25% at 135 USD/kg (catalysts and batteries (La, Ce)); "
+        "60% at 40 USD/kg (glass, polishing, phosphors, other)"
+    )
+    assert split[1].startswith("one of: \u2022 15% at 260 USD/kg (NdFeB magnets (Nd, Pr));")
+    assert split[1].count("\u2022") == 3 and "\u2022 20% at 260 USD/kg (NdFeB magnets (Nd, Pr));" in split[1]
+    # no refill is the default {}: it reads "none", in the value used and among the alternatives
+    refill = [plain(c) for c in rows["Pool refill"].split("</td>")[1:3]]
+    assert refill == ["none", "one of: \u2022 none \u2022 light_ree 20, heavy_ree 0.5"]
+
+
+@shipped_group("embargo_2010")
+def test_a_shock_end_in_the_uncertain_inputs_reads_as_its_last_day_like_the_shocks_table():
+    # china_japan_slowdown: end 2010-11-20 (the first day it is over), sampled from 2010-11-20 to 2010-12-07
+    page = _shipped_report("embargo_2010")
+    inputs = page.split('<table class="uncertain-inputs', 1)[1].split("</table>", 1)[0]
+    row = next(r for r in inputs.split("<tr>") if "shocks.china_japan_slowdown.end" in r)
+    value, spread = (plain(c) for c in row.split("</td>")[1:3])
+    assert (value, spread) == ("last day 2010-11-19", "last day 2010-11-19 to 2010-12-06")
+    # the shocks table on the same page gives the same last day
+    shocks = plain(page.split('<table class="shocks', 1)[1].split("</table>", 1)[0])
+    assert "28 Oct \u2013 19 Nov 2010" in shocks
+    assert "2010-11-20" not in plain(inputs)
 
 
 @shipped_group("long_embargo_6m")

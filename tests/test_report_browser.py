@@ -35,21 +35,31 @@ function scroller(el) {
   return null;
 }
 const tables = [...document.querySelectorAll('table')].map(t => {
-  const box = (scroller(t) || t).getBoundingClientRect();
-  return {cls: t.className, left: box.left, right: box.right};
+  const s = scroller(t);
+  const box = (s || t).getBoundingClientRect();
+  const rows = [...t.rows].map(r => r.getBoundingClientRect().height);
+  const prose = [...t.rows].map(r => [...r.querySelectorAll('td.text')].map(c => c.getBoundingClientRect().width))
+    .filter(cells => cells.length).map(cells => Math.max(...cells));  // each row's widest cell of prose
+  return {cls: t.className, left: box.left, right: box.right, tallestRow: Math.max(...rows),
+          narrowestProse: prose.length ? Math.min(...prose) : null,
+          sideways: s ? s.scrollWidth > s.clientWidth + 1 : false,
+          cue: s ? getComputedStyle(s, '::before').content : 'none',
+          shadow: s ? getComputedStyle(s).backgroundAttachment.includes('local') : false};
 });
+const column = document.querySelector('main section').getBoundingClientRect().width;
 const figures = [...document.querySelectorAll('figure[data-figure] svg')].map(svg => {
   const box = svg.getBoundingClientRect();
   const view = svg.viewBox.baseVal;
   const scale = view && view.width ? box.width / view.width : 1;
   const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
-  return {name: svg.closest('figure').dataset.figure, width: box.width, smallest: Math.min(...sizes)};
+  return {name: svg.closest('figure').dataset.figure, width: box.width, left: box.left, right: box.right,
+          smallest: Math.min(...sizes)};
 });
 const verdict = document.querySelector('#verdict');
 const answer = verdict.querySelector('.headline').getBoundingClientRect();
 const who = verdict.querySelector('table').getBoundingClientRect();
 return {W, H, page: document.documentElement.scrollWidth, answer: answer.bottom, whoTop: who.top,
-        whoBottom: who.bottom, tables, figures};
+        whoBottom: who.bottom, tables, figures, column};
 """
 
 
@@ -100,9 +110,34 @@ def test_nothing_runs_off_the_side_of_the_page(measured):
         assert table["left"] >= 0 and table["right"] <= width + 0.5, table
 
 
-def test_figure_text_stays_readable(measured):
+def test_figure_text_stays_readable_on_a_desktop_and_figures_fit_a_phone(measured):
+    width, _ = measured["screen"]
     names = {f["name"] for f in measured["figures"]}
     assert {"timeline", "days_of_cover", "comparison"} <= names
     for figure in measured["figures"]:
-        assert figure["smallest"] >= MIN_TEXT_PX, figure
+        # the whole figure is on the screen: its title and every panel, none cut off at the right
+        assert figure["left"] >= 0 and figure["right"] <= width + 0.5, figure
         assert figure["width"] >= 300, figure
+        if width >= 1000:
+            assert figure["smallest"] >= MIN_TEXT_PX, figure
+        else:  # a phone shows each figure as wide as the text (a reader zooms in to read its labels)
+            assert figure["width"] >= measured["column"] - 0.5, figure
+
+
+def test_a_table_that_scrolls_sideways_says_so(measured):
+    for table in measured["tables"]:
+        if table["sideways"]:  # a line above it says so, or (a table scrolling in its own box) an edge shadow
+            assert "sideways" in table["cue"] or table["shadow"], table
+        else:
+            assert table["cue"] == "none", table
+
+
+def test_no_row_of_a_table_is_taller_than_the_screen_and_prose_is_not_squeezed(measured):
+    width, height = measured["screen"]
+    prose = [t for t in measured["tables"] if t["narrowestProse"] is not None]
+    assert {t["cls"].split()[0] for t in prose} >= {"shocks", "uncertain-inputs", "assumptions"}
+    for table in measured["tables"]:
+        assert table["tallestRow"] < height, table  # was 927 px for a shock on a phone, 848 for bids on a desktop
+    if width < 600:  # on a phone a row's prose takes the width of the text, not a column of it (was 89-216 px)
+        for table in prose:
+            assert table["narrowestProse"] >= measured["column"] - 0.5, table

@@ -111,7 +111,44 @@ footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule);
   dl.meta dd { margin-bottom: 4px; }
   table { display: block; overflow-x: auto; }
   .scroll > table { display: table; min-width: 600px; }
-  figure .scroll svg { min-width: 600px; }
-  figure .scroll svg.timeline { min-width: 900px; }
+  figure svg, figure img { max-width: 100%; height: auto; }
+}
+@media screen and (max-width: 700px) {
+  /* tables of prose (shocks, assumptions, uncertain inputs): each row a card, each cell a line
+     under its column's name, so that no column is squeezed to a few words a line */
+  table:is(.shocks, .assumptions, .uncertain-inputs), .scroll > table.uncertain-inputs,
+  table:is(.shocks, .assumptions, .uncertain-inputs) :is(tbody, tr, td) {
+    display: block; width: auto; min-width: 0; }
+  table:is(.shocks, .assumptions, .uncertain-inputs) { table-layout: auto; overflow: visible; }
+  table:is(.shocks, .assumptions, .uncertain-inputs) thead {
+    position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table:is(.shocks, .assumptions, .uncertain-inputs) tr { border-bottom: 2px solid var(--rule); padding: 6px 0; }
+  table:is(.shocks, .assumptions, .uncertain-inputs) td, table.assumptions td.text:not(.source),
+  table.shocks td.when { border: 0; padding: 1px 0; text-align: left; width: auto; white-space: normal; }
+  table:is(.shocks, .assumptions, .uncertain-inputs) td[data-label]::before {
+    content: attr(data-label) ": "; font-weight: 600; color: var(--muted); font-size: 12px; }
+  table.assumptions td.n, table.assumptions td.text:not(.source) { display: inline; }
+  table.assumptions td.n { font-weight: 600; margin-right: 5px; }
+  table.assumptions td.source { margin-top: 2px; }
+  table.assumptions td.n::after { content: "."; }
+  table.uncertain-inputs td:first-child::before { content: none; }
+  table.uncertain-inputs td:first-child { font-weight: 600; }
+  table.uncertain-inputs td:first-child code { font-weight: 400; }
+  table.uncertain-inputs td:nth-child(2), table.uncertain-inputs td:nth-child(3) {
+    display: inline-block; margin-right: 14px; vertical-align: top; }
+  th, td { padding: 4px 6px; }
+  /* a table that scrolls in its own box shows a shadow at an edge with more beyond it */
+  table:not(.shocks, .assumptions, .uncertain-inputs, .scroll > *) { background:
+    linear-gradient(to right, #fff 30%, rgba(255, 255, 255, 0)) left / 24px 100% no-repeat local,
+    linear-gradient(to left, #fff 30%, rgba(255, 255, 255, 0)) right / 24px 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, .35), transparent) left / 12px 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, .35), transparent) right / 12px 100% no-repeat scroll; }
+}
+@media screen and (max-width: 620px) {
+  /* narrower than the 600 px a scrolled table keeps (above): such a table says so above it */
+  .scroll:has(> table:not(.uncertain-inputs))::before, table.comparison::before, table.ledger::before {
+    content: "Wider than the screen: swipe it sideways \\2192"; display: block; font-size: 12px;
+    color: var(--accent); margin-bottom: -6px; }
+  table.comparison::before, table.ledger::before { margin-bottom: 4px; }
 }
 """

@@ -255,13 +255,14 @@ def shock_table(run: Run) -> str:
         spec = result.scenario.shocks[k]
         first, end = int(shock.start_day), int(shock.end_day)
         rows.append(
-            f"<tr><td><strong>{escape(KIND_NAMES.get(str(shock.kind), str(shock.kind)))}</strong><br>"
+            f'<tr><td data-label="Shock"><strong>{escape(KIND_NAMES.get(str(shock.kind), str(shock.kind)))}</strong>'
+            "<br>"
             f"<small>{names.shock_ids[k]}</small></td>"
-            f'<td class="when">{escape(span_dates(start, first, end))}<br>'
+            f'<td class="when" data-label="When">{escape(span_dates(start, first, end))}<br>'
             f"<small>{end - first} days</small></td>"
-            f"<td>{names.shock_targets[k]}</td>"
-            f"<td>{escape(shock_severity(result, k))}{_drawn(spec, result.seed)}</td>"
-            f'<td class="text">{names.shock_descriptions[k]}</td></tr>'
+            f'<td data-label="Supplier \u2192 target">{names.shock_targets[k]}</td>'
+            f'<td data-label="Severity">{escape(shock_severity(result, k))}{_drawn(spec, result.seed)}</td>'
+            f'<td class="text" data-label="What happened">{names.shock_descriptions[k]}</td></tr>'
         )
     return (
         '<table class="shocks"><thead><tr><th>Shock</th><th>When</th><th>Supplier \u2192 target</th>'
@@ -276,10 +277,11 @@ def assumption_table(run: Run) -> str:
         return '<p class="note">The scenario lists no assumptions.</p>'
     rows = "".join(
         f'<tr><td class="n">{i}</td><td class="text">{statement}</td>'
-        f'<td class="text source">{source or "<em>modeller&#x27;s assumption</em>"}</td></tr>'
+        f'<td class="text source" data-label="Source">{source or "<em>modeller&#x27;s assumption</em>"}</td></tr>'
         for i, (statement, source) in enumerate(items, start=1)
     )
     return (
-        '<table class="assumptions"><thead><tr><th>#</th><th>Assumption or figure</th><th>Source</th></tr></thead>'
+        '<table class="assumptions"><thead><tr><th>#</th><th>Assumption or figure</th><th>Source</th>'
+        "</tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )

@@ -12,14 +12,16 @@ rest on them, and the command that puts intervals on them.
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 from typing import Any
 
 from simulator.names import Names
 from simulator.report.figures import svg_markup
-from simulator.report.words import join_words, plural
+from simulator.report.words import join_words, percent, plural, price
 from simulator.results import Result
-from simulator.scenario.uncertain import inputs_of
+from simulator.scenario.schema import UncertainTriangular, UncertainUniform, UncertainValues
+from simulator.scenario.uncertain import Input, inputs_of
 from simulator.sensitivity.figures import fan_figure
 from simulator.sensitivity.intervals import FAN_CURVES, Uncertainty, interval_text, own_curves
 from simulator.sweep.columns import metric_title
@@ -39,9 +41,11 @@ def _number(value: Any) -> str:
 
 def _inputs_table(result: Result) -> str:
     rows = "".join(
-        f'<tr><td class="text">{escape(i.label)}<br><code class="source">{escape(i.path)}</code></td>'
-        f'<td class="text">{escape(_shown(i.current))}</td><td class="text">{escape(i.range_text())}</td>'
-        f'<td class="text source">{escape(i.entry.source)}</td></tr>'
+        f'<tr><td class="text" data-label="Input">{escape(i.label)}<br>'
+        f'<code class="source">{escape(i.path)}</code></td>'
+        f'<td class="text" data-label="Value used">{_value_cell(i)}</td>'
+        f'<td class="text" data-label="Range">{_range_cell(i)}</td>'
+        f'<td class="text source" data-label="Source">{escape(i.entry.source)}</td></tr>'
         for i in inputs_of(result.scenario)
     )
     return (
@@ -51,15 +55,68 @@ def _inputs_table(result: Result) -> str:
     )
 
 
+def _is_shock_end(item: Input) -> bool:
+    """A shock's ``end``: the first day the shock is over (the page gives a shock's first and last day)."""
+    parts = item.path.split(".")
+    return len(parts) == 3 and parts[0] == "shocks" and parts[2] == "end"
+
+
+def _last_day(value: Any) -> Any:
+    """The last day of a shock that ends on ``value`` (a date or a day number)."""
+    if isinstance(value, dt.date):
+        return value - dt.timedelta(days=1)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return int(value) - 1
+    return value
+
+
+def _day(value: Any) -> str:
+    """A day as HTML that does not break at its hyphens."""
+    return f'<span style="white-space:nowrap">{escape(_shown(value))}</span>'
+
+
+def _value_cell(item: Input) -> str:
+    if _is_shock_end(item):
+        return "last day " + _day(_last_day(item.current))
+    return escape(_shown(item.current))
+
+
+def _range_cell(item: Input) -> str:
+    e = item.entry
+    if isinstance(e, UncertainValues):
+        shown = [escape(_shown(_last_day(v) if _is_shock_end(item) else v)) for v in e.values]
+        if any(len(v) > 24 or "," in v or ";" in v for v in shown):  # long values or lists: one to a line
+            return "one of:<br>" + "<br>".join(f"\u2022 {v}" for v in shown)
+        return "one of " + ", ".join(shown)
+    if _is_shock_end(item) and isinstance(e, UncertainUniform | UncertainTriangular):
+        text = f"last day {_day(_last_day(e.low))} to {_day(_last_day(e.high))}"
+        if isinstance(e, UncertainTriangular):
+            text += f", most likely {_day(_last_day(e.mode))}"
+        return text
+    return escape(item.range_text())
+
+
 def _shown(value: Any) -> str:
+    """A scenario value as a reader reads it.
+
+    ``none`` for an empty mapping or list, a bid segment as the bids table gives it
+    (``15% at 260 USD/kg (NdFeB magnets (Nd, Pr))``), a mapping as ``china 0.81, rest_of_world 0.09``.
+    """
+    if value is None or (isinstance(value, dict | list | tuple) and not value):
+        return "none"
     if isinstance(value, float):
         return f"{value:g}"
+    if hasattr(value, "model_dump"):  # a scenario block (a bid segment, say): its fields as written
+        return _shown(value.model_dump(exclude_defaults=True))
     if isinstance(value, dict):
+        if {"share", "price_usd_per_kg"} <= value.keys():  # a bid segment, as the bids table gives it
+            use = value.get("end_use")
+            return f"{percent(value['share'])} at {price(value['price_usd_per_kg'])} USD/kg" + (
+                f" ({use})" if use else ""
+            )
         return ", ".join(f"{k} {_shown(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         return "; ".join(_shown(v) for v in value)
-    if hasattr(value, "model_dump"):  # a scenario block (a bid segment, say): its fields as written
-        return _shown(value.model_dump(exclude_defaults=True))
     return str(value)
 
 
