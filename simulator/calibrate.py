@@ -660,7 +660,7 @@ def series_name(
     An exports row is the supplier's shipments to every region of the scenario (its region
     is ``all``), so it is named by those regions, not as the supplier's total exports.
     """
-    source = f" from {names.region(supplier)}" if supplier else ""
+    source = f" from {names.supplier(supplier)}" if supplier else ""
     if quantity == "price":
         text = "World price" if region == "world" else f"Price paid by {names.subject(region)}"
     elif quantity == "exports":

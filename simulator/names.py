@@ -117,6 +117,8 @@ class Names:
     """Labels the scenario gives its materials, by id."""
     region_ids: frozenset[str] = frozenset()
     """The scenario's region ids: a supplier with one of them is named as that region."""
+    supplier_labels: Mapping[str, str] = field(default_factory=dict)
+    """Labels the scenario gives its suppliers, by id."""
 
     @classmethod
     def of(cls, scenario: Any) -> Names:
@@ -125,6 +127,7 @@ class Names:
             {r: spec.label for r, spec in scenario.regions.items() if spec.label},
             {m: spec.label for m, spec in scenario.materials.items() if spec.label},
             frozenset(scenario.regions),
+            {s: spec.label for s, spec in scenario.suppliers.items() if spec.label},
         )
 
     def region(self, region: str) -> str:
@@ -143,14 +146,18 @@ class Names:
     def supplier(self, supplier: str) -> str:
         """The supplier's name as a legend shows it: ``China``, ``Rest of world``, ``Europe reprocessors``.
 
-        A supplier whose id is a region's is named as that region (a country that both
-        ships and consumes: ``south_korea`` is "South Korea" in both roles); otherwise its
-        name is made from its id (:func:`default_supplier_name`).
+        The scenario's label first; then a supplier whose id is a region's is named as that
+        region (a country that both ships and consumes: ``south_korea`` is "South Korea" in
+        both roles); otherwise its name is made from its id (:func:`default_supplier_name`).
 
-        >>> names = Names({"japan": "Japan (METI)"}, {}, frozenset({"japan", "south_korea"}))
+        >>> names = Names({"japan": "Japan (METI)"}, {}, frozenset({"japan", "south_korea"}), {"mp": "MP Materials"})
         >>> names.supplier("japan"), names.supplier("south_korea"), names.supplier("rest_of_world")
         ('Japan (METI)', 'South Korea', 'Rest of world')
+        >>> names.supplier("mp")
+        'MP Materials'
         """
+        if supplier in self.supplier_labels:
+            return self.supplier_labels[supplier]
         if supplier in self.region_ids or supplier in self.region_labels:
             return self.region(supplier)
         return default_supplier_name(supplier)

@@ -121,6 +121,23 @@ def test_suppliers_are_named_as_in_a_sentence_not_in_title_case():
     assert Names.of(result.scenario).supplier("japan") == "Japan" and "japan" in Names.of(result.scenario).region_ids
 
 
+def test_a_suppliers_label_names_it_everywhere_a_proper_name_needs_its_own_capitals():
+    data = build(
+        ONE_REGION,
+        suppliers={
+            "china": {"lead_time_days": {"japan": 5}},
+            "mp_materials": {"label": "MP Materials", "lead_time_days": {"japan": 20}},
+        },
+        regions__japan__sourcing={"ree": {"china": 0.7, "mp_materials": 0.3}},
+        shocks=[
+            {"id": "cut", "kind": "embargo", "supplier": "mp_materials", "regions": ["japan"], "start": 5, "end": 10}
+        ],
+    )
+    result = run(data)
+    assert legend_texts(supply_mix_figure(result)) == ["China", "MP Materials"]  # not "Mp materials"
+    assert shock_label(result, 0) == "Embargo: MP Materials → Japan, full halt"
+
+
 # --- no shortfall ---------------------------------------------------------------------------
 
 

@@ -288,6 +288,10 @@ class CapacityAddition(Model):
 class Supplier(Model):
     """An exporting country (or a group of processors) that ships to regions."""
 
+    label: Label = None
+    """Display name in figures and reports (default from the id: ``rest_of_world`` is
+    "Rest of world"; a region's id is named as that region). Give one for a proper name:
+    ``mp_materials`` as "MP Materials"."""
     description: str = ""
     """Who this is, with sources."""
     lead_time_days: dict[Id, Annotated[int, _whole("days", 1, MAX_TRANSIT_DAYS), NUMBER]]
