@@ -137,8 +137,14 @@ def test_the_embargo_2010_verdict_values_the_untouched_pool_at_the_last_days_pri
     verdict = plain(section(text, "verdict"))
     assert "Not needed here: no physical shortfall avoided." in verdict
     rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
-    assert rows["japan"].endswith("USD 89.0 m USD 632.2 m")
-    assert rows["eu"].endswith("USD 23.9 m USD 169.4 m")
+    # net = buying at the reference prices (13.13, 156.5 USD/kg) + holding at 5% a year of them
+    # (656.5, 7,825 USD/t/yr) over 731 days:
+    #   Japan 4,596 x 13,130 + 102 x 156,500 = 76,308,480; (4,596 x 656.5 + 102 x 7,825) x 731/365
+    #         = 3,815,424 x 731/365 = 7,641,301; net 83,949,781 (was 89.0 m with 1,070 and 14,000)
+    #   EU    1,200 x 13,130 + 30 x 156,500 = 20,451,000; (1,200 x 656.5 + 30 x 7,825) x 731/365
+    #         = 1,022,550 x 731/365 = 2,047,902; net 22,498,902 (was 23.9 m)
+    assert rows["japan"].endswith("USD 76.3 m hold USD 7.6 m USD 83.9 m USD 632.2 m")
+    assert rows["eu"].endswith("USD 20.5 m hold USD 2.0 m USD 22.5 m USD 169.4 m")
     # the tonnes by material, not one sum of light and heavy (Japan's 4,698 t, the pool's 5,928 t)
     assert (
         "(Japan 4,596 t of light rare earths and 102 t of heavy rare earths; EU 1,200 t of light rare earths and "
