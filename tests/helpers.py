@@ -348,8 +348,8 @@ def lock_held(folder: Path) -> Iterator[int]:
     assert holder.returncode == 0
 
 
-SMALL_SWEEP = ("--grid", "shocks.halt.severity.high=0.6,1.0", "--runs", 2, "--workers", 1)
-"""A sweep's arguments for a small grid: 2 points x 2 runs, in this process."""
+TWO_POINT_SWEEP = ("--grid", "shocks.halt.severity.high=0.6,1.0", "--runs", 2, "--workers", 1)
+"""A sweep's arguments for a two-point grid (the halt's severity 0.6 and 1.0) x 2 runs, in this process."""
 
 
 def folder_commands(tmp_path: Path) -> dict[str, tuple]:
@@ -365,7 +365,7 @@ def folder_commands(tmp_path: Path) -> dict[str, tuple]:
     return {
         "run": ("run", write(tmp_path, TWO_MEMBERS), "--no-plots"),
         "compare": ("compare", write(tmp_path, TWO_MEMBERS)),
-        "sweep": ("sweep", write(tmp_path), *SMALL_SWEEP),
+        "sweep": ("sweep", write(tmp_path), *TWO_POINT_SWEEP),
         "sensitivity": ("sensitivity", historical, "--method", "morris", "--samples", 4, "--workers", 1),
         "calibrate": ("calibrate", world, "--record", record, *fit),
     }

@@ -266,12 +266,26 @@ def test_the_reports_link_opens_the_explorer_at_the_runs_point(browser, pair, tm
     _check_point(browser, meta, data, state)
 
 
+def _lines(browser, element) -> int:
+    """How many lines ``element``'s text takes: the distinct tops of its words' line boxes."""
+    script = "return [...arguments[0].querySelectorAll('.word')].flatMap(w => [...w.getClientRects()].map(r => r.top))"
+    return len({round(top) for top in browser.execute_script(script, element)})
+
+
 def test_on_a_phone_the_command_breaks_between_words_and_copies_whole(browser, pair):
     path, meta, _ = pair
+    _open(browser, path)  # at the fixture's desktop width first
+    desktop_lines = _lines(browser, browser.find_element(By.ID, "command"))
     browser.set_window_size(390, 900)  # the browser fixture gives the next test its own size again
     _open(browser, path)
     command = browser.find_element(By.ID, "command")
     words = command.find_elements(By.CSS_SELECTOR, ".word")
+    # the command fits the phone's width and wraps onto more lines than on a desktop, none running off the right
+    viewport = browser.execute_script("return document.documentElement.clientWidth")
+    assert viewport <= 390 and command.size["width"] <= viewport
+    assert command.location["x"] + command.size["width"] <= viewport
+    assert browser.execute_script("return arguments[0].scrollWidth <= arguments[0].clientWidth", command)
+    assert _lines(browser, command) > desktop_lines
     # several lines at this width, but no word that fits on a line is cut across two
     assert command.size["height"] > 2 * words[0].size["height"]
     short = [w for w in words if w.size["width"] < command.size["width"] - 20]

@@ -25,8 +25,8 @@ from simulator.errors import InputError
 from simulator.output_folder import LOCK_FILE
 from tests.helpers import (
     ROOT,
-    SMALL_SWEEP,
     TWO_MEMBERS,
+    TWO_POINT_SWEEP,
     assert_bad_input,
     contents,
     folder_commands,
@@ -64,7 +64,7 @@ def held_sweep(tmp_path_factory):
     """A real ``stockpile sweep -o DIR`` in a child process, held at its first chunk: (DIR, its PID)."""
     tmp_path = tmp_path_factory.mktemp("held")
     folder = tmp_path / "sweep"
-    sweep = ["sweep", str(write(tmp_path)), *map(str, SMALL_SWEEP), "--no-plots", "-o", str(folder)]
+    sweep = ["sweep", str(write(tmp_path)), *map(str, TWO_POINT_SWEEP), "--no-plots", "-o", str(folder)]
     command = [sys.executable, "-c", HELD_SWEEP, *sweep]
     child = subprocess.Popen(
         command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -193,7 +193,7 @@ def test_a_page_only_reads_a_lock_file_and_never_makes_or_removes_one(tmp_path, 
 
 def sweep_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "sweep"
-    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, "-o", folder)
+    result = invoke("sweep", write(tmp_path), *TWO_POINT_SWEEP, "-o", folder)
     assert result.exit_code == 0, result.output
     return folder
 
@@ -234,7 +234,7 @@ def test_a_sweep_refuses_a_runs_folder_before_any_run(tmp_path, monkeypatch):
     folder = run_folder(tmp_path)
     before = contents(folder)
     forbid_simulation(monkeypatch)
-    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, "-o", folder)
+    result = invoke("sweep", write(tmp_path), *TWO_POINT_SWEEP, "-o", folder)
     assert_bad_input(result, refusal(folder, "run", "sweep"))
     assert contents(folder) == before  # no .chunks, no stage, no lock file
 
@@ -328,7 +328,7 @@ def test_a_manifest_whose_command_is_not_text_is_another_commands_output(tmp_pat
     (folder / "manifest.json").write_text(json.dumps({**manifest_of(folder), "command": command}))
     before = contents(folder)
     forbid_simulation(monkeypatch)
-    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, "-o", folder)
+    result = invoke("sweep", write(tmp_path), *TWO_POINT_SWEEP, "-o", folder)
     assert_bad_input(result, f"{folder}: holds the output of another command (so says its manifest.json)")
     assert contents(folder) == before
 

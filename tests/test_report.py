@@ -792,6 +792,11 @@ def _hostile() -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
     for material, spec in data["materials"].items():
         spec["label"] = name(f"material {material}")
         spec["tonnes_of"] = name(f"tonnes of {material}")
+    for supplier, spec in data["suppliers"].items():
+        # every supplier is labelled, so a writer that names any of them is checked (HOSTILE must show nowhere raw);
+        # this page names only China, its shocks' supplier (the shocks table and the verdict), so only it must show
+        label = f"supplier {supplier} {HOSTILE}"
+        spec["label"] = name(f"supplier {supplier}") if supplier == "china" else label
     for k, shock in enumerate(data["shocks"]):
         shock["description"] = name(f"shock {k}")
     for k, assumption in enumerate(data["assumptions"]):
@@ -823,3 +828,7 @@ def test_every_kind_of_name_reaches_the_page_escaped_once():
     for section in ("findings", "verdict", "rule", "prices", "regions", "comparison", "shocks", "assumptions"):
         part = text.split(f'<section id="{section}"')[1].split("</section>")[0]
         assert html.escape(HOSTILE) in part, section
+    # the supplier's label: its shocks' rows and the verdict's sentence on them
+    for section in ("shocks", "verdict"):
+        part = text.split(f'<section id="{section}"')[1].split("</section>")[0]
+        assert html.escape(written["supplier china"]) in part, section

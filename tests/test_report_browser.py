@@ -4,7 +4,8 @@ The report a policy user would write first (the 2010 replay with a what-if chang
 compared with the historical replay) is opened from disk at 1280 x 800 and at
 390 x 844 CSS pixels. At both widths the answer must be on the first screen, nothing
 may run off the side of the page (wide tables scroll inside their box), and the text
-of every figure must stay at a readable size. Needs ``chromium`` and ``chromedriver``
+of every figure must stay at a readable size. club_of_five's report on a phone has a table
+that scrolls in its own box with no line above it: its edge shadow must say so. Needs ``chromium`` and ``chromedriver``
 (conftest.py's shared browser: skipped with a message when they are missing, a failure in CI).
 """
 
@@ -44,7 +45,9 @@ const tables = [...document.querySelectorAll('table')].map(t => {
           narrowestProse: prose.length ? Math.min(...prose) : null,
           sideways: s ? s.scrollWidth > s.clientWidth + 1 : false,
           cue: s ? getComputedStyle(s, '::before').content : 'none',
-          shadow: s ? getComputedStyle(s).backgroundAttachment.includes('local') : false};
+          shadow: s ? getComputedStyle(s).backgroundAttachment.includes('local') : false,
+          ownBox: s === t, shade: s ? getComputedStyle(s).backgroundImage : 'none',
+          section: (t.closest('section') || {}).id || ''};
 });
 const column = document.querySelector('main section').getBoundingClientRect().width;
 const figures = [...document.querySelectorAll('figure[data-figure] svg')].map(svg => {
@@ -81,17 +84,22 @@ def report(tmp_path_factory) -> Path:
     return out
 
 
+def _measure(browser: Any, page: Path, screen: str) -> dict[str, Any]:
+    """MEASURE's findings on ``page`` shown on ``screen`` (a key of SCREENS), the browser put back after."""
+    width, height = SCREENS[screen]
+    reset_browser(browser)
+    try:
+        emulate_screen(browser, width, height, mobile=width < 600)
+        load(browser, page)
+        found = browser.execute_script(MEASURE)
+    finally:
+        reset_browser(browser)
+    return {**found, "screen": (width, height)}
+
+
 @pytest.fixture(scope="module", params=list(SCREENS))
 def measured(request, report, shared_browser) -> dict[str, Any]:
-    width, height = SCREENS[request.param]
-    reset_browser(shared_browser)
-    try:
-        emulate_screen(shared_browser, width, height, mobile=width < 600)
-        load(shared_browser, report)
-        found = shared_browser.execute_script(MEASURE)
-    finally:
-        reset_browser(shared_browser)
-    return {**found, "screen": (width, height)}
+    return _measure(shared_browser, report, request.param)
 
 
 def test_the_answer_and_who_gets_what_start_on_the_first_screen(measured):
@@ -141,3 +149,26 @@ def test_no_row_of_a_table_is_taller_than_the_screen_and_prose_is_not_squeezed(m
     if width < 600:  # on a phone a row's prose takes the width of the text, not a column of it (was 89-216 px)
         for table in prose:
             assert table["narrowestProse"] >= measured["column"] - 0.5, table
+
+
+@pytest.fixture(scope="module")
+def club_on_a_phone(tmp_path_factory, shared_browser) -> dict[str, Any]:
+    """club_of_five's report on a phone: its pool table of five members is wider than the screen and scrolls in its
+    own box, with no line above it (the embargo_2010 page has a line above every table that scrolls)."""
+    out = tmp_path_factory.mktemp("club") / "report.html"
+    result = CliRunner().invoke(main, ["report", str(ROOT / "scenarios" / "club_of_five.yaml"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return _measure(shared_browser, out, "phone")
+
+
+def test_a_table_scrolling_in_its_own_box_with_no_line_above_shows_an_edge_shadow(club_on_a_phone):
+    tables = club_on_a_phone["tables"]
+    # the tables that scroll sideways with nothing above them saying so: the pool's five members, scrolling in the
+    # table's own box; only its edge shadow tells a reader there is more to the right
+    silent = [t for t in tables if t["sideways"] and "sideways" not in t["cue"]]
+    assert [(t["section"], t["cls"]) for t in silent] == [("rule", "pool")], tables
+    for table in silent:
+        # style.py's phone rule: white covers that scroll with the content ("local") over two shadows that stay
+        # at the box's edges ("scroll"), so a shadow shows only at an edge with more beyond it
+        assert table["ownBox"] and table["shadow"], table
+        assert table["shade"].count("radial-gradient") == 2 and table["shade"].count("linear-gradient") == 2, table
