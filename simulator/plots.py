@@ -578,20 +578,47 @@ TRIGGER_COLOUR = "#7b2cbf"
 """The release trigger's line on the days-of-cover panels."""
 
 
-def cover_trigger_days(result: Result, material: str) -> float | None:
-    """The agreement's release trigger in days of cover where it applies to ``material``, else ``None``.
+def trigger_line_days(result: Result, material: str) -> float | None:
+    """The release trigger in days where the days-of-cover panel of ``material`` can show it, else ``None``.
 
     The trigger (``agreement.trigger.commercial_days_below``) lets a member call on the
-    shared stock once its commercial stock falls below that many days of its demand: it
-    applies to a material some member has demand for. ``None`` without an agreement, and
-    when the agreement triggers on a gap (0 days: no line to draw).
+    shared stock once its *commercial* stock falls below that many days of its baseline
+    demand; the panel draws *drawable* cover, which also counts national reserves,
+    bought auction stock and the pool stock a sharing rule lets a member draw. The line
+    is drawn only where the two are the same thing: for every member with demand for
+    ``material``, drawable cover equals commercial cover on every day
+    (:func:`all_cover_commercial`). ``None`` without an agreement, when it triggers on a
+    gap (0 days), when no member uses ``material``, or when some member's curve counts
+    stock beyond its commercial stock (a line at 15 days over a curve at 60 days whose
+    commercial part is at 5 would say the member was far from its trigger).
     """
     agreement = result.scenario.agreement
     if agreement is None or agreement.trigger.commercial_days_below <= 0:
         return None
-    if not any(has_demand(result.scenario, member, material) for member in agreement.members):
+    members = [m for m in agreement.members if has_demand(result.scenario, m, material)]
+    if not members or not all_cover_commercial(result, material, members):
         return None
     return float(agreement.trigger.commercial_days_below)
+
+
+cover_trigger_days = trigger_line_days
+"""The old name, still imported by :mod:`simulator.report` (its caption of the line)."""
+
+
+def all_cover_commercial(result: Result, material: str, regions: list[str]) -> bool:
+    """Whether each of ``regions``' drawable days of cover of ``material`` is its commercial stock's, every day.
+
+    Commercial cover is ``commercial_stock_t / baseline_demand_t`` (end of day, as the
+    trigger's test); compared to 1e-9 days (rounding), days without demand aside.
+    """
+    cover, stock = _column(result, "timeseries", "days_of_cover"), _column(result, "timeseries", "commercial_stock_t")
+    baseline = _column(result, "timeseries", "baseline_demand_t")
+    for region in regions:
+        rows = _rows(result, "timeseries", region=region, material=material) & (baseline > 0)
+        commercial = stock[rows] / baseline[rows]
+        if not np.allclose(cover[rows].astype(float), commercial, rtol=0.0, atol=1e-9):
+            return False
+    return True
 
 
 LABEL_SPOTS = (
@@ -683,7 +710,7 @@ def _trigger_line(ax: Axes, days: float) -> None:
         linewidth=1.1,
         linestyle=(0, (1, 1.5)),
         zorder=1.5,
-        label=f"release trigger: a member's commercial stock below {days:g} days",
+        label=f"release trigger: a member's commercial stock (here all its cover) below {days:g} days",
     )
     _line_label(ax, days, f"trigger {days:g} days", spot, TRIGGER_COLOUR)
 
@@ -691,8 +718,8 @@ def _trigger_line(ax: Axes, days: float) -> None:
 def days_of_cover_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
     """Drawable days of cover per region (panel per material), shocks shaded, release days banded, 30/60-day targets.
 
-    With an agreement that triggers on commercial stock, its trigger is a dotted line
-    (:func:`cover_trigger_days`).
+    With an agreement that triggers on commercial stock, its trigger is a dotted line on
+    the panels whose curves are commercial cover (:func:`trigger_line_days`).
     """
     names = Names.of(result.scenario)
     grid = Panels(result, width_in=width_in, columns=columns)
@@ -702,7 +729,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         lanes = _shade_shocks(ax, result, material)
         _region_lines(ax, result, material, "days_of_cover")
         _mark_releases(ax, result, material, rules)
-        trigger = cover_trigger_days(result, material)
+        trigger = trigger_line_days(result, material)
         if trigger is not None:
             _trigger_line(ax, trigger)
         for target in COVER_TARGETS_DAYS:

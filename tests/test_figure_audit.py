@@ -8,6 +8,7 @@ starting price below the price axis' lowest tick.
 from __future__ import annotations
 
 import numpy as np
+import yaml
 from matplotlib.lines import Line2D
 
 from simulator.names import Names
@@ -18,9 +19,10 @@ from simulator.plots import (
     shock_label,
     shortfall_figure,
     supply_mix_figure,
+    trigger_line_days,
 )
 from simulator.report.figures import COINCIDE_IN_PART, COINCIDE_THROUGHOUT, comparison_figure
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt, run, shipped_group, shipped_result
+from tests.helpers import ONE_REGION, SCENARIOS, TWO_MEMBERS, build, halt, run, shipped_group, shipped_result
 
 
 def legend_texts(fig) -> list[str]:
@@ -88,7 +90,35 @@ def test_days_of_cover_draw_the_agreement_s_trigger_at_its_days():
         (line,) = trigger_lines(ax)
         assert list(line.get_ydata()) == [15, 15]
         assert any(t.get_text() == "trigger 15 days" for t in ax.texts)
-    assert "release trigger: a member's commercial stock below 15 days" in legend_texts(fig)
+    assert "release trigger: a member's commercial stock (here all its cover) below 15 days" in legend_texts(fig)
+
+
+@shipped_group("embargo_2010")
+def test_as_shipped_every_members_cover_is_its_commercial_stock_so_the_line_applies_to_the_curves():
+    result = shipped_result("embargo_2010")
+    ts = result.timeseries
+    eu = ts[(ts.region == "eu") & (ts.material == "light_ree")]
+    # no reserve and no pool share drawable: the curve is commercial stock / baseline demand
+    assert np.allclose(eu.days_of_cover, eu.commercial_stock_t / eu.baseline_demand_t, rtol=0, atol=1e-9)
+    assert trigger_line_days(result, "light_ree") == trigger_line_days(result, "heavy_ree") == 15.0
+
+
+def test_no_trigger_line_over_drawable_cover_that_counts_a_pool_share():
+    data = yaml.safe_load(next(p for p in SCENARIOS if p.stem == "embargo_2010").read_text())
+    result = run(build(data, agreement__mechanism="fair_ratio"))
+    ts = result.timeseries
+    eu = ts[(ts.region == "eu") & (ts.material == "light_ree")].set_index("day")
+    # day 159: 320.32 t commercial over 20 t/day is 16.0 days; with the 1,217.16 t of the pool the
+    # EU may draw, (320.32 + 1,217.16) / 20 = 76.9 drawable days: the curve is not what the trigger tests
+    day = eu.loc[159]
+    assert day.baseline_demand_t == 20 and round(day.commercial_stock_t, 2) == 320.32
+    assert round(day.drawable_shared_t, 2) == 1217.16 and round(day.days_of_cover, 2) == 76.87
+    fig = days_of_cover_figure(result)
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == 2 and all(trigger_lines(ax) == [] for ax in panels)
+    assert not any(t.get_text().startswith("trigger") for ax in panels for t in ax.texts)
+    assert not any(t.startswith("release trigger") for t in legend_texts(fig))
+    assert trigger_line_days(result, "light_ree") is None and trigger_line_days(result, "heavy_ree") is None
 
 
 def test_no_trigger_line_without_an_agreement_or_when_it_triggers_on_a_gap():
