@@ -61,6 +61,20 @@ KIND_NAMES = {
 }
 
 
+def plain_text(value: Any) -> str:
+    r"""``value`` as plain text for Matplotlib: every ``$`` escaped, so that no text is read as mathtext.
+
+    Matplotlib reads a text with two ``$`` as a formula (``$x$``) and raises on one it cannot
+    parse (``China $\frac$ x``); escaped, it draws the ``$`` as typed. Every text a scenario
+    or a user gives (names, labels, shock descriptions, titles) goes through here, once,
+    on its way into a figure: a backslash without a ``$`` is drawn as typed anyway.
+
+    >>> plain_text("cost $5-$10")
+    'cost \\$5-\\$10'
+    """
+    return str(value).replace("$", r"\$")
+
+
 def _column(result: Result, table: str, name: str) -> np.ndarray:
     """Column ``name`` of the run's table ``table``.
 
@@ -489,7 +503,17 @@ def empty_panel(ax: Axes, text: str) -> None:
     ax.set_yticks([])
     for side in ax.spines.values():
         side.set_color("#d8dee5")
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", wrap=True, color=EMPTY_INK, fontsize=10)
+    ax.text(
+        0.5,
+        0.5,
+        plain_text(text),
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        wrap=True,
+        color=EMPTY_INK,
+        fontsize=10,
+    )
 
 
 def _legend(axes: list[Axes]) -> tuple[list[Any], list[str]]:
@@ -552,10 +576,10 @@ def finish_figure(
         fig.set_size_inches(width, needed_in)
     fixed_margins(fig, rows, cols, left_in=left_in, top_in=top_in, bottom_in=bottom_in)
     height = fig.get_size_inches()[1]
-    fig.suptitle("\n".join(title_lines), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
+    fig.suptitle(plain_text("\n".join(title_lines)), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
     fig.legend(
         handles,
-        labels,
+        [plain_text(label) for label in labels],
         loc="lower center",
         ncols=columns,
         fontsize=LEGEND_PT,
@@ -745,7 +769,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
                 fontsize=8.5,
                 color="0.35",
             )
-        ax.set_title(names.material(material))
+        ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)
         _clear_lanes(ax, lanes)
@@ -775,7 +799,7 @@ def shortfall_figure(result: Result, *, width_in: float | None = None, columns: 
     grid = Panels(result, rows=2 if short else 1, width_in=width_in, columns=columns)
     for material in grid.materials:
         top = grid.cells[0, material]
-        top.set_title(names.material(material))
+        top.set_title(plain_text(names.material(material)))
         if material not in short:
             empty_panel(top, f"No region runs short of\n{names.material_text(material)}.")
             if (1, material) in grid.cells:
@@ -814,7 +838,7 @@ def _no_shortfall_figure(result: Result, width_in: float | None) -> Figure:
     empty_panel(ax, NO_SHORTFALL)
     ax.texts[0].set_fontsize(11)
     fixed_margins(fig, 1, 1, left_in=0.3, right_in=0.3, top_in=top_in, bottom_in=0.2)
-    fig.suptitle("\n".join(title), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
+    fig.suptitle(plain_text("\n".join(title)), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
     return fig
 
 
@@ -838,7 +862,7 @@ def supply_mix_figure(result: Result) -> Figure:
                 colors=SHOCK_COLOURS[: len(suppliers)],
                 alpha=0.9,
             )
-            ax.set_title(f"{names.region(region)}: {names.material_text(material)}", fontsize=10)
+            ax.set_title(plain_text(f"{names.region(region)}: {names.material_text(material)}"), fontsize=10)
             ax.set_ylabel("arrivals (t/day)")
             _format_axis(ax, result)
     finish_figure(
@@ -931,7 +955,7 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
         _price_ticks(top)
         _reference_price(top, reference_price(result.scenario, material), [world])
         top.set_ylabel("price (USD/kg, log scale)")
-        top.set_title(names.material(material))
+        top.set_title(plain_text(names.material(material)))
         bottom.set_ylabel("realised demand (% of baseline)")
         for ax, share in zip((top, bottom), lanes, strict=True):
             _clear_lanes(ax, share)
@@ -1008,11 +1032,11 @@ def compare_figure(results: dict[str, Result]) -> Figure:
                     color=REGION_COLOURS[k % len(REGION_COLOURS)],
                     label=BY_NAME[mechanism].label if mechanism in BY_NAME else mechanism,
                 )
-            ax.set_title(f"{names.region(member)}, {names.material_text(material)}", fontsize=10)
+            ax.set_title(plain_text(f"{names.region(member)}, {names.material_text(material)}"), fontsize=10)
             ax.set_ylabel("cumulative shortfall (t)", fontsize=8)
             ax.set_ylim(bottom=0)
             _format_axis(ax, first, ticks=4)
-    labels = [BY_NAME[name].label if name in BY_NAME else name for name in results]
+    labels = [plain_text(BY_NAME[name].label if name in BY_NAME else name) for name in results]
     totals = [results[name].metrics["total_shortfall_t"] for name in results]
     fairness = [results[name].metrics["fairness_jain"] for name in results]
     half = cols // 2

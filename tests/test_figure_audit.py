@@ -7,13 +7,17 @@ starting price below the price axis' lowest tick.
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import yaml
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from simulator.names import Names
 from simulator.plots import (
     NO_SHORTFALL,
+    compare_figure,
     days_of_cover_figure,
     prices_figure,
     shock_label,
@@ -197,3 +201,43 @@ def test_the_price_axis_shows_the_reference_price_it_starts_from():
     assert [list(line.get_ydata()) for line in light.get_lines()[1:]] == [[13.13, 13.13]]  # the reference line
     assert light.get_ylim()[0] < 13.13 < light.get_ylim()[1]
     assert "reference price 13.13 USD/kg" in [t.get_text() for t in light.texts]
+
+
+# --- text a scenario gives is drawn as typed, never as mathtext ------------------------------
+
+
+def drawn_texts(fig) -> list[str]:
+    """What Matplotlib draws for each text of ``fig`` (after its own ``$`` handling); each is plain text."""
+    fig.savefig(io.BytesIO(), format="png", dpi=40)  # mathtext parses here: raises on a formula it cannot read
+    shown = []
+    for text in fig.findobj(Text):
+        string, math = text._preprocess_math(text.get_text())
+        assert math is False, text.get_text()
+        shown.append(string)
+    return shown
+
+
+def test_labels_with_dollars_and_backslashes_draw_as_typed():
+    supplier, region, material = r"China $\frac$ x", r"EU $x$ \ y", r"Rare earths $y$ \alpha"
+    data = build(
+        TWO_MEMBERS,
+        suppliers__china__label=supplier,
+        regions__eu__label=region,
+        materials__ree__label=material,
+        market={"ree": {}},
+    )
+    result = run(data)
+    figures = {
+        "days_of_cover": days_of_cover_figure(result),
+        "shortfall": shortfall_figure(result),
+        "supply_mix": supply_mix_figure(result),
+        "prices": prices_figure(result),
+        "compare": compare_figure({"fair_ratio": result, r"rule $q$": result}),
+        "comparison": comparison_figure(result, result, (r"run $a$", r"base \ $b$")),
+    }
+    shown = {name: "\n".join(drawn_texts(fig)) for name, fig in figures.items()}
+    for name in ("days_of_cover", "shortfall", "prices", "comparison"):
+        assert region in shown[name] and material in shown[name], name
+    assert supplier in shown["supply_mix"] and f"{region}: rare earths $y$ \\alpha" in shown["supply_mix"]
+    assert f"Embargo: {supplier} \u2192 Japan, {region}" in shown["days_of_cover"]  # the shock's legend entry
+    assert "rule $q$" in shown["compare"] and r"run $a$ against base \ $b$" in shown["comparison"]

@@ -33,6 +33,7 @@ from simulator.plots import (
     _x,
     empty_panel,
     finish_figure,
+    plain_text,
     shock_severity,
     shock_shade,
 )
@@ -135,7 +136,7 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
             ax.set_ylim(bottom=0)
             _clear_lanes(ax, lanes)
             _format_axis(ax, result, grid.ticks)
-        grid.cells[0, material].set_title(names.material(material))
+        grid.cells[0, material].set_title(plain_text(names.material(material)))
     lead: list[tuple[object, str]] = [
         (Line2D([], [], color=REGION_COLOURS[result.structure.regions.index(r) % len(REGION_COLOURS)], lw=2), label)
         for r, label in ((r, names.region(r)) for r in regions)
