@@ -256,6 +256,18 @@ def fixed_margins(
     )
 
 
+def grid_width_in(materials: int, columns: int | None = None, width_in: float | None = None) -> float:
+    """Width of a figure of a panel per material, side by side up to ``columns``: ``width_in`` when set.
+
+    5.2 inches a column, at least 7 (:class:`Panels` and the one-panel shortfall figure alike).
+
+    >>> grid_width_in(3), grid_width_in(3, columns=2), grid_width_in(1), grid_width_in(3, width_in=6.5)
+    (15.600000000000001, 10.4, 7.0, 6.5)
+    """
+    cols = materials if columns is None else max(1, min(materials, columns))
+    return width_in or max(7.0, 5.2 * cols)
+
+
 class Panels:
     """A figure's grid: ``rows`` panels per material, materials side by side up to ``columns``, then wrapped."""
 
@@ -272,7 +284,7 @@ class Panels:
         n = len(self.materials)
         self.cols = n if columns is None else max(1, min(n, columns))
         self.rows = rows * -(-n // self.cols)
-        width = width_in or max(7.0, 5.2 * self.cols)
+        width = grid_width_in(n, columns, width_in)
         panel_in = 3.4 if width_in is None else 2.5
         self.fig = Figure(figsize=(width, panel_in * self.rows + 1.2))
         grid = np.atleast_2d(self.fig.subplots(self.rows, self.cols, squeeze=False))
@@ -795,8 +807,8 @@ def shortfall_figure(result: Result, *, width_in: float | None = None, columns: 
     names = Names.of(result.scenario)
     short = short_materials(result)
     if not short:
-        return _no_shortfall_figure(result, width_in)
-    grid = Panels(result, rows=2 if short else 1, width_in=width_in, columns=columns)
+        return _no_shortfall_figure(result, width_in, columns)
+    grid = Panels(result, rows=2, width_in=width_in, columns=columns)
     for material in grid.materials:
         top = grid.cells[0, material]
         top.set_title(plain_text(names.material(material)))
@@ -827,9 +839,9 @@ NO_SHORTFALL_PANEL_IN = 1.1
 """Height of the one panel of a shortfall figure without shortfall (it holds a sentence)."""
 
 
-def _no_shortfall_figure(result: Result, width_in: float | None) -> Figure:
+def _no_shortfall_figure(result: Result, width_in: float | None, columns: int | None) -> Figure:
     """A figure as wide as the shortfall figure would be, one low panel saying that nobody runs short."""
-    width = width_in or max(7.0, 5.2 * len(result.structure.materials))
+    width = grid_width_in(len(result.structure.materials), columns, width_in)
     title = wrapped_title(f"{result.scenario.name}: shortfall (demand not met)", width)
     top_in = 0.55 + TITLE_LINE_IN * (len(title) - 1)
     height = top_in + NO_SHORTFALL_PANEL_IN + 0.2
@@ -846,7 +858,7 @@ def supply_mix_figure(result: Result) -> Figure:
     """Arrivals by supplier over time (stacked areas, 7-day means), region x material."""
     names = Names.of(result.scenario)
     regions, materials = result.structure.regions, result.structure.materials
-    fig = Figure(figsize=(max(7.0, 5.2 * len(materials)), 2.8 * len(regions) + 1.2))
+    fig = Figure(figsize=(grid_width_in(len(materials)), 2.8 * len(regions) + 1.2))
     axes = np.atleast_2d(fig.subplots(len(regions), len(materials), squeeze=False))
     suppliers = result.structure.suppliers
     days, arrivals = _column(result, "supply", "day"), _column(result, "supply", "arrivals_t")

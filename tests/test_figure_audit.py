@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import pytest
 import yaml
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
@@ -241,3 +242,18 @@ def test_labels_with_dollars_and_backslashes_draw_as_typed():
     assert supplier in shown["supply_mix"] and f"{region}: rare earths $y$ \\alpha" in shown["supply_mix"]
     assert f"Embargo: {supplier} \u2192 Japan, {region}" in shown["days_of_cover"]  # the shock's legend entry
     assert "rule $q$" in shown["compare"] and r"run $a$ against base \ $b$" in shown["comparison"]
+
+
+def test_a_run_nobody_is_short_in_is_as_wide_as_its_other_figures_with_columns_set():
+    three = {m: {"price_usd_per_kg": 50} for m in ("a", "b", "c")}
+    japan = {
+        "demand": {m: {"tonnes_per_day": 10} for m in three},
+        "commercial_stock": {m: {"tonnes": 100} for m in three},
+        "sourcing": {m: {"china": 1.0} for m in three},
+    }
+    result = run(build(ONE_REGION, materials=three, regions={"japan": japan}, shocks=[]))
+    assert result.timeseries["shortfall_t"].max() == 0
+    # three materials two to a row: two columns of 5.2 inches (not three: 15.6)
+    for columns, width in ((2, 10.4), (None, 15.6), (1, 7.0)):
+        assert shortfall_figure(result, columns=columns).get_size_inches()[0] == pytest.approx(width)
+        assert days_of_cover_figure(result, columns=columns).get_size_inches()[0] == pytest.approx(width)
