@@ -673,11 +673,11 @@ LABEL_SPAN = 0.3
 
 
 def clear_spot(
-    curves: list[np.ndarray], value: float, *, labelled: tuple[float, ...] = (), height: float = 0.08
+    curves: list[np.ndarray], value: float, *, labelled: tuple[float, ...] = (), range_share: float = 0.08
 ) -> tuple[float, str]:
     """Where a label of a horizontal line at ``value`` crosses fewest ``curves``: a spot of :data:`LABEL_SPOTS`.
 
-    The label is taken to span :data:`LABEL_SPAN` of the panel's width and ``height``
+    The label is taken to span :data:`LABEL_SPAN` of the panel's width and ``range_share``
     of the curves' range (from 0) above or below the line; the first spot that the
     fewest points of the curves fall in wins. A spot below the line needs the room
     above 0; lines at ``labelled`` values carry their own labels above their right
@@ -692,7 +692,7 @@ def clear_spot(
     (0.0, 'bottom')
     """
     top = max([value, *labelled, *(float(np.nanmax(c)) for c in curves if len(c) and np.isfinite(c).any())])
-    size = height * top
+    size = range_share * top
 
     def crossing(spot: tuple[float, str]) -> float:
         start, va = spot
@@ -915,15 +915,18 @@ def _price_ticks(ax: Axes) -> None:
 REFERENCE_INK = "0.35"
 
 
-def _reference_price(ax: Axes, price: float | None, curves: list[np.ndarray]) -> None:
+def _reference_price(ax: Axes, price: float | None) -> None:
     """The market's reference price (its price at normal cover, where it starts): a dashed line with its value.
 
     A log axis may put its lowest tick well above a price that starts low (20 over a
     start at 13.13): the line and its label say where the price started. The axis
-    reaches below the line so that the label has room under it.
+    reaches below the line so that the label has room under it. The label goes where it
+    crosses fewest of the curves drawn in the panel so far (:func:`clear_spot`): the world
+    price and what each region paid.
     """
     if price is None:
         return
+    curves = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
     base = min([price, *(float(np.nanmin(c)) for c in curves if len(c))])  # the log axis measured from its lowest
     spot = clear_spot([np.log(c / base) for c in curves], float(np.log(price / base)))
     low, high = ax.get_ylim()
@@ -965,7 +968,7 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
             _demand_line(bottom, days, share, i, names.region(region), same_as(share, drawn, names))
             drawn.append((region, share))
         _price_ticks(top)
-        _reference_price(top, reference_price(result.scenario, material), [world])
+        _reference_price(top, reference_price(result.scenario, material))
         top.set_ylabel("price (USD/kg, log scale)")
         top.set_title(plain_text(names.material(material)))
         bottom.set_ylabel("realised demand (% of baseline)")

@@ -257,3 +257,20 @@ def test_a_run_nobody_is_short_in_is_as_wide_as_its_other_figures_with_columns_s
     for columns, width in ((2, 10.4), (None, 15.6), (1, 7.0)):
         assert shortfall_figure(result, columns=columns).get_size_inches()[0] == pytest.approx(width)
         assert days_of_cover_figure(result, columns=columns).get_size_inches()[0] == pytest.approx(width)
+
+
+def test_the_reference_price_label_keeps_clear_of_what_a_region_paid_not_only_of_the_world_price():
+    from matplotlib.figure import Figure
+
+    from simulator.plots import _reference_price
+
+    ax = Figure().subplots()
+    ax.set_yscale("log")
+    ax.plot(np.arange(100), np.full(100, 100.0), label="world price")  # far above the line at 10 all along
+    paid = np.where(np.arange(100) < 40, 10.5, 100.0)  # 5% above it over the first 40% of the panel
+    ax.plot(np.arange(100), paid, label="paid by Japan")
+    _reference_price(ax, 10.0)
+    (label,) = ax.texts
+    # the left end (0 to 0.3 of the width, above the line) would sit on the paid curve: log(10.5 / 10) = 0.05
+    # is within 0.08 of the log range log(100 / 10) = 2.3 above the line; the right end (0.7 to 1) is clear
+    assert label.xy == (1.0, 10.0) and label.get_ha() == "right" and label.get_va() == "bottom"
