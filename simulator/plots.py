@@ -623,16 +623,20 @@ def trigger_line_days(result: Result, material: str) -> float | None:
     bought auction stock and the pool stock a sharing rule lets a member draw. The line
     is drawn only where the two are the same thing: for every member with demand for
     ``material``, drawable cover equals commercial cover on every day
-    (:func:`all_cover_commercial`). ``None`` without an agreement, when it triggers on a
-    gap (0 days), when no member uses ``material``, or when some member's curve counts
-    stock beyond its commercial stock (a line at 15 days over a curve at 60 days whose
-    commercial part is at 5 would say the member was far from its trigger).
+    (:func:`all_cover_commercial`), and every region the panel draws is a member. ``None``
+    without an agreement, when it triggers on a gap (0 days), when no region uses
+    ``material``, when a region that is not a member does (the trigger does not apply to
+    its curve), or when some member's curve counts stock beyond its commercial stock (a
+    line at 15 days over a curve at 60 days whose commercial part is at 5 would say the
+    member was far from its trigger).
     """
     agreement = result.scenario.agreement
     if agreement is None or agreement.trigger.commercial_days_below <= 0:
         return None
-    members = [m for m in agreement.members if has_demand(result.scenario, m, material)]
-    if not members or not all_cover_commercial(result, material, members):
+    plotted = [r for r in result.structure.regions if has_demand(result.scenario, r, material)]
+    if not plotted or not set(plotted) <= set(agreement.members):  # the line would sit over a non-member's curve
+        return None
+    if not all_cover_commercial(result, material, plotted):
         return None
     return float(agreement.trigger.commercial_days_below)
 

@@ -274,3 +274,23 @@ def test_the_reference_price_label_keeps_clear_of_what_a_region_paid_not_only_of
     # the left end (0 to 0.3 of the width, above the line) would sit on the paid curve: log(10.5 / 10) = 0.05
     # is within 0.08 of the log range log(100 / 10) = 2.3 above the line; the right end (0.7 to 1) is clear
     assert label.xy == (1.0, 10.0) and label.get_ha() == "right" and label.get_va() == "bottom"
+
+
+def test_no_trigger_line_over_the_curve_of_a_region_outside_the_agreement():
+    # TWO_MEMBERS triggering at 10 days draws the line (the test above); with a third region that
+    # uses the material but is no member, the line would sit over a curve it does not apply to
+    korea = {
+        "demand": {"ree": {"tonnes_per_day": 5}},
+        "commercial_stock": {"ree": {"tonnes": 0}},
+        "sourcing": {"ree": {"china": 1.0}},
+    }
+    data = build(
+        TWO_MEMBERS,
+        agreement__trigger__commercial_days_below=10,
+        regions__korea=korea,
+        suppliers__china__lead_time_days__korea=5,
+    )
+    result = run(data)
+    fig = days_of_cover_figure(result)
+    assert len(region_lines(fig.axes[0])) == 3 and trigger_lines(fig.axes[0]) == []
+    assert trigger_line_days(result, "ree") is None
