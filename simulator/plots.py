@@ -750,7 +750,7 @@ def _trigger_line(ax: Axes, days: float) -> None:
         linewidth=1.1,
         linestyle=(0, (1, 1.5)),
         zorder=1.5,
-        label=f"release trigger: a member's commercial stock (here all its cover) below {days:g} days",
+        label=f"release trigger: a member's commercial stock below {days:g} days (drawn where that is all its cover)",
     )
     _line_label(ax, days, f"trigger {days:g} days", spot, TRIGGER_COLOUR)
 
