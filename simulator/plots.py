@@ -61,6 +61,20 @@ KIND_NAMES = {
 }
 
 
+def plain_text(value: Any) -> str:
+    r"""``value`` as plain text for Matplotlib: every ``$`` escaped, so that no text is read as mathtext.
+
+    Matplotlib reads a text with two ``$`` as a formula (``$x$``) and raises on one it cannot
+    parse (``China $\frac$ x``); escaped, it draws the ``$`` as typed. Every text a scenario
+    or a user gives (names, labels, shock descriptions, titles) goes through here, once,
+    on its way into a figure: a backslash without a ``$`` is drawn as typed anyway.
+
+    >>> plain_text("cost $5-$10")
+    'cost \\$5-\\$10'
+    """
+    return str(value).replace("$", r"\$")
+
+
 def _column(result: Result, table: str, name: str) -> np.ndarray:
     """Column ``name`` of the run's table ``table``.
 
@@ -242,6 +256,18 @@ def fixed_margins(
     )
 
 
+def grid_width_in(materials: int, columns: int | None = None, width_in: float | None = None) -> float:
+    """Width of a figure of a panel per material, side by side up to ``columns``: ``width_in`` when set.
+
+    5.2 inches a column, at least 7 (:class:`Panels` and the one-panel shortfall figure alike).
+
+    >>> grid_width_in(3), grid_width_in(3, columns=2), grid_width_in(1), grid_width_in(3, width_in=6.5)
+    (15.600000000000001, 10.4, 7.0, 6.5)
+    """
+    cols = materials if columns is None else max(1, min(materials, columns))
+    return width_in or max(7.0, 5.2 * cols)
+
+
 class Panels:
     """A figure's grid: ``rows`` panels per material, materials side by side up to ``columns``, then wrapped."""
 
@@ -258,7 +284,7 @@ class Panels:
         n = len(self.materials)
         self.cols = n if columns is None else max(1, min(n, columns))
         self.rows = rows * -(-n // self.cols)
-        width = width_in or max(7.0, 5.2 * self.cols)
+        width = grid_width_in(n, columns, width_in)
         panel_in = 3.4 if width_in is None else 2.5
         self.fig = Figure(figsize=(width, panel_in * self.rows + 1.2))
         grid = np.atleast_2d(self.fig.subplots(self.rows, self.cols, squeeze=False))
@@ -489,7 +515,17 @@ def empty_panel(ax: Axes, text: str) -> None:
     ax.set_yticks([])
     for side in ax.spines.values():
         side.set_color("#d8dee5")
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", wrap=True, color=EMPTY_INK, fontsize=10)
+    ax.text(
+        0.5,
+        0.5,
+        plain_text(text),
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        wrap=True,
+        color=EMPTY_INK,
+        fontsize=10,
+    )
 
 
 def _legend(axes: list[Axes]) -> tuple[list[Any], list[str]]:
@@ -552,10 +588,10 @@ def finish_figure(
         fig.set_size_inches(width, needed_in)
     fixed_margins(fig, rows, cols, left_in=left_in, top_in=top_in, bottom_in=bottom_in)
     height = fig.get_size_inches()[1]
-    fig.suptitle("\n".join(title_lines), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
+    fig.suptitle(plain_text("\n".join(title_lines)), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
     fig.legend(
         handles,
-        labels,
+        [plain_text(label) for label in labels],
         loc="lower center",
         ncols=columns,
         fontsize=LEGEND_PT,
@@ -578,20 +614,51 @@ TRIGGER_COLOUR = "#7b2cbf"
 """The release trigger's line on the days-of-cover panels."""
 
 
-def cover_trigger_days(result: Result, material: str) -> float | None:
-    """The agreement's release trigger in days of cover where it applies to ``material``, else ``None``.
+def trigger_line_days(result: Result, material: str) -> float | None:
+    """The release trigger in days where the days-of-cover panel of ``material`` can show it, else ``None``.
 
     The trigger (``agreement.trigger.commercial_days_below``) lets a member call on the
-    shared stock once its commercial stock falls below that many days of its demand: it
-    applies to a material some member has demand for. ``None`` without an agreement, and
-    when the agreement triggers on a gap (0 days: no line to draw).
+    shared stock once its *commercial* stock falls below that many days of its baseline
+    demand; the panel draws *drawable* cover, which also counts national reserves,
+    bought auction stock and the pool stock a sharing rule lets a member draw. The line
+    is drawn only where the two are the same thing: for every member with demand for
+    ``material``, drawable cover equals commercial cover on every day
+    (:func:`all_cover_commercial`), and every region the panel draws is a member. ``None``
+    without an agreement, when it triggers on a gap (0 days), when no region uses
+    ``material``, when a region that is not a member does (the trigger does not apply to
+    its curve), or when some member's curve counts stock beyond its commercial stock (a
+    line at 15 days over a curve at 60 days whose commercial part is at 5 would say the
+    member was far from its trigger).
     """
     agreement = result.scenario.agreement
     if agreement is None or agreement.trigger.commercial_days_below <= 0:
         return None
-    if not any(has_demand(result.scenario, member, material) for member in agreement.members):
+    plotted = [r for r in result.structure.regions if has_demand(result.scenario, r, material)]
+    if not plotted or not set(plotted) <= set(agreement.members):  # the line would sit over a non-member's curve
+        return None
+    if not all_cover_commercial(result, material, plotted):
         return None
     return float(agreement.trigger.commercial_days_below)
+
+
+cover_trigger_days = trigger_line_days
+"""The old name, still imported by :mod:`simulator.report` (its caption of the line)."""
+
+
+def all_cover_commercial(result: Result, material: str, regions: list[str]) -> bool:
+    """Whether each of ``regions``' drawable days of cover of ``material`` is its commercial stock's, every day.
+
+    Commercial cover is ``commercial_stock_t / baseline_demand_t`` (end of day, as the
+    trigger's test); compared to 1e-9 days (rounding), days without demand aside.
+    """
+    cover, stock = _column(result, "timeseries", "days_of_cover"), _column(result, "timeseries", "commercial_stock_t")
+    baseline = _column(result, "timeseries", "baseline_demand_t")
+    for region in regions:
+        rows = _rows(result, "timeseries", region=region, material=material) & (baseline > 0)
+        commercial = stock[rows] / baseline[rows]
+        if not np.allclose(cover[rows].astype(float), commercial, rtol=0.0, atol=1e-9):
+            return False
+    return True
 
 
 LABEL_SPOTS = (
@@ -610,11 +677,11 @@ LABEL_SPAN = 0.3
 
 
 def clear_spot(
-    curves: list[np.ndarray], value: float, *, labelled: tuple[float, ...] = (), height: float = 0.08
+    curves: list[np.ndarray], value: float, *, labelled: tuple[float, ...] = (), range_share: float = 0.08
 ) -> tuple[float, str]:
     """Where a label of a horizontal line at ``value`` crosses fewest ``curves``: a spot of :data:`LABEL_SPOTS`.
 
-    The label is taken to span :data:`LABEL_SPAN` of the panel's width and ``height``
+    The label is taken to span :data:`LABEL_SPAN` of the panel's width and ``range_share``
     of the curves' range (from 0) above or below the line; the first spot that the
     fewest points of the curves fall in wins. A spot below the line needs the room
     above 0; lines at ``labelled`` values carry their own labels above their right
@@ -629,7 +696,7 @@ def clear_spot(
     (0.0, 'bottom')
     """
     top = max([value, *labelled, *(float(np.nanmax(c)) for c in curves if len(c) and np.isfinite(c).any())])
-    size = height * top
+    size = range_share * top
 
     def crossing(spot: tuple[float, str]) -> float:
         start, va = spot
@@ -683,7 +750,7 @@ def _trigger_line(ax: Axes, days: float) -> None:
         linewidth=1.1,
         linestyle=(0, (1, 1.5)),
         zorder=1.5,
-        label=f"release trigger: a member's commercial stock below {days:g} days",
+        label=f"release trigger: a member's commercial stock below {days:g} days (drawn where that is all its cover)",
     )
     _line_label(ax, days, f"trigger {days:g} days", spot, TRIGGER_COLOUR)
 
@@ -691,8 +758,8 @@ def _trigger_line(ax: Axes, days: float) -> None:
 def days_of_cover_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
     """Drawable days of cover per region (panel per material), shocks shaded, release days banded, 30/60-day targets.
 
-    With an agreement that triggers on commercial stock, its trigger is a dotted line
-    (:func:`cover_trigger_days`).
+    With an agreement that triggers on commercial stock, its trigger is a dotted line on
+    the panels whose curves are commercial cover (:func:`trigger_line_days`).
     """
     names = Names.of(result.scenario)
     grid = Panels(result, width_in=width_in, columns=columns)
@@ -702,7 +769,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         lanes = _shade_shocks(ax, result, material)
         _region_lines(ax, result, material, "days_of_cover")
         _mark_releases(ax, result, material, rules)
-        trigger = cover_trigger_days(result, material)
+        trigger = trigger_line_days(result, material)
         if trigger is not None:
             _trigger_line(ax, trigger)
         for target in COVER_TARGETS_DAYS:
@@ -718,7 +785,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
                 fontsize=8.5,
                 color="0.35",
             )
-        ax.set_title(names.material(material))
+        ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)
         _clear_lanes(ax, lanes)
@@ -744,11 +811,11 @@ def shortfall_figure(result: Result, *, width_in: float | None = None, columns: 
     names = Names.of(result.scenario)
     short = short_materials(result)
     if not short:
-        return _no_shortfall_figure(result, width_in)
-    grid = Panels(result, rows=2 if short else 1, width_in=width_in, columns=columns)
+        return _no_shortfall_figure(result, width_in, columns)
+    grid = Panels(result, rows=2, width_in=width_in, columns=columns)
     for material in grid.materials:
         top = grid.cells[0, material]
-        top.set_title(names.material(material))
+        top.set_title(plain_text(names.material(material)))
         if material not in short:
             empty_panel(top, f"No region runs short of\n{names.material_text(material)}.")
             if (1, material) in grid.cells:
@@ -776,9 +843,9 @@ NO_SHORTFALL_PANEL_IN = 1.1
 """Height of the one panel of a shortfall figure without shortfall (it holds a sentence)."""
 
 
-def _no_shortfall_figure(result: Result, width_in: float | None) -> Figure:
+def _no_shortfall_figure(result: Result, width_in: float | None, columns: int | None) -> Figure:
     """A figure as wide as the shortfall figure would be, one low panel saying that nobody runs short."""
-    width = width_in or max(7.0, 5.2 * len(result.structure.materials))
+    width = grid_width_in(len(result.structure.materials), columns, width_in)
     title = wrapped_title(f"{result.scenario.name}: shortfall (demand not met)", width)
     top_in = 0.55 + TITLE_LINE_IN * (len(title) - 1)
     height = top_in + NO_SHORTFALL_PANEL_IN + 0.2
@@ -787,7 +854,7 @@ def _no_shortfall_figure(result: Result, width_in: float | None) -> Figure:
     empty_panel(ax, NO_SHORTFALL)
     ax.texts[0].set_fontsize(11)
     fixed_margins(fig, 1, 1, left_in=0.3, right_in=0.3, top_in=top_in, bottom_in=0.2)
-    fig.suptitle("\n".join(title), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
+    fig.suptitle(plain_text("\n".join(title)), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
     return fig
 
 
@@ -795,7 +862,7 @@ def supply_mix_figure(result: Result) -> Figure:
     """Arrivals by supplier over time (stacked areas, 7-day means), region x material."""
     names = Names.of(result.scenario)
     regions, materials = result.structure.regions, result.structure.materials
-    fig = Figure(figsize=(max(7.0, 5.2 * len(materials)), 2.8 * len(regions) + 1.2))
+    fig = Figure(figsize=(grid_width_in(len(materials)), 2.8 * len(regions) + 1.2))
     axes = np.atleast_2d(fig.subplots(len(regions), len(materials), squeeze=False))
     suppliers = result.structure.suppliers
     days, arrivals = _column(result, "supply", "day"), _column(result, "supply", "arrivals_t")
@@ -811,7 +878,7 @@ def supply_mix_figure(result: Result) -> Figure:
                 colors=SHOCK_COLOURS[: len(suppliers)],
                 alpha=0.9,
             )
-            ax.set_title(f"{names.region(region)}: {names.material_text(material)}", fontsize=10)
+            ax.set_title(plain_text(f"{names.region(region)}: {names.material_text(material)}"), fontsize=10)
             ax.set_ylabel("arrivals (t/day)")
             _format_axis(ax, result)
     finish_figure(
@@ -852,15 +919,18 @@ def _price_ticks(ax: Axes) -> None:
 REFERENCE_INK = "0.35"
 
 
-def _reference_price(ax: Axes, price: float | None, curves: list[np.ndarray]) -> None:
+def _reference_price(ax: Axes, price: float | None) -> None:
     """The market's reference price (its price at normal cover, where it starts): a dashed line with its value.
 
     A log axis may put its lowest tick well above a price that starts low (20 over a
     start at 13.13): the line and its label say where the price started. The axis
-    reaches below the line so that the label has room under it.
+    reaches below the line so that the label has room under it. The label goes where it
+    crosses fewest of the curves drawn in the panel so far (:func:`clear_spot`): the world
+    price and what each region paid.
     """
     if price is None:
         return
+    curves = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
     base = min([price, *(float(np.nanmin(c)) for c in curves if len(c))])  # the log axis measured from its lowest
     spot = clear_spot([np.log(c / base) for c in curves], float(np.log(price / base)))
     low, high = ax.get_ylim()
@@ -902,9 +972,9 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
             _demand_line(bottom, days, share, i, names.region(region), same_as(share, drawn, names))
             drawn.append((region, share))
         _price_ticks(top)
-        _reference_price(top, reference_price(result.scenario, material), [world])
+        _reference_price(top, reference_price(result.scenario, material))
         top.set_ylabel("price (USD/kg, log scale)")
-        top.set_title(names.material(material))
+        top.set_title(plain_text(names.material(material)))
         bottom.set_ylabel("realised demand (% of baseline)")
         for ax, share in zip((top, bottom), lanes, strict=True):
             _clear_lanes(ax, share)
@@ -981,11 +1051,11 @@ def compare_figure(results: dict[str, Result]) -> Figure:
                     color=REGION_COLOURS[k % len(REGION_COLOURS)],
                     label=BY_NAME[mechanism].label if mechanism in BY_NAME else mechanism,
                 )
-            ax.set_title(f"{names.region(member)}, {names.material_text(material)}", fontsize=10)
+            ax.set_title(plain_text(f"{names.region(member)}, {names.material_text(material)}"), fontsize=10)
             ax.set_ylabel("cumulative shortfall (t)", fontsize=8)
             ax.set_ylim(bottom=0)
             _format_axis(ax, first, ticks=4)
-    labels = [BY_NAME[name].label if name in BY_NAME else name for name in results]
+    labels = [plain_text(BY_NAME[name].label if name in BY_NAME else name) for name in results]
     totals = [results[name].metrics["total_shortfall_t"] for name in results]
     fairness = [results[name].metrics["fairness_jain"] for name in results]
     half = cols // 2

@@ -7,20 +7,27 @@ starting price below the price axis' lowest tick.
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
+import pytest
+import yaml
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from simulator.names import Names
 from simulator.plots import (
     NO_SHORTFALL,
+    compare_figure,
     days_of_cover_figure,
     prices_figure,
     shock_label,
     shortfall_figure,
     supply_mix_figure,
+    trigger_line_days,
 )
 from simulator.report.figures import COINCIDE_IN_PART, COINCIDE_THROUGHOUT, comparison_figure
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt, run, shipped_group, shipped_result
+from tests.helpers import ONE_REGION, SCENARIOS, TWO_MEMBERS, build, halt, run, shipped_group, shipped_result
 
 
 def legend_texts(fig) -> list[str]:
@@ -88,7 +95,36 @@ def test_days_of_cover_draw_the_agreement_s_trigger_at_its_days():
         (line,) = trigger_lines(ax)
         assert list(line.get_ydata()) == [15, 15]
         assert any(t.get_text() == "trigger 15 days" for t in ax.texts)
-    assert "release trigger: a member's commercial stock below 15 days" in legend_texts(fig)
+    legend = "release trigger: a member's commercial stock below 15 days (drawn where that is all its cover)"
+    assert legend in legend_texts(fig)
+
+
+@shipped_group("embargo_2010")
+def test_as_shipped_every_members_cover_is_its_commercial_stock_so_the_line_applies_to_the_curves():
+    result = shipped_result("embargo_2010")
+    ts = result.timeseries
+    eu = ts[(ts.region == "eu") & (ts.material == "light_ree")]
+    # no reserve and no pool share drawable: the curve is commercial stock / baseline demand
+    assert np.allclose(eu.days_of_cover, eu.commercial_stock_t / eu.baseline_demand_t, rtol=0, atol=1e-9)
+    assert trigger_line_days(result, "light_ree") == trigger_line_days(result, "heavy_ree") == 15.0
+
+
+def test_no_trigger_line_over_drawable_cover_that_counts_a_pool_share():
+    data = yaml.safe_load(next(p for p in SCENARIOS if p.stem == "embargo_2010").read_text())
+    result = run(build(data, agreement__mechanism="fair_ratio"))
+    ts = result.timeseries
+    eu = ts[(ts.region == "eu") & (ts.material == "light_ree")].set_index("day")
+    # day 159: 320.32 t commercial over 20 t/day is 16.0 days; with the 1,217.16 t of the pool the
+    # EU may draw, (320.32 + 1,217.16) / 20 = 76.9 drawable days: the curve is not what the trigger tests
+    day = eu.loc[159]
+    assert day.baseline_demand_t == 20 and round(day.commercial_stock_t, 2) == 320.32
+    assert round(day.drawable_shared_t, 2) == 1217.16 and round(day.days_of_cover, 2) == 76.87
+    fig = days_of_cover_figure(result)
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == 2 and all(trigger_lines(ax) == [] for ax in panels)
+    assert not any(t.get_text().startswith("trigger") for ax in panels for t in ax.texts)
+    assert not any(t.startswith("release trigger") for t in legend_texts(fig))
+    assert trigger_line_days(result, "light_ree") is None and trigger_line_days(result, "heavy_ree") is None
 
 
 def test_no_trigger_line_without_an_agreement_or_when_it_triggers_on_a_gap():
@@ -167,3 +203,95 @@ def test_the_price_axis_shows_the_reference_price_it_starts_from():
     assert [list(line.get_ydata()) for line in light.get_lines()[1:]] == [[13.13, 13.13]]  # the reference line
     assert light.get_ylim()[0] < 13.13 < light.get_ylim()[1]
     assert "reference price 13.13 USD/kg" in [t.get_text() for t in light.texts]
+
+
+# --- text a scenario gives is drawn as typed, never as mathtext ------------------------------
+
+
+def drawn_texts(fig) -> list[str]:
+    """What Matplotlib draws for each text of ``fig`` (after its own ``$`` handling); each is plain text."""
+    fig.savefig(io.BytesIO(), format="png", dpi=40)  # mathtext parses here: raises on a formula it cannot read
+    shown = []
+    for text in fig.findobj(Text):
+        string, math = text._preprocess_math(text.get_text())
+        assert math is False, text.get_text()
+        shown.append(string)
+    return shown
+
+
+def test_labels_with_dollars_and_backslashes_draw_as_typed():
+    supplier, region, material = r"China $\frac$ x", r"EU $x$ \ y", r"Rare earths $y$ \alpha"
+    data = build(
+        TWO_MEMBERS,
+        suppliers__china__label=supplier,
+        regions__eu__label=region,
+        materials__ree__label=material,
+        market={"ree": {}},
+    )
+    result = run(data)
+    figures = {
+        "days_of_cover": days_of_cover_figure(result),
+        "shortfall": shortfall_figure(result),
+        "supply_mix": supply_mix_figure(result),
+        "prices": prices_figure(result),
+        "compare": compare_figure({"fair_ratio": result, r"rule $q$": result}),
+        "comparison": comparison_figure(result, result, (r"run $a$", r"base \ $b$")),
+    }
+    shown = {name: "\n".join(drawn_texts(fig)) for name, fig in figures.items()}
+    for name in ("days_of_cover", "shortfall", "prices", "comparison"):
+        assert region in shown[name] and material in shown[name], name
+    assert supplier in shown["supply_mix"] and f"{region}: rare earths $y$ \\alpha" in shown["supply_mix"]
+    assert f"Embargo: {supplier} \u2192 Japan, {region}" in shown["days_of_cover"]  # the shock's legend entry
+    assert "rule $q$" in shown["compare"] and r"run $a$ against base \ $b$" in shown["comparison"]
+
+
+def test_a_run_nobody_is_short_in_is_as_wide_as_its_other_figures_with_columns_set():
+    three = {m: {"price_usd_per_kg": 50} for m in ("a", "b", "c")}
+    japan = {
+        "demand": {m: {"tonnes_per_day": 10} for m in three},
+        "commercial_stock": {m: {"tonnes": 100} for m in three},
+        "sourcing": {m: {"china": 1.0} for m in three},
+    }
+    result = run(build(ONE_REGION, materials=three, regions={"japan": japan}, shocks=[]))
+    assert result.timeseries["shortfall_t"].max() == 0
+    # three materials two to a row: two columns of 5.2 inches (not three: 15.6)
+    for columns, width in ((2, 10.4), (None, 15.6), (1, 7.0)):
+        assert shortfall_figure(result, columns=columns).get_size_inches()[0] == pytest.approx(width)
+        assert days_of_cover_figure(result, columns=columns).get_size_inches()[0] == pytest.approx(width)
+
+
+def test_the_reference_price_label_keeps_clear_of_what_a_region_paid_not_only_of_the_world_price():
+    from matplotlib.figure import Figure
+
+    from simulator.plots import _reference_price
+
+    ax = Figure().subplots()
+    ax.set_yscale("log")
+    ax.plot(np.arange(100), np.full(100, 100.0), label="world price")  # far above the line at 10 all along
+    paid = np.where(np.arange(100) < 40, 10.5, 100.0)  # 5% above it over the first 40% of the panel
+    ax.plot(np.arange(100), paid, label="paid by Japan")
+    _reference_price(ax, 10.0)
+    (label,) = ax.texts
+    # the left end (0 to 0.3 of the width, above the line) would sit on the paid curve: log(10.5 / 10) = 0.05
+    # is within 0.08 of the log range log(100 / 10) = 2.3 above the line; the right end (0.7 to 1) is clear
+    assert label.xy == (1.0, 10.0) and label.get_ha() == "right" and label.get_va() == "bottom"
+
+
+def test_no_trigger_line_over_the_curve_of_a_region_outside_the_agreement():
+    # TWO_MEMBERS triggering at 10 days draws the line (the test above); with a third region that
+    # uses the material but is no member, the line would sit over a curve it does not apply to
+    korea = {
+        "demand": {"ree": {"tonnes_per_day": 5}},
+        "commercial_stock": {"ree": {"tonnes": 0}},
+        "sourcing": {"ree": {"china": 1.0}},
+    }
+    data = build(
+        TWO_MEMBERS,
+        agreement__trigger__commercial_days_below=10,
+        regions__korea=korea,
+        suppliers__china__lead_time_days__korea=5,
+    )
+    result = run(data)
+    fig = days_of_cover_figure(result)
+    assert len(region_lines(fig.axes[0])) == 3 and trigger_lines(fig.axes[0]) == []
+    assert trigger_line_days(result, "ree") is None

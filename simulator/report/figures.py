@@ -33,6 +33,7 @@ from simulator.plots import (
     _x,
     empty_panel,
     finish_figure,
+    plain_text,
     shock_severity,
     shock_shade,
 )
@@ -84,11 +85,12 @@ COVER_LABEL = "drawable days of cover"
 """The y label of days of cover, as the run's own days-of-cover figure writes it."""
 BASELINE_DASHES = (0, (2.5, 1.5))
 """The baseline's dashes, in multiples of its line width (wide: 8 pt dashes, 5 pt gaps)."""
-BASELINE_WIDTH = 3.4
-"""Width of a baseline line: wider than the run's, so that it shows around a run's line that coincides with it."""
+BASELINE_WIDTH_PT = 3.4
+"""Width of a baseline line (points): wider than the run's, so it shows around a run's line that coincides with it."""
 BASELINE_ALPHA = 0.45
 """Opacity of a baseline line: lighter than the run's, drawn underneath it."""
-RUN_WIDTH = 1.5
+RUN_WIDTH_PT = 1.5
+"""Width of a run's line, points."""
 COINCIDE_THROUGHOUT = "the two runs coincide throughout: each solid line on its dashed one"
 COINCIDE_IN_PART = "a solid line on a dashed one: the two runs coincide there"
 
@@ -135,7 +137,7 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
             ax.set_ylim(bottom=0)
             _clear_lanes(ax, lanes)
             _format_axis(ax, result, grid.ticks)
-        grid.cells[0, material].set_title(names.material(material))
+        grid.cells[0, material].set_title(plain_text(names.material(material)))
     lead: list[tuple[object, str]] = [
         (Line2D([], [], color=REGION_COLOURS[result.structure.regions.index(r) % len(REGION_COLOURS)], lw=2), label)
         for r, label in ((r, names.region(r)) for r in regions)
@@ -154,8 +156,8 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
 def _line_style(key: str) -> dict[str, object]:
     """How a run's curve is drawn (``key`` "run") and the baseline's under it ("base")."""
     if key == "run":
-        return {"lw": RUN_WIDTH, "ls": "-", "zorder": 3}
-    return {"lw": BASELINE_WIDTH, "ls": BASELINE_DASHES, "alpha": BASELINE_ALPHA, "zorder": 2}
+        return {"lw": RUN_WIDTH_PT, "ls": "-", "zorder": 3}
+    return {"lw": BASELINE_WIDTH_PT, "ls": BASELINE_DASHES, "alpha": BASELINE_ALPHA, "zorder": 2}
 
 
 def _coinciding_share(base: tuple[np.ndarray, np.ndarray], run: tuple[np.ndarray, np.ndarray]) -> float:

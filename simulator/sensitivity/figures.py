@@ -26,6 +26,7 @@ from matplotlib.lines import Line2D
 from simulator.names import Names
 from simulator.palette import REGION_COLOURS
 from simulator.plots import LEGEND_PT, date_ticks, empty_panel, fixed_margins, text_width_in
+from simulator.plots import plain_text as _text
 from simulator.sensitivity.indices import RANKED_BY, Method
 from simulator.sweep.columns import metric_title, metric_unit
 
@@ -33,10 +34,6 @@ MAX_PANELS = 6
 """Metrics drawn in ``sensitivity.png`` (all of them are in ``sensitivity.csv``)."""
 MAX_BARS = 12
 """Inputs per panel (the most influential)."""
-
-
-def _text(value: object) -> str:
-    return str(value).replace("$", r"\$")
 
 
 LABEL_CHARS = 36

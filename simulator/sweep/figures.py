@@ -63,12 +63,10 @@ def _margins(fig: Figure, rows: int, cols: int, **inches: float) -> None:
 
 
 def _text(value: Any) -> str:
-    r"""``value`` as plain text for Matplotlib: every ``$`` escaped, so no mathtext.
+    """:func:`simulator.plots.plain_text` (no mathtext), imported to draw (it loads Matplotlib)."""
+    from simulator.plots import plain_text
 
-    >>> _text("cost $5-$10")
-    'cost \\$5-\\$10'
-    """
-    return str(value).replace("$", r"\$")
+    return plain_text(value)
 
 
 FAIRNESS = "fairness_jain"
