@@ -782,3 +782,20 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
         "embargo is active against a member it goes, under the fair allocation ratio, only to gaps that a member's "
         "own stock cannot meet, and no member ran short." in rule
     )
+
+
+def test_the_iea_system_below_its_triggers_names_its_days_and_says_why_nothing_went_out():
+    # a 5% quota cut from day 0: Japan short of 1 t/day, the EU of 4 t/day (no commercial stock), so releases
+    # open on day 0 and the IEA system decides each of the 10 days; the group and each member lose 5%, under its
+    # 7% triggers, so it shares nothing though the 2,000 t pool is there
+    cut = [{"id": "cut", "kind": "quota_cut", "supplier": "china", "start": -100, "end": 1000, "severity": 0.05}]
+    result = run(build(AMPLE, shocks=cut, agreement__mechanism="iea_ess"))
+    releases = result.releases
+    assert len(releases) == 10 and releases["mechanism"].eq("iea_ess").all()  # was '' where no trigger held
+    assert releases["released_t"].eq(0).all()
+    rule = plain(section(render_report(result), "rule"))
+    assert (
+        "The arrangement released no stock in this run. On 10 days a member was short while releases were open and "
+        "stock was there to share, but the IEA system shares only once the group loses 7.0% of its supply or one "
+        "member 7.0% of its own, and neither loss was reached." in rule
+    )

@@ -374,6 +374,8 @@ def rule_releases(result: Result, names: HtmlNames) -> str:
                 f"<tr><th>{names.material(material)}</th><td>{escape(label)}</td>"
                 f"<td>{len(days)}</td><td>{gaps}</td><td>{tonnes(released)}</td>{cells}</tr>"
             )
+    if not rows:  # the rule decided days but released nothing (the IEA system below its triggers)
+        return ""
     uses_ratio = any(BY_NAME[str(name)].needs_ratio for name in set(releases["mechanism"]))
     head = "".join(
         f"<th>{names.region(m)}"
@@ -463,7 +465,7 @@ def no_release_note(result: Result, names: HtmlNames) -> str:
     text = "The arrangement released no stock in this run"
     low = below_trigger(result)
     if not low:
-        return f'<p class="note">{text}.</p>'
+        return f'<p class="note">{text}.{_ess_below_triggers(result)}</p>'
     agreement = result.scenario.agreement
     assert agreement is not None
     start = result.start_date
@@ -479,4 +481,28 @@ def no_release_note(result: Result, names: HtmlNames) -> str:
     else:
         each = [f"{names.possessive(m)} {join_words(spans)}" for m, spans in told.items()]
         text += escape(f", although members' commercial stock was below the {trigger}: ") + "; ".join(each)
-    return f'<p class="note">{text}.{_why_no_release(result)}</p>'
+    return f'<p class="note">{text}.{_why_no_release(result)}{_ess_below_triggers(result)}</p>'
+
+
+def _ess_below_triggers(result: Result) -> str:
+    """Why the IEA system, consulted on days a member was short, released nothing (HTML; '' otherwise).
+
+    releases.csv has a row for each day the rule decided (releases open, a member short);
+    the IEA system then shares only once the group, or one member, has lost its trigger
+    share of supply, and with neither it shares nothing.
+    """
+    agreement = result.scenario.agreement
+    releases = result.releases
+    if agreement is None or BY_NAME[agreement.mechanism].shares_as != "iea_ess" or releases.empty:
+        return ""
+    e = agreement.iea_ess
+    # with stock to share, a trigger that held would have drawn the obligations: none held on those days
+    days = releases.loc[(releases["mechanism"] == "iea_ess") & (releases["available_t"] > 0), "day"].nunique()
+    if not days:
+        return ""
+    return escape(
+        f" On {plural(days, 'day')} a member was short while releases were open and stock was there to share, "
+        "but the IEA system shares "
+        f"only once the group loses {percent(e.trigger_loss_share)} of its supply or one member "
+        f"{percent(e.selective_loss_share)} of its own, and neither loss was reached."
+    )
