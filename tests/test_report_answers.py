@@ -799,3 +799,29 @@ def test_the_iea_system_below_its_triggers_names_its_days_and_says_why_nothing_w
         "stock was there to share, but the IEA system shares only once the group loses 7.0% of its supply or one "
         "member 7.0% of its own, and neither loss was reached." in rule
     )
+
+
+def test_no_release_says_releases_would_open_after_the_run_when_the_lag_outlasts_it():
+    # as above: the EU's 400 t falls below its 3-day trigger (240 t) first on day 7, nobody short, 10 days run
+    data = build(
+        AMPLE,
+        shocks=CLOSE_CALL,
+        regions__eu__commercial_stock__ree__tonnes=400,
+        regions__japan__commercial_stock__ree__tonnes=1000,
+        agreement__trigger={"commercial_days_below": 3},
+    )
+    # a 3-day lag opens releases on day 7 + 3 = 10, the day after the last (day 9): no bid or gap was due
+    late = plain(section(render_report(run(build(data, agreement__decision_lag_days=3))), "rule"))
+    assert (
+        "first on day 7). Being below the trigger lets a member call on the stock, but releases open 3 days after "
+        "the first call (on day 7): they would have opened on day 10, after the run ends." in late
+    )
+    assert "no member ran short" not in late
+    # a 2-day lag and 1 day of delivery open them on day 10 too
+    delivered = build(data, agreement__decision_lag_days=2, agreement__delivery_days=1)
+    assert "they would have opened on day 10, after the run ends" in plain(
+        section(render_report(run(delivered)), "rule")
+    )
+    # a 2-day lag opens them on day 9, within the run: the rule's own reasons stand
+    within = plain(section(render_report(run(build(data, agreement__decision_lag_days=2))), "rule"))
+    assert "after the run ends" not in within and "no member ran short." in within

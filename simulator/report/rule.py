@@ -481,7 +481,41 @@ def no_release_note(result: Result, names: HtmlNames) -> str:
     else:
         each = [f"{names.possessive(m)} {join_words(spans)}" for m, spans in told.items()]
         text += escape(f", although members' commercial stock was below the {trigger}: ") + "; ".join(each)
-    return f'<p class="note">{text}.{_why_no_release(result)}{_ess_below_triggers(result)}</p>'
+    late = _opens_after_the_end(result, min(first for _, _, _, first in low))
+    why = late or _why_no_release(result)
+    return f'<p class="note">{text}.{why}{_ess_below_triggers(result)}</p>'
+
+
+def _opens_after_the_end(result: Result, first_low: int) -> str:
+    """That releases would have opened only after the last day, when they would (HTML; '' otherwise).
+
+    The first call is the first day a member's commercial stock was below the trigger
+    (``first_low``) or a member ran short; releases open ``decision_lag_days +
+    delivery_days`` later (with release times, at the earliest the shorter of the normal
+    and emergency lead times), as :meth:`simulator.kernel.agreement.AgreementStep._activation`
+    opens them. Later calls (after a stand-down) open later still.
+    """
+    agreement = result.scenario.agreement
+    assert agreement is not None
+    ts = result.timeseries
+    members = ts["region"].isin(result.structure.member_names)
+    short = ts.loc[members & (ts["shortfall_t"] > 0), "day"]
+    first = min(first_low, int(short.min())) if len(short) else first_low
+    times = agreement.release_times
+    if times is not None:
+        lag = min(int(times.normal_days), int(times.emergency_days))
+        words = f"at the earliest {plural(lag, 'day')} after the first call"
+    else:
+        lag = agreement.decision_lag_days + agreement.delivery_days
+        words = f"{plural(lag, 'day')} after the first call"
+    opens = first + lag
+    if opens < result.scenario.horizon_days:
+        return ""
+    start = result.start_date
+    return escape(
+        f" Being below the trigger lets a member call on the stock, but releases open {words} "
+        f"(on {when(start, first)}): they would have opened on {when(start, opens)}, after the run ends."
+    )
 
 
 def _ess_below_triggers(result: Result) -> str:
