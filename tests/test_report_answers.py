@@ -708,7 +708,8 @@ def test_not_needed_says_when_it_was_a_close_call_with_or_without_the_stock():
 
 def test_a_close_call_gives_the_cover_with_the_stock_when_it_differs():
     # a 10-day commercial trigger opens releases on day 0 (no lag): the EU may then draw its 50% ratio of the
-    # 2,000 t pool, 1,000 t, counted in its cover: (80 + 1,000) / 80 = 13.5 days on day 8
+    # 2,000 t pool, 1,000 t, counted in its cover: (80 + 1,000) / 80 = 13.5 days on day 8. Nobody is short, so
+    # nothing is released: the cover with the stock is told as counting the share it could draw
     data = build(
         AMPLE,
         shocks=CLOSE_CALL,
@@ -718,11 +719,12 @@ def test_a_close_call_gives_the_cover_with_the_stock_when_it_differs():
     verdict = plain(section(render_report(run(data)), "verdict"))
     assert (
         "It was a close call: without the joint stock the EU's cover of rare earths fell to 1.0 days on day 8; "
-        "with it, to 13.5 days the same day." in verdict
+        "with it, counting the share it could draw, to 13.5 days the same day." in verdict
     )
+    assert "The arrangement released no stock" in plain(section(render_report(run(data)), "rule"))
     # with an 8-day lag releases open on day 8: its lowest cover with the stock is day 7's 160 / 80 = 2.0 days
     late = plain(section(render_report(run(build(data, agreement__decision_lag_days=8))), "verdict"))
-    assert "fell to 1.0 days on day 8; with it, to 2.0 days on day 7." in late
+    assert "fell to 1.0 days on day 8; with it, counting the share it could draw, to 2.0 days on day 7." in late
 
 
 def test_no_release_says_who_was_below_the_trigger_and_why_nothing_went_out():
