@@ -12,7 +12,19 @@ from simulator.mechanisms import BY_NAME
 from simulator.report.accounts import Account, Stake
 from simulator.report.html_names import HtmlNames
 from simulator.report.stocks import starting_stocks
-from simulator.report.words import cap, in_millions, join_words, percent, plural, price, tonnes, usd, usd_all, when
+from simulator.report.words import (
+    bid_segment,
+    cap,
+    in_millions,
+    join_words,
+    percent,
+    plural,
+    price,
+    tonnes,
+    usd,
+    usd_all,
+    when,
+)
 from simulator.results import Result
 from simulator.scenario import Scenario
 from simulator.scenario.portfolio import has_demand
@@ -217,8 +229,7 @@ def _auction_words(scenario: Scenario, names: HtmlNames) -> tuple[str, str]:
         for material, segments in by_material.items():
             uses = names.end_uses[member, material]
             bids = "; ".join(
-                f"{percent(s.share)} at {price(s.price_usd_per_kg)} USD/kg" + (f" ({use})" if use else "")
-                for s, use in zip(segments, uses, strict=True)
+                bid_segment(s.share, s.price_usd_per_kg, use) for s, use in zip(segments, uses, strict=True)
             )
             rows.append(f"<tr><td>{names.region(member)}</td><td>{names.material(material)}</td><td>{bids}</td></tr>")
     table = (
