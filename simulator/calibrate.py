@@ -664,7 +664,7 @@ def series_name(
     if quantity == "price":
         text = "World price" if region == "world" else f"Price paid by {names.subject(region)}"
     elif quantity == "exports":
-        text = f"{names.possessive(supplier)} exports to {_exports_to(names, regions)}"
+        text = f"{names.supplier_possessive(supplier)} exports to {_exports_to(names, regions)}"
     elif quantity == "imports":
         text = f"{names.possessive(region)} imports{source}"
     elif quantity == "stocks":

@@ -162,6 +162,20 @@ class Names:
             return self.region(supplier)
         return default_supplier_name(supplier)
 
+    def supplier_possessive(self, supplier: str) -> str:
+        """The supplier's name as :meth:`supplier` gives it, possessive: ``China's``, ``MP Materials'``.
+
+        A supplier named as a region reads as that region does (``the EU's``).
+
+        >>> names = Names({}, {}, frozenset({"eu"}), {"mp": "MP Materials"})
+        >>> names.supplier_possessive("rest_of_world"), names.supplier_possessive("mp"), names.supplier_possessive("eu")
+        ("Rest of world's", "MP Materials'", "the EU's")
+        """
+        if supplier not in self.supplier_labels and (supplier in self.region_ids or supplier in self.region_labels):
+            return self.possessive(supplier)
+        subject = _subject(supplier, self.supplier(supplier), True)
+        return subject + ("'" if subject.endswith("s") else "'s")
+
     def material(self, material: str) -> str:
         """The material's name as a heading or legend shows it: ``Light rare earths``."""
         return self.material_labels.get(material) or default_material_name(material)

@@ -19,10 +19,12 @@ from simulator.calibrate import (
     parse_hold_out,
     parse_parameter,
     read_record,
+    series_name,
     simulate_sets,
 )
 from simulator.cli import main
 from simulator.errors import InputError
+from simulator.names import Names
 from simulator.scenario import validate_data
 from tests.helpers import ONE_REGION, ROOT, build, pool_processes
 
@@ -332,3 +334,17 @@ def test_a_record_larger_than_a_scenario_file_may_be_is_refused_before_it_is_rea
     with pytest.raises(InputError, match=f"a record of {record.stat().st_size:,} bytes is too large") as caught:
         read_record(record, scenario)
     assert caught.value.source == str(record)
+
+
+def test_an_exports_series_names_its_supplier_as_the_supplier_not_as_a_region():
+    # the supplier's own name (Names.supplier): "Rest of world" as in "from Rest of world", a label as written;
+    # the region path made "Rest Of World's" and ignored the supplier's label
+    names = Names({"japan": "Japan"}, {}, frozenset({"japan"}), {"mp": "MP Materials"})
+    regions = ["japan"]
+    assert series_name("exports", "all", "all", "rest_of_world", names, regions) == (
+        "Rest of world's exports to Japan, all materials"
+    )
+    assert series_name("exports", "all", "all", "mp", names, regions) == "MP Materials' exports to Japan, all materials"
+    assert series_name("imports", "japan", "all", "rest_of_world", names, regions) == (
+        "Japan's imports from Rest of world, all materials"
+    )

@@ -708,7 +708,8 @@ def test_not_needed_says_when_it_was_a_close_call_with_or_without_the_stock():
 
 def test_a_close_call_gives_the_cover_with_the_stock_when_it_differs():
     # a 10-day commercial trigger opens releases on day 0 (no lag): the EU may then draw its 50% ratio of the
-    # 2,000 t pool, 1,000 t, counted in its cover: (80 + 1,000) / 80 = 13.5 days on day 8
+    # 2,000 t pool, 1,000 t, counted in its cover: (80 + 1,000) / 80 = 13.5 days on day 8. Nobody is short, so
+    # nothing is released: the cover with the stock is told as counting the share it could draw
     data = build(
         AMPLE,
         shocks=CLOSE_CALL,
@@ -718,11 +719,12 @@ def test_a_close_call_gives_the_cover_with_the_stock_when_it_differs():
     verdict = plain(section(render_report(run(data)), "verdict"))
     assert (
         "It was a close call: without the joint stock the EU's cover of rare earths fell to 1.0 days on day 8; "
-        "with it, to 13.5 days the same day." in verdict
+        "with it, counting the share it could draw, to 13.5 days the same day." in verdict
     )
+    assert "The arrangement released no stock" in plain(section(render_report(run(data)), "rule"))
     # with an 8-day lag releases open on day 8: its lowest cover with the stock is day 7's 160 / 80 = 2.0 days
     late = plain(section(render_report(run(build(data, agreement__decision_lag_days=8))), "verdict"))
-    assert "fell to 1.0 days on day 8; with it, to 2.0 days on day 7." in late
+    assert "fell to 1.0 days on day 8; with it, counting the share it could draw, to 2.0 days on day 7." in late
 
 
 def test_no_release_says_who_was_below_the_trigger_and_why_nothing_went_out():
@@ -782,3 +784,46 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
         "embargo is active against a member it goes, under the fair allocation ratio, only to gaps that a member's "
         "own stock cannot meet, and no member ran short." in rule
     )
+
+
+def test_the_iea_system_below_its_triggers_names_its_days_and_says_why_nothing_went_out():
+    # a 5% quota cut from day 0: Japan short of 1 t/day, the EU of 4 t/day (no commercial stock), so releases
+    # open on day 0 and the IEA system decides each of the 10 days; the group and each member lose 5%, under its
+    # 7% triggers, so it shares nothing though the 2,000 t pool is there
+    cut = [{"id": "cut", "kind": "quota_cut", "supplier": "china", "start": -100, "end": 1000, "severity": 0.05}]
+    result = run(build(AMPLE, shocks=cut, agreement__mechanism="iea_ess"))
+    releases = result.releases
+    assert len(releases) == 10 and releases["mechanism"].eq("iea_ess").all()  # was '' where no trigger held
+    assert releases["released_t"].eq(0).all()
+    rule = plain(section(render_report(result), "rule"))
+    assert (
+        "The arrangement released no stock in this run. On 10 days a member was short while releases were open and "
+        "stock was there to share, but the IEA system shares only once the group loses 7.0% of its supply or one "
+        "member 7.0% of its own, and neither loss was reached." in rule
+    )
+
+
+def test_no_release_says_releases_would_open_after_the_run_when_the_lag_outlasts_it():
+    # as above: the EU's 400 t falls below its 3-day trigger (240 t) first on day 7, nobody short, 10 days run
+    data = build(
+        AMPLE,
+        shocks=CLOSE_CALL,
+        regions__eu__commercial_stock__ree__tonnes=400,
+        regions__japan__commercial_stock__ree__tonnes=1000,
+        agreement__trigger={"commercial_days_below": 3},
+    )
+    # a 3-day lag opens releases on day 7 + 3 = 10, the day after the last (day 9): no bid or gap was due
+    late = plain(section(render_report(run(build(data, agreement__decision_lag_days=3))), "rule"))
+    assert (
+        "first on day 7). Being below the trigger lets a member call on the stock, but releases open 3 days after "
+        "the first call (on day 7): they would have opened on day 10, after the run ends." in late
+    )
+    assert "no member ran short" not in late
+    # a 2-day lag and 1 day of delivery open them on day 10 too
+    delivered = build(data, agreement__decision_lag_days=2, agreement__delivery_days=1)
+    assert "they would have opened on day 10, after the run ends" in plain(
+        section(render_report(run(delivered)), "rule")
+    )
+    # a 2-day lag opens them on day 9, within the run: the rule's own reasons stand
+    within = plain(section(render_report(run(build(data, agreement__decision_lag_days=2))), "rule"))
+    assert "after the run ends" not in within and "no member ran short." in within

@@ -172,7 +172,9 @@ class AgreementStep:
                 from_rule[..., rows] = np.where(acting, sharing.drawn_t, 0.0)
                 transferred = np.zeros_like(g)
                 transferred[..., rows] = np.where(acting, sharing.transferred_t, 0.0)
-                rule = np.where(governed, self.sharing.code, rule)
+                # the rule decided the day even where neither trigger held (it then shares nothing):
+                # named like every other rule's decision, so releases.csv never has a nameless row
+                rule = np.where(decide, self.sharing.code, rule)
             else:
                 allocated = self._allocate(rows, g, available, d, state, supplied)
                 from_rule[..., rows] = np.where(decide[:, rows], allocated, 0.0)

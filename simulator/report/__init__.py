@@ -200,14 +200,18 @@ def _curves(run: Run) -> list[str]:
 
 
 def _trigger_note(run: Run) -> str:
-    """`` Dotted line: the release trigger ...`` when the figure draws one (:func:`cover_trigger_days`), else ""."""
+    """`` Dotted line: the release trigger ...`` when the figure draws one (:func:`cover_trigger_days`), else "".
+
+    The trigger is the agreement's one number of days: the same for every material it applies to.
+    """
     result = run.result
-    days = {cover_trigger_days(result, m) for m in result.structure.materials} - {None}
-    if not days:
+    drawn = (cover_trigger_days(result, m) for m in result.structure.materials)
+    days = next((d for d in drawn if d is not None), None)
+    if days is None:
         return ""
     return (
         f" Dotted line: the release trigger (a member can call on the shared stock once its commercial "
-        f"stock falls below {min(days):g} days of its normal demand)."
+        f"stock falls below {days:g} days of its normal demand)."
     )
 
 

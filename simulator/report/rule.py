@@ -12,7 +12,19 @@ from simulator.mechanisms import BY_NAME
 from simulator.report.accounts import Account, Stake
 from simulator.report.html_names import HtmlNames
 from simulator.report.stocks import starting_stocks
-from simulator.report.words import cap, in_millions, join_words, percent, plural, price, tonnes, usd, usd_all, when
+from simulator.report.words import (
+    bid_segment,
+    cap,
+    in_millions,
+    join_words,
+    percent,
+    plural,
+    price,
+    tonnes,
+    usd,
+    usd_all,
+    when,
+)
 from simulator.results import Result
 from simulator.scenario import Scenario
 from simulator.scenario.portfolio import has_demand
@@ -217,8 +229,7 @@ def _auction_words(scenario: Scenario, names: HtmlNames) -> tuple[str, str]:
         for material, segments in by_material.items():
             uses = names.end_uses[member, material]
             bids = "; ".join(
-                f"{percent(s.share)} at {price(s.price_usd_per_kg)} USD/kg" + (f" ({use})" if use else "")
-                for s, use in zip(segments, uses, strict=True)
+                bid_segment(s.share, s.price_usd_per_kg, use) for s, use in zip(segments, uses, strict=True)
             )
             rows.append(f"<tr><td>{names.region(member)}</td><td>{names.material(material)}</td><td>{bids}</td></tr>")
     table = (
@@ -374,6 +385,8 @@ def rule_releases(result: Result, names: HtmlNames) -> str:
                 f"<tr><th>{names.material(material)}</th><td>{escape(label)}</td>"
                 f"<td>{len(days)}</td><td>{gaps}</td><td>{tonnes(released)}</td>{cells}</tr>"
             )
+    if not rows:  # the rule decided days but released nothing (the IEA system below its triggers)
+        return ""
     uses_ratio = any(BY_NAME[str(name)].needs_ratio for name in set(releases["mechanism"]))
     head = "".join(
         f"<th>{names.region(m)}"
@@ -463,7 +476,7 @@ def no_release_note(result: Result, names: HtmlNames) -> str:
     text = "The arrangement released no stock in this run"
     low = below_trigger(result)
     if not low:
-        return f'<p class="note">{text}.</p>'
+        return f'<p class="note">{text}.{_ess_below_triggers(result)}</p>'
     agreement = result.scenario.agreement
     assert agreement is not None
     start = result.start_date
@@ -479,4 +492,62 @@ def no_release_note(result: Result, names: HtmlNames) -> str:
     else:
         each = [f"{names.possessive(m)} {join_words(spans)}" for m, spans in told.items()]
         text += escape(f", although members' commercial stock was below the {trigger}: ") + "; ".join(each)
-    return f'<p class="note">{text}.{_why_no_release(result)}</p>'
+    late = _opens_after_the_end(result, min(first for _, _, _, first in low))
+    why = late or _why_no_release(result)
+    return f'<p class="note">{text}.{why}{_ess_below_triggers(result)}</p>'
+
+
+def _opens_after_the_end(result: Result, first_low: int) -> str:
+    """That releases would have opened only after the last day, when they would (HTML; '' otherwise).
+
+    The first call is the first day a member's commercial stock was below the trigger
+    (``first_low``) or a member ran short; releases open ``decision_lag_days +
+    delivery_days`` later (with release times, at the earliest the shorter of the normal
+    and emergency lead times), as :meth:`simulator.kernel.agreement.AgreementStep._activation`
+    opens them. Later calls (after a stand-down) open later still.
+    """
+    agreement = result.scenario.agreement
+    assert agreement is not None
+    ts = result.timeseries
+    members = ts["region"].isin(result.structure.member_names)
+    short = ts.loc[members & (ts["shortfall_t"] > 0), "day"]
+    first = min(first_low, int(short.min())) if len(short) else first_low
+    times = agreement.release_times
+    if times is not None:
+        lag = min(int(times.normal_days), int(times.emergency_days))
+        words = f"at the earliest {plural(lag, 'day')} after the first call"
+    else:
+        lag = agreement.decision_lag_days + agreement.delivery_days
+        words = f"{plural(lag, 'day')} after the first call"
+    opens = first + lag
+    if opens < result.scenario.horizon_days:
+        return ""
+    start = result.start_date
+    return escape(
+        f" Being below the trigger lets a member call on the stock, but releases open {words} "
+        f"(on {when(start, first)}): they would have opened on {when(start, opens)}, after the run ends."
+    )
+
+
+def _ess_below_triggers(result: Result) -> str:
+    """Why the IEA system, consulted on days a member was short, released nothing (HTML; '' otherwise).
+
+    releases.csv has a row for each day the rule decided (releases open, a member short);
+    the IEA system then shares only once the group, or one member, has lost its trigger
+    share of supply, and with neither it shares nothing.
+    """
+    agreement = result.scenario.agreement
+    releases = result.releases
+    if agreement is None or BY_NAME[agreement.mechanism].shares_as != "iea_ess" or releases.empty:
+        return ""
+    e = agreement.iea_ess
+    # with stock to share, a trigger that held would have drawn the obligations: none held on those days
+    days = releases.loc[(releases["mechanism"] == "iea_ess") & (releases["available_t"] > 0), "day"].nunique()
+    if not days:
+        return ""
+    return escape(
+        f" On {plural(days, 'day')} a member was short while releases were open and stock was there to share, "
+        "but the IEA system shares "
+        f"only once the group loses {percent(e.trigger_loss_share)} of its supply or one member "
+        f"{percent(e.selective_loss_share)} of its own, and neither loss was reached."
+    )

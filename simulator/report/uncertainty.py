@@ -18,7 +18,7 @@ from typing import Any
 
 from simulator.names import Names
 from simulator.report.figures import svg_markup
-from simulator.report.words import join_words, percent, plural, price
+from simulator.report.words import bid_segment, join_words, plural
 from simulator.results import Result
 from simulator.scenario.schema import UncertainTriangular, UncertainUniform, UncertainValues
 from simulator.scenario.uncertain import Input, inputs_of
@@ -110,10 +110,7 @@ def _shown(value: Any) -> str:
         return _shown(value.model_dump(exclude_defaults=True))
     if isinstance(value, dict):
         if {"share", "price_usd_per_kg"} <= value.keys():  # a bid segment, as the bids table gives it
-            use = value.get("end_use")
-            return f"{percent(value['share'])} at {price(value['price_usd_per_kg'])} USD/kg" + (
-                f" ({use})" if use else ""
-            )
+            return bid_segment(value["share"], value["price_usd_per_kg"], value.get("end_use"))
         return ", ".join(f"{k} {_shown(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         return "; ".join(_shown(v) for v in value)

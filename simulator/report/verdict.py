@@ -115,7 +115,8 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     needed is then a near miss. The same member's and material's lowest cover with the
     stock is told beside it: as one number ("with or without") when the two read the same
     at the shown rounding (a stock that released nothing leaves it as it was), else both,
-    so that the sentence does not credit the stock with a cover it did not keep.
+    so that the sentence does not credit the stock with a cover it did not keep; when the
+    stock released nothing, the cover with it counts the share the member could have drawn.
     """
     ts = alone.result.timeseries
     first_day = ts[ts["day"] == ts["day"].min()].set_index(["region", "material"])["days_of_cover"]
@@ -143,8 +144,12 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
         dates = f"on {on}" if with_on == on else f"(on {on} without it, on {with_on} with it)"
         return f" It was a close call: with or without the joint stock {whose} fell to {days(cover)} days {dates}."
     then = "the same day" if with_on == on else f"on {with_on}"
+    # with nothing released, the higher cover is only the share the rule would have let the member draw
+    drawn = run.result.releases
+    released = not drawn.empty and float(drawn.filter(like="released_").to_numpy().sum()) > 0
+    with_it = "with it," if released else "with it, counting the share it could draw,"
     return (
-        f" It was a close call: without the joint stock {whose} fell to {days(cover)} days on {on}; with it, "
+        f" It was a close call: without the joint stock {whose} fell to {days(cover)} days on {on}; {with_it} "
         f"to {days(with_cover)} days {then}."
     )
 

@@ -184,6 +184,15 @@ def price(value: float) -> str:
     return text.rstrip("0").rstrip(".") if decimals else text
 
 
+def bid_segment(share: float, price_usd_per_kg: float, end_use: str | None) -> str:
+    """One bid segment as the bids table gives it, its end use in brackets when it has one.
+
+    >>> bid_segment(0.15, 260.0, "NdFeB magnets"), bid_segment(1.0, 50.0, None)
+    ('15% at 260 USD/kg (NdFeB magnets)', '100% at 50 USD/kg')
+    """
+    return f"{percent(share)} at {price(price_usd_per_kg)} USD/kg" + (f" ({end_use})" if end_use else "")
+
+
 def when(start: dt.date | None, day: int) -> str:
     """A model day as a date (``7 Nov 2011``) or, without a start date, ``day 496``."""
     return date_label(start, day)
