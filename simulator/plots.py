@@ -641,10 +641,6 @@ def trigger_line_days(result: Result, material: str) -> float | None:
     return float(agreement.trigger.commercial_days_below)
 
 
-cover_trigger_days = trigger_line_days
-"""The old name, still imported by :mod:`simulator.report` (its caption of the line)."""
-
-
 def all_cover_commercial(result: Result, material: str, regions: list[str]) -> bool:
     """Whether each of ``regions``' drawable days of cover of ``material`` is its commercial stock's, every day.
 

@@ -26,13 +26,13 @@ from simulator.errors import InputError
 from simulator.output_folder import write_file
 from simulator.plots import (
     NO_SHORTFALL,
-    cover_trigger_days,
     days_of_cover_figure,
     prices_figure,
     released_rules,
     shocks_overlap,
     short_materials,
     shortfall_figure,
+    trigger_line_days,
 )
 from simulator.report.accounts import accounts
 from simulator.report.counterfactuals import own_share_alone, without_agreement
@@ -200,12 +200,12 @@ def _curves(run: Run) -> list[str]:
 
 
 def _trigger_note(run: Run) -> str:
-    """`` Dotted line: the release trigger ...`` when the figure draws one (:func:`cover_trigger_days`), else "".
+    """`` Dotted line: the release trigger ...`` when the figure draws one (:func:`trigger_line_days`), else "".
 
     The trigger is the agreement's one number of days: the same for every material it applies to.
     """
     result = run.result
-    drawn = (cover_trigger_days(result, m) for m in result.structure.materials)
+    drawn = (trigger_line_days(result, m) for m in result.structure.materials)
     days = next((d for d in drawn if d is not None), None)
     if days is None:
         return ""
