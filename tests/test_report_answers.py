@@ -803,6 +803,21 @@ def test_the_iea_system_below_its_triggers_names_its_days_and_says_why_nothing_w
     )
 
 
+def test_the_iea_systems_selective_trigger_is_told_as_supplies_passed_not_as_no_trigger_reached():
+    # an embargo stopping 10% of Japan's 20 t/day: Japan loses 2 t/day = 10% of its own supply (past the 7%
+    # selective trigger), the group 2 of 100 t/day = 2% (under the 7% group trigger): no stock is drawn, and
+    # the EU passes Japan its loss beyond 7% of its demand, 2 - 0.07 x 20 = 0.6 t/day, 6.0 t over the 10 days
+    cut = [{"id": "cut", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}]
+    result = run(build(AMPLE, shocks=[{**cut[0], "severity": 0.10}], agreement__mechanism="iea_ess"))
+    assert result.releases["released_t"].eq(0).all()
+    rule = plain(section(render_report(result), "rule"))
+    assert (
+        "On 10 days one member's own loss reached the IEA system's 7.0% trigger while the group's stayed under "
+        "7.0%: members passed it 6.0 t of their supplies but drew no stock." in rule
+    )
+    assert "neither loss was reached" not in rule
+
+
 def test_no_release_says_releases_would_open_after_the_run_when_the_lag_outlasts_it():
     # as above: the EU's 400 t falls below its 3-day trigger (240 t) first on day 7, nobody short, 10 days run
     data = build(
@@ -827,3 +842,14 @@ def test_no_release_says_releases_would_open_after_the_run_when_the_lag_outlasts
     # a 2-day lag opens them on day 9, within the run: the rule's own reasons stand
     within = plain(section(render_report(run(build(data, agreement__decision_lag_days=2))), "rule"))
     assert "after the run ends" not in within and "no member ran short." in within
+    # a measured supply loss may call the agreement on a day the outputs do not record: no reason is given,
+    # neither "after the run ends" nor the rule's reasons, which hold only if releases opened
+    measured = {
+        "commercial_days_below": 3,
+        "measured_loss": {"window_days": 5, "group_below": 0.9, "member_below": 0.8},
+    }
+    unknown = plain(
+        section(render_report(run(build(data, agreement__decision_lag_days=3, agreement__trigger=measured))), "rule")
+    )
+    assert "first on day 7)." in unknown
+    assert "Being below the trigger" not in unknown and "after the run ends" not in unknown

@@ -493,12 +493,17 @@ def no_release_note(result: Result, names: HtmlNames) -> str:
         each = [f"{names.possessive(m)} {join_words(spans)}" for m, spans in told.items()]
         text += escape(f", although members' commercial stock was below the {trigger}: ") + "; ".join(each)
     late = _opens_after_the_end(result, min(first for _, _, _, first in low))
-    why = late or _why_no_release(result)
+    why = _why_no_release(result) if late == "" else late or ""
     return f'<p class="note">{text}.{why}{_ess_below_triggers(result)}</p>'
 
 
-def _opens_after_the_end(result: Result, first_low: int) -> str:
-    """That releases would have opened only after the last day, when they would (HTML; '' otherwise).
+def _opens_after_the_end(result: Result, first_low: int) -> str | None:
+    """When releases would have opened, if only after the last day (HTML; '', None otherwise).
+
+    '' when they opened within the run; None when the run's outputs cannot tell. A measured
+    supply loss (``trigger.measured_loss``) may call the agreement before either of the days
+    below, and the outputs do not record it: then a call the two days would open only after
+    the end is None (the page gives no reason rather than a wrong one).
 
     The first call is the first day a member's commercial stock was below the trigger
     (``first_low``) or a member ran short; releases open ``decision_lag_days +
@@ -522,6 +527,8 @@ def _opens_after_the_end(result: Result, first_low: int) -> str:
     opens = first + lag
     if opens < result.scenario.horizon_days:
         return ""
+    if agreement.trigger.measured_loss is not None:
+        return None
     start = result.start_date
     return escape(
         f" Being below the trigger lets a member call on the stock, but releases open {words} "
@@ -541,13 +548,24 @@ def _ess_below_triggers(result: Result) -> str:
     if agreement is None or BY_NAME[agreement.mechanism].shares_as != "iea_ess" or releases.empty:
         return ""
     e = agreement.iea_ess
-    # with stock to share, a trigger that held would have drawn the obligations: none held on those days
-    days = releases.loc[(releases["mechanism"] == "iea_ess") & (releases["available_t"] > 0), "day"].nunique()
-    if not days:
-        return ""
-    return escape(
-        f" On {plural(days, 'day')} a member was short while releases were open and stock was there to share, "
-        "but the IEA system shares "
-        f"only once the group loses {percent(e.trigger_loss_share)} of its supply or one member "
-        f"{percent(e.selective_loss_share)} of its own, and neither loss was reached."
-    )
+    decided = releases[(releases["mechanism"] == "iea_ess") & (releases["available_t"] > 0)]
+    passed_t = decided.filter(like="transferred_t.").clip(lower=0).sum(axis=1)
+    text = ""
+    # one member's own loss past its trigger, the group's not: supplies pass between members, no stock is drawn
+    passed_days = decided.loc[passed_t > 0, "day"].nunique()
+    if passed_days:
+        text += (
+            f" On {plural(passed_days, 'day')} one member's own loss reached the IEA system's "
+            f"{percent(e.selective_loss_share)} trigger while the group's stayed under "
+            f"{percent(e.trigger_loss_share)}: members passed it {tonnes(float(passed_t.sum()))} of their supplies "
+            "but drew no stock."
+        )
+    # with stock to share, a group trigger that held would have drawn the obligations: none held on these days
+    idle_days = decided.loc[passed_t == 0, "day"].nunique()
+    if idle_days:
+        text += (
+            f" On {plural(idle_days, 'day')} a member was short while releases were open and stock was there to "
+            f"share, but the IEA system shares only once the group loses {percent(e.trigger_loss_share)} of its "
+            f"supply or one member {percent(e.selective_loss_share)} of its own, and neither loss was reached."
+        )
+    return escape(text)
