@@ -203,15 +203,18 @@ def _trigger_note(run: Run) -> str:
     """`` Dotted line: the release trigger ...`` when the figure draws one (:func:`trigger_line_days`), else "".
 
     The trigger is the agreement's one number of days: the same for every material it applies to.
+    Where the figure draws it on some panels only, the note names them.
     """
     result = run.result
-    drawn = (trigger_line_days(result, m) for m in result.structure.materials)
-    days = next((d for d in drawn if d is not None), None)
-    if days is None:
+    materials = result.structure.materials
+    lines = {m: trigger_line_days(result, m) for m in materials}
+    drawn = [m for m in materials if lines[m] is not None]
+    if not drawn:
         return ""
+    where = "" if len(drawn) == len(materials) else f" on {join_words([run.names.material_text(m) for m in drawn])}"
     return (
-        f" Dotted line: the release trigger (a member can call on the shared stock once its commercial "
-        f"stock falls below {days:g} days of its normal demand)."
+        f" Dotted line{where}: the release trigger (a member can call on the shared stock once its commercial "
+        f"stock falls below {lines[drawn[0]]:g} days of its normal demand)."
     )
 
 
