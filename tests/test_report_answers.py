@@ -853,3 +853,23 @@ def test_no_release_says_releases_would_open_after_the_run_when_the_lag_outlasts
     )
     assert "first on day 7)." in unknown
     assert "Being below the trigger" not in unknown and "after the run ends" not in unknown
+
+
+def test_market_linked_bids_are_told_as_a_multiple_of_the_market_price():
+    # a bid segment priced as 2x the day's market price (one of them capped at 60 USD/kg) has no fixed price:
+    # the rule section crashed on it (TypeError in price(None)); it reads as the multiple and its cap
+    bids = {
+        "japan": {"ree": [{"share": 1.0, "price_multiplier": 2.0}]},
+        "eu": {
+            "ree": [
+                {"share": 0.5, "price_multiplier": 1.5, "max_usd_per_kg": 60.0},
+                {"share": 0.5, "price_usd_per_kg": 40.0},
+            ]
+        },
+    }
+    data = build(
+        AMPLE, market=MARKET, agreement__mechanism="auction", agreement__auction={"every_days": 7, "bids": bids}
+    )
+    rule = plain(section(render_report(run(data)), "rule"))
+    assert "Japan Rare earths 100% at 2 times the market price" in rule
+    assert "EU Rare earths 50% at 1.5 times the market price, at most 60 USD/kg; 50% at 40 USD/kg" in rule

@@ -229,7 +229,8 @@ def _auction_words(scenario: Scenario, names: HtmlNames) -> tuple[str, str]:
         for material, segments in by_material.items():
             uses = names.end_uses[member, material]
             bids = "; ".join(
-                bid_segment(s.share, s.price_usd_per_kg, use) for s, use in zip(segments, uses, strict=True)
+                bid_segment(s.share, s.price_usd_per_kg, use, s.price_multiplier, s.max_usd_per_kg)
+                for s, use in zip(segments, uses, strict=True)
             )
             rows.append(f"<tr><td>{names.region(member)}</td><td>{names.material(material)}</td><td>{bids}</td></tr>")
     table = (

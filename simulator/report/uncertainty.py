@@ -109,8 +109,14 @@ def _shown(value: Any) -> str:
     if hasattr(value, "model_dump"):  # a scenario block (a bid segment, say): its fields as written
         return _shown(value.model_dump(exclude_defaults=True))
     if isinstance(value, dict):
-        if {"share", "price_usd_per_kg"} <= value.keys():  # a bid segment, as the bids table gives it
-            return bid_segment(value["share"], value["price_usd_per_kg"], value.get("end_use"))
+        if "share" in value and value.keys() & {"price_usd_per_kg", "price_multiplier"}:  # a bid segment
+            return bid_segment(
+                value["share"],
+                value.get("price_usd_per_kg"),
+                value.get("end_use"),
+                value.get("price_multiplier"),
+                value.get("max_usd_per_kg"),
+            )
         return ", ".join(f"{k} {_shown(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         return "; ".join(_shown(v) for v in value)

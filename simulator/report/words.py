@@ -184,13 +184,29 @@ def price(value: float) -> str:
     return text.rstrip("0").rstrip(".") if decimals else text
 
 
-def bid_segment(share: float, price_usd_per_kg: float, end_use: str | None) -> str:
+def bid_segment(
+    share: float,
+    price_usd_per_kg: float | None,
+    end_use: str | None,
+    multiplier: float | None = None,
+    max_usd_per_kg: float | None = None,
+) -> str:
     """One bid segment as the bids table gives it, its end use in brackets when it has one.
+
+    A segment bids a fixed price, or a ``multiplier`` of the day's market price (with a cap
+    ``max_usd_per_kg`` when it has one).
 
     >>> bid_segment(0.15, 260.0, "NdFeB magnets"), bid_segment(1.0, 50.0, None)
     ('15% at 260 USD/kg (NdFeB magnets)', '100% at 50 USD/kg')
+    >>> bid_segment(1.0, None, None, 1.5, 60.0)
+    '100% at 1.5 times the market price, at most 60 USD/kg'
     """
-    return f"{percent(share)} at {price(price_usd_per_kg)} USD/kg" + (f" ({end_use})" if end_use else "")
+    if price_usd_per_kg is not None:
+        at = f"{price(price_usd_per_kg)} USD/kg"
+    else:
+        at = f"{multiplier:g} times the market price"
+        at += f", at most {price(max_usd_per_kg)} USD/kg" if max_usd_per_kg is not None else ""
+    return f"{percent(share)} at {at}" + (f" ({end_use})" if end_use else "")
 
 
 def when(start: dt.date | None, day: int) -> str:
