@@ -211,6 +211,14 @@ def test_shocks_in_force_on_the_last_day_are_said_to_outlast_the_run():
     )
     halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan", "eu"], "start": 0, "end": 30}]
     assert outlasts_line(Run.of(run(build(TWO_MEMBERS, shocks=halt)))) == ""
+    # a shock of days 100-199 has not started by day 59: it is not in force then (the members, without stock of
+    # their own, still end the run with no cover)
+    late = [{"id": "late", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 100, "end": 200}]
+    assert outlasts_line(Run.of(run(build(TWO_MEMBERS, shocks=late)))) == ""
+    both = build(TWO_MEMBERS, shocks=[*TWO_MEMBERS["shocks"], *late])
+    assert outlasts_line(Run.of(run(both))).startswith(
+        "The shocks outlast the run: Embargo (China → Japan, EU) is still in force on day 59"
+    )
 
 
 def test_a_grant_beyond_a_member_s_share_is_valued_and_what_one_takes_another_gives():

@@ -209,13 +209,15 @@ def outlasts_line(run: Run) -> str:
     """When a shock is still in force on the run's last day: who ends short or with little cover.
 
     The run's totals then stop in the middle of the crisis; what follows is not simulated.
-    Empty when every shock has ended, or when no member (region, without an agreement)
+    Empty when every shock has ended (or starts after the run), or when no member (region, without an agreement)
     ends short or under :data:`LOW_AT_END_DAYS` days of cover of a material it uses.
     """
     result = run.result
     horizon = result.scenario.horizon_days
     shocks = result.shocks
-    if shocks.empty or not (shocks["end_day"] >= horizon).any():
+    # in force on the last day: started within the run, not ended by its end
+    in_force = (shocks["start_day"] < horizon) & (shocks["end_day"] >= horizon) if not shocks.empty else None
+    if in_force is None or not in_force.any():
         return ""
     ts = result.timeseries
     last = ts[ts["day"] == horizon - 1]
@@ -239,7 +241,7 @@ def outlasts_line(run: Run) -> str:
     if not told:
         return ""
     on = when(result.start_date, horizon - 1)
-    lasting = [k for k, end in enumerate(shocks["end_day"]) if end >= horizon]
+    lasting = [k for k, held in enumerate(in_force) if held]
     names = join_words(
         [f"{KIND_NAMES.get(shocks['kind'].iloc[k], 'shock')} ({run.names.shock_targets[k]})" for k in lasting]
     )
