@@ -620,13 +620,20 @@ def test_days_carried_by_releases_under_a_cap_are_told_beside_the_shortfall():
 
 def test_thin_cover_after_the_last_shock_is_counted_apart():
     # the EU (no stock, never halted) lives on arrivals all 60 days; Japan's halt ends on day 20 (its last day 19),
-    # so 40 of the EU's 60 days (days 20-59) come after the last shock
+    # so 40 of the EU's 60 days (days 20-59) come after the last shock. The EU never had stock to restock; Japan
+    # starts with 100 t (5 days of its 20 t/day), uses it in the halt and, without a market, never buys it back
     halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 0, "end": 20}]
-    eu = plain(region_findings(Run.of(run(build(TWO_MEMBERS, shocks=halt))), "eu")[1])
-    assert eu.endswith(
-        "on 60 days not short its cover was under one day (40 of them after the last shock had ended: without a "
-        "market, buyers here do not restock what they used)."
+    result = Run.of(run(build(TWO_MEMBERS, shocks=halt, regions__japan__commercial_stock__ree__tonnes=100)))
+    eu, japan = (plain(region_findings(result, region)[1]) for region in ("eu", "japan"))
+    assert eu.endswith("on 60 days not short its cover was under one day (40 of them after the last shock had ended).")
+    assert japan.endswith(
+        "after the last shock had ended: without a market, buyers here do not restock what they used)."
     )
+    # with no shock, or only one that starts after the run, there is no "last shock" to count from
+    late = [{"id": "late", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 100, "end": 200}]
+    for shocks in ([], late):
+        eu = plain(region_findings(Run.of(run(build(TWO_MEMBERS, shocks=shocks))), "eu")[1])
+        assert eu.endswith("on 60 days not short its cover was under one day."), eu
 
 
 def test_auctions_of_an_empty_pool_say_there_was_nothing_to_offer():

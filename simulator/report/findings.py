@@ -235,11 +235,17 @@ def thin_cover(run: Run, region: str, material: str) -> str:
         return ""
     carried = int((thin & (rows["released_t"] > 0)).sum())
     shocks = run.result.shocks
-    last_end = int(shocks["end_day"].max()) if not shocks.empty else 0
-    after = int((thin & (rows["day"] >= last_end)).sum())
+    started = shocks[shocks["start_day"] < run.result.scenario.horizon_days] if not shocks.empty else shocks
+    # days after the last shock of the run ended (none without a shock that started within the run)
+    after = int((thin & (rows["day"] >= int(started["end_day"].max()))).sum()) if not started.empty else 0
     notes = [f"releases of strategic stock met the rest on {carried:,}"] if carried else []
     if after:
-        restock = "" if run.result.scenario.market else ": without a market, buyers here do not restock what they used"
+        had_stock = float(rows["days_of_cover"].iloc[0]) >= 1.0  # a region that never had stock used none
+        restock = (
+            ": without a market, buyers here do not restock what they used"
+            if had_stock and not run.result.scenario.market
+            else ""
+        )
         notes.append(f"{after:,} of them after the last shock had ended{restock}")
     text = f"on {count:,} days not short its cover was under one day"
     return text + (f" ({'; '.join(notes)})" if notes else "")
