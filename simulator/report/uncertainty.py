@@ -99,15 +99,27 @@ def _range_cell(item: Input) -> str:
 def _shown(value: Any) -> str:
     """A scenario value as a reader reads it.
 
-    ``none`` for an empty mapping or list, a bid segment as the bids table gives it
-    (``15% at 260 USD/kg (NdFeB magnets (Nd, Pr))``), a mapping as ``china 0.81, rest_of_world 0.09``.
+    ``none`` for an empty mapping or list, ``true``/``false`` as YAML writes them, a bid segment
+    as the bids table gives it (``15% at 260 USD/kg (NdFeB magnets (Nd, Pr))``), a block of a
+    kind by its kind first (``loan, term_days 30``; ``grant``, all its fields at their
+    defaults), a mapping as ``china 0.81, rest_of_world 0.09``.
+
+    >>> _shown(True), _shown({"kind": "loan", "term_days": 30}), _shown({})
+    ('true', 'loan, term_days 30', 'none')
     """
     if value is None or (isinstance(value, dict | list | tuple) and not value):
         return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float):
         return f"{value:g}"
     if hasattr(value, "model_dump"):  # a scenario block (a bid segment, say): its fields as written
-        return _shown(value.model_dump(exclude_defaults=True))
+        written = value.model_dump(exclude_defaults=True)
+        kind = getattr(value, "kind", None)
+        return _shown({"kind": kind, **written} if isinstance(kind, str) else written)
+    if isinstance(value, dict) and isinstance(value.get("kind"), str):
+        rest = {k: v for k, v in value.items() if k != "kind"}
+        return value["kind"] + (f", {_shown(rest)}" if rest else "")
     if isinstance(value, dict):
         if "share" in value and value.keys() & {"price_usd_per_kg", "price_multiplier"}:  # a bid segment
             return bid_segment(

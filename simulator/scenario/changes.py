@@ -51,9 +51,11 @@ class Change:
 def shown(value: Any) -> str:
     """A value as the user would write it after ``--set PATH=``.
 
-    >>> shown(dt.date(2011, 9, 1)), shown(0.3), shown("fair_ratio"), shown({"days": 60})
-    ('2011-09-01', '0.3', 'fair_ratio', '{"days": 60}')
+    >>> shown(dt.date(2011, 9, 1)), shown(0.3), shown("fair_ratio"), shown({"days": 60}), shown(True)
+    ('2011-09-01', '0.3', 'fair_ratio', '{"days": 60}', 'true')
     """
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict | list):
