@@ -880,3 +880,17 @@ def test_market_linked_bids_are_told_as_a_multiple_of_the_market_price():
     rule = plain(section(render_report(run(data)), "rule"))
     assert "Japan Rare earths 100% at 2 times the market price" in rule
     assert "EU Rare earths 50% at 1.5 times the market price, at most 60 USD/kg; 50% at 40 USD/kg" in rule
+
+
+@shipped_group("long_embargo_6m_2030")
+def test_one_auction_and_auctions_every_day_are_told_in_the_singular():
+    # long_embargo_6m_2030 holds one auction of light rare earths (1 Sep 2030): not "1 auctions from 1 Sep 2030 to
+    # 1 Sep 2030; ... sold in 1 of them"
+    rule = plain(section(_shipped_report("long_embargo_6m_2030"), "rule"))
+    assert re.search(r"Light rare earths: 1 auction on 1 Sep 2030; [\d,.]+ t sold at a clearing price of", rule), rule
+    assert "1 auctions" not in rule and "in 1 of them" not in rule
+    bids = {m: {"ree": [{"share": 1.0, "price_usd_per_kg": 100.0}]} for m in ("japan", "eu")}
+    daily = build(AMPLE, agreement__mechanism="auction", agreement__auction={"every_days": 1, "bids": bids})
+    assert "Auctions are held every day while the arrangement is active" in plain(
+        section(render_report(run(daily)), "rule")
+    )

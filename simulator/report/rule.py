@@ -78,9 +78,11 @@ def pool_table(scenario: Scenario, names: HtmlNames) -> str:
             if daily <= 0:
                 shown = f"{tonnes(t)}<br><small>no demand</small>"
             else:
-                shown = f"{tonnes(t)}<br><small>{t / daily:,.0f} days</small>" if t else tonnes(t)
+                shown = f"{tonnes(t)}<br><small>{_days_of_demand(t / daily)}</small>" if t else tonnes(t)
             cells.append(f"<td>{shown}</td>")
-        pool_days = f"<br><small>{total_t / total_demand:,.0f} days of members' demand</small>" if total_demand else ""
+        pool_days = (
+            f"<br><small>{_days_of_demand(total_t / total_demand)} of members' demand</small>" if total_demand else ""
+        )
         rows.append(
             f"<tr><th>{names.material(material)}</th>{''.join(cells)}"
             f"<td><strong>{tonnes(total_t)}</strong>{pool_days}</td></tr>"
@@ -212,7 +214,8 @@ def _auction_words(scenario: Scenario, names: HtmlNames) -> tuple[str, str]:
         if auction.pricing == "uniform"
         else "pay as bid: each winning bid pays its own price"
     )
-    text = f"Auctions are held every {auction.every_days} days while the arrangement is active; {pricing}."
+    every = "every day" if auction.every_days == 1 else f"every {auction.every_days} days"
+    text = f"Auctions are held {every} while the arrangement is active; {pricing}."
     if auction.reserve_price_usd_per_kg:
         prices = ", ".join(
             f"{names.material_text(m)} {price(v)} USD/kg" for m, v in auction.reserve_price_usd_per_kg.items()
@@ -271,17 +274,17 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
         material = str(material)
         sold = group[group["sold_t"] > 0]
         prices = sold["clearing_price_usd_per_kg"].dropna()
-        text = (
-            f"{names.material(material)}: {len(group)} auctions from {when(start, int(group['day'].min()))} "
-            f"to {when(start, int(group['day'].max()))}"
-        )
+        first, last = when(start, int(group["day"].min())), when(start, int(group["day"].max()))
+        held = f"on {first}" if first == last else f"from {first} to {last}"
+        text = f"{names.material(material)}: {plural(len(group), 'auction')} {held}"
         if len(sold):
             rng = (
                 f"a clearing price of {price(prices.min())} USD/kg"
                 if prices.min() == prices.max()
                 else f"clearing prices from {price(prices.min())} to {price(prices.max())} USD/kg"
             )
-            text += f"; {tonnes(sold['sold_t'].sum())} sold in {len(sold)} of them at {rng}"
+            of_them = "" if len(group) == 1 else f" in {len(sold)} of them"
+            text += f"; {tonnes(sold['sold_t'].sum())} sold{of_them} at {rng}"
         elif not (group["lot_t"] > 0).any():
             text += "; nothing sold: the pool had nothing left to offer"
         else:
@@ -360,18 +363,17 @@ def rule_releases(result: Result, names: HtmlNames) -> str:
             if released <= 0:
                 continue
             shares = [f"{names.region(m)} {tonnes(t)} ({percent(t / released)})" for m, t in given.items() if t]
-            first, last = when(start, int(days["day"].min())), when(start, int(days["day"].max()))
             if source == "auction":
                 text = (
                     f"Members drew {tonnes(released)} of {names.material_text(material)} they had bought at auction, "
-                    f"on {len(days)} days from {first} to {last}: {join_words(shares)}."
+                    f"{_on_days(start, days['day'])}: {join_words(shares)}."
                 )
                 label, gaps = "drawn from stock bought at auction", DASH
             else:
                 gap_t = float(sum(days[f"gap_t.{m}"].sum() for m in members))
                 text = (
                     f"Under {escape(BY_NAME[source].phrase)}, {tonnes(released)} of {names.material_text(material)} "
-                    f"was released on {plural(len(days), 'day')} from {first} to {last}: {join_words(shares)}. "
+                    f"was released {_on_days(start, days['day'])}: {join_words(shares)}. "
                     + escape(f"Members' open needs on those days came to {tonnes(gap_t)}.")
                 )
                 label, gaps = BY_NAME[source].label, tonnes(gap_t)
@@ -465,6 +467,27 @@ def _why_no_release(result: Result) -> str:
     return escape(
         f" Being below the trigger lets a member call on the stock, but that alone releases none: {'; '.join(parts)}."
     )
+
+
+def _on_days(start: Any, days: Any) -> str:
+    """``on 3 days from 8 Jan to 22 Jan 2026``, or ``on 8 Jan 2026`` for one day (``days``: day numbers)."""
+    first, last = when(start, int(days.min())), when(start, int(days.max()))
+    count = days.nunique()
+    return f"on {first}" if count == 1 else f"on {count} days from {first} to {last}"
+
+
+def _days_of_demand(value: float) -> str:
+    """``0.3 days``, ``1 day``, ``60 days``: a stock in days of demand, whole days from one day on.
+
+    >>> _days_of_demand(0.0), _days_of_demand(0.3), _days_of_demand(1.2), _days_of_demand(59.6)
+    ('0 days', '0.3 days', '1 day', '60 days')
+    """
+    if value == 0:
+        return "0 days"
+    if value < 0.95:
+        return f"{value:.1f} days"
+    whole = round(value)
+    return "1 day" if whole == 1 else f"{whole:,.0f} days"
 
 
 def no_release_note(result: Result, names: HtmlNames) -> str:
