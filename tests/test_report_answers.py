@@ -894,3 +894,12 @@ def test_one_auction_and_auctions_every_day_are_told_in_the_singular():
     assert "Auctions are held every day while the arrangement is active" in plain(
         section(render_report(run(daily)), "rule")
     )
+
+
+def test_a_shock_after_the_run_is_said_to_start_after_it_and_a_shock_without_a_description_shows_a_dash():
+    # TWO_MEMBERS runs 60 days; a one-day shock on day 100 is outside it: not "(runs past the horizon)"
+    late = {"id": "late", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 100, "end": 101}
+    shocks = plain(section(render_report(run(build(TWO_MEMBERS, shocks=[late]))), "shocks"))
+    assert "1 day; after the run, not simulated" in shocks
+    assert "(starts after the run)" in shocks and "(runs past the horizon)" not in shocks
+    assert shocks.rstrip().endswith("\u2013")  # the description cell of a shock without one

@@ -367,7 +367,9 @@ def _lane(result: Result, k: int, shock_id: str, x: Callable[[float], float], le
         named.append(full if CHAR_PX * len(full) <= room else "suspended" if room >= CHAR_PX * 9 else "")
     dated = bool(cut) and all(text.startswith("suspended ") for text in named)
     label = f"{shock_severity(result, k, suspended=not dated)}, {span_dates(start, first, end)}"
-    if first < 0 or end > horizon:
+    if first >= horizon:
+        label += " (starts after the run)"
+    elif first < 0 or end > horizon:
         label += " (runs past the horizon)" if end > horizon else " (began before day 0)"
     inside = (x(cut[0][0]) if cut else x1) - x0  # room on the bar before a suspension
     spot = _beside(x0, x1, inside, CHAR_PX * len(label), left, width)

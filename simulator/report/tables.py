@@ -14,7 +14,7 @@ from simulator import quantities
 from simulator.plots import KIND_NAMES, shock_severity
 from simulator.report.accounts import Account
 from simulator.report.findings import Run, lowest_cover_day
-from simulator.report.words import days, finite, percent, span_dates, tonnes, usd_m, when
+from simulator.report.words import days, finite, percent, plural, span_dates, tonnes, usd_m, when
 from simulator.results import Result
 from simulator.scenario.schema import RANDOM_TYPES
 
@@ -244,12 +244,17 @@ def _drawn(spec: Any, seed: int) -> str:
     return ""
 
 
+def _outside(first: int, horizon: int) -> str:
+    """``; after the run, not simulated`` for a shock that starts after the last day, else ""."""
+    return "; after the run, not simulated" if first >= horizon else ""
+
+
 def shock_table(run: Run) -> str:
     """Each shock: when, what, against whom, how severe, and what happened (with sources)."""
     result, names = run.result, run.names
     if result.shocks.empty:
         return ""
-    start = result.start_date
+    start, horizon = result.start_date, result.scenario.horizon_days
     rows = []
     for k, shock in enumerate(result.shocks.itertuples(index=False)):
         spec = result.scenario.shocks[k]
@@ -259,10 +264,10 @@ def shock_table(run: Run) -> str:
             "<br>"
             f"<small>{names.shock_ids[k]}</small></td>"
             f'<td class="when" data-label="When">{escape(span_dates(start, first, end))}<br>'
-            f"<small>{end - first} days</small></td>"
+            f"<small>{plural(end - first, 'day')}{_outside(first, horizon)}</small></td>"
             f'<td data-label="Supplier \u2192 target">{names.shock_targets[k]}</td>'
             f'<td data-label="Severity">{escape(shock_severity(result, k))}{_drawn(spec, result.seed)}</td>'
-            f'<td class="text" data-label="What happened">{names.shock_descriptions[k]}</td></tr>'
+            f'<td class="text" data-label="What happened">{names.shock_descriptions[k] or DASH}</td></tr>'
         )
     return (
         '<table class="shocks"><thead><tr><th>Shock</th><th>When</th><th>Supplier \u2192 target</th>'
