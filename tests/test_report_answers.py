@@ -311,6 +311,11 @@ def test_sentences_credit_the_joint_stock_only_when_the_agreement_is_the_only_di
     # a description, a name or an uncertain block is not a difference in the world
     renamed = build(TWO_MEMBERS, name="other", description="words")
     assert differences(joint.scenario, validate_data(renamed, "t")) == []
+    # a shock only one of them has is one difference, not one per field of it (id, kind, supplier, start, ...)
+    late = {"id": "late", "kind": "embargo", "supplier": "china", "regions": ["eu"], "start": 30, "end": 40}
+    added = validate_data(build(TWO_MEMBERS, shocks=[*TWO_MEMBERS["shocks"], late]), "t")
+    assert differences(joint.scenario, added) == ["shocks.late"]
+    assert differences(added, joint.scenario) == ["shocks.late"]
 
 
 # --- names -------------------------------------------------------------------------------------

@@ -151,6 +151,22 @@ def differences(scenario: Scenario, baseline: Scenario) -> list[str]:
     )
     out = ["agreement"] if mine.pop("agreement", None) != theirs.pop("agreement", None) else []
     left, right = _leaves(mine), _leaves(theirs)
-    return out + [
-        path for path in sorted(set(left) | set(right)) if left.get(path, NOT_SET) != right.get(path, NOT_SET)
-    ]
+    changed = [path for path in sorted(set(left) | set(right)) if left.get(path, NOT_SET) != right.get(path, NOT_SET)]
+    # a block only one side has (a region, a shock) is one difference, not one per field of it
+    on_left, on_right = _heads(left), _heads(right)
+    for path in changed:
+        parts = path.split(".")
+        heads = (".".join(parts[:i]) for i in range(1, len(parts) + 1))
+        shown = next(head for head in heads if head == path or (head in on_left) != (head in on_right))
+        if shown not in out:
+            out.append(shown)
+    return out
+
+
+def _heads(leaves: dict[str, Any]) -> set[str]:
+    """Every dotted path of ``leaves`` and every path above one (``regions``, ``regions.kr``, ...)."""
+    heads = set()
+    for path in leaves:
+        parts = path.split(".")
+        heads.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return heads
