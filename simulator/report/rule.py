@@ -13,6 +13,7 @@ from simulator.report.accounts import Account, Stake
 from simulator.report.html_names import HtmlNames
 from simulator.report.stocks import starting_stocks
 from simulator.report.words import (
+    DASH,
     bid_segment,
     cap,
     in_millions,
@@ -29,7 +30,6 @@ from simulator.results import Result
 from simulator.scenario import Scenario
 from simulator.scenario.portfolio import has_demand
 
-DASH = "\u2013"
 NO_DEMAND_CELL = '<td colspan="{}"><small>no demand</small></td>'
 """A member's cell(s) for a material it has no demand for, in tables of what members bought or received."""
 

@@ -14,11 +14,10 @@ from simulator import quantities
 from simulator.plots import KIND_NAMES, shock_severity
 from simulator.report.accounts import Account
 from simulator.report.findings import Run, lowest_cover_day
-from simulator.report.words import days, finite, percent, plural, span_dates, tonnes, usd_m, when
+from simulator.report.words import DASH, days, finite, percent, plural, span_dates, tonnes, usd_m, when
 from simulator.results import Result
 from simulator.scenario.schema import RANDOM_TYPES
 
-DASH = "\u2013"
 STOCK_COSTS = ("holding_cost_usd", "refill_cost_usd", "auction_spend_usd")
 """Costs of strategic stock, added to the cost of buying a pool share (summary quantities)."""
 REVENUE = "auction_revenue_usd"

@@ -31,6 +31,7 @@ from simulator.report.findings import Run
 from simulator.report.prices import price_line
 from simulator.report.sharing import changed_shortfalls, grant_note, granted, pooling_line, ratio_line
 from simulator.report.words import (
+    DASH,
     VISIBLE_T,
     cap,
     days,
@@ -49,7 +50,6 @@ from simulator.scenario.checks import reference_price
 SMALL = "<br><small>{}</small>"
 ALMOST_ENTIRELY = 0.9
 """A cut of the members' shortfall from this share up is "almost entirely", not "in part"."""
-DASH = "\u2013"
 STOCK_AND_PRICE = (
     "In this model the joint stock leaves prices as they are: it only fills members' gaps, and "
     "the price answers commercial stocks."

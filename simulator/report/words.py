@@ -32,6 +32,8 @@ def finite(value: Any) -> bool:
 
 NBSP = "\u00a0"
 """Joins a number to its unit so that a line never breaks between them."""
+DASH = "\u2013"
+"""An en dash: a table cell with nothing to show."""
 
 
 def tonnes(value: float) -> str:
