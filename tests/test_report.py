@@ -857,3 +857,17 @@ def test_the_trigger_caption_names_the_panels_it_is_drawn_on(name, expected):
         assert "Dotted line" not in caption
     else:
         assert expected in caption
+
+
+@pytest.mark.parametrize(
+    ("name", "told"),
+    [
+        pytest.param("embargo_2010", True, marks=shipped_group("embargo_2010")),  # a market with a precaution gain
+        pytest.param("long_embargo_12m", False, marks=shipped_group("long_embargo_12m")),  # no market
+    ],
+)
+def test_the_cover_caption_says_why_cover_rises_in_a_crisis_when_buyers_stock_up(name, told):
+    text = shipped_report(name)
+    start = text.index('<figure data-figure="days_of_cover"')
+    caption = plain(text[text.index("<figcaption>", start) : text.index("</figcaption>", start)])
+    assert ("Cover can rise during a shock: buyers raise their stock targets" in caption) is told

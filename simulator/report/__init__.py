@@ -182,7 +182,11 @@ def _curves(run: Run) -> list[str]:
             "Drawable days of cover: commercial stock, national reserve, stock bought at auction and the shared "
             "stock the rule would let the region draw that day (which may be stock other members paid for), in days "
             "of normal demand (0 on a day it is short); "
-            "dashed lines: 30 and 60 days." + _trigger_note(run) + shocks + (rules if released_rules(result) else ""),
+            "dashed lines: 30 and 60 days."
+            + _trigger_note(run)
+            + _stocking_note(run)
+            + shocks
+            + (rules if released_rules(result) else ""),
         ),
     ]
     if short_materials(result):
@@ -215,6 +219,23 @@ def _trigger_note(run: Run) -> str:
     return (
         f" Dotted line{where}: the release trigger (a member can call on the shared stock once its commercial "
         f"stock falls below {lines[drawn[0]]:g} days of its normal demand)."
+    )
+
+
+def _stocking_note(run: Run) -> str:
+    """Why cover can rise in a crisis, when buyers' stock targets move with the risk they perceive ('' otherwise).
+
+    With a precaution gain, buyers raise their desired cover as the perceived supply risk
+    rises and order the whole gap to it: curves that climb during a shock are that, not
+    relief (a known overstatement, docs/limitations.md).
+    """
+    markets = (run.result.scenario.market or {}).values()
+    if not any(m.stocking is not None and m.stocking.precaution_gain > 0 for m in markets):
+        return ""
+    return (
+        " Cover can rise during a shock: buyers raise their stock targets with the supply risk they perceive "
+        "and order the whole gap to them, which overstates how much they stock up (docs/limitations.md, "
+        "\u201cBuyers\u2019 orders are far above their demand\u201d)."
     )
 
 
