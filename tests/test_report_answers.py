@@ -707,6 +707,17 @@ CLOSE_CALL = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": 
 lives on its stock, 400 - 4 x 80 = 80 t, 1.0 day, at the end of day 8."""
 
 
+BELOW_TRIGGER = build(
+    AMPLE,
+    shocks=CLOSE_CALL,
+    regions__eu__commercial_stock__ree__tonnes=400,
+    regions__japan__commercial_stock__ree__tonnes=1000,
+    agreement__trigger={"commercial_days_below": 3},
+)
+"""CLOSE_CALL with Japan holding 1,000 t (50 days of its 20 t/day) and a 3-day trigger (240 t of the EU's 80 t/day):
+the EU's 400 t falls to 160 t on day 7 and 80 t on days 8-9, below the trigger on days 7, 8 and 9; nobody is short."""
+
+
 def test_not_needed_says_when_it_was_a_close_call_with_or_without_the_stock():
     # the trigger is a gap and no member has one: releases never open, the pool is no part of the EU's cover,
     # which falls to the same 80 t / 80 t/day = 1.0 day on day 8 with the stock as without it
@@ -743,13 +754,7 @@ def test_no_release_says_who_was_below_the_trigger_and_why_nothing_went_out():
     # Japan holds 1,000 t (50 days of its 20 t/day); the EU's 400 t falls to 160 t on day 7 and 80 t on days 8-9
     # (CLOSE_CALL): under a 3-day trigger (240 t) it is below on days 7, 8 and 9. Nobody has a gap, so the fair
     # ratio releases nothing
-    data = build(
-        AMPLE,
-        shocks=CLOSE_CALL,
-        regions__eu__commercial_stock__ree__tonnes=400,
-        regions__japan__commercial_stock__ree__tonnes=1000,
-        agreement__trigger={"commercial_days_below": 3},
-    )
+    data = BELOW_TRIGGER
     rule = plain(section(render_report(run(data)), "rule"))
     assert (
         "The arrangement released no stock in this run, although the EU's commercial stock was below its 3-day "
@@ -832,13 +837,7 @@ def test_the_iea_systems_selective_trigger_is_told_as_supplies_passed_not_as_no_
 
 def test_no_release_says_releases_would_open_after_the_run_when_the_lag_outlasts_it():
     # as above: the EU's 400 t falls below its 3-day trigger (240 t) first on day 7, nobody short, 10 days run
-    data = build(
-        AMPLE,
-        shocks=CLOSE_CALL,
-        regions__eu__commercial_stock__ree__tonnes=400,
-        regions__japan__commercial_stock__ree__tonnes=1000,
-        agreement__trigger={"commercial_days_below": 3},
-    )
+    data = BELOW_TRIGGER
     # a 3-day lag opens releases on day 7 + 3 = 10, the day after the last (day 9): no bid or gap was due
     late = plain(section(render_report(run(build(data, agreement__decision_lag_days=3))), "rule"))
     assert (
