@@ -114,11 +114,13 @@ def test_no_trigger_line_over_drawable_cover_that_counts_a_pool_share():
     result = run(build(data, agreement__mechanism="fair_ratio"))
     ts = result.timeseries
     eu = ts[(ts.region == "eu") & (ts.material == "light_ree")].set_index("day")
-    # day 159: 320.32 t commercial over 20 t/day is 16.0 days; with the 1,217.16 t of the pool the
-    # EU may draw, (320.32 + 1,217.16) / 20 = 76.9 drawable days: the curve is not what the trigger tests
+    # day 159: the EU may draw its 21% ratio of the 5,796 t light pool (4,596 + 1,200 t), 0.21 x 5,796 =
+    # 1,217.16 t, on top of its commercial stock: its curve is (commercial + 1,217.16) / 20 t/day, about 61 days
+    # above the commercial cover the trigger tests
     day = eu.loc[159]
-    assert day.baseline_demand_t == 20 and round(day.commercial_stock_t, 2) == 320.32
-    assert round(day.drawable_shared_t, 2) == 1217.16 and round(day.days_of_cover, 2) == 76.87
+    assert day.baseline_demand_t == 20 and day.drawable_shared_t == pytest.approx(0.21 * 5796)
+    assert day.days_of_cover == pytest.approx((day.commercial_stock_t + 0.21 * 5796) / 20)
+    assert day.days_of_cover - day.commercial_stock_t / 20 == pytest.approx(60.858)
     fig = days_of_cover_figure(result)
     panels = [ax for ax in fig.axes if ax.get_visible()]
     assert len(panels) == 2 and all(trigger_lines(ax) == [] for ax in panels)

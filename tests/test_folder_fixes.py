@@ -394,16 +394,23 @@ def test_a_writer_waits_out_a_pages_brief_look_at_the_lock(tmp_path, monkeypatch
 
     from simulator import output_folder
 
-    real, refusals = output_folder.fcntl.lockf, []
+    real, refusals, held_for = output_folder.fcntl.lockf, [], [4]
 
     def held_briefly(fd, operation):
-        if operation & output_folder.fcntl.LOCK_EX and len(refusals) < 4:  # held through 4 tries
+        if operation & output_folder.fcntl.LOCK_EX and len(refusals) < held_for[0]:  # held through this many tries
             refusals.append(operation)
             raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
         return real(fd, operation)
 
     monkeypatch.setattr(output_folder.fcntl, "lockf", held_briefly)
     monkeypatch.setattr(output_folder, "LOCK_RETRY_S", 0.0)
-    result = invoke("run", write(tmp_path, TWO_MEMBERS), "--no-plots", "-o", tmp_path / "out")
+    scenario = write(tmp_path, TWO_MEMBERS)
+    result = invoke("run", scenario, "--no-plots", "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert len(refusals) == 4  # the fifth try took it (5 tries, as outputs.md says)
+    # held through every try: refused after exactly 5 of them, not waited out for ever
+    refusals.clear()
+    held_for[0] = 1000
+    result = invoke("run", scenario, "--no-plots", "-o", tmp_path / "busy")
+    assert result.exit_code == 2 and "is writing this folder" in result.output, result.output
+    assert len(refusals) == 5

@@ -6,6 +6,7 @@ invariants of the run's own tables (what was won at auction is drawn or still he
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import re
@@ -782,6 +783,18 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
     # releases.csv are empty, and the halts (embargoes on members) ended on 19 Nov 2010
     result = shipped_result("embargo_2010")
     assert result.auctions.empty and result.releases.empty
+    eu = result.timeseries[result.timeseries["region"] == "eu"]
+    below = {  # the kernel's test: commercial stock strictly under 15 days of baseline demand
+        material: eu.loc[
+            (eu["material"] == material) & (eu["commercial_stock_t"] < 15 * eu["baseline_demand_t"]), "day"
+        ]
+        for material in ("light_ree", "heavy_ree")
+    }
+    day_0 = dt.date(2010, 7, 1)
+    assert {m: (len(days), str(day_0 + dt.timedelta(int(days.min())))) for m, days in below.items()} == {
+        "light_ree": (557, "2010-11-25"),  # day 147
+        "heavy_ree": (493, "2010-11-28"),  # day 150
+    }
     text = render_report(result)
     # summary.csv: the EU's min_days_of_cover of heavy rare earths is 1.643 with the stock as without it (nothing
     # released), on day 367 both ways
