@@ -107,6 +107,15 @@ def _subject(region: str, name: str, labelled: bool) -> str:
     return f"the {name}" if acronym or first in _ARTICLE_WORDS else name
 
 
+def possessive_of(subject: str) -> str:
+    """``Japan's``, ``the United States'``: a name with its possessive ending.
+
+    >>> possessive_of("Japan"), possessive_of("the United States")
+    ("Japan's", "the United States'")
+    """
+    return subject + ("'" if subject.endswith("s") else "'s")
+
+
 @dataclass(frozen=True)
 class Names:
     """Display names of one scenario's regions and materials (labels first, then defaults)."""
@@ -141,7 +150,7 @@ class Names:
     def possessive(self, region: str) -> str:
         """``Japan's``, ``the EU's``, ``the United States'``."""
         subject = self.subject(region)
-        return subject + ("'" if subject.endswith("s") else "'s")
+        return possessive_of(subject)
 
     def supplier(self, supplier: str) -> str:
         """The supplier's name as a legend shows it: ``China``, ``Rest of world``, ``Europe reprocessors``.
@@ -174,7 +183,7 @@ class Names:
         if supplier not in self.supplier_labels and (supplier in self.region_ids or supplier in self.region_labels):
             return self.possessive(supplier)
         subject = _subject(supplier, self.supplier(supplier), True)
-        return subject + ("'" if subject.endswith("s") else "'s")
+        return possessive_of(subject)
 
     def material(self, material: str) -> str:
         """The material's name as a heading or legend shows it: ``Light rare earths``."""

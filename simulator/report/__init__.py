@@ -211,14 +211,14 @@ def _trigger_note(run: Run) -> str:
     """
     result = run.result
     materials = result.structure.materials
-    lines = {m: trigger_line_days(result, m) for m in materials}
-    drawn = [m for m in materials if lines[m] is not None]
-    if not drawn:
+    drawn = [m for m in materials if trigger_line_days(result, m) is not None]
+    agreement = result.scenario.agreement
+    if not drawn or agreement is None:  # a line needs an agreement's trigger
         return ""
     where = "" if len(drawn) == len(materials) else f" on {join_words([run.names.material_text(m) for m in drawn])}"
     return (
         f" Dotted line{where}: the release trigger (a member can call on the shared stock once its commercial "
-        f"stock falls below {lines[drawn[0]]:g} days of its normal demand)."
+        f"stock falls below {agreement.trigger.commercial_days_below:g} days of its normal demand)."
     )
 
 

@@ -15,7 +15,7 @@ unescaped name to forget.
 The report's own words around a name (``'s`` of a possessive, "all regions") are not
 scenario text and are left as written.
 
->>> from simulator.names import Names
+>>> from simulator.names import Names, possessive_of
 >>> names = HtmlNames(Names({"japan": "<b>J&J</b>"}, {"ree": "R&D"}))
 >>> names.region("japan"), names.possessive("japan"), names.material_text("ree"), names.region("eu")
 ('&lt;b&gt;J&amp;J&lt;/b&gt;', "&lt;b&gt;J&amp;J&lt;/b&gt;'s", 'R&amp;D', 'EU')
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from html import escape
 from types import MappingProxyType
 
-from simulator.names import Names
+from simulator.names import Names, possessive_of
 from simulator.plots import shock_target
 from simulator.results import Result
 
@@ -95,7 +95,7 @@ class HtmlNames:
     def possessive(self, region: str) -> str:
         """``Japan's``, ``the EU's``, ``the United States'`` (the apostrophe is the report's own)."""
         subject = self._plain.subject(region)
-        return escape(subject) + ("'" if subject.endswith("s") else "'s")
+        return escape(subject) + possessive_of(subject).removeprefix(subject)  # the ending of the raw name
 
     def material(self, material: str) -> str:
         """The material's name as a heading shows it: ``Light rare earths``."""

@@ -274,9 +274,7 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
         material = str(material)
         sold = group[group["sold_t"] > 0]
         prices = sold["clearing_price_usd_per_kg"].dropna()
-        first, last = when(start, int(group["day"].min())), when(start, int(group["day"].max()))
-        held = f"on {first}" if first == last else f"from {first} to {last}"
-        text = f"{names.material(material)}: {plural(len(group), 'auction')} {held}"
+        text = f"{names.material(material)}: {plural(len(group), 'auction')} {_span(start, group['day'])}"
         if len(sold):
             rng = (
                 f"a clearing price of {price(prices.min())} USD/kg"
@@ -469,11 +467,16 @@ def _why_no_release(result: Result) -> str:
     )
 
 
-def _on_days(start: Any, days: Any) -> str:
-    """``on 3 days from 8 Jan to 22 Jan 2026``, or ``on 8 Jan 2026`` for one day (``days``: day numbers)."""
+def _span(start: Any, days: Any) -> str:
+    """``from 8 Jan 2026 to 22 Jan 2026``, or ``on 8 Jan 2026`` when all ``days`` (day numbers) are one."""
     first, last = when(start, int(days.min())), when(start, int(days.max()))
+    return f"on {first}" if first == last else f"from {first} to {last}"
+
+
+def _on_days(start: Any, days: Any) -> str:
+    """``on 3 days from 8 Jan 2026 to 22 Jan 2026``, or ``on 8 Jan 2026`` for one day (``days``: day numbers)."""
     count = days.nunique()
-    return f"on {first}" if count == 1 else f"on {count} days from {first} to {last}"
+    return _span(start, days) if count == 1 else f"on {count} days {_span(start, days)}"
 
 
 def _days_of_demand(value: float) -> str:

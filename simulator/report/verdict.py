@@ -25,7 +25,7 @@ from html import escape
 import numpy as np
 
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
-from simulator.plots import KIND_NAMES
+from simulator.plots import KIND_NAMES, released_rules
 from simulator.report.accounts import Account, end_prices
 from simulator.report.findings import Run
 from simulator.report.prices import price_line
@@ -145,9 +145,7 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
         return f" It was a close call: with or without the joint stock {whose} fell to {days(cover)} days {dates}."
     then = "the same day" if with_on == on else f"on {with_on}"
     # with nothing released, the higher cover is only the share the rule would have let the member draw
-    drawn = run.result.releases
-    released = not drawn.empty and float(drawn.filter(like="released_").to_numpy().sum()) > 0
-    with_it = "with it," if released else "with it, counting the share it could draw,"
+    with_it = "with it," if released_rules(run.result) else "with it, counting the share it could draw,"
     return (
         f" It was a close call: without the joint stock {whose} fell to {days(cover)} days on {on}; {with_it} "
         f"to {days(with_cover)} days {then}."

@@ -155,9 +155,7 @@ def differences(scenario: Scenario, baseline: Scenario) -> list[str]:
     # a block only one side has (a region, a shock) is one difference, not one per field of it
     on_left, on_right = _heads(left), _heads(right)
     for path in changed:
-        parts = path.split(".")
-        heads = (".".join(parts[:i]) for i in range(1, len(parts) + 1))
-        shown = next(head for head in heads if head == path or (head in on_left) != (head in on_right))
+        shown = next(head for head in _prefixes(path) if head == path or (head in on_left) != (head in on_right))
         if shown not in out:
             out.append(shown)
     return out
@@ -165,8 +163,10 @@ def differences(scenario: Scenario, baseline: Scenario) -> list[str]:
 
 def _heads(leaves: dict[str, Any]) -> set[str]:
     """Every dotted path of ``leaves`` and every path above one (``regions``, ``regions.kr``, ...)."""
-    heads = set()
-    for path in leaves:
-        parts = path.split(".")
-        heads.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-    return heads
+    return {head for path in leaves for head in _prefixes(path)}
+
+
+def _prefixes(path: str) -> list[str]:
+    """``a``, ``a.b``, ``a.b.c`` for ``a.b.c``: the path and every path above it, shortest first."""
+    parts = path.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
