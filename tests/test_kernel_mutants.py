@@ -202,6 +202,14 @@ def test_the_joint_pool_refills_from_every_supplier_at_its_lead_time_and_the_loc
     assert cost["japan"] == pytest.approx(60 * 10 * 1000)  # the pool's location (the first member) pays
     assert cost["eu"] == 0.0
     check_invariants(result)
+    # with a market (no demand response or stocking: the same tonnes) the location pays the
+    # world price of the day each 6 t is ordered (days 2..11), not the material's 10 USD/kg
+    priced = run({**data, "market": {"ree": {"reference_price_usd_per_kg": 40.0}}})
+    assert priced.pool["pool_arrivals_t"].to_numpy() == pytest.approx(expected)
+    price = series(priced, "price_usd_per_kg", "japan")
+    assert price[2] != price[11]  # the price moves over the refill days
+    cost = priced.summary.set_index("region")["refill_cost_usd"]
+    assert cost["japan"] == pytest.approx(6 * 1000 * price[2:12].sum(), rel=1e-12)
 
 
 # --- the agreement: national pool mode ----------------------------------------------------

@@ -625,3 +625,37 @@ def test_a_quota_the_others_cannot_meet_before_and_at_its_step_is_reported_for_b
         validate_data(data)
     assert "quota.ree: other suppliers can take 0 of the 0.1 share the cap moves" in str(error.value)
     assert "quota.ree.max_share_path.0: other suppliers can take 0 of the 0.3 share the cap moves" in str(error.value)
+
+
+def pinned_market(reference_usd_per_kg: float) -> dict:
+    """A market for ``ree`` whose world price stays at ``reference_usd_per_kg`` (to 1e-6)."""
+    # the indicated price is P0 x X^-s: with s = 1e-9 it is P0 to within |ln X| x 1e-9
+    return {"ree": {"reference_price_usd_per_kg": reference_usd_per_kg, "price": {"sensitivity": 1e-9}}}
+
+
+def test_with_a_market_purchases_are_costed_at_the_world_price_not_the_materials_fixed_price():
+    # the three worlds above, with a world price of 4 x the material's fixed price
+    resourcing = run({**resourcing_world(15, 5), "market": pinned_market(40.0)})
+    assert series(resourcing, "price_usd_per_kg", "japan") == pytest.approx(40.0, rel=1e-6)
+    cost = resourcing.summary.set_index("region").loc["japan", "resourcing_cost_usd"]
+    assert cost == pytest.approx(7.5 * 18 * 40 * 2.0 * 1000, rel=1e-6)  # 18 days x 7.5 t at 2 x 40 USD/kg
+
+    premium = run({**quota_world(), "market": pinned_market(160.0)})
+    # 20 t/day moved x 10 days x 25% x 160 USD/kg x 1000 kg/t
+    assert premium.summary.iloc[0]["procurement_premium_usd"] == pytest.approx(20 * 10 * 0.25 * 160 * 1000, rel=1e-6)
+
+    refill = build(
+        ONE_REGION,
+        horizon_days=40,
+        regions__japan__commercial_stock__ree__tonnes=0,
+        regions__japan__reserve={"ree": {"tonnes": 50, "refill_t_per_day": 5}},
+        shocks=[{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 0, "end": 10}],
+        market=pinned_market(200.0),
+    )
+    # as in the refill test above, 5 t/day ordered on days 15..24; with no stock the price
+    # has risen (the cover ratio is near 0), so each day's 5 t is costed at that day's price
+    refilled = run(refill)
+    price = series(refilled, "price_usd_per_kg", "japan")
+    assert price[15] > 400.0 and price[24] < 340.0  # falling from 409 to 339 USD/kg as the stock comes back
+    assert series(refilled, "refill_arrivals_t", "japan")[20:30] == pytest.approx(5.0)
+    assert refilled.summary.iloc[0]["refill_cost_usd"] == pytest.approx(5 * 1000 * price[15:25].sum(), rel=1e-12)

@@ -24,6 +24,10 @@ Layer: engines. Order of work within the step (all after today's market):
    capped rate, from suppliers not under a shock, only when the holder (for the pool:
    every member) has no gap today.
 
+Purchases are costed when they leave: quota premiums, re-sourced volume and refills at
+today's world price with a market (set in the day's market step), else at the material's
+fixed ``price_usd_per_kg``.
+
 With a market whose buyers keep moving stock targets (``stocking``), their orders of
 that material follow an order-up-to target that moves: ``S = d_e x (L + cover)``, with
 ``d_e`` today's expected demand after the price response and ``cover`` their desired
@@ -81,8 +85,9 @@ class Procurement:
         )
         self.market = market
         self.stocking = market is not None and bool(market.stocking_on.any())
-        self.price_usd_per_t = plan.price_usd_per_kg[None] * KG_PER_T  # (1, M, B)
-        self.premium_usd_per_t = plan.premium_fraction * self.price_usd_per_t[:, :, None]
+        self.price_usd_per_t = plan.price_usd_per_kg[None] * KG_PER_T  # (1, M, B): without a market
+        self.premium_share = plan.premium_fraction  # (R, M, S, B): of the price, on today's portfolio
+        self.premium_usd_per_t = self.premium_share * self.price_usd_per_t[:, :, None]
         self.any_premium = bool(self.premiums.any())
         self.any_resourcing = bool(plan.resourcing_on.any())
         self.any_refill = bool((plan.reserve_refill_t_per_day > 0).any())
@@ -111,6 +116,7 @@ class Procurement:
         p = self.plan
         if self.stepped:
             self._follow_share_path(day)
+        price_usd_per_t = self._price_usd_per_t(state)
         baseline = p.baseline_demand_t_per_day[day - self.first_day]
         lead = effects.lead_days
         ordered = baseline
@@ -162,18 +168,23 @@ class Procurement:
                 by_supplier = self._resource(lost, shipped, multiplier, state)
                 commercial = shipped + by_supplier
                 resourced = ordered_sum(by_supplier, axis=-2)
-                resourcing_usd = resourced * self.price_usd_per_t * p.spot_price_multiplier[:, None]
+                resourcing_usd = resourced * price_usd_per_t * p.spot_price_multiplier[:, None]
         state.in_transit = state.in_transit + ordered_sum(commercial, axis=-2)
         if leak is not None:
             state.in_transit = state.in_transit + ordered_sum(leak, axis=-2)
-        premium_usd = ordered_sum(shipped * self.premium_usd_per_t, axis=-2) if self.any_premium else self.zero
+        premium_usd = self.zero
+        if self.any_premium:
+            premium_usd_per_t = self.premium_usd_per_t
+            if self.market is not None:
+                premium_usd_per_t = self.premium_share * price_usd_per_t[:, :, None]
+            premium_usd = ordered_sum(shipped * premium_usd_per_t, axis=-2)
         refill, refill_usd = self.zero_routes, self.zero
         if self.any_refill and day >= 0:
             refill = self._refill_national(state, multiplier)
-            refill_usd = ordered_sum(refill, axis=-2) * self.price_usd_per_t
+            refill_usd = ordered_sum(refill, axis=-2) * price_usd_per_t
         pool_t = pool_lead = None
         if self.pool_refill and day >= 0:
-            pool_t, pool_lead, pool_usd = self._refill_pool(state, multiplier, lead)
+            pool_t, pool_lead, pool_usd = self._refill_pool(state, multiplier, lead, price_usd_per_t[0])
             refill_usd = refill_usd + np.where(self.pool_here, pool_usd[None], 0.0)
         cover = self.ones_m
         if self.market is not None and day >= 0:
@@ -210,8 +221,8 @@ class Procurement:
         self.step = step
         runs = np.arange(self.plan.batch)
         self.shares = np.moveaxis(self.portfolios[step, ..., runs], 0, -1)  # (R, M, S, B)
-        premium = np.moveaxis(self.premiums[step, ..., runs], 0, -1)
-        self.premium_usd_per_t = premium * self.price_usd_per_t[:, :, None]
+        self.premium_share = np.moveaxis(self.premiums[step, ..., runs], 0, -1)
+        self.premium_usd_per_t = self.premium_share * self.price_usd_per_t[:, :, None]
         self.weighted_lead = ordered_sum(self.shares * self.plan.lead_time_days[:, None], axis=-2)
         if self.pool_refill:
             self.pool_shares = self._at_pool(self.shares)
@@ -293,8 +304,9 @@ class Procurement:
         return refill
 
     def _refill_pool(
-        self, state: State, multiplier: np.ndarray, lead: np.ndarray
+        self, state: State, multiplier: np.ndarray, lead: np.ndarray, price_usd_per_t: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The pool's refill shipments (M, S, B), their lead times and cost (M, B) at ``price_usd_per_t`` (M, B)."""
         terms = self.plan.agreement
         assert terms is not None
         member_gap = slice_max(state.gap[self.members], axis=0)  # (M, B)
@@ -303,8 +315,12 @@ class Procurement:
         split = self._unshocked_split(self.pool_shares, self._at_pool(multiplier))  # (M, S, B)
         refill = wanted[:, None] * split
         state.pool_in_transit = state.pool_in_transit + ordered_sum(refill, axis=-2)
-        usd = ordered_sum(refill, axis=-2) * self.price_usd_per_t[0]
+        usd = ordered_sum(refill, axis=-2) * price_usd_per_t
         return refill, self._at_pool(lead), usd
+
+    def _price_usd_per_t(self, state: State) -> np.ndarray:
+        """What a tonne bought today costs (1, M, B): the day's world price with a market, else the fixed price."""
+        return self.price_usd_per_t if self.market is None else state.price[None] * KG_PER_T
 
     def _at_pool(self, routes: np.ndarray) -> np.ndarray:
         """The pool location's row of each run of a route array (R, M, S, B), as (M, S, B)."""
