@@ -435,6 +435,17 @@ def _evaluate(task: tuple[int, Calibration, np.ndarray]) -> tuple[int, np.ndarra
 
 
 @dataclass(frozen=True)
+class Start:
+    """One search of a calibration: its optimiser seed, the objective it reached and its values."""
+
+    seed: int
+    objective: float
+    values: dict[str, float]
+    kept: bool
+    """Whether this search's fit is the calibration's (the lowest objective, the first of equal ones)."""
+
+
+@dataclass(frozen=True)
 class Fit:
     """The result of a calibration."""
 
@@ -446,6 +457,9 @@ class Fit:
     """Per series: rows, in/out of sample, RMS log error and mean error (%)."""
     evaluations: int
     seconds: float
+    starts: tuple[Start, ...] = ()
+    """Every search, in the order of their seeds (the kept one marked): with several starts the
+    spread of their objectives and values shows how well the record identifies the parameters."""
 
 
 def check_seeds(seed: int, starts: int) -> None:
@@ -494,15 +508,23 @@ def calibrate(
     With ``starts`` > 1 the search runs from seeds ``seed``, ``seed + 1``, ... and the fit
     with the lowest objective is kept (the first of equal ones): the parameters are weakly
     identified, so one seed can stop in a worse valley. ``evaluations`` and ``seconds``
-    count every start. Seeds (:func:`check_seeds`) and the number of runs
-    (:func:`checked_runs`) are checked before any run.
+    count every start; ``starts`` lists each search's seed, objective and values. Seeds
+    (:func:`check_seeds`) and the number of runs (:func:`checked_runs`) are checked before any run.
     """
     check_seeds(seed, starts)
     checked_runs(population, len(problem.parameters), iterations, starts)
     started = time.perf_counter()
     fits = [_one_start(problem, population, iterations, seed + k, workers, progress) for k in range(starts)]
-    best = min(fits, key=lambda fit: fit.objective)
-    return replace(best, evaluations=sum(fit.evaluations for fit in fits), seconds=time.perf_counter() - started)
+    kept = min(range(starts), key=lambda k: fits[k].objective)  # the first of equal ones
+    searches = tuple(
+        Start(seed=seed + k, objective=fit.objective, values=fit.values, kept=k == kept) for k, fit in enumerate(fits)
+    )
+    return replace(
+        fits[kept],
+        evaluations=sum(fit.evaluations for fit in fits),
+        seconds=time.perf_counter() - started,
+        starts=searches,
+    )
 
 
 def _one_start(
@@ -597,6 +619,15 @@ def write_outputs(folder: Path, problem: Calibration, fit: Fit, settings: dict[s
             for p in problem.parameters
         ],
         "objective_in_sample": fit.objective,
+        "starts": [
+            {
+                "seed": start.seed,
+                "objective_in_sample": start.objective,
+                "fitted": [start.values[p.name] for p in problem.parameters],
+                "kept": start.kept,
+            }
+            for start in fit.starts
+        ],
         "hold_out": [
             {"quantity": h.quantity or "all", "from": h.first.isoformat(), "to": h.last.isoformat()}
             for h in problem.hold_outs

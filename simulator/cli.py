@@ -839,6 +839,13 @@ def calibrate(
             write_outputs(stage, problem, result, settings)
     for name, value in result.values.items():
         click.echo(f"{name} = {value:.6g}")
+    if len(result.starts) > 1:  # each search, so that their spread (how well the record pins the values) shows
+        click.echo(f"{len(result.starts)} searches (objective in sample; fitted values in the order of --fit):")
+        for start in result.starts:
+            values = ", ".join(f"{value:.4g}" for value in start.values.values())
+            click.echo(f"  seed {start.seed}: {start.objective:.6g} ({values}){'  <- kept' if start.kept else ''}")
+    else:
+        click.echo(f"objective in sample: {result.objective:.6g} (seed {seed})")
     errors = result.errors
     names, regions = Names.of(loaded), list(loaded.regions)
     for sample, label in (("in", "in sample (fitted)"), ("out", "out of sample (held out)")):
@@ -848,7 +855,7 @@ def calibrate(
                 f"RMS log error {label}: "
                 + "; ".join(
                     f"{series_name(r.quantity, r.region, r.material, r.supplier, names, regions)}: "
-                    f"{r.rms_log_error:.3f} (mean {r.mean_error_pct:+.0f}%, {r.rows} rows)"
+                    f"{r.rms_log_error:.3f} (mean {r.mean_error_pct:+.0f}%, {r.rows} row{'' if r.rows == 1 else 's'})"
                     for r in part.itertuples()
                 )
             )

@@ -192,6 +192,54 @@ def test_a_unit_cell_must_name_the_unit_of_its_quantity(tmp_path: Path):
     assert list(read_record(tmp_path / "units.csv", scenario)["value"]) == [1278.0, 80.0, 90.0]
 
 
+def test_every_start_is_recorded_and_printed_with_its_seed_objective_and_values(tmp_path: Path):
+    # the three cut-short searches of the test above, with March held out: each start is the
+    # fit of its seed alone, the kept one has the lowest objective and is the calibration's fit,
+    # and the command writes every start into calibration.json and prints it
+    import yaml
+
+    months = ["2020-01-01", "2020-02-01", "2020-03-01"]
+    rows = "".join(f"{m},price,world,ree,,month,{v},1\n" for m, v in zip(months, (50, 80, 70), strict=True))
+    problem = problem_for(tmp_path, rows, ["market.ree.price.sensitivity=0.5:8"])
+    problem.hold_outs.append(parse_hold_out("price@2020-03-01:2020-03-31"))
+    alone = {s: calibrate(problem, population=4, iterations=2, seed=s) for s in (5, 6, 7)}
+    assert len({fit.objective for fit in alone.values()}) == 3  # the seeds differ
+    lowest = min(fit.objective for fit in alone.values())
+    fit = calibrate(problem, population=4, iterations=2, seed=5, starts=3)
+    assert [start.seed for start in fit.starts] == [5, 6, 7]
+    for start in fit.starts:
+        assert (start.objective, start.values) == (alone[start.seed].objective, alone[start.seed].values)
+        assert start.kept == (start.objective == lowest)
+    (kept,) = [start for start in fit.starts if start.kept]
+    assert (kept.objective, kept.values) == (fit.objective, fit.values)
+
+    scenario = tmp_path / "world.yaml"
+    scenario.write_text(yaml.safe_dump(MARKET_WORLD))
+    out = tmp_path / "fit"
+    done = CliRunner().invoke(
+        main,
+        [
+            "calibrate", str(scenario), "--record", str(tmp_path / "record.csv"),
+            "--fit", "market.ree.price.sensitivity=0.5:8", "--hold-out", "price@2020-03-01:2020-03-31",
+            "--population", "4", "--iterations", "2", "--seed", "5", "--starts", "3", "-o", str(out),
+        ],
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    report = json.loads((out / "calibration.json").read_text())
+    name = "market.ree.price.sensitivity"
+    assert report["starts"] == [
+        {"seed": s, "objective_in_sample": f.objective, "fitted": [f.values[name]], "kept": f.objective == lowest}
+        for s, f in alone.items()
+    ]
+    assert report["objective_in_sample"] == lowest == kept.objective
+    assert report["parameters"][0]["fitted"] == kept.values[name]
+    for s, f in alone.items():
+        mark = "  <- kept" if f.objective == lowest else ""
+        assert f"\n  seed {s}: {f.objective:.6g} ({f.values[name]:.4g}){mark}\n" in done.output
+    assert done.output.count("<- kept") == 1
+    assert "(mean " in done.output and " 1 row)" in done.output and "1 rows" not in done.output  # March alone
+
+
 def test_the_command_writes_its_files_and_rejects_bad_input_with_exit_code_2(tmp_path: Path):
     import yaml
 
