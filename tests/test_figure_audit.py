@@ -18,9 +18,11 @@ from matplotlib.text import Text
 from simulator.names import Names
 from simulator.plots import (
     NO_SHORTFALL,
+    all_cover_commercial,
     compare_figure,
     days_of_cover_figure,
     prices_figure,
+    shared_stock_held,
     shock_label,
     shortfall_figure,
     supply_mix_figure,
@@ -297,3 +299,50 @@ def test_no_trigger_line_over_the_curve_of_a_region_outside_the_agreement():
     fig = days_of_cover_figure(result)
     assert len(region_lines(fig.axes[0])) == 3 and trigger_lines(fig.axes[0]) == []
     assert trigger_line_days(result, "ree") is None
+
+
+# --- policy audit 41, finding 6: no trigger line where there is nothing to call on ----------
+
+
+def _with_magnets(data: dict) -> dict:
+    """``data`` (TWO_MEMBERS) with a second material both members use and nobody shares: no stock at all."""
+    for region in ("japan", "eu"):
+        data["regions"][region]["demand"]["magnet"] = {"tonnes_per_day": 10}
+        data["regions"][region]["commercial_stock"]["magnet"] = {"tonnes": 0}
+        data["regions"][region]["sourcing"]["magnet"] = {"china": 1.0}
+    data["materials"]["magnet"] = {"price_usd_per_kg": 50}
+    return data
+
+
+def test_no_trigger_line_on_the_panel_of_a_material_the_pool_holds_none_of():
+    # the pool holds 30 + 30 t of ree and no magnet; on both panels each member's drawable cover is its
+    # commercial stock (none of either: the embargo runs all along), so the old rule drew the line on both;
+    # a call on the magnet panel can release nothing, as in china_2025_licensing's NdFeB-magnet panel
+    data = _with_magnets(build(TWO_MEMBERS, agreement__trigger__commercial_days_below=10))
+    result = run(data)
+    assert shared_stock_held(result, "ree") and not shared_stock_held(result, "magnet")
+    # the 60 t of ree all go on day 0 (Japan's gap of 20 t, the EU's 40 t of its ratio's 30 + Japan's
+    # unneeded 10): the pool is empty at the end of every day, yet it had stock to call on
+    ts, pool = result.timeseries, result.pool
+    assert ts[(ts.day == 0) & (ts.material == "ree")].released_t.tolist() == [20, 40]
+    assert (pool.pool_stock_t == 0).all() and (ts[ts.material == "magnet"].released_t == 0).all()
+    assert all_cover_commercial(result, "magnet", ["japan", "eu"])  # the old rule alone would draw it
+    assert trigger_line_days(result, "ree") == 10.0 and trigger_line_days(result, "magnet") is None
+    fig = days_of_cover_figure(result)
+    lines = {ax.get_title(): [list(line.get_ydata()) for line in trigger_lines(ax)] for ax in fig.axes}
+    assert lines == {"Rare earths": [[10, 10]], "Magnet": []}
+
+
+def test_no_trigger_line_on_a_material_no_member_holds_a_reserve_of_in_national_mode():
+    # national mode: the shared stock is what members may lend of their own reserves; Japan holds 100 t of
+    # ree and none of magnet, as Japan holds nickel and cobalt but no lithium in battery_materials
+    data = _with_magnets(build(TWO_MEMBERS, agreement__trigger__commercial_days_below=10))
+    data["agreement"]["pool"] = {"mode": "national", "lendable_share": 0.5}
+    data["regions"]["japan"]["reserve"] = {"ree": {"tonnes": 100}}
+    result = run(data)
+    assert shared_stock_held(result, "ree") and not shared_stock_held(result, "magnet")
+    assert all_cover_commercial(result, "magnet", ["japan", "eu"])
+    assert trigger_line_days(result, "magnet") is None
+    # nobody may lend: no shared stock of ree either
+    data["agreement"]["pool"]["lendable_share"] = 0.0
+    assert not shared_stock_held(run(data), "ree")
