@@ -887,30 +887,49 @@ def _no_shortfall_figure(result: Result, width_in: float | None, columns: int | 
 
 
 def supply_mix_figure(result: Result) -> Figure:
-    """Arrivals by supplier over time (stacked areas, 7-day means), region x material."""
+    """Arrivals by supplier over time (stacked areas, 7-day means), region x material.
+
+    A panel stacks the suppliers that deliver to it on some day, each in its own colour
+    in every panel; the legend names only those (not a supplier whose capacity starts
+    after the horizon). A pair of region and material with nothing to draw says why in
+    words instead of an empty frame: the region has no demand for the material, or
+    nothing arrives.
+    """
     names = Names.of(result.scenario)
     regions, materials = result.structure.regions, result.structure.materials
     fig = Figure(figsize=(grid_width_in(len(materials)), 2.8 * len(regions) + 1.2))
     axes = np.atleast_2d(fig.subplots(len(regions), len(materials), squeeze=False))
     suppliers = result.structure.suppliers
     days, arrivals = _column(result, "supply", "day"), _column(result, "supply", "arrivals_t")
+    layers: dict[int, Any] = {}  # each supplier drawn: its first layer, for the legend
     for i, region in enumerate(regions):
         for j, material in enumerate(materials):
             ax = axes[i, j]
+            ax.set_title(plain_text(f"{names.region(region)}: {names.material_text(material)}"), fontsize=10)
             cell = _rows(result, "supply", region=region, material=material)
             by_supplier = [_rows(result, "supply", supplier=s) & cell for s in suppliers]
-            ax.stackplot(
+            drawn = [k for k, rows in enumerate(by_supplier) if (arrivals[rows] > 0).any()]
+            if not drawn:
+                used = has_demand(result.scenario, region, material)
+                empty_panel(ax, "Nothing arrives." if used else f"No demand for {names.material_text(material)}.")
+                continue
+            drawn_layers = ax.stackplot(
                 _x(result, days[by_supplier[0]]),
-                np.array([trailing_mean(arrivals[rows], 7) for rows in by_supplier]),
-                labels=[names.supplier(s) for s in suppliers],
-                colors=SHOCK_COLOURS[: len(suppliers)],
+                np.array([trailing_mean(arrivals[by_supplier[k]], 7) for k in drawn]),
+                labels=[names.supplier(suppliers[k]) for k in drawn],
+                colors=[SHOCK_COLOURS[k % len(SHOCK_COLOURS)] for k in drawn],  # a supplier's colour in every panel
                 alpha=0.9,
             )
-            ax.set_title(plain_text(f"{names.region(region)}: {names.material_text(material)}"), fontsize=10)
+            for k, layer in zip(drawn, drawn_layers, strict=True):
+                layers.setdefault(k, layer)
             ax.set_ylabel("arrivals (t/day)")
             _format_axis(ax, result)
     finish_figure(
-        fig, list(axes.flat), f"{result.scenario.name}: supply by supplier (7-day mean of arrivals)", *axes.shape
+        fig,
+        list(axes.flat),
+        f"{result.scenario.name}: supply by supplier (7-day mean of arrivals)",
+        *axes.shape,
+        lead=[(layers[k], names.supplier(suppliers[k])) for k in sorted(layers)],  # in the scenario's order
     )
     return fig
 
