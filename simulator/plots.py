@@ -34,7 +34,9 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from simulator.forked import run_shared
 from simulator.mechanisms import BY_NAME
 from simulator.names import Names
+from simulator.numeric import EPS_T
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
+from simulator.plan import compile_plan
 from simulator.quantities import SHOCK_SIZE_COLUMN
 from simulator.results import Result, span_dates
 from simulator.scenario.checks import day_number, reference_price
@@ -626,12 +628,16 @@ def trigger_line_days(result: Result, material: str) -> float | None:
     (:func:`all_cover_commercial`), and every region the panel draws is a member. ``None``
     without an agreement, when it triggers on a gap (0 days), when no region uses
     ``material``, when a region that is not a member does (the trigger does not apply to
-    its curve), or when some member's curve counts stock beyond its commercial stock (a
+    its curve), when some member's curve counts stock beyond its commercial stock (a
     line at 15 days over a curve at 60 days whose commercial part is at 5 would say the
-    member was far from its trigger).
+    member was far from its trigger), or when there is no shared stock of ``material``
+    for a call to release on any day (:func:`shared_stock_held`: a line that says a
+    member may call on the shared stock, on the panel of a material nobody shares).
     """
     agreement = result.scenario.agreement
     if agreement is None or agreement.trigger.commercial_days_below <= 0:
+        return None
+    if not shared_stock_held(result, material):
         return None
     plotted = [r for r in result.structure.regions if has_demand(result.scenario, r, material)]
     if not plotted or not set(plotted) <= set(agreement.members):  # the line would sit over a non-member's curve
@@ -639,6 +645,32 @@ def trigger_line_days(result: Result, material: str) -> float | None:
     if not all_cover_commercial(result, material, plotted):
         return None
     return float(agreement.trigger.commercial_days_below)
+
+
+def shared_stock_held(result: Result, material: str) -> bool:
+    """Whether the agreement has stock of ``material`` that a member's call could release, on some day.
+
+    The stock it starts with (the pool's contributions; in ``national`` mode the share of the
+    members' reserves that may be lent), else stock that comes later: the pool's stock at
+    the end of a day, or in ``national`` mode a member's reserve when any share of it may be
+    lent. ``False`` without an agreement.
+    """
+    agreement = result.scenario.agreement
+    if agreement is None:
+        return False
+    plan = compile_plan(result.scenario)
+    assert plan.agreement is not None
+    at_start = plan.agreement.contributed_t[:, list(plan.structure.materials).index(material), 0]
+    if float(at_start.sum()) > EPS_T:
+        return True
+    if agreement.pool.mode == "joint":
+        pooled = _column(result, "pool", "pool_stock_t")[_rows(result, "pool", material=material)]
+        return bool((pooled > EPS_T).any())
+    if agreement.pool.lendable_share <= 0:
+        return False
+    regions = _column(result, "timeseries", "region")
+    held = _rows(result, "timeseries", material=material) & np.isin(regions, list(agreement.members))
+    return bool((_column(result, "timeseries", "reserve_stock_t")[held] > EPS_T).any())
 
 
 def all_cover_commercial(result: Result, material: str, regions: list[str]) -> bool:
@@ -855,30 +887,49 @@ def _no_shortfall_figure(result: Result, width_in: float | None, columns: int | 
 
 
 def supply_mix_figure(result: Result) -> Figure:
-    """Arrivals by supplier over time (stacked areas, 7-day means), region x material."""
+    """Arrivals by supplier over time (stacked areas, 7-day means), region x material.
+
+    A panel stacks the suppliers that deliver to it on some day, each in its own colour
+    in every panel; the legend names only those (not a supplier whose capacity starts
+    after the horizon). A pair of region and material with nothing to draw says why in
+    words instead of an empty frame: the region has no demand for the material, or
+    nothing arrives.
+    """
     names = Names.of(result.scenario)
     regions, materials = result.structure.regions, result.structure.materials
     fig = Figure(figsize=(grid_width_in(len(materials)), 2.8 * len(regions) + 1.2))
     axes = np.atleast_2d(fig.subplots(len(regions), len(materials), squeeze=False))
     suppliers = result.structure.suppliers
     days, arrivals = _column(result, "supply", "day"), _column(result, "supply", "arrivals_t")
+    layers: dict[int, Any] = {}  # each supplier drawn: its first layer, for the legend
     for i, region in enumerate(regions):
         for j, material in enumerate(materials):
             ax = axes[i, j]
+            ax.set_title(plain_text(f"{names.region(region)}: {names.material_text(material)}"), fontsize=10)
             cell = _rows(result, "supply", region=region, material=material)
             by_supplier = [_rows(result, "supply", supplier=s) & cell for s in suppliers]
-            ax.stackplot(
+            drawn = [k for k, rows in enumerate(by_supplier) if (arrivals[rows] > 0).any()]
+            if not drawn:
+                used = has_demand(result.scenario, region, material)
+                empty_panel(ax, "Nothing arrives." if used else f"No demand for {names.material_text(material)}.")
+                continue
+            drawn_layers = ax.stackplot(
                 _x(result, days[by_supplier[0]]),
-                np.array([trailing_mean(arrivals[rows], 7) for rows in by_supplier]),
-                labels=[names.supplier(s) for s in suppliers],
-                colors=SHOCK_COLOURS[: len(suppliers)],
+                np.array([trailing_mean(arrivals[by_supplier[k]], 7) for k in drawn]),
+                labels=[names.supplier(suppliers[k]) for k in drawn],
+                colors=[SHOCK_COLOURS[k % len(SHOCK_COLOURS)] for k in drawn],  # a supplier's colour in every panel
                 alpha=0.9,
             )
-            ax.set_title(plain_text(f"{names.region(region)}: {names.material_text(material)}"), fontsize=10)
+            for k, layer in zip(drawn, drawn_layers, strict=True):
+                layers.setdefault(k, layer)
             ax.set_ylabel("arrivals (t/day)")
             _format_axis(ax, result)
     finish_figure(
-        fig, list(axes.flat), f"{result.scenario.name}: supply by supplier (7-day mean of arrivals)", *axes.shape
+        fig,
+        list(axes.flat),
+        f"{result.scenario.name}: supply by supplier (7-day mean of arrivals)",
+        *axes.shape,
+        lead=[(layers[k], names.supplier(suppliers[k])) for k in sorted(layers)],  # in the scenario's order
     )
     return fig
 

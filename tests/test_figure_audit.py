@@ -8,25 +8,31 @@ starting price below the price axis' lowest tick.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import numpy as np
 import pytest
 import yaml
+from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from simulator.names import Names
+from simulator.palette import SHOCK_COLOURS
 from simulator.plots import (
     NO_SHORTFALL,
+    all_cover_commercial,
     compare_figure,
     days_of_cover_figure,
     prices_figure,
+    shared_stock_held,
     shock_label,
     shortfall_figure,
     supply_mix_figure,
     trigger_line_days,
 )
 from simulator.report.figures import COINCIDE_IN_PART, COINCIDE_THROUGHOUT, comparison_figure
+from simulator.scenario import load_scenario
 from tests.helpers import ONE_REGION, SCENARIOS, TWO_MEMBERS, build, halt, run, shipped_group, shipped_result
 
 
@@ -234,7 +240,8 @@ def test_labels_with_dollars_and_backslashes_draw_as_typed():
     figures = {
         "days_of_cover": days_of_cover_figure(result),
         "shortfall": shortfall_figure(result),
-        "supply_mix": supply_mix_figure(result),
+        # China's embargo runs all along: nothing arrives, and a panel says so; without it China delivers
+        "supply_mix": supply_mix_figure(run(build(data, shocks=[]))),
         "prices": prices_figure(result),
         "compare": compare_figure({"fair_ratio": result, r"rule $q$": result}),
         "comparison": comparison_figure(result, result, (r"run $a$", r"base \ $b$")),
@@ -297,3 +304,143 @@ def test_no_trigger_line_over_the_curve_of_a_region_outside_the_agreement():
     fig = days_of_cover_figure(result)
     assert len(region_lines(fig.axes[0])) == 3 and trigger_lines(fig.axes[0]) == []
     assert trigger_line_days(result, "ree") is None
+
+
+# --- policy audit 41, finding 6: no trigger line where there is nothing to call on ----------
+
+
+def _with_magnets(data: dict) -> dict:
+    """``data`` (TWO_MEMBERS) with a second material both members use and nobody shares: no stock at all."""
+    for region in ("japan", "eu"):
+        data["regions"][region]["demand"]["magnet"] = {"tonnes_per_day": 10}
+        data["regions"][region]["commercial_stock"]["magnet"] = {"tonnes": 0}
+        data["regions"][region]["sourcing"]["magnet"] = {"china": 1.0}
+    data["materials"]["magnet"] = {"price_usd_per_kg": 50}
+    return data
+
+
+def test_no_trigger_line_on_the_panel_of_a_material_the_pool_holds_none_of():
+    # the pool holds 30 + 30 t of ree and no magnet; on both panels each member's drawable cover is its
+    # commercial stock (none of either: the embargo runs all along), so the old rule drew the line on both;
+    # a call on the magnet panel can release nothing, as in china_2025_licensing's NdFeB-magnet panel
+    data = _with_magnets(build(TWO_MEMBERS, agreement__trigger__commercial_days_below=10))
+    result = run(data)
+    assert shared_stock_held(result, "ree") and not shared_stock_held(result, "magnet")
+    # the 60 t of ree all go on day 0 (Japan's gap of 20 t, the EU's 40 t of its ratio's 30 + Japan's
+    # unneeded 10): the pool is empty at the end of every day, yet it had stock to call on
+    ts, pool = result.timeseries, result.pool
+    assert ts[(ts.day == 0) & (ts.material == "ree")].released_t.tolist() == [20, 40]
+    assert (pool.pool_stock_t == 0).all() and (ts[ts.material == "magnet"].released_t == 0).all()
+    assert all_cover_commercial(result, "magnet", ["japan", "eu"])  # the old rule alone would draw it
+    assert trigger_line_days(result, "ree") == 10.0 and trigger_line_days(result, "magnet") is None
+    fig = days_of_cover_figure(result)
+    lines = {ax.get_title(): [list(line.get_ydata()) for line in trigger_lines(ax)] for ax in fig.axes}
+    assert lines == {"Rare earths": [[10, 10]], "Magnet": []}
+
+
+def test_no_trigger_line_on_a_material_no_member_holds_a_reserve_of_in_national_mode():
+    # national mode: the shared stock is what members may lend of their own reserves; Japan holds 100 t of
+    # ree and none of magnet, as Japan holds nickel and cobalt but no lithium in battery_materials
+    data = _with_magnets(build(TWO_MEMBERS, agreement__trigger__commercial_days_below=10))
+    data["agreement"]["pool"] = {"mode": "national", "lendable_share": 0.5}
+    data["regions"]["japan"]["reserve"] = {"ree": {"tonnes": 100}}
+    result = run(data)
+    assert shared_stock_held(result, "ree") and not shared_stock_held(result, "magnet")
+    assert all_cover_commercial(result, "magnet", ["japan", "eu"])
+    assert trigger_line_days(result, "magnet") is None
+    # nobody may lend: no shared stock of ree either
+    data["agreement"]["pool"]["lendable_share"] = 0.0
+    assert not shared_stock_held(run(data), "ree")
+
+
+# --- policy audit 41, finding 10: the supply mix draws what arrives, and says why a panel is empty --
+
+
+SUPPLY_MIX: dict = {
+    "name": "mix",
+    "horizon_days": 40,
+    "materials": {"ree": {"price_usd_per_kg": 50}, "magnet": {"price_usd_per_kg": 50}},
+    "suppliers": {
+        "china": {"lead_time_days": {"japan": 5, "eu": 5}},
+        # capacity from day 100, after the 40-day horizon (as Kvanefjeld in new_supply_2031): it never delivers
+        "later": {
+            "label": "Later mine",
+            "lead_time_days": {"japan": 5, "eu": 5},
+            "capacity_t_per_day": {"ree": 0},
+            "capacity_additions": [{"material": "ree", "start": 100, "capacity_t_per_day": 1.0}],
+        },
+        "rest_of_world": {"lead_time_days": {"japan": 5, "eu": 5}},
+    },
+    "regions": {
+        "japan": {
+            "demand": {"ree": {"tonnes_per_day": 10}, "magnet": {"tonnes_per_day": 2}},
+            "commercial_stock": {"ree": {"tonnes": 100}, "magnet": {"tonnes": 20}},
+            "sourcing": {"ree": {"china": 1.0}, "magnet": {"china": 1.0}},
+        },
+        # the EU uses no magnet (as Japan no NdFeB magnets in china_2025_licensing)
+        "eu": {
+            "demand": {"ree": {"tonnes_per_day": 5}},
+            "commercial_stock": {"ree": {"tonnes": 50}},
+            "sourcing": {"ree": {"china": 0.6, "rest_of_world": 0.4}},
+        },
+    },
+}
+
+
+def _supply_mix_panels() -> tuple[Any, dict[str, Any]]:
+    result = run(SUPPLY_MIX)
+    supply = result.supply
+    assert supply[supply.supplier == "later"].arrivals_t.max() == 0  # starts on day 100 of 40
+    assert supply[(supply.region == "eu") & (supply.material == "magnet")].arrivals_t.max() == 0
+    fig = supply_mix_figure(result)
+    panels = {ax.get_title(): ax for ax in fig.axes if ax.get_visible()}
+    assert list(panels) == ["Japan: rare earths", "Japan: magnet", "EU: rare earths", "EU: magnet"]
+    return fig, panels
+
+
+def test_the_supply_mix_says_no_demand_instead_of_an_empty_axis():
+    _, panels = _supply_mix_panels()
+    # the EU's magnet panel: a sentence, no axis of -0.04 to 0.04 around nothing
+    empty = panels["EU: magnet"]
+    assert [t.get_text() for t in empty.texts] == ["No demand for magnet."]
+    assert len(empty.collections) == 0 and list(empty.get_yticks()) == []
+
+
+def test_the_supply_mix_stacks_and_lists_only_the_suppliers_that_deliver():
+    fig, panels = _supply_mix_panels()
+    # the other panels stack what arrives: Japan all from China, the EU 60/40 from China and the rest of the world
+    layers = {title: [c.get_label() for c in ax.collections] for title, ax in panels.items()}
+    assert layers == {
+        "Japan: rare earths": ["China"],
+        "Japan: magnet": ["China"],
+        "EU: rare earths": ["China", "Rest of world"],
+        "EU: magnet": [],
+    }
+    eu = panels["EU: rare earths"]
+    top = eu.collections[1].get_paths()[0].vertices[:, 1].max()
+    assert top == pytest.approx(5.0)  # 3 + 2 t/day: the EU's demand, stacked
+    # each supplier keeps the colour of its place among the scenario's suppliers (rest of world: the third)
+    assert tuple(eu.collections[1].get_facecolor()[0][:3]) == pytest.approx(to_rgb(SHOCK_COLOURS[2]))
+    # the legend names the suppliers drawn, in the scenario's order, and not the mine that starts too late
+    assert legend_texts(fig) == ["China", "Rest of world"]
+
+
+def test_a_supply_mix_panel_where_nothing_arrives_says_so():
+    # TWO_MEMBERS: China, the only supplier, embargoes both members from day -100 to 1000
+    result = run(TWO_MEMBERS)
+    assert result.supply.arrivals_t.max() == 0
+    fig = supply_mix_figure(result)
+    assert [[t.get_text() for t in ax.texts] for ax in fig.axes] == [["Nothing arrives."]] * 2
+    assert fig.legends[0].get_texts() == []
+
+
+def test_battery_materials_names_its_refiners_as_places_not_as_ids():
+    scenario = load_scenario(next(p for p in SCENARIOS if p.stem == "battery_materials"))
+    names = Names.of(scenario)
+    named = {s: names.supplier(s) for s in ("chile_argentina", "finland_belgium", "japan_refiners")}
+    # not "Chile argentina", "Finland belgium", "Japan refiners", names made from the ids
+    assert named == {
+        "chile_argentina": "Chile and Argentina",
+        "finland_belgium": "Finland and Belgium",
+        "japan_refiners": "Japanese refiners",
+    }

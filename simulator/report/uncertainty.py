@@ -102,7 +102,9 @@ def _shown(value: Any) -> str:
     ``none`` for an empty mapping or list, ``true``/``false`` as YAML writes them, a bid segment
     as the bids table gives it (``15% at 260 USD/kg (NdFeB magnets (Nd, Pr))``), a block of a
     kind by its kind first (``loan, term_days 30``; ``grant``, all its fields at their
-    defaults), a mapping as ``china 0.81, rest_of_world 0.09``.
+    defaults), a block without a kind by its fields as written, or by all its values when every
+    one is at its default (``window_days 30, group_below 0.9, member_below 0.8``: it is set, not
+    ``none``), a mapping as ``china 0.81, rest_of_world 0.09``.
 
     >>> _shown(True), _shown({"kind": "loan", "term_days": 30}), _shown({})
     ('true', 'loan, term_days 30', 'none')
@@ -116,7 +118,11 @@ def _shown(value: Any) -> str:
     if hasattr(value, "model_dump"):  # a scenario block (a bid segment, say): its fields as written
         written = value.model_dump(exclude_defaults=True)
         kind = getattr(value, "kind", None)
-        return _shown({"kind": kind, **written} if isinstance(kind, str) else written)
+        if isinstance(kind, str):
+            return _shown({"kind": kind, **written})
+        # a block without a kind that is there at all (not None) is on: with every field at its
+        # default it would read "none", the word for a block that is absent, so give its values
+        return _shown(written or value.model_dump(exclude_none=True))
     if isinstance(value, dict) and isinstance(value.get("kind"), str):
         rest = {k: v for k, v in value.items() if k != "kind"}
         return value["kind"] + (f", {_shown(rest)}" if rest else "")
