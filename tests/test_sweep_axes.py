@@ -104,3 +104,51 @@ def test_a_heatmap_keeps_the_grid_order_of_categories_and_sorts_numbers():
     (image,) = ax.images
     # row 0 is ratio 0.2 (b = 1), row 1 ratio 0.8 (b = 0); columns talmud, auction, fair_ratio (a = 0, 1, 2)
     assert image.get_array().tolist() == [[1.0, 11.0, 21.0], [0.0, 10.0, 20.0]]
+
+
+def test_a_label_is_not_placed_touching_another_label():
+    from simulator.sweep.figures import _free_place
+
+    # axes 500 x 400 points, the dot at (100, 200), a 30 x 10 label: right of the dot it would
+    # start at x = 100 + 0.012 * 500 = 106, from y = 200 + 0.01 * 400 - 5 = 199
+    own, size, dots = np.array([100.0, 200.0]), np.array([500.0, 400.0]), np.array([[100.0, 200.0]])
+    assert _free_place(own, 30, 10, size, dots, []) == (106.0, 199.0, False)
+    # another label ends exactly at x = 106 on the same line: side by side they would read as one
+    touching = [np.array([102.0, 199.0, 106.0, 209.0])]
+    # so the label goes left of its dot: 100 - 6 - 30 = 64 (ending 94, 8 points from the other)
+    assert _free_place(own, 30, 10, size, dots, touching) == (64.0, 199.0, False)
+
+
+def test_frontier_labels_of_close_dots_keep_apart():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    from simulator.sweep.figures import LABEL_GAP_PT, frontier_figure
+
+    # the medians of the audit's one-axis sweep (embargo mean 60 to 300 days): 60 is efficient,
+    # 120 and 180 share a spot (one label "120 (+1 alike)") just right of it
+    path = "shocks.china_embargo_both.duration_days.mean"
+    totals = [0.003555, 0.048266, 0.048628, 0.21553, 2.015046]
+    fairness = [0.5, 0.5, 0.5, 0.5, 0.627353]
+    table = pd.DataFrame(
+        {
+            path: [60, 120, 180, 240, 300],
+            "point": range(5),
+            "run": 0,
+            "seed": 0,
+            "total_shortfall_t": totals,
+            "fairness_jain": fairness,
+        }
+    )
+    fig = frontier_figure(table, [path], MEMBERS)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    texts = [t for t in fig.axes[0].texts if t.get_text()]
+    assert sorted(t.get_text() for t in texts) == ["120 (+1 alike)", "240", "300", "60"]
+    boxes = [Text.get_window_extent(t, renderer) for t in texts]
+    gap_px = LABEL_GAP_PT * fig.dpi / 72
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = max(b.x0 - a.x1, a.x0 - b.x1, b.y0 - a.y1, a.y0 - b.y1)
+            assert apart >= gap_px - 0.5, (texts[i].get_text(), apart)

@@ -433,6 +433,8 @@ CLEAR_PT = 9.0
 More than the room between a label and its own dot (5.7 points to its right, 4.5 above or below)."""
 EDGE_PT = 2.0
 """Least room between a label and the edge of the axes, in points."""
+LABEL_GAP_PT = 3.0
+"""Least room between two labels, in points: labels that touch read as one (``60`` and ``120`` as ``60120``)."""
 
 
 def _clusters(where: np.ndarray, order: list[int]) -> list[list[int]]:
@@ -514,8 +516,9 @@ def _free_place(
 ) -> tuple[float, float, bool]:
     """Lower-left corner (points) of the best place for a ``w`` x ``h`` label of the dot at ``own``; whether it is led.
 
-    Of the places inside the axes, the one covering the fewest labels, then the fewest
-    other dots (nearer than :data:`CLEAR_PT`), then the first tried.
+    Of the places inside the axes, the one covering the fewest labels (or coming nearer
+    to one than :data:`LABEL_GAP_PT`), then the fewest other dots (nearer than
+    :data:`CLEAR_PT`), then the first tried.
     """
     px, py = own
     gap, lift = 0.012 * size[0], 0.01 * size[1]  # right of the dot, a little above: as labels always were
@@ -544,7 +547,7 @@ def _free_place(
     if len(inside) == 0:  # wider or taller than the axes: from the left edge
         return EDGE_PT, max(EDGE_PT, py - h / 2), False
     x0, y0 = x0[inside], y0[inside]
-    boxes = np.array(placed).reshape(-1, 4)
+    boxes = np.array(placed).reshape(-1, 4) + np.array([-1, -1, 1, 1]) * LABEL_GAP_PT  # touching is covering
     covered = ((boxes[:, 0] < x0 + w) & (boxes[:, 2] > x0) & (boxes[:, 1] < y0 + h) & (boxes[:, 3] > y0)).sum(axis=1)
     others = dots[np.hypot(*(dots - own).T) >= ALIKE_PT]  # not the dots sharing this label
     reach = np.hypot(np.clip(others[:, 0], x0, x0 + w) - others[:, 0], np.clip(others[:, 1], y0, y0 + h) - others[:, 1])
