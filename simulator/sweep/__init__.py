@@ -43,6 +43,7 @@ __all__ = [
     "SweepSpec",
     "SweepStopped",
     "assemble_table",
+    "base_hash",
     "finish_sweep",
     "load_spec_file",
     "parse_axis",
@@ -95,8 +96,11 @@ def assemble_table(sweep: Sweep, chunk_tables: list[pd.DataFrame]) -> pd.DataFra
     return pd.concat([front, table], axis=1).sort_values(["point", "run"], kind="stable", ignore_index=True)
 
 
-def _base_hash(sweep: Sweep) -> str:
-    """Hash of the swept scenario (the file with the fixed overrides, before the grid)."""
+def base_hash(sweep: Sweep) -> str:
+    """Hash of the swept scenario (the file with the fixed overrides, before the grid).
+
+    `sweep.json` records it, and so does the explorer's page: a page and a sweep of the same scenario match.
+    """
     try:
         return scenario_hash(validate_data(sweep.raw, sweep.source))
     except ScenarioError:  # valid only once the grid sets its values: hash the data itself
@@ -110,7 +114,7 @@ def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> di
     return {
         "scenario": first.name,
         "scenario_file": sweep.source,
-        "scenario_hash": _base_hash(sweep),
+        "scenario_hash": base_hash(sweep),
         "grid": {axis.path: list(axis.values) for axis in sweep.spec.axes},
         "fixed": dict(sweep.spec.fixed),
         "runs_per_point": sweep.spec.runs,
