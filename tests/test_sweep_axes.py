@@ -78,6 +78,10 @@ def test_dates_lie_on_a_time_axis_as_far_apart_as_they_are():
         assert list(line.get_ydata()) == [120.0, 220.0, 20.0], how
         lo, hi = ax.get_xlim()
         assert lo < x[0] and x[-1] < hi and hi - lo < 40, how  # days on the axis, not category positions 0..2
+        ticks = ax.get_xticks()  # three dates, none nearer the next than a sixth of the 17 days: ticked each
+        assert list(ticks) == list(x), how
+        labels = ax.xaxis.get_major_formatter().format_ticks(ticks)
+        assert labels == ["20 Nov 2010", "1 Dec 2010", "7 Dec 2010"], how
 
 
 def test_a_heatmap_keeps_the_grid_order_of_categories_and_sorts_numbers():

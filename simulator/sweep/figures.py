@@ -276,7 +276,7 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
         if labels is not None:
             ax.set_xticks(x, [_text(label) for label in labels], rotation=30, ha="right")
         elif kind == "date":
-            _time_axis(ax)
+            _time_axis(ax, x)
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
     if legend is not None:
@@ -285,11 +285,20 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
     return fig
 
 
-def _time_axis(ax: Any) -> None:
-    """Dates on a time axis (each as far from the next as it is): calendar ticks labelled ``20 Nov 2010``."""
+def _time_axis(ax: Any, dates: np.ndarray) -> None:
+    """Dates on a time axis (each as far from the next as it is), labelled ``20 Nov 2010``.
+
+    Ticks at the swept dates themselves when they are few (at most 6) and far enough apart
+    for their labels (a sixth of the span at least); else where the calendar puts them.
+    """
     from matplotlib.dates import AutoDateLocator, DateFormatter
 
-    ax.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=5))
+    days = np.sort(dates.astype("datetime64[D]").astype(np.int64))
+    apart = np.diff(days)
+    if 1 < len(days) <= 6 and apart.min() * 6 >= days[-1] - days[0]:
+        ax.set_xticks(np.sort(dates))
+    else:
+        ax.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=5))
     ax.xaxis.set_major_formatter(DateFormatter("%-d %b %Y"))
     ax.tick_params(axis="x", labelrotation=30)
     for label in ax.get_xticklabels():
