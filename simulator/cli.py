@@ -1182,7 +1182,7 @@ def sensitivity(
         f"{found.info['wall_time_s']:.1f} s"
     )
     click.echo("top drivers:")
-    for line in top_drivers(found.table, method):  # type: ignore[arg-type]
+    for line in top_drivers(found.table, method, nonzero=found.info["nonzero_runs"], runs=found.info["runs"]):  # type: ignore[arg-type]
         click.echo(f"  {line}")
     click.echo(f"wrote {folder}/")
 

@@ -166,8 +166,18 @@ def _is_date_column(name: str) -> bool:
     return name == "date" or name.endswith("_date")
 
 
-def _number_format(name: str, series: pd.Series, unit: Unit | None = None) -> str:
+def _holds_days(name: str, series: pd.Series) -> bool:
+    """A column of dates: by its name, or ``datetime64`` at midnight (a sweep's swept date, a sampled date)."""
     if _is_date_column(name):
+        return True
+    if not pd.api.types.is_datetime64_any_dtype(series):
+        return False
+    present = series.dropna()
+    return bool((present == present.dt.normalize()).all())
+
+
+def _number_format(name: str, series: pd.Series, unit: Unit | None = None) -> str:
+    if _holds_days(name, series):
         return DATE_FORMAT
     if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
         return "General"
@@ -186,7 +196,7 @@ def _number_format(name: str, series: pd.Series, unit: Unit | None = None) -> st
 
 def _cell_values(name: str, series: pd.Series) -> list[Any]:
     """Python values for the cells: None for missing or non-finite, dates for ISO date text."""
-    if _is_date_column(name):
+    if _holds_days(name, series):
         return [_as_date(v) for v in series]
     if pd.api.types.is_bool_dtype(series):
         return [None if pd.isna(v) else bool(v) for v in series]
@@ -209,6 +219,8 @@ def _plain(value: Any) -> Any:
 
 
 def _as_date(value: Any) -> dt.date | None:
+    if value is pd.NaT:
+        return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -406,7 +418,7 @@ Writer = Callable[[int, int, Any, "Format | None"], Any]
 
 def _column_writer(book: Book, sheet: Worksheet, name: str, series: pd.Series) -> Writer:
     """The sheet's writer for the values :func:`_cell_values` gives the column (the generic one for text)."""
-    if _is_date_column(name):
+    if _holds_days(name, series):
         return sheet.write_datetime
     if pd.api.types.is_bool_dtype(series):
         return sheet.write_boolean

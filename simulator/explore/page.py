@@ -34,10 +34,10 @@ from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.plan import compile_plan
 from simulator.randomness import run_seed
 from simulator.results import date_label, date_of
-from simulator.scenario import scenario_hash
 from simulator.scenario.checks import day_number
 from simulator.scenario.load import field_unit
 from simulator.scenario.schema import RANDOM_TYPES
+from simulator.sweep import base_hash
 from simulator.sweep.runner import build_point
 
 MAX_PAGE_BYTES = 10_000_000
@@ -238,7 +238,7 @@ def describe(grid: Grid, packed: Packed) -> dict[str, Any]:
     return {
         "scenario": first.name,
         "scenario_file": grid.sweep.source,
-        "scenario_hash": scenario_hash(first)[:12],
+        "scenario_hash": base_hash(grid.sweep)[:12],  # the scenario explored (with --set), as its sweeps record
         "description": " ".join(first.description.split()),
         "version": __version__,
         "start_date": first.start_date.isoformat() if first.start_date else None,

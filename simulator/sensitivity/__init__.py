@@ -11,6 +11,8 @@ sweep machinery (:mod:`simulator.sensitivity.study`) and writes into ``DIR``:
 - ``sensitivity.png``: a bar chart per metric (:mod:`simulator.sensitivity.figures`);
 - ``samples.parquet``: one row per run, the inputs' values then every per-run metric;
 - ``sensitivity.json``: scenario, hash, method, samples, runs, seed, inputs, metrics,
+  per metric the runs in which it is not zero (``nonzero_runs``) and those non-zero in
+  fewer than 5% of the runs (``sparse_metrics``: their indices rest on those runs),
   version and wall time.
 
 Every sample runs with the same seed (the scenario's first run seed): in a scenario with
@@ -35,7 +37,7 @@ from simulator.errors import InputError
 from simulator.output_folder import manifest_info, open_folder
 from simulator.randomness import run_seed
 from simulator.scenario import scenario_hash
-from simulator.sensitivity.figures import sensitivity_figure
+from simulator.sensitivity.figures import is_sparse, sensitivity_figure, sparse_text
 from simulator.sensitivity.indices import (
     RANKED_BY,
     Method,
@@ -105,6 +107,7 @@ def analyse_study(
     labels = [i.label for i in study.inputs]
     indices = indices_table(method, unit, outputs, study.paths, labels, study.root_seed)
     runs = pd.concat([study.values_table(points), table.drop(columns=["point", "run"])], axis=1)
+    nonzero = {metric: int((outputs[metric].fillna(0) != 0).sum()) for metric in study.metrics}
     info = {
         "scenario": study.scenario.name,
         "scenario_file": study.source,
@@ -118,6 +121,8 @@ def analyse_study(
             {"path": i.path, "label": i.label, "range": i.range_text(), "source": i.entry.source} for i in study.inputs
         ],
         "metrics": list(study.metrics),
+        "nonzero_runs": nonzero,
+        "sparse_metrics": [metric for metric, count in nonzero.items() if is_sparse(count, len(points))],
         "engine": "batched fast path (bit-identical to the SimPy reference engine)",
         "package_version": __version__,
         "wall_time_s": round(time.perf_counter() - started, 3),
@@ -143,28 +148,53 @@ def run_sensitivity(
             found.table.to_csv(stage / "sensitivity.csv", index=False)
             found.samples.to_parquet(stage / "samples.parquet", index=False)
             (stage / "sensitivity.json").write_text(json.dumps(found.info, indent=2, default=str) + "\n")
-            sensitivity_figure(found.table, method, found.info["runs"]).savefig(stage / "sensitivity.png", dpi=110)
+            figure = sensitivity_figure(found.table, method, found.info["runs"], found.info["nonzero_runs"])
+            figure.savefig(stage / "sensitivity.png", dpi=110)
     return found
 
 
-def top_drivers(table: pd.DataFrame, method: Method, count: int = 3) -> list[str]:
+def top_drivers(
+    table: pd.DataFrame, method: Method, count: int = 3, nonzero: dict[str, int] | None = None, runs: int = 0
+) -> list[str]:
     """One line per metric: its title and its ``count`` most influential inputs.
 
+    ``nonzero`` (per metric, the runs of the ``runs`` in which it is not zero) flags a
+    metric non-zero in few runs (:func:`~simulator.sensitivity.figures.is_sparse`).
+    Indices are rounded to two decimals, a small negative estimate to ``0.00`` (not ``-0.00``).
+
     >>> t = pd.DataFrame({"metric": ["total_shortfall_t"] * 2, "parameter": ["a", "b"], "label": ["A", "B"],
-    ...                   "S1": [0.7, 0.1], "S1_conf": [0.05, 0.02], "ST": [0.8, 0.2], "ST_conf": [0.06, 0.03]})
+    ...                   "S1": [0.7, -0.004], "S1_conf": [0.05, 0.02], "ST": [0.8, 0.2], "ST_conf": [0.06, 0.03]})
     >>> top_drivers(t, "sobol")
-    ['Total shortfall (t): A (ST 0.80 +- 0.06, S1 0.70), B (ST 0.20 +- 0.03, S1 0.10)']
+    ['Total shortfall (t): A (ST 0.80 +- 0.06, S1 0.70), B (ST 0.20 +- 0.03, S1 0.00)']
+    >>> top_drivers(t, "sobol", 1, {"total_shortfall_t": 11}, 1280)
+    ['Total shortfall (t), non-zero in only 11 of 1,280 runs: A (ST 0.80 +- 0.06, S1 0.70)']
     """
     key = RANKED_BY[method]
     lines = []
     for metric, rows in table.groupby("metric", sort=False):
+        title = metric_title(str(metric))
+        few = (nonzero or {}).get(str(metric), 0)
+        if is_sparse(few, runs):
+            title += f", {sparse_text(few, runs)}"
         ranked = rows.dropna(subset=[key]).sort_values(key, ascending=False, kind="stable").head(count)
         if ranked.empty:
-            lines.append(f"{metric_title(str(metric))}: the same in every run")
+            lines.append(f"{title}: the same in every run")
             continue
         if method == "sobol":
-            parts = [f"{r.label} (ST {r.ST:.2f} +- {r.ST_conf:.2f}, S1 {r.S1:.2f})" for r in ranked.itertuples()]
+            parts = [
+                f"{r.label} (ST {_share(r.ST)} +- {_share(r.ST_conf)}, S1 {_share(r.S1)})" for r in ranked.itertuples()
+            ]
         else:
             parts = [f"{r.label} (mu* {r.mu_star:,.4g}, sigma {r.sigma:,.4g})" for r in ranked.itertuples()]
-        lines.append(f"{metric_title(str(metric))}: " + ", ".join(parts))
+        lines.append(f"{title}: " + ", ".join(parts))
     return lines
+
+
+def _share(value: float) -> str:
+    """An index to two decimals; ``-0.004`` is ``0.00``: a sign on a zero says nothing.
+
+    >>> _share(-0.004), _share(-0.012), _share(0.5)
+    ('0.00', '-0.01', '0.50')
+    """
+    text = f"{value:.2f}"
+    return text[1:] if text == "-0.00" else text

@@ -3,9 +3,13 @@
 Layer: studies.
 
 - ``sensitivity.png``: a panel per metric (titled with its registry label and unit), a
-  bar per input (labelled with the entry's label), most influential on top. Sobol':
-  total index ``ST`` with its confidence interval and, inside it, the first-order ``S1``.
-  Morris: ``mu_star`` with its confidence interval, ``sigma`` as a dot.
+  bar per input (labelled with the entry's label), most influential on top; the title
+  says how many of the inputs (and metrics) are shown. Sobol': total index ``ST`` with
+  its confidence interval and, inside it, the first-order ``S1``, on an axis of shares
+  from 0 to 1 (an interval or an estimate past an end is cut there and marked with a
+  triangle). Morris: ``mu_star`` with its confidence interval, ``sigma`` as a dot. A
+  metric that is non-zero in few runs (:func:`is_sparse`) says so under its title: its
+  indices rest on those runs alone.
 - ``fan_days_of_cover.png`` and ``fan_shortfall.png``: a panel per material, a band per
   region from the 5th to the 95th percentile over the samples with the median as a line,
   and the scenario's own run dashed.
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -42,6 +47,28 @@ LABEL_PT = 8
 WHISKER_INK = "#555555"
 PANEL_WIDTH_IN = 4.15
 """Width of a panel's plotting area; the labels' margin is added to it."""
+FLAG_INK = "#a23b3b"
+"""Colour of a panel title that warns: its indices rest on few runs, or S1 exceeds ST."""
+SPARSE_SHARE = 0.05
+"""A metric non-zero in fewer than this share of a study's runs is flagged (:func:`is_sparse`)."""
+
+
+def is_sparse(nonzero: int, runs: int) -> bool:
+    """Whether a metric non-zero in ``nonzero`` of ``runs`` runs is so in few of them (fewer than 5%).
+
+    Its variance then comes from those few runs: one of them moving the metric moves
+    every index, and their confidence intervals run wide. A metric that is zero in every
+    run has no index to doubt (nothing varies), so it is not flagged.
+
+    >>> is_sparse(11, 1280), is_sparse(64, 1280), is_sparse(0, 1280)
+    (True, False, False)
+    """
+    return 0 < nonzero < SPARSE_SHARE * runs
+
+
+def sparse_text(nonzero: int, runs: int) -> str:
+    """The words that flag a sparse metric: ``non-zero in only 11 of 1,280 runs``."""
+    return f"non-zero in only {nonzero:,} of {runs:,} runs"
 
 
 def _label(value: object) -> str:
@@ -56,14 +83,19 @@ def _label(value: object) -> str:
     return textwrap.fill(text, width, break_on_hyphens=False)
 
 
-def sensitivity_figure(table: pd.DataFrame, method: Method, runs: int) -> Figure:
+def sensitivity_figure(
+    table: pd.DataFrame, method: Method, runs: int, nonzero: Mapping[str, int] | None = None
+) -> Figure:
     """Bars of each metric's indices, one panel per metric (the first :data:`MAX_PANELS`).
 
     Inputs are named by their whole labels, wrapped; one legend below the panels names the
-    bars, the marks and the whiskers (95% confidence intervals).
+    bars, the marks and the whiskers (95% confidence intervals). ``nonzero`` gives, per
+    metric, the runs in which it is not zero: a sparse one (:func:`is_sparse`) says so.
     """
-    metrics = list(dict.fromkeys(table["metric"]))[:MAX_PANELS]
-    bars = min(MAX_BARS, int(table.groupby("metric").size().max()))
+    every_metric = list(dict.fromkeys(table["metric"]))
+    metrics = every_metric[:MAX_PANELS]
+    inputs = int(table.groupby("metric").size().max())
+    bars = min(MAX_BARS, inputs)
     shown = [table[table["metric"] == metric].head(bars) for metric in metrics]
     labels = [_label(label) for rows_of in shown for label in rows_of["label"]]
     lines = max((label.count("\n") + 1 for label in labels), default=1)
@@ -90,13 +122,17 @@ def sensitivity_figure(table: pd.DataFrame, method: Method, runs: int) -> Figure
     )
     legend: tuple[list[Any], list[str]] = ([], [])
     for ax, metric, rows_of in zip(axes, metrics, shown, strict=False):
-        drawn = _bars(ax, rows_of, method, metric)
-        if drawn and not legend[0]:
-            legend = drawn
+        count = None if nonzero is None else nonzero.get(metric)
+        flag = sparse_text(count, runs) if count and is_sparse(count, runs) else None
+        drawn = _bars(ax, rows_of, method, metric, flag)
+        for handle, label in zip(*drawn, strict=True):
+            if label not in legend[1]:
+                legend[0].append(handle)
+                legend[1].append(label)
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
     what = "Sobol' indices" if method == "sobol" else "Morris elementary effects"
-    fig.suptitle(f"{what}: {runs:,} runs", fontweight="bold")
+    fig.suptitle(f"{what}: {runs:,} runs\n{_shown(bars, inputs, len(metrics), len(every_metric))}", fontsize=10)
     if legend[0]:
         height = fig.get_size_inches()[1]
         fig.legend(
@@ -110,9 +146,30 @@ def sensitivity_figure(table: pd.DataFrame, method: Method, runs: int) -> Figure
     return fig
 
 
-def _bars(ax: Axes, rows: pd.DataFrame, method: Method, metric: str) -> tuple[list[Any], list[str]]:
+def _shown(bars: int, inputs: int, panels: int, metrics: int) -> str:
+    """What the panels show of the study: ``12 of 48 inputs shown per metric (the most influential)``.
+
+    >>> _shown(12, 48, 6, 6), _shown(8, 8, 6, 9)
+    ('12 of 48 inputs shown per metric (the most influential)', 'all 8 inputs; the first 6 of 9 metrics')
+    """
+    text = (
+        f"{bars} of {inputs} inputs shown per metric (the most influential)"
+        if bars < inputs
+        else f"all {inputs} inputs"
+    )
+    return text + (f"; the first {panels} of {metrics} metrics" if panels < metrics else "")
+
+
+def _bars(
+    ax: Axes, rows: pd.DataFrame, method: Method, metric: str, sparse: str | None = None
+) -> tuple[list[Any], list[str]]:
     """One metric's panel; the legend entries of what it drew (none for a metric that never varies)."""
-    ax.set_title(_text(metric_title(metric)), fontsize=10)
+    flags = [f"{sparse}: indices rest on those runs"] if sparse else []
+    if method == "sobol" and (above := int((rows["S1"] > rows["ST"]).sum())):
+        flags.append(f"S1 above ST for {above} input{'s' if above > 1 else ''}: sampling noise")
+    ax.set_title("\n".join([_text(metric_title(metric)), *flags]), fontsize=10 if not flags else 9)
+    if flags:
+        ax.title.set_color(FLAG_INK)
     if rows[RANKED_BY[method]].isna().all():
         # no y labels: a list of inputs beside no bars reads as inputs that all scored 0
         empty_panel(ax, "The same in every run:\nno input changes it,\nso there is nothing to attribute.")
@@ -124,19 +181,57 @@ def _bars(ax: Axes, rows: pd.DataFrame, method: Method, metric: str) -> tuple[li
     index = "ST" if method == "sobol" else "mu*"
     whisker = Line2D([], [], color=WHISKER_INK, lw=1.5, label=f"95% confidence interval of {index}")
     if method == "sobol":
-        total = ax.barh(y, rows["ST"], xerr=rows["ST_conf"], color="#9dbbe0", ecolor=WHISKER_INK, label="total (ST)")
-        first = ax.barh(y, rows["S1"], height=0.4, color="#1f5fa6", label="first order (S1)")
-        ax.set_xlim(0, max(1.0, float(np.nanmax(rows["ST"] + rows["ST_conf"]))))
+        st, conf, s1 = (rows[c].to_numpy(float) for c in ("ST", "ST_conf", "S1"))
+        shown_st, low, high = share_whiskers(st, conf)
+        total = ax.barh(
+            y, shown_st, xerr=np.vstack([low, high]), color="#9dbbe0", ecolor=WHISKER_INK, label="total (ST)"
+        )
+        first = ax.barh(y, np.clip(s1, 0, 1), height=0.4, color="#1f5fa6", label="first order (S1)")
+        ax.set_xlim(0, 1)  # shares of a variance: an interval past 1 is cut at the edge and marked
         ax.set_xlabel("share of the metric's variance")
         handles: list[Any] = [total, whisker, first]
+        past = past_the_axis(st, conf, s1)
+        if past.any():
+            (cut,) = ax.plot(
+                np.ones(past.sum()),
+                y[past],
+                ">",
+                color=WHISKER_INK,
+                ms=5,
+                clip_on=False,
+                label="past 1, cut at the edge",
+            )
+            handles.append(cut)
     else:
         mean = ax.barh(y, rows["mu_star"], xerr=rows["mu_star_conf"], color="#9dbbe0", ecolor=WHISKER_INK, label="mu*")
         (spread,) = ax.plot(rows["sigma"], y, "o", color="#d1495b", ms=4, label="sigma")
         unit = metric_unit(metric)
-        ax.set_xlabel(f"mean absolute effect over the input's range{f' ({unit})' if unit else ''}")
+        ax.set_xlabel(
+            f"change over the input's range{f' ({unit})' if unit else ''}: mu* mean absolute, sigma spread",
+            fontsize=9,
+        )
         ax.set_xlim(left=0)
         handles = [mean, whisker, spread]
     return handles, [h.get_label() for h in handles]
+
+
+def share_whiskers(st: np.ndarray, conf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ST bars and their whiskers' lengths below and above, all kept within the axis of shares [0, 1].
+
+    >>> [v.tolist() for v in share_whiskers(np.array([0.52, 0.3, 1.1]), np.array([2.56, 0.1, 0.2]))]
+    [[0.52, 0.3, 1.0], [0.52, 0.1, 0.1], [0.48, 0.1, 0.0]]
+    """
+    bar = np.clip(st, 0, 1)
+    return bar, np.round(bar - np.clip(st - conf, 0, 1), 12), np.round(np.clip(st + conf, 0, 1) - bar, 12)
+
+
+def past_the_axis(st: np.ndarray, conf: np.ndarray, s1: np.ndarray) -> np.ndarray:
+    """Inputs whose ST interval, ST or S1 runs past 1, the end of the axis of shares (marked there).
+
+    >>> past_the_axis(np.array([0.52, 0.3]), np.array([2.56, 0.1]), np.array([0.7, 0.2])).tolist()
+    [True, False]
+    """
+    return (st + conf > 1) | (st > 1) | (s1 > 1)
 
 
 def _days_axis(ax: Axes, start: dt.date | None, horizon_days: int) -> None:

@@ -15,6 +15,7 @@ the manifest, checkpoints removed) before any figure is drawn.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import time
@@ -43,6 +44,7 @@ __all__ = [
     "SweepSpec",
     "SweepStopped",
     "assemble_table",
+    "base_hash",
     "finish_sweep",
     "load_spec_file",
     "parse_axis",
@@ -91,12 +93,35 @@ def assemble_table(sweep: Sweep, chunk_tables: list[pd.DataFrame]) -> pd.DataFra
         q = quantity_of(str(column))
         if q is not None and q.dtype == "int" and table[column].dtype.kind == "f" and np.isfinite(table[column]).all():
             table[column] = table[column].astype("int64")
-    front = pd.DataFrame({path: [values[p] for p in table["point"]] for path, values in swept.items()})
+    front = pd.DataFrame({path: swept_column([values[p] for p in table["point"]]) for path, values in swept.items()})
     return pd.concat([front, table], axis=1).sort_values(["point", "run"], kind="stable", ignore_index=True)
 
 
-def _base_hash(sweep: Sweep) -> str:
-    """Hash of the swept scenario (the file with the fixed overrides, before the grid)."""
+DATE_DTYPE = "datetime64[ms]"
+"""Swept dates in the table: midnight of the day, in milliseconds, as the samples tables store them
+(:data:`simulator.sensitivity.study.SAMPLED_DATE_DTYPE`), so that pandas compares them with
+``pd.Timestamp`` and ``.dt`` works (``datetime.date`` values would be stored as Arrow ``date32``
+and read back as ``object``)."""
+
+
+def swept_column(values: list[Any]) -> Any:
+    """One swept path's values, a row each: dates as :data:`DATE_DTYPE`, anything else as given.
+
+    >>> swept_column([dt.date(2010, 11, 20), dt.date(2010, 12, 7)]).dtype, swept_column([60, 120])
+    (dtype('<M8[ms]'), [60, 120])
+    """
+    import pandas as pd
+
+    if values and all(isinstance(v, dt.date) for v in values):
+        return pd.Series(pd.to_datetime(values), dtype=DATE_DTYPE)
+    return values
+
+
+def base_hash(sweep: Sweep) -> str:
+    """Hash of the swept scenario (the file with the fixed overrides, before the grid).
+
+    `sweep.json` records it, and so does the explorer's page: a page and a sweep of the same scenario match.
+    """
     try:
         return scenario_hash(validate_data(sweep.raw, sweep.source))
     except ScenarioError:  # valid only once the grid sets its values: hash the data itself
@@ -110,7 +135,7 @@ def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> di
     return {
         "scenario": first.name,
         "scenario_file": sweep.source,
-        "scenario_hash": _base_hash(sweep),
+        "scenario_hash": base_hash(sweep),
         "grid": {axis.path: list(axis.values) for axis in sweep.spec.axes},
         "fixed": dict(sweep.spec.fixed),
         "runs_per_point": sweep.spec.runs,

@@ -3,8 +3,10 @@
 Layer: studies.
 
 - one swept parameter: each key metric against it, median line and 5-95% band across
-  runs (``sweep_metrics.png``);
-- two swept parameters: a heatmap of each key metric's mean (``sweep_heatmap.png``);
+  runs (``sweep_metrics.png``); dates on a time axis; values without a scale (a rule's
+  name) in the grid's order, each a dot with a 5-95% bar, nothing drawn between them;
+- two swept parameters: a heatmap of each key metric's mean (``sweep_heatmap.png``),
+  categories in the grid's order;
 - two or more members sharing stock: the efficiency-fairness frontier
   (``sweep_frontier.png``): one point per grid point, the median over its runs of total
   shortfall against the median of Jain's fairness index, Pareto-efficient points marked,
@@ -26,6 +28,7 @@ a ``$`` in them never starts Matplotlib's mathtext.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import textwrap
 from collections.abc import Callable
@@ -168,21 +171,76 @@ def key_metrics(table: pd.DataFrame) -> list[str]:
     return [c for c in ("total_shortfall_t", "fairness_jain") if c in table] + regional
 
 
-def _positions(values: pd.Series) -> tuple[np.ndarray, list[str] | None]:
-    """Numeric axis values, or category positions and labels."""
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return values.to_numpy(float), None
-    labels = [str(v) for v in pd.unique(values)]
-    return np.array([labels.index(str(v)) for v in values], float), labels
+def axis_kind(values: pd.Series) -> str:
+    """How a swept path's values are placed on an axis: ``number``, ``date`` or ``category``.
+
+    Numbers (not ``True``/``False``) and dates lie on a scale; anything else (a rule's
+    name, ``True``/``False``, a list of shocks) is a category, which has no order but the
+    grid's. Dates are a ``datetime64`` column, or ``datetime.date`` values (as tables
+    written before dates were ``datetime64[ms]`` read back).
+
+    >>> [axis_kind(pd.Series(v)) for v in ([60, 120], [dt.date(2010, 11, 20)], ["talmud", "auction"], [True])]
+    ['number', 'date', 'category', 'category']
+    """
+    if pd.api.types.is_bool_dtype(values):
+        return "category"
+    if pd.api.types.is_numeric_dtype(values):
+        return "number"
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return "date"
+    present = values.dropna()
+    if len(present) and all(isinstance(v, dt.date) for v in present):
+        return "date"
+    return "category"
+
+
+def grid_order(values: pd.Series) -> list[Any]:
+    """The distinct values in the order the grid gives them (first met), not sorted.
+
+    >>> grid_order(pd.Series(["fair_ratio", "auction", "fair_ratio", "talmud"]))
+    ['fair_ratio', 'auction', 'talmud']
+    """
+    return list(pd.unique(values))
+
+
+def _in_grid_order(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its rows in grid order (by point), where a sweep table has them."""
+    return table.sort_values("point", kind="stable") if "point" in table else table
+
+
+def _heatmap_order(values: pd.Series) -> list[Any]:
+    """A heatmap axis's values: numbers and dates sorted, categories in the grid's order."""
+    distinct = grid_order(values)
+    return distinct if axis_kind(values) == "category" else sorted(distinct)
+
+
+def _dated(table: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
+    """``table`` with each swept path of dates as ``datetime64[ms]`` (an older table's ``datetime.date`` values too)."""
+    old = [p for p in paths if p in table and axis_kind(table[p]) == "date" and table[p].dtype == object]
+    return table.assign(**{p: pd.to_datetime(table[p]).astype("datetime64[ms]") for p in old}) if old else table
 
 
 def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = None) -> Figure:
-    """Each key metric against one swept parameter: median and 5-95% band across runs."""
+    """Each key metric against one swept parameter: median and 5-95% of the runs at each value.
+
+    Numbers and dates lie on a scale (dates on a time axis, as far apart as they are): a
+    line joins the medians and a band the 5-95% ranges. Categories (a rule's name) keep the
+    grid's order and are drawn apart: a dot per median with a bar over the 5-95% range,
+    nothing drawn between two categories.
+    """
     metrics = key_metrics(table)
     rows, cols = _panel_grid(len(metrics))
-    stats = table.groupby(path, sort=True)[metrics].quantile(list(QUANTILES)).unstack()
-    x, labels = _positions(pd.Series(stats.index))
-    label_room = 0.0 if labels is None else 0.05 * max(len(label) for label in labels)  # labels at 30 degrees
+    kind = axis_kind(table[path])
+    table = _in_grid_order(_dated(table, [path]))
+    ordered = kind != "category"  # a scale is sorted; categories keep the grid's order
+    stats = table.groupby(path, sort=ordered)[metrics].quantile(list(QUANTILES)).unstack()
+    if kind == "category":
+        labels: list[str] | None = [_label(v) for v in stats.index]
+        x: Any = np.arange(len(stats.index), dtype=float)
+    else:
+        labels, x = None, stats.index.to_numpy()
+    # tick labels at 30 degrees: categories' names, or dates as "20 Nov 2010"
+    label_room = 0.55 if kind == "date" else 0.0 if labels is None else 0.05 * max(len(label) for label in labels)
     fig = _new_figure(figsize=(4.3 * cols, (3.2 + label_room) * rows + 0.6))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
     _margins(fig, rows, cols, top_in=0.6, bottom_in=0.6 + label_room, row_gap_in=0.85 + label_room)
@@ -195,20 +253,56 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
             _sentence(ax, flat)
             continue
         low, mid, high = (stats[(metric, q)].to_numpy(float) for q in QUANTILES)
-        ax.fill_between(x, low, high, color=BAND, alpha=0.7, lw=0, label="5-95% of runs")
-        ax.plot(x, mid, color=LINE, marker="o", ms=3, lw=1.6, label="median")
+        if kind == "category":
+            ax.errorbar(
+                x,
+                mid,
+                yerr=np.vstack([mid - low, high - mid]),
+                fmt="o",
+                color=LINE,
+                ecolor=BAND,
+                elinewidth=4,
+                ms=5,
+                label="median, bar 5-95% of runs",
+            )
+            ax.set_xlim(-0.5, len(x) - 0.5)
+        else:
+            ax.fill_between(x, low, high, color=BAND, alpha=0.7, lw=0, label="5-95% of runs")
+            ax.plot(x, mid, color=LINE, marker="o", ms=3, lw=1.6, label="median")
         if metric == FAIRNESS:
             _fairness_limits(ax, members or [])
         legend = legend or ax
         ax.grid(True, color="#dddddd")
         if labels is not None:
             ax.set_xticks(x, [_text(label) for label in labels], rotation=30, ha="right")
+        elif kind == "date":
+            _time_axis(ax, x)
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
     if legend is not None:
         legend.legend(fontsize=8)
     fig.suptitle(f"sweep of {_text(path)}: {table['run'].nunique()} run(s) per point", fontweight="bold")
     return fig
+
+
+def _time_axis(ax: Any, dates: np.ndarray) -> None:
+    """Dates on a time axis (each as far from the next as it is), labelled ``20 Nov 2010``.
+
+    Ticks at the swept dates themselves when they are few (at most 6) and far enough apart
+    for their labels (a sixth of the span at least); else where the calendar puts them.
+    """
+    from matplotlib.dates import AutoDateLocator, DateFormatter
+
+    days = np.sort(dates.astype("datetime64[D]").astype(np.int64))
+    apart = np.diff(days)
+    if 1 < len(days) <= 6 and apart.min() * 6 >= days[-1] - days[0]:
+        ax.set_xticks(np.sort(dates))
+    else:
+        ax.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=5))
+    ax.xaxis.set_major_formatter(DateFormatter("%-d %b %Y"))
+    ax.tick_params(axis="x", labelrotation=30)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
 
 
 def _sentence(ax: Any, text: str) -> None:
@@ -222,6 +316,7 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
     """Mean of each key metric over a two-parameter grid."""
     metrics = key_metrics(table)
     rows, cols = _panel_grid(len(metrics))
+    table = _in_grid_order(_dated(table, [first, second]))
     fig = _new_figure(figsize=(4.6 * cols, 3.8 * rows + 0.6))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
     _margins(fig, rows, cols, left_in=0.95, top_in=0.6, bottom_in=1.0, row_gap_in=1.25, col_gap_in=0.75)
@@ -232,6 +327,7 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
             _sentence(ax, flat)
             continue
         grid = table.pivot_table(index=second, columns=first, values=metric, aggfunc="mean", dropna=False)
+        grid = grid.reindex(index=_heatmap_order(table[second]), columns=_heatmap_order(table[first]))
         limits = {"vmin": 1 / len(members), "vmax": 1.0} if metric == FAIRNESS and members and len(members) > 1 else {}
         image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap="viridis", **limits)
         for axis, values in ((ax.xaxis, grid.columns), (ax.yaxis, grid.index)):
@@ -249,6 +345,13 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
 
 
 def _label(value: Any) -> str:
+    """A swept value as a label: numbers short, a date (a midnight timestamp too) as ``2010-11-20``.
+
+    >>> _label(0.25), _label(pd.Timestamp("2010-11-20")), _label("talmud")
+    ('0.25', '2010-11-20', 'talmud')
+    """
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.date().isoformat()
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -339,6 +442,8 @@ CLEAR_PT = 9.0
 More than the room between a label and its own dot (5.7 points to its right, 4.5 above or below)."""
 EDGE_PT = 2.0
 """Least room between a label and the edge of the axes, in points."""
+LABEL_GAP_PT = 3.0
+"""Least room between two labels, in points: labels that touch read as one (``60`` and ``120`` as ``60120``)."""
 
 
 def _clusters(where: np.ndarray, order: list[int]) -> list[list[int]]:
@@ -420,8 +525,9 @@ def _free_place(
 ) -> tuple[float, float, bool]:
     """Lower-left corner (points) of the best place for a ``w`` x ``h`` label of the dot at ``own``; whether it is led.
 
-    Of the places inside the axes, the one covering the fewest labels, then the fewest
-    other dots (nearer than :data:`CLEAR_PT`), then the first tried.
+    Of the places inside the axes, the one covering the fewest labels (or coming nearer
+    to one than :data:`LABEL_GAP_PT`), then the fewest other dots (nearer than
+    :data:`CLEAR_PT`), then the first tried.
     """
     px, py = own
     gap, lift = 0.012 * size[0], 0.01 * size[1]  # right of the dot, a little above: as labels always were
@@ -450,7 +556,7 @@ def _free_place(
     if len(inside) == 0:  # wider or taller than the axes: from the left edge
         return EDGE_PT, max(EDGE_PT, py - h / 2), False
     x0, y0 = x0[inside], y0[inside]
-    boxes = np.array(placed).reshape(-1, 4)
+    boxes = np.array(placed).reshape(-1, 4) + np.array([-1, -1, 1, 1]) * LABEL_GAP_PT  # touching is covering
     covered = ((boxes[:, 0] < x0 + w) & (boxes[:, 2] > x0) & (boxes[:, 1] < y0 + h) & (boxes[:, 3] > y0)).sum(axis=1)
     others = dots[np.hypot(*(dots - own).T) >= ALIKE_PT]  # not the dots sharing this label
     reach = np.hypot(np.clip(others[:, 0], x0, x0 + w) - others[:, 0], np.clip(others[:, 1], y0, y0 + h) - others[:, 1])
@@ -582,8 +688,10 @@ def _labelled(table: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
     """``table`` with each swept path whose values are lists or mappings (a list of shocks) as short labels.
 
     A figure places and groups points by their values, which must be hashable: a list of
-    items with ids is labelled by the ids (``[halt]``), anything else by its text.
+    items with ids is labelled by the ids (``[halt]``), anything else by its text. Dates
+    are read as ``datetime64[ms]`` (:func:`_dated`).
     """
+    table = _dated(table, paths)
     nested = [p for p in paths if p in table and table[p].map(lambda v: isinstance(v, list | dict | np.ndarray)).any()]
     return table.assign(**{p: _labels(table[p]) for p in nested}) if nested else table
 
