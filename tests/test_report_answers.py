@@ -419,11 +419,16 @@ def test_the_cost_line_names_the_materials_it_cannot_value():
         (
             "hybrid",
             "either",
-            "It shares by the ratio instead of auctioning while an embargo is declared against a member or the "
-            "members measure a supply loss (their arrivals over the last 20 days below 85% of normal, or one "
-            "member&#x27;s below 70%).",
+            "in normal times the shared stock is sold by auction; while an embargo is declared against a member or "
+            "the members measure a supply loss (their arrivals over the last 20 days below 85% of normal, or one "
+            "member&#x27;s below 70%), each release is shared by the pre-agreed fair allocation ratio.",
         ),
-        ("hybrid", "declared_embargo", "It shares by the ratio instead of auctioning while an embargo is declared"),
+        (
+            "hybrid",
+            "declared_embargo",
+            "in normal times the shared stock is sold by auction; while an embargo is declared against a member, "
+            "each release is shared by the pre-agreed fair allocation ratio.",
+        ),
         (
             "fair_ratio",
             "measured_loss",
@@ -443,6 +448,41 @@ def test_the_rule_section_states_the_measured_loss_and_what_switches_the_rule(me
     text = render_report(run(data))
     assert expected in text
     assert "or when the members measure a supply loss (their arrivals over the last 20 days below 85% of normal" in text
+
+
+def test_hybrid_switched_by_a_measured_loss_says_so_and_that_no_auction_was_held():
+    # no embargo: China's exports are cut to nothing (a quota cut), so the members' arrivals over
+    # 30 days are 0, below 90% of normal, from day 0: the measured loss switches hybrid to the ratio on
+    # every day. Day 0: the 60 t pool goes 20 t to Japan, 40 t to the EU (as in TWO_MEMBERS); the
+    # rule then decides each of the 60 days (gaps stay open, nothing left): no auction is ever due.
+    bids = {m: {"ree": [{"end_use": "all", "share": 1.0, "price_usd_per_kg": 100.0}]} for m in ("japan", "eu")}
+    loss = {"window_days": 30, "group_below": 0.9, "member_below": 0.8}
+    data = build(
+        TWO_MEMBERS,
+        shocks=[{"id": "cut", "kind": "quota_cut", "supplier": "china", "start": -100, "end": 1000, "severity": 1.0}],
+        agreement__mechanism="hybrid",
+        agreement__trigger={"measured_loss": loss, "switch_on": "measured_loss"},
+        agreement__auction={"every_days": 7, "bids": bids},
+    )
+    result = run(data)
+    assert result.auctions.empty and len(result.releases) == 60 and result.releases["released_t"].sum() == 60.0
+    rule = plain(section(render_report(result), "rule"))
+    assert "embargo" not in rule
+    assert (
+        "sold by auction; while the members measure a supply loss (their arrivals over the last 30 days below 90% "
+        "of normal, or one member's below 80%), each release is shared by the pre-agreed fair allocation ratio."
+    ) in rule
+    assert (
+        "Auctions are held every 7 days while the arrangement is active and the fair allocation ratio does not " in rule
+    )
+    assert (
+        "Auctions in this run No auction was held in this run. An auction is held only on a day releases are open "
+        "and the fair allocation ratio does not apply (the switch above), and only if a member bids"
+    ) in rule
+    assert (
+        "Here the fair allocation ratio applied every day from its first release to the end of the run (rare "
+        "earths from day 0), so no auction of it was due."
+    ) in rule
 
 
 # --- figures -----------------------------------------------------------------------------------
@@ -808,10 +848,10 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
         "The arrangement released no stock in this run, although the EU's commercial stock was below its 15-day "
         "trigger on 557 days for light rare earths (first on 25 Nov 2010) and on 493 days for heavy rare earths "
         "(first on 28 Nov 2010). Being below the trigger lets a member call on the stock, but that alone releases "
-        "none: outside an embargo against a member it is sold at auction, where a member bids only for the "
+        "none: unless an embargo is declared against a member, it is sold at auction, where a member bids only for the "
         "shortfall it expects before the next auction (its demand less the day's arrivals, over 7 days) net of its "
         "commercial stock and of stock it already bought, and no member ever bid, so no auction was held; while an "
-        "embargo is active against a member it goes, under the fair allocation ratio, only to gaps that a member's "
+        "embargo is declared against a member, it goes, under the fair allocation ratio, only to gaps that a member's "
         "own stock cannot meet, and no member ran short." in rule
     )
 
