@@ -23,6 +23,7 @@ from simulator.report import render_report
 from simulator.report.accounts import accounts
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, comparison_figure
 from simulator.report.findings import Run, lead_phrase, overall_finding, region_findings
+from simulator.report.words import NBSP, tonnes
 from simulator.scenario import scenario_hash, validate_data
 from simulator.scenario.changes import differences
 from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt, invoke, run, shipped_group, shipped_result
@@ -260,6 +261,30 @@ def test_what_was_won_at_auction_is_drawn_or_still_held_and_the_report_says_so()
     unused = sum(ts[ts["region"] == m].groupby("material")["auction_stock_t"].last().sum() for m in ["japan", "eu"])
     if unused >= 0.005:
         assert "bought at auction and not yet used" in text
+
+
+@shipped_group("long_embargo_6m")
+def test_one_quantity_reached_by_two_sums_prints_the_same_everywhere():
+    # Japan won 9.45 t of heavy rare earths at the auction of 1 Sep 2026 (auctions.csv won_t.japan,
+    # 9.450000000000001) and drew all of it (summary released_auction_t 9.449999999999999): one
+    # quantity, 9.45 t, half up 9.5 t wherever it is shown, never 9.4 t, and nothing (0.00 t) unused.
+    # Of the 27.0 t drawn from stock bought at auction (Japan 9.45 + EU 17.5 = 26.95), Japan's
+    # share is 9.45 / 26.95 = 35%.
+    result = shipped_result("long_embargo_6m")
+    heavy = result.auctions[result.auctions["material"] == "heavy_ree"]
+    assert heavy["won_t.japan"].sum() == pytest.approx(9.45) and heavy["won_t.eu"].sum() == pytest.approx(17.5)
+    text = plain(_shipped_report("long_embargo_6m"))
+    assert "9.4 t" not in text and "0.00 t" not in text
+    assert "Japan won 9.5 t of heavy rare earths and drew 9.5 t of it." in text
+    assert "all 9.5 t bought; 2,153 t by the rule" in text
+    assert (
+        "they had bought at auction, on 35 days from 1 Sep 2026 to 5 Oct 2026: Japan 9.5 t (35%) and EU 17.5 t" in text
+    )
+    assert [t.replace(NBSP, " ") for t in (tonnes(9.450000000000001), tonnes(9.449999999999999), tonnes(-2e-15))] == [
+        "9.5 t",
+        "9.5 t",
+        "0 t",
+    ]
 
 
 # --- --set changes -----------------------------------------------------------------------------

@@ -488,7 +488,8 @@ def _member_row(
     won, drawn_bought = account.total("won_t"), account.total("drawn_auction_t")
     notes = []
     if won:
-        notes.append(f"{tonnes(drawn_bought)} of {tonnes(won)} bought")
+        same = tonnes(drawn_bought) == tonnes(won)  # all of it drawn, to the shown precision
+        notes.append(f"all {tonnes(won)} bought" if same else f"{tonnes(drawn_bought)} of {tonnes(won)} bought")
     if account.total("drawn_rule_t"):
         notes.append(f"{tonnes(account.total('drawn_rule_t'))} by the rule")
     if account.lent_t:
