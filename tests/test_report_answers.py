@@ -510,6 +510,45 @@ def test_hybrid_switched_by_a_measured_loss_says_so_and_that_no_auction_was_held
     ) in rule
 
 
+def test_shocks_that_outlast_the_run_are_told_apart_by_their_ids_without_nested_brackets():
+    # two embargoes in force on day 59, the last day: TWO_MEMBERS's halt (China -> Japan, EU, from
+    # day -100) and a second on Japan's rare earths from day 10; neither member has any stock left
+    data = build(TWO_MEMBERS)
+    data["shocks"].append(
+        {
+            "id": "japan_halt",
+            "kind": "embargo",
+            "supplier": "china",
+            "regions": ["japan"],
+            "materials": ["ree"],
+            "start": 10,
+            "end": 1000,
+        }
+    )
+    verdict = plain(section(render_report(run(data)), "verdict"))
+    assert (
+        "The shocks outlast the run: halt (embargo, China → Japan, EU) and japan_halt (embargo, China → Japan, "
+        "rare earths) are still in force on day 59, the last day simulated, when Japan is short of rare earths and "
+        "the EU is short of rare earths."
+    ) in verdict
+
+
+@shipped_group("long_embargo_6m")
+def test_an_auction_of_a_material_the_pool_never_held_says_the_pool_holds_none():
+    # long_embargo_6m's pool: 2,772 t of light and 270 t of heavy rare earths, no NdFeB magnets
+    # (pool.csv 0 t every day); the magnet auctions offer lots of 0 t
+    result = shipped_result("long_embargo_6m")
+    pool = result.pool
+    assert pool.loc[pool["material"] == "ndfeb_magnets", "pool_stock_t"].eq(0).all()
+    assert (pool.loc[pool["material"] == "light_ree", "pool_stock_t"] > 0).any()
+    rule = plain(section(_shipped_report("long_embargo_6m"), "rule"))
+    assert "NdFeB magnets: 5 auctions from 1 Sep 2026 to 29 Sep 2026; nothing sold: the pool holds none of it." in rule
+    # light rare earths: held, and all of it gone by then
+    assert (
+        "Light rare earths: 5 auctions from 1 Sep 2026 to 29 Sep 2026; nothing sold: the pool had nothing left" in rule
+    )
+
+
 # --- figures -----------------------------------------------------------------------------------
 
 

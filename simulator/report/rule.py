@@ -301,7 +301,9 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
             of_them = "" if len(group) == 1 else f" in {len(sold)} of them"
             text += f"; {tonnes(sold['sold_t'].sum())} sold{of_them} at {rng}"
         elif not (group["lot_t"] > 0).any():
-            text += "; nothing sold: the pool had nothing left to offer"
+            text += "; nothing sold: " + (
+                "the pool holds none of it" if _never_held(result, material) else "the pool had nothing left to offer"
+            )
         else:
             text += "; nothing sold"
         sentences.append(text + ".")
@@ -354,6 +356,23 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
         "won = drawn + unused at the end.</p>"
     )
     return "".join(f"<p>{s}</p>" for s in sentences) + table
+
+
+def _never_held(result: Result, material: str) -> bool:
+    """Whether the joint pool never held any ``material``: nobody paid any in, and it had none at the end of any day.
+
+    pool.csv gives the stock at the end of each day (with refills), so a pool paid in and
+    emptied on day 0 reads 0 t throughout: the contributions tell it apart. False in
+    national mode (no pool.csv).
+    """
+    pool = result.pool
+    if pool.empty:
+        return False
+    paid_in = starting_stocks(result.scenario).contributed_t
+    if any(t > 0 for (_, held), t in paid_in.items() if held == material):
+        return False
+    stock = pool.loc[pool["material"] == material, "pool_stock_t"]
+    return bool(len(stock)) and not (stock > 0).any()
 
 
 def _no_auction(result: Result, names: HtmlNames) -> str:

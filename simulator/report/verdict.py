@@ -25,7 +25,7 @@ from html import escape
 import numpy as np
 
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
-from simulator.plots import KIND_NAMES, released_rules
+from simulator.plots import KIND_NAMES, released_rules, shock_target
 from simulator.report.accounts import Account, end_prices
 from simulator.report.findings import Run
 from simulator.report.prices import price_line
@@ -240,13 +240,25 @@ def outlasts_line(run: Run) -> str:
         return ""
     on = when(result.start_date, horizon - 1)
     lasting = [k for k, held in enumerate(in_force) if held]
-    names = join_words(
-        [f"{KIND_NAMES.get(shocks['kind'].iloc[k], 'shock')} ({run.names.shock_targets[k]})" for k in lasting]
-    )
+    names = join_words([_shock_named(run, k) for k in lasting])
     return (
         f"The shocks outlast the run: {names} {'is' if len(lasting) == 1 else 'are'} still in force on {on}, the "
         f"last day simulated, when {join_words(told)}. What follows is not simulated."
     )
+
+
+def _shock_named(run: Run, index: int) -> str:
+    """``no18_licences (licensing, China → all regions)``: a shock by its id, which tells two of one kind apart.
+
+    Its kind and target follow in one pair of brackets, materials after a comma
+    (``China → Japan, heavy rare earths``), never in brackets of their own.
+    """
+    result = run.result
+    spec = result.scenario.shocks[index]
+    what = [KIND_NAMES.get(spec.kind, "shock").lower(), escape(shock_target(result, index, materials=False))]
+    if spec.materials:
+        what.append(join_words([run.names.material_text(m) for m in spec.materials]))
+    return f"{run.names.shock_ids[index]} ({', '.join(what)})"
 
 
 PRICES_APART = 2.0
