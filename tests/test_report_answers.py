@@ -23,7 +23,7 @@ from simulator.report import render_report
 from simulator.report.accounts import accounts
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, comparison_figure
 from simulator.report.findings import Run, lead_phrase, overall_finding, region_findings
-from simulator.report.words import NBSP, tonnes
+from simulator.report.words import NBSP, percent, tonnes
 from simulator.scenario import scenario_hash, validate_data
 from simulator.scenario.changes import differences
 from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt, invoke, run, shipped_group, shipped_result
@@ -392,12 +392,13 @@ def test_a_total_over_materials_that_count_different_things_is_split_by_material
         materials={"ree": {"price_usd_per_kg": 50, "tonnes_of": "oxide"}, "mag": {"tonnes_of": "magnet"}},
     )
     text = plain(section(render_report(run(data)), "verdict"))
+    # (6,000 - 5,940) / 6,000 = 1.0% less; mag, short neither way, is left out
     assert (
-        "These totals add tonnes of magnet and tonnes of oxide; by material, the shortfall is rare earths 5,940 t "
-        "of oxide (6,000 t without the joint stock, 1.0% less) and mag 0 t of magnet (0 t without the joint stock)."
-        in text
+        "In part, by material: the joint stock cuts the shortfall of rare earths from 6,000 t of oxide to 5,940 t "
+        "of oxide (1.0% less). " in text
     )
-    assert "These totals" not in render_report(run(TWO_MEMBERS))
+    assert "The answer is given by material: a total would add tonnes of magnet and tonnes of oxide." in text
+    assert "by material" not in render_report(run(TWO_MEMBERS)).split("Pooling")[0]
 
 
 def test_a_total_over_materials_priced_far_apart_is_split_by_material():
@@ -412,11 +413,15 @@ def test_a_total_over_materials_priced_far_apart_is_split_by_material():
     )
     text = render_report(run(dy))
     verdict = plain(section(text, "verdict"))
-    assert "cuts the members' shortfall from 1,010 t to 10.0 t" in verdict
+    # the bold headline no longer adds 1,000 t of rare earths and 10 t of dy (1,010 t to 10.0 t): material by material
+    assert "1,010 t" not in verdict
     assert (
-        "These totals add tonnes of materials priced far apart (reference prices: rare earths 50 USD/kg; dy "
-        "500 USD/kg); by material, the shortfall is rare earths 0 t (1,000 t without the joint stock, 100% less) "
-        "and dy 10.0 t (10.0 t without the joint stock)." in verdict
+        "In part, by material: the joint stock closes the shortfall of rare earths (1,000 t without it) and leaves "
+        "that of dy at 10.0 t." in verdict
+    )
+    assert (
+        "The answer is given by material: a total would add tonnes of materials priced far apart (reference "
+        "prices: rare earths 50 USD/kg; dy 500 USD/kg)." in verdict
     )
     # each member owns 500 t of rare earths at the end, and no dy
     assert "(Japan 500 t of rare earths; EU 500 t of rare earths)" in verdict
@@ -428,6 +433,57 @@ def test_a_total_over_materials_priced_far_apart_is_split_by_material():
     assert "priced far apart" not in render_report(run(AMPLE))
     near = build(dy, materials__dy__price_usd_per_kg=100)
     assert "priced far apart" not in render_report(run(near))
+
+
+@shipped_group("china_2025_licensing")
+def test_china_2025_headline_gives_heavy_rare_earths_and_magnets_apart():
+    # without the agreement (--set agreement=null) Japan is short of 127.9 t and the EU of 138.7 t of heavy
+    # rare earths (266.6 t), with it none; the EU's 8,276 t of NdFeB magnets (50 USD/kg, not in the pool) are
+    # short either way. Adding them (8,543 t to 8,276 t, "3.1% less") hid a heavy-REE (330 USD/kg) answer of all.
+    result = shipped_result("china_2025_licensing")
+    summary = result.summary.set_index(["region", "material"])["shortfall_t"]
+    assert summary["japan", "heavy_ree"] == summary["eu", "heavy_ree"] == 0.0
+    assert round(summary["eu", "ndfeb_magnets"]) == 8276
+    verdict = section(_shipped_report("china_2025_licensing"), "verdict")
+    headline = plain(verdict.split('<p class="headline">', 1)[1].split("</p>", 1)[0])
+    assert headline == (
+        "In part, by material: the joint stock closes the shortfall of heavy rare earths (267 t of oxide without "
+        "it) and leaves that of NdFeB magnets at 8,276 t of magnet."
+    )
+    assert "8,543 t" not in plain(verdict) and 'class="draw"' not in verdict  # nothing random in this scenario
+
+
+@shipped_group("embargo_stochastic")
+def test_a_random_scenario_s_verdict_says_it_is_one_draw_and_never_rounds_a_partial_cut_to_100_percent():
+    # seed 2010's draw: the EU is short of 3.24 t of light and 0.146 t of heavy rare earths with the stock, and
+    # (--set agreement=null) 1,175.8 t and 39.51 t without: cuts of 1,172.6 / 1,175.8 = 99.7% and
+    # 39.37 / 39.51 = 99.6%, not "100% less". The embargo's start, length and severity are drawn (uniform,
+    # lognormal, uniform) and demand has 10% day-to-day noise.
+    result = shipped_result("embargo_stochastic")
+    assert result.seed == 2010
+    verdict = plain(section(_shipped_report("embargo_stochastic"), "verdict"))
+    assert (
+        "Almost entirely, by material: the joint stock cuts the shortfall of light rare earths from 1,176 t to "
+        "3.2 t (99.7% less) and cuts that of heavy rare earths from 39.5 t to 0.15 t (99.6% less)."
+    ) in verdict
+    assert "100% less" not in verdict
+    assert (
+        "These figures are one draw of what is random in this scenario (the timing or size of china_embargo_both "
+        "and day-to-day demand), from seed 2010: another seed gives other figures, so they do not say how likely "
+        "a shortfall is or how large it tends to be. For that, repeat the run over many seeds: stockpile sweep "
+        "SCENARIO.yaml --runs 200, or stockpile run SCENARIO.yaml --uncertainty 200"
+    ) in verdict
+
+
+def test_one_draw_is_said_only_where_something_is_drawn():
+    # TWO_MEMBERS draws nothing; 5% demand noise on Japan, or an embargo starting on a random day, is a draw
+    assert 'class="draw"' not in render_report(run(TWO_MEMBERS))
+    noisy = plain(render_report(run(build(TWO_MEMBERS, regions__japan__demand__ree__noise_cv=0.05), seed=7)))
+    assert "These figures are one draw of what is random in this scenario (day-to-day demand), from seed 7:" in noisy
+    late = build(TWO_MEMBERS, shocks__halt__start={"distribution": "uniform", "low": -100, "high": -50})
+    drawn = plain(render_report(run(late, seed=3)))
+    assert "one draw of what is random in this scenario (the timing or size of halt), from seed 3:" in drawn
+    assert percent(0.99724) == "99.7%" and percent(0.99996) == "over 99.9%" and percent(1.0) == "100%"
 
 
 def test_the_cost_line_names_the_materials_it_cannot_value():

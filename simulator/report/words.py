@@ -72,10 +72,14 @@ def rounded_half_up(value: float, decimals: int) -> Decimal:
 def percent(share: float) -> str:
     """A fraction as a percentage: ``0.03%``, ``1.6%``, ``62%``, ``under 0.01%`` for a trace.
 
-    A trace is said in words, with no ``<``, so the text needs no escaping in HTML.
+    A trace is said in words, with no ``<``, so the text needs no escaping in HTML. A share
+    short of all of it never reads 100%: 99.7% keeps its decimal, and what would round to
+    100.0% is ``over 99.9%``.
 
     >>> percent(0.000347), percent(0.01598), percent(0.6169), percent(2e-6), percent(-2e-6)
     ('0.03%', '1.6%', '62%', 'under 0.01%', 'above -0.01%')
+    >>> percent(0.99721), percent(0.99996), percent(1.0), percent(0.994)
+    ('99.7%', 'over 99.9%', '100%', '99%')
     """
     value = 100 * share
     if value == 0:
@@ -86,6 +90,8 @@ def percent(share: float) -> str:
         return f"{value:.2f}%"
     if abs(value) < 10:
         return f"{value:.1f}%"
+    if 99.5 <= abs(value) < 100:
+        return f"{value:.1f}%" if abs(value) < 99.95 else ("over 99.9%" if value > 0 else "under -99.9%")
     return f"{value:.0f}%"
 
 
