@@ -263,7 +263,7 @@ def test_a_sale_is_paid_when_made_so_the_report_says_nothing_is_owed():
     words = _ledger_words(build(TWO_MEMBERS, agreement__settlement="sale"))
     assert "Who owes whom at the end" not in words
     assert words.count("Nothing is owed at the end.") == 1
-    assert "Paid during the run, at auction and for the rule's tonnes sold, net of what each received" in words
+    assert "Paid during the run, for the rule's tonnes sold, net of what each received (settled when" in words
     assert "Rare earths: EU (USD 0.50 m) to Japan." in words
 
 

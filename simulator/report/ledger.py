@@ -107,10 +107,11 @@ def _owes_whom(result: Result, names: HtmlNames) -> str:
             f'value at the last day\'s price):</p><ul class="findings">{"".join(owed)}</ul>'
         )
     if paid:
-        what = "at auction" + (" and for the rule's tonnes sold" if (ledger["sale_paid_usd"] > 0).any() else "")
+        ways = [("at auction", "auction_paid_usd"), ("for the rule's tonnes sold", "sale_paid_usd")]
+        what = " and ".join(words for words, column in ways if (ledger[column] > 0).any())
         out.append(
-            f"<p>Paid during the run, {escape(what)}, net of what each received (settled when the stock was bought: "
-            f'nothing of it is owed at the end):</p><ul class="findings">{"".join(paid)}</ul>'
+            f"<p>Paid during the run, {escape(what)}, net of what each received (settled when the stock was "
+            f'bought):</p><ul class="findings">{"".join(paid)}</ul>'
         )
     given = ledger[(ledger["grant_t"] > 0) & (ledger["drawn_from_others_t"] > 0.5)]
     if not given.empty:
