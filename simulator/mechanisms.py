@@ -8,8 +8,9 @@ module in ``simulator/release/`` plus one entry here.
 
 A *mechanism* is what a scenario chooses (``agreement.mechanism``). On a given day the
 agreement applies one *rule*: the auction, or the sharing function of a mechanism
-(``hybrid`` applies ``fair_ratio`` while an embargo is active against a member and
-auctions otherwise). Rules are logged by their ``code``.
+(``hybrid`` applies ``fair_ratio`` under a threat to supply, an embargo active against a
+member or a measured supply loss as ``agreement.trigger.switch_on`` says, and auctions
+otherwise). Rules are logged by their ``code``.
 """
 
 from __future__ import annotations
@@ -80,8 +81,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "hybrid",
         "the hybrid rule",
         "the hybrid rule proposed in the KAS\u2013NPI policy paper: in normal times the shared stock is sold by "
-        "auction; while an embargo is active against any member, each release is shared by the pre-agreed fair "
-        "allocation ratio",
+        "auction; under a threat to supply, each release is shared by the pre-agreed fair allocation ratio",
         None,
         "fair_ratio",
         "embargo_on_member",

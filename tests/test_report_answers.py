@@ -23,6 +23,7 @@ from simulator.report import render_report
 from simulator.report.accounts import accounts
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, comparison_figure
 from simulator.report.findings import Run, lead_phrase, overall_finding, region_findings
+from simulator.report.words import NBSP, percent, tonnes
 from simulator.scenario import scenario_hash, validate_data
 from simulator.scenario.changes import differences
 from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt, invoke, run, shipped_group, shipped_result
@@ -262,6 +263,30 @@ def test_what_was_won_at_auction_is_drawn_or_still_held_and_the_report_says_so()
         assert "bought at auction and not yet used" in text
 
 
+@shipped_group("long_embargo_6m")
+def test_one_quantity_reached_by_two_sums_prints_the_same_everywhere():
+    # Japan won 9.45 t of heavy rare earths at the auction of 1 Sep 2026 (auctions.csv won_t.japan,
+    # 9.450000000000001) and drew all of it (summary released_auction_t 9.449999999999999): one
+    # quantity, 9.45 t, half up 9.5 t wherever it is shown, never 9.4 t, and nothing (0.00 t) unused.
+    # Of the 27.0 t drawn from stock bought at auction (Japan 9.45 + EU 17.5 = 26.95), Japan's
+    # share is 9.45 / 26.95 = 35%.
+    result = shipped_result("long_embargo_6m")
+    heavy = result.auctions[result.auctions["material"] == "heavy_ree"]
+    assert heavy["won_t.japan"].sum() == pytest.approx(9.45) and heavy["won_t.eu"].sum() == pytest.approx(17.5)
+    text = plain(_shipped_report("long_embargo_6m"))
+    assert "9.4 t" not in text and "0.00 t" not in text
+    assert "Japan won 9.5 t of heavy rare earths and drew 9.5 t of it." in text
+    assert "all 9.5 t bought; 2,153 t by the rule" in text
+    assert (
+        "they had bought at auction, on 35 days from 1 Sep 2026 to 5 Oct 2026: Japan 9.5 t (35%) and EU 17.5 t" in text
+    )
+    assert [t.replace(NBSP, " ") for t in (tonnes(9.450000000000001), tonnes(9.449999999999999), tonnes(-2e-15))] == [
+        "9.5 t",
+        "9.5 t",
+        "0 t",
+    ]
+
+
 # --- --set changes -----------------------------------------------------------------------------
 
 
@@ -367,12 +392,13 @@ def test_a_total_over_materials_that_count_different_things_is_split_by_material
         materials={"ree": {"price_usd_per_kg": 50, "tonnes_of": "oxide"}, "mag": {"tonnes_of": "magnet"}},
     )
     text = plain(section(render_report(run(data)), "verdict"))
+    # (6,000 - 5,940) / 6,000 = 1.0% less; mag, short neither way, is left out
     assert (
-        "These totals add tonnes of magnet and tonnes of oxide; by material, the shortfall is rare earths 5,940 t "
-        "of oxide (6,000 t without the joint stock, 1.0% less) and mag 0 t of magnet (0 t without the joint stock)."
-        in text
+        "In part, by material: the joint stock cuts the shortfall of rare earths from 6,000 t of oxide to 5,940 t "
+        "of oxide (1.0% less). " in text
     )
-    assert "These totals" not in render_report(run(TWO_MEMBERS))
+    assert "The answer is given by material: a total would add tonnes of magnet and tonnes of oxide." in text
+    assert "by material" not in render_report(run(TWO_MEMBERS)).split("Pooling")[0]
 
 
 def test_a_total_over_materials_priced_far_apart_is_split_by_material():
@@ -387,11 +413,15 @@ def test_a_total_over_materials_priced_far_apart_is_split_by_material():
     )
     text = render_report(run(dy))
     verdict = plain(section(text, "verdict"))
-    assert "cuts the members' shortfall from 1,010 t to 10.0 t" in verdict
+    # the bold headline no longer adds 1,000 t of rare earths and 10 t of dy (1,010 t to 10.0 t): material by material
+    assert "1,010 t" not in verdict
     assert (
-        "These totals add tonnes of materials priced far apart (reference prices: rare earths 50 USD/kg; dy "
-        "500 USD/kg); by material, the shortfall is rare earths 0 t (1,000 t without the joint stock, 100% less) "
-        "and dy 10.0 t (10.0 t without the joint stock)." in verdict
+        "In part, by material: the joint stock closes the shortfall of rare earths (1,000 t without it) and leaves "
+        "that of dy at 10.0 t." in verdict
+    )
+    assert (
+        "The answer is given by material: a total would add tonnes of materials priced far apart (reference "
+        "prices: rare earths 50 USD/kg; dy 500 USD/kg)." in verdict
     )
     # each member owns 500 t of rare earths at the end, and no dy
     assert "(Japan 500 t of rare earths; EU 500 t of rare earths)" in verdict
@@ -403,6 +433,57 @@ def test_a_total_over_materials_priced_far_apart_is_split_by_material():
     assert "priced far apart" not in render_report(run(AMPLE))
     near = build(dy, materials__dy__price_usd_per_kg=100)
     assert "priced far apart" not in render_report(run(near))
+
+
+@shipped_group("china_2025_licensing")
+def test_china_2025_headline_gives_heavy_rare_earths_and_magnets_apart():
+    # without the agreement (--set agreement=null) Japan is short of 127.9 t and the EU of 138.7 t of heavy
+    # rare earths (266.6 t), with it none; the EU's 8,276 t of NdFeB magnets (50 USD/kg, not in the pool) are
+    # short either way. Adding them (8,543 t to 8,276 t, "3.1% less") hid a heavy-REE (330 USD/kg) answer of all.
+    result = shipped_result("china_2025_licensing")
+    summary = result.summary.set_index(["region", "material"])["shortfall_t"]
+    assert summary["japan", "heavy_ree"] == summary["eu", "heavy_ree"] == 0.0
+    assert round(summary["eu", "ndfeb_magnets"]) == 8276
+    verdict = section(_shipped_report("china_2025_licensing"), "verdict")
+    headline = plain(verdict.split('<p class="headline">', 1)[1].split("</p>", 1)[0])
+    assert headline == (
+        "In part, by material: the joint stock closes the shortfall of heavy rare earths (267 t of oxide without "
+        "it) and leaves that of NdFeB magnets at 8,276 t of magnet."
+    )
+    assert "8,543 t" not in plain(verdict) and 'class="draw"' not in verdict  # nothing random in this scenario
+
+
+@shipped_group("embargo_stochastic")
+def test_a_random_scenario_s_verdict_says_it_is_one_draw_and_never_rounds_a_partial_cut_to_100_percent():
+    # seed 2010's draw: the EU is short of 3.24 t of light and 0.146 t of heavy rare earths with the stock, and
+    # (--set agreement=null) 1,175.8 t and 39.51 t without: cuts of 1,172.6 / 1,175.8 = 99.7% and
+    # 39.37 / 39.51 = 99.6%, not "100% less". The embargo's start, length and severity are drawn (uniform,
+    # lognormal, uniform) and demand has 10% day-to-day noise.
+    result = shipped_result("embargo_stochastic")
+    assert result.seed == 2010
+    verdict = plain(section(_shipped_report("embargo_stochastic"), "verdict"))
+    assert (
+        "Almost entirely, by material: the joint stock cuts the shortfall of light rare earths from 1,176 t to "
+        "3.2 t (99.7% less) and cuts that of heavy rare earths from 39.5 t to 0.15 t (99.6% less)."
+    ) in verdict
+    assert "100% less" not in verdict
+    assert (
+        "These figures are one draw of what is random in this scenario (the timing or size of china_embargo_both "
+        "and day-to-day demand), from seed 2010: another seed gives other figures, so they do not say how likely "
+        "a shortfall is or how large it tends to be. For that, repeat the run over many seeds: stockpile sweep "
+        "SCENARIO.yaml --runs 200, or stockpile run SCENARIO.yaml --uncertainty 200"
+    ) in verdict
+
+
+def test_one_draw_is_said_only_where_something_is_drawn():
+    # TWO_MEMBERS draws nothing; 5% demand noise on Japan, or an embargo starting on a random day, is a draw
+    assert 'class="draw"' not in render_report(run(TWO_MEMBERS))
+    noisy = plain(render_report(run(build(TWO_MEMBERS, regions__japan__demand__ree__noise_cv=0.05), seed=7)))
+    assert "These figures are one draw of what is random in this scenario (day-to-day demand), from seed 7:" in noisy
+    late = build(TWO_MEMBERS, shocks__halt__start={"distribution": "uniform", "low": -100, "high": -50})
+    drawn = plain(render_report(run(late, seed=3)))
+    assert "one draw of what is random in this scenario (the timing or size of halt), from seed 3:" in drawn
+    assert percent(0.99724) == "99.7%" and percent(0.99996) == "over 99.9%" and percent(1.0) == "100%"
 
 
 def test_the_cost_line_names_the_materials_it_cannot_value():
@@ -419,11 +500,16 @@ def test_the_cost_line_names_the_materials_it_cannot_value():
         (
             "hybrid",
             "either",
-            "It shares by the ratio instead of auctioning while an embargo is declared against a member or the "
-            "members measure a supply loss (their arrivals over the last 20 days below 85% of normal, or one "
-            "member&#x27;s below 70%).",
+            "in normal times the shared stock is sold by auction; while an embargo is declared against a member or "
+            "the members measure a supply loss (their arrivals over the last 20 days below 85% of normal, or one "
+            "member&#x27;s below 70%), each release is shared by the pre-agreed fair allocation ratio.",
         ),
-        ("hybrid", "declared_embargo", "It shares by the ratio instead of auctioning while an embargo is declared"),
+        (
+            "hybrid",
+            "declared_embargo",
+            "in normal times the shared stock is sold by auction; while an embargo is declared against a member, "
+            "each release is shared by the pre-agreed fair allocation ratio.",
+        ),
         (
             "fair_ratio",
             "measured_loss",
@@ -443,6 +529,80 @@ def test_the_rule_section_states_the_measured_loss_and_what_switches_the_rule(me
     text = render_report(run(data))
     assert expected in text
     assert "or when the members measure a supply loss (their arrivals over the last 20 days below 85% of normal" in text
+
+
+def test_hybrid_switched_by_a_measured_loss_says_so_and_that_no_auction_was_held():
+    # no embargo: China's exports are cut to nothing (a quota cut), so the members' arrivals over
+    # 30 days are 0, below 90% of normal, from day 0: the measured loss switches hybrid to the ratio on
+    # every day. Day 0: the 60 t pool goes 20 t to Japan, 40 t to the EU (as in TWO_MEMBERS); the
+    # rule then decides each of the 60 days (gaps stay open, nothing left): no auction is ever due.
+    bids = {m: {"ree": [{"end_use": "all", "share": 1.0, "price_usd_per_kg": 100.0}]} for m in ("japan", "eu")}
+    loss = {"window_days": 30, "group_below": 0.9, "member_below": 0.8}
+    data = build(
+        TWO_MEMBERS,
+        shocks=[{"id": "cut", "kind": "quota_cut", "supplier": "china", "start": -100, "end": 1000, "severity": 1.0}],
+        agreement__mechanism="hybrid",
+        agreement__trigger={"measured_loss": loss, "switch_on": "measured_loss"},
+        agreement__auction={"every_days": 7, "bids": bids},
+    )
+    result = run(data)
+    assert result.auctions.empty and len(result.releases) == 60 and result.releases["released_t"].sum() == 60.0
+    rule = plain(section(render_report(result), "rule"))
+    assert "embargo" not in rule
+    assert (
+        "sold by auction; while the members measure a supply loss (their arrivals over the last 30 days below 90% "
+        "of normal, or one member's below 80%), each release is shared by the pre-agreed fair allocation ratio."
+    ) in rule
+    assert (
+        "Auctions are held every 7 days while the arrangement is active and the fair allocation ratio does not " in rule
+    )
+    assert (
+        "Auctions in this run No auction was held in this run. An auction is held only on a day releases are open "
+        "and the fair allocation ratio does not apply (the switch above), and only if a member bids"
+    ) in rule
+    assert (
+        "Here the fair allocation ratio applied every day from its first release to the end of the run (rare "
+        "earths from day 0), so no auction of it was due."
+    ) in rule
+
+
+def test_shocks_that_outlast_the_run_are_told_apart_by_their_ids_without_nested_brackets():
+    # two embargoes in force on day 59, the last day: TWO_MEMBERS's halt (China -> Japan, EU, from
+    # day -100) and a second on Japan's rare earths from day 10; neither member has any stock left
+    data = build(TWO_MEMBERS)
+    data["shocks"].append(
+        {
+            "id": "japan_halt",
+            "kind": "embargo",
+            "supplier": "china",
+            "regions": ["japan"],
+            "materials": ["ree"],
+            "start": 10,
+            "end": 1000,
+        }
+    )
+    verdict = plain(section(render_report(run(data)), "verdict"))
+    assert (
+        "The shocks outlast the run: halt (embargo, China → Japan, EU) and japan_halt (embargo, China → Japan, "
+        "rare earths) are still in force on day 59, the last day simulated, when Japan is short of rare earths and "
+        "the EU is short of rare earths."
+    ) in verdict
+
+
+@shipped_group("long_embargo_6m")
+def test_an_auction_of_a_material_the_pool_never_held_says_the_pool_holds_none():
+    # long_embargo_6m's pool: 2,772 t of light and 270 t of heavy rare earths, no NdFeB magnets
+    # (pool.csv 0 t every day); the magnet auctions offer lots of 0 t
+    result = shipped_result("long_embargo_6m")
+    pool = result.pool
+    assert pool.loc[pool["material"] == "ndfeb_magnets", "pool_stock_t"].eq(0).all()
+    assert (pool.loc[pool["material"] == "light_ree", "pool_stock_t"] > 0).any()
+    rule = plain(section(_shipped_report("long_embargo_6m"), "rule"))
+    assert "NdFeB magnets: 5 auctions from 1 Sep 2026 to 29 Sep 2026; nothing sold: the pool holds none of it." in rule
+    # light rare earths: held, and all of it gone by then
+    assert (
+        "Light rare earths: 5 auctions from 1 Sep 2026 to 29 Sep 2026; nothing sold: the pool had nothing left" in rule
+    )
 
 
 # --- figures -----------------------------------------------------------------------------------
@@ -808,10 +968,10 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
         "The arrangement released no stock in this run, although the EU's commercial stock was below its 15-day "
         "trigger on 557 days for light rare earths (first on 25 Nov 2010) and on 493 days for heavy rare earths "
         "(first on 28 Nov 2010). Being below the trigger lets a member call on the stock, but that alone releases "
-        "none: outside an embargo against a member it is sold at auction, where a member bids only for the "
+        "none: unless an embargo is declared against a member, it is sold at auction, where a member bids only for the "
         "shortfall it expects before the next auction (its demand less the day's arrivals, over 7 days) net of its "
         "commercial stock and of stock it already bought, and no member ever bid, so no auction was held; while an "
-        "embargo is active against a member it goes, under the fair allocation ratio, only to gaps that a member's "
+        "embargo is declared against a member, it goes, under the fair allocation ratio, only to gaps that a member's "
         "own stock cannot meet, and no member ran short." in rule
     )
 

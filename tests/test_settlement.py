@@ -15,7 +15,7 @@ import pytest
 from simulator.errors import ScenarioError
 from simulator.output import run_files
 from simulator.scenario import validate_data
-from tests.helpers import TWO_MEMBERS, build, run
+from tests.helpers import TWO_MEMBERS, build, run, shipped_group, shipped_result
 from tests.invariants import check_invariants
 
 
@@ -162,7 +162,7 @@ def test_a_run_with_an_agreement_writes_its_ledger():
     assert "ledger.csv" not in run_files(agreement=False, figures=False, report=False)
 
 
-def test_the_report_says_who_owes_whom():
+def test_the_report_names_the_ledger_section():
     from simulator.report import render_report
 
     html = render_report(run(build(TWO_MEMBERS, agreement__settlement="sale")))
@@ -248,3 +248,51 @@ def test_national_mode_a_sale_of_less_than_a_tonne_pays_the_lender():
     assert rows["eu"]["drawn_from_others_t"] == pytest.approx(0.5)
     assert rows["eu"]["sale_paid_usd"] == pytest.approx(25_000.0)
     assert rows["japan"]["sale_received_usd"] == pytest.approx(25_000.0)
+
+
+def _ledger_words(data: dict) -> str:
+    from simulator.report import render_report
+    from tests.test_report_answers import plain, section
+
+    return plain(section(render_report(run(data)), "ledger"))
+
+
+def test_a_sale_is_paid_when_made_so_the_report_says_nothing_is_owed():
+    # the EU paid Japan USD 1.0 m and Japan the EU USD 0.5 m for the rule's tonnes, on day 0:
+    # net USD 0.50 m from the EU to Japan, already paid, and no loan: nobody owes anything
+    words = _ledger_words(build(TWO_MEMBERS, agreement__settlement="sale"))
+    assert "Who owes whom at the end" not in words
+    assert words.count("Nothing is owed at the end.") == 1
+    assert "Paid during the run, for the rule's tonnes sold, net of what each received (settled when" in words
+    assert "Rare earths: EU (USD 0.50 m) to Japan." in words
+
+
+def test_a_loan_not_returned_is_owed_at_the_end_net_of_the_loans_owed_back():
+    # worked example: Japan owes 10 t and is owed 20 t, the EU owes 20 t and is owed 10 t (no
+    # refills return them): net, the EU owes Japan 10 t, 10 x 50 USD/kg x 1000 = USD 500,000
+    words = _ledger_words(build(TWO_MEMBERS, agreement__settlement={"kind": "loan", "term_days": 10}))
+    assert "Who owes whom at the end: loans not yet returned in kind" in words
+    assert "Rare earths: EU (10.0 t, USD 0.50 m) to Japan." in words
+    assert "Nothing is owed" not in words and "Paid during the run" not in words
+    # national mode: the EU borrowed Japan's 80 t (80 x 50,000 USD/t = USD 4.0 m)
+    national = _ledger_words(build(NATIONAL, agreement__settlement={"kind": "loan", "term_days": 30}))
+    assert "Rare earths: EU (80.0 t, USD 4.0 m) to Japan." in national
+
+
+@shipped_group("long_embargo_6m")
+def test_long_embargo_6m_auction_bought_stock_is_paid_not_owed():
+    # auctions.csv: the EU won 17.5 t of heavy rare earths at 330 USD/kg (5 x 3.5 t), paying
+    # 17.5 x 330,000 = USD 5,775,000 to Japan, the pool's only owner; ledger.csv: Owes 0 t for
+    # everyone. The rule's draws were grants: the EU drew 723 t of light and 52.0 t of heavy
+    # rare earths from Japan's share (drawn_from_others_t).
+    from simulator.report import render_report
+    from tests.test_report_answers import plain, section
+
+    words = plain(section(render_report(shipped_result("long_embargo_6m")), "ledger"))
+    assert "Who owes whom at the end" not in words and "EU (USD 5.8 m) to Japan" in words
+    assert "Nothing is owed at the end. Paid during the run, at auction, net of what each received" in words
+    assert "Heavy rare earths: EU (USD 5.8 m) to Japan." in words
+    assert (
+        "Received from other members' shares as grants, owing nothing: EU 723 t of light rare earths, "
+        "EU 52.0 t of heavy rare earths." in words
+    )

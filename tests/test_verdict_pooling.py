@@ -205,7 +205,7 @@ def test_a_cut_of_ninety_percent_or_more_is_almost_entire():
 def test_shocks_in_force_on_the_last_day_are_said_to_outlast_the_run():
     # the halt runs to day 1000 of a 60-day run: both members are short on day 59
     assert outlasts_line(Run.of(run(TWO_MEMBERS))) == (
-        "The shocks outlast the run: Embargo (China → Japan, EU) is still in force on day 59, the last day "
+        "The shocks outlast the run: halt (embargo, China → Japan, EU) is still in force on day 59, the last day "
         "simulated, when Japan is short of rare earths and the EU is short of rare earths. What follows is not "
         "simulated."
     )
@@ -217,7 +217,7 @@ def test_shocks_in_force_on_the_last_day_are_said_to_outlast_the_run():
     assert outlasts_line(Run.of(run(build(TWO_MEMBERS, shocks=late)))) == ""
     both = build(TWO_MEMBERS, shocks=[*TWO_MEMBERS["shocks"], *late])
     assert outlasts_line(Run.of(run(both))).startswith(
-        "The shocks outlast the run: Embargo (China → Japan, EU) is still in force on day 59"
+        "The shocks outlast the run: halt (embargo, China → Japan, EU) is still in force on day 59"
     )
 
 

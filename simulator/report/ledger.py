@@ -2,15 +2,16 @@
 
 Layer: studies. One row per member and material from the run's ledger
 (:func:`simulator.results.ledger_table`); a sentence names the settlement and, where
-members owe each other, who owes whom.
+members still owe each other loans, who owes whom (auctions and sales are paid when made).
 """
 
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from simulator.report.html_names import HtmlNames
-from simulator.report.words import tonnes, usd_all, usd_m
+from simulator.report.words import VISIBLE_T, tonnes, usd_all, usd_m
 from simulator.results import Result
 from simulator.scenario.checks import reference_price
 
@@ -68,25 +69,62 @@ def ledger_section(result: Result, names: HtmlNames) -> str:
 
 
 def _owes_whom(result: Result, names: HtmlNames) -> str:
-    """One sentence per material: the members with a negative net position and those with a positive one."""
-    items = []
-    for material, rows in result.ledger.groupby("material", sort=False):
-        debtors = rows[rows["net_position_usd"] < -0.5]
-        creditors = rows[rows["net_position_usd"] > 0.5]
-        if debtors.empty:
-            continue
-        owed_usd = usd_all(-debtors["net_position_usd"])  # one unit for the sentence's amounts
-        owe = ", ".join(f"{names.region(r.member)} ({v})" for r, v in zip(debtors.itertuples(), owed_usd, strict=True))
-        owed = ", ".join(names.region(r.member) for r in creditors.itertuples())
-        items.append(f"<li>{names.material(str(material))}: {owe} to {owed}.</li>")
-    grants = result.ledger[result.ledger["grant_t"] > 0]
-    if not items and not grants.empty:
-        given = grants[grants["drawn_from_others_t"] > 0.5]
-        if not given.empty:
-            drawn = ", ".join(
-                f"{names.region(r.member)} {tonnes(r.drawn_from_others_t)} of {names.material(r.material)}"
-                for r in given.itertuples()
+    """What members still owe each other at the end, what they paid each other during the run, and grants.
+
+    Only loans are owed at the end: auctions and sales are paid the day the stock is bought
+    (``auction_paid_usd``, ``sale_paid_usd``), grants are free. A member's loans are netted
+    against those owed to it (``loan_owed_t - loan_receivable_t``), per material, and valued
+    at the last day's price; what was paid is netted the same way (received minus paid).
+    """
+    ledger = result.ledger
+    owed, paid = [], []
+    for material, rows in ledger.groupby("material", sort=False):
+        label = names.material(str(material))
+        net_t = rows["loan_owed_t"] - rows["loan_receivable_t"]
+        debtors, creditors = rows[net_t >= VISIBLE_T], rows[net_t <= -VISIBLE_T]
+        if not debtors.empty:
+            end_price = float(rows["end_price_usd_per_kg"].iloc[0])
+            owed_t = net_t[debtors.index]
+            values = usd_all(owed_t * end_price * 1000.0) if end_price > 0 else [""] * len(owed_t)
+            owe = ", ".join(
+                f"{names.region(r.member)} ({tonnes(t)}" + (f", {v})" if v else ")")
+                for r, t, v in zip(debtors.itertuples(), owed_t, values, strict=True)
             )
-            return f"<p>Received from other members' shares as grants, owing nothing: {drawn}.</p>"
-        return ""
-    return f'<p>Who owes whom at the end:</p><ul class="findings">{"".join(items)}</ul>' if items else ""
+            owed.append(f"<li>{label}: {owe} to {_members(names, creditors)}.</li>")
+        received = rows["auction_revenue_usd"] + rows["sale_received_usd"]
+        cash = received - rows["auction_paid_usd"] - rows["sale_paid_usd"]
+        payers, payees = rows[cash < -0.5], rows[cash > 0.5]
+        if not payers.empty:
+            amounts = usd_all(-cash[payers.index])  # one unit for the sentence's amounts
+            pay = ", ".join(
+                f"{names.region(r.member)} ({v})" for r, v in zip(payers.itertuples(), amounts, strict=True)
+            )
+            paid.append(f"<li>{label}: {pay} to {_members(names, payees)}.</li>")
+    out = []
+    if owed:
+        out.append(
+            "<p>Who owes whom at the end: loans not yet returned in kind, net of those owed back (tonnes, and their "
+            f'value at the last day\'s price):</p><ul class="findings">{"".join(owed)}</ul>'
+        )
+    if paid:
+        ways = [("at auction", "auction_paid_usd"), ("for the rule's tonnes sold", "sale_paid_usd")]
+        what = " and ".join(words for words, column in ways if (ledger[column] > 0).any())
+        out.append(
+            f"<p>Paid during the run, {escape(what)}, net of what each received (settled when the stock was "
+            f'bought):</p><ul class="findings">{"".join(paid)}</ul>'
+        )
+    given = ledger[(ledger["grant_t"] > 0) & (ledger["drawn_from_others_t"] > 0.5)]
+    if not given.empty:
+        drawn = ", ".join(
+            f"{names.region(r.member)} {tonnes(r.drawn_from_others_t)} of {names.material_text(r.material)}"
+            for r in given.itertuples()
+        )
+        out.append(f"<p>Received from other members' shares as grants, owing nothing: {drawn}.</p>")
+    if (paid or not given.empty) and not owed:
+        out.insert(0, "<p>Nothing is owed at the end.</p>")
+    return "".join(out)
+
+
+def _members(names: HtmlNames, rows: Any) -> str:
+    """The members of ``rows`` (ledger rows), named and joined by commas."""
+    return ", ".join(names.region(r.member) for r in rows.itertuples())

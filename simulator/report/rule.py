@@ -8,7 +8,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from simulator.mechanisms import BY_NAME
+from simulator.mechanisms import BY_NAME, Mechanism
 from simulator.report.accounts import Account, Stake
 from simulator.report.html_names import HtmlNames
 from simulator.report.stocks import starting_stocks
@@ -56,6 +56,24 @@ def _switch_words(trigger: Any) -> str:
     return {"declared_embargo": declared, "measured_loss": measured, "either": f"{declared} or {measured}"}[
         trigger.switch_on
     ]
+
+
+THREAT = "under a threat to supply"
+"""The words of a mechanism's description (:data:`simulator.mechanisms.MECHANISMS`) that the
+report replaces by what switches it in the scenario (:func:`_switch_words`)."""
+
+
+def _description(mechanism: Mechanism, trigger: Any) -> str:
+    """The mechanism's description, saying what switches a rule applied under a threat in this scenario.
+
+    ``hybrid`` auctions ``... under a threat to supply, each release is shared by the ...
+    ratio``: the threat is a declared embargo, a measured supply loss, or either
+    (``trigger.switch_on``), so the page names the one the run's kernel tests.
+    """
+    if mechanism.shares_when != "embargo_on_member":
+        return mechanism.description
+    assert THREAT in mechanism.description
+    return mechanism.description.replace(THREAT, f"while {_switch_words(trigger)}")
 
 
 def pool_table(scenario: Scenario, names: HtmlNames) -> str:
@@ -112,7 +130,7 @@ def rule_words(scenario: Scenario, names: HtmlNames) -> list[str]:
         text += f" and its national reserve ({'; '.join(reserves)})." if reserves else "; no region holds a reserve."
         return [f"<p>{text}</p>"]
     members = join_words([names.region(m) for m in a.members])
-    out = [f"Members: {members}. Release rule: {escape(BY_NAME[a.mechanism].description)}."]
+    out = [f"Members: {members}. Release rule: {escape(_description(BY_NAME[a.mechanism], a.trigger))}."]
     tables = [pool_table(scenario, names)]
     pool = a.pool
     if pool.mode == "joint":
@@ -151,10 +169,7 @@ def rule_words(scenario: Scenario, names: HtmlNames) -> list[str]:
         text += f", or when the members measure a supply loss ({_measured_loss_words(trigger.measured_loss)})"
     text += f"; the arrangement stands down after {trigger.standdown_days} days without a call."
     out.append(escape(text))
-    switch = _switch_words(trigger)
-    if mechanism.shares_when == "embargo_on_member":
-        out.append(escape(f"It shares by the ratio instead of auctioning while {switch}."))
-    elif trigger.switch_on != "declared_embargo":
+    if mechanism.shares_when != "embargo_on_member" and trigger.switch_on != "declared_embargo":
         out.append(escape(f"switch_on: {trigger.switch_on} is set, but not used by this rule (it switches hybrid)."))
     if a.release_times is not None:
         times = a.release_times
@@ -215,7 +230,9 @@ def _auction_words(scenario: Scenario, names: HtmlNames) -> tuple[str, str]:
         else "pay as bid: each winning bid pays its own price"
     )
     every = "every day" if auction.every_days == 1 else f"every {auction.every_days} days"
-    text = f"Auctions are held {every} while the arrangement is active; {pricing}."
+    rule = BY_NAME[a.mechanism]
+    unless = f" and {BY_NAME[str(rule.shares_as)].phrase} does not apply" if rule.shares_when != "never" else ""
+    text = f"Auctions are held {every} while the arrangement is active{unless}; {pricing}."
     if auction.reserve_price_usd_per_kg:
         prices = ", ".join(
             f"{names.material_text(m)} {price(v)} USD/kg" for m, v in auction.reserve_price_usd_per_kg.items()
@@ -263,7 +280,7 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
     """What the auctions sold, to whom, at which prices, and what the winners drew of it (HTML; empty without)."""
     auctions = result.auctions
     if auctions.empty:
-        return ""
+        return _no_auction(result, names)
     start = result.start_date
     members = result.structure.member_names
     sentences = []
@@ -284,7 +301,9 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
             of_them = "" if len(group) == 1 else f" in {len(sold)} of them"
             text += f"; {tonnes(sold['sold_t'].sum())} sold{of_them} at {rng}"
         elif not (group["lot_t"] > 0).any():
-            text += "; nothing sold: the pool had nothing left to offer"
+            text += "; nothing sold: " + (
+                "the pool holds none of it" if _never_held(result, material) else "the pool had nothing left to offer"
+            )
         else:
             text += "; nothing sold"
         sentences.append(text + ".")
@@ -337,6 +356,66 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
         "won = drawn + unused at the end.</p>"
     )
     return "".join(f"<p>{s}</p>" for s in sentences) + table
+
+
+def _never_held(result: Result, material: str) -> bool:
+    """Whether the joint pool never held any ``material``: nobody paid any in, and it had none at the end of any day.
+
+    pool.csv gives the stock at the end of each day (with refills), so a pool paid in and
+    emptied on day 0 reads 0 t throughout: the contributions tell it apart. False in
+    national mode (no pool.csv).
+    """
+    pool = result.pool
+    if pool.empty:
+        return False
+    paid_in = starting_stocks(result.scenario).contributed_t
+    if any(t > 0 for (_, held), t in paid_in.items() if held == material):
+        return False
+    stock = pool.loc[pool["material"] == material, "pool_stock_t"]
+    return bool(len(stock)) and not (stock > 0).any()
+
+
+def _no_auction(result: Result, names: HtmlNames) -> str:
+    """Why a rule that auctions held no auction in a run where its sharing rule released stock (HTML; '' otherwise).
+
+    auctions.csv has a row for each auction held, and an auction without bids is not held.
+    An auction is due only on days releases are open and the sharing rule does not apply
+    (:meth:`simulator.kernel.agreement.AgreementStep._auction_due`); a day the rule decided
+    (``release_rule`` in timeseries.csv, a row of releases.csv) is a day it applied, so where
+    the rule decided every day from its first decision to the last day of the run, no
+    auction of that material was due in that time. A run that released nothing at all is
+    told by :func:`no_release_note`.
+    """
+    agreement = result.scenario.agreement
+    releases = result.releases
+    if agreement is None or agreement.auction is None or not BY_NAME[agreement.mechanism].holds_auctions:
+        return ""
+    if releases.empty or not (releases["released_t"] > 0).any():
+        return ""
+    mechanism = BY_NAME[agreement.mechanism]
+    text = "No auction was held in this run. An auction is held only on a day releases are open"
+    if mechanism.shares_when != "never":
+        text += f" and {BY_NAME[str(mechanism.shares_as)].phrase} does not apply (the switch above)"
+    text += (
+        ", and only if a member bids: a member bids for the shortfall it expects before the next auction, net of "
+        "its commercial stock and of stock it already bought, and an auction without bids is not held."
+    )
+    text = escape(text)
+    last = result.scenario.horizon_days - 1
+    start = result.start_date
+    throughout = []
+    for material, group in releases[releases["mechanism"] != "auction"].groupby("material", sort=False):
+        days = group["day"].drop_duplicates()
+        first = int(days.min())
+        if int(days.max()) == last and len(days) == last - first + 1:
+            throughout.append(f"{names.material_text(str(material))} from {when(start, first)}")
+    if throughout:
+        it = "it" if len(throughout) == 1 else "them"
+        text += (
+            escape(f" Here {BY_NAME[str(mechanism.shares_as)].phrase} applied every day from its first release to the ")
+            + f"end of the run ({join_words(throughout)}), so no auction of {it} was due."
+        )
+    return f"<p>{text}</p>"
 
 
 def rule_releases(result: Result, names: HtmlNames) -> str:
@@ -444,7 +523,7 @@ def _why_no_release(result: Result) -> str:
     if mechanism.holds_auctions and agreement.auction is not None:
         every = agreement.auction.every_days
         margin = " plus a safety margin" if agreement.auction.service_level else ""
-        where = "outside an embargo against a member " if mechanism.shares_when != "never" else ""
+        where = f"unless {_switch_words(agreement.trigger)}, " if mechanism.shares_when != "never" else ""
         parts.append(
             f"{where}it is sold at auction, where a member bids only for the shortfall it expects before the next "
             f"auction (its demand less the day's arrivals, over {plural(every, 'day')}{margin}) net of its commercial "
@@ -452,7 +531,7 @@ def _why_no_release(result: Result) -> str:
         )
     if mechanism.shares_as is not None and mechanism.shares_when != "never":
         always = mechanism.shares_when == "always"
-        where = "" if always else "while an embargo is active against a member "
+        where = "" if always else f"while {_switch_words(agreement.trigger)}, "
         rule = f"{where}it goes, under {BY_NAME[mechanism.shares_as].phrase}, only to gaps that a member's own stock "
         rule += "cannot meet, and no member "
         if not short:

@@ -25,7 +25,7 @@ from html import escape
 import numpy as np
 
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
-from simulator.plots import KIND_NAMES, released_rules
+from simulator.plots import KIND_NAMES, released_rules, shock_target
 from simulator.report.accounts import Account, end_prices
 from simulator.report.findings import Run
 from simulator.report.prices import price_line
@@ -46,6 +46,7 @@ from simulator.report.words import (
     when,
 )
 from simulator.scenario.checks import reference_price
+from simulator.scenario.schema import RANDOM_TYPES
 
 SMALL = "<br><small>{}</small>"
 ALMOST_ENTIRELY = 0.9
@@ -167,6 +168,13 @@ def headline(run: Run, alone: Run | None) -> str:
     if alone is None:
         if with_t == 0:
             return f"With the joint stock, {group} runs short."
+        if _unlike_tonnes(run, None, list(members)):
+            short = [
+                f"{_material_t(run, m, run.short_of(members, [m]))} of {run.names.material_text(m)}"
+                for m in run.materials()
+                if run.short_of(members, [m]) > 0
+            ]
+            return f"With the joint stock, the members are still short of {join_words(short)}."
         return f"With the joint stock, the members are still short of {shown_with} in all."
     metric = f"sum:shortfall_t:{','.join(members)}"
     without_t = float(sum(alone.metric(f"shortfall_t.{m}") for m in members))
@@ -180,6 +188,8 @@ def headline(run: Run, alone: Run | None) -> str:
             else f"No: {group} would run short without the joint stock, yet the members are short of {shown_with} "
             "with it."
         )
+    if _unlike_tonnes(run, alone, list(members)):
+        return _headline_by_material(run, alone, list(members))
     if with_t == 0:
         who = _who_is_short(alone, short_without, "would be")
         in_all = f" ({shown_without} in all)" if len(short_without) > 1 else ""  # one member's total is its own
@@ -197,6 +207,92 @@ def headline(run: Run, alone: Run | None) -> str:
             f"({percent(cut)} less)."
         )
     return f"No: the members are short of {shown_with} with the joint stock and {shown_without} without it."
+
+
+_RANDOM_FIELDS = ("start", "duration_days", "severity", "extra_days", "factor", "tonnes_per_period", "approval_share")
+"""Shock fields that may be drawn from a distribution (as :attr:`simulator.plan.ShockPlan.is_random` reads them)."""
+
+
+def one_draw_line(run: Run) -> str:
+    """That the run is one draw of random inputs, and how to get likelihoods (HTML; '' without random inputs).
+
+    A shock with a random timing or size, or demand with day-to-day noise (``noise_cv``),
+    is drawn from the run's seed (:attr:`simulator.plan.Plan.random_sources`): the page
+    then shows one outcome, not how likely it is.
+    """
+    scenario = run.result.scenario
+    shocks = [
+        run.names.shock_ids[k]
+        for k, spec in enumerate(scenario.shocks)
+        if any(isinstance(getattr(spec, f, None), RANDOM_TYPES) for f in _RANDOM_FIELDS)
+    ]
+    noise = any(d.noise_cv > 0 for spec in scenario.regions.values() for d in spec.demand.values())
+    drawn = ([f"the timing or size of {join_words(shocks)}"] if shocks else []) + (
+        ["day-to-day demand"] if noise else []
+    )
+    if not drawn:
+        return ""
+    return (
+        f"These figures are one draw of what is random in this scenario ({join_words(drawn)}), from seed "
+        f"{run.result.seed}: another seed gives other figures, so they do not say how likely a shortfall is or how "
+        "large it tends to be. For that, repeat the run over many seeds: <code>stockpile sweep SCENARIO.yaml --runs "
+        "200</code>, or <code>stockpile run SCENARIO.yaml --uncertainty 200</code>, which also samples the "
+        "scenario's uncertain inputs."
+    )
+
+
+def _unlike_tonnes(run: Run, alone: Run | None, who: list[str]) -> bool:
+    """Whether a total over materials would add unlike tonnes.
+
+    That is: materials counted as different things (``tonnes_of``), or two materials or more
+    short whose reference prices lie far apart (:func:`prices_apart`).
+
+    The headline then answers material by material (:func:`_headline_by_material`) and
+    :func:`units_line` says why.
+    """
+    counted = {run.names.tonnes_of.get(m, "") for m in run.materials()}
+    return len(counted) > 1 or bool(prices_apart(run) and _mixed_total(run, alone, who))
+
+
+def _material_t(run: Run, material: str, value: float) -> str:
+    """``267 t``, or ``267 t of oxide`` where the materials count different things."""
+    counted = {run.names.tonnes_of.get(m, "") for m in run.materials()}
+    of = run.names.tonnes_of.get(material) if len(counted) > 1 else None
+    return tonnes(value) + (f" of {of}" if of else "")
+
+
+def _headline_by_material(run: Run, alone: Run, members: list[str]) -> str:
+    """The headline's answer material by material, when a total would add unlike tonnes.
+
+    ``In part, by material: the joint stock closes the shortfall of heavy rare earths (267 t
+    without it) and leaves that of NdFeB magnets at 8,276 t.`` Materials short neither way
+    are left out. Yes: every shortfall closed; almost entirely: each cut by
+    :data:`ALMOST_ENTIRELY` or more; no: none cut; in part otherwise.
+    """
+    said, cuts = [], []
+    short = [m for m in run.materials() if run.short_of(members, [m]) > 0 or alone.short_of(members, [m]) > 0]
+    for m in short:
+        with_t, without_t = run.short_of(members, [m]), alone.short_of(members, [m])
+        what = run.names.material_text(m)
+        shown_with, shown_without = _material_t(run, m, with_t), _material_t(run, m, without_t)
+        that = "that" if said else "the shortfall"  # the first names the shortfall, the others refer to it
+        if with_t == 0:
+            said.append(f"closes {that} of {what} ({shown_without} without it)")
+        elif shown_with == shown_without:
+            said.append(f"leaves {that} of {what} at {shown_with}")
+        elif with_t < without_t:
+            cut = (without_t - with_t) / without_t
+            said.append(f"cuts {that} of {what} from {shown_without} to {shown_with} ({percent(cut)} less)")
+        else:
+            said.append(f"leaves the members short of {shown_with} of {what}, against {shown_without} without it")
+        cuts.append((without_t - with_t) / without_t if without_t > 0 and shown_with != shown_without else 0.0)
+    if all(run.short_of(members, [m]) == 0 for m in short):
+        answer = "Yes"
+    elif all(cut >= ALMOST_ENTIRELY for cut in cuts):
+        answer = "Almost entirely"
+    else:
+        answer = "In part" if any(cut > 0 for cut in cuts) else "No"
+    return f"{answer}, by material: the joint stock {join_words(said)}."
 
 
 LOW_AT_END_DAYS = 30.0
@@ -240,13 +336,25 @@ def outlasts_line(run: Run) -> str:
         return ""
     on = when(result.start_date, horizon - 1)
     lasting = [k for k, held in enumerate(in_force) if held]
-    names = join_words(
-        [f"{KIND_NAMES.get(shocks['kind'].iloc[k], 'shock')} ({run.names.shock_targets[k]})" for k in lasting]
-    )
+    names = join_words([_shock_named(run, k) for k in lasting])
     return (
         f"The shocks outlast the run: {names} {'is' if len(lasting) == 1 else 'are'} still in force on {on}, the "
         f"last day simulated, when {join_words(told)}. What follows is not simulated."
     )
+
+
+def _shock_named(run: Run, index: int) -> str:
+    """``no18_licences (licensing, China → all regions)``: a shock by its id, which tells two of one kind apart.
+
+    Its kind and target follow in one pair of brackets, materials after a comma
+    (``China → Japan, heavy rare earths``), never in brackets of their own.
+    """
+    result = run.result
+    spec = result.scenario.shocks[index]
+    what = [KIND_NAMES.get(spec.kind, "shock").lower(), escape(shock_target(result, index, materials=False))]
+    if spec.materials:
+        what.append(join_words([run.names.material_text(m) for m in spec.materials]))
+    return f"{run.names.shock_ids[index]} ({', '.join(what)})"
 
 
 PRICES_APART = 2.0
@@ -359,6 +467,15 @@ def units_line(run: Run, alone: Run | None) -> str:
     apart = prices_apart(run)
     if len(counted) < 2 and not (apart and _mixed_total(run, alone, who)):
         return ""
+    if run.result.structure.member_names:  # the headline answers material by material (_headline_by_material)
+        if len(counted) >= 2:
+            kinds = join_words([f"tonnes of {c}" if c else "tonnes" for c in sorted(counted)])
+            return f"The answer is given by material: a total would add {kinds}."
+        priced = "; ".join(f"{run.names.material_text(m)} {price(p)} USD/kg" for m, p in apart.items())
+        return (
+            "The answer is given by material: a total would add tonnes of materials priced far apart (reference "
+            f"prices: {priced})."
+        )
 
     parts = []
     for m in run.materials():
@@ -488,7 +605,8 @@ def _member_row(
     won, drawn_bought = account.total("won_t"), account.total("drawn_auction_t")
     notes = []
     if won:
-        notes.append(f"{tonnes(drawn_bought)} of {tonnes(won)} bought")
+        same = tonnes(drawn_bought) == tonnes(won)  # all of it drawn, to the shown precision
+        notes.append(f"all {tonnes(won)} bought" if same else f"{tonnes(drawn_bought)} of {tonnes(won)} bought")
     if account.total("drawn_rule_t"):
         notes.append(f"{tonnes(account.total('drawn_rule_t'))} by the rule")
     if account.lent_t:
@@ -656,6 +774,9 @@ def verdict_section(run: Run, alone: Run | None, apart: Run | None, accounts: di
         f'<h2>Would a joint stock help? <span class="when">{escape(span)}{escape(against)}</span></h2>',
         f'<p class="headline">{headline(run, alone)}</p>',
     ]
+    draw = one_draw_line(run)
+    if draw:
+        parts.append(f'<p class="draw">{draw}</p>')
     pooling = pooling_line(run, apart)
     if pooling:
         parts.append(f'<p class="pooling">{pooling}</p>')

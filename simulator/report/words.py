@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
 
@@ -39,25 +40,46 @@ DASH = "\u2013"
 def tonnes(value: float) -> str:
     """Tonnes rounded for reading: ``0.35 t``, ``19.8 t``, ``942 t``, ``5,796 t`` (a no-break space before ``t``).
 
+    One quantity reached by two sums (9.450000000000001 t won at auction, 9.449999999999999 t
+    drawn of it) reads the same: the value is first taken to 12 significant digits, which
+    drops that float noise, then rounded half up. What rounds to zero is ``0 t``, never
+    ``0.00 t`` or ``-0.00 t``.
+
     >>> [text.replace(NBSP, " ") for text in (tonnes(0.347), tonnes(19.8271), tonnes(941.78), tonnes(5796))]
     ['0.35 t', '19.8 t', '942 t', '5,796 t']
+    >>> [text.replace(NBSP, " ") for text in (tonnes(9.450000000000001), tonnes(9.449999999999999), tonnes(-2e-15))]
+    ['9.5 t', '9.5 t', '0 t']
     """
-    if value == 0:
+    decimals = 2 if abs(value) < 1 else 1 if abs(value) < 100 else 0
+    rounded = rounded_half_up(value, decimals)
+    if rounded == 0:
         return f"0{NBSP}t"
-    if abs(value) < 1:
-        return f"{value:.2f}{NBSP}t"
-    if abs(value) < 100:
-        return f"{value:.1f}{NBSP}t"
-    return f"{value:,.0f}{NBSP}t"
+    return f"{rounded:,.{decimals}f}{NBSP}t"
+
+
+def rounded_half_up(value: float, decimals: int) -> Decimal:
+    """``value`` rounded half up to ``decimals``, after dropping float noise (12 significant digits).
+
+    A float prints its binary value: 9.45 is 9.4499999999999993 and ``f"{9.45:.1f}"`` is
+    ``9.4``, while 9.450000000000001 gives ``9.5``; both are 9.45 here, which rounds to 9.5.
+
+    >>> rounded_half_up(9.45, 1), rounded_half_up(9.450000000000001, 1), rounded_half_up(-0.004, 2)
+    (Decimal('9.5'), Decimal('9.5'), Decimal('-0.00'))
+    """
+    return Decimal(f"{value:.12g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def percent(share: float) -> str:
     """A fraction as a percentage: ``0.03%``, ``1.6%``, ``62%``, ``under 0.01%`` for a trace.
 
-    A trace is said in words, with no ``<``, so the text needs no escaping in HTML.
+    A trace is said in words, with no ``<``, so the text needs no escaping in HTML. A share
+    short of all of it never reads 100%: 99.7% keeps its decimal, and what would round to
+    100.0% is ``over 99.9%``.
 
     >>> percent(0.000347), percent(0.01598), percent(0.6169), percent(2e-6), percent(-2e-6)
     ('0.03%', '1.6%', '62%', 'under 0.01%', 'above -0.01%')
+    >>> percent(0.99721), percent(0.99996), percent(1.0), percent(0.994)
+    ('99.7%', 'over 99.9%', '100%', '99%')
     """
     value = 100 * share
     if value == 0:
@@ -68,6 +90,8 @@ def percent(share: float) -> str:
         return f"{value:.2f}%"
     if abs(value) < 10:
         return f"{value:.1f}%"
+    if 99.5 <= abs(value) < 100:
+        return f"{value:.1f}%" if abs(value) < 99.95 else ("over 99.9%" if value > 0 else "under -99.9%")
     return f"{value:.0f}%"
 
 
