@@ -354,3 +354,34 @@ def test_whether_pooling_mostly_moves_shortfall_is_judged_on_the_materials_the_p
     result = shipped_result("long_embargo_6m")
     pooling = _plain(pooling_line(Run.of(result), Run.of(own_share_alone(result), "own_share")))
     assert pooling.startswith("Pooling adds to what the tonnes do:"), pooling
+
+
+def test_by_material_a_material_whose_shortfall_only_moves_says_who_carries_it():
+    # the lending world above, with a second material counted differently: cobalt (Co content),
+    # 5 t/day each, no reserve, halted too: 300 t short each with or without the agreement. The
+    # headline goes material by material, and still says that the rare earths' 40 t only move
+    data = build(
+        TWO_MEMBERS,
+        agreement__pool={"mode": "national"},
+        regions__japan__reserve={"ree": {"tonnes": 60}},
+    )
+    data["materials"]["ree"]["tonnes_of"] = "oxide"
+    data["materials"]["co"] = {"label": "cobalt", "price_usd_per_kg": 30, "tonnes_of": "Co content"}
+    for region in ("japan", "eu"):
+        spec = data["regions"][region]
+        spec["demand"]["co"] = {"tonnes_per_day": 5}
+        spec["commercial_stock"]["co"] = {"tonnes": 0}
+        spec["sourcing"]["co"] = {"china": 1.0}
+    assert _headline(data) == (
+        "No, by material: the joint stock leaves the shortfall of rare earths at 5,940 t of oxide and leaves that of "
+        "cobalt at 600 t of Co content. It moves 40.0 t of the shortfall of rare earths from the EU to Japan."
+    )
+
+
+def test_without_an_agreement_the_verdict_asks_who_runs_short():
+    # nothing to judge a joint stock by: the box is headed by the question it answers
+    data = build(TWO_MEMBERS)
+    del data["agreement"]
+    page = render_report(run(data))
+    assert "<h2>Who runs short? " in page and "Would a joint stock help?" not in page
+    assert "There is no joint stock in this scenario: Japan is short of 1,200 t and the EU of 4,800 t." in _plain(page)

@@ -292,8 +292,33 @@ def _headline_by_material(run: Run, alone: Run, members: list[str]) -> str:
         answer = "Almost entirely"
     else:
         answer = "In part" if any(cut > 0 for cut in cuts) else "No"
-    return f"{answer}, by material: the joint stock {join_words(said)}."
+    moved = [_moved_of(run, alone, members, m) for m in short]
+    return f"{answer}, by material: the joint stock {join_words(said)}." + "".join(filter(None, moved))
 
+
+def _moved_of(run: Run, alone: Run, members: list[str], material: str) -> str:
+    """`` It moves 364 t of the shortfall of cobalt from the EU to Japan.``, or '' when it moves none.
+
+    Said of a material whose members' total is the same with and without the stock (as
+    shown) while some member's is not: the arrangement only shifts who is short of it.
+    """
+    if tonnes(run.short_of(members, [material])) != tonnes(alone.short_of(members, [material])):
+        return ""
+    change = {m: run.short_of([m], [material]) - alone.short_of([m], [material]) for m in members}
+    moved = sum(max(0.0, c) for c in change.values())
+    if tonnes(moved) == tonnes(0.0):
+        return ""
+    names = run.names
+    losers = [names.subject(m) for m, c in change.items() if tonnes(c) != tonnes(0.0) and c < 0]
+    gainers = [names.subject(m) for m, c in change.items() if tonnes(c) != tonnes(0.0) and c > 0]
+    what = names.material_text(material)
+    return f" It moves {tonnes(moved)} of the shortfall of {what} from {join_words(losers)} to {join_words(gainers)}."
+
+
+QUESTION = "Would a joint stock help?"
+"""The verdict's heading, with an agreement."""
+NO_AGREEMENT_QUESTION = "Who runs short?"
+"""The verdict's heading without an agreement: there is no joint stock to judge, only who is short."""
 
 LOW_AT_END_DAYS = 30.0
 """Cover under this many days on the last day, with a shock still in force, is told in the verdict."""
@@ -771,7 +796,8 @@ def verdict_section(run: Run, alone: Run | None, apart: Run | None, accounts: di
     )
     parts = [
         '<section id="verdict" class="verdict">',
-        f'<h2>Would a joint stock help? <span class="when">{escape(span)}{escape(against)}</span></h2>',
+        f"<h2>{QUESTION if run.result.structure.member_names else NO_AGREEMENT_QUESTION} "
+        f'<span class="when">{escape(span)}{escape(against)}</span></h2>',
         f'<p class="headline">{headline(run, alone)}</p>',
     ]
     draw = one_draw_line(run)
