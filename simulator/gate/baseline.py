@@ -164,10 +164,34 @@ def same_scenario(old: dict[str, Any], new: dict[str, Any], scenario: Scenario) 
 
 def changed_parts(old: dict[str, Any], new: dict[str, Any]) -> list[str] | None:
     """The scenario parts whose hash differs between two records (None when ``old`` has no parts of this format)."""
+    changes = part_changes(old, new)
+    return None if changes is None else list(changes)
+
+
+def part_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str] | None:
+    """Each scenario part that differs between two records, sorted, as ``added``, ``removed`` or ``changed``.
+
+    None when ``old`` has no parts of this format. The order of regions, materials or suppliers
+    (``regions order``) is named only when the same ones are listed before and after: a region
+    added, removed or renamed changes the hash of the list of names, but it is not a reordering.
+
+    >>> part_changes({"format": FORMAT, "scenario_parts": {"regions order": "a", "regions.eu": "b", "seed": "c"}},
+    ...              {"scenario_parts": {"regions order": "d", "regions.europe": "b", "seed": "c"}})
+    {'regions.eu': 'removed', 'regions.europe': 'added'}
+    """
     before, after = old.get("scenario_parts"), new.get("scenario_parts")
     if not isinstance(before, dict) or not isinstance(after, dict) or old.get("format") != FORMAT:
         return None
-    return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
+    changes = {}
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) == after.get(key):
+            continue
+        if key.endswith(ORDER_PART):
+            prefix = key[: -len(ORDER_PART)] + "."
+            if {k for k in before if k.startswith(prefix)} != {k for k in after if k.startswith(prefix)}:
+                continue  # the names changed, not their order
+        changes[key] = "added" if key not in before else "removed" if key not in after else "changed"
+    return changes
 
 
 def curve_by_day(record: dict[str, Any], curve: str, cell: str) -> dict[int, Number]:

@@ -15,7 +15,7 @@ import math
 import os
 import shlex
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +25,9 @@ from simulator.gate.baseline import (
     Number,
     baseline_path,
     baseline_text,
-    changed_parts,
     curve_by_day,
     foreign,
+    part_changes,
     read_baseline,
     rounded,
     run_record,
@@ -64,6 +64,11 @@ class Drift:
     now: Number
     day: int | None = None
     """Model day of a curve point; None for a summary metric."""
+    absent: str = ""
+    """Which record lacks the number: ``baseline`` (it appeared), ``now`` (it disappeared), or empty (it moved)."""
+    group: str = ""
+    """For an absent number, what appeared or disappeared as a whole: ``region korea``, ``material x``,
+    ``curve days_of_cover`` or ``metric fairness_jain`` (see :func:`absent_groups`)."""
 
     @property
     def change(self) -> str:
@@ -76,8 +81,10 @@ class Drift:
         >>> [Drift("s", "eu", "ree", "first_shortfall_day", a, b).change for a, b in ((-1, 302), (302, -1), (302, 295))]
         ['now short (never before)', 'no longer short', '7 days earlier']
         """
+        if self.absent:
+            return "appeared" if self.absent == "baseline" else "disappeared"
         if self.baseline is None or self.now is None:
-            return "appeared" if self.baseline is None else "disappeared"
+            return "now not finite" if self.now is None else "now finite (not before)"
         if self.metric in DAY_METRICS:
             return _day_change(int(self.baseline), int(self.now))
         delta = self.now - self.baseline
@@ -126,6 +133,8 @@ class Outcome:
     """The scenario's ``name:`` (empty when the file could not be read)."""
     changed_parts: list[str] | None = None
     """Scenario parts that changed since the baseline (None: the baseline does not say)."""
+    part_changes: dict[str, str] | None = None
+    """The same parts, each ``added``, ``removed`` or ``changed`` (None: the baseline does not say)."""
     seeds: tuple[int, int] | None = None
     """Seed of the baseline and of the run now."""
     versions: tuple[str, str] | None = None
@@ -172,11 +181,14 @@ def compare(
     def moved(key: str, now: Number, then: Number) -> bool:
         return not tolerances.for_metric(labels, key).accepts(rounded(now, digits), then)
 
+    wholes = _wholes(baseline, current)
     drifts: list[Drift] = []
     for key in sorted(set(baseline["metrics"]) | set(current["metrics"])):
         then, now = baseline["metrics"].get(key), current["metrics"].get(key)
         if moved(key, now, then):
-            drifts.append(Drift(name, *_split(key), then, now))
+            absent = _absent(key in baseline["metrics"], key in current["metrics"])
+            drift = Drift(name, *_split(key), then, now, None, absent)
+            drifts.append(_grouped(drift, wholes))
     for curve in CURVES:
         cells = set(baseline["curves"].get(curve, {})) | set(current["curves"].get(curve, {}))
         for cell in sorted(cells):
@@ -185,8 +197,147 @@ def compare(
             for day in sorted(set(old) | set(new)):
                 then, now = old.get(day), new.get(day)
                 if moved(curve, now, then):
-                    drifts.append(Drift(name, region, material, curve, then, now, day))
+                    drift = Drift(name, region, material, curve, then, now, day, _absent(day in old, day in new))
+                    drifts.append(_grouped(drift, wholes))
     return drifts
+
+
+def _absent(in_baseline: bool, in_now: bool) -> str:
+    return "" if in_baseline and in_now else "baseline" if not in_baseline else "now"
+
+
+def _places(record: dict[str, Any]) -> tuple[set[str], set[str], set[str]]:
+    """The regions, materials and curves that a (validated) record has numbers for."""
+    regions, materials = set(), set()
+    for key in record["metrics"]:
+        region, material, _metric = _split(key)
+        regions.add(region)
+        materials.add(material)
+    curves = {curve for curve in CURVES if record["curves"].get(curve)}
+    for curve in curves:
+        for cell in record["curves"][curve]:
+            region, _, material = cell.partition(".")
+            regions.add(region)
+            materials.add(material)
+    return regions - {"all"}, materials - {"all"}, curves
+
+
+def _wholes(baseline: dict[str, Any], current: dict[str, Any]) -> dict[str, tuple[set[Any], ...]]:
+    """The regions, materials and curves that only one side has, keyed by the side that lacks them.
+
+    ``baseline``: they appeared; ``now``: they disappeared.
+    """
+    before, after = _places(baseline), _places(current)
+    days_before, days_after = ({int(d) for d in r["curves"]["days"]["sampled"]} for r in (baseline, current))
+    return {
+        "baseline": (*(a - b for a, b in zip(after, before, strict=True)), days_after - days_before),
+        "now": (*(b - a for a, b in zip(after, before, strict=True)), days_before - days_after),
+    }
+
+
+def _grouped(drift: Drift, wholes: dict[str, tuple[set[Any], ...]]) -> Drift:
+    """``drift`` with its group when it is absent on one side.
+
+    The group is the whole region, material or curve that only the other side has, the days that
+    only the other side samples (``days``: a longer or shorter horizon), else its metric (or the
+    curve of its region and material).
+    """
+    if not drift.absent:
+        return drift
+    regions, materials, curves, days = wholes[drift.absent]
+    if drift.day is not None and drift.day in days:
+        group = "days"
+    elif drift.region in regions:
+        group = f"region {drift.region}"
+    elif drift.material in materials:
+        group = f"material {drift.material}"
+    elif drift.day is not None:
+        group = (
+            f"curve {drift.metric}"
+            if drift.metric in curves
+            else f"curve {drift.metric} of {drift.region}/{drift.material}"
+        )
+    else:
+        group = f"metric {drift.metric}"
+    return replace(drift, group=group)
+
+
+@dataclass(frozen=True)
+class Absent:
+    """Numbers that appeared or disappeared together.
+
+    A region, material, curve or metric added, removed, or renamed with its values unchanged.
+    """
+
+    kind: str
+    """``region``, ``material``, ``curve``, ``metric`` or ``sampled days`` (of every curve)."""
+    name: str
+    """Its name; for a rename, ``old -> new``."""
+    change: str
+    """``added``, ``removed`` or ``renamed``."""
+    metrics: int
+    """Summary metrics among the numbers."""
+    points: int
+    """Curve points among the numbers."""
+
+    def __str__(self) -> str:
+        counts = [
+            f"{n} {what}{'' if n == 1 else 's'}"
+            for n, what in ((self.metrics, "metric"), (self.points, "curve point"))
+            if n
+        ]
+        if self.change == "renamed":
+            old, new = self.name.split(" -> ")
+            return f"{self.kind} renamed {old} -> {new}, values unchanged ({', '.join(counts)})"
+        return f"{self.kind} {self.name} {self.change} ({', '.join(counts)})"
+
+
+def absent_groups(drifts: list[Drift]) -> list[Absent]:
+    """The numbers that appeared or disappeared, one entry per region, material, curve or metric.
+
+    A region (or material, curve, metric) that disappeared while another appeared with every
+    number the same under the new name is one ``renamed`` entry.
+    """
+    sides: dict[str, dict[str, list[Drift]]] = {"now": {}, "baseline": {}}
+    for d in drifts:
+        if d.absent:
+            sides[d.absent].setdefault(d.group, []).append(d)
+    gone, new = sides["now"], sides["baseline"]
+    found: list[Absent] = []
+    for group, removed in list(gone.items()):
+        kind, _, old_name = group.partition(" ")
+        if " " in old_name or kind == "days":
+            continue
+        signature = {_identity(d, kind): d.baseline for d in removed}
+        for other, added in new.items():
+            other_kind, _, new_name = other.partition(" ")
+            if other_kind == kind and " " not in new_name and {_identity(d, kind): d.now for d in added} == signature:
+                found.append(Absent(kind, f"{old_name} -> {new_name}", "renamed", *_counts(added)))
+                del gone[group], new[other]
+                break
+    for change, groups in (("removed", gone), ("added", new)):
+        for group, numbers in groups.items():
+            kind, _, name = group.partition(" ")
+            if kind == "days":
+                kind, name = "sampled days", _day_span(sorted({d.day for d in numbers if d.day is not None}))
+            found.append(Absent(kind, name, change, *_counts(numbers)))
+    return found
+
+
+def _day_span(days: list[int]) -> str:
+    """``56, 59``; ``63 to 728`` for more than three days."""
+    return ", ".join(map(str, days)) if len(days) <= 3 else f"{days[0]} to {days[-1]}"
+
+
+def _identity(d: Drift, kind: str) -> tuple[Any, ...]:
+    """A number's place without the name of its group (so that the same number under a new name matches)."""
+    place = {"region": (d.metric, d.material), "material": (d.metric, d.region)}.get(kind, (d.region, d.material))
+    return (*place, d.day)
+
+
+def _counts(numbers: list[Drift]) -> tuple[int, int]:
+    points = sum(d.day is not None for d in numbers)
+    return len(numbers) - points, points
 
 
 def file_key(path: Path, keys: dict[Path, str] | None) -> str:
@@ -236,11 +387,13 @@ def check_one(
     drifts = compare(key, baseline, current, tolerances, scenario.name)
     same = same_scenario(baseline, current, scenario)
     changed = None if same is None else not same
+    parts = part_changes(baseline, current) if changed else ({} if changed is False else None)
     return outcome(
         "drift" if drifts else "ok",
         drifts=drifts,
         scenario_changed=changed,
-        changed_parts=changed_parts(baseline, current) if changed else [],
+        changed_parts=None if parts is None else list(parts),
+        part_changes=parts,
         seeds=(baseline["seed"], current["seed"]),
         versions=(baseline["package_version"], current["package_version"]),
     )

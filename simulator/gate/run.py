@@ -74,6 +74,10 @@ class Report:
     """What was checked, as given (``scenarios/``, or the files named)."""
     update_options: str = ""
     """Options that ``stockpile check --update`` needs to write the same baselines (``--baselines DIR``)."""
+    tolerances: Tolerances | None = None
+    """The tolerances the numbers were compared with (None: the check stopped before reading them)."""
+    tolerance_options: str = ""
+    """The tolerance options given on the command line (``--rtol 1``), which replace the file's default."""
 
     @property
     def exit_code(self) -> int:
@@ -300,7 +304,15 @@ def check(
     outcomes = each(job, scenarios.files, workers, notify, crashed)
     for outcome in left_over:
         notify(outcome)
-    return Report([*outcomes, *left_over], time.perf_counter() - started, where=shown, update_options=options)
+    given = " ".join(f"--{name} {value:g}" for name, value in (("rtol", rtol), ("atol", atol)) if value is not None)
+    return Report(
+        [*outcomes, *left_over],
+        time.perf_counter() - started,
+        where=shown,
+        update_options=options,
+        tolerances=tolerances,
+        tolerance_options=given,
+    )
 
 
 def update(
