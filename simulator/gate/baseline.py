@@ -46,6 +46,11 @@ suppliers."""
 EARLIER_FORMAT = "stockpile-baseline/1"
 """Read too: numbers compare as ever, but whether its scenario changed can be told only where it still hashes alike."""
 SIGNIFICANT_DIGITS = 12
+"""Significant digits of the numbers written; a baseline stating fewer is refused (it would hide small moves)."""
+DIGEST = "numbers_sha256"
+"""The field holding the SHA-256 of a baseline's numbers (:func:`numbers_digest`), written by ``--update`` and
+checked on reading, so that a baseline edited by hand (a number changed, added or removed) is not taken for the
+record of a run. Baselines written before it carry none and are read as before."""
 FINGERPRINT_EVERY_DAYS = 7
 CURVES = fingerprint_names()
 METRIC_NAMES = metric_names()
@@ -225,6 +230,36 @@ def settle(new: dict[str, Any], old: dict[str, Any] | None, same: Any) -> dict[s
     return {**new, "metrics": metrics, "curves": curves}
 
 
+def numbers_digest(record: dict[str, Any]) -> str:
+    """SHA-256 of a record's numbers (its metrics and curves), each as a float (or null), keys sorted.
+
+    A number written as ``5940`` or ``5940.0`` is the same number; anything else changed,
+    added or removed in ``metrics`` or ``curves`` gives another digest.
+    """
+
+    def number(value: Any) -> float | None:
+        return None if value is None else float(value)
+
+    return sha256_of(
+        {
+            "metrics": {key: number(value) for key, value in record["metrics"].items()},
+            "curves": {
+                curve: {cell: [number(v) for v in values] for cell, values in cells.items()}
+                for curve, cells in record["curves"].items()
+            },
+        }
+    )
+
+
+def sealed(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` with the digest of its numbers (:data:`DIGEST`), as ``--update`` writes it."""
+    return {**record, DIGEST: numbers_digest(record)}
+
+
+class EditedBaseline(InputError):
+    """A baseline whose numbers no longer match the digest written with them (edited since it was written)."""
+
+
 def baseline_text(record: dict[str, Any]) -> str:
     """The file's text: sorted keys, one value per line."""
     return json.dumps(record, indent=2, sort_keys=True, allow_nan=False) + "\n"
@@ -253,13 +288,13 @@ def foreign(path: Path) -> str | None:
 def read_baseline(path: Path) -> dict[str, Any]:
     """A validated baseline, or an :class:`InputError` naming the file and field when it is corrupt."""
 
-    def refuse(name: str) -> None:
-        raise ValueError(f"{name} is not a number JSON allows")
+    def refuse(name: str) -> _Refused:
+        return _Refused(f"{name} is not a number JSON allows")
 
-    def finite(text: str) -> float:
+    def finite(text: str) -> float | _Refused:
         value = float(text)
         if not math.isfinite(value):  # 1e400 reads as infinity, which the literal Infinity may not be
-            raise ValueError(f"{text} is too large for a number (it would read as infinity)")
+            return _Refused(f"{text} is too large for a number (it would read as infinity)")
         return value
 
     def once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -274,6 +309,9 @@ def read_baseline(path: Path) -> dict[str, Any]:
         data = json.loads(
             read_input(path).decode("utf-8"), parse_constant=refuse, parse_float=finite, object_pairs_hook=once
         )
+        refused = _first_refused(data)
+        if refused:
+            raise ValueError(refused)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise InputError(f"corrupt baseline: {exc}", str(path)) from None
     if not isinstance(data, dict) or data.get("format") not in (FORMAT, EARLIER_FORMAT):
@@ -281,7 +319,32 @@ def read_baseline(path: Path) -> dict[str, Any]:
     problem = _problem(data)
     if problem:
         raise InputError(f"corrupt baseline: {problem}", str(path))
+    if DIGEST in data and data[DIGEST] != numbers_digest(data):
+        raise EditedBaseline(
+            f"baseline edited since it was written: its numbers (metrics, curves) no longer match its {DIGEST}",
+            str(path),
+        )
     return data
+
+
+class _Refused:
+    """A number a baseline may not hold (``NaN``, ``1e400``), kept while parsing so that its field can be named."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+
+def _first_refused(value: Any, where: str = "") -> str | None:
+    """``metrics.fairness_jain: 1e400 is too large ...`` for the first refused number in ``value``, or None."""
+    if isinstance(value, _Refused):
+        return f"{where}: {value.why}" if where else value.why
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        place = f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}" if where else str(key)
+        found = _first_refused(item, place)
+        if found:
+            return found
+    return None
 
 
 def _is_number(value: Any) -> bool:
@@ -303,8 +366,15 @@ def _problem(data: dict[str, Any]) -> str | None:
     if parts is not None and not (isinstance(parts, dict) and all(isinstance(v, str) for v in parts.values())):
         return "scenario_parts: expected a mapping of scenario part to hash"
     digits = data.get("significant_digits")
-    if digits is not None and not (isinstance(digits, int) and not isinstance(digits, bool) and 1 <= digits <= 17):
-        return "significant_digits: expected a whole number from 1 to 17"
+    if digits is not None and not (
+        isinstance(digits, int) and not isinstance(digits, bool) and SIGNIFICANT_DIGITS <= digits <= 17
+    ):
+        return (
+            f"significant_digits: expected a whole number from {SIGNIFICANT_DIGITS} to 17, not {digits!r} (numbers "
+            "compared at fewer digits would hide small moves): rewrite the baseline with stockpile check --update"
+        )
+    if DIGEST in data and not isinstance(data[DIGEST], str):
+        return f"{DIGEST}: expected a string"
     metrics = data["metrics"]
     if not isinstance(metrics, dict):
         return "metrics: expected a mapping of metric to number"

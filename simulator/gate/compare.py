@@ -11,6 +11,7 @@ that scenario's outcome, so that they never hide the other scenarios' results.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shlex
@@ -22,6 +23,8 @@ from typing import Any
 from simulator.errors import InputError, plain
 from simulator.gate.baseline import (
     CURVES,
+    DIGEST,
+    EditedBaseline,
     Number,
     baseline_path,
     baseline_text,
@@ -32,6 +35,7 @@ from simulator.gate.baseline import (
     rounded,
     run_record,
     same_scenario,
+    sealed,
     settle,
 )
 from simulator.gate.tolerances import Tolerance, Tolerances
@@ -44,6 +48,8 @@ DAY_METRICS = frozenset(q.name for q in REGISTRY if q.unit == "day")
 """Metrics that are a model day (-1: never), whose change is told in days, not in percent."""
 
 RECORD_FIELDS = ("package_version", "scenario", "scenario_hash", "scenario_parts", "seed", "significant_digits")
+EDITED_SHOWN = 5
+"""Places named where an edited baseline differs from the run now (then how many more)."""
 """Fields of a baseline besides its numbers, named when ``--update`` changes them."""
 FAILED = ("drift", "no baseline", "no scenario", "error")
 """Statuses that fail the gate (``ok`` and ``retired`` pass)."""
@@ -376,7 +382,10 @@ def check_one(
             message=f"no baseline at {_shown(target)}: write it with stockpile check --update {option}{_pasted(path)}",
         )
     try:
-        baseline = read_baseline(target)
+        try:
+            baseline = read_baseline(target)
+        except EditedBaseline as exc:
+            return outcome("error", message=_edited(exc, target, scenario, path, option, tolerances))
         if baseline["scenario"] != scenario.name:  # its numbers say nothing about this scenario
             return outcome("error", message=other_scenario(target, baseline["scenario"], path, scenario.name, option))
         current = run_record(scenario)
@@ -397,6 +406,50 @@ def check_one(
         seeds=(baseline["seed"], current["seed"]),
         versions=(baseline["package_version"], current["package_version"]),
     )
+
+
+def _edited(exc: EditedBaseline, target: Path, scenario: Any, path: Path, option: str, tolerances: Tolerances) -> str:
+    """The message of an edited baseline: where it differs from the run now (the likely edit), and what to do."""
+    try:
+        current = run_record(scenario)
+        baseline = json.loads(target.read_text(encoding="utf-8"))
+        places = _differences(baseline, current, tolerances, scenario.name)
+    except Exception:  # the message is what matters: the run's own failure is reported once the file is restored
+        places = []
+    where = ""
+    if places:
+        hidden = len(places) - EDITED_SHOWN
+        where = "; it differs from this run at " + ", ".join(places[:EDITED_SHOWN])
+        where += f" and {hidden} more" if hidden > 0 else ""
+    return (
+        f"{exc.render()}{where}: restore it from version control, or rewrite it with "
+        f"stockpile check --update {option}{_pasted(path)}"
+    )
+
+
+def _differences(baseline: dict[str, Any], current: dict[str, Any], tolerances: Tolerances, name: str) -> list[str]:
+    """The fields of a baseline whose numbers differ from a run's beyond the tolerances, as paths in its file.
+
+    ``metrics.fairness_jain (missing)``, ``metrics.x (not in this run)``, ``metrics.y (0.5, this run 0.6)``,
+    ``curves.days_of_cover (missing)``, ``curves.shortfall_cum_t.eu.ree``.
+    """
+    places: dict[str, None] = {}
+    for d in compare("", baseline, current, tolerances, name):
+        if d.day is None:
+            key = ".".join([d.metric, *(part for part in (d.region, d.material) if part != "all")])
+            if d.absent:
+                places[f"metrics.{key} ({'missing' if d.absent == 'baseline' else 'not in this run'})"] = None
+            else:
+                places[f"metrics.{key} ({_number(d.baseline)}, this run {_number(d.now)})"] = None
+        elif d.group == f"curve {d.metric}":
+            places[f"curves.{d.metric} ({'missing' if d.absent == 'baseline' else 'not in this run'})"] = None
+        else:
+            places[f"curves.{d.metric}.{d.region}.{d.material}"] = None
+    return list(places)
+
+
+def _number(value: Any) -> str:
+    return "null" if value is None else f"{value:.12g}"
 
 
 def _shown(path: Path | str) -> str:
@@ -460,13 +513,15 @@ def update_one(
     damaged = ""
     try:
         old = read_baseline(target) if target.exists() else None
+    except EditedBaseline:
+        old, damaged = None, "a baseline edited since it was written replaced"
     except InputError:
         old, damaged = None, "a damaged baseline replaced"
 
     def same(key: str, now: Number, then: Number) -> bool:
         return tolerances.for_metric((scenario.name, file_key(path, keys)), key).accepts(now, then)
 
-    record = settle(new, old, same)
+    record = sealed(settle(new, old, same))
     text = baseline_text(record)
     try:
         existed = target.exists()
@@ -481,6 +536,7 @@ def update_one(
     if old is None:
         return Update(str(path), str(target), "updated", damaged)
     fields = [key for key in RECORD_FIELDS if old.get(key) != record.get(key)]
+    fields += [f"{DIGEST} added"] if DIGEST not in old else []
     return Update(str(path), str(target), "updated", ", ".join(fields), changed_numbers(old, record))
 
 

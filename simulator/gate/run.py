@@ -17,11 +17,10 @@ without its scenario file (deleted or renamed) fails the check as ``no scenario`
 ``tolerances.yaml`` lists its key under ``retired``. Files named one by one check only
 themselves.
 
-A problem that stops the whole check (a missing path, a bad tolerance file or option)
-becomes a single ``error`` outcome named after the file or option at fault, so that it
-reaches every report format, the JUnit file included, like any other failure. The one
-exception is the command run without paths where there is no ``scenarios/`` folder: it
-stops before any check with one line (:func:`no_local_folder`), writing no report.
+A problem that stops the whole check (a missing path, a bad tolerance file or option, the
+command run without paths where there is no ``scenarios/`` folder: :func:`no_folder_report`)
+becomes a single ``error`` outcome named after the file, option or folder at fault, so that
+it reaches every report format, the JUnit file included, like any other failure.
 """
 
 from __future__ import annotations
@@ -60,6 +59,11 @@ def no_local_folder(update: bool = False) -> str:
         f"no {DEFAULT_FOLDER}/ folder in {Path.cwd()}: run {command} from the folder that holds {DEFAULT_FOLDER}/, "
         f"name the scenario folder or files ({command} path/to/scenarios){library}"
     )
+
+
+def no_folder_report() -> Report:
+    """The report of ``stockpile check`` run without paths where there is no ``scenarios/``: one ``error``."""
+    return Report([Outcome(DEFAULT_FOLDER, "", "error", message=no_local_folder())], 0.0, stopped=True)
 
 
 @dataclass
