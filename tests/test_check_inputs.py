@@ -71,10 +71,25 @@ def test_a_baseline_written_before_the_digest_is_read_as_before(pair_repo):
     _hand_edit(path, older)
     result = check(pair_repo)
     assert result.exit_code == 1, result.output  # compared number by number: 5000 -> 5940
-    assert "drift        pair: 1 number(s) moved (scenario unchanged, package version" in result.output
+    assert (
+        "drift        pair: 1 number(s) moved (scenario unchanged, package version 0.1.0 unchanged: the code, or "
+        in (result.output)
+    )
+    assert "an edit of the baseline (it has no numbers_sha256 to tell), moved the numbers)" in result.output
     update = check("--update", pair_repo)
     assert f"updated      {path} (1 number changed; numbers_sha256 added)" in update.output
     assert "numbers_sha256" in json.loads(path.read_text())
+
+
+def test_a_null_number_is_a_move_and_an_absent_one_appeared_or_disappeared():
+    from simulator.gate.compare import Drift, absent_groups
+
+    # a days of cover that became infinite (stored as null) moved; it did not disappear
+    assert Drift("s", "eu", "ree", "min_days_of_cover", 3.5, None).change == "now not finite"
+    assert Drift("s", "eu", "ree", "min_days_of_cover", None, 3.5).change == "now finite (not before)"
+    gone = Drift("s", "all", "all", "fairness_jain", 0.6258, None, absent="now", group="metric fairness_jain")
+    assert gone.change == "disappeared"
+    assert [str(g) for g in absent_groups([gone])] == ["metric fairness_jain removed (1 metric)"]
 
 
 def test_an_overflowing_number_in_a_baseline_is_named_by_its_field(pair_repo):

@@ -145,6 +145,8 @@ class Outcome:
     """Seed of the baseline and of the run now."""
     versions: tuple[str, str] | None = None
     """Package version that wrote the baseline and the one running now."""
+    sealed: bool | None = None
+    """Whether the baseline carries the digest of its numbers (None: no baseline was read)."""
 
     @property
     def failed(self) -> bool:
@@ -405,6 +407,7 @@ def check_one(
         part_changes=parts,
         seeds=(baseline["seed"], current["seed"]),
         versions=(baseline["package_version"], current["package_version"]),
+        sealed=DIGEST in baseline,
     )
 
 
