@@ -9,8 +9,9 @@ so that a check can say which parts changed; baselines written before it have no
 every flat summary
 metric of the run, and fingerprints of the curves: days of cover and cumulative
 shortfall per region and material, every ``FINGERPRINT_EVERY_DAYS`` days and on the
-last day. Files are plain JSON with sorted keys, one value per line, so that a change
-reads well in a diff.
+last day, and the SHA-256 of those numbers (:data:`DIGEST`), so that a baseline edited
+by hand is refused on reading (:class:`EditedBaseline`). Files are plain JSON with sorted
+keys, one value per line, so that a change reads well in a diff.
 
 Numbers are stored rounded to ``SIGNIFICANT_DIGITS`` significant digits (``-0.0`` as
 ``0.0``); a non-finite number (NaN, an infinite days of cover) is stored as ``null``.

@@ -5,6 +5,10 @@ Layer: studies.
 A check re-runs the scenario and compares every baselined number with
 ``|now - baseline| <= atol + rtol * |baseline|`` (``numpy.isclose``), after rounding the
 new number as the baseline's numbers were rounded. Curve points are matched by day.
+A number on one side only appeared or disappeared (:attr:`Drift.absent`): it is told apart
+from the numbers that moved, grouped by the region, material, curve or metric it belongs
+to (:func:`absent_groups`), and a group that reappears under another name with the same
+values is a rename.
 Problems with one scenario (invalid file, corrupt baseline, a crash of the run) become
 that scenario's outcome, so that they never hide the other scenarios' results.
 """
@@ -288,16 +292,17 @@ class Absent:
     points: int
     """Curve points among the numbers."""
 
+    @property
+    def counts(self) -> str:
+        """``23 metrics, 20 curve points``."""
+        counts = ((self.metrics, "metric"), (self.points, "curve point"))
+        return ", ".join(f"{n} {what}{'' if n == 1 else 's'}" for n, what in counts if n)
+
     def __str__(self) -> str:
-        counts = [
-            f"{n} {what}{'' if n == 1 else 's'}"
-            for n, what in ((self.metrics, "metric"), (self.points, "curve point"))
-            if n
-        ]
+        """``region korea added (23 metrics, 20 curve points)``; a rename: ``region renamed eu -> europe, ...``."""
         if self.change == "renamed":
-            old, new = self.name.split(" -> ")
-            return f"{self.kind} renamed {old} -> {new}, values unchanged ({', '.join(counts)})"
-        return f"{self.kind} {self.name} {self.change} ({', '.join(counts)})"
+            return f"{self.kind} renamed {self.name}, values unchanged ({self.counts})"
+        return f"{self.kind} {self.name} {self.change} ({self.counts})"
 
 
 def absent_groups(drifts: list[Drift]) -> list[Absent]:

@@ -166,7 +166,6 @@ def _absent_row(scenario: str, group: Absent) -> Row:
         everything["day"] = group.name
     else:
         everything["metric"] = group.name
-    counts = str(group).rsplit(" (", 1)[1].rstrip(")")
     change = "renamed, values unchanged" if group.change == "renamed" else group.change
     return Row(
         scenario,
@@ -177,7 +176,7 @@ def _absent_row(scenario: str, group: Absent) -> Row:
         "-",
         "-",
         "-",
-        f"{group.kind} {change}: {counts}",
+        f"{group.kind} {change}: {group.counts}",
     )
 
 
@@ -323,8 +322,8 @@ def status_line(outcome: Outcome) -> str:
     """``drift        key: 12 number(s) moved (scenario changed since its baseline: horizon_days)``."""
     detail = f": {len(moved_numbers(outcome))} number(s) moved" if outcome.drifts else ""
     detail += "".join(f"; {group}" for group in absent_groups(outcome.drifts))
-    note = f" ({cause(outcome)})" if outcome.drifts or outcome.scenario_changed else ""
-    return f"{outcome.status:<12} {label(outcome)}{detail}{note}"
+    said = note(outcome)
+    return f"{outcome.status:<12} {label(outcome)}{detail}" + (f" ({said})" if said else "")
 
 
 def _message_lines(outcome: Outcome) -> list[str]:
