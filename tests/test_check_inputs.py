@@ -165,3 +165,28 @@ def test_a_pass_with_an_edited_scenario_and_loosened_tolerances_says_so_in_every
     assert check(pair_repo).output.splitlines()[-1].endswith(": 1 ok")
     markdown = check(pair_repo, "--format", "markdown").output
     assert markdown.splitlines()[-1].endswith(": 1 ok; tolerances rtol 1e-09, atol 1e-06 (the defaults)")
+
+
+def test_merge_conflict_markers_in_a_baseline_are_named_with_their_line(pair_repo):
+    path = pair_repo / "baselines" / "pair.json"
+    good = path.read_text()
+    lines = good.splitlines(keepends=True)
+    # a merge that both sides changed from line 3 on: the marker is line 3 of the file
+    path.write_text("".join([*lines[:2], "<<<<<<< HEAD\n", *lines[2:], "=======\n", ">>>>>>> branch\n"]))
+    result = check(pair_repo)
+    assert result.exit_code == 2
+    assert (
+        f"{path}: corrupt baseline: merge conflict markers from line 3: resolve the merge (keep one side), or "
+        "rewrite the baseline with stockpile check --update"
+    ) in result.output
+
+
+def test_a_renamed_scenario_file_is_named_by_its_orphan_baseline(pair_repo):
+    (pair_repo / "pair.yaml").rename(pair_repo / "couple.yaml")  # name: pair inside, unchanged
+    result = check(pair_repo)
+    assert result.exit_code == 2
+    assert (
+        f"{pair_repo}/baselines/pair.json: its scenario file pair.yaml is gone, and {pair_repo}/couple.yaml has its "
+        f"name: and no baseline (renamed?): write the new baseline with stockpile check --update "
+        f"{pair_repo}/couple.yaml and delete pair.json in the same commit"
+    ) in result.output

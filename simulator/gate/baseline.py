@@ -307,9 +307,14 @@ def read_baseline(path: Path) -> dict[str, Any]:
         return found
 
     try:  # a regular file of at most the scenario limit (a FIFO in the folder is refused, not waited on)
-        data = json.loads(
-            read_input(path).decode("utf-8"), parse_constant=refuse, parse_float=finite, object_pairs_hook=once
-        )
+        text = read_input(path).decode("utf-8")
+        conflict = _conflict_line(text)
+        if conflict:
+            raise ValueError(
+                f"merge conflict markers from line {conflict}: resolve the merge (keep one side), or rewrite the "
+                "baseline with stockpile check --update"
+            )
+        data = json.loads(text, parse_constant=refuse, parse_float=finite, object_pairs_hook=once)
         refused = _first_refused(data)
         if refused:
             raise ValueError(refused)
@@ -326,6 +331,18 @@ def read_baseline(path: Path) -> dict[str, Any]:
             str(path),
         )
     return data
+
+
+def _conflict_line(text: str) -> int | None:
+    """The line of the first merge conflict marker (``<<<<<<< ``) in ``text``, or None.
+
+    >>> _conflict_line(chr(10).join(["{", "<<<<<<< HEAD", '  "seed": 0,', "=======", '  "seed": 7,']))
+    2
+    """
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("<<<<<<< ") or line == "<<<<<<<":
+            return number
+    return None
 
 
 class _Refused:

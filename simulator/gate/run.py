@@ -306,6 +306,7 @@ def check(
         return Outcome(scenarios.key(path), str(path), "error", message=f"{path}: the check failed: {why}")
 
     outcomes = each(job, scenarios.files, workers, notify, crashed)
+    left_over = [_renamed(orphan, outcomes) for orphan in left_over]
     for outcome in left_over:
         notify(outcome)
     given = " ".join(f"--{name} {value:g}" for name, value in (("rtol", rtol), ("atol", atol)) if value is not None)
@@ -317,6 +318,28 @@ def check(
         tolerances=tolerances,
         tolerance_options=given,
     )
+
+
+def _renamed(orphan: Outcome, outcomes: list[Outcome]) -> Outcome:
+    """``orphan``, naming the scenario file it was probably renamed to when there is one.
+
+    That is a scenario file without a baseline whose ``name:`` is the one recorded in the orphan.
+    """
+    if orphan.status != "no scenario":
+        return orphan
+    unbaselined = {o.name: o.file for o in outcomes if o.status == "no baseline" and o.name}
+    try:
+        twin = unbaselined.get(read_baseline(Path(orphan.file))["scenario"])
+    except InputError:
+        twin = None
+    if twin is None:
+        return orphan
+    path, key = orphan.file, orphan.scenario
+    message = (
+        f"{path}: its scenario file {key}.yaml is gone, and {twin} has its name: and no baseline (renamed?): "
+        f"write the new baseline with stockpile check --update {twin} and delete {Path(path).name} in the same commit"
+    )
+    return Outcome(orphan.scenario, orphan.file, orphan.status, message=message)
 
 
 def update(
