@@ -157,3 +157,16 @@ def test_an_order_is_named_only_when_the_same_regions_are_listed(pair_repo):
     # the real scenario: Japan and the EU swapped is a reordering, and named so
     _rewrite(pair_repo / "pair.yaml", lambda d: d.update(regions=dict(reversed(list(d["regions"].items())))))
     assert "(scenario changed since its baseline: regions order)" in check(pair_repo).output
+
+
+def test_a_rename_is_recognised_when_the_baseline_kept_a_number_within_tolerance(pair_repo):
+    # another machine's last digit, kept by --update since the check accepts it: 4760 x (1 + 2e-12)
+    path = pair_repo / "baselines" / "pair.json"
+    data = json.loads(path.read_text())
+    assert data["metrics"]["shortfall_t.eu"] == 4760.0
+    data["metrics"]["shortfall_t.eu"] = float(f"{4760 * (1 + 2e-12):.12g}")
+    assert data["metrics"]["shortfall_t.eu"] == 4760.00000001
+    path.write_text(json.dumps(test_check.sealed(data), indent=2, sort_keys=True) + "\n")
+    assert check(pair_repo).exit_code == 0
+    _rewrite(pair_repo / "pair.yaml", _rename_eu)
+    assert "; region renamed eu -> europe, values unchanged (23 metrics, 20 curve points)" in check(pair_repo).output

@@ -324,7 +324,11 @@ def absent_groups(drifts: list[Drift]) -> list[Absent]:
         signature = {_identity(d, kind): d.baseline for d in removed}
         for other, added in new.items():
             other_kind, _, new_name = other.partition(" ")
-            if other_kind == kind and " " not in new_name and {_identity(d, kind): d.now for d in added} == signature:
+            if (
+                other_kind == kind
+                and " " not in new_name
+                and _same(signature, {_identity(d, kind): d.now for d in added})
+            ):
                 found.append(Absent(kind, f"{old_name} -> {new_name}", "renamed", *_counts(added)))
                 del gone[group], new[other]
                 break
@@ -335,6 +339,15 @@ def absent_groups(drifts: list[Drift]) -> list[Absent]:
                 kind, name = "sampled days", _day_span(sorted({d.day for d in numbers if d.day is not None}))
             found.append(Absent(kind, name, change, *_counts(numbers)))
     return found
+
+
+def _same(old: dict[tuple[Any, ...], Number], new: dict[tuple[Any, ...], Number]) -> bool:
+    """Whether two groups hold the same numbers at the same places, within the default tolerances.
+
+    (A baseline may keep a number within tolerance of the run's: :func:`~simulator.gate.baseline.settle`.)
+    """
+    default = Tolerance()
+    return old.keys() == new.keys() and all(default.accepts(new[place], old[place]) for place in old)
 
 
 def _day_span(days: list[int]) -> str:
