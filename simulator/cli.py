@@ -1305,7 +1305,7 @@ def check(
 
     from simulator import gate
     from simulator.gate import formats
-    from simulator.gate.run import no_local_folder
+    from simulator.gate.run import no_folder_report, no_local_folder
     from simulator.library import LOCAL_FOLDER, shipped_library
     from simulator.output import check_writable
     from simulator.output_folder import refuse_inputs, refuse_to_replace, write_file
@@ -1316,11 +1316,14 @@ def check(
     refused = _check_usage(paths, update, missing_only, library, check_only)
     if refused:
         raise _UsageErrorOnStdout(refused, ctx)
+    stopped = None
     if library:
         paths = (str(shipped_library()),)
     elif not paths and not LOCAL_FOLDER.is_dir():  # never the installed library unasked: a wrong folder stays red
-        click.echo(f"error: {no_local_folder(update)}")
-        ctx.exit(2)
+        if update:
+            click.echo(f"error: {no_local_folder(update)}")
+            ctx.exit(2)
+        stopped = no_folder_report()  # reported as every whole-check error is, in every format
     baselines = Path(baseline_dir) if baseline_dir else None
     tolerances = Path(tolerance_file) if tolerance_file else None
     n_workers = workers or os.cpu_count() or 1
@@ -1361,15 +1364,19 @@ def check(
                 refuse_to_replace(Path(junit_file), inputs)
             if summary:  # appended to (a GitHub job summary)
                 refuse_inputs(Path(summary), inputs)
-            report = gate.check(
-                paths,
-                baselines=baselines,
-                tolerance_file=tolerances,
-                rtol=rtol,
-                atol=atol,
-                workers=n_workers,
-                on_outcome=lambda o: show(o, formats.progress(o, fmt, quiet)),
-            )
+            if stopped is not None:
+                report = stopped
+                show(report.outcomes[0], formats.progress(report.outcomes[0], fmt, quiet))
+            else:
+                report = gate.check(
+                    paths,
+                    baselines=baselines,
+                    tolerance_file=tolerances,
+                    rtol=rtol,
+                    atol=atol,
+                    workers=n_workers,
+                    on_outcome=lambda o: show(o, formats.progress(o, fmt, quiet)),
+                )
             if junit_file:
                 write_file(Path(junit_file), formats.junit_xml(report), inputs)
             click.echo(formats.closing(report, fmt, quiet))

@@ -133,7 +133,12 @@ def test_a_changed_horizon_is_drift_naming_scenario_region_material_metric(pair_
     result = check(pair_repo)
     assert result.exit_code == 1, result.output
     assert "drift        pair" in result.output
-    assert "number(s) moved (scenario changed since its baseline: horizon_days)\n" in result.output
+    # the days sampled after day 50 (56 and the last, 59) are gone from both curves of both regions: 2 x 2 x 2
+    # points counted apart from the numbers that moved
+    assert (
+        "number(s) moved; sampled days 56, 59 removed (8 curve points) (scenario changed since its baseline: "
+        "horizon_days)\n"
+    ) in result.output
     rows = [line.split() for line in result.output.split("\nscenario ", 1)[1].splitlines()[1:] if line.strip()]
     assert ["pair", "eu", "ree", "shortfall_t"] in [row[:4] for row in rows]
     assert "stockpile check --update" in result.output
@@ -182,7 +187,7 @@ def test_tolerances_inside_pass_and_outside_fail(pair_repo):
     )
     result = check(pair_repo)
     assert result.exit_code == 1  # the shortfall curve still moved beyond 1e-3
-    table = result.output.split("\nscenario ", 1)[1]
+    table = result.output.split("\nscenario ", 1)[1].split("\n\n", 1)[0]
     assert "shortfall_cum_t" in table and "released_t" not in table
     tolerances.write_text(
         yaml.safe_dump(
@@ -612,6 +617,13 @@ def test_baselines_store_numbers_to_12_significant_digits(repo):
 def test_new_numbers_are_rounded_as_the_baseline_says_before_they_are_compared(pair_repo):
     assert check(pair_repo, "--rtol", "0", "--atol", "0").exit_code == 0  # a fresh baseline, 12 digits
     path = pair_repo / "baselines" / "pair.json"
+    fresh = json.loads(path.read_text())
+    path.write_text(json.dumps(sealed({**fresh, "significant_digits": 14})))  # more digits: still exact
+    assert check(pair_repo, "--rtol", "0", "--atol", "0").exit_code == 0
+
+
+def test_a_baseline_of_fewer_than_12_digits_is_refused_not_compared_loosely(pair_repo):
+    path = pair_repo / "baselines" / "pair.json"
     data = json.loads(path.read_text())
 
     def three_digits(value):
@@ -622,8 +634,14 @@ def test_new_numbers_are_rounded_as_the_baseline_says_before_they_are_compared(p
     for curve in ("days_of_cover", "shortfall_cum_t"):
         data["curves"][curve] = {cell: [three_digits(v) for v in vs] for cell, vs in data["curves"][curve].items()}
     assert data["metrics"]["shortfall_share.eu"] == 0.992  # 4760 t short of 4800 t: 0.99167
-    path.write_text(json.dumps(data))
-    assert check(pair_repo, "--rtol", "0", "--atol", "0").exit_code == 0
+    path.write_text(json.dumps(sealed(data)))
+    # compared at 3 digits, the EU's share could move from 0.99167 to 0.99249 (+0.08%) unseen: refused instead
+    result = check(pair_repo)
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{path}: corrupt baseline: significant_digits: expected a whole number from 12 to 17, not 3 (numbers "
+        "compared at fewer digits would hide small moves): rewrite the baseline with stockpile check --update"
+    ) in result.output
 
 
 def test_regenerating_on_another_machine_rewrites_no_line(twins_repo):
@@ -635,6 +653,7 @@ def test_regenerating_on_another_machine_rewrites_no_line(twins_repo):
             data["metrics"][key] = float(f"{value * (1 + 2e-12):.12g}")
     cells = data["curves"]["shortfall_cum_t"]
     cells["eu.ree"] = [float(f"{v * (1 + 2e-12):.12g}") for v in cells["eu.ree"]]
+    data = sealed(data)  # as the other machine wrote it
     noisy = json.dumps(data, indent=2, sort_keys=True) + "\n"
     path.write_text(noisy)
     assert check("--update", twins_repo).exit_code == 0
@@ -645,10 +664,15 @@ def test_regenerating_on_another_machine_rewrites_no_line(twins_repo):
     )
     # a number that really moved is rewritten, and only its line
     data["metrics"]["total_shortfall_t"] = 1.0
-    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    path.write_text(json.dumps(sealed(data), indent=2, sort_keys=True) + "\n")
     assert f"updated      {path} (1 number changed)\n" in check("--update", twins_repo).stdout
     changed = [(a, b) for a, b in zip(noisy.splitlines(), path.read_text().splitlines(), strict=True) if a != b]
-    assert changed == [('    "total_shortfall_t": 5940.00000001,', '    "total_shortfall_t": 5940.0,')]  # 60 x 100 - 60
+    # its line, and the digest of the numbers below the metrics
+    assert changed[0] == (
+        '    "total_shortfall_t": 5940.00000001,',
+        '    "total_shortfall_t": 5940.0,',
+    )  # 60 x 100 - 60
+    assert len(changed) == 2 and changed[1][0].startswith('  "numbers_sha256": ')
 
 
 def test_update_with_a_bad_tolerance_file_writes_nothing(pair_repo):
@@ -798,9 +822,11 @@ def test_check_without_a_scenarios_folder_here_exits_2_instead_of_checking_the_l
     result = check()
     assert result.exit_code == 2
     assert result.output == (
-        f"error: no scenarios/ folder in {tmp_path}: run stockpile check from the folder that holds scenarios/, "
+        "error        scenarios\n"
+        f"             no scenarios/ folder in {tmp_path}: run stockpile check from the folder that holds scenarios/, "
         "name the scenario folder or files (stockpile check path/to/scenarios), "
         "or check the shipped library with stockpile check --library\n"
+        "check stopped before any scenario ran: 1 error\n"
     )
     result = check("--update")
     assert result.exit_code == 2
@@ -853,8 +879,12 @@ def test_scenarios_in_sub_folders_and_yml_files_are_checked_and_data_folders_are
     )
     result = check(pair_repo)
     assert result.exit_code == 0, result.output
+    tolerances = re.escape(
+        f"; tolerances rtol 1e-09, atol 1e-06 (the defaults), with {pair_repo}/baselines/tolerances.yaml"
+    )
     assert re.fullmatch(
-        rf"3 scenario\(s\) of {re.escape(str(pair_repo))}/ checked in \d+\.\d s: 3 ok", result.output.splitlines()[-1]
+        rf"3 scenario\(s\) of {re.escape(str(pair_repo))}/ checked in \d+\.\d s: 3 ok{tolerances}",
+        result.output.splitlines()[-1],
     )
 
 
@@ -908,8 +938,18 @@ def test_outcomes_are_labelled_by_file_and_the_counts_add_up(twins_repo, tmp_pat
     assert names == ["copy", "pair", "twin_pair", "gone"]
 
 
+def sealed(data: dict) -> dict:
+    """A baseline's record with the digest of its numbers, as the tool writes it (a hand edit would not)."""
+    from simulator.gate.baseline import sealed as seal
+
+    return seal(data)
+
+
 def _spoil(path: Path, **fields) -> None:
-    """Set top-level fields (and ``total_shortfall_t``) of a baseline, as another version of the tool might have."""
+    """Set top-level fields (and ``total_shortfall_t``) of a baseline, as another version of the tool might have.
+
+    The numbers are sealed with their digest, as that version writes them.
+    """
     data = json.loads(path.read_text())
     shortfall = fields.pop("total_shortfall_t", None)
     if shortfall is not None:
@@ -919,7 +959,7 @@ def _spoil(path: Path, **fields) -> None:
             del data[key]
         else:
             data[key] = value
-    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    path.write_text(json.dumps(sealed(data), indent=2, sort_keys=True) + "\n")
 
 
 def test_a_drift_with_the_scenario_unchanged_is_blamed_on_the_code_with_the_versions(pair_repo):
@@ -957,7 +997,7 @@ def test_a_drift_from_an_edited_scenario_names_its_parts_and_seed(pair_repo):
     lines = result.output.splitlines()
     assert any(
         re.fullmatch(
-            r"drift        pair: \d+ number\(s\) moved "
+            r"drift        pair: \d+ number\(s\) moved; sampled days 56, 59 removed \(8 curve points\) "
             r"\(scenario changed since its baseline: horizon_days; seed 0 → 7\)",
             line,
         )
@@ -973,7 +1013,11 @@ def test_a_drift_from_an_edited_scenario_names_its_parts_and_seed(pair_repo):
     result = check(pair_repo)
     assert result.exit_code == 1
     assert any(
-        re.fullmatch(r"drift        pair: \d+ number\(s\) moved \(scenario changed since its baseline: seed 0 → 7\)", x)
+        re.fullmatch(
+            r"drift        pair: \d+ number\(s\) moved; sampled days 56, 59 removed \(8 curve points\) "
+            r"\(scenario changed since its baseline: seed 0 → 7\)",
+            x,
+        )
         for x in result.output.splitlines()
     )
 
@@ -1142,7 +1186,7 @@ def test_a_drift_names_a_shock_edit_by_id_so_an_inserted_shock_moves_no_other(pa
     data["shocks"].insert(0, early)  # the halt moves from position 0 to 1 but is the same shock
     (pair_repo / "pair.yaml").write_text(yaml.safe_dump(data))
     result = check(pair_repo)
-    assert "scenario changed since its baseline: shocks.early" in result.output, result.output
+    assert "scenario changed since its baseline: +shocks.early" in result.output, result.output  # + : added
     assert "shocks.halt" not in result.output and "shocks.1" not in result.output
 
 
@@ -1170,6 +1214,7 @@ def test_a_format_1_baseline_is_compared_by_the_hash_of_its_time_or_said_to_be_u
     path = pair_repo / "baselines" / "pair.json"
     record = json.loads(path.read_text())
     record["format"] = "stockpile-baseline/1"
+    del record["numbers_sha256"]  # format 1 wrote no digest of its numbers
     record["scenario_parts"] = {k: v for k, v in record["scenario_parts"].items() if not k.endswith(" order")}
     data = load_scenario(pair_repo / "pair.yaml").model_dump(mode="json")
     record["scenario_hash"] = hashlib.sha256(

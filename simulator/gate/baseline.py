@@ -9,8 +9,9 @@ so that a check can say which parts changed; baselines written before it have no
 every flat summary
 metric of the run, and fingerprints of the curves: days of cover and cumulative
 shortfall per region and material, every ``FINGERPRINT_EVERY_DAYS`` days and on the
-last day. Files are plain JSON with sorted keys, one value per line, so that a change
-reads well in a diff.
+last day, and the SHA-256 of those numbers (:data:`DIGEST`), so that a baseline edited
+by hand is refused on reading (:class:`EditedBaseline`). Files are plain JSON with sorted
+keys, one value per line, so that a change reads well in a diff.
 
 Numbers are stored rounded to ``SIGNIFICANT_DIGITS`` significant digits (``-0.0`` as
 ``0.0``); a non-finite number (NaN, an infinite days of cover) is stored as ``null``.
@@ -46,6 +47,11 @@ suppliers."""
 EARLIER_FORMAT = "stockpile-baseline/1"
 """Read too: numbers compare as ever, but whether its scenario changed can be told only where it still hashes alike."""
 SIGNIFICANT_DIGITS = 12
+"""Significant digits of the numbers written; a baseline stating fewer is refused (it would hide small moves)."""
+DIGEST = "numbers_sha256"
+"""The field holding the SHA-256 of a baseline's numbers (:func:`numbers_digest`), written by ``--update`` and
+checked on reading, so that a baseline edited by hand (a number changed, added or removed) is not taken for the
+record of a run. Baselines written before it carry none and are read as before."""
 FINGERPRINT_EVERY_DAYS = 7
 CURVES = fingerprint_names()
 METRIC_NAMES = metric_names()
@@ -164,10 +170,34 @@ def same_scenario(old: dict[str, Any], new: dict[str, Any], scenario: Scenario) 
 
 def changed_parts(old: dict[str, Any], new: dict[str, Any]) -> list[str] | None:
     """The scenario parts whose hash differs between two records (None when ``old`` has no parts of this format)."""
+    changes = part_changes(old, new)
+    return None if changes is None else list(changes)
+
+
+def part_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str] | None:
+    """Each scenario part that differs between two records, sorted, as ``added``, ``removed`` or ``changed``.
+
+    None when ``old`` has no parts of this format. The order of regions, materials or suppliers
+    (``regions order``) is named only when the same ones are listed before and after: a region
+    added, removed or renamed changes the hash of the list of names, but it is not a reordering.
+
+    >>> part_changes({"format": FORMAT, "scenario_parts": {"regions order": "a", "regions.eu": "b", "seed": "c"}},
+    ...              {"scenario_parts": {"regions order": "d", "regions.europe": "b", "seed": "c"}})
+    {'regions.eu': 'removed', 'regions.europe': 'added'}
+    """
     before, after = old.get("scenario_parts"), new.get("scenario_parts")
     if not isinstance(before, dict) or not isinstance(after, dict) or old.get("format") != FORMAT:
         return None
-    return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
+    changes = {}
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) == after.get(key):
+            continue
+        if key.endswith(ORDER_PART):
+            prefix = key[: -len(ORDER_PART)] + "."
+            if {k for k in before if k.startswith(prefix)} != {k for k in after if k.startswith(prefix)}:
+                continue  # the names changed, not their order
+        changes[key] = "added" if key not in before else "removed" if key not in after else "changed"
+    return changes
 
 
 def curve_by_day(record: dict[str, Any], curve: str, cell: str) -> dict[int, Number]:
@@ -201,6 +231,36 @@ def settle(new: dict[str, Any], old: dict[str, Any] | None, same: Any) -> dict[s
     return {**new, "metrics": metrics, "curves": curves}
 
 
+def numbers_digest(record: dict[str, Any]) -> str:
+    """SHA-256 of a record's numbers (its metrics and curves), each as a float (or null), keys sorted.
+
+    A number written as ``5940`` or ``5940.0`` is the same number; anything else changed,
+    added or removed in ``metrics`` or ``curves`` gives another digest.
+    """
+
+    def number(value: Any) -> float | None:
+        return None if value is None else float(value)
+
+    return sha256_of(
+        {
+            "metrics": {key: number(value) for key, value in record["metrics"].items()},
+            "curves": {
+                curve: {cell: [number(v) for v in values] for cell, values in cells.items()}
+                for curve, cells in record["curves"].items()
+            },
+        }
+    )
+
+
+def sealed(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` with the digest of its numbers (:data:`DIGEST`), as ``--update`` writes it."""
+    return {**record, DIGEST: numbers_digest(record)}
+
+
+class EditedBaseline(InputError):
+    """A baseline whose numbers no longer match the digest written with them (edited since it was written)."""
+
+
 def baseline_text(record: dict[str, Any]) -> str:
     """The file's text: sorted keys, one value per line."""
     return json.dumps(record, indent=2, sort_keys=True, allow_nan=False) + "\n"
@@ -229,13 +289,13 @@ def foreign(path: Path) -> str | None:
 def read_baseline(path: Path) -> dict[str, Any]:
     """A validated baseline, or an :class:`InputError` naming the file and field when it is corrupt."""
 
-    def refuse(name: str) -> None:
-        raise ValueError(f"{name} is not a number JSON allows")
+    def refuse(name: str) -> _Refused:
+        return _Refused(f"{name} is not a number JSON allows")
 
-    def finite(text: str) -> float:
+    def finite(text: str) -> float | _Refused:
         value = float(text)
         if not math.isfinite(value):  # 1e400 reads as infinity, which the literal Infinity may not be
-            raise ValueError(f"{text} is too large for a number (it would read as infinity)")
+            return _Refused(f"{text} is too large for a number (it would read as infinity)")
         return value
 
     def once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -247,9 +307,17 @@ def read_baseline(path: Path) -> dict[str, Any]:
         return found
 
     try:  # a regular file of at most the scenario limit (a FIFO in the folder is refused, not waited on)
-        data = json.loads(
-            read_input(path).decode("utf-8"), parse_constant=refuse, parse_float=finite, object_pairs_hook=once
-        )
+        text = read_input(path).decode("utf-8")
+        conflict = _conflict_line(text)
+        if conflict:
+            raise ValueError(
+                f"merge conflict markers from line {conflict}: resolve the merge (keep one side), or rewrite the "
+                "baseline with stockpile check --update"
+            )
+        data = json.loads(text, parse_constant=refuse, parse_float=finite, object_pairs_hook=once)
+        refused = _first_refused(data)
+        if refused:
+            raise ValueError(refused)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise InputError(f"corrupt baseline: {exc}", str(path)) from None
     if not isinstance(data, dict) or data.get("format") not in (FORMAT, EARLIER_FORMAT):
@@ -257,7 +325,44 @@ def read_baseline(path: Path) -> dict[str, Any]:
     problem = _problem(data)
     if problem:
         raise InputError(f"corrupt baseline: {problem}", str(path))
+    if DIGEST in data and data[DIGEST] != numbers_digest(data):
+        raise EditedBaseline(
+            f"baseline edited since it was written: its numbers (metrics, curves) no longer match its {DIGEST}",
+            str(path),
+        )
     return data
+
+
+def _conflict_line(text: str) -> int | None:
+    """The line of the first merge conflict marker (``<<<<<<< ``) in ``text``, or None.
+
+    >>> _conflict_line(chr(10).join(["{", "<<<<<<< HEAD", '  "seed": 0,', "=======", '  "seed": 7,']))
+    2
+    """
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("<<<<<<< ") or line == "<<<<<<<":
+            return number
+    return None
+
+
+class _Refused:
+    """A number a baseline may not hold (``NaN``, ``1e400``), kept while parsing so that its field can be named."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+
+def _first_refused(value: Any, where: str = "") -> str | None:
+    """``metrics.fairness_jain: 1e400 is too large ...`` for the first refused number in ``value``, or None."""
+    if isinstance(value, _Refused):
+        return f"{where}: {value.why}" if where else value.why
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        place = f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}" if where else str(key)
+        found = _first_refused(item, place)
+        if found:
+            return found
+    return None
 
 
 def _is_number(value: Any) -> bool:
@@ -279,8 +384,15 @@ def _problem(data: dict[str, Any]) -> str | None:
     if parts is not None and not (isinstance(parts, dict) and all(isinstance(v, str) for v in parts.values())):
         return "scenario_parts: expected a mapping of scenario part to hash"
     digits = data.get("significant_digits")
-    if digits is not None and not (isinstance(digits, int) and not isinstance(digits, bool) and 1 <= digits <= 17):
-        return "significant_digits: expected a whole number from 1 to 17"
+    if digits is not None and not (
+        isinstance(digits, int) and not isinstance(digits, bool) and SIGNIFICANT_DIGITS <= digits <= 17
+    ):
+        return (
+            f"significant_digits: expected a whole number from {SIGNIFICANT_DIGITS} to 17, not {digits!r} (numbers "
+            "compared at fewer digits would hide small moves): rewrite the baseline with stockpile check --update"
+        )
+    if DIGEST in data and not isinstance(data[DIGEST], str):
+        return f"{DIGEST}: expected a string"
     metrics = data["metrics"]
     if not isinstance(metrics, dict):
         return "metrics: expected a mapping of metric to number"

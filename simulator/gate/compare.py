@@ -5,33 +5,41 @@ Layer: studies.
 A check re-runs the scenario and compares every baselined number with
 ``|now - baseline| <= atol + rtol * |baseline|`` (``numpy.isclose``), after rounding the
 new number as the baseline's numbers were rounded. Curve points are matched by day.
+A number on one side only appeared or disappeared (:attr:`Drift.absent`): it is told apart
+from the numbers that moved, grouped by the region, material, curve or metric it belongs
+to (:func:`absent_groups`), and a group that reappears under another name with the same
+values is a rename.
 Problems with one scenario (invalid file, corrupt baseline, a crash of the run) become
 that scenario's outcome, so that they never hide the other scenarios' results.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shlex
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError, plain
 from simulator.gate.baseline import (
     CURVES,
+    DIGEST,
+    EditedBaseline,
     Number,
     baseline_path,
     baseline_text,
-    changed_parts,
     curve_by_day,
     foreign,
+    part_changes,
     read_baseline,
     rounded,
     run_record,
     same_scenario,
+    sealed,
     settle,
 )
 from simulator.gate.tolerances import Tolerance, Tolerances
@@ -44,6 +52,8 @@ DAY_METRICS = frozenset(q.name for q in REGISTRY if q.unit == "day")
 """Metrics that are a model day (-1: never), whose change is told in days, not in percent."""
 
 RECORD_FIELDS = ("package_version", "scenario", "scenario_hash", "scenario_parts", "seed", "significant_digits")
+EDITED_SHOWN = 5
+"""Places named where an edited baseline differs from the run now (then how many more)."""
 """Fields of a baseline besides its numbers, named when ``--update`` changes them."""
 FAILED = ("drift", "no baseline", "no scenario", "error")
 """Statuses that fail the gate (``ok`` and ``retired`` pass)."""
@@ -64,6 +74,11 @@ class Drift:
     now: Number
     day: int | None = None
     """Model day of a curve point; None for a summary metric."""
+    absent: str = ""
+    """Which record lacks the number: ``baseline`` (it appeared), ``now`` (it disappeared), or empty (it moved)."""
+    group: str = ""
+    """For an absent number, what appeared or disappeared as a whole: ``region korea``, ``material x``,
+    ``curve days_of_cover`` or ``metric fairness_jain`` (see :func:`absent_groups`)."""
 
     @property
     def change(self) -> str:
@@ -76,8 +91,10 @@ class Drift:
         >>> [Drift("s", "eu", "ree", "first_shortfall_day", a, b).change for a, b in ((-1, 302), (302, -1), (302, 295))]
         ['now short (never before)', 'no longer short', '7 days earlier']
         """
+        if self.absent:
+            return "appeared" if self.absent == "baseline" else "disappeared"
         if self.baseline is None or self.now is None:
-            return "appeared" if self.baseline is None else "disappeared"
+            return "now not finite" if self.now is None else "now finite (not before)"
         if self.metric in DAY_METRICS:
             return _day_change(int(self.baseline), int(self.now))
         delta = self.now - self.baseline
@@ -126,10 +143,14 @@ class Outcome:
     """The scenario's ``name:`` (empty when the file could not be read)."""
     changed_parts: list[str] | None = None
     """Scenario parts that changed since the baseline (None: the baseline does not say)."""
+    part_changes: dict[str, str] | None = None
+    """The same parts, each ``added``, ``removed`` or ``changed`` (None: the baseline does not say)."""
     seeds: tuple[int, int] | None = None
     """Seed of the baseline and of the run now."""
     versions: tuple[str, str] | None = None
     """Package version that wrote the baseline and the one running now."""
+    sealed: bool | None = None
+    """Whether the baseline carries the digest of its numbers (None: no baseline was read)."""
 
     @property
     def failed(self) -> bool:
@@ -172,11 +193,14 @@ def compare(
     def moved(key: str, now: Number, then: Number) -> bool:
         return not tolerances.for_metric(labels, key).accepts(rounded(now, digits), then)
 
+    wholes = _wholes(baseline, current)
     drifts: list[Drift] = []
     for key in sorted(set(baseline["metrics"]) | set(current["metrics"])):
         then, now = baseline["metrics"].get(key), current["metrics"].get(key)
         if moved(key, now, then):
-            drifts.append(Drift(name, *_split(key), then, now))
+            absent = _absent(key in baseline["metrics"], key in current["metrics"])
+            drift = Drift(name, *_split(key), then, now, None, absent)
+            drifts.append(_grouped(drift, wholes))
     for curve in CURVES:
         cells = set(baseline["curves"].get(curve, {})) | set(current["curves"].get(curve, {}))
         for cell in sorted(cells):
@@ -185,8 +209,161 @@ def compare(
             for day in sorted(set(old) | set(new)):
                 then, now = old.get(day), new.get(day)
                 if moved(curve, now, then):
-                    drifts.append(Drift(name, region, material, curve, then, now, day))
+                    drift = Drift(name, region, material, curve, then, now, day, _absent(day in old, day in new))
+                    drifts.append(_grouped(drift, wholes))
     return drifts
+
+
+def _absent(in_baseline: bool, in_now: bool) -> str:
+    return "" if in_baseline and in_now else "baseline" if not in_baseline else "now"
+
+
+def _places(record: dict[str, Any]) -> tuple[set[str], set[str], set[str]]:
+    """The regions, materials and curves that a (validated) record has numbers for."""
+    regions, materials = set(), set()
+    for key in record["metrics"]:
+        region, material, _metric = _split(key)
+        regions.add(region)
+        materials.add(material)
+    curves = {curve for curve in CURVES if record["curves"].get(curve)}
+    for curve in curves:
+        for cell in record["curves"][curve]:
+            region, _, material = cell.partition(".")
+            regions.add(region)
+            materials.add(material)
+    return regions - {"all"}, materials - {"all"}, curves
+
+
+def _wholes(baseline: dict[str, Any], current: dict[str, Any]) -> dict[str, tuple[set[Any], ...]]:
+    """The regions, materials and curves that only one side has, keyed by the side that lacks them.
+
+    ``baseline``: they appeared; ``now``: they disappeared.
+    """
+    before, after = _places(baseline), _places(current)
+    days_before, days_after = ({int(d) for d in r["curves"]["days"]["sampled"]} for r in (baseline, current))
+    return {
+        "baseline": (*(a - b for a, b in zip(after, before, strict=True)), days_after - days_before),
+        "now": (*(b - a for a, b in zip(after, before, strict=True)), days_before - days_after),
+    }
+
+
+def _grouped(drift: Drift, wholes: dict[str, tuple[set[Any], ...]]) -> Drift:
+    """``drift`` with its group when it is absent on one side.
+
+    The group is the whole region, material or curve that only the other side has, the days that
+    only the other side samples (``days``: a longer or shorter horizon), else its metric (or the
+    curve of its region and material).
+    """
+    if not drift.absent:
+        return drift
+    regions, materials, curves, days = wholes[drift.absent]
+    if drift.day is not None and drift.day in days:
+        group = "days"
+    elif drift.region in regions:
+        group = f"region {drift.region}"
+    elif drift.material in materials:
+        group = f"material {drift.material}"
+    elif drift.day is not None:
+        group = (
+            f"curve {drift.metric}"
+            if drift.metric in curves
+            else f"curve {drift.metric} of {drift.region}/{drift.material}"
+        )
+    else:
+        group = f"metric {drift.metric}"
+    return replace(drift, group=group)
+
+
+@dataclass(frozen=True)
+class Absent:
+    """Numbers that appeared or disappeared together.
+
+    A region, material, curve or metric added, removed, or renamed with its values unchanged.
+    """
+
+    kind: str
+    """``region``, ``material``, ``curve``, ``metric`` or ``sampled days`` (of every curve)."""
+    name: str
+    """Its name; for a rename, ``old -> new``."""
+    change: str
+    """``added``, ``removed`` or ``renamed``."""
+    metrics: int
+    """Summary metrics among the numbers."""
+    points: int
+    """Curve points among the numbers."""
+
+    @property
+    def counts(self) -> str:
+        """``23 metrics, 20 curve points``."""
+        counts = ((self.metrics, "metric"), (self.points, "curve point"))
+        return ", ".join(f"{n} {what}{'' if n == 1 else 's'}" for n, what in counts if n)
+
+    def __str__(self) -> str:
+        """``region korea added (23 metrics, 20 curve points)``; a rename: ``region renamed eu -> europe, ...``."""
+        if self.change == "renamed":
+            return f"{self.kind} renamed {self.name}, values unchanged ({self.counts})"
+        return f"{self.kind} {self.name} {self.change} ({self.counts})"
+
+
+def absent_groups(drifts: list[Drift]) -> list[Absent]:
+    """The numbers that appeared or disappeared, one entry per region, material, curve or metric.
+
+    A region (or material, curve, metric) that disappeared while another appeared with every
+    number the same under the new name is one ``renamed`` entry.
+    """
+    sides: dict[str, dict[str, list[Drift]]] = {"now": {}, "baseline": {}}
+    for d in drifts:
+        if d.absent:
+            sides[d.absent].setdefault(d.group, []).append(d)
+    gone, new = sides["now"], sides["baseline"]
+    found: list[Absent] = []
+    for group, removed in list(gone.items()):
+        kind, _, old_name = group.partition(" ")
+        if " " in old_name or kind == "days":
+            continue
+        signature = {_identity(d, kind): d.baseline for d in removed}
+        for other, added in new.items():
+            other_kind, _, new_name = other.partition(" ")
+            if (
+                other_kind == kind
+                and " " not in new_name
+                and _same(signature, {_identity(d, kind): d.now for d in added})
+            ):
+                found.append(Absent(kind, f"{old_name} -> {new_name}", "renamed", *_counts(added)))
+                del gone[group], new[other]
+                break
+    for change, groups in (("removed", gone), ("added", new)):
+        for group, numbers in groups.items():
+            kind, _, name = group.partition(" ")
+            if kind == "days":
+                kind, name = "sampled days", _day_span(sorted({d.day for d in numbers if d.day is not None}))
+            found.append(Absent(kind, name, change, *_counts(numbers)))
+    return found
+
+
+def _same(old: dict[tuple[Any, ...], Number], new: dict[tuple[Any, ...], Number]) -> bool:
+    """Whether two groups hold the same numbers at the same places, within the default tolerances.
+
+    (A baseline may keep a number within tolerance of the run's: :func:`~simulator.gate.baseline.settle`.)
+    """
+    default = Tolerance()
+    return old.keys() == new.keys() and all(default.accepts(new[place], old[place]) for place in old)
+
+
+def _day_span(days: list[int]) -> str:
+    """``56, 59``; ``63 to 728`` for more than three days."""
+    return ", ".join(map(str, days)) if len(days) <= 3 else f"{days[0]} to {days[-1]}"
+
+
+def _identity(d: Drift, kind: str) -> tuple[Any, ...]:
+    """A number's place without the name of its group (so that the same number under a new name matches)."""
+    place = {"region": (d.metric, d.material), "material": (d.metric, d.region)}.get(kind, (d.region, d.material))
+    return (*place, d.day)
+
+
+def _counts(numbers: list[Drift]) -> tuple[int, int]:
+    points = sum(d.day is not None for d in numbers)
+    return len(numbers) - points, points
 
 
 def file_key(path: Path, keys: dict[Path, str] | None) -> str:
@@ -225,7 +402,10 @@ def check_one(
             message=f"no baseline at {_shown(target)}: write it with stockpile check --update {option}{_pasted(path)}",
         )
     try:
-        baseline = read_baseline(target)
+        try:
+            baseline = read_baseline(target)
+        except EditedBaseline as exc:
+            return outcome("error", message=_edited(exc, target, scenario, path, option, tolerances))
         if baseline["scenario"] != scenario.name:  # its numbers say nothing about this scenario
             return outcome("error", message=other_scenario(target, baseline["scenario"], path, scenario.name, option))
         current = run_record(scenario)
@@ -236,14 +416,61 @@ def check_one(
     drifts = compare(key, baseline, current, tolerances, scenario.name)
     same = same_scenario(baseline, current, scenario)
     changed = None if same is None else not same
+    parts = part_changes(baseline, current) if changed else ({} if changed is False else None)
     return outcome(
         "drift" if drifts else "ok",
         drifts=drifts,
         scenario_changed=changed,
-        changed_parts=changed_parts(baseline, current) if changed else [],
+        changed_parts=None if parts is None else list(parts),
+        part_changes=parts,
         seeds=(baseline["seed"], current["seed"]),
         versions=(baseline["package_version"], current["package_version"]),
+        sealed=DIGEST in baseline,
     )
+
+
+def _edited(exc: EditedBaseline, target: Path, scenario: Any, path: Path, option: str, tolerances: Tolerances) -> str:
+    """The message of an edited baseline: where it differs from the run now (the likely edit), and what to do."""
+    try:
+        current = run_record(scenario)
+        baseline = json.loads(target.read_text(encoding="utf-8"))
+        places = _differences(baseline, current, tolerances, scenario.name)
+    except Exception:  # the message is what matters: the run's own failure is reported once the file is restored
+        places = []
+    where = ""
+    if places:
+        hidden = len(places) - EDITED_SHOWN
+        where = "; it differs from this run at " + ", ".join(places[:EDITED_SHOWN])
+        where += f" and {hidden} more" if hidden > 0 else ""
+    return (
+        f"{exc.render()}{where}: restore it from version control, or rewrite it with "
+        f"stockpile check --update {option}{_pasted(path)}"
+    )
+
+
+def _differences(baseline: dict[str, Any], current: dict[str, Any], tolerances: Tolerances, name: str) -> list[str]:
+    """The fields of a baseline whose numbers differ from a run's beyond the tolerances, as paths in its file.
+
+    ``metrics.fairness_jain (missing)``, ``metrics.x (not in this run)``, ``metrics.y (0.5, this run 0.6)``,
+    ``curves.days_of_cover (missing)``, ``curves.shortfall_cum_t.eu.ree``.
+    """
+    places: dict[str, None] = {}
+    for d in compare("", baseline, current, tolerances, name):
+        if d.day is None:
+            key = ".".join([d.metric, *(part for part in (d.region, d.material) if part != "all")])
+            if d.absent:
+                places[f"metrics.{key} ({'missing' if d.absent == 'baseline' else 'not in this run'})"] = None
+            else:
+                places[f"metrics.{key} ({_number(d.baseline)}, this run {_number(d.now)})"] = None
+        elif d.group == f"curve {d.metric}":
+            places[f"curves.{d.metric} ({'missing' if d.absent == 'baseline' else 'not in this run'})"] = None
+        else:
+            places[f"curves.{d.metric}.{d.region}.{d.material}"] = None
+    return list(places)
+
+
+def _number(value: Any) -> str:
+    return "null" if value is None else f"{value:.12g}"
 
 
 def _shown(path: Path | str) -> str:
@@ -307,13 +534,15 @@ def update_one(
     damaged = ""
     try:
         old = read_baseline(target) if target.exists() else None
+    except EditedBaseline:
+        old, damaged = None, "a baseline edited since it was written replaced"
     except InputError:
         old, damaged = None, "a damaged baseline replaced"
 
     def same(key: str, now: Number, then: Number) -> bool:
         return tolerances.for_metric((scenario.name, file_key(path, keys)), key).accepts(now, then)
 
-    record = settle(new, old, same)
+    record = sealed(settle(new, old, same))
     text = baseline_text(record)
     try:
         existed = target.exists()
@@ -328,6 +557,7 @@ def update_one(
     if old is None:
         return Update(str(path), str(target), "updated", damaged)
     fields = [key for key in RECORD_FIELDS if old.get(key) != record.get(key)]
+    fields += [f"{DIGEST} added"] if DIGEST not in old else []
     return Update(str(path), str(target), "updated", ", ".join(fields), changed_numbers(old, record))
 
 

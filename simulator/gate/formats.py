@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.errors import InputError, plain
 
 if TYPE_CHECKING:
-    from simulator.gate.compare import Drift, Outcome, Update
+    from simulator.gate.compare import Absent, Drift, Outcome, Update
     from simulator.gate.run import Report
 
 FORMATS = ("text", "json", "github", "markdown")
@@ -99,9 +99,10 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
     curve (its largest move), of which up to ``MOST_CURVE_ROWS`` are always kept.
     """
     start = outcome.start_date
-    summary = sorted((d for d in outcome.drifts if d.day is None), key=lambda d: d.size, reverse=True)
+    moved = moved_numbers(outcome)
+    summary = sorted((d for d in moved if d.day is None), key=lambda d: d.size, reverse=True)
     curves: dict[tuple[str, str, str], list[Drift]] = {}
-    for d in outcome.drifts:
+    for d in moved:
         if d.day is not None:
             curves.setdefault((d.region, d.material, d.metric), []).append(d)
     rows = [
@@ -133,11 +134,50 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
         )
         for d, count in worst
     ]
+    wholes = [_absent_row(outcome.scenario, group) for group in absent_groups(outcome.drifts)]
     if most is None:
-        return rows + curve_rows, 0
+        return rows + curve_rows + wholes, 0
     kept = rows[: most - min(len(curve_rows), MOST_CURVE_ROWS)]
     shown = [*kept, *curve_rows[: most - len(kept)]]
-    return shown, len(rows) + len(curve_rows) - len(shown)
+    return [*shown, *wholes], len(rows) + len(curve_rows) - len(shown)
+
+
+def absent_groups(drifts: list[Drift]) -> list[Absent]:
+    """:func:`simulator.gate.compare.absent_groups` (imported on first use: this module loads no model)."""
+    from simulator.gate.compare import absent_groups as groups
+
+    return groups(drifts) if any(d.absent for d in drifts) else []
+
+
+def moved_numbers(outcome: Outcome) -> list[Drift]:
+    """The drifts of numbers baselined and computed now (not those that appeared or disappeared)."""
+    return [d for d in outcome.drifts if not d.absent]
+
+
+def _absent_row(scenario: str, group: Absent) -> Row:
+    """One row for the numbers of a region, material, curve or metric that appeared, disappeared or was renamed.
+
+    Always shown, after the moved numbers: the numbers themselves are listed by ``--format json``.
+    """
+    everything = {"region": "*", "material": "*", "metric": "*", "day": "-"}
+    if group.kind in ("region", "material"):
+        everything[group.kind] = group.name
+    elif group.kind == "sampled days":
+        everything["day"] = group.name
+    else:
+        everything["metric"] = group.name
+    change = "renamed, values unchanged" if group.change == "renamed" else group.change
+    return Row(
+        scenario,
+        everything["region"],
+        everything["material"],
+        everything["metric"],
+        everything["day"],
+        "-",
+        "-",
+        "-",
+        f"{group.kind} {change}: {group.counts}",
+    )
 
 
 def _worst_first(item: tuple[Drift, int]) -> float:
@@ -161,7 +201,8 @@ def moved_summary(outcome: Outcome, most: int = 3) -> str:
         return plain(outcome.message or outcome.status, one_line=True)
     start = outcome.start_date
     largest: list[Drift] = []
-    for d in sorted(outcome.drifts, key=_headline_first):
+    moved = moved_numbers(outcome)
+    for d in sorted(moved, key=_headline_first):
         if len(largest) < most and d.metric not in {x.metric for x in largest}:
             largest.append(d)
     parts = [
@@ -169,9 +210,8 @@ def moved_summary(outcome: Outcome, most: int = 3) -> str:
         f" ({_flat(d.change)})"
         for d in largest
     ]
-    return plain(
-        f"{len(outcome.drifts)} number(s) moved beyond tolerance; {cause(outcome)}; largest: {', '.join(parts)}", True
-    )
+    head = f"{len(moved)} number(s) moved beyond tolerance" + "".join(f"; {g}" for g in absent_groups(outcome.drifts))
+    return plain(f"{head}; {cause(outcome)}" + (f"; largest: {', '.join(parts)}" if parts else ""), True)
 
 
 def _flat(change: str) -> str:
@@ -189,12 +229,18 @@ def label(outcome: Outcome) -> str:
     return plain(f"{outcome.scenario}{name}", one_line=True)
 
 
-def cause(outcome: Outcome) -> str:
+def cause(outcome: Outcome, most: int | None = 5) -> str:
     """Where a drift comes from: the scenario (which parts, which seed) or, with the scenario unchanged, the code.
+
+    Parts added since the baseline are marked ``+``, removed ones ``-``; up to ``most`` are named
+    (None: all), removed and added ones first.
 
     >>> from simulator.gate.compare import Outcome
     >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, changed_parts=["seed", "shocks.1"], seeds=(0, 7)))
     'scenario changed since its baseline: shocks.1; seed 0 → 7'
+    >>> marks = {"regions.eu": "removed", "regions.europe": "added", "agreement.members": "changed"}
+    >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes=marks))
+    'scenario changed since its baseline: -regions.eu, +regions.europe, agreement.members'
     >>> cause(Outcome("a", "a.yaml", "drift", versions=("0.1.0", "0.2.0"), seeds=(0, 0)))
     'scenario unchanged: package version 0.1.0 → 0.2.0 moved the numbers'
     >>> cause(Outcome("a", "a.yaml", "drift", versions=("0.2.0", "0.2.0"), seeds=(0, 0)))
@@ -207,8 +253,10 @@ def cause(outcome: Outcome) -> str:
             True,
         )
     if outcome.scenario_changed:
-        parts = [p for p in outcome.changed_parts or [] if p != "seed"]
-        details = [", ".join(parts[:5]) + (f" and {len(parts) - 5} more" if len(parts) > 5 else "")] if parts else []
+        parts = [f"{MARKS[change]}{part}" for part, change in marked_parts(outcome) if part != "seed"]
+        shown = parts if most is None else parts[:most]
+        hidden = len(parts) - len(shown)
+        details = [", ".join(shown) + (f" and {hidden} more" if hidden else "")] if parts else []
         if outcome.seeds and outcome.seeds[0] != outcome.seeds[1]:
             details.append(f"seed {outcome.seeds[0]} → {outcome.seeds[1]}")
         return plain("scenario changed since its baseline" + (": " + "; ".join(details) if details else ""), True)
@@ -217,7 +265,37 @@ def cause(outcome: Outcome) -> str:
             f"scenario unchanged: package version {outcome.versions[0]} → {outcome.versions[1]} moved the numbers", True
         )
     same = f", package version {outcome.versions[1]} unchanged" if outcome.versions else ""
+    if outcome.sealed is False:  # written before numbers_sha256: a hand edit cannot be told from a run's record
+        return plain(
+            f"scenario unchanged{same}: the code, or an edit of the baseline (it has no numbers_sha256 to tell), "
+            "moved the numbers",
+            True,
+        )
     return plain(f"scenario unchanged{same}: the code moved the numbers", True)
+
+
+MARKS = {"removed": "-", "added": "+", "changed": ""}
+"""How a scenario part removed or added since the baseline is marked in a cause (a changed one is not)."""
+
+
+def marked_parts(outcome: Outcome) -> list[tuple[str, str]]:
+    """The changed scenario parts as (part, ``removed``/``added``/``changed``): removed, then added, then changed."""
+    marks = outcome.part_changes
+    if marks is None:
+        marks = dict.fromkeys(outcome.changed_parts or [], "changed")
+    order = list(MARKS)
+    return sorted(marks.items(), key=lambda item: (order.index(item[1]), item[0]))
+
+
+def note(outcome: Outcome) -> str:
+    """What an outcome says beside its status: the cause of a drift, or an edit of a scenario that passed.
+
+    A scenario edited since its baseline that still matches it (within the tolerances in force)
+    passes, and says so in every format.
+    """
+    if outcome.drifts or (outcome.status == "ok" and outcome.scenario_changed):
+        return cause(outcome)
+    return ""
 
 
 def advice(report: Report) -> list[str]:
@@ -242,9 +320,10 @@ def _headline_first(d: Drift) -> tuple[bool, bool, float]:
 
 def status_line(outcome: Outcome) -> str:
     """``drift        key: 12 number(s) moved (scenario changed since its baseline: horizon_days)``."""
-    detail = f": {len(outcome.drifts)} number(s) moved" if outcome.drifts else ""
-    note = f" ({cause(outcome)})" if outcome.drifts or outcome.scenario_changed else ""
-    return f"{outcome.status:<12} {label(outcome)}{detail}{note}"
+    detail = f": {len(moved_numbers(outcome))} number(s) moved" if outcome.drifts else ""
+    detail += "".join(f"; {group}" for group in absent_groups(outcome.drifts))
+    said = note(outcome)
+    return f"{outcome.status:<12} {label(outcome)}{detail}" + (f" ({said})" if said else "")
 
 
 def _message_lines(outcome: Outcome) -> list[str]:
@@ -265,7 +344,36 @@ def final_line(report: Report) -> str:
     line = f"{len(scenarios)} scenario(s){of} checked in {report.seconds:.1f} s: {_tally(scenarios) or 'none'}"
     if orphaned:
         line += f"; {len(orphaned)} baseline(s) without scenario: {_tally(orphaned)}"
-    return line
+    tolerances = tolerance_note(report)
+    return line + (f"; {tolerances}" if tolerances else "")
+
+
+def tolerance_note(report: Report, always: bool = False) -> str:
+    """The tolerances in force when they are not just the defaults (``always``: also then).
+
+    ``tolerances rtol 1, atol 1e-06 (--rtol 1), with scenarios/baselines/tolerances.yaml: 1 metric entry``.
+    """
+    from simulator.gate.tolerances import Tolerance
+
+    tolerances = report.tolerances
+    if tolerances is None:
+        return ""
+    default = tolerances.default
+    if not always and tolerances.source is None and default == Tolerance() and not report.tolerance_options:
+        return ""
+    text = f"tolerances rtol {default.rtol:g}, atol {default.atol:g}"
+    if report.tolerance_options:
+        text += f" ({report.tolerance_options})"
+    elif default == Tolerance():
+        text += " (the defaults)"
+    if tolerances.source is not None:
+        entries = [
+            f"{len(found)} {what} entr{'y' if len(found) == 1 else 'ies'} ({', '.join(sorted(found))})"
+            for found, what in ((tolerances.metrics, "metric"), (tolerances.scenarios, "scenario"))
+            if found
+        ]
+        text += f", with {tolerances.source}" + (f": {'; '.join(entries)}" if entries else "")
+    return plain(text, one_line=True)
 
 
 _ORPHAN_STATUSES = ("no scenario", "retired")
@@ -375,34 +483,49 @@ def closing(report: Report, fmt: str, quiet: bool = False) -> str:
 
 
 def as_json(report: Report, quiet: bool = False) -> list[dict[str, Any]]:
-    """Machine-readable outcomes (``--format json``), every moved number listed."""
-    return [
-        {
-            "scenario": plain(o.scenario, one_line=True),
-            "name": plain(o.name, one_line=True),
-            "file": plain(o.file, one_line=True),
-            "status": o.status,
-            "message": plain(o.message),
-            "scenario_changed_since_baseline": o.scenario_changed,
-            "cause": cause(o) if o.drifts else "",
-            "seconds": round(o.seconds, 3),
-            "start_date": o.start_date,
-            "drifts": [
-                {
-                    "region": d.region,
-                    "material": d.material,
-                    "metric": d.metric,
-                    "day": d.day,
-                    "date": date_of(o.start_date, d.day),
-                    "baseline": d.baseline,
-                    "now": d.now,
-                }
-                for d in o.drifts
-            ],
-        }
-        for o in report.outcomes
-        if o.failed or not quiet
-    ]
+    """Machine-readable outcomes (``--format json``), every moved number listed (nothing is cut).
+
+    ``scenario_changed_since_baseline`` is None (``null``) where no baseline was compared
+    (no baseline, a corrupt one, an invalid scenario) or where a format-1 baseline cannot tell.
+    """
+    return [_json_outcome(o) for o in report.outcomes if o.failed or not quiet]
+
+
+def _json_outcome(o: Outcome) -> dict[str, Any]:
+    compared = o.status in ("ok", "drift")
+    parts = None if o.part_changes is None and o.changed_parts is None else marked_parts(o)
+    return {
+        "scenario": plain(o.scenario, one_line=True),
+        "name": plain(o.name, one_line=True),
+        "file": plain(o.file, one_line=True),
+        "status": o.status,
+        "message": plain(o.message),
+        "scenario_changed_since_baseline": o.scenario_changed if compared else None,
+        "cause": cause(o, most=None) if note(o) else "",
+        "changed_parts": None if parts is None or not compared else [{"part": p, "change": c} for p, c in parts],
+        "numbers_moved": len(moved_numbers(o)),
+        "numbers_appeared": sum(d.absent == "baseline" for d in o.drifts),
+        "numbers_disappeared": sum(d.absent == "now" for d in o.drifts),
+        "appeared_or_disappeared": [
+            {"what": f"{g.kind} {g.name}", "change": g.change, "metrics": g.metrics, "curve_points": g.points}
+            for g in absent_groups(o.drifts)
+        ],
+        "seconds": round(o.seconds, 3),
+        "start_date": o.start_date,
+        "drifts": [
+            {
+                "region": d.region,
+                "material": d.material,
+                "metric": d.metric,
+                "day": d.day,
+                "date": date_of(o.start_date, d.day),
+                "baseline": d.baseline,
+                "now": d.now,
+                "missing_from": d.absent or None,
+            }
+            for d in o.drifts
+        ],
+    }
 
 
 def _cell(text: str) -> str:
@@ -418,7 +541,7 @@ def markdown(report: Report, quiet: bool = False) -> str:
     lines = [f"### Scenario check: {verdict}", "", "| status | scenario | file | what moved |", "|---|---|---|---|"]
     for o in report.outcomes:
         if o.failed or not quiet:
-            what = moved_summary(o) if o.failed else ""
+            what = moved_summary(o) if o.failed else note(o)
             lines.append(f"| {o.status} | {_cell(label(o))} | {_cell(o.file)} | {_cell(what)} |")
     drifting = [o for o in report.outcomes if o.drifts]
     if drifting:
@@ -429,7 +552,13 @@ def markdown(report: Report, quiet: bool = False) -> str:
             if hidden:
                 lines.append(f"| {_cell(o.scenario)} | {hidden} more row(s): --format json lists all |")
         lines += ["", *advice(report)]
-    lines += ["", final_line(report)]
+    tolerances = tolerance_note(report, always=True)
+    lines += [
+        "",
+        final_line(report)
+        if "; tolerances " in final_line(report) or not tolerances
+        else f"{final_line(report)}; {tolerances}",
+    ]
     return "\n".join(lines)
 
 
@@ -466,6 +595,8 @@ def junit_xml(report: Report) -> str:
             failure.text = text_table([o], most=None)
         elif o.status == "retired":
             ET.SubElement(case, "skipped", message=plain(o.message, one_line=True))
+        elif o.status == "ok" and note(o):
+            ET.SubElement(case, "system-out").text = note(o)
         elif o.failed:
             error = ET.SubElement(case, "error", type=o.status, message=plain(o.message or o.status, one_line=True))
             error.text = plain(o.message)

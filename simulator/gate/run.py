@@ -17,11 +17,10 @@ without its scenario file (deleted or renamed) fails the check as ``no scenario`
 ``tolerances.yaml`` lists its key under ``retired``. Files named one by one check only
 themselves.
 
-A problem that stops the whole check (a missing path, a bad tolerance file or option)
-becomes a single ``error`` outcome named after the file or option at fault, so that it
-reaches every report format, the JUnit file included, like any other failure. The one
-exception is the command run without paths where there is no ``scenarios/`` folder: it
-stops before any check with one line (:func:`no_local_folder`), writing no report.
+A problem that stops the whole check (a missing path, a bad tolerance file or option, the
+command run without paths where there is no ``scenarios/`` folder: :func:`no_folder_report`)
+becomes a single ``error`` outcome named after the file, option or folder at fault, so that
+it reaches every report format, the JUnit file included, like any other failure.
 """
 
 from __future__ import annotations
@@ -62,6 +61,11 @@ def no_local_folder(update: bool = False) -> str:
     )
 
 
+def no_folder_report() -> Report:
+    """The report of ``stockpile check`` run without paths where there is no ``scenarios/``: one ``error``."""
+    return Report([Outcome(DEFAULT_FOLDER, "", "error", message=no_local_folder())], 0.0, stopped=True)
+
+
 @dataclass
 class Report:
     """Every outcome of one ``stockpile check``, in the order of the scenario files."""
@@ -74,6 +78,10 @@ class Report:
     """What was checked, as given (``scenarios/``, or the files named)."""
     update_options: str = ""
     """Options that ``stockpile check --update`` needs to write the same baselines (``--baselines DIR``)."""
+    tolerances: Tolerances | None = None
+    """The tolerances the numbers were compared with (None: the check stopped before reading them)."""
+    tolerance_options: str = ""
+    """The tolerance options given on the command line (``--rtol 1``), which replace the file's default."""
 
     @property
     def exit_code(self) -> int:
@@ -298,9 +306,40 @@ def check(
         return Outcome(scenarios.key(path), str(path), "error", message=f"{path}: the check failed: {why}")
 
     outcomes = each(job, scenarios.files, workers, notify, crashed)
+    left_over = [_renamed(orphan, outcomes) for orphan in left_over]
     for outcome in left_over:
         notify(outcome)
-    return Report([*outcomes, *left_over], time.perf_counter() - started, where=shown, update_options=options)
+    given = " ".join(f"--{name} {value:g}" for name, value in (("rtol", rtol), ("atol", atol)) if value is not None)
+    return Report(
+        [*outcomes, *left_over],
+        time.perf_counter() - started,
+        where=shown,
+        update_options=options,
+        tolerances=tolerances,
+        tolerance_options=given,
+    )
+
+
+def _renamed(orphan: Outcome, outcomes: list[Outcome]) -> Outcome:
+    """``orphan``, naming the scenario file it was probably renamed to when there is one.
+
+    That is a scenario file without a baseline whose ``name:`` is the one recorded in the orphan.
+    """
+    if orphan.status != "no scenario":
+        return orphan
+    unbaselined = {o.name: o.file for o in outcomes if o.status == "no baseline" and o.name}
+    try:
+        twin = unbaselined.get(read_baseline(Path(orphan.file))["scenario"])
+    except InputError:
+        twin = None
+    if twin is None:
+        return orphan
+    path, key = orphan.file, orphan.scenario
+    message = (
+        f"{path}: its scenario file {key}.yaml is gone, and {twin} has its name: and no baseline (renamed?): "
+        f"write the new baseline with stockpile check --update {twin} and delete {Path(path).name} in the same commit"
+    )
+    return Outcome(orphan.scenario, orphan.file, orphan.status, message=message)
 
 
 def update(
