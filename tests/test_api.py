@@ -495,3 +495,22 @@ def test_dir_lists_every_public_name_lazily_imported_or_not():
     names = dir(simulator)
     assert set(simulator.__all__) <= set(names)
     assert {"run", "sweep", "load_scenario", "InputError"} <= set(names)
+
+
+def test_check_counts_a_new_region_s_numbers_apart_from_the_numbers_that_moved(tmp_path):
+    folder = _gated_folder(tmp_path)
+    # the EU joins with 10 t/day from China, not halted, and 100 t of stock: never short, so
+    # Japan's numbers and the totals stay as they were; only the EU's numbers appear
+    eu = {
+        "demand": {"ree": {"tonnes_per_day": 10}},
+        "commercial_stock": {"ree": {"tonnes": 100}},
+        "sourcing": {"ree": {"china": 1.0}},
+    }
+    grown = build(HALTED, regions__eu=eu, suppliers__china__lead_time_days__eu=5)
+    write_scenario(folder, grown, "halted")
+    report = simulator.check(folder, workers=1)
+    assert report.exit_code == 1  # the baseline must be rewritten for the new region
+    row = report.outcomes.iloc[0]
+    assert row["numbers_moved"] == 0 and row["drifts"] == len(report.drifts) > 0
+    assert set(report.drifts["missing_from"]) == {"baseline"}
+    assert set(report.drifts["region"]) == {"eu"}

@@ -44,7 +44,9 @@ class CheckReport:
         """One row per scenario (and per orphan baseline): status, numbers moved, message, seconds.
 
         ``scenario`` is the scenario's key (its file's path in the folder checked, without
-        extension), ``name`` its ``name:`` (empty for an orphan baseline).
+        extension), ``name`` its ``name:`` (empty for an orphan baseline). ``drifts`` counts
+        the rows of :attr:`drifts` (numbers that moved, appeared or disappeared),
+        ``numbers_moved`` only the numbers in both the baseline and the run that moved.
         """
         rows = [
             {
@@ -53,13 +55,24 @@ class CheckReport:
                 "file": o.file,
                 "status": o.status,
                 "drifts": len(o.drifts),
+                "numbers_moved": sum(not d.absent for d in o.drifts),
                 "scenario_changed": o.scenario_changed,
                 "message": o.message,
                 "seconds": o.seconds,
             }
             for o in self.report.outcomes
         ]
-        columns = ["scenario", "name", "file", "status", "drifts", "scenario_changed", "message", "seconds"]
+        columns = [
+            "scenario",
+            "name",
+            "file",
+            "status",
+            "drifts",
+            "numbers_moved",
+            "scenario_changed",
+            "message",
+            "seconds",
+        ]
         return pd.DataFrame(rows, columns=columns)
 
     @property
@@ -69,7 +82,9 @@ class CheckReport:
         Columns: ``scenario`` (the key of its file), ``region`` and ``material`` (``all`` for totals),
         ``metric``, ``day`` and ``date`` of a curve point (``<NA>``/``NaT`` for a summary
         metric), ``baseline`` and ``now`` (NaN where a number appeared or disappeared, or
-        where a first day short is "never"), ``change`` in words and its relative ``size``.
+        where a first day short is "never"), ``change`` in words, its relative ``size``, and
+        ``missing_from`` (``baseline`` for a number that appeared, ``run`` for one that
+        disappeared, else empty).
         """
         rows = []
         for outcome in self.report.outcomes:
@@ -89,9 +104,22 @@ class CheckReport:
                         "now": _number(d.now, never),
                         "change": d.change,
                         "size": d.size,
+                        "missing_from": d.absent or "",
                     }
                 )
-        columns = ["scenario", "region", "material", "metric", "day", "date", "baseline", "now", "change", "size"]
+        columns = [
+            "scenario",
+            "region",
+            "material",
+            "metric",
+            "day",
+            "date",
+            "baseline",
+            "now",
+            "change",
+            "size",
+            "missing_from",
+        ]
         frame = pd.DataFrame(rows, columns=columns)
         frame["day"] = frame["day"].astype("Int64")
         frame["date"] = pd.to_datetime(frame["date"]).astype(DATE_DTYPE)
