@@ -659,3 +659,20 @@ def test_with_a_market_purchases_are_costed_at_the_world_price_not_the_materials
     assert price[15] > 400.0 and price[24] < 340.0  # falling from 409 to 339 USD/kg as the stock comes back
     assert series(refilled, "refill_arrivals_t", "japan")[20:30] == pytest.approx(5.0)
     assert refilled.summary.iloc[0]["refill_cost_usd"] == pytest.approx(5 * 1000 * price[15:25].sum(), rel=1e-12)
+
+
+def test_a_material_without_a_market_or_a_price_costs_nothing_beside_one_with_a_market():
+    # the re-sourcing world with a second material, "other", handled the same way but with
+    # no price and no market: its re-sourced tonnes (7.5 t/day for Japan from day 12, as
+    # ree's) cost nothing, while ree's are paid at its pinned 40 USD/kg world price
+    data = {**resourcing_world(15, 5), "market": pinned_market(40.0)}
+    data["materials"] = {**data["materials"], "other": {}}
+    data["suppliers"]["spare"]["capacity_t_per_day"]["other"] = 10
+    for region in data["regions"].values():
+        for block in ("commercial_stock", "sourcing", "demand"):
+            region[block] = {**region[block], "other": region[block]["ree"]}
+    result = run(data)
+    rows = result.summary.set_index(["region", "material"])
+    assert series(result, "resourced_t", "japan", "other")[12:] == pytest.approx(7.5)
+    assert rows.loc[("japan", "other"), "resourcing_cost_usd"] == 0.0
+    assert rows.loc[("japan", "ree"), "resourcing_cost_usd"] == pytest.approx(7.5 * 18 * 40 * 2.0 * 1000, rel=1e-6)

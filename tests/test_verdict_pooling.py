@@ -385,3 +385,26 @@ def test_without_an_agreement_the_verdict_asks_who_runs_short():
     page = render_report(run(data))
     assert "<h2>Who runs short? " in page and "Would a joint stock help?" not in page
     assert "There is no joint stock in this scenario: Japan is short of 1,200 t and the EU of 4,800 t." in _plain(page)
+
+
+def test_where_the_headline_goes_by_material_the_pooling_line_gives_no_total_either():
+    # TWO_MEMBERS' 60 t pool of rare earths (50 USD/kg) and magnets at 500 USD/kg, 5 t/day each,
+    # no stock of them: 600 t short of magnets in every run. Rare earths: 6,000 t short without
+    # the stock; each 30 t share held alone covers 1.5 days of Japan's 20 t/day and 0.375 of the
+    # EU's 80 t/day (1,170 + 4,770 = 5,940 t); pooled 1,180 + 4,760 = 5,940 t
+    data = build(TWO_MEMBERS)
+    data["materials"]["mag"] = {"label": "magnets", "price_usd_per_kg": 500}
+    for region in ("japan", "eu"):
+        spec = data["regions"][region]
+        spec["demand"]["mag"] = {"tonnes_per_day": 5}
+        spec["commercial_stock"]["mag"] = {"tonnes": 0}
+        spec["sourcing"]["mag"] = {"china": 1.0}
+    page = _plain(render_report(run(data)))
+    assert (
+        "In part, by material: the joint stock cuts the shortfall of rare earths from 6,000 t to 5,940 t (1.0% less) "
+        "and leaves that of magnets at 600 t."
+    ) in page
+    assert (
+        "Pooling moves shortfall between members rather than cutting it: with each member's pool share held alone "
+        "as its own reserve, the members would be short of the same 5,940 t of rare earths and 600 t of magnets."
+    ) in page

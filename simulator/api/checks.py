@@ -83,7 +83,7 @@ class CheckReport:
         ``metric``, ``day`` and ``date`` of a curve point (``<NA>``/``NaT`` for a summary
         metric), ``baseline`` and ``now`` (NaN where a number appeared or disappeared, or
         where a first day short is "never"), ``change`` in words, its relative ``size``, and
-        ``missing_from`` (``baseline`` for a number that appeared, ``run`` for one that
+        ``missing_from`` (``baseline`` for a number that appeared, ``now`` for one that
         disappeared, else empty).
         """
         rows = []

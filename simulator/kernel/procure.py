@@ -319,8 +319,14 @@ class Procurement:
         return refill, self._at_pool(lead), usd
 
     def _price_usd_per_t(self, state: State) -> np.ndarray:
-        """What a tonne bought today costs (1, M, B): the day's world price with a market, else the fixed price."""
-        return self.price_usd_per_t if self.market is None else state.price[None] * KG_PER_T
+        """What a tonne bought today costs (1, M, B).
+
+        The day's world price of a material with a market, else its fixed ``price_usd_per_kg``.
+        """
+        if self.market is None:
+            return self.price_usd_per_t
+        # a material without a market of its own keeps its fixed price (its state.price is a placeholder)
+        return np.where(self.market.market_on > 0, state.price, self.plan.price_usd_per_kg)[None] * KG_PER_T
 
     def _at_pool(self, routes: np.ndarray) -> np.ndarray:
         """The pool location's row of each run of a route array (R, M, S, B), as (M, S, B)."""

@@ -87,13 +87,30 @@ def _movers(run: Run, apart: Run) -> str:
     return f" Pooled, {'; '.join(parts) if several else join_words(parts)}." if parts else ""
 
 
-def pooling_line(run: Run, apart: Run | None) -> str:
+def _in_all(of: Run, members: list[str], shown_total: str, by_material: bool) -> str:
+    """The members' shortfall in ``of``: ``6,540 t in all``, or by material.
+
+    By material (``6,240 t of rare earths and 300 t of magnets``) where a total would add
+    unlike tonnes; ``none`` when no member is short.
+    """
+    if not by_material:
+        return f"{shown_total} in all"
+    parts = [
+        f"{tonnes(of.short_of(members, [m]))} of {of.names.material_text(m)}"
+        for m in of.materials()
+        if of.short_of(members, [m]) > 0
+    ]
+    return join_words(parts) or "none"
+
+
+def pooling_line(run: Run, apart: Run | None, by_material: bool = False) -> str:
     """What pooling does, against each member holding its pool share alone (HTML, numbers tagged).
 
     Empty without that run (no joint pool, or no member short even without the joint
     stock: the headline says so). The shares held alone are national reserves drawn for
     each member's own gaps, at once or by its reserve release
-    (:mod:`simulator.report.counterfactuals`).
+    (:mod:`simulator.report.counterfactuals`). ``by_material``: the members' totals are
+    given by material, as the headline gives them where a total would add unlike tonnes.
     """
     if apart is None:
         return ""
@@ -102,6 +119,8 @@ def pooling_line(run: Run, apart: Run | None) -> str:
     pooled_t, apart_t = _members_short(run, members), _members_short(apart, members)
     shown_pooled, shown_apart = run.t(pooled_t, metric, zero="none"), apart.t(apart_t, metric, zero="none")
     held = "each member's pool share held alone as its own reserve"
+    in_all_apart = _in_all(apart, members, shown_apart, by_material)
+    in_all_pooled = _in_all(run, members, shown_pooled, by_material) if by_material else shown_pooled
     if pooled_t == 0 and apart_t == 0:
         return f"Pooling is not what closes the gaps here: with {held}, no member would run short either."
     movers = _movers(run, apart)
@@ -110,7 +129,7 @@ def pooling_line(run: Run, apart: Run | None) -> str:
             return f"Pooling changes nothing here: with {held}, every member would be short of the same tonnes."
         text = (
             f"Pooling moves shortfall between members rather than cutting it: with {held}, the members "
-            f"would be short of the same {shown_apart} in all."
+            f"would be short of the same {in_all_apart}."
         )
     elif apart_t > pooled_t:
         losers = any(pooled > alone for _, pooled, alone in changed_shortfalls(run, apart))
@@ -121,20 +140,18 @@ def pooling_line(run: Run, apart: Run | None) -> str:
             of_what = "" if len(held_materials) == len(run.materials()) else " of the materials the pool holds"
             text = (
                 f"Pooling mostly moves shortfall between members: with {held}, the members would be short of "
-                f"{shown_apart} in all, against {shown_pooled} pooled ({cut} less{of_what})."
+                f"{in_all_apart}, against {in_all_pooled} pooled ({cut} less{of_what})."
             )
         else:
             text = (
-                f"Pooling adds to what the tonnes do: with {held}, the members would be short of {shown_apart} in "
-                f"all, against {shown_pooled} pooled."
+                f"Pooling adds to what the tonnes do: with {held}, the members would be short of {in_all_apart}, "
+                f"against {in_all_pooled} pooled."
             )
     else:
-        alone = (
-            "no member would run short" if apart_t == 0 else f"the members would be short of only {shown_apart} in all"
-        )
+        alone = "no member would run short" if apart_t == 0 else f"the members would be short of only {in_all_apart}"
         text = (
             f"Pooling costs tonnes here: with {held}, drawn as national reserves are, without the agreement's "
-            f"trigger, lags, cap and auctions, {alone}, against {shown_pooled} pooled."
+            f"trigger, lags, cap and auctions, {alone}, against {in_all_pooled} pooled."
         )
     return text + movers
 

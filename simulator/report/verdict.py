@@ -209,7 +209,7 @@ def headline(run: Run, alone: Run | None) -> str:
     return f"No: the members are short of {shown_with} with the joint stock and {shown_without} without it."
 
 
-_RANDOM_FIELDS = ("start", "duration_days", "severity", "extra_days", "factor", "tonnes_per_period", "approval_share")
+_RANDOM_FIELDS = ("start", "duration_days", "severity", "extra_days", "factor", "tonnes_per_period")
 """Shock fields that may be drawn from a distribution (as :attr:`simulator.plan.ShockPlan.is_random` reads them)."""
 
 
@@ -311,6 +311,8 @@ def _moved_of(run: Run, alone: Run, members: list[str], material: str) -> str:
     names = run.names
     losers = [names.subject(m) for m, c in change.items() if tonnes(c) != tonnes(0.0) and c < 0]
     gainers = [names.subject(m) for m, c in change.items() if tonnes(c) != tonnes(0.0) and c > 0]
+    if not losers or not gainers:  # a change under the shown precision on one side: nothing to tell
+        return ""
     what = names.material_text(material)
     return f" It moves {tonnes(moved)} of the shortfall of {what} from {join_words(losers)} to {join_words(gainers)}."
 
@@ -803,7 +805,7 @@ def verdict_section(run: Run, alone: Run | None, apart: Run | None, accounts: di
     draw = one_draw_line(run)
     if draw:
         parts.append(f'<p class="draw">{draw}</p>')
-    pooling = pooling_line(run, apart)
+    pooling = pooling_line(run, apart, by_material=_unlike_tonnes(run, alone, list(run.result.structure.member_names)))
     if pooling:
         parts.append(f'<p class="pooling">{pooling}</p>')
     units = units_line(run, alone)

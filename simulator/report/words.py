@@ -37,6 +37,10 @@ DASH = "\u2013"
 """An en dash: a table cell with nothing to show."""
 
 
+EXACT_UP_TO_T = 1e15
+"""Tonnes from this size on are printed as floats: rounding them half up through Decimal gains nothing."""
+
+
 def tonnes(value: float) -> str:
     """Tonnes rounded for reading: ``0.35 t``, ``19.8 t``, ``942 t``, ``5,796 t`` (a no-break space before ``t``).
 
@@ -49,9 +53,21 @@ def tonnes(value: float) -> str:
     ['0.35 t', '19.8 t', '942 t', '5,796 t']
     >>> [text.replace(NBSP, " ") for text in (tonnes(9.450000000000001), tonnes(9.449999999999999), tonnes(-2e-15))]
     ['9.5 t', '9.5 t', '0 t']
+
+    The decimals follow the rounded value, so a value just under 1 or 100 t that rounds up
+    to it reads as the value it rounds to does; what is not finite, or too large to round
+    exactly, is printed as it is:
+
+    >>> [text.replace(NBSP, " ") for text in (tonnes(0.996), tonnes(99.96), tonnes(100.01), tonnes(float("inf")))]
+    ['1.0 t', '100 t', '100 t', 'inf t']
     """
+    if not math.isfinite(value) or abs(value) >= EXACT_UP_TO_T:
+        return f"{value:,.0f}{NBSP}t"
     decimals = 2 if abs(value) < 1 else 1 if abs(value) < 100 else 0
     rounded = rounded_half_up(value, decimals)
+    while decimals > 0 and abs(rounded) >= (1 if decimals == 2 else 100):  # 0.996 -> 1.00 -> 1.0
+        decimals -= 1
+        rounded = rounded_half_up(value, decimals)
     if rounded == 0:
         return f"0{NBSP}t"
     return f"{rounded:,.{decimals}f}{NBSP}t"
@@ -119,7 +135,7 @@ def days(value: float) -> str:
 
 
 VISIBLE_T = 0.005
-"""Tonnes below this round to 0.00 t and are not mentioned."""
+"""Tonnes below this round to 0 t and are not mentioned."""
 MILLIONS_FROM_USD = 100_000.0
 """Amounts from this one on are written in millions (``USD 0.32 m``), as the tables' USD m columns."""
 
