@@ -1,8 +1,8 @@
 """A swept date is stored as datetime64[ms] in sweep.parquet, as in the samples tables; old tables still draw.
 
 The world: two members cut off by China from 100 days before the start; the embargo's end is
-swept over three dates given out of order. Each date's shortfall is worked out from the
-demands (40 and 80 t/day, no stock but the 30 t pool each).
+swept over three dates given out of order (demands 20 and 80 t/day, no stock but the 30 t
+pool each), so an earlier end means less shortfall: the tests check the dates' order and type.
 """
 
 from __future__ import annotations

@@ -360,6 +360,7 @@ def test_by_material_a_material_whose_shortfall_only_moves_says_who_carries_it()
     # the lending world above, with a second material counted differently: cobalt (Co content),
     # 5 t/day each, no reserve, halted too: 300 t short each with or without the agreement. The
     # headline goes material by material, and still says that the rare earths' 40 t only move
+    # (the lending test above: Japan lends the EU the 40 t of its 60 t it does not need on day 0)
     data = build(
         TWO_MEMBERS,
         agreement__pool={"mode": "national"},
