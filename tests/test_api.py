@@ -514,3 +514,9 @@ def test_check_counts_a_new_region_s_numbers_apart_from_the_numbers_that_moved(t
     assert row["numbers_moved"] == 0 and row["drifts"] == len(report.drifts) > 0
     assert set(report.drifts["missing_from"]) == {"baseline"}
     assert set(report.drifts["region"]) == {"eu"}
+    # baselined with the EU, then the EU leaves: its numbers disappear ("now" lacks them)
+    assert cli("check", folder, "--update", "--workers", "1")[0] == 0
+    write_scenario(folder, HALTED, "halted")
+    gone = simulator.check(folder, workers=1)
+    assert gone.outcomes.iloc[0]["numbers_moved"] == 0
+    assert set(gone.drifts["missing_from"]) == {"now"} and set(gone.drifts["region"]) == {"eu"}
