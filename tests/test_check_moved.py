@@ -170,3 +170,180 @@ def test_a_rename_is_recognised_when_the_baseline_kept_a_number_within_tolerance
     assert check(pair_repo).exit_code == 0
     _rewrite(pair_repo / "pair.yaml", _rename_eu)
     assert "; region renamed eu -> europe, values unchanged (23 metrics, 20 curve points)" in check(pair_repo).output
+
+
+# Renames need evidence (review 41, finding 2). Many metrics are 0 in every cell of ``pair``
+# (auction_revenue_usd, holding_cost_usd, ...: no auction, no stock held), so any two of them
+# agree; and a region of zero demand has only zeros, nulls and "never" (-1) but for its peak
+# price, which in a market-less world is the material's price, the same in every region.
+
+
+def _gone(group: str, region: str, material: str, metric: str, value, day=None):
+    from simulator.gate.compare import Drift
+
+    return Drift("s", region, material, metric, value, None, day, "now", group)
+
+
+def _new(group: str, region: str, material: str, metric: str, value, day=None):
+    from simulator.gate.compare import Drift
+
+    return Drift("s", region, material, metric, None, value, day, "baseline", group)
+
+
+def _groups(drifts, parts=None) -> list[str]:
+    from simulator.gate.compare import absent_groups
+
+    return [str(g) for g in (absent_groups(drifts) if parts is None else absent_groups(drifts, parts))]
+
+
+def test_metrics_that_are_zero_null_or_never_everywhere_are_not_a_rename():
+    def swap(old: str, new: str, values: dict[str, object]) -> list[str]:
+        return _groups(
+            [_gone(f"metric {old}", r, "all", old, v) for r, v in values.items()]
+            + [_new(f"metric {new}", r, "all", new, v) for r, v in values.items()]
+        )
+
+    zeros, nulls = {"eu": 0.0, "japan": 0.0}, {"eu": None, "japan": None}
+    apart = ["metric auction_revenue_usd removed (2 metrics)", "metric lost_surplus2_usd added (2 metrics)"]
+    assert swap("auction_revenue_usd", "lost_surplus2_usd", zeros) == apart
+    assert swap("auction_revenue_usd", "lost_surplus2_usd", nulls) == apart
+    assert swap("auction_revenue_usd", "lost_surplus2_usd", {"eu": 0.0, "japan": None}) == apart
+    # first_shortfall_day -1 is "never short": no more evidence than a 0
+    assert swap("first_shortfall_day", "first_short_day", {"eu": -1, "japan": -1}) == [
+        "metric first_shortfall_day removed (2 metrics)",
+        "metric first_short_day added (2 metrics)",
+    ]
+    # a metric renamed by the code, with numbers that are not all zero, still is a rename
+    assert swap("auction_revenue_usd", "auction_income_usd", {"eu": 1.5e6, "japan": 0.0}) == [
+        "metric renamed auction_revenue_usd -> auction_income_usd, values unchanged (2 metrics)"
+    ]
+    # so is a day metric with a day other than 0 in it (-1 is a number like any other beside it)
+    assert swap("first_shortfall_day", "first_short_day", {"eu": 302, "japan": -1}) == [
+        "metric renamed first_shortfall_day -> first_short_day, values unchanged (2 metrics)"
+    ]
+
+
+def test_a_region_or_material_is_renamed_only_when_the_scenario_parts_say_so():
+    # Korea (demand 0) out and Taiwan (demand 0) in: a peak price of 50 USD/kg, no shortfall, never short
+    def numbers(name: str, make, price=50.0) -> list:
+        group = f"region {name}"
+        return [
+            make(group, name, "ree", "peak_price_usd_per_kg", price),
+            make(group, name, "ree", "shortfall_t", 0.0),
+            make(group, name, "ree", "first_shortfall_day", -1),
+            make(group, name, "ree", "shortfall_cum_t", 0.0, 7),
+        ]
+
+    swap = numbers("korea", _gone) + numbers("taiwan", _new)
+    apart = ["region korea removed (3 metrics, 1 curve point)", "region taiwan added (3 metrics, 1 curve point)"]
+    renamed = ["region renamed korea -> taiwan, values unchanged (3 metrics, 1 curve point)"]
+    shown = {"regions.korea": "removed", "regions.taiwan": "added"}
+    assert _groups(swap, shown) == renamed
+    assert _groups(swap, {**shown, "suppliers.china": "changed"}) == renamed
+    # the scenario unchanged (the code renamed it?), or the baseline does not say: not a rename
+    assert _groups(swap, {}) == apart
+    assert _groups(swap, None) == apart
+    assert _groups(swap) == apart
+    # Korea edited, not removed; or Taiwan's part under another name; or materials, not regions
+    assert _groups(swap, {"regions.korea": "changed", "regions.taiwan": "added"}) == apart
+    assert _groups(swap, {"regions.korea": "removed", "regions.formosa": "added"}) == apart
+    assert _groups(swap, {"materials.korea": "removed", "materials.taiwan": "added"}) == apart
+    # with no price either, both are all zero, null or never: no evidence, whatever the parts say
+    blank = numbers("korea", _gone, 0.0) + numbers("taiwan", _new, None)
+    assert _groups(blank, shown) == apart
+    # a material: the same rule with the materials' parts
+    lre = [
+        _gone("material ree", "eu", "ree", "shortfall_t", 4760.0),
+        _new("material lre", "eu", "lre", "shortfall_t", 4760.0),
+    ]
+    assert _groups(lre, {"materials.ree": "removed", "materials.lre": "added"}) == [
+        "material renamed ree -> lre, values unchanged (1 metric)"
+    ]
+    assert _groups(lre, {"regions.ree": "removed", "regions.lre": "added"}) == [
+        "material ree removed (1 metric)",
+        "material lre added (1 metric)",
+    ]
+
+
+def _rekey(path: Path, old: str, new: str) -> None:
+    """Rename the metric (or region) ``old`` to ``new`` in every key of a baseline, sealed as the tool would."""
+    data = json.loads(path.read_text())
+
+    def key(k: str) -> str:
+        parts = k.split(".")
+        return ".".join(new if p == old else p for p in parts)
+
+    data["metrics"] = {key(k): v for k, v in data["metrics"].items()}
+    for curve, cells in data["curves"].items():
+        if curve != "days":
+            data["curves"][curve] = {key(c): v for c, v in cells.items()}
+    path.write_text(json.dumps(test_check.sealed(data), indent=2, sort_keys=True) + "\n")
+
+
+def test_an_all_zero_metric_dropped_and_another_added_is_not_called_a_rename(pair_repo):
+    # as if the baseline was written by a version whose metric auction_income_usd (0 for Japan and
+    # the EU: no auction) is now gone, and auction_revenue_usd (0 too) is new
+    from simulator.version import __version__
+
+    path = pair_repo / "baselines" / "pair.json"
+    _rekey(path, "auction_revenue_usd", "auction_income_usd")
+    # and whose shortage_t is now shortfall_t: 4760 t for the EU, 1180 t for Japan, a real rename
+    _rekey(path, "shortfall_t", "shortage_t")
+    result = check(pair_repo)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "drift        pair: 0 number(s) moved; metric renamed shortage_t -> shortfall_t, values unchanged (4 metrics); "
+        "metric auction_income_usd removed (2 metrics); metric auction_revenue_usd added (2 metrics) "
+        f"(scenario unchanged, package version {__version__} unchanged: the code moved the numbers)"
+    )
+    (outcome,) = json.loads(check(pair_repo, "--format", "json").output)
+    assert (outcome["numbers_moved"], outcome["numbers_appeared"], outcome["numbers_disappeared"]) == (0, 6, 6)
+    assert outcome["appeared_or_disappeared"] == [
+        {"what": "metric shortage_t -> shortfall_t", "change": "renamed", "metrics": 4, "curve_points": 0},
+        {"what": "metric auction_income_usd", "change": "removed", "metrics": 2, "curve_points": 0},
+        {"what": "metric auction_revenue_usd", "change": "added", "metrics": 2, "curve_points": 0},
+    ]
+
+
+def test_a_region_renamed_in_the_baseline_but_not_in_the_scenario_is_not_a_rename(pair_repo, tmp_path):
+    # pair with Korea, a region of no demand: zeros, nulls and never, but its peak price of 50 USD/kg
+    def add_korea(data: dict) -> None:
+        data["regions"]["korea"] = {
+            "demand": {"ree": {"tonnes_per_day": 0}},
+            "commercial_stock": {"ree": {"tonnes": 0}},
+            "sourcing": {"ree": {"china": 1.0}},
+        }
+        data["suppliers"]["china"]["lead_time_days"]["korea"] = 5
+
+    _rewrite(pair_repo / "pair.yaml", add_korea)
+    assert check("--update", pair_repo).exit_code == 0
+    path = pair_repo / "baselines" / "pair.json"
+    korea = {k: v for k, v in json.loads(path.read_text())["metrics"].items() if ".korea" in k}
+    assert len(korea) == 23 and korea["peak_price_usd_per_kg.korea.ree"] == 50.0
+    assert {v for k, v in korea.items() if not k.startswith("peak_price")} <= {0.0, -1, None}
+    # a baseline that calls it Taiwan, while the scenario (unchanged) has always said Korea
+    _rekey(path, "korea", "taiwan")
+    (outcome,) = json.loads(check(pair_repo, "--format", "json").output)
+    assert outcome["changed_parts"] == []
+    # its 2 null metrics (min_days_of_cover) and 10 null points (days_of_cover) are null on both sides: not drifts
+    counts = {"metrics": 21, "curve_points": 10}
+    assert outcome["appeared_or_disappeared"] == [
+        {"what": "region taiwan", "change": "removed", **counts},
+        {"what": "region korea", "change": "added", **counts},
+    ]
+    # Korea really renamed Taiwan in the scenario (the parts say so): a rename
+    assert check("--update", pair_repo).exit_code == 0
+    _rewrite(pair_repo / "pair.yaml", lambda d: _rename(d, "korea", "taiwan"))
+    (outcome,) = json.loads(check(pair_repo, "--format", "json").output)
+    assert outcome["changed_parts"][:2] == [
+        {"part": "regions.korea", "change": "removed"},
+        {"part": "regions.taiwan", "change": "added"},
+    ]
+    assert outcome["appeared_or_disappeared"] == [{"what": "region korea -> taiwan", "change": "renamed", **counts}]
+
+
+def _rename(data: dict, old: str, new: str) -> None:
+    """The region ``old`` is called ``new`` (not a member, so only the regions and China's lead times name it)."""
+    data["regions"] = {(new if k == old else k): v for k, v in data["regions"].items()}
+    lead = data["suppliers"]["china"]["lead_time_days"]
+    data["suppliers"]["china"]["lead_time_days"] = {(new if k == old else k): v for k, v in lead.items()}

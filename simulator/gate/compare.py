@@ -8,7 +8,8 @@ new number as the baseline's numbers were rounded. Curve points are matched by d
 A number on one side only appeared or disappeared (:attr:`Drift.absent`): it is told apart
 from the numbers that moved, grouped by the region, material, curve or metric it belongs
 to (:func:`absent_groups`), and a group that reappears under another name with the same
-values is a rename.
+values is a rename (not when those values are all zero or null: no evidence; and a region
+or material only when the scenario's parts show the one removed and the other added).
 Problems with one scenario (invalid file, corrupt baseline, a crash of the run) become
 that scenario's outcome, so that they never hide the other scenarios' results.
 """
@@ -305,11 +306,17 @@ class Absent:
         return f"{self.kind} {self.name} {self.change} ({self.counts})"
 
 
-def absent_groups(drifts: list[Drift]) -> list[Absent]:
+def absent_groups(drifts: list[Drift], parts: dict[str, str] | None = None) -> list[Absent]:
     """The numbers that appeared or disappeared, one entry per region, material, curve or metric.
 
     A region (or material, curve, metric) that disappeared while another appeared with every
-    number the same under the new name is one ``renamed`` entry.
+    number the same under the new name is one ``renamed`` entry, provided that:
+
+    - its numbers are not all zero, null or "never" (-1 for a day): many metrics are 0 in every
+      cell, and two such groups agree without being the same thing (:func:`_blank`);
+    - for a region or material, the scenario's parts (``parts``: :attr:`Outcome.part_changes`)
+      show the old one removed and the new one added (``regions.eu`` removed,
+      ``regions.europe`` added); without them (None: the baseline does not say) it is not a rename.
     """
     sides: dict[str, dict[str, list[Drift]]] = {"now": {}, "baseline": {}}
     for d in drifts:
@@ -319,7 +326,7 @@ def absent_groups(drifts: list[Drift]) -> list[Absent]:
     found: list[Absent] = []
     for group, removed in list(gone.items()):
         kind, _, old_name = group.partition(" ")
-        if " " in old_name or kind == "days":
+        if " " in old_name or kind == "days" or _blank(removed, "baseline"):
             continue
         signature = {_identity(d, kind): d.baseline for d in removed}
         for other, added in new.items():
@@ -327,6 +334,8 @@ def absent_groups(drifts: list[Drift]) -> list[Absent]:
             if (
                 other_kind == kind
                 and " " not in new_name
+                and not _blank(added, "now")
+                and _parts_renamed(kind, old_name, new_name, parts)
                 and _same(signature, {_identity(d, kind): d.now for d in added})
             ):
                 found.append(Absent(kind, f"{old_name} -> {new_name}", "renamed", *_counts(added)))
@@ -339,6 +348,30 @@ def absent_groups(drifts: list[Drift]) -> list[Absent]:
                 kind, name = "sampled days", _day_span(sorted({d.day for d in numbers if d.day is not None}))
             found.append(Absent(kind, name, change, *_counts(numbers)))
     return found
+
+
+def _blank(numbers: list[Drift], side: str) -> bool:
+    """Whether every number of a group on ``side`` (``baseline`` or ``now``) is 0, null, or -1 ("never") for a day.
+
+    Such a group says nothing of what it measures: it cannot show that another is the same thing renamed.
+    """
+
+    def blank(d: Drift) -> bool:
+        value = getattr(d, side)
+        return value is None or value == 0 or (d.metric in DAY_METRICS and d.day is None and value < 0)
+
+    return all(blank(d) for d in numbers)
+
+
+def _parts_renamed(kind: str, old: str, new: str, parts: dict[str, str] | None) -> bool:
+    """Whether the scenario's parts allow ``old`` to be renamed ``new``.
+
+    A region or material must be a removed part and the other an added one (``regions.eu``
+    removed, ``regions.europe`` added); a curve or metric is the code's, not the scenario's.
+    """
+    if kind not in ("region", "material"):
+        return True
+    return parts is not None and parts.get(f"{kind}s.{old}") == "removed" and parts.get(f"{kind}s.{new}") == "added"
 
 
 def _same(old: dict[tuple[Any, ...], Number], new: dict[tuple[Any, ...], Number]) -> bool:

@@ -134,7 +134,7 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
         )
         for d, count in worst
     ]
-    wholes = [_absent_row(outcome.scenario, group) for group in absent_groups(outcome.drifts)]
+    wholes = [_absent_row(outcome.scenario, group) for group in absent_groups(outcome)]
     if most is None:
         return rows + curve_rows + wholes, 0
     kept = rows[: most - min(len(curve_rows), MOST_CURVE_ROWS)]
@@ -142,11 +142,15 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
     return [*shown, *wholes], len(rows) + len(curve_rows) - len(shown)
 
 
-def absent_groups(drifts: list[Drift]) -> list[Absent]:
-    """:func:`simulator.gate.compare.absent_groups` (imported on first use: this module loads no model)."""
+def absent_groups(outcome: Outcome) -> list[Absent]:
+    """:func:`simulator.gate.compare.absent_groups` of an outcome's drifts, with its scenario's part changes.
+
+    (Imported on first use: this module loads no model.)
+    """
     from simulator.gate.compare import absent_groups as groups
 
-    return groups(drifts) if any(d.absent for d in drifts) else []
+    drifts = outcome.drifts
+    return groups(drifts, outcome.part_changes) if any(d.absent for d in drifts) else []
 
 
 def moved_numbers(outcome: Outcome) -> list[Drift]:
@@ -210,7 +214,7 @@ def moved_summary(outcome: Outcome, most: int = 3) -> str:
         f" ({_flat(d.change)})"
         for d in largest
     ]
-    head = f"{len(moved)} number(s) moved beyond tolerance" + "".join(f"; {g}" for g in absent_groups(outcome.drifts))
+    head = f"{len(moved)} number(s) moved beyond tolerance" + "".join(f"; {g}" for g in absent_groups(outcome))
     return plain(f"{head}; {cause(outcome)}" + (f"; largest: {', '.join(parts)}" if parts else ""), True)
 
 
@@ -321,7 +325,7 @@ def _headline_first(d: Drift) -> tuple[bool, bool, float]:
 def status_line(outcome: Outcome) -> str:
     """``drift        key: 12 number(s) moved (scenario changed since its baseline: horizon_days)``."""
     detail = f": {len(moved_numbers(outcome))} number(s) moved" if outcome.drifts else ""
-    detail += "".join(f"; {group}" for group in absent_groups(outcome.drifts))
+    detail += "".join(f"; {group}" for group in absent_groups(outcome))
     said = note(outcome)
     return f"{outcome.status:<12} {label(outcome)}{detail}" + (f" ({said})" if said else "")
 
@@ -508,7 +512,7 @@ def _json_outcome(o: Outcome) -> dict[str, Any]:
         "numbers_disappeared": sum(d.absent == "now" for d in o.drifts),
         "appeared_or_disappeared": [
             {"what": f"{g.kind} {g.name}", "change": g.change, "metrics": g.metrics, "curve_points": g.points}
-            for g in absent_groups(o.drifts)
+            for g in absent_groups(o)
         ],
         "seconds": round(o.seconds, 3),
         "start_date": o.start_date,
