@@ -3,8 +3,9 @@
 Layer: studies.
 
 A check re-runs the scenario and compares every baselined number with
-``|now - baseline| <= atol + rtol * |baseline|`` (``numpy.isclose``), after rounding the
-new number as the baseline's numbers were rounded. Curve points are matched by day.
+``|now - baseline| <= atol + rtol * |baseline|`` (``numpy.isclose``), both as stored: the
+run's numbers are rounded to 12 significant digits as ``--update`` writes them (a baseline
+of fewer digits is refused). Curve points are matched by day.
 A number on one side only appeared or disappeared (:attr:`Drift.absent`): it is told apart
 from the numbers that moved, grouped by the region, material, curve or metric it belongs
 to (:func:`absent_groups`), and a group that reappears under another name with the same
@@ -37,7 +38,6 @@ from simulator.gate.baseline import (
     foreign,
     part_changes,
     read_baseline,
-    rounded,
     run_record,
     same_scenario,
     sealed,
@@ -53,9 +53,9 @@ DAY_METRICS = frozenset(q.name for q in REGISTRY if q.unit == "day")
 """Metrics that are a model day (-1: never), whose change is told in days, not in percent."""
 
 RECORD_FIELDS = ("package_version", "scenario", "scenario_hash", "scenario_parts", "seed", "significant_digits")
+"""Fields of a baseline besides its numbers, named when ``--update`` changes them."""
 EDITED_SHOWN = 5
 """Places named where an edited baseline differs from the run now (then how many more)."""
-"""Fields of a baseline besides its numbers, named when ``--update`` changes them."""
 FAILED = ("drift", "no baseline", "no scenario", "error")
 """Statuses that fail the gate (``ok`` and ``retired`` pass)."""
 
@@ -189,10 +189,10 @@ def compare(
     choose the tolerances.
     """
     labels = (name,) if scenario is None else (scenario, name)
-    digits = baseline.get("significant_digits")
 
     def moved(key: str, now: Number, then: Number) -> bool:
-        return not tolerances.for_metric(labels, key).accepts(rounded(now, digits), then)
+        # both records hold numbers as stored (12 significant digits; a baseline of fewer is refused)
+        return not tolerances.for_metric(labels, key).accepts(now, then)
 
     wholes = _wholes(baseline, current)
     drifts: list[Drift] = []
