@@ -102,6 +102,17 @@ def test_an_overflowing_number_in_a_baseline_is_named_by_its_field(pair_repo):
     assert (
         f"{path}: corrupt baseline: metrics.fairness_jain: 1e400 is too large for a number (it would read as infinity)"
     ) in result.output
+    # a whole number of 400 digits, which no float can hold (it crashed both), is refused the same
+    # way by check, and --update replaces it as it does any damaged baseline
+    path.write_text(text.replace('"fairness_jain": 0.999982196902,', '"fairness_jain": 1' + "0" * 399 + ","))
+    result = check(pair_repo)
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{path}: corrupt baseline: metrics.fairness_jain: a whole number of 400 digits is too large for a number"
+    ) in result.output
+    result = check(pair_repo, "--update")
+    assert result.exit_code == 0 and "a damaged baseline replaced" in result.output, result.output
+    assert check(pair_repo).exit_code == 0
 
 
 def test_an_unreadable_baseline_or_none_says_null_for_scenario_changed(pair_repo):

@@ -104,3 +104,23 @@ def test_the_command_counts_the_runs_each_metric_is_non_zero_in_and_flags_the_fe
     assert info["nonzero_runs"] == {"total_shortfall_t": short, JAPAN: short}
     assert info["sparse_metrics"] == ["total_shortfall_t", JAPAN]
     assert f"  Shortfall, Japan (t), non-zero in only {short} of 320 runs: " in result.output
+
+
+def test_a_first_day_short_counts_the_runs_it_occurs_in_not_those_it_is_never(tmp_path):
+    # the world above: "never" is -1 (or empty), which is not a run in which Japan is short
+    data = yaml.safe_load(yaml.safe_dump(SHORT))
+    data["uncertain"][1]["high"] = 10_000
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    out = tmp_path / "out"
+    first = "first_shortfall_day.japan"
+    result = invoke(
+        "sensitivity", path, "--samples", 64, "--workers", 1, "--metric", first, "--metric", JAPAN, "-o", out
+    )
+    assert result.exit_code == 0, result.output
+    samples = pd.read_parquet(out / "samples.parquet")
+    info = json.loads((out / "sensitivity.json").read_text())
+    short = int((samples[JAPAN] > 0).sum())
+    assert 0 < short < 16
+    assert info["nonzero_runs"] == {first: short, JAPAN: short}
+    assert info["sparse_metrics"] == [first, JAPAN]

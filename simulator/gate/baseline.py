@@ -286,6 +286,10 @@ def foreign(path: Path) -> str | None:
     return f"not a stockpile baseline (no {FORMAT_LINE} line)"
 
 
+MAX_WHOLE_DIGITS = 18
+"""Digits of the largest whole number a baseline may hold (seeds have 10; a float is exact to 15-16)."""
+
+
 def read_baseline(path: Path) -> dict[str, Any]:
     """A validated baseline, or an :class:`InputError` naming the file and field when it is corrupt."""
 
@@ -297,6 +301,11 @@ def read_baseline(path: Path) -> dict[str, Any]:
         if not math.isfinite(value):  # 1e400 reads as infinity, which the literal Infinity may not be
             return _Refused(f"{text} is too large for a number (it would read as infinity)")
         return value
+
+    def whole(text: str) -> int | _Refused:
+        if len(text.lstrip("-")) > MAX_WHOLE_DIGITS:  # no count, day or seed has as many; a float could not hold it
+            return _Refused(f"a whole number of {len(text.lstrip('-')):,} digits is too large for a number")
+        return int(text)
 
     def once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         found: dict[str, Any] = {}
@@ -314,7 +323,7 @@ def read_baseline(path: Path) -> dict[str, Any]:
                 f"merge conflict markers from line {conflict}: resolve the merge (keep one side), or rewrite the "
                 "baseline with stockpile check --update"
             )
-        data = json.loads(text, parse_constant=refuse, parse_float=finite, object_pairs_hook=once)
+        data = json.loads(text, parse_constant=refuse, parse_float=finite, parse_int=whole, object_pairs_hook=once)
         refused = _first_refused(data)
         if refused:
             raise ValueError(refused)

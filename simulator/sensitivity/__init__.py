@@ -11,7 +11,8 @@ sweep machinery (:mod:`simulator.sensitivity.study`) and writes into ``DIR``:
 - ``sensitivity.png``: a bar chart per metric (:mod:`simulator.sensitivity.figures`);
 - ``samples.parquet``: one row per run, the inputs' values then every per-run metric;
 - ``sensitivity.json``: scenario, hash, method, samples, runs, seed, inputs, metrics,
-  per metric the runs in which it is not zero (``nonzero_runs``) and those non-zero in
+  per metric the runs in which it is not zero, or for a day such as
+  ``first_shortfall_day`` in which it occurs (``nonzero_runs``), and those non-zero in
   fewer than 5% of the runs (``sparse_metrics``: their indices rest on those runs),
   version and wall time.
 
@@ -34,6 +35,7 @@ from typing import Any
 import pandas as pd
 
 from simulator.errors import InputError
+from simulator.frames import is_never_kind, quantity_of
 from simulator.output_folder import manifest_info, open_folder
 from simulator.randomness import run_seed
 from simulator.scenario import scenario_hash
@@ -107,7 +109,7 @@ def analyse_study(
     labels = [i.label for i in study.inputs]
     indices = indices_table(method, unit, outputs, study.paths, labels, study.root_seed)
     runs = pd.concat([study.values_table(points), table.drop(columns=["point", "run"])], axis=1)
-    nonzero = {metric: int((outputs[metric].fillna(0) != 0).sum()) for metric in study.metrics}
+    nonzero = {metric: occurring_runs(outputs[metric], metric) for metric in study.metrics}
     info = {
         "scenario": study.scenario.name,
         "scenario_file": study.source,
@@ -151,6 +153,20 @@ def run_sensitivity(
             figure = sensitivity_figure(found.table, method, found.info["runs"], found.info["nonzero_runs"])
             figure.savefig(stage / "sensitivity.png", dpi=110)
     return found
+
+
+def occurring_runs(values: pd.Series, metric: str) -> int:
+    """The runs in which ``metric`` is not zero; for a day metric (-1 or empty: never), those in which it occurs.
+
+    >>> occurring_runs(pd.Series([0.0, 2.5, None]), "total_shortfall_t")
+    1
+    >>> occurring_runs(pd.Series([-1, 141, -1, None]), "first_shortfall_day.japan")  # short in one run of four
+    1
+    """
+    quantity = quantity_of(metric)
+    if quantity is not None and is_never_kind(quantity):
+        return int((values.fillna(-1) >= 0).sum())
+    return int((values.fillna(0) != 0).sum())
 
 
 def top_drivers(
