@@ -492,6 +492,16 @@ def test_the_cost_line_names_the_materials_it_cannot_value():
     assert "Cost to the members: buying the pool" in priced and "Not counted" not in priced
     unpriced = render_report(run(build(TWO_MEMBERS, materials={"ree": {}})))
     assert "Not counted: rare earths, which the scenario gives no price." in unpriced
+    # a market's reference price prices it (purchases are costed at the world price)
+    marketed = build(TWO_MEMBERS, materials={"ree": {}}, market={"ree": {"reference_price_usd_per_kg": 40.0}})
+    assert "Not counted" not in render_report(run(marketed))
+    # without an agreement the region table's note says the same
+    alone = build(TWO_MEMBERS, materials={"ree": {}})
+    del alone["agreement"]
+    assert (
+        "Cost of its policies: holding its reserve, quota premiums, re-sourcing and refills. Not counted: rare "
+        "earths, which the scenario gives no price."
+    ) in plain(render_report(run(alone)))
 
 
 @pytest.mark.parametrize(

@@ -590,10 +590,7 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     if refill:
         parts.append(f"refills {shown_refill}")
     text = f"Cost to the members: {join_words(parts)}."
-    materials = run.result.scenario.materials
-    unpriced = [run.names.material_text(m) for m in run.materials() if materials[m].price_usd_per_kg is None]
-    if unpriced:
-        text += f" Not counted: {join_words(unpriced)}, which the scenario gives no price."
+    text += _not_counted(run)
     if moved:
         text += (
             f" Auctions move {shown_moved} between members, net of what each receives back as an owner of the pool "
@@ -762,6 +759,16 @@ def _outsiders(run: Run) -> str:
     return f'<p class="note">Outside the arrangement: {"; ".join(parts)}.</p>'
 
 
+def _not_counted(run: Run) -> str:
+    """`` Not counted: cobalt, which the scenario gives no price.``, or ''.
+
+    Materials with neither a price nor a market's reference price: their purchases cost 0 in the model.
+    """
+    scenario = run.result.scenario
+    unpriced = [run.names.material_text(m) for m in run.materials() if reference_price(scenario, m) is None]
+    return f" Not counted: {join_words(unpriced)}, which the scenario gives no price." if unpriced else ""
+
+
 def region_table(run: Run) -> str:
     """Without an agreement: each region's shortfall, own reserve drawn and lowest cover."""
     rows = []
@@ -781,7 +788,8 @@ def region_table(run: Run) -> str:
         '<div class="scroll"><table class="verdict"><thead><tr><th>Region</th><th>Short</th>'
         "<th>Drawn from its own reserve</th><th>Lowest cover</th><th>Cost of its policies</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
-        '<p class="note">Cost of its policies: holding its reserve, quota premiums, re-sourcing and refills.</p>'
+        '<p class="note">Cost of its policies: holding its reserve, quota premiums, re-sourcing and refills.'
+        f"{_not_counted(run)}</p>"
     )
 
 
