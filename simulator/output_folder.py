@@ -100,6 +100,8 @@ def create_folders(folder: Path) -> list[Path]:
     try:
         for path in [*reversed(folder.parents), folder]:
             if not path.is_dir():
+                if path.exists():  # mkdir would say only "File exists"
+                    raise NotADirectoryError(errno.ENOTDIR, f"{path} is a file, not a folder")
                 path.mkdir()
                 created.append(path)
     except OSError:

@@ -9,6 +9,7 @@ short in all (``total_shortfall_t``), of which the EU 4,760 t (``shortfall_share
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,16 @@ def test_a_renamed_scenario_file_is_named_by_its_orphan_baseline(pair_repo):
         f"name: and no baseline (renamed?): write the new baseline with stockpile check --update "
         f"{pair_repo}/couple.yaml and delete pair.json in the same commit"
     ) in result.output
+
+
+def test_a_file_where_the_baselines_folder_should_be_is_named_by_check_and_update(pair_repo):
+    # check said "no baseline ... write it with --update", and --update then "File exists"
+    shutil.rmtree(pair_repo / "baselines")
+    (pair_repo / "baselines").write_text("not a folder\n")
+    result = check(pair_repo)
+    assert result.exit_code == 2
+    assert f"{pair_repo / 'baselines'} is a file, not a folder of baselines" in result.output
+    result = check(pair_repo, "--update")
+    assert result.exit_code == 2
+    assert f"cannot write the baseline: {pair_repo / 'baselines'} is a file, not a folder" in result.output
+    assert (pair_repo / "baselines").read_text() == "not a folder\n"  # left as it was

@@ -428,6 +428,12 @@ def check_one(
         return outcome(
             "error", message=f"{_shown(target)}: a symbolic link to nothing; move it away to write the baseline there"
         )
+    if target.parent.exists() and not target.parent.is_dir():  # --update could not write there either
+        return outcome(
+            "error",
+            message=f"{_shown(target.parent)} is a file, not a folder of baselines: move it away to write baselines "
+            "there",
+        )
     option = f"--baselines {_pasted(baselines)} " if baselines is not None else ""
     if not target.exists():
         return outcome(
