@@ -82,7 +82,8 @@ def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: 
     try:
         meta, _ = read_page(text)
         axes = tuple((a["path"], tuple(a["labels"])) for a in meta["axes"])
-        starts = tuple(a["texts"][a["start"]] for a in meta["axes"])
+        texts = tuple(tuple(a.get("texts", a["labels"])) for a in meta["axes"])  # an older page: no texts
+        starts = tuple(t[a.get("start", 0)] for t, a in zip(texts, meta["axes"], strict=True))
         scenario, runs = str(meta["scenario"]), int(meta["runs"])
     except (InputError, KeyError, TypeError, ValueError):
         if not given:
@@ -92,7 +93,7 @@ def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: 
     point: dict[str, str] = {}
     off_grid: list[tuple[str, str, str]] = []
     run_values: list[tuple[str, Any]] = []
-    for (path, labels), start in zip(axes, starts, strict=True):
+    for (path, labels), start, shown in zip(axes, starts, texts, strict=True):
         try:
             value = current_value(run_data, path, str(report))
         except (KeyError, InputError):
@@ -103,12 +104,29 @@ def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: 
         if label in labels:
             point[path] = label
         else:
-            off_grid.append((path, label, start))
+            dated = shown != labels  # the page gives this axis's days with their dates: so does the report
+            off_grid.append((path, _day_text(path, label, run_data) if dated else label, start))
     base = meta.get("base")
     differences = None if not isinstance(base, dict) else tuple(_differences(run_data, base, run_values))
     relative = Path(os.path.relpath(page.resolve(), report.parent.resolve())).as_posix()
     href = quote(relative) + (f"#{urlencode(point, safe='.:')}" if point else "")
     return ExplorerLink(href, scenario, axes, runs, tuple(point), tuple(off_grid), differences)
+
+
+def _day_text(path: str, label: str, run_data: dict[str, Any]) -> str:
+    """A day number as the page labels its days: with its date, or an end's last day (else ``label``)."""
+    import yaml
+
+    from simulator.explore.grid import as_date, current_value
+    from simulator.explore.page import _day_texts
+
+    try:
+        day, start = yaml.safe_load(label), as_date(current_value(run_data, "start_date", "run"))
+    except (KeyError, InputError, yaml.YAMLError):
+        return label
+    end = path.startswith("shocks.") and path.endswith(".end")
+    texts = _day_texts((day,), start, end=end) if isinstance(day, int) else None
+    return texts[0] if texts else label
 
 
 IGNORED = frozenset({"name", "description", "seed"})
@@ -237,7 +255,7 @@ def explorer_section(link: ExplorerLink | None, scenario: str) -> str:
         '<section id="explorer"><h2>Explore what-ifs</h2>'
         f"<p>An interactive explorer of {points:,} variants ({bands}) is kept beside this report: "
         f'<a href="{escape(link.href)}">open the explorer</a>. {here}{other} It works offline; keep the two files '
-        f"together.</p>{unlike}<ul>{axes}</ul></section>"
+        f"together.</p><ul>{axes}</ul>{unlike}</section>"
     )
 
 
