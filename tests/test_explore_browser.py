@@ -483,6 +483,21 @@ def test_a_control_the_link_names_off_its_axis_starts_at_the_nearest_value_and_s
     )
 
 
+def test_a_control_that_cannot_start_at_the_scenarios_value_says_so(browser, noisy):
+    """Opened without an address, the page starts the embargo's end at 60, not the file's 1000: it says so."""
+    path, meta, data = noisy
+    _open(browser, path)
+    state = [a["start"] for a in meta["axes"]]
+    _check_point(browser, meta, data, state)
+    note = browser.find_element(By.ID, "link-note")
+    assert note.text == (
+        "Not the scenario's own value: shocks.halt.end starts at 60 (last day 1 Mar 2026), "
+        "the nearest to the scenario's 1000."
+    )
+    _move(browser, meta, state, 2, 1)  # moved by hand: the page now shows what the control says
+    assert not note.is_displayed()
+
+
 def test_a_region_without_demand_for_a_material_has_no_line_on_its_charts(browser, tmp_path):
     """Only the EU uses magnets: their charts have the EU's line alone, not a Japan flat at 0 t."""
     data = build(
