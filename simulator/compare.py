@@ -66,7 +66,22 @@ class Comparison:
             rows.append(row)
         for mechanism, reason in self.skipped.items():
             rows.append({"mechanism": mechanism, "skipped": reason})
-        return pd.DataFrame(rows)
+        return _whole_numbers(pd.DataFrame(rows))
+
+
+def _whole_numbers(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its whole-number columns (days, counts) as ``Int64``.
+
+    A skipped rule's empty cells would otherwise turn them into floats, and compare.csv
+    would write ``119.0`` for the other rules' day 119 (``-1``, never, stays ``-1``).
+    """
+    from simulator.frames import quantity_of
+
+    for column in table.columns:
+        q = quantity_of(str(column), "compare")
+        if q is not None and q.dtype == "int" and q.unit != "date":
+            table[column] = pd.to_numeric(table[column]).round().astype("Int64")
+    return table
 
 
 def _market_columns(result: Result) -> dict[str, Any]:
@@ -112,7 +127,30 @@ def parse_mechanisms(text: str | None) -> list[str]:
     if unknown:
         message = f"unknown mechanism(s) {', '.join(unknown)} (known: {', '.join(MECHANISMS)})"
         raise InputError([Problem(setting("mechanisms"), message)])
-    return names
+    # a former name is its rule under its current name, and a rule named twice runs once (first place kept)
+    return list(dict.fromkeys(current_name(name) for name in names))
+
+
+def mechanism_notes(text: str | None) -> list[str]:
+    """What :func:`parse_mechanisms` changed in ``text``: each former name it renamed, each rule given twice.
+
+    >>> for note in mechanism_notes("proportional,fair_ratio,proportional_to_demand,fair_ratio"):
+    ...     print(note)
+    proportional is the former name of proportional_to_demand: compared as proportional_to_demand
+    proportional_to_demand is given more than once: compared once
+    fair_ratio is given more than once: compared once
+    >>> mechanism_notes(None), mechanism_notes("fair_ratio,auction")
+    ([], [])
+    """
+    names = [name.strip() for name in (text or "").split(",") if name.strip()]
+    notes = [
+        f"{name} is the former name of {current_name(name)}: compared as {current_name(name)}"
+        for name in dict.fromkeys(names)
+        if current_name(name) != name
+    ]
+    current = [current_name(name) for name in names]
+    twice = [name for name in dict.fromkeys(current) if current.count(name) > 1]
+    return notes + [f"{name} is given more than once: compared once" for name in twice]
 
 
 def compare(raw: dict[str, Any], mechanisms: list[str], source: str) -> Comparison:

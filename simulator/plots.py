@@ -18,7 +18,7 @@ side by side, so that their text prints at the size it is set in.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -1075,8 +1075,13 @@ def write_figures(result: Result, folder: Path) -> list[Path]:
     return [folder / name for name, _ in figures]
 
 
-def compare_figure(results: dict[str, Result]) -> Figure:
-    """Cumulative shortfall per member and material under each rule; totals and fairness."""
+def compare_figure(results: dict[str, Result], skipped: Mapping[str, str] | None = None) -> Figure:
+    """Cumulative shortfall per member and material under each rule; totals and fairness.
+
+    A member without demand for a material gets a panel that says so, not a flat line at
+    0 t that reads as "never short". The rules that could not run (``skipped``: rule and
+    why, as :class:`simulator.compare.Comparison` keeps them) are named in the title.
+    """
     first = next(iter(results.values()))
     names = Names.of(first.scenario)
     members = first.structure.member_names
@@ -1089,6 +1094,10 @@ def compare_figure(results: dict[str, Result]) -> Figure:
         for n, member in enumerate(members):
             ax = fig.add_subplot(grid[j, n])
             panels.append(ax)
+            if not has_demand(first.scenario, member, material):
+                ax.set_title(plain_text(f"{names.region(member)}, {names.material_text(material)}"), fontsize=10)
+                empty_panel(ax, f"No demand for {names.material_text(material)}.")
+                continue
             for k, (mechanism, result) in enumerate(results.items()):
                 rows = _rows(result, "timeseries", region=member, material=material)
                 ax.plot(
@@ -1127,6 +1136,8 @@ def compare_figure(results: dict[str, Result]) -> Figure:
     # the left margin holds the longest rule name whole (plus tick and padding)
     left_in = max(1.2, text_width_in(labels, "medium") + 0.3)
     title = f"{first.scenario.name}: release rules compared"
+    if skipped:
+        title += f"; not run: {', '.join(skipped)} (why: compare.csv's skipped column)"
     finish_figure(fig, panels, title, len(materials) + 1, cols, left_in=left_in)
     return fig
 

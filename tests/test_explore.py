@@ -632,7 +632,11 @@ def test_the_page_and_the_reports_link_start_at_the_scenarios_day_written_either
 
 
 def test_only_an_axis_of_day_numbers_shows_their_dates(tmp_path):
-    """Days from 1 Jan 2026: day 10 is 11 Jan, day 30 is 31 Jan; tonnes and days of demand stay bare."""
+    """Days from 1 Jan 2026: day 10 is 11 Jan, day 30 is 31 Jan; tonnes and days of demand stay bare.
+
+    A shock's end is exclusive (its first day without the shock): its axis gives the shock's
+    last day, the day before (10 Jan, 30 Jan), as the report and the workbook date a shock.
+    """
     data = build(TWO_MEMBERS, start_date=dt.date(2026, 1, 1))
     out = tmp_path / "explorer.html"
     axes = ["shocks.halt.end=10,30", "agreement.pool.contributions.japan.ree.tonnes=0,30", "shocks.halt.start=-100,0"]
@@ -641,7 +645,7 @@ def test_only_an_axis_of_day_numbers_shows_their_dates(tmp_path):
     assert result.exit_code == 0, result.output
     meta, _ = read_page(out.read_text(encoding="utf-8"))
     assert [a["texts"] for a in meta["axes"]] == [
-        ["10 (11 Jan 2026)", "30 (31 Jan 2026)"],
+        ["10 (last day 10 Jan 2026)", "30 (last day 30 Jan 2026)"],
         ["0", "30"],
         ["-100 (23 Sep 2025)", "0 (1 Jan 2026)"],
     ]
@@ -678,3 +682,4 @@ def test_only_an_axis_of_day_numbers_shows_their_dates(tmp_path):
     assert result.exit_code == 0, result.output
     (axis,) = read_page(dates.read_text(encoding="utf-8"))[0]["axes"]
     assert axis["labels"] == ["2026-01-11", "2026-02-01"] and axis["aliases"] == ["10", "31"]
+    assert axis["texts"] == ["2026-01-11 (last day 10 Jan 2026)", "2026-02-01 (last day 31 Jan 2026)"]

@@ -125,6 +125,7 @@ def _check_point(browser, meta: dict, data: tuple, state: list[int]) -> int:
         point = point * len(axis["labels"]) + index
     assert int(browser.find_element(By.TAG_NAME, "body").get_attribute("data-point")) == point
     mid = 1 if meta["layout"]["series"] == 3 else 0
+    cover = [curve["id"] for curve in meta["curves"]].index("days_of_cover")
     start = dt.date.fromisoformat(meta["start_date"]) if meta["start_date"] else None
     shown = browser.find_elements(By.CSS_SELECTOR, "#headline .v[data-quantity]")
     assert {e.get_attribute("data-quantity") for e in shown} >= {"total_shortfall_t", "shortfall_t.japan"}
@@ -144,6 +145,9 @@ def _check_point(browser, meta: dict, data: tuple, state: list[int]) -> int:
             lines = {e.get_attribute("data-region"): e for e in svg.find_elements(By.CSS_SELECTOR, "path.line")}
             for r, region in enumerate(meta["regions"]):
                 expected = values[point, c, r, m, mid]
+                if np.isnan(values[point, cover, r, m, mid]).all():  # no demand for the material: no line
+                    assert region["id"] not in lines, (curve["id"], region["id"])
+                    continue
                 drawn = [_number(v) for v in lines[region["id"]].get_attribute("data-values").split(",")]
                 assert all(_same(a, b) for a, b in zip(drawn, expected, strict=True)), (curve["id"], region["id"])
                 # the SVG geometry draws those values: y of each vertex back to a value (2-decimal coordinates)
@@ -337,7 +341,7 @@ def test_a_screen_reader_hears_the_sliders_values_and_the_charts_names(browser, 
     assert slider.get_attribute("aria-valuetext") == "90"
     names = [svg.get_attribute("aria-label") for svg in browser.find_elements(By.CSS_SELECTOR, "#charts svg")]
     assert names == [
-        f"{label} of rare earths ({unit}), one line per region: Japan, EU; day 0 to day 59"
+        f"{label} of rare earths ({unit}), one line per region with demand for it: Japan, EU; day 0 to day 59"
         for label, unit in (("Days of cover", "days"), ("Cumulative shortfall", "t"))
     ]
     # the shock's bar (the palette's #f4a261, 2.06:1 on white) has an outline of at least 3:1
@@ -408,15 +412,20 @@ def test_on_a_phone_no_number_is_cut_from_its_unit(browser, noisy):
 def test_an_axis_of_day_numbers_shows_their_dates(browser, noisy):
     path, meta, data = noisy
     _open(browser, path)
-    # the embargo's end, day 30, 45 or 60 from 1 Jan 2026; it starts at the value nearest the file's 1000
-    assert meta["axes"][2]["texts"] == ["30 (31 Jan 2026)", "45 (15 Feb 2026)", "60 (2 Mar 2026)"]
+    # the embargo's end, day 30, 45 or 60 from 1 Jan 2026; it starts at the value nearest the file's 1000;
+    # an end is the first day without the embargo, so each value shows the day before, its last day
+    assert meta["axes"][2]["texts"] == [
+        "30 (last day 30 Jan 2026)",
+        "45 (last day 14 Feb 2026)",
+        "60 (last day 1 Mar 2026)",
+    ]
     state = [a["start"] for a in meta["axes"]]
     assert state[2] == 2
     slider = browser.find_element(By.ID, "axis-2")
-    assert browser.find_element(By.ID, "value-2").text == "60 (2 Mar 2026)"
-    assert slider.get_attribute("aria-valuetext") == "60 (2 Mar 2026)"
+    assert browser.find_element(By.ID, "value-2").text == "60 (last day 1 Mar 2026)"
+    assert slider.get_attribute("aria-valuetext") == "60 (last day 1 Mar 2026)"
     ticks = slider.find_element(By.XPATH, "following-sibling::span[@class='ticks']").text.split("\n")
-    assert ticks == ["30 (31 Jan 2026)", "60 (2 Mar 2026)"]
+    assert ticks == ["30 (last day 30 Jan 2026)", "60 (last day 1 Mar 2026)"]
     _move(browser, meta, state, 2, 1)
     _check_point(browser, meta, data, state)
     # the link and the command keep the day number
@@ -436,7 +445,9 @@ def test_an_axis_of_day_numbers_shows_their_dates(browser, noisy):
 def test_a_link_to_values_off_the_grid_says_what_it_ignored(browser, pair):
     path, meta, data = pair
     browser.get("about:blank")  # from another page, so that the address' part is read on opening
-    link = "#agreement.ratio.japan=0.35&agreement.mechanism=bogus&agreement.pool.contributions.japan.ree.tonnes=90"
+    link = (
+        "#agreement.ratio.japan=0.35&agreement.mechanism=bogus&agreement.pool.contributions.japan.ree.tonnes=90&foo=1"
+    )
     browser.get(path.as_uri() + link)
     WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
     # 90 t is on the grid and shown; 0.35 and "bogus" are not: ratio 0.5 and fair_ratio, the scenario's
@@ -446,7 +457,8 @@ def test_a_link_to_values_off_the_grid_says_what_it_ignored(browser, pair):
     assert note.is_displayed()
     assert note.text == (
         "The address asks for what is not on this page's grid, ignored: agreement.ratio.japan=0.35, "
-        "agreement.mechanism=bogus. Those controls start at the scenario's value."
+        "agreement.mechanism=bogus, foo=1. agreement.ratio.japan starts at 0.5, the scenario's value; "
+        "agreement.mechanism starts at fair_ratio, the scenario's value; foo names no control on this page."
     )
     _move(browser, meta, state, 1, 2)  # the address now names the point shown
     assert not note.is_displayed()
@@ -454,3 +466,63 @@ def test_a_link_to_values_off_the_grid_says_what_it_ignored(browser, pair):
     browser.get("about:blank")
     _open(browser, path)
     assert not browser.find_element(By.ID, "link-note").is_displayed()
+
+
+def test_a_control_the_link_names_off_its_axis_starts_at_the_nearest_value_and_says_so(browser, noisy):
+    """The file's embargo ends on day 1000; the axis has 30, 45 and 60 days, so it starts at 60."""
+    path, meta, data = noisy
+    browser.get("about:blank")
+    browser.get(path.as_uri() + "#shocks.halt.end=44")
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+    state = [a["start"] for a in meta["axes"]]
+    assert state[2] == 2
+    _check_point(browser, meta, data, state)
+    assert browser.find_element(By.ID, "link-note").text == (
+        "The address asks for what is not on this page's grid, ignored: shocks.halt.end=44. "
+        "shocks.halt.end starts at 60 (last day 1 Mar 2026), the nearest to the scenario's 1000."
+    )
+
+
+def test_a_control_that_cannot_start_at_the_scenarios_value_says_so(browser, noisy):
+    """Opened without an address, the page starts the embargo's end at 60, not the file's 1000: it says so."""
+    path, meta, data = noisy
+    _open(browser, path)
+    state = [a["start"] for a in meta["axes"]]
+    _check_point(browser, meta, data, state)
+    note = browser.find_element(By.ID, "link-note")
+    assert note.text == (
+        "Not the scenario's own value: shocks.halt.end starts at 60 (last day 1 Mar 2026), "
+        "the nearest to the scenario's 1000."
+    )
+    _move(browser, meta, state, 2, 1)  # moved by hand: the page now shows what the control says
+    assert not note.is_displayed()
+
+
+def test_a_region_without_demand_for_a_material_has_no_line_on_its_charts(browser, tmp_path):
+    """Only the EU uses magnets: their charts have the EU's line alone, not a Japan flat at 0 t."""
+    data = build(
+        TWO_MEMBERS,
+        name="magnets",
+        materials__mag={"price_usd_per_kg": 50},
+        regions__eu__demand__mag={"tonnes_per_day": 10},
+        regions__eu__commercial_stock__mag={"tonnes": 0},
+        regions__eu__sourcing__mag={"china": 1.0},
+    )
+    path, meta, packed = _write_page(tmp_path, data, ("agreement.ratio.japan=0.2,0.8",))
+    assert [m["id"] for m in meta["materials"]] == ["ree", "mag"]
+    _open(browser, path)
+    for c in range(2):
+        regions = [
+            e.get_attribute("data-region") for e in browser.find_elements(By.CSS_SELECTOR, f"#chart-{c}-1 path.line")
+        ]
+        assert regions == ["eu"]
+        both = [
+            e.get_attribute("data-region") for e in browser.find_elements(By.CSS_SELECTOR, f"#chart-{c}-0 path.line")
+        ]
+        assert both == ["japan", "eu"]
+    # the EU runs 10 t a day short of magnets over the 60 days (no stock, no pool of them, the embargo throughout)
+    shortfall = browser.find_element(By.CSS_SELECTOR, "#chart-1-1 path.line").get_attribute("data-values")
+    assert float(shortfall.split(",")[-1]) == pytest.approx(600, abs=600 / 65534)
+    name = browser.find_element(By.CSS_SELECTOR, "#chart-1-1 svg").get_attribute("aria-label")
+    assert "one line per region with demand for it: EU;" in name
+    _check_point(browser, meta, packed, [0])

@@ -73,6 +73,22 @@ def _start(values: tuple[Any, ...], current: Any) -> int:
     return min(range(len(values)), key=lambda i: abs(values[i] - current)) if numbers else 0
 
 
+def _start_note(values: tuple[Any, ...], current: Any) -> str:
+    """Why a control starts where it does (:func:`_start`), for the page's note on a link it ignored.
+
+    >>> _start_note((0.1, 0.5), 0.5), _start_note((0.1, 0.5), 0.57)
+    ("the scenario's value", "the nearest to the scenario's 0.57")
+    >>> _start_note(("a", "b"), "c")
+    "the first value; the scenario's c is not on the page"
+    """
+    if current in values:
+        return "the scenario's value"
+    numbers = isinstance(current, int | float) and all(isinstance(v, int | float) for v in values)
+    if numbers:
+        return f"the nearest to the scenario's {yaml_text(current)}"
+    return f"the first value; the scenario's {yaml_text(current)} is not on the page"
+
+
 def _day_start(raw: dict[str, Any], path: str, source: str) -> dt.date | None:
     """The start date that days of ``path`` count from.
 
@@ -82,13 +98,26 @@ def _day_start(raw: dict[str, Any], path: str, source: str) -> dt.date | None:
     return start if start is not None and field_unit(path) == "day or date" else None
 
 
-def _day_texts(values: tuple[Any, ...], start: dt.date | None) -> list[str] | None:
+def _day_texts(values: tuple[Any, ...], start: dt.date | None, end: bool = False) -> list[str] | None:
     """The labels of an axis of day numbers with each day's date (``241 (30 Aug 2026)``).
 
     Counted from ``start`` (:func:`_day_start`); None without one, or for values that are not day numbers.
+    An ``end`` is exclusive (the first day the shock is over): its label gives the last day the
+    shock is on, as the report and the workbook date a shock (``243 (last day 31 Aug 2026)``).
+
+    An axis of dates on an ``end`` gives its last day too, with or without ``start``.
+
+    >>> _day_texts((241, 243), dt.date(2026, 1, 1), end=True)
+    ['241 (last day 29 Aug 2026)', '243 (last day 31 Aug 2026)']
+    >>> _day_texts((dt.date(2026, 9, 1),), None, end=True)
+    ['2026-09-01 (last day 31 Aug 2026)']
     """
+    if end and all(isinstance(v, dt.date) for v in values):
+        return [f"{yaml_text(v)} (last day {date_label(v, -1)})" for v in values]
     if start is None or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         return None
+    if end:
+        return [f"{yaml_text(v)} (last day {date_label(start, v - 1)})" for v in values]
     return [f"{yaml_text(v)} ({date_label(start, v)})" for v in values]
 
 
@@ -125,11 +154,12 @@ def _axis(grid: Grid, index: int) -> dict[str, Any]:
     # an explored start date moves every day's date: then the day numbers stand alone
     explored_start = any(a.path == "start_date" for a in grid.sweep.spec.axes)
     start_date = None if explored_start else _day_start(raw, axis.path, source)
-    texts = _day_texts(axis.values, start_date)
+    texts = _day_texts(axis.values, start_date, end=axis.path.startswith("shocks.") and axis.path.endswith(".end"))
     aliases = _other_spellings(axis.values, start_date)
     return {
         "path": axis.path,
         "kind": "slider" if ordered else "select",
+        "start_note": _start_note(axis.values, current),
         "labels": labels,
         "texts": labels if texts is None else texts,
         "aliases": aliases,
@@ -239,6 +269,9 @@ def describe(grid: Grid, packed: Packed) -> dict[str, Any]:
         "scenario": first.name,
         "scenario_file": grid.sweep.source,
         "scenario_hash": base_hash(grid.sweep)[:12],  # the scenario explored (with --set), as its sweeps record
+        # the scenario explored (the file with --set) and the --set values: a report compares its run with them
+        "base": json.loads(json.dumps(grid.sweep.raw, default=str)),
+        "fixed": [[path, yaml_text(value)] for path, value in grid.sweep.spec.fixed],
         "description": " ".join(first.description.split()),
         "version": __version__,
         "start_date": first.start_date.isoformat() if first.start_date else None,

@@ -11,6 +11,7 @@ keep the page's starting value.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from html import escape
@@ -38,6 +39,13 @@ class ExplorerLink:
     """Runs per point (1: no bands)."""
     at_point: tuple[str, ...]
     """The axes on which this run's value is one of the page's values (named in ``href``)."""
+    off_grid: tuple[tuple[str, str, str], ...] = ()
+    """Each axis where this run's value is not one of the page's: path, this run's value, the page's start."""
+    differences: tuple[tuple[str, str, str], ...] | None = ()
+    """Each setting off the axes where this run differs from the page: path, this run's value, the page's.
+
+    None when the page does not record the scenario it explored (a page written by an older version).
+    """
 
 
 def explorer_link(report: Path, page: Path | None, run_data: dict[str, Any]) -> ExplorerLink | None:
@@ -60,7 +68,7 @@ def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: 
     """
     import yaml
 
-    from simulator.explore.grid import on_axis, value_at
+    from simulator.explore.grid import current_value, on_axis
     from simulator.explore.page import MAX_PAGE_BYTES, read_page, yaml_text
     from simulator.scenario.load import read_input_text
 
@@ -74,6 +82,8 @@ def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: 
     try:
         meta, _ = read_page(text)
         axes = tuple((a["path"], tuple(a["labels"])) for a in meta["axes"])
+        texts = tuple(tuple(a.get("texts", a["labels"])) for a in meta["axes"])  # an older page: no texts
+        starts = tuple(t[a.get("start", 0)] for t, a in zip(texts, meta["axes"], strict=True))
         scenario, runs = str(meta["scenario"]), int(meta["runs"])
     except (InputError, KeyError, TypeError, ValueError):
         if not given:
@@ -81,18 +91,144 @@ def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: 
         why = "not an explorer page written by stockpile explore"
         raise InputError([Problem(setting("explorer"), f"cannot link it: {why}")], str(page)) from None
     point: dict[str, str] = {}
-    for path, labels in axes:
+    off_grid: list[tuple[str, str, str]] = []
+    run_values: list[tuple[str, Any]] = []
+    for (path, labels), start, shown in zip(axes, starts, texts, strict=True):
         try:
-            value = value_at(run_data, path)
-        except KeyError:
+            value = current_value(run_data, path, str(report))
+        except (KeyError, InputError):
             continue
+        run_values.append((path, value))
         # a day given as a date is found on an axis of day numbers, and the other way round
         label = yaml_text(on_axis(value, tuple(yaml.safe_load(t) for t in labels), run_data.get("start_date")))
         if label in labels:
             point[path] = label
+        else:
+            dated = shown != labels  # the page gives this axis's days with their dates: so does the report
+            off_grid.append((path, _day_text(path, label, run_data) if dated else label, start))
+    base = meta.get("base")
+    differences = None if not isinstance(base, dict) else tuple(_differences(run_data, base, run_values))
     relative = Path(os.path.relpath(page.resolve(), report.parent.resolve())).as_posix()
     href = quote(relative) + (f"#{urlencode(point, safe='.:')}" if point else "")
-    return ExplorerLink(href, scenario, axes, runs, tuple(point))
+    return ExplorerLink(href, scenario, axes, runs, tuple(point), tuple(off_grid), differences)
+
+
+def _day_text(path: str, label: str, run_data: dict[str, Any]) -> str:
+    """A day number as the page labels its days: with its date, or an end's last day (else ``label``)."""
+    import yaml
+
+    from simulator.explore.grid import as_date, current_value
+    from simulator.explore.page import _day_texts
+
+    try:
+        day, start = yaml.safe_load(label), as_date(current_value(run_data, "start_date", "run"))
+    except (KeyError, InputError, yaml.YAMLError):
+        return label
+    end = path.startswith("shocks.") and path.endswith(".end")
+    texts = _day_texts((day,), start, end=end) if isinstance(day, int) else None
+    return texts[0] if texts else label
+
+
+IGNORED = frozenset({"name", "description", "seed"})
+"""Settings that do not make the page's numbers differ from the run's (the page draws its own seeds)."""
+MISSING = object()
+
+
+def _differences(
+    run_data: dict[str, Any], base: dict[str, Any], run_values: list[tuple[str, Any]]
+) -> list[tuple[str, str, str]]:
+    """Where the run's scenario differs from the page's off its axes: path, the run's value, the page's.
+
+    The page's scenario is given the run's value on every axis first, so the axes differ in
+    nothing and a default the validated scenario derives from them comes out alike. Both
+    are compared as validated (a value written out equal to its default is no difference);
+    where one does not validate, as written.
+    """
+    from simulator.errors import ScenarioError
+    from simulator.scenario import apply_overrides, validate_data
+
+    # only the axes where the run's value is not the page's own (setting one ratio derives the others)
+    moved = [(path, value) for path, value in run_values if _at(base, path) != _plain(value)]
+    try:
+        theirs_raw = apply_overrides(base, moved)
+    except InputError:
+        theirs_raw = base
+    try:
+        ours = validate_data(run_data, "run").model_dump(mode="json")
+        theirs = validate_data(theirs_raw, "page").model_dump(mode="json")
+    except (ScenarioError, InputError):
+        ours, theirs = _plain(run_data), _plain(theirs_raw)
+    axes = tuple(path for path, _ in run_values)
+    return [
+        (path, _shown(a), _shown(b))
+        for path, a, b in _diff(ours, theirs, "")
+        if path.split(".")[0] not in IGNORED and not any(path == p or path.startswith(f"{p}.") for p in axes)
+    ]
+
+
+def _plain(data: Any) -> Any:
+    """Scenario data as JSON reads it back (dates as ISO text), as the page stores its scenario."""
+    import json
+
+    return json.loads(json.dumps(data, default=str))
+
+
+def _diff(ours: Any, theirs: Any, path: str) -> Any:
+    """``(path, ours, theirs)`` for each value that differs; list items with an ``id`` are named by it.
+
+    >>> list(_diff({"a": {"b": 1, "c": [1, 2]}}, {"a": {"b": 2, "c": [1, 2]}}, ""))
+    [('a.b', 1, 2)]
+    >>> list(_diff({"s": [{"id": "x", "end": 243}]}, {"s": [{"id": "x", "end": 241}]}, ""))
+    [('s.x.end', 243, 241)]
+    """
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        for key in dict.fromkeys([*ours, *theirs]):
+            yield from _diff(ours.get(key, MISSING), theirs.get(key, MISSING), f"{path}.{key}" if path else str(key))
+        return
+    if isinstance(ours, list) and isinstance(theirs, list):
+        named = [_ids(ours), _ids(theirs)]
+        if named[0] is not None and named[1] is not None:
+            a, b = named
+            for key in dict.fromkeys([*a, *b]):
+                yield from _diff(a.get(key, MISSING), b.get(key, MISSING), f"{path}.{key}")
+            return
+        if len(ours) == len(theirs):
+            for k, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+                yield from _diff(a, b, f"{path}.{k}")
+            return
+    if ours != theirs and not (_number(ours) and _number(theirs) and math.isclose(ours, theirs, rel_tol=1e-12)):
+        yield path, ours, theirs
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _at(data: dict[str, Any], path: str) -> Any:
+    """The value at ``path`` of scenario data as JSON reads it back; :data:`MISSING` where it is not written."""
+    from simulator.explore.grid import value_at
+
+    try:
+        return _plain(value_at(data, path))
+    except KeyError:
+        return MISSING
+
+
+def _ids(items: list[Any]) -> dict[str, Any] | None:
+    """A list's items by their ``id``, or None unless every item has a distinct one."""
+    ids = [i.get("id") if isinstance(i, dict) else None for i in items]
+    if any(not isinstance(i, str) for i in ids) or len(set(ids)) < len(ids):
+        return None
+    return dict(zip(ids, items, strict=True))
+
+
+def _shown(value: Any) -> str:
+    """A value as ``--set`` writes it ("not set" where it is missing), at most 60 characters."""
+    from simulator.explore.page import yaml_text
+
+    whole = isinstance(value, float) and value.is_integer()
+    text = "not set" if value is MISSING else yaml_text(int(value) if whole else value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def explorer_section(link: ExplorerLink | None, scenario: str) -> str:
@@ -113,12 +249,45 @@ def explorer_section(link: ExplorerLink | None, scenario: str) -> str:
         if link.scenario == scenario
         else f" It was computed from the scenario <strong>{escape(link.scenario)}</strong>, not from this one."
     )
+    unlike = _unlike(link) if link.scenario == scenario else ""
     bands = f"{link.runs} runs a point, with 5th-95th percentile bands" if link.runs > 1 else "one run a point"
     return (
         '<section id="explorer"><h2>Explore what-ifs</h2>'
         f"<p>An interactive explorer of {points:,} variants ({bands}) is kept beside this report: "
         f'<a href="{escape(link.href)}">open the explorer</a>. {here}{other} It works offline; keep the two files '
-        f"together.</p><ul>{axes}</ul></section>"
+        f"together.</p><ul>{axes}</ul>{unlike}</section>"
+    )
+
+
+SHOWN_DIFFERENCES = 8
+"""Settings named where the page differs from the run; the rest are counted."""
+
+
+def _unlike(link: ExplorerLink) -> str:
+    """What the page opens at that is not this run: settings it was computed without, values off its axes."""
+    items = [
+        f"<li><code>{escape(path)}</code> is {escape(ours)} in this run but {escape(theirs)} on the page</li>"
+        for path, ours, theirs in (link.differences or ())[:SHOWN_DIFFERENCES]
+    ]
+    more = len(link.differences or ()) - SHOWN_DIFFERENCES
+    if more > 0:
+        items.append(f"<li>and {more:,} more setting{'s' if more > 1 else ''}</li>")
+    items += [
+        f"<li><code>{escape(path)}</code>: this run's {escape(ours)} is not one of the page's values; "
+        f"the page opens at {escape(theirs)}</li>"
+        for path, ours, theirs in link.off_grid
+    ]
+    unknown = (
+        "<p>The page does not record the settings it was computed with (an older page), so whether it was "
+        "computed with this run's <code>--set</code> values cannot be checked.</p>"
+        if link.differences is None
+        else ""
+    )
+    if not items:
+        return unknown
+    return (
+        f"{unknown}<p><strong>The page opens at a different case from this report</strong>, so its numbers "
+        f"are not this run's:</p><ul>{''.join(items)}</ul>"
     )
 
 
