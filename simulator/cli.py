@@ -463,12 +463,14 @@ def compare_command(
     force: bool,
 ) -> None:
     """Run SCENARIO under each release rule; write compare.csv and compare.png."""
-    from simulator.compare import compare, parse_mechanisms
+    from simulator.compare import compare, mechanism_notes, parse_mechanisms
     from simulator.output_folder import manifest_info, open_folder
     from simulator.plots import compare_figure
     from simulator.scenario import load_raw
 
     names = parse_mechanisms(mechanisms)
+    for note in mechanism_notes(mechanisms):
+        click.echo(f"note: {note}", err=True)
     raw = load_raw(scenario, _overrides(assignments))
     folder = Path(out_dir or Path("results") / f"{raw.get('name', 'scenario')}_compare")
     written = {"compare.csv", *({"compare.png"} if not no_plots else ()), *({"workbook.xlsx"} if excel else ())}
@@ -478,16 +480,14 @@ def compare_command(
         with out.staged(manifest_info(scenario=raw.get("name"), mechanisms=names)) as stage:
             table.to_csv(stage / "compare.csv", index=False)
             if not no_plots:
-                compare_figure(comparison.results).savefig(stage / "compare.png", dpi=110)
+                compare_figure(comparison.results, comparison.skipped).savefig(stage / "compare.png", dpi=110)
             if excel:
                 from simulator.workbook import compare_workbook
 
                 compare_workbook(comparison, stage / "workbook.xlsx", raw)
     from simulator.console import compare_text
 
-    click.echo(compare_text(table))
-    for mechanism, reason in comparison.skipped.items():
-        click.echo(f"skipped {mechanism}: {reason}", err=True)
+    click.echo(compare_text(table))  # a rule that could not run: a "not run:" line with why
     click.echo(f"wrote {folder}/")
 
 

@@ -136,6 +136,8 @@ def compare_text(table: pd.DataFrame) -> str:
     members' extra cost at crisis prices (USD m).
     """
     fairness = ("fairness_jain", "max_shortfall_share_gap", "draw_contribution_gap", "envious_members")
+    not_run = table[table["skipped"].notna()] if "skipped" in table else table.iloc[:0]
+    table = table.drop(index=not_run.index)  # a rule that could not run is a line of its own, with why
     shown = table[[c for c in ("mechanism", "total_shortfall_t", *fairness) if c in table]]
     shown = shown.copy()
     peaks: dict[str, list[str]] = {}
@@ -150,4 +152,5 @@ def compare_text(table: pd.DataFrame) -> str:
         shown["extra_cost_usd_m"] = table[extra].sum(axis=1, min_count=1) / 1e6
     for column in [c for c in shown.columns if c.startswith("peak_") or c == "extra_cost_usd_m"]:
         shown[column] = shown[column].map(lambda v: f"{v:,.1f}")  # prices and USD m to one decimal
-    return shown.to_string(index=False, float_format=lambda v: f"{v:,.3f}", justify="right")
+    text = shown.to_string(index=False, float_format=lambda v: f"{v:,.3f}", justify="right")
+    return "\n".join([text, *(f"not run: {row.mechanism}: {row.skipped}" for row in not_run.itertuples())])
