@@ -162,7 +162,8 @@ def test_plot_sweep_with_no_finite_total_shortfall_draws_the_rest_and_says_why_n
 
 
 def test_plot_sweep_leaves_out_one_point_of_infinite_shortfall_and_says_so(drawn, tmp_path):
-    """Point 0 (20 November) inf: the frontier is drawn with the other two and the note counts one left out."""
+    """Point 0 (20 November) inf: the frontier is drawn with the other two, the metrics panel without it, and
+    the notes count one point left out of each (it was drawn silently, or crashed the frontier)."""
     out, before = edited(
         drawn,
         tmp_path,
@@ -173,6 +174,9 @@ def test_plot_sweep_leaves_out_one_point_of_infinite_shortfall_and_says_so(drawn
     assert (
         "sweep_frontier.png drawn: 1 grid point(s) left out: no finite Total shortfall (t) and Fairness (Jain's index)"
         in result.output
+    )
+    assert (
+        "sweep_metrics.png drawn: Total shortfall (t) at 1 grid point(s) not shown (no finite value)" in result.output
     )
     assert contents(out)["sweep_frontier.png"] != before["sweep_frontier.png"]  # redrawn, with two dots
 

@@ -625,9 +625,9 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
                 "every key metric's statistic is the same at every point (" + "; ".join(flat_panels) + ")",
             )
         elif len(paths) == 1:
-            out[name] = (lambda: metrics_figure(table, paths[0], members), None)
+            out[name] = (lambda: metrics_figure(table, paths[0], members), _not_shown(table, paths, metrics))
         else:
-            out[name] = (lambda: heatmap_figure(table, paths[0], paths[1], members), None)
+            out[name] = (lambda: heatmap_figure(table, paths[0], paths[1], members), _not_shown(table, paths, metrics))
     several = table["point"].nunique() > 1
     if len(members) > 1 and {TOTAL, FAIRNESS} <= set(table.columns):
         both = f"{metric_title(TOTAL)} and {metric_title(FAIRNESS)}"
@@ -652,6 +652,22 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
         else:
             out[pool_png] = (lambda: pool_frontier_figure(dots, paths, members), left_out)
     return out
+
+
+def _not_shown(table: pd.DataFrame, paths: list[str], metrics: list[str]) -> str | None:
+    """Which panels miss some grid points: their statistic there (median, or a heatmap's mean) is NaN or infinite.
+
+    Only a hand-edited table holds such values in a key metric; a panel with none finite
+    says so in words (:func:`flat_panel`), one with some draws the others.
+    """
+    missing = []
+    for metric in metrics:
+        groups = table.groupby(paths, sort=False)[metric]
+        stats = (groups.median() if len(paths) == 1 else groups.mean()).to_numpy(float)
+        bad = int((~np.isfinite(stats)).sum())
+        if 0 < bad < len(stats):
+            missing.append(f"{metric_title(metric)} at {bad} grid point(s)")
+    return f"{'; '.join(missing)} not shown (no finite value)" if missing else None
 
 
 def _finite_points(table: pd.DataFrame, columns: dict[str, pd.Series], what: str) -> tuple[pd.DataFrame, str | None]:
