@@ -43,6 +43,39 @@ IDENTITY_KEY = b"stockpile.chunk"
 IDENTITY_ARRAY = "__chunk__"
 ROW_KEYS = ["point", "run", "seed"]
 RECEIPT = re.compile(r"chunk-(\d{6})\.json")
+OWN_FILE = re.compile(r"chunk-\d{6}\.(parquet|json)|curves-\d{6}\.npz|\.tmp-.*")
+"""The names of the files a sweep writes in ``DIR/.chunks`` besides :data:`MARKER` and :data:`MADE_BY`."""
+
+
+def foreign_entries(chunks_folder: Path) -> list[str]:
+    """What ``DIR/.chunks`` holds that a sweep does not write there: folders, and files of other names (sorted).
+
+    The sweep deletes its checkpoint folder once the table is final: anything else in it
+    (a user's notes) would be deleted with it.
+    """
+    return sorted(
+        p.name
+        for p in chunks_folder.iterdir()
+        if not p.is_file() or not (p.name in (MARKER, MADE_BY) or OWN_FILE.fullmatch(p.name))
+    )
+
+
+def _refuse_foreign(chunks_folder: Path, folder: Path) -> None:
+    """Raise :class:`InputError` (exit 2) naming each entry of ``chunks_folder`` a sweep does not write there."""
+    strange = foreign_entries(chunks_folder)
+    if strange:
+        raise InputError(
+            [
+                Problem(
+                    f"{CHUNK_DIR}/{name}",
+                    ("is not a file" if not (chunks_folder / name).is_file() else "is not a checkpoint file")
+                    + "; the sweep keeps only its checkpoint files there (and deletes them when it ends): "
+                    "move it elsewhere and run the same command to resume",
+                )
+                for name in strange
+            ],
+            str(folder),
+        )
 
 
 class ChunkDamaged(Exception):
@@ -147,6 +180,7 @@ class Checkpoints:
         self.sweep = sweep
         self._saved: dict[int, pd.DataFrame] = {}  # the rows of the chunks this process saved
         self.fingerprint = sweep.fingerprint()
+        self._note = note
         marker = self.folder / MARKER
         self._made = not os.path.lexists(self.folder)
         """This sweep made the checkpoint folder: there was none before."""
@@ -159,26 +193,13 @@ class Checkpoints:
                     f"{CHUNK_DIR}: exists and was not made by stockpile; move it or choose another folder",
                     str(folder),
                 )
+            _refuse_foreign(self.folder, folder)  # kept or set aside, the folder is deleted when the sweep ends
             if not marker.is_file() or marker.read_text() != self.fingerprint:
                 if force and note is not None and marker.is_file():  # unforced, run_sweep refused already
                     chunks, runs = finished_of(self.folder, marker.read_text())
                     if chunks:
                         note(f"{CHUNK_DIR}: {chunks} finished chunk(s) ({runs:,} runs) of another sweep are discarded")
                 self._earlier = set_aside(self.folder)
-            else:  # a folder (or a FIFO) in a chunk's place can be neither read nor replaced: exit 2, not 3
-                strange = sorted(p.name for p in self.folder.iterdir() if not p.is_file())
-                if strange:
-                    raise InputError(
-                        [
-                            Problem(
-                                f"{CHUNK_DIR}/{name}",
-                                "is not a file; the sweep keeps only its checkpoint files "
-                                "there: remove it and run the same command to resume",
-                            )
-                            for name in strange
-                        ],
-                        str(folder),
-                    )
         self.folder.mkdir(exist_ok=True)
         marker.write_text(self.fingerprint)
         (self.folder / MADE_BY).write_text(json.dumps(sweep.made_by()))
@@ -319,9 +340,23 @@ class Checkpoints:
             (self.folder / name).unlink(missing_ok=True)
 
     def remove(self) -> None:
-        """Delete the checkpoints once the final table is written (see :func:`discard`)."""
+        """Delete the checkpoints once the final table is written (see :func:`discard`).
+
+        Anything else found in the folder (put there while the sweep ran: one found at the
+        start is refused) is kept with the folder, and ``note`` says so: only the sweep's
+        own files are deleted, its fingerprint last.
+        """
         self._saved.clear()
-        discard(self.folder)
+        if not self.folder.is_dir() or not (kept := foreign_entries(self.folder)):
+            discard(self.folder)
+            return
+        own = sorted(p.name for p in self.folder.iterdir() if p.name not in kept and p.name != MARKER)
+        for name in [*sorted(own, key=lambda name: not RECEIPT.fullmatch(name)), MARKER]:  # receipts first
+            (self.folder / name).unlink(missing_ok=True)
+        if self._note is not None:
+            self._note(
+                f"{CHUNK_DIR}: kept for {', '.join(kept)}, which the sweep did not write (its checkpoints are deleted)"
+            )
 
     def abandon(self) -> None:
         """Leave the checkpoints as they were before this sweep, which was refused (a grid point found bad).

@@ -41,6 +41,7 @@ import pandas as pd
 from simulator.errors import InputError, Problem
 from simulator.forked import run_shared
 from simulator.output_folder import open_folder
+from simulator.scenario.schema import FIRST_DATE, LAST_DATE
 from simulator.sweep.columns import metric_title
 
 if TYPE_CHECKING:  # Matplotlib is imported only to draw: a sweep whose figures are not drawn never loads it
@@ -624,27 +625,65 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
                 "every key metric's statistic is the same at every point (" + "; ".join(flat_panels) + ")",
             )
         elif len(paths) == 1:
-            out[name] = (lambda: metrics_figure(table, paths[0], members), None)
+            out[name] = (lambda: metrics_figure(table, paths[0], members), _not_shown(table, paths, metrics))
         else:
-            out[name] = (lambda: heatmap_figure(table, paths[0], paths[1], members), None)
+            out[name] = (lambda: heatmap_figure(table, paths[0], paths[1], members), _not_shown(table, paths, metrics))
     several = table["point"].nunique() > 1
     if len(members) > 1 and {TOTAL, FAIRNESS} <= set(table.columns):
+        both = f"{metric_title(TOTAL)} and {metric_title(FAIRNESS)}"
+        dots, left_out = _finite_points(table, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]}, both)
         if not several:
             out[frontier_png] = (None, "a frontier needs two or more grid points")
-        elif _same_medians(table, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]}):  # the dots it would draw
-            out[frontier_png] = (
-                None,
-                f"every point has the same {metric_title(TOTAL)} and {metric_title(FAIRNESS)} (medians over its runs)",
-            )
+        elif dots["point"].nunique() < 2:
+            out[frontier_png] = (None, f"fewer than two grid points have a finite {both} (medians over its runs)")
+        elif _same_medians(dots, {TOTAL: dots[TOTAL], FAIRNESS: dots[FAIRNESS]}):  # the dots it would draw
+            out[frontier_png] = (None, f"every point has the same {both} (medians over its runs)")
         else:
-            out[frontier_png] = (lambda: frontier_figure(table, paths, members), None)
+            out[frontier_png] = (lambda: frontier_figure(dots, paths, members), left_out)
     if several and any(p.startswith("agreement.pool.") for p in paths) and holding_cost_columns(table, members):
         cost = table[holding_cost_columns(table, members)].sum(axis=1)
-        if _same_medians(table, {"cost": cost, TOTAL: table[TOTAL]}):
+        both = f"holding cost and {metric_title(TOTAL)}"
+        dots, left_out = _finite_points(table, {"cost": cost, TOTAL: table[TOTAL]}, both)
+        cost = cost[dots.index]
+        if dots["point"].nunique() < 2:
+            out[pool_png] = (None, f"fewer than two grid points have a finite {both} (medians over its runs)")
+        elif _same_medians(dots, {"cost": cost, TOTAL: dots[TOTAL]}):
             out[pool_png] = (None, "every point has the same holding cost and total shortfall (medians over its runs)")
         else:
-            out[pool_png] = (lambda: pool_frontier_figure(table, paths, members), None)
+            out[pool_png] = (lambda: pool_frontier_figure(dots, paths, members), left_out)
     return out
+
+
+def _not_shown(table: pd.DataFrame, paths: list[str], metrics: list[str]) -> str | None:
+    """Which panels miss some grid points: their statistic there (median, or a heatmap's mean) is NaN or infinite.
+
+    Only a hand-edited table holds such values in a key metric; a panel with none finite
+    says so in words (:func:`flat_panel`), one with some draws the others.
+    """
+    missing = []
+    for metric in metrics:
+        groups = table.groupby(paths, sort=False)[metric]
+        stats = (groups.median() if len(paths) == 1 else groups.mean()).to_numpy(float)
+        bad = int((~np.isfinite(stats)).sum())
+        if 0 < bad < len(stats):
+            missing.append(f"{metric_title(metric)} at {bad} grid point(s)")
+    return f"{'; '.join(missing)} not shown (no finite value)" if missing else None
+
+
+def _finite_points(table: pd.DataFrame, columns: dict[str, pd.Series], what: str) -> tuple[pd.DataFrame, str | None]:
+    """The rows of the grid points whose medians of ``columns`` are finite (a dot can be drawn), and what was left out.
+
+    A hand-edited table may hold NaN or infinity where a sweep writes numbers: such a
+    point has no place on a frontier, and the note names how many were left out.
+    """
+    values = pd.DataFrame({name: v.to_numpy(float) for name, v in columns.items()}, index=table.index)
+    medians = values.groupby(table["point"].to_numpy()).median()
+    finite = medians.index[np.isfinite(medians.to_numpy()).all(axis=1)]
+    left = len(medians) - len(finite)
+    if not left:
+        return table, None
+    why = f"{left} grid point(s) left out: no finite {what} (medians over its runs)"
+    return table[table["point"].isin(finite)], why
 
 
 def _same_medians(table: pd.DataFrame, columns: dict[str, pd.Series]) -> bool:
@@ -678,7 +717,11 @@ def sweep_notes(table: pd.DataFrame, info: dict[str, Any], figures: bool = True)
     notes = []
     if figures:
         drawable = _labelled(table, list(info.get("grid", {})))  # as the figures see it: list values as labels
-        notes = [f"{name} not drawn: {why}" for name, (_, why) in _draws(drawable, info).items() if why]
+        notes = [
+            f"{name} {'not drawn' if draw is None else 'drawn'}: {why}"
+            for name, (draw, why) in _draws(drawable, info).items()
+            if why
+        ]
     for path in unchanged_paths(table, list(info.get("grid", {}))):
         notes.append(f"{path}: its values changed no output of this sweep (every metric is the same for each value)")
     return notes
@@ -750,6 +793,28 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
     return [folder / path.name for path in written], sweep_notes(table, info)
 
 
+def _bad_dates(table: pd.DataFrame, path: str) -> str | None:
+    """Why a swept column of dates cannot be drawn (a row without a date, a date no scenario holds), else None."""
+    if path not in table or axis_kind(table[path]) != "date":
+        return None
+    try:
+        dates = pd.to_datetime(table[path])
+    except (ValueError, TypeError, OverflowError):  # out of pandas' range (before 1677 or after 2262)
+        return f"holds dates outside {FIRST_DATE} to {LAST_DATE}, the dates a scenario may give"
+    missing = int(dates.isna().sum())
+    if missing:
+        return f"{missing} row(s) have no date: a sweep writes a date in every row"
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    outside = dates[(dates < pd.Timestamp(FIRST_DATE)) | (dates > pd.Timestamp(LAST_DATE))]
+    if len(outside):
+        return (
+            f"{outside.iloc[0].date()} is outside {FIRST_DATE} to {LAST_DATE}, the dates a scenario may give "
+            "(a time axis cannot show it)"
+        )
+    return None
+
+
 def _check_sweep(info: Any, table: pd.DataFrame, folder: str) -> None:
     """Raise :class:`InputError` unless ``sweep.json`` and ``sweep.parquet`` are what a sweep writes."""
     problems = []
@@ -770,5 +835,8 @@ def _check_sweep(info: Any, table: pd.DataFrame, folder: str) -> None:
     for column in table.columns:  # the swept paths may hold text (a rule's name); a metric holds numbers
         if column not in grid and not pd.api.types.is_numeric_dtype(table[column]):
             problems.append(Problem("sweep.parquet", f"column {column}: holds text, not numbers"))
+    problems.extend(
+        Problem("sweep.parquet", f"column {path}: {why}") for path in grid if (why := _bad_dates(table, path))
+    )
     if problems:
         raise InputError(problems, folder)

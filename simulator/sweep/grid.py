@@ -14,6 +14,7 @@ like ``0:1:1e-12`` costs nothing to refuse.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal, DecimalException, InvalidOperation
@@ -55,6 +56,14 @@ class SweepSpec:
         """Paths of the axes that give a value more than once (a point would run twice)."""
         return [a.path for a in self.axes if len({repr(v) for v in a.values}) < len(a.values)]
 
+    def mixed_dates(self) -> list[Problem]:
+        """A problem per axis that mixes dates with other values (:func:`mixed_dates`), named ``grid['PATH']``."""
+        return [
+            Problem(setting("grid", axis.path), message)
+            for axis in self.axes
+            if (message := mixed_dates(axis.values)) is not None
+        ]
+
     def seed_swept(self, named: str) -> Problem | None:
         """A problem when ``seed`` is an axis (named ``named``: ``--grid seed``), else None.
 
@@ -94,6 +103,35 @@ class SweepSpec:
             dict(zip([a.path for a in self.axes], combo, strict=True))
             for combo in itertools.product(*(a.values for a in self.axes))
         ]
+
+
+def mixed_dates(values: tuple[Any, ...] | list[Any]) -> str | None:
+    """Why an axis's values cannot be swept together when some are dates and others are not, else None.
+
+    A date field takes a date or a day number (days after the scenario's ``start_date``),
+    but one column of the sweep table cannot hold both: the table would read a day number
+    as days after 1970, and the same day given both ways would run twice. Such an axis is
+    refused before any run rather than converted (a day number becomes a date only on the
+    scenario of each point). A date written in quotes in a sweep file is text, not a date.
+
+    >>> mixed_dates((dt.date(2010, 7, 5), 10))
+    'mixes dates and day numbers (2010-07-05 and 10): give all its values as dates (YYYY-MM-DD) or all as day numbers'
+    >>> mixed_dates((dt.date(2010, 7, 5), dt.date(2010, 7, 6))) is None, mixed_dates((10, 20.5)) is None
+    (True, True)
+    """
+    dates = [v for v in values if isinstance(v, dt.date)]
+    others = [v for v in values if not isinstance(v, dt.date)]
+    if not dates or not others:
+        return None
+    other = others[0]
+    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in others)
+    kinds = "dates and day numbers" if numeric else "dates and other values"
+    shown = other if numeric else repr(other)
+    quoted = " (a date in quotes is text)" if isinstance(other, str) else ""
+    return (
+        f"mixes {kinds} ({dates[0].isoformat()} and {shown}): "
+        f"give all its values as dates (YYYY-MM-DD) or all as day numbers{quoted}"
+    )
 
 
 def _bad(where: str, message: str) -> InputError:
@@ -178,6 +216,8 @@ def parse_values(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[A
         raise InputError([Problem(setting("grid", p.path), p.message) for p in exc.problems]) from None
     if any(item is None for item in items):
         raise _bad(where, f"empty item in '{text}'")
+    if (mixed := mixed_dates(items)) is not None:
+        raise _bad(where, mixed)
     return items
 
 
@@ -194,6 +234,8 @@ def _spec_values(path: str, spec: Any, source: str, max_values: int) -> tuple[An
     if isinstance(spec, list):
         if not spec:
             raise InputError(f"grid.{path}: no values given", source)
+        if (mixed := mixed_dates(spec)) is not None:
+            raise InputError(f"grid.{path}: {mixed}", source)
         return tuple(spec)
     if isinstance(spec, str):
         return parse_values(spec, path, max_values)

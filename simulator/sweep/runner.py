@@ -409,6 +409,8 @@ def plan_sweep(
     for refused in (spec.seed_swept(setting("grid", "seed")), spec.ratio_fixed_and_swept()):
         if refused is not None:
             raise InputError([refused], source)
+    if mixed := spec.mixed_dates():  # a list given in Python; --grid and sweep files are refused as they are read
+        raise InputError(mixed, source)
     if twice := spec.values_twice():
         raise InputError(
             [Problem(setting("grid", path), "a value is given twice (its points would run twice)") for path in twice],
