@@ -409,3 +409,33 @@ def test_where_the_headline_goes_by_material_the_pooling_line_gives_no_total_eit
         "Pooling moves shortfall between members rather than cutting it: with each member's pool share held alone "
         "as its own reserve, the members would be short of the same 5,940 t of rare earths and 600 t of magnets."
     ) in page
+
+
+def test_by_material_pooling_is_judged_material_by_material_not_on_a_total():
+    # TWO_MEMBERS with magnets (500 USD/kg, 5 t/day each) and a 30 t share of each per member in
+    # the pool; China halts Japan's rare earths and both members' magnets for the whole run, and
+    # magnets leave the pool at most 0.5 t/day. Rare earths: Japan's 30 t share alone covers 1.5
+    # of its 20 t days (1,200 - 30 = 1,170 t short); pooled it draws the EU's share too (1,140 t).
+    # Magnets: alone each share covers 6 days of 5 t (300 - 30 = 270 t each, 540 t); pooled the
+    # 0.5 t/day cap holds them back (60 days x 0.5 t = 30 t out of 60 t: 600 - 30 = 570 t). The
+    # totals, 1,710 t either way, are equal by chance: pooling helps one material and costs the other
+    data = build(TWO_MEMBERS)
+    data["materials"]["mag"] = {"label": "magnets", "price_usd_per_kg": 500}
+    for region in ("japan", "eu"):
+        spec = data["regions"][region]
+        spec["demand"]["mag"] = {"tonnes_per_day": 5}
+        spec["commercial_stock"]["mag"] = {"tonnes": 0}
+        spec["sourcing"]["mag"] = {"china": 1.0}
+        data["agreement"]["pool"]["contributions"][region]["mag"] = {"tonnes": 30}
+    halt = {"id": "halt", "kind": "embargo", "supplier": "china", "start": -100, "end": 1000}
+    data["shocks"] = [
+        {**halt, "regions": ["japan"], "materials": ["ree"]},
+        {**halt, "id": "halt2", "regions": ["japan", "eu"], "materials": ["mag"]},
+    ]
+    data["agreement"]["release_cap_t_per_day"] = {"mag": 0.5}
+    page = _plain(render_report(run(data)))
+    assert (
+        "Pooling cuts the members' shortfall of rare earths and adds to that of magnets: with each member's pool "
+        "share held alone as its own reserve, the members would be short of 1,170 t of rare earths and 540 t of "
+        "magnets, against 1,140 t of rare earths and 570 t of magnets pooled."
+    ) in page

@@ -87,20 +87,53 @@ def _movers(run: Run, apart: Run) -> str:
     return f" Pooled, {'; '.join(parts) if several else join_words(parts)}." if parts else ""
 
 
-def _in_all(of: Run, members: list[str], shown_total: str, by_material: bool) -> str:
-    """The members' shortfall in ``of``: ``6,540 t in all``, or by material.
+def material_tonnes(run: Run, material: str, value: float) -> str:
+    """``267 t``, or ``267 t of oxide`` where the scenario's materials count different things."""
+    counted = {run.names.tonnes_of.get(m, "") for m in run.materials()}
+    of = run.names.tonnes_of.get(material) if len(counted) > 1 else None
+    return tonnes(value) + (f" of {of}" if of else "")
 
-    By material (``6,240 t of rare earths and 300 t of magnets``) where a total would add
-    unlike tonnes; ``none`` when no member is short.
+
+def short_by_material(of: Run, members: list[str]) -> str:
+    """The members' shortfall in ``of`` material by material: ``6,240 t of rare earths and 300 t of magnets``.
+
+    Materials whose shortfall rounds to 0 t are left out; ``none`` when no member is short.
     """
-    if not by_material:
-        return f"{shown_total} in all"
     parts = [
-        f"{tonnes(of.short_of(members, [m]))} of {of.names.material_text(m)}"
+        f"{material_tonnes(of, m, short)} of {of.names.material_text(m)}"
         for m in of.materials()
-        if of.short_of(members, [m]) > 0
+        if tonnes(short := of.short_of(members, [m])) != tonnes(0.0)
     ]
     return join_words(parts) or "none"
+
+
+def _pooling_by_material(run: Run, apart: Run, members: list[str], held: str, movers: str) -> str:
+    """:func:`pooling_line` where a total would add unlike tonnes: judged and told material by material."""
+    better, worse = [], []
+    for m in run.materials():
+        pooled_t, apart_t = run.short_of(members, [m]), apart.short_of(members, [m])
+        if tonnes(pooled_t) != tonnes(apart_t):
+            (better if pooled_t < apart_t else worse).append(run.names.material_text(m))
+    alone, pooled = short_by_material(apart, members), short_by_material(run, members)
+    figures = f"the members would be short of {alone}, against {pooled} pooled"
+    if not better and not worse:
+        if not movers:
+            return f"Pooling changes nothing here: with {held}, every member would be short of the same tonnes."
+        return (
+            f"Pooling moves shortfall between members rather than cutting it: with {held}, the members would be "
+            f"short of the same {short_by_material(apart, members)}.{movers}"
+        )
+    if better and worse:
+        return (
+            f"Pooling cuts the members' shortfall of {join_words(better)} and adds to that of {join_words(worse)}: "
+            f"with {held}, {figures}.{movers}"
+        )
+    if better:
+        return f"Pooling adds to what the tonnes do: with {held}, {figures}.{movers}"
+    return (
+        f"Pooling costs tonnes here: with {held}, drawn as national reserves are, without the agreement's trigger, "
+        f"lags, cap and auctions, {figures}.{movers}"
+    )
 
 
 def pooling_line(run: Run, apart: Run | None, by_material: bool = False) -> str:
@@ -110,7 +143,8 @@ def pooling_line(run: Run, apart: Run | None, by_material: bool = False) -> str:
     stock: the headline says so). The shares held alone are national reserves drawn for
     each member's own gaps, at once or by its reserve release
     (:mod:`simulator.report.counterfactuals`). ``by_material``: the members' totals are
-    given by material, as the headline gives them where a total would add unlike tonnes.
+    judged and given material by material (:func:`_pooling_by_material`), as the headline
+    answers where a total would add unlike tonnes.
     """
     if apart is None:
         return ""
@@ -119,17 +153,17 @@ def pooling_line(run: Run, apart: Run | None, by_material: bool = False) -> str:
     pooled_t, apart_t = _members_short(run, members), _members_short(apart, members)
     shown_pooled, shown_apart = run.t(pooled_t, metric, zero="none"), apart.t(apart_t, metric, zero="none")
     held = "each member's pool share held alone as its own reserve"
-    in_all_apart = _in_all(apart, members, shown_apart, by_material)
-    in_all_pooled = _in_all(run, members, shown_pooled, by_material) if by_material else shown_pooled
     if pooled_t == 0 and apart_t == 0:
         return f"Pooling is not what closes the gaps here: with {held}, no member would run short either."
     movers = _movers(run, apart)
+    if by_material:
+        return _pooling_by_material(run, apart, list(members), held, movers)
     if tonnes(pooled_t) == tonnes(apart_t):
         if not movers:
             return f"Pooling changes nothing here: with {held}, every member would be short of the same tonnes."
         text = (
             f"Pooling moves shortfall between members rather than cutting it: with {held}, the members "
-            f"would be short of the same {in_all_apart}."
+            f"would be short of the same {shown_apart} in all."
         )
     elif apart_t > pooled_t:
         losers = any(pooled > alone for _, pooled, alone in changed_shortfalls(run, apart))
@@ -140,18 +174,20 @@ def pooling_line(run: Run, apart: Run | None, by_material: bool = False) -> str:
             of_what = "" if len(held_materials) == len(run.materials()) else " of the materials the pool holds"
             text = (
                 f"Pooling mostly moves shortfall between members: with {held}, the members would be short of "
-                f"{in_all_apart}, against {in_all_pooled} pooled ({cut} less{of_what})."
+                f"{shown_apart} in all, against {shown_pooled} pooled ({cut} less{of_what})."
             )
         else:
             text = (
-                f"Pooling adds to what the tonnes do: with {held}, the members would be short of {in_all_apart}, "
-                f"against {in_all_pooled} pooled."
+                f"Pooling adds to what the tonnes do: with {held}, the members would be short of {shown_apart} in all, "
+                f"against {shown_pooled} pooled."
             )
     else:
-        alone = "no member would run short" if apart_t == 0 else f"the members would be short of only {in_all_apart}"
+        alone = (
+            "no member would run short" if apart_t == 0 else f"the members would be short of only {shown_apart} in all"
+        )
         text = (
             f"Pooling costs tonnes here: with {held}, drawn as national reserves are, without the agreement's "
-            f"trigger, lags, cap and auctions, {alone}, against {in_all_pooled} pooled."
+            f"trigger, lags, cap and auctions, {alone}, against {shown_pooled} pooled."
         )
     return text + movers
 

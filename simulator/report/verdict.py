@@ -29,7 +29,15 @@ from simulator.plots import KIND_NAMES, released_rules, shock_target
 from simulator.report.accounts import Account, end_prices
 from simulator.report.findings import Run
 from simulator.report.prices import price_line
-from simulator.report.sharing import changed_shortfalls, grant_note, granted, pooling_line, ratio_line
+from simulator.report.sharing import (
+    changed_shortfalls,
+    grant_note,
+    granted,
+    material_tonnes,
+    pooling_line,
+    ratio_line,
+    short_by_material,
+)
 from simulator.report.words import (
     DASH,
     VISIBLE_T,
@@ -169,12 +177,7 @@ def headline(run: Run, alone: Run | None) -> str:
         if with_t == 0:
             return f"With the joint stock, {group} runs short."
         if _unlike_tonnes(run, None, list(members)):
-            short = [
-                f"{_material_t(run, m, run.short_of(members, [m]))} of {run.names.material_text(m)}"
-                for m in run.materials()
-                if run.short_of(members, [m]) > 0
-            ]
-            return f"With the joint stock, the members are still short of {join_words(short)}."
+            return f"With the joint stock, the members are still short of {short_by_material(run, list(members))}."
         return f"With the joint stock, the members are still short of {shown_with} in all."
     metric = f"sum:shortfall_t:{','.join(members)}"
     without_t = float(sum(alone.metric(f"shortfall_t.{m}") for m in members))
@@ -254,13 +257,6 @@ def _unlike_tonnes(run: Run, alone: Run | None, who: list[str]) -> bool:
     return len(counted) > 1 or bool(prices_apart(run) and _mixed_total(run, alone, who))
 
 
-def _material_t(run: Run, material: str, value: float) -> str:
-    """``267 t``, or ``267 t of oxide`` where the materials count different things."""
-    counted = {run.names.tonnes_of.get(m, "") for m in run.materials()}
-    of = run.names.tonnes_of.get(material) if len(counted) > 1 else None
-    return tonnes(value) + (f" of {of}" if of else "")
-
-
 def _headline_by_material(run: Run, alone: Run, members: list[str]) -> str:
     """The headline's answer material by material, when a total would add unlike tonnes.
 
@@ -274,7 +270,7 @@ def _headline_by_material(run: Run, alone: Run, members: list[str]) -> str:
     for m in short:
         with_t, without_t = run.short_of(members, [m]), alone.short_of(members, [m])
         what = run.names.material_text(m)
-        shown_with, shown_without = _material_t(run, m, with_t), _material_t(run, m, without_t)
+        shown_with, shown_without = material_tonnes(run, m, with_t), material_tonnes(run, m, without_t)
         that = "that" if said else "the shortfall"  # the first names the shortfall, the others refer to it
         if with_t == 0:
             said.append(f"closes {that} of {what} ({shown_without} without it)")
