@@ -186,7 +186,7 @@ def test_plot_sweep_leaves_out_one_point_of_infinite_shortfall_and_says_so(drawn
 
 REFUSED_NOTES = (
     ".chunks/notes.txt: is not a checkpoint file; the sweep keeps only its checkpoint files there (and deletes "
-    "them when it ends): move it elsewhere and run the same command to resume"
+    "them when it ends): move it elsewhere and run the same command again"
 )
 
 
@@ -233,9 +233,23 @@ def test_a_file_put_in_the_checkpoints_while_the_sweep_runs_is_kept_and_named(tm
     assert result.exit_code == 0, result.output
     assert calls == [0, 1, 2, 3]
     assert (
-        f"note: {out}/.chunks: kept for notes.txt, which the sweep did not write (its checkpoints are deleted)"
-        in result.output
-    )
+        f"note: {out}/.chunks: kept for notes.txt, which the sweep did not write (its checkpoints are deleted); "
+        "move it out before another sweep into this folder"
+    ) in result.output
     assert sorted(p.name for p in (out / ".chunks").iterdir()) == ["notes.txt"]
     assert (out / ".chunks" / "notes.txt").read_text() == "mine"
     assert (out / "sweep.parquet").is_file()
+    # the next sweep into the folder names the file (it said only that .chunks was not stockpile's)
+    again = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "--force", "-o", out)
+    assert_bad_input(again, REFUSED_NOTES)
+    assert (out / ".chunks" / "notes.txt").read_text() == "mine"
+
+
+def test_chunk_files_from_the_millionth_on_are_the_sweeps_own():
+    # names are zero-padded to 6 digits, so chunk 1,000,000 has 7: still a checkpoint, never a user's file
+    from simulator.sweep.checkpoints import OWN_FILE, RECEIPT
+
+    for name in ("chunk-000007.json", "chunk-1000000.json", "chunk-1000000.parquet", "curves-1234567.npz"):
+        assert OWN_FILE.fullmatch(name), name
+    assert RECEIPT.fullmatch("chunk-1000000.json").group(1) == "1000000"
+    assert not OWN_FILE.fullmatch("chunk-12345.json")  # five digits: not a name the sweep writes

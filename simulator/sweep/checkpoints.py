@@ -42,8 +42,8 @@ MADE_BY = "made-by.json"
 IDENTITY_KEY = b"stockpile.chunk"
 IDENTITY_ARRAY = "__chunk__"
 ROW_KEYS = ["point", "run", "seed"]
-RECEIPT = re.compile(r"chunk-(\d{6})\.json")
-OWN_FILE = re.compile(r"chunk-\d{6}\.(parquet|json)|curves-\d{6}\.npz|\.tmp-.*")
+RECEIPT = re.compile(r"chunk-(\d{6,})\.json")
+OWN_FILE = re.compile(r"chunk-\d{6,}\.(parquet|json)|curves-\d{6,}\.npz|\.tmp-.*")
 """The names of the files a sweep writes in ``DIR/.chunks`` besides :data:`MARKER` and :data:`MADE_BY`."""
 
 
@@ -70,7 +70,7 @@ def _refuse_foreign(chunks_folder: Path, folder: Path) -> None:
                     f"{CHUNK_DIR}/{name}",
                     ("is not a file" if not (chunks_folder / name).is_file() else "is not a checkpoint file")
                     + "; the sweep keeps only its checkpoint files there (and deletes them when it ends): "
-                    "move it elsewhere and run the same command to resume",
+                    "move it elsewhere and run the same command again",
                 )
                 for name in strange
             ],
@@ -188,6 +188,8 @@ class Checkpoints:
         """Where the checkpoints of another sweep were set aside (None: there were none)."""
         if not self._made:
             ours = self.folder.is_dir() and not self.folder.is_symlink()
+            if ours and not marker.is_file():  # a user's file kept when an earlier sweep ended: named
+                _refuse_foreign(self.folder, folder)
             if not ours or (not marker.is_file() and any(self.folder.iterdir())):
                 raise InputError(
                     f"{CHUNK_DIR}: exists and was not made by stockpile; move it or choose another folder",
@@ -355,7 +357,8 @@ class Checkpoints:
             (self.folder / name).unlink(missing_ok=True)
         if self._note is not None:
             self._note(
-                f"{CHUNK_DIR}: kept for {', '.join(kept)}, which the sweep did not write (its checkpoints are deleted)"
+                f"{CHUNK_DIR}: kept for {', '.join(kept)}, which the sweep did not write (its checkpoints are "
+                f"deleted); move {'it' if len(kept) == 1 else 'them'} out before another sweep into this folder"
             )
 
     def abandon(self) -> None:
