@@ -100,8 +100,9 @@ def create_folders(folder: Path) -> list[Path]:
     try:
         for path in [*reversed(folder.parents), folder]:
             if not path.is_dir():
-                if path.exists():  # mkdir would say only "File exists"
-                    raise NotADirectoryError(errno.ENOTDIR, f"{path} is a file, not a folder")
+                if os.path.lexists(path):  # mkdir would say only "File exists"
+                    what = "a symbolic link to nothing" if not path.exists() else "a file"
+                    raise NotADirectoryError(errno.ENOTDIR, f"{path} is {what}, not a folder")
                 path.mkdir()
                 created.append(path)
     except OSError:

@@ -215,3 +215,13 @@ def test_a_file_where_the_baselines_folder_should_be_is_named_by_check_and_updat
     assert result.exit_code == 2
     assert f"cannot write the baseline: {pair_repo / 'baselines'} is a file, not a folder" in result.output
     assert (pair_repo / "baselines").read_text() == "not a folder\n"  # left as it was
+    # a symbolic link to nothing there is named as such (--update said "File exists")
+    (pair_repo / "baselines").unlink()
+    (pair_repo / "baselines").symlink_to(pair_repo / "nowhere")
+    result = check(pair_repo)
+    assert result.exit_code == 2
+    assert f"{pair_repo / 'baselines'} is a symbolic link to nothing, not a folder of baselines" in result.output
+    result = check(pair_repo, "--update")
+    assert result.exit_code == 2
+    assert f"{pair_repo / 'baselines'} is a symbolic link to nothing, not a folder" in result.output
+    assert not (pair_repo / "nowhere").exists()

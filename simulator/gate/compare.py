@@ -428,10 +428,11 @@ def check_one(
         return outcome(
             "error", message=f"{_shown(target)}: a symbolic link to nothing; move it away to write the baseline there"
         )
-    if target.parent.exists() and not target.parent.is_dir():  # --update could not write there either
+    if os.path.lexists(target.parent) and not target.parent.is_dir():  # --update could not write there either
+        what = "a symbolic link to nothing" if not target.parent.exists() else "a file"
         return outcome(
             "error",
-            message=f"{_shown(target.parent)} is a file, not a folder of baselines: move it away to write baselines "
+            message=f"{_shown(target.parent)} is {what}, not a folder of baselines: move it away to write baselines "
             "there",
         )
     option = f"--baselines {_pasted(baselines)} " if baselines is not None else ""
