@@ -188,8 +188,6 @@ class Checkpoints:
         """Where the checkpoints of another sweep were set aside (None: there were none)."""
         if not self._made:
             ours = self.folder.is_dir() and not self.folder.is_symlink()
-            if ours and not marker.is_file():  # a user's file kept when an earlier sweep ended: named
-                _refuse_foreign(self.folder, folder)
             if not ours or (not marker.is_file() and any(self.folder.iterdir())):
                 raise InputError(
                     f"{CHUNK_DIR}: exists and was not made by stockpile; move it or choose another folder",
@@ -358,7 +356,8 @@ class Checkpoints:
         if self._note is not None:
             self._note(
                 f"{CHUNK_DIR}: kept for {', '.join(kept)}, which the sweep did not write (its checkpoints are "
-                f"deleted); move {'it' if len(kept) == 1 else 'them'} out before another sweep into this folder"
+                f"deleted); move {'it' if len(kept) == 1 else 'them'} out and delete {CHUNK_DIR} before another sweep "
+                "into this folder"
             )
 
     def abandon(self) -> None:
