@@ -124,3 +124,4 @@ def test_a_first_day_short_counts_the_runs_it_occurs_in_not_those_it_is_never(tm
     assert 0 < short < 16
     assert info["nonzero_runs"] == {first: short, JAPAN: short}
     assert info["sparse_metrics"] == [first, JAPAN]
+    assert f", in only {short} of 320 runs (never in the others): " in result.output  # not "non-zero"

@@ -191,7 +191,7 @@ def top_drivers(
         title = metric_title(str(metric))
         few = (nonzero or {}).get(str(metric), 0)
         if is_sparse(few, runs):
-            title += f", {sparse_text(few, runs)}"
+            title += f", {sparse_text(few, runs, str(metric))}"
         ranked = rows.dropna(subset=[key]).sort_values(key, ascending=False, kind="stable").head(count)
         if ranked.empty:
             lines.append(f"{title}: the same in every run")

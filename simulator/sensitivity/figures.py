@@ -28,6 +28,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from simulator.frames import is_never_kind, quantity_of
 from simulator.names import Names
 from simulator.palette import REGION_COLOURS
 from simulator.plots import LEGEND_PT, date_ticks, empty_panel, fixed_margins, text_width_in
@@ -66,8 +67,17 @@ def is_sparse(nonzero: int, runs: int) -> bool:
     return 0 < nonzero < SPARSE_SHARE * runs
 
 
-def sparse_text(nonzero: int, runs: int) -> str:
-    """The words that flag a sparse metric: ``non-zero in only 11 of 1,280 runs``."""
+def sparse_text(nonzero: int, runs: int, metric: str = "") -> str:
+    """The words that flag a sparse metric: ``non-zero in only 11 of 1,280 runs``.
+
+    A day metric whose "never" is -1 (``first_shortfall_day``) counts the runs it occurs in:
+
+    >>> sparse_text(5, 128, "first_shortfall_day.japan")
+    'in only 5 of 128 runs (never in the others)'
+    """
+    quantity = quantity_of(metric) if metric else None
+    if quantity is not None and is_never_kind(quantity):
+        return f"in only {nonzero:,} of {runs:,} runs (never in the others)"
     return f"non-zero in only {nonzero:,} of {runs:,} runs"
 
 
@@ -123,7 +133,7 @@ def sensitivity_figure(
     legend: tuple[list[Any], list[str]] = ([], [])
     for ax, metric, rows_of in zip(axes, metrics, shown, strict=False):
         count = None if nonzero is None else nonzero.get(metric)
-        flag = sparse_text(count, runs) if count and is_sparse(count, runs) else None
+        flag = sparse_text(count, runs, str(metric)) if count and is_sparse(count, runs) else None
         drawn = _bars(ax, rows_of, method, metric, flag)
         for handle, label in zip(*drawn, strict=True):
             if label not in legend[1]:
