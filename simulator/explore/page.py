@@ -36,6 +36,7 @@ from simulator.randomness import run_seed
 from simulator.results import date_label, date_of
 from simulator.scenario.checks import day_number
 from simulator.scenario.load import field_unit
+from simulator.scenario.overrides import is_shock_end
 from simulator.scenario.schema import RANDOM_TYPES
 from simulator.sweep import base_hash
 from simulator.sweep.runner import build_point
@@ -98,7 +99,7 @@ def _day_start(raw: dict[str, Any], path: str, source: str) -> dt.date | None:
     return start if start is not None and field_unit(path) == "day or date" else None
 
 
-def _day_texts(values: tuple[Any, ...], start: dt.date | None, end: bool = False) -> list[str] | None:
+def day_texts(values: tuple[Any, ...], start: dt.date | None, end: bool = False) -> list[str] | None:
     """The labels of an axis of day numbers with each day's date (``241 (30 Aug 2026)``).
 
     Counted from ``start`` (:func:`_day_start`); None without one, or for values that are not day numbers.
@@ -107,9 +108,9 @@ def _day_texts(values: tuple[Any, ...], start: dt.date | None, end: bool = False
 
     An axis of dates on an ``end`` gives its last day too, with or without ``start``.
 
-    >>> _day_texts((241, 243), dt.date(2026, 1, 1), end=True)
+    >>> day_texts((241, 243), dt.date(2026, 1, 1), end=True)
     ['241 (last day 29 Aug 2026)', '243 (last day 31 Aug 2026)']
-    >>> _day_texts((dt.date(2026, 9, 1),), None, end=True)
+    >>> day_texts((dt.date(2026, 9, 1),), None, end=True)
     ['2026-09-01 (last day 31 Aug 2026)']
     """
     if end and all(isinstance(v, dt.date) for v in values):
@@ -154,7 +155,7 @@ def _axis(grid: Grid, index: int) -> dict[str, Any]:
     # an explored start date moves every day's date: then the day numbers stand alone
     explored_start = any(a.path == "start_date" for a in grid.sweep.spec.axes)
     start_date = None if explored_start else _day_start(raw, axis.path, source)
-    texts = _day_texts(axis.values, start_date, end=axis.path.startswith("shocks.") and axis.path.endswith(".end"))
+    texts = day_texts(axis.values, start_date, end=is_shock_end(axis.path))
     aliases = _other_spellings(axis.values, start_date)
     return {
         "path": axis.path,

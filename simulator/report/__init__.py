@@ -57,6 +57,7 @@ from simulator.report.words import join_words, plural, price, span_dates
 from simulator.results import Result
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.changes import Change, differences, shown
+from simulator.scenario.overrides import is_shock_end
 from simulator.sensitivity.intervals import Uncertainty
 from simulator.version import __version__
 
@@ -124,7 +125,7 @@ def _changes(changes: Sequence[Change], baseline: Run | None) -> str:
     for change in changes:
         text = f"<code>{escape(change.path)}</code> = <strong>{escape(shown(change.value))}</strong>"
         text += f" <small>(in the file: {escape(shown(change.was))})</small>"
-        if change.path.startswith("shocks.") and change.path.endswith(".end") and change.value is not None:
+        if is_shock_end(change.path) and change.value is not None:
             text += " <small>an end is exclusive: the shock's last day is the day before</small>"
         if baseline is not None and change.baseline is False:
             text += " <small>not applied to the baseline, which has no agreement</small>"

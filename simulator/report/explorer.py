@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from simulator.errors import InputError, Problem, setting
+from simulator.scenario.overrides import is_shock_end
 
 BESIDE = "explorer.html"
 """The explorer's name when it sits in the report's folder (both commands' default)."""
@@ -118,14 +119,13 @@ def _day_text(path: str, label: str, run_data: dict[str, Any]) -> str:
     import yaml
 
     from simulator.explore.grid import as_date, current_value
-    from simulator.explore.page import _day_texts
+    from simulator.explore.page import day_texts
 
     try:
         day, start = yaml.safe_load(label), as_date(current_value(run_data, "start_date", "run"))
     except (KeyError, InputError, yaml.YAMLError):
         return label
-    end = path.startswith("shocks.") and path.endswith(".end")
-    texts = _day_texts((day,), start, end=end) if isinstance(day, int) else None
+    texts = day_texts((day,), start, end=is_shock_end(path)) if isinstance(day, int) else None
     return texts[0] if texts else label
 
 

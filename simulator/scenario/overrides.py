@@ -106,6 +106,15 @@ def set_path(
     node[step] = value
 
 
+def is_shock_end(path: str) -> bool:
+    """Whether ``path`` is a shock's ``end`` (the first day it is over: its last day is the day before).
+
+    >>> is_shock_end("shocks.china_embargo.end"), is_shock_end("shocks.0.start"), is_shock_end("horizon_days")
+    (True, False, False)
+    """
+    return path.startswith("shocks.") and path.endswith(".end")
+
+
 def ratio_member(path: str) -> str | None:
     """The member of an ``agreement.ratio.<member>`` path, else None."""
     parts = path.split(".")
