@@ -557,6 +557,10 @@ def _parameter_value(value: Any) -> Any:
     return _plain(value)
 
 
+PARAMETER_PERCENT = "0.00##%"
+"""The Scenario sheet's fractions: percentages with 2 to 4 decimals, as many as the value needs."""
+
+
 def add_parameter_sheet(book: Book, title: str, data: dict[str, Any]) -> None:
     """The parameters as a sheet: dates as dates, numbers as numbers, a fixed-width value column."""
     rows = parameter_rows(data)
@@ -569,7 +573,8 @@ def add_parameter_sheet(book: Book, title: str, data: dict[str, Any]) -> None:
     for k, text in enumerate(("parameter", "value", "unit")):
         sheet.write_string(0, k, text, book.header)
     write = _any_writer(book, sheet)
-    date, percent = book.cell_format(DATE_FORMAT), book.cell_format("0.00%")
+    # a parameter keeps the precision it was written with: 0.12345 reads 12.345%, 0.8 reads 80.00%
+    date, percent = book.cell_format(DATE_FORMAT), book.cell_format(PARAMETER_PERCENT)
     for r, (path, value, unit) in enumerate(rows, start=1):
         sheet.write_string(r, 0, path)
         if value is not None:

@@ -453,13 +453,14 @@ def test_scenario_sheet_takes_units_from_the_schema_where_the_name_says_none():
 
 
 def test_a_fraction_the_schema_names_is_shown_as_a_percentage(tmp_path):
-    data = build(TWO_MEMBERS, shocks__halt__severity=0.8)
+    # shown with as many decimals as written, up to 4 (0.12345 read 12.35% with "0.00%")
+    data = build(TWO_MEMBERS, shocks__halt__severity=0.12345)
     book = workbook.Book(tmp_path / "s.xlsx")
     workbook.add_parameter_sheet(book, "Scenario", data)
     book.close()
     rows = {r[0].value: r[1] for r in openpyxl.load_workbook(tmp_path / "s.xlsx")["Scenario"].iter_rows(min_row=2)}
-    assert rows["shocks.halt.severity"].value == 0.8 and rows["shocks.halt.severity"].number_format == "0.00%"
-    assert rows["regions.japan.sourcing.ree.china"].number_format == "0.00%"
+    assert rows["shocks.halt.severity"].value == 0.12345 and rows["shocks.halt.severity"].number_format == "0.00##%"
+    assert rows["regions.japan.sourcing.ree.china"].number_format == "0.00##%"
 
 
 def header_notes(sheet: Any) -> dict[str, str]:
