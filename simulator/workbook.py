@@ -638,8 +638,12 @@ def compare_workbook(comparison: Comparison, path: Path, scenario_data: dict[str
     """``workbook.xlsx`` of ``stockpile compare``: the comparison table, every rule's summary, the scenario.
 
     Sheets: Comparison (one row per mechanism, as ``compare.csv``), Summaries (each
-    mechanism's summary table, stacked, with a leading ``mechanism`` column) and Scenario.
+    mechanism's summary table, stacked, with a leading ``mechanism`` column) and Scenario,
+    whose ``agreement.mechanism`` names the rules compared rather than the file's one rule.
     """
+    if isinstance(scenario_data.get("agreement"), dict):
+        compared = "compared: " + ", ".join(comparison.results)
+        scenario_data = {**scenario_data, "agreement": {**scenario_data["agreement"], "mechanism": compared}}
     summaries = pd.concat(
         [result.summary.assign(mechanism=name) for name, result in comparison.results.items()], ignore_index=True
     )

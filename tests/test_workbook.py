@@ -350,6 +350,9 @@ def test_compare_workbook_has_the_table_and_every_rules_summary(auction_compare)
     table = pd.read_csv(auction_compare / "compare.csv").set_index("mechanism")
     overall = summaries[(summaries["region"] == "all") & (summaries["material"] == "all")].set_index("mechanism")
     assert overall["total_shortfall_t"].to_dict() == table["total_shortfall_t"].to_dict()
+    # the Scenario sheet names the rules compared, not the file's one rule beside them
+    scenario = {r[0].value: r[1].value for r in book["Scenario"].iter_rows(min_row=2)}
+    assert scenario["agreement.mechanism"] == "compared: fair_ratio, auction"
 
 
 NOISY_PAIR = build(TWO_MEMBERS, regions__japan__demand__ree__noise_cv=0.1)
