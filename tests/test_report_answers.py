@@ -805,6 +805,19 @@ def test_thin_cover_after_the_last_shock_is_counted_apart():
     assert japan.endswith(
         "after the last shock had ended: without a market, buyers here do not restock what they used)."
     )
+    # a second material the same way: why is said once, at the first material
+    data = build(TWO_MEMBERS, shocks=halt, regions__japan__commercial_stock__ree__tonnes=100)
+    data["materials"]["mag"] = {"label": "NdFeB magnets", "price_usd_per_kg": 50}
+    for region in ("japan", "eu"):
+        spec = data["regions"][region]
+        for block in ("demand", "commercial_stock", "sourcing"):
+            spec[block]["mag"] = spec[block]["ree"]
+    rare_earths, magnets = (plain(f) for f in region_findings(Run.of(run(data)), "japan")[1:3])
+    assert rare_earths.startswith("Rare earths:") and magnets.startswith("NdFeB magnets:")
+    assert rare_earths.endswith(
+        "after the last shock had ended: without a market, buyers here do not restock what they used)."
+    )
+    assert magnets.endswith("after the last shock had ended).")
     # with no shock, or only one that starts after the run, there is no "last shock" to count from
     late = [{"id": "late", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 100, "end": 200}]
     for shocks in ([], late):

@@ -195,9 +195,14 @@ def region_findings(run: Run, region: str) -> list[str]:
             f"{run.tag(percent(share), share, f'shortfall_share.{region}')} of its demand {over_days(horizon)}"
             + (f"; {cover}." if cover else ".")
         )
+    said = False  # why thin cover lasts after the shocks is said once, at its first material
     for material in run.materials():
         if run.demands(region, material):
-            sentences.append(_material_finding(run, region, material))
+            finding = _material_finding(run, region, material)
+            if NO_RESTOCK in finding:
+                finding = finding.replace(NO_RESTOCK, "") if said else finding
+                said = True
+            sentences.append(finding)
     if none := run.no_demand(region):
         what = join_words([run.names.material_text(m) for m in none])
         sentences.append(f"Its use of {what} is not modelled in this scenario (no demand given).")
@@ -216,6 +221,8 @@ def region_findings(run: Run, region: str) -> list[str]:
     return sentences
 
 
+NO_RESTOCK = ": without a market, buyers here do not restock what they used"
+"""Why a region's cover stays thin after the last shock, said once per region (:func:`thin_cover`)."""
 THIN_COVER_DAYS = 7
 """Days with under one day of cover and no shortfall from which a finding says so."""
 
@@ -241,11 +248,7 @@ def thin_cover(run: Run, region: str, material: str) -> str:
     notes = [f"releases of strategic stock met the rest on {carried:,}"] if carried else []
     if after:
         had_stock = float(rows["days_of_cover"].iloc[0]) >= 1.0  # a region that never had stock used none
-        restock = (
-            ": without a market, buyers here do not restock what they used"
-            if had_stock and not run.result.scenario.market
-            else ""
-        )
+        restock = NO_RESTOCK if had_stock and not run.result.scenario.market else ""
         notes.append(f"{after:,} of them after the last shock had ended{restock}")
     text = f"on {count:,} days not short its cover was under one day"
     return text + (f" ({'; '.join(notes)})" if notes else "")
