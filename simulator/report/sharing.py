@@ -97,13 +97,17 @@ def material_tonnes(run: Run, material: str, value: float) -> str:
 def short_by_material(of: Run, members: list[str]) -> str:
     """The members' shortfall in ``of`` material by material: ``6,240 t of rare earths and 300 t of magnets``.
 
-    Materials whose shortfall rounds to 0 t are left out; ``none`` when no member is short.
+    Where the materials count different things, each says what: ``1,399 t of light rare
+    earths (oxide) and 5,927 t of NdFeB magnets (magnet)``. Materials whose shortfall
+    rounds to 0 t are left out; ``none`` when no member is short.
     """
-    parts = [
-        f"{material_tonnes(of, m, short)} of {of.names.material_text(m)}"
-        for m in of.materials()
-        if tonnes(short := of.short_of(members, [m])) != tonnes(0.0)
-    ]
+    counted = {of.names.tonnes_of.get(m, "") for m in of.materials()}
+    parts = []
+    for m in of.materials():
+        short = of.short_of(members, [m])
+        if tonnes(short) != tonnes(0.0):
+            unit = of.names.tonnes_of.get(m) if len(counted) > 1 else None
+            parts.append(f"{tonnes(short)} of {of.names.material_text(m)}" + (f" ({unit})" if unit else ""))
     return join_words(parts) or "none"
 
 
