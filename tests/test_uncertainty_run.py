@@ -9,6 +9,7 @@ and its 90% interval 220-580 t. A Latin hypercube of N samples puts one sample i
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +82,20 @@ def test_the_report_shows_intervals_and_fan_charts(found):
     assert "How sure are these figures?" in html
     assert 'data-figure="fan_days_of_cover"' in html and 'data-figure="fan_shortfall_cum_t"' in html
     assert "<td>400</td>" in html  # the scenario as written: 10 t/day x 40 days
+    # the verdict says how often the region runs short over the samples (always: no stock, halted all run)
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "Over the 200 samples of its uncertain inputs, Japan runs short in 200 of them" in text
+    assert 'href="#uncertainty">How sure are these figures?</a>' in html
+    # Japan's lowest cover is 0 days in every sample: no driver to name, and the table says why
+    assert "none: the same in every sample" in text
+
+
+def test_a_figure_that_varies_without_a_driver_says_the_samples_are_too_few(found):
+    from simulator.report.uncertainty import _no_driver
+
+    # 2 inputs, 200 samples: chance alone reaches 2.24 / sqrt(199) = 0.16, under the 0.2 floor
+    row = found.headlines.set_index("metric").loc[["total_shortfall_t"]].reset_index().iloc[0]
+    assert _no_driver(row, found) == "none clears |rank correlation| 0.20 over 200 samples: too few to tell"
 
 
 def test_without_samples_the_report_names_the_inputs_the_figures_rest_on():

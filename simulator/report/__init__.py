@@ -51,7 +51,7 @@ from simulator.report.prices import price_section
 from simulator.report.rule import auction_results, no_release_note, rule_releases, rule_words
 from simulator.report.style import CSS
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
-from simulator.report.uncertainty import uncertainty_section
+from simulator.report.uncertainty import samples_short_line, uncertainty_section
 from simulator.report.verdict import prices_apart, verdict_section
 from simulator.report.words import join_words, plural, price, span_dates
 from simulator.results import Result
@@ -327,7 +327,7 @@ def render_report(
         _subline(run),
         "</header>",
         _changes(changes, base),
-        verdict_section(run, solo, apart, books, bool(changes)),
+        verdict_section(run, solo, apart, books, bool(changes), samples_short_line(result, uncertainty)),
         '<section id="question"><h2>The question</h2>',
         f'<p class="lede">{run.names.description}</p>' if s.description else "",
         _meta(run),

@@ -23,7 +23,7 @@ from simulator.results import Result
 from simulator.scenario.schema import UncertainTriangular, UncertainUniform, UncertainValues
 from simulator.scenario.uncertain import Input, inputs_of
 from simulator.sensitivity.figures import fan_figure
-from simulator.sensitivity.intervals import FAN_CURVES, Uncertainty, interval_text, own_curves
+from simulator.sensitivity.intervals import FAN_CURVES, Uncertainty, driver_threshold, interval_text, own_curves
 from simulator.sweep.columns import metric_title
 
 SECTION_ID = "uncertainty"
@@ -141,12 +141,46 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _no_driver(row: Any, found: Uncertainty) -> str:
+    """Why a figure names no driver: it does not vary, or no input's rank correlation clears the bound."""
+    if row.p5 == row.p95 and row.median == row.p5:
+        return "none: the same in every sample"
+    bound = driver_threshold(found.runs, len(found.study.inputs))
+    return f"none clears |rank correlation| {bound:.2f} over {found.runs:,} samples: too few to tell"
+
+
+def samples_short_line(result: Result, found: Uncertainty | None) -> str:
+    """How often each region runs short over the samples, for the verdict (HTML; '' without samples).
+
+    ``Over the 40 samples of its uncertain inputs, Japan runs short in 0 and the EU in 22 of
+    them``. The verdict judges the scenario as written; this says how often each region runs
+    short when the inputs vary, and links to the section that gives the intervals.
+    """
+    if found is None:
+        return ""
+    names = Names.of(result.scenario)
+    regions = list(result.structure.member_names or result.structure.regions)
+    parts = []
+    for region in regions:
+        column = f"shortfall_t.{region}"
+        if column in found.samples:
+            short = int((found.samples[column].fillna(0) > 0).sum())
+            verb = " runs short" if not parts else ""
+            parts.append(f"{escape(names.subject(region))}{verb} in {short:,}")
+    if not parts:
+        return ""
+    return (
+        f"These figures are the scenario as written. Over the {found.runs:,} samples of its uncertain inputs, "
+        f'{join_words(parts)} of them (<a href="#{SECTION_ID}">How sure are these figures?</a>).'
+    )
+
+
 def _headline_table(result: Result, found: Uncertainty) -> str:
     rows = []
     for row in found.headlines.itertuples():
         own = result.metrics.get(row.metric)
         drivers = found.drivers[row.metric]
-        named = join_words([escape(d.label) for d in drivers]) if drivers else "no single input"
+        named = join_words([escape(d.label) for d in drivers]) if drivers else _no_driver(row, found)
         rows.append(
             f'<tr><td class="text">{escape(row.title)}</td><td>{_number(own)}</td><td>{_number(row.median)}</td>'
             f'<td>{_number(row.p5)} to {_number(row.p95)}</td><td class="text">{named}</td></tr>'

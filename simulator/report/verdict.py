@@ -789,8 +789,10 @@ def region_table(run: Run) -> str:
     )
 
 
-def verdict_section(run: Run, alone: Run | None, apart: Run | None, accounts: dict[str, Account], changed: bool) -> str:
-    """The verdict box (HTML)."""
+def verdict_section(
+    run: Run, alone: Run | None, apart: Run | None, accounts: dict[str, Account], changed: bool, samples: str = ""
+) -> str:
+    """The verdict box (HTML); ``samples``: how often regions run short over the uncertainty samples, if any."""
     horizon = run.result.scenario.horizon_days
     span = over_days(horizon) + (f" from {when(run.result.start_date, 0)}" if run.result.start_date else "")
     against = (
@@ -806,9 +808,11 @@ def verdict_section(run: Run, alone: Run | None, apart: Run | None, accounts: di
         f'<span class="when">{escape(span)}{escape(against)}</span></h2>',
         f'<p class="headline">{headline(run, alone)}</p>',
     ]
-    draw = one_draw_line(run)
+    draw = one_draw_line(run) if not samples else ""  # the samples below already give more than one draw
     if draw:
         parts.append(f'<p class="draw">{draw}</p>')
+    if samples:
+        parts.append(f'<p class="draw">{samples}</p>')
     pooling = pooling_line(run, apart, by_material=_unlike_tonnes(run, alone, list(run.result.structure.member_names)))
     if pooling:
         parts.append(f'<p class="pooling">{pooling}</p>')
