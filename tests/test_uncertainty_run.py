@@ -88,6 +88,8 @@ def test_the_report_shows_intervals_and_fan_charts(found):
     assert 'href="#uncertainty">How sure are these figures?</a>' in html
     # Japan's lowest cover is 0 days in every sample: no driver to name, and the table says why
     assert "none: the same in every sample" in text
+    assert "named when it clears 0.20 (what chance alone could reach over these samples)" in text
+    assert "A day's median is not the median of the samples' lowest points" in text
 
 
 def test_a_figure_that_varies_without_a_driver_says_the_samples_are_too_few(found):

@@ -238,14 +238,18 @@ def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
         figures.append(
             f'<figure data-figure="fan_{curve}">{svg_markup(fig, f"fan-{curve}", daily(curve).label)}'
             f"<figcaption>{escape(daily(curve).label)}: median (line) and 5-95% band over "
-            f"{found.runs:,} samples; dashed: the scenario as written.</figcaption></figure>"
+            f"{found.runs:,} samples, taken day by day; dashed: the scenario as written. A day's median is not "
+            "the median of the samples' lowest points, which the table gives: samples reach their lows on "
+            "different days.</figcaption></figure>"
         )
     return "\n".join(
         [
             f'<section id="{SECTION_ID}"><h2>How sure are these figures?</h2>',
             f"<p>{found.runs:,} runs sampled the scenario's {plural(len(found.study.inputs), 'uncertain input')} "
             "(ranges below) on the fast path. "
-            f"{_lead_sentence(found)} Drivers are the inputs with the largest rank correlation with each figure; "
+            f"{_lead_sentence(found)} Drivers are the inputs with the largest rank correlation with each figure, "
+            f"named when it clears {driver_threshold(found.runs, len(found.study.inputs)):.2f} (what chance "
+            "alone could reach over these samples); "
             "<code>stockpile sensitivity</code> attributes the variance in full.</p>",
             _headline_table(result, found),
             *figures,
