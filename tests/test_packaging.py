@@ -121,6 +121,8 @@ def test_bare_names_resolve_to_library_files_and_nothing_else(tmp_path, monkeypa
     assert library.resolve_scenario("embargo_2010.yaml") == str(shipped / "embargo_2010.yaml")
     (tmp_path / "embargo_2010.yaml").write_text("name: mine\n")
     assert library.resolve_scenario("embargo_2010.yaml") == "embargo_2010.yaml"  # a file here wins
+    (tmp_path / "embargo_stochastic").mkdir()  # an output folder named after the scenario is not it
+    assert library.resolve_scenario("embargo_stochastic") == str(shipped / "embargo_stochastic.yaml")
     for text in ("no_such_scenario", "elsewhere/embargo_2010", "./club_of_five"):
         assert library.resolve_scenario(text) == text
     result = CliRunner().invoke(main, ["validate", "club_of_five", "no_such_scenario"])
