@@ -122,7 +122,7 @@ class ScenarioFile(click.Path):
         """The file named, or the library file a bare name stands for."""
         from simulator.library import resolve_scenario
 
-        return super().convert(resolve_scenario(str(value)), param, ctx)
+        return super().convert(resolve_scenario(str(value), folders=self.dir_okay), param, ctx)
 
 
 class StockpileGroup(click.Group):

@@ -36,17 +36,18 @@ def default_folder() -> Path:
     return LOCAL_FOLDER if LOCAL_FOLDER.is_dir() else shipped_library()
 
 
-def resolve_scenario(text: str) -> str:
+def resolve_scenario(text: str, folders: bool = False) -> str:
     """A scenario argument as a path: an existing file as given, else a library scenario by name.
 
     A bare name (no folder part) such as ``embargo_2010`` or ``embargo_2010.yaml`` that is
     not a file here (a folder of that name, such as an output folder, does not count) is
     looked up in ``./scenarios`` and then in the shipped library, as ``.yaml`` or ``.yml``;
-    a stem that names both there is refused.
+    a stem that names both there is refused. With ``folders`` (a command that takes folders
+    too, such as ``validate``) a folder here named as given is taken as it is.
     Anything else comes back unchanged, so that loading it reports the missing file.
     """
     path = Path(text)
-    if path.is_file() or path.name != text:  # a folder of the same name (an output folder) is not the scenario
+    if (path.exists() if folders else path.is_file()) or path.name != text:
         return text
     names = [text] if text.endswith((".yaml", ".yml")) else [f"{text}.yaml", f"{text}.yml"]
     for folder in (LOCAL_FOLDER, shipped_library()):

@@ -123,6 +123,7 @@ def test_bare_names_resolve_to_library_files_and_nothing_else(tmp_path, monkeypa
     assert library.resolve_scenario("embargo_2010.yaml") == "embargo_2010.yaml"  # a file here wins
     (tmp_path / "embargo_stochastic").mkdir()  # an output folder named after the scenario is not it
     assert library.resolve_scenario("embargo_stochastic") == str(shipped / "embargo_stochastic.yaml")
+    assert library.resolve_scenario("embargo_stochastic", folders=True) == "embargo_stochastic"  # validate's folder
     for text in ("no_such_scenario", "elsewhere/embargo_2010", "./club_of_five"):
         assert library.resolve_scenario(text) == text
     result = CliRunner().invoke(main, ["validate", "club_of_five", "no_such_scenario"])
