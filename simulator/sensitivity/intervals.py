@@ -174,6 +174,8 @@ def interval_text(value_low: float, median: float, value_high: float, unit: str)
     'median 901 t (90% interval 0-2,755 t)'
     >>> interval_text(0.51, 0.62, 0.9, "")
     'median 0.62 (90% interval 0.51-0.9)'
+    >>> interval_text(0.0, 0.0, 0.0, "t")  # not "median 0 t (90% interval 0-0 t)"
+    '0 t in every sample'
     """
 
     def show(x: float) -> str:
@@ -182,6 +184,8 @@ def interval_text(value_low: float, median: float, value_high: float, unit: str)
         return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
 
     unit = f" {unit}" if unit else ""
+    if value_low == median == value_high:
+        return f"{show(median)}{unit} in every sample"
     return f"median {show(median)}{unit} (90% interval {show(value_low)}-{show(value_high)}{unit})"
 
 
