@@ -124,6 +124,23 @@ def build(base: dict[str, Any], **paths: Any) -> dict[str, Any]:
     return apply_overrides(copy.deepcopy(base), [(k.replace("__", "."), v) for k, v in paths.items()])
 
 
+def add_material(
+    data: dict[str, Any], material: str, spec: dict[str, Any], tonnes_per_day: float | None = None
+) -> dict[str, Any]:
+    """``data`` with a second material ``material`` (its ``materials`` entry ``spec``) handled as ``ree`` is.
+
+    Every region gets ``ree``'s demand, commercial stock and sourcing for it (copies), or
+    ``tonnes_per_day`` of demand instead when given. Changes ``data`` in place and returns it.
+    """
+    data["materials"][material] = spec
+    for region in data["regions"].values():
+        for block in ("demand", "commercial_stock", "sourcing"):
+            region[block][material] = copy.deepcopy(region[block]["ree"])
+        if tonnes_per_day is not None:
+            region["demand"][material] = {"tonnes_per_day": tonnes_per_day}
+    return data
+
+
 def run(data: dict[str, Any], seed: int | None = None) -> Result:
     return simulate(validate_data(data, "test"), seed=seed)
 

@@ -204,24 +204,23 @@ def test_a_renamed_scenario_file_is_named_by_its_orphan_baseline(pair_repo):
     ) in result.output
 
 
-def test_a_file_where_the_baselines_folder_should_be_is_named_by_check_and_update(pair_repo):
+@pytest.mark.parametrize("what", ["a file", "a symbolic link to nothing"])
+def test_a_file_where_the_baselines_folder_should_be_is_named_by_check_and_update(pair_repo, what):
     # check said "no baseline ... write it with --update", and --update then "File exists"
-    shutil.rmtree(pair_repo / "baselines")
-    (pair_repo / "baselines").write_text("not a folder\n")
+    folder = pair_repo / "baselines"
+    shutil.rmtree(folder)
+    if what == "a file":
+        folder.write_text("not a folder\n")
+    else:
+        folder.symlink_to(pair_repo / "nowhere")
     result = check(pair_repo)
     assert result.exit_code == 2
-    assert f"{pair_repo / 'baselines'} is a file, not a folder of baselines" in result.output
+    assert f"{folder} is {what}, not a folder of baselines" in result.output
     result = check(pair_repo, "--update")
     assert result.exit_code == 2
-    assert f"cannot write the baseline: {pair_repo / 'baselines'} is a file, not a folder" in result.output
-    assert (pair_repo / "baselines").read_text() == "not a folder\n"  # left as it was
-    # a symbolic link to nothing there is named as such (--update said "File exists")
-    (pair_repo / "baselines").unlink()
-    (pair_repo / "baselines").symlink_to(pair_repo / "nowhere")
-    result = check(pair_repo)
-    assert result.exit_code == 2
-    assert f"{pair_repo / 'baselines'} is a symbolic link to nothing, not a folder of baselines" in result.output
-    result = check(pair_repo, "--update")
-    assert result.exit_code == 2
-    assert f"{pair_repo / 'baselines'} is a symbolic link to nothing, not a folder" in result.output
+    assert f"cannot write the baseline: {folder} is {what}, not a folder" in result.output
+    if what == "a file":  # left as it was
+        assert folder.read_text() == "not a folder\n"
+    else:
+        assert folder.is_symlink()
     assert not (pair_repo / "nowhere").exists()

@@ -19,7 +19,7 @@ from simulator.scenario.portfolio import (
     ramp_share,
     within_capacity,
 )
-from tests.helpers import ONE_REGION, build, invoke, run, series
+from tests.helpers import ONE_REGION, add_material, build, invoke, run, series
 from tests.invariants import check_invariants
 
 ORDER_UP_TO = {"policy": "order_up_to", "review_days": 7, "safety_days": 0}
@@ -158,17 +158,21 @@ def test_resourcing_shares_scarce_spare_capacity_pro_rata_after_the_reaction_del
     check_invariants(result)
 
 
-def test_refill_waits_while_a_gap_exists_and_lands_after_the_lead_time():
-    # no stock, a 50 t reserve refilled at 5 t/day; China halted on days 0..9 (lead 5), so
-    # arrivals stop on days 5..14 and the member has gaps then; refills go out from day 15
-    data = build(
+def refill_world(**paths) -> dict:
+    """No stock, a 50 t reserve refilled at 5 t/day; China halted on days 0..9 (lead 5), so
+    arrivals stop on days 5..14 and the member has gaps then; refills go out from day 15."""
+    return build(
         ONE_REGION,
         horizon_days=40,
         regions__japan__commercial_stock__ree__tonnes=0,
         regions__japan__reserve={"ree": {"tonnes": 50, "refill_t_per_day": 5}},
         shocks=[{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 0, "end": 10}],
+        **paths,
     )
-    result = run(data)
+
+
+def test_refill_waits_while_a_gap_exists_and_lands_after_the_lead_time():
+    result = run(refill_world())
     reserve = series(result, "reserve_stock_t", "japan")
     assert reserve[4:10] == pytest.approx([50, 40, 30, 20, 10, 0])  # covers the gaps of days 5..9
     assert reserve[10:15] == pytest.approx(0.0)
@@ -645,14 +649,7 @@ def test_with_a_market_purchases_are_costed_at_the_world_price_not_the_materials
     # 20 t/day moved x 10 days x 25% x 160 USD/kg x 1000 kg/t
     assert premium.summary.iloc[0]["procurement_premium_usd"] == pytest.approx(20 * 10 * 0.25 * 160 * 1000, rel=1e-6)
 
-    refill = build(
-        ONE_REGION,
-        horizon_days=40,
-        regions__japan__commercial_stock__ree__tonnes=0,
-        regions__japan__reserve={"ree": {"tonnes": 50, "refill_t_per_day": 5}},
-        shocks=[{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 0, "end": 10}],
-        market=pinned_market(200.0),
-    )
+    refill = refill_world(market=pinned_market(200.0))
     # as in the refill test above, 5 t/day ordered on days 15..24; with no stock the price
     # has risen (the cover ratio is near 0), so each day's 5 t is costed at that day's price
     refilled = run(refill)
@@ -667,11 +664,8 @@ def test_a_material_without_a_market_or_a_price_costs_nothing_beside_one_with_a_
     # no price and no market: its re-sourced tonnes (7.5 t/day for Japan from day 12, as
     # ree's) cost nothing, while ree's are paid at its pinned 40 USD/kg world price
     data = {**resourcing_world(15, 5), "market": pinned_market(40.0)}
-    data["materials"] = {**data["materials"], "other": {}}
+    add_material(data, "other", {})
     data["suppliers"]["spare"]["capacity_t_per_day"]["other"] = 10
-    for region in data["regions"].values():
-        for block in ("commercial_stock", "sourcing", "demand"):
-            region[block] = {**region[block], "other": region[block]["ree"]}
     result = run(data)
     rows = result.summary.set_index(["region", "material"])
     assert series(result, "resourced_t", "japan", "other")[12:] == pytest.approx(7.5)

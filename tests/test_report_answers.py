@@ -26,7 +26,7 @@ from simulator.report.findings import Run, lead_phrase, overall_finding, region_
 from simulator.report.words import NBSP, percent, tonnes
 from simulator.scenario import scenario_hash, validate_data
 from simulator.scenario.changes import differences
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt, invoke, run, shipped_group, shipped_result
+from tests.helpers import ONE_REGION, TWO_MEMBERS, add_material, build, halt, invoke, run, shipped_group, shipped_result
 
 A4_TEXT_WIDTH_MM = 210 - 2 * 15
 """The report prints on A4 with 15 mm margins (style.py): figures scale to this width."""
@@ -807,11 +807,7 @@ def test_thin_cover_after_the_last_shock_is_counted_apart():
     )
     # a second material the same way: why is said once, at the first material
     data = build(TWO_MEMBERS, shocks=halt, regions__japan__commercial_stock__ree__tonnes=100)
-    data["materials"]["mag"] = {"label": "NdFeB magnets", "price_usd_per_kg": 50}
-    for region in ("japan", "eu"):
-        spec = data["regions"][region]
-        for block in ("demand", "commercial_stock", "sourcing"):
-            spec[block]["mag"] = spec[block]["ree"]
+    add_material(data, "mag", {"label": "NdFeB magnets", "price_usd_per_kg": 50})
     rare_earths, magnets = (plain(f) for f in region_findings(Run.of(run(data)), "japan")[1:3])
     assert rare_earths.startswith("Rare earths:") and magnets.startswith("NdFeB magnets:")
     assert rare_earths.endswith(

@@ -87,18 +87,22 @@ def test_top_drivers_print_no_minus_zero_and_flag_a_metric_non_zero_in_few_runs(
     assert top_drivers(table, "sobol", 1, {JAPAN: 640}, 1280)[0].startswith("Shortfall, Japan (t): precaution")
 
 
-def test_the_command_counts_the_runs_each_metric_is_non_zero_in_and_flags_the_few(tmp_path):
-    # the test world short by 40 x demand - stock: with stock from 0 to 10,000 t and demand
-    # 5-15 t/day it is short in about 4% of the samples (40 x 10 / 10,000 on average)
+def _rarely_short(tmp_path, *options):
+    """``stockpile sensitivity`` of the test world short by 40 x demand - stock, with stock from 0
+    to 10,000 t and demand 5-15 t/day: short in about 4% of the samples (40 x 10 / 10,000 on
+    average). The command's result, its samples and sensitivity.json."""
     data = yaml.safe_load(yaml.safe_dump(SHORT))
     data["uncertain"][1]["high"] = 10_000
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     out = tmp_path / "out"
-    result = invoke("sensitivity", path, "--samples", 64, "--workers", 1, "-o", out)
+    result = invoke("sensitivity", path, "--samples", 64, "--workers", 1, *options, "-o", out)
     assert result.exit_code == 0, result.output
-    samples = pd.read_parquet(out / "samples.parquet")
-    info = json.loads((out / "sensitivity.json").read_text())
+    return result, pd.read_parquet(out / "samples.parquet"), json.loads((out / "sensitivity.json").read_text())
+
+
+def test_the_command_counts_the_runs_each_metric_is_non_zero_in_and_flags_the_few(tmp_path):
+    result, samples, info = _rarely_short(tmp_path)
     short = int((samples[JAPAN] != 0).sum())
     assert info["runs"] == 320 and 0 < short < 16  # under 5% of 320 runs
     assert info["nonzero_runs"] == {"total_shortfall_t": short, JAPAN: short}
@@ -108,18 +112,8 @@ def test_the_command_counts_the_runs_each_metric_is_non_zero_in_and_flags_the_fe
 
 def test_a_first_day_short_counts_the_runs_it_occurs_in_not_those_it_is_never(tmp_path):
     # the world above: "never" is -1 (or empty), which is not a run in which Japan is short
-    data = yaml.safe_load(yaml.safe_dump(SHORT))
-    data["uncertain"][1]["high"] = 10_000
-    path = tmp_path / "s.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    out = tmp_path / "out"
     first = "first_shortfall_day.japan"
-    result = invoke(
-        "sensitivity", path, "--samples", 64, "--workers", 1, "--metric", first, "--metric", JAPAN, "-o", out
-    )
-    assert result.exit_code == 0, result.output
-    samples = pd.read_parquet(out / "samples.parquet")
-    info = json.loads((out / "sensitivity.json").read_text())
+    result, samples, info = _rarely_short(tmp_path, "--metric", first, "--metric", JAPAN)
     short = int((samples[JAPAN] > 0).sum())
     assert 0 < short < 16
     assert info["nonzero_runs"] == {first: short, JAPAN: short}

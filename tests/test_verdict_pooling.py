@@ -22,7 +22,7 @@ from simulator.report.findings import Run
 from simulator.report.sharing import granted, pooling_line, ratio_line
 from simulator.report.verdict import headline, outlasts_line
 from simulator.scenario import validate_data
-from tests.helpers import TWO_MEMBERS, build, run, shipped_group, shipped_result
+from tests.helpers import TWO_MEMBERS, add_material, build, run, shipped_group, shipped_result
 
 JAPAN_ONLY = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}]
 
@@ -376,12 +376,8 @@ def test_by_material_a_material_whose_shortfall_only_moves_says_who_carries_it()
         regions__japan__reserve={"ree": {"tonnes": 60}},
     )
     data["materials"]["ree"]["tonnes_of"] = "oxide"
-    data["materials"]["co"] = {"label": "cobalt", "price_usd_per_kg": 30, "tonnes_of": "Co content"}
-    for region in ("japan", "eu"):
-        spec = data["regions"][region]
-        spec["demand"]["co"] = {"tonnes_per_day": 5}
-        spec["commercial_stock"]["co"] = {"tonnes": 0}
-        spec["sourcing"]["co"] = {"china": 1.0}
+    cobalt = {"label": "cobalt", "price_usd_per_kg": 30, "tonnes_of": "Co content"}
+    add_material(data, "co", cobalt, tonnes_per_day=5)  # no stock, from China, as the rare earths
     assert _headline(data) == (
         "No, by material: the joint stock leaves the shortfall of rare earths at 5,940 t of oxide and leaves that of "
         "cobalt at 600 t of Co content. It moves 40.0 t of the shortfall of rare earths from the EU to Japan."
@@ -397,18 +393,16 @@ def test_without_an_agreement_the_verdict_asks_who_runs_short():
     assert "There is no joint stock in this scenario: Japan is short of 1,200 t and the EU of 4,800 t." in _plain(page)
 
 
+MAGNETS = {"label": "magnets", "price_usd_per_kg": 500}
+"""A second material priced 10x the rare earths: a total of the two would add unlike tonnes."""
+
+
 def test_where_the_headline_goes_by_material_the_pooling_line_gives_no_total_either():
     # TWO_MEMBERS' 60 t pool of rare earths (50 USD/kg) and magnets at 500 USD/kg, 5 t/day each,
     # no stock of them: 600 t short of magnets in every run. Rare earths: 6,000 t short without
     # the stock; each 30 t share held alone covers 1.5 days of Japan's 20 t/day and 0.375 of the
     # EU's 80 t/day (1,170 + 4,770 = 5,940 t); pooled 1,180 + 4,760 = 5,940 t
-    data = build(TWO_MEMBERS)
-    data["materials"]["mag"] = {"label": "magnets", "price_usd_per_kg": 500}
-    for region in ("japan", "eu"):
-        spec = data["regions"][region]
-        spec["demand"]["mag"] = {"tonnes_per_day": 5}
-        spec["commercial_stock"]["mag"] = {"tonnes": 0}
-        spec["sourcing"]["mag"] = {"china": 1.0}
+    data = add_material(build(TWO_MEMBERS), "mag", MAGNETS, tonnes_per_day=5)
     page = _plain(render_report(run(data)))
     assert (
         "In part, by material: the joint stock cuts the shortfall of rare earths from 6,000 t to 5,940 t (1.0% less) "
@@ -428,14 +422,9 @@ def test_by_material_pooling_is_judged_material_by_material_not_on_a_total():
     # Magnets: alone each share covers 6 days of 5 t (300 - 30 = 270 t each, 540 t); pooled the
     # 0.5 t/day cap holds them back (60 days x 0.5 t = 30 t out of 60 t: 600 - 30 = 570 t). The
     # totals, 1,710 t either way, are equal by chance: pooling helps one material and costs the other
-    data = build(TWO_MEMBERS)
-    data["materials"]["mag"] = {"label": "magnets", "price_usd_per_kg": 500}
-    for region in ("japan", "eu"):
-        spec = data["regions"][region]
-        spec["demand"]["mag"] = {"tonnes_per_day": 5}
-        spec["commercial_stock"]["mag"] = {"tonnes": 0}
-        spec["sourcing"]["mag"] = {"china": 1.0}
-        data["agreement"]["pool"]["contributions"][region]["mag"] = {"tonnes": 30}
+    data = add_material(build(TWO_MEMBERS), "mag", MAGNETS, tonnes_per_day=5)
+    for member in ("japan", "eu"):
+        data["agreement"]["pool"]["contributions"][member]["mag"] = {"tonnes": 30}
     halt = {"id": "halt", "kind": "embargo", "supplier": "china", "start": -100, "end": 1000}
     data["shocks"] = [
         {**halt, "regions": ["japan"], "materials": ["ree"]},
