@@ -168,12 +168,6 @@ def same_scenario(old: dict[str, Any], new: dict[str, Any], scenario: Scenario) 
     return False if old.get("format") == FORMAT else None
 
 
-def changed_parts(old: dict[str, Any], new: dict[str, Any]) -> list[str] | None:
-    """The scenario parts whose hash differs between two records (None when ``old`` has no parts of this format)."""
-    changes = part_changes(old, new)
-    return None if changes is None else list(changes)
-
-
 def part_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str] | None:
     """Each scenario part that differs between two records, sorted, as ``added``, ``removed`` or ``changed``.
 

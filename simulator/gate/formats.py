@@ -334,11 +334,12 @@ def _message_lines(outcome: Outcome) -> list[str]:
     return [f"             {line}" for line in plain(outcome.message).splitlines() if outcome.failed and line]
 
 
-def final_line(report: Report) -> str:
+def final_line(report: Report, tolerances_always: bool = False) -> str:
     """The last line of every format: what was checked, how long, and how many of each status.
 
     Scenarios and baselines without a scenario (``no scenario``, ``retired``) are counted apart,
-    so that each count adds up.
+    so that each count adds up. The tolerances in force end it when they are not the defaults
+    (``tolerances_always``: also then, as the Markdown summary gives them).
     """
     of = f" of {plain(report.where, one_line=True)}" if report.where else ""
     if report.stopped:
@@ -348,7 +349,7 @@ def final_line(report: Report) -> str:
     line = f"{len(scenarios)} scenario(s){of} checked in {report.seconds:.1f} s: {_tally(scenarios) or 'none'}"
     if orphaned:
         line += f"; {len(orphaned)} baseline(s) without scenario: {_tally(orphaned)}"
-    tolerances = tolerance_note(report)
+    tolerances = tolerance_note(report, always=tolerances_always)
     return line + (f"; {tolerances}" if tolerances else "")
 
 
@@ -556,13 +557,7 @@ def markdown(report: Report, quiet: bool = False) -> str:
             if hidden:
                 lines.append(f"| {_cell(o.scenario)} | {hidden} more row(s): --format json lists all |")
         lines += ["", *advice(report)]
-    tolerances = tolerance_note(report, always=True)
-    lines += [
-        "",
-        final_line(report)
-        if "; tolerances " in final_line(report) or not tolerances
-        else f"{final_line(report)}; {tolerances}",
-    ]
+    lines += ["", final_line(report, tolerances_always=True)]
     return "\n".join(lines)
 
 

@@ -16,7 +16,7 @@ from simulator.report.accounts import Account
 from simulator.report.findings import Run, lowest_cover_day
 from simulator.report.words import DASH, days, finite, percent, plural, span_dates, tonnes, usd_m, when
 from simulator.results import Result
-from simulator.scenario.schema import RANDOM_TYPES
+from simulator.scenario.schema import drawn_at_random
 
 STOCK_COSTS = ("holding_cost_usd", "refill_cost_usd", "auction_spend_usd")
 """Costs of strategic stock, added to the cost of buying a pool share (summary quantities)."""
@@ -237,8 +237,7 @@ def comparison_table(run: Run, base: Run) -> str:
 
 def _drawn(spec: Any, seed: int) -> str:
     """A note when the shock's timing or size is random (the table shows this run's draw)."""
-    fields = ("start", "duration_days", "severity", "extra_days", "factor")
-    if any(isinstance(getattr(spec, f, None), RANDOM_TYPES) for f in fields):
+    if drawn_at_random(spec):
         return f"<br><small>random: this run's draw (seed {seed})</small>"
     return ""
 

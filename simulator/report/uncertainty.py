@@ -20,6 +20,7 @@ from simulator.names import Names
 from simulator.report.figures import svg_markup
 from simulator.report.words import bid_segment, join_words, plural
 from simulator.results import Result
+from simulator.scenario.overrides import is_shock_end
 from simulator.scenario.schema import UncertainTriangular, UncertainUniform, UncertainValues
 from simulator.scenario.uncertain import Input, inputs_of
 from simulator.sensitivity.figures import fan_figure
@@ -55,12 +56,6 @@ def _inputs_table(result: Result) -> str:
     )
 
 
-def _is_shock_end(item: Input) -> bool:
-    """A shock's ``end``: the first day the shock is over (the page gives a shock's first and last day)."""
-    parts = item.path.split(".")
-    return len(parts) == 3 and parts[0] == "shocks" and parts[2] == "end"
-
-
 def _last_day(value: Any) -> Any:
     """The last day of a shock that ends on ``value`` (a date or a day number)."""
     if isinstance(value, dt.date):
@@ -76,7 +71,7 @@ def _day(value: Any) -> str:
 
 
 def _value_cell(item: Input) -> str:
-    if _is_shock_end(item):
+    if is_shock_end(item.path):
         return "last day " + _day(_last_day(item.current))
     return escape(_shown(item.current))
 
@@ -84,11 +79,11 @@ def _value_cell(item: Input) -> str:
 def _range_cell(item: Input) -> str:
     e = item.entry
     if isinstance(e, UncertainValues):
-        shown = [escape(_shown(_last_day(v) if _is_shock_end(item) else v)) for v in e.values]
+        shown = [escape(_shown(_last_day(v) if is_shock_end(item.path) else v)) for v in e.values]
         if any(len(v) > 24 or "," in v or ";" in v for v in shown):  # long values or lists: one to a line
             return "one of:<br>" + "<br>".join(f"\u2022 {v}" for v in shown)
         return "one of " + ", ".join(shown)
-    if _is_shock_end(item) and isinstance(e, UncertainUniform | UncertainTriangular):
+    if is_shock_end(item.path) and isinstance(e, UncertainUniform | UncertainTriangular):
         text = f"last day {_day(_last_day(e.low))} to {_day(_last_day(e.high))}"
         if isinstance(e, UncertainTriangular):
             text += f", most likely {_day(_last_day(e.mode))}"

@@ -54,7 +54,7 @@ from simulator.report.words import (
     when,
 )
 from simulator.scenario.checks import reference_price
-from simulator.scenario.schema import RANDOM_TYPES
+from simulator.scenario.schema import drawn_at_random
 
 SMALL = "<br><small>{}</small>"
 ALMOST_ENTIRELY = 0.9
@@ -212,10 +212,6 @@ def headline(run: Run, alone: Run | None) -> str:
     return f"No: the members are short of {shown_with} with the joint stock and {shown_without} without it."
 
 
-_RANDOM_FIELDS = ("start", "duration_days", "severity", "extra_days", "factor", "tonnes_per_period")
-"""Shock fields that may be drawn from a distribution (as :attr:`simulator.plan.ShockPlan.is_random` reads them)."""
-
-
 def one_draw_line(run: Run) -> str:
     """That the run is one draw of random inputs, and how to get likelihoods (HTML; '' without random inputs).
 
@@ -224,11 +220,7 @@ def one_draw_line(run: Run) -> str:
     then shows one outcome, not how likely it is.
     """
     scenario = run.result.scenario
-    shocks = [
-        run.names.shock_ids[k]
-        for k, spec in enumerate(scenario.shocks)
-        if any(isinstance(getattr(spec, f, None), RANDOM_TYPES) for f in _RANDOM_FIELDS)
-    ]
+    shocks = [run.names.shock_ids[k] for k, spec in enumerate(scenario.shocks) if drawn_at_random(spec)]
     noise = any(d.noise_cv > 0 for spec in scenario.regions.values() for d in spec.demand.values())
     drawn = ([f"the timing or size of {join_words(shocks)}"] if shocks else []) + (
         ["day-to-day demand"] if noise else []

@@ -232,6 +232,16 @@ RANDOM_TYPES = (Uniform, Triangular, LogNormal)
 PARAMETERS = ("low", "mode", "high", "mean", "sd")
 
 
+DRAWN_FIELDS = ("start", "duration_days", "severity", "extra_days", "factor", "tonnes_per_period")
+"""A shock's fields that a distribution makes random, drawn once per run from its seed (a licence's
+``processing_days`` distribution is a spread of approval times, not a draw)."""
+
+
+def drawn_at_random(spec: BaseModel) -> bool:
+    """Whether ``spec`` (a shock) has a timing or size drawn from the run's seed (:data:`DRAWN_FIELDS`)."""
+    return any(isinstance(getattr(spec, name, None), RANDOM_TYPES) for name in DRAWN_FIELDS)
+
+
 def _within(low: float, high: float) -> Callable[[Any], Any]:
     """A check that every parameter of a distribution lies in the field's range [low, high]."""
 
