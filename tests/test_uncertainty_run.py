@@ -9,6 +9,7 @@ and its 90% interval 220-580 t. A Latin hypercube of N samples puts one sample i
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from simulator.engine import simulate
 from simulator.report import render_report
 from simulator.scenario import validate_data
 from simulator.sensitivity import plan_study
-from simulator.sensitivity.intervals import headline_lines, run_uncertainty
+from simulator.sensitivity.intervals import headline_lines, interval_text, run_uncertainty, same_in_every_sample
 from tests.helpers import ONE_REGION, build, manifest_of
 
 SHORT = build(
@@ -92,12 +93,25 @@ def test_the_report_shows_intervals_and_fan_charts(found):
     assert "A day's median is not the median of the samples' lowest points" in text
 
 
-def test_a_figure_that_varies_without_a_driver_says_the_samples_are_too_few(found):
+def test_a_figure_short_in_few_samples_is_neither_the_same_in_every_sample_nor_driven(found):
     from simulator.report.uncertainty import _no_driver
 
-    # 2 inputs, 200 samples: chance alone reaches 2.24 / sqrt(199) = 0.16, under the 0.2 floor
-    row = found.headlines.set_index("metric").loc[["total_shortfall_t"]].reset_index().iloc[0]
-    assert _no_driver(row, found) == "none clears |rank correlation| 0.20 over 200 samples: too few to tell"
+    # Japan short in 9 of the 200 samples only: its 5th, 50th and 95th percentiles are all 0,
+    # yet the figure varies, so it is not "the same in every sample"; ranked against random
+    # order no input is behind it, and with 2 inputs and 200 samples chance alone reaches
+    # 2.24 / sqrt(199) = 0.16, under the 0.2 floor of the bound
+    samples = found.samples.copy()
+    samples["shortfall_t.japan"] = np.r_[np.zeros(191), np.linspace(10, 209, 9)]
+    rare = dataclasses.replace(found, samples=samples)
+    assert np.percentile(samples["shortfall_t.japan"], [5, 50, 95]).tolist() == [0.0, 0.0, 0.0]
+    assert not same_in_every_sample(rare, "shortfall_t.japan")
+    assert same_in_every_sample(rare, "min_days_of_cover.japan")  # 0 days in every sample: no stock, halted
+    japan = rare.headlines[rare.headlines["metric"] == "shortfall_t.japan"]
+    (row,) = japan.assign(p5=0.0, median=0.0, p95=0.0).itertuples()  # its headline row, as the table reads it
+    assert _no_driver(row, rare) == "none clears |rank correlation| 0.20 over 200 samples: too few to tell"
+    assert interval_text(0.0, 0.0, 0.0, "t", same_in_every_sample(rare, "shortfall_t.japan")) == (
+        "median 0 t (90% interval 0-0 t)"
+    )
 
 
 def test_without_samples_the_report_names_the_inputs_the_figures_rest_on():

@@ -24,7 +24,14 @@ from simulator.scenario.overrides import is_shock_end
 from simulator.scenario.schema import UncertainTriangular, UncertainUniform, UncertainValues
 from simulator.scenario.uncertain import Input, inputs_of
 from simulator.sensitivity.figures import fan_figure
-from simulator.sensitivity.intervals import FAN_CURVES, Uncertainty, driver_threshold, interval_text, own_curves
+from simulator.sensitivity.intervals import (
+    FAN_CURVES,
+    Uncertainty,
+    driver_threshold,
+    interval_text,
+    own_curves,
+    same_in_every_sample,
+)
 from simulator.sweep.columns import metric_title
 
 SECTION_ID = "uncertainty"
@@ -138,7 +145,7 @@ def _shown(value: Any) -> str:
 
 def _no_driver(row: Any, found: Uncertainty) -> str:
     """Why a figure names no driver: it does not vary, or no input's rank correlation clears the bound."""
-    if row.p5 == row.p95 and row.median == row.p5:
+    if same_in_every_sample(found, row.metric):
         return "none: the same in every sample"
     bound = driver_threshold(found.runs, len(found.study.inputs))
     return f"none clears |rank correlation| {bound:.2f} over {found.runs:,} samples: too few to tell"
@@ -188,7 +195,8 @@ def _headline_table(result: Result, found: Uncertainty) -> str:
 
 def _lead_sentence(found: Uncertainty) -> str:
     first = found.headlines.iloc[0]
-    interval = interval_text(first["p5"], first["median"], first["p95"], first["unit"])
+    every = same_in_every_sample(found, first["metric"])
+    interval = interval_text(first["p5"], first["median"], first["p95"], first["unit"], every)
     text = f"{escape(metric_title(first['metric']))}: {escape(interval)}"
     drivers = found.drivers[first["metric"]]
     if drivers:

@@ -167,15 +167,27 @@ def run_uncertainty(
     return Uncertainty(study, runs, samples, pd.DataFrame(rows), drivers, bands)
 
 
-def interval_text(value_low: float, median: float, value_high: float, unit: str) -> str:
+def same_in_every_sample(found: Uncertainty, metric: str) -> bool:
+    """Whether ``metric`` is the same in every sample.
+
+    Judged on the samples, not the percentiles: a figure non-zero in under 5% of them has
+    equal 5th, 50th and 95th percentiles and still varies.
+    """
+    values = found.samples[metric]
+    return bool(values.notna().all() and values.min() == values.max())
+
+
+def interval_text(value_low: float, median: float, value_high: float, unit: str, every: bool = False) -> str:
     """``median 900 t (90% interval 0-2,750 t)``, numbers rounded for reading.
 
     >>> interval_text(0.0, 901.4, 2754.9, "t")
     'median 901 t (90% interval 0-2,755 t)'
     >>> interval_text(0.51, 0.62, 0.9, "")
     'median 0.62 (90% interval 0.51-0.9)'
-    >>> interval_text(0.0, 0.0, 0.0, "t")  # not "median 0 t (90% interval 0-0 t)"
+    >>> interval_text(0.0, 0.0, 0.0, "t", every=True)  # not "median 0 t (90% interval 0-0 t)"
     '0 t in every sample'
+
+    ``every``: the figure is the same in every sample (:func:`same_in_every_sample`).
     """
 
     def show(x: float) -> str:
@@ -184,7 +196,7 @@ def interval_text(value_low: float, median: float, value_high: float, unit: str)
         return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
 
     unit = f" {unit}" if unit else ""
-    if value_low == median == value_high:
+    if every:
         return f"{show(median)}{unit} in every sample"
     return f"median {show(median)}{unit} (90% interval {show(value_low)}-{show(value_high)}{unit})"
 
@@ -193,7 +205,8 @@ def headline_lines(found: Uncertainty) -> list[str]:
     """One line per headline for the console."""
     lines = []
     for row in found.headlines.itertuples():
-        text = f"{row.title}: {interval_text(row.p5, row.median, row.p95, row.unit)}"
+        every = same_in_every_sample(found, row.metric)
+        text = f"{row.title}: {interval_text(row.p5, row.median, row.p95, row.unit, every)}"
         named = found.drivers[row.metric]
         if named:
             text += "; driven mostly by " + ", ".join(d.label for d in named)
