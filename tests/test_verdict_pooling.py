@@ -16,11 +16,14 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
+
 from simulator.report import render_report
 from simulator.report.counterfactuals import own_share_alone, own_share_scenario, without_agreement
 from simulator.report.findings import Run
 from simulator.report.sharing import granted, pooling_line, ratio_line
 from simulator.report.verdict import headline, outlasts_line
+from simulator.report.words import tonnes
 from simulator.scenario import validate_data
 from tests.helpers import TWO_MEMBERS, add_material, build, run, shipped_group, shipped_result
 
@@ -354,14 +357,26 @@ def test_whether_pooling_mostly_moves_shortfall_is_judged_on_the_materials_the_p
     result = shipped_result("long_embargo_6m")
     pooling = _plain(pooling_line(Run.of(result), Run.of(own_share_alone(result), "own_share")))
     assert pooling.startswith("Pooling adds to what the tonnes do:"), pooling
-    # as the report gives it (magnets and oxide are counted apart): by material, each with what it counts;
-    # 1,468.5 t of rare earths alone is 1,399 t of light and 69.5 t of heavy, all light pooled
-    by_material = _plain(pooling_line(Run.of(result), Run.of(own_share_alone(result), "own_share"), True))
+    # as the report gives it (magnets and oxide are counted apart): by material, each with what it counts,
+    # the members' shortfall of each material in the two runs; the pool holds no magnets, so theirs is
+    # the same both ways, and pooling closes the heavy rare earths (left out where none is short)
+    alone = own_share_alone(result)
+
+    def short(of, material):
+        rows = of.summary[of.summary["region"].isin(["japan", "eu"]) & (of.summary["material"] == material)]
+        return float(rows["shortfall_t"].sum())
+
+    light, heavy, magnets = "light_ree", "heavy_ree", "ndfeb_magnets"
+    assert short(alone, light) + short(alone, heavy) == pytest.approx(1468.5, abs=0.5)  # the comment above, rounded
+    assert short(result, heavy) == 0 and short(result, magnets) == short(alone, magnets)
+    by_material = _plain(pooling_line(Run.of(result), Run.of(alone, "own_share"), True))
     assert by_material.startswith(
         "Pooling adds to what the tonnes do: with each member's pool share held alone as its own reserve, the members "
-        "would be short of 1,399 t of light rare earths (oxide), 69.5 t of heavy rare earths (oxide) and 5,927 t of "
-        "NdFeB magnets (magnet), against 1,184 t of light rare earths (oxide) and 5,927 t of NdFeB magnets (magnet) "
-        "pooled."
+        f"would be short of {_plain(tonnes(short(alone, light)))} of light rare earths (oxide), "
+        f"{_plain(tonnes(short(alone, heavy)))} of heavy rare earths (oxide) and "
+        f"{_plain(tonnes(short(alone, magnets)))} of NdFeB magnets (magnet), against "
+        f"{_plain(tonnes(short(result, light)))} of light rare earths (oxide) and "
+        f"{_plain(tonnes(short(result, magnets)))} of NdFeB magnets (magnet) pooled."
     ), by_material
 
 
