@@ -446,9 +446,15 @@ def test_china_2025_headline_gives_heavy_rare_earths_and_magnets_apart():
     assert round(summary["eu", "ndfeb_magnets"]) == 8276
     verdict = section(_shipped_report("china_2025_licensing"), "verdict")
     headline = plain(verdict.split('<p class="headline">', 1)[1].split("</p>", 1)[0])
+    from simulator.report.counterfactuals import without_agreement
+
+    without = without_agreement(result).summary.set_index(["region", "material"])["shortfall_t"]
+    heavy_without = without["japan", "heavy_ree"] + without["eu", "heavy_ree"]
+    assert heavy_without == pytest.approx(127.9 + 138.7, abs=0.1)  # the comment above
+    assert without["eu", "ndfeb_magnets"] == summary["eu", "ndfeb_magnets"]  # the pool holds no magnets
     assert headline == (
-        "In part, by material: the joint stock closes the shortfall of heavy rare earths (267 t of oxide without "
-        "it) and leaves that of NdFeB magnets at 8,276 t of magnet."
+        f"In part, by material: the joint stock closes the shortfall of heavy rare earths ({round(heavy_without)} t of "
+        f"oxide without it) and leaves that of NdFeB magnets at {round(summary['eu', 'ndfeb_magnets']):,} t of magnet."
     )
     assert "8,543 t" not in plain(verdict) and 'class="draw"' not in verdict  # nothing random in this scenario
 

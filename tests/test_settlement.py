@@ -286,13 +286,20 @@ def test_long_embargo_6m_auction_bought_stock_is_paid_not_owed():
     # everyone. The rule's draws were grants: the EU drew 723 t of light and 52.0 t of heavy
     # rare earths from Japan's share (drawn_from_others_t).
     from simulator.report import render_report
+    from simulator.report.words import tonnes
     from tests.test_report_answers import plain, section
 
-    words = plain(section(render_report(shipped_result("long_embargo_6m")), "ledger"))
+    result = shipped_result("long_embargo_6m")
+    words = plain(section(render_report(result), "ledger"))
     assert "Who owes whom at the end" not in words and "EU (USD 5.8 m) to Japan" in words
     assert "Nothing is owed at the end. Paid during the run, at auction, net of what each received" in words
     assert "Heavy rare earths: EU (USD 5.8 m) to Japan." in words
+    ledger = result.ledger.set_index(["member", "material"])
+    assert (ledger["loan_owed_t"] == 0).all()  # nothing owed in kind either
+    drawn = ledger.loc["eu", "drawn_from_others_t"]  # Japan's are the same tonnes, given
+    assert ledger.loc["japan", "drawn_from_others_t"].to_numpy() == pytest.approx(-drawn.to_numpy())
     assert (
-        "Received from other members' shares as grants, owing nothing: EU 723 t of light rare earths, "
-        "EU 52.0 t of heavy rare earths." in words
+        "Received from other members' shares as grants, owing nothing: "
+        f"EU {plain(tonnes(drawn['light_ree']))} of light rare earths, "
+        f"EU {plain(tonnes(drawn['heavy_ree']))} of heavy rare earths." in words
     )
