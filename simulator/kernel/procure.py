@@ -102,6 +102,8 @@ class Procurement:
             self.pool_location = terms.pool_location
             self.pool_here = np.arange(R)[:, None, None] == self.pool_location  # (R, 1, B): the pool's region
             self.pool_shares = self._at_pool(self.shares)
+        self.costed = self.any_premium or self.any_resourcing or self.any_refill or self.pool_refill
+        """Whether any purchase is costed (premiums, re-sourcing, refills): else the day's price is not needed."""
         self.zero = np.zeros((R, M, B))
         self.zero_routes = np.zeros((R, M, S, B))
         self.ones_m = np.ones((M, B))
@@ -116,7 +118,7 @@ class Procurement:
         p = self.plan
         if self.stepped:
             self._follow_share_path(day)
-        price_usd_per_t = self._price_usd_per_t(state)
+        price_usd_per_t = self._price_usd_per_t(state) if self.costed else self.price_usd_per_t
         baseline = p.baseline_demand_t_per_day[day - self.first_day]
         lead = effects.lead_days
         ordered = baseline
