@@ -100,6 +100,8 @@ class ShockPlan:
     """Export quota: the whole period's quota available from its first day."""
     preference: tuple[int, ...] = ()
     """Export quota: region indices served first, in order (empty: pro rata)."""
+    contracts_first: bool = False
+    """Export quota: each region's normal flow on the quota's routes is served before orders beyond it."""
     smuggling_share: float = 0.0
     """Export quota: share of what it stops that flows anyway."""
     deliverable_claims: bool = False
@@ -151,6 +153,7 @@ class ShockPlan:
             self.period_days,
             self.front_loaded,
             self.preference,
+            self.contracts_first,
             self.smuggling_share,
             self.deliverable_claims,
             weights,
@@ -731,6 +734,7 @@ def _shock_plan(s: Scenario, sh: Any, regions: list[str], materials: list[str], 
             "period_days": sh.period_days,
             "front_loaded": sh.release == "front_loaded",
             "preference": tuple(regions.index(r) for r in sh.preference) if sh.sharing == "preference" else (),
+            "contracts_first": sh.sharing == "contracts_first",
             "smuggling_share": sh.smuggling_share,
             "deliverable_claims": sh.claims == "deliverable",
             "perceived": sh.perceived_severity if sh.perceived_severity is not None else 0.0,

@@ -202,6 +202,47 @@ def test_a_binding_quota_follows_orders_not_demand_so_a_buyer_who_orders_again_t
     assert series(result, "border_lost_t", "eu")[:2] == pytest.approx([15.0, 18.0])
 
 
+def contracts_case(sharing: str, tonnes_per_day: float) -> dict:
+    # Japan (30 t/day) reviews daily up to 30 x (5 + 1 + 2) = 240 t with no stock on hand:
+    # it orders 120 t on day 0 and keeps ordering its gap; the EU orders its 90 t/day (flow)
+    return build(
+        TWO_MEMBERS,
+        shocks=[quota(tonnes_per_period=tonnes_per_day, period_days=1, end=1000, sharing=sharing)],
+        regions__japan__demand__ree__tonnes_per_day=30,
+        regions__japan__commercial_stock__ree__tonnes=0,
+        regions__japan__procurement={"replenishment": {"policy": "order_up_to", "review_days": 1, "safety_days": 2}},
+        regions__eu__demand__ree__tonnes_per_day=90,
+    )
+
+
+def test_contracts_first_serves_each_regions_normal_flow_before_orders_beyond_it():
+    # 140 t a day of quota; normal flows (contracts) Japan 30, the EU 90 t. Day 0: orders
+    # 120 + 90 = 210. Contracts first: 30 + 90 = 120 served, the 20 t left go to orders
+    # beyond contracts (Japan's 90 t alone): Japan 50 t, the EU 90 t, every day while Japan
+    # still orders more than 50 t. Pro rata on day 0: Japan 140 x 120/210 = 80, the EU 60.
+    first = run(contracts_case("contracts_first", 140))
+    check_invariants(first)
+    assert series(first, "ordered_t", "japan")[0] == pytest.approx(120.0)
+    assert series(first, "arrivals_t", "japan")[5:9] == pytest.approx(50.0)
+    assert series(first, "arrivals_t", "eu")[5:] == pytest.approx(90.0)
+    assert series(first, "shortfall_t", "eu") == pytest.approx(0.0)
+    pro_rata = run(contracts_case("pro_rata", 140))
+    assert series(pro_rata, "arrivals_t", "japan")[5] == pytest.approx(80.0)
+    assert series(pro_rata, "arrivals_t", "eu")[5] == pytest.approx(60.0)
+
+
+def test_contracts_first_shares_a_quota_below_the_normal_flows_pro_rata_to_them():
+    # 100 t a day cannot cover the contracts (30 + 90): each gets its contract x 100/120,
+    # Japan 25 t and the EU 75 t, however much more Japan orders (120 t on day 0, then its
+    # growing gap); pro rata to orders Japan would get 100 x 120/210 = 57.1 t on day 0
+    result = run(contracts_case("contracts_first", 100))
+    check_invariants(result)
+    assert series(result, "ordered_t", "japan")[:3] == pytest.approx([120.0, 125.0, 130.0])
+    assert series(result, "arrivals_t", "japan")[5:30] == pytest.approx(25.0)
+    assert series(result, "arrivals_t", "eu")[5:30] == pytest.approx(75.0)
+    assert series(run(contracts_case("pro_rata", 100)), "arrivals_t", "japan")[5] == pytest.approx(100 * 120 / 210)
+
+
 def test_a_quota_that_is_off_leaves_the_next_quota_its_whole_period():
     # 50 t per 10 days on days 0..19 (5 t a day), then 100 t per 10 days on days 20..39,
     # which never binds at 10 t a day: 5 t land on days 5..24, 10 t from day 25
@@ -388,6 +429,21 @@ def test_both_engines_agree_on_every_border_mechanism():
             assert np.array_equal(values[0], batch.summary[name][row], equal_nan=True), (name, seed)
         assert np.array_equal(recorder.arrays["days_of_cover"].astype(np.float32), batch.curves["days_of_cover"][row])
     check_invariants(run(data, seed=5))
+
+
+def test_both_engines_agree_on_a_quota_that_serves_contracts_first():
+    # two members, a quota below the normal 120 t a day from a random day, a daily reviewer
+    # whose gap grows and demand noise: the fast path's batch equals each run of the reference engine
+    data = build(contracts_case("contracts_first", 100), horizon_days=60, regions__eu__demand__ree__noise_cv=0.2)
+    data["shocks"][0]["start"] = {"distribution": "uniform", "low": 0, "high": 30}
+    plan = compile_plan(validate_data(data))
+    seeds = list(range(8))
+    batch = run_batch(stack_plans([plan] * len(seeds)), draw_batch([plan] * len(seeds), seeds))
+    for row, seed in enumerate(seeds):
+        recorder = ReferenceEngine(plan, seed).run()
+        for name, values in recorder.summary.items():
+            assert np.array_equal(values[0], batch.summary[name][row], equal_nan=True), (name, seed)
+    assert len({float(batch.summary["shortfall_t"][row].sum()) for row in range(len(seeds))}) > 1
 
 
 def test_a_sweep_over_a_leak_share_runs_in_one_batch_each_point_with_its_own_share():

@@ -63,6 +63,8 @@ class Border:
         self.held_ids = [k for k, sh in enumerate(plan.shocks) if sh.held]
         self.quota_ids = [k for k, sh in enumerate(plan.shocks) if sh.kind == "export_quota"]
         self.licence_ids = [k for k, sh in enumerate(plan.shocks) if sh.kind == "licensing"]
+        self.contracts = any(plan.shocks[k].contracts_first for k in self.quota_ids)
+        """Whether a quota serves normal flows first (it needs them: :meth:`quotas`' ``contracted``)."""
         self.leaks = bool((draws.shock_leak_share > 0).any())  # in some run
         self.shocks = plan.shocks
         self.masks = {k: sh.mask[..., None] for k, sh in enumerate(plan.shocks)}
@@ -102,15 +104,22 @@ class Border:
             self._waiting = (held, awaiting, held + awaiting)
         return self._waiting
 
-    def quotas(self, day: int, planned: np.ndarray, effects: Effects) -> tuple[np.ndarray, np.ndarray]:
-        """What export quotas license of today's ``planned`` routes, and what they turned away."""
+    def quotas(
+        self, day: int, planned: np.ndarray, effects: Effects, contracted: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """What export quotas license of today's ``planned`` routes, and what they turned away.
+
+        ``contracted``: the routes' normal flows today (baseline demand x sourcing share),
+        needed by a quota with ``sharing: contracts_first`` (see :attr:`contracts_first`).
+        """
         turned_away = None
         for i, k in enumerate(self.quota_ids):
             on = effects.active[k]
             if not on.any():  # off in every run: nothing capped or stopped, the period's count kept
                 continue
             lost_share = effects.lost_share if self.shocks[k].deliverable_claims else None
-            planned, stopped = self._quota(day, i, k, planned, on, lost_share)
+            contract = contracted if self.shocks[k].contracts_first else None
+            planned, stopped = self._quota(day, i, k, planned, on, lost_share, contract)
             turned_away = _added(turned_away, stopped)
         return planned, self.no_routes if turned_away is None else turned_away
 
@@ -204,19 +213,26 @@ class Border:
         return shipped + approved, approved, refused
 
     def _quota(
-        self, day: int, i: int, k: int, shipped: np.ndarray, on: np.ndarray, lost_share: np.ndarray | None = None
+        self,
+        day: int,
+        i: int,
+        k: int,
+        shipped: np.ndarray,
+        on: np.ndarray,
+        lost_share: np.ndarray | None = None,
+        contracted: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Cap shock ``k``'s routes at what is left of the period's quota; shared pro rata or by preference.
+        """Cap shock ``k``'s routes at what is left of the period's quota, shared as the quota says.
 
         Each region claims room for what it ordered, less what an embargo or quota cut will
         stop for good (``lost_share``, with ``claims: deliverable``): then licences are not
         spent on cargo that cannot leave, and the room they would take goes to the others the
         same day. Each region's licensed share of its claim applies to all it ordered.
+        ``contracted`` (routes' normal flows, with ``sharing: contracts_first``) are served first.
         Returns what ships and what the quota stopped for good (not smuggled).
         """
         claims = shipped if lost_share is None else shipped * (1.0 - lost_share)
         shock = self.shocks[k]
-        mask = self.masks[k]
         age = day - self.start[k]
         in_period = np.mod(age, shock.period_days)
         used = np.where(on & (in_period == 0), 0.0, self.quota_used[i])
@@ -224,13 +240,12 @@ class Border:
         cap = tonnes if shock.front_loaded else tonnes * (in_period + 1) / shock.period_days
         room = np.maximum(0.0, cap - used)  # (B,)
         box = self.boxes[k]
-        if box is not None:  # the quota's routes are a block: add them up alone
-            by_region = np.zeros(self.route_shape[::3])
-            by_region[box[0]] = ordered_sum(ordered_sum(claims[box], axis=-2), axis=1) + self.box_zero[k]
-        else:
-            by_region = ordered_sum(ordered_sum(np.where(mask, claims, 0.0), axis=-2), axis=1)  # (R, B)
+        by_region = self._by_region(k, claims)
         total = ordered_sum(by_region, axis=0)
-        allowed = _share_out(by_region, room, shock.preference)  # (R, B)
+        if contracted is None:
+            allowed = _share_out(by_region, room, shock.preference)  # (R, B)
+        else:
+            allowed = _contracts_first(by_region, self._by_region(k, contracted), room)
         self.quota_used[i] = np.where(on, used + np.minimum(total, room), self.quota_used[i])
         finite = bool(np.isfinite(total).all())
         if box is not None and finite:
@@ -243,12 +258,22 @@ class Border:
             if stopped is not None:
                 lost[box] = stopped if on.all() else np.where(on, stopped, 0.0)
             return shipped_out, lost
+        mask = self.masks[k]
         flows = np.where(mask, shipped, 0.0)  # not a block, or one with non-finite flows: the full computation
         through, stopped = _capped(shock, flows, by_region, allowed, slice(None), finite)
         lost = np.zeros(self.route_shape) if stopped is None else stopped
         if on.all():  # the same values as selecting by ``on`` below
             return np.where(mask, through, shipped), lost
         return np.where(mask & on, through, shipped), np.where(on, lost, 0.0)
+
+    def _by_region(self, k: int, routes: np.ndarray) -> np.ndarray:
+        """``routes`` (R, M, S, B) summed over shock ``k``'s materials and supplier, per (region, run)."""
+        box = self.boxes[k]
+        if box is not None:  # the quota's routes are a block: add them up alone
+            by_region = np.zeros(self.route_shape[::3])
+            by_region[box[0]] = ordered_sum(ordered_sum(routes[box], axis=-2), axis=1) + self.box_zero[k]
+            return by_region
+        return ordered_sum(ordered_sum(np.where(self.masks[k], routes, 0.0), axis=-2), axis=1)
 
 
 def _capped(
@@ -320,6 +345,27 @@ def _share_out(wanted: np.ndarray, room: np.ndarray, preference: tuple[int, ...]
         out[r] = np.minimum(wanted[r], left)
         left = left - out[r]
     return out
+
+
+def _contracts_first(wanted: np.ndarray, contract: np.ndarray, room: np.ndarray) -> np.ndarray:
+    """What each region (first axis) gets of ``room`` when normal flows (``contract``) are served first.
+
+    Each region's claim up to its contract comes first, pro rata to those claims when the
+    room cannot cover them; what room is left goes pro rata to the claims beyond them. A
+    run whose room covers every claim gets exactly its claims (as pro rata sharing).
+
+    >>> _contracts_first(np.array([[90.0], [10.0]]), np.array([[20.0], [10.0]]), np.array([40.0]))
+    array([[30.],
+           [10.]])
+    >>> _contracts_first(np.array([[90.0], [10.0]]), np.array([[20.0], [10.0]]), np.array([15.0]))
+    array([[10.],
+           [ 5.]])
+    """
+    first = np.minimum(wanted, contract)
+    served = _share_out(first, room, ())
+    left = room - ordered_sum(served, axis=0)
+    shared = served + _share_out(wanted - first, np.maximum(0.0, left), ())
+    return np.where(ordered_sum(wanted, axis=0) > room, shared, wanted)
 
 
 def _added(total: np.ndarray | None, more: np.ndarray) -> np.ndarray:

@@ -144,7 +144,8 @@ class Procurement:
         ordered_routes = planned
         turned_away = None
         if self.border.quota_ids:
-            planned, turned_away = self.border.quotas(day, planned, effects)
+            contracted = self.shares * baseline[:, :, None] if self.border.contracts else None
+            planned, turned_away = self.border.quotas(day, planned, effects, contracted)
         multiplier = effects.route_multiplier
         shipped = planned if effects.all_routes_open else planned * multiplier
         if self.any_capacity:

@@ -599,9 +599,12 @@ class ExportQuota(ShockBase):
     """``even``: the quota becomes available day by day (licences issued in batches,
     spread over the period); ``front_loaded``: all of it from the period's first day,
     first come first served."""
-    sharing: Literal["pro_rata", "preference"] = "pro_rata"
-    """How a binding quota is shared: pro rata to what each region ordered, or in the
-    order of ``preference``."""
+    sharing: Literal["pro_rata", "preference", "contracts_first"] = "pro_rata"
+    """How a binding quota is shared: pro rata to what each region ordered, in the order
+    of ``preference``, or ``contracts_first``: each region's normal flow on the quota's
+    routes (its baseline demand x its sourcing share, what it orders without a crisis) is
+    served first, pro rata to those flows when the room cannot cover them all, and only
+    room left after them goes to orders beyond them, pro rata."""
     preference: list[Id] = []
     """Regions served first, in this order (with ``sharing: preference``)."""
     smuggling_share: Fraction = 0.0

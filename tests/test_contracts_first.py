@@ -1,0 +1,47 @@
+"""China's quotas served by contract volumes first in the 2010 replay (docs/model.md, "Contract volumes first")."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import simulator
+
+QUOTAS = ("china_quota_h2_2010", "china_quota_2011", "china_quota_2012")
+# the scenario's sourcing shares from China (region, material)
+CHINA_SHARE = {
+    ("japan", "light_ree"): 0.81,
+    ("japan", "heavy_ree"): 0.98,
+    ("eu", "light_ree"): 0.9,
+    ("eu", "heavy_ree"): 1.0,
+}
+# normal China flows (t/day): Japan 62.0 + 1.67, the EU 18.0 + 0.5 (the scenario's H2-2010 quota comment)
+EU_NORMAL_SHARE = 18.5 / (62.0 + 1.67 + 18.5)
+
+
+def licensed_by_period(sharing: str) -> pd.DataFrame:
+    """Each region's licensed exports from China (``ordered_t`` x China share - ``border_lost_t``) by quota period."""
+    result = simulator.run("embargo_2010_historical", set={f"shocks.{quota}.sharing": sharing for quota in QUOTAS})
+    table = result.timeseries
+    share = np.array([CHINA_SHARE[(r, m)] for r, m in zip(table["region"], table["material"], strict=True)])
+    licensed = table["ordered_t"] * share - table["border_lost_t"]
+    period = np.select([table["day"] < 184, table["day"] < 549], ["H2-2010", "2011"], "H1-2012")
+    by_period = licensed.groupby([period, table["region"]]).sum().unstack()
+    by_period.attrs["lowest_cover"] = table.groupby("region")["days_of_cover"].min()
+    return by_period
+
+
+def test_contracts_first_gives_the_eu_its_normal_share_of_chinas_quotas_and_keeps_it_off_empty():
+    first = licensed_by_period("contracts_first")
+    eu_share = first["eu"] / (first["eu"] + first["japan"])
+    # the quotas sit at or below the normal flows, so every tonne goes to contracts, pro rata to them
+    assert eu_share.to_numpy() == pytest.approx(EU_NORMAL_SHARE, abs=5e-4)
+    assert first["eu"]["H2-2010"] / 184 == pytest.approx(18.5, abs=0.05)
+    assert first.attrs["lowest_cover"]["eu"] > 14.0
+    # pro rata to orders Japan's precautionary orders take the EU's room: 15.8% in H2-2010, down to 1.6 days
+    pro_rata = licensed_by_period("pro_rata")
+    assert pro_rata["eu"]["H2-2010"] / (pro_rata["eu"]["H2-2010"] + pro_rata["japan"]["H2-2010"]) < 0.16
+    assert pro_rata.attrs["lowest_cover"]["eu"] < 2.0
+    moved = first["eu"]["H2-2010"] - pro_rata["eu"]["H2-2010"]
+    assert 1000 < moved < 1020  # "about 1,010 t" (docs/model.md)
