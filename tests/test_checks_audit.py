@@ -111,6 +111,11 @@ def test_members_who_all_bid_and_rules_without_auctions_get_no_note():
             "shocks.late.end: the shock ends on day -10, before the model's first day (its warm-up for "
             "shipments in transit on day 0, from day -5): it has no effect",
         ),
+        (
+            {"start": -100, "duration_days": 95},
+            "shocks.late.duration_days: the shock ends on day -5, before the model's first day (its warm-up for "
+            "shipments in transit on day 0, from day -5): it has no effect",
+        ),
     ],
 )
 def test_a_shock_active_on_no_simulated_day_is_noted(fields, expected):
@@ -125,6 +130,7 @@ def test_a_shock_active_on_no_simulated_day_is_noted(fields, expected):
     [
         {"start": 364, "duration_days": 30},  # active on the last day
         {"start": -100, "end": -4},  # stops shipments on day -5, which arrive on day 0
+        {"start": -100, "duration_days": 96},  # the same
         {"start": {"distribution": "uniform", "low": 300, "high": 500}, "duration_days": 10},  # sometimes within
     ],
 )

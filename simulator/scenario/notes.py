@@ -90,12 +90,22 @@ def _shock_notes(s: Scenario) -> list[Problem]:
                 message = f"{_words(s, start)} is after {horizon}; the shock has no effect"
             notes.append(Problem(f"{base}.start", message))
             continue
-        end = day_number(shock.end, s.start_date) if shock.end is not None else None
+        end, field = _end(s, shock)
         if end is not None and end <= first:
             since = "" if first == 0 else f" (its warm-up for shipments in transit on day 0, from day {first})"
             message = f"the shock ends on {_words(s, end)}, before the model's first day{since}: it has no effect"
-            notes.append(Problem(f"{base}.end", message))
+            notes.append(Problem(f"{base}.{field}", message))
     return notes
+
+
+def _end(s: Scenario, shock: ShockBase) -> tuple[int | None, str]:
+    """The day a shock is no longer active and the field that sets it (None when drawn at random)."""
+    if shock.end is not None:
+        return day_number(shock.end, s.start_date), "end"
+    start = None if isinstance(shock.start, RANDOM_TYPES) else day_number(shock.start, s.start_date)
+    if start is None or not isinstance(shock.duration_days, int):
+        return None, "duration_days"
+    return start + shock.duration_days, "duration_days"
 
 
 def _first_start(s: Scenario, shock: ShockBase) -> int | None:
