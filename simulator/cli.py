@@ -289,10 +289,10 @@ def run(
         from simulator.sensitivity import plan_study
 
         study = plan_study(load_raw(scenario, pairs), scenario)
-    from simulator.scenario.portfolio import capacity_notes
+    from simulator.scenario.notes import scenario_notes
 
-    for note in capacity_notes(loaded):
-        click.echo(f"note: {note}", err=True)
+    for note in scenario_notes(loaded):  # as validate prints them: each names the file and the field
+        click.echo(f"note: {note.render(scenario)}", err=True)
     if with_report:
         _check_drawable(loaded, scenario, "the report draws them too (run without --report)")
     elif not no_plots:
@@ -416,7 +416,7 @@ def validate(scenarios: tuple[str, ...]) -> None:
             raise InputError("no scenario files (*.yaml, *.yml) in this folder", given)
     from simulator.scenario import load_raw
     from simulator.scenario.load import value_problems
-    from simulator.scenario.portfolio import capacity_notes
+    from simulator.scenario.notes import scenario_notes
 
     failed = False
     for path in files:
@@ -430,8 +430,8 @@ def validate(scenarios: tuple[str, ...]) -> None:
             click.echo(exc.for_console(), err=True)
         else:
             click.echo(f"{path}: ok")
-            for note in capacity_notes(loaded):
-                click.echo(f"note: {path}: {note}", err=True)
+            for note in scenario_notes(loaded):
+                click.echo(f"note: {note.render(path)}", err=True)
     if failed:
         sys.exit(2)
 

@@ -288,7 +288,7 @@ def test_run_and_validate_say_where_the_sourcing_asks_more_than_a_capacity(tmp_p
         "suppliers (sourcing_share in portfolio.csv)"
     )
     run_result = invoke("run", path, "--no-plots", "-o", tmp_path / "out")
-    assert run_result.exit_code == 0 and f"note: {note}\n" in run_result.output
+    assert run_result.exit_code == 0 and f"note: {path}: {note}\n" in run_result.output  # as validate says it
     validated = invoke("validate", path)
     assert validated.exit_code == 0 and f"note: {path}: {note}\n" in validated.output
     path.write_text(yaml.safe_dump(over_capacity_world(12)))  # exactly full: nothing to say

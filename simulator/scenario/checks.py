@@ -334,6 +334,29 @@ def _check_shock_window(s: Scenario, base: str, shock: ShockBase, problems: list
             problems.append(Problem(f"{base}.end", message))
 
 
+def valid_members(s: Scenario, a: Agreement) -> list[str]:
+    """The members that are regions of the scenario, in order (a misspelled one is an error of its own)."""
+    return [rid for rid in a.members if rid in s.regions]
+
+
+def _member_ref(s: Scenario, a: Agreement, problems: list[Problem], path: str, name: str) -> bool:
+    """Record a key that names no member; return True when it names a member that is a region.
+
+    A misspelled member (``agreement.members``) is reported there only: a key that names it,
+    or names a region left out of the members while some member is no region, is the same
+    mistake (fixing the member fixes it), so it is not reported again, and a suggestion is
+    only ever a member that is a region.
+    """
+    known = valid_members(s, a)
+    if name in known:
+        return True
+    misspelled = len(known) < len(a.members)
+    if name in a.members or (misspelled and name in s.regions):
+        return False
+    problems.append(Problem(path, f"unknown member '{name}' {_hint(name, known)}"))
+    return False
+
+
 def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None:
     members = list(a.members)
     for j, rid in enumerate(members):
@@ -341,7 +364,7 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
     if len(set(members)) != len(members):
         problems.append(Problem("agreement.members", "members must be unique"))
     for rid in a.ratio:
-        _ref(problems, f"agreement.ratio.{rid}", "member", rid, members)
+        _member_ref(s, a, problems, f"agreement.ratio.{rid}", rid)
     if a.ratio:
         total = sum(a.ratio.values())
         if abs(total - 1.0) > SUM_TOLERANCE:
@@ -352,19 +375,25 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
         _ref(problems, f"agreement.release_cap_t_per_day.{mid}", "material", mid, s.materials)
     pool = a.pool
     for rid, per_material in pool.contributions.items():
-        if _ref(problems, f"agreement.pool.contributions.{rid}", "member", rid, members):
-            for mid in per_material:
-                _ref(
-                    problems,
-                    f"agreement.pool.contributions.{rid}.{mid}",
-                    "material",
-                    mid,
-                    s.materials,
+        if not _member_ref(s, a, problems, f"agreement.pool.contributions.{rid}", rid):
+            continue
+        for mid, stock in per_material.items():
+            path = f"agreement.pool.contributions.{rid}.{mid}"
+            if not _ref(problems, path, "material", mid, s.materials):
+                continue
+            demand = s.regions[rid].demand.get(mid)
+            if stock.days and (demand is None or demand.tonnes_per_day <= 0):
+                problems.append(
+                    Problem(
+                        f"{path}.days",
+                        f"'{rid}' has no demand for '{mid}' (0 t/day on day 0), so {stock.days:g} days of it would be "
+                        "0 t; give 'tonnes' instead",
+                    )
                 )
     for mid in pool.refill_t_per_day:
         _ref(problems, f"agreement.pool.refill_t_per_day.{mid}", "material", mid, s.materials)
     if pool.location is not None:
-        _ref(problems, "agreement.pool.location", "member", pool.location, members)
+        _member_ref(s, a, problems, "agreement.pool.location", pool.location)
     if pool.mode == "national" and pool.contributions:
         problems.append(
             Problem(
@@ -377,7 +406,7 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
         problems.append(
             Problem("agreement.trigger.switch_on", f"'{trigger.switch_on}' needs agreement.trigger.measured_loss")
         )
-    _check_ess(a, members, problems)
+    _check_ess(s, a, problems)
     times = a.release_times
     if times is not None:
         if times.emergency_days > times.normal_days:
@@ -397,13 +426,13 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
     _check_auction(s, a, problems)
 
 
-def _check_ess(a: Agreement, members: list[str], problems: list[Problem]) -> None:
+def _check_ess(s: Scenario, a: Agreement, problems: list[Problem]) -> None:
     """Reserve commitments name every member or none; the restraint grows with the loss."""
     ess = a.iea_ess
     commitments = ess.commitments
     for rid in commitments:
-        _ref(problems, f"agreement.iea_ess.commitments.{rid}", "member", rid, members)
-    missing = [rid for rid in members if rid not in commitments]
+        _member_ref(s, a, problems, f"agreement.iea_ess.commitments.{rid}", rid)
+    missing = [rid for rid in valid_members(s, a) if rid not in commitments]
     if commitments and missing:
         problems.append(
             Problem(
@@ -446,7 +475,7 @@ def _check_auction(s: Scenario, a: Agreement, problems: list[Problem]) -> None:
         _ref(problems, "agreement.auction", "material", mid, s.materials)
     for rid, per_material in auction.bids.items():
         path = f"agreement.auction.bids.{rid}"
-        if not _ref(problems, path, "member", rid, a.members):
+        if not _member_ref(s, a, problems, path, rid):
             continue
         for mid, segments in per_material.items():
             _ref(problems, f"{path}.{mid}", "material", mid, s.materials)

@@ -260,7 +260,9 @@ def _message(error: dict[str, Any]) -> str:
         else:
             hint = _HINTS.get(kind)
             return message + (hint(error) if hint else "")
-    return str(error["msg"]).removeprefix("Value error, ")
+    message = str(error["msg"]).removeprefix("Value error, ")
+    hint = _HINTS.get(kind)
+    return message + (hint(error) if hint else "")
 
 
 def _id_hint(error: dict[str, Any]) -> str:
@@ -293,7 +295,39 @@ def _percent_hint(error: dict[str, Any]) -> str:
     return f" (a share: {value:g}% is {value / 100:g})"
 
 
+def _choice_hint(error: dict[str, Any]) -> str:
+    """For a value that is not one of a field's choices (``mechanism: fair-ratio``): the choice it may mean.
+
+    The choices are those the message lists; a former mechanism name
+    (:data:`simulator.mechanisms.RENAMED`) close to the value suggests its current name.
+
+    >>> _choice_hint({"input": "fair-ratio", "ctx": {"expected": "'hybrid', 'fair_ratio' or 'auction'"}})
+    "; did you mean 'fair_ratio'?"
+    >>> _choice_hint({"input": "embargoo", "ctx": {"expected_tags": "'embargo', 'delay'"}})
+    "; did you mean 'embargo'?"
+    >>> _choice_hint({"input": "zzz", "ctx": {"expected": "'hybrid' or 'auction'"}})
+    ''
+    """
+    from simulator.mechanisms import RENAMED
+
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    if isinstance(value, dict):  # a tagged union's entry: the value is its tag
+        value = ctx.get("tag")
+    if not isinstance(value, str):
+        return ""
+    choices = re.findall(r"'([^']*)'", str(ctx.get("expected", ctx.get("expected_tags", ""))))
+    current = {name: name for name in choices}
+    current.update({old: new for old, new in RENAMED.items() if new in current})
+    guess = "_".join(value.strip().lower().replace("-", " ").split())
+    close = [guess] if guess in current else difflib.get_close_matches(guess, list(current), n=1)
+    return f"; did you mean '{current[close[0]]}'?" if close and current[close[0]] != value else ""
+
+
 _HINTS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "literal_error": _choice_hint,
+    "enum": _choice_hint,
+    "union_tag_invalid": _choice_hint,
     "less_than_equal": _percent_hint,
     "model_type": _fields_hint,
     "model_attributes_type": _fields_hint,

@@ -1,0 +1,129 @@
+"""Notes on a valid scenario: things that are allowed but probably not what the author meant.
+
+Layer: ground.
+
+A note never stops a run: ``stockpile validate`` and ``stockpile run`` print each as
+``note: file: field path: message`` on standard error and go on (exit code 0). Anything
+that makes an input meaningless, or silently turns a stock into 0 t, is an error instead
+(:mod:`simulator.scenario.checks`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from simulator.errors import Problem
+from simulator.mechanisms import BY_NAME
+from simulator.scenario.checks import day_number, valid_members
+from simulator.scenario.portfolio import capacity_notes, has_demand
+from simulator.scenario.schema import RANDOM_TYPES, Delay, Scenario, ShockBase
+
+
+def scenario_notes(s: Scenario) -> list[Problem]:
+    """Every note on a scenario that passed validation, each at the field it is about."""
+    notes = _auction_notes(s) + _shock_notes(s) + _market_notes(s)
+    for text in capacity_notes(s):
+        path, _, message = text.partition(": ")
+        notes.append(Problem(path, message))
+    return notes
+
+
+def _auction_notes(s: Scenario) -> list[Problem]:
+    """A member that bids for nothing under a rule that holds auctions never buys there."""
+    a = s.agreement
+    if a is None or not BY_NAME[a.mechanism].holds_auctions:
+        return []
+    bids = a.auction.bids if a.auction is not None else {}
+    notes = []
+    for rid in valid_members(s, a):
+        if any(bids.get(rid, {}).values()):
+            continue
+        rule = BY_NAME[a.mechanism]
+        pays = ", though it pays into the pool" if a.pool.contributions.get(rid) else ""
+        if rule.shares_as is not None and not (rule.needs_ratio and a.ratio.get(rid, 0.0) == 0):
+            what = (
+                f"'{rid}' gives no bids, so it gets nothing at the auctions; under '{a.mechanism}' it receives from "
+                f"the shared stock only on the days {BY_NAME[rule.shares_as].phrase} applies "
+                "(see agreement.trigger.switch_on)"
+            )
+        else:
+            zero = " and its agreement.ratio is 0" if rule.shares_as is not None else ""
+            what = (
+                f"'{rid}' gives no bids{zero}, so under '{a.mechanism}' it never receives anything from the shared "
+                f"stock{pays}; give it bids if it should buy at the auctions"
+            )
+        notes.append(Problem(f"agreement.auction.bids.{rid}", f"missing: {what}"))
+    return notes
+
+
+def warm_up_start(s: Scenario) -> int:
+    """The first day the model simulates: before day 0 by the longest lead time and fixed delays.
+
+    As :func:`simulator.plan.compile_plan` sets it: shipments in transit on day 0 left then.
+    """
+    lead = max((days for sup in s.suppliers.values() for days in sup.lead_time_days.values()), default=0)
+    delays = sum(int(sh.extra_days) for sh in s.shocks if isinstance(sh, Delay) and isinstance(sh.extra_days, int))
+    return -(lead + delays)
+
+
+def _words(s: Scenario, day: int) -> str:
+    """``day 485``, or ``2027-05-01 (day 485)`` in a scenario with a start date."""
+    if s.start_date is None:
+        return f"day {day}"
+    return f"{(s.start_date + dt.timedelta(days=day)).isoformat()} (day {day})"
+
+
+def _shock_notes(s: Scenario) -> list[Problem]:
+    """A shock that is active on no day the model simulates has no effect."""
+    notes = []
+    first = warm_up_start(s)
+    for shock in s.shocks:
+        base = f"shocks.{shock.id}"
+        start = _first_start(s, shock)
+        if start is not None and start >= s.horizon_days:
+            horizon = f"the horizon ({s.horizon_days} days: days 0 to {s.horizon_days - 1})"
+            if isinstance(shock.start, RANDOM_TYPES):
+                message = f"drawn from {_words(s, start)} on, after {horizon}: the shock has no effect in any run"
+            else:
+                message = f"{_words(s, start)} is after {horizon}; the shock has no effect"
+            notes.append(Problem(f"{base}.start", message))
+            continue
+        end, field = _end(s, shock)
+        if end is not None and end <= first:
+            since = "" if first == 0 else f" (its warm-up for shipments in transit on day 0, from day {first})"
+            message = f"the shock ends on {_words(s, end)}, before the model's first day{since}: it has no effect"
+            notes.append(Problem(f"{base}.{field}", message))
+    return notes
+
+
+def _end(s: Scenario, shock: ShockBase) -> tuple[int | None, str]:
+    """The day a shock is no longer active and the field that sets it (None when drawn at random)."""
+    if shock.end is not None:
+        return day_number(shock.end, s.start_date), "end"
+    start = None if isinstance(shock.start, RANDOM_TYPES) else day_number(shock.start, s.start_date)
+    if start is None or not isinstance(shock.duration_days, int):
+        return None, "duration_days"
+    return start + shock.duration_days, "duration_days"
+
+
+def _first_start(s: Scenario, shock: ShockBase) -> int | None:
+    """The earliest day the shock can start (None for a start without a lowest value)."""
+    if isinstance(shock.start, RANDOM_TYPES):
+        low = getattr(shock.start, "low", None)
+        return None if low is None else int(np.rint(low))  # a draw is rounded to a day (np.rint, as the runs do)
+    return day_number(shock.start, s.start_date)
+
+
+def _market_notes(s: Scenario) -> list[Problem]:
+    """A market for a material no region uses has nobody to act on."""
+    notes = []
+    for mid in s.market:
+        if not any(has_demand(s, rid, mid) for rid in s.regions):
+            message = (
+                f"no region has demand for {mid}, so this market has no buyers: its price, stocks and supply "
+                "response change nothing"
+            )
+            notes.append(Problem(f"market.{mid}", message))
+    return notes
