@@ -139,6 +139,16 @@ def test_a_shock_that_can_act_gets_no_note(fields):
     assert notes_of(data) == []
 
 
+@pytest.mark.parametrize("sharing", ["pro_rata", "contracts_first"])
+def test_a_quota_preference_that_its_sharing_ignores_is_noted(sharing):
+    quota = {"id": "q", "kind": "export_quota", "supplier": "china", "start": 0, "end": 30, "tonnes_per_period": 500}
+    data = build(TWO_MEMBERS, shocks=[{**quota, "sharing": sharing, "preference": ["eu"]}])
+    assert notes_of(data) == [
+        f"shocks.q.preference: ignored: the quota shares by '{sharing}' (give sharing: preference to serve these first)"
+    ]
+    assert notes_of(build(TWO_MEMBERS, shocks=[{**quota, "sharing": "preference", "preference": ["eu"]}])) == []
+
+
 def test_a_shock_ending_just_before_the_warm_up_indeed_changes_nothing_and_one_day_later_does():
     """The note's boundary is the model's: an embargo ending on day -5 changes no figure, one ending on day -4 does."""
     from tests.helpers import run, series

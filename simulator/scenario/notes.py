@@ -90,6 +90,9 @@ def _shock_notes(s: Scenario) -> list[Problem]:
                 message = f"{_words(s, start)} is after {horizon}; the shock has no effect"
             notes.append(Problem(f"{base}.start", message))
             continue
+        if getattr(shock, "preference", None) and getattr(shock, "sharing", None) != "preference":
+            message = f"ignored: the quota shares by '{shock.sharing}' (give sharing: preference to serve these first)"
+            notes.append(Problem(f"{base}.preference", message))
         end, field = _end(s, shock)
         if end is not None and end <= first:
             since = "" if first == 0 else f" (its warm-up for shipments in transit on day 0, from day {first})"
