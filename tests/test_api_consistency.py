@@ -69,3 +69,36 @@ def test_run_refuses_bad_out_arguments_by_name(tmp_path, monkeypatch, kwargs, me
         simulator.run(copy.deepcopy(TWO_MEMBERS), **kwargs)
     assert message in str(caught.value)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- an empty grid, a set key that is not a path: refused by name, before any run ---------------------
+
+
+@pytest.mark.parametrize("grid", [{}, dict()], ids=["literal", "dict"])
+def test_an_empty_grid_is_refused_naming_grid_and_what_to_give(monkeypatch, grid):
+    forbid_simulation(monkeypatch)
+    with pytest.raises(InputError) as caught:
+        simulator.sweep(copy.deepcopy(TWO_MEMBERS), grid=grid, workers=1)
+    assert str(caught.value) == (
+        "grid: an empty mapping sweeps nothing; give at least one {path: values}, "
+        "or grid=None to run the scenario as it is (runs= seeds)"
+    )
+
+
+def test_no_grid_still_runs_the_scenario_once_per_seed():
+    # grid=None is the documented default: one point, `runs` seeds (TWO_MEMBERS has no random input: one run)
+    with pytest.warns(UserWarning, match="no random inputs"):
+        table = simulator.sweep(copy.deepcopy(TWO_MEMBERS), runs=3, workers=1)
+    assert len(table) == 1 and table["point"].tolist() == [0]
+    assert table["total_shortfall_t"].iloc[0] == pytest.approx(simulator.run(TWO_MEMBERS).metrics["total_shortfall_t"])
+
+
+@pytest.mark.parametrize("key", [5, 0.3, None, "  "])
+@pytest.mark.parametrize("function", ["run", "sweep", "compare"])
+def test_a_set_key_that_is_not_a_dotted_path_is_refused_naming_it(monkeypatch, key, function):
+    forbid_simulation(monkeypatch)
+    with pytest.raises(InputError) as caught:
+        getattr(simulator, function)(copy.deepcopy(TWO_MEMBERS), set={key: 1})
+    assert str(caught.value) == (
+        f"set: the key {key!r} is not a dotted path; give each path as text, such as 'agreement.ratio.japan'"
+    )
