@@ -17,8 +17,8 @@ from click.testing import CliRunner
 
 import simulator
 from simulator.cli import main
-from simulator.errors import InputError
-from tests.helpers import TWO_MEMBERS, contents, forbid_simulation, manifest_of
+from simulator.errors import InputError, ScenarioError
+from tests.helpers import TWO_MEMBERS, assert_bad_input, contents, forbid_simulation, invoke, manifest_of
 
 # --- run(out=...): the files of stockpile run -o, as sweep(out=...) writes those of stockpile sweep -o ---
 
@@ -101,4 +101,61 @@ def test_a_set_key_that_is_not_a_dotted_path_is_refused_naming_it(monkeypatch, k
         getattr(simulator, function)(copy.deepcopy(TWO_MEMBERS), set={key: 1})
     assert str(caught.value) == (
         f"set: the key {key!r} is not a dotted path; give each path as text, such as 'agreement.ratio.japan'"
+    )
+
+
+# --- a mistyped library name: "did you mean", exit 2, before anything is made -------------------------
+
+TYPO = "file not found, nor a scenario of that name; did you mean "
+
+
+@pytest.mark.parametrize(
+    ("command", "extra"),
+    [("run", ("-o", "out")), ("sweep", ("-o", "out")), ("report", ("-o", "out.html")), ("compare", ("-o", "out"))],
+)
+def test_the_command_line_suggests_the_library_names_close_to_a_typo(tmp_path, monkeypatch, command, extra):
+    monkeypatch.chdir(tmp_path)  # no ./scenarios: the shipped library is searched
+    forbid_simulation(monkeypatch)
+    result = invoke(command, "embargo_201", *extra)
+    assert_bad_input(result, f"error: embargo_201: {TYPO}embargo_2010, embargo_2010_scarce or long_embargo_12m?")
+    assert list(tmp_path.iterdir()) == []  # refused before any folder or file was made
+
+
+def test_the_python_api_suggests_the_closest_name_first(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    forbid_simulation(monkeypatch)
+    with pytest.raises(ScenarioError) as caught:
+        simulator.run("embargo_20100")
+    assert str(caught.value) == f"embargo_20100: {TYPO}embargo_2010, embargo_2010_scarce or long_embargo_6m_2030?"
+    with pytest.raises(ScenarioError) as caught:
+        simulator.sweep("club_of_fiv.yaml", workers=1)  # a suffix given is not part of the name compared
+    assert str(caught.value) == f"club_of_fiv.yaml: {TYPO}club_of_five?"
+    with pytest.raises(ScenarioError) as caught:
+        simulator.run("no_such_scenario")  # nothing close: the plain message, as before
+    assert str(caught.value) == "no_such_scenario: file not found"
+
+
+def test_a_local_scenario_is_suggested_too_and_a_sweep_file_names_one_by_bare_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "two_members.yaml").write_text(yaml.safe_dump(TWO_MEMBERS))
+    forbid_simulation(monkeypatch)
+    assert_bad_input(invoke("run", "two_member", "-o", "out"), f"two_member: {TYPO}two_members?")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("scenario: two_membres\n")  # a sweep file's scenario is a bare name too, as SCENARIO is
+    assert_bad_input(invoke("sweep", "--spec", spec, "-o", "out"), f"two_membres: {TYPO}two_members?")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_sweep_file_naming_a_library_scenario_by_bare_name_runs_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "two_members.yaml").write_text(yaml.safe_dump(TWO_MEMBERS))
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("scenario: two_members\n")
+    result = invoke("sweep", "--spec", spec, "--no-plots", "--workers", 1, "-o", "out")
+    assert result.exit_code == 0, result.output
+    table = pd.read_parquet(tmp_path / "out" / "sweep.parquet")
+    assert table["total_shortfall_t"].tolist() == pytest.approx(
+        [simulator.run("two_members").metrics["total_shortfall_t"]]
     )
