@@ -159,3 +159,26 @@ def test_a_sweep_file_naming_a_library_scenario_by_bare_name_runs_it(tmp_path, m
     assert table["total_shortfall_t"].tolist() == pytest.approx(
         [simulator.run("two_members").metrics["total_shortfall_t"]]
     )
+
+
+# --- a table with no rows has the column types of one with rows ----------------------------------------
+
+
+def test_empty_tables_have_the_dtypes_of_full_ones():
+    bare = copy.deepcopy(TWO_MEMBERS)
+    del bare["agreement"]
+    bare["shocks"] = []
+    empty = simulator.run(bare)  # no agreement, no shock: releases, auctions, ledger and shocks have no rows
+    full = simulator.run("long_embargo_6m")  # every one of them has rows
+    text = pd.Series(["x"]).dtype  # what pandas makes of text ('str' from pandas 3, 'object' before)
+    for name in ("releases", "auctions", "ledger", "shocks"):
+        frame, rows = getattr(empty, name), getattr(full, name)
+        assert len(frame) == 0 < len(rows), name
+        common = [c for c in frame.columns if c in rows.columns]
+        assert {c: str(frame[c].dtype) for c in common} == {c: str(rows[c].dtype) for c in common}, name
+    assert {str(empty.ledger[c].dtype) for c in ("member", "material", "settlement")} == {str(text)}
+    assert {str(empty.releases[c].dtype) for c in ("material", "mechanism")} == {str(text)}
+    assert {str(empty.shocks[c].dtype) for c in ("id", "kind")} == {str(text)}
+    # and the empty columns take rows as a full table's do (concatenation keeps the type)
+    joined = pd.concat([empty.ledger[["member"]], full.ledger[["member"]]], ignore_index=True)
+    assert str(joined["member"].dtype) == str(text) and len(joined) == len(full.ledger)
