@@ -53,15 +53,15 @@ def test_a_grid_mixing_dates_and_day_numbers_is_refused_naming_the_axis(tmp_path
     assert not out.exists()  # refused before the folder was made
 
 
-def test_a_sweep_file_mixing_a_date_and_a_quoted_date_is_refused_naming_the_file_and_path(tmp_path, monkeypatch):
+def test_a_sweep_file_mixing_a_date_and_a_text_is_refused_naming_the_file_and_path(tmp_path, monkeypatch):
     no_run(monkeypatch)
     spec = tmp_path / "spec.yaml"
-    spec.write_text(f'grid:\n  {END}: [2010-11-20, "2010-11-20"]\n')
+    spec.write_text(f'grid:\n  {END}: [2010-11-20, "20 Nov 2010"]\n')  # a date in quotes is a date: this is not one
     result = invoke("sweep", dated(tmp_path), "--spec", spec, "--workers", 1, "-o", tmp_path / "out")
     assert_bad_input(
         result,
-        f"{spec}: grid.{END}: mixes dates and other values (2010-11-20 and '2010-11-20'): give all its values "
-        "as dates (YYYY-MM-DD) or all as day numbers (a date in quotes is text)",
+        f"{spec}: grid.{END}: mixes dates and other values (2010-11-20 and '20 Nov 2010'): give all its values "
+        "as dates (YYYY-MM-DD) or all as day numbers",
     )
 
 
