@@ -239,10 +239,38 @@ def test_a_file_put_in_the_checkpoints_while_the_sweep_runs_is_kept_and_named(tm
     assert sorted(p.name for p in (out / ".chunks").iterdir()) == ["notes.txt"]
     assert (out / ".chunks" / "notes.txt").read_text() == "mine"
     assert (out / "sweep.parquet").is_file()
-    # as the note says, the next sweep into the folder leaves .chunks and notes.txt alone
-    again = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "--force", "-o", out)
-    assert again.exit_code == 2 and ".chunks: exists and was not made by stockpile" in again.output
-    assert (out / ".chunks" / "notes.txt").read_text() == "mine"
+    # the next sweep into the folder leaves .chunks and notes.txt alone, and says the note's step again
+    kept = contents(out)
+    no_run(monkeypatch)
+    for force in ((), ("--force",)):
+        again = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, *force, "-o", out)
+        assert_bad_input(again, KEPT_NOTES.format(out=out))
+        assert contents(out) == kept
+    # the step done (notes.txt moved out, the empty .chunks left): the next sweep runs, notes.txt untouched
+    (out / ".chunks" / "notes.txt").rename(tmp_path / "notes.txt")
+    assert resume(tmp_path, monkeypatch, out) == [0, 1, 2, 3]
+    assert not (out / ".chunks").exists() and (tmp_path / "notes.txt").read_text() == "mine"
+
+
+KEPT_NOTES = (
+    "error: {out}: .chunks: kept by an earlier sweep into this folder for notes.txt, which it did not write (the "
+    "sweep deletes nothing it did not write): move it out of .chunks and delete .chunks, then run the same command "
+    "again"
+)
+
+
+def test_a_kept_chunks_folder_names_every_file_of_the_users_in_it(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    assert resume(tmp_path, monkeypatch, out) == [0, 1, 2, 3]  # a finished sweep: its manifest says sweep
+    (out / ".chunks").mkdir()
+    for name in ("b.txt", "a.txt"):
+        (out / ".chunks" / name).write_text(name)
+    before = contents(out)
+    no_run(monkeypatch)
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "-o", out)
+    assert_bad_input(result, ".chunks: kept by an earlier sweep into this folder for a.txt, b.txt, which it did not")
+    assert "move them out of .chunks and delete .chunks, then run the same command again" in result.output
+    assert contents(out) == before
 
 
 def test_chunk_files_from_the_millionth_on_are_the_sweeps_own():
