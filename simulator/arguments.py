@@ -42,6 +42,11 @@ def assignments(changes: Any, name: str = "set") -> list[tuple[str, Any]]:
         return []
     if isinstance(changes, Mapping):
         items: list[Any] = list(changes.items())
+        if odd := [key for key, _ in items if not isinstance(key, str) or not key.strip()]:
+            raise InputError(
+                f"{name}: the key {odd[0]!r} is not a dotted path; give each path as text, "
+                "such as 'agreement.ratio.japan'"
+            )
     elif isinstance(changes, str):
         items = [changes]
     elif isinstance(changes, Iterable):

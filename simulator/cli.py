@@ -895,7 +895,10 @@ def _planned_sweep(
         from_file, spec = load_spec_file(spec_file, max_points)
         if scenario and from_file and not _same_scenario(scenario, from_file):
             click.echo(f"note: running {scenario}, not the scenario {from_file} that {spec_file} names", err=True)
-        scenario = scenario or from_file
+        if not scenario and from_file:
+            from simulator.library import resolve_scenario
+
+            scenario = resolve_scenario(from_file)  # a bare name, as the SCENARIO argument takes it
     if not scenario:
         raise InputError("give a SCENARIO (or a --spec file naming one)")
     spec = dataclasses.replace(

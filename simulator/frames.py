@@ -11,7 +11,9 @@ registry of quantities (:mod:`simulator.quantities`), column by column:
 - a whole-number quantity (``first_shortfall_day``, ``shortfall_days``, ``day``) is a
   nullable integer (``Int64``); the "never" of a first-day quantity (no shortfall at all,
   ``-1`` in ``sweep.parquet``) is ``<NA>``, so that ``describe()`` and means skip it;
-- any other number of the registry is ``float64``, also in a table with no rows.
+- any other number of the registry is ``float64``, also in a table with no rows;
+- text (``region``, ``material``, ``mechanism`` ...) is what pandas makes of text
+  (``str`` from pandas 3), also in a table with no rows, where pandas alone says ``object``.
 
 A column is matched to its quantity by its name in that table, else by the part before
 its first dot: ``gap_t.japan`` is ``gap_t`` for a member, ``shortfall_t.eu.heavy_ree`` is
@@ -97,6 +99,11 @@ def _whole(values: pd.Series, never: bool) -> pd.Series:
     return numbers.round().astype("Int64")
 
 
+TEXT_DTYPE = pd.Series(["text"]).dtype
+"""What pandas makes of a column of text (``str`` from pandas 3, ``object`` before): an empty
+text column is given it too, as a table with rows has it (pandas gives ``object`` to no values)."""
+
+
 def typed_column(values: pd.Series, q: Quantity) -> pd.Series:
     """One column typed as its quantity says (see the module docstring)."""
     if q.unit == "date":
@@ -105,6 +112,8 @@ def typed_column(values: pd.Series, q: Quantity) -> pd.Series:
         return _whole(values, is_never_kind(q))
     if q.dtype == "float":
         return pd.to_numeric(values, errors="raise").astype("float64")
+    if values.empty and values.dtype == object:  # no rows: the type of the same column with rows
+        return values.astype(TEXT_DTYPE if q.dtype == "str" else q.dtype)
     return values
 
 

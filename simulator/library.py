@@ -12,10 +12,11 @@ works in) comes first and the shipped library second.
 
 from __future__ import annotations
 
+import difflib
 from importlib import resources
 from pathlib import Path
 
-from simulator.errors import InputError
+from simulator.errors import InputError, ScenarioError
 
 INSTALLED_NAME = "scenario_library"
 """The library's folder inside the installed package."""
@@ -44,7 +45,12 @@ def resolve_scenario(text: str, folders: bool = False) -> str:
     looked up in ``./scenarios`` and then in the shipped library, as ``.yaml`` or ``.yml``;
     a stem that names both there is refused. With ``folders`` (a command that takes folders
     too, such as ``validate``) a folder here named as given is taken as it is.
-    Anything else comes back unchanged, so that loading it reports the missing file.
+
+    A bare name found nowhere that is close to the name of a scenario there (a typo such as
+    ``embargo_201``) is refused with a :class:`ScenarioError` that says "did you mean", as
+    loading it would have said "file not found" (not with ``folders``: ``validate`` names
+    each missing file in turn). Anything else comes back unchanged, so that loading it
+    reports the missing file.
     """
     path = Path(text)
     if (path.exists() if folders else path.is_file()) or path.name != text:
@@ -56,4 +62,30 @@ def resolve_scenario(text: str, folders: bool = False) -> str:
             raise InputError(f"a bare name that means two files ({found[0]} and {found[1]}): name one of them", text)
         if found:
             return str(found[0])
+    if not folders and not path.exists() and (close := close_names(text)):
+        raise ScenarioError(f"file not found, nor a scenario of that name; did you mean {_either(close)}?", text)
     return text
+
+
+def scenario_names() -> list[str]:
+    """The names of the scenarios a bare name finds: those of ``./scenarios``, then the shipped library's."""
+    names: dict[str, None] = {}
+    for folder in (LOCAL_FOLDER, shipped_library()):
+        if folder.is_dir():
+            names.update(dict.fromkeys(sorted(p.stem for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))))
+    return list(names)
+
+
+def close_names(text: str, most: int = 3) -> list[str]:
+    """Up to ``most`` scenario names close to ``text`` (its ``.yaml``/``.yml`` ignored), closest first.
+
+    >>> close_names("embargo_20100")[0], close_names("club_of_fiv"), close_names("no_such_scenario")
+    ('embargo_2010', ['club_of_five'], [])
+    """
+    stem = text.removesuffix(".yaml").removesuffix(".yml")
+    return difflib.get_close_matches(stem, scenario_names(), n=most, cutoff=0.6)
+
+
+def _either(names: list[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"

@@ -172,7 +172,9 @@ def test_a_chunks_folder_of_the_users_is_never_deleted(tmp_path, monkeypatch, fo
     (folder / ".chunks" / "notes.txt").write_text("mine")
     result = invoke("sweep", write(tmp_path), "--grid", "agreement.ratio.japan=0.5", *force, "-o", folder)
     assert result.exit_code == 2, result.output
-    assert ".chunks: exists and was not made by stockpile" in result.output
+    assert ".chunks: exists and was not made by stockpile (it holds notes.txt); move it or choose another folder" in (
+        result.output
+    )
     assert (folder / ".chunks" / "notes.txt").read_text() == "mine"
 
 

@@ -53,15 +53,15 @@ def test_a_grid_mixing_dates_and_day_numbers_is_refused_naming_the_axis(tmp_path
     assert not out.exists()  # refused before the folder was made
 
 
-def test_a_sweep_file_mixing_a_date_and_a_quoted_date_is_refused_naming_the_file_and_path(tmp_path, monkeypatch):
+def test_a_sweep_file_mixing_a_date_and_a_text_is_refused_naming_the_file_and_path(tmp_path, monkeypatch):
     no_run(monkeypatch)
     spec = tmp_path / "spec.yaml"
-    spec.write_text(f'grid:\n  {END}: [2010-11-20, "2010-11-20"]\n')
+    spec.write_text(f'grid:\n  {END}: [2010-11-20, "20 Nov 2010"]\n')  # a date in quotes is a date: this is not one
     result = invoke("sweep", dated(tmp_path), "--spec", spec, "--workers", 1, "-o", tmp_path / "out")
     assert_bad_input(
         result,
-        f"{spec}: grid.{END}: mixes dates and other values (2010-11-20 and '2010-11-20'): give all its values "
-        "as dates (YYYY-MM-DD) or all as day numbers (a date in quotes is text)",
+        f"{spec}: grid.{END}: mixes dates and other values (2010-11-20 and '20 Nov 2010'): give all its values "
+        "as dates (YYYY-MM-DD) or all as day numbers",
     )
 
 
@@ -239,10 +239,38 @@ def test_a_file_put_in_the_checkpoints_while_the_sweep_runs_is_kept_and_named(tm
     assert sorted(p.name for p in (out / ".chunks").iterdir()) == ["notes.txt"]
     assert (out / ".chunks" / "notes.txt").read_text() == "mine"
     assert (out / "sweep.parquet").is_file()
-    # as the note says, the next sweep into the folder leaves .chunks and notes.txt alone
-    again = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "--force", "-o", out)
-    assert again.exit_code == 2 and ".chunks: exists and was not made by stockpile" in again.output
-    assert (out / ".chunks" / "notes.txt").read_text() == "mine"
+    # the next sweep into the folder leaves .chunks and notes.txt alone, and says the note's step again
+    kept = contents(out)
+    no_run(monkeypatch)
+    for force in ((), ("--force",)):
+        again = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, *force, "-o", out)
+        assert_bad_input(again, KEPT_NOTES.format(out=out))
+        assert contents(out) == kept
+    # the step done (notes.txt moved out, the empty .chunks left): the next sweep runs, notes.txt untouched
+    (out / ".chunks" / "notes.txt").rename(tmp_path / "notes.txt")
+    assert resume(tmp_path, monkeypatch, out) == [0, 1, 2, 3]
+    assert not (out / ".chunks").exists() and (tmp_path / "notes.txt").read_text() == "mine"
+
+
+KEPT_NOTES = (
+    "error: {out}: .chunks: kept by an earlier sweep into this folder for notes.txt, which it did not write (the "
+    "sweep deletes nothing it did not write): move it out of .chunks and delete .chunks, then run the same command "
+    "again"
+)
+
+
+def test_a_kept_chunks_folder_names_every_file_of_the_users_in_it(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    assert resume(tmp_path, monkeypatch, out) == [0, 1, 2, 3]  # a finished sweep: its manifest says sweep
+    (out / ".chunks").mkdir()
+    for name in ("b.txt", "a.txt"):
+        (out / ".chunks" / name).write_text(name)
+    before = contents(out)
+    no_run(monkeypatch)
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "-o", out)
+    assert_bad_input(result, ".chunks: kept by an earlier sweep into this folder for a.txt, b.txt, which it did not")
+    assert "move them out of .chunks and delete .chunks, then run the same command again" in result.output
+    assert contents(out) == before
 
 
 def test_chunk_files_from_the_millionth_on_are_the_sweeps_own():

@@ -13,9 +13,11 @@ import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 import yaml
 
-from tests.helpers import TWO_MEMBERS, build, counted, invoke
+import simulator
+from tests.helpers import TWO_MEMBERS, assert_bad_input, build, counted, invoke, no_run
 
 DATED = build(TWO_MEMBERS, start_date="2010-11-01", horizon_days=40)
 END = "shocks.halt.end"
@@ -80,3 +82,67 @@ def test_plot_sweep_draws_a_table_written_before_dates_were_datetime64(tmp_path)
     result = invoke("plot-sweep", out)
     assert result.exit_code == 0, result.output
     assert f"wrote {out / 'sweep_metrics.png'}" in result.output
+
+
+# --- a date in quotes: read as the date on a date field, kept as text on a text field ---------------
+
+
+def sweep_file(tmp_path, name: str, path: str, values: str) -> str:
+    spec = tmp_path / f"{name}.yaml"
+    spec.write_text(f"grid:\n  {path}: {values}\n")
+    return str(spec)
+
+
+def test_quoted_dates_in_a_sweep_file_are_the_dates_unquoted_ones_are(tmp_path):
+    tables = {}
+    for name, values in (("quoted", '["2010-11-20", "2010-11-10"]'), ("plain", "[2010-11-20, 2010-11-10]")):
+        spec = sweep_file(tmp_path, name, END, values)
+        out = tmp_path / name
+        result = invoke("sweep", write(tmp_path), "--spec", spec, "--workers", 1, "--no-plots", "-o", out)
+        assert result.exit_code == 0, result.output
+        assert pq.read_schema(out / "sweep.parquet").field(END).type == pa.timestamp("ms")
+        tables[name] = pd.read_parquet(out / "sweep.parquet")
+    pd.testing.assert_frame_equal(tables["quoted"], tables["plain"])
+    table = tables["quoted"]
+    assert str(table[END].dtype) == "datetime64[ms]"
+    assert table[END].dt.day.tolist() == [20, 10]
+    # the embargo ends on day 19 or day 9 (1 November is day 0): 10 days more of 20 + 80 t/day unmet
+    shortfall = table["total_shortfall_t"].tolist()
+    assert shortfall[0] - shortfall[1] == pytest.approx(10 * (20 + 80))
+
+
+def test_the_python_api_reads_date_texts_on_a_date_field_as_dates(tmp_path):
+    texts = simulator.sweep(write(tmp_path), grid={END: ["2010-11-20", "2010-11-10"]}, workers=1)
+    dates = simulator.sweep(write(tmp_path), grid={END: [dt.date(2010, 11, 20), dt.date(2010, 11, 10)]}, workers=1)
+    pd.testing.assert_frame_equal(texts, dates)
+    assert str(texts[END].dtype) == "datetime64[ms]"
+
+
+def test_a_date_text_on_a_text_field_stays_text(tmp_path):
+    spec = sweep_file(tmp_path, "names", "name", '["2010-11-20", "2010-11-10"]')
+    out = tmp_path / "out"
+    result = invoke("sweep", write(tmp_path), "--spec", spec, "--workers", 1, "--no-plots", "-o", out)
+    assert result.exit_code == 0, result.output
+    table = pd.read_parquet(out / "sweep.parquet")
+    assert table["name"].tolist() == ["2010-11-20", "2010-11-10"]  # a scenario's name is text, not a date
+    assert pq.read_schema(out / "sweep.parquet").field("name").type in (pa.string(), pa.large_string())
+    assert table["total_shortfall_t"].nunique() == 1  # the name changes nothing
+
+
+def test_a_date_given_quoted_and_unquoted_on_one_axis_is_one_day_twice(tmp_path, monkeypatch):
+    no_run(monkeypatch)
+    spec = sweep_file(tmp_path, "twice", END, '[2010-11-20, "2010-11-20"]')
+    result = invoke("sweep", write(tmp_path), "--spec", spec, "--workers", 1, "-o", tmp_path / "out")
+    assert_bad_input(result, f"--grid {END}: a value is given twice (its points would run twice)")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_quoted_date_and_a_day_number_on_one_axis_are_refused_as_mixed(tmp_path, monkeypatch):
+    no_run(monkeypatch)
+    spec = sweep_file(tmp_path, "mixed", END, '["2010-11-20", 10]')
+    result = invoke("sweep", write(tmp_path), "--spec", spec, "--workers", 1, "-o", tmp_path / "out")
+    assert_bad_input(
+        result,
+        f"grid.{END}: mixes dates and day numbers (2010-11-20 and 10): give all its values as dates (YYYY-MM-DD) "
+        "or all as day numbers",
+    )

@@ -5,8 +5,9 @@ Layer: face.
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -137,34 +138,56 @@ class RunResult:
             Overwrite files the folder's manifest does not list, or replace the output
             of another command than ``run`` (``--force``).
         """
-        from simulator.output import run_files, write_run
-        from simulator.output_folder import open_folder
-
         plots, report, excel, force = (
             flag(value, name)
             for value, name in zip((plots, report, excel, force), ("plots", "report", "excel", "force"), strict=True)
         )
         folder = path_argument(folder, "folder", "an output folder path (a str or os.PathLike)")
-        if plots or report:
-            check_drawable(self.scenario, self.scenario.name)
-        files = run_files(self.scenario.agreement is not None, plots, report, excel, bool(self.scenario.market))
+        return _write_files(
+            folder, self.scenario, self.data, self.changes, lambda: self.result, plots, report, excel, force
+        )[1]
 
-        def extras(result: Result, stage: Path) -> None:
-            if plots:
-                from simulator.plots import write_figures
 
-                write_figures(result, stage)
-            if report:
-                from simulator.report import write_report
+def _write_files(
+    folder: Path,
+    scenario: Scenario,
+    data: dict[str, Any] | None,
+    changes: tuple[Change, ...],
+    make: Callable[[], Result],
+    plots: bool,
+    report: bool,
+    excel: bool,
+    force: bool,
+) -> tuple[Result, list[Path]]:
+    """Write the files of ``stockpile run -o folder`` from the result ``make()`` gives; the result and the paths.
 
-                write_report(result, stage / "report.html", changes=self.changes)
-            if excel:
-                from simulator.workbook import run_workbook
+    As the command does, the folder is checked (and refused) before ``make`` is called, so a
+    refusal costs no run.
+    """
+    from simulator.output import run_files, write_run
+    from simulator.output_folder import open_folder
 
-                run_workbook(result, stage / "workbook.xlsx", scenario_data=self.data)
+    if plots or report:
+        check_drawable(scenario, scenario.name)
+    files = run_files(scenario.agreement is not None, plots, report, excel, bool(scenario.market))
 
-        with open_folder(folder, files, force, command="run") as out:
-            return write_run(self.result, out, figures=extras, scenario_data=self.data)
+    def extras(result: Result, stage: Path) -> None:
+        if plots:
+            from simulator.plots import write_figures
+
+            write_figures(result, stage)
+        if report:
+            from simulator.report import write_report
+
+            write_report(result, stage / "report.html", changes=changes)
+        if excel:
+            from simulator.workbook import run_workbook
+
+            run_workbook(result, stage / "workbook.xlsx", scenario_data=data)
+
+    with open_folder(folder, files, force, command="run") as out:
+        result = make()
+        return result, write_run(result, out, figures=extras, scenario_data=data)
 
 
 def _run_result(result: Result, data: dict[str, Any] | None = None, changes: tuple[Change, ...] = ()) -> RunResult:
@@ -187,6 +210,9 @@ def run(
     set: Overrides = None,
     seed: int | None = None,
     engine: str = "reference",
+    out: str | os.PathLike[str] | None = None,
+    plots: bool = True,
+    force: bool = False,
 ) -> RunResult:
     """Run a scenario once, as ``stockpile run`` does, and return its tables.
 
@@ -202,6 +228,19 @@ def run(
     engine
         ``"reference"``, the SimPy engine that records every table (the only engine of
         single runs; sweeps use the batched fast path, which gives the same numbers).
+    out
+        Also write the files of ``stockpile run -o out`` (tables, ``summary.json``,
+        ``scenario.json``, figures), as ``sweep(out=...)`` does for a sweep. Without it
+        nothing is written; an empty path is refused (it would name the current folder).
+        The folder is checked before the run: a file there that its ``manifest.json``
+        does not list, or another command's output, is refused unless ``force``.
+        ``RunResult.write(folder)`` writes the same files later, with a report or
+        workbook if asked.
+    plots
+        With ``out``: also draw the figures (``--no-plots`` is ``plots=False``).
+    force
+        With ``out``: overwrite files its manifest does not list, or replace the output
+        of another command than ``run`` (``--force``).
 
     Returns
     -------
@@ -217,12 +256,19 @@ def run(
         raise InputError(f"engine: unknown engine {engine!r} (known: {', '.join(ENGINES)})")
     from simulator.engine import simulate
 
+    plots, force = flag(plots, "plots"), flag(force, "force")
+    folder = None if out is None else path_argument(out, "out", "an output folder path (or None to write nothing)")
     pairs = assignments(set)
     if seed is not None:
         pairs.append(("seed", whole(seed, "seed", 0)))
     loaded = load(scenario, pairs)
     changes = tuple(changes_of(raw_data(scenario, [])[0], pairs)) if pairs else ()
-    return _run_result(simulate(loaded.scenario), loaded.data, changes)
+    if folder is None:
+        result = simulate(loaded.scenario)
+    else:
+        make = functools.partial(simulate, loaded.scenario)  # called once the folder is known to be ours
+        result, _ = _write_files(folder, loaded.scenario, loaded.data, changes, make, plots, False, False, force)
+    return _run_result(result, loaded.data, changes)
 
 
 @python_words

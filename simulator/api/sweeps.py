@@ -43,6 +43,11 @@ def _axes(grid: Mapping[str, Any] | None, max_points: int) -> tuple[Axis, ...]:
         return ()
     if not isinstance(grid, Mapping):
         raise InputError(f"grid: give a mapping {{path: values}}, not {type(grid).__name__}")
+    if not grid:  # a sweep of nothing to sweep is a mistake; None (the default) means no axis
+        raise InputError(
+            "grid: an empty mapping sweeps nothing; give at least one {path: values}, "
+            "or grid=None to run the scenario as it is (runs= seeds)"
+        )
     axes = []
     for path, spec in grid.items():
         if not isinstance(path, str) or not path.strip():
@@ -154,7 +159,9 @@ def sweep(
     grid
         ``{path: values}``: a list of values, one value, or a SPEC string as for
         ``--grid`` (``"0:1:0.1"`` with the stop included, ``"fair_ratio,auction"``). Several
-        paths form the full cross product, the first varying slowest.
+        paths form the full cross product, the first varying slowest. ``None`` (the
+        default) sweeps no path: the scenario as it is, ``runs`` seeds; an empty mapping
+        is refused (it sweeps nothing).
     runs
         Runs (seeds) per grid point; replicate ``k`` of every point has the same seed.
         A scenario with no random inputs runs once per point (a ``UserWarning`` says

@@ -28,7 +28,7 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from simulator.errors import InputError, Problem, plain, setting
-from simulator.output_folder import discard, put_back, set_aside
+from simulator.output_folder import discard, put_back, read_manifest, set_aside
 
 if TYPE_CHECKING:  # pandas and Parquet are imported where a chunk is saved or read
     import pandas as pd
@@ -160,6 +160,30 @@ def refuse_to_discard(folder: Path, sweep: Sweep) -> None:
     )
 
 
+def _not_ours(chunks_folder: Path, folder: Path, a_folder: bool) -> str:
+    """Why a ``.chunks`` without a fingerprint is refused, and what to do (``a_folder``: it is a folder).
+
+    One that a sweep's output folder holds is most likely what an earlier sweep kept for a
+    file of the user's (:meth:`Checkpoints.remove`, whose note said to move the file out and
+    delete ``.chunks``): the message names the file and says that step again. Either way the
+    sweep deletes nothing in it: the files are not its own.
+    """
+    if not a_folder:
+        return f"{CHUNK_DIR}: exists and was not made by stockpile; move it or choose another folder"
+    held = foreign_entries(chunks_folder) or sorted(p.name for p in chunks_folder.iterdir())
+    shown = [plain(name, one_line=True) for name in held[:5]] + ([f"{len(held) - 5} more"] if len(held) > 5 else [])
+    names = ", ".join(shown)
+    manifest = read_manifest(folder)
+    if manifest is not None and manifest.get("command") == "sweep":
+        them = "it" if len(held) == 1 else "them"
+        return (
+            f"{CHUNK_DIR}: kept by an earlier sweep into this folder for {names}, which it did not write (the sweep "
+            f"deletes nothing it did not write): move {them} out of {CHUNK_DIR} and delete {CHUNK_DIR}, then run "
+            "the same command again"
+        )
+    return f"{CHUNK_DIR}: exists and was not made by stockpile (it holds {names}); move it or choose another folder"
+
+
 class Checkpoints:
     """The finished chunks of one sweep under ``DIR/.chunks`` (see the module docstring).
 
@@ -189,10 +213,7 @@ class Checkpoints:
         if not self._made:
             ours = self.folder.is_dir() and not self.folder.is_symlink()
             if not ours or (not marker.is_file() and any(self.folder.iterdir())):
-                raise InputError(
-                    f"{CHUNK_DIR}: exists and was not made by stockpile; move it or choose another folder",
-                    str(folder),
-                )
+                raise InputError(_not_ours(self.folder, folder, ours), str(folder))
             _refuse_foreign(self.folder, folder)  # kept or set aside, the folder is deleted when the sweep ends
             if not marker.is_file() or marker.read_text() != self.fingerprint:
                 if force and note is not None and marker.is_file():  # unforced, run_sweep refused already

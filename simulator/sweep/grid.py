@@ -14,8 +14,11 @@ like ``0:1:1e-12`` costs nothing to refuse.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal, DecimalException, InvalidOperation
 from pathlib import Path
@@ -105,6 +108,28 @@ class SweepSpec:
         ]
 
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def iso_date(value: Any) -> dt.date | None:
+    """The date a text written ``YYYY-MM-DD`` names (a date in quotes in a sweep file), else None.
+
+    >>> iso_date("2010-09-07"), iso_date(" 2010-09-07 "), iso_date("2010-02-30"), iso_date("7 Sep 2010")
+    (datetime.date(2010, 9, 7), datetime.date(2010, 9, 7), None, None)
+    """
+    if not isinstance(value, str) or (found := _ISO_DATE.fullmatch(value.strip())) is None:
+        return None
+    try:
+        return dt.date(*(int(part) for part in found.groups()))
+    except ValueError:  # an impossible date stays text: the scenario's check names it
+        return None
+
+
+def _is_date(value: Any) -> bool:
+    """A date, or a text that names one (read as the date on a date field, :func:`read_quoted_dates`)."""
+    return isinstance(value, dt.date) or iso_date(value) is not None
+
+
 def mixed_dates(values: tuple[Any, ...] | list[Any]) -> str | None:
     """Why an axis's values cannot be swept together when some are dates and others are not, else None.
 
@@ -112,26 +137,43 @@ def mixed_dates(values: tuple[Any, ...] | list[Any]) -> str | None:
     but one column of the sweep table cannot hold both: the table would read a day number
     as days after 1970, and the same day given both ways would run twice. Such an axis is
     refused before any run rather than converted (a day number becomes a date only on the
-    scenario of each point). A date written in quotes in a sweep file is text, not a date.
+    scenario of each point). A date written in quotes (``"2010-07-05"``) counts as a date:
+    on a date field it is read as one (:func:`read_quoted_dates`).
 
     >>> mixed_dates((dt.date(2010, 7, 5), 10))
     'mixes dates and day numbers (2010-07-05 and 10): give all its values as dates (YYYY-MM-DD) or all as day numbers'
     >>> mixed_dates((dt.date(2010, 7, 5), dt.date(2010, 7, 6))) is None, mixed_dates((10, 20.5)) is None
     (True, True)
+    >>> mixed_dates(("2010-07-05", 10))[:52], mixed_dates((dt.date(2010, 7, 5), "2010-07-06")) is None
+    ('mixes dates and day numbers (2010-07-05 and 10): giv', True)
     """
-    dates = [v for v in values if isinstance(v, dt.date)]
-    others = [v for v in values if not isinstance(v, dt.date)]
+    dates = [v for v in values if _is_date(v)]
+    others = [v for v in values if not _is_date(v)]
     if not dates or not others:
         return None
     other = others[0]
     numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in others)
     kinds = "dates and day numbers" if numeric else "dates and other values"
     shown = other if numeric else repr(other)
-    quoted = " (a date in quotes is text)" if isinstance(other, str) else ""
-    return (
-        f"mixes {kinds} ({dates[0].isoformat()} and {shown}): "
-        f"give all its values as dates (YYYY-MM-DD) or all as day numbers{quoted}"
-    )
+    given = f"{dates[0] if isinstance(dates[0], dt.date) else iso_date(dates[0])} and {shown}"
+    return f"mixes {kinds} ({given}): give all its values as dates (YYYY-MM-DD) or all as day numbers"
+
+
+def read_quoted_dates(spec: SweepSpec, is_date_field: Callable[[str, str], bool]) -> SweepSpec:
+    """``spec`` with the texts written ``YYYY-MM-DD`` on a date field read as dates, as unquoted ones are.
+
+    In a sweep file ``"2010-09-07"`` (quoted) is text and ``2010-09-07`` a date; a date
+    field reads both as the same day, but the sweep table stored the one as text and the
+    other as a date (``datetime64[ms]``). ``is_date_field(path, text)`` says whether the
+    scenario reads ``text`` at ``path`` as that date (a field of text keeps it as text).
+    """
+    axes = []
+    for axis in spec.axes:
+        texts = [v for v in axis.values if iso_date(v) is not None]
+        if texts and is_date_field(axis.path, texts[0]):
+            axis = Axis(axis.path, tuple(iso_date(v) or v for v in axis.values))
+        axes.append(axis)
+    return dataclasses.replace(spec, axes=tuple(axes))
 
 
 def _bad(where: str, message: str) -> InputError:

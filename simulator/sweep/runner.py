@@ -41,7 +41,7 @@ from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.load import blame_overrides, with_order
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped, dask_cluster, in_process, local_processes
 from simulator.sweep.checkpoints import Checkpoints
-from simulator.sweep.grid import MAX_POINTS, SweepSpec
+from simulator.sweep.grid import MAX_POINTS, SweepSpec, iso_date, read_quoted_dates
 from simulator.sweep.patch import GridPatcher, PatchBuilder
 from simulator.version import __version__, code_fingerprint
 from simulator.workers import pool_size
@@ -383,6 +383,19 @@ def _check_fixed(base: dict[str, Any], source: str, fixed: tuple[tuple[str, Any]
         blame_overrides(exc, base, source, fixed)
 
 
+def _reads_as_date(base: dict[str, Any], source: str, path: str, text: str) -> bool:
+    """Whether the scenario reads ``text`` (``YYYY-MM-DD``) at ``path`` as that date: a date field.
+
+    Both the text and the date must validate alone on ``base`` to the same scenario; else
+    (a field of text refuses a date) the text is left as it is, and any error is the one
+    the check of each axis value gives.
+    """
+    try:
+        return build_point(base, {path: text}, source) == build_point(base, {path: iso_date(text)}, source)
+    except InputError:
+        return False
+
+
 def plan_sweep(
     raw: dict[str, Any],
     source: str,
@@ -411,17 +424,18 @@ def plan_sweep(
             raise InputError([refused], source)
     if mixed := spec.mixed_dates():  # a list given in Python; --grid and sweep files are refused as they are read
         raise InputError(mixed, source)
-    if twice := spec.values_twice():
-        raise InputError(
-            [Problem(setting("grid", path), "a value is given twice (its points would run twice)") for path in twice],
-            source,
-        )
     try:
         base = apply_overrides(raw, list(spec.fixed))
     except InputError as exc:  # a fixed value (--set, a sweep file's set:) the scenario cannot take
         if exc.source is not None:
             raise
         raise InputError(exc.problems, source) from None
+    spec = read_quoted_dates(spec, lambda path, text: _reads_as_date(base, source, path, text))
+    if twice := spec.values_twice():  # after the quoted dates are read: "2010-09-07" and 2010-09-07 are one day
+        raise InputError(
+            [Problem(setting("grid", path), "a value is given twice (its points would run twice)") for path in twice],
+            source,
+        )
     _check_fixed(base, source, spec.fixed)
     root_seed = spec.seed if spec.seed is not None else int(base.get("seed", 0) or 0)
     values = [(a, value) for a, axis in enumerate(spec.axes) for value in axis.values]
