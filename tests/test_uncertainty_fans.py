@@ -97,3 +97,16 @@ def test_a_band_within_its_lines_reach_or_not_asked_to_be_cut_is_drawn_whole():
     high[10] = 5000.0
     shortfall = fan(0.5 * curves(line, line), curves(line, line), curves(high, high), curves(line, line))
     assert shortfall.axes[0].get_ylim()[1] >= 5000  # a cumulative shortfall's tail is drawn whole
+
+
+def test_a_shortfall_of_0_for_want_of_demand_says_no_demand_not_0_in_every_sample():
+    # long_embargo_6m: Japan has no demand for NdFeB magnets, so its magnet shortfall is 0 in
+    # every sample, but not because it is never short
+    zero, tail = np.zeros(DAYS), np.linspace(0, 60, DAYS)
+    bands = {"p5": curves(zero, 0.5 * tail), "p50": curves(zero, tail), "p95": curves(zero, 2 * tail)}
+    absent = np.array([[True], [False]])  # (region, material)
+    fig = fan_figure(
+        bands, curves(zero, tail), REGIONS, ["ndfeb_magnets"], None, "Cumulative shortfall", "t", 40, absent=absent
+    )
+    assert note_of(fig.axes[0]) == "Japan: none (no demand)"
+    assert legend_of(fig) == ["EU: median, 5-95%", "EU: scenario as written"]

@@ -34,6 +34,7 @@ from simulator.sensitivity.intervals import (
     interval_text,
     own_curves,
     same_in_every_sample,
+    without_demand,
 )
 from simulator.sweep.columns import metric_title
 
@@ -261,6 +262,7 @@ def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
             Names.of(s),
             clip=curve in CLIPPED_CURVES,
             unit=daily(curve).unit,
+            absent=without_demand(found, own),
         )
         figures.append(
             f'<figure data-figure="fan_{curve}">{svg_markup(fig, f"fan-{curve}", daily(curve).label)}'

@@ -304,6 +304,7 @@ def fan_figure(
     names: Names | None = None,
     clip: bool = False,
     unit: str = "",
+    absent: np.ndarray | None = None,
 ) -> Figure:
     """A fan chart of one daily curve.
 
@@ -315,7 +316,9 @@ def fan_figure(
     A line at 0 every day would lie hidden on the axis: it is not drawn, and a note in the
     panel says which are at 0 throughout (``EU: 0 in every sample``; ``Japan: median and as
     written 0 throughout``). A region with no value on any day (no demand) is not drawn
-    either. The legend lists only what some panel draws. With ``clip`` (days of cover, whose
+    either, nor is one ``absent`` marks (region, material): no demand in any sample, whose
+    shortfall is 0 for want of demand, not for want of a shortfall. The legend lists only
+    what some panel draws. With ``clip`` (days of cover, whose
     95th percentile spikes where demand nearly stops), a panel whose band goes past
     :func:`fan_top` is cut there: triangles on the top edge mark where, and the note gives
     how high the band goes (in ``unit``).
@@ -336,7 +339,8 @@ def fan_figure(
         for r, region in enumerate(regions):
             colour = REGION_COLOURS[r % len(REGION_COLOURS)]
             name = _text(names.region(region))
-            if not np.isfinite(np.concatenate([high[:, r], mid[:, r], mine[:, r]])).any():
+            values = np.concatenate([high[:, r], mid[:, r], mine[:, r]])
+            if not np.isfinite(values).any() or (absent is not None and absent[r, m]):
                 notes.append(f"{name}: none (no demand)")
                 continue
             band = bool(np.nanmax(np.abs(high[:, r]), initial=0) > 0 or np.nanmax(np.abs(low[:, r]), initial=0) > 0)

@@ -266,6 +266,16 @@ def own_curves(timeseries: pd.DataFrame, regions: list[str], materials: list[str
     return out
 
 
+def without_demand(found: Uncertainty, own: dict[str, np.ndarray]) -> np.ndarray:
+    """(region, material) pairs without demand in the scenario or any sample: no day of cover, ever.
+
+    Days of cover is NaN on a day without demand; their shortfall fans say so rather than
+    "0 in every sample".
+    """
+    cover = np.concatenate([own["days_of_cover"], found.bands["days_of_cover"]["p95"]], axis=0)
+    return ~np.isfinite(cover).any(axis=0)
+
+
 def write_uncertainty(found: Uncertainty, own: dict[str, np.ndarray], stage: Path, figures: bool = True) -> None:
     """``uncertainty.csv``, ``uncertainty_samples.parquet`` and (with ``figures``) the fan charts, into ``stage``."""
     s = found.study.scenario
@@ -286,4 +296,5 @@ def write_uncertainty(found: Uncertainty, own: dict[str, np.ndarray], stage: Pat
             Names.of(s),
             clip=curve in CLIPPED_CURVES,
             unit=daily(curve).unit,
+            absent=without_demand(found, own),
         ).savefig(stage / name, dpi=110)
