@@ -186,7 +186,10 @@ def test_the_fan_charts_use_the_names_the_scenario_gives(tmp_path, monkeypatch):
     assert len(seen) == 4, seen  # two curves, in the report and in the run's files
     # the shortfall's legend, and the note of the cover's panel: 0 days in every sample (no stock, halted)
     assert all("Magnet metals" in texts for texts in seen), seen
-    assert [("Nippon: median, 5-95%" in texts, "Nippon: 0 in every sample" in texts) for texts in seen] == [
+    assert [
+        ("Nippon: median, 5-95%" in texts, "Nippon: band, median and as written 0 throughout" in texts)
+        for texts in seen
+    ] == [
         (False, True),
         (True, False),
     ] * 2, seen

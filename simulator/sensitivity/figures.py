@@ -314,14 +314,16 @@ def fan_figure(
     default the names made from the ids ("Light rare earths", "EU").
 
     A line at 0 every day would lie hidden on the axis: it is not drawn, and a note in the
-    panel says which are at 0 throughout (``EU: 0 in every sample``; ``Japan: median and as
-    written 0 throughout``). A region with no value on any day (no demand) is not drawn
-    either, nor is one ``absent`` marks (region, material): no demand in any sample, whose
-    shortfall is 0 for want of demand, not for want of a shortfall. The legend lists only
-    what some panel draws. With ``clip`` (days of cover, whose
-    95th percentile spikes where demand nearly stops), a panel whose band goes past
-    :func:`fan_top` is cut there: triangles on the top edge mark where, and the note gives
-    how high the band goes (in ``unit``).
+    panel says which are at 0 throughout (``EU: median and as written 0 throughout``;
+    ``Japan: band, median and as written 0 throughout``, not "0 in every sample": a region
+    short in fewer than 5% of the samples has a 95th percentile of 0 every day). A region
+    with no value on any day is not drawn either, nor is one ``absent`` marks (region,
+    material): no demand in any sample, whose shortfall is 0 for want of demand; its note
+    says ``none (no demand)``. The legend lists only what some panel draws.
+
+    With ``clip`` (days of cover, whose 95th percentile spikes where demand nearly stops),
+    a panel whose band goes past :func:`fan_top` is cut there: triangles on the top edge
+    mark where, and the note gives how high the band goes (in ``unit``).
     """
     names = names or Names()
     horizon = own.shape[0]
@@ -359,7 +361,7 @@ def fan_figure(
                 shown.setdefault((r, 1), (f"{name}: scenario as written", dashed))
             zero = [w for w, drawn in (("median", median), ("as written", written)) if not drawn]
             if not band and len(zero) == 2:
-                notes.append(f"{name}: 0 in every sample")
+                notes.append(f"{name}: band, median and as written 0 throughout")
             elif zero:
                 notes.append(f"{name}: {' and '.join(zero)} 0 throughout")
             if top is not None and (past := high[:, r] > top).any():
