@@ -247,3 +247,25 @@ def test_the_page_says_why_the_samples_table_has_more_input_columns_than_inputs(
 def test_a_samples_table_with_a_column_per_input_needs_no_word_on_it(found):
     html = render_report(simulate(validate_data(SHORT, "s.yaml")), uncertainty=found)
     assert "The samples table" not in html
+
+
+def test_a_figure_short_in_few_samples_says_how_many_beside_its_interval_of_0_to_0(found):
+    from simulator.sensitivity.intervals import off_interval_text
+
+    # Japan short in 9 of 200 samples, 10 to 209 t: 5th, 50th and 95th percentiles all 0, so
+    # "median 0 t (90% interval 0-0 t)" alone would read as never short
+    samples = found.samples.copy()
+    samples["shortfall_t.japan"] = np.r_[np.zeros(191), np.linspace(10, 209, 9)]
+    japan = found.headlines["metric"] == "shortfall_t.japan"
+    headlines = found.headlines.copy()
+    headlines.loc[japan, ["median", "p5", "p95"]] = 0.0
+    drivers = {**found.drivers, "shortfall_t.japan": []}  # ranked against random order: none
+    rare = dataclasses.replace(found, samples=samples, headlines=headlines, drivers=drivers)
+    assert off_interval_text(rare, "shortfall_t.japan", "t") == "9 of 200 samples above it, up to 209 t"
+    assert "Shortfall, Japan: median 0 t (90% interval 0-0 t); 9 of 200 samples above it, up to 209 t" in (
+        headline_lines(rare)
+    )
+    # an interval with width, or a figure the same in every sample, needs no such words
+    assert off_interval_text(found, "total_shortfall_t", "t") == ""
+    assert off_interval_text(found, "min_days_of_cover.japan", "days") == ""
+    assert "Lowest days of cover, Japan: 0 days in every sample" in headline_lines(rare)

@@ -32,6 +32,7 @@ from simulator.sensitivity.intervals import (
     driver_threshold,
     input_columns,
     interval_text,
+    off_interval_text,
     own_curves,
     same_in_every_sample,
     without_demand,
@@ -221,6 +222,8 @@ def _lead_sentence(found: Uncertainty) -> str:
     every = same_in_every_sample(found, first["metric"])
     interval = interval_text(first["p5"], first["median"], first["p95"], first["unit"], every)
     text = f"{escape(bare_title(metric_title(first['metric']), first['unit']))}: {escape(interval)}"
+    if off := off_interval_text(found, first["metric"], first["unit"]):
+        text += f"; {escape(off)}"
     drivers = found.drivers[first["metric"]]
     if drivers:
         text += "; driven mostly by " + join_words([escape(d.label) for d in drivers])

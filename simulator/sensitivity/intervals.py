@@ -195,16 +195,39 @@ def interval_text(value_low: float, median: float, value_high: float, unit: str,
 
     ``every``: the figure is the same in every sample (:func:`same_in_every_sample`).
     """
-
-    def show(x: float) -> str:
-        if not np.isfinite(x):
-            return "n/a"
-        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
-
     unit = f" {unit}" if unit else ""
     if every:
-        return f"{show(median)}{unit} in every sample"
-    return f"median {show(median)}{unit} (90% interval {show(value_low)}-{show(value_high)}{unit})"
+        return f"{_show(median)}{unit} in every sample"
+    return f"median {_show(median)}{unit} (90% interval {_show(value_low)}-{_show(value_high)}{unit})"
+
+
+def _show(x: float) -> str:
+    if not np.isfinite(x):
+        return "n/a"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
+
+
+def off_interval_text(found: Uncertainty, metric: str, unit: str) -> str:
+    """How many samples lie off a 90% interval without width (``0-0 t``), or '' when it has width.
+
+    A figure short in fewer than 5% of the samples reads ``median 0 t (90% interval 0-0 t)``,
+    which a reader takes for "never"; this adds ``2 of 40 samples above it, up to 209 t``.
+    A figure the same in every sample says so already (:func:`same_in_every_sample`).
+    """
+    values = found.samples[metric].dropna().to_numpy(float)
+    if not len(values) or same_in_every_sample(found, metric):
+        return ""
+    low, high = np.percentile(values, [5, 95])
+    if low != high:
+        return ""
+    off = values[values != low]
+    unit = f" {unit}" if unit else ""
+    count = f"{len(off):,} of {found.runs:,} samples"
+    if (off > low).all():
+        return f"{count} above it, up to {_show(off.max())}{unit}"
+    if (off < low).all():
+        return f"{count} below it, down to {_show(off.min())}{unit}"
+    return f"{count} off it, from {_show(off.min())} to {_show(off.max())}{unit}"
 
 
 def input_columns(found: Uncertainty) -> dict[str, int]:
@@ -249,6 +272,8 @@ def headline_lines(found: Uncertainty) -> list[str]:
     for row in found.headlines.itertuples():
         every = same_in_every_sample(found, row.metric)
         text = f"{bare_title(row.title, row.unit)}: {interval_text(row.p5, row.median, row.p95, row.unit, every)}"
+        if off := off_interval_text(found, row.metric, row.unit):
+            text += f"; {off}"
         named = found.drivers[row.metric]
         if named:
             text += "; driven mostly by " + ", ".join(d.label for d in named)
