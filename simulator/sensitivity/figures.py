@@ -12,7 +12,8 @@ Layer: studies.
   indices rest on those runs alone.
 - ``fan_days_of_cover.png`` and ``fan_shortfall.png``: a panel per material, a band per
   region from the 5th to the 95th percentile over the samples with the median as a line,
-  and the scenario's own run dashed.
+  and the scenario's own run dashed; a line at 0 every day is named in a note, not drawn
+  on the axis, and days of cover's spikes are cut and marked (:func:`fan_figure`).
 """
 
 from __future__ import annotations
