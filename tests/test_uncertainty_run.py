@@ -129,7 +129,7 @@ def test_cli_writes_the_intervals_and_fan_charts_and_lists_them_in_the_manifest(
     result = CliRunner().invoke(main, ["run", str(path), "--uncertainty", "40", "--report", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "uncertainty: 40 samples of 2 uncertain inputs" in result.output
-    assert "Total shortfall (t): median" in result.output
+    assert "Total shortfall: median" in result.output
     files = set(manifest_of(out)["files"])
     assert {"uncertainty.csv", "uncertainty_samples.parquet", "fan_days_of_cover.png", "fan_shortfall.png"} <= files
     table = pd.read_csv(out / "uncertainty.csv")
@@ -163,7 +163,7 @@ def test_the_fan_charts_use_the_names_the_scenario_gives(tmp_path, monkeypatch):
 
     labelled = build(SHORT, regions__japan__label="Nippon", materials__ree__label="Magnet metals")
     scenario = validate_data(labelled, "s.yaml")
-    seen = []
+    seen, cut = [], []
 
     def spy(module):
         real = module.fan_figure
@@ -171,6 +171,7 @@ def test_the_fan_charts_use_the_names_the_scenario_gives(tmp_path, monkeypatch):
         def drawn(*args, **kwargs):
             figure = real(*args, **kwargs)
             seen.append({text.get_text() for text in figure.findobj(Text)})
+            cut.append((args[5], kwargs.get("clip")))  # the title, and whether a spike may be cut
             return figure
 
         monkeypatch.setattr(module, "fan_figure", drawn)
@@ -183,4 +184,88 @@ def test_the_fan_charts_use_the_names_the_scenario_gives(tmp_path, monkeypatch):
     own = intervals.own_curves(result.timeseries, ["japan"], ["ree"])
     intervals.write_uncertainty(found_labelled, own, tmp_path)
     assert len(seen) == 4, seen  # two curves, in the report and in the run's files
-    assert all("Magnet metals" in texts and "Nippon: median, 5-95%" in texts for texts in seen), seen
+    # the shortfall's legend, and the note of the cover's panel: 0 days in every sample (no stock, halted)
+    assert all("Magnet metals" in texts for texts in seen), seen
+    assert [
+        ("Nippon: median, 5-95%" in texts, "Nippon: band, median and as written 0 throughout" in texts)
+        for texts in seen
+    ] == [
+        (False, True),
+        (True, False),
+    ] * 2, seen
+    # days of cover spikes where demand nearly stops: its axis may be cut; a shortfall's tail is real
+    assert cut == [("Days of cover", True), ("Cumulative shortfall", False)] * 2
+
+
+def test_the_console_and_the_report_give_the_unit_with_the_numbers_and_not_twice(found):
+    # "Total shortfall (t): median 400 t" said the unit twice: the title drops it, the numbers keep it
+    lines = headline_lines(found)
+    total = r"Total shortfall: median \d{3} t \(90% interval \d{3}-\d{3} t\)"
+    assert re.fullmatch(total + "; driven mostly by demand", lines[0]), lines[0]
+    assert "Lowest days of cover, Japan: 0 days in every sample" in lines  # no stock, halted all run
+    assert [line for line in lines if re.search(r"\((t|days)\):", line)] == []
+    html = render_report(simulate(validate_data(SHORT, "s.yaml")), uncertainty=found)
+    assert re.search(total + "; driven mostly by demand.", re.sub(r"<[^>]+>", "", html))  # the lead sentence
+    assert '<td class="text">Total shortfall (t)</td>' in html  # the table's numbers have no unit: its title does
+
+
+SPLIT = build(
+    SHORT,
+    suppliers__rest_of_world={"lead_time_days": {"japan": 5}},
+    uncertain=[
+        *SHORT["uncertain"],
+        {
+            "path": "regions.japan.sourcing.ree",
+            "values": [{"china": 1.0}, {"china": 0.6, "rest_of_world": 0.4}],
+            "source": "test",
+        },
+    ],
+)
+
+
+def test_the_page_says_why_the_samples_table_has_more_input_columns_than_inputs():
+    from simulator.sensitivity.intervals import input_columns
+
+    split = run_uncertainty(plan_study(SPLIT, "s.yaml"), 10)
+    inputs = list(split.samples.columns[: split.samples.columns.get_loc("seed")])
+    # the sourcing split takes a column per supplier: 4 columns for 3 inputs
+    assert inputs == [
+        "regions.japan.demand.ree.tonnes_per_day",
+        "materials.ree.holding_cost_usd_per_t_year",
+        "regions.japan.sourcing.ree.china",
+        "regions.japan.sourcing.ree.rest_of_world",
+    ]
+    assert list(input_columns(split).values()) == [1, 1, 2]
+    text = re.sub(r"<[^>]+>", "", render_report(simulate(validate_data(SPLIT, "s.yaml")), uncertainty=split))
+    assert "10 runs sampled the scenario's 3 uncertain inputs" in text
+    assert (
+        "The samples table, uncertainty_samples.parquet, has 4 input columns for these 3 inputs: an input whose "
+        "values are mappings (sourcing shares, say) takes a column per key (regions.japan.sourcing.ree 2)."
+    ) in text
+
+
+def test_a_samples_table_with_a_column_per_input_needs_no_word_on_it(found):
+    html = render_report(simulate(validate_data(SHORT, "s.yaml")), uncertainty=found)
+    assert "The samples table" not in html
+
+
+def test_a_figure_short_in_few_samples_says_how_many_beside_its_interval_of_0_to_0(found):
+    from simulator.sensitivity.intervals import off_interval_text
+
+    # Japan short in 9 of 200 samples, 10 to 209 t: 5th, 50th and 95th percentiles all 0, so
+    # "median 0 t (90% interval 0-0 t)" alone would read as never short
+    samples = found.samples.copy()
+    samples["shortfall_t.japan"] = np.r_[np.zeros(191), np.linspace(10, 209, 9)]
+    japan = found.headlines["metric"] == "shortfall_t.japan"
+    headlines = found.headlines.copy()
+    headlines.loc[japan, ["median", "p5", "p95"]] = 0.0
+    drivers = {**found.drivers, "shortfall_t.japan": []}  # ranked against random order: none
+    rare = dataclasses.replace(found, samples=samples, headlines=headlines, drivers=drivers)
+    assert off_interval_text(rare, "shortfall_t.japan", "t") == "9 of 200 samples above it, up to 209 t"
+    assert "Shortfall, Japan: median 0 t (90% interval 0-0 t); 9 of 200 samples above it, up to 209 t" in (
+        headline_lines(rare)
+    )
+    # an interval with width, or a figure the same in every sample, needs no such words
+    assert off_interval_text(found, "total_shortfall_t", "t") == ""
+    assert off_interval_text(found, "min_days_of_cover.japan", "days") == ""
+    assert "Lowest days of cover, Japan: 0 days in every sample" in headline_lines(rare)

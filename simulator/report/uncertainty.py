@@ -25,12 +25,17 @@ from simulator.scenario.schema import UncertainTriangular, UncertainUniform, Unc
 from simulator.scenario.uncertain import Input, inputs_of
 from simulator.sensitivity.figures import fan_figure
 from simulator.sensitivity.intervals import (
+    CLIPPED_CURVES,
     FAN_CURVES,
     Uncertainty,
+    bare_title,
     driver_threshold,
+    input_columns,
     interval_text,
+    off_interval_text,
     own_curves,
     same_in_every_sample,
+    without_demand,
 )
 from simulator.sweep.columns import metric_title
 
@@ -177,6 +182,25 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> str:
     )
 
 
+def _columns_note(found: Uncertainty) -> str:
+    """Why the samples table has more input columns than the inputs counted above ('' when it has as many).
+
+    An input whose values are mappings takes a column per key: ``uncertainty_samples.parquet``
+    of a scenario with 48 inputs can have 52 input columns, which a reader counting them
+    should not take for a mistake.
+    """
+    columns = input_columns(found)
+    total = sum(columns.values())
+    if total == len(columns):
+        return ""
+    wide = [f"<code>{escape(path)}</code> {n}" for path, n in columns.items() if n != 1]
+    return (
+        f"<p>The samples table, <code>uncertainty_samples.parquet</code>, has {total:,} input columns for these "
+        f"{plural(len(columns), 'input')}: an input whose values are mappings (sourcing shares, say) takes a "
+        f"column per key ({join_words(wide)}).</p>"
+    )
+
+
 def _headline_table(result: Result, found: Uncertainty) -> str:
     rows = []
     for row in found.headlines.itertuples():
@@ -197,7 +221,9 @@ def _lead_sentence(found: Uncertainty) -> str:
     first = found.headlines.iloc[0]
     every = same_in_every_sample(found, first["metric"])
     interval = interval_text(first["p5"], first["median"], first["p95"], first["unit"], every)
-    text = f"{escape(metric_title(first['metric']))}: {escape(interval)}"
+    text = f"{escape(bare_title(metric_title(first['metric']), first['unit']))}: {escape(interval)}"
+    if off := off_interval_text(found, first["metric"], first["unit"]):
+        text += f"; {escape(off)}"
     drivers = found.drivers[first["metric"]]
     if drivers:
         text += "; driven mostly by " + join_words([escape(d.label) for d in drivers])
@@ -237,6 +263,9 @@ def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
             daily(curve).display,
             found.runs,
             Names.of(s),
+            clip=curve in CLIPPED_CURVES,
+            unit=daily(curve).unit,
+            absent=without_demand(found, own),
         )
         figures.append(
             f'<figure data-figure="fan_{curve}">{svg_markup(fig, f"fan-{curve}", daily(curve).label)}'
@@ -257,6 +286,7 @@ def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
             _headline_table(result, found),
             *figures,
             "<h3>Uncertain inputs</h3>",
+            _columns_note(found),
             _inputs_table(result),
             "</section>",
         ]

@@ -12,7 +12,8 @@ Layer: studies.
   indices rest on those runs alone.
 - ``fan_days_of_cover.png`` and ``fan_shortfall.png``: a panel per material, a band per
   region from the 5th to the 95th percentile over the samples with the median as a line,
-  and the scenario's own run dashed.
+  and the scenario's own run dashed; a line at 0 every day is named in a note, not drawn
+  on the axis, and days of cover's spikes are cut and marked (:func:`fan_figure`).
 """
 
 from __future__ import annotations
@@ -255,6 +256,43 @@ def _days_axis(ax: Axes, start: dt.date | None, horizon_days: int) -> None:
     ax.set_axisbelow(True)
 
 
+CLIP_FACTOR = 2.0
+"""A cut fan chart's axis ends at this multiple of the panel's highest median or as-written value."""
+CLIP_SAVES = 1.5
+"""The axis is cut only where the band would otherwise need this many times its height."""
+NOTE_PT = 8
+
+
+def fan_top(lines: np.ndarray, high: np.ndarray) -> float | None:
+    """Where to cut a panel's axis so that a few samples' spikes do not flatten its lines, or None.
+
+    ``lines`` are the panel's medians and as-written curves, ``high`` its 95th percentiles.
+    The axis ends at :data:`CLIP_FACTOR` times the highest line when the band goes past
+    :data:`CLIP_SAVES` times that; otherwise (or with every line at 0) it shows the whole
+    band. Long embargo's heavy rare earths, lines up to 340 days and a band to 1,160, are
+    cut at 680; a band to 346 days over lines to 165 is drawn whole:
+
+    >>> fan_top(np.array([0.0, 340.0, 230.0]), np.array([1160.0, 500.0])), fan_top(np.array([165.0]), np.array([346.0]))
+    (680.0, None)
+    """
+    top = CLIP_FACTOR * float(np.nanmax(lines, initial=0.0))
+    return top if 0 < CLIP_SAVES * top < float(np.nanmax(high, initial=0.0)) else None
+
+
+def _runs(mask: np.ndarray) -> list[np.ndarray]:
+    """The stretches of consecutive days where ``mask`` holds, as arrays of days.
+
+    >>> [r.tolist() for r in _runs(np.array([False, True, True, False, True]))]
+    [[1, 2], [4]]
+    """
+    days = np.flatnonzero(mask)
+    return [r for r in np.split(days, np.flatnonzero(np.diff(days) > 1) + 1) if len(r)]
+
+
+def _amount(value: float, unit: str) -> str:
+    return f"{value:,.0f}{f' {unit}' if unit else ''}" if value >= 100 else f"{value:,.3g}{f' {unit}' if unit else ''}"
+
+
 def fan_figure(
     bands: dict[str, np.ndarray],
     own: np.ndarray,
@@ -265,6 +303,9 @@ def fan_figure(
     ylabel: str,
     runs: int,
     names: Names | None = None,
+    clip: bool = False,
+    unit: str = "",
+    absent: np.ndarray | None = None,
 ) -> Figure:
     """A fan chart of one daily curve.
 
@@ -272,6 +313,18 @@ def fan_figure(
     is the scenario's own run, same shape. Panels and legend name materials and regions as
     the other figures do: by ``names`` (:meth:`Names.of` the scenario, for its labels), by
     default the names made from the ids ("Light rare earths", "EU").
+
+    A line at 0 every day would lie hidden on the axis: it is not drawn, and a note in the
+    panel says which are at 0 throughout (``EU: median and as written 0 throughout``;
+    ``Japan: band, median and as written 0 throughout``, not "0 in every sample": a region
+    short in fewer than 5% of the samples has a 95th percentile of 0 every day). A region
+    with no value on any day is not drawn either, nor is one ``absent`` marks (region,
+    material): no demand in any sample, whose shortfall is 0 for want of demand; its note
+    says ``none (no demand)``. The legend lists only what some panel draws.
+
+    With ``clip`` (days of cover, whose 95th percentile spikes where demand nearly stops),
+    a panel whose band goes past :func:`fan_top` is cut there: triangles on the top edge
+    mark where, and the note gives how high the band goes (in ``unit``).
     """
     names = names or Names()
     horizon = own.shape[0]
@@ -279,18 +332,76 @@ def fan_figure(
     axes = np.atleast_1d(fig.subplots(1, len(materials), squeeze=False)).reshape(-1)
     fixed_margins(fig, 1, len(materials), top_in=0.7, bottom_in=1.15, left_in=0.8)
     days = np.arange(horizon)
+    shown: dict[tuple[int, int], tuple[str, Any]] = {}  # (region, kind) -> legend entry, for what is drawn
+    cut = False
     for m, (ax, material) in enumerate(zip(axes, materials, strict=True)):
+        notes = []
+        low, mid, high = (bands[k][:, :, m] for k in ("p5", "p50", "p95"))
+        mine = own[:, :, m]
+        top = fan_top(np.concatenate([mid, mine], axis=1), high) if clip else None
         for r, region in enumerate(regions):
             colour = REGION_COLOURS[r % len(REGION_COLOURS)]
-            ax.fill_between(days, bands["p5"][:, r, m], bands["p95"][:, r, m], color=colour, alpha=0.18, lw=0)
             name = _text(names.region(region))
-            ax.plot(days, bands["p50"][:, r, m], color=colour, lw=1.6, label=f"{name}: median, 5-95%")
-            ax.plot(days, own[:, r, m], color=colour, lw=1.0, ls="--", label=f"{name}: scenario as written")
+            values = np.concatenate([high[:, r], mid[:, r], mine[:, r]])
+            if not np.isfinite(values).any() or (absent is not None and absent[r, m]):
+                notes.append(f"{name}: none (no demand)")
+                continue
+            band = bool(np.nanmax(np.abs(high[:, r]), initial=0) > 0 or np.nanmax(np.abs(low[:, r]), initial=0) > 0)
+            median = bool(np.nanmax(np.abs(mid[:, r]), initial=0) > 0)
+            written = bool(np.nanmax(np.abs(mine[:, r]), initial=0) > 0)
+            patch = None
+            if band:
+                patch = ax.fill_between(days, low[:, r], high[:, r], color=colour, alpha=0.18, lw=0)
+            if median:
+                (line,) = ax.plot(days, mid[:, r], color=colour, lw=1.6)
+                shown.setdefault((r, 0), (f"{name}: median, 5-95%", line if patch is None else (patch, line)))
+            elif band:
+                shown.setdefault((r, 0), (f"{name}: 5-95% (median 0 throughout)", patch))
+            if written:
+                (dashed,) = ax.plot(days, mine[:, r], color=colour, lw=1.0, ls="--")
+                shown.setdefault((r, 1), (f"{name}: scenario as written", dashed))
+            zero = [w for w, drawn in (("median", median), ("as written", written)) if not drawn]
+            if not band and len(zero) == 2:
+                notes.append(f"{name}: band, median and as written 0 throughout")
+            elif zero:
+                notes.append(f"{name}: {' and '.join(zero)} 0 throughout")
+            if top is not None and (past := high[:, r] > top).any():
+                peaks = [int(run[np.argmax(high[run, r])]) for run in _runs(past)]
+                ax.plot(peaks, [top] * len(peaks), "^", color=colour, mec=WHISKER_INK, ms=6, clip_on=False, zorder=5)
+                cut = True
+                notes.append(f"{name}: band up to {_amount(float(np.nanmax(high[:, r])), unit)}, cut at the top")
         ax.set_title(_text(names.material(material)), fontsize=10)
         ax.set_ylabel(ylabel)
-        ax.set_ylim(bottom=0)
+        if top is None:
+            ax.set_ylim(bottom=0)
+        else:
+            ax.set_ylim(0, top)
         _days_axis(ax, start, horizon)
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=min(4, len(labels)), fontsize=8, frameon=False)
+        if notes:  # a legend without entries, for "best": the corner its lines leave free
+            box = ax.legend(
+                [],
+                [],
+                title="\n".join(notes),
+                loc="best",
+                title_fontsize=NOTE_PT,
+                alignment="left",
+                framealpha=0.85,
+                edgecolor="#cccccc",
+            )
+            box.get_title().set_color(WHISKER_INK)
+            box.set_zorder(6)
+    entries = [shown[key] for key in sorted(shown)]
+    if cut:
+        mark = Line2D([], [], ls="", marker="^", color="white", mec=WHISKER_INK, ms=6)
+        entries.append(("5-95% band past the top of the axis, cut there", mark))
+    if entries:
+        fig.legend(
+            [handle for _, handle in entries],
+            [label for label, _ in entries],
+            loc="lower center",
+            ncol=min(4, len(entries)),
+            fontsize=8,
+            frameon=False,
+        )
     fig.suptitle(f"{title}: {runs:,} samples of the uncertain inputs", fontweight="bold")
     return fig
