@@ -505,7 +505,8 @@ DAILY = (
         "USD",
         "flow",
         "sum",
-        "transferred_t at the day's world price (a sale: + paid by the receiver, - received by the giver).",
+        "transferred_t at the day's world price (a sale: + paid by the receiver, - received by the giver); 0 for a "
+        "material with neither a market nor a price.",
         "market",
         "Value passed between members",
         present_when="supply_sharing",
@@ -516,7 +517,7 @@ DAILY = (
         "flow",
         "sum",
         "What the region's firms paid for national reserve sold to them by tender (reserve_release): "
-        "released_national_t x the day's price x (1 - discount).",
+        "released_national_t x the day's price x (1 - discount); 0 for a material with neither a market nor a price.",
         "market",
         "Reserve sold by tender",
         present_when="tender",
@@ -624,7 +625,7 @@ DAILY = (
         "stock",
         "max",
         "Price the region paid that day (the world price, plus a premium under a targeted embargo; "
-        "the material's fixed price without a market).",
+        "the material's fixed price without a market; empty with neither a market nor a price).",
         "market",
         "Price",
     ),
@@ -773,7 +774,8 @@ DAILY = (
         "USD/kg",
         "stock",
         "max",
-        "World (reference-market) price of the day, FOB the dominant supplier.",
+        "World (reference-market) price of the day, FOB the dominant supplier; a material without a market: its "
+        "fixed price (empty without one).",
         "market",
         "World price",
         axes=("day", "material", "run"),
@@ -1318,7 +1320,7 @@ SUMMARY = (
         "peak_price_usd_per_kg",
         "USD/kg",
         "max",
-        "Highest price the region paid.",
+        "Highest price the region paid (empty for a material with neither a market nor a price).",
         "Peak price",
         source="price_usd_per_kg",
         per_material=True,
@@ -1513,7 +1515,12 @@ LEDGER = (
         "t",
         "Paid in: the member's pool contribution (joint mode), the lendable part of its initial reserve (national).",
     ),
-    _l("contributed_usd", "USD", "contributed_t at the price of day 0 (the purchase price)."),
+    _l(
+        "contributed_usd",
+        "USD",
+        "contributed_t at the price of day 0 (the purchase price): the market's reference price, else the fixed "
+        "price (0 without one).",
+    ),
     _l("ownership_share", "fraction", "Share of the joint pool the member owns (its contribution's share)."),
     _l("drawn_t", "t", "Received from the shared stock: drawn_auction_t + drawn_rule_t."),
     _l("drawn_auction_t", "t", "Drawn from stock bought at auction (paid at the auction's price)."),
@@ -1535,7 +1542,12 @@ LEDGER = (
     _l("loan_owed_t", "t", "Loans the member has not returned at the end."),
     _l("loan_overdue_t", "t", "Of those, past their term at the end."),
     _l("loan_receivable_t", "t", "Loans owed to the member (as owner or lender) at the end."),
-    _l("end_price_usd_per_kg", "USD/kg", "World price on the last day (values loans at the end)."),
+    _l(
+        "end_price_usd_per_kg",
+        "USD/kg",
+        "World price on the last day (values loans at the end); empty for a material with neither a market nor a "
+        "price (its loans are valued at 0).",
+    ),
     _l(
         "net_position_usd",
         "USD",

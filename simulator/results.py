@@ -270,7 +270,9 @@ def ledger_table(plan: Plan, s: dict[str, np.ndarray], end_price_usd_per_kg: np.
     terms = plan.agreement
     if terms is None:
         return Table.from_rows([], columns)
-    start_price = plan.market.reference_price_usd_per_kg if plan.market is not None else plan.price_usd_per_kg
+    start_price = plan.price_usd_per_kg  # a material without a market: its fixed price (0 without one)
+    if plan.market is not None:
+        start_price = np.where(plan.market.market_on, plan.market.reference_price_usd_per_kg, start_price)
     joint = st.pool_mode == "joint"
     rule_total = ordered_sum(s["released_rule_t"][run, list(st.members)], axis=0)  # (material,)
     rows = []
@@ -280,7 +282,7 @@ def ledger_table(plan: Plan, s: dict[str, np.ndarray], end_price_usd_per_kg: np.
             owned = float(_at_run(terms.ownership_share, run)[n, j])
             contributed = float(_at_run(terms.contributed_t, run)[n, j])
             rule = one["released_rule_t"]
-            end_price = float(end_price_usd_per_kg[j])
+            end_price = float(end_price_usd_per_kg[j])  # NaN: no market and no price (its loans are valued at 0)
             settled = {kind: rule if st.settlement == kind else 0.0 for kind in ("grant", "sale", "loan")}
             row = {
                 "member": st.regions[i],
@@ -311,7 +313,7 @@ def ledger_table(plan: Plan, s: dict[str, np.ndarray], end_price_usd_per_kg: np.
                 + row["sale_received_usd"]
                 - row["auction_paid_usd"]
                 - row["sale_paid_usd"]
-                + (row["loan_receivable_t"] - row["loan_owed_t"]) * end_price * 1000.0
+                + (row["loan_receivable_t"] - row["loan_owed_t"]) * (0.0 if np.isnan(end_price) else end_price) * 1000.0
             )
             rows.append(row)
     return Table.from_rows(rows, columns)
