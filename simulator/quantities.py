@@ -33,7 +33,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Grain = Literal["key", "parameter", "flow", "stock", "decision", "summary"]
-Aggregation = Literal["sum", "min", "max", "first", "last", "count", "cumulative", "derived", "none"]
+Aggregation = Literal[
+    "sum", "min", "max", "first", "last", "count", "day_of_min", "day_of_max", "cumulative", "derived", "none"
+]
 Record = Literal[
     "key", "plan", "draws", "market", "agreement", "procurement", "recorder", "summary", "agreement_summary", "ledger"
 ]
@@ -82,8 +84,9 @@ class Quantity:
     """parameter, daily flow, stock (end of day), decision or summary."""
     aggregation: Aggregation
     """How it aggregates over days: sum, min, max, first, last, count (days above
-    rounding), cumulative (running total), derived (computed from other quantities)
-    or none."""
+    rounding), day_of_min / day_of_max (the first day the lowest / highest value is
+    reached; -1 when no day has a value), cumulative (running total), derived (computed
+    from other quantities) or none."""
     description: str
     """One line, for the outputs reference."""
     record: Record
@@ -96,6 +99,8 @@ class Quantity:
     """Column name in that table (default: the name); member axes add ``.<member>``."""
     source: str | None = None
     """For aggregated and running quantities: the name of the daily quantity aggregated."""
+    dates: str | None = None
+    """For a calendar-date column (unit ``date``): the whole-day column of its table it gives as a date."""
     present_when: Condition = "always"
     """Plans where the flow can be non-zero; elsewhere it is never computed (it is zero)."""
     dtype: Literal["float", "int", "bool", "str"] = "float"
@@ -1229,6 +1234,17 @@ SUMMARY = (
         per_material=True,
     ),
     _s(
+        "min_days_of_cover_day",
+        "day",
+        "day_of_min",
+        "Day of min_days_of_cover: the first day the lowest end-of-day days of cover is reached (the earliest of "
+        "days tied at it); -1 without days of cover (no demand).",
+        "Day of lowest cover",
+        source="days_of_cover",
+        dtype="int",
+        per_material=True,
+    ),
+    _s(
         "min_days_of_net_imports",
         "days",
         "min",
@@ -1323,6 +1339,18 @@ SUMMARY = (
         "Highest price the region paid (empty for a material with neither a market nor a price).",
         "Peak price",
         source="price_usd_per_kg",
+        per_material=True,
+    ),
+    _s(
+        "peak_price_day",
+        "day",
+        "day_of_max",
+        "Day of peak_price_usd_per_kg: the first day the region paid its highest price (the earliest of days tied "
+        "at it, so day 0 for a fixed price and the day a cap was reached); the world price's peak day but under "
+        "a targeted embargo's premium; -1 without a price.",
+        "Day of peak price",
+        source="price_usd_per_kg",
+        dtype="int",
         per_material=True,
     ),
     _s(
@@ -1422,6 +1450,31 @@ SUMMARY = (
         source="loan_receivable_t",
     ),
 )
+
+
+def _date(day: str, label: str) -> Quantity:
+    """The calendar date of a summary day metric ``day``, a column of ``summary`` (not a per-run metric)."""
+    return Quantity(
+        day.removesuffix("_day") + "_date",
+        "date",
+        ("region", "material", "run"),
+        "summary",
+        "none",
+        f"{day} as the calendar date (start_date + that many days); empty without a start_date or when {day} is -1.",
+        "summary",
+        table="summary",
+        label=label,
+        dates=day,
+        dtype="str",
+    )
+
+
+SUMMARY_DATES = (
+    _date("first_shortfall_day", "First date short"),
+    _date("min_days_of_cover_day", "Date of lowest cover"),
+    _date("peak_price_day", "Date of peak price"),
+)
+"""Calendar dates of the summary's day metrics (``summary.csv`` and ``summary.json`` records), after them."""
 
 
 def _a(
@@ -1687,6 +1740,7 @@ REGISTRY: tuple[Quantity, ...] = (
     *SHIPMENTS,
     *AGREEMENT_DAY,
     *SUMMARY,
+    *SUMMARY_DATES,
     *AGREEMENT_SUMMARY,
     *LEDGER,
 )

@@ -32,6 +32,7 @@ from simulator.quantities import (
     DAILY,
     SHOCK_SIZE_COLUMN,
     SUMMARY,
+    SUMMARY_DATES,
     Quantity,
     in_table,
     sweep_metric_names,
@@ -239,7 +240,7 @@ class Result:
         summary_arrays = rec.summary or {}
         tables = {
             "timeseries": _daily_table("timeseries", st, start, rec),
-            "summary": summary_table(st, summary_arrays, 0),
+            "summary": summary_table(st, summary_arrays, 0, start),
             "supply": _daily_table("supply", st, start, rec),
             "pool": _daily_table("pool", st, start, rec),
             "market": _daily_table("market", st, start, rec),
@@ -454,13 +455,20 @@ def log_columns(table: str, st: Structure) -> list[str]:
     return [*head, *whole, *per_member]
 
 
-def summary_table(st: Structure, s: dict[str, np.ndarray], run: int) -> Table:
-    """Summary table of run ``run`` of a finished accumulator (see module docstring)."""
+def summary_table(st: Structure, s: dict[str, np.ndarray], run: int, start: dt.date | None = None) -> Table:
+    """Summary table of run ``run`` of a finished accumulator (see module docstring).
+
+    The day metrics are given as calendar dates too (:data:`SUMMARY_DATES`, from ``start``).
+    """
     rows: list[dict[str, Any]] = []
     for i, region in enumerate(st.regions):
         for j, material in enumerate(st.materials):
             row: dict[str, Any] = {"region": region, "material": material}
             row.update({q.name: _scalar(s[q.name][run, i, j]) for q in SUMMARY})
+            for q in SUMMARY_DATES:
+                assert q.dates is not None
+                day = row[q.dates]
+                row[q.name] = str(date_of(start, day)) if start is not None and day >= 0 else ""  # as `date`
             rows.append(row)
     for j, material in enumerate(st.materials):
         row = {"region": ALL, "material": material}
