@@ -14,7 +14,7 @@ from simulator.fastpath import run_batch
 from simulator.plan import compile_plan
 from simulator.randomness import draw_batch
 from simulator.scenario import validate_data
-from tests.helpers import add_material, build, run, series
+from tests.helpers import ONE_REGION, add_material, build, run, series
 from tests.test_agreement import IEP_PAIR
 
 MARKET = {"nd": {"reference_price_usd_per_kg": 40.0}}
@@ -75,3 +75,33 @@ def test_the_fast_path_gives_the_same_empty_peak_price():
     np.testing.assert_array_equal(fast.summary["peak_price_usd_per_kg"], reference["peak_price_usd_per_kg"])
     assert (fast.curves["transfer_value_usd"][0][:, :, 0] == 0.0).all()  # (day, region, material)
     assert np.isnan(fast.curves["world_price_usd_per_kg"][0][:, 0]).all()
+
+
+EMBARGO_ALL_ALONG = {
+    "id": "halt",
+    "kind": "embargo",
+    "supplier": "china",
+    "regions": ["japan"],
+    "start": -100,
+    "end": 999,
+}
+
+
+def test_reserve_sold_by_tender_of_an_unpriced_material_is_sold_for_0_beside_a_market():
+    # test_tender's world (10 t/day drawn from a 1,000 t reserve, sold by tender at once)
+    # with ree unpriced beside nd's market: 0 USD a day, not 10 t x 1 USD/kg x 1000 = 10,000
+    data = build(
+        ONE_REGION,
+        shocks=[
+            {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}
+        ],
+        regions__japan__commercial_stock__ree__tonnes=0,
+        regions__japan__reserve={"ree": {"tonnes": 1000}},
+        regions__japan__reserve_release={"mode": "tender", "lag_days": 0},
+    )
+    data["materials"]["ree"] = {}
+    add_material(data, "nd", {"price_usd_per_kg": 40.0})
+    data["market"] = MARKET
+    result = run(data)
+    assert series(result, "released_national_t", "japan", "ree")[:5] == pytest.approx(10)
+    assert (series(result, "reserve_sale_usd", "japan", "ree") == 0.0).all()
