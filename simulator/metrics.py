@@ -15,7 +15,9 @@ Definitions (per run, region ``r`` and material ``m``; ``t`` over the horizon):
 - ``shortfall_share = shortfall_t / demand_t`` (0 without demand);
 - ``shortfall_days``: days with a shortfall above 1e-9 t;
 - ``first_shortfall_day``: first such day (-1 when none);
-- ``min_days_of_cover``: lowest end-of-day days of cover;
+- ``min_days_of_cover``: lowest end-of-day days of cover; ``min_days_of_cover_day``: the
+  first day it is reached (-1 without cover); ``peak_price_day``: the first day the region
+  paid its ``peak_price_usd_per_kg`` (-1 without a price);
 - ``released_t``: strategic stock received (own reserve + shared stock);
 - ``end_reserve_t``: national reserve at the end.
 
@@ -82,6 +84,10 @@ def jain_index(shares: np.ndarray) -> np.ndarray:
         return np.where(squares > 0, total * total / (x.shape[-1] * squares), 1.0)
 
 
+_DAY_OF = ("day_of_min", "day_of_max")
+"""Aggregations giving the first day of the lowest or highest value (-1 when no day has one)."""
+
+
 class _Stream:
     """One streaming aggregation of a daily quantity: its state and how a day updates it."""
 
@@ -91,10 +97,12 @@ class _Stream:
         self.record = _RECORD_OF[q.source]
         self.aggregation = q.aggregation
         start = {"sum": 0.0, "max": 0.0, "min": np.inf, "last": 0.0}
-        if q.aggregation in ("count", "first"):
+        if q.aggregation in ("count", "first", *_DAY_OF):
             self.value = np.full(shape, 0 if q.aggregation == "count" else -1, dtype=np.int64)
         else:
             self.value = np.full(shape, start[q.aggregation])
+        if q.aggregation in _DAY_OF:  # the lowest (highest) value so far, whose first day ``value`` is
+            self.best = np.full(shape, np.inf if q.aggregation == "day_of_min" else -np.inf)
 
     def add(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
         """Fold in day ``day``'s value ``x``; ``above`` is ``x > EPS_T`` for counts and first days, None if nowhere."""
@@ -107,6 +115,10 @@ class _Stream:
             self.value = np.fmin(self.value, x)
         elif kind == "last":
             self.value = x
+        elif kind in _DAY_OF:  # strictly beyond the best so far: a later day tied with it keeps the first; NaN never
+            beyond = x < self.best if kind == "day_of_min" else x > self.best
+            self.best = np.where(beyond, x, self.best)
+            self.value = np.where(beyond, day, self.value)
         elif above is None:  # a count or a first day, and no value above rounding today: nothing changes
             return
         elif kind == "count":

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.output_folder import OutputFolder, create_folders, manifest_info, remove_created, unwritable
-from simulator.quantities import AGREEMENT_SUMMARY, SUMMARY
+from simulator.quantities import AGREEMENT_SUMMARY, SUMMARY, SUMMARY_DATES
 from simulator.results import ALL, Result
 from simulator.scenario import scenario_hash
 
@@ -88,7 +88,8 @@ def summary_json(result: Result) -> dict[str, Any]:
         "scenario": result.scenario.name,
         "seed": result.seed,
         "records": [
-            {"region": row["region"], "material": row["material"], **{q.name: row[q.name] for q in SUMMARY}}
+            {"region": row["region"], "material": row["material"]}
+            | {q.name: row[q.name] for q in (*SUMMARY, *SUMMARY_DATES)}
             for row in regional
         ],
         "agreement": {q.name: overall[q.name] for q in AGREEMENT_SUMMARY},

@@ -33,7 +33,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Grain = Literal["key", "parameter", "flow", "stock", "decision", "summary"]
-Aggregation = Literal["sum", "min", "max", "first", "last", "count", "cumulative", "derived", "none"]
+Aggregation = Literal[
+    "sum", "min", "max", "first", "last", "count", "day_of_min", "day_of_max", "cumulative", "derived", "none"
+]
 Record = Literal[
     "key", "plan", "draws", "market", "agreement", "procurement", "recorder", "summary", "agreement_summary", "ledger"
 ]
@@ -82,8 +84,9 @@ class Quantity:
     """parameter, daily flow, stock (end of day), decision or summary."""
     aggregation: Aggregation
     """How it aggregates over days: sum, min, max, first, last, count (days above
-    rounding), cumulative (running total), derived (computed from other quantities)
-    or none."""
+    rounding), day_of_min / day_of_max (the first day the lowest / highest value is
+    reached; -1 when no day has a value), cumulative (running total), derived (computed
+    from other quantities) or none."""
     description: str
     """One line, for the outputs reference."""
     record: Record
@@ -96,6 +99,8 @@ class Quantity:
     """Column name in that table (default: the name); member axes add ``.<member>``."""
     source: str | None = None
     """For aggregated and running quantities: the name of the daily quantity aggregated."""
+    dates: str | None = None
+    """For a calendar-date column (unit ``date``): the whole-day column of its table it gives as a date."""
     present_when: Condition = "always"
     """Plans where the flow can be non-zero; elsewhere it is never computed (it is zero)."""
     dtype: Literal["float", "int", "bool", "str"] = "float"
@@ -505,7 +510,8 @@ DAILY = (
         "USD",
         "flow",
         "sum",
-        "transferred_t at the day's world price (a sale: + paid by the receiver, - received by the giver).",
+        "transferred_t at the day's world price (a sale: + paid by the receiver, - received by the giver); 0 for a "
+        "material with neither a market nor a price.",
         "market",
         "Value passed between members",
         present_when="supply_sharing",
@@ -516,7 +522,7 @@ DAILY = (
         "flow",
         "sum",
         "What the region's firms paid for national reserve sold to them by tender (reserve_release): "
-        "released_national_t x the day's price x (1 - discount).",
+        "released_national_t x the day's price x (1 - discount); 0 for a material with neither a market nor a price.",
         "market",
         "Reserve sold by tender",
         present_when="tender",
@@ -624,7 +630,7 @@ DAILY = (
         "stock",
         "max",
         "Price the region paid that day (the world price, plus a premium under a targeted embargo; "
-        "the material's fixed price without a market).",
+        "the material's fixed price without a market; empty with neither a market nor a price).",
         "market",
         "Price",
     ),
@@ -773,7 +779,8 @@ DAILY = (
         "USD/kg",
         "stock",
         "max",
-        "World (reference-market) price of the day, FOB the dominant supplier.",
+        "World (reference-market) price of the day, FOB the dominant supplier; a material without a market: its "
+        "fixed price (empty without one).",
         "market",
         "World price",
         axes=("day", "material", "run"),
@@ -1227,6 +1234,17 @@ SUMMARY = (
         per_material=True,
     ),
     _s(
+        "min_days_of_cover_day",
+        "day",
+        "day_of_min",
+        "Day of min_days_of_cover: the first day the lowest end-of-day days of cover is reached (the earliest of "
+        "days tied at it); -1 without days of cover (no demand).",
+        "Day of lowest cover",
+        source="days_of_cover",
+        dtype="int",
+        per_material=True,
+    ),
+    _s(
         "min_days_of_net_imports",
         "days",
         "min",
@@ -1318,9 +1336,21 @@ SUMMARY = (
         "peak_price_usd_per_kg",
         "USD/kg",
         "max",
-        "Highest price the region paid.",
+        "Highest price the region paid (empty for a material with neither a market nor a price).",
         "Peak price",
         source="price_usd_per_kg",
+        per_material=True,
+    ),
+    _s(
+        "peak_price_day",
+        "day",
+        "day_of_max",
+        "Day of peak_price_usd_per_kg: the first day the region paid its highest price (the earliest of days tied "
+        "at it, so day 0 for a fixed price and the day a cap was reached); the world price's peak day but under "
+        "a targeted embargo's premium; -1 without a price.",
+        "Day of peak price",
+        source="price_usd_per_kg",
+        dtype="int",
         per_material=True,
     ),
     _s(
@@ -1422,6 +1452,31 @@ SUMMARY = (
 )
 
 
+def _date(day: str, label: str) -> Quantity:
+    """The calendar date of a summary day metric ``day``, a column of ``summary`` (not a per-run metric)."""
+    return Quantity(
+        day.removesuffix("_day") + "_date",
+        "date",
+        ("region", "material", "run"),
+        "summary",
+        "none",
+        f"{day} as the calendar date (start_date + that many days); empty without a start_date or when {day} is -1.",
+        "summary",
+        table="summary",
+        label=label,
+        dates=day,
+        dtype="str",
+    )
+
+
+SUMMARY_DATES = (
+    _date("first_shortfall_day", "First date short"),
+    _date("min_days_of_cover_day", "Date of lowest cover"),
+    _date("peak_price_day", "Date of peak price"),
+)
+"""Calendar dates of the summary's day metrics (``summary.csv`` and ``summary.json`` records), after them."""
+
+
 def _a(
     name: str,
     unit: str,
@@ -1513,7 +1568,12 @@ LEDGER = (
         "t",
         "Paid in: the member's pool contribution (joint mode), the lendable part of its initial reserve (national).",
     ),
-    _l("contributed_usd", "USD", "contributed_t at the price of day 0 (the purchase price)."),
+    _l(
+        "contributed_usd",
+        "USD",
+        "contributed_t at the price of day 0 (the purchase price): the market's reference price, else the fixed "
+        "price (0 without one).",
+    ),
     _l("ownership_share", "fraction", "Share of the joint pool the member owns (its contribution's share)."),
     _l("drawn_t", "t", "Received from the shared stock: drawn_auction_t + drawn_rule_t."),
     _l("drawn_auction_t", "t", "Drawn from stock bought at auction (paid at the auction's price)."),
@@ -1535,7 +1595,12 @@ LEDGER = (
     _l("loan_owed_t", "t", "Loans the member has not returned at the end."),
     _l("loan_overdue_t", "t", "Of those, past their term at the end."),
     _l("loan_receivable_t", "t", "Loans owed to the member (as owner or lender) at the end."),
-    _l("end_price_usd_per_kg", "USD/kg", "World price on the last day (values loans at the end)."),
+    _l(
+        "end_price_usd_per_kg",
+        "USD/kg",
+        "World price on the last day (values loans at the end); empty for a material with neither a market nor a "
+        "price (its loans are valued at 0).",
+    ),
     _l(
         "net_position_usd",
         "USD",
@@ -1675,6 +1740,7 @@ REGISTRY: tuple[Quantity, ...] = (
     *SHIPMENTS,
     *AGREEMENT_DAY,
     *SUMMARY,
+    *SUMMARY_DATES,
     *AGREEMENT_SUMMARY,
     *LEDGER,
 )

@@ -32,6 +32,7 @@ from simulator.quantities import (
     DAILY,
     SHOCK_SIZE_COLUMN,
     SUMMARY,
+    SUMMARY_DATES,
     Quantity,
     in_table,
     sweep_metric_names,
@@ -239,7 +240,7 @@ class Result:
         summary_arrays = rec.summary or {}
         tables = {
             "timeseries": _daily_table("timeseries", st, start, rec),
-            "summary": summary_table(st, summary_arrays, 0),
+            "summary": summary_table(st, summary_arrays, 0, start),
             "supply": _daily_table("supply", st, start, rec),
             "pool": _daily_table("pool", st, start, rec),
             "market": _daily_table("market", st, start, rec),
@@ -270,7 +271,9 @@ def ledger_table(plan: Plan, s: dict[str, np.ndarray], end_price_usd_per_kg: np.
     terms = plan.agreement
     if terms is None:
         return Table.from_rows([], columns)
-    start_price = plan.market.reference_price_usd_per_kg if plan.market is not None else plan.price_usd_per_kg
+    start_price = plan.price_usd_per_kg  # a material without a market: its fixed price (0 without one)
+    if plan.market is not None:
+        start_price = np.where(plan.market.market_on, plan.market.reference_price_usd_per_kg, start_price)
     joint = st.pool_mode == "joint"
     rule_total = ordered_sum(s["released_rule_t"][run, list(st.members)], axis=0)  # (material,)
     rows = []
@@ -280,7 +283,7 @@ def ledger_table(plan: Plan, s: dict[str, np.ndarray], end_price_usd_per_kg: np.
             owned = float(_at_run(terms.ownership_share, run)[n, j])
             contributed = float(_at_run(terms.contributed_t, run)[n, j])
             rule = one["released_rule_t"]
-            end_price = float(end_price_usd_per_kg[j])
+            end_price = float(end_price_usd_per_kg[j])  # NaN: no market and no price (its loans are valued at 0)
             settled = {kind: rule if st.settlement == kind else 0.0 for kind in ("grant", "sale", "loan")}
             row = {
                 "member": st.regions[i],
@@ -311,7 +314,7 @@ def ledger_table(plan: Plan, s: dict[str, np.ndarray], end_price_usd_per_kg: np.
                 + row["sale_received_usd"]
                 - row["auction_paid_usd"]
                 - row["sale_paid_usd"]
-                + (row["loan_receivable_t"] - row["loan_owed_t"]) * end_price * 1000.0
+                + (row["loan_receivable_t"] - row["loan_owed_t"]) * (0.0 if np.isnan(end_price) else end_price) * 1000.0
             )
             rows.append(row)
     return Table.from_rows(rows, columns)
@@ -452,13 +455,20 @@ def log_columns(table: str, st: Structure) -> list[str]:
     return [*head, *whole, *per_member]
 
 
-def summary_table(st: Structure, s: dict[str, np.ndarray], run: int) -> Table:
-    """Summary table of run ``run`` of a finished accumulator (see module docstring)."""
+def summary_table(st: Structure, s: dict[str, np.ndarray], run: int, start: dt.date | None = None) -> Table:
+    """Summary table of run ``run`` of a finished accumulator (see module docstring).
+
+    The day metrics are given as calendar dates too (:data:`SUMMARY_DATES`, from ``start``).
+    """
     rows: list[dict[str, Any]] = []
     for i, region in enumerate(st.regions):
         for j, material in enumerate(st.materials):
             row: dict[str, Any] = {"region": region, "material": material}
             row.update({q.name: _scalar(s[q.name][run, i, j]) for q in SUMMARY})
+            for q in SUMMARY_DATES:
+                assert q.dates is not None
+                day = row[q.dates]
+                row[q.name] = str(date_of(start, day)) if start is not None and day >= 0 else ""  # as `date`
             rows.append(row)
     for j, material in enumerate(st.materials):
         row = {"region": ALL, "material": material}

@@ -20,7 +20,7 @@ from tests.test_check import check
 pair_tree, pair_repo = test_check.pair_tree, test_check.pair_repo
 """``pair`` with its baseline, and a test's own copy (the fixtures of test_check)."""
 
-REGION_METRICS, REGION_POINTS = 23, 20
+REGION_METRICS, REGION_POINTS = 25, 20
 
 
 def _rewrite(path: Path, change) -> None:
@@ -53,19 +53,19 @@ def test_a_new_region_is_one_line_after_the_numbers_that_moved(pair_repo, tmp_pa
     lines = result.output.splitlines()
     # 2 numbers moved (the two peak prices); Korea's 23 + 20 numbers are counted apart, not as moved
     assert lines[0] == (
-        "drift        pair: 2 number(s) moved; region korea added (23 metrics, 20 curve points) "
+        "drift        pair: 2 number(s) moved; region korea added (25 metrics, 20 curve points) "
         "(scenario changed since its baseline: +regions.korea, materials.ree, shocks.halt, suppliers.china)"
     )
     rows = [line.split() for line in lines if line.startswith("pair ")]
     assert rows == [
         ["pair", "eu", "ree", "peak_price_usd_per_kg", "-", "-", "50", "60", "+10", "(+20.0%)"],
         ["pair", "japan", "ree", "peak_price_usd_per_kg", "-", "-", "50", "60", "+10", "(+20.0%)"],
-        ["pair", "korea", "*", "*", "-", "-", "-", "-", "region", "added:", "23", "metrics,", "20", "curve", "points"],
+        ["pair", "korea", "*", "*", "-", "-", "-", "-", "region", "added:", "25", "metrics,", "20", "curve", "points"],
     ]
     # the one-line headline (-q, annotations, JUnit, Markdown) leads with the real move, not Korea's zeros
     quiet = check(pair_repo, "-q").output.splitlines()[0]
     assert quiet == (
-        "drift        pair: 2 number(s) moved beyond tolerance; region korea added (23 metrics, 20 curve points); "
+        "drift        pair: 2 number(s) moved beyond tolerance; region korea added (25 metrics, 20 curve points); "
         "scenario changed since its baseline: +regions.korea, materials.ree, shocks.halt, suppliers.china; "
         "largest: peak_price_usd_per_kg eu/ree 50 -> 60 (+10, +20.0%)"
     )
@@ -73,12 +73,12 @@ def test_a_new_region_is_one_line_after_the_numbers_that_moved(pair_repo, tmp_pa
     check(pair_repo, "--junit", report)
     assert test_check.junit_cases(report)["pair"].find("failure").get("message") == quiet.split(": ", 1)[1]
     (outcome,) = json.loads(check(pair_repo, "--format", "json").output)
-    assert (outcome["numbers_moved"], outcome["numbers_appeared"], outcome["numbers_disappeared"]) == (2, 43, 0)
+    assert (outcome["numbers_moved"], outcome["numbers_appeared"], outcome["numbers_disappeared"]) == (2, 45, 0)
     assert outcome["appeared_or_disappeared"] == [
         {"what": "region korea", "change": "added", "metrics": REGION_METRICS, "curve_points": REGION_POINTS}
     ]
     appeared = [d for d in outcome["drifts"] if d["missing_from"] == "baseline"]
-    assert len(appeared) == 43 and {d["region"] for d in appeared} == {"korea"}
+    assert len(appeared) == 45 and {d["region"] for d in appeared} == {"korea"}
     assert {d["now"] for d in appeared if d["metric"] == "shortfall_t"} == {600.0}  # 10 t/day x 60 days, no pool
 
 
@@ -105,18 +105,18 @@ def test_a_renamed_region_with_the_same_values_is_said_renamed_not_moved(pair_re
     )
     assert result.output.splitlines()[0] == (
         "drift        pair: 0 number(s) moved; region renamed eu -> europe, values unchanged "
-        f"(23 metrics, 20 curve points) ({cause})"
+        f"(25 metrics, 20 curve points) ({cause})"
     )
     assert "regions order" not in result.output  # Japan first, then the EU under its new name: no reordering
     quiet = check(pair_repo, "-q").output.splitlines()[0]
     assert quiet == (
         "drift        pair: 0 number(s) moved beyond tolerance; region renamed eu -> europe, values unchanged "
-        f"(23 metrics, 20 curve points); {cause}"
+        f"(25 metrics, 20 curve points); {cause}"
     )
     (outcome,) = json.loads(check(pair_repo, "--format", "json").output)
-    assert (outcome["numbers_moved"], outcome["numbers_appeared"], outcome["numbers_disappeared"]) == (0, 43, 43)
+    assert (outcome["numbers_moved"], outcome["numbers_appeared"], outcome["numbers_disappeared"]) == (0, 45, 45)
     assert outcome["appeared_or_disappeared"] == [
-        {"what": "region eu -> europe", "change": "renamed", "metrics": 23, "curve_points": 20}
+        {"what": "region eu -> europe", "change": "renamed", "metrics": REGION_METRICS, "curve_points": 20}
     ]
     # JSON cuts nothing: all 7 parts, marked
     assert outcome["cause"] == (
@@ -141,7 +141,7 @@ def test_a_renamed_region_whose_values_changed_is_a_removal_and_an_addition(pair
     _rewrite(pair_repo / "pair.yaml", rename_and_grow)
     first = check(pair_repo).output.splitlines()[0]
     assert "renamed" not in first
-    assert "; region eu removed (23 metrics, 20 curve points); region europe added (23 metrics, 20 curve points)" in (
+    assert "; region eu removed (25 metrics, 20 curve points); region europe added (25 metrics, 20 curve points)" in (
         first
     )
 
@@ -169,7 +169,7 @@ def test_a_rename_is_recognised_when_the_baseline_kept_a_number_within_tolerance
     path.write_text(json.dumps(test_check.sealed(data), indent=2, sort_keys=True) + "\n")
     assert check(pair_repo).exit_code == 0
     _rewrite(pair_repo / "pair.yaml", _rename_eu)
-    assert "; region renamed eu -> europe, values unchanged (23 metrics, 20 curve points)" in check(pair_repo).output
+    assert "; region renamed eu -> europe, values unchanged (25 metrics, 20 curve points)" in check(pair_repo).output
 
 
 # Renames need evidence (review 41, finding 2). Many metrics are 0 in every cell of ``pair``
@@ -319,14 +319,14 @@ def test_a_region_renamed_in_the_baseline_but_not_in_the_scenario_is_not_a_renam
     assert check("--update", pair_repo).exit_code == 0
     path = pair_repo / "baselines" / "pair.json"
     korea = {k: v for k, v in json.loads(path.read_text())["metrics"].items() if ".korea" in k}
-    assert len(korea) == 23 and korea["peak_price_usd_per_kg.korea.ree"] == 50.0
+    assert len(korea) == 25 and korea["peak_price_usd_per_kg.korea.ree"] == 50.0
     assert {v for k, v in korea.items() if not k.startswith("peak_price")} <= {0.0, -1, None}
     # a baseline that calls it Taiwan, while the scenario (unchanged) has always said Korea
     _rekey(path, "korea", "taiwan")
     (outcome,) = json.loads(check(pair_repo, "--format", "json").output)
     assert outcome["changed_parts"] == []
     # its 2 null metrics (min_days_of_cover) and 10 null points (days_of_cover) are null on both sides: not drifts
-    counts = {"metrics": 21, "curve_points": 10}
+    counts = {"metrics": 23, "curve_points": 10}
     assert outcome["appeared_or_disappeared"] == [
         {"what": "region taiwan", "change": "removed", **counts},
         {"what": "region korea", "change": "added", **counts},

@@ -236,6 +236,7 @@ class Market:
         if report["holding_cost_usd"]:
             strategic = state.national + state.auction_stock + pool_share
             holding = strategic * self.holding_per_day if self.any_holding else self.zero
+        world_shown, paid_shown = self.pricing.shown(prices)
         return MarketDay(
             baseline_demand_t=baseline,
             demand_t=demand,
@@ -273,7 +274,7 @@ class Market:
             refill_arrivals_t=refilled,
             auction_spend_usd=spend,
             holding_cost_usd=holding,
-            price_usd_per_kg=prices.paid_usd_per_kg,
+            price_usd_per_kg=paid_shown,
             demand_destroyed_t=(
                 None if not report["demand_destroyed_t"] else potential - demand if self.demand_response else self.zero
             ),
@@ -285,7 +286,7 @@ class Market:
             arrivals_by_supplier_t=arrivals,
             pool_stock_t=state.pool,
             pool_arrivals_t=pool_arrived,
-            world_price_usd_per_kg=prices.world_usd_per_kg,
+            world_price_usd_per_kg=world_shown,
             perceived_risk=state.risk,
             days_of_cover_own=self._cover(own, baseline) if report["days_of_cover_own"] else None,
             drawable_shared_t=drawable_shared,

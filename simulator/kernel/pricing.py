@@ -68,11 +68,18 @@ class Pricing:
         self.fixed = np.broadcast_to(plan.price_usd_per_kg[None], (R, M, B))
         self.ones = np.ones((R, M, B))
         self.ones.flags.writeable = False
+        on = plan.market.market_on if plan.market is not None else np.zeros((M, 1), bool)
+        unpriced = np.broadcast_to(~on & ~(plan.price_usd_per_kg > 0), (M, B))
+        # materials with neither a market nor a price, (material, run); None when every one has a price
+        self.unpriced: np.ndarray | None = unpriced if unpriced.any() else None
         if self.market is None:
             return
         mp = self.market
         self.on = mp.market_on  # (M, B)
         self.reference = mp.reference_price_usd_per_kg
+        self.cost_reference = self.reference
+        if self.unpriced is not None:  # the plan's 1 USD/kg stands in for their reference: costs use 0
+            self.cost_reference = np.where(self.unpriced, 0.0, self.reference)
         self.demand_response = bool((mp.demand_elasticity != 0).any())
         self.substitution = bool((mp.substitution_max_share > 0).any())
         self.any_response = bool((mp.response_capacity_t_per_day > 0).any())
@@ -100,7 +107,24 @@ class Pricing:
         if self.demand_response:
             ratio = paid / self.reference[None]
             factor = demand_factor(ratio, mp.demand_elasticity[None], state.substitution, mp.demand_floor_share[None])
-        return PriceDay(state.price, paid, factor, ratio, state.substitution)
+        world = state.price
+        if self.unpriced is not None:
+            # a material with neither a market nor a price is valued at 0, as procurement
+            # costs it, not at the 1 USD/kg its state.price holds in the plan's stead
+            world = np.where(self.unpriced, 0.0, state.price)
+            paid = np.where(self.unpriced[None], 0.0, paid)
+        return PriceDay(world, paid, factor, ratio, state.substitution)
+
+    def shown(self, prices: PriceDay) -> tuple[np.ndarray, np.ndarray]:
+        """The day's world and paid prices as recorded: empty (NaN) for a material with neither a market nor a price.
+
+        The prices of :meth:`today` value such a material at 0 (transfers, tender and sale
+        settlements, as procurement costs); the tables show that no price was given.
+        """
+        if self.unpriced is None:
+            return prices.world_usd_per_kg, prices.paid_usd_per_kg
+        world = np.where(self.unpriced, np.nan, prices.world_usd_per_kg)
+        return world, np.where(self.unpriced[None], np.nan, prices.paid_usd_per_kg)
 
     def end_of_day(self, state: State, effects: Effects, prices: PriceDay) -> None:
         """Substitution, perceived risk, desired cover and price-driven capacity after today's market."""
@@ -142,7 +166,7 @@ class Pricing:
         negative (a saving) and the surplus lost a small positive correction. Without a
         demand response nothing is destroyed and nothing lost.
         """
-        reference = self.reference[None] if self.market is not None else self.fixed
+        reference = self.cost_reference[None] if self.market is not None else self.fixed
         markup_usd_per_t = (prices.paid_usd_per_kg - reference) * KG_PER_T
         extra = realised * markup_usd_per_t
         if self.curve is None:
