@@ -60,8 +60,12 @@ def quantity_of(column: str, table: str | None = None) -> Quantity | None:
 
 
 def is_never_kind(q: Quantity) -> bool:
-    """A first-day quantity: whole days, with "never" when the event never happened."""
-    return q.aggregation == "first" and q.dtype == "int"
+    """A day quantity whose -1 means none.
+
+    A first day short ("never"), or the day of a lowest cover or a peak price where there is
+    no cover or no price.
+    """
+    return q.aggregation in ("first", "day_of_min", "day_of_max") and q.dtype == "int"
 
 
 def units(columns: Iterable[str], table: str | None = None) -> dict[str, str]:

@@ -1746,6 +1746,9 @@ REGISTRY: tuple[Quantity, ...] = (
 )
 """Every quantity, in the order tables show them."""
 
+DAY_METRICS = frozenset(q.name for q in REGISTRY if q.unit == "day")
+"""Quantities that are day numbers (a first day short, the day of the lowest cover or the peak price)."""
+
 
 def of_record(record: Record) -> tuple[Quantity, ...]:
     """The quantities a record carries, in registry order."""

@@ -57,6 +57,8 @@ MAX_WIDTH = 60
 HEADER_LINE_HEIGHT_PT = 15
 NEVER_NOTE = "-1 means never: the event did not happen in the run (as in the CSV)."
 """The note on the header of a first-day column (``first_shortfall_day``...), whose -1 is "never"."""
+NONE_NOTE = "-1 means none: no days of cover (no demand) or no price in the run (as in the CSV)."
+"""The note on the header of a day-of-lowest-cover or day-of-peak-price column, whose -1 is "none"."""
 COMMENT_AUTHOR = "stockpile"
 NOTE_WIDTH, NOTE_HEIGHT = 220, 50
 """Size of a header's note in pixels (wide enough to show it without scrolling)."""
@@ -403,7 +405,7 @@ def add_table_sheet(
         else:  # a column without a name: its header cell styled all the same
             sheet.write_blank(0, k, None, book.header)
         if (q := quantity_of(name, registry_table)) is not None and is_never_kind(q):
-            sheet.write_comment(0, k, NEVER_NOTE, note)
+            sheet.write_comment(0, k, NEVER_NOTE if q.aggregation == "first" else NONE_NOTE, note)
     writers = [_column_writer(book, sheet, name, table[name]) for name in names]
     cell_formats = [book.cell_format(fmt) for fmt in formats]
     for r, row in enumerate(zip(*values, strict=True), start=1):

@@ -12,6 +12,7 @@ import io
 import numpy as np
 import pytest
 
+import simulator
 from simulator.fastpath import run_batch
 from simulator.output import summary_json
 from simulator.plan import compile_plan
@@ -87,3 +88,12 @@ def test_no_cover_and_no_price_give_no_day():
     assert np.isnan(row["min_days_of_cover"]) and row["min_days_of_cover_day"] == -1
     assert row["min_days_of_cover_date"] == row["peak_price_date"] == ""
     assert row["peak_price_day"] == -1
+
+
+def test_the_python_api_shows_no_day_as_missing_as_it_shows_never_short():
+    # the Python API's tables give a day number's -1 as <NA>: never short, no cover, no price
+    data = add_material(build(CUT_OFF), "other", {}, tonnes_per_day=0)
+    summary = simulator.run(data).summary.set_index(["region", "material"])
+    other = summary.loc[("japan", "other")]
+    assert other[["first_shortfall_day", "min_days_of_cover_day", "peak_price_day"]].isna().all()
+    assert summary.loc[("japan", "ree"), "min_days_of_cover_day"] == 19

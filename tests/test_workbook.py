@@ -475,7 +475,13 @@ def header_notes(sheet: Any) -> dict[str, str]:
 def test_first_day_columns_say_that_minus_one_is_never(auction_run, tmp_path):
     note = "-1 means never: the event did not happen in the run (as in the CSV)."
     book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
-    assert header_notes(book["Summary"]) == {"first_shortfall_day": note}  # a day number: no unit in the header
+    none = "-1 means none: no days of cover (no demand) or no price in the run (as in the CSV)."
+    # day numbers: no unit in the header
+    assert header_notes(book["Summary"]) == {
+        "first_shortfall_day": note,
+        "min_days_of_cover_day": none,
+        "peak_price_day": none,
+    }
     assert header_notes(book["Time series"]) == {}
     path = write(tmp_path, HYBRID)
     result = invoke(
@@ -484,7 +490,11 @@ def test_first_day_columns_say_that_minus_one_is_never(auction_run, tmp_path):
     assert result.exit_code == 0, result.output
     compared = openpyxl.load_workbook(tmp_path / "c" / "workbook.xlsx")
     assert set(header_notes(compared["Comparison"])) == {"first_shortfall_day.japan", "first_shortfall_day.eu"}
-    assert set(header_notes(compared["Summaries"])) == {"first_shortfall_day"}
+    assert set(header_notes(compared["Summaries"])) == {
+        "first_shortfall_day",
+        "min_days_of_cover_day",
+        "peak_price_day",
+    }
     assert set(header_notes(compared["Comparison"]).values()) == {note}
 
 
@@ -614,7 +624,12 @@ def test_headers_are_bold_filled_bordered_and_wrapped_and_widths_are_as_computed
     # region: "region" (6) and "japan"/"all" are shorter than the least width (6), plus 2
     assert summary.column_dimensions["A"].width == 8  # as stored, not 8.71 (XlsxWriter's set_column)
     notes = [cell.comment for cell in summary[1] if cell.comment is not None]
-    assert [(note.author, note.text) for note in notes] == [("stockpile", workbook.NEVER_NOTE)]
+    # first_shortfall_day's -1 is "never"; the days of the lowest cover and the peak price say "none"
+    assert [(note.author, note.text) for note in notes] == [
+        ("stockpile", workbook.NEVER_NOTE),
+        ("stockpile", workbook.NONE_NOTE),
+        ("stockpile", workbook.NONE_NOTE),
+    ]
 
 
 def test_a_workbook_not_written_leaves_no_temporary_files(tmp_path, monkeypatch):

@@ -45,11 +45,10 @@ from simulator.gate.baseline import (
 )
 from simulator.gate.tolerances import Tolerance, Tolerances
 from simulator.output_folder import write_file
-from simulator.quantities import REGISTRY
+from simulator.quantities import DAY_METRICS
 from simulator.scenario import load_scenario
 from simulator.scenario.strict_yaml import shortened
 
-DAY_METRICS = frozenset(q.name for q in REGISTRY if q.unit == "day")
 """Metrics that are a model day (-1: never), whose change is told in days, not in percent."""
 
 RECORD_FIELDS = ("package_version", "scenario", "scenario_hash", "scenario_parts", "seed", "significant_digits")
@@ -91,13 +90,15 @@ class Drift:
         '-1 (-0.017%)'
         >>> [Drift("s", "eu", "ree", "first_shortfall_day", a, b).change for a, b in ((-1, 302), (302, -1), (302, 295))]
         ['now short (never before)', 'no longer short', '7 days earlier']
+        >>> [Drift("s", "eu", "ree", "peak_price_day", a, b).change for a, b in ((-1, 302), (302, -1))]
+        ['now day 302 (none before)', 'now none (no price)']
         """
         if self.absent:
             return "appeared" if self.absent == "baseline" else "disappeared"
         if self.baseline is None or self.now is None:
             return "now not finite" if self.now is None else "now finite (not before)"
         if self.metric in DAY_METRICS:
-            return _day_change(int(self.baseline), int(self.now))
+            return _day_change(int(self.baseline), int(self.now), self.metric)
         delta = self.now - self.baseline
         if not self.baseline:
             return f"{delta:+.6g}"
@@ -112,12 +113,17 @@ class Drift:
         return abs(self.now - self.baseline) / (abs(self.baseline) or 1.0)
 
 
-def _day_change(then: int, now: int) -> str:
-    """The move of a first day (-1: never) in words; a percentage of a day number means nothing."""
+NONE_REASON = {"min_days_of_cover_day": "no demand", "peak_price_day": "no price"}
+"""Why a day of lowest cover or of peak price is -1 (none)."""
+
+
+def _day_change(then: int, now: int, metric: str) -> str:
+    """The move of a day metric (-1: never short, or none) in words; a percentage of a day number means nothing."""
+    first_short = metric == "first_shortfall_day"
     if then < 0:
-        return "now short (never before)"
+        return "now short (never before)" if first_short else f"now day {now} (none before)"
     if now < 0:
-        return "no longer short"
+        return "no longer short" if first_short else f"now none ({NONE_REASON.get(metric, 'no value')})"
     days = abs(now - then)
     return f"{days} day{'s' if days != 1 else ''} {'later' if now > then else 'earlier'}"
 

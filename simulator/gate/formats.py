@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from simulator.errors import InputError, plain
+from simulator.quantities import DAY_METRICS
 
 if TYPE_CHECKING:
     from simulator.gate.compare import Absent, Drift, Outcome, Update
@@ -60,12 +61,16 @@ def date_of(start: str | None, day: int | None) -> str | None:
 
 
 def _value(metric: str, value: float | None, start: str | None) -> str:
-    """A number as shown; a first shortfall day also as a date (``never`` for -1)."""
+    """A number as shown; a day metric also as a date (-1: ``never`` for a first shortfall day, else ``none``).
+
+    >>> _value("peak_price_day", 10, "2010-07-01"), _value("min_days_of_cover_day", -1, None)
+    ('10 (2010-07-11)', 'none')
+    """
     if value is None:
         return "-"
-    if metric == "first_shortfall_day":
+    if metric in DAY_METRICS:
         if value < 0:
-            return "never"
+            return "never" if metric == "first_shortfall_day" else "none"
         when = date_of(start, int(value))
         return f"{int(value)} ({when})" if when else str(int(value))
     return f"{value:.6g}"
