@@ -431,6 +431,23 @@ def test_both_engines_agree_on_every_border_mechanism():
     check_invariants(run(data, seed=5))
 
 
+def test_contracts_first_keeps_a_front_loaded_periods_room_for_the_normal_flows_of_its_later_days():
+    # 700 t per 5 days, all open from each period's first day; normal flows 30 + 90 = 120 t a
+    # day. Japan's 50 safety days put its target at 30 x 56 = 1,680 t: it orders far beyond
+    # its 30 t. Day 0: contracts 120 t served, 4 later days x 120 = 480 t kept, so Japan's
+    # excess gets 700 - 120 - 480 = 100 t: Japan 130 t, the EU 90 t. Days 1-4: the room
+    # (480, 360, 240, 120 t) is what is kept plus the day's 120 t: Japan 30 t, the EU 90 t.
+    # Without keeping it, Japan's excess would take 580 t on day 0 and the EU get nothing on days 1-4.
+    data = build(contracts_case("contracts_first", 100), horizon_days=30)
+    data["shocks"][0].update(tonnes_per_period=700, period_days=5, release="front_loaded")
+    data["regions"]["japan"]["procurement"]["replenishment"]["safety_days"] = 50
+    result = run(data)
+    check_invariants(result)
+    assert series(result, "ordered_t", "japan")[0] > 1000
+    assert series(result, "arrivals_t", "japan")[5:10] == pytest.approx([130.0, 30.0, 30.0, 30.0, 30.0])
+    assert series(result, "arrivals_t", "eu")[5:25] == pytest.approx(90.0)
+
+
 def test_both_engines_agree_on_a_quota_that_serves_contracts_first():
     # two members, a quota below the normal 120 t a day from a random day, a daily reviewer
     # whose gap grows and demand noise: the fast path's batch equals each run of the reference engine

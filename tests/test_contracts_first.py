@@ -45,3 +45,13 @@ def test_contracts_first_gives_the_eu_its_normal_share_of_chinas_quotas_and_keep
     assert pro_rata.attrs["lowest_cover"]["eu"] < 2.0
     moved = first["eu"]["H2-2010"] - pro_rata["eu"]["H2-2010"]
     assert 1000 < moved < 1020  # "about 1,010 t" (docs/model.md)
+
+
+def test_contracts_first_on_the_2011_quota_alone_leaves_the_eu_short_as_the_docs_warn():
+    # the EU enters 2011 low after pro rata sharing in H2-2010 and is held to its normal flow
+    # while it orders more to rebuild: 56.3 t short from 10 Aug 2011 (docs/model.md)
+    result = simulator.run("embargo_2010_historical", set={"shocks.china_quota_2011.sharing": "contracts_first"})
+    short = result.summary.groupby("region")["shortfall_t"].sum()
+    assert short["japan"] == 0.0
+    assert 55.0 < short["eu"] < 57.0
+    assert result.summary.query("region == 'eu'")["first_shortfall_day"].min() == 405  # 10 Aug 2011

@@ -244,9 +244,14 @@ class Border:
         total = ordered_sum(by_region, axis=0)
         if contracted is None:
             allowed = _share_out(by_region, room, shock.preference)  # (R, B)
+            granted = np.minimum(total, room)
         else:
-            allowed = _contracts_first(by_region, self._by_region(k, contracted), room)
-        self.quota_used[i] = np.where(on, used + np.minimum(total, room), self.quota_used[i])
+            contract = self._by_region(k, contracted)
+            # a quota open all at once keeps room for the normal flows of the period's later days
+            later_days = shock.period_days - 1 - in_period if shock.front_loaded else 0
+            allowed = _contracts_first(by_region, contract, room, ordered_sum(contract, axis=0) * later_days)
+            granted = ordered_sum(allowed, axis=0)  # less than the room when some of it is kept
+        self.quota_used[i] = np.where(on, used + granted, self.quota_used[i])
         finite = bool(np.isfinite(total).all())
         if box is not None and finite:
             # outside the block the full computation ships ``shipped`` and stops 0 - 0 x scale = +0.0
@@ -347,25 +352,30 @@ def _share_out(wanted: np.ndarray, room: np.ndarray, preference: tuple[int, ...]
     return out
 
 
-def _contracts_first(wanted: np.ndarray, contract: np.ndarray, room: np.ndarray) -> np.ndarray:
+def _contracts_first(wanted: np.ndarray, contract: np.ndarray, room: np.ndarray, kept: np.ndarray) -> np.ndarray:
     """What each region (first axis) gets of ``room`` when normal flows (``contract``) are served first.
 
     Each region's claim up to its contract comes first, pro rata to those claims when the
-    room cannot cover them; what room is left goes pro rata to the claims beyond them. A
-    run whose room covers every claim gets exactly its claims (as pro rata sharing).
+    room cannot cover them; what room is left beyond ``kept`` (the normal flows of the
+    period's later days, for a quota open all at once) goes pro rata to the claims beyond
+    them. A run whose room covers every claim and ``kept`` gets exactly its claims.
 
-    >>> _contracts_first(np.array([[90.0], [10.0]]), np.array([[20.0], [10.0]]), np.array([40.0]))
+    >>> orders, contracts = np.array([[90.0], [10.0]]), np.array([[20.0], [10.0]])
+    >>> _contracts_first(orders, contracts, np.array([40.0]), np.array([0.0]))
     array([[30.],
            [10.]])
-    >>> _contracts_first(np.array([[90.0], [10.0]]), np.array([[20.0], [10.0]]), np.array([15.0]))
+    >>> _contracts_first(orders, contracts, np.array([15.0]), np.array([0.0]))
     array([[10.],
            [ 5.]])
+    >>> _contracts_first(orders, contracts, np.array([100.0]), np.array([60.0]))  # 60 t kept for later days
+    array([[30.],
+           [10.]])
     """
     first = np.minimum(wanted, contract)
     served = _share_out(first, room, ())
-    left = room - ordered_sum(served, axis=0)
+    left = room - ordered_sum(served, axis=0) - kept
     shared = served + _share_out(wanted - first, np.maximum(0.0, left), ())
-    return np.where(ordered_sum(wanted, axis=0) > room, shared, wanted)
+    return np.where(ordered_sum(wanted, axis=0) > room - kept, shared, wanted)
 
 
 def _added(total: np.ndarray | None, more: np.ndarray) -> np.ndarray:
