@@ -27,8 +27,10 @@ from simulator.output_folder import write_file
 from simulator.plots import (
     NO_SHORTFALL,
     days_of_cover_figure,
+    market_materials,
     prices_figure,
     released_rules,
+    shock_windows,
     shocks_overlap,
     short_materials,
     shortfall_figure,
@@ -341,7 +343,12 @@ def render_report(
             svg_markup(prices_figure(result, **SIZE), "prices", "Prices and realised demand"),
             "prices",
             "Top: the world price (black) and, where a region paid more, what it paid; log scale. Bottom: realised "
-            "demand as a share of baseline demand.",
+            "demand as a share of baseline demand, on an axis from 0."
+            + (
+                " The key above the panels names the shocks shaded in them."
+                if any(shock_windows(result, m) for m in market_materials(result))
+                else ""
+            ),
         )
         out.append(price_section(run, figure))
     out += [
