@@ -720,6 +720,17 @@ def test_the_extra_at_spot_prices_is_named_an_opportunity_cost_against_the_refer
     assert "buying at crisis prices" not in text
     prices = plain(section(text, "prices"))
     assert "what it used, valued at each day's price, comes to USD 4.12 bn more than at the reference price" in prices
+    # the price section says what the figure is in the same words as the verdict and the table's note: once per
+    # material, at the first region's figure (Japan's), not at each region's
+    same = "an opportunity cost at spot prices, not what was paid"
+    assert (
+        "comes to USD 4.12 bn more than at the reference price (an opportunity cost at spot prices, not what was paid)"
+        in prices
+    )
+    assert "comes to USD 1.12 bn more than at the reference price (an opportunity cost" in prices  # heavy, Japan
+    assert "comes to USD 1.08 bn more than at the reference price and" in prices  # the EU's, light: said already
+    # verdict 1, price sentences 2 (one per material), the table's note 1
+    assert plain(text).count(same) == 4
 
 
 def test_a_peak_on_the_last_day_is_said_to_be_still_rising():
