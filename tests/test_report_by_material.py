@@ -1,8 +1,9 @@
 """The verdict's tables never add tonnes of materials the headline would not add.
 
 Tonnes of gallium metal and germanium metal (materials counted as different things, priced
-far apart) are given material by material in every cell; tonnes of materials that may be
-added keep one total. Numbers are worked out by hand on small scenarios (tests/helpers.py).
+far apart) are given material by material in every cell that holds both; tonnes of materials
+that may be added keep one total. Numbers are worked out by hand on small scenarios
+(tests/helpers.py).
 """
 
 from __future__ import annotations

@@ -83,28 +83,49 @@ def tonnes_apart(run: Run) -> bool:
     return len(counted) > 1 or bool(prices_apart(run))
 
 
-def by_material_t(run: Run, values: dict[str, float], metric: str | None = None, zero: str = "none") -> list[str]:
+def _visible(values: dict[str, float]) -> list[str]:
+    """The materials of ``values`` whose tonnes do not round to 0 t."""
+    return [m for m, value in values.items() if tonnes(value) != tonnes(0.0)]
+
+
+def split_by_material(run: Run, values: dict[str, float]) -> bool:
+    """Whether a cell giving ``values`` (tonnes by material) gives them material by material.
+
+    Where tonnes of the run's materials may not be added (:func:`tonnes_apart`) and two
+    materials or more are in it: a total would add what the headline does not. A cell of one
+    material keeps its figure alone (the headline and the cells around it name the materials).
+    """
+    return tonnes_apart(run) and len(_visible(values)) > 1
+
+
+def by_material_t(
+    run: Run,
+    values: dict[str, float],
+    metric: str | None = None,
+    zero: str = "none",
+    total: float | None = None,
+    name_one: bool = False,
+) -> list[str]:
     """Tonnes of several materials as a table cell gives them: one total, or one figure per material.
 
     ``values`` by material; ``metric``: the region's total metric (``shortfall_t.japan``),
-    each material's figure then tagged as ``<metric>.<material>``. Where tonnes of the run's
-    materials may be added, ``["7,200 t"]``; where they may not (:func:`tonnes_apart`),
-    ``["4.49 t of gallium", "4.98 t of germanium"]`` (a material that rounds to 0 t left out;
-    what each material's tonnes count is said under the report's figures), so that no cell
-    adds tonnes the headline would not add. ``[zero]`` when all round to 0 t.
+    each material's figure then tagged as ``<metric>.<material>``; ``total``: the total to
+    show (the metric's own value; else the sum of ``values``). Where a total would add tonnes
+    the headline would not add (:func:`split_by_material`), ``["4.49 t of gallium", "4.98 t of
+    germanium"]`` (a material that rounds to 0 t left out; what each material's tonnes count is
+    said under the report's figures); else ``["9.47 t"]``, or ``[zero]`` when it rounds to 0 t.
+    ``name_one``: a single material is named too (``["4.49 t of gallium"]``), in a note beside
+    figures given by material.
     """
-    total = float(sum(values.values()))
-    if not tonnes_apart(run) or len(values) < 2:
-        if total == 0 or tonnes(total) == tonnes(0.0):
-            return [run.t(0.0, metric, zero=zero) if metric else zero]
-        return [run.t(total, metric) if metric else tonnes(total)]
-    parts = []
-    for material, value in values.items():
-        if tonnes(value) == tonnes(0.0):
-            continue
-        shown = run.t(value, f"{metric}.{material}") if metric else tonnes(value)
-        parts.append(f"{shown} of {run.names.material_text(material)}")
-    return parts or [run.t(0.0, metric, zero=zero) if metric else zero]
+    if split_by_material(run, values) or (name_one and len(_visible(values)) == 1):
+        return [
+            f"{run.t(values[m], f'{metric}.{m}') if metric else tonnes(values[m])} of {run.names.material_text(m)}"
+            for m in _visible(values)
+        ]
+    total = float(sum(values.values())) if total is None else total
+    if tonnes(total) == tonnes(0.0):
+        return [run.t(total, metric, zero=zero) if metric else zero]
+    return [run.t(total, metric) if metric else tonnes(total)]
 
 
 def _cell_t(run: Run, region: str, column: str) -> dict[str, float]:
@@ -119,10 +140,7 @@ def _short(run: Run, region: str) -> str:
         return run.t(total, f"shortfall_t.{region}", zero="none")
     first = int(run.metric(f"first_shortfall_day.{region}"))
     metric = f"shortfall_t.{region}"
-    if tonnes_apart(run):
-        shown = "<br>".join(by_material_t(run, _cell_t(run, region, "shortfall_t"), metric))
-    else:
-        shown = run.t(total, metric)
+    shown = "<br>".join(by_material_t(run, _cell_t(run, region, "shortfall_t"), metric, total=total))
     return shown + SMALL.format(f"from {run.date(first, f'first_shortfall_day.{region}')}")
 
 
@@ -657,32 +675,29 @@ def _member_row(
         cells.append(f"<td>{_short(apart, m)}</td>")
     if alone is not None:
         cells.append(f"<td>{_short(alone, m)}</td>")
-    apart_t = tonnes_apart(run)  # tonnes of different materials not added: each figure by material
-
-    def of(field: str) -> dict[str, float]:
-        return {x: getattr(s, field) for x, s in account.stakes.items()}
-
+    # tonnes of different materials not added (split_by_material): each figure by material, in the cell
+    # and in the notes under it
+    named = split_by_material(run, {x: s.won_t + s.drawn_rule_t for x, s in account.stakes.items()})
     notes = []
-    for stakes in [{x: s} for x, s in account.stakes.items()] if apart_t else [account.stakes]:
+    for stakes in [{x: s} for x, s in account.stakes.items()] if named else [account.stakes]:
         won = float(sum(s.won_t for s in stakes.values()))
         drawn_bought = float(sum(s.drawn_auction_t for s in stakes.values()))
         if won:
             same = tonnes(drawn_bought) == tonnes(won)  # all of it drawn, to the shown precision
-            what = f" of {names.material_text(next(iter(stakes)))}" if apart_t else ""
+            what = f" of {names.material_text(next(iter(stakes)))}" if named else ""
             notes.append(
                 f"all {tonnes(won)}{what} bought" if same else f"{tonnes(drawn_bought)} of {tonnes(won)}{what} bought"
             )
     if account.total("drawn_rule_t"):
-        notes.append(f"{join_words(by_material_t(run, of('drawn_rule_t'), zero=tonnes(0.0)))} by the rule")
+        rule = {x: s.drawn_rule_t for x, s in account.stakes.items()}
+        notes.append(f"{join_words(by_material_t(run, rule, zero=tonnes(0.0), name_one=named))} by the rule")
     if account.lent_t:
-        lent = _cell_t(run, m, "lent_t") if apart_t else {"": account.lent_t}
-        notes.append(f"lent {join_words(by_material_t(run, lent, zero=tonnes(0.0)))}")
+        lent = by_material_t(run, _cell_t(run, m, "lent_t"), zero=tonnes(0.0), total=account.lent_t)
+        notes.append(f"lent {join_words(lent)}")
     if grant is not None:
         notes += grant_note(*grant, millions)
-    received = (
-        "<br>".join(by_material_t(run, _cell_t(run, m, "released_joint_t"), zero=tonnes(0.0)))
-        if apart_t
-        else tonnes(account.drawn_t)
+    received = "<br>".join(
+        by_material_t(run, _cell_t(run, m, "released_joint_t"), zero=tonnes(0.0), total=account.drawn_t)
     )
     cells.append(f"<td>{received}" + (SMALL.format("; ".join(notes)) if notes else "") + "</td>")
     if auctions:
@@ -800,11 +815,7 @@ def _outsiders(run: Run) -> str:
         else:
             first = int(run.metric(f"first_shortfall_day.{region}"))
             metric = f"shortfall_t.{region}"
-            shown = (
-                join_words(by_material_t(run, _cell_t(run, region, "shortfall_t"), metric))
-                if tonnes_apart(run)
-                else run.t(total, metric)
-            )
+            shown = join_words(by_material_t(run, _cell_t(run, region, "shortfall_t"), metric, total=total))
             parts.append(f"{subject} is short of {shown} from {run.date(first, f'first_shortfall_day.{region}')}")
     return f'<p class="note">Outside the arrangement: {"; ".join(parts)}.</p>'
 
