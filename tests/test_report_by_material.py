@@ -78,3 +78,16 @@ def test_materials_that_may_be_added_keep_one_total():
     assert eu[1] == "800 t from day 0"
     assert eu[3] == "1,600 t from day 0"  # 800 t of each, one total: the headline adds them too
     assert eu[4].startswith("800 t ")
+
+
+def test_tonnes_granted_without_prices_are_given_by_material():
+    # without prices a grant is told in tonnes. Under the 50/50 pool the rule's draws are gallium 20 + 40 = 60 t
+    # (each member's share 30 t) and germanium 10 + 30 = 40 t (20 t each): the EU took 10 t of each beyond
+    # its share, Japan gave 10 t of each (not "took 20.0 t", a sum of Ga and Ge metal)
+    unpriced = build(MINOR_METALS, materials__gallium={"tonnes_of": "Ga metal"})
+    unpriced = build(unpriced, materials__germanium={"tonnes_of": "Ge metal"})
+    text = render_report(run(unpriced))
+    eu, japan = cells(text, "member", "eu")[4], cells(text, "member", "japan")[4]
+    assert "took 10.0 t of gallium beyond its share, free; took 10.0 t of germanium beyond its share, free" in eu
+    assert "gave 10.0 t of gallium of its share, unpaid; gave 10.0 t of germanium of its share, unpaid" in japan
+    assert "20.0 t beyond" not in eu and "20.0 t of its share" not in japan

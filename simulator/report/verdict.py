@@ -32,7 +32,9 @@ from simulator.report.prices import price_line
 from simulator.report.sharing import (
     changed_shortfalls,
     grant_note,
+    grant_note_by_material,
     granted,
+    granted_t,
     material_tonnes,
     pooling_line,
     ratio_line,
@@ -695,7 +697,11 @@ def _member_row(
         lent = by_material_t(run, _cell_t(run, m, "lent_t"), zero=tonnes(0.0), total=account.lent_t)
         notes.append(f"lent {join_words(lent)}")
     if grant is not None:
-        notes += grant_note(*grant, millions)
+        beyond = granted_t(run, m)
+        if not grant[1] and split_by_material(run, {x: abs(t) for x, t in beyond.items()}):  # tonnes, no prices
+            notes += grant_note_by_material(run, beyond)
+        else:
+            notes += grant_note(*grant, millions)
     received = "<br>".join(
         by_material_t(run, _cell_t(run, m, "released_joint_t"), zero=tonnes(0.0), total=account.drawn_t)
     )
