@@ -91,3 +91,19 @@ def test_tonnes_granted_without_prices_are_given_by_material():
     assert "took 10.0 t of gallium beyond its share, free; took 10.0 t of germanium beyond its share, free" in eu
     assert "gave 10.0 t of gallium of its share, unpaid; gave 10.0 t of germanium of its share, unpaid" in japan
     assert "20.0 t beyond" not in eu and "20.0 t of its share" not in japan
+
+
+def test_the_region_tables_say_their_total_column_adds_tonnes_that_count_different_things():
+    # gallium and germanium metal priced alike (300 USD/kg each): not far apart, yet a tonne of one is not
+    # a tonne of the other; the All materials column adds them, and the note under the tables says so
+    alike = build(MINOR_METALS, materials__germanium__price_usd_per_kg=300)
+    note = plain(section(render_report(run(alike)), "regions"))
+    assert "The All materials column adds tonnes of Ga metal and tonnes of Ge metal, which count different" in note
+    assert "priced far apart" not in note
+    # priced far apart as well: said once, with both
+    note = plain(section(render_report(run(MINOR_METALS)), "regions"))
+    assert (
+        "The All materials column adds tonnes of materials priced far apart (reference prices: gallium 300 USD/kg; "
+        "germanium 1,500 USD/kg) and counted as different things (tonnes of Ga metal and tonnes of Ge metal): a "
+        "tonne of one is not worth a tonne of another" in note
+    )

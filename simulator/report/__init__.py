@@ -243,13 +243,23 @@ def _stocking_note(run: Run) -> str:
 
 
 def _apart_note(run: Run) -> str:
-    """`` Its tonnes add materials priced far apart (...)``, when they are (:func:`prices_apart`); else empty."""
+    """`` The All materials column adds tonnes of ...``, when these count different things or are priced far apart.
+
+    Materials counted as different things (``tonnes_of``: oxide and magnet) or priced far
+    apart (:func:`prices_apart`): the verdict gives their tonnes by material, and the region
+    tables' total column says what it adds. Empty otherwise.
+    """
     apart = prices_apart(run)
-    if not apart:
+    counted = sorted({run.names.tonnes_of.get(m, "") for m in run.materials()})
+    if not apart and len(counted) < 2:
         return ""
+    kinds = join_words([f"tonnes of {c}" if c else "tonnes" for c in counted])
+    if not apart:
+        return f" The All materials column adds {kinds}, which count different things: read tonnes by material."
     priced = "; ".join(f"{run.names.material_text(m)} {price(p)} USD/kg" for m, p in apart.items())
+    also = f" and counted as different things ({kinds})" if len(counted) > 1 else ""
     return (
-        f" The All materials column adds tonnes of materials priced far apart (reference prices: {priced}): "
+        f" The All materials column adds tonnes of materials priced far apart (reference prices: {priced}){also}: "
         "a tonne of one is not worth a tonne of another, so read tonnes by material."
     )
 
