@@ -537,12 +537,19 @@ def _legend(axes: list[Axes]) -> tuple[list[Any], list[str]]:
         for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
             entries.setdefault(label, handle)
 
-    def rank(item: tuple[str, Any]) -> int:
-        label, handle = item
-        return 0 if isinstance(handle, Line2D) else 1 if label.startswith("released (") else 2
-
-    ordered = sorted(entries.items(), key=rank)
+    ordered = sorted(entries.items(), key=lambda item: _rank(*item))
     return [h for _, h in ordered], [label for label, _ in ordered]
+
+
+def _rank(label: str, handle: Any) -> int:
+    """A legend entry's group: 0 a line, 1 a release band, 2 a shock."""
+    return 0 if isinstance(handle, Line2D) else 1 if label.startswith("released (") else 2
+
+
+def _legend_columns(labels: list[str], width_in: float) -> int:
+    """How many columns of ``labels`` fit a figure ``width_in`` inches wide (1 to 4)."""
+    longest = max((len(label) for label in labels), default=1)
+    return max(1, min(4, len(labels), int((width_in - 0.4) // (0.058 * longest + 0.45))))
 
 
 TITLE_LINE_IN = 0.22
@@ -571,19 +578,31 @@ def finish_figure(
     *,
     left_in: float = 0.75,
     lead: list[tuple[Any, str]] | None = None,
+    shocks_above: bool = False,
 ) -> None:
-    """Title on top, one legend below for every panel (``lead`` entries first), margins in inches."""
+    """Title on top, one legend below for every panel (``lead`` entries first), margins in inches.
+
+    ``shocks_above``: the shocks' entries make a key of their own between the title and the
+    panels, right above the strips they explain, rather than under the last row of panels.
+    """
     handles, labels = _legend(panels)
     if lead:
         kept = [(h, t) for h, t in zip(handles, labels, strict=True) if t not in {t for _, t in lead}]
         handles, labels = [h for h, _ in [*lead, *kept]], [t for _, t in [*lead, *kept]]
+    key: list[tuple[Any, str]] = []
+    if shocks_above:
+        key = [(h, t) for h, t in zip(handles, labels, strict=True) if _rank(t, h) == 2]
+        kept = [(h, t) for h, t in zip(handles, labels, strict=True) if _rank(t, h) != 2]
+        handles, labels = [h for h, _ in kept], [t for _, t in kept]
     width = fig.get_size_inches()[0]
-    longest = max((len(label) for label in labels), default=1)
-    columns = max(1, min(4, len(labels), int((width - 0.4) // (0.058 * longest + 0.45))))
+    columns = _legend_columns(labels, width)
     legend_rows = -(-len(labels) // columns)
     bottom_in = 0.65 + 0.21 * legend_rows
     title_lines = wrapped_title(title, width)
     top_in = 0.55 + TITLE_LINE_IN * (len(title_lines) - 1)
+    key_columns = _legend_columns([t for _, t in key], width)
+    key_in = (0.21 * -(-len(key) // key_columns) + 0.2) if key else 0.0
+    top_in += key_in
     height = fig.get_size_inches()[1]
     needed_in = top_in + bottom_in + rows * MIN_PANEL_IN + 0.8 * (rows - 1)
     if height < needed_in:
@@ -601,6 +620,18 @@ def finish_figure(
         bbox_to_anchor=(0.5, 0.02 / height),
         handler_map={ShockLane: HandlerPatch(patch_func=_lane_swatch)},
     )
+    if key:
+        title_in = 0.12 + TITLE_LINE_IN * len(title_lines) + 0.04  # the title's lines, from the top edge
+        fig.legend(
+            [h for h, _ in key],
+            [plain_text(t) for _, t in key],
+            loc="upper center",
+            ncols=key_columns,
+            fontsize=LEGEND_PT,
+            frameon=False,
+            bbox_to_anchor=(0.5, 1 - title_in / height),
+            handler_map={ShockLane: HandlerPatch(patch_func=_lane_swatch)},
+        )
 
 
 def _lane_swatch(
@@ -996,14 +1027,13 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
     """
     names = Names.of(result.scenario)
     grid = Panels(result, rows=2, materials=market_materials(result), width_in=width_in, columns=columns)
+    world_label = world_price_label(result)
     for material in grid.materials:
         top, bottom = grid.cells[0, material], grid.cells[1, material]
         lanes = [_shade_shocks(ax, result, material) for ax in (top, bottom)]
         rows = _rows(result, "market", material=material)
         world = _column(result, "market", "world_price_usd_per_kg")[rows]
-        top.plot(
-            _x(result, _column(result, "market", "day")[rows]), world, color="#111111", lw=1.6, label="world price"
-        )
+        top.plot(_x(result, _column(result, "market", "day")[rows]), world, color="#111111", lw=1.6, label=world_label)
         drawn: list[tuple[str, np.ndarray]] = []
         for i, region in enumerate(result.structure.regions):
             cells = _rows(result, "timeseries", region=region, material=material)
@@ -1023,13 +1053,53 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
         top.set_ylabel("price (USD/kg, log scale)")
         top.set_title(plain_text(names.material(material)))
         bottom.set_ylabel("realised demand (% of baseline)")
+        # A share of baseline is read against the whole of demand: an axis starting at 80% drew a fall
+        # of a fifth as a fall to almost nothing. The axis starts at 0 (not a marked break): the height
+        # of the curve is then the share of demand left, as the label says.
+        bottom.set_ylim(0.0, max(105.0, bottom.get_ylim()[1]))
         for ax, share in zip((top, bottom), lanes, strict=True):
             _clear_lanes(ax, share)
             _format_axis(ax, result, grid.ticks)
     finish_figure(
-        grid.fig, grid.axes(), f"{result.scenario.name}: prices and the demand they leave", grid.rows, grid.cols
+        grid.fig,
+        grid.axes(),
+        f"{result.scenario.name}: prices and the demand they leave",
+        grid.rows,
+        grid.cols,
+        shocks_above=True,
     )
     return grid.fig
+
+
+def world_price_label(result: Result) -> str:
+    """The world price's legend entry, naming the regions that pay it in every market (their lines lie under it).
+
+    ``world price, which Japan and the EU pay``: a region's price is drawn (``paid by
+    Japan``) only where it differs from the world price; where it does not, its line would
+    lie under the world price's, so the legend says who pays the world price instead of
+    listing lines nobody can see. Regions without demand for a market's material are not
+    counted in it; ``world price`` when no region pays it everywhere.
+    """
+    names = Names.of(result.scenario)
+    world_rows = {m: _rows(result, "market", material=m) for m in market_materials(result)}
+    world = _column(result, "market", "world_price_usd_per_kg")
+    paid = _column(result, "timeseries", "price_usd_per_kg")
+    payers = []
+    for region in result.structure.regions:
+        used = [m for m in world_rows if has_demand(result.scenario, region, m)]
+        if used and all(
+            np.allclose(
+                paid[_rows(result, "timeseries", region=region, material=m)], world[world_rows[m]], rtol=1e-9, atol=0.0
+            )
+            for m in used
+        ):
+            payers.append(names.subject(region))
+    if not payers:
+        return "world price"
+    if len(payers) == len(result.structure.regions) > 2:
+        return "world price, which every region pays"
+    who = payers[0] if len(payers) == 1 else ", ".join(payers[:-1]) + " and " + payers[-1]
+    return f"world price, which {who} {'pays' if len(payers) == 1 else 'pay'}"
 
 
 def same_as(curve: np.ndarray, drawn: list[tuple[str, np.ndarray]], names: Names) -> str | None:
@@ -1046,13 +1116,14 @@ def _demand_line(ax: Axes, days: np.ndarray, share: np.ndarray, i: int, name: st
     Regions with the same demand factor realise the same share of their baseline: drawn
     as usual, the later line would hide the earlier one entirely, and a reader would see
     one region where there are two. Dashed, the curve below shows through the gaps, and
-    the legend says the two are the same.
+    the legend says the two are the same. Each entry says it is demand (``Japan: realised
+    demand``): under the world price in the legend, a bare ``Japan`` read as a price line.
     """
     if same is None:
-        ax.plot(days, share, label=name, **_style(i))
+        ax.plot(days, share, label=f"{name}: realised demand", **_style(i))
         return
     style = {**_style(i), "ls": (0, (3, 3)), "lw": 1.6}
-    ax.plot(days, share, label=f"{name} (same as {same})", zorder=3, **style)
+    ax.plot(days, share, label=f"{name}: realised demand (same as {same})", zorder=3, **style)
 
 
 def run_figures(result: Result) -> dict[str, Callable[[Result], Figure]]:

@@ -53,7 +53,7 @@ def test_figures_are_the_pngs_stockpile_run_writes(tmp_path, market):
     # the prices panel draws the market table's world price, which starts at the reference price
     if market:
         lines = [line for ax in figures["prices"].axes for line in ax.get_lines()]
-        world = [line for line in lines if line.get_label() == "world price"]
+        world = [line for line in lines if line.get_label().startswith("world price")]
         assert world and world[0].get_ydata()[0] == pytest.approx(MARKET["ree"]["reference_price_usd_per_kg"])
 
 

@@ -233,18 +233,87 @@ def test_a_region_whose_demand_is_another_s_is_dashed_on_top_of_it():
     assert np.allclose(japan.get_ydata(), eu.get_ydata(), rtol=1e-9)
     assert japan.get_linestyle() == "-"
     assert eu.get_linestyle() == "--" and eu.zorder > japan.zorder  # gaps in the upper line show the lower
-    assert eu.get_label() == "EU (same as Japan)"
+    assert eu.get_label() == "EU: realised demand (same as Japan)"
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert "Japan" in legend and "EU (same as Japan)" in legend
-    assert "EU" not in legend
+    assert "Japan: realised demand" in legend and "EU: realised demand (same as Japan)" in legend
+    assert "EU: realised demand" not in legend
 
 
 def test_regions_whose_demand_differs_keep_their_own_solid_lines():
     result = simulate(load_scenario(ROOT / "scenarios" / "embargo_stochastic.yaml"), seed=3)
     japan, eu = demand_lines(prices_figure(result))
     assert np.nanmax(np.abs(japan.get_ydata() - eu.get_ydata())) > 1.0  # percentage points
-    assert (japan.get_label(), eu.get_label()) == ("Japan", "EU")
+    assert (japan.get_label(), eu.get_label()) == ("Japan: realised demand", "EU: realised demand")
     assert japan.get_linestyle() == eu.get_linestyle() == "-"
+
+
+@shipped_group("embargo_2010")
+def test_the_legend_lists_only_lines_a_reader_can_see_and_says_who_pays_the_world_price():
+    # In the 2010 replay every region pays the world price: no "paid by" line is drawn (it would lie
+    # under the world price's). The legend used to list a bare "Japan" and "EU (same as Japan)" under
+    # "world price", read as price lines hidden under it; they are the demand panels' lines.
+    fig = prices_figure(shipped_result("embargo_2010"))
+    light = fig.axes[0]
+    assert [line.get_label() for line in light.get_lines() if not line.get_label().startswith("_")] == [
+        "world price, which Japan and the EU pay"
+    ]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "world price, which Japan and the EU pay",
+        "Japan: realised demand",
+        "EU: realised demand (same as Japan)",
+    ]
+    # every entry is a line drawn in some panel
+    drawn = {line.get_label() for ax in fig.axes for line in ax.get_lines()}
+    assert {t.get_text() for t in fig.legends[0].get_texts()} <= drawn
+
+
+def test_a_region_paying_a_premium_gets_its_own_line_and_only_the_others_are_said_to_pay_the_world_price():
+    # an embargo on Japan alone with a 30% targeted premium: Japan pays 1.3 x the world price while it holds,
+    # the EU the world price every day
+    data = build(
+        TWO_MEMBERS,
+        market={"ree": {"reference_price_usd_per_kg": 50.0, "price": {"targeted_premium": 0.3}}},
+        shocks=[{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 0, "end": 30}],
+    )
+    fig = prices_figure(run(data))
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels[:2] == ["world price, which the EU pays", "paid by Japan"]
+    world, paid = fig.axes[0].get_lines()[:2]
+    assert paid.get_ydata()[5] == pytest.approx(1.3 * world.get_ydata()[5])
+
+
+@shipped_group("embargo_2010")
+def test_realised_demand_is_drawn_on_an_axis_from_zero():
+    # the light rare earths' demand falls to 77.6% of baseline: on an axis from 77 to 105 that fall of
+    # about a fifth filled the panel's height; from 0, the curve's height is the share of demand left
+    fig = prices_figure(shipped_result("embargo_2010"))
+    for bottom in (fig.axes[2], fig.axes[3]):
+        assert "realised demand" in bottom.get_ylabel()
+        low, high = bottom.get_ylim()
+        assert low == 0.0 and high >= 100.0
+        curve = bottom.get_lines()[0].get_ydata()
+        assert 75.0 < np.nanmin(curve) < 90.0  # the curves are still the same shares
+
+
+@shipped_group("embargo_2010")
+def test_the_shock_key_sits_between_the_title_and_the_panels_whose_strips_it_explains():
+    result = shipped_result("embargo_2010")
+    fig = prices_figure(result)
+    assert len(fig.legends) == 2
+    lines, key = fig.legends
+    shock_labels = [t.get_text() for t in key.get_texts()]
+    assert len(shock_labels) == len(result.scenario.shocks) == 7
+    assert shock_labels[0] == "Export quota: China → all regions, 15,125 t per 184 days"
+    assert not set(shock_labels) & {t.get_text() for t in lines.get_texts()}  # each named once
+    FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = key.get_window_extent(renderer)
+    title = fig._suptitle.get_window_extent(renderer)
+    panel_titles = [ax.title.get_window_extent(renderer) for ax in fig.axes[:2]]
+    # below the figure's title, above the top panels and their titles: next to the strips along their tops
+    assert title.y0 >= box.y1 and all(box.y0 >= t.y1 for t in panel_titles)
+    assert unreadable(fig) == []
 
 
 # --- the report's shock timeline -------------------------------------------------------------
@@ -414,3 +483,14 @@ def test_a_halt_that_leaks_is_shaded_by_what_it_stops_and_keeps_its_colour_in_th
     for k, shock_id in enumerate(ids):  # the colour of its strip and legend in the curves
         bar = re.search(rf'<rect [^>]*fill="([^"]+)"[^>]*data-shock="{shock_id}"', timeline)
         assert bar is not None and bar.group(1) == SHOCK_COLOURS[k % len(SHOCK_COLOURS)], shock_id
+
+
+def test_the_report_s_prices_caption_says_what_the_axis_starts_at_and_where_the_shocks_are_keyed():
+    from simulator.report import render_report
+
+    market = {"ree": {"reference_price_usd_per_kg": 50.0}}
+    caption = "on an axis from 0. The key above the panels names the shocks shaded in them."
+    assert caption in render_report(run(build(TWO_MEMBERS, market=market)))
+    # without a shock there is no key to name
+    quiet = render_report(run(build(TWO_MEMBERS, market=market, shocks=[])))
+    assert "on an axis from 0." in quiet and "The key above the panels" not in quiet

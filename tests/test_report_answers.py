@@ -276,7 +276,12 @@ def test_one_quantity_reached_by_two_sums_prints_the_same_everywhere():
     text = plain(_shipped_report("long_embargo_6m"))
     assert "9.4 t" not in text and "0.00 t" not in text
     assert "Japan won 9.5 t of heavy rare earths and drew 9.5 t of it." in text
-    assert "all 9.5 t bought; 2,153 t by the rule" in text
+    # the scenario's tonnes of oxide and of magnet are not added: Japan's 2,153 t by the rule are given by
+    # material (2,049 + 104 = 2,153 t)
+    assert (
+        "all 9.5 t of heavy rare earths bought; 2,049 t of light rare earths and 104 t of heavy rare earths by the rule"
+        in text
+    )
     assert (
         "they had bought at auction, on 35 days from 1 Sep 2026 to 5 Oct 2026: Japan 9.5 t (35%) and EU 17.5 t" in text
     )
@@ -715,6 +720,17 @@ def test_the_extra_at_spot_prices_is_named_an_opportunity_cost_against_the_refer
     assert "buying at crisis prices" not in text
     prices = plain(section(text, "prices"))
     assert "what it used, valued at each day's price, comes to USD 4.12 bn more than at the reference price" in prices
+    # the price section says what the figure is in the same words as the verdict and the table's note: once per
+    # material, at the first region's figure (Japan's), not at each region's
+    same = "an opportunity cost at spot prices, not what was paid"
+    assert (
+        "comes to USD 4.12 bn more than at the reference price (an opportunity cost at spot prices, not what was paid)"
+        in prices
+    )
+    assert "comes to USD 1.12 bn more than at the reference price (an opportunity cost" in prices  # heavy, Japan
+    assert "comes to USD 1.08 bn more than at the reference price and" in prices  # the EU's, light: said already
+    # verdict 1, price sentences 2 (one per material), the table's note 1
+    assert plain(text).count(same) == 4
 
 
 def test_a_peak_on_the_last_day_is_said_to_be_still_rising():

@@ -27,8 +27,10 @@ from simulator.output_folder import write_file
 from simulator.plots import (
     NO_SHORTFALL,
     days_of_cover_figure,
+    market_materials,
     prices_figure,
     released_rules,
+    shock_windows,
     shocks_overlap,
     short_materials,
     shortfall_figure,
@@ -241,13 +243,23 @@ def _stocking_note(run: Run) -> str:
 
 
 def _apart_note(run: Run) -> str:
-    """`` Its tonnes add materials priced far apart (...)``, when they are (:func:`prices_apart`); else empty."""
+    """`` The All materials column adds tonnes of ...``, when these count different things or are priced far apart.
+
+    Materials counted as different things (``tonnes_of``: oxide and magnet) or priced far
+    apart (:func:`prices_apart`): the verdict gives their tonnes by material, and the region
+    tables' total column says what it adds. Empty otherwise.
+    """
     apart = prices_apart(run)
-    if not apart:
+    counted = sorted({run.names.tonnes_of.get(m, "") for m in run.materials()})
+    if not apart and len(counted) < 2:
         return ""
+    kinds = join_words([f"tonnes of {c}" if c else "tonnes" for c in counted])
+    if not apart:
+        return f" The All materials column adds {kinds}, which count different things: read tonnes by material."
     priced = "; ".join(f"{run.names.material_text(m)} {price(p)} USD/kg" for m, p in apart.items())
+    also = f" and counted as different things ({kinds})" if len(counted) > 1 else ""
     return (
-        f" The All materials column adds tonnes of materials priced far apart (reference prices: {priced}): "
+        f" The All materials column adds tonnes of materials priced far apart (reference prices: {priced}){also}: "
         "a tonne of one is not worth a tonne of another, so read tonnes by material."
     )
 
@@ -341,7 +353,12 @@ def render_report(
             svg_markup(prices_figure(result, **SIZE), "prices", "Prices and realised demand"),
             "prices",
             "Top: the world price (black) and, where a region paid more, what it paid; log scale. Bottom: realised "
-            "demand as a share of baseline demand.",
+            "demand as a share of baseline demand, on an axis from 0."
+            + (
+                " The key above the panels names the shocks shaded in them."
+                if any(shock_windows(result, m) for m in market_materials(result))
+                else ""
+            ),
         )
         out.append(price_section(run, figure))
     out += [

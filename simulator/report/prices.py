@@ -38,10 +38,12 @@ PEAK = quantities.get("summary", "peak_price_usd_per_kg")
 DESTROYED = quantities.get("summary", "demand_destroyed_t")
 EXTRA = quantities.get("summary", "crisis_extra_cost_usd")
 EXTRA_LABEL = "Used, at spot over reference prices"
+AT_SPOT = "an opportunity cost at spot prices, not what was paid"
+"""What ``crisis_extra_cost_usd`` is, said in the same words wherever the report gives it (verdict, price section,
+table note)."""
 EXTRA_NOTE = (
     "all the region used, valued at the price it paid each day, less the same tonnes at the reference price: "
-    "an opportunity cost at spot prices, not what was paid, since stock bought earlier and contract volumes are "
-    "valued at the day's price too."
+    f"{AT_SPOT}, since stock bought earlier and contract volumes are valued at the day's price too."
 )
 SURPLUS = quantities.get("summary", "lost_surplus_usd")
 SURPLUS_LABEL = "Surplus lost on the use given up"
@@ -101,7 +103,11 @@ def _peak_when(run: Run, day: int) -> str:
     return text
 
 
-def _region_sentence(run: Run, region: str, material: str, reference: float) -> str:
+def _region_sentence(run: Run, region: str, material: str, reference: float, said: bool = True) -> str:
+    """A region's sentence on a material's price.
+
+    ``said``: what the extra spend is (:data:`AT_SPOT`) is said already in the material's sentences.
+    """
     key = f"{region}.{material}"
     subject = cap(run.names.subject(region))
     peak = float(run.cell(region, material, PEAK.name))
@@ -131,10 +137,13 @@ def _region_sentence(run: Run, region: str, material: str, reference: float) -> 
     if extra > 0:
         costs.append(
             f"what it used, valued at each day's price, comes to {run.tag(extra_usd, extra, f'{EXTRA.name}.{key}')} "
-            "more than at the reference price"
+            "more than at the reference price" + ("" if said else f" ({AT_SPOT})")
         )
     elif extra < 0:  # prices below the reference: a saving, shown as a positive amount (untagged)
-        costs.append(f"what it used, valued at each day's price, comes to {extra_usd} less than at the reference price")
+        costs.append(
+            f"what it used, valued at each day's price, comes to {extra_usd} less than at the reference price"
+            + ("" if said else f" ({AT_SPOT})")
+        )
     if lost:
         tagged = run.tag(lost_usd, lost, f"{SURPLUS.name}.{key}")
         costs.append(f"the surplus lost on the use the price destroyed comes to {tagged}")
@@ -216,7 +225,10 @@ def price_sentences(run: Run) -> list[str]:
             f"from {price(reference)} USD/kg (its reference) to a peak of {price(peak)} USD/kg "
             f"{_peak_when(run, day)}."
         )
-        regions = [_region_sentence(run, r, material, reference) for r in run.regions() if run.demands(r, material)]
+        users = [r for r in run.regions() if run.demands(r, material)]
+        # the first sentence giving an extra spend says what it is (AT_SPOT), once per material
+        first = next((r for r in users if float(run.cell(r, material, EXTRA.name))), None)
+        regions = [_region_sentence(run, r, material, reference, said=r != first) for r in users]
         auction = _auction_sentence(run, material)
         out.append(
             f"<p>{text}</p><ul>{''.join(f'<li>{s}</li>' for s in regions)}</ul>"
@@ -260,8 +272,8 @@ def price_line(run: Run) -> str:
     shown = run.tag(usd(extra), extra, metric) if extra > 0 else usd(-extra)
     return text + (
         f" Valued at each day's price rather than at the reference price ({references}), all that {group} used "
-        f"over the run comes to {shown} {more}: an opportunity cost at spot prices, not what was paid, since the "
-        "model values stock bought earlier and contract volumes at the day's price too."
+        f"over the run comes to {shown} {more}: {AT_SPOT}, since the model values stock bought earlier and contract "
+        "volumes at the day's price too."
     )
 
 

@@ -245,6 +245,29 @@ def granted(run: Run) -> dict[str, tuple[float, float]]:
     return out
 
 
+def granted_t(run: Run, member: str) -> dict[str, float]:
+    """``member``'s tonnes drawn by the rule beyond its ownership share, by material (:func:`granted`'s tonnes)."""
+    ledger = run.result.ledger
+    out = dict.fromkeys(run.materials(), 0.0)
+    for row in ledger[ledger["member"] == member].itertuples(index=False):
+        out[str(row.material)] += float(row.drawn_from_others_t)
+    return out
+
+
+def grant_note_by_material(run: Run, beyond: dict[str, float]) -> list[str]:
+    """``took 10.0 t of gallium beyond its share, free``, a note per material (:func:`granted_t`).
+
+    For tonnes without prices that may not be added: each material's direction is its own.
+    """
+    return [
+        f"took {tonnes(t)} of {run.names.material_text(m)} beyond its share, free"
+        if t > 0
+        else f"gave {tonnes(-t)} of {run.names.material_text(m)} of its share, unpaid"
+        for m, t in beyond.items()
+        if abs(t) >= VISIBLE_T
+    ]
+
+
 def grant_note(beyond_t: float, value_usd: float, millions: bool) -> list[str]:
     """``took USD 16.9 m beyond its share, free`` or ``gave USD 6.6 m of its share, unpaid`` (:func:`granted`).
 

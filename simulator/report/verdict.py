@@ -32,7 +32,9 @@ from simulator.report.prices import price_line
 from simulator.report.sharing import (
     changed_shortfalls,
     grant_note,
+    grant_note_by_material,
     granted,
+    granted_t,
     material_tonnes,
     pooling_line,
     ratio_line,
@@ -72,15 +74,76 @@ PHYSICAL_ONLY = (
 """Said where the verdict finds the stock not needed: a stock that averts no shortfall may still be worth holding."""
 
 
+def tonnes_apart(run: Run) -> bool:
+    """Whether tonnes of the run's different materials must not be added into one figure.
+
+    They count different things (``tonnes_of``: oxide and magnet, Ga metal and Ge metal), or
+    their reference prices lie far apart (:func:`prices_apart`): the headline would then not
+    add them either (:func:`_unlike_tonnes`, whose totals span two materials or more).
+    """
+    counted = {run.names.tonnes_of.get(m, "") for m in run.materials()}
+    return len(counted) > 1 or bool(prices_apart(run))
+
+
+def _visible(values: dict[str, float]) -> list[str]:
+    """The materials of ``values`` whose tonnes do not round to 0 t."""
+    return [m for m, value in values.items() if tonnes(value) != tonnes(0.0)]
+
+
+def split_by_material(run: Run, values: dict[str, float]) -> bool:
+    """Whether a cell giving ``values`` (tonnes by material) gives them material by material.
+
+    Where tonnes of the run's materials may not be added (:func:`tonnes_apart`) and two
+    materials or more are in it: a total would add what the headline does not. A cell of one
+    material keeps its figure alone (the headline and the cells around it name the materials).
+    """
+    return tonnes_apart(run) and len(_visible(values)) > 1
+
+
+def by_material_t(
+    run: Run,
+    values: dict[str, float],
+    metric: str | None = None,
+    zero: str = "none",
+    total: float | None = None,
+    name_one: bool = False,
+) -> list[str]:
+    """Tonnes of several materials as a table cell gives them: one total, or one figure per material.
+
+    ``values`` by material; ``metric``: the region's total metric (``shortfall_t.japan``),
+    each material's figure then tagged as ``<metric>.<material>``; ``total``: the total to
+    show (the metric's own value; else the sum of ``values``). Where a total would add tonnes
+    the headline would not add (:func:`split_by_material`), ``["4.49 t of gallium", "4.98 t of
+    germanium"]`` (a material that rounds to 0 t left out; what each material's tonnes count is
+    said under the report's figures); else ``["9.47 t"]``, or ``[zero]`` when it rounds to 0 t.
+    ``name_one``: a single material is named too (``["4.49 t of gallium"]``), in a note beside
+    figures given by material.
+    """
+    if split_by_material(run, values) or (name_one and len(_visible(values)) == 1):
+        return [
+            f"{run.t(values[m], f'{metric}.{m}') if metric else tonnes(values[m])} of {run.names.material_text(m)}"
+            for m in _visible(values)
+        ]
+    total = float(sum(values.values())) if total is None else total
+    if tonnes(total) == tonnes(0.0):
+        return [run.t(total, metric, zero=zero) if metric else zero]
+    return [run.t(total, metric) if metric else tonnes(total)]
+
+
+def _cell_t(run: Run, region: str, column: str) -> dict[str, float]:
+    """A summary column of ``region``, by material (0 for a material without a figure)."""
+    return {m: float(run.cell(region, m, column) or 0.0) for m in run.materials()}
+
+
 def _short(run: Run, region: str) -> str:
-    """``7,200 t`` with ``from 10 Apr 2011`` below (tagged), or ``none``."""
+    """``7,200 t`` with ``from 10 Apr 2011`` below (tagged), or ``none``; by material where tonnes may not be added."""
     total = run.metric(f"shortfall_t.{region}")
     if total == 0:
         return run.t(total, f"shortfall_t.{region}", zero="none")
     first = int(run.metric(f"first_shortfall_day.{region}"))
-    return run.t(total, f"shortfall_t.{region}") + SMALL.format(
-        f"from {run.date(first, f'first_shortfall_day.{region}')}"
-    )
+    metric = f"shortfall_t.{region}"
+    shown = "<br>".join(by_material_t(run, _cell_t(run, region, "shortfall_t"), metric, total=total))
+    return shown + SMALL.format(f"from {run.date(first, f'first_shortfall_day.{region}')}")
 
 
 def _who_is_short(run: Run, regions: list[str], verb: str) -> str:
@@ -614,18 +677,35 @@ def _member_row(
         cells.append(f"<td>{_short(apart, m)}</td>")
     if alone is not None:
         cells.append(f"<td>{_short(alone, m)}</td>")
-    won, drawn_bought = account.total("won_t"), account.total("drawn_auction_t")
+    # tonnes of different materials not added (split_by_material): each figure by material, in the cell
+    # and in the notes under it
+    named = split_by_material(run, {x: s.won_t + s.drawn_rule_t for x, s in account.stakes.items()})
     notes = []
-    if won:
-        same = tonnes(drawn_bought) == tonnes(won)  # all of it drawn, to the shown precision
-        notes.append(f"all {tonnes(won)} bought" if same else f"{tonnes(drawn_bought)} of {tonnes(won)} bought")
+    for stakes in [{x: s} for x, s in account.stakes.items()] if named else [account.stakes]:
+        won = float(sum(s.won_t for s in stakes.values()))
+        drawn_bought = float(sum(s.drawn_auction_t for s in stakes.values()))
+        if won:
+            same = tonnes(drawn_bought) == tonnes(won)  # all of it drawn, to the shown precision
+            what = f" of {names.material_text(next(iter(stakes)))}" if named else ""
+            notes.append(
+                f"all {tonnes(won)}{what} bought" if same else f"{tonnes(drawn_bought)} of {tonnes(won)}{what} bought"
+            )
     if account.total("drawn_rule_t"):
-        notes.append(f"{tonnes(account.total('drawn_rule_t'))} by the rule")
+        rule = {x: s.drawn_rule_t for x, s in account.stakes.items()}
+        notes.append(f"{join_words(by_material_t(run, rule, zero=tonnes(0.0), name_one=named))} by the rule")
     if account.lent_t:
-        notes.append(f"lent {tonnes(account.lent_t)}")
+        lent = by_material_t(run, _cell_t(run, m, "lent_t"), zero=tonnes(0.0), total=account.lent_t)
+        notes.append(f"lent {join_words(lent)}")
     if grant is not None:
-        notes += grant_note(*grant, millions)
-    cells.append(f"<td>{tonnes(account.drawn_t)}" + (SMALL.format("; ".join(notes)) if notes else "") + "</td>")
+        beyond = granted_t(run, m)
+        if not grant[1] and split_by_material(run, {x: abs(t) for x, t in beyond.items()}):  # tonnes, no prices
+            notes += grant_note_by_material(run, beyond)
+        else:
+            notes += grant_note(*grant, millions)
+    received = "<br>".join(
+        by_material_t(run, _cell_t(run, m, "released_joint_t"), zero=tonnes(0.0), total=account.drawn_t)
+    )
+    cells.append(f"<td>{received}" + (SMALL.format("; ".join(notes)) if notes else "") + "</td>")
     if auctions:
         paid = run.tag(
             usd(account.auction_paid_usd, in_millions=millions), account.auction_paid_usd, f"auction_spend_usd.{m}"
@@ -740,10 +820,9 @@ def _outsiders(run: Run) -> str:
             parts.append(f"{subject} never runs short")
         else:
             first = int(run.metric(f"first_shortfall_day.{region}"))
-            parts.append(
-                f"{subject} is short of {run.t(total, f'shortfall_t.{region}')} from "
-                f"{run.date(first, f'first_shortfall_day.{region}')}"
-            )
+            metric = f"shortfall_t.{region}"
+            shown = join_words(by_material_t(run, _cell_t(run, region, "shortfall_t"), metric, total=total))
+            parts.append(f"{subject} is short of {shown} from {run.date(first, f'first_shortfall_day.{region}')}")
     return f'<p class="note">Outside the arrangement: {"; ".join(parts)}.</p>'
 
 
@@ -761,7 +840,7 @@ def region_table(run: Run) -> str:
     """Without an agreement: each region's shortfall, own reserve drawn and lowest cover."""
     rows = []
     for region in run.regions():
-        drawn = float(sum(run.cell(region, m, "released_national_t") or 0.0 for m in run.materials()))
+        drawn = "<br>".join(by_material_t(run, _cell_t(run, region, "released_national_t"), zero=tonnes(0.0)))
         cover = run.metric(f"min_days_of_cover.{region}")
         costs = sum(
             run.metric(f"{name}.{region}") or 0.0
@@ -770,7 +849,7 @@ def region_table(run: Run) -> str:
         low = DASH if cover is None or cover != cover else f"{cover:.1f} days"
         rows.append(
             f'<tr data-region="{escape(region)}"><th>{run.names.region(region)}</th>'
-            f"<td>{_short(run, region)}</td><td>{tonnes(drawn)}</td><td>{low}</td><td>{usd(costs)}</td></tr>"
+            f"<td>{_short(run, region)}</td><td>{drawn}</td><td>{low}</td><td>{usd(costs)}</td></tr>"
         )
     return (
         '<div class="scroll"><table class="verdict"><thead><tr><th>Region</th><th>Short</th>'
