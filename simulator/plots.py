@@ -129,7 +129,8 @@ def shock_size(result: Result, index: int) -> float:
 def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str:
     """How severe a shock is: ``full halt``, ``halt, 70% of it leaking through: 30% of the flow stopped``.
 
-    Others: ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``15,125 t per 184 days``.
+    Others: ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``15,125 t per 184 days, pro
+    rata to orders``.
 
     A licensing shock's suspensions are named (``, suspended 7 Nov 2025 – 9 Nov 2026``)
     unless ``suspended`` is False (the report's timeline draws and names them apart).
@@ -149,7 +150,7 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
     if kind == "delay":
         return f"+{magnitude:g} days lead time"
     if kind == "export_quota":
-        return f"{magnitude:,.0f} t per {spec.period_days} days"
+        return f"{magnitude:,.0f} t per {spec.period_days} days, {_quota_sharing(result, spec)}"
     if kind == "licensing":
         if magnitude <= 0:
             text = "licences refused"
@@ -163,6 +164,18 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
         windows = [span_dates(start, day_number(a, start) or 0, day_number(b, start) or 0) for a, b in spec.suspended]
         return text + (f", suspended {', '.join(windows)}" if windows and suspended else "")
     return f"demand \u00d7{magnitude:g}"
+
+
+def _quota_sharing(result: Result, spec: Any) -> str:
+    """How a binding quota is shared: ``pro rata to orders``, ``normal flows first``, ``the EU served first``."""
+    if spec.sharing == "contracts_first":
+        text = "normal flows first"
+    elif spec.sharing == "preference":
+        names = Names.of(result.scenario)
+        text = f"{', then '.join(names.region(r) for r in spec.preference)} served first"
+    else:
+        text = "pro rata to orders"
+    return text + (f", {_percent(spec.smuggling_share)} of what it stops smuggled" if spec.smuggling_share else "")
 
 
 def _processing_days(spec: Any) -> str:

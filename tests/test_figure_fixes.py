@@ -303,7 +303,7 @@ def test_the_shock_key_sits_between_the_title_and_the_panels_whose_strips_it_exp
     lines, key = fig.legends
     shock_labels = [t.get_text() for t in key.get_texts()]
     assert len(shock_labels) == len(result.scenario.shocks) == 7
-    assert shock_labels[0] == "Export quota: China → all regions, 15,125 t per 184 days"
+    assert shock_labels[0] == "Export quota: China → all regions, 15,125 t per 184 days, pro rata to orders"
     assert not set(shock_labels) & {t.get_text() for t in lines.get_texts()}  # each named once
     FigureCanvasAgg(fig)
     fig.canvas.draw()
@@ -465,7 +465,7 @@ def test_the_figures_legend_says_how_much_of_a_halt_stops_and_whom_a_quota_caps(
     assert shock_label(result, k) == "Embargo: China → Japan, halt, 70% of it leaking through: 30% of the flow stopped"
     # a quota caps exports to the regions modelled, not all China exports (its announced quota)
     quota = [shock.id for shock in result.scenario.shocks].index("china_quota_h2_2010")
-    assert shock_label(result, quota) == "Export quota: China → all regions, 15,125 t per 184 days"
+    assert shock_label(result, quota) == "Export quota: China → all regions, 15,125 t per 184 days, pro rata to orders"
 
 
 @shipped_group("embargo_2010_historical")

@@ -26,7 +26,7 @@ from simulator.plots import shock_severity
 from simulator.quantities import in_table
 from simulator.sensitivity import plan_study
 from simulator.sensitivity.intervals import run_uncertainty
-from tests.helpers import ONE_REGION, build, invoke, run
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, invoke, run
 
 UNIT_COLUMNS = ["severity", "extra_days", "demand_factor", "quota_t_per_period", "quota_period_days", "approval_share"]
 SHOCK_COLUMNS = ["id", "kind", "start_day", "end_day", "start_date", "last_date", *UNIT_COLUMNS]
@@ -124,9 +124,26 @@ def test_the_shock_labels_read_each_kinds_own_column():
         "25% cut",
         "+14 days lead time",
         "demand \u00d71.2",
-        "15,125 t per 184 days",
+        "15,125 t per 184 days, pro rata to orders",
         "60% of licences approved after 45 days",
     ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "label"),
+    [
+        ({"sharing": "contracts_first"}, "15,125 t per 184 days, normal flows first"),
+        (
+            {"sharing": "preference", "preference": ["eu", "japan"]},
+            "15,125 t per 184 days, EU, then Japan served first",
+        ),
+        ({"smuggling_share": 0.2}, "15,125 t per 184 days, pro rata to orders, 20% of what it stops smuggled"),
+    ],
+)
+def test_a_quota_label_says_how_it_is_shared(fields, label):
+    quota = {"id": "quota", "kind": "export_quota", "supplier": "china", "tonnes_per_period": 15125}
+    data = build(TWO_MEMBERS, shocks=[quota | {"period_days": 184, **WINDOW, **fields}])
+    assert shock_severity(run(data), 0) == label
 
 
 def test_the_workbook_shows_each_shock_column_with_its_unit(every_kind_run):
