@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from simulator.cli import main
 from simulator.output import manifest, run_files, summary_json
 from tests.helpers import SCENARIOS, each_shipped, shipped_group, shipped_result
 
@@ -156,3 +159,28 @@ def test_the_manifest_example_is_what_embargo_2010_writes():
     files = sorted(run_files(agreement=True, figures=True, report=False, market=bool(result.structure.market)))
     written = sorted([*files, "manifest.json"])
     assert shown["files"][-1] == "..." and shown["files"][:-1] == written[: len(shown["files"]) - 1]
+
+
+# --- docs/writing-scenarios.md's override errors --------------------------------------------------
+
+
+def test_the_override_errors_shown_are_what_run_prints(tmp_path, monkeypatch):
+    """'Errors in overrides': the command, its one error line, and the line once the bad path is dropped.
+
+    The file is the page's first scenario with its shock's id changed to ``halt``, as the
+    page says; validation refuses it before any run.
+    """
+    text = (DOCS / "writing-scenarios.md").read_text(encoding="utf-8")
+    first = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    body = text.split("Errors in overrides name the override's path", 1)[1]
+    command, alone, after = (code.strip() for code in re.findall(r"^```\w*\n(.*?)^```", body, re.M | re.S)[:3])
+    args = shlex.split(command)
+    assert args[:3] == ["stockpile", "run", "bad.yaml"] and args.count("--set") == 2, command
+    (tmp_path / "bad.yaml").write_text(re.sub(r"(?m)^  - id: \w+$", "  - id: halt", first, count=1))
+    monkeypatch.chdir(tmp_path)
+    bad_path = args.index("shocks.nohalt.severity=1")
+    runs = [args[1:], args[1 : bad_path - 1] + args[bad_path + 1 :]]
+    for argv, shown in zip(runs, (alone, after), strict=True):
+        done = CliRunner().invoke(main, [*argv, "--no-plots", "-o", str(tmp_path / "out")])
+        assert done.exit_code == 2, done.output
+        assert done.stderr.strip() == shown, f"stockpile {shlex.join(argv)} prints:\n{done.stderr}"
