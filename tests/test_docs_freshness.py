@@ -9,6 +9,7 @@ what it gives.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shlex
@@ -20,6 +21,9 @@ from click.testing import CliRunner
 
 from simulator.cli import main
 from simulator.output import manifest, run_files, summary_json
+from simulator.report.counterfactuals import without_agreement
+from simulator.report.findings import Run
+from simulator.report.verdict import headline
 from tests.helpers import SCENARIOS, each_shipped, shipped_group, shipped_result
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -184,3 +188,17 @@ def test_the_override_errors_shown_are_what_run_prints(tmp_path, monkeypatch):
         done = CliRunner().invoke(main, [*argv, "--no-plots", "-o", str(tmp_path / "out")])
         assert done.exit_code == 2, done.output
         assert done.stderr.strip() == shown, f"stockpile {shlex.join(argv)} prints:\n{done.stderr}"
+
+
+# --- docs/getting-started-policy.md's quote of the report's answer ---------------------------------
+
+
+@shipped_group("embargo_2010")
+def test_the_policy_guide_quotes_the_embargo_2010_reports_answer():
+    """The box's answer, as the guide quotes it (in italics), opens the report's headline."""
+    text = (DOCS / "getting-started-policy.md").read_text(encoding="utf-8")
+    quoted = text.split("The box at the top answers *", 1)[1].split("*", 1)[0]
+    result = shipped_result("embargo_2010")
+    answer = headline(Run.of(result), Run.of(without_agreement(result)))
+    plain = html.unescape(re.sub(r"<[^>]+>", "", answer)).replace("\u00a0", " ")
+    assert plain.startswith(" ".join(quoted.split())), f"the report's answer now reads: {plain}"
