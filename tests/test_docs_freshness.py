@@ -202,3 +202,43 @@ def test_the_policy_guide_quotes_the_embargo_2010_reports_answer():
     answer = headline(Run.of(result), Run.of(without_agreement(result)))
     plain = html.unescape(re.sub(r"<[^>]+>", "", answer)).replace("\u00a0", " ")
     assert plain.startswith(" ".join(quoted.split())), f"the report's answer now reads: {plain}"
+
+
+# --- docs/ci.md's drift report ------------------------------------------------------------------
+
+TIMING = re.compile(r"checked in [0-9.]+ s")
+
+
+def test_the_drift_report_shown_is_what_check_prints(tmp_path, monkeypatch):
+    """'Reading a drift report': embargo_2010_historical's 2011 quota cut from 20,223 t to 18,200 t.
+
+    Every line of the (shortened) output shown is a line check prints, in its order (the
+    time taken aside), and every count of moved numbers the page gives for this example
+    is the one check gives. Two scenarios, checked in this process (``--workers 1``).
+    """
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "scenarios" / "baselines").mkdir(parents=True)
+    for name in ("embargo_2010_historical", "embargo_2010_scarce"):
+        text = (root / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8")
+        if name == "embargo_2010_historical":
+            assert text.count("\n    tonnes_per_period: 20223\n") == 1
+            text = text.replace("\n    tonnes_per_period: 20223\n", "\n    tonnes_per_period: 18200\n")
+        (tmp_path / "scenarios" / f"{name}.yaml").write_text(text, encoding="utf-8")
+        baseline = root / "scenarios" / "baselines" / f"{name}.json"
+        (tmp_path / "scenarios" / "baselines" / baseline.name).write_bytes(baseline.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    done = CliRunner().invoke(main, ["check", "--workers", "1"])
+    assert done.exit_code == 1, done.output
+    printed = [TIMING.sub("checked in _ s", line.rstrip()) for line in done.output.splitlines()]
+
+    page = (DOCS / "ci.md").read_text(encoding="utf-8")
+    body = page.split("## Reading a drift report\n", 1)[1]
+    shown = body.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    at = 0
+    for line in shown:
+        line = TIMING.sub("checked in _ s", line.rstrip())
+        assert line in printed[at:], f"docs/ci.md shows a line check does not print (in this order):\n{line}"
+        at = printed.index(line, at) + 1
+    (moved,) = re.findall(r"embargo_2010_historical: ([0-9]+) number\(s\) moved", done.output)
+    counts = re.findall(r"([0-9]+) number\(s\) moved[^\n]*shocks\.china_quota_2011", page)
+    assert len(counts) == 4 and set(counts) == {moved}, f"check says {moved} number(s) moved; docs/ci.md says {counts}"
