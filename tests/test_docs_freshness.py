@@ -176,7 +176,7 @@ def test_the_override_errors_shown_are_what_run_prints(tmp_path, monkeypatch):
     """
     text = (DOCS / "writing-scenarios.md").read_text(encoding="utf-8")
     first = text.split("```yaml\n", 1)[1].split("```", 1)[0]
-    body = text.split("Errors in overrides name the override's path", 1)[1]
+    body = text.split("Errors in overrides name the override in brackets", 1)[1]
     command, alone, after = (code.strip() for code in re.findall(r"^```\w*\n(.*?)^```", body, re.M | re.S)[:3])
     args = shlex.split(command)
     assert args[:3] == ["stockpile", "run", "bad.yaml"] and args.count("--set") == 2, command

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from simulator.errors import InputError, Problem, ScenarioError
 from simulator.scenario import schema
 from simulator.scenario.checks import check_scenario
-from simulator.scenario.overrides import apply_overrides
+from simulator.scenario.overrides import OverrideError, apply_overrides
 from simulator.scenario.portfolio import check_benchmarks, check_quotas
 from simulator.scenario.schema import ID_PATTERN, Scenario
 from simulator.scenario.strict_yaml import load_yaml, shortened
@@ -470,8 +470,9 @@ def load_raw(path: str | Path, overrides: list[tuple[str, Any]] | None = None) -
     if overrides:
         try:
             data = apply_overrides(data, overrides)
-        except InputError as exc:  # a bad --set path: name the file
-            raise ScenarioError(exc.problems, str(path)) from None
+        except OverrideError as exc:  # a bad --set path: name the file and the --set
+            setting, value = exc.assignment
+            raise ScenarioError(exc.problems, f"{path} [set {setting}={shown_value(value)}]") from None
     return data
 
 

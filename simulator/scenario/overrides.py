@@ -149,6 +149,15 @@ def _set_ratio(ratios: dict[str, Any], member: str, value: Any, path: str, done:
         ratios[key] = old * rest / total if total > 0 else rest / len(others)
 
 
+class OverrideError(InputError):
+    """An assignment that cannot be applied (a path that leads nowhere, a bad ratio), with the assignment."""
+
+    def __init__(self, problems: list[Problem], assignment: tuple[str, Any]) -> None:
+        super().__init__(problems)
+        self.assignment = assignment
+        """The ``(path, value)`` that failed: a message names it as ``[set PATH=VALUE]``."""
+
+
 def apply_overrides(data: dict[str, Any], assignments: list[tuple[str, Any]]) -> dict[str, Any]:
     """``data`` with every assignment applied in order, as new data; ``data`` is unchanged.
 
@@ -159,7 +168,10 @@ def apply_overrides(data: dict[str, Any], assignments: list[tuple[str, Any]]) ->
     owned = {id(result)}
     ratios_set = _RatiosSet()
     for path, value in assignments:
-        set_path(result, path, value, owned, ratios_set)
+        try:
+            set_path(result, path, value, owned, ratios_set)
+        except InputError as exc:
+            raise OverrideError(exc.problems, (path, value)) from None
     inside = tuple(f"{path}." for path, _ in assignments)
     entries = result.get("uncertain")
     if inside and isinstance(entries, list):
