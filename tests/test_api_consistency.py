@@ -9,6 +9,7 @@ has the column types of one with rows.
 from __future__ import annotations
 
 import copy
+import types
 
 import pandas as pd
 import pytest
@@ -16,9 +17,19 @@ import yaml
 from click.testing import CliRunner
 
 import simulator
+from simulator.api.runs import _run_result
 from simulator.cli import main
 from simulator.errors import InputError, ScenarioError
-from tests.helpers import TWO_MEMBERS, assert_bad_input, contents, forbid_simulation, invoke, manifest_of
+from tests.helpers import (
+    TWO_MEMBERS,
+    assert_bad_input,
+    contents,
+    forbid_simulation,
+    invoke,
+    manifest_of,
+    shipped_group,
+    shipped_result,
+)
 
 # --- run(out=...): the files of stockpile run -o, as sweep(out=...) writes those of stockpile sweep -o ---
 
@@ -74,7 +85,7 @@ def test_run_refuses_bad_out_arguments_by_name(tmp_path, monkeypatch, kwargs, me
 # --- an empty grid, a set key that is not a path: refused by name, before any run ---------------------
 
 
-@pytest.mark.parametrize("grid", [{}, dict()], ids=["literal", "dict"])
+@pytest.mark.parametrize("grid", [{}, types.MappingProxyType({})], ids=["dict", "read-only mapping"])
 def test_an_empty_grid_is_refused_naming_grid_and_what_to_give(monkeypatch, grid):
     forbid_simulation(monkeypatch)
     with pytest.raises(InputError) as caught:
@@ -164,12 +175,13 @@ def test_a_sweep_file_naming_a_library_scenario_by_bare_name_runs_it(tmp_path, m
 # --- a table with no rows has the column types of one with rows ----------------------------------------
 
 
+@shipped_group("long_embargo_6m")
 def test_empty_tables_have_the_dtypes_of_full_ones():
     bare = copy.deepcopy(TWO_MEMBERS)
     del bare["agreement"]
     bare["shocks"] = []
     empty = simulator.run(bare)  # no agreement, no shock: releases, auctions, ledger and shocks have no rows
-    full = simulator.run("long_embargo_6m")  # every one of them has rows
+    full = _run_result(shipped_result("long_embargo_6m"))  # every one of them has rows
     text = pd.Series(["x"]).dtype  # what pandas makes of text ('str' from pandas 3, 'object' before)
     for name in ("releases", "auctions", "ledger", "shocks"):
         frame, rows = getattr(empty, name), getattr(full, name)

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import simulator
+from tests.helpers import shipped_group, shipped_result
 
 QUOTAS = ("china_quota_h2_2010", "china_quota_2011", "china_quota_2012")
 # the scenario's sourcing shares from China (region, material)
@@ -20,10 +21,8 @@ CHINA_SHARE = {
 EU_NORMAL_SHARE = 18.5 / (62.0 + 1.67 + 18.5)
 
 
-def licensed_by_period(sharing: str) -> pd.DataFrame:
+def licensed_by_period(table: pd.DataFrame) -> pd.DataFrame:
     """Each region's licensed exports from China (``ordered_t`` x China share - ``border_lost_t``) by quota period."""
-    result = simulator.run("embargo_2010_historical", set={f"shocks.{quota}.sharing": sharing for quota in QUOTAS})
-    table = result.timeseries
     share = np.array([CHINA_SHARE[(r, m)] for r, m in zip(table["region"], table["material"], strict=True)])
     licensed = table["ordered_t"] * share - table["border_lost_t"]
     period = np.select([table["day"] < 184, table["day"] < 549], ["H2-2010", "2011"], "H1-2012")
@@ -32,15 +31,19 @@ def licensed_by_period(sharing: str) -> pd.DataFrame:
     return by_period
 
 
+@shipped_group("embargo_2010_historical")
 def test_contracts_first_gives_the_eu_its_normal_share_of_chinas_quotas_and_keeps_it_off_empty():
-    first = licensed_by_period("contracts_first")
+    run = simulator.run(
+        "embargo_2010_historical", set={f"shocks.{quota}.sharing": "contracts_first" for quota in QUOTAS}
+    )
+    first = licensed_by_period(run.timeseries)
     eu_share = first["eu"] / (first["eu"] + first["japan"])
     # the quotas sit at or below the normal flows, so every tonne goes to contracts, pro rata to them
     assert eu_share.to_numpy() == pytest.approx(EU_NORMAL_SHARE, abs=5e-4)
     assert first["eu"]["H2-2010"] / 184 == pytest.approx(18.5, abs=0.05)
     assert first.attrs["lowest_cover"]["eu"] > 14.0
     # pro rata to orders Japan's precautionary orders take the EU's room: 15.8% in H2-2010, down to 1.6 days
-    pro_rata = licensed_by_period("pro_rata")
+    pro_rata = licensed_by_period(shipped_result("embargo_2010_historical").timeseries)  # as shipped
     assert pro_rata["eu"]["H2-2010"] / (pro_rata["eu"]["H2-2010"] + pro_rata["japan"]["H2-2010"]) < 0.16
     assert pro_rata.attrs["lowest_cover"]["eu"] < 2.0
     moved = first["eu"]["H2-2010"] - pro_rata["eu"]["H2-2010"]

@@ -77,16 +77,6 @@ def test_the_fast_path_gives_the_same_empty_peak_price():
     assert np.isnan(fast.curves["world_price_usd_per_kg"][0][:, 0]).all()
 
 
-EMBARGO_ALL_ALONG = {
-    "id": "halt",
-    "kind": "embargo",
-    "supplier": "china",
-    "regions": ["japan"],
-    "start": -100,
-    "end": 999,
-}
-
-
 def test_reserve_sold_by_tender_of_an_unpriced_material_is_sold_for_0_beside_a_market():
     # test_tender's world (10 t/day drawn from a 1,000 t reserve, sold by tender at once)
     # with ree unpriced beside nd's market: 0 USD a day, not 10 t x 1 USD/kg x 1000 = 10,000

@@ -370,6 +370,9 @@ def _contracts_first(wanted: np.ndarray, contract: np.ndarray, room: np.ndarray,
     >>> _contracts_first(orders, contracts, np.array([100.0]), np.array([60.0]))  # 60 t kept for later days
     array([[30.],
            [10.]])
+    >>> _contracts_first(np.array([[90.0], [5.0]]), contracts, np.array([15.0]), np.array([0.0]))  # 5 t below 10
+    array([[12.],
+           [ 3.]])
     """
     first = np.minimum(wanted, contract)
     served = _share_out(first, room, ())
