@@ -48,6 +48,29 @@ def test_contracts_first_gives_the_eu_its_normal_share_of_chinas_quotas_and_keep
     assert pro_rata.attrs["lowest_cover"]["eu"] < 2.0
     moved = first["eu"]["H2-2010"] - pro_rata["eu"]["H2-2010"]
     assert 1000 < moved < 1020  # "about 1,010 t" (docs/model.md)
+    # the figures docs/model.md quotes for this run: cover, and world prices that barely move
+    lowest = run.summary.query("region != 'all'").set_index(["region", "material"])["min_days_of_cover"].round(1)
+    assert lowest.to_dict() == {
+        ("japan", "light_ree"): 136.6,
+        ("japan", "heavy_ree"): 110.1,
+        ("eu", "light_ree"): 14.2,
+        ("eu", "heavy_ree"): 14.2,
+    }
+    peaks = run.market.groupby("material")["world_price_usd_per_kg"].max().round(1)
+    assert peaks.to_dict() == {"heavy_ree": 1638.9, "light_ree": 145.0}
+
+
+def test_the_halt_through_2011_with_its_cargo_lost_leaves_no_one_short_with_contracts_first():
+    # docs/limitations.md: pro rata the EU is 703.5 t short (Japan 0 t); contracts first no one,
+    # the EU's lowest cover 34.4 days of light rare earths
+    longer = {"shocks.china_japan_halt.end": "2011-12-31", "shocks.china_japan_halt.on_halt": "lost"}
+    pro_rata = simulator.run("embargo_2010_historical", set=longer)
+    assert round(pro_rata.metrics["total_shortfall_t"], 1) == 703.5
+    first = simulator.run(
+        "embargo_2010_historical", set=longer | {f"shocks.{quota}.sharing": "contracts_first" for quota in QUOTAS}
+    )
+    assert first.metrics["total_shortfall_t"] == 0.0
+    assert round(first.metrics["min_days_of_cover.eu.light_ree"], 1) == 34.4
 
 
 def test_contracts_first_on_the_2011_quota_alone_leaves_the_eu_short_as_the_docs_warn():
