@@ -448,6 +448,31 @@ def test_contracts_first_keeps_a_front_loaded_periods_room_for_the_normal_flows_
     assert series(result, "arrivals_t", "eu")[5:25] == pytest.approx(90.0)
 
 
+def test_a_front_loaded_quota_keeps_no_room_for_days_after_it_ends():
+    # the same quota ending on day 2: on day 0 only day 1's normal flows (120 t) are kept, so
+    # Japan's orders beyond normal get 700 - 120 - 120 = 460 t (30 + 460 = 490 t); day 1 keeps
+    # nothing for days the quota no longer covers: its 120 t of room serve the normal flows
+    data = build(contracts_case("contracts_first", 100), horizon_days=30)
+    data["shocks"][0].update(tonnes_per_period=700, period_days=5, release="front_loaded", end=2)
+    data["regions"]["japan"]["procurement"]["replenishment"]["safety_days"] = 50
+    result = run(data)
+    assert series(result, "arrivals_t", "japan")[5:7] == pytest.approx([490.0, 30.0])
+    assert series(result, "arrivals_t", "eu")[5:7] == pytest.approx([90.0, 90.0])
+
+
+def test_with_deliverable_claims_a_halted_regions_normal_flow_is_not_kept_for_it():
+    # the front-loaded quota, claims: deliverable, the EU's supply halted for good (lost, no
+    # leak): its 90 t of normal flow cannot leave, so only Japan's 30 t a day of later days are
+    # kept on day 0 (120 t, not 480): Japan gets 30 + (700 - 30 - 120) = 580 t, the EU nothing
+    data = build(contracts_case("contracts_first", 100), horizon_days=30)
+    data["shocks"][0].update(tonnes_per_period=700, period_days=5, release="front_loaded", claims="deliverable")
+    data["shocks"].append(halt(regions=["eu"], start=-100, end=1000))
+    data["regions"]["japan"]["procurement"]["replenishment"]["safety_days"] = 50
+    result = run(data)
+    assert series(result, "arrivals_t", "japan")[5] == pytest.approx(580.0)
+    assert series(result, "arrivals_t", "eu")[5:10] == pytest.approx(0.0)
+
+
 def test_both_engines_agree_on_a_quota_that_serves_contracts_first():
     # two members, a quota below the normal 120 t a day from a random day, a daily reviewer
     # whose gap grows and demand noise: the fast path's batch equals each run of the reference engine

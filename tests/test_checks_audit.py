@@ -149,6 +149,20 @@ def test_a_quota_preference_that_its_sharing_ignores_is_noted(sharing):
     assert notes_of(build(TWO_MEMBERS, shocks=[{**quota, "sharing": "preference", "preference": ["eu"]}])) == []
 
 
+def test_a_contracts_first_quota_notes_a_region_that_orders_every_few_days():
+    quota = {"id": "q", "kind": "export_quota", "supplier": "china", "start": 0, "end": 30, "tonnes_per_period": 500}
+    weekly = {"replenishment": {"policy": "order_up_to", "review_days": 7}}
+    data = build(TWO_MEMBERS, shocks=[{**quota, "sharing": "contracts_first"}], regions__eu__procurement=weekly)
+    assert notes_of(data) == [
+        "shocks.q.sharing: 'eu' orders every 7 days (order_up_to), and a quota serves a day's normal flow "
+        "first: on its review days the rest of its order competes as beyond normal, and between them its "
+        "normal flow is not kept for it"
+    ]
+    daily = {"replenishment": {"policy": "order_up_to", "review_days": 1}}
+    assert notes_of(build(data, regions__eu__procurement=daily)) == []
+    assert notes_of(build(data, shocks=[{**quota, "sharing": "pro_rata"}])) == []
+
+
 def test_a_shock_ending_just_before_the_warm_up_indeed_changes_nothing_and_one_day_later_does():
     """The note's boundary is the model's: an embargo ending on day -5 changes no figure, one ending on day -4 does."""
     from tests.helpers import run, series

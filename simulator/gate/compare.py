@@ -49,8 +49,6 @@ from simulator.quantities import DAY_METRICS
 from simulator.scenario import load_scenario
 from simulator.scenario.strict_yaml import shortened
 
-"""Metrics that are a model day (-1: never), whose change is told in days, not in percent."""
-
 RECORD_FIELDS = ("package_version", "scenario", "scenario_hash", "scenario_parts", "seed", "significant_digits")
 """Fields of a baseline besides its numbers, named when ``--update`` changes them."""
 EDITED_SHOWN = 5

@@ -78,6 +78,7 @@ class Border:
         self.release_rate = np.zeros_like(self.held)
         self._idle = [False] * len(self.held_ids)  # known to have nothing to release (see ``_releasing``)
         self.quota_used = np.zeros((len(self.quota_ids), B))
+        self.end = draws.shock_end
         self.pending = [np.zeros((len(plan.shocks[k].processing_weights), R, M, S, B)) for k in self.licence_ids]
         self.active = bool(self.held_ids or self.quota_ids or self.licence_ids or self.leaks)
         self.no_routes = np.zeros(self.route_shape)  # nothing on any route (shared, read-only)
@@ -245,10 +246,12 @@ class Border:
         if contracted is None:
             allowed = _share_out(by_region, room, shock.preference)  # (R, B)
             granted = np.minimum(total, room)
-        else:
-            contract = self._by_region(k, contracted)
-            # a quota open all at once keeps room for the normal flows of the period's later days
-            later_days = shock.period_days - 1 - in_period if shock.front_loaded else 0
+        else:  # normal flows that can leave: with deliverable claims, less what is stopped for good
+            contract = self._by_region(k, contracted if lost_share is None else contracted * (1.0 - lost_share))
+            # a quota open all at once keeps room for the normal flows of the period's later active days
+            later_days = 0
+            if shock.front_loaded:
+                later_days = np.maximum(0, np.minimum(shock.period_days - 1 - in_period, self.end[k] - day - 1))
             allowed = _contracts_first(by_region, contract, room, ordered_sum(contract, axis=0) * later_days)
             granted = ordered_sum(allowed, axis=0)  # less than the room when some of it is kept
         self.quota_used[i] = np.where(on, used + granted, self.quota_used[i])

@@ -90,6 +90,8 @@ def _shock_notes(s: Scenario) -> list[Problem]:
                 message = f"{_words(s, start)} is after {horizon}; the shock has no effect"
             notes.append(Problem(f"{base}.start", message))
             continue
+        if getattr(shock, "sharing", None) == "contracts_first":
+            notes += _periodic_buyers(s, base, getattr(shock, "regions", None))
         if getattr(shock, "preference", None) and getattr(shock, "sharing", None) != "preference":
             message = f"ignored: the quota shares by '{shock.sharing}' (give sharing: preference to serve these first)"
             notes.append(Problem(f"{base}.preference", message))
@@ -98,6 +100,21 @@ def _shock_notes(s: Scenario) -> list[Problem]:
             since = "" if first == 0 else f" (its warm-up for shipments in transit on day 0, from day {first})"
             message = f"the shock ends on {_words(s, end)}, before the model's first day{since}: it has no effect"
             notes.append(Problem(f"{base}.{field}", message))
+    return notes
+
+
+def _periodic_buyers(s: Scenario, base: str, regions: list[str] | None) -> list[Problem]:
+    """Regions that order every few days get one day of normal flow first from a ``contracts_first`` quota."""
+    notes = []
+    for rid in regions or list(s.regions):
+        rule = s.regions[rid].procurement.replenishment
+        if rule.policy == "order_up_to" and rule.review_days > 1:
+            message = (
+                f"'{rid}' orders every {rule.review_days} days (order_up_to), and a quota serves a day's normal "
+                "flow first: on its review days the rest of its order competes as beyond normal, and between "
+                "them its normal flow is not kept for it"
+            )
+            notes.append(Problem(f"{base}.sharing", message))
     return notes
 
 
