@@ -250,7 +250,7 @@ def _apart_note(run: Run) -> str:
     tables' total column says what it adds. Empty otherwise.
     """
     apart = prices_apart(run)
-    counted = sorted({run.names.tonnes_of.get(m, "") for m in run.materials()})
+    counted = sorted(run.tonnes_kinds())
     if not apart and len(counted) < 2:
         return ""
     kinds = join_words([f"tonnes of {c}" if c else "tonnes" for c in counted])

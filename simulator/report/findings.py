@@ -100,6 +100,10 @@ class Run:
         """Materials of the run."""
         return list(self.result.structure.materials)
 
+    def tonnes_kinds(self) -> set[str]:
+        """What the run's materials' tonnes count (``tonnes_of``: ``oxide``, ``magnet``; "" when not said)."""
+        return {self.names.tonnes_of.get(m, "") for m in self.materials()}
+
     def demands(self, region: str, material: str) -> bool:
         """Whether ``region`` has demand for ``material`` (:func:`simulator.scenario.portfolio.has_demand`).
 

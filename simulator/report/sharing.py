@@ -89,7 +89,7 @@ def _movers(run: Run, apart: Run) -> str:
 
 def material_tonnes(run: Run, material: str, value: float) -> str:
     """``267 t``, or ``267 t of oxide`` where the scenario's materials count different things."""
-    counted = {run.names.tonnes_of.get(m, "") for m in run.materials()}
+    counted = run.tonnes_kinds()
     of = run.names.tonnes_of.get(material) if len(counted) > 1 else None
     return tonnes(value) + (f" of {of}" if of else "")
 
@@ -101,7 +101,7 @@ def short_by_material(of: Run, members: list[str]) -> str:
     earths (oxide) and 5,927 t of NdFeB magnets (magnet)``. Materials whose shortfall
     rounds to 0 t are left out; ``none`` when no member is short.
     """
-    counted = {of.names.tonnes_of.get(m, "") for m in of.materials()}
+    counted = of.tonnes_kinds()
     parts = []
     for m in of.materials():
         short = of.short_of(members, [m])

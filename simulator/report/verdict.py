@@ -81,7 +81,7 @@ def tonnes_apart(run: Run) -> bool:
     their reference prices lie far apart (:func:`prices_apart`): the headline would then not
     add them either (:func:`_unlike_tonnes`, whose totals span two materials or more).
     """
-    counted = {run.names.tonnes_of.get(m, "") for m in run.materials()}
+    counted = run.tonnes_kinds()
     return len(counted) > 1 or bool(prices_apart(run))
 
 
@@ -308,7 +308,7 @@ def _unlike_tonnes(run: Run, alone: Run | None, who: list[str]) -> bool:
     The headline then answers material by material (:func:`_headline_by_material`) and
     :func:`units_line` says why.
     """
-    counted = {run.names.tonnes_of.get(m, "") for m in run.materials()}
+    counted = run.tonnes_kinds()
     return len(counted) > 1 or bool(prices_apart(run) and _mixed_total(run, alone, who))
 
 
@@ -540,7 +540,7 @@ def units_line(run: Run, alone: Run | None) -> str:
     to tonnes of magnet; when their reference prices lie far apart (:func:`prices_apart`) and
     two materials or more are short, they add tonnes worth very different amounts. Empty otherwise.
     """
-    counted = {run.names.tonnes_of.get(m, "") for m in run.materials()}
+    counted = run.tonnes_kinds()
     who = run.result.structure.member_names or run.regions()
     apart = prices_apart(run)
     if len(counted) < 2 and not (apart and _mixed_total(run, alone, who)):

@@ -217,7 +217,8 @@ def off_interval_text(found: Uncertainty, metric: str, unit: str) -> str:
     values = found.samples[metric].dropna().to_numpy(float)
     if not len(values) or same_in_every_sample(found, metric):
         return ""
-    low, high = np.percentile(values, [5, 95])
+    headline = found.headlines.set_index("metric").loc[metric]  # the interval the line states
+    low, high = headline["p5"], headline["p95"]
     if low != high:
         return ""
     off = values[values != low]
