@@ -678,8 +678,11 @@ def _member_row(
     if alone is not None:
         cells.append(f"<td>{_short(alone, m)}</td>")
     # tonnes of different materials not added (split_by_material): each figure by material, in the cell
-    # and in the notes under it
-    named = split_by_material(run, {x: s.won_t + s.drawn_rule_t for x, s in account.stakes.items()})
+    # and in the notes under it, decided once for the row (a cell given by material has its notes named)
+    received_t = _cell_t(run, m, "released_joint_t")
+    named = split_by_material(run, received_t) or split_by_material(
+        run, {x: s.won_t + s.drawn_rule_t for x, s in account.stakes.items()}
+    )
     notes = []
     for stakes in [{x: s} for x, s in account.stakes.items()] if named else [account.stakes]:
         won = float(sum(s.won_t for s in stakes.values()))
@@ -702,9 +705,7 @@ def _member_row(
             notes += grant_note_by_material(run, beyond)
         else:
             notes += grant_note(*grant, millions)
-    received = "<br>".join(
-        by_material_t(run, _cell_t(run, m, "released_joint_t"), zero=tonnes(0.0), total=account.drawn_t)
-    )
+    received = "<br>".join(by_material_t(run, received_t, zero=tonnes(0.0), total=account.drawn_t))
     cells.append(f"<td>{received}" + (SMALL.format("; ".join(notes)) if notes else "") + "</td>")
     if auctions:
         paid = run.tag(
