@@ -450,6 +450,11 @@ def schema() -> None:
 @click.option("-o", "--out", "out_dir", type=GivenPath(file_okay=False), help="Output folder [results/<name>_compare].")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--no-plots", is_flag=True, help="Skip the figure (compare.png).")
+@click.option(
+    "--no-baseline",
+    is_flag=True,
+    help="Leave out the row 'no agreement' (the scenario without its agreement, as --set agreement=null).",
+)
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
 @force_option()
 @stops_on_signals
@@ -459,10 +464,15 @@ def compare_command(
     out_dir: str | None,
     assignments: tuple[str, ...],
     no_plots: bool,
+    no_baseline: bool,
     excel: bool,
     force: bool,
 ) -> None:
-    """Run SCENARIO under each release rule; write compare.csv and compare.png."""
+    """Run SCENARIO under each release rule; write compare.csv and compare.png.
+
+    The first row, 'no agreement', is the same scenario without its agreement (as
+    --set agreement=null): what the members would be short without the pool.
+    """
     from simulator.compare import compare, mechanism_notes, parse_mechanisms
     from simulator.output_folder import manifest_info, open_folder
     from simulator.plots import compare_figure
@@ -475,12 +485,14 @@ def compare_command(
     folder = Path(out_dir or Path("results") / f"{raw.get('name', 'scenario')}_compare")
     written = {"compare.csv", *({"compare.png"} if not no_plots else ()), *({"workbook.xlsx"} if excel else ())}
     with open_folder(folder, written, force, command="compare") as out:
-        comparison = compare(raw, names, scenario)
+        comparison = compare(raw, names, scenario, baseline=not no_baseline)
         table = comparison.table()
-        with out.staged(manifest_info(scenario=raw.get("name"), mechanisms=names)) as stage:
+        info = manifest_info(scenario=raw.get("name"), mechanisms=names, baseline=not no_baseline)
+        with out.staged(info) as stage:
             table.to_csv(stage / "compare.csv", index=False)
             if not no_plots:
-                compare_figure(comparison.results, comparison.skipped).savefig(stage / "compare.png", dpi=110)
+                figure = compare_figure(comparison.results, comparison.skipped, comparison.baseline)
+                figure.savefig(stage / "compare.png", dpi=110)
             if excel:
                 from simulator.workbook import compare_workbook
 

@@ -33,23 +33,42 @@ SURPLUS = quantities.get("summary", "lost_surplus_usd")
 """The surplus lost on the demand the price destroyed."""
 MARKET_METRICS = (quantities.get("summary", "crisis_extra_cost_usd"), quantities.get("summary", "demand_destroyed_t"))
 """Per member, with a market: the extra cost at crisis prices and the demand destroyed (then :data:`SURPLUS`)."""
+BASELINE = "no agreement"
+"""The ``mechanism`` of the row for the same scenario without its agreement (as ``--set agreement=null``).
+
+It has a space, so no rule's name (a registry name is one word of ``[a-z_]``) can ever be it.
+"""
+assert BASELINE not in MECHANISMS
+BASELINE_NOTE = (
+    f"{BASELINE}: the same scenario without the agreement (as --set agreement=null); "
+    "- where a metric needs the pool (empty in compare.csv)"
+)
+"""What the baseline row is, under the table ``stockpile compare`` prints."""
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """Results per mechanism, and the mechanisms that could not run with why."""
+    """Results per mechanism, and the mechanisms that could not run with why.
+
+    ``baseline`` is the run of the same scenario without its agreement (None when not
+    asked for, or when it could not run: then ``skipped`` has :data:`BASELINE` with why).
+    """
 
     results: dict[str, Result]
     skipped: dict[str, str]
+    baseline: Result | None = None
 
     def table(self) -> pd.DataFrame:
         """One row per mechanism: agreement-wide metrics, then per-member shortfall, spend and net position.
 
         With a market, per member also the peak price of each material with a market
         (``peak_price_usd_per_kg.<member>.<material>``), the extra cost at crisis prices,
-        the demand destroyed and the surplus lost (``<name>.<member>``).
+        the demand destroyed and the surplus lost (``<name>.<member>``). The baseline
+        (:data:`BASELINE`) comes first: see :func:`_baseline_row`.
         """
         rows: list[dict[str, Any]] = []
+        if self.baseline is not None:
+            rows.append(_baseline_row(self.baseline, next(iter(self.results.values())).structure.member_names))
         for mechanism, result in self.results.items():
             members = result.structure.member_names
             row: dict[str, Any] = {"mechanism": mechanism}
@@ -69,6 +88,27 @@ class Comparison:
         return _whole_numbers(pd.DataFrame(rows))
 
 
+def _baseline_row(result: Result, members: list[str]) -> dict[str, Any]:
+    """The row of :data:`BASELINE`: the agreement's members' shortfalls in ``result``, the run without it.
+
+    ``total_shortfall_t`` adds up the members' shortfalls (not every region's, as a run
+    without an agreement counts it), so that it reads against the rules' totals. The
+    metrics of an agreement (fairness among members, pool, unused releases, draws, auction
+    spend, net positions) are left empty, not 0: there is no pool to share. The market's
+    columns keep their meaning without a pool and are filled.
+    """
+    row: dict[str, Any] = {"mechanism": BASELINE}
+    row.update(dict.fromkeys(COMPARE_METRICS))
+    row["total_shortfall_t"] = float(sum(result.metrics[f"shortfall_t.{member}"] for member in members))
+    for member in members:
+        for name in ("shortfall_t", "shortfall_share", "first_shortfall_day"):
+            row[f"{name}.{member}"] = result.metrics[f"{name}.{member}"]
+        for name in ("auction_spend_usd", "draw_to_contribution", "net_position_usd"):
+            row[f"{name}.{member}"] = None
+    row.update(_market_columns(result, members))
+    return row
+
+
 def _whole_numbers(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with its whole-number columns (days, counts) as ``Int64``.
 
@@ -84,14 +124,15 @@ def _whole_numbers(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _market_columns(result: Result) -> dict[str, Any]:
+def _market_columns(result: Result, members: list[str] | None = None) -> dict[str, Any]:
     """With a market, per member: each market's peak price, the extra cost, demand destroyed and surplus lost.
 
-    Columns are named as the sweep metrics (``<name>.<member>[.<material>]``).
+    Columns are named as the sweep metrics (``<name>.<member>[.<material>]``); ``members``
+    defaults to the run's own (the baseline has none: it names the agreement's).
     """
     markets = [m for m in result.structure.materials if m in result.scenario.market]
     out: dict[str, Any] = {}
-    for member in result.structure.member_names if markets else []:
+    for member in (result.structure.member_names if members is None else members) if markets else []:
         for material in markets:
             out[f"{PEAK_PRICE.name}.{member}.{material}"] = result.metrics[f"{PEAK_PRICE.name}.{member}.{material}"]
         for q in (*MARKET_METRICS, SURPLUS):
@@ -126,6 +167,8 @@ def parse_mechanisms(text: str | None) -> list[str]:
     unknown = [name for name in names if current_name(name) not in MECHANISMS]
     if unknown:
         message = f"unknown mechanism(s) {', '.join(unknown)} (known: {', '.join(MECHANISMS)})"
+        if any(name.replace("_", " ").lower() in (BASELINE, "none", "baseline") for name in unknown):
+            message += f"; the row '{BASELINE}' is compared by default, not named here (--no-baseline leaves it out)"
         raise InputError([Problem(setting("mechanisms"), message)])
     # a former name is its rule under its current name, and a rule named twice runs once (first place kept)
     return list(dict.fromkeys(current_name(name) for name in names))
@@ -153,18 +196,26 @@ def mechanism_notes(text: str | None) -> list[str]:
     return notes + [f"{name} is given more than once: compared once" for name in twice]
 
 
-def compare(raw: dict[str, Any], mechanisms: list[str], source: str) -> Comparison:
+def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: bool = True) -> Comparison:
     """Run ``raw`` scenario data once per mechanism (a mechanism that cannot run is skipped).
 
-    The scenario as written is validated first: a problem of its own (an unknown key a
-    ``--set`` added, say) is reported once, as ``stockpile run`` reports it, not once
-    per mechanism, and before a missing agreement, as every command reports it first.
+    With ``baseline``, also once without its agreement (``agreement`` removed, as
+    ``--set agreement=null``): the row :data:`BASELINE`, first. The scenario as written
+    is validated first: a problem of its own (an unknown key a ``--set`` added, say) is
+    reported once, as ``stockpile run`` reports it, not once per mechanism, and before a
+    missing agreement, as every command reports it first.
     """
     validate_data(raw, source)
     if not raw.get("agreement"):
         raise InputError("the scenario has no agreement: nothing to compare", source)
     results: dict[str, Result] = {}
     skipped: dict[str, str] = {}
+    without: Result | None = None
+    if baseline:
+        try:
+            without = simulate(validate_data(apply_overrides(raw, [("agreement", None)]), source))
+        except ScenarioError as exc:
+            skipped[BASELINE] = "; ".join(p.render(None) for p in exc.problems)
     for mechanism in mechanisms:
         data = apply_overrides(raw, [("agreement.mechanism", mechanism)])
         try:
@@ -175,4 +226,4 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str) -> Comparis
         results[mechanism] = simulate(scenario)
     if not results:
         raise InputError("no mechanism could run: " + " | ".join(f"{k}: {v}" for k, v in skipped.items()), source)
-    return Comparison(results, skipped)
+    return Comparison(results, skipped, without)

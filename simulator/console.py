@@ -133,8 +133,14 @@ def compare_text(table: pd.DataFrame) -> str:
     """The comparison ``stockpile compare`` prints: each rule's total shortfall and its fairness metrics side by side.
 
     With a market, also the highest price any member paid per material and the
-    members' extra cost at crisis prices (USD m).
+    members' extra cost at crisis prices (USD m). The row ``no agreement`` (the scenario
+    without its agreement) has ``-`` where a metric needs a pool, and a line under the
+    table says what it is.
     """
+    import pandas as pd
+
+    from simulator.compare import BASELINE, BASELINE_NOTE
+
     fairness = ("fairness_jain", "max_shortfall_share_gap", "draw_contribution_gap", "envious_members")
     not_run = table[table["skipped"].notna()] if "skipped" in table else table.iloc[:0]
     table = table.drop(index=not_run.index)  # a rule that could not run is a line of its own, with why
@@ -151,6 +157,9 @@ def compare_text(table: pd.DataFrame) -> str:
     if extra:
         shown["extra_cost_usd_m"] = table[extra].sum(axis=1, min_count=1) / 1e6
     for column in [c for c in shown.columns if c.startswith("peak_") or c == "extra_cost_usd_m"]:
-        shown[column] = shown[column].map(lambda v: f"{v:,.1f}")  # prices and USD m to one decimal
-    text = shown.to_string(index=False, float_format=lambda v: f"{v:,.3f}", justify="right")
-    return "\n".join([text, *(f"not run: {row.mechanism}: {row.skipped}" for row in not_run.itertuples())])
+        shown[column] = shown[column].map(lambda v: "-" if pd.isna(v) else f"{v:,.1f}")  # one decimal
+    for column in [c for c in shown.columns if str(shown[c].dtype) == "Int64" and shown[c].isna().any()]:
+        shown[column] = shown[column].map(lambda v: "-" if pd.isna(v) else str(v))  # <NA> as the floats' "-"
+    text = shown.to_string(index=False, float_format=lambda v: f"{v:,.3f}", justify="right", na_rep="-")
+    baseline = [BASELINE_NOTE] if (table["mechanism"] == BASELINE).any() else []
+    return "\n".join([text, *baseline, *(f"not run: {row.mechanism}: {row.skipped}" for row in not_run.itertuples())])

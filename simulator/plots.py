@@ -1159,13 +1159,25 @@ def write_figures(result: Result, folder: Path) -> list[Path]:
     return [folder / name for name, _ in figures]
 
 
-def compare_figure(results: dict[str, Result], skipped: Mapping[str, str] | None = None) -> Figure:
+BASELINE_COLOUR = "#8c8c8c"
+"""Grey: the scenario without its agreement in ``compare.png`` (a dashed line, a bar)."""
+
+
+def compare_figure(
+    results: dict[str, Result], skipped: Mapping[str, str] | None = None, baseline: Result | None = None
+) -> Figure:
     """Cumulative shortfall per member and material under each rule; totals and fairness.
 
     A member without demand for a material gets a panel that says so, not a flat line at
     0 t that reads as "never short". The rules that could not run (``skipped``: rule and
     why, as :class:`simulator.compare.Comparison` keeps them) are named in the title.
+    ``baseline``, the run without the agreement, is a grey dashed line in each panel and
+    the first, grey, bar of the totals; it has no fairness bar (no pool to share), and
+    the legend says what it is.
     """
+    from simulator.compare import BASELINE
+
+    baseline_label = f"{BASELINE} (baseline)"
     first = next(iter(results.values()))
     names = Names.of(first.scenario)
     members = first.structure.member_names
@@ -1182,6 +1194,17 @@ def compare_figure(results: dict[str, Result], skipped: Mapping[str, str] | None
                 ax.set_title(plain_text(f"{names.region(member)}, {names.material_text(material)}"), fontsize=10)
                 empty_panel(ax, f"No demand for {names.material_text(material)}.")
                 continue
+            if baseline is not None:
+                rows = _rows(baseline, "timeseries", region=member, material=material)
+                ax.plot(
+                    _x(baseline, _column(baseline, "timeseries", "day")[rows]),
+                    _column(baseline, "timeseries", "shortfall_cum_t")[rows],
+                    lw=1.6,
+                    ls="--",
+                    color=BASELINE_COLOUR,
+                    label=baseline_label,
+                    zorder=3,  # dashed over the rules' lines: seen where a rule leaves the shortfall as it was
+                )
             for k, (mechanism, result) in enumerate(results.items()):
                 rows = _rows(result, "timeseries", region=member, material=material)
                 ax.plot(
@@ -1197,29 +1220,43 @@ def compare_figure(results: dict[str, Result], skipped: Mapping[str, str] | None
             _format_axis(ax, first, ticks=4)
     labels = [plain_text(BY_NAME[name].label if name in BY_NAME else name) for name in results]
     totals = [results[name].metrics["total_shortfall_t"] for name in results]
-    fairness = [results[name].metrics["fairness_jain"] for name in results]
+    fairness: list[float | None] = [results[name].metrics["fairness_jain"] for name in results]
+    colours = ["#1f5fa6"] * len(results)
+    if baseline is not None:  # first and grey: the members' shortfall without the agreement
+        members_short = sum(baseline.metrics[f"shortfall_t.{member}"] for member in members)
+        labels, totals, fairness = [BASELINE, *labels], [members_short, *totals], [None, *fairness]
+        colours = [BASELINE_COLOUR, *colours]
     half = cols // 2
     ax_total = fig.add_subplot(grid[-1, :half])
-    ax_total.barh(labels, totals, color="#1f5fa6")
+    ax_total.barh(labels, totals, color=colours)
     ax_total.set_xlabel("total shortfall of members (t)")
     # the rules are named once, left of both bar panels: the fairness panel's own names
     # would be drawn over the totals' value labels
     ax_fair = fig.add_subplot(grid[-1, half:], sharey=ax_total)
     ax_fair.tick_params(axis="y", labelleft=False)
-    ax_fair.barh(labels, fairness, color="#2a9d8f")
+    ax_fair.barh(labels, [0.0 if v is None else v for v in fairness], color="#2a9d8f")
     ax_fair.set_xlim(0, 1.15)
     ax_fair.set_xlabel("fairness (Jain's index, 1 = equal)")
     ax_total.set_xlim(0, max(totals) * 1.25 if max(totals) > 0 else 1.0)
     ax_total.invert_yaxis()  # shared with the fairness panel: inverted once
     for ax, values, fmt in ((ax_total, totals, "{:,.1f}"), (ax_fair, fairness, "{:.3f}")):
         for y, value in enumerate(values):
+            text = "none: no pool to share" if value is None else fmt.format(value)
             ax.annotate(
-                fmt.format(value), (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8
+                text,
+                (value or 0.0, y),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                color="#555555" if value is None else "black",
             )
         ax.grid(True, axis="x", color="#dddddd")
     # the left margin holds the longest rule name whole (plus tick and padding)
     left_in = max(1.2, text_width_in(labels, "medium") + 0.3)
     title = f"{first.scenario.name}: release rules compared"
+    if baseline is not None:
+        title += f"; grey: {BASELINE} (the scenario without it)"
     if skipped:
         title += f"; not run: {', '.join(skipped)} (why: compare.csv's skipped column)"
     finish_figure(fig, panels, title, len(materials) + 1, cols, left_in=left_in)

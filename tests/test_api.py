@@ -77,7 +77,7 @@ def test_sweep_compare_and_report_are_callable_whatever_was_imported_first(first
     assert shown.splitlines() == [
         "True True True",
         "plan_sweep simulator.sweep.figures write_report",
-        "['scenario', 'mechanisms', 'set']",
+        "['scenario', 'mechanisms', 'set', 'baseline']",
     ]
 
 
@@ -385,7 +385,9 @@ def test_compare_tabulates_each_rule_with_the_hand_worked_numbers():
     assert table.loc["fair_ratio", "shortfall_t.japan"] == pytest.approx(1180.0)
     # proportional to baseline demand: day 0's 60 t split 20:80, 12 t and 48 t; the former name is
     # compared under the rule's current name
-    assert list(table.index) == ["fair_ratio", "proportional_to_demand", "auction"]
+    # first the scenario without its agreement: 20 t and 80 t a day short for the 60 days
+    assert list(table.index) == ["no agreement", "fair_ratio", "proportional_to_demand", "auction"]
+    assert table.loc["no agreement", ["shortfall_t.japan", "shortfall_t.eu"]].tolist() == [1200.0, 4800.0]
     assert table.loc["proportional_to_demand", "shortfall_t.japan"] == pytest.approx(1200 - 12)
     assert table.loc["proportional_to_demand", "shortfall_t.eu"] == pytest.approx(4800 - 48)
     assert table["first_shortfall_day.japan"].dtype == "Int64"

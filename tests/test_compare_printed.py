@@ -19,8 +19,9 @@ def test_a_rule_that_cannot_run_is_a_line_with_why_not_a_row_of_nan(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert "NaN" not in result.output and "<NA>" not in result.output
-    assert [line.split()[0] for line in lines[1:3]] == ["fair_ratio", "not"]
-    assert lines[2].startswith("not run: auction: ") and "bids" in lines[2]
+    # the scenario without its agreement first, then the rule that ran, what the first row is, the rule that did not
+    assert [line.split()[0] for line in lines[1:5]] == ["no", "fair_ratio", "no", "not"]
+    assert lines[4].startswith("not run: auction: ") and "bids" in lines[4]
     # the figure names it too
     assert (out / "compare.png").is_file()
 

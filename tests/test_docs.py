@@ -546,11 +546,18 @@ COMPARISON_COLUMNS = {
 """Header of the rules comparison in docs/release-rules.md -> (``compare.csv`` column, scale to the unit shown)."""
 
 
+EMPTY_CELL = "\u2014"
+"""A cell of the rules comparison with no value (the row ``no agreement`` has no pool to measure)."""
+
+
 def _comparison_row(written: pd.DataFrame, mechanism: str, header: list[str], like: list[str] | None) -> str:
     """The table row of ``mechanism`` from ``compare.csv``, with as many decimals as the row ``like``."""
     cells = [f"`{mechanism}`"]
     for k, title in enumerate(header[1:], start=1):
         column, scale = COMPARISON_COLUMNS[title]
+        if pd.isna(written.loc[mechanism, column]):  # the row without the agreement has no pool to measure
+            cells.append(EMPTY_CELL)
+            continue
         decimals = len(like[k].replace(",", "").partition(".")[2]) if like else 3
         number = round(float(written.loc[mechanism, column]) * scale, decimals) + 0.0  # no -0.0
         cells.append(f"{number:,.{decimals}f}".replace("-", "\u2212"))
@@ -580,6 +587,9 @@ def test_release_rules_comparison_gives_what_stockpile_compare_writes(tmp_path, 
         mechanism = row[0].strip("`")
         for title, text in zip(header[1:], row[1:], strict=True):
             column, scale = COMPARISON_COLUMNS[title]
+            if text == EMPTY_CELL:
+                assert pd.isna(written.loc[mechanism, column]), (mechanism, title, written.loc[mechanism, column])
+                continue
             number = text.replace(",", "").replace("\u2212", "-")
             decimals = len(number.partition(".")[2])
             expected = float(written.loc[mechanism, column]) * scale
@@ -604,12 +614,16 @@ def test_the_policy_guides_rule_comparison_is_what_stockpile_compare_writes(tmp_
     text = (DOCS / "getting-started-policy.md").read_text(encoding="utf-8")
     after = text.split("stockpile compare scenarios/embargo_2010_scarce.yaml\n```", 1)[1]
     (shown,) = [code for lang, code in FENCE.findall(after)[:1] if lang == "text"]
-    header, *rows = [line.split() for line in shown.strip().splitlines()]
+    header, *lines = [line.split() for line in shown.strip().splitlines()]
+    rows = [[" ".join(line[: len(line) - len(header) + 1]), *line[len(line) - len(header) + 1 :]] for line in lines]
     monkeypatch.chdir(ROOT)
     done = CliRunner().invoke(main, ["compare", "scenarios/embargo_2010_scarce.yaml", "-o", str(tmp_path / "c")])
     assert done.exit_code == 0, done.output
     written = pd.read_csv(tmp_path / "c" / "compare.csv").set_index("mechanism")
-    expected = [[m, *(f"{written.loc[m, column]:.3f}" for column in header[1:])] for m in written.index]
+    expected = [
+        [m, *("-" if pd.isna(v := written.loc[m, column]) else f"{v:.3f}" for column in header[1:])]
+        for m in written.index
+    ]
     assert rows == expected, (
         "docs/getting-started-policy.md: rerun `stockpile compare scenarios/embargo_2010_scarce.yaml` and paste "
         "its rows (the columns shown)"

@@ -277,6 +277,7 @@ def compare(
     mechanisms: str | Iterable[str] | None = None,
     *,
     set: Overrides = None,
+    baseline: bool = True,
 ) -> pd.DataFrame:
     """Run a scenario under several release rules, as ``stockpile compare``; one row per rule.
 
@@ -289,6 +290,11 @@ def compare(
         Rule names (a list, or ``"fair_ratio,auction"``); default every rule.
     set
         Changes applied before each run, as ``--set``.
+    baseline
+        With the first row ``mechanism == "no agreement"``: the same scenario without its
+        agreement (as ``set={"agreement": None}``), the members' shortfalls without the
+        pool; its agreement metrics are empty (``NaN``/``<NA>``). ``False`` leaves it out,
+        as ``--no-baseline``.
 
     Returns
     -------
@@ -317,7 +323,7 @@ def compare(
         mechanisms = ",".join(given)
     names = parse_mechanisms(mechanisms)
     raw, source = raw_data(scenario, assignments(set))
-    return typed(compare_rules(raw, names, source).table(), "compare")
+    return typed(compare_rules(raw, names, source, flag(baseline, "baseline")).table(), "compare")
 
 
 @python_words

@@ -1,0 +1,192 @@
+"""`stockpile compare`'s row `no agreement`: the same scenario without its agreement (audit: what is the pool worth).
+
+SMALL is TWO_MEMBERS over 10 days, Japan needing 1 t a day and the EU 2 t, with no stock
+and China's embargo on both the whole time. Without the agreement nothing else supplies
+them: Japan is short 10 x 1 = 10 t, the EU 10 x 2 = 20 t, both from day 0. With it, the
+60 t pool split 50:50 by the fair ratio gives each member 30 t, more than either needs
+(10 t, 20 t): nobody is short and 60 - 30 = 30 t are left in the pool.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+
+import pandas as pd
+import pytest
+import yaml
+
+import simulator.api as api
+from simulator.compare import BASELINE, compare, parse_mechanisms
+from simulator.errors import InputError
+from simulator.plots import BASELINE_COLOUR, compare_figure
+from tests.helpers import ROOT, TWO_MEMBERS, build, invoke
+
+SMALL = build(
+    TWO_MEMBERS,
+    horizon_days=10,
+    regions__japan__demand__ree={"tonnes_per_day": 1},
+    regions__eu__demand__ree={"tonnes_per_day": 2},
+)
+AGREEMENT_ONLY = (
+    "fairness_jain",
+    "max_shortfall_share_gap",
+    "draw_contribution_gap",
+    "envious_members",
+    "unused_release_t",
+    "pool_end_t",
+    *(
+        f"{name}.{m}"
+        for name in ("auction_spend_usd", "draw_to_contribution", "net_position_usd")
+        for m in ("japan", "eu")
+    ),
+)
+
+
+def _write(tmp_path, data):
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def test_the_baseline_row_is_the_members_shortfall_without_the_pool():
+    table = compare(SMALL, ["fair_ratio"], "s.yaml").table().set_index("mechanism")
+    assert list(table.index) == [BASELINE, "fair_ratio"]  # the baseline first, read against each rule
+    without, fair = table.loc[BASELINE], table.loc["fair_ratio"]
+    assert (without["shortfall_t.japan"], without["shortfall_t.eu"]) == (pytest.approx(10), pytest.approx(20))
+    assert without["total_shortfall_t"] == pytest.approx(30)
+    assert (without["shortfall_share.japan"], without["shortfall_share.eu"]) == (1.0, 1.0)
+    assert (without["first_shortfall_day.japan"], without["first_shortfall_day.eu"]) == (0, 0)
+    assert (fair["shortfall_t.eu"], fair["total_shortfall_t"], fair["pool_end_t"]) == (0, 0, pytest.approx(30))
+    # empty, not 0: there is no pool to be fair with, to draw from or to pay into
+    assert all(pd.isna(without[column]) for column in AGREEMENT_ONLY), without[list(AGREEMENT_ONLY)]
+    assert str(table["envious_members"].dtype) == "Int64"  # the empty cell keeps the rules' counts whole
+    assert compare(SMALL, ["fair_ratio"], "s.yaml", baseline=False).table()["mechanism"].tolist() == ["fair_ratio"]
+
+
+def test_its_total_counts_the_members_only():
+    """A third region outside the agreement, 5 t a day short, is not in the members' total (30 t, not 80 t)."""
+    data = build(
+        SMALL,
+        regions__korea={
+            "demand": {"ree": {"tonnes_per_day": 5}},
+            "commercial_stock": {"ree": {"tonnes": 0}},
+            "sourcing": {"ree": {"china": 1.0}},
+        },
+        suppliers__china__lead_time_days__korea=5,
+        shocks=[{**TWO_MEMBERS["shocks"][0], "regions": ["japan", "eu", "korea"]}],
+    )
+    table = compare(data, ["fair_ratio"], "s.yaml").table().set_index("mechanism")
+    assert table.loc[BASELINE, "total_shortfall_t"] == pytest.approx(30)
+    assert "shortfall_t.korea" not in table.columns
+
+
+def test_the_baseline_row_is_a_run_with_the_agreement_set_to_null():
+    """On a shipped world with a market: every member's shortfall, share, first day short and market cells."""
+    path = ROOT / "scenarios" / "china_2025_licensing.yaml"
+    table = api.compare(path, "fair_ratio").set_index("mechanism")
+    alone = api.run(path, set={"agreement": None})
+    members = [c.partition(".")[2] for c in table.columns if c.startswith("shortfall_t.")]
+    assert len(members) >= 2
+    checked = [
+        c
+        for c in table.columns
+        if c.partition(".")[0]
+        in ("shortfall_t", "shortfall_share", "first_shortfall_day", "peak_price_usd_per_kg", "crisis_extra_cost_usd")
+    ]
+    assert any(c.startswith("peak_price_usd_per_kg.") for c in checked)
+    for column in checked:
+        got, expected = table.loc[BASELINE, column], alone.metrics[column]
+        assert (pd.isna(got) and pd.isna(expected)) or got == pytest.approx(expected), column
+    assert table.loc[BASELINE, "total_shortfall_t"] == pytest.approx(
+        sum(alone.metrics[f"shortfall_t.{m}"] for m in members)
+    )
+    assert table.loc[BASELINE, "total_shortfall_t"] > table.loc["fair_ratio", "total_shortfall_t"]
+
+
+def test_a_scenario_without_an_agreement_is_still_refused(tmp_path):
+    """No agreement: nothing to compare, and no lone baseline row either."""
+    with pytest.raises(InputError, match="no agreement: nothing to compare"):
+        compare(build(SMALL, agreement=None), ["fair_ratio"], "s.yaml")
+    result = invoke("compare", _write(tmp_path, SMALL), "--set", "agreement=null", "-o", tmp_path / "c")
+    assert result.exit_code == 2 and "no agreement" in result.output
+    assert not (tmp_path / "c" / "compare.csv").exists()
+
+
+def test_the_command_writes_prints_and_can_leave_out_the_baseline(tmp_path):
+    out = tmp_path / "cmp"
+    result = invoke("compare", _write(tmp_path, SMALL), "--mechanisms", "fair_ratio", "--no-plots", "-o", out)
+    assert result.exit_code == 0, result.output
+    with (out / "compare.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert [row["mechanism"] for row in rows] == [BASELINE, "fair_ratio"]
+    assert float(rows[0]["shortfall_t.eu"]) == 20 and rows[0]["first_shortfall_day.eu"] == "0"
+    assert rows[0]["fairness_jain"] == rows[0]["pool_end_t"] == rows[0]["envious_members"] == ""
+    assert json.loads((out / "manifest.json").read_text())["baseline"] is True
+    lines = result.output.splitlines()
+    assert "NaN" not in result.output and "<NA>" not in result.output
+    assert lines[1].split() == [*BASELINE.split(), "30.000", "-", "-", "-", "-"]
+    assert lines[2].split()[:2] == ["fair_ratio", "0.000"]
+    assert lines[3].startswith(f"{BASELINE}: the same scenario without the agreement (as --set agreement=null)")
+
+    again = invoke(
+        "compare", _write(tmp_path, SMALL), "--mechanisms", "fair_ratio", "--no-baseline", "-o", out, "--force"
+    )
+    assert again.exit_code == 0, again.output
+    with (out / "compare.csv").open() as f:
+        assert [row["mechanism"] for row in csv.DictReader(f)] == ["fair_ratio"]
+    assert BASELINE not in again.output
+    assert json.loads((out / "manifest.json").read_text())["baseline"] is False
+
+
+def test_naming_the_baseline_as_a_rule_says_how_to_get_it():
+    with pytest.raises(InputError, match="compared by default, not named here"):
+        parse_mechanisms("fair_ratio,no_agreement")
+
+
+def test_the_figure_draws_the_baseline_grey_and_dashed_and_says_what_it_is():
+    comparison = compare(SMALL, ["fair_ratio", "proportional_to_demand"], "s.yaml")
+    fig = compare_figure(comparison.results, comparison.skipped, comparison.baseline)
+    eu = next(ax for ax in fig.axes if ax.get_title() == "EU, rare earths")
+    dashed = [line for line in eu.get_lines() if line.get_linestyle() == "--"]
+    assert len(dashed) == 1 and dashed[0].get_color() == BASELINE_COLOUR
+    assert dashed[0].get_label() == f"{BASELINE} (baseline)"
+    assert dashed[0].get_ydata()[-1] == pytest.approx(20)  # the EU's 20 t without the pool
+    assert [line.get_ydata()[-1] for line in eu.get_lines() if line.get_linestyle() != "--"] == [0, 0]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend[0] == f"{BASELINE} (baseline)"
+    title = " ".join(fig._suptitle.get_text().split())
+    assert f"grey: {BASELINE} (the scenario without it)" in title
+    totals = next(ax for ax in fig.axes if ax.get_xlabel() == "total shortfall of members (t)")
+    bars = totals.patches
+    assert next(t.get_text() for t in totals.get_yticklabels()) == BASELINE
+    assert bars[0].get_width() == pytest.approx(30) and [b.get_width() for b in bars[1:]] == [0, 0]
+    assert bars[0].get_facecolor() != bars[1].get_facecolor()
+    fairness = next(ax for ax in fig.axes if ax.get_xlabel().startswith("fairness"))
+    assert fairness.patches[0].get_width() == 0
+    assert "none: no pool to share" in [t.get_text() for t in fairness.texts]
+    assert not math.isnan(fairness.patches[1].get_width())
+    # without a baseline, as before: no dashed line, no grey bar
+    plain = compare_figure(comparison.results)
+    assert not [ln for ax in plain.axes for ln in ax.get_lines() if ln.get_linestyle() == "--"]
+
+
+def test_a_baseline_that_cannot_run_is_a_skipped_row_and_the_rules_still_run(monkeypatch):
+    """Should the scenario be invalid without its agreement, the row says why, as a rule that cannot run does."""
+    import simulator.compare as module
+    from simulator.errors import Problem, ScenarioError
+
+    checked = module.validate_data
+
+    def refusing(data, source):
+        if data.get("agreement") is None:
+            raise ScenarioError([Problem("regions", "needs the agreement")])
+        return checked(data, source)
+
+    monkeypatch.setattr(module, "validate_data", refusing)
+    comparison = compare(SMALL, ["fair_ratio"], "s.yaml")
+    assert comparison.baseline is None and comparison.skipped == {BASELINE: "regions: needs the agreement"}
+    table = comparison.table()
+    assert table["mechanism"].tolist() == ["fair_ratio", BASELINE]
+    assert table.set_index("mechanism").loc[BASELINE, "skipped"] == "regions: needs the agreement"
