@@ -1253,3 +1253,24 @@ def test_a_value_written_at_its_default_hashes_as_if_left_out():
     plain = build(TWO_MEMBERS, shocks=[quota])
     spelled = build(TWO_MEMBERS, shocks=[{**quota, "claims": "ordered", "period_days": 365}])
     assert scenario_hash(validate_data(plain, "a")) == scenario_hash(validate_data(spelled, "b"))
+
+
+def drifted(report: str) -> set[tuple[str, str, str]]:
+    """(region, material, metric) of every drift of the historical replay in a JSON check report."""
+    (outcome,) = [o for o in json.loads(report) if o["scenario"] == "embargo_2010_historical"]
+    return {(d["region"], d["material"], d["metric"]) for d in outcome["drifts"]}
+
+
+def test_a_loose_tolerance_never_hides_a_region_newly_short_and_keeps_days_in_days(repo):
+    # the historical replay with its 2011 quota cut to 18,200 t: the EU, never short, is short
+    # from day 291 (heavy rare earths) and its day of lowest light cover moves from 354 to 304
+    edit(repo / "embargo_2010_historical.yaml", shocks__5__tonnes_per_period=18200)
+    loose = check(repo, "--rtol", "0.5", "--atol", "60", "--format", "json")
+    moved = drifted(loose.stdout)
+    # never -> 291 is a change whatever the tolerance (|291 - -1| <= 60 + 0.5 x 1 would have hidden it
+    # had -1 been a day)...
+    assert ("eu", "heavy_ree", "first_shortfall_day") in moved
+    # ...and a day moves by days: 354 -> 304 is 50 days, within 60 (but 134 days would not be)
+    assert ("eu", "light_ree", "min_days_of_cover_day") not in moved
+    tight = check(repo, "--rtol", "0.5", "--atol", "10", "--format", "json")
+    assert ("eu", "light_ree", "min_days_of_cover_day") in drifted(tight.stdout)  # 50 > 10 days, though <= 0.5 x 354

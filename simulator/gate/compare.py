@@ -44,6 +44,7 @@ from simulator.gate.baseline import (
     settle,
 )
 from simulator.gate.tolerances import Tolerance, Tolerances
+from simulator.numeric import DAYS_PER_YEAR
 from simulator.output_folder import write_file
 from simulator.quantities import DAY_METRICS
 from simulator.scenario import load_scenario
@@ -105,10 +106,31 @@ class Drift:
 
     @property
     def size(self) -> float:
-        """Relative size of the change (absolute when the baseline is 0; infinite when a side is missing)."""
+        """Relative size of the change (absolute when the baseline is 0; infinite when a side is missing).
+
+        A day metric's move is measured in years (a day number has no scale of its own: day
+        300 is not "three times" day 100); a day to or from -1 (never, none: a region now short,
+        or no longer) ranks with the largest changes, the earlier its day the larger:
+
+        >>> [Drift("s", "eu", "ree", "first_shortfall_day", a, b).size for a, b in ((100, 465), (-1, 0), (-1, 98))]
+        [1.0, 500000000.0, 10000000.0]
+        """
         if self.baseline is None or self.now is None:
             return math.inf
+        if self.metric in DAY_METRICS:
+            if (self.baseline < 0) != (self.now < 0):
+                return NEVER_TO_DAY_SIZE / (2.0 + max(self.baseline, self.now))
+            return abs(self.now - self.baseline) / DAYS_PER_YEAR
         return abs(self.now - self.baseline) / (abs(self.baseline) or 1.0)
+
+
+NEVER_TO_DAY_SIZE = 1e9
+"""The size of a day metric's move to or from -1 is this over (2 + the day): above any relative change."""
+
+
+def is_day_key(key: str) -> bool:
+    """Whether a baseline's metric key (``first_shortfall_day.eu.light_ree``) holds a day number."""
+    return key.split(".", 1)[0] in DAY_METRICS
 
 
 NONE_REASON = {"min_days_of_cover_day": "no demand", "peak_price_day": "no price"}
@@ -196,7 +218,7 @@ def compare(
 
     def moved(key: str, now: Number, then: Number) -> bool:
         # both records hold numbers as stored (12 significant digits; a baseline of fewer is refused)
-        return not tolerances.for_metric(labels, key).accepts(now, then)
+        return not tolerances.for_metric(labels, key).accepts(now, then, day=is_day_key(key))
 
     wholes = _wholes(baseline, current)
     drifts: list[Drift] = []
@@ -584,7 +606,7 @@ def update_one(
         old, damaged = None, "a damaged baseline replaced"
 
     def same(key: str, now: Number, then: Number) -> bool:
-        return tolerances.for_metric((scenario.name, file_key(path, keys)), key).accepts(now, then)
+        return tolerances.for_metric((scenario.name, file_key(path, keys)), key).accepts(now, then, day=is_day_key(key))
 
     record = sealed(settle(new, old, same))
     text = baseline_text(record)

@@ -48,10 +48,22 @@ class Tolerance:
     rtol: float = DEFAULT_RTOL
     atol: float = DEFAULT_ATOL
 
-    def accepts(self, now: Number, then: Number) -> bool:
-        """Whether ``now`` is the same number as ``then`` (None only matches None)."""
+    def accepts(self, now: Number, then: Number, day: bool = False) -> bool:
+        """Whether ``now`` is the same number as ``then`` (None only matches None).
+
+        A ``day`` number (a first day short, a day of lowest cover or peak price) is the same
+        within ``atol`` days, whatever ``rtol`` (a relative tolerance would allow more days
+        the later the day); -1 (never, none) matches only -1.
+
+        >>> Tolerance(rtol=0.5, atol=1).accepts(488, 354, day=True), Tolerance(atol=10).accepts(-1, 0, day=True)
+        (False, False)
+        """
         if now is None or then is None:
             return now is None and then is None
+        if day:
+            if (float(now) < 0) != (float(then) < 0):
+                return False
+            return abs(float(now) - float(then)) <= self.atol
         return bool(np.isclose(float(now), float(then), rtol=self.rtol, atol=self.atol))
 
 
