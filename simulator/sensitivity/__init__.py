@@ -11,10 +11,17 @@ sweep machinery (:mod:`simulator.sensitivity.study`) and writes into ``DIR``:
 - ``sensitivity.png``: a bar chart per metric (:mod:`simulator.sensitivity.figures`);
 - ``samples.parquet``: one row per run, the inputs' values then every per-run metric;
 - ``sensitivity.json``: scenario, hash, method, samples, runs, seed, inputs, metrics,
-  per metric the runs in which it is not zero, or for a day such as
-  ``first_shortfall_day`` in which it occurs (``nonzero_runs``), and those non-zero in
-  fewer than 5% of the runs (``sparse_metrics``: their indices rest on those runs),
+  per metric the runs in which it is not zero, or for a day metric whose -1 means never
+  or none (``first_shortfall_day``, ``min_days_of_cover_day``, ``peak_price_day``) in
+  which it has a day (``nonzero_runs``), and those non-zero in fewer than 5% of the runs
+  (``sparse_metrics``: their indices rest on those runs); per such day metric the runs
+  that hold -1 (``never_runs``) and the day the indices count them as (``never_as_day``),
   version and wall time.
+
+A day metric's -1 (never short, no demand, no price) is not taken as a day -1, earlier
+than any: the indices count it as ``horizon_days``, the day after the last
+(:func:`~simulator.sensitivity.figures.day_values`), and the terminal, the figure and
+``never_runs`` say in how many runs. ``samples.parquet`` keeps -1, as the sweep table does.
 
 Every sample runs with the same seed (the scenario's first run seed): in a scenario with
 random inputs the indices are those of that one draw of the random inputs (common random

@@ -9,7 +9,8 @@ Layer: studies.
   from 0 to 1 (an interval or an estimate past an end is cut there and marked with a
   triangle). Morris: ``mu_star`` with its confidence interval, ``sigma`` as a dot. A
   metric that is non-zero in few runs (:func:`is_sparse`) says so under its title: its
-  indices rest on those runs alone.
+  indices rest on those runs alone; a day metric whose -1 (never, no demand, no price)
+  the indices count after the horizon says in how many runs (:func:`flag_text`).
 - ``fan_days_of_cover.png`` and ``fan_shortfall.png``: a panel per material, a band per
   region from the 5th to the 95th percentile over the samples with the median as a line,
   and the scenario's own run dashed; a line at 0 every day is named in a note, not drawn
