@@ -21,6 +21,7 @@ import yaml
 
 from simulator.errors import InputError
 from simulator.sensitivity import analyse_study, check_samples, plan_study
+from simulator.sensitivity.figures import day_values
 from simulator.sensitivity.indices import analyse, sample
 from tests.helpers import ONE_REGION, build, invoke, manifest_of, pool_processes, run
 
@@ -210,3 +211,75 @@ def test_input_keeps_only_the_inputs_named_and_the_others_at_the_scenario_value(
     result = invoke("sensitivity", write(tmp_path), "--samples", 8, "--input", "shocks.halt.end", "-o", tmp_path / "o")
     assert result.exit_code == 2
     assert "--input: 'shocks.halt.end' is not an uncertain input of the scenario" in result.output
+
+
+# --- day metrics whose -1 means never --------------------------------------------------------------
+
+FIRST = "first_shortfall_day.japan"
+
+
+def test_never_counted_after_the_horizon_not_as_day_minus_one_changes_which_input_drives_the_first_day():
+    """Two causes of a shortfall: ``a`` makes the region short on day 10, ``b`` on day 360 of a
+    365-day horizon; the first day short is the earlier, never (-1) when neither acts. Each
+    input acts in half of the cube, so the four cells are equally likely:
+
+    ====  ====  =========  ================
+    a     b     as filed   never as day 365
+    ====  ====  =========  ================
+    no    no    -1         365
+    yes   no    10         10
+    no    yes   360        360
+    yes   yes   10         10
+    ====  ====  =========  ================
+
+    Filed: E[y|a] = 179.5 or 10, E[y|b] = 4.5 or 185, Var y = 23,472.7, so S1(a) =
+    (169.5 / 2)^2 / 23,472.7 = 0.306 and S1(b) = (180.5 / 2)^2 / 23,472.7 = 0.347; with two
+    inputs ST(a) = 1 - S1(b) = 0.653 < ST(b) = 0.694: ``b``, which only moves "never" to 5
+    days before the horizon, would rank first. After the horizon: E[y|a] = 362.5 or 10,
+    E[y|b] = 187.5 or 185, Var y = 31,067.2: S1(a) = 31,064.1 / 31,067.2 = 0.9999 and
+    S1(b) = 1.6 / 31,067.2 = 0.00005: ``a``, which decides an early shortfall, is the driver.
+    """
+    unit = sample("sobol", 4096, 2, seed=1)
+    first = pd.Series(np.where(unit[:, 0] >= 0.5, 10, np.where(unit[:, 1] >= 0.5, 360, -1)))
+    filed = analyse("sobol", unit, first.to_numpy(float), seed=1)
+    assert filed["S1"] == pytest.approx([0.306, 0.347], abs=0.01)
+    assert filed["ST"] == pytest.approx([0.653, 0.694], abs=0.01)
+    counted = analyse("sobol", unit, day_values(first, FIRST, 365).to_numpy(float), seed=1)
+    assert counted["S1"] == pytest.approx([1.0, 0.0], abs=0.01)
+    assert counted["ST"] == pytest.approx([1.0, 0.0], abs=0.01)
+    # a metric that is not a day keeps its -1 (a quantity may be negative)
+    assert day_values(first, "total_shortfall_t", 365).tolist() == first.tolist()
+
+
+def half_short() -> dict:
+    """The test world with stock 0-600 t: short (when 40 x demand > stock, demand 5-15 t/day) in about half the runs."""
+    data = yaml.safe_load(yaml.safe_dump(SHORT))
+    data["uncertain"][1]["high"] = 600
+    return data
+
+
+def test_the_study_computes_a_first_day_s_indices_with_never_after_the_horizon_and_says_so(tmp_path):
+    study = plan_study(half_short(), "s.yaml", [FIRST, "total_shortfall_t"])
+    found = analyse_study(study, "sobol", 64)
+    filed = found.samples[FIRST]
+    never = int((filed == -1).sum())
+    assert 0.2 * len(filed) < never < 0.8 * len(filed)  # samples.parquet keeps -1: the files' "never"
+    assert filed[filed >= 0].between(0, 39).all()
+    unit = sample("sobol", 64, 3, study.root_seed)
+    counted = filed.where(filed >= 0, 40).to_numpy(float)  # the horizon: 40 days, days 0 to 39
+    expected = analyse("sobol", unit, counted, study.root_seed)
+    rows = found.table[found.table["metric"] == FIRST].set_index("parameter").loc[study.paths]
+    assert rows["ST"].to_numpy() == pytest.approx(expected["ST"])
+    assert rows["S1"].to_numpy() == pytest.approx(expected["S1"])
+    as_filed = analyse("sobol", unit, filed.to_numpy(float), study.root_seed)
+    assert not np.allclose(rows["S1"].to_numpy(), as_filed["S1"])
+    assert found.info["never_runs"] == {FIRST: never}  # only the day metric
+    assert found.info["never_as_day"] == 40
+    assert found.info["nonzero_runs"][FIRST] == len(filed) - never
+    # the terminal says it too
+    out = tmp_path / "out"
+    result = invoke("sensitivity", write(tmp_path, half_short()), "--samples", 64, "--metric", FIRST, "-o", out)
+    assert result.exit_code == 0, result.output
+    expected_line = f"  First day short, Japan (day), never in {never} of 320 runs, counted as after the horizon: "
+    assert expected_line in result.output
+    assert json.loads((out / "sensitivity.json").read_text())["never_runs"] == {FIRST: never}

@@ -12,8 +12,9 @@ import yaml
 from matplotlib.collections import LineCollection
 
 from simulator.sensitivity import top_drivers
-from simulator.sensitivity.figures import sensitivity_figure
+from simulator.sensitivity.figures import sensitivity_figure, sparse_text
 from tests.helpers import invoke
+from tests.test_figure_fixes import unreadable
 from tests.test_sensitivity import SHORT
 
 JAPAN = "shortfall_t.japan"
@@ -118,4 +119,49 @@ def test_a_first_day_short_counts_the_runs_it_occurs_in_not_those_it_is_never(tm
     assert 0 < short < 16
     assert info["nonzero_runs"] == {first: short, JAPAN: short}
     assert info["sparse_metrics"] == [first, JAPAN]
-    assert f", in only {short} of 320 runs (never in the others): " in result.output  # not "non-zero"
+    # not "non-zero"; and the others' -1 is not a day -1 in the indices
+    assert f", in only {short} of 320 runs (never in the others, counted as after the horizon): " in result.output
+    assert info["never_runs"] == {first: 320 - short} and info["never_as_day"] == 40
+
+
+def test_a_day_metric_says_what_its_minus_one_means_never_no_demand_or_no_price():
+    # only a first day short is "never"; a day of lowest cover or of peak price has none without demand or price
+    assert sparse_text(5, 128, "first_shortfall_day.japan") == (
+        "in only 5 of 128 runs (never in the others, counted as after the horizon)"
+    )
+    assert sparse_text(5, 128, "peak_price_day.eu.light_ree") == (
+        "in only 5 of 128 runs (no price in the others, counted as after the horizon)"
+    )
+    assert sparse_text(5, 128, "min_days_of_cover_day.eu", 731) == (
+        "in only 5 of 128 runs (no demand in the others, counted as day 731, after the horizon)"
+    )
+    assert sparse_text(5, 128, "shortfall_t.eu") == "non-zero in only 5 of 128 runs"
+
+
+def test_a_first_day_never_in_most_runs_is_flagged_with_how_its_indices_count_never():
+    # the audit's study: first short in 95 of 800 runs (12%, not sparse), never in 705
+    first = "first_shortfall_day.japan"
+    table = sobol_rows(first, [("precaution", 0.6, 0.1, 0.5)])
+    title = sensitivity_figure(table, "sobol", 800, {first: 95}, 731).axes[0].get_title()
+    assert title == "First day short, Japan (day)\nnever in 705 of 800 runs, counted as day 731, after the horizon"
+    (line,) = top_drivers(table, "sobol", 1, {first: 95}, 800, 731)
+    assert line.startswith("First day short, Japan (day), never in 705 of 800 runs, counted as day 731, after the")
+    # short in every run, or in none (the same in every run): nothing to say
+    for occurs in (800, 0):
+        assert sensitivity_figure(table, "sobol", 800, {first: occurs}, 731).axes[0].get_title() == (
+            "First day short, Japan (day)"
+        )
+
+
+def test_the_figure_title_and_the_panel_titles_of_three_lines_are_drawn_apart():
+    # the audit: 48 inputs (two title lines) over a first panel whose title has three (sparse, S1 above ST)
+    rows = [(f"input {i}", 0.5 - 0.01 * i, 0.1, 0.1) for i in range(48)]
+    rows[0] = ("input 0", 0.5, 0.1, 0.7)
+    metrics = ["total_shortfall_t", "shortfall_t.japan", "shortfall_t.eu"]
+    table = pd.concat([sobol_rows(m, rows) for m in metrics], ignore_index=True)
+    fig = sensitivity_figure(table, "sobol", 800, {"total_shortfall_t": 11, "shortfall_t.japan": 11})
+    assert (
+        fig._suptitle.get_text() == "Sobol' indices: 800 runs\n12 of 48 inputs shown per metric (the most influential)"
+    )
+    assert fig.axes[0].get_title().count("\n") == 2
+    assert unreadable(fig) == []

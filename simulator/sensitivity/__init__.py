@@ -11,10 +11,17 @@ sweep machinery (:mod:`simulator.sensitivity.study`) and writes into ``DIR``:
 - ``sensitivity.png``: a bar chart per metric (:mod:`simulator.sensitivity.figures`);
 - ``samples.parquet``: one row per run, the inputs' values then every per-run metric;
 - ``sensitivity.json``: scenario, hash, method, samples, runs, seed, inputs, metrics,
-  per metric the runs in which it is not zero, or for a day such as
-  ``first_shortfall_day`` in which it occurs (``nonzero_runs``), and those non-zero in
-  fewer than 5% of the runs (``sparse_metrics``: their indices rest on those runs),
+  per metric the runs in which it is not zero, or for a day metric whose -1 means never
+  or none (``first_shortfall_day``, ``min_days_of_cover_day``, ``peak_price_day``) in
+  which it has a day (``nonzero_runs``), and those non-zero in fewer than 5% of the runs
+  (``sparse_metrics``: their indices rest on those runs); per such day metric the runs
+  that hold -1 (``never_runs``) and the day the indices count them as (``never_as_day``),
   version and wall time.
+
+A day metric's -1 (never short, no demand, no price) is not taken as a day -1, earlier
+than any: the indices count it as ``horizon_days``, the day after the last
+(:func:`~simulator.sensitivity.figures.day_values`), and the terminal, the figure and
+``never_runs`` say in how many runs. ``samples.parquet`` keeps -1, as the sweep table does.
 
 Every sample runs with the same seed (the scenario's first run seed): in a scenario with
 random inputs the indices are those of that one draw of the random inputs (common random
@@ -39,7 +46,7 @@ from simulator.frames import is_never_kind, quantity_of
 from simulator.output_folder import manifest_info, open_folder
 from simulator.randomness import run_seed
 from simulator.scenario import scenario_hash
-from simulator.sensitivity.figures import is_sparse, sensitivity_figure, sparse_text
+from simulator.sensitivity.figures import absent_word, day_values, flag_text, is_sparse, sensitivity_figure
 from simulator.sensitivity.indices import (
     RANKED_BY,
     Method,
@@ -105,11 +112,12 @@ def analyse_study(
     points = study.points(unit)
     seeds = [run_seed(study.root_seed, 0)] * len(points)
     table, _ = evaluate(study, points, seeds, workers, client, progress=progress)
-    outputs = table[list(study.metrics)]
+    never_day = study.scenario.horizon_days
+    outputs = pd.DataFrame({metric: day_values(table[metric], metric, never_day) for metric in study.metrics})
     labels = [i.label for i in study.inputs]
     indices = indices_table(method, unit, outputs, study.paths, labels, study.root_seed)
     runs = pd.concat([study.values_table(points), table.drop(columns=["point", "run"])], axis=1)
-    nonzero = {metric: occurring_runs(outputs[metric], metric) for metric in study.metrics}
+    nonzero = {metric: occurring_runs(table[metric], metric) for metric in study.metrics}
     info = {
         "scenario": study.scenario.name,
         "scenario_file": study.source,
@@ -125,6 +133,8 @@ def analyse_study(
         "metrics": list(study.metrics),
         "nonzero_runs": nonzero,
         "sparse_metrics": [metric for metric, count in nonzero.items() if is_sparse(count, len(points))],
+        "never_runs": {m: len(points) - count for m, count in nonzero.items() if absent_word(m) is not None},
+        "never_as_day": never_day,
         "engine": "batched fast path (bit-identical to the SimPy reference engine)",
         "package_version": __version__,
         "wall_time_s": round(time.perf_counter() - started, 3),
@@ -150,7 +160,8 @@ def run_sensitivity(
             found.table.to_csv(stage / "sensitivity.csv", index=False)
             found.samples.to_parquet(stage / "samples.parquet", index=False)
             (stage / "sensitivity.json").write_text(json.dumps(found.info, indent=2, default=str) + "\n")
-            figure = sensitivity_figure(found.table, method, found.info["runs"], found.info["nonzero_runs"])
+            info = found.info
+            figure = sensitivity_figure(found.table, method, info["runs"], info["nonzero_runs"], info["never_as_day"])
             figure.savefig(stage / "sensitivity.png", dpi=110)
     return found
 
@@ -170,12 +181,20 @@ def occurring_runs(values: pd.Series, metric: str) -> int:
 
 
 def top_drivers(
-    table: pd.DataFrame, method: Method, count: int = 3, nonzero: dict[str, int] | None = None, runs: int = 0
+    table: pd.DataFrame,
+    method: Method,
+    count: int = 3,
+    nonzero: dict[str, int] | None = None,
+    runs: int = 0,
+    never_day: int | None = None,
 ) -> list[str]:
     """One line per metric: its title and its ``count`` most influential inputs.
 
-    ``nonzero`` (per metric, the runs of the ``runs`` in which it is not zero) flags a
-    metric non-zero in few runs (:func:`~simulator.sensitivity.figures.is_sparse`).
+    ``nonzero`` (per metric, the runs of the ``runs`` in which it is not zero; for a day
+    metric, those in which it has a day) flags a metric non-zero in few runs
+    (:func:`~simulator.sensitivity.figures.is_sparse`), and a day metric whose never or none
+    (-1) the indices count after the horizon, as day ``never_day`` when given
+    (:func:`~simulator.sensitivity.figures.flag_text`).
     Indices are rounded to two decimals, a small negative estimate to ``0.00`` (not ``-0.00``).
 
     >>> t = pd.DataFrame({"metric": ["total_shortfall_t"] * 2, "parameter": ["a", "b"], "label": ["A", "B"],
@@ -184,14 +203,16 @@ def top_drivers(
     ['Total shortfall (t): A (ST 0.80 +- 0.06, S1 0.70), B (ST 0.20 +- 0.03, S1 0.00)']
     >>> top_drivers(t, "sobol", 1, {"total_shortfall_t": 11}, 1280)
     ['Total shortfall (t), non-zero in only 11 of 1,280 runs: A (ST 0.80 +- 0.06, S1 0.70)']
+    >>> day = t.assign(metric="first_shortfall_day.japan")
+    >>> top_drivers(day, "sobol", 1, {"first_shortfall_day.japan": 95}, 800)[0].split(": ")[0]
+    'First day short, Japan (day), never in 705 of 800 runs, counted as after the horizon'
     """
     key = RANKED_BY[method]
     lines = []
     for metric, rows in table.groupby("metric", sort=False):
         title = metric_title(str(metric))
-        few = (nonzero or {}).get(str(metric), 0)
-        if is_sparse(few, runs):
-            title += f", {sparse_text(few, runs, str(metric))}"
+        if flag := flag_text((nonzero or {}).get(str(metric)), runs, str(metric), never_day):
+            title += f", {flag}"
         ranked = rows.dropna(subset=[key]).sort_values(key, ascending=False, kind="stable").head(count)
         if ranked.empty:
             lines.append(f"{title}: the same in every run")

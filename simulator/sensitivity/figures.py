@@ -9,7 +9,8 @@ Layer: studies.
   from 0 to 1 (an interval or an estimate past an end is cut there and marked with a
   triangle). Morris: ``mu_star`` with its confidence interval, ``sigma`` as a dot. A
   metric that is non-zero in few runs (:func:`is_sparse`) says so under its title: its
-  indices rest on those runs alone.
+  indices rest on those runs alone; a day metric whose -1 (never, no demand, no price)
+  the indices count after the horizon says in how many runs (:func:`flag_text`).
 - ``fan_days_of_cover.png`` and ``fan_shortfall.png``: a panel per material, a band per
   region from the 5th to the 95th percentile over the samples with the median as a line,
   and the scenario's own run dashed; a line at 0 every day is named in a note, not drawn
@@ -68,18 +69,86 @@ def is_sparse(nonzero: int, runs: int) -> bool:
     return 0 < nonzero < SPARSE_SHARE * runs
 
 
-def sparse_text(nonzero: int, runs: int, metric: str = "") -> str:
-    """The words that flag a sparse metric: ``non-zero in only 11 of 1,280 runs``.
+ABSENT_WORDS = {"first": "never", "day_of_min": "no demand", "day_of_max": "no price"}
+"""What a day metric's -1 means, by its aggregation: never short, no days of cover (no demand), no price."""
 
-    A day metric whose "never" is -1 (``first_shortfall_day``) counts the runs it occurs in:
 
-    >>> sparse_text(5, 128, "first_shortfall_day.japan")
-    'in only 5 of 128 runs (never in the others)'
+def absent_word(metric: str) -> str | None:
+    """What -1 means in a day metric whose -1 means never or none (:func:`~simulator.frames.is_never_kind`), else None.
+
+    >>> absent_word("first_shortfall_day.japan"), absent_word("peak_price_day.eu.light_ree")
+    ('never', 'no price')
+    >>> absent_word("min_days_of_cover_day.eu"), absent_word("shortfall_t.eu")
+    ('no demand', None)
     """
     quantity = quantity_of(metric) if metric else None
-    if quantity is not None and is_never_kind(quantity):
-        return f"in only {nonzero:,} of {runs:,} runs (never in the others)"
+    if quantity is None or not is_never_kind(quantity):
+        return None
+    return ABSENT_WORDS.get(quantity.aggregation, "none")
+
+
+def _after(day: int | None) -> str:
+    """How the indices count a day metric's never or none: after the horizon (day ``day``, when known)."""
+    return "counted as after the horizon" if day is None else f"counted as day {day:,}, after the horizon"
+
+
+def sparse_text(nonzero: int, runs: int, metric: str = "", never_day: int | None = None) -> str:
+    """The words that flag a sparse metric: ``non-zero in only 11 of 1,280 runs``.
+
+    A day metric whose -1 means never or none counts the runs it has a day in, and says
+    what the others hold and how the indices count them (:func:`day_values`):
+
+    >>> sparse_text(5, 128, "first_shortfall_day.japan")
+    'in only 5 of 128 runs (never in the others, counted as after the horizon)'
+    >>> sparse_text(5, 128, "peak_price_day.eu.light_ree", 730)
+    'in only 5 of 128 runs (no price in the others, counted as day 730, after the horizon)'
+    """
+    if (word := absent_word(metric)) is not None:
+        return f"in only {nonzero:,} of {runs:,} runs ({word} in the others, {_after(never_day)})"
     return f"non-zero in only {nonzero:,} of {runs:,} runs"
+
+
+def flag_text(nonzero: int | None, runs: int, metric: str, never_day: int | None = None) -> str | None:
+    """What to say of a metric beside its indices, or None: sparse (:func:`is_sparse`), or a day metric with nevers.
+
+    A day metric whose -1 means never or none (no demand, no price) is flagged when some of
+    its runs hold -1, but not all (then it is the same in every run): its indices count
+    those runs as a day after the horizon, not as day -1 (:func:`day_values`):
+
+    >>> flag_text(95, 800, "first_shortfall_day.japan", 730)
+    'never in 705 of 800 runs, counted as day 730, after the horizon'
+    >>> flag_text(800, 800, "first_shortfall_day.japan"), flag_text(0, 800, "first_shortfall_day.japan")
+    (None, None)
+    >>> flag_text(11, 1280, "total_shortfall_t"), flag_text(640, 1280, "total_shortfall_t")
+    ('non-zero in only 11 of 1,280 runs', None)
+    """
+    if nonzero is None:
+        return None
+    if is_sparse(nonzero, runs):
+        return sparse_text(nonzero, runs, metric, never_day)
+    word = absent_word(metric)
+    if word is not None and 0 < nonzero < runs:
+        return f"{word} in {runs - nonzero:,} of {runs:,} runs, {_after(never_day)}"
+    return None
+
+
+def day_values(values: pd.Series, metric: str, never_day: int) -> pd.Series:
+    """The values the indices are computed on: a day metric's never or none (-1, or empty) as ``never_day``.
+
+    In the files such a day is -1 ("never"); taken as it stands it would be the earliest of
+    days, and a run never short would count as shorter sooner than any. The indices count
+    it after the horizon (``never_day`` is ``horizon_days``, the day after the last), as the
+    explorer counts "never" later than any day. Other metrics pass as they are.
+
+    >>> day_values(pd.Series([-1, 141, None]), "first_shortfall_day.japan", 365).tolist()
+    [365.0, 141.0, 365.0]
+    >>> day_values(pd.Series([-1.0, 2.5]), "total_shortfall_t", 365).tolist()
+    [-1.0, 2.5]
+    """
+    if absent_word(metric) is None:
+        return values
+    numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    return numbers.where(numbers >= 0, float(never_day))
 
 
 def _label(value: object) -> str:
@@ -94,31 +163,67 @@ def _label(value: object) -> str:
     return textwrap.fill(text, width, break_on_hyphens=False)
 
 
+TITLE_PT = 10
+"""Size of the figure's title and of a panel's title; a panel title with flags is a point smaller."""
+LINE_SPACING = 1.2
+"""Matplotlib's default line spacing, in multiples of the font size."""
+EDGE_IN = 0.1
+"""Space above the figure's title."""
+TITLE_GAP_IN = 0.15
+"""Space between the figure's title and the panels' titles."""
+BELOW_AXIS_IN = 0.6
+"""Height of an axis' tick labels and label under a panel."""
+
+
+def _lines_in(lines: int, size: float) -> float:
+    """Height in inches of ``lines`` lines of text at ``size`` points."""
+    return lines * size * LINE_SPACING / 72
+
+
 def sensitivity_figure(
-    table: pd.DataFrame, method: Method, runs: int, nonzero: Mapping[str, int] | None = None
+    table: pd.DataFrame,
+    method: Method,
+    runs: int,
+    nonzero: Mapping[str, int] | None = None,
+    never_day: int | None = None,
 ) -> Figure:
     """Bars of each metric's indices, one panel per metric (the first :data:`MAX_PANELS`).
 
     Inputs are named by their whole labels, wrapped; one legend below the panels names the
     bars, the marks and the whiskers (95% confidence intervals). ``nonzero`` gives, per
-    metric, the runs in which it is not zero: a sparse one (:func:`is_sparse`) says so.
+    metric, the runs in which it is not zero (a day metric: has a day): a sparse one
+    (:func:`is_sparse`) says so, and a day metric whose never (or none) the indices count
+    as day ``never_day``, after the horizon, says in how many runs (:func:`flag_text`).
+    The margins above and between the panels are as tall as the titles they hold.
     """
     every_metric = list(dict.fromkeys(table["metric"]))
     metrics = every_metric[:MAX_PANELS]
     inputs = int(table.groupby("metric").size().max())
     bars = min(MAX_BARS, inputs)
     shown = [table[table["metric"] == metric].head(bars) for metric in metrics]
+    counts = [(nonzero or {}).get(metric) for metric in metrics]
+    titles = [
+        _panel_title(rows_of, method, str(metric), count, runs, never_day)
+        for metric, rows_of, count in zip(metrics, shown, counts, strict=True)
+    ]
     labels = [_label(label) for rows_of in shown for label in rows_of["label"]]
     lines = max((label.count("\n") + 1 for label in labels), default=1)
     label_in = text_width_in([line for label in labels for line in label.split("\n")], LABEL_PT) + 0.3
     cols = min(2, len(metrics))
     rows = -(-len(metrics) // cols)
     step_in = max(0.32, 0.135 * lines + 0.08)  # room for a label's lines between two bars
-    panel_in = step_in * bars + 0.9
+    plot_in = step_in * bars + 0.5
     legend_in = 0.35
+    what = "Sobol' indices" if method == "sobol" else "Morris elementary effects"
+    suptitle = f"{what}: {runs:,} runs\n{_shown(bars, inputs, len(metrics), len(every_metric))}"
+    # each row of panels: room for its tallest title (lines at their size, then the title's 6 pt pad)
+    title_in = [max(_title_in(t) for t in titles[r * cols : (r + 1) * cols]) for r in range(rows)]
+    top_in = EDGE_IN + _lines_in(suptitle.count("\n") + 1, TITLE_PT) + TITLE_GAP_IN + title_in[0]
+    row_gap_in = BELOW_AXIS_IN + max(title_in[1:], default=0.0)
+    bottom_in = 0.55 + legend_in
     left_in, right_in, gap_in = max(1.0, label_in), 0.3, max(1.0, label_in) + 0.2
     width = left_in + right_in + gap_in * (cols - 1) + PANEL_WIDTH_IN * cols
-    fig = Figure(figsize=(width, panel_in * rows + 1.1 + legend_in))
+    fig = Figure(figsize=(width, top_in + bottom_in + plot_in * rows + row_gap_in * (rows - 1)))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
     fixed_margins(
         fig,
@@ -126,26 +231,23 @@ def sensitivity_figure(
         cols,
         left_in=left_in,
         right_in=right_in,
-        top_in=0.75,
-        bottom_in=0.55 + legend_in,
-        row_gap_in=0.8,
+        top_in=top_in,
+        bottom_in=bottom_in,
+        row_gap_in=row_gap_in,
         col_gap_in=gap_in,
     )
     legend: tuple[list[Any], list[str]] = ([], [])
-    for ax, metric, rows_of in zip(axes, metrics, shown, strict=False):
-        count = None if nonzero is None else nonzero.get(metric)
-        flag = sparse_text(count, runs, str(metric)) if count and is_sparse(count, runs) else None
-        drawn = _bars(ax, rows_of, method, metric, flag)
+    for ax, metric, rows_of, title in zip(axes, metrics, shown, titles, strict=False):
+        drawn = _bars(ax, rows_of, method, metric, title)
         for handle, label in zip(*drawn, strict=True):
             if label not in legend[1]:
                 legend[0].append(handle)
                 legend[1].append(label)
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
-    what = "Sobol' indices" if method == "sobol" else "Morris elementary effects"
-    fig.suptitle(f"{what}: {runs:,} runs\n{_shown(bars, inputs, len(metrics), len(every_metric))}", fontsize=10)
+    height = fig.get_size_inches()[1]
+    fig.suptitle(suptitle, fontsize=TITLE_PT, y=1 - EDGE_IN / height, va="top")
     if legend[0]:
-        height = fig.get_size_inches()[1]
         fig.legend(
             *legend,
             loc="lower center",
@@ -155,6 +257,23 @@ def sensitivity_figure(
             bbox_to_anchor=(0.5, 0.04 / height),
         )
     return fig
+
+
+def _title_in(title: list[str]) -> float:
+    """Height in inches of a panel's title of these lines, with Matplotlib's 6 pt pad under it."""
+    return _lines_in(len(title), TITLE_PT if len(title) == 1 else TITLE_PT - 1) + 6 / 72
+
+
+def _panel_title(
+    rows: pd.DataFrame, method: Method, metric: str, nonzero: int | None, runs: int, never_day: int | None
+) -> list[str]:
+    """A panel's title, a line each: the metric, then what to doubt in its indices (shown in :data:`FLAG_INK`)."""
+    flags = []
+    if flag := flag_text(nonzero, runs, metric, never_day):
+        flags.append(f"{flag}: indices rest on those runs" if is_sparse(nonzero or 0, runs) else flag)
+    if method == "sobol" and (above := int((rows["S1"] > rows["ST"]).sum())):
+        flags.append(f"S1 above ST for {above} input{'s' if above > 1 else ''}: sampling noise")
+    return [_text(metric_title(metric)), *flags]
 
 
 def _shown(bars: int, inputs: int, panels: int, metrics: int) -> str:
@@ -171,15 +290,10 @@ def _shown(bars: int, inputs: int, panels: int, metrics: int) -> str:
     return text + (f"; the first {panels} of {metrics} metrics" if panels < metrics else "")
 
 
-def _bars(
-    ax: Axes, rows: pd.DataFrame, method: Method, metric: str, sparse: str | None = None
-) -> tuple[list[Any], list[str]]:
-    """One metric's panel; the legend entries of what it drew (none for a metric that never varies)."""
-    flags = [f"{sparse}: indices rest on those runs"] if sparse else []
-    if method == "sobol" and (above := int((rows["S1"] > rows["ST"]).sum())):
-        flags.append(f"S1 above ST for {above} input{'s' if above > 1 else ''}: sampling noise")
-    ax.set_title("\n".join([_text(metric_title(metric)), *flags]), fontsize=10 if not flags else 9)
-    if flags:
+def _bars(ax: Axes, rows: pd.DataFrame, method: Method, metric: str, title: list[str]) -> tuple[list[Any], list[str]]:
+    """One metric's panel under ``title`` (its lines); the legend entries it drew (none: a metric that never varies)."""
+    ax.set_title("\n".join(title), fontsize=TITLE_PT if len(title) == 1 else TITLE_PT - 1)
+    if len(title) > 1:
         ax.title.set_color(FLAG_INK)
     if rows[RANKED_BY[method]].isna().all():
         # no y labels: a list of inputs beside no bars reads as inputs that all scored 0
