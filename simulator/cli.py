@@ -1197,7 +1197,15 @@ def sensitivity(
         f"{found.info['wall_time_s']:.1f} s"
     )
     click.echo("top drivers:")
-    for line in top_drivers(found.table, method, nonzero=found.info["nonzero_runs"], runs=found.info["runs"]):  # type: ignore[arg-type]
+    info = found.info
+    drivers = top_drivers(
+        found.table,
+        method,  # type: ignore[arg-type]
+        nonzero=info["nonzero_runs"],
+        runs=info["runs"],
+        never_day=info["never_as_day"],
+    )
+    for line in drivers:
         click.echo(f"  {line}")
     click.echo(f"wrote {folder}/")
 
