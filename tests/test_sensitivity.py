@@ -280,6 +280,8 @@ def test_the_study_computes_a_first_day_s_indices_with_never_after_the_horizon_a
     out = tmp_path / "out"
     result = invoke("sensitivity", write(tmp_path, half_short()), "--samples", 64, "--metric", FIRST, "-o", out)
     assert result.exit_code == 0, result.output
-    expected_line = f"  First day short, Japan (day), never in {never} of 320 runs, counted as after the horizon: "
+    expected_line = (
+        f"  First day short, Japan (day), never in {never} of 320 runs, counted as day 40, after the horizon: "
+    )
     assert expected_line in result.output
     assert json.loads((out / "sensitivity.json").read_text())["never_runs"] == {FIRST: never}
