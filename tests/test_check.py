@@ -1273,4 +1273,16 @@ def test_a_loose_tolerance_never_hides_a_region_newly_short_and_keeps_days_in_da
     # ...and a day moves by days: 354 -> 304 is 50 days, within 60 (but 134 days would not be)
     assert ("eu", "light_ree", "min_days_of_cover_day") not in moved
     tight = check(repo, "--rtol", "0.5", "--atol", "10", "--format", "json")
-    assert ("eu", "light_ree", "min_days_of_cover_day") in drifted(tight.stdout)  # 50 > 10 days, though <= 0.5 x 354
+    assert ("eu", "light_ree", "min_days_of_cover_day") in drifted(tight.stdout)
+    # JSON gives a day metric's days as dates and the change in words: day 291 after 1 Jul 2010 is 18 Apr 2011
+    (outcome,) = [o for o in json.loads(tight.stdout) if o["scenario"] == "embargo_2010_historical"]
+    (heavy,) = [
+        d
+        for d in outcome["drifts"]
+        if (d["region"], d["material"], d["metric"]) == ("eu", "heavy_ree", "first_shortfall_day")
+    ]
+    assert (heavy["baseline_date"], heavy["now_date"], heavy["change"]) == (
+        None,
+        "2011-04-18",
+        "now short (never before)",
+    )  # 50 > 10 days, though <= 0.5 x 354

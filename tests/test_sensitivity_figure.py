@@ -120,7 +120,8 @@ def test_a_first_day_short_counts_the_runs_it_occurs_in_not_those_it_is_never(tm
     assert info["nonzero_runs"] == {first: short, JAPAN: short}
     assert info["sparse_metrics"] == [first, JAPAN]
     # not "non-zero"; and the others' -1 is not a day -1 in the indices
-    assert f", in only {short} of 320 runs (never in the others, counted as day 40, after the horizon): " in result.output
+    flag = f", in only {short} of 320 runs (never in the others, counted as day 40, after the horizon): "
+    assert flag in result.output
     assert info["never_runs"] == {first: 320 - short} and info["never_as_day"] == 40
 
 

@@ -532,9 +532,21 @@ def _json_outcome(o: Outcome) -> dict[str, Any]:
                 "baseline": d.baseline,
                 "now": d.now,
                 "missing_from": d.absent or None,
+                "change": d.change,
+                **_day_dates(d, o.start_date),
             }
             for d in o.drifts
         ],
+    }
+
+
+def _day_dates(d: Drift, start: str | None) -> dict[str, str | None]:
+    """A day metric's two days as dates (``baseline_date``, ``now_date``; None for -1 or no start date)."""
+    if d.metric not in DAY_METRICS:
+        return {}
+    return {
+        f"{side}_date": date_of(start, int(value)) if value is not None and value >= 0 else None
+        for side, value in (("baseline", d.baseline), ("now", d.now))
     }
 
 
