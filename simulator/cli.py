@@ -471,7 +471,8 @@ def compare_command(
     """Run SCENARIO under each release rule; write compare.csv and compare.png.
 
     The first row, 'no agreement', is the same scenario without its agreement (as
-    --set agreement=null): what the members would be short without the pool.
+    --set agreement=null): what the members would be short without the pool's stock,
+    even where the pool is national stock pooled.
     """
     from simulator.compare import compare, mechanism_notes, parse_mechanisms
     from simulator.output_folder import manifest_info, open_folder

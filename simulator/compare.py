@@ -40,8 +40,9 @@ It has a space, so no rule's name (a registry name is one word of ``[a-z_]``) ca
 """
 assert BASELINE not in MECHANISMS
 BASELINE_NOTE = (
-    f"{BASELINE}: the same scenario without the agreement (as --set agreement=null); "
-    "- where a metric needs the pool (empty in compare.csv)"
+    f"{BASELINE}: the same scenario without the agreement (as --set agreement=null), so without the pool's "
+    "stock, even where it is national stock pooled (stockpile report's own-share run keeps each member's "
+    "share as its own reserve); - where a metric needs the pool (empty in compare.csv)"
 )
 """What the baseline row is, under the table ``stockpile compare`` prints."""
 
