@@ -1090,6 +1090,16 @@ def test_an_unknown_tolerance_key_is_named_with_the_key_it_may_mean(pair_repo):
     assert f"{tolerances}: scenarios.pair.atl: unknown key (known: rtol, atol); did you mean atol?\n" in result.output
 
 
+def test_a_relative_tolerance_on_a_day_metric_is_refused_naming_the_field(pair_repo):
+    tolerances = pair_repo / "baselines" / "tolerances.yaml"
+    tolerances.write_text("metrics:\n  min_days_of_cover_day: {rtol: 0.5}\n")
+    result = check(pair_repo)
+    assert result.exit_code == 2
+    assert f"{tolerances}: metrics.min_days_of_cover_day.rtol: a day number takes atol (days) only" in result.output
+    tolerances.write_text("metrics:\n  min_days_of_cover_day: {atol: 3}\n")  # days: accepted
+    assert check(pair_repo).exit_code == 0
+
+
 def test_a_scenario_pattern_matching_no_scenario_is_refused_when_a_folder_is_checked(repo):
     tolerances = repo / "baselines" / "tolerances.yaml"
     tolerances.write_text("scenarios:\n  embargo_2010_*: {rtol: 1.0e-6}\n  piar: {rtol: 1.0e-6}\n")

@@ -34,6 +34,7 @@ import numpy as np
 
 from simulator.errors import InputError, Problem, setting
 from simulator.gate.baseline import METRIC_NAMES, Number
+from simulator.quantities import DAY_METRICS
 from simulator.scenario.load import yaml_data
 
 DEFAULT_RTOL = 1e-9
@@ -172,6 +173,9 @@ def load_tolerances(path: Path | None, rtol: float | None = None, atol: float | 
     for name, entry in _mapping(data.get("metrics"), "metrics", source).items():
         if name not in METRIC_NAMES:
             raise InputError(f"metrics.{name}: unknown metric (known: {', '.join(sorted(METRIC_NAMES))})", source)
+        if name in DAY_METRICS and isinstance(entry, dict) and "rtol" in entry:
+            message = "a day number takes atol (days) only: rtol would allow more days the later the day"
+            raise InputError(f"metrics.{name}.rtol: {message}", source)
         metrics[name] = _tolerance(entry, f"metrics.{name}", default, source)
     scenarios = {
         str(pattern): _tolerance(entry, f"scenarios.{pattern}", default, source)
