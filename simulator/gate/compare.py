@@ -110,22 +110,31 @@ class Drift:
 
         A day metric's move is measured in years (a day number has no scale of its own: day
         300 is not "three times" day 100); a day to or from -1 (never, none: a region now short,
-        or no longer) ranks with the largest changes, the earlier its day the larger:
+        or no longer) is infinite, as a number that appeared (:attr:`rank` orders those by day):
 
-        >>> [Drift("s", "eu", "ree", "first_shortfall_day", a, b).size for a, b in ((100, 465), (-1, 0), (-1, 98))]
-        [1.0, 500000000.0, 10000000.0]
+        >>> [Drift("s", "eu", "ree", "first_shortfall_day", a, b).size for a, b in ((100, 465), (-1, 98))]
+        [1.0, inf]
         """
         if self.baseline is None or self.now is None:
             return math.inf
         if self.metric in DAY_METRICS:
             if (self.baseline < 0) != (self.now < 0):
-                return NEVER_TO_DAY_SIZE / (2.0 + max(self.baseline, self.now))
+                return math.inf
             return abs(self.now - self.baseline) / DAYS_PER_YEAR
         return abs(self.now - self.baseline) / (abs(self.baseline) or 1.0)
 
+    @property
+    def rank(self) -> tuple[float, float]:
+        """Sort key, largest change first: by :attr:`size`, then a day to or from never by its day, earliest first.
 
-NEVER_TO_DAY_SIZE = 1e9
-"""The size of a day metric's move to or from -1 is this over (2 + the day): above any relative change."""
+        >>> moves = [Drift("s", "eu", m, "first_shortfall_day", -1, day) for m, day in (("a", 304), ("b", 291))]
+        >>> [d.material for d in sorted(moves, key=lambda d: d.rank)]
+        ['b', 'a']
+        """
+        day = math.inf
+        if self.metric in DAY_METRICS and self.baseline is not None and self.now is not None:
+            day = max(self.baseline, self.now)
+        return (-self.size, day)
 
 
 def is_day_key(key: str) -> bool:

@@ -105,7 +105,7 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
     """
     start = outcome.start_date
     moved = moved_numbers(outcome)
-    summary = sorted((d for d in moved if d.day is None), key=lambda d: d.size, reverse=True)
+    summary = sorted((d for d in moved if d.day is None), key=lambda d: d.rank)
     curves: dict[tuple[str, str, str], list[Drift]] = {}
     for d in moved:
         if d.day is not None:
@@ -322,9 +322,9 @@ def advice(report: Report) -> list[str]:
     return lines
 
 
-def _headline_first(d: Drift) -> tuple[bool, bool, float]:
+def _headline_first(d: Drift) -> tuple[bool, bool, float, float]:
     """The total shortfall first, then summary metrics before curve points, largest relative change first."""
-    return (d.metric != "total_shortfall_t", d.day is not None, -d.size)
+    return (d.metric != "total_shortfall_t", d.day is not None, *d.rank)
 
 
 def status_line(outcome: Outcome) -> str:
