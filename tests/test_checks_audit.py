@@ -161,6 +161,10 @@ def test_a_contracts_first_quota_notes_a_region_that_orders_every_few_days():
     daily = {"replenishment": {"policy": "order_up_to", "review_days": 1}}
     assert notes_of(build(data, regions__eu__procurement=daily)) == []
     assert notes_of(build(data, shocks=[{**quota, "sharing": "pro_rata"}])) == []
+    # a weekly buyer that does not buy from the quota's supplier is not told about it
+    elsewhere = {"ree": {"australia": 1.0}}
+    other = build(data, suppliers__australia={"lead_time_days": {"japan": 5, "eu": 5}}, regions__eu__sourcing=elsewhere)
+    assert notes_of(other) == []
 
 
 def test_a_shock_ending_just_before_the_warm_up_indeed_changes_nothing_and_one_day_later_does():

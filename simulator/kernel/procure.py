@@ -144,11 +144,7 @@ class Procurement:
         ordered_routes = planned
         turned_away = None
         if self.border.quota_ids:
-            contracted = None
-            if self.border.contracts:  # normal flows, on warm-up days only those that arrive by day 0 (as orders)
-                contracted = self.shares * baseline[:, :, None]
-                if day < 0:
-                    contracted = np.where(day + lead >= 0, contracted, 0.0)
+            contracted = self.shares * baseline[:, :, None] if self.border.contracts else None
             planned, turned_away = self.border.quotas(day, planned, effects, contracted)
         multiplier = effects.route_multiplier
         shipped = planned if effects.all_routes_open else planned * multiplier

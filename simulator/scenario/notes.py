@@ -91,7 +91,7 @@ def _shock_notes(s: Scenario) -> list[Problem]:
             notes.append(Problem(f"{base}.start", message))
             continue
         if getattr(shock, "sharing", None) == "contracts_first":
-            notes += _periodic_buyers(s, base, getattr(shock, "regions", None))
+            notes += _periodic_buyers(s, base, shock.supplier, shock.materials)
         if getattr(shock, "preference", None) and getattr(shock, "sharing", None) != "preference":
             message = f"ignored: the quota shares by '{shock.sharing}' (give sharing: preference to serve these first)"
             notes.append(Problem(f"{base}.preference", message))
@@ -103,12 +103,15 @@ def _shock_notes(s: Scenario) -> list[Problem]:
     return notes
 
 
-def _periodic_buyers(s: Scenario, base: str, regions: list[str] | None) -> list[Problem]:
-    """Regions that order every few days get one day of normal flow first from a ``contracts_first`` quota."""
+def _periodic_buyers(s: Scenario, base: str, supplier: str, materials: list[str] | None) -> list[Problem]:
+    """Regions buying under a ``contracts_first`` quota that order every few days (one day of normal flow first)."""
     notes = []
-    for rid in regions or list(s.regions):
-        rule = s.regions[rid].procurement.replenishment
-        if rule.policy == "order_up_to" and rule.review_days > 1:
+    for rid, region in s.regions.items():
+        rule = region.procurement.replenishment
+        buys = any(
+            shares.get(supplier, 0.0) > 0 for m, shares in region.sourcing.items() if not materials or m in materials
+        )
+        if buys and rule.policy == "order_up_to" and rule.review_days > 1:
             message = (
                 f"'{rid}' orders every {rule.review_days} days (order_up_to), and a quota serves a day's normal "
                 "flow first: on its review days the rest of its order competes as beyond normal, and between "
