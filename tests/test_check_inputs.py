@@ -86,8 +86,11 @@ def test_a_null_number_is_a_move_and_an_absent_one_appeared_or_disappeared():
     from simulator.gate.compare import Drift, absent_groups
 
     # a days of cover that became infinite (stored as null) moved; it did not disappear
-    assert Drift("s", "eu", "ree", "min_days_of_cover", 3.5, None).change == "now not finite"
-    assert Drift("s", "eu", "ree", "min_days_of_cover", None, 3.5).change == "now finite (not before)"
+    assert (
+        Drift("s", "eu", "ree", "min_days_of_cover", 3.5, None).change
+        == "now empty (no finite number: no price, no demand or infinite)"
+    )
+    assert Drift("s", "eu", "ree", "min_days_of_cover", None, 3.5).change == "now a number (empty before)"
     gone = Drift("s", "all", "all", "fairness_jain", 0.6258, None, absent="now", group="metric fairness_jain")
     assert gone.change == "disappeared"
     assert [str(g) for g in absent_groups([gone])] == ["metric fairness_jain removed (1 metric)"]

@@ -95,7 +95,11 @@ class Drift:
         if self.absent:
             return "appeared" if self.absent == "baseline" else "disappeared"
         if self.baseline is None or self.now is None:
-            return "now not finite" if self.now is None else "now finite (not before)"
+            return (
+                "now empty (no finite number: no price, no demand or infinite)"
+                if self.now is None
+                else "now a number (empty before)"
+            )
         if self.metric in DAY_METRICS:
             return _day_change(int(self.baseline), int(self.now), self.metric)
         delta = self.now - self.baseline
