@@ -1244,7 +1244,10 @@ def compare_figure(
         hatches = [BASELINE_STYLES.get(name, ("--", None))[1] for name in baselines] + hatches
     half = cols // 2
     ax_total = fig.add_subplot(grid[-1, :half])
-    ax_total.barh(labels, totals, color=colours, hatch=hatches, edgecolor="white")
+    for bar, hatch in zip(ax_total.barh(labels, totals, color=colours), hatches, strict=True):
+        if hatch:  # white dots on grey: the dotted baseline's bar
+            bar.set_hatch(hatch)
+            bar.set_edgecolor("white")
     ax_total.set_xlabel("total shortfall of members (t)")
     # the rules are named once, left of both bar panels: the fairness panel's own names
     # would be drawn over the totals' value labels
