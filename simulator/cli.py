@@ -453,7 +453,10 @@ def schema() -> None:
 @click.option(
     "--no-baseline",
     is_flag=True,
-    help="Leave out the row 'no agreement' (the scenario without its agreement, as --set agreement=null).",
+    help=(
+        "Leave out the rows 'no agreement' (the scenario without its agreement, as --set agreement=null) "
+        "and 'own shares alone' (without it, each member's pool share held as its own reserve)."
+    ),
 )
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
 @force_option()
@@ -492,7 +495,7 @@ def compare_command(
         with out.staged(info) as stage:
             table.to_csv(stage / "compare.csv", index=False)
             if not no_plots:
-                figure = compare_figure(comparison.results, comparison.skipped, comparison.baseline)
+                figure = compare_figure(comparison.results, comparison.skipped, comparison.baselines)
                 figure.savefig(stage / "compare.png", dpi=110)
             if excel:
                 from simulator.workbook import compare_workbook

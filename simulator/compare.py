@@ -5,7 +5,7 @@ Layer: studies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -39,11 +39,29 @@ BASELINE = "no agreement"
 It has a space, so no rule's name (a registry name is one word of ``[a-z_]``) can ever be it.
 """
 assert BASELINE not in MECHANISMS
-BASELINE_NOTE = (
-    f"{BASELINE}: the same scenario without the agreement (as --set agreement=null), so without the pool's "
-    "stock, even where it is national stock pooled (stockpile report's own-share run keeps each member's "
-    "share as its own reserve); - where a metric needs the pool (empty in compare.csv)"
-)
+OWN_SHARES = "own shares alone"
+"""The ``mechanism`` of the row for the same scenario without its agreement, each member holding its share alone.
+
+Each member's pool contribution is added to its own national reserve and drawn for its
+own gaps only (:func:`simulator.report.counterfactuals.own_share_scenario`, the report's
+own-share run): where the pool is national stock pooled, this, not :data:`BASELINE`, is
+the member acting alone. Only for a joint pool with contributions.
+"""
+assert OWN_SHARES not in MECHANISMS
+assert OWN_SHARES != BASELINE
+BASELINE_NOTES = {
+    BASELINE: (
+        f"{BASELINE}: the same scenario without the agreement (as --set agreement=null), so without the pool's "
+        "stock, even where it is national stock pooled"
+    ),
+    OWN_SHARES: (
+        f"{OWN_SHARES}: without the agreement, each member's pool contribution added to its own national "
+        "reserve and drawn for its own gaps only (stockpile report's own-share run)"
+    ),
+}
+"""What each baseline row is, a line under the table ``stockpile compare`` prints."""
+BASELINE_NOTE = BASELINE_NOTES[BASELINE]
+EMPTY_NOTE = "-: a metric that needs the pool (empty in compare.csv)"
 """What the baseline row is, under the table ``stockpile compare`` prints."""
 
 
@@ -51,13 +69,20 @@ BASELINE_NOTE = (
 class Comparison:
     """Results per mechanism, and the mechanisms that could not run with why.
 
-    ``baseline`` is the run of the same scenario without its agreement (None when not
-    asked for, or when it could not run: then ``skipped`` has :data:`BASELINE` with why).
+    ``baselines`` are the runs the rules are read against, in their rows' order:
+    :data:`BASELINE` (the same scenario without its agreement) and :data:`OWN_SHARES`
+    (without it, each member holding its share alone). Empty when not asked for; one that
+    could not run is left out, and ``skipped`` has it with why.
     """
 
     results: dict[str, Result]
     skipped: dict[str, str]
-    baseline: Result | None = None
+    baselines: dict[str, Result] = field(default_factory=dict)
+
+    @property
+    def baseline(self) -> Result | None:
+        """The run of :data:`BASELINE` (None when not compared or when it could not run)."""
+        return self.baselines.get(BASELINE)
 
     def table(self) -> pd.DataFrame:
         """One row per mechanism: agreement-wide metrics, then per-member shortfall, spend and net position.
@@ -65,11 +90,11 @@ class Comparison:
         With a market, per member also the peak price of each material with a market
         (``peak_price_usd_per_kg.<member>.<material>``), the extra cost at crisis prices,
         the demand destroyed and the surplus lost (``<name>.<member>``). The baseline
-        (:data:`BASELINE`) comes first: see :func:`_baseline_row`.
+        rows (:data:`BASELINE`, then :data:`OWN_SHARES`) come first: see :func:`_baseline_row`.
         """
         rows: list[dict[str, Any]] = []
-        if self.baseline is not None:
-            rows.append(_baseline_row(self.baseline, next(iter(self.results.values())).structure.member_names))
+        members = next(iter(self.results.values())).structure.member_names
+        rows.extend(_baseline_row(name, result, members) for name, result in self.baselines.items())
         for mechanism, result in self.results.items():
             members = result.structure.member_names
             row: dict[str, Any] = {"mechanism": mechanism}
@@ -89,8 +114,10 @@ class Comparison:
         return _whole_numbers(pd.DataFrame(rows))
 
 
-def _baseline_row(result: Result, members: list[str]) -> dict[str, Any]:
-    """The row of :data:`BASELINE`: the agreement's members' shortfalls in ``result``, the run without it.
+def _baseline_row(name: str, result: Result, members: list[str]) -> dict[str, Any]:
+    """The row ``name`` (:data:`BASELINE`, :data:`OWN_SHARES`): the agreement's members' shortfalls in ``result``.
+
+    ``result`` is a run without the agreement.
 
     ``total_shortfall_t`` adds up the members' shortfalls (not every region's, as a run
     without an agreement counts it), so that it reads against the rules' totals. The
@@ -98,7 +125,7 @@ def _baseline_row(result: Result, members: list[str]) -> dict[str, Any]:
     spend, net positions) are left empty, not 0: there is no pool to share. The market's
     columns keep their meaning without a pool and are filled.
     """
-    row: dict[str, Any] = {"mechanism": BASELINE}
+    row: dict[str, Any] = {"mechanism": name}
     row.update(dict.fromkeys(COMPARE_METRICS))
     row["total_shortfall_t"] = float(sum(result.metrics[f"shortfall_t.{member}"] for member in members))
     for member in members:
@@ -168,8 +195,11 @@ def parse_mechanisms(text: str | None) -> list[str]:
     unknown = [name for name in names if current_name(name) not in MECHANISMS]
     if unknown:
         message = f"unknown mechanism(s) {', '.join(unknown)} (known: {', '.join(MECHANISMS)})"
-        if any(name.replace("_", " ").lower() in (BASELINE, "none", "baseline") for name in unknown):
-            message += f"; the row '{BASELINE}' is compared by default, not named here (--no-baseline leaves it out)"
+        if any(name.replace("_", " ").lower() in (BASELINE, OWN_SHARES, "none", "baseline") for name in unknown):
+            message += (
+                f"; the rows '{BASELINE}' and '{OWN_SHARES}' are compared by default, not named here "
+                "(--no-baseline leaves them out)"
+            )
         raise InputError([Problem(setting("mechanisms"), message)])
     # a former name is its rule under its current name, and a rule named twice runs once (first place kept)
     return list(dict.fromkeys(current_name(name) for name in names))
@@ -201,22 +231,33 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
     """Run ``raw`` scenario data once per mechanism (a mechanism that cannot run is skipped).
 
     With ``baseline``, also once without its agreement (``agreement`` removed, as
-    ``--set agreement=null``): the row :data:`BASELINE`, first. The scenario as written
+    ``--set agreement=null``): the row :data:`BASELINE`, first; and, for a joint pool
+    with contributions, once with each member's share held as its own reserve
+    (:func:`~simulator.report.counterfactuals.own_share_scenario`, with the rules' seed):
+    the row :data:`OWN_SHARES`, second. The scenario as written
     is validated first: a problem of its own (an unknown key a ``--set`` added, say) is
     reported once, as ``stockpile run`` reports it, not once per mechanism, and before a
     missing agreement, as every command reports it first.
     """
-    validate_data(raw, source)
+    written = validate_data(raw, source)
     if not raw.get("agreement"):
         raise InputError("the scenario has no agreement: nothing to compare", source)
     results: dict[str, Result] = {}
     skipped: dict[str, str] = {}
-    without: Result | None = None
+    baselines: dict[str, Result] = {}
     if baseline:
+        from simulator.report.counterfactuals import own_share_scenario
+
         try:
-            without = simulate(validate_data(apply_overrides(raw, [("agreement", None)]), source))
+            baselines[BASELINE] = simulate(validate_data(apply_overrides(raw, [("agreement", None)]), source))
         except ScenarioError as exc:
             skipped[BASELINE] = "; ".join(p.render(None) for p in exc.problems)
+        try:
+            apart = own_share_scenario(written)
+            if apart is not None:  # the rules' runs take the scenario's seed: so does this one
+                baselines[OWN_SHARES] = simulate(apart, seed=written.seed)
+        except ScenarioError as exc:
+            skipped[OWN_SHARES] = "; ".join(p.render(None) for p in exc.problems)
     for mechanism in mechanisms:
         data = apply_overrides(raw, [("agreement.mechanism", mechanism)])
         try:
@@ -227,4 +268,4 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
         results[mechanism] = simulate(scenario)
     if not results:
         raise InputError("no mechanism could run: " + " | ".join(f"{k}: {v}" for k, v in skipped.items()), source)
-    return Comparison(results, skipped, without)
+    return Comparison(results, skipped, baselines)

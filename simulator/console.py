@@ -133,13 +133,13 @@ def compare_text(table: pd.DataFrame) -> str:
     """The comparison ``stockpile compare`` prints: each rule's total shortfall and its fairness metrics side by side.
 
     With a market, also the highest price any member paid per material and the
-    members' extra cost at crisis prices (USD m). The row ``no agreement`` (the scenario
-    without its agreement) has ``-`` where a metric needs a pool, and a line under the
-    table says what it is.
+    members' extra cost at crisis prices (USD m). The rows ``no agreement`` (the scenario
+    without its agreement) and ``own shares alone`` (each member's share held alone)
+    have ``-`` where a metric needs a pool, and lines under the table say what they are.
     """
     import pandas as pd
 
-    from simulator.compare import BASELINE, BASELINE_NOTE
+    from simulator.compare import BASELINE_NOTES, EMPTY_NOTE
 
     fairness = ("fairness_jain", "max_shortfall_share_gap", "draw_contribution_gap", "envious_members")
     not_run = table[table["skipped"].notna()] if "skipped" in table else table.iloc[:0]
@@ -161,5 +161,6 @@ def compare_text(table: pd.DataFrame) -> str:
     for column in [c for c in shown.columns if str(shown[c].dtype) == "Int64" and shown[c].isna().any()]:
         shown[column] = shown[column].map(lambda v: "-" if pd.isna(v) else str(v))  # <NA> as the floats' "-"
     text = shown.to_string(index=False, float_format=lambda v: f"{v:,.3f}", justify="right", na_rep="-")
-    baseline = [BASELINE_NOTE] if (table["mechanism"] == BASELINE).any() else []
+    baseline = [note for name, note in BASELINE_NOTES.items() if (table["mechanism"] == name).any()]
+    baseline += [EMPTY_NOTE] if baseline else []
     return "\n".join([text, *baseline, *(f"not run: {row.mechanism}: {row.skipped}" for row in not_run.itertuples())])

@@ -1160,24 +1160,38 @@ def write_figures(result: Result, folder: Path) -> list[Path]:
 
 
 BASELINE_COLOUR = "#8c8c8c"
-"""Grey: the scenario without its agreement in ``compare.png`` (a dashed line, a bar)."""
+"""Grey: the baselines in ``compare.png`` (a line, a bar): the scenario without its agreement, dashed, and each
+member holding its share alone, dotted (its bar hatched)."""
+BASELINE_STYLES = {"no agreement": ("--", None), "own shares alone": (":", "...")}
+"""Per baseline row (:data:`simulator.compare.BASELINE`, ``OWN_SHARES``): line style, bar hatch."""
+BASELINE_WHAT = {
+    "no agreement": "the scenario without it",
+    "own shares alone": "each member's share as its own reserve",
+}
+"""What each baseline is, in the title of ``compare.png``."""
 
 
 def compare_figure(
-    results: dict[str, Result], skipped: Mapping[str, str] | None = None, baseline: Result | None = None
+    results: dict[str, Result],
+    skipped: Mapping[str, str] | None = None,
+    baseline: Mapping[str, Result] | Result | None = None,
 ) -> Figure:
     """Cumulative shortfall per member and material under each rule; totals and fairness.
 
     A member without demand for a material gets a panel that says so, not a flat line at
     0 t that reads as "never short". The rules that could not run (``skipped``: rule and
     why, as :class:`simulator.compare.Comparison` keeps them) are named in the title.
-    ``baseline``, the run without the agreement, is a grey dashed line in each panel and
-    the first, grey, bar of the totals; it has no fairness bar (no pool to share), and
-    the legend says what it is.
+    ``baseline``, the runs without the agreement (``Comparison.baselines``; a lone run is
+    :data:`~simulator.compare.BASELINE`'s), are grey lines in each panel, the scenario
+    without it dashed and each member's share alone dotted (:data:`BASELINE_STYLES`), and
+    the first, grey, bars of the totals; they have no fairness bar (no pool to share), and
+    the legend and title say what they are.
     """
     from simulator.compare import BASELINE
 
-    baseline_label = f"{BASELINE} (baseline)"
+    if isinstance(baseline, Result):
+        baseline = {BASELINE: baseline}
+    baselines = dict(baseline or {})
     first = next(iter(results.values()))
     names = Names.of(first.scenario)
     members = first.structure.member_names
@@ -1194,16 +1208,16 @@ def compare_figure(
                 ax.set_title(plain_text(f"{names.region(member)}, {names.material_text(material)}"), fontsize=10)
                 empty_panel(ax, f"No demand for {names.material_text(material)}.")
                 continue
-            if baseline is not None:
-                rows = _rows(baseline, "timeseries", region=member, material=material)
+            for name, run in baselines.items():
+                rows = _rows(run, "timeseries", region=member, material=material)
                 ax.plot(
-                    _x(baseline, _column(baseline, "timeseries", "day")[rows]),
-                    _column(baseline, "timeseries", "shortfall_cum_t")[rows],
+                    _x(run, _column(run, "timeseries", "day")[rows]),
+                    _column(run, "timeseries", "shortfall_cum_t")[rows],
                     lw=1.6,
-                    ls="--",
+                    ls=BASELINE_STYLES.get(name, ("--", None))[0],
                     color=BASELINE_COLOUR,
-                    label=baseline_label,
-                    zorder=3,  # dashed over the rules' lines: seen where a rule leaves the shortfall as it was
+                    label=f"{name} (baseline)",
+                    zorder=3,  # over the rules' lines: seen where a rule leaves the shortfall as it was
                 )
             for k, (mechanism, result) in enumerate(results.items()):
                 rows = _rows(result, "timeseries", region=member, material=material)
@@ -1222,13 +1236,18 @@ def compare_figure(
     totals = [results[name].metrics["total_shortfall_t"] for name in results]
     fairness: list[float | None] = [results[name].metrics["fairness_jain"] for name in results]
     colours = ["#1f5fa6"] * len(results)
-    if baseline is not None:  # first and grey: the members' shortfall without the agreement
-        members_short = sum(baseline.metrics[f"shortfall_t.{member}"] for member in members)
-        labels, totals, fairness = [BASELINE, *labels], [members_short, *totals], [None, *fairness]
-        colours = [BASELINE_COLOUR, *colours]
+    hatches: list[str | None] = [None] * len(results)
+    if baselines:  # first and grey: the members' shortfall without the agreement
+        short = [sum(run.metrics[f"shortfall_t.{member}"] for member in members) for run in baselines.values()]
+        labels, totals, fairness = [*baselines, *labels], [*short, *totals], [*[None] * len(baselines), *fairness]
+        colours = [BASELINE_COLOUR] * len(baselines) + colours
+        hatches = [BASELINE_STYLES.get(name, ("--", None))[1] for name in baselines] + hatches
     half = cols // 2
     ax_total = fig.add_subplot(grid[-1, :half])
-    ax_total.barh(labels, totals, color=colours)
+    for bar, hatch in zip(ax_total.barh(labels, totals, color=colours), hatches, strict=True):
+        if hatch:  # white dots on grey: the dotted baseline's bar
+            bar.set_hatch(hatch)
+            bar.set_edgecolor("white")
     ax_total.set_xlabel("total shortfall of members (t)")
     # the rules are named once, left of both bar panels: the fairness panel's own names
     # would be drawn over the totals' value labels
@@ -1255,8 +1274,13 @@ def compare_figure(
     # the left margin holds the longest rule name whole (plus tick and padding)
     left_in = max(1.2, text_width_in(labels, "medium") + 0.3)
     title = f"{first.scenario.name}: release rules compared"
-    if baseline is not None:
-        title += f"; grey: {BASELINE} (the scenario without it)"
+    if baselines:
+        styles = {"--": "dashed", ":": "dotted"}
+        title += "; grey: " + ", ".join(
+            f"{name} ({BASELINE_WHAT.get(name, 'a baseline')}"
+            + (f", {styles[BASELINE_STYLES[name][0]]})" if len(baselines) > 1 and name in BASELINE_STYLES else ")")
+            for name in baselines
+        )
     if skipped:
         title += f"; not run: {', '.join(skipped)} (why: compare.csv's skipped column)"
     finish_figure(fig, panels, title, len(materials) + 1, cols, left_in=left_in)

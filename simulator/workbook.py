@@ -641,15 +641,13 @@ def compare_workbook(comparison: Comparison, path: Path, scenario_data: dict[str
 
     Sheets: Comparison (one row per mechanism, as ``compare.csv``), Summaries (each
     mechanism's summary table, stacked, with a leading ``mechanism`` column; first the
-    baseline's, ``no agreement``, when compared) and Scenario, whose
+    baselines', ``no agreement`` and ``own shares alone``, when compared) and Scenario, whose
     ``agreement.mechanism`` names the rules compared rather than the file's one rule.
     """
-    from simulator.compare import BASELINE
-
     if isinstance(scenario_data.get("agreement"), dict):
         compared = "compared: " + ", ".join(comparison.results)
         scenario_data = {**scenario_data, "agreement": {**scenario_data["agreement"], "mechanism": compared}}
-    runs = {**({BASELINE: comparison.baseline} if comparison.baseline is not None else {}), **comparison.results}
+    runs = {**comparison.baselines, **comparison.results}
     summaries = pd.concat([result.summary.assign(mechanism=name) for name, result in runs.items()], ignore_index=True)
     summaries = summaries[["mechanism", *(c for c in summaries.columns if c != "mechanism")]]
     tables = [("Comparison", comparison.table(), None), ("Summaries", summaries, "summary")]

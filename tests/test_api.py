@@ -386,8 +386,10 @@ def test_compare_tabulates_each_rule_with_the_hand_worked_numbers():
     # proportional to baseline demand: day 0's 60 t split 20:80, 12 t and 48 t; the former name is
     # compared under the rule's current name
     # first the scenario without its agreement: 20 t and 80 t a day short for the 60 days
-    assert list(table.index) == ["no agreement", "fair_ratio", "proportional_to_demand", "auction"]
+    # then each member's 30 t held alone: 1,200 - 30 t and 4,800 - 30 t
+    assert list(table.index) == ["no agreement", "own shares alone", "fair_ratio", "proportional_to_demand", "auction"]
     assert table.loc["no agreement", ["shortfall_t.japan", "shortfall_t.eu"]].tolist() == [1200.0, 4800.0]
+    assert table.loc["own shares alone", ["shortfall_t.japan", "shortfall_t.eu"]].tolist() == [1170.0, 4770.0]
     assert table.loc["proportional_to_demand", "shortfall_t.japan"] == pytest.approx(1200 - 12)
     assert table.loc["proportional_to_demand", "shortfall_t.eu"] == pytest.approx(4800 - 48)
     assert table["first_shortfall_day.japan"].dtype == "Int64"

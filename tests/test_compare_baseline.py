@@ -5,6 +5,14 @@ and China's embargo on both the whole time. Without the agreement nothing else s
 them: Japan is short 10 x 1 = 10 t, the EU 10 x 2 = 20 t, both from day 0. With it, the
 60 t pool split 50:50 by the fair ratio gives each member 30 t, more than either needs
 (10 t, 20 t): nobody is short and 60 - 30 = 30 t are left in the pool.
+
+The second row, `own shares alone`, is the same scenario without the agreement, each
+member holding its pool contribution as its own reserve (the report's own-share run): in
+SMALL each holds 30 t, more than it needs, so neither is short. In LOPSIDED only Japan
+contributes, 6 t, which under the fair ratio the EU draws too; held alone, Japan covers
+its own first 6 days (1 t a day) and is short 10 - 6 = 4 t from day 6, while the EU,
+with nothing of its own, is short all 20 t from day 0: 24 t in all, against 30 t
+without the agreement.
 """
 
 from __future__ import annotations
@@ -18,9 +26,10 @@ import pytest
 import yaml
 
 import simulator.api as api
-from simulator.compare import BASELINE, compare, parse_mechanisms
+from simulator.compare import BASELINE, OWN_SHARES, compare, parse_mechanisms
 from simulator.errors import InputError
 from simulator.plots import BASELINE_COLOUR, compare_figure
+from simulator.report.counterfactuals import own_share_scenario
 from tests.helpers import ROOT, TWO_MEMBERS, build, invoke
 
 SMALL = build(
@@ -29,6 +38,7 @@ SMALL = build(
     regions__japan__demand__ree={"tonnes_per_day": 1},
     regions__eu__demand__ree={"tonnes_per_day": 2},
 )
+LOPSIDED = build(SMALL, agreement__pool__contributions={"japan": {"ree": {"tonnes": 6}}})
 AGREEMENT_ONLY = (
     "fairness_jain",
     "max_shortfall_share_gap",
@@ -52,7 +62,7 @@ def _write(tmp_path, data):
 
 def test_the_baseline_row_is_the_members_shortfall_without_the_pool():
     table = compare(SMALL, ["fair_ratio"], "s.yaml").table().set_index("mechanism")
-    assert list(table.index) == [BASELINE, "fair_ratio"]  # the baseline first, read against each rule
+    assert list(table.index) == [BASELINE, OWN_SHARES, "fair_ratio"]  # the baselines first, read against each rule
     without, fair = table.loc[BASELINE], table.loc["fair_ratio"]
     assert (without["shortfall_t.japan"], without["shortfall_t.eu"]) == (pytest.approx(10), pytest.approx(20))
     assert without["total_shortfall_t"] == pytest.approx(30)
@@ -61,6 +71,10 @@ def test_the_baseline_row_is_the_members_shortfall_without_the_pool():
     assert (fair["shortfall_t.eu"], fair["total_shortfall_t"], fair["pool_end_t"]) == (0, 0, pytest.approx(30))
     # empty, not 0: there is no pool to be fair with, to draw from or to pay into
     assert all(pd.isna(without[column]) for column in AGREEMENT_ONLY), without[list(AGREEMENT_ONLY)]
+    # each member's 30 t held alone covers its 10 t or 20 t: nobody is short
+    apart = table.loc[OWN_SHARES]
+    assert (apart["shortfall_t.japan"], apart["shortfall_t.eu"], apart["total_shortfall_t"]) == (0, 0, 0)
+    assert all(pd.isna(apart[column]) for column in AGREEMENT_ONLY), apart[list(AGREEMENT_ONLY)]
     assert str(table["envious_members"].dtype) == "Int64"  # the empty cell keeps the rules' counts whole
     assert compare(SMALL, ["fair_ratio"], "s.yaml", baseline=False).table()["mechanism"].tolist() == ["fair_ratio"]
 
@@ -79,6 +93,7 @@ def test_its_total_counts_the_members_only():
     )
     table = compare(data, ["fair_ratio"], "s.yaml").table().set_index("mechanism")
     assert table.loc[BASELINE, "total_shortfall_t"] == pytest.approx(30)
+    assert table.loc[OWN_SHARES, "total_shortfall_t"] == 0  # Korea's 50 t are not counted here either
     assert "shortfall_t.korea" not in table.columns
 
 
@@ -120,15 +135,17 @@ def test_the_command_writes_prints_and_can_leave_out_the_baseline(tmp_path):
     assert result.exit_code == 0, result.output
     with (out / "compare.csv").open() as f:
         rows = list(csv.DictReader(f))
-    assert [row["mechanism"] for row in rows] == [BASELINE, "fair_ratio"]
+    assert [row["mechanism"] for row in rows] == [BASELINE, OWN_SHARES, "fair_ratio"]
     assert float(rows[0]["shortfall_t.eu"]) == 20 and rows[0]["first_shortfall_day.eu"] == "0"
     assert rows[0]["fairness_jain"] == rows[0]["pool_end_t"] == rows[0]["envious_members"] == ""
     assert json.loads((out / "manifest.json").read_text())["baseline"] is True
     lines = result.output.splitlines()
     assert "NaN" not in result.output and "<NA>" not in result.output
     assert lines[1].split() == [*BASELINE.split(), "30.000", "-", "-", "-", "-"]
-    assert lines[2].split()[:2] == ["fair_ratio", "0.000"]
-    assert lines[3].startswith(f"{BASELINE}: the same scenario without the agreement (as --set agreement=null)")
+    assert lines[2].split() == [*OWN_SHARES.split(), "0.000", "-", "-", "-", "-"]
+    assert lines[3].split()[:2] == ["fair_ratio", "0.000"]
+    assert lines[4].startswith(f"{BASELINE}: the same scenario without the agreement (as --set agreement=null)")
+    assert lines[5].startswith(f"{OWN_SHARES}: without the agreement, each member's pool contribution added to its own")
 
     again = invoke(
         "compare", _write(tmp_path, SMALL), "--mechanisms", "fair_ratio", "--no-baseline", "-o", out, "--force"
@@ -136,40 +153,105 @@ def test_the_command_writes_prints_and_can_leave_out_the_baseline(tmp_path):
     assert again.exit_code == 0, again.output
     with (out / "compare.csv").open() as f:
         assert [row["mechanism"] for row in csv.DictReader(f)] == ["fair_ratio"]
-    assert BASELINE not in again.output
+    assert BASELINE not in again.output and OWN_SHARES not in again.output
     assert json.loads((out / "manifest.json").read_text())["baseline"] is False
 
 
 def test_naming_the_baseline_as_a_rule_says_how_to_get_it():
     with pytest.raises(InputError, match="compared by default, not named here"):
         parse_mechanisms("fair_ratio,no_agreement")
+    with pytest.raises(InputError, match="compared by default, not named here"):
+        parse_mechanisms("own_shares_alone")
 
 
-def test_the_figure_draws_the_baseline_grey_and_dashed_and_says_what_it_is():
-    comparison = compare(SMALL, ["fair_ratio", "proportional_to_demand"], "s.yaml")
-    fig = compare_figure(comparison.results, comparison.skipped, comparison.baseline)
-    eu = next(ax for ax in fig.axes if ax.get_title() == "EU, rare earths")
-    dashed = [line for line in eu.get_lines() if line.get_linestyle() == "--"]
-    assert len(dashed) == 1 and dashed[0].get_color() == BASELINE_COLOUR
-    assert dashed[0].get_label() == f"{BASELINE} (baseline)"
-    assert dashed[0].get_ydata()[-1] == pytest.approx(20)  # the EU's 20 t without the pool
-    assert [line.get_ydata()[-1] for line in eu.get_lines() if line.get_linestyle() != "--"] == [0, 0]
+def test_the_figure_draws_the_baselines_grey_dashed_and_dotted_and_says_what_they_are():
+    """LOPSIDED: Japan is short 10 t without the agreement (dashed), 4 t with its 6 t alone (dotted)."""
+    comparison = compare(LOPSIDED, ["fair_ratio", "proportional_to_demand"], "s.yaml")
+    fig = compare_figure(comparison.results, comparison.skipped, comparison.baselines)
+    japan = next(ax for ax in fig.axes if ax.get_title() == "Japan, rare earths")
+    dashed = [line for line in japan.get_lines() if line.get_linestyle() == "--"]
+    dotted = [line for line in japan.get_lines() if line.get_linestyle() == ":"]
+    assert len(dashed) == len(dotted) == 1
+    assert dashed[0].get_color() == dotted[0].get_color() == BASELINE_COLOUR
+    assert dashed[0].get_label() == f"{BASELINE} (baseline)" and dotted[0].get_label() == f"{OWN_SHARES} (baseline)"
+    assert (dashed[0].get_ydata()[-1], dotted[0].get_ydata()[-1]) == (pytest.approx(10), pytest.approx(4))
+    assert len(japan.get_lines()) == 4  # and one line per rule
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend[0] == f"{BASELINE} (baseline)"
+    assert legend[:2] == [f"{BASELINE} (baseline)", f"{OWN_SHARES} (baseline)"]
     title = " ".join(fig._suptitle.get_text().split())
-    assert f"grey: {BASELINE} (the scenario without it)" in title
+    assert f"grey: {BASELINE} (the scenario without it, dashed), {OWN_SHARES} (each member's share" in title
     totals = next(ax for ax in fig.axes if ax.get_xlabel() == "total shortfall of members (t)")
     bars = totals.patches
-    assert next(t.get_text() for t in totals.get_yticklabels()) == BASELINE
-    assert bars[0].get_width() == pytest.approx(30) and [b.get_width() for b in bars[1:]] == [0, 0]
-    assert bars[0].get_facecolor() != bars[1].get_facecolor()
+    assert [t.get_text() for t in totals.get_yticklabels()][:2] == [BASELINE, OWN_SHARES]
+    assert (bars[0].get_width(), bars[1].get_width()) == (pytest.approx(30), pytest.approx(24))
+    assert bars[0].get_hatch() is None and bars[1].get_hatch()  # the dotted one hatched
+    assert bars[0].get_facecolor() == bars[1].get_facecolor() != bars[2].get_facecolor()
     fairness = next(ax for ax in fig.axes if ax.get_xlabel().startswith("fairness"))
-    assert fairness.patches[0].get_width() == 0
-    assert "none: no pool to share" in [t.get_text() for t in fairness.texts]
-    assert not math.isnan(fairness.patches[1].get_width())
-    # without a baseline, as before: no dashed line, no grey bar
+    assert fairness.patches[0].get_width() == fairness.patches[1].get_width() == 0
+    assert [t.get_text() for t in fairness.texts].count("none: no pool to share") == 2
+    assert not math.isnan(fairness.patches[2].get_width())
+    # a lone run is the no-agreement baseline, as before
+    lone = compare_figure(comparison.results, baseline=comparison.baseline)
+    assert f"grey: {BASELINE} (the scenario without it)" in " ".join(lone._suptitle.get_text().split())
+    assert not [ln for ax in lone.axes for ln in ax.get_lines() if ln.get_linestyle() == ":"]
+    # without a baseline, as before: no dashed or dotted line, no grey bar
     plain = compare_figure(comparison.results)
-    assert not [ln for ax in plain.axes for ln in ax.get_lines() if ln.get_linestyle() == "--"]
+    assert not [ln for ax in plain.axes for ln in ax.get_lines() if ln.get_linestyle() in ("--", ":")]
+
+
+def test_own_shares_alone_is_each_members_share_held_apart_not_the_pool_removed():
+    """LOPSIDED by hand: Japan's 6 t covers its own first 6 days, the EU has nothing of its own."""
+    table = compare(LOPSIDED, ["fair_ratio"], "s.yaml").table().set_index("mechanism")
+    assert list(table.index) == [BASELINE, OWN_SHARES, "fair_ratio"]
+    without, apart = table.loc[BASELINE], table.loc[OWN_SHARES]
+    assert (without["shortfall_t.japan"], without["shortfall_t.eu"], without["total_shortfall_t"]) == (
+        pytest.approx(10),
+        pytest.approx(20),
+        pytest.approx(30),
+    )
+    assert (apart["shortfall_t.japan"], apart["shortfall_t.eu"], apart["total_shortfall_t"]) == (
+        pytest.approx(4),
+        pytest.approx(20),
+        pytest.approx(24),
+    )
+    assert (apart["shortfall_share.japan"], apart["shortfall_share.eu"]) == (pytest.approx(0.4), 1.0)
+    assert (apart["first_shortfall_day.japan"], apart["first_shortfall_day.eu"]) == (6, 0)
+    assert all(pd.isna(apart[column]) for column in AGREEMENT_ONLY), apart[list(AGREEMENT_ONLY)]
+    # the fair ratio gives the EU part of Japan's 6 t: Japan is shorter than alone, the EU less short
+    assert table.loc["fair_ratio", "shortfall_t.japan"] > 4 and table.loc["fair_ratio", "shortfall_t.eu"] < 20
+
+
+def test_own_shares_alone_is_the_reports_own_share_run_with_the_rules_seed():
+    """On a shipped world whose pool is national stock pooled: every member cell is the separate run's."""
+    from simulator import load_scenario, simulate
+
+    path = ROOT / "scenarios" / "long_embargo_6m.yaml"
+    table = api.compare(path, "fair_ratio", set={"seed": 7}).set_index("mechanism")
+    alone = simulate(own_share_scenario(load_scenario(path)), seed=7)
+    members = [c.partition(".")[2] for c in table.columns if c.startswith("shortfall_t.")]
+    assert len(members) >= 2
+    checked = [
+        c
+        for c in table.columns
+        if c.partition(".")[0]
+        in ("shortfall_t", "shortfall_share", "first_shortfall_day", "peak_price_usd_per_kg", "crisis_extra_cost_usd")
+    ]
+    for column in checked:
+        got, expected = table.loc[OWN_SHARES, column], alone.metrics[column]
+        if column.startswith("first_shortfall_day.") and expected == -1:
+            expected = pd.NA  # the API's <NA>: never short
+        assert (pd.isna(got) and pd.isna(expected)) or got == pytest.approx(expected), column
+    assert table.loc[OWN_SHARES, "total_shortfall_t"] == pytest.approx(
+        sum(alone.metrics[f"shortfall_t.{m}"] for m in members)
+    )
+    assert pd.isna(table.loc[OWN_SHARES, "first_shortfall_day.japan"])  # its own stock covers Japan alone
+    # the pool is Japan's national stock: held alone it still covers part of Japan's gap
+    assert table.loc[OWN_SHARES, "total_shortfall_t"] < table.loc[BASELINE, "total_shortfall_t"]
+
+
+def test_no_own_shares_row_without_contributions_to_split():
+    table = compare(build(SMALL, agreement__pool__contributions={}), ["fair_ratio"], "s.yaml").table()
+    assert table["mechanism"].tolist() == [BASELINE, "fair_ratio"]
 
 
 def test_a_baseline_that_cannot_run_is_a_skipped_row_and_the_rules_still_run(monkeypatch):
@@ -188,5 +270,5 @@ def test_a_baseline_that_cannot_run_is_a_skipped_row_and_the_rules_still_run(mon
     comparison = compare(SMALL, ["fair_ratio"], "s.yaml")
     assert comparison.baseline is None and comparison.skipped == {BASELINE: "regions: needs the agreement"}
     table = comparison.table()
-    assert table["mechanism"].tolist() == ["fair_ratio", BASELINE]
+    assert table["mechanism"].tolist() == [OWN_SHARES, "fair_ratio", BASELINE]  # own shares is not the YAML's
     assert table.set_index("mechanism").loc[BASELINE, "skipped"] == "regions: needs the agreement"

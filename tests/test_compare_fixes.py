@@ -37,10 +37,16 @@ def test_a_former_rule_name_is_compared_once_under_its_current_name(tmp_path):
     assert result.exit_code == 0, result.output
     with (out / "compare.csv").open() as f:
         rows = list(csv.DictReader(f))
-    assert [row["mechanism"] for row in rows] == ["no agreement", "proportional_to_demand", "fair_ratio"]
+    assert [row["mechanism"] for row in rows] == [
+        "no agreement",
+        "own shares alone",
+        "proportional_to_demand",
+        "fair_ratio",
+    ]
     # proportional to baseline demand: day 0's 60 t of pool split 20:80, so Japan is 12 t less short than 20 t x 60 days
     assert float(rows[0]["shortfall_t.japan"]) == pytest.approx(20 * 60)
-    assert float(rows[1]["shortfall_t.japan"]) == pytest.approx(20 * 60 - 12)
+    assert float(rows[1]["shortfall_t.japan"]) == pytest.approx(20 * 60 - 30)  # its own 30 t alone
+    assert float(rows[2]["shortfall_t.japan"]) == pytest.approx(20 * 60 - 12)
 
 
 def test_a_rule_that_cannot_run_leaves_the_others_whole_numbers_whole(tmp_path):

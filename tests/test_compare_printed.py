@@ -19,9 +19,10 @@ def test_a_rule_that_cannot_run_is_a_line_with_why_not_a_row_of_nan(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert "NaN" not in result.output and "<NA>" not in result.output
-    # the scenario without its agreement first, then the rule that ran, what the first row is, the rule that did not
-    assert [line.split()[0] for line in lines[1:5]] == ["no", "fair_ratio", "no", "not"]
-    assert lines[4].startswith("not run: auction: ") and "bids" in lines[4]
+    # the scenario without its agreement first, then each member's share alone, the rule that ran, what the
+    # first two rows are, what "-" is, the rule that did not
+    assert [line.split()[0] for line in lines[1:8]] == ["no", "own", "fair_ratio", "no", "own", "-:", "not"]
+    assert lines[7].startswith("not run: auction: ") and "bids" in lines[7]
     # the figure names it too
     assert (out / "compare.png").is_file()
 

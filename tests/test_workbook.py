@@ -346,8 +346,10 @@ def test_compare_workbook_has_the_table_and_every_rules_summary(auction_compare)
     assert "total_shortfall_t (t)" in [c.value for c in book["Comparison"][1]]
     summaries = sheet_frame(book["Summaries"])
     assert book["Summaries"].freeze_panes == "D2"  # mechanism, region, material
-    # per rule, and for the scenario without its agreement: 2 regions + the material's "all" row + the overall row
-    assert summaries.groupby("mechanism").size().to_dict() == {"auction": 4, "fair_ratio": 4, "no agreement": 4}
+    # per rule, and for the scenario without its agreement and with each member's share alone: 2 regions + the
+    # material's "all" row + the overall row
+    sizes = {"auction": 4, "fair_ratio": 4, "no agreement": 4, "own shares alone": 4}
+    assert summaries.groupby("mechanism").size().to_dict() == sizes
     assert summaries["mechanism"].iloc[0] == "no agreement"
     table = pd.read_csv(auction_compare / "compare.csv").set_index("mechanism")
     overall = summaries[(summaries["region"] == "all") & (summaries["material"] == "all")].set_index("mechanism")

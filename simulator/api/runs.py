@@ -293,8 +293,11 @@ def compare(
     baseline
         With the first row ``mechanism == "no agreement"``: the same scenario without its
         agreement (as ``set={"agreement": None}``), the members' shortfalls without the
-        pool; its agreement metrics are empty (``NaN``/``<NA>``). ``False`` leaves it out,
-        as ``--no-baseline``.
+        pool; then, for a joint pool with contributions, ``"own shares alone"``: without
+        the agreement, each member's contribution added to its own national reserve and
+        drawn for its own gaps only (the report's own-share run, same seed). Their
+        agreement metrics are empty (``NaN``/``<NA>``). ``False`` leaves both out, as
+        ``--no-baseline``.
 
     Returns
     -------
