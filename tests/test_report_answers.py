@@ -772,10 +772,11 @@ def test_compare_shows_prices_side_by_side(tmp_path):
     assert result.exit_code == 0, result.output
     table = pd.read_csv(tmp_path / "c" / "compare.csv")
     for member in ("japan", "eu"):
-        # the first row, without the agreement, reaches the cap too
-        assert table[f"peak_price_usd_per_kg.{member}.ree"].tolist() == [5000.0, 5000.0, 5000.0]
+        # the first rows, without the agreement and with each share alone, reach the cap too
+        assert table[f"peak_price_usd_per_kg.{member}.ree"].tolist() == [5000.0] * 4
         for name in ("crisis_extra_cost_usd", "demand_destroyed_t", "lost_surplus_usd"):
             assert f"{name}.{member}" in table
+    assert table["mechanism"].tolist() == ["no agreement", "own shares alone", "fair_ratio", "proportional_to_demand"]
     header = next(line for line in result.output.splitlines() if "mechanism" in line)
     assert "peak_usd_per_kg.ree" in header and "extra_cost_usd_m" in header
     assert "5,000.0" in result.output
