@@ -97,19 +97,20 @@ def test_its_total_counts_the_members_only():
     assert "shortfall_t.korea" not in table.columns
 
 
+def member_columns(table: pd.DataFrame) -> list[str]:
+    """The per-member columns a baseline row fills (shortfall, share, first day short, market); two members or more."""
+    assert sum(c.startswith("shortfall_t.") for c in table.columns) >= 2
+    kinds = ("shortfall_t", "shortfall_share", "first_shortfall_day", "peak_price_usd_per_kg", "crisis_extra_cost_usd")
+    return [c for c in table.columns if c.partition(".")[0] in kinds]
+
+
 def test_the_baseline_row_is_a_run_with_the_agreement_set_to_null():
     """On a shipped world with a market: every member's shortfall, share, first day short and market cells."""
     path = ROOT / "scenarios" / "china_2025_licensing.yaml"
     table = api.compare(path, "fair_ratio").set_index("mechanism")
     alone = api.run(path, set={"agreement": None})
+    checked = member_columns(table)
     members = [c.partition(".")[2] for c in table.columns if c.startswith("shortfall_t.")]
-    assert len(members) >= 2
-    checked = [
-        c
-        for c in table.columns
-        if c.partition(".")[0]
-        in ("shortfall_t", "shortfall_share", "first_shortfall_day", "peak_price_usd_per_kg", "crisis_extra_cost_usd")
-    ]
     assert any(c.startswith("peak_price_usd_per_kg.") for c in checked)
     for column in checked:
         got, expected = table.loc[BASELINE, column], alone.metrics[column]
@@ -228,14 +229,8 @@ def test_own_shares_alone_is_the_reports_own_share_run_with_the_rules_seed():
     path = ROOT / "scenarios" / "long_embargo_6m.yaml"
     table = api.compare(path, "fair_ratio", set={"seed": 7}).set_index("mechanism")
     alone = simulate(own_share_scenario(load_scenario(path)), seed=7)
+    checked = member_columns(table)
     members = [c.partition(".")[2] for c in table.columns if c.startswith("shortfall_t.")]
-    assert len(members) >= 2
-    checked = [
-        c
-        for c in table.columns
-        if c.partition(".")[0]
-        in ("shortfall_t", "shortfall_share", "first_shortfall_day", "peak_price_usd_per_kg", "crisis_extra_cost_usd")
-    ]
     for column in checked:
         got, expected = table.loc[OWN_SHARES, column], alone.metrics[column]
         if column.startswith("first_shortfall_day.") and expected == -1:
