@@ -64,6 +64,7 @@ def test_the_page_has_an_example_for_every_border_mechanism_and_the_path():
         "leak",
         "quota_pro_rata",
         "quota_preference",
+        "quota_contracts_first",
         "licences",
         "dependency_path",
         "capacity_ramp",
@@ -73,6 +74,7 @@ def test_the_page_has_an_example_for_every_border_mechanism_and_the_path():
     text = {name: yaml.safe_dump(data) for name, data, _ in EXAMPLES}
     assert "release_days" in text["held_cargo"] and "leak_share" in text["leak"]
     assert "smuggling_share" in text["quota_pro_rata"] and "preference" in text["quota_preference"]
+    assert "contracts_first" in text["quota_contracts_first"]
     assert "distribution" in text["licences"] and "suspended" in text["licences"]
     assert "ramp_days" in text["capacity_ramp"]
     assert "switch_on: measured_loss" in text["measured_loss"]
