@@ -60,9 +60,8 @@ BASELINE_NOTES = {
     ),
 }
 """What each baseline row is, a line under the table ``stockpile compare`` prints."""
-BASELINE_NOTE = BASELINE_NOTES[BASELINE]
 EMPTY_NOTE = "-: a metric that needs the pool (empty in compare.csv)"
-"""What the baseline row is, under the table ``stockpile compare`` prints."""
+"""What an empty cell of a baseline row means, under the table ``stockpile compare`` prints."""
 
 
 @dataclass(frozen=True)
@@ -143,12 +142,12 @@ def _whole_numbers(table: pd.DataFrame) -> pd.DataFrame:
     A skipped rule's empty cells would otherwise turn them into floats, and compare.csv
     would write ``119.0`` for the other rules' day 119 (``-1``, never, stays ``-1``).
     """
-    from simulator.frames import quantity_of
+    from simulator.frames import quantity_of, whole_column
 
     for column in table.columns:
         q = quantity_of(str(column), "compare")
         if q is not None and q.dtype == "int" and q.unit != "date":
-            table[column] = pd.to_numeric(table[column]).round().astype("Int64")
+            table[column] = whole_column(table[column])
     return table
 
 

@@ -95,7 +95,7 @@ def _dates(values: pd.Series) -> pd.Series:
     return values.astype(DATE_DTYPE)
 
 
-def _whole(values: pd.Series, never: bool) -> pd.Series:
+def whole_column(values: pd.Series, never: bool = False) -> pd.Series:
     """Whole numbers as ``Int64``; with ``never``, a negative day (the files' -1) is ``<NA>``."""
     numbers = pd.to_numeric(values, errors="raise").astype("Float64")
     if never:
@@ -113,7 +113,7 @@ def typed_column(values: pd.Series, q: Quantity) -> pd.Series:
     if q.unit == "date":
         return _dates(values)
     if q.dtype == "int":
-        return _whole(values, is_never_kind(q))
+        return whole_column(values, is_never_kind(q))
     if q.dtype == "float":
         return pd.to_numeric(values, errors="raise").astype("float64")
     if values.empty and values.dtype == object:  # no rows: the type of the same column with rows

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from simulator.errors import InputError, ScenarioError
+from simulator.names import join_words
 
 INSTALLED_NAME = "scenario_library"
 """The library's folder inside the installed package."""
@@ -63,7 +64,9 @@ def resolve_scenario(text: str, folders: bool = False) -> str:
         if found:
             return str(found[0])
     if not folders and not path.exists() and (close := close_names(text)):
-        raise ScenarioError(f"file not found, nor a scenario of that name; did you mean {_either(close)}?", text)
+        raise ScenarioError(
+            f"file not found, nor a scenario of that name; did you mean {join_words(close, last='or')}?", text
+        )
     return text
 
 
@@ -84,8 +87,3 @@ def close_names(text: str, most: int = 3) -> list[str]:
     """
     stem = text.removesuffix(".yaml").removesuffix(".yml")
     return difflib.get_close_matches(stem, scenario_names(), n=most, cutoff=0.6)
-
-
-def _either(names: list[str]) -> str:
-    """``a``, ``a or b``, ``a, b or c``."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"

@@ -33,7 +33,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from simulator.forked import run_shared
 from simulator.mechanisms import BY_NAME
-from simulator.names import Names
+from simulator.names import Names, join_words
 from simulator.numeric import EPS_T
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.plan import compile_plan
@@ -1111,8 +1111,7 @@ def world_price_label(result: Result) -> str:
         return "world price"
     if len(payers) == len(result.structure.regions) > 2:
         return "world price, which every region pays"
-    who = payers[0] if len(payers) == 1 else ", ".join(payers[:-1]) + " and " + payers[-1]
-    return f"world price, which {who} {'pays' if len(payers) == 1 else 'pay'}"
+    return f"world price, which {join_words(payers)} {'pays' if len(payers) == 1 else 'pay'}"
 
 
 def same_as(curve: np.ndarray, drawn: list[tuple[str, np.ndarray]], names: Names) -> str | None:

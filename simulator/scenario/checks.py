@@ -312,7 +312,7 @@ def _check_follows(s: Scenario, where: str, shock: ShockBase, follows: str, prob
         problems.append(Problem(where, f"'{follows}' licenses another supplier's exports"))
 
 
-def _day_words(s: Scenario, day: int) -> str:
+def day_words(s: Scenario, day: int) -> str:
     """``day 14``, or ``2010-07-15 (day 14)`` in a scenario with a start date."""
     if s.start_date is None:
         return f"day {day}"
@@ -326,7 +326,7 @@ def _check_shock_window(s: Scenario, base: str, shock: ShockBase, problems: list
         end = _check_day(s, f"{base}.end", shock.end, problems)
         if start is not None and end is not None and end <= start:
             problems.append(
-                Problem(f"{base}.end", f"must be after start ({_day_words(s, end)} <= {_day_words(s, start)})")
+                Problem(f"{base}.end", f"must be after start ({day_words(s, end)} <= {day_words(s, start)})")
             )
         lowest = getattr(shock.start, "low", None) if random_start else None
         if lowest is not None and end is not None and lowest >= end:

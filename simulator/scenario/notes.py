@@ -10,13 +10,11 @@ that makes an input meaningless, or silently turns a stock into 0 t, is an error
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 
 from simulator.errors import Problem
 from simulator.mechanisms import BY_NAME
-from simulator.scenario.checks import day_number, valid_members
+from simulator.scenario.checks import day_number, day_words, valid_members
 from simulator.scenario.portfolio import capacity_notes, has_demand
 from simulator.scenario.schema import RANDOM_TYPES, Delay, Scenario, ShockBase
 
@@ -68,13 +66,6 @@ def warm_up_start(s: Scenario) -> int:
     return -(lead + delays)
 
 
-def _words(s: Scenario, day: int) -> str:
-    """``day 485``, or ``2027-05-01 (day 485)`` in a scenario with a start date."""
-    if s.start_date is None:
-        return f"day {day}"
-    return f"{(s.start_date + dt.timedelta(days=day)).isoformat()} (day {day})"
-
-
 def _shock_notes(s: Scenario) -> list[Problem]:
     """A shock that is active on no day the model simulates has no effect."""
     notes = []
@@ -85,9 +76,9 @@ def _shock_notes(s: Scenario) -> list[Problem]:
         if start is not None and start >= s.horizon_days:
             horizon = f"the horizon ({s.horizon_days} days: days 0 to {s.horizon_days - 1})"
             if isinstance(shock.start, RANDOM_TYPES):
-                message = f"drawn from {_words(s, start)} on, after {horizon}: the shock has no effect in any run"
+                message = f"drawn from {day_words(s, start)} on, after {horizon}: the shock has no effect in any run"
             else:
-                message = f"{_words(s, start)} is after {horizon}; the shock has no effect"
+                message = f"{day_words(s, start)} is after {horizon}; the shock has no effect"
             notes.append(Problem(f"{base}.start", message))
             continue
         if getattr(shock, "sharing", None) == "contracts_first":
@@ -98,7 +89,7 @@ def _shock_notes(s: Scenario) -> list[Problem]:
         end, field = _end(s, shock)
         if end is not None and end <= first:
             since = "" if first == 0 else f" (its warm-up for shipments in transit on day 0, from day {first})"
-            message = f"the shock ends on {_words(s, end)}, before the model's first day{since}: it has no effect"
+            message = f"the shock ends on {day_words(s, end)}, before the model's first day{since}: it has no effect"
             notes.append(Problem(f"{base}.{field}", message))
     return notes
 

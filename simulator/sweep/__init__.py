@@ -98,8 +98,8 @@ def assemble_table(sweep: Sweep, chunk_tables: list[pd.DataFrame]) -> pd.DataFra
 
 
 DATE_DTYPE = "datetime64[ms]"
-"""Swept dates in the table: midnight of the day, in milliseconds, as the samples tables store them
-(:data:`simulator.sensitivity.study.SAMPLED_DATE_DTYPE`), so that pandas compares them with
+"""Swept (and sampled) dates in the tables: midnight of the day, in milliseconds, as Parquet stores them
+(it has no seconds), so that pandas compares them with
 ``pd.Timestamp`` and ``.dt`` works (``datetime.date`` values would be stored as Arrow ``date32``
 and read back as ``object``)."""
 
