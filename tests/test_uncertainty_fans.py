@@ -8,9 +8,10 @@ axis, and a band far above its lines is cut at twice the highest line.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from matplotlib.figure import Figure
 
-from simulator.sensitivity.figures import fan_figure
+from simulator.sensitivity.figures import fan_figure, fan_top
 
 DAYS = 60
 REGIONS = ["japan", "eu"]
@@ -87,6 +88,13 @@ def test_a_spike_of_the_band_is_cut_at_twice_the_highest_line_and_marked_there()
     assert eu.get_xdata().tolist() == [26, 45] and eu.get_ydata().tolist() == [680.0, 680.0]
     assert note_of(ax) == "EU: band up to 1,160 days, cut at the top"
     assert legend_of(fig)[-1] == "5-95% band past the top of the axis, cut there"
+
+
+@pytest.mark.parametrize(("band_top", "axis_top"), [(290.0, None), (310.0, 200.0)])
+def test_the_axis_is_cut_only_past_three_times_the_highest_line(band_top, axis_top):
+    # lines up to 100 days (docs/uncertainty.md: cut when the band goes past 3 x the highest
+    # line, at 2 x it): a band to 290 days is drawn whole, one to 310 ends the axis at 200
+    assert fan_top(np.array([40.0, 100.0]), np.array([band_top, 80.0])) == axis_top
 
 
 def test_a_band_within_its_lines_reach_or_not_asked_to_be_cut_is_drawn_whole():
