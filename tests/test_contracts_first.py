@@ -48,7 +48,8 @@ def test_contracts_first_gives_the_eu_its_normal_share_of_chinas_quotas_and_keep
     assert pro_rata.attrs["lowest_cover"]["eu"] < 2.0
     moved = first["eu"]["H2-2010"] - pro_rata["eu"]["H2-2010"]
     assert 1000 < moved < 1020  # "about 1,010 t" (docs/model.md)
-    # the figures docs/model.md quotes for this run: cover, and world prices that barely move
+    # below, pins of the figures docs/model.md quotes for this run (read from a run, not worked out: they
+    # keep the page true): cover, and world prices that barely move
     lowest = run.summary.query("region != 'all'").set_index(["region", "material"])["min_days_of_cover"].round(1)
     assert lowest.to_dict() == {
         ("japan", "light_ree"): 136.6,
