@@ -681,10 +681,10 @@ def trigger_line_days(result: Result, material: str) -> float | None:
     agreement = result.scenario.agreement
     if agreement is None or agreement.trigger.commercial_days_below <= 0:
         return None
-    if not shared_stock_held(result, material):
-        return None
     plotted = [r for r in result.structure.regions if has_demand(result.scenario, r, material)]
     if not plotted or not set(plotted) <= set(agreement.members):  # the line would sit over a non-member's curve
+        return None
+    if not shared_stock_held(result, material):  # compiles the plan: after the cheap tests
         return None
     if not all_cover_commercial(result, material, plotted):
         return None

@@ -9,6 +9,7 @@ from html import escape
 from typing import Any
 
 from simulator.mechanisms import BY_NAME, Mechanism
+from simulator.plots import shared_stock_held
 from simulator.report.accounts import Account, Stake
 from simulator.report.html_names import HtmlNames
 from simulator.report.stocks import starting_stocks
@@ -359,20 +360,11 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
 
 
 def _never_held(result: Result, material: str) -> bool:
-    """Whether the joint pool never held any ``material``: nobody paid any in, and it had none at the end of any day.
+    """Whether the joint pool never held any ``material`` (:func:`~simulator.plots.shared_stock_held`).
 
-    pool.csv gives the stock at the end of each day (with refills), so a pool paid in and
-    emptied on day 0 reads 0 t throughout: the contributions tell it apart. False in
-    national mode (no pool.csv).
+    False in national mode (no pool.csv).
     """
-    pool = result.pool
-    if pool.empty:
-        return False
-    paid_in = starting_stocks(result.scenario).contributed_t
-    if any(t > 0 for (_, held), t in paid_in.items() if held == material):
-        return False
-    stock = pool.loc[pool["material"] == material, "pool_stock_t"]
-    return bool(len(stock)) and not (stock > 0).any()
+    return not result.pool.empty and not shared_stock_held(result, material)
 
 
 def _no_auction(result: Result, names: HtmlNames) -> str:
