@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -191,18 +192,30 @@ def test_a_page_only_reads_a_lock_file_and_never_makes_or_removes_one(tmp_path, 
 # --- 13: another command's output ----------------------------------------------------------------
 
 
-def sweep_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "sweep"
-    result = invoke("sweep", write(tmp_path), *TWO_POINT_SWEEP, "-o", folder)
-    assert result.exit_code == 0, result.output
-    return folder
+@pytest.fixture(scope="module")
+def made_folders(tmp_path_factory) -> dict[str, Path]:
+    """A two-point sweep's folder (figures and all) and a run's folder, each made once by its
+    command: :func:`sweep_folder` and :func:`run_folder` give a test its own copy."""
+    tmp_path = tmp_path_factory.mktemp("made")
+    sweep = invoke("sweep", write(tmp_path), *TWO_POINT_SWEEP, "-o", tmp_path / "sweep")
+    assert sweep.exit_code == 0, sweep.output
+    run = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", tmp_path / "run", "--no-plots")
+    assert run.exit_code == 0, run.output
+    return {"sweep": tmp_path / "sweep", "run": tmp_path / "run"}
 
 
-def run_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "run"
-    result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
-    assert result.exit_code == 0, result.output
-    return folder
+MADE = pytest.mark.xdist_group("folder-fixes-made")
+"""The tests that copy :func:`made_folders`: under ``pytest -n``, in one process, which makes them once."""
+
+
+def sweep_folder(tmp_path: Path, made: dict[str, Path]) -> Path:
+    """A test's own copy of the sweep's folder, at ``tmp_path / "sweep"``."""
+    return Path(shutil.copytree(made["sweep"], tmp_path / "sweep"))
+
+
+def run_folder(tmp_path: Path, made: dict[str, Path]) -> Path:
+    """A test's own copy of the run's folder, at ``tmp_path / "run"``."""
+    return Path(shutil.copytree(made["run"], tmp_path / "run"))
 
 
 def refusal(folder: Path, earlier: str, command: str, option: str = "--force") -> str:
@@ -212,16 +225,18 @@ def refusal(folder: Path, earlier: str, command: str, option: str = "--force") -
     )
 
 
-def test_the_manifest_records_the_command_after_the_version(tmp_path):
-    folder = sweep_folder(tmp_path)
+@MADE
+def test_the_manifest_records_the_command_after_the_version(tmp_path, made_folders):
+    folder = sweep_folder(tmp_path, made_folders)
     assert list(manifest_of(folder))[:3] == ["package", "version", "command"]
     assert manifest_of(folder)["command"] == "sweep"
     assert invoke("plot-sweep", folder).exit_code == 0  # redrawing the figures keeps the sweep's command
     assert manifest_of(folder)["command"] == "sweep"
 
 
-def test_a_run_refuses_a_sweeps_folder_and_leaves_it_whole(tmp_path, monkeypatch):
-    folder = sweep_folder(tmp_path)
+@MADE
+def test_a_run_refuses_a_sweeps_folder_and_leaves_it_whole(tmp_path, made_folders, monkeypatch):
+    folder = sweep_folder(tmp_path, made_folders)
     before = contents(folder)
     forbid_simulation(monkeypatch)
     result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
@@ -230,8 +245,9 @@ def test_a_run_refuses_a_sweeps_folder_and_leaves_it_whole(tmp_path, monkeypatch
     assert contents(folder) == before
 
 
-def test_a_sweep_refuses_a_runs_folder_before_any_run(tmp_path, monkeypatch):
-    folder = run_folder(tmp_path)
+@MADE
+def test_a_sweep_refuses_a_runs_folder_before_any_run(tmp_path, made_folders, monkeypatch):
+    folder = run_folder(tmp_path, made_folders)
     before = contents(folder)
     forbid_simulation(monkeypatch)
     result = invoke("sweep", write(tmp_path), *TWO_POINT_SWEEP, "-o", folder)
@@ -269,8 +285,9 @@ def test_each_folder_command_refuses_another_commands_output(tmp_path, monkeypat
     assert contents(folder) == before
 
 
-def test_force_replaces_another_commands_output(tmp_path):
-    folder = sweep_folder(tmp_path)
+@MADE
+def test_force_replaces_another_commands_output(tmp_path, made_folders):
+    folder = sweep_folder(tmp_path, made_folders)
     (folder / "notes.txt").write_text("mine")
     result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots", "--force")
     assert result.exit_code == 0, result.output
@@ -299,8 +316,9 @@ def test_run_and_compare_refuse_each_others_output_too(tmp_path, monkeypatch):
         assert manifest_of(folder)["command"] == command
 
 
-def test_the_same_command_replaces_its_own_output(tmp_path):
-    folder = sweep_folder(tmp_path)
+@MADE
+def test_the_same_command_replaces_its_own_output(tmp_path, made_folders):
+    folder = sweep_folder(tmp_path, made_folders)
     assert "sweep_frontier.png" in manifest_of(folder)["files"]  # two points: a frontier
     result = invoke("sweep", write(tmp_path), "--grid", "shocks.halt.severity.high=0.8", "--workers", 1, "-o", folder)
     assert result.exit_code == 0, result.output
@@ -309,9 +327,10 @@ def test_the_same_command_replaces_its_own_output(tmp_path):
     assert len(pd.read_parquet(folder / "sweep.parquet")) == 1
 
 
-def test_a_manifest_without_a_command_refuses_no_command(tmp_path):
+@MADE
+def test_a_manifest_without_a_command_refuses_no_command(tmp_path, made_folders):
     """A folder of an earlier version (no ``command``): replaced as before, and the new command recorded."""
-    folder = sweep_folder(tmp_path)
+    folder = sweep_folder(tmp_path, made_folders)
     old = {k: v for k, v in manifest_of(folder).items() if k != "command"}
     (folder / "manifest.json").write_text(json.dumps(old))
     result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
@@ -321,10 +340,11 @@ def test_a_manifest_without_a_command_refuses_no_command(tmp_path):
 
 
 @pytest.mark.parametrize("command", [123, None, ["sweep"], True], ids=["number", "null", "list", "bool"])
-def test_a_manifest_whose_command_is_not_text_is_another_commands_output(tmp_path, monkeypatch, command):
+@MADE
+def test_a_manifest_whose_command_is_not_text_is_another_commands_output(tmp_path, made_folders, monkeypatch, command):
     """Audit 39: such a manifest counted as one of an earlier version, and a sweep replaced the run without --force.
     Only a missing ``command`` means an earlier version."""
-    folder = run_folder(tmp_path)
+    folder = run_folder(tmp_path, made_folders)
     (folder / "manifest.json").write_text(json.dumps({**manifest_of(folder), "command": command}))
     before = contents(folder)
     forbid_simulation(monkeypatch)
@@ -364,8 +384,9 @@ def test_a_name_too_long_for_the_file_system_is_refused_and_leaves_no_folder(tmp
 # --- 13 in Python ------------------------------------------------------------------------------------
 
 
-def test_run_result_write_refuses_a_sweeps_folder_unless_forced(tmp_path):
-    folder = sweep_folder(tmp_path)
+@MADE
+def test_run_result_write_refuses_a_sweeps_folder_unless_forced(tmp_path, made_folders):
+    folder = sweep_folder(tmp_path, made_folders)
     before = contents(folder)
     result = simulator.run(write(tmp_path, TWO_MEMBERS))
     with pytest.raises(InputError) as refused:
@@ -377,8 +398,9 @@ def test_run_result_write_refuses_a_sweeps_folder_unless_forced(tmp_path):
     assert manifest_of(folder)["command"] == "run"
 
 
-def test_simulator_sweep_refuses_a_runs_folder_before_any_run(tmp_path, monkeypatch):
-    folder = run_folder(tmp_path)
+@MADE
+def test_simulator_sweep_refuses_a_runs_folder_before_any_run(tmp_path, made_folders, monkeypatch):
+    folder = run_folder(tmp_path, made_folders)
     before = contents(folder)
     forbid_simulation(monkeypatch)
     with pytest.raises(InputError) as refused:
