@@ -16,9 +16,10 @@ EMBARGO = str(ROOT / "scenarios" / "embargo_2010.yaml")
 
 @functools.cache
 def embargo_run() -> simulator.RunResult:
-    """``simulator.run(EMBARGO)``, made once per test process: the tests of ``RunResult.write``'s
-    refusals only call ``write`` on it, which refuses before it reads or writes anything."""
-    return simulator.run(EMBARGO)
+    """``simulator.run(EMBARGO)`` over its first 30 days, made once per test process: the tests of
+    ``RunResult.write``'s refusals only call ``write`` on it, which refuses before it reads or
+    writes anything (so whatever the horizon)."""
+    return simulator.run(EMBARGO, set={"horizon_days": 30})
 
 
 SHARES_THE_RUN = pytest.mark.xdist_group("api-audit-embargo-run")
