@@ -188,6 +188,39 @@ def shipped_result(name: str) -> Result:
     return Result.build(found.scenario, found.plan, found.scenario.seed, found.recorder, found.engine.draws)
 
 
+@functools.cache
+def shipped_alone(name: str) -> Result | None:
+    """:func:`shipped_result` run without its agreement (the world the report's verdict measures
+    against, :func:`simulator.report.without_agreement`), or None without an agreement. Made once
+    per test process, for the reports and the tests of the verdict's numbers alike. Tests only read it."""
+    from simulator.report import without_agreement
+
+    result = shipped_result(name)
+    return without_agreement(result) if result.scenario.agreement is not None else None
+
+
+@functools.cache
+def shipped_apart(name: str) -> Result | None:
+    """:func:`shipped_result` run with each member's pool share held alone (what pooling is measured
+    against, :func:`simulator.report.counterfactuals.own_share_alone`), made once per test process."""
+    from simulator.report.counterfactuals import own_share_alone
+
+    return own_share_alone(shipped_result(name))
+
+
+@functools.cache
+def shipped_report(name: str) -> str:
+    """The HTML report of :func:`shipped_result` as ``stockpile report`` renders it, made once per test process.
+
+    The same page as ``render_report(shipped_result(name))``: :func:`simulator.report.render_report`
+    makes the run without the agreement and the own-share run itself when none is given, here
+    :func:`shipped_alone` and :func:`shipped_apart`, which other tests read too.
+    """
+    from simulator.report import render_report
+
+    return render_report(shipped_result(name), alone=shipped_alone(name), own_share=shipped_apart(name))
+
+
 def shipped_group(name: str) -> pytest.MarkDecorator:
     """The ``xdist_group`` of the tests that read the shipped scenario ``name``'s reference run."""
     return pytest.mark.xdist_group(f"shipped-{name}")
