@@ -93,6 +93,15 @@ TWO_MEMBERS: dict[str, Any] = {
 }
 
 
+@functools.cache
+def two_members_report() -> str:
+    """``render_report(run(TWO_MEMBERS))``, made once per test process (runs are deterministic):
+    the many report tests that read the two-member world's page as written share it, and only read it."""
+    from simulator.report import render_report
+
+    return render_report(run(TWO_MEMBERS))
+
+
 def halt(**fields: object) -> dict[str, Any]:
     """An embargo by China on Japan's supply from day 10 to day 20 (for ``ONE_REGION``), with ``fields``."""
     return {

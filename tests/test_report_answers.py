@@ -37,6 +37,7 @@ from tests.helpers import (
     shipped_group,
     shipped_report,
     shipped_result,
+    two_members_report,
 )
 
 A4_TEXT_WIDTH_MM = 210 - 2 * 15
@@ -171,7 +172,7 @@ def test_the_embargo_2010_verdict_values_the_untouched_pool_at_the_last_days_pri
 
 def test_a_pool_too_small_cuts_the_shortfall_in_part():
     # 60 t shared on day 0 (Japan its 20 t gap, the EU the other 40 t), then 60 days of total halt
-    text = render_report(run(TWO_MEMBERS))
+    text = two_members_report()
     verdict = plain(section(text, "verdict"))
     assert "In part: the joint stock cuts the members' shortfall from 6,000 t to 5,940 t (1.0% less)." in verdict
     assert "buying the pool USD 3.0 m" in verdict  # 60 t x 50 USD/kg
@@ -391,7 +392,7 @@ def test_the_report_says_what_a_tonne_counts_as_each_material_states_it():
     )
     result = run(build(two, regions__japan__demand={"ree": {"tonnes_per_day": 10}}))
     assert "Quantities are tonnes of oxide (Rare earths); of magnet (NdFeB magnets)." in render_report(result)
-    plain = render_report(run(TWO_MEMBERS))
+    plain = two_members_report()
     assert "Quantities are tonnes." in plain and "oxide" not in plain
 
 
@@ -409,7 +410,7 @@ def test_a_total_over_materials_that_count_different_things_is_split_by_material
         "of oxide (1.0% less). " in text
     )
     assert "The answer is given by material: a total would add tonnes of magnet and tonnes of oxide." in text
-    assert "by material" not in render_report(run(TWO_MEMBERS)).split("Pooling")[0]
+    assert "by material" not in two_members_report().split("Pooling")[0]
 
 
 def test_a_total_over_materials_priced_far_apart_is_split_by_material():
@@ -504,7 +505,7 @@ def test_a_random_scenario_s_verdict_says_it_is_one_draw_and_never_rounds_a_part
 
 def test_one_draw_is_said_only_where_something_is_drawn():
     # TWO_MEMBERS draws nothing; 5% demand noise on Japan, or an embargo starting on a random day, is a draw
-    assert 'class="draw"' not in render_report(run(TWO_MEMBERS))
+    assert 'class="draw"' not in two_members_report()
     noisy = plain(render_report(run(build(TWO_MEMBERS, regions__japan__demand__ree__noise_cv=0.05), seed=7)))
     assert "These figures are one draw of what is random in this scenario (day-to-day demand), from seed 7:" in noisy
     late = build(TWO_MEMBERS, shocks__halt__start={"distribution": "uniform", "low": -100, "high": -50})
@@ -515,7 +516,7 @@ def test_one_draw_is_said_only_where_something_is_drawn():
 
 def test_the_cost_line_names_the_materials_it_cannot_value():
     """A material without a price counts as 0 in every cost; the headline says which."""
-    priced = render_report(run(TWO_MEMBERS))
+    priced = two_members_report()
     assert "Cost to the members: buying the pool" in priced and "Not counted" not in priced
     unpriced = render_report(run(build(TWO_MEMBERS, materials={"ree": {}})))
     assert "Not counted: rare earths, which the scenario gives no price." in unpriced
@@ -789,7 +790,7 @@ def test_a_joint_stock_that_releases_leaves_the_price_as_it_is_and_the_verdict_s
 
 
 def test_no_market_no_price_section():
-    text = render_report(run(TWO_MEMBERS))
+    text = two_members_report()
     assert '<section id="prices"' not in text and "Prices rose" not in text
 
 
