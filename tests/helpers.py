@@ -223,11 +223,16 @@ def shipped_report(name: str) -> str:
 
     The same page as ``render_report(shipped_result(name))``: :func:`simulator.report.render_report`
     makes the run without the agreement and the own-share run itself when none is given, here
-    :func:`shipped_alone` and :func:`shipped_apart`, which other tests read too.
+    :func:`shipped_alone` and :func:`shipped_apart`, which other tests read too. The own-share run
+    is given only where a member runs short without the agreement, the only page that uses it
+    (elsewhere render_report would make it if it needed it, so the page is the same either way).
     """
     from simulator.report import render_report
 
-    return render_report(shipped_result(name), alone=shipped_alone(name), own_share=shipped_apart(name))
+    result, alone = shipped_result(name), shipped_alone(name)
+    members = result.scenario.agreement.members if result.scenario.agreement is not None else []
+    short_without = alone is not None and any(alone.metrics[f"shortfall_t.{m}"] > 0 for m in members)
+    return render_report(result, alone=alone, own_share=shipped_apart(name) if short_without else None)
 
 
 def shipped_group(name: str) -> pytest.MarkDecorator:
