@@ -93,6 +93,15 @@ TWO_MEMBERS: dict[str, Any] = {
 }
 
 
+@functools.cache
+def two_members_report() -> str:
+    """``render_report(run(TWO_MEMBERS))``, made once per test process (runs are deterministic):
+    the many report tests that read the two-member world's page as written share it, and only read it."""
+    from simulator.report import render_report
+
+    return render_report(run(TWO_MEMBERS))
+
+
 def halt(**fields: object) -> dict[str, Any]:
     """An embargo by China on Japan's supply from day 10 to day 20 (for ``ONE_REGION``), with ``fields``."""
     return {
@@ -186,6 +195,44 @@ def shipped_result(name: str) -> Result:
     """The tables of :func:`shipped_run` (what :func:`simulator.engine.simulate` returns for it)."""
     found = shipped_run(name)
     return Result.build(found.scenario, found.plan, found.scenario.seed, found.recorder, found.engine.draws)
+
+
+@functools.cache
+def shipped_alone(name: str) -> Result | None:
+    """:func:`shipped_result` run without its agreement (the world the report's verdict measures
+    against, :func:`simulator.report.without_agreement`), or None without an agreement. Made once
+    per test process, for the reports and the tests of the verdict's numbers alike. Tests only read it."""
+    from simulator.report import without_agreement
+
+    result = shipped_result(name)
+    return without_agreement(result) if result.scenario.agreement is not None else None
+
+
+@functools.cache
+def shipped_apart(name: str) -> Result | None:
+    """:func:`shipped_result` run with each member's pool share held alone (what pooling is measured
+    against, :func:`simulator.report.counterfactuals.own_share_alone`), made once per test process."""
+    from simulator.report.counterfactuals import own_share_alone
+
+    return own_share_alone(shipped_result(name))
+
+
+@functools.cache
+def shipped_report(name: str) -> str:
+    """The HTML report of :func:`shipped_result` as ``stockpile report`` renders it, made once per test process.
+
+    The same page as ``render_report(shipped_result(name))``: :func:`simulator.report.render_report`
+    makes the run without the agreement and the own-share run itself when none is given, here
+    :func:`shipped_alone` and :func:`shipped_apart`, which other tests read too. The own-share run
+    is given only where a member runs short without the agreement, the only page that uses it
+    (elsewhere render_report would make it if it needed it, so the page is the same either way).
+    """
+    from simulator.report import render_report
+
+    result, alone = shipped_result(name), shipped_alone(name)
+    members = result.scenario.agreement.members if result.scenario.agreement is not None else []
+    short_without = alone is not None and any(alone.metrics[f"shortfall_t.{m}"] > 0 for m in members)
+    return render_report(result, alone=alone, own_share=shipped_apart(name) if short_without else None)
 
 
 def shipped_group(name: str) -> pytest.MarkDecorator:

@@ -569,7 +569,8 @@ def test_release_rules_comparison_gives_what_stockpile_compare_writes(tmp_path, 
     body = sections((DOCS / "release-rules.md").read_text(encoding="utf-8"))["Comparing the rules"]
     (command,) = [line for _lang, code in FENCE.findall(body) for line in code.splitlines() if "stockpile" in line]
     monkeypatch.chdir(ROOT)
-    done = CliRunner().invoke(main, [*shlex.split(command)[1:], "-o", str(tmp_path / "compare")])
+    # only compare.csv is read here: its figure is not drawn (test_cli and test_compare_printed check compare.png)
+    done = CliRunner().invoke(main, [*shlex.split(command)[1:], "--no-plots", "-o", str(tmp_path / "compare")])
     assert done.exit_code == 0, done.output
     written = pd.read_csv(tmp_path / "compare" / "compare.csv").set_index("mechanism")
     lines = [line for line in body.splitlines() if line.startswith("|")]
@@ -617,7 +618,8 @@ def test_the_policy_guides_rule_comparison_is_what_stockpile_compare_writes(tmp_
     header, *lines = [line.split() for line in shown.strip().splitlines()]
     rows = [[" ".join(line[: len(line) - len(header) + 1]), *line[len(line) - len(header) + 1 :]] for line in lines]
     monkeypatch.chdir(ROOT)
-    done = CliRunner().invoke(main, ["compare", "scenarios/embargo_2010_scarce.yaml", "-o", str(tmp_path / "c")])
+    args = ["compare", "scenarios/embargo_2010_scarce.yaml", "--no-plots", "-o", str(tmp_path / "c")]  # reads the csv
+    done = CliRunner().invoke(main, args)
     assert done.exit_code == 0, done.output
     written = pd.read_csv(tmp_path / "c" / "compare.csv").set_index("mechanism")
     expected = [

@@ -1,8 +1,9 @@
 """The HTML report: self-contained, complete, its sentences true to the summaries, and it renders.
 
 Reports of the shipped scenarios are built from their reference runs, made once per test
-process and shared with ``test_shipped_scenarios.py`` (``tests.helpers.shipped_result``);
-one test renders a report in headless Chromium.
+process and shared with ``test_shipped_scenarios.py`` (``tests.helpers.shipped_result``); the
+reports themselves and the runs without the agreement are shared with the other report tests
+(``tests.helpers.shipped_report``, ``shipped_alone``); one test renders a report in headless Chromium.
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ from tests.helpers import (
     invoke,
     load,
     run,
+    shipped_alone,
+    shipped_apart,
     shipped_group,
+    shipped_report,
     shipped_result,
 )
 
@@ -48,13 +52,6 @@ NUMBER = re.compile(r"-?[\d,]*\.?\d+")
 
 
 # --- shared runs ----------------------------------------------------------------------
-
-
-@functools.cache
-def alone(name: str) -> Result | None:
-    """The shipped scenario run without its agreement (what the verdict measures against)."""
-    result = shipped_result(name)
-    return without_agreement(result) if result.scenario.agreement is not None else None
 
 
 HARSHER = (("shocks.china_japan_halt.end", "2011-12-31"), ("shocks.china_japan_halt.on_halt", "lost"))
@@ -84,25 +81,14 @@ def harsh_apart(name: str) -> Result | None:
     return own_share_alone(harsh(name))
 
 
-@functools.cache
-def apart(name: str) -> Result | None:
-    """The shipped scenario run with each member's pool share held alone (what pooling is measured against)."""
-    return own_share_alone(shipped_result(name))
-
-
 def runs_of(name: str) -> dict[str, Result]:
     """The runs a shipped scenario's report tags numbers from, by tag."""
     found = {"scenario": shipped_result(name)}
-    if (solo := alone(name)) is not None:
+    if (solo := shipped_alone(name)) is not None:
         found["alone"] = solo
-    if (held := apart(name)) is not None:
-        found["own_share"] = held
+    if 'data-run="own_share"' in shipped_report(name):  # the page measures pooling against it
+        found["own_share"] = shipped_apart(name)
     return found
-
-
-@functools.cache
-def shipped_report(name: str) -> str:
-    return render_report(shipped_result(name), alone=alone(name), own_share=apart(name))
 
 
 @functools.cache
@@ -110,16 +96,14 @@ def compared_report() -> str:
     return render_report(
         shipped_result("embargo_2010"),
         shipped_result("embargo_2010_historical"),
-        alone=alone("embargo_2010"),
-        own_share=apart("embargo_2010"),
+        alone=shipped_alone("embargo_2010"),  # nobody is short without it: no own-share run to give
     )
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _forget_reports() -> Any:
     yield
-    for cached in (alone, apart, shipped_report, compared_report):
-        cached.cache_clear()
+    compared_report.cache_clear()
 
 
 # --- reading a report ------------------------------------------------------------------
@@ -157,8 +141,9 @@ def plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\u00a0", " ")
 
 
-def assert_self_contained(text: str) -> None:
-    page = Page(text)
+def assert_self_contained(text: str, page: Page | None = None) -> None:
+    """Nothing in ``text`` loads from elsewhere (``page``: ``Page(text)``, if already parsed)."""
+    page = Page(text) if page is None else page
     for tag, attrs in page.tags:
         for name in ("src", "href", "xlink:href", "action", "poster", "data"):
             value = attrs.get(name, "").strip().lower()
@@ -233,10 +218,10 @@ def assert_shown(shown: str, value: float, metric: str, result: Result) -> None:
 @pytest.mark.parametrize("name", each_shipped())
 def test_report_of_each_shipped_scenario(name):
     result, text = shipped_result(name), shipped_report(name)
-    assert_self_contained(text)
+    page = Page(text)
+    assert_self_contained(text, page)
     stray = [text[max(0, m.start() - 40) : m.start() + 10] for m in re.finditer(r"<(?![A-Za-z/!])", text)]
     assert not stray, f"a '<' that starts no tag (text the page did not escape): {stray}"
-    page = Page(text)
     for figure in ("days_of_cover", "timeline"):
         assert "svg" in page.figures.get(figure, []), f"{figure} curve missing"
     if short_materials(result):
@@ -297,7 +282,7 @@ def test_a_baseline_of_the_world_without_the_agreement_is_not_run_again(monkeypa
 
     import simulator.report.counterfactuals as counterfactuals
 
-    result, world = shipped_result("embargo_2010"), alone("embargo_2010")
+    result, world = shipped_result("embargo_2010"), shipped_alone("embargo_2010")
     described = {"name": "the_record", "description": "The same world told otherwise."}
     base = dataclasses.replace(world, scenario=world.scenario.model_copy(update=described))
     page = render_report(result, baseline=base, alone=world)

@@ -7,7 +7,6 @@ invariants of the run's own tables (what was won at auction is drawn or still he
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 import re
 from pathlib import Path
@@ -26,7 +25,20 @@ from simulator.report.findings import Run, lead_phrase, overall_finding, region_
 from simulator.report.words import NBSP, percent, tonnes
 from simulator.scenario import scenario_hash, validate_data
 from simulator.scenario.changes import differences
-from tests.helpers import ONE_REGION, TWO_MEMBERS, add_material, build, halt, invoke, run, shipped_group, shipped_result
+from tests.helpers import (
+    ONE_REGION,
+    TWO_MEMBERS,
+    add_material,
+    build,
+    halt,
+    invoke,
+    run,
+    shipped_alone,
+    shipped_group,
+    shipped_report,
+    shipped_result,
+    two_members_report,
+)
 
 A4_TEXT_WIDTH_MM = 210 - 2 * 15
 """The report prints on A4 with 15 mm margins (style.py): figures scale to this width."""
@@ -135,7 +147,7 @@ def test_the_embargo_2010_verdict_values_the_untouched_pool_at_the_last_days_pri
     books = accounts(Run.of(result))
     assert books["japan"].end_value_usd == pytest.approx(632.2e6, rel=2e-4)
     assert books["eu"].end_value_usd == pytest.approx(169.4e6, rel=3e-4)
-    text = _shipped_report("embargo_2010")
+    text = shipped_report("embargo_2010")
     verdict = plain(section(text, "verdict"))
     assert "Not needed here: no physical shortfall avoided." in verdict
     rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
@@ -160,7 +172,7 @@ def test_the_embargo_2010_verdict_values_the_untouched_pool_at_the_last_days_pri
 
 def test_a_pool_too_small_cuts_the_shortfall_in_part():
     # 60 t shared on day 0 (Japan its 20 t gap, the EU the other 40 t), then 60 days of total halt
-    text = render_report(run(TWO_MEMBERS))
+    text = two_members_report()
     verdict = plain(section(text, "verdict"))
     assert "In part: the joint stock cuts the members' shortfall from 6,000 t to 5,940 t (1.0% less)." in verdict
     assert "buying the pool USD 3.0 m" in verdict  # 60 t x 50 USD/kg
@@ -199,14 +211,9 @@ def test_net_cost_adds_buying_holding_and_auction_flows_for_every_member():
     assert sum(a.auction_received_usd for a in books.values()) == pytest.approx(paid)
 
 
-@functools.cache
-def _shipped_report(name: str) -> str:
-    return render_report(shipped_result(name))
-
-
 @shipped_group("embargo_2010")
 def test_uncertain_inputs_show_scenario_blocks_as_written_not_as_python_objects():
-    page = _shipped_report("embargo_2010")
+    page = shipped_report("embargo_2010")
     assert page.count('<table class="uncertain-inputs') == 1
     inputs = page.split('<table class="uncertain-inputs', 1)[1].split("</table>", 1)[0]
     assert "BidSegment(" not in inputs and "end_use" not in inputs and "{" not in inputs
@@ -228,7 +235,7 @@ def test_uncertain_inputs_show_scenario_blocks_as_written_not_as_python_objects(
 @shipped_group("embargo_2010")
 def test_a_shock_end_in_the_uncertain_inputs_reads_as_its_last_day_like_the_shocks_table():
     # china_japan_slowdown: end 2010-11-20 (the first day it is over), sampled from 2010-11-20 to 2010-12-07
-    page = _shipped_report("embargo_2010")
+    page = shipped_report("embargo_2010")
     inputs = page.split('<table class="uncertain-inputs', 1)[1].split("</table>", 1)[0]
     row = next(r for r in inputs.split("<tr>") if "shocks.china_japan_slowdown.end" in r)
     value, spread = (plain(c) for c in row.split("</td>")[1:3])
@@ -256,7 +263,7 @@ def test_what_was_won_at_auction_is_drawn_or_still_held_and_the_report_says_so()
             row = result.summary[(result.summary["region"] == member) & (result.summary["material"] == material)]
             rule = releases.loc[releases["material"] == material, f"released_rule_t.{member}"].sum()
             assert drawn + rule == pytest.approx(row["released_joint_t"].iloc[0], abs=1e-6)
-    text = plain(_shipped_report("long_embargo_6m"))
+    text = plain(shipped_report("long_embargo_6m"))
     assert "won = drawn + unused at the end" in text
     unused = sum(ts[ts["region"] == m].groupby("material")["auction_stock_t"].last().sum() for m in ["japan", "eu"])
     if unused >= 0.005:
@@ -273,7 +280,7 @@ def test_one_quantity_reached_by_two_sums_prints_the_same_everywhere():
     result = shipped_result("long_embargo_6m")
     heavy = result.auctions[result.auctions["material"] == "heavy_ree"]
     assert heavy["won_t.japan"].sum() == pytest.approx(9.45) and heavy["won_t.eu"].sum() == pytest.approx(17.5)
-    text = plain(_shipped_report("long_embargo_6m"))
+    text = plain(shipped_report("long_embargo_6m"))
     assert "9.4 t" not in text and "0.00 t" not in text
     assert "Japan won 9.5 t of heavy rare earths and drew 9.5 t of it." in text
     # the scenario's tonnes of oxide and of magnet are not added: Japan's 2,153 t by the rule are given by
@@ -385,7 +392,7 @@ def test_the_report_says_what_a_tonne_counts_as_each_material_states_it():
     )
     result = run(build(two, regions__japan__demand={"ree": {"tonnes_per_day": 10}}))
     assert "Quantities are tonnes of oxide (Rare earths); of magnet (NdFeB magnets)." in render_report(result)
-    plain = render_report(run(TWO_MEMBERS))
+    plain = two_members_report()
     assert "Quantities are tonnes." in plain and "oxide" not in plain
 
 
@@ -403,7 +410,7 @@ def test_a_total_over_materials_that_count_different_things_is_split_by_material
         "of oxide (1.0% less). " in text
     )
     assert "The answer is given by material: a total would add tonnes of magnet and tonnes of oxide." in text
-    assert "by material" not in render_report(run(TWO_MEMBERS)).split("Pooling")[0]
+    assert "by material" not in two_members_report().split("Pooling")[0]
 
 
 def test_a_total_over_materials_priced_far_apart_is_split_by_material():
@@ -449,11 +456,9 @@ def test_china_2025_headline_gives_heavy_rare_earths_and_magnets_apart():
     summary = result.summary.set_index(["region", "material"])["shortfall_t"]
     assert summary["japan", "heavy_ree"] == summary["eu", "heavy_ree"] == 0.0
     assert round(summary["eu", "ndfeb_magnets"]) == 8276
-    verdict = section(_shipped_report("china_2025_licensing"), "verdict")
+    verdict = section(shipped_report("china_2025_licensing"), "verdict")
     headline = plain(verdict.split('<p class="headline">', 1)[1].split("</p>", 1)[0])
-    from simulator.report.counterfactuals import without_agreement
-
-    without = without_agreement(result).summary.set_index(["region", "material"])["shortfall_t"]
+    without = shipped_alone("china_2025_licensing").summary.set_index(["region", "material"])["shortfall_t"]
     heavy_without = without["japan", "heavy_ree"] + without["eu", "heavy_ree"]
     assert without["japan", "heavy_ree"] > 0 and without["eu", "heavy_ree"] > 0
     assert without["eu", "ndfeb_magnets"] == summary["eu", "ndfeb_magnets"]  # the pool holds no magnets
@@ -470,14 +475,13 @@ def test_a_random_scenario_s_verdict_says_it_is_one_draw_and_never_rounds_a_part
     # (--set agreement=null) 1,175.8 t and 39.51 t without: cuts of 1,172.6 / 1,175.8 = 99.7% and
     # 39.37 / 39.51 = 99.6%, not "100% less". The embargo's start, length and severity are drawn (uniform,
     # lognormal, uniform) and demand has 10% day-to-day noise.
-    from simulator.report.counterfactuals import without_agreement
     from simulator.report.words import tonnes
 
     result = shipped_result("embargo_stochastic")
     assert result.seed == 2010
-    verdict = plain(section(_shipped_report("embargo_stochastic"), "verdict"))
+    verdict = plain(section(shipped_report("embargo_stochastic"), "verdict"))
     with_stock = result.summary.set_index(["region", "material"])["shortfall_t"]
-    alone = without_agreement(result).summary.set_index(["region", "material"])["shortfall_t"]
+    alone = shipped_alone("embargo_stochastic").summary.set_index(["region", "material"])["shortfall_t"]
     cuts = {}
     for material in ("light_ree", "heavy_ree"):
         short, before = with_stock["eu", material], alone["eu", material]
@@ -501,7 +505,7 @@ def test_a_random_scenario_s_verdict_says_it_is_one_draw_and_never_rounds_a_part
 
 def test_one_draw_is_said_only_where_something_is_drawn():
     # TWO_MEMBERS draws nothing; 5% demand noise on Japan, or an embargo starting on a random day, is a draw
-    assert 'class="draw"' not in render_report(run(TWO_MEMBERS))
+    assert 'class="draw"' not in two_members_report()
     noisy = plain(render_report(run(build(TWO_MEMBERS, regions__japan__demand__ree__noise_cv=0.05), seed=7)))
     assert "These figures are one draw of what is random in this scenario (day-to-day demand), from seed 7:" in noisy
     late = build(TWO_MEMBERS, shocks__halt__start={"distribution": "uniform", "low": -100, "high": -50})
@@ -512,7 +516,7 @@ def test_one_draw_is_said_only_where_something_is_drawn():
 
 def test_the_cost_line_names_the_materials_it_cannot_value():
     """A material without a price counts as 0 in every cost; the headline says which."""
-    priced = render_report(run(TWO_MEMBERS))
+    priced = two_members_report()
     assert "Cost to the members: buying the pool" in priced and "Not counted" not in priced
     unpriced = render_report(run(build(TWO_MEMBERS, materials={"ree": {}})))
     assert "Not counted: rare earths, which the scenario gives no price." in unpriced
@@ -631,7 +635,7 @@ def test_an_auction_of_a_material_the_pool_never_held_says_the_pool_holds_none()
     pool = result.pool
     assert pool.loc[pool["material"] == "ndfeb_magnets", "pool_stock_t"].eq(0).all()
     assert (pool.loc[pool["material"] == "light_ree", "pool_stock_t"] > 0).any()
-    rule = plain(section(_shipped_report("long_embargo_6m"), "rule"))
+    rule = plain(section(shipped_report("long_embargo_6m"), "rule"))
     assert "NdFeB magnets: 5 auctions from 1 Sep 2026 to 29 Sep 2026; nothing sold: the pool holds none of it." in rule
     # light rare earths: held, and all of it gone by then
     assert (
@@ -734,7 +738,7 @@ def test_the_extra_at_spot_prices_is_named_an_opportunity_cost_against_the_refer
     assert [round(by_hand[key] / 1e9, 2) for key in order] == [4.12, 1.12, 1.08, 0.33]
     total = sum(result.metrics[f"crisis_extra_cost_usd.{m}"] for m in ("japan", "eu"))
     assert total == pytest.approx(sum(by_hand.values()), rel=1e-12) and round(total / 1e9, 2) == 6.64
-    text = _shipped_report("embargo_2010")
+    text = shipped_report("embargo_2010")
     verdict = plain(section(text, "verdict"))
     assert (
         "Valued at each day's price rather than at the reference price (light rare earths 13.13 USD/kg; heavy rare "
@@ -786,7 +790,7 @@ def test_a_joint_stock_that_releases_leaves_the_price_as_it_is_and_the_verdict_s
 
 
 def test_no_market_no_price_section():
-    text = render_report(run(TWO_MEMBERS))
+    text = two_members_report()
     assert '<section id="prices"' not in text and "Prices rose" not in text
 
 
@@ -927,7 +931,7 @@ def test_an_embargo_that_leaks_says_how_much_gets_through():
 
 @shipped_group("embargo_2010")
 def test_the_2010_halt_to_japan_is_told_as_a_halt_through_which_70_percent_leaks():
-    shocks = plain(section(_shipped_report("embargo_2010"), "shocks"))
+    shocks = plain(section(shipped_report("embargo_2010"), "shocks"))
     assert "halt, 70% of it leaking through: 30% of the flow stopped" in shocks
 
 
@@ -1131,7 +1135,7 @@ def test_market_linked_bids_are_told_as_a_multiple_of_the_market_price():
 def test_one_auction_and_auctions_every_day_are_told_in_the_singular():
     # long_embargo_6m_2030 holds one auction of light rare earths (1 Sep 2030): not "1 auctions from 1 Sep 2030 to
     # 1 Sep 2030; ... sold in 1 of them"
-    rule = plain(section(_shipped_report("long_embargo_6m_2030"), "rule"))
+    rule = plain(section(shipped_report("long_embargo_6m_2030"), "rule"))
     assert re.search(r"Light rare earths: 1 auction on 1 Sep 2030; [\d,.]+ t sold at a clearing price of", rule), rule
     assert "1 auctions" not in rule and "in 1 of them" not in rule
     bids = {m: {"ree": [{"share": 1.0, "price_usd_per_kg": 100.0}]} for m in ("japan", "eu")}

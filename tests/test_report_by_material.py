@@ -8,6 +8,7 @@ that may be added keep one total. Numbers are worked out by hand on small scenar
 
 from __future__ import annotations
 
+import functools
 import re
 
 from simulator.report import render_report
@@ -37,6 +38,12 @@ gallium and 3 t of germanium a day, so without the pool it is short of 40 t of G
 and with it receives exactly that from the pool (Japan: 20 t and 10 t)."""
 
 
+@functools.cache
+def minor_metals_report() -> str:
+    """The report of ``MINOR_METALS``, made once for the tests that read it (they only read it)."""
+    return render_report(run(MINOR_METALS))
+
+
 def cells(text: str, attribute: str, key: str) -> list[str]:
     """The plain text of each cell of the verdict table's row ``data-<attribute>="<key>"``."""
     row = re.search(rf'<tr data-{attribute}="{key}">(.*?)</tr>', section(text, "verdict"), re.S)
@@ -45,7 +52,7 @@ def cells(text: str, attribute: str, key: str) -> list[str]:
 
 
 def test_a_member_row_gives_tonnes_of_gallium_and_germanium_apart():
-    text = render_report(run(MINOR_METALS))
+    text = minor_metals_report()
     # Member, short with the stock, with its share alone, without it, received, bought, net, still owns
     eu = cells(text, "member", "eu")
     assert eu[1] == "none" and eu[2] == "none"
@@ -101,7 +108,7 @@ def test_the_region_tables_say_their_total_column_adds_tonnes_that_count_differe
     assert "The All materials column adds tonnes of Ga metal and tonnes of Ge metal, which count different" in note
     assert "priced far apart" not in note
     # priced far apart as well: said once, with both
-    note = plain(section(render_report(run(MINOR_METALS)), "regions"))
+    note = plain(section(minor_metals_report(), "regions"))
     assert (
         "The All materials column adds tonnes of materials priced far apart (reference prices: gallium 300 USD/kg; "
         "germanium 1,500 USD/kg) and counted as different things (tonnes of Ga metal and tonnes of Ge metal): a "

@@ -25,7 +25,16 @@ from simulator.report.sharing import granted, pooling_line, ratio_line
 from simulator.report.verdict import headline, outlasts_line
 from simulator.report.words import tonnes
 from simulator.scenario import validate_data
-from tests.helpers import TWO_MEMBERS, add_material, build, run, shipped_group, shipped_result
+from tests.helpers import (
+    TWO_MEMBERS,
+    add_material,
+    build,
+    run,
+    shipped_apart,
+    shipped_group,
+    shipped_result,
+    two_members_report,
+)
 
 JAPAN_ONLY = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}]
 
@@ -232,7 +241,7 @@ def test_a_grant_beyond_a_member_s_share_is_valued_and_what_one_takes_another_gi
         "japan": (-10.0, -500_000.0),
         "eu": (10.0, 500_000.0),
     }
-    text = _plain(render_report(result))
+    text = _plain(two_members_report())  # the page of this very run (runs are deterministic)
     assert "gave USD 0.50 m of its share, unpaid" in text and "took USD 0.50 m beyond its share, free" in text
     assert "Took or gave: the value, at the reference prices," in text  # the basis, said once under the table
     # sold, not granted: the EU pays for what it draws, and no such note appears
@@ -277,7 +286,7 @@ def test_with_several_materials_pooling_tells_each_member_s_change_by_material()
     # club_of_five: pooled, Japan avoids 994 t of light rare earths but is 34.3 t short of heavy ones,
     # which alone it is not; the tonnes of the two are not added (12 and 330 USD/kg)
     result = shipped_result("club_of_five")
-    pooling = _plain(pooling_line(Run.of(result), Run.of(own_share_alone(result), "own_share")))
+    pooling = _plain(pooling_line(Run.of(result), Run.of(shipped_apart("club_of_five"), "own_share")))
     assert "Pooled, Japan's shortfall is, by material, light rare earths none against 994 t and heavy rare " in pooling
     assert "earths 34.3 t against none alone; the EU's shortfall is, by material, heavy rare earths" in pooling
 
@@ -355,12 +364,12 @@ def test_whether_pooling_mostly_moves_shortfall_is_judged_on_the_materials_the_p
     # the totals (7,395 t alone, 7,111 t pooled: 3.8% less) include 5,927 t of magnets the pool
     # holds none of; of its rare earths the members are 1,468.5 t short alone and 1,184 t pooled (19% less)
     result = shipped_result("long_embargo_6m")
-    pooling = _plain(pooling_line(Run.of(result), Run.of(own_share_alone(result), "own_share")))
+    alone = shipped_apart("long_embargo_6m")
+    pooling = _plain(pooling_line(Run.of(result), Run.of(alone, "own_share")))
     assert pooling.startswith("Pooling adds to what the tonnes do:"), pooling
     # as the report gives it (magnets and oxide are counted apart): by material, each with what it counts,
     # the members' shortfall of each material in the two runs; the pool holds no magnets, so theirs is
     # the same both ways, and pooling closes the heavy rare earths (left out where none is short)
-    alone = own_share_alone(result)
 
     def short(of, material):
         rows = of.summary[of.summary["region"].isin(["japan", "eu"]) & (of.summary["material"] == material)]
