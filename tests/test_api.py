@@ -311,13 +311,20 @@ def test_sweep_marks_never_as_na_where_the_parquet_has_minus_one():
 
 def test_sweep_runs_share_seeds_and_match_whatever_the_worker_count():
     grid = {"agreement.ratio.japan": "0:1:0.5"}
-    short = {"horizon_days": 60}  # 60 days of demand noise already differ from seed to seed
-    one = simulator.sweep("embargo_stochastic", grid=grid, runs=3, seed=11, workers=1, set=short)
-    two = simulator.sweep("embargo_stochastic", grid=grid, runs=3, seed=11, workers=2, set=short)
+    # 200 days: these seeds' embargoes (drawn to start on days 92-274) start within them, so the
+    # ratio moves results; at 60 days no embargo starts and every point gives the same numbers
+    longer = {"horizon_days": 200}
+    one = simulator.sweep("embargo_stochastic", grid=grid, runs=3, seed=11, workers=1, set=longer)
+    two = simulator.sweep("embargo_stochastic", grid=grid, runs=3, seed=11, workers=2, set=longer)
     pd.testing.assert_frame_equal(one, two)
     assert one["seed"].tolist() == [run_seed(11, k) for k in range(3)] * 3
     assert one["agreement.ratio.japan"].tolist() == [0.0] * 3 + [0.5] * 3 + [1.0] * 3
     assert one["min_days_of_cover.japan"].nunique() > 1  # the runs differ: demand noise is drawn per seed
+    # each point ran with its own ratio: the same seed at ratio 0 and 1 gives other numbers
+    metrics = [c for c in one.columns if c.startswith(("shortfall_t.", "released_t.", "min_days_of_cover."))]
+    assert metrics and not one[metrics].iloc[:3].reset_index(drop=True).equals(
+        one[metrics].iloc[6:].reset_index(drop=True)
+    )
 
 
 def test_sweep_to_a_folder_writes_what_the_command_writes(tmp_path):

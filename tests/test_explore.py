@@ -15,7 +15,6 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import ROOT, TWO_MEMBERS, build, pool_processes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -54,7 +53,7 @@ from simulator.plan import compile_plan
 from simulator.scenario import apply_overrides, load_raw, validate_data
 from simulator.sweep import Sweep, SweepSpec, parse_axis
 from simulator.sweep.runner import scenario_batch_runs
-from tests.helpers import shipped_group, shipped_run
+from tests.helpers import ROOT, TWO_MEMBERS, build, pool_processes, shipped_group, shipped_run
 
 # --- packing ---------------------------------------------------------------------------
 

@@ -22,12 +22,12 @@ import numpy as np
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import BROWSER, TWO_MEMBERS, build, threat
 
 from simulator.cli import main
 from simulator.explore.data import unpack
 from simulator.explore.page import read_page
 from simulator.results import date_label
+from tests.helpers import BROWSER, TWO_MEMBERS, build, threat
 
 pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[dev]')")
 from selenium.webdriver.common.by import By

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import TWO_MEMBERS, build
 
 from simulator.cli import main
+from tests.helpers import TWO_MEMBERS, build
 
 pytestmark = pytest.mark.xdist_group("report-explorer")  # one explorer page for the module, also under pytest -n
 
