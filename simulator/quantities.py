@@ -1748,6 +1748,8 @@ REGISTRY: tuple[Quantity, ...] = (
 
 DAY_METRICS = frozenset(q.name for q in REGISTRY if q.unit == "day")
 """Quantities that are day numbers (a first day short, the day of the lowest cover or the peak price)."""
+NONE_WORDS: dict[Aggregation, str] = {"first": "never", "day_of_min": "no demand", "day_of_max": "no price"}
+"""What a day metric's -1 means, by its aggregation: never short; no day of cover (no demand); no price."""
 
 
 def of_record(record: Record) -> tuple[Quantity, ...]:

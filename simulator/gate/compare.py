@@ -46,7 +46,7 @@ from simulator.gate.baseline import (
 from simulator.gate.tolerances import Tolerance, Tolerances
 from simulator.numeric import DAYS_PER_YEAR
 from simulator.output_folder import write_file
-from simulator.quantities import DAY_METRICS
+from simulator.quantities import DAY_METRICS, NONE_WORDS, SUMMARY
 from simulator.scenario import load_scenario
 from simulator.scenario.strict_yaml import shortened
 
@@ -146,8 +146,8 @@ def is_day_key(key: str) -> bool:
     return key.split(".", 1)[0] in DAY_METRICS
 
 
-NONE_REASON = {"min_days_of_cover_day": "no demand", "peak_price_day": "no price"}
-"""Why a day of lowest cover or of peak price is -1 (none)."""
+NONE_REASON = {q.name: NONE_WORDS[q.aggregation] for q in SUMMARY if q.aggregation in ("day_of_min", "day_of_max")}
+"""Why a day of lowest cover or of peak price is -1 (none), from the registry's words."""
 
 
 def _day_change(then: int, now: int, metric: str) -> str:

@@ -35,6 +35,7 @@ from simulator.names import Names
 from simulator.palette import REGION_COLOURS
 from simulator.plots import LEGEND_PT, date_ticks, empty_panel, fixed_margins, text_width_in
 from simulator.plots import plain_text as _text
+from simulator.quantities import NONE_WORDS
 from simulator.sensitivity.indices import RANKED_BY, Method
 from simulator.sweep.columns import metric_title, metric_unit
 
@@ -69,10 +70,6 @@ def is_sparse(nonzero: int, runs: int) -> bool:
     return 0 < nonzero < SPARSE_SHARE * runs
 
 
-ABSENT_WORDS = {"first": "never", "day_of_min": "no demand", "day_of_max": "no price"}
-"""What a day metric's -1 means, by its aggregation: never short, no days of cover (no demand), no price."""
-
-
 def absent_word(metric: str) -> str | None:
     """What -1 means in a day metric whose -1 means never or none (:func:`~simulator.frames.is_never_kind`), else None.
 
@@ -84,7 +81,7 @@ def absent_word(metric: str) -> str | None:
     quantity = quantity_of(metric) if metric else None
     if quantity is None or not is_never_kind(quantity):
         return None
-    return ABSENT_WORDS.get(quantity.aggregation, "none")
+    return NONE_WORDS.get(quantity.aggregation, "none")
 
 
 def _after(day: int | None) -> str:
