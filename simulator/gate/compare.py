@@ -181,10 +181,9 @@ class Outcome:
     """ISO date of the scenario's day 0, if it has one."""
     name: str = ""
     """The scenario's ``name:`` (empty when the file could not be read)."""
-    changed_parts: list[str] | None = None
-    """Scenario parts that changed since the baseline (None: the baseline does not say)."""
     part_changes: dict[str, str] | None = None
-    """The same parts, each ``added``, ``removed`` or ``changed`` (None: the baseline does not say)."""
+    """Scenario parts that changed since the baseline, each ``added``, ``removed`` or ``changed``
+    (None: the baseline does not say)."""
     seeds: tuple[int, int] | None = None
     """Seed of the baseline and of the run now."""
     versions: tuple[str, str] | None = None
@@ -500,7 +499,6 @@ def check_one(
         "drift" if drifts else "ok",
         drifts=drifts,
         scenario_changed=changed,
-        changed_parts=None if parts is None else list(parts),
         part_changes=parts,
         seeds=(baseline["seed"], current["seed"]),
         versions=(baseline["package_version"], current["package_version"]),

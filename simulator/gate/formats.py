@@ -245,7 +245,8 @@ def cause(outcome: Outcome, most: int | None = 5) -> str:
     (None: all), removed and added ones first.
 
     >>> from simulator.gate.compare import Outcome
-    >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, changed_parts=["seed", "shocks.1"], seeds=(0, 7)))
+    >>> changed = {"seed": "changed", "shocks.1": "changed"}
+    >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes=changed, seeds=(0, 7)))
     'scenario changed since its baseline: shocks.1; seed 0 → 7'
     >>> marks = {"regions.eu": "removed", "regions.europe": "added", "agreement.members": "changed"}
     >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes=marks))
@@ -289,9 +290,7 @@ MARKS = {"removed": "-", "added": "+", "changed": ""}
 
 def marked_parts(outcome: Outcome) -> list[tuple[str, str]]:
     """The changed scenario parts as (part, ``removed``/``added``/``changed``): removed, then added, then changed."""
-    marks = outcome.part_changes
-    if marks is None:
-        marks = dict.fromkeys(outcome.changed_parts or [], "changed")
+    marks = outcome.part_changes or {}
     order = list(MARKS)
     return sorted(marks.items(), key=lambda item: (order.index(item[1]), item[0]))
 
@@ -503,7 +502,7 @@ def as_json(report: Report, quiet: bool = False) -> list[dict[str, Any]]:
 
 def _json_outcome(o: Outcome) -> dict[str, Any]:
     compared = o.status in ("ok", "drift")
-    parts = None if o.part_changes is None and o.changed_parts is None else marked_parts(o)
+    parts = None if o.part_changes is None else marked_parts(o)
     return {
         "scenario": plain(o.scenario, one_line=True),
         "name": plain(o.name, one_line=True),
