@@ -15,6 +15,7 @@ from simulator.engine import simulate
 from simulator.errors import InputError, Problem, ScenarioError, setting
 from simulator.mechanisms import NAMES as MECHANISMS
 from simulator.mechanisms import current_name
+from simulator.metrics import members_burden
 from simulator.results import Result
 from simulator.scenario import apply_overrides, validate_data
 
@@ -118,15 +119,17 @@ def _baseline_row(name: str, result: Result, members: list[str]) -> dict[str, An
 
     ``result`` is a run without the agreement.
 
-    ``total_shortfall_t`` adds up the members' shortfalls (not every region's, as a run
-    without an agreement counts it), so that it reads against the rules' totals. The
-    metrics of an agreement (fairness among members, pool, unused releases, draws, auction
-    spend, net positions) are left empty, not 0: there is no pool to share. The market's
-    columns keep their meaning without a pool and are filled.
+    ``total_shortfall_t``, ``fairness_jain`` and ``max_shortfall_share_gap`` are the members'
+    (:func:`~simulator.metrics.members_burden`; not every region's, as a run without an
+    agreement counts them), so that they read against the rules'. The metrics of a pool
+    (contributions and draws, envy, unused releases, the pool's end, auction spend, net
+    positions) are left empty, not 0: there is no pool. The market's columns keep their
+    meaning without a pool and are filled.
     """
     row: dict[str, Any] = {"mechanism": name}
     row.update(dict.fromkeys(COMPARE_METRICS))
-    row["total_shortfall_t"] = float(sum(result.metrics[f"shortfall_t.{member}"] for member in members))
+    total, fairness, gap = members_burden(result.metrics, members)
+    row.update(total_shortfall_t=total, fairness_jain=fairness, max_shortfall_share_gap=gap)
     for member in members:
         for name in ("shortfall_t", "shortfall_share", "first_shortfall_day"):
             row[f"{name}.{member}"] = result.metrics[f"{name}.{member}"]

@@ -84,6 +84,24 @@ def jain_index(shares: np.ndarray) -> np.ndarray:
         return np.where(squares > 0, total * total / (x.shape[-1] * squares), 1.0)
 
 
+def members_burden(metrics: dict[str, Any], members: Iterable[str]) -> tuple[float, float, float]:
+    """The members' total shortfall (t), Jain's index of their shortfall shares, their largest gap.
+
+    Read from a run's summary ``metrics`` (``shortfall_t.<member>``, ``shortfall_share.<member>``):
+    what an agreement's ``total_shortfall_t``, ``fairness_jain`` and ``max_shortfall_share_gap``
+    give among its members, worked out for a run without the agreement, whose own
+    agreement-wide metrics count every region.
+
+    >>> members_burden({"shortfall_t.a": 4.0, "shortfall_share.a": 0.4, "shortfall_t.b": 20.0,
+    ...                 "shortfall_share.b": 1.0}, ["a", "b"])
+    (24.0, 0.8448275862068964, 0.6)
+    """
+    names = list(members)
+    shares = np.array([float(metrics[f"shortfall_share.{m}"]) for m in names])
+    total = float(ordered_sum(np.array([float(metrics[f"shortfall_t.{m}"]) for m in names])))
+    return total, float(jain_index(shares)), float(shares.max() - shares.min())
+
+
 _DAY_OF = ("day_of_min", "day_of_max")
 """Aggregations giving the first day of the lowest or highest value (-1 when no day has one)."""
 

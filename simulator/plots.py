@@ -33,6 +33,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from simulator.forked import run_shared
 from simulator.mechanisms import BY_NAME
+from simulator.metrics import members_burden
 from simulator.names import Names, join_words
 from simulator.numeric import EPS_T
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
@@ -1183,8 +1184,8 @@ def compare_figure(
     ``baseline``, the runs without the agreement (``Comparison.baselines``; a lone run is
     :data:`~simulator.compare.BASELINE`'s), are grey lines in each panel, the scenario
     without it dashed and each member's share alone dotted (:data:`BASELINE_STYLES`), and
-    the first, grey, bars of the totals; they have no fairness bar (no pool to share), and
-    the legend and title say what they are.
+    the first, grey, bars of the totals and of the fairness among members (both of the members
+    alone, :func:`~simulator.metrics.members_burden`), and the legend and title say what they are.
     """
     from simulator.compare import BASELINE
 
@@ -1233,41 +1234,38 @@ def compare_figure(
             _format_axis(ax, first, ticks=4)
     labels = [plain_text(BY_NAME[name].label if name in BY_NAME else name) for name in results]
     totals = [results[name].metrics["total_shortfall_t"] for name in results]
-    fairness: list[float | None] = [results[name].metrics["fairness_jain"] for name in results]
+    fairness = [results[name].metrics["fairness_jain"] for name in results]
     colours = ["#1f5fa6"] * len(results)
+    fair_colours = ["#2a9d8f"] * len(results)
     hatches: list[str | None] = [None] * len(results)
-    if baselines:  # first and grey: the members' shortfall without the agreement
-        short = [sum(run.metrics[f"shortfall_t.{member}"] for member in members) for run in baselines.values()]
-        labels, totals, fairness = [*baselines, *labels], [*short, *totals], [*[None] * len(baselines), *fairness]
+    if baselines:  # first and grey: the members' shortfall and its fairness without the agreement
+        burdens = [members_burden(run.metrics, members) for run in baselines.values()]
+        labels = [*baselines, *labels]
+        totals = [*(total for total, _, _ in burdens), *totals]
+        fairness = [*(fair for _, fair, _ in burdens), *fairness]
         colours = [BASELINE_COLOUR] * len(baselines) + colours
+        fair_colours = [BASELINE_COLOUR] * len(baselines) + fair_colours
         hatches = [BASELINE_STYLES.get(name, ("--", None))[1] for name in baselines] + hatches
     half = cols // 2
     ax_total = fig.add_subplot(grid[-1, :half])
-    for bar, hatch in zip(ax_total.barh(labels, totals, color=colours), hatches, strict=True):
-        if hatch:  # white dots on grey: the dotted baseline's bar
-            bar.set_hatch(hatch)
-            bar.set_edgecolor("white")
+    ax_fair = fig.add_subplot(grid[-1, half:], sharey=ax_total)
+    for ax, values, face in ((ax_total, totals, colours), (ax_fair, fairness, fair_colours)):
+        for bar, hatch in zip(ax.barh(labels, values, color=face), hatches, strict=True):
+            if hatch:  # white dots on grey: the dotted baseline's bar
+                bar.set_hatch(hatch)
+                bar.set_edgecolor("white")
     ax_total.set_xlabel("total shortfall of members (t)")
     # the rules are named once, left of both bar panels: the fairness panel's own names
     # would be drawn over the totals' value labels
-    ax_fair = fig.add_subplot(grid[-1, half:], sharey=ax_total)
     ax_fair.tick_params(axis="y", labelleft=False)
-    ax_fair.barh(labels, [0.0 if v is None else v for v in fairness], color="#2a9d8f")
     ax_fair.set_xlim(0, 1.15)
     ax_fair.set_xlabel("fairness (Jain's index, 1 = equal)")
     ax_total.set_xlim(0, max(totals) * 1.25 if max(totals) > 0 else 1.0)
     ax_total.invert_yaxis()  # shared with the fairness panel: inverted once
     for ax, values, fmt in ((ax_total, totals, "{:,.1f}"), (ax_fair, fairness, "{:.3f}")):
         for y, value in enumerate(values):
-            text = "none: no pool to share" if value is None else fmt.format(value)
             ax.annotate(
-                text,
-                (value or 0.0, y),
-                xytext=(3, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8,
-                color="#555555" if value is None else "black",
+                fmt.format(value), (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8
             )
         ax.grid(True, axis="x", color="#dddddd")
     # the left margin holds the longest rule name whole (plus tick and padding)

@@ -39,9 +39,7 @@ SMALL = build(
     regions__eu__demand__ree={"tonnes_per_day": 2},
 )
 LOPSIDED = build(SMALL, agreement__pool__contributions={"japan": {"ree": {"tonnes": 6}}})
-AGREEMENT_ONLY = (
-    "fairness_jain",
-    "max_shortfall_share_gap",
+POOL_ONLY = (
     "draw_contribution_gap",
     "envious_members",
     "unused_release_t",
@@ -69,12 +67,15 @@ def test_the_baseline_row_is_the_members_shortfall_without_the_pool():
     assert (without["shortfall_share.japan"], without["shortfall_share.eu"]) == (1.0, 1.0)
     assert (without["first_shortfall_day.japan"], without["first_shortfall_day.eu"]) == (0, 0)
     assert (fair["shortfall_t.eu"], fair["total_shortfall_t"], fair["pool_end_t"]) == (0, 0, pytest.approx(30))
-    # empty, not 0: there is no pool to be fair with, to draw from or to pay into
-    assert all(pd.isna(without[column]) for column in AGREEMENT_ONLY), without[list(AGREEMENT_ONLY)]
+    # empty, not 0: there is no pool to draw from or to pay into
+    assert all(pd.isna(without[column]) for column in POOL_ONLY), without[list(POOL_ONLY)]
+    # but the burden among members is there: each is short of all its demand, an equal share
+    assert (without["fairness_jain"], without["max_shortfall_share_gap"]) == (1.0, 0.0)
     # each member's 30 t held alone covers its 10 t or 20 t: nobody is short
     apart = table.loc[OWN_SHARES]
     assert (apart["shortfall_t.japan"], apart["shortfall_t.eu"], apart["total_shortfall_t"]) == (0, 0, 0)
-    assert all(pd.isna(apart[column]) for column in AGREEMENT_ONLY), apart[list(AGREEMENT_ONLY)]
+    assert all(pd.isna(apart[column]) for column in POOL_ONLY), apart[list(POOL_ONLY)]
+    assert (apart["fairness_jain"], apart["max_shortfall_share_gap"]) == (1.0, 0.0)  # no burden counts as equal
     assert str(table["envious_members"].dtype) == "Int64"  # the empty cell keeps the rules' counts whole
     assert compare(SMALL, ["fair_ratio"], "s.yaml", baseline=False).table()["mechanism"].tolist() == ["fair_ratio"]
 
@@ -138,12 +139,13 @@ def test_the_command_writes_prints_and_can_leave_out_the_baseline(tmp_path):
         rows = list(csv.DictReader(f))
     assert [row["mechanism"] for row in rows] == [BASELINE, OWN_SHARES, "fair_ratio"]
     assert float(rows[0]["shortfall_t.eu"]) == 20 and rows[0]["first_shortfall_day.eu"] == "0"
-    assert rows[0]["fairness_jain"] == rows[0]["pool_end_t"] == rows[0]["envious_members"] == ""
+    assert rows[0]["pool_end_t"] == rows[0]["envious_members"] == ""
+    assert (rows[0]["fairness_jain"], rows[0]["max_shortfall_share_gap"]) == ("1.0", "0.0")  # both short of all
     assert json.loads((out / "manifest.json").read_text())["baseline"] is True
     lines = result.output.splitlines()
     assert "NaN" not in result.output and "<NA>" not in result.output
-    assert lines[1].split() == [*BASELINE.split(), "30.000", "-", "-", "-", "-"]
-    assert lines[2].split() == [*OWN_SHARES.split(), "0.000", "-", "-", "-", "-"]
+    assert lines[1].split() == [*BASELINE.split(), "30.000", "1.000", "0.000", "-", "-"]
+    assert lines[2].split() == [*OWN_SHARES.split(), "0.000", "1.000", "0.000", "-", "-"]
     assert lines[3].split()[:2] == ["fair_ratio", "0.000"]
     assert lines[4].startswith(f"{BASELINE}: the same scenario without the agreement (as --set agreement=null)")
     assert lines[5].startswith(f"{OWN_SHARES}: without the agreement, each member's pool contribution added to its own")
@@ -187,10 +189,14 @@ def test_the_figure_draws_the_baselines_grey_dashed_and_dotted_and_says_what_the
     assert (bars[0].get_width(), bars[1].get_width()) == (pytest.approx(30), pytest.approx(24))
     assert bars[0].get_hatch() is None and bars[1].get_hatch()  # the dotted one hatched
     assert bars[0].get_facecolor() == bars[1].get_facecolor() != bars[2].get_facecolor()
+    # fairness among the members: without the agreement both are short of all they need (1);
+    # alone, Japan is short of 0.4 of its demand and the EU of all: 1.4^2 / (2 x 1.16) = 0.845
     fairness = next(ax for ax in fig.axes if ax.get_xlabel().startswith("fairness"))
-    assert fairness.patches[0].get_width() == fairness.patches[1].get_width() == 0
-    assert [t.get_text() for t in fairness.texts].count("none: no pool to share") == 2
-    assert not math.isnan(fairness.patches[2].get_width())
+    widths = [bar.get_width() for bar in fairness.patches]
+    assert (widths[0], widths[1]) == (1.0, pytest.approx(1.96 / 2.32))
+    assert [t.get_text() for t in fairness.texts][:2] == ["1.000", "0.845"]
+    assert fairness.patches[0].get_facecolor() == bars[0].get_facecolor() != fairness.patches[2].get_facecolor()
+    assert fairness.patches[1].get_hatch() and not math.isnan(widths[2])
     # a lone run is the no-agreement baseline, as before
     lone = compare_figure(comparison.results, baseline=comparison.baseline)
     assert f"grey: {BASELINE} (the scenario without it)" in " ".join(lone._suptitle.get_text().split())
@@ -217,7 +223,9 @@ def test_own_shares_alone_is_each_members_share_held_apart_not_the_pool_removed(
     )
     assert (apart["shortfall_share.japan"], apart["shortfall_share.eu"]) == (pytest.approx(0.4), 1.0)
     assert (apart["first_shortfall_day.japan"], apart["first_shortfall_day.eu"]) == (6, 0)
-    assert all(pd.isna(apart[column]) for column in AGREEMENT_ONLY), apart[list(AGREEMENT_ONLY)]
+    assert all(pd.isna(apart[column]) for column in POOL_ONLY), apart[list(POOL_ONLY)]
+    # Jain's index of the shares 0.4 and 1.0: 1.4^2 / (2 x (0.16 + 1)) = 1.96 / 2.32; the gap 1.0 - 0.4
+    assert apart["fairness_jain"] == pytest.approx(1.96 / 2.32) and apart["max_shortfall_share_gap"] == 0.6
     # the fair ratio gives the EU part of Japan's 6 t: Japan is shorter than alone, the EU less short
     assert table.loc["fair_ratio", "shortfall_t.japan"] > 4 and table.loc["fair_ratio", "shortfall_t.eu"] < 20
 
