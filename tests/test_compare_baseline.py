@@ -275,3 +275,27 @@ def test_a_baseline_that_cannot_run_is_a_skipped_row_and_the_rules_still_run(mon
     table = comparison.table()
     assert table["mechanism"].tolist() == [OWN_SHARES, "fair_ratio", BASELINE]  # own shares is not the YAML's
     assert table.set_index("mechanism").loc[BASELINE, "skipped"] == "regions: needs the agreement"
+
+
+def test_the_baseline_rows_fairness_is_worked_out_as_the_rules_own():
+    """members_burden on a rule's run gives that rule's own total, Jain's index and gap, bit for bit.
+
+    Japan's 6 t released at most 1 t a day, 90:10 under the fair ratio: Japan gets 0.9 t a
+    day for 6 days (5.4 t; short 4.6 of 10 t, 0.46) and the EU 0.6 t (short 19.4 of 20 t,
+    0.97): Jain 1.43^2 / (2 x (0.46^2 + 0.97^2)) = 0.8872, gap 0.51.
+    """
+    from simulator.metrics import members_burden
+
+    capped = build(LOPSIDED, agreement__ratio={"japan": 0.9, "eu": 0.1}, agreement__release_cap_t_per_day={"ree": 1})
+    comparison = compare(capped, ["fair_ratio", "proportional_to_demand"], "s.yaml", baseline=False)
+    fair = comparison.results["fair_ratio"].metrics
+    assert (fair["shortfall_t.japan"], fair["shortfall_t.eu"]) == (pytest.approx(4.6), pytest.approx(19.4))
+    assert fair["fairness_jain"] == pytest.approx(1.43**2 / (2 * (0.46**2 + 0.97**2)))
+    assert fair["max_shortfall_share_gap"] == pytest.approx(0.51)
+    for result in comparison.results.values():
+        metrics = result.metrics
+        assert members_burden(metrics, ["japan", "eu"]) == (
+            metrics["total_shortfall_t"],
+            metrics["fairness_jain"],
+            metrics["max_shortfall_share_gap"],
+        )
