@@ -80,22 +80,34 @@ def test_the_baseline_row_is_the_members_shortfall_without_the_pool():
     assert compare(SMALL, ["fair_ratio"], "s.yaml", baseline=False).table()["mechanism"].tolist() == ["fair_ratio"]
 
 
-def test_its_total_counts_the_members_only():
-    """A third region outside the agreement, 5 t a day short, is not in the members' total (30 t, not 80 t)."""
+def test_its_total_and_fairness_count_the_members_only():
+    """A third region outside the agreement, 5 t a day with 10 t of stock, is short 40 t of its 50 t.
+
+    Not in the members' total (30 t, not 70 t), nor in their fairness: both members are short
+    of all they need (shares 1 and 1: Jain 1, gap 0), where over all three regions the shares
+    1, 1 and 0.8 give 2.8^2 / (3 x 2.64) = 0.990 and a gap of 0.2.
+    """
     data = build(
         SMALL,
         regions__korea={
             "demand": {"ree": {"tonnes_per_day": 5}},
-            "commercial_stock": {"ree": {"tonnes": 0}},
+            "commercial_stock": {"ree": {"tonnes": 10}},
             "sourcing": {"ree": {"china": 1.0}},
         },
         suppliers__china__lead_time_days__korea=5,
         shocks=[{**TWO_MEMBERS["shocks"][0], "regions": ["japan", "eu", "korea"]}],
     )
-    table = compare(data, ["fair_ratio"], "s.yaml").table().set_index("mechanism")
+    comparison = compare(data, ["fair_ratio"], "s.yaml")
+    table = comparison.table().set_index("mechanism")
     assert table.loc[BASELINE, "total_shortfall_t"] == pytest.approx(30)
-    assert table.loc[OWN_SHARES, "total_shortfall_t"] == 0  # Korea's 50 t are not counted here either
+    assert table.loc[OWN_SHARES, "total_shortfall_t"] == 0  # Korea's 40 t are not counted here either
     assert "shortfall_t.korea" not in table.columns
+    for row in (BASELINE, OWN_SHARES):
+        assert (table.loc[row, "fairness_jain"], table.loc[row, "max_shortfall_share_gap"]) == (1.0, 0.0), row
+    everyone = comparison.baseline.metrics  # the run's own, over all regions
+    assert everyone["shortfall_t.korea"] == pytest.approx(40)
+    assert everyone["fairness_jain"] == pytest.approx(2.8**2 / (3 * 2.64))
+    assert everyone["max_shortfall_share_gap"] == pytest.approx(0.2)
 
 
 def member_columns(table: pd.DataFrame) -> list[str]:

@@ -296,8 +296,9 @@ def compare(
         pool; then, for a joint pool with contributions, ``"own shares alone"``: without
         the agreement, each member's contribution added to its own national reserve and
         drawn for its own gaps only (the report's own-share run, same seed). Their
-        agreement metrics are empty (``NaN``/``<NA>``). ``False`` leaves both out, as
-        ``--no-baseline``.
+        total shortfall, Jain's index and largest share gap are the members'; the metrics
+        of a pool (draws, envy, unused releases, the pool's end, auction spend, net
+        positions) are empty (``NaN``/``<NA>``). ``False`` leaves both out, as ``--no-baseline``.
 
     Returns
     -------

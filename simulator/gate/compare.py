@@ -91,6 +91,8 @@ class Drift:
         ['now short (never before)', 'no longer short', '7 days earlier']
         >>> [Drift("s", "eu", "ree", "peak_price_day", a, b).change for a, b in ((-1, 302), (302, -1))]
         ['now day 302 (none before)', 'now none (no price)']
+        >>> Drift("s", "eu", "ree", "min_days_of_cover_day", 40, -1).change
+        'now none (no demand)'
         """
         if self.absent:
             return "appeared" if self.absent == "baseline" else "disappeared"
