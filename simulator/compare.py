@@ -95,8 +95,7 @@ class Comparison:
         rows: list[dict[str, Any]] = []
         members = next(iter(self.results.values())).structure.member_names
         rows.extend(_baseline_row(name, result, members) for name, result in self.baselines.items())
-        for mechanism, result in self.results.items():
-            members = result.structure.member_names
+        for mechanism, result in self.results.items():  # one scenario: the same members under every rule
             row: dict[str, Any] = {"mechanism": mechanism}
             net_positions = _net_positions_usd(result)
             row.update({k: result.metrics[k] for k in COMPARE_METRICS})
@@ -131,10 +130,10 @@ def _baseline_row(name: str, result: Result, members: list[str]) -> dict[str, An
     total, fairness, gap = members_burden(result.metrics, members)
     row.update(total_shortfall_t=total, fairness_jain=fairness, max_shortfall_share_gap=gap)
     for member in members:
-        for name in ("shortfall_t", "shortfall_share", "first_shortfall_day"):
-            row[f"{name}.{member}"] = result.metrics[f"{name}.{member}"]
-        for name in ("auction_spend_usd", "draw_to_contribution", "net_position_usd"):
-            row[f"{name}.{member}"] = None
+        for metric in ("shortfall_t", "shortfall_share", "first_shortfall_day"):
+            row[f"{metric}.{member}"] = result.metrics[f"{metric}.{member}"]
+        for metric in ("auction_spend_usd", "draw_to_contribution", "net_position_usd"):
+            row[f"{metric}.{member}"] = None
     row.update(_market_columns(result, members))
     return row
 

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.quantities import AGREEMENT_SUMMARY, REGISTRY, SUMMARY, Quantity
+from simulator.quantities import AGREEMENT_SUMMARY, NONE_WORDS, REGISTRY, SUMMARY, Quantity
 
 _BY_TABLE: dict[str, dict[str, Quantity]] = {}
 for _q in REGISTRY:
@@ -65,7 +65,7 @@ def is_never_kind(q: Quantity) -> bool:
     A first day short ("never"), or the day of a lowest cover or a peak price where there is
     no cover or no price.
     """
-    return q.aggregation in ("first", "day_of_min", "day_of_max") and q.dtype == "int"
+    return q.aggregation in NONE_WORDS and q.dtype == "int"
 
 
 def units(columns: Iterable[str], table: str | None = None) -> dict[str, str]:

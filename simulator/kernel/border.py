@@ -232,7 +232,8 @@ class Border:
         ``contracted`` (routes' normal flows, with ``sharing: contracts_first``) are served first.
         Returns what ships and what the quota stopped for good (not smuggled).
         """
-        claims = shipped if lost_share is None else shipped * (1.0 - lost_share)
+        kept = None if lost_share is None else 1.0 - lost_share  # what an embargo or quota cut lets through
+        claims = shipped if kept is None else shipped * kept
         shock = self.shocks[k]
         age = day - self.start[k]
         in_period = np.mod(age, shock.period_days)
@@ -247,7 +248,7 @@ class Border:
             allowed = _share_out(by_region, room, shock.preference)  # (R, B)
             granted = np.minimum(total, room)
         else:  # normal flows that can leave: with deliverable claims, less what is stopped for good
-            contract = self._by_region(k, contracted if lost_share is None else contracted * (1.0 - lost_share))
+            contract = self._by_region(k, contracted if kept is None else contracted * kept)
             # a quota open all at once keeps room for the normal flows of the period's later active days
             later_days = 0
             if shock.front_loaded:
