@@ -27,7 +27,7 @@ from simulator.errors import InputError, Problem
 from simulator.scenario import Scenario, validate_data
 from simulator.scenario.load import value_problems
 from simulator.scenario.uncertain import Input, inputs_of, values_at
-from simulator.sweep import DATE_DTYPE
+from simulator.sweep import SWEPT_DATE_DTYPE
 from simulator.sweep.columns import check_metrics
 from simulator.sweep.runner import CHUNK_RUNS, plan_points, run_points
 
@@ -128,7 +128,7 @@ def _typed_column(values: list[Any], holds_date: bool) -> Any:
         return np.array([np.nan if v is None else float(v) for v in values], np.float64)
     if present and all(_is_date(v, holds_date) for v in present):
         days = [None if v is None else pd.Timestamp(str(v)) for v in values]
-        return pd.Series(days, dtype=DATE_DTYPE)
+        return pd.Series(days, dtype=SWEPT_DATE_DTYPE)
     return pd.Series([None if v is None else _text(v) for v in values])  # pandas 3: the str dtype Parquet gives back
 
 

@@ -97,7 +97,7 @@ def assemble_table(sweep: Sweep, chunk_tables: list[pd.DataFrame]) -> pd.DataFra
     return pd.concat([front, table], axis=1).sort_values(["point", "run"], kind="stable", ignore_index=True)
 
 
-DATE_DTYPE = "datetime64[ms]"
+SWEPT_DATE_DTYPE = "datetime64[ms]"
 """Swept (and sampled) dates in the tables: midnight of the day, in milliseconds, as Parquet stores them
 (it has no seconds), so that pandas compares them with
 ``pd.Timestamp`` and ``.dt`` works (``datetime.date`` values would be stored as Arrow ``date32``
@@ -105,7 +105,7 @@ and read back as ``object``)."""
 
 
 def swept_column(values: list[Any]) -> Any:
-    """One swept path's values, a row each: dates as :data:`DATE_DTYPE`, anything else as given.
+    """One swept path's values, a row each: dates as :data:`SWEPT_DATE_DTYPE`, anything else as given.
 
     >>> swept_column([dt.date(2010, 11, 20), dt.date(2010, 12, 7)]).dtype, swept_column([60, 120])
     (dtype('<M8[ms]'), [60, 120])
@@ -113,7 +113,7 @@ def swept_column(values: list[Any]) -> Any:
     import pandas as pd
 
     if values and all(isinstance(v, dt.date) for v in values):
-        return pd.Series(pd.to_datetime(values), dtype=DATE_DTYPE)
+        return pd.Series(pd.to_datetime(values), dtype=SWEPT_DATE_DTYPE)
     return values
 
 

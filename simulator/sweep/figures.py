@@ -218,9 +218,9 @@ def _heatmap_order(values: pd.Series) -> list[Any]:
 def _dated(table: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
     """``table`` with each swept path of dates as ``datetime64[ms]`` (an older table's ``datetime.date`` values too)."""
     old = [p for p in paths if p in table and axis_kind(table[p]) == "date" and table[p].dtype == object]
-    from simulator.sweep import DATE_DTYPE
+    from simulator.sweep import SWEPT_DATE_DTYPE
 
-    return table.assign(**{p: pd.to_datetime(table[p]).astype(DATE_DTYPE) for p in old}) if old else table
+    return table.assign(**{p: pd.to_datetime(table[p]).astype(SWEPT_DATE_DTYPE) for p in old}) if old else table
 
 
 def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = None) -> Figure:
