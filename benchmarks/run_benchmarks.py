@@ -19,6 +19,7 @@ random-start delay against a fixed one), ``--startup`` (``stockpile run``), ``--
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 import math
@@ -334,26 +335,51 @@ def show(results: dict[str, float]) -> None:
         print(f"{key:<{width}}  {value:12.3f}{beside}")
 
 
-PARTS = ("--per-run", "--delays", "--startup", "--memory", "--scaling", "--sensitivity")
+PARTS = {
+    "per-run": "the fast path, the naive SimPy reference and the NumPy floor, CPU per run",
+    "delays": "a sweep with a random-start delay against the same sweep with a fixed one",
+    "startup": "stockpile run of the replay, with and without figures",
+    "memory": "a 2,500-run batch of a 20-member, 3,650-day scenario (a minute or more of CPU)",
+    "scaling": "cost per run against the number of members and of materials",
+    "sensitivity": "a Sobol' study of the historical replay",
+}
+"""The parts that can be measured alone, each with what it measures."""
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """The parts asked for (none: every part but memory, scaling and the 100k check).
+
+    A misspelt or shortened part is refused (exit 2) rather than read as "no part", which
+    runs every part for many minutes.
+    """
+    parser = argparse.ArgumentParser(
+        allow_abbrev=False,
+        description="Speed and memory of the shipped 2010 replay (benchmarks/README.md).",
+        epilog="No part: everything but --memory, --scaling and --large.",
+    )
+    for part, what in PARTS.items():
+        parser.add_argument(f"--{part}", action="store_true", help=f"only {what}")
+    parser.add_argument("--large", action="store_true", help="add the 100,000-run Monte Carlo sweep")
+    return parser.parse_args(argv)
 
 
 def main() -> None:
-    large = "--large" in sys.argv
+    asked = arguments()
     results: dict[str, float] = {}
-    chosen = [part for part in PARTS if part in sys.argv]
+    chosen = [part for part in PARTS if getattr(asked, part.replace("-", "_"))]
     if chosen:  # only these measurements
         with tempfile.TemporaryDirectory() as tmp:
-            if "--per-run" in chosen:
+            if "per-run" in chosen:
                 results.update(per_run())
-            if "--delays" in chosen:
+            if "delays" in chosen:
                 results.update(delays(Path(tmp)))
-            if "--startup" in chosen:
+            if "startup" in chosen:
                 results.update(startup(Path(tmp)))
-            if "--memory" in chosen:
+            if "memory" in chosen:
                 results.update(memory())
-            if "--scaling" in chosen:
+            if "scaling" in chosen:
                 results.update(scaling())
-            if "--sensitivity" in chosen:
+            if "sensitivity" in chosen:
                 results.update(sensitivity(Path(tmp)))
         show(results)
         return
@@ -384,7 +410,7 @@ def main() -> None:
         results.update(sweep("10k grid", [f"--grid={axis}" for axis in GRID_AXES], 10_000, folder))
         results.update(explore(folder))
         results.update(sensitivity(folder))
-        if large:
+        if asked.large:
             results.update(sweep("100k Monte Carlo", [*grid, "--runs", "10000", *NOISE], 100_000, folder))
     show(results)
 

@@ -61,3 +61,13 @@ def test_the_grown_scenarios_of_the_scaling_benchmark_are_valid():
     quotas = {shock.id: shock.tonnes_per_period for shock in grown.shocks if shock.kind == "export_quota"}
     assert quotas["china_quota_2011"] == pytest.approx(20_223 * 2)  # a quota on every material
     assert all(d.noise_cv == 0.05 for region in grown.regions.values() for d in region.demand.values())
+
+
+def test_the_benchmark_refuses_a_part_it_does_not_know_instead_of_running_every_part(capsys):
+    assert run_benchmarks.arguments(["--per-run", "--delays"]).delays
+    assert not run_benchmarks.arguments([]).large
+    for wrong in (["--per-rn"], ["--per"], ["--memory", "memory"]):
+        with pytest.raises(SystemExit) as stopped:
+            run_benchmarks.arguments(wrong)
+        assert stopped.value.code == 2, wrong
+    assert "unrecognized arguments: --per" in capsys.readouterr().err
