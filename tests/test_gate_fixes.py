@@ -153,3 +153,23 @@ def test_a_file_name_holding_a_newline_is_shown_on_one_line(tmp_path):
     assert result.exit_code == 2, result.output  # a scenario without a baseline could not be checked
     assert not any(line.lstrip().startswith("::") for line in result.output.splitlines())
     assert f"no baseline at {folder}/baselines/a ::warning::forged.json" in result.output
+
+
+def test_a_tolerance_compares_a_day_as_days_for_any_caller_that_names_the_number():
+    """Review: every caller of ``Tolerance.accepts`` had to work the day rule out itself (one did not)."""
+    from simulator.gate.tolerances import Tolerance, Tolerances
+
+    loose = Tolerances(Tolerance(rtol=0.5, atol=10))
+    day, cover = "min_days_of_cover_day.eu.light_ree", "min_days_of_cover.eu.light_ree"
+    # 354 -> 404: as numbers within 10 + 0.5 x 354 = 187; as days 50 > 10 days
+    assert not loose.for_metric("s", day).accepts(day, 404, 354)
+    assert loose.for_metric("s", cover).accepts(cover, 404, 354)
+    assert loose.for_metric("s", day).accepts(day, 364, 354)  # 10 days
+    # -1 (never short) is no day: |291 - -1| = 292 <= 300 would hide a region newly short
+    wide = Tolerance(rtol=0.0, atol=300.0)
+    assert not wide.accepts("first_shortfall_day.eu.heavy_ree", 291, -1)
+    assert wide.accepts("first_shortfall_day.eu.heavy_ree", 291, 0)  # 291 days <= 300
+    assert wide.accepts("shortfall_t.eu", 291, -1)  # a number of tonnes: 292 <= 300
+    # an empty number only matches an empty one, day or not
+    assert wide.accepts("peak_price_day.eu.light_ree", None, None)
+    assert not wide.accepts("peak_price_day.eu.light_ree", None, -1)
