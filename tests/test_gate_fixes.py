@@ -173,3 +173,37 @@ def test_a_tolerance_compares_a_day_as_days_for_any_caller_that_names_the_number
     # an empty number only matches an empty one, day or not
     assert wide.accepts("peak_price_day.eu.light_ree", None, None)
     assert not wide.accepts("peak_price_day.eu.light_ree", None, -1)
+
+
+def test_the_groups_that_appeared_or_disappeared_are_worked_out_once_per_outcome(monkeypatch):
+    """Review: every format (and the status line, summary and table of one format) grouped them anew."""
+    from simulator.gate import compare, formats
+    from simulator.gate.run import Report
+
+    calls = []
+    real = compare.absent_groups
+
+    def counted(drifts, parts=None):
+        calls.append(len(drifts))
+        return real(drifts, parts)
+
+    monkeypatch.setattr(compare, "absent_groups", counted)
+    drifts = [
+        compare.Drift("s", "eu", "all", "shortfall_t", 80.0, 100.0),
+        compare.Drift("s", "korea", "all", "shortfall_t", 5.0, None, None, "now", "region korea"),
+        compare.Drift("s", "korea", "all", "first_shortfall_day", 40, None, None, "now", "region korea"),
+    ]
+    outcome = compare.Outcome("s", "s.yaml", "drift", drifts=drifts, part_changes={"regions.korea": "removed"})
+    report = Report([outcome], 1.0)
+    shown = [line for fmt in formats.FORMATS for line in formats.progress(outcome, fmt)]
+    shown += [formats.closing(report, fmt) for fmt in formats.FORMATS] + [formats.junit_xml(report)]
+    assert calls == [3]  # once, for the three drifts, though every format shows the group
+    status = "drift        s: 1 number(s) moved; region korea removed (2 metrics)"
+    assert f"{status} (scenario unchanged: the code moved the numbers)" in shown
+    (as_json,) = json.loads(formats.closing(report, "json"))
+    assert as_json["appeared_or_disappeared"] == [
+        {"what": "region korea", "change": "removed", "metrics": 2, "curve_points": 0}
+    ]
+    assert calls == [3]
+    # an outcome with nothing absent does not group at all
+    assert compare.Outcome("t", "t.yaml", "drift", drifts=drifts[:1]).absent_groups == [] and calls == [3]

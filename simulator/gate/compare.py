@@ -17,6 +17,7 @@ that scenario's outcome, so that they never hide the other scenarios' results.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -192,6 +193,17 @@ class Outcome:
     def failed(self) -> bool:
         """Whether this outcome fails the gate."""
         return self.status in FAILED
+
+    @functools.cached_property
+    def absent_groups(self) -> list[Absent]:
+        """:func:`absent_groups` of the drifts, with the scenario's part changes (empty when none is absent).
+
+        Worked out once, on first use, for every format to show: an outcome's drifts and part
+        changes are not changed once it is made.
+        """
+        if not any(d.absent for d in self.drifts):
+            return []
+        return absent_groups(self.drifts, self.part_changes)
 
 
 @dataclass(frozen=True)

@@ -139,23 +139,12 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
         )
         for d, count in worst
     ]
-    wholes = [_absent_row(outcome.scenario, group) for group in absent_groups(outcome)]
+    wholes = [_absent_row(outcome.scenario, group) for group in outcome.absent_groups]
     if most is None:
         return rows + curve_rows + wholes, 0
     kept = rows[: most - min(len(curve_rows), MOST_CURVE_ROWS)]
     shown = [*kept, *curve_rows[: most - len(kept)]]
     return [*shown, *wholes], len(rows) + len(curve_rows) - len(shown)
-
-
-def absent_groups(outcome: Outcome) -> list[Absent]:
-    """:func:`simulator.gate.compare.absent_groups` of an outcome's drifts, with its scenario's part changes.
-
-    (Imported on first use: this module loads no model.)
-    """
-    from simulator.gate.compare import absent_groups as groups
-
-    drifts = outcome.drifts
-    return groups(drifts, outcome.part_changes) if any(d.absent for d in drifts) else []
 
 
 def moved_numbers(outcome: Outcome) -> list[Drift]:
@@ -219,7 +208,7 @@ def moved_summary(outcome: Outcome, most: int = 3) -> str:
         f" ({_flat(d.change)})"
         for d in largest
     ]
-    head = f"{len(moved)} number(s) moved beyond tolerance" + "".join(f"; {g}" for g in absent_groups(outcome))
+    head = f"{len(moved)} number(s) moved beyond tolerance" + "".join(f"; {g}" for g in outcome.absent_groups)
     return plain(f"{head}; {cause(outcome)}" + (f"; largest: {', '.join(parts)}" if parts else ""), True)
 
 
@@ -329,7 +318,7 @@ def _headline_first(d: Drift) -> tuple[bool, bool, float, float]:
 def status_line(outcome: Outcome) -> str:
     """``drift        key: 12 number(s) moved (scenario changed since its baseline: horizon_days)``."""
     detail = f": {len(moved_numbers(outcome))} number(s) moved" if outcome.drifts else ""
-    detail += "".join(f"; {group}" for group in absent_groups(outcome))
+    detail += "".join(f"; {group}" for group in outcome.absent_groups)
     said = note(outcome)
     return f"{outcome.status:<12} {label(outcome)}{detail}" + (f" ({said})" if said else "")
 
@@ -517,7 +506,7 @@ def _json_outcome(o: Outcome) -> dict[str, Any]:
         "numbers_disappeared": sum(d.absent == "now" for d in o.drifts),
         "appeared_or_disappeared": [
             {"what": f"{g.kind} {g.name}", "change": g.change, "metrics": g.metrics, "curve_points": g.points}
-            for g in absent_groups(o)
+            for g in o.absent_groups
         ],
         "seconds": round(o.seconds, 3),
         "start_date": o.start_date,
