@@ -207,3 +207,35 @@ def test_the_groups_that_appeared_or_disappeared_are_worked_out_once_per_outcome
     assert calls == [3]
     # an outcome with nothing absent does not group at all
     assert compare.Outcome("t", "t.yaml", "drift", drifts=drifts[:1]).absent_groups == [] and calls == [3]
+
+
+def test_a_day_metrics_minus_one_takes_its_word_from_the_registrys_none_words(monkeypatch):
+    """Review: the gate spelled 'never' for first_shortfall_day by name and 'none' for any other day.
+
+    A first day other than the first day short (here a made-up ``first_release_day``, aggregated
+    ``first`` like it) is 'never' at -1, as NONE_WORDS says; the days of lowest cover and of
+    peak price stay 'none', the change saying why.
+    """
+    from simulator.gate import compare, formats
+    from simulator.quantities import NONE_WORDS
+
+    assert NONE_WORDS["first"] == "never"
+    monkeypatch.setattr(compare, "DAY_METRICS", compare.DAY_METRICS | {"first_release_day"})
+    monkeypatch.setattr(formats, "DAY_METRICS", formats.DAY_METRICS | {"first_release_day"})
+    monkeypatch.setitem(compare.NONE_REASON, "first_release_day", "never")
+    monkeypatch.setitem(formats._AGGREGATION, "first_release_day", "first")
+    drifts = [
+        compare.Drift("s", "eu", "ree", "first_release_day", -1, 302),
+        compare.Drift("s", "japan", "ree", "first_release_day", 290, -1),
+        compare.Drift("s", "eu", "ree", "peak_price_day", 302, -1),
+        compare.Drift("s", "eu", "ree", "min_days_of_cover_day", -1, 40),
+    ]
+    outcome = compare.Outcome("s", "s.yaml", "drift", drifts=drifts, start_date="2010-07-01")
+    rows = {(r.region, r.metric): (r.baseline, r.now, r.change) for r in formats._rows(outcome)[0]}
+    # day 302 after 1 Jul 2010 is 29 Apr 2011; day 290, 17 Apr 2011; day 40, 10 Aug 2010
+    assert rows == {
+        ("eu", "first_release_day"): ("never", "302 (2011-04-29)", "now day 302 (never before)"),
+        ("japan", "first_release_day"): ("290 (2011-04-17)", "never", "now never"),
+        ("eu", "peak_price_day"): ("302 (2011-04-29)", "none", "now none (no price)"),
+        ("eu", "min_days_of_cover_day"): ("none", "40 (2010-08-10)", "now day 40 (none before)"),
+    }

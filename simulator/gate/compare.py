@@ -144,17 +144,24 @@ class Drift:
         return (-self.size, day)
 
 
-NONE_REASON = {q.name: NONE_WORDS[q.aggregation] for q in SUMMARY if q.aggregation in ("day_of_min", "day_of_max")}
-"""Why a day of lowest cover or of peak price is -1 (none), from the registry's words."""
+NONE_REASON = {q.name: NONE_WORDS[q.aggregation] for q in SUMMARY if q.aggregation in NONE_WORDS}
+"""What a day metric's -1 means, from the registry's words: never (a first day), no demand, no price."""
 
 
 def _day_change(then: int, now: int, metric: str) -> str:
-    """The move of a day metric (-1: never short, or none) in words; a percentage of a day number means nothing."""
-    first_short = metric == "first_shortfall_day"
+    """The move of a day metric (-1: never, or none) in words; a percentage of a day number means nothing.
+
+    A first day short says ``now short``/``no longer short``; another day whose -1 means never
+    (:data:`~simulator.quantities.NONE_WORDS`) ``never``; a day of lowest cover or peak price
+    ``none`` and why.
+    """
+    if metric == "first_shortfall_day" and (then < 0 or now < 0):
+        return "now short (never before)" if then < 0 else "no longer short"
+    reason = NONE_REASON.get(metric, "no value")
     if then < 0:
-        return "now short (never before)" if first_short else f"now day {now} (none before)"
+        return f"now day {now} ({'never' if reason == 'never' else 'none'} before)"
     if now < 0:
-        return "no longer short" if first_short else f"now none ({NONE_REASON.get(metric, 'no value')})"
+        return "now never" if reason == "never" else f"now none ({reason})"
     days = abs(now - then)
     return f"{days} day{'s' if days != 1 else ''} {'later' if now > then else 'earlier'}"
 
