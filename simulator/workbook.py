@@ -38,6 +38,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from simulator.errors import InputError, Problem, setting
 from simulator.frames import is_never_kind, quantity_of, units
+from simulator.quantities import NONE_WORDS
 from simulator.scenario.load import field_schemas, field_unit
 
 if TYPE_CHECKING:
@@ -57,8 +58,13 @@ MAX_WIDTH = 60
 HEADER_LINE_HEIGHT_PT = 15
 NEVER_NOTE = "-1 means never: the event did not happen in the run (as in the CSV)."
 """The note on the header of a first-day column (``first_shortfall_day``...), whose -1 is "never"."""
-NONE_NOTE = "-1 means none: no days of cover (no demand) or no price in the run (as in the CSV)."
-"""The note on the header of a day-of-lowest-cover or day-of-peak-price column, whose -1 is "none"."""
+DAY_NOTES = {
+    aggregation: NEVER_NOTE if word == "never" else f"-1 means none: {word} in the run (as in the CSV)."
+    for aggregation, word in NONE_WORDS.items()
+}
+"""The note on the header of a day column whose -1 means never or none, by the column's aggregation, in the
+words of :data:`~simulator.quantities.NONE_WORDS`: ``-1 means none: no price in the run`` on a day of peak
+price, ``no demand`` on a day of lowest cover."""
 COMMENT_AUTHOR = "stockpile"
 NOTE_WIDTH, NOTE_HEIGHT = 220, 50
 """Size of a header's note in pixels (wide enough to show it without scrolling)."""
@@ -405,7 +411,7 @@ def add_table_sheet(
         else:  # a column without a name: its header cell styled all the same
             sheet.write_blank(0, k, None, book.header)
         if (q := quantity_of(name, registry_table)) is not None and is_never_kind(q):
-            sheet.write_comment(0, k, NEVER_NOTE if q.aggregation == "first" else NONE_NOTE, note)
+            sheet.write_comment(0, k, DAY_NOTES[q.aggregation], note)
     writers = [_column_writer(book, sheet, name, table[name]) for name in names]
     cell_formats = [book.cell_format(fmt) for fmt in formats]
     for r, row in enumerate(zip(*values, strict=True), start=1):

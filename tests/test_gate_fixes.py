@@ -153,3 +153,89 @@ def test_a_file_name_holding_a_newline_is_shown_on_one_line(tmp_path):
     assert result.exit_code == 2, result.output  # a scenario without a baseline could not be checked
     assert not any(line.lstrip().startswith("::") for line in result.output.splitlines())
     assert f"no baseline at {folder}/baselines/a ::warning::forged.json" in result.output
+
+
+def test_a_tolerance_compares_a_day_as_days_for_any_caller_that_names_the_number():
+    """Review: every caller of ``Tolerance.accepts`` had to work the day rule out itself (one did not)."""
+    from simulator.gate.tolerances import Tolerance, Tolerances
+
+    loose = Tolerances(Tolerance(rtol=0.5, atol=10))
+    day, cover = "min_days_of_cover_day.eu.light_ree", "min_days_of_cover.eu.light_ree"
+    # 354 -> 404: as numbers within 10 + 0.5 x 354 = 187; as days 50 > 10 days
+    assert not loose.for_metric("s", day).accepts(day, 404, 354)
+    assert loose.for_metric("s", cover).accepts(cover, 404, 354)
+    assert loose.for_metric("s", day).accepts(day, 364, 354)  # 10 days
+    # -1 (never short) is no day: |291 - -1| = 292 <= 300 would hide a region newly short
+    wide = Tolerance(rtol=0.0, atol=300.0)
+    assert not wide.accepts("first_shortfall_day.eu.heavy_ree", 291, -1)
+    assert wide.accepts("first_shortfall_day.eu.heavy_ree", 291, 0)  # 291 days <= 300
+    assert wide.accepts("shortfall_t.eu", 291, -1)  # a number of tonnes: 292 <= 300
+    # an empty number only matches an empty one, day or not
+    assert wide.accepts("peak_price_day.eu.light_ree", None, None)
+    assert not wide.accepts("peak_price_day.eu.light_ree", None, -1)
+
+
+def test_the_groups_that_appeared_or_disappeared_are_worked_out_once_per_outcome(monkeypatch):
+    """Review: every format (and the status line, summary and table of one format) grouped them anew."""
+    from simulator.gate import compare, formats
+    from simulator.gate.run import Report
+
+    calls = []
+    real = compare.absent_groups
+
+    def counted(drifts, parts=None):
+        calls.append(len(drifts))
+        return real(drifts, parts)
+
+    monkeypatch.setattr(compare, "absent_groups", counted)
+    drifts = [
+        compare.Drift("s", "eu", "all", "shortfall_t", 80.0, 100.0),
+        compare.Drift("s", "korea", "all", "shortfall_t", 5.0, None, None, "now", "region korea"),
+        compare.Drift("s", "korea", "all", "first_shortfall_day", 40, None, None, "now", "region korea"),
+    ]
+    outcome = compare.Outcome("s", "s.yaml", "drift", drifts=drifts, part_changes={"regions.korea": "removed"})
+    report = Report([outcome], 1.0)
+    shown = [line for fmt in formats.FORMATS for line in formats.progress(outcome, fmt)]
+    shown += [formats.closing(report, fmt) for fmt in formats.FORMATS] + [formats.junit_xml(report)]
+    assert calls == [3]  # once, for the three drifts, though every format shows the group
+    status = "drift        s: 1 number(s) moved; region korea removed (2 metrics)"
+    assert f"{status} (scenario unchanged: the code moved the numbers)" in shown
+    (as_json,) = json.loads(formats.closing(report, "json"))
+    assert as_json["appeared_or_disappeared"] == [
+        {"what": "region korea", "change": "removed", "metrics": 2, "curve_points": 0}
+    ]
+    assert calls == [3]
+    # an outcome with nothing absent does not group at all
+    assert compare.Outcome("t", "t.yaml", "drift", drifts=drifts[:1]).absent_groups == [] and calls == [3]
+
+
+def test_a_day_metrics_minus_one_takes_its_word_from_the_registrys_none_words(monkeypatch):
+    """Review: the gate spelled 'never' for first_shortfall_day by name and 'none' for any other day.
+
+    A first day other than the first day short (here a made-up ``first_release_day``, aggregated
+    ``first`` like it) is 'never' at -1, as NONE_WORDS says; the days of lowest cover and of
+    peak price stay 'none', the change saying why.
+    """
+    from simulator.gate import compare, formats
+    from simulator.quantities import NONE_WORDS
+
+    assert NONE_WORDS["first"] == "never"
+    monkeypatch.setattr(compare, "DAY_METRICS", compare.DAY_METRICS | {"first_release_day"})
+    monkeypatch.setattr(formats, "DAY_METRICS", formats.DAY_METRICS | {"first_release_day"})
+    monkeypatch.setitem(compare.NONE_REASON, "first_release_day", "never")
+    monkeypatch.setitem(formats._AGGREGATION, "first_release_day", "first")
+    drifts = [
+        compare.Drift("s", "eu", "ree", "first_release_day", -1, 302),
+        compare.Drift("s", "japan", "ree", "first_release_day", 290, -1),
+        compare.Drift("s", "eu", "ree", "peak_price_day", 302, -1),
+        compare.Drift("s", "eu", "ree", "min_days_of_cover_day", -1, 40),
+    ]
+    outcome = compare.Outcome("s", "s.yaml", "drift", drifts=drifts, start_date="2010-07-01")
+    rows = {(r.region, r.metric): (r.baseline, r.now, r.change) for r in formats._rows(outcome)[0]}
+    # day 302 after 1 Jul 2010 is 29 Apr 2011; day 290, 17 Apr 2011; day 40, 10 Aug 2010
+    assert rows == {
+        ("eu", "first_release_day"): ("never", "302 (2011-04-29)", "now day 302 (never before)"),
+        ("japan", "first_release_day"): ("290 (2011-04-17)", "never", "now never"),
+        ("eu", "peak_price_day"): ("302 (2011-04-29)", "none", "now none (no price)"),
+        ("eu", "min_days_of_cover_day"): ("none", "40 (2010-08-10)", "now day 40 (none before)"),
+    }

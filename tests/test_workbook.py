@@ -478,12 +478,14 @@ def header_notes(sheet: Any) -> dict[str, str]:
 def test_first_day_columns_say_that_minus_one_is_never(auction_run, tmp_path):
     note = "-1 means never: the event did not happen in the run (as in the CSV)."
     book = openpyxl.load_workbook(auction_run / "workbook.xlsx")
-    none = "-1 means none: no days of cover (no demand) or no price in the run (as in the CSV)."
+    # each "none" with its own reason (NONE_WORDS): a cover day's -1 is not "no price", nor a price day's "no demand"
+    no_demand = "-1 means none: no demand in the run (as in the CSV)."
+    no_price = "-1 means none: no price in the run (as in the CSV)."
     # day numbers: no unit in the header
     assert header_notes(book["Summary"]) == {
         "first_shortfall_day": note,
-        "min_days_of_cover_day": none,
-        "peak_price_day": none,
+        "min_days_of_cover_day": no_demand,
+        "peak_price_day": no_price,
     }
     assert header_notes(book["Time series"]) == {}
     path = write(tmp_path, HYBRID)
@@ -493,10 +495,10 @@ def test_first_day_columns_say_that_minus_one_is_never(auction_run, tmp_path):
     assert result.exit_code == 0, result.output
     compared = openpyxl.load_workbook(tmp_path / "c" / "workbook.xlsx")
     assert set(header_notes(compared["Comparison"])) == {"first_shortfall_day.japan", "first_shortfall_day.eu"}
-    assert set(header_notes(compared["Summaries"])) == {
-        "first_shortfall_day",
-        "min_days_of_cover_day",
-        "peak_price_day",
+    assert header_notes(compared["Summaries"]) == {
+        "first_shortfall_day": note,
+        "min_days_of_cover_day": no_demand,
+        "peak_price_day": no_price,
     }
     assert set(header_notes(compared["Comparison"]).values()) == {note}
 
@@ -627,11 +629,12 @@ def test_headers_are_bold_filled_bordered_and_wrapped_and_widths_are_as_computed
     # region: "region" (6) and "japan"/"all" are shorter than the least width (6), plus 2
     assert summary.column_dimensions["A"].width == 8  # as stored, not 8.71 (XlsxWriter's set_column)
     notes = [cell.comment for cell in summary[1] if cell.comment is not None]
-    # first_shortfall_day's -1 is "never"; the days of the lowest cover and the peak price say "none"
+    # first_shortfall_day's -1 is "never"; the days of the lowest cover and the peak price say "none",
+    # each with its own reason (the cover note once named the price too, and the price note the cover)
     assert [(note.author, note.text) for note in notes] == [
-        ("stockpile", workbook.NEVER_NOTE),
-        ("stockpile", workbook.NONE_NOTE),
-        ("stockpile", workbook.NONE_NOTE),
+        ("stockpile", "-1 means never: the event did not happen in the run (as in the CSV)."),
+        ("stockpile", "-1 means none: no demand in the run (as in the CSV)."),
+        ("stockpile", "-1 means none: no price in the run (as in the CSV)."),
     ]
 
 

@@ -17,6 +17,7 @@ that scenario's outcome, so that they never hide the other scenarios' results.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -143,22 +144,24 @@ class Drift:
         return (-self.size, day)
 
 
-def is_day_key(key: str) -> bool:
-    """Whether a baseline's metric key (``first_shortfall_day.eu.light_ree``) holds a day number."""
-    return key.split(".", 1)[0] in DAY_METRICS
-
-
-NONE_REASON = {q.name: NONE_WORDS[q.aggregation] for q in SUMMARY if q.aggregation in ("day_of_min", "day_of_max")}
-"""Why a day of lowest cover or of peak price is -1 (none), from the registry's words."""
+NONE_REASON = {q.name: NONE_WORDS[q.aggregation] for q in SUMMARY if q.aggregation in NONE_WORDS}
+"""What a day metric's -1 means, from the registry's words: never (a first day), no demand, no price."""
 
 
 def _day_change(then: int, now: int, metric: str) -> str:
-    """The move of a day metric (-1: never short, or none) in words; a percentage of a day number means nothing."""
-    first_short = metric == "first_shortfall_day"
+    """The move of a day metric (-1: never, or none) in words; a percentage of a day number means nothing.
+
+    A first day short says ``now short``/``no longer short``; another day whose -1 means never
+    (:data:`~simulator.quantities.NONE_WORDS`) ``never``; a day of lowest cover or peak price
+    ``none`` and why.
+    """
+    if metric == "first_shortfall_day" and (then < 0 or now < 0):
+        return "now short (never before)" if then < 0 else "no longer short"
+    reason = NONE_REASON.get(metric, "no value")
     if then < 0:
-        return "now short (never before)" if first_short else f"now day {now} (none before)"
+        return f"now day {now} ({'never' if reason == 'never' else 'none'} before)"
     if now < 0:
-        return "no longer short" if first_short else f"now none ({NONE_REASON.get(metric, 'no value')})"
+        return "now never" if reason == "never" else f"now none ({reason})"
     days = abs(now - then)
     return f"{days} day{'s' if days != 1 else ''} {'later' if now > then else 'earlier'}"
 
@@ -198,6 +201,17 @@ class Outcome:
         """Whether this outcome fails the gate."""
         return self.status in FAILED
 
+    @functools.cached_property
+    def absent_groups(self) -> list[Absent]:
+        """:func:`absent_groups` of the drifts, with the scenario's part changes (empty when none is absent).
+
+        Worked out once, on first use, for every format to show: an outcome's drifts and part
+        changes are not changed once it is made.
+        """
+        if not any(d.absent for d in self.drifts):
+            return []
+        return absent_groups(self.drifts, self.part_changes)
+
 
 @dataclass(frozen=True)
 class Update:
@@ -232,7 +246,7 @@ def compare(
 
     def moved(key: str, now: Number, then: Number) -> bool:
         # both records hold numbers as stored (12 significant digits; a baseline of fewer is refused)
-        return not tolerances.for_metric(labels, key).accepts(now, then, day=is_day_key(key))
+        return not tolerances.for_metric(labels, key).accepts(key, now, then)
 
     wholes = _wholes(baseline, current)
     drifts: list[Drift] = []
@@ -368,7 +382,7 @@ def absent_groups(drifts: list[Drift], parts: dict[str, str] | None = None) -> l
         kind, _, old_name = group.partition(" ")
         if " " in old_name or kind == "days" or _blank(removed, "baseline"):
             continue
-        signature = {_identity(d, kind): d.baseline for d in removed}
+        signature = {_identity(d, kind): d for d in removed}
         for other, added in new.items():
             other_kind, _, new_name = other.partition(" ")
             if (
@@ -376,7 +390,7 @@ def absent_groups(drifts: list[Drift], parts: dict[str, str] | None = None) -> l
                 and " " not in new_name
                 and not _blank(added, "now")
                 and _parts_renamed(kind, old_name, new_name, parts)
-                and _same(signature, {_identity(d, kind): d.now for d in added})
+                and _same(signature, {_identity(d, kind): d for d in added})
             ):
                 found.append(Absent(kind, f"{old_name} -> {new_name}", "renamed", *_counts(added)))
                 del gone[group], new[other]
@@ -414,13 +428,17 @@ def _parts_renamed(kind: str, old: str, new: str, parts: dict[str, str] | None) 
     return parts is not None and parts.get(f"{kind}s.{old}") == "removed" and parts.get(f"{kind}s.{new}") == "added"
 
 
-def _same(old: dict[tuple[Any, ...], Number], new: dict[tuple[Any, ...], Number]) -> bool:
+def _same(old: dict[tuple[Any, ...], Drift], new: dict[tuple[Any, ...], Drift]) -> bool:
     """Whether two groups hold the same numbers at the same places, within the default tolerances.
 
-    (A baseline may keep a number within tolerance of the run's: :func:`~simulator.gate.baseline.settle`.)
+    ``old``'s numbers are its baselines', ``new``'s those of the run now; a day compares as a day
+    (by the old number's metric). (A baseline may keep a number within tolerance of the run's:
+    :func:`~simulator.gate.baseline.settle`.)
     """
     default = Tolerance()
-    return old.keys() == new.keys() and all(default.accepts(new[place], old[place]) for place in old)
+    return old.keys() == new.keys() and all(
+        default.accepts(old[place].metric, new[place].now, old[place].baseline) for place in old
+    )
 
 
 def _day_span(days: list[int]) -> str:
@@ -619,7 +637,7 @@ def update_one(
         old, damaged = None, "a damaged baseline replaced"
 
     def same(key: str, now: Number, then: Number) -> bool:
-        return tolerances.for_metric((scenario.name, file_key(path, keys)), key).accepts(now, then, day=is_day_key(key))
+        return tolerances.for_metric((scenario.name, file_key(path, keys)), key).accepts(key, now, then)
 
     record = sealed(settle(new, old, same))
     text = baseline_text(record)

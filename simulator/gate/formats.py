@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from simulator.errors import InputError, plain
-from simulator.quantities import DAY_METRICS
+from simulator.quantities import DAY_METRICS, NONE_WORDS, SUMMARY
 
 if TYPE_CHECKING:
     from simulator.gate.compare import Absent, Drift, Outcome, Update
@@ -60,8 +60,25 @@ def date_of(start: str | None, day: int | None) -> str | None:
     return (dt.date.fromisoformat(start) + dt.timedelta(days=int(day))).isoformat()
 
 
+_AGGREGATION = {q.name: q.aggregation for q in SUMMARY if q.name in DAY_METRICS}
+"""How each day metric of a baseline is aggregated, which says what its -1 means (:data:`NONE_WORDS`)."""
+
+
+def none_word(metric: str) -> str:
+    """How a day metric's -1 is shown: ``never`` where it means the event never happened, else ``none``.
+
+    Read from :data:`~simulator.quantities.NONE_WORDS` by the metric's aggregation (a first day:
+    never short; a day of lowest cover or of peak price: none, the change saying why, ``now none
+    (no price)``), so that a day metric added to the registry gets its word from there.
+
+    >>> none_word("first_shortfall_day"), none_word("min_days_of_cover_day"), none_word("peak_price_day")
+    ('never', 'none', 'none')
+    """
+    return "never" if NONE_WORDS.get(_AGGREGATION.get(metric, "none")) == "never" else "none"
+
+
 def _value(metric: str, value: float | None, start: str | None) -> str:
-    """A number as shown; a day metric also as a date (-1: ``never`` for a first shortfall day, else ``none``).
+    """A number as shown; a day metric also as a date (-1: :func:`none_word`, ``never`` or ``none``).
 
     >>> _value("peak_price_day", 10, "2010-07-01"), _value("min_days_of_cover_day", -1, None)
     ('10 (2010-07-11)', 'none')
@@ -70,7 +87,7 @@ def _value(metric: str, value: float | None, start: str | None) -> str:
         return "-"
     if metric in DAY_METRICS:
         if value < 0:
-            return "never" if metric == "first_shortfall_day" else "none"
+            return none_word(metric)
         when = date_of(start, int(value))
         return f"{int(value)} ({when})" if when else str(int(value))
     return f"{value:.6g}"
@@ -139,23 +156,12 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
         )
         for d, count in worst
     ]
-    wholes = [_absent_row(outcome.scenario, group) for group in absent_groups(outcome)]
+    wholes = [_absent_row(outcome.scenario, group) for group in outcome.absent_groups]
     if most is None:
         return rows + curve_rows + wholes, 0
     kept = rows[: most - min(len(curve_rows), MOST_CURVE_ROWS)]
     shown = [*kept, *curve_rows[: most - len(kept)]]
     return [*shown, *wholes], len(rows) + len(curve_rows) - len(shown)
-
-
-def absent_groups(outcome: Outcome) -> list[Absent]:
-    """:func:`simulator.gate.compare.absent_groups` of an outcome's drifts, with its scenario's part changes.
-
-    (Imported on first use: this module loads no model.)
-    """
-    from simulator.gate.compare import absent_groups as groups
-
-    drifts = outcome.drifts
-    return groups(drifts, outcome.part_changes) if any(d.absent for d in drifts) else []
 
 
 def moved_numbers(outcome: Outcome) -> list[Drift]:
@@ -219,7 +225,7 @@ def moved_summary(outcome: Outcome, most: int = 3) -> str:
         f" ({_flat(d.change)})"
         for d in largest
     ]
-    head = f"{len(moved)} number(s) moved beyond tolerance" + "".join(f"; {g}" for g in absent_groups(outcome))
+    head = f"{len(moved)} number(s) moved beyond tolerance" + "".join(f"; {g}" for g in outcome.absent_groups)
     return plain(f"{head}; {cause(outcome)}" + (f"; largest: {', '.join(parts)}" if parts else ""), True)
 
 
@@ -329,7 +335,7 @@ def _headline_first(d: Drift) -> tuple[bool, bool, float, float]:
 def status_line(outcome: Outcome) -> str:
     """``drift        key: 12 number(s) moved (scenario changed since its baseline: horizon_days)``."""
     detail = f": {len(moved_numbers(outcome))} number(s) moved" if outcome.drifts else ""
-    detail += "".join(f"; {group}" for group in absent_groups(outcome))
+    detail += "".join(f"; {group}" for group in outcome.absent_groups)
     said = note(outcome)
     return f"{outcome.status:<12} {label(outcome)}{detail}" + (f" ({said})" if said else "")
 
@@ -517,7 +523,7 @@ def _json_outcome(o: Outcome) -> dict[str, Any]:
         "numbers_disappeared": sum(d.absent == "now" for d in o.drifts),
         "appeared_or_disappeared": [
             {"what": f"{g.kind} {g.name}", "change": g.change, "metrics": g.metrics, "curve_points": g.points}
-            for g in absent_groups(o)
+            for g in o.absent_groups
         ],
         "seconds": round(o.seconds, 3),
         "start_date": o.start_date,

@@ -49,23 +49,33 @@ class Tolerance:
     rtol: float = DEFAULT_RTOL
     atol: float = DEFAULT_ATOL
 
-    def accepts(self, now: Number, then: Number, day: bool = False) -> bool:
-        """Whether ``now`` is the same number as ``then`` (None only matches None).
+    def accepts(self, key: str, now: Number, then: Number) -> bool:
+        """Whether ``now`` is the same number as ``then`` (None only matches None), for the number at ``key``.
 
-        A ``day`` number (a first day short, a day of lowest cover or peak price) is the same
-        within ``atol`` days, whatever ``rtol`` (a relative tolerance would allow more days
-        the later the day); -1 (never, none) matches only -1.
+        ``key`` is a baseline's metric key (``first_shortfall_day.eu.light_ree``) or curve name: it
+        says whether the number is a day (a first day short, a day of lowest cover or peak
+        price, :func:`is_day_key`), so that no caller can compare a day as another number. A day
+        is the same within ``atol`` days, whatever ``rtol`` (a relative tolerance would allow
+        more days the later the day); -1 (never, none) matches only -1.
 
-        >>> Tolerance(rtol=0.5, atol=1).accepts(488, 354, day=True), Tolerance(atol=10).accepts(-1, 0, day=True)
-        (False, False)
+        >>> loose = Tolerance(rtol=0.5, atol=1)
+        >>> loose.accepts("first_shortfall_day.eu", 488, 354), loose.accepts("shortfall_t.eu", 488, 354)
+        (False, True)
+        >>> Tolerance(atol=10).accepts("peak_price_day.eu.light_ree", -1, 0)
+        False
         """
         if now is None or then is None:
             return now is None and then is None
-        if day:
+        if is_day_key(key):
             if (float(now) < 0) != (float(then) < 0):
                 return False
             return abs(float(now) - float(then)) <= self.atol
         return bool(np.isclose(float(now), float(then), rtol=self.rtol, atol=self.atol))
+
+
+def is_day_key(key: str) -> bool:
+    """Whether a baseline's metric key (``first_shortfall_day.eu.light_ree``) or curve name holds a day number."""
+    return key.split(".", 1)[0] in DAY_METRICS
 
 
 @dataclass(frozen=True)
