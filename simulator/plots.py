@@ -31,6 +31,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from simulator.compare import BASELINE, OWN_SHARES
 from simulator.forked import run_shared
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import members_burden
@@ -1162,11 +1163,11 @@ def write_figures(result: Result, folder: Path) -> list[Path]:
 BASELINE_COLOUR = "#8c8c8c"
 """Grey: the baselines in ``compare.png`` (a line, a bar): the scenario without its agreement, dashed, and each
 member holding its share alone, dotted (its bar hatched)."""
-BASELINE_STYLES = {"no agreement": ("--", None), "own shares alone": (":", "...")}
-"""Per baseline row (:data:`simulator.compare.BASELINE`, ``OWN_SHARES``): line style, bar hatch."""
+BASELINE_STYLES = {BASELINE: ("--", None), OWN_SHARES: (":", "...")}
+"""Per baseline row (:data:`simulator.compare.BASELINE`, :data:`~simulator.compare.OWN_SHARES`): line, hatch."""
 BASELINE_WHAT = {
-    "no agreement": "the scenario without it",
-    "own shares alone": "each member's share as its own reserve",
+    BASELINE: "the scenario without it",
+    OWN_SHARES: "each member's share as its own reserve",
 }
 """What each baseline is, in the title of ``compare.png``."""
 
@@ -1181,14 +1182,13 @@ def compare_figure(
     A member without demand for a material gets a panel that says so, not a flat line at
     0 t that reads as "never short". The rules that could not run (``skipped``: rule and
     why, as :class:`simulator.compare.Comparison` keeps them) are named in the title.
-    ``baseline``, the runs without the agreement (``Comparison.baselines``; a lone run is
-    :data:`~simulator.compare.BASELINE`'s), are grey lines in each panel, the scenario
+    ``baseline``, the runs without the agreement (``Comparison.baselines``, keyed by
+    :data:`~simulator.compare.BASELINE` and :data:`~simulator.compare.OWN_SHARES` only; a
+    lone run is :data:`~simulator.compare.BASELINE`'s), are grey lines in each panel, the scenario
     without it dashed and each member's share alone dotted (:data:`BASELINE_STYLES`), and
     the first, grey, bars of the totals and of the fairness among members (both of the members
     alone, :func:`~simulator.metrics.members_burden`), and the legend and title say what they are.
     """
-    from simulator.compare import BASELINE
-
     if isinstance(baseline, Result):
         baseline = {BASELINE: baseline}
     baselines = dict(baseline or {})
@@ -1214,7 +1214,7 @@ def compare_figure(
                     _x(run, _column(run, "timeseries", "day")[rows]),
                     _column(run, "timeseries", "shortfall_cum_t")[rows],
                     lw=1.6,
-                    ls=BASELINE_STYLES.get(name, ("--", None))[0],
+                    ls=BASELINE_STYLES[name][0],
                     color=BASELINE_COLOUR,
                     label=f"{name} (baseline)",
                     zorder=3,  # over the rules' lines: seen where a rule leaves the shortfall as it was
@@ -1245,7 +1245,7 @@ def compare_figure(
         fairness = [*(fair for _, fair, _ in burdens), *fairness]
         colours = [BASELINE_COLOUR] * len(baselines) + colours
         fair_colours = [BASELINE_COLOUR] * len(baselines) + fair_colours
-        hatches = [BASELINE_STYLES.get(name, ("--", None))[1] for name in baselines] + hatches
+        hatches = [BASELINE_STYLES[name][1] for name in baselines] + hatches
     half = cols // 2
     ax_total = fig.add_subplot(grid[-1, :half])
     ax_fair = fig.add_subplot(grid[-1, half:], sharey=ax_total)
@@ -1274,8 +1274,7 @@ def compare_figure(
     if baselines:
         styles = {"--": "dashed", ":": "dotted"}
         title += "; grey: " + ", ".join(
-            f"{name} ({BASELINE_WHAT.get(name, 'a baseline')}"
-            + (f", {styles[BASELINE_STYLES[name][0]]})" if len(baselines) > 1 and name in BASELINE_STYLES else ")")
+            f"{name} ({BASELINE_WHAT[name]}" + (f", {styles[BASELINE_STYLES[name][0]]})" if len(baselines) > 1 else ")")
             for name in baselines
         )
     if skipped:
