@@ -36,11 +36,9 @@ from simulator.forked import run_shared
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import members_burden
 from simulator.names import Names, join_words
-from simulator.numeric import EPS_T
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
-from simulator.plan import compile_plan
 from simulator.quantities import SHOCK_SIZE_COLUMN
-from simulator.results import Result, span_dates
+from simulator.results import Result, shared_stock_held, span_dates
 from simulator.scenario.checks import day_number, reference_price
 from simulator.scenario.portfolio import has_demand
 
@@ -677,7 +675,7 @@ def trigger_line_days(result: Result, material: str) -> float | None:
     its curve), when some member's curve counts stock beyond its commercial stock (a
     line at 15 days over a curve at 60 days whose commercial part is at 5 would say the
     member was far from its trigger), or when there is no shared stock of ``material``
-    for a call to release on any day (:func:`shared_stock_held`: a line that says a
+    for a call to release on any day (:func:`~simulator.results.shared_stock_held`: a line that says a
     member may call on the shared stock, on the panel of a material nobody shares).
     """
     agreement = result.scenario.agreement
@@ -691,32 +689,6 @@ def trigger_line_days(result: Result, material: str) -> float | None:
     if not all_cover_commercial(result, material, plotted):
         return None
     return float(agreement.trigger.commercial_days_below)
-
-
-def shared_stock_held(result: Result, material: str) -> bool:
-    """Whether the agreement has stock of ``material`` that a member's call could release, on some day.
-
-    The stock it starts with (the pool's contributions; in ``national`` mode the share of the
-    members' reserves that may be lent), else stock that comes later: the pool's stock at
-    the end of a day, or in ``national`` mode a member's reserve when any share of it may be
-    lent. ``False`` without an agreement.
-    """
-    agreement = result.scenario.agreement
-    if agreement is None:
-        return False
-    plan = compile_plan(result.scenario)
-    assert plan.agreement is not None
-    at_start = plan.agreement.contributed_t[:, list(plan.structure.materials).index(material), 0]
-    if float(at_start.sum()) > EPS_T:
-        return True
-    if agreement.pool.mode == "joint":
-        pooled = _column(result, "pool", "pool_stock_t")[_rows(result, "pool", material=material)]
-        return bool((pooled > EPS_T).any())
-    if agreement.pool.lendable_share <= 0:
-        return False
-    regions = _column(result, "timeseries", "region")
-    held = _rows(result, "timeseries", material=material) & np.isin(regions, list(agreement.members))
-    return bool((_column(result, "timeseries", "reserve_stock_t")[held] > EPS_T).any())
 
 
 def all_cover_commercial(result: Result, material: str, regions: list[str]) -> bool:
