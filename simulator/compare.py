@@ -252,6 +252,9 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
     if baseline:
         from simulator.report.counterfactuals import own_share_scenario
 
+        # validated as written without the agreement, not report.counterfactuals.without_agreement (a copy of a
+        # rule's validated run with agreement=None, never validated): a scenario invalid without its agreement
+        # is then a skipped row saying why, and the agreement's uncertain: entries go with it (apply_overrides)
         try:
             baselines[BASELINE] = simulate(validate_data(apply_overrides(raw, [("agreement", None)]), source))
         except ScenarioError as exc:
