@@ -6,9 +6,7 @@ Layer: studies.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from simulator import quantities
 from simulator.engine import simulate
@@ -18,6 +16,9 @@ from simulator.mechanisms import current_name
 from simulator.metrics import members_burden
 from simulator.results import Result
 from simulator.scenario import apply_overrides, validate_data
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COMPARE_METRICS = (
     "total_shortfall_t",
@@ -92,6 +93,8 @@ class Comparison:
         the demand destroyed and the surplus lost (``<name>.<member>``). The baseline
         rows (:data:`BASELINE`, then :data:`OWN_SHARES`) come first: see :func:`_baseline_row`.
         """
+        import pandas as pd  # here, not at the top: plots.py reads the rows' names without loading pandas
+
         rows: list[dict[str, Any]] = []
         members = next(iter(self.results.values())).structure.member_names
         rows.extend(_baseline_row(name, result, members) for name, result in self.baselines.items())
@@ -249,6 +252,9 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
     if baseline:
         from simulator.report.counterfactuals import own_share_scenario
 
+        # validated as written without the agreement, not report.counterfactuals.without_agreement (a copy of a
+        # rule's validated run with agreement=None, never validated): a scenario invalid without its agreement
+        # is then a skipped row saying why, and the agreement's uncertain: entries go with it (apply_overrides)
         try:
             baselines[BASELINE] = simulate(validate_data(apply_overrides(raw, [("agreement", None)]), source))
         except ScenarioError as exc:

@@ -31,15 +31,14 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from simulator.compare import BASELINE, OWN_SHARES
 from simulator.forked import run_shared
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import members_burden
 from simulator.names import Names, join_words
-from simulator.numeric import EPS_T
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
-from simulator.plan import compile_plan
 from simulator.quantities import SHOCK_SIZE_COLUMN
-from simulator.results import Result, span_dates
+from simulator.results import Result, shared_stock_held, span_dates
 from simulator.scenario.checks import day_number, reference_price
 from simulator.scenario.portfolio import has_demand
 
@@ -676,7 +675,7 @@ def trigger_line_days(result: Result, material: str) -> float | None:
     its curve), when some member's curve counts stock beyond its commercial stock (a
     line at 15 days over a curve at 60 days whose commercial part is at 5 would say the
     member was far from its trigger), or when there is no shared stock of ``material``
-    for a call to release on any day (:func:`shared_stock_held`: a line that says a
+    for a call to release on any day (:func:`~simulator.results.shared_stock_held`: a line that says a
     member may call on the shared stock, on the panel of a material nobody shares).
     """
     agreement = result.scenario.agreement
@@ -690,32 +689,6 @@ def trigger_line_days(result: Result, material: str) -> float | None:
     if not all_cover_commercial(result, material, plotted):
         return None
     return float(agreement.trigger.commercial_days_below)
-
-
-def shared_stock_held(result: Result, material: str) -> bool:
-    """Whether the agreement has stock of ``material`` that a member's call could release, on some day.
-
-    The stock it starts with (the pool's contributions; in ``national`` mode the share of the
-    members' reserves that may be lent), else stock that comes later: the pool's stock at
-    the end of a day, or in ``national`` mode a member's reserve when any share of it may be
-    lent. ``False`` without an agreement.
-    """
-    agreement = result.scenario.agreement
-    if agreement is None:
-        return False
-    plan = compile_plan(result.scenario)
-    assert plan.agreement is not None
-    at_start = plan.agreement.contributed_t[:, list(plan.structure.materials).index(material), 0]
-    if float(at_start.sum()) > EPS_T:
-        return True
-    if agreement.pool.mode == "joint":
-        pooled = _column(result, "pool", "pool_stock_t")[_rows(result, "pool", material=material)]
-        return bool((pooled > EPS_T).any())
-    if agreement.pool.lendable_share <= 0:
-        return False
-    regions = _column(result, "timeseries", "region")
-    held = _rows(result, "timeseries", material=material) & np.isin(regions, list(agreement.members))
-    return bool((_column(result, "timeseries", "reserve_stock_t")[held] > EPS_T).any())
 
 
 def all_cover_commercial(result: Result, material: str, regions: list[str]) -> bool:
@@ -1162,11 +1135,11 @@ def write_figures(result: Result, folder: Path) -> list[Path]:
 BASELINE_COLOUR = "#8c8c8c"
 """Grey: the baselines in ``compare.png`` (a line, a bar): the scenario without its agreement, dashed, and each
 member holding its share alone, dotted (its bar hatched)."""
-BASELINE_STYLES = {"no agreement": ("--", None), "own shares alone": (":", "...")}
-"""Per baseline row (:data:`simulator.compare.BASELINE`, ``OWN_SHARES``): line style, bar hatch."""
+BASELINE_STYLES = {BASELINE: ("--", None), OWN_SHARES: (":", "...")}
+"""Per baseline row (:data:`simulator.compare.BASELINE`, :data:`~simulator.compare.OWN_SHARES`): line, hatch."""
 BASELINE_WHAT = {
-    "no agreement": "the scenario without it",
-    "own shares alone": "each member's share as its own reserve",
+    BASELINE: "the scenario without it",
+    OWN_SHARES: "each member's share as its own reserve",
 }
 """What each baseline is, in the title of ``compare.png``."""
 
@@ -1181,14 +1154,13 @@ def compare_figure(
     A member without demand for a material gets a panel that says so, not a flat line at
     0 t that reads as "never short". The rules that could not run (``skipped``: rule and
     why, as :class:`simulator.compare.Comparison` keeps them) are named in the title.
-    ``baseline``, the runs without the agreement (``Comparison.baselines``; a lone run is
-    :data:`~simulator.compare.BASELINE`'s), are grey lines in each panel, the scenario
+    ``baseline``, the runs without the agreement (``Comparison.baselines``, keyed by
+    :data:`~simulator.compare.BASELINE` and :data:`~simulator.compare.OWN_SHARES` only; a
+    lone run is :data:`~simulator.compare.BASELINE`'s), are grey lines in each panel, the scenario
     without it dashed and each member's share alone dotted (:data:`BASELINE_STYLES`), and
     the first, grey, bars of the totals and of the fairness among members (both of the members
     alone, :func:`~simulator.metrics.members_burden`), and the legend and title say what they are.
     """
-    from simulator.compare import BASELINE
-
     if isinstance(baseline, Result):
         baseline = {BASELINE: baseline}
     baselines = dict(baseline or {})
@@ -1214,7 +1186,7 @@ def compare_figure(
                     _x(run, _column(run, "timeseries", "day")[rows]),
                     _column(run, "timeseries", "shortfall_cum_t")[rows],
                     lw=1.6,
-                    ls=BASELINE_STYLES.get(name, ("--", None))[0],
+                    ls=BASELINE_STYLES[name][0],
                     color=BASELINE_COLOUR,
                     label=f"{name} (baseline)",
                     zorder=3,  # over the rules' lines: seen where a rule leaves the shortfall as it was
@@ -1245,7 +1217,7 @@ def compare_figure(
         fairness = [*(fair for _, fair, _ in burdens), *fairness]
         colours = [BASELINE_COLOUR] * len(baselines) + colours
         fair_colours = [BASELINE_COLOUR] * len(baselines) + fair_colours
-        hatches = [BASELINE_STYLES.get(name, ("--", None))[1] for name in baselines] + hatches
+        hatches = [BASELINE_STYLES[name][1] for name in baselines] + hatches
     half = cols // 2
     ax_total = fig.add_subplot(grid[-1, :half])
     ax_fair = fig.add_subplot(grid[-1, half:], sharey=ax_total)
@@ -1274,8 +1246,7 @@ def compare_figure(
     if baselines:
         styles = {"--": "dashed", ":": "dotted"}
         title += "; grey: " + ", ".join(
-            f"{name} ({BASELINE_WHAT.get(name, 'a baseline')}"
-            + (f", {styles[BASELINE_STYLES[name][0]]})" if len(baselines) > 1 and name in BASELINE_STYLES else ")")
+            f"{name} ({BASELINE_WHAT[name]}" + (f", {styles[BASELINE_STYLES[name][0]]})" if len(baselines) > 1 else ")")
             for name in baselines
         )
     if skipped:

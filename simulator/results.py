@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any, Protocol, overload
 import numpy as np
 
 from simulator.mechanisms import rule_name
-from simulator.numeric import ordered_sum, share_of
-from simulator.plan import Plan, Structure
+from simulator.numeric import EPS_T, ordered_sum, share_of
+from simulator.plan import Plan, Structure, compile_plan
 from simulator.quantities import (
     AGREEMENT_SUMMARY,
     DAILY,
@@ -258,6 +258,34 @@ class Result:
             metrics=flat_metrics(st, summary_arrays, 0),
             summary_arrays=summary_arrays,
         )
+
+
+def shared_stock_held(result: Result, material: str) -> bool:
+    """Whether the agreement has stock of ``material`` that a member's call could release, on some day.
+
+    The stock it starts with (the pool's contributions; in ``national`` mode the share of the
+    members' reserves that may be lent), else stock that comes later: the pool's stock at
+    the end of a day, or in ``national`` mode a member's reserve when any share of it may be
+    lent. ``False`` without an agreement. A question of the run's data, asked by the
+    figures (whether to draw the trigger line) and the report (whether the pool ever held
+    a material): here, below both, it reads the tables' columns (no pandas).
+    """
+    agreement = result.scenario.agreement
+    if agreement is None:
+        return False
+    plan = compile_plan(result.scenario)
+    assert plan.agreement is not None
+    at_start = plan.agreement.contributed_t[:, list(plan.structure.materials).index(material), 0]
+    if float(at_start.sum()) > EPS_T:
+        return True
+    if agreement.pool.mode == "joint":
+        pool = result.tables["pool"].columns
+        return bool((pool["pool_stock_t"][pool["material"] == material] > EPS_T).any())
+    if agreement.pool.lendable_share <= 0:
+        return False
+    daily = result.tables["timeseries"].columns
+    held = (daily["material"] == material) & np.isin(daily["region"], list(agreement.members))
+    return bool((daily["reserve_stock_t"][held] > EPS_T).any())
 
 
 def ledger_table(plan: Plan, s: dict[str, np.ndarray], end_price_usd_per_kg: np.ndarray, run: int) -> Table:

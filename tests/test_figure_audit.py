@@ -25,13 +25,13 @@ from simulator.plots import (
     compare_figure,
     days_of_cover_figure,
     prices_figure,
-    shared_stock_held,
     shock_label,
     shortfall_figure,
     supply_mix_figure,
     trigger_line_days,
 )
 from simulator.report.figures import COINCIDE_IN_PART, COINCIDE_THROUGHOUT, comparison_figure
+from simulator.results import shared_stock_held
 from simulator.scenario import load_scenario
 from tests.helpers import ONE_REGION, SCENARIOS, TWO_MEMBERS, build, halt, run, shipped_group, shipped_result
 

@@ -21,7 +21,7 @@ from simulator.plots import days_of_cover_figure, shortfall_figure
 from simulator.report import render_report
 from simulator.report.accounts import accounts
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, comparison_figure
-from simulator.report.findings import Run, lead_phrase, overall_finding, region_findings
+from simulator.report.findings import NO_RESTOCK, Run, lead_phrase, overall_finding, region_findings, thin_cover
 from simulator.report.words import NBSP, percent, tonnes
 from simulator.scenario import scenario_hash, validate_data
 from simulator.scenario.changes import differences
@@ -872,6 +872,18 @@ def test_thin_cover_after_the_last_shock_is_counted_apart():
     for shocks in ([], late):
         eu = plain(region_findings(Run.of(run(build(TWO_MEMBERS, shocks=shocks))), "eu")[1])
         assert eu.endswith("on 60 days not short its cover was under one day."), eu
+
+
+def test_thin_cover_says_why_only_when_told_it_is_the_regions_first_and_says_whether_it_did():
+    # Japan of the test above: 100 t used in the halt, never bought back (no market); the EU never had stock
+    halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 0, "end": 20}]
+    result = Run.of(run(build(TWO_MEMBERS, shocks=halt, regions__japan__commercial_stock__ree__tonnes=100)))
+    text, says = thin_cover(result, "japan", "ree", restock=True)
+    assert says and text.endswith(f"after the last shock had ended{NO_RESTOCK})")
+    # told it was said at an earlier material: the same words without the clause, and not said
+    assert thin_cover(result, "japan", "ree", restock=False) == (text.replace(NO_RESTOCK, ""), False)
+    # the EU: nothing to restock, so the clause is not said even when it may be
+    assert not thin_cover(result, "eu", "ree", restock=True)[1]
 
 
 def test_auctions_of_an_empty_pool_say_there_was_nothing_to_offer():

@@ -202,10 +202,8 @@ def region_findings(run: Run, region: str) -> list[str]:
     said = False  # why thin cover lasts after the shocks is said once, at its first material
     for material in run.materials():
         if run.demands(region, material):
-            finding = _material_finding(run, region, material)
-            if NO_RESTOCK in finding:
-                finding = finding.replace(NO_RESTOCK, "") if said else finding
-                said = True
+            finding, says = _material_finding(run, region, material, restock=not said)
+            said = said or says
             sentences.append(finding)
     if none := run.no_demand(region):
         what = join_words([run.names.material_text(m) for m in none])
@@ -231,34 +229,39 @@ THIN_COVER_DAYS = 7
 """Days with under one day of cover and no shortfall from which a finding says so."""
 
 
-def thin_cover(run: Run, region: str, material: str) -> str:
+def thin_cover(run: Run, region: str, material: str, restock: bool) -> tuple[str, bool]:
     """``on 448 days not short its cover was under one day (releases of strategic stock met the rest on 387)``.
 
     End-of-day cover under one day of baseline demand without a shortfall means the region
     lived from day to day on arrivals and releases: no shortfall, but no margin either
     (under a release cap, for months). Empty below :data:`THIN_COVER_DAYS` such days.
+    With the text, whether it says :data:`NO_RESTOCK`: it does where that is why the days
+    after the last shock are thin, unless not ``restock`` (the region's finding said it at
+    an earlier material).
     """
     ts = run.result.timeseries
     rows = ts[(ts["region"] == region) & (ts["material"] == material)]
     thin = (rows["days_of_cover"] < 1.0) & (rows["shortfall_t"] == 0)
     count = int(thin.sum())
     if count < THIN_COVER_DAYS:
-        return ""
+        return "", False
     carried = int((thin & (rows["released_t"] > 0)).sum())
     shocks = run.result.shocks
     started = shocks[shocks["start_day"] < run.result.scenario.horizon_days] if not shocks.empty else shocks
     # days after the last shock of the run ended (none without a shock that started within the run)
     after = int((thin & (rows["day"] >= int(started["end_day"].max()))).sum()) if not started.empty else 0
     notes = [f"releases of strategic stock met the rest on {carried:,}"] if carried else []
+    says = False
     if after:
         had_stock = float(rows["days_of_cover"].iloc[0]) >= 1.0  # a region that never had stock used none
-        restock = NO_RESTOCK if had_stock and not run.result.scenario.market else ""
-        notes.append(f"{after:,} of them after the last shock had ended{restock}")
+        says = restock and had_stock and not run.result.scenario.market
+        notes.append(f"{after:,} of them after the last shock had ended" + (NO_RESTOCK if says else ""))
     text = f"on {count:,} days not short its cover was under one day"
-    return text + (f" ({'; '.join(notes)})" if notes else "")
+    return text + (f" ({'; '.join(notes)})" if notes else ""), says
 
 
-def _material_finding(run: Run, region: str, material: str) -> str:
+def _material_finding(run: Run, region: str, material: str, restock: bool) -> tuple[str, bool]:
+    """The sentence on ``region``'s ``material`` and whether it says :data:`NO_RESTOCK` (only if ``restock``)."""
     start = run.result.start_date
     key = f"{region}.{material}"
     name = run.names.material(material)
@@ -270,21 +273,22 @@ def _material_finding(run: Run, region: str, material: str) -> str:
             low_day = run.lowest_day.get((region, material))
             on = f" on {when(start, low_day)}" if low_day is not None else ""
             low = f"{run.tag(days(cover) + ' days', cover, f'min_days_of_cover.{key}')}{on}"
-        thin = thin_cover(run, region, material)
-        return f"{name}: never short" + (f"; lowest cover {low}" if low else "") + (f"; {thin}." if thin else ".")
+        thin, says = thin_cover(run, region, material, restock)
+        return f"{name}: never short" + (f"; lowest cover {low}" if low else "") + (f"; {thin}." if thin else "."), says
     short = run.cell(region, material, "shortfall_t")
     share = run.cell(region, material, "shortfall_share")
     first = int(run.cell(region, material, "first_shortfall_day"))
     peak = run.cell(region, material, "max_daily_shortfall_t")
+    thin, says = thin_cover(run, region, material, restock)
     return (
         f"{name}: short of {run.t(short, f'shortfall_t.{key}')} "
         f"({run.tag(percent(share), share, f'shortfall_share.{key}')} of demand) on "
         f"{run.tag(str(short_days), short_days, f'shortfall_days.{key}')} {'day' if short_days == 1 else 'days'} from "
         f"{run.date(first, f'first_shortfall_day.{key}')}, at most "
         f"{run.tag(tonnes(peak), peak, f'max_daily_shortfall_t.{key}')} a day"
-        + "".join(f"; {part}" for part in (ran_out(run, region, material), thin_cover(run, region, material)) if part)
+        + "".join(f"; {part}" for part in (ran_out(run, region, material), thin) if part)
         + "."
-    )
+    ), says
 
 
 SMALL_SHORTFALL_SHARE = 0.01

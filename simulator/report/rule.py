@@ -9,7 +9,6 @@ from html import escape
 from typing import Any
 
 from simulator.mechanisms import BY_NAME, Mechanism
-from simulator.plots import shared_stock_held
 from simulator.report.accounts import Account, Stake
 from simulator.report.html_names import HtmlNames
 from simulator.report.stocks import starting_stocks
@@ -27,7 +26,7 @@ from simulator.report.words import (
     usd_all,
     when,
 )
-from simulator.results import Result
+from simulator.results import Result, shared_stock_held
 from simulator.scenario import Scenario
 from simulator.scenario.portfolio import has_demand
 
@@ -360,7 +359,7 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
 
 
 def _never_held(result: Result, material: str) -> bool:
-    """Whether the joint pool never held any ``material`` (:func:`~simulator.plots.shared_stock_held`).
+    """Whether the joint pool never held any ``material`` (:func:`~simulator.results.shared_stock_held`).
 
     False in national mode (no pool.csv).
     """
