@@ -23,19 +23,17 @@ from simulator.results import Result
 from simulator.scenario.overrides import is_shock_end
 from simulator.scenario.schema import UncertainTriangular, UncertainUniform, UncertainValues
 from simulator.scenario.uncertain import Input, inputs_of
-from simulator.sensitivity.figures import fan_figure
 from simulator.sensitivity.intervals import (
-    CLIPPED_CURVES,
     FAN_CURVES,
     Uncertainty,
     bare_title,
     driver_threshold,
+    fan_chart,
     input_columns,
     interval_text,
     off_interval_text,
     own_curves,
     same_in_every_sample,
-    without_demand,
 )
 from simulator.sweep.columns import metric_title
 
@@ -253,20 +251,7 @@ def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
     for curve in FAN_CURVES:
         from simulator.quantities import daily
 
-        fig = fan_figure(
-            found.bands[curve],
-            own[curve],
-            regions,
-            materials,
-            s.start_date,
-            daily(curve).label,
-            daily(curve).display,
-            found.runs,
-            Names.of(s),
-            clip=curve in CLIPPED_CURVES,
-            unit=daily(curve).unit,
-            absent=without_demand(found, own),
-        )
+        fig = fan_chart(found, own, curve, s)
         figures.append(
             f'<figure data-figure="fan_{curve}">{svg_markup(fig, f"fan-{curve}", daily(curve).label)}'
             f"<figcaption>{escape(daily(curve).label)}: median (line) and 5-95% band over "

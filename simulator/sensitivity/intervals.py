@@ -23,7 +23,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,9 @@ from simulator.scenario import Scenario
 from simulator.sensitivity.figures import fan_figure
 from simulator.sensitivity.study import Study, evaluate
 from simulator.sweep.columns import metric_title, metric_unit
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 DRIVER_MIN_RHO = 0.2
 """Smallest rank correlation (in size) for an input to be named a driver, however many samples."""
@@ -310,17 +313,26 @@ def write_uncertainty(found: Uncertainty, own: dict[str, np.ndarray], stage: Pat
     if not figures:
         return
     for curve, name in FAN_CURVES.items():
-        fan_figure(
-            found.bands[curve],
-            own[curve],
-            list(s.regions),
-            list(s.materials),
-            s.start_date,
-            daily(curve).label,
-            daily(curve).display,
-            found.runs,
-            Names.of(s),
-            clip=curve in CLIPPED_CURVES,
-            unit=daily(curve).unit,
-            absent=without_demand(found, own),
-        ).savefig(stage / name, dpi=110)
+        fan_chart(found, own, curve, s).savefig(stage / name, dpi=110)
+
+
+def fan_chart(found: Uncertainty, own: dict[str, np.ndarray], curve: str, scenario: Scenario) -> Figure:
+    """The fan chart of ``curve`` (a key of :data:`FAN_CURVES`) over ``found``'s samples.
+
+    ``scenario``'s own run (``own``: :func:`own_curves`) is dashed. ``stockpile run
+    --uncertainty`` writes it, and the report shows it.
+    """
+    return fan_figure(
+        found.bands[curve],
+        own[curve],
+        list(scenario.regions),
+        list(scenario.materials),
+        scenario.start_date,
+        daily(curve).label,
+        daily(curve).display,
+        found.runs,
+        Names.of(scenario),
+        clip=curve in CLIPPED_CURVES,
+        unit=daily(curve).unit,
+        absent=without_demand(found, own),
+    )
