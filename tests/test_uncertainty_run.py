@@ -158,26 +158,21 @@ def test_the_fan_charts_use_the_names_the_scenario_gives(tmp_path, monkeypatch):
     # a region and a material with labels: the report's and the files' fan charts show them
     from matplotlib.text import Text
 
-    from simulator.report import uncertainty as report_uncertainty
     from simulator.sensitivity import intervals
 
     labelled = build(SHORT, regions__japan__label="Nippon", materials__ree__label="Magnet metals")
     scenario = validate_data(labelled, "s.yaml")
     seen, cut = [], []
 
-    def spy(module):
-        real = module.fan_figure
+    real = intervals.fan_figure
 
-        def drawn(*args, **kwargs):
-            figure = real(*args, **kwargs)
-            seen.append({text.get_text() for text in figure.findobj(Text)})
-            cut.append((args[5], kwargs.get("clip")))  # the title, and whether a spike may be cut
-            return figure
+    def drawn(*args, **kwargs):  # the report and the run's files both draw through intervals.fan_chart
+        figure = real(*args, **kwargs)
+        seen.append({text.get_text() for text in figure.findobj(Text)})
+        cut.append((args[5], kwargs.get("clip")))  # the title, and whether a spike may be cut
+        return figure
 
-        monkeypatch.setattr(module, "fan_figure", drawn)
-
-    spy(report_uncertainty)
-    spy(intervals)
+    monkeypatch.setattr(intervals, "fan_figure", drawn)
     found_labelled = run_uncertainty(plan_study(labelled, "s.yaml"), 20)
     result = simulate(scenario)
     render_report(result, uncertainty=found_labelled)
