@@ -6,19 +6,18 @@ Layer: studies.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import pandas as pd
 
 from simulator import quantities
 from simulator.engine import simulate
 from simulator.errors import InputError, Problem, ScenarioError, setting
+from simulator.mechanisms import BASELINE, OWN_SHARES, current_name
 from simulator.mechanisms import NAMES as MECHANISMS
-from simulator.mechanisms import current_name
 from simulator.metrics import members_burden
 from simulator.results import Result
 from simulator.scenario import apply_overrides, validate_data
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 COMPARE_METRICS = (
     "total_shortfall_t",
@@ -35,22 +34,6 @@ SURPLUS = quantities.get("summary", "lost_surplus_usd")
 """The surplus lost on the demand the price destroyed."""
 MARKET_METRICS = (quantities.get("summary", "crisis_extra_cost_usd"), quantities.get("summary", "demand_destroyed_t"))
 """Per member, with a market: the extra cost at crisis prices and the demand destroyed (then :data:`SURPLUS`)."""
-BASELINE = "no agreement"
-"""The ``mechanism`` of the row for the same scenario without its agreement (as ``--set agreement=null``).
-
-It has a space, so no rule's name (a registry name is one word of ``[a-z_]``) can ever be it.
-"""
-assert BASELINE not in MECHANISMS
-OWN_SHARES = "own shares alone"
-"""The ``mechanism`` of the row for the same scenario without its agreement, each member holding its share alone.
-
-Each member's pool contribution is added to its own national reserve and drawn for its
-own gaps only (:func:`simulator.report.counterfactuals.own_share_scenario`, the report's
-own-share run): where the pool is national stock pooled, this, not :data:`BASELINE`, is
-the member acting alone. Only for a joint pool with contributions.
-"""
-assert OWN_SHARES not in MECHANISMS
-assert OWN_SHARES != BASELINE
 BASELINE_NOTES = {
     BASELINE: (
         f"{BASELINE}: the same scenario without the agreement (as --set agreement=null), so without the pool's "
@@ -93,8 +76,6 @@ class Comparison:
         the demand destroyed and the surplus lost (``<name>.<member>``). The baseline
         rows (:data:`BASELINE`, then :data:`OWN_SHARES`) come first: see :func:`_baseline_row`.
         """
-        import pandas as pd  # here, not at the top: plots.py reads the rows' names without loading pandas
-
         rows: list[dict[str, Any]] = []
         members = next(iter(self.results.values())).structure.member_names
         rows.extend(_baseline_row(name, result, members) for name, result in self.baselines.items())

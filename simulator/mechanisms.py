@@ -190,6 +190,25 @@ MECHANISMS: tuple[Mechanism, ...] = (
 )
 
 BY_NAME: dict[str, Mechanism] = {m.name: m for m in MECHANISMS}
+
+BASELINE = "no agreement"
+"""The ``mechanism`` of ``stockpile compare``'s row for the scenario without its agreement (``--set agreement=null``).
+
+It has a space, so no rule's name (a registry name is one word of ``[a-z_]``) can ever be it.
+"""
+OWN_SHARES = "own shares alone"
+"""The ``mechanism`` of ``stockpile compare``'s row for the scenario without its agreement, each member holding its
+share alone.
+
+Each member's pool contribution is added to its own national reserve and drawn for its
+own gaps only (:func:`simulator.report.counterfactuals.own_share_scenario`, the report's
+own-share run): where the pool is national stock pooled, this, not :data:`BASELINE`, is
+the member acting alone. Only for a joint pool with contributions.
+"""
+assert BASELINE not in BY_NAME
+assert OWN_SHARES not in BY_NAME
+assert OWN_SHARES != BASELINE
+
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 """Mechanism names in registry order (the schema's choices)."""
 

@@ -31,9 +31,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from simulator.compare import BASELINE, OWN_SHARES
 from simulator.forked import run_shared
-from simulator.mechanisms import BY_NAME
+from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES
 from simulator.metrics import members_burden
 from simulator.names import Names, join_words
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
@@ -1136,7 +1135,7 @@ BASELINE_COLOUR = "#8c8c8c"
 """Grey: the baselines in ``compare.png`` (a line, a bar): the scenario without its agreement, dashed, and each
 member holding its share alone, dotted (its bar hatched)."""
 BASELINE_STYLES = {BASELINE: ("--", None), OWN_SHARES: (":", "...")}
-"""Per baseline row (:data:`simulator.compare.BASELINE`, :data:`~simulator.compare.OWN_SHARES`): line, hatch."""
+"""Per baseline row (:data:`simulator.mechanisms.BASELINE`, :data:`~simulator.mechanisms.OWN_SHARES`): line, hatch."""
 BASELINE_WHAT = {
     BASELINE: "the scenario without it",
     OWN_SHARES: "each member's share as its own reserve",
@@ -1155,8 +1154,8 @@ def compare_figure(
     0 t that reads as "never short". The rules that could not run (``skipped``: rule and
     why, as :class:`simulator.compare.Comparison` keeps them) are named in the title.
     ``baseline``, the runs without the agreement (``Comparison.baselines``, keyed by
-    :data:`~simulator.compare.BASELINE` and :data:`~simulator.compare.OWN_SHARES` only; a
-    lone run is :data:`~simulator.compare.BASELINE`'s), are grey lines in each panel, the scenario
+    :data:`~simulator.mechanisms.BASELINE` and :data:`~simulator.mechanisms.OWN_SHARES` only; a
+    lone run is :data:`~simulator.mechanisms.BASELINE`'s), are grey lines in each panel, the scenario
     without it dashed and each member's share alone dotted (:data:`BASELINE_STYLES`), and
     the first, grey, bars of the totals and of the fairness among members (both of the members
     alone, :func:`~simulator.metrics.members_burden`), and the legend and title say what they are.
