@@ -1750,6 +1750,8 @@ DAY_METRICS = frozenset(q.name for q in REGISTRY if q.unit == "day")
 """Quantities that are day numbers (a first day short, the day of the lowest cover or the peak price)."""
 NONE_WORDS: dict[Aggregation, str] = {"first": "never", "day_of_min": "no demand", "day_of_max": "no price"}
 """What a day metric's -1 means, by its aggregation: never short; no day of cover (no demand); no price."""
+NEVER = NONE_WORDS["first"]
+"""The word for a -1 that says the event never happened in the run (a first day)."""
 
 
 def of_record(record: Record) -> tuple[Quantity, ...]:
@@ -1768,6 +1770,20 @@ def get(record: Record, name: str) -> Quantity:
         if q.record == record and q.name == name:
             return q
     raise KeyError(f"{record}.{name}")
+
+
+def none_word(metric: str) -> str | None:
+    """What the -1 of summary metric ``metric`` means (:data:`NONE_WORDS`, by its aggregation).
+
+    None for a metric whose -1 would be a number, or that is not a summary metric.
+
+    >>> none_word("first_shortfall_day"), none_word("peak_price_day"), none_word("shortfall_t"), none_word("x")
+    ('never', 'no price', None, None)
+    """
+    try:
+        return NONE_WORDS.get(get("summary", metric).aggregation)
+    except KeyError:
+        return None
 
 
 def daily(name: str) -> Quantity:

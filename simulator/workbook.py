@@ -38,7 +38,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from simulator.errors import InputError, Problem, setting
 from simulator.frames import is_never_kind, quantity_of, units
-from simulator.quantities import NONE_WORDS
+from simulator.quantities import NEVER, NONE_WORDS
 from simulator.scenario.load import field_schemas, field_unit
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ HEADER_LINE_HEIGHT_PT = 15
 NEVER_NOTE = "-1 means never: the event did not happen in the run (as in the CSV)."
 """The note on the header of a first-day column (``first_shortfall_day``...), whose -1 is "never"."""
 DAY_NOTES = {
-    aggregation: NEVER_NOTE if word == "never" else f"-1 means none: {word} in the run (as in the CSV)."
+    aggregation: NEVER_NOTE if word == NEVER else f"-1 means none: {word} in the run (as in the CSV)."
     for aggregation, word in NONE_WORDS.items()
 }
 """The note on the header of a day column whose -1 means never or none, by the column's aggregation, in the

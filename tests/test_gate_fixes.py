@@ -216,14 +216,17 @@ def test_a_day_metrics_minus_one_takes_its_word_from_the_registrys_none_words(mo
     ``first`` like it) is 'never' at -1, as NONE_WORDS says; the days of lowest cover and of
     peak price stay 'none', the change saying why.
     """
-    from simulator.gate import compare, formats
-    from simulator.quantities import NONE_WORDS
+    import dataclasses
 
-    assert NONE_WORDS["first"] == "never"
+    from simulator import quantities
+    from simulator.gate import compare, formats
+
+    assert quantities.NONE_WORDS["first"] == "never"
+    # the registry learns one more first day; the gate is told nothing else about it
+    first_release = dataclasses.replace(quantities.get("summary", "first_shortfall_day"), name="first_release_day")
+    monkeypatch.setattr(quantities, "REGISTRY", (*quantities.REGISTRY, first_release))
     monkeypatch.setattr(compare, "DAY_METRICS", compare.DAY_METRICS | {"first_release_day"})
     monkeypatch.setattr(formats, "DAY_METRICS", formats.DAY_METRICS | {"first_release_day"})
-    monkeypatch.setitem(compare.NONE_REASON, "first_release_day", "never")
-    monkeypatch.setitem(formats._AGGREGATION, "first_release_day", "first")
     drifts = [
         compare.Drift("s", "eu", "ree", "first_release_day", -1, 302),
         compare.Drift("s", "japan", "ree", "first_release_day", 290, -1),

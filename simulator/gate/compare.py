@@ -47,7 +47,7 @@ from simulator.gate.baseline import (
 from simulator.gate.tolerances import Tolerance, Tolerances
 from simulator.numeric import DAYS_PER_YEAR
 from simulator.output_folder import write_file
-from simulator.quantities import DAY_METRICS, NONE_WORDS, SUMMARY
+from simulator.quantities import DAY_METRICS, NEVER, none_word
 from simulator.scenario import load_scenario
 from simulator.scenario.strict_yaml import shortened
 
@@ -144,10 +144,6 @@ class Drift:
         return (-self.size, day)
 
 
-NONE_REASON = {q.name: NONE_WORDS[q.aggregation] for q in SUMMARY if q.aggregation in NONE_WORDS}
-"""What a day metric's -1 means, from the registry's words: never (a first day), no demand, no price."""
-
-
 def _day_change(then: int, now: int, metric: str) -> str:
     """The move of a day metric (-1: never, or none) in words; a percentage of a day number means nothing.
 
@@ -157,11 +153,11 @@ def _day_change(then: int, now: int, metric: str) -> str:
     """
     if metric == "first_shortfall_day" and (then < 0 or now < 0):
         return "now short (never before)" if then < 0 else "no longer short"
-    reason = NONE_REASON.get(metric, "no value")
+    reason = none_word(metric) or "no value"
     if then < 0:
-        return f"now day {now} ({'never' if reason == 'never' else 'none'} before)"
+        return f"now day {now} ({NEVER if reason == NEVER else 'none'} before)"
     if now < 0:
-        return "now never" if reason == "never" else f"now none ({reason})"
+        return f"now {NEVER}" if reason == NEVER else f"now none ({reason})"
     days = abs(now - then)
     return f"{days} day{'s' if days != 1 else ''} {'later' if now > then else 'earlier'}"
 

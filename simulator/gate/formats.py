@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from simulator.errors import InputError, plain
-from simulator.quantities import DAY_METRICS, NONE_WORDS, SUMMARY
+from simulator.quantities import DAY_METRICS, NEVER, none_word
 
 if TYPE_CHECKING:
     from simulator.gate.compare import Absent, Drift, Outcome, Update
@@ -60,25 +60,22 @@ def date_of(start: str | None, day: int | None) -> str | None:
     return (dt.date.fromisoformat(start) + dt.timedelta(days=int(day))).isoformat()
 
 
-_AGGREGATION = {q.name: q.aggregation for q in SUMMARY if q.name in DAY_METRICS}
-"""How each day metric of a baseline is aggregated, which says what its -1 means (:data:`NONE_WORDS`)."""
-
-
-def none_word(metric: str) -> str:
+def minus_one_text(metric: str) -> str:
     """How a day metric's -1 is shown: ``never`` where it means the event never happened, else ``none``.
 
-    Read from :data:`~simulator.quantities.NONE_WORDS` by the metric's aggregation (a first day:
-    never short; a day of lowest cover or of peak price: none, the change saying why, ``now none
-    (no price)``), so that a day metric added to the registry gets its word from there.
+    Read from :func:`~simulator.quantities.none_word` (the registry's words by the metric's
+    aggregation: a first day, never short; a day of lowest cover or of peak price, none, the
+    change saying why, ``now none (no price)``), so that a day metric added to the registry
+    gets its word from there.
 
-    >>> none_word("first_shortfall_day"), none_word("min_days_of_cover_day"), none_word("peak_price_day")
-    ('never', 'none', 'none')
+    >>> [minus_one_text(m) for m in ("first_shortfall_day", "min_days_of_cover_day", "peak_price_day")]
+    ['never', 'none', 'none']
     """
-    return "never" if NONE_WORDS.get(_AGGREGATION.get(metric, "none")) == "never" else "none"
+    return NEVER if none_word(metric) == NEVER else "none"
 
 
 def _value(metric: str, value: float | None, start: str | None) -> str:
-    """A number as shown; a day metric also as a date (-1: :func:`none_word`, ``never`` or ``none``).
+    """A number as shown; a day metric also as a date (-1: :func:`minus_one_text`, ``never`` or ``none``).
 
     >>> _value("peak_price_day", 10, "2010-07-01"), _value("min_days_of_cover_day", -1, None)
     ('10 (2010-07-11)', 'none')
@@ -87,7 +84,7 @@ def _value(metric: str, value: float | None, start: str | None) -> str:
         return "-"
     if metric in DAY_METRICS:
         if value < 0:
-            return none_word(metric)
+            return minus_one_text(metric)
         when = date_of(start, int(value))
         return f"{int(value)} ({when})" if when else str(int(value))
     return f"{value:.6g}"
