@@ -62,16 +62,6 @@ def test_a_metric_non_zero_in_5_percent_of_runs_or_more_is_not_flagged():
     assert "63 of 1,280" in sensitivity_figure(table, "sobol", 1280, {JAPAN: 63}).axes[0].get_title()
 
 
-def test_the_figure_flags_the_metrics_the_study_found_sparse_without_deciding_again():
-    # run_sensitivity passes sensitivity.json's sparse_metrics: the panels flag those, not a second verdict
-    table = sobol_rows(JAPAN, [("demand", 0.6, 0.1, 0.5)])
-    told = sensitivity_figure(table, "sobol", 1280, {JAPAN: 640}, sparse=[JAPAN]).axes[0].get_title()
-    assert told == "Shortfall, Japan (t)\nnon-zero in only 640 of 1,280 runs: indices rest on those runs"
-    assert sensitivity_figure(table, "sobol", 1280, {JAPAN: 11}, sparse=[]).axes[0].get_title() == (
-        "Shortfall, Japan (t)"  # 11 of 1,280 would be sparse (under 64), but the study's list does not name it
-    )
-
-
 def test_morris_says_how_many_inputs_it_shows_and_does_not_call_sigma_a_mean():
     rows = [
         {"metric": "total_shortfall_t", "parameter": f"p{i}", "label": f"input {i}"}

@@ -161,9 +161,7 @@ def run_sensitivity(
             found.samples.to_parquet(stage / "samples.parquet", index=False)
             (stage / "sensitivity.json").write_text(json.dumps(found.info, indent=2, default=str) + "\n")
             info = found.info
-            figure = sensitivity_figure(
-                found.table, method, info["runs"], info["nonzero_runs"], info["never_as_day"], info["sparse_metrics"]
-            )
+            figure = sensitivity_figure(found.table, method, info["runs"], info["nonzero_runs"], info["never_as_day"])
             figure.savefig(stage / "sensitivity.png", dpi=110)
     return found
 

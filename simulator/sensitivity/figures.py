@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -121,12 +121,7 @@ def flag_text(nonzero: int | None, runs: int, metric: str, never_day: int | None
     """
     if nonzero is None:
         return None
-    return _flag(nonzero, runs, metric, never_day, is_sparse(nonzero, runs))
-
-
-def _flag(nonzero: int, runs: int, metric: str, never_day: int | None, sparse: bool) -> str | None:
-    """:func:`flag_text`, told whether the metric is sparse (``is_sparse(nonzero, runs)``, worked out by the caller)."""
-    if sparse:
+    if is_sparse(nonzero, runs):
         return sparse_text(nonzero, runs, metric, never_day)
     word = absent_word(metric)
     if word is not None and 0 < nonzero < runs:
@@ -188,7 +183,6 @@ def sensitivity_figure(
     runs: int,
     nonzero: Mapping[str, int] | None = None,
     never_day: int | None = None,
-    sparse: Collection[str] | None = None,
 ) -> Figure:
     """Bars of each metric's indices, one panel per metric (the first :data:`MAX_PANELS`).
 
@@ -197,8 +191,6 @@ def sensitivity_figure(
     metric, the runs in which it is not zero (a day metric: has a day): a sparse one
     (:func:`is_sparse`) says so, and a day metric whose never (or none) the indices count
     as day ``never_day``, after the horizon, says in how many runs (:func:`flag_text`).
-    ``sparse``: the metrics found sparse, as the study's ``sparse_metrics`` lists them, so
-    that the figure flags the very metrics the study names; None: worked out here from ``nonzero``.
     The margins above and between the panels are as tall as the titles they hold.
     """
     every_metric = list(dict.fromkeys(table["metric"]))
@@ -207,10 +199,8 @@ def sensitivity_figure(
     bars = min(MAX_BARS, inputs)
     shown = [table[table["metric"] == metric].head(bars) for metric in metrics]
     counts = [(nonzero or {}).get(metric) for metric in metrics]
-    if sparse is None:
-        sparse = [metric for metric, count in zip(metrics, counts, strict=True) if is_sparse(count or 0, runs)]
     titles = [
-        _panel_title(rows_of, method, str(metric), count, runs, never_day, metric in sparse)
+        _panel_title(rows_of, method, str(metric), count, runs, never_day)
         for metric, rows_of, count in zip(metrics, shown, counts, strict=True)
     ]
     labels = [_label(label) for rows_of in shown for label in rows_of["label"]]
@@ -272,22 +262,12 @@ def _title_in(title: list[str]) -> float:
 
 
 def _panel_title(
-    rows: pd.DataFrame,
-    method: Method,
-    metric: str,
-    nonzero: int | None,
-    runs: int,
-    never_day: int | None,
-    sparse: bool,
+    rows: pd.DataFrame, method: Method, metric: str, nonzero: int | None, runs: int, never_day: int | None
 ) -> list[str]:
-    """A panel's title, a line each: the metric, then what to doubt in its indices (shown in :data:`FLAG_INK`).
-
-    ``sparse`` (:func:`is_sparse`, worked out by the caller) picks the flag's words and
-    whether they end by saying the indices rest on those runs.
-    """
+    """A panel's title, a line each: the metric, then what to doubt in its indices (shown in :data:`FLAG_INK`)."""
     flags = []
-    if nonzero is not None and (flag := _flag(nonzero, runs, metric, never_day, sparse)):
-        flags.append(f"{flag}: indices rest on those runs" if sparse else flag)
+    if flag := flag_text(nonzero, runs, metric, never_day):
+        flags.append(f"{flag}: indices rest on those runs" if is_sparse(nonzero or 0, runs) else flag)
     if method == "sobol" and (above := int((rows["S1"] > rows["ST"]).sum())):
         flags.append(f"S1 above ST for {above} input{'s' if above > 1 else ''}: sampling noise")
     return [_text(metric_title(metric)), *flags]
