@@ -359,8 +359,11 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     )
     for part, what in PARTS.items():
         parser.add_argument(f"--{part}", action="store_true", help=f"only {what}")
-    parser.add_argument("--large", action="store_true", help="add the 100,000-run Monte Carlo sweep")
-    return parser.parse_args(argv)
+    parser.add_argument("--large", action="store_true", help="with no part: add the 100,000-run Monte Carlo sweep")
+    asked = parser.parse_args(argv)
+    if asked.large and any(getattr(asked, part.replace("-", "_")) for part in PARTS):
+        parser.error("--large adds to the run of every part; it does nothing beside a part")
+    return asked
 
 
 def main() -> None:

@@ -66,8 +66,14 @@ def test_the_grown_scenarios_of_the_scaling_benchmark_are_valid():
 def test_the_benchmark_refuses_a_part_it_does_not_know_instead_of_running_every_part(capsys):
     assert run_benchmarks.arguments(["--per-run", "--delays"]).delays
     assert not run_benchmarks.arguments([]).large
-    for wrong in (["--per-rn"], ["--per"], ["--memory", "memory"]):
+    assert run_benchmarks.arguments(["--large"]).large
+    for wrong, said in (
+        (["--per-rn"], "unrecognized arguments: --per-rn\n"),
+        (["--per"], "unrecognized arguments: --per\n"),
+        (["--memory", "memory"], "unrecognized arguments: memory\n"),
+        (["--memory", "--large"], "--large adds to the run of every part; it does nothing beside a part\n"),
+    ):
         with pytest.raises(SystemExit) as stopped:
             run_benchmarks.arguments(wrong)
         assert stopped.value.code == 2, wrong
-    assert "unrecognized arguments: --per" in capsys.readouterr().err
+        assert capsys.readouterr().err.endswith(said), wrong
