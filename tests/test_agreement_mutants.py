@@ -838,6 +838,28 @@ def test_iea_ess_selective_trigger_at_its_given_loss_share(selective, received):
     assert series(result, "released_joint_t", "a")[:10] == pytest.approx(0.0)
 
 
+def test_iea_ess_names_the_days_it_decides_below_its_triggers():
+    """A day the IEA's rule decides but neither trigger holds is logged under its name, sharing nothing.
+
+    The case above at a selective share of 60%: a loses 50% of its own supply, 2.8% of the
+    group's, so neither trigger holds; a is short 15 t on each of the 12 days, releases are
+    open and the 300 t pool is there, so the rule decides every day and passes nothing. Each
+    day's row of the releases table names ``iea_ess`` (it was ``''``, which the report could
+    not name).
+    """
+    data = build(
+        IEP_PAIR,
+        regions__a__demand__ree__tonnes_per_day=30,
+        regions__b__demand__ree__tonnes_per_day=500,
+        agreement__iea_ess={"selective_loss_share": 0.6},
+    )
+    releases = run(data).releases
+    assert releases["day"].tolist() == list(range(12))
+    assert releases["mechanism"].tolist() == ["iea_ess"] * 12
+    assert releases["gap_t.a"].tolist() == [15.0] * 12
+    assert releases["released_t"].tolist() == [0.0] * 12
+
+
 # --- shared stock a member may draw (its days of cover) -------------------------------------
 
 
