@@ -25,7 +25,7 @@ from simulator.numeric import EPS_T
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import validate_data
-from tests.helpers import TWO_MEMBERS, build, run, series
+from tests.helpers import TWO_MEMBERS, add_material, build, run, series
 from tests.invariants import check_invariants
 from tests.test_agreement import BIDS, IEP_PAIR
 from tests.test_market import market_auction
@@ -836,6 +836,53 @@ def test_iea_ess_selective_trigger_at_its_given_loss_share(selective, received):
     assert series(result, "transferred_t", "a")[:10] == pytest.approx(received)
     assert series(result, "transferred_t", "b")[:10] == pytest.approx(-received)
     assert series(result, "released_joint_t", "a")[:10] == pytest.approx(0.0)
+
+
+def test_iea_ess_names_the_days_it_decides_below_its_triggers():
+    """A day the IEA's rule decides but neither trigger holds is logged under its name, sharing nothing.
+
+    The case above at a selective share of 60%: a loses 50% of its own supply, 2.8% of the
+    group's, so neither trigger holds; a is short 15 t on each of the 12 days, releases are
+    open and the 300 t pool is there, so the rule decides every day and passes nothing. Each
+    day's row of the releases table names ``iea_ess`` (it was ``''``, which the report could
+    not name).
+    """
+    data = build(
+        IEP_PAIR,
+        regions__a__demand__ree__tonnes_per_day=30,
+        regions__b__demand__ree__tonnes_per_day=500,
+        agreement__iea_ess={"selective_loss_share": 0.6},
+    )
+    releases = run(data).releases
+    assert releases["day"].tolist() == list(range(12))
+    assert releases["mechanism"].tolist() == ["iea_ess"] * 12
+    assert releases["gap_t.a"].tolist() == [15.0] * 12
+    assert releases["released_t"].tolist() == [0.0] * 12
+
+
+def test_iea_ess_decides_material_by_material():
+    """A material nobody is short of, beside one the IEA's rule decides on, keeps no rule and changes nothing.
+
+    IEP_PAIR (a loses its Chinese half of ``ree``: 30 t/day drawn from the 300 t pool for
+    10 days, 15/15, and b passes a 25 t/day) with ``nd`` beside it, bought the same way but
+    not embargoed, and 150 t of each in the pool from each member. ``ree``'s days are those
+    of IEP_PAIR alone; ``nd`` has no decision (no row of the releases table) and nobody is
+    short of it or draws it.
+    """
+    alone = run(build(IEP_PAIR))
+    data = add_material(build(IEP_PAIR), "nd", {"price_usd_per_kg": 40.0})
+    data["shocks"][0]["materials"] = ["ree"]
+    data["agreement"]["pool"]["contributions"] = {m: {"ree": {"tonnes": 150}, "nd": {"tonnes": 150}} for m in "ab"}
+    result = run(data)
+    check_invariants(result)
+    releases = result.releases
+    assert releases["material"].tolist() == ["ree"] * 12
+    assert releases["mechanism"].tolist() == ["iea_ess"] * 12
+    assert releases["released_t"].tolist() == alone.releases["released_t"].tolist() == [30.0] * 10 + [0.0] * 2
+    for region in ("a", "b"):
+        for column in ("released_joint_t", "transferred_t", "shortfall_t"):
+            assert series(result, column, region, "ree").tolist() == series(alone, column, region).tolist()
+            assert series(result, column, region, "nd").tolist() == [0.0] * 12
 
 
 # --- shared stock a member may draw (its days of cover) -------------------------------------

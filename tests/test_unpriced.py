@@ -95,3 +95,33 @@ def test_reserve_sold_by_tender_of_an_unpriced_material_is_sold_for_0_beside_a_m
     result = run(data)
     assert series(result, "released_national_t", "japan", "ree")[:5] == pytest.approx(10)
     assert (series(result, "reserve_sale_usd", "japan", "ree") == 0.0).all()
+
+
+def test_a_price_under_1_usd_and_a_market_without_a_material_price_are_both_priced():
+    # ree at 0.5 USD/kg without a market: priced (any price above 0), shown at 0.5 and its
+    # transfers valued at it (25 t x 0.5 USD/kg x 1000 = 12,500 USD a day); nd without a
+    # price of its own but with a market (reference 40 USD/kg, given in the market): priced
+    # by the market, 40 USD/kg on day 0, not empty
+    data = unpriced_pair(True)
+    data["materials"]["ree"] = {"price_usd_per_kg": 0.5}
+    data["materials"]["nd"] = {}
+    result = run(data)
+    assert series(result, "price_usd_per_kg", "a", "ree").tolist() == [0.5] * 12
+    assert series(result, "transfer_value_usd", "a", "ree")[:10] == pytest.approx(12_500.0)
+    world = result.market.set_index(["material", "day"])["world_price_usd_per_kg"]
+    assert world.loc["ree"].tolist() == [0.5] * 12
+    assert world.loc["nd"].notna().all() and world.loc[("nd", 0)] == 40.0
+    assert series(result, "price_usd_per_kg", "a", "nd")[0] == 40.0
+
+
+def test_the_extra_cost_of_an_unpriced_material_beside_a_market_is_0():
+    # ree unpriced beside nd's market: it is paid 0 and its cost reference is 0, so its crisis
+    # extra cost is 0 every day, not 100 t x (0 - 1 USD/kg placeholder) x 1000 = -100,000 USD;
+    # nd's own is 100 t x (p - 40 USD/kg) x 1000: 0 on day 0, where p is the reference
+    result = run(unpriced_pair(True))
+    for region in ("a", "b"):
+        assert series(result, "crisis_extra_cost_usd", region, "ree").tolist() == [0.0] * 12
+        extra = series(result, "crisis_extra_cost_usd", region, "nd")
+        price = series(result, "price_usd_per_kg", region, "nd")
+        assert extra[0] == 0.0 and extra[1:] == pytest.approx(100 * (price[1:] - 40.0) * 1000)
+        assert (extra[1:] > 0).all()
