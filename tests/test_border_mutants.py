@@ -1,7 +1,8 @@
 """The border on cases that mutation testing showed no other test pinned down.
 
 Each test is worked out by hand on the one-region world of tests/helpers.py (10 t/day from
-China, 5 days in transit); docs/mutation-testing.md lists the mutants each one kills.
+China, 5 days in transit), or for quotas that serve contracts first on the two-member case of
+tests/test_border.py; docs/mutation-testing.md lists the mutants each one kills.
 Quotas first, then held cargo, goods awaiting a licence, and the helpers of the quota.
 """
 
@@ -19,6 +20,7 @@ from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import validate_data
 from tests.helpers import ONE_REGION, build, halt, run, series
+from tests.test_border import contracts_case
 from tests.test_kernel_mutants import resourcing_world
 
 
@@ -131,6 +133,22 @@ def test_a_quota_on_a_block_with_non_finite_flows_stops_nothing_outside_it():
     through, lost = b._quota(0, 0, k, shipped, np.ones(2, bool))
     assert through[0, 0, :, 1].tolist() == pytest.approx([5.0, 10.0])
     assert lost[0, 0, :, 1].tolist() == pytest.approx([25.0, 0.0])
+
+
+def test_a_pro_rata_quota_beside_one_that_serves_contracts_first_still_shares_pro_rata():
+    """A quota shared pro rata stays pro rata when another quota on the day serves contracts first.
+
+    tests/test_border.py's contracts case (normal flows Japan 30, the EU 90 t a day; day 0's
+    orders Japan 120, the EU 90 t): 140 t a day contracts first lets Japan 50 and the EU 90 t
+    through; a second quota of 100 t a day, pro rata to those 140 t, then gives Japan
+    100 x 50/140 = 35.7 t and the EU 64.3 t (served contracts first it would be 25 and 75 t).
+    """
+    data = contracts_case("contracts_first", 140)
+    data["shocks"].append({**data["shocks"][0], "id": "second", "tonnes_per_period": 100, "sharing": "pro_rata"})
+    result = run(data)
+    assert series(result, "ordered_t", "japan")[0] == pytest.approx(120.0)
+    assert series(result, "arrivals_t", "japan")[5] == pytest.approx(100 * 50 / 140)
+    assert series(result, "arrivals_t", "eu")[5] == pytest.approx(100 * 90 / 140)
 
 
 # --- held cargo --------------------------------------------------------------------------
@@ -342,3 +360,53 @@ def test_a_quota_on_materials_apart_caps_them_together_and_leaves_the_one_betwee
     for name, landed in (("a", 5.0), ("b", 10.0), ("c", 5.0)):
         assert series(result, "arrivals_t", "japan", name)[5:25] == pytest.approx(landed), name
     assert series(result, "border_lost_t", "japan", "a")[:20] == pytest.approx(5.0)
+
+
+def test_contracts_first_gives_exactly_the_claims_when_the_room_is_their_total():
+    """A room equal to the claims' total (less what is kept) grants exactly the claims, bit for bit.
+
+    0.1 + 0.6 is 0.7 in floating point; sharing it out (contracts 0.1 and 0.2 t first, then
+    the 0.4 t beyond) would give the EU 0.5999999999999999 t, not its 0.6 t.
+    """
+    wanted, contract = np.array([[0.1], [0.6]]), np.array([[0.1], [0.2]])
+    assert 0.1 + 0.6 == 0.7
+    for room, kept in ((0.7, 0.0), (1.0, 0.3)):
+        got = border._contracts_first(wanted, contract, np.array([room]), np.array([kept]))
+        assert got.tolist() == [[0.1], [0.6]]
+
+
+def periodic_front_loaded(end: int) -> dict:
+    """tests/test_border.py's contracts case with 700 t per 5 days open from each period's first
+    day and Japan reviewing every other day, far below its target (50 safety days)."""
+    data = build(contracts_case("contracts_first", 100), horizon_days=30)
+    data["shocks"][0].update(tonnes_per_period=700, period_days=5, release="front_loaded", end=end)
+    data["regions"]["japan"]["procurement"]["replenishment"].update(safety_days=50, review_days=2)
+    return data
+
+
+def test_a_front_loaded_quota_keeps_the_normal_flows_of_the_periods_later_days_only():
+    """Contracts first keeps room for the period's later days, not more, and none on its last day.
+
+    Normal flows Japan 30, the EU 90 t a day (120 t); Japan orders far more on days 0, 2, 4
+    and nothing on days 1 and 3, leaving its normal 30 t unused. Day 0: 4 later days keep
+    480 t, Japan gets 30 + (700 - 120 - 480) = 130 t. Day 1: the EU's 90 t. Day 2: room 390 t,
+    2 days keep 240 t: Japan 30 + 30 = 60 t. Day 3: the EU's 90 t. Day 4, the last: room
+    150 t, nothing kept: Japan 30 + 30 = 60 t. Each lands 5 days later.
+    """
+    result = run(periodic_front_loaded(end=1000))
+    assert series(result, "ordered_t", "japan")[[0, 2, 4]].min() > 200
+    assert series(result, "ordered_t", "japan")[[1, 3]] == pytest.approx(0.0)
+    assert series(result, "arrivals_t", "japan")[5:10] == pytest.approx([130.0, 0.0, 60.0, 0.0, 60.0])
+    assert series(result, "arrivals_t", "eu")[5:10] == pytest.approx(90.0)
+
+
+def test_a_front_loaded_quota_ending_within_its_period_keeps_room_only_for_its_own_days():
+    """A front-loaded quota ending on day 4 keeps room for its remaining days only.
+
+    As above with the quota on days 0..3: day 0 keeps 3 days (360 t), Japan gets
+    30 + (700 - 120 - 360) = 250 t; day 1 the EU's 90 t; day 2 keeps day 3's 120 t of room
+    (not 2 days'): Japan 30 + (270 - 120 - 120) = 60 t.
+    """
+    result = run(periodic_front_loaded(end=4))
+    assert series(result, "arrivals_t", "japan")[5:8] == pytest.approx([250.0, 0.0, 60.0])
+    assert series(result, "arrivals_t", "eu")[5:9] == pytest.approx(90.0)
