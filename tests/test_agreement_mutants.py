@@ -861,13 +861,14 @@ def test_iea_ess_names_the_days_it_decides_below_its_triggers():
 
 
 def test_iea_ess_decides_material_by_material():
-    """A material nobody is short of, beside one the IEA's rule decides on, keeps no rule and changes nothing.
+    """A material nobody is short of, beside one the IEA's rule decides on, gets no row and changes nothing.
 
     IEP_PAIR (a loses its Chinese half of ``ree``: 30 t/day drawn from the 300 t pool for
     10 days, 15/15, and b passes a 25 t/day) with ``nd`` beside it, bought the same way but
     not embargoed, and 150 t of each in the pool from each member. ``ree``'s days are those
     of IEP_PAIR alone; ``nd`` has no decision (no row of the releases table) and nobody is
-    short of it or draws it.
+    short of it or draws it; recording its undecided days does not fail (a rule code given only
+    where the rule decided: ``AgreementStep.__call__`` 215 left None there and the recorder crashed).
     """
     alone = run(build(IEP_PAIR))
     data = add_material(build(IEP_PAIR), "nd", {"price_usd_per_kg": 40.0})
