@@ -44,6 +44,7 @@ from simulator.gate.baseline import (
     sealed,
     settle,
 )
+from simulator.gate.formats import minus_one_text
 from simulator.gate.tolerances import Tolerance, Tolerances
 from simulator.numeric import DAYS_PER_YEAR
 from simulator.output_folder import write_file
@@ -153,11 +154,11 @@ def _day_change(then: int, now: int, metric: str) -> str:
     """
     if metric == "first_shortfall_day" and (then < 0 or now < 0):
         return "now short (never before)" if then < 0 else "no longer short"
-    reason = none_word(metric) or "no value"
+    word = minus_one_text(metric)
     if then < 0:
-        return f"now day {now} ({NEVER if reason == NEVER else 'none'} before)"
+        return f"now day {now} ({word} before)"
     if now < 0:
-        return f"now {NEVER}" if reason == NEVER else f"now none ({reason})"
+        return f"now {word}" if word == NEVER else f"now none ({none_word(metric) or 'no value'})"
     days = abs(now - then)
     return f"{days} day{'s' if days != 1 else ''} {'later' if now > then else 'earlier'}"
 

@@ -81,7 +81,7 @@ def absent_word(metric: str) -> str | None:
     quantity = quantity_of(metric) if metric else None
     if quantity is None or not is_never_kind(quantity):
         return None
-    return NONE_WORDS.get(quantity.aggregation, "none")
+    return NONE_WORDS[quantity.aggregation]  # is_never_kind: an aggregation NONE_WORDS names
 
 
 def _after(day: int | None) -> str:
