@@ -1216,7 +1216,7 @@ SUMMARY = (
         "first_shortfall_day",
         "day",
         "first",
-        "First day short (empty when never).",
+        "First day short (-1 when never).",
         "First day short",
         source="shortfall_t",
         dtype="int",

@@ -136,6 +136,16 @@ def test_every_registered_quantity_is_in_the_outputs_reference_and_nothing_else_
     assert documented <= registered
 
 
+def test_a_day_metric_that_can_be_minus_one_says_so_where_the_reference_describes_it():
+    # the summary files write -1 for "never" (docs/outputs.md); the reference once said "empty when never"
+    page = outputs_reference()
+    for q in REGISTRY:
+        if q.aggregation in quantities.NONE_WORDS:
+            assert "-1" in q.description and "empty" not in q.description, q.name
+            row = next(line for line in page.splitlines() if line.startswith(f"| `{q.column_name}`"))
+            assert "-1" in row, row
+
+
 def test_the_sweep_metrics_are_the_registry_metrics():
     scenario = validate_data(AUCTION)
     result = simulate(scenario)
