@@ -99,17 +99,25 @@ def _percent(share: float) -> str:
     return f"{value:.0f}%" if value >= 10 or value == 0 else f"{value:.1f}%"
 
 
-def shock_target(result: Result, index: int, *, materials: bool = True) -> str:
-    """Who does what to whom: ``China → Japan``, ``China → all regions``, ``demand of the EU``.
+REGIONS_NAMED = 3
+"""Up to this many regions a shock on all of a scenario's regions names them in its label; beyond, it counts them."""
 
-    A quota or a quota cut (which name no regions) acts on the supplier's exports to the
-    scenario's regions, not on all it exports: "all regions" are those modelled.
+
+def shock_target(result: Result, index: int, *, materials: bool = True) -> str:
+    """Who does what to whom: ``China → Japan``, ``China → Japan, EU``, ``demand of the EU``.
+
+    A shock that names no regions (a quota, a quota cut) acts on the supplier's exports to
+    the scenario's regions only, not on all it exports: it names them, or counts them when
+    there are more than :data:`REGIONS_NAMED` (``China → the 5 regions modelled``).
     """
     names = Names.of(result.scenario)
     spec = result.scenario.shocks[index]
     supplier = getattr(spec, "supplier", None)
-    regions = getattr(spec, "regions", None)
-    whom = ", ".join(names.region(r) for r in regions) if regions else "all regions"
+    regions = getattr(spec, "regions", None) or list(result.structure.regions)
+    if len(regions) > REGIONS_NAMED and not getattr(spec, "regions", None):
+        whom = f"the {len(regions)} regions modelled"
+    else:
+        whom = ", ".join(names.region(r) for r in regions)
     if spec.kind == "demand_surge":
         text = f"demand of {whom}"
     else:

@@ -306,7 +306,7 @@ def test_the_shock_key_sits_between_the_title_and_the_panels_whose_strips_it_exp
     lines, key = fig.legends
     shock_labels = [t.get_text() for t in key.get_texts()]
     assert len(shock_labels) == len(result.scenario.shocks) == 7
-    assert shock_labels[0] == "Export quota: China → all regions, 15,125 t per 184 days, pro rata to orders"
+    assert shock_labels[0] == "Export quota: China → Japan, EU, 15,125 t per 184 days, pro rata to orders"
     assert not set(shock_labels) & {t.get_text() for t in lines.get_texts()}  # each named once
     FigureCanvasAgg(fig)
     fig.canvas.draw()
@@ -468,7 +468,7 @@ def test_the_figures_legend_says_how_much_of_a_halt_stops_and_whom_a_quota_caps(
     assert shock_label(result, k) == "Embargo: China → Japan, halt, 70% of it leaking through: 30% of the flow stopped"
     # a quota caps exports to the regions modelled, not all China exports (its announced quota)
     quota = [shock.id for shock in result.scenario.shocks].index("china_quota_h2_2010")
-    assert shock_label(result, quota) == "Export quota: China → all regions, 15,125 t per 184 days, pro rata to orders"
+    assert shock_label(result, quota) == "Export quota: China → Japan, EU, 15,125 t per 184 days, pro rata to orders"
 
 
 @shipped_group("embargo_2010_historical")
@@ -497,3 +497,16 @@ def test_the_report_s_prices_caption_says_what_the_axis_starts_at_and_where_the_
     # without a shock there is no key to name
     quiet = render_report(run(build(TWO_MEMBERS, market=market, shocks=[])))
     assert "on an axis from 0." in quiet and "The key above the panels" not in quiet
+
+
+def test_a_quota_on_more_regions_than_a_legend_names_counts_them_and_a_listed_embargo_names_its_own():
+    from simulator.plots import shock_label
+
+    data = load_raw(ROOT / "scenarios" / "club_of_five.yaml")
+    quota = {"id": "cap", "kind": "export_quota", "supplier": "china", "start": 5, "end": 20, "tonnes_per_period": 50.0,
+             "period_days": 15}  # fmt: skip
+    data = {**data, "horizon_days": 30, "shocks": [*data["shocks"], quota]}
+    result = run(data)
+    labels = [shock_label(result, k) for k in range(len(result.scenario.shocks))]
+    assert labels[-1] == "Export quota: China → the 5 regions modelled, 50 t per 15 days, pro rata to orders"
+    assert labels[0].startswith("Embargo: China → Japan, EU, United States, ")

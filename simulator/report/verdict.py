@@ -422,7 +422,7 @@ def outlasts_line(run: Run) -> str:
 
 
 def _shock_named(run: Run, index: int) -> str:
-    """``no18_licences (licensing, China → all regions)``: a shock by its id, which tells two of one kind apart.
+    """``no18_licences (licensing, China → Japan, EU)``: a shock by its id, which tells two of one kind apart.
 
     Its kind and target follow in one pair of brackets, materials after a comma
     (``China → Japan, heavy rare earths``), never in brackets of their own.
