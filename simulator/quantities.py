@@ -1669,8 +1669,17 @@ SHOCK_TABLE = (
     _k(
         "severity",
         "fraction",
-        "Share of the supply stopped (0 to 1, 1 = a full halt), as drawn: an embargo's or a quota cut's severity; "
-        "empty for other kinds.",
+        "Share of the supply stopped (0 to 1, 1 = a full halt), as drawn: an embargo's or a quota cut's severity "
+        "(an embargo's before what leaks through, ``leak_share``); empty for other kinds.",
+        "shocks",
+        "float",
+        "draws",
+    ),
+    _k(
+        "leak_share",
+        "fraction",
+        "Share of what an embargo stops that gets through anyway, later (0 when nothing leaks): of the flow, "
+        "severity x (1 - leak_share) is stopped; empty for other kinds.",
         "shocks",
         "float",
         "draws",

@@ -398,6 +398,7 @@ def shock_table(plan: Plan, draws: Draws, run: int) -> Table:
     A shock's drawn size goes to the column of its kind's unit (:data:`SHOCK_SIZE_COLUMN`):
     ``severity`` (fraction), ``extra_days``, ``demand_factor``, ``quota_t_per_period`` (with
     ``quota_period_days``) or ``approval_share`` (fraction); its other size columns are NaN.
+    An embargo also gives its ``leak_share``.
     """
     rows = []
     for k, shock in enumerate(plan.shocks):
@@ -414,6 +415,8 @@ def shock_table(plan: Plan, draws: Draws, run: int) -> Table:
         row[SHOCK_SIZE_COLUMN[shock.kind]] = float(draws.shock_magnitude[k, run])  # whole days are floats too
         if shock.kind == "export_quota":
             row["quota_period_days"] = float(shock.period_days)
+        if shock.kind == "embargo":
+            row["leak_share"] = float(draws.shock_leak_share[k, run])
         rows.append(row)
     columns = [q.column_name for q in in_table("shocks", keys=True)]
     table = Table.from_rows(rows, columns)  # a column a row does not have is NaN there

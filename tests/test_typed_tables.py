@@ -28,7 +28,15 @@ from simulator.sensitivity import plan_study
 from simulator.sensitivity.intervals import run_uncertainty
 from tests.helpers import ONE_REGION, TWO_MEMBERS, build, invoke, run
 
-UNIT_COLUMNS = ["severity", "extra_days", "demand_factor", "quota_t_per_period", "quota_period_days", "approval_share"]
+UNIT_COLUMNS = [
+    "severity",
+    "leak_share",
+    "extra_days",
+    "demand_factor",
+    "quota_t_per_period",
+    "quota_period_days",
+    "approval_share",
+]
 SHOCK_COLUMNS = ["id", "kind", "start_day", "end_day", "start_date", "last_date", *UNIT_COLUMNS]
 
 WINDOW = {"start": 5, "end": 20}
@@ -49,13 +57,13 @@ EVERY_KIND = build(
 """One shock of each kind, each with its size in its own unit."""
 
 NAN = math.nan
-EXPECTED_UNITS = {  # shock id: (severity, extra_days, demand_factor, quota_t_per_period, quota_period_days, approval)
-    "halt": (0.5, NAN, NAN, NAN, NAN, NAN),
-    "cut": (0.25, NAN, NAN, NAN, NAN, NAN),
-    "late": (NAN, 14.0, NAN, NAN, NAN, NAN),
-    "rush": (NAN, NAN, 1.2, NAN, NAN, NAN),
-    "quota": (NAN, NAN, NAN, 15125.0, 184, NAN),
-    "licence": (NAN, NAN, NAN, NAN, NAN, 0.6),
+EXPECTED_UNITS = {  # shock id: its values of UNIT_COLUMNS, in order
+    "halt": (0.5, 0.0, NAN, NAN, NAN, NAN, NAN),  # an embargo states its leak, 0 when nothing leaks
+    "cut": (0.25, NAN, NAN, NAN, NAN, NAN, NAN),
+    "late": (NAN, NAN, 14.0, NAN, NAN, NAN, NAN),
+    "rush": (NAN, NAN, NAN, 1.2, NAN, NAN, NAN),
+    "quota": (NAN, NAN, NAN, NAN, 15125.0, 184, NAN),
+    "licence": (NAN, NAN, NAN, NAN, NAN, NAN, 0.6),
 }
 
 
@@ -84,9 +92,9 @@ def test_shocks_csv_has_one_column_per_unit_each_empty_for_the_kinds_it_does_not
         assert rows.loc[shock].tolist() == pytest.approx(list(expected), nan_ok=True), shock
     text = (every_kind_run / "shocks.csv").read_text().splitlines()
     # the quota's period is a whole number of days, written without a decimal point; blanks are empty cells
-    assert text[5].endswith(",,,,15125.0,184,")
-    assert text[1].endswith(",0.5,,,,,")
-    assert text[3].endswith(",,14,,,,")  # whole days
+    assert text[5].endswith(",,,,,15125.0,184,")
+    assert text[1].endswith(",0.5,0.0,,,,,")
+    assert text[3].endswith(",,,14,,,,")  # whole days
 
 
 def test_the_shock_columns_are_registered_in_the_order_written():
@@ -94,12 +102,21 @@ def test_the_shock_columns_are_registered_in_the_order_written():
     units = {q.column_name: q.unit for q in in_table("shocks", keys=True)}
     assert [units[c] for c in UNIT_COLUMNS] == [
         "fraction",
+        "fraction",
         "days",
         "x normal demand",
         "t per period",
         "days",
         "fraction",
     ]
+
+
+def test_a_halt_that_leaks_states_its_leak_beside_its_severity():
+    # a full halt of which 70% leaks (the fitted 2010 halt to Japan) stops 30% of the flow: both numbers are in the row
+    halt = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "severity": 1.0,
+            "leak_share": 0.7, **WINDOW}  # fmt: skip
+    row = run(build(ONE_REGION, shocks=[halt])).shocks.iloc[0]
+    assert (row["severity"], row["leak_share"]) == (1.0, 0.7)
 
 
 def test_the_python_table_types_the_unit_columns():
@@ -151,6 +168,7 @@ def test_the_workbook_shows_each_shock_column_with_its_unit(every_kind_run):
     header = [c.value for c in sheet[1]]
     assert header[6:] == [
         "severity (fraction)",
+        "leak_share (fraction)",
         "extra_days (days)",
         "demand_factor (x normal demand)",
         "quota_t_per_period (t per period)",
@@ -160,8 +178,9 @@ def test_the_workbook_shows_each_shock_column_with_its_unit(every_kind_run):
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     halt, quota = rows["halt"], rows["quota"]
     assert halt[6].value == 0.5 and halt[6].number_format == "0.00%"
-    assert [c.value for c in halt[7:]] == [None] * 5
-    assert quota[9].value == 15125.0 and quota[10].value == 184
+    assert halt[7].value == 0.0 and halt[7].number_format == "0.00%"  # an embargo's leak, none here
+    assert [c.value for c in halt[8:]] == [None] * 5
+    assert quota[10].value == 15125.0 and quota[11].value == 184
 
 
 # --- typed sample tables ----------------------------------------------------------------------
