@@ -47,6 +47,21 @@ BASELINE_NOTES = {
 """What each baseline row is, a line under the table ``stockpile compare`` prints."""
 EMPTY_NOTE = "-: a metric that needs the pool (empty in compare.csv)"
 """What an empty cell of a baseline row means, under the table ``stockpile compare`` prints."""
+NO_BURDEN_NOTE = "fairness_jain -: no member is short in that row, so there is no burden to share (1 in compare.csv)"
+"""What ``-`` in a row's ``fairness_jain`` means, under the printed table: Jain's index counts no burden as
+equal (1, :func:`~simulator.metrics.jain_index`), which compare.csv keeps and the table does not show."""
+
+
+def nobody_short_line(baselines: bool) -> str:
+    """What ``stockpile compare`` prints, and ``compare.png`` says, when no member is short in any row.
+
+    ``baselines``: the rows without the agreement were compared too.
+
+    >>> nobody_short_line(True)
+    'no member is short under any rule, nor without the agreement: the rules cannot be told apart on shortfall here'
+    """
+    without = ", nor without the agreement" if baselines else ""
+    return f"no member is short under any rule{without}: the rules cannot be told apart on shortfall here"
 
 
 @dataclass(frozen=True)

@@ -136,16 +136,26 @@ def compare_text(table: pd.DataFrame) -> str:
     members' extra cost at crisis prices (USD m). The rows ``no agreement`` (the scenario
     without its agreement) and ``own shares alone`` (each member's share held alone)
     have ``-`` where a metric needs a pool, and lines under the table say what they are.
+    A row in which no member is short has ``-`` for Jain's index (compare.csv's 1 is a
+    convention, :func:`~simulator.metrics.anyone_short`), and a line says so; when no row
+    has anyone short, a line first says that shortfall cannot tell the rules apart.
     """
     import pandas as pd
 
-    from simulator.compare import BASELINE_NOTES, EMPTY_NOTE
+    from simulator.compare import BASELINE_NOTES, EMPTY_NOTE, NO_BURDEN_NOTE, nobody_short_line
+    from simulator.metrics import anyone_short
 
     fairness = ("fairness_jain", "max_shortfall_share_gap", "draw_contribution_gap", "envious_members")
     not_run = table[table["skipped"].notna()] if "skipped" in table else table.iloc[:0]
     table = table.drop(index=not_run.index)  # a rule that could not run is a line of its own, with why
     shown = table[[c for c in ("mechanism", "total_shortfall_t", *fairness) if c in table]]
     shown = shown.copy()
+    members = [c.partition(".")[2] for c in table.columns if c.startswith("shortfall_share.")]
+    short = [anyone_short(row, members) for _, row in table.iterrows()]
+    if not all(short) and "fairness_jain" in shown:  # 1 by convention where nobody is short: not shown as a finding
+        shown["fairness_jain"] = [
+            f"{v:,.3f}" if s and not pd.isna(v) else "-" for v, s in zip(shown["fairness_jain"], short, strict=True)
+        ]
     peaks: dict[str, list[str]] = {}
     for column in table.columns:
         name, _, rest = column.partition(".")
@@ -162,5 +172,9 @@ def compare_text(table: pd.DataFrame) -> str:
         shown[column] = shown[column].map(lambda v: "-" if pd.isna(v) else str(v))  # <NA> as the floats' "-"
     text = shown.to_string(index=False, float_format=lambda v: f"{v:,.3f}", justify="right", na_rep="-")
     baseline = [note for name, note in BASELINE_NOTES.items() if (table["mechanism"] == name).any()]
+    nobody = [nobody_short_line(bool(baseline))] if not any(short) else []
     baseline += [EMPTY_NOTE] if baseline else []
-    return "\n".join([text, *baseline, *(f"not run: {row.mechanism}: {row.skipped}" for row in not_run.itertuples())])
+    baseline += [NO_BURDEN_NOTE] if not all(short) else []
+    return "\n".join(
+        [text, *nobody, *baseline, *(f"not run: {row.mechanism}: {row.skipped}" for row in not_run.itertuples())]
+    )

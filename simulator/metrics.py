@@ -31,7 +31,7 @@ pool on days members were short (lags, caps, strict withholding, reserve prices)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -100,6 +100,22 @@ def members_burden(metrics: dict[str, Any], members: Iterable[str]) -> tuple[flo
     shares = np.array([float(metrics[f"shortfall_share.{m}"]) for m in names])
     total = float(ordered_sum(np.array([float(metrics[f"shortfall_t.{m}"]) for m in names])))
     return total, float(jain_index(shares)), float(shares.max() - shares.min())
+
+
+def anyone_short(metrics: Mapping[str, Any], members: Iterable[str]) -> bool:
+    """Whether any of ``members`` bears a shortfall in a run's ``metrics`` (``shortfall_share.<member>`` above 0).
+
+    Where none does, :func:`jain_index` counts the absent burden as equal (1): a convention
+    that keeps sweeps and baselines numeric, not a finding that a rule shared a burden
+    fairly. ``stockpile compare`` shows such a row's fairness as ``-`` and its figure says
+    so in words. An empty cell (a skipped rule's) is no shortfall.
+
+    >>> anyone_short({"shortfall_share.a": 0.0, "shortfall_share.b": 0.0}, ["a", "b"])
+    False
+    >>> anyone_short({"shortfall_share.a": 0.0, "shortfall_share.b": 1e-12}, ["a", "b"])
+    True
+    """
+    return any(float(metrics[f"shortfall_share.{m}"]) > 0 for m in members)
 
 
 _DAY_OF = ("day_of_min", "day_of_max")

@@ -33,7 +33,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from simulator.forked import run_shared
 from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES
-from simulator.metrics import members_burden
+from simulator.metrics import anyone_short, members_burden
 from simulator.names import Names, join_words
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.quantities import SHOCK_SIZE_COLUMN
@@ -899,15 +899,24 @@ NO_SHORTFALL_PANEL_IN = 1.1
 def _no_shortfall_figure(result: Result, width_in: float | None, columns: int | None) -> Figure:
     """A figure as wide as the shortfall figure would be, one low panel saying that nobody runs short."""
     width = grid_width_in(len(result.structure.materials), columns, width_in)
-    title = wrapped_title(f"{result.scenario.name}: shortfall (demand not met)", width)
-    top_in = 0.55 + TITLE_LINE_IN * (len(title) - 1)
+    return sentence_figure(width, f"{result.scenario.name}: shortfall (demand not met)", NO_SHORTFALL)
+
+
+def sentence_figure(width: float, title: str, text: str) -> Figure:
+    """A figure ``width`` inches wide of one low :func:`empty_panel` saying ``text``, under ``title``.
+
+    What a figure of shortfall draws when nobody is short: the run's shortfall figure,
+    and ``compare.png`` when no member is short under any rule.
+    """
+    lines = wrapped_title(title, width)
+    top_in = 0.55 + TITLE_LINE_IN * (len(lines) - 1)
     height = top_in + NO_SHORTFALL_PANEL_IN + 0.2
     fig = Figure(figsize=(width, height))
     ax = fig.add_subplot()
-    empty_panel(ax, NO_SHORTFALL)
+    empty_panel(ax, "\n".join(_wrapped(text, 11, width - 0.9)))
     ax.texts[0].set_fontsize(11)
     fixed_margins(fig, 1, 1, left_in=0.3, right_in=0.3, top_in=top_in, bottom_in=0.2)
-    fig.suptitle(plain_text("\n".join(title)), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
+    fig.suptitle(plain_text("\n".join(lines)), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
     return fig
 
 
@@ -1167,6 +1176,12 @@ def compare_figure(
     without it dashed and each member's share alone dotted (:data:`BASELINE_STYLES`), and
     the first, grey, bars of the totals and of the fairness among members (both of the members
     alone, :func:`~simulator.metrics.members_burden`), and the legend and title say what they are.
+
+    Where a member is never short of a material in any row, its panel says so instead of
+    drawing flat lines at 0 t; a row in which no member is short gets no fairness bar (its
+    Jain's index of 1 is a convention, :func:`~simulator.metrics.anyone_short`) but the words
+    :data:`NOBODY_SHORT_BAR`; and when no member is short in any row, the figure is one
+    sentence saying so (:func:`sentence_figure`, as ``stockpile compare`` prints it).
     """
     if isinstance(baseline, Result):
         baseline = {BASELINE: baseline}
@@ -1176,6 +1191,13 @@ def compare_figure(
     members = first.structure.member_names
     materials = list(first.structure.materials)
     cols = max(2, len(members))
+    runs = [*baselines.values(), *results.values()]
+    short = {(member, material) for member in members for material in materials if _ever_short(runs, member, material)}
+    if not short:  # every line flat at 0 t and every fairness 1 by convention: said in words instead
+        title = f"{first.scenario.name}: release rules compared"
+        if skipped:
+            title += f"; not run: {', '.join(skipped)} (why: compare.csv's skipped column)"
+        return sentence_figure(3.9 * cols + 1.0, title, _nobody_short_text(len(results), bool(baselines)))
     fig = Figure(figsize=(3.9 * cols + 1.0, 2.9 * len(materials) + 3.8))
     grid = fig.add_gridspec(len(materials) + 1, cols, height_ratios=[1.0] * len(materials) + [1.3])
     panels = []
@@ -1186,6 +1208,11 @@ def compare_figure(
             if not has_demand(first.scenario, member, material):
                 ax.set_title(plain_text(f"{names.region(member)}, {names.material_text(material)}"), fontsize=10)
                 empty_panel(ax, f"No demand for {names.material_text(material)}.")
+                continue
+            if (member, material) not in short:  # flat lines at 0 t on an axis of nothing: a sentence
+                ax.set_title(plain_text(f"{names.region(member)}, {names.material_text(material)}"), fontsize=10)
+                without = ",\nnor without the agreement" if baselines else ""
+                empty_panel(ax, f"Never short under any rule{without}.")
                 continue
             for name, run in baselines.items():
                 rows = _rows(run, "timeseries", region=member, material=material)
@@ -1214,6 +1241,7 @@ def compare_figure(
     labels = [plain_text(BY_NAME[name].label if name in BY_NAME else name) for name in results]
     totals = [results[name].metrics["total_shortfall_t"] for name in results]
     fairness = [results[name].metrics["fairness_jain"] for name in results]
+    burdened = [anyone_short(results[name].metrics, members) for name in results]
     colours = ["#1f5fa6"] * len(results)
     fair_colours = ["#2a9d8f"] * len(results)
     hatches: list[str | None] = [None] * len(results)
@@ -1222,12 +1250,15 @@ def compare_figure(
         labels = [*baselines, *labels]
         totals = [*(total for total, _, _ in burdens), *totals]
         fairness = [*(fair for _, fair, _ in burdens), *fairness]
+        burdened = [*(anyone_short(run.metrics, members) for run in baselines.values()), *burdened]
         colours = [BASELINE_COLOUR] * len(baselines) + colours
         fair_colours = [BASELINE_COLOUR] * len(baselines) + fair_colours
         hatches = [BASELINE_STYLES[name][1] for name in baselines] + hatches
     half = cols // 2
     ax_total = fig.add_subplot(grid[-1, :half])
     ax_fair = fig.add_subplot(grid[-1, half:], sharey=ax_total)
+    # a row nobody is short in has no burden to share: no bar of 1 (Jain's convention), words instead
+    fairness = [fair if burden else 0.0 for fair, burden in zip(fairness, burdened, strict=True)]
     for ax, values, face in ((ax_total, totals, colours), (ax_fair, fairness, fair_colours)):
         for bar, hatch in zip(ax.barh(labels, values, color=face), hatches, strict=True):
             if hatch:  # white dots on grey: the dotted baseline's bar
@@ -1243,9 +1274,8 @@ def compare_figure(
     ax_total.invert_yaxis()  # shared with the fairness panel: inverted once
     for ax, values, fmt in ((ax_total, totals, "{:,.1f}"), (ax_fair, fairness, "{:.3f}")):
         for y, value in enumerate(values):
-            ax.annotate(
-                fmt.format(value), (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8
-            )
+            shown = fmt.format(value) if ax is ax_total or burdened[y] else NOBODY_SHORT_BAR
+            ax.annotate(shown, (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
         ax.grid(True, axis="x", color="#dddddd")
     # the left margin holds the longest rule name whole (plus tick and padding)
     left_in = max(1.2, text_width_in(labels, "medium") + 0.3)
@@ -1260,6 +1290,44 @@ def compare_figure(
         title += f"; not run: {', '.join(skipped)} (why: compare.csv's skipped column)"
     finish_figure(fig, panels, title, len(materials) + 1, cols, left_in=left_in)
     return fig
+
+
+NOBODY_SHORT_BAR = "no member short"
+"""In place of a fairness bar in ``compare.png`` for a row nobody is short in (its 1 is a convention)."""
+
+
+def _ever_short(runs: list[Result], member: str, material: str) -> bool:
+    """Whether ``member`` runs short of ``material`` on some day of any of ``runs``."""
+    return any(
+        (
+            _column(run, "timeseries", "shortfall_t")[_rows(run, "timeseries", region=member, material=material)] > 0
+        ).any()
+        for run in runs
+    )
+
+
+def _nobody_short_text(rules: int, baselines: bool) -> str:
+    """The sentence of ``compare.png`` when no member is short in any row (as ``stockpile compare`` prints it)."""
+    from simulator.compare import nobody_short_line
+
+    line = nobody_short_line(bool(baselines)).replace(
+        "any rule", f"any of the {rules} rules" if rules > 1 else "the rule"
+    )
+    return f"{line[0].upper()}{line[1:]}, and with no shortfall to share there is no fairness to compare."
+
+
+def _wrapped(text: str, size: float, width_in: float) -> list[str]:
+    """``text`` broken at spaces into lines at most ``width_in`` wide when set at ``size`` (a long word stays whole).
+
+    Matplotlib's own wrapping breaks at the figure's edge, not the panel's frame.
+    """
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and text_width_in([f"{lines[-1]} {word}"], size) <= width_in:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
 
 
 def text_width_in(texts: list[str], size: str | float) -> float:

@@ -611,22 +611,31 @@ def test_the_list_of_mechanisms_names_every_rule_once():
 
 
 def test_the_policy_guides_rule_comparison_is_what_stockpile_compare_writes(tmp_path, monkeypatch):
-    """The output pasted under 'Which release rule would have served best?' in getting-started-policy.md."""
+    """The output pasted under 'Which release rule would have served best?' in getting-started-policy.md.
+
+    The columns shown, cell for cell as the command prints them (a ``-`` for Jain's index
+    where nobody is short, compare.csv's 1 not shown), and the lines under the table shown,
+    each one the command prints."""
     text = (DOCS / "getting-started-policy.md").read_text(encoding="utf-8")
     after = text.split("stockpile compare scenarios/embargo_2010_scarce.yaml\n```", 1)[1]
     (shown,) = [code for lang, code in FENCE.findall(after)[:1] if lang == "text"]
-    header, *lines = [line.split() for line in shown.strip().splitlines()]
-    rows = [[" ".join(line[: len(line) - len(header) + 1]), *line[len(line) - len(header) + 1 :]] for line in lines]
     monkeypatch.chdir(ROOT)
-    args = ["compare", "scenarios/embargo_2010_scarce.yaml", "--no-plots", "-o", str(tmp_path / "c")]  # reads the csv
+    args = ["compare", "scenarios/embargo_2010_scarce.yaml", "--no-plots", "-o", str(tmp_path / "c")]
     done = CliRunner().invoke(main, args)
     assert done.exit_code == 0, done.output
-    written = pd.read_csv(tmp_path / "c" / "compare.csv").set_index("mechanism")
-    expected = [
-        [m, *("-" if pd.isna(v := written.loc[m, column]) else f"{v:.3f}" for column in header[1:])]
-        for m in written.index
-    ]
-    assert rows == expected, (
+    ran = len(pd.read_csv(tmp_path / "c" / "compare.csv"))  # one table row per row of compare.csv
+
+    def cells(line: str, columns: int) -> list[str]:
+        """A table line's cells: the mechanism (one or two words), then a cell per column after it."""
+        words = line.split()
+        return [" ".join(words[: len(words) - columns + 1]), *words[len(words) - columns + 1 :]]
+
+    pasted, printed = shown.strip().splitlines(), done.output.splitlines()
+    header, everything = pasted[0].split(), printed[0].split()
+    rows = [cells(line, len(header)) for line in pasted[1 : 1 + ran]]
+    expected = [[cells(line, len(everything))[everything.index(c)] for c in header] for line in printed[1 : 1 + ran]]
+    under = pasted[1 + ran :]
+    assert rows == expected and under == [line for line in printed[1 + ran :] if line in under], (
         "docs/getting-started-policy.md: rerun `stockpile compare scenarios/embargo_2010_scarce.yaml` and paste "
-        "its rows (the columns shown)"
+        "its rows (the columns shown) and the lines under the table shown"
     )
