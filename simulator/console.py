@@ -75,10 +75,13 @@ def summary_text(result: Any) -> str:
     lines = _table(header, cells)
     rows = result.tables["summary"].rows()
     overall = next(row for row in rows if row["region"] == ALL and row["material"] == ALL)
-    lines.append(
-        f"total shortfall {shortfall_text(overall['total_shortfall_t'])} t; "
+    # Jain's index counts no burden as equal (1): said as such, not as a fair share of a burden
+    fairness = (
         f"fairness (Jain) {overall['fairness_jain']:.3f}"
+        if overall["total_shortfall_t"] > 0
+        else "no one is short, so there is no burden to share"
     )
+    lines.append(f"total shortfall {shortfall_text(overall['total_shortfall_t'])} t; {fairness}")
     return "\n".join(lines)
 
 

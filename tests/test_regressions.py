@@ -84,6 +84,17 @@ def test_summary_table_columns_stay_aligned_with_long_region_names():
     assert lines[1].startswith("a_rather_long_region_name  ree")
 
 
+def test_the_summary_line_gives_fairness_only_where_someone_bears_a_shortfall():
+    from simulator.console import summary_text
+
+    # nobody short: Jain's index is 1 by convention, which the line must not present as a fair share
+    calm = summary_text(run(build(TWO_MEMBERS, shocks=[]))).splitlines()[-1]
+    assert calm == "total shortfall 0.0 t; no one is short, so there is no burden to share"
+    # both halted with nothing in stock: each is short of nearly all its demand, in nearly equal proportion
+    halted = summary_text(run(TWO_MEMBERS)).splitlines()[-1]
+    assert halted.startswith("total shortfall ") and halted.endswith(" t; fairness (Jain) 1.000"), halted
+
+
 def test_summary_table_has_no_row_for_a_material_a_region_does_not_use():
     from simulator.console import summary_text
 
