@@ -663,6 +663,11 @@ def _lane_swatch(
 
 COVER_TARGETS_DAYS = (30.0, 60.0)
 """Target lines on cover figures: a month and two months of normal demand."""
+COVER_TARGETS_LABEL = "30 and 60 days of normal demand, for reference"
+"""The legend's entry for the target lines (:data:`COVER_TARGETS_DAYS`): a dashed line unnamed reads as data."""
+TRIGGER_SHOWN_WHERE = "(shown where commercial stock is all its cover)"
+"""Why the trigger's line is on some panels only (:func:`trigger_line_days`): it is plotted where the curve is
+commercial cover, the stock the trigger tests; not stock drawn from the pool."""
 TRIGGER_COLOUR = "#7b2cbf"
 """The release trigger's line on the days-of-cover panels."""
 
@@ -803,7 +808,7 @@ def _trigger_line(ax: Axes, days: float) -> None:
         linewidth=1.1,
         linestyle=(0, (1, 1.5)),
         zorder=1.5,
-        label=f"release trigger: a member's commercial stock below {days:g} days (drawn where that is all its cover)",
+        label=f"release trigger: a member's commercial stock below {days:g} days {TRIGGER_SHOWN_WHERE}",
     )
     _line_label(ax, days, f"trigger {days:g} days", spot, TRIGGER_COLOUR)
 
@@ -825,8 +830,9 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         trigger = trigger_line_days(result, material)
         if trigger is not None:
             _trigger_line(ax, trigger)
-        for target in COVER_TARGETS_DAYS:
-            ax.axhline(target, color="0.45", linewidth=0.8, linestyle=(0, (4, 3)), zorder=1)
+        for k, target in enumerate(COVER_TARGETS_DAYS):
+            label = COVER_TARGETS_LABEL if k == 0 else "_"  # one legend entry names both lines
+            ax.axhline(target, color="0.45", linewidth=0.8, linestyle=(0, (4, 3)), zorder=1, label=label)
             ax.annotate(
                 f"{target:g} days",
                 (1.0, target),

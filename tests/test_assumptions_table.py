@@ -35,8 +35,9 @@ def test_a_measured_loss_switch_set_to_the_defaults_shows_its_values_not_none(na
     label, value, spread = _row_cells(table, "agreement.trigger.measured_loss")
     assert label.startswith("measured-loss switch")
     # the values written in the file, in the form of the first alternative of the range beside it
-    assert value == "window_days 30, group_below 0.9, member_below 0.8"
-    assert spread.startswith("one of: \u2022 window_days 30, group_below 0.9, member_below 0.8 \u2022")
+    # (each field in its unit: days, and fractions as percentages)
+    assert value == "window_days 30 days, group_below 90%, member_below 80%"
+    assert spread.startswith("one of: \u2022 window_days 30 days, group_below 90%, member_below 80% \u2022")
 
 
 def test_a_block_shows_what_differs_from_its_defaults_and_none_only_when_absent():

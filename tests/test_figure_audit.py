@@ -101,7 +101,9 @@ def test_days_of_cover_draw_the_agreement_s_trigger_at_its_days():
         (line,) = trigger_lines(ax)
         assert list(line.get_ydata()) == [15, 15]
         assert any(t.get_text() == "trigger 15 days" for t in ax.texts)
-    legend = "release trigger: a member's commercial stock below 15 days (drawn where that is all its cover)"
+    legend = (
+        "release trigger: a member's commercial stock below 15 days (shown where commercial stock is all its cover)"
+    )
     assert legend in legend_texts(fig)
 
 

@@ -227,9 +227,9 @@ def test_uncertain_inputs_show_scenario_blocks_as_written_not_as_python_objects(
     )
     assert split[1].startswith("one of: \u2022 15% at 260 USD/kg (NdFeB magnets (Nd, Pr));")
     assert split[1].count("\u2022") == 3 and "\u2022 20% at 260 USD/kg (NdFeB magnets (Nd, Pr));" in split[1]
-    # no refill is the default {}: it reads "none", in the value used and among the alternatives
+    # no refill is the default {}: it reads "none", in the value used and among the alternatives (in t/day)
     refill = [plain(c) for c in rows["Pool refill"].split("</td>")[1:3]]
-    assert refill == ["none", "one of: \u2022 none \u2022 light_ree 20, heavy_ree 0.5"]
+    assert refill == ["none", "one of: \u2022 none \u2022 light_ree 20 t/day, heavy_ree 0.5 t/day"]
 
 
 @shipped_group("embargo_2010")
@@ -965,12 +965,15 @@ the EU's 400 t falls to 160 t on day 7 and 80 t on days 8-9, below the trigger o
 
 def test_not_needed_says_when_it_was_a_close_call_with_or_without_the_stock():
     # the trigger is a gap and no member has one: releases never open, the pool is no part of the EU's cover,
-    # which falls to the same 80 t / 80 t/day = 1.0 day on day 8 with the stock as without it
+    # which falls to the same 80 t / 80 t/day = 1.0 day on day 8 with the stock as without it; its own 1,000 t of
+    # the pool, 1,000 / 80 = 12.5 days of its demand, lay there unused all along
     data = build(AMPLE, shocks=CLOSE_CALL, regions__eu__commercial_stock__ree__tonnes=400)
     verdict = plain(section(render_report(run(data)), "verdict"))
     assert (
         "and neither member runs short with it. It was a close call: with or without the joint stock the EU's cover "
-        "of rare earths fell to 1.0 days on day 8. This answer counts" in verdict
+        "of rare earths fell to 1.0 days on day 8, while its 1,000 t share of the joint pool (12.5 days of its "
+        "demand) stayed unused: the rule did not release it then, as releases under the fair allocation ratio were "
+        "not open that day. This answer counts" in verdict
     )
 
 
@@ -990,9 +993,14 @@ def test_a_close_call_gives_the_cover_with_the_stock_when_it_differs():
         "with it, counting the share it could draw, to 13.5 days the same day." in verdict
     )
     assert "The arrangement released no stock" in plain(section(render_report(run(data)), "rule"))
-    # with an 8-day lag releases open on day 8: its lowest cover with the stock is day 7's 160 / 80 = 2.0 days
+    # with an 8-day lag releases open on day 8: its lowest cover with the stock is day 7's 160 / 80 = 2.0 days,
+    # when its 1,000 t of the pool (12.5 days of its 80 t/day) could not yet be drawn
     late = plain(section(render_report(run(build(data, agreement__decision_lag_days=8))), "verdict"))
-    assert "fell to 1.0 days on day 8; with it, counting the share it could draw, to 2.0 days on day 7." in late
+    assert (
+        "fell to 1.0 days on day 8; with it, counting the share it could draw, to 2.0 days on day 7, while its "
+        "1,000 t share of the joint pool (12.5 days of its demand) stayed unused: the rule did not release it then, "
+        "as releases under the fair allocation ratio were not open that day." in late
+    )
 
 
 def test_no_release_says_who_was_below_the_trigger_and_why_nothing_went_out():
@@ -1041,11 +1049,14 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
     }
     text = render_report(result)
     # summary.csv: the EU's min_days_of_cover of heavy rare earths is 1.643 with the stock as without it (nothing
-    # released), on day 367 both ways
+    # released), on day 367 both ways; that day its pool_share_t is 30 (60 days of 0.5 t/day) and its
+    # drawable_shared_t 0: no embargo against a member, so the hybrid rule auctions
     verdict = plain(section(text, "verdict"))
     assert (
         "It was a close call: with or without the joint stock the EU's cover of heavy rare earths fell to 1.6 days "
-        "on 3 Jul 2011." in verdict
+        "on 3 Jul 2011, while its 30.0 t share of the joint pool (60.0 days of its demand) stayed unused: the rule "
+        "did not release it then, as under the hybrid rule, in normal times the shared stock is sold by auction."
+        in verdict
     )
     rule = plain(section(text, "rule"))
     assert (

@@ -18,10 +18,10 @@ from typing import Any
 
 from simulator.names import Names
 from simulator.report.figures import svg_markup
-from simulator.report.words import bid_segment, join_words, plural
+from simulator.report.words import NBSP, bid_segment, join_words, plural
 from simulator.results import Result
 from simulator.scenario.overrides import is_shock_end
-from simulator.scenario.schema import UncertainTriangular, UncertainUniform, UncertainValues
+from simulator.scenario.schema import UncertainLogNormal, UncertainTriangular, UncertainUniform, UncertainValues
 from simulator.scenario.uncertain import Input, inputs_of
 from simulator.sensitivity.intervals import (
     FAN_CURVES,
@@ -36,6 +36,7 @@ from simulator.sensitivity.intervals import (
     same_in_every_sample,
 )
 from simulator.sweep.columns import metric_title
+from simulator.workbook import Unit, parameter_unit
 
 SECTION_ID = "uncertainty"
 
@@ -83,13 +84,64 @@ def _day(value: Any) -> str:
 def _value_cell(item: Input) -> str:
     if is_shock_end(item.path):
         return "last day " + _day(_last_day(item.current))
-    return escape(_shown(item.current))
+    return escape(_shown(item.current, item.path))
+
+
+def _unit(path: str) -> Unit:
+    """The unit of the scenario field at ``path``, as the workbook's parameters give it (:func:`parameter_unit`).
+
+    The schema's unit where it states one (``t/day``, ``USD/t/year`` for ``USD/(t*year)``,
+    ``fraction``), else the one its name's suffix says; none for a pure number (an
+    elasticity, an exponent) or a day number.
+
+    >>> [_unit(p).label for p in ("regions.japan.demand.ree.tonnes_per_day", "agreement.decision_lag_days")]
+    ['t/day', 'days']
+    >>> _unit("materials.ree.holding_cost_usd_per_t_year").label, _unit("market.ree.price.sensitivity").label
+    ('USD/t/year', None)
+    """
+    return parameter_unit(path, {})
+
+
+def _plain_number(value: float) -> str:
+    """A number as written in the scenario, with thousands separators: ``20,223``, ``656.5``, ``0.034``.
+
+    >>> _plain_number(20223.0), _plain_number(1050.4), _plain_number(0.034), _plain_number(8), _plain_number(-0.1)
+    ('20,223', '1,050.4', '0.034', '8', '-0.1')
+    """
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.12g}"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _number_in(value: float, unit: Unit, with_unit: bool = True) -> str:
+    """An input's number in its field's unit: ``76.6 t/day``, ``40%`` for a fraction, ``1 day``, ``6.7`` (no unit).
+
+    ``with_unit`` False leaves the unit off (the low end of a range whose high end carries
+    it); a percentage always keeps its sign.
+
+    >>> shown = [_number_in(76.6, Unit("t/day", 2)), _number_in(0.4, Unit("fraction", 2, True))]
+    >>> [text.replace(NBSP, " ") for text in [*shown, _number_in(1, Unit("days", 1))]]
+    ['76.6 t/day', '40%', '1 day']
+    >>> _number_in(2300.0, Unit("USD/kg", 2), with_unit=False), _number_in(6.7, Unit(None, None))
+    ('2,300', '6.7')
+    """
+    if unit.percent:
+        return f"{_plain_number(100 * value)}%"
+    text = _plain_number(value)
+    if not unit.label or not with_unit:
+        return text
+    label = "day" if unit.label == "days" and value == 1 else unit.label
+    return f"{text}{NBSP}{label}"  # a line never breaks between a number and its unit
 
 
 def _range_cell(item: Input) -> str:
     e = item.entry
     if isinstance(e, UncertainValues):
-        shown = [escape(_shown(_last_day(v) if is_shock_end(item.path) else v)) for v in e.values]
+        shown = [escape(_shown(_last_day(v) if is_shock_end(item.path) else v, item.path)) for v in e.values]
         if any(len(v) > 24 or "," in v or ";" in v for v in shown):  # long values or lists: one to a line
             return "one of:<br>" + "<br>".join(f"\u2022 {v}" for v in shown)
         return "one of " + ", ".join(shown)
@@ -98,39 +150,54 @@ def _range_cell(item: Input) -> str:
         if isinstance(e, UncertainTriangular):
             text += f", most likely {_day(_last_day(e.mode))}"
         return text
+    unit = _unit(item.path)
+    if isinstance(e, UncertainUniform | UncertainTriangular) and _is_number(e.low) and _is_number(e.high):
+        text = f"{_number_in(e.low, unit, with_unit=False)} to {_number_in(e.high, unit)}"
+        if isinstance(e, UncertainTriangular) and _is_number(e.mode):
+            text += f", most likely {_number_in(e.mode, unit)}"
+        return escape(text)
+    if isinstance(e, UncertainLogNormal):
+        return escape(f"lognormal, mean {_number_in(e.mean, unit)}, sd {_number_in(e.sd, unit)}")
     return escape(item.range_text())
 
 
-def _shown(value: Any) -> str:
-    """A scenario value as a reader reads it.
+def _shown(value: Any, path: str = "") -> str:
+    """A scenario value as a reader reads it; with the ``path`` of its field, its numbers in the field's unit.
 
     ``none`` for an empty mapping or list, ``true``/``false`` as YAML writes them, a bid segment
     as the bids table gives it (``15% at 260 USD/kg (NdFeB magnets (Nd, Pr))``), a block of a
     kind by its kind first (``loan, term_days 30``; ``grant``, all its fields at their
     defaults), a block without a kind by its fields as written, or by all its values when every
     one is at its default (``window_days 30, group_below 0.9, member_below 0.8``: it is set, not
-    ``none``), a mapping as ``china 0.81, rest_of_world 0.09``.
+    ``none``), a mapping as ``china 0.81, rest_of_world 0.09``. Given its ``path``, a number
+    is in its field's unit (:func:`_number_in`: ``76.6 t/day``, ``81%``), and so is each value
+    of a mapping or block (``china 81%, rest_of_world 9%``; ``window_days 30 days, group_below 90%``),
+    the value used as its alternatives are (those are mappings as written, the value a block).
 
     >>> _shown(True), _shown({"kind": "loan", "term_days": 30}), _shown({})
     ('true', 'loan, term_days 30', 'none')
+    >>> _shown(20223.0, "shocks.quota.tonnes_per_period").replace(NBSP, " ")
+    '20,223 t'
+    >>> _shown({"china": 0.81}, "regions.eu.sourcing.ree")
+    'china 81%'
     """
     if value is None or (isinstance(value, dict | list | tuple) and not value):
         return "none"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:g}"
+    if _is_number(value):
+        return _number_in(value, _unit(path)) if path else _plain_number(value)
     if hasattr(value, "model_dump"):  # a scenario block (a bid segment, say): its fields as written
         written = value.model_dump(exclude_defaults=True)
         kind = getattr(value, "kind", None)
         if isinstance(kind, str):
-            return _shown({"kind": kind, **written})
+            return _shown({"kind": kind, **written}, path)
         # a block without a kind that is there at all (not None) is on: with every field at its
         # default it would read "none", the word for a block that is absent, so give its values
-        return _shown(written or value.model_dump(exclude_none=True))
+        return _shown(written or value.model_dump(exclude_none=True), path)
     if isinstance(value, dict) and isinstance(value.get("kind"), str):
         rest = {k: v for k, v in value.items() if k != "kind"}
-        return value["kind"] + (f", {_shown(rest)}" if rest else "")
+        return value["kind"] + (f", {_shown(rest, path)}" if rest else "")
     if isinstance(value, dict):
         if "share" in value and value.keys() & {"price_usd_per_kg", "price_multiplier"}:  # a bid segment
             return bid_segment(
@@ -140,7 +207,7 @@ def _shown(value: Any) -> str:
                 value.get("price_multiplier"),
                 value.get("max_usd_per_kg"),
             )
-        return ", ".join(f"{k} {_shown(v)}" for k, v in value.items())
+        return ", ".join(f"{k} {_shown(v, f'{path}.{k}' if path else '')}" for k, v in value.items())
     if isinstance(value, list | tuple):
         return "; ".join(_shown(v) for v in value)
     return str(value)

@@ -24,6 +24,8 @@ from html import escape
 
 import numpy as np
 
+from simulator.mechanisms import BY_NAME
+from simulator.metrics import days_of_cover
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.plots import KIND_NAMES, released_rules, shock_target
 from simulator.report.accounts import Account, end_prices
@@ -179,6 +181,85 @@ CLOSE_CALL_DAYS = 7.0
 """Lowest cover (days) under which a member never short was a close call, worth saying beside "not needed"."""
 
 
+def _why_not_drawable(mechanism: str, sharing_day: bool) -> str:
+    """Why the rule let a member draw none of its pool share on a day, in the words of the rule's registry entry.
+
+    Drawable cover counts shared stock only where releases are open and a sharing rule
+    applies (:meth:`simulator.kernel.agreement.AgreementStep._drawable`). On a day a rule
+    that auctions does so (``auction``; ``hybrid`` in normal times) it counts none: its
+    description says how the shared stock goes out instead (the words after its name, up to
+    a threat's switch). On a day a sharing rule applied (``sharing_day``), the member's part
+    would have counted had releases been open, so they were not.
+
+    >>> _why_not_drawable("hybrid", False)
+    'under the hybrid rule, in normal times the shared stock is sold by auction'
+    >>> _why_not_drawable("hybrid", True), _why_not_drawable("fair_ratio", True)
+    ('releases under the fair allocation ratio were not open that day', \
+'releases under the fair allocation ratio were not open that day')
+    """
+    entry = BY_NAME[mechanism]
+    if sharing_day and entry.shares_as is not None:
+        return f"releases under {BY_NAME[entry.shares_as].phrase} were not open that day"
+    return f"under {entry.phrase}, {entry.description.split(': ', 1)[1].split(';', 1)[0]}"
+
+
+def _sharing_day(run: Run, material: str, day: int) -> bool:
+    """Whether the agreement's sharing rule applied to ``material`` on ``day`` (not its auctions).
+
+    Always for a plain sharing rule, never for auctions only; for a rule that shares under a
+    threat (``hybrid``), on the days a declared embargo against a member is in force for the
+    material (shocks.csv's days, the scenario's targets), as the kernel switches it
+    (:func:`simulator.plan.shock_plan`'s ``against_members``). A switch on a measured supply
+    loss is not in the outputs: a day without a declared embargo counts as auctions.
+    """
+    agreement = run.result.scenario.agreement
+    assert agreement is not None
+    entry = BY_NAME[agreement.mechanism]
+    if entry.shares_when != "embargo_on_member":
+        return entry.shares_when == "always"
+    members = set(agreement.members)
+    days = run.result.shocks.set_index("id") if not run.result.shocks.empty else None
+    for spec in run.result.scenario.shocks:
+        if spec.kind != "embargo" or not members & set(spec.regions) or days is None or spec.id not in days.index:
+            continue
+        if spec.materials is not None and material not in spec.materials:
+            continue
+        if float(days.at[spec.id, "start_day"]) <= day < float(days.at[spec.id, "end_day"]):  # the end day is over
+            return True
+    return False
+
+
+def _share_unused(run: Run, member: str, material: str, day: int) -> str:
+    """``, while its 30.0 t share of the joint pool (60.0 days of its demand) stayed unused: the rule ...`` or ''.
+
+    Told where, on the day ``member``'s drawable cover of ``material`` was at its lowest
+    with the stock, the member owned stock in the joint pool (``pool_share_t``) that the rule
+    did not let it draw (``drawable_shared_t`` 0): its days of demand are the share over that
+    day's baseline demand, as days of cover are counted (:func:`simulator.metrics.days_of_cover`).
+    Without it, a cover "with or without the joint stock" reads as though the pool did nothing
+    for the member, when it held its share all along.
+    """
+    agreement = run.result.scenario.agreement
+    ts = run.result.timeseries
+    if agreement is None or "pool_share_t" not in ts or "drawable_shared_t" not in ts:
+        return ""
+    row = ts[(ts["region"] == member) & (ts["material"] == material) & (ts["day"] == day)]
+    if row.empty:
+        return ""
+    share = float(row["pool_share_t"].iloc[0])
+    drawable = float(row["drawable_shared_t"].iloc[0])
+    if share < VISIBLE_T or drawable >= VISIBLE_T:
+        return ""
+    held = float(days_of_cover(np.array([share]), np.array([float(row["baseline_demand_t"].iloc[0])]))[0])
+    if not np.isfinite(held):
+        return ""
+    why = _why_not_drawable(agreement.mechanism, _sharing_day(run, material, day))
+    return (
+        f", while its {tonnes(share)} share of the joint pool ({days(held)} days of its demand) stayed unused: "
+        f"the rule did not release it then, as {why}"
+    )
+
+
 def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     """`` It was a close call: with or without the joint stock the EU's cover of heavy rare earths fell to 1.6 days``.
 
@@ -189,6 +270,9 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     at the shown rounding (a stock that released nothing leaves it as it was), else both,
     so that the sentence does not credit the stock with a cover it did not keep; when the
     stock released nothing, the cover with it counts the share the member could have drawn.
+    Where the member's pool share lay unused on its lowest day with the stock, the sentence
+    says how many days of its demand the share held and why the rule did not release it
+    (:func:`_share_unused`).
     """
     ts = alone.result.timeseries
     first_day = ts[ts["day"] == ts["day"].min()].set_index(["region", "material"])["days_of_cover"]
@@ -212,15 +296,18 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     if with_day is None or with_cover is None or not np.isfinite(with_cover):
         return f" It was a close call: without the joint stock {whose} fell to {days(cover)} days on {on}."
     with_on = when(run.result.start_date, with_day)
+    unused = _share_unused(run, member, material, with_day)
     if days(with_cover) == days(cover):
         dates = f"on {on}" if with_on == on else f"(on {on} without it, on {with_on} with it)"
-        return f" It was a close call: with or without the joint stock {whose} fell to {days(cover)} days {dates}."
+        return (
+            f" It was a close call: with or without the joint stock {whose} fell to {days(cover)} days {dates}{unused}."
+        )
     then = "the same day" if with_on == on else f"on {with_on}"
     # with nothing released, the higher cover is only the share the rule would have let the member draw
     with_it = "with it," if released_rules(run.result) else "with it, counting the share it could draw,"
     return (
         f" It was a close call: without the joint stock {whose} fell to {days(cover)} days on {on}; {with_it} "
-        f"to {days(with_cover)} days {then}."
+        f"to {days(with_cover)} days {then}{unused}."
     )
 
 
