@@ -972,7 +972,7 @@ def test_not_needed_says_when_it_was_a_close_call_with_or_without_the_stock():
     assert (
         "and neither member runs short with it. It was a close call: with or without the joint stock the EU's cover "
         "of rare earths fell to 1.0 days on day 8, while its 1,000 t share of the joint pool (12.5 days of its "
-        "demand) stayed unused: the rule did not release it then, as releases under the fair allocation ratio were "
+        "demand) stayed unused: releases under the fair allocation ratio were "
         "not open that day. This answer counts" in verdict
     )
 
@@ -997,9 +997,9 @@ def test_a_close_call_gives_the_cover_with_the_stock_when_it_differs():
     # when its 1,000 t of the pool (12.5 days of its 80 t/day) could not yet be drawn
     late = plain(section(render_report(run(build(data, agreement__decision_lag_days=8))), "verdict"))
     assert (
-        "fell to 1.0 days on day 8; with it, counting the share it could draw, to 2.0 days on day 7, while its "
-        "1,000 t share of the joint pool (12.5 days of its demand) stayed unused: the rule did not release it then, "
-        "as releases under the fair allocation ratio were not open that day." in late
+        "fell to 1.0 days on day 8; with it, to 2.0 days on day 7, while its 1,000 t share of the joint pool "
+        "(12.5 days of its demand) stayed unused: releases under the fair allocation ratio were not open that day."
+        in late
     )
 
 
@@ -1054,9 +1054,8 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
     verdict = plain(section(text, "verdict"))
     assert (
         "It was a close call: with or without the joint stock the EU's cover of heavy rare earths fell to 1.6 days "
-        "on 3 Jul 2011, while its 30.0 t share of the joint pool (60.0 days of its demand) stayed unused: the rule "
-        "did not release it then, as under the hybrid rule, in normal times the shared stock is sold by auction."
-        in verdict
+        "on 3 Jul 2011, while its 30.0 t share of the joint pool (60.0 days of its demand) stayed unused: "
+        "under the hybrid rule, in normal times the shared stock is sold by auction." in verdict
     )
     rule = plain(section(text, "rule"))
     assert (

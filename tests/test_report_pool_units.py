@@ -42,8 +42,8 @@ def test_a_close_call_says_the_members_unused_pool_share_and_why_the_rule_did_no
     assert (day_8.pool_share_t, day_8.drawable_shared_t, day_8.baseline_demand_t) == (1000, 0, 80)
     assert _close_call(hybrid) == (
         "It was a close call: with or without the joint stock the EU's cover of rare earths fell to 1.0 days on "
-        "day 8, while its 1,000 t share of the joint pool (12.5 days of its demand) stayed unused: the rule did not "
-        "release it then, as under the hybrid rule, in normal times the shared stock is sold by auction."
+        "day 8, while its 1,000 t share of the joint pool (12.5 days of its demand) stayed unused: "
+        "under the hybrid rule, in normal times the shared stock is sold by auction."
     )
     # half the EU's supply stopped all run: an embargo against a member, so the hybrid rule shares every day, but
     # with nobody short (the trigger is a gap) releases never open. From day 5 (lead time 5) its 400 t falls by
@@ -52,19 +52,19 @@ def test_a_close_call_says_the_members_unused_pool_share_and_why_the_rule_did_no
     embargoed = build(hybrid, shocks=[{**half[0], "severity": 0.5}])
     assert _close_call(embargoed) == (
         "It was a close call: with or without the joint stock the EU's cover of rare earths fell to 2.5 days on "
-        "day 9, while its 1,000 t share of the joint pool (12.5 days of its demand) stayed unused: the rule did not "
-        "release it then, as releases under the fair allocation ratio were not open that day."
+        "day 9, while its 1,000 t share of the joint pool (12.5 days of its demand) stayed unused: "
+        "releases under the fair allocation ratio were not open that day."
     )
     # auctions only: the reason is the auction's own description
     auction = build(hybrid, agreement__mechanism="auction")
     assert _close_call(auction).endswith(
-        "stayed unused: the rule did not release it then, as under auction, the shared stock is offered in lots at "
+        "stayed unused: under auction, the shared stock is offered in lots at "
         "regular intervals and goes to the highest bids."
     )
     # the fair ratio with releases never opened (the trigger is a gap, and nobody has one)
     assert _close_call(NEAR_MISS).endswith(
         "fell to 1.0 days on day 8, while its 1,000 t share of the joint pool (12.5 days of its demand) stayed "
-        "unused: the rule did not release it then, as releases under the fair allocation ratio were not open that day."
+        "unused: releases under the fair allocation ratio were not open that day."
     )
     # a 250 t share is 250 / 80 = 3.125 days: told to one decimal, as the cover beside it
     smaller = build(

@@ -51,9 +51,18 @@ def _number(value: Any) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
 
 
+def _label_without_unit(label: str, unit: str) -> str:
+    """An input's label without a closing ``(unit)`` that its value and range now state.
+
+    >>> _label_without_unit("2011 quota to Japan and the EU (t)", "t"), _label_without_unit("Decision lag (days)", "t")
+    ('2011 quota to Japan and the EU', 'Decision lag (days)')
+    """
+    return label.removesuffix(f" ({unit})") if unit else label
+
+
 def _inputs_table(result: Result) -> str:
     rows = "".join(
-        f'<tr><td class="text" data-label="Input">{escape(i.label)}<br>'
+        f'<tr><td class="text" data-label="Input">{escape(_label_without_unit(i.label, _unit(i.path).label))}<br>'
         f'<code class="source">{escape(i.path)}</code></td>'
         f'<td class="text" data-label="Value used">{_value_cell(i)}</td>'
         f'<td class="text" data-label="Range">{_range_cell(i)}</td>'

@@ -230,7 +230,7 @@ def _sharing_day(run: Run, material: str, day: int) -> bool:
 
 
 def _share_unused(run: Run, member: str, material: str, day: int) -> str:
-    """``, while its 30.0 t share of the joint pool (60.0 days of its demand) stayed unused: the rule ...`` or ''.
+    """``, while its 30.0 t share of the joint pool (60.0 days of its demand) stayed unused: under ...`` or ''.
 
     Told where, on the day ``member``'s drawable cover of ``material`` was at its lowest
     with the stock, the member owned stock in the joint pool (``pool_share_t``) that the rule
@@ -254,10 +254,7 @@ def _share_unused(run: Run, member: str, material: str, day: int) -> str:
     if not np.isfinite(held):
         return ""
     why = _why_not_drawable(agreement.mechanism, _sharing_day(run, material, day))
-    return (
-        f", while its {tonnes(share)} share of the joint pool ({days(held)} days of its demand) stayed unused: "
-        f"the rule did not release it then, as {why}"
-    )
+    return f", while its {tonnes(share)} share of the joint pool ({days(held)} days of its demand) stayed unused: {why}"
 
 
 def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
@@ -303,8 +300,9 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
             f" It was a close call: with or without the joint stock {whose} fell to {days(cover)} days {dates}{unused}."
         )
     then = "the same day" if with_on == on else f"on {with_on}"
-    # with nothing released, the higher cover is only the share the rule would have let the member draw
-    with_it = "with it," if released_rules(run.result) else "with it, counting the share it could draw,"
+    # with nothing released, the higher cover is only the share the rule would have let the member draw (unless
+    # the share lay unused that day, which the sentence then says)
+    with_it = "with it," if released_rules(run.result) or unused else "with it, counting the share it could draw,"
     return (
         f" It was a close call: without the joint stock {whose} fell to {days(cover)} days on {on}; {with_it} "
         f"to {days(with_cover)} days {then}{unused}."
