@@ -101,7 +101,13 @@ def test_the_assumptions_table_gives_each_input_its_unit_and_thousands_separator
     # set after the changes above: an entry inside a path changed by build() is dropped with it
     data["uncertain"] = [
         {"path": "regions.japan.demand.ree.tonnes_per_day", "low": 8, "high": 12.5, **source},
-        {"path": "regions.japan.commercial_stock.ree.tonnes", "low": 9000, "high": 20000, **source},
+        {
+            "path": "regions.japan.commercial_stock.ree.tonnes",
+            "low": 9000,
+            "high": 20000,
+            "label": "Stock (t)",
+            **source,
+        },
         {"path": "materials.ree.holding_cost_usd_per_t_year", "low": 1000, "high": 2250.25, **source},
         {"path": "suppliers.china.lead_time_days.japan", "low": 1, "high": 9, **source},
         {
@@ -123,6 +129,8 @@ def test_the_assumptions_table_gives_each_input_its_unit_and_thousands_separator
     page = render_report(run(data))
     assert _cells(page, "regions.japan.demand.ree.tonnes_per_day") == ("10 t/day", "8 to 12.5 t/day")
     assert _cells(page, "regions.japan.commercial_stock.ree.tonnes") == ("12,500 t", "9,000 to 20,000 t")
+    # its label's "(t)" is not said twice beside "12,500 t"
+    assert '<td class="text" data-label="Input">Stock<br>' in page
     assert _cells(page, "materials.ree.holding_cost_usd_per_t_year") == (
         "1,500.5 USD/t/year",
         "1,000 to 2,250.25 USD/t/year",
