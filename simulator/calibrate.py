@@ -54,7 +54,7 @@ from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.load import read_input
-from simulator.scenario.schema import MAX_SEED
+from simulator.scenario.schema import MAX_SEED, MAX_TONNES, MAX_USD_PER_KG, MAX_WEIGHT
 from simulator.scenario.yaml_messages import not_utf8
 from simulator.sweep.runner import MAX_RUNS
 from simulator.workers import pool_size
@@ -69,6 +69,8 @@ QUANTITIES = {
 """Record quantity -> (the model's daily quantity, default period)."""
 RECORD_UNITS = {"price": "USD/kg", "imports": "t", "exports": "t", "demand": "t", "stocks": "t"}
 """The unit a record's ``value`` is in, by quantity: a ``unit`` cell, when given, must say it."""
+RECORD_LIMITS = {"USD/kg": MAX_USD_PER_KG, "t": MAX_TONNES}
+"""Largest value a record may give, by unit: the scenario's own limits on a price and on a stock of tonnes."""
 MAX_RECORD_BYTES = 10_000_000
 """Largest record read, like a scenario file (the shipped record is about 9 kB, 60 rows;
 10 MB holds some 100,000 rows, each simulated at every generation of a fit)."""
@@ -159,6 +161,49 @@ def _period_end(start: dt.date, period: str) -> dt.date:
     return dt.date(year, month, min(start.day, last_day))
 
 
+def _long_rows(reader: Any, columns: int) -> list[Problem]:
+    """Rows of ``reader`` (after the header) with a value beyond the header's ``columns``.
+
+    Empty cells there are a spreadsheet's trailing commas and are dropped; a value would be read into no column.
+
+    >>> [p.render("r.csv") for p in _long_rows(csv.reader(["1,2,", "", "1,2,x"]), 2)]
+    ['r.csv: row 3: 3 values, but the header names 2 columns: a value beyond them belongs to none']
+    """
+    data_rows = (row for row in reader if row)  # as pandas, blank lines are no rows
+    return [
+        Problem(
+            f"row {k + 2}",
+            f"{len(row)} values, but the header names {columns} columns: a value beyond them belongs to none",
+        )
+        for k, row in enumerate(data_rows)
+        if any(cell.strip() for cell in row[columns:])
+    ]
+
+
+def _observed_twice(rows: list[dict[str, Any]]) -> list[Problem]:
+    """Rows observing what an earlier row observes (date, quantity, region, material, supplier, period).
+
+    Each would count in its series' error again, as if two observations agreed.
+
+    >>> row = {"date": "2011-01-01", "quantity": "price", "region": "world", "material": "ree", "supplier": "",
+    ...        "period": "day"}
+    >>> [p.render("r.csv") for p in _observed_twice([row, {**row, "period": "month"}, row])]
+    ['r.csv: row 4: repeats row 2 (2011-01-01, price, world, ree, day): keep one, or give each half the weight']
+    """
+    keys = ("date", "quantity", "region", "material", "supplier", "period")
+    first: dict[tuple[Any, ...], int] = {}
+    problems = []
+    for k, row in enumerate(rows):
+        key = tuple(row[name] for name in keys)
+        if key in first:
+            said = ", ".join(str(part) for part in key if part != "")
+            told = f"repeats row {first[key] + 2} ({said}): keep one, or give each half the weight"
+            problems.append(Problem(f"row {k + 2}", told))
+        else:
+            first[key] = k
+    return problems
+
+
 def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
     """The record's rows, checked against the scenario: every problem names the file, row and field.
 
@@ -173,13 +218,20 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
         raise InputError(f"cannot read the record: {not_utf8(exc)}", source) from None
     try:
         # a leading BOM stays in pandas' text: it drops one itself, as it does from the file's bytes
-        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, comment=None)
         lines = io.StringIO(text.removeprefix("\ufeff"), newline="")  # as UTF-8-sig would read it
-        named = [name.strip() for name in next(csv.reader(lines), [])]  # the names as written
+        reader = csv.reader(lines)
+        named = [name.strip() for name in next(reader, [])]  # the names as written
+        long_rows = _long_rows(reader, len(named))
+        # only the header's columns: a spreadsheet's trailing commas would make pandas take the first as the index
+        table = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, comment=None, usecols=range(len(named))
+        )
     except pd.errors.EmptyDataError:
         raise InputError("the record is empty: it needs a header line and rows", source) from None
     except (csv.Error, pd.errors.ParserError) as exc:
         raise InputError(f"cannot read the record: {exc}", source) from None
+    if long_rows:
+        raise InputError(long_rows, source)
     twice = sorted({name for name in named if name and named.count(name) > 1})  # a trailing comma names none
     if twice:  # pandas would rename the second one and read only the first
         raise InputError(f"column(s) named twice: {', '.join(twice)}", source)
@@ -213,6 +265,15 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
             continue
         if not math.isfinite(value) or value <= 0:
             problems.append(Problem(f"{where}.value", "must be a finite number above 0 (errors are in logs)"))
+            continue
+        limit = RECORD_LIMITS[RECORD_UNITS[quantity]]
+        if value > limit:
+            problems.append(
+                Problem(
+                    f"{where}.value",
+                    f"{value:g} {RECORD_UNITS[quantity]} is more than a record can hold: at most {limit:g}",
+                )
+            )
             continue
         unit = (row.get("unit") or "").strip()
         if unit and unit != RECORD_UNITS[quantity]:
@@ -267,8 +328,8 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
         except ValueError:
             problems.append(Problem(f"{where}.weight", f"not a number: '{weight}'"))
             continue
-        if not math.isfinite(weight_value) or weight_value < 0:
-            problems.append(Problem(f"{where}.weight", f"must be a finite number at least 0, got '{weight}'"))
+        if not math.isfinite(weight_value) or not 0 <= weight_value <= MAX_WEIGHT:
+            problems.append(Problem(f"{where}.weight", f"must be a number from 0 to {MAX_WEIGHT:g}, got '{weight}'"))
             continue
         rows.append(
             {
@@ -284,6 +345,8 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
                 "end_day": last,
             }
         )
+    if not problems:  # every data row made a row: their numbers are the file's
+        problems = _observed_twice(rows)
     if problems:
         raise InputError(problems, source)
     record = pd.DataFrame(rows)

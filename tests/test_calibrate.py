@@ -148,6 +148,11 @@ def test_parameters_and_hold_outs_are_read_strictly():
         ("2020-01-01,exports,japan,ree,china,month,1,1", "row 2.region", "write 'all', got 'japan'"),
         ("2020-05-01,price,world,ree,,month,1,1", "row 2.date", "outside the horizon"),
         ("2020-01-01,price,world,ree,,week,1,1", "row 2.period", "unknown period"),
+        # the scenario's own limits: a price of at most 1e7 USD/kg, tonnes of at most 1e9
+        ("2020-01-01,price,world,ree,,month,1e308,1", "row 2.value", "1e+308 USD/kg is more than a record can hold"),
+        ("2020-01-01,imports,japan,ree,china,month,2e9,1", "row 2.value", "2e+09 t is more than a record can hold"),
+        ("2020-01-01,price,world,ree,,month,1,1e308", "row 2.weight", "from 0 to 1e+09, got '1e308'"),
+        ("2020-01-01,price,world,ree,,month,1,1,x", "row 2", "9 values, but the header names 8 columns"),
     ],
 )
 def test_a_bad_record_row_is_named_by_row_and_field(tmp_path: Path, row: str, field: str, words: str):
@@ -171,6 +176,27 @@ def test_a_record_saved_with_a_byte_order_mark_reads_as_one_without(tmp_path: Pa
     marked.write_bytes(b"\xef\xbb\xbfdate," + (HEADER + rows).encode())
     with pytest.raises(InputError, match="column\\(s\\) named twice: date"):
         read_record(marked, scenario)
+
+
+def test_a_spreadsheets_trailing_commas_are_read_as_the_rows_without_them(tmp_path: Path):
+    # pandas took the first column as the index of rows longer than the header: every date was read as a quantity
+    scenario = validate_data(MARKET_WORLD, "world.yaml")
+    rows = "2020-02-01,price,world,ree,,month,80,1\n2020-03-01,imports,japan,ree,china,month,250,1\n"
+    plain = read_record(write_record(tmp_path, rows), scenario)
+    trailing = read_record(write_record(tmp_path, rows.replace("\n", ",,\n")), scenario)
+    assert trailing.equals(plain) and list(plain["value"]) == [80.0, 250.0]
+
+
+def test_a_row_observing_what_an_earlier_row_observes_is_refused(tmp_path: Path):
+    # counted twice, it would weigh double in its series' error, as if two observations agreed
+    scenario = validate_data(MARKET_WORLD, "world.yaml")
+    rows = "2020-02-01,price,world,ree,,month,80,1\n2020-02-01,price,world,ree,,day,85,1\n"
+    assert len(read_record(write_record(tmp_path, rows), scenario)) == 2  # another period observes another thing
+    with pytest.raises(InputError) as caught:
+        read_record(write_record(tmp_path, rows + "2020-02-01,price,world,ree,,month,90,1\n"), scenario)
+    assert [p.render(None) for p in caught.value.problems] == [
+        "row 4: repeats row 2 (2020-02-01, price, world, ree, month): keep one, or give each half the weight"
+    ]
 
 
 def test_a_unit_cell_must_name_the_unit_of_its_quantity(tmp_path: Path):
