@@ -514,6 +514,23 @@ def test_one_draw_is_said_only_where_something_is_drawn():
     assert percent(0.99724) == "99.7%" and percent(0.99996) == "over 99.9%" and percent(1.0) == "100%"
 
 
+def test_a_run_of_fixed_inputs_says_beside_its_answer_that_it_rests_on_its_uncertain_inputs():
+    # the 2010 replay declares its inputs uncertain but draws nothing: "Not needed here" holds at its central values
+    entry = {"path": "regions.japan.demand.ree.tonnes_per_day", "low": 15, "high": 25, "source": "assumption"}
+    declared = render_report(run(build(TWO_MEMBERS, uncertain=[entry])))
+    verdict = section(declared, "verdict")
+    assert '<p class="central">These' in verdict and 'class="draw"' not in verdict  # below the table, on screen 1
+    assert (
+        "These figures are one run at the values the scenario sets; it declares 1 input uncertain, over ranges that "
+        'may change the answer (<a href="#uncertainty">What rests on assumptions</a>).'
+    ) in verdict
+    assert '<section id="uncertainty">' in declared  # where the link leads
+    # a draw says it is one draw instead (the uncertain inputs are sampled by --uncertainty, which it names)
+    noisy = build(TWO_MEMBERS, uncertain=[entry], regions__japan__demand__ree__noise_cv=0.05)
+    drawn = plain(section(render_report(run(noisy, seed=7)), "verdict"))
+    assert "one draw of what is random" in drawn and "one run at the values" not in drawn
+
+
 def test_the_cost_line_names_the_materials_it_cannot_value():
     """A material without a price counts as 0 in every cost; the headline says which."""
     priced = two_members_report()

@@ -42,6 +42,7 @@ from simulator.report.sharing import (
     ratio_line,
     short_by_material,
 )
+from simulator.report.uncertainty import SECTION_ID as UNCERTAINTY_SECTION
 from simulator.report.words import (
     DASH,
     VISIBLE_T,
@@ -51,6 +52,7 @@ from simulator.report.words import (
     join_words,
     over_days,
     percent,
+    plural,
     price,
     tonnes,
     usd,
@@ -381,6 +383,23 @@ def one_draw_line(run: Run) -> str:
         "large it tends to be. For that, repeat the run over many seeds: <code>stockpile sweep SCENARIO.yaml --runs "
         "200</code>, or <code>stockpile run SCENARIO.yaml --uncertainty 200</code>, which also samples the "
         "scenario's uncertain inputs."
+    )
+
+
+def central_values_line(run: Run) -> str:
+    """That a run of fixed inputs rests on the values its scenario declares uncertain (HTML; '' if none).
+
+    A replay's answer ("not needed here", "a close call") holds at the values the scenario
+    sets; over the ranges of its ``uncertain:`` inputs it may not, which the page says at the
+    top, beside the answer, and not only in the section that lists them.
+    """
+    declared = len(run.result.scenario.uncertain)
+    if not declared:
+        return ""
+    return (
+        f"These figures are one run at the values the scenario sets; it declares {plural(declared, 'input')} "
+        f'uncertain, over ranges that may change the answer (<a href="#{UNCERTAINTY_SECTION}">What rests on '
+        "assumptions</a>)."
     )
 
 
@@ -990,6 +1009,9 @@ def verdict_section(
         parts.append(_outsiders(run))
     else:
         parts.append(region_table(run))
+    central = central_values_line(run) if not (samples or draw) else ""  # after the table: it starts on screen 1
+    if central:
+        parts.append(f'<p class="central">{central}</p>')
     outlasts = outlasts_line(run)
     if outlasts:
         parts.append(f'<p class="outlasts">{outlasts}</p>')
