@@ -37,6 +37,7 @@ import datetime as dt
 import io
 import json
 import math
+import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -469,18 +470,32 @@ def simulate_sets(problem: Calibration, values: np.ndarray) -> tuple[np.ndarray,
     result = np.full((len(values), len(problem.record)), np.nan)
     ok = [s for s in scenarios if s is not None]
     if ok:
-        plans = [compile_plan(s) for s in ok]
-        by_structure: dict[Any, list[int]] = {}
-        for i, plan in enumerate(plans):
-            by_structure.setdefault(plan.structure, []).append(i)
-        rows = np.flatnonzero(valid)
-        for members in by_structure.values():
-            group = [plans[i] for i in members]
-            seeds = [ok[i].seed for i in members]
-            batch = run_batch(stack_plans(group), draw_batch(group, seeds), curves=needed_curves(problem.record))
-            assert batch.curves is not None
-            result[rows[members]] = model_values(problem.record, batch.curves, ok[members[0]])
+        result[np.flatnonzero(valid)] = scenario_values(problem.record, ok)
     return result, valid
+
+
+def scenario_values(record: pd.DataFrame, scenarios: list[Scenario], seeds: list[int] | None = None) -> np.ndarray:
+    """Model values of the record's rows for validated scenarios, (scenarios, rows), on the batched fast path.
+
+    Each scenario runs with its own seed unless ``seeds`` gives one per scenario; scenarios
+    of one structure are simulated together. A report's single run (``--record``) is
+    set against the record by this function, so its values are the ones a calibration
+    gives for the same parameters.
+    """
+    run_seeds = [s.seed for s in scenarios] if seeds is None else list(seeds)
+    result = np.full((len(scenarios), len(record)), np.nan)
+    plans = [compile_plan(s) for s in scenarios]
+    by_structure: dict[Any, list[int]] = {}
+    for i, plan in enumerate(plans):
+        by_structure.setdefault(plan.structure, []).append(i)
+    for members in by_structure.values():
+        group = [plans[i] for i in members]
+        batch = run_batch(
+            stack_plans(group), draw_batch(group, [run_seeds[i] for i in members]), curves=needed_curves(record)
+        )
+        assert batch.curves is not None
+        result[members] = model_values(record, batch.curves, scenarios[members[0]])
+    return result
 
 
 def log_errors(model: np.ndarray, record: pd.DataFrame) -> np.ndarray:
@@ -787,7 +802,10 @@ def _period_label(date: str, period: str) -> str:
     }.get(period, date)
 
 
-def _totals_panel(ax: Any, group: pd.DataFrame, names: Names, regions: list[str]) -> None:
+_RECORD_LABEL = {True: "record (fitted)", False: "record"}
+
+
+def _totals_panel(ax: Any, group: pd.DataFrame, names: Names, regions: list[str], fitted_rows: bool = True) -> None:
     """Paired horizontal bars, record against model, one pair per row (tonnes).
 
     Each pair's label sits in the gap above its record bar, a few points right of the axis
@@ -818,14 +836,25 @@ def _totals_panel(ax: Any, group: pd.DataFrame, names: Names, regions: list[str]
             va="bottom",
             ha="left",
         )
-    ax.set_title("totals (t): record (red; hollow: held out) and model (blue)", fontsize=10)
+    held = "red; hollow: held out" if fitted_rows else "red"
+    ax.set_title(f"totals (t): record ({held}) and model (blue)", fontsize=10)
 
 
-def fit_figure(table: pd.DataFrame, scenario: Scenario | None = None) -> Any:
+def fit_figure(
+    table: pd.DataFrame,
+    scenario: Scenario | None = None,
+    *,
+    width_in: float | None = None,
+    columns: int = 3,
+    fitted_rows: bool = True,
+) -> Any:
     """Model against record, a panel per series: filled points fitted, hollow points held out.
 
     ``scenario`` names the regions and materials (and whom an exports series goes to: all
-    its regions); without it the names are made from the ids.
+    its regions); without it the names are made from the ids. ``width_in`` draws the
+    figure that wide (panels 5.2 inches wide otherwise, titles wrapped to fit) in at most
+    ``columns`` columns; ``fitted_rows=False`` says "record" where nothing was fitted (a
+    report's run set against a record), not "record (fitted)".
     """
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -835,9 +864,10 @@ def fit_figure(table: pd.DataFrame, scenario: Scenario | None = None) -> Any:
     regions = list(scenario.regions) if scenario is not None else []
     panel_of = _panel_keys(table)
     keys = list(dict.fromkeys(panel_of))
-    columns = min(3, len(keys))
+    columns = min(columns, len(keys))
     rows = -(-len(keys) // columns)
-    fig = Figure(figsize=(5.2 * columns, 3.3 * rows + 0.6))
+    panel_in = 5.2 if width_in is None else width_in / columns
+    fig = Figure(figsize=(panel_in * columns, 3.3 * rows + 0.6))
     axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False)).ravel()
     fitted = table["in_sample"][[key != TOTALS for key in panel_of]]  # the totals say theirs in their title
     shown = [len(fitted) > 0, fitted.any(), (~fitted).any()]  # which legend entries the figure draws
@@ -850,7 +880,7 @@ def fit_figure(table: pd.DataFrame, scenario: Scenario | None = None) -> Any:
     for ax, key in zip(axes, keys, strict=False):
         group = table[[k == key for k in panel_of]].assign(when=lambda g: pd.to_datetime(g["date"])).sort_values("when")
         if key == TOTALS:
-            _totals_panel(ax, group, names, regions)
+            _totals_panel(ax, group, names, regions, fitted_rows)
             ax.xaxis.set_major_formatter(plain)
             ax.grid(alpha=0.3, axis="x")
             continue
@@ -862,7 +892,10 @@ def fit_figure(table: pd.DataFrame, scenario: Scenario | None = None) -> Any:
         ax.scatter(
             group["when"][~inside], group["value"][~inside], facecolors="none", edgecolors=RECORD_COLOUR, s=28, zorder=3
         )
-        ax.set_title(_series_title(key, names, regions), fontsize=10)
+        title = _series_title(key, names, regions)
+        if width_in is not None:  # about 0.55 em a character at 10 points
+            title = textwrap.fill(title, width=max(20, int(panel_in * 72 / 5.5)))
+        ax.set_title(title, fontsize=10)
         if key[0] == "price":
             ax.set_yscale("log")
             ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
@@ -874,7 +907,7 @@ def fit_figure(table: pd.DataFrame, scenario: Scenario | None = None) -> Any:
         ax.set_visible(False)
     handles = [
         Line2D([], [], color=MODEL_COLOUR, ls="none", marker="D", ms=4, label=MODEL_LABEL),
-        Line2D([], [], color=RECORD_COLOUR, ls="none", marker="o", ms=5, label="record (fitted)"),
+        Line2D([], [], color=RECORD_COLOUR, ls="none", marker="o", ms=5, label=_RECORD_LABEL[fitted_rows]),
         Line2D([], [], color=RECORD_COLOUR, mfc="none", ls="none", marker="o", ms=5, label="record (held out)"),
     ]
     handles = [h for h, show in zip(handles, shown, strict=True) if show]

@@ -221,6 +221,25 @@ def explorer_option(help_text: str) -> Any:
     return click.option("--explorer", "explorer_page", type=GivenPath(dir_okay=False), metavar="PAGE", help=help_text)
 
 
+def record_option(help_text: str) -> Any:
+    """``--record FILE``: a record (CSV, as stockpile calibrate reads) for the report to set the run against."""
+    return click.option("--record", "record_file", type=GivenPath(dir_okay=False), metavar="FILE", help=help_text)
+
+
+RECORD_HELP = (
+    "Set the run against this record (a CSV as stockpile calibrate reads): the report's section 'Against the record'."
+)
+
+
+def _record(path: str | None, scenario: Any) -> Any:
+    """The record at ``path`` read and checked against ``scenario`` (None without one)."""
+    if path is None:
+        return None
+    from simulator.report.record import load_record
+
+    return load_record(path, scenario)
+
+
 def _explorer_link(report: Path, page: str | None, run_data: dict[str, Any]) -> Any:
     """The report's link to ``page`` (``--explorer``) or to an ``explorer.html`` beside it; None without one."""
     from simulator.report.explorer import explorer_link
@@ -245,6 +264,7 @@ EXPLORER_HELP = (
     "with --report, compare in the report too."
 )
 @explorer_option("With --report: " + EXPLORER_HELP)
+@record_option("With --report: " + RECORD_HELP)
 @click.option("--no-plots", is_flag=True, help="Skip the figures.")
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
 @click.option(
@@ -265,6 +285,7 @@ def run(
     with_report: bool,
     baseline_path: str | None,
     explorer_page: str | None,
+    record_file: str | None,
     no_plots: bool,
     excel: bool,
     uncertainty_runs: int | None,
@@ -281,6 +302,8 @@ def run(
 
     if explorer_page and not with_report:
         raise InputError("--explorer needs --report")
+    if record_file and not with_report:
+        raise InputError("--record needs --report")
     pairs = _overrides(assignments) + ([("seed", seed)] if seed is not None else [])
     raw = load_raw(scenario, pairs)
     loaded = validate_overridden(raw, scenario, pairs)
@@ -302,6 +325,7 @@ def run(
     )
     folder = Path(out_dir or Path("results") / loaded.name)
     link = _explorer_link(folder / "report.html", explorer_page, raw) if with_report else None
+    record = _record(record_file, loaded)  # before any run: a record that does not fit costs nothing
     will_write = run_files(
         loaded.agreement is not None, not no_plots, with_report, excel, bool(loaded.market), study is not None
     )
@@ -329,7 +353,13 @@ def run(
                 from simulator.report import write_report
 
                 write_report(
-                    res, stage / "report.html", baseline=baseline, uncertainty=found, changes=changes, explorer=link
+                    res,
+                    stage / "report.html",
+                    baseline=baseline,
+                    uncertainty=found,
+                    changes=changes,
+                    explorer=link,
+                    record=record,
                 )
             if excel:
                 from simulator.workbook import run_workbook
@@ -362,12 +392,14 @@ def run(
 @compare_option("Also run the BASELINE scenario and compare against it (figures, tables and sentences).")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP + " Applied to BASELINE too.")
 @explorer_option(EXPLORER_HELP)
+@record_option(RECORD_HELP)
 def report(
     scenario: str,
     out_file: str | None,
     baseline_path: str | None,
     assignments: tuple[str, ...],
     explorer_page: str | None,
+    record_file: str | None,
 ) -> None:
     """Run SCENARIO and write a self-contained HTML report (printable to A4)."""
     from simulator.engine import simulate
@@ -384,12 +416,13 @@ def report(
     changes, base = _report_inputs(scenario, pairs, baseline_path, loaded)
     path = Path(out_file or Path("results") / loaded.name / "report.html")
     link = _explorer_link(path, explorer_page, raw)
+    record = _record(record_file, loaded)
     check_writable(path.parent)
-    inputs = [p for p in (scenario, baseline_path, explorer_page) if p]
+    inputs = [p for p in (scenario, baseline_path, explorer_page, record_file) if p]
     refuse_to_replace(path, inputs, page=True)  # before the runs (a folder being written too): a refusal costs nothing
     result = simulate(loaded)
     baseline = simulate(base) if base is not None else None
-    write_report(result, path, baseline=baseline, changes=changes, explorer=link, inputs=inputs)
+    write_report(result, path, baseline=baseline, changes=changes, explorer=link, inputs=inputs, record=record)
     from simulator.console import summary_text
 
     click.echo(summary_text(result))

@@ -78,6 +78,8 @@ def report(tmp_path_factory) -> Path:
         str(ROOT / "scenarios" / "embargo_2010_historical.yaml"),
         "--set",
         "shocks.china_japan_halt.end=2011-09-01",
+        "--record",  # as make run passes it: the section "Against the record" must fit and read too
+        str(ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"),
     ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
@@ -121,7 +123,7 @@ def test_nothing_runs_off_the_side_of_the_page(measured):
 def test_figure_text_stays_readable_on_a_desktop_and_figures_fit_a_phone(measured):
     width, _ = measured["screen"]
     names = {f["name"] for f in measured["figures"]}
-    assert {"timeline", "days_of_cover", "comparison"} <= names
+    assert {"timeline", "days_of_cover", "comparison", "record"} <= names
     for figure in measured["figures"]:
         # the whole figure is on the screen: its title and every panel, none cut off at the right
         assert figure["left"] >= 0 and figure["right"] <= width + 0.5, figure

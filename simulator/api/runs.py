@@ -118,6 +118,7 @@ class RunResult:
         report: bool = False,
         excel: bool = False,
         force: bool = False,
+        record: str | os.PathLike[str] | None = None,
     ) -> list[Path]:
         """Write the files of ``stockpile run -o folder`` and return their paths.
 
@@ -137,15 +138,31 @@ class RunResult:
         force
             Overwrite files the folder's manifest does not list, or replace the output
             of another command than ``run`` (``--force``).
+        record
+            With ``report``: a record (CSV, as ``stockpile calibrate`` reads) to set the run
+            against in the report's section "Against the record" (``--record``); read and
+            checked against the scenario before anything is written.
         """
         plots, report, excel, force = (
             flag(value, name)
             for value, name in zip((plots, report, excel, force), ("plots", "report", "excel", "force"), strict=True)
         )
         folder = path_argument(folder, "folder", "an output folder path (a str or os.PathLike)")
+        found = _record(record, self.scenario, report)
         return _write_files(
-            folder, self.scenario, self.data, self.changes, lambda: self.result, plots, report, excel, force
+            folder, self.scenario, self.data, self.changes, lambda: self.result, plots, report, excel, force, found
         )[1]
+
+
+def _record(record: str | os.PathLike[str] | None, scenario: Scenario, report: bool = True) -> Any:
+    """The record at ``record`` read and checked against ``scenario`` (None without one), as ``--record``."""
+    if record is None:
+        return None
+    if not report:
+        raise InputError("record: needs report=True (the record is set against the run in the report)")
+    from simulator.report.record import load_record
+
+    return load_record(path_argument(record, "record", "a record's file path (a CSV, or None)"), scenario)
 
 
 def _write_files(
@@ -158,6 +175,7 @@ def _write_files(
     report: bool,
     excel: bool,
     force: bool,
+    record: Any = None,
 ) -> tuple[Result, list[Path]]:
     """Write the files of ``stockpile run -o folder`` from the result ``make()`` gives; the result and the paths.
 
@@ -179,7 +197,7 @@ def _write_files(
         if report:
             from simulator.report import write_report
 
-            write_report(result, stage / "report.html", changes=changes)
+            write_report(result, stage / "report.html", changes=changes, record=record)
         if excel:
             from simulator.workbook import run_workbook
 
@@ -339,6 +357,7 @@ def report(
     set: Overrides = None,
     seed: int | None = None,
     explorer: str | os.PathLike[str] | None = None,
+    record: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Run a scenario and write its self-contained HTML report, as ``stockpile report``.
 
@@ -361,6 +380,10 @@ def report(
     explorer
         An explorer page (``stockpile explore``) to link, opened at this run's point
         (``--explorer``); without it, an ``explorer.html`` beside ``path`` is linked.
+    record
+        A record (CSV, as ``stockpile calibrate`` reads) to set the run against in the
+        section "Against the record" (``--record``); read and checked against the scenario
+        before any run (an :class:`InputError` naming the file, row and field).
 
     Returns
     -------
@@ -393,13 +416,16 @@ def report(
             inputs.append(source)
     if page is not None:
         inputs.append(page)
+    found = _record(record, loaded.scenario)
+    if found is not None:
+        inputs.append(found.source)
     run_data = loaded.data if loaded.data is not None else loaded.scenario.model_dump(mode="json")
     link = explorer_link(target, page, run_data)
     check_writable(target.parent)
     refuse_to_replace(target, inputs, page=True)  # as stockpile report: before the runs, so a refusal costs nothing
     baseline = simulate(base) if base is not None else None
     result = simulate(loaded.scenario)
-    return write_report(result, target, baseline=baseline, changes=changes, explorer=link, inputs=inputs)
+    return write_report(result, target, baseline=baseline, changes=changes, explorer=link, inputs=inputs, record=found)
 
 
 def _is_path(scenario: ScenarioLike | None) -> bool:

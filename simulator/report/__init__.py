@@ -50,6 +50,7 @@ from simulator.report.figures import (
 from simulator.report.findings import Run, compare_overall, compare_region, overall_finding, region_findings
 from simulator.report.ledger import ledger_section
 from simulator.report.prices import price_section
+from simulator.report.record import Record, record_section
 from simulator.report.rule import auction_results, no_release_note, rule_releases, rule_words
 from simulator.report.style import CSS
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
@@ -290,6 +291,7 @@ def render_report(
     alone: Result | None = None,
     own_share: Result | None = None,
     explorer: ExplorerLink | None = None,
+    record: Record | None = None,
 ) -> str:
     """The report of ``result`` as one HTML document.
 
@@ -314,6 +316,9 @@ def render_report(
         when the scenario has a joint pool and none is given.
     explorer
         An explorer page to link to (:mod:`simulator.report.explorer`), or None.
+    record
+        A record to set the run against (``--record``, :func:`simulator.report.record.load_record`):
+        the section "Against the record", after the prices; None leaves it out.
     """
     if baseline is not None and (problem := comparison_problem(result.scenario, baseline.scenario)):
         raise InputError(problem)
@@ -361,6 +366,8 @@ def render_report(
             ),
         )
         out.append(price_section(run, figure))
+    if record is not None:
+        out.append(record_section(run, record))
     out += [
         '<section id="findings"><h2>What happens to each region</h2>',
         f'<p class="overall">{overall_finding(run)}</p>',
@@ -441,6 +448,7 @@ def write_report(
     own_share: Result | None = None,
     explorer: ExplorerLink | None = None,
     inputs: Sequence[Path | str] = (),
+    record: Record | None = None,
 ) -> Path:
     """Write the report of ``result`` (see :func:`render_report`) to ``path`` atomically.
 
@@ -451,7 +459,14 @@ def write_report(
     """
     path = Path(path)
     text = render_report(
-        result, baseline, uncertainty, changes=changes, alone=alone, own_share=own_share, explorer=explorer
+        result,
+        baseline,
+        uncertainty,
+        changes=changes,
+        alone=alone,
+        own_share=own_share,
+        explorer=explorer,
+        record=record,
     )
     write_file(path, text, inputs, what="the report", page=True)
     return path

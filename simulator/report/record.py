@@ -1,0 +1,221 @@
+"""The report's section "Against the record": the run's values beside what was recorded (``--record``).
+
+Layer: studies.
+
+A record is the CSV ``stockpile calibrate`` fits to (:mod:`simulator.calibrate`): one
+observation a row, a price, a flow or a stock over a day, month, quarter, half or year.
+It is read and checked against the run's scenario by :func:`simulator.calibrate.read_record`
+(a row that does not fit the scenario, an unknown region or material or a date outside
+the run, is an :class:`~simulator.errors.InputError` naming the file, row and field), and
+the model's value of each row comes from :func:`simulator.calibrate.scenario_values`:
+the fast path's daily curves of the run's own scenario and seed, averaged (prices) or
+summed (flows) over the row's period, exactly as a calibration computes them for the same
+parameters. Nothing is fitted here: the section only says how far the run is from the
+record, series by series (a series is the rows of one quantity, region, material and
+supplier, :func:`simulator.calibrate.series_keys`):
+
+- a figure of model against record, a panel per series (:func:`simulator.calibrate.fit_figure`);
+- a table: each series' rows, the record's largest value with the model's value for
+  the same row, the RMS log error (``ln(model / record)``, :func:`simulator.calibrate.error_table`)
+  and the typical factor it stands for, ``exp(RMS)``;
+- a sentence naming the series the model misses most (the largest RMS log error).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from simulator.calibrate import (
+    _period_label,
+    error_table,
+    fit_figure,
+    log_errors,
+    read_record,
+    scenario_values,
+    series_keys,
+    series_name,
+)
+from simulator.names import Names
+from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
+from simulator.report.findings import Run
+from simulator.report.words import NBSP, price, tonnes
+from simulator.results import Result
+from simulator.scenario import Scenario
+
+__all__ = ["Record", "against_record", "load_record", "record_section"]
+
+
+@dataclass(frozen=True)
+class Record:
+    """A record read for a report: its rows as :func:`simulator.calibrate.read_record` gives them, and its file."""
+
+    rows: pd.DataFrame
+    source: str
+    """The file as given (``scenarios/records/rare_earths_2010_2012.csv``), shown in the report."""
+
+
+def load_record(path: Path | str, scenario: Scenario) -> Record:
+    """Read the record at ``path`` and check it against ``scenario`` (before any run).
+
+    Raises :class:`~simulator.errors.InputError` naming the file, row and field of every
+    row that does not fit the scenario, as ``stockpile calibrate`` does.
+    """
+    return Record(read_record(Path(path), scenario), str(path))
+
+
+def against_record(result: Result, record: Record) -> pd.DataFrame:
+    """The record's rows with the run's value of each (``model``), its ``log_error``, and ``in_sample`` (all True).
+
+    The values come from the fast path's curves of the run's scenario and seed
+    (:func:`simulator.calibrate.scenario_values`), as a calibration computes them.
+    """
+    model = scenario_values(record.rows, [result.scenario], [result.seed])
+    table = record.rows.copy()
+    table["model"] = model[0]
+    table["in_sample"] = True
+    table["log_error"] = log_errors(model, record.rows)[0]
+    return table
+
+
+@dataclass(frozen=True)
+class SeriesError:
+    """One series of the record against the run."""
+
+    key: tuple[str, str, str, str]
+    name: str
+    """What the series is, in words (plain text, :func:`simulator.calibrate.series_name`)."""
+    rows: int
+    when: str
+    """The period of the row with the record's largest value (``Aug 2011``, ``Q3 2010``, ``26 Jul 2010``)."""
+    recorded: float
+    model: float
+    rms_log_error: float
+
+    @property
+    def factor(self) -> float:
+        """``exp(RMS log error)``: the factor by which the model is typically off the record, either way."""
+        return math.exp(self.rms_log_error)
+
+
+def _when(date: dt.date, period: str) -> str:
+    """A row's period as the report writes it: a day as ``26 Jul 2010``, else as the fit figure labels it."""
+    if period == "day":
+        return f"{date.day} {date:%b %Y}"
+    return _period_label(date.isoformat(), period)
+
+
+def series_errors(table: pd.DataFrame, scenario: Scenario) -> list[SeriesError]:
+    """Each series of ``table`` (:func:`against_record`), in the record's order."""
+    names, regions = Names.of(scenario), list(scenario.regions)
+    errors = error_table(table)
+    keys = series_keys(table)
+    out = []
+    for row in errors.itertuples(index=False):
+        key = (row.quantity, row.region, row.material, row.supplier)
+        group = table[[k == key for k in keys]]
+        top = group.loc[group["value"].idxmax()]  # the first of equal largest values
+        out.append(
+            SeriesError(
+                key,
+                series_name(*key, names, regions),
+                int(row.rows),
+                _when(top["date"], top["period"]),
+                float(top["value"]),
+                float(top["model"]),
+                float(row.rms_log_error),
+            )
+        )
+    return out
+
+
+def _amount(quantity: str, value: float) -> str:
+    """A record's value with its unit: ``2,377 USD/kg``, ``3,174 t``."""
+    return f"{price(value)}{NBSP}USD/kg" if quantity == "price" else tonnes(value)
+
+
+def worst_sentence(series: list[SeriesError]) -> str:
+    """The series the model misses most (the largest RMS log error; the first of equal ones), in one sentence (HTML)."""
+    worst = max(series, key=lambda s: s.rms_log_error)  # max keeps the first of equal ones
+    quantity = worst.key[0]
+    return (
+        f"The series the model misses most is {escape(worst.name)}: an RMS log error of {worst.rms_log_error:.2f}, "
+        f"off the record by a factor of about {worst.factor:.2f} on a typical row; at the record's largest "
+        f"value ({escape(worst.when)}) the record has {_amount(quantity, worst.recorded)} and the model "
+        f"{_amount(quantity, worst.model)}."
+    )
+
+
+def _table(series: list[SeriesError]) -> str:
+    rows = "".join(
+        f'<tr data-series="{escape("/".join(s.key))}"><th>{escape(s.name)}</th>'
+        f'<td data-label="Rows">{s.rows}</td>'
+        f'<td data-label="When">{escape(s.when)}</td>'
+        f'<td data-label="Record">{_amount(s.key[0], s.recorded)}</td>'
+        f'<td data-label="Model">{_amount(s.key[0], s.model)}</td>'
+        f'<td data-label="RMS log error">{s.rms_log_error:.2f}</td>'
+        f'<td data-label="Typical factor">{s.factor:.2f}</td></tr>'
+        for s in series
+    )
+    return (
+        '<table class="record"><thead><tr><th>Series</th><th>Rows</th>'
+        '<th colspan="3">At the record\u2019s largest value: when, record, model</th>'
+        "<th>RMS log error</th><th>Typical factor (exp RMS)</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _breakable(path: str) -> str:
+    """A file path escaped, with a place to break the line after each slash (a long path fits a phone)."""
+    return "/<wbr>".join(escape(part) for part in path.split("/"))
+
+
+def _mixed_note(table: pd.DataFrame) -> str:
+    """A note for a series whose rows are over periods of different lengths ("" when none is)."""
+    periods: dict[tuple[str, str, str, str], set[str]] = {}
+    for key, period in zip(series_keys(table), table["period"], strict=True):
+        periods.setdefault(key, set()).add(period)
+    if all(len(found) == 1 for found in periods.values()):
+        return ""
+    return (
+        " A series whose rows cover periods of different lengths (months and a year) is compared row by row; "
+        "its largest value is then often a total over the longest period."
+    )
+
+
+def record_section(run: Run, record: Record) -> str:
+    """The section "Against the record" (HTML)."""
+    result = run.result
+    table = against_record(result, record)
+    series = series_errors(table, result.scenario)
+    figure = fit_figure(table, result.scenario, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS, fitted_rows=False)
+    svg = svg_markup(figure, "record", "The run against the record")
+    history = (
+        " The record is what happened, without this scenario's joint stock: where the run departs from history "
+        "(the joint stock, a change made for this run) the gap measures that as well as the model."
+        if result.scenario.agreement is not None
+        else ""
+    )
+    return "\n".join(
+        [
+            '<section id="record"><h2>Against the record</h2>',
+            f'<p class="note">The run set against the record <code>{_breakable(record.source)}</code> '
+            f"({len(record.rows)} rows): the model's value of a row is its mean (prices) or total (flows) over the "
+            "row's period, from this run's scenario and seed, as <code>stockpile calibrate</code> computes it. "
+            f"Nothing is fitted here.{history}</p>",
+            f'<figure data-figure="record"><div class="scroll">{svg}</div><figcaption>Red: the record; blue '
+            "diamonds: the model's mean or total over each recorded period, drawn at the period's date (its "
+            "path between them is not shown). Prices on a log scale.</figcaption></figure>",
+            _table(series),
+            f'<p class="overall">{worst_sentence(series)}</p>',
+            '<p class="note">A row\u2019s error is ln(model / record); the RMS log error of a series is the root of '
+            "their mean square, and exp of it is the factor by which the model is typically off the record, above "
+            f"or below (0.30: a factor of 1.35).{_mixed_note(table)}</p>",
+            "</section>",
+        ]
+    )

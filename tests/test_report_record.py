@@ -1,0 +1,209 @@
+"""The report's section "Against the record" (``--record``): the run's values beside a recorded series.
+
+The hand-made world has no market, so its price is the material's fixed 50 USD/kg every
+day, and with no shock 10 t/day arrive from China (the pipeline is full on day 0), so
+every model value of the record below is known exactly and each error is ln(model / record).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from html import unescape
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from simulator.api import report as api_report
+from simulator.api import run as api_run
+from simulator.calibrate import Calibration, parse_parameter, simulate_sets
+from simulator.cli import main
+from simulator.errors import InputError
+from simulator.report import render_report
+from simulator.report.record import against_record, load_record
+from simulator.report.words import NBSP
+from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, run
+
+HEADER = "date,quantity,region,material,supplier,period,value\n"
+# one region, 10 t/day of rare earths from China, a fixed price of 50 USD/kg, 1 Jan to 9 Feb 2020
+WORLD = build(ONE_REGION, start_date="2020-01-01")
+ROWS = (
+    "2020-01-05,price,world,ree,,day,40\n"  # model 50: ln(50/40) = 0.2231
+    "2020-01-01,price,world,ree,,month,100\n"  # model 50 every day of January: ln(50/100) = -0.6931
+    "2020-01-10,price,japan,ree,,day,50\n"  # model 50: no error
+    "2020-01-01,imports,japan,ree,china,month,620\n"  # 31 days x 10 t = 310 t: ln(310/620) = -0.6931
+)
+SHIPPED_RECORD = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
+
+
+def write(tmp_path: Path, rows: str, name: str = "record.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + rows)
+    return path
+
+
+def cells(html: str) -> dict[str, list[str]]:
+    """The record table's rows by series key (``price/world/ree/``): each cell's text, no-break spaces as spaces."""
+    table = html[html.index('<table class="record">') :]
+    table = table[: table.index("</table>")]
+    out = {}
+    for key, row in re.findall(r'<tr data-series="([^"]+)">(.*?)</tr>', table):
+        out[key] = [
+            unescape(re.sub(r"<[^>]+>", "", c)).replace(NBSP, " ")
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        ]
+    return out
+
+
+def section(html: str) -> str:
+    start = html.index('<section id="record">')
+    return html[start : html.index("</section>", start)]
+
+
+EXACT = ["50 USD/kg", "50 USD/kg", "0.00", "1.00"]
+HALF = ["0.69", "2.00"]
+
+
+def test_the_table_and_sentence_give_each_series_error_worked_out_by_hand(tmp_path: Path):
+    result = run(WORLD)
+    html = render_report(result, record=load_record(write(tmp_path, ROWS), result.scenario))
+    world_rms = math.sqrt((math.log(50 / 40) ** 2 + math.log(50 / 100) ** 2) / 2)  # 0.5149
+    assert (round(world_rms, 2), round(math.exp(world_rms), 2)) == (0.51, 1.67)
+    assert cells(html) == {
+        # rows; the record's largest value (100 over January) and the model's mean over the same month
+        "price/world/ree/": ["World price, rare earths", "2", "Jan 2020", "100 USD/kg", "50 USD/kg", "0.51", "1.67"],
+        "price/japan/ree/": [*("Price paid by Japan, rare earths", "1", "10 Jan 2020"), *EXACT],
+        # ln 2 = 0.693: half the record, a factor of 2
+        "imports/japan/ree/china": [
+            *("Japan's imports from China, rare earths", "1", "Jan 2020", "620 t", "310 t"),
+            *HALF,
+        ],
+    }
+    text = unescape(section(html)).replace(NBSP, " ")
+    assert (
+        "The series the model misses most is Japan's imports from China, rare earths: an RMS log error of 0.69, "
+        "off the record by a factor of about 2.00 on a typical row; at the record's largest value (Jan 2020) the "
+        "record has 620 t and the model 310 t." in text
+    )
+    assert "record.csv</code> (4 rows)" in text and 'data-figure="record"' in text and "<svg" in text
+    # the section follows the prices' place: after the question, before what happens to each region
+    assert html.index('<section id="question">') < html.index('<section id="record">') < html.index('id="findings"')
+
+
+def test_the_runs_values_are_the_ones_calibrate_gives_for_the_same_parameters(tmp_path: Path):
+    # a market whose price answers a 60-day halving of China's supply: the values depend on the sensitivity
+    market = build(
+        WORLD,
+        horizon_days=121,
+        shocks=[{"id": "cut", "kind": "quota_cut", "supplier": "china", "start": 20, "end": 80, "severity": 0.5}],
+        market={"ree": {"price": {"sensitivity": 3.0, "adjustment_days": 10.0}}},
+    )
+    rows = (
+        "2020-02-01,price,world,ree,,month,80\n"
+        "2020-03-01,price,japan,ree,,month,90\n"
+        "2020-02-01,imports,japan,ree,china,month,200\n"
+        "2020-01-01,demand,japan,all,,quarter,800\n"
+    )
+    changed = build(market, market__ree__price__sensitivity=2.5)
+    result = run(changed)
+    table = against_record(result, load_record(write(tmp_path, rows), result.scenario))
+    problem = Calibration(
+        market,
+        "world.yaml",
+        table.drop(columns=["model", "in_sample", "log_error"]),
+        [parse_parameter("market.ree.price.sensitivity=1:4")],
+    )
+    fitted, valid = simulate_sets(problem, np.array([[2.5]]))
+    assert valid.tolist() == [True]
+    assert table["model"].tolist() == fitted[0].tolist()  # the same numbers, not only close
+    assert table["model"].iloc[0] > 50  # the cut raised the price: the values are the run's, not the reference's
+    # and the report's own runs (the reference engine) agree with them: February's mean world price
+    ts = result.market
+    february = ts[(ts["material"] == "ree") & (ts["day"] >= 31) & (ts["day"] < 60)]
+    assert float(february["world_price_usd_per_kg"].mean()) == pytest.approx(table["model"].iloc[0], rel=1e-9)
+
+
+@pytest.mark.parametrize("command", ["run", "report"])
+def test_a_record_that_does_not_fit_the_scenario_exits_2_naming_the_file_and_field(tmp_path: Path, command: str):
+    scenario = tmp_path / "world.yaml"
+    scenario.write_text(yaml.safe_dump(WORLD))
+    bad = write(tmp_path, "2020-01-05,price,mars,ree,,day,40\n2021-01-01,price,world,ree,,day,40\n", "bad.csv")
+    out = ["-o", str(tmp_path / "out")] if command == "run" else ["-o", str(tmp_path / "out.html")]
+    extra = ["--report"] if command == "run" else []
+    done = CliRunner().invoke(main, [command, str(scenario), *out, *extra, "--record", str(bad)])
+    assert done.exit_code == 2, done.output
+    assert str(bad) in done.output and "Traceback" not in done.output
+    assert "row 2.region: unknown region 'mars'" in done.output
+    assert "row 3.date: 2021-01-01 (day) lies outside the horizon (days 0 to 40)" in done.output
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.html").exists()  # refused before any run
+
+
+def test_run_refuses_a_record_without_a_report(tmp_path: Path):
+    scenario = tmp_path / "world.yaml"
+    scenario.write_text(yaml.safe_dump(WORLD))
+    record = write(tmp_path, ROWS)
+    done = CliRunner().invoke(main, ["run", str(scenario), "-o", str(tmp_path / "out"), "--record", str(record)])
+    assert done.exit_code == 2 and "--record needs --report" in done.output, done.output
+
+
+def test_run_and_report_commands_write_the_section(tmp_path: Path):
+    scenario = tmp_path / "world.yaml"
+    scenario.write_text(yaml.safe_dump(WORLD))
+    record = write(tmp_path, ROWS)
+    runner = CliRunner()
+    done = runner.invoke(main, ["run", str(scenario), "-o", str(tmp_path / "out"), "--report", "--record", str(record)])
+    assert done.exit_code == 0, done.output
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert cells(page)["imports/japan/ree/china"][3:] == ["620 t", "310 t", "0.69", "2.00"]
+    alone = tmp_path / "alone.html"
+    done = runner.invoke(main, ["report", str(scenario), "-o", str(alone), "--record", str(record)])
+    assert done.exit_code == 0, done.output
+    assert cells(alone.read_text()) == cells(page)
+
+
+def test_the_python_api_takes_the_same_record(tmp_path: Path):
+    record = write(tmp_path, ROWS)
+    path = api_report(WORLD, tmp_path / "api.html", record=record)
+    assert cells(path.read_text())["price/world/ree/"][5:] == ["0.51", "1.67"]
+    written = api_run(WORLD).write(tmp_path / "folder", report=True, plots=False, record=record)
+    assert cells((tmp_path / "folder" / "report.html").read_text()) == cells(path.read_text())
+    assert tmp_path / "folder" / "report.html" in written
+    with pytest.raises(InputError, match="record: needs report=True"):
+        api_run(WORLD).write(tmp_path / "other", record=record)
+    with pytest.raises(InputError, match=r"row 2\.material: unknown material 'gold'"):
+        api_report(WORLD, tmp_path / "bad.html", record=write(tmp_path, "2020-01-05,price,world,gold,,day,4\n"))
+
+
+def test_a_scenario_with_an_agreement_says_the_record_had_no_joint_stock(tmp_path: Path):
+    pair = build(TWO_MEMBERS, start_date="2020-01-01")
+    result = run(pair)
+    html = render_report(
+        result, record=load_record(write(tmp_path, "2020-01-05,price,world,ree,,day,40\n"), result.scenario)
+    )
+    assert "without this scenario's joint stock" in section(html)
+
+
+def test_the_replays_report_sets_the_shipped_record_beside_the_run(tmp_path: Path):
+    out = tmp_path / "replay.html"
+    args = ["report", str(ROOT / "scenarios" / "embargo_2010.yaml"), "-o", str(out), "--record", str(SHIPPED_RECORD)]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 0, done.output
+    html = out.read_text()
+    found = cells(html)
+    assert [row[0] for row in found.values()] == [
+        "World price, heavy rare earths",
+        "World price, light rare earths",
+        "Japan's imports from China, all materials",
+        "Japan's demand, all materials",
+        "China's exports to Japan and the EU, all materials",
+    ]
+    assert [row[1] for row in found.values()] == ["6", "7", "14", "1", "6"]  # the record's 34 rows
+    # the record's largest values: Dy oxide in August 2011, the light basket over Q2 2011 (the model's beside them)
+    assert found["price/world/heavy_ree/"][2:4] == ["Aug 2011", "2,377 USD/kg"]
+    assert found["price/world/light_ree/"][2:4] == ["Q2 2011", "188 USD/kg"]
+    assert html.index('<section id="prices">') < html.index('<section id="record">')
+    worst = "The series the model misses most is China's exports to Japan and the EU, all materials: "
+    assert worst in unescape(section(html))
