@@ -995,6 +995,15 @@ def _check_inputs(paths: tuple[str, ...], baselines: Path | None, tolerances: Pa
     return [*files, tolerance]
 
 
+@contextmanager
+def _naming(option: str) -> Iterator[None]:
+    """An :class:`InputError` raised within names ``option`` as its field: ``FILE: --junit: exists and ...``."""
+    try:
+        yield
+    except InputError as exc:
+        raise InputError([Problem(p.path or option, p.message) for p in exc.problems], exc.source) from None
+
+
 def _check_usage(
     paths: tuple[str, ...], update: bool, missing_only: bool, library: bool, check_only: Sequence[str] = ()
 ) -> str | None:
@@ -1325,12 +1334,19 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 )
 @click.option("--tolerances", "tolerance_file", type=click.Path(dir_okay=False), help="[<baselines>/tolerances.yaml]")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", help="Output format.")
-@click.option("--junit", "junit_file", type=click.Path(dir_okay=False), help="Also write a JUnit XML report.")
+@click.option(
+    "--junit",
+    "junit_file",
+    type=click.Path(dir_okay=False),
+    help="Also write a JUnit XML report (a new file, or one an earlier check --junit wrote; no other file is "
+    "replaced).",
+)
 @click.option(
     "--summary",
     "summary_file",
     type=click.Path(dir_okay=False),
-    help="Also append the Markdown summary to this file [$GITHUB_STEP_SUMMARY with --format markdown].",
+    help="Also append the Markdown summary to this file: a .md file, or the one $GITHUB_STEP_SUMMARY names "
+    "[$GITHUB_STEP_SUMMARY with --format markdown].",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures and the final line.")
 @click.option("--workers", type=WORKERS, help=f"Scenarios checked in parallel [cores; <= {MAX_WORKERS}].")
@@ -1368,7 +1384,7 @@ def check(
     from simulator.gate.run import no_folder_report, no_local_folder
     from simulator.library import LOCAL_FOLDER, shipped_library
     from simulator.output import check_writable
-    from simulator.output_folder import refuse_inputs, refuse_to_replace, write_file
+    from simulator.output_folder import refuse_to_append, refuse_to_replace, write_file
 
     given = {"--rtol": rtol, "--atol": atol, "--junit": junit_file, "--summary": summary_file}
     check_only = [f"--format {fmt}"] if fmt != "text" else []  # --update prints text
@@ -1387,11 +1403,9 @@ def check(
     baselines = Path(baseline_dir) if baseline_dir else None
     tolerances = Path(tolerance_file) if tolerance_file else None
     n_workers = workers or os.cpu_count() or 1
-    summary = (
-        summary_file
-        if summary_file is not None
-        else ((os.environ.get("GITHUB_STEP_SUMMARY") or None) if fmt == "markdown" else None)
-    )
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY") or None
+    summary = summary_file if summary_file is not None else (step_summary if fmt == "markdown" else None)
+    summary_option = "--summary" if summary_file is not None else "$GITHUB_STEP_SUMMARY"
     done: list[Any] = []
 
     def show(item: Any, lines: list[str]) -> None:
@@ -1415,15 +1429,22 @@ def check(
                 click.echo(formats.update_final_line(updates))
                 ctx.exit(2 if any(u.status == "error" for u in updates) else 0)
             inputs = _check_inputs(paths, baselines, tolerances)
-            for option, path in (("junit", junit_file), ("summary", summary)):
+            # Every file option is refused before any work and before any file is written; each
+            # refusal names the option (or the variable) and the file, which is left as it was.
+            for option, path in (("--junit", junit_file), (summary_option, summary)):
                 if path is not None and not path.strip():  # "" would write nothing and say nothing
-                    raise InputError(f"--{option} needs a file path, not an empty one")
+                    raise InputError(f"{option} needs a file path, not an empty one")
                 if path:
-                    check_writable(Path(path).parent)
-            if junit_file:  # replaced whole: before the check, so a refusal hides no result
-                refuse_to_replace(Path(junit_file), inputs)
-            if summary:  # appended to (a GitHub job summary)
-                refuse_inputs(Path(summary), inputs)
+                    with _naming(option):
+                        check_writable(Path(path).parent)
+            if junit_file:  # replaced whole, and only a JUnit report stockpile check wrote (as report -o a page)
+                with _naming("--junit"):
+                    refuse_to_replace(Path(junit_file), inputs, mark=formats.JUNIT)
+            if summary:  # appended to: only a Markdown file, or the GitHub job summary
+                with _naming(summary_option):
+                    refuse_to_append(Path(summary), inputs, step_summary)
+                    if junit_file and os.path.realpath(junit_file) == os.path.realpath(summary):
+                        raise InputError("is the --junit file too: give each report a file of its own", summary)
             if stopped is not None:
                 report = stopped
                 show(report.outcomes[0], formats.progress(report.outcomes[0], fmt, quiet))
@@ -1438,10 +1459,12 @@ def check(
                     on_outcome=lambda o: show(o, formats.progress(o, fmt, quiet)),
                 )
             if junit_file:
-                write_file(Path(junit_file), formats.junit_xml(report), inputs)
+                with _naming("--junit"):
+                    write_file(Path(junit_file), formats.junit_xml(report), inputs, mark=formats.JUNIT)
             click.echo(formats.closing(report, fmt, quiet))
             if summary:
-                formats.append_file(Path(summary), formats.markdown(report, quiet))
+                with _naming(summary_option):
+                    formats.append_file(Path(summary), formats.markdown(report, quiet))
     except KeyboardInterrupt as exc:
         signal_name, code = ("SIGTERM", 143) if isinstance(exc, _Terminated) else ("Ctrl-C", 130)
         what = "baseline(s) written or unchanged" if update else "scenario(s) checked; no report written"

@@ -48,6 +48,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -483,7 +484,14 @@ def _remove_stages(folder: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def write_file(path: Path, text: str, inputs: Iterable[Path | str] = (), what: str = "", page: bool = False) -> None:
+def write_file(
+    path: Path,
+    text: str,
+    inputs: Iterable[Path | str] = (),
+    what: str = "",
+    page: bool = False,
+    mark: Mark | None = None,
+) -> None:
     """Write ``text`` to the single file ``path`` (a report, a page, a JUnit file) whole or not at all.
 
     The text goes to a new temporary file beside ``path`` (a fresh name: never through a
@@ -496,8 +504,10 @@ def write_file(path: Path, text: str, inputs: Iterable[Path | str] = (), what: s
 
     The file named is the user's choice: an existing regular file there is replaced, as by
     ``cp``, unlike files in an output folder (:meth:`OutputFolder.refuse_foreign`); but a
-    ``page`` (a report, an explorer) replaces only a page stockpile wrote (:data:`PAGE_MARK`
-    in its first :data:`PAGE_MARK_WITHIN` bytes), never a scenario or another HTML file.
+    file with a ``mark`` (a page, :data:`PAGE`, or the check's JUnit report) replaces only a
+    file stockpile wrote, which holds that mark in its first :data:`PAGE_MARK_WITHIN` bytes,
+    never a scenario or another HTML or XML file. A ``page`` (a report, an explorer) has the
+    mark :data:`PAGE`.
 
     A link at ``path`` (to anything but an input) is replaced, its target left alone; a
     regular file replaced keeps its permissions. A text that cannot be encoded as
@@ -505,7 +515,7 @@ def write_file(path: Path, text: str, inputs: Iterable[Path | str] = (), what: s
     ("the report": "cannot write the report: ...").
     """
     path = Path(path)
-    mode = refuse_to_replace(path, inputs, page)
+    mode = refuse_to_replace(path, inputs, page, mark)
     what = f" {what}" if what else ""
     try:
         data = text.encode("utf-8")
@@ -538,19 +548,37 @@ os.umask(_UMASK)
 """The process's file-creation mask, read once on import (reading it means setting it)."""
 
 
+@dataclass(frozen=True)
+class Mark:
+    """How a single file stockpile writes is recognised, so that only such a file is replaced.
+
+    ``text`` is what every such file holds in its first :data:`PAGE_MARK_WITHIN` bytes;
+    ``kind`` says what the file is, in a refusal ("exists and is not a page stockpile wrote").
+    """
+
+    text: bytes
+    kind: str
+
+
 PAGE_MARK = b'<meta name="generator" content="stockpile'
 """What every HTML page stockpile writes holds near its top (the report's and the explorer's ``<head>``)."""
 PAGE_MARK_WITHIN = 4096
-"""Bytes from the start of a file in which :data:`PAGE_MARK` is looked for."""
+"""Bytes from the start of a file in which a :class:`Mark` (:data:`PAGE_MARK`) is looked for."""
+PAGE = Mark(PAGE_MARK, "a page stockpile wrote")
+"""The mark of a report or an explorer page (``page=True``)."""
 
 
-def refuse_to_replace(path: Path, inputs: Iterable[Path | str], page: bool = False) -> int | None:
+def refuse_to_replace(
+    path: Path, inputs: Iterable[Path | str], page: bool = False, mark: Mark | None = None
+) -> int | None:
     """Raise :class:`InputError` if :func:`write_file` must not replace ``path`` (see there).
 
     Returns the permission bits of the regular file there (kept by the new file), else None.
     Commands call it before their work too, so a refusal costs no simulation. A ``page`` is
-    also refused in a folder another stockpile command is writing (:func:`refuse_if_written`).
+    also refused in a folder another stockpile command is writing (:func:`refuse_if_written`),
+    and has the :data:`PAGE` ``mark``: a regular file there without the ``mark`` is refused.
     """
+    mark = mark or (PAGE if page else None)
     if any(len(os.fsencode(part)) > NAME_MAX_BYTES for part in path.parts):  # no file can be named so: before any work
         raise InputError(f"cannot write: {os.strerror(errno.ENAMETOOLONG)}", str(path))
     if page:
@@ -562,19 +590,18 @@ def refuse_to_replace(path: Path, inputs: Iterable[Path | str], page: bool = Fal
     refuse_inputs(path, inputs)
     if not (stat.S_ISREG(found.st_mode) or stat.S_ISLNK(found.st_mode)):
         raise InputError("exists and is not a regular file; stockpile writes only regular files", str(path))
-    if page and stat.S_ISREG(found.st_mode) and not _stockpile_page(path):
+    if mark is not None and stat.S_ISREG(found.st_mode) and not _marked(path, mark):
         raise InputError(
-            "exists and is not a page stockpile wrote (a scenario, another file): move it or choose another name",
-            str(path),
+            f"exists and is not {mark.kind} (a scenario, another file): move it or choose another name", str(path)
         )
     return stat.S_IMODE(found.st_mode) if stat.S_ISREG(found.st_mode) else None
 
 
-def _stockpile_page(path: Path) -> bool:
-    """Whether the regular file ``path`` is an HTML page stockpile wrote (:data:`PAGE_MARK` near its top)."""
+def _marked(path: Path, mark: Mark) -> bool:
+    """Whether the regular file ``path`` is one stockpile wrote (``mark`` near its top)."""
     try:
         with open(path, "rb") as handle:
-            return PAGE_MARK in handle.read(PAGE_MARK_WITHIN)
+            return mark.text in handle.read(PAGE_MARK_WITHIN)
     except OSError:
         return False
 
@@ -585,3 +612,34 @@ def refuse_inputs(path: Path, inputs: Iterable[Path | str]) -> None:
         with suppress(OSError):
             if os.path.samefile(path, given):
                 raise InputError(f"is the input {given}; write the output to another file", str(path))
+
+
+APPENDABLE_SUFFIXES = (".md", ".markdown")
+"""The names (any case) of the files a Markdown summary may be appended to (:func:`refuse_to_append`)."""
+
+
+def refuse_to_append(path: Path, inputs: Iterable[Path | str], step_summary: str | None = None) -> None:
+    """Raise :class:`InputError` if a Markdown summary must not be appended to ``path``.
+
+    Appending keeps what is there, so the file need not be stockpile's; but only a Markdown
+    file may be added to: one whose name ends in ``.md`` or ``.markdown`` (new or not), or the
+    file ``step_summary`` names (``$GITHUB_STEP_SUMMARY``: GitHub creates it under a name of
+    its own). The name is that of the file reached (through a link). Refused too: one of the
+    ``inputs``, and an existing file that is not a regular file (a folder, a FIFO, a device).
+    """
+    real = Path(os.path.realpath(path))
+    github = bool(step_summary) and os.path.realpath(str(step_summary)) == str(real)
+    if not github and real.suffix.lower() not in APPENDABLE_SUFFIXES:
+        shown = f" (a link to {real})" if real.name != Path(path).name else ""
+        raise InputError(
+            f"appends only to a Markdown file (a name ending in .md) or to the file "
+            f"$GITHUB_STEP_SUMMARY names, never to another file{shown}: choose a .md file",
+            str(path),
+        )
+    try:
+        found = os.stat(real)
+    except OSError:
+        return  # nothing there yet (or nothing reachable: the write itself will say why)
+    refuse_inputs(path, inputs)
+    if not stat.S_ISREG(found.st_mode):
+        raise InputError("exists and is not a regular file; stockpile appends only to regular files", str(path))

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from simulator.errors import InputError, plain
+from simulator.output_folder import Mark, create_folders
 from simulator.quantities import DAY_METRICS, NEVER, none_word
 
 if TYPE_CHECKING:
@@ -45,6 +46,10 @@ UNKNOWN_HINT = (
     "Numbers moved against format-1 baselines, which cannot tell whether their scenario changed: find out why "
     "(the scenario's history, the code) before updating; then update one baseline with: stockpile check --update"
 )
+JUNIT_SUITE = "stockpile check"
+"""The name of the JUnit report's root and suite."""
+JUNIT = Mark(f'<testsuites name="{JUNIT_SUITE}"'.encode(), "a JUnit report stockpile check wrote")
+"""What a JUnit report of the check holds at its top (its root): ``--junit`` replaces only such a file."""
 _STATUS_ORDER = ("ok", "drift", "no baseline", "no scenario", "retired", "error")
 # --- pieces shared by the formats ------------------------------------------------------------
 
@@ -596,9 +601,9 @@ def junit_xml(report: Report) -> str:
         "skipped": str(sum(o.status == "retired" for o in outcomes)),
         "time": f"{report.seconds:.3f}",
     }
-    root = ET.Element("testsuites", name="stockpile check", **counts)
+    root = ET.Element("testsuites", name=JUNIT_SUITE, **counts)  # the name first: the file's JUNIT mark
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    suite = ET.SubElement(root, "testsuite", name="stockpile check", timestamp=stamp, **counts)
+    suite = ET.SubElement(root, "testsuite", name=JUNIT_SUITE, timestamp=stamp, **counts)
     for o in outcomes:
         case = ET.SubElement(
             suite,
@@ -659,8 +664,13 @@ def update_final_line(updates: list[Update]) -> str:
 
 
 def append_file(path: Path, text: str) -> None:
-    """Append ``text`` to ``path`` (a GitHub job summary collects what every step appends)."""
+    """Append ``text`` to ``path`` (a GitHub job summary collects what every step appends).
+
+    Its folder is created if new, as :func:`simulator.output_folder.write_file` does; which
+    files may be appended to: :func:`simulator.output_folder.refuse_to_append`.
+    """
     try:
+        create_folders(path.parent)
         with path.open("a", encoding="utf-8") as out:
             out.write(text if text.endswith("\n") else text + "\n")
     except OSError as exc:
