@@ -9,7 +9,8 @@ Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``
   command runs, with the holder's PID and host written in it. A second command refuses
   (exit 2) and names the holder. The operating system drops the lock when its process
   ends, however it ends, so a lock file left by a killed command (its PID dead) is
-  simply taken over.
+  simply taken over. A file of that name holding anything but a holder's line
+  (:data:`LOCK_TEXT`) is the user's: refused (exit 2), never written or removed.
 - **Ownership.** ``DIR/manifest.json`` lists the files the tool wrote there. A command
   overwrites or deletes only those; a file it would overwrite that the manifest does not
   list (the user's own ``report.html``, say) makes it refuse before any work (exit 2),
@@ -28,6 +29,9 @@ Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``
   (exit 2, naming it) with the folder as it was. A move that still fails (the system
   refuses one file) puts back the files already moved and the manifest (each replaced
   file keeps a second name, a hard link, until all are in) and names the file (exit 2).
+  A staging folder is the tool's only while it holds :data:`STAGE_MARK` (as ``.chunks``
+  holds its ``fingerprint``): anything else of a staging folder's name is the user's,
+  never removed; new staging folders take fresh names beside it (:func:`is_stage`).
 
 Single pages (``report -o FILE``, ``explore -o FILE``) are not written into a folder a
 command is writing (:func:`refuse_if_written`).
@@ -57,7 +61,12 @@ from simulator.version import __version__
 
 MANIFEST = "manifest.json"
 LOCK_FILE = ".stockpile.lock"
+LOCK_TEXT = re.compile(rb"PID [0-9]+ on [^\n]*\n")
+"""What a lock file holds once a command has locked it (its holder); an empty one is being made or was left so."""
 STAGE_PREFIX = ".stockpile-stage-"
+STAGE_MARK = ".stockpile-stage"
+"""The file inside each staging folder that says stockpile made it (as ``.chunks`` holds ``fingerprint``)."""
+STAGE_MARK_TEXT = "a staging folder of stockpile, removed when its command ends\n"
 PACKAGE = "stockpile-simulator"
 
 NAME_MAX_BYTES = 255
@@ -148,6 +157,19 @@ class FolderLock:
                 os.close(fd)
                 raise InputError(
                     f"{self.path.name} is not a file of its own (a link or a special file); remove it",
+                    str(self.folder),
+                )
+            held = os.pread(fd, 4096, 0)
+            if held and not LOCK_TEXT.fullmatch(held):  # not a lock stockpile wrote: a file of the user's
+                os.close(fd)
+                raise InputError(
+                    [
+                        Problem(
+                            self.path.name,
+                            "exists and is not a lock file stockpile wrote (one holds only 'PID <number> on "
+                            "<host>'), so stockpile does not write or remove it; move it or choose another folder",
+                        )
+                    ],
                     str(self.folder),
                 )
             try:
@@ -316,7 +338,7 @@ class OutputFolder:
         stage: Path | None = None
         try:
             with shielded():  # made and remembered in one step, so the finally removes it
-                stage = Path(tempfile.mkdtemp(dir=self.path, prefix=STAGE_PREFIX))
+                stage = make_stage(self.path)
             yield stage
             with shielded():
                 self._commit(stage, info, frozenset(replaces))
@@ -328,7 +350,7 @@ class OutputFolder:
                     shutil.rmtree(stage, ignore_errors=True)
 
     def _commit(self, stage: Path, info: dict[str, Any] | None, replaces: frozenset[str]) -> None:
-        written = sorted(p.name for p in stage.iterdir() if p.name != MANIFEST)
+        written = sorted(p.name for p in stage.iterdir() if p.name not in (MANIFEST, STAGE_MARK))
         self.refuse_foreign(written)
         self._refuse_blocked([*written, MANIFEST])
         owned = self.owned
@@ -409,7 +431,7 @@ def open_folder(
     the folder's manifest does not list it, :class:`InputError` (exit 2) is raised,
     unless ``force``. So it is if the manifest names a ``command`` other than
     ``command`` (:meth:`OutputFolder.refuse_other_command`), which the new manifest
-    records. Staging folders left by a killed command are removed. Folders this call
+    records. Staging folders left by a killed command (marked: :func:`is_stage`) are removed. Folders this call
     created are removed again if the command leaves them empty.
     """
     with _locked(folder) as lock:
@@ -462,7 +484,7 @@ def set_aside(path: Path) -> Path:
     ends (or by the next command), unless :func:`put_back` returns it first.
     """
     with shielded():
-        stage = Path(tempfile.mkdtemp(dir=path.parent, prefix=STAGE_PREFIX))
+        stage = make_stage(path.parent)
         with suppress(FileNotFoundError):
             os.rename(path, stage / path.name)
     return stage
@@ -476,11 +498,38 @@ def put_back(stage: Path, path: Path) -> None:
         shutil.rmtree(stage, ignore_errors=True)
 
 
+def make_stage(parent: Path) -> Path:
+    """A new staging folder in ``parent`` (a fresh name), marked as stockpile's by :data:`STAGE_MARK` in it."""
+    stage = Path(tempfile.mkdtemp(dir=parent, prefix=STAGE_PREFIX))
+    try:
+        (stage / STAGE_MARK).write_text(STAGE_MARK_TEXT, encoding="utf-8")
+    except OSError:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return stage
+
+
+def is_stage(path: Path) -> bool:
+    """Whether ``path`` is a staging folder stockpile made: a folder (not a link) holding its :data:`STAGE_MARK`.
+
+    Anything else of a staging folder's name (a user's ``.stockpile-stage-mine``) is not
+    stockpile's: it is never removed, and new staging folders take fresh names beside it.
+    """
+    mark = path / STAGE_MARK
+    try:
+        if path.is_symlink() or not path.is_dir() or mark.is_symlink() or not mark.is_file():
+            return False
+        return mark.read_text(encoding="utf-8") == STAGE_MARK_TEXT
+    except (OSError, ValueError):
+        return False
+
+
 def _remove_stages(folder: Path) -> None:
-    """Remove the staging folders in ``folder`` (only while holding its lock)."""
+    """Remove the staging folders stockpile made in ``folder`` (only while holding its lock; see :func:`is_stage`)."""
     with shielded():
         for stale in folder.glob(f"{STAGE_PREFIX}*"):
-            shutil.rmtree(stale, ignore_errors=True)
+            if is_stage(stale):
+                shutil.rmtree(stale, ignore_errors=True)
 
 
 def write_file(path: Path, text: str, inputs: Iterable[Path | str] = (), what: str = "", page: bool = False) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.output_folder import LOCK_FILE, STAGE_PREFIX, open_folder
+from simulator.output_folder import LOCK_FILE, STAGE_MARK, STAGE_MARK_TEXT, STAGE_PREFIX, open_folder
 from tests.helpers import TWO_MEMBERS, contents, folder_commands, forbid_simulation, lock_held, manifest_of
 from tests.test_sweep import invoke, write
 
@@ -332,6 +332,7 @@ def test_nothing_is_written_next_to_the_output_folder(tmp_path):
 def test_a_staging_folder_left_by_a_killed_command_is_cleaned_up(tmp_path):
     folder = tmp_path / "out"
     (folder / ".stockpile-stage-abc123").mkdir(parents=True)
+    (folder / ".stockpile-stage-abc123" / STAGE_MARK).write_text(STAGE_MARK_TEXT)  # one stockpile made
     (folder / ".stockpile-stage-abc123" / "timeseries.csv").write_text("half")
     result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
     assert result.exit_code == 0, result.output
@@ -357,6 +358,7 @@ def test_a_staging_folder_left_while_the_folder_is_open_is_removed_as_it_closes(
     folder = tmp_path / "out"
     with open_folder(folder, ["a.csv"]) as out:
         (out.path / f"{STAGE_PREFIX}left").mkdir()
+        (out.path / f"{STAGE_PREFIX}left" / STAGE_MARK).write_text(STAGE_MARK_TEXT)
         (out.path / f"{STAGE_PREFIX}left" / "a.csv").write_text("1\n")
         (out.path / "mine.txt").write_text("not ours, kept")
     assert sorted(p.name for p in folder.iterdir()) == ["mine.txt"]

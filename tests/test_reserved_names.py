@@ -1,0 +1,69 @@
+"""Bad input and unwritable places are told plainly, exit 2, nothing of the user's touched (audit out2).
+
+The tool's reserved names in an output folder (``.stockpile-stage-*``, ``.stockpile.lock``)
+follow the rule ``.chunks`` follows: only what holds the tool's mark is the tool's. A full
+standard output, a system folder, a damaged manifest or ``sweep.json``, an over-long YAML
+key and an invalid scenario among those ``list`` finds each get a message naming the file.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers import TWO_MEMBERS, assert_bad_input, contents
+from tests.test_sweep import invoke, write
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "scenarios" / "long_embargo_6m.yaml"
+SHORT = ("--no-plots", "--set", "horizon_days=50")
+
+
+def program(*args: object, **kwargs: object) -> subprocess.CompletedProcess:
+    """``stockpile ARGS`` as the installed program runs it (its own process, its own streams)."""
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **kwargs}
+    return subprocess.run([sys.executable, "-m", "simulator.cli", *map(str, args)], cwd=ROOT, text=True, **streams)
+
+
+# --- 1: staging folders and the lock follow the ownership rule of .chunks ---------------------------
+
+
+def test_a_users_folder_or_file_named_as_a_staging_folder_is_left_as_it_is(tmp_path):
+    folder = tmp_path / "D"
+    (folder / ".stockpile-stage-mine").mkdir(parents=True)
+    (folder / ".stockpile-stage-mine" / "data.txt").write_text("x\n")
+    (folder / ".stockpile-stage-notes").write_text("my notes\n")
+    before = contents(folder)
+    result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, *SHORT)
+    assert result.exit_code == 0, result.output
+    after = contents(folder)
+    assert {name: after[name] for name in before} == before  # byte for byte, and still there
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == [
+        ".stockpile-stage-mine",
+        ".stockpile-stage-notes",
+    ]  # the run's own staging folder (marked) is gone, no lock left
+
+
+def test_a_users_file_named_as_the_lock_is_refused_and_kept(tmp_path):
+    folder = tmp_path / "D"
+    folder.mkdir()
+    (folder / ".stockpile.lock").write_text("x\n")
+    (folder / "mine.csv").write_text("a,b\n")
+    before = contents(folder)
+    result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, *SHORT)
+    assert_bad_input(result)
+    assert result.output == (
+        f"error: {folder}: .stockpile.lock: exists and is not a lock file stockpile wrote (one holds only "
+        "'PID <number> on <host>'), so stockpile does not write or remove it; move it or choose another folder\n"
+    )
+    assert contents(folder) == before
+
+
+def test_an_empty_lock_file_left_by_a_command_killed_as_it_made_it_is_taken_over(tmp_path):
+    folder = tmp_path / "D"
+    folder.mkdir()
+    (folder / ".stockpile.lock").write_bytes(b"")
+    result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, *SHORT)
+    assert result.exit_code == 0, result.output
+    assert not (folder / ".stockpile.lock").exists()
