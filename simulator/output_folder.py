@@ -76,19 +76,40 @@ _held: set[Path] = set()
 """Folders whose lock this process holds (a POSIX lock does not stop its own process)."""
 
 
-def unwritable(folder: Path, exc: OSError) -> InputError:
+def unwritable(folder: Path, exc: OSError, what: str | None = None) -> InputError:
     """The error for an output folder that could not be created or written.
 
     A file where the folder (or one of its parents) should be is named as such, rather
-    than as the system's "File exists" or "Not a directory".
+    than as the system's "File exists" or "Not a directory"; a folder whose file system
+    takes no new entries, as :func:`create_failed` says. ``what``: the file or folder
+    being made, in words (default: the name the error gives).
     """
     for path in [folder, *folder.parents]:
         if _is_file(path):
             reason = "it is a file, not a folder" if path == folder else f"{path} is a file, not a folder"
             break
     else:
-        reason = exc.strerror or str(exc)
+        reason = create_failed(exc, what)
     return InputError(f"cannot write to output folder: {reason}", str(folder))
+
+
+def create_failed(exc: OSError, what: str | None = None) -> str:
+    """Why creating a file or folder failed: the system's words, unless they name the wrong cause.
+
+    Creating an entry in a folder that exists but whose file system takes none (``/proc``,
+    ``/sys``) fails with "No such file or directory", though nothing named is missing: the
+    reason then says which entry could not be made in which folder. ``what``: that entry in
+    words ("a file" for a temporary file's random name); by default its name.
+    """
+    name = exc.filename
+    if exc.errno == errno.ENOENT and isinstance(name, str | bytes | os.PathLike):
+        made = Path(os.fsdecode(name))
+        if made.parent.is_dir():  # the folder is there: the entry could not be made in it
+            return (
+                f"cannot create {what or made.name} in {made.parent}: that folder's file system takes no new "
+                "files or folders (a system folder such as /proc or /sys)"
+            )
+    return exc.strerror or str(exc)
 
 
 def _is_file(path: Path) -> bool:
@@ -578,7 +599,7 @@ def write_file(path: Path, text: str, inputs: Iterable[Path | str] = (), what: s
             temporary.unlink(missing_ok=True)
         remove_created(created)
         if isinstance(exc, OSError):
-            raise InputError(f"cannot write{what}: {exc.strerror or exc}", str(path)) from None
+            raise InputError(f"cannot write{what}: {create_failed(exc, 'a file')}", str(path)) from None
         raise
 
 

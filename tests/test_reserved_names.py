@@ -8,9 +8,12 @@ key and an invalid scenario among those ``list`` finds each get a message naming
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.helpers import TWO_MEMBERS, assert_bad_input, contents
 from tests.test_sweep import invoke, write
@@ -67,3 +70,51 @@ def test_an_empty_lock_file_left_by_a_command_killed_as_it_made_it_is_taken_over
     result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, *SHORT)
     assert result.exit_code == 0, result.output
     assert not (folder / ".stockpile.lock").exists()
+
+
+# --- 3: a system folder that takes no new files -----------------------------------------------------
+
+PROC = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc (Linux)")
+NO_NEW = "that folder's file system takes no new files or folders (a system folder such as /proc or /sys)"
+
+
+@PROC
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("run", "{s}", "-o", "/proc", *SHORT),
+            f"/proc: cannot write to output folder: cannot create .stockpile.lock in /proc: {NO_NEW}",
+        ),
+        (
+            ("run", "{s}", "-o", "/proc/sub", *SHORT),
+            f"/proc/sub: cannot write to output folder: cannot create sub in /proc: {NO_NEW}",
+        ),
+        (
+            ("report", "{s}", "-o", "/proc/x.html"),
+            f"/proc: cannot write to output folder: cannot create a file in /proc: {NO_NEW}",
+        ),
+        (
+            ("check", "{s}", "--junit", "/proc/x.xml"),
+            f"/proc: cannot write to output folder: cannot create a file in /proc: {NO_NEW}",
+        ),
+    ],
+    ids=["run", "run-new-folder", "report", "check-junit"],
+)
+def test_a_folder_that_takes_no_new_files_is_named_as_such(tmp_path, args, message):
+    scenario = write(tmp_path, TWO_MEMBERS)
+    before = contents(tmp_path)
+    result = invoke(*(str(a).format(s=scenario) for a in args))
+    assert_bad_input(result, f"error: {message}\n")
+    assert "No such file or directory" not in result.output
+    assert contents(tmp_path) == before
+
+
+@PROC
+def test_a_page_written_into_a_system_folder_names_the_failed_create(tmp_path):
+    from simulator.errors import InputError
+    from simulator.output_folder import write_file
+
+    with pytest.raises(InputError) as raised:
+        write_file(Path("/proc/x.html"), "<p>page</p>", what="the report")
+    assert str(raised.value) == f"/proc/x.html: cannot write the report: cannot create a file in /proc: {NO_NEW}"
