@@ -301,6 +301,39 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
     return data
 
 
+def manifest_fault(folder: Path) -> str | None:
+    """Why the folder's ``manifest.json`` is not one this tool wrote (None: it is, or there is none).
+
+    Said instead of "not listed in this folder's manifest.json" when a command would
+    replace it: the manifest cannot be read, is not valid JSON (line and column), is not
+    stockpile's, or lists a name that is not a plain file name in the folder (a forged
+    ``../outside.txt``). Such a manifest claims nothing, so nothing is deleted by it.
+    """
+    path = folder / MANIFEST
+    if not os.path.lexists(path):
+        return None
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        return "is not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        return f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    except ValueError as exc:  # a number too long to convert, say
+        return f"is not valid JSON ({plain(str(exc), one_line=True)[:80]})"
+    if not isinstance(data, dict) or data.get("package") != PACKAGE:
+        return f"was not written by stockpile (it does not name the package {PACKAGE})"
+    files = data.get("files")
+    if not isinstance(files, list):
+        return "lists no files (its 'files' is not a list)"
+    bad = next((name for name in files if not _plain_name(name)), None)
+    if bad is not None:
+        shown = json.dumps(bad)[:80] if isinstance(bad, str) else f"a {type(bad).__name__}"
+        return f"lists {plain(shown, one_line=True)}, which is not a plain file name in this folder"
+    return None
+
+
 class OutputFolder:
     """An output folder opened by :func:`open_folder`: locked, its owned files known."""
 
@@ -343,7 +376,19 @@ class OutputFolder:
         if foreign:
             why = "not listed in this folder's manifest.json, so not written by stockpile"
             advice = f"move it, choose another folder, or pass {setting('force')} to overwrite it"
-            raise InputError([Problem(name, f"exists and is {why}; {advice}") for name in foreign], str(self.path))
+            fault = manifest_fault(self.path) if MANIFEST in foreign else None
+            raise InputError(
+                [
+                    Problem(
+                        name,
+                        f"{fault}, so stockpile cannot tell which files here are its own and touches none; {advice}"
+                        if name == MANIFEST and fault is not None
+                        else f"exists and is {why}; {advice}",
+                    )
+                    for name in foreign
+                ],
+                str(self.path),
+            )
 
     @contextmanager
     def staged(self, info: dict[str, Any] | None = None, replaces: Iterable[str] = ()) -> Iterator[Path]:

@@ -183,16 +183,19 @@ def test_a_manifest_not_written_by_stockpile_owns_nothing(tmp_path, monkeypatch)
     folder = tmp_path / "out"
     folder.mkdir()
     (folder / "summary.csv").write_text("mine")
-    for manifest in (
-        {"files": ["summary.csv"]},  # not this package's
-        {"package": "stockpile-simulator", "files": ["../summary.csv", "summary.csv"]},  # a path outside
-        "not json {",
+    for manifest, why in (
+        ({"files": ["summary.csv"]}, "was not written by stockpile"),  # not this package's
+        (
+            {"package": "stockpile-simulator", "files": ["../summary.csv", "summary.csv"]},
+            'lists "../summary.csv", which is not a plain file name in this folder',
+        ),  # a path outside
+        ("not json {", "is not valid JSON (line 1, column 1: Expecting value)"),
     ):
         text = manifest if isinstance(manifest, str) else json.dumps(manifest)
         (folder / "manifest.json").write_text(text)
         result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder)
         assert result.exit_code == 2, result.output
-        assert "manifest.json: exists and is not listed" in result.output
+        assert f"manifest.json: {why}" in result.output  # said why it owns nothing (audit out2, 4)
         assert "summary.csv: exists and is not listed" in result.output
 
 

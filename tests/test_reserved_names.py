@@ -118,3 +118,45 @@ def test_a_page_written_into_a_system_folder_names_the_failed_create(tmp_path):
     with pytest.raises(InputError) as raised:
         write_file(Path("/proc/x.html"), "<p>page</p>", what="the report")
     assert str(raised.value) == f"/proc/x.html: cannot write the report: cannot create a file in /proc: {NO_NEW}"
+
+
+# --- 4: a damaged or forged manifest -----------------------------------------------------------------
+
+ADVICE = (
+    "so stockpile cannot tell which files here are its own and touches none; move it, choose another folder, "
+    "or pass --force to overwrite it"
+)
+
+
+@pytest.mark.parametrize(
+    ("manifest", "why"),
+    [
+        ("{bad\n", "is not valid JSON (line 1, column 2: Expecting property name enclosed in double quotes)"),
+        (
+            '{"package": "stockpile-simulator", "version": "1", "files": ["../outside.txt", "manifest.json"]}\n',
+            'lists "../outside.txt", which is not a plain file name in this folder',
+        ),
+        (
+            '{"package": "other-tool", "files": []}\n',
+            "was not written by stockpile (it does not name the package stockpile-simulator)",
+        ),
+        ('{"package": "stockpile-simulator", "files": "all"}\n', "lists no files (its 'files' is not a list)"),
+        ("\udcff\n", "is not UTF-8 text"),
+    ],
+    ids=["not-json", "forged-path", "other-package", "files-not-a-list", "not-utf8"],
+)
+def test_a_damaged_or_forged_manifest_is_named_and_nothing_is_touched(tmp_path, manifest, why):
+    folder = tmp_path / "M"
+    folder.mkdir()
+    (folder / "manifest.json").write_bytes(manifest.encode("utf-8", "surrogateescape"))
+    (tmp_path / "outside.txt").write_text("the user's, outside\n")
+    (folder / "timeseries.csv").write_text("mine\n")
+    before = contents(tmp_path)
+    result = invoke("run", SHIPPED, "-o", folder, "--no-plots")
+    assert_bad_input(result)
+    assert result.output == (
+        f"error: {folder}: manifest.json: {why}, {ADVICE}\n"
+        f"error: {folder}: timeseries.csv: exists and is not listed in this folder's manifest.json, so not written "
+        "by stockpile; move it, choose another folder, or pass --force to overwrite it\n"
+    )
+    assert contents(tmp_path) == before
