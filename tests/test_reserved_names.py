@@ -160,3 +160,46 @@ def test_a_damaged_or_forged_manifest_is_named_and_nothing_is_touched(tmp_path, 
         "by stockpile; move it, choose another folder, or pass --force to overwrite it\n"
     )
     assert contents(tmp_path) == before
+
+
+# --- 2: a standard output that cannot be written -----------------------------------------------------
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize(
+    "args",
+    [("validate", SHIPPED), ("list",), ("schema",), ("check", SHIPPED)],
+    ids=["validate", "list", "schema", "check"],
+)
+def test_a_full_standard_output_is_one_line_on_standard_error_and_exit_2(args):
+    with open("/dev/full", "w") as full:
+        done = program(*args, stdout=full)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == "error: cannot write to standard output: No space left on device\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_a_run_whose_table_cannot_be_printed_keeps_the_outputs_it_wrote(tmp_path):
+    folder = tmp_path / "R"
+    with open("/dev/full", "w") as full:
+        done = program("run", write(tmp_path, TWO_MEMBERS), "-o", folder, *SHORT, stdout=full)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == "error: cannot write to standard output: No space left on device\n"
+    assert (folder / "manifest.json").is_file() and (folder / "summary.csv").is_file()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_a_full_standard_error_too_ends_with_exit_2_and_nothing_else(tmp_path):
+    with open("/dev/full", "w") as full:
+        done = program("validate", SHIPPED, stdout=full, stderr=full)
+    assert done.returncode == 2
+
+
+def test_a_closed_pipe_still_ends_quietly_as_click_ends_it():
+    read, written = os.pipe()
+    os.close(read)  # the reader has gone before the first line: every write is EPIPE
+    try:
+        done = program("schema", stdout=written)
+    finally:
+        os.close(written)
+    assert (done.returncode, done.stderr) == (1, "")
