@@ -203,3 +203,21 @@ def test_a_closed_pipe_still_ends_quietly_as_click_ends_it():
     finally:
         os.close(written)
     assert (done.returncode, done.stderr) == (1, "")
+
+
+# --- 5: plot-sweep on a damaged sweep.json -----------------------------------------------------------
+
+
+def test_plot_sweep_names_a_sweep_json_that_is_not_json(tmp_path):
+    folder = tmp_path / "sw"
+    folder.mkdir()
+    (folder / "sweep.parquet").write_bytes(b"PAR1")
+    (folder / "sweep.json").write_text('{"grid": {bad}\n')
+    before = contents(folder)
+    result = invoke("plot-sweep", folder)
+    assert_bad_input(result)
+    assert result.output == (
+        f"error: {folder / 'sweep.json'}: is not valid JSON (line 1, column 11: Expecting property name enclosed in "
+        "double quotes), so not the sweep.json a sweep wrote; run the sweep again\n"
+    )
+    assert contents(folder) == before
