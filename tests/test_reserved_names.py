@@ -221,3 +221,22 @@ def test_plot_sweep_names_a_sweep_json_that_is_not_json(tmp_path):
         "double quotes), so not the sweep.json a sweep wrote; run the sweep again\n"
     )
     assert contents(folder) == before
+
+
+# --- 6: a key longer than YAML reads -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("length", "refused"), [(1024, False), (1025, True), (1100, True)])
+def test_a_key_longer_than_yaml_reads_is_named_as_such(tmp_path, length, refused):
+    path = tmp_path / "long.yaml"
+    path.write_text("name: x\n" + "k" * length + ": 1\n")
+    before = contents(tmp_path)
+    result = invoke("validate", path)
+    assert_bad_input(result)
+    said = (
+        f"error: {path}: malformed YAML: line 2, column 1: a key longer than 1,024 characters, which YAML does not "
+        "read; shorten it\n"
+    )
+    assert (result.output == said) is refused, result.output[:300]
+    assert "a line with no ':'" not in result.output
+    assert contents(tmp_path) == before
