@@ -1432,7 +1432,9 @@ def list_scenarios(folder: str | None) -> None:
 
     FOLDER defaults to ./scenarios, or the scenario library installed with the tool where
     there is none. Any command taking a SCENARIO also accepts the bare name of a scenario
-    listed at the top of ./scenarios or of the library.
+    listed at the top of ./scenarios or of the library. A file that is not a valid scenario
+    is listed as invalid, with its first problem; then, as validate does, the command
+    exits with code 2.
     """
     import textwrap
 
@@ -1459,6 +1461,12 @@ def list_scenarios(folder: str | None) -> None:
         click.echo(textwrap.fill(text, width=96, initial_indent="    ", subsequent_indent="    ") + "\n")
     if not listed:  # nothing a command could run
         raise InputError(f"none of the {len(files)} scenario file(s) here is valid", folder)
+    if listed < len(files):  # as validate FOLDER: every file listed, the invalid ones make the exit code 2
+        bad = len(files) - listed
+        raise InputError(
+            f"{bad} of the {len(files)} scenario files here {'is' if bad == 1 else 'are'} invalid (listed above)",
+            folder,
+        )
 
 
 def entry() -> None:

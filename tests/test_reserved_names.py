@@ -240,3 +240,20 @@ def test_a_key_longer_than_yaml_reads_is_named_as_such(tmp_path, length, refused
     assert (result.output == said) is refused, result.output[:300]
     assert "a line with no ':'" not in result.output
     assert contents(tmp_path) == before
+
+
+# --- 7: list exits 2 when a file it lists is invalid, as validate does ----------------------------------
+
+
+def test_list_exits_2_when_a_listed_file_is_invalid_as_validate_does(tmp_path):
+    folder = tmp_path / "L"
+    folder.mkdir()
+    (folder / "good.yaml").write_bytes(SHIPPED.read_bytes())
+    (folder / "bad.yaml").write_text("a: [\n")
+    before = contents(folder)
+    listed, validated = invoke("list", folder), invoke("validate", folder)
+    assert (listed.exit_code, validated.exit_code) == (2, 2)
+    assert f"{folder / 'bad.yaml'}: invalid (malformed YAML" in listed.output
+    assert f"good (name: long_embargo_6m)  ({folder / 'good.yaml'})" in listed.output  # the valid one is listed
+    assert listed.output.endswith(f"error: {folder}: 1 of the 2 scenario files here is invalid (listed above)\n")
+    assert contents(folder) == before
