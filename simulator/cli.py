@@ -5,7 +5,9 @@ Layer: face.
 Each command parses, loads and validates, calls the library, writes and exits.
 Exit codes: 0 success; 1 a regression check found drift; 2 bad input (a scenario,
 an option or a path), with a message naming the file and the field path and no
-traceback (``stockpile --debug ...`` shows it); 3 a sweep stopped by an error, and 130
+traceback (``stockpile --debug ...`` shows it), also for standard output or error that
+cannot be written (a full disk: one line on standard error, see :func:`stream_failed`;
+a closed pipe is click's quiet exit 1); 3 a sweep stopped by an error, and 130
 (SIGINT) or 143 (SIGTERM) a command interrupted, a sweep's finished chunks kept for
 resuming.
 """
@@ -86,7 +88,7 @@ def _errors_stop(ctx: click.Context, say: Callable[[Exception], None] | None = N
     try:
         yield
     except Exception as exc:
-        if ctx.meta.get("debug") or isinstance(exc, InputError):
+        if ctx.meta.get("debug") or isinstance(exc, InputError) or stream_failed(exc) is not None:
             raise
         if say is None:
             click.echo(f"{ctx.info_name} stopped by an error: {exc!r}; nothing written", err=True)
@@ -1486,7 +1488,9 @@ def list_scenarios(folder: str | None) -> None:
 
     FOLDER defaults to ./scenarios, or the scenario library installed with the tool where
     there is none. Any command taking a SCENARIO also accepts the bare name of a scenario
-    listed at the top of ./scenarios or of the library.
+    listed at the top of ./scenarios or of the library. A file that is not a valid scenario
+    is listed as invalid, with its first problem; then, as validate does, the command
+    exits with code 2.
     """
     import textwrap
 
@@ -1513,6 +1517,12 @@ def list_scenarios(folder: str | None) -> None:
         click.echo(textwrap.fill(text, width=96, initial_indent="    ", subsequent_indent="    ") + "\n")
     if not listed:  # nothing a command could run
         raise InputError(f"none of the {len(files)} scenario file(s) here is valid", folder)
+    if listed < len(files):  # as validate FOLDER: every file listed, the invalid ones make the exit code 2
+        bad = len(files) - listed
+        raise InputError(
+            f"{bad} of the {len(files)} scenario files here {'is' if bad == 1 else 'are'} invalid (listed above)",
+            folder,
+        )
 
 
 def entry() -> None:
@@ -1523,14 +1533,88 @@ def entry() -> None:
     one killed by a signal. The process then ends without the interpreter's teardown where
     nothing can be lost (:func:`simulator.quick_exit.exit_now`).
     """
+    watched = _watch_streams()
     try:
-        main()
+        try:
+            main()
+        except OSError as exc:
+            if stream_failed(exc) is None or "--debug" in sys.argv[1:]:
+                raise
+            _say_stream_failed(exc)
+        finally:  # the streams as Python made them for the exit (no cycle through them left to its teardown)
+            for layer, method in watched:
+                with contextlib.suppress(AttributeError):
+                    delattr(layer, method)
     except SystemExit as done:  # how click ends every command, with its exit code
         _ignore_late_signals()
         exit_now(done)
         raise
     finally:
         _ignore_late_signals()
+
+
+STREAMS = {"stdout": "standard output", "stderr": "standard error"}
+STREAM_FAILED = 2
+"""The exit code when standard output or error cannot be written (full disk): not for a closed pipe (click's 1)."""
+
+
+def _watch_streams() -> list[tuple[Any, str]]:
+    """Mark an error writing standard output or error with the stream's name (see :func:`stream_failed`).
+
+    Every layer that writes them (click's text stream, or its binary buffer) is watched, so
+    that a full disk under ``> file`` is told apart from a failure to write an output file.
+    Returns the (layer, method) pairs watched, to be deleted again (:func:`entry`).
+    """
+    watched = []
+    for name in STREAMS:
+        stream = getattr(sys, name, None)
+        for layer in (stream, getattr(stream, "buffer", None)):
+            if layer is None:
+                continue
+            for method in ("write", "flush"):
+                with contextlib.suppress(AttributeError, TypeError):
+                    setattr(layer, method, _marking(getattr(layer, method), name))
+                    watched.append((layer, method))
+    return watched
+
+
+def _marking(write: Callable[..., Any], name: str) -> Callable[..., Any]:
+    def marked(*args: Any) -> Any:
+        try:
+            return write(*args)
+        except OSError as exc:
+            exc.stockpile_stream = name  # type: ignore[attr-defined]
+            raise
+
+    return marked
+
+
+def stream_failed(exc: BaseException) -> str | None:
+    """``stdout`` or ``stderr`` if ``exc`` is a failed write to it (in the ``stockpile`` program), else None.
+
+    A closed pipe (``stockpile list | head -1``) is not counted: click ends that quietly
+    with exit code 1, as it always has.
+    """
+    if not isinstance(exc, OSError) or exc.errno == errno.EPIPE:
+        return None
+    return getattr(exc, "stockpile_stream", None)
+
+
+def _say_stream_failed(exc: OSError) -> None:
+    """Tell on standard error (if it can be written) that a stream failed; exit :data:`STREAM_FAILED`.
+
+    The failed stream's descriptor then points at ``/dev/null``, so that the flush as the
+    process ends cannot fail again with a traceback.
+    """
+    import os
+
+    name = stream_failed(exc) or "stdout"
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), getattr(sys, name).fileno())
+    if name == "stdout":
+        with contextlib.suppress(OSError, ValueError):
+            click.echo(f"error: cannot write to {STREAMS[name]}: {exc.strerror or exc}", err=True)
+    raise SystemExit(STREAM_FAILED)
 
 
 def _ignore_late_signals() -> None:

@@ -32,7 +32,9 @@ def check_writable(folder: Path) -> None:
         finally:
             remove_created(created)
     except OSError as exc:
-        raise unwritable(folder, exc) from None
+        raise unwritable(
+            folder, exc, "a file" if Path(exc.filename or "").name.startswith(".write-check-") else None
+        ) from None
 
 
 TABLE_FILES = frozenset(

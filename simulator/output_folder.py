@@ -9,7 +9,8 @@ Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``
   command runs, with the holder's PID and host written in it. A second command refuses
   (exit 2) and names the holder. The operating system drops the lock when its process
   ends, however it ends, so a lock file left by a killed command (its PID dead) is
-  simply taken over.
+  simply taken over. A file of that name holding anything but a holder's line
+  (:data:`LOCK_TEXT`) is the user's: refused (exit 2), never written or removed.
 - **Ownership.** ``DIR/manifest.json`` lists the files the tool wrote there. A command
   overwrites or deletes only those; a file it would overwrite that the manifest does not
   list (the user's own ``report.html``, say) makes it refuse before any work (exit 2),
@@ -28,6 +29,9 @@ Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``
   (exit 2, naming it) with the folder as it was. A move that still fails (the system
   refuses one file) puts back the files already moved and the manifest (each replaced
   file keeps a second name, a hard link, until all are in) and names the file (exit 2).
+  A staging folder is the tool's only while it holds :data:`STAGE_MARK` (as ``.chunks``
+  holds its ``fingerprint``): anything else of a staging folder's name is the user's,
+  never removed; new staging folders take fresh names beside it (:func:`is_stage`).
 
 Single pages (``report -o FILE``, ``explore -o FILE``) are not written into a folder a
 command is writing (:func:`refuse_if_written`).
@@ -58,7 +62,12 @@ from simulator.version import __version__
 
 MANIFEST = "manifest.json"
 LOCK_FILE = ".stockpile.lock"
+LOCK_TEXT = re.compile(rb"PID [0-9]+ on [^\n]*\n")
+"""What a lock file holds once a command has locked it (its holder); an empty one is being made or was left so."""
 STAGE_PREFIX = ".stockpile-stage-"
+STAGE_MARK = ".stockpile-stage"
+"""The file inside each staging folder that says stockpile made it (as ``.chunks`` holds ``fingerprint``)."""
+STAGE_MARK_TEXT = "a staging folder of stockpile, removed when its command ends\n"
 PACKAGE = "stockpile-simulator"
 
 NAME_MAX_BYTES = 255
@@ -68,19 +77,40 @@ _held: set[Path] = set()
 """Folders whose lock this process holds (a POSIX lock does not stop its own process)."""
 
 
-def unwritable(folder: Path, exc: OSError) -> InputError:
+def unwritable(folder: Path, exc: OSError, what: str | None = None) -> InputError:
     """The error for an output folder that could not be created or written.
 
     A file where the folder (or one of its parents) should be is named as such, rather
-    than as the system's "File exists" or "Not a directory".
+    than as the system's "File exists" or "Not a directory"; a folder whose file system
+    takes no new entries, as :func:`create_failed` says. ``what``: the file or folder
+    being made, in words (default: the name the error gives).
     """
     for path in [folder, *folder.parents]:
         if _is_file(path):
             reason = "it is a file, not a folder" if path == folder else f"{path} is a file, not a folder"
             break
     else:
-        reason = exc.strerror or str(exc)
+        reason = create_failed(exc, what)
     return InputError(f"cannot write to output folder: {reason}", str(folder))
+
+
+def create_failed(exc: OSError, what: str | None = None) -> str:
+    """Why creating a file or folder failed: the system's words, unless they name the wrong cause.
+
+    Creating an entry in a folder that exists but whose file system takes none (``/proc``,
+    ``/sys``) fails with "No such file or directory", though nothing named is missing: the
+    reason then says which entry could not be made in which folder. ``what``: that entry in
+    words ("a file" for a temporary file's random name); by default its name.
+    """
+    name = exc.filename
+    if exc.errno == errno.ENOENT and isinstance(name, str | bytes | os.PathLike):
+        made = Path(os.fsdecode(name))
+        if made.parent.is_dir():  # the folder is there: the entry could not be made in it
+            return (
+                f"cannot create {what or made.name} in {made.parent}: that folder's file system takes no new "
+                "files or folders (a system folder such as /proc or /sys)"
+            )
+    return exc.strerror or str(exc)
 
 
 def _is_file(path: Path) -> bool:
@@ -149,6 +179,19 @@ class FolderLock:
                 os.close(fd)
                 raise InputError(
                     f"{self.path.name} is not a file of its own (a link or a special file); remove it",
+                    str(self.folder),
+                )
+            held = os.pread(fd, 4096, 0)
+            if held and not LOCK_TEXT.fullmatch(held):  # not a lock stockpile wrote: a file of the user's
+                os.close(fd)
+                raise InputError(
+                    [
+                        Problem(
+                            self.path.name,
+                            "exists and is not a lock file stockpile wrote (one holds only 'PID <number> on "
+                            "<host>'), so stockpile does not write or remove it; move it or choose another folder",
+                        )
+                    ],
                     str(self.folder),
                 )
             try:
@@ -259,6 +302,39 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
     return data
 
 
+def manifest_fault(folder: Path) -> str | None:
+    """Why the folder's ``manifest.json`` is not one this tool wrote (None: it is, or there is none).
+
+    Said instead of "not listed in this folder's manifest.json" when a command would
+    replace it: the manifest cannot be read, is not valid JSON (line and column), is not
+    stockpile's, or lists a name that is not a plain file name in the folder (a forged
+    ``../outside.txt``). Such a manifest claims nothing, so nothing is deleted by it.
+    """
+    path = folder / MANIFEST
+    if not os.path.lexists(path):
+        return None
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        return "is not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        return f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    except ValueError as exc:  # a number too long to convert, say
+        return f"is not valid JSON ({plain(str(exc), one_line=True)[:80]})"
+    if not isinstance(data, dict) or data.get("package") != PACKAGE:
+        return f"was not written by stockpile (it does not name the package {PACKAGE})"
+    files = data.get("files")
+    if not isinstance(files, list):
+        return "lists no files (its 'files' is not a list)"
+    bad = next((name for name in files if not _plain_name(name)), None)
+    if bad is not None:
+        shown = json.dumps(bad)[:80] if isinstance(bad, str) else f"a {type(bad).__name__}"
+        return f"lists {plain(shown, one_line=True)}, which is not a plain file name in this folder"
+    return None
+
+
 class OutputFolder:
     """An output folder opened by :func:`open_folder`: locked, its owned files known."""
 
@@ -301,7 +377,19 @@ class OutputFolder:
         if foreign:
             why = "not listed in this folder's manifest.json, so not written by stockpile"
             advice = f"move it, choose another folder, or pass {setting('force')} to overwrite it"
-            raise InputError([Problem(name, f"exists and is {why}; {advice}") for name in foreign], str(self.path))
+            fault = manifest_fault(self.path) if MANIFEST in foreign else None
+            raise InputError(
+                [
+                    Problem(
+                        name,
+                        f"{fault}, so stockpile cannot tell which files here are its own and touches none; {advice}"
+                        if name == MANIFEST and fault is not None
+                        else f"exists and is {why}; {advice}",
+                    )
+                    for name in foreign
+                ],
+                str(self.path),
+            )
 
     @contextmanager
     def staged(self, info: dict[str, Any] | None = None, replaces: Iterable[str] = ()) -> Iterator[Path]:
@@ -317,7 +405,7 @@ class OutputFolder:
         stage: Path | None = None
         try:
             with shielded():  # made and remembered in one step, so the finally removes it
-                stage = Path(tempfile.mkdtemp(dir=self.path, prefix=STAGE_PREFIX))
+                stage = make_stage(self.path)
             yield stage
             with shielded():
                 self._commit(stage, info, frozenset(replaces))
@@ -329,7 +417,7 @@ class OutputFolder:
                     shutil.rmtree(stage, ignore_errors=True)
 
     def _commit(self, stage: Path, info: dict[str, Any] | None, replaces: frozenset[str]) -> None:
-        written = sorted(p.name for p in stage.iterdir() if p.name != MANIFEST)
+        written = sorted(p.name for p in stage.iterdir() if p.name not in (MANIFEST, STAGE_MARK))
         self.refuse_foreign(written)
         self._refuse_blocked([*written, MANIFEST])
         owned = self.owned
@@ -410,7 +498,7 @@ def open_folder(
     the folder's manifest does not list it, :class:`InputError` (exit 2) is raised,
     unless ``force``. So it is if the manifest names a ``command`` other than
     ``command`` (:meth:`OutputFolder.refuse_other_command`), which the new manifest
-    records. Staging folders left by a killed command are removed. Folders this call
+    records. Staging folders left by a killed command (marked: :func:`is_stage`) are removed. Folders this call
     created are removed again if the command leaves them empty.
     """
     with _locked(folder) as lock:
@@ -463,7 +551,7 @@ def set_aside(path: Path) -> Path:
     ends (or by the next command), unless :func:`put_back` returns it first.
     """
     with shielded():
-        stage = Path(tempfile.mkdtemp(dir=path.parent, prefix=STAGE_PREFIX))
+        stage = make_stage(path.parent)
         with suppress(FileNotFoundError):
             os.rename(path, stage / path.name)
     return stage
@@ -477,11 +565,38 @@ def put_back(stage: Path, path: Path) -> None:
         shutil.rmtree(stage, ignore_errors=True)
 
 
+def make_stage(parent: Path) -> Path:
+    """A new staging folder in ``parent`` (a fresh name), marked as stockpile's by :data:`STAGE_MARK` in it."""
+    stage = Path(tempfile.mkdtemp(dir=parent, prefix=STAGE_PREFIX))
+    try:
+        (stage / STAGE_MARK).write_text(STAGE_MARK_TEXT, encoding="utf-8")
+    except OSError:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return stage
+
+
+def is_stage(path: Path) -> bool:
+    """Whether ``path`` is a staging folder stockpile made: a folder (not a link) holding its :data:`STAGE_MARK`.
+
+    Anything else of a staging folder's name (a user's ``.stockpile-stage-mine``) is not
+    stockpile's: it is never removed, and new staging folders take fresh names beside it.
+    """
+    mark = path / STAGE_MARK
+    try:
+        if path.is_symlink() or not path.is_dir() or mark.is_symlink() or not mark.is_file():
+            return False
+        return mark.read_text(encoding="utf-8") == STAGE_MARK_TEXT
+    except (OSError, ValueError):
+        return False
+
+
 def _remove_stages(folder: Path) -> None:
-    """Remove the staging folders in ``folder`` (only while holding its lock)."""
+    """Remove the staging folders stockpile made in ``folder`` (only while holding its lock; see :func:`is_stage`)."""
     with shielded():
         for stale in folder.glob(f"{STAGE_PREFIX}*"):
-            shutil.rmtree(stale, ignore_errors=True)
+            if is_stage(stale):
+                shutil.rmtree(stale, ignore_errors=True)
 
 
 def write_file(
@@ -539,7 +654,7 @@ def write_file(
             temporary.unlink(missing_ok=True)
         remove_created(created)
         if isinstance(exc, OSError):
-            raise InputError(f"cannot write{what}: {exc.strerror or exc}", str(path)) from None
+            raise InputError(f"cannot write{what}: {create_failed(exc, 'a file')}", str(path)) from None
         raise
 
 

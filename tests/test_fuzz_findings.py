@@ -63,8 +63,9 @@ def test_one_file_with_a_control_character_does_not_take_down_list_or_validate(t
     good = write_text(tmp_path / "good.yaml", SCENARIO_TEXT)
     broken = write_text(tmp_path / "broken.yaml", SCENARIO_TEXT.replace("name: tiny", "name: broken\x00"))
     listed = invoke("list", tmp_path)
-    assert listed.exit_code == 0, (listed.output, listed.exception)
+    assert listed.exit_code == 2, (listed.output, listed.exception)  # every file listed, then exit 2 as validate
     assert "good (name: tiny)  (" in listed.output and "broken.yaml: invalid (" in listed.output
+    assert "Traceback" not in listed.output
     assert_bad_input(invoke("validate", good, broken), "good.yaml: ok", "broken.yaml: ")
 
 

@@ -364,7 +364,7 @@ def test_one_bad_file_does_not_take_down_list_or_validate(tmp_path):
     write_text(tmp_path, "a: " + "[" * 5000 + "]" * 5000 + "\n", "deep.yaml")
     write_text(tmp_path, SCENARIO_TEXT.replace("2010-07-01", "2010-07-32"), "date.yaml")
     listed = invoke("list", tmp_path)
-    assert listed.exit_code == 0, listed.output
+    assert listed.exit_code == 2, listed.output  # every file listed, then exit 2 as validate (audit out2, 7)
     assert "good (name: tiny)  (" in listed.output
     assert "huge.yaml: invalid (seed: an integer of 5,000 digits is too large" in listed.output
     assert "deep.yaml: invalid (a.0" in listed.output
@@ -530,7 +530,7 @@ def test_list_marks_a_fifo_in_its_folder_invalid_without_opening_it(tmp_path, fi
     pipe, opened = fifo
     write_text(pipe.parent, SCENARIO_TEXT, "good.yaml")
     listed = invoke("list", pipe.parent)
-    assert listed.exit_code == 0, listed.output  # list shows every file, a bad one as invalid
+    assert listed.exit_code == 2, listed.output  # list shows every file, a bad one as invalid; then exit 2
     assert "good (name: tiny)  (" in listed.output
     assert f"{pipe}: invalid (not a regular file (it is a FIFO (named pipe)))" in listed.output
     assert not opened

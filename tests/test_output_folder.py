@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.output_folder import LOCK_FILE, STAGE_PREFIX, open_folder
+from simulator.output_folder import LOCK_FILE, STAGE_MARK, STAGE_MARK_TEXT, STAGE_PREFIX, open_folder
 from tests.helpers import TWO_MEMBERS, contents, folder_commands, forbid_simulation, lock_held, manifest_of
 from tests.test_sweep import invoke, write
 
@@ -183,16 +183,19 @@ def test_a_manifest_not_written_by_stockpile_owns_nothing(tmp_path, monkeypatch)
     folder = tmp_path / "out"
     folder.mkdir()
     (folder / "summary.csv").write_text("mine")
-    for manifest in (
-        {"files": ["summary.csv"]},  # not this package's
-        {"package": "stockpile-simulator", "files": ["../summary.csv", "summary.csv"]},  # a path outside
-        "not json {",
+    for manifest, why in (
+        ({"files": ["summary.csv"]}, "was not written by stockpile"),  # not this package's
+        (
+            {"package": "stockpile-simulator", "files": ["../summary.csv", "summary.csv"]},
+            'lists "../summary.csv", which is not a plain file name in this folder',
+        ),  # a path outside
+        ("not json {", "is not valid JSON (line 1, column 1: Expecting value)"),
     ):
         text = manifest if isinstance(manifest, str) else json.dumps(manifest)
         (folder / "manifest.json").write_text(text)
         result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder)
         assert result.exit_code == 2, result.output
-        assert "manifest.json: exists and is not listed" in result.output
+        assert f"manifest.json: {why}" in result.output  # said why it owns nothing (audit out2, 4)
         assert "summary.csv: exists and is not listed" in result.output
 
 
@@ -332,6 +335,7 @@ def test_nothing_is_written_next_to_the_output_folder(tmp_path):
 def test_a_staging_folder_left_by_a_killed_command_is_cleaned_up(tmp_path):
     folder = tmp_path / "out"
     (folder / ".stockpile-stage-abc123").mkdir(parents=True)
+    (folder / ".stockpile-stage-abc123" / STAGE_MARK).write_text(STAGE_MARK_TEXT)  # one stockpile made
     (folder / ".stockpile-stage-abc123" / "timeseries.csv").write_text("half")
     result = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots")
     assert result.exit_code == 0, result.output
@@ -357,6 +361,7 @@ def test_a_staging_folder_left_while_the_folder_is_open_is_removed_as_it_closes(
     folder = tmp_path / "out"
     with open_folder(folder, ["a.csv"]) as out:
         (out.path / f"{STAGE_PREFIX}left").mkdir()
+        (out.path / f"{STAGE_PREFIX}left" / STAGE_MARK).write_text(STAGE_MARK_TEXT)
         (out.path / f"{STAGE_PREFIX}left" / "a.csv").write_text("1\n")
         (out.path / "mine.txt").write_text("not ours, kept")
     assert sorted(p.name for p in folder.iterdir()) == ["mine.txt"]

@@ -106,6 +106,8 @@ def _scanner(problem: str, context: str, mark: Mark | None, opened: Mark | None,
         said = f"an escape in double quotes needs {digits[1]} hexadecimal digits here"
         return mark, f"{said}: write '\\\\' for a backslash, or use single quotes"
     if problem == "could not find expected ':'" and "simple key" in context:
+        if opened is not None and _key_length(opened, text) > MAX_KEY:
+            return opened, f"a key longer than {MAX_KEY:,} characters, which YAML does not read; shorten it"
         return opened, "a line with no ':' where a key is expected (write key: value)"
     if problem.startswith("expected alphabetic or numeric character") and ("anchor" in context or "alias" in context):
         sign = "&" if "anchor" in context else "*"
@@ -123,6 +125,18 @@ def _scanner(problem: str, context: str, mark: Mark | None, opened: Mark | None,
     if problem == "sequence entries are not allowed here":
         return mark, "a list item ('- ') cannot start here; put the list on the lines under its key"
     return None
+
+
+MAX_KEY = 1024
+"""The longest key PyYAML reads (a longer one on one line is "could not find expected ':'")."""
+
+
+def _key_length(opened: Mark, text: str) -> int:
+    """How long the key starting at ``opened`` is, up to the ':' on its line that ends it (0 without one)."""
+    lines = text.splitlines()
+    line = lines[opened.line] if opened.line < len(lines) else ""
+    colon = re.search(r":(\s|$)", line[opened.column :])
+    return colon.start() if colon else 0
 
 
 def _colon(mark: Mark, text: str) -> Said:

@@ -785,10 +785,21 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
     if not table_path.is_file() or not info_path.is_file():
         raise InputError("not a finished sweep folder (sweep.parquet and sweep.json needed)", str(folder))
     try:
-        info = json.loads(info_path.read_text())
+        info = json.loads(info_path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError("is not UTF-8 text, so not the sweep.json a sweep wrote", str(info_path)) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}), so not the sweep.json a sweep "
+            "wrote; run the sweep again",
+            str(info_path),
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the sweep: {exc}", str(info_path)) from None
+    try:
         table = pd.read_parquet(table_path)
     except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read the sweep: {exc}", str(folder)) from None
+        raise InputError(f"cannot read the sweep: {exc}", str(table_path)) from None
     _check_sweep(info, table, str(folder))
     with open_folder(folder, FIGURE_FILES, force) as out, out.staged(replaces=FIGURE_FILES) as stage:
         written = write_sweep_figures(table, info, stage)
