@@ -96,7 +96,7 @@ NO_NEW = "that folder's file system takes no new files or folders (a system fold
         ),
         (
             ("check", "{s}", "--junit", "/proc/x.xml"),
-            f"/proc: cannot write to output folder: cannot create a file in /proc: {NO_NEW}",
+            f"/proc: --junit: cannot write to output folder: cannot create a file in /proc: {NO_NEW}",
         ),
     ],
     ids=["run", "run-new-folder", "report", "check-junit"],
