@@ -221,7 +221,7 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
         # a leading BOM stays in pandas' text: it drops one itself, as it does from the file's bytes
         lines = io.StringIO(text.removeprefix("\ufeff"), newline="")  # as UTF-8-sig would read it
         reader = csv.reader(lines)
-        named = [name.strip() for name in next(reader, [])]  # the names as written
+        named = [name.strip() for name in next((row for row in reader if row), [])]  # as written; blank lines skipped
         long_rows = _long_rows(reader, len(named))
         # only the header's columns: a spreadsheet's trailing commas would make pandas take the first as the index
         table = pd.read_csv(

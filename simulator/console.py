@@ -75,11 +75,13 @@ def summary_text(result: Any) -> str:
     lines = _table(header, cells)
     rows = result.tables["summary"].rows()
     overall = next(row for row in rows if row["region"] == ALL and row["material"] == ALL)
-    # Jain's index counts no burden as equal (1): said as such, not as a fair share of a burden
+    # the total and Jain's index are the members' (every region's without an agreement); the index counts no
+    # burden as equal (1): said as such, not as a fair share of a burden
+    nobody = "no member" if result.structure.member_names else "no one"
     fairness = (
         f"fairness (Jain) {overall['fairness_jain']:.3f}"
         if overall["total_shortfall_t"] > 0
-        else "no one is short, so there is no burden to share"
+        else f"{nobody} is short, so there is no burden to share"
     )
     lines.append(f"total shortfall {shortfall_text(overall['total_shortfall_t'])} t; {fairness}")
     return "\n".join(lines)

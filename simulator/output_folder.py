@@ -620,7 +620,7 @@ def write_file(
     The file named is the user's choice: an existing regular file there is replaced, as by
     ``cp``, unlike files in an output folder (:meth:`OutputFolder.refuse_foreign`); but a
     file with a ``mark`` (a page, :data:`PAGE`, or the check's JUnit report) replaces only a
-    file stockpile wrote, which holds that mark in its first :data:`PAGE_MARK_WITHIN` bytes,
+    file stockpile wrote, which holds that mark in its first :data:`MARK_WITHIN_BYTES` bytes,
     never a scenario or another HTML or XML file. A ``page`` (a report, an explorer) has the
     mark :data:`PAGE`.
 
@@ -667,7 +667,7 @@ os.umask(_UMASK)
 class Mark:
     """How a single file stockpile writes is recognised, so that only such a file is replaced.
 
-    ``text`` is what every such file holds in its first :data:`PAGE_MARK_WITHIN` bytes;
+    ``text`` is what every such file holds in its first :data:`MARK_WITHIN_BYTES` bytes;
     ``kind`` says what the file is, in a refusal ("exists and is not a page stockpile wrote").
     """
 
@@ -677,7 +677,7 @@ class Mark:
 
 PAGE_MARK = b'<meta name="generator" content="stockpile'
 """What every HTML page stockpile writes holds near its top (the report's and the explorer's ``<head>``)."""
-PAGE_MARK_WITHIN = 4096
+MARK_WITHIN_BYTES = 4096
 """Bytes from the start of a file in which a :class:`Mark` (:data:`PAGE_MARK`) is looked for."""
 PAGE = Mark(PAGE_MARK, "a page stockpile wrote")
 """The mark of a report or an explorer page (``page=True``)."""
@@ -716,7 +716,7 @@ def _marked(path: Path, mark: Mark) -> bool:
     """Whether the regular file ``path`` is one stockpile wrote (``mark`` near its top)."""
     try:
         with open(path, "rb") as handle:
-            return mark.text in handle.read(PAGE_MARK_WITHIN)
+            return mark.text in handle.read(MARK_WITHIN_BYTES)
     except OSError:
         return False
 

@@ -185,6 +185,9 @@ def test_a_spreadsheets_trailing_commas_are_read_as_the_rows_without_them(tmp_pa
     plain = read_record(write_record(tmp_path, rows), scenario)
     trailing = read_record(write_record(tmp_path, rows.replace("\n", ",,\n")), scenario)
     assert trailing.equals(plain) and list(plain["value"]) == [80.0, 250.0]
+    # a blank line before the header is skipped, as pandas skips it: the header is the first line with names
+    (tmp_path / "blank.csv").write_text("\n" + HEADER + rows)
+    assert read_record(tmp_path / "blank.csv", scenario).equals(plain)
 
 
 def test_a_row_observing_what_an_earlier_row_observes_is_refused(tmp_path: Path):

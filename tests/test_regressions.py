@@ -89,7 +89,18 @@ def test_the_summary_line_gives_fairness_only_where_someone_bears_a_shortfall():
 
     # nobody short: Jain's index is 1 by convention, which the line must not present as a fair share
     calm = summary_text(run(build(TWO_MEMBERS, shocks=[]))).splitlines()[-1]
-    assert calm == "total shortfall 0.0 t; no one is short, so there is no burden to share"
+    assert calm == "total shortfall 0.0 t; no member is short, so there is no burden to share"
+    # the total is the members': a region outside the agreement short is in the table, not in that line
+    outsider = {"demand": {"ree": {"tonnes_per_day": 5}}, "sourcing": {"ree": {"china": 1.0}}}
+    data = build(TWO_MEMBERS, shocks=[], regions__korea=outsider, suppliers__china__lead_time_days__korea=5)
+    data = build(data, shocks=[{"id": "cut", "kind": "embargo", "supplier": "china", "regions": ["korea"], "start": -10,
+                                "end": 100}])  # fmt: skip
+    lines = summary_text(run(data)).splitlines()
+    assert lines[-2].startswith("korea ") and lines[-2].split()[2] == "300.0"  # 60 days x 5 t/day, no stock
+    assert lines[-1] == "total shortfall 0.0 t; no member is short, so there is no burden to share"
+    # without an agreement the total is every region's
+    alone = summary_text(run(build(TWO_MEMBERS, shocks=[], agreement=None))).splitlines()[-1]
+    assert alone == "total shortfall 0.0 t; no one is short, so there is no burden to share"
     # both halted with nothing in stock: each is short of nearly all its demand, in nearly equal proportion
     halted = summary_text(run(TWO_MEMBERS)).splitlines()[-1]
     assert halted.startswith("total shortfall ") and halted.endswith(" t; fairness (Jain) 1.000"), halted

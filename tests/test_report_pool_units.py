@@ -55,6 +55,10 @@ def test_a_close_call_says_the_members_unused_pool_share_and_why_the_rule_did_no
         "day 9, while its 1,000 t share of the joint pool (12.5 days of its demand) stayed unused: "
         "releases under the fair allocation ratio were not open that day."
     )
+    # a hybrid that may also switch on a measured supply loss: whether it shared on day 8 is not in the outputs, so no
+    # reason is given (the auction's would be wrong on a day the loss switched it)
+    measured = build(hybrid, agreement__trigger={"measured_loss": {"window_days": 5}, "switch_on": "either"})
+    assert _close_call(measured).endswith("(12.5 days of its demand) stayed unused.")
     # auctions only: the reason is the auction's own description
     auction = build(hybrid, agreement__mechanism="auction")
     assert _close_call(auction).endswith(

@@ -205,20 +205,23 @@ def _why_not_drawable(mechanism: str, sharing_day: bool) -> str:
     return f"under {entry.phrase}, {entry.description.split(': ', 1)[1].split(';', 1)[0]}"
 
 
-def _sharing_day(run: Run, material: str, day: int) -> bool:
-    """Whether the agreement's sharing rule applied to ``material`` on ``day`` (not its auctions).
+def _sharing_day(run: Run, material: str, day: int) -> bool | None:
+    """Whether the agreement's sharing rule applied to ``material`` on ``day`` (not its auctions); None: not known.
 
     Always for a plain sharing rule, never for auctions only; for a rule that shares under a
     threat (``hybrid``), on the days a declared embargo against a member is in force for the
     material (shocks.csv's days, the scenario's targets), as the kernel switches it
     (:func:`simulator.plan.shock_plan`'s ``against_members``). A switch on a measured supply
-    loss is not in the outputs: a day without a declared embargo counts as auctions.
+    loss is not in the outputs: where the trigger can switch on one, whether the rule shared
+    that day is not known (None).
     """
     agreement = run.result.scenario.agreement
     assert agreement is not None
     entry = BY_NAME[agreement.mechanism]
     if entry.shares_when != "embargo_on_member":
         return entry.shares_when == "always"
+    if agreement.trigger.measured_loss is not None and agreement.trigger.switch_on != "declared_embargo":
+        return None
     members = set(agreement.members)
     days = run.result.shocks.set_index("id") if not run.result.shocks.empty else None
     for spec in run.result.scenario.shocks:
@@ -255,8 +258,9 @@ def _share_unused(run: Run, member: str, material: str, day: int) -> str:
     held = float(days_of_cover(np.array([share]), np.array([float(row["baseline_demand_t"].iloc[0])]))[0])
     if not np.isfinite(held):
         return ""
-    why = _why_not_drawable(agreement.mechanism, _sharing_day(run, material, day))
-    return f", while its {tonnes(share)} share of the joint pool ({days(held)} days of its demand) stayed unused: {why}"
+    sharing = _sharing_day(run, material, day)
+    why = "" if sharing is None else f": {_why_not_drawable(agreement.mechanism, sharing)}"
+    return f", while its {tonnes(share)} share of the joint pool ({days(held)} days of its demand) stayed unused{why}"
 
 
 def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
