@@ -1180,7 +1180,8 @@ def sensitivity(
         raise InputError("give --workers or --dask, not both")
     folder = Path(out_dir)
     with _signals_stop(ctx):
-        study = plan_study(load_raw(scenario, _overrides(assignments)), scenario, metrics, only)
+        pairs = _overrides(assignments)
+        study = plan_study(load_raw(scenario, pairs), scenario, metrics, only, [path for path, _ in pairs])
         check_samples(method, samples, len(study.inputs))  # type: ignore[arg-type]
         runs = runs_needed(method, samples, len(study.inputs))  # type: ignore[arg-type]
         with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:

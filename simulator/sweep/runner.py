@@ -419,9 +419,10 @@ def plan_sweep(
     invalid only together stops the sweep with exit code 2 when it is reached.
     """
     check_size(spec, max_points, max_runs)
-    for refused in (spec.seed_swept(setting("grid", "seed")), spec.ratio_fixed_and_swept()):
-        if refused is not None:
-            raise InputError([refused], source)
+    if (refused := spec.seed_swept(setting("grid", "seed"))) is not None:
+        raise InputError([refused], source)
+    if clashes := spec.fixed_and_swept("grid", raw):  # a swept value would replace the fixed one unseen
+        raise InputError(clashes, source)
     if mixed := spec.mixed_dates():  # a list given in Python; --grid and sweep files are refused as they are read
         raise InputError(mixed, source)
     try:

@@ -1,0 +1,111 @@
+"""A ``--set`` on a path that a sweep, the explorer or a sensitivity study varies (audit of overrides and grids).
+
+Such a fixed value used to be silently replaced in every run, while ``sweep.json`` recorded it
+under "fixed" as if it had been used: ``--grid P=60,90 --set P=30`` ran 60 and 90 and said 30.
+One rule (:func:`simulator.sweep.grid.fixed_and_varied`) now refuses it, with exit 2, for the
+three commands alike. The scenario is the shipped six-month embargo (its ``uncertain:`` block
+declares the light REE price); every refusal comes before any run.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import simulator.api as api
+from simulator.errors import InputError
+from tests.helpers import ROOT, assert_bad_input, invoke, no_run
+
+CLEAN = str(ROOT / "scenarios" / "long_embargo_6m.yaml")
+DAYS = "regions.japan.commercial_stock.light_ree.days"
+PRICE = "materials.light_ree.price_usd_per_kg"
+SAME = "each run would use the value {by} gives, not the fixed one; give the path to --set or to {by}, not both"
+INSIDE = (
+    "each run would replace the whole value there, the fixed one with it; give the path to --set or to --grid, not both"
+)
+THERE = (
+    "each run would use the value --grid gives there, not the fixed one; give the path to --set or to --grid, not both"
+)
+
+
+def test_sweep_refuses_a_set_on_a_swept_path_and_writes_nothing(tmp_path, monkeypatch):
+    no_run(monkeypatch)
+    out = tmp_path / "out"
+    result = invoke("sweep", CLEAN, "--grid", f"{DAYS}=60,90", "--set", f"{DAYS}=30", "--no-plots", "-o", out)
+    assert_bad_input(
+        result, f"{CLEAN}: --set {DAYS}: the same path is varied by --grid {DAYS}: " + SAME.format(by="--grid")
+    )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("fixed", "swept", "why"),
+    [  # a parent mapping fixed, a field of it swept; and the other way round
+        (
+            "regions.japan.commercial_stock={light_ree: {days: 30}}",
+            DAYS,
+            f"contains a path varied by --grid {DAYS}: " + THERE,
+        ),
+        (
+            f"{DAYS}=30",
+            "regions.japan.commercial_stock",
+            "lies inside a path varied by --grid regions.japan.commercial_stock: " + INSIDE,
+        ),
+    ],
+)
+def test_sweep_refuses_a_set_containing_or_inside_a_swept_path(tmp_path, monkeypatch, fixed, swept, why):
+    no_run(monkeypatch)
+    values = "60,90" if swept == DAYS else "{light_ree: {days: 60}},{light_ree: {days: 90}}"
+    result = invoke("sweep", CLEAN, "--grid", f"{swept}={values}", "--set", fixed, "--no-plots", "-o", tmp_path / "o")
+    assert_bad_input(result, f"{CLEAN}: --set {fixed.partition('=')[0]}: {why}")
+
+
+def test_a_shock_given_by_position_and_by_id_is_one_path(tmp_path, monkeypatch):
+    no_run(monkeypatch)
+    grid = ("--grid", "shocks.0.end=2026-06-01,2026-07-01")
+    result = invoke("sweep", CLEAN, *grid, "--set", "shocks.china_embargo.end=2026-05-01", "-o", tmp_path / "o")
+    assert_bad_input(result, "--set shocks.china_embargo.end: the same path is varied by --grid shocks.0.end: ")
+
+
+def test_the_python_api_refuses_it_in_its_own_words(tmp_path, monkeypatch):
+    no_run(monkeypatch)
+    with pytest.raises(InputError) as caught:
+        api.sweep(CLEAN, {DAYS: [60, 90]}, set={DAYS: 30}, out=tmp_path / "o")
+    assert f"set['{DAYS}']: the same path is varied by grid['{DAYS}']" in str(caught.value)
+
+
+def test_explore_refuses_a_set_on_an_axis(tmp_path, monkeypatch):
+    no_run(monkeypatch)
+    page = tmp_path / "page.html"
+    result = invoke("explore", CLEAN, "--axis", f"{DAYS}=60,90", "--set", f"{DAYS}=30", "-o", page)
+    assert_bad_input(
+        result, f"{CLEAN}: --set {DAYS}: the same path is varied by --axis {DAYS}: " + SAME.format(by="--axis")
+    )
+    assert not page.exists()
+
+
+def test_sensitivity_refuses_a_set_on_an_input_it_varies(tmp_path, monkeypatch):
+    no_run(monkeypatch)
+    out = tmp_path / "s"
+    result = invoke("sensitivity", CLEAN, "--samples", 4, "--input", PRICE, "--set", f"{PRICE}=0.5", "-o", out)
+    assert_bad_input(
+        result, f"{CLEAN}: --set {PRICE}: the same path is varied by --input {PRICE}: " + SAME.format(by="--input")
+    )
+    assert not out.exists()
+
+
+def test_sensitivity_refuses_a_set_on_an_uncertain_entry_it_varies_without_input(tmp_path, monkeypatch):
+    no_run(monkeypatch)
+    result = invoke("sensitivity", CLEAN, "--samples", 4, "--set", f"{PRICE}=0.5", "-o", tmp_path / "s")
+    assert_bad_input(
+        result,
+        f"{CLEAN}: --set {PRICE}: the same path is varied by the uncertain: entry on {PRICE}: each run would use "
+        "the value the entry gives, not the fixed one; drop it, or vary only the other inputs (--input PATH)",
+    )
+
+
+def test_sensitivity_refuses_a_set_of_the_mapping_holding_an_input(tmp_path, monkeypatch):
+    """The entry used to be dropped with its field, and --input then said it was not an uncertain input."""
+    no_run(monkeypatch)
+    args = ("--samples", 4, "--input", PRICE, "--set", "materials.light_ree={}", "-o", tmp_path / "s")
+    result = invoke("sensitivity", CLEAN, *args)
+    assert_bad_input(result, f"{CLEAN}: --set materials.light_ree: contains a path varied by --input {PRICE}: ")
