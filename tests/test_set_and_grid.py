@@ -109,3 +109,48 @@ def test_sensitivity_refuses_a_set_of_the_mapping_holding_an_input(tmp_path, mon
     args = ("--samples", 4, "--input", PRICE, "--set", "materials.light_ree={}", "-o", tmp_path / "s")
     result = invoke("sensitivity", CLEAN, *args)
     assert_bad_input(result, f"{CLEAN}: --set materials.light_ree: contains a path varied by --input {PRICE}: ")
+
+
+# --- finding 4: a --set is echoed, and its field named, as the user wrote it ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [
+        ("regions.japan=~", "[set regions.japan=null]: regions.japan: must be a mapping of fields"),
+        (  # was datetime.date(9999, 12, 31)
+            "shocks.0.end=9999-12-31",
+            "[set shocks.0.end=9999-12-31]: shocks.china_embargo.end: must be <= 2200-12-31",
+        ),
+        (  # was {'distribution': 'uniform', 'low': 2, 'high': 3}
+            "shocks.0.severity={distribution: uniform, low: 2, high: 3}",
+            '[set shocks.0.severity={"distribution": "uniform", "low": 2, "high": 3}]: '
+            "shocks.china_embargo.severity: low must be within [0, 1] (got 2)",
+        ),
+        ("regions={~: 3}", "[set regions={null: 3}]: regions: key null: must be text"),  # was regions.None
+        (  # was "not a valid date 'abc'" on a price's range
+            "uncertain.0.low=abc",
+            "[set uncertain.0.low=abc]: uncertain.0.low: must be a number, or a date (YYYY-MM-DD) for a date field, "
+            "not text (the entry on materials.light_ree.price_usd_per_kg)",
+        ),
+        (  # was agreement.settlement.kind, a field the user did not write
+            "agreement.settlement=foo",
+            "[set agreement.settlement=foo]: agreement.settlement: Input should be 'grant', 'sale' or 'loan'",
+        ),
+        (
+            "agreement.ratio.japan=abc",
+            "[set agreement.ratio.japan=abc]: agreement.ratio.japan: a ratio must be a number in [0, 1], got abc",
+        ),
+    ],
+)
+def test_a_bad_set_is_echoed_as_written(tmp_path, assignment, message):
+    result = invoke("run", CLEAN, "--set", assignment, "-o", tmp_path / "out")
+    assert_bad_input(result, f"error: {CLEAN} {message}\n")
+    assert "None" not in result.output and "datetime" not in result.output and "'distribution'" not in result.output
+
+
+def test_a_number_too_large_for_a_float_is_refused_not_echoed_as_inf(tmp_path):
+    """``1e400`` used to be read as infinity and echoed ``[set horizon_days=inf]``."""
+    result = invoke("run", CLEAN, "--set", "horizon_days=1e400", "-o", tmp_path / "out")
+    assert_bad_input(result, "error: --set horizon_days: 1e400 is too large for a number (it would read as infinity)")
+    assert "inf]" not in result.output
