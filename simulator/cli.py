@@ -902,7 +902,7 @@ def _planned_sweep(
     from simulator.scenario import load_raw
     from simulator.sweep import SweepSpec, parse_axis, plan_sweep
     from simulator.sweep.grid import MAX_POINTS, load_spec_file
-    from simulator.sweep.runner import MAX_RUNS, check_size
+    from simulator.sweep.runner import MAX_RUNS, check_file_fixed, check_size
 
     max_points = MAX_POINTS if max_points is None else max_points  # None: the default (click refuses 0)
     max_runs = MAX_RUNS if max_runs is None else max_runs
@@ -917,6 +917,7 @@ def _planned_sweep(
             scenario = resolve_scenario(from_file)  # a bare name, as the SCENARIO argument takes it
     if not scenario:
         raise InputError("give a SCENARIO (or a --spec file naming one)")
+    file_fixed = list(spec.fixed)  # the file's set: (the --set values are added below)
     spec = dataclasses.replace(
         spec,
         axes=spec.axes + tuple(parse_axis(text, max_points) for text in grids),
@@ -932,6 +933,8 @@ def _planned_sweep(
         )
     check_size(spec, max_points, max_runs)
     raw = load_raw(scenario)
+    if spec_file and file_fixed:
+        check_file_fixed(raw, scenario, file_fixed, spec_file)
     with _progress(sum(len(axis.values) for axis in spec.axes), "value", "checking grid") as step:
         return plan_sweep(raw, scenario, spec, curves, chunk_runs, max_points, max_runs, step)
 

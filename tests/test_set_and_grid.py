@@ -154,3 +154,33 @@ def test_a_number_too_large_for_a_float_is_refused_not_echoed_as_inf(tmp_path):
     result = invoke("run", CLEAN, "--set", "horizon_days=1e400", "-o", tmp_path / "out")
     assert_bad_input(result, "error: --set horizon_days: 1e400 is too large for a number (it would read as infinity)")
     assert "inf]" not in result.output
+
+
+# --- finding 3: a problem of a --spec sweep file names the file and its key ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [  # were "--grid agreement.ratio.japan: ...", "--grid seed: ..." and the first grid point's problem
+        ('grid:\n  agreement.ratio.japan: "0:1:0"\n', "grid.agreement.ratio.japan: the step must not be 0"),
+        (
+            "grid:\n  seed: [1, 2]\n",
+            "grid.seed: the seed cannot be swept: each run's seed comes from the root seed (--seed) and its run "
+            "number (--runs N gives N seeds per point)",
+        ),
+        (
+            f"grid:\n  {DAYS}: [60, 90]\nset:\n  agreement.ratio.japan: 0.5\n  agreement.ratio.eu: 0.3\n",
+            "set.agreement.ratio.japan: agreement.ratio: ratios must sum to 1 (they sum to 0.8)",
+        ),
+        (
+            f"grid:\n  {DAYS}: [60, 90]\nset:\n  shocks.nothing.end: 3\n",
+            "set.shocks.nothing.end: shocks.nothing: no item with id 'nothing' (ids: china_embargo)",
+        ),
+    ],
+)
+def test_a_sweep_file_problem_names_the_file_and_its_key(tmp_path, monkeypatch, text, message):
+    no_run(monkeypatch)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text)
+    result = invoke("sweep", CLEAN, "--spec", spec, "--no-plots", "-o", tmp_path / "out")
+    assert_bad_input(result, f"error: {spec}: {message}\n")

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from simulator.errors import InputError, Problem, ScenarioError
 from simulator.scenario import schema
 from simulator.scenario.checks import check_scenario
-from simulator.scenario.overrides import OverrideError, apply_overrides, shown
+from simulator.scenario.overrides import OverrideError, apply_overrides, ratio_member, shown
 from simulator.scenario.portfolio import check_benchmarks, check_quotas
 from simulator.scenario.schema import ID_PATTERN, Scenario
 from simulator.scenario.strict_yaml import load_yaml
@@ -493,14 +493,29 @@ def blame_overrides(exc: InputError, data: dict[str, Any], source: str, override
     """Raise ``exc``'s problems that an override caused, as ``source [set PATH=VALUE]: ...``.
 
     The first override with problems at or inside its path is named, with those problems
-    only: the file's own problems are left for after that one is fixed. Returns when no
-    override caused any.
+    only (:func:`blamed`): the file's own problems are left for after that one is fixed.
+    Returns when no override caused any.
+    """
+    if (found := blamed(exc, data, overrides)) is not None:
+        (path, value), ours = found
+        raise type(exc)(ours, f"{source} [set {path}={shown_value(value)}]") from None
+
+
+def blamed(
+    exc: InputError, data: dict[str, Any], overrides: Sequence[tuple[str, Any]]
+) -> tuple[tuple[str, Any], list[Problem]] | None:
+    """The first override with problems at or inside its path, and those problems; else None.
+
+    A member's ratio (``agreement.ratio.eu``) also owns the problems of the ratios as a whole
+    (they sum to 0.8): the other members' ratios are rescaled to it.
     """
     for path, value in overrides:
         named = named_path(path, data)  # as the problems name it: a shock by its id, given by id or position
-        ours = [p for p in exc.problems if p.path == named or p.path.startswith(f"{named}.")]
+        whole = "agreement.ratio" if ratio_member(path) is not None else None
+        ours = [p for p in exc.problems if p.path in (named, whole) or p.path.startswith(f"{named}.")]
         if ours:
-            raise type(exc)(ours, f"{source} [set {path}={shown_value(value)}]") from None
+            return (path, value), ours
+    return None
 
 
 def shown_value(value: Any, width: int = 80) -> str:

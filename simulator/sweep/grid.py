@@ -336,7 +336,13 @@ def _spec_values(path: str, spec: Any, source: str, max_values: int) -> tuple[An
             raise InputError(f"grid.{path}: {mixed}", source)
         return tuple(spec)
     if isinstance(spec, str):
-        return parse_values(spec, path, max_values)
+        try:
+            return parse_values(spec, path, max_values)
+        except InputError as exc:  # worded for --grid: name the file and its key instead
+            keyed = setting("grid", path)
+            raise InputError(
+                [Problem(p.path.replace(keyed, f"grid.{path}"), p.message) for p in exc.problems], source
+            ) from None
     return (spec,)
 
 
@@ -365,6 +371,8 @@ def load_spec_file(path: str | Path, max_values: int = MAX_POINTS) -> tuple[str 
     if not isinstance(fixed, dict):
         raise InputError("set: must map paths to values", source)
     axes = tuple(Axis(str(p), _spec_values(str(p), v, source, max_values)) for p, v in grid.items())
+    if (refused := SweepSpec(axes).seed_swept("grid.seed")) is not None:
+        raise InputError([refused], source)
     scenario = data.get("scenario")
     if scenario is not None and not isinstance(scenario, str):
         raise InputError(f"scenario: must be the path of a scenario file, got {scenario!r}", source)
