@@ -184,3 +184,27 @@ def test_a_sweep_file_problem_names_the_file_and_its_key(tmp_path, monkeypatch, 
     spec.write_text(text)
     result = invoke("sweep", CLEAN, "--spec", spec, "--no-plots", "-o", tmp_path / "out")
     assert_bad_input(result, f"error: {spec}: {message}\n")
+
+
+# --- finding 2: an impossible date and a null on a grid are refused for what they are -----------------
+
+
+def test_an_impossible_date_on_a_date_axis_is_named_as_one(tmp_path, monkeypatch):
+    """It was "mixes dates and other values (2026-06-01 and '2026-02-30')": 2026-02-30 is meant as a date."""
+    no_run(monkeypatch)
+    grid = "shocks.china_embargo.end=2026-06-01,2026-02-30"
+    result = invoke("sweep", CLEAN, "--grid", grid, "-o", tmp_path / "out")
+    assert_bad_input(
+        result, "error: --grid shocks.china_embargo.end: not a valid date '2026-02-30': day is out of range for month\n"
+    )
+
+
+def test_null_on_a_grid_is_a_value_not_an_empty_item(tmp_path, monkeypatch):
+    """``null,null`` was "empty item in 'null,null'": null is a value (agreement=null: no agreement), given twice."""
+    no_run(monkeypatch)
+    result = invoke("sweep", CLEAN, "--grid", "agreement=null,null", "-o", tmp_path / "out")
+    assert_bad_input(result, f"error: {CLEAN}: --grid agreement: a value is given twice (its points would run twice)\n")
+    result = invoke("sweep", CLEAN, "--grid", "agreement.pool=null", "-o", tmp_path / "out")  # named as written
+    assert_bad_input(result, f"error: {CLEAN} [agreement.pool=null]: agreement.pool: must be a mapping of fields\n")
+    result = invoke("sweep", CLEAN, "--grid", "agreement=null,,", "-o", tmp_path / "out")
+    assert_bad_input(result, "error: --grid agreement: empty item in 'null,,'\n")

@@ -202,11 +202,19 @@ def mixed_dates(values: tuple[Any, ...] | list[Any]) -> str | None:
     (True, True)
     >>> mixed_dates(("2010-07-05", 10))[:52], mixed_dates((dt.date(2010, 7, 5), "2010-07-06")) is None
     ('mixes dates and day numbers (2010-07-05 and 10): giv', True)
+    >>> mixed_dates((dt.date(2026, 6, 1), "2026-02-30"))
+    "not a valid date '2026-02-30': day is out of range for month"
     """
     dates = [v for v in values if _is_date(v)]
     others = [v for v in values if not _is_date(v)]
     if not dates or not others:
         return None
+    for other in others:  # 2026-02-30 is meant as a date: say why it is none, as a scenario's check does
+        if isinstance(other, str) and (found := _ISO_DATE.fullmatch(other.strip())) is not None:
+            try:
+                dt.date(*(int(part) for part in found.groups()))
+            except ValueError as exc:
+                return f"not a valid date '{other.strip()}': {exc}"
     other = others[0]
     numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in others)
     kinds = "dates and day numbers" if numeric else "dates and other values"
@@ -308,12 +316,13 @@ def parse_values(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[A
         raise _bad(where, f"a range needs start:stop:step (the stop included, as in 0:1:0.25), got '{text}'")
     if text.count(",") + 1 > max_values:
         raise _too_many(text.count(",") + 1, where, text[:40] + "...", max_values)
+    parts = text.split(",")
+    if any(not part.strip() for part in parts):
+        raise _bad(where, f"empty item in '{text}'")
     try:  # read strictly, as --set values are: impossible dates, tags and huge numbers are refused
-        items = tuple(load_yaml(item, prefix=where) if item.strip() else None for item in text.split(","))
+        items = tuple(load_yaml(item, prefix=where) for item in parts)  # null is a value (agreement=null)
     except InputError as exc:
         raise InputError([Problem(setting("grid", p.path), p.message) for p in exc.problems]) from None
-    if any(item is None for item in items):
-        raise _bad(where, f"empty item in '{text}'")
     if (mixed := mixed_dates(items)) is not None:
         raise _bad(where, mixed)
     return items
