@@ -937,7 +937,7 @@ def _planned_sweep(
     from simulator.scenario import load_raw
     from simulator.sweep import SweepSpec, parse_axis, plan_sweep
     from simulator.sweep.grid import MAX_POINTS, load_spec_file
-    from simulator.sweep.runner import MAX_RUNS, check_size
+    from simulator.sweep.runner import MAX_RUNS, check_file_fixed, check_size
 
     max_points = MAX_POINTS if max_points is None else max_points  # None: the default (click refuses 0)
     max_runs = MAX_RUNS if max_runs is None else max_runs
@@ -952,6 +952,7 @@ def _planned_sweep(
             scenario = resolve_scenario(from_file)  # a bare name, as the SCENARIO argument takes it
     if not scenario:
         raise InputError("give a SCENARIO (or a --spec file naming one)")
+    file_fixed = list(spec.fixed)  # the file's set: (the --set values are added below)
     spec = dataclasses.replace(
         spec,
         axes=spec.axes + tuple(parse_axis(text, max_points) for text in grids),
@@ -967,8 +968,27 @@ def _planned_sweep(
         )
     check_size(spec, max_points, max_runs)
     raw = load_raw(scenario)
+    if spec_file and file_fixed:
+        _refuse_file_fixed_swept(spec, file_fixed, spec_file, raw)
+        check_file_fixed(raw, scenario, file_fixed, spec_file)
     with _progress(sum(len(axis.values) for axis in spec.axes), "value", "checking grid") as step:
         return plan_sweep(raw, scenario, spec, curves, chunk_runs, max_points, max_runs, step)
+
+
+def _refuse_file_fixed_swept(spec: Any, file_fixed: list[tuple[str, Any]], spec_file: str, raw: Any) -> None:
+    """Refuse a sweep file's ``set:`` path that the sweep varies, naming the file and its key (``set.PATH``)."""
+    from simulator.errors import setting
+    from simulator.sweep.grid import fixed_and_varied
+
+    problems = fixed_and_varied([path for path, _ in file_fixed], [axis.path for axis in spec.axes], "grid", raw)
+    if problems:
+        fixed = [path for path, _ in file_fixed]
+        for path in fixed:  # the file's key and its set:, not the --set option
+            problems = [
+                Problem(p.path.replace(setting("set", path), f"set.{path}"), p.message.replace(setting("set"), "set:"))
+                for p in problems
+            ]
+        raise InputError(problems, spec_file)
 
 
 def _same_scenario(given: str, named: str) -> bool:
@@ -1224,7 +1244,8 @@ def sensitivity(
         raise InputError("give --workers or --dask, not both")
     folder = Path(out_dir)
     with _signals_stop(ctx):
-        study = plan_study(load_raw(scenario, _overrides(assignments)), scenario, metrics, only)
+        pairs = _overrides(assignments)
+        study = plan_study(load_raw(scenario, pairs), scenario, metrics, only, [path for path, _ in pairs])
         check_samples(method, samples, len(study.inputs))  # type: ignore[arg-type]
         runs = runs_needed(method, samples, len(study.inputs))  # type: ignore[arg-type]
         with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:

@@ -53,7 +53,7 @@ from simulator.plan import compile_plan
 from simulator.scenario import apply_overrides, load_raw, validate_data
 from simulator.sweep import Sweep, SweepSpec, parse_axis
 from simulator.sweep.runner import scenario_batch_runs
-from tests.helpers import ROOT, TWO_MEMBERS, build, pool_processes, shipped_group, shipped_run
+from tests.helpers import ROOT, TWO_MEMBERS, assert_bad_input, build, pool_processes, shipped_group, shipped_run
 
 # --- packing ---------------------------------------------------------------------------
 
@@ -317,15 +317,18 @@ def test_forty_workers_on_two_points_start_two_processes(tmp_path, monkeypatch):
     assert started == [2]
 
 
-def test_a_path_created_with_set_can_be_explored(tmp_path):
-    # the EU has no reserve in the file; --set creates it, then the path exists
+def test_a_field_the_file_leaves_out_is_created_by_its_axis(tmp_path):
+    """The EU has no reserve in the file: the axis creates it, as a sweep's does (a --set on the
+    axis's path, which this used to need, is now refused: the axis's values replace it)."""
     out = tmp_path / "explorer.html"
-    args = ["explore", _scenario(tmp_path), "--set", "regions.eu.reserve.ree.tonnes=0"]
-    args += ["--axis", "regions.eu.reserve.ree.tonnes=0,50", "--workers", "1", "-o", str(out)]
-    result = CliRunner().invoke(main, args)
+    args = ["explore", _scenario(tmp_path), "--axis", "regions.eu.reserve.ree.tonnes=0,50"]
+    result = CliRunner().invoke(main, [*args, "--workers", "1", "-o", str(out)])
     assert result.exit_code == 0, result.output
     meta, _ = read_page(out.read_text())
-    assert meta["command"]["run"].endswith("--set regions.eu.reserve.ree.tonnes=0")
+    (axis,) = meta["axes"]
+    assert (axis["start"], axis["start_note"]) == (0, "the first value; the scenario does not set it")
+    result = CliRunner().invoke(main, [*args, "--set", "regions.eu.reserve.ree.tonnes=0", "-o", str(out)])
+    assert_bad_input(result, "--set regions.eu.reserve.ree.tonnes: the same path is varied by --axis ")
 
 
 def test_shock_windows_follow_a_shock_axis_and_stay_within_the_horizon(tmp_path):

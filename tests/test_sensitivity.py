@@ -202,6 +202,18 @@ def test_sample_counts():
     assert check_samples("sobol", 2, 8) == 20
 
 
+def test_a_study_over_the_run_limit_is_refused_with_its_methods_own_count():
+    """Morris costs N x (inputs + 1) runs: the message said + 2 beside the right total (300,000 x 37)."""
+    assert check_samples("morris", 270_270, 36) == 9_999_990  # 270,270 x 37: within 10,000,000
+    with pytest.raises(InputError) as caught:
+        check_samples("morris", 300_000, 36)
+    assert str(caught.value) == "--samples: 300,000 x (36 inputs + 1) = 11,100,000 runs, more than 10,000,000"
+    assert check_samples("sobol", 2**18, 36) == 9_961_472  # 262,144 x 38
+    with pytest.raises(InputError) as caught:
+        check_samples("sobol", 2**19, 36)
+    assert str(caught.value) == "--samples: 524,288 x (36 inputs + 2) = 19,922,944 runs, more than 10,000,000"
+
+
 def test_input_keeps_only_the_inputs_named_and_the_others_at_the_scenario_value(tmp_path):
     study = plan_study(SHORT, "s.yaml", ["total_shortfall_t"], only=["regions.japan.demand.ree.tonnes_per_day"])
     assert study.paths == ["regions.japan.demand.ree.tonnes_per_day"]

@@ -27,7 +27,7 @@ from simulator.plan import compile_plan
 from simulator.results import date_of
 from simulator.scenario import apply_overrides, validate_data
 from simulator.scenario.checks import day_number
-from simulator.sweep import SweepSpec, plan_sweep
+from simulator.sweep import Axis, SweepSpec, plan_sweep
 from simulator.sweep.runner import (
     Chunk,
     Sweep,
@@ -166,6 +166,26 @@ def as_date(value: Any) -> dt.date | None:
     return None
 
 
+def _has_field(base: dict[str, Any], axis: Axis, source: str) -> bool:
+    """Whether the scenario has the axis's field: it sets it, or takes the axis's first value there.
+
+    A field the file leaves out (a reserve it does not hold) is created by the axis, as by
+    a sweep's; a typo (``shocks.halt.severty``) is refused, which the scenario would not take.
+    """
+    try:
+        current_value(base, axis.path, source)
+        return True
+    except KeyError:
+        pass
+    except InputError:  # an invalid scenario is reported when its points are built
+        return True
+    try:
+        validate_data(apply_overrides(base, [(axis.path, axis.values[0])]), source)
+    except InputError:
+        return False
+    return True
+
+
 def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
     """Refuse what the explorer cannot show, every problem at once (exit 2).
 
@@ -181,9 +201,9 @@ def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
         problems.append(Problem("--axis", f"at most {MAX_AXES} axes can be explored, got {len(spec.axes)}"))
     base = apply_overrides(raw, list(spec.fixed))
     problems.extend(Problem(path, "given as an axis twice") for path in spec.repeated_paths())
-    for refused in (spec.seed_swept("--axis seed"), spec.ratio_fixed_and_swept()):
-        if refused is not None:
-            problems.append(refused)
+    if (refused := spec.seed_swept("--axis seed")) is not None:
+        problems.append(refused)
+    problems.extend(spec.fixed_and_swept("axis", raw))
     twice = set(spec.values_twice())
     for axis in spec.axes:
         distinct = len({repr(v) for v in axis.values})
@@ -193,10 +213,8 @@ def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
             )
         elif axis.path in twice:
             problems.append(Problem(axis.path, "a value is given twice"))
-        try:
-            current_value(base, axis.path, source)
-        except (KeyError, InputError):  # an invalid scenario is reported when its points are built
-            problems.append(Problem(axis.path, "no such field in the scenario (create it first with --set PATH=VALUE)"))
+        if not _has_field(base, axis, source):
+            problems.append(Problem(axis.path, "no such field in the scenario"))
     points = math.prod(len(a.values) for a in spec.axes) if spec.axes else 0
     if points > MAX_POINTS:
         problems.append(Problem("--axis", f"{points:,} grid points; the explorer's limit is {MAX_POINTS:,}"))

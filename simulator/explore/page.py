@@ -62,6 +62,10 @@ def yaml_text(value: Any) -> str:
     return yaml.safe_dump(value, default_flow_style=True).removesuffix("\n...\n").strip()
 
 
+UNSET = object()
+"""The scenario's value of a field it does not have (an axis creates it): a control starts on its first value."""
+
+
 def _start(values: tuple[Any, ...], current: Any) -> int:
     """Index of the scenario's own value on an axis, or of the nearest number; else 0.
 
@@ -82,6 +86,8 @@ def _start_note(values: tuple[Any, ...], current: Any) -> str:
     >>> _start_note(("a", "b"), "c")
     "the first value; the scenario's c is not on the page"
     """
+    if current is UNSET:
+        return "the first value; the scenario does not set it"
     if current in values:
         return "the scenario's value"
     numbers = isinstance(current, int | float) and all(isinstance(v, int | float) for v in values)
@@ -149,7 +155,10 @@ def _axis(grid: Grid, index: int) -> dict[str, Any]:
     axis = grid.sweep.spec.axes[index]
     ordered = all(isinstance(v, int | float | dt.date) and not isinstance(v, bool) for v in axis.values)
     raw, source = grid.sweep.raw, grid.sweep.source
-    current = on_axis(current_value(raw, axis.path, source), axis.values, current_value(raw, "start_date", source))
+    try:
+        current = on_axis(current_value(raw, axis.path, source), axis.values, current_value(raw, "start_date", source))
+    except KeyError:  # a field the axis creates: the scenario has no value of it
+        current = UNSET
     start = _start(axis.values, current)
     labels = [yaml_text(v) for v in axis.values]
     # an explored start date moves every day's date: then the day numbers stand alone

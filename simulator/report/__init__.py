@@ -59,8 +59,8 @@ from simulator.report.verdict import prices_apart, verdict_section
 from simulator.report.words import join_words, plural, price, span_dates
 from simulator.results import Result
 from simulator.scenario import Scenario, scenario_hash
-from simulator.scenario.changes import Change, differences, shown
-from simulator.scenario.overrides import is_shock_end
+from simulator.scenario.changes import Change, differences
+from simulator.scenario.overrides import is_shock_end, shown
 from simulator.sensitivity.intervals import Uncertainty
 from simulator.version import __version__
 

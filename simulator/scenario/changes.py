@@ -18,8 +18,6 @@ the field, rather than comparing two worlds that differ by the user's change.
 from __future__ import annotations
 
 import copy
-import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -46,23 +44,6 @@ class Change:
     """The value in the scenario file (``NOT_SET`` when the file did not set it)."""
     baseline: bool | None = None
     """Applied to the ``--compare`` baseline too (None: no baseline)."""
-
-
-def shown(value: Any) -> str:
-    """A value as the user would write it after ``--set PATH=``.
-
-    >>> shown(dt.date(2011, 9, 1)), shown(0.3), shown("fair_ratio"), shown({"days": 60}), shown(True)
-    ('2011-09-01', '0.3', 'fair_ratio', '{"days": 60}', 'true')
-    """
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict | list):
-        return json.dumps(value, default=str)
-    if value is None:
-        return "null"
-    return str(value)
 
 
 def value_at(data: Any, path: str) -> Any:

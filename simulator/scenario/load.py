@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import re
-import reprlib
 import stat
 import typing
 from collections.abc import Callable, Iterable, Sequence
@@ -23,10 +22,10 @@ from pydantic import ValidationError
 from simulator.errors import InputError, Problem, ScenarioError
 from simulator.scenario import schema
 from simulator.scenario.checks import check_scenario
-from simulator.scenario.overrides import OverrideError, apply_overrides
+from simulator.scenario.overrides import OverrideError, apply_overrides, ratio_member, shown
 from simulator.scenario.portfolio import check_benchmarks, check_quotas
 from simulator.scenario.schema import ID_PATTERN, Scenario
-from simulator.scenario.strict_yaml import load_yaml, shortened
+from simulator.scenario.strict_yaml import load_yaml
 from simulator.scenario.yaml_messages import not_utf8
 
 _MESSAGES = {
@@ -217,15 +216,23 @@ def _readable_path(loc: tuple[Any, ...], data: Any) -> str:
     parts: list[str] = []
     node = data
     for item in loc:
+        if isinstance(node, dict) and item not in node and isinstance(item, str):
+            item = next((key for key in node if not isinstance(key, str) and str(key) == item), item)
         if (isinstance(node, dict) and item in node) or (
             isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node)
         ):
+            parts.append(item if isinstance(item, str) else str(item) if isinstance(node, list) else shown(item))
             node = node[item]
-            parts.append(str(item))
         elif not _is_tag(item):
+            if node is not _OFF and not isinstance(node, dict | list):  # a short form (settlement: foo)
+                break  # expanded by the schema ({kind: foo}): the field is the one the user wrote
             parts.append(str(item))
-            node = None
+            node = _OFF
     return ".".join(parts)
+
+
+_OFF = object()
+"""Where a path has left the data (a field the data does not have)."""
 
 
 def _number(value: Any) -> str:
@@ -345,14 +352,20 @@ def _problems(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
     (the value had that branch's shape, so the problem inside is the one to fix).
     """
     errors = [(_readable_path(tuple(error["loc"]), data), error) for error in exc.errors(include_url=False)]
+    keys = {}  # a key that is not text (~, 3): its mapping's problem, naming the key as written
+    for i, (path, error) in enumerate(errors):
+        if error["loc"][-1:] == ("[key]",) and path:
+            parent, _, key = path.rpartition(".")
+            errors[i] = (parent, error)
+            keys[id(error)] = f"key {key}: "
     enclosing = {".".join(path.split(".")[:n]) for path, _ in errors if path for n in range(path.count(".") + 1)}
     best: dict[str, tuple[bool, str]] = {}
     for path, error in errors:
-        mismatch = error["type"] in _MISMATCHES
+        mismatch = error["type"] in _MISMATCHES and id(error) not in keys
         if mismatch and path in enclosing:
             continue
         if path not in best or (best[path][0] and not mismatch):
-            best[path] = (mismatch, _message(error))
+            best[path] = (mismatch, keys.get(id(error), "") + _message(error))
     return [Problem(path, message) for path, (_, message) in best.items()]
 
 
@@ -480,33 +493,38 @@ def blame_overrides(exc: InputError, data: dict[str, Any], source: str, override
     """Raise ``exc``'s problems that an override caused, as ``source [set PATH=VALUE]: ...``.
 
     The first override with problems at or inside its path is named, with those problems
-    only: the file's own problems are left for after that one is fixed. Returns when no
-    override caused any.
+    only (:func:`blamed`): the file's own problems are left for after that one is fixed.
+    Returns when no override caused any.
+    """
+    if (found := blamed(exc, data, overrides)) is not None:
+        (path, value), ours = found
+        raise type(exc)(ours, f"{source} [set {path}={shown_value(value)}]") from None
+
+
+def blamed(
+    exc: InputError, data: dict[str, Any], overrides: Sequence[tuple[str, Any]]
+) -> tuple[tuple[str, Any], list[Problem]] | None:
+    """The first override with problems at or inside its path, and those problems; else None.
+
+    A member's ratio (``agreement.ratio.eu``) also owns the problems of the ratios as a whole
+    (they sum to 0.8): the other members' ratios are rescaled to it.
     """
     for path, value in overrides:
         named = named_path(path, data)  # as the problems name it: a shock by its id, given by id or position
-        ours = [p for p in exc.problems if p.path == named or p.path.startswith(f"{named}.")]
+        whole = "agreement.ratio" if ratio_member(path) is not None else None
+        ours = [p for p in exc.problems if p.path in (named, whole) or p.path.startswith(f"{named}.")]
         if ours:
-            raise type(exc)(ours, f"{source} [set {path}={shown_value(value)}]") from None
+            return (path, value), ours
+    return None
 
 
 def shown_value(value: Any, width: int = 80) -> str:
-    """A ``--set`` value as a message quotes it: at most ``width`` characters, cut with "...".
+    """A ``--set`` value as a message quotes it (:func:`~simulator.scenario.overrides.shown`), cut to ``width``.
 
-    Built without writing out the whole value (a list may repeat one list many times).
-
-    >>> shown_value(0.3), shown_value("fair_ratio"), shown_value([1, [2, 3]])
-    ('0.3', 'fair_ratio', '[1, [2, 3]]')
-    >>> shown_value("x" * 100) == "x" * 77 + "..."
-    True
+    >>> shown_value(0.3), shown_value(None), shown_value([1, [2, 3]]), shown_value({"distribution": "uniform"})
+    ('0.3', 'null', '[1, [2, 3]]', '{"distribution": "uniform"}')
     """
-    return shortened(value[: width + 1] if isinstance(value, str) else _BOUNDED.repr(value), width)
-
-
-_BOUNDED = reprlib.Repr()
-for _limit in ("maxtuple", "maxlist", "maxdict", "maxset"):
-    setattr(_BOUNDED, _limit, 20)
-_BOUNDED.maxlevel, _BOUNDED.maxstring, _BOUNDED.maxlong, _BOUNDED.maxother = 4, 90, 90, 90
+    return shown(value, width)
 
 
 def validate_overridden(data: dict[str, Any], source: str, overrides: Sequence[tuple[str, Any]]) -> Scenario:

@@ -24,7 +24,11 @@ same validation as a bad file, with the same field path. Rules:
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import json
+import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +37,57 @@ from simulator.scenario.strict_yaml import load_yaml, shortened
 
 EXCLUSIVE_SIBLINGS = {"tonnes": "days", "days": "tonnes"}
 _INDEX = re.compile(r"-?[0-9]{1,9}")  # a list position (longer numbers are ids, found in no list)
+
+
+def shown(value: Any, width: int | None = None) -> str:
+    """A value as the user would write it after ``--set PATH=`` (YAML, collections in flow style).
+
+    With ``width``, at most that many characters, cut with "...", built without writing out
+    the whole value (a list may repeat one list many times).
+
+    >>> shown(dt.date(2011, 9, 1)), shown(0.3), shown("fair_ratio"), shown({"days": 60}), shown(True)
+    ('2011-09-01', '0.3', 'fair_ratio', '{"days": 60}', 'true')
+    >>> shown(None), shown(float("inf")), shown([1, {"kind": "loan", "end": dt.date(9999, 12, 31)}]), shown({None: 3})
+    ('null', '.inf', '[1, {"kind": "loan", "end": "9999-12-31"}]', '{null: 3}')
+    >>> shown("x" * 100, 80) == "x" * 77 + "...", shown([[1] * 10**6] * 10**6, 12)
+    (True, '[[1, 1, 1...')
+    """
+    if width is None:
+        return "".join(_written(value, top=True))
+    pieces, length = [], 0
+    for piece in _written(value, top=True):
+        pieces.append(piece)
+        length += len(piece)
+        if length > width:
+            break
+    return shortened("".join(pieces), width)
+
+
+def _written(value: Any, top: bool = False) -> Iterator[str]:
+    """The pieces of :func:`shown`'s text; inside a collection, text and dates are quoted as JSON quotes them."""
+    if isinstance(value, bool):
+        yield "true" if value else "false"
+    elif value is None:
+        yield "null"
+    elif isinstance(value, float) and not math.isfinite(value):
+        yield ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
+    elif isinstance(value, dict):
+        yield "{"
+        for i, (key, item) in enumerate(value.items()):
+            yield ", " if i else ""
+            yield json.dumps(key) if isinstance(key, str) else "".join(_written(key, top=True))  # null, not "null"
+            yield ": "
+            yield from _written(item)
+        yield "}"
+    elif isinstance(value, list | tuple):
+        yield "["
+        for i, item in enumerate(value):
+            yield ", " if i else ""
+            yield from _written(item)
+        yield "]"
+    else:
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        yield text if top or not isinstance(value, str | dt.date) else json.dumps(text)
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
@@ -132,7 +187,7 @@ class _RatiosSet:
 def _set_ratio(ratios: dict[str, Any], member: str, value: Any, path: str, done: _RatiosSet) -> None:
     """Set ``member``'s ratio; rescale the members not set in this call to what is left."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise InputError([Problem(path, f"a ratio must be a number in [0, 1], got {value!r}")])
+        raise InputError([Problem(path, f"a ratio must be a number in [0, 1], got {shown(value, 80)}")])
     if any(isinstance(v, bool) or not isinstance(v, int | float) for k, v in ratios.items() if k != member):
         raise InputError([Problem(path, "the other members' ratios must be numbers")])
     if done.before is None:

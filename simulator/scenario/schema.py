@@ -1020,8 +1020,10 @@ MAX_UNCERTAIN_VALUES = 1_000
 
 def _bound(value: Any) -> Any:
     """A range bound: a finite number in the distribution parameters' range, or a date."""
-    if isinstance(value, dt.date | str):
-        return _calendar_date(value)
+    if isinstance(value, dt.date) or (isinstance(value, str) and _DATE.fullmatch(value.strip())):
+        return _calendar_date(value)  # an impossible date (2026-02-30) is refused as one
+    if isinstance(value, str):  # neither: a price's bound is not "not a valid date"
+        raise PydanticCustomError("bound", "must be a number, or a date (YYYY-MM-DD) for a date field, not text")
     value = _plain_number(value)
     if not isinstance(value, int | float) or not abs(value) <= MAX_DISTRIBUTION_PARAMETER:
         raise PydanticCustomError("bound", f"must be a finite number within +-{MAX_DISTRIBUTION_PARAMETER:g} or a date")

@@ -10,7 +10,8 @@ On top of PyYAML's safe loader (plain data only, never Python objects):
   scenario needs seven; PyYAML would hit Python's recursion limit);
 - an integer written with more than :data:`MAX_INTEGER_DIGITS` digits is an error
   (no field holds one, and Python refuses to read very long ones);
-- a value tagged ``!!int`` or ``!!float`` that is not one is an error;
+- a value tagged ``!!int`` or ``!!float`` that is not one is an error, and so is a number
+  too large for a float (``1e400``, which would read as infinity; ``.inf`` is infinity);
 - numbers in exponent form (``1e3``, ``2.5E-4``) are numbers, as in YAML 1.2
   (PyYAML's YAML 1.1 rules read them as text);
 - a plain base-60 number (``12:10``, 730 in YAML 1.1) or integer with a leading zero
@@ -31,6 +32,7 @@ which reader ran.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Hashable
 from typing import Any
@@ -140,6 +142,9 @@ class _StrictConstruction:
             return 0.0
         if ":" in str(node.value):  # a float has no octal form
             self._problem(node, f"{_yaml11_surprise(str(node.value), value)} ({_line(node)})")
+        elif math.isinf(value) and "inf" not in str(node.value).lower():  # 1e400, not .inf
+            why = "is too large for a number (it would read as infinity)"
+            self._problem(node, f"{shortened(str(node.value))} {why} ({_line(node)})")
         return value
 
     def construct_yaml_timestamp(self, node: Node) -> Any:

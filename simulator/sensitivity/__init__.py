@@ -48,6 +48,7 @@ from simulator.randomness import run_seed
 from simulator.scenario import scenario_hash
 from simulator.sensitivity.figures import absent_word, day_values, flag_text, is_sparse, sensitivity_figure
 from simulator.sensitivity.indices import (
+    EXTRA_RUNS,
     RANKED_BY,
     Method,
     indices_table,
@@ -92,7 +93,8 @@ def check_samples(method: Method, samples: int, inputs: int) -> int:
     runs = runs_needed(method, samples, inputs)
     if runs > MAX_SAMPLE_RUNS:
         raise InputError(
-            f"--samples: {samples:,} x ({inputs} inputs + 2) = {runs:,} runs, more than {MAX_SAMPLE_RUNS:,}"
+            f"--samples: {samples:,} x ({inputs} inputs + {EXTRA_RUNS[method]}) = {runs:,} runs, "
+            f"more than {MAX_SAMPLE_RUNS:,}"
         )
     return runs
 

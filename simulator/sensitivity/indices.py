@@ -48,7 +48,11 @@ def runs_needed(method: Method, samples: int, d: int) -> int:
     >>> runs_needed("sobol", 512, 8), runs_needed("morris", 10, 8)
     (5120, 90)
     """
-    return samples * (d + 2) if method == "sobol" else samples * (d + 1)
+    return samples * (d + EXTRA_RUNS[method])
+
+
+EXTRA_RUNS: dict[str, int] = {"sobol": 2, "morris": 1}
+"""Runs per sample beyond one per input: ``N (d + 2)`` for Sobol', ``N (d + 1)`` for Morris (:func:`runs_needed`)."""
 
 
 def is_power_of_two(n: int) -> bool:

@@ -29,6 +29,7 @@ from simulator.scenario.load import value_problems
 from simulator.scenario.uncertain import Input, inputs_of, values_at
 from simulator.sweep import SWEPT_DATE_DTYPE
 from simulator.sweep.columns import check_metrics
+from simulator.sweep.grid import fixed_and_varied
 from simulator.sweep.runner import CHUNK_RUNS, plan_points, run_points
 
 MAX_SAMPLE_RUNS = 10_000_000
@@ -151,12 +152,16 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def plan_study(raw: dict[str, Any], source: str, metrics: Iterable[str] = (), only: Iterable[str] = ()) -> Study:
+def plan_study(
+    raw: dict[str, Any], source: str, metrics: Iterable[str] = (), only: Iterable[str] = (), fixed: Iterable[str] = ()
+) -> Study:
     """Check a study before any run: inputs declared, metrics known, every range's ends valid.
 
     ``only`` keeps the declared inputs of those paths (the others stay at the scenario's
-    values). Raises :class:`InputError` (exit 2) for a scenario without an ``uncertain:``
-    block, a path in ``only`` that it does not declare, an unknown metric, or a range end
+    values); ``fixed`` are the paths of the ``--set`` overrides already applied to ``raw``,
+    refused on a varied path (:func:`~simulator.sweep.grid.fixed_and_varied`). Raises
+    :class:`InputError` (exit 2) for a scenario without an ``uncertain:`` block, a path in
+    ``only`` that it does not declare, an unknown metric, or a range end
     the field cannot take (naming ``uncertain.<i>``).
     """
     scenario = validate_data(raw, source)
@@ -172,6 +177,9 @@ def plan_study(raw: dict[str, Any], source: str, metrics: Iterable[str] = (), on
             source,
         )
     only = list(dict.fromkeys(only))
+    varied = only or [i.path for i in inputs]  # an entry inside a fixed path was dropped with its field
+    if clashes := fixed_and_varied(fixed, varied, "input" if only else None, raw):
+        raise InputError(clashes, source)
     unknown = [p for p in only if p not in {i.path for i in inputs}]
     if unknown:
         why = "is not an uncertain input of the scenario (see its uncertain: block)"

@@ -18,7 +18,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal, DecimalException, InvalidOperation
 from pathlib import Path
@@ -26,6 +26,7 @@ from typing import Any
 
 from simulator.errors import InputError, Problem, setting
 from simulator.scenario import read_yaml
+from simulator.scenario.load import named_path
 from simulator.scenario.overrides import ratio_member
 from simulator.scenario.strict_yaml import load_yaml
 
@@ -81,22 +82,9 @@ class SweepSpec:
             f"its run number ({setting('runs')} N gives N seeds per point)",
         )
 
-    def ratio_fixed_and_swept(self) -> Problem | None:
-        """A problem when agreement ratios are both fixed and swept, else None.
-
-        A fixed ratio is applied to the base scenario and a swept one to each point; the
-        second would rescale the first, so each point would run with ratios other than
-        the ones its row shows.
-        """
-        fixed = [path for path, _ in self.fixed if ratio_member(path) is not None]
-        swept = [axis.path for axis in self.axes if ratio_member(axis.path) is not None]
-        if not (fixed and swept):
-            return None
-        return Problem(
-            swept[0],
-            f"agreement ratios are both fixed ({', '.join(fixed)}) and swept: give them all as axes or all as "
-            "fixed values, so that the members not given are rescaled once",
-        )
+    def fixed_and_swept(self, option: str = "grid", data: Any = None) -> list[Problem]:
+        """The problems of fixed values on swept paths (:func:`fixed_and_varied`), axes named ``option``."""
+        return fixed_and_varied([path for path, _ in self.fixed], [a.path for a in self.axes], option, data)
 
     def points(self) -> list[dict[str, Any]]:
         """Every grid point as ``{path: value}``, first axis slowest."""
@@ -106,6 +94,74 @@ class SweepSpec:
             dict(zip([a.path for a in self.axes], combo, strict=True))
             for combo in itertools.product(*(a.values for a in self.axes))
         ]
+
+
+def _overlap(fixed: str, varied: str) -> str | None:
+    """How a fixed path stands to a varied one: ``is``, ``contains``, ``lies inside`` or None (apart)."""
+    if fixed == varied:
+        return "is"
+    if varied.startswith(f"{fixed}."):
+        return "contains"
+    if fixed.startswith(f"{varied}."):
+        return "lies inside"
+    return None
+
+
+def fixed_and_varied(
+    fixed: Iterable[str], varied: Iterable[str], option: str | None = "grid", data: Any = None
+) -> list[Problem]:
+    """Why fixed values (``--set``) cannot go with the paths a study varies, one problem per fixed path; else [].
+
+    The one rule of sweeps, the explorer and sensitivity studies: a fixed path that is,
+    contains or lies inside a varied path is refused, since each run's varied value would
+    replace the fixed one (or the whole value around it), and the record would show a fixed
+    value that no run used. Agreement ratios are refused fixed and varied alike on different
+    members too: the varied one would rescale the fixed one. ``option`` names the varied
+    paths' setting (``grid``, ``axis``, ``input``; None: the scenario's ``uncertain:`` entries);
+    with ``data`` (the scenario's), list items given by position and by id are matched.
+
+    >>> from simulator.errors import worded
+    >>> for p in fixed_and_varied(["a.b", "a.b.c.d", "x"], ["a.b.c", "x"]):
+    ...     print(worded(p.render(None), python=False))
+    --set a.b: contains a path varied by --grid a.b.c: each run would use the value --grid gives there, not the fixed one; give the path to --set or to --grid, not both
+    --set a.b.c.d: lies inside a path varied by --grid a.b.c: each run would replace the whole value there, the fixed one with it; give the path to --set or to --grid, not both
+    --set x: the same path is varied by --grid x: each run would use the value --grid gives, not the fixed one; give the path to --set or to --grid, not both
+    """  # noqa: E501
+    fixed, varied = list(fixed), list(varied)
+    named = (lambda path: path) if data is None else (lambda path: named_path(path, data))
+    by = setting(option) if option is not None else "the entry"
+    remedy = (
+        f"give the path to {setting('set')} or to {by}, not both"
+        if option is not None
+        else f"drop it, or vary only the other inputs ({setting('input')} PATH)"
+    )
+    problems = []
+    for path in fixed:
+        for other in varied:
+            relation = _overlap(named(path), named(other))
+            if relation is None:
+                continue
+            where = setting(option, other) if option is not None else f"the uncertain: entry on {other}"
+            what = {
+                "is": f"the same path is varied by {where}: each run would use the value {by} gives, not the fixed one",
+                "contains": f"contains a path varied by {where}: each run would use the value {by} gives there, "
+                "not the fixed one",
+                "lies inside": f"lies inside a path varied by {where}: each run would replace the whole value there, "
+                "the fixed one with it",
+            }[relation]
+            problems.append(Problem(setting("set", path), f"{what}; {remedy}"))
+            break
+    ratios = [path for path in fixed if ratio_member(path) is not None]
+    swept = [path for path in varied if ratio_member(path) is not None]
+    if ratios and swept and not problems:
+        problems.append(
+            Problem(
+                swept[0],
+                f"agreement ratios are both fixed ({', '.join(ratios)}) and swept: give them all as axes or all as "
+                "fixed values, so that the members not given are rescaled once",
+            )
+        )
+    return problems
 
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -146,11 +202,19 @@ def mixed_dates(values: tuple[Any, ...] | list[Any]) -> str | None:
     (True, True)
     >>> mixed_dates(("2010-07-05", 10))[:52], mixed_dates((dt.date(2010, 7, 5), "2010-07-06")) is None
     ('mixes dates and day numbers (2010-07-05 and 10): giv', True)
+    >>> mixed_dates((dt.date(2026, 6, 1), "2026-02-30"))
+    "not a valid date '2026-02-30': day is out of range for month"
     """
     dates = [v for v in values if _is_date(v)]
     others = [v for v in values if not _is_date(v)]
     if not dates or not others:
         return None
+    for other in others:  # 2026-02-30 is meant as a date: say why it is none, as a scenario's check does
+        if isinstance(other, str) and (found := _ISO_DATE.fullmatch(other.strip())) is not None:
+            try:
+                dt.date(*(int(part) for part in found.groups()))
+            except ValueError as exc:
+                return f"not a valid date '{other.strip()}': {exc}"
     other = others[0]
     numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in others)
     kinds = "dates and day numbers" if numeric else "dates and other values"
@@ -252,12 +316,13 @@ def parse_values(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[A
         raise _bad(where, f"a range needs start:stop:step (the stop included, as in 0:1:0.25), got '{text}'")
     if text.count(",") + 1 > max_values:
         raise _too_many(text.count(",") + 1, where, text[:40] + "...", max_values)
+    parts = text.split(",")
+    if any(not part.strip() for part in parts):
+        raise _bad(where, f"empty item in '{text}'")
     try:  # read strictly, as --set values are: impossible dates, tags and huge numbers are refused
-        items = tuple(load_yaml(item, prefix=where) if item.strip() else None for item in text.split(","))
+        items = tuple(load_yaml(item, prefix=where) for item in parts)  # null is a value (agreement=null)
     except InputError as exc:
         raise InputError([Problem(setting("grid", p.path), p.message) for p in exc.problems]) from None
-    if any(item is None for item in items):
-        raise _bad(where, f"empty item in '{text}'")
     if (mixed := mixed_dates(items)) is not None:
         raise _bad(where, mixed)
     return items
@@ -280,7 +345,13 @@ def _spec_values(path: str, spec: Any, source: str, max_values: int) -> tuple[An
             raise InputError(f"grid.{path}: {mixed}", source)
         return tuple(spec)
     if isinstance(spec, str):
-        return parse_values(spec, path, max_values)
+        try:
+            return parse_values(spec, path, max_values)
+        except InputError as exc:  # worded for --grid: name the file and its key instead
+            keyed = setting("grid", path)
+            raise InputError(
+                [Problem(p.path.replace(keyed, f"grid.{path}"), p.message) for p in exc.problems], source
+            ) from None
     return (spec,)
 
 
@@ -309,6 +380,8 @@ def load_spec_file(path: str | Path, max_values: int = MAX_POINTS) -> tuple[str 
     if not isinstance(fixed, dict):
         raise InputError("set: must map paths to values", source)
     axes = tuple(Axis(str(p), _spec_values(str(p), v, source, max_values)) for p, v in grid.items())
+    if (refused := SweepSpec(axes).seed_swept("grid.seed")) is not None:
+        raise InputError([refused], source)
     scenario = data.get("scenario")
     if scenario is not None and not isinstance(scenario, str):
         raise InputError(f"scenario: must be the path of a scenario file, got {scenario!r}", source)

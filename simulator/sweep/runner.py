@@ -38,7 +38,8 @@ from simulator.plan import Plan, batch_key, compile_plan, stack_plans, with_warm
 from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
-from simulator.scenario.load import blame_overrides, with_order
+from simulator.scenario.load import blame_overrides, blamed, named_path, with_order
+from simulator.scenario.overrides import OverrideError, shown
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped, dask_cluster, in_process, local_processes
 from simulator.sweep.checkpoints import Checkpoints
 from simulator.sweep.grid import MAX_POINTS, SweepSpec, iso_date, read_quoted_dates
@@ -131,7 +132,7 @@ class ChunkResult:
 
 def point_label(point: dict[str, Any]) -> str:
     """``path=value, ...`` (``base`` for the empty point), for messages."""
-    return ", ".join(f"{k}={v}" for k, v in point.items()) or "base"
+    return ", ".join(f"{k}={shown(v, 80)}" for k, v in point.items()) or "base"
 
 
 def build_point(base: dict[str, Any], point: dict[str, Any], source: str) -> Scenario:
@@ -361,11 +362,37 @@ def _check_curve_shape(sweep: Sweep) -> None:
         for i, value in enumerate(axis.values[1:], start=1):
             if shape(i * stride) != first:
                 raise InputError(
-                    f"[{axis.path}={value}] gives other days, regions or materials than the first point; "
+                    f"[{axis.path}={shown(value, 80)}] gives other days, regions or materials than the first point; "
                     "per-day curves (sweep --curves, explore) need the same at every point: sweep them apart",
                     sweep.source,
                 )
         stride *= len(axis.values)
+
+
+def check_file_fixed(raw: dict[str, Any], source: str, fixed: list[tuple[str, Any]], spec_file: str) -> None:
+    """Refuse a sweep file's ``set:`` value the scenario cannot take, naming the file and its key.
+
+    Checked on the scenario alone, before the command's own ``--set`` values, so that a
+    problem is the file's (``spec.yaml: set.agreement.ratio.eu: ...``), not the scenario's
+    or the first grid point's.
+    """
+
+    def at(problem: Problem, path: str) -> Problem:
+        where = named_path(path, raw)
+        return Problem(
+            f"set.{path}", problem.message if problem.path == where else f"{problem.path}: {problem.message}"
+        )
+
+    try:
+        base = apply_overrides(raw, fixed)
+    except OverrideError as exc:
+        raise InputError([at(p, exc.assignment[0]) for p in exc.problems], spec_file) from None
+    try:
+        validate_data(base, source)
+    except InputError as exc:
+        if (found := blamed(exc, base, fixed)) is not None:
+            (path, _), ours = found
+            raise InputError([at(p, path) for p in ours], spec_file) from None
 
 
 def _check_fixed(base: dict[str, Any], source: str, fixed: tuple[tuple[str, Any], ...]) -> None:
@@ -419,9 +446,10 @@ def plan_sweep(
     invalid only together stops the sweep with exit code 2 when it is reached.
     """
     check_size(spec, max_points, max_runs)
-    for refused in (spec.seed_swept(setting("grid", "seed")), spec.ratio_fixed_and_swept()):
-        if refused is not None:
-            raise InputError([refused], source)
+    if (refused := spec.seed_swept(setting("grid", "seed"))) is not None:
+        raise InputError([refused], source)
+    if clashes := spec.fixed_and_swept("grid", raw):  # a swept value would replace the fixed one unseen
+        raise InputError(clashes, source)
     if mixed := spec.mixed_dates():  # a list given in Python; --grid and sweep files are refused as they are read
         raise InputError(mixed, source)
     try:
