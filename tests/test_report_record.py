@@ -93,6 +93,19 @@ def test_the_table_and_sentence_give_each_series_error_worked_out_by_hand(tmp_pa
     assert html.index('<section id="question">') < html.index('<section id="record">') < html.index('id="findings"')
 
 
+def test_the_note_says_a_stock_is_the_periods_last_day_only_when_the_record_has_stocks(tmp_path: Path):
+    result = run(WORLD)
+    last_day = "or the commercial stock on the period's last day (stocks)"
+    plain = unescape(section(render_report(result, record=load_record(write(tmp_path, ROWS), result.scenario))))
+    assert "mean (prices) or total (flows) over the row's period, from" in plain and last_day not in plain
+    assert "(for stocks" not in plain
+    # 100 t held all January (10 t/day in, 10 t/day out): the stock on 31 January, not a mean or a total
+    stocks = write(tmp_path, ROWS + "2020-01-01,stocks,japan,ree,,month,50\n", "stocks.csv")
+    text = unescape(section(render_report(result, record=load_record(stocks, result.scenario))))
+    assert f"mean (prices) or total (flows) over the row's period, {last_day}, from" in text
+    assert "mean or total over each recorded period (for stocks, the stock on its last day), drawn" in text
+
+
 def test_the_runs_values_are_the_ones_calibrate_gives_for_the_same_parameters(tmp_path: Path):
     # a market whose price answers a 60-day halving of China's supply: the values depend on the sensitivity
     market = build(

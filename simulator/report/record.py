@@ -201,16 +201,20 @@ def record_section(run: Run, record: Record) -> str:
         if result.scenario.agreement is not None
         else ""
     )
+    has_stocks = bool((table["quantity"] == "stocks").any())  # a stock is the period's last day, not a mean
+    stocks = ", or the commercial stock on the period's last day (stocks)" if has_stocks else ""
     return "\n".join(
         [
             '<section id="record"><h2>Against the record</h2>',
             f'<p class="note">The run set against the record <code>{_breakable(record.source)}</code> '
             f"({len(record.rows)} rows): the model's value of a row is its mean (prices) or total (flows) over the "
-            "row's period, from this run's scenario and seed, as <code>stockpile calibrate</code> computes it. "
-            f"Nothing is fitted here.{history}</p>",
+            f"row's period{stocks}, from this run's scenario and seed, as <code>stockpile calibrate</code> computes "
+            f"it. Nothing is fitted here.{history}</p>",
             f'<figure data-figure="record"><div class="scroll">{svg}</div><figcaption>Red: the record; blue '
-            "diamonds: the model's mean or total over each recorded period, drawn at the period's date (its "
-            "path between them is not shown). Prices on a log scale.</figcaption></figure>",
+            "diamonds: the model's mean or total over each recorded period"
+            f"{' (for stocks, the stock on its last day)' if has_stocks else ''}, drawn at the period's date (its "
+            "path between them is not shown). Prices on a log scale."
+            "</figcaption></figure>",
             _table(series),
             f'<p class="overall">{worst_sentence(series)}</p>',
             '<p class="note">A row\u2019s error is ln(model / record); the RMS log error of a series is the root of '
