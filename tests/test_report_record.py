@@ -106,6 +106,33 @@ def test_the_note_says_a_stock_is_the_periods_last_day_only_when_the_record_has_
     assert "mean or total over each recorded period (for stocks, the stock on its last day), drawn" in text
 
 
+def test_the_mixed_period_note_names_the_periods_found_and_a_total_only_for_flows(tmp_path: Path):
+    result = run(build(WORLD, horizon_days=100))  # to 10 April: the first quarter in full
+
+    def note(rows: str) -> str:
+        html = render_report(result, record=load_record(write(tmp_path, rows), result.scenario))
+        return unescape(section(html)).replace(NBSP, " ")
+
+    # prices only, over a day, two months and a quarter: means, so no total, and no year
+    prices = (
+        "2020-01-05,price,world,ree,,day,40\n2020-01-01,price,world,ree,,month,50\n"
+        "2020-02-01,price,world,ree,,month,50\n2020-01-01,price,world,ree,,quarter,50\n"
+    )
+    text = note(prices)
+    assert "periods of different lengths (a day, months and a quarter) is compared row by row." in text
+    assert "total" not in text.split("different lengths")[1]
+    # a flow over a month and over a quarter: its quarter's total is the larger
+    flows = "2020-01-01,imports,japan,ree,china,month,300\n2020-01-01,imports,japan,ree,china,quarter,400\n"
+    assert (
+        "(a month and a quarter) is compared row by row; a flow's largest value is then often a total over the "
+        "longest period." in note(flows)
+    )
+    assert "(a day, months and quarters) is compared row by row; a flow's" in note(prices + flows)
+    # the hand-made record: the world price over a day and a month, the imports over a month only
+    assert "different lengths (a day and a month) is compared row by row.</p>" in note(ROWS)
+    assert "different lengths" not in note("2020-01-05,price,world,ree,,day,40\n")
+
+
 def test_the_runs_values_are_the_ones_calibrate_gives_for_the_same_parameters(tmp_path: Path):
     # a market whose price answers a 60-day halving of China's supply: the values depend on the sensitivity
     market = build(

@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.calibrate import (
+    PERIODS,
     _period_label,
     error_table,
     fit_figure,
@@ -41,7 +42,7 @@ from simulator.calibrate import (
     series_keys,
     series_name,
 )
-from simulator.names import Names
+from simulator.names import Names, join_words
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
 from simulator.report.findings import Run
 from simulator.report.words import NBSP, price, tonnes
@@ -175,16 +176,35 @@ def _breakable(path: str) -> str:
     return "/<wbr>".join(escape(part) for part in path.split("/"))
 
 
+_PERIOD_NOUNS = {
+    "day": ("a day", "days"),
+    "month": ("a month", "months"),
+    "quarter": ("a quarter", "quarters"),
+    "half": ("a half-year", "half-years"),
+    "year": ("a year", "years"),
+}
+"""A row's period in words, (one row, several rows): the mixed-period note names those it finds."""
+
+
 def _mixed_note(table: pd.DataFrame) -> str:
-    """A note for a series whose rows are over periods of different lengths ("" when none is)."""
-    periods: dict[tuple[str, str, str, str], set[str]] = {}
+    """A note for a series whose rows are over periods of different lengths ("" when none is).
+
+    It names the periods of those series' rows (``months and a year``) and, when one of them
+    is a flow (tonnes summed over the period), says its largest value is often the longest
+    period's total: a price is a mean and a stock a day's, so neither grows with the period.
+    """
+    periods: dict[tuple[str, str, str, str], list[str]] = {}
     for key, period in zip(series_keys(table), table["period"], strict=True):
-        periods.setdefault(key, set()).add(period)
-    if all(len(found) == 1 for found in periods.values()):
+        periods.setdefault(key, []).append(period)
+    mixed = {key: found for key, found in periods.items() if len(set(found)) > 1}
+    if not mixed:
         return ""
+    rows = [period for found in mixed.values() for period in found]
+    words = [_PERIOD_NOUNS[p][rows.count(p) > 1] for p in PERIODS if p in rows]
+    flows = any(key[0] not in ("price", "stocks") for key in mixed)
+    total = "; a flow's largest value is then often a total over the longest period" if flows else ""
     return (
-        " A series whose rows cover periods of different lengths (months and a year) is compared row by row; "
-        "its largest value is then often a total over the longest period."
+        f" A series whose rows cover periods of different lengths ({join_words(words)}) is compared row by row{total}."
     )
 
 
