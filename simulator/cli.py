@@ -838,7 +838,7 @@ def calibrate(
         write_outputs,
     )
     from simulator.calibrate import calibrate as fit
-    from simulator.names import Names
+    from simulator.names import Names, cap
     from simulator.output_folder import manifest_info, open_folder
     from simulator.scenario import load_raw
     from simulator.scenario.uncertain import holds_whole_numbers, value_at
@@ -905,7 +905,7 @@ def calibrate(
             click.echo(
                 f"RMS log error {label}: "
                 + "; ".join(
-                    f"{series_name(r.quantity, r.region, r.material, r.supplier, names, regions)}: "
+                    f"{cap(series_name(r.quantity, r.region, r.material, r.supplier, names, regions))}: "
                     f"{r.rms_log_error:.3f} (mean {r.mean_error_pct:+.0f}%, {r.rows} row{'' if r.rows == 1 else 's'})"
                     for r in part.itertuples()
                 )

@@ -133,6 +133,21 @@ def test_the_mixed_period_note_names_the_periods_found_and_a_total_only_for_flow
     assert "different lengths" not in note("2020-01-05,price,world,ree,,day,40\n")
 
 
+def test_a_series_name_starts_its_cell_with_a_capital_and_takes_none_mid_sentence(tmp_path: Path):
+    # the hand-made world's one region as the EU: 100 t held every day, the price 50 USD/kg
+    europe = build(WORLD, regions={"eu": WORLD["regions"]["japan"]}, suppliers={"china": {"lead_time_days": {"eu": 5}}})
+    result = run(europe)
+    rows = "2020-01-05,price,world,ree,,day,200\n2020-01-31,stocks,eu,ree,,day,50\n"  # ln(50/200), ln(100/50)
+    html = render_report(result, record=load_record(write(tmp_path, rows), result.scenario))
+    assert [row[:1] + row[3:6] for row in cells(html).values()] == [
+        ["World price, rare earths", "200 USD/kg", "50 USD/kg", "1.39"],
+        ["The EU's commercial stocks, rare earths", "50.0 t", "100 t", "0.69"],
+    ]
+    assert "The series the model misses most is world price, rare earths: an RMS log error of 1.39" in unescape(
+        section(html)
+    )
+
+
 def test_the_runs_values_are_the_ones_calibrate_gives_for_the_same_parameters(tmp_path: Path):
     # a market whose price answers a 60-day halving of China's supply: the values depend on the sensitivity
     market = build(

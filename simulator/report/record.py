@@ -45,7 +45,7 @@ from simulator.calibrate import (
 from simulator.names import Names, join_words
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
 from simulator.report.findings import Run
-from simulator.report.words import NBSP, price, tonnes
+from simulator.report.words import NBSP, cap, price, tonnes
 from simulator.results import Result
 from simulator.scenario import Scenario
 
@@ -90,7 +90,8 @@ class SeriesError:
 
     key: tuple[str, str, str, str]
     name: str
-    """What the series is, in words (plain text, :func:`simulator.calibrate.series_name`)."""
+    """What the series is, in words as a sentence has them (plain text, :func:`simulator.calibrate.series_name`):
+    ``world price, heavy rare earths``; the table's cell starts it with a capital."""
     rows: int
     when: str
     """The period of the row with the record's largest value (``Aug 2011``, ``Q3 2010``, ``26 Jul 2010``)."""
@@ -154,7 +155,7 @@ def worst_sentence(series: list[SeriesError]) -> str:
 
 def _table(series: list[SeriesError]) -> str:
     rows = "".join(
-        f'<tr data-series="{escape("/".join(s.key))}"><th>{escape(s.name)}</th>'
+        f'<tr data-series="{escape("/".join(s.key))}"><th>{escape(cap(s.name))}</th>'
         f'<td data-label="Rows">{s.rows}</td>'
         f'<td data-label="When">{escape(s.when)}</td>'
         f'<td data-label="Record">{_amount(s.key[0], s.recorded)}</td>'
