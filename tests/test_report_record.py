@@ -23,8 +23,9 @@ from simulator.api import run as api_run
 from simulator.calibrate import Calibration, parse_parameter, simulate_sets
 from simulator.cli import main
 from simulator.errors import InputError
+from simulator.report import record as record_module
 from simulator.report import render_report
-from simulator.report.record import against_record, load_record
+from simulator.report.record import against_record, load_record, report_record
 from simulator.report.words import NBSP
 from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, run
 
@@ -225,6 +226,38 @@ def test_run_refuses_a_record_without_a_report(tmp_path: Path):
     record = write(tmp_path, ROWS)
     done = CliRunner().invoke(main, ["run", str(scenario), "-o", str(tmp_path / "out"), "--record", str(record)])
     assert done.exit_code == 2 and "--record needs --report" in done.output, done.output
+
+
+def test_the_command_and_the_api_read_and_refuse_a_record_through_one_helper(tmp_path: Path, monkeypatch):
+    # refused before it is read: a file that is not there is not looked at
+    missing = tmp_path / "missing.csv"
+    with pytest.raises(InputError, match=r"^--record needs --report$"):
+        report_record(missing, run(WORLD).scenario, False, "--record needs --report")
+    assert report_record(None, run(WORLD).scenario, False, "unused") is None
+    calls = []
+
+    def spy(path, scenario, report=True, refusal="a record needs a report"):
+        calls.append((Path(path).name, report, refusal))
+        return report_record(path, scenario, report, refusal)
+
+    monkeypatch.setattr(record_module, "report_record", spy)
+    scenario = tmp_path / "world.yaml"
+    scenario.write_text(yaml.safe_dump(WORLD))
+    record = write(tmp_path, ROWS)
+    done = CliRunner().invoke(main, ["run", str(scenario), "-o", str(tmp_path / "out"), "--record", str(record)])
+    assert done.exit_code == 2 and "--record needs --report" in done.output, done.output
+    with pytest.raises(InputError, match="record: needs report=True"):
+        api_run(WORLD).write(tmp_path / "other", record=record)
+    done = CliRunner().invoke(main, ["report", str(scenario), "-o", str(tmp_path / "r.html"), "--record", str(record)])
+    assert done.exit_code == 0, done.output
+    api_report(WORLD, tmp_path / "api.html", record=record)
+    refusal = "record: needs report=True (the record is set against the run in the report)"
+    assert calls == [
+        ("record.csv", False, "--record needs --report"),
+        ("record.csv", False, refusal),
+        ("record.csv", True, "a record needs a report"),
+        ("record.csv", True, "a record needs a report"),
+    ]
 
 
 def test_run_and_report_commands_write_the_section(tmp_path: Path):

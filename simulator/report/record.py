@@ -42,6 +42,7 @@ from simulator.calibrate import (
     series_keys,
     series_name,
 )
+from simulator.errors import InputError
 from simulator.names import Names, join_words
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
 from simulator.report.findings import Run
@@ -49,7 +50,7 @@ from simulator.report.words import NBSP, cap, price, tonnes
 from simulator.results import Result
 from simulator.scenario import Scenario
 
-__all__ = ["Record", "against_record", "load_record", "record_section"]
+__all__ = ["Record", "against_record", "load_record", "record_section", "report_record"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,22 @@ def load_record(path: Path | str, scenario: Scenario) -> Record:
     row that does not fit the scenario, as ``stockpile calibrate`` does.
     """
     return Record(read_record(Path(path), scenario), str(path))
+
+
+def report_record(
+    path: Path | str | None, scenario: Scenario, report: bool = True, refusal: str = "a record needs a report"
+) -> Record | None:
+    """The record at ``path`` for a report, read and checked against ``scenario`` (None without one).
+
+    ``--record`` and ``record=`` both come here. A record is set against the run only in
+    the report, so one given without a report (``report`` false) is refused before it is
+    read: :class:`~simulator.errors.InputError` ``refusal``, the caller's words for its option.
+    """
+    if path is None:
+        return None
+    if not report:
+        raise InputError(refusal)
+    return load_record(path, scenario)
 
 
 def against_record(result: Result, record: Record) -> pd.DataFrame:
