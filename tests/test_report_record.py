@@ -25,7 +25,7 @@ from simulator.cli import main
 from simulator.errors import InputError
 from simulator.report import record as record_module
 from simulator.report import render_report
-from simulator.report.record import against_record, load_record, report_record
+from simulator.report.record import against_record, load_record, report_record, series_errors
 from simulator.report.words import NBSP
 from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, run
 
@@ -148,6 +148,19 @@ def test_a_series_name_starts_its_cell_with_a_capital_and_takes_none_mid_sentenc
     assert "The series the model misses most is world price, rare earths: an RMS log error of 1.39" in unescape(
         section(html)
     )
+
+
+def test_each_series_error_says_the_unit_its_values_are_in(tmp_path: Path):
+    result = run(WORLD)
+    rows = ROWS + "2020-01-31,stocks,japan,ree,,day,50\n"  # 100 t held every day
+    table = against_record(result, load_record(write(tmp_path, rows), result.scenario))
+    found = {s.key: (s.unit, s.recorded, s.model) for s in series_errors(table, result.scenario)}
+    assert found == {
+        ("price", "world", "ree", ""): ("USD/kg", 100.0, 50.0),  # January's mean, the record's largest
+        ("price", "japan", "ree", ""): ("USD/kg", 50.0, 50.0),
+        ("imports", "japan", "ree", "china"): ("t", 620.0, 310.0),  # 31 days x 10 t
+        ("stocks", "japan", "ree", ""): ("t", 50.0, 100.0),
+    }
 
 
 def test_the_runs_values_are_worked_out_from_the_reference_engines_daily_tables(tmp_path: Path):

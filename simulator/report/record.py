@@ -33,6 +33,7 @@ import pandas as pd
 
 from simulator.calibrate import (
     PERIODS,
+    RECORD_UNITS,
     _period_label,
     error_table,
     fit_figure,
@@ -112,8 +113,13 @@ class SeriesError:
     rows: int
     when: str
     """The period of the row with the record's largest value (``Aug 2011``, ``Q3 2010``, ``26 Jul 2010``)."""
+    unit: str
+    """What ``recorded`` and ``model`` are in: ``USD/kg`` (a price) or ``t`` (a flow, a stock), as the record's
+    ``unit`` column (:data:`simulator.calibrate.RECORD_UNITS`)."""
     recorded: float
+    """The record's largest value of the series, in ``unit``."""
     model: float
+    """The model's value of that row, in ``unit``."""
     rms_log_error: float
 
     @property
@@ -145,6 +151,7 @@ def series_errors(table: pd.DataFrame, scenario: Scenario) -> list[SeriesError]:
                 series_name(*key, names, regions),
                 int(row.rows),
                 _when(top["date"], top["period"]),
+                RECORD_UNITS[row.quantity],
                 float(top["value"]),
                 float(top["model"]),
                 float(row.rms_log_error),
@@ -153,20 +160,19 @@ def series_errors(table: pd.DataFrame, scenario: Scenario) -> list[SeriesError]:
     return out
 
 
-def _amount(quantity: str, value: float) -> str:
+def _amount(unit: str, value: float) -> str:
     """A record's value with its unit: ``2,377 USD/kg``, ``3,174 t``."""
-    return f"{price(value)}{NBSP}USD/kg" if quantity == "price" else tonnes(value)
+    return f"{price(value)}{NBSP}USD/kg" if unit == "USD/kg" else tonnes(value)
 
 
 def worst_sentence(series: list[SeriesError]) -> str:
     """The series the model misses most (the largest RMS log error; the first of equal ones), in one sentence (HTML)."""
     worst = max(series, key=lambda s: s.rms_log_error)  # max keeps the first of equal ones
-    quantity = worst.key[0]
     return (
         f"The series the model misses most is {escape(worst.name)}: an RMS log error of {worst.rms_log_error:.2f}, "
         f"off the record by a factor of about {worst.factor:.2f} on a typical row; at the record's largest "
-        f"value ({escape(worst.when)}) the record has {_amount(quantity, worst.recorded)} and the model "
-        f"{_amount(quantity, worst.model)}."
+        f"value ({escape(worst.when)}) the record has {_amount(worst.unit, worst.recorded)} and the model "
+        f"{_amount(worst.unit, worst.model)}."
     )
 
 
@@ -175,8 +181,8 @@ def _table(series: list[SeriesError]) -> str:
         f'<tr data-series="{escape("/".join(s.key))}"><th>{escape(cap(s.name))}</th>'
         f'<td data-label="Rows">{s.rows}</td>'
         f'<td data-label="When">{escape(s.when)}</td>'
-        f'<td data-label="Record">{_amount(s.key[0], s.recorded)}</td>'
-        f'<td data-label="Model">{_amount(s.key[0], s.model)}</td>'
+        f'<td data-label="Record">{_amount(s.unit, s.recorded)}</td>'
+        f'<td data-label="Model">{_amount(s.unit, s.model)}</td>'
         f'<td data-label="RMS log error">{s.rms_log_error:.2f}</td>'
         f'<td data-label="Typical factor">{s.factor:.2f}</td></tr>'
         for s in series
