@@ -49,7 +49,7 @@ import pandas as pd
 
 from simulator.errors import InputError, Problem, ScenarioError, setting
 from simulator.fastpath import run_batch
-from simulator.names import Names, join_words
+from simulator.names import Names, cap, join_words
 from simulator.numeric import ordered_sum
 from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
@@ -764,14 +764,17 @@ def _exports_to(names: Names, regions: list[str]) -> str:
 def series_name(
     quantity: str, region: str, material: str, supplier: str, names: Names, regions: list[str], materials: bool = True
 ) -> str:
-    """What a series is, in words: ``China's exports to Japan and the EU, all materials``.
+    """What a series is, in words as a sentence has them: ``world price, heavy rare earths``.
+
+    ``the EU's commercial stocks``, ``China's exports to Japan and the EU, all materials``:
+    :func:`~simulator.names.cap` starts it with a capital in a title, a label or a table's cell.
 
     An exports row is the supplier's shipments to every region of the scenario (its region
     is ``all``), so it is named by those regions, not as the supplier's total exports.
     """
     source = f" from {names.supplier(supplier)}" if supplier else ""
     if quantity == "price":
-        text = "World price" if region == "world" else f"Price paid by {names.subject(region)}"
+        text = "world price" if region == "world" else f"price paid by {names.subject(region)}"
     elif quantity == "exports":
         text = f"{names.supplier_possessive(supplier)} exports to {_exports_to(names, regions)}"
     elif quantity == "imports":
@@ -788,7 +791,7 @@ def series_name(
 def _series_title(key: tuple[str, ...], names: Names, regions: list[str]) -> str:
     quantity, region, material, supplier, period = key
     unit = "USD/kg" if quantity == "price" else f"t, {PERIOD_WORDS.get(period, period)}"
-    return f"{series_name(quantity, region, material, supplier, names, regions)} ({unit})"
+    return f"{cap(series_name(quantity, region, material, supplier, names, regions))} ({unit})"
 
 
 def _period_label(date: str, period: str) -> str:
@@ -826,7 +829,7 @@ def _totals_panel(ax: Any, group: pd.DataFrame, names: Names, regions: list[str]
     points_per_unit = ax.get_position().height * figure_height / (y[-1] + 0.3 + 2 * bar_edge + gap)
     size = max(4.0, min(TOTALS_FONT, (gap * points_per_unit - 4) / 1.3))  # 1.3: ascent + descent
     for row, r in zip(y, group.itertuples(), strict=True):
-        name = series_name(r.quantity, r.region, r.material, r.supplier, names, regions, materials=False)
+        name = cap(series_name(r.quantity, r.region, r.material, r.supplier, names, regions, materials=False))
         ax.annotate(
             f"{name}, {_period_label(r.date, r.period)}",
             (0, row - bar_edge),

@@ -233,15 +233,6 @@ RECORD_HELP = (
 )
 
 
-def _record(path: str | None, scenario: Any) -> Any:
-    """The record at ``path`` read and checked against ``scenario`` (None without one)."""
-    if path is None:
-        return None
-    from simulator.report.record import load_record
-
-    return load_record(path, scenario)
-
-
 def _explorer_link(report: Path, page: str | None, run_data: dict[str, Any]) -> Any:
     """The report's link to ``page`` (``--explorer``) or to an ``explorer.html`` beside it; None without one."""
     from simulator.report.explorer import explorer_link
@@ -304,11 +295,14 @@ def run(
 
     if explorer_page and not with_report:
         raise InputError("--explorer needs --report")
-    if record_file and not with_report:
-        raise InputError("--record needs --report")
     pairs = _overrides(assignments) + ([("seed", seed)] if seed is not None else [])
     raw = load_raw(scenario, pairs)
     loaded = validate_overridden(raw, scenario, pairs)
+    record = None
+    if record_file:  # before any run: a record that does not fit, or that no report would show, costs nothing
+        from simulator.report.record import report_record  # the report's modules: imported only for a record
+
+        record = report_record(record_file, loaded, with_report, "--record needs --report")
     study = None
     if uncertainty_runs:
         from simulator.sensitivity import plan_study
@@ -327,7 +321,6 @@ def run(
     )
     folder = Path(out_dir or Path("results") / loaded.name)
     link = _explorer_link(folder / "report.html", explorer_page, raw) if with_report else None
-    record = _record(record_file, loaded)  # before any run: a record that does not fit costs nothing
     will_write = run_files(
         loaded.agreement is not None, not no_plots, with_report, excel, bool(loaded.market), study is not None
     )
@@ -418,7 +411,9 @@ def report(
     changes, base = _report_inputs(scenario, pairs, baseline_path, loaded)
     path = Path(out_file or Path("results") / loaded.name / "report.html")
     link = _explorer_link(path, explorer_page, raw)
-    record = _record(record_file, loaded)
+    from simulator.report.record import report_record
+
+    record = report_record(record_file, loaded)
     check_writable(path.parent)
     inputs = [p for p in (scenario, baseline_path, explorer_page, record_file) if p]
     refuse_to_replace(path, inputs, page=True)  # before the runs (a folder being written too): a refusal costs nothing
@@ -838,7 +833,7 @@ def calibrate(
         write_outputs,
     )
     from simulator.calibrate import calibrate as fit
-    from simulator.names import Names
+    from simulator.names import Names, cap
     from simulator.output_folder import manifest_info, open_folder
     from simulator.scenario import load_raw
     from simulator.scenario.uncertain import holds_whole_numbers, value_at
@@ -905,7 +900,7 @@ def calibrate(
             click.echo(
                 f"RMS log error {label}: "
                 + "; ".join(
-                    f"{series_name(r.quantity, r.region, r.material, r.supplier, names, regions)}: "
+                    f"{cap(series_name(r.quantity, r.region, r.material, r.supplier, names, regions))}: "
                     f"{r.rms_log_error:.3f} (mean {r.mean_error_pct:+.0f}%, {r.rows} row{'' if r.rows == 1 else 's'})"
                     for r in part.itertuples()
                 )

@@ -87,6 +87,11 @@ def join_words(items: list[str], last: str = "and") -> str:
     return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
+def cap(text: str) -> str:
+    """First letter upper case (``the EU ...`` -> ``The EU ...``): a name starting a cell, a title or a sentence."""
+    return text[:1].upper() + text[1:]
+
+
 def in_sentence(name: str) -> str:
     """A material's name inside a sentence: the first letter lowered when its first word is an ordinary word.
 

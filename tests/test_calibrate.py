@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from simulator.calibrate import (
     Calibration,
+    _series_title,
     calibrate,
     log_errors,
     objective,
@@ -411,6 +412,17 @@ def test_a_record_larger_than_a_scenario_file_may_be_is_refused_before_it_is_rea
     with pytest.raises(InputError, match=f"a record of {record.stat().st_size:,} bytes is too large") as caught:
         read_record(record, scenario)
     assert caught.value.source == str(record)
+
+
+def test_a_series_name_is_a_sentences_and_fit_pngs_titles_start_it_with_a_capital():
+    # in a sentence neither "world price" nor "the EU's" takes a capital; a title always starts with one
+    names, regions = Names({}, {}, frozenset({"eu"})), ["eu"]
+    assert series_name("price", "world", "ree", "", names, regions) == "world price, rare earths"
+    assert series_name("stocks", "eu", "ree", "", names, regions) == "the EU's commercial stocks, rare earths"
+    assert _series_title(("price", "world", "ree", "", ""), names, regions) == "World price, rare earths (USD/kg)"
+    assert _series_title(("stocks", "eu", "ree", "", "month"), names, regions) == (
+        "The EU's commercial stocks, rare earths (t, monthly)"
+    )
 
 
 def test_an_exports_series_names_its_supplier_as_the_supplier_not_as_a_region():

@@ -13,6 +13,7 @@ from html import unescape
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -22,8 +23,9 @@ from simulator.api import run as api_run
 from simulator.calibrate import Calibration, parse_parameter, simulate_sets
 from simulator.cli import main
 from simulator.errors import InputError
+from simulator.report import record as record_module
 from simulator.report import render_report
-from simulator.report.record import against_record, load_record
+from simulator.report.record import against_record, load_record, report_record, series_errors
 from simulator.report.words import NBSP
 from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, run
 
@@ -93,8 +95,77 @@ def test_the_table_and_sentence_give_each_series_error_worked_out_by_hand(tmp_pa
     assert html.index('<section id="question">') < html.index('<section id="record">') < html.index('id="findings"')
 
 
-def test_the_runs_values_are_the_ones_calibrate_gives_for_the_same_parameters(tmp_path: Path):
-    # a market whose price answers a 60-day halving of China's supply: the values depend on the sensitivity
+def test_the_note_says_a_stock_is_the_periods_last_day_only_when_the_record_has_stocks(tmp_path: Path):
+    result = run(WORLD)
+    last_day = "or the commercial stock on the period's last day (stocks)"
+    plain = unescape(section(render_report(result, record=load_record(write(tmp_path, ROWS), result.scenario))))
+    assert "mean (prices) or total (flows) over the row's period, from" in plain and last_day not in plain
+    assert "(for stocks" not in plain
+    # 100 t held all January (10 t/day in, 10 t/day out): the stock on 31 January, not a mean or a total
+    stocks = write(tmp_path, ROWS + "2020-01-01,stocks,japan,ree,,month,50\n", "stocks.csv")
+    text = unescape(section(render_report(result, record=load_record(stocks, result.scenario))))
+    assert f"mean (prices) or total (flows) over the row's period, {last_day}, from" in text
+    assert "mean or total over each recorded period (for stocks, the stock on its last day), drawn" in text
+
+
+def test_the_mixed_period_note_names_the_periods_found_and_a_total_only_for_flows(tmp_path: Path):
+    result = run(build(WORLD, horizon_days=100))  # to 10 April: the first quarter in full
+
+    def note(rows: str) -> str:
+        html = render_report(result, record=load_record(write(tmp_path, rows), result.scenario))
+        return unescape(section(html)).replace(NBSP, " ")
+
+    # prices only, over a day, two months and a quarter: means, so no total, and no year
+    prices = (
+        "2020-01-05,price,world,ree,,day,40\n2020-01-01,price,world,ree,,month,50\n"
+        "2020-02-01,price,world,ree,,month,50\n2020-01-01,price,world,ree,,quarter,50\n"
+    )
+    text = note(prices)
+    assert "periods of different lengths (a day, months and a quarter) is compared row by row." in text
+    assert "total" not in text.split("different lengths")[1]
+    # a flow over a month and over a quarter: its quarter's total is the larger
+    flows = "2020-01-01,imports,japan,ree,china,month,300\n2020-01-01,imports,japan,ree,china,quarter,400\n"
+    assert (
+        "(a month and a quarter) is compared row by row; a flow's largest value is then often a total over the "
+        "longest period." in note(flows)
+    )
+    assert "(a day, months and quarters) is compared row by row; a flow's" in note(prices + flows)
+    # the hand-made record: the world price over a day and a month, the imports over a month only
+    assert "different lengths (a day and a month) is compared row by row.</p>" in note(ROWS)
+    assert "different lengths" not in note("2020-01-05,price,world,ree,,day,40\n")
+
+
+def test_a_series_name_starts_its_cell_with_a_capital_and_takes_none_mid_sentence(tmp_path: Path):
+    # the hand-made world's one region as the EU: 100 t held every day, the price 50 USD/kg
+    europe = build(WORLD, regions={"eu": WORLD["regions"]["japan"]}, suppliers={"china": {"lead_time_days": {"eu": 5}}})
+    result = run(europe)
+    rows = "2020-01-05,price,world,ree,,day,200\n2020-01-31,stocks,eu,ree,,day,50\n"  # ln(50/200), ln(100/50)
+    html = render_report(result, record=load_record(write(tmp_path, rows), result.scenario))
+    assert [row[:1] + row[3:6] for row in cells(html).values()] == [
+        ["World price, rare earths", "200 USD/kg", "50 USD/kg", "1.39"],
+        ["The EU's commercial stocks, rare earths", "50.0 t", "100 t", "0.69"],
+    ]
+    assert "The series the model misses most is world price, rare earths: an RMS log error of 1.39" in unescape(
+        section(html)
+    )
+
+
+def test_each_series_error_says_the_unit_its_values_are_in(tmp_path: Path):
+    result = run(WORLD)
+    rows = ROWS + "2020-01-31,stocks,japan,ree,,day,50\n"  # 100 t held every day
+    table = against_record(result, load_record(write(tmp_path, rows), result.scenario))
+    found = {s.key: (s.unit, s.recorded, s.model) for s in series_errors(table, result.scenario)}
+    assert found == {
+        ("price", "world", "ree", ""): ("USD/kg", 100.0, 50.0),  # January's mean, the record's largest
+        ("price", "japan", "ree", ""): ("USD/kg", 50.0, 50.0),
+        ("imports", "japan", "ree", "china"): ("t", 620.0, 310.0),  # 31 days x 10 t
+        ("stocks", "japan", "ree", ""): ("t", 50.0, 100.0),
+    }
+
+
+def test_the_runs_values_are_worked_out_from_the_reference_engines_daily_tables(tmp_path: Path):
+    # a market whose price answers a 60-day halving of China's supply (days 20 to 80): prices, arrivals and
+    # stocks all move, so a mean, a total and a last day's stock each differ from the others a period gives
     market = build(
         WORLD,
         horizon_days=121,
@@ -102,14 +173,41 @@ def test_the_runs_values_are_the_ones_calibrate_gives_for_the_same_parameters(tm
         market={"ree": {"price": {"sensitivity": 3.0, "adjustment_days": 10.0}}},
     )
     rows = (
-        "2020-02-01,price,world,ree,,month,80\n"
-        "2020-03-01,price,japan,ree,,month,90\n"
-        "2020-02-01,imports,japan,ree,china,month,200\n"
+        "2020-02-01,price,world,ree,,month,80\n"  # mean over February 2020: days 31 to 59
+        "2020-03-01,price,japan,ree,,month,90\n"  # mean over March: days 60 to 90
+        "2020-01-01,imports,japan,ree,china,quarter,800\n"  # total over Q1 2020: days 0 to 90
         "2020-01-01,demand,japan,all,,quarter,800\n"
+        "2020-01-01,stocks,japan,ree,,month,50\n"  # the stock on 31 January, day 30 (70 t, falling from day 21)
     )
     changed = build(market, market__ree__price__sensitivity=2.5)
-    result = run(changed)
+    result = run(changed)  # the reference (SimPy) engine; the report's values come from the fast path
     table = against_record(result, load_record(write(tmp_path, rows), result.scenario))
+    ts, prices = result.timeseries, result.market
+    when = pd.to_datetime(ts["date"])
+    japan = ts[ts["region"] == "japan"].assign(when=when)
+    world = prices[prices["material"] == "ree"].assign(when=pd.to_datetime(prices["date"]))
+
+    def within(frame: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
+        return frame[(frame["when"] >= first) & (frame["when"] <= last)]
+
+    february, march = within(world, "2020-02-01", "2020-02-29"), within(japan, "2020-03-01", "2020-03-31")
+    quarter, stock_month = within(japan, "2020-01-01", "2020-03-31"), within(japan, "2020-01-01", "2020-01-31")
+    assert (len(february), len(march), len(quarter)) == (29, 31, 91)
+    by_hand = [
+        february["world_price_usd_per_kg"].mean(),
+        march["price_usd_per_kg"].mean(),
+        quarter["arrivals_t"].sum(),  # China is the only supplier
+        quarter["demand_t"].sum(),
+        stock_month["commercial_stock_t"].iloc[-1],
+    ]
+    # the fast path and the reference engine agree to rounding (a price is an exponential's product of steps)
+    assert table["model"].tolist() == pytest.approx(by_hand, rel=1e-8)
+    assert february["world_price_usd_per_kg"].min() > 50  # the cut raised the price: the run's, not the reference's
+    # the checks tell the three kinds apart: the stock fell through January (not its mean, not its first day)
+    stocks = stock_month["commercial_stock_t"]
+    assert abs(stocks.iloc[-1] - stocks.mean()) > 1 and abs(stocks.iloc[-1] - stocks.iloc[0]) > 1
+    assert quarter["arrivals_t"].sum() < 91 * 10  # fewer than 10 t a day arrived: the cut is in the total
+    # the same parameters in a calibration give the same numbers (both call scenario_values: the seed is passed)
     problem = Calibration(
         market,
         "world.yaml",
@@ -117,13 +215,7 @@ def test_the_runs_values_are_the_ones_calibrate_gives_for_the_same_parameters(tm
         [parse_parameter("market.ree.price.sensitivity=1:4")],
     )
     fitted, valid = simulate_sets(problem, np.array([[2.5]]))
-    assert valid.tolist() == [True]
-    assert table["model"].tolist() == fitted[0].tolist()  # the same numbers, not only close
-    assert table["model"].iloc[0] > 50  # the cut raised the price: the values are the run's, not the reference's
-    # and the report's own runs (the reference engine) agree with them: February's mean world price
-    ts = result.market
-    february = ts[(ts["material"] == "ree") & (ts["day"] >= 31) & (ts["day"] < 60)]
-    assert float(february["world_price_usd_per_kg"].mean()) == pytest.approx(table["model"].iloc[0], rel=1e-9)
+    assert valid.tolist() == [True] and table["model"].tolist() == fitted[0].tolist()
 
 
 @pytest.mark.parametrize("command", ["run", "report"])
@@ -147,6 +239,38 @@ def test_run_refuses_a_record_without_a_report(tmp_path: Path):
     record = write(tmp_path, ROWS)
     done = CliRunner().invoke(main, ["run", str(scenario), "-o", str(tmp_path / "out"), "--record", str(record)])
     assert done.exit_code == 2 and "--record needs --report" in done.output, done.output
+
+
+def test_the_command_and_the_api_read_and_refuse_a_record_through_one_helper(tmp_path: Path, monkeypatch):
+    # refused before it is read: a file that is not there is not looked at
+    missing = tmp_path / "missing.csv"
+    with pytest.raises(InputError, match=r"^--record needs --report$"):
+        report_record(missing, run(WORLD).scenario, False, "--record needs --report")
+    assert report_record(None, run(WORLD).scenario, False, "unused") is None
+    calls = []
+
+    def spy(path, scenario, report=True, refusal="a record needs a report"):
+        calls.append((Path(path).name, report, refusal))
+        return report_record(path, scenario, report, refusal)
+
+    monkeypatch.setattr(record_module, "report_record", spy)
+    scenario = tmp_path / "world.yaml"
+    scenario.write_text(yaml.safe_dump(WORLD))
+    record = write(tmp_path, ROWS)
+    done = CliRunner().invoke(main, ["run", str(scenario), "-o", str(tmp_path / "out"), "--record", str(record)])
+    assert done.exit_code == 2 and "--record needs --report" in done.output, done.output
+    with pytest.raises(InputError, match="record: needs report=True"):
+        api_run(WORLD).write(tmp_path / "other", record=record)
+    done = CliRunner().invoke(main, ["report", str(scenario), "-o", str(tmp_path / "r.html"), "--record", str(record)])
+    assert done.exit_code == 0, done.output
+    api_report(WORLD, tmp_path / "api.html", record=record)
+    refusal = "record: needs report=True (the record is set against the run in the report)"
+    assert calls == [
+        ("record.csv", False, "--record needs --report"),
+        ("record.csv", False, refusal),
+        ("record.csv", True, "a record needs a report"),
+        ("record.csv", True, "a record needs a report"),
+    ]
 
 
 def test_run_and_report_commands_write_the_section(tmp_path: Path):

@@ -148,21 +148,20 @@ class RunResult:
             for value, name in zip((plots, report, excel, force), ("plots", "report", "excel", "force"), strict=True)
         )
         folder = path_argument(folder, "folder", "an output folder path (a str or os.PathLike)")
-        found = _record(record, self.scenario, report)
+        found = None
+        if record is not None:
+            from simulator.report.record import report_record  # the report's modules: imported only for a record
+
+            refusal = "record: needs report=True (the record is set against the run in the report)"
+            found = report_record(_record_path(record), self.scenario, report, refusal)
         return _write_files(
             folder, self.scenario, self.data, self.changes, lambda: self.result, plots, report, excel, force, found
         )[1]
 
 
-def _record(record: str | os.PathLike[str] | None, scenario: Scenario, report: bool = True) -> Any:
-    """The record at ``record`` read and checked against ``scenario`` (None without one), as ``--record``."""
-    if record is None:
-        return None
-    if not report:
-        raise InputError("record: needs report=True (the record is set against the run in the report)")
-    from simulator.report.record import load_record
-
-    return load_record(path_argument(record, "record", "a record's file path (a CSV, or None)"), scenario)
+def _record_path(record: str | os.PathLike[str] | None) -> str | os.PathLike[str] | None:
+    """``record=`` checked to be a path (or None), as the other path arguments are."""
+    return None if record is None else path_argument(record, "record", "a record's file path (a CSV, or None)")
 
 
 def _write_files(
@@ -416,7 +415,9 @@ def report(
             inputs.append(source)
     if page is not None:
         inputs.append(page)
-    found = _record(record, loaded.scenario)
+    from simulator.report.record import report_record
+
+    found = report_record(_record_path(record), loaded.scenario)
     if found is not None:
         inputs.append(found.source)
     run_data = loaded.data if loaded.data is not None else loaded.scenario.model_dump(mode="json")

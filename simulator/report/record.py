@@ -32,6 +32,8 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.calibrate import (
+    PERIODS,
+    RECORD_UNITS,
     _period_label,
     error_table,
     fit_figure,
@@ -41,14 +43,15 @@ from simulator.calibrate import (
     series_keys,
     series_name,
 )
-from simulator.names import Names
+from simulator.errors import InputError
+from simulator.names import Names, join_words
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
 from simulator.report.findings import Run
-from simulator.report.words import NBSP, price, tonnes
+from simulator.report.words import NBSP, cap, price, tonnes
 from simulator.results import Result
 from simulator.scenario import Scenario
 
-__all__ = ["Record", "against_record", "load_record", "record_section"]
+__all__ = ["Record", "against_record", "load_record", "record_section", "report_record"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,22 @@ def load_record(path: Path | str, scenario: Scenario) -> Record:
     row that does not fit the scenario, as ``stockpile calibrate`` does.
     """
     return Record(read_record(Path(path), scenario), str(path))
+
+
+def report_record(
+    path: Path | str | None, scenario: Scenario, report: bool = True, refusal: str = "a record needs a report"
+) -> Record | None:
+    """The record at ``path`` for a report, read and checked against ``scenario`` (None without one).
+
+    ``--record`` and ``record=`` both come here. A record is set against the run only in
+    the report, so one given without a report (``report`` false) is refused before it is
+    read: :class:`~simulator.errors.InputError` ``refusal``, the caller's words for its option.
+    """
+    if path is None:
+        return None
+    if not report:
+        raise InputError(refusal)
+    return load_record(path, scenario)
 
 
 def against_record(result: Result, record: Record) -> pd.DataFrame:
@@ -89,12 +108,18 @@ class SeriesError:
 
     key: tuple[str, str, str, str]
     name: str
-    """What the series is, in words (plain text, :func:`simulator.calibrate.series_name`)."""
+    """What the series is, in words as a sentence has them (plain text, :func:`simulator.calibrate.series_name`):
+    ``world price, heavy rare earths``; the table's cell starts it with a capital."""
     rows: int
     when: str
     """The period of the row with the record's largest value (``Aug 2011``, ``Q3 2010``, ``26 Jul 2010``)."""
+    unit: str
+    """What ``recorded`` and ``model`` are in: ``USD/kg`` (a price) or ``t`` (a flow, a stock), as the record's
+    ``unit`` column (:data:`simulator.calibrate.RECORD_UNITS`)."""
     recorded: float
+    """The record's largest value of the series, in ``unit``."""
     model: float
+    """The model's value of that row, in ``unit``."""
     rms_log_error: float
 
     @property
@@ -126,6 +151,7 @@ def series_errors(table: pd.DataFrame, scenario: Scenario) -> list[SeriesError]:
                 series_name(*key, names, regions),
                 int(row.rows),
                 _when(top["date"], top["period"]),
+                RECORD_UNITS[row.quantity],
                 float(top["value"]),
                 float(top["model"]),
                 float(row.rms_log_error),
@@ -134,30 +160,29 @@ def series_errors(table: pd.DataFrame, scenario: Scenario) -> list[SeriesError]:
     return out
 
 
-def _amount(quantity: str, value: float) -> str:
+def _amount(unit: str, value: float) -> str:
     """A record's value with its unit: ``2,377 USD/kg``, ``3,174 t``."""
-    return f"{price(value)}{NBSP}USD/kg" if quantity == "price" else tonnes(value)
+    return f"{price(value)}{NBSP}USD/kg" if unit == "USD/kg" else tonnes(value)
 
 
 def worst_sentence(series: list[SeriesError]) -> str:
     """The series the model misses most (the largest RMS log error; the first of equal ones), in one sentence (HTML)."""
     worst = max(series, key=lambda s: s.rms_log_error)  # max keeps the first of equal ones
-    quantity = worst.key[0]
     return (
         f"The series the model misses most is {escape(worst.name)}: an RMS log error of {worst.rms_log_error:.2f}, "
         f"off the record by a factor of about {worst.factor:.2f} on a typical row; at the record's largest "
-        f"value ({escape(worst.when)}) the record has {_amount(quantity, worst.recorded)} and the model "
-        f"{_amount(quantity, worst.model)}."
+        f"value ({escape(worst.when)}) the record has {_amount(worst.unit, worst.recorded)} and the model "
+        f"{_amount(worst.unit, worst.model)}."
     )
 
 
 def _table(series: list[SeriesError]) -> str:
     rows = "".join(
-        f'<tr data-series="{escape("/".join(s.key))}"><th>{escape(s.name)}</th>'
+        f'<tr data-series="{escape("/".join(s.key))}"><th>{escape(cap(s.name))}</th>'
         f'<td data-label="Rows">{s.rows}</td>'
         f'<td data-label="When">{escape(s.when)}</td>'
-        f'<td data-label="Record">{_amount(s.key[0], s.recorded)}</td>'
-        f'<td data-label="Model">{_amount(s.key[0], s.model)}</td>'
+        f'<td data-label="Record">{_amount(s.unit, s.recorded)}</td>'
+        f'<td data-label="Model">{_amount(s.unit, s.model)}</td>'
         f'<td data-label="RMS log error">{s.rms_log_error:.2f}</td>'
         f'<td data-label="Typical factor">{s.factor:.2f}</td></tr>'
         for s in series
@@ -175,16 +200,35 @@ def _breakable(path: str) -> str:
     return "/<wbr>".join(escape(part) for part in path.split("/"))
 
 
+_PERIOD_NOUNS = {
+    "day": ("a day", "days"),
+    "month": ("a month", "months"),
+    "quarter": ("a quarter", "quarters"),
+    "half": ("a half-year", "half-years"),
+    "year": ("a year", "years"),
+}
+"""A row's period in words, (one row, several rows): the mixed-period note names those it finds."""
+
+
 def _mixed_note(table: pd.DataFrame) -> str:
-    """A note for a series whose rows are over periods of different lengths ("" when none is)."""
-    periods: dict[tuple[str, str, str, str], set[str]] = {}
+    """A note for a series whose rows are over periods of different lengths ("" when none is).
+
+    It names the periods of those series' rows (``months and a year``) and, when one of them
+    is a flow (tonnes summed over the period), says its largest value is often the longest
+    period's total: a price is a mean and a stock a day's, so neither grows with the period.
+    """
+    periods: dict[tuple[str, str, str, str], list[str]] = {}
     for key, period in zip(series_keys(table), table["period"], strict=True):
-        periods.setdefault(key, set()).add(period)
-    if all(len(found) == 1 for found in periods.values()):
+        periods.setdefault(key, []).append(period)
+    mixed = {key: found for key, found in periods.items() if len(set(found)) > 1}
+    if not mixed:
         return ""
+    rows = [period for found in mixed.values() for period in found]
+    words = [_PERIOD_NOUNS[p][rows.count(p) > 1] for p in PERIODS if p in rows]
+    flows = any(key[0] not in ("price", "stocks") for key in mixed)
+    total = "; a flow's largest value is then often a total over the longest period" if flows else ""
     return (
-        " A series whose rows cover periods of different lengths (months and a year) is compared row by row; "
-        "its largest value is then often a total over the longest period."
+        f" A series whose rows cover periods of different lengths ({join_words(words)}) is compared row by row{total}."
     )
 
 
@@ -201,16 +245,20 @@ def record_section(run: Run, record: Record) -> str:
         if result.scenario.agreement is not None
         else ""
     )
+    has_stocks = bool((table["quantity"] == "stocks").any())  # a stock is the period's last day, not a mean
+    stocks = ", or the commercial stock on the period's last day (stocks)" if has_stocks else ""
     return "\n".join(
         [
             '<section id="record"><h2>Against the record</h2>',
             f'<p class="note">The run set against the record <code>{_breakable(record.source)}</code> '
             f"({len(record.rows)} rows): the model's value of a row is its mean (prices) or total (flows) over the "
-            "row's period, from this run's scenario and seed, as <code>stockpile calibrate</code> computes it. "
-            f"Nothing is fitted here.{history}</p>",
+            f"row's period{stocks}, from this run's scenario and seed, as <code>stockpile calibrate</code> computes "
+            f"it. Nothing is fitted here.{history}</p>",
             f'<figure data-figure="record"><div class="scroll">{svg}</div><figcaption>Red: the record; blue '
-            "diamonds: the model's mean or total over each recorded period, drawn at the period's date (its "
-            "path between them is not shown). Prices on a log scale.</figcaption></figure>",
+            "diamonds: the model's mean or total over each recorded period"
+            f"{' (for stocks, the stock on its last day)' if has_stocks else ''}, drawn at the period's date (its "
+            "path between them is not shown). Prices on a log scale."
+            "</figcaption></figure>",
             _table(series),
             f'<p class="overall">{worst_sentence(series)}</p>',
             '<p class="note">A row\u2019s error is ln(model / record); the RMS log error of a series is the root of '

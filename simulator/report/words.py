@@ -16,14 +16,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
 
+from simulator.names import cap as cap  # the report's sentences take it from here
 from simulator.names import join_words as join_words  # the report's sentences take it from here
 from simulator.results import date_label
 from simulator.results import span_dates as span_dates  # the report's spans take it from here
-
-
-def cap(text: str) -> str:
-    """First letter upper case (``the EU ...`` -> ``The EU ...``)."""
-    return text[:1].upper() + text[1:]
 
 
 def finite(value: Any) -> bool:
