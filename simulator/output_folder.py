@@ -620,9 +620,9 @@ def write_file(
     The file named is the user's choice: an existing regular file there is replaced, as by
     ``cp``, unlike files in an output folder (:meth:`OutputFolder.refuse_foreign`); but a
     file with a ``mark`` (a page, :data:`PAGE`, or the check's JUnit report) replaces only a
-    file stockpile wrote, which holds that mark in its first :data:`MARK_WITHIN_BYTES` bytes,
-    never a scenario or another HTML or XML file. A ``page`` (a report, an explorer) has the
-    mark :data:`PAGE`.
+    file stockpile wrote, which begins as stockpile writes it (:meth:`Mark.found_in`), never a
+    scenario, another HTML or XML file, nor a file that merely quotes the mark. A ``page``
+    (a report, an explorer) has the mark :data:`PAGE`.
 
     A link at ``path`` (to anything but an input) is replaced, its target left alone; a
     regular file replaced keeps its permissions. A text that cannot be encoded as
@@ -667,20 +667,39 @@ os.umask(_UMASK)
 class Mark:
     """How a single file stockpile writes is recognised, so that only such a file is replaced.
 
-    ``text`` is what every such file holds in its first :data:`MARK_WITHIN_BYTES` bytes;
-    ``kind`` says what the file is, in a refusal ("exists and is not a page stockpile wrote").
+    Every such file begins with ``start`` (the exact bytes stockpile writes first) and, when
+    ``text`` is given, holds it inside its ``section`` (after the first ``section[0]``, before
+    any ``section[1]``), all within its first :data:`MARK_WITHIN_BYTES` bytes. A
+    file that merely quotes the mark (a test, a Markdown note) does not begin so and is
+    never replaced. ``kind`` says what the file is, in a refusal ("exists and is not a page
+    stockpile wrote").
     """
 
-    text: bytes
+    start: bytes
     kind: str
+    text: bytes = b""
+    section: tuple[bytes, bytes] = (b"", b"")
+
+    def found_in(self, top: bytes) -> bool:
+        """Whether ``top`` (a file's first bytes) is that of a file stockpile wrote."""
+        if not top.startswith(self.start):
+            return False
+        if not self.text:
+            return True
+        opened, closed = self.section
+        begin = top.find(opened)
+        if begin < 0:
+            return False
+        inside = top[begin + len(opened) :]
+        return self.text in inside.split(closed, 1)[0]  # before the section closes (if it does within the bytes read)
 
 
 PAGE_MARK = b'<meta name="generator" content="stockpile'
-"""What every HTML page stockpile writes holds near its top (the report's and the explorer's ``<head>``)."""
+"""What every HTML page stockpile writes holds in its ``<head>`` (the report's and the explorer's)."""
 MARK_WITHIN_BYTES = 4096
 """Bytes from the start of a file in which a :class:`Mark` (:data:`PAGE_MARK`) is looked for."""
-PAGE = Mark(PAGE_MARK, "a page stockpile wrote")
-"""The mark of a report or an explorer page (``page=True``)."""
+PAGE = Mark(b"<!DOCTYPE html>", "a page stockpile wrote", PAGE_MARK, (b"<head>", b"</head>"))
+"""The mark of a report or an explorer page (``page=True``): ``<!DOCTYPE html>``, :data:`PAGE_MARK` in ``<head>``."""
 
 
 def refuse_to_replace(
@@ -713,10 +732,10 @@ def refuse_to_replace(
 
 
 def _marked(path: Path, mark: Mark) -> bool:
-    """Whether the regular file ``path`` is one stockpile wrote (``mark`` near its top)."""
+    """Whether the regular file ``path`` is one stockpile wrote (``mark`` at its top: :meth:`Mark.found_in`)."""
     try:
         with open(path, "rb") as handle:
-            return mark.text in handle.read(MARK_WITHIN_BYTES)
+            return mark.found_in(handle.read(MARK_WITHIN_BYTES))
     except OSError:
         return False
 

@@ -73,6 +73,28 @@ def test_junit_refuses_a_file_it_did_not_write_before_any_work(pair_repo, tmp_pa
     assert _files(tmp_path) == before  # the file byte for byte, and no other file made
 
 
+QUOTING_JUNIT = {
+    "test_mine.py": "MARK = '<testsuites name=\"stockpile check\"'\n\n\ndef test_mark():\n    assert MARK\n",
+    "notes.md": (
+        "# What check writes\n\n```xml\n<?xml version='1.0' encoding='utf-8'?>\n"
+        '<testsuites name="stockpile check" tests="1">\n```\n'
+    ),
+}
+"""Files that quote the JUnit report's mark (its root, even its first lines) without being one."""
+
+
+@pytest.mark.parametrize("name", sorted(QUOTING_JUNIT))
+def test_junit_refuses_a_file_that_only_quotes_its_mark(pair_repo, tmp_path, name):
+    """The audit's case: ``--junit tests/test_check_files.py`` overwrote a test quoting the root."""
+    target = tmp_path / name
+    target.write_text(QUOTING_JUNIT[name])
+    before = _files(tmp_path)
+    result = check(pair_repo, "--junit", target)
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [f"error: {target}: --junit: {NOT_JUNIT}"]  # no scenario ran
+    assert _files(tmp_path) == before
+
+
 def test_junit_replaces_a_report_of_the_check_but_not_one_of_another_tool(pair_repo, tmp_path):
     ours, theirs = tmp_path / "check.xml", tmp_path / "pytest.xml"
     theirs.write_text(PYTEST_JUNIT)

@@ -142,6 +142,31 @@ def test_a_page_replaces_only_a_page_stockpile_wrote(tmp_path, monkeypatch):
         assert invoke("explore", scenario, *axis, "-o", page).exit_code == 0
 
 
+QUOTING_PAGE = {
+    "test_mine.py": 'MARK = b\'<meta name="generator" content="stockpile\'\n',
+    "notes.md": '# Pages\n\n```html\n<!DOCTYPE html>\n<head>\n<meta name="generator" content="stockpile 1.0">\n```\n',
+    "mine.html": (
+        "<!DOCTYPE html>\n<html>\n<head>\n<title>my notes</title>\n</head>\n<body>\n"
+        '<!-- <meta name="generator" content="stockpile"> -->\n</body>\n</html>\n'
+    ),
+}
+"""Files that quote a page's mark without being a page stockpile wrote (the last: outside its ``<head>``)."""
+
+
+@pytest.mark.parametrize("name", sorted(QUOTING_PAGE))
+def test_a_page_does_not_replace_a_file_that_only_quotes_its_mark(tmp_path, monkeypatch, name):
+    forbid_simulation(monkeypatch)
+    scenario = write(tmp_path, TWO_MEMBERS)
+    target = tmp_path / name
+    target.write_text(QUOTING_PAGE[name])
+    axis = ("--axis", "agreement.ratio.japan=0.2,0.8", "--workers", 1)
+    for command in (("report", scenario), ("explore", scenario, *axis)):
+        result = invoke(*command, "-o", target)
+        assert result.exit_code == 2, result.output
+        assert f"error: {target}: exists and is not a page stockpile wrote" in result.output
+        assert target.read_text() == QUOTING_PAGE[name]
+
+
 def test_sweep_and_compare_refuse_the_users_files_too(tmp_path, monkeypatch):
     forbid_simulation(monkeypatch)
     folder = user_folder(tmp_path, {"sweep.csv": "my table", "compare.png": "my figure"})
