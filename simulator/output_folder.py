@@ -759,7 +759,8 @@ def refuse_to_append(path: Path, inputs: Iterable[Path | str], step_summary: str
     file may be added to: one whose name ends in ``.md`` or ``.markdown`` (new or not), or the
     file ``step_summary`` names (``$GITHUB_STEP_SUMMARY``: GitHub creates it under a name of
     its own). The name is that of the file reached (through a link). Refused too: one of the
-    ``inputs``, and an existing file that is not a regular file (a folder, a FIFO, a device).
+    ``inputs``, an existing file that is not a regular file (a folder, a FIFO, a device), and
+    a link to a file in a folder that does not exist (the append could only fail, after the work).
     """
     real = Path(os.path.realpath(path))
     github = bool(step_summary) and os.path.realpath(str(step_summary)) == str(real)
@@ -773,6 +774,11 @@ def refuse_to_append(path: Path, inputs: Iterable[Path | str], step_summary: str
     try:
         found = os.stat(real)
     except OSError:
+        if os.path.islink(path) and not real.parent.is_dir():  # the append would fail after all the work
+            raise InputError(
+                f"is a link to {real}, in a folder that does not exist: create the folder or choose another file",
+                str(path),
+            ) from None
         return  # nothing there yet (or nothing reachable: the write itself will say why)
     refuse_inputs(path, inputs)
     if not stat.S_ISREG(found.st_mode):

@@ -178,3 +178,17 @@ def test_the_summary_and_the_junit_report_cannot_share_a_file(pair_repo, tmp_pat
     assert result.exit_code == 2
     assert result.output == f"error: {both}: --summary: is the --junit file too: give each report a file of its own\n"
     assert not both.exists()
+
+
+def test_summary_refuses_a_link_into_a_missing_folder_before_any_work(pair_repo, tmp_path):
+    """The audit's case: the whole check ran and wrote its JUnit report, then failed to append."""
+    link, junit = tmp_path / "dl.md", tmp_path / "j.xml"
+    missing = tmp_path / "missingdir" / "y.md"
+    link.symlink_to(missing)
+    result = check(pair_repo, "--junit", junit, "--summary", link)
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [
+        f"error: {link}: --summary: is a link to {missing}, in a folder that does not exist: "
+        "create the folder or choose another file"
+    ]  # no scenario ran
+    assert not junit.exists() and not missing.parent.exists() and os.readlink(link) == str(missing)
