@@ -592,11 +592,18 @@ def is_stage(path: Path) -> bool:
 
 
 def _remove_stages(folder: Path) -> None:
-    """Remove the staging folders stockpile made in ``folder`` (only while holding its lock; see :func:`is_stage`)."""
+    """Remove the staging folders stockpile made in ``folder`` (only while holding its lock; see :func:`is_stage`).
+
+    An EMPTY folder of a staging folder's name goes too, marked or not (one a command killed
+    between making it and marking it left, or an older version's): removing it loses nothing.
+    """
     with shielded():
         for stale in folder.glob(f"{STAGE_PREFIX}*"):
             if is_stage(stale):
                 shutil.rmtree(stale, ignore_errors=True)
+            elif not stale.is_symlink():
+                with suppress(OSError):  # not empty, not a folder: the user's, kept
+                    os.rmdir(stale)
 
 
 def write_file(

@@ -390,3 +390,18 @@ def test_a_staging_folder_left_while_the_folder_is_open_is_removed_as_it_closes(
         (out.path / f"{STAGE_PREFIX}left" / "a.csv").write_text("1\n")
         (out.path / "mine.txt").write_text("not ours, kept")
     assert sorted(p.name for p in folder.iterdir()) == ["mine.txt"]
+
+
+def test_an_empty_unmarked_staging_folder_is_removed_but_not_one_holding_anything(tmp_path):
+    """A kill between making a stage and marking it leaves it empty and unmarked: nothing to lose."""
+    folder = tmp_path / "out"
+    (folder / f"{STAGE_PREFIX}killed").mkdir(parents=True)
+    (folder / f"{STAGE_PREFIX}mine").mkdir()
+    (folder / f"{STAGE_PREFIX}mine" / "data.txt").write_text("x\n")
+    (tmp_path / "elsewhere").mkdir()
+    (folder / f"{STAGE_PREFIX}link").symlink_to(tmp_path / "elsewhere")
+    with open_folder(folder, ["a.csv"]):
+        pass
+    assert sorted(p.name for p in folder.iterdir()) == [f"{STAGE_PREFIX}link", f"{STAGE_PREFIX}mine"]
+    assert (folder / f"{STAGE_PREFIX}mine" / "data.txt").read_text() == "x\n"
+    assert (tmp_path / "elsewhere").is_dir()
