@@ -284,55 +284,66 @@ def _plain_name(name: Any) -> bool:
     return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\0" not in name
 
 
-def read_manifest(folder: Path) -> dict[str, Any] | None:
-    """The folder's manifest, or ``None`` when it has none that this tool wrote.
+MANIFEST_IS_FOLDER = "is a folder"
+"""The fault of a ``manifest.json`` that is a folder: ``--force`` cannot replace it either."""
 
-    A manifest counts only when it is a JSON object naming this package and listing
-    plain file names (no folders, no paths): nothing outside the folder can be claimed.
-    """
-    try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("package") != PACKAGE:
-        return None
-    files = data.get("files")
-    if not isinstance(files, list) or not all(map(_plain_name, files)):
-        return None
-    return data
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The folder's manifest, or ``None`` when it has none that this tool wrote (see :func:`manifest_fault`)."""
+    return _manifest(folder)[0]
 
 
 def manifest_fault(folder: Path) -> str | None:
     """Why the folder's ``manifest.json`` is not one this tool wrote (None: it is, or there is none).
 
     Said instead of "not listed in this folder's manifest.json" when a command would
-    replace it: the manifest cannot be read, is not valid JSON (line and column), is not
-    stockpile's, or lists a name that is not a plain file name in the folder (a forged
-    ``../outside.txt``). Such a manifest claims nothing, so nothing is deleted by it.
+    replace it (see :func:`_manifest`). Such a manifest claims nothing, so nothing is deleted by it.
+    """
+    return _manifest(folder)[1]
+
+
+def _manifest(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """The folder's manifest and ``None``, or ``None`` and why there is none this tool wrote (``None, None``: none).
+
+    A manifest counts only when it is a regular file (not a link, not a folder) holding a
+    JSON object that names this package and lists plain file names (no folders, no paths):
+    nothing outside the folder can be claimed. Otherwise the fault says why: it is a link
+    or a folder, cannot be read, is not valid JSON (line and column), is not stockpile's,
+    or lists a name that is not a plain file name in the folder (a forged ``../outside.txt``).
     """
     path = folder / MANIFEST
-    if not os.path.lexists(path):
-        return None
+    try:
+        found = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None, None
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISLNK(found.st_mode):
+        return None, "is a symbolic link (stockpile writes its manifest as a file)"
+    if stat.S_ISDIR(found.st_mode):
+        return None, MANIFEST_IS_FOLDER
+    if not stat.S_ISREG(found.st_mode):
+        return None, "is not a regular file"
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError:
-        return "is not UTF-8 text"
+        return None, "is not UTF-8 text"
     except json.JSONDecodeError as exc:
-        return f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        return None, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
     except OSError as exc:
-        return f"cannot be read ({exc.strerror or exc})"
+        return None, f"cannot be read ({exc.strerror or exc})"
     except ValueError as exc:  # a number too long to convert, say
-        return f"is not valid JSON ({plain(str(exc), one_line=True)[:80]})"
+        return None, f"is not valid JSON ({plain(str(exc), one_line=True)[:80]})"
     if not isinstance(data, dict) or data.get("package") != PACKAGE:
-        return f"was not written by stockpile (it does not name the package {PACKAGE})"
+        return None, f"was not written by stockpile (it does not name the package {PACKAGE})"
     files = data.get("files")
     if not isinstance(files, list):
-        return "lists no files (its 'files' is not a list)"
+        return None, "lists no files (its 'files' is not a list)"
     bad = next((name for name in files if not _plain_name(name)), None)
     if bad is not None:
         shown = json.dumps(bad)[:80] if isinstance(bad, str) else f"a {type(bad).__name__}"
-        return f"lists {plain(shown, one_line=True)}, which is not a plain file name in this folder"
-    return None
+        return None, f"lists {plain(shown, one_line=True)}, which is not a plain file name in this folder"
+    return data, None
 
 
 class OutputFolder:
@@ -378,11 +389,16 @@ class OutputFolder:
             why = "not listed in this folder's manifest.json, so not written by stockpile"
             advice = f"move it, choose another folder, or pass {setting('force')} to overwrite it"
             fault = manifest_fault(self.path) if MANIFEST in foreign else None
+            if fault == MANIFEST_IS_FOLDER:  # --force would only meet a folder where the manifest goes
+                fault_advice = "remove or rename it, or choose another folder (the folder is left as it was)"
+            else:
+                fault_advice = advice
             raise InputError(
                 [
                     Problem(
                         name,
-                        f"{fault}, so stockpile cannot tell which files here are its own and touches none; {advice}"
+                        f"{fault}, so stockpile cannot tell which files here are its own and touches none; "
+                        f"{fault_advice}"
                         if name == MANIFEST and fault is not None
                         else f"exists and is {why}; {advice}",
                     )
