@@ -284,55 +284,66 @@ def _plain_name(name: Any) -> bool:
     return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\0" not in name
 
 
-def read_manifest(folder: Path) -> dict[str, Any] | None:
-    """The folder's manifest, or ``None`` when it has none that this tool wrote.
+MANIFEST_IS_FOLDER = "is a folder"
+"""The fault of a ``manifest.json`` that is a folder: ``--force`` cannot replace it either."""
 
-    A manifest counts only when it is a JSON object naming this package and listing
-    plain file names (no folders, no paths): nothing outside the folder can be claimed.
-    """
-    try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("package") != PACKAGE:
-        return None
-    files = data.get("files")
-    if not isinstance(files, list) or not all(map(_plain_name, files)):
-        return None
-    return data
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The folder's manifest, or ``None`` when it has none that this tool wrote (see :func:`manifest_fault`)."""
+    return _manifest(folder)[0]
 
 
 def manifest_fault(folder: Path) -> str | None:
     """Why the folder's ``manifest.json`` is not one this tool wrote (None: it is, or there is none).
 
     Said instead of "not listed in this folder's manifest.json" when a command would
-    replace it: the manifest cannot be read, is not valid JSON (line and column), is not
-    stockpile's, or lists a name that is not a plain file name in the folder (a forged
-    ``../outside.txt``). Such a manifest claims nothing, so nothing is deleted by it.
+    replace it (see :func:`_manifest`). Such a manifest claims nothing, so nothing is deleted by it.
+    """
+    return _manifest(folder)[1]
+
+
+def _manifest(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """The folder's manifest and ``None``, or ``None`` and why there is none this tool wrote (``None, None``: none).
+
+    A manifest counts only when it is a regular file (not a link, not a folder) holding a
+    JSON object that names this package and lists plain file names (no folders, no paths):
+    nothing outside the folder can be claimed. Otherwise the fault says why: it is a link
+    or a folder, cannot be read, is not valid JSON (line and column), is not stockpile's,
+    or lists a name that is not a plain file name in the folder (a forged ``../outside.txt``).
     """
     path = folder / MANIFEST
-    if not os.path.lexists(path):
-        return None
+    try:
+        found = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None, None
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISLNK(found.st_mode):
+        return None, "is a symbolic link (stockpile writes its manifest as a file)"
+    if stat.S_ISDIR(found.st_mode):
+        return None, MANIFEST_IS_FOLDER
+    if not stat.S_ISREG(found.st_mode):
+        return None, "is not a regular file"
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError:
-        return "is not UTF-8 text"
+        return None, "is not UTF-8 text"
     except json.JSONDecodeError as exc:
-        return f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        return None, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
     except OSError as exc:
-        return f"cannot be read ({exc.strerror or exc})"
+        return None, f"cannot be read ({exc.strerror or exc})"
     except ValueError as exc:  # a number too long to convert, say
-        return f"is not valid JSON ({plain(str(exc), one_line=True)[:80]})"
+        return None, f"is not valid JSON ({plain(str(exc), one_line=True)[:80]})"
     if not isinstance(data, dict) or data.get("package") != PACKAGE:
-        return f"was not written by stockpile (it does not name the package {PACKAGE})"
+        return None, f"was not written by stockpile (it does not name the package {PACKAGE})"
     files = data.get("files")
     if not isinstance(files, list):
-        return "lists no files (its 'files' is not a list)"
+        return None, "lists no files (its 'files' is not a list)"
     bad = next((name for name in files if not _plain_name(name)), None)
     if bad is not None:
         shown = json.dumps(bad)[:80] if isinstance(bad, str) else f"a {type(bad).__name__}"
-        return f"lists {plain(shown, one_line=True)}, which is not a plain file name in this folder"
-    return None
+        return None, f"lists {plain(shown, one_line=True)}, which is not a plain file name in this folder"
+    return data, None
 
 
 class OutputFolder:
@@ -378,11 +389,16 @@ class OutputFolder:
             why = "not listed in this folder's manifest.json, so not written by stockpile"
             advice = f"move it, choose another folder, or pass {setting('force')} to overwrite it"
             fault = manifest_fault(self.path) if MANIFEST in foreign else None
+            if fault == MANIFEST_IS_FOLDER:  # --force would only meet a folder where the manifest goes
+                fault_advice = "remove or rename it, or choose another folder (the folder is left as it was)"
+            else:
+                fault_advice = advice
             raise InputError(
                 [
                     Problem(
                         name,
-                        f"{fault}, so stockpile cannot tell which files here are its own and touches none; {advice}"
+                        f"{fault}, so stockpile cannot tell which files here are its own and touches none; "
+                        f"{fault_advice}"
                         if name == MANIFEST and fault is not None
                         else f"exists and is {why}; {advice}",
                     )
@@ -592,11 +608,18 @@ def is_stage(path: Path) -> bool:
 
 
 def _remove_stages(folder: Path) -> None:
-    """Remove the staging folders stockpile made in ``folder`` (only while holding its lock; see :func:`is_stage`)."""
+    """Remove the staging folders stockpile made in ``folder`` (only while holding its lock; see :func:`is_stage`).
+
+    An EMPTY folder of a staging folder's name goes too, marked or not (one a command killed
+    between making it and marking it left, or an older version's): removing it loses nothing.
+    """
     with shielded():
         for stale in folder.glob(f"{STAGE_PREFIX}*"):
             if is_stage(stale):
                 shutil.rmtree(stale, ignore_errors=True)
+            elif not stale.is_symlink():
+                with suppress(OSError):  # not empty, not a folder: the user's, kept
+                    os.rmdir(stale)
 
 
 def write_file(
@@ -620,9 +643,9 @@ def write_file(
     The file named is the user's choice: an existing regular file there is replaced, as by
     ``cp``, unlike files in an output folder (:meth:`OutputFolder.refuse_foreign`); but a
     file with a ``mark`` (a page, :data:`PAGE`, or the check's JUnit report) replaces only a
-    file stockpile wrote, which holds that mark in its first :data:`MARK_WITHIN_BYTES` bytes,
-    never a scenario or another HTML or XML file. A ``page`` (a report, an explorer) has the
-    mark :data:`PAGE`.
+    file stockpile wrote, which begins as stockpile writes it (:meth:`Mark.found_in`), never a
+    scenario, another HTML or XML file, nor a file that merely quotes the mark. A ``page``
+    (a report, an explorer) has the mark :data:`PAGE`.
 
     A link at ``path`` (to anything but an input) is replaced, its target left alone; a
     regular file replaced keeps its permissions. A text that cannot be encoded as
@@ -667,20 +690,39 @@ os.umask(_UMASK)
 class Mark:
     """How a single file stockpile writes is recognised, so that only such a file is replaced.
 
-    ``text`` is what every such file holds in its first :data:`MARK_WITHIN_BYTES` bytes;
-    ``kind`` says what the file is, in a refusal ("exists and is not a page stockpile wrote").
+    Every such file begins with ``start`` (the exact bytes stockpile writes first) and, when
+    ``text`` is given, holds it inside its ``section`` (after the first ``section[0]``, before
+    any ``section[1]``), all within its first :data:`MARK_WITHIN_BYTES` bytes. A
+    file that merely quotes the mark (a test, a Markdown note) does not begin so and is
+    never replaced. ``kind`` says what the file is, in a refusal ("exists and is not a page
+    stockpile wrote").
     """
 
-    text: bytes
+    start: bytes
     kind: str
+    text: bytes = b""
+    section: tuple[bytes, bytes] = (b"", b"")
+
+    def found_in(self, top: bytes) -> bool:
+        """Whether ``top`` (a file's first bytes) is that of a file stockpile wrote."""
+        if not top.startswith(self.start):
+            return False
+        if not self.text:
+            return True
+        opened, closed = self.section
+        begin = top.find(opened)
+        if begin < 0:
+            return False
+        inside = top[begin + len(opened) :]
+        return self.text in inside.split(closed, 1)[0]  # before the section closes (if it does within the bytes read)
 
 
 PAGE_MARK = b'<meta name="generator" content="stockpile'
-"""What every HTML page stockpile writes holds near its top (the report's and the explorer's ``<head>``)."""
+"""What every HTML page stockpile writes holds in its ``<head>`` (the report's and the explorer's)."""
 MARK_WITHIN_BYTES = 4096
 """Bytes from the start of a file in which a :class:`Mark` (:data:`PAGE_MARK`) is looked for."""
-PAGE = Mark(PAGE_MARK, "a page stockpile wrote")
-"""The mark of a report or an explorer page (``page=True``)."""
+PAGE = Mark(b"<!DOCTYPE html>", "a page stockpile wrote", PAGE_MARK, (b"<head>", b"</head>"))
+"""The mark of a report or an explorer page (``page=True``): ``<!DOCTYPE html>``, :data:`PAGE_MARK` in ``<head>``."""
 
 
 def refuse_to_replace(
@@ -713,10 +755,10 @@ def refuse_to_replace(
 
 
 def _marked(path: Path, mark: Mark) -> bool:
-    """Whether the regular file ``path`` is one stockpile wrote (``mark`` near its top)."""
+    """Whether the regular file ``path`` is one stockpile wrote (``mark`` at its top: :meth:`Mark.found_in`)."""
     try:
         with open(path, "rb") as handle:
-            return mark.text in handle.read(MARK_WITHIN_BYTES)
+            return mark.found_in(handle.read(MARK_WITHIN_BYTES))
     except OSError:
         return False
 
@@ -740,7 +782,8 @@ def refuse_to_append(path: Path, inputs: Iterable[Path | str], step_summary: str
     file may be added to: one whose name ends in ``.md`` or ``.markdown`` (new or not), or the
     file ``step_summary`` names (``$GITHUB_STEP_SUMMARY``: GitHub creates it under a name of
     its own). The name is that of the file reached (through a link). Refused too: one of the
-    ``inputs``, and an existing file that is not a regular file (a folder, a FIFO, a device).
+    ``inputs``, an existing file that is not a regular file (a folder, a FIFO, a device), and
+    a link to a file in a folder that does not exist (the append could only fail, after the work).
     """
     real = Path(os.path.realpath(path))
     github = bool(step_summary) and os.path.realpath(str(step_summary)) == str(real)
@@ -754,6 +797,11 @@ def refuse_to_append(path: Path, inputs: Iterable[Path | str], step_summary: str
     try:
         found = os.stat(real)
     except OSError:
+        if os.path.islink(path) and not real.parent.is_dir():  # the append would fail after all the work
+            raise InputError(
+                f"is a link to {real}, in a folder that does not exist: create the folder or choose another file",
+                str(path),
+            ) from None
         return  # nothing there yet (or nothing reachable: the write itself will say why)
     refuse_inputs(path, inputs)
     if not stat.S_ISREG(found.st_mode):

@@ -306,10 +306,20 @@ def invoke(*args: Any) -> Any:
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
+def no_traceback(result: Any) -> bool:
+    """Whether a :class:`CliRunner` result ended as the program would, with no exception escaping.
+
+    CliRunner catches an escaping exception into ``result.exception`` and never prints its
+    traceback into ``result.output``, so ``"Traceback" not in result.output`` holds whatever
+    happened; an exit of the program (any code) is a ``SystemExit`` or nothing.
+    """
+    return result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def assert_bad_input(result: Any, *fragments: str) -> None:
     """Exit code 2, no traceback, and every fragment in the message."""
     assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
-    assert "Traceback" not in result.output
+    assert no_traceback(result), result.exception
     for fragment in fragments:
         assert fragment in result.output, result.output
 

@@ -73,6 +73,28 @@ def test_junit_refuses_a_file_it_did_not_write_before_any_work(pair_repo, tmp_pa
     assert _files(tmp_path) == before  # the file byte for byte, and no other file made
 
 
+QUOTING_JUNIT = {
+    "test_mine.py": "MARK = '<testsuites name=\"stockpile check\"'\n\n\ndef test_mark():\n    assert MARK\n",
+    "notes.md": (
+        "# What check writes\n\n```xml\n<?xml version='1.0' encoding='utf-8'?>\n"
+        '<testsuites name="stockpile check" tests="1">\n```\n'
+    ),
+}
+"""Files that quote the JUnit report's mark (its root, even its first lines) without being one."""
+
+
+@pytest.mark.parametrize("name", sorted(QUOTING_JUNIT))
+def test_junit_refuses_a_file_that_only_quotes_its_mark(pair_repo, tmp_path, name):
+    """The audit's case: ``--junit tests/test_check_files.py`` overwrote a test quoting the root."""
+    target = tmp_path / name
+    target.write_text(QUOTING_JUNIT[name])
+    before = _files(tmp_path)
+    result = check(pair_repo, "--junit", target)
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [f"error: {target}: --junit: {NOT_JUNIT}"]  # no scenario ran
+    assert _files(tmp_path) == before
+
+
 def test_junit_replaces_a_report_of_the_check_but_not_one_of_another_tool(pair_repo, tmp_path):
     ours, theirs = tmp_path / "check.xml", tmp_path / "pytest.xml"
     theirs.write_text(PYTEST_JUNIT)
@@ -156,3 +178,17 @@ def test_the_summary_and_the_junit_report_cannot_share_a_file(pair_repo, tmp_pat
     assert result.exit_code == 2
     assert result.output == f"error: {both}: --summary: is the --junit file too: give each report a file of its own\n"
     assert not both.exists()
+
+
+def test_summary_refuses_a_link_into_a_missing_folder_before_any_work(pair_repo, tmp_path):
+    """The audit's case: the whole check ran and wrote its JUnit report, then failed to append."""
+    link, junit = tmp_path / "dl.md", tmp_path / "j.xml"
+    missing = tmp_path / "missingdir" / "y.md"
+    link.symlink_to(missing)
+    result = check(pair_repo, "--junit", junit, "--summary", link)
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [
+        f"error: {link}: --summary: is a link to {missing}, in a folder that does not exist: "
+        "create the folder or choose another file"
+    ]  # no scenario ran
+    assert not junit.exists() and not missing.parent.exists() and os.readlink(link) == str(missing)

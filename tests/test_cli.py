@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, invoke, manifest_of
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, invoke, manifest_of, no_traceback
 
 TIMESERIES_COLUMNS = [
     "day",
@@ -90,7 +90,7 @@ def test_run_with_set_and_seed_overrides(tmp_path):
 
 def assert_bad_input(result: Any, *fragments: str) -> None:
     assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
+    assert no_traceback(result)
     for fragment in fragments:
         assert fragment in result.output, result.output
 
@@ -334,3 +334,18 @@ def test_an_empty_path_option_is_refused_not_taken_for_its_default(tmp_path, mon
     result = invoke(*given)
     assert_bad_input(result, "an empty path names no file or folder; give one")
     assert sorted(p.name for p in tmp_path.iterdir()) == [scenario.name]  # nothing written
+
+
+def test_no_traceback_sees_an_exception_that_the_output_never_shows(monkeypatch):
+    """CliRunner keeps an escaping exception in ``result.exception`` and prints no traceback, so
+    ``"Traceback" not in result.output`` passed even for a crash: tests assert :func:`no_traceback`."""
+    import simulator.scenario
+
+    def crash() -> None:
+        raise RuntimeError("a bug")
+
+    assert no_traceback(invoke("schema")) and no_traceback(invoke("validate", "no_such_file.yaml"))  # exit 0, exit 2
+    monkeypatch.setattr(simulator.scenario, "json_schema", crash)
+    crashed = invoke("schema")
+    assert crashed.exit_code == 1 and "Traceback" not in crashed.output  # what the old assertion saw: nothing
+    assert not no_traceback(crashed) and isinstance(crashed.exception, RuntimeError)

@@ -53,7 +53,16 @@ from simulator.plan import compile_plan
 from simulator.scenario import apply_overrides, load_raw, validate_data
 from simulator.sweep import Sweep, SweepSpec, parse_axis
 from simulator.sweep.runner import scenario_batch_runs
-from tests.helpers import ROOT, TWO_MEMBERS, assert_bad_input, build, pool_processes, shipped_group, shipped_run
+from tests.helpers import (
+    ROOT,
+    TWO_MEMBERS,
+    assert_bad_input,
+    build,
+    no_traceback,
+    pool_processes,
+    shipped_group,
+    shipped_run,
+)
 
 # --- packing ---------------------------------------------------------------------------
 
@@ -294,7 +303,7 @@ def test_bad_input_exits_2_with_the_reason_and_writes_nothing(tmp_path, axes, ex
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2, result.output
     assert message in result.output
-    assert "Traceback" not in result.output
+    assert no_traceback(result)
     assert not out.exists()
 
 

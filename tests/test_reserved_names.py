@@ -162,6 +162,42 @@ def test_a_damaged_or_forged_manifest_is_named_and_nothing_is_touched(tmp_path, 
     assert contents(tmp_path) == before
 
 
+@pytest.mark.parametrize(
+    ("kind", "why", "advice"),
+    [
+        ("link", "is a symbolic link (stockpile writes its manifest as a file)", ADVICE),
+        ("dangling", "is a symbolic link (stockpile writes its manifest as a file)", ADVICE),
+        (
+            "folder",
+            "is a folder",
+            "so stockpile cannot tell which files here are its own and touches none; remove or rename it, "
+            "or choose another folder (the folder is left as it was)",
+        ),
+    ],
+)
+def test_a_manifest_that_is_a_link_or_a_folder_is_named_so(tmp_path, kind, why, advice):
+    """Not "is not valid JSON" nor "cannot be read (No such file...)"; and no --force for a folder,
+    which --force would only meet again."""
+    folder = tmp_path / "M"
+    folder.mkdir()
+    outside = tmp_path / "outside.json"
+    outside.write_text('{"package": "stockpile-simulator", "files": ["timeseries.csv"]}\n')
+    if kind == "folder":
+        (folder / "manifest.json").mkdir()
+    else:
+        (folder / "manifest.json").symlink_to(outside if kind == "link" else tmp_path / "nowhere.json")
+    (folder / "timeseries.csv").write_text("mine\n")
+    before = contents(tmp_path)
+    result = invoke("run", SHIPPED, "-o", folder, "--no-plots")
+    assert_bad_input(result)
+    assert result.output == (
+        f"error: {folder}: manifest.json: {why}, {advice}\n"
+        f"error: {folder}: timeseries.csv: exists and is not listed in this folder's manifest.json, so not written "
+        "by stockpile; move it, choose another folder, or pass --force to overwrite it\n"
+    )
+    assert contents(tmp_path) == before and not (tmp_path / "nowhere.json").exists()
+
+
 # --- 2: a standard output that cannot be written -----------------------------------------------------
 
 

@@ -17,7 +17,18 @@ from simulator.scenario import validate_data
 from simulator.sweep import SweepSpec, parse_axis, plan_sweep, run_sweep
 from simulator.sweep import runner as sweep_runner
 from simulator.sweep.grid import parse_values
-from tests.helpers import RUN_CHUNK, TWO_MEMBERS, assert_bad_input, build, counted, invoke, no_run, pool_processes, run
+from tests.helpers import (
+    RUN_CHUNK,
+    TWO_MEMBERS,
+    assert_bad_input,
+    build,
+    counted,
+    invoke,
+    no_run,
+    no_traceback,
+    pool_processes,
+    run,
+)
 
 # a small stochastic world: a random embargo against both members, and demand noise
 STOCHASTIC = build(
@@ -298,7 +309,7 @@ def test_bad_grids_exit_2_before_any_run(tmp_path, grid, message, monkeypatch):
     no_run(monkeypatch)
     result = invoke("sweep", write(tmp_path), "--grid", grid, "-o", tmp_path / "out")
     assert result.exit_code == 2, result.output
-    assert message in result.output and "Traceback" not in result.output
+    assert message in result.output and no_traceback(result)
 
 
 THREE_MEMBERS = build(

@@ -48,8 +48,10 @@ UNKNOWN_HINT = (
 )
 JUNIT_SUITE = "stockpile check"
 """The name of the JUnit report's root and suite."""
-JUNIT = Mark(f'<testsuites name="{JUNIT_SUITE}"'.encode(), "a JUnit report stockpile check wrote")
-"""What a JUnit report of the check holds at its top (its root): ``--junit`` replaces only such a file."""
+JUNIT_START = f"<?xml version='1.0' encoding='utf-8'?>\n<testsuites name=\"{JUNIT_SUITE}\""
+"""How a JUnit report of the check begins (its XML declaration, then its root), as :func:`junit_xml` writes it."""
+JUNIT = Mark(JUNIT_START.encode(), "a JUnit report stockpile check wrote")
+"""``--junit`` replaces only a file that begins with :data:`JUNIT_START`."""
 _STATUS_ORDER = ("ok", "drift", "no baseline", "no scenario", "retired", "error")
 # --- pieces shared by the formats ------------------------------------------------------------
 
