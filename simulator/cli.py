@@ -307,7 +307,8 @@ def run(
     if uncertainty_runs:
         from simulator.sensitivity import plan_study
 
-        study = plan_study(load_raw(scenario, pairs), scenario)
+        fixed = [path for path, _ in _overrides(assignments)]  # the rule of studies: no --set on an uncertain entry
+        study = plan_study(load_raw(scenario, pairs), scenario, fixed=fixed, narrow=False)
     from simulator.scenario.notes import scenario_notes
 
     for note in scenario_notes(loaded):  # as validate prints them: each names the file and the field
@@ -1240,7 +1241,7 @@ def sensitivity(
     folder = Path(out_dir)
     with _signals_stop(ctx):
         pairs = _overrides(assignments)
-        study = plan_study(load_raw(scenario, pairs), scenario, metrics, only, [path for path, _ in pairs])
+        study = plan_study(load_raw(scenario, pairs), scenario, metrics, only, fixed=[path for path, _ in pairs])
         check_samples(method, samples, len(study.inputs))  # type: ignore[arg-type]
         runs = runs_needed(method, samples, len(study.inputs))  # type: ignore[arg-type]
         with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:

@@ -95,3 +95,14 @@ def test_a_quantile_parameter_maps_through_the_entry_distribution():
     )
     assert point["materials.ree.holding_cost_usd_per_t_year"] == pytest.approx(500)  # the symmetric mode
     assert point["suppliers.china.lead_time_days.japan"] == 4
+
+
+@pytest.mark.usefixtures("workbench")  # ema_model needs it
+def test_a_fixed_override_on_an_input_the_model_varies_is_refused():
+    """Each experiment's value would replace the one fixed, as ``stockpile sensitivity --set`` would."""
+    stock = "regions.japan.commercial_stock.ree.tonnes"
+    with pytest.raises(InputError, match=rf"--set {stock}: the same path is varied by the uncertain: entry on"):
+        ema_model(WORLD, "s.yaml", ["total_shortfall_t"], fixed=[stock])
+    demand = "regions.japan.demand.ree.tonnes_per_day"  # fixed on an input left out: nothing varies it
+    model = ema_model(WORLD, "s.yaml", ["total_shortfall_t"], inputs=[demand], fixed=[stock])
+    assert [p.name for p in model.uncertainties] == [demand]

@@ -93,7 +93,7 @@ def test_a_metric_that_never_changes_has_no_indices():
 
 
 def test_sobol_on_the_model_attributes_the_shortfall_to_demand_and_stock_and_none_to_the_holding_cost():
-    study = plan_study(SHORT, "s.yaml", ["total_shortfall_t"])
+    study = plan_study(SHORT, "s.yaml", ["total_shortfall_t"], fixed=())
     found = analyse_study(study, "sobol", 256)
     rows = found.table.set_index("parameter")
     assert rows.loc["regions.japan.demand.ree.tonnes_per_day", "S1"] == pytest.approx(DEMAND_SHARE, abs=0.05)
@@ -103,7 +103,7 @@ def test_sobol_on_the_model_attributes_the_shortfall_to_demand_and_stock_and_non
 
 
 def test_morris_on_the_model_gives_the_shortfall_per_whole_range_of_each_input():
-    study = plan_study(SHORT, "s.yaml", ["total_shortfall_t", "holding_cost_usd.japan"])
+    study = plan_study(SHORT, "s.yaml", ["total_shortfall_t", "holding_cost_usd.japan"], fixed=())
     found = analyse_study(study, "morris", 4)
     rows = found.table.set_index(["metric", "parameter"])
     assert rows.loc[("total_shortfall_t", "regions.japan.demand.ree.tonnes_per_day"), "mu_star"] == pytest.approx(400)
@@ -114,7 +114,7 @@ def test_morris_on_the_model_gives_the_shortfall_per_whole_range_of_each_input()
 
 
 def test_each_sample_is_the_run_of_the_scenario_with_its_values(tmp_path):
-    study = plan_study(SHORT, "s.yaml", ["total_shortfall_t"])
+    study = plan_study(SHORT, "s.yaml", ["total_shortfall_t"], fixed=())
     found = analyse_study(study, "morris", 2)
     row = found.samples.iloc[3]
     data = build(
@@ -215,7 +215,9 @@ def test_a_study_over_the_run_limit_is_refused_with_its_methods_own_count():
 
 
 def test_input_keeps_only_the_inputs_named_and_the_others_at_the_scenario_value(tmp_path):
-    study = plan_study(SHORT, "s.yaml", ["total_shortfall_t"], only=["regions.japan.demand.ree.tonnes_per_day"])
+    study = plan_study(
+        SHORT, "s.yaml", ["total_shortfall_t"], only=["regions.japan.demand.ree.tonnes_per_day"], fixed=()
+    )
     assert study.paths == ["regions.japan.demand.ree.tonnes_per_day"]
     found = analyse_study(study, "morris", 2)
     # stock stays at the scenario's 50 t: shortfall = 40 x demand - 50 in every run
@@ -271,7 +273,7 @@ def half_short() -> dict:
 
 
 def test_the_study_computes_a_first_day_s_indices_with_never_after_the_horizon_and_says_so(tmp_path):
-    study = plan_study(half_short(), "s.yaml", [FIRST, "total_shortfall_t"])
+    study = plan_study(half_short(), "s.yaml", [FIRST, "total_shortfall_t"], fixed=())
     found = analyse_study(study, "sobol", 64)
     filed = found.samples[FIRST]
     never = int((filed == -1).sum())

@@ -103,6 +103,19 @@ def test_sensitivity_refuses_a_set_on_an_uncertain_entry_it_varies_without_input
     )
 
 
+def test_run_with_uncertainty_refuses_a_set_on_an_uncertain_entry(tmp_path, monkeypatch):
+    """It used to run: the uncertainty samples held prices 10.76, 10.34, ... with the 0.5 set recorded nowhere."""
+    no_run(monkeypatch)
+    out = tmp_path / "r"
+    result = invoke("run", CLEAN, "--uncertainty", 4, "--set", f"{PRICE}=0.5", "--no-plots", "-o", out)
+    assert_bad_input(
+        result,
+        f"{CLEAN}: --set {PRICE}: the same path is varied by the uncertain: entry on {PRICE}: each run would use "
+        "the value the entry gives, not the fixed one; drop it, or drop the entry from the scenario's uncertain: block",
+    )
+    assert not out.exists()
+
+
 def test_sensitivity_refuses_a_set_of_the_mapping_holding_an_input(tmp_path, monkeypatch):
     """The entry used to be dropped with its field, and --input then said it was not an uncertain input."""
     no_run(monkeypatch)

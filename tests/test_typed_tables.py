@@ -212,7 +212,7 @@ QUANTILES = np.array([0.0, 0.25, 0.5, 0.99, 1.0])
 
 @pytest.fixture(scope="module")
 def study():
-    return plan_study(SAMPLED, "s.yaml")
+    return plan_study(SAMPLED, "s.yaml", fixed=())
 
 
 def values_at_quantiles(study) -> pd.DataFrame:

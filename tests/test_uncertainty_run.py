@@ -41,7 +41,7 @@ SHORT = build(
 
 @pytest.fixture(scope="module")
 def found():
-    return run_uncertainty(plan_study(SHORT, "s.yaml"), 200)
+    return run_uncertainty(plan_study(SHORT, "s.yaml", fixed=()), 200)
 
 
 def test_the_headline_interval_is_the_one_worked_out_by_hand(found):
@@ -173,7 +173,7 @@ def test_the_fan_charts_use_the_names_the_scenario_gives(tmp_path, monkeypatch):
         return figure
 
     monkeypatch.setattr(intervals, "fan_figure", drawn)
-    found_labelled = run_uncertainty(plan_study(labelled, "s.yaml"), 20)
+    found_labelled = run_uncertainty(plan_study(labelled, "s.yaml", fixed=()), 20)
     result = simulate(scenario)
     render_report(result, uncertainty=found_labelled)
     own = intervals.own_curves(result.timeseries, ["japan"], ["ree"])
@@ -221,7 +221,7 @@ SPLIT = build(
 def test_the_page_says_why_the_samples_table_has_more_input_columns_than_inputs():
     from simulator.sensitivity.intervals import input_columns
 
-    split = run_uncertainty(plan_study(SPLIT, "s.yaml"), 10)
+    split = run_uncertainty(plan_study(SPLIT, "s.yaml", fixed=()), 10)
     inputs = list(split.samples.columns[: split.samples.columns.get_loc("seed")])
     # the sourcing split takes a column per supplier: 4 columns for 3 inputs
     assert inputs == [

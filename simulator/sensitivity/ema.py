@@ -84,7 +84,12 @@ class ScenarioFunction:
 
 
 def ema_model(
-    raw: dict[str, Any], source: str, metrics: Iterable[str] = (), name: str = "stockpile", inputs: Iterable[str] = ()
+    raw: dict[str, Any],
+    source: str,
+    metrics: Iterable[str] = (),
+    name: str = "stockpile",
+    inputs: Iterable[str] = (),
+    fixed: Iterable[str] = (),
 ) -> Any:
     """An ``ema_workbench.Model`` of a scenario (raw data) over its uncertain inputs (see the module docstring).
 
@@ -93,10 +98,12 @@ def ema_model(
     ``model.uncertainties`` does not do that: the workbench adds the list to the ones it
     has.) Bad input (no uncertain inputs, a path in ``inputs`` the scenario does not
     declare, an unknown metric, a range the field cannot take) is an :class:`InputError`,
-    as for ``stockpile sensitivity``.
+    as for ``stockpile sensitivity``. ``fixed`` are the paths of overrides already applied
+    to ``raw`` (``load_raw(path, pairs)``): one on a path the model varies is refused as
+    ``--set`` is (the workbench's value would replace it in every experiment).
     """
     workbench = _import_workbench()
-    study = plan_study(raw, source, metrics, only=inputs)
+    study = plan_study(raw, source, metrics, only=inputs, fixed=fixed)
     model = workbench.Model(name, function=ScenarioFunction(study))
     parameters = []
     for item in study.inputs:

@@ -153,13 +153,21 @@ def _text(value: Any) -> str:
 
 
 def plan_study(
-    raw: dict[str, Any], source: str, metrics: Iterable[str] = (), only: Iterable[str] = (), fixed: Iterable[str] = ()
+    raw: dict[str, Any],
+    source: str,
+    metrics: Iterable[str] = (),
+    only: Iterable[str] = (),
+    *,
+    fixed: Iterable[str],
+    narrow: bool = True,
 ) -> Study:
     """Check a study before any run: inputs declared, metrics known, every range's ends valid.
 
     ``only`` keeps the declared inputs of those paths (the others stay at the scenario's
     values); ``fixed`` are the paths of the ``--set`` overrides already applied to ``raw``,
-    refused on a varied path (:func:`~simulator.sweep.grid.fixed_and_varied`). Raises
+    refused on a varied path (:func:`~simulator.sweep.grid.fixed_and_varied`; required, so
+    that no caller forgets it: ``()`` when nothing was set; ``narrow`` False for a command
+    without ``--input``). Raises
     :class:`InputError` (exit 2) for a scenario without an ``uncertain:`` block, a path in
     ``only`` that it does not declare, an unknown metric, or a range end
     the field cannot take (naming ``uncertain.<i>``).
@@ -178,7 +186,7 @@ def plan_study(
         )
     only = list(dict.fromkeys(only))
     varied = only or [i.path for i in inputs]  # an entry inside a fixed path was dropped with its field
-    if clashes := fixed_and_varied(fixed, varied, "input" if only else None, raw):
+    if clashes := fixed_and_varied(fixed, varied, "input" if only else None, raw, narrow):
         raise InputError(clashes, source)
     unknown = [p for p in only if p not in {i.path for i in inputs}]
     if unknown:

@@ -108,7 +108,7 @@ def _overlap(fixed: str, varied: str) -> str | None:
 
 
 def fixed_and_varied(
-    fixed: Iterable[str], varied: Iterable[str], option: str | None = "grid", data: Any = None
+    fixed: Iterable[str], varied: Iterable[str], option: str | None = "grid", data: Any = None, narrow: bool = True
 ) -> list[Problem]:
     """Why fixed values (``--set``) cannot go with the paths a study varies, one problem per fixed path; else [].
 
@@ -119,6 +119,8 @@ def fixed_and_varied(
     members too: the varied one would rescale the fixed one. ``option`` names the varied
     paths' setting (``grid``, ``axis``, ``input``; None: the scenario's ``uncertain:`` entries);
     with ``data`` (the scenario's), list items given by position and by id are matched.
+    ``narrow`` False: the command has no ``--input`` to vary only some entries (``run
+    --uncertainty``), so the advice for an ``uncertain:`` entry does not offer one.
 
     >>> from simulator.errors import worded
     >>> for p in fixed_and_varied(["a.b", "a.b.c.d", "x"], ["a.b.c", "x"]):
@@ -134,6 +136,8 @@ def fixed_and_varied(
         f"give the path to {setting('set')} or to {by}, not both"
         if option is not None
         else f"drop it, or vary only the other inputs ({setting('input')} PATH)"
+        if narrow
+        else "drop it, or drop the entry from the scenario's uncertain: block"
     )
     problems = []
     for path in fixed:
