@@ -59,6 +59,44 @@ def test_sweep_refuses_a_set_containing_or_inside_a_swept_path(tmp_path, monkeyp
     assert_bad_input(result, f"{CLEAN}: --set {fixed.partition('=')[0]}: {why}")
 
 
+TONNES = "regions.japan.commercial_stock.light_ree.tonnes"
+OTHER_UNIT = "the stock's other unit is varied by {where}: a stock has one unit, so each run would drop the fixed value"
+
+
+def test_sweep_refuses_a_set_days_with_a_grid_on_the_same_stock_in_tonnes(tmp_path, monkeypatch):
+    """Setting tonnes removes days: every run used the swept tonnes while sweep.json recorded days 30 as fixed."""
+    no_run(monkeypatch)
+    out = tmp_path / "s"
+    result = invoke("sweep", CLEAN, "--set", f"{DAYS}=30", "--grid", f"{TONNES}=100,200", "--no-plots", "-o", out)
+    assert_bad_input(
+        result,
+        f"{CLEAN}: --set {DAYS}: " + OTHER_UNIT.format(where=f"--grid {TONNES}") + " for the one --grid gives; "
+        "give the stock's size to --set or to --grid, not both",
+    )
+    assert not out.exists()
+
+
+def test_explore_refuses_a_set_tonnes_with_an_axis_on_the_same_stock_in_days(tmp_path, monkeypatch):
+    no_run(monkeypatch)
+    page = tmp_path / "page.html"
+    result = invoke("explore", CLEAN, "--set", f"{TONNES}=100", "--axis", f"{DAYS}=30,60", "-o", page)
+    assert_bad_input(result, f"{CLEAN}: --set {TONNES}: " + OTHER_UNIT.format(where=f"--axis {DAYS}"))
+    assert not page.exists()
+
+
+def test_sensitivity_refuses_a_set_tonnes_on_a_stock_whose_days_are_uncertain(tmp_path, monkeypatch):
+    no_run(monkeypatch)
+    battery = str(ROOT / "scenarios" / "battery_materials.yaml")
+    stock = "regions.japan.commercial_stock.lithium"
+    result = invoke("sensitivity", battery, "--samples", 4, "--set", f"{stock}.tonnes=100", "-o", tmp_path / "s")
+    assert_bad_input(
+        result,
+        f"{battery}: --set {stock}.tonnes: "
+        + OTHER_UNIT.format(where=f"the uncertain: entry on {stock}.days")
+        + " for the one the entry gives; drop it, or vary only the other inputs (--input PATH)",
+    )
+
+
 def test_a_shock_given_by_position_and_by_id_is_one_path(tmp_path, monkeypatch):
     no_run(monkeypatch)
     grid = ("--grid", "shocks.0.end=2026-06-01,2026-07-01")

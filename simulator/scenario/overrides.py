@@ -161,6 +161,17 @@ def set_path(
     node[step] = value
 
 
+def exclusive_sibling(path: str) -> str | None:
+    """The path that setting ``path`` removes (:data:`EXCLUSIVE_SIBLINGS`: a stock's other unit), else None.
+
+    >>> exclusive_sibling("regions.eu.reserve.ree.days"), exclusive_sibling("horizon_days"), exclusive_sibling("days")
+    ('regions.eu.reserve.ree.tonnes', None, None)
+    """
+    head, _, last = path.rpartition(".")
+    other = EXCLUSIVE_SIBLINGS.get(last)
+    return f"{head}.{other}" if head and other is not None else None
+
+
 def is_shock_end(path: str) -> bool:
     """Whether ``path`` is a shock's ``end`` (the first day it is over: its last day is the day before).
 

@@ -27,7 +27,7 @@ from typing import Any
 from simulator.errors import InputError, Problem, setting
 from simulator.scenario import read_yaml
 from simulator.scenario.load import named_path
-from simulator.scenario.overrides import ratio_member
+from simulator.scenario.overrides import exclusive_sibling, ratio_member
 from simulator.scenario.strict_yaml import load_yaml
 
 MAX_POINTS = 100_000
@@ -97,9 +97,15 @@ class SweepSpec:
 
 
 def _overlap(fixed: str, varied: str) -> str | None:
-    """How a fixed path stands to a varied one: ``is``, ``contains``, ``lies inside`` or None (apart)."""
+    """How a fixed path stands to a varied one: ``is``, ``sibling``, ``contains``, ``lies inside`` or None (apart).
+
+    ``sibling``: the varied path is the fixed one's exclusive sibling (a stock's ``days``
+    and ``tonnes``), which setting either removes: as good as the same path.
+    """
     if fixed == varied:
         return "is"
+    if exclusive_sibling(fixed) == varied:
+        return "sibling"
     if varied.startswith(f"{fixed}."):
         return "contains"
     if fixed.startswith(f"{varied}."):
@@ -115,7 +121,9 @@ def fixed_and_varied(
     The one rule of sweeps, the explorer and sensitivity studies: a fixed path that is,
     contains or lies inside a varied path is refused, since each run's varied value would
     replace the fixed one (or the whole value around it), and the record would show a fixed
-    value that no run used. Agreement ratios are refused fixed and varied alike on different
+    value that no run used; so is a stock's ``days`` fixed and its ``tonnes`` varied, or the
+    other way round, since setting one removes the other
+    (:data:`~simulator.scenario.overrides.EXCLUSIVE_SIBLINGS`). Agreement ratios are refused fixed and varied alike on different
     members too: the varied one would rescale the fixed one. ``option`` names the varied
     paths' setting (``grid``, ``axis``, ``input``; None: the scenario's ``uncertain:`` entries);
     with ``data`` (the scenario's), list items given by position and by id are matched.
@@ -148,12 +156,17 @@ def fixed_and_varied(
             where = setting(option, other) if option is not None else f"the uncertain: entry on {other}"
             what = {
                 "is": f"the same path is varied by {where}: each run would use the value {by} gives, not the fixed one",
+                "sibling": f"the stock's other unit is varied by {where}: a stock has one unit, so each run would "
+                f"drop the fixed value for the one {by} gives",
                 "contains": f"contains a path varied by {where}: each run would use the value {by} gives there, "
                 "not the fixed one",
                 "lies inside": f"lies inside a path varied by {where}: each run would replace the whole value there, "
                 "the fixed one with it",
             }[relation]
-            problems.append(Problem(setting("set", path), f"{what}; {remedy}"))
+            advice = remedy
+            if relation == "sibling" and option is not None:  # two paths: the one thing given both ways is the stock
+                advice = f"give the stock's size to {setting('set')} or to {by}, not both"
+            problems.append(Problem(setting("set", path), f"{what}; {advice}"))
             break
     ratios = [path for path in fixed if ratio_member(path) is not None]
     swept = [path for path in varied if ratio_member(path) is not None]
