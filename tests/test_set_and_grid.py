@@ -23,7 +23,9 @@ INSIDE = (
     "each run would replace the whole value there, the fixed one with it; give the path to --set or to --grid, not both"
 )
 THERE = (
-    "each run would use the value --grid gives there, not the fixed one; give the path to --set or to --grid, not both"
+    "each run would use the value --grid gives there, not the fixed one; to keep the rest of the value, set its other "
+    "fields one by one (--set regions.japan.commercial_stock.light_ree.FIELD=VALUE, each FIELD but days) and leave "
+    "light_ree.days to --grid"
 )
 
 
@@ -94,6 +96,22 @@ def test_sensitivity_refuses_a_set_tonnes_on_a_stock_whose_days_are_uncertain(tm
         f"{battery}: --set {stock}.tonnes: "
         + OTHER_UNIT.format(where=f"the uncertain: entry on {stock}.days")
         + " for the one the entry gives; drop it, or vary only the other inputs (--input PATH)",
+    )
+
+
+def test_a_set_block_holding_a_swept_field_is_advised_field_by_field(tmp_path, monkeypatch):
+    """Dropping the --set, as the advice used to say, would lose the rest of the block (its sd: 30)."""
+    no_run(monkeypatch)
+    block = "shocks.china_embargo.duration_days"
+    fixed = f"{block}={{distribution: lognormal, mean: 120, sd: 30}}"
+    result = invoke(
+        "sweep", CLEAN, "--set", fixed, "--grid", f"{block}.mean=60,120", "--no-plots", "-o", tmp_path / "s"
+    )
+    assert_bad_input(
+        result,
+        f"--set {block}: contains a path varied by --grid {block}.mean: each run would use the value --grid gives "
+        f"there, not the fixed one; to keep the rest of the value, set its other fields one by one (--set {block}.FIELD"
+        "=VALUE, each FIELD but mean) and leave mean to --grid",
     )
 
 

@@ -123,8 +123,10 @@ def fixed_and_varied(
     replace the fixed one (or the whole value around it), and the record would show a fixed
     value that no run used; so is a stock's ``days`` fixed and its ``tonnes`` varied, or the
     other way round, since setting one removes the other
-    (:data:`~simulator.scenario.overrides.EXCLUSIVE_SIBLINGS`). Agreement ratios are refused fixed and varied alike on different
-    members too: the varied one would rescale the fixed one. ``option`` names the varied
+    (:data:`~simulator.scenario.overrides.EXCLUSIVE_SIBLINGS`). A fixed value that contains
+    a varied path is advised to be set field by field, since the rest of it would be used.
+    Agreement ratios are refused fixed and varied alike on different members too: the
+    varied one would rescale the fixed one. ``option`` names the varied
     paths' setting (``grid``, ``axis``, ``input``; None: the scenario's ``uncertain:`` entries);
     with ``data`` (the scenario's), list items given by position and by id are matched.
     ``narrow`` False: the command has no ``--input`` to vary only some entries (``run
@@ -133,7 +135,7 @@ def fixed_and_varied(
     >>> from simulator.errors import worded
     >>> for p in fixed_and_varied(["a.b", "a.b.c.d", "x"], ["a.b.c", "x"]):
     ...     print(worded(p.render(None), python=False))
-    --set a.b: contains a path varied by --grid a.b.c: each run would use the value --grid gives there, not the fixed one; give the path to --set or to --grid, not both
+    --set a.b: contains a path varied by --grid a.b.c: each run would use the value --grid gives there, not the fixed one; to keep the rest of the value, set its other fields one by one (--set a.b.FIELD=VALUE, each FIELD but c) and leave c to --grid
     --set a.b.c.d: lies inside a path varied by --grid a.b.c: each run would replace the whole value there, the fixed one with it; give the path to --set or to --grid, not both
     --set x: the same path is varied by --grid x: each run would use the value --grid gives, not the fixed one; give the path to --set or to --grid, not both
     """  # noqa: E501
@@ -166,6 +168,16 @@ def fixed_and_varied(
             advice = remedy
             if relation == "sibling" and option is not None:  # two paths: the one thing given both ways is the stock
                 advice = f"give the stock's size to {setting('set')} or to {by}, not both"
+            if relation == "contains":  # the rest of the value set would be used: dropping the --set would lose it
+                rest = named(other)[len(named(path)) + 1 :]  # the varied path below the fixed one
+                middle, _, field = rest.rpartition(".")
+                example = ".".join(part for part in (path, middle, "FIELD") if part)
+                advice = (
+                    f"to keep the rest of the value, set its other fields one by one "
+                    f"({setting('set', example)}=VALUE, each FIELD but {field}) and leave {rest} to {by}"
+                )
+                if option is None:
+                    advice += ", or " + remedy.removeprefix("drop it, or ")
             problems.append(Problem(setting("set", path), f"{what}; {advice}"))
             break
     ratios = [path for path in fixed if ratio_member(path) is not None]
