@@ -271,6 +271,12 @@ AXES = {
         (["agreement.ratio.nobody=0.1,0.2"], [], "agreement.ratio.nobody: no such field in the scenario"),
         (["shocks.halt.severty=0.5,1"], [], "shocks.halt.severty: no such field in the scenario"),
         (["shocks.nothing.end=5,10"], [], "shocks.nothing.end: no such field in the scenario"),
+        (  # a field the file leaves out, its first value bad: the value's problem (was "no such field")
+            ["regions.eu.reserve.ree.tonnes=-5,50"],
+            [],
+            "regions.eu.reserve.ree.tonnes: must be >= 0 (the axis's value -5)",
+        ),
+        (["regions.eu.reserve.ree.tonnez=5,50"], [], "regions.eu.reserve.ree.tonnez: no such field in the scenario"),
         ([AXES["ratio"], AXES["ratio"]], [], "agreement.ratio.japan: given as an axis twice"),
         ([], [], "give at least one --axis PATH=SPEC"),
         (["agreement.ratio.japan=0:1:0"], [], "--axis agreement.ratio.japan: the step must not be 0"),

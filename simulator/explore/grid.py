@@ -27,6 +27,8 @@ from simulator.plan import compile_plan
 from simulator.results import date_of
 from simulator.scenario import apply_overrides, validate_data
 from simulator.scenario.checks import day_number
+from simulator.scenario.load import named_path
+from simulator.scenario.overrides import shown
 from simulator.sweep import Axis, SweepSpec, plan_sweep
 from simulator.sweep.runner import (
     Chunk,
@@ -166,24 +168,30 @@ def as_date(value: Any) -> dt.date | None:
     return None
 
 
-def _has_field(base: dict[str, Any], axis: Axis, source: str) -> bool:
-    """Whether the scenario has the axis's field: it sets it, or takes the axis's first value there.
+def _field_problems(base: dict[str, Any], axis: Axis, source: str) -> list[Problem]:
+    """Why the scenario cannot take the axis's field, else []: it sets it, or takes the first value there.
 
     A field the file leaves out (a reserve it does not hold) is created by the axis, as by
-    a sweep's; a typo (``shocks.halt.severty``) is refused, which the scenario would not take.
+    a sweep's; a typo (``shocks.halt.severty``) is "no such field", which the scenario
+    would not take. A field the schema knows that refuses the first value (``tonnes=-5``)
+    is that value's problem, not a missing field: only problems all on the axis's own path,
+    none an unknown name (``unknown key``, a ratio's ``unknown member``), are the value's.
     """
     try:
         current_value(base, axis.path, source)
-        return True
+        return []
     except KeyError:
         pass
     except InputError:  # an invalid scenario is reported when its points are built
-        return True
+        return []
     try:
         validate_data(apply_overrides(base, [(axis.path, axis.values[0])]), source)
-    except InputError:
-        return False
-    return True
+    except InputError as error:
+        own = named_path(axis.path, base)
+        if error.problems and all(p.path == own and not p.message.startswith("unknown") for p in error.problems):
+            return [Problem(p.path, f"{p.message} (the axis's value {shown(axis.values[0])})") for p in error.problems]
+        return [Problem(axis.path, "no such field in the scenario")]
+    return []
 
 
 def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
@@ -213,8 +221,7 @@ def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
             )
         elif axis.path in twice:
             problems.append(Problem(axis.path, "a value is given twice"))
-        if not _has_field(base, axis, source):
-            problems.append(Problem(axis.path, "no such field in the scenario"))
+        problems.extend(_field_problems(base, axis, source))
     points = math.prod(len(a.values) for a in spec.axes) if spec.axes else 0
     if points > MAX_POINTS:
         problems.append(Problem("--axis", f"{points:,} grid points; the explorer's limit is {MAX_POINTS:,}"))
