@@ -115,6 +115,45 @@ def test_a_set_block_holding_a_swept_field_is_advised_field_by_field(tmp_path, m
     )
 
 
+RESCALED = "varies another: each run would rescale the fixed one to make room for the varied one; "
+
+
+def test_sensitivity_names_the_uncertain_ratio_that_would_rescale_a_ratio_set(tmp_path, monkeypatch):
+    """The refusal used to speak of axes and sweeps (\"fixed ... and swept: give them all as axes\") with none here."""
+    no_run(monkeypatch)
+    battery = str(ROOT / "scenarios" / "battery_materials.yaml")
+    args = ("--method", "morris", "--samples", 2, "--set", "agreement.ratio.eu=0.3", "-o", tmp_path / "s")
+    result = invoke("sensitivity", battery, *args)
+    assert_bad_input(
+        result,
+        f"{battery}: --set agreement.ratio.eu: fixes an agreement ratio while the uncertain: entry on "
+        "agreement.ratio.japan " + RESCALED + "drop it, or vary only the other inputs (--input PATH)",
+    )
+    result = invoke("sensitivity", battery, *args, "--input", "agreement.ratio.japan")
+    assert_bad_input(
+        result,
+        f"{battery}: --set agreement.ratio.eu: fixes an agreement ratio while --input agreement.ratio.japan "
+        + RESCALED
+        + "drop it, or leave agreement.ratio.japan out of --input",
+    )
+
+
+def test_explore_names_the_axis_that_would_rescale_a_ratio_set(tmp_path, monkeypatch):
+    no_run(monkeypatch)
+    battery = str(ROOT / "scenarios" / "battery_materials.yaml")
+    page = tmp_path / "page.html"
+    result = invoke(
+        "explore", battery, "--set", "agreement.ratio.eu=0.3", "--axis", "agreement.ratio.japan=0.2,0.4", "-o", page
+    )
+    assert_bad_input(
+        result,
+        f"{battery}: --set agreement.ratio.eu: fixes an agreement ratio while --axis agreement.ratio.japan "
+        + RESCALED
+        + "give all the ratios to --set or all to --axis, so that the others are rescaled once",
+    )
+    assert not page.exists()
+
+
 def test_a_shock_given_by_position_and_by_id_is_one_path(tmp_path, monkeypatch):
     no_run(monkeypatch)
     grid = ("--grid", "shocks.0.end=2026-06-01,2026-07-01")

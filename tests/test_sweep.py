@@ -346,7 +346,11 @@ def test_ratios_both_fixed_and_swept_exit_2_and_ratios_swept_together_run_as_lab
     mixed = ("--set", "agreement.ratio.japan=0.3", "--grid", "agreement.ratio.eu=0.5,0.6")
     result = invoke("sweep", scenario, *mixed, "-o", tmp_path / "out")
     assert result.exit_code == 2, result.output
-    assert "agreement.ratio.eu: agreement ratios are both fixed (agreement.ratio.japan) and swept" in result.output
+    assert (
+        "--set agreement.ratio.japan: fixes an agreement ratio while --grid agreement.ratio.eu varies another: each "
+        "run would rescale the fixed one to make room for the varied one; give all the ratios to --set or all to "
+        "--grid, so that the others are rescaled once"
+    ) in result.output
     monkeypatch.setattr(sweep_runner, "run_chunk", RUN_CHUNK)
     grid = ("--grid", "agreement.ratio.japan=0.3", "--grid", "agreement.ratio.eu=0.5,0.6", "--workers", 1, "--no-plots")
     result = invoke("sweep", scenario, *grid, "-o", tmp_path / "ok")

@@ -126,7 +126,8 @@ def fixed_and_varied(
     (:data:`~simulator.scenario.overrides.EXCLUSIVE_SIBLINGS`). A fixed value that contains
     a varied path is advised to be set field by field, since the rest of it would be used.
     Agreement ratios are refused fixed and varied alike on different members too: the
-    varied one would rescale the fixed one. ``option`` names the varied
+    varied one would rescale the fixed one (given all as axes, or all fixed, the members
+    not given are rescaled once). ``option`` names the varied
     paths' setting (``grid``, ``axis``, ``input``; None: the scenario's ``uncertain:`` entries);
     with ``data`` (the scenario's), list items given by position and by id are matched.
     ``narrow`` False: the command has no ``--input`` to vary only some entries (``run
@@ -182,12 +183,17 @@ def fixed_and_varied(
             break
     ratios = [path for path in fixed if ratio_member(path) is not None]
     swept = [path for path in varied if ratio_member(path) is not None]
-    if ratios and swept and not problems:
+    if ratios and swept and not problems:  # the varied ratio would rescale the fixed ones in every run
+        where = setting(option, swept[0]) if option is not None else f"the uncertain: entry on {swept[0]}"
+        advice = {
+            None: remedy,
+            "input": f"drop it, or leave {swept[0]} out of {by}",
+        }.get(option, f"give all the ratios to {setting('set')} or all to {by}, so that the others are rescaled once")
         problems.append(
             Problem(
-                swept[0],
-                f"agreement ratios are both fixed ({', '.join(ratios)}) and swept: give them all as axes or all as "
-                "fixed values, so that the members not given are rescaled once",
+                setting("set", ratios[0]),
+                f"fixes an agreement ratio while {where} varies another: each run would rescale the fixed "
+                f"{'ratios' if len(ratios) > 1 else 'one'} to make room for the varied one; {advice}",
             )
         )
     return problems
