@@ -643,7 +643,7 @@ def test_a_message_quoting_a_long_set_value_shortens_it(tmp_path):
     """Six levels (531,441 values, under the limit) made a message of megabytes (seven made 28 MB)."""
     path = write_text(tmp_path, SCENARIO_TEXT)
     result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", f"description={alias_bomb(6)}")
-    assert_bad_input(result, '[set description=[["x", "x", ', "...]: description: must be text")  # as YAML, not Python
+    assert_bad_input(result, "[set description=[[x, x, ", "...]: description: must be text")  # as YAML, not Python
     assert len(result.output) < 1_000
     long_text = "no_equals_sign_" * 20
     result = invoke("run", path, "--no-plots", "-o", tmp_path / "out", "--set", long_text)

@@ -232,7 +232,7 @@ def test_sensitivity_refuses_a_set_of_the_mapping_holding_an_input(tmp_path, mon
         ),
         (  # was {'distribution': 'uniform', 'low': 2, 'high': 3}
             "shocks.0.severity={distribution: uniform, low: 2, high: 3}",
-            '[set shocks.0.severity={"distribution": "uniform", "low": 2, "high": 3}]: '
+            "[set shocks.0.severity={distribution: uniform, low: 2, high: 3}]: "
             "shocks.china_embargo.severity: low must be within [0, 1] (got 2)",
         ),
         ("regions={~: 3}", "[set regions={null: 3}]: regions: key null: must be text"),  # was regions.None

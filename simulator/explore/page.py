@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from simulator import __version__
 from simulator.errors import InputError
@@ -36,7 +35,7 @@ from simulator.randomness import run_seed
 from simulator.results import date_label, date_of
 from simulator.scenario.checks import day_number
 from simulator.scenario.load import field_unit
-from simulator.scenario.overrides import is_shock_end
+from simulator.scenario.overrides import is_shock_end, shown
 from simulator.scenario.schema import RANDOM_TYPES
 from simulator.sweep import base_hash
 from simulator.sweep.runner import build_point
@@ -51,15 +50,6 @@ BLOB_MARK = "@@BLOB@@"
 def template() -> str:
     """The page template shipped with the package."""
     return resources.files("simulator.explore").joinpath("page.html").read_text(encoding="utf-8")
-
-
-def yaml_text(value: Any) -> str:
-    """``value`` as ``--set`` reads it back (a YAML scalar).
-
-    >>> [yaml_text(v) for v in (0.3, 119, "fair_ratio", 1e-05, dt.date(2010, 10, 28), True)]
-    ['0.3', '119', 'fair_ratio', '1.0e-05', '2010-10-28', 'true']
-    """
-    return yaml.safe_dump(value, default_flow_style=True).removesuffix("\n...\n").strip()
 
 
 UNSET = object()
@@ -92,8 +82,8 @@ def _start_note(values: tuple[Any, ...], current: Any) -> str:
         return "the scenario's value"
     numbers = isinstance(current, int | float) and all(isinstance(v, int | float) for v in values)
     if numbers:
-        return f"the nearest to the scenario's {yaml_text(current)}"
-    return f"the first value; the scenario's {yaml_text(current)} is not on the page"
+        return f"the nearest to the scenario's {shown(current)}"
+    return f"the first value; the scenario's {shown(current)} is not on the page"
 
 
 def _day_start(raw: dict[str, Any], path: str, source: str) -> dt.date | None:
@@ -120,12 +110,12 @@ def day_texts(values: tuple[Any, ...], start: dt.date | None, end: bool = False)
     ['2026-09-01 (last day 31 Aug 2026)']
     """
     if end and all(isinstance(v, dt.date) for v in values):
-        return [f"{yaml_text(v)} (last day {date_label(v, -1)})" for v in values]
+        return [f"{shown(v)} (last day {date_label(v, -1)})" for v in values]
     if start is None or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         return None
     if end:
-        return [f"{yaml_text(v)} (last day {date_label(start, v - 1)})" for v in values]
-    return [f"{yaml_text(v)} ({date_label(start, v)})" for v in values]
+        return [f"{shown(v)} (last day {date_label(start, v - 1)})" for v in values]
+    return [f"{shown(v)} ({date_label(start, v)})" for v in values]
 
 
 def _other_spellings(values: tuple[Any, ...], start: dt.date | None) -> list[str | None]:
@@ -160,7 +150,7 @@ def _axis(grid: Grid, index: int) -> dict[str, Any]:
     except KeyError:  # a field the axis creates: the scenario has no value of it
         current = UNSET
     start = _start(axis.values, current)
-    labels = [yaml_text(v) for v in axis.values]
+    labels = [shown(v) for v in axis.values]
     # an explored start date moves every day's date: then the day numbers stand alone
     explored_start = any(a.path == "start_date" for a in grid.sweep.spec.axes)
     start_date = None if explored_start else _day_start(raw, axis.path, source)
@@ -173,7 +163,7 @@ def _axis(grid: Grid, index: int) -> dict[str, Any]:
         "labels": labels,
         "texts": labels if texts is None else texts,
         "aliases": aliases,
-        "options": [shlex.quote(f"{axis.path}={yaml_text(v)}") for v in axis.values],
+        "options": [shlex.quote(f"{axis.path}={shown(v)}") for v in axis.values],
         "start": start,
     }
 
@@ -260,7 +250,7 @@ def _commands(grid: Grid) -> dict[str, Any]:
     """Pieces of the commands that reproduce a point: the page adds the axes' values."""
     sweep = grid.sweep
     scenario = shlex.quote(sweep.source)
-    fixed = [f"--set {shlex.quote(f'{path}={yaml_text(value)}')}" for path, value in sweep.spec.fixed]
+    fixed = [f"--set {shlex.quote(f'{path}={shown(value)}')}" for path, value in sweep.spec.fixed]
     seed = run_seed(sweep.root_seed, 0)
     return {
         "run": " ".join(["stockpile run", scenario, *fixed]),
@@ -281,7 +271,7 @@ def describe(grid: Grid, packed: Packed) -> dict[str, Any]:
         "scenario_hash": base_hash(grid.sweep)[:12],  # the scenario explored (with --set), as its sweeps record
         # the scenario explored (the file with --set) and the --set values: a report compares its run with them
         "base": json.loads(json.dumps(grid.sweep.raw, default=str)),
-        "fixed": [[path, yaml_text(value)] for path, value in grid.sweep.spec.fixed],
+        "fixed": [[path, shown(value)] for path, value in grid.sweep.spec.fixed],
         "description": " ".join(first.description.split()),
         "version": __version__,
         "start_date": first.start_date.isoformat() if first.start_date else None,

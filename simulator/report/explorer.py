@@ -20,7 +20,8 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from simulator.errors import InputError, Problem, setting
-from simulator.scenario.overrides import is_shock_end
+from simulator.scenario.overrides import is_shock_end, shown
+from simulator.scenario.strict_yaml import load_yaml
 
 BESIDE = "explorer.html"
 """The explorer's name when it sits in the report's folder (both commands' default)."""
@@ -67,10 +68,8 @@ def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: 
     page raises :class:`InputError` naming it; a file found beside the report that is not
     one is not linked (it is not the tool's).
     """
-    import yaml
-
     from simulator.explore.grid import current_value, on_axis
-    from simulator.explore.page import MAX_PAGE_BYTES, read_page, yaml_text
+    from simulator.explore.page import MAX_PAGE_BYTES, read_page
     from simulator.scenario.load import read_input_text
 
     try:  # a regular file of at most the largest page explore writes (not a device or FIFO: read_input_text)
@@ -94,18 +93,20 @@ def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: 
     point: dict[str, str] = {}
     off_grid: list[tuple[str, str, str]] = []
     run_values: list[tuple[str, Any]] = []
-    for (path, labels), start, shown in zip(axes, starts, texts, strict=True):
+    for (path, labels), start, written in zip(axes, starts, texts, strict=True):
         try:
             value = current_value(run_data, path, str(report))
         except (KeyError, InputError):
             continue
         run_values.append((path, value))
         # a day given as a date is found on an axis of day numbers, and the other way round
-        label = yaml_text(on_axis(value, tuple(yaml.safe_load(t) for t in labels), run_data.get("start_date")))
+        values = tuple(load_yaml(t) for t in labels)
+        found = on_axis(value, values, run_data.get("start_date"))
+        label = labels[values.index(found)] if found in values else shown(found)  # as the page wrote it
         if label in labels:
             point[path] = label
         else:
-            dated = shown != labels  # the page gives this axis's days with their dates: so does the report
+            dated = written != labels  # the page gives this axis's days with their dates: so does the report
             off_grid.append((path, _day_text(path, label, run_data) if dated else label, start))
     base = meta.get("base")
     differences = None if not isinstance(base, dict) else tuple(_differences(run_data, base, run_values))
@@ -116,14 +117,12 @@ def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: 
 
 def _day_text(path: str, label: str, run_data: dict[str, Any]) -> str:
     """A day number as the page labels its days: with its date, or an end's last day (else ``label``)."""
-    import yaml
-
     from simulator.explore.grid import as_date, current_value
     from simulator.explore.page import day_texts
 
     try:
-        day, start = yaml.safe_load(label), as_date(current_value(run_data, "start_date", "run"))
-    except (KeyError, InputError, yaml.YAMLError):
+        day, start = load_yaml(label), as_date(current_value(run_data, "start_date", "run"))
+    except (KeyError, InputError):
         return label
     texts = day_texts((day,), start, end=is_shock_end(path)) if isinstance(day, int) else None
     return texts[0] if texts else label
@@ -224,10 +223,8 @@ def _ids(items: list[Any]) -> dict[str, Any] | None:
 
 def _shown(value: Any) -> str:
     """A value as ``--set`` writes it ("not set" where it is missing), at most 60 characters."""
-    from simulator.explore.page import yaml_text
-
     whole = isinstance(value, float) and value.is_integer()
-    text = "not set" if value is MISSING else yaml_text(int(value) if whole else value)
+    text = "not set" if value is MISSING else shown(int(value) if whole else value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

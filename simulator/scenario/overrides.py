@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
+import functools
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+import yaml
 
 from simulator.errors import InputError, Problem, setting
 from simulator.scenario.strict_yaml import load_yaml, shortened
@@ -40,22 +42,29 @@ _INDEX = re.compile(r"-?[0-9]{1,9}")  # a list position (longer numbers are ids,
 
 
 def shown(value: Any, width: int | None = None) -> str:
-    """A value as the user would write it after ``--set PATH=`` (YAML, collections in flow style).
+    """A value as the user would write it after ``--set PATH=``: the text reads back as the same value.
+
+    YAML with collections in flow style; text that YAML would read as something else (a
+    number, a date, ``yes``, a mapping) is quoted, and so is text inside a collection that
+    holds YAML's punctuation. The one formatter of values shown to the user as ``--set``
+    text (messages, the report, the explorer page).
 
     With ``width``, at most that many characters, cut with "...", built without writing out
     the whole value (a list may repeat one list many times).
 
     >>> shown(dt.date(2011, 9, 1)), shown(0.3), shown("fair_ratio"), shown({"days": 60}), shown(True)
-    ('2011-09-01', '0.3', 'fair_ratio', '{"days": 60}', 'true')
+    ('2011-09-01', '0.3', 'fair_ratio', '{days: 60}', 'true')
     >>> shown(None), shown(float("inf")), shown([1, {"kind": "loan", "end": dt.date(9999, 12, 31)}]), shown({None: 3})
-    ('null', '.inf', '[1, {"kind": "loan", "end": "9999-12-31"}]', '{null: 3}')
+    ('null', '.inf', '[1, {kind: loan, end: 9999-12-31}]', '{null: 3}')
+    >>> shown("0.3"), shown("yes"), shown("2010-10-28"), shown(1e-05), shown(["a, b", "it's"])
+    ("'0.3'", "'yes'", "'2010-10-28'", '1e-05', "['a, b', 'it''s']")
     >>> shown("x" * 100, 80) == "x" * 77 + "...", shown([[1] * 10**6] * 10**6, 12)
     (True, '[[1, 1, 1...')
     """
     if width is None:
-        return "".join(_written(value, top=True))
+        return "".join(_written(value))
     pieces, length = [], 0
-    for piece in _written(value, top=True):
+    for piece in _written(value):
         pieces.append(piece)
         length += len(piece)
         if length > width:
@@ -63,19 +72,43 @@ def shown(value: Any, width: int | None = None) -> str:
     return shortened("".join(pieces), width)
 
 
-def _written(value: Any, top: bool = False) -> Iterator[str]:
-    """The pieces of :func:`shown`'s text; inside a collection, text and dates are quoted as JSON quotes them."""
+_PLAIN = re.compile(r"[A-Za-z0-9_./+-]+(?: [A-Za-z0-9_./+-]+)*")
+"""Text written without quotes (if YAML reads it back as that text): no flow punctuation, colon or comment."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _text(text: str) -> str:
+    """``text`` as YAML reads it back as that text, anywhere in a flow collection: plain, else quoted."""
+    if _PLAIN.fullmatch(text) and _reads_as_itself(text):
+        return text
+    if text.isprintable():
+        return "'" + text.replace("'", "''") + "'"
+    return yaml.safe_dump(text, default_style='"', width=math.inf, allow_unicode=True).removesuffix("\n...\n").strip()
+
+
+def _reads_as_itself(text: str) -> bool:
+    """Whether YAML reads ``text`` unquoted as that same text (not ``null``, ``yes``, ``.inf``, ...)."""
+    try:
+        return load_yaml(text) == text
+    except InputError:
+        return False
+
+
+def _written(value: Any) -> Iterator[str]:
+    """The pieces of :func:`shown`'s text."""
     if isinstance(value, bool):
         yield "true" if value else "false"
     elif value is None:
         yield "null"
     elif isinstance(value, float) and not math.isfinite(value):
         yield ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
+    elif isinstance(value, str):
+        yield _text(value)
     elif isinstance(value, dict):
         yield "{"
         for i, (key, item) in enumerate(value.items()):
             yield ", " if i else ""
-            yield json.dumps(key) if isinstance(key, str) else "".join(_written(key, top=True))  # null, not "null"
+            yield from _written(key)
             yield ": "
             yield from _written(item)
         yield "}"
@@ -86,8 +119,7 @@ def _written(value: Any, top: bool = False) -> Iterator[str]:
             yield from _written(item)
         yield "]"
     else:
-        text = value.isoformat() if isinstance(value, dt.date) else str(value)
-        yield text if top or not isinstance(value, str | dt.date) else json.dumps(text)
+        yield value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
