@@ -522,7 +522,7 @@ def shown_value(value: Any, width: int = 80) -> str:
     """A ``--set`` value as a message quotes it (:func:`~simulator.scenario.overrides.shown`), cut to ``width``.
 
     >>> shown_value(0.3), shown_value(None), shown_value([1, [2, 3]]), shown_value({"distribution": "uniform"})
-    ('0.3', 'null', '[1, [2, 3]]', '{"distribution": "uniform"}')
+    ('0.3', 'null', '[1, [2, 3]]', '{distribution: uniform}')
     """
     return shown(value, width)
 
