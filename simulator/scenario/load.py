@@ -485,7 +485,7 @@ def load_raw(path: str | Path, overrides: list[tuple[str, Any]] | None = None) -
             data = apply_overrides(data, overrides)
         except OverrideError as exc:  # a bad --set path: name the file and the --set
             setting, value = exc.assignment
-            raise ScenarioError(exc.problems, f"{path} [set {setting}={shown_value(value)}]") from None
+            raise ScenarioError(exc.problems, f"{path} [set {setting}={shown(value, ECHO_WIDTH)}]") from None
     return data
 
 
@@ -498,7 +498,7 @@ def blame_overrides(exc: InputError, data: dict[str, Any], source: str, override
     """
     if (found := blamed(exc, data, overrides)) is not None:
         (path, value), ours = found
-        raise type(exc)(ours, f"{source} [set {path}={shown_value(value)}]") from None
+        raise type(exc)(ours, f"{source} [set {path}={shown(value, ECHO_WIDTH)}]") from None
 
 
 def blamed(
@@ -518,13 +518,8 @@ def blamed(
     return None
 
 
-def shown_value(value: Any, width: int = 80) -> str:
-    """A ``--set`` value as a message quotes it (:func:`~simulator.scenario.overrides.shown`), cut to ``width``.
-
-    >>> shown_value(0.3), shown_value(None), shown_value([1, [2, 3]]), shown_value({"distribution": "uniform"})
-    ('0.3', 'null', '[1, [2, 3]]', '{distribution: uniform}')
-    """
-    return shown(value, width)
+ECHO_WIDTH = 80
+"""Characters of a ``--set`` value a message echoes (a longer one is cut with ``...``)."""
 
 
 def validate_overridden(data: dict[str, Any], source: str, overrides: Sequence[tuple[str, Any]]) -> Scenario:
