@@ -52,16 +52,17 @@ NO_BURDEN_NOTE = "fairness_jain -: no member is short in that row, so there is n
 equal (1, :func:`~simulator.metrics.jain_index`), which compare.csv keeps and the table does not show."""
 
 
-def nobody_short_line(baselines: bool) -> str:
+def nobody_short_line(baselines: bool, among: str = "any rule") -> str:
     """What ``stockpile compare`` prints, and ``compare.png`` says, when no member is short in any row.
 
-    ``baselines``: the rows without the agreement were compared too.
+    ``baselines``: the rows without the agreement were compared too; ``among``: how the rules are named
+    (the figure counts them: "any of the 11 rules").
 
     >>> nobody_short_line(True)
     'no member is short under any rule, nor without the agreement: the rules cannot be told apart on shortfall here'
     """
     without = ", nor without the agreement" if baselines else ""
-    return f"no member is short under any rule{without}: the rules cannot be told apart on shortfall here"
+    return f"no member is short under {among}{without}: the rules cannot be told apart on shortfall here"
 
 
 @dataclass(frozen=True)

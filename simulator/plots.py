@@ -34,7 +34,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from simulator.forked import run_shared
 from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES
 from simulator.metrics import anyone_short, members_burden
-from simulator.names import Names, join_words
+from simulator.names import Names, cap, join_words
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.quantities import SHOCK_SIZE_COLUMN
 from simulator.results import Result, shared_stock_held, span_dates
@@ -113,8 +113,9 @@ def shock_target(result: Result, index: int, *, materials: bool = True) -> str:
     names = Names.of(result.scenario)
     spec = result.scenario.shocks[index]
     supplier = getattr(spec, "supplier", None)
-    regions = getattr(spec, "regions", None) or list(result.structure.regions)
-    if len(regions) > REGIONS_NAMED and not getattr(spec, "regions", None):
+    named = getattr(spec, "regions", None)
+    regions = named or list(result.structure.regions)
+    if len(regions) > REGIONS_NAMED and not named:
         whom = f"the {len(regions)} regions modelled"
     else:
         whom = ", ".join(names.region(r) for r in regions)
@@ -1316,10 +1317,8 @@ def _nobody_short_text(rules: int, baselines: bool) -> str:
     """The sentence of ``compare.png`` when no member is short in any row (as ``stockpile compare`` prints it)."""
     from simulator.compare import nobody_short_line
 
-    line = nobody_short_line(bool(baselines)).replace(
-        "any rule", f"any of the {rules} rules" if rules > 1 else "the rule"
-    )
-    return f"{line[0].upper()}{line[1:]}, and with no shortfall to share there is no fairness to compare."
+    line = nobody_short_line(baselines, f"any of the {rules} rules" if rules > 1 else "the rule")
+    return f"{cap(line)}, and with no shortfall to share there is no fairness to compare."
 
 
 def _wrapped(text: str, size: float, width_in: float) -> list[str]:

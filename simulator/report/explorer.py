@@ -224,8 +224,7 @@ def _ids(items: list[Any]) -> dict[str, Any] | None:
 def _shown(value: Any) -> str:
     """A value as ``--set`` writes it ("not set" where it is missing), at most 60 characters."""
     whole = isinstance(value, float) and value.is_integer()
-    text = "not set" if value is MISSING else shown(int(value) if whole else value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return "not set" if value is MISSING else shown(int(value) if whole else value, 60)
 
 
 def explorer_section(link: ExplorerLink | None, scenario: str) -> str:
