@@ -320,7 +320,8 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
         if first < 0 or last > scenario.horizon_days:
             problems.append(
                 Problem(
-                    f"{where}.date", f"{when} ({period}) lies outside the horizon (days 0 to {scenario.horizon_days})"
+                    f"{where}.date",
+                    f"{when} ({period}) lies outside the horizon (days 0 to {scenario.horizon_days - 1})",
                 )
             )
         weight = (row.get("weight") or "").strip()

@@ -101,7 +101,8 @@ def test_the_summary_line_gives_fairness_only_where_someone_bears_a_shortfall():
     # without an agreement the total is every region's
     alone = summary_text(run(build(TWO_MEMBERS, shocks=[], agreement=None))).splitlines()[-1]
     assert alone == "total shortfall 0.0 t; no one is short, so there is no burden to share"
-    # both halted with nothing in stock: each is short of nearly all its demand, in nearly equal proportion
+    # both halted with nothing in stock, the 60 t pool the only supply (Japan 20 t, the EU 40 t): Japan short of
+    # 1,180 / 1,200 = 0.983 of its demand, the EU of 4,760 / 4,800 = 0.992: Jain 1.975^2 / (2 x 1.950) = 0.99995
     halted = summary_text(run(TWO_MEMBERS)).splitlines()[-1]
     assert halted.startswith("total shortfall ") and halted.endswith(" t; fairness (Jain) 1.000"), halted
 
