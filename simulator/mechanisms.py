@@ -53,10 +53,17 @@ class Mechanism:
     by obligation, supplies passed between members; :func:`simulator.release.iea_ess`):
     its ``allocate`` returns an :class:`~simulator.release.EssSharing`, and members do not
     draw their own reserves first on the days it acts."""
+    auctions_as: str | None = None
+    """How the shared stock goes out on the days the rule auctions, in words its description uses
+    (the report gives them where a member's pool share was not drawable); None if it never auctions."""
 
 
 AUCTION_CODE = 1
 """Code of the auction rule in the daily logs."""
+
+
+HYBRID_AUCTIONS = "in normal times the shared stock is sold by auction"
+AUCTION_AUCTIONS = "the shared stock is offered in lots at regular intervals and goes to the highest bids"
 
 
 def _sharing(
@@ -80,13 +87,14 @@ MECHANISMS: tuple[Mechanism, ...] = (
         0,
         "hybrid",
         "the hybrid rule",
-        "the hybrid rule proposed in the KAS\u2013NPI policy paper: in normal times the shared stock is sold by "
-        "auction; under a threat to supply, each release is shared by the pre-agreed fair allocation ratio",
+        f"the hybrid rule proposed in the KAS\u2013NPI policy paper: {HYBRID_AUCTIONS}; under a threat to supply, "
+        "each release is shared by the pre-agreed fair allocation ratio",
         None,
         "fair_ratio",
         "embargo_on_member",
         True,
         True,
+        auctions_as=HYBRID_AUCTIONS,
     ),
     Mechanism(
         "fair_ratio",
@@ -105,12 +113,13 @@ MECHANISMS: tuple[Mechanism, ...] = (
         AUCTION_CODE,
         "auction",
         "auction",
-        "auctions: the shared stock is offered in lots at regular intervals and goes to the highest bids",
+        f"auctions: {AUCTION_AUCTIONS}",
         None,
         None,
         "never",
         True,
         False,
+        auctions_as=AUCTION_AUCTIONS,
     ),
     _sharing(
         "proportional_to_demand",

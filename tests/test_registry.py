@@ -237,6 +237,9 @@ def test_every_mechanism_entry_is_whole():
             assert mechanisms.BY_NAME[m.shares_as].allocate is not None, m.name
         assert (m.shares_when == "never") == (m.shares_as is None), m.name
         assert m.holds_auctions or m.shares_when == "always", m.name
+        # the report says how an auctioning rule's shared stock goes out, in its description's own words
+        assert (m.auctions_as is not None) == m.holds_auctions, m.name
+        assert m.auctions_as is None or m.auctions_as in m.description, m.name
 
 
 def test_the_schema_offers_exactly_the_registered_mechanisms():

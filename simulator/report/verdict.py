@@ -188,10 +188,9 @@ def _why_not_drawable(mechanism: str, sharing_day: bool) -> str:
 
     Drawable cover counts shared stock only where releases are open and a sharing rule
     applies (:meth:`simulator.kernel.agreement.AgreementStep._drawable`). On a day a rule
-    that auctions does so (``auction``; ``hybrid`` in normal times) it counts none: its
-    description says how the shared stock goes out instead (the words after its name, up to
-    a threat's switch). On a day a sharing rule applied (``sharing_day``), the member's part
-    would have counted had releases been open, so they were not.
+    that auctions does so (``auction``; ``hybrid`` in normal times) it counts none: the rule's
+    ``auctions_as`` says how the shared stock goes out instead. On a day a sharing rule applied
+    (``sharing_day``), the member's part would have counted had releases been open, so they were not.
 
     >>> _why_not_drawable("hybrid", False)
     'under the hybrid rule, in normal times the shared stock is sold by auction'
@@ -202,7 +201,7 @@ def _why_not_drawable(mechanism: str, sharing_day: bool) -> str:
     entry = BY_NAME[mechanism]
     if sharing_day and entry.shares_as is not None:
         return f"releases under {BY_NAME[entry.shares_as].phrase} were not open that day"
-    return f"under {entry.phrase}, {entry.description.split(': ', 1)[1].split(';', 1)[0]}"
+    return f"under {entry.phrase}, {entry.auctions_as}"
 
 
 def _sharing_day(run: Run, material: str, day: int) -> bool | None:
