@@ -198,10 +198,15 @@ def sweep(
     Returns
     -------
     pandas.DataFrame or xarray.Dataset
-        The sweep table (the rows of ``sweep.parquet``): a column per swept path,
-        ``point``, ``run``, ``seed``, then every metric; whole numbers are ``Int64`` and
-        ``first_shortfall_day.*`` is ``<NA>`` where ``sweep.parquet`` has -1 (never short);
-        units in ``attrs["units"]``.
+        The sweep table: a column per swept path, ``point``, ``run``, ``seed``, then
+        every metric; units in ``attrs["units"]``. It holds the values of
+        ``sweep.parquet`` to the bit, typed by ``simulator.frames.typed``: whole
+        numbers are ``Int64`` (``int64`` in the file), and ``first_shortfall_day``,
+        ``min_days_of_cover_day`` and ``peak_price_day`` (and their ``.<region>``,
+        ``.<region>.<material>`` columns) are ``<NA>`` where the file has -1 (never short,
+        no cover, no price), so that counts and medians leave those runs out. The file's
+        form is ``table.fillna(dict.fromkeys(whole, -1)).astype(dict.fromkeys(whole,
+        "int64"))`` with ``whole = table.select_dtypes("Int64").columns``.
     """
     from simulator.sweep import plan_sweep
     from simulator.sweep.runner import check_size, without_repeats
