@@ -491,9 +491,10 @@ def scenario_values(record: pd.DataFrame, scenarios: list[Scenario], seeds: list
         by_structure.setdefault(plan.structure, []).append(i)
     for members in by_structure.values():
         group = [plans[i] for i in members]
-        batch = run_batch(
-            stack_plans(group), draw_batch(group, [run_seeds[i] for i in members]), curves=needed_curves(record)
-        )
+        draws = draw_batch(group, [run_seeds[i] for i in members])
+        # float64 curves: a model value is the model's own number (a stock is the run's stock to the bit), not
+        # a sum of float32 copies of it (7 significant digits, 185.59666442871094 for 185.5966637...)
+        batch = run_batch(stack_plans(group), draws, curves=needed_curves(record), curve_dtype=np.float64)
         assert batch.curves is not None
         result[members] = model_values(record, batch.curves, scenarios[members[0]])
     return result

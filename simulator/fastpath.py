@@ -47,7 +47,8 @@ class BatchResult:
 
     summary: dict[str, np.ndarray]
     curves: dict[str, np.ndarray] | None
-    """Per column of ``CURVE_COLUMNS``: (run, day, region, material) float32 (a view of day-major storage)."""
+    """Per kept curve: (run, day, then its other axes) as ``run_batch``'s ``curve_dtype``, float32 unless asked
+    otherwise (a view of day-major storage)."""
 
 
 class _Ring:
@@ -145,12 +146,16 @@ def run_batch(
     curves: CurveRequest = False,
     log: EventLog | None = None,
     metrics: tuple[str, ...] | None = None,
+    curve_dtype: type[np.floating] = np.float32,
 ) -> BatchResult:
     """Simulate every run of a stacked plan; return summaries (and curves if asked).
 
     ``curves``: True keeps the daily quantities of ``CURVE_COLUMNS``; a tuple keeps the
     named daily quantities of the registry (records ``market`` and ``procurement``, or
-    cumulative ones), each with its own axes. ``metrics``: the summary metrics worked out
+    cumulative ones), each with its own axes. The kernel works in float64; the curves are
+    kept as ``curve_dtype``: float32 (about seven significant digits, half the memory of a
+    sweep's ``--curves`` and the explorer's pages) unless a caller needs the values as
+    computed (a calibration's model values, float64). ``metrics``: the summary metrics worked out
     (None: all of them; the summary then has just these and what they are computed from,
     see :func:`~simulator.metrics.needed_metrics`). With ``log``, the schedule's events (see
     :mod:`simulator.events`) are logged into it. The process keeps freed memory for the
@@ -165,7 +170,7 @@ def run_batch(
     sizes = {"region": R, "material": M, "supplier": S}
     kept = {
         name: np.zeros(
-            (st.horizon_days, *(sizes[a] for a in daily(name).axes if a not in ("day", "run")), B), np.float32
+            (st.horizon_days, *(sizes[a] for a in daily(name).axes if a not in ("day", "run")), B), curve_dtype
         )
         for name in names
     }
