@@ -128,6 +128,22 @@ def base_hash(sweep: Sweep) -> str:
         return hashlib.sha256(json.dumps(sweep.raw, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def engine_text(curves: bool) -> str:
+    """``sweep.json``'s ``engine``: what of the sweep's output is the reference engine's to the bit.
+
+    The table is; the per-day curves (``--curves``) are kept as float32
+    (:func:`simulator.fastpath.run_batch`), so the percentiles of ``curves.parquet`` are taken
+    over values rounded to about seven significant digits.
+
+    >>> engine_text(False)
+    'batched fast path (the table bit-identical to the SimPy reference engine)'
+    >>> engine_text(True).endswith("daily values rounded to float32, about seven significant digits)")
+    True
+    """
+    kept = "; curves.parquet's percentiles: of the daily values rounded to float32, about seven significant digits"
+    return f"batched fast path (the table bit-identical to the SimPy reference engine{kept if curves else ''})"
+
+
 def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> dict[str, Any]:
     """``sweep.json``: what was swept, on what, by which version, and how long it took."""
     first = sweep.first
@@ -146,7 +162,7 @@ def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> di
         "seed_rule": "run k of every point uses simulator.randomness.run_seed(seed, k)",
         "random_inputs": list(compile_plan(first).random_sources),
         "members": structure.member_names,
-        "engine": "batched fast path (bit-identical to the SimPy reference engine)",
+        "engine": engine_text(bool(sweep.curves)),
         "backend": backend,
         "workers": workers,
         "chunk_runs": sweep.chunk_runs,
