@@ -57,6 +57,11 @@ CURVES = fingerprint_names()
 METRIC_NAMES = metric_names()
 """Names a tolerance may be given for: summary metrics (without region and material) and curves."""
 
+TEXT_PARTS = ("description", "assumptions", "uncertain")
+"""Scenario parts that the run never reads: texts for people and the report (``description``,
+``assumptions``) and the ranges of ``stockpile sensitivity`` and ``run --uncertainty``
+(``uncertain``). An edit of them alone cannot move a number the check compares, so a drift
+beside it is the code's (:func:`inputs_changed`)."""
 LISTED_PARTS = ("shocks",)
 """Top-level lists of the scenario whose entries are hashed one by one (``shocks.0``, ``shocks.1``)."""
 FORMAT_LINE = f'"format": "{FORMAT}"'
@@ -192,6 +197,17 @@ def part_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str] | N
                 continue  # the names changed, not their order
         changes[key] = "added" if key not in before else "removed" if key not in after else "changed"
     return changes
+
+
+def inputs_changed(changes: dict[str, str] | None) -> bool:
+    """Whether scenario part changes (:func:`part_changes`) include one the run reads (not only :data:`TEXT_PARTS`).
+
+    True when the changes are not known (None) or none is named, as the scenario did change.
+
+    >>> inputs_changed({"description": "changed"}), inputs_changed({"description": "changed", "seed": "changed"})
+    (False, True)
+    """
+    return not changes or any(part not in TEXT_PARTS for part in changes)
 
 
 def curve_by_day(record: dict[str, Any], curve: str, cell: str) -> dict[int, Number]:

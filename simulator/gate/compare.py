@@ -37,6 +37,7 @@ from simulator.gate.baseline import (
     baseline_text,
     curve_by_day,
     foreign,
+    inputs_changed,
     part_changes,
     read_baseline,
     run_record,
@@ -192,11 +193,26 @@ class Outcome:
     """Package version that wrote the baseline and the one running now."""
     sealed: bool | None = None
     """Whether the baseline carries the digest of its numbers (None: no baseline was read)."""
+    update_command: str = ""
+    """The command that rewrites this scenario's baseline (``stockpile check --update scenarios/a.yaml``);
+    empty where no baseline was compared."""
 
     @property
     def failed(self) -> bool:
         """Whether this outcome fails the gate."""
         return self.status in FAILED
+
+    @property
+    def inputs_changed(self) -> bool | None:
+        """:attr:`scenario_changed`, but False when only parts the run never reads changed (``description``).
+
+        :data:`~simulator.gate.baseline.TEXT_PARTS`; a changed seed is an input.
+        """
+        if not self.scenario_changed:
+            return self.scenario_changed
+        if self.seeds and self.seeds[0] != self.seeds[1]:
+            return True
+        return self.part_changes is None or inputs_changed(self.part_changes)
 
     @functools.cached_property
     def absent_groups(self) -> list[Absent]:
@@ -520,6 +536,7 @@ def check_one(
         seeds=(baseline["seed"], current["seed"]),
         versions=(baseline["package_version"], current["package_version"]),
         sealed=DIGEST in baseline,
+        update_command=f"stockpile check --update {option}{_pasted(path)}",
     )
 
 

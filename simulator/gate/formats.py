@@ -42,6 +42,10 @@ CODE_HINT = (
     "Numbers of unchanged scenarios moved with the code or the package version: find out why before updating "
     "(never update blindly); then update one baseline with: stockpile check --update"
 )
+STALE_HINT = (
+    "Scenario edits that moved no number are not in their baselines yet: record them in the same commit, so that a "
+    "later drift is not blamed on them: stockpile check --update"
+)
 UNKNOWN_HINT = (
     "Numbers moved against format-1 baselines, which cannot tell whether their scenario changed: find out why "
     "(the scenario's history, the code) before updating; then update one baseline with: stockpile check --update"
@@ -252,7 +256,9 @@ def cause(outcome: Outcome, most: int | None = 5) -> str:
     """Where a drift comes from: the scenario (which parts, which seed) or, with the scenario unchanged, the code.
 
     Parts added since the baseline are marked ``+``, removed ones ``-``; up to ``most`` are named
-    (None: all), removed and added ones first.
+    (None: all), removed and added ones first. A new package version is named beside a scenario
+    edit too. Parts the run never reads (``description``:
+    :data:`~simulator.gate.baseline.TEXT_PARTS`) are named as not the cause.
 
     >>> from simulator.gate.compare import Outcome
     >>> changed = {"seed": "changed", "shocks.1": "changed"}
@@ -265,6 +271,10 @@ def cause(outcome: Outcome, most: int | None = 5) -> str:
     'scenario unchanged: package version 0.1.0 → 0.2.0 moved the numbers'
     >>> cause(Outcome("a", "a.yaml", "drift", versions=("0.2.0", "0.2.0"), seeds=(0, 0)))
     'scenario unchanged, package version 0.2.0 unchanged: the code moved the numbers'
+    >>> text = {"description": "changed"}
+    >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes=text, versions=("0.2.0", "0.2.0")))
+    'scenario unchanged but for description (not read by the run), package version 0.2.0 unchanged: the code moved \
+the numbers'
     """
     if outcome.scenario_changed is None:
         return plain(
@@ -272,26 +282,38 @@ def cause(outcome: Outcome, most: int | None = 5) -> str:
             "be told, so find out what moved the numbers before updating",
             True,
         )
-    if outcome.scenario_changed:
-        parts = [f"{MARKS[change]}{part}" for part, change in marked_parts(outcome) if part != "seed"]
-        shown = parts if most is None else parts[:most]
-        hidden = len(parts) - len(shown)
-        details = [", ".join(shown) + (f" and {hidden} more" if hidden else "")] if parts else []
-        if outcome.seeds and outcome.seeds[0] != outcome.seeds[1]:
-            details.append(f"seed {outcome.seeds[0]} → {outcome.seeds[1]}")
+    versions = outcome.versions
+    new_version = f"package version {versions[0]} → {versions[1]}" if versions and versions[0] != versions[1] else ""
+    if outcome.inputs_changed:
+        details = edits(outcome, most)
         return plain("scenario changed since its baseline" + (": " + "; ".join(details) if details else ""), True)
-    if outcome.versions and outcome.versions[0] != outcome.versions[1]:
-        return plain(
-            f"scenario unchanged: package version {outcome.versions[0]} → {outcome.versions[1]} moved the numbers", True
-        )
-    same = f", package version {outcome.versions[1]} unchanged" if outcome.versions else ""
+    unchanged = "scenario unchanged"
+    if outcome.scenario_changed:  # only parts the run never reads
+        unchanged += f" but for {'; '.join(edits(outcome, most))} (not read by the run)"
+    if new_version:
+        return plain(f"{unchanged}: {new_version} moved the numbers", True)
+    same = f", package version {versions[1]} unchanged" if versions else ""
     if outcome.sealed is False:  # written before numbers_sha256: a hand edit cannot be told from a run's record
         return plain(
-            f"scenario unchanged{same}: the code, or an edit of the baseline (it has no numbers_sha256 to tell), "
+            f"{unchanged}{same}: the code, or an edit of the baseline (it has no numbers_sha256 to tell), "
             "moved the numbers",
             True,
         )
-    return plain(f"scenario unchanged{same}: the code moved the numbers", True)
+    return plain(f"{unchanged}{same}: the code moved the numbers", True)
+
+
+def edits(outcome: Outcome, most: int | None = 5) -> list[str]:
+    """The scenario's edits since its baseline: its parts (``-regions.eu, +regions.europe``), then a new seed.
+
+    Up to ``most`` parts are named (None: all), then how many more.
+    """
+    parts = [f"{MARKS[change]}{part}" for part, change in marked_parts(outcome) if part != "seed"]
+    shown = parts if most is None else parts[:most]
+    hidden = len(parts) - len(shown)
+    details = [", ".join(shown) + (f" and {hidden} more" if hidden else "")] if parts else []
+    if outcome.seeds and outcome.seeds[0] != outcome.seeds[1]:
+        details.append(f"seed {outcome.seeds[0]} → {outcome.seeds[1]}")
+    return details
 
 
 MARKS = {"removed": "-", "added": "+", "changed": ""}
@@ -305,29 +327,42 @@ def marked_parts(outcome: Outcome) -> list[tuple[str, str]]:
     return sorted(marks.items(), key=lambda item: (order.index(item[1]), item[0]))
 
 
-def note(outcome: Outcome) -> str:
+def note(outcome: Outcome, most: int | None = 5) -> str:
     """What an outcome says beside its status: the cause of a drift, or an edit of a scenario that passed.
 
     A scenario edited since its baseline that still matches it (within the tolerances in force)
-    passes, and says so in every format.
+    passes, and says so in every format, with the command that records the edit in its baseline
+    (else a later drift of the code would be blamed on the edit).
     """
-    if outcome.drifts or (outcome.status == "ok" and outcome.scenario_changed):
-        return cause(outcome)
+    if outcome.drifts:
+        return cause(outcome, most)
+    if outcome.status == "ok" and outcome.scenario_changed:
+        details = edits(outcome, most)
+        text = "scenario changed since its baseline" + (": " + "; ".join(details) if details else "")
+        text += "; no number moved, but the baseline predates the edit"
+        return plain(text + (f": record it with {outcome.update_command}" if outcome.update_command else ""), True)
     return ""
 
 
-def advice(report: Report) -> list[str]:
-    """What to do about the drifts: update edited scenarios' baselines; review a drift of the code first."""
-    drifting = [o for o in report.outcomes if o.status == "drift"]
+def advice(report: Report, outcomes: list[Outcome] | None = None) -> list[str]:
+    """What to do: update edited scenarios' baselines; review a drift of the code first; record edits that passed.
+
+    ``outcomes``: those of ``report`` to advise on (None: all).
+    """
+    chosen = report.outcomes if outcomes is None else outcomes
+    drifting = [o for o in chosen if o.status == "drift"]
     options = report.update_options
-    edited = " ".join(plain(o.file, one_line=True) for o in drifting if o.scenario_changed)
-    code = [plain(o.file, one_line=True) for o in drifting if o.scenario_changed is False]
-    unknown = [plain(o.file, one_line=True) for o in drifting if o.scenario_changed is None]
+    edited = " ".join(plain(o.file, one_line=True) for o in drifting if o.inputs_changed)
+    code = [plain(o.file, one_line=True) for o in drifting if o.inputs_changed is False]
+    unknown = [plain(o.file, one_line=True) for o in drifting if o.inputs_changed is None]
+    stale = " ".join(plain(o.file, one_line=True) for o in chosen if o.status == "ok" and o.scenario_changed)
     lines = [f"{EDITED_HINT}{options} {edited}"] if edited else []
     if code:
         lines.append(f"{CODE_HINT}{options} {code[0]}")
     if unknown:
         lines.append(f"{UNKNOWN_HINT}{options} {unknown[0]}")
+    if stale:
+        lines.append(f"{STALE_HINT}{options} {stale}")
     return lines
 
 
@@ -520,7 +555,7 @@ def _json_outcome(o: Outcome) -> dict[str, Any]:
         "status": o.status,
         "message": plain(o.message),
         "scenario_changed_since_baseline": o.scenario_changed if compared else None,
-        "cause": cause(o, most=None) if note(o) else "",
+        "cause": note(o, most=None),
         "changed_parts": None if parts is None or not compared else [{"part": p, "change": c} for p, c in parts],
         "numbers_moved": len(moved_numbers(o)),
         "numbers_appeared": sum(d.absent == "baseline" for d in o.drifts),
@@ -582,7 +617,8 @@ def markdown(report: Report, quiet: bool = False) -> str:
             lines += ["| " + " | ".join(_cell(c) for c in row.cells()) + " |" for row in rows]
             if hidden:
                 lines.append(f"| {_cell(o.scenario)} | {hidden} more row(s): --format json lists all |")
-        lines += ["", *advice(report)]
+    hints = advice(report)
+    lines += ["", *hints] if hints else []
     lines += ["", final_line(report, tolerances_always=True)]
     return "\n".join(lines)
 

@@ -1,0 +1,81 @@
+"""stockpile check as a CI user meets it (gate audit 3): stale baselines, causes, ordering, next steps.
+
+The tiny two-member scenario ``pair`` of ``tests/test_check.py`` (about 0.1 s a run): 60 days,
+Japan short 20 t a day and the EU 80 t, a 60 t pool: 6000 - 60 = 5940 t short in all. It
+draws no random number, so its seed moves nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from simulator.version import __version__
+from tests import test_check
+from tests.test_check import _spoil, check, edit, pair_yaml
+
+pair_tree, pair_repo = test_check.pair_tree, test_check.pair_repo
+"""``pair`` alone with its baseline, and a test's own copy (the fixtures of test_check)."""
+
+CODE_ADVICE = (
+    "Numbers of unchanged scenarios moved with the code or the package version: find out why before updating "
+    "(never update blindly); then update one baseline with: stockpile check --update {file}"
+)
+EDITED_ADVICE = (
+    "If the scenario edits are intended, update their baselines in the same commit: stockpile check --update {file}"
+)
+
+
+def described(repo: Path, text: str) -> Path:
+    """``pair.yaml`` of ``repo`` with the description ``text`` (returned: the scenario file)."""
+    scenario = repo / "pair.yaml"
+    scenario.write_text(pair_yaml(description=text))
+    return scenario
+
+
+# --- 2. edits that move no number ---------------------------------------------------------------
+
+
+def test_an_edit_that_passes_says_its_baseline_predates_it_and_gives_the_command_that_records_it(pair_repo):
+    scenario = pair_repo / "pair.yaml"
+    edit(scenario, seed=7)  # pair draws no random number: the same 5940 t short
+    result = check(pair_repo)
+    assert result.exit_code == 0, result.output
+    command = f"stockpile check --update {scenario}"
+    assert result.output.splitlines()[0] == (
+        "ok           pair (scenario changed since its baseline: seed 0 → 7; no number moved, but the baseline "
+        f"predates the edit: record it with {command})"
+    )
+    assert result.output.splitlines()[-2] == (
+        "Scenario edits that moved no number are not in their baselines yet: record them in the same commit, so "
+        f"that a later drift is not blamed on them: {command}"
+    )
+    (outcome,) = json.loads(check("--format", "json", pair_repo).output)
+    assert outcome["cause"].endswith(f"baseline predates the edit: record it with {command}")
+    # the command does record it: the check is then plain ok, with no advice
+    assert check("--update", scenario).exit_code == 0
+    assert json.loads((pair_repo / "baselines" / "pair.json").read_text())["seed"] == 7
+    result = check(pair_repo)
+    assert result.output.splitlines()[0] == "ok           pair" and "record them" not in result.output
+
+
+def test_a_drift_beside_a_description_edit_is_the_codes_not_the_edits(pair_repo):
+    scenario = described(pair_repo, "Two members.")
+    assert check("--update", scenario).exit_code == 0
+    described(pair_repo, "Two members share a 60 t pool.")  # a text the run never reads
+    # the code moves the numbers: the baseline says 5000 t short where the run gives 5940 t
+    _spoil(pair_repo / "baselines" / "pair.json", total_shortfall_t=5000.0)
+    result = check(pair_repo)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        "drift        pair: 1 number(s) moved (scenario unchanged but for description (not read by the run), "
+        f"package version {__version__} unchanged: the code moved the numbers)"
+    )
+    assert lines[-2] == CODE_ADVICE.format(file=scenario)
+    assert EDITED_ADVICE.format(file=scenario) not in result.output
+    # an input edited beside the text is the cause again
+    edit(scenario, horizon_days=50)
+    lines = check(pair_repo).output.splitlines()
+    assert lines[0].endswith("(scenario changed since its baseline: description, horizon_days)"), lines[0]
+    assert lines[-2] == EDITED_ADVICE.format(file=scenario)
