@@ -79,3 +79,20 @@ def test_a_drift_beside_a_description_edit_is_the_codes_not_the_edits(pair_repo)
     lines = check(pair_repo).output.splitlines()
     assert lines[0].endswith("(scenario changed since its baseline: description, horizon_days)"), lines[0]
     assert lines[-2] == EDITED_ADVICE.format(file=scenario)
+
+
+# --- 3. a new package version beside a scenario edit --------------------------------------------
+
+
+def test_a_new_package_version_is_named_beside_a_scenario_edit(pair_repo):
+    _spoil(pair_repo / "baselines" / "pair.json", package_version="0.0.1")
+    edit(pair_repo / "pair.yaml", horizon_days=50)
+    result = check(pair_repo)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].endswith(
+        f"(scenario changed since its baseline: horizon_days; package version 0.0.1 → {__version__})"
+    ), result.output
+    (outcome,) = json.loads(check("--format", "json", pair_repo).output)
+    assert (
+        outcome["cause"] == f"scenario changed since its baseline: horizon_days; package version 0.0.1 → {__version__}"
+    )

@@ -271,6 +271,9 @@ def cause(outcome: Outcome, most: int | None = 5) -> str:
     'scenario unchanged: package version 0.1.0 → 0.2.0 moved the numbers'
     >>> cause(Outcome("a", "a.yaml", "drift", versions=("0.2.0", "0.2.0"), seeds=(0, 0)))
     'scenario unchanged, package version 0.2.0 unchanged: the code moved the numbers'
+    >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes={"horizon_days": "changed"},
+    ...               versions=("0.1.0", "0.2.0")))
+    'scenario changed since its baseline: horizon_days; package version 0.1.0 → 0.2.0'
     >>> text = {"description": "changed"}
     >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes=text, versions=("0.2.0", "0.2.0")))
     'scenario unchanged but for description (not read by the run), package version 0.2.0 unchanged: the code moved \
@@ -285,7 +288,7 @@ the numbers'
     versions = outcome.versions
     new_version = f"package version {versions[0]} → {versions[1]}" if versions and versions[0] != versions[1] else ""
     if outcome.inputs_changed:
-        details = edits(outcome, most)
+        details = edits(outcome, most) + ([new_version] if new_version else [])  # either may be the cause
         return plain("scenario changed since its baseline" + (": " + "; ".join(details) if details else ""), True)
     unchanged = "scenario unchanged"
     if outcome.scenario_changed:  # only parts the run never reads
