@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import yaml
+
 from simulator.version import __version__
 from tests import test_check
 from tests.test_check import _spoil, check, edit, pair_yaml
@@ -96,3 +98,33 @@ def test_a_new_package_version_is_named_beside_a_scenario_edit(pair_repo):
     assert (
         outcome["cause"] == f"scenario changed since its baseline: horizon_days; package version 0.0.1 → {__version__}"
     )
+
+
+# --- 8. a part moved from or to its default changed; only a named entry is added or removed ---------
+
+
+def test_a_part_moved_from_its_default_is_changed_in_json_and_text_and_a_new_shock_is_added(pair_repo):
+    scenario = pair_repo / "pair.yaml"
+    edit(scenario, seed=7, description="Two members.")  # both at their defaults (0, "") in the baseline
+    result = check(pair_repo)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ok           pair (scenario changed since its baseline: description; seed 0 → 7;")
+    (outcome,) = json.loads(check("--format", "json", pair_repo).output)
+    assert outcome["changed_parts"] == [
+        {"part": "description", "change": "changed"},
+        {"part": "seed", "change": "changed"},
+    ]
+    # and back to the defaults, against a baseline that recorded them
+    assert check("--update", scenario).exit_code == 0
+    scenario.write_text(pair_yaml())
+    (outcome,) = json.loads(check("--format", "json", pair_repo).output)
+    assert outcome["changed_parts"] == [
+        {"part": "description", "change": "changed"},
+        {"part": "seed", "change": "changed"},
+    ]
+    # a shock is an entry the scenario names: it is added
+    data = yaml.safe_load(scenario.read_text())
+    data["shocks"].append({**data["shocks"][0], "id": "second", "start": 30, "end": 40})
+    scenario.write_text(yaml.safe_dump(data))
+    (outcome,) = json.loads(check("--format", "json", pair_repo).output)
+    assert {"part": "shocks.second", "change": "added"} in outcome["changed_parts"]

@@ -64,6 +64,10 @@ TEXT_PARTS = ("description", "assumptions", "uncertain")
 beside it is the code's (:func:`inputs_changed`)."""
 LISTED_PARTS = ("shocks",)
 """Top-level lists of the scenario whose entries are hashed one by one (``shocks.0``, ``shocks.1``)."""
+KEYED_PARTS = ("regions", "materials", "suppliers", "market", *LISTED_PARTS)
+"""Parts whose entries the user names (``regions.eu``, ``shocks.halt``): an entry on one side only was added or
+removed. Any other part on one side only (``seed``, ``description``, ``agreement.trigger``) moved from or to its
+default, which is not stored (:func:`scenario_parts`): it changed."""
 FORMAT_LINE = f'"format": "{FORMAT}"'
 """How every baseline this tool writes names its format (one line of its JSON)."""
 FORMAT_LINES = (FORMAT_LINE, f'"format": "{EARLIER_FORMAT}"')
@@ -176,13 +180,17 @@ def same_scenario(old: dict[str, Any], new: dict[str, Any], scenario: Scenario) 
 def part_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str] | None:
     """Each scenario part that differs between two records, sorted, as ``added``, ``removed`` or ``changed``.
 
-    None when ``old`` has no parts of this format. The order of regions, materials or suppliers
+    Only an entry of :data:`KEYED_PARTS` is added or removed; another part on one side only
+    moved from or to its default (``seed`` 0 -> 7), and changed. None when ``old`` has no
+    parts of this format. The order of regions, materials or suppliers
     (``regions order``) is named only when the same ones are listed before and after: a region
     added, removed or renamed changes the hash of the list of names, but it is not a reordering.
 
     >>> part_changes({"format": FORMAT, "scenario_parts": {"regions order": "a", "regions.eu": "b", "seed": "c"}},
     ...              {"scenario_parts": {"regions order": "d", "regions.europe": "b", "seed": "c"}})
     {'regions.eu': 'removed', 'regions.europe': 'added'}
+    >>> part_changes({"format": FORMAT, "scenario_parts": {}}, {"scenario_parts": {"seed": "e"}})
+    {'seed': 'changed'}
     """
     before, after = old.get("scenario_parts"), new.get("scenario_parts")
     if not isinstance(before, dict) or not isinstance(after, dict) or old.get("format") != FORMAT:
@@ -195,7 +203,10 @@ def part_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str] | N
             prefix = key[: -len(ORDER_PART)] + "."
             if {k for k in before if k.startswith(prefix)} != {k for k in after if k.startswith(prefix)}:
                 continue  # the names changed, not their order
-        changes[key] = "added" if key not in before else "removed" if key not in after else "changed"
+        if (key in before and key in after) or key.partition(".")[0] not in KEYED_PARTS:
+            changes[key] = "changed"
+        else:
+            changes[key] = "added" if key not in before else "removed"
     return changes
 
 
