@@ -128,3 +128,33 @@ def test_a_part_moved_from_its_default_is_changed_in_json_and_text_and_a_new_sho
     scenario.write_text(yaml.safe_dump(data))
     (outcome,) = json.loads(check("--format", "json", pair_repo).output)
     assert {"part": "shocks.second", "change": "added"} in outcome["changed_parts"]
+
+
+# --- 4. the drift table's order does not mix units ------------------------------------------------
+
+
+def test_moves_off_zero_rank_shortfalls_first_whatever_the_size_of_other_units():
+    from simulator.gate.compare import Drift, Outcome
+    from simulator.gate.formats import MOST_ROWS, moved_summary, text_table
+
+    # 30 regions each spend 1e6 USD more at auction (0 -> 1e6), and the EU runs 244.303 t short (0 before): the
+    # absolute change of the USD numbers (1e6) outranked the tonnes (244.303), and the shortfalls fell out of
+    # the 25 rows shown
+    spend = [Drift("s", f"r{i:02}", "all", "auction_spend_usd", 0.0, 1e6) for i in range(30)]
+    short = [
+        Drift("s", "all", "all", "total_shortfall_t", 0.0, 244.303),
+        Drift("s", "eu", "light_ree", "shortfall_t", 0.0, 232.036),
+        Drift("s", "eu", "heavy_ree", "shortfall_t", 0.0, 12.2674),
+    ]
+    relative = [Drift("s", "eu", "ree", "fairness_jain", 1.0, 0.5)]  # -50%: after every move off 0
+    outcome = Outcome("s", "s.yaml", "drift", [*relative, *spend, *short])
+    rows = [line.split() for line in text_table([outcome]).splitlines()[1:]]
+    assert [row[3] for row in rows[:4]] == ["total_shortfall_t", "shortfall_t", "shortfall_t", "auction_spend_usd"]
+    assert [row[7] for row in rows[1:3]] == ["232.036", "12.2674"]  # one metric, one unit: the larger move first
+    hidden = len(spend) + len(short) + len(relative) - MOST_ROWS
+    assert rows[-1] == ["s:", str(hidden), "more", "row(s)", "not", "shown", "(--format", "json", "lists", "all)"]
+    assert "fairness_jain" not in text_table([outcome])  # the last of them: -50% is a relative change
+    # the one-line headline still leads with the total shortfall
+    assert "largest: total_shortfall_t 0 -> 244.303 (+244.303), shortfall_t eu/light_ree 0 -> 232.036" in (
+        moved_summary(outcome)
+    )

@@ -57,6 +57,9 @@ RECORD_FIELDS = ("package_version", "scenario", "scenario_hash", "scenario_parts
 """Fields of a baseline besides its numbers, named when ``--update`` changes them."""
 EDITED_SHOWN = 5
 """Places named where an edited baseline differs from the run now (then how many more)."""
+SHORTFALL_FIRST = ("first_shortfall_day", "shortfall_days", "total_shortfall_t", "shortfall_t", "shortfall_cum_t")
+"""Among the changes without a relative size (off 0, to or from never), these metrics come first, in this order:
+who is newly short and from when, for how many days, how many tonnes (:attr:`Drift.rank`)."""
 FAILED = ("drift", "no baseline", "no scenario", "error")
 """Statuses that fail the gate (``ok`` and ``retired`` pass)."""
 
@@ -115,14 +118,19 @@ class Drift:
 
     @property
     def size(self) -> float:
-        """Relative size of the change (absolute when the baseline is 0; infinite when a side is missing).
+        """Relative size of the change (infinite when it has none: off 0, or a side missing or empty).
 
+        A number that moves off 0 has no relative change, whatever its unit (USD, tonnes,
+        days), so it is infinite, not its absolute change: ``auction_spend_usd`` 0 -> 2e8 does
+        not outrank a shortfall 0 -> 244 t (:attr:`rank` orders the infinite ones).
         A day metric's move is measured in years (a day number has no scale of its own: day
         300 is not "three times" day 100); a day to or from -1 (never, none: a region now short,
-        or no longer) is infinite, as a number that appeared (:attr:`rank` orders those by day):
+        or no longer) is infinite, as a number that appeared:
 
         >>> [Drift("s", "eu", "ree", "first_shortfall_day", a, b).size for a, b in ((100, 465), (-1, 98))]
         [1.0, inf]
+        >>> [Drift("s", "eu", "ree", "shortfall_t", a, b).size for a, b in ((80, 100), (0, 1e-5), (100, 0))]
+        [0.25, inf, 1.0]
         """
         if self.baseline is None or self.now is None:
             return math.inf
@@ -130,20 +138,33 @@ class Drift:
             if (self.baseline < 0) != (self.now < 0):
                 return math.inf
             return abs(self.now - self.baseline) / DAYS_PER_YEAR
-        return abs(self.now - self.baseline) / (abs(self.baseline) or 1.0)
+        if not self.baseline:
+            return math.inf
+        return abs(self.now - self.baseline) / abs(self.baseline)
 
     @property
-    def rank(self) -> tuple[float, float]:
-        """Sort key, largest change first: by :attr:`size`, then a day to or from never by its day, earliest first.
+    def rank(self) -> tuple[float, int, float, str, float]:
+        """Sort key, largest change first: by :attr:`size`, the infinite ones shortfall metrics first.
+
+        Among the infinite ones (no relative change), the metrics of :data:`SHORTFALL_FIRST` come
+        first in its order, then the others by name; a day to or from never by its day, earliest
+        first; within one metric (one unit), the largest absolute move first.
 
         >>> moves = [Drift("s", "eu", m, "first_shortfall_day", -1, day) for m, day in (("a", 304), ("b", 291))]
         >>> [d.material for d in sorted(moves, key=lambda d: d.rank)]
         ['b', 'a']
+        >>> off_zero = [Drift("s", "all", "all", m, 0, v) for m, v in (("auction_spend_usd", 2e8),
+        ...             ("shortfall_t", 12.3), ("total_shortfall_t", 244.3), ("shortfall_t", 232.0))]
+        >>> [(d.metric, d.now) for d in sorted(off_zero, key=lambda d: d.rank)]  # doctest: +NORMALIZE_WHITESPACE
+        [('total_shortfall_t', 244.3), ('shortfall_t', 232.0), ('shortfall_t', 12.3),
+         ('auction_spend_usd', 200000000.0)]
         """
         day = math.inf
         if self.metric in DAY_METRICS and self.baseline is not None and self.now is not None:
             day = max(self.baseline, self.now)
-        return (-self.size, day)
+        moved = abs(self.now - self.baseline) if self.baseline is not None and self.now is not None else math.inf
+        first = SHORTFALL_FIRST.index(self.metric) if self.metric in SHORTFALL_FIRST else len(SHORTFALL_FIRST)
+        return (-self.size, first, day, self.metric, -moved)
 
 
 def _day_change(then: int, now: int, metric: str) -> str:

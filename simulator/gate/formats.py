@@ -125,8 +125,9 @@ class Row:
 def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
     """Rows of a drift table and how many were left out (``most`` rows at most; None: all).
 
-    Summary metrics come first, largest relative change first; then one row per moved
-    curve (its largest move), of which up to ``MOST_CURVE_ROWS`` are always kept.
+    Summary metrics come first, largest relative change first (:attr:`Drift.rank`); then one row
+    per moved curve (its largest move, by the same rank), of which up to ``MOST_CURVE_ROWS`` are
+    always kept.
     """
     start = outcome.start_date
     moved = moved_numbers(outcome)
@@ -149,7 +150,7 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
         )
         for d in summary
     ]
-    worst = sorted(((max(moved, key=lambda d: d.size), len(moved)) for moved in curves.values()), key=_worst_first)
+    worst = sorted(((min(moved, key=lambda d: d.rank), len(moved)) for moved in curves.values()), key=_worst_first)
     curve_rows = [
         Row(
             d.scenario,
@@ -203,8 +204,8 @@ def _absent_row(scenario: str, group: Absent) -> Row:
     )
 
 
-def _worst_first(item: tuple[Drift, int]) -> float:
-    return -item[0].size
+def _worst_first(item: tuple[Drift, int]) -> tuple[float, int, float, str, float]:
+    return item[0].rank
 
 
 def _where(d: Drift, start: str | None) -> str:
@@ -369,7 +370,7 @@ def advice(report: Report, outcomes: list[Outcome] | None = None) -> list[str]:
     return lines
 
 
-def _headline_first(d: Drift) -> tuple[bool, bool, float, float]:
+def _headline_first(d: Drift) -> tuple[bool, bool, float, int, float, str, float]:
     """The total shortfall first, then summary metrics before curve points, largest relative change first."""
     return (d.metric != "total_shortfall_t", d.day is not None, *d.rank)
 
