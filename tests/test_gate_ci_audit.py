@@ -8,6 +8,8 @@ draws no random number, so its seed moves nothing.
 from __future__ import annotations
 
 import json
+import shlex
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -158,3 +160,40 @@ def test_moves_off_zero_rank_shortfalls_first_whatever_the_size_of_other_units()
     assert "largest: total_shortfall_t 0 -> 244.303 (+244.303), shortfall_t eu/light_ree 0 -> 232.036" in (
         moved_summary(outcome)
     )
+
+
+# --- 5. a deleted baseline is not only a new scenario's ------------------------------------------
+
+
+def test_a_deleted_baseline_says_how_to_restore_it_from_git_and_the_command_works(pair_repo):
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=pair_repo, capture_output=True, text=True, check=True)
+        return done.stdout
+
+    git("init", "-q")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "scenarios", "--allow-empty")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "pair")
+    target = pair_repo / "baselines" / "pair.json"
+    kept = target.read_bytes()
+    target.unlink()
+    result = check(pair_repo)
+    assert result.exit_code == 2
+    message = result.output.splitlines()[1].strip()
+    assert message == (
+        f"no baseline at {target}: write it with stockpile check --update {pair_repo}/pair.yaml (a new scenario); "
+        f"if the scenario is not new, restore its baseline from version control: git checkout HEAD -- {target} "
+        f"(deleted since the last commit), or from before the commit that deleted it (git log --diff-filter=D -- "
+        f"{target})"
+    )
+    # the command given restores the file as it was, and the check passes again
+    git(*shlex.split(message.split("version control: git ")[1].split(" (deleted")[0]))
+    assert target.read_bytes() == kept and check(pair_repo).exit_code == 0
+    # deleted in a commit: the log command names that commit, whose parent holds the baseline
+    git("rm", "-q", str(target))
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "drop the baseline")
+    log = shlex.split(message.split("(git log ")[1].rstrip(")"))
+    deleting = git("log", "--format=%H", *log).split()
+    assert len(deleting) == 1 and git("show", "--format=%s", "-s", deleting[0]).strip() == "drop the baseline"
+    git("checkout", f"{deleting[0]}~1", "--", str(target))
+    assert target.read_bytes() == kept and check(pair_repo).exit_code == 0

@@ -529,10 +529,7 @@ def check_one(
         )
     option = f"--baselines {_pasted(baselines)} " if baselines is not None else ""
     if not target.exists():
-        return outcome(
-            "no baseline",
-            message=f"no baseline at {_shown(target)}: write it with stockpile check --update {option}{_pasted(path)}",
-        )
+        return outcome("no baseline", message=no_baseline(target, path, option))
     try:
         try:
             baseline = read_baseline(target)
@@ -558,6 +555,23 @@ def check_one(
         versions=(baseline["package_version"], current["package_version"]),
         sealed=DIGEST in baseline,
         update_command=f"stockpile check --update {option}{_pasted(path)}",
+    )
+
+
+def no_baseline(target: Path, path: Path, option: str = "") -> str:
+    """Why a scenario without a baseline fails, and what to do: write it for a new scenario, else restore it.
+
+    >>> print(no_baseline(Path("s/baselines/a.json"), Path("s/a.yaml")))
+    no baseline at s/baselines/a.json: write it with stockpile check --update s/a.yaml (a new scenario); if the \
+scenario is not new, restore its baseline from version control: git checkout HEAD -- s/baselines/a.json (deleted \
+since the last commit), or from before the commit that deleted it (git log --diff-filter=D -- s/baselines/a.json)
+    """
+    where = _pasted(target)
+    return (
+        f"no baseline at {_shown(target)}: write it with stockpile check --update {option}{_pasted(path)} (a new "
+        f"scenario); if the scenario is not new, restore its baseline from version control: git checkout HEAD -- "
+        f"{where} (deleted since the last commit), or from before the commit that deleted it (git log "
+        f"--diff-filter=D -- {where})"
     )
 
 
