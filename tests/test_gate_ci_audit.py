@@ -197,3 +197,27 @@ def test_a_deleted_baseline_says_how_to_restore_it_from_git_and_the_command_work
     assert len(deleting) == 1 and git("show", "--format=%s", "-s", deleting[0]).strip() == "drop the baseline"
     git("checkout", f"{deleting[0]}~1", "--", str(target))
     assert target.read_bytes() == kept and check(pair_repo).exit_code == 0
+
+
+# --- 7. the JUnit failure says what to do ---------------------------------------------------------
+
+
+def test_a_junit_failure_ends_with_the_advice_the_text_log_gives(pair_repo, tmp_path):
+    from xml.etree import ElementTree
+
+    scenario = pair_repo / "pair.yaml"
+    report = tmp_path / "check.xml"
+    _spoil(pair_repo / "baselines" / "pair.json", total_shortfall_t=5000.0)  # the code moved it: 5000 -> 5940 t
+    result = check(pair_repo, "--junit", report)
+    assert result.exit_code == 1
+    (failure,) = ElementTree.parse(report).getroot().iter("failure")
+    lines = failure.text.splitlines()
+    assert lines[-1] == CODE_ADVICE.format(file=scenario) == result.output.splitlines()[-2]
+    assert lines[1].split() == ["pair", "all", "all", "total_shortfall_t", "-", "-", "5000", "5940", "+940", "(+18.8%)"]
+    assert lines[-2] == "" and len(lines) == 4  # the header, one row, a blank line, the advice
+    # an edited scenario's failure gives the edit's advice; the whole table is there, so no row is 'not shown'
+    edit(scenario, horizon_days=50)
+    check(pair_repo, "--junit", report)
+    (failure,) = ElementTree.parse(report).getroot().iter("failure")
+    assert failure.text.splitlines()[-1] == EDITED_ADVICE.format(file=scenario)
+    assert "not shown" not in failure.text and "--format json" not in failure.text

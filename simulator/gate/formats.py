@@ -630,8 +630,9 @@ def markdown(report: Report, quiet: bool = False) -> str:
 def junit_xml(report: Report) -> str:
     """JUnit XML: a ``<testsuites>`` root, one ``<testsuite>``, one ``<testcase>`` per scenario.
 
-    Drift is a ``<failure>`` (the drift table as text); bad input (no baseline, no scenario,
-    an invalid file) is an ``<error>``; a retired baseline is ``<skipped>``.
+    Drift is a ``<failure>`` (the whole drift table as text, then the advice of :func:`advice`);
+    bad input (no baseline, no scenario, an invalid file) is an ``<error>``; a retired baseline
+    is ``<skipped>``.
     """
     from xml.etree import ElementTree as ET
 
@@ -657,7 +658,7 @@ def junit_xml(report: Report) -> str:
         )
         if o.status == "drift":
             failure = ET.SubElement(case, "failure", type="drift", message=moved_summary(o))
-            failure.text = text_table([o], most=None)
+            failure.text = "\n\n".join([text_table([o], most=None), *advice(report, [o])])  # every row: no hint
         elif o.status == "retired":
             ET.SubElement(case, "skipped", message=plain(o.message, one_line=True))
         elif o.status == "ok" and note(o):
