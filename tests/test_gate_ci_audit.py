@@ -16,6 +16,7 @@ import yaml
 
 from simulator.version import __version__
 from tests import test_check
+from tests.helpers import assert_bad_input
 from tests.test_check import _spoil, check, edit, pair_yaml
 
 pair_tree, pair_repo = test_check.pair_tree, test_check.pair_repo
@@ -221,3 +222,34 @@ def test_a_junit_failure_ends_with_the_advice_the_text_log_gives(pair_repo, tmp_
     (failure,) = ElementTree.parse(report).getroot().iter("failure")
     assert failure.text.splitlines()[-1] == EDITED_ADVICE.format(file=scenario)
     assert "not shown" not in failure.text and "--format json" not in failure.text
+
+
+# --- 9. a corrupt baseline says what to do --------------------------------------------------------
+
+
+def test_a_corrupt_baseline_says_to_restore_or_rewrite_it_and_the_rewrite_works(pair_repo):
+    scenario, target = pair_repo / "pair.yaml", pair_repo / "baselines" / "pair.json"
+    good = target.read_text()
+    assert good.index('"format"') > 200  # sorted keys: the curves come first
+    cases = {
+        good[:200]: "corrupt baseline: Expecting",  # truncated before its format line
+        "": "corrupt baseline: Expecting value: line 1 column 1 (char 0)",
+        good.replace('"total_shortfall_t": 5940.0', '"total_shortfall_t": "0"'): (
+            "corrupt baseline: metrics.total_shortfall_t: expected a number or null"
+        ),
+    }
+    assert good.count('"total_shortfall_t": 5940.0') == 1
+    for text, why in cases.items():
+        target.write_text(text)
+        result = check(pair_repo)
+        assert_bad_input(result, f"{target}: {why}")
+        message = result.output.splitlines()[1].strip()
+        # --update replaces a damaged baseline that still names its format; another file must go first
+        rewrite = "rewrite it" if '"format"' in text else "delete it and write it anew"
+        assert message.endswith(
+            f": restore it from version control, or {rewrite} with stockpile check --update {scenario}"
+        ), message
+        if '"format"' not in text:
+            assert check("--update", scenario).exit_code == 2  # as the message says: not replaced
+            target.unlink()
+        assert check("--update", scenario).exit_code == 0 and check(pair_repo).exit_code == 0

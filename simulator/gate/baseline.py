@@ -282,6 +282,10 @@ class EditedBaseline(InputError):
     """A baseline whose numbers no longer match the digest written with them (edited since it was written)."""
 
 
+class CorruptBaseline(InputError):
+    """A baseline that cannot be read as one: not JSON, a missing or mistyped field, merge conflict markers."""
+
+
 def baseline_text(record: dict[str, Any]) -> str:
     """The file's text: sorted keys, one value per line."""
     return json.dumps(record, indent=2, sort_keys=True, allow_nan=False) + "\n"
@@ -349,12 +353,12 @@ def read_baseline(path: Path) -> dict[str, Any]:
         if refused:
             raise ValueError(refused)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise InputError(f"corrupt baseline: {exc}", str(path)) from None
+        raise CorruptBaseline(f"corrupt baseline: {exc}", str(path)) from None
     if not isinstance(data, dict) or data.get("format") not in (FORMAT, EARLIER_FORMAT):
         raise InputError(f"not a stockpile baseline (expected format '{FORMAT}')", str(path))
     problem = _problem(data)
     if problem:
-        raise InputError(f"corrupt baseline: {problem}", str(path))
+        raise CorruptBaseline(f"corrupt baseline: {problem}", str(path))
     if DIGEST in data and data[DIGEST] != numbers_digest(data):
         raise EditedBaseline(
             f"baseline edited since it was written: its numbers (metrics, curves) no longer match its {DIGEST}",

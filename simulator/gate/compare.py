@@ -31,6 +31,7 @@ from simulator.errors import InputError, plain
 from simulator.gate.baseline import (
     CURVES,
     DIGEST,
+    CorruptBaseline,
     EditedBaseline,
     Number,
     baseline_path,
@@ -535,6 +536,8 @@ def check_one(
             baseline = read_baseline(target)
         except EditedBaseline as exc:
             return outcome("error", message=_edited(exc, target, scenario, path, option, tolerances))
+        except CorruptBaseline as exc:
+            return outcome("error", message=_corrupt(exc, target, path, option))
         if baseline["scenario"] != scenario.name:  # its numbers say nothing about this scenario
             return outcome("error", message=other_scenario(target, baseline["scenario"], path, scenario.name, option))
         current = run_record(scenario)
@@ -590,6 +593,22 @@ def _edited(exc: EditedBaseline, target: Path, scenario: Any, path: Path, option
         where += f" and {hidden} more" if hidden > 0 else ""
     return (
         f"{exc.render()}{where}: restore it from version control, or rewrite it with "
+        f"stockpile check --update {option}{_pasted(path)}"
+    )
+
+
+def _corrupt(exc: CorruptBaseline, target: Path, path: Path, option: str) -> str:
+    """The message of a corrupt baseline, with what to do (unless it says already).
+
+    ``--update`` rewrites a damaged baseline that still names its format; anything else there it
+    leaves alone (:func:`~simulator.gate.baseline.foreign`), so that must be deleted first.
+    """
+    message = exc.render()
+    if "stockpile check --update" in message:  # a merge's conflict markers, too few digits
+        return message
+    rewrite = "rewrite it" if foreign(target) is None else "delete it and write it anew"
+    return (
+        f"{message}: restore it from version control, or {rewrite} with "
         f"stockpile check --update {option}{_pasted(path)}"
     )
 
