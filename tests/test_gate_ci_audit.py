@@ -253,3 +253,31 @@ def test_a_corrupt_baseline_says_to_restore_or_rewrite_it_and_the_rewrite_works(
             assert check("--update", scenario).exit_code == 2  # as the message says: not replaced
             target.unlink()
         assert check("--update", scenario).exit_code == 0 and check(pair_repo).exit_code == 0
+
+
+# --- 10. a stray JSON in baselines/ is not an orphaned baseline -----------------------------------
+
+
+def test_a_json_in_baselines_that_is_not_a_baseline_is_called_so_not_a_deleted_scenario(pair_repo):
+    folder = pair_repo / "baselines"
+    (folder / "index.json").write_text("{}\n")  # another tool's file
+    result = check(pair_repo)
+    message = (
+        f'{folder}/index.json: not a stockpile baseline (no "format": "stockpile-baseline/2" line): {folder} holds '
+        "baselines and tolerances.yaml only; move it out of the folder"
+    )
+    assert_bad_input(result, f"error        index\n             {message}\n")  # still fails the check, as before
+    assert "index.yaml is gone" not in result.output
+    last = result.output.splitlines()[-1]  # one scenario, apart from the file that is not a baseline
+    assert last.startswith("1 scenario(s) of ") and last.endswith(
+        ": 1 ok; 1 file(s) of a baselines folder not a baseline: 1 error"
+    )
+    # --update leaves it alone and says what it is
+    result = check("--update", pair_repo)
+    assert result.exit_code == 0
+    assert f"orphan       {folder}/index.json: {message.split(': ', 1)[1]}\n" in result.output
+    assert (folder / "index.json").read_text() == "{}\n"
+    # a baseline of a deleted scenario is still told as one
+    (folder / "index.json").unlink()
+    (pair_repo / "pair.yaml").rename(pair_repo / "couple.yaml")
+    assert f"{folder}/pair.json: its scenario file pair.yaml is gone" in check(pair_repo).output

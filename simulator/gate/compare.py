@@ -215,6 +215,8 @@ class Outcome:
     """Package version that wrote the baseline and the one running now."""
     sealed: bool | None = None
     """Whether the baseline carries the digest of its numbers (None: no baseline was read)."""
+    stray: bool = False
+    """A file in a baselines folder that is not a baseline (another tool's JSON): an ``error`` of no scenario."""
     update_command: str = ""
     """The command that rewrites this scenario's baseline (``stockpile check --update scenarios/a.yaml``);
     empty where no baseline was compared."""

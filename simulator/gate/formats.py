@@ -390,18 +390,22 @@ def _message_lines(outcome: Outcome) -> list[str]:
 def final_line(report: Report, tolerances_always: bool = False) -> str:
     """The last line of every format: what was checked, how long, and how many of each status.
 
-    Scenarios and baselines without a scenario (``no scenario``, ``retired``) are counted apart,
-    so that each count adds up. The tolerances in force end it when they are not the defaults
-    (``tolerances_always``: also then, as the Markdown summary gives them).
+    Scenarios, baselines without a scenario (``no scenario``, ``retired``) and files of a baselines
+    folder that are not baselines are counted apart, so that each count adds up. The tolerances
+    in force end it when they are not the defaults (``tolerances_always``: also then, as the
+    Markdown summary gives them).
     """
     of = f" of {plain(report.where, one_line=True)}" if report.where else ""
     if report.stopped:
         return f"check{of} stopped before any scenario ran: {_tally(report.outcomes)}"
-    scenarios = [o for o in report.outcomes if o.status not in _ORPHAN_STATUSES]
+    scenarios = [o for o in report.outcomes if o.status not in _ORPHAN_STATUSES and not o.stray]
     orphaned = [o for o in report.outcomes if o.status in _ORPHAN_STATUSES]
+    strays = [o for o in report.outcomes if o.stray]
     line = f"{len(scenarios)} scenario(s){of} checked in {report.seconds:.1f} s: {_tally(scenarios) or 'none'}"
     if orphaned:
         line += f"; {len(orphaned)} baseline(s) without scenario: {_tally(orphaned)}"
+    if strays:
+        line += f"; {len(strays)} file(s) of a baselines folder not a baseline: {_tally(strays)}"
     tolerances = tolerance_note(report, always=tolerances_always)
     return line + (f"; {tolerances}" if tolerances else "")
 
