@@ -281,3 +281,39 @@ def test_a_json_in_baselines_that_is_not_a_baseline_is_called_so_not_a_deleted_s
     (folder / "index.json").unlink()
     (pair_repo / "pair.yaml").rename(pair_repo / "couple.yaml")
     assert f"{folder}/pair.json: its scenario file pair.yaml is gone" in check(pair_repo).output
+
+
+# --- 11. the seed of a baseline is protected too --------------------------------------------------
+
+
+def test_a_seed_edited_in_a_baseline_is_refused_as_an_edit(pair_repo):
+    scenario, target = pair_repo / "pair.yaml", pair_repo / "baselines" / "pair.json"
+    advice = f": restore it from version control, or rewrite it with stockpile check --update {scenario}"
+
+    def with_seed(seed: int, **fields) -> None:
+        data = json.loads(target.read_text())  # numbers_sha256 covers the numbers: it still matches
+        data.update(seed=seed, **fields)
+        target.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+    with_seed(7)  # pair draws nothing at random: every number still matches
+    assert_bad_input(
+        check(pair_repo),
+        f"{target}: baseline edited since it was written: its seed 7 is not the seed its scenario_parts record "
+        f"(seed 0){advice}\n",
+    )
+    # the scenario edited too: still told from its recorded parts
+    edit(scenario, horizon_days=50)
+    assert_bad_input(check(pair_repo), f"{target}: baseline edited since it was written: its seed 7 is not the seed")
+    # a baseline without scenario parts: against its scenario, unchanged since (the scenario hash counts the seed)
+    edit(scenario, horizon_days=60)
+    with_seed(7, scenario_parts=None)
+    assert_bad_input(
+        check(pair_repo),
+        f"{target}: baseline edited since it was written: its seed 7 is not the seed 0 of its scenario, unchanged "
+        f"since it was written{advice}\n",
+    )
+    # a seed changed in the scenario, the baseline as written: a scenario edit, which passes (nothing is random)
+    assert check("--update", scenario).exit_code == 0
+    edit(scenario, seed=3)
+    assert check(pair_repo).output.startswith("ok           pair (scenario changed since its baseline: seed 0 → 3;")
+    assert check("--update", scenario).exit_code == 0 and check(pair_repo).output.startswith("ok           pair\n")

@@ -57,6 +57,8 @@ CURVES = fingerprint_names()
 METRIC_NAMES = metric_names()
 """Names a tolerance may be given for: summary metrics (without region and material) and curves."""
 
+DEFAULT_SEED = Scenario.model_fields["seed"].default
+"""The seed of a scenario that gives none: not a scenario part (values at their defaults are not)."""
 TEXT_PARTS = ("description", "assumptions", "uncertain")
 """Scenario parts that the run never reads: texts for people and the report (``description``,
 ``assumptions``) and the ranges of ``stockpile sensitivity`` and ``run --uncertainty``
@@ -208,6 +210,30 @@ def part_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str] | N
         else:
             changes[key] = "added" if key not in before else "removed"
     return changes
+
+
+def edited_seed(old: dict[str, Any], new: dict[str, Any], same: bool | None) -> str | None:
+    """Why the seed of the baseline ``old`` is not the one it was written with, or None (``new``: the run now).
+
+    The digest (:data:`DIGEST`) covers the numbers only, so the seed is checked on its own: against the
+    hash of it that the baseline's scenario parts record (``seed``; none for the default seed), or,
+    when it records none, against the seed of its scenario if that is unchanged (``same``).
+
+    >>> record = {"format": FORMAT, "seed": 7, "scenario_parts": {"horizon_days": "1f2e"}}
+    >>> edited_seed(record, {"seed": 0}, False)
+    'its seed 7 is not the seed its scenario_parts record (seed 0)'
+    """
+    seed, parts = old["seed"], old.get("scenario_parts")
+    if old.get("format") == FORMAT and isinstance(parts, dict) and parts:
+        recorded = parts.get("seed")
+        if recorded != (None if seed == DEFAULT_SEED else _short_hash(seed)):
+            written = new["seed"] if recorded == new.get("scenario_parts", {}).get("seed") else None
+            was = f" (seed {written})" if written is not None else ""
+            return f"its seed {seed} is not the seed its scenario_parts record{was}"
+        return None
+    if same and seed != new["seed"]:
+        return f"its seed {seed} is not the seed {new['seed']} of its scenario, unchanged since it was written"
+    return None
 
 
 def inputs_changed(changes: dict[str, str] | None) -> bool:

@@ -37,6 +37,7 @@ from simulator.gate.baseline import (
     baseline_path,
     baseline_text,
     curve_by_day,
+    edited_seed,
     foreign,
     inputs_changed,
     part_changes,
@@ -547,8 +548,14 @@ def check_one(
         return outcome("error", message=exc.render())
     except Exception as exc:  # a crash in one scenario must not hide the others' results
         return outcome("error", message=f"the run failed: {exc!r}")
-    drifts = compare(key, baseline, current, tolerances, scenario.name)
     same = same_scenario(baseline, current, scenario)
+    if seed := edited_seed(baseline, current, same):  # the digest covers the numbers, not the seed
+        return outcome(
+            "error",
+            message=f"{_shown(target)}: baseline edited since it was written: {seed}: restore it from version "
+            f"control, or rewrite it with stockpile check --update {option}{_pasted(path)}",
+        )
+    drifts = compare(key, baseline, current, tolerances, scenario.name)
     changed = None if same is None else not same
     parts = part_changes(baseline, current) if changed else ({} if changed is False else None)
     return outcome(
