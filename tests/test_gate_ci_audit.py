@@ -317,3 +317,49 @@ def test_a_seed_edited_in_a_baseline_is_refused_as_an_edit(pair_repo):
     edit(scenario, seed=3)
     assert check(pair_repo).output.startswith("ok           pair (scenario changed since its baseline: seed 0 → 3;")
     assert check("--update", scenario).exit_code == 0 and check(pair_repo).output.startswith("ok           pair\n")
+
+
+# --- 6. a region renamed and edited in one commit -------------------------------------------------
+
+
+def test_a_region_renamed_and_edited_at_once_says_it_cannot_be_compared_and_to_rename_alone(pair_repo):
+    from tests.test_check_moved import _rename_eu
+
+    scenario = pair_repo / "pair.yaml"
+    data = yaml.safe_load(scenario.read_text())
+    _rename_eu(data)
+    data["regions"]["europe"]["demand"]["ree"]["tonnes_per_day"] = 90  # the EU's 80 t/day: 600 t more short
+    scenario.write_text(yaml.safe_dump(data, sort_keys=False))
+    result = check(pair_repo)
+    assert result.exit_code == 1
+    note = "if region eu → europe is a rename, it was edited too: not compared (rename in a commit of its own)"
+    first = result.output.splitlines()[0]
+    assert "; region eu removed (25 metrics, 20 curve points); region europe added (" in first
+    assert first.endswith(f"; {note})"), first
+    assert "pair      all     all       total_shortfall_t        -    -     5940        6540        +600 (+10.1%)" in (
+        result.output
+    )
+    assert result.output.splitlines()[-2] == (
+        "A region or material renamed and edited in one commit cannot be compared (its numbers read as removed and "
+        "added, its own moves unseen): if that is what happened, rename it in a commit of its own, whose check reads "
+        f"'renamed, values unchanged', and update that baseline; then edit it in another commit. Scenarios: {scenario}"
+    )
+    (outcome,) = json.loads(check("--format", "json", pair_repo).output)
+    assert outcome["cause"].endswith(note)
+    # the advice works: renamed alone, the region is matched and its moves are compared after the update
+    data["regions"]["europe"]["demand"]["ree"]["tonnes_per_day"] = 80
+    scenario.write_text(yaml.safe_dump(data, sort_keys=False))
+    result = check(pair_repo)
+    assert "; region renamed eu -> europe, values unchanged (25 metrics, 20 curve points)" in result.output
+    assert "not compared" not in result.output and "renamed and edited" not in result.output
+    assert check("--update", scenario).exit_code == 0
+    data["regions"]["europe"]["demand"]["ree"]["tonnes_per_day"] = 90
+    scenario.write_text(yaml.safe_dump(data, sort_keys=False))
+    result = check(pair_repo)
+    # the region's own moves: 80 -> 90 t/day for 60 days, 4800 -> 5400 t asked, 4760 -> 5360 t short
+    rows = {
+        tuple(line.split()[1:4]): line.split()[6:8] for line in result.output.splitlines() if line.startswith("pair ")
+    }
+    assert rows[("europe", "all", "shortfall_t")] == ["4760", "5360"]
+    assert rows[("europe", "all", "demand_t")] == ["4800", "5400"]
+    assert "(scenario changed since its baseline: regions.europe)" in result.output.splitlines()[0]

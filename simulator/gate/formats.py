@@ -42,6 +42,11 @@ CODE_HINT = (
     "Numbers of unchanged scenarios moved with the code or the package version: find out why before updating "
     "(never update blindly); then update one baseline with: stockpile check --update"
 )
+RENAME_HINT = (
+    "A region or material renamed and edited in one commit cannot be compared (its numbers read as removed and "
+    "added, its own moves unseen): if that is what happened, rename it in a commit of its own, whose check reads "
+    "'renamed, values unchanged', and update that baseline; then edit it in another commit. Scenarios:"
+)
 STALE_HINT = (
     "Scenario edits that moved no number are not in their baselines yet: record them in the same commit, so that a "
     "later drift is not blamed on them: stockpile check --update"
@@ -265,9 +270,9 @@ def cause(outcome: Outcome, most: int | None = 5) -> str:
     >>> changed = {"seed": "changed", "shocks.1": "changed"}
     >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes=changed, seeds=(0, 7)))
     'scenario changed since its baseline: shocks.1; seed 0 → 7'
-    >>> marks = {"regions.eu": "removed", "regions.europe": "added", "agreement.members": "changed"}
+    >>> marks = {"shocks.quota": "removed", "shocks.halt": "added", "agreement.members": "changed"}
     >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes=marks))
-    'scenario changed since its baseline: -regions.eu, +regions.europe, agreement.members'
+    'scenario changed since its baseline: -shocks.quota, +shocks.halt, agreement.members'
     >>> cause(Outcome("a", "a.yaml", "drift", versions=("0.1.0", "0.2.0"), seeds=(0, 0)))
     'scenario unchanged: package version 0.1.0 → 0.2.0 moved the numbers'
     >>> cause(Outcome("a", "a.yaml", "drift", versions=("0.2.0", "0.2.0"), seeds=(0, 0)))
@@ -290,6 +295,10 @@ the numbers'
     new_version = f"package version {versions[0]} → {versions[1]}" if versions and versions[0] != versions[1] else ""
     if outcome.inputs_changed:
         details = edits(outcome, most) + ([new_version] if new_version else [])  # either may be the cause
+        details += [
+            f"if {kind} {old} → {new} is a rename, it was edited too: not compared (rename in a commit of its own)"
+            for kind, old, new in renamed_and_edited(outcome)
+        ]
         return plain("scenario changed since its baseline" + (": " + "; ".join(details) if details else ""), True)
     unchanged = "scenario unchanged"
     if outcome.scenario_changed:  # only parts the run never reads
@@ -304,6 +313,33 @@ the numbers'
             True,
         )
     return plain(f"{unchanged}{same}: the code moved the numbers", True)
+
+
+def renamed_and_edited(outcome: Outcome) -> list[tuple[str, str, str]]:
+    """``(kind, old, new)`` for a region or material that looks renamed but whose numbers did not stay the same.
+
+    That is one ``regions.*`` (or ``materials.*``) part removed and one added while the numbers
+    of neither were matched as a rename (:func:`~simulator.gate.compare.absent_groups`): its
+    numbers read as removed and added, and its own moves cannot be shown.
+
+    >>> from simulator.gate.compare import Outcome
+    >>> parts = {"regions.eu": "removed", "regions.europe": "added", "regions.japan": "changed"}
+    >>> renamed_and_edited(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes=parts))
+    [('region', 'eu', 'europe')]
+    """
+    changes = outcome.part_changes or {}
+    found = []
+    for kind in ("region", "material"):
+        sides = {
+            change: [
+                part.split(".", 1)[1] for part, was in changes.items() if part.startswith(f"{kind}s.") and was == change
+            ]
+            for change in ("removed", "added")
+        }
+        matched = any(g.kind == kind and g.change == "renamed" for g in outcome.absent_groups)
+        if len(sides["removed"]) == 1 and len(sides["added"]) == 1 and not matched:
+            found.append((kind, sides["removed"][0], sides["added"][0]))
+    return found
 
 
 def edits(outcome: Outcome, most: int | None = 5) -> list[str]:
@@ -367,6 +403,9 @@ def advice(report: Report, outcomes: list[Outcome] | None = None) -> list[str]:
         lines.append(f"{UNKNOWN_HINT}{options} {unknown[0]}")
     if stale:
         lines.append(f"{STALE_HINT}{options} {stale}")
+    renamed = " ".join(plain(o.file, one_line=True) for o in drifting if o.inputs_changed and renamed_and_edited(o))
+    if renamed:
+        lines.append(f"{RENAME_HINT} {renamed}")
     return lines
 
 
