@@ -154,7 +154,11 @@ def test_a_pass_with_an_edited_scenario_and_loosened_tolerances_says_so_in_every
     # --rtol 0.5 lets every number pass
     edit(pair_repo / "pair.yaml", regions__japan__demand__ree__tonnes_per_day=20.2)
     assert check(pair_repo).exit_code == 1
-    note = "scenario changed since its baseline: regions.japan"
+    # the note says the baseline predates the edit, with the command that records it (update refuses --rtol)
+    note = (
+        "scenario changed since its baseline: regions.japan; no number moved, but the baseline predates the edit: "
+        f"record it with stockpile check --update {pair_repo}/pair.yaml"
+    )
     tolerances = "tolerances rtol 0.5, atol 1e-06 (--rtol 0.5)"
     result = check(pair_repo, "--rtol", "0.5")
     assert result.exit_code == 0, result.output

@@ -57,8 +57,19 @@ CURVES = fingerprint_names()
 METRIC_NAMES = metric_names()
 """Names a tolerance may be given for: summary metrics (without region and material) and curves."""
 
+DEFAULT_SEED = Scenario.model_fields["seed"].default
+"""The seed of a scenario that gives none: not a scenario part (values at their defaults are not)."""
+TEXT_PARTS = ("description", "assumptions", "uncertain")
+"""Scenario parts that the run never reads: texts for people and the report (``description``,
+``assumptions``) and the ranges of ``stockpile sensitivity`` and ``run --uncertainty``
+(``uncertain``). An edit of them alone cannot move a number the check compares, so a drift
+beside it is the code's (:func:`inputs_changed`)."""
 LISTED_PARTS = ("shocks",)
 """Top-level lists of the scenario whose entries are hashed one by one (``shocks.0``, ``shocks.1``)."""
+KEYED_PARTS = ("regions", "materials", "suppliers", "market", *LISTED_PARTS)
+"""Parts whose entries the user names (``regions.eu``, ``shocks.halt``): an entry on one side only was added or
+removed. Any other part on one side only (``seed``, ``description``, ``agreement.trigger``) moved from or to its
+default, which is not stored (:func:`scenario_parts`): it changed."""
 FORMAT_LINE = f'"format": "{FORMAT}"'
 """How every baseline this tool writes names its format (one line of its JSON)."""
 FORMAT_LINES = (FORMAT_LINE, f'"format": "{EARLIER_FORMAT}"')
@@ -171,13 +182,17 @@ def same_scenario(old: dict[str, Any], new: dict[str, Any], scenario: Scenario) 
 def part_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str] | None:
     """Each scenario part that differs between two records, sorted, as ``added``, ``removed`` or ``changed``.
 
-    None when ``old`` has no parts of this format. The order of regions, materials or suppliers
+    Only an entry of :data:`KEYED_PARTS` is added or removed; another part on one side only
+    moved from or to its default (``seed`` 0 -> 7), and changed. None when ``old`` has no
+    parts of this format. The order of regions, materials or suppliers
     (``regions order``) is named only when the same ones are listed before and after: a region
     added, removed or renamed changes the hash of the list of names, but it is not a reordering.
 
     >>> part_changes({"format": FORMAT, "scenario_parts": {"regions order": "a", "regions.eu": "b", "seed": "c"}},
     ...              {"scenario_parts": {"regions order": "d", "regions.europe": "b", "seed": "c"}})
     {'regions.eu': 'removed', 'regions.europe': 'added'}
+    >>> part_changes({"format": FORMAT, "scenario_parts": {}}, {"scenario_parts": {"seed": "e"}})
+    {'seed': 'changed'}
     """
     before, after = old.get("scenario_parts"), new.get("scenario_parts")
     if not isinstance(before, dict) or not isinstance(after, dict) or old.get("format") != FORMAT:
@@ -190,8 +205,46 @@ def part_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str] | N
             prefix = key[: -len(ORDER_PART)] + "."
             if {k for k in before if k.startswith(prefix)} != {k for k in after if k.startswith(prefix)}:
                 continue  # the names changed, not their order
-        changes[key] = "added" if key not in before else "removed" if key not in after else "changed"
+        if (key in before and key in after) or key.partition(".")[0] not in KEYED_PARTS:
+            changes[key] = "changed"
+        else:
+            changes[key] = "added" if key not in before else "removed"
     return changes
+
+
+def edited_seed(old: dict[str, Any], new: dict[str, Any], same: bool | None) -> str | None:
+    """Why the seed of the baseline ``old`` is not the one it was written with, or None (``new``: the run now).
+
+    The digest (:data:`DIGEST`) covers the numbers only, so the seed is checked on its own: against the
+    hash of it that the baseline's scenario parts record (``seed``; none for the default seed), or,
+    when it records none, against the seed of its scenario if that is unchanged (``same``).
+
+    >>> record = {"format": FORMAT, "seed": 7, "scenario_parts": {"horizon_days": "1f2e"}}
+    >>> edited_seed(record, {"seed": 0}, False)
+    'its seed 7 is not the seed its scenario_parts record (seed 0)'
+    """
+    seed, parts = old["seed"], old.get("scenario_parts")
+    if old.get("format") == FORMAT and isinstance(parts, dict) and parts:
+        recorded = parts.get("seed")
+        if recorded != (None if seed == DEFAULT_SEED else _short_hash(seed)):
+            written = new["seed"] if recorded == new.get("scenario_parts", {}).get("seed") else None
+            was = f" (seed {written})" if written is not None else ""
+            return f"its seed {seed} is not the seed its scenario_parts record{was}"
+        return None
+    if same and seed != new["seed"]:
+        return f"its seed {seed} is not the seed {new['seed']} of its scenario, unchanged since it was written"
+    return None
+
+
+def inputs_changed(changes: dict[str, str] | None) -> bool:
+    """Whether scenario part changes (:func:`part_changes`) include one the run reads (not only :data:`TEXT_PARTS`).
+
+    True when the changes are not known (None) or none is named, as the scenario did change.
+
+    >>> inputs_changed({"description": "changed"}), inputs_changed({"description": "changed", "seed": "changed"})
+    (False, True)
+    """
+    return not changes or any(part not in TEXT_PARTS for part in changes)
 
 
 def curve_by_day(record: dict[str, Any], curve: str, cell: str) -> dict[int, Number]:
@@ -253,6 +306,10 @@ def sealed(record: dict[str, Any]) -> dict[str, Any]:
 
 class EditedBaseline(InputError):
     """A baseline whose numbers no longer match the digest written with them (edited since it was written)."""
+
+
+class CorruptBaseline(InputError):
+    """A baseline that cannot be read as one: not JSON, a missing or mistyped field, merge conflict markers."""
 
 
 def baseline_text(record: dict[str, Any]) -> str:
@@ -322,12 +379,12 @@ def read_baseline(path: Path) -> dict[str, Any]:
         if refused:
             raise ValueError(refused)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise InputError(f"corrupt baseline: {exc}", str(path)) from None
+        raise CorruptBaseline(f"corrupt baseline: {exc}", str(path)) from None
     if not isinstance(data, dict) or data.get("format") not in (FORMAT, EARLIER_FORMAT):
         raise InputError(f"not a stockpile baseline (expected format '{FORMAT}')", str(path))
     problem = _problem(data)
     if problem:
-        raise InputError(f"corrupt baseline: {problem}", str(path))
+        raise CorruptBaseline(f"corrupt baseline: {problem}", str(path))
     if DIGEST in data and data[DIGEST] != numbers_digest(data):
         raise EditedBaseline(
             f"baseline edited since it was written: its numbers (metrics, curves) no longer match its {DIGEST}",

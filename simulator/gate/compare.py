@@ -31,12 +31,15 @@ from simulator.errors import InputError, plain
 from simulator.gate.baseline import (
     CURVES,
     DIGEST,
+    CorruptBaseline,
     EditedBaseline,
     Number,
     baseline_path,
     baseline_text,
     curve_by_day,
+    edited_seed,
     foreign,
+    inputs_changed,
     part_changes,
     read_baseline,
     run_record,
@@ -56,6 +59,9 @@ RECORD_FIELDS = ("package_version", "scenario", "scenario_hash", "scenario_parts
 """Fields of a baseline besides its numbers, named when ``--update`` changes them."""
 EDITED_SHOWN = 5
 """Places named where an edited baseline differs from the run now (then how many more)."""
+SHORTFALL_FIRST = ("first_shortfall_day", "shortfall_days", "total_shortfall_t", "shortfall_t", "shortfall_cum_t")
+"""Among the changes without a relative size (off 0, to or from never), these metrics come first, in this order:
+who is newly short and from when, for how many days, how many tonnes (:attr:`Drift.rank`)."""
 FAILED = ("drift", "no baseline", "no scenario", "error")
 """Statuses that fail the gate (``ok`` and ``retired`` pass)."""
 
@@ -114,14 +120,19 @@ class Drift:
 
     @property
     def size(self) -> float:
-        """Relative size of the change (absolute when the baseline is 0; infinite when a side is missing).
+        """Relative size of the change (infinite when it has none: off 0, or a side missing or empty).
 
+        A number that moves off 0 has no relative change, whatever its unit (USD, tonnes,
+        days), so it is infinite, not its absolute change: ``auction_spend_usd`` 0 -> 2e8 does
+        not outrank a shortfall 0 -> 244 t (:attr:`rank` orders the infinite ones).
         A day metric's move is measured in years (a day number has no scale of its own: day
         300 is not "three times" day 100); a day to or from -1 (never, none: a region now short,
-        or no longer) is infinite, as a number that appeared (:attr:`rank` orders those by day):
+        or no longer) is infinite, as a number that appeared:
 
         >>> [Drift("s", "eu", "ree", "first_shortfall_day", a, b).size for a, b in ((100, 465), (-1, 98))]
         [1.0, inf]
+        >>> [Drift("s", "eu", "ree", "shortfall_t", a, b).size for a, b in ((80, 100), (0, 1e-5), (100, 0))]
+        [0.25, inf, 1.0]
         """
         if self.baseline is None or self.now is None:
             return math.inf
@@ -129,20 +140,33 @@ class Drift:
             if (self.baseline < 0) != (self.now < 0):
                 return math.inf
             return abs(self.now - self.baseline) / DAYS_PER_YEAR
-        return abs(self.now - self.baseline) / (abs(self.baseline) or 1.0)
+        if not self.baseline:
+            return math.inf
+        return abs(self.now - self.baseline) / abs(self.baseline)
 
     @property
-    def rank(self) -> tuple[float, float]:
-        """Sort key, largest change first: by :attr:`size`, then a day to or from never by its day, earliest first.
+    def rank(self) -> tuple[float, int, float, str, float]:
+        """Sort key, largest change first: by :attr:`size`, the infinite ones shortfall metrics first.
+
+        Among the infinite ones (no relative change), the metrics of :data:`SHORTFALL_FIRST` come
+        first in its order, then the others by name; a day to or from never by its day, earliest
+        first; within one metric (one unit), the largest absolute move first.
 
         >>> moves = [Drift("s", "eu", m, "first_shortfall_day", -1, day) for m, day in (("a", 304), ("b", 291))]
         >>> [d.material for d in sorted(moves, key=lambda d: d.rank)]
         ['b', 'a']
+        >>> off_zero = [Drift("s", "all", "all", m, 0, v) for m, v in (("auction_spend_usd", 2e8),
+        ...             ("shortfall_t", 12.3), ("total_shortfall_t", 244.3), ("shortfall_t", 232.0))]
+        >>> [(d.metric, d.now) for d in sorted(off_zero, key=lambda d: d.rank)]  # doctest: +NORMALIZE_WHITESPACE
+        [('total_shortfall_t', 244.3), ('shortfall_t', 232.0), ('shortfall_t', 12.3),
+         ('auction_spend_usd', 200000000.0)]
         """
         day = math.inf
         if self.metric in DAY_METRICS and self.baseline is not None and self.now is not None:
             day = max(self.baseline, self.now)
-        return (-self.size, day)
+        moved = abs(self.now - self.baseline) if self.baseline is not None and self.now is not None else math.inf
+        first = SHORTFALL_FIRST.index(self.metric) if self.metric in SHORTFALL_FIRST else len(SHORTFALL_FIRST)
+        return (-self.size, first, day, self.metric, -moved)
 
 
 def _day_change(then: int, now: int, metric: str) -> str:
@@ -192,11 +216,28 @@ class Outcome:
     """Package version that wrote the baseline and the one running now."""
     sealed: bool | None = None
     """Whether the baseline carries the digest of its numbers (None: no baseline was read)."""
+    stray: bool = False
+    """A file in a baselines folder that is not a baseline (another tool's JSON): an ``error`` of no scenario."""
+    update_command: str = ""
+    """The command that rewrites this scenario's baseline (``stockpile check --update scenarios/a.yaml``);
+    empty where no baseline was compared."""
 
     @property
     def failed(self) -> bool:
         """Whether this outcome fails the gate."""
         return self.status in FAILED
+
+    @property
+    def inputs_changed(self) -> bool | None:
+        """:attr:`scenario_changed`, but False when only parts the run never reads changed (``description``).
+
+        :data:`~simulator.gate.baseline.TEXT_PARTS`; a changed seed is an input.
+        """
+        if not self.scenario_changed:
+            return self.scenario_changed
+        if self.seeds and self.seeds[0] != self.seeds[1]:
+            return True
+        return self.part_changes is None or inputs_changed(self.part_changes)
 
     @functools.cached_property
     def absent_groups(self) -> list[Absent]:
@@ -492,15 +533,14 @@ def check_one(
         )
     option = f"--baselines {_pasted(baselines)} " if baselines is not None else ""
     if not target.exists():
-        return outcome(
-            "no baseline",
-            message=f"no baseline at {_shown(target)}: write it with stockpile check --update {option}{_pasted(path)}",
-        )
+        return outcome("no baseline", message=no_baseline(target, path, option))
     try:
         try:
             baseline = read_baseline(target)
         except EditedBaseline as exc:
             return outcome("error", message=_edited(exc, target, scenario, path, option, tolerances))
+        except CorruptBaseline as exc:
+            return outcome("error", message=_corrupt(exc, target, path, option))
         if baseline["scenario"] != scenario.name:  # its numbers say nothing about this scenario
             return outcome("error", message=other_scenario(target, baseline["scenario"], path, scenario.name, option))
         current = run_record(scenario)
@@ -508,8 +548,14 @@ def check_one(
         return outcome("error", message=exc.render())
     except Exception as exc:  # a crash in one scenario must not hide the others' results
         return outcome("error", message=f"the run failed: {exc!r}")
-    drifts = compare(key, baseline, current, tolerances, scenario.name)
     same = same_scenario(baseline, current, scenario)
+    if seed := edited_seed(baseline, current, same):  # the digest covers the numbers, not the seed
+        return outcome(
+            "error",
+            message=f"{_shown(target)}: baseline edited since it was written: {seed}: restore it from version "
+            f"control, or rewrite it with stockpile check --update {option}{_pasted(path)}",
+        )
+    drifts = compare(key, baseline, current, tolerances, scenario.name)
     changed = None if same is None else not same
     parts = part_changes(baseline, current) if changed else ({} if changed is False else None)
     return outcome(
@@ -520,6 +566,24 @@ def check_one(
         seeds=(baseline["seed"], current["seed"]),
         versions=(baseline["package_version"], current["package_version"]),
         sealed=DIGEST in baseline,
+        update_command=f"stockpile check --update {option}{_pasted(path)}",
+    )
+
+
+def no_baseline(target: Path, path: Path, option: str = "") -> str:
+    """Why a scenario without a baseline fails, and what to do: write it for a new scenario, else restore it.
+
+    >>> print(no_baseline(Path("s/baselines/a.json"), Path("s/a.yaml")))
+    no baseline at s/baselines/a.json: write it with stockpile check --update s/a.yaml (a new scenario); if the \
+scenario is not new, restore its baseline from version control: git checkout HEAD -- s/baselines/a.json (deleted \
+since the last commit), or from before the commit that deleted it (git log --diff-filter=D -- s/baselines/a.json)
+    """
+    where = _pasted(target)
+    return (
+        f"no baseline at {_shown(target)}: write it with stockpile check --update {option}{_pasted(path)} (a new "
+        f"scenario); if the scenario is not new, restore its baseline from version control: git checkout HEAD -- "
+        f"{where} (deleted since the last commit), or from before the commit that deleted it (git log "
+        f"--diff-filter=D -- {where})"
     )
 
 
@@ -538,6 +602,22 @@ def _edited(exc: EditedBaseline, target: Path, scenario: Any, path: Path, option
         where += f" and {hidden} more" if hidden > 0 else ""
     return (
         f"{exc.render()}{where}: restore it from version control, or rewrite it with "
+        f"stockpile check --update {option}{_pasted(path)}"
+    )
+
+
+def _corrupt(exc: CorruptBaseline, target: Path, path: Path, option: str) -> str:
+    """The message of a corrupt baseline, with what to do (unless it says already).
+
+    ``--update`` rewrites a damaged baseline that still names its format; anything else there it
+    leaves alone (:func:`~simulator.gate.baseline.foreign`), so that must be deleted first.
+    """
+    message = exc.render()
+    if "stockpile check --update" in message:  # a merge's conflict markers, too few digits
+        return message
+    rewrite = "rewrite it" if foreign(target) is None else "delete it and write it anew"
+    return (
+        f"{message}: restore it from version control, or {rewrite} with "
         f"stockpile check --update {option}{_pasted(path)}"
     )
 

@@ -42,6 +42,15 @@ CODE_HINT = (
     "Numbers of unchanged scenarios moved with the code or the package version: find out why before updating "
     "(never update blindly); then update one baseline with: stockpile check --update"
 )
+RENAME_HINT = (
+    "A region or material renamed and edited in one commit cannot be compared (its numbers read as removed and "
+    "added, its own moves unseen): if that is what happened, rename it in a commit of its own, whose check reads "
+    "'renamed, values unchanged', and update that baseline; then edit it in another commit. Scenarios:"
+)
+STALE_HINT = (
+    "Scenario edits that moved no number are not in their baselines yet: record them in the same commit, so that a "
+    "later drift is not blamed on them: stockpile check --update"
+)
 UNKNOWN_HINT = (
     "Numbers moved against format-1 baselines, which cannot tell whether their scenario changed: find out why "
     "(the scenario's history, the code) before updating; then update one baseline with: stockpile check --update"
@@ -121,8 +130,9 @@ class Row:
 def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
     """Rows of a drift table and how many were left out (``most`` rows at most; None: all).
 
-    Summary metrics come first, largest relative change first; then one row per moved
-    curve (its largest move), of which up to ``MOST_CURVE_ROWS`` are always kept.
+    Summary metrics come first, largest relative change first (:attr:`Drift.rank`); then one row
+    per moved curve (its largest move, by the same rank), of which up to ``MOST_CURVE_ROWS`` are
+    always kept.
     """
     start = outcome.start_date
     moved = moved_numbers(outcome)
@@ -145,7 +155,7 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
         )
         for d in summary
     ]
-    worst = sorted(((max(moved, key=lambda d: d.size), len(moved)) for moved in curves.values()), key=_worst_first)
+    worst = sorted(((min(moved, key=lambda d: d.rank), len(moved)) for moved in curves.values()), key=_worst_first)
     curve_rows = [
         Row(
             d.scenario,
@@ -199,8 +209,8 @@ def _absent_row(scenario: str, group: Absent) -> Row:
     )
 
 
-def _worst_first(item: tuple[Drift, int]) -> float:
-    return -item[0].size
+def _worst_first(item: tuple[Drift, int]) -> tuple[float, int, float, str, float]:
+    return item[0].rank
 
 
 def _where(d: Drift, start: str | None) -> str:
@@ -252,19 +262,28 @@ def cause(outcome: Outcome, most: int | None = 5) -> str:
     """Where a drift comes from: the scenario (which parts, which seed) or, with the scenario unchanged, the code.
 
     Parts added since the baseline are marked ``+``, removed ones ``-``; up to ``most`` are named
-    (None: all), removed and added ones first.
+    (None: all), removed and added ones first. A new package version is named beside a scenario
+    edit too. Parts the run never reads (``description``:
+    :data:`~simulator.gate.baseline.TEXT_PARTS`) are named as not the cause.
 
     >>> from simulator.gate.compare import Outcome
     >>> changed = {"seed": "changed", "shocks.1": "changed"}
     >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes=changed, seeds=(0, 7)))
     'scenario changed since its baseline: shocks.1; seed 0 → 7'
-    >>> marks = {"regions.eu": "removed", "regions.europe": "added", "agreement.members": "changed"}
+    >>> marks = {"shocks.quota": "removed", "shocks.halt": "added", "agreement.members": "changed"}
     >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes=marks))
-    'scenario changed since its baseline: -regions.eu, +regions.europe, agreement.members'
+    'scenario changed since its baseline: -shocks.quota, +shocks.halt, agreement.members'
     >>> cause(Outcome("a", "a.yaml", "drift", versions=("0.1.0", "0.2.0"), seeds=(0, 0)))
     'scenario unchanged: package version 0.1.0 → 0.2.0 moved the numbers'
     >>> cause(Outcome("a", "a.yaml", "drift", versions=("0.2.0", "0.2.0"), seeds=(0, 0)))
     'scenario unchanged, package version 0.2.0 unchanged: the code moved the numbers'
+    >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes={"horizon_days": "changed"},
+    ...               versions=("0.1.0", "0.2.0")))
+    'scenario changed since its baseline: horizon_days; package version 0.1.0 → 0.2.0'
+    >>> text = {"description": "changed"}
+    >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes=text, versions=("0.2.0", "0.2.0")))
+    'scenario unchanged but for description (not read by the run), package version 0.2.0 unchanged: the code moved \
+the numbers'
     """
     if outcome.scenario_changed is None:
         return plain(
@@ -272,26 +291,69 @@ def cause(outcome: Outcome, most: int | None = 5) -> str:
             "be told, so find out what moved the numbers before updating",
             True,
         )
-    if outcome.scenario_changed:
-        parts = [f"{MARKS[change]}{part}" for part, change in marked_parts(outcome) if part != "seed"]
-        shown = parts if most is None else parts[:most]
-        hidden = len(parts) - len(shown)
-        details = [", ".join(shown) + (f" and {hidden} more" if hidden else "")] if parts else []
-        if outcome.seeds and outcome.seeds[0] != outcome.seeds[1]:
-            details.append(f"seed {outcome.seeds[0]} → {outcome.seeds[1]}")
+    versions = outcome.versions
+    new_version = f"package version {versions[0]} → {versions[1]}" if versions and versions[0] != versions[1] else ""
+    if outcome.inputs_changed:
+        details = edits(outcome, most) + ([new_version] if new_version else [])  # either may be the cause
+        details += [
+            f"if {kind} {old} → {new} is a rename, it was edited too: not compared (rename in a commit of its own)"
+            for kind, old, new in renamed_and_edited(outcome)
+        ]
         return plain("scenario changed since its baseline" + (": " + "; ".join(details) if details else ""), True)
-    if outcome.versions and outcome.versions[0] != outcome.versions[1]:
-        return plain(
-            f"scenario unchanged: package version {outcome.versions[0]} → {outcome.versions[1]} moved the numbers", True
-        )
-    same = f", package version {outcome.versions[1]} unchanged" if outcome.versions else ""
+    unchanged = "scenario unchanged"
+    if outcome.scenario_changed:  # only parts the run never reads
+        unchanged += f" but for {'; '.join(edits(outcome, most))} (not read by the run)"
+    if new_version:
+        return plain(f"{unchanged}: {new_version} moved the numbers", True)
+    same = f", package version {versions[1]} unchanged" if versions else ""
     if outcome.sealed is False:  # written before numbers_sha256: a hand edit cannot be told from a run's record
         return plain(
-            f"scenario unchanged{same}: the code, or an edit of the baseline (it has no numbers_sha256 to tell), "
+            f"{unchanged}{same}: the code, or an edit of the baseline (it has no numbers_sha256 to tell), "
             "moved the numbers",
             True,
         )
-    return plain(f"scenario unchanged{same}: the code moved the numbers", True)
+    return plain(f"{unchanged}{same}: the code moved the numbers", True)
+
+
+def renamed_and_edited(outcome: Outcome) -> list[tuple[str, str, str]]:
+    """``(kind, old, new)`` for a region or material that looks renamed but whose numbers did not stay the same.
+
+    That is one ``regions.*`` (or ``materials.*``) part removed and one added while the numbers
+    of neither were matched as a rename (:func:`~simulator.gate.compare.absent_groups`): its
+    numbers read as removed and added, and its own moves cannot be shown.
+
+    >>> from simulator.gate.compare import Outcome
+    >>> parts = {"regions.eu": "removed", "regions.europe": "added", "regions.japan": "changed"}
+    >>> renamed_and_edited(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes=parts))
+    [('region', 'eu', 'europe')]
+    """
+    changes = outcome.part_changes or {}
+    found = []
+    for kind in ("region", "material"):
+        sides = {
+            change: [
+                part.split(".", 1)[1] for part, was in changes.items() if part.startswith(f"{kind}s.") and was == change
+            ]
+            for change in ("removed", "added")
+        }
+        matched = any(g.kind == kind and g.change == "renamed" for g in outcome.absent_groups)
+        if len(sides["removed"]) == 1 and len(sides["added"]) == 1 and not matched:
+            found.append((kind, sides["removed"][0], sides["added"][0]))
+    return found
+
+
+def edits(outcome: Outcome, most: int | None = 5) -> list[str]:
+    """The scenario's edits since its baseline: its parts (``-regions.eu, +regions.europe``), then a new seed.
+
+    Up to ``most`` parts are named (None: all), then how many more.
+    """
+    parts = [f"{MARKS[change]}{part}" for part, change in marked_parts(outcome) if part != "seed"]
+    shown = parts if most is None else parts[:most]
+    hidden = len(parts) - len(shown)
+    details = [", ".join(shown) + (f" and {hidden} more" if hidden else "")] if parts else []
+    if outcome.seeds and outcome.seeds[0] != outcome.seeds[1]:
+        details.append(f"seed {outcome.seeds[0]} → {outcome.seeds[1]}")
+    return details
 
 
 MARKS = {"removed": "-", "added": "+", "changed": ""}
@@ -305,33 +367,49 @@ def marked_parts(outcome: Outcome) -> list[tuple[str, str]]:
     return sorted(marks.items(), key=lambda item: (order.index(item[1]), item[0]))
 
 
-def note(outcome: Outcome) -> str:
+def note(outcome: Outcome, most: int | None = 5) -> str:
     """What an outcome says beside its status: the cause of a drift, or an edit of a scenario that passed.
 
     A scenario edited since its baseline that still matches it (within the tolerances in force)
-    passes, and says so in every format.
+    passes, and says so in every format, with the command that records the edit in its baseline
+    (else a later drift of the code would be blamed on the edit).
     """
-    if outcome.drifts or (outcome.status == "ok" and outcome.scenario_changed):
-        return cause(outcome)
+    if outcome.drifts:
+        return cause(outcome, most)
+    if outcome.status == "ok" and outcome.scenario_changed:
+        details = edits(outcome, most)
+        text = "scenario changed since its baseline" + (": " + "; ".join(details) if details else "")
+        text += "; no number moved, but the baseline predates the edit"
+        return plain(text + (f": record it with {outcome.update_command}" if outcome.update_command else ""), True)
     return ""
 
 
-def advice(report: Report) -> list[str]:
-    """What to do about the drifts: update edited scenarios' baselines; review a drift of the code first."""
-    drifting = [o for o in report.outcomes if o.status == "drift"]
+def advice(report: Report, outcomes: list[Outcome] | None = None) -> list[str]:
+    """What to do: update edited scenarios' baselines; review a drift of the code first; record edits that passed.
+
+    ``outcomes``: those of ``report`` to advise on (None: all).
+    """
+    chosen = report.outcomes if outcomes is None else outcomes
+    drifting = [o for o in chosen if o.status == "drift"]
     options = report.update_options
-    edited = " ".join(plain(o.file, one_line=True) for o in drifting if o.scenario_changed)
-    code = [plain(o.file, one_line=True) for o in drifting if o.scenario_changed is False]
-    unknown = [plain(o.file, one_line=True) for o in drifting if o.scenario_changed is None]
+    edited = " ".join(plain(o.file, one_line=True) for o in drifting if o.inputs_changed)
+    code = [plain(o.file, one_line=True) for o in drifting if o.inputs_changed is False]
+    unknown = [plain(o.file, one_line=True) for o in drifting if o.inputs_changed is None]
+    stale = " ".join(plain(o.file, one_line=True) for o in chosen if o.status == "ok" and o.scenario_changed)
     lines = [f"{EDITED_HINT}{options} {edited}"] if edited else []
     if code:
         lines.append(f"{CODE_HINT}{options} {code[0]}")
     if unknown:
         lines.append(f"{UNKNOWN_HINT}{options} {unknown[0]}")
+    if stale:
+        lines.append(f"{STALE_HINT}{options} {stale}")
+    renamed = " ".join(plain(o.file, one_line=True) for o in drifting if o.inputs_changed and renamed_and_edited(o))
+    if renamed:
+        lines.append(f"{RENAME_HINT} {renamed}")
     return lines
 
 
-def _headline_first(d: Drift) -> tuple[bool, bool, float, float]:
+def _headline_first(d: Drift) -> tuple[bool, bool, float, int, float, str, float]:
     """The total shortfall first, then summary metrics before curve points, largest relative change first."""
     return (d.metric != "total_shortfall_t", d.day is not None, *d.rank)
 
@@ -351,18 +429,22 @@ def _message_lines(outcome: Outcome) -> list[str]:
 def final_line(report: Report, tolerances_always: bool = False) -> str:
     """The last line of every format: what was checked, how long, and how many of each status.
 
-    Scenarios and baselines without a scenario (``no scenario``, ``retired``) are counted apart,
-    so that each count adds up. The tolerances in force end it when they are not the defaults
-    (``tolerances_always``: also then, as the Markdown summary gives them).
+    Scenarios, baselines without a scenario (``no scenario``, ``retired``) and files of a baselines
+    folder that are not baselines are counted apart, so that each count adds up. The tolerances
+    in force end it when they are not the defaults (``tolerances_always``: also then, as the
+    Markdown summary gives them).
     """
     of = f" of {plain(report.where, one_line=True)}" if report.where else ""
     if report.stopped:
         return f"check{of} stopped before any scenario ran: {_tally(report.outcomes)}"
-    scenarios = [o for o in report.outcomes if o.status not in _ORPHAN_STATUSES]
+    scenarios = [o for o in report.outcomes if o.status not in _ORPHAN_STATUSES and not o.stray]
     orphaned = [o for o in report.outcomes if o.status in _ORPHAN_STATUSES]
+    strays = [o for o in report.outcomes if o.stray]
     line = f"{len(scenarios)} scenario(s){of} checked in {report.seconds:.1f} s: {_tally(scenarios) or 'none'}"
     if orphaned:
         line += f"; {len(orphaned)} baseline(s) without scenario: {_tally(orphaned)}"
+    if strays:
+        line += f"; {len(strays)} file(s) of a baselines folder not a baseline: {_tally(strays)}"
     tolerances = tolerance_note(report, always=tolerances_always)
     return line + (f"; {tolerances}" if tolerances else "")
 
@@ -520,7 +602,7 @@ def _json_outcome(o: Outcome) -> dict[str, Any]:
         "status": o.status,
         "message": plain(o.message),
         "scenario_changed_since_baseline": o.scenario_changed if compared else None,
-        "cause": cause(o, most=None) if note(o) else "",
+        "cause": note(o, most=None),
         "changed_parts": None if parts is None or not compared else [{"part": p, "change": c} for p, c in parts],
         "numbers_moved": len(moved_numbers(o)),
         "numbers_appeared": sum(d.absent == "baseline" for d in o.drifts),
@@ -582,7 +664,8 @@ def markdown(report: Report, quiet: bool = False) -> str:
             lines += ["| " + " | ".join(_cell(c) for c in row.cells()) + " |" for row in rows]
             if hidden:
                 lines.append(f"| {_cell(o.scenario)} | {hidden} more row(s): --format json lists all |")
-        lines += ["", *advice(report)]
+    hints = advice(report)
+    lines += ["", *hints] if hints else []
     lines += ["", final_line(report, tolerances_always=True)]
     return "\n".join(lines)
 
@@ -590,8 +673,9 @@ def markdown(report: Report, quiet: bool = False) -> str:
 def junit_xml(report: Report) -> str:
     """JUnit XML: a ``<testsuites>`` root, one ``<testsuite>``, one ``<testcase>`` per scenario.
 
-    Drift is a ``<failure>`` (the drift table as text); bad input (no baseline, no scenario,
-    an invalid file) is an ``<error>``; a retired baseline is ``<skipped>``.
+    Drift is a ``<failure>`` (the whole drift table as text, then the advice of :func:`advice`);
+    bad input (no baseline, no scenario, an invalid file) is an ``<error>``; a retired baseline
+    is ``<skipped>``.
     """
     from xml.etree import ElementTree as ET
 
@@ -617,7 +701,7 @@ def junit_xml(report: Report) -> str:
         )
         if o.status == "drift":
             failure = ET.SubElement(case, "failure", type="drift", message=moved_summary(o))
-            failure.text = text_table([o], most=None)
+            failure.text = "\n\n".join([text_table([o], most=None), *advice(report, [o])])  # every row: no hint
         elif o.status == "retired":
             ET.SubElement(case, "skipped", message=plain(o.message, one_line=True))
         elif o.status == "ok" and note(o):

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from simulator.errors import InputError
-from simulator.gate.baseline import baseline_path, read_baseline
+from simulator.gate.baseline import baseline_path, foreign, read_baseline
 from simulator.gate.compare import Outcome, Update, check_one, file_key, update_one
 from simulator.gate.tolerances import Tolerances, load_tolerances
 from simulator.workers import pool_size
@@ -225,6 +225,9 @@ def orphans(scenarios: Scenarios, tolerances: Tolerances) -> list[Outcome]:
             path, key = folder / f"{stem}.json", f"{prefix}{stem}"
             if key in tolerances.retired:
                 out.append(Outcome(key, str(path), "retired", message=f"{path}: kept without a scenario (retired)"))
+            elif stray := foreign(path):  # another tool's JSON, an index: no scenario was ever its
+                message = f"{path}: {stray_message(stray, folder)}"
+                out.append(Outcome(key, str(path), "error", message=message, stray=True))
             else:
                 out.append(
                     Outcome(
@@ -236,6 +239,15 @@ def orphans(scenarios: Scenarios, tolerances: Tolerances) -> list[Outcome]:
                     )
                 )
     return out
+
+
+def stray_message(why: str, folder: Path) -> str:
+    """Why a file in a baselines folder that is not a baseline (:func:`~simulator.gate.baseline.foreign`) fails.
+
+    >>> stray_message("not a regular file", Path("scenarios/baselines"))
+    'not a regular file: scenarios/baselines holds baselines and tolerances.yaml only; move it out of the folder'
+    """
+    return f"{why}: {folder} holds baselines and tolerances.yaml only; move it out of the folder"
 
 
 def _stems(folder: Path) -> set[str]:
@@ -363,7 +375,7 @@ def update(
     notify = on_update or (lambda _update: None)
     scenarios = find_scenarios(paths, baselines)
     tolerances = load_tolerances(scenarios.tolerance_file(tolerance_file))
-    left_over = [o for o in orphans(scenarios, tolerances) if o.status == "no scenario"]
+    left_over = [o for o in orphans(scenarios, tolerances) if o.status in ("no scenario", "error")]
     job = functools.partial(
         update_one, baselines=baselines, tolerances=tolerances, missing_only=missing_only, keys=scenarios.keys
     )
@@ -385,7 +397,12 @@ def update(
 
 
 def _orphan(outcome: Outcome, hashes: dict[str, Path]) -> Update:
-    """An orphan baseline as an update line, naming the scenario file it was probably renamed to."""
+    """An orphan baseline as an update line, naming the scenario file it was probably renamed to.
+
+    A file there that is not a baseline (``error``) is named as such.
+    """
+    if outcome.status == "error":
+        return Update(outcome.file, outcome.file, "orphan", outcome.message.removeprefix(f"{outcome.file}: "))
     try:
         twin = hashes.get(read_baseline(Path(outcome.file))["scenario_hash"])
     except InputError:
