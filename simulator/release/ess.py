@@ -32,9 +32,11 @@ Each member then consumes ``s_i + received_i - passed_i + drawn_i``: ``P_i`` les
 part of its obligation its stock could not give. Base consumption ``d_i`` is the member's
 demand today (the model has no base period; this keeps demand the price destroyed from
 counting as a supply loss), and its supply ``s_i`` is what it took from its commercial
-stock. :func:`need_with_restraint` is the rule this project called ``iea_ess`` before:
-stock fills each member up to ``(1 - restraint) x d_i``, with no drawdown obligation and
-no passing of supplies.
+stock, where the IEP counts domestic production and net imports (Art. 7(2), (3)): a member
+cut off but still holding stock counts as supplied (docs/release-rules.md, "Where it
+departs from the IEP"). :func:`need_with_restraint` is the rule this project called
+``iea_ess`` before: stock fills each member up to ``(1 - restraint) x d_i``, with no
+drawdown obligation and no passing of supplies.
 """
 
 from __future__ import annotations
