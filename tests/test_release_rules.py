@@ -109,7 +109,7 @@ def test_proportional_to_claims_100_50_150_with_estate_100():
     )
 
 
-# --- the IEA Emergency Sharing System by the IEP's rules (Arts. 7, 12-14, 17) ---------------
+# --- the IEA Emergency Sharing System by the IEP's rules (Arts. 5, 7, 8, 13, 14, 17) --------
 
 NO_LIMIT = A([np.inf, np.inf])
 

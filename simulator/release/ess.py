@@ -2,35 +2,41 @@
 
 Layer: rules. Members are on the first axis; any batch shape follows.
 
-:func:`iea_ess` follows the Agreement on an International Energy Program (IEP), Arts. 7,
-12-14 and 17, for one material:
+:func:`iea_ess` follows the Agreement on an International Energy Program (IEP) for one
+material: the triggers of Arts. 13, 14 and 17, the demand restraint of Arts. 5, 13 and 14,
+and the supply right, drawdown obligation and allocation right and obligation of Art. 7
+(with Art. 8 for the selective trigger):
 
-- **Triggers.** The *general* trigger holds when the group's supply loss,
+- **Triggers.** The *general* trigger (Art. 13) holds when the group's supply loss,
   ``max(0, sum(d) - sum(s))``, is at least ``trigger_loss_share`` (7%) of the group's
   base consumption ``sum(d)``; the *selective* trigger (Art. 17) when one member's own
   loss ``max(0, d_i - s_i)`` is at least ``selective_loss_share`` (7%) of its ``d_i``.
-- **Demand restraint** (Arts. 5, 13): ``restraint`` (7%) once a trigger holds,
-  ``higher_restraint`` (10%) when the group's loss reaches ``higher_loss_share`` (12%).
-  *Permissible consumption* ``P_i = (1 - restraint) x d_i``.
-- **Drawdown obligation** (Art. 13): the group's supply shortfall
+- **Demand restraint** (Art. 5; levels Arts. 13, 14): ``restraint`` (7%) once a trigger
+  holds, ``higher_restraint`` (10%) when the group's loss reaches ``higher_loss_share``
+  (12%, Art. 14). *Permissible consumption* (Art. 7(4)) ``P_i = (1 - restraint) x d_i``.
+- **Drawdown obligation** (Art. 7(5), (6)): the group supply shortfall
   ``S = max(0, sum(P) - sum(s))`` is to be drawn from emergency stock; member ``i``'s
   obligation is its share of the group's reserve commitments, ``O_i = c_i / sum(c) x S``.
   It draws ``O_i`` for its own use as far as its stock allows (a joint pool short of ``S``
   is drawn in proportion to the obligations); what it cannot draw is its own loss.
-- **Supply right** (Art. 12): ``R_i = P_i - O_i``. If ``O_i > P_i`` the right is taken as
+- **Supply right** (Art. 7(1)): ``R_i = P_i - O_i``. If ``O_i > P_i`` the right is taken as
   0 and the member draws at most ``P_i``: a member passes on its supply, never its stock.
-- **Allocation** (Art. 14): members supplied above their right pass the excess to those
-  below it. Under the general trigger the excesses and the deficits add up to the same; under the
-  selective trigger alone nothing is drawn, each member below its right receives it in
-  full, and those above give in proportion to their excess.
+- **Allocation right and obligation** (Art. 7(2), (3)): members supplied above their right
+  pass the excess to those below it. Under the general trigger the excesses and the deficits
+  add up to the same; under the selective trigger alone nothing is drawn, each member below
+  its right receives it in full (it bears the first 7% itself, Art. 8(1)), and those above
+  give in proportion to their excess (the IEP shares this obligation by base-period
+  consumption, Art. 8(2)).
 
 Each member then consumes ``s_i + received_i - passed_i + drawn_i``: ``P_i`` less the
 part of its obligation its stock could not give. Base consumption ``d_i`` is the member's
 demand today (the model has no base period; this keeps demand the price destroyed from
 counting as a supply loss), and its supply ``s_i`` is what it took from its commercial
-stock. :func:`need_with_restraint` is the rule this project called ``iea_ess`` before:
-stock fills each member up to ``(1 - restraint) x d_i``, with no drawdown obligation and
-no passing of supplies.
+stock, where the IEP counts domestic production and net imports (Art. 7(2), (3)): a member
+cut off but still holding stock counts as supplied (docs/release-rules.md, "Where it
+departs from the IEP"). :func:`need_with_restraint` is the rule this project called
+``iea_ess`` before: stock fills each member up to ``(1 - restraint) x d_i``, with no
+drawdown obligation and no passing of supplies.
 """
 
 from __future__ import annotations
