@@ -24,7 +24,8 @@ Panels are titled with the quantity registry's label and unit; the fairness axis
 its whole range, from 1/n (one member bears all) to 1. A panel whose plotted statistic
 (the median of a heatmap, the median and band of the runs) is the same at every point
 says so in words, and a figure in which no panel would tell the points apart is not
-drawn: :func:`sweep_notes` says why, and which swept parameters changed no output at all.
+drawn, nor any figure of a grid of one point (a lone dot, a one-colour square):
+:func:`sweep_notes` says why, and which swept parameters changed no output at all.
 A frontier's labels stay inside its axes, each beside its own dot; points drawn on the
 same spot share one label.
 
@@ -680,11 +681,17 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
     flat_why = "every key metric is the same at every point (" + "; ".join(_flat_text(table, m) for m in metrics) + ")"
     metrics_png, heatmap_png, frontier_png, pool_png = FIGURE_FILES
     out: dict[str, tuple[Any, str | None]] = {}
+    several = table["point"].nunique() > 1
     if len(paths) in (1, 2):
         name = metrics_png if len(paths) == 1 else heatmap_png
         shown = fairness_when_short(table, members)  # as the figure summarises it
         flat_panels = [text for m in metrics if (text := flat_panel(shown, m, paths))]
-        if every_flat:
+        if not several:  # a lone dot with a band of no width, or a map of one cell: nothing to compare
+            out[name] = (
+                None,
+                f"{'a metrics figure' if len(paths) == 1 else 'a heatmap'} needs two or more grid points",
+            )
+        elif every_flat:
             out[name] = (None, flat_why)
         elif metrics and len(flat_panels) == len(metrics):  # runs differ, but no panel tells the points apart
             out[name] = (
@@ -695,7 +702,6 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
             out[name] = (lambda: metrics_figure(table, paths[0], members), _not_shown(table, paths, metrics))
         else:
             out[name] = (lambda: heatmap_figure(table, paths[0], paths[1], members), _not_shown(table, paths, metrics))
-    several = table["point"].nunique() > 1
     if len(members) > 1 and {TOTAL, FAIRNESS} <= set(table.columns):
         both = f"{metric_title(TOTAL)} and {metric_title(FAIRNESS)}"
         dots, left_out = _finite_points(table, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]}, both)
