@@ -284,10 +284,16 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
     # tick labels at 30 degrees: categories' names, or dates as "20 Nov 2010"
     label_room = 0.55 if kind == "date" else 0.0 if labels is None else 0.05 * max(len(label) for label in labels)
     two_lines = 0.2 if FAIRNESS in metrics else 0.0  # the fairness panel's title says which runs it summarises
-    fig = _new_figure(figsize=(4.3 * cols, (3.2 + label_room) * rows + 0.6 + two_lines * rows))
+    legend_in = 0.3  # one row of legend under the title, above the panels: inside a panel it hid bars' tops
+    fig = _new_figure(figsize=(4.3 * cols, (3.2 + label_room) * rows + 0.6 + two_lines * rows + legend_in))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
     _margins(
-        fig, rows, cols, top_in=0.6 + two_lines, bottom_in=0.6 + label_room, row_gap_in=0.85 + label_room + two_lines
+        fig,
+        rows,
+        cols,
+        top_in=0.6 + two_lines + legend_in,
+        bottom_in=0.6 + label_room,
+        row_gap_in=0.85 + label_room + two_lines,
     )
     legend = None
     for ax, metric in zip(axes, metrics, strict=False):
@@ -331,8 +337,18 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
             _time_axis(ax, x)
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
-    if legend is not None:
-        legend.legend(fontsize=8)
+    if legend is not None:  # the same entries in every panel: once for the figure, where it covers no data
+        height = fig.get_figheight()
+        handles, names = legend.get_legend_handles_labels()
+        fig.legend(
+            handles,
+            names,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 1 - 0.4 / height),
+            ncols=len(handles),
+            fontsize=8,
+            frameon=False,
+        )
     fig.suptitle(f"sweep of {_text(path)}: {table['run'].nunique()} run(s) per point", fontweight="bold")
     return fig
 
