@@ -501,7 +501,8 @@ def _frontier(
     rows = stats.to_numpy()  # one common dtype, as iterrows gives each row (ints read as floats beside floats)
     where = [stats.columns.get_loc(p) for p in paths]
     texts = [" / ".join(_label(rows[i, j]) for j in where) for i in range(len(stats))]
-    ax.set_xlim(min(0.0, float(np.nanmin(xs))), float(np.nanmax(xs)) * 1.12 + 1e-9)  # room for labels
+    left, right = min(0.0, float(np.nanmin(xs))), float(np.nanmax(xs)) * 1.12 + 1e-9  # room for labels
+    ax.set_xlim(left - 0.03 * (right - left), right)  # a dot at 0 (no shortfall) whole, not cut by the frame
     if ylim is not None:
         ax.set_ylim(*ylim)
     else:
@@ -524,7 +525,7 @@ CLEAR_PT = 9.0
 """Least room between a label and another point's dot, in points: closer, it could be read as that dot's label.
 
 More than the room between a label and its own dot (5.7 points to its right, 4.5 above or below)."""
-EDGE_PT = 2.0
+EDGE_PT = 4.0
 """Least room between a label and the edge of the axes, in points."""
 LABEL_GAP_PT = 3.0
 """Least room between two labels, in points: labels that touch read as one (``60`` and ``120`` as ``60120``)."""
