@@ -1234,6 +1234,7 @@ def sensitivity(
 
     from simulator.scenario import load_raw
     from simulator.sensitivity import check_samples, plan_study, run_sensitivity, top_drivers
+    from simulator.sensitivity.figures import one_draw_text
     from simulator.sensitivity.indices import runs_needed
 
     if workers and dask_address:
@@ -1272,6 +1273,8 @@ def sensitivity(
     )
     for line in drivers:
         click.echo(f"  {line}")
+    if one_draw := one_draw_text(info["random_inputs"], info["run_seed"]):
+        click.echo(f"note: the indices are {one_draw}; they do not average over those inputs' distributions", err=True)
     click.echo(f"wrote {folder}/")
 
 

@@ -736,15 +736,22 @@ LABEL_SPAN = 0.3
 
 
 def clear_spot(
-    curves: list[np.ndarray], value: float, *, labelled: tuple[float, ...] = (), range_share: float = 0.08
+    curves: list[np.ndarray],
+    value: float,
+    *,
+    labelled: tuple[float, ...] = (),
+    range_share: float = 0.08,
+    spots: tuple[tuple[float, str], ...] = LABEL_SPOTS,
+    placed: tuple[tuple[float, tuple[float, str]], ...] = (),
 ) -> tuple[float, str]:
-    """Where a label of a horizontal line at ``value`` crosses fewest ``curves``: a spot of :data:`LABEL_SPOTS`.
+    """Where a label of a horizontal line at ``value`` crosses fewest ``curves``: one of ``spots``, in their order.
 
     The label is taken to span :data:`LABEL_SPAN` of the panel's width and ``range_share``
     of the curves' range (from 0) above or below the line; the first spot that the
     fewest points of the curves fall in wins. A spot below the line needs the room
     above 0; lines at ``labelled`` values carry their own labels above their right
-    ends, and a spot that reaches one is never taken.
+    ends, and a spot that reaches one is never taken; nor one that reaches a label
+    already ``placed`` (its line's value and spot).
 
     >>> rising = [np.linspace(16.0, 40.0, 100)]  # just above the line at first, far above it at the end
     >>> clear_spot(rising, 15.0), clear_spot(rising, 15.0, labelled=(20.0,))  # the right end; the middle if labelled
@@ -753,15 +760,24 @@ def clear_spot(
     (0.0, 'top')
     >>> clear_spot([np.full(100, 1.0), np.full(100, 20.0)], 0.5)  # ... unless there is no room below it above 0
     (0.0, 'bottom')
+    >>> clear_spot([np.full(100, 6.0)], 5.8, placed=((5.5, (0.0, "top")),))  # not over a label placed there
+    (0.7, 'top')
     """
     top = max([value, *labelled, *(float(np.nanmax(c)) for c in curves if len(c) and np.isfinite(c).any())])
     size = range_share * top
 
+    def span(at: float, va: str) -> tuple[float, float]:
+        return (at, at + size) if va == "bottom" else (at - size, at)
+
     def crossing(spot: tuple[float, str]) -> float:
         start, va = spot
-        low, high = (value, value + size) if va == "bottom" else (value - size, value)
+        low, high = span(value, va)
         if low < 0 or (start + LABEL_SPAN >= 1 and any(low <= other <= high + size for other in labelled)):
             return np.inf
+        for at, (other_start, other_va) in placed:
+            other_low, other_high = span(at, other_va)
+            if abs(other_start - start) < LABEL_SPAN and other_low < high and low < other_high:
+                return np.inf
         count = 0
         for curve in curves:
             first, end = round(start * len(curve)), round((start + LABEL_SPAN) * len(curve))
@@ -769,7 +785,7 @@ def clear_spot(
             count += int(((part >= low) & (part <= high)).sum())
         return count
 
-    return min(LABEL_SPOTS, key=crossing)
+    return min(spots, key=crossing)
 
 
 def _line_label(ax: Axes, value: float, text: str, spot: tuple[float, str], colour: str) -> None:
@@ -795,7 +811,7 @@ def _line_label(ax: Axes, value: float, text: str, spot: tuple[float, str], colo
     )
 
 
-def _trigger_line(ax: Axes, days: float) -> None:
+def _trigger_line(ax: Axes, days: float) -> tuple[float, str]:
     """The release trigger at ``days``: a dotted line named in the legend, its value written where no curve crosses.
 
     Draw it after the curves and before the target lines (:data:`COVER_TARGETS_DAYS`),
@@ -812,6 +828,40 @@ def _trigger_line(ax: Axes, days: float) -> None:
         label=f"release trigger: a member's commercial stock below {days:g} days {TRIGGER_SHOWN_WHERE}",
     )
     _line_label(ax, days, f"trigger {days:g} days", spot, TRIGGER_COLOUR)
+    return spot
+
+
+TARGET_SPOTS = ((0.7, "bottom"), *(spot for spot in LABEL_SPOTS if spot != (0.7, "bottom")))
+"""Where a target line's label (``60 days``) may go: above its right end first, where it always was."""
+
+
+def _target_lines(ax: Axes, curves: list[np.ndarray], placed: tuple[tuple[float, tuple[float, str]], ...]) -> None:
+    """The 30- and 60-day lines (:data:`COVER_TARGETS_DAYS`), labelled above their right ends unless a curve is there.
+
+    A curve through the label (Japan's cover at 63 days across ``60 days``) moves it to
+    the first clear spot of :data:`TARGET_SPOTS` (:func:`clear_spot`), on a light box;
+    labels already ``placed`` (the trigger's) are kept clear of.
+    """
+    for k, target in enumerate(COVER_TARGETS_DAYS):
+        label = COVER_TARGETS_LABEL if k == 0 else "_"  # one legend entry names both lines
+        ax.axhline(target, color="0.45", linewidth=0.8, linestyle=(0, (4, 3)), zorder=1, label=label)
+        others = tuple(t for t in COVER_TARGETS_DAYS if t != target)
+        spot = clear_spot(curves, target, labelled=others, spots=TARGET_SPOTS, placed=placed)
+        placed = (*placed, (target, spot))
+        if spot != TARGET_SPOTS[0]:
+            _line_label(ax, target, f"{target:g} days", spot, "0.35")
+            continue
+        ax.annotate(
+            f"{target:g} days",
+            (1.0, target),
+            xycoords=("axes fraction", "data"),
+            xytext=(-2, 2),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=8.5,
+            color="0.35",
+        )
 
 
 def days_of_cover_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
@@ -827,24 +877,11 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         ax = grid.cells[0, material]
         lanes = _shade_shocks(ax, result, material)
         _region_lines(ax, result, material, "days_of_cover")
+        curves = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
         _mark_releases(ax, result, material, rules)
         trigger = trigger_line_days(result, material)
-        if trigger is not None:
-            _trigger_line(ax, trigger)
-        for k, target in enumerate(COVER_TARGETS_DAYS):
-            label = COVER_TARGETS_LABEL if k == 0 else "_"  # one legend entry names both lines
-            ax.axhline(target, color="0.45", linewidth=0.8, linestyle=(0, (4, 3)), zorder=1, label=label)
-            ax.annotate(
-                f"{target:g} days",
-                (1.0, target),
-                xycoords=("axes fraction", "data"),
-                xytext=(-2, 2),
-                textcoords="offset points",
-                ha="right",
-                va="bottom",
-                fontsize=8.5,
-                color="0.35",
-            )
+        placed = () if trigger is None else ((trigger, _trigger_line(ax, trigger)),)
+        _target_lines(ax, curves, placed)
         ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)

@@ -102,7 +102,7 @@ def test_a_heatmap_keeps_the_grid_order_of_categories_and_sorts_numbers():
                 }
             )
     fig = heatmap_figure(pd.DataFrame(rows), MECHANISM, RATIO, MEMBERS)
-    ax = panel(fig, "Total shortfall (t), mean")
+    ax = panel(fig, "Total shortfall (t),\nmedian over runs")
     assert [t.get_text() for t in ax.get_xticklabels()] == ["talmud", "auction", "fair_ratio"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["0.2", "0.8"]
     (image,) = ax.images

@@ -189,8 +189,7 @@ def test_a_smaller_sweep_leaves_no_file_of_the_earlier_one(tmp_path):
         "notes.txt",
         "sweep.json",
         "sweep.parquet",
-        "sweep_metrics.png",
-    ]  # no frontier of a single grid point
+    ]  # no figure of a single grid point: neither the earlier heatmap nor a lone dot
     assert manifest_of(out)["files"] == [f for f in files if f != "notes.txt"]
     assert len(pd.read_parquet(out / "sweep.parquet")) == 1
 

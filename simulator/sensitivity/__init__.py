@@ -25,7 +25,9 @@ than any: the indices count it as ``horizon_days``, the day after the last
 
 Every sample runs with the same seed (the scenario's first run seed): in a scenario with
 random inputs the indices are those of that one draw of the random inputs (common random
-numbers), so sampling noise does not pass for sensitivity.
+numbers), so sampling noise does not pass for sensitivity. ``sensitivity.json`` lists those
+inputs' random streams (``random_inputs``), and the terminal and the figure's title say
+that the indices are conditional on that draw (:func:`~simulator.sensitivity.figures.one_draw_text`).
 
 ``stockpile run --uncertainty N`` is :mod:`simulator.sensitivity.intervals`.
 """
@@ -44,9 +46,17 @@ import pandas as pd
 from simulator.errors import InputError
 from simulator.frames import is_never_kind, quantity_of
 from simulator.output_folder import manifest_info, open_folder
+from simulator.plan import NOISE_SOURCE, RANDOM_TYPES, compile_plan
 from simulator.randomness import run_seed
 from simulator.scenario import scenario_hash
-from simulator.sensitivity.figures import absent_word, day_values, flag_text, is_sparse, sensitivity_figure
+from simulator.sensitivity.figures import (
+    absent_word,
+    day_values,
+    flag_text,
+    is_sparse,
+    one_draw_text,
+    sensitivity_figure,
+)
 from simulator.sensitivity.indices import (
     EXTRA_RUNS,
     RANKED_BY,
@@ -137,6 +147,7 @@ def analyse_study(
         "sparse_metrics": [metric for metric, count in nonzero.items() if is_sparse(count, len(points))],
         "never_runs": {m: len(points) - count for m, count in nonzero.items() if absent_word(m) is not None},
         "never_as_day": never_day,
+        "random_inputs": random_inputs(study),
         "engine": "batched fast path (bit-identical to the SimPy reference engine)",
         "package_version": __version__,
         "wall_time_s": round(time.perf_counter() - started, 3),
@@ -163,9 +174,36 @@ def run_sensitivity(
             found.samples.to_parquet(stage / "samples.parquet", index=False)
             (stage / "sensitivity.json").write_text(json.dumps(found.info, indent=2, default=str) + "\n")
             info = found.info
-            figure = sensitivity_figure(found.table, method, info["runs"], info["nonzero_runs"], info["never_as_day"])
+            figure = sensitivity_figure(
+                found.table,
+                method,
+                info["runs"],
+                info["nonzero_runs"],
+                info["never_as_day"],
+                one_draw_text(info["random_inputs"], info["run_seed"]),
+            )
             figure.savefig(stage / "sensitivity.png", dpi=110)
     return found
+
+
+def random_inputs(study: Study) -> list[str]:
+    """What the scenario draws at random in each run, in words: ``china_embargo_both's start, length, severity``.
+
+    A shock's start, length or size given as a distribution, and demand noise: the inputs
+    that one run seed fixes for every sample (:func:`~simulator.sensitivity.figures.one_draw_text`).
+    """
+    plan = compile_plan(study.scenario)
+    words = ["demand noise"] if NOISE_SOURCE in plan.random_sources else []
+    for shock in plan.shocks:
+        size = "severity" if shock.kind == "embargo" else "size"
+        drawn = [
+            word
+            for word, value in (("start", shock.start), ("length", shock.duration), (size, shock.magnitude))
+            if isinstance(value, RANDOM_TYPES)
+        ]
+        if drawn:
+            words.append(f"{shock.id}'s {', '.join(drawn)}")
+    return words
 
 
 def occurring_runs(values: pd.Series, metric: str) -> int:

@@ -183,8 +183,12 @@ def sensitivity_figure(
     runs: int,
     nonzero: Mapping[str, int] | None = None,
     never_day: int | None = None,
+    one_draw: str | None = None,
 ) -> Figure:
     """Bars of each metric's indices, one panel per metric (the first :data:`MAX_PANELS`).
+
+    ``one_draw`` (:func:`one_draw_text`), for a scenario with random inputs, is a line of
+    the title: the indices are those of one draw of them.
 
     Inputs are named by their whole labels, wrapped; one legend below the panels names the
     bars, the marks and the whiskers (95% confidence intervals). ``nonzero`` gives, per
@@ -213,6 +217,8 @@ def sensitivity_figure(
     legend_in = 0.35
     what = "Sobol' indices" if method == "sobol" else "Morris elementary effects"
     suptitle = f"{what}: {runs:,} runs\n{_shown(bars, inputs, len(metrics), len(every_metric))}"
+    if one_draw:  # as wide as the panels allow at the title's size (about 0.09 in a character)
+        suptitle += "\n" + textwrap.fill(one_draw, max(40, int(PANEL_WIDTH_IN * cols / 0.09)))
     # each row of panels: room for its tallest title (lines at their size, then the title's 6 pt pad)
     title_in = [max(_title_in(t) for t in titles[r * cols : (r + 1) * cols]) for r in range(rows)]
     top_in = EDGE_IN + _lines_in(suptitle.count("\n") + 1, TITLE_PT) + TITLE_GAP_IN + title_in[0]
@@ -271,6 +277,25 @@ def _panel_title(
     if method == "sobol" and (above := int((rows["S1"] > rows["ST"]).sum())):
         flags.append(f"S1 above ST for {above} input{'s' if above > 1 else ''}: sampling noise")
     return [_text(metric_title(metric)), *flags]
+
+
+def one_draw_text(random_inputs: list[str], run_seed: int) -> str | None:
+    """What the indices of a scenario with random inputs are conditional on; None without any.
+
+    Every sample runs with the same seed (common random numbers): the random inputs (a
+    shock's start, length or severity drawn from a distribution, demand noise) are drawn
+    once, and the indices say how the uncertain inputs move the metrics in that one draw,
+    not on average over the random inputs' distributions.
+
+    >>> one_draw_text(["demand noise", "halt's start, severity"], 42)
+    "conditional on one draw of the random inputs (demand noise; halt's start, severity): run seed 42 in every sample"
+    >>> one_draw_text([], 42) is None
+    True
+    """
+    if not random_inputs:
+        return None
+    names = "; ".join(random_inputs)
+    return f"conditional on one draw of the random inputs ({names}): run seed {run_seed} in every sample"
 
 
 def _shown(bars: int, inputs: int, panels: int, metrics: int) -> str:

@@ -5,8 +5,8 @@ Layer: studies.
 - one swept parameter: each key metric against it, median line and 5-95% band across
   runs (``sweep_metrics.png``); dates on a time axis; values without a scale (a rule's
   name) in the grid's order, each a dot with a 5-95% bar, nothing drawn between them;
-- two swept parameters: a heatmap of each key metric's mean (``sweep_heatmap.png``),
-  categories in the grid's order;
+- two swept parameters: a heatmap of each key metric's median over the runs
+  (``sweep_heatmap.png``), categories in the grid's order;
 - two or more members sharing stock: the efficiency-fairness frontier
   (``sweep_frontier.png``): one point per grid point, the median over its runs of total
   shortfall against the median of Jain's fairness index, Pareto-efficient points marked,
@@ -14,11 +14,18 @@ Layer: studies.
 - a swept ``agreement.pool...`` path: the cost frontier (``sweep_pool_frontier.png``),
   median holding cost of the strategic stock against median total shortfall.
 
+The metrics figure and the heatmap summarise fairness over the runs in which some member
+is short (Jain's index of 1 where no one is short is a convention,
+:func:`fairness_when_short`): a point without such a run shows ``none short``. The
+frontier keeps every run, so that a point whose median run has no shortfall sits at
+(0, 1) beside the others.
+
 Panels are titled with the quantity registry's label and unit; the fairness axis spans
 its whole range, from 1/n (one member bears all) to 1. A panel whose plotted statistic
-(the mean of a heatmap, the median and band of the runs) is the same at every point
+(the median of a heatmap, the median and band of the runs) is the same at every point
 says so in words, and a figure in which no panel would tell the points apart is not
-drawn: :func:`sweep_notes` says why, and which swept parameters changed no output at all.
+drawn, nor any figure of a grid of one point (a lone dot, a one-colour square):
+:func:`sweep_notes` says why, and which swept parameters changed no output at all.
 A frontier's labels stay inside its axes, each beside its own dot; points drawn on the
 same spot share one label.
 
@@ -128,12 +135,16 @@ def flat_panel(table: pd.DataFrame, metric: str, by: list[str]) -> str | None:
     """The sentence a panel shows instead of a plot when what it plots is the same at every point, else None.
 
     A panel plots a statistic of each point's runs, the points grouped by the swept paths
-    ``by``: with two paths (a heatmap) their mean, with one the median and the 5-95% band.
+    ``by``: with two paths (a heatmap) their median, with one the median and the 5-95% band.
     Runs that differ within a point do not make a panel vary when every point has the
     same statistic: the sentence gives it. A single point, or a single run, is drawn.
+    Fairness emptied where no member is short (:func:`fairness_when_short`) and empty in
+    every run says that no run has a burden to share.
     """
     if len(table) < 2:
         return None
+    if metric == FAIRNESS and table[metric].isna().all():
+        return f"{metric_title(metric)}: no run has a member short, so no burden to share"
     if is_flat(table[metric]):
         return _flat_text(table, metric)
     groups = table.groupby(by, sort=True)[metric]
@@ -141,8 +152,8 @@ def flat_panel(table: pd.DataFrame, metric: str, by: list[str]) -> str | None:
         return None
     title = metric_title(metric)
     if len(by) == 2:
-        means = groups.mean()
-        return f"{title}: mean {_shown(means.iloc[0])} at every point" if is_flat(means) else None
+        medians = groups.median()
+        return f"{title}: median {_shown(medians.iloc[0])} at every point" if is_flat(medians) else None
     stats = groups.quantile(list(QUANTILES)).unstack()
     if not all(is_flat(stats[q]) for q in QUANTILES):
         return None
@@ -170,6 +181,34 @@ def key_metrics(table: pd.DataFrame) -> list[str]:
     """Agreement-wide shortfall and fairness, then each region's shortfall."""
     regional = [c for c in table.columns if c.startswith("shortfall_t.") and c.count(".") == 1]
     return [c for c in ("total_shortfall_t", "fairness_jain") if c in table] + regional
+
+
+NONE_SHORT = "none short"
+"""What a heatmap cell or a metrics point shows for fairness where no run has a member short."""
+NONE_SHORT_STYLE = {"ha": "center", "va": "bottom", "rotation": 90, "fontsize": 7, "color": "#555555"}
+FAIRNESS_WHEN_SHORT = "over runs with a member short"
+"""How the fairness panels say which runs they summarise."""
+
+
+def fairness_when_short(table: pd.DataFrame, members: list[str] | None) -> pd.DataFrame:
+    """``table`` with ``fairness_jain`` empty (NaN) in the runs where no member is short.
+
+    Where no member bears a shortfall, Jain's index of 1 is a convention
+    (:func:`simulator.metrics.anyone_short`), not a burden shared fairly: summarised with
+    the runs that have one, it would make a point where fewer runs are short look fairer
+    (90 of 250 runs at 1 lift a mean of 0.5 to 0.68). A run is short when some member's
+    ``shortfall_share.<member>`` is above 0, as :func:`~simulator.metrics.anyone_short`
+    reads it; a table without those columns (one made by hand) is returned as it is.
+
+    >>> t = pd.DataFrame({"fairness_jain": [0.5, 1.0], "shortfall_share.a": [1.0, 0.0], "shortfall_share.b": 0.0})
+    >>> fairness_when_short(t, ["a", "b"])["fairness_jain"].tolist()
+    [0.5, nan]
+    """
+    shares = [f"shortfall_share.{m}" for m in members or []]
+    if FAIRNESS not in table or not shares or not set(shares) <= set(table.columns):
+        return table
+    short = (table[shares].to_numpy(float) > 0).any(axis=1)
+    return table.assign(**{FAIRNESS: table[FAIRNESS].where(short)})
 
 
 def axis_kind(values: pd.Series) -> str:
@@ -234,7 +273,7 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
     metrics = key_metrics(table)
     rows, cols = _panel_grid(len(metrics))
     kind = axis_kind(table[path])
-    table = _in_grid_order(_dated(table, [path]))
+    table = _in_grid_order(_dated(fairness_when_short(table, members), [path]))
     ordered = kind != "category"  # a scale is sorted; categories keep the grid's order
     stats = table.groupby(path, sort=ordered)[metrics].quantile(list(QUANTILES)).unstack()
     if kind == "category":
@@ -244,12 +283,23 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
         labels, x = None, stats.index.to_numpy()
     # tick labels at 30 degrees: categories' names, or dates as "20 Nov 2010"
     label_room = 0.55 if kind == "date" else 0.0 if labels is None else 0.05 * max(len(label) for label in labels)
-    fig = _new_figure(figsize=(4.3 * cols, (3.2 + label_room) * rows + 0.6))
+    two_lines = 0.2 if FAIRNESS in metrics else 0.0  # the fairness panel's title says which runs it summarises
+    legend_in = 0.3  # one row of legend under the title, above the panels: inside a panel it hid bars' tops
+    fig = _new_figure(figsize=(4.3 * cols, (3.2 + label_room) * rows + 0.6 + two_lines * rows + legend_in))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
-    _margins(fig, rows, cols, top_in=0.6, bottom_in=0.6 + label_room, row_gap_in=0.85 + label_room)
+    _margins(
+        fig,
+        rows,
+        cols,
+        top_in=0.6 + two_lines + legend_in,
+        bottom_in=0.6 + label_room,
+        row_gap_in=0.85 + label_room + two_lines,
+    )
     legend = None
     for ax, metric in zip(axes, metrics, strict=False):
-        ax.set_title(_text(metric_title(metric)), fontsize=10)
+        ax.set_title(
+            _text(metric_title(metric)) + (f",\n{FAIRNESS_WHEN_SHORT}" if metric == FAIRNESS else ""), fontsize=10
+        )
         ax.set_xlabel(_text(path))
         flat = flat_panel(table, metric, [path])
         if flat:
@@ -274,6 +324,11 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
             ax.plot(x, mid, color=LINE, marker="o", ms=3, lw=1.6, label="median")
         if metric == FAIRNESS:
             _fairness_limits(ax, members or [])
+            empty = x[np.isnan(mid)]  # no run short at these values: no burden to share
+            if len(empty):
+                ax.plot(empty, np.full(len(empty), 1.0), lw=0)  # their x on the axis, as in the other panels
+            for where in empty:
+                ax.text(where, 0.04, NONE_SHORT, transform=ax.get_xaxis_transform(), **NONE_SHORT_STYLE)
         legend = legend or ax
         ax.grid(True, color="#dddddd")
         if labels is not None:
@@ -282,8 +337,18 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
             _time_axis(ax, x)
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
-    if legend is not None:
-        legend.legend(fontsize=8)
+    if legend is not None:  # the same entries in every panel: once for the figure, where it covers no data
+        height = fig.get_figheight()
+        handles, names = legend.get_legend_handles_labels()
+        fig.legend(
+            handles,
+            names,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 1 - 0.4 / height),
+            ncols=len(handles),
+            fontsize=8,
+            frameon=False,
+        )
     fig.suptitle(f"sweep of {_text(path)}: {table['run'].nunique()} run(s) per point", fontweight="bold")
     return fig
 
@@ -316,23 +381,32 @@ def _sentence(ax: Any, text: str) -> None:
 
 
 def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[str] | None = None) -> Figure:
-    """Mean of each key metric over a two-parameter grid."""
+    """Median over its runs of each key metric at each point of a two-parameter grid.
+
+    The median, as the frontier and the metrics figure give: one long run does not make a
+    point's colour. Fairness is the median over the runs in which some member is short
+    (:func:`fairness_when_short`); a cell with no such run is grey and says ``none short``.
+    """
     metrics = key_metrics(table)
     rows, cols = _panel_grid(len(metrics))
-    table = _in_grid_order(_dated(table, [first, second]))
+    table = _in_grid_order(_dated(fairness_when_short(table, members), [first, second]))
     fig = _new_figure(figsize=(4.6 * cols, 3.8 * rows + 0.6))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
-    _margins(fig, rows, cols, left_in=0.95, top_in=0.6, bottom_in=1.0, row_gap_in=1.25, col_gap_in=0.75)
+    _margins(fig, rows, cols, left_in=0.95, top_in=0.75, bottom_in=1.0, row_gap_in=1.4, col_gap_in=0.75)
     for ax, metric in zip(axes, metrics, strict=False):
-        ax.set_title(f"{_text(metric_title(metric))}, mean", fontsize=10)
+        which = f"median {FAIRNESS_WHEN_SHORT}" if metric == FAIRNESS else "median over runs"
+        ax.set_title(f"{_text(metric_title(metric))},\n{which}", fontsize=10)
         flat = flat_panel(table, metric, [first, second])
         if flat:
             _sentence(ax, flat)
             continue
-        grid = table.pivot_table(index=second, columns=first, values=metric, aggfunc="mean", dropna=False)
+        grid = table.pivot_table(index=second, columns=first, values=metric, aggfunc="median", dropna=False)
         grid = grid.reindex(index=_heatmap_order(table[second]), columns=_heatmap_order(table[first]))
         limits = {"vmin": 1 / len(members), "vmax": 1.0} if metric == FAIRNESS and members and len(members) > 1 else {}
-        image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap="viridis", **limits)
+        image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap=_colormap(), **limits)
+        if metric == FAIRNESS:
+            for row, column in zip(*np.nonzero(grid.isna().to_numpy()), strict=True):
+                ax.text(column, row, NONE_SHORT, ha="center", va="center", fontsize=7, color="#555555")
         for axis, values in ((ax.xaxis, grid.columns), (ax.yaxis, grid.index)):
             every = max(1, -(-len(values) // 10))  # at most about 10 labels per axis
             positions = list(range(0, len(values), every))
@@ -345,6 +419,13 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
         ax.set_visible(False)
     fig.suptitle(f"sweep of {_text(first)} x {_text(second)}", fontweight="bold")
     return fig
+
+
+def _colormap() -> Any:
+    """Viridis with empty cells (no run short, for fairness) in light grey, not the axes' white."""
+    from matplotlib import colormaps
+
+    return colormaps["viridis"].with_extremes(bad="#dddddd")
 
 
 def _label(value: Any) -> str:
@@ -420,7 +501,8 @@ def _frontier(
     rows = stats.to_numpy()  # one common dtype, as iterrows gives each row (ints read as floats beside floats)
     where = [stats.columns.get_loc(p) for p in paths]
     texts = [" / ".join(_label(rows[i, j]) for j in where) for i in range(len(stats))]
-    ax.set_xlim(min(0.0, float(np.nanmin(xs))), float(np.nanmax(xs)) * 1.12 + 1e-9)  # room for labels
+    left, right = min(0.0, float(np.nanmin(xs))), float(np.nanmax(xs)) * 1.12 + 1e-9  # room for labels
+    ax.set_xlim(left - 0.03 * (right - left), right)  # a dot at 0 (no shortfall) whole, not cut by the frame
     if ylim is not None:
         ax.set_ylim(*ylim)
     else:
@@ -443,7 +525,7 @@ CLEAR_PT = 9.0
 """Least room between a label and another point's dot, in points: closer, it could be read as that dot's label.
 
 More than the room between a label and its own dot (5.7 points to its right, 4.5 above or below)."""
-EDGE_PT = 2.0
+EDGE_PT = 4.0
 """Least room between a label and the edge of the axes, in points."""
 LABEL_GAP_PT = 3.0
 """Least room between two labels, in points: labels that touch read as one (``60`` and ``120`` as ``60120``)."""
@@ -616,10 +698,17 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
     flat_why = "every key metric is the same at every point (" + "; ".join(_flat_text(table, m) for m in metrics) + ")"
     metrics_png, heatmap_png, frontier_png, pool_png = FIGURE_FILES
     out: dict[str, tuple[Any, str | None]] = {}
+    several = table["point"].nunique() > 1
     if len(paths) in (1, 2):
         name = metrics_png if len(paths) == 1 else heatmap_png
-        flat_panels = [text for m in metrics if (text := flat_panel(table, m, paths))]
-        if every_flat:
+        shown = fairness_when_short(table, members)  # as the figure summarises it
+        flat_panels = [text for m in metrics if (text := flat_panel(shown, m, paths))]
+        if not several:  # a lone dot with a band of no width, or a map of one cell: nothing to compare
+            out[name] = (
+                None,
+                f"{'a metrics figure' if len(paths) == 1 else 'a heatmap'} needs two or more grid points",
+            )
+        elif every_flat:
             out[name] = (None, flat_why)
         elif metrics and len(flat_panels) == len(metrics):  # runs differ, but no panel tells the points apart
             out[name] = (
@@ -630,7 +719,6 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
             out[name] = (lambda: metrics_figure(table, paths[0], members), _not_shown(table, paths, metrics))
         else:
             out[name] = (lambda: heatmap_figure(table, paths[0], paths[1], members), _not_shown(table, paths, metrics))
-    several = table["point"].nunique() > 1
     if len(members) > 1 and {TOTAL, FAIRNESS} <= set(table.columns):
         both = f"{metric_title(TOTAL)} and {metric_title(FAIRNESS)}"
         dots, left_out = _finite_points(table, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]}, both)
@@ -657,15 +745,15 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
 
 
 def _not_shown(table: pd.DataFrame, paths: list[str], metrics: list[str]) -> str | None:
-    """Which panels miss some grid points: their statistic there (median, or a heatmap's mean) is NaN or infinite.
+    """Which panels miss some grid points: their median there is NaN or infinite.
 
     Only a hand-edited table holds such values in a key metric; a panel with none finite
-    says so in words (:func:`flat_panel`), one with some draws the others.
+    says so in words (:func:`flat_panel`), one with some draws the others. (Fairness where
+    no run is short is shown as ``none short`` in the figure, not counted here.)
     """
     missing = []
     for metric in metrics:
-        groups = table.groupby(paths, sort=False)[metric]
-        stats = (groups.median() if len(paths) == 1 else groups.mean()).to_numpy(float)
+        stats = table.groupby(paths, sort=False)[metric].median().to_numpy(float)
         bad = int((~np.isfinite(stats)).sum())
         if 0 < bad < len(stats):
             missing.append(f"{metric_title(metric)} at {bad} grid point(s)")
