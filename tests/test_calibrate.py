@@ -437,3 +437,71 @@ def test_an_exports_series_names_its_supplier_as_the_supplier_not_as_a_region():
     assert series_name("imports", "japan", "all", "rest_of_world", names, regions) == (
         "Japan's imports from Rest of world, all materials"
     )
+
+
+def test_a_record_says_in_its_sample_column_which_rows_a_fit_holds_out(tmp_path: Path):
+    import yaml
+
+    months = ("2020-01-01", 50, "in"), ("2020-02-01", 80, "out"), ("2020-03-01", 90, "in"), ("2020-04-01", 60, "in")
+    rows = "".join(f"{m},price,world,ree,,month,{v},1,{s}\n" for m, v, s in months)
+    path = tmp_path / "record.csv"
+    path.write_text(HEADER.replace("\n", ",sample\n") + rows)
+    scenario = validate_data(MARKET_WORLD, "world.yaml")
+    problem = Calibration(MARKET_WORLD, "world.yaml", read_record(path, scenario), [])
+    assert problem.in_sample.tolist() == [True, False, True, True]  # February is marked out
+    problem.hold_outs.append(parse_hold_out("price@2020-03-01:2020-03-31"))  # a window holds out March as well
+    assert problem.in_sample.tolist() == [True, False, False, True]
+    # the objective takes January and April alone: (ln 2 squared + 0) / 2 rows of one series
+    errors = np.array([[np.log(2.0), 5.0, 7.0, 0.0]])
+    assert objective(errors, problem.record, problem.in_sample)[0] == pytest.approx(np.log(2.0) ** 2 / 2)
+    # a record without the column marks nothing: every row is fitted
+    plain = write_record(tmp_path, "".join(f"{m},price,world,ree,,month,{v},1\n" for m, v, _ in months))
+    assert Calibration(MARKET_WORLD, "w", read_record(plain, scenario), []).in_sample.tolist() == [True] * 4
+    # a marked record says it of every row: a blank or another word is refused, naming the row
+    path.write_text(HEADER.replace("\n", ",sample\n") + rows.replace(",out\n", ",maybe\n").replace("90,1,in", "90,1,"))
+    with pytest.raises(InputError) as caught:
+        read_record(path, scenario)
+    said = str(caught.value)
+    assert "row 3.sample: 'maybe': write in (the fit uses the row) or out (held out of it)" in said
+    assert "row 4.sample: '': write in" in said
+
+    # the command holds out the marked row with no --hold-out, and says how many the record held out
+    path.write_text(HEADER.replace("\n", ",sample\n") + rows)
+    world = tmp_path / "world.yaml"
+    world.write_text(yaml.safe_dump(MARKET_WORLD))
+    out = tmp_path / "fit"
+    args = ["calibrate", str(world), "--record", str(path), "--fit", "market.ree.price.sensitivity=0.5:8"]
+    done = CliRunner().invoke(main, [*args, "--population", "4", "--iterations", "1", "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    report = json.loads((out / "calibration.json").read_text())
+    assert report["hold_out"] == [] and report["held_out_in_record"] == 1
+    assert pd.read_csv(out / "fit.csv")["in_sample"].tolist() == [True, False, True, True]
+    assert [(e["sample"], e["rows"]) for e in report["errors"]] == [("in", 3), ("out", 1)]
+
+
+def test_the_shipped_fit_and_its_page_hold_out_the_rows_the_shipped_record_marks_out():
+    """The record's sample column is the one place that says which rows the shipped fit used: the Makefile's
+    calibrate command adds no hold-out window that would leave out another row, and the table of
+    docs/model-vs-record.md counts the same rows fitted and held out."""
+    import shlex
+
+    import yaml
+
+    record = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
+    scenario_path = ROOT / "scenarios" / "embargo_2010_historical.yaml"
+    scenario = validate_data(yaml.safe_load(scenario_path.read_text()), str(scenario_path))
+    rows = read_record(record, scenario)
+    marked = rows["in_sample"].tolist()
+    assert (marked.count(True), marked.count(False)) == (19, 15)  # 13 prices and 6 months of 2010 imports fitted
+    recipe = (ROOT / "Makefile").read_text().split("\ncalibrate:", 1)[1].split("\n\n", 1)[0]
+    words = shlex.split(recipe.replace("\\\n", " "))
+    windows = [words[k + 1] for k, word in enumerate(words) if word == "--hold-out"]
+    problem = Calibration({}, str(scenario_path), rows, [], [parse_hold_out(w) for w in windows])
+    assert problem.in_sample.tolist() == marked
+    page = (ROOT / "docs" / "model-vs-record.md").read_text()
+    table = page.split("\n## The record\n", 1)[1].split("\n\n| series | rows | used |\n|---|---|---|\n", 1)[1]
+    counted = {"fitted": 0, "held out": 0}
+    for line in table.split("\n\n", 1)[0].splitlines():
+        _, count, used = (cell.strip() for cell in line.strip("|").rsplit("|", 2))
+        counted[used.strip("*")] += int(count)
+    assert counted == {"fitted": 19, "held out": 15}
