@@ -505,3 +505,37 @@ def test_the_shipped_fit_and_its_page_hold_out_the_rows_the_shipped_record_marks
         _, count, used = (cell.strip() for cell in line.strip("|").rsplit("|", 2))
         counted[used.strip("*")] += int(count)
     assert counted == {"fitted": 19, "held out": 15}
+
+
+def test_the_shipped_records_derived_rows_say_so_in_their_source_and_add_up_from_it():
+    """No row passes a number of its own making, or the model's, off as its source's: a row whose note says it
+    was derived says so in its source, and each derivation is worked again from the figures the row cites."""
+    import re
+
+    table = pd.read_csv(ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv", dtype={"supplier": str})
+    derived = table[table["note"].fillna("").str.contains("DERIVED") | table["source"].str.contains("DERIVED")]
+    assert derived["source"].str.startswith("DERIVED").all(), derived.loc[~derived["source"].str.startswith("DERIVED")]
+    assert len(derived) == 12  # Jul and Aug 2010 imports, four light prices, six export rows
+
+    # July and August 2010: the year's 23,310 t less September to December's rows, over January to August
+    imports = table[(table["quantity"] == "imports") & (table["period"] == "month")].set_index("date")["value"]
+    autumn = imports[["2010-09-01", "2010-10-01", "2010-11-01", "2010-12-01"]].sum()
+    assert autumn == 2246 + 1278 + 634 + 4080 == 8238
+    assert imports["2010-07-01"] == imports["2010-08-01"] == round((23310 - autumn) / 8) == 1884
+    # China's exports: the total its source gives, times Japan's and the EU's 0.67 share
+    for _, export in table[table["quantity"] == "exports"].iterrows():
+        total = float(re.search(r"exports ([\d,]+) t", export["source"]).group(1).replace(",", ""))
+        assert export["value"] == round(total * 0.67), export["source"]
+    # the light basket index of 2011: 1.27 x (0.26 La + 0.47 Ce + 0.24 Nd) of the oxide prices its source gives
+    light = table[(table["material"] == "light_ree") & table["source"].str.contains("basket index")]
+    assert len(light) == 3
+    for _, price in light.iterrows():
+        oxides = {m: float(v) for m, v in re.findall(r"\b(La|Ce|Nd) ~?([\d.]+)", price["source"])}
+        index = 1.27 * (0.26 * oxides["La"] + 0.47 * oxides["Ce"] + 0.24 * oxides["Nd"])
+        assert abs(index - price["value"]) < 0.5, (price["source"], index)
+    # Q3 2010's basket: Q4's 62.18 over its +83% rise
+    q3 = table[(table["material"] == "light_ree") & (table["date"] == "2010-07-01")]["value"].item()
+    assert round(62.18 / 1.83, 1) == q3
+    # Japan's 2011 use is the figure its source gives (a forecast of about 23,000 t), not the model's 2010 x 0.70
+    (use,) = table[table["quantity"] == "demand"].itertuples()
+    assert use.value == 23000 and "about 23,000 t" in use.source and not use.source.startswith("DERIVED")
