@@ -539,3 +539,28 @@ def test_the_shipped_records_derived_rows_say_so_in_their_source_and_add_up_from
     # Japan's 2011 use is the figure its source gives (a forecast of about 23,000 t), not the model's 2010 x 0.70
     (use,) = table[table["quantity"] == "demand"].itertuples()
     assert use.value == 23000 and "about 23,000 t" in use.source and not use.source.startswith("DERIVED")
+
+
+def test_the_record_has_no_2012_light_price_and_its_page_says_why(tmp_path: Path):
+    """The one 2012 light-price source that measures the record's basket index (FOB oxide prices of La, Ce and
+    Nd, USGS's year-end 2012) falls after the replay's last day, so a row of it is refused; the page says so."""
+    import yaml
+
+    path = ROOT / "scenarios" / "embargo_2010_historical.yaml"
+    scenario = validate_data(yaml.safe_load(path.read_text()), str(path))
+    record = read_record(ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv", scenario)
+    light = record[record["material"] == "light_ree"]
+    assert max(light["date"]).isoformat() == "2011-12-31"
+    last = scenario.start_date + pd.Timedelta(days=scenario.horizon_days - 1)
+    assert last.isoformat() == "2012-06-30"  # 731 days from 1 July 2010
+    # USGS year-end 2012 midpoints La 10, Ce 11, Nd 77.5: the index 1.27 x (2.6 + 5.17 + 18.6) = 33.49
+    index = 1.27 * (0.26 * 10 + 0.47 * 11 + 0.24 * 77.5)
+    assert round(index) == 33
+    row = tmp_path / "record.csv"
+    row.write_text(f"date,quantity,region,material,period,value\n2012-12-31,price,world,light_ree,day,{index:.1f}\n")
+    with pytest.raises(InputError, match="lies outside the horizon"):
+        read_record(row, scenario)
+    page = " ".join((ROOT / "docs" / "model-vs-record.md").read_text().split())
+    said = page.split("**Light prices stop at the end of 2011.**", 1)[1].split("**", 1)[0]
+    assert "an index of about 33) fall after the replay's horizon, which ends on 30 June 2012" in said
+    assert "So the record has no light price for 2012" in said
