@@ -52,7 +52,7 @@ explore: $(STAMP)
 		-o results/long_embargo_6m/explorer.html
 	$(BIN)/stockpile report scenarios/long_embargo_6m.yaml -o results/long_embargo_6m/report.html
 
-## calibrate: fit the 2010 replay's market to the 2010-2012 record; 2011-2012 volumes held out (docs/model-vs-record.md)
+## calibrate: fit the 2010 replay's market to the 2010-2012 record; the rows it holds out are those the record marks sample=out (docs/model-vs-record.md)
 calibrate: $(STAMP)
 	$(BIN)/stockpile calibrate scenarios/embargo_2010_historical.yaml \
 		--record scenarios/records/rare_earths_2010_2012.csv \
@@ -63,8 +63,6 @@ calibrate: $(STAMP)
 		--fit market.light_ree.risk.memory_days,market.heavy_ree.risk.memory_days=30:1500 \
 		--fit market.light_ree.demand.substitution.max_share,market.heavy_ree.demand.substitution.max_share=0.01:0.6 \
 		--fit shocks.china_japan_halt.leak_share=0:0.7 \
-		--hold-out imports@2011-01-01:2012-12-31 --hold-out exports@2010-01-01:2012-12-31 \
-		--hold-out demand@2010-01-01:2012-12-31 \
 		--iterations 40 --workers 2 --starts 5 -o results/calibration
 
 ## check: scenario regression check against scenarios/baselines/

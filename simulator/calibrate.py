@@ -2,7 +2,7 @@
 
 Layer: studies. A *record* is a CSV of observations, one per row: ``date, quantity,
 region, material, value`` (plus optional ``supplier``, ``period``, ``weight``, ``unit``,
-``source``, ``note``). The model's value for a row is computed from the fast path's
+``sample``, ``source``, ``note``). The model's value for a row is computed from the fast path's
 daily curves:
 
 ==========  =========================================================  ==============
@@ -24,8 +24,11 @@ stocks      commercial stock of ``region`` on the period's last day     day
 The error of a row is ``ln(model / record)``; a *series* is the rows of one
 (quantity, region, material, supplier). The objective is the mean over the fitted
 series of each series' mean squared log error (times its rows' ``weight``), so a long
-monthly series does not outweigh a few yearly points. Rows in a hold-out window are left
-out of the objective and reported out of sample. The optimiser is SciPy's differential
+monthly series does not outweigh a few yearly points. Rows in a hold-out window, and rows
+whose ``sample`` is ``out``, are left out of the objective and reported out of sample; a
+record with a ``sample`` column says in every row whether a fit to it uses the row (``in``)
+or holds it out (``out``), so the rows held out of a shipped fit live with the record and a
+report set against it (:mod:`simulator.report.record`) marks the same rows. The optimiser is SciPy's differential
 evolution with a vectorised population: each generation's parameter sets are simulated
 together by the batched fast path (in worker processes with ``workers > 1``).
 """
@@ -76,6 +79,8 @@ MAX_RECORD_BYTES = 10_000_000
 """Largest record read, like a scenario file (the shipped record is about 9 kB, 60 rows;
 10 MB holds some 100,000 rows, each simulated at every generation of a fit)."""
 PERIODS = ("day", "month", "quarter", "half", "year")
+SAMPLES = {"in": True, "out": False}
+"""A record's ``sample`` cell -> whether a fit uses the row (``in``) or holds it out (``out``)."""
 REQUIRED = ("date", "quantity", "region", "material", "value")
 TINY = 1e-9
 """Added to both sides of a log error, so a zero in the model does not give infinity."""
@@ -245,6 +250,7 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
         raise InputError("the scenario needs a start_date to place dated records", source)
     problems: list[Problem] = []
     rows = []
+    marked = "sample" in table.columns  # the record says which rows a fit uses
     regions, materials, suppliers = set(scenario.regions), set(scenario.materials), set(scenario.suppliers)
     for i, row in table.iterrows():
         where = f"row {int(str(i)) + 2}"  # the header is line 1
@@ -333,6 +339,12 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
         if not math.isfinite(weight_value) or not 0 <= weight_value <= MAX_WEIGHT:
             problems.append(Problem(f"{where}.weight", f"must be a number from 0 to {MAX_WEIGHT:g}, got '{weight}'"))
             continue
+        sample = row["sample"].strip() if marked else "in"
+        if sample not in SAMPLES:
+            problems.append(
+                Problem(f"{where}.sample", f"'{sample}': write in (the fit uses the row) or out (held out of it)")
+            )
+            continue
         rows.append(
             {
                 "date": when,
@@ -346,6 +358,7 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
                 "first_day": first,
                 "end_day": last,
             }
+            | ({"in_sample": SAMPLES[sample]} if marked else {})
         )
     if not problems:  # every data row made a row: their numbers are the file's
         problems = _observed_twice(rows)
@@ -367,6 +380,11 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
     if problems:
         raise InputError(problems, source)
     return record
+
+
+def record_samples(record: pd.DataFrame) -> np.ndarray | None:
+    """Whether a fit uses each row, as the record's ``sample`` column says (``in``: True); None without the column."""
+    return record["in_sample"].to_numpy(bool) if "in_sample" in record.columns else None
 
 
 def needed_curves(record: pd.DataFrame) -> tuple[str, ...]:
@@ -445,11 +463,14 @@ class Calibration:
 
     @property
     def in_sample(self) -> np.ndarray:
-        """Rows the fit uses (not held out)."""
+        """Rows the fit uses: not marked ``out`` in the record's ``sample`` column, nor in a hold-out window."""
+        marked = record_samples(self.record)
+        if marked is None:
+            marked = np.ones(len(self.record), bool)
         return np.array(
             [
-                not any(h.holds(q, d) for h in self.hold_outs)
-                for q, d in zip(self.record["quantity"], self.record["date"], strict=True)
+                inside and not any(h.holds(q, d) for h in self.hold_outs)
+                for inside, q, d in zip(marked, self.record["quantity"], self.record["date"], strict=True)
             ]
         )
 
@@ -691,6 +712,7 @@ def write_outputs(folder: Path, problem: Calibration, fit: Fit, settings: dict[s
     """``calibration.json``, ``fit.csv`` and ``fit.png`` into a staged folder."""
     table = fit.table.drop(columns=["first_day", "end_day"])
     table.to_csv(folder / "fit.csv", index=False)
+    marked = record_samples(problem.record)
     errors = fit.errors.to_dict(orient="records")
     report = {
         "scenario_file": problem.source,
@@ -712,6 +734,7 @@ def write_outputs(folder: Path, problem: Calibration, fit: Fit, settings: dict[s
             {"quantity": h.quantity or "all", "from": h.first.isoformat(), "to": h.last.isoformat()}
             for h in problem.hold_outs
         ],
+        "held_out_in_record": 0 if marked is None else int((~marked).sum()),
         "errors": errors,
         "evaluations": fit.evaluations,
         "seconds": round(fit.seconds, 2),
@@ -886,6 +909,8 @@ def fit_figure(
         group = table[[k == key for k in panel_of]].assign(when=lambda g: pd.to_datetime(g["date"])).sort_values("when")
         if key == TOTALS:
             _totals_panel(ax, group, names, regions, fitted_rows)
+            if width_in is not None:  # wrapped as the other panels' titles are: "hollow: held out" made it long
+                ax.set_title(textwrap.fill(ax.get_title(), width=max(20, int(panel_in * 72 / 5.5))), fontsize=10)
             ax.xaxis.set_major_formatter(plain)
             ax.grid(alpha=0.3, axis="x")
             continue

@@ -777,7 +777,8 @@ def explore(
     "hold_outs",
     multiple=True,
     metavar="[QUANTITY@]FROM:TO",
-    help="Leave these rows out of the fit and report them out of sample (repeatable).",
+    help="Leave these rows out of the fit and report them out of sample, as the rows a record marks "
+    "out in its sample column are (repeatable).",
 )
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option(

@@ -437,3 +437,130 @@ def test_an_exports_series_names_its_supplier_as_the_supplier_not_as_a_region():
     assert series_name("imports", "japan", "all", "rest_of_world", names, regions) == (
         "Japan's imports from Rest of world, all materials"
     )
+
+
+def test_a_record_says_in_its_sample_column_which_rows_a_fit_holds_out(tmp_path: Path):
+    import yaml
+
+    months = ("2020-01-01", 50, "in"), ("2020-02-01", 80, "out"), ("2020-03-01", 90, "in"), ("2020-04-01", 60, "in")
+    rows = "".join(f"{m},price,world,ree,,month,{v},1,{s}\n" for m, v, s in months)
+    path = tmp_path / "record.csv"
+    path.write_text(HEADER.replace("\n", ",sample\n") + rows)
+    scenario = validate_data(MARKET_WORLD, "world.yaml")
+    problem = Calibration(MARKET_WORLD, "world.yaml", read_record(path, scenario), [])
+    assert problem.in_sample.tolist() == [True, False, True, True]  # February is marked out
+    problem.hold_outs.append(parse_hold_out("price@2020-03-01:2020-03-31"))  # a window holds out March as well
+    assert problem.in_sample.tolist() == [True, False, False, True]
+    # the objective takes January and April alone: (ln 2 squared + 0) / 2 rows of one series
+    errors = np.array([[np.log(2.0), 5.0, 7.0, 0.0]])
+    assert objective(errors, problem.record, problem.in_sample)[0] == pytest.approx(np.log(2.0) ** 2 / 2)
+    # a record without the column marks nothing: every row is fitted
+    plain = write_record(tmp_path, "".join(f"{m},price,world,ree,,month,{v},1\n" for m, v, _ in months))
+    assert Calibration(MARKET_WORLD, "w", read_record(plain, scenario), []).in_sample.tolist() == [True] * 4
+    # a marked record says it of every row: a blank or another word is refused, naming the row
+    path.write_text(HEADER.replace("\n", ",sample\n") + rows.replace(",out\n", ",maybe\n").replace("90,1,in", "90,1,"))
+    with pytest.raises(InputError) as caught:
+        read_record(path, scenario)
+    said = str(caught.value)
+    assert "row 3.sample: 'maybe': write in (the fit uses the row) or out (held out of it)" in said
+    assert "row 4.sample: '': write in" in said
+
+    # the command holds out the marked row with no --hold-out, and says how many the record held out
+    path.write_text(HEADER.replace("\n", ",sample\n") + rows)
+    world = tmp_path / "world.yaml"
+    world.write_text(yaml.safe_dump(MARKET_WORLD))
+    out = tmp_path / "fit"
+    args = ["calibrate", str(world), "--record", str(path), "--fit", "market.ree.price.sensitivity=0.5:8"]
+    done = CliRunner().invoke(main, [*args, "--population", "4", "--iterations", "1", "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    report = json.loads((out / "calibration.json").read_text())
+    assert report["hold_out"] == [] and report["held_out_in_record"] == 1
+    assert pd.read_csv(out / "fit.csv")["in_sample"].tolist() == [True, False, True, True]
+    assert [(e["sample"], e["rows"]) for e in report["errors"]] == [("in", 3), ("out", 1)]
+
+
+def test_the_shipped_fit_and_its_page_hold_out_the_rows_the_shipped_record_marks_out():
+    """The record's sample column is the one place that says which rows the shipped fit used: the Makefile's
+    calibrate command adds no hold-out window that would leave out another row, and the table of
+    docs/model-vs-record.md counts the same rows fitted and held out."""
+    import shlex
+
+    import yaml
+
+    record = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
+    scenario_path = ROOT / "scenarios" / "embargo_2010_historical.yaml"
+    scenario = validate_data(yaml.safe_load(scenario_path.read_text()), str(scenario_path))
+    rows = read_record(record, scenario)
+    marked = rows["in_sample"].tolist()
+    assert (marked.count(True), marked.count(False)) == (19, 15)  # 13 prices and 6 months of 2010 imports fitted
+    recipe = (ROOT / "Makefile").read_text().split("\ncalibrate:", 1)[1].split("\n\n", 1)[0]
+    words = shlex.split(recipe.replace("\\\n", " "))
+    windows = [words[k + 1] for k, word in enumerate(words) if word == "--hold-out"]
+    problem = Calibration({}, str(scenario_path), rows, [], [parse_hold_out(w) for w in windows])
+    assert problem.in_sample.tolist() == marked
+    page = (ROOT / "docs" / "model-vs-record.md").read_text()
+    table = page.split("\n## The record\n", 1)[1].split("\n\n| series | rows | used |\n|---|---|---|\n", 1)[1]
+    counted = {"fitted": 0, "held out": 0}
+    for line in table.split("\n\n", 1)[0].splitlines():
+        _, count, used = (cell.strip() for cell in line.strip("|").rsplit("|", 2))
+        counted[used.strip("*")] += int(count)
+    assert counted == {"fitted": 19, "held out": 15}
+
+
+def test_the_shipped_records_derived_rows_say_so_in_their_source_and_add_up_from_it():
+    """No row passes a number of its own making, or the model's, off as its source's: a row whose note says it
+    was derived says so in its source, and each derivation is worked again from the figures the row cites."""
+    import re
+
+    table = pd.read_csv(ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv", dtype={"supplier": str})
+    derived = table[table["note"].fillna("").str.contains("DERIVED") | table["source"].str.contains("DERIVED")]
+    assert derived["source"].str.startswith("DERIVED").all(), derived.loc[~derived["source"].str.startswith("DERIVED")]
+    assert len(derived) == 12  # Jul and Aug 2010 imports, four light prices, six export rows
+
+    # July and August 2010: the year's 23,310 t less September to December's rows, over January to August
+    imports = table[(table["quantity"] == "imports") & (table["period"] == "month")].set_index("date")["value"]
+    autumn = imports[["2010-09-01", "2010-10-01", "2010-11-01", "2010-12-01"]].sum()
+    assert autumn == 2246 + 1278 + 634 + 4080 == 8238
+    assert imports["2010-07-01"] == imports["2010-08-01"] == round((23310 - autumn) / 8) == 1884
+    # China's exports: the total its source gives, times Japan's and the EU's 0.67 share
+    for _, export in table[table["quantity"] == "exports"].iterrows():
+        total = float(re.search(r"exports ([\d,]+) t", export["source"]).group(1).replace(",", ""))
+        assert export["value"] == round(total * 0.67), export["source"]
+    # the light basket index of 2011: 1.27 x (0.26 La + 0.47 Ce + 0.24 Nd) of the oxide prices its source gives
+    light = table[(table["material"] == "light_ree") & table["source"].str.contains("basket index")]
+    assert len(light) == 3
+    for _, price in light.iterrows():
+        oxides = {m: float(v) for m, v in re.findall(r"\b(La|Ce|Nd) ~?([\d.]+)", price["source"])}
+        index = 1.27 * (0.26 * oxides["La"] + 0.47 * oxides["Ce"] + 0.24 * oxides["Nd"])
+        assert abs(index - price["value"]) < 0.5, (price["source"], index)
+    # Q3 2010's basket: Q4's 62.18 over its +83% rise
+    q3 = table[(table["material"] == "light_ree") & (table["date"] == "2010-07-01")]["value"].item()
+    assert round(62.18 / 1.83, 1) == q3
+    # Japan's 2011 use is the figure its source gives (a forecast of about 23,000 t), not the model's 2010 x 0.70
+    (use,) = table[table["quantity"] == "demand"].itertuples()
+    assert use.value == 23000 and "about 23,000 t" in use.source and not use.source.startswith("DERIVED")
+
+
+def test_the_record_has_no_2012_light_price_and_its_page_says_why(tmp_path: Path):
+    """The one 2012 light-price source that measures the record's basket index (FOB oxide prices of La, Ce and
+    Nd, USGS's year-end 2012) falls after the replay's last day, so a row of it is refused; the page says so."""
+    import yaml
+
+    path = ROOT / "scenarios" / "embargo_2010_historical.yaml"
+    scenario = validate_data(yaml.safe_load(path.read_text()), str(path))
+    record = read_record(ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv", scenario)
+    light = record[record["material"] == "light_ree"]
+    assert max(light["date"]).isoformat() == "2011-12-31"
+    last = scenario.start_date + pd.Timedelta(days=scenario.horizon_days - 1)
+    assert last.isoformat() == "2012-06-30"  # 731 days from 1 July 2010
+    # USGS year-end 2012 midpoints La 10, Ce 11, Nd 77.5: the index 1.27 x (2.6 + 5.17 + 18.6) = 33.49
+    index = 1.27 * (0.26 * 10 + 0.47 * 11 + 0.24 * 77.5)
+    assert round(index) == 33
+    row = tmp_path / "record.csv"
+    row.write_text(f"date,quantity,region,material,period,value\n2012-12-31,price,world,light_ree,day,{index:.1f}\n")
+    with pytest.raises(InputError, match="lies outside the horizon"):
+        read_record(row, scenario)
+    page = " ".join((ROOT / "docs" / "model-vs-record.md").read_text().split())
+    said = page.split("**Light prices stop at the end of 2011.**", 1)[1].split("**", 1)[0]
+    assert "an index of about 33) fall after the replay's horizon, which ends on 30 June 2012" in said
+    assert "So the record has no light price for 2012" in said

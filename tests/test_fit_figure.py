@@ -163,3 +163,20 @@ def test_the_model_is_drawn_as_markers_at_the_record_dates_and_the_legend_says_s
     assert "record's dates" in entry
     (handle,) = [h for h in legend.legend_handles if h.get_label() == entry]
     assert handle.get_linestyle() == "None"
+
+
+def test_at_the_reports_width_every_panel_title_fits_the_figure_with_held_out_rows_marked():
+    # the report draws the shipped record 7.1 inches wide in 2 columns and, with the record's marks, the totals
+    # panel's title says "hollow: held out": one line of it ran past the figure's right edge and was cut off
+    from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN
+
+    table, scenario = shipped_table()
+    fig = fit_figure(table, scenario, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS, fitted_rows=True)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    width = fig.get_size_inches()[0] * fig.dpi
+    for ax in (ax for ax in fig.axes if ax.get_visible()):
+        box = ax.title.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= width, ax.get_title()
+    assert "hollow: held out" in titled(fig, "totals").get_title().replace("\n", " ")

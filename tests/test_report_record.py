@@ -48,12 +48,13 @@ def write(tmp_path: Path, rows: str, name: str = "record.csv") -> Path:
 
 
 def cells(html: str) -> dict[str, list[str]]:
-    """The record table's rows by series key (``price/world/ree/``): each cell's text, no-break spaces as spaces."""
+    """The record table's rows by series key (``price/world/ree/``), and sample when the record marks one
+    (``imports/japan/ree/china@out``): each cell's text, no-break spaces as spaces."""
     table = html[html.index('<table class="record">') :]
     table = table[: table.index("</table>")]
     out = {}
-    for key, row in re.findall(r'<tr data-series="([^"]+)">(.*?)</tr>', table):
-        out[key] = [
+    for key, sample, row in re.findall(r'<tr data-series="([^"]+)"(?: data-sample="(\w+)")?>(.*?)</tr>', table):
+        out[key + (f"@{sample}" if sample else "")] = [
             unescape(re.sub(r"<[^>]+>", "", c)).replace(NBSP, " ")
             for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
         ]
@@ -76,14 +77,14 @@ def test_the_table_and_sentence_give_each_series_error_worked_out_by_hand(tmp_pa
     assert cells(html) == {
         # rows; the record's largest value (100 over January) and the model's mean over the same month
         "price/world/ree/": [
-            *("World price, rare earths", "2", "Jan 2020", "100 USD/kg", "50 USD/kg"),
+            *("World price, rare earths", "2", "Jan 2020", "Jan 2020", "100 USD/kg", "50 USD/kg"),
             f"{world_rms:.2f}",
             f"{math.exp(world_rms):.2f}",
         ],
-        "price/japan/ree/": [*("Price paid by Japan, rare earths", "1", "10 Jan 2020"), *EXACT],
+        "price/japan/ree/": [*("Price paid by Japan, rare earths", "1", "10 Jan 2020", "10 Jan 2020"), *EXACT],
         # ln 2 = 0.693: half the record, a factor of 2
         "imports/japan/ree/china": [
-            *("Japan's imports from China, rare earths", "1", "Jan 2020", "620 t", "310 t"),
+            *("Japan's imports from China, rare earths", "1", "Jan 2020", "Jan 2020", "620 t", "310 t"),
             *HALF,
         ],
     }
@@ -144,7 +145,7 @@ def test_a_series_name_starts_its_cell_with_a_capital_and_takes_none_mid_sentenc
     result = run(europe)
     rows = "2020-01-05,price,world,ree,,day,200\n2020-01-31,stocks,eu,ree,,day,50\n"  # ln(50/200), ln(100/50)
     html = render_report(result, record=load_record(write(tmp_path, rows), result.scenario))
-    assert [row[:1] + row[3:6] for row in cells(html).values()] == [
+    assert [row[:1] + row[4:7] for row in cells(html).values()] == [
         ["World price, rare earths", "200 USD/kg", "50 USD/kg", "1.39"],
         ["The EU's commercial stocks, rare earths", "50.0 t", "100 t", "0.69"],
     ]
@@ -286,7 +287,7 @@ def test_run_and_report_commands_write_the_section(tmp_path: Path):
     done = runner.invoke(main, ["run", str(scenario), "-o", str(tmp_path / "out"), "--report", "--record", str(record)])
     assert done.exit_code == 0, done.output
     page = (tmp_path / "out" / "report.html").read_text()
-    assert cells(page)["imports/japan/ree/china"][3:] == ["620 t", "310 t", "0.69", "2.00"]
+    assert cells(page)["imports/japan/ree/china"][4:] == ["620 t", "310 t", "0.69", "2.00"]
     alone = tmp_path / "alone.html"
     done = runner.invoke(main, ["report", str(scenario), "-o", str(alone), "--record", str(record)])
     assert done.exit_code == 0, done.output
@@ -296,7 +297,7 @@ def test_run_and_report_commands_write_the_section(tmp_path: Path):
 def test_the_python_api_takes_the_same_record(tmp_path: Path):
     record = write(tmp_path, ROWS)
     path = api_report(WORLD, tmp_path / "api.html", record=record)
-    assert cells(path.read_text())["price/world/ree/"][5:] == ["0.51", "1.67"]
+    assert cells(path.read_text())["price/world/ree/"][6:] == ["0.51", "1.67"]
     written = api_run(WORLD).write(tmp_path / "folder", report=True, plots=False, record=record)
     assert cells((tmp_path / "folder" / "report.html").read_text()) == cells(path.read_text())
     assert tmp_path / "folder" / "report.html" in written
@@ -322,17 +323,108 @@ def test_the_replays_report_sets_the_shipped_record_beside_the_run(tmp_path: Pat
     assert done.exit_code == 0, done.output
     html = out.read_text()
     found = cells(html)
-    assert [row[0] for row in found.values()] == [
-        "World price, heavy rare earths",
-        "World price, light rare earths",
-        "Japan's imports from China, all materials",
-        "Japan's demand, all materials",
-        "China's exports to Japan and the EU, all materials",
-    ]
-    assert [row[1] for row in found.values()] == ["6", "7", "14", "1", "6"]  # the record's 34 rows
+    # the record marks the rows of the shipped fit (sample): every price and Japan's 2010 imports fitted; Japan's
+    # 2011-2012 imports, its 2011 use and China's exports held out, each series' fitted and held-out rows apart
+    imports = "Japan's imports from China, all materials"
+    assert {key: row[:4] for key, row in found.items()} == {
+        "price/world/heavy_ree/@in": ["World price, heavy rare earths", "fitted", "6", "26 Jul 2010 to Jun 2012"],
+        "price/world/light_ree/@in": ["World price, light rare earths", "fitted", "7", "Q3 2010 to 31 Dec 2011"],
+        "imports/japan/all/china@in": [imports, "fitted", "6", "Jul 2010 to Dec 2010"],
+        "imports/japan/all/china@out": [imports, "held out", "8", "Jan 2011 to H1 2012"],
+        "demand/japan/all/@out": ["Japan's demand, all materials", "held out", "1", "2011"],
+        "exports/all/all/china@out": [
+            *("China's exports to Japan and the EU, all materials", "held out", "6", "Sep 2010 to H1 2012"),
+        ],
+    }
     # the record's largest values: Dy oxide in August 2011, the light basket over Q2 2011 (the model's beside them)
-    assert found["price/world/heavy_ree/"][2:4] == ["Aug 2011", "2,377 USD/kg"]
-    assert found["price/world/light_ree/"][2:4] == ["Q2 2011", "188 USD/kg"]
+    assert found["price/world/heavy_ree/@in"][4:6] == ["Aug 2011", "2,377 USD/kg"]
+    assert found["price/world/light_ree/@in"][4:6] == ["Q2 2011", "188 USD/kg"]
     assert html.index('<section id="prices">') < html.index('<section id="record">')
-    worst = "The series the model misses most is China's exports to Japan and the EU, all materials: "
-    assert worst in unescape(section(html))
+    text = unescape(section(html)).replace(NBSP, " ")
+    assert "(34 rows)" in text and "(its <code>sample</code> column): 19 fitted, 15 held out." in text
+    assert (
+        "2 series have no held-out row (world price, heavy rare earths; world price, light rare earths): their "
+        "errors are in sample" in text
+    )
+    worst = "Out of sample, on the rows held out of the fit, the series the model misses most is China's exports to "
+    assert worst + "Japan and the EU, all materials: " in text
+    assert "record (fitted)" in text and "record (held out)" in text  # the figure's legend
+
+
+MARKED_HEADER = "date,quantity,region,material,supplier,period,value,sample\n"
+MARKED = (
+    "2020-01-05,price,world,ree,,day,40,in\n"  # model 50: ln(50/40) = 0.2231, fitted
+    "2020-01-01,price,world,ree,,month,100,out\n"  # model 50: ln(50/100) = -0.6931, held out
+    "2020-01-10,price,japan,ree,,day,50,in\n"  # model 50: no error; the series has no held-out row
+    "2020-01-01,imports,japan,ree,china,month,620,in\n"  # 31 days x 10 t = 310 t: ln(310/620) = -0.6931, fitted
+    "2020-02-01,imports,japan,ree,china,day,10,out\n"  # 10 t on 1 February: no error, held out
+)
+
+
+def test_a_marked_record_gives_each_series_fitted_and_held_out_rows_apart_and_names_the_worst_held_out(
+    tmp_path: Path,
+):
+    result = run(WORLD)
+    path = tmp_path / "marked.csv"
+    path.write_text(MARKED_HEADER + MARKED)
+    html = render_report(result, record=load_record(path, result.scenario))
+    world, imports = "World price, rare earths", "Japan's imports from China, rare earths"
+    assert cells(html) == {
+        # each line's own rows: the fitted day (ln 1.25) apart from the held-out January (ln 0.5)
+        "price/world/ree/@in": [
+            world,
+            "fitted",
+            "1",
+            "5 Jan 2020",
+            "5 Jan 2020",
+            "40 USD/kg",
+            "50 USD/kg",
+            "0.22",
+            "1.25",
+        ],
+        "price/world/ree/@out": [world, "held out", "1", "Jan 2020", "Jan 2020", "100 USD/kg", "50 USD/kg", *HALF],
+        "price/japan/ree/@in": [
+            "Price paid by Japan, rare earths",
+            "fitted",
+            "1",
+            "10 Jan 2020",
+            "10 Jan 2020",
+            *EXACT,
+        ],
+        "imports/japan/ree/china@in": [imports, "fitted", "1", "Jan 2020", "Jan 2020", "620 t", "310 t", *HALF],
+        "imports/japan/ree/china@out": [imports, "held out", "1", *("1 Feb 2020",) * 2, "10.0 t", "10.0 t", *EXACT[2:]],
+    }
+    text = unescape(section(html)).replace(NBSP, " ")
+    assert "(its <code>sample</code> column): 3 fitted, 2 held out." in text
+    # the fitted imports miss by the same factor 2 as the held-out world price: only the held-out rows are the test
+    assert (
+        "Out of sample, on the rows held out of the fit, the series the model misses most is world price, rare "
+        "earths: an RMS log error of 0.69, off the record by a factor of about 2.00 on a typical row; at the largest "
+        "recorded value of those rows (Jan 2020) the record has 100 USD/kg and the model 50 USD/kg." in text
+    )
+    assert "The series price paid by Japan, rare earths has no held-out row: its error is in sample" in text
+    assert "Nothing is fitted here" not in text and "filled where fitted and hollow where held out" in text
+    assert "record (fitted)" in text and "record (held out)" in text  # the figure's legend marks them
+
+
+def test_an_unmarked_record_says_an_error_may_be_in_sample_and_marks_no_row(tmp_path: Path):
+    result = run(WORLD)
+    html = render_report(result, record=load_record(write(tmp_path, ROWS), result.scenario))
+    text = unescape(section(html)).replace(NBSP, " ")
+    assert "the record does not say which of its rows, if any, the scenario's parameters were fitted to" in text
+    assert "data-sample" not in html and "<th>Fit</th>" not in html
+    assert "held out" not in text and "record (fitted)" not in text  # the figure says "record" alone
+    assert "Out of sample" not in text and "The series the model misses most is Japan's imports" in text
+
+
+def test_a_record_that_holds_no_row_out_says_its_worst_series_is_in_sample(tmp_path: Path):
+    result = run(WORLD)
+    path = tmp_path / "fitted.csv"
+    path.write_text(MARKED_HEADER + "".join(line for line in MARKED.splitlines(True) if line.endswith(",in\n")))
+    text = unescape(section(render_report(result, record=load_record(path, result.scenario)))).replace(NBSP, " ")
+    assert "3 fitted, 0 held out." in text and "has no held-out row" not in text
+    # fitted alone: the imports' ln 0.5 is the largest
+    assert (
+        "No row of the record is held out of the fit; in sample, the series the model misses most is Japan's "
+        "imports from China, rare earths: an RMS log error of 0.69" in text
+    )

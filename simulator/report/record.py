@@ -10,15 +10,28 @@ the run, is an :class:`~simulator.errors.InputError` naming the file, row and fi
 the model's value of each row comes from :func:`simulator.calibrate.scenario_values`:
 the fast path's daily curves of the run's own scenario and seed, averaged (prices) or
 summed (flows) over the row's period, exactly as a calibration computes them for the same
-parameters. Nothing is fitted here: the section only says how far the run is from the
-record, series by series (a series is the rows of one quantity, region, material and
-supplier, :func:`simulator.calibrate.series_keys`):
+parameters. The report fits nothing: the section says how far the run is from the record,
+series by series (a series is the rows of one quantity, region, material and supplier,
+:func:`simulator.calibrate.series_keys`).
 
-- a figure of model against record, a panel per series (:func:`simulator.calibrate.fit_figure`);
-- a table: each series' rows, the record's largest value with the model's value for
-  the same row, the RMS log error (``ln(model / record)``, :func:`simulator.calibrate.error_table`)
-  and the typical factor it stands for, ``exp(RMS)``;
-- a sentence naming the series the model misses most (the largest RMS log error).
+Which rows a fit used is the record's to say, in its ``sample`` column (``in``: fitted,
+``out``: held out), which ``stockpile calibrate`` reads too: the shipped record marks the
+rows the shipped fit used, and ``make calibrate`` takes its hold-outs from it, so the report
+and the fit cannot disagree. A fitted row's error says only how closely the fit could match
+it; the held-out rows are the test. So with a marked record the section keeps them apart:
+
+- a figure of model against record, a panel per series (:func:`simulator.calibrate.fit_figure`):
+  fitted rows filled, held-out rows hollow;
+- a table: each series' fitted rows and held-out rows apart (the rows, the periods they
+  cover, the record's largest value with the model's value for the same row, the RMS log
+  error, ``ln(model / record)``, :func:`simulator.calibrate.error_table`, and the typical
+  factor it stands for, ``exp(RMS)``);
+- a sentence naming the series whose rows are all fitted (their errors test nothing), and
+  one naming the series the model misses most out of sample (the largest RMS log error of
+  held-out rows).
+
+A record without a ``sample`` column says nothing of a fit: its table has one line per
+series, all rows together, and the section says that an error may be in sample.
 """
 
 from __future__ import annotations
@@ -39,6 +52,7 @@ from simulator.calibrate import (
     fit_figure,
     log_errors,
     read_record,
+    record_samples,
     scenario_values,
     series_keys,
     series_name,
@@ -61,6 +75,11 @@ class Record:
     rows: pd.DataFrame
     source: str
     """The file as given (``scenarios/records/rare_earths_2010_2012.csv``), shown in the report."""
+
+    @property
+    def marked(self) -> bool:
+        """Whether the record says which rows a fit to it uses (its ``sample`` column)."""
+        return record_samples(self.rows) is not None
 
 
 def load_record(path: Path | str, scenario: Scenario) -> Record:
@@ -89,28 +108,37 @@ def report_record(
 
 
 def against_record(result: Result, record: Record) -> pd.DataFrame:
-    """The record's rows with the run's value of each (``model``), its ``log_error``, and ``in_sample`` (all True).
+    """The record's rows with the run's value of each (``model``), its ``log_error``, and ``in_sample``.
 
     The values come from the fast path's curves of the run's scenario and seed
     (:func:`simulator.calibrate.scenario_values`), as a calibration computes them.
+    ``in_sample`` is the record's ``sample`` column (True: fitted); True for every row of a
+    record without one, which says nothing of a fit.
     """
     model = scenario_values(record.rows, [result.scenario], [result.seed])
     table = record.rows.copy()
     table["model"] = model[0]
-    table["in_sample"] = True
+    marked = record_samples(record.rows)
+    table["in_sample"] = True if marked is None else marked
     table["log_error"] = log_errors(model, record.rows)[0]
     return table
 
 
 @dataclass(frozen=True)
 class SeriesError:
-    """One series of the record against the run."""
+    """One series of the record against the run: its fitted rows, or its held-out rows, or all its rows."""
 
     key: tuple[str, str, str, str]
     name: str
     """What the series is, in words as a sentence has them (plain text, :func:`simulator.calibrate.series_name`):
     ``world price, heavy rare earths``; the table's cell starts it with a capital."""
+    sample: str
+    """``in`` (the rows a fit used), ``out`` (the rows it held out), or ``""`` (all the rows of a record that
+    does not say: no ``sample`` column)."""
     rows: int
+    covers: str
+    """The periods the rows cover, from the earliest start to the latest end: ``Jul 2010 to Dec 2010``,
+    ``2011`` (one period)."""
     when: str
     """The period of the row with the record's largest value (``Aug 2011``, ``Q3 2010``, ``26 Jul 2010``)."""
     unit: str
@@ -135,21 +163,38 @@ def _when(date: dt.date, period: str) -> str:
     return _period_label(date.isoformat(), period)
 
 
-def series_errors(table: pd.DataFrame, scenario: Scenario) -> list[SeriesError]:
-    """Each series of ``table`` (:func:`against_record`), in the record's order."""
+def _covers(group: pd.DataFrame) -> str:
+    """The periods ``group``'s rows cover: the earliest-starting row's to the latest-ending row's (one if the same).
+
+    The first of equal starts and of equal ends, in the record's order.
+    """
+    first = group.loc[group["first_day"].idxmin()]
+    last = group.loc[group["end_day"].idxmax()]
+    start, end = _when(first["date"], first["period"]), _when(last["date"], last["period"])
+    return start if start == end else f"{start} to {end}"
+
+
+def series_errors(table: pd.DataFrame, scenario: Scenario, marked: bool = True) -> list[SeriesError]:
+    """Each series of ``table`` (:func:`against_record`), in the record's order: fitted and held-out rows apart.
+
+    ``marked`` false (a record without a ``sample`` column) gives each series' rows together, ``sample`` ``""``.
+    """
     names, regions = Names.of(scenario), list(scenario.regions)
     errors = error_table(table)
     keys = series_keys(table)
     out = []
     for row in errors.itertuples(index=False):
         key = (row.quantity, row.region, row.material, row.supplier)
-        group = table[[k == key for k in keys]]
+        inside = row.sample == "in"
+        group = table[[k == key and i == inside for k, i in zip(keys, table["in_sample"], strict=True)]]
         top = group.loc[group["value"].idxmax()]  # the first of equal largest values
         out.append(
             SeriesError(
                 key,
                 series_name(*key, names, regions),
+                row.sample if marked else "",
                 int(row.rows),
+                _covers(group),
                 _when(top["date"], top["period"]),
                 RECORD_UNITS[row.quantity],
                 float(top["value"]),
@@ -165,31 +210,69 @@ def _amount(unit: str, value: float) -> str:
     return f"{price(value)}{NBSP}USD/kg" if unit == "USD/kg" else tonnes(value)
 
 
+SAMPLE_WORDS = {"in": "fitted", "out": "held out"}
+"""A marked row's sample as the table says it."""
+
+
 def worst_sentence(series: list[SeriesError]) -> str:
-    """The series the model misses most (the largest RMS log error; the first of equal ones), in one sentence (HTML)."""
-    worst = max(series, key=lambda s: s.rms_log_error)  # max keeps the first of equal ones
+    """The series the model misses most (the largest RMS log error; the first of equal ones), in one sentence (HTML).
+
+    Out of sample when the record holds rows out of the fit: the error to trust; among
+    fitted rows only when it holds none out (the sentence says so); among all rows of a
+    record that does not say which a fit used.
+    """
+    held = [s for s in series if s.sample == "out"]
+    worst = max(held or series, key=lambda s: s.rms_log_error)  # max keeps the first of equal ones
+    lead = {
+        "out": "Out of sample, on the rows held out of the fit, the series the model misses most",
+        "in": "No row of the record is held out of the fit; in sample, the series the model misses most",
+        "": "The series the model misses most",
+    }[worst.sample]
+    largest = "the largest recorded value of those rows" if worst.sample == "out" else "the record's largest value"
     return (
-        f"The series the model misses most is {escape(worst.name)}: an RMS log error of {worst.rms_log_error:.2f}, "
-        f"off the record by a factor of about {worst.factor:.2f} on a typical row; at the record's largest "
-        f"value ({escape(worst.when)}) the record has {_amount(worst.unit, worst.recorded)} and the model "
+        f"{lead} is {escape(worst.name)}: an RMS log error of {worst.rms_log_error:.2f}, "
+        f"off the record by a factor of about {worst.factor:.2f} on a typical row; at {largest}"
+        f" ({escape(worst.when)}) the record has {_amount(worst.unit, worst.recorded)} and the model "
         f"{_amount(worst.unit, worst.model)}."
     )
 
 
-def _table(series: list[SeriesError]) -> str:
-    rows = "".join(
-        f'<tr data-series="{escape("/".join(s.key))}"><th>{escape(cap(s.name))}</th>'
+def fitted_only_sentence(series: list[SeriesError]) -> str:
+    """The series none of whose rows is held out: their errors test nothing ("" when there are none, or no marks)."""
+    held = {s.key for s in series if s.sample == "out"}
+    only = [escape(s.name) for s in series if s.sample == "in" and s.key not in held]
+    if not only or not held:  # with no row held out the worst sentence says so
+        return ""
+    if len(only) == 1:
+        return f" The series {only[0]} has no held-out row: its error is in sample, how closely the fit could match it."
+    return (
+        f" {len(only)} series have no held-out row ({'; '.join(only)}): their errors are in sample, how closely the "
+        "fit could match them."
+    )
+
+
+def _row(s: SeriesError, marked: bool) -> str:
+    """A line of the table: a series' rows (its fitted or held-out rows, with ``marked``)."""
+    sample = f' data-sample="{s.sample}"' if marked else ""
+    fit = f'<td data-label="Fit">{SAMPLE_WORDS[s.sample].replace(" ", NBSP)}</td>' if marked else ""
+    return (
+        f'<tr data-series="{escape("/".join(s.key))}"{sample}><th>{escape(cap(s.name))}</th>{fit}'
         f'<td data-label="Rows">{s.rows}</td>'
+        f'<td data-label="Covering">{escape(s.covers)}</td>'
         f'<td data-label="When">{escape(s.when)}</td>'
         f'<td data-label="Record">{_amount(s.unit, s.recorded)}</td>'
         f'<td data-label="Model">{_amount(s.unit, s.model)}</td>'
         f'<td data-label="RMS log error">{s.rms_log_error:.2f}</td>'
         f'<td data-label="Typical factor">{s.factor:.2f}</td></tr>'
-        for s in series
     )
+
+
+def _table(series: list[SeriesError]) -> str:
+    marked = any(s.sample for s in series)
+    rows = "".join(_row(s, marked) for s in series)
     return (
-        '<table class="record"><thead><tr><th>Series</th><th>Rows</th>'
-        '<th colspan="3">At the record\u2019s largest value: when, record, model</th>'
+        f'<table class="record"><thead><tr><th>Series</th>{"<th>Fit</th>" if marked else ""}<th>Rows</th>'
+        '<th>Covering</th><th colspan="3">At the largest recorded value of these rows: when, record, model</th>'
         "<th>RMS log error</th><th>Typical factor (exp RMS)</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
@@ -232,12 +315,32 @@ def _mixed_note(table: pd.DataFrame) -> str:
     )
 
 
+def _fit_note(record: Record, table: pd.DataFrame, series: list[SeriesError]) -> str:
+    """What the record says of a fit: which rows were fitted and which held out, or that it does not say (HTML)."""
+    if not record.marked:
+        return (
+            " The report fits nothing, and the record does not say which of its rows, if any, the scenario's "
+            "parameters were fitted to (it has no <code>sample</code> column): an error may be in sample, and a "
+            "fitted row tests nothing."
+        )
+    fitted = int(table["in_sample"].sum())
+    return (
+        " The report fits nothing, but the record marks which rows a fit to it uses (its <code>sample</code> "
+        f"column): {fitted} fitted, {len(table) - fitted} held out. <code>stockpile calibrate</code> holds out the "
+        "same rows, so a scenario fitted to this record was fitted to the first and not to the second: a fitted "
+        "row\u2019s error says how closely the fit could match it, and only the held-out rows test the model. "
+        f"Their error is the one to trust.{fitted_only_sentence(series)}"
+    )
+
+
 def record_section(run: Run, record: Record) -> str:
     """The section "Against the record" (HTML)."""
     result = run.result
     table = against_record(result, record)
-    series = series_errors(table, result.scenario)
-    figure = fit_figure(table, result.scenario, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS, fitted_rows=False)
+    series = series_errors(table, result.scenario, record.marked)
+    figure = fit_figure(
+        table, result.scenario, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS, fitted_rows=record.marked
+    )
     svg = svg_markup(figure, "record", "The run against the record")
     history = (
         " The record is what happened, without this scenario's joint stock: where the run departs from history "
@@ -247,14 +350,15 @@ def record_section(run: Run, record: Record) -> str:
     )
     has_stocks = bool((table["quantity"] == "stocks").any())  # a stock is the period's last day, not a mean
     stocks = ", or the commercial stock on the period's last day (stocks)" if has_stocks else ""
+    red = "the record, filled where fitted and hollow where held out" if record.marked else "the record"
     return "\n".join(
         [
             '<section id="record"><h2>Against the record</h2>',
             f'<p class="note">The run set against the record <code>{_breakable(record.source)}</code> '
             f"({len(record.rows)} rows): the model's value of a row is its mean (prices) or total (flows) over the "
             f"row's period{stocks}, from this run's scenario and seed, as <code>stockpile calibrate</code> computes "
-            f"it. Nothing is fitted here.{history}</p>",
-            f'<figure data-figure="record"><div class="scroll">{svg}</div><figcaption>Red: the record; blue '
+            f"it.{_fit_note(record, table, series)}{history}</p>",
+            f'<figure data-figure="record"><div class="scroll">{svg}</div><figcaption>Red: {red}; blue '
             "diamonds: the model's mean or total over each recorded period"
             f"{' (for stocks, the stock on its last day)' if has_stocks else ''}, drawn at the period's date (its "
             "path between them is not shown). Prices on a log scale."
