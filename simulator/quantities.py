@@ -110,7 +110,14 @@ class Quantity:
     region_total: Literal["sum", "min", "first", "share", None] = None
     """Sweep tables: aggregate over materials per region as ``<name>.<region>``."""
     per_material: bool = False
-    """Sweep tables: also one column per region and material, ``<name>.<region>.<material>``."""
+    """Sweep tables: also one column per region and material, ``<name>.<region>.<material>``; for an
+    agreement-wide metric (:data:`AGREEMENT_SUMMARY`), one per material, ``<name>.all.<material>`` (region
+    ``all``, as its rows of the summary table)."""
+    in_baselines: Literal["all", "totals", "none"] = "all"
+    """Per-run metrics: which of its columns regression baselines store (``stockpile check``):
+    all, only those over all materials (``<name>``, ``<name>.<region>``), or none
+    (:func:`in_baselines`). Breakdowns of totals a baseline stores, added later, are left
+    out so that adding them moved no baseline."""
     curve: bool = False
     """Kept per day by the fast path when a sweep asks for curves."""
     fingerprint: bool = False
@@ -1486,7 +1493,12 @@ def _a(
     source: str | None = None,
     dtype: str = "float",
 ) -> Quantity:
-    """An agreement-wide metric per run, overall and per material (rows with region ``all``)."""
+    """An agreement-wide metric per run, overall and per material (rows with region ``all``).
+
+    Sweep tables and ``summary.json``'s metrics give it over all materials (``<name>``) and
+    per material (``<name>.all.<material>``, region ``all`` as in the summary table): the total adds
+    tonnes of every material.
+    """
     return Quantity(
         name,
         unit,
@@ -1499,16 +1511,25 @@ def _a(
         label=label,
         source=source,
         dtype=dtype,  # type: ignore[arg-type]
+        per_material=True,
+        in_baselines="totals",  # the per-material columns came later: baselines keep the totals only
     )
 
 
 AGREEMENT_SUMMARY = (
-    _a("total_shortfall_t", "t", "Members' total shortfall (all regions without an agreement).", "Total shortfall"),
+    _a(
+        "total_shortfall_t",
+        "t",
+        "Members' total shortfall (all regions without an agreement); over all materials it adds their tonnes "
+        "(oxide and magnet, cheap and dear alike): total_shortfall_t.all.<material> gives each material's.",
+        "Total shortfall",
+    ),
     _a(
         "fairness_jain",
         "index",
         "Jain's index of the members' shortfall shares, (sum x)^2 / (n sum x^2): 1 when every member is short by "
-        "the same share of its demand (or none is short), 1/n when one member bears it all.",
+        "the same share of its demand (or none is short), 1/n when one member bears it all; over all materials "
+        "a share adds the tonnes of every material: fairness_jain.all.<material> gives each material's.",
         "Fairness (Jain's index)",
     ),
     _a(
@@ -1809,13 +1830,31 @@ def names(quantities: Iterable[Quantity]) -> tuple[str, ...]:
 
 
 def sweep_metric_names(regions: Iterable[str], materials: Iterable[str]) -> list[str]:
-    """Columns of a sweep table's metrics, in order: agreement-wide, per region, per region and material."""
+    """Columns of a sweep table's metrics, in order: agreement-wide, per region, per region and material.
+
+    The agreement-wide ones over all materials first, then per material (region ``all``).
+    """
     materials = list(materials)
     out = [q.name for q in AGREEMENT_SUMMARY]
+    out += [f"{q.name}.all.{m}" for m in materials for q in AGREEMENT_SUMMARY if q.per_material]
     for region in regions:
         out += [f"{q.name}.{region}" for q in SUMMARY if q.region_total]
         out += [f"{q.name}.{region}.{m}" for m in materials for q in SUMMARY if q.per_material]
     return out
+
+
+def in_baselines(column: str) -> bool:
+    """Whether regression baselines store per-run metric ``column`` (:attr:`Quantity.in_baselines`).
+
+    >>> in_baselines("total_shortfall_t"), in_baselines("total_shortfall_t.all.heavy_ree")
+    (True, False)
+    >>> in_baselines("shortfall_t.eu"), in_baselines("shortfall_t.eu.heavy_ree")
+    (True, True)
+    """
+    name, _, where = column.partition(".")
+    q = next(q for q in (*AGREEMENT_SUMMARY, *SUMMARY) if q.name == name)
+    per_material = where.count(".") == 1  # <region>.<material>; agreement-wide: all.<material>
+    return q.in_baselines == "all" or (q.in_baselines == "totals" and not per_material)
 
 
 def metric_names() -> frozenset[str]:

@@ -1,0 +1,110 @@
+"""Per-material metrics: totals over materials add unlike tonnes, so each material has its own columns.
+
+The world: two regions, no agreement (the agreement-wide metrics count every region), an
+embargo on all supply for the whole run (nothing arrives), 60 days. ``ree``: Japan 20 t/day
+and the EU 80 t/day, no stock: both short every day, 1,200 t and 4,800 t. ``hree``: 10 t/day
+each; Japan holds 300 t (30 days), the EU none: Japan is short on days 30-59 (300 t), the
+EU on days 0-59 (600 t). Worked by hand:
+
+- ``total_shortfall_t.all.ree`` = 1,200 + 4,800 = 6,000 t; ``total_shortfall_t.all.hree`` = 300 +
+  600 = 900 t; ``total_shortfall_t`` = 6,900 t (tonnes of both added);
+- shortfall shares: ``ree`` 1 and 1, so Jain 1 and gap 0; ``hree`` 0.5 and 1, so Jain
+  (1.5)^2 / (2 x (0.25 + 1)) = 0.9 and gap 0.5; over both, Japan 1,500 / 1,800 = 5/6 and
+  the EU 1: Jain (11/6)^2 / (2 x (25/36 + 1)) = 121/122.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pandas as pd
+import pytest
+
+from simulator import quantities
+from simulator.docs_reference import outputs_reference
+from simulator.gate.baseline import run_record
+from simulator.output import summary_json
+from simulator.scenario import validate_data
+from simulator.sweep.columns import metric_title
+from tests.helpers import TWO_MEMBERS, add_material, build, invoke, run
+
+
+def two_materials() -> dict:
+    data = copy.deepcopy(TWO_MEMBERS)
+    del data["agreement"]
+    add_material(data, "hree", {"price_usd_per_kg": 150}, tonnes_per_day=10)
+    data["regions"]["japan"]["commercial_stock"]["hree"] = {"tonnes": 300}
+    return data
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run(two_materials())
+
+
+def test_each_agreement_metric_has_a_column_per_material_with_the_hand_worked_values(result):
+    m = result.sweep_metrics
+    assert m["total_shortfall_t.all.ree"] == 6000.0
+    assert m["total_shortfall_t.all.hree"] == 900.0
+    assert m["total_shortfall_t"] == 6900.0  # the tonnes of both materials added
+    assert m["fairness_jain.all.ree"] == 1.0
+    assert m["fairness_jain.all.hree"] == pytest.approx(0.9, abs=1e-12)
+    assert m["fairness_jain"] == pytest.approx(121 / 122, abs=1e-12)
+    assert m["max_shortfall_share_gap.all.ree"] == 0.0
+    assert m["max_shortfall_share_gap.all.hree"] == pytest.approx(0.5, abs=1e-12)
+    for q in quantities.AGREEMENT_SUMMARY:
+        assert f"{q.name}.all.ree" in m and f"{q.name}.all.hree" in m, q.name
+
+
+def test_the_per_material_columns_are_summary_jsons_by_material_figures(result):
+    doc = summary_json(result)
+    for material, figures in doc["by_material"].items():
+        for name, value in figures.items():
+            assert doc["metrics"][f"{name}.all.{material}"] == value, (name, material)
+
+
+def test_baselines_keep_the_totals_and_leave_the_per_material_breakdowns_out(result):
+    # what `stockpile check` stores is Result.metrics: the shipped baselines did not move
+    assert result.metrics["total_shortfall_t"] == 6900.0
+    assert "total_shortfall_t.all.ree" not in result.metrics
+    assert [k for k in result.sweep_metrics if k in result.metrics] == list(result.metrics)
+    assert set(result.sweep_metrics) - set(result.metrics) == {
+        f"{q.name}.all.{m}" for q in quantities.AGREEMENT_SUMMARY for m in ("ree", "hree")
+    }
+    record = run_record(validate_data(two_materials()))
+    assert set(record["metrics"]) == set(result.metrics)
+
+
+def test_the_per_material_columns_come_after_the_totals_and_before_the_regions():
+    names = quantities.sweep_metric_names(["japan", "eu"], ["ree", "hree"])
+    n = len(quantities.AGREEMENT_SUMMARY)
+    assert names[n : n + 2] == ["total_shortfall_t.all.ree", "fairness_jain.all.ree"]
+    assert names[2 * n] == "total_shortfall_t.all.hree"
+    assert names[3 * n].endswith(".japan")
+
+
+def test_a_sweep_table_has_the_per_material_totals(tmp_path):
+    import yaml
+
+    path = tmp_path / "two.yaml"
+    path.write_text(yaml.safe_dump(build(two_materials(), horizon_days=40), sort_keys=False))
+    out = tmp_path / "sweep"
+    done = invoke("sweep", path, "--grid", "horizon_days=40", "--workers", 1, "--no-plots", "-o", out)
+    assert done.exit_code == 0, done.output
+    table = pd.read_parquet(out / "sweep.parquet")
+    # 40 days: ree 100 t/day x 40; hree Japan short on days 30-39 (100 t), the EU every day (400 t)
+    assert table["total_shortfall_t.all.ree"].tolist() == [4000.0]
+    assert table["total_shortfall_t.all.hree"].tolist() == [500.0]
+    assert table["total_shortfall_t"].tolist() == [4500.0]
+
+
+def test_the_outputs_reference_lists_per_material_agreement_metrics_and_says_totals_add_materials():
+    page = outputs_reference().split("## Per-run metrics", 1)[1]
+    row = next(line for line in page.splitlines() if line.startswith("| `total_shortfall_t` |"))
+    assert "| yes |" in row and "total_shortfall_t.all.<material>" in row
+    assert "(`<metric>.all.<material>`" in page
+
+
+def test_a_per_material_agreement_column_is_titled_with_its_material_and_no_region():
+    assert metric_title("total_shortfall_t.all.heavy_ree") == "Total shortfall, heavy rare earths (t)"
+    assert metric_title("fairness_jain.all.light_ree") == "Fairness (Jain's index), light rare earths"
