@@ -474,7 +474,7 @@ TABLE_TITLES = {
 
 def outputs_reference() -> str:
     """Markdown of every output table's columns and every per-run metric, from the registry."""
-    from simulator.quantities import AGREEMENT_SUMMARY, REGISTRY, SUMMARY, in_table
+    from simulator.quantities import AGREEMENT_SUMMARY, REGION_SUMMARY, REGISTRY, SUMMARY, in_table
 
     lines = [OUTPUTS_INTRO]
     for table, (title, grain) in TABLE_TITLES.items():
@@ -517,6 +517,8 @@ def outputs_reference() -> str:
                 f"| `{q.name}` | {_cell(q.unit)} | | {region} | {per} | {stored[q.in_baselines]} "
                 f"| {_cell(q.description)} |"
             )
+    for q in REGION_SUMMARY:
+        lines.append(f"| `{q.name}` | {_cell(q.unit)} | | yes | | {stored[q.in_baselines]} | {_cell(q.description)} |")
     lines += [
         "",
         "## The middle layer {#middle-layer}",
@@ -529,7 +531,7 @@ def outputs_reference() -> str:
         "|---|---|---|---|---|",
     ]
     for q in REGISTRY:
-        if q.table is None:
+        if q.table is None and q not in REGION_SUMMARY:  # those are per-run metrics, listed above
             lines.append(
                 f"| {q.record} | `{q.name}` | {_cell(q.unit)} | {_cell(', '.join(q.axes))} | {_cell(q.description)} |"
             )

@@ -1213,11 +1213,15 @@ SUMMARY = (
         "shortfall_days",
         "days",
         "count",
-        "Days with a shortfall above rounding (1e-9 t).",
+        "Days with a shortfall above rounding (1e-9 t). Per region (shortfall_days.<region>) the materials' "
+        "counts added: a day short of two materials counts twice, so it can exceed the horizon; "
+        "shortfall_days_any.<region> counts each day once.",
         "Days short",
         source="shortfall_t",
         dtype="int",
         region_total="sum",
+        per_material=True,
+        in_baselines="totals",  # per material it came later: baselines keep shortfall_days.<region> only
     ),
     _s(
         "first_shortfall_day",
@@ -1457,6 +1461,26 @@ SUMMARY = (
         source="loan_receivable_t",
     ),
 )
+
+
+REGION_SUMMARY = (
+    Quantity(
+        "shortfall_days_any",
+        "days",
+        ("region", "run"),
+        "summary",
+        "count",
+        "Days the region was short of at least one material (above rounding, 1e-9 t), each day counted once: "
+        "at most the horizon (shortfall_days.<region> adds the materials' counts instead).",
+        "summary",
+        source="shortfall_t",
+        dtype="int",
+        label="Days short of any material",
+        in_baselines="none",  # came later: no baseline holds it
+    ),
+)
+"""Per-run metrics of a region over all its materials that are not an aggregate of its per-material
+figures (``<name>.<region>`` in sweep tables and ``summary.json``'s metrics; no summary table column)."""
 
 
 def _date(day: str, label: str) -> Quantity:
@@ -1770,6 +1794,7 @@ REGISTRY: tuple[Quantity, ...] = (
     *SHIPMENTS,
     *AGREEMENT_DAY,
     *SUMMARY,
+    *REGION_SUMMARY,
     *SUMMARY_DATES,
     *AGREEMENT_SUMMARY,
     *LEDGER,
@@ -1839,6 +1864,7 @@ def sweep_metric_names(regions: Iterable[str], materials: Iterable[str]) -> list
     out += [f"{q.name}.all.{m}" for m in materials for q in AGREEMENT_SUMMARY if q.per_material]
     for region in regions:
         out += [f"{q.name}.{region}" for q in SUMMARY if q.region_total]
+        out += [f"{q.name}.{region}" for q in REGION_SUMMARY]
         out += [f"{q.name}.{region}.{m}" for m in materials for q in SUMMARY if q.per_material]
     return out
 
@@ -1852,14 +1878,14 @@ def in_baselines(column: str) -> bool:
     (True, True)
     """
     name, _, where = column.partition(".")
-    q = next(q for q in (*AGREEMENT_SUMMARY, *SUMMARY) if q.name == name)
+    q = next(q for q in (*AGREEMENT_SUMMARY, *SUMMARY, *REGION_SUMMARY) if q.name == name)
     per_material = where.count(".") == 1  # <region>.<material>; agreement-wide: all.<material>
     return q.in_baselines == "all" or (q.in_baselines == "totals" and not per_material)
 
 
 def metric_names() -> frozenset[str]:
     """Bare names of every per-run metric and fingerprinted curve (what ``check`` compares)."""
-    flat = {q.name for q in SUMMARY if q.region_total or q.per_material}
+    flat = {q.name for q in SUMMARY if q.region_total or q.per_material} | {q.name for q in REGION_SUMMARY}
     return frozenset(flat | {q.name for q in AGREEMENT_SUMMARY} | {q.name for q in DAILY if q.fingerprint})
 
 

@@ -30,6 +30,7 @@ from simulator.plan import Plan, Structure, compile_plan
 from simulator.quantities import (
     AGREEMENT_SUMMARY,
     DAILY,
+    REGION_SUMMARY,
     SHOCK_SIZE_COLUMN,
     SUMMARY,
     SUMMARY_DATES,
@@ -562,6 +563,9 @@ def metric_columns(st: Structure, s: dict[str, np.ndarray]) -> dict[str, np.ndar
         for q in region_metrics:
             if q.region_total:
                 out[f"{q.name}.{region}"] = _region_total(q, s, i, out, region)
+        for q in REGION_SUMMARY:
+            if q.name in s:
+                out[f"{q.name}.{region}"] = s[q.name][:, i]
         for j, material in enumerate(st.materials):
             for q in region_metrics:
                 if q.per_material:

@@ -26,7 +26,7 @@ from simulator.gate.baseline import run_record
 from simulator.output import summary_json
 from simulator.scenario import validate_data
 from simulator.sweep.columns import metric_title
-from tests.helpers import TWO_MEMBERS, add_material, build, invoke, run
+from tests.helpers import ONE_REGION, TWO_MEMBERS, add_material, build, halt, invoke, run
 
 
 def two_materials() -> dict:
@@ -68,9 +68,10 @@ def test_baselines_keep_the_totals_and_leave_the_per_material_breakdowns_out(res
     assert result.metrics["total_shortfall_t"] == 6900.0
     assert "total_shortfall_t.all.ree" not in result.metrics
     assert [k for k in result.sweep_metrics if k in result.metrics] == list(result.metrics)
-    assert set(result.sweep_metrics) - set(result.metrics) == {
-        f"{q.name}.all.{m}" for q in quantities.AGREEMENT_SUMMARY for m in ("ree", "hree")
-    }
+    left_out = {f"{q.name}.all.{m}" for q in quantities.AGREEMENT_SUMMARY for m in ("ree", "hree")}
+    left_out |= {f"shortfall_days.{r}.{m}" for r in ("japan", "eu") for m in ("ree", "hree")}
+    left_out |= {"shortfall_days_any.japan", "shortfall_days_any.eu"}
+    assert set(result.sweep_metrics) - set(result.metrics) == left_out
     record = run_record(validate_data(two_materials()))
     assert set(record["metrics"]) == set(result.metrics)
 
@@ -108,3 +109,65 @@ def test_the_outputs_reference_lists_per_material_agreement_metrics_and_says_tot
 def test_a_per_material_agreement_column_is_titled_with_its_material_and_no_region():
     assert metric_title("total_shortfall_t.all.heavy_ree") == "Total shortfall, heavy rare earths (t)"
     assert metric_title("fairness_jain.all.light_ree") == "Fairness (Jain's index), light rare earths"
+
+
+# --- days short over materials -------------------------------------------------------------------
+
+
+def short_on_days_3_4_and_4() -> dict:
+    """Japan, 5 days, nothing arrives, 10 t/day of each material: 30 t of ``ree`` lasts days 0-2
+    (short on days 3 and 4), 40 t of ``b`` days 0-3 (short on day 4)."""
+    data = build(ONE_REGION, horizon_days=5)
+    data["shocks"] = [halt(start=-100, end=1000)]
+    data["regions"]["japan"]["commercial_stock"]["ree"] = {"tonnes": 30}
+    add_material(data, "b", {"price_usd_per_kg": 100})
+    data["regions"]["japan"]["commercial_stock"]["b"] = {"tonnes": 40}
+    return data
+
+
+def test_a_region_short_of_a_on_days_3_4_and_of_b_on_day_4_was_short_on_2_distinct_days():
+    result = run(short_on_days_3_4_and_4())
+    ts = result.timeseries
+    assert ts.loc[ts["shortfall_t"] > 0, ["day", "material"]].values.tolist() == [[3, "ree"], [4, "ree"], [4, "b"]]
+    m = result.sweep_metrics
+    assert m["shortfall_days.japan.ree"] == 2
+    assert m["shortfall_days.japan.b"] == 1
+    assert m["shortfall_days.japan"] == 3  # the materials' counts added (kept: baselines store it)
+    assert m["shortfall_days_any.japan"] == 2  # days 3 and 4, each once
+    assert type(m["shortfall_days_any.japan"]) is int and type(m["shortfall_days.japan.b"]) is int
+
+
+def test_days_short_of_any_material_never_exceed_the_horizon(result):
+    # Japan: ree days 0-59 and hree days 30-59; the EU: both every day
+    m = result.sweep_metrics
+    assert (m["shortfall_days.japan.ree"], m["shortfall_days.japan.hree"], m["shortfall_days.japan"]) == (60, 30, 90)
+    assert (m["shortfall_days.eu"], m["shortfall_days_any.japan"], m["shortfall_days_any.eu"]) == (120, 60, 60)
+    assert "shortfall_days_any.japan" not in result.metrics  # no baseline holds it
+    assert "shortfall_days.japan.ree" not in result.metrics
+    assert result.metrics["shortfall_days.japan"] == 90
+
+
+def test_a_sweep_counts_days_short_of_any_material_on_the_fast_path(tmp_path):
+    import yaml
+
+    path = tmp_path / "two.yaml"
+    path.write_text(yaml.safe_dump(build(two_materials(), horizon_days=40), sort_keys=False))
+    out = tmp_path / "sweep"
+    done = invoke("sweep", path, "--grid", "horizon_days=40", "--workers", 1, "--no-plots", "-o", out)
+    assert done.exit_code == 0, done.output
+    table = pd.read_parquet(out / "sweep.parquet")
+    # 40 days: Japan short of ree every day and of hree on days 30-39; the EU of both every day
+    assert table["shortfall_days.japan.hree"].tolist() == [10]
+    assert table["shortfall_days.japan"].tolist() == [50]
+    assert table["shortfall_days_any.japan"].tolist() == [40]
+    assert table["shortfall_days_any.eu"].tolist() == [40]
+    assert table["shortfall_days_any.eu"].dtype == "int64"
+
+
+def test_the_outputs_reference_says_the_region_days_are_added_and_lists_the_distinct_count():
+    page = outputs_reference().split("## Per-run metrics", 1)[1].split("## The middle layer", 1)[0]
+    row = next(line for line in page.splitlines() if line.startswith("| `shortfall_days` |"))
+    assert "| sum | yes |" in row and "counts twice" in row and "shortfall_days_any" in row
+    row = next(line for line in page.splitlines() if line.startswith("| `shortfall_days_any` |"))
+    assert "each day counted once" in row and "| none |" in row
+    assert "shortfall_days_any" not in outputs_reference().split("## The middle layer", 1)[1]
