@@ -520,7 +520,8 @@ def summary_table(st: Structure, s: dict[str, np.ndarray], run: int, start: dt.d
     row = {"region": ALL, "material": ALL}
     row.update({q.name: _scalar(s[f"agreement.{q.name}"][run]) for q in AGREEMENT_SUMMARY})
     rows.append(row)
-    whole = frozenset(q.name for q in SUMMARY if q.dtype == "int")  # whole numbers, empty in the "all" rows
+    # whole numbers: the region metrics' are empty in the "all" rows, the agreement-wide ones' in the region rows
+    whole = frozenset(q.name for q in (*SUMMARY, *AGREEMENT_SUMMARY) if q.dtype == "int")
     return Table(Table.from_rows(rows).columns, nullable_int=whole)
 
 
@@ -562,7 +563,8 @@ def metric_columns(st: Structure, s: dict[str, np.ndarray]) -> dict[str, np.ndar
     for i, region in enumerate(st.regions):
         for q in region_metrics:
             if q.region_total:
-                out[f"{q.name}.{region}"] = _region_total(q, s, i, out, region)
+                total = _region_total(q, s, i, out, region)  # a sum is a float: whole numbers stay integers
+                out[f"{q.name}.{region}"] = total.astype(np.int64) if q.dtype == "int" else total
         for q in REGION_SUMMARY:
             if q.name in s:
                 out[f"{q.name}.{region}"] = s[q.name][:, i]

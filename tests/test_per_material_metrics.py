@@ -16,12 +16,14 @@ EU on days 0-59 (600 t). Worked by hand:
 from __future__ import annotations
 
 import copy
+import json
 
 import pandas as pd
 import pytest
 
 from simulator import quantities
 from simulator.docs_reference import outputs_reference
+from simulator.frames import quantity_of
 from simulator.gate.baseline import run_record
 from simulator.output import summary_json
 from simulator.scenario import validate_data
@@ -171,3 +173,32 @@ def test_the_outputs_reference_says_the_region_days_are_added_and_lists_the_dist
     row = next(line for line in page.splitlines() if line.startswith("| `shortfall_days_any` |"))
     assert "each day counted once" in row and "| none |" in row
     assert "shortfall_days_any" not in outputs_reference().split("## The middle layer", 1)[1]
+
+
+# --- whole numbers in summary.json ---------------------------------------------------------------
+
+
+def test_summary_json_writes_whole_number_metrics_as_integers_everywhere(tmp_path):
+    """TWO_MEMBERS: nothing arrives; the pool's 60 t go out on day 0 by the 50/50 ratio: Japan needs
+    20 t of its 30 t, the EU gets its 30 t and Japan's 10 t left, 40 t. Japan is short on days 1-59
+    (59 days), the EU on days 0-59 (60). Both paid 30 t in and are short; Japan drew 20 t and the
+    EU's 40 t scaled to Japan's contribution is 40 t > 20 t: one envious member."""
+    from tests.helpers import TWO_MEMBERS
+
+    result = run(TWO_MEMBERS)
+    doc = summary_json(result)
+    assert doc["metrics"]["shortfall_days.japan"] == 59 and doc["metrics"]["shortfall_days.eu"] == 60
+    assert doc["metrics"]["envious_members"] == 1
+    assert doc["agreement"]["envious_members"] == 1 and doc["by_material"]["ree"]["envious_members"] == 1
+    text = json.dumps(doc)
+    assert '"shortfall_days.japan": 59,' in text and '"shortfall_days.eu": 60,' in text
+    assert '"envious_members": 1,' in text and '"envious_members": 1.0' not in text
+    for section in (doc["metrics"], doc["agreement"], *doc["by_material"].values(), *doc["records"]):
+        for name, value in section.items():
+            q = quantity_of(name)
+            if q is not None and q.dtype == "int":
+                assert type(value) is int, (name, value)
+    csv = result.tables["summary"].csv_text().splitlines()
+    column = csv[0].split(",").index("envious_members")
+    assert [line.split(",")[column] for line in csv[1:]] == ["", "", "1", "1"]  # japan, eu, all/ree, all/all
+    assert result.summary["envious_members"].dtype == "Int64"
