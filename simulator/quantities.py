@@ -1876,9 +1876,14 @@ def in_baselines(column: str) -> bool:
     (True, False)
     >>> in_baselines("shortfall_t.eu"), in_baselines("shortfall_t.eu.heavy_ree")
     (True, True)
+    >>> [in_baselines(c) for c in ("shortfall_days.eu", "shortfall_days.eu.heavy_ree", "shortfall_days_any.eu")]
+    [True, False, False]
     """
     name, _, where = column.partition(".")
-    q = next(q for q in (*AGREEMENT_SUMMARY, *SUMMARY, *REGION_SUMMARY) if q.name == name)
+    found = [q for q in (*AGREEMENT_SUMMARY, *SUMMARY, *REGION_SUMMARY) if q.name == name]
+    if not found:
+        raise KeyError(f"{column!r} is not a per-run metric")
+    q = found[0]
     per_material = where.count(".") == 1  # <region>.<material>; agreement-wide: all.<material>
     return q.in_baselines == "all" or (q.in_baselines == "totals" and not per_material)
 
