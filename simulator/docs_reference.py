@@ -474,7 +474,7 @@ TABLE_TITLES = {
 
 def outputs_reference() -> str:
     """Markdown of every output table's columns and every per-run metric, from the registry."""
-    from simulator.quantities import AGREEMENT_SUMMARY, REGISTRY, SUMMARY, in_table
+    from simulator.quantities import AGREEMENT_SUMMARY, REGION_SUMMARY, REGISTRY, SUMMARY, in_table
 
     lines = [OUTPUTS_INTRO]
     for table, (title, grain) in TABLE_TITLES.items():
@@ -488,23 +488,37 @@ def outputs_reference() -> str:
     lines += [
         "## Per-run metrics {#metrics}",
         "",
-        "The columns of a sweep table, the `metrics` of `summary.json` and the numbers",
-        "`stockpile check` compares: the agreement-wide metrics, then each region's metrics",
-        "over all its materials (`<metric>.<region>`) and per material",
-        "(`<metric>.<region>.<material>`).",
+        "The columns of a sweep table and the `metrics` of `summary.json`: the agreement-wide",
+        "metrics over all materials (`<metric>`) and per material (`<metric>.all.<material>`:",
+        "region `all`, as in `summary.csv`), then each region's metrics over all its materials",
+        "(`<metric>.<region>`) and per material (`<metric>.<region>.<material>`). A figure over",
+        "all materials adds tonnes (or days) of different materials: read the per-material",
+        "columns to compare like with like. `stockpile check` compares the columns its",
+        "baselines store (*in baselines*: all, only those over all materials, or none); the",
+        "others break down totals a baseline stores and were added later, left out so that",
+        "adding them moved no baseline.",
         "",
-        "| metric | unit | per region | per region and material | meaning |",
-        "|---|---|---|---|---|",
+        "| metric | unit | per material | per region | per region and material | in baselines | meaning |",
+        "|---|---|---|---|---|---|---|",
     ]
+    stored = {"all": "all", "totals": "over all materials", "none": "none"}
     for q in AGREEMENT_SUMMARY:
-        lines.append(f"| `{q.name}` | {_cell(q.unit)} | | | {_cell(q.description)} |")
+        per = "yes" if q.per_material else ""
+        lines.append(
+            f"| `{q.name}` | {_cell(q.unit)} | {per} | | | {stored[q.in_baselines]} | {_cell(q.description)} |"
+        )
     for q in SUMMARY:
         if q.region_total or q.per_material:
             region = {"sum": "sum", "min": "lowest", "first": "earliest", "share": "of the totals"}.get(
                 q.region_total or "", ""
             )
             per = "yes" if q.per_material else ""
-            lines.append(f"| `{q.name}` | {_cell(q.unit)} | {region} | {per} | {_cell(q.description)} |")
+            lines.append(
+                f"| `{q.name}` | {_cell(q.unit)} | | {region} | {per} | {stored[q.in_baselines]} "
+                f"| {_cell(q.description)} |"
+            )
+    for q in REGION_SUMMARY:
+        lines.append(f"| `{q.name}` | {_cell(q.unit)} | | yes | | {stored[q.in_baselines]} | {_cell(q.description)} |")
     lines += [
         "",
         "## The middle layer {#middle-layer}",
@@ -517,7 +531,7 @@ def outputs_reference() -> str:
         "|---|---|---|---|---|",
     ]
     for q in REGISTRY:
-        if q.table is None:
+        if q.table is None and q not in REGION_SUMMARY:  # those are per-run metrics, listed above
             lines.append(
                 f"| {q.record} | `{q.name}` | {_cell(q.unit)} | {_cell(', '.join(q.axes))} | {_cell(q.description)} |"
             )

@@ -13,7 +13,10 @@ Definitions (per run, region ``r`` and material ``m``; ``t`` over the horizon):
 
 - ``demand_t = sum_t demand``; ``shortfall_t = sum_t shortfall``;
 - ``shortfall_share = shortfall_t / demand_t`` (0 without demand);
-- ``shortfall_days``: days with a shortfall above 1e-9 t;
+- ``shortfall_days``: days with a shortfall above 1e-9 t (per region over its materials,
+  ``shortfall_days.<region>``, the counts added: a day short of two materials counts twice);
+- ``shortfall_days_any`` (per run and region, over its materials): days the region was short
+  of at least one material, each counted once;
 - ``first_shortfall_day``: first such day (-1 when none);
 - ``min_days_of_cover``: lowest end-of-day days of cover; ``min_days_of_cover_day``: the
   first day it is reached (-1 without cover); ``peak_price_day``: the first day the region
@@ -38,7 +41,7 @@ import numpy as np
 
 from simulator.numeric import EPS_T, ordered_sum, share_of
 from simulator.plan import Plan
-from simulator.quantities import AGREEMENT_SUMMARY, DAILY, SUMMARY, Quantity
+from simulator.quantities import AGREEMENT_SUMMARY, DAILY, REGION_SUMMARY, SUMMARY, Quantity
 from simulator.records import MarketDay, ProcurementDay
 
 _RECORD_OF = {q.name: q.record for q in DAILY if q.record in ("market", "procurement")}
@@ -55,7 +58,7 @@ def check_sources(metrics: Iterable[Quantity]) -> None:
         raise ValueError(f"simulator/quantities.py: the source of {unknown} is not a daily flow the summary reads")
 
 
-check_sources((*SUMMARY, *AGREEMENT_SUMMARY))
+check_sources((*SUMMARY, *REGION_SUMMARY, *AGREEMENT_SUMMARY))
 
 
 def days_of_cover(stock_t: np.ndarray, baseline_t_per_day: np.ndarray) -> np.ndarray:
@@ -130,6 +133,8 @@ class _Stream:
         self.source = q.source
         self.record = _RECORD_OF[q.source]
         self.aggregation = q.aggregation
+        self.any_material = "material" not in q.axes  # a region's figure over its materials (REGION_SUMMARY)
+        assert not self.any_material or q.aggregation in ("count", "first"), q.name
         start = {"sum": 0.0, "max": 0.0, "min": np.inf, "last": 0.0}
         if q.aggregation in ("count", "first", *_DAY_OF):
             self.value = np.full(shape, 0 if q.aggregation == "count" else -1, dtype=np.int64)
@@ -141,6 +146,8 @@ class _Stream:
     def add(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
         """Fold in day ``day``'s value ``x``; ``above`` is ``x > EPS_T`` for counts and first days, None if nowhere."""
         kind = self.aggregation
+        if self.any_material and above is not None:  # a day counts once however many materials are short
+            above = above.any(axis=1)  # (region, material, run) -> (region, run)
         if kind == "sum":
             self.value += x
         elif kind == "max":
@@ -178,12 +185,14 @@ class SummaryAccumulator:
         st = plan.structure
         cell = (len(st.regions), len(st.materials), plan.batch)  # runs last, like the kernel
         per_material = (len(st.materials), plan.batch)
+        per_region = (len(st.regions), plan.batch)
         self.members = list(st.members)
         self.wanted = None if only is None else needed_metrics(only)
         self.contributed = np.zeros(cell)  # (region, material, run)
         if plan.agreement is not None:
             self.contributed[self.members] = plan.agreement.contributed_t
-        streamed = [(q, cell) for q in SUMMARY] + [(q, per_material) for q in AGREEMENT_SUMMARY]
+        streamed = [(q, cell) for q in SUMMARY] + [(q, per_region) for q in REGION_SUMMARY]
+        streamed += [(q, per_material) for q in AGREEMENT_SUMMARY]
         self.streams = {
             q.name: _Stream(q, shape) for q, shape in streamed if q.source is not None and self._wants(q.name)
         }
@@ -229,7 +238,8 @@ class SummaryAccumulator:
         """Per (run, region, material) metrics and agreement-wide metrics per run (those wanted).
 
         Region-material metrics have shape (run, region, material); keys starting with
-        ``agreement.`` have shape (run,), keys starting with ``by_material.`` (run, material).
+        ``agreement.`` have shape (run,), keys starting with ``by_material.`` (run, material), those of
+        :data:`~simulator.quantities.REGION_SUMMARY` (run, region).
         """
         out = {name: stream.result() for name, stream in self.streams.items()}
         if self._wants("contributed_t"):  # paid in before day 0: no stream, its own input below
@@ -420,7 +430,7 @@ def needed_metrics(wanted: Iterable[str]) -> frozenset[str]:
     >>> sorted(needed_metrics(["total_shortfall_t", "shortfall_share"]))
     ['demand_t', 'shortfall_share', 'shortfall_t', 'total_shortfall_t']
     """
-    known = {q.name for q in (*SUMMARY, *AGREEMENT_SUMMARY)}
+    known = {q.name for q in (*SUMMARY, *REGION_SUMMARY, *AGREEMENT_SUMMARY)}
     inputs = {name: rule[0] for name, rule in (*_DERIVED.items(), *_AGREEMENT.items())}
     todo, needed = list(wanted), set()
     while todo:

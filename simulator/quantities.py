@@ -110,7 +110,14 @@ class Quantity:
     region_total: Literal["sum", "min", "first", "share", None] = None
     """Sweep tables: aggregate over materials per region as ``<name>.<region>``."""
     per_material: bool = False
-    """Sweep tables: also one column per region and material, ``<name>.<region>.<material>``."""
+    """Sweep tables: also one column per region and material, ``<name>.<region>.<material>``; for an
+    agreement-wide metric (:data:`AGREEMENT_SUMMARY`), one per material, ``<name>.all.<material>`` (region
+    ``all``, as its rows of the summary table)."""
+    in_baselines: Literal["all", "totals", "none"] = "all"
+    """Per-run metrics: which of its columns regression baselines store (``stockpile check``):
+    all, only those over all materials (``<name>``, ``<name>.<region>``), or none
+    (:func:`in_baselines`). Breakdowns of totals a baseline stores, added later, are left
+    out so that adding them moved no baseline."""
     curve: bool = False
     """Kept per day by the fast path when a sweep asks for curves."""
     fingerprint: bool = False
@@ -1206,11 +1213,15 @@ SUMMARY = (
         "shortfall_days",
         "days",
         "count",
-        "Days with a shortfall above rounding (1e-9 t).",
+        "Days with a shortfall above rounding (1e-9 t). Per region (shortfall_days.<region>) the materials' "
+        "counts added: a day short of two materials counts twice, so it can exceed the horizon; "
+        "shortfall_days_any.<region> counts each day once.",
         "Days short",
         source="shortfall_t",
         dtype="int",
         region_total="sum",
+        per_material=True,
+        in_baselines="totals",  # per material it came later: baselines keep shortfall_days.<region> only
     ),
     _s(
         "first_shortfall_day",
@@ -1452,6 +1463,26 @@ SUMMARY = (
 )
 
 
+REGION_SUMMARY = (
+    Quantity(
+        "shortfall_days_any",
+        "days",
+        ("region", "run"),
+        "summary",
+        "count",
+        "Days the region was short of at least one material (above rounding, 1e-9 t), each day counted once: "
+        "at most the horizon (shortfall_days.<region> adds the materials' counts instead).",
+        "summary",
+        source="shortfall_t",
+        dtype="int",
+        label="Days short of any material",
+        in_baselines="none",  # came later: no baseline holds it
+    ),
+)
+"""Per-run metrics of a region over all its materials that are not an aggregate of its per-material
+figures (``<name>.<region>`` in sweep tables and ``summary.json``'s metrics; no summary table column)."""
+
+
 def _date(day: str, label: str) -> Quantity:
     """The calendar date of a summary day metric ``day``, a column of ``summary`` (not a per-run metric)."""
     return Quantity(
@@ -1486,7 +1517,12 @@ def _a(
     source: str | None = None,
     dtype: str = "float",
 ) -> Quantity:
-    """An agreement-wide metric per run, overall and per material (rows with region ``all``)."""
+    """An agreement-wide metric per run, overall and per material (rows with region ``all``).
+
+    Sweep tables and ``summary.json``'s metrics give it over all materials (``<name>``) and
+    per material (``<name>.all.<material>``, region ``all`` as in the summary table): the total adds
+    tonnes of every material.
+    """
     return Quantity(
         name,
         unit,
@@ -1499,16 +1535,25 @@ def _a(
         label=label,
         source=source,
         dtype=dtype,  # type: ignore[arg-type]
+        per_material=True,
+        in_baselines="totals",  # the per-material columns came later: baselines keep the totals only
     )
 
 
 AGREEMENT_SUMMARY = (
-    _a("total_shortfall_t", "t", "Members' total shortfall (all regions without an agreement).", "Total shortfall"),
+    _a(
+        "total_shortfall_t",
+        "t",
+        "Members' total shortfall (all regions without an agreement); over all materials it adds their tonnes "
+        "(oxide and magnet, cheap and dear alike): total_shortfall_t.all.<material> gives each material's.",
+        "Total shortfall",
+    ),
     _a(
         "fairness_jain",
         "index",
         "Jain's index of the members' shortfall shares, (sum x)^2 / (n sum x^2): 1 when every member is short by "
-        "the same share of its demand (or none is short), 1/n when one member bears it all.",
+        "the same share of its demand (or none is short), 1/n when one member bears it all; over all materials "
+        "a share adds the tonnes of every material: fairness_jain.all.<material> gives each material's.",
         "Fairness (Jain's index)",
     ),
     _a(
@@ -1749,6 +1794,7 @@ REGISTRY: tuple[Quantity, ...] = (
     *SHIPMENTS,
     *AGREEMENT_DAY,
     *SUMMARY,
+    *REGION_SUMMARY,
     *SUMMARY_DATES,
     *AGREEMENT_SUMMARY,
     *LEDGER,
@@ -1809,18 +1855,42 @@ def names(quantities: Iterable[Quantity]) -> tuple[str, ...]:
 
 
 def sweep_metric_names(regions: Iterable[str], materials: Iterable[str]) -> list[str]:
-    """Columns of a sweep table's metrics, in order: agreement-wide, per region, per region and material."""
+    """Columns of a sweep table's metrics, in order: agreement-wide, per region, per region and material.
+
+    The agreement-wide ones over all materials first, then per material (region ``all``).
+    """
     materials = list(materials)
     out = [q.name for q in AGREEMENT_SUMMARY]
+    out += [f"{q.name}.all.{m}" for m in materials for q in AGREEMENT_SUMMARY if q.per_material]
     for region in regions:
         out += [f"{q.name}.{region}" for q in SUMMARY if q.region_total]
+        out += [f"{q.name}.{region}" for q in REGION_SUMMARY]
         out += [f"{q.name}.{region}.{m}" for m in materials for q in SUMMARY if q.per_material]
     return out
 
 
+def in_baselines(column: str) -> bool:
+    """Whether regression baselines store per-run metric ``column`` (:attr:`Quantity.in_baselines`).
+
+    >>> in_baselines("total_shortfall_t"), in_baselines("total_shortfall_t.all.heavy_ree")
+    (True, False)
+    >>> in_baselines("shortfall_t.eu"), in_baselines("shortfall_t.eu.heavy_ree")
+    (True, True)
+    >>> [in_baselines(c) for c in ("shortfall_days.eu", "shortfall_days.eu.heavy_ree", "shortfall_days_any.eu")]
+    [True, False, False]
+    """
+    name, _, where = column.partition(".")
+    found = [q for q in (*AGREEMENT_SUMMARY, *SUMMARY, *REGION_SUMMARY) if q.name == name]
+    if not found:
+        raise KeyError(f"{column!r} is not a per-run metric")
+    q = found[0]
+    per_material = where.count(".") == 1  # <region>.<material>; agreement-wide: all.<material>
+    return q.in_baselines == "all" or (q.in_baselines == "totals" and not per_material)
+
+
 def metric_names() -> frozenset[str]:
     """Bare names of every per-run metric and fingerprinted curve (what ``check`` compares)."""
-    flat = {q.name for q in SUMMARY if q.region_total or q.per_material}
+    flat = {q.name for q in SUMMARY if q.region_total or q.per_material} | {q.name for q in REGION_SUMMARY}
     return frozenset(flat | {q.name for q in AGREEMENT_SUMMARY} | {q.name for q in DAILY if q.fingerprint})
 
 

@@ -30,10 +30,12 @@ from simulator.plan import Plan, Structure, compile_plan
 from simulator.quantities import (
     AGREEMENT_SUMMARY,
     DAILY,
+    REGION_SUMMARY,
     SHOCK_SIZE_COLUMN,
     SUMMARY,
     SUMMARY_DATES,
     Quantity,
+    in_baselines,
     in_table,
     sweep_metric_names,
 )
@@ -196,7 +198,8 @@ class Result:
     tables: dict[str, Table] = field(repr=False)
     """The tables by name: the names of the attributes below."""
     metrics: dict[str, float] = field(default_factory=dict)
-    """Flat per-run metrics as in a sweep table (``shortfall_t.japan`` ...)."""
+    """Flat per-run metrics as in a sweep table (``shortfall_t.japan`` ...), those regression baselines
+    store (:func:`simulator.quantities.in_baselines`); :attr:`sweep_metrics` has them all."""
     summary_arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     """The finished summary accumulator (batch of one), the source of the tables above."""
     _frames: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -228,6 +231,15 @@ class Result:
     """The settlement ledger: per member and material, paid in, drawn, paid, owed (empty without an agreement)."""
 
     @property
+    def sweep_metrics(self) -> dict[str, Any]:
+        """Every flat per-run metric, as in a sweep row (``summary.json``'s ``metrics``), in its order.
+
+        :attr:`metrics` and the columns baselines leave out (each agreement-wide metric per
+        material, ``total_shortfall_t.all.heavy_ree`` ...).
+        """
+        return flat_metrics(self.structure, self.summary_arrays, 0) if self.summary_arrays else dict(self.metrics)
+
+    @property
     def start_date(self) -> dt.date | None:
         """Calendar date of day 0."""
         return self.scenario.start_date
@@ -255,7 +267,7 @@ class Result:
             structure=st,
             seed=seed,
             tables=tables,
-            metrics=flat_metrics(st, summary_arrays, 0),
+            metrics=flat_metrics(st, summary_arrays, 0, baselined=True),
             summary_arrays=summary_arrays,
         )
 
@@ -508,7 +520,8 @@ def summary_table(st: Structure, s: dict[str, np.ndarray], run: int, start: dt.d
     row = {"region": ALL, "material": ALL}
     row.update({q.name: _scalar(s[f"agreement.{q.name}"][run]) for q in AGREEMENT_SUMMARY})
     rows.append(row)
-    whole = frozenset(q.name for q in SUMMARY if q.dtype == "int")  # whole numbers, empty in the "all" rows
+    # whole numbers: the region metrics' are empty in the "all" rows, the agreement-wide ones' in the region rows
+    whole = frozenset(q.name for q in (*SUMMARY, *AGREEMENT_SUMMARY) if q.dtype == "int")
     return Table(Table.from_rows(rows).columns, nullable_int=whole)
 
 
@@ -533,32 +546,43 @@ def _region_total(
 def metric_columns(st: Structure, s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Per-run metrics of a finished batch as flat columns, the columns of a sweep table.
 
-    Agreement-wide metrics keep their names (``total_shortfall_t``); region metrics are
-    aggregated over materials as their registry entry says (``region_total``) as
-    ``<metric>.<region>``, and given per material as ``<metric>.<region>.<material>``.
-    A summary of some metrics only (``run_batch(..., metrics=...)``) gives their columns only.
+    Agreement-wide metrics keep their names over all materials (``total_shortfall_t``, which
+    adds the tonnes of every material) and are given per material as ``<metric>.all.<material>``;
+    region metrics are aggregated over materials as their registry entry says
+    (``region_total``) as ``<metric>.<region>``, and given per material as
+    ``<metric>.<region>.<material>``. A summary of some metrics only
+    (``run_batch(..., metrics=...)``) gives their columns only.
     """
-    out: dict[str, np.ndarray] = {
-        q.name: s[f"agreement.{q.name}"] for q in AGREEMENT_SUMMARY if f"agreement.{q.name}" in s
-    }
+    agreement = [q for q in AGREEMENT_SUMMARY if f"agreement.{q.name}" in s]
+    out: dict[str, np.ndarray] = {q.name: s[f"agreement.{q.name}"] for q in agreement}
+    for j, material in enumerate(st.materials):
+        for q in agreement:
+            if q.per_material:
+                out[f"{q.name}.{ALL}.{material}"] = s[f"by_material.{q.name}"][:, j]
     region_metrics = [q for q in SUMMARY if q.name in s]
     for i, region in enumerate(st.regions):
         for q in region_metrics:
             if q.region_total:
-                out[f"{q.name}.{region}"] = _region_total(q, s, i, out, region)
+                total = _region_total(q, s, i, out, region)  # a sum is a float: whole numbers stay integers
+                out[f"{q.name}.{region}"] = total.astype(np.int64) if q.dtype == "int" else total
+        for q in REGION_SUMMARY:
+            if q.name in s:
+                out[f"{q.name}.{region}"] = s[q.name][:, i]
         for j, material in enumerate(st.materials):
             for q in region_metrics:
                 if q.per_material:
                     out[f"{q.name}.{region}.{material}"] = s[q.name][:, i, j]
     assert list(out) == [
-        c for c in sweep_metric_names(st.regions, st.materials) if c.split(".", 1)[0] in s or f"agreement.{c}" in s
+        c
+        for c in sweep_metric_names(st.regions, st.materials)
+        if (name := c.split(".", 1)[0]) in s or f"agreement.{name}" in s
     ]
     return out
 
 
-def flat_metrics(st: Structure, s: dict[str, np.ndarray], run: int) -> dict[str, Any]:
-    """One run's row of :func:`metric_columns` as plain Python values."""
-    return {k: _scalar(v[run]) for k, v in metric_columns(st, s).items()}
+def flat_metrics(st: Structure, s: dict[str, np.ndarray], run: int, baselined: bool = False) -> dict[str, Any]:
+    """One run's row of :func:`metric_columns` as plain Python values (``baselined``: those baselines store)."""
+    return {k: _scalar(v[run]) for k, v in metric_columns(st, s).items() if not baselined or in_baselines(k)}
 
 
 def _scalar(value: Any) -> Any:

@@ -15,7 +15,10 @@ from collections.abc import Iterable
 
 from simulator.errors import InputError, Problem
 from simulator.names import default_material_name, default_region_name, in_sentence
-from simulator.quantities import AGREEMENT_SUMMARY, SUMMARY, Quantity, sweep_metric_names
+from simulator.quantities import AGREEMENT_SUMMARY, REGION_SUMMARY, SUMMARY, Quantity, sweep_metric_names
+
+ALL = "all"
+"""The region of an agreement-wide metric given per material (``total_shortfall_t.all.heavy_ree``)."""
 
 
 def quantity_of(column: str) -> Quantity:
@@ -25,7 +28,7 @@ def quantity_of(column: str) -> Quantity:
     'Shortfall'
     """
     name = column.split(".", 1)[0]
-    for q in (*AGREEMENT_SUMMARY, *SUMMARY):
+    for q in (*AGREEMENT_SUMMARY, *SUMMARY, *REGION_SUMMARY):
         if q.name == name:
             return q
     raise KeyError(column)
@@ -41,13 +44,15 @@ def metric_title(column: str) -> str:
     ('Shortfall, EU, heavy rare earths (t)', 'Total shortfall (t)')
     >>> metric_title("shortfall_t.japan"), metric_title("fairness_jain")
     ('Shortfall, Japan (t)', "Fairness (Jain's index)")
+    >>> metric_title("total_shortfall_t.all.heavy_ree")
+    'Total shortfall, heavy rare earths (t)'
     """
     try:
         q = quantity_of(column)
     except KeyError:
         return column
     where = column.split(".")[1:]
-    names = [default_region_name(where[0])] if where else []
+    names = [default_region_name(where[0])] if where and where[0] != ALL else []  # all: agreement-wide
     names += [in_sentence(default_material_name(m)) for m in where[1:2]]
     label = ", ".join([q.label or q.name, *names, *where[2:]])
     unit = q.display[len(q.label or q.name.replace("_", " ")) :]
