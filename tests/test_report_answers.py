@@ -150,7 +150,11 @@ def test_the_embargo_2010_verdict_values_the_untouched_pool_at_the_last_days_pri
     assert books["eu"].end_value_usd == pytest.approx(169.4e6, rel=3e-4)
     text = shipped_report("embargo_2010")
     verdict = plain(section(text, "verdict"))
-    assert "Not needed here: no physical shortfall avoided." in verdict
+    # the replay declares uncertain inputs: its answer is said to be one run's (test below)
+    assert (
+        "In one run at the scenario\u2019s central values \u2014 not needed here: no physical shortfall avoided."
+        in verdict
+    )
     rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
     # net = buying at the reference prices (13.13, 156.5 USD/kg) + holding at 5% a year of them
     # (656.5, 7,825 USD/t/yr) over 731 days:
@@ -464,7 +468,8 @@ def test_china_2025_headline_gives_heavy_rare_earths_and_magnets_apart():
     assert without["japan", "heavy_ree"] > 0 and without["eu", "heavy_ree"] > 0
     assert without["eu", "ndfeb_magnets"] == summary["eu", "ndfeb_magnets"]  # the pool holds no magnets
     assert headline == (
-        f"In part, by material: the joint stock closes the shortfall of heavy rare earths ({round(heavy_without)} t of "
+        "In one run at the scenario\u2019s central values \u2014 "  # it declares uncertain inputs
+        f"in part, by material: the joint stock closes the shortfall of heavy rare earths ({round(heavy_without)} t of "
         f"oxide without it) and leaves that of NdFeB magnets at {round(summary['eu', 'ndfeb_magnets']):,} t of magnet."
     )
     assert "8,543 t" not in plain(verdict) and 'class="draw"' not in verdict  # nothing random in this scenario
@@ -492,8 +497,9 @@ def test_a_random_scenario_s_verdict_says_it_is_one_draw_and_never_rounds_a_part
     assert cuts["light_ree"][2] == "99.7% less" and cuts["heavy_ree"][2] == "99.6% less"  # partial: not 100%
     light, heavy = cuts["light_ree"], cuts["heavy_ree"]
     assert (
-        f"Almost entirely, by material: the joint stock cuts the shortfall of light rare earths from {light[0]} to "
-        f"{light[1]} ({light[2]}) and cuts that of heavy rare earths from {heavy[0]} to {heavy[1]} ({heavy[2]})."
+        f"\u2014 almost entirely, by material: the joint stock cuts the shortfall of light rare earths from "
+        f"{light[0]} to {light[1]} ({light[2]}) and cuts that of heavy rare earths from {heavy[0]} to {heavy[1]} "
+        f"({heavy[2]})."
     ) in verdict
     assert "100% less" not in verdict
     assert (
@@ -515,21 +521,32 @@ def test_one_draw_is_said_only_where_something_is_drawn():
     assert percent(0.99724) == "99.7%" and percent(0.99996) == "over 99.9%" and percent(1.0) == "100%"
 
 
-def test_a_run_of_fixed_inputs_says_beside_its_answer_that_it_rests_on_its_uncertain_inputs():
-    # the 2010 replay declares its inputs uncertain but draws nothing: "Not needed here" holds at its central values
+def test_a_run_of_fixed_inputs_says_in_its_first_words_that_its_answer_is_one_run_and_not_how_robust():
+    # the 2010 replay declares its inputs uncertain but draws nothing: "Not needed here" holds at its central
+    # values only, which the headline's first words say; how robust it is comes next, before the members' table
     entry = {"path": "regions.japan.demand.ree.tonnes_per_day", "low": 15, "high": 25, "source": "assumption"}
     declared = render_report(run(build(TWO_MEMBERS, uncertain=[entry])))
     verdict = section(declared, "verdict")
-    assert '<p class="central">These' in verdict and 'class="draw"' not in verdict  # below the table, on screen 1
-    assert (
-        "These figures are one run at the values the scenario sets; it declares 1 input uncertain, over ranges that "
-        'may change the answer (<a href="#uncertainty">What rests on assumptions</a>).'
-    ) in verdict
+    headline = plain(verdict.split('<p class="headline">', 1)[1].split("</p>", 1)[0])
+    # the same world without the uncertain entry: "In part: the joint stock cuts ... (1.0% less)." (test above)
+    cut = "the joint stock cuts the members' shortfall from 6,000 t to 5,940 t (1.0% less)."
+    assert headline == f"In one run at the scenario\u2019s central values \u2014 in part: {cut}"
+    written = section(two_members_report(), "verdict")  # no uncertain inputs: no lead words
+    assert plain(written.split('<p class="headline">', 1)[1].split("</p>", 1)[0]) == f"In part: {cut}"
+    robust = verdict.split('<p class="robust">', 1)[1].split("</p>", 1)[0]
+    assert verdict.index('<p class="robust">') < verdict.index("<table")  # on screen 1, above the table
+    assert re.sub(r"<[^>]+>", "", robust) == (
+        "How robust: not measured in this report. This answer is one run; the scenario declares 1 input uncertain, "
+        "over ranges that may change it. stockpile run SCENARIO.yaml --uncertainty 100 --report counts in how many "
+        "samples of them each member runs short (What rests on assumptions; docs/uncertainty.md)."
+    )
+    assert '<a href="#uncertainty">What rests on assumptions</a>' in robust
     assert '<section id="uncertainty">' in declared  # where the link leads
-    # a draw says it is one draw instead (the uncertain inputs are sampled by --uncertainty, which it names)
+    assert 'class="draw"' not in verdict and 'class="robust"' not in two_members_report()
+    # a draw says it is one draw besides (the uncertain inputs are sampled by --uncertainty, which it names)
     noisy = build(TWO_MEMBERS, uncertain=[entry], regions__japan__demand__ree__noise_cv=0.05)
-    drawn = plain(section(render_report(run(noisy, seed=7)), "verdict"))
-    assert "one draw of what is random" in drawn and "one run at the values" not in drawn
+    drawn = section(render_report(run(noisy, seed=7)), "verdict")
+    assert "one draw of what is random" in plain(drawn) and 'class="robust"' in drawn
 
 
 def test_the_cost_line_names_the_materials_it_cannot_value():

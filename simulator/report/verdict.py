@@ -389,20 +389,52 @@ def one_draw_line(run: Run) -> str:
     )
 
 
-def central_values_line(run: Run) -> str:
-    """That a run of fixed inputs rests on the values its scenario declares uncertain (HTML; '' if none).
+ONE_RUN = "In one run at the scenario\u2019s central values"
+"""How the headline starts when the scenario declares uncertain inputs: the answer is one run's, not a finding."""
+
+
+def one_run_headline(run: Run, answer: str) -> str:
+    """The headline ``answer``, led by :data:`ONE_RUN` when the scenario declares uncertain inputs.
 
     A replay's answer ("not needed here", "a close call") holds at the values the scenario
-    sets; over the ranges of its ``uncertain:`` inputs it may not, which the page says at the
-    top, beside the answer, and not only in the section that lists them.
+    sets; over the ranges of its ``uncertain:`` inputs it may not. The first words of the
+    verdict say so, so that the answer does not read as a finding; :func:`robustness_line`
+    says beside it how robust it is, where the report knows.
+
+    >>> lower_first("Not needed here"), lower_first("EU first")
+    ('not needed here', 'EU first')
     """
+    if not run.result.scenario.uncertain:
+        return answer
+    return f'<span class="one-run">{escape(ONE_RUN)}</span> \u2014 {lower_first(answer)}'
+
+
+def lower_first(text: str) -> str:
+    """``text`` with its first letter in lower case, unless it starts a name in capitals (``EU``)."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def robustness_line(run: Run, samples: str) -> str:
+    """How robust the headline's answer is, for the verdict box (HTML; '' for a scenario of fixed inputs).
+
+    With the samples of ``run --uncertainty`` (``samples``, :func:`simulator.report.uncertainty.samples_short_line`):
+    how many of them leave each member short. Without them, for a scenario that declares
+    uncertain inputs: that the report has not measured it, over how many inputs the answer
+    may change, and the command that measures it.
+    """
+    if samples:
+        return samples
     declared = len(run.result.scenario.uncertain)
     if not declared:
         return ""
+    who = "each member" if run.result.structure.member_names else "each region"
     return (
-        f"These figures are one run at the values the scenario sets; it declares {plural(declared, 'input')} "
-        f'uncertain, over ranges that may change the answer (<a href="#{UNCERTAINTY_SECTION}">What rests on '
-        "assumptions</a>)."
+        "<strong>How robust:</strong> not measured in this report. This answer is one run; the scenario declares "
+        f"{plural(declared, 'input')} uncertain, over ranges that may change it. <code>stockpile run SCENARIO.yaml "
+        f"--uncertainty 100 --report</code> counts in how many samples of them {who} runs short "
+        f'(<a href="#{UNCERTAINTY_SECTION}">What rests on assumptions</a>; docs/uncertainty.md).'
     )
 
 
@@ -985,13 +1017,14 @@ def verdict_section(
         '<section id="verdict" class="verdict">',
         f"<h2>{QUESTION if run.result.structure.member_names else NO_AGREEMENT_QUESTION} "
         f'<span class="when">{escape(span)}{escape(against)}</span></h2>',
-        f'<p class="headline">{headline(run, alone)}</p>',
+        f'<p class="headline">{one_run_headline(run, headline(run, alone))}</p>',
     ]
-    draw = one_draw_line(run) if not samples else ""  # the samples below already give more than one draw
+    robust = robustness_line(run, samples)  # beside the answer, on screen 1: not only in the section on inputs
+    if robust:
+        parts.append(f'<p class="robust">{robust}</p>')
+    draw = one_draw_line(run) if not samples else ""  # the samples above already give more than one draw
     if draw:
         parts.append(f'<p class="draw">{draw}</p>')
-    if samples:
-        parts.append(f'<p class="draw">{samples}</p>')
     pooling = pooling_line(run, apart, by_material=_unlike_tonnes(run, alone, list(run.result.structure.member_names)))
     if pooling:
         parts.append(f'<p class="pooling">{pooling}</p>')
@@ -1012,9 +1045,6 @@ def verdict_section(
         parts.append(_outsiders(run))
     else:
         parts.append(region_table(run))
-    central = central_values_line(run) if not (samples or draw) else ""  # after the table: it starts on screen 1
-    if central:
-        parts.append(f'<p class="central">{central}</p>')
     outlasts = outlasts_line(run)
     if outlasts:
         parts.append(f'<p class="outlasts">{outlasts}</p>')
