@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from simulator.release.ess import need_with_restraint
@@ -43,3 +44,25 @@ def test_the_policy_guide_says_what_need_with_restraint_leaves_a_member_to_bear(
     guide = " ".join((ROOT / "docs" / "getting-started-policy.md").read_text(encoding="utf-8").split())
     said = guide.split("`need_with_restraint` (", 1)[1].split(")", 1)[0]
     assert "7% of its demand" in said and "first 7% of its gap" not in said
+
+
+def test_the_docs_tell_the_models_price_rise_from_the_records():
+    # the model's replay rises ten- to elevenfold (145 / 13.13, 1,631 / 156.5); the record it was fitted to
+    # rose 188 / 13.13 = 14.3x (light basket) and 2,377 / 156.5 = 15.2x (Dy oxide): "about 14- to 15-fold"
+    record = pd.read_csv(ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv")
+    highest = record[record["quantity"] == "price"].groupby("material")["value"].max()
+    assert (highest["light_ree"], highest["heavy_ree"]) == (188.0, 2377.0)
+    assert [int(highest["light_ree"] / 13.13), int(highest["heavy_ree"] / 156.5)] == [14, 15]
+    told = 0
+    for path in TEXTS:
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        for hit in re.finditer(r"ten- to elevenfold", text):
+            told += 1
+            near = text[hit.start() : hit.end() + 300]
+            where = path.relative_to(ROOT)
+            assert (
+                near.startswith("ten- to elevenfold in the model")
+                or "in the model rise ten" in text[hit.start() - 20 : hit.end()]
+            ), f"{where}: the rise is not said to be the model's"
+            assert "14- to 15-fold" in near and "188" in near and "2,377" in near, f"{where}: no record beside it"
+    assert told >= 4  # README, docs/index.md, docs/scenarios.md, the policy guide

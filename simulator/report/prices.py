@@ -25,9 +25,11 @@ Names, units and labels of these quantities come from :mod:`simulator.quantities
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 import numpy as np
+import pandas as pd
 
 from simulator import quantities
 from simulator.report.findings import Run
@@ -239,10 +241,58 @@ def price_sentences(run: Run) -> list[str]:
 
 EXTREME_RISE = 20.0
 """A price rise (times the reference) beyond which the verdict warns that it lies outside the fitted range."""
+FITTED_RECORD = (("the light rare-earth basket", 13.13, 188.0), ("dysprosium oxide", 156.5, 2377.0))
+"""The record the market model was fitted to (scenarios/records/rare_earths_2010_2012.csv): each price's
+Q1-2010 reference (the scenarios' ``reference_price_usd_per_kg``) and the record's highest price, USD/kg."""
+FITTED_MODEL_RISE = "ten- to elevenfold"
+"""How far the fitted model's own replay of that record rises (light 13.13 to 145, heavy 156.5 to 1,631 USD/kg)."""
 
 
-def price_line(run: Run) -> str:
-    """One sentence for the verdict: the largest price rise and the extra spend (empty without a market)."""
+def fitted_record_text() -> str:
+    """The record the market was fitted to, in words: how far its prices rose, against the fitted model's replay.
+
+    ``in the 2010-2012 record it was fitted to, prices rose about 14- to 15-fold from their Q1-2010 reference
+    (the light rare-earth basket 13.13 to 188 USD/kg, ...), and ten- to elevenfold in the fitted model's replay of it``.
+    """
+    rises = [high / low for _, low, high in FITTED_RECORD]
+    fold = f"{math.floor(min(rises))}- to {math.floor(max(rises))}-fold"
+    each = ", ".join(f"{what} {price(low)} to {price(high)} USD/kg" for what, low, high in FITTED_RECORD)
+    return (
+        f"in the 2010-2012 record it was fitted to, prices rose about {fold} from their Q1-2010 reference ({each}), "
+        f"and {FITTED_MODEL_RISE} in the fitted model's replay of it"
+    )
+
+
+def record_rise(run: Run, rows: pd.DataFrame | None) -> tuple[float, str, float, str] | None:
+    """The record's largest price rise over the run's reference prices: ``(rise, material, price, on)``, or None.
+
+    ``on``: the row's period, ``on 26 Jul 2010`` or ``in Aug 2011``.
+
+    ``rows``: a record's rows (:class:`simulator.report.record.Record`'s), of which the
+    ``price`` rows of the run's materials with a reference price count.
+    """
+    if rows is None or rows.empty:
+        return None
+    from simulator.report.record import _when  # the record's own words for a row's period
+
+    best = None
+    for row in rows[rows["quantity"] == "price"].itertuples(index=False):
+        reference = reference_price(run.result.scenario, str(row.material))
+        if not reference or row.material not in run.materials():
+            continue
+        rise = float(row.value) / reference
+        if best is None or rise > best[0]:
+            on = "on" if row.period == "day" else "in"  # on 26 Jul 2010, in Aug 2011
+            best = (rise, str(row.material), float(row.value), f"{on} {_when(row.date, str(row.period))}")
+    return best
+
+
+def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
+    """One sentence for the verdict: the model's largest price rise, the record's beside it, the extra spend.
+
+    Empty without a market. ``record``: the rows of ``--record`` (a record's prices are
+    set beside the model's, so that the model's rise is not read as what happened).
+    """
     materials = [m for m in market_materials(run) if reference_price(run.result.scenario, m)]
     if not materials:
         return ""
@@ -258,13 +308,21 @@ def price_line(run: Run) -> str:
         for m in materials
     )
     text = (
-        f"Prices rose up to {times(rises[top])} ({run.names.material_text(top)}, {price(peak)} USD/kg "
-        f"{_peak_when(run, day)})."
+        f"In the model, prices rose up to {times(rises[top])} ({run.names.material_text(top)}, {price(peak)} USD/kg "
+        f"{_peak_when(run, day)})"
     )
+    recorded = record_rise(run, record)
+    if recorded is not None:
+        rise, material, value, on = recorded
+        text += (
+            f"; in the record, up to {times(rise)} ({run.names.material_text(material)}, {price(value)} USD/kg "
+            f"{escape(on)})"
+        )
+    text += "."
     if rises[top] >= EXTREME_RISE:
         text += (
-            " A rise that steep lies far outside the price paths the market model was fitted to (in the record "
-            "it was fitted to, prices rose about elevenfold): read it as a sign of extreme scarcity, not as a forecast."
+            " A rise that steep lies far outside the price paths the market model was fitted to "
+            f"({fitted_record_text()}): read it as a sign of extreme scarcity, not as a forecast."
         )
     if not extra:
         return text

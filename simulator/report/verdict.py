@@ -23,6 +23,7 @@ from __future__ import annotations
 from html import escape
 
 import numpy as np
+import pandas as pd
 
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import days_of_cover
@@ -1001,9 +1002,19 @@ def region_table(run: Run) -> str:
 
 
 def verdict_section(
-    run: Run, alone: Run | None, apart: Run | None, accounts: dict[str, Account], changed: bool, samples: str = ""
+    run: Run,
+    alone: Run | None,
+    apart: Run | None,
+    accounts: dict[str, Account],
+    changed: bool,
+    samples: str = "",
+    record: pd.DataFrame | None = None,
 ) -> str:
-    """The verdict box (HTML); ``samples``: how often regions run short over the uncertainty samples, if any."""
+    """The verdict box (HTML).
+
+    ``samples``: how often regions run short over the uncertainty samples, if any; ``record``:
+    the rows of ``--record``, whose prices the price line sets beside the model's.
+    """
     horizon = run.result.scenario.horizon_days
     span = over_days(horizon) + (f" from {when(run.result.start_date, 0)}" if run.result.start_date else "")
     against = (
@@ -1048,7 +1059,7 @@ def verdict_section(
     outlasts = outlasts_line(run)
     if outlasts:
         parts.append(f'<p class="outlasts">{outlasts}</p>')
-    line = price_line(run)
+    line = price_line(run, record)
     if line:
         if accounts:
             line += f" {STOCK_AND_PRICE}"
