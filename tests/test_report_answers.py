@@ -777,22 +777,24 @@ def test_the_extra_at_spot_prices_is_named_an_opportunity_cost_against_the_refer
     verdict = plain(section(text, "verdict"))
     assert (
         "Valued at each day's price rather than at the reference price (light rare earths 13.13 USD/kg; heavy rare "
-        "earths 156.5 USD/kg), all that the members used over the run comes to USD 6.64 bn more: an opportunity "
+        "earths 156.5 USD/kg), all that the members used over the run comes to USD 6.6 bn more: an opportunity "
         "cost at spot prices, not what was paid, since the model values stock bought earlier and contract volumes "
         "at the day's price too." in verdict
     )
     assert "buying at crisis prices" not in text
     prices = plain(section(text, "prices"))
-    assert "what it used, valued at each day's price, comes to USD 4.12 bn more than at the reference price" in prices
+    # shown to two significant figures (the report's rounding of model figures that rest on assumptions)
+    assert "what it used, valued at each day's price, comes to USD 4.1 bn more than at the reference price" in prices
     # the price section says what the figure is in the same words as the verdict and the table's note: once per
     # material, at the first region's figure (Japan's), not at each region's
     same = "an opportunity cost at spot prices, not what was paid"
     assert (
-        "comes to USD 4.12 bn more than at the reference price (an opportunity cost at spot prices, not what was paid)"
+        "comes to USD 4.1 bn more than at the reference price (an opportunity cost at spot prices, not what was paid)"
         in prices
     )
-    assert "comes to USD 1.12 bn more than at the reference price (an opportunity cost" in prices  # heavy, Japan
-    assert "comes to USD 1.08 bn more than at the reference price and" in prices  # the EU's, light: said already
+    assert "comes to USD 1.1 bn more than at the reference price (an opportunity cost" in prices  # heavy, Japan
+    assert "comes to USD 1.1 bn more than at the reference price and" in prices  # the EU's, light: said already
+    assert "6.64" not in verdict and "4.12" not in prices and "1.12" not in prices  # the figures in full
     # verdict 1, price sentences 2 (one per material), the table's note 1
     assert plain(text).count(same) == 4
 

@@ -16,7 +16,7 @@ import yaml
 
 from simulator.report import render_report
 from simulator.report.record import load_record
-from tests.helpers import ONE_REGION, ROOT, build, run, shipped_group, shipped_result
+from tests.helpers import ONE_REGION, ROOT, build, run, shipped_group, shipped_report, shipped_result
 
 HALT = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}]
 MARKET = {"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}}}
@@ -85,3 +85,33 @@ def test_the_fitted_models_replay_rises_ten_to_elevenfold_as_the_warning_says():
     rises = {"light_ree": peaks["light_ree"] / 13.13, "heavy_ree": peaks["heavy_ree"] / 156.5}
     assert round(rises["light_ree"], 1) == 11.0 and round(rises["heavy_ree"], 1) == 10.4
     assert FITTED_MODEL_RISE == "ten- to elevenfold"
+
+
+@shipped_group("embargo_2010")
+def test_figures_resting_on_the_assumed_elasticity_are_shown_to_two_significant_figures():
+    # Japan's light rare earths in the 2010 replay: 10,285 t of demand destroyed, USD 328.1 m of surplus lost and
+    # USD 4.12 bn spent over the reference price (summary.csv, kept in full), on an assumed elasticity of -0.1 for
+    # which no rare-earth estimate exists: the report gives 10,000 t, USD 330 m and USD 4.1 bn (4,100 and 330 in
+    # the table's USD m columns), and its note says why
+    result = shipped_result("embargo_2010")
+    cell = result.summary.set_index(["region", "material"]).loc[("japan", "light_ree")]
+    assert round(cell["demand_destroyed_t"]) == 10285
+    assert round(cell["lost_surplus_usd"] / 1e5) == 3281 and round(cell["crisis_extra_cost_usd"] / 1e7) == 412
+    page = shipped_report("embargo_2010")
+    start = page.index('<section id="prices"')
+    prices = plain(page[start : page.index("</section>", start)])
+    assert (
+        "at these prices it wanted 18% less than its baseline demand (10,000 t of demand destroyed); what it used, "
+        "valued at each day's price, comes to USD 4.1 bn more than at the reference price (an opportunity cost at "
+        "spot prices, not what was paid) and the surplus lost on the use the price destroyed comes to USD 330 m."
+    ) in prices
+    table = page[page.index('<table class="prices">', start) :]
+    row = table[: table.index("</tr>", table.index("<tbody>"))]
+    assert [plain(c) for c in re.findall(r"<td>(.*?)</td>", row)][3:] == ["10,000 t", "4,100", "330"]
+    assert "10,285" not in prices and "328.1" not in prices and "4.12" not in prices
+    assert (
+        "Demand destroyed, the surplus lost and the spend at spot prices are given to two significant figures: "
+        "demand destroyed and the surplus lost scale with the assumed short-run price elasticity of demand (light "
+        "rare earths \u22120.1; heavy rare earths \u22120.05), and all three rest on the model's price path; "
+        "summary.csv keeps them in full."
+    ) in prices

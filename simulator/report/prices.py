@@ -33,7 +33,19 @@ import pandas as pd
 
 from simulator import quantities
 from simulator.report.findings import Run
-from simulator.report.words import cap, join_words, percent, price, times, tonnes, usd, usd_all, usd_m, when
+from simulator.report.words import (
+    cap,
+    in_millions,
+    join_words,
+    percent,
+    price,
+    times,
+    tonnes,
+    tonnes_2,
+    two_figures,
+    usd_2,
+    when,
+)
 from simulator.scenario.checks import reference_price
 
 PEAK = quantities.get("summary", "peak_price_usd_per_kg")
@@ -120,7 +132,7 @@ def _region_sentence(run: Run, region: str, material: str, reference: float, sai
     less = used_less(run, region, material)
     destroyed = float(run.cell(region, material, DESTROYED.name))
     if less is not None and less > 0.0005:
-        tagged = run.tag(tonnes(destroyed), destroyed, f"{DESTROYED.name}.{key}")
+        tagged = run.tag(tonnes_2(destroyed), destroyed, f"{DESTROYED.name}.{key}")
         text += (
             f"; at these prices it wanted {percent(less)} less than its baseline demand ({tagged} of demand destroyed)"
         )
@@ -135,7 +147,8 @@ def _region_sentence(run: Run, region: str, material: str, reference: float, sai
     extra = float(run.cell(region, material, EXTRA.name))
     lost = lost_surplus_usd(run, region, material)
     costs = []
-    extra_usd, lost_usd = usd_all([abs(extra), lost])  # one unit for the sentence's amounts
+    millions = in_millions([abs(extra), lost])  # one unit for the sentence's amounts, two figures (ROUGH_NOTE)
+    extra_usd, lost_usd = usd_2(abs(extra), in_millions=millions), usd_2(lost, in_millions=millions)
     if extra > 0:
         costs.append(
             f"what it used, valued at each day's price, comes to {run.tag(extra_usd, extra, f'{EXTRA.name}.{key}')} "
@@ -196,9 +209,9 @@ def _table(run: Run, materials: list[str]) -> str:
                 price(reference),
                 f"{price(peak)}<br><small>{rise}</small>",
                 f"{tonnes(realised)}<br><small>{against}</small>",
-                tonnes(float(run.cell(region, material, DESTROYED.name))),
-                usd_m(float(run.cell(region, material, EXTRA.name))),
-                usd_m(lost_surplus_usd(run, region, material)),
+                tonnes_2(float(run.cell(region, material, DESTROYED.name))),
+                two_figures(float(run.cell(region, material, EXTRA.name)) / 1e6),
+                two_figures(lost_surplus_usd(run, region, material) / 1e6),
             ]
             rows.append(
                 f"<tr><th>{run.names.region(region)}<br><small>{run.names.material(material)}"
@@ -210,7 +223,36 @@ def _table(run: Run, materials: list[str]) -> str:
         + f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         f'<p class="note">{escape(PEAK.label)}: {escape(PEAK.description)} Rise: peak over reference price. Against '
         f"baseline: 1 \u2212 realised / baseline demand over the run. {escape(EXTRA_LABEL)}: "
-        f"{escape(EXTRA_NOTE)} {escape(SURPLUS_LABEL)}: {escape(SURPLUS_NOTE)}</p>"
+        f"{escape(EXTRA_NOTE)} {escape(SURPLUS_LABEL)}: {escape(SURPLUS_NOTE)} {rough_note(run, materials)}</p>"
+    )
+
+
+ROUGH = (DESTROYED.name, SURPLUS.name, EXTRA.name)
+"""The report gives these to two significant figures (:func:`two_figures`); summary.csv keeps them in full."""
+
+
+def rough_note(run: Run, materials: list[str]) -> str:
+    """Why demand destroyed, surplus lost and the spend at spot prices have two significant figures (HTML).
+
+    Demand destroyed and the surplus lost on it scale with the short-run price elasticity
+    of demand, an assumption (for rare earths no estimate exists: -0.1 in the 2010 replay);
+    all three rest on the model's price path.
+    """
+    market = run.result.scenario.market
+    assumed = [
+        f"{run.names.material_text(m)} {market[m].demand.short_run_elasticity:g}".replace(" -", " \u2212")
+        for m in materials
+        if market[m].demand is not None
+    ]
+    elasticity = (
+        f"demand destroyed and the surplus lost scale with the assumed short-run price elasticity of demand "
+        f"({'; '.join(assumed)}), and "
+        if assumed
+        else ""
+    )
+    return (  # names come as HTML already (Names.material_text); the words around them need no escaping
+        "Demand destroyed, the surplus lost and the spend at spot prices are given to two significant figures: "
+        f"{elasticity}all three rest on the model's price path; summary.csv keeps them in full."
     )
 
 
@@ -327,7 +369,7 @@ def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
     if not extra:
         return text
     more = "more" if extra > 0 else "less"
-    shown = run.tag(usd(extra), extra, metric) if extra > 0 else usd(-extra)
+    shown = run.tag(usd_2(extra), extra, metric) if extra > 0 else usd_2(-extra)  # two figures (ROUGH_NOTE)
     return text + (
         f" Valued at each day's price rather than at the reference price ({references}), all that {group} used "
         f"over the run comes to {shown} {more}: {AT_SPOT}, since the model values stock bought earlier and contract "
