@@ -115,9 +115,12 @@ def test_a_stock_that_averts_no_shortfall_is_not_needed_for_physical_shortfall_o
     verdict = plain(section(text, "verdict"))
     assert (
         "Not needed here: no physical shortfall avoided. Neither member would run short without the joint stock, "
-        "and neither member runs short with it. This answer counts physical shortfall only: the model gives the "
-        "stock no effect on prices (docs/limitations.md" in verdict
+        "and neither member runs short with it." in verdict
     )
+    # the caveat follows the members' table: the answer and who gets what come first, on screen 1
+    box = section(text, "verdict")
+    assert box.index("<table") < box.index('<p class="physical">This answer counts physical shortfall only: the')
+    assert "the model gives the stock no effect on prices (docs/limitations.md" in verdict
     # each owns 1,000 t at the end, 1,000 t x 50 USD/kg x 1,000 kg/t = USD 50 m, beside a net cost of USD 50 m
     rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
     for row in rows.values():
@@ -536,10 +539,10 @@ def test_a_run_of_fixed_inputs_says_in_its_first_words_that_its_answer_is_one_ru
     robust = verdict.split('<p class="robust">', 1)[1].split("</p>", 1)[0]
     assert verdict.index('<p class="robust">') < verdict.index("<table")  # on screen 1, above the table
     assert re.sub(r"<[^>]+>", "", robust) == (
-        "How robust: not measured in this report. This answer is one run; the scenario declares 1 input uncertain, "
-        "over ranges that may change it. stockpile run SCENARIO.yaml --uncertainty 100 --report counts in how many "
-        "samples of them each member runs short (What rests on assumptions; docs/uncertainty.md)."
+        "How robust: not measured in this run; 1 input is declared uncertain (What rests on assumptions)."
     )
+    # the section it links to gives the command that samples the inputs
+    assert "stockpile run SCENARIO --uncertainty 200 --report" in section(declared, "uncertainty")
     assert '<a href="#uncertainty">What rests on assumptions</a>' in robust
     assert '<section id="uncertainty">' in declared  # where the link leads
     assert 'class="draw"' not in verdict and 'class="robust"' not in two_members_report()
@@ -1010,7 +1013,7 @@ def test_not_needed_says_when_it_was_a_close_call_with_or_without_the_stock():
         "and neither member runs short with it. It was a close call: with or without the joint stock the EU's cover "
         "of rare earths fell to 1.0 days on day 8, while its 1,000 t share of the joint pool (12.5 days of its "
         "demand) stayed unused: releases under the fair allocation ratio were "
-        "not open that day. This answer counts" in verdict
+        "not open that day." in verdict
     )
 
 

@@ -340,7 +340,7 @@ def headline(run: Run, alone: Run | None) -> str:
     if without_t == 0:
         return (
             f"Not needed here: no physical shortfall avoided. {cap(group)} would run short without the joint stock, "
-            f"and {group} runs short with it.{_close_call(run, alone, members)} {PHYSICAL_ONLY}"
+            f"and {group} runs short with it.{_close_call(run, alone, members)}"
             if with_t == 0
             else f"No: {group} would run short without the joint stock, yet the members are short of {shown_with} "
             "with it."
@@ -364,6 +364,20 @@ def headline(run: Run, alone: Run | None) -> str:
             f"({percent(cut)} less)."
         )
     return f"No: the members are short of {shown_with} with the joint stock and {shown_without} without it."
+
+
+def physical_only_line(run: Run, alone: Run | None) -> str:
+    """:data:`PHYSICAL_ONLY` where the headline finds the stock not needed (no member short either way), else ''.
+
+    Said under the members' table, not in the headline: the answer, how robust it is and
+    who gets what come first, on the first screen.
+    """
+    members = run.result.structure.member_names
+    if not members or alone is None or run.metric("total_shortfall_t") != 0:
+        return ""
+    if sum(alone.metric(f"shortfall_t.{m}") for m in members) != 0:
+        return ""
+    return PHYSICAL_ONLY
 
 
 def one_draw_line(run: Run) -> str:
@@ -422,20 +436,20 @@ def robustness_line(run: Run, samples: str) -> str:
 
     With the samples of ``run --uncertainty`` (``samples``, :func:`simulator.report.uncertainty.samples_short_line`):
     how many of them leave each member short. Without them, for a scenario that declares
-    uncertain inputs: that the report has not measured it, over how many inputs the answer
-    may change, and the command that measures it.
+    uncertain inputs: that the report has not measured it and how many inputs the answer
+    rests on, linked to the section that lists them and gives the command that measures it.
+    Kept to a line on a desktop: the answer, this line and the members' table fill the first
+    screen (tests/test_report_browser.py).
     """
     if samples:
         return samples
     declared = len(run.result.scenario.uncertain)
     if not declared:
         return ""
-    who = "each member" if run.result.structure.member_names else "each region"
     return (
-        "<strong>How robust:</strong> not measured in this report. This answer is one run; the scenario declares "
-        f"{plural(declared, 'input')} uncertain, over ranges that may change it. <code>stockpile run SCENARIO.yaml "
-        f"--uncertainty 100 --report</code> counts in how many samples of them {who} runs short "
-        f'(<a href="#{UNCERTAINTY_SECTION}">What rests on assumptions</a>; docs/uncertainty.md).'
+        f"<strong>How robust:</strong> not measured in this run; {plural(declared, 'input')} "
+        f"{'is' if declared == 1 else 'are'} declared uncertain "
+        f'(<a href="#{UNCERTAINTY_SECTION}">What rests on assumptions</a>).'
     )
 
 
@@ -1042,11 +1056,11 @@ def verdict_section(
     units = units_line(run, alone)
     if units:
         parts.append(f'<p class="units">{units}</p>')
-    cost = cost_line(run, accounts)
-    if cost:
-        parts.append(f'<p class="cost">{cost}</p>')
     if accounts:
         parts.append(member_table(run, alone, apart, accounts))
+        cost = cost_line(run, accounts)  # under the table: the answer, its robustness and the table fill screen 1
+        if cost:
+            parts.append(f'<p class="cost">{cost}</p>')
         ratio = ratio_line(run)
         if ratio:
             parts.append(f'<p class="note">{ratio}</p>')
@@ -1054,6 +1068,9 @@ def verdict_section(
         if whom:
             parts.append(f'<p class="whom">{whom}</p>')
         parts.append(_outsiders(run))
+        physical = physical_only_line(run, alone)
+        if physical:
+            parts.append(f'<p class="physical">{physical}</p>')
     else:
         parts.append(region_table(run))
     outlasts = outlasts_line(run)
