@@ -115,9 +115,12 @@ def test_a_stock_that_averts_no_shortfall_is_not_needed_for_physical_shortfall_o
     verdict = plain(section(text, "verdict"))
     assert (
         "Not needed here: no physical shortfall avoided. Neither member would run short without the joint stock, "
-        "and neither member runs short with it. This answer counts physical shortfall only: the model gives the "
-        "stock no effect on prices (docs/limitations.md" in verdict
+        "and neither member runs short with it." in verdict
     )
+    # the caveat follows the members' table: the answer and who gets what come first, on screen 1
+    box = section(text, "verdict")
+    assert box.index("<table") < box.index('<p class="physical">This answer counts physical shortfall only: the')
+    assert "the model gives the stock no effect on prices (docs/limitations.md" in verdict
     # each owns 1,000 t at the end, 1,000 t x 50 USD/kg x 1,000 kg/t = USD 50 m, beside a net cost of USD 50 m
     rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
     for row in rows.values():
@@ -150,7 +153,11 @@ def test_the_embargo_2010_verdict_values_the_untouched_pool_at_the_last_days_pri
     assert books["eu"].end_value_usd == pytest.approx(169.4e6, rel=3e-4)
     text = shipped_report("embargo_2010")
     verdict = plain(section(text, "verdict"))
-    assert "Not needed here: no physical shortfall avoided." in verdict
+    # the replay declares uncertain inputs: its answer is said to be one run's (test below)
+    assert (
+        "In one run at the scenario\u2019s central values \u2014 not needed here: no physical shortfall avoided."
+        in verdict
+    )
     rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
     # net = buying at the reference prices (13.13, 156.5 USD/kg) + holding at 5% a year of them
     # (656.5, 7,825 USD/t/yr) over 731 days:
@@ -464,7 +471,8 @@ def test_china_2025_headline_gives_heavy_rare_earths_and_magnets_apart():
     assert without["japan", "heavy_ree"] > 0 and without["eu", "heavy_ree"] > 0
     assert without["eu", "ndfeb_magnets"] == summary["eu", "ndfeb_magnets"]  # the pool holds no magnets
     assert headline == (
-        f"In part, by material: the joint stock closes the shortfall of heavy rare earths ({round(heavy_without)} t of "
+        "In one run at the scenario\u2019s central values \u2014 "  # it declares uncertain inputs
+        f"in part, by material: the joint stock closes the shortfall of heavy rare earths ({round(heavy_without)} t of "
         f"oxide without it) and leaves that of NdFeB magnets at {round(summary['eu', 'ndfeb_magnets']):,} t of magnet."
     )
     assert "8,543 t" not in plain(verdict) and 'class="draw"' not in verdict  # nothing random in this scenario
@@ -492,8 +500,9 @@ def test_a_random_scenario_s_verdict_says_it_is_one_draw_and_never_rounds_a_part
     assert cuts["light_ree"][2] == "99.7% less" and cuts["heavy_ree"][2] == "99.6% less"  # partial: not 100%
     light, heavy = cuts["light_ree"], cuts["heavy_ree"]
     assert (
-        f"Almost entirely, by material: the joint stock cuts the shortfall of light rare earths from {light[0]} to "
-        f"{light[1]} ({light[2]}) and cuts that of heavy rare earths from {heavy[0]} to {heavy[1]} ({heavy[2]})."
+        f"\u2014 almost entirely, by material: the joint stock cuts the shortfall of light rare earths from "
+        f"{light[0]} to {light[1]} ({light[2]}) and cuts that of heavy rare earths from {heavy[0]} to {heavy[1]} "
+        f"({heavy[2]})."
     ) in verdict
     assert "100% less" not in verdict
     assert (
@@ -515,21 +524,32 @@ def test_one_draw_is_said_only_where_something_is_drawn():
     assert percent(0.99724) == "99.7%" and percent(0.99996) == "over 99.9%" and percent(1.0) == "100%"
 
 
-def test_a_run_of_fixed_inputs_says_beside_its_answer_that_it_rests_on_its_uncertain_inputs():
-    # the 2010 replay declares its inputs uncertain but draws nothing: "Not needed here" holds at its central values
+def test_a_run_of_fixed_inputs_says_in_its_first_words_that_its_answer_is_one_run_and_not_how_robust():
+    # the 2010 replay declares its inputs uncertain but draws nothing: "Not needed here" holds at its central
+    # values only, which the headline's first words say; how robust it is comes next, before the members' table
     entry = {"path": "regions.japan.demand.ree.tonnes_per_day", "low": 15, "high": 25, "source": "assumption"}
     declared = render_report(run(build(TWO_MEMBERS, uncertain=[entry])))
     verdict = section(declared, "verdict")
-    assert '<p class="central">These' in verdict and 'class="draw"' not in verdict  # below the table, on screen 1
-    assert (
-        "These figures are one run at the values the scenario sets; it declares 1 input uncertain, over ranges that "
-        'may change the answer (<a href="#uncertainty">What rests on assumptions</a>).'
-    ) in verdict
+    headline = plain(verdict.split('<p class="headline">', 1)[1].split("</p>", 1)[0])
+    # the same world without the uncertain entry: "In part: the joint stock cuts ... (1.0% less)." (test above)
+    cut = "the joint stock cuts the members' shortfall from 6,000 t to 5,940 t (1.0% less)."
+    assert headline == f"In one run at the scenario\u2019s central values \u2014 in part: {cut}"
+    written = section(two_members_report(), "verdict")  # no uncertain inputs: no lead words
+    assert plain(written.split('<p class="headline">', 1)[1].split("</p>", 1)[0]) == f"In part: {cut}"
+    robust = verdict.split('<p class="robust">', 1)[1].split("</p>", 1)[0]
+    assert verdict.index('<p class="robust">') < verdict.index("<table")  # on screen 1, above the table
+    assert re.sub(r"<[^>]+>", "", robust) == (
+        "How robust: not measured in this run; 1 input is declared uncertain (What rests on assumptions)."
+    )
+    # the section it links to gives the command that samples the inputs
+    assert "stockpile run SCENARIO --uncertainty 200 --report" in section(declared, "uncertainty")
+    assert '<a href="#uncertainty">What rests on assumptions</a>' in robust
     assert '<section id="uncertainty">' in declared  # where the link leads
-    # a draw says it is one draw instead (the uncertain inputs are sampled by --uncertainty, which it names)
+    assert 'class="draw"' not in verdict and 'class="robust"' not in two_members_report()
+    # a draw says it is one draw besides (the uncertain inputs are sampled by --uncertainty, which it names)
     noisy = build(TWO_MEMBERS, uncertain=[entry], regions__japan__demand__ree__noise_cv=0.05)
-    drawn = plain(section(render_report(run(noisy, seed=7)), "verdict"))
-    assert "one draw of what is random" in drawn and "one run at the values" not in drawn
+    drawn = section(render_report(run(noisy, seed=7)), "verdict")
+    assert "one draw of what is random" in plain(drawn) and 'class="robust"' in drawn
 
 
 def test_the_cost_line_names_the_materials_it_cannot_value():
@@ -732,7 +752,7 @@ def test_price_section_states_the_peak_worked_out_by_hand():
     )
     assert "Peak price" in prices and "Surplus lost" in prices
     verdict = plain(section(text, "verdict"))
-    assert "Prices rose up to 100x (rare earths, 5,000 USD/kg on 10 Jul 2010)" in verdict
+    assert "In the model, prices rose up to 100x (rare earths, 5,000 USD/kg on 10 Jul 2010)" in verdict
     assert "A rise that steep lies far outside the price paths the market model was fitted to" in verdict  # over 20x
     assert '<figure data-figure="prices"' in text
 
@@ -760,22 +780,24 @@ def test_the_extra_at_spot_prices_is_named_an_opportunity_cost_against_the_refer
     verdict = plain(section(text, "verdict"))
     assert (
         "Valued at each day's price rather than at the reference price (light rare earths 13.13 USD/kg; heavy rare "
-        "earths 156.5 USD/kg), all that the members used over the run comes to USD 6.64 bn more: an opportunity "
+        "earths 156.5 USD/kg), all that the members used over the run comes to USD 6.6 bn more: an opportunity "
         "cost at spot prices, not what was paid, since the model values stock bought earlier and contract volumes "
         "at the day's price too." in verdict
     )
     assert "buying at crisis prices" not in text
     prices = plain(section(text, "prices"))
-    assert "what it used, valued at each day's price, comes to USD 4.12 bn more than at the reference price" in prices
+    # shown to two significant figures (the report's rounding of model figures that rest on assumptions)
+    assert "what it used, valued at each day's price, comes to USD 4.1 bn more than at the reference price" in prices
     # the price section says what the figure is in the same words as the verdict and the table's note: once per
     # material, at the first region's figure (Japan's), not at each region's
     same = "an opportunity cost at spot prices, not what was paid"
     assert (
-        "comes to USD 4.12 bn more than at the reference price (an opportunity cost at spot prices, not what was paid)"
+        "comes to USD 4.1 bn more than at the reference price (an opportunity cost at spot prices, not what was paid)"
         in prices
     )
-    assert "comes to USD 1.12 bn more than at the reference price (an opportunity cost" in prices  # heavy, Japan
-    assert "comes to USD 1.08 bn more than at the reference price and" in prices  # the EU's, light: said already
+    assert "comes to USD 1.1 bn more than at the reference price (an opportunity cost" in prices  # heavy, Japan
+    assert "comes to USD 1.1 bn more than at the reference price and" in prices  # the EU's, light: said already
+    assert "6.64" not in verdict and "4.12" not in prices and "1.12" not in prices  # the figures in full
     # verdict 1, price sentences 2 (one per material), the table's note 1
     assert plain(text).count(same) == 4
 
@@ -809,7 +831,7 @@ def test_a_joint_stock_that_releases_leaves_the_price_as_it_is_and_the_verdict_s
 
 def test_no_market_no_price_section():
     text = two_members_report()
-    assert '<section id="prices"' not in text and "Prices rose" not in text
+    assert '<section id="prices"' not in text and "prices rose" not in text.lower()
 
 
 def test_compare_shows_prices_side_by_side(tmp_path):
@@ -991,7 +1013,7 @@ def test_not_needed_says_when_it_was_a_close_call_with_or_without_the_stock():
         "and neither member runs short with it. It was a close call: with or without the joint stock the EU's cover "
         "of rare earths fell to 1.0 days on day 8, while its 1,000 t share of the joint pool (12.5 days of its "
         "demand) stayed unused: releases under the fair allocation ratio were "
-        "not open that day. This answer counts" in verdict
+        "not open that day." in verdict
     )
 
 

@@ -83,9 +83,15 @@ def test_the_report_shows_intervals_and_fan_charts(found):
     assert "How sure are these figures?" in html
     assert 'data-figure="fan_days_of_cover"' in html and 'data-figure="fan_shortfall_cum_t"' in html
     assert "<td>400</td>" in html  # the scenario as written: 10 t/day x 40 days
-    # the verdict says how often the region runs short over the samples (always: no stock, halted all run)
+    # the verdict's answer is one run's, and beside it how often the region runs short over the samples
+    # (always: no stock, halted all run)
     text = re.sub(r"<[^>]+>", "", html)
-    assert "Over the 200 samples of its uncertain inputs, Japan runs short in 200 of them" in text
+    verdict = text[text.index("Who runs short?") : text.index("The question")]
+    assert "In one run at the scenario\u2019s central values \u2014 there is no joint stock in this scenario" in verdict
+    assert (
+        "How robust: in 200 of the 200 samples of its 2 uncertain inputs Japan runs short (How sure are these "
+        "figures?)." in verdict
+    )
     assert 'href="#uncertainty">How sure are these figures?</a>' in html
     # Japan's lowest cover is 0 days in every sample: no driver to name, and the table says why
     assert "none: the same in every sample" in text
@@ -111,6 +117,32 @@ def test_a_figure_short_in_few_samples_is_neither_the_same_in_every_sample_nor_d
     assert _no_driver(row, rare) == "none clears |rank correlation| 0.20 over 200 samples: too few to tell"
     assert interval_text(0.0, 0.0, 0.0, "t", same_in_every_sample(rare, "shortfall_t.japan")) == (
         "median 0 t (90% interval 0-0 t)"
+    )
+
+
+def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
+    from simulator.report.uncertainty import samples_short_line
+    from tests.helpers import TWO_MEMBERS, run
+
+    # ten samples by hand: the EU short in 7 (a NaN counts as not short), Japan in 1; the most often short
+    # comes first, and with an agreement "short" is with the joint stock
+    pair = run(TWO_MEMBERS)
+    samples = pd.DataFrame(
+        {
+            "shortfall_t.japan": [0, 0, 0, 0, 0, 0, 0, 0, 0, 3.5],
+            "shortfall_t.eu": [1, 2, 0, 4, 0.01, 6, np.nan, 0, 9, 10],
+        }
+    )
+    ten = dataclasses.replace(found, samples=samples, runs=10)
+    line = re.sub(r"<[^>]+>", "", samples_short_line(pair, ten))
+    assert line == (
+        "How robust: in 7 of the 10 samples of its 2 uncertain inputs the EU runs short with the joint stock, "
+        "and Japan in 1 (How sure are these figures?)."
+    )
+    none = dataclasses.replace(ten, samples=samples * 0)
+    assert re.sub(r"<[^>]+>", "", samples_short_line(pair, none)) == (
+        "How robust: in none of the 10 samples of its 2 uncertain inputs does Japan or the EU run short with the "
+        "joint stock (How sure are these figures?)."
     )
 
 

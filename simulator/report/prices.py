@@ -25,13 +25,27 @@ Names, units and labels of these quantities come from :mod:`simulator.quantities
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 import numpy as np
+import pandas as pd
 
 from simulator import quantities
 from simulator.report.findings import Run
-from simulator.report.words import cap, join_words, percent, price, times, tonnes, usd, usd_all, usd_m, when
+from simulator.report.words import (
+    cap,
+    in_millions,
+    join_words,
+    percent,
+    price,
+    times,
+    tonnes,
+    tonnes_2,
+    two_figures,
+    usd_2,
+    when,
+)
 from simulator.scenario.checks import reference_price
 
 PEAK = quantities.get("summary", "peak_price_usd_per_kg")
@@ -118,7 +132,7 @@ def _region_sentence(run: Run, region: str, material: str, reference: float, sai
     less = used_less(run, region, material)
     destroyed = float(run.cell(region, material, DESTROYED.name))
     if less is not None and less > 0.0005:
-        tagged = run.tag(tonnes(destroyed), destroyed, f"{DESTROYED.name}.{key}")
+        tagged = run.tag(tonnes_2(destroyed), destroyed, f"{DESTROYED.name}.{key}")
         text += (
             f"; at these prices it wanted {percent(less)} less than its baseline demand ({tagged} of demand destroyed)"
         )
@@ -133,7 +147,8 @@ def _region_sentence(run: Run, region: str, material: str, reference: float, sai
     extra = float(run.cell(region, material, EXTRA.name))
     lost = lost_surplus_usd(run, region, material)
     costs = []
-    extra_usd, lost_usd = usd_all([abs(extra), lost])  # one unit for the sentence's amounts
+    millions = in_millions([abs(extra), lost])  # one unit for the sentence's amounts, two figures (ROUGH_NOTE)
+    extra_usd, lost_usd = usd_2(abs(extra), in_millions=millions), usd_2(lost, in_millions=millions)
     if extra > 0:
         costs.append(
             f"what it used, valued at each day's price, comes to {run.tag(extra_usd, extra, f'{EXTRA.name}.{key}')} "
@@ -194,9 +209,9 @@ def _table(run: Run, materials: list[str]) -> str:
                 price(reference),
                 f"{price(peak)}<br><small>{rise}</small>",
                 f"{tonnes(realised)}<br><small>{against}</small>",
-                tonnes(float(run.cell(region, material, DESTROYED.name))),
-                usd_m(float(run.cell(region, material, EXTRA.name))),
-                usd_m(lost_surplus_usd(run, region, material)),
+                tonnes_2(float(run.cell(region, material, DESTROYED.name))),
+                two_figures(float(run.cell(region, material, EXTRA.name)) / 1e6),
+                two_figures(lost_surplus_usd(run, region, material) / 1e6),
             ]
             rows.append(
                 f"<tr><th>{run.names.region(region)}<br><small>{run.names.material(material)}"
@@ -208,7 +223,36 @@ def _table(run: Run, materials: list[str]) -> str:
         + f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         f'<p class="note">{escape(PEAK.label)}: {escape(PEAK.description)} Rise: peak over reference price. Against '
         f"baseline: 1 \u2212 realised / baseline demand over the run. {escape(EXTRA_LABEL)}: "
-        f"{escape(EXTRA_NOTE)} {escape(SURPLUS_LABEL)}: {escape(SURPLUS_NOTE)}</p>"
+        f"{escape(EXTRA_NOTE)} {escape(SURPLUS_LABEL)}: {escape(SURPLUS_NOTE)} {rough_note(run, materials)}</p>"
+    )
+
+
+ROUGH = (DESTROYED.name, SURPLUS.name, EXTRA.name)
+"""The report gives these to two significant figures (:func:`two_figures`); summary.csv keeps them in full."""
+
+
+def rough_note(run: Run, materials: list[str]) -> str:
+    """Why demand destroyed, surplus lost and the spend at spot prices have two significant figures (HTML).
+
+    Demand destroyed and the surplus lost on it scale with the short-run price elasticity
+    of demand, an assumption (for rare earths no estimate exists: -0.1 in the 2010 replay);
+    all three rest on the model's price path.
+    """
+    market = run.result.scenario.market
+    assumed = [
+        f"{run.names.material_text(m)} {market[m].demand.short_run_elasticity:g}".replace(" -", " \u2212")
+        for m in materials
+        if market[m].demand is not None
+    ]
+    elasticity = (
+        f"demand destroyed and the surplus lost scale with the assumed short-run price elasticity of demand "
+        f"({'; '.join(assumed)}), and "
+        if assumed
+        else ""
+    )
+    return (  # names come as HTML already (Names.material_text); the words around them need no escaping
+        "Demand destroyed, the surplus lost and the spend at spot prices are given to two significant figures: "
+        f"{elasticity}all three rest on the model's price path; summary.csv keeps them in full."
     )
 
 
@@ -239,10 +283,58 @@ def price_sentences(run: Run) -> list[str]:
 
 EXTREME_RISE = 20.0
 """A price rise (times the reference) beyond which the verdict warns that it lies outside the fitted range."""
+FITTED_RECORD = (("the light rare-earth basket", 13.13, 188.0), ("dysprosium oxide", 156.5, 2377.0))
+"""The record the market model was fitted to (scenarios/records/rare_earths_2010_2012.csv): each price's
+Q1-2010 reference (the scenarios' ``reference_price_usd_per_kg``) and the record's highest price, USD/kg."""
+FITTED_MODEL_RISE = "ten- to elevenfold"
+"""How far the fitted model's own replay of that record rises (light 13.13 to 145, heavy 156.5 to 1,631 USD/kg)."""
 
 
-def price_line(run: Run) -> str:
-    """One sentence for the verdict: the largest price rise and the extra spend (empty without a market)."""
+def fitted_record_text() -> str:
+    """The record the market was fitted to, in words: how far its prices rose, against the fitted model's replay.
+
+    ``in the 2010-2012 record it was fitted to, prices rose about 14- to 15-fold from their Q1-2010 reference
+    (the light rare-earth basket 13.13 to 188 USD/kg, ...), and ten- to elevenfold in the fitted model's replay of it``.
+    """
+    rises = [high / low for _, low, high in FITTED_RECORD]
+    fold = f"{math.floor(min(rises))}- to {math.floor(max(rises))}-fold"
+    each = ", ".join(f"{what} {price(low)} to {price(high)} USD/kg" for what, low, high in FITTED_RECORD)
+    return (
+        f"in the 2010-2012 record it was fitted to, prices rose about {fold} from their Q1-2010 reference ({each}), "
+        f"and {FITTED_MODEL_RISE} in the fitted model's replay of it"
+    )
+
+
+def record_rise(run: Run, rows: pd.DataFrame | None) -> tuple[float, str, float, str] | None:
+    """The record's largest price rise over the run's reference prices: ``(rise, material, price, on)``, or None.
+
+    ``on``: the row's period, ``on 26 Jul 2010`` or ``in Aug 2011``.
+
+    ``rows``: a record's rows (:class:`simulator.report.record.Record`'s), of which the
+    ``price`` rows of the run's materials with a reference price count.
+    """
+    if rows is None or rows.empty:
+        return None
+    from simulator.report.record import _when  # the record's own words for a row's period
+
+    best = None
+    for row in rows[rows["quantity"] == "price"].itertuples(index=False):
+        reference = reference_price(run.result.scenario, str(row.material))
+        if not reference or row.material not in run.materials():
+            continue
+        rise = float(row.value) / reference
+        if best is None or rise > best[0]:
+            on = "on" if row.period == "day" else "in"  # on 26 Jul 2010, in Aug 2011
+            best = (rise, str(row.material), float(row.value), f"{on} {_when(row.date, str(row.period))}")
+    return best
+
+
+def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
+    """One sentence for the verdict: the model's largest price rise, the record's beside it, the extra spend.
+
+    Empty without a market. ``record``: the rows of ``--record`` (a record's prices are
+    set beside the model's, so that the model's rise is not read as what happened).
+    """
     materials = [m for m in market_materials(run) if reference_price(run.result.scenario, m)]
     if not materials:
         return ""
@@ -258,18 +350,26 @@ def price_line(run: Run) -> str:
         for m in materials
     )
     text = (
-        f"Prices rose up to {times(rises[top])} ({run.names.material_text(top)}, {price(peak)} USD/kg "
-        f"{_peak_when(run, day)})."
+        f"In the model, prices rose up to {times(rises[top])} ({run.names.material_text(top)}, {price(peak)} USD/kg "
+        f"{_peak_when(run, day)})"
     )
+    recorded = record_rise(run, record)
+    if recorded is not None:
+        rise, material, value, on = recorded
+        text += (
+            f"; in the record, up to {times(rise)} ({run.names.material_text(material)}, {price(value)} USD/kg "
+            f"{escape(on)})"
+        )
+    text += "."
     if rises[top] >= EXTREME_RISE:
         text += (
-            " A rise that steep lies far outside the price paths the market model was fitted to (in the record "
-            "it was fitted to, prices rose about elevenfold): read it as a sign of extreme scarcity, not as a forecast."
+            " A rise that steep lies far outside the price paths the market model was fitted to "
+            f"({fitted_record_text()}): read it as a sign of extreme scarcity, not as a forecast."
         )
     if not extra:
         return text
     more = "more" if extra > 0 else "less"
-    shown = run.tag(usd(extra), extra, metric) if extra > 0 else usd(-extra)
+    shown = run.tag(usd_2(extra), extra, metric) if extra > 0 else usd_2(-extra)  # two figures (ROUGH_NOTE)
     return text + (
         f" Valued at each day's price rather than at the reference price ({references}), all that {group} used "
         f"over the run comes to {shown} {more}: {AT_SPOT}, since the model values stock bought earlier and contract "

@@ -231,28 +231,39 @@ def _no_driver(row: Any, found: Uncertainty) -> str:
 
 
 def samples_short_line(result: Result, found: Uncertainty | None) -> str:
-    """How often each region runs short over the samples, for the verdict (HTML; '' without samples).
+    """How robust the verdict's answer is over the samples: how often each member runs short (HTML; '' without).
 
-    ``Over the 40 samples of its uncertain inputs, Japan runs short in 0 and the EU in 22 of
-    them``. The verdict judges the scenario as written; this says how often each region runs
-    short when the inputs vary, and links to the section that gives the intervals.
+    ``How robust: in 22 of the 40 samples of its 2 uncertain inputs the EU runs short with the
+    joint stock, and Japan in 0.`` The verdict's headline is one run at the scenario's central
+    values; this counts, over the samples of ``run --uncertainty``, the runs that leave each
+    member (each region, without an agreement) short, the most often short first, and links
+    to the section that gives the intervals.
     """
     if found is None:
         return ""
     names = Names.of(result.scenario)
     regions = list(result.structure.member_names or result.structure.regions)
-    parts = []
-    for region in regions:
-        column = f"shortfall_t.{region}"
-        if column in found.samples:
-            short = int((found.samples[column].fillna(0) > 0).sum())
-            verb = " runs short" if not parts else ""
-            parts.append(f"{escape(names.subject(region))}{verb} in {short:,}")
-    if not parts:
+    counts = {
+        region: int((found.samples[f"shortfall_t.{region}"].fillna(0) > 0).sum())
+        for region in regions
+        if f"shortfall_t.{region}" in found.samples
+    }
+    if not counts:
         return ""
+    with_stock = " with the joint stock" if result.structure.member_names else ""
+    of = f"the {found.runs:,} samples of its {plural(len(found.study.inputs), 'uncertain input')}"
+    link = f'(<a href="#{SECTION_ID}">How sure are these figures?</a>)'
+    if not any(counts.values()):
+        who = join_words([escape(names.subject(r)) for r in counts], "or")
+        return f"<strong>How robust:</strong> in none of {of} does {who} run short{with_stock} {link}."
+    order = sorted(counts, key=lambda r: -counts[r])  # the most often short first; sorted keeps ties in order
+    first, *rest = order
+    others = [f"{escape(names.subject(r))} in {counts[r]:,}" for r in rest]
+    subject = escape(names.subject(first))
     return (
-        f"These figures are the scenario as written. Over the {found.runs:,} samples of its uncertain inputs, "
-        f'{join_words(parts)} of them (<a href="#{SECTION_ID}">How sure are these figures?</a>).'
+        f"<strong>How robust:</strong> in {counts[first]:,} of {of} {subject} runs short{with_stock}"
+        + (f", and {join_words(others)}" if others else "")
+        + f" {link}."
     )
 
 

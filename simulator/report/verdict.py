@@ -23,6 +23,7 @@ from __future__ import annotations
 from html import escape
 
 import numpy as np
+import pandas as pd
 
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import days_of_cover
@@ -339,7 +340,7 @@ def headline(run: Run, alone: Run | None) -> str:
     if without_t == 0:
         return (
             f"Not needed here: no physical shortfall avoided. {cap(group)} would run short without the joint stock, "
-            f"and {group} runs short with it.{_close_call(run, alone, members)} {PHYSICAL_ONLY}"
+            f"and {group} runs short with it.{_close_call(run, alone, members)}"
             if with_t == 0
             else f"No: {group} would run short without the joint stock, yet the members are short of {shown_with} "
             "with it."
@@ -363,6 +364,20 @@ def headline(run: Run, alone: Run | None) -> str:
             f"({percent(cut)} less)."
         )
     return f"No: the members are short of {shown_with} with the joint stock and {shown_without} without it."
+
+
+def physical_only_line(run: Run, alone: Run | None) -> str:
+    """:data:`PHYSICAL_ONLY` where the headline finds the stock not needed (no member short either way), else ''.
+
+    Said under the members' table, not in the headline: the answer, how robust it is and
+    who gets what come first, on the first screen.
+    """
+    members = run.result.structure.member_names
+    if not members or alone is None or run.metric("total_shortfall_t") != 0:
+        return ""
+    if sum(alone.metric(f"shortfall_t.{m}") for m in members) != 0:
+        return ""
+    return PHYSICAL_ONLY
 
 
 def one_draw_line(run: Run) -> str:
@@ -389,20 +404,52 @@ def one_draw_line(run: Run) -> str:
     )
 
 
-def central_values_line(run: Run) -> str:
-    """That a run of fixed inputs rests on the values its scenario declares uncertain (HTML; '' if none).
+ONE_RUN = "In one run at the scenario\u2019s central values"
+"""How the headline starts when the scenario declares uncertain inputs: the answer is one run's, not a finding."""
+
+
+def one_run_headline(run: Run, answer: str) -> str:
+    """The headline ``answer``, led by :data:`ONE_RUN` when the scenario declares uncertain inputs.
 
     A replay's answer ("not needed here", "a close call") holds at the values the scenario
-    sets; over the ranges of its ``uncertain:`` inputs it may not, which the page says at the
-    top, beside the answer, and not only in the section that lists them.
+    sets; over the ranges of its ``uncertain:`` inputs it may not. The first words of the
+    verdict say so, so that the answer does not read as a finding; :func:`robustness_line`
+    says beside it how robust it is, where the report knows.
+
+    >>> lower_first("Not needed here"), lower_first("EU first")
+    ('not needed here', 'EU first')
     """
+    if not run.result.scenario.uncertain:
+        return answer
+    return f'<span class="one-run">{escape(ONE_RUN)}</span> \u2014 {lower_first(answer)}'
+
+
+def lower_first(text: str) -> str:
+    """``text`` with its first letter in lower case, unless it starts a name in capitals (``EU``)."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def robustness_line(run: Run, samples: str) -> str:
+    """How robust the headline's answer is, for the verdict box (HTML; '' for a scenario of fixed inputs).
+
+    With the samples of ``run --uncertainty`` (``samples``, :func:`simulator.report.uncertainty.samples_short_line`):
+    how many of them leave each member short. Without them, for a scenario that declares
+    uncertain inputs: that the report has not measured it and how many inputs the answer
+    rests on, linked to the section that lists them and gives the command that measures it.
+    Kept to a line on a desktop: the answer, this line and the members' table fill the first
+    screen (tests/test_report_browser.py).
+    """
+    if samples:
+        return samples
     declared = len(run.result.scenario.uncertain)
     if not declared:
         return ""
     return (
-        f"These figures are one run at the values the scenario sets; it declares {plural(declared, 'input')} "
-        f'uncertain, over ranges that may change the answer (<a href="#{UNCERTAINTY_SECTION}">What rests on '
-        "assumptions</a>)."
+        f"<strong>How robust:</strong> not measured in this run; {plural(declared, 'input')} "
+        f"{'is' if declared == 1 else 'are'} declared uncertain "
+        f'(<a href="#{UNCERTAINTY_SECTION}">What rests on assumptions</a>).'
     )
 
 
@@ -969,9 +1016,19 @@ def region_table(run: Run) -> str:
 
 
 def verdict_section(
-    run: Run, alone: Run | None, apart: Run | None, accounts: dict[str, Account], changed: bool, samples: str = ""
+    run: Run,
+    alone: Run | None,
+    apart: Run | None,
+    accounts: dict[str, Account],
+    changed: bool,
+    samples: str = "",
+    record: pd.DataFrame | None = None,
 ) -> str:
-    """The verdict box (HTML); ``samples``: how often regions run short over the uncertainty samples, if any."""
+    """The verdict box (HTML).
+
+    ``samples``: how often regions run short over the uncertainty samples, if any; ``record``:
+    the rows of ``--record``, whose prices the price line sets beside the model's.
+    """
     horizon = run.result.scenario.horizon_days
     span = over_days(horizon) + (f" from {when(run.result.start_date, 0)}" if run.result.start_date else "")
     against = (
@@ -985,24 +1042,25 @@ def verdict_section(
         '<section id="verdict" class="verdict">',
         f"<h2>{QUESTION if run.result.structure.member_names else NO_AGREEMENT_QUESTION} "
         f'<span class="when">{escape(span)}{escape(against)}</span></h2>',
-        f'<p class="headline">{headline(run, alone)}</p>',
+        f'<p class="headline">{one_run_headline(run, headline(run, alone))}</p>',
     ]
-    draw = one_draw_line(run) if not samples else ""  # the samples below already give more than one draw
+    robust = robustness_line(run, samples)  # beside the answer, on screen 1: not only in the section on inputs
+    if robust:
+        parts.append(f'<p class="robust">{robust}</p>')
+    draw = one_draw_line(run) if not samples else ""  # the samples above already give more than one draw
     if draw:
         parts.append(f'<p class="draw">{draw}</p>')
-    if samples:
-        parts.append(f'<p class="draw">{samples}</p>')
     pooling = pooling_line(run, apart, by_material=_unlike_tonnes(run, alone, list(run.result.structure.member_names)))
     if pooling:
         parts.append(f'<p class="pooling">{pooling}</p>')
     units = units_line(run, alone)
     if units:
         parts.append(f'<p class="units">{units}</p>')
-    cost = cost_line(run, accounts)
-    if cost:
-        parts.append(f'<p class="cost">{cost}</p>')
     if accounts:
         parts.append(member_table(run, alone, apart, accounts))
+        cost = cost_line(run, accounts)  # under the table: the answer, its robustness and the table fill screen 1
+        if cost:
+            parts.append(f'<p class="cost">{cost}</p>')
         ratio = ratio_line(run)
         if ratio:
             parts.append(f'<p class="note">{ratio}</p>')
@@ -1010,15 +1068,15 @@ def verdict_section(
         if whom:
             parts.append(f'<p class="whom">{whom}</p>')
         parts.append(_outsiders(run))
+        physical = physical_only_line(run, alone)
+        if physical:
+            parts.append(f'<p class="physical">{physical}</p>')
     else:
         parts.append(region_table(run))
-    central = central_values_line(run) if not (samples or draw) else ""  # after the table: it starts on screen 1
-    if central:
-        parts.append(f'<p class="central">{central}</p>')
     outlasts = outlasts_line(run)
     if outlasts:
         parts.append(f'<p class="outlasts">{outlasts}</p>')
-    line = price_line(run)
+    line = price_line(run, record)
     if line:
         if accounts:
             line += f" {STOCK_AND_PRICE}"

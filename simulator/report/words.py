@@ -178,6 +178,51 @@ def in_millions(amounts: Iterable[float]) -> bool:
     return any(abs(v) >= MILLIONS_FROM_USD for v in amounts)
 
 
+def two_figures(value: float) -> str:
+    """A number to two significant figures, rounded half up, with thousands separators.
+
+    For figures that rest on an assumption known to a factor, not a per cent (demand
+    destroyed and surplus lost scale with an assumed elasticity): more digits would claim
+    a precision they do not have.
+
+    >>> [two_figures(v) for v in (10285.0, 2685.0, 122.4, 8.43, 0.3247, 0.0, 99.6, -328.1, 0.00237)]
+    ['10,000', '2,700', '120', '8.4', '0.32', '0', '100', '-330', '0.0024']
+    """
+    if value == 0 or not math.isfinite(value):
+        return f"{value:,.0f}"
+    exponent = math.floor(math.log10(abs(value)))
+    rounded = float(Decimal(repr(value)).quantize(Decimal(1).scaleb(exponent - 1), rounding=ROUND_HALF_UP))
+    if rounded == 0:
+        return "0"
+    decimals = max(0, 1 - math.floor(math.log10(abs(rounded))))  # 99.6 rounds to 100: no decimal
+    return f"{rounded:,.{decimals}f}"
+
+
+def tonnes_2(value: float) -> str:
+    """Tonnes to two significant figures (:func:`two_figures`): ``10,000 t``, ``120 t``, ``0 t``.
+
+    >>> [text.replace(NBSP, " ") for text in (tonnes_2(10285.0), tonnes_2(122.4), tonnes_2(0.0))]
+    ['10,000 t', '120 t', '0 t']
+    """
+    return f"{two_figures(value)}{NBSP}t"
+
+
+def usd_2(value: float, *, in_millions: bool = False) -> str:
+    """Money to two significant figures (:func:`two_figures`), in the units :func:`usd` would use.
+
+    >>> [usd_2(v).replace(NBSP, " ") for v in (4.1234e9, 6.64e9, 328.1e6, 85.8e6, 322350.0, 45300.0, 999.6e6)]
+    ['USD 4.1 bn', 'USD 6.6 bn', 'USD 330 m', 'USD 86 m', 'USD 0.32 m', 'USD 45,000', 'USD 1.0 bn']
+    >>> usd_2(2373.0, in_millions=True).replace(NBSP, " ")
+    'USD 0.0024 m'
+    """
+    size = abs(value)
+    if size >= 0.995e9:  # 999.6 m is 1,000 m to two figures: 1.0 bn
+        return f"USD{NBSP}{two_figures(value / 1e9)}{NBSP}bn"
+    if size and (size >= MILLIONS_FROM_USD or in_millions):
+        return f"USD{NBSP}{two_figures(value / 1e6)}{NBSP}m"
+    return f"USD{NBSP}{two_figures(value)}"
+
+
 def times(ratio: float) -> str:
     """A ratio of prices: ``9x``, ``9.4x``, ``12x``.
 
