@@ -14,10 +14,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-## run: replay the 2010 embargo (joint stock vs the stocks of 2010) into results/embargo_2010/, its report set against the 2010-2012 record
+## run: replay the 2010 embargo (joint stock vs the stocks of 2010) into results/embargo_2010/, its report set against the 2010-2012 record and over 100 samples of its uncertain inputs
 run: $(STAMP)
 	$(BIN)/stockpile run scenarios/embargo_2010.yaml -o results/embargo_2010 --report --compare scenarios/embargo_2010_historical.yaml \
-		--record scenarios/records/rare_earths_2010_2012.csv
+		--record scenarios/records/rare_earths_2010_2012.csv --uncertainty 100
 
 ## test: lint, the test suite, and the scenario regression gate
 test: $(STAMP)
