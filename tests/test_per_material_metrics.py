@@ -86,15 +86,22 @@ def test_the_per_material_columns_come_after_the_totals_and_before_the_regions()
     assert names[3 * n].endswith(".japan")
 
 
-def test_a_sweep_table_has_the_per_material_totals(tmp_path):
+@pytest.fixture(scope="module")
+def two_material_sweep(tmp_path_factory) -> pd.DataFrame:
+    """The sweep table of a one-point sweep of ``two_materials()`` over 40 days (fast path, one worker)."""
     import yaml
 
-    path = tmp_path / "two.yaml"
+    folder = tmp_path_factory.mktemp("two")
+    path = folder / "two.yaml"
     path.write_text(yaml.safe_dump(build(two_materials(), horizon_days=40), sort_keys=False))
-    out = tmp_path / "sweep"
+    out = folder / "sweep"
     done = invoke("sweep", path, "--grid", "horizon_days=40", "--workers", 1, "--no-plots", "-o", out)
     assert done.exit_code == 0, done.output
-    table = pd.read_parquet(out / "sweep.parquet")
+    return pd.read_parquet(out / "sweep.parquet")
+
+
+def test_a_sweep_table_has_the_per_material_totals(two_material_sweep):
+    table = two_material_sweep
     # 40 days: ree 100 t/day x 40; hree Japan short on days 30-39 (100 t), the EU every day (400 t)
     assert table["total_shortfall_t.all.ree"].tolist() == [4000.0]
     assert table["total_shortfall_t.all.hree"].tolist() == [500.0]
@@ -149,15 +156,8 @@ def test_days_short_of_any_material_never_exceed_the_horizon(result):
     assert result.metrics["shortfall_days.japan"] == 90
 
 
-def test_a_sweep_counts_days_short_of_any_material_on_the_fast_path(tmp_path):
-    import yaml
-
-    path = tmp_path / "two.yaml"
-    path.write_text(yaml.safe_dump(build(two_materials(), horizon_days=40), sort_keys=False))
-    out = tmp_path / "sweep"
-    done = invoke("sweep", path, "--grid", "horizon_days=40", "--workers", 1, "--no-plots", "-o", out)
-    assert done.exit_code == 0, done.output
-    table = pd.read_parquet(out / "sweep.parquet")
+def test_a_sweep_counts_days_short_of_any_material_on_the_fast_path(two_material_sweep):
+    table = two_material_sweep
     # 40 days: Japan short of ree every day and of hree on days 30-39; the EU of both every day
     assert table["shortfall_days.japan.hree"].tolist() == [10]
     assert table["shortfall_days.japan"].tolist() == [50]
