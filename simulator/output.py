@@ -96,7 +96,7 @@ def summary_json(result: Result) -> dict[str, Any]:
         ],
         "agreement": {q.name: overall[q.name] for q in AGREEMENT_SUMMARY},
         "by_material": {row["material"]: {q.name: row[q.name] for q in AGREEMENT_SUMMARY} for row in by_material},
-        "metrics": result.sweep_metrics,
+        "metrics": result.metrics,
     }
 
 

@@ -35,7 +35,6 @@ from simulator.quantities import (
     SUMMARY,
     SUMMARY_DATES,
     Quantity,
-    in_baselines,
     in_table,
     sweep_metric_names,
 )
@@ -198,8 +197,9 @@ class Result:
     tables: dict[str, Table] = field(repr=False)
     """The tables by name: the names of the attributes below."""
     metrics: dict[str, float] = field(default_factory=dict)
-    """Flat per-run metrics as in a sweep table (``shortfall_t.japan`` ...), those regression baselines
-    store (:func:`simulator.quantities.in_baselines`); :attr:`sweep_metrics` has them all."""
+    """Every flat per-run metric, the run's row of a sweep table (``shortfall_t.japan``,
+    ``total_shortfall_t.all.heavy_ree`` ...), in its order; regression baselines store some of them
+    (:func:`simulator.quantities.in_baselines`, filtered by :func:`simulator.gate.baseline.run_record`)."""
     summary_arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     """The finished summary accumulator (batch of one), the source of the tables above."""
     _frames: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -231,15 +231,6 @@ class Result:
     """The settlement ledger: per member and material, paid in, drawn, paid, owed (empty without an agreement)."""
 
     @property
-    def sweep_metrics(self) -> dict[str, Any]:
-        """Every flat per-run metric, as in a sweep row (``summary.json``'s ``metrics``), in its order.
-
-        :attr:`metrics` and the columns baselines leave out (each agreement-wide metric per
-        material, ``total_shortfall_t.all.heavy_ree`` ...).
-        """
-        return flat_metrics(self.structure, self.summary_arrays, 0) if self.summary_arrays else dict(self.metrics)
-
-    @property
     def start_date(self) -> dt.date | None:
         """Calendar date of day 0."""
         return self.scenario.start_date
@@ -267,7 +258,7 @@ class Result:
             structure=st,
             seed=seed,
             tables=tables,
-            metrics=flat_metrics(st, summary_arrays, 0, baselined=True),
+            metrics=flat_metrics(st, summary_arrays, 0),
             summary_arrays=summary_arrays,
         )
 
@@ -580,9 +571,9 @@ def metric_columns(st: Structure, s: dict[str, np.ndarray]) -> dict[str, np.ndar
     return out
 
 
-def flat_metrics(st: Structure, s: dict[str, np.ndarray], run: int, baselined: bool = False) -> dict[str, Any]:
-    """One run's row of :func:`metric_columns` as plain Python values (``baselined``: those baselines store)."""
-    return {k: _scalar(v[run]) for k, v in metric_columns(st, s).items() if not baselined or in_baselines(k)}
+def flat_metrics(st: Structure, s: dict[str, np.ndarray], run: int) -> dict[str, Any]:
+    """One run's row of :func:`metric_columns` as plain Python values."""
+    return {k: _scalar(v[run]) for k, v in metric_columns(st, s).items()}
 
 
 def _scalar(value: Any) -> Any:

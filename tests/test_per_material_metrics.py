@@ -45,7 +45,7 @@ def result():
 
 
 def test_each_agreement_metric_has_a_column_per_material_with_the_hand_worked_values(result):
-    m = result.sweep_metrics
+    m = result.metrics
     assert m["total_shortfall_t.all.ree"] == 6000.0
     assert m["total_shortfall_t.all.hree"] == 900.0
     assert m["total_shortfall_t"] == 6900.0  # the tonnes of both materials added
@@ -65,17 +65,29 @@ def test_the_per_material_columns_are_summary_jsons_by_material_figures(result):
             assert doc["metrics"][f"{name}.all.{material}"] == value, (name, material)
 
 
-def test_baselines_keep_the_totals_and_leave_the_per_material_breakdowns_out(result):
-    # what `stockpile check` stores is Result.metrics: the shipped baselines did not move
+def test_result_metrics_are_the_whole_sweep_row_and_baselines_keep_the_totals(result):
+    # simulate(s).metrics is the run's row of a sweep table: the per-material breakdowns too
     assert result.metrics["total_shortfall_t"] == 6900.0
-    assert "total_shortfall_t.all.ree" not in result.metrics
-    assert [k for k in result.sweep_metrics if k in result.metrics] == list(result.metrics)
+    assert result.metrics["total_shortfall_t.all.ree"] == 6000.0
+    assert list(result.metrics) == quantities.sweep_metric_names(["japan", "eu"], ["ree", "hree"])
+    # what `stockpile check` stores leaves out the columns that came later: the shipped baselines did not move
     left_out = {f"{q.name}.all.{m}" for q in quantities.AGREEMENT_SUMMARY for m in ("ree", "hree")}
     left_out |= {f"shortfall_days.{r}.{m}" for r in ("japan", "eu") for m in ("ree", "hree")}
     left_out |= {"shortfall_days_any.japan", "shortfall_days_any.eu"}
-    assert set(result.sweep_metrics) - set(result.metrics) == left_out
     record = run_record(validate_data(two_materials()))
-    assert set(record["metrics"]) == set(result.metrics)
+    assert set(result.metrics) - set(record["metrics"]) == left_out
+    assert set(record["metrics"]) <= set(result.metrics)
+    assert record["metrics"]["total_shortfall_t"] == 6900.0 and record["metrics"]["shortfall_t.japan.hree"] == 300.0
+
+
+def test_the_api_run_and_simulate_give_the_same_metrics():
+    from simulator import run as api_run
+    from simulator import simulate as api_simulate
+
+    scenario = validate_data(two_materials())
+    simulated = api_simulate(scenario).metrics
+    assert simulated == dict(api_run(scenario).metrics)
+    assert simulated["shortfall_days.japan.hree"] == 30 and simulated["total_shortfall_t.all.hree"] == 900.0
 
 
 def test_the_per_material_columns_come_after_the_totals_and_before_the_regions():
@@ -138,7 +150,7 @@ def test_a_region_short_of_a_on_days_3_4_and_of_b_on_day_4_was_short_on_2_distin
     result = run(short_on_days_3_4_and_4())
     ts = result.timeseries
     assert ts.loc[ts["shortfall_t"] > 0, ["day", "material"]].values.tolist() == [[3, "ree"], [4, "ree"], [4, "b"]]
-    m = result.sweep_metrics
+    m = result.metrics
     assert m["shortfall_days.japan.ree"] == 2
     assert m["shortfall_days.japan.b"] == 1
     assert m["shortfall_days.japan"] == 3  # the materials' counts added (kept: baselines store it)
@@ -148,12 +160,9 @@ def test_a_region_short_of_a_on_days_3_4_and_of_b_on_day_4_was_short_on_2_distin
 
 def test_days_short_of_any_material_never_exceed_the_horizon(result):
     # Japan: ree days 0-59 and hree days 30-59; the EU: both every day
-    m = result.sweep_metrics
+    m = result.metrics
     assert (m["shortfall_days.japan.ree"], m["shortfall_days.japan.hree"], m["shortfall_days.japan"]) == (60, 30, 90)
     assert (m["shortfall_days.eu"], m["shortfall_days_any.japan"], m["shortfall_days_any.eu"]) == (120, 60, 60)
-    assert "shortfall_days_any.japan" not in result.metrics  # no baseline holds it
-    assert "shortfall_days.japan.ree" not in result.metrics
-    assert result.metrics["shortfall_days.japan"] == 90
 
 
 def test_a_sweep_counts_days_short_of_any_material_on_the_fast_path(two_material_sweep):

@@ -213,7 +213,7 @@ def _run_result(result: Result, data: dict[str, Any] | None = None, changes: tup
     units: dict[str, str] = {}
     for frame in tables.values():
         units.update(frame.attrs["units"])
-    metrics = typed_metrics(result.sweep_metrics)
+    metrics = typed_metrics(result.metrics)
     units.update({name: q.unit for name in metrics if (q := quantity_of(name)) is not None})
     return RunResult(
         result.scenario, result.seed, **tables, metrics=metrics, units=units, result=result, data=data, changes=changes

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError
-from simulator.quantities import fingerprint_names, metric_names
+from simulator.quantities import fingerprint_names, in_baselines, metric_names
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.load import canonical_data, item_id, read_input, sha256_of, with_order
 from simulator.scenario.schema import MAX_SEED
@@ -120,7 +120,7 @@ def run_record(scenario: Scenario) -> dict[str, Any]:
         "scenario_parts": scenario_parts(scenario),
         "seed": result.seed,
         "significant_digits": SIGNIFICANT_DIGITS,
-        "metrics": {key: rounded(value) for key, value in result.metrics.items()},
+        "metrics": {key: rounded(value) for key, value in result.metrics.items() if in_baselines(key)},
         "curves": curves,
     }
 
