@@ -15,7 +15,6 @@ from simulator.plots import KIND_NAMES, shock_severity
 from simulator.report.accounts import Account
 from simulator.report.findings import Run, lowest_cover_day
 from simulator.report.words import DASH, days, finite, percent, plural, span_dates, tonnes, usd_m, when
-from simulator.results import Result
 from simulator.scenario.schema import drawn_at_random
 
 STOCK_COSTS = ("holding_cost_usd", "refill_cost_usd", "auction_spend_usd")
@@ -36,12 +35,6 @@ def _first(run: Run, day: Any) -> str:
 
 def _cover(value: Any) -> str:
     return days(value) if finite(value) else DASH
-
-
-def _days_with_any_shortfall(result: Result, region: str) -> int:
-    ts = result.timeseries
-    rows = ts[ts["region"] == region]
-    return int(rows.loc[rows["shortfall_t"] > 0, "day"].nunique())
 
 
 STOCK_FIGURES = (
@@ -123,7 +116,8 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
         (
             "Days short",
             outcome(
-                [str(int(c["shortfall_days"])) for c in cells] + [str(_days_with_any_shortfall(result, region)) + "*"]
+                [str(int(c["shortfall_days"])) for c in cells]
+                + [str(int(metric(f"shortfall_days_any.{region}"))) + "*"]
             ),
             "key",
         ),

@@ -1,0 +1,31 @@
+"""The gate and the report on a region's days short over its materials (and later fixes of the gate).
+
+``shortfall_days.<region>`` adds the materials' day counts (material-days): short of ``ree`` on
+days 3 and 4 and of ``b`` on day 4, Japan has 3 material-days on 2 distinct days.
+"""
+
+from __future__ import annotations
+
+from simulator.gate.compare import Drift
+from simulator.gate.formats import metric_shown
+from simulator.report.findings import Run
+from simulator.report.tables import region_table
+from tests.helpers import run
+from tests.test_per_material_metrics import short_on_days_3_4_and_4
+
+
+def test_a_regions_added_day_counts_are_labelled_material_days_in_the_drift_table():
+    region_sum = Drift("s", "eu", "all", "shortfall_days", 0, 573)
+    assert metric_shown(region_sum) == "shortfall_days (material-days)"
+    # one material's count is days; so are other metrics and curves
+    assert metric_shown(Drift("s", "eu", "light_ree", "shortfall_days", 0, 290)) == "shortfall_days"
+    assert metric_shown(Drift("s", "eu", "all", "shortfall_t", 0, 244.3)) == "shortfall_t"
+    assert metric_shown(Drift("s", "eu", "all", "first_shortfall_day", -1, 291)) == "first_shortfall_day"
+
+
+def test_the_report_counts_the_distinct_days_a_region_was_short_from_the_metric():
+    result = run(short_on_days_3_4_and_4())
+    assert result.metrics["shortfall_days.japan"] == 3 and result.metrics["shortfall_days_any.japan"] == 2
+    table = region_table(Run.of(result), "japan")
+    row = next(line for line in table.splitlines() if "Days short" in line)
+    assert "2*" in row and "3*" not in row, row
