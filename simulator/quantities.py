@@ -1889,9 +1889,22 @@ def in_baselines(column: str) -> bool:
 
 
 def metric_names() -> frozenset[str]:
-    """Bare names of every per-run metric and fingerprinted curve (what ``check`` compares)."""
+    """Bare names of every per-run metric and fingerprinted curve (:func:`baseline_metric_names`: those compared)."""
     flat = {q.name for q in SUMMARY if q.region_total or q.per_material} | {q.name for q in REGION_SUMMARY}
     return frozenset(flat | {q.name for q in AGREEMENT_SUMMARY} | {q.name for q in DAILY if q.fingerprint})
+
+
+def baseline_metric_names() -> frozenset[str]:
+    """Bare names of the per-run metrics regression baselines store and of the fingerprinted curves.
+
+    What ``check`` compares, and so what a tolerance may be given for: :func:`metric_names`
+    without the metrics no baseline holds (``in_baselines="none"``, e.g. ``shortfall_days_any``).
+
+    >>> "shortfall_days" in baseline_metric_names(), "shortfall_days_any" in baseline_metric_names()
+    (True, False)
+    """
+    stored = {q.name for q in (*AGREEMENT_SUMMARY, *SUMMARY, *REGION_SUMMARY) if q.in_baselines == "none"}
+    return metric_names() - stored
 
 
 def curve_names() -> tuple[str, ...]:

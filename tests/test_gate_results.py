@@ -29,3 +29,18 @@ def test_the_report_counts_the_distinct_days_a_region_was_short_from_the_metric(
     table = region_table(Run.of(result), "japan")
     row = next(line for line in table.splitlines() if "Days short" in line)
     assert "2*" in row and "3*" not in row, row
+
+
+def test_a_tolerance_for_a_metric_no_baseline_stores_is_refused(tmp_path):
+    import pytest
+    import yaml
+
+    from simulator.errors import InputError
+    from simulator.gate.tolerances import load_tolerances
+
+    path = tmp_path / "tolerances.yaml"
+    path.write_text(yaml.safe_dump({"metrics": {"shortfall_days_any": {"atol": 1}}}))
+    with pytest.raises(InputError, match=r"metrics\.shortfall_days_any: not stored in baselines"):
+        load_tolerances(path)
+    path.write_text(yaml.safe_dump({"metrics": {"shortfall_days": {"atol": 1}}}))  # stored: accepted
+    assert load_tolerances(path).metrics["shortfall_days"].atol == 1
