@@ -6,12 +6,18 @@ days 3 and 4 and of ``b`` on day 4, Japan has 3 material-days on 2 distinct days
 
 from __future__ import annotations
 
+import json
+
 from simulator.gate.compare import Drift
 from simulator.gate.formats import metric_shown
 from simulator.report.findings import Run
 from simulator.report.tables import region_table
+from tests import test_check
 from tests.helpers import run
+from tests.test_check import check
 from tests.test_per_material_metrics import short_on_days_3_4_and_4
+
+pair_tree, pair_repo = test_check.pair_tree, test_check.pair_repo
 
 
 def test_a_regions_added_day_counts_are_labelled_material_days_in_the_drift_table():
@@ -44,3 +50,37 @@ def test_a_tolerance_for_a_metric_no_baseline_stores_is_refused(tmp_path):
         load_tolerances(path)
     path.write_text(yaml.safe_dump({"metrics": {"shortfall_days": {"atol": 1}}}))  # stored: accepted
     assert load_tolerances(path).metrics["shortfall_days"].atol == 1
+
+
+def _newer(path):
+    data = json.loads(path.read_text())
+    data["format"] = "stockpile-baseline/9"
+    path.write_text(json.dumps(data, indent=2, sort_keys=True))
+
+
+def test_a_baseline_of_a_later_format_is_said_to_be_a_newer_stockpiles_with_the_corrupt_baselines_advice(pair_repo):
+    _newer(pair_repo / "baselines" / "pair.json")
+    result = check(pair_repo)
+    assert result.exit_code == 2
+    said = "pair.json: written by a newer stockpile (format 'stockpile-baseline/9'); this version reads format 2"
+    assert said in result.output
+    assert "restore it from version control, or delete it and write it anew with stockpile check --update" in (
+        " ".join(result.output.split())
+    )
+    assert "not a stockpile baseline" not in result.output
+
+
+def test_an_unknown_stockpile_format_is_a_corrupt_baseline(pair_repo):
+    path = pair_repo / "baselines" / "pair.json"
+    path.write_text(path.read_text().replace('"stockpile-baseline/2"', '"stockpile-baseline/x"'))
+    result = check(pair_repo)
+    assert result.exit_code == 2
+    assert "pair.json: corrupt baseline: unknown format 'stockpile-baseline/x'" in result.output
+
+
+def test_a_later_format_baseline_without_its_scenario_is_not_called_a_stray(pair_repo):
+    (pair_repo / "baselines" / "gone.json").write_text((pair_repo / "baselines" / "pair.json").read_text())
+    _newer(pair_repo / "baselines" / "gone.json")
+    result = check(pair_repo)
+    assert "move it out of the folder" not in result.output and "not a stockpile baseline" not in result.output
+    assert "gone.json: its scenario file gone.yaml is gone" in result.output

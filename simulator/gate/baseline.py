@@ -75,6 +75,11 @@ default, which is not stored (:func:`scenario_parts`): it changed."""
 FORMAT_LINE = f'"format": "{FORMAT}"'
 """How every baseline this tool writes names its format (one line of its JSON)."""
 FORMAT_LINES = (FORMAT_LINE, f'"format": "{EARLIER_FORMAT}"')
+FORMAT_PREFIX = "stockpile-baseline/"
+"""How every baseline format is named, this tool's and a later one's (``stockpile-baseline/<number>``)."""
+NEWER = "written by a newer stockpile"
+"""How a baseline of a later format is told (:func:`newer_format`)."""
+_LATER_LINE = re.compile(r'"format": "stockpile-baseline/([0-9]+)"')
 _KEY = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+){0,2}$")
 Number = int | float | None
 
@@ -319,12 +324,29 @@ def baseline_text(record: dict[str, Any]) -> str:
     return json.dumps(record, indent=2, sort_keys=True, allow_nan=False) + "\n"
 
 
+def newer_format(format_name: Any) -> str | None:
+    """What to say of a baseline of a format written by a later stockpile, or None (not such a format).
+
+    >>> newer_format("stockpile-baseline/9")
+    "written by a newer stockpile (format 'stockpile-baseline/9'); this version reads format 2"
+    >>> newer_format("stockpile-baseline/2"), newer_format("stockpile-baseline/x"), newer_format(None)
+    (None, None, None)
+    """
+    if not isinstance(format_name, str) or not format_name.startswith(FORMAT_PREFIX):
+        return None
+    number = format_name.removeprefix(FORMAT_PREFIX)
+    this = int(FORMAT.removeprefix(FORMAT_PREFIX))
+    if not number.isdigit() or int(number) <= this:
+        return None
+    return f"{NEWER} (format '{format_name}'); this version reads format {this}"
+
+
 def foreign(path: Path) -> str | None:
     """Why ``check --update`` must leave the file at ``path`` alone, or None (no file, or a baseline).
 
     A baseline damaged since it was written (a hand edit, a merge's conflict markers)
     still holds :data:`FORMAT_LINE` and is replaced. Anything else there is the user's:
-    another tool's JSON, a later format, a link, a folder or a device.
+    another tool's JSON, a later format (:func:`newer_format`: said so), a link, a folder or a device.
     """
     if not os.path.lexists(path):
         return None
@@ -336,6 +358,8 @@ def foreign(path: Path) -> str | None:
         text = ""
     if any(line in text for line in FORMAT_LINES):
         return None
+    if (later := _LATER_LINE.search(text)) and (newer := newer_format(f"{FORMAT_PREFIX}{later.group(1)}")):
+        return newer  # a baseline all the same: a later stockpile checks it (not a stray to move away)
     return f"not a stockpile baseline (no {FORMAT_LINE} line)"
 
 
@@ -382,7 +406,11 @@ def read_baseline(path: Path) -> dict[str, Any]:
             raise ValueError(refused)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise CorruptBaseline(f"corrupt baseline: {exc}", str(path)) from None
-    if not isinstance(data, dict) or data.get("format") not in (FORMAT, EARLIER_FORMAT):
+    found = data.get("format") if isinstance(data, dict) else None
+    if isinstance(found, str) and found.startswith(FORMAT_PREFIX) and found not in (FORMAT, EARLIER_FORMAT):
+        newer = newer_format(found)
+        raise CorruptBaseline(newer or f"corrupt baseline: unknown format '{found}' (expected '{FORMAT}')", str(path))
+    if found not in (FORMAT, EARLIER_FORMAT):  # another tool's JSON
         raise InputError(f"not a stockpile baseline (expected format '{FORMAT}')", str(path))
     problem = _problem(data)
     if problem:
