@@ -84,3 +84,11 @@ def test_a_later_format_baseline_without_its_scenario_is_not_called_a_stray(pair
     result = check(pair_repo)
     assert "move it out of the folder" not in result.output and "not a stockpile baseline" not in result.output
     assert "gone.json: its scenario file gone.yaml is gone" in result.output
+
+
+def test_the_parts_the_gate_calls_not_read_are_those_uncertainty_refuses_to_vary():
+    from simulator.gate.baseline import TEXT_PARTS
+    from simulator.scenario.uncertain import NOT_INPUTS
+
+    assert TEXT_PARTS == ("description", "assumptions", "uncertain")
+    assert set(TEXT_PARTS) | {"name"} == NOT_INPUTS

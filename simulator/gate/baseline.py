@@ -38,6 +38,7 @@ from simulator.quantities import baseline_metric_names, fingerprint_names, in_ba
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.load import canonical_data, item_id, read_input, sha256_of, with_order
 from simulator.scenario.schema import MAX_SEED
+from simulator.scenario.uncertain import NOT_INPUTS
 from simulator.version import __version__
 
 FORMAT = "stockpile-baseline/2"
@@ -61,8 +62,9 @@ UNSTORED_METRIC_NAMES = metric_names() - METRIC_NAMES
 
 DEFAULT_SEED = Scenario.model_fields["seed"].default
 """The seed of a scenario that gives none: not a scenario part (values at their defaults are not)."""
-TEXT_PARTS = ("description", "assumptions", "uncertain")
-"""Scenario parts that the run never reads: texts for people and the report (``description``,
+TEXT_PARTS = tuple(part for part in Scenario.model_fields if part in NOT_INPUTS and part != "name")
+"""Scenario parts that the run never reads (:data:`simulator.scenario.uncertain.NOT_INPUTS` but ``name``, which a
+baseline records as whose it is), in the scenario's order: texts for people and the report (``description``,
 ``assumptions``) and the ranges of ``stockpile sensitivity`` and ``run --uncertainty``
 (``uncertain``). An edit of them alone cannot move a number the check compares, so a drift
 beside it is the code's (:func:`inputs_changed`)."""
