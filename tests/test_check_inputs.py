@@ -156,7 +156,8 @@ def test_a_pass_with_an_edited_scenario_and_loosened_tolerances_says_so_in_every
     assert check(pair_repo).exit_code == 1
     # the note says the baseline predates the edit, with the command that records it (update refuses --rtol)
     note = (
-        "scenario changed since its baseline: regions.japan; no number moved, but the baseline predates the edit: "
+        "scenario changed since its baseline: regions.japan; no number moved beyond its tolerance, but the baseline "
+        "predates the edit: "
         f"record it with stockpile check --update {pair_repo}/pair.yaml"
     )
     tolerances = "tolerances rtol 0.5, atol 1e-06 (--rtol 0.5)"

@@ -48,12 +48,13 @@ def test_an_edit_that_passes_says_its_baseline_predates_it_and_gives_the_command
     assert result.exit_code == 0, result.output
     command = f"stockpile check --update {scenario}"
     assert result.output.splitlines()[0] == (
-        "ok           pair (scenario changed since its baseline: seed 0 → 7; no number moved, but the baseline "
+        "ok           pair (scenario changed since its baseline: seed 0 → 7; no number moved beyond its tolerance, "
+        "but the baseline "
         f"predates the edit: record it with {command})"
     )
     assert result.output.splitlines()[-2] == (
-        "Scenario edits that moved no number are not in their baselines yet: record them in the same commit, so "
-        f"that a later drift is not blamed on them: {command}"
+        "Scenario edits that moved no number beyond its tolerance are not in their baselines yet: record them in the "
+        f"same commit, so that a later drift is not blamed on them: {command}"
     )
     (outcome,) = json.loads(check("--format", "json", pair_repo).output)
     assert outcome["cause"].endswith(f"baseline predates the edit: record it with {command}")

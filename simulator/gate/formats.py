@@ -48,8 +48,8 @@ RENAME_HINT = (
     "'renamed, values unchanged', and update that baseline; then edit it in another commit. Scenarios:"
 )
 STALE_HINT = (
-    "Scenario edits that moved no number are not in their baselines yet: record them in the same commit, so that a "
-    "later drift is not blamed on them: stockpile check --update"
+    "Scenario edits that moved no number beyond its tolerance are not in their baselines yet: record them in the same "
+    "commit, so that a later drift is not blamed on them: stockpile check --update"
 )
 UNKNOWN_HINT = (
     "Numbers moved against format-1 baselines, which cannot tell whether their scenario changed: find out why "
@@ -396,7 +396,7 @@ def note(outcome: Outcome, most: int | None = 5) -> str:
     if outcome.status == "ok" and outcome.scenario_changed:
         details = edits(outcome, most)
         text = "scenario changed since its baseline" + (": " + "; ".join(details) if details else "")
-        text += "; no number moved, but the baseline predates the edit"
+        text += "; no number moved beyond its tolerance, but the baseline predates the edit"
         return plain(text + (f": record it with {outcome.update_command}" if outcome.update_command else ""), True)
     return ""
 
