@@ -80,8 +80,12 @@ def test_a_drift_beside_a_description_edit_is_the_codes_not_the_edits(pair_repo)
     )
     assert lines[-2] == CODE_ADVICE.format(file=scenario)
     assert EDITED_ADVICE.format(file=scenario) not in result.output
+    (outcome,) = json.loads(check("--format", "json", pair_repo).output)
+    assert outcome["scenario_changed_since_baseline"] is True and outcome["inputs_changed_since_baseline"] is False
     # an input edited beside the text is the cause again
     edit(scenario, horizon_days=50)
+    (outcome,) = json.loads(check("--format", "json", pair_repo).output)
+    assert outcome["scenario_changed_since_baseline"] is True and outcome["inputs_changed_since_baseline"] is True
     lines = check(pair_repo).output.splitlines()
     assert lines[0].endswith("(scenario changed since its baseline: description, horizon_days)"), lines[0]
     assert lines[-2] == EDITED_ADVICE.format(file=scenario)

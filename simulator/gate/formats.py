@@ -604,7 +604,9 @@ def as_json(report: Report, quiet: bool = False) -> list[dict[str, Any]]:
     """Machine-readable outcomes (``--format json``), every moved number listed (nothing is cut).
 
     ``scenario_changed_since_baseline`` is None (``null``) where no baseline was compared
-    (no baseline, a corrupt one, an invalid scenario) or where a format-1 baseline cannot tell.
+    (no baseline, a corrupt one, an invalid scenario) or where a format-1 baseline cannot tell;
+    ``inputs_changed_since_baseline`` likewise, but False when only parts the run never reads changed
+    (:attr:`Outcome.inputs_changed`: a drift beside a description edit is the code's).
     """
     return [_json_outcome(o) for o in report.outcomes if o.failed or not quiet]
 
@@ -619,6 +621,7 @@ def _json_outcome(o: Outcome) -> dict[str, Any]:
         "status": o.status,
         "message": plain(o.message),
         "scenario_changed_since_baseline": o.scenario_changed if compared else None,
+        "inputs_changed_since_baseline": o.inputs_changed if compared else None,
         "cause": note(o, most=None),
         "changed_parts": None if parts is None or not compared else [{"part": p, "change": c} for p, c in parts],
         "numbers_moved": len(moved_numbers(o)),
