@@ -32,6 +32,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+ALL = "all"
+"""The region (and material) of agreement-wide figures: the ``all`` rows of the summary table and the metric columns
+``<name>.all.<material>``. Reserved: no region, material or supplier may be called so."""
+
 Grain = Literal["key", "parameter", "flow", "stock", "decision", "summary"]
 Aggregation = Literal[
     "sum", "min", "max", "first", "last", "count", "day_of_min", "day_of_max", "cumulative", "derived", "none"
@@ -1861,7 +1865,7 @@ def sweep_metric_names(regions: Iterable[str], materials: Iterable[str]) -> list
     """
     materials = list(materials)
     out = [q.name for q in AGREEMENT_SUMMARY]
-    out += [f"{q.name}.all.{m}" for m in materials for q in AGREEMENT_SUMMARY if q.per_material]
+    out += [f"{q.name}.{ALL}.{m}" for m in materials for q in AGREEMENT_SUMMARY if q.per_material]
     for region in regions:
         out += [f"{q.name}.{region}" for q in SUMMARY if q.region_total]
         out += [f"{q.name}.{region}" for q in REGION_SUMMARY]

@@ -29,6 +29,7 @@ from simulator.numeric import EPS_T, ordered_sum, share_of
 from simulator.plan import Plan, Structure, compile_plan
 from simulator.quantities import (
     AGREEMENT_SUMMARY,
+    ALL,
     DAILY,
     REGION_SUMMARY,
     SHOCK_SIZE_COLUMN,
@@ -46,7 +47,6 @@ from simulator.table import Table
 if TYPE_CHECKING:
     import pandas as pd
 
-ALL = "all"
 _RECORDED = tuple(q for q in DAILY if q.table is not None)
 
 

@@ -40,8 +40,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from simulator import mechanisms
+from simulator.quantities import ALL
 
-RESERVED_IDS = frozenset({"all"})
+RESERVED_IDS = frozenset({ALL})
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 # --- limits ----------------------------------------------------------------------------

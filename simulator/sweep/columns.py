@@ -15,10 +15,7 @@ from collections.abc import Iterable
 
 from simulator.errors import InputError, Problem
 from simulator.names import default_material_name, default_region_name, in_sentence
-from simulator.quantities import AGREEMENT_SUMMARY, REGION_SUMMARY, SUMMARY, Quantity, sweep_metric_names
-
-ALL = "all"
-"""The region of an agreement-wide metric given per material (``total_shortfall_t.all.heavy_ree``)."""
+from simulator.quantities import AGREEMENT_SUMMARY, ALL, REGION_SUMMARY, SUMMARY, Quantity, sweep_metric_names
 
 
 def quantity_of(column: str) -> Quantity:
