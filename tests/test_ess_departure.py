@@ -5,13 +5,25 @@ IEP counts production and net imports (Art. 7(2), (3)). With the 2010 halt to Ja
 extended through 2011, its cargo lost and none leaking, Japan therefore counts as supplied
 while its stock lasts: once the EU's stock has run out (7 Feb 2011, day 221) Japan, the
 member cut off, is above its supply right and passes light rare earths to the EU. The
-figures are the page's; a change of the supply measure makes this test fail, and the
-page's paragraph then has to be rewritten from a rerun of the command it names.
+figures are read from the page's paragraph and set against the runs of the command it names
+(``stockpile compare`` with the three ``--set``), every rule and both baselines: a change of
+the supply measure, or of the page, makes these tests fail, and the paragraph then has to be
+rewritten from a rerun of that command.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
+import pytest
+import yaml
+
 import simulator
+from simulator.compare import compare
+from simulator.mechanisms import BASELINE, NAMES, OWN_SHARES
+from simulator.scenario import apply_overrides
+from simulator.scenario.overrides import parse_assignment
 from tests.helpers import ROOT
 
 HALT_THROUGH_2011 = [
@@ -20,28 +32,98 @@ HALT_THROUGH_2011 = [
     "shocks.china_japan_halt.leak_share=0",
 ]
 SCENARIO = ROOT / "scenarios" / "embargo_2010.yaml"
+START = dt.date(2010, 7, 1)  # the scenario's day 0
 
 
-def test_under_iea_ess_japan_cut_off_passes_supplies_to_the_eu():
+def paragraph() -> str:
+    """The page's paragraph "Where it departs from the IEP", on one line."""
+    page = (ROOT / "docs" / "release-rules.md").read_text(encoding="utf-8")
+    start = page.index("**Where it departs from the IEP.**")
+    return " ".join(page[start : page.index("\n\n", start)].split())
+
+
+def tonnes(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def day(text: str) -> int:
+    return (dt.datetime.strptime(text, "%d %B %Y").date() - START).days
+
+
+@pytest.fixture(scope="module")
+def page() -> dict[str, object]:
+    """The paragraph's figures, found by the words around them."""
+    text = paragraph()
+    # the command the paragraph names is the one these tests run
+    for assignment in HALT_THROUGH_2011:
+        assert f"--set {assignment}" in text, assignment
+    passed = re.search(
+        r"Japan passes it ([\d,]+) t of light rare earths from (\d+ \w+ \d{4}) \(and gets ([\d,]+) t", text
+    )
+    short = re.search(
+        r"Japan is short from that day, ([\d,]+) t in all \(([\d,]+) t of it light\), against ([\d,]+) t with its pool "
+        r"share alone, ([\d,]+) t under `need_with_restraint` and ([\d,]+)–([\d,]+) t under the other rules "
+        r"\(([\d,]+) t without the agreement, first short on (\d+ \w+ \d{4})\)",
+        text,
+    )
+    assert passed and short, text
+    return {
+        "passed": tonnes(passed[1]),
+        "from": day(passed[2]),
+        "back": tonnes(passed[3]),
+        "short": tonnes(short[1]),
+        "light": tonnes(short[2]),
+        "own": tonnes(short[3]),
+        "need": tonnes(short[4]),
+        "others": (tonnes(short[5]), tonnes(short[6])),
+        "alone": tonnes(short[7]),
+        "alone_from": day(short[8]),
+    }
+
+
+def test_the_page_gives_the_figures_these_tests_were_worked_from(page):
+    # 7 Feb 2011 is day 221 from 1 Jul 2010 (184 days to 1 Jan 2011, then 37), 1 Mar 2011 day 243
+    assert page == {
+        "passed": 1707,
+        "from": 221,
+        "back": 130,
+        "short": 2331,
+        "light": 2031,
+        "own": 330,
+        "need": 309,
+        "others": (1126, 1136),
+        "alone": 5028,
+        "alone_from": 243,
+    }
+
+
+def test_under_iea_ess_japan_cut_off_passes_supplies_to_the_eu(page):
     result = simulator.run(SCENARIO, set=[*HALT_THROUGH_2011, "agreement.mechanism=iea_ess"])
     t = result.timeseries
     japan = t[t.region == "japan"]
     light = japan[japan.material == "light_ree"]
     passed = light[light.transferred_t < 0]
-    assert passed.day.iloc[0] == 221  # 7 Feb 2011 (day 0 is 1 Jul 2010)
-    assert round(-passed.transferred_t.sum()) == 1707
-    assert round(light[light.transferred_t > 0].transferred_t.sum()) == 130
+    assert passed.day.iloc[0] == page["from"] == 221  # 7 Feb 2011 (day 0 is 1 Jul 2010)
+    assert round(-passed.transferred_t.sum()) == page["passed"]
+    assert round(light[light.transferred_t > 0].transferred_t.sum()) == page["back"]
     # passing on: Japan's transfers and the EU's add up to nothing every day
     eu = t[(t.region == "eu") & (t.material == "light_ree")]
     assert (light.transferred_t.to_numpy() + eu.transferred_t.to_numpy() == 0).all()
-    assert japan[japan.shortfall_t > 0].day.min() == 221
-    assert round(japan.shortfall_t.sum()) == 2331 and round(light.shortfall_t.sum()) == 2031
+    assert japan[japan.shortfall_t > 0].day.min() == page["from"]  # "short from that day"
+    assert round(japan.shortfall_t.sum()) == page["short"] and round(light.shortfall_t.sum()) == page["light"]
 
 
-def test_without_the_agreement_the_eu_runs_out_first_and_japan_on_1_march_2011():
-    result = simulator.run(SCENARIO, set=[*HALT_THROUGH_2011, "agreement=null"])
-    t = result.timeseries
-    assert t[(t.region == "eu") & (t.shortfall_t > 0)].day.min() == 221
-    japan = t[t.region == "japan"]
-    assert japan[japan.shortfall_t > 0].day.min() == 243  # 1 Mar 2011
-    assert round(japan.shortfall_t.sum()) == 5028
+def test_the_page_sets_japans_shortfall_beside_every_other_rule_and_both_baselines(page):
+    # the command the page names (stockpile compare, every rule): Japan's shortfall in each row
+    raw = yaml.safe_load(SCENARIO.read_text(encoding="utf-8"))
+    raw = apply_overrides(raw, [parse_assignment(assignment) for assignment in HALT_THROUGH_2011])
+    table = compare(raw, list(NAMES), str(SCENARIO)).table().set_index("mechanism")
+    short = table["shortfall_t.japan"].round().astype(int)
+    assert short[BASELINE] == page["alone"] and table.loc[BASELINE, "first_shortfall_day.japan"] == page["alone_from"]
+    assert table.loc[BASELINE, "first_shortfall_day.eu"] == 221  # without the agreement the EU runs out first too
+    assert short[OWN_SHARES] == page["own"]
+    assert short["need_with_restraint"] == page["need"]
+    assert short["iea_ess"] == page["short"]
+    others = short.drop([BASELINE, OWN_SHARES, "need_with_restraint", "iea_ess"])
+    assert sorted(others.index) == sorted(set(NAMES) - {"need_with_restraint", "iea_ess"})  # all nine other rules
+    assert (others.min(), others.max()) == page["others"]

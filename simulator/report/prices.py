@@ -25,7 +25,7 @@ Names, units and labels of these quantities come from :mod:`simulator.quantities
 
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass
 from html import escape
 
 import numpy as np
@@ -147,7 +147,7 @@ def _region_sentence(run: Run, region: str, material: str, reference: float, sai
     extra = float(run.cell(region, material, EXTRA.name))
     lost = lost_surplus_usd(run, region, material)
     costs = []
-    millions = in_millions([abs(extra), lost])  # one unit for the sentence's amounts, two figures (ROUGH_NOTE)
+    millions = in_millions([abs(extra), lost])  # one unit for the sentence's amounts, two figures (rough_note)
     extra_usd, lost_usd = usd_2(abs(extra), in_millions=millions), usd_2(lost, in_millions=millions)
     if extra > 0:
         costs.append(
@@ -282,58 +282,76 @@ def price_sentences(run: Run) -> list[str]:
 
 
 EXTREME_RISE = 20.0
-"""A price rise (times the reference) beyond which the verdict warns that it lies outside the fitted range."""
-FITTED_RECORD = (("the light rare-earth basket", 13.13, 188.0), ("dysprosium oxide", 156.5, 2377.0))
-"""The record the market model was fitted to (scenarios/records/rare_earths_2010_2012.csv): each price's
-Q1-2010 reference (the scenarios' ``reference_price_usd_per_kg``) and the record's highest price, USD/kg."""
-FITTED_MODEL_RISE = "ten- to elevenfold"
-"""How far the fitted model's own replay of that record rises (light 13.13 to 145, heavy 156.5 to 1,631 USD/kg)."""
+"""A price rise (times the reference) beyond which the verdict warns that it is a sign of scarcity, not a forecast."""
 
 
-def fitted_record_text() -> str:
-    """The record the market was fitted to, in words: how far its prices rose, against the fitted model's replay.
+@dataclass(frozen=True)
+class RecordRise:
+    """A material's highest recorded price set beside the model's mean over the same period (like with like)."""
 
-    ``in the 2010-2012 record it was fitted to, prices rose about 14- to 15-fold from their Q1-2010 reference
-    (the light rare-earth basket 13.13 to 188 USD/kg, ...), and ten- to elevenfold in the fitted model's replay of it``.
-    """
-    rises = [high / low for _, low, high in FITTED_RECORD]
-    fold = f"{math.floor(min(rises))}- to {math.floor(max(rises))}-fold"
-    each = ", ".join(f"{what} {price(low)} to {price(high)} USD/kg" for what, low, high in FITTED_RECORD)
-    return (
-        f"in the 2010-2012 record it was fitted to, prices rose about {fold} from their Q1-2010 reference ({each}), "
-        f"and {FITTED_MODEL_RISE} in the fitted model's replay of it"
-    )
+    material: str
+    recorded: float
+    """The record's highest price of the material, USD/kg: a day's price, or a mean over its row's period."""
+    on: str
+    """The row's period: ``on 26 Jul 2010`` (a day), ``its mean over Aug 2011`` (a longer period)."""
+    model: float
+    """The model's world price over the same period: the day's, or its mean over the period's days."""
+    reference: float
+
+    @property
+    def rise(self) -> float:
+        """The record's rise: its price over the reference."""
+        return self.recorded / self.reference
+
+    @property
+    def model_rise(self) -> float:
+        """The model's rise over the same period: its price over the same reference."""
+        return self.model / self.reference
 
 
-def record_rise(run: Run, rows: pd.DataFrame | None) -> tuple[float, str, float, str] | None:
-    """The record's largest price rise over the run's reference prices: ``(rise, material, price, on)``, or None.
+def record_rises(run: Run, rows: pd.DataFrame | None) -> list[RecordRise]:
+    """Per material with a reference price: the record's highest price beside the model's over the same period.
 
-    ``on``: the row's period, ``on 26 Jul 2010`` or ``in Aug 2011``.
-
-    ``rows``: a record's rows (:class:`simulator.report.record.Record`'s), of which the
-    ``price`` rows of the run's materials with a reference price count.
+    The model's is its world price averaged over the row's days (``first_day`` to ``end_day``,
+    as a calibration averages it), in the run's order of materials. A model's daily peak is not set
+    beside a record's monthly or quarterly mean: each rise is the record's row against the
+    model's mean over the same period. ``rows``: a record's rows
+    (:class:`simulator.report.record.Record`'s), of which the ``price`` rows count; the first of equal highest.
     """
     if rows is None or rows.empty:
-        return None
+        return []
     from simulator.report.record import _when  # the record's own words for a row's period
 
-    best = None
-    for row in rows[rows["quantity"] == "price"].itertuples(index=False):
-        reference = reference_price(run.result.scenario, str(row.material))
-        if not reference or row.material not in run.materials():
+    prices = rows[rows["quantity"] == "price"]
+    market = run.result.market
+    out = []
+    for material in run.materials():
+        reference = reference_price(run.result.scenario, material)
+        found = prices[prices["material"] == material]
+        if not reference or found.empty:
             continue
-        rise = float(row.value) / reference
-        if best is None or rise > best[0]:
-            on = "on" if row.period == "day" else "in"  # on 26 Jul 2010, in Aug 2011
-            best = (rise, str(row.material), float(row.value), f"{on} {_when(row.date, str(row.period))}")
-    return best
+        row = found.loc[found["value"].idxmax()]
+        days = market[
+            (market["material"] == material)
+            & (market["day"] >= int(row["first_day"]))
+            & (market["day"] < int(row["end_day"]))
+        ]
+        if days.empty:
+            continue
+        period = str(row["period"])
+        label = _when(row["date"], period)
+        on = f"on {label}" if period == "day" else f"its mean over {label}"
+        model = float(days[WORLD.column_name].mean())
+        out.append(RecordRise(material, float(row["value"]), on, model, reference))
+    return out
 
 
 def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
     """One sentence for the verdict: the model's largest price rise, the record's beside it, the extra spend.
 
-    Empty without a market. ``record``: the rows of ``--record`` (a record's prices are
-    set beside the model's, so that the model's rise is not read as what happened).
+    Empty without a market. ``record``: the rows of ``--record``; each material's highest
+    recorded price is set beside the model's price over the same period (:func:`record_rises`),
+    so that the model's rise is not read as what happened, nor a daily peak set against a mean.
     """
     materials = [m for m in market_materials(run) if reference_price(run.result.scenario, m)]
     if not materials:
@@ -351,25 +369,31 @@ def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
     )
     text = (
         f"In the model, prices rose up to {times(rises[top])} ({run.names.material_text(top)}, {price(peak)} USD/kg "
-        f"{_peak_when(run, day)})"
+        f"{_peak_when(run, day)})."
     )
-    recorded = record_rise(run, record)
-    if recorded is not None:
-        rise, material, value, on = recorded
-        text += (
-            f"; in the record, up to {times(rise)} ({run.names.material_text(material)}, {price(value)} USD/kg "
-            f"{escape(on)})"
+    recorded = [r for r in record_rises(run, record) if r.material in materials]
+    if recorded:
+        each = "; ".join(
+            f"{run.names.material_text(r.material)} {times(r.rise)} in the record ({price(r.recorded)} USD/kg, "
+            f"{escape(r.on)}) against {times(r.model_rise)} in the model ({price(r.model)} USD/kg)"
+            for r in recorded
         )
-    text += "."
-    if rises[top] >= EXTREME_RISE:
         text += (
-            " A rise that steep lies far outside the price paths the market model was fitted to "
-            f"({fitted_record_text()}): read it as a sign of extreme scarcity, not as a forecast."
+            " Set against each material's highest recorded price, over the same period, with the same reference: "
+            f"{each}."
+        )
+    if rises[top] >= EXTREME_RISE:
+        beyond = recorded and rises[top] > max(r.rise for r in recorded)
+        text += (
+            " A rise that steep lies far beyond the record's: read it as a sign of extreme scarcity, not as a forecast."
+            if beyond
+            else " A rise that steep lies far outside the price paths the market model was fitted to (their rises are "
+            "in docs/model-vs-record.md): read it as a sign of extreme scarcity, not as a forecast."
         )
     if not extra:
         return text
     more = "more" if extra > 0 else "less"
-    shown = run.tag(usd_2(extra), extra, metric) if extra > 0 else usd_2(-extra)  # two figures (ROUGH_NOTE)
+    shown = run.tag(usd_2(extra), extra, metric) if extra > 0 else usd_2(-extra)  # two figures (rough_note)
     return text + (
         f" Valued at each day's price rather than at the reference price ({references}), all that {group} used "
         f"over the run comes to {shown} {more}: {AT_SPOT}, since the model values stock bought earlier and contract "

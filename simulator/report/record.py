@@ -22,13 +22,16 @@ it; the held-out rows are the test. So with a marked record the section keeps th
 
 - a figure of model against record, a panel per series (:func:`simulator.calibrate.fit_figure`):
   fitted rows filled, held-out rows hollow;
-- a table: each series' fitted rows and held-out rows apart (the rows, the periods they
-  cover, the record's largest value with the model's value for the same row, the RMS log
-  error, ``ln(model / record)``, :func:`simulator.calibrate.error_table`, and the typical
-  factor it stands for, ``exp(RMS)``);
+- a table: each series' fitted rows and held-out rows apart (the rows, how many of them the
+  record marks as made rather than given (its ``source`` begins ``DERIVED`` or ``FORECAST``),
+  the periods they cover, the row the model misses most (the largest ``|ln(model / record)|``)
+  with the record's and the model's values, the RMS log error,
+  :func:`simulator.calibrate.error_table`, and the typical factor it stands for, ``exp(RMS)``);
 - a sentence naming the series whose rows are all fitted (their errors test nothing), and
   one naming the series the model misses most out of sample (the largest RMS log error of
-  held-out rows).
+  held-out rows), with a caveat when some of its rows are made rather than given: a derived
+  row's error measures its derivation (often a difference of basis) as well as the model, a
+  forecast's measures what was expected at the time.
 
 A record without a ``sample`` column says nothing of a fit: its table has one line per
 series, all rows together, and the section says that an error may be in sample.
@@ -82,13 +85,42 @@ class Record:
         return record_samples(self.rows) is not None
 
 
+MADE = {"DERIVED": "derived", "FORECAST": "a forecast"}
+"""How a row's ``source`` begins when its value is not a figure its source gives: made from other figures
+(``DERIVED``) or a forecast made at the time rather than a count (``FORECAST``); the report's word for each."""
+
+
+def made(sources: pd.Series) -> pd.Series:
+    """Each row's :data:`MADE` prefix (``DERIVED``, ``FORECAST``) or ``""``: what its ``source`` begins with."""
+    text = sources.fillna("").astype(str).str.strip().str.upper()
+    out = pd.Series("", index=sources.index, dtype=object)
+    for prefix in MADE:
+        out[text.str.startswith(prefix)] = prefix
+    return out
+
+
+def _sources(path: Path, rows: int) -> pd.Series | None:
+    """The record's ``source`` column, a row each as :func:`simulator.calibrate.read_record` reads them, or None.
+
+    None when the file has no ``source`` column (or, which a checked record does not have, not one per row).
+    """
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, index_col=False)
+    if "source" not in table.columns or len(table) != rows:
+        return None
+    return table["source"]
+
+
 def load_record(path: Path | str, scenario: Scenario) -> Record:
     """Read the record at ``path`` and check it against ``scenario`` (before any run).
 
     Raises :class:`~simulator.errors.InputError` naming the file, row and field of every
     row that does not fit the scenario, as ``stockpile calibrate`` does.
     """
-    return Record(read_record(Path(path), scenario), str(path))
+    rows = read_record(Path(path), scenario)
+    sources = _sources(Path(path), len(rows))
+    if sources is not None:  # what each row is: a figure its source gives, or one made from others (MADE)
+        rows = rows.assign(source=sources.to_numpy())
+    return Record(rows, str(path))
 
 
 def report_record(
@@ -140,15 +172,18 @@ class SeriesError:
     """The periods the rows cover, from the earliest start to the latest end: ``Jul 2010 to Dec 2010``,
     ``2011`` (one period)."""
     when: str
-    """The period of the row with the record's largest value (``Aug 2011``, ``Q3 2010``, ``26 Jul 2010``)."""
+    """The period of the row the model misses most, the largest ``|ln(model / record)|`` (``Aug 2011``,
+    ``H1 2012``, ``26 Jul 2010``): the row that stands for the series' RMS log error."""
     unit: str
     """What ``recorded`` and ``model`` are in: ``USD/kg`` (a price) or ``t`` (a flow, a stock), as the record's
     ``unit`` column (:data:`simulator.calibrate.RECORD_UNITS`)."""
     recorded: float
-    """The record's largest value of the series, in ``unit``."""
+    """The record's value of that row, in ``unit``."""
     model: float
     """The model's value of that row, in ``unit``."""
     rms_log_error: float
+    made: tuple[tuple[str, int], ...] = ()
+    """How many of the rows are made rather than given (:data:`MADE`): ``(("DERIVED", 6),)``; none: ``()``."""
 
     @property
     def factor(self) -> float:
@@ -187,7 +222,8 @@ def series_errors(table: pd.DataFrame, scenario: Scenario, marked: bool = True) 
         key = (row.quantity, row.region, row.material, row.supplier)
         inside = row.sample == "in"
         group = table[[k == key and i == inside for k, i in zip(keys, table["in_sample"], strict=True)]]
-        top = group.loc[group["value"].idxmax()]  # the first of equal largest values
+        top = group.loc[group["log_error"].abs().idxmax()]  # the row missed most: the first of equal ones
+        kinds = made(group["source"]) if "source" in group.columns else pd.Series(dtype=object)
         out.append(
             SeriesError(
                 key,
@@ -200,6 +236,7 @@ def series_errors(table: pd.DataFrame, scenario: Scenario, marked: bool = True) 
                 float(top["value"]),
                 float(top["model"]),
                 float(row.rms_log_error),
+                tuple((prefix, int((kinds == prefix).sum())) for prefix in MADE if (kinds == prefix).any()),
             )
         )
     return out
@@ -214,12 +251,55 @@ SAMPLE_WORDS = {"in": "fitted", "out": "held out"}
 """A marked row's sample as the table says it."""
 
 
+MADE_WORDS = {"DERIVED": ("derived", "derived"), "FORECAST": ("forecast", "forecasts")}
+"""A count of made rows as the table's cell says it (one row, several rows): ``4 derived``, ``1 forecast``."""
+
+
+def _made_words(s: SeriesError) -> str:
+    """``all 6 derived``, ``4 derived``, ``1 forecast``: how many of a series' rows are made (:data:`MADE`), or ""."""
+    return ", ".join(
+        f"{'all ' if count == s.rows and s.rows > 1 else ''}{count} {MADE_WORDS[prefix][count > 1]}"
+        for prefix, count in s.made
+    )
+
+
+def made_caveat(s: SeriesError) -> str:
+    """What a series' made rows do to its error, in a sentence (HTML), or "" when all its rows are given.
+
+    `` All 6 of its rows are derived (the source begins “DERIVED”: not a figure the source gives), so its
+    error measures how the derived rows were made (a share, a sum, a change of basis) as well as the model.``
+    """
+    if not s.made:
+        return ""
+    counts = []
+    for prefix, count in s.made:
+        of = f"All {count}" if count == s.rows and s.rows > 1 else f"{count}"
+        rows = f"of its {s.rows} rows" if of[0].isdigit() and s.rows > 1 else "of its rows"
+        if s.rows == 1:
+            of, rows = "Its", "row"
+        verb = "are" if count > 1 else "is"
+        counts.append(f"{of} {rows} {verb} {MADE[prefix]}")
+    what = []
+    kinds = [prefix for prefix, _ in s.made]
+    if "DERIVED" in kinds:
+        what.append("how the derived rows were made (a share, a sum, a change of basis)")
+    if "FORECAST" in kinds:
+        what.append("what a forecast expected at the time, not what happened")
+    begins = " or ".join(f"\u201c{p}\u201d" for p in kinds)
+    return (
+        f" {'; '.join(counts)} (the source begins {begins}: not a figure the source gives), so its error measures "
+        f"{join_words(what)} as well as the model."
+    )
+
+
 def worst_sentence(series: list[SeriesError]) -> str:
     """The series the model misses most (the largest RMS log error; the first of equal ones), in one sentence (HTML).
 
-    Out of sample when the record holds rows out of the fit: the error to trust; among
-    fitted rows only when it holds none out (the sentence says so); among all rows of a
-    record that does not say which a fit used.
+    Out of sample when the record holds rows out of the fit; among fitted rows only when it
+    holds none out (the sentence says so); among all rows of a record that does not say which
+    a fit used. The row it gives is the one missed most, which stands for the error; when
+    some of the series' rows are made rather than given (:data:`MADE`), a second sentence says
+    what their error measures besides the model (:func:`made_caveat`).
     """
     held = [s for s in series if s.sample == "out"]
     worst = max(held or series, key=lambda s: s.rms_log_error)  # max keeps the first of equal ones
@@ -228,12 +308,11 @@ def worst_sentence(series: list[SeriesError]) -> str:
         "in": "No row of the record is held out of the fit; in sample, the series the model misses most",
         "": "The series the model misses most",
     }[worst.sample]
-    largest = "the largest recorded value of those rows" if worst.sample == "out" else "the record's largest value"
     return (
         f"{lead} is {escape(worst.name)}: an RMS log error of {worst.rms_log_error:.2f}, "
-        f"off the record by a factor of about {worst.factor:.2f} on a typical row; at {largest}"
+        f"off the record by a factor of about {worst.factor:.2f} on a typical row; on the row it misses most"
         f" ({escape(worst.when)}) the record has {_amount(worst.unit, worst.recorded)} and the model "
-        f"{_amount(worst.unit, worst.model)}."
+        f"{_amount(worst.unit, worst.model)}.{made_caveat(worst)}"
     )
 
 
@@ -257,7 +336,7 @@ def _row(s: SeriesError, marked: bool) -> str:
     fit = f'<td data-label="Fit">{SAMPLE_WORDS[s.sample].replace(" ", NBSP)}</td>' if marked else ""
     return (
         f'<tr data-series="{escape("/".join(s.key))}"{sample}><th>{escape(cap(s.name))}</th>{fit}'
-        f'<td data-label="Rows">{s.rows}</td>'
+        f'<td data-label="Rows">{s.rows}{f"<br><small>{_made_words(s)}</small>" if s.made else ""}</td>'
         f'<td data-label="Covering">{escape(s.covers)}</td>'
         f'<td data-label="When">{escape(s.when)}</td>'
         f'<td data-label="Record">{_amount(s.unit, s.recorded)}</td>'
@@ -272,7 +351,7 @@ def _table(series: list[SeriesError]) -> str:
     rows = "".join(_row(s, marked) for s in series)
     return (
         f'<table class="record"><thead><tr><th>Series</th>{"<th>Fit</th>" if marked else ""}<th>Rows</th>'
-        '<th>Covering</th><th colspan="3">At the largest recorded value of these rows: when, record, model</th>'
+        '<th>Covering</th><th colspan="3">On the row the model misses most: when, record, model</th>'
         "<th>RMS log error</th><th>Typical factor (exp RMS)</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
@@ -297,8 +376,8 @@ def _mixed_note(table: pd.DataFrame) -> str:
     """A note for a series whose rows are over periods of different lengths ("" when none is).
 
     It names the periods of those series' rows (``months and a year``) and, when one of them
-    is a flow (tonnes summed over the period), says its largest value is often the longest
-    period's total: a price is a mean and a stock a day's, so neither grows with the period.
+    is a flow (tonnes summed over the period), says that its rows differ in size with their
+    periods: a price is a mean and a stock a day's, so neither grows with the period.
     """
     periods: dict[tuple[str, str, str, str], list[str]] = {}
     for key, period in zip(series_keys(table), table["period"], strict=True):
@@ -309,7 +388,9 @@ def _mixed_note(table: pd.DataFrame) -> str:
     rows = [period for found in mixed.values() for period in found]
     words = [_PERIOD_NOUNS[p][rows.count(p) > 1] for p in PERIODS if p in rows]
     flows = any(key[0] not in ("price", "stocks") for key in mixed)
-    total = "; a flow's largest value is then often a total over the longest period" if flows else ""
+    total = (
+        "; a flow's row is the total over its own period, so rows of different lengths differ in size" if flows else ""
+    )
     return (
         f" A series whose rows cover periods of different lengths ({join_words(words)}) is compared row by row{total}."
     )
@@ -324,12 +405,24 @@ def _fit_note(record: Record, table: pd.DataFrame, series: list[SeriesError]) ->
             "fitted row tests nothing."
         )
     fitted = int(table["in_sample"].sum())
+    held_made = (
+        made(table.loc[~table["in_sample"].astype(bool), "source"]) if "source" in table.columns else pd.Series()
+    )
+    kinds = [prefix for prefix in MADE if (held_made == prefix).any()]
+    trust = "Their error is the one to trust"
+    if kinds:
+        begins = " or ".join(f"<code>{p}</code>" for p in kinds)
+        trust += (
+            f", as far as the held-out rows are figures their sources give: {int((held_made != '').sum())} of them "
+            f"are not (their source begins {begins}), and the error of such a row measures how it was made as well "
+            "as the model"
+        )
     return (
         " The report fits nothing, but the record marks which rows a fit to it uses (its <code>sample</code> "
         f"column): {fitted} fitted, {len(table) - fitted} held out. <code>stockpile calibrate</code> holds out the "
         "same rows, so a scenario fitted to this record was fitted to the first and not to the second: a fitted "
         "row\u2019s error says how closely the fit could match it, and only the held-out rows test the model. "
-        f"Their error is the one to trust.{fitted_only_sentence(series)}"
+        f"{trust}.{fitted_only_sentence(series)}"
     )
 
 

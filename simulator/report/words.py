@@ -212,13 +212,18 @@ def usd_2(value: float, *, in_millions: bool = False) -> str:
 
     >>> [usd_2(v).replace(NBSP, " ") for v in (4.1234e9, 6.64e9, 328.1e6, 85.8e6, 322350.0, 45300.0, 999.6e6)]
     ['USD 4.1 bn', 'USD 6.6 bn', 'USD 330 m', 'USD 86 m', 'USD 0.32 m', 'USD 45,000', 'USD 1.0 bn']
+
+    The unit follows the amount as rounded, so no amount is written as 100,000 or 1,000 m:
+
+    >>> [usd_2(v).replace(NBSP, " ") for v in (99_499.0, 99_500.0, 99_960.0, 100_000.0, 994.9e6, 995e6)]
+    ['USD 99,000', 'USD 0.10 m', 'USD 0.10 m', 'USD 0.10 m', 'USD 990 m', 'USD 1.0 bn']
     >>> usd_2(2373.0, in_millions=True).replace(NBSP, " ")
     'USD 0.0024 m'
     """
-    size = abs(value)
-    if size >= 0.995e9:  # 999.6 m is 1,000 m to two figures: 1.0 bn
+    size = abs(float(two_figures(value).replace(",", "")))  # the unit is chosen on the amount as shown:
+    if size >= 1e9:  # 999.6 m is 1,000 m to two figures: 1.0 bn
         return f"USD{NBSP}{two_figures(value / 1e9)}{NBSP}bn"
-    if size and (size >= MILLIONS_FROM_USD or in_millions):
+    if size and (size >= MILLIONS_FROM_USD or in_millions):  # 99,960 is 100,000 to two figures: 0.10 m
         return f"USD{NBSP}{two_figures(value / 1e6)}{NBSP}m"
     return f"USD{NBSP}{two_figures(value)}"
 
