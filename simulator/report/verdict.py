@@ -404,8 +404,13 @@ def one_draw_line(run: Run) -> str:
     )
 
 
-ONE_RUN = "In one run at the scenario\u2019s central values"
-"""How the headline starts when the scenario declares uncertain inputs: the answer is one run's, not a finding."""
+ONE_RUN = "In the scenario as written"
+"""How the headline starts when the scenario declares uncertain inputs: the answer is one run's, not a finding.
+
+One run at the values the scenario writes, which are not the centres of their ranges (some
+sit at an end of theirs): "as written", as the *How sure are these figures?* table heads
+that run's column, not "at the central values".
+"""
 
 
 def one_run_headline(run: Run, answer: str) -> str:
