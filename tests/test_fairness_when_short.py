@@ -118,3 +118,26 @@ def test_each_sample_is_run_again_without_the_agreement_with_its_other_inputs():
     np.testing.assert_allclose(found.without["shortfall_t.eu"], 4800.0, rtol=1e-9)
     # with the stock the members are short by less: the pool (30 t of the EU's and the sample's of Japan's) is drawn
     assert (found.samples["total_shortfall_t"] < found.without["shortfall_t.japan"] + 4800).all()
+
+
+def test_the_report_table_gives_fairness_over_the_samples_short_and_none_short_as_written():
+    import html as html_text
+    import re
+
+    from simulator.engine import simulate
+    from simulator.report import render_report
+    from simulator.scenario import validate_data
+
+    written = build(HALF, regions__japan__commercial_stock__ree__tonnes=5000)  # as written no one is short
+    found = run_uncertainty(plan_study(written, "s.yaml", fixed=()), 20)
+    short = int((found.samples["regions.japan.commercial_stock.ree.tonnes"] == 0).sum())
+    html = render_report(simulate(validate_data(written, "s.yaml")), uncertainty=found)
+    row = re.search(r"<tr><td class=\"text\">Fairness.*?</tr>", html).group(0)
+    cells = [html_text.unescape(re.sub(r"<[^>]+>", " ", c)).split() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+    # the run as written has no one short: its 1 is a convention, shown as such; the samples' 0.5 is over those short
+    assert [" ".join(c) for c in cells[:4]] == [
+        f"Fairness (Jain's index) over the {short} samples with a member short",
+        "none short",
+        "0.5",
+        "0.5 to 0.5",
+    ]
