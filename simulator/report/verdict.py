@@ -440,10 +440,12 @@ def robustness_line(run: Run, samples: str) -> str:
     """How robust the headline's answer is, for the verdict box (HTML; '' for a scenario of fixed inputs).
 
     With the samples of ``run --uncertainty`` (``samples``, :func:`simulator.report.uncertainty.samples_short_line`):
-    how many of them leave each member short. Without them, for a scenario that declares
-    uncertain inputs: that the report has not measured it and how many inputs the answer
-    rests on, linked to the section that lists them and gives the command that measures it.
-    Kept to a line on a desktop: the answer, this line and the members' table fill the first
+    how many of them leave each member short and by how much, what the joint stock did in the
+    same samples run without the agreement, and how many inputs are the agreement's own.
+    Without them, for a scenario that declares uncertain inputs: that the report has not
+    measured it and how many inputs the answer rests on, linked to the section that lists
+    them and gives the command that measures it. Kept short (five lines on a 1280-pixel
+    desktop for ``make run``): the answer, this line and the members' table fill the first
     screen (tests/test_report_browser.py).
     """
     if samples:
