@@ -154,10 +154,7 @@ def test_the_embargo_2010_verdict_values_the_untouched_pool_at_the_last_days_pri
     text = shipped_report("embargo_2010")
     verdict = plain(section(text, "verdict"))
     # the replay declares uncertain inputs: its answer is said to be one run's (test below)
-    assert (
-        "In one run at the scenario\u2019s central values \u2014 not needed here: no physical shortfall avoided."
-        in verdict
-    )
+    assert "In the scenario as written \u2014 not needed here: no physical shortfall avoided." in verdict
     rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
     # net = buying at the reference prices (13.13, 156.5 USD/kg) + holding at 5% a year of them
     # (656.5, 7,825 USD/t/yr) over 731 days:
@@ -471,7 +468,7 @@ def test_china_2025_headline_gives_heavy_rare_earths_and_magnets_apart():
     assert without["japan", "heavy_ree"] > 0 and without["eu", "heavy_ree"] > 0
     assert without["eu", "ndfeb_magnets"] == summary["eu", "ndfeb_magnets"]  # the pool holds no magnets
     assert headline == (
-        "In one run at the scenario\u2019s central values \u2014 "  # it declares uncertain inputs
+        "In the scenario as written \u2014 "  # it declares uncertain inputs
         f"in part, by material: the joint stock closes the shortfall of heavy rare earths ({round(heavy_without)} t of "
         f"oxide without it) and leaves that of NdFeB magnets at {round(summary['eu', 'ndfeb_magnets']):,} t of magnet."
     )
@@ -533,7 +530,7 @@ def test_a_run_of_fixed_inputs_says_in_its_first_words_that_its_answer_is_one_ru
     headline = plain(verdict.split('<p class="headline">', 1)[1].split("</p>", 1)[0])
     # the same world without the uncertain entry: "In part: the joint stock cuts ... (1.0% less)." (test above)
     cut = "the joint stock cuts the members' shortfall from 6,000 t to 5,940 t (1.0% less)."
-    assert headline == f"In one run at the scenario\u2019s central values \u2014 in part: {cut}"
+    assert headline == f"In the scenario as written \u2014 in part: {cut}"
     written = section(two_members_report(), "verdict")  # no uncertain inputs: no lead words
     assert plain(written.split('<p class="headline">', 1)[1].split("</p>", 1)[0]) == f"In part: {cut}"
     robust = verdict.split('<p class="robust">', 1)[1].split("</p>", 1)[0]

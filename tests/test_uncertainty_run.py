@@ -87,10 +87,13 @@ def test_the_report_shows_intervals_and_fan_charts(found):
     # (always: no stock, halted all run)
     text = re.sub(r"<[^>]+>", "", html)
     verdict = text[text.index("Who runs short?") : text.index("The question")]
-    assert "In one run at the scenario\u2019s central values \u2014 there is no joint stock in this scenario" in verdict
-    assert (
-        "How robust: in 200 of the 200 samples of its 2 uncertain inputs Japan runs short (How sure are these "
-        "figures?)." in verdict
+    assert "In the scenario as written \u2014 there is no joint stock in this scenario" in verdict
+    # every sample short by 40 days x 5-15 t/day, so all 200 by more than 10 t, the largest in the top 1/200
+    # of the demand range: 40 x 14.95-15 = 598-600 t
+    assert re.search(
+        r"How robust: in 200 of the 200 samples of its 2 uncertain inputs Japan runs short \(200 by more than 10 t; "
+        r"the largest (598|599|600) t\); intervals in How sure are these figures\?",
+        verdict.replace("\u00a0", " "),
     )
     assert 'href="#uncertainty">How sure are these figures?</a>' in html
     # Japan's lowest cover is 0 days in every sample: no driver to name, and the table says why
@@ -121,28 +124,62 @@ def test_a_figure_short_in_few_samples_is_neither_the_same_in_every_sample_nor_d
 
 
 def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
+    from types import SimpleNamespace
+
     from simulator.report.uncertainty import samples_short_line
     from tests.helpers import TWO_MEMBERS, run
 
-    # ten samples by hand: the EU short in 7 (a NaN counts as not short), Japan in 1; the most often short
-    # comes first, and with an agreement "short" is with the joint stock
+    # ten samples by hand, with the joint stock and the same ten without the agreement. With it the EU is
+    # short in 7 (a NaN counts as not short), 4 of them by more than 10 t (20, 400, 1,047, 12), and Japan in 1.
+    # Without it: the EU's samples 0, 3, 4 and 9 are as short (no smaller: 4), 1 and 8 less short (cut: 2),
+    # 2 short only without (avoided: 1), 5 short only with (brought: 1), so short in 7 without; Japan's
+    # sample 0 is avoided and 9 no smaller. The most often short comes first.
     pair = run(TWO_MEMBERS)
+    nan = np.nan
     samples = pd.DataFrame(
         {
-            "shortfall_t.japan": [0, 0, 0, 0, 0, 0, 0, 0, 0, 3.5],
-            "shortfall_t.eu": [1, 2, 0, 4, 0.01, 6, np.nan, 0, 9, 10],
+            "shortfall_t.japan": [0, 0, 0, 0, 0, 0, 0, 0, 0, 171.4],
+            "shortfall_t.eu": [0.5, 20, 0, 400, 0.01, 6, nan, 0, 1047, 12],
         }
     )
-    ten = dataclasses.replace(found, samples=samples, runs=10)
-    line = re.sub(r"<[^>]+>", "", samples_short_line(pair, ten))
-    assert line == (
-        "How robust: in 7 of the 10 samples of its 2 uncertain inputs the EU runs short with the joint stock, "
-        "and Japan in 1 (How sure are these figures?)."
+    without = pd.DataFrame(
+        {
+            "shortfall_t.japan": [50, 0, 0, 0, 0, 0, 0, 0, 0, 171.4],
+            "shortfall_t.eu": [0.5, 30, 5, 400, 0.01, 0, nan, 0, 2000, 12],
+        }
     )
-    none = dataclasses.replace(ten, samples=samples * 0)
-    assert re.sub(r"<[^>]+>", "", samples_short_line(pair, none)) == (
+    # two inputs, one of them the agreement's own design
+    study = SimpleNamespace(inputs=[None, None], paths=["agreement.pool.days_of_demand", "regions.eu.x"])
+    ten = dataclasses.replace(found, samples=samples, runs=10, without=without, study=study)
+
+    def line(of):
+        return re.sub(r"<[^>]+>", "", samples_short_line(pair, of)).replace("\u00a0", " ")
+
+    assert line(ten) == (
+        "How robust: in 7 of the 10 samples of its 2 uncertain inputs the EU runs short with the joint stock "
+        "(4 by more than 10 t; the largest 1,047 t), and Japan in 1 (171 t). Set against the same samples run "
+        "without the agreement (every other input and the seed the same): for the EU (short in 7 without it) the "
+        "joint stock avoids a shortfall in 1, cuts one in 2, leaves one no smaller in 4 and brings one where there "
+        "was none in 1; for Japan (short in 2 without it) the joint stock avoids a shortfall in 1 and leaves one no "
+        "smaller in 1. The samples vary the joint stock\u2019s own design too: 1 of the 2 inputs is the "
+        "agreement\u2019s; intervals in How sure are these figures?"
+    )
+    # without the paired runs the line says that the count with the stock cannot say whether it is needed
+    alone = dataclasses.replace(ten, without=None, without_why="")
+    assert line(alone) == (
+        "How robust: in 7 of the 10 samples of its 2 uncertain inputs the EU runs short with the joint stock "
+        "(4 by more than 10 t; the largest 1,047 t), and Japan in 1 (171 t). Whether the joint stock is needed "
+        "takes the same samples without it, which this study does not have; run the scenario without its "
+        "agreement with --uncertainty 10. The samples vary the joint stock\u2019s own design too: 1 of the 2 "
+        "inputs is the agreement\u2019s; intervals in How sure are these figures?"
+    )
+    none = dataclasses.replace(ten, samples=samples * 0, without=without * 0)
+    assert line(none) == (
         "How robust: in none of the 10 samples of its 2 uncertain inputs does Japan or the EU run short with the "
-        "joint stock (How sure are these figures?)."
+        "joint stock. Set against the same samples run without the agreement (every other input and the seed the "
+        "same): Japan is short in none either way; the EU is short in none either way. The samples vary the joint "
+        "stock\u2019s own design too: 1 of the 2 inputs is the agreement\u2019s; intervals in How sure are these "
+        "figures?"
     )
 
 
@@ -165,7 +202,7 @@ def test_cli_writes_the_intervals_and_fan_charts_and_lists_them_in_the_manifest(
     files = set(manifest_of(out)["files"])
     assert {"uncertainty.csv", "uncertainty_samples.parquet", "fan_days_of_cover.png", "fan_shortfall.png"} <= files
     table = pd.read_csv(out / "uncertainty.csv")
-    assert list(table.columns) == ["metric", "title", "unit", "median", "p5", "p95", "drivers"]
+    assert list(table.columns) == ["metric", "title", "unit", "median", "p5", "p95", "drivers", "samples"]
     assert (table["p5"] <= table["median"]).all() and (table["median"] <= table["p95"]).all()
     assert "How sure are these figures?" in (out / "report.html").read_text()
 

@@ -404,8 +404,13 @@ def one_draw_line(run: Run) -> str:
     )
 
 
-ONE_RUN = "In one run at the scenario\u2019s central values"
-"""How the headline starts when the scenario declares uncertain inputs: the answer is one run's, not a finding."""
+ONE_RUN = "In the scenario as written"
+"""How the headline starts when the scenario declares uncertain inputs: the answer is one run's, not a finding.
+
+One run at the values the scenario writes, which are not the centres of their ranges (some
+sit at an end of theirs): "as written", as the *How sure are these figures?* table heads
+that run's column, not "at the central values".
+"""
 
 
 def one_run_headline(run: Run, answer: str) -> str:
@@ -435,10 +440,12 @@ def robustness_line(run: Run, samples: str) -> str:
     """How robust the headline's answer is, for the verdict box (HTML; '' for a scenario of fixed inputs).
 
     With the samples of ``run --uncertainty`` (``samples``, :func:`simulator.report.uncertainty.samples_short_line`):
-    how many of them leave each member short. Without them, for a scenario that declares
-    uncertain inputs: that the report has not measured it and how many inputs the answer
-    rests on, linked to the section that lists them and gives the command that measures it.
-    Kept to a line on a desktop: the answer, this line and the members' table fill the first
+    how many of them leave each member short and by how much, what the joint stock did in the
+    same samples run without the agreement, and how many inputs are the agreement's own.
+    Without them, for a scenario that declares uncertain inputs: that the report has not
+    measured it and how many inputs the answer rests on, linked to the section that lists
+    them and gives the command that measures it. Kept short (five lines on a 1280-pixel
+    desktop for ``make run``): the answer, this line and the members' table fill the first
     screen (tests/test_report_browser.py).
     """
     if samples:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from simulator.metrics import runs_short
 from simulator.names import Names
 from simulator.quantities import daily
 from simulator.randomness import run_seed
@@ -53,6 +54,8 @@ Days of cover spikes where demand nearly stops in a few samples (a day's cover i
 over that day's demand); a cumulative shortfall's tail is a real outcome, drawn whole.
 """
 MAX_UNCERTAINTY_RUNS = 100_000
+FAIRNESS = "fairness_jain"
+"""Summarised over the samples with a member short only (:func:`headline_values`)."""
 
 
 def headline_metrics(scenario: Scenario) -> list[str]:
@@ -82,10 +85,18 @@ class Uncertainty:
     samples: pd.DataFrame
     """One row per sample: the inputs' values, ``seed``, then every per-run metric."""
     headlines: pd.DataFrame
-    """Per headline metric: ``metric, title, unit, median, p5, p95, drivers``."""
+    """Per headline metric: ``metric, title, unit, median, p5, p95, drivers, samples``.
+
+    ``samples``: how many samples the row summarises: all of them, but for fairness
+    (``fairness_jain``) those with a member short (:func:`simulator.metrics.fairness_when_short`).
+    """
     drivers: dict[str, list[Driver]]
     bands: dict[str, dict[str, np.ndarray]]
     """Per fan curve, ``p5``/``p50``/``p95`` arrays (day, region, material)."""
+    without: pd.DataFrame | None = None
+    """With an agreement: each sample run again without it (:func:`paired_without_agreement`), same row order."""
+    without_why: str = ""
+    """Why ``without`` is missing for a scenario with an agreement ('' when it is there or there is no agreement)."""
 
 
 def rank_correlations(unit: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -150,10 +161,15 @@ def run_uncertainty(
     table, curves = evaluate(study, points, seeds, workers, client, curves=True, progress=progress)
     assert curves is not None
     metrics = headline_metrics(study.scenario)
+    short = runs_short(table, study.scenario.agreement.members if study.scenario.agreement else None)
     rows, drivers = [], {}
     for metric in metrics:
         y = table[metric].to_numpy(float)
-        drivers[metric] = main_drivers(study, unit, y)
+        counted = np.ones(len(y), dtype=bool)
+        if metric == FAIRNESS and short is not None:  # 1 where no member is short is a convention, not a finding
+            counted = short
+            y = np.where(short, y, np.nan)
+        drivers[metric] = main_drivers(study, unit[counted], y[counted]) if counted.sum() > 2 else []
         p5, p50, p95 = np.nanpercentile(y, [5, 50, 95]) if np.isfinite(y).any() else (np.nan,) * 3
         rows.append(
             {
@@ -164,6 +180,7 @@ def run_uncertainty(
                 "p5": p5,
                 "p95": p95,
                 "drivers": "; ".join(f"{d.label} ({d.rho:+.2f})" for d in drivers[metric]),
+                "samples": int(counted.sum()),
             }
         )
     bands = {}
@@ -173,7 +190,48 @@ def run_uncertainty(
             low, mid, high = np.nanpercentile(curves[curve].astype(float), [5, 50, 95], axis=0)
         bands[curve] = {"p5": low, "p50": mid, "p95": high}
     samples = pd.concat([study.values_table(points), table.drop(columns=["point", "run"])], axis=1)
-    return Uncertainty(study, runs, samples, pd.DataFrame(rows), drivers, bands)
+    without, why = (None, "")
+    if study.scenario.agreement is not None:
+        without, why = paired_without_agreement(study, points, seeds, workers, client)
+    return Uncertainty(study, runs, samples, pd.DataFrame(rows), drivers, bands, without, why)
+
+
+AGREEMENT = "agreement"
+
+
+def is_agreement_input(path: str) -> bool:
+    """Whether an input's ``path`` sets the agreement itself (its pool, rule, trigger, lags, bids).
+
+    >>> is_agreement_input("agreement.pool.days_of_demand"), is_agreement_input("regions.eu.demand.ree.tonnes_per_day")
+    (True, False)
+    """
+    return path == AGREEMENT or path.startswith(f"{AGREEMENT}.")
+
+
+def paired_without_agreement(
+    study: Study, points: list[dict[str, Any]], seeds: list[int], workers: int = 1, client: Any = None
+) -> tuple[pd.DataFrame | None, str]:
+    """Each sample run again without the agreement: the same seed and the same values of every other input.
+
+    The scenario loses its ``agreement`` (as ``--set agreement=null``, which drops the
+    agreement's ``uncertain:`` entries too) and each sample its ``agreement.*`` values, so
+    that sample ``k`` with and without the joint stock differ in the stock alone. Returns
+    the per-run table (no curves), or ``None`` and why when the scenario does not run
+    without its agreement.
+    """
+    from simulator.errors import InputError
+    from simulator.scenario.overrides import apply_overrides
+    from simulator.sensitivity.study import chunk_size
+    from simulator.sweep.runner import plan_points, run_points
+
+    kept = [{k: v for k, v in point.items() if not is_agreement_input(k)} for point in points]
+    try:
+        raw = apply_overrides(study.raw, [(AGREEMENT, None)])
+        sweep = plan_points(raw, study.source, kept, seeds, False, chunk_size(len(kept), workers))
+        table, _ = run_points(sweep, workers, client)
+    except InputError as exc:  # ScenarioError is one: a scenario invalid without its agreement
+        return None, "; ".join(p.render(None) for p in exc.problems)
+    return table.drop(columns=["point", "run"]).reset_index(drop=True), ""
 
 
 def same_in_every_sample(found: Uncertainty, metric: str) -> bool:
@@ -182,8 +240,42 @@ def same_in_every_sample(found: Uncertainty, metric: str) -> bool:
     Judged on the samples, not the percentiles: a figure non-zero in under 5% of them has
     equal 5th, 50th and 95th percentiles and still varies.
     """
+    values = headline_values(found, metric)
+    return bool(len(values) and values.notna().all() and values.min() == values.max())
+
+
+def headline_values(found: Uncertainty, metric: str) -> pd.Series:
+    """The samples' values of ``metric`` that its headline summarises.
+
+    Every sample's, but for fairness only those of the samples with a member short
+    (:func:`simulator.metrics.runs_short`; all of them when the table cannot tell): Jain's
+    index is 1 by convention where no one is short.
+    """
     values = found.samples[metric]
-    return bool(values.notna().all() and values.min() == values.max())
+    if metric == FAIRNESS:
+        scenario = found.study.scenario
+        short = runs_short(found.samples, scenario.agreement.members if scenario.agreement else None)
+        if short is not None:
+            return values[short]
+    return values
+
+
+def counted_text(found: Uncertainty, metric: str) -> str:
+    """Which samples a headline summarises, when not all: ``over the 37 samples with a member short`` ('' for all).
+
+    >>> import types
+    >>> fake = types.SimpleNamespace(runs=100, headlines=pd.DataFrame({"metric": ["fairness_jain"], "samples": [37]}))
+    >>> counted_text(fake, "fairness_jain"), counted_text(fake, "total_shortfall_t")
+    ('over the 37 samples with a member short', '')
+    """
+    if metric != FAIRNESS or "samples" not in found.headlines:
+        return ""
+    n = int(found.headlines.set_index("metric").loc[metric, "samples"])
+    if n == found.runs:
+        return "over all samples, each with a member short"
+    if n == 0:
+        return "no sample with a member short, so no burden to share"
+    return f"over the {n:,} {'sample' if n == 1 else 'samples'} with a member short"
 
 
 def interval_text(value_low: float, median: float, value_high: float, unit: str, every: bool = False) -> str:
@@ -217,7 +309,7 @@ def off_interval_text(found: Uncertainty, metric: str, unit: str) -> str:
     which a reader takes for "never"; this adds ``2 of 40 samples above it, up to 209 t``.
     A figure the same in every sample says so already (:func:`same_in_every_sample`).
     """
-    values = found.samples[metric].dropna().to_numpy(float)
+    values = headline_values(found, metric).dropna().to_numpy(float)
     if not len(values) or same_in_every_sample(found, metric):
         return ""
     headline = found.headlines.set_index("metric").loc[metric]  # the interval the line states
@@ -226,7 +318,7 @@ def off_interval_text(found: Uncertainty, metric: str, unit: str) -> str:
         return ""
     off = values[values != low]
     unit = f" {unit}" if unit else ""
-    count = f"{len(off):,} of {found.runs:,} samples"
+    count = f"{len(off):,} of {len(values):,} samples"
     if (off > low).all():
         return f"{count} above it, up to {_show(off.max())}{unit}"
     if (off < low).all():
@@ -256,6 +348,20 @@ def input_columns(found: Uncertainty) -> dict[str, int]:
     return out
 
 
+def headline_text(found: Uncertainty, row: Any) -> str:
+    """A headline row's interval, with which samples it summarises when not all (fairness: those with a member short).
+
+    ``median 0.5 (90% interval 0.5-0.62) over the 37 samples with a member short``, or
+    ``no sample with a member short, so no burden to share`` when there is none.
+    """
+    counted = counted_text(found, row.metric)
+    if counted.startswith("no sample"):
+        return counted
+    every = same_in_every_sample(found, row.metric)
+    text = interval_text(row.p5, row.median, row.p95, row.unit, every)
+    return f"{text} {counted}" if counted else text
+
+
 def bare_title(title: str, unit: str) -> str:
     """A headline's title without its unit, for a sentence whose numbers carry it.
 
@@ -274,8 +380,7 @@ def headline_lines(found: Uncertainty) -> list[str]:
     """
     lines = []
     for row in found.headlines.itertuples():
-        every = same_in_every_sample(found, row.metric)
-        text = f"{bare_title(row.title, row.unit)}: {interval_text(row.p5, row.median, row.p95, row.unit, every)}"
+        text = f"{bare_title(row.title, row.unit)}: {headline_text(found, row)}"
         if off := off_interval_text(found, row.metric, row.unit):
             text += f"; {off}"
         named = found.drivers[row.metric]

@@ -16,7 +16,7 @@ Layer: studies.
 
 The metrics figure and the heatmap summarise fairness over the runs in which some member
 is short (Jain's index of 1 where no one is short is a convention,
-:func:`fairness_when_short`): a point without such a run shows ``none short``. The
+:func:`~simulator.metrics.fairness_when_short`): a point without such a run shows ``none short``. The
 frontier keeps every run, so that a point whose median run has no shortfall sits at
 (0, 1) beside the others.
 
@@ -47,6 +47,7 @@ import pandas as pd
 
 from simulator.errors import InputError, Problem
 from simulator.forked import run_shared
+from simulator.metrics import fairness_when_short
 from simulator.output_folder import open_folder
 from simulator.scenario.schema import FIRST_DATE, LAST_DATE
 from simulator.sweep.columns import metric_title
@@ -138,7 +139,7 @@ def flat_panel(table: pd.DataFrame, metric: str, by: list[str]) -> str | None:
     ``by``: with two paths (a heatmap) their median, with one the median and the 5-95% band.
     Runs that differ within a point do not make a panel vary when every point has the
     same statistic: the sentence gives it. A single point, or a single run, is drawn.
-    Fairness emptied where no member is short (:func:`fairness_when_short`) and empty in
+    Fairness emptied where no member is short (:func:`~simulator.metrics.fairness_when_short`) and empty in
     every run says that no run has a burden to share.
     """
     if len(table) < 2:
@@ -187,28 +188,14 @@ NONE_SHORT = "none short"
 """What a heatmap cell or a metrics point shows for fairness where no run has a member short."""
 NONE_SHORT_STYLE = {"ha": "center", "va": "bottom", "rotation": 90, "fontsize": 7, "color": "#555555"}
 FAIRNESS_WHEN_SHORT = "over runs with a member short"
-"""How the fairness panels say which runs they summarise."""
+"""How the fairness panels say which runs they summarise (:func:`simulator.metrics.fairness_when_short`)."""
+FAIRNESS_OVER_ALL = "over all runs (1 where none is short)"
+"""What they say instead when the table cannot tell which runs have a member short (no members, no share columns)."""
 
 
-def fairness_when_short(table: pd.DataFrame, members: list[str] | None) -> pd.DataFrame:
-    """``table`` with ``fairness_jain`` empty (NaN) in the runs where no member is short.
-
-    Where no member bears a shortfall, Jain's index of 1 is a convention
-    (:func:`simulator.metrics.anyone_short`), not a burden shared fairly: summarised with
-    the runs that have one, it would make a point where fewer runs are short look fairer
-    (90 of 250 runs at 1 lift a mean of 0.5 to 0.68). A run is short when some member's
-    ``shortfall_share.<member>`` is above 0, as :func:`~simulator.metrics.anyone_short`
-    reads it; a table without those columns (one made by hand) is returned as it is.
-
-    >>> t = pd.DataFrame({"fairness_jain": [0.5, 1.0], "shortfall_share.a": [1.0, 0.0], "shortfall_share.b": 0.0})
-    >>> fairness_when_short(t, ["a", "b"])["fairness_jain"].tolist()
-    [0.5, nan]
-    """
-    shares = [f"shortfall_share.{m}" for m in members or []]
-    if FAIRNESS not in table or not shares or not set(shares) <= set(table.columns):
-        return table
-    short = (table[shares].to_numpy(float) > 0).any(axis=1)
-    return table.assign(**{FAIRNESS: table[FAIRNESS].where(short)})
+def fairness_over(applied: bool) -> str:
+    """Which runs a fairness panel summarises: those with a member short, or all of them when that cannot be told."""
+    return FAIRNESS_WHEN_SHORT if applied else FAIRNESS_OVER_ALL
 
 
 def axis_kind(values: pd.Series) -> str:
@@ -273,7 +260,8 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
     metrics = key_metrics(table)
     rows, cols = _panel_grid(len(metrics))
     kind = axis_kind(table[path])
-    table = _in_grid_order(_dated(fairness_when_short(table, members), [path]))
+    shown, applied = fairness_when_short(table, members)
+    table = _in_grid_order(_dated(shown, [path]))
     ordered = kind != "category"  # a scale is sorted; categories keep the grid's order
     stats = table.groupby(path, sort=ordered)[metrics].quantile(list(QUANTILES)).unstack()
     if kind == "category":
@@ -298,7 +286,7 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
     legend = None
     for ax, metric in zip(axes, metrics, strict=False):
         ax.set_title(
-            _text(metric_title(metric)) + (f",\n{FAIRNESS_WHEN_SHORT}" if metric == FAIRNESS else ""), fontsize=10
+            _text(metric_title(metric)) + (f",\n{fairness_over(applied)}" if metric == FAIRNESS else ""), fontsize=10
         )
         ax.set_xlabel(_text(path))
         flat = flat_panel(table, metric, [path])
@@ -385,16 +373,17 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
 
     The median, as the frontier and the metrics figure give: one long run does not make a
     point's colour. Fairness is the median over the runs in which some member is short
-    (:func:`fairness_when_short`); a cell with no such run is grey and says ``none short``.
+    (:func:`~simulator.metrics.fairness_when_short`); a cell with no such run is grey and says ``none short``.
     """
     metrics = key_metrics(table)
     rows, cols = _panel_grid(len(metrics))
-    table = _in_grid_order(_dated(fairness_when_short(table, members), [first, second]))
+    shown, applied = fairness_when_short(table, members)
+    table = _in_grid_order(_dated(shown, [first, second]))
     fig = _new_figure(figsize=(4.6 * cols, 3.8 * rows + 0.6))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
     _margins(fig, rows, cols, left_in=0.95, top_in=0.75, bottom_in=1.0, row_gap_in=1.4, col_gap_in=0.75)
     for ax, metric in zip(axes, metrics, strict=False):
-        which = f"median {FAIRNESS_WHEN_SHORT}" if metric == FAIRNESS else "median over runs"
+        which = f"median {fairness_over(applied)}" if metric == FAIRNESS else "median over runs"
         ax.set_title(f"{_text(metric_title(metric))},\n{which}", fontsize=10)
         flat = flat_panel(table, metric, [first, second])
         if flat:
@@ -701,7 +690,7 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
     several = table["point"].nunique() > 1
     if len(paths) in (1, 2):
         name = metrics_png if len(paths) == 1 else heatmap_png
-        shown = fairness_when_short(table, members)  # as the figure summarises it
+        shown = fairness_when_short(table, members)[0]  # as the figure summarises it
         flat_panels = [text for m in metrics if (text := flat_panel(shown, m, paths))]
         if not several:  # a lone dot with a band of no width, or a map of one cell: nothing to compare
             out[name] = (

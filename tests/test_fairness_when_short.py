@@ -1,0 +1,143 @@
+"""Fairness over the runs in which a member is short: one test of "short" for a table, used everywhere.
+
+Jain's index is 1 by convention in a run where no member is short (no burden to share);
+summarised with the runs that have one, those 1s make a study look fairer. Worked by hand:
+five runs, members a and b, shares (a, b) = (1, 0), (0, 0), (0.5, 0.5), (0, 0), (nan, 0.2),
+Jain's index 0.5, 1, 1, 1, 1. The runs short are 0, 2 and 4 (a NaN share, a skipped rule's
+empty cell, is no shortfall; b's 0.2 is).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator.metrics import anyone_short, fairness_when_short, runs_short
+from simulator.sensitivity import plan_study
+from simulator.sensitivity.intervals import counted_text, headline_lines, run_uncertainty
+from simulator.sweep.figures import FAIRNESS_OVER_ALL, FAIRNESS_WHEN_SHORT, heatmap_figure, metrics_figure
+from tests.helpers import TWO_MEMBERS, build
+
+FIVE = pd.DataFrame(
+    {
+        "fairness_jain": [0.5, 1.0, 1.0, 1.0, 1.0],
+        "shortfall_share.a": [1.0, 0.0, 0.5, 0.0, np.nan],
+        "shortfall_share.b": [0.0, 0.0, 0.5, 0.0, 0.2],
+        "total_shortfall_t": [10.0, 0.0, 4.0, 0.0, 1.0],
+        "x": [1, 1, 2, 2, 2],
+        "y": [1, 2, 1, 2, 2],
+    }
+)
+
+
+def test_the_table_test_of_short_is_the_one_run_test_row_by_row():
+    short = runs_short(FIVE, ["a", "b"])
+    assert short.tolist() == [True, False, True, False, True]
+    assert short.tolist() == [anyone_short(row, ["a", "b"]) for _, row in FIVE.iterrows()]
+    shown, applied = fairness_when_short(FIVE, ["a", "b"])
+    assert applied
+    # the mean of the runs short is (0.5 + 1 + 1) / 3 = 0.833, not (0.5 + 4) / 5 = 0.9 with the 1s by convention
+    assert shown["fairness_jain"].mean() == pytest.approx(2.5 / 3)
+
+
+def test_a_table_that_cannot_tell_comes_back_as_it_is_and_says_so():
+    assert runs_short(FIVE, None) is None
+    assert runs_short(FIVE, ["a", "c"]) is None  # no shortfall_share.c: a table made by hand
+    for members in (None, ["a", "c"]):
+        shown, applied = fairness_when_short(FIVE, members)
+        assert not applied and shown["fairness_jain"].tolist() == FIVE["fairness_jain"].tolist()
+
+
+def _fairness_title(fig) -> str:
+    return next(ax.get_title() for ax in fig.axes if ax.get_title().startswith("Fairness"))
+
+
+def test_the_sweep_figures_say_over_which_runs_they_summarise_fairness():
+    table = FIVE.assign(point=[0, 1, 2, 3, 3], run=[0, 0, 0, 0, 1])
+    assert _fairness_title(metrics_figure(table, "x", ["a", "b"])).endswith(FAIRNESS_WHEN_SHORT)
+    assert _fairness_title(heatmap_figure(table, "x", "y", ["a", "b"])).endswith(FAIRNESS_WHEN_SHORT)
+    # no members, or no share columns: every run, the title says so (it said "with a member short")
+    assert _fairness_title(metrics_figure(table, "x", None)).endswith(FAIRNESS_OVER_ALL)
+    no_shares = table.drop(columns=["shortfall_share.a"])
+    assert _fairness_title(heatmap_figure(no_shares, "x", "y", ["a", "b"])).endswith(FAIRNESS_OVER_ALL)
+
+
+# Japan's commercial stock is either none or 5,000 t: with none Japan is short all run (embargo from before day 0,
+# 20 t/day over 60 days against a 60 t pool) and the EU is not (5,000 t of its own against 80 x 60 = 4,800 t), so
+# Jain's index of the shares (share, 0) is 0.5; with 5,000 t no one is short, and the index is 1 by convention.
+HALF = build(
+    TWO_MEMBERS,
+    regions__eu__commercial_stock__ree__tonnes=5000,
+    uncertain=[{"path": "regions.japan.commercial_stock.ree.tonnes", "values": [0, 5000], "source": "test"}],
+)
+
+
+@pytest.fixture(scope="module")
+def half():
+    return run_uncertainty(plan_study(HALF, "s.yaml", fixed=()), 20)
+
+
+def test_the_interval_on_fairness_is_over_the_samples_with_a_member_short(half):
+    stock = half.samples["regions.japan.commercial_stock.ree.tonnes"]
+    short = int((stock == 0).sum())
+    assert 0 < short < 20  # both values drawn
+    assert (half.samples["shortfall_t.japan"] > 0).sum() == short and (half.samples["shortfall_t.eu"] == 0).all()
+    row = half.headlines.set_index("metric").loc["fairness_jain"]
+    # over all 20 samples the median would lie between 0.5 and 1; over those short it is 0.5 in each
+    assert (row["median"], row["p5"], row["p95"], row["samples"]) == (0.5, 0.5, 0.5, short)
+    assert counted_text(half, "fairness_jain") == f"over the {short} samples with a member short"
+    assert f"Fairness (Jain's index): 0.5 in every sample over the {short} samples with a member short" in (
+        headline_lines(half)
+    )
+
+
+def test_with_no_sample_short_fairness_says_so():
+    nobody = build(HALF, regions__japan__commercial_stock__ree__tonnes=5000)
+    nobody["uncertain"] = [{"path": "regions.japan.demand.ree.tonnes_per_day", "low": 10, "high": 20, "source": "t"}]
+    found = run_uncertainty(plan_study(nobody, "s.yaml", fixed=()), 5)
+    assert found.headlines.set_index("metric").loc["fairness_jain", "samples"] == 0
+    assert "Fairness (Jain's index): no sample with a member short, so no burden to share" in headline_lines(found)
+
+
+def test_each_sample_is_run_again_without_the_agreement_with_its_other_inputs():
+    # Japan's demand (not the agreement's) and its pool share (the agreement's) both sampled. Without the
+    # agreement Japan, with no stock and no supply, is short of its whole demand: 60 days x the sample's demand;
+    # the EU of 80 x 60 = 4,800 t (its 5,000 t are set back to none here)
+    data = build(
+        TWO_MEMBERS,
+        uncertain=[
+            {"path": "regions.japan.demand.ree.tonnes_per_day", "low": 10, "high": 30, "source": "t"},
+            {"path": "agreement.pool.contributions.japan.ree.tonnes", "low": 0, "high": 60, "source": "t"},
+        ],
+    )
+    found = run_uncertainty(plan_study(data, "s.yaml", fixed=()), 6)
+    assert found.without is not None and found.without_why == ""
+    demand = found.samples["regions.japan.demand.ree.tonnes_per_day"].to_numpy(float)
+    np.testing.assert_allclose(found.without["shortfall_t.japan"], 60 * demand, rtol=1e-9)
+    np.testing.assert_allclose(found.without["shortfall_t.eu"], 4800.0, rtol=1e-9)
+    # with the stock the members are short by less: the pool (30 t of the EU's and the sample's of Japan's) is drawn
+    assert (found.samples["total_shortfall_t"] < found.without["shortfall_t.japan"] + 4800).all()
+
+
+def test_the_report_table_gives_fairness_over_the_samples_short_and_none_short_as_written():
+    import html as html_text
+    import re
+
+    from simulator.engine import simulate
+    from simulator.report import render_report
+    from simulator.scenario import validate_data
+
+    written = build(HALF, regions__japan__commercial_stock__ree__tonnes=5000)  # as written no one is short
+    found = run_uncertainty(plan_study(written, "s.yaml", fixed=()), 20)
+    short = int((found.samples["regions.japan.commercial_stock.ree.tonnes"] == 0).sum())
+    html = render_report(simulate(validate_data(written, "s.yaml")), uncertainty=found)
+    row = re.search(r"<tr><td class=\"text\">Fairness.*?</tr>", html).group(0)
+    cells = [html_text.unescape(re.sub(r"<[^>]+>", " ", c)).split() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+    # the run as written has no one short: its 1 is a convention, shown as such; the samples' 0.5 is over those short
+    assert [" ".join(c) for c in cells[:4]] == [
+        f"Fairness (Jain's index) over the {short} samples with a member short",
+        "none short",
+        "0.5",
+        "0.5 to 0.5",
+    ]
