@@ -474,7 +474,7 @@ TABLE_TITLES = {
 
 def outputs_reference() -> str:
     """Markdown of every output table's columns and every per-run metric, from the registry."""
-    from simulator.quantities import AGREEMENT_SUMMARY, REGION_SUMMARY, REGISTRY, SUMMARY, in_table
+    from simulator.quantities import AGREEMENT_SUMMARY, REGISTRY, SUMMARY, in_table
 
     lines = [OUTPUTS_INTRO]
     for table, (title, grain) in TABLE_TITLES.items():
@@ -492,8 +492,9 @@ def outputs_reference() -> str:
         "metrics over all materials (`<metric>`) and per material (`<metric>.all.<material>`:",
         "region `all`, as in `summary.csv`), then each region's metrics over all its materials",
         "(`<metric>.<region>`) and per material (`<metric>.<region>.<material>`). A figure over",
-        "all materials adds tonnes (or days) of different materials: read the per-material",
-        "columns to compare like with like. `stockpile check` compares the columns its",
+        "all materials adds tonnes of different materials: read the per-material columns to",
+        "compare like with like (a region's days short count each day once, however many",
+        "materials it was short of). `stockpile check` compares the columns its",
         "baselines store (*in baselines*: all, only those over all materials, or none); the",
         "others break down totals a baseline stores and were added later, left out so that",
         "adding them moved no baseline.",
@@ -509,16 +510,18 @@ def outputs_reference() -> str:
         )
     for q in SUMMARY:
         if q.region_total or q.per_material:
-            region = {"sum": "sum", "min": "lowest", "first": "earliest", "share": "of the totals"}.get(
-                q.region_total or "", ""
-            )
+            region = {
+                "sum": "sum",
+                "min": "lowest",
+                "first": "earliest",
+                "share": "of the totals",
+                "distinct": "distinct days",
+            }.get(q.region_total or "", "")
             per = "yes" if q.per_material else ""
             lines.append(
                 f"| `{q.name}` | {_cell(q.unit)} | | {region} | {per} | {stored[q.in_baselines]} "
                 f"| {_cell(q.description)} |"
             )
-    for q in REGION_SUMMARY:
-        lines.append(f"| `{q.name}` | {_cell(q.unit)} | | yes | | {stored[q.in_baselines]} | {_cell(q.description)} |")
     lines += [
         "",
         "## The middle layer {#middle-layer}",
@@ -531,7 +534,7 @@ def outputs_reference() -> str:
         "|---|---|---|---|---|",
     ]
     for q in REGISTRY:
-        if q.table is None and q not in REGION_SUMMARY:  # those are per-run metrics, listed above
+        if q.table is None:
             lines.append(
                 f"| {q.record} | `{q.name}` | {_cell(q.unit)} | {_cell(', '.join(q.axes))} | {_cell(q.description)} |"
             )

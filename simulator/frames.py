@@ -30,13 +30,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.quantities import AGREEMENT_SUMMARY, NONE_WORDS, REGION_SUMMARY, REGISTRY, SUMMARY, Quantity
+from simulator.quantities import AGREEMENT_SUMMARY, NONE_WORDS, REGISTRY, SUMMARY, Quantity
 
 _BY_TABLE: dict[str, dict[str, Quantity]] = {}
 for _q in REGISTRY:
     for _table in _q.tables:
         _BY_TABLE.setdefault(_table, {}).setdefault(_q.column_name, _q)
-_METRICS: dict[str, Quantity] = {q.name: q for q in (*SUMMARY, *REGION_SUMMARY, *AGREEMENT_SUMMARY)}
+_METRICS: dict[str, Quantity] = {q.name: q for q in (*SUMMARY, *AGREEMENT_SUMMARY)}
 _COMPARISON: dict[str, Quantity] = {
     **_METRICS,
     "mechanism": _BY_TABLE["releases"]["mechanism"],  # the rule's name, as in the releases table

@@ -14,9 +14,8 @@ Definitions (per run, region ``r`` and material ``m``; ``t`` over the horizon):
 - ``demand_t = sum_t demand``; ``shortfall_t = sum_t shortfall``;
 - ``shortfall_share = shortfall_t / demand_t`` (0 without demand);
 - ``shortfall_days``: days with a shortfall above 1e-9 t (per region over its materials,
-  ``shortfall_days.<region>``, the counts added: a day short of two materials counts twice);
-- ``shortfall_days_any`` (per run and region, over its materials): days the region was short
-  of at least one material, each counted once;
+  ``shortfall_days.<region>``: days the region was short of at least one material, each counted
+  once, from a stream of its own, ``region.shortfall_days``);
 - ``first_shortfall_day``: first such day (-1 when none);
 - ``min_days_of_cover``: lowest end-of-day days of cover; ``min_days_of_cover_day``: the
   first day it is reached (-1 without cover); ``peak_price_day``: the first day the region
@@ -41,7 +40,7 @@ import numpy as np
 
 from simulator.numeric import EPS_T, ordered_sum, share_of
 from simulator.plan import Plan
-from simulator.quantities import AGREEMENT_SUMMARY, DAILY, REGION_SUMMARY, SUMMARY, Quantity
+from simulator.quantities import AGREEMENT_SUMMARY, DAILY, SUMMARY, Quantity
 from simulator.records import MarketDay, ProcurementDay
 
 _RECORD_OF = {q.name: q.record for q in DAILY if q.record in ("market", "procurement")}
@@ -58,7 +57,7 @@ def check_sources(metrics: Iterable[Quantity]) -> None:
         raise ValueError(f"simulator/quantities.py: the source of {unknown} is not a daily flow the summary reads")
 
 
-check_sources((*SUMMARY, *REGION_SUMMARY, *AGREEMENT_SUMMARY))
+check_sources((*SUMMARY, *AGREEMENT_SUMMARY))
 
 
 def days_of_cover(stock_t: np.ndarray, baseline_t_per_day: np.ndarray) -> np.ndarray:
@@ -165,6 +164,9 @@ def fairness_when_short(table: Any, members: Iterable[str] | None) -> tuple[Any,
     return table.assign(fairness_jain=table["fairness_jain"].where(short)), True
 
 
+REGION = "region."
+"""Prefix of a summary key holding a region's figure over its materials, (run, region): ``region_total="distinct"``."""
+
 _DAY_OF = ("day_of_min", "day_of_max")
 """Aggregations giving the first day of the lowest or highest value (-1 when no day has one)."""
 
@@ -172,12 +174,13 @@ _DAY_OF = ("day_of_min", "day_of_max")
 class _Stream:
     """One streaming aggregation of a daily quantity: its state and how a day updates it."""
 
-    def __init__(self, q: Quantity, shape: tuple[int, ...]) -> None:
+    def __init__(self, q: Quantity, shape: tuple[int, ...], any_material: bool = False) -> None:
+        """``any_material``: the region's figure over its materials, (region, run): a day counts once."""
         assert q.source is not None
         self.source = q.source
         self.record = _RECORD_OF[q.source]
         self.aggregation = q.aggregation
-        self.any_material = "material" not in q.axes  # a region's figure over its materials (REGION_SUMMARY)
+        self.any_material = any_material
         assert not self.any_material or q.aggregation in ("count", "first"), q.name
         start = {"sum": 0.0, "max": 0.0, "min": np.inf, "last": 0.0}
         if q.aggregation in ("count", "first", *_DAY_OF):
@@ -235,11 +238,13 @@ class SummaryAccumulator:
         self.contributed = np.zeros(cell)  # (region, material, run)
         if plan.agreement is not None:
             self.contributed[self.members] = plan.agreement.contributed_t
-        streamed = [(q, cell) for q in SUMMARY] + [(q, per_region) for q in REGION_SUMMARY]
-        streamed += [(q, per_material) for q in AGREEMENT_SUMMARY]
+        streamed = [(q, cell) for q in SUMMARY] + [(q, per_material) for q in AGREEMENT_SUMMARY]
         self.streams = {
             q.name: _Stream(q, shape) for q, shape in streamed if q.source is not None and self._wants(q.name)
         }
+        for q in SUMMARY:  # a region's distinct days: counted over its materials at once, (region, run)
+            if q.region_total == "distinct" and self._wants(q.name):
+                self.streams[f"{REGION}{q.name}"] = _Stream(q, per_region, any_material=True)
         active = [
             (name, stream)
             for name, stream in self.streams.items()
@@ -282,8 +287,8 @@ class SummaryAccumulator:
         """Per (run, region, material) metrics and agreement-wide metrics per run (those wanted).
 
         Region-material metrics have shape (run, region, material); keys starting with
-        ``agreement.`` have shape (run,), keys starting with ``by_material.`` (run, material), those of
-        :data:`~simulator.quantities.REGION_SUMMARY` (run, region).
+        ``agreement.`` have shape (run,), keys starting with ``by_material.`` (run, material), those starting
+        with ``region.`` (a region's distinct days over its materials, ``region_total="distinct"``) (run, region).
         """
         out = {name: stream.result() for name, stream in self.streams.items()}
         if self._wants("contributed_t"):  # paid in before day 0: no stream, its own input below
@@ -474,7 +479,7 @@ def needed_metrics(wanted: Iterable[str]) -> frozenset[str]:
     >>> sorted(needed_metrics(["total_shortfall_t", "shortfall_share"]))
     ['demand_t', 'shortfall_share', 'shortfall_t', 'total_shortfall_t']
     """
-    known = {q.name for q in (*SUMMARY, *REGION_SUMMARY, *AGREEMENT_SUMMARY)}
+    known = {q.name for q in (*SUMMARY, *AGREEMENT_SUMMARY)}
     inputs = {name: rule[0] for name, rule in (*_DERIVED.items(), *_AGREEMENT.items())}
     todo, needed = list(wanted), set()
     while todo:

@@ -111,8 +111,9 @@ class Quantity:
     """Element type."""
     label: str = ""
     """Display name for figures and reports (the unit is added where it is shown)."""
-    region_total: Literal["sum", "min", "first", "share", None] = None
-    """Sweep tables: aggregate over materials per region as ``<name>.<region>``."""
+    region_total: Literal["sum", "min", "first", "share", "distinct", None] = None
+    """Sweep tables: aggregate over materials per region as ``<name>.<region>``; ``distinct`` (a count): the
+    days the region counts over all its materials at once, each day once however many of them count it."""
     per_material: bool = False
     """Sweep tables: also one column per region and material, ``<name>.<region>.<material>``; for an
     agreement-wide metric (:data:`AGREEMENT_SUMMARY`), one per material, ``<name>.all.<material>`` (region
@@ -1217,13 +1218,12 @@ SUMMARY = (
         "shortfall_days",
         "days",
         "count",
-        "Days with a shortfall above rounding (1e-9 t). Per region (shortfall_days.<region>) the materials' "
-        "counts added: a day short of two materials counts twice, so it can exceed the horizon; "
-        "shortfall_days_any.<region> counts each day once.",
+        "Days with a shortfall above rounding (1e-9 t). Per region (shortfall_days.<region>) the days it was "
+        "short of at least one material, each day once: at most the horizon.",
         "Days short",
         source="shortfall_t",
         dtype="int",
-        region_total="sum",
+        region_total="distinct",
         per_material=True,
         in_baselines="totals",  # per material it came later: baselines keep shortfall_days.<region> only
     ),
@@ -1465,26 +1465,6 @@ SUMMARY = (
         source="loan_receivable_t",
     ),
 )
-
-
-REGION_SUMMARY = (
-    Quantity(
-        "shortfall_days_any",
-        "days",
-        ("region", "run"),
-        "summary",
-        "count",
-        "Days the region was short of at least one material (above rounding, 1e-9 t), each day counted once: "
-        "at most the horizon (shortfall_days.<region> adds the materials' counts instead).",
-        "summary",
-        source="shortfall_t",
-        dtype="int",
-        label="Days short of any material",
-        in_baselines="none",  # came later: no baseline holds it
-    ),
-)
-"""Per-run metrics of a region over all its materials that are not an aggregate of its per-material
-figures (``<name>.<region>`` in sweep tables and ``summary.json``'s metrics; no summary table column)."""
 
 
 def _date(day: str, label: str) -> Quantity:
@@ -1798,7 +1778,6 @@ REGISTRY: tuple[Quantity, ...] = (
     *SHIPMENTS,
     *AGREEMENT_DAY,
     *SUMMARY,
-    *REGION_SUMMARY,
     *SUMMARY_DATES,
     *AGREEMENT_SUMMARY,
     *LEDGER,
@@ -1868,7 +1847,6 @@ def sweep_metric_names(regions: Iterable[str], materials: Iterable[str]) -> list
     out += [f"{q.name}.{ALL}.{m}" for m in materials for q in AGREEMENT_SUMMARY if q.per_material]
     for region in regions:
         out += [f"{q.name}.{region}" for q in SUMMARY if q.region_total]
-        out += [f"{q.name}.{region}" for q in REGION_SUMMARY]
         out += [f"{q.name}.{region}.{m}" for m in materials for q in SUMMARY if q.per_material]
     return out
 
@@ -1880,11 +1858,11 @@ def in_baselines(column: str) -> bool:
     (True, False)
     >>> in_baselines("shortfall_t.eu"), in_baselines("shortfall_t.eu.heavy_ree")
     (True, True)
-    >>> [in_baselines(c) for c in ("shortfall_days.eu", "shortfall_days.eu.heavy_ree", "shortfall_days_any.eu")]
-    [True, False, False]
+    >>> [in_baselines(c) for c in ("shortfall_days.eu", "shortfall_days.eu.heavy_ree")]
+    [True, False]
     """
     name, _, where = column.partition(".")
-    found = [q for q in (*AGREEMENT_SUMMARY, *SUMMARY, *REGION_SUMMARY) if q.name == name]
+    found = [q for q in (*AGREEMENT_SUMMARY, *SUMMARY) if q.name == name]
     if not found:
         raise KeyError(f"{column!r} is not a per-run metric")
     q = found[0]
@@ -1894,7 +1872,7 @@ def in_baselines(column: str) -> bool:
 
 def metric_names() -> frozenset[str]:
     """Bare names of every per-run metric and fingerprinted curve (:func:`baseline_metric_names`: those compared)."""
-    flat = {q.name for q in SUMMARY if q.region_total or q.per_material} | {q.name for q in REGION_SUMMARY}
+    flat = {q.name for q in SUMMARY if q.region_total or q.per_material}
     return frozenset(flat | {q.name for q in AGREEMENT_SUMMARY} | {q.name for q in DAILY if q.fingerprint})
 
 
@@ -1902,12 +1880,12 @@ def baseline_metric_names() -> frozenset[str]:
     """Bare names of the per-run metrics regression baselines store and of the fingerprinted curves.
 
     What ``check`` compares, and so what a tolerance may be given for: :func:`metric_names`
-    without the metrics no baseline holds (``in_baselines="none"``, e.g. ``shortfall_days_any``).
+    without the metrics no baseline holds (``in_baselines="none"``).
 
-    >>> "shortfall_days" in baseline_metric_names(), "shortfall_days_any" in baseline_metric_names()
-    (True, False)
+    >>> "shortfall_days" in baseline_metric_names()
+    True
     """
-    stored = {q.name for q in (*AGREEMENT_SUMMARY, *SUMMARY, *REGION_SUMMARY) if q.in_baselines == "none"}
+    stored = {q.name for q in (*AGREEMENT_SUMMARY, *SUMMARY) if q.in_baselines == "none"}
     return metric_names() - stored
 
 

@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any, Protocol, overload
 import numpy as np
 
 from simulator.mechanisms import rule_name
+from simulator.metrics import REGION
 from simulator.numeric import EPS_T, ordered_sum, share_of
 from simulator.plan import Plan, Structure, compile_plan
 from simulator.quantities import (
     AGREEMENT_SUMMARY,
     ALL,
     DAILY,
-    REGION_SUMMARY,
     SHOCK_SIZE_COLUMN,
     SUMMARY,
     SUMMARY_DATES,
@@ -520,6 +520,8 @@ def _region_total(
     q: Quantity, s: dict[str, np.ndarray], i: int, flat: dict[str, np.ndarray], region: str
 ) -> np.ndarray:
     """Metric ``q`` of region ``i`` over all its materials, (run,)."""
+    if q.region_total == "distinct":  # its own stream over the region's materials: a day counts once
+        return s[f"{REGION}{q.name}"][:, i]
     values = s[q.name][:, i]
     if q.region_total == "sum":
         return ordered_sum(values, axis=-1)
@@ -556,9 +558,6 @@ def metric_columns(st: Structure, s: dict[str, np.ndarray]) -> dict[str, np.ndar
             if q.region_total:
                 total = _region_total(q, s, i, out, region)  # a sum is a float: whole numbers stay integers
                 out[f"{q.name}.{region}"] = total.astype(np.int64) if q.dtype == "int" else total
-        for q in REGION_SUMMARY:
-            if q.name in s:
-                out[f"{q.name}.{region}"] = s[q.name][:, i]
         for j, material in enumerate(st.materials):
             for q in region_metrics:
                 if q.per_material:

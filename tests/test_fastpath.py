@@ -283,7 +283,7 @@ def _rich_full_summary() -> dict:
     return run_batch(stack_plans(plans), draw_batch(plans, list(range(5)))).summary
 
 
-SUMMARY_METRICS = [q.name for q in (*quantities.SUMMARY, *quantities.REGION_SUMMARY, *quantities.AGREEMENT_SUMMARY)]
+SUMMARY_METRICS = [q.name for q in (*quantities.SUMMARY, *quantities.AGREEMENT_SUMMARY)]
 
 
 @pytest.mark.parametrize("metric", SUMMARY_METRICS)

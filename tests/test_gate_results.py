@@ -1,15 +1,13 @@
 """The gate and the report on a region's days short over its materials (and later fixes of the gate).
 
-``shortfall_days.<region>`` adds the materials' day counts (material-days): short of ``ree`` on
-days 3 and 4 and of ``b`` on day 4, Japan has 3 material-days on 2 distinct days.
+``shortfall_days.<region>`` counts the days the region was short of any material, each once: short
+of ``ree`` on days 3 and 4 and of ``b`` on day 4, Japan was short on 2 days (not 3).
 """
 
 from __future__ import annotations
 
 import json
 
-from simulator.gate.compare import Drift
-from simulator.gate.formats import metric_shown
 from simulator.report.findings import Run
 from simulator.report.tables import region_table
 from tests import test_check
@@ -20,24 +18,15 @@ from tests.test_per_material_metrics import short_on_days_3_4_and_4
 pair_tree, pair_repo = test_check.pair_tree, test_check.pair_repo
 
 
-def test_a_regions_added_day_counts_are_labelled_material_days_in_the_drift_table():
-    region_sum = Drift("s", "eu", "all", "shortfall_days", 0, 573)
-    assert metric_shown(region_sum) == "shortfall_days (material-days)"
-    # one material's count is days; so are other metrics and curves
-    assert metric_shown(Drift("s", "eu", "light_ree", "shortfall_days", 0, 290)) == "shortfall_days"
-    assert metric_shown(Drift("s", "eu", "all", "shortfall_t", 0, 244.3)) == "shortfall_t"
-    assert metric_shown(Drift("s", "eu", "all", "first_shortfall_day", -1, 291)) == "first_shortfall_day"
-
-
-def test_the_report_counts_the_distinct_days_a_region_was_short_from_the_metric():
+def test_the_report_counts_the_days_a_region_was_short_from_the_metric():
     result = run(short_on_days_3_4_and_4())
-    assert result.metrics["shortfall_days.japan"] == 3 and result.metrics["shortfall_days_any.japan"] == 2
+    assert result.metrics["shortfall_days.japan"] == 2
     table = region_table(Run.of(result), "japan")
     row = next(line for line in table.splitlines() if "Days short" in line)
     assert "2*" in row and "3*" not in row, row
 
 
-def test_a_tolerance_for_a_metric_no_baseline_stores_is_refused(tmp_path):
+def test_a_tolerance_for_shortfall_days_is_accepted_and_for_the_old_any_count_refused(tmp_path):
     import pytest
     import yaml
 
@@ -46,7 +35,7 @@ def test_a_tolerance_for_a_metric_no_baseline_stores_is_refused(tmp_path):
 
     path = tmp_path / "tolerances.yaml"
     path.write_text(yaml.safe_dump({"metrics": {"shortfall_days_any": {"atol": 1}}}))
-    with pytest.raises(InputError, match=r"metrics\.shortfall_days_any: not stored in baselines"):
+    with pytest.raises(InputError, match=r"metrics\.shortfall_days_any: unknown metric"):
         load_tolerances(path)
     path.write_text(yaml.safe_dump({"metrics": {"shortfall_days": {"atol": 1}}}))  # stored: accepted
     assert load_tolerances(path).metrics["shortfall_days"].atol == 1

@@ -73,7 +73,6 @@ def test_result_metrics_are_the_whole_sweep_row_and_baselines_keep_the_totals(re
     # what `stockpile check` stores leaves out the columns that came later: the shipped baselines did not move
     left_out = {f"{q.name}.all.{m}" for q in quantities.AGREEMENT_SUMMARY for m in ("ree", "hree")}
     left_out |= {f"shortfall_days.{r}.{m}" for r in ("japan", "eu") for m in ("ree", "hree")}
-    left_out |= {"shortfall_days_any.japan", "shortfall_days_any.eu"}
     record = run_record(validate_data(two_materials()))
     assert set(result.metrics) - set(record["metrics"]) == left_out
     assert set(record["metrics"]) <= set(result.metrics)
@@ -146,42 +145,56 @@ def short_on_days_3_4_and_4() -> dict:
     return data
 
 
-def test_a_region_short_of_a_on_days_3_4_and_of_b_on_day_4_was_short_on_2_distinct_days():
-    result = run(short_on_days_3_4_and_4())
+def test_a_region_short_of_a_on_days_3_4_and_of_b_on_day_4_was_short_on_2_days():
+    result = run(short_on_days_3_4_and_4())  # the reference (SimPy) engine
     ts = result.timeseries
     assert ts.loc[ts["shortfall_t"] > 0, ["day", "material"]].values.tolist() == [[3, "ree"], [4, "ree"], [4, "b"]]
     m = result.metrics
     assert m["shortfall_days.japan.ree"] == 2
     assert m["shortfall_days.japan.b"] == 1
-    assert m["shortfall_days.japan"] == 3  # the materials' counts added (kept: baselines store it)
-    assert m["shortfall_days_any.japan"] == 2  # days 3 and 4, each once
-    assert type(m["shortfall_days_any.japan"]) is int and type(m["shortfall_days.japan.b"]) is int
+    assert m["shortfall_days.japan"] == 2  # days 3 and 4, each once: not the 3 the materials' counts add up to
+    assert type(m["shortfall_days.japan"]) is int and type(m["shortfall_days.japan.b"]) is int
+    assert not any(name.startswith("shortfall_days_any") for name in m)
 
 
-def test_days_short_of_any_material_never_exceed_the_horizon(result):
-    # Japan: ree days 0-59 and hree days 30-59; the EU: both every day
+def test_the_fast_path_counts_the_same_2_days(tmp_path):
+    import yaml
+
+    path = tmp_path / "short.yaml"
+    path.write_text(yaml.safe_dump(short_on_days_3_4_and_4(), sort_keys=False))
+    out = tmp_path / "sweep"
+    done = invoke("sweep", path, "--grid", "horizon_days=5", "--workers", 1, "--no-plots", "-o", out)
+    assert done.exit_code == 0, done.output
+    table = pd.read_parquet(out / "sweep.parquet")
+    assert table["shortfall_days.japan.ree"].tolist() == [2]
+    assert table["shortfall_days.japan.b"].tolist() == [1]
+    assert table["shortfall_days.japan"].tolist() == [2]
+    assert table["shortfall_days.japan"].dtype == "int64"
+
+
+def test_a_regions_days_short_never_exceed_the_horizon(result):
+    # 60 days. Japan: ree days 0-59 and hree days 30-59; the EU: both every day (120 material-days)
     m = result.metrics
-    assert (m["shortfall_days.japan.ree"], m["shortfall_days.japan.hree"], m["shortfall_days.japan"]) == (60, 30, 90)
-    assert (m["shortfall_days.eu"], m["shortfall_days_any.japan"], m["shortfall_days_any.eu"]) == (120, 60, 60)
+    assert (m["shortfall_days.japan.ree"], m["shortfall_days.japan.hree"]) == (60, 30)
+    assert (m["shortfall_days.eu.ree"], m["shortfall_days.eu.hree"]) == (60, 60)
+    assert (m["shortfall_days.japan"], m["shortfall_days.eu"]) == (60, 60)
 
 
-def test_a_sweep_counts_days_short_of_any_material_on_the_fast_path(two_material_sweep):
+def test_a_sweep_counts_a_regions_days_short_once_on_the_fast_path(two_material_sweep):
     table = two_material_sweep
     # 40 days: Japan short of ree every day and of hree on days 30-39; the EU of both every day
     assert table["shortfall_days.japan.hree"].tolist() == [10]
-    assert table["shortfall_days.japan"].tolist() == [50]
-    assert table["shortfall_days_any.japan"].tolist() == [40]
-    assert table["shortfall_days_any.eu"].tolist() == [40]
-    assert table["shortfall_days_any.eu"].dtype == "int64"
+    assert table["shortfall_days.japan"].tolist() == [40]
+    assert table["shortfall_days.eu"].tolist() == [40]
+    assert table["shortfall_days.eu"].dtype == "int64"
+    assert not any(column.startswith("shortfall_days_any") for column in table.columns)
 
 
-def test_the_outputs_reference_says_the_region_days_are_added_and_lists_the_distinct_count():
+def test_the_outputs_reference_says_a_regions_days_short_count_each_day_once():
     page = outputs_reference().split("## Per-run metrics", 1)[1].split("## The middle layer", 1)[0]
     row = next(line for line in page.splitlines() if line.startswith("| `shortfall_days` |"))
-    assert "| sum | yes |" in row and "counts twice" in row and "shortfall_days_any" in row
-    row = next(line for line in page.splitlines() if line.startswith("| `shortfall_days_any` |"))
-    assert "each day counted once" in row and "| none |" in row
-    assert "shortfall_days_any" not in outputs_reference().split("## The middle layer", 1)[1]
+    assert "| distinct days | yes |" in row and "each day once" in row and "at most the horizon" in row
+    assert "shortfall_days_any" not in outputs_reference()
 
 
 # --- whole numbers in summary.json ---------------------------------------------------------------

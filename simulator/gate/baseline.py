@@ -58,7 +58,7 @@ CURVES = fingerprint_names()
 METRIC_NAMES = baseline_metric_names()
 """Names a tolerance may be given for: summary metrics baselines store (without region and material) and curves."""
 UNSTORED_METRIC_NAMES = metric_names() - METRIC_NAMES
-"""Per-run metrics no baseline stores (``shortfall_days_any``): a tolerance for one would never apply."""
+"""Per-run metrics no baseline stores (``in_baselines="none"``; none now): a tolerance for one would never apply."""
 
 DEFAULT_SEED = Scenario.model_fields["seed"].default
 """The seed of a scenario that gives none: not a scenario part (values at their defaults are not)."""

@@ -61,8 +61,7 @@ EDITED_SHOWN = 5
 """Places named where an edited baseline differs from the run now (then how many more)."""
 SHORTFALL_FIRST = ("first_shortfall_day", "shortfall_days", "total_shortfall_t", "shortfall_t", "shortfall_cum_t")
 """Among the changes without a relative size (off 0, to or from never), these metrics come first, in this order:
-who is newly short and from when, on how many material-days (a region's ``shortfall_days`` adds its materials'
-counts: the table labels it so), how many tonnes (:attr:`Drift.rank`)."""
+who is newly short and from when, on how many days, how many tonnes (:attr:`Drift.rank`)."""
 FAILED = ("drift", "no baseline", "no scenario", "error")
 """Statuses that fail the gate (``ok`` and ``retired`` pass)."""
 

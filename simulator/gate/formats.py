@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.errors import InputError, plain
 from simulator.output_folder import Mark, create_folders
-from simulator.quantities import DAY_METRICS, NEVER, SUMMARY, none_word
+from simulator.quantities import DAY_METRICS, NEVER, none_word
 
 if TYPE_CHECKING:
     from simulator.gate.compare import Absent, Drift, Outcome, Update
@@ -146,7 +146,7 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
             d.scenario,
             d.region,
             d.material,
-            metric_shown(d),
+            d.metric,
             "-",
             "-",
             _value(d.metric, d.baseline, start),
@@ -213,23 +213,6 @@ def _worst_first(item: tuple[Drift, int]) -> tuple[float, int, float, str, float
     return item[0].rank
 
 
-ADDED_DAYS = frozenset(q.name for q in SUMMARY if q.unit == "days" and q.region_total == "sum")
-"""Day counts whose region figure adds the materials' counts (``shortfall_days.<region>``): material-days, which
-can exceed the horizon (a day short of two materials counts twice), not the days the region was short."""
-MATERIAL_DAYS = " (material-days)"
-
-
-def metric_shown(d: Drift) -> str:
-    """The metric as the table and the headline name it: a region's sum of day counts is labelled material-days.
-
-    >>> from simulator.gate.compare import Drift
-    >>> [metric_shown(Drift("s", "eu", m, "shortfall_days", 0, 3)) for m in ("all", "ree")]
-    ['shortfall_days (material-days)', 'shortfall_days']
-    """
-    added = d.metric in ADDED_DAYS and d.day is None and d.material == "all" and d.region != "all"
-    return d.metric + MATERIAL_DAYS if added else d.metric
-
-
 def _where(d: Drift, start: str | None) -> str:
     place = "" if (d.region, d.material) == ("all", "all") else f" {d.region}/{d.material}"
     if d.day is None:
@@ -252,7 +235,7 @@ def moved_summary(outcome: Outcome, most: int = 3) -> str:
         if len(largest) < most and d.metric not in {x.metric for x in largest}:
             largest.append(d)
     parts = [
-        f"{metric_shown(d)}{_where(d, start)} {_value(d.metric, d.baseline, start)} -> {_value(d.metric, d.now, start)}"
+        f"{d.metric}{_where(d, start)} {_value(d.metric, d.baseline, start)} -> {_value(d.metric, d.now, start)}"
         f" ({_flat(d.change)})"
         for d in largest
     ]

@@ -116,8 +116,7 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
         (
             "Days short",
             outcome(
-                [str(int(c["shortfall_days"])) for c in cells]
-                + [str(int(metric(f"shortfall_days_any.{region}"))) + "*"]
+                [str(int(c["shortfall_days"])) for c in cells] + [str(int(metric(f"shortfall_days.{region}"))) + "*"]
             ),
             "key",
         ),

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from simulator.errors import InputError, Problem
 from simulator.names import default_material_name, default_region_name, in_sentence
-from simulator.quantities import AGREEMENT_SUMMARY, ALL, REGION_SUMMARY, SUMMARY, Quantity, sweep_metric_names
+from simulator.quantities import AGREEMENT_SUMMARY, ALL, SUMMARY, Quantity, sweep_metric_names
 
 
 def quantity_of(column: str) -> Quantity:
@@ -25,7 +25,7 @@ def quantity_of(column: str) -> Quantity:
     'Shortfall'
     """
     name = column.split(".", 1)[0]
-    for q in (*AGREEMENT_SUMMARY, *SUMMARY, *REGION_SUMMARY):
+    for q in (*AGREEMENT_SUMMARY, *SUMMARY):
         if q.name == name:
             return q
     raise KeyError(column)
