@@ -280,7 +280,11 @@ class SummaryAccumulator:
         _absent_flows_are_zero(self._absent_procurement, s)
 
     def running(self, name: str) -> np.ndarray:
-        """The running value of summary metric ``name`` so far, (region, material, run)."""
+        """The running value of summary metric ``name`` so far.
+
+        Shape (region, material, run), or (region, run) for a region's count over its materials
+        (``region.<name>``).
+        """
         return self.streams[name].value
 
     def finish(self) -> dict[str, np.ndarray]:
