@@ -6,6 +6,7 @@ shipped record and scenario files the report's sentences cite.
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from pathlib import Path
@@ -18,6 +19,7 @@ from simulator.report.record import load_record
 from tests.helpers import (
     ONE_REGION,
     ROOT,
+    add_material,
     build,
     run,
     shipped_alone,
@@ -134,6 +136,28 @@ def test_the_price_line_says_when_the_records_row_was_fitted_or_derived(tmp_path
     verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
     assert "18x in the record (900 USD/kg, its mean over Jul 2010) against 75x" in verdict
     assert "fitted" not in verdict and "derived" not in verdict
+
+
+def test_when_some_rows_compared_are_fitted_and_some_held_out_each_says_which(tmp_path: Path):
+    # a second material, nd (40 USD/kg), made as rare earths are: the same capped path, so on 6 Jul (day 5) its world
+    # price is 9 x 40 = 360 USD/kg as rare earths' is 9 x 50 = 450; the record's rare-earth row is fitted, its nd row
+    # held out: each row says which, and no sentence calls all the rows fitted
+    data = add_material(copy.deepcopy(CAPPED), "nd", {"price_usd_per_kg": 40.0})
+    data["market"]["nd"] = copy.deepcopy(MARKET["ree"])
+    result = run(data)
+    path = tmp_path / "record.csv"
+    path.write_text(
+        "date,quantity,region,material,supplier,period,value,sample\n"
+        "2010-07-01,price,world,ree,,month,900,in\n"
+        "2010-07-06,price,world,nd,,day,300,out\n"
+    )
+    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
+    assert (
+        "rare earths 18x in the record (900 USD/kg, its mean over Jul 2010; a fitted row) against 75x in the model "
+        "(3,746 USD/kg); nd 7.5x in the record (300 USD/kg, on 6 Jul 2010; a held-out row) against 9x in the model "
+        "(360 USD/kg)." in verdict
+    )
+    assert "were fitted to these record rows" not in verdict
 
 
 def test_a_region_sentences_amounts_share_the_unit_of_the_amounts_as_shown():

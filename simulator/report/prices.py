@@ -373,7 +373,7 @@ def _record_words(r: RecordRise, fits: bool) -> str:
     if r.made:
         words.append(f"{MADE[r.made]}: not a figure its source gives")
     if fits and r.fitted is not None:
-        words.append(f"{SAMPLE_WORDS['in' if r.fitted else 'out']} row")
+        words.append(f"a {SAMPLE_WORDS['in' if r.fitted else 'out'].replace(' ', '-')} row")  # a held-out row
     return "".join(f"; {w}" for w in words)
 
 
