@@ -6,6 +6,7 @@ shipped record and scenario files the report's sentences cite.
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from pathlib import Path
@@ -18,6 +19,7 @@ from simulator.report.record import load_record
 from tests.helpers import (
     ONE_REGION,
     ROOT,
+    add_material,
     build,
     run,
     shipped_alone,
@@ -60,16 +62,118 @@ def test_the_price_line_says_the_rise_is_the_models_and_gives_the_records_beside
     july = result.market[(result.market["material"] == "ree") & (result.market["day"] <= 30)]
     assert len(july) == 31
     mean = float(july["world_price_usd_per_kg"].mean())
-    assert 22 * 5000 / 31 < mean < 5000  # capped at 5,000 from 10 July (day 9): 22 of July's days at the cap
+    # days 0 to 8 sum to 6,122.39 USD/kg (50, 138.9, 175.8, 229.6, 312.5, 450, 703.1, 1,250, 2,812.5), then 22 days
+    # at the cap: (6,122.39 + 22 x 5,000) / 31 = 3,745.9 USD/kg, 74.9x the reference
+    assert round(mean, 1) == 3745.9
     assert (
         "In the model, prices rose up to 100x (rare earths, 5,000 USD/kg on 10 Jul 2010). Set against "
-        "each material's highest recorded price, over the same period, with the same reference: rare earths 18x in "
-        f"the record (900 USD/kg, its mean over Jul 2010) against {round(mean / 50)}x in the model "
-        f"({round(mean):,} USD/kg)." in beside
+        "each material's highest recorded world price, over the same period, with the same reference: rare earths "
+        "18x in the record (900 USD/kg, its mean over Jul 2010) against 75x in the model (3,746 USD/kg)." in beside
     )
-    # 100x is beyond the record's 18x: the warning says so, and gives no record rise of its own
-    assert "A rise that steep lies far beyond the record's: read it as a sign of extreme scarcity" in beside
+    # the model's July mean, 75x, is beyond the record's July mean, 18x: like with like, the warning says so
+    assert "A rise that steep lies beyond the record's over the same period: read it as a sign of extreme" in beside
     assert beside.count("in the record") == 1 and "fold" not in beside
+    # a record that does not say which rows a fit used (no sample column) says nothing of a fit
+    assert "fitted" not in beside
+
+
+def test_the_steep_rise_warning_sets_the_models_mean_against_the_records_over_the_same_period(tmp_path: Path):
+    # the model's daily peak is 100x (5,000 USD/kg) and its July mean 74.9x (3,745.9 USD/kg, worked out above); a
+    # record whose July mean is 4,000 USD/kg, 80x, lies below the daily peak but above the model's mean over the
+    # same month: the model's rise is not beyond the record's, so no warning (a daily peak against a monthly mean
+    # would have said it was)
+    result = run(CAPPED)
+    path = tmp_path / "record.csv"
+    path.write_text("date,quantity,region,material,supplier,period,value\n2010-07-01,price,world,ree,,month,4000\n")
+    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
+    assert "rare earths 80x in the record (4,000 USD/kg, its mean over Jul 2010) against 75x in the model" in verdict
+    assert "A rise that steep" not in verdict and "extreme scarcity" not in verdict
+    # 3,700 USD/kg, 74x, is below the model's 74.9x over the same month: the warning returns
+    path.write_text("date,quantity,region,material,supplier,period,value\n2010-07-01,price,world,ree,,month,3700\n")
+    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
+    assert "rare earths 74x in the record (3,700 USD/kg, its mean over Jul 2010) against 75x in the model" in verdict
+    assert "A rise that steep lies beyond the record's over the same period" in verdict
+
+
+def test_only_world_price_rows_are_set_beside_the_models_world_price(tmp_path: Path):
+    # a record of the price a region paid (20,000 USD/kg on 10 Jul, 400x) is not the world price: the line keeps
+    # the world row, 400 USD/kg on 6 Jul (8x), against the model's world price that day (day 5: 450 USD/kg, 9x)
+    result = run(CAPPED)
+    path = tmp_path / "record.csv"
+    path.write_text(
+        "date,quantity,region,material,supplier,period,value\n"
+        "2010-07-06,price,world,ree,,day,400\n"
+        "2010-07-10,price,japan,ree,,day,20000\n"
+    )
+    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
+    assert "rare earths 8x in the record (400 USD/kg, on 6 Jul 2010) against 9x in the model (450 USD/kg)." in verdict
+    assert "400x" not in verdict and "20,000" not in verdict
+    # a record of regions' prices only sets nothing beside the model's world price
+    path.write_text("date,quantity,region,material,supplier,period,value\n2010-07-10,price,japan,ree,,day,20000\n")
+    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
+    assert "in the record" not in verdict and "400x" not in verdict
+
+
+def test_the_price_line_says_when_the_records_row_was_fitted_or_derived(tmp_path: Path):
+    # the record marks its July mean as fitted (sample in) and made from other figures (source begins DERIVED): the
+    # line says both; held out and given, it says neither
+    result = run(CAPPED)
+    path = tmp_path / "record.csv"
+    head = "date,quantity,region,material,supplier,period,value,sample,source\n"
+    path.write_text(
+        head + "2010-07-01,price,world,ree,,month,900,in,DERIVED from a basket\n"
+        "2010-07-06,price,world,ree,,day,400,out,a price table\n"
+    )
+    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
+    assert (
+        "rare earths 18x in the record (900 USD/kg, its mean over Jul 2010; derived: not a figure its source gives) "
+        "against 75x in the model (3,746 USD/kg). The model's prices were fitted to these record rows: how close the "
+        "model comes says how closely the fit could match them, and tests nothing." in verdict
+    )
+    path.write_text(
+        head + "2010-07-01,price,world,ree,,month,900,out,a price table\n2010-07-06,price,world,ree,,day,400,in,same\n"
+    )
+    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
+    assert "18x in the record (900 USD/kg, its mean over Jul 2010) against 75x" in verdict
+    assert "fitted" not in verdict and "derived" not in verdict
+
+
+def test_when_some_rows_compared_are_fitted_and_some_held_out_each_says_which(tmp_path: Path):
+    # a second material, nd (40 USD/kg), made as rare earths are: the same capped path, so on 6 Jul (day 5) its world
+    # price is 9 x 40 = 360 USD/kg as rare earths' is 9 x 50 = 450; the record's rare-earth row is fitted, its nd row
+    # held out: each row says which, and no sentence calls all the rows fitted
+    data = add_material(copy.deepcopy(CAPPED), "nd", {"price_usd_per_kg": 40.0})
+    data["market"]["nd"] = copy.deepcopy(MARKET["ree"])
+    result = run(data)
+    path = tmp_path / "record.csv"
+    path.write_text(
+        "date,quantity,region,material,supplier,period,value,sample\n"
+        "2010-07-01,price,world,ree,,month,900,in\n"
+        "2010-07-06,price,world,nd,,day,300,out\n"
+    )
+    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
+    assert (
+        "rare earths 18x in the record (900 USD/kg, its mean over Jul 2010; a fitted row) against 75x in the model "
+        "(3,746 USD/kg); nd 7.5x in the record (300 USD/kg, on 6 Jul 2010; a held-out row) against 9x in the model "
+        "(360 USD/kg)." in verdict
+    )
+    assert "were fitted to these record rows" not in verdict
+
+
+def test_a_region_sentences_amounts_share_the_unit_of_the_amounts_as_shown():
+    # 99,960 USD is 100,000 to two figures, so millions: the 5,000 USD beside it is USD 0.0050 m, not USD 5,000
+    # (a sentence in two units, "USD 0.10 m ... USD 5,000"); 99,000 and 5,000 both stay in dollars
+    from simulator.report.findings import Run
+    from simulator.report.prices import price_sentences
+
+    shown = Run.of(run(CAPPED))
+    shown.cells["japan", "ree"].update(crisis_extra_cost_usd=99_960.0, lost_surplus_usd=5_000.0)
+    text = plain(price_sentences(shown)[0])
+    assert "comes to USD 0.10 m more than at the reference price" in text
+    assert "the surplus lost on the use the price destroyed comes to USD 0.0050 m." in text
+    shown.cells["japan", "ree"].update(crisis_extra_cost_usd=99_000.0)
+    text = plain(price_sentences(shown)[0])
+    assert "comes to USD 99,000 more" in text and "comes to USD 5,000." in text
 
 
 def test_without_a_record_the_warning_on_a_steep_rise_says_only_the_models_rise():
@@ -111,12 +215,18 @@ def test_the_replays_rises_are_set_beside_the_records_material_by_material_over_
     )
     verdict = verdict_of(page)
     assert (
-        "In the model, prices rose up to 11x (light rare earths, 145 USD/kg on 23 Jul 2011). Set "
-        "against each material's highest recorded price, over the same period, with the same reference: light rare "
-        "earths 14x in the record (189 USD/kg, its mean over Q2 2011) against 11x in the model (138.9 USD/kg); heavy "
-        "rare earths 15x in the record (2,377 USD/kg, its mean over Aug 2011) against 10x in the model (1,622 "
-        "USD/kg)." in verdict
+        "In the model, prices rose up to 11x (light rare earths, 145 USD/kg on 23 Jul 2011). Set against each "
+        "material's highest recorded world price, over the same period, with the same reference: light rare earths "
+        "14x in the record (189 USD/kg, its mean over Q2 2011; derived: not a figure its source gives) against 11x "
+        "in the model (138.9 USD/kg); heavy rare earths 15x in the record (2,377 USD/kg, its mean over Aug 2011) "
+        "against 10x in the model (1,622 USD/kg). The model's prices were fitted to these record rows: how close the "
+        "model comes says how closely the fit could match them, and tests nothing." in verdict
     )
+    # as the record says: both rows are fitted (sample in), the 189 a basket index derived from oxide prices
+    rows = record.set_index(["material", "value"])
+    assert rows.loc[("light_ree", 189.0), "sample"] == "in" and rows.loc[("heavy_ree", 2377.0), "sample"] == "in"
+    assert rows.loc[("light_ree", 189.0), "source"].startswith("DERIVED")
+    assert not rows.loc[("heavy_ree", 2377.0), "source"].startswith("DERIVED")
     # each record price once: no second home for the record's rise
     assert verdict.count("in the record") == 2 and verdict.count("2,377") == 1 and "fold" not in verdict
 
@@ -151,11 +261,15 @@ def test_figures_resting_on_the_assumed_elasticity_are_shown_to_two_significant_
     ) in prices
     table = page[page.index('<table class="prices">', start) :]
     row = table[: table.index("</tr>", table.index("<tbody>"))]
-    assert [plain(c) for c in re.findall(r"<td>(.*?)</td>", row)][3:] == ["10,000 t", "4,100", "330"]
+    # realised demand beside it to two figures too (45,710 t of 55,995 t reads 46,000 t), so that no reader takes
+    # 55,995 - 45,710 = 10,285 t, known to the tonne, from cells that give the gap as 10,000 t
+    shown = [plain(c.replace("<br>", " ")) for c in re.findall(r"<td>(.*?)</td>", row)]
+    assert shown[2:] == ["46,000 t of 55,995 t: 18% less", "10,000 t", "4,100", "330"]
+    assert round(cell["demand_t"]) == 45710
     assert "10,285" not in prices and "328.1" not in prices and "4.12" not in prices
     assert (
-        "Demand destroyed, the surplus lost and the spend at spot prices are given to two significant figures: "
-        "demand destroyed and the surplus lost scale with the assumed short-run price elasticity of demand (light "
-        "rare earths \u22120.1; heavy rare earths \u22120.05), and all three rest on the model's price path; "
-        "summary.csv keeps them in full."
+        "Realised and destroyed demand, the surplus lost and the spend at spot prices are given to two significant "
+        "figures: demand destroyed and the surplus lost scale with the assumed short-run price elasticity of demand "
+        "(light rare earths \u22120.1; heavy rare earths \u22120.05), realised demand is what the price left of "
+        "demand, and all rest on the model's price path; summary.csv keeps them in full."
     ) in prices

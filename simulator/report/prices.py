@@ -147,7 +147,9 @@ def _region_sentence(run: Run, region: str, material: str, reference: float, sai
     extra = float(run.cell(region, material, EXTRA.name))
     lost = lost_surplus_usd(run, region, material)
     costs = []
-    millions = in_millions([abs(extra), lost])  # one unit for the sentence's amounts, two figures (rough_note)
+    # one unit for the sentence's amounts, chosen on the amounts as shown (two figures, rough_note), as usd_2
+    # chooses its own: 99,960 shows as 100,000, so 5,000 beside it is USD 0.0050 m, not USD 5,000
+    millions = in_millions([_as_shown(abs(extra)), _as_shown(lost)])
     extra_usd, lost_usd = usd_2(abs(extra), in_millions=millions), usd_2(lost, in_millions=millions)
     if extra > 0:
         costs.append(
@@ -163,6 +165,11 @@ def _region_sentence(run: Run, region: str, material: str, reference: float, sai
         tagged = run.tag(lost_usd, lost, f"{SURPLUS.name}.{key}")
         costs.append(f"the surplus lost on the use the price destroyed comes to {tagged}")
     return text + ("; " + join_words(costs) if costs else "") + "."
+
+
+def _as_shown(amount: float) -> float:
+    """An amount as the report shows it, to two significant figures (:func:`two_figures`): 99,960 is 100,000."""
+    return float(two_figures(amount).replace(",", ""))
 
 
 def _auction_sentence(run: Run, material: str) -> str:
@@ -208,7 +215,7 @@ def _table(run: Run, materials: list[str]) -> str:
             cells = [
                 price(reference),
                 f"{price(peak)}<br><small>{rise}</small>",
-                f"{tonnes(realised)}<br><small>{against}</small>",
+                f"{tonnes_2(realised)}<br><small>{against}</small>",  # as demand destroyed beside it
                 tonnes_2(float(run.cell(region, material, DESTROYED.name))),
                 two_figures(float(run.cell(region, material, EXTRA.name)) / 1e6),
                 two_figures(lost_surplus_usd(run, region, material) / 1e6),
@@ -232,11 +239,13 @@ ROUGH = (DESTROYED.name, SURPLUS.name, EXTRA.name)
 
 
 def rough_note(run: Run, materials: list[str]) -> str:
-    """Why demand destroyed, surplus lost and the spend at spot prices have two significant figures (HTML).
+    """Why realised and destroyed demand, surplus lost and the spend at spot prices have two significant figures (HTML).
 
     Demand destroyed and the surplus lost on it scale with the short-run price elasticity
     of demand, an assumption (for rare earths no estimate exists: -0.1 in the 2010 replay);
-    all three rest on the model's price path.
+    realised demand is what the price left of demand, so the table gives it as it gives demand
+    destroyed beside it (in full, 45,710 t beside 10,000 t would read as a 10,285 t gap known to
+    the tonne while its size is not); all rest on the model's price path.
     """
     market = run.result.scenario.market
     assumed = [
@@ -246,13 +255,13 @@ def rough_note(run: Run, materials: list[str]) -> str:
     ]
     elasticity = (
         f"demand destroyed and the surplus lost scale with the assumed short-run price elasticity of demand "
-        f"({'; '.join(assumed)}), and "
+        f"({'; '.join(assumed)}), realised demand is what the price left of demand, and "
         if assumed
         else ""
     )
     return (  # names come as HTML already (Names.material_text); the words around them need no escaping
-        "Demand destroyed, the surplus lost and the spend at spot prices are given to two significant figures: "
-        f"{elasticity}all three rest on the model's price path; summary.csv keeps them in full."
+        "Realised and destroyed demand, the surplus lost and the spend at spot prices are given to two significant "
+        f"figures: {elasticity}all rest on the model's price path; summary.csv keeps them in full."
     )
 
 
@@ -287,16 +296,23 @@ EXTREME_RISE = 20.0
 
 @dataclass(frozen=True)
 class RecordRise:
-    """A material's highest recorded price set beside the model's mean over the same period (like with like)."""
+    """A material's highest recorded world price set beside the model's over the same period (like with like)."""
 
     material: str
     recorded: float
-    """The record's highest price of the material, USD/kg: a day's price, or a mean over its row's period."""
+    """The record's highest world price of the material, USD/kg: a day's price, or a mean over its row's period."""
     on: str
     """The row's period: ``on 26 Jul 2010`` (a day), ``its mean over Aug 2011`` (a longer period)."""
     model: float
-    """The model's world price over the same period: the day's, or its mean over the period's days."""
+    """The model's world price over the same period, as the record section computes it
+    (:func:`simulator.report.record.against_record`): the day's, or its mean over the period's days."""
     reference: float
+    fitted: bool | None = None
+    """Whether the record marks the row as one a fit uses (its ``sample`` is ``in``); None when the record
+    does not say (no ``sample`` column)."""
+    made: str = ""
+    """What the row's ``source`` begins with when its value is made rather than given
+    (:data:`simulator.report.record.MADE`: ``DERIVED``, ``FORECAST``), or ``""``."""
 
     @property
     def rise(self) -> float:
@@ -310,48 +326,101 @@ class RecordRise:
 
 
 def record_rises(run: Run, rows: pd.DataFrame | None) -> list[RecordRise]:
-    """Per material with a reference price: the record's highest price beside the model's over the same period.
+    """Per material with a reference price: the record's highest world price beside the model's over the same period.
 
-    The model's is its world price averaged over the row's days (``first_day`` to ``end_day``,
-    as a calibration averages it), in the run's order of materials. A model's daily peak is not set
-    beside a record's monthly or quarterly mean: each rise is the record's row against the
-    model's mean over the same period. ``rows``: a record's rows
-    (:class:`simulator.report.record.Record`'s), of which the ``price`` rows count; the first of equal highest.
+    Only world-price rows count (``price`` rows whose region is ``world``): a row of the price a
+    region paid is not the world price the model's rise is. The model's value of the row is the
+    record section's own (:func:`simulator.report.record.against_record`: the world price averaged
+    over the row's days, as a calibration averages it), in the run's order of materials. A
+    model's daily peak is not set beside a record's monthly or quarterly mean: each rise is the
+    record's row against the model's mean over the same period. ``rows``: a record's rows
+    (:class:`simulator.report.record.Record`'s); the first of equal highest.
     """
     if rows is None or rows.empty:
         return []
-    from simulator.report.record import _when  # the record's own words for a row's period
+    from simulator.report.record import Record, against_record, made, period_words
 
-    prices = rows[rows["quantity"] == "price"]
-    market = run.result.market
+    world = rows[(rows["quantity"] == "price") & (rows["region"] == "world")]
+    if world.empty:
+        return []
+    record = Record(world, "")
+    table = against_record(run.result, record)
+    kinds = made(table["source"]) if "source" in table.columns else pd.Series("", index=table.index, dtype=object)
     out = []
     for material in run.materials():
         reference = reference_price(run.result.scenario, material)
-        found = prices[prices["material"] == material]
+        found = table[table["material"] == material]
         if not reference or found.empty:
             continue
-        row = found.loc[found["value"].idxmax()]
-        days = market[
-            (market["material"] == material)
-            & (market["day"] >= int(row["first_day"]))
-            & (market["day"] < int(row["end_day"]))
-        ]
-        if days.empty:
-            continue
+        key = found["value"].idxmax()
+        row = found.loc[key]
         period = str(row["period"])
-        label = _when(row["date"], period)
+        label = period_words(row["date"], period)
         on = f"on {label}" if period == "day" else f"its mean over {label}"
-        model = float(days[WORLD.column_name].mean())
-        out.append(RecordRise(material, float(row["value"]), on, model, reference))
+        fitted = bool(row["in_sample"]) if record.marked else None
+        out.append(RecordRise(material, float(row["value"]), on, float(row["model"]), reference, fitted, kinds[key]))
     return out
+
+
+def _record_words(r: RecordRise, fits: bool) -> str:
+    """What a record row is, inside its parentheses: ``; derived: not a figure its source gives``.
+
+    With ``fits`` (some rows compared are fitted, some held out) it says whether this one was fitted.
+    """
+    from simulator.report.record import MADE, SAMPLE_WORDS
+
+    words = []
+    if r.made:
+        words.append(f"{MADE[r.made]}: not a figure its source gives")
+    if fits and r.fitted is not None:
+        words.append(f"a {SAMPLE_WORDS['in' if r.fitted else 'out'].replace(' ', '-')} row")  # a held-out row
+    return "".join(f"; {w}" for w in words)
+
+
+def _fit_words(recorded: list[RecordRise]) -> str:
+    """What the record says of a fit to the rows compared: all fitted, or which (``""`` when it does not say)."""
+    marks = [r.fitted for r in recorded if r.fitted is not None]
+    if marks and all(marks):
+        return (
+            " The model's prices were fitted to these record rows: how close the model comes says how closely the fit "
+            "could match them, and tests nothing."
+        )
+    return ""
+
+
+def _steep_warning(rises: dict[str, float], recorded: list[RecordRise]) -> str:
+    """The warning on a daily-peak rise of :data:`EXTREME_RISE` or more, like with like against the record.
+
+    A material whose model rise over a record row's period is above the record's own rise over it lies
+    beyond the record: the warning says so. A steep material with no world-price row in the record is
+    warned of against the price paths the market was fitted to. A steep daily peak whose mean over the
+    record's period lies within the record's rise is not beyond it: no warning.
+    """
+    steep = [m for m, rise in rises.items() if rise >= EXTREME_RISE]
+    if not steep:
+        return ""
+    by = {r.material: r for r in recorded}
+    if any(m in by and by[m].model_rise > by[m].rise for m in steep):
+        return (
+            " A rise that steep lies beyond the record's over the same period: read it as a sign of extreme "
+            "scarcity, not as a forecast."
+        )
+    if any(m not in by for m in steep):
+        return (
+            " A rise that steep lies far outside the price paths the market model was fitted to (their rises are "
+            "in docs/model-vs-record.md): read it as a sign of extreme scarcity, not as a forecast."
+        )
+    return ""
 
 
 def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
     """One sentence for the verdict: the model's largest price rise, the record's beside it, the extra spend.
 
     Empty without a market. ``record``: the rows of ``--record``; each material's highest
-    recorded price is set beside the model's price over the same period (:func:`record_rises`),
+    recorded world price is set beside the model's price over the same period (:func:`record_rises`),
     so that the model's rise is not read as what happened, nor a daily peak set against a mean.
+    The line says what the record's rows are: made rather than given (their ``source`` begins
+    ``DERIVED`` or ``FORECAST``), and fitted (``sample`` ``in``), whose closeness tests nothing.
     """
     materials = [m for m in market_materials(run) if reference_price(run.result.scenario, m)]
     if not materials:
@@ -373,23 +442,18 @@ def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
     )
     recorded = [r for r in record_rises(run, record) if r.material in materials]
     if recorded:
+        fits = len({r.fitted for r in recorded if r.fitted is not None}) > 1  # some fitted, some held out
         each = "; ".join(
             f"{run.names.material_text(r.material)} {times(r.rise)} in the record ({price(r.recorded)} USD/kg, "
-            f"{escape(r.on)}) against {times(r.model_rise)} in the model ({price(r.model)} USD/kg)"
+            f"{escape(r.on)}{_record_words(r, fits)}) against {times(r.model_rise)} in the model "
+            f"({price(r.model)} USD/kg)"
             for r in recorded
         )
         text += (
-            " Set against each material's highest recorded price, over the same period, with the same reference: "
-            f"{each}."
+            " Set against each material's highest recorded world price, over the same period, with the same "
+            f"reference: {each}.{_fit_words(recorded)}"
         )
-    if rises[top] >= EXTREME_RISE:
-        beyond = recorded and rises[top] > max(r.rise for r in recorded)
-        text += (
-            " A rise that steep lies far beyond the record's: read it as a sign of extreme scarcity, not as a forecast."
-            if beyond
-            else " A rise that steep lies far outside the price paths the market model was fitted to (their rises are "
-            "in docs/model-vs-record.md): read it as a sign of extreme scarcity, not as a forecast."
-        )
+    text += _steep_warning(rises, recorded)
     if not extra:
         return text
     more = "more" if extra > 0 else "less"

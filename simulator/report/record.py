@@ -198,6 +198,9 @@ def _when(date: dt.date, period: str) -> str:
     return _period_label(date.isoformat(), period)
 
 
+period_words = _when  # the record's words for a row's period, for the price line (report.prices)
+
+
 def _covers(group: pd.DataFrame) -> str:
     """The periods ``group``'s rows cover: the earliest-starting row's to the latest-ending row's (one if the same).
 
