@@ -123,6 +123,8 @@ def test_each_sample_is_run_again_without_the_agreement_with_its_other_inputs():
 def test_each_row_written_without_the_agreement_is_its_sample_run_again_with_its_seed(tmp_path):
     """A scenario with random shocks: a run without the agreement differs with the seed (checked below), so
     row k of the file matches sample k's own scenario without the agreement only when it used sample k's seed."""
+    from pathlib import Path
+
     import yaml
 
     from simulator.engine import simulate
@@ -140,7 +142,7 @@ def test_each_row_written_without_the_agreement_is_its_sample_run_again_with_its
     without = pd.read_parquet(out / WITHOUT_FILE)
     samples = pd.read_parquet(out / "uncertainty_samples.parquet")
     assert without["sample"].tolist() == [0, 1, 2] and without["seed"].tolist() == samples["seed"].tolist()
-    study = plan_study(yaml.safe_load(open(source)), source, fixed=())
+    study = plan_study(yaml.safe_load(Path(source).read_text()), source, fixed=())
     from scipy.stats import qmc
 
     unit = qmc.LatinHypercube(d=len(study.inputs), seed=np.random.default_rng(study.root_seed)).random(3)

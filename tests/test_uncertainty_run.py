@@ -192,9 +192,9 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
         "How robust: in none of the 10 samples of its 2 uncertain inputs does Japan or the EU run short with the "
         "joint stock. Set against the same samples run without the agreement (every other input and the seed the "
         "same): Japan is short in none either way; the EU is short in none either way. Of the 10 samples, the "
-        "answer \u2018not needed\u2019 (no member short without the joint stock) holds in 10. The samples vary the joint "
-        "stock\u2019s own design too: 1 of the 2 inputs is the agreement\u2019s; intervals in How sure are these "
-        "figures?"
+        "answer \u2018not needed\u2019 (no member short without the joint stock) holds in 10. The samples vary "
+        "the joint stock\u2019s own design too: 1 of the 2 inputs is the agreement\u2019s; intervals in How sure "
+        "are these figures?"
     )
 
 

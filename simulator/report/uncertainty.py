@@ -247,7 +247,10 @@ def daily_demand(result: Result) -> dict[tuple[str, str], float]:
     """Each (region, material)'s demand per day in the run as written, averaged over the horizon (t/day)."""
     summary, days = result.summary, max(1, int(result.structure.horizon_days))
     rows = summary[summary["region"] != "all"] if "region" in summary else summary.iloc[:0]
-    return {(str(r), str(m)): float(d) / days for r, m, d in zip(rows["region"], rows["material"], rows["demand_t"])}
+    return {
+        (str(r), str(m)): float(d) / days
+        for r, m, d in zip(rows["region"], rows["material"], rows["demand_t"], strict=True)
+    }
 
 
 def _tonnes(x: float) -> str:
@@ -353,8 +356,8 @@ def outcome_counts(with_stock: dict[str, Any], without: dict[str, Any]) -> dict[
 def outcome_sentence(counts: dict[str, int], runs: int) -> str:
     """How often each answer of the headline holds: ``Of the 100 samples, the joint stock is not needed in 49 ...``.
 
-    >>> outcome_sentence({"not_needed": 49, "closes": 14, "cuts": 33, "no_help": 4}, 100)
-    'Of the 100 samples, the answer ‘not needed’ (no member short without the joint stock) holds in 49; the joint stock closes every shortfall in 14, cuts the members’ total in 33 and leaves it no smaller in 4'
+    >>> outcome_sentence({"not_needed": 49, "closes": 14, "cuts": 33, "no_help": 4}, 100).split("; ")[1]
+    'the joint stock closes every shortfall in 14, cuts the members\u2019 total in 33 and leaves it no smaller in 4'
     """
     parts = [
         text

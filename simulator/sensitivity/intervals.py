@@ -439,13 +439,16 @@ def without_demand(found: Uncertainty, own: dict[str, np.ndarray]) -> np.ndarray
 
 
 WITHOUT_FILE = "uncertainty_without_agreement.parquet"
-"""The paired runs without the agreement (:attr:`Uncertainty.without`): row ``k`` is sample ``k`` of the samples table."""
+"""The paired runs without the agreement (:attr:`Uncertainty.without`): row ``k`` is sample ``k``."""
 
 
 def write_uncertainty(found: Uncertainty, own: dict[str, np.ndarray], stage: Path, figures: bool = True) -> None:
-    """``uncertainty.csv``, ``uncertainty_samples.parquet``, the paired runs without the agreement when there are
-    any (:data:`WITHOUT_FILE`: ``sample``, ``seed`` and the same per-run metrics, one row per sample in the
-    samples table's order) and (with ``figures``) the fan charts, into ``stage``."""
+    """The study's files into ``stage``: ``uncertainty.csv``, ``uncertainty_samples.parquet``, and more.
+
+    The paired runs without the agreement when there are any (:data:`WITHOUT_FILE`: ``sample``,
+    ``seed`` and the same per-run metrics, one row per sample in the samples table's order) and
+    (with ``figures``) the fan charts.
+    """
     s = found.study.scenario
     found.headlines.to_csv(stage / "uncertainty.csv", index=False)
     found.samples.to_parquet(stage / "uncertainty_samples.parquet", index=False)
