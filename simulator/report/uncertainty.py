@@ -35,6 +35,7 @@ from simulator.sensitivity.intervals import (
     driver_threshold,
     fan_chart,
     headline_text,
+    headline_values,
     input_columns,
     is_agreement_input,
     off_interval_text,
@@ -234,6 +235,15 @@ def _no_driver(row: Any, found: Uncertainty) -> str:
         return "none: the same in every sample"
     n = int(getattr(row, "samples", found.runs))  # fairness: over the samples with a member short
     bound = driver_threshold(n, len(found.study.inputs))
+    values = headline_values(found, row.metric).dropna()
+    if len(values):
+        counts = values.value_counts()
+        tied, value = int(counts.iloc[0]), float(counts.index[0])
+        if tied * 2 > len(values):  # most samples share one value: ties, not too few samples, hide any driver
+            return (
+                f"none clears |rank correlation| {bound:.2f} over {n:,} samples, {tied:,} of them tied at "
+                f"{_number(value)}"
+            )
     return f"none clears |rank correlation| {bound:.2f} over {n:,} samples: too few to tell"
 
 
@@ -484,6 +494,22 @@ def _columns_note(found: Uncertainty) -> str:
     )
 
 
+def _one_bears_all(value: Any, members: int) -> str:
+    """Jain's index at exactly ``1 / members``, said for what it is: ``with two members: one member bears it all``.
+
+    With two members and one short the index is 0.5 by construction, whatever the sizes ('' otherwise).
+
+    >>> _one_bears_all(0.5, 2), _one_bears_all(0.62, 2)
+    ('with two members: one member bears it all', '')
+    """
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return ""
+    count = {2: "two", 3: "three", 4: "four"}.get(members, str(members))
+    return f"with {count} members: one member bears it all" if members > 1 and abs(x - 1 / members) < 1e-12 else ""
+
+
 def _headline_table(result: Result, found: Uncertainty) -> str:
     rows = []
     members = list(result.structure.member_names or [])
@@ -495,6 +521,12 @@ def _headline_table(result: Result, found: Uncertainty) -> str:
         named = join_words([escape(d.label) for d in drivers]) if drivers else _no_driver(row, found)
         title, interval = escape(row.title), f"{_number(row.p5)} to {_number(row.p95)}"
         median = _number(row.median)
+        if row.metric == FAIRNESS:
+            for cell in ("own", "median"):
+                value = result.metrics.get(row.metric) if cell == "own" else row.median
+                if (said := _one_bears_all(value, len(members))) and (cell == "median" or own != "none short"):
+                    shown = f"{own if cell == 'own' else median}<br><small>{escape(said)}</small>"
+                    own, median = (shown, median) if cell == "own" else (own, shown)
         if counted := counted_text(found, row.metric):
             if counted.startswith("no sample"):
                 median, interval, named = "-", "-", escape(counted)
