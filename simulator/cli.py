@@ -331,8 +331,10 @@ def run(
         found = None
         if study is not None:
             from simulator.sensitivity.intervals import run_uncertainty
+            from simulator.sensitivity.intervals import uncertainty_runs as runs_made
 
-            with _progress(uncertainty_runs or 0, desc="uncertainty") as advance:
+            # with an agreement each sample runs twice (with and without it): one bar over both passes
+            with _progress(runs_made(loaded, uncertainty_runs or 0), desc="uncertainty") as advance:
                 found = run_uncertainty(study, uncertainty_runs or 0, os.cpu_count() or 1, progress=advance)
 
         def figures(res: Any, stage: Path) -> None:

@@ -45,6 +45,8 @@ FIGURE_FILES = frozenset({"days_of_cover.png", "shortfall.png", "supply_mix.png"
 UNCERTAINTY_TABLES = frozenset({"uncertainty.csv", "uncertainty_samples.parquet"})
 """With ``--uncertainty``: headline intervals and the samples (``simulator.sensitivity.intervals``)."""
 UNCERTAINTY_FIGURES = frozenset({"fan_days_of_cover.png", "fan_shortfall.png"})
+UNCERTAINTY_WITHOUT = frozenset({"uncertainty_without_agreement.parquet"})
+"""With ``--uncertainty`` and an agreement: the samples run again without it (``simulator.sensitivity.intervals``)."""
 
 
 MARKET_FILES = frozenset({"market.csv"})
@@ -69,6 +71,7 @@ def run_files(
         | ({"report.html"} if report else set())
         | ({"workbook.xlsx"} if excel else set())
         | (UNCERTAINTY_TABLES if uncertainty else set())
+        | (UNCERTAINTY_WITHOUT if uncertainty and agreement else set())
         | (UNCERTAINTY_FIGURES if uncertainty and figures else set())
     )
 

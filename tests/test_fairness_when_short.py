@@ -120,6 +120,113 @@ def test_each_sample_is_run_again_without_the_agreement_with_its_other_inputs():
     assert (found.samples["total_shortfall_t"] < found.without["shortfall_t.japan"] + 4800).all()
 
 
+def test_each_row_written_without_the_agreement_is_its_sample_run_again_with_its_seed(tmp_path):
+    """A scenario with random shocks: a run without the agreement differs with the seed (checked below), so
+    row k of the file matches sample k's own scenario without the agreement only when it used sample k's seed."""
+    from pathlib import Path
+
+    import yaml
+
+    from simulator.engine import simulate
+    from simulator.randomness import run_seed
+    from simulator.scenario import validate_data
+    from simulator.scenario.overrides import apply_overrides
+    from simulator.sensitivity.intervals import WITHOUT_FILE, is_agreement_input
+    from tests.helpers import invoke, manifest_of
+
+    source = "scenarios/embargo_stochastic.yaml"
+    out = tmp_path / "u"
+    result = invoke("run", source, "--uncertainty", 3, "--no-plots", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert WITHOUT_FILE in manifest_of(out)["files"]
+    without = pd.read_parquet(out / WITHOUT_FILE)
+    samples = pd.read_parquet(out / "uncertainty_samples.parquet")
+    assert without["sample"].tolist() == [0, 1, 2] and without["seed"].tolist() == samples["seed"].tolist()
+    study = plan_study(yaml.safe_load(Path(source).read_text()), source, fixed=())
+    from scipy.stats import qmc
+
+    unit = qmc.LatinHypercube(d=len(study.inputs), seed=np.random.default_rng(study.root_seed)).random(3)
+    seeds = [run_seed(study.root_seed, k) for k in range(3)]
+    differs = 0
+    for k, point in enumerate(study.points(unit)):
+        kept = [(path, value) for path, value in point.items() if not is_agreement_input(path)]
+        scenario = validate_data(apply_overrides(study.raw, [("agreement", None), *kept]), source)
+        metrics = simulate(scenario, seed=seeds[k]).metrics
+        for column in ("total_shortfall_t", "shortfall_t.eu", "shortfall_t.japan", "shortfall_t.eu.heavy_ree"):
+            assert without[column][k] == pytest.approx(metrics[column], rel=1e-9, abs=1e-9), (k, column)
+        other = simulate(scenario, seed=seeds[(k + 1) % 3]).metrics["total_shortfall_t"]
+        differs += other != pytest.approx(metrics["total_shortfall_t"], rel=1e-9, abs=1e-9)
+    assert differs  # the seed matters in this scenario, so the test above can tell a wrong one
+
+
+def test_the_second_pass_advances_the_progress_and_says_which_pass_failed(monkeypatch):
+    import simulator.sweep.runner as runner
+
+    data = build(
+        TWO_MEMBERS,
+        uncertain=[{"path": "regions.japan.demand.ree.tonnes_per_day", "low": 10, "high": 30, "source": "t"}],
+    )
+    study = plan_study(data, "s.yaml", fixed=())
+    done = []
+    found = run_uncertainty(study, 4, progress=done.append)
+    assert found.without is not None and sum(done) == 8  # 4 samples with the agreement, then the same 4 without
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("worker lost")
+
+    monkeypatch.setattr(runner, "run_points", broken)
+    from simulator.sensitivity.intervals import WITHOUT_PASS, paired_without_agreement
+
+    with pytest.raises(RuntimeError) as caught:
+        paired_without_agreement(study, [{}] * 2, [1, 2])
+    assert caught.value.__notes__ == [f"while {WITHOUT_PASS}"]
+
+
+def test_a_table_that_cannot_tell_who_is_short_says_fairness_is_over_all_samples(monkeypatch):
+    """Before, a study whose table could not tell (runs_short None) claimed 'each with a member short'."""
+    import simulator.sensitivity.intervals as intervals
+
+    data = build(
+        TWO_MEMBERS,
+        uncertain=[{"path": "regions.japan.demand.ree.tonnes_per_day", "low": 10, "high": 30, "source": "t"}],
+    )
+    assert run_uncertainty(plan_study(data, "s.yaml", fixed=()), 3).short_known
+    monkeypatch.setattr(intervals, "runs_short", lambda table, members: None)  # as a table without share columns
+    blind = run_uncertainty(plan_study(data, "s.yaml", fixed=()), 3)
+    assert not blind.short_known and blind.headlines.set_index("metric").loc["fairness_jain", "samples"] == 3
+    assert counted_text(blind, "fairness_jain") == (
+        "over all samples: the samples table does not tell which have a member short"
+    )
+
+
+def test_a_scenario_that_does_not_run_without_its_agreement_says_why_in_the_robust_line(monkeypatch):
+    import re
+
+    import simulator.scenario.overrides as overrides
+    from simulator.engine import simulate
+    from simulator.errors import InputError, Problem
+    from simulator.report.uncertainty import samples_short_line
+    from simulator.scenario import validate_data
+
+    data = build(
+        TWO_MEMBERS,
+        uncertain=[{"path": "regions.japan.demand.ree.tonnes_per_day", "low": 10, "high": 30, "source": "t"}],
+    )
+
+    def refuse(raw, assignments):
+        raise InputError([Problem("regions.eu.stock", "is needed without the agreement")])
+
+    monkeypatch.setattr(overrides, "apply_overrides", refuse)
+    found = run_uncertainty(plan_study(data, "s.yaml", fixed=()), 3)
+    assert found.without is None and "is needed without the agreement" in found.without_why
+    line = re.sub(r"<[^>]+>", "", samples_short_line(simulate(validate_data(data, "s.yaml")), found))
+    assert (
+        "Whether the joint stock is needed takes the same samples without it, which this study does not have "
+        f"(without its agreement the scenario does not run: {found.without_why}); run the scenario without its "
+        "agreement with --uncertainty 3"
+    ) in line.replace("\u00a0", " ")
+
+
 def test_the_report_table_gives_fairness_over_the_samples_short_and_none_short_as_written():
     import html as html_text
     import re
@@ -134,10 +241,11 @@ def test_the_report_table_gives_fairness_over_the_samples_short_and_none_short_a
     html = render_report(simulate(validate_data(written, "s.yaml")), uncertainty=found)
     row = re.search(r"<tr><td class=\"text\">Fairness.*?</tr>", html).group(0)
     cells = [html_text.unescape(re.sub(r"<[^>]+>", " ", c)).split() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
-    # the run as written has no one short: its 1 is a convention, shown as such; the samples' 0.5 is over those short
+    # the run as written has no one short: its 1 is a convention, shown as such; the samples' 0.5 is over those
+    # short, and with two members and one short it is 1/2 by construction: one member bears it all
     assert [" ".join(c) for c in cells[:4]] == [
         f"Fairness (Jain's index) over the {short} samples with a member short",
         "none short",
-        "0.5",
+        "0.5 with two members: one member bears it all",
         "0.5 to 0.5",
     ]

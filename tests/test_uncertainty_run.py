@@ -88,11 +88,12 @@ def test_the_report_shows_intervals_and_fan_charts(found):
     text = re.sub(r"<[^>]+>", "", html)
     verdict = text[text.index("Who runs short?") : text.index("The question")]
     assert "In the scenario as written \u2014 there is no joint stock in this scenario" in verdict
-    # every sample short by 40 days x 5-15 t/day, so all 200 by more than 10 t, the largest in the top 1/200
-    # of the demand range: 40 x 14.95-15 = 598-600 t
+    # every sample short by 40 days x 5-15 t/day, so all 200 by more than a day of the 10 t/day as written,
+    # the largest in the top 1/200 of the demand range: 40 x 14.95-15 = 598-600 t, 60 days of 10 t/day
     assert re.search(
-        r"How robust: in 200 of the 200 samples of its 2 uncertain inputs Japan runs short \(200 by more than 10 t; "
-        r"the largest (598|599|600) t\); intervals in How sure are these figures\?",
+        r"How robust: in 200 of the 200 samples of its 2 uncertain inputs Japan runs short \(200 by more than a "
+        r"day of its demand of a material; the largest (598|599|600) t of rare earths, 60 days of its demand\); "
+        r"intervals in How sure are these figures\?",
         verdict.replace("\u00a0", " "),
     )
     assert 'href="#uncertainty">How sure are these figures?</a>' in html
@@ -117,7 +118,8 @@ def test_a_figure_short_in_few_samples_is_neither_the_same_in_every_sample_nor_d
     assert same_in_every_sample(rare, "min_days_of_cover.japan")  # 0 days in every sample: no stock, halted
     japan = rare.headlines[rare.headlines["metric"] == "shortfall_t.japan"]
     (row,) = japan.assign(p5=0.0, median=0.0, p95=0.0).itertuples()  # its headline row, as the table reads it
-    assert _no_driver(row, rare) == "none clears |rank correlation| 0.20 over 200 samples: too few to tell"
+    # 191 of the 200 are 0: ties, not too few samples, leave the ranks little to tell
+    assert _no_driver(row, rare) == "none clears |rank correlation| 0.20 over 200 samples, 191 of them tied at 0"
     assert interval_text(0.0, 0.0, 0.0, "t", same_in_every_sample(rare, "shortfall_t.japan")) == (
         "median 0 t (90% interval 0-0 t)"
     )
@@ -129,11 +131,15 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
     from simulator.report.uncertainty import samples_short_line
     from tests.helpers import TWO_MEMBERS, run
 
-    # ten samples by hand, with the joint stock and the same ten without the agreement. With it the EU is
-    # short in 7 (a NaN counts as not short), 4 of them by more than 10 t (20, 400, 1,047, 12), and Japan in 1.
+    # ten samples by hand, with the joint stock and the same ten without the agreement; one material, whose
+    # demand as written is 80 t/day for the EU and 20 for Japan. With it the EU is short in 7 (a NaN counts as
+    # not short), 2 of them by more than a day of its demand (400 and 1,047 t; 20 and 12 t are not, though over
+    # 10 t), the largest 1,047 / 80 = 13 days; Japan in 1, 171.4 / 20 = 8.6 days.
     # Without it: the EU's samples 0, 3, 4 and 9 are as short (no smaller: 4), 1 and 8 less short (cut: 2),
-    # 2 short only without (avoided: 1), 5 short only with (brought: 1), so short in 7 without; Japan's
-    # sample 0 is avoided and 9 no smaller. The most often short comes first.
+    # 2 short only without (avoided: 1), 5 short only with (brought: 1), so short in 7 without, 2 by more than
+    # 80 t (400, 2,000 = 25 days); Japan's sample 0 is avoided and 9 no smaller, both over 20 t. The most often
+    # short comes first. Over both members: no one short without in 5, 6, 7 ('not needed': 3); sample 2 closed
+    # (1); the members' total smaller in 0, 1, 8 (cut: 3), no smaller in 3, 4, 9 (3).
     pair = run(TWO_MEMBERS)
     nan = np.nan
     samples = pd.DataFrame(
@@ -148,6 +154,9 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
             "shortfall_t.eu": [0.5, 30, 5, 400, 0.01, 0, nan, 0, 2000, 12],
         }
     )
+    for frame in (samples, without):
+        for member in ("japan", "eu"):
+            frame[f"shortfall_t.{member}.ree"] = frame[f"shortfall_t.{member}"]
     # two inputs, one of them the agreement's own design
     study = SimpleNamespace(inputs=[None, None], paths=["agreement.pool.days_of_demand", "regions.eu.x"])
     ten = dataclasses.replace(found, samples=samples, runs=10, without=without, study=study)
@@ -157,18 +166,24 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
 
     assert line(ten) == (
         "How robust: in 7 of the 10 samples of its 2 uncertain inputs the EU runs short with the joint stock "
-        "(4 by more than 10 t; the largest 1,047 t), and Japan in 1 (171 t). Set against the same samples run "
-        "without the agreement (every other input and the seed the same): for the EU (short in 7 without it) the "
-        "joint stock avoids a shortfall in 1, cuts one in 2, leaves one no smaller in 4 and brings one where there "
-        "was none in 1; for Japan (short in 2 without it) the joint stock avoids a shortfall in 1 and leaves one no "
-        "smaller in 1. The samples vary the joint stock\u2019s own design too: 1 of the 2 inputs is the "
-        "agreement\u2019s; intervals in How sure are these figures?"
+        "(2 by more than a day of its demand of a material; the largest 1,047 t of rare earths, 13 days of its "
+        "demand), and Japan in 1 (171 t of rare earths, 8.6 days of its demand). Set against the same samples run "
+        "without the agreement (every other input and the seed the same): for the EU (short in 7 without it: 2 by "
+        "more than a day of its demand of a material; the largest 2,000 t of rare earths, 25 days of its demand) "
+        "the joint stock avoids a shortfall in 1, cuts one in 2, leaves one no smaller in 4 and brings one where "
+        "there was none in 1; for Japan (short in 2 without it: 2 by more than a day of its demand of a material; "
+        "the largest 171 t of rare earths, 8.6 days of its demand) the joint stock avoids a shortfall in 1 and "
+        "leaves one no smaller in 1. Of the 10 samples, the answer \u2018not needed\u2019 (no member short "
+        "without the joint stock) holds in 3; the joint stock closes every shortfall in 1, cuts the members\u2019 "
+        "total in 3 and leaves it no smaller in 3. The samples vary the joint stock\u2019s own design too: 1 of "
+        "the 2 inputs is the agreement\u2019s; intervals in How sure are these figures?"
     )
     # without the paired runs the line says that the count with the stock cannot say whether it is needed
     alone = dataclasses.replace(ten, without=None, without_why="")
     assert line(alone) == (
         "How robust: in 7 of the 10 samples of its 2 uncertain inputs the EU runs short with the joint stock "
-        "(4 by more than 10 t; the largest 1,047 t), and Japan in 1 (171 t). Whether the joint stock is needed "
+        "(2 by more than a day of its demand of a material; the largest 1,047 t of rare earths, 13 days of its "
+        "demand), and Japan in 1 (171 t of rare earths, 8.6 days of its demand). Whether the joint stock is needed "
         "takes the same samples without it, which this study does not have; run the scenario without its "
         "agreement with --uncertainty 10. The samples vary the joint stock\u2019s own design too: 1 of the 2 "
         "inputs is the agreement\u2019s; intervals in How sure are these figures?"
@@ -177,9 +192,10 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
     assert line(none) == (
         "How robust: in none of the 10 samples of its 2 uncertain inputs does Japan or the EU run short with the "
         "joint stock. Set against the same samples run without the agreement (every other input and the seed the "
-        "same): Japan is short in none either way; the EU is short in none either way. The samples vary the joint "
-        "stock\u2019s own design too: 1 of the 2 inputs is the agreement\u2019s; intervals in How sure are these "
-        "figures?"
+        "same): Japan is short in none either way; the EU is short in none either way. Of the 10 samples, the "
+        "answer \u2018not needed\u2019 (no member short without the joint stock) holds in 10. The samples vary "
+        "the joint stock\u2019s own design too: 1 of the 2 inputs is the agreement\u2019s; intervals in How sure "
+        "are these figures?"
     )
 
 

@@ -16,6 +16,8 @@ import datetime as dt
 from html import escape
 from typing import Any
 
+import numpy as np
+
 from simulator.metrics import anyone_short
 from simulator.names import Names
 from simulator.report.figures import svg_markup
@@ -33,6 +35,7 @@ from simulator.sensitivity.intervals import (
     driver_threshold,
     fan_chart,
     headline_text,
+    headline_values,
     input_columns,
     is_agreement_input,
     off_interval_text,
@@ -232,32 +235,89 @@ def _no_driver(row: Any, found: Uncertainty) -> str:
         return "none: the same in every sample"
     n = int(getattr(row, "samples", found.runs))  # fairness: over the samples with a member short
     bound = driver_threshold(n, len(found.study.inputs))
+    values = headline_values(found, row.metric).dropna()
+    if len(values):
+        counts = values.value_counts()
+        tied, value = int(counts.iloc[0]), float(counts.index[0])
+        if tied * 2 > len(values):  # most samples share one value: ties, not too few samples, hide any driver
+            return (
+                f"none clears |rank correlation| {bound:.2f} over {n:,} samples, {tied:,} of them tied at "
+                f"{_number(value)}"
+            )
     return f"none clears |rank correlation| {bound:.2f} over {n:,} samples: too few to tell"
 
 
-LARGE_SHORTFALL_T = 10.0
-"""A sample's shortfall above this many tonnes is counted apart: a few kilograms short is a count, not a crisis."""
+LARGE_SHORTFALL_DAYS = 1.0
+"""A sample's shortfall is counted apart as large when, of some material, it exceeds this many days of the
+member's demand of it (its demand in the run as written, averaged over the horizon): a few kilograms short is a
+count, not a crisis, while tonnes of light and of heavy rare earths are not the same size of harm."""
+
+
+def daily_demand(result: Result) -> dict[tuple[str, str], float]:
+    """Each (region, material)'s demand per day in the run as written, averaged over the horizon (t/day)."""
+    summary, days = result.summary, max(1, int(result.structure.horizon_days))
+    rows = summary[summary["region"] != "all"] if "region" in summary else summary.iloc[:0]
+    return {
+        (str(r), str(m)): float(d) / days
+        for r, m, d in zip(rows["region"], rows["material"], rows["demand_t"], strict=True)
+    }
 
 
 def _tonnes(x: float) -> str:
     return f"{x:,.0f}{NBSP}t" if x >= 1 else f"under 1{NBSP}t"
 
 
-def _sizes(shortfall: Any) -> str:
-    """How large the samples' shortfalls are: ``171 t`` for one, ``17 by more than 10 t; the largest 1,047 t``."""
-    short = shortfall[shortfall > 0]
-    if len(short) == 1:
-        return _tonnes(float(short.iloc[0]))
-    large = int((short > LARGE_SHORTFALL_T).sum())
-    return f"{large:,} by more than {LARGE_SHORTFALL_T:,.0f}{NBSP}t; the largest {_tonnes(float(short.max()))}"
+def _days(x: float) -> str:
+    shown = f"{x:,.0f}" if x >= 10 else f"{x:.1f}"
+    return f"{shown}{NBSP}{'day' if shown == '1.0' else 'days'}"
 
 
-def _paired(subject: str, with_stock: Any, without: Any) -> str:
+def _by_material(table: Any, region: str, demand: dict[tuple[str, str], float], names: Names) -> Any:
+    """Per sample and material of ``region``: tonnes short and days of its demand (``None`` when not in ``table``)."""
+    import pandas as pd
+
+    materials = [m for (r, m), d in demand.items() if r == region and d > 0 and f"shortfall_t.{r}.{m}" in table]
+    if not materials:
+        return None
+    tonnes = pd.DataFrame({m: table[f"shortfall_t.{region}.{m}"].fillna(0).to_numpy(float) for m in materials})
+    return tonnes, tonnes / pd.Series({m: demand[(region, m)] for m in materials})
+
+
+def _sizes(total: Any, by_material: Any, names: Names) -> str:
+    """How large the samples' shortfalls are, material by material.
+
+    ``171 t of heavy rare earths, 342 days of its demand`` for one sample short;
+    ``17 by more than a day of its demand of a material; the largest 1,047 t of light rare earths,
+    33 days of its demand`` for more (the largest in days of demand). Without the per-material
+    columns the sizes are the member's tonnes, all materials together.
+    """
+    short = total > 0
+    if by_material is None:
+        values = total[short]
+        if short.sum() == 1:
+            return _tonnes(float(values[0]))
+        return f"the largest {_tonnes(float(values.max()))}"
+    tonnes, days = by_material
+    worst = days.max(axis=1).to_numpy(float)
+    k = int(worst.argmax())
+    material = days.columns[days.iloc[k].to_numpy(float).argmax()]
+    largest = (
+        f"{_tonnes(float(tonnes.iloc[k][material]))} of {names.material(material).lower()}, "
+        f"{_days(float(days.iloc[k][material]))} of its demand"
+    )
+    if short.sum() == 1:
+        return largest
+    large = int(((worst > LARGE_SHORTFALL_DAYS) & short).sum())
+    return f"{large:,} by more than a day of its demand of a material; the largest {largest}"
+
+
+def _paired(subject: str, with_stock: Any, without: Any, sizes_without: str = "") -> str:
     """What the joint stock did for one member over the samples run both ways (with and without the agreement).
 
     ``for the EU (short in 37 without it) the joint stock avoids a shortfall in 20, cuts one in 9
     and leaves one no smaller in 8`` (a count of 0 is left out); a sample short only with the stock is counted too (a
-    pool's auction can sell what the member would have held).
+    pool's auction can sell what the member would have held). ``sizes_without``: how large the
+    shortfalls without it are (:func:`_sizes`), given after the count.
     """
     avoids = int(((without > 0) & (with_stock <= 0)).sum())
     cuts = int(((without > 0) & (with_stock > 0) & (with_stock < without)).sum())
@@ -276,7 +336,53 @@ def _paired(subject: str, with_stock: Any, without: Any) -> str:
         )
         if n
     ]
-    return f"for {subject} (short in {short_without:,} without it) the joint stock {join_words(parts)}"
+    sized = f": {sizes_without}" if sizes_without and short_without else ""
+    return f"for {subject} (short in {short_without:,} without it{sized}) the joint stock {join_words(parts)}"
+
+
+def outcome_counts(with_stock: dict[str, Any], without: dict[str, Any]) -> dict[str, int]:
+    """Over the samples run both ways, how many give each answer of the verdict's headline.
+
+    ``not_needed``: no member short without the joint stock; ``closes``: some short without it,
+    none with it; ``cuts``: some short with it too, the members' total smaller; ``no_help``: the
+    members' total no smaller with it. Every sample is in exactly one.
+
+    >>> outcome_counts({"a": np.array([0, 0, 1, 5.0])}, {"a": np.array([0, 2, 3, 5.0])})
+    {'not_needed': 1, 'closes': 1, 'cuts': 1, 'no_help': 1}
+    """
+    members = [m for m in with_stock if m in without]
+    w = np.sum([np.nan_to_num(np.asarray(with_stock[m], float)) for m in members], axis=0)
+    wo = np.sum([np.nan_to_num(np.asarray(without[m], float)) for m in members], axis=0)
+    short_without = np.any([np.nan_to_num(np.asarray(without[m], float)) > 0 for m in members], axis=0)
+    short_with = np.any([np.nan_to_num(np.asarray(with_stock[m], float)) > 0 for m in members], axis=0)
+    return {
+        "not_needed": int((~short_without).sum()),
+        "closes": int((short_without & ~short_with).sum()),
+        "cuts": int((short_without & short_with & (w < wo)).sum()),
+        "no_help": int((short_without & short_with & (w >= wo)).sum()),
+    }
+
+
+def outcome_sentence(counts: dict[str, int], runs: int) -> str:
+    """How often each answer of the headline holds: ``Of the 100 samples, the joint stock is not needed in 49 ...``.
+
+    >>> outcome_sentence({"not_needed": 49, "closes": 14, "cuts": 33, "no_help": 4}, 100).split("; ")[1]
+    'the joint stock closes every shortfall in 14, cuts the members\u2019 total in 33 and leaves it no smaller in 4'
+    """
+    parts = [
+        text
+        for text, n in (
+            (f"closes every shortfall in {counts['closes']:,}", counts["closes"]),
+            (f"cuts the members’ total in {counts['cuts']:,}", counts["cuts"]),
+            (f"leaves it no smaller in {counts['no_help']:,}", counts["no_help"]),
+        )
+        if n
+    ]
+    text = (
+        f"Of the {runs:,} samples, the answer ‘not needed’ (no member short without the joint stock) "
+        f"holds in {counts['not_needed']:,}"
+    )
+    return f"{text}; the joint stock {join_words(parts)}" if parts else text
 
 
 def samples_short_line(result: Result, found: Uncertainty | None) -> str:
@@ -304,6 +410,7 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> str:
     }
     if not shortfall:
         return ""
+    demand = daily_demand(result)
     counts = {region: int((values > 0).sum()) for region, values in shortfall.items()}
     with_stock = " with the joint stock" if members else ""
     of = f"the {found.runs:,} samples of its {plural(len(found.study.inputs), 'uncertain input')}"
@@ -312,10 +419,13 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> str:
         who = join_words([escape(names.subject(r)) for r in counts], "or")
         text = f"<strong>How robust:</strong> in none of {of} does {who} run short{with_stock}"
     else:
-        import pandas as pd
-
         order = sorted(counts, key=lambda r: -counts[r])  # the most often short first; sorted keeps ties in order
-        sizes = {r: f" ({escape(_sizes(pd.Series(shortfall[r])))})" if counts[r] else "" for r in order}
+        sizes = {
+            r: f" ({escape(_sizes(shortfall[r], _by_material(found.samples, r, demand, names), names))})"
+            if counts[r]
+            else ""
+            for r in order
+        }
         first, *rest = order
         others = [f"{escape(names.subject(r))} in {counts[r]:,}{sizes[r]}" for r in rest]
         text = (
@@ -324,10 +434,12 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> str:
         )
     if not members:
         return f"{text}; {link}"  # the link ends in a question mark: no full stop after it
-    return f"{text}. {_stock_effect(names, found, shortfall)}; {link}"
+    return f"{text}. {_stock_effect(names, found, shortfall, demand)}; {link}"
 
 
-def _stock_effect(names: Names, found: Uncertainty, shortfall: dict[str, Any]) -> str:
+def _stock_effect(
+    names: Names, found: Uncertainty, shortfall: dict[str, Any], demand: dict[tuple[str, str], float] | None = None
+) -> str:
     """What the same samples say without the agreement, and how much of what they vary is the agreement's own design."""
     design = sum(is_agreement_input(path) for path in found.study.paths)
     varied = (
@@ -347,13 +459,19 @@ def _stock_effect(names: Names, found: Uncertainty, shortfall: dict[str, Any]) -
             "Whether the joint stock is needed takes the same samples without it, which this study does not have"
             f"{why}; run the scenario without its agreement with <code>--uncertainty {found.runs}</code>"
         ) + (f". {varied}" if varied else "")
-    said = []
+    said, alone = [], {}
     for region, with_stock in sorted(shortfall.items(), key=lambda item: -int((item[1] > 0).sum())):
         column = f"shortfall_t.{region}"
         if column in without:
-            said.append(_paired(escape(names.subject(region)), with_stock, without[column].fillna(0).to_numpy(float)))
+            alone[region] = without[column].fillna(0).to_numpy(float)
+            sized = ""
+            if (alone[region] > 0).any():
+                sized = _sizes(alone[region], _by_material(without, region, demand or {}, names), names)
+            said.append(_paired(escape(names.subject(region)), with_stock, alone[region], escape(sized)))
     paired = "Set against the same samples run without the agreement (every other input and the seed the same): "
     paired += "; ".join(said) + "."
+    if alone:
+        paired += f" {outcome_sentence(outcome_counts(shortfall, alone), found.runs)}."
     return f"{paired} {varied}" if varied else paired.removesuffix(".")
 
 
@@ -376,6 +494,22 @@ def _columns_note(found: Uncertainty) -> str:
     )
 
 
+def _one_bears_all(value: Any, members: int) -> str:
+    """Jain's index at exactly ``1 / members``, said for what it is: ``with two members: one member bears it all``.
+
+    With two members and one short the index is 0.5 by construction, whatever the sizes ('' otherwise).
+
+    >>> _one_bears_all(0.5, 2), _one_bears_all(0.62, 2)
+    ('with two members: one member bears it all', '')
+    """
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return ""
+    count = {2: "two", 3: "three", 4: "four"}.get(members, str(members))
+    return f"with {count} members: one member bears it all" if members > 1 and abs(x - 1 / members) < 1e-12 else ""
+
+
 def _headline_table(result: Result, found: Uncertainty) -> str:
     rows = []
     members = list(result.structure.member_names or [])
@@ -387,6 +521,12 @@ def _headline_table(result: Result, found: Uncertainty) -> str:
         named = join_words([escape(d.label) for d in drivers]) if drivers else _no_driver(row, found)
         title, interval = escape(row.title), f"{_number(row.p5)} to {_number(row.p95)}"
         median = _number(row.median)
+        if row.metric == FAIRNESS:
+            for cell in ("own", "median"):
+                value = result.metrics.get(row.metric) if cell == "own" else row.median
+                if (said := _one_bears_all(value, len(members))) and (cell == "median" or own != "none short"):
+                    shown = f"{own if cell == 'own' else median}<br><small>{escape(said)}</small>"
+                    own, median = (shown, median) if cell == "own" else (own, shown)
         if counted := counted_text(found, row.metric):
             if counted.startswith("no sample"):
                 median, interval, named = "-", "-", escape(counted)

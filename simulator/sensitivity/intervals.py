@@ -97,6 +97,12 @@ class Uncertainty:
     """With an agreement: each sample run again without it (:func:`paired_without_agreement`), same row order."""
     without_why: str = ""
     """Why ``without`` is missing for a scenario with an agreement ('' when it is there or there is no agreement)."""
+    short_known: bool = True
+    """Whether the samples table tells which samples have a member short (its share columns are there).
+
+    Without them fairness is summarised over all samples, not only those with a member short
+    (:func:`counted_text` says so).
+    """
 
 
 def rank_correlations(unit: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -192,8 +198,14 @@ def run_uncertainty(
     samples = pd.concat([study.values_table(points), table.drop(columns=["point", "run"])], axis=1)
     without, why = (None, "")
     if study.scenario.agreement is not None:
-        without, why = paired_without_agreement(study, points, seeds, workers, client)
-    return Uncertainty(study, runs, samples, pd.DataFrame(rows), drivers, bands, without, why)
+        without, why = paired_without_agreement(study, points, seeds, workers, client, progress)
+    headlines = pd.DataFrame(rows)
+    return Uncertainty(study, runs, samples, headlines, drivers, bands, without, why, short is not None)
+
+
+def uncertainty_runs(scenario: Scenario, runs: int) -> int:
+    """How many runs ``--uncertainty runs`` makes: each sample twice with an agreement (with and without it)."""
+    return runs * (2 if scenario.agreement is not None else 1)
 
 
 AGREEMENT = "agreement"
@@ -208,8 +220,17 @@ def is_agreement_input(path: str) -> bool:
     return path == AGREEMENT or path.startswith(f"{AGREEMENT}.")
 
 
+WITHOUT_PASS = "running the samples again without the agreement (the second pass of --uncertainty)"
+"""Added to an error of the second pass, so that its message says which pass failed."""
+
+
 def paired_without_agreement(
-    study: Study, points: list[dict[str, Any]], seeds: list[int], workers: int = 1, client: Any = None
+    study: Study,
+    points: list[dict[str, Any]],
+    seeds: list[int],
+    workers: int = 1,
+    client: Any = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[pd.DataFrame | None, str]:
     """Each sample run again without the agreement: the same seed and the same values of every other input.
 
@@ -217,7 +238,8 @@ def paired_without_agreement(
     agreement's ``uncertain:`` entries too) and each sample its ``agreement.*`` values, so
     that sample ``k`` with and without the joint stock differ in the stock alone. Returns
     the per-run table (no curves), or ``None`` and why when the scenario does not run
-    without its agreement.
+    without its agreement. ``progress`` advances by the runs done, as the first pass's;
+    any other error surfaces with a note naming this pass (:data:`WITHOUT_PASS`).
     """
     from simulator.errors import InputError
     from simulator.scenario.overrides import apply_overrides
@@ -225,12 +247,16 @@ def paired_without_agreement(
     from simulator.sweep.runner import plan_points, run_points
 
     kept = [{k: v for k, v in point.items() if not is_agreement_input(k)} for point in points]
+    n_workers = workers if client is None else max(1, len(client.scheduler_info()["workers"]))
     try:
         raw = apply_overrides(study.raw, [(AGREEMENT, None)])
-        sweep = plan_points(raw, study.source, kept, seeds, False, chunk_size(len(kept), workers))
-        table, _ = run_points(sweep, workers, client)
+        sweep = plan_points(raw, study.source, kept, seeds, False, chunk_size(len(kept), n_workers))
+        table, _ = run_points(sweep, workers, client, progress)
     except InputError as exc:  # ScenarioError is one: a scenario invalid without its agreement
         return None, "; ".join(p.render(None) for p in exc.problems)
+    except Exception as exc:
+        exc.add_note(f"while {WITHOUT_PASS}")
+        raise
     return table.drop(columns=["point", "run"]).reset_index(drop=True), ""
 
 
@@ -270,6 +296,8 @@ def counted_text(found: Uncertainty, metric: str) -> str:
     """
     if metric != FAIRNESS or "samples" not in found.headlines:
         return ""
+    if not getattr(found, "short_known", True):
+        return "over all samples: the samples table does not tell which have a member short"
     n = int(found.headlines.set_index("metric").loc[metric, "samples"])
     if n == found.runs:
         return "over all samples, each with a member short"
@@ -410,11 +438,24 @@ def without_demand(found: Uncertainty, own: dict[str, np.ndarray]) -> np.ndarray
     return ~np.isfinite(cover).any(axis=0)
 
 
+WITHOUT_FILE = "uncertainty_without_agreement.parquet"
+"""The paired runs without the agreement (:attr:`Uncertainty.without`): row ``k`` is sample ``k``."""
+
+
 def write_uncertainty(found: Uncertainty, own: dict[str, np.ndarray], stage: Path, figures: bool = True) -> None:
-    """``uncertainty.csv``, ``uncertainty_samples.parquet`` and (with ``figures``) the fan charts, into ``stage``."""
+    """The study's files into ``stage``: ``uncertainty.csv``, ``uncertainty_samples.parquet``, and more.
+
+    The paired runs without the agreement when there are any (:data:`WITHOUT_FILE`: ``sample``,
+    ``seed`` and the same per-run metrics, one row per sample in the samples table's order) and
+    (with ``figures``) the fan charts.
+    """
     s = found.study.scenario
     found.headlines.to_csv(stage / "uncertainty.csv", index=False)
     found.samples.to_parquet(stage / "uncertainty_samples.parquet", index=False)
+    if found.without is not None:
+        without = found.without.reset_index(drop=True)
+        without.insert(0, "sample", np.arange(len(without), dtype=np.int64))
+        without.to_parquet(stage / WITHOUT_FILE, index=False)
     if not figures:
         return
     for curve, name in FAN_CURVES.items():
