@@ -138,8 +138,11 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
     # Without it: the EU's samples 0, 3, 4 and 9 are as short (no smaller: 4), 1 and 8 less short (cut: 2),
     # 2 short only without (avoided: 1), 5 short only with (brought: 1), so short in 7 without, 2 by more than
     # 80 t (400, 2,000 = 25 days); Japan's sample 0 is avoided and 9 no smaller, both over 20 t. The most often
-    # short comes first. Over both members: no one short without in 5, 6, 7 ('not needed': 3); sample 2 closed
-    # (1); the members' total smaller in 0, 1, 8 (cut: 3), no smaller in 3, 4, 9 (3).
+    # short comes first. Over both members, classified as the verdict's headline classifies the run as written:
+    # no one short either way in 6 and 7 ('not needed': 2); short only with the stock in 5 (6 t, 1); sample 2
+    # closed (1); the members' total smaller as shown in 0, 1, 8 (cut: 3); no smaller in 3, 4 and 9 (3): in 9
+    # the EU's 12 t against 12.01 t without is no cut, 183.4 t and 183.41 t both reading 183 t (nor is it for
+    # the EU alone: 12.0 t both ways).
     pair = run(TWO_MEMBERS)
     nan = np.nan
     samples = pd.DataFrame(
@@ -151,7 +154,7 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
     without = pd.DataFrame(
         {
             "shortfall_t.japan": [50, 0, 0, 0, 0, 0, 0, 0, 0, 171.4],
-            "shortfall_t.eu": [0.5, 30, 5, 400, 0.01, 0, nan, 0, 2000, 12],
+            "shortfall_t.eu": [0.5, 30, 5, 400, 0.01, 0, nan, 0, 2000, 12.01],
         }
     )
     for frame in (samples, without):
@@ -174,8 +177,9 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
         "there was none in 1; for Japan (short in 2 without it: 2 by more than a day of its demand of a material; "
         "the largest 171 t of rare earths, 8.6 days of its demand) the joint stock avoids a shortfall in 1 and "
         "leaves one no smaller in 1. Of the 10 samples, the answer \u2018not needed\u2019 (no member short "
-        "without the joint stock) holds in 3; the joint stock closes every shortfall in 1, cuts the members\u2019 "
-        "total in 3 and leaves it no smaller in 3. The samples vary the joint stock\u2019s own design too: 1 of "
+        "with or without the joint stock) holds in 2; the joint stock closes every shortfall in 1, cuts the "
+        "members\u2019 total in 3, leaves it no smaller in 3 and brings a shortfall where there was none in 1. The "
+        "samples vary the joint stock\u2019s own design too: 1 of "
         "the 2 inputs is the agreement\u2019s; intervals in How sure are these figures?"
     )
     # without the paired runs the line says that the count with the stock cannot say whether it is needed
@@ -193,10 +197,57 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
         "How robust: in none of the 10 samples of its 2 uncertain inputs does Japan or the EU run short with the "
         "joint stock. Set against the same samples run without the agreement (every other input and the seed the "
         "same): Japan is short in none either way; the EU is short in none either way. Of the 10 samples, the "
-        "answer \u2018not needed\u2019 (no member short without the joint stock) holds in 10. The samples vary "
+        "answer \u2018not needed\u2019 (no member short with or without the joint stock) holds in 10. The samples vary "
         "the joint stock\u2019s own design too: 1 of the 2 inputs is the agreement\u2019s; intervals in How sure "
         "are these figures?"
     )
+
+
+def test_the_samples_are_counted_material_by_material_where_the_headline_answers_so():
+    from simulator.report.uncertainty import outcome_counts
+
+    # one sample: 5 t of a short with the stock and 0 t of b; without it 1 t of a and 3 t of b. In all 5 t against
+    # 4 t: no smaller. Where tonnes of a and b may not be added the headline answers by material: b is cut (3 t to
+    # none), so the stock cuts a shortfall.
+    with_stock, without = {"a": np.array([5.0]), "b": np.array([0.0])}, {"a": np.array([1.0]), "b": np.array([3.0])}
+    assert outcome_counts(with_stock, without) == {
+        "not_needed": 0,
+        "only_with": 0,
+        "closes": 0,
+        "cuts": 0,
+        "no_help": 1,
+    }
+    assert outcome_counts(with_stock, without, kinds=True)["cuts"] == 1
+
+
+def test_a_material_without_demand_as_written_is_sized_in_tonnes_never_in_days():
+    from simulator.names import Names
+    from simulator.report.uncertainty import _by_material, _sizes
+    from tests.helpers import TWO_MEMBERS, run
+
+    names = Names.of(run(TWO_MEMBERS).scenario)
+    # the EU's demand as written: 80 t/day of ree, none of mag (a sample may still draw some). Three samples
+    # short: 40 t of ree (0.5 days), 0.4 t of mag only, 30 t of mag only. Large: over a day of ree (none) or
+    # 1 t or more of mag (the third): 1. The largest in days is the ree sample's; no "0.0 days" for mag.
+    demand = {("eu", "ree"): 80.0, ("eu", "mag"): 0.0}
+    table = pd.DataFrame({"shortfall_t.eu.ree": [40.0, 0, 0, 0], "shortfall_t.eu.mag": [0, 0.4, 30.0, 0]})
+    total = (table["shortfall_t.eu.ree"] + table["shortfall_t.eu.mag"]).to_numpy(float)
+    text = _sizes(total, _by_material(table, "eu", demand, names), names).replace("\u00a0", " ")
+    assert text == (
+        "1 by more than a day of its demand of a material, or by 1 t or more of one without demand as written; the "
+        "largest 40 t of rare earths, 0.5 days of its demand"
+    )
+    # short only of mag: the largest in tonnes, without days
+    only = table.assign(**{"shortfall_t.eu.ree": 0.0})
+    total = only["shortfall_t.eu.mag"].to_numpy(float)
+    text = _sizes(total, _by_material(only, "eu", demand, names), names).replace("\u00a0", " ")
+    assert text == (
+        "1 by more than a day of its demand of a material, or by 1 t or more of one without demand as written; the "
+        "largest 30 t of mag"
+    )
+    single = only.assign(**{"shortfall_t.eu.mag": [0, 0.4, 0, 0]})
+    text = _sizes(single["shortfall_t.eu.mag"].to_numpy(float), _by_material(single, "eu", demand, names), names)
+    assert text.replace("\u00a0", " ") == "under 1 t of mag"
 
 
 def test_without_samples_the_report_names_the_inputs_the_figures_rest_on():

@@ -276,11 +276,13 @@ def _by_material(table: Any, region: str, demand: dict[tuple[str, str], float], 
     """Per sample and material of ``region``: tonnes short and days of its demand (``None`` when not in ``table``)."""
     import pandas as pd
 
-    materials = [m for (r, m), d in demand.items() if r == region and d > 0 and f"shortfall_t.{r}.{m}" in table]
+    materials = [m for (r, m) in demand if r == region and f"shortfall_t.{r}.{m}" in table]
     if not materials:
         return None
     tonnes = pd.DataFrame({m: table[f"shortfall_t.{region}.{m}"].fillna(0).to_numpy(float) for m in materials})
-    return tonnes, tonnes / pd.Series({m: demand[(region, m)] for m in materials})
+    # days of the demand as written; a material without demand as written (a sample may still draw some) has none
+    per_day = pd.Series({m: demand[(region, m)] if demand[(region, m)] > 0 else np.nan for m in materials})
+    return tonnes, tonnes / per_day
 
 
 def _sizes(total: Any, by_material: Any, names: Names) -> str:
@@ -288,8 +290,11 @@ def _sizes(total: Any, by_material: Any, names: Names) -> str:
 
     ``171 t of heavy rare earths, 342 days of its demand`` for one sample short;
     ``17 by more than a day of its demand of a material; the largest 1,047 t of light rare earths,
-    33 days of its demand`` for more (the largest in days of demand). Without the per-material
-    columns the sizes are the member's tonnes, all materials together.
+    33 days of its demand`` for more (the largest in days of demand). Days are of the demand as
+    written in the scenario (a sample's own demand may differ). A material the member has no
+    demand for as written (a sample may still draw some) is given in tonnes only, and counts as
+    large from 1 t. Without the per-material columns the sizes are the member's tonnes, all
+    materials together.
     """
     short = total > 0
     if by_material is None:
@@ -298,17 +303,25 @@ def _sizes(total: Any, by_material: Any, names: Names) -> str:
             return _tonnes(float(values[0]))
         return f"the largest {_tonnes(float(values.max()))}"
     tonnes, days = by_material
-    worst = days.max(axis=1).to_numpy(float)
-    k = int(worst.argmax())
-    material = days.columns[days.iloc[k].to_numpy(float).argmax()]
-    largest = (
-        f"{_tonnes(float(tonnes.iloc[k][material]))} of {names.material(material).lower()}, "
-        f"{_days(float(days.iloc[k][material]))} of its demand"
-    )
+    measured = days.notna().all() & (tonnes.to_numpy(float) > 0).any(axis=0)
+    if measured.any():  # the largest in days of demand, of the materials with demand as written
+        in_days = days.loc[:, measured]
+        k = int(in_days.max(axis=1).to_numpy(float).argmax())
+        material = in_days.columns[in_days.iloc[k].to_numpy(float).argmax()]
+        of_demand = f", {_days(float(days.iloc[k][material]))} of its demand"
+    else:  # short only of materials without demand as written: in tonnes, never "0.0 days"
+        flat = tonnes.to_numpy(float)
+        k, j = np.unravel_index(int(flat.argmax()), flat.shape)
+        material, of_demand = tonnes.columns[j], ""
+    largest = f"{_tonnes(float(tonnes.iloc[k][material]))} of {names.material(material).lower()}{of_demand}"
     if short.sum() == 1:
         return largest
-    large = int(((worst > LARGE_SHORTFALL_DAYS) & short).sum())
-    return f"{large:,} by more than a day of its demand of a material; the largest {largest}"
+    # large: over a day of a material's demand as written, or 1 t or more of a material without demand as written
+    over_a_day = (days.fillna(0).to_numpy(float) > LARGE_SHORTFALL_DAYS).any(axis=1)
+    undemanded = (tonnes.loc[:, days.isna().all()].to_numpy(float) >= 1).any(axis=1)
+    large = int(((over_a_day | undemanded) & short).sum())
+    or_none = ", or by 1 t or more of one without demand as written" if (undemanded & short).any() else ""
+    return f"{large:,} by more than a day of its demand of a material{or_none}; the largest {largest}"
 
 
 def _paired(subject: str, with_stock: Any, without: Any, sizes_without: str = "") -> str:
@@ -317,12 +330,11 @@ def _paired(subject: str, with_stock: Any, without: Any, sizes_without: str = ""
     ``for the EU (short in 37 without it) the joint stock avoids a shortfall in 20, cuts one in 9
     and leaves one no smaller in 8`` (a count of 0 is left out); a sample short only with the stock is counted too (a
     pool's auction can sell what the member would have held). ``sizes_without``: how large the
-    shortfalls without it are (:func:`_sizes`), given after the count.
+    shortfalls without it are (:func:`_sizes`), given after the count. A change that does not show
+    in the tonnes as the verdict rounds them (:func:`simulator.report.words.tonnes`) is no cut.
     """
-    avoids = int(((without > 0) & (with_stock <= 0)).sum())
-    cuts = int(((without > 0) & (with_stock > 0) & (with_stock < without)).sum())
-    same = int(((without > 0) & (with_stock > 0) & (with_stock >= without)).sum())
-    adds = int(((without <= 0) & (with_stock > 0)).sum())
+    counts = outcome_counts({"": with_stock}, {"": without})  # one member's, classified as the headline classifies
+    avoids, cuts, same, adds = (counts[k] for k in ("closes", "cuts", "no_help", "only_with"))
     if not (avoids or cuts or same or adds):
         return f"{subject} is short in none either way"
     short_without = avoids + cuts + same
@@ -340,33 +352,43 @@ def _paired(subject: str, with_stock: Any, without: Any, sizes_without: str = ""
     return f"for {subject} (short in {short_without:,} without it{sized}) the joint stock {join_words(parts)}"
 
 
-def outcome_counts(with_stock: dict[str, Any], without: dict[str, Any]) -> dict[str, int]:
+def outcome_counts(
+    with_stock: dict[str, Any], without: dict[str, Any], kinds: bool = False, prices: bool = False
+) -> dict[str, int]:
     """Over the samples run both ways, how many give each answer of the verdict's headline.
 
-    ``not_needed``: no member short without the joint stock; ``closes``: some short without it,
-    none with it; ``cuts``: some short with it too, the members' total smaller; ``no_help``: the
-    members' total no smaller with it. Every sample is in exactly one.
+    ``with_stock``, ``without``: the members' shortfall per sample, by material (all members
+    together; one key when the samples have no per-material columns). Each sample is
+    classified by :func:`simulator.report.verdict.outcome`, as the headline classifies the
+    run as written (``kinds``, ``prices``: as there, whether tonnes of different materials
+    may not be added). Every sample is in exactly one.
 
-    >>> outcome_counts({"a": np.array([0, 0, 1, 5.0])}, {"a": np.array([0, 2, 3, 5.0])})
-    {'not_needed': 1, 'closes': 1, 'cuts': 1, 'no_help': 1}
+    >>> outcome_counts({"a": np.array([0, 0, 1, 5.0, 6])}, {"a": np.array([0, 2, 3, 5.0, 0])})
+    {'not_needed': 1, 'only_with': 1, 'closes': 1, 'cuts': 1, 'no_help': 1}
     """
-    members = [m for m in with_stock if m in without]
-    w = np.sum([np.nan_to_num(np.asarray(with_stock[m], float)) for m in members], axis=0)
-    wo = np.sum([np.nan_to_num(np.asarray(without[m], float)) for m in members], axis=0)
-    short_without = np.any([np.nan_to_num(np.asarray(without[m], float)) > 0 for m in members], axis=0)
-    short_with = np.any([np.nan_to_num(np.asarray(with_stock[m], float)) > 0 for m in members], axis=0)
-    return {
-        "not_needed": int((~short_without).sum()),
-        "closes": int((short_without & ~short_with).sum()),
-        "cuts": int((short_without & short_with & (w < wo)).sum()),
-        "no_help": int((short_without & short_with & (w >= wo)).sum()),
-    }
+    from simulator.report.verdict import OUTCOMES, outcome
+
+    materials = [m for m in with_stock if m in without]
+    w = {m: np.nan_to_num(np.asarray(with_stock[m], float)) for m in materials}
+    wo = {m: np.nan_to_num(np.asarray(without[m], float)) for m in materials}
+    counts = dict.fromkeys(OUTCOMES, 0)
+    for k in range(len(next(iter(w.values()))) if w else 0):
+        counts[outcome({m: w[m][k] for m in materials}, {m: wo[m][k] for m in materials}, kinds, prices)] += 1
+    return counts
+
+
+def _members_by_material(table: Any, members: list[str], materials: list[str]) -> dict[str, Any]:
+    """The members' shortfall per sample by material (by member total under "" without per-material columns)."""
+    columns = {m: [f"shortfall_t.{r}.{m}" for r in members] for m in materials}
+    if materials and all(c in table for cs in columns.values() for c in cs):
+        return {m: sum(table[c].fillna(0).to_numpy(float) for c in cs) for m, cs in columns.items()}
+    return {"": sum(table[f"shortfall_t.{r}"].fillna(0).to_numpy(float) for r in members)}
 
 
 def outcome_sentence(counts: dict[str, int], runs: int) -> str:
     """How often each answer of the headline holds: ``Of the 100 samples, the joint stock is not needed in 49 ...``.
 
-    >>> outcome_sentence({"not_needed": 49, "closes": 14, "cuts": 33, "no_help": 4}, 100).split("; ")[1]
+    >>> outcome_sentence({"not_needed": 49, "only_with": 0, "closes": 14, "cuts": 33, "no_help": 4}, 100).split("; ")[1]
     'the joint stock closes every shortfall in 14, cuts the members\u2019 total in 33 and leaves it no smaller in 4'
     """
     parts = [
@@ -375,11 +397,12 @@ def outcome_sentence(counts: dict[str, int], runs: int) -> str:
             (f"closes every shortfall in {counts['closes']:,}", counts["closes"]),
             (f"cuts the members’ total in {counts['cuts']:,}", counts["cuts"]),
             (f"leaves it no smaller in {counts['no_help']:,}", counts["no_help"]),
+            (f"brings a shortfall where there was none in {counts['only_with']:,}", counts["only_with"]),
         )
         if n
     ]
     text = (
-        f"Of the {runs:,} samples, the answer ‘not needed’ (no member short without the joint stock) "
+        f"Of the {runs:,} samples, the answer ‘not needed’ (no member short with or without the joint stock) "
         f"holds in {counts['not_needed']:,}"
     )
     return f"{text}; the joint stock {join_words(parts)}" if parts else text
@@ -434,11 +457,30 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> str:
         )
     if not members:
         return f"{text}; {link}"  # the link ends in a question mark: no full stop after it
-    return f"{text}. {_stock_effect(names, found, shortfall, demand)}; {link}"
+    return f"{text}. {_stock_effect(result, names, found, shortfall, demand)}; {link}"
+
+
+def _counts(result: Result, found: Uncertainty, members: list[str]) -> dict[str, int]:
+    """:func:`outcome_counts` of the members over the samples, by material as the headline goes."""
+    from simulator.report.findings import Run
+    from simulator.report.verdict import prices_apart
+
+    run = Run.of(result)
+    materials = [str(m) for m in result.scenario.materials]
+    return outcome_counts(
+        _members_by_material(found.samples, members, materials),
+        _members_by_material(found.without, members, materials),
+        len(run.tonnes_kinds()) > 1,
+        bool(prices_apart(run)),
+    )
 
 
 def _stock_effect(
-    names: Names, found: Uncertainty, shortfall: dict[str, Any], demand: dict[tuple[str, str], float] | None = None
+    result: Result,
+    names: Names,
+    found: Uncertainty,
+    shortfall: dict[str, Any],
+    demand: dict[tuple[str, str], float] | None = None,
 ) -> str:
     """What the same samples say without the agreement, and how much of what they vary is the agreement's own design."""
     design = sum(is_agreement_input(path) for path in found.study.paths)
@@ -471,7 +513,7 @@ def _stock_effect(
     paired = "Set against the same samples run without the agreement (every other input and the seed the same): "
     paired += "; ".join(said) + "."
     if alone:
-        paired += f" {outcome_sentence(outcome_counts(shortfall, alone), found.runs)}."
+        paired += f" {outcome_sentence(_counts(result, found, list(alone)), found.runs)}."
     return f"{paired} {varied}" if varied else paired.removesuffix(".")
 
 

@@ -315,6 +315,60 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     )
 
 
+OUTCOMES = ("not_needed", "only_with", "closes", "cuts", "no_help")
+"""The answers of the headline, as :func:`outcome` names them (the samples' counts use the same)."""
+
+
+def by_material_answer(with_t: dict[str, float], without_t: dict[str, float], kinds: bool, prices: bool) -> bool:
+    """Whether the headline answers material by material, from the members' shortfall by material.
+
+    So it does where tonnes count different things (``kinds``), or where reference prices lie
+    far apart (``prices``) with two materials or more short with or without the stock.
+    """
+    mixed = any(sum(1 for t in values.values() if t > 0) > 1 for values in (with_t, without_t))
+    return kinds or (prices and mixed)
+
+
+def outcome(with_t: dict[str, float], without_t: dict[str, float], kinds: bool = False, prices: bool = False) -> str:
+    """Which answer the headline gives: the members' shortfall by material with and without the joint stock.
+
+    ``not_needed``: no member short either way; ``only_with``: short only with the stock;
+    ``closes``: short without it, not with it; ``cuts``: smaller with it, as shown (rounded as
+    :func:`tonnes` rounds; by material, some material's smaller, where the headline answers by
+    material: :func:`by_material_answer`); ``no_help``: none smaller as shown.
+
+    >>> [outcome({"a": w}, {"a": wo}) for w, wo in ((0, 0), (6, 0), (0, 5), (20, 30), (12, 12.01), (9, 5))]
+    ['not_needed', 'only_with', 'closes', 'cuts', 'no_help', 'no_help']
+    >>> outcome({"a": 5, "b": 0}, {"a": 5, "b": 3}, kinds=True), outcome({"a": 5, "b": 0}, {"a": 1, "b": 3})
+    ('cuts', 'no_help')
+    """
+    w, wo = float(sum(with_t.values())), float(sum(without_t.values()))
+    if wo == 0:
+        return "not_needed" if w == 0 else "only_with"
+    if w == 0:
+        return "closes"
+    if by_material_answer(with_t, without_t, kinds, prices):
+        materials = set(with_t) | set(without_t)
+        cut = any(
+            with_t.get(m, 0.0) < without_t.get(m, 0.0) and tonnes(with_t.get(m, 0.0)) != tonnes(without_t.get(m, 0.0))
+            for m in materials
+        )
+        return "cuts" if cut else "no_help"
+    return "cuts" if w < wo and tonnes(w) != tonnes(wo) else "no_help"
+
+
+def headline_outcome(run: Run, alone: Run) -> str:
+    """:func:`outcome` of the run against the same scenario without its agreement."""
+    members = list(run.result.structure.member_names)
+    materials = run.materials()
+    return outcome(
+        {m: run.short_of(members, [m]) for m in materials},
+        {m: alone.short_of(members, [m]) for m in materials},
+        len(run.tonnes_kinds()) > 1,
+        bool(prices_apart(run)),
+    )
+
+
 def headline(run: Run, alone: Run | None) -> str:
     """The answer in one or two sentences (HTML, numbers tagged)."""
     structure = run.result.structure
@@ -337,17 +391,19 @@ def headline(run: Run, alone: Run | None) -> str:
     without_t = float(sum(alone.metric(f"shortfall_t.{m}") for m in members))
     shown_without = alone.t(without_t, metric, zero="none")
     short_without = [m for m in members if alone.metric(f"shortfall_t.{m}") > 0]
-    if without_t == 0:
+    answer = headline_outcome(run, alone)  # the one classification, which the samples' counts use too
+    if answer == "not_needed":
         return (
             f"Not needed here: no physical shortfall avoided. {cap(group)} would run short without the joint stock, "
             f"and {group} runs short with it.{_close_call(run, alone, members)}"
-            if with_t == 0
-            else f"No: {group} would run short without the joint stock, yet the members are short of {shown_with} "
-            "with it."
+        )
+    if answer == "only_with":
+        return (
+            f"No: {group} would run short without the joint stock, yet the members are short of {shown_with} with it."
         )
     if _unlike_tonnes(run, alone, list(members)):
         return _headline_by_material(run, alone, list(members))
-    if with_t == 0:
+    if answer == "closes":
         who = _who_is_short(alone, short_without, "would be")
         in_all = f" ({shown_without} in all)" if len(short_without) > 1 else ""  # one member's total is its own
         return f"Yes: the joint stock closes every shortfall. Without it, {who}{in_all}; with it, {group} runs short."
@@ -356,7 +412,7 @@ def headline(run: Run, alone: Run | None) -> str:
             f"No: the members are short of the same {shown_with} with the joint stock and without it."
             + _moved_between(run, alone)
         )
-    if with_t < without_t:
+    if answer == "cuts":
         cut = (without_t - with_t) / without_t
         answer = "Almost entirely" if cut >= ALMOST_ENTIRELY else "In part"
         return (
