@@ -118,23 +118,30 @@ class Quantity:
     """Sweep tables: also one column per region and material, ``<name>.<region>.<material>``; for an
     agreement-wide metric (:data:`AGREEMENT_SUMMARY`), one per material, ``<name>.all.<material>`` (region
     ``all``, as its rows of the summary table)."""
-    in_baselines: Literal["all", "totals", "none"] = "all"
+    in_baselines: Literal["all", "totals"] = "all"
     """Per-run metrics: which of its columns regression baselines store (``stockpile check``):
-    all, only those over all materials (``<name>``, ``<name>.<region>``), or none
-    (:func:`in_baselines`). Breakdowns of totals a baseline stores, added later, are left
-    out so that adding them moved no baseline."""
+    all, or only those over all materials (``<name>``, ``<name>.<region>``) (:func:`in_baselines`).
+    Breakdowns of totals a baseline stores, added later, are left out so that adding them moved no baseline."""
     curve: bool = False
     """Kept per day by the fast path when a sweep asks for curves."""
     fingerprint: bool = False
     """Sampled into regression baselines as a curve."""
 
     def __post_init__(self) -> None:
-        """Refuse a value outside its field's choices: a registry typo must not fall through silently."""
+        """Refuse a value outside its field's choices, or ``distinct`` on a quantity that is not a count of days.
+
+        A registry typo must not fall through silently.
+        """
         for name, choices in _CHOICES.items():
             values = getattr(self, name) if name in _TUPLES_OF_CHOICES else (getattr(self, name),)
             for value in values:
                 if value not in choices:
                     raise ValueError(f"quantity {self.name!r}: {name}={value!r} is not one of {choices}")
+        if self.region_total == "distinct" and self.aggregation != "count":
+            raise ValueError(
+                f"quantity {self.name!r}: region_total='distinct' counts each day once over a region's materials, "
+                f"so it needs aggregation='count', got {self.aggregation!r}"
+            )
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -1874,19 +1881,6 @@ def metric_names() -> frozenset[str]:
     """Bare names of every per-run metric and fingerprinted curve (:func:`baseline_metric_names`: those compared)."""
     flat = {q.name for q in SUMMARY if q.region_total or q.per_material}
     return frozenset(flat | {q.name for q in AGREEMENT_SUMMARY} | {q.name for q in DAILY if q.fingerprint})
-
-
-def baseline_metric_names() -> frozenset[str]:
-    """Bare names of the per-run metrics regression baselines store and of the fingerprinted curves.
-
-    What ``check`` compares, and so what a tolerance may be given for: :func:`metric_names`
-    without the metrics no baseline holds (``in_baselines="none"``).
-
-    >>> "shortfall_days" in baseline_metric_names()
-    True
-    """
-    stored = {q.name for q in (*AGREEMENT_SUMMARY, *SUMMARY) if q.in_baselines == "none"}
-    return metric_names() - stored
 
 
 def curve_names() -> tuple[str, ...]:

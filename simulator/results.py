@@ -531,7 +531,7 @@ def _region_total(
         return np.where(
             np.isnan(values).all(axis=-1), np.nan, np.nanmin(np.where(np.isnan(values), np.inf, values), axis=-1)
         )
-    assert q.region_total == "first", q  # the registry refuses other values (Quantity.__post_init__)
+    assert q.region_total == "first", q  # the last of the registry's choices (Quantity.__post_init__ refuses others)
     earliest = np.where(values >= 0, values, np.iinfo(np.int64).max).min(axis=-1)  # -1 means never
     return np.where((values >= 0).any(axis=-1), earliest, -1)
 

@@ -330,6 +330,7 @@ def test_a_first_day_metric_of_a_procurement_flow_gives_its_day(monkeypatch):
         ("also_in", ("summary", "supplies"), "also_in='supplies'"),
         ("dtype", "float64", "dtype='float64'"),
         ("record", "plans", "record='plans'"),
+        ("in_baselines", "none", "in_baselines='none'"),  # no metric is left out of baselines any more
     ],
 )
 def test_a_registry_entry_with_a_value_outside_its_choices_is_refused(field, value, refused):
@@ -339,6 +340,18 @@ def test_a_registry_entry_with_a_value_outside_its_choices_is_refused(field, val
     assert entry.name == "demand_t"
     with pytest.raises(ValueError, match=rf"quantity 'demand_t': {refused} is not one of"):
         replace(entry, **{field: value})
+
+
+def test_distinct_region_totals_are_refused_on_a_quantity_that_is_not_a_count():
+    """``distinct`` counts each day once over a region's materials: only a count of days has such days. On demand_t
+    (a sum of tonnes) it used to be accepted and fail only in a sweep's stream, by an assert."""
+    entry = quantities.SUMMARY[0]
+    assert (entry.name, entry.aggregation) == ("demand_t", "sum")
+    with pytest.raises(ValueError, match=r"quantity 'demand_t': region_total='distinct' .* needs aggregation='count'"):
+        replace(entry, region_total="distinct")
+    days = quantities.get("summary", "shortfall_days")
+    assert (days.aggregation, days.region_total) == ("count", "distinct")  # the one that is: accepted
+    assert replace(days, label="again").region_total == "distinct"
 
 
 def test_the_documented_tables_are_the_registry_tables():

@@ -750,7 +750,9 @@ def test_price_section_states_the_peak_worked_out_by_hand():
     assert "Peak price" in prices and "Surplus lost" in prices
     verdict = plain(section(text, "verdict"))
     assert "In the model, prices rose up to 100x (rare earths, 5,000 USD/kg on 10 Jul 2010)" in verdict
-    assert "A rise that steep lies far outside the price paths the market model was fitted to" in verdict  # over 20x
+    assert (
+        "The rise of rare earths lies far outside the price paths the market model was fitted to" in verdict
+    )  # over 20x
     assert '<figure data-figure="prices"' in text
 
 

@@ -12,10 +12,12 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import yaml
 
 from simulator.report import render_report
 from simulator.report.record import load_record
+from simulator.scenario import validate_data
 from tests.helpers import (
     ONE_REGION,
     ROOT,
@@ -71,7 +73,9 @@ def test_the_price_line_says_the_rise_is_the_models_and_gives_the_records_beside
         "18x in the record (900 USD/kg, its mean over Jul 2010) against 75x in the model (3,746 USD/kg)." in beside
     )
     # the model's July mean, 75x, is beyond the record's July mean, 18x: like with like, the warning says so
-    assert "A rise that steep lies beyond the record's over the same period: read it as a sign of extreme" in beside
+    assert (
+        "The rise of rare earths lies beyond the record's over the same period: read it as a sign of extreme" in beside
+    )
     assert beside.count("in the record") == 1 and "fold" not in beside
     # a record that does not say which rows a fit used (no sample column) says nothing of a fit
     assert "fitted" not in beside
@@ -87,12 +91,12 @@ def test_the_steep_rise_warning_sets_the_models_mean_against_the_records_over_th
     path.write_text("date,quantity,region,material,supplier,period,value\n2010-07-01,price,world,ree,,month,4000\n")
     verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
     assert "rare earths 80x in the record (4,000 USD/kg, its mean over Jul 2010) against 75x in the model" in verdict
-    assert "A rise that steep" not in verdict and "extreme scarcity" not in verdict
+    assert "The rise of" not in verdict and "extreme scarcity" not in verdict
     # 3,700 USD/kg, 74x, is below the model's 74.9x over the same month: the warning returns
     path.write_text("date,quantity,region,material,supplier,period,value\n2010-07-01,price,world,ree,,month,3700\n")
     verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
     assert "rare earths 74x in the record (3,700 USD/kg, its mean over Jul 2010) against 75x in the model" in verdict
-    assert "A rise that steep lies beyond the record's over the same period" in verdict
+    assert "The rise of rare earths lies beyond the record's over the same period" in verdict
 
 
 def test_only_world_price_rows_are_set_beside_the_models_world_price(tmp_path: Path):
@@ -160,6 +164,79 @@ def test_when_some_rows_compared_are_fitted_and_some_held_out_each_says_which(tm
     assert "were fitted to these record rows" not in verdict
 
 
+def two_capped() -> dict:
+    """CAPPED with a second material, nd (40 USD/kg), made as rare earths are: the same capped path, 100x at peak."""
+    data = add_material(copy.deepcopy(CAPPED), "nd", {"price_usd_per_kg": 40.0})
+    data["market"]["nd"] = copy.deepcopy(MARKET["ree"])
+    return data
+
+
+def test_the_steep_warning_names_the_material_it_is_of_and_gives_both_clauses_when_both_apply(tmp_path: Path):
+    # both materials peak at 100x (rare earths named on the line, the first of equal rises). Rare earths' July mean
+    # in the model is 74.9x (worked out above) against a record of 4,000 USD/kg, 80x: within the record. nd on 6 Jul
+    # (day 5) is 9 x 40 = 360 USD/kg, 9x, against a record of 300 USD/kg, 7.5x: beyond it. The warning is of nd, not
+    # of the line's rare earths
+    result = run(two_capped())
+    path = tmp_path / "record.csv"
+    head = "date,quantity,region,material,supplier,period,value\n"
+    path.write_text(head + "2010-07-01,price,world,ree,,month,4000\n2010-07-06,price,world,nd,,day,300\n")
+    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
+    assert "rare earths 80x in the record (4,000 USD/kg, its mean over Jul 2010) against 75x in the model" in verdict
+    assert "nd 7.5x in the record (300 USD/kg, on 6 Jul 2010) against 9x in the model (360 USD/kg)." in verdict
+    assert (
+        "The rise of nd lies beyond the record's over the same period: read it as a sign of extreme scarcity, not as "
+        "a forecast." in verdict
+    )
+    assert "The rise of rare earths" not in verdict and "A rise that steep" not in verdict
+    # without the rare-earth row, nd is beyond the record and rare earths have no world price in it: both clauses
+    path.write_text(head + "2010-07-06,price,world,nd,,day,300\n")
+    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
+    assert (
+        "The rise of nd lies beyond the record's over the same period, and that of rare earths far outside the price "
+        "paths the market model was fitted to (their rises are in docs/model-vs-record.md): read them as signs of "
+        "extreme scarcity, not as forecasts." in verdict
+    )
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in divide:RuntimeWarning")  # the uncovered row's mean
+def test_a_record_row_the_run_does_not_cover_is_left_out_of_the_price_line(tmp_path: Path):
+    # a record read against the scenario run for 100 days, set against the run of 40 (days 0 to 39): its row of
+    # 1 Sep 2010 (day 62), 20,000 USD/kg, is the record's highest but the run has no price that day, so the line
+    # keeps the 6 Jul row, 400 USD/kg (8x), against the model's 450 USD/kg (9x) that day, and says no "nan"
+    result = run(CAPPED)
+    longer = validate_data(build(CAPPED, horizon_days=100), "test")
+    path = tmp_path / "record.csv"
+    path.write_text(
+        "date,quantity,region,material,supplier,period,value\n"
+        "2010-07-06,price,world,ree,,day,400\n"
+        "2010-09-01,price,world,ree,,day,20000\n"
+    )
+    verdict = verdict_of(render_report(result, record=load_record(path, longer)))
+    assert "rare earths 8x in the record (400 USD/kg, on 6 Jul 2010) against 9x in the model (450 USD/kg)." in verdict
+    assert "nan" not in verdict.lower() and "20,000" not in verdict and "400x" not in verdict
+
+
+def test_a_report_sets_the_run_against_the_record_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # the price line and the section "Against the record" share one simulation of the record's rows
+    import simulator.report.record as record_module
+
+    calls = []
+    original = record_module.scenario_values
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(record_module, "scenario_values", counted)
+    result = run(CAPPED)
+    path = tmp_path / "record.csv"
+    path.write_text("date,quantity,region,material,supplier,period,value\n2010-07-06,price,world,ree,,day,400\n")
+    page = render_report(result, record=load_record(path, result.scenario))
+    assert "rare earths 8x in the record (400 USD/kg, on 6 Jul 2010) against 9x in the model" in verdict_of(page)
+    assert 'id="record"' in page or "Against the record" in page
+    assert len(calls) == 1
+
+
 def test_a_region_sentences_amounts_share_the_unit_of_the_amounts_as_shown():
     # 99,960 USD is 100,000 to two figures, so millions: the 5,000 USD beside it is USD 0.0050 m, not USD 5,000
     # (a sentence in two units, "USD 0.10 m ... USD 5,000"); 99,000 and 5,000 both stay in dollars
@@ -181,9 +258,9 @@ def test_without_a_record_the_warning_on_a_steep_rise_says_only_the_models_rise(
     # the record and on the page that fits it, not in the report's code)
     verdict = verdict_of(render_report(run(CAPPED)))  # 100x: over the 20x that calls for the warning
     assert (
-        "In the model, prices rose up to 100x (rare earths, 5,000 USD/kg on 10 Jul 2010). A rise that steep lies far "
-        "outside the price paths the market model was fitted to (their rises are in docs/model-vs-record.md): read it "
-        "as a sign of extreme scarcity, not as a forecast." in verdict
+        "In the model, prices rose up to 100x (rare earths, 5,000 USD/kg on 10 Jul 2010). The rise of rare earths "
+        "lies far outside the price paths the market model was fitted to (their rises are in docs/model-vs-record.md): "
+        "read it as a sign of extreme scarcity, not as a forecast." in verdict
     )
     assert "in the record" not in verdict and "fold" not in verdict and "2,377" not in verdict and "188" not in verdict
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError
-from simulator.quantities import baseline_metric_names, fingerprint_names, in_baselines, metric_names
+from simulator.quantities import fingerprint_names, in_baselines, metric_names
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.load import canonical_data, item_id, read_input, sha256_of, with_order
 from simulator.scenario.schema import MAX_SEED
@@ -55,10 +55,9 @@ checked on reading, so that a baseline edited by hand (a number changed, added o
 record of a run. Baselines written before it carry none and are read as before."""
 FINGERPRINT_EVERY_DAYS = 7
 CURVES = fingerprint_names()
-METRIC_NAMES = baseline_metric_names()
-"""Names a tolerance may be given for: summary metrics baselines store (without region and material) and curves."""
-UNSTORED_METRIC_NAMES = metric_names() - METRIC_NAMES
-"""Per-run metrics no baseline stores (``in_baselines="none"``; none now): a tolerance for one would never apply."""
+METRIC_NAMES = metric_names()
+"""Names a tolerance may be given for: summary metrics (without region and material) and curves. Each metric has
+columns a baseline stores (:attr:`simulator.quantities.Quantity.in_baselines`: all, or those over all materials)."""
 
 DEFAULT_SEED = Scenario.model_fields["seed"].default
 """The seed of a scenario that gives none: not a scenario part (values at their defaults are not)."""

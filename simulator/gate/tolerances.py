@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from simulator.errors import InputError, Problem, setting
-from simulator.gate.baseline import METRIC_NAMES, UNSTORED_METRIC_NAMES, Number
+from simulator.gate.baseline import METRIC_NAMES, Number
 from simulator.quantities import DAY_METRICS
 from simulator.scenario.load import yaml_data
 
@@ -181,9 +181,6 @@ def load_tolerances(path: Path | None, rtol: float | None = None, atol: float | 
         default = Tolerance(from_file.rtol if rtol is None else rtol, from_file.atol if atol is None else atol)
     metrics = {}
     for name, entry in _mapping(data.get("metrics"), "metrics", source).items():
-        if name in UNSTORED_METRIC_NAMES:
-            message = "not stored in baselines, so the check never compares it: a tolerance for it would never apply"
-            raise InputError(f"metrics.{name}: {message}", source)
         if name not in METRIC_NAMES:
             raise InputError(f"metrics.{name}: unknown metric (known: {', '.join(sorted(METRIC_NAMES))})", source)
         if name in DAY_METRICS and isinstance(entry, dict) and "rtol" in entry:

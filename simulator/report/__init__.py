@@ -49,8 +49,8 @@ from simulator.report.figures import (
 )
 from simulator.report.findings import Run, compare_overall, compare_region, overall_finding, region_findings
 from simulator.report.ledger import ledger_section
-from simulator.report.prices import price_section
-from simulator.report.record import Record, record_section
+from simulator.report.prices import compared_rows, price_section
+from simulator.report.record import Record, against_record, record_section
 from simulator.report.rule import auction_results, no_release_note, rule_releases, rule_words
 from simulator.report.style import CSS
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
@@ -334,6 +334,7 @@ def render_report(
     solo = Run.of(alone, "alone") if alone is not None and s.agreement is not None else None
     apart = Run.of(own_share, "own_share") if own_share is not None and short_without else None
     books = accounts(run)
+    compared = against_record(result, record) if record is not None else None  # once: price line and section
     title = f"Stockpile report: {run.name}"
     out = [
         f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -351,7 +352,7 @@ def render_report(
             books,
             bool(changes),
             samples_short_line(result, uncertainty),
-            record.rows if record is not None else None,
+            None if compared is None or record is None else compared_rows(record, compared),
         ),
         '<section id="question"><h2>The question</h2>',
         f'<p class="lede">{run.names.description}</p>' if s.description else "",
@@ -375,7 +376,7 @@ def render_report(
         )
         out.append(price_section(run, figure))
     if record is not None:
-        out.append(record_section(run, record))
+        out.append(record_section(run, record, compared))
     out += [
         '<section id="findings"><h2>What happens to each region</h2>',
         f'<p class="overall">{overall_finding(run)}</p>',

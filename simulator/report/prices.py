@@ -25,8 +25,10 @@ Names, units and labels of these quantities come from :mod:`simulator.quantities
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -47,6 +49,9 @@ from simulator.report.words import (
     when,
 )
 from simulator.scenario.checks import reference_price
+
+if TYPE_CHECKING:
+    from simulator.report.record import Record
 
 PEAK = quantities.get("summary", "peak_price_usd_per_kg")
 DESTROYED = quantities.get("summary", "demand_destroyed_t")
@@ -334,7 +339,9 @@ def record_rises(run: Run, rows: pd.DataFrame | None) -> list[RecordRise]:
     over the row's days, as a calibration averages it), in the run's order of materials. A
     model's daily peak is not set beside a record's monthly or quarterly mean: each rise is the
     record's row against the model's mean over the same period. ``rows``: a record's rows
-    (:class:`simulator.report.record.Record`'s); the first of equal highest.
+    (:class:`simulator.report.record.Record`'s), or those rows already set against the run
+    (:func:`compared_rows`: not simulated again); the first of equal highest. A row whose period
+    the run does not cover has no model value and is left out.
     """
     if rows is None or rows.empty:
         return []
@@ -343,8 +350,12 @@ def record_rises(run: Run, rows: pd.DataFrame | None) -> list[RecordRise]:
     world = rows[(rows["quantity"] == "price") & (rows["region"] == "world")]
     if world.empty:
         return []
-    record = Record(world, "")
-    table = against_record(run.result, record)
+    if "model" in world.columns:  # already set against the run (compared_rows): not simulated again
+        table, marked = world, "in_sample" in world.columns
+    else:
+        record = Record(world, "")
+        table, marked = against_record(run.result, record), record.marked
+    table = table[np.isfinite(table["model"].to_numpy(float))]  # a row whose period the run does not cover
     kinds = made(table["source"]) if "source" in table.columns else pd.Series("", index=table.index, dtype=object)
     out = []
     for material in run.materials():
@@ -357,9 +368,19 @@ def record_rises(run: Run, rows: pd.DataFrame | None) -> list[RecordRise]:
         period = str(row["period"])
         label = period_words(row["date"], period)
         on = f"on {label}" if period == "day" else f"its mean over {label}"
-        fitted = bool(row["in_sample"]) if record.marked else None
+        fitted = bool(row["in_sample"]) if marked else None
         out.append(RecordRise(material, float(row["value"]), on, float(row["model"]), reference, fitted, kinds[key]))
     return out
+
+
+def compared_rows(record: Record, table: pd.DataFrame) -> pd.DataFrame:
+    """``record``'s rows set against the run as :func:`record_rises` takes them.
+
+    ``table``: :func:`simulator.report.record.against_record`'s, made once so that a report simulates the
+    record's rows once for both the price line and the record's section; ``in_sample`` is kept only when the
+    record says which rows a fit uses, as in its rows.
+    """
+    return table if record.marked else table.drop(columns="in_sample")
 
 
 def _record_words(r: RecordRise, fits: bool) -> str:
@@ -388,29 +409,43 @@ def _fit_words(recorded: list[RecordRise]) -> str:
     return ""
 
 
-def _steep_warning(rises: dict[str, float], recorded: list[RecordRise]) -> str:
+def _steep_warning(rises: dict[str, float], recorded: list[RecordRise], name: Callable[[str], str]) -> str:
     """The warning on a daily-peak rise of :data:`EXTREME_RISE` or more, like with like against the record.
 
     A material whose model rise over a record row's period is above the record's own rise over it lies
     beyond the record: the warning says so. A steep material with no world-price row in the record is
     warned of against the price paths the market was fitted to. A steep daily peak whose mean over the
-    record's period lies within the record's rise is not beyond it: no warning.
+    record's period lies within the record's rise is not beyond it: no warning. The warning names the
+    materials each clause is of (``name``: a material's words), and gives both clauses when both apply,
+    so that it is not read as about the line's top material when it is about another.
     """
     steep = [m for m, rise in rises.items() if rise >= EXTREME_RISE]
-    if not steep:
-        return ""
     by = {r.material: r for r in recorded}
-    if any(m in by and by[m].model_rise > by[m].rise for m in steep):
+    beyond = [m for m in steep if m in by and by[m].model_rise > by[m].rise]
+    unrecorded = [m for m in steep if m not in by]
+    if not beyond and not unrecorded:
+        return ""
+    outside = "far outside the price paths the market model was fitted to (their rises are in docs/model-vs-record.md)"
+    many = len(beyond) + len(unrecorded) > 1
+    read = (
+        "read them as signs of extreme scarcity, not as forecasts"
+        if many
+        else "read it as a sign of extreme scarcity, not as a forecast"
+    )
+
+    def rise_of(materials: list[str]) -> str:  # "rise of nd lies", "rises of nd and rare earths lie"
+        names = join_words([name(m) for m in materials])
+        return f"rise of {names} lies" if len(materials) == 1 else f"rises of {names} lie"
+
+    if beyond and unrecorded:
+        that = "that" if len(unrecorded) == 1 else "those"
+        rest = join_words([name(m) for m in unrecorded])
         return (
-            " A rise that steep lies beyond the record's over the same period: read it as a sign of extreme "
-            "scarcity, not as a forecast."
+            f" The {rise_of(beyond)} beyond the record's over the same period, and {that} of {rest} {outside}: {read}."
         )
-    if any(m not in by for m in steep):
-        return (
-            " A rise that steep lies far outside the price paths the market model was fitted to (their rises are "
-            "in docs/model-vs-record.md): read it as a sign of extreme scarcity, not as a forecast."
-        )
-    return ""
+    if beyond:
+        return f" The {rise_of(beyond)} beyond the record's over the same period: {read}."
+    return f" The {rise_of(unrecorded)} {outside}: {read}."
 
 
 def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
@@ -453,7 +488,7 @@ def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
             " Set against each material's highest recorded world price, over the same period, with the same "
             f"reference: {each}.{_fit_words(recorded)}"
         )
-    text += _steep_warning(rises, recorded)
+    text += _steep_warning(rises, recorded, run.names.material_text)
     if not extra:
         return text
     more = "more" if extra > 0 else "less"

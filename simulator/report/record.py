@@ -429,10 +429,10 @@ def _fit_note(record: Record, table: pd.DataFrame, series: list[SeriesError]) ->
     )
 
 
-def record_section(run: Run, record: Record) -> str:
-    """The section "Against the record" (HTML)."""
+def record_section(run: Run, record: Record, table: pd.DataFrame | None = None) -> str:
+    """The section "Against the record" (HTML); ``table``: :func:`against_record`'s, when already made."""
     result = run.result
-    table = against_record(result, record)
+    table = against_record(result, record) if table is None else table
     series = series_errors(table, result.scenario, record.marked)
     figure = fit_figure(
         table, result.scenario, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS, fitted_rows=record.marked
