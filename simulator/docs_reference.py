@@ -495,14 +495,14 @@ def outputs_reference() -> str:
         "all materials adds tonnes of different materials: read the per-material columns to",
         "compare like with like (a region's days short count each day once, however many",
         "materials it was short of). `stockpile check` compares the columns its",
-        "baselines store (*in baselines*: all, only those over all materials, or none); the",
+        "baselines store (*in baselines*: all, or only those over all materials); the",
         "others break down totals a baseline stores and were added later, left out so that",
         "adding them moved no baseline.",
         "",
         "| metric | unit | per material | per region | per region and material | in baselines | meaning |",
         "|---|---|---|---|---|---|---|",
     ]
-    stored = {"all": "all", "totals": "over all materials", "none": "none"}
+    stored = {"all": "all", "totals": "over all materials"}
     for q in AGREEMENT_SUMMARY:
         per = "yes" if q.per_material else ""
         lines.append(
