@@ -295,7 +295,8 @@ def run(
 
     if explorer_page and not with_report:
         raise InputError("--explorer needs --report")
-    pairs = _overrides(assignments) + ([("seed", seed)] if seed is not None else [])
+    overrides = _overrides(assignments)
+    pairs = overrides + ([("seed", seed)] if seed is not None else [])
     raw = load_raw(scenario, pairs)
     loaded = validate_overridden(raw, scenario, pairs)
     record = None
@@ -305,10 +306,12 @@ def run(
         record = report_record(record_file, loaded, with_report, "--record needs --report")
     study = None
     if uncertainty_runs:
+        import copy
+
         from simulator.sensitivity import plan_study
 
-        fixed = [path for path, _ in _overrides(assignments)]  # the rule of studies: no --set on an uncertain entry
-        study = plan_study(load_raw(scenario, pairs), scenario, fixed=fixed, narrow=False)
+        fixed = [path for path, _ in overrides]  # the rule of studies: no --set on an uncertain entry
+        study = plan_study(copy.deepcopy(raw), scenario, fixed=fixed, narrow=False)
     from simulator.scenario.notes import scenario_notes
 
     for note in scenario_notes(loaded):  # as validate prints them: each names the file and the field

@@ -174,14 +174,11 @@ _DAY_OF = ("day_of_min", "day_of_max")
 class _Stream:
     """One streaming aggregation of a daily quantity: its state and how a day updates it."""
 
-    def __init__(self, q: Quantity, shape: tuple[int, ...], any_material: bool = False) -> None:
-        """``any_material``: the region's figure over its materials, (region, run): a day counts once."""
+    def __init__(self, q: Quantity, shape: tuple[int, ...]) -> None:
         assert q.source is not None
         self.source = q.source
         self.record = _RECORD_OF[q.source]
         self.aggregation = q.aggregation
-        self.any_material = any_material
-        assert not self.any_material or q.aggregation in ("count", "first"), q.name
         start = {"sum": 0.0, "max": 0.0, "min": np.inf, "last": 0.0}
         if q.aggregation in ("count", "first", *_DAY_OF):
             self.value = np.full(shape, 0 if q.aggregation == "count" else -1, dtype=np.int64)
@@ -193,8 +190,6 @@ class _Stream:
     def add(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
         """Fold in day ``day``'s value ``x``; ``above`` is ``x > EPS_T`` for counts and first days, None if nowhere."""
         kind = self.aggregation
-        if self.any_material and above is not None:  # a day counts once however many materials are short
-            above = above.any(axis=1)  # (region, material, run) -> (region, run)
         if kind == "sum":
             self.value += x
         elif kind == "max":
@@ -218,6 +213,18 @@ class _Stream:
         """The aggregate with the runs first; a minimum over no finite value is NaN."""
         out = np.moveaxis(self.value, -1, 0).copy()
         return np.where(np.isfinite(out), out, np.nan) if self.aggregation == "min" else out
+
+
+class _AnyMaterialStream(_Stream):
+    """A region's count over its materials, (region, run): a day counts once however many materials are short."""
+
+    def __init__(self, q: Quantity, shape: tuple[int, ...]) -> None:
+        assert q.aggregation in ("count", "first"), q.name
+        super().__init__(q, shape)
+
+    def add(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
+        """As :meth:`_Stream.add`, with ``above`` (region, material, run) reduced over materials."""
+        super().add(day, x, None if above is None else above.any(axis=1))
 
 
 class SummaryAccumulator:
@@ -244,7 +251,7 @@ class SummaryAccumulator:
         }
         for q in SUMMARY:  # a region's distinct days: counted over its materials at once, (region, run)
             if q.region_total == "distinct" and self._wants(q.name):
-                self.streams[f"{REGION}{q.name}"] = _Stream(q, per_region, any_material=True)
+                self.streams[f"{REGION}{q.name}"] = _AnyMaterialStream(q, per_region)
         active = [
             (name, stream)
             for name, stream in self.streams.items()

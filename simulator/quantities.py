@@ -1878,7 +1878,7 @@ def in_baselines(column: str) -> bool:
 
 
 def metric_names() -> frozenset[str]:
-    """Bare names of every per-run metric and fingerprinted curve (:func:`baseline_metric_names`: those compared)."""
+    """Bare names of every per-run metric and fingerprinted curve (:func:`in_baselines`: which a baseline stores)."""
     flat = {q.name for q in SUMMARY if q.region_total or q.per_material}
     return frozenset(flat | {q.name for q in AGREEMENT_SUMMARY} | {q.name for q in DAILY if q.fingerprint})
 

@@ -556,8 +556,7 @@ def metric_columns(st: Structure, s: dict[str, np.ndarray]) -> dict[str, np.ndar
     for i, region in enumerate(st.regions):
         for q in region_metrics:
             if q.region_total:
-                total = _region_total(q, s, i, out, region)  # a sum is a float: whole numbers stay integers
-                out[f"{q.name}.{region}"] = total.astype(np.int64) if q.dtype == "int" else total
+                out[f"{q.name}.{region}"] = _region_total(q, s, i, out, region)
         for j, material in enumerate(st.materials):
             for q in region_metrics:
                 if q.per_material:

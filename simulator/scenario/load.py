@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from simulator.errors import InputError, Problem, ScenarioError
 from simulator.scenario import schema
 from simulator.scenario.checks import check_scenario
-from simulator.scenario.overrides import OverrideError, apply_overrides, ratio_member, shown
+from simulator.scenario.overrides import ECHO_WIDTH, OverrideError, apply_overrides, ratio_member, shown
 from simulator.scenario.portfolio import check_benchmarks, check_quotas
 from simulator.scenario.schema import ID_PATTERN, Scenario
 from simulator.scenario.strict_yaml import load_yaml
@@ -516,10 +516,6 @@ def blamed(
         if ours:
             return (path, value), ours
     return None
-
-
-ECHO_WIDTH = 80
-"""Characters of a ``--set`` value a message echoes (a longer one is cut with ``...``)."""
 
 
 def validate_overridden(data: dict[str, Any], source: str, overrides: Sequence[tuple[str, Any]]) -> Scenario:

@@ -41,6 +41,10 @@ EXCLUSIVE_SIBLINGS = {"tonnes": "days", "days": "tonnes"}
 _INDEX = re.compile(r"-?[0-9]{1,9}")  # a list position (longer numbers are ids, found in no list)
 
 
+ECHO_WIDTH = 80
+"""Characters of a ``--set`` value a message echoes (a longer one is cut with ``...``)."""
+
+
 def shown(value: Any, width: int | None = None) -> str:
     """A value as the user would write it after ``--set PATH=``: the text reads back as the same value.
 
@@ -230,7 +234,7 @@ class _RatiosSet:
 def _set_ratio(ratios: dict[str, Any], member: str, value: Any, path: str, done: _RatiosSet) -> None:
     """Set ``member``'s ratio; rescale the members not set in this call to what is left."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise InputError([Problem(path, f"a ratio must be a number in [0, 1], got {shown(value, 80)}")])
+        raise InputError([Problem(path, f"a ratio must be a number in [0, 1], got {shown(value, ECHO_WIDTH)}")])
     if any(isinstance(v, bool) or not isinstance(v, int | float) for k, v in ratios.items() if k != member):
         raise InputError([Problem(path, "the other members' ratios must be numbers")])
     if done.before is None:

@@ -39,7 +39,7 @@ from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.load import blame_overrides, blamed, named_path, with_order
-from simulator.scenario.overrides import OverrideError, shown
+from simulator.scenario.overrides import ECHO_WIDTH, OverrideError, shown
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped, dask_cluster, in_process, local_processes
 from simulator.sweep.checkpoints import Checkpoints
 from simulator.sweep.grid import MAX_POINTS, SweepSpec, iso_date, read_quoted_dates
@@ -132,7 +132,7 @@ class ChunkResult:
 
 def point_label(point: dict[str, Any]) -> str:
     """``path=value, ...`` (``base`` for the empty point), for messages."""
-    return ", ".join(f"{k}={shown(v, 80)}" for k, v in point.items()) or "base"
+    return ", ".join(f"{k}={shown(v, ECHO_WIDTH)}" for k, v in point.items()) or "base"
 
 
 def build_point(base: dict[str, Any], point: dict[str, Any], source: str) -> Scenario:
@@ -362,7 +362,8 @@ def _check_curve_shape(sweep: Sweep) -> None:
         for i, value in enumerate(axis.values[1:], start=1):
             if shape(i * stride) != first:
                 raise InputError(
-                    f"[{axis.path}={shown(value, 80)}] gives other days, regions or materials than the first point; "
+                    f"[{axis.path}={shown(value, ECHO_WIDTH)}] gives other days, regions or materials than the first "
+                    "point; "
                     "per-day curves (sweep --curves, explore) need the same at every point: sweep them apart",
                     sweep.source,
                 )
