@@ -160,7 +160,7 @@ def test_each_row_written_without_the_agreement_is_its_sample_run_again_with_its
 
 
 def test_the_second_pass_advances_the_progress_and_says_which_pass_failed(monkeypatch):
-    import simulator.sweep.runner as runner
+    import simulator.sensitivity.study as study_module
 
     data = build(
         TWO_MEMBERS,
@@ -174,7 +174,7 @@ def test_the_second_pass_advances_the_progress_and_says_which_pass_failed(monkey
     def broken(*args, **kwargs):
         raise RuntimeError("worker lost")
 
-    monkeypatch.setattr(runner, "run_points", broken)
+    monkeypatch.setattr(study_module, "run_points", broken)  # what evaluate runs a pass with
     from simulator.sensitivity.intervals import WITHOUT_PASS, paired_without_agreement
 
     with pytest.raises(RuntimeError) as caught:

@@ -232,7 +232,7 @@ def test_a_material_without_demand_as_written_is_sized_in_tonnes_never_in_days()
     demand = {("eu", "ree"): 80.0, ("eu", "mag"): 0.0}
     table = pd.DataFrame({"shortfall_t.eu.ree": [40.0, 0, 0, 0], "shortfall_t.eu.mag": [0, 0.4, 30.0, 0]})
     total = (table["shortfall_t.eu.ree"] + table["shortfall_t.eu.mag"]).to_numpy(float)
-    text = _sizes(total, _by_material(table, "eu", demand, names), names).replace("\u00a0", " ")
+    text = _sizes(total, _by_material(table, "eu", demand), names).replace("\u00a0", " ")
     assert text == (
         "1 by more than a day of its demand of a material, or by 1 t or more of one without demand as written; the "
         "largest 40 t of rare earths, 0.5 days of its demand"
@@ -240,13 +240,13 @@ def test_a_material_without_demand_as_written_is_sized_in_tonnes_never_in_days()
     # short only of mag: the largest in tonnes, without days
     only = table.assign(**{"shortfall_t.eu.ree": 0.0})
     total = only["shortfall_t.eu.mag"].to_numpy(float)
-    text = _sizes(total, _by_material(only, "eu", demand, names), names).replace("\u00a0", " ")
+    text = _sizes(total, _by_material(only, "eu", demand), names).replace("\u00a0", " ")
     assert text == (
         "1 by more than a day of its demand of a material, or by 1 t or more of one without demand as written; the "
         "largest 30 t of mag"
     )
     single = only.assign(**{"shortfall_t.eu.mag": [0, 0.4, 0, 0]})
-    text = _sizes(single["shortfall_t.eu.mag"].to_numpy(float), _by_material(single, "eu", demand, names), names)
+    text = _sizes(single["shortfall_t.eu.mag"].to_numpy(float), _by_material(single, "eu", demand), names)
     assert text.replace("\u00a0", " ") == "under 1 t of mag"
 
 

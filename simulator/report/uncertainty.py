@@ -272,7 +272,7 @@ def _days(x: float) -> str:
     return f"{shown}{NBSP}{'day' if shown == '1.0' else 'days'}"
 
 
-def _by_material(table: Any, region: str, demand: dict[tuple[str, str], float], names: Names) -> Any:
+def _by_material(table: Any, region: str, demand: dict[tuple[str, str], float]) -> Any:
     """Per sample and material of ``region``: tonnes short and days of its demand (``None`` when not in ``table``)."""
     import pandas as pd
 
@@ -444,9 +444,7 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> str:
     else:
         order = sorted(counts, key=lambda r: -counts[r])  # the most often short first; sorted keeps ties in order
         sizes = {
-            r: f" ({escape(_sizes(shortfall[r], _by_material(found.samples, r, demand, names), names))})"
-            if counts[r]
-            else ""
+            r: f" ({escape(_sizes(shortfall[r], _by_material(found.samples, r, demand), names))})" if counts[r] else ""
             for r in order
         }
         first, *rest = order
@@ -480,7 +478,7 @@ def _stock_effect(
     names: Names,
     found: Uncertainty,
     shortfall: dict[str, Any],
-    demand: dict[tuple[str, str], float] | None = None,
+    demand: dict[tuple[str, str], float],
 ) -> str:
     """What the same samples say without the agreement, and how much of what they vary is the agreement's own design."""
     design = sum(is_agreement_input(path) for path in found.study.paths)
@@ -508,7 +506,7 @@ def _stock_effect(
             alone[region] = without[column].fillna(0).to_numpy(float)
             sized = ""
             if (alone[region] > 0).any():
-                sized = _sizes(alone[region], _by_material(without, region, demand or {}, names), names)
+                sized = _sizes(alone[region], _by_material(without, region, demand), names)
             said.append(_paired(escape(names.subject(region)), with_stock, alone[region], escape(sized)))
     paired = "Set against the same samples run without the agreement (every other input and the seed the same): "
     paired += "; ".join(said) + "."

@@ -241,17 +241,15 @@ def paired_without_agreement(
     without its agreement. ``progress`` advances by the runs done, as the first pass's;
     any other error surfaces with a note naming this pass (:data:`WITHOUT_PASS`).
     """
+    from dataclasses import replace
+
     from simulator.errors import InputError
     from simulator.scenario.overrides import apply_overrides
-    from simulator.sensitivity.study import chunk_size
-    from simulator.sweep.runner import plan_points, run_points
 
     kept = [{k: v for k, v in point.items() if not is_agreement_input(k)} for point in points]
-    n_workers = workers if client is None else max(1, len(client.scheduler_info()["workers"]))
     try:
-        raw = apply_overrides(study.raw, [(AGREEMENT, None)])
-        sweep = plan_points(raw, study.source, kept, seeds, False, chunk_size(len(kept), n_workers))
-        table, _ = run_points(sweep, workers, client, progress)
+        without = replace(study, raw=apply_overrides(study.raw, [(AGREEMENT, None)]))
+        table, _ = evaluate(without, kept, seeds, workers, client, progress=progress)
     except InputError as exc:  # ScenarioError is one: a scenario invalid without its agreement
         return None, "; ".join(p.render(None) for p in exc.problems)
     except Exception as exc:
