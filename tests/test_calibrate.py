@@ -492,7 +492,11 @@ def test_the_shipped_fit_and_its_page_hold_out_the_rows_the_shipped_record_marks
     scenario = validate_data(yaml.safe_load(scenario_path.read_text()), str(scenario_path))
     rows = read_record(record, scenario)
     marked = rows["in_sample"].tolist()
-    assert (marked.count(True), marked.count(False)) == (19, 15)  # 13 prices and 6 months of 2010 imports fitted
+    assert (marked.count(True), marked.count(False)) == (
+        19,
+        15,
+    )  # 13 prices and 6 months of 2010 imports fitted; held out:
+    # Japan's 8 import rows of Jan 2011-H1 2012, its 2011 use and China's 6 export rows
     recipe = (ROOT / "Makefile").read_text().split("\ncalibrate:", 1)[1].split("\n\n", 1)[0]
     words = shlex.split(recipe.replace("\\\n", " "))
     windows = [words[k + 1] for k, word in enumerate(words) if word == "--hold-out"]
