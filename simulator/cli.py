@@ -971,26 +971,9 @@ def _planned_sweep(
     check_size(spec, max_points, max_runs)
     raw = load_raw(scenario)
     if spec_file and file_fixed:
-        _refuse_file_fixed_swept(spec, file_fixed, spec_file, raw)
-        check_file_fixed(raw, scenario, file_fixed, spec_file)
+        check_file_fixed(raw, scenario, file_fixed, spec_file, spec.axes)
     with _progress(sum(len(axis.values) for axis in spec.axes), "value", "checking grid") as step:
         return plan_sweep(raw, scenario, spec, curves, chunk_runs, max_points, max_runs, step)
-
-
-def _refuse_file_fixed_swept(spec: Any, file_fixed: list[tuple[str, Any]], spec_file: str, raw: Any) -> None:
-    """Refuse a sweep file's ``set:`` path that the sweep varies, naming the file and its key (``set.PATH``)."""
-    from simulator.errors import setting
-    from simulator.sweep.grid import fixed_and_varied
-
-    problems = fixed_and_varied([path for path, _ in file_fixed], [axis.path for axis in spec.axes], "grid", raw)
-    if problems:
-        fixed = [path for path, _ in file_fixed]
-        for path in fixed:  # the file's key and its set:, not the --set option
-            problems = [
-                Problem(p.path.replace(setting("set", path), f"set.{path}"), p.message.replace(setting("set"), "set:"))
-                for p in problems
-            ]
-        raise InputError(problems, spec_file)
 
 
 def _same_scenario(given: str, named: str) -> bool:

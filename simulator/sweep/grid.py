@@ -114,7 +114,12 @@ def _overlap(fixed: str, varied: str) -> str | None:
 
 
 def fixed_and_varied(
-    fixed: Iterable[str], varied: Iterable[str], option: str | None = "grid", data: Any = None, narrow: bool = True
+    fixed: Iterable[str],
+    varied: Iterable[str],
+    option: str | None = "grid",
+    data: Any = None,
+    narrow: bool = True,
+    file_key: str | None = None,
 ) -> list[Problem]:
     """Why fixed values (``--set``) cannot go with the paths a study varies, one problem per fixed path; else [].
 
@@ -132,6 +137,8 @@ def fixed_and_varied(
     with ``data`` (the scenario's), list items given by position and by id are matched.
     ``narrow`` False: the command has no ``--input`` to vary only some entries (``run
     --uncertainty``), so the advice for an ``uncertain:`` entry does not offer one.
+    ``file_key`` (``set``): the fixed values are a file's entries under that key, each named
+    ``set.PATH`` and the whole ``set:``; None: the ``--set`` option's.
 
     >>> from simulator.errors import worded
     >>> for p in fixed_and_varied(["a.b", "a.b.c.d", "x"], ["a.b.c", "x"]):
@@ -143,8 +150,10 @@ def fixed_and_varied(
     fixed, varied = list(fixed), list(varied)
     named = (lambda path: path) if data is None else (lambda path: named_path(path, data))
     by = setting(option) if option is not None else "the entry"
+    given = setting("set") if file_key is None else f"{file_key}:"  # where the fixed values were given
+    key = (lambda path: setting("set", path)) if file_key is None else (lambda path: f"{file_key}.{path}")
     remedy = (
-        f"give the path to {setting('set')} or to {by}, not both"
+        f"give the path to {given} or to {by}, not both"
         if option is not None
         else f"drop it, or vary only the other inputs ({setting('input')} PATH)"
         if narrow
@@ -168,7 +177,7 @@ def fixed_and_varied(
             }[relation]
             advice = remedy
             if relation == "sibling" and option is not None:  # two paths: the one thing given both ways is the stock
-                advice = f"give the stock's size to {setting('set')} or to {by}, not both"
+                advice = f"give the stock's size to {given} or to {by}, not both"
             if relation == "contains":  # the rest of the value set would be used: dropping the --set would lose it
                 rest = named(other)[len(named(path)) + 1 :]  # the varied path below the fixed one
                 middle, _, field = rest.rpartition(".")
@@ -179,7 +188,7 @@ def fixed_and_varied(
                 )
                 if option is None:
                     advice += ", or " + remedy.removeprefix("drop it, or ")
-            problems.append(Problem(setting("set", path), f"{what}; {advice}"))
+            problems.append(Problem(key(path), f"{what}; {advice}"))
             break
     ratios = [path for path in fixed if ratio_member(path) is not None]
     swept = [path for path in varied if ratio_member(path) is not None]
@@ -188,10 +197,10 @@ def fixed_and_varied(
         advice = {
             None: remedy,
             "input": f"drop it, or leave {swept[0]} out of {by}",
-        }.get(option, f"give all the ratios to {setting('set')} or all to {by}, so that the others are rescaled once")
+        }.get(option, f"give all the ratios to {given} or all to {by}, so that the others are rescaled once")
         problems.append(
             Problem(
-                setting("set", ratios[0]),
+                key(ratios[0]),
                 f"fixes an agreement ratio while {where} varies another: each run would rescale the fixed "
                 f"{'ratios' if len(ratios) > 1 else 'one'} to make room for the varied one; {advice}",
             )

@@ -42,7 +42,7 @@ from simulator.scenario.load import blame_overrides, blamed, named_path, with_or
 from simulator.scenario.overrides import ECHO_WIDTH, OverrideError, shown
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped, dask_cluster, in_process, local_processes
 from simulator.sweep.checkpoints import Checkpoints
-from simulator.sweep.grid import MAX_POINTS, SweepSpec, iso_date, read_quoted_dates
+from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, fixed_and_varied, iso_date, read_quoted_dates
 from simulator.sweep.patch import GridPatcher, PatchBuilder
 from simulator.version import __version__, code_fingerprint
 from simulator.workers import pool_size
@@ -370,13 +370,18 @@ def _check_curve_shape(sweep: Sweep) -> None:
         stride *= len(axis.values)
 
 
-def check_file_fixed(raw: dict[str, Any], source: str, fixed: list[tuple[str, Any]], spec_file: str) -> None:
-    """Refuse a sweep file's ``set:`` value the scenario cannot take, naming the file and its key.
+def check_file_fixed(
+    raw: dict[str, Any], source: str, fixed: list[tuple[str, Any]], spec_file: str, axes: tuple[Axis, ...]
+) -> None:
+    """Refuse a sweep file's ``set:`` value on a swept path (of ``axes``), or one the scenario cannot take.
 
-    Checked on the scenario alone, before the command's own ``--set`` values, so that a
-    problem is the file's (``spec.yaml: set.agreement.ratio.eu: ...``), not the scenario's
-    or the first grid point's.
+    Each is named by the file and its key (``spec.yaml: set.agreement.ratio.eu: ...``):
+    checked before the command's own ``--set`` values, so that a problem is the file's, not
+    the scenario's or the first grid point's. The swept paths by the rule of every study
+    (:func:`~simulator.sweep.grid.fixed_and_varied`), in the file's words.
     """
+    if clashes := fixed_and_varied([path for path, _ in fixed], [a.path for a in axes], "grid", raw, file_key="set"):
+        raise InputError(clashes, spec_file)
 
     def at(problem: Problem, path: str) -> Problem:
         where = named_path(path, raw)
