@@ -289,17 +289,8 @@ MANIFEST_IS_FOLDER = "is a folder"
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
-    """The folder's manifest, or ``None`` when it has none that this tool wrote (see :func:`manifest_fault`)."""
+    """The folder's manifest, or ``None`` when it has none that this tool wrote (see :func:`_manifest`)."""
     return _manifest(folder)[0]
-
-
-def manifest_fault(folder: Path) -> str | None:
-    """Why the folder's ``manifest.json`` is not one this tool wrote (None: it is, or there is none).
-
-    Said instead of "not listed in this folder's manifest.json" when a command would
-    replace it (see :func:`_manifest`). Such a manifest claims nothing, so nothing is deleted by it.
-    """
-    return _manifest(folder)[1]
 
 
 def _manifest(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
@@ -354,7 +345,11 @@ class OutputFolder:
         self.force = force
         self.command = command
         """The command writing (``run``, ``sweep``...), recorded in the manifest; None records none."""
-        self.manifest = read_manifest(path)
+        self.manifest, self.fault = _manifest(path)
+        """The manifest this tool wrote, or None and why the ``manifest.json`` there is not one (None: none there).
+
+        The fault is said instead of "not listed in this folder's manifest.json" when a command
+        would replace the file. Such a manifest claims nothing, so nothing is deleted by it."""
         self.commits = 0
         """How many staged outputs have been moved in whole (see :meth:`staged`)."""
 
@@ -388,7 +383,7 @@ class OutputFolder:
         if foreign:
             why = "not listed in this folder's manifest.json, so not written by stockpile"
             advice = f"move it, choose another folder, or pass {setting('force')} to overwrite it"
-            fault = manifest_fault(self.path) if MANIFEST in foreign else None
+            fault = self.fault if MANIFEST in foreign else None
             if fault == MANIFEST_IS_FOLDER:  # --force would only meet a folder where the manifest goes
                 fault_advice = "remove or rename it, or choose another folder (the folder is left as it was)"
             else:
@@ -443,7 +438,7 @@ class OutputFolder:
         files = sorted({*written, MANIFEST} if info is not None else {*(owned - replaces), *written, MANIFEST})
         kept = stage / f"{STAGE_PREFIX}replaced"  # a second name of each file replaced, until all are in
         kept.mkdir()
-        earlier = self.manifest
+        earlier = self.manifest, self.fault
         moved: list[str] = []
         name = MANIFEST
         try:
@@ -459,7 +454,7 @@ class OutputFolder:
                 moved.append(name)
         except OSError as exc:
             self._put_back(kept, [*moved, MANIFEST])
-            self.manifest = earlier
+            self.manifest, self.fault = earlier
             raise InputError(
                 [Problem(name, f"cannot be written ({exc.strerror or exc}); the folder is left as it was")],
                 str(self.path),
@@ -491,7 +486,7 @@ class OutputFolder:
         manifest = {**base, "files": files}
         (stage / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n")
         os.replace(stage / MANIFEST, self.path / MANIFEST)
-        self.manifest = manifest
+        self.manifest, self.fault = manifest, None
 
 
 def manifest_info(**info: Any) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.errors import InputError, setting
 from simulator.output_folder import LOCK_FILE, STAGE_MARK, STAGE_MARK_TEXT, STAGE_PREFIX, open_folder
 from tests.helpers import (
     TWO_MEMBERS,
@@ -413,3 +414,28 @@ def test_an_empty_unmarked_staging_folder_is_removed_but_not_one_holding_anythin
     assert sorted(p.name for p in folder.iterdir()) == [f"{STAGE_PREFIX}link", f"{STAGE_PREFIX}mine"]
     assert (folder / f"{STAGE_PREFIX}mine" / "data.txt").read_text() == "x\n"
     assert (tmp_path / "elsewhere").is_dir()
+
+
+def test_a_manifest_not_stockpiles_is_read_once_and_its_fault_said(tmp_path, monkeypatch):
+    """Opening the folder parsed manifest.json, and refusing it parsed it again for the fault: once now."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "manifest.json").write_text("not json {")
+    reads = []
+    read_bytes = Path.read_bytes
+
+    def counted(path):
+        reads.append(path.name)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    with pytest.raises(InputError) as refused, open_folder(folder, ["summary.csv"]):
+        pytest.fail("a folder with a manifest not stockpile's was opened")
+    assert reads.count("manifest.json") == 1
+    assert [(p.path, p.message) for p in refused.value.problems] == [
+        (
+            "manifest.json",
+            "is not valid JSON (line 1, column 1: Expecting value), so stockpile cannot tell which files here are its "
+            f"own and touches none; move it, choose another folder, or pass {setting('force')} to overwrite it",
+        )
+    ]
