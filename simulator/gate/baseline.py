@@ -30,6 +30,8 @@ import json
 import math
 import os
 import re
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +80,6 @@ FORMAT_LINE = f'"format": "{FORMAT}"'
 FORMAT_LINES = (FORMAT_LINE, f'"format": "{EARLIER_FORMAT}"')
 FORMAT_PREFIX = "stockpile-baseline/"
 """How every baseline format is named, this tool's and a later one's (``stockpile-baseline/<number>``)."""
-NEWER = "written by a newer stockpile"
-"""How a baseline of a later format is told (:func:`newer_format`)."""
 _LATER_LINE = re.compile(r'"format": "stockpile-baseline/([0-9]+)"')
 _KEY = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+){0,2}$")
 Number = int | float | None
@@ -339,10 +339,29 @@ def newer_format(format_name: Any) -> str | None:
     this = int(FORMAT.removeprefix(FORMAT_PREFIX))
     if not number.isdigit() or int(number) <= this:
         return None
-    return f"{NEWER} (format '{format_name}'); this version reads format {this}"
+    return f"written by a newer stockpile (format '{format_name}'); this version reads format {this}"
 
 
-def foreign(path: Path) -> str | None:
+class Kind(Enum):
+    """What a file that ``check --update`` must leave alone is (:func:`foreign`)."""
+
+    NOT_A_FILE = "not a regular file"
+    """A link, a folder or a device."""
+    NOT_A_BASELINE = "not a baseline"
+    """Another tool's JSON, or any other file: the user's, a stray where it lies in a baselines folder."""
+    NEWER = "newer"
+    """A baseline of a later format (:func:`newer_format`): a later stockpile checks it, so it is no stray."""
+
+
+@dataclass(frozen=True)
+class Foreign:
+    """A file where a baseline goes that ``check --update`` must leave alone: its kind, and why, to be said."""
+
+    kind: Kind
+    message: str
+
+
+def foreign(path: Path) -> Foreign | None:
     """Why ``check --update`` must leave the file at ``path`` alone, or None (no file, or a baseline).
 
     A baseline damaged since it was written (a hand edit, a merge's conflict markers)
@@ -352,7 +371,7 @@ def foreign(path: Path) -> str | None:
     if not os.path.lexists(path):
         return None
     if path.is_symlink() or not path.is_file():
-        return "not a regular file"
+        return Foreign(Kind.NOT_A_FILE, "not a regular file")
     try:
         text = read_input(path).decode("utf-8")
     except (InputError, UnicodeDecodeError):
@@ -360,8 +379,8 @@ def foreign(path: Path) -> str | None:
     if any(line in text for line in FORMAT_LINES):
         return None
     if (later := _LATER_LINE.search(text)) and (newer := newer_format(f"{FORMAT_PREFIX}{later.group(1)}")):
-        return newer  # a baseline all the same: a later stockpile checks it (not a stray to move away)
-    return f"not a stockpile baseline (no {FORMAT_LINE} line)"
+        return Foreign(Kind.NEWER, newer)
+    return Foreign(Kind.NOT_A_BASELINE, f"not a stockpile baseline (no {FORMAT_LINE} line)")
 
 
 MAX_WHOLE_DIGITS = 18

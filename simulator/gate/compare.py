@@ -692,9 +692,12 @@ def update_one(
     With ``missing_only``, an existing baseline is kept as it is (not even read).
     """
     target = baseline_path(path, baselines)
-    if why := foreign(target):
+    if found := foreign(target):
         return Update(
-            str(path), str(target), "error", f"{_shown(target)}: {why}; move it away to write the baseline there"
+            str(path),
+            str(target),
+            "error",
+            f"{_shown(target)}: {found.message}; move it away to write the baseline there",
         )
     if missing_only and target.exists():
         return Update(str(path), str(target), "kept")

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from simulator.errors import InputError
-from simulator.gate.baseline import NEWER, baseline_path, foreign, read_baseline
+from simulator.gate.baseline import Kind, baseline_path, foreign, read_baseline
 from simulator.gate.compare import Outcome, Update, check_one, file_key, update_one
 from simulator.gate.tolerances import Tolerances, load_tolerances
 from simulator.workers import pool_size
@@ -225,10 +225,8 @@ def orphans(scenarios: Scenarios, tolerances: Tolerances) -> list[Outcome]:
             path, key = folder / f"{stem}.json", f"{prefix}{stem}"
             if key in tolerances.retired:
                 out.append(Outcome(key, str(path), "retired", message=f"{path}: kept without a scenario (retired)"))
-            elif (stray := foreign(path)) and not stray.startswith(
-                NEWER
-            ):  # another tool's JSON, an index: no scenario's
-                message = f"{path}: {stray_message(stray, folder)}"
+            elif (stray := foreign(path)) and stray.kind is not Kind.NEWER:  # another tool's JSON, an index
+                message = f"{path}: {stray_message(stray.message, folder)}"
                 out.append(Outcome(key, str(path), "error", message=message, stray=True))
             else:
                 out.append(
