@@ -224,7 +224,8 @@ def _where(d: Drift, start: str | None) -> str:
 def moved_summary(outcome: Outcome, most: int = 3) -> str:
     """What moved, in one line: how many numbers, and up to ``most`` of the largest moves.
 
-    The total shortfall leads when it moved; then the largest moves of other metrics.
+    The total shortfall leads when it moved; then the largest moves of other metrics. A
+    total shortfall that is not the largest move is named before ``largest:``, not in it.
     """
     if not outcome.drifts:
         return plain(outcome.message or outcome.status, one_line=True)
@@ -240,7 +241,12 @@ def moved_summary(outcome: Outcome, most: int = 3) -> str:
         for d in largest
     ]
     head = f"{len(moved)} number(s) moved beyond tolerance" + "".join(f"; {g}" for g in outcome.absent_groups)
-    return plain(f"{head}; {cause(outcome)}" + (f"; largest: {', '.join(parts)}" if parts else ""), True)
+    first = min(moved, key=_largest_first, default=None)
+    if largest and largest[0].metric == "total_shortfall_t" and first is not largest[0]:
+        head, parts = f"{head}; {cause(outcome)}; {parts[0]}", parts[1:]  # the headline, though not the largest
+    else:
+        head = f"{head}; {cause(outcome)}"
+    return plain(head + (f"; largest: {', '.join(parts)}" if parts else ""), True)
 
 
 def _flat(change: str) -> str:
@@ -411,7 +417,12 @@ def advice(report: Report, outcomes: list[Outcome] | None = None) -> list[str]:
 
 def _headline_first(d: Drift) -> tuple[bool, bool, float, int, float, str, float]:
     """The total shortfall first, then summary metrics before curve points, largest relative change first."""
-    return (d.metric != "total_shortfall_t", d.day is not None, *d.rank)
+    return (d.metric != "total_shortfall_t", *_largest_first(d))
+
+
+def _largest_first(d: Drift) -> tuple[bool, float, int, float, str, float]:
+    """Summary metrics before curve points, largest relative change first."""
+    return (d.day is not None, *d.rank)
 
 
 def status_line(outcome: Outcome) -> str:
