@@ -31,6 +31,7 @@ from simulator.errors import InputError, plain
 from simulator.gate.baseline import (
     CURVES,
     DIGEST,
+    TEXT_PARTS,
     CorruptBaseline,
     EditedBaseline,
     Number,
@@ -593,13 +594,19 @@ def _edited(exc: EditedBaseline, target: Path, scenario: Any, path: Path, option
         current = run_record(scenario)
         baseline = json.loads(target.read_text(encoding="utf-8"))
         places = _differences(baseline, current, tolerances, scenario.name)
+        read = [part for part in part_changes(baseline, current) or {} if part not in TEXT_PARTS]
     except Exception:  # the message is what matters: the run's own failure is reported once the file is restored
-        places = []
+        places, read = [], []
     where = ""
     if places:
         hidden = len(places) - EDITED_SHOWN
         where = "; it differs from this run at " + ", ".join(places[:EDITED_SHOWN])
         where += f" and {hidden} more" if hidden > 0 else ""
+    if places and read:  # the scenario's edit moved numbers too: a difference need not be the baseline's edit
+        parts = ", ".join(read[:EDITED_SHOWN]) + (
+            f" and {len(read) - EDITED_SHOWN} more" if len(read) > EDITED_SHOWN else ""
+        )
+        where += f" (the scenario changed since its baseline too, at {parts}: not every difference is the edit)"
     return (
         f"{exc.render()}{where}: restore it from version control, or rewrite it with "
         f"stockpile check --update {option}{_pasted(path)}"
