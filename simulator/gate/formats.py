@@ -661,15 +661,17 @@ def _cell(text: str) -> str:
 
 
 def markdown(report: Report, quiet: bool = False) -> str:
-    """A job summary: a verdict, a table of scenarios (failed ones only with ``quiet``), what moved."""
+    """A job summary: a verdict, a table of scenarios (failed ones only with ``quiet``, if any), what moved."""
     failed = [o for o in report.outcomes if o.failed]
     total = len(report.outcomes)
     verdict = f"{len(failed)} of {total} failed" if failed else f"all {total} match their baselines"
-    lines = [f"### Scenario check: {verdict}", "", "| status | scenario | file | what moved |", "|---|---|---|---|"]
-    for o in report.outcomes:
-        if o.failed or not quiet:
-            what = moved_summary(o) if o.failed else note(o)
-            lines.append(f"| {o.status} | {_cell(label(o))} | {_cell(o.file)} | {_cell(what)} |")
+    lines = [f"### Scenario check: {verdict}"]
+    shown = [o for o in report.outcomes if o.failed or not quiet]
+    if shown:  # with quiet and none failed, no table: a header over no rows
+        lines += ["", "| status | scenario | file | what moved |", "|---|---|---|---|"]
+    for o in shown:
+        what = moved_summary(o) if o.failed else note(o)
+        lines.append(f"| {o.status} | {_cell(label(o))} | {_cell(o.file)} | {_cell(what)} |")
     drifting = [o for o in report.outcomes if o.drifts]
     if drifting:
         lines += ["", "#### What moved", "", "| " + " | ".join(Row.HEADER) + " |", "|---" * len(Row.HEADER) + "|"]
