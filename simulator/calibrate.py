@@ -210,11 +210,13 @@ def _observed_twice(rows: list[dict[str, Any]]) -> list[Problem]:
     return problems
 
 
-def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
+def read_record(path: Path, scenario: Scenario, keep: tuple[str, ...] = ()) -> pd.DataFrame:
     """The record's rows, checked against the scenario: every problem names the file, row and field.
 
     The file is read once and decoded once: pandas (the rows) and the csv module (the
-    header's names as written) read the same text.
+    header's names as written) read the same text. ``keep``: columns of the file carried
+    along as written, a row each, when the file has them (a report's ``source``); a fit
+    needs none.
     """
     source = str(path)
     data = read_input(path, MAX_RECORD_BYTES, "a record")  # a regular file, capped at the bytes read
@@ -251,6 +253,7 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
     problems: list[Problem] = []
     rows = []
     marked = "sample" in table.columns  # the record says which rows a fit uses
+    kept = [name for name in keep if name in table.columns]
     regions, materials, suppliers = set(scenario.regions), set(scenario.materials), set(scenario.suppliers)
     for i, row in table.iterrows():
         where = f"row {int(str(i)) + 2}"  # the header is line 1
@@ -359,6 +362,7 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
                 "end_day": last,
             }
             | ({"in_sample": SAMPLES[sample]} if marked else {})
+            | {name: row[name] for name in kept}
         )
     if not problems:  # every data row made a row: their numbers are the file's
         problems = _observed_twice(rows)

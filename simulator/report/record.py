@@ -99,28 +99,14 @@ def made(sources: pd.Series) -> pd.Series:
     return out
 
 
-def _sources(path: Path, rows: int) -> pd.Series | None:
-    """The record's ``source`` column, a row each as :func:`simulator.calibrate.read_record` reads them, or None.
-
-    None when the file has no ``source`` column (or, which a checked record does not have, not one per row).
-    """
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, index_col=False)
-    if "source" not in table.columns or len(table) != rows:
-        return None
-    return table["source"]
-
-
 def load_record(path: Path | str, scenario: Scenario) -> Record:
     """Read the record at ``path`` and check it against ``scenario`` (before any run).
 
     Raises :class:`~simulator.errors.InputError` naming the file, row and field of every
     row that does not fit the scenario, as ``stockpile calibrate`` does.
     """
-    rows = read_record(Path(path), scenario)
-    sources = _sources(Path(path), len(rows))
-    if sources is not None:  # what each row is: a figure its source gives, or one made from others (MADE)
-        rows = rows.assign(source=sources.to_numpy())
-    return Record(rows, str(path))
+    # with its source: what each row is, a figure its source gives or one made from others (MADE)
+    return Record(read_record(Path(path), scenario, keep=("source",)), str(path))
 
 
 def report_record(
