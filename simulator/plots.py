@@ -1341,13 +1341,12 @@ NOBODY_SHORT_BAR = "no member short"
 
 
 def _ever_short(runs: list[Result], member: str, material: str) -> bool:
-    """Whether ``member`` runs short of ``material`` on some day of any of ``runs``."""
-    return any(
-        (
-            _column(run, "timeseries", "shortfall_t")[_rows(run, "timeseries", region=member, material=material)] > 0
-        ).any()
-        for run in runs
-    )
+    """Whether ``member`` runs short of ``material`` on some day of any of ``runs``.
+
+    Read from each run's summary: its total shortfall (``shortfall_t.<member>.<material>``)
+    is the sum of the days' shortfalls, none below 0, so it is above 0 when one day's is.
+    """
+    return any(run.metrics[f"shortfall_t.{member}.{material}"] > 0 for run in runs)
 
 
 def _nobody_short_text(rules: int, baselines: bool) -> str:
