@@ -40,7 +40,6 @@ import datetime as dt
 import io
 import json
 import math
-import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -892,6 +891,8 @@ def fit_figure(
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter, LogLocator
 
+    from simulator.plots import wrapped_title
+
     names = Names.of(scenario) if scenario is not None else Names()
     regions = list(scenario.regions) if scenario is not None else []
     panel_of = _panel_keys(table)
@@ -908,13 +909,17 @@ def fit_figure(
     # dates and 0.3 for the legend's row, or 0.2 an entry when one column leaves no room side by side
     bottom = 0.7 + (0.2 * sum(shown) if columns == 1 else 0.3 if any(shown) else 0.0)
     fig.subplots_adjust(left=0.07, right=0.98, top=1 - 0.65 / height, bottom=bottom / height, hspace=0.55, wspace=0.25)
+
+    def panel_title(title: str) -> str:  # a 10-point title across its panel: about 0.55 em a character
+        return "\n".join(wrapped_title(title, panel_in, char_in=5.5 / 72, margin_in=0.0))
+
     plain = FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 10 else f"{value:g}")
     for ax, key in zip(axes, keys, strict=False):
         group = table[[k == key for k in panel_of]].assign(when=lambda g: pd.to_datetime(g["date"])).sort_values("when")
         if key == TOTALS:
             _totals_panel(ax, group, names, regions, fitted_rows)
             if width_in is not None:  # wrapped as the other panels' titles are: "hollow: held out" made it long
-                ax.set_title(textwrap.fill(ax.get_title(), width=max(20, int(panel_in * 72 / 5.5))), fontsize=10)
+                ax.set_title(panel_title(ax.get_title()), fontsize=10)
             ax.xaxis.set_major_formatter(plain)
             ax.grid(alpha=0.3, axis="x")
             continue
@@ -927,9 +932,7 @@ def fit_figure(
             group["when"][~inside], group["value"][~inside], facecolors="none", edgecolors=RECORD_COLOUR, s=28, zorder=3
         )
         title = _series_title(key, names, regions)
-        if width_in is not None:  # about 0.55 em a character at 10 points
-            title = textwrap.fill(title, width=max(20, int(panel_in * 72 / 5.5)))
-        ax.set_title(title, fontsize=10)
+        ax.set_title(panel_title(title) if width_in is not None else title, fontsize=10)
         if key[0] == "price":
             ax.set_yscale("log")
             ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
