@@ -54,7 +54,9 @@ from simulator.fastpath import run_batch
 from simulator.names import Names, cap, join_words
 from simulator.numeric import ordered_sum
 from simulator.plan import compile_plan, stack_plans
+from simulator.quantities import daily
 from simulator.randomness import draw_batch
+from simulator.results import Result
 from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.load import read_input
 from simulator.scenario.schema import MAX_SEED, MAX_TONNES, MAX_USD_PER_KG, MAX_WEIGHT
@@ -522,6 +524,26 @@ def scenario_values(record: pd.DataFrame, scenarios: list[Scenario], seeds: list
         assert batch.curves is not None
         result[members] = model_values(record, batch.curves, scenarios[members[0]])
     return result
+
+
+def run_curves(result: Result, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """The daily curves ``names`` (:func:`needed_curves`) of one finished run, from its tables: a batch of one.
+
+    Shaped and typed as :func:`scenario_values` has the fast path keep them, (1, day, ...) in
+    float64. A run's tables hold each day's values in full, and the fast path reproduces the
+    reference engine's run to the bit (``tests/test_fastpath.py``), so :func:`model_values`
+    of these are the values :func:`scenario_values` gives for the run's scenario and seed,
+    without simulating the run again.
+    """
+    st = result.structure
+    sizes = {"day": st.horizon_days, "region": len(st.regions), "material": len(st.materials)}
+    sizes["supplier"] = len(st.suppliers)
+    out = {}
+    for name in names:
+        q = daily(name)
+        values = np.asarray(result.tables[q.table].columns[q.column_name], dtype=np.float64)
+        out[name] = values.reshape(1, *(sizes[axis] for axis in q.axes if axis != "run"))  # the table's own grain
+    return out
 
 
 def log_errors(model: np.ndarray, record: pd.DataFrame) -> np.ndarray:
