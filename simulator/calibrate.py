@@ -40,7 +40,6 @@ import datetime as dt
 import io
 import json
 import math
-import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -55,7 +54,9 @@ from simulator.fastpath import run_batch
 from simulator.names import Names, cap, join_words
 from simulator.numeric import ordered_sum
 from simulator.plan import compile_plan, stack_plans
+from simulator.quantities import daily
 from simulator.randomness import draw_batch
+from simulator.results import Result
 from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.load import read_input
 from simulator.scenario.schema import MAX_SEED, MAX_TONNES, MAX_USD_PER_KG, MAX_WEIGHT
@@ -210,11 +211,13 @@ def _observed_twice(rows: list[dict[str, Any]]) -> list[Problem]:
     return problems
 
 
-def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
+def read_record(path: Path, scenario: Scenario, keep: tuple[str, ...] = ()) -> pd.DataFrame:
     """The record's rows, checked against the scenario: every problem names the file, row and field.
 
     The file is read once and decoded once: pandas (the rows) and the csv module (the
-    header's names as written) read the same text.
+    header's names as written) read the same text. ``keep``: columns of the file carried
+    along as written, a row each, when the file has them (a report's ``source``); a fit
+    needs none.
     """
     source = str(path)
     data = read_input(path, MAX_RECORD_BYTES, "a record")  # a regular file, capped at the bytes read
@@ -251,6 +254,7 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
     problems: list[Problem] = []
     rows = []
     marked = "sample" in table.columns  # the record says which rows a fit uses
+    kept = [name for name in keep if name in table.columns]
     regions, materials, suppliers = set(scenario.regions), set(scenario.materials), set(scenario.suppliers)
     for i, row in table.iterrows():
         where = f"row {int(str(i)) + 2}"  # the header is line 1
@@ -359,6 +363,7 @@ def read_record(path: Path, scenario: Scenario) -> pd.DataFrame:
                 "end_day": last,
             }
             | ({"in_sample": SAMPLES[sample]} if marked else {})
+            | {name: row[name] for name in kept}
         )
     if not problems:  # every data row made a row: their numbers are the file's
         problems = _observed_twice(rows)
@@ -519,6 +524,26 @@ def scenario_values(record: pd.DataFrame, scenarios: list[Scenario], seeds: list
         assert batch.curves is not None
         result[members] = model_values(record, batch.curves, scenarios[members[0]])
     return result
+
+
+def run_curves(result: Result, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """The daily curves ``names`` (:func:`needed_curves`) of one finished run, from its tables: a batch of one.
+
+    Shaped and typed as :func:`scenario_values` has the fast path keep them, (1, day, ...) in
+    float64. A run's tables hold each day's values in full, and the fast path reproduces the
+    reference engine's run to the bit (``tests/test_fastpath.py``), so :func:`model_values`
+    of these are the values :func:`scenario_values` gives for the run's scenario and seed,
+    without simulating the run again.
+    """
+    st = result.structure
+    sizes = {"day": st.horizon_days, "region": len(st.regions), "material": len(st.materials)}
+    sizes["supplier"] = len(st.suppliers)
+    out = {}
+    for name in names:
+        q = daily(name)
+        values = np.asarray(result.tables[q.table].columns[q.column_name], dtype=np.float64)
+        out[name] = values.reshape(1, *(sizes[axis] for axis in q.axes if axis != "run"))  # the table's own grain
+    return out
 
 
 def log_errors(model: np.ndarray, record: pd.DataFrame) -> np.ndarray:
@@ -888,6 +913,8 @@ def fit_figure(
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter, LogLocator
 
+    from simulator.plots import wrapped_title
+
     names = Names.of(scenario) if scenario is not None else Names()
     regions = list(scenario.regions) if scenario is not None else []
     panel_of = _panel_keys(table)
@@ -904,13 +931,17 @@ def fit_figure(
     # dates and 0.3 for the legend's row, or 0.2 an entry when one column leaves no room side by side
     bottom = 0.7 + (0.2 * sum(shown) if columns == 1 else 0.3 if any(shown) else 0.0)
     fig.subplots_adjust(left=0.07, right=0.98, top=1 - 0.65 / height, bottom=bottom / height, hspace=0.55, wspace=0.25)
+
+    def panel_title(title: str) -> str:  # a 10-point title across its panel: about 0.55 em a character
+        return "\n".join(wrapped_title(title, panel_in, char_in=5.5 / 72, margin_in=0.0))
+
     plain = FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 10 else f"{value:g}")
     for ax, key in zip(axes, keys, strict=False):
         group = table[[k == key for k in panel_of]].assign(when=lambda g: pd.to_datetime(g["date"])).sort_values("when")
         if key == TOTALS:
             _totals_panel(ax, group, names, regions, fitted_rows)
             if width_in is not None:  # wrapped as the other panels' titles are: "hollow: held out" made it long
-                ax.set_title(textwrap.fill(ax.get_title(), width=max(20, int(panel_in * 72 / 5.5))), fontsize=10)
+                ax.set_title(panel_title(ax.get_title()), fontsize=10)
             ax.xaxis.set_major_formatter(plain)
             ax.grid(alpha=0.3, axis="x")
             continue
@@ -923,9 +954,7 @@ def fit_figure(
             group["when"][~inside], group["value"][~inside], facecolors="none", edgecolors=RECORD_COLOUR, s=28, zorder=3
         )
         title = _series_title(key, names, regions)
-        if width_in is not None:  # about 0.55 em a character at 10 points
-            title = textwrap.fill(title, width=max(20, int(panel_in * 72 / 5.5)))
-        ax.set_title(title, fontsize=10)
+        ax.set_title(panel_title(title) if width_in is not None else title, fontsize=10)
         if key[0] == "price":
             ax.set_yscale("log")
             ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))

@@ -579,15 +579,18 @@ TITLE_CHAR_IN = 0.105
 """Width of an average character of a 12 pt bold title, inches (DejaVu Sans, measured generously)."""
 
 
-def wrapped_title(title: str, width_in: float) -> list[str]:
-    """``title`` broken into lines that fit a figure ``width_in`` inches wide (at word breaks).
+def wrapped_title(title: str, width_in: float, char_in: float = TITLE_CHAR_IN, margin_in: float = 0.3) -> list[str]:
+    """``title`` broken into lines that fit a figure ``width_in`` inches wide (at word breaks), 20 characters at least.
+
+    ``char_in``: the width of an average character (a figure's 12 pt bold title by default);
+    ``margin_in``: what the lines leave free of the width.
 
     >>> wrapped_title("a title that is long enough to be broken in two", 3.0)
     ['a title that is long', 'enough to be broken in', 'two']
     """
     import textwrap
 
-    return textwrap.wrap(title, max(20, int((width_in - 0.3) / TITLE_CHAR_IN)), break_on_hyphens=False) or [""]
+    return textwrap.wrap(title, max(20, int((width_in - margin_in) / char_in)), break_on_hyphens=False) or [""]
 
 
 def finish_figure(
@@ -1341,13 +1344,12 @@ NOBODY_SHORT_BAR = "no member short"
 
 
 def _ever_short(runs: list[Result], member: str, material: str) -> bool:
-    """Whether ``member`` runs short of ``material`` on some day of any of ``runs``."""
-    return any(
-        (
-            _column(run, "timeseries", "shortfall_t")[_rows(run, "timeseries", region=member, material=material)] > 0
-        ).any()
-        for run in runs
-    )
+    """Whether ``member`` runs short of ``material`` on some day of any of ``runs``.
+
+    Read from each run's summary: its total shortfall (``shortfall_t.<member>.<material>``)
+    is the sum of the days' shortfalls, none below 0, so it is above 0 when one day's is.
+    """
+    return any(run.metrics[f"shortfall_t.{member}.{material}"] > 0 for run in runs)
 
 
 def _nobody_short_text(rules: int, baselines: bool) -> str:

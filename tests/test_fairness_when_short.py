@@ -190,10 +190,10 @@ def test_a_table_that_cannot_tell_who_is_short_says_fairness_is_over_all_samples
         TWO_MEMBERS,
         uncertain=[{"path": "regions.japan.demand.ree.tonnes_per_day", "low": 10, "high": 30, "source": "t"}],
     )
-    assert run_uncertainty(plan_study(data, "s.yaml", fixed=()), 3).short_known
+    assert run_uncertainty(plan_study(data, "s.yaml", fixed=()), 3).short is not None
     monkeypatch.setattr(intervals, "runs_short", lambda table, members: None)  # as a table without share columns
     blind = run_uncertainty(plan_study(data, "s.yaml", fixed=()), 3)
-    assert not blind.short_known and blind.headlines.set_index("metric").loc["fairness_jain", "samples"] == 3
+    assert blind.short is None and blind.headlines.set_index("metric").loc["fairness_jain", "samples"] == 3
     assert counted_text(blind, "fairness_jain") == (
         "over all samples: the samples table does not tell which have a member short"
     )

@@ -180,3 +180,16 @@ def test_at_the_reports_width_every_panel_title_fits_the_figure_with_held_out_ro
         box = ax.title.get_window_extent(renderer)
         assert box.x0 >= 0 and box.x1 <= width, ax.get_title()
     assert "hollow: held out" in titled(fig, "totals").get_title().replace("\n", " ")
+
+
+def test_a_panel_title_wraps_at_spaces_not_inside_half_yearly():
+    # three half-year imports rows make a panel of their own, titled "Japan's imports from China, rare earths
+    # (t, half-yearly)" (56 characters); a panel 3.9 inches wide holds int(3.9 * 72 / 5.5) = 51 of them a line,
+    # which "half-" would just fit: the title breaks before "half-yearly", as every other figure's title does
+    rows = [
+        {"date": date, "quantity": "imports", "region": "japan", "material": "ree", "supplier": "china"}
+        | {"period": "half", "value": 100.0, "weight": 1.0, "model": 120.0, "in_sample": True}
+        for date in ("2020-01-01", "2020-07-01", "2021-01-01")
+    ]
+    fig = fit_figure(pd.DataFrame(rows), validate_data(build(ONE_REGION), "s.yaml"), width_in=3.9, columns=1)
+    assert titled(fig, "imports").get_title() == "Japan's imports from China, rare earths (t,\nhalf-yearly)"

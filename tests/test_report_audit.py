@@ -217,17 +217,17 @@ def test_a_record_row_the_run_does_not_cover_is_left_out_of_the_price_line(tmp_p
 
 
 def test_a_report_sets_the_run_against_the_record_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    # the price line and the section "Against the record" share one simulation of the record's rows
+    # the price line and the section "Against the record" share one working out of the record's rows
     import simulator.report.record as record_module
 
     calls = []
-    original = record_module.scenario_values
+    original = record_module.model_values
 
     def counted(*args, **kwargs):
         calls.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(record_module, "scenario_values", counted)
+    monkeypatch.setattr(record_module, "model_values", counted)
     result = run(CAPPED)
     path = tmp_path / "record.csv"
     path.write_text("date,quantity,region,material,supplier,period,value\n2010-07-06,price,world,ree,,day,400\n")

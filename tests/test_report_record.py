@@ -184,7 +184,7 @@ def test_the_runs_values_are_worked_out_from_the_reference_engines_daily_tables(
         "2020-01-01,stocks,japan,ree,,month,50\n"  # the stock on 31 January, day 30 (see the stock's assertion below)
     )
     changed = build(market, market__ree__price__sensitivity=2.5)
-    result = run(changed)  # the reference (SimPy) engine; the report's values come from the fast path
+    result = run(changed)  # the reference (SimPy) engine: the report's values come from its tables
     table = against_record(result, load_record(write(tmp_path, rows), result.scenario))
     ts, prices = result.timeseries, result.market
     when = pd.to_datetime(ts["date"])
@@ -204,7 +204,7 @@ def test_the_runs_values_are_worked_out_from_the_reference_engines_daily_tables(
         quarter["demand_t"].sum(),
         stock_month["commercial_stock_t"].iloc[-1],
     ]
-    # the fast path and the reference engine agree to rounding (a price is an exponential's product of steps)
+    # the tables' own values, summed and averaged in another order here (a price is an exponential's product)
     assert table["model"].tolist() == pytest.approx(by_hand, rel=1e-8)
     assert february["world_price_usd_per_kg"].min() > 50  # the cut raised the price: the run's, not the reference's
     # the checks tell the three kinds apart: the stock fell through January (not its mean, not its first day)
@@ -213,7 +213,7 @@ def test_the_runs_values_are_worked_out_from_the_reference_engines_daily_tables(
     assert stocks.iloc[-1] == pytest.approx(70)
     assert abs(stocks.iloc[-1] - stocks.mean()) > 1 and abs(stocks.iloc[-1] - stocks.iloc[0]) > 1
     assert quarter["arrivals_t"].sum() < 91 * 10  # fewer than 10 t a day arrived: the cut is in the total
-    # the same parameters in a calibration give the same numbers (both call scenario_values: the seed is passed)
+    # the same parameters in a calibration (the fast path, with the run's seed) give the same numbers
     problem = Calibration(
         market,
         "world.yaml",
@@ -222,6 +222,35 @@ def test_the_runs_values_are_worked_out_from_the_reference_engines_daily_tables(
     )
     fitted, valid = simulate_sets(problem, np.array([[2.5]]))
     assert valid.tolist() == [True] and fitted[0].tolist() == pytest.approx(by_hand, rel=1e-8)
+
+
+def test_the_record_is_set_against_the_runs_own_curves_without_simulating_it_again(tmp_path: Path, monkeypatch):
+    # a market that answers a cut and a noisy demand (the seed matters): the run's own daily tables give, to the
+    # bit, the values a calibration computes on the fast path for its scenario and seed, and nothing runs again
+    import simulator.calibrate as calibrate
+
+    noisy = build(
+        WORLD,
+        horizon_days=121,
+        shocks=[{"id": "cut", "kind": "quota_cut", "supplier": "china", "start": 20, "end": 80, "severity": 0.5}],
+        market={"ree": {"price": {"sensitivity": 3.0, "adjustment_days": 10.0}}},
+        regions__japan__demand__ree__noise_cv=0.3,
+    )
+    rows = (
+        "2020-02-01,price,world,ree,,month,80\n2020-03-01,price,japan,ree,,month,90\n"
+        "2020-01-01,imports,japan,ree,china,quarter,800\n2020-01-01,exports,all,ree,china,month,300\n"
+        "2020-01-01,demand,japan,all,,quarter,800\n2020-01-01,stocks,japan,ree,,month,50\n"
+    )
+    result = run(noisy, seed=7)
+    record = load_record(write(tmp_path, rows), result.scenario)
+    fast = calibrate.scenario_values(record.rows, [result.scenario], [result.seed])[0]
+    assert fast != pytest.approx(calibrate.scenario_values(record.rows, [result.scenario], [8])[0])  # the seed's own
+
+    def again(*args, **kwargs):
+        raise AssertionError("the run was simulated again")
+
+    monkeypatch.setattr(calibrate, "run_batch", again)
+    assert against_record(result, record)["model"].tolist() == fast.tolist()
 
 
 @pytest.mark.parametrize("command", ["run", "report"])

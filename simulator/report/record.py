@@ -7,10 +7,11 @@ observation a row, a price, a flow or a stock over a day, month, quarter, half o
 It is read and checked against the run's scenario by :func:`simulator.calibrate.read_record`
 (a row that does not fit the scenario, an unknown region or material or a date outside
 the run, is an :class:`~simulator.errors.InputError` naming the file, row and field), and
-the model's value of each row comes from :func:`simulator.calibrate.scenario_values`:
-the fast path's daily curves of the run's own scenario and seed, averaged (prices) or
-summed (flows) over the row's period, exactly as a calibration computes them for the same
-parameters. The report fits nothing: the section says how far the run is from the record,
+the model's value of each row comes from :func:`simulator.calibrate.model_values`: the
+run's own daily curves (:func:`simulator.calibrate.run_curves`), averaged (prices) or summed
+(flows) over the row's period, exactly as a calibration computes them for the same
+parameters (:func:`simulator.calibrate.scenario_values`, whose fast path reproduces the run
+to the bit). The report fits nothing: the section says how far the run is from the record,
 series by series (a series is the rows of one quantity, region, material and supplier,
 :func:`simulator.calibrate.series_keys`).
 
@@ -54,9 +55,11 @@ from simulator.calibrate import (
     error_table,
     fit_figure,
     log_errors,
+    model_values,
+    needed_curves,
     read_record,
     record_samples,
-    scenario_values,
+    run_curves,
     series_keys,
     series_name,
 )
@@ -99,28 +102,14 @@ def made(sources: pd.Series) -> pd.Series:
     return out
 
 
-def _sources(path: Path, rows: int) -> pd.Series | None:
-    """The record's ``source`` column, a row each as :func:`simulator.calibrate.read_record` reads them, or None.
-
-    None when the file has no ``source`` column (or, which a checked record does not have, not one per row).
-    """
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, index_col=False)
-    if "source" not in table.columns or len(table) != rows:
-        return None
-    return table["source"]
-
-
 def load_record(path: Path | str, scenario: Scenario) -> Record:
     """Read the record at ``path`` and check it against ``scenario`` (before any run).
 
     Raises :class:`~simulator.errors.InputError` naming the file, row and field of every
     row that does not fit the scenario, as ``stockpile calibrate`` does.
     """
-    rows = read_record(Path(path), scenario)
-    sources = _sources(Path(path), len(rows))
-    if sources is not None:  # what each row is: a figure its source gives, or one made from others (MADE)
-        rows = rows.assign(source=sources.to_numpy())
-    return Record(rows, str(path))
+    # with its source: what each row is, a figure its source gives or one made from others (MADE)
+    return Record(read_record(Path(path), scenario, keep=("source",)), str(path))
 
 
 def report_record(
@@ -142,12 +131,13 @@ def report_record(
 def against_record(result: Result, record: Record) -> pd.DataFrame:
     """The record's rows with the run's value of each (``model``), its ``log_error``, and ``in_sample``.
 
-    The values come from the fast path's curves of the run's scenario and seed
-    (:func:`simulator.calibrate.scenario_values`), as a calibration computes them.
+    The values come from the run's own daily curves (:func:`simulator.calibrate.run_curves`): the
+    ones a calibration computes from the fast path's curves of the run's scenario and seed
+    (:func:`simulator.calibrate.scenario_values`), without simulating the run again.
     ``in_sample`` is the record's ``sample`` column (True: fitted); True for every row of a
     record without one, which says nothing of a fit.
     """
-    model = scenario_values(record.rows, [result.scenario], [result.seed])
+    model = model_values(record.rows, run_curves(result, needed_curves(record.rows)), result.scenario)
     table = record.rows.copy()
     table["model"] = model[0]
     marked = record_samples(record.rows)

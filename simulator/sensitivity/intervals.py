@@ -97,11 +97,11 @@ class Uncertainty:
     """With an agreement: each sample run again without it (:func:`paired_without_agreement`), same row order."""
     without_why: str = ""
     """Why ``without`` is missing for a scenario with an agreement ('' when it is there or there is no agreement)."""
-    short_known: bool = True
-    """Whether the samples table tells which samples have a member short (its share columns are there).
+    short: np.ndarray | None = None
+    """Which samples have a member short (:func:`simulator.metrics.runs_short`), a row each of ``samples``.
 
-    Without them fairness is summarised over all samples, not only those with a member short
-    (:func:`counted_text` says so).
+    None when the samples table cannot tell (its share columns are not there): fairness is then
+    summarised over all samples, not only those with a member short (:func:`counted_text` says so).
     """
 
 
@@ -200,7 +200,7 @@ def run_uncertainty(
     if study.scenario.agreement is not None:
         without, why = paired_without_agreement(study, points, seeds, workers, client, progress)
     headlines = pd.DataFrame(rows)
-    return Uncertainty(study, runs, samples, headlines, drivers, bands, without, why, short is not None)
+    return Uncertainty(study, runs, samples, headlines, drivers, bands, without, why, short)
 
 
 def uncertainty_runs(scenario: Scenario, runs: int) -> int:
@@ -272,15 +272,12 @@ def headline_values(found: Uncertainty, metric: str) -> pd.Series:
     """The samples' values of ``metric`` that its headline summarises.
 
     Every sample's, but for fairness only those of the samples with a member short
-    (:func:`simulator.metrics.runs_short`; all of them when the table cannot tell): Jain's
-    index is 1 by convention where no one is short.
+    (:attr:`Uncertainty.short`; all of them when the table cannot tell): Jain's index is 1
+    by convention where no one is short.
     """
     values = found.samples[metric]
-    if metric == FAIRNESS:
-        scenario = found.study.scenario
-        short = runs_short(found.samples, scenario.agreement.members if scenario.agreement else None)
-        if short is not None:
-            return values[short]
+    if metric == FAIRNESS and found.short is not None:
+        return values[found.short]
     return values
 
 
@@ -288,13 +285,15 @@ def counted_text(found: Uncertainty, metric: str) -> str:
     """Which samples a headline summarises, when not all: ``over the 37 samples with a member short`` ('' for all).
 
     >>> import types
-    >>> fake = types.SimpleNamespace(runs=100, headlines=pd.DataFrame({"metric": ["fairness_jain"], "samples": [37]}))
+    >>> fake = types.SimpleNamespace(
+    ...     runs=100, short=np.arange(100) < 37, headlines=pd.DataFrame({"metric": ["fairness_jain"], "samples": [37]})
+    ... )
     >>> counted_text(fake, "fairness_jain"), counted_text(fake, "total_shortfall_t")
     ('over the 37 samples with a member short', '')
     """
     if metric != FAIRNESS or "samples" not in found.headlines:
         return ""
-    if not getattr(found, "short_known", True):
+    if found.short is None:
         return "over all samples: the samples table does not tell which have a member short"
     n = int(found.headlines.set_index("metric").loc[metric, "samples"])
     if n == found.runs:
