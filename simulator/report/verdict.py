@@ -44,6 +44,7 @@ from simulator.report.sharing import (
     short_by_material,
 )
 from simulator.report.uncertainty import SECTION_ID as UNCERTAINTY_SECTION
+from simulator.report.uncertainty import Robustness
 from simulator.report.words import (
     DASH,
     VISIBLE_T,
@@ -492,27 +493,27 @@ def lower_first(text: str) -> str:
     return text
 
 
-def robustness_line(run: Run, samples: str) -> str:
-    """How robust the headline's answer is, for the verdict box (HTML; '' for a scenario of fixed inputs).
+def robustness_line(run: Run, samples: Robustness | None, answer: str | None = None) -> str:
+    """How robust the headline's answer is, for the verdict box (HTML paragraphs; '' for a scenario of fixed inputs).
 
     With the samples of ``run --uncertainty`` (``samples``, :func:`simulator.report.uncertainty.samples_short_line`):
-    how many of them leave each member short and by how much, what the joint stock did in the
-    same samples run without the agreement, and how many inputs are the agreement's own.
-    Without them, for a scenario that declares uncertain inputs: that the report has not
-    measured it and how many inputs the answer rests on, linked to the section that lists
-    them and gives the command that measures it. Kept short (five lines on a 1280-pixel
-    desktop for ``make run``): the answer, this line and the members' table fill the first
-    screen (tests/test_report_browser.py).
+    one sentence on how often the headline's ``answer`` (:func:`outcome`'s name; None where there
+    is no run without the agreement) holds over them, a table of how many of them leave each
+    member short with and without the joint stock, by how much, and what the stock did, and a line
+    on how many inputs are the agreement's own. Without them, for a scenario that declares
+    uncertain inputs: that the report has not measured it and how many inputs the answer rests on,
+    linked to the section that lists them and gives the command that measures it. Kept short: the
+    answer, this and the members' table start on the first screen (tests/test_report_browser.py).
     """
-    if samples:
-        return samples
+    if samples is not None:
+        return samples.html(answer)
     declared = len(run.result.scenario.uncertain)
     if not declared:
         return ""
     return (
-        f"<strong>How robust:</strong> not measured in this run; {plural(declared, 'input')} "
+        f'<p class="robust"><strong>How robust:</strong> not measured in this run; {plural(declared, "input")} '
         f"{'is' if declared == 1 else 'are'} declared uncertain "
-        f'(<a href="#{UNCERTAINTY_SECTION}">What rests on assumptions</a>).'
+        f'(<a href="#{UNCERTAINTY_SECTION}">What rests on assumptions</a>).</p>'
     )
 
 
@@ -1084,7 +1085,7 @@ def verdict_section(
     apart: Run | None,
     accounts: dict[str, Account],
     changed: bool,
-    samples: str = "",
+    samples: Robustness | None = None,
     record: pd.DataFrame | None = None,
 ) -> str:
     """The verdict box (HTML).
@@ -1107,10 +1108,11 @@ def verdict_section(
         f'<span class="when">{escape(span)}{escape(against)}</span></h2>',
         f'<p class="headline">{one_run_headline(run, headline(run, alone))}</p>',
     ]
-    robust = robustness_line(run, samples)  # beside the answer, on screen 1: not only in the section on inputs
+    answer = headline_outcome(run, alone) if alone is not None and run.result.structure.member_names else None
+    robust = robustness_line(run, samples, answer)  # beside the answer, on screen 1: not only in the section on inputs
     if robust:
-        parts.append(f'<p class="robust">{robust}</p>')
-    draw = one_draw_line(run) if not samples else ""  # the samples above already give more than one draw
+        parts.append(robust)
+    draw = one_draw_line(run) if samples is None else ""  # the samples above already give more than one draw
     if draw:
         parts.append(f'<p class="draw">{draw}</p>')
     pooling = pooling_line(run, apart, by_material=_unlike_tonnes(run, alone, list(run.result.structure.member_names)))
