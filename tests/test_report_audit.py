@@ -317,6 +317,17 @@ def test_usd_2_chooses_its_unit_on_the_amount_as_rounded():
     assert [usd_2(v).replace(NBSP, " ") for v in (994.9e6, 995e6, 999.6e6)] == ["USD 990 m", "USD 1.0 bn", "USD 1.0 bn"]
 
 
+def test_usd_chooses_its_unit_on_the_amount_as_rounded():
+    # whole dollars: 99,999.4 reads 99,999, but 99,999.5 rounds (half to even, as the format rounds) to 100,000,
+    # which is USD 0.10 m as 100,000 itself is, never "USD 100,000"; and amounts shown beside it are in millions too
+    from simulator.report.words import NBSP, usd, usd_all
+
+    shown = [usd(v).replace(NBSP, " ") for v in (99_999.4, 99_999.5, 100_000.0, -99_999.5)]
+    assert shown == ["USD 99,999", "USD 0.10 m", "USD 0.10 m", "USD -0.10 m"]
+    assert [text.replace(NBSP, " ") for text in usd_all([99_999.5, 5_000.0])] == ["USD 0.10 m", "USD 0.005 m"]
+    assert [text.replace(NBSP, " ") for text in usd_all([99_999.4, 5_000.0])] == ["USD 99,999", "USD 5,000"]
+
+
 @shipped_group("embargo_2010")
 def test_figures_resting_on_the_assumed_elasticity_are_shown_to_two_significant_figures():
     # Japan's light rare earths in the 2010 replay: 10,285 t of demand destroyed, USD 328.1 m of surplus lost and
