@@ -58,6 +58,7 @@ from simulator.report.words import (
     price,
     tonnes,
     usd,
+    usd_2,
     usd_all,
     when,
 )
@@ -518,16 +519,21 @@ def robustness_line(run: Run, samples: Robustness | None, answer: str | None = N
 
 
 def _unlike_tonnes(run: Run, alone: Run | None, who: list[str]) -> bool:
-    """Whether a total over materials would add unlike tonnes.
+    """Whether a total over materials would add unlike tonnes: :func:`by_material_answer` of ``who``'s shortfall.
 
     That is: materials counted as different things (``tonnes_of``), or two materials or more
-    short whose reference prices lie far apart (:func:`prices_apart`).
-
-    The headline then answers material by material (:func:`_headline_by_material`) and
-    :func:`units_line` says why.
+    short, with or without the stock, whose reference prices lie far apart (:func:`prices_apart`).
+    The one rule that the headline (:func:`_headline_by_material`), :func:`units_line` and the
+    samples' counts (:func:`simulator.report.uncertainty.outcome_counts`, through :func:`outcome`)
+    all follow.
     """
-    counted = run.tonnes_kinds()
-    return len(counted) > 1 or bool(prices_apart(run) and _mixed_total(run, alone, who))
+    materials = run.materials()
+    return by_material_answer(
+        {m: run.short_of(who, [m]) for m in materials},
+        {m: alone.short_of(who, [m]) for m in materials} if alone is not None else {},
+        len(run.tonnes_kinds()) > 1,
+        bool(prices_apart(run)),
+    )
 
 
 def _headline_by_material(run: Run, alone: Run, members: list[str]) -> str:
@@ -670,17 +676,6 @@ def prices_apart(run: Run) -> dict[str, float]:
     return priced
 
 
-def _mixed_total(run: Run, alone: Run | None, who: list[str]) -> bool:
-    """Whether a shortfall total of the headline adds tonnes of two materials or more (with or without the stock)."""
-    for of in (run, alone):
-        if of is None:
-            continue
-        short = [m for m in of.materials() if of.short_of(who, [m]) > 0]
-        if len(short) > 1:
-            return True
-    return False
-
-
 def _joint(run: Run) -> bool:
     """Whether the run's agreement holds a joint pool (not national reserves)."""
     agreement = run.result.scenario.agreement
@@ -761,7 +756,7 @@ def units_line(run: Run, alone: Run | None) -> str:
     counted = run.tonnes_kinds()
     who = run.result.structure.member_names or run.regions()
     apart = prices_apart(run)
-    if len(counted) < 2 and not (apart and _mixed_total(run, alone, who)):
+    if not _unlike_tonnes(run, alone, list(who)):
         return ""
     if run.result.structure.member_names:  # the headline answers material by material (_headline_by_material)
         if len(counted) >= 2:
@@ -881,7 +876,13 @@ def _member_row(
     """One member's row of the verdict's table.
 
     ``millions``: every amount of the table in millions (:func:`in_millions`); ``grant``:
-    its :func:`granted` figures under a grant settlement (None otherwise).
+    its :func:`granted` figures under a grant settlement (None otherwise). What the member paid
+    and holds (buying at the scenario's reference prices, holding, auctions, net cost) is its own
+    accounts and is given as :func:`usd` gives money (``USD 83.9 m``); what it still owns at the
+    end is a paper value at the last day's modelled prices (or the reference prices), which rest
+    on the market's assumed elasticities and would move if that much were sold: it is given to
+    two significant figures (``USD 630 m``, :func:`usd_2`), as the box's other amounts that rest
+    on assumptions are (the spot-price opportunity cost of the price line).
     """
     m = account.member
     names = run.names
@@ -948,7 +949,7 @@ def _member_row(
     if joint:
         # the tonnes, by material, are in the note under the table: the row stays one screen high
         unvalued = any(s.end_t >= VISIBLE_T and not s.end_price_usd_per_kg for s in account.stakes.values())
-        worth = usd(account.end_value_usd, in_millions=millions) + (" + ?" if unvalued else "")
+        worth = usd_2(account.end_value_usd, in_millions=millions) + (" + ?" if unvalued else "")  # a paper value
         cells.append(f'<td class="owns"><span class="money">{worth}</span></td>')
     return f'<tr data-member="{escape(m)}">{"".join(cells)}</tr>'
 
