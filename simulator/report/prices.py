@@ -330,32 +330,24 @@ class RecordRise:
         return self.model / self.reference
 
 
-def record_rises(run: Run, rows: pd.DataFrame | None) -> list[RecordRise]:
+def record_rises(run: Run, rows: pd.DataFrame) -> list[RecordRise]:
     """Per material with a reference price: the record's highest world price beside the model's over the same period.
 
     Only world-price rows count (``price`` rows whose region is ``world``): a row of the price a
-    region paid is not the world price the model's rise is. The model's value of the row is the
-    record section's own (:func:`simulator.report.record.against_record`: the world price averaged
-    over the row's days, as a calibration averages it), in the run's order of materials. A
-    model's daily peak is not set beside a record's monthly or quarterly mean: each rise is the
-    record's row against the model's mean over the same period. ``rows``: a record's rows
-    (:class:`simulator.report.record.Record`'s), or those rows already set against the run
-    (:func:`compared_rows`: not simulated again); the first of equal highest. A row whose period
-    the run does not cover has no model value and is left out.
+    region paid is not the world price the model's rise is. ``rows``: a record's rows already set
+    against the run (:func:`compared_rows`, made once by the report for this line and the record's
+    section: not simulated again here), so the model's value of a row is the record section's own
+    (:func:`simulator.report.record.against_record`: the world price averaged over the row's days,
+    as a calibration averages it), in the run's order of materials. A model's daily peak is not set
+    beside a record's monthly or quarterly mean: each rise is the record's row against the model's
+    mean over the same period; the first of equal highest. A row whose period the run does not
+    cover has no model value and is left out.
     """
-    if rows is None or rows.empty:
-        return []
-    from simulator.report.record import Record, against_record, made, period_words
+    from simulator.report.record import made, period_words
 
     world = rows[(rows["quantity"] == "price") & (rows["region"] == "world")]
-    if world.empty:
-        return []
-    if "model" in world.columns:  # already set against the run (compared_rows): not simulated again
-        table, marked = world, "in_sample" in world.columns
-    else:
-        record = Record(world, "")
-        table, marked = against_record(run.result, record), record.marked
-    table = table[np.isfinite(table["model"].to_numpy(float))]  # a row whose period the run does not cover
+    marked = "in_sample" in world.columns
+    table = world[np.isfinite(world["model"].to_numpy(float))]  # a row whose period the run does not cover
     kinds = made(table["source"]) if "source" in table.columns else pd.Series("", index=table.index, dtype=object)
     out = []
     for material in run.materials():
@@ -475,7 +467,7 @@ def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
         f"In the model, prices rose up to {times(rises[top])} ({run.names.material_text(top)}, {price(peak)} USD/kg "
         f"{_peak_when(run, day)})."
     )
-    recorded = [r for r in record_rises(run, record) if r.material in materials]
+    recorded = [r for r in record_rises(run, record) if r.material in materials] if record is not None else []
     if recorded:
         fits = len({r.fitted for r in recorded if r.fitted is not None}) > 1  # some fitted, some held out
         each = "; ".join(
