@@ -780,10 +780,9 @@ def test_the_extra_at_spot_prices_is_named_an_opportunity_cost_against_the_refer
     text = shipped_report("embargo_2010")
     verdict = plain(section(text, "verdict"))
     assert (
-        "Valued at each day's price rather than at the reference price (light rare earths 13.13 USD/kg; heavy rare "
-        "earths 156.5 USD/kg), all that the members used over the run comes to USD 6.6 bn more: an opportunity "
-        "cost at spot prices, not what was paid, since the model values stock bought earlier and contract volumes "
-        "at the day's price too." in verdict
+        "At each day's price instead of the reference price (light rare earths 13.13 USD/kg; heavy rare earths "
+        "156.5 USD/kg), what the members used comes to USD 6.6 bn more: an opportunity cost at spot prices, not what "
+        "was paid (stock bought earlier and contract volumes count at the day's price too)." in verdict
     )
     assert "buying at crisis prices" not in text
     prices = plain(section(text, "prices"))
@@ -824,7 +823,7 @@ def test_a_joint_stock_that_releases_leaves_the_price_as_it_is_and_the_verdict_s
     assert without.summary["released_t"].sum() == 0.0
     assert with_pool.market["world_price_usd_per_kg"].tolist() == without.market["world_price_usd_per_kg"].tolist()
     assert with_pool.market["world_price_usd_per_kg"].max() > 50  # the halt did raise it
-    said = "In this model the joint stock leaves prices as they are"
+    said = "The joint stock leaves prices as they are: it only fills members' gaps; commercial stocks set the price."
     assert said in plain(section(render_report(with_pool), "verdict"))
     # no agreement, no such sentence (the regions' own stocks are not a joint stock)
     assert said not in render_report(run(build(ONE_REGION, shocks=HALT, market=MARKET)))

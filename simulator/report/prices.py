@@ -394,10 +394,7 @@ def _fit_words(recorded: list[RecordRise]) -> str:
     """What the record says of a fit to the rows compared: all fitted, or which (``""`` when it does not say)."""
     marks = [r.fitted for r in recorded if r.fitted is not None]
     if marks and all(marks):
-        return (
-            " The model's prices were fitted to these record rows: how close the model comes says how closely the fit "
-            "could match them, and tests nothing."
-        )
+        return " The model's prices were fitted to these rows, so the match tests nothing."
     return ""
 
 
@@ -441,7 +438,7 @@ def _steep_warning(rises: dict[str, float], recorded: list[RecordRise], name: Ca
 
 
 def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
-    """One sentence for the verdict: the model's largest price rise, the record's beside it, the extra spend.
+    """A few short sentences for the verdict: the model's largest price rise, the record's beside it, the extra spend.
 
     Empty without a market. ``record``: the rows of ``--record``; each material's highest
     recorded world price is set beside the model's price over the same period (:func:`record_rises`),
@@ -472,23 +469,18 @@ def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
         fits = len({r.fitted for r in recorded if r.fitted is not None}) > 1  # some fitted, some held out
         each = "; ".join(
             f"{run.names.material_text(r.material)} {times(r.rise)} in the record ({price(r.recorded)} USD/kg, "
-            f"{escape(r.on)}{_record_words(r, fits)}) against {times(r.model_rise)} in the model "
-            f"({price(r.model)} USD/kg)"
+            f"{escape(r.on)}{_record_words(r, fits)}), {times(r.model_rise)} in the model ({price(r.model)} USD/kg)"
             for r in recorded
         )
-        text += (
-            " Set against each material's highest recorded world price, over the same period, with the same "
-            f"reference: {each}.{_fit_words(recorded)}"
-        )
+        text += f" Against the record's highest world price, over the same period: {each}.{_fit_words(recorded)}"
     text += _steep_warning(rises, recorded, run.names.material_text)
     if not extra:
         return text
     more = "more" if extra > 0 else "less"
     shown = run.tag(usd_2(extra), extra, metric) if extra > 0 else usd_2(-extra)  # two figures (rough_note)
     return text + (
-        f" Valued at each day's price rather than at the reference price ({references}), all that {group} used "
-        f"over the run comes to {shown} {more}: {AT_SPOT}, since the model values stock bought earlier and contract "
-        "volumes at the day's price too."
+        f" At each day's price instead of the reference price ({references}), what {group} used comes to {shown} "
+        f"{more}: {AT_SPOT} (stock bought earlier and contract volumes count at the day's price too)."
     )
 
 
