@@ -155,6 +155,7 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
     )
     assert note.endswith('<a href="#uncertainty">How sure are these figures?</a>')
     assert (
-        "<caption>Of the 100 samples, how many leave each member short, with the joint stock and without it" in verdict
+        "<caption>How many of the 100 samples leave each member short, with the joint stock and in the same samples "
+        "without it<" in verdict
     )
     assert verdict.index('<table class="robust">') < verdict.index('<table class="verdict">')

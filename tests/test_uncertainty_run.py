@@ -205,7 +205,10 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
             "Largest without it": "2,000 t of rare earths (25 days of its demand)",
         },
     }
-    assert "<caption>Of the 10 samples, how many leave each member short, with the joint stock and without it" in html
+    assert (
+        "<caption>How many of the 10 samples leave each member short, with the joint stock and in the same samples "
+        "without it<" in html
+    )
     assert html.count('<th scope="col">') == 9 and html.count('<th scope="row">') == 2
     assert line(ten).endswith(
         "The samples vary the joint stock\u2019s own design too: 1 of the 2 inputs is the agreement\u2019s; "

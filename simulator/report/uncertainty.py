@@ -494,9 +494,9 @@ def robust_table(rows: list[MemberSamples], runs: int) -> str:
             )
             + "</tr>"
         )
-    what = " with the joint stock and without it (the same samples run without the agreement)" if paired else ""
+    what = ", with the joint stock and in the same samples without it" if paired else " with the joint stock"
     return (
-        f'<table class="robust"><caption>Of the {runs:,} samples, how many leave each member short,{what}'
+        f'<table class="robust"><caption>How many of the {runs:,} samples leave each member short{what}'
         "</caption><thead><tr>"
         + "".join(f'<th scope="col">{title}</th>' for title, _ in head)
         + f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
