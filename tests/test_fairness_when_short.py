@@ -219,7 +219,7 @@ def test_a_scenario_that_does_not_run_without_its_agreement_says_why_in_the_robu
     monkeypatch.setattr(overrides, "apply_overrides", refuse)
     found = run_uncertainty(plan_study(data, "s.yaml", fixed=()), 3)
     assert found.without is None and "is needed without the agreement" in found.without_why
-    line = re.sub(r"<[^>]+>", "", samples_short_line(simulate(validate_data(data, "s.yaml")), found))
+    line = re.sub(r"<[^>]+>", "", samples_short_line(simulate(validate_data(data, "s.yaml")), found).html())
     assert (
         "Whether the joint stock is needed takes the same samples without it, which this study does not have "
         f"(without its agreement the scenario does not run: {found.without_why}); run the scenario without its "

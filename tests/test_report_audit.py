@@ -68,9 +68,9 @@ def test_the_price_line_says_the_rise_is_the_models_and_gives_the_records_beside
     # at the cap: (6,122.39 + 22 x 5,000) / 31 = 3,745.9 USD/kg, 74.9x the reference
     assert round(mean, 1) == 3745.9
     assert (
-        "In the model, prices rose up to 100x (rare earths, 5,000 USD/kg on 10 Jul 2010). Set against "
-        "each material's highest recorded world price, over the same period, with the same reference: rare earths "
-        "18x in the record (900 USD/kg, its mean over Jul 2010) against 75x in the model (3,746 USD/kg)." in beside
+        "In the model, prices rose up to 100x (rare earths, 5,000 USD/kg on 10 Jul 2010). Against the record's "
+        "highest world price, over the same period: rare earths 18x in the record (900 USD/kg, its mean over "
+        "Jul 2010), 75x in the model (3,746 USD/kg)." in beside
     )
     # the model's July mean, 75x, is beyond the record's July mean, 18x: like with like, the warning says so
     assert (
@@ -90,12 +90,12 @@ def test_the_steep_rise_warning_sets_the_models_mean_against_the_records_over_th
     path = tmp_path / "record.csv"
     path.write_text("date,quantity,region,material,supplier,period,value\n2010-07-01,price,world,ree,,month,4000\n")
     verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
-    assert "rare earths 80x in the record (4,000 USD/kg, its mean over Jul 2010) against 75x in the model" in verdict
+    assert "rare earths 80x in the record (4,000 USD/kg, its mean over Jul 2010), 75x in the model" in verdict
     assert "The rise of" not in verdict and "extreme scarcity" not in verdict
     # 3,700 USD/kg, 74x, is below the model's 74.9x over the same month: the warning returns
     path.write_text("date,quantity,region,material,supplier,period,value\n2010-07-01,price,world,ree,,month,3700\n")
     verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
-    assert "rare earths 74x in the record (3,700 USD/kg, its mean over Jul 2010) against 75x in the model" in verdict
+    assert "rare earths 74x in the record (3,700 USD/kg, its mean over Jul 2010), 75x in the model" in verdict
     assert "The rise of rare earths lies beyond the record's over the same period" in verdict
 
 
@@ -110,7 +110,7 @@ def test_only_world_price_rows_are_set_beside_the_models_world_price(tmp_path: P
         "2010-07-10,price,japan,ree,,day,20000\n"
     )
     verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
-    assert "rare earths 8x in the record (400 USD/kg, on 6 Jul 2010) against 9x in the model (450 USD/kg)." in verdict
+    assert "rare earths 8x in the record (400 USD/kg, on 6 Jul 2010), 9x in the model (450 USD/kg)." in verdict
     assert "400x" not in verdict and "20,000" not in verdict
     # a record of regions' prices only sets nothing beside the model's world price
     path.write_text("date,quantity,region,material,supplier,period,value\n2010-07-10,price,japan,ree,,day,20000\n")
@@ -130,15 +130,15 @@ def test_the_price_line_says_when_the_records_row_was_fitted_or_derived(tmp_path
     )
     verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
     assert (
-        "rare earths 18x in the record (900 USD/kg, its mean over Jul 2010; derived: not a figure its source gives) "
-        "against 75x in the model (3,746 USD/kg). The model's prices were fitted to these record rows: how close the "
-        "model comes says how closely the fit could match them, and tests nothing." in verdict
+        "rare earths 18x in the record (900 USD/kg, its mean over Jul 2010; derived: not a figure its source gives), "
+        "75x in the model (3,746 USD/kg). The model's prices were fitted to these rows, so the match tests nothing."
+        in verdict
     )
     path.write_text(
         head + "2010-07-01,price,world,ree,,month,900,out,a price table\n2010-07-06,price,world,ree,,day,400,in,same\n"
     )
     verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
-    assert "18x in the record (900 USD/kg, its mean over Jul 2010) against 75x" in verdict
+    assert "18x in the record (900 USD/kg, its mean over Jul 2010), 75x" in verdict
     assert "fitted" not in verdict and "derived" not in verdict
 
 
@@ -157,11 +157,11 @@ def test_when_some_rows_compared_are_fitted_and_some_held_out_each_says_which(tm
     )
     verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
     assert (
-        "rare earths 18x in the record (900 USD/kg, its mean over Jul 2010; a fitted row) against 75x in the model "
-        "(3,746 USD/kg); nd 7.5x in the record (300 USD/kg, on 6 Jul 2010; a held-out row) against 9x in the model "
+        "rare earths 18x in the record (900 USD/kg, its mean over Jul 2010; a fitted row), 75x in the model "
+        "(3,746 USD/kg); nd 7.5x in the record (300 USD/kg, on 6 Jul 2010; a held-out row), 9x in the model "
         "(360 USD/kg)." in verdict
     )
-    assert "were fitted to these record rows" not in verdict
+    assert "were fitted to these rows" not in verdict
 
 
 def two_capped() -> dict:
@@ -181,8 +181,8 @@ def test_the_steep_warning_names_the_material_it_is_of_and_gives_both_clauses_wh
     head = "date,quantity,region,material,supplier,period,value\n"
     path.write_text(head + "2010-07-01,price,world,ree,,month,4000\n2010-07-06,price,world,nd,,day,300\n")
     verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
-    assert "rare earths 80x in the record (4,000 USD/kg, its mean over Jul 2010) against 75x in the model" in verdict
-    assert "nd 7.5x in the record (300 USD/kg, on 6 Jul 2010) against 9x in the model (360 USD/kg)." in verdict
+    assert "rare earths 80x in the record (4,000 USD/kg, its mean over Jul 2010), 75x in the model" in verdict
+    assert "nd 7.5x in the record (300 USD/kg, on 6 Jul 2010), 9x in the model (360 USD/kg)." in verdict
     assert (
         "The rise of nd lies beyond the record's over the same period: read it as a sign of extreme scarcity, not as "
         "a forecast." in verdict
@@ -212,7 +212,7 @@ def test_a_record_row_the_run_does_not_cover_is_left_out_of_the_price_line(tmp_p
         "2010-09-01,price,world,ree,,day,20000\n"
     )
     verdict = verdict_of(render_report(result, record=load_record(path, longer)))
-    assert "rare earths 8x in the record (400 USD/kg, on 6 Jul 2010) against 9x in the model (450 USD/kg)." in verdict
+    assert "rare earths 8x in the record (400 USD/kg, on 6 Jul 2010), 9x in the model (450 USD/kg)." in verdict
     assert "nan" not in verdict.lower() and "20,000" not in verdict and "400x" not in verdict
 
 
@@ -232,7 +232,7 @@ def test_a_report_sets_the_run_against_the_record_once(tmp_path: Path, monkeypat
     path = tmp_path / "record.csv"
     path.write_text("date,quantity,region,material,supplier,period,value\n2010-07-06,price,world,ree,,day,400\n")
     page = render_report(result, record=load_record(path, result.scenario))
-    assert "rare earths 8x in the record (400 USD/kg, on 6 Jul 2010) against 9x in the model" in verdict_of(page)
+    assert "rare earths 8x in the record (400 USD/kg, on 6 Jul 2010), 9x in the model" in verdict_of(page)
     assert 'id="record"' in page or "Against the record" in page
     assert len(calls) == 1
 
@@ -291,12 +291,11 @@ def test_the_replays_rises_are_set_beside_the_records_material_by_material_over_
     )
     verdict = verdict_of(page)
     assert (
-        "In the model, prices rose up to 11x (light rare earths, 145 USD/kg on 23 Jul 2011). Set against each "
-        "material's highest recorded world price, over the same period, with the same reference: light rare earths "
-        "14x in the record (189 USD/kg, its mean over Q2 2011; derived: not a figure its source gives) against 11x "
-        "in the model (138.9 USD/kg); heavy rare earths 15x in the record (2,377 USD/kg, its mean over Aug 2011) "
-        "against 10x in the model (1,622 USD/kg). The model's prices were fitted to these record rows: how close the "
-        "model comes says how closely the fit could match them, and tests nothing." in verdict
+        "In the model, prices rose up to 11x (light rare earths, 145 USD/kg on 23 Jul 2011). Against the record's "
+        "highest world price, over the same period: light rare earths 14x in the record (189 USD/kg, its mean over "
+        "Q2 2011; derived: not a figure its source gives), 11x in the model (138.9 USD/kg); heavy rare earths 15x in "
+        "the record (2,377 USD/kg, its mean over Aug 2011), 10x in the model (1,622 USD/kg). The model's prices were "
+        "fitted to these rows, so the match tests nothing." in verdict
     )
     # as the record says: both rows are fitted (sample in), the 189 a basket index derived from oxide prices
     rows = record.set_index(["material", "value"])
@@ -315,6 +314,17 @@ def test_usd_2_chooses_its_unit_on_the_amount_as_rounded():
     shown = [usd_2(v).replace(NBSP, " ") for v in (99_499.0, 99_500.0, 99_960.0, 100_000.0, -99_960.0)]
     assert shown == ["USD 99,000", "USD 0.10 m", "USD 0.10 m", "USD 0.10 m", "USD -0.10 m"]
     assert [usd_2(v).replace(NBSP, " ") for v in (994.9e6, 995e6, 999.6e6)] == ["USD 990 m", "USD 1.0 bn", "USD 1.0 bn"]
+
+
+def test_usd_chooses_its_unit_on_the_amount_as_rounded():
+    # whole dollars: 99,999.4 reads 99,999, but 99,999.5 rounds (half to even, as the format rounds) to 100,000,
+    # which is USD 0.10 m as 100,000 itself is, never "USD 100,000"; and amounts shown beside it are in millions too
+    from simulator.report.words import NBSP, usd, usd_all
+
+    shown = [usd(v).replace(NBSP, " ") for v in (99_999.4, 99_999.5, 100_000.0, -99_999.5)]
+    assert shown == ["USD 99,999", "USD 0.10 m", "USD 0.10 m", "USD -0.10 m"]
+    assert [text.replace(NBSP, " ") for text in usd_all([99_999.5, 5_000.0])] == ["USD 0.10 m", "USD 0.005 m"]
+    assert [text.replace(NBSP, " ") for text in usd_all([99_999.4, 5_000.0])] == ["USD 99,999", "USD 5,000"]
 
 
 @shipped_group("embargo_2010")

@@ -5,8 +5,11 @@ compared with the historical replay) is opened from disk at 1280 x 800 and at
 390 x 844 CSS pixels. At both widths the answer must be on the first screen, nothing
 may run off the side of the page (wide tables scroll inside their box), and the text
 of every figure must stay at a readable size. club_of_five's report on a phone has a table
-that scrolls in its own box with no line above it: its edge shadow must say so. Needs ``chromium`` and ``chromedriver``
-(conftest.py's shared browser: skipped with a message when they are missing, a failure in CI).
+that scrolls in its own box with no line above it: its edge shadow must say so. make run's report (with
+--uncertainty) has the robustness table under the answer: it must fit both screens without scrolling sideways,
+a card per member on the phone, and on a desktop leave who gets what starting on the first screen. Needs
+``chromium`` and ``chromedriver`` (conftest.py's shared browser: skipped with a message when they are missing, a
+failure in CI).
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ const figures = [...document.querySelectorAll('figure[data-figure] svg')].map(sv
 });
 const verdict = document.querySelector('#verdict');
 const answer = verdict.querySelector('.headline').getBoundingClientRect();
-const who = verdict.querySelector('table').getBoundingClientRect();
+const who = verdict.querySelector('table.verdict').getBoundingClientRect();  // who gets what (not the robustness table)
 return {W, H, page: document.documentElement.scrollWidth, answer: answer.bottom, whoTop: who.top,
         whoBottom: who.bottom, tables, figures, column};
 """
@@ -174,3 +177,64 @@ def test_a_table_scrolling_in_its_own_box_with_no_line_above_shows_an_edge_shado
         # at the box's edges ("scroll"), so a shadow shows only at an edge with more beyond it
         assert table["ownBox"] and table["shadow"], table
         assert table["shade"].count("radial-gradient") == 2 and table["shade"].count("linear-gradient") == 2, table
+
+
+ROBUST = r"""
+const table = document.querySelector('#verdict table.robust');
+const box = table.getBoundingClientRect();
+const rows = [...table.tBodies[0].rows].map(r => {
+  const b = r.getBoundingClientRect();
+  return {left: b.left, right: b.right, height: b.height, display: getComputedStyle(r).display,
+          cells: [...r.cells].map(c => c.getBoundingClientRect().width)};
+});
+return {left: box.left, right: box.right, bottom: box.bottom, scrollWidth: table.scrollWidth,
+        clientWidth: table.clientWidth, rows,
+        head: getComputedStyle(table.tHead).position, caption: table.caption.getBoundingClientRect().height,
+        who: document.querySelector('#verdict table.verdict').getBoundingClientRect().top};
+"""
+
+
+@pytest.fixture(scope="module")
+def with_samples(tmp_path_factory) -> Path:
+    """make run's report with 20 samples instead of 100 (the same table, fewer counts), to be quick."""
+    out = tmp_path_factory.mktemp("samples")
+    args = [
+        "run",
+        str(ROOT / "scenarios" / "embargo_2010.yaml"),
+        "-o",
+        str(out),
+        "--report",
+        "--compare",
+        str(ROOT / "scenarios" / "embargo_2010_historical.yaml"),
+        "--uncertainty",
+        "20",
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return out / "report.html"
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_robustness_table_fits_the_screen_and_leaves_who_gets_what_on_it(with_samples, shared_browser, screen):
+    width, height = SCREENS[screen]
+    reset_browser(shared_browser)
+    try:
+        emulate_screen(shared_browser, width, height, mobile=width < 600)
+        load(shared_browser, with_samples)
+        found = shared_browser.execute_script(ROBUST)
+    finally:
+        reset_browser(shared_browser)
+    assert len(found["rows"]) == 2, found  # Japan and the EU
+    assert found["left"] >= 0 and found["right"] <= width + 0.5, found  # nothing off the side of the page
+    assert found["scrollWidth"] <= found["clientWidth"] + 1, found  # and nothing to scroll to
+    if width >= 1000:  # who gets what still starts on a desktop's first screen (on a phone the answer fills it)
+        assert found["who"] < height, found
+    if width < 600:  # a card per member: its row a block as wide as the table, the column heads kept for readers
+        assert found["head"] == "absolute", found
+        for row in found["rows"]:
+            assert row["display"] == "block" and row["height"] < height / 2, row
+            assert all(w >= row["right"] - row["left"] - 20 for w in row["cells"]), row  # each count a full line
+    else:  # a table: the column heads show, each member one row of a few lines
+        assert found["head"] == "static", found
+        for row in found["rows"]:
+            assert row["display"] == "table-row" and row["height"] < 80, row

@@ -164,43 +164,91 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
     study = SimpleNamespace(inputs=[None, None], paths=["agreement.pool.days_of_demand", "regions.eu.x"])
     ten = dataclasses.replace(found, samples=samples, runs=10, without=without, study=study)
 
-    def line(of):
-        return re.sub(r"<[^>]+>", "", samples_short_line(pair, of)).replace("\u00a0", " ")
+    def line(of, answer=None):
+        return re.sub(r"<[^>]+>", "", samples_short_line(pair, of).html(answer)).replace("\u00a0", " ")
 
-    assert line(ten) == (
-        "How robust: in 7 of the 10 samples of its 2 uncertain inputs the EU runs short with the joint stock "
-        "(2 by more than a day of its demand of a material; the largest 1,047 t of rare earths, 13 days of its "
-        "demand), and Japan in 1 (171 t of rare earths, 8.6 days of its demand). Set against the same samples run "
-        "without the agreement (every other input and the seed the same): for the EU (short in 7 without it: 2 by "
-        "more than a day of its demand of a material; the largest 2,000 t of rare earths, 25 days of its demand) "
-        "the joint stock avoids a shortfall in 1, cuts one in 2, leaves one no smaller in 4 and brings one where "
-        "there was none in 1; for Japan (short in 2 without it: 2 by more than a day of its demand of a material; "
-        "the largest 171 t of rare earths, 8.6 days of its demand) the joint stock avoids a shortfall in 1 and "
-        "leaves one no smaller in 1. Of the 10 samples, the answer \u2018not needed\u2019 (no member short "
-        "with or without the joint stock) holds in 2; the joint stock closes every shortfall in 1, cuts the "
-        "members\u2019 total in 3, leaves it no smaller in 3 and brings a shortfall where there was none in 1. The "
-        "samples vary the joint stock\u2019s own design too: 1 of "
-        "the 2 inputs is the agreement\u2019s; intervals in How sure are these figures?"
+    # the headline's answer leads: 'not needed' holds in 2 of the 10 samples, and the other 8 are counted by what
+    # the stock does in them (the headline's own answer is left out of that list); a count of 0 would be left out
+    assert line(ten, "not_needed").split("\n")[0] == (
+        "How robust: the answer \u2018not needed\u2019 (no member short with or without the joint stock) holds in 2 "
+        "of the 10 samples of its 2 uncertain inputs; of the other 8, the joint stock closes every shortfall in 1, "
+        "cuts the members\u2019 total in 3, leaves it no smaller in 3 and brings a shortfall where there was none "
+        "in 1."
     )
-    # without the paired runs the line says that the count with the stock cannot say whether it is needed
+    assert line(ten, "cuts").split("\n")[0] == (
+        "How robust: the answer that the joint stock cuts the members\u2019 shortfall holds in 3 of the 10 samples "
+        "of its 2 uncertain inputs; of the other 7, no member is short either way in 2, and the joint stock closes "
+        "every shortfall in 1, leaves it no smaller in 3 and brings a shortfall where there was none in 1."
+    )
+    # the table: a row per member in the scenario's order, each count under its column; every column of what the
+    # stock did is there, since each has a count above 0 for the EU
+    html = samples_short_line(pair, ten).html("not_needed")
+    assert table_cells(html) == {
+        "Japan": {
+            "Short with the stock": "1",
+            "Short without it": "2 (2 by more than a day of its demand)",
+            "Stock avoids a shortfall": "1",
+            "Stock cuts one": "0",
+            "Stock leaves one no smaller": "1",
+            "Stock brings one where there was none": "0",
+            "Largest shortfall with the stock": "171 t of rare earths (8.6 days of its demand)",
+            "Largest without it": "171 t of rare earths (8.6 days of its demand)",
+        },
+        "EU": {
+            "Short with the stock": "7 (2 by more than a day of its demand)",
+            "Short without it": "7 (2 by more than a day of its demand)",
+            "Stock avoids a shortfall": "1",
+            "Stock cuts one": "2",
+            "Stock leaves one no smaller": "4",
+            "Stock brings one where there was none": "1",
+            "Largest shortfall with the stock": "1,047 t of rare earths (13 days of its demand)",
+            "Largest without it": "2,000 t of rare earths (25 days of its demand)",
+        },
+    }
+    assert (
+        "<caption>How many of the 10 samples leave each member short, with the joint stock and in the same samples "
+        "without it<" in html
+    )
+    assert html.count('<th scope="col">') == 9 and html.count('<th scope="row">') == 2
+    assert line(ten).endswith(
+        "The samples vary the joint stock\u2019s own design too: 1 of the 2 inputs is the agreement\u2019s; "
+        "intervals in How sure are these figures?"
+    )
+    # without the paired runs the line says that the count with the stock cannot say whether it is needed, and the
+    # table gives the counts with the stock only
     alone = dataclasses.replace(ten, without=None, without_why="")
-    assert line(alone) == (
-        "How robust: in 7 of the 10 samples of its 2 uncertain inputs the EU runs short with the joint stock "
-        "(2 by more than a day of its demand of a material; the largest 1,047 t of rare earths, 13 days of its "
-        "demand), and Japan in 1 (171 t of rare earths, 8.6 days of its demand). Whether the joint stock is needed "
-        "takes the same samples without it, which this study does not have; run the scenario without its "
-        "agreement with --uncertainty 10. The samples vary the joint stock\u2019s own design too: 1 of the 2 "
-        "inputs is the agreement\u2019s; intervals in How sure are these figures?"
+    assert line(alone).split("\n")[0] == (
+        "How robust: not measured against the joint stock\u2019s absence. Whether the joint stock is needed takes the "
+        "same samples without it, which this study does not have; run the scenario without its agreement with "
+        "--uncertainty 10."
     )
+    assert table_cells(samples_short_line(pair, alone).html())["EU"] == {
+        "Short with the stock": "7 (2 by more than a day of its demand)",
+        "Largest shortfall with the stock": "1,047 t of rare earths (13 days of its demand)",
+    }
+    # no member short in any sample either way: one sentence, no table of zeros
     none = dataclasses.replace(ten, samples=samples * 0, without=without * 0)
-    assert line(none) == (
-        "How robust: in none of the 10 samples of its 2 uncertain inputs does Japan or the EU run short with the "
-        "joint stock. Set against the same samples run without the agreement (every other input and the seed the "
-        "same): Japan is short in none either way; the EU is short in none either way. Of the 10 samples, the "
-        "answer \u2018not needed\u2019 (no member short with or without the joint stock) holds in 10. The samples vary "
-        "the joint stock\u2019s own design too: 1 of the 2 inputs is the agreement\u2019s; intervals in How sure "
-        "are these figures?"
+    assert line(none, "not_needed") == (
+        "How robust: the answer \u2018not needed\u2019 (no member short with or without the joint stock) holds in "
+        "all 10 of the 10 samples of its 2 uncertain inputs.\nThe samples vary the joint stock\u2019s own design "
+        "too: 1 of the 2 inputs is the agreement\u2019s; intervals in How sure are these figures?"
     )
+    assert "<table" not in samples_short_line(pair, none).html("not_needed")
+
+
+def table_cells(html: str) -> dict[str, dict[str, str]]:
+    """The robustness table's cells by member and column, as text (a note under a count in brackets)."""
+    table = html[html.index('<table class="robust">') : html.index("</table>") + len("</table>")]
+    heads = re.findall(r'<th scope="col">(.*?)</th>', table)
+    rows = {}
+    for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", table):
+        name, _, rest = row.partition("</th>")
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", rest)
+        labels = re.findall(r'data-label="(.*?)"', rest)
+        assert labels == heads[1:]
+        text = [re.sub(r"<br><small>(.*?)</small>", r" (\1)", c).replace("\u00a0", " ") for c in cells]
+        rows[name] = dict(zip(heads[1:], text, strict=True))
+    return rows
 
 
 def test_the_samples_are_counted_material_by_material_where_the_headline_answers_so():

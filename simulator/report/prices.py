@@ -330,32 +330,24 @@ class RecordRise:
         return self.model / self.reference
 
 
-def record_rises(run: Run, rows: pd.DataFrame | None) -> list[RecordRise]:
+def record_rises(run: Run, rows: pd.DataFrame) -> list[RecordRise]:
     """Per material with a reference price: the record's highest world price beside the model's over the same period.
 
     Only world-price rows count (``price`` rows whose region is ``world``): a row of the price a
-    region paid is not the world price the model's rise is. The model's value of the row is the
-    record section's own (:func:`simulator.report.record.against_record`: the world price averaged
-    over the row's days, as a calibration averages it), in the run's order of materials. A
-    model's daily peak is not set beside a record's monthly or quarterly mean: each rise is the
-    record's row against the model's mean over the same period. ``rows``: a record's rows
-    (:class:`simulator.report.record.Record`'s), or those rows already set against the run
-    (:func:`compared_rows`: not simulated again); the first of equal highest. A row whose period
-    the run does not cover has no model value and is left out.
+    region paid is not the world price the model's rise is. ``rows``: a record's rows already set
+    against the run (:func:`compared_rows`, made once by the report for this line and the record's
+    section: not simulated again here), so the model's value of a row is the record section's own
+    (:func:`simulator.report.record.against_record`: the world price averaged over the row's days,
+    as a calibration averages it), in the run's order of materials. A model's daily peak is not set
+    beside a record's monthly or quarterly mean: each rise is the record's row against the model's
+    mean over the same period; the first of equal highest. A row whose period the run does not
+    cover has no model value and is left out.
     """
-    if rows is None or rows.empty:
-        return []
-    from simulator.report.record import Record, against_record, made, period_words
+    from simulator.report.record import made, period_words
 
     world = rows[(rows["quantity"] == "price") & (rows["region"] == "world")]
-    if world.empty:
-        return []
-    if "model" in world.columns:  # already set against the run (compared_rows): not simulated again
-        table, marked = world, "in_sample" in world.columns
-    else:
-        record = Record(world, "")
-        table, marked = against_record(run.result, record), record.marked
-    table = table[np.isfinite(table["model"].to_numpy(float))]  # a row whose period the run does not cover
+    marked = "in_sample" in world.columns
+    table = world[np.isfinite(world["model"].to_numpy(float))]  # a row whose period the run does not cover
     kinds = made(table["source"]) if "source" in table.columns else pd.Series("", index=table.index, dtype=object)
     out = []
     for material in run.materials():
@@ -402,10 +394,7 @@ def _fit_words(recorded: list[RecordRise]) -> str:
     """What the record says of a fit to the rows compared: all fitted, or which (``""`` when it does not say)."""
     marks = [r.fitted for r in recorded if r.fitted is not None]
     if marks and all(marks):
-        return (
-            " The model's prices were fitted to these record rows: how close the model comes says how closely the fit "
-            "could match them, and tests nothing."
-        )
+        return " The model's prices were fitted to these rows, so the match tests nothing."
     return ""
 
 
@@ -449,7 +438,7 @@ def _steep_warning(rises: dict[str, float], recorded: list[RecordRise], name: Ca
 
 
 def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
-    """One sentence for the verdict: the model's largest price rise, the record's beside it, the extra spend.
+    """A few short sentences for the verdict: the model's largest price rise, the record's beside it, the extra spend.
 
     Empty without a market. ``record``: the rows of ``--record``; each material's highest
     recorded world price is set beside the model's price over the same period (:func:`record_rises`),
@@ -475,28 +464,23 @@ def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
         f"In the model, prices rose up to {times(rises[top])} ({run.names.material_text(top)}, {price(peak)} USD/kg "
         f"{_peak_when(run, day)})."
     )
-    recorded = [r for r in record_rises(run, record) if r.material in materials]
+    recorded = [r for r in record_rises(run, record) if r.material in materials] if record is not None else []
     if recorded:
         fits = len({r.fitted for r in recorded if r.fitted is not None}) > 1  # some fitted, some held out
         each = "; ".join(
             f"{run.names.material_text(r.material)} {times(r.rise)} in the record ({price(r.recorded)} USD/kg, "
-            f"{escape(r.on)}{_record_words(r, fits)}) against {times(r.model_rise)} in the model "
-            f"({price(r.model)} USD/kg)"
+            f"{escape(r.on)}{_record_words(r, fits)}), {times(r.model_rise)} in the model ({price(r.model)} USD/kg)"
             for r in recorded
         )
-        text += (
-            " Set against each material's highest recorded world price, over the same period, with the same "
-            f"reference: {each}.{_fit_words(recorded)}"
-        )
+        text += f" Against the record's highest world price, over the same period: {each}.{_fit_words(recorded)}"
     text += _steep_warning(rises, recorded, run.names.material_text)
     if not extra:
         return text
     more = "more" if extra > 0 else "less"
     shown = run.tag(usd_2(extra), extra, metric) if extra > 0 else usd_2(-extra)  # two figures (rough_note)
     return text + (
-        f" Valued at each day's price rather than at the reference price ({references}), all that {group} used "
-        f"over the run comes to {shown} {more}: {AT_SPOT}, since the model values stock bought earlier and contract "
-        "volumes at the day's price too."
+        f" At each day's price instead of the reference price ({references}), what {group} used comes to {shown} "
+        f"{more}: {AT_SPOT} (stock bought earlier and contract volumes count at the day's price too)."
     )
 
 

@@ -86,6 +86,12 @@ table.verdict thead th { text-align: left; }
 table.verdict td { text-align: left; }
 table.verdict td.net { font-weight: 700; white-space: nowrap; }
 table.verdict .money { white-space: nowrap; }
+table.robust { margin: 4px 0 2px; background: #fff; }
+table.robust caption { font-size: 13px; font-weight: 400; color: var(--muted); padding: 0 0 4px; }
+table.robust thead th { text-align: left; font-size: 12.5px; }
+table.robust td { text-align: left; }
+table.robust td.size { min-width: 12.5em; }
+p.robust-note { margin: 2px 0 8px; }
 .scroll { overflow-x: auto; }
 p.empty { color: var(--muted); font-style: italic; }
 footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule); font-size: 12px;
@@ -132,13 +138,26 @@ footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule);
   table.assumptions td.source { margin-top: 2px; }
   table.assumptions td.n::after { content: "."; }
   table.uncertain-inputs td:first-child::before { content: none; }
+  /* the robustness table: a card per member, its name on top, each count a line under its column's name */
+  table.robust, table.robust :is(tbody, tr, th, td) { display: block; width: auto; min-width: 0; }
+  table.robust { overflow: visible; }
+  table.robust caption { display: block; }
+  table.robust thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.robust tr { border-bottom: 2px solid var(--rule); padding: 4px 8px; }
+  table.robust :is(th, td) { border: 0; padding: 1px 0; min-width: 0; }
+  table.robust tbody th { font-weight: 600; }
+  table.robust td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; color: var(--muted);
+    font-size: 12px; }
+  table.robust td br { display: none; }
+  table.robust td small::before { content: " ("; }
+  table.robust td small::after { content: ")"; }
   table.uncertain-inputs td:first-child { font-weight: 600; }
   table.uncertain-inputs td:first-child code { font-weight: 400; }
   table.uncertain-inputs td:nth-child(2), table.uncertain-inputs td:nth-child(3) {
     display: inline-block; margin-right: 14px; vertical-align: top; }
   th, td { padding: 4px 6px; }
   /* a table that scrolls in its own box shows a shadow at an edge with more beyond it */
-  table:not(.shocks, .assumptions, .uncertain-inputs, .scroll > *) { background:
+  table:not(.shocks, .assumptions, .uncertain-inputs, .robust, .scroll > *) { background:
     linear-gradient(to right, #fff 30%, rgba(255, 255, 255, 0)) left / 24px 100% no-repeat local,
     linear-gradient(to left, #fff 30%, rgba(255, 255, 255, 0)) right / 24px 100% no-repeat local,
     radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, .35), transparent) left / 12px 100% no-repeat scroll,

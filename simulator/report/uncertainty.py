@@ -12,7 +12,9 @@ rest on them, and the command that puts intervals on them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -285,23 +287,19 @@ def _by_material(table: Any, region: str, demand: dict[tuple[str, str], float]) 
     return tonnes, tonnes / per_day
 
 
-def _sizes(total: Any, by_material: Any, names: Names) -> str:
-    """How large the samples' shortfalls are, material by material.
+def _size_parts(total: Any, by_material: Any, names: Names) -> tuple[int | None, bool, str]:
+    """How large the samples' shortfalls are: how many by much, whether some of those count by tonnes, the largest.
 
-    ``171 t of heavy rare earths, 342 days of its demand`` for one sample short;
-    ``17 by more than a day of its demand of a material; the largest 1,047 t of light rare earths,
-    33 days of its demand`` for more (the largest in days of demand). Days are of the demand as
-    written in the scenario (a sample's own demand may differ). A material the member has no
-    demand for as written (a sample may still draw some) is given in tonnes only, and counts as
-    large from 1 t. Without the per-material columns the sizes are the member's tonnes, all
-    materials together.
+    ``(17, False, "1,047 t of light rare earths, 33 days of its demand")``: 17 samples short by
+    more than a day of the member's demand of a material. Days are of the demand as written in
+    the scenario (a sample's own demand may differ). A material the member has no demand for as
+    written (a sample may still draw some) is given in tonnes only, and a sample short of 1 t or
+    more of it counts as large (the flag: some did). The count is None for one sample short, and
+    without the per-material columns, where the sizes are the member's tonnes, all materials together.
     """
     short = total > 0
     if by_material is None:
-        values = total[short]
-        if short.sum() == 1:
-            return _tonnes(float(values[0]))
-        return f"the largest {_tonnes(float(values.max()))}"
+        return None, False, _tonnes(float(total[short].max()))
     tonnes, days = by_material
     measured = days.notna().all() & (tonnes.to_numpy(float) > 0).any(axis=0)
     if measured.any():  # the largest in days of demand, of the materials with demand as written
@@ -315,41 +313,25 @@ def _sizes(total: Any, by_material: Any, names: Names) -> str:
         material, of_demand = tonnes.columns[j], ""
     largest = f"{_tonnes(float(tonnes.iloc[k][material]))} of {names.material(material).lower()}{of_demand}"
     if short.sum() == 1:
-        return largest
+        return None, False, largest
     # large: over a day of a material's demand as written, or 1 t or more of a material without demand as written
     over_a_day = (days.fillna(0).to_numpy(float) > LARGE_SHORTFALL_DAYS).any(axis=1)
     undemanded = (tonnes.loc[:, days.isna().all()].to_numpy(float) >= 1).any(axis=1)
-    large = int(((over_a_day | undemanded) & short).sum())
-    or_none = ", or by 1 t or more of one without demand as written" if (undemanded & short).any() else ""
-    return f"{large:,} by more than a day of its demand of a material{or_none}; the largest {largest}"
+    return int(((over_a_day | undemanded) & short).sum()), bool((undemanded & short).any()), largest
 
 
-def _paired(subject: str, with_stock: Any, without: Any, sizes_without: str = "") -> str:
-    """What the joint stock did for one member over the samples run both ways (with and without the agreement).
+def _sizes(total: Any, by_material: Any, names: Names) -> str:
+    """How large the samples' shortfalls are, material by material (:func:`_size_parts`).
 
-    ``for the EU (short in 37 without it) the joint stock avoids a shortfall in 20, cuts one in 9
-    and leaves one no smaller in 8`` (a count of 0 is left out); a sample short only with the stock is counted too (a
-    pool's auction can sell what the member would have held). ``sizes_without``: how large the
-    shortfalls without it are (:func:`_sizes`), given after the count. A change that does not show
-    in the tonnes as the verdict rounds them (:func:`simulator.report.words.tonnes`) is no cut.
+    ``171 t of heavy rare earths, 342 days of its demand`` for one sample short;
+    ``17 by more than a day of its demand of a material; the largest 1,047 t of light rare earths,
+    33 days of its demand`` for more (the largest in days of demand).
     """
-    counts = outcome_counts({"": with_stock}, {"": without})  # one member's, classified as the headline classifies
-    avoids, cuts, same, adds = (counts[k] for k in ("closes", "cuts", "no_help", "only_with"))
-    if not (avoids or cuts or same or adds):
-        return f"{subject} is short in none either way"
-    short_without = avoids + cuts + same
-    parts = [
-        text
-        for text, n in (
-            (f"avoids a shortfall in {avoids:,}", avoids),
-            (f"cuts one in {cuts:,}", cuts),
-            (f"leaves one no smaller in {same:,}", same),
-            (f"brings one where there was none in {adds:,}", adds),
-        )
-        if n
-    ]
-    sized = f": {sizes_without}" if sizes_without and short_without else ""
-    return f"for {subject} (short in {short_without:,} without it{sized}) the joint stock {join_words(parts)}"
+    large, undemanded, largest = _size_parts(total, by_material, names)
+    if large is not None:
+        or_none = ", or by 1 t or more of one without demand as written" if undemanded else ""
+        return f"{large:,} by more than a day of its demand of a material{or_none}; the largest {largest}"
+    return largest if int((total > 0).sum()) == 1 else f"the largest {largest}"
 
 
 def outcome_counts(
@@ -385,44 +367,187 @@ def _members_by_material(table: Any, members: list[str], materials: list[str]) -
     return {"": sum(table[f"shortfall_t.{r}"].fillna(0).to_numpy(float) for r in members)}
 
 
-def outcome_sentence(counts: dict[str, int], runs: int) -> str:
-    """How often each answer of the headline holds: ``Of the 100 samples, the joint stock is not needed in 49 ...``.
+ANSWER_WORDS = {
+    "not_needed": "the answer \u2018not needed\u2019 (no member short with or without the joint stock)",
+    "closes": "the answer that the joint stock closes every shortfall",
+    "cuts": "the answer that the joint stock cuts the members\u2019 shortfall",
+    "no_help": "the answer that the joint stock leaves the members\u2019 shortfall no smaller",
+    "only_with": "the answer that the members are short only with the joint stock",
+}
+"""The headline's answer, by :func:`simulator.report.verdict.outcome`'s name, as the robustness sentence names it."""
 
-    >>> outcome_sentence({"not_needed": 49, "only_with": 0, "closes": 14, "cuts": 33, "no_help": 4}, 100).split("; ")[1]
-    'the joint stock closes every shortfall in 14, cuts the members\u2019 total in 33 and leaves it no smaller in 4'
+OTHER_WORDS = {
+    "closes": "closes every shortfall in {:,}",
+    "cuts": "cuts the members\u2019 total in {:,}",
+    "no_help": "leaves it no smaller in {:,}",
+    "only_with": "brings a shortfall where there was none in {:,}",
+}
+"""What the joint stock does in the samples that give another answer than the headline's."""
+
+
+def outcome_sentence(counts: dict[str, int], runs: int, inputs: int, answer: str | None = None) -> str:
+    """How often the headline's ``answer`` holds over the samples, and what the others give (HTML, one sentence).
+
+    ``answer``: the headline's, as :func:`simulator.report.verdict.outcome` names it (None: not
+    known, and the count of ‘not needed’ leads). A count of 0 is left out.
+
+    >>> counts = {"not_needed": 49, "only_with": 0, "closes": 14, "cuts": 37, "no_help": 0}
+    >>> print(outcome_sentence(counts, 100, 63, "not_needed").split("; ")[1])
+    of the other 51, the joint stock closes every shortfall in 14 and cuts the members’ total in 37.
+    >>> print(outcome_sentence(counts, 100, 63, "cuts").split("; ")[1])
+    of the other 63, no member is short either way in 49, and the joint stock closes every shortfall in 14.
     """
-    parts = [
-        text
-        for text, n in (
-            (f"closes every shortfall in {counts['closes']:,}", counts["closes"]),
-            (f"cuts the members’ total in {counts['cuts']:,}", counts["cuts"]),
-            (f"leaves it no smaller in {counts['no_help']:,}", counts["no_help"]),
-            (f"brings a shortfall where there was none in {counts['only_with']:,}", counts["only_with"]),
+    lead = answer if answer in ANSWER_WORDS else "not_needed"
+    held = counts[lead]
+    of = f"{'all ' if held == runs and runs > 1 else ''}{held:,} of the {runs:,} samples"
+    text = f"<strong>How robust:</strong> {ANSWER_WORDS[lead]} holds in {of} of its {plural(inputs, 'uncertain input')}"
+    clauses = []
+    if lead != "not_needed" and counts["not_needed"]:
+        clauses.append(f"no member is short either way in {counts['not_needed']:,}")
+    others = [words.format(counts[k]) for k, words in OTHER_WORDS.items() if k != lead and counts[k]]
+    if others:
+        clauses.append(f"the joint stock {join_words(others)}")
+    if clauses:
+        text += f"; of the other {runs - held:,}, " + ", and ".join(clauses)
+    return text + "."
+
+
+def _count_cell(count: int, large: int | None, undemanded: bool) -> str:
+    """A count of samples short, with how many of them by much under it (:func:`_size_parts`'s first two)."""
+    if large is None:
+        return f"{count:,}"
+    tonnes_of = f" or 1{NBSP}t of a material without demand as written" if undemanded else ""
+    return f"{count:,}<br><small>{large:,} by more than a day of its demand{tonnes_of}</small>"
+
+
+def _largest_cell(count: int, largest: str) -> str:
+    """The largest shortfall: its tonnes of a material, and its days of demand under them ('none' for no sample)."""
+    if not count:
+        return "none"
+    tonnes_of, _, days = largest.partition(", ")
+    return escape(tonnes_of) + (f"<br><small>{escape(days)}</small>" if days else "")
+
+
+SIZE_CLASS = ' class="size"'
+NO_SIZE: tuple[int | None, bool, str] = (None, False, "")
+""":func:`_size_parts` of no sample short."""
+
+
+@dataclass(frozen=True)
+class MemberSamples:
+    """One member's counts over the samples (:func:`samples_short_line`'s table), with and without the joint stock."""
+
+    name: str
+    short_with: int
+    sizes_with: tuple[int | None, bool, str]
+    """:func:`_size_parts` of the samples short with the joint stock."""
+    short_without: int | None = None
+    """None: the samples were not run without the agreement."""
+    sizes_without: tuple[int | None, bool, str] = (None, False, "")
+    did: dict[str, int] | None = None
+    """:func:`outcome_counts` of this member alone (``closes``: the stock avoids a shortfall, ...)."""
+
+
+WITH, WITHOUT = "Short with the stock", "Short without it"
+LARGEST, LARGEST_WITHOUT = "Largest shortfall with the stock", "Largest without it"
+ROBUST_COLUMNS = (
+    ("closes", "Stock avoids a shortfall"),
+    ("cuts", "Stock cuts one"),
+    ("no_help", "Stock leaves one no smaller"),
+    ("only_with", "Stock brings one where there was none"),
+)
+"""The table's columns of what the joint stock did (those of 0 for every member are left out but the first two)."""
+
+
+def robust_table(rows: list[MemberSamples], runs: int) -> str:
+    """Each member's counts over the samples as a table (HTML), narrow enough for a phone (a card per member).
+
+    Its caption says what the counts are of; each header cell is a column's, each member's name
+    its row's (``scope``), and each cell carries its column's name for the phone's cards.
+    """
+    paired = all(r.did is not None for r in rows)
+    head = [("Member", ""), (WITH, "")]
+    if paired:
+        head.append((WITHOUT, ""))
+        head += [
+            (title, key) for key, title in ROBUST_COLUMNS if key in ("closes", "cuts") or any(r.did[key] for r in rows)
+        ]  # type: ignore[index]
+    head.append((LARGEST, "size"))
+    if paired:
+        head.append((LARGEST_WITHOUT, "size"))
+    body = []
+    for r in rows:
+        cells = {
+            WITH: _count_cell(r.short_with, *r.sizes_with[:2]),
+            LARGEST: _largest_cell(r.short_with, r.sizes_with[2]),
+        }
+        if paired and r.did is not None and r.short_without is not None:
+            cells[WITHOUT] = _count_cell(r.short_without, *r.sizes_without[:2])
+            cells[LARGEST_WITHOUT] = _largest_cell(r.short_without, r.sizes_without[2])
+            for key, title in ROBUST_COLUMNS:
+                cells[title] = f"{r.did[key]:,}"
+        body.append(
+            f'<tr><th scope="row">{escape(r.name)}</th>'
+            + "".join(
+                f'<td{SIZE_CLASS if key == "size" else ""} data-label="{escape(title)}">{cells[title]}</td>'
+                for title, key in head[1:]
+            )
+            + "</tr>"
         )
-        if n
-    ]
-    text = (
-        f"Of the {runs:,} samples, the answer ‘not needed’ (no member short with or without the joint stock) "
-        f"holds in {counts['not_needed']:,}"
+    what = ", with the joint stock and in the same samples without it" if paired else " with the joint stock"
+    return (
+        f'<table class="robust"><caption>How many of the {runs:,} samples leave each member short{what}'
+        "</caption><thead><tr>"
+        + "".join(f'<th scope="col">{title}</th>' for title, _ in head)
+        + f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
-    return f"{text}; the joint stock {join_words(parts)}" if parts else text
 
 
-def samples_short_line(result: Result, found: Uncertainty | None) -> str:
-    """How robust the verdict's answer is over the samples, and what that count can and cannot say (HTML; '' without).
+@dataclass(frozen=True)
+class Robustness:
+    """How robust the verdict's answer is over the samples of ``run --uncertainty`` (:func:`samples_short_line`).
+
+    The verdict box gives it under its headline (:meth:`html`), where the headline's answer is known.
+    """
+
+    runs: int
+    inputs: int
+    lead: str
+    """The first sentence when the headline's answer is not set beside the samples' (HTML)."""
+    counts: dict[str, int] | None = None
+    """:func:`outcome_counts` over the members (None without the same samples run without the agreement)."""
+    table: str = ""
+    tail: str = ""
+    """The line under the table: the agreement's own inputs and the link to the intervals (HTML)."""
+
+    def html(self, answer: str | None = None) -> str:
+        """The robustness paragraph, table and note (HTML); ``answer``: the headline's (:func:`outcome`'s name)."""
+        lead = self.lead
+        if self.counts is not None:
+            lead = outcome_sentence(self.counts, self.runs, self.inputs, answer)
+        parts = [f'<p class="robust">{lead}</p>', self.table]
+        if self.tail:
+            parts.append(f'<p class="note robust-note">{self.tail}</p>')
+        return "\n".join(p for p in parts if p)
+
+
+def samples_short_line(result: Result, found: Uncertainty | None) -> Robustness | None:
+    """How robust the verdict's answer is over the samples, and what that count can and cannot say (None without).
 
     The verdict's headline is one run of the scenario as written; this counts, over the
     samples of ``run --uncertainty``, the runs that leave each member (each region, without
-    an agreement) short, the most often short first, with how large those shortfalls are
-    (a few kilograms short is a count, not a crisis). With an agreement the count is with
-    the joint stock, which alone cannot say whether the stock is needed: the line gives
-    what the stock did in the same samples run without the agreement
-    (:attr:`Uncertainty.without`), or says that this is not in the study, and how many of
-    the inputs sampled are the agreement's own design. It links to the section that gives
-    the intervals.
+    an agreement) short, with how large those shortfalls are (a few kilograms short is a
+    count, not a crisis). Without an agreement that is one sentence, the most often short
+    first. With one, the count with the joint stock alone cannot say whether the stock is
+    needed: with the same samples run without the agreement (:attr:`Uncertainty.without`)
+    one sentence says how often the headline's answer holds (:func:`outcome_counts`,
+    :func:`outcome_sentence`) and a table gives each member's counts both ways and what the
+    stock did (:func:`robust_table`); without them the sentence says that this is not in
+    the study. A line under the table says how many of the inputs sampled are the
+    agreement's own design, and links to the section that gives the intervals.
     """
     if found is None:
-        return ""
+        return None
     names = Names.of(result.scenario)
     members = list(result.structure.member_names or [])
     regions = members or list(result.structure.regions)
@@ -432,30 +557,73 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> str:
         if f"shortfall_t.{region}" in found.samples
     }
     if not shortfall:
-        return ""
+        return None
     demand = daily_demand(result)
     counts = {region: int((values > 0).sum()) for region, values in shortfall.items()}
-    with_stock = " with the joint stock" if members else ""
-    of = f"the {found.runs:,} samples of its {plural(len(found.study.inputs), 'uncertain input')}"
+    inputs = len(found.study.inputs)
+    of = f"the {found.runs:,} samples of its {plural(inputs, 'uncertain input')}"
     link = f'intervals in <a href="#{SECTION_ID}">How sure are these figures?</a>'
-    if not any(counts.values()):
-        who = join_words([escape(names.subject(r)) for r in counts], "or")
-        text = f"<strong>How robust:</strong> in none of {of} does {who} run short{with_stock}"
-    else:
-        order = sorted(counts, key=lambda r: -counts[r])  # the most often short first; sorted keeps ties in order
-        sizes = {
-            r: f" ({escape(_sizes(shortfall[r], _by_material(found.samples, r, demand), names))})" if counts[r] else ""
-            for r in order
-        }
-        first, *rest = order
-        others = [f"{escape(names.subject(r))} in {counts[r]:,}{sizes[r]}" for r in rest]
-        text = (
-            f"<strong>How robust:</strong> in {counts[first]:,} of {of} {escape(names.subject(first))} runs "
-            f"short{with_stock}{sizes[first]}" + (f", and {join_words(others)}" if others else "")
-        )
     if not members:
-        return f"{text}; {link}"  # the link ends in a question mark: no full stop after it
-    return f"{text}. {_stock_effect(result, names, found, shortfall, demand)}; {link}"
+        if not any(counts.values()):
+            who = join_words([escape(names.subject(r)) for r in counts], "or")
+            text = f"<strong>How robust:</strong> in none of {of} does {who} run short"
+        else:
+            order = sorted(counts, key=lambda r: -counts[r])  # the most often short first; sorted keeps ties in order
+            sizes = {
+                r: f" ({escape(_sizes(shortfall[r], _by_material(found.samples, r, demand), names))})"
+                if counts[r]
+                else ""
+                for r in order
+            }
+            first, *rest = order
+            others = [f"{escape(names.subject(r))} in {counts[r]:,}{sizes[r]}" for r in rest]
+            text = (
+                f"<strong>How robust:</strong> in {counts[first]:,} of {of} {escape(names.subject(first))} runs "
+                f"short{sizes[first]}" + (f", and {join_words(others)}" if others else "")
+            )
+        return Robustness(found.runs, inputs, f"{text}; {link}")  # the link ends in a question mark: no full stop
+    design = sum(is_agreement_input(path) for path in found.study.paths)
+    tail = (
+        f"The samples vary the joint stock\u2019s own design too: {design:,} of the {plural(inputs, 'input')} "
+        f"{'is' if design == 1 else 'are'} the agreement\u2019s; {link}"
+        if design
+        else link[0].upper() + link[1:]
+    )
+    without = found.without
+    rows = []
+    for region, with_stock in shortfall.items():
+        sizes = (
+            _size_parts(with_stock, _by_material(found.samples, region, demand), names) if counts[region] else NO_SIZE
+        )
+        row = MemberSamples(names.region(region), counts[region], sizes)
+        if without is not None and f"shortfall_t.{region}" in without:
+            alone = without[f"shortfall_t.{region}"].fillna(0).to_numpy(float)
+            short_without = int((alone > 0).sum())
+            sized = _size_parts(alone, _by_material(without, region, demand), names) if short_without else NO_SIZE
+            did = outcome_counts({"": with_stock}, {"": alone})  # one member's, classified as the headline classifies
+            row = dataclasses.replace(row, short_without=short_without, sizes_without=sized, did=did)
+        rows.append(row)
+    if without is None:
+        why = (
+            f" (without its agreement the scenario does not run: {escape(found.without_why)})"
+            if found.without_why
+            else ""
+        )
+        needed = (
+            "Whether the joint stock is needed takes the same samples without it, which this study does not have"
+            f"{why}; run the scenario without its agreement with <code>--uncertainty {found.runs}</code>."
+        )
+        if not any(counts.values()):
+            who = join_words([escape(names.subject(r)) for r in counts], "or")
+            lead = f"<strong>How robust:</strong> in none of {of} does {who} run short with the joint stock. {needed}"
+            return Robustness(found.runs, inputs, lead, tail=tail)
+        lead = f"<strong>How robust:</strong> not measured against the joint stock\u2019s absence. {needed}"
+        return Robustness(found.runs, inputs, lead, table=robust_table(rows, found.runs), tail=tail)
+    paired = [r for r in rows if r.did is not None]
+    total = _counts(result, found, [r for r in shortfall if f"shortfall_t.{r}" in without])
+    anyone = any(r.short_with or r.short_without for r in paired)
+    table = robust_table(paired, found.runs) if anyone else ""
+    return Robustness(found.runs, inputs, "", counts=total, table=table, tail=tail)
 
 
 def _counts(result: Result, found: Uncertainty, members: list[str]) -> dict[str, int]:
@@ -471,48 +639,6 @@ def _counts(result: Result, found: Uncertainty, members: list[str]) -> dict[str,
         len(run.tonnes_kinds()) > 1,
         bool(prices_apart(run)),
     )
-
-
-def _stock_effect(
-    result: Result,
-    names: Names,
-    found: Uncertainty,
-    shortfall: dict[str, Any],
-    demand: dict[tuple[str, str], float],
-) -> str:
-    """What the same samples say without the agreement, and how much of what they vary is the agreement's own design."""
-    design = sum(is_agreement_input(path) for path in found.study.paths)
-    varied = (
-        f"The samples vary the joint stock\u2019s own design too: {design:,} of the "
-        f"{plural(len(found.study.inputs), 'input')} {'is' if design == 1 else 'are'} the agreement\u2019s"
-        if design
-        else ""
-    )
-    without = found.without
-    if without is None:
-        why = (
-            f" (without its agreement the scenario does not run: {escape(found.without_why)})"
-            if found.without_why
-            else ""
-        )
-        return (
-            "Whether the joint stock is needed takes the same samples without it, which this study does not have"
-            f"{why}; run the scenario without its agreement with <code>--uncertainty {found.runs}</code>"
-        ) + (f". {varied}" if varied else "")
-    said, alone = [], {}
-    for region, with_stock in sorted(shortfall.items(), key=lambda item: -int((item[1] > 0).sum())):
-        column = f"shortfall_t.{region}"
-        if column in without:
-            alone[region] = without[column].fillna(0).to_numpy(float)
-            sized = ""
-            if (alone[region] > 0).any():
-                sized = _sizes(alone[region], _by_material(without, region, demand), names)
-            said.append(_paired(escape(names.subject(region)), with_stock, alone[region], escape(sized)))
-    paired = "Set against the same samples run without the agreement (every other input and the seed the same): "
-    paired += "; ".join(said) + "."
-    if alone:
-        paired += f" {outcome_sentence(_counts(result, found, list(alone)), found.runs)}."
-    return f"{paired} {varied}" if varied else paired.removesuffix(".")
 
 
 def _columns_note(found: Uncertainty) -> str:

@@ -44,6 +44,7 @@ from simulator.report.sharing import (
     short_by_material,
 )
 from simulator.report.uncertainty import SECTION_ID as UNCERTAINTY_SECTION
+from simulator.report.uncertainty import Robustness
 from simulator.report.words import (
     DASH,
     VISIBLE_T,
@@ -57,6 +58,7 @@ from simulator.report.words import (
     price,
     tonnes,
     usd,
+    usd_2,
     usd_all,
     when,
 )
@@ -67,8 +69,7 @@ SMALL = "<br><small>{}</small>"
 ALMOST_ENTIRELY = 0.9
 """A cut of the members' shortfall from this share up is "almost entirely", not "in part"."""
 STOCK_AND_PRICE = (
-    "In this model the joint stock leaves prices as they are: it only fills members' gaps, and "
-    "the price answers commercial stocks."
+    "The joint stock leaves prices as they are: it only fills members' gaps; commercial stocks set the price."
 )
 """Said beside the prices of a run with an agreement (docs/limitations.md, markets)."""
 PHYSICAL_ONLY = (
@@ -492,41 +493,46 @@ def lower_first(text: str) -> str:
     return text
 
 
-def robustness_line(run: Run, samples: str) -> str:
-    """How robust the headline's answer is, for the verdict box (HTML; '' for a scenario of fixed inputs).
+def robustness_line(run: Run, samples: Robustness | None, answer: str | None = None) -> str:
+    """How robust the headline's answer is, for the verdict box (HTML paragraphs; '' for a scenario of fixed inputs).
 
     With the samples of ``run --uncertainty`` (``samples``, :func:`simulator.report.uncertainty.samples_short_line`):
-    how many of them leave each member short and by how much, what the joint stock did in the
-    same samples run without the agreement, and how many inputs are the agreement's own.
-    Without them, for a scenario that declares uncertain inputs: that the report has not
-    measured it and how many inputs the answer rests on, linked to the section that lists
-    them and gives the command that measures it. Kept short (five lines on a 1280-pixel
-    desktop for ``make run``): the answer, this line and the members' table fill the first
-    screen (tests/test_report_browser.py).
+    one sentence on how often the headline's ``answer`` (:func:`outcome`'s name; None where there
+    is no run without the agreement) holds over them, a table of how many of them leave each
+    member short with and without the joint stock, by how much, and what the stock did, and a line
+    on how many inputs are the agreement's own. Without them, for a scenario that declares
+    uncertain inputs: that the report has not measured it and how many inputs the answer rests on,
+    linked to the section that lists them and gives the command that measures it. Kept short: the
+    answer, this and the members' table start on the first screen (tests/test_report_browser.py).
     """
-    if samples:
-        return samples
+    if samples is not None:
+        return samples.html(answer)
     declared = len(run.result.scenario.uncertain)
     if not declared:
         return ""
     return (
-        f"<strong>How robust:</strong> not measured in this run; {plural(declared, 'input')} "
+        f'<p class="robust"><strong>How robust:</strong> not measured in this run; {plural(declared, "input")} '
         f"{'is' if declared == 1 else 'are'} declared uncertain "
-        f'(<a href="#{UNCERTAINTY_SECTION}">What rests on assumptions</a>).'
+        f'(<a href="#{UNCERTAINTY_SECTION}">What rests on assumptions</a>).</p>'
     )
 
 
 def _unlike_tonnes(run: Run, alone: Run | None, who: list[str]) -> bool:
-    """Whether a total over materials would add unlike tonnes.
+    """Whether a total over materials would add unlike tonnes: :func:`by_material_answer` of ``who``'s shortfall.
 
     That is: materials counted as different things (``tonnes_of``), or two materials or more
-    short whose reference prices lie far apart (:func:`prices_apart`).
-
-    The headline then answers material by material (:func:`_headline_by_material`) and
-    :func:`units_line` says why.
+    short, with or without the stock, whose reference prices lie far apart (:func:`prices_apart`).
+    The one rule that the headline (:func:`_headline_by_material`), :func:`units_line` and the
+    samples' counts (:func:`simulator.report.uncertainty.outcome_counts`, through :func:`outcome`)
+    all follow.
     """
-    counted = run.tonnes_kinds()
-    return len(counted) > 1 or bool(prices_apart(run) and _mixed_total(run, alone, who))
+    materials = run.materials()
+    return by_material_answer(
+        {m: run.short_of(who, [m]) for m in materials},
+        {m: alone.short_of(who, [m]) for m in materials} if alone is not None else {},
+        len(run.tonnes_kinds()) > 1,
+        bool(prices_apart(run)),
+    )
 
 
 def _headline_by_material(run: Run, alone: Run, members: list[str]) -> str:
@@ -669,17 +675,6 @@ def prices_apart(run: Run) -> dict[str, float]:
     return priced
 
 
-def _mixed_total(run: Run, alone: Run | None, who: list[str]) -> bool:
-    """Whether a shortfall total of the headline adds tonnes of two materials or more (with or without the stock)."""
-    for of in (run, alone):
-        if of is None:
-            continue
-        short = [m for m in of.materials() if of.short_of(who, [m]) > 0]
-        if len(short) > 1:
-            return True
-    return False
-
-
 def _joint(run: Run) -> bool:
     """Whether the run's agreement holds a joint pool (not national reserves)."""
     agreement = run.result.scenario.agreement
@@ -760,7 +755,7 @@ def units_line(run: Run, alone: Run | None) -> str:
     counted = run.tonnes_kinds()
     who = run.result.structure.member_names or run.regions()
     apart = prices_apart(run)
-    if len(counted) < 2 and not (apart and _mixed_total(run, alone, who)):
+    if not _unlike_tonnes(run, alone, list(who)):
         return ""
     if run.result.structure.member_names:  # the headline answers material by material (_headline_by_material)
         if len(counted) >= 2:
@@ -880,7 +875,13 @@ def _member_row(
     """One member's row of the verdict's table.
 
     ``millions``: every amount of the table in millions (:func:`in_millions`); ``grant``:
-    its :func:`granted` figures under a grant settlement (None otherwise).
+    its :func:`granted` figures under a grant settlement (None otherwise). What the member paid
+    and holds (buying at the scenario's reference prices, holding, auctions, net cost) is its own
+    accounts and is given as :func:`usd` gives money (``USD 83.9 m``); what it still owns at the
+    end is a paper value at the last day's modelled prices (or the reference prices), which rest
+    on the market's assumed elasticities and would move if that much were sold: it is given to
+    two significant figures (``USD 630 m``, :func:`usd_2`), as the box's other amounts that rest
+    on assumptions are (the spot-price opportunity cost of the price line).
     """
     m = account.member
     names = run.names
@@ -947,7 +948,7 @@ def _member_row(
     if joint:
         # the tonnes, by material, are in the note under the table: the row stays one screen high
         unvalued = any(s.end_t >= VISIBLE_T and not s.end_price_usd_per_kg for s in account.stakes.values())
-        worth = usd(account.end_value_usd, in_millions=millions) + (" + ?" if unvalued else "")
+        worth = usd_2(account.end_value_usd, in_millions=millions) + (" + ?" if unvalued else "")  # a paper value
         cells.append(f'<td class="owns"><span class="money">{worth}</span></td>')
     return f'<tr data-member="{escape(m)}">{"".join(cells)}</tr>'
 
@@ -1084,7 +1085,7 @@ def verdict_section(
     apart: Run | None,
     accounts: dict[str, Account],
     changed: bool,
-    samples: str = "",
+    samples: Robustness | None = None,
     record: pd.DataFrame | None = None,
 ) -> str:
     """The verdict box (HTML).
@@ -1107,10 +1108,11 @@ def verdict_section(
         f'<span class="when">{escape(span)}{escape(against)}</span></h2>',
         f'<p class="headline">{one_run_headline(run, headline(run, alone))}</p>',
     ]
-    robust = robustness_line(run, samples)  # beside the answer, on screen 1: not only in the section on inputs
+    answer = headline_outcome(run, alone) if alone is not None and run.result.structure.member_names else None
+    robust = robustness_line(run, samples, answer)  # beside the answer, on screen 1: not only in the section on inputs
     if robust:
-        parts.append(f'<p class="robust">{robust}</p>')
-    draw = one_draw_line(run) if not samples else ""  # the samples above already give more than one draw
+        parts.append(robust)
+    draw = one_draw_line(run) if samples is None else ""  # the samples above already give more than one draw
     if draw:
         parts.append(f'<p class="draw">{draw}</p>')
     pooling = pooling_line(run, apart, by_material=_unlike_tonnes(run, alone, list(run.result.structure.member_names)))

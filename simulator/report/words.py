@@ -147,13 +147,18 @@ def usd(value: float, *, in_millions: bool = False) -> str:
     ['USD 45,300', 'USD 0.32 m', 'USD 18.9 m', 'USD 1.24 bn']
     >>> [usd(v, in_millions=True).replace(NBSP, " ") for v in (45300, 2373, 0)]
     ['USD 0.05 m', 'USD 0.002 m', 'USD 0']
+
+    The unit follows the amount as rounded: 99,999.5 dollars would read 100,000, so it is in millions.
+
+    >>> [usd(v).replace(NBSP, " ") for v in (99_999.4, 99_999.5, 99_999.6, -99_999.5)]
+    ['USD 99,999', 'USD 0.10 m', 'USD 0.10 m', 'USD -0.10 m']
     """
     size = abs(value)
     if size >= 0.9995e9:  # 999.96 m rounds to 1.00 bn, not 1000.0 m
         return f"USD{NBSP}{value / 1e9:.2f}{NBSP}bn"
     if size >= 0.995e6:  # 999,999 rounds to 1.0 m, not 1.00 m
         return f"USD{NBSP}{value / 1e6:.1f}{NBSP}m"
-    if size and (size >= MILLIONS_FROM_USD or in_millions):
+    if size and (_whole_dollars(size) >= MILLIONS_FROM_USD or in_millions):
         millions = value / 1e6
         decimals = min(3, max(2, -math.floor(math.log10(abs(millions)))))  # USD 2,373: 0.002 m; USD 400: 0.000 m
         return f"USD{NBSP}{millions:.{decimals}f}{NBSP}m"
@@ -173,9 +178,14 @@ def usd_all(values: Iterable[float]) -> list[str]:
     return [usd(v, in_millions=millions) for v in amounts]
 
 
+def _whole_dollars(size: float) -> float:
+    """An amount as :func:`usd` writes it in dollars, rounded as the format rounds it (half to even)."""
+    return float(f"{size:.0f}")
+
+
 def in_millions(amounts: Iterable[float]) -> bool:
     """Whether amounts shown together are written in millions: when one of them is (:func:`usd`)."""
-    return any(abs(v) >= MILLIONS_FROM_USD for v in amounts)
+    return any(_whole_dollars(abs(v)) >= MILLIONS_FROM_USD for v in amounts)
 
 
 def two_figures(value: float) -> str:

@@ -1,0 +1,161 @@
+"""The first box's robustness table, for ``make run``'s command, against counts made afresh from its samples tables.
+
+``make run`` runs the 2010 replay with its agreement and 100 samples of its uncertain inputs
+(``--uncertainty 100``); the report's box gives, under its headline, one sentence on how often
+the headline's answer holds over the samples and a table of each member's counts. Here every
+count of the table and the sentence is recounted from ``uncertainty_samples.parquet`` and
+``uncertainty_without_agreement.parquet`` (row for row the same samples) and ``summary.csv``'s
+demand as written, with pandas and none of the report's functions.
+"""
+
+from __future__ import annotations
+
+import html as html_text
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from simulator.cli import main
+from tests.helpers import ROOT
+
+MEMBERS = {"japan": "Japan", "eu": "EU"}
+MATERIALS = {"light_ree": "light rare earths", "heavy_ree": "heavy rare earths"}
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory) -> Path:
+    """The output folder of ``make run``'s command (its scenario, baseline, record and 100 samples)."""
+    out = tmp_path_factory.mktemp("make_run") / "out"
+    args = [
+        "run",
+        str(ROOT / "scenarios" / "embargo_2010.yaml"),
+        "-o",
+        str(out),
+        "--report",
+        "--compare",
+        str(ROOT / "scenarios" / "embargo_2010_historical.yaml"),
+        "--record",
+        str(ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"),
+        "--uncertainty",
+        "100",
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def plain(text: str) -> str:
+    return html_text.unescape(re.sub(r"<[^>]+>", "", text)).replace("\u00a0", " ").strip()
+
+
+def cells(page: str) -> tuple[list[str], dict[str, list[str]]]:
+    """The robustness table's column heads, and each member's cells as text (a line under a count in brackets)."""
+    table = re.search(r'<table class="robust">.*?</table>', page, re.S)
+    assert table is not None
+    heads = [plain(h) for h in re.findall(r'<th scope="col">(.*?)</th>', table.group(0))]
+    rows = {}
+    for name, rest in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', table.group(0)):
+        rows[name] = [
+            plain(re.sub(r"<br><small>", " (", c).replace("</small>", ")"))
+            for c in re.findall(r"<td[^>]*>(.*?)</td>", rest)
+        ]
+    return heads, rows
+
+
+def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
+    page = (made / "report.html").read_text(encoding="utf-8")
+    verdict = page[page.index('<section id="verdict"') : page.index("</section>", page.index('<section id="verdict"'))]
+    with_stock = pd.read_parquet(made / "uncertainty_samples.parquet")
+    without = pd.read_parquet(made / "uncertainty_without_agreement.parquet")
+    assert len(with_stock) == len(without) == 100 and without["sample"].tolist() == list(range(100))
+    summary = pd.read_csv(made / "summary.csv")
+    per_day = {
+        (r, m): d / 731
+        for r, m, d in zip(summary["region"], summary["material"], summary["demand_t"], strict=True)
+        if r != "all"
+    }
+
+    heads, rows = cells(verdict)
+    assert heads == [
+        "Member",
+        "Short with the stock",
+        "Short without it",
+        "Stock avoids a shortfall",
+        "Stock cuts one",
+        "Largest shortfall with the stock",
+        "Largest without it",
+    ]  # no sample in which the stock leaves a member's shortfall no smaller, nor brings one: no column of zeros
+    assert list(rows) == ["Japan", "EU"]
+
+    def sizes(table: pd.DataFrame, member: str) -> tuple[int, int, str]:
+        """Samples short, those short by more than a day of the demand of a material, and the largest in days."""
+        tonnes = pd.DataFrame({m: table[f"shortfall_t.{member}.{m}"].fillna(0) for m in MATERIALS})
+        days = pd.DataFrame({m: tonnes[m] / per_day[(member, m)] for m in MATERIALS})
+        short = table[f"shortfall_t.{member}"].fillna(0) > 0
+        large = int(((days > 1).any(axis=1) & short).sum())
+        k, m = days.stack().idxmax()
+        shown_days = f"{days.loc[k, m]:,.0f}" if days.loc[k, m] >= 10 else f"{days.loc[k, m]:.1f}"
+        return int(short.sum()), large, f"{tonnes.loc[k, m]:,.0f} t of {MATERIALS[m]} ({shown_days} days of its demand)"
+
+    for member, name in MEMBERS.items():
+        w = with_stock[f"shortfall_t.{member}"].fillna(0).to_numpy()
+        wo = without[f"shortfall_t.{member}"].fillna(0).to_numpy()
+        short_w, large_w, largest_w = sizes(with_stock, member)
+        short_wo, large_wo, largest_wo = sizes(without, member)
+        avoids = int(((wo > 0) & (w == 0)).sum())
+        cuts = int(((w > 0) & (wo > 0) & (np.round(w) < np.round(wo))).sum())
+        assert ((w > 0) & (wo == 0)).sum() == 0 and ((w > 0) & (wo > 0)).sum() == cuts  # no other kind of sample
+        count_w = f"{short_w}" + (f" ({large_w} by more than a day of its demand)" if short_w > 1 else "")
+        count_wo = f"{short_wo}" + (f" ({large_wo} by more than a day of its demand)" if short_wo > 1 else "")
+        assert rows[name] == [count_w, count_wo, str(avoids), str(cuts), largest_w, largest_wo], name
+
+    # the figures the box gave before it was a table (docs/uncertainty.md), recounted above
+    assert rows["EU"] == [
+        "37 (25 by more than a day of its demand)",
+        "51 (51 by more than a day of its demand)",
+        "14",
+        "37",
+        "44 t of heavy rare earths (99 days of its demand)",
+        "9,926 t of light rare earths (608 days of its demand)",
+    ]
+    assert rows["Japan"][:4] == ["1", "3 (3 by more than a day of its demand)", "2", "1"]
+
+    # the sentence: over both members and each material, 'not needed' where no one is short either way, the stock
+    # closes every shortfall where some are short only without it, and cuts the total in the rest (each sample has
+    # some material less short with the stock: no sample with the members' shortfall no smaller)
+    def by_material(table: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({m: sum(table[f"shortfall_t.{r}.{m}"].fillna(0) for r in MEMBERS) for m in MATERIALS})
+
+    w, wo = by_material(with_stock), by_material(without)
+    none_with, none_without = (w == 0).all(axis=1), (wo == 0).all(axis=1)
+    not_needed = int((none_with & none_without).sum())
+    closes = int((none_with & ~none_without).sum())
+    cut = (~none_with & ~none_without & (w.round() < wo.round()).any(axis=1)).sum()
+    assert not_needed + closes + cut == 100
+    robust = plain(verdict.split('<p class="robust">', 1)[1].split("</p>", 1)[0])
+    assert robust == (
+        f"How robust: the answer \u2018not needed\u2019 (no member short with or without the joint stock) holds in "
+        f"{not_needed} of the 100 samples of its 63 uncertain inputs; of the other {100 - not_needed}, the joint "
+        f"stock closes every shortfall in {closes} and cuts the members\u2019 total in {cut}."
+    )
+    assert (not_needed, closes, cut) == (49, 14, 37)
+    # under the table: the agreement's own inputs (agreement.* of the scenario's uncertain block) and the link
+    declared = yaml.safe_load((ROOT / "scenarios" / "embargo_2010.yaml").read_text(encoding="utf-8"))["uncertain"]
+    own = sum(entry["path"].startswith("agreement.") for entry in declared)
+    assert (own, len(declared)) == (15, 63)
+    note = verdict.split('<p class="note robust-note">', 1)[1].split("</p>", 1)[0]
+    assert plain(note) == (
+        f"The samples vary the joint stock\u2019s own design too: {own} of the {len(declared)} inputs are the "
+        "agreement\u2019s; intervals in How sure are these figures?"
+    )
+    assert note.endswith('<a href="#uncertainty">How sure are these figures?</a>')
+    assert (
+        "<caption>How many of the 100 samples leave each member short, with the joint stock and in the same samples "
+        "without it<" in verdict
+    )
+    assert verdict.index('<table class="robust">') < verdict.index('<table class="verdict">')
