@@ -107,7 +107,8 @@ class Recorder:
         if m.agreement is not None:
             for name, stored in self._by_record["agreement"]:
                 stored[day] = getattr(m.agreement, name)
-            self._log_agreement(day, m.agreement)
+            if not m.agreement.is_quiet:  # a quiet day decides, draws and auctions nothing: no row
+                self._log_agreement(day, m.agreement)
 
     def add_procurement(self, day: int, s: ProcurementDay) -> None:
         """Store day ``day``'s procurement and the pipelines at the end of the day."""
