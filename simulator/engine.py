@@ -62,6 +62,12 @@ class ReferenceEngine:
         self.travelling: dict[str, dict[int, np.ndarray]] = {"commercial": {}, "refill": {}, "pool": {}}
         self.landed: dict[str, dict[int, np.ndarray]] = {"commercial": {}, "refill": {}, "pool": {}}
         self._lead_values: dict[int, tuple[np.ndarray, list[tuple[int, np.ndarray]]]] = {}
+        # the arrivals of a day on which nothing of a kind lands: shared, read-only (the kernel
+        # never writes to its inputs; the fast path hands it read-only zeros the same way)
+        self.nothing = {"commercial": np.zeros(self.route_shape), "refill": np.zeros(self.route_shape)}
+        self.nothing["pool"] = np.zeros(self.pool_shape)
+        for zeros in self.nothing.values():
+            zeros.flags.writeable = False
         self.recorder = Recorder(plan)
 
     def run(self) -> Recorder:
@@ -124,11 +130,12 @@ class ReferenceEngine:
 
     def _unload(self, kind: str, day: int) -> np.ndarray:
         landed = self.landed[kind].pop(day, None)
-        return landed if landed is not None else np.zeros(self.pool_shape if kind == "pool" else self.route_shape)
+        return landed if landed is not None else self.nothing[kind]
 
     def _dispatch(self, day: int, shipments: ProcurementDay) -> None:
         self._send("commercial", day, shipments.commercial_shipments_t, shipments.commercial_lead_days)
-        self._send("refill", day, shipments.refill_shipments_t, shipments.commercial_lead_days)
+        if self.kernel.has_refill:  # else the kernel's shared zeros: nothing to send
+            self._send("refill", day, shipments.refill_shipments_t, shipments.commercial_lead_days)
         if shipments.pool_shipments_t is not None and shipments.pool_lead_days is not None:
             self._send("pool", day, shipments.pool_shipments_t, shipments.pool_lead_days)
         if shipments.leak_shipments_t is not None and shipments.leak_lead_days is not None:
