@@ -264,7 +264,7 @@ class Border:
         by_region = self._by_region(k, claims)
         total = ordered_sum(by_region, axis=0)
         if contracted is None:
-            allowed = _share_out(by_region, room, shock.preference)  # (R, B)
+            allowed = _share_out(by_region, room, shock.preference, total)  # (R, B)
             granted = np.minimum(total, room)
         else:  # normal flows that can leave: with deliverable claims, less what is stopped for good
             contract = self._by_region(k, contracted if kept is None else contracted * kept)
@@ -351,8 +351,12 @@ def _suspended(day: int, windows: tuple[tuple[int, int], ...]) -> bool:
     return any(first <= day < end for first, end in windows)
 
 
-def _share_out(wanted: np.ndarray, room: np.ndarray, preference: tuple[int, ...]) -> np.ndarray:
+def _share_out(
+    wanted: np.ndarray, room: np.ndarray, preference: tuple[int, ...], total: np.ndarray | None = None
+) -> np.ndarray:
     """What each region (first axis) gets of ``room``: pro rata to ``wanted``, or preferred regions first.
+
+    ``total``: ``ordered_sum(wanted, axis=0)`` if already worked out.
 
     >>> _share_out(np.array([[30.0], [10.0]]), np.array([20.0]), ())
     array([[15.],
@@ -361,7 +365,8 @@ def _share_out(wanted: np.ndarray, room: np.ndarray, preference: tuple[int, ...]
     array([[10.],
            [10.]])
     """
-    total = ordered_sum(wanted, axis=0)
+    if total is None:
+        total = ordered_sum(wanted, axis=0)
     if not preference:
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(total > room, room / total, 1.0)
