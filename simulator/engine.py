@@ -109,8 +109,8 @@ class ReferenceEngine:
 
     def _days(self) -> Generator[simpy.Event, Any, None]:
         st = self.plan.structure
+        yield self.env.timeout(MARKET_AT)
         for day in range(st.first_day, st.horizon_days):
-            yield self.env.timeout(MARKET_AT)
             market = None
             if day >= 0:
                 arrivals = [self._unload(kind, day) for kind in ("commercial", "refill", "pool")]
@@ -126,7 +126,9 @@ class ReferenceEngine:
                 if self.log is not None:
                     log_kernel_events(self.log, day, market, shipments)
             self._dispatch(day, shipments)
-            yield self.env.timeout(1.0 - PROCURE_AT)
+            # straight on to the next day's market: this process does nothing at the day's start
+            # (one SimPy event a day fewer; the other processes' events keep their times)
+            yield self.env.timeout(1.0 - PROCURE_AT + MARKET_AT)
 
     def _unload(self, kind: str, day: int) -> np.ndarray:
         landed = self.landed[kind].pop(day, None)
