@@ -10,8 +10,8 @@ at fixed fractions so that their order never depends on SimPy's tie-breaking:
 
 Processes: one per shock (it switches the shock on at its start and off at its end),
 one per order-up-to region (its review cycle), one for the daily cycle; the shipments
-leaving on a day with the same lead time travel as one timeout event that unloads them
-when the lead time ends. Goods already
+of a kind (commercial, refill, pool) due on the same day travel as one timeout event, made
+by the first of them to leave, that lands them all when it ends. Goods already
 in transit when a shock starts still arrive. The simulation starts before day 0 (the
 warm-up) so that the pipeline is full on day 0. The arithmetic of each day is the
 shared :mod:`simulator.kernel`.
@@ -19,7 +19,6 @@ shared :mod:`simulator.kernel`.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Generator
 from typing import Any
 
@@ -59,11 +58,16 @@ class ReferenceEngine:
         self.active = np.zeros((len(plan.shocks), 1), bool)
         self.review_due = np.zeros((R, 1), bool)
         self.log = log
-        self.landed: dict[str, defaultdict[int, np.ndarray]] = {
-            "commercial": defaultdict(lambda: np.zeros(self.route_shape)),
-            "refill": defaultdict(lambda: np.zeros(self.route_shape)),
-            "pool": defaultdict(lambda: np.zeros(self.pool_shape)),
-        }
+        # goods travelling, by kind and the day they are due; moved to ``landed`` when their timeout ends
+        self.travelling: dict[str, dict[int, np.ndarray]] = {"commercial": {}, "refill": {}, "pool": {}}
+        self.landed: dict[str, dict[int, np.ndarray]] = {"commercial": {}, "refill": {}, "pool": {}}
+        self._lead_values: dict[int, tuple[np.ndarray, list[tuple[int, np.ndarray]]]] = {}
+        # the arrivals of a day on which nothing of a kind lands: shared, read-only (the kernel
+        # never writes to its inputs; the fast path hands it read-only zeros the same way)
+        self.nothing = {"commercial": np.zeros(self.route_shape), "refill": np.zeros(self.route_shape)}
+        self.nothing["pool"] = np.zeros(self.pool_shape)
+        for zeros in self.nothing.values():
+            zeros.flags.writeable = False
         self.recorder = Recorder(plan)
 
     def run(self) -> Recorder:
@@ -105,8 +109,8 @@ class ReferenceEngine:
 
     def _days(self) -> Generator[simpy.Event, Any, None]:
         st = self.plan.structure
+        yield self.env.timeout(MARKET_AT)
         for day in range(st.first_day, st.horizon_days):
-            yield self.env.timeout(MARKET_AT)
             market = None
             if day >= 0:
                 arrivals = [self._unload(kind, day) for kind in ("commercial", "refill", "pool")]
@@ -122,38 +126,71 @@ class ReferenceEngine:
                 if self.log is not None:
                     log_kernel_events(self.log, day, market, shipments)
             self._dispatch(day, shipments)
-            yield self.env.timeout(1.0 - PROCURE_AT)
+            # straight on to the next day's market: this process does nothing at the day's start
+            # (one SimPy event a day fewer; the other processes' events keep their times)
+            yield self.env.timeout(1.0 - PROCURE_AT + MARKET_AT)
 
     def _unload(self, kind: str, day: int) -> np.ndarray:
         landed = self.landed[kind].pop(day, None)
-        return landed if landed is not None else np.zeros(self.pool_shape if kind == "pool" else self.route_shape)
+        return landed if landed is not None else self.nothing[kind]
 
     def _dispatch(self, day: int, shipments: ProcurementDay) -> None:
         self._send("commercial", day, shipments.commercial_shipments_t, shipments.commercial_lead_days)
-        self._send("refill", day, shipments.refill_shipments_t, shipments.commercial_lead_days)
+        if self.kernel.has_refill:  # else the kernel's shared zeros: nothing to send
+            self._send("refill", day, shipments.refill_shipments_t, shipments.commercial_lead_days)
         if shipments.pool_shipments_t is not None and shipments.pool_lead_days is not None:
             self._send("pool", day, shipments.pool_shipments_t, shipments.pool_lead_days)
         if shipments.leak_shipments_t is not None and shipments.leak_lead_days is not None:
             self._send("commercial", day, shipments.leak_shipments_t, shipments.leak_lead_days)
 
     def _send(self, kind: str, day: int, tonnes: np.ndarray, lead: np.ndarray) -> None:
-        """Put shipments in transit: one timeout per lead time, unloading its shipments on arrival."""
+        """Put shipments in transit with the goods of their kind due the same day.
+
+        The first shipment due on a day makes the timeout that lands that day's goods; each
+        shipment adds its tonnes to them in the order it leaves, so the sums (``0.0 + first +
+        second ...``) are those of one timeout per shipment unloading in that order.
+        """
         moving = tonnes > 0
         if not moving.any():
             return
+        by_lead = self._by_lead(lead, tonnes.shape)
         if lead.shape != tonnes.shape:
             lead = np.broadcast_to(lead, tonnes.shape)
-        for days in sorted(set(lead[moving].tolist())):  # a handful of values: cheaper than np.unique
-            cargo = np.where(lead == days, tonnes, 0.0)
-            arrival = day + int(days)
-            transit = self.env.timeout(arrival - self.env.now)
-            transit.callbacks.append(self._unloader(kind, arrival, cargo))
+        travelling = self.travelling[kind]
+        due = set(lead[moving].tolist())  # a handful of values: cheaper than np.unique
+        for days, same_lead in by_lead:
+            if days not in due:
+                continue
+            arrival = day + days
+            cargo = travelling.get(arrival)
+            if cargo is None:
+                cargo = travelling[arrival] = np.zeros(tonnes.shape)
+                transit = self.env.timeout(arrival - self.env.now)
+                transit.callbacks.append(self._lander(kind, arrival))
+            # adds where the lead is ``days`` only: elsewhere ``cargo + 0.0`` would be ``cargo`` (never -0.0)
+            np.add(cargo, tonnes, out=cargo, where=same_lead)
 
-    def _unloader(self, kind: str, arrival: int, cargo: np.ndarray) -> Any:
-        def unload(_event: simpy.Event) -> None:
-            self.landed[kind][arrival] += cargo
+    def _by_lead(self, lead: np.ndarray, shape: tuple[int, ...]) -> list[tuple[int, np.ndarray]]:
+        """The distinct lead times of ``lead`` in increasing order, each with where it holds in ``shape``.
 
-        return unload
+        Kept per lead-time array: the kernel hands out the same array while the active shocks
+        do not change (the array is kept with them, so that its id stays its own).
+        """
+        kept = self._lead_values.get(id(lead))
+        if kept is not None and kept[0] is lead:
+            return kept[1]
+        full = np.broadcast_to(lead, shape)
+        values = [(int(days), full == days) for days in sorted(set(full.ravel().tolist()))]
+        if len(self._lead_values) >= 8:  # a few shock phases at a time
+            self._lead_values.pop(next(iter(self._lead_values)))
+        self._lead_values[id(lead)] = (lead, values)
+        return values
+
+    def _lander(self, kind: str, arrival: int) -> Any:
+        def land(_event: simpy.Event) -> None:
+            self.landed[kind][arrival] = self.travelling[kind].pop(arrival)
+
+        return land
 
 
 def simulate(scenario: Scenario, seed: int | None = None) -> Result:

@@ -186,27 +186,50 @@ class _Stream:
             self.value = np.full(shape, start[q.aggregation])
         if q.aggregation in _DAY_OF:  # the lowest (highest) value so far, whose first day ``value`` is
             self.best = np.full(shape, np.inf if q.aggregation == "day_of_min" else -np.inf)
-
-    def add(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
+        # bound once: the day loop calls ``add`` for every stream and day, and choosing the
+        # aggregation there by comparing strings cost as much as some of the folds themselves
+        self.add: Callable[[int, np.ndarray, np.ndarray | None], None] = {
+            "sum": self._sum,
+            "max": self._max,
+            "min": self._min,
+            "last": self._last,
+            "day_of_min": self._day_of_min,
+            "day_of_max": self._day_of_max,
+            "count": self._count,
+            "first": self._first,
+        }[q.aggregation]
         """Fold in day ``day``'s value ``x``; ``above`` is ``x > EPS_T`` for counts and first days, None if nowhere."""
-        kind = self.aggregation
-        if kind == "sum":
-            self.value += x
-        elif kind == "max":
-            self.value = np.maximum(self.value, x)
-        elif kind == "min":
-            self.value = np.fmin(self.value, x)
-        elif kind == "last":
-            self.value = x
-        elif kind in _DAY_OF:  # strictly beyond the best so far: a later day tied with it keeps the first; NaN never
-            beyond = x < self.best if kind == "day_of_min" else x > self.best
-            self.best = np.where(beyond, x, self.best)
-            self.value = np.where(beyond, day, self.value)
-        elif above is None:  # a count or a first day, and no value above rounding today: nothing changes
-            return
-        elif kind == "count":
+
+    def _sum(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
+        self.value += x
+
+    def _max(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
+        self.value = np.maximum(self.value, x)
+
+    def _min(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
+        self.value = np.fmin(self.value, x)
+
+    def _last(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
+        self.value = x
+
+    # strictly beyond the best so far: a later day tied with it keeps the first; NaN never
+    def _day_of_min(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
+        beyond = x < self.best
+        self.best = np.where(beyond, x, self.best)
+        self.value = np.where(beyond, day, self.value)
+
+    def _day_of_max(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
+        beyond = x > self.best
+        self.best = np.where(beyond, x, self.best)
+        self.value = np.where(beyond, day, self.value)
+
+    # a count or a first day: ``above`` None means no value above rounding today, so nothing changes
+    def _count(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
+        if above is not None:
             self.value += above
-        else:  # first day above rounding
+
+    def _first(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
+        if above is not None:
             self.value = np.where((self.value < 0) & above, day, self.value)
 
     def result(self) -> np.ndarray:
@@ -221,10 +244,12 @@ class _AnyMaterialStream(_Stream):
     def __init__(self, q: Quantity, shape: tuple[int, ...]) -> None:
         assert q.aggregation in ("count", "first"), q.name
         super().__init__(q, shape)
+        self._fold = self.add
+        self.add = self._over_materials
 
-    def add(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
+    def _over_materials(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
         """As :meth:`_Stream.add`, with ``above`` (region, material, run) reduced over materials."""
-        super().add(day, x, None if above is None else above.any(axis=1))
+        self._fold(day, x, None if above is None else above.any(axis=1))
 
 
 class SummaryAccumulator:
@@ -266,6 +291,8 @@ class SummaryAccumulator:
         absent = absent if plan.batch == 1 else []
         self._absent_market = [name for name in absent if _RECORD_OF.get(name) == "market"]
         self._absent_procurement = [name for name in absent if _RECORD_OF.get(name) == "procurement"]
+        self._zeros_seen: dict[int, np.ndarray] = {}
+        """Read-only arrays found all zero by that check, by id (kept, so that an id stays its own)."""
 
     def _wants(self, name: str) -> bool:
         return self.wanted is None or name in self.wanted
@@ -277,14 +304,38 @@ class SummaryAccumulator:
     def add_market(self, day: int, m: MarketDay) -> None:
         """Fold in one day's market (and the agreement's record of the day)."""
         _add(self._market, day, m)
-        _absent_flows_are_zero(self._absent_market, m)
+        self._absent_flows_are_zero(self._absent_market, m)
         if m.agreement is not None:
             _add(self._agreement, day, m.agreement)
 
     def add_procurement(self, day: int, s: ProcurementDay) -> None:
         """Fold in day ``day``'s procurement (days 0 and later only)."""
         _add(self._procurement, day, s)
-        _absent_flows_are_zero(self._absent_procurement, s)
+        self._absent_flows_are_zero(self._absent_procurement, s)
+
+    def _absent_flows_are_zero(self, names: list[str], record: object) -> None:
+        """Refuse a record in which one of the flows ``names`` is not 0.
+
+        Those flows are absent from this plan by their ``present_when``, so left out of the
+        sums: a non-zero one would be summed as 0 (its ``present_when`` is too narrow).
+
+        The kernel hands out the same read-only zeros for a flow it does not compute: such an
+        array, owning its memory, is checked once (the kernel never makes it writeable again) and then
+        known by its identity, so the check costs a dict lookup a flow and day.
+        """
+        seen = self._zeros_seen
+        for name in names:
+            x = getattr(record, name)
+            if x is None or seen.get(id(x)) is x:
+                continue
+            if x.any():
+                q = next(q for q in DAILY if q.name == name)
+                raise AssertionError(
+                    f"simulator/quantities.py: {name} has present_when={q.present_when!r}, which this plan does not "
+                    f"meet, yet the kernel made it non-zero; its sum would say 0. Widen present_when."
+                )
+            if x.base is None and not x.flags.writeable:
+                seen[id(x)] = x
 
     def running(self, name: str) -> np.ndarray:
         """The running value of summary metric ``name`` so far.
@@ -343,22 +394,6 @@ def _add(sources: _Sources, day: int, record: object) -> None:
                 above = None
         for stream in streams:
             stream.add(day, x, above)
-
-
-def _absent_flows_are_zero(names: list[str], record: object) -> None:
-    """Refuse a record in which one of the flows ``names`` is not 0.
-
-    Those flows are absent from this plan by their ``present_when``, so left out of the
-    sums: a non-zero one would be summed as 0 (its ``present_when`` is too narrow).
-    """
-    for name in names:
-        x = getattr(record, name)
-        if x is not None and x.any():
-            q = next(q for q in DAILY if q.name == name)
-            raise AssertionError(
-                f"simulator/quantities.py: {name} has present_when={q.present_when!r}, which this plan does not "
-                f"meet, yet the kernel made it non-zero; its sum would say 0. Widen present_when."
-            )
 
 
 def _shares_over_regions(x: np.ndarray) -> np.ndarray:

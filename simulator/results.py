@@ -82,8 +82,15 @@ class Recorder:
                 self.arrays[q.name] = np.zeros(shape, dtype=np.int64)  # codes; named in the table
             else:
                 self.arrays[q.name] = np.full(shape, np.nan if q.grain == "decision" else 0.0)
+        # per record, each field's name (for the recorder: its summary source) and its array with a
+        # run axis of length 1 put back last: a kernel array (runs last) is stored as it is,
+        # without making a view of its one run first (two NumPy calls a field and day instead of three)
         self._by_record = {
-            record: [q for q in _RECORDED if q.record == record]
+            record: [
+                (q.name if record != "recorder" else str(q.source), self.arrays[q.name][..., None])
+                for q in _RECORDED
+                if q.record == record
+            ]
             for record in ("market", "agreement", "procurement", "recorder")
         }
         self._logged = {table: in_table(table) for table in ("releases", "auctions")}
@@ -93,20 +100,20 @@ class Recorder:
 
     def add_market(self, day: int, m: MarketDay, totals: Running) -> None:
         """Store day ``day``'s market (kernel arrays: batch of 1, runs last)."""
-        for q in self._by_record["market"]:
-            self.arrays[q.name][day] = getattr(m, q.name)[..., 0]
-        for q in self._by_record["recorder"]:
-            assert q.source is not None
-            self.arrays[q.name][day] = totals.running(q.source)[..., 0]
+        for name, stored in self._by_record["market"]:
+            stored[day] = getattr(m, name)
+        for source, stored in self._by_record["recorder"]:
+            stored[day] = totals.running(source)
         if m.agreement is not None:
-            for q in self._by_record["agreement"]:
-                self.arrays[q.name][day] = getattr(m.agreement, q.name)[..., 0]
-            self._log_agreement(day, m.agreement)
+            for name, stored in self._by_record["agreement"]:
+                stored[day] = getattr(m.agreement, name)
+            if not m.agreement.is_quiet:  # a quiet day decides, draws and auctions nothing: no row
+                self._log_agreement(day, m.agreement)
 
     def add_procurement(self, day: int, s: ProcurementDay) -> None:
         """Store day ``day``'s procurement and the pipelines at the end of the day."""
-        for q in self._by_record["procurement"]:
-            self.arrays[q.name][day] = getattr(s, q.name)[..., 0]
+        for name, stored in self._by_record["procurement"]:
+            stored[day] = getattr(s, name)
 
     def _log_agreement(self, day: int, a: AgreementDay) -> None:
         members = self.structure.member_names

@@ -31,6 +31,8 @@ rules take the same layout.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from simulator.kernel.pricing import PriceDay
@@ -101,6 +103,7 @@ class AgreementStep:
         # returned as drawable_t wherever nothing is drawable (the market then skips it)
         self.no_drawable = np.zeros((len(self.members_list), M, B))
         self.no_drawable.flags.writeable = False
+        self.quiet = _quiet_fields(len(self.members_list), M, B)
 
     def __call__(
         self,
@@ -138,7 +141,9 @@ class AgreementStep:
         due = self._auction_due(day, state, use_rule)
         sharing_now = state.is_open & use_rule
         if self.skip_quiet_days and not g.any() and not due.any():  # nobody short, no auction: all below is a no-op
-            return _quiet(seen, stood_down, self._drawable(state, sharing_now))
+            return AgreementDay(
+                gap_t=seen, stood_down=stood_down, drawable_t=self._drawable(state, sharing_now), **self.quiet
+            )
         opened = state.is_open
         rule = np.zeros((M, B), dtype=np.int64)
         auction = self._auction(state, net_drawdown, due, d, prices)
@@ -522,36 +527,39 @@ def _with_members(by_region: np.ndarray, members: list[int] | slice, by_member: 
     return out
 
 
-def _quiet(gap: np.ndarray, stood_down: np.ndarray, drawable: np.ndarray) -> AgreementDay:
-    """A day on which no member of any run had a gap and no auction was due: nothing happens."""
-    N, M, B = gap.shape
+def _quiet_fields(N: int, M: int, B: int) -> dict[str, Any]:
+    """The fields of a day on which no member of any run had a gap and no auction was due: nothing happens.
+
+    The same read-only arrays every quiet day (made once; nothing writes to a day's record).
+    """
     zeros = np.zeros((N, M, B))
     zeros_m = np.zeros((M, B))
     none = np.zeros((M, B), bool)
-    return AgreementDay(
-        clearing_price_usd_per_kg=np.full((M, B), np.nan),
-        rule=np.zeros((M, B), dtype=np.int64),
-        gap_t=gap,
-        available_t=zeros_m,
-        released_total_t=zeros_m,
-        released_auction_t=zeros,
-        released_rule_t=zeros,
-        lent_t=zeros,
-        transferred_t=zeros,
-        governed=none,
-        decided=none,
-        stood_down=stood_down,
-        auction_held=none,
-        lot_t=zeros_m,
-        sold_t=zeros_m,
-        unsold_t=zeros_m,
-        bid_t=zeros,
-        won_t=zeros,
-        spend_usd=zeros,
-        unused_t=zeros_m,
-        drawable_t=drawable,
-        is_quiet=True,
-    )
+    no_price = np.full((M, B), np.nan)
+    rule = np.zeros((M, B), dtype=np.int64)
+    for shared in (zeros, zeros_m, none, no_price, rule):
+        shared.flags.writeable = False
+    return {
+        "clearing_price_usd_per_kg": no_price,
+        "rule": rule,
+        "available_t": zeros_m,
+        "released_total_t": zeros_m,
+        "released_auction_t": zeros,
+        "released_rule_t": zeros,
+        "lent_t": zeros,
+        "transferred_t": zeros,
+        "governed": none,
+        "decided": none,
+        "auction_held": none,
+        "lot_t": zeros_m,
+        "sold_t": zeros_m,
+        "unsold_t": zeros_m,
+        "bid_t": zeros,
+        "won_t": zeros,
+        "spend_usd": zeros,
+        "unused_t": zeros_m,
+        "is_quiet": True,
+    }
 
 
 class _Auction:

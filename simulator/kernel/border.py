@@ -84,6 +84,8 @@ class Border:
         self.no_routes = np.zeros(self.route_shape)  # nothing on any route (shared, read-only)
         self.no_routes.flags.writeable = False
         self._waiting: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # until held or pending goods change
+        self._effects_seen: Effects | None = None
+        self._on: list[tuple[int, int, np.ndarray, bool]] = []
 
     def waiting(self) -> tuple[np.ndarray, np.ndarray]:
         """Goods held at origin and goods awaiting a licence, each (region, material, run) (shared: do not modify)."""
@@ -114,15 +116,28 @@ class Border:
         needed by a quota with ``sharing: contracts_first`` (see :attr:`contracts_first`).
         """
         turned_away = None
-        for i, k in enumerate(self.quota_ids):
-            on = effects.active[k]
-            if not on.any():  # off in every run: nothing capped or stopped, the period's count kept
-                continue
+        for i, k, on, everywhere in self._quotas_on(effects):
             lost_share = effects.lost_share if self.shocks[k].deliverable_claims else None
             contract = contracted if self.shocks[k].contracts_first else None
-            planned, stopped = self._quota(day, i, k, planned, on, lost_share, contract)
+            planned, stopped = self._quota(day, i, k, planned, on, lost_share, contract, everywhere)
             turned_away = _added(turned_away, stopped)
         return planned, self.no_routes if turned_away is None else turned_away
+
+    def _quotas_on(self, effects: Effects) -> list[tuple[int, int, np.ndarray, bool]]:
+        """The quotas on in some run: their index among the quotas, shock, runs on, and whether on in every run.
+
+        A quota off in every run caps and stops nothing and keeps its period's count. Kept per
+        ``effects`` (the same object while the active shocks do not change, held so that it stays
+        the same), which spares the day two to three ``any``/``all`` calls a quota.
+        """
+        if effects is not self._effects_seen:
+            self._effects_seen = effects
+            self._on = [
+                (i, k, effects.active[k], bool(effects.active[k].all()))
+                for i, k in enumerate(self.quota_ids)
+                if effects.active[k].any()
+            ]
+        return self._on
 
     def __call__(self, day: int, planned: np.ndarray, shipped: np.ndarray, effects: Effects) -> BorderDay:
         """Apply holds, leaks and licences to the day's ``planned`` (licensed) and ``shipped`` routes.
@@ -222,6 +237,7 @@ class Border:
         on: np.ndarray,
         lost_share: np.ndarray | None = None,
         contracted: np.ndarray | None = None,
+        everywhere: bool | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Cap shock ``k``'s routes at what is left of the period's quota, shared as the quota says.
 
@@ -230,8 +246,11 @@ class Border:
         spent on cargo that cannot leave, and the room they would take goes to the others the
         same day. Each region's licensed share of its claim applies to all it ordered.
         ``contracted`` (routes' normal flows, with ``sharing: contracts_first``) are served first.
+        ``everywhere``: whether ``on`` holds in every run, if known.
         Returns what ships and what the quota stopped for good (not smuggled).
         """
+        if everywhere is None:
+            everywhere = bool(on.all())
         kept = None if lost_share is None else 1.0 - lost_share  # what an embargo or quota cut lets through
         claims = shipped if kept is None else shipped * kept
         shock = self.shocks[k]
@@ -245,7 +264,7 @@ class Border:
         by_region = self._by_region(k, claims)
         total = ordered_sum(by_region, axis=0)
         if contracted is None:
-            allowed = _share_out(by_region, room, shock.preference)  # (R, B)
+            allowed = _share_out(by_region, room, shock.preference, total)  # (R, B)
             granted = np.minimum(total, room)
         else:  # normal flows that can leave: with deliverable claims, less what is stopped for good
             contract = self._by_region(k, contracted if kept is None else contracted * kept)
@@ -263,15 +282,15 @@ class Border:
             block = shipped[box]
             through, stopped = _capped(shock, block, by_region, allowed, box[0], finite)
             shipped_out, lost = shipped.copy(), np.zeros(self.route_shape)
-            shipped_out[box] = through if on.all() else np.where(on, through, block)
+            shipped_out[box] = through if everywhere else np.where(on, through, block)
             if stopped is not None:
-                lost[box] = stopped if on.all() else np.where(on, stopped, 0.0)
+                lost[box] = stopped if everywhere else np.where(on, stopped, 0.0)
             return shipped_out, lost
         mask = self.masks[k]
         flows = np.where(mask, shipped, 0.0)  # not a block, or one with non-finite flows: the full computation
         through, stopped = _capped(shock, flows, by_region, allowed, slice(None), finite)
         lost = np.zeros(self.route_shape) if stopped is None else stopped
-        if on.all():  # the same values as selecting by ``on`` below
+        if everywhere:  # the same values as selecting by ``on`` below
             return np.where(mask, through, shipped), lost
         return np.where(mask & on, through, shipped), np.where(on, lost, 0.0)
 
@@ -332,8 +351,12 @@ def _suspended(day: int, windows: tuple[tuple[int, int], ...]) -> bool:
     return any(first <= day < end for first, end in windows)
 
 
-def _share_out(wanted: np.ndarray, room: np.ndarray, preference: tuple[int, ...]) -> np.ndarray:
+def _share_out(
+    wanted: np.ndarray, room: np.ndarray, preference: tuple[int, ...], total: np.ndarray | None = None
+) -> np.ndarray:
     """What each region (first axis) gets of ``room``: pro rata to ``wanted``, or preferred regions first.
+
+    ``total``: ``ordered_sum(wanted, axis=0)`` if already worked out.
 
     >>> _share_out(np.array([[30.0], [10.0]]), np.array([20.0]), ())
     array([[15.],
@@ -342,7 +365,8 @@ def _share_out(wanted: np.ndarray, room: np.ndarray, preference: tuple[int, ...]
     array([[10.],
            [10.]])
     """
-    total = ordered_sum(wanted, axis=0)
+    if total is None:
+        total = ordered_sum(wanted, axis=0)
     if not preference:
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(total > room, room / total, 1.0)
