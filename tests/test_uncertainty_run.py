@@ -448,3 +448,15 @@ def test_a_figure_short_in_few_samples_says_how_many_beside_its_interval_of_0_to
     assert off_interval_text(found, "total_shortfall_t", "t") == ""
     assert off_interval_text(found, "min_days_of_cover.japan", "days") == ""
     assert "Lowest days of cover, Japan: 0 days in every sample" in headline_lines(rare)
+
+
+def test_each_fan_chart_says_how_its_days_relate_to_the_table(found):
+    html = render_report(simulate(validate_data(SHORT, "s.yaml")), uncertainty=found)
+    captions = dict(re.findall(r'data-figure="fan_(\w+)">.*?<figcaption>(.*?)</figcaption>', html, re.S))
+    # the lowest cover: samples reach it on different days, so a day's median is not the median of the lows
+    assert "A day's median is not the median of the samples' lowest points" in captions["days_of_cover"]
+    # a running total ends at each sample's total: its last day's median is the samples' median total
+    assert "A day's median is not" not in captions["shortfall_cum_t"]
+    assert "the last day's median and band are those of the samples' totals" in captions["shortfall_cum_t"]
+    last = found.bands["shortfall_cum_t"]["p50"][-1, 0, 0]
+    assert last == pytest.approx(np.median(found.samples["shortfall_t.japan"]))  # one region, one material

@@ -720,6 +720,16 @@ def _lead_sentence(found: Uncertainty) -> str:
     return text + "."
 
 
+FAN_CAPTIONS = {
+    "days_of_cover": "A day's median is not the median of the samples' lowest points, which the table gives: "
+    "samples reach their lows on different days.",
+    "shortfall_cum_t": "A running total: each sample's curve ends at its shortfall of that material over the run, "
+    "so the last day's median and band are those of the samples' totals (the table's shortfalls add the "
+    "materials).",
+}
+"""What each fan chart's caption adds, by curve: how its days relate to the table's figures."""
+
+
 def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
     """The section's HTML (empty for a scenario that declares no uncertain inputs and no samples)."""
     s = result.scenario
@@ -747,9 +757,8 @@ def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
         figures.append(
             f'<figure data-figure="fan_{curve}">{svg_markup(fig, f"fan-{curve}", daily(curve).label)}'
             f"<figcaption>{escape(daily(curve).label)}: median (line) and 5-95% band over "
-            f"{found.runs:,} samples, taken day by day; dashed: the scenario as written. A day's median is not "
-            "the median of the samples' lowest points, which the table gives: samples reach their lows on "
-            "different days.</figcaption></figure>"
+            f"{found.runs:,} samples, taken day by day; dashed: the scenario as written. "
+            f"{FAN_CAPTIONS.get(curve, '')}</figcaption></figure>"
         )
     return "\n".join(
         [
