@@ -56,7 +56,10 @@ def test_the_driver_is_the_input_the_shortfall_follows_and_not_the_one_it_ignore
     drivers = found.drivers["total_shortfall_t"]
     assert [d.label for d in drivers] == ["demand"]
     assert drivers[0].rho == pytest.approx(1.0)  # the shortfall rises with demand, rank for rank
-    assert headline_lines(found)[0].endswith("driven mostly by demand")
+    # rank for rank: |rho| 1, said with which way the figure moves, on the input's own values
+    assert headline_lines(found)[0].endswith(
+        "most associated with demand (the higher it is, the larger the total shortfall; |rank correlation| 1.00)"
+    )
 
 
 def test_the_fan_bands_bracket_the_cumulative_shortfall_of_every_day(found):
@@ -380,11 +383,14 @@ def test_the_console_and_the_report_give_the_unit_with_the_numbers_and_not_twice
     # "Total shortfall (t): median 400 t" said the unit twice: the title drops it, the numbers keep it
     lines = headline_lines(found)
     total = r"Total shortfall: median \d{3} t \(90% interval \d{3}-\d{3} t\)"
-    assert re.fullmatch(total + "; driven mostly by demand", lines[0]), lines[0]
+    driver = re.escape(
+        "; most associated with demand (the higher it is, the larger the total shortfall; |rank correlation| 1.00)"
+    )
+    assert re.fullmatch(total + driver, lines[0]), lines[0]
     assert "Lowest days of cover, Japan: 0 days in every sample" in lines  # no stock, halted all run
     assert [line for line in lines if re.search(r"\((t|days)\):", line)] == []
     html = render_report(simulate(validate_data(SHORT, "s.yaml")), uncertainty=found)
-    assert re.search(total + "; driven mostly by demand.", re.sub(r"<[^>]+>", "", html))  # the lead sentence
+    assert re.search(total + driver + r"\.", re.sub(r"<[^>]+>", "", html))  # the lead sentence, as the console
     assert '<td class="text">Total shortfall (t)</td>' in html  # the table's numbers have no unit: its title does
 
 
@@ -460,3 +466,38 @@ def test_each_fan_chart_says_how_its_days_relate_to_the_table(found):
     assert "the last day's median and band are those of the samples' totals" in captions["shortfall_cum_t"]
     last = found.bands["shortfall_cum_t"]["p50"][-1, 0, 0]
     assert last == pytest.approx(np.median(found.samples["shortfall_t.japan"]))  # one region, one material
+
+
+def test_a_driver_says_which_way_on_the_inputs_own_values():
+    import types
+
+    from simulator.scenario.schema import UncertainUniform, UncertainValues
+    from simulator.scenario.uncertain import Input
+    from simulator.sensitivity.intervals import Driver, drivers_text
+
+    inputs = [
+        Input(UncertainUniform(path="e", low=-0.3, high=-0.02, source="a", label="elasticity"), -0.1),
+        Input(UncertainUniform(path="g", low=0.5, high=3.5, source="a", label="gain"), 1.7),
+        Input(UncertainValues(path="v", values=["a", "b"], source="a", label="choice"), "a"),
+    ]
+    fake = types.SimpleNamespace(
+        study=types.SimpleNamespace(inputs=inputs),
+        drivers={
+            "total_shortfall_t": [Driver("elasticity", "e", 0.42)],
+            "min_days_of_cover.eu": [Driver("elasticity", "e", -0.46), Driver("gain", "g", -0.38)],
+            "shortfall_t.eu": [Driver("choice", "v", 0.3)],
+        },
+    )
+    # +0.42 with an elasticity from -0.3 to -0.02: the nearer 0 (the higher), the larger the shortfall
+    assert drivers_text(fake, "total_shortfall_t") == (
+        "most associated with elasticity (the nearer 0 it is, the larger the total shortfall; |rank correlation| 0.42)"
+    )
+    assert drivers_text(fake, "min_days_of_cover.eu") == (
+        "most associated with elasticity (the nearer 0 it is, the shorter the lowest cover; |rank correlation| "
+        "0.46) and gain (the higher it is, the shorter the lowest cover; |rank correlation| 0.38)"
+    )
+    assert drivers_text(fake, "shortfall_t.eu") == (
+        "most associated with choice (the further down its list of values, the larger the shortfall; "
+        "|rank correlation| 0.30)"
+    )
+    assert drivers_text(fake, "fairness_jain") == ""
