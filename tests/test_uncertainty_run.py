@@ -122,7 +122,10 @@ def test_a_figure_short_in_few_samples_is_neither_the_same_in_every_sample_nor_d
     japan = rare.headlines[rare.headlines["metric"] == "shortfall_t.japan"]
     (row,) = japan.assign(p5=0.0, median=0.0, p95=0.0).itertuples()  # its headline row, as the table reads it
     # 191 of the 200 are 0: ties, not too few samples, leave the ranks little to tell
-    assert _no_driver(row, rare) == "none clears |rank correlation| 0.20 over 200 samples, 191 of them tied at 0"
+    assert _no_driver(row, rare) == (
+        "no input stands out<br><small>none clears |rank correlation| 0.20 over 200 samples, 191 of them tied at "
+        "0</small>"
+    )
     assert interval_text(0.0, 0.0, 0.0, "t", same_in_every_sample(rare, "shortfall_t.japan")) == (
         "median 0 t (90% interval 0-0 t)"
     )
@@ -501,3 +504,19 @@ def test_a_driver_says_which_way_on_the_inputs_own_values():
         "|rank correlation| 0.30)"
     )
     assert drivers_text(fake, "fairness_jain") == ""
+
+
+def test_the_table_defines_jains_index_and_gives_days_of_cover_to_a_tenth(found):
+    from simulator.report.uncertainty import _figure_number, jain_definition
+
+    # shortfall shares: each member's shortfall over its demand; equal shares give 1, one of n short 1/n
+    assert jain_definition(2).endswith(
+        "1 = each short the same share of its demand; 0.5 = one of two members bears it all"
+    )
+    assert jain_definition(4).endswith("0.25 = one of four members bears it all")
+    assert [_figure_number(x, "days") for x in (0.06277, 53.0415, 142.52)] == ["0.1", "53.0", "142.5"]
+    html = render_report(simulate(validate_data(SHORT, "s.yaml")), uncertainty=found)
+    assert "on the fast path" not in html
+    # cover is 0 days in every sample (no stock, halted): 0.0, as the report's other sections give days
+    row = re.search(r"Lowest days of cover, Japan \(days\)</td>(.*?)</tr>", html, re.S)[1]
+    assert "<td>0.0</td><td>0.0</td><td>0.0 to 0.0</td>" in row, row

@@ -62,6 +62,37 @@ def _number(value: Any) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
 
 
+def _figure_number(value: Any, unit: str) -> str:
+    """A headline figure's number: days of cover to 0.1 day, as the report's other sections give them.
+
+    >>> _figure_number(0.0628, "days"), _figure_number(142.5, "days"), _figure_number(0.0628, "t")
+    ('0.1', '142.5', '0.0628')
+    """
+    if unit != "days":
+        return _number(value)
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return escape(str(value))
+    return "n/a" if x != x else f"{x:,.1f}"
+
+
+def jain_definition(members: int) -> str:
+    """What Jain's index says, where the table first gives it: its ends, with this many members.
+
+    The index is of the members' shortfall shares (each one's shortfall over its demand,
+    :func:`simulator.metrics.jain_index`): 1 when each is short the same share of its demand.
+
+    >>> jain_definition(2).split(": ", 1)[1]
+    '1 = each short the same share of its demand; 0.5 = one of two members bears it all'
+    """
+    count = {2: "two", 3: "three", 4: "four"}.get(members, str(members))
+    return (
+        "Jain's index of the members' shortfalls as shares of their demand: 1 = each short the same share of its "
+        f"demand; {_number(1 / members)} = one of {count} members bears it all"
+    )
+
+
 def _label_without_unit(label: str, unit: str) -> str:
     """An input's label without a closing ``(unit)`` that its value and range now state.
 
@@ -237,6 +268,11 @@ def _no_driver(row: Any, found: Uncertainty) -> str:
     """Why a figure names no driver: it does not vary, or no input's rank correlation clears the bound."""
     if same_in_every_sample(found, row.metric):
         return "none: the same in every sample"
+    return f"no input stands out<br><small>{escape(no_driver_detail(row, found))}</small>"
+
+
+def no_driver_detail(row: Any, found: Uncertainty) -> str:
+    """Why no input stands out beside a figure that varies: the bound none clears, and ties or too few samples."""
     n = int(getattr(row, "samples", found.runs))  # fairness: over the samples with a member short
     bound = driver_threshold(n, len(found.study.inputs))
     values = headline_values(found, row.metric).dropna()
@@ -682,7 +718,7 @@ def _headline_table(result: Result, found: Uncertainty) -> str:
     rows = []
     members = list(result.structure.member_names or [])
     for row in found.headlines.itertuples():
-        own = _number(result.metrics.get(row.metric))
+        own = _figure_number(result.metrics.get(row.metric), row.unit)
         if row.metric == FAIRNESS and members and not anyone_short(result.metrics, members):
             own = "none short"  # Jain's index is 1 by convention where no one is short
         drivers = found.drivers[row.metric]
@@ -694,8 +730,13 @@ def _headline_table(result: Result, found: Uncertainty) -> str:
             if drivers
             else _no_driver(row, found)
         )
-        title, interval = escape(row.title), f"{_number(row.p5)} to {_number(row.p95)}"
-        median = _number(row.median)
+        title, interval = (
+            escape(row.title),
+            f"{_figure_number(row.p5, row.unit)} to {_figure_number(row.p95, row.unit)}",
+        )
+        median = _figure_number(row.median, row.unit)
+        if row.metric == FAIRNESS and len(members) > 1:
+            title += f"<br><small>{escape(jain_definition(len(members)))}</small>"
         if row.metric == FAIRNESS:
             for cell in ("own", "median"):
                 value = result.metrics.get(row.metric) if cell == "own" else row.median
@@ -772,7 +813,7 @@ def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
         [
             f'<section id="{SECTION_ID}"><h2>How sure are these figures?</h2>',
             f"<p>{found.runs:,} runs sampled the scenario's {plural(len(found.study.inputs), 'uncertain input')} "
-            "(ranges below) on the fast path. "
+            "(ranges below). "
             f"{_lead_sentence(found)} Beside each figure are the inputs with the largest rank correlation with it, "
             f"named when it clears {driver_threshold(found.runs, len(found.study.inputs)):.2f} (what chance "
             "alone could reach over these samples), and which way the figure moves as each input rises. A rank "
