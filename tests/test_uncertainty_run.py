@@ -520,3 +520,15 @@ def test_the_table_defines_jains_index_and_gives_days_of_cover_to_a_tenth(found)
     # cover is 0 days in every sample (no stock, halted): 0.0, as the report's other sections give days
     row = re.search(r"Lowest days of cover, Japan \(days\)</td>(.*?)</tr>", html, re.S)[1]
     assert "<td>0.0</td><td>0.0</td><td>0.0 to 0.0</td>" in row, row
+
+
+def test_the_inputs_table_says_where_bracketed_source_codes_are_looked_up():
+    from simulator.report.uncertainty import source_codes_note
+
+    coded = build(SHORT, uncertain=[{**SHORT["uncertain"][0], "source": "assumption [A5]; ~90% in 2012 [J9, J13]"}])
+    html = render_report(simulate(validate_data(coded, "s.yaml")))
+    note = '<p class="note">Bracketed codes ([A5], [J9] ...) are rows of the source tables in docs/calibration.md.</p>'
+    assert note + '<div class="scroll"><table class="uncertain-inputs">' in html  # the line just above the table
+    # no code, no line
+    assert source_codes_note(["test", "fitted 1.7 (docs/model-vs-record.md)"]) == ""
+    assert "Bracketed codes" not in render_report(simulate(validate_data(SHORT, "s.yaml")))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -102,7 +103,32 @@ def _label_without_unit(label: str, unit: str) -> str:
     return label.removesuffix(f" ({unit})") if unit else label
 
 
+SOURCE_CODE = re.compile(r"\[([A-Z]{1,2}\d+[a-z]?(?:\s*[,;/]\s*[A-Z]{1,2}\d+[a-z]?)*)\]")
+"""A bracketed source code: ``[A16]``, ``[J2, J13]``, a row of a source table in docs/calibration.md."""
+
+
+def source_codes_note(sources: list[str]) -> str:
+    """One line saying where the bracketed codes of ``sources`` are looked up ('' when none has one).
+
+    The report names docs pages as plain text paths (docs/limitations.md), so this does too.
+
+    >>> source_codes_note(["assumption [A5]; ~90% in 2012 [J9, J13]", "[A5]"])[:64]
+    '<p class="note">Bracketed codes ([A5], [J9] ...) are rows of the'
+    >>> source_codes_note(["fitted 1.7 (docs/model-vs-record.md)"])
+    ''
+    """
+    found = (code for text in sources for m in SOURCE_CODE.finditer(text) for code in re.split(r"[,;/\s]+", m[1]))
+    codes = list(dict.fromkeys(f"[{code}]" for code in found))
+    if not codes:
+        return ""
+    shown = ", ".join(codes[:2]) + (" ..." if len(codes) > 2 else "")
+    return (
+        f'<p class="note">Bracketed codes ({escape(shown)}) are rows of the source tables in docs/calibration.md.</p>'
+    )
+
+
 def _inputs_table(result: Result) -> str:
+    note = source_codes_note([i.entry.source for i in inputs_of(result.scenario)])
     rows = "".join(
         f'<tr><td class="text" data-label="Input">{escape(_label_without_unit(i.label, _unit(i.path).label))}<br>'
         f'<code class="source">{escape(i.path)}</code></td>'
@@ -111,7 +137,7 @@ def _inputs_table(result: Result) -> str:
         f'<td class="text source" data-label="Source">{escape(i.entry.source)}</td></tr>'
         for i in inputs_of(result.scenario)
     )
-    return (
+    return note + (
         '<div class="scroll"><table class="uncertain-inputs"><thead><tr><th style="text-align:left">Input</th>'
         '<th style="text-align:left">Value used</th><th style="text-align:left">Range</th>'
         f'<th style="text-align:left;width:34%">Source</th></tr></thead><tbody>{rows}</tbody></table></div>'
