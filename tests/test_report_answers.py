@@ -740,7 +740,7 @@ def test_price_section_states_the_peak_worked_out_by_hand():
     text = render_report(result)
     prices = plain(section(text, "prices"))
     assert (
-        "Rare earths: the world price rose 100x, from 50 USD/kg (its reference) to a peak of 5,000 USD/kg on "
+        "Rare earths: the world price rose 100x, from 50 USD/kg (its reference) to a daily peak of 5,000 USD/kg on "
         "10 Jul 2010." in prices
     )
     # no demand response is set (elasticity 0): Japan wants all its baseline demand, 40 days x 10 t = 400 t,
@@ -751,7 +751,7 @@ def test_price_section_states_the_peak_worked_out_by_hand():
     )
     assert "Peak price" in prices and "Surplus lost" in prices
     verdict = plain(section(text, "verdict"))
-    assert "In the model, prices rose up to 100x (rare earths, 5,000 USD/kg on 10 Jul 2010)" in verdict
+    assert "In the model, prices rose up to 100x (rare earths, a daily peak of 5,000 USD/kg on 10 Jul 2010)" in verdict
     assert (
         "The rise of rare earths lies far outside the price paths the market model was fitted to" in verdict
     )  # over 20x
