@@ -244,7 +244,9 @@ def test_the_report_table_gives_fairness_over_the_samples_short_and_none_short_a
     # the run as written has no one short: its 1 is a convention, shown as such; the samples' 0.5 is over those
     # short, and with two members and one short it is 1/2 by construction: one member bears it all
     assert [" ".join(c) for c in cells[:4]] == [
-        f"Fairness (Jain's index) over the {short} samples with a member short",
+        "Fairness (Jain's index) Jain's index of the members' shortfalls as shares of their demand: 1 = each short "
+        f"the same share of its demand; 0.5 = one of two members bears it all over the {short} samples with a "
+        "member short",
         "none short",
         "0.5 with two members: one member bears it all",
         "0.5 to 0.5",

@@ -740,7 +740,7 @@ def test_price_section_states_the_peak_worked_out_by_hand():
     text = render_report(result)
     prices = plain(section(text, "prices"))
     assert (
-        "Rare earths: the world price rose 100x, from 50 USD/kg (its reference) to a peak of 5,000 USD/kg on "
+        "Rare earths: the world price rose 100x, from 50 USD/kg (its reference) to a daily peak of 5,000 USD/kg on "
         "10 Jul 2010." in prices
     )
     # no demand response is set (elasticity 0): Japan wants all its baseline demand, 40 days x 10 t = 400 t,
@@ -751,7 +751,7 @@ def test_price_section_states_the_peak_worked_out_by_hand():
     )
     assert "Peak price" in prices and "Surplus lost" in prices
     verdict = plain(section(text, "verdict"))
-    assert "In the model, prices rose up to 100x (rare earths, 5,000 USD/kg on 10 Jul 2010)" in verdict
+    assert "In the model, prices rose up to 100x (rare earths, a daily peak of 5,000 USD/kg on 10 Jul 2010)" in verdict
     assert (
         "The rise of rare earths lies far outside the price paths the market model was fitted to" in verdict
     )  # over 20x
@@ -1094,9 +1094,17 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
     verdict = plain(section(text, "verdict"))
     assert (
         "It was a close call: with or without the joint stock the EU's cover of heavy rare earths fell to 1.6 days "
-        "on 3 Jul 2011, while its 30.0 t share of the joint pool (60.0 days of its demand) stayed unused: "
-        "under the hybrid rule, in normal times the shared stock is sold by auction." in verdict
+        "on 3 Jul 2011, while its 30.0 t share of the joint pool (60.0 days of its demand) stayed unused: the EU "
+        "never bid for it, its commercial stock never running out (lowest 0.82 t): under the hybrid rule, in normal "
+        "times the shared stock is sold by auction, and a member bids only for the gap it expects beyond its own "
+        "commercial stock." in verdict
     )
+    # the reason: auctions.csv is empty (no bid, so no auction held), and the EU's commercial stock of heavy rare
+    # earths never reached 0: lowest 0.8217 t, 1.64 days of its 0.5 t/day
+    heavy = eu[eu["material"] == "heavy_ree"]
+    assert round(float(heavy["commercial_stock_t"].min()), 4) == 0.8217
+    # the rule section gives the same reason as the verdict, as a paragraph of its own, not a small grey note
+    assert "<p>The arrangement released no stock in this run" in section(text, "rule")
     rule = plain(section(text, "rule"))
     assert (
         "The arrangement released no stock in this run, although the EU's commercial stock was below its 15-day "

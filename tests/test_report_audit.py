@@ -49,7 +49,7 @@ def verdict_of(page: str) -> str:
 def test_the_price_line_says_the_rise_is_the_models_and_gives_the_records_beside_it(tmp_path: Path):
     result = run(CAPPED)
     alone = verdict_of(render_report(result))
-    assert "In the model, prices rose up to 100x (rare earths, 5,000 USD/kg on 10 Jul 2010)." in alone
+    assert "In the model, prices rose up to 100x (rare earths, a daily peak of 5,000 USD/kg on 10 Jul 2010)." in alone
     assert "in the record" not in alone
     # a record whose highest price is July 2010's mean, 900 USD/kg: 900 / 50 = 18x its reference, set beside the
     # model's own mean over July (days 0 to 30), not beside its daily peak of 5,000
@@ -68,9 +68,10 @@ def test_the_price_line_says_the_rise_is_the_models_and_gives_the_records_beside
     # at the cap: (6,122.39 + 22 x 5,000) / 31 = 3,745.9 USD/kg, 74.9x the reference
     assert round(mean, 1) == 3745.9
     assert (
-        "In the model, prices rose up to 100x (rare earths, 5,000 USD/kg on 10 Jul 2010). Against the record's "
+        "In the model, prices rose up to 100x (rare earths, a daily peak of 5,000 USD/kg on 10 Jul 2010). Against "
+        "the record's "
         "highest world price, over the same period: rare earths 18x in the record (900 USD/kg, its mean over "
-        "Jul 2010), 75x in the model (3,746 USD/kg)." in beside
+        "Jul 2010), 75x in the model (3,746 USD/kg, its mean over the same period)." in beside
     )
     # the model's July mean, 75x, is beyond the record's July mean, 18x: like with like, the warning says so
     assert (
@@ -110,7 +111,9 @@ def test_only_world_price_rows_are_set_beside_the_models_world_price(tmp_path: P
         "2010-07-10,price,japan,ree,,day,20000\n"
     )
     verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
-    assert "rare earths 8x in the record (400 USD/kg, on 6 Jul 2010), 9x in the model (450 USD/kg)." in verdict
+    assert (
+        "rare earths 8x in the record (400 USD/kg, on 6 Jul 2010), 9x in the model (450 USD/kg, that day)." in verdict
+    )
     assert "400x" not in verdict and "20,000" not in verdict
     # a record of regions' prices only sets nothing beside the model's world price
     path.write_text("date,quantity,region,material,supplier,period,value\n2010-07-10,price,japan,ree,,day,20000\n")
@@ -131,8 +134,8 @@ def test_the_price_line_says_when_the_records_row_was_fitted_or_derived(tmp_path
     verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
     assert (
         "rare earths 18x in the record (900 USD/kg, its mean over Jul 2010; derived: not a figure its source gives), "
-        "75x in the model (3,746 USD/kg). The model's prices were fitted to these rows, so the match tests nothing."
-        in verdict
+        "75x in the model (3,746 USD/kg, its mean over the same period). The model's prices were fitted to these "
+        "rows, so the match tests nothing." in verdict
     )
     path.write_text(
         head + "2010-07-01,price,world,ree,,month,900,out,a price table\n2010-07-06,price,world,ree,,day,400,in,same\n"
@@ -158,8 +161,8 @@ def test_when_some_rows_compared_are_fitted_and_some_held_out_each_says_which(tm
     verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
     assert (
         "rare earths 18x in the record (900 USD/kg, its mean over Jul 2010; a fitted row), 75x in the model "
-        "(3,746 USD/kg); nd 7.5x in the record (300 USD/kg, on 6 Jul 2010; a held-out row), 9x in the model "
-        "(360 USD/kg)." in verdict
+        "(3,746 USD/kg, its mean over the same period); nd 7.5x in the record (300 USD/kg, on 6 Jul 2010; a held-out "
+        "row), 9x in the model (360 USD/kg, that day)." in verdict
     )
     assert "were fitted to these rows" not in verdict
 
@@ -182,7 +185,7 @@ def test_the_steep_warning_names_the_material_it_is_of_and_gives_both_clauses_wh
     path.write_text(head + "2010-07-01,price,world,ree,,month,4000\n2010-07-06,price,world,nd,,day,300\n")
     verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
     assert "rare earths 80x in the record (4,000 USD/kg, its mean over Jul 2010), 75x in the model" in verdict
-    assert "nd 7.5x in the record (300 USD/kg, on 6 Jul 2010), 9x in the model (360 USD/kg)." in verdict
+    assert "nd 7.5x in the record (300 USD/kg, on 6 Jul 2010), 9x in the model (360 USD/kg, that day)." in verdict
     assert (
         "The rise of nd lies beyond the record's over the same period: read it as a sign of extreme scarcity, not as "
         "a forecast." in verdict
@@ -212,7 +215,9 @@ def test_a_record_row_the_run_does_not_cover_is_left_out_of_the_price_line(tmp_p
         "2010-09-01,price,world,ree,,day,20000\n"
     )
     verdict = verdict_of(render_report(result, record=load_record(path, longer)))
-    assert "rare earths 8x in the record (400 USD/kg, on 6 Jul 2010), 9x in the model (450 USD/kg)." in verdict
+    assert (
+        "rare earths 8x in the record (400 USD/kg, on 6 Jul 2010), 9x in the model (450 USD/kg, that day)." in verdict
+    )
     assert "nan" not in verdict.lower() and "20,000" not in verdict and "400x" not in verdict
 
 
@@ -258,7 +263,8 @@ def test_without_a_record_the_warning_on_a_steep_rise_says_only_the_models_rise(
     # the record and on the page that fits it, not in the report's code)
     verdict = verdict_of(render_report(run(CAPPED)))  # 100x: over the 20x that calls for the warning
     assert (
-        "In the model, prices rose up to 100x (rare earths, 5,000 USD/kg on 10 Jul 2010). The rise of rare earths "
+        "In the model, prices rose up to 100x (rare earths, a daily peak of 5,000 USD/kg on 10 Jul 2010). The rise "
+        "of rare earths "
         "lies far outside the price paths the market model was fitted to (their rises are in docs/model-vs-record.md): "
         "read it as a sign of extreme scarcity, not as a forecast." in verdict
     )
@@ -291,10 +297,13 @@ def test_the_replays_rises_are_set_beside_the_records_material_by_material_over_
     )
     verdict = verdict_of(page)
     assert (
-        "In the model, prices rose up to 11x (light rare earths, 145 USD/kg on 23 Jul 2011). Against the record's "
+        "In the model, prices rose up to 11x (light rare earths, a daily peak of 145 USD/kg on 23 Jul 2011). Against "
+        "the record's "
         "highest world price, over the same period: light rare earths 14x in the record (189 USD/kg, its mean over "
-        "Q2 2011; derived: not a figure its source gives), 11x in the model (138.9 USD/kg); heavy rare earths 15x in "
-        "the record (2,377 USD/kg, its mean over Aug 2011), 10x in the model (1,622 USD/kg). The model's prices were "
+        "Q2 2011; derived: not a figure its source gives), 11x in the model (138.9 USD/kg, its mean over the same "
+        "period); heavy rare earths 15x in "
+        "the record (2,377 USD/kg, its mean over Aug 2011), 10x in the model (1,622 USD/kg, its mean over the same "
+        "period). The model's prices were "
         "fitted to these rows, so the match tests nothing." in verdict
     )
     # as the record says: both rows are fitted (sample in), the 189 a basket index derived from oxide prices

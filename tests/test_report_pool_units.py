@@ -43,9 +43,12 @@ def test_a_close_call_says_the_members_unused_pool_share_and_why_the_rule_did_no
     assert (day_8.pool_share_t, day_8.drawable_shared_t, day_8.baseline_demand_t) == (1000, 0, 80)
     assert _close_call(hybrid) == (
         "It was a close call: with or without the joint stock the EU's cover of rare earths fell to 1.0 days on "
-        "day 8, while its 1,000 t share of the joint pool (12.5 days of its demand) stayed unused: "
-        "under the hybrid rule, in normal times the shared stock is sold by auction."
+        "day 8, while its 1,000 t share of the joint pool (12.5 days of its demand) stayed unused: the EU never bid "
+        "for it, its commercial stock never running out (lowest 80.0 t): under the hybrid rule, in normal times the "
+        "shared stock is sold by auction, and a member bids only for the gap it expects beyond its own commercial "
+        "stock."
     )
+    assert result.auctions.empty  # no bid, so no auction: the EU's 80 t (1 day) met the gap it expected
     # half the EU's supply stopped all run: an embargo against a member, so the hybrid rule shares every day, but
     # with nobody short (the trigger is a gap) releases never open. From day 5 (lead time 5) its 400 t falls by
     # 80 - 40 = 40 t a day, to 200 t, 2.5 days, on day 9
@@ -63,8 +66,9 @@ def test_a_close_call_says_the_members_unused_pool_share_and_why_the_rule_did_no
     # auctions only: the reason is the auction's own description
     auction = build(hybrid, agreement__mechanism="auction")
     assert _close_call(auction).endswith(
-        "stayed unused: under auction, the shared stock is offered in lots at "
-        "regular intervals and goes to the highest bids."
+        "stayed unused: the EU never bid for it, its commercial stock never running out (lowest 80.0 t): under "
+        "auction, the shared stock is offered in lots at regular intervals and goes to the highest bids, and a member "
+        "bids only for the gap it expects beyond its own commercial stock."
     )
     # the fair ratio with releases never opened (the trigger is a gap, and nobody has one)
     assert _close_call(NEAR_MISS).endswith(

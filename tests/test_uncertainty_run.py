@@ -56,7 +56,10 @@ def test_the_driver_is_the_input_the_shortfall_follows_and_not_the_one_it_ignore
     drivers = found.drivers["total_shortfall_t"]
     assert [d.label for d in drivers] == ["demand"]
     assert drivers[0].rho == pytest.approx(1.0)  # the shortfall rises with demand, rank for rank
-    assert headline_lines(found)[0].endswith("driven mostly by demand")
+    # rank for rank: |rho| 1, said with which way the figure moves, on the input's own values
+    assert headline_lines(found)[0].endswith(
+        "most associated with demand (the higher it is, the larger the total shortfall; |rank correlation| 1.00)"
+    )
 
 
 def test_the_fan_bands_bracket_the_cumulative_shortfall_of_every_day(found):
@@ -119,7 +122,10 @@ def test_a_figure_short_in_few_samples_is_neither_the_same_in_every_sample_nor_d
     japan = rare.headlines[rare.headlines["metric"] == "shortfall_t.japan"]
     (row,) = japan.assign(p5=0.0, median=0.0, p95=0.0).itertuples()  # its headline row, as the table reads it
     # 191 of the 200 are 0: ties, not too few samples, leave the ranks little to tell
-    assert _no_driver(row, rare) == "none clears |rank correlation| 0.20 over 200 samples, 191 of them tied at 0"
+    assert _no_driver(row, rare) == (
+        "no input stands out<br><small>none clears |rank correlation| 0.20 over 200 samples, 191 of them tied at "
+        "0</small>"
+    )
     assert interval_text(0.0, 0.0, 0.0, "t", same_in_every_sample(rare, "shortfall_t.japan")) == (
         "median 0 t (90% interval 0-0 t)"
     )
@@ -380,11 +386,14 @@ def test_the_console_and_the_report_give_the_unit_with_the_numbers_and_not_twice
     # "Total shortfall (t): median 400 t" said the unit twice: the title drops it, the numbers keep it
     lines = headline_lines(found)
     total = r"Total shortfall: median \d{3} t \(90% interval \d{3}-\d{3} t\)"
-    assert re.fullmatch(total + "; driven mostly by demand", lines[0]), lines[0]
+    driver = re.escape(
+        "; most associated with demand (the higher it is, the larger the total shortfall; |rank correlation| 1.00)"
+    )
+    assert re.fullmatch(total + driver, lines[0]), lines[0]
     assert "Lowest days of cover, Japan: 0 days in every sample" in lines  # no stock, halted all run
     assert [line for line in lines if re.search(r"\((t|days)\):", line)] == []
     html = render_report(simulate(validate_data(SHORT, "s.yaml")), uncertainty=found)
-    assert re.search(total + "; driven mostly by demand.", re.sub(r"<[^>]+>", "", html))  # the lead sentence
+    assert re.search(total + driver + r"\.", re.sub(r"<[^>]+>", "", html))  # the lead sentence, as the console
     assert '<td class="text">Total shortfall (t)</td>' in html  # the table's numbers have no unit: its title does
 
 
@@ -448,3 +457,78 @@ def test_a_figure_short_in_few_samples_says_how_many_beside_its_interval_of_0_to
     assert off_interval_text(found, "total_shortfall_t", "t") == ""
     assert off_interval_text(found, "min_days_of_cover.japan", "days") == ""
     assert "Lowest days of cover, Japan: 0 days in every sample" in headline_lines(rare)
+
+
+def test_each_fan_chart_says_how_its_days_relate_to_the_table(found):
+    html = render_report(simulate(validate_data(SHORT, "s.yaml")), uncertainty=found)
+    captions = dict(re.findall(r'data-figure="fan_(\w+)">.*?<figcaption>(.*?)</figcaption>', html, re.S))
+    # the lowest cover: samples reach it on different days, so a day's median is not the median of the lows
+    assert "A day's median is not the median of the samples' lowest points" in captions["days_of_cover"]
+    # a running total ends at each sample's total: its last day's median is the samples' median total
+    assert "A day's median is not" not in captions["shortfall_cum_t"]
+    assert "the last day's median and band are those of the samples' totals" in captions["shortfall_cum_t"]
+    last = found.bands["shortfall_cum_t"]["p50"][-1, 0, 0]
+    assert last == pytest.approx(np.median(found.samples["shortfall_t.japan"]))  # one region, one material
+
+
+def test_a_driver_says_which_way_on_the_inputs_own_values():
+    import types
+
+    from simulator.scenario.schema import UncertainUniform, UncertainValues
+    from simulator.scenario.uncertain import Input
+    from simulator.sensitivity.intervals import Driver, drivers_text
+
+    inputs = [
+        Input(UncertainUniform(path="e", low=-0.3, high=-0.02, source="a", label="elasticity"), -0.1),
+        Input(UncertainUniform(path="g", low=0.5, high=3.5, source="a", label="gain"), 1.7),
+        Input(UncertainValues(path="v", values=["a", "b"], source="a", label="choice"), "a"),
+    ]
+    fake = types.SimpleNamespace(
+        study=types.SimpleNamespace(inputs=inputs),
+        drivers={
+            "total_shortfall_t": [Driver("elasticity", "e", 0.42)],
+            "min_days_of_cover.eu": [Driver("elasticity", "e", -0.46), Driver("gain", "g", -0.38)],
+            "shortfall_t.eu": [Driver("choice", "v", 0.3)],
+        },
+    )
+    # +0.42 with an elasticity from -0.3 to -0.02: the nearer 0 (the higher), the larger the shortfall
+    assert drivers_text(fake, "total_shortfall_t") == (
+        "most associated with elasticity (the nearer 0 it is, the larger the total shortfall; |rank correlation| 0.42)"
+    )
+    assert drivers_text(fake, "min_days_of_cover.eu") == (
+        "most associated with elasticity (the nearer 0 it is, the shorter the lowest cover; |rank correlation| "
+        "0.46) and gain (the higher it is, the shorter the lowest cover; |rank correlation| 0.38)"
+    )
+    assert drivers_text(fake, "shortfall_t.eu") == (
+        "most associated with choice (the further down its list of values, the larger the shortfall; "
+        "|rank correlation| 0.30)"
+    )
+    assert drivers_text(fake, "fairness_jain") == ""
+
+
+def test_the_table_defines_jains_index_and_gives_days_of_cover_to_a_tenth(found):
+    from simulator.report.uncertainty import _figure_number, jain_definition
+
+    # shortfall shares: each member's shortfall over its demand; equal shares give 1, one of n short 1/n
+    assert jain_definition(2).endswith(
+        "1 = each short the same share of its demand; 0.5 = one of two members bears it all"
+    )
+    assert jain_definition(4).endswith("0.25 = one of four members bears it all")
+    assert [_figure_number(x, "days") for x in (0.06277, 53.0415, 142.52)] == ["0.1", "53.0", "142.5"]
+    html = render_report(simulate(validate_data(SHORT, "s.yaml")), uncertainty=found)
+    assert "on the fast path" not in html
+    # cover is 0 days in every sample (no stock, halted): 0.0, as the report's other sections give days
+    row = re.search(r"Lowest days of cover, Japan \(days\)</td>(.*?)</tr>", html, re.S)[1]
+    assert "<td>0.0</td><td>0.0</td><td>0.0 to 0.0</td>" in row, row
+
+
+def test_the_inputs_table_says_where_bracketed_source_codes_are_looked_up():
+    from simulator.report.uncertainty import source_codes_note
+
+    coded = build(SHORT, uncertain=[{**SHORT["uncertain"][0], "source": "assumption [A5]; ~90% in 2012 [J9, J13]"}])
+    html = render_report(simulate(validate_data(coded, "s.yaml")))
+    note = '<p class="note">Bracketed codes ([A5], [J9] ...) are rows of the source tables in docs/calibration.md.</p>'
+    assert note + '<div class="scroll"><table class="uncertain-inputs">' in html  # the line just above the table
+    # no code, no line
+    assert source_codes_note(["test", "fitted 1.7 (docs/model-vs-record.md)"]) == ""
+    assert "Bracketed codes" not in render_report(simulate(validate_data(SHORT, "s.yaml")))

@@ -40,6 +40,7 @@ from simulator.report.words import (
     in_millions,
     join_words,
     percent,
+    plural,
     price,
     times,
     tonnes,
@@ -280,7 +281,7 @@ def price_sentences(run: Run) -> list[str]:
         peak, day = _world_peak(run, material)
         text = (
             f"<strong>{run.names.material(material)}</strong>: the world price rose {times(peak / reference)}, "
-            f"from {price(reference)} USD/kg (its reference) to a peak of {price(peak)} USD/kg "
+            f"from {price(reference)} USD/kg (its reference) to a daily peak of {price(peak)} USD/kg "
             f"{_peak_when(run, day)}."
         )
         users = [r for r in run.regions() if run.demands(r, material)]
@@ -390,6 +391,44 @@ def _record_words(r: RecordRise, fits: bool) -> str:
     return "".join(f"; {w}" for w in words)
 
 
+def _model_over(r: RecordRise) -> str:
+    """What the model's price beside a record row is: ``its mean over the same period``, or ``that day``.
+
+    The verdict's first price is the model's daily peak; the one set beside the record's row is
+    the model's over the row's period (:func:`record_rises`), lower where the row is a mean.
+    """
+    return "that day" if r.on.startswith("on ") else "its mean over the same period"
+
+
+def fitted_note(record: pd.DataFrame | None) -> str:
+    """A sentence saying the model's prices are fitted to the record's world-price rows, with a link (HTML).
+
+    ``record``: the record's rows set against the run (:func:`compared_rows`). Said where the record
+    marks which rows a fit uses (its ``sample`` column, ``in_sample``) and the run covers some
+    world-price row: then how many of those the fit used, and that none (or how many) is held out,
+    so that the section's prices are not read as tested against what happened. '' otherwise.
+    """
+    if record is None or "in_sample" not in record.columns:
+        return ""
+    world = record[(record["quantity"] == "price") & (record["region"] == "world")]
+    world = world[np.isfinite(world["model"].to_numpy(float))]
+    if world.empty:
+        return ""
+    fitted = int(world["in_sample"].astype(bool).sum())
+    held = len(world) - fitted
+    rows = plural(len(world), "world-price row")
+    link = '<a href="#record">Against the record</a>'
+    if not held:
+        return (
+            f"<p>The model's prices are fitted to the record's {rows} over this run, so none is tested out of "
+            f"sample: their match with the record ({link}) tests nothing.</p>"
+        )
+    return (
+        f"<p>Of the record's {rows} over this run, the model's prices are fitted to {fitted:,} and tested out of "
+        f"sample on {held:,} ({link}).</p>"
+    )
+
+
 def _fit_words(recorded: list[RecordRise]) -> str:
     """What the record says of a fit to the rows compared: all fitted, or which (``""`` when it does not say)."""
     marks = [r.fitted for r in recorded if r.fitted is not None]
@@ -461,15 +500,16 @@ def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
         for m in materials
     )
     text = (
-        f"In the model, prices rose up to {times(rises[top])} ({run.names.material_text(top)}, {price(peak)} USD/kg "
-        f"{_peak_when(run, day)})."
+        f"In the model, prices rose up to {times(rises[top])} ({run.names.material_text(top)}, a daily peak of "
+        f"{price(peak)} USD/kg {_peak_when(run, day)})."
     )
     recorded = [r for r in record_rises(run, record) if r.material in materials] if record is not None else []
     if recorded:
         fits = len({r.fitted for r in recorded if r.fitted is not None}) > 1  # some fitted, some held out
         each = "; ".join(
             f"{run.names.material_text(r.material)} {times(r.rise)} in the record ({price(r.recorded)} USD/kg, "
-            f"{escape(r.on)}{_record_words(r, fits)}), {times(r.model_rise)} in the model ({price(r.model)} USD/kg)"
+            f"{escape(r.on)}{_record_words(r, fits)}), {times(r.model_rise)} in the model ({price(r.model)} USD/kg, "
+            f"{_model_over(r)})"
             for r in recorded
         )
         text += f" Against the record's highest world price, over the same period: {each}.{_fit_words(recorded)}"
@@ -484,8 +524,11 @@ def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
     )
 
 
-def price_section(run: Run, figure: str) -> str:
-    """The price section with the prices figure (HTML), or nothing without a market."""
+def price_section(run: Run, figure: str, record: pd.DataFrame | None = None) -> str:
+    """The price section with the prices figure (HTML), or nothing without a market.
+
+    ``record``: the record's rows set against the run (:func:`compared_rows`), for :func:`fitted_note`.
+    """
     materials = market_materials(run)
     if not materials:
         return ""
@@ -493,6 +536,7 @@ def price_section(run: Run, figure: str) -> str:
         [
             '<section id="prices"><h2>Prices</h2>',
             *price_sentences(run),
+            fitted_note(record),
             figure,
             _table(run, materials),
             "</section>",

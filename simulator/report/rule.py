@@ -569,11 +569,13 @@ def no_release_note(result: Result, names: HtmlNames) -> str:
     ``The arrangement released no stock in this run, although the EU's commercial stock was below its 15-day
     trigger on 557 days for light rare earths (first on 25 Nov 2010) ... Yet stock goes out only ...``: a
     member under its trigger may call on the stock, so the page says why that released nothing.
+    A normal paragraph, not a small note: it is the section's finding for the run (the bids table
+    only says what members would bid).
     """
     text = "The arrangement released no stock in this run"
     low = below_trigger(result)
     if not low:
-        return f'<p class="note">{text}.{_ess_below_triggers(result)}</p>'
+        return f"<p>{text}.{_ess_below_triggers(result)}</p>"
     agreement = result.scenario.agreement
     assert agreement is not None
     start = result.start_date
@@ -591,7 +593,7 @@ def no_release_note(result: Result, names: HtmlNames) -> str:
         text += escape(f", although members' commercial stock was below the {trigger}: ") + "; ".join(each)
     late = _opens_after_the_end(result, min(first for _, _, _, first in low))
     why = _why_no_release(result) if late == "" else late or ""
-    return f'<p class="note">{text}.{why}{_ess_below_triggers(result)}</p>'
+    return f"<p>{text}.{why}{_ess_below_triggers(result)}</p>"
 
 
 def _opens_after_the_end(result: Result, first_low: int) -> str | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -34,7 +35,9 @@ from simulator.sensitivity.intervals import (
     Uncertainty,
     bare_title,
     counted_text,
+    driver_text,
     driver_threshold,
+    drivers_text,
     fan_chart,
     headline_text,
     headline_values,
@@ -60,6 +63,37 @@ def _number(value: Any) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
 
 
+def _figure_number(value: Any, unit: str) -> str:
+    """A headline figure's number: days of cover to 0.1 day, as the report's other sections give them.
+
+    >>> _figure_number(0.0628, "days"), _figure_number(142.5, "days"), _figure_number(0.0628, "t")
+    ('0.1', '142.5', '0.0628')
+    """
+    if unit != "days":
+        return _number(value)
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return escape(str(value))
+    return "n/a" if x != x else f"{x:,.1f}"
+
+
+def jain_definition(members: int) -> str:
+    """What Jain's index says, where the table first gives it: its ends, with this many members.
+
+    The index is of the members' shortfall shares (each one's shortfall over its demand,
+    :func:`simulator.metrics.jain_index`): 1 when each is short the same share of its demand.
+
+    >>> jain_definition(2).split(": ", 1)[1]
+    '1 = each short the same share of its demand; 0.5 = one of two members bears it all'
+    """
+    count = {2: "two", 3: "three", 4: "four"}.get(members, str(members))
+    return (
+        "Jain's index of the members' shortfalls as shares of their demand: 1 = each short the same share of its "
+        f"demand; {_number(1 / members)} = one of {count} members bears it all"
+    )
+
+
 def _label_without_unit(label: str, unit: str) -> str:
     """An input's label without a closing ``(unit)`` that its value and range now state.
 
@@ -69,7 +103,32 @@ def _label_without_unit(label: str, unit: str) -> str:
     return label.removesuffix(f" ({unit})") if unit else label
 
 
+SOURCE_CODE = re.compile(r"\[([A-Z]{1,2}\d+[a-z]?(?:\s*[,;/]\s*[A-Z]{1,2}\d+[a-z]?)*)\]")
+"""A bracketed source code: ``[A16]``, ``[J2, J13]``, a row of a source table in docs/calibration.md."""
+
+
+def source_codes_note(sources: list[str]) -> str:
+    """One line saying where the bracketed codes of ``sources`` are looked up ('' when none has one).
+
+    The report names docs pages as plain text paths (docs/limitations.md), so this does too.
+
+    >>> source_codes_note(["assumption [A5]; ~90% in 2012 [J9, J13]", "[A5]"])[:64]
+    '<p class="note">Bracketed codes ([A5], [J9] ...) are rows of the'
+    >>> source_codes_note(["fitted 1.7 (docs/model-vs-record.md)"])
+    ''
+    """
+    found = (code for text in sources for m in SOURCE_CODE.finditer(text) for code in re.split(r"[,;/\s]+", m[1]))
+    codes = list(dict.fromkeys(f"[{code}]" for code in found))
+    if not codes:
+        return ""
+    shown = ", ".join(codes[:2]) + (" ..." if len(codes) > 2 else "")
+    return (
+        f'<p class="note">Bracketed codes ({escape(shown)}) are rows of the source tables in docs/calibration.md.</p>'
+    )
+
+
 def _inputs_table(result: Result) -> str:
+    note = source_codes_note([i.entry.source for i in inputs_of(result.scenario)])
     rows = "".join(
         f'<tr><td class="text" data-label="Input">{escape(_label_without_unit(i.label, _unit(i.path).label))}<br>'
         f'<code class="source">{escape(i.path)}</code></td>'
@@ -78,7 +137,7 @@ def _inputs_table(result: Result) -> str:
         f'<td class="text source" data-label="Source">{escape(i.entry.source)}</td></tr>'
         for i in inputs_of(result.scenario)
     )
-    return (
+    return note + (
         '<div class="scroll"><table class="uncertain-inputs"><thead><tr><th style="text-align:left">Input</th>'
         '<th style="text-align:left">Value used</th><th style="text-align:left">Range</th>'
         f'<th style="text-align:left;width:34%">Source</th></tr></thead><tbody>{rows}</tbody></table></div>'
@@ -235,6 +294,11 @@ def _no_driver(row: Any, found: Uncertainty) -> str:
     """Why a figure names no driver: it does not vary, or no input's rank correlation clears the bound."""
     if same_in_every_sample(found, row.metric):
         return "none: the same in every sample"
+    return f"no input stands out<br><small>{escape(no_driver_detail(row, found))}</small>"
+
+
+def no_driver_detail(row: Any, found: Uncertainty) -> str:
+    """Why no input stands out beside a figure that varies: the bound none clears, and ties or too few samples."""
     n = int(getattr(row, "samples", found.runs))  # fairness: over the samples with a member short
     bound = driver_threshold(n, len(found.study.inputs))
     values = headline_values(found, row.metric).dropna()
@@ -680,13 +744,25 @@ def _headline_table(result: Result, found: Uncertainty) -> str:
     rows = []
     members = list(result.structure.member_names or [])
     for row in found.headlines.itertuples():
-        own = _number(result.metrics.get(row.metric))
+        own = _figure_number(result.metrics.get(row.metric), row.unit)
         if row.metric == FAIRNESS and members and not anyone_short(result.metrics, members):
             own = "none short"  # Jain's index is 1 by convention where no one is short
         drivers = found.drivers[row.metric]
-        named = join_words([escape(d.label) for d in drivers]) if drivers else _no_driver(row, found)
-        title, interval = escape(row.title), f"{_number(row.p5)} to {_number(row.p95)}"
-        median = _number(row.median)
+        named = (
+            "<br>".join(
+                f"{escape(d.label)}<br><small>{escape(driver_text(found, row.metric, d, name=False))}</small>"
+                for d in drivers
+            )
+            if drivers
+            else _no_driver(row, found)
+        )
+        title, interval = (
+            escape(row.title),
+            f"{_figure_number(row.p5, row.unit)} to {_figure_number(row.p95, row.unit)}",
+        )
+        median = _figure_number(row.median, row.unit)
+        if row.metric == FAIRNESS and len(members) > 1:
+            title += f"<br><small>{escape(jain_definition(len(members)))}</small>"
         if row.metric == FAIRNESS:
             for cell in ("own", "median"):
                 value = result.metrics.get(row.metric) if cell == "own" else row.median
@@ -704,7 +780,7 @@ def _headline_table(result: Result, found: Uncertainty) -> str:
         )
     return (
         '<div class="scroll"><table class="uncertainty"><thead><tr><th>Figure</th><th>As written</th><th>Median</th>'
-        f"<th>90% interval</th><th>Main drivers</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f"<th>90% interval</th><th>Most associated with</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
@@ -714,10 +790,19 @@ def _lead_sentence(found: Uncertainty) -> str:
     text = f"{escape(bare_title(metric_title(first['metric']), first['unit']))}: {escape(interval)}"
     if off := off_interval_text(found, first["metric"], first["unit"]):
         text += f"; {escape(off)}"
-    drivers = found.drivers[first["metric"]]
-    if drivers:
-        text += "; driven mostly by " + join_words([escape(d.label) for d in drivers])
+    if said := drivers_text(found, first["metric"]):
+        text += f"; {escape(said)}"
     return text + "."
+
+
+FAN_CAPTIONS = {
+    "days_of_cover": "A day's median is not the median of the samples' lowest points, which the table gives: "
+    "samples reach their lows on different days.",
+    "shortfall_cum_t": "A running total: each sample's curve ends at its shortfall of that material over the run, "
+    "so the last day's median and band are those of the samples' totals (the table's shortfalls add the "
+    "materials).",
+}
+"""What each fan chart's caption adds, by curve: how its days relate to the table's figures."""
 
 
 def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
@@ -747,19 +832,20 @@ def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
         figures.append(
             f'<figure data-figure="fan_{curve}">{svg_markup(fig, f"fan-{curve}", daily(curve).label)}'
             f"<figcaption>{escape(daily(curve).label)}: median (line) and 5-95% band over "
-            f"{found.runs:,} samples, taken day by day; dashed: the scenario as written. A day's median is not "
-            "the median of the samples' lowest points, which the table gives: samples reach their lows on "
-            "different days.</figcaption></figure>"
+            f"{found.runs:,} samples, taken day by day; dashed: the scenario as written. "
+            f"{FAN_CAPTIONS.get(curve, '')}</figcaption></figure>"
         )
     return "\n".join(
         [
             f'<section id="{SECTION_ID}"><h2>How sure are these figures?</h2>',
             f"<p>{found.runs:,} runs sampled the scenario's {plural(len(found.study.inputs), 'uncertain input')} "
-            "(ranges below) on the fast path. "
-            f"{_lead_sentence(found)} Drivers are the inputs with the largest rank correlation with each figure, "
+            "(ranges below). "
+            f"{_lead_sentence(found)} Beside each figure are the inputs with the largest rank correlation with it, "
             f"named when it clears {driver_threshold(found.runs, len(found.study.inputs)):.2f} (what chance "
-            "alone could reach over these samples); "
-            "<code>stockpile sensitivity</code> attributes the variance in full.</p>",
+            "alone could reach over these samples), and which way the figure moves as each input rises. A rank "
+            "correlation of 0.4 goes with about 16% of the variance of the ranks: the figure moves with the input, "
+            "but most of its spread lies elsewhere; <code>stockpile sensitivity</code> attributes the variance in "
+            "full.</p>",
             _headline_table(result, found),
             *figures,
             "<h3>Uncertain inputs</h3>",

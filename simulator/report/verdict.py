@@ -261,7 +261,40 @@ def _share_unused(run: Run, member: str, material: str, day: int) -> str:
         return ""
     sharing = _sharing_day(run, material, day)
     why = "" if sharing is None else f": {_why_not_drawable(agreement.mechanism, sharing)}"
+    if (
+        sharing is False
+        and BY_NAME[agreement.mechanism].holds_auctions
+        and (never := _never_bid(run, member, material))
+    ):
+        why = (
+            f": {never}: {_why_not_drawable(agreement.mechanism, sharing)}, and a member bids only for the gap it "
+            "expects beyond its own commercial stock"
+        )
     return f", while its {tonnes(share)} share of the joint pool ({days(held)} days of its demand) stayed unused{why}"
+
+
+def _never_bid(run: Run, member: str, material: str) -> str:
+    """``the EU never bid for it, its commercial stock never running out (lowest 0.82 t)``, or ''.
+
+    On a day the rule auctions, the shared stock goes only to bids, and a member bids for the
+    shortfall it expects before the next auction net of its commercial stock
+    (:mod:`simulator.kernel.agreement`). Where ``member`` never bid for ``material`` in the run
+    (auctions.csv has no bid of it), that, not the auction, is why its share lay unused; where
+    its commercial stock never ran out, its lowest is told. '' where it bid, or where the
+    outputs cannot tell.
+    """
+    auctions, column = run.result.auctions, f"bid_t.{member}"
+    if not auctions.empty:
+        if column not in auctions or "material" not in auctions:
+            return ""
+        if float(auctions.loc[auctions["material"] == material, column].fillna(0).sum()) >= VISIBLE_T:
+            return ""
+    ts = run.result.timeseries
+    stock = ts.loc[(ts["region"] == member) & (ts["material"] == material), "commercial_stock_t"]
+    said = f"{run.names.subject(member)} never bid for it"
+    if len(stock) and float(stock.min()) >= VISIBLE_T:
+        return said + f", its commercial stock never running out (lowest {tonnes(float(stock.min()))})"
+    return said
 
 
 def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:

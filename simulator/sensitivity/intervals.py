@@ -29,10 +29,11 @@ import numpy as np
 import pandas as pd
 
 from simulator.metrics import runs_short
-from simulator.names import Names
+from simulator.names import Names, join_words
 from simulator.quantities import daily
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario
+from simulator.scenario.schema import UncertainValues
 from simulator.sensitivity.figures import fan_figure
 from simulator.sensitivity.study import Study, evaluate
 from simulator.sweep.columns import metric_title, metric_unit
@@ -408,11 +409,71 @@ def headline_lines(found: Uncertainty) -> list[str]:
         text = f"{bare_title(row.title, row.unit)}: {headline_text(found, row)}"
         if off := off_interval_text(found, row.metric, row.unit):
             text += f"; {off}"
-        named = found.drivers[row.metric]
-        if named:
-            text += "; driven mostly by " + ", ".join(d.label for d in named)
+        if said := drivers_text(found, row.metric):
+            text += f"; {said}"
         lines.append(text)
     return lines
+
+
+def _figure_words(metric: str) -> tuple[str, str, str]:
+    """A headline figure as a sentence names it, and its words for more and less of it.
+
+    >>> _figure_words("min_days_of_cover.eu"), _figure_words("total_shortfall_t")[0]
+    (('the lowest cover', 'longer', 'shorter'), 'the total shortfall')
+    """
+    if metric.startswith("min_days_of_cover"):
+        return "the lowest cover", "longer", "shorter"
+    if metric == FAIRNESS:
+        return "Jain's index", "higher", "lower"
+    if metric == "total_shortfall_t":
+        return "the total shortfall", "larger", "smaller"
+    if metric.startswith("shortfall_t."):
+        return "the shortfall", "larger", "smaller"
+    return "the figure", "larger", "smaller"
+
+
+def _higher_draw(found: Uncertainty, path: str) -> str:
+    """What a higher draw of the input at ``path`` means, on its own values: ``the higher it is``.
+
+    The rank correlation is with the input's draw, which orders its values: a later date, a
+    value further down its list, or, for an input whose every value is at most 0 (an
+    elasticity, say), a value nearer 0: ``the higher it is`` would leave a reader to work
+    out that -0.05 is higher than -0.3.
+    """
+    item = next((i for i in found.study.inputs if i.path == path), None)
+    if item is None:
+        return "the higher it is"
+    if isinstance(item.entry, UncertainValues):
+        return "the further down its list of values"
+    if item.kind == "date":
+        return "the later it is"
+    try:
+        ends = [float(x) for x in item.extremes()]
+    except (TypeError, ValueError):
+        return "the higher it is"
+    return "the nearer 0 it is" if max(ends) <= 0 < -min(ends) else "the higher it is"
+
+
+def driver_text(found: Uncertainty, metric: str, driver: Driver, name: bool = True) -> str:
+    """One driver of ``metric`` said for what a rank correlation tells: which way, and how closely.
+
+    ``light short-run elasticity (the nearer 0 it is, the larger the total shortfall; |rank
+    correlation| 0.42)``: a rank correlation of 0.42 goes with about 18% of the ranks' variance,
+    so the input is what the figure is most associated with, not what drives most of it.
+    ``name``: lead with the input's label (the report's table puts it on a line of its own).
+    """
+    figure, more, less = _figure_words(metric)
+    way = f"{_higher_draw(found, driver.path)}, the {more if driver.rho > 0 else less} {figure}"
+    said = f"{way}; |rank correlation| {abs(driver.rho):.2f}"
+    return f"{driver.label} ({said})" if name else said
+
+
+def drivers_text(found: Uncertainty, metric: str) -> str:
+    """``most associated with`` the drivers of ``metric`` (:func:`driver_text`), or '' when none is named."""
+    named = found.drivers.get(metric) or []
+    if not named:
+        return ""
+    return "most associated with " + join_words([driver_text(found, metric, d) for d in named])
 
 
 def own_curves(timeseries: pd.DataFrame, regions: list[str], materials: list[str]) -> dict[str, np.ndarray]:
