@@ -823,7 +823,10 @@ def test_a_joint_stock_that_releases_leaves_the_price_as_it_is_and_the_verdict_s
     assert without.summary["released_t"].sum() == 0.0
     assert with_pool.market["world_price_usd_per_kg"].tolist() == without.market["world_price_usd_per_kg"].tolist()
     assert with_pool.market["world_price_usd_per_kg"].max() > 50  # the halt did raise it
-    said = "The joint stock leaves prices as they are: it only fills members' gaps; commercial stocks set the price."
+    said = (
+        "In the model the joint stock leaves prices as they are: it only fills members' gaps; commercial stocks "
+        "set the price (an assumption: docs/limitations.md)."
+    )
     assert said in plain(section(render_report(with_pool), "verdict"))
     # no agreement, no such sentence (the regions' own stocks are not a joint stock)
     assert said not in render_report(run(build(ONE_REGION, shocks=HALT, market=MARKET)))

@@ -69,7 +69,8 @@ SMALL = "<br><small>{}</small>"
 ALMOST_ENTIRELY = 0.9
 """A cut of the members' shortfall from this share up is "almost entirely", not "in part"."""
 STOCK_AND_PRICE = (
-    "The joint stock leaves prices as they are: it only fills members' gaps; commercial stocks set the price."
+    "In the model the joint stock leaves prices as they are: it only fills members' gaps; commercial stocks "
+    "set the price (an assumption: docs/limitations.md)."
 )
 """Said beside the prices of a run with an agreement (docs/limitations.md, markets)."""
 PHYSICAL_ONLY = (
