@@ -479,7 +479,8 @@ def _steep_warning(rises: dict[str, float], recorded: list[RecordRise], name: Ca
 def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
     """A few short sentences for the verdict: the model's largest price rise, the record's beside it, the extra spend.
 
-    Empty without a market. ``record``: the rows of ``--record``; each material's highest
+    Empty without a market. ``record``: the record's rows already set beside the run
+    (:func:`compared_rows`, with their ``model`` column); each material's highest
     recorded world price is set beside the model's price over the same period (:func:`record_rises`),
     so that the model's rise is not read as what happened, nor a daily peak set against a mean.
     The line says what the record's rows are: made rather than given (their ``source`` begins

@@ -1125,7 +1125,8 @@ def verdict_section(
     """The verdict box (HTML).
 
     ``samples``: how often regions run short over the uncertainty samples, if any; ``record``:
-    the rows of ``--record``, whose prices the price line sets beside the model's.
+    the record's rows already set beside the run (``prices.compared_rows``), whose prices the
+    price line sets beside the model's.
     """
     horizon = run.result.scenario.horizon_days
     span = over_days(horizon) + (f" from {when(run.result.start_date, 0)}" if run.result.start_date else "")
