@@ -28,6 +28,7 @@ from simulator.plots import (
     NO_SHORTFALL,
     days_of_cover_figure,
     market_materials,
+    pool_share_days,
     prices_figure,
     released_rules,
     shock_windows,
@@ -188,6 +189,7 @@ def _curves(run: Run) -> list[str]:
             "of normal demand (0 on a day it is short); "
             "dashed lines: 30 and 60 days."
             + _trigger_note(run)
+            + _pool_share_note(run)
             + _stocking_note(run)
             + shocks
             + (rules if released_rules(result) else ""),
@@ -223,6 +225,28 @@ def _trigger_note(run: Run) -> str:
     return (
         f" Dotted line{where}: the release trigger (a member can call on the shared stock once its commercial "
         f"stock falls below {agreement.trigger.commercial_days_below:g} days of its normal demand)."
+    )
+
+
+def _pool_share_note(run: Run) -> str:
+    """Which members own pool stock the figure does not count as cover, when it draws their share (else "").
+
+    The days-of-cover figure draws a member's own pool share as a thin dotted line where
+    the rule lets it draw less (:func:`~simulator.plots.pool_share_days`): the EU of
+    ``embargo_2010`` owns 60 days of each material and its cover falls to 1.6 days.
+    """
+    result = run.result
+    owners = [
+        r
+        for r in result.structure.regions
+        if any(pool_share_days(result, r, m) is not None for m in result.structure.materials)
+    ]
+    if not owners:
+        return ""
+    who = join_words([run.names.subject(r) for r in owners])
+    return (
+        f" Thin dotted lines in a region's colour ({who}): the pool share the region owns, in days of its normal "
+        "demand, on days the rule does not let it draw it; owned but not drawable, so not counted as its cover."
     )
 
 
@@ -437,10 +461,12 @@ def render_report(
         '<section id="assumptions"><h2>Key assumptions and sources</h2>',
         assumption_table(run),
         "</section>",
-        "<footer><p><strong>Days of cover</strong>: stock on hand (commercial plus the strategic stock available to "
-        "the region) divided by normal daily demand. <strong>Shortfall</strong>: demand that could not be met on a "
-        "day; it is lost production, not a backlog. Dates are calendar days of the simulation; a shock's dates are "
-        f"its first and last day. Written by stockpile {escape(__version__)}.</p></footer>",
+        "<footer><p><strong>Days of cover</strong>: drawable stock (commercial stock, national reserve, stock bought "
+        "at auction and the shared stock the rule would let the region draw that day, which may be stock other "
+        "members paid for) divided by the day's normal (baseline) demand; 0 on a day the region is short. A pool "
+        "share the rule does not let the region draw is not counted. <strong>Shortfall</strong>: demand that could "
+        "not be met on a day; it is lost production, not a backlog. Dates are calendar days of the simulation; a "
+        f"shock's dates are its first and last day. Written by stockpile {escape(__version__)}.</p></footer>",
         "</main>\n</body>\n</html>\n",
     ]
     return "\n".join(part for part in out if part)
