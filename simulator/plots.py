@@ -1048,7 +1048,7 @@ def sentence_figure(width: float, title: str, text: str) -> Figure:
     return fig
 
 
-def supply_mix_figure(result: Result) -> Figure:
+def supply_mix_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
     """Arrivals by supplier over time (stacked areas, 7-day means), region x material.
 
     A panel stacks the suppliers that deliver to it on some day, each in its own colour
@@ -1056,11 +1056,28 @@ def supply_mix_figure(result: Result) -> Figure:
     after the horizon). A pair of region and material with nothing to draw says why in
     words instead of an empty frame: the region has no demand for the material, or
     nothing arrives.
+
+    A region's panels are side by side up to ``columns`` (all of them by default), then
+    wrap to further rows; ``width_in`` sets the width, as for the other figures (the
+    report's: :data:`simulator.report.figures.REPORT_WIDTH_IN`, two panels a row).
     """
     names = Names.of(result.scenario)
     regions, materials = result.structure.regions, result.structure.materials
-    fig = Figure(figsize=(grid_width_in(len(materials)), 2.8 * len(regions) + 1.2))
-    axes = np.atleast_2d(fig.subplots(len(regions), len(materials), squeeze=False))
+    cols = len(materials) if columns is None else max(1, min(len(materials), columns))
+    blocks = -(-len(materials) // cols)  # rows of panels per region
+    panel_in = 2.8 if width_in is None else 2.3
+    fig = Figure(figsize=(grid_width_in(len(materials), columns, width_in), panel_in * len(regions) * blocks + 1.2))
+    grid = np.atleast_2d(fig.subplots(len(regions) * blocks, cols, squeeze=False))
+    axes = np.empty((len(regions), len(materials)), dtype=object)
+    for i in range(len(regions)):
+        for j in range(len(materials)):
+            block, col = divmod(j, cols)
+            axes[i, j] = grid[i * blocks + block, col]
+    used = {id(ax) for ax in axes.flat}
+    for ax in grid.flat:
+        if id(ax) not in used:
+            ax.set_visible(False)
+    ticks = 6 if grid_width_in(len(materials), columns, width_in) / cols >= 4.0 else 4
     suppliers = result.structure.suppliers
     days, arrivals = _column(result, "supply", "day"), _column(result, "supply", "arrivals_t")
     layers: dict[int, Any] = {}  # each supplier drawn: its first layer, for the legend
@@ -1085,12 +1102,12 @@ def supply_mix_figure(result: Result) -> Figure:
             for k, layer in zip(drawn, drawn_layers, strict=True):
                 layers.setdefault(k, layer)
             ax.set_ylabel("arrivals (t/day)")
-            _format_axis(ax, result)
+            _format_axis(ax, result, ticks)
     finish_figure(
         fig,
         list(axes.flat),
         f"{result.scenario.name}: supply by supplier (7-day mean of arrivals)",
-        *axes.shape,
+        *grid.shape,
         lead=[(layers[k], names.supplier(suppliers[k])) for k in sorted(layers)],  # in the scenario's order
     )
     return fig

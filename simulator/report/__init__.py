@@ -8,7 +8,8 @@ after: the changes made for this run (``--set``), then the verdict (would a join
 stock help, who gets what, at what cost; :mod:`simulator.report.verdict`), then the
 question the scenario asks; a link to an explorer page kept beside it
 (:mod:`simulator.report.explorer`); with a baseline, what changed; with a market, prices;
-what happened to each region; the shock timeline; days-of-cover and shortfall curves;
+what happened to each region; the shock timeline; days-of-cover and shortfall curves and
+the supply by supplier (did other suppliers fill the gap?);
 a table per region; the release rule in plain words with what it did; the uncertain
 inputs, with intervals and fan charts after ``run --uncertainty``
 (:mod:`simulator.report.uncertainty`); the key assumptions with their sources.
@@ -35,6 +36,7 @@ from simulator.plots import (
     shocks_overlap,
     short_materials,
     shortfall_figure,
+    supply_mix_figure,
     trigger_line_days,
 )
 from simulator.report.accounts import accounts
@@ -205,6 +207,14 @@ def _curves(run: Run) -> list[str]:
         )
     else:
         out.append(f'<p class="empty" data-figure="shortfall">{NO_SHORTFALL}</p>')
+    out.append(
+        _figure(
+            svg_markup(supply_mix_figure(result, **SIZE), "supply", "Arrivals by supplier"),
+            "supply_mix",
+            "Did other suppliers fill the gap? Arrivals by supplier, 7-day means stacked, a panel per region and "
+            "material.",
+        )
+    )
     out.append("</section>")
     return out
 
