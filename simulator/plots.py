@@ -707,6 +707,17 @@ def trigger_line_days(result: Result, material: str) -> float | None:
     return float(agreement.trigger.commercial_days_below)
 
 
+def trigger_lines(result: Result) -> dict[str, float]:
+    """Material -> the release trigger in days, for the materials whose days-of-cover panel draws it.
+
+    What :func:`trigger_line_days` gives, for every material it is not None: the fan chart of
+    days of cover (:func:`simulator.sensitivity.figures.fan_figure`, ``triggers``) draws the
+    line on the same materials.
+    """
+    found = {m: trigger_line_days(result, m) for m in result.structure.materials}
+    return {m: days for m, days in found.items() if days is not None}
+
+
 def all_cover_commercial(result: Result, material: str, regions: list[str]) -> bool:
     """Whether each of ``regions``' drawable days of cover of ``material`` is its commercial stock's, every day.
 
