@@ -707,6 +707,17 @@ def trigger_line_days(result: Result, material: str) -> float | None:
     return float(agreement.trigger.commercial_days_below)
 
 
+def trigger_lines(result: Result) -> dict[str, float]:
+    """Material -> the release trigger in days, for the materials whose days-of-cover panel draws it.
+
+    What :func:`trigger_line_days` gives, for every material it is not None: the fan chart of
+    days of cover (:func:`simulator.sensitivity.figures.fan_figure`, ``triggers``) draws the
+    line on the same materials.
+    """
+    found = {m: trigger_line_days(result, m) for m in result.structure.materials}
+    return {m: days for m, days in found.items() if days is not None}
+
+
 def all_cover_commercial(result: Result, material: str, regions: list[str]) -> bool:
     """Whether each of ``regions``' drawable days of cover of ``material`` is its commercial stock's, every day.
 
@@ -838,12 +849,14 @@ TARGET_SPOTS = ((0.7, "bottom"), *(spot for spot in LABEL_SPOTS if spot != (0.7,
 """Where a target line's label (``60 days``) may go: above its right end first, where it always was."""
 
 
-def _target_lines(ax: Axes, curves: list[np.ndarray], placed: tuple[tuple[float, tuple[float, str]], ...]) -> None:
+def _target_lines(
+    ax: Axes, curves: list[np.ndarray], placed: tuple[tuple[float, tuple[float, str]], ...]
+) -> tuple[tuple[float, tuple[float, str]], ...]:
     """The 30- and 60-day lines (:data:`COVER_TARGETS_DAYS`), labelled above their right ends unless a curve is there.
 
     A curve through the label (Japan's cover at 63 days across ``60 days``) moves it to
     the first clear spot of :data:`TARGET_SPOTS` (:func:`clear_spot`), on a light box;
-    labels already ``placed`` (the trigger's) are kept clear of.
+    labels already ``placed`` (the trigger's) are kept clear of; returns them with the targets' own.
     """
     for k, target in enumerate(COVER_TARGETS_DAYS):
         label = COVER_TARGETS_LABEL if k == 0 else "_"  # one legend entry names both lines
@@ -865,13 +878,17 @@ def _target_lines(ax: Axes, curves: list[np.ndarray], placed: tuple[tuple[float,
             fontsize=8.5,
             color="0.35",
         )
+    return placed
 
 
 def days_of_cover_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
     """Drawable days of cover per region (panel per material), shocks shaded, release days banded, 30/60-day targets.
 
     With an agreement that triggers on commercial stock, its trigger is a dotted line on
-    the panels whose curves are commercial cover (:func:`trigger_line_days`).
+    the panels whose curves are commercial cover (:func:`trigger_line_days`). A member
+    that owns pool stock the rule does not let it draw has that share as a thin dotted
+    line in its colour (:func:`pool_share_days`): the EU of ``embargo_2010`` owns 60 days
+    of each material in the pool, its curve falls to 1.6 days.
     """
     names = Names.of(result.scenario)
     grid = Panels(result, width_in=width_in, columns=columns)
@@ -884,7 +901,8 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         _mark_releases(ax, result, material, rules)
         trigger = trigger_line_days(result, material)
         placed = () if trigger is None else ((trigger, _trigger_line(ax, trigger)),)
-        _target_lines(ax, curves, placed)
+        placed = _target_lines(ax, curves, placed)
+        _pool_share_lines(ax, result, material, curves, placed)
         ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)
@@ -893,6 +911,80 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     title = f"{result.scenario.name}: drawable days of cover (stock the region can use now / baseline daily demand)"
     finish_figure(grid.fig, grid.axes(), title, grid.rows, grid.cols)
     return grid.fig
+
+
+POOL_SHARE_LABEL = "own pool share (not drawable under the rule)"
+"""The legend's words for a member's pool share in days (:func:`pool_share_days`), after the member's name."""
+
+
+POOL_SPOTS = ((0.0, "bottom"), (0.0, "top"), (0.35, "bottom"), (0.35, "top"))
+"""Where the pool share's label may go: at its left end first (the target lines' labels are at the right)."""
+
+
+def pool_share_days(result: Result, region: str, material: str) -> np.ndarray | None:
+    """The pool share ``region`` owns of ``material`` in days of baseline demand, where the rule lets it draw less.
+
+    ``pool_share_t / baseline_demand_t`` on the days the share is above 0 and differs
+    from ``drawable_shared_t`` (the shared stock the rule would let the member draw:
+    the drawable cover counts that, not the share); NaN on the other days and on days
+    without demand. None when no day has such a share: no agreement, no pool of the
+    material, or a rule that lets the member draw all it owns.
+    """
+    rows = _rows(result, "timeseries", region=region, material=material)
+    share = _column(result, "timeseries", "pool_share_t")[rows].astype(float)
+    demand = _column(result, "timeseries", "baseline_demand_t")[rows].astype(float)
+    drawable = (
+        _column(result, "timeseries", "drawable_shared_t")[rows].astype(float)
+        if "drawable_shared_t" in result.tables["timeseries"].columns
+        else np.zeros_like(share)
+    )
+    shown = (share > 0) & (demand > 0) & ~np.isclose(share, np.nan_to_num(drawable), rtol=1e-9, atol=1e-9)
+    if not shown.any():
+        return None
+    return np.where(shown, share / np.where(demand > 0, demand, 1.0), np.nan)
+
+
+def _pool_share_lines(
+    ax: Axes,
+    result: Result,
+    material: str,
+    curves: list[np.ndarray],
+    placed: tuple[tuple[float, tuple[float, str]], ...],
+) -> None:
+    """Each member's own pool share in days where it differs from what it may draw: thin, dotted, in its colour.
+
+    Lines of several members often coincide (every member owning 60 days): their dots
+    interleave, a member's colour every other dot, so that neither hides the other. The
+    panel says "own pool share, not drawable" beside the first line, clear of the
+    ``curves`` and of the labels already ``placed`` (a line at 60 days lies on the
+    60-day target line).
+    """
+    names = Names.of(result.scenario)
+    days = _column(result, "timeseries", "day")
+    lines = []
+    for i, region in enumerate(result.structure.regions):
+        if not has_demand(result.scenario, region, material):
+            continue
+        share = pool_share_days(result, region, material)
+        if share is not None:
+            lines.append((i, region, share))
+    step = 3.0 * len(lines)  # a dot and a gap per line, in multiples of the line width
+    for k, (i, region, share) in enumerate(lines):
+        rows = _rows(result, "timeseries", region=region, material=material)
+        ax.plot(
+            _x(result, days[rows]),
+            share,
+            color=REGION_COLOURS[i % len(REGION_COLOURS)],
+            lw=1.3,
+            ls=(3.0 * k, (1.5, step - 1.5)),
+            zorder=1.6,
+            label=f"{names.region(region)}: {POOL_SHARE_LABEL}",
+        )
+    if lines:
+        value = float(np.nanmedian(lines[0][2]))
+        what = "own pool shares" if len(lines) > 1 else "own pool share"
+        spot = clear_spot(curves, value, labelled=COVER_TARGETS_DAYS, spots=POOL_SPOTS, placed=placed)
+        _line_label(ax, value, f"{what}, not drawable", spot, "0.25")
 
 
 def short_materials(result: Result) -> list[str]:
@@ -967,7 +1059,7 @@ def sentence_figure(width: float, title: str, text: str) -> Figure:
     return fig
 
 
-def supply_mix_figure(result: Result) -> Figure:
+def supply_mix_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
     """Arrivals by supplier over time (stacked areas, 7-day means), region x material.
 
     A panel stacks the suppliers that deliver to it on some day, each in its own colour
@@ -975,11 +1067,28 @@ def supply_mix_figure(result: Result) -> Figure:
     after the horizon). A pair of region and material with nothing to draw says why in
     words instead of an empty frame: the region has no demand for the material, or
     nothing arrives.
+
+    A region's panels are side by side up to ``columns`` (all of them by default), then
+    wrap to further rows; ``width_in`` sets the width, as for the other figures (the
+    report's: :data:`simulator.report.figures.REPORT_WIDTH_IN`, two panels a row).
     """
     names = Names.of(result.scenario)
     regions, materials = result.structure.regions, result.structure.materials
-    fig = Figure(figsize=(grid_width_in(len(materials)), 2.8 * len(regions) + 1.2))
-    axes = np.atleast_2d(fig.subplots(len(regions), len(materials), squeeze=False))
+    cols = len(materials) if columns is None else max(1, min(len(materials), columns))
+    blocks = -(-len(materials) // cols)  # rows of panels per region
+    panel_in = 2.8 if width_in is None else 2.3
+    fig = Figure(figsize=(grid_width_in(len(materials), columns, width_in), panel_in * len(regions) * blocks + 1.2))
+    grid = np.atleast_2d(fig.subplots(len(regions) * blocks, cols, squeeze=False))
+    axes = np.empty((len(regions), len(materials)), dtype=object)
+    for i in range(len(regions)):
+        for j in range(len(materials)):
+            block, col = divmod(j, cols)
+            axes[i, j] = grid[i * blocks + block, col]
+    used = {id(ax) for ax in axes.flat}
+    for ax in grid.flat:
+        if id(ax) not in used:
+            ax.set_visible(False)
+    ticks = 6 if grid_width_in(len(materials), columns, width_in) / cols >= 4.0 else 4
     suppliers = result.structure.suppliers
     days, arrivals = _column(result, "supply", "day"), _column(result, "supply", "arrivals_t")
     layers: dict[int, Any] = {}  # each supplier drawn: its first layer, for the legend
@@ -1004,12 +1113,12 @@ def supply_mix_figure(result: Result) -> Figure:
             for k, layer in zip(drawn, drawn_layers, strict=True):
                 layers.setdefault(k, layer)
             ax.set_ylabel("arrivals (t/day)")
-            _format_axis(ax, result)
+            _format_axis(ax, result, ticks)
     finish_figure(
         fig,
         list(axes.flat),
         f"{result.scenario.name}: supply by supplier (7-day mean of arrivals)",
-        *axes.shape,
+        *grid.shape,
         lead=[(layers[k], names.supplier(suppliers[k])) for k in sorted(layers)],  # in the scenario's order
     )
     return fig

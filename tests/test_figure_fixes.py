@@ -202,7 +202,12 @@ def fan(names: Names | None = None) -> Figure:
 
 def test_fan_charts_name_materials_and_regions_as_the_other_figures_do():
     fig = fan()
-    assert [ax.get_title() for ax in fig.axes] == ["Light rare earths", "Heavy rare earths"]
+    assert [(ax.get_title(loc="left"), ax.get_title()) for ax in fig.axes] == [
+        ("Japan", "Light rare earths"),
+        ("Japan", "Heavy rare earths"),
+        ("EU", "Light rare earths"),
+        ("EU", "Heavy rare earths"),
+    ]
     labels = [t.get_text() for t in fig.legends[0].get_texts()]
     assert labels == [
         "Japan: median, 5-95%",
@@ -211,7 +216,10 @@ def test_fan_charts_name_materials_and_regions_as_the_other_figures_do():
         "EU: scenario as written",
     ]
     labelled = fan(Names({"eu": "European Union"}, {"heavy_ree": "Dysprosium and terbium"}))
-    assert [ax.get_title() for ax in labelled.axes] == ["Light rare earths", "Dysprosium and terbium"]
+    assert [(ax.get_title(loc="left"), ax.get_title()) for ax in labelled.axes][2:] == [
+        ("European Union", "Light rare earths"),
+        ("European Union", "Dysprosium and terbium"),
+    ]
     assert "European Union: median, 5-95%" in [t.get_text() for t in labelled.legends[0].get_texts()]
 
 

@@ -48,9 +48,10 @@ def test_a_region_at_0_every_day_is_said_in_the_panel_not_drawn_on_the_axis():
     # the 2010 replay's Japan is short in some of them with a 95th percentile of 0); the EU:
     # band above 0, median and as written 0 every day
     fig = fan(curves(zero, zero), curves(zero, zero), curves(zero, tail), curves(zero, zero))
-    ax = fig.axes[0]
-    assert drawn_lines(ax) == []  # before: four lines, all on the x-axis
-    assert note_of(ax) == "Japan: band, median and as written 0 throughout\nEU: median and as written 0 throughout"
+    japan, eu = fig.axes  # a panel per region
+    assert drawn_lines(japan) == drawn_lines(eu) == []  # before: four lines, all on the x-axis
+    assert note_of(japan) == "Japan: band, median and as written 0 throughout"
+    assert note_of(eu) == "EU: median and as written 0 throughout"
     # the legend lists what is drawn: the EU's band alone, and says its median is 0
     assert legend_of(fig) == ["EU: 5-95% (median 0 throughout)"]
 
@@ -59,10 +60,11 @@ def test_a_line_above_0_somewhere_is_drawn_and_named_and_a_region_without_demand
     rising = np.linspace(0, 30, DAYS)
     nan = np.full(DAYS, np.nan)  # days of cover of a region with no demand for the material
     fig = fan(curves(nan, 0.5 * rising), curves(nan, rising), curves(nan, 2 * rising), curves(nan, np.zeros(DAYS)))
-    ax = fig.axes[0]
-    (median,) = drawn_lines(ax)  # the EU's median; its as-written curve is 0 throughout
+    japan, eu = fig.axes
+    assert drawn_lines(japan) == []
+    (median,) = drawn_lines(eu)  # the EU's median; its as-written curve is 0 throughout
     assert np.allclose(median, rising)
-    assert note_of(ax) == "Japan: none (no demand)\nEU: as written 0 throughout"
+    assert (note_of(japan), note_of(eu)) == ("Japan: none (no demand)", "EU: as written 0 throughout")
     assert legend_of(fig) == ["EU: median, 5-95%"]
 
 
@@ -81,12 +83,15 @@ def test_a_spike_of_the_band_is_cut_at_twice_the_highest_line_and_marked_there()
         curves(written, written),
         clip=True,
     )
-    ax = fig.axes[0]
+    japan, ax = fig.axes
     assert ax.get_ylim() == (0.0, 680.0)  # before: the axis ran to the spike, about 1,200 days
     marks = [line for line in ax.get_lines() if line.get_marker() == "^"]
-    (eu,) = marks  # Japan's band (at most 0.2 x 1,160 = 232 days) stays inside
+    (eu,) = marks
     assert eu.get_xdata().tolist() == [26, 45] and eu.get_ydata().tolist() == [680.0, 680.0]
     assert note_of(ax) == "EU: band up to 1,160 days, cut at the top"
+    # Japan's own axis: its lines (up to 68 days) and band (up to 232 days) drawn whole
+    assert not [line for line in japan.get_lines() if line.get_marker() == "^"]
+    assert 232.0 <= japan.get_ylim()[1] < 680.0 and note_of(japan) == ""
     assert legend_of(fig)[-1] == "5-95% band past the top of the axis, cut there"
 
 
@@ -101,12 +106,12 @@ def test_a_band_within_its_lines_reach_or_not_asked_to_be_cut_is_drawn_whole():
     line = np.full(DAYS, 165.0)
     high = np.full(DAYS, 346.0)  # the 2010 replay's heavy rare earths: not 1.5 x 330 = 495 days
     whole = fan(0.5 * curves(line, line), curves(line, line), curves(high, high), curves(line, line), clip=True)
-    assert whole.axes[0].get_ylim()[1] >= 346
-    assert note_of(whole.axes[0]) == ""
+    assert all(ax.get_ylim()[1] >= 346 for ax in whole.axes)
+    assert [note_of(ax) for ax in whole.axes] == ["", ""]
     assert "5-95% band past the top of the axis, cut there" not in legend_of(whole)
     high[10] = 5000.0
     shortfall = fan(0.5 * curves(line, line), curves(line, line), curves(high, high), curves(line, line))
-    assert shortfall.axes[0].get_ylim()[1] >= 5000  # a cumulative shortfall's tail is drawn whole
+    assert all(ax.get_ylim()[1] >= 5000 for ax in shortfall.axes)  # a cumulative shortfall's tail is drawn whole
 
 
 def test_a_shortfall_of_0_for_want_of_demand_says_no_demand_not_0_in_every_sample():
@@ -118,5 +123,5 @@ def test_a_shortfall_of_0_for_want_of_demand_says_no_demand_not_0_in_every_sampl
     fig = fan_figure(
         bands, curves(zero, tail), REGIONS, ["ndfeb_magnets"], None, "Cumulative shortfall", "t", 40, absent=absent
     )
-    assert note_of(fig.axes[0]) == "Japan: none (no demand)"
+    assert (note_of(fig.axes[0]), note_of(fig.axes[1])) == ("Japan: none (no demand)", "")
     assert legend_of(fig) == ["EU: median, 5-95%", "EU: scenario as written"]

@@ -8,7 +8,8 @@ after: the changes made for this run (``--set``), then the verdict (would a join
 stock help, who gets what, at what cost; :mod:`simulator.report.verdict`), then the
 question the scenario asks; a link to an explorer page kept beside it
 (:mod:`simulator.report.explorer`); with a baseline, what changed; with a market, prices;
-what happened to each region; the shock timeline; days-of-cover and shortfall curves;
+what happened to each region; the shock timeline; days-of-cover and shortfall curves and
+the supply by supplier (did other suppliers fill the gap?);
 a table per region; the release rule in plain words with what it did; the uncertain
 inputs, with intervals and fan charts after ``run --uncertainty``
 (:mod:`simulator.report.uncertainty`); the key assumptions with their sources.
@@ -23,17 +24,20 @@ from html import escape
 from pathlib import Path
 
 from simulator.errors import InputError
+from simulator.mechanisms import BY_NAME
 from simulator.output_folder import write_file
 from simulator.plots import (
     NO_SHORTFALL,
     days_of_cover_figure,
     market_materials,
+    pool_share_days,
     prices_figure,
     released_rules,
     shock_windows,
     shocks_overlap,
     short_materials,
     shortfall_figure,
+    supply_mix_figure,
     trigger_line_days,
 )
 from simulator.report.accounts import accounts
@@ -43,6 +47,7 @@ from simulator.report.figures import (
     REPORT_COLUMNS,
     REPORT_WIDTH_IN,
     comparison_figure,
+    runs_coincide,
     shock_timeline,
     short_in_either,
     svg_markup,
@@ -56,7 +61,7 @@ from simulator.report.style import CSS
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
 from simulator.report.uncertainty import samples_short_line, uncertainty_section
 from simulator.report.verdict import prices_apart, verdict_section
-from simulator.report.words import join_words, plural, price, span_dates
+from simulator.report.words import join_words, percent, plural, price, span_dates
 from simulator.results import Result
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.changes import Change, differences
@@ -147,14 +152,41 @@ def _changes(changes: Sequence[Change], baseline: Run | None) -> str:
 
 
 def _comparison(run: Run, base: Run) -> str:
+    """The section "Against the baseline": what differs, what changes, then the curves and the table.
+
+    The comparison figure is left out when the two runs' curves coincide on every day
+    (:func:`runs_coincide`): a sentence says so. The baseline's description is the
+    scenario file's own, labelled as such (it may speak of scenarios this report does not show).
+    """
+    result, baseline = run.result, base.result
     regions = [r for r in run.regions() if r in base.regions()]
-    differ = differences(run.result.scenario, base.result.scenario)
-    shown_paths = ", ".join(f"<code>{escape(p)}</code>" for p in differ[:8])
+    differ = differences(result.scenario, baseline.scenario)
+    parts = [_agreement_words(run, base) if p == "agreement" else f"<code>{escape(p)}</code>" for p in differ[:8]]
     more = f" and {len(differ) - 8} more fields" if len(differ) > 8 else ""
     what = (
-        f"The two scenarios differ in: {shown_paths}{more}."
+        f"The two scenarios differ in {join_words(parts)}{more}."
         if differ
         else "The two scenarios describe the same world (only names, descriptions or assumptions differ)."
+    )
+    if runs_coincide(result, baseline):
+        curves = (
+            f'<p class="note" data-figure="comparison">The two runs coincide: every region\u2019s days of cover and '
+            f"cumulative shortfall are the same on every day in {run.name} and {base.name}, so the curves are those "
+            "of \u201cDays of cover and shortfall\u201d below.</p>"
+        )
+    else:
+        names = (result.scenario.name, baseline.scenario.name)  # for the figure, which escapes its own text
+        curves = _figure(
+            svg_markup(comparison_figure(result, baseline, names), "compare", "Curves against the baseline"),
+            "comparison",
+            f"Solid: {run.name}; dashed: {base.name}."
+            + ("" if short_in_either(result, baseline) else " Neither run is short of any material."),
+        )
+    described = (
+        f'<p class="note"><strong>{base.name}</strong>, as its scenario file describes itself: '
+        f"{base.names.description}</p>"
+        if baseline.scenario.description
+        else ""
     )
     return "\n".join(
         [
@@ -164,10 +196,66 @@ def _comparison(run: Run, base: Run) -> str:
             f"<li>{compare_overall(run, base)}</li>",
             *(f"<li>{compare_region(run, base, r)}</li>" for r in regions),
             "</ul>",
-            f'<p class="note">{base.names.description}</p>',
+            comparison_table(run, base),
+            curves,
+            described,
             "</section>",
         ]
     )
+
+
+def _agreement_words(run: Run, base: Run) -> str:
+    """The agreement as one scenario has it and the other not, in words (HTML), or which of its fields differ.
+
+    ``the agreement (embargo_2010 has one, embargo_2010_historical none): a 60-day joint pool of
+    5,796 t of light rare earths and 132 t of heavy rare earths, the hybrid rule, the 79/21 ratio
+    (Japan/EU) and a 15-day trigger``, from the scenario's values.
+    """
+    mine, theirs = run.result.scenario.agreement, base.result.scenario.agreement
+    if mine is not None and theirs is not None:
+        a, b = mine.model_dump(mode="json"), theirs.model_dump(mode="json")
+        keys = [k for k in a if a.get(k) != b.get(k)]
+        fields = join_words([f"<code>{escape(k)}</code>" for k in keys])
+        return f"the agreement\u2019s {fields}" if keys else "the agreement"
+    holder = run if mine is not None else base
+    other = base if holder is run else run
+    agreement = holder.result.scenario.agreement
+    assert agreement is not None
+    names = holder.names
+    parts = [_pool_words(holder)]
+    parts.append(f"the {escape(agreement.mechanism.replace('_', ' '))} rule")
+    members = list(agreement.members)
+    if agreement.ratio and BY_NAME[agreement.mechanism].needs_ratio:
+        shares = "/".join(f"{100 * agreement.ratio.get(m, 0.0):.0f}" for m in members)
+        parts.append(f"the {shares} ratio ({'/'.join(names.region(m) for m in members)})")
+    if agreement.trigger.commercial_days_below > 0:
+        parts.append(f"a {agreement.trigger.commercial_days_below:g}-day trigger")
+    return f"the agreement ({holder.name} has one, {other.name} none): {join_words([p for p in parts if p])}"
+
+
+def _pool_words(run: Run) -> str:
+    """``a 60-day joint pool of 5,796 t of light rare earths and 132 t of heavy rare earths`` (HTML).
+
+    Days when every contribution is the same number of days of the member's demand; tonnes
+    from the ledger's contributions. National reserves lent among members, in national mode.
+    """
+    agreement = run.result.scenario.agreement
+    assert agreement is not None
+    pool = agreement.pool
+    if pool.mode != "joint":
+        return f"members\u2019 national reserves, {percent(pool.lendable_share)} of them lendable"
+    days = {
+        c.days if c.tonnes is None and c.net_import_days is None else None
+        for by in pool.contributions.values()
+        for c in by.values()
+    }
+    size = f"a {next(iter(days)):g}-day joint pool" if len(days) == 1 and None not in days else "a joint pool"
+    ledger = run.result.ledger
+    tonnes = [
+        (m, float(ledger.loc[ledger["material"] == m, "contributed_t"].sum())) for m in run.result.structure.materials
+    ]
+    held = [f"{t:,.0f} t of {run.names.material_text(m)}" for m, t in tonnes if t > 0]
+    return f"{size} of {join_words(held)}" if held else size
 
 
 def _curves(run: Run) -> list[str]:
@@ -188,6 +276,7 @@ def _curves(run: Run) -> list[str]:
             "of normal demand (0 on a day it is short); "
             "dashed lines: 30 and 60 days."
             + _trigger_note(run)
+            + _pool_share_note(run)
             + _stocking_note(run)
             + shocks
             + (rules if released_rules(result) else ""),
@@ -203,6 +292,14 @@ def _curves(run: Run) -> list[str]:
         )
     else:
         out.append(f'<p class="empty" data-figure="shortfall">{NO_SHORTFALL}</p>')
+    out.append(
+        _figure(
+            svg_markup(supply_mix_figure(result, **SIZE), "supply", "Arrivals by supplier"),
+            "supply_mix",
+            "Did other suppliers fill the gap? Arrivals by supplier, 7-day means stacked, a panel per region and "
+            "material.",
+        )
+    )
     out.append("</section>")
     return out
 
@@ -223,6 +320,28 @@ def _trigger_note(run: Run) -> str:
     return (
         f" Dotted line{where}: the release trigger (a member can call on the shared stock once its commercial "
         f"stock falls below {agreement.trigger.commercial_days_below:g} days of its normal demand)."
+    )
+
+
+def _pool_share_note(run: Run) -> str:
+    """Which members own pool stock the figure does not count as cover, when it draws their share (else "").
+
+    The days-of-cover figure draws a member's own pool share as a thin dotted line where
+    the rule lets it draw less (:func:`~simulator.plots.pool_share_days`): the EU of
+    ``embargo_2010`` owns 60 days of each material and its cover falls to 1.6 days.
+    """
+    result = run.result
+    owners = [
+        r
+        for r in result.structure.regions
+        if any(pool_share_days(result, r, m) is not None for m in result.structure.materials)
+    ]
+    if not owners:
+        return ""
+    who = join_words([run.names.subject(r) for r in owners])
+    return (
+        f" Thin dotted lines in a region's colour ({who}): the pool share the region owns, in days of its normal "
+        "demand, on days the rule does not let it draw it; owned but not drawable, so not counted as its cover."
     )
 
 
@@ -397,20 +516,6 @@ def render_report(
         "</section>",
         *_curves(run),
     ]
-    if base is not None:
-        assert baseline is not None
-        names = (s.name, baseline.scenario.name)  # for the figure, which escapes its own text
-        out += [
-            f'<section id="comparison-curves"><h2>{run.name} against {base.name}</h2>',
-            _figure(
-                svg_markup(comparison_figure(result, baseline, names), "compare", "Curves against the baseline"),
-                "comparison",
-                f"Solid: {run.name}; dashed: {base.name}."
-                + ("" if short_in_either(result, baseline) else " Neither run is short of any material."),
-            ),
-            comparison_table(run, base),
-            "</section>",
-        ]
     out += [
         '<section id="regions"><h2>Outcome per region</h2>',
         *(region_table(run, r, books.get(r)) for r in run.regions()),
@@ -437,10 +542,12 @@ def render_report(
         '<section id="assumptions"><h2>Key assumptions and sources</h2>',
         assumption_table(run),
         "</section>",
-        "<footer><p><strong>Days of cover</strong>: stock on hand (commercial plus the strategic stock available to "
-        "the region) divided by normal daily demand. <strong>Shortfall</strong>: demand that could not be met on a "
-        "day; it is lost production, not a backlog. Dates are calendar days of the simulation; a shock's dates are "
-        f"its first and last day. Written by stockpile {escape(__version__)}.</p></footer>",
+        "<footer><p><strong>Days of cover</strong>: drawable stock (commercial stock, national reserve, stock bought "
+        "at auction and the shared stock the rule would let the region draw that day, which may be stock other "
+        "members paid for) divided by the day's normal (baseline) demand; 0 on a day the region is short. A pool "
+        "share the rule does not let the region draw is not counted. <strong>Shortfall</strong>: demand that could "
+        "not be met on a day; it is lost production, not a backlog. Dates are calendar days of the simulation; a "
+        f"shock's dates are its first and last day. Written by stockpile {escape(__version__)}.</p></footer>",
         "</main>\n</body>\n</html>\n",
     ]
     return "\n".join(part for part in out if part)

@@ -153,6 +153,31 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
     return grid.fig
 
 
+def runs_coincide(result: Result, baseline: Result) -> bool:
+    """Whether every curve :func:`comparison_figure` would draw in both runs is the same in both on every day.
+
+    Days of cover and cumulative shortfall of each region and material the two runs share
+    and that has demand in both, equal to rounding (1e-9) on every day, a day without a
+    value (no demand) in both counting as equal. Then the figure would show each solid line
+    on its dashed one and nothing else: the report says so in words instead.
+    """
+    regions = [r for r in result.structure.regions if r in baseline.structure.regions]
+    materials = [m for m in result.structure.materials if m in baseline.structure.materials]
+    mine, theirs = _by_cell(result), _by_cell(baseline)
+    for region in regions:
+        for material in materials:
+            if not (has_demand(result.scenario, region, material) and has_demand(baseline.scenario, region, material)):
+                continue
+            (days, values), (base_days, base_values) = mine[region, material], theirs[region, material]
+            if not np.array_equal(days, base_days):
+                return False
+            for column in ("days_of_cover", "shortfall_cum_t"):
+                a, b = (np.asarray(v[column], float) for v in (values, base_values))
+                if not np.isclose(a, b, rtol=1e-9, atol=1e-9, equal_nan=True).all():
+                    return False
+    return True
+
+
 def _line_style(key: str) -> dict[str, object]:
     """How a run's curve is drawn (``key`` "run") and the baseline's under it ("base")."""
     if key == "run":

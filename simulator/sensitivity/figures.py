@@ -11,9 +11,9 @@ Layer: studies.
   metric that is non-zero in few runs (:func:`is_sparse`) says so under its title: its
   indices rest on those runs alone; a day metric whose -1 (never, no demand, no price)
   the indices count after the horizon says in how many runs (:func:`flag_text`).
-- ``fan_days_of_cover.png`` and ``fan_shortfall.png``: a panel per material, a band per
-  region from the 5th to the 95th percentile over the samples with the median as a line,
-  and the scenario's own run dashed; a line at 0 every day is named in a note, not drawn
+- ``fan_days_of_cover.png`` and ``fan_shortfall.png``: a panel per region and material,
+  each on its own scale, a band from the 5th to the 95th percentile over the samples with
+  the median as a line, and the scenario's own run dashed; a line at 0 every day is named in a note, not drawn
   on the axis, and days of cover's spikes are cut and marked (:func:`fan_figure`).
 """
 
@@ -33,7 +33,16 @@ from matplotlib.lines import Line2D
 from simulator.frames import is_never_kind, quantity_of
 from simulator.names import Names
 from simulator.palette import REGION_COLOURS
-from simulator.plots import LEGEND_PT, date_ticks, empty_panel, fixed_margins, text_width_in
+from simulator.plots import (
+    LEGEND_PT,
+    _trigger_line,
+    date_ticks,
+    empty_panel,
+    finish_figure,
+    fixed_margins,
+    grid_width_in,
+    text_width_in,
+)
 from simulator.plots import plain_text as _text
 from simulator.quantities import NONE_WORDS
 from simulator.sensitivity.indices import RANKED_BY, Method
@@ -387,7 +396,7 @@ def _days_axis(ax: Axes, start: dt.date | None, horizon_days: int) -> None:
     else:
         dates, labels = date_ticks(start, horizon_days)
         ax.set_xticks([(d - start).days for d in dates], labels)
-    ax.set_xlim(0, horizon_days - 1)
+    ax.set_xlim(0, horizon_days)  # to the horizon's end: the last tick (1 Jul 2012 after 30 Jun) is labelled
     ax.grid(True, color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
 
@@ -396,7 +405,8 @@ CLIP_FACTOR = 2.0
 """A cut fan chart's axis ends at this multiple of the panel's highest median or as-written value."""
 CLIP_SAVES = 1.5
 """The axis is cut only where the band would otherwise need this many times its height."""
-NOTE_PT = 8
+NOTE_PT = LEGEND_PT
+"""A fan panel's note, at the size of the run's figures' legends."""
 
 
 def fan_top(lines: np.ndarray, high: np.ndarray) -> float | None:
@@ -442,13 +452,22 @@ def fan_figure(
     clip: bool = False,
     unit: str = "",
     absent: np.ndarray | None = None,
+    *,
+    triggers: Mapping[str, float] | None = None,
+    width_in: float | None = None,
+    columns: int | None = None,
 ) -> Figure:
-    """A fan chart of one daily curve.
+    """A fan chart of one daily curve: a panel per region and material, each on its own scale.
 
     ``bands`` maps ``p5``, ``p50`` and ``p95`` to arrays (day, region, material); ``own``
     is the scenario's own run, same shape. Panels and legend name materials and regions as
     the other figures do: by ``names`` (:meth:`Names.of` the scenario, for its labels), by
-    default the names made from the ids ("Light rare earths", "EU").
+    default the names made from the ids ("Light rare earths", "EU"): the material as a
+    panel's title, the region at its left in the region's colour. A region's panels are
+    a row, a panel per material side by side up to ``columns`` (all by default), as wide as
+    the run's figures (:func:`~simulator.plots.grid_width_in`, ``width_in`` when set) and
+    in their type sizes; each panel has its own y axis, so that one region's 0-300 days do
+    not flatten another's 0-15.
 
     A line at 0 every day would lie hidden on the axis: it is not drawn, and a note in the
     panel says which are at 0 throughout (``EU: median and as written 0 throughout``;
@@ -461,83 +480,107 @@ def fan_figure(
     With ``clip`` (days of cover, whose 95th percentile spikes where demand nearly stops),
     a panel whose band goes past :func:`fan_top` is cut there: triangles on the top edge
     mark where, and the note gives how high the band goes (in ``unit``).
+
+    ``triggers`` (material -> days) draws the agreement's release trigger as the run's
+    days-of-cover figure does, on the same materials' panels
+    (:func:`simulator.plots.trigger_lines`, drawn by its ``_trigger_line``). The x axis runs to the end of the horizon,
+    its last tick the day after the last day, as in the run's figures.
     """
     names = names or Names()
     horizon = own.shape[0]
-    fig = Figure(figsize=(6.2 * len(materials), 4.4))
-    axes = np.atleast_1d(fig.subplots(1, len(materials), squeeze=False)).reshape(-1)
-    fixed_margins(fig, 1, len(materials), top_in=0.7, bottom_in=1.15, left_in=0.8)
+    cols = len(materials) if columns is None else max(1, min(len(materials), columns))
+    blocks = -(-len(materials) // cols)
+    width = grid_width_in(len(materials), columns, width_in)
+    panel_in = 2.6 if width_in is None else 2.2
+    fig = Figure(figsize=(width, panel_in * len(regions) * blocks + 1.2))
+    grid = np.atleast_2d(fig.subplots(len(regions) * blocks, cols, squeeze=False))
+    used: list[Axes] = []
     days = np.arange(horizon)
     shown: dict[tuple[int, int], tuple[str, Any]] = {}  # (region, kind) -> legend entry, for what is drawn
     cut = False
-    for m, (ax, material) in enumerate(zip(axes, materials, strict=True)):
-        notes = []
-        low, mid, high = (bands[k][:, :, m] for k in ("p5", "p50", "p95"))
-        mine = own[:, :, m]
-        top = fan_top(np.concatenate([mid, mine], axis=1), high) if clip else None
-        for r, region in enumerate(regions):
-            colour = REGION_COLOURS[r % len(REGION_COLOURS)]
-            name = _text(names.region(region))
-            values = np.concatenate([high[:, r], mid[:, r], mine[:, r]])
+    for r, region in enumerate(regions):
+        colour = REGION_COLOURS[r % len(REGION_COLOURS)]
+        name = _text(names.region(region))
+        for m, material in enumerate(materials):
+            block, col = divmod(m, cols)
+            ax = grid[r * blocks + block, col]
+            used.append(ax)
+            ax.set_title(_text(names.material(material)))  # the material as the run's figures title it
+            ax.set_title(_text(names.region(region)), loc="left", fontsize=10, fontweight="bold", color=colour)
+            ax.set_ylabel(ylabel)
+            notes = []
+            low, mid, high, mine = (a[:, r, m] for a in (bands["p5"], bands["p50"], bands["p95"], own))
+            top = fan_top(np.concatenate([mid, mine]), high) if clip else None
+            _days_axis(ax, start, horizon)
+            values = np.concatenate([high, mid, mine])
             if not np.isfinite(values).any() or (absent is not None and absent[r, m]):
                 notes.append(f"{name}: none (no demand)")
+                ax.set_ylim(bottom=0)
+                _note(ax, notes)
                 continue
-            band = bool(np.nanmax(np.abs(high[:, r]), initial=0) > 0 or np.nanmax(np.abs(low[:, r]), initial=0) > 0)
-            median = bool(np.nanmax(np.abs(mid[:, r]), initial=0) > 0)
-            written = bool(np.nanmax(np.abs(mine[:, r]), initial=0) > 0)
+            band = bool(np.nanmax(np.abs(high), initial=0) > 0 or np.nanmax(np.abs(low), initial=0) > 0)
+            median = bool(np.nanmax(np.abs(mid), initial=0) > 0)
+            written = bool(np.nanmax(np.abs(mine), initial=0) > 0)
             patch = None
             if band:
-                patch = ax.fill_between(days, low[:, r], high[:, r], color=colour, alpha=0.18, lw=0)
+                patch = ax.fill_between(days, low, high, color=colour, alpha=0.18, lw=0)
             if median:
-                (line,) = ax.plot(days, mid[:, r], color=colour, lw=1.6)
+                (line,) = ax.plot(days, mid, color=colour, lw=1.6)
                 shown.setdefault((r, 0), (f"{name}: median, 5-95%", line if patch is None else (patch, line)))
             elif band:
                 shown.setdefault((r, 0), (f"{name}: 5-95% (median 0 throughout)", patch))
             if written:
-                (dashed,) = ax.plot(days, mine[:, r], color=colour, lw=1.0, ls="--")
+                (dashed,) = ax.plot(days, mine, color=colour, lw=1.0, ls="--")
                 shown.setdefault((r, 1), (f"{name}: scenario as written", dashed))
             zero = [w for w, drawn in (("median", median), ("as written", written)) if not drawn]
             if not band and len(zero) == 2:
                 notes.append(f"{name}: band, median and as written 0 throughout")
             elif zero:
                 notes.append(f"{name}: {' and '.join(zero)} 0 throughout")
-            if top is not None and (past := high[:, r] > top).any():
-                peaks = [int(run[np.argmax(high[run, r])]) for run in _runs(past)]
+            if top is not None and (past := high > top).any():
+                peaks = [int(run[np.argmax(high[run])]) for run in _runs(past)]
                 ax.plot(peaks, [top] * len(peaks), "^", color=colour, mec=WHISKER_INK, ms=6, clip_on=False, zorder=5)
                 cut = True
-                notes.append(f"{name}: band up to {_amount(float(np.nanmax(high[:, r])), unit)}, cut at the top")
-        ax.set_title(_text(names.material(material)), fontsize=10)
-        ax.set_ylabel(ylabel)
-        if top is None:
-            ax.set_ylim(bottom=0)
-        else:
-            ax.set_ylim(0, top)
-        _days_axis(ax, start, horizon)
-        if notes:  # a legend without entries, for "best": the corner its lines leave free
-            box = ax.legend(
-                [],
-                [],
-                title="\n".join(notes),
-                loc="best",
-                title_fontsize=NOTE_PT,
-                alignment="left",
-                framealpha=0.85,
-                edgecolor="#cccccc",
-            )
-            box.get_title().set_color(WHISKER_INK)
-            box.set_zorder(6)
+                notes.append(f"{name}: band up to {_amount(float(np.nanmax(high)), unit)}, cut at the top")
+            if top is None:
+                ax.set_ylim(bottom=0)
+            else:
+                ax.set_ylim(0, top)
+            if triggers and material in triggers:
+                _trigger_line(ax, float(triggers[material]))
+                if top is None:
+                    ax.set_ylim(0, max(ax.get_ylim()[1], 1.15 * float(triggers[material])))
+            _note(ax, notes)
+    for ax in grid.flat:
+        if not any(ax is u for u in used):
+            ax.set_visible(False)
     entries = [shown[key] for key in sorted(shown)]
     if cut:
         mark = Line2D([], [], ls="", marker="^", color="white", mec=WHISKER_INK, ms=6)
         entries.append(("5-95% band past the top of the axis, cut there", mark))
-    if entries:
-        fig.legend(
-            [handle for _, handle in entries],
-            [label for label, _ in entries],
-            loc="lower center",
-            ncol=min(4, len(entries)),
-            fontsize=8,
-            frameon=False,
-        )
-    fig.suptitle(f"{title}: {runs:,} samples of the uncertain inputs", fontweight="bold")
+    finish_figure(
+        fig,
+        used,
+        f"{title}: {runs:,} samples of the uncertain inputs",
+        *grid.shape,
+        lead=[(handle, label) for label, handle in entries],
+    )
     return fig
+
+
+def _note(ax: Axes, notes: list[str]) -> None:
+    """``notes`` in a box in the corner of ``ax`` its lines leave free (a legend without entries, for "best")."""
+    if not notes:
+        return
+    box = ax.legend(
+        [],
+        [],
+        title="\n".join(notes),
+        loc="best",
+        title_fontsize=NOTE_PT,
+        alignment="left",
+        framealpha=0.85,
+        edgecolor="#cccccc",
+    )
+    box.get_title().set_color(WHISKER_INK)
+    box.set_zorder(6)

@@ -1,0 +1,80 @@
+"""Days of cover as the report defines it, and the pool share a member owns but may not draw.
+
+In ``embargo_2010`` (hybrid rule) no member may draw the joint pool on any day
+(``drawable_shared_t`` 0): the EU's cover falls to 1.6 days of heavy rare earths although
+it owns 30 t of the heavy pool, 60 days of its 0.5 t a day. The figure draws that share as
+a thin dotted line, and the report defines days of cover one way, as the caption does.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from simulator.plots import POOL_SHARE_LABEL, days_of_cover_figure, pool_share_days
+from simulator.report import render_report
+from tests.helpers import ONE_REGION, run, series, shipped_alone, shipped_group, shipped_result
+
+pytestmark = shipped_group("embargo_2010")
+
+
+def pool_lines(fig) -> dict[tuple[str, str], np.ndarray]:
+    """(panel title, legend label) -> y values of the dotted pool-share lines."""
+    return {
+        (ax.get_title(), line.get_label()): np.asarray(line.get_ydata(), float)
+        for ax in fig.axes
+        for line in ax.get_lines()
+        if line.get_label().endswith(POOL_SHARE_LABEL)
+    }
+
+
+def test_each_members_pool_share_is_drawn_in_days_of_its_baseline_demand():
+    result = shipped_result("embargo_2010")
+    lines = pool_lines(days_of_cover_figure(result))
+    assert set(lines) == {
+        (panel, f"{region}: {POOL_SHARE_LABEL}")
+        for panel in ("Light rare earths", "Heavy rare earths")
+        for region in ("Japan", "EU")
+    }
+    eu_heavy = lines["Heavy rare earths", f"EU: {POOL_SHARE_LABEL}"]
+    # the CSV's columns: 30 t owned / 0.5 t a day = 60 days, every day; none of it drawable
+    share = series(result, "pool_share_t", "eu", "heavy_ree")
+    demand = series(result, "baseline_demand_t", "eu", "heavy_ree")
+    assert (series(result, "drawable_shared_t", "eu", "heavy_ree") == 0).all()
+    np.testing.assert_allclose(eu_heavy, share / demand)
+    np.testing.assert_allclose(eu_heavy, 60.0)
+    assert len(eu_heavy) == result.scenario.horizon_days
+    # while its drawable cover is far below it
+    assert series(result, "days_of_cover", "eu", "heavy_ree").min() == pytest.approx(1.6, abs=0.05)
+    japan_light = lines["Light rare earths", f"Japan: {POOL_SHARE_LABEL}"]
+    np.testing.assert_allclose(japan_light, 4596.0 / 76.6)
+
+
+def test_the_lines_are_thin_dotted_and_interleave_where_they_coincide():
+    fig = days_of_cover_figure(shipped_result("embargo_2010"))
+    ax = next(a for a in fig.axes if a.get_title() == "Heavy rare earths")
+    dotted = [line for line in ax.get_lines() if line.get_label().endswith(POOL_SHARE_LABEL)]
+    curves = [line for line in ax.get_lines() if line.get_label() in ("Japan", "EU")]
+    assert all(line.get_linewidth() < min(c.get_linewidth() for c in curves) for line in dotted)
+    offsets = [line._unscaled_dash_pattern[0] for line in dotted]  # the same value: dots one after the other
+    assert len(set(offsets)) == 2
+    assert any("not drawable" in t.get_text() for t in ax.texts)
+
+
+def test_no_line_without_a_pool():
+    result = run(ONE_REGION)
+    assert pool_share_days(result, "japan", result.structure.materials[0]) is None
+    assert not pool_lines(days_of_cover_figure(result))
+
+
+def test_the_report_defines_days_of_cover_once_as_drawable_and_names_the_dotted_lines():
+    result = shipped_result("embargo_2010")
+    html = render_report(result, alone=shipped_alone("embargo_2010"))
+    footer = re.search(r"<footer>.*?</footer>", html, re.S).group(0)
+    caption = re.search(r'data-figure="days_of_cover".*?<figcaption>(.*?)</figcaption>', html, re.S).group(1)
+    drawable = "the shared stock the rule would let the region draw that day"
+    assert drawable in footer and drawable in caption
+    assert "strategic stock available" not in html
+    assert "Thin dotted lines in a region's colour (Japan and the EU)" in caption
