@@ -135,7 +135,7 @@ def shock_size(result: Result, index: int) -> float:
 
 
 def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str:
-    """How severe a shock is: ``full halt``, ``halt, 70% of it leaking through: 30% of the flow stopped``.
+    """How severe a shock is: ``full halt``, ``partial halt: 30% of the flow stopped (70% leaks through)``.
 
     Others: ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``15,125 t per 184 days, pro
     rata to orders``.
@@ -150,9 +150,10 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
         leak = spec.leak_share
         if not isinstance(leak, float | int) or leak <= 0:
             return "full halt" if magnitude >= 1 else f"{_percent(magnitude)} cut"
-        what = "halt" if magnitude >= 1 else f"{_percent(magnitude)} cut"
         stopped = _percent(magnitude * (1 - leak))
-        return f"{what}, {_percent(leak)} of it leaking through: {stopped} of the flow stopped"
+        if magnitude >= 1:  # a halt that leaks is not a full halt: say first what it stops
+            return f"partial halt: {stopped} of the flow stopped ({_percent(leak)} leaks through)"
+        return f"{_percent(magnitude)} cut: {stopped} of the flow stopped ({_percent(leak)} of the cut leaks through)"
     if kind == "quota_cut":
         return f"{_percent(magnitude)} cut"
     if kind == "delay":

@@ -473,7 +473,7 @@ def test_the_figures_legend_says_how_much_of_a_halt_stops_and_whom_a_quota_caps(
 
     result = shipped_result("embargo_2010_historical")
     k = [shock.id for shock in result.scenario.shocks].index("china_japan_halt")
-    assert shock_label(result, k) == "Embargo: China → Japan, halt, 70% of it leaking through: 30% of the flow stopped"
+    assert shock_label(result, k) == "Embargo: China → Japan, partial halt: 30% of the flow stopped (70% leaks through)"
     # a quota caps exports to the regions modelled, not all China exports (its announced quota)
     quota = [shock.id for shock in result.scenario.shocks].index("china_quota_h2_2010")
     assert shock_label(result, quota) == "Export quota: China → Japan, EU, 15,125 t per 184 days, pro rata to orders"

@@ -978,16 +978,18 @@ def test_an_embargo_that_leaks_says_how_much_gets_through():
 
     leaky = shocks_text(leak_share=0.7)
     assert (
-        leaky.count("halt, 70% of it leaking through: 30% of the flow stopped") == 2
+        leaky.count("partial halt: 30% of the flow stopped (70% leaks through)") == 2
     )  # the timeline's label and the table
-    assert "50% cut, 30% of it leaking through: 35% of the flow stopped" in shocks_text(severity=0.5, leak_share=0.3)
-    assert "leaking" not in shocks_text()
+    assert "50% cut: 35% of the flow stopped (30% of the cut leaks through)" in shocks_text(
+        severity=0.5, leak_share=0.3
+    )
+    assert "leaks" not in shocks_text()
 
 
 @shipped_group("embargo_2010")
 def test_the_2010_halt_to_japan_is_told_as_a_halt_through_which_70_percent_leaks():
     shocks = plain(section(shipped_report("embargo_2010"), "shocks"))
-    assert "halt, 70% of it leaking through: 30% of the flow stopped" in shocks
+    assert "partial halt: 30% of the flow stopped (70% leaks through)" in shocks
 
 
 CLOSE_CALL = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["eu"], "start": 0, "end": 4}]
