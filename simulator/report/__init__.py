@@ -454,6 +454,7 @@ def render_report(
     apart = Run.of(own_share, "own_share") if own_share is not None and short_without else None
     books = accounts(run)
     compared = against_record(result, record) if record is not None else None  # once: price line and section
+    record_rows = None if compared is None or record is None else compared_rows(record, compared)
     title = f"Stockpile report: {run.name}"
     out = [
         f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -471,7 +472,7 @@ def render_report(
             books,
             bool(changes),
             samples_short_line(result, uncertainty),
-            None if compared is None or record is None else compared_rows(record, compared),
+            record_rows,
         ),
         '<section id="question"><h2>The question</h2>',
         f'<p class="lede">{run.names.description}</p>' if s.description else "",
@@ -493,7 +494,7 @@ def render_report(
                 else ""
             ),
         )
-        out.append(price_section(run, figure))
+        out.append(price_section(run, figure, record_rows))
     if record is not None:
         out.append(record_section(run, record, compared))
     out += [
@@ -524,17 +525,16 @@ def render_report(
         f"{tonnes_note(run)}{_apart_note(run)}</p>",
         "</section>",
         '<section id="rule"><h2>Release rule</h2>',
-        *rule_words(s, run.names),
     ]
-    if s.agreement is not None:
-        done = auction_results(result, books, run.names)
-        if done:
-            out += ["<h3>Auctions in this run</h3>", done]
-        released = rule_releases(result, run.names)
-        if released:
-            out += ["<h3>What members received from the shared stock</h3>", released]
-        if not done and not released:
-            out.append(no_release_note(result, run.names))
+    done = auction_results(result, books, run.names) if s.agreement is not None else ""
+    released = rule_releases(result, run.names) if s.agreement is not None else ""
+    if s.agreement is not None and not done and not released:  # why nothing moved comes first
+        out.append(no_release_note(result, run.names))
+    out += rule_words(s, run.names)
+    if done:
+        out += ["<h3>Auctions in this run</h3>", done]
+    if released:
+        out += ["<h3>What members received from the shared stock</h3>", released]
     out += [
         "</section>",
         ledger_section(result, run.names),

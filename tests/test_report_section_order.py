@@ -1,0 +1,38 @@
+"""Where the replay's page says why nothing was released, and that its prices were fitted.
+
+The 2010 replay releases nothing: the rule section's first paragraph must say so (it was a small
+note after the bids table), and with the shipped record the prices section must say that its
+13 world-price rows are all fitted, so none tests the model (the page used to say it only in
+the record section).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from simulator.report import render_report
+from simulator.report.record import load_record
+from tests.helpers import ROOT, shipped_alone, shipped_result
+from tests.test_report_answers import plain, section
+
+RECORD = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
+
+
+def _replay_page() -> str:
+    result = shipped_result("embargo_2010")
+    return render_report(result, alone=shipped_alone("embargo_2010"), record=load_record(RECORD, result.scenario))
+
+
+def test_the_rule_section_opens_with_why_nothing_was_released_and_the_prices_say_they_were_fitted():
+    page = _replay_page()
+    rule = section(page, "rule")
+    first_paragraph = plain(rule[rule.index("<p") : rule.index("</p>")])
+    assert first_paragraph.startswith("The arrangement released no stock in this run, although the EU's commercial")
+    assert plain(rule).count("The arrangement released no stock") == 1
+    # the record's world-price rows inside the run, counted from the CSV: every one marked in the fit
+    rows = pd.read_csv(RECORD, comment="#")
+    world = rows[(rows["quantity"] == "price") & (rows["region"] == "world")]
+    assert set(world["sample"]) == {"in"} and len(world) == 13
+    prices = plain(section(page, "prices"))
+    assert "The model's prices are fitted to the record's 13 world-price rows over this run" in prices
+    assert "tests nothing" in prices
