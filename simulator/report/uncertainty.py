@@ -311,7 +311,7 @@ def _size_parts(total: Any, by_material: Any, names: Names) -> tuple[int | None,
         flat = tonnes.to_numpy(float)
         k, j = np.unravel_index(int(flat.argmax()), flat.shape)
         material, of_demand = tonnes.columns[j], ""
-    largest = f"{_tonnes(float(tonnes.iloc[k][material]))} of {names.material(material).lower()}{of_demand}"
+    largest = f"{_tonnes(float(tonnes.iloc[k][material]))} of {names.material_text(material)}{of_demand}"
     if short.sum() == 1:
         return None, False, largest
     # large: over a day of a material's demand as written, or 1 t or more of a material without demand as written
