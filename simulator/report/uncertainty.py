@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -287,10 +287,27 @@ def _by_material(table: Any, region: str, demand: dict[tuple[str, str], float]) 
     return tonnes, tonnes / per_day
 
 
-def _size_parts(total: Any, by_material: Any, names: Names) -> tuple[int | None, bool, str]:
+class Size(NamedTuple):
+    """How large the samples' shortfalls are (:func:`_size_parts`): the counts, and the largest in two fields."""
+
+    large: int | None
+    """Samples short by more than a day of the member's demand of a material (None for one sample short)."""
+    undemanded: bool
+    """Whether some of those count by tonnes, of a material without demand as written."""
+    tonnes: str
+    """The largest: ``1,047 t of light rare earths`` ('' for no sample short)."""
+    days: str
+    """Its days of demand, ``33 days of its demand`` ('' where not measured in days)."""
+
+
+NO_SIZE = Size(None, False, "", "")
+""":func:`_size_parts` of no sample short."""
+
+
+def _size_parts(total: Any, by_material: Any, names: Names) -> Size:
     """How large the samples' shortfalls are: how many by much, whether some of those count by tonnes, the largest.
 
-    ``(17, False, "1,047 t of light rare earths, 33 days of its demand")``: 17 samples short by
+    ``Size(17, False, "1,047 t of light rare earths", "33 days of its demand")``: 17 samples short by
     more than a day of the member's demand of a material. Days are of the demand as written in
     the scenario (a sample's own demand may differ). A material the member has no demand for as
     written (a sample may still draw some) is given in tonnes only, and a sample short of 1 t or
@@ -299,25 +316,25 @@ def _size_parts(total: Any, by_material: Any, names: Names) -> tuple[int | None,
     """
     short = total > 0
     if by_material is None:
-        return None, False, _tonnes(float(total[short].max()))
+        return Size(None, False, _tonnes(float(total[short].max())), "")
     tonnes, days = by_material
     measured = days.notna().all() & (tonnes.to_numpy(float) > 0).any(axis=0)
     if measured.any():  # the largest in days of demand, of the materials with demand as written
         in_days = days.loc[:, measured]
         k = int(in_days.max(axis=1).to_numpy(float).argmax())
         material = in_days.columns[in_days.iloc[k].to_numpy(float).argmax()]
-        of_demand = f", {_days(float(days.iloc[k][material]))} of its demand"
+        of_demand = f"{_days(float(days.iloc[k][material]))} of its demand"
     else:  # short only of materials without demand as written: in tonnes, never "0.0 days"
         flat = tonnes.to_numpy(float)
         k, j = np.unravel_index(int(flat.argmax()), flat.shape)
         material, of_demand = tonnes.columns[j], ""
-    largest = f"{_tonnes(float(tonnes.iloc[k][material]))} of {names.material_text(material)}{of_demand}"
+    largest = f"{_tonnes(float(tonnes.iloc[k][material]))} of {names.material_text(material)}"
     if short.sum() == 1:
-        return None, False, largest
+        return Size(None, False, largest, of_demand)
     # large: over a day of a material's demand as written, or 1 t or more of a material without demand as written
     over_a_day = (days.fillna(0).to_numpy(float) > LARGE_SHORTFALL_DAYS).any(axis=1)
     undemanded = (tonnes.loc[:, days.isna().all()].to_numpy(float) >= 1).any(axis=1)
-    return int(((over_a_day | undemanded) & short).sum()), bool((undemanded & short).any()), largest
+    return Size(int(((over_a_day | undemanded) & short).sum()), bool((undemanded & short).any()), largest, of_demand)
 
 
 def _sizes(total: Any, by_material: Any, names: Names) -> str:
@@ -327,7 +344,8 @@ def _sizes(total: Any, by_material: Any, names: Names) -> str:
     ``17 by more than a day of its demand of a material; the largest 1,047 t of light rare earths,
     33 days of its demand`` for more (the largest in days of demand).
     """
-    large, undemanded, largest = _size_parts(total, by_material, names)
+    large, undemanded, tonnes, days = _size_parts(total, by_material, names)
+    largest = f"{tonnes}, {days}" if days else tonnes
     if large is not None:
         or_none = ", or by 1 t or more of one without demand as written" if undemanded else ""
         return f"{large:,} by more than a day of its demand of a material{or_none}; the largest {largest}"
@@ -420,17 +438,14 @@ def _count_cell(count: int, large: int | None, undemanded: bool) -> str:
     return f"{count:,}<br><small>{large:,} by more than a day of its demand{tonnes_of}</small>"
 
 
-def _largest_cell(count: int, largest: str) -> str:
+def _largest_cell(count: int, size: Size) -> str:
     """The largest shortfall: its tonnes of a material, and its days of demand under them ('none' for no sample)."""
     if not count:
         return "none"
-    tonnes_of, _, days = largest.partition(", ")
-    return escape(tonnes_of) + (f"<br><small>{escape(days)}</small>" if days else "")
+    return escape(size.tonnes) + (f"<br><small>{escape(size.days)}</small>" if size.days else "")
 
 
 SIZE_CLASS = ' class="size"'
-NO_SIZE: tuple[int | None, bool, str] = (None, False, "")
-""":func:`_size_parts` of no sample short."""
 
 
 @dataclass(frozen=True)
@@ -439,11 +454,11 @@ class MemberSamples:
 
     name: str
     short_with: int
-    sizes_with: tuple[int | None, bool, str]
+    sizes_with: Size
     """:func:`_size_parts` of the samples short with the joint stock."""
     short_without: int | None = None
     """None: the samples were not run without the agreement."""
-    sizes_without: tuple[int | None, bool, str] = (None, False, "")
+    sizes_without: Size = NO_SIZE
     did: dict[str, int] | None = None
     """:func:`outcome_counts` of this member alone (``closes``: the stock avoids a shortfall, ...)."""
 
@@ -479,11 +494,11 @@ def robust_table(rows: list[MemberSamples], runs: int) -> str:
     for r in rows:
         cells = {
             WITH: _count_cell(r.short_with, *r.sizes_with[:2]),
-            LARGEST: _largest_cell(r.short_with, r.sizes_with[2]),
+            LARGEST: _largest_cell(r.short_with, r.sizes_with),
         }
         if paired and r.did is not None and r.short_without is not None:
             cells[WITHOUT] = _count_cell(r.short_without, *r.sizes_without[:2])
-            cells[LARGEST_WITHOUT] = _largest_cell(r.short_without, r.sizes_without[2])
+            cells[LARGEST_WITHOUT] = _largest_cell(r.short_without, r.sizes_without)
             for key, title in ROBUST_COLUMNS:
                 cells[title] = f"{r.did[key]:,}"
         body.append(
