@@ -7,10 +7,12 @@ headline classifies (material by material where tonnes may not be added).
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from simulator.names import Names
-from simulator.report.uncertainty import MemberSamples, _by_material, _size_parts, robust_table
+from simulator.report.uncertainty import MemberSamples, _by_material, _largest_each, _size_parts, robust_table
 
 NBSP = "\u00a0"
 
@@ -39,3 +41,56 @@ def test_a_material_label_with_a_comma_keeps_its_tonnes_and_days_apart():
     html = robust_table([row], 2)
     cell = html.split('data-label="Largest')[1].split("</td>")[0].split(">", 1)[1]
     assert cell.replace(NBSP, " ") == "40 t of NdFeB magnets, sintered<br><small>4.0 days of its demand</small>"
+
+
+def _cells(html: str) -> dict[str, str]:
+    """The table's largest-shortfall cells by column, as text (a line under another after " / ")."""
+    found = {}
+    for label, cell in re.findall(r'data-label="(Largest[^"]*)">(.*?)</td>', html):
+        found[label] = re.sub(r"<br>(<small>)?", " / ", cell).replace("</small>", "").replace(NBSP, " ")
+    return found
+
+
+def test_both_largest_columns_give_the_same_materials_each_its_own_largest():
+    # the EU's demand as written: 10 t/day of magnets, 0.5 t/day of heavy rare earths. With the stock: 100 t of
+    # magnets short in one sample (10 days), 4 t of heavy in another (8 days); without it: the same 100 t of
+    # magnets, and 20 t of heavy (40 days). The largest in days alone would read 100 t of magnets with the stock
+    # against 20 t of heavy without it, as if the stock had made the magnets' shortfall. Each material both ways,
+    # most days first: heavy (40 days without it), then magnets.
+    names = Names({}, {"mag": "NdFeB magnets", "heavy": "Heavy rare earths"})
+    demand = {("eu", "mag"): 10.0, ("eu", "heavy"): 0.5}
+    with_stock = pd.DataFrame({"shortfall_t.eu.mag": [100.0, 0, 0], "shortfall_t.eu.heavy": [0, 4.0, 0]})
+    without = pd.DataFrame({"shortfall_t.eu.mag": [100.0, 0, 0], "shortfall_t.eu.heavy": [0, 20.0, 0]})
+    by_with, by_without = _by_material(with_stock, "eu", demand), _by_material(without, "eu", demand)
+    largest, largest_alone = _largest_each([by_with, by_without], names)
+    total_w, total_wo = with_stock.sum(axis=1).to_numpy(float), without.sum(axis=1).to_numpy(float)
+    row = MemberSamples(
+        "EU",
+        2,
+        _size_parts(total_w, by_with, names),
+        short_without=2,
+        sizes_without=_size_parts(total_wo, by_without, names),
+        did={"not_needed": 1, "only_with": 0, "closes": 0, "cuts": 1, "no_help": 1},
+        largest_with=largest,
+        largest_without=largest_alone,
+    )
+    assert _cells(robust_table([row], 3)) == {
+        "Largest shortfall with the stock": "4 t of heavy rare earths / 8.0 days of its demand / "
+        "100 t of NdFeB magnets / 10 days of its demand",
+        "Largest without it": "20 t of heavy rare earths / 40 days of its demand / "
+        "100 t of NdFeB magnets / 10 days of its demand",
+    }
+    # short of light only with the stock (20 days), of heavy (40 days) and light (60 days) without it: the light
+    # shortfall without the stock is not hidden behind the heavy one, and heavy reads "none" with it
+    names = Names({}, {"light": "Light rare earths", "heavy": "Heavy rare earths"})
+    demand = {("japan", "light"): 10.0, ("japan", "heavy"): 0.5}
+    with_stock = pd.DataFrame({"shortfall_t.japan.light": [200.0, 0], "shortfall_t.japan.heavy": [0.0, 0]})
+    without = pd.DataFrame({"shortfall_t.japan.light": [600.0, 0], "shortfall_t.japan.heavy": [0, 20.0]})
+    pairs = _largest_each([_by_material(with_stock, "japan", demand), _by_material(without, "japan", demand)], names)
+    assert [[(t.replace(NBSP, " "), d.replace(NBSP, " ")) for t, d in column] for column in pairs] == [
+        [("200 t of light rare earths", "20 days of its demand"), ("none of heavy rare earths", "")],
+        [
+            ("600 t of light rare earths", "60 days of its demand"),
+            ("20 t of heavy rare earths", "40 days of its demand"),
+        ],
+    ]

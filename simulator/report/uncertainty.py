@@ -337,6 +337,45 @@ def _size_parts(total: Any, by_material: Any, names: Names) -> Size:
     return Size(int(((over_a_day | undemanded) & short).sum()), bool((undemanded & short).any()), largest, of_demand)
 
 
+Largest = tuple[tuple[str, str], ...]
+"""The largest shortfall of each material in one column of the robustness table: (tonnes, days) text pairs."""
+
+
+def _largest_each(columns: list[Any], names: Names) -> list[Largest]:
+    """Each column's largest shortfall of each material short in some column: the same materials in every column.
+
+    ``columns``: :func:`_by_material` of each column's samples (with the joint stock, and without it). The
+    largest is chosen material by material, not once over all of them, so that a column is never read against
+    another material in the next: a member short of 12,196 t of magnets both ways and of 195 t of heavy
+    rare earths only without the stock reads both, both ways. The materials go most days of demand first (over
+    all columns; those without demand as written after, by tonnes); one not short in a column reads "none of"
+    it there. Each pair is (``1,047 t of light rare earths``, ``33 days of its demand``), the days '' for a
+    material without demand as written. Nothing (``()`` for each) where a column has no per-material columns.
+    """
+    if any(c is None for c in columns):
+        return [() for _ in columns]
+    materials: dict[str, tuple[bool, float, float]] = {}
+    for tonnes, days in columns:
+        for m in tonnes.columns:
+            t, d = float(tonnes[m].max()), float(days[m].max()) if days[m].notna().all() else np.nan
+            had = materials.get(m, (False, 0.0, 0.0))
+            measured = d == d
+            materials[m] = (measured, max(had[1], d if measured else 0.0), max(had[2], t))
+    short = sorted((m for m, (_, _, t) in materials.items() if t > 0), key=lambda m: materials[m], reverse=True)
+    found = []
+    for tonnes, days in columns:
+        pairs = []
+        for m in short:
+            t = float(tonnes[m].max()) if m in tonnes else 0.0
+            if t <= 0:
+                pairs.append((f"none of {names.material_text(m)}", ""))
+                continue
+            d = float(days[m].max())
+            pairs.append((f"{_tonnes(t)} of {names.material_text(m)}", f"{_days(d)} of its demand" if d == d else ""))
+        found.append(tuple(pairs))
+    return found
+
+
 def _sizes(total: Any, by_material: Any, names: Names) -> str:
     """How large the samples' shortfalls are, material by material (:func:`_size_parts`).
 
@@ -438,11 +477,15 @@ def _count_cell(count: int, large: int | None, undemanded: bool) -> str:
     return f"{count:,}<br><small>{large:,} by more than a day of its demand{tonnes_of}</small>"
 
 
-def _largest_cell(count: int, size: Size) -> str:
-    """The largest shortfall: its tonnes of a material, and its days of demand under them ('none' for no sample)."""
+def _largest_cell(count: int, size: Size, largest: Largest = ()) -> str:
+    """The largest shortfall: its tonnes of a material, and its days of demand under them ('none' for no sample).
+
+    With ``largest`` (:func:`_largest_each`), that of each material, one under another; else ``size``'s.
+    """
     if not count:
         return "none"
-    return escape(size.tonnes) + (f"<br><small>{escape(size.days)}</small>" if size.days else "")
+    pairs = largest or ((size.tonnes, size.days),)
+    return "<br>".join(escape(t) + (f"<br><small>{escape(d)}</small>" if d else "") for t, d in pairs)
 
 
 SIZE_CLASS = ' class="size"'
@@ -459,6 +502,10 @@ class MemberSamples:
     short_without: int | None = None
     """None: the samples were not run without the agreement."""
     sizes_without: Size = NO_SIZE
+    largest_with: Largest = ()
+    """:func:`_largest_each` with the joint stock: the largest of each material (() : :attr:`sizes_with`'s)."""
+    largest_without: Largest = ()
+    """The same without it, of the same materials."""
     did: dict[str, int] | None = None
     """:func:`outcome_counts` of this member alone (``closes``: the stock avoids a shortfall, ...)."""
 
@@ -494,11 +541,11 @@ def robust_table(rows: list[MemberSamples], runs: int) -> str:
     for r in rows:
         cells = {
             WITH: _count_cell(r.short_with, *r.sizes_with[:2]),
-            LARGEST: _largest_cell(r.short_with, r.sizes_with),
+            LARGEST: _largest_cell(r.short_with, r.sizes_with, r.largest_with),
         }
         if paired and r.did is not None and r.short_without is not None:
             cells[WITHOUT] = _count_cell(r.short_without, *r.sizes_without[:2])
-            cells[LARGEST_WITHOUT] = _largest_cell(r.short_without, r.sizes_without)
+            cells[LARGEST_WITHOUT] = _largest_cell(r.short_without, r.sizes_without, r.largest_without)
             for key, title in ROBUST_COLUMNS:
                 cells[title] = f"{r.did[key]:,}"
         body.append(
@@ -607,16 +654,25 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> Robustness 
     without = found.without
     rows = []
     for region, with_stock in shortfall.items():
-        sizes = (
-            _size_parts(with_stock, _by_material(found.samples, region, demand), names) if counts[region] else NO_SIZE
-        )
-        row = MemberSamples(names.region(region), counts[region], sizes)
+        by_with = _by_material(found.samples, region, demand)
+        sizes = _size_parts(with_stock, by_with, names) if counts[region] else NO_SIZE
+        (largest,) = _largest_each([by_with], names)
+        row = MemberSamples(names.region(region), counts[region], sizes, largest_with=largest)
         if without is not None and f"shortfall_t.{region}" in without:
             alone = without[f"shortfall_t.{region}"].fillna(0).to_numpy(float)
             short_without = int((alone > 0).sum())
-            sized = _size_parts(alone, _by_material(without, region, demand), names) if short_without else NO_SIZE
+            by_without = _by_material(without, region, demand)
+            sized = _size_parts(alone, by_without, names) if short_without else NO_SIZE
+            largest, largest_alone = _largest_each([by_with, by_without], names)  # the same materials both ways
             did = outcome_counts({"": with_stock}, {"": alone})  # one member's, classified as the headline classifies
-            row = dataclasses.replace(row, short_without=short_without, sizes_without=sized, did=did)
+            row = dataclasses.replace(
+                row,
+                short_without=short_without,
+                sizes_without=sized,
+                did=did,
+                largest_with=largest,
+                largest_without=largest_alone,
+            )
         rows.append(row)
     if without is None:
         why = (
