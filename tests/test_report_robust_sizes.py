@@ -94,3 +94,36 @@ def test_both_largest_columns_give_the_same_materials_each_its_own_largest():
             ("20 t of heavy rare earths", "40 days of its demand"),
         ],
     ]
+
+
+def test_a_members_counts_of_what_the_stock_did_go_by_material_as_the_headline_goes():
+    # two materials whose tonnes count different things (oxide, magnet): the headline answers material by
+    # material. Japan, one sample: 100 t of ree short with the stock; 50 t of ree and 10 t of mag without it.
+    # Added up, 100 t against 60 t: no smaller. By material, mag is cut from 10 t to none: the stock cuts a
+    # shortfall, as the sentence over both members (the EU never short) counts it too.
+    from types import SimpleNamespace
+
+    from simulator.report.uncertainty import samples_short_line
+    from tests.helpers import TWO_MEMBERS, add_material, build, run
+
+    data = build(TWO_MEMBERS, materials__ree__tonnes_of="oxide")
+    result = run(add_material(data, "mag", {"price_usd_per_kg": 50, "tonnes_of": "magnet"}))
+
+    def table(ree: float, mag: float) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "shortfall_t.japan": [ree + mag],
+                "shortfall_t.japan.ree": [ree],
+                "shortfall_t.japan.mag": [mag],
+                "shortfall_t.eu": [0.0],
+                "shortfall_t.eu.ree": [0.0],
+                "shortfall_t.eu.mag": [0.0],
+            }
+        )
+
+    study = SimpleNamespace(inputs=[None], paths=["regions.eu.x"])
+    found = SimpleNamespace(study=study, runs=1, samples=table(100.0, 0.0), without=table(50.0, 10.0), without_why="")
+    line = samples_short_line(result, found)
+    assert line.counts == {"not_needed": 0, "only_with": 0, "closes": 0, "cuts": 1, "no_help": 0}
+    cells = dict(re.findall(r'<td[^>]*data-label="([^"]*)">(.*?)</td>', line.table.split("</tr>")[1]))
+    assert (cells["Stock cuts one"], cells.get("Stock leaves one no smaller")) == ("1", None)

@@ -652,6 +652,8 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> Robustness 
         else link[0].upper() + link[1:]
     )
     without = found.without
+    materials = [str(m) for m in result.scenario.materials]
+    flags = _headline_flags(result) if without is not None else (False, False)
     rows = []
     for region, with_stock in shortfall.items():
         by_with = _by_material(found.samples, region, demand)
@@ -664,7 +666,11 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> Robustness 
             by_without = _by_material(without, region, demand)
             sized = _size_parts(alone, by_without, names) if short_without else NO_SIZE
             largest, largest_alone = _largest_each([by_with, by_without], names)  # the same materials both ways
-            did = outcome_counts({"": with_stock}, {"": alone})  # one member's, classified as the headline classifies
+            did = outcome_counts(  # one member's, classified as the headline classifies (by material, its flags)
+                _members_by_material(found.samples, [region], materials),
+                _members_by_material(without, [region], materials),
+                *flags,
+            )
             row = dataclasses.replace(
                 row,
                 short_without=short_without,
@@ -691,24 +697,30 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> Robustness 
         lead = f"<strong>How robust:</strong> not measured against the joint stock\u2019s absence. {needed}"
         return Robustness(found.runs, inputs, lead, table=robust_table(rows, found.runs), tail=tail)
     paired = [r for r in rows if r.did is not None]
-    total = _counts(result, found, [r for r in shortfall if f"shortfall_t.{r}" in without])
+    total = _counts(found, [r for r in shortfall if f"shortfall_t.{r}" in without], materials, flags)
     anyone = any(r.short_with or r.short_without for r in paired)
     table = robust_table(paired, found.runs) if anyone else ""
     return Robustness(found.runs, inputs, "", counts=total, table=table, tail=tail)
 
 
-def _counts(result: Result, found: Uncertainty, members: list[str]) -> dict[str, int]:
-    """:func:`outcome_counts` of the members over the samples, by material as the headline goes."""
+def _headline_flags(result: Result) -> tuple[bool, bool]:
+    """:func:`outcome_counts`'s ``kinds`` and ``prices`` for ``result``, as the headline sets them."""
     from simulator.report.findings import Run
     from simulator.report.verdict import prices_apart
 
     run = Run.of(result)
-    materials = [str(m) for m in result.scenario.materials]
+    return len(run.tonnes_kinds()) > 1, bool(prices_apart(run))
+
+
+def _counts(found: Uncertainty, members: list[str], materials: list[str], flags: tuple[bool, bool]) -> dict[str, int]:
+    """:func:`outcome_counts` of the members over the samples, by material as the headline goes.
+
+    ``flags``: :func:`_headline_flags`, as the headline sets them.
+    """
     return outcome_counts(
         _members_by_material(found.samples, members, materials),
         _members_by_material(found.without, members, materials),
-        len(run.tonnes_kinds()) > 1,
-        bool(prices_apart(run)),
+        *flags,
     )
 
 
