@@ -127,3 +127,6 @@ def test_a_members_counts_of_what_the_stock_did_go_by_material_as_the_headline_g
     assert line.counts == {"not_needed": 0, "only_with": 0, "closes": 0, "cuts": 1, "no_help": 0}
     cells = dict(re.findall(r'<td[^>]*data-label="([^"]*)">(.*?)</td>', line.table.split("</tr>")[1]))
     assert (cells["Stock cuts one"], cells.get("Stock leaves one no smaller")) == ("1", None)
+    # its columns count samples: not the words of the members' table under it, whose "Short with the stock" is tonnes
+    heads = re.findall(r'<th scope="col">(.*?)</th>', line.table)
+    assert heads[1:3] == ["Samples short with the stock", "Samples short without it"], heads

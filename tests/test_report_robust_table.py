@@ -86,8 +86,8 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
     heads, rows = cells(verdict)
     assert heads == [
         "Member",
-        "Short with the stock",
-        "Short without it",
+        "Samples short with the stock",
+        "Samples short without it",
         "Stock avoids a shortfall",
         "Stock cuts one",
         "Largest shortfall with the stock",

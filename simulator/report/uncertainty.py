@@ -510,7 +510,7 @@ class MemberSamples:
     """:func:`outcome_counts` of this member alone (``closes``: the stock avoids a shortfall, ...)."""
 
 
-WITH, WITHOUT = "Short with the stock", "Short without it"
+WITH, WITHOUT = "Samples short with the stock", "Samples short without it"
 LARGEST, LARGEST_WITHOUT = "Largest shortfall with the stock", "Largest without it"
 ROBUST_COLUMNS = (
     ("closes", "Stock avoids a shortfall"),
