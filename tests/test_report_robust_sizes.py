@@ -12,7 +12,15 @@ import re
 import pandas as pd
 
 from simulator.names import Names
-from simulator.report.uncertainty import MemberSamples, _by_material, _largest_each, _size_parts, robust_table
+from simulator.report.uncertainty import (
+    NO_SIZE,
+    MemberSamples,
+    Size,
+    _by_material,
+    _largest_each,
+    _size_parts,
+    robust_table,
+)
 
 NBSP = "\u00a0"
 
@@ -130,3 +138,26 @@ def test_a_members_counts_of_what_the_stock_did_go_by_material_as_the_headline_g
     # its columns count samples: not the words of the members' table under it, whose "Short with the stock" is tonnes
     heads = re.findall(r'<th scope="col">(.*?)</th>', line.table)
     assert heads[1:3] == ["Samples short with the stock", "Samples short without it"], heads
+
+
+def test_members_never_short_either_way_share_one_line_under_the_table():
+    # of three members only the EU is short (2 samples with the stock, 3 without it); Japan and Korea are short
+    # in no sample either way: no rows of zeros for them, one line under the table
+    did = {"not_needed": 1, "only_with": 0, "closes": 1, "cuts": 2, "no_help": 0}
+    zero = dict.fromkeys(did, 0) | {"not_needed": 4}
+    size = Size(2, False, "10 t of rare earths", "")
+    rows = [
+        MemberSamples("Japan", 0, NO_SIZE, short_without=0, did=zero),
+        MemberSamples("EU", 2, size, short_without=3, sizes_without=size, did=did),
+        MemberSamples("South Korea", 0, NO_SIZE, short_without=0, did=zero),
+    ]
+    html = robust_table(rows, 4)
+    assert re.findall(r'<th scope="row">(.*?)</th>', html) == ["EU"]
+    assert html.endswith(
+        '</table><p class="note robust-note robust-never">Japan and South Korea: short in no sample, with or '
+        "without the joint stock.</p>"
+    )
+    # with the stock only (the samples not run without it): the line says so
+    alone = robust_table([MemberSamples("EU", 2, size), MemberSamples("Japan", 0, NO_SIZE)], 4)
+    assert alone.endswith("Japan: short in no sample, with the joint stock.</p>")
+    assert "robust-never" not in robust_table(rows[1:2], 4)

@@ -525,9 +525,12 @@ def robust_table(rows: list[MemberSamples], runs: int) -> str:
     """Each member's counts over the samples as a table (HTML), narrow enough for a phone (a card per member).
 
     Its caption says what the counts are of; each header cell is a column's, each member's name
-    its row's (``scope``), and each cell carries its column's name for the phone's cards.
+    its row's (``scope``), and each cell carries its column's name for the phone's cards. Members
+    short in no sample (either way) get no row of zeros: one line under the table names them.
     """
     paired = all(r.did is not None for r in rows)
+    never = [r.name for r in rows if not (r.short_with or r.short_without)]
+    rows = [r for r in rows if r.short_with or r.short_without]
     head = [("Member", ""), (WITH, "")]
     if paired:
         head.append((WITHOUT, ""))
@@ -562,6 +565,12 @@ def robust_table(rows: list[MemberSamples], runs: int) -> str:
         "</caption><thead><tr>"
         + "".join(f'<th scope="col">{title}</th>' for title, _ in head)
         + f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        + (
+            f'<p class="note robust-note robust-never">{join_words([escape(n) for n in never])}: short in no sample, '
+            f"{'with or without' if paired else 'with'} the joint stock.</p>"
+            if never
+            else ""
+        )
     )
 
 
