@@ -161,3 +161,22 @@ def test_members_never_short_either_way_share_one_line_under_the_table():
     alone = robust_table([MemberSamples("EU", 2, size), MemberSamples("Japan", 0, NO_SIZE)], 4)
     assert alone.endswith("Japan: short in no sample, with the joint stock.</p>")
     assert "robust-never" not in robust_table(rows[1:2], 4)
+
+
+def test_a_region_never_short_reads_in_none_and_the_link_alone_is_a_sentence():
+    from types import SimpleNamespace
+
+    from simulator.report.uncertainty import samples_short_line
+    from tests.helpers import TWO_MEMBERS, run
+
+    study = SimpleNamespace(inputs=[None], paths=["regions.eu.x"])  # no input of the agreement's own design
+    table = pd.DataFrame({"shortfall_t.japan": [0.0, 0.0], "shortfall_t.eu": [0.0, 40.0]})
+    found = SimpleNamespace(study=study, runs=2, samples=table, without=None, without_why="")
+    # without an agreement: the EU short in 1 of the 2 samples, Japan in none (not "in 0")
+    alone = {k: v for k, v in TWO_MEMBERS.items() if k != "agreement"}
+    text = samples_short_line(run(alone), found).lead
+    assert re.sub(r"<[^>]+>", "", text).endswith(", and Japan in none; intervals in How sure are these figures?")
+    # with one, and none of the inputs its own: the line under the table is a sentence of its own
+    found = SimpleNamespace(study=study, runs=2, samples=table, without=table, without_why="")
+    tail = samples_short_line(run(TWO_MEMBERS), found).tail
+    assert tail == 'The figures\u2019 intervals are in <a href="#uncertainty">How sure are these figures?</a>'

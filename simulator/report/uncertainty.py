@@ -8,6 +8,10 @@ scenario gives it, its median and 90% interval over the samples and its main dri
 then fan charts of days of cover and cumulative shortfall. Without them: the scenario's
 uncertain inputs (value used, range, source), so a reader knows that the figures above
 rest on them, and the command that puts intervals on them.
+
+The first box's *How robust* part is made here too (:func:`samples_short_line`): how often the
+verdict's answer holds over the samples, and the robustness table of each member's counts with the
+joint stock and in the same samples without it (:func:`robust_table`).
 """
 
 from __future__ import annotations
@@ -647,7 +651,12 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> Robustness 
                 for r in order
             }
             first, *rest = order
-            others = [f"{escape(names.subject(r))} in {counts[r]:,}{sizes[r]}" for r in rest]
+            others = [
+                f"{escape(names.subject(r))} in {counts[r]:,}{sizes[r]}"
+                if counts[r]
+                else f"{escape(names.subject(r))} in none"
+                for r in rest
+            ]
             text = (
                 f"<strong>How robust:</strong> in {counts[first]:,} of {of} {escape(names.subject(first))} runs "
                 f"short{sizes[first]}" + (f", and {join_words(others)}" if others else "")
@@ -658,7 +667,7 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> Robustness 
         f"The samples vary the joint stock\u2019s own design too: {design:,} of the {plural(inputs, 'input')} "
         f"{'is' if design == 1 else 'are'} the agreement\u2019s; {link}"
         if design
-        else link[0].upper() + link[1:]
+        else f'The figures\u2019 intervals are in <a href="#{SECTION_ID}">How sure are these figures?</a>'
     )
     without = found.without
     materials = [str(m) for m in result.scenario.materials]
