@@ -54,17 +54,17 @@ def test_a_material_label_with_a_comma_keeps_its_tonnes_and_days_apart():
 def _cells(html: str) -> dict[str, str]:
     """The table's largest-shortfall cells by column, as text (a line under another after " / ")."""
     found = {}
-    for label, cell in re.findall(r'data-label="(Largest[^"]*)">(.*?)</td>', html):
+    for label, cell in re.findall(r'data-label="((?:Largest|Same material)[^"]*)">(.*?)</td>', html):
         found[label] = re.sub(r"<br>(<small>)?", " / ", cell).replace("</small>", "").replace(NBSP, " ")
     return found
 
 
-def test_both_largest_columns_give_the_same_materials_each_its_own_largest():
+def test_both_largest_columns_give_the_same_material():
     # the EU's demand as written: 10 t/day of magnets, 0.5 t/day of heavy rare earths. With the stock: 100 t of
     # magnets short in one sample (10 days), 4 t of heavy in another (8 days); without it: the same 100 t of
-    # magnets, and 20 t of heavy (40 days). The largest in days alone would read 100 t of magnets with the stock
-    # against 20 t of heavy without it, as if the stock had made the magnets' shortfall. Each material both ways,
-    # most days first: heavy (40 days without it), then magnets.
+    # magnets, and 20 t of heavy (40 days). The largest in days chosen in each column would read 100 t of
+    # magnets with the stock against 20 t of heavy without it, as if the stock had brought the magnets'
+    # shortfall. Chosen once, both ways: heavy, the most days short (40, without the stock).
     names = Names({}, {"mag": "NdFeB magnets", "heavy": "Heavy rare earths"})
     demand = {("eu", "mag"): 10.0, ("eu", "heavy"): 0.5}
     with_stock = pd.DataFrame({"shortfall_t.eu.mag": [100.0, 0, 0], "shortfall_t.eu.heavy": [0, 4.0, 0]})
@@ -83,25 +83,38 @@ def test_both_largest_columns_give_the_same_materials_each_its_own_largest():
         largest_without=largest_alone,
     )
     assert _cells(robust_table([row], 3)) == {
-        "Largest shortfall with the stock": "4 t of heavy rare earths / 8.0 days of its demand / "
-        "100 t of NdFeB magnets / 10 days of its demand",
-        "Largest without it": "20 t of heavy rare earths / 40 days of its demand / "
-        "100 t of NdFeB magnets / 10 days of its demand",
+        "Largest with the stock, in days of demand": "4 t of heavy rare earths / 8.0 days of its demand",
+        "Same material without it": "20 t of heavy rare earths / 40 days of its demand",
     }
-    # short of light only with the stock (20 days), of heavy (40 days) and light (60 days) without it: the light
-    # shortfall without the stock is not hidden behind the heavy one, and heavy reads "none" with it
+
+    def shown(pairs):
+        return [[(t.replace(NBSP, " "), d.replace(NBSP, " ")) for t, d in column] for column in pairs]
+
+    # Japan short of light only with the stock (200 t, 20 days); without it of light (600 t, 60 days) and of
+    # heavy (20 t, 40 days): light, the only material short both ways, both ways (not 200 t of light against
+    # 20 t of heavy, which would hide the 600 t of light without the stock)
     names = Names({}, {"light": "Light rare earths", "heavy": "Heavy rare earths"})
-    demand = {("japan", "light"): 10.0, ("japan", "heavy"): 0.5}
+    demand = {("japan", "light"): 10.0, ("japan", "heavy"): 0.1}
     with_stock = pd.DataFrame({"shortfall_t.japan.light": [200.0, 0], "shortfall_t.japan.heavy": [0.0, 0]})
     without = pd.DataFrame({"shortfall_t.japan.light": [600.0, 0], "shortfall_t.japan.heavy": [0, 20.0]})
     pairs = _largest_each([_by_material(with_stock, "japan", demand), _by_material(without, "japan", demand)], names)
-    assert [[(t.replace(NBSP, " "), d.replace(NBSP, " ")) for t, d in column] for column in pairs] == [
-        [("200 t of light rare earths", "20 days of its demand"), ("none of heavy rare earths", "")],
-        [
-            ("600 t of light rare earths", "60 days of its demand"),
-            ("20 t of heavy rare earths", "40 days of its demand"),
-        ],
+    assert shown(pairs) == [
+        [("200 t of light rare earths", "20 days of its demand")],
+        [("600 t of light rare earths", "60 days of its demand")],
     ]
+    # no material short both ways (light only with the stock, heavy only without it): each one, both ways, the
+    # most days first (heavy, 200 days), "none of" it where it is not short
+    without = without.assign(**{"shortfall_t.japan.light": 0.0})
+    pairs = _largest_each([_by_material(with_stock, "japan", demand), _by_material(without, "japan", demand)], names)
+    assert shown(pairs) == [
+        [("none of heavy rare earths", ""), ("200 t of light rare earths", "20 days of its demand")],
+        [("20 t of heavy rare earths", "200 days of its demand"), ("none of light rare earths", "")],
+    ]
+    # with the stock short in no sample: the material is chosen on the column where it is short
+    pairs = _largest_each(
+        [_by_material(with_stock * 0, "japan", demand), _by_material(without, "japan", demand)], names
+    )
+    assert shown(pairs)[1] == [("20 t of heavy rare earths", "200 days of its demand")]
 
 
 def test_a_members_counts_of_what_the_stock_did_go_by_material_as_the_headline_goes():

@@ -342,19 +342,23 @@ def _size_parts(total: Any, by_material: Any, names: Names) -> Size:
 
 
 Largest = tuple[tuple[str, str], ...]
-"""The largest shortfall of each material in one column of the robustness table: (tonnes, days) text pairs."""
+"""The largest shortfall in one column of the robustness table, of one material or more: (tonnes, days) pairs."""
 
 
 def _largest_each(columns: list[Any], names: Names) -> list[Largest]:
-    """Each column's largest shortfall of each material short in some column: the same materials in every column.
+    """Each column's largest shortfall of one material, the same material in every column.
 
     ``columns``: :func:`_by_material` of each column's samples (with the joint stock, and without it). The
-    largest is chosen material by material, not once over all of them, so that a column is never read against
-    another material in the next: a member short of 12,196 t of magnets both ways and of 195 t of heavy
-    rare earths only without the stock reads both, both ways. The materials go most days of demand first (over
-    all columns; those without demand as written after, by tonnes); one not short in a column reads "none of"
-    it there. Each pair is (``1,047 t of light rare earths``, ``33 days of its demand``), the days '' for a
-    material without demand as written. Nothing (``()`` for each) where a column has no per-material columns.
+    material is chosen once for the member, not in each column, so that no column is read against another
+    material in the next (a member short of 12,196 t of magnets both ways, 293 days of its demand, and of 195 t
+    of heavy rare earths, 409 days, without the stock would read 12,196 t of magnets with the stock against
+    195 t of heavy without it, as if the stock had brought the magnets' shortfall): of the materials it is
+    short of in every column where it is short at all, the one most days of its demand short in some
+    column (those without demand as written after, by tonnes). Where no material is short in all of them
+    (short of light only with the stock, of heavy only without it) each material short in some column is
+    given, most days first, and reads "none of" it in a column where it is not short. Each pair is
+    (``1,047 t of light rare earths``, ``33 days of its demand``), the days '' for a material without demand as
+    written. Nothing (``()`` for each) where a column has no per-material columns.
     """
     if any(c is None for c in columns):
         return [() for _ in columns]
@@ -366,10 +370,13 @@ def _largest_each(columns: list[Any], names: Names) -> list[Largest]:
             measured = d == d
             materials[m] = (measured, max(had[1], d if measured else 0.0), max(had[2], t))
     short = sorted((m for m, (_, _, t) in materials.items() if t > 0), key=lambda m: materials[m], reverse=True)
+    active = [tonnes for tonnes, _ in columns if (tonnes.to_numpy(float) > 0).any()]
+    both = [m for m in short if all(m in tonnes and float(tonnes[m].max()) > 0 for tonnes in active)]
+    chosen = both[:1] or short
     found = []
     for tonnes, days in columns:
         pairs = []
-        for m in short:
+        for m in chosen:
             t = float(tonnes[m].max()) if m in tonnes else 0.0
             if t <= 0:
                 pairs.append((f"none of {names.material_text(m)}", ""))
@@ -484,7 +491,8 @@ def _count_cell(count: int, large: int | None, undemanded: bool) -> str:
 def _largest_cell(count: int, size: Size, largest: Largest = ()) -> str:
     """The largest shortfall: its tonnes of a material, and its days of demand under them ('none' for no sample).
 
-    With ``largest`` (:func:`_largest_each`), that of each material, one under another; else ``size``'s.
+    With ``largest`` (:func:`_largest_each`), its material's (or, of more than one, each one's, one under
+    another); else ``size``'s.
     """
     if not count:
         return "none"
@@ -507,15 +515,15 @@ class MemberSamples:
     """None: the samples were not run without the agreement."""
     sizes_without: Size = NO_SIZE
     largest_with: Largest = ()
-    """:func:`_largest_each` with the joint stock: the largest of each material (() : :attr:`sizes_with`'s)."""
+    """:func:`_largest_each` with the joint stock (``()``: :attr:`sizes_with`'s largest)."""
     largest_without: Largest = ()
-    """The same without it, of the same materials."""
+    """The same without it, of the same material."""
     did: dict[str, int] | None = None
     """:func:`outcome_counts` of this member alone (``closes``: the stock avoids a shortfall, ...)."""
 
 
 WITH, WITHOUT = "Samples short with the stock", "Samples short without it"
-LARGEST, LARGEST_WITHOUT = "Largest shortfall with the stock", "Largest without it"
+LARGEST, LARGEST_WITHOUT = "Largest with the stock, in days of demand", "Same material without it"
 ROBUST_COLUMNS = (
     ("closes", "Stock avoids a shortfall"),
     ("cuts", "Stock cuts one"),
