@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from simulator.cli import main
-from tests.helpers import ROOT
+from tests.helpers import BROWSER, ROOT
+from tests.make_run import SAMPLES, make_run_output
+
+pytestmark = BROWSER  # the browser tests read the same make run output: one process makes it for both
 
 MEMBERS = {"japan": "Japan", "eu": "EU"}
 MATERIALS = {"light_ree": "light rare earths", "heavy_ree": "heavy rare earths"}
@@ -29,24 +30,9 @@ MATERIALS = {"light_ree": "light rare earths", "heavy_ree": "heavy rare earths"}
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory) -> Path:
-    """The output folder of ``make run``'s command (its scenario, baseline, record and 100 samples)."""
-    out = tmp_path_factory.mktemp("make_run") / "out"
-    args = [
-        "run",
-        str(ROOT / "scenarios" / "embargo_2010.yaml"),
-        "-o",
-        str(out),
-        "--report",
-        "--compare",
-        str(ROOT / "scenarios" / "embargo_2010_historical.yaml"),
-        "--record",
-        str(ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"),
-        "--uncertainty",
-        "100",
-    ]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    return out
+    """The output folder of ``make run``'s command (its scenario, baseline, record and 100 samples), made once
+    for this module and the browser tests' (tests/make_run.py)."""
+    return make_run_output(tmp_path_factory)
 
 
 def plain(text: str) -> str:
@@ -75,6 +61,7 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
     verdict = page[page.index('<section id="verdict"') : page.index("</section>", page.index('<section id="verdict"'))]
     with_stock = pd.read_parquet(made / "uncertainty_samples.parquet")
     without = pd.read_parquet(made / "uncertainty_without_agreement.parquet")
+    assert SAMPLES == 100  # the counts below are of make run's 100 samples
     assert len(with_stock) == len(without) == 100 and without["sample"].tolist() == list(range(100))
     summary = pd.read_csv(made / "summary.csv")
     per_day = {
