@@ -22,6 +22,7 @@ from click.testing import CliRunner
 
 from simulator.cli import main
 from tests.helpers import BROWSER, ROOT, emulate_screen, load, reset_browser
+from tests.make_run import make_run_output
 
 pytestmark = BROWSER  # one report for the module and the shared browser, also under pytest -n
 
@@ -196,22 +197,9 @@ return {left: box.left, right: box.right, bottom: box.bottom, scrollWidth: table
 
 @pytest.fixture(scope="module")
 def with_samples(tmp_path_factory) -> Path:
-    """make run's report with 20 samples instead of 100 (the same table, fewer counts), to be quick."""
-    out = tmp_path_factory.mktemp("samples")
-    args = [
-        "run",
-        str(ROOT / "scenarios" / "embargo_2010.yaml"),
-        "-o",
-        str(out),
-        "--report",
-        "--compare",
-        str(ROOT / "scenarios" / "embargo_2010_historical.yaml"),
-        "--uncertainty",
-        "20",
-    ]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    return out / "report.html"
+    """make run's report, as make run writes it (100 samples, the record): the study made once for this module
+    and tests/test_report_robust_table.py (tests/make_run.py)."""
+    return make_run_output(tmp_path_factory) / "report.html"
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))

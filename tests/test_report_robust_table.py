@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from simulator.cli import main
-from tests.helpers import ROOT
+from tests.helpers import BROWSER, ROOT
+from tests.make_run import SAMPLES, make_run_output
+
+pytestmark = BROWSER  # the browser tests read the same make run output: one process makes it for both
 
 MEMBERS = {"japan": "Japan", "eu": "EU"}
 MATERIALS = {"light_ree": "light rare earths", "heavy_ree": "heavy rare earths"}
@@ -29,24 +30,9 @@ MATERIALS = {"light_ree": "light rare earths", "heavy_ree": "heavy rare earths"}
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory) -> Path:
-    """The output folder of ``make run``'s command (its scenario, baseline, record and 100 samples)."""
-    out = tmp_path_factory.mktemp("make_run") / "out"
-    args = [
-        "run",
-        str(ROOT / "scenarios" / "embargo_2010.yaml"),
-        "-o",
-        str(out),
-        "--report",
-        "--compare",
-        str(ROOT / "scenarios" / "embargo_2010_historical.yaml"),
-        "--record",
-        str(ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"),
-        "--uncertainty",
-        "100",
-    ]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    return out
+    """The output folder of ``make run``'s command (its scenario, baseline, record and 100 samples), made once
+    for this module and the browser tests' (tests/make_run.py)."""
+    return make_run_output(tmp_path_factory)
 
 
 def plain(text: str) -> str:
@@ -54,14 +40,17 @@ def plain(text: str) -> str:
 
 
 def cells(page: str) -> tuple[list[str], dict[str, list[str]]]:
-    """The robustness table's column heads, and each member's cells as text (a line under a count in brackets)."""
+    """The robustness table's column heads, and each member's cells as text (a line under a count in brackets).
+
+    A cell of several materials' largest shortfalls gives them one after another, after "; ".
+    """
     table = re.search(r'<table class="robust">.*?</table>', page, re.S)
     assert table is not None
     heads = [plain(h) for h in re.findall(r'<th scope="col">(.*?)</th>', table.group(0))]
     rows = {}
     for name, rest in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', table.group(0)):
         rows[name] = [
-            plain(re.sub(r"<br><small>", " (", c).replace("</small>", ")"))
+            plain(re.sub(r"<br><small>", " (", c).replace("</small>", ")").replace("<br>", "; "))
             for c in re.findall(r"<td[^>]*>(.*?)</td>", rest)
         ]
     return heads, rows
@@ -72,6 +61,7 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
     verdict = page[page.index('<section id="verdict"') : page.index("</section>", page.index('<section id="verdict"'))]
     with_stock = pd.read_parquet(made / "uncertainty_samples.parquet")
     without = pd.read_parquet(made / "uncertainty_without_agreement.parquet")
+    assert SAMPLES == 100  # the counts below are of make run's 100 samples
     assert len(with_stock) == len(without) == 100 and without["sample"].tolist() == list(range(100))
     summary = pd.read_csv(made / "summary.csv")
     per_day = {
@@ -83,30 +73,44 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
     heads, rows = cells(verdict)
     assert heads == [
         "Member",
-        "Short with the stock",
-        "Short without it",
+        "Samples short with the stock",
+        "Samples short without it",
         "Stock avoids a shortfall",
         "Stock cuts one",
-        "Largest shortfall with the stock",
-        "Largest without it",
+        "Largest with the stock, in days of demand",
+        "Same material without it",
     ]  # no sample in which the stock leaves a member's shortfall no smaller, nor brings one: no column of zeros
     assert list(rows) == ["Japan", "EU"]
 
-    def sizes(table: pd.DataFrame, member: str) -> tuple[int, int, str]:
-        """Samples short, those short by more than a day of the demand of a material, and the largest in days."""
+    def sizes(table: pd.DataFrame, member: str) -> tuple[int, int]:
+        """Samples short, and those short by more than a day of the demand of a material."""
         tonnes = pd.DataFrame({m: table[f"shortfall_t.{member}.{m}"].fillna(0) for m in MATERIALS})
         days = pd.DataFrame({m: tonnes[m] / per_day[(member, m)] for m in MATERIALS})
         short = table[f"shortfall_t.{member}"].fillna(0) > 0
-        large = int(((days > 1).any(axis=1) & short).sum())
-        k, m = days.stack().idxmax()
-        shown_days = f"{days.loc[k, m]:,.0f}" if days.loc[k, m] >= 10 else f"{days.loc[k, m]:.1f}"
-        return int(short.sum()), large, f"{tonnes.loc[k, m]:,.0f} t of {MATERIALS[m]} ({shown_days} days of its demand)"
+        return int(short.sum()), int(((days > 1).any(axis=1) & short).sum())
+
+    def largest(member: str) -> list[str]:
+        """Each column's largest shortfall of one material, the same both ways: of those short in both columns
+        (in each a member is short at all), the most days of demand short either way."""
+        tonnes = [{m: t[f"shortfall_t.{member}.{m}"].fillna(0).max() for m in MATERIALS} for t in (with_stock, without)]
+        most = {m: max(t[m] for t in tonnes) / per_day[(member, m)] for m in MATERIALS}
+        active = [t for t in tonnes if any(t.values())]
+        both = [m for m in MATERIALS if all(t[m] > 0 for t in active)]
+        assert both  # in make run's samples some material is short both ways for each member
+        m = max(both, key=lambda m: most[m])
+        cells = []
+        for t in tonnes:
+            d = t[m] / per_day[(member, m)]
+            shown = f"{d:,.0f}" if d >= 10 else f"{d:.1f}"
+            cells.append(f"{t[m]:,.0f} t of {MATERIALS[m]} ({shown} days of its demand)")
+        return cells
 
     for member, name in MEMBERS.items():
         w = with_stock[f"shortfall_t.{member}"].fillna(0).to_numpy()
         wo = without[f"shortfall_t.{member}"].fillna(0).to_numpy()
-        short_w, large_w, largest_w = sizes(with_stock, member)
-        short_wo, large_wo, largest_wo = sizes(without, member)
+        short_w, large_w = sizes(with_stock, member)
+        short_wo, large_wo = sizes(without, member)
+        largest_w, largest_wo = largest(member)
         avoids = int(((wo > 0) & (w == 0)).sum())
         cuts = int(((w > 0) & (wo > 0) & (np.round(w) < np.round(wo))).sum())
         assert ((w > 0) & (wo == 0)).sum() == 0 and ((w > 0) & (wo > 0)).sum() == cuts  # no other kind of sample
@@ -120,9 +124,9 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
         "51 (51 by more than a day of its demand)",
         "14",
         "37",
-        "44 t of heavy rare earths (99 days of its demand)",
+        "1,047 t of light rare earths (64 days of its demand)",
         "9,926 t of light rare earths (608 days of its demand)",
-    ]
+    ]  # light both ways (608 days without the stock), not heavy's 44 t (99 days) with it against light without
     assert rows["Japan"][:4] == ["1", "3 (3 by more than a day of its demand)", "2", "1"]
 
     # the sentence: over both members and each material, 'not needed' where no one is short either way, the stock

@@ -24,7 +24,7 @@ def test_the_rule_names_a_files_values_by_its_key_and_the_option_otherwise():
     fixed, varied = ["a.b", "s.tonnes", "x"], ["a.b.c", "s.days", "x"]
     assert _said(fixed_and_varied(fixed, varied, file_key="set")) == [
         "set.a.b: contains a path varied by --grid a.b.c: each run would use the value --grid gives there, not the "
-        "fixed one; to keep the rest of the value, set its other fields one by one (--set a.b.FIELD=VALUE, each "
+        "fixed one; to keep the rest of the value, set its other fields one by one (set.a.b.FIELD: VALUE, each "
         "FIELD but c) and leave c to --grid",
         "set.s.tonnes: the stock's other unit is varied by --grid s.days: a stock has one unit, so each run would "
         "drop the fixed value for the one --grid gives; give the stock's size to set: or to --grid, not both",

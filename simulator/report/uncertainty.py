@@ -8,6 +8,10 @@ scenario gives it, its median and 90% interval over the samples and its main dri
 then fan charts of days of cover and cumulative shortfall. Without them: the scenario's
 uncertain inputs (value used, range, source), so a reader knows that the figures above
 rest on them, and the command that puts intervals on them.
+
+The first box's *How robust* part is made here too (:func:`samples_short_line`): how often the
+verdict's answer holds over the samples, and the robustness table of each member's counts with the
+joint stock and in the same samples without it (:func:`robust_table`).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -351,10 +355,27 @@ def _by_material(table: Any, region: str, demand: dict[tuple[str, str], float]) 
     return tonnes, tonnes / per_day
 
 
-def _size_parts(total: Any, by_material: Any, names: Names) -> tuple[int | None, bool, str]:
+class Size(NamedTuple):
+    """How large the samples' shortfalls are (:func:`_size_parts`): the counts, and the largest in two fields."""
+
+    large: int | None
+    """Samples short by more than a day of the member's demand of a material (None for one sample short)."""
+    undemanded: bool
+    """Whether some of those count by tonnes, of a material without demand as written."""
+    tonnes: str
+    """The largest: ``1,047 t of light rare earths`` ('' for no sample short)."""
+    days: str
+    """Its days of demand, ``33 days of its demand`` ('' where not measured in days)."""
+
+
+NO_SIZE = Size(None, False, "", "")
+""":func:`_size_parts` of no sample short."""
+
+
+def _size_parts(total: Any, by_material: Any, names: Names) -> Size:
     """How large the samples' shortfalls are: how many by much, whether some of those count by tonnes, the largest.
 
-    ``(17, False, "1,047 t of light rare earths, 33 days of its demand")``: 17 samples short by
+    ``Size(17, False, "1,047 t of light rare earths", "33 days of its demand")``: 17 samples short by
     more than a day of the member's demand of a material. Days are of the demand as written in
     the scenario (a sample's own demand may differ). A material the member has no demand for as
     written (a sample may still draw some) is given in tonnes only, and a sample short of 1 t or
@@ -363,25 +384,71 @@ def _size_parts(total: Any, by_material: Any, names: Names) -> tuple[int | None,
     """
     short = total > 0
     if by_material is None:
-        return None, False, _tonnes(float(total[short].max()))
+        return Size(None, False, _tonnes(float(total[short].max())), "")
     tonnes, days = by_material
     measured = days.notna().all() & (tonnes.to_numpy(float) > 0).any(axis=0)
     if measured.any():  # the largest in days of demand, of the materials with demand as written
         in_days = days.loc[:, measured]
         k = int(in_days.max(axis=1).to_numpy(float).argmax())
         material = in_days.columns[in_days.iloc[k].to_numpy(float).argmax()]
-        of_demand = f", {_days(float(days.iloc[k][material]))} of its demand"
+        of_demand = f"{_days(float(days.iloc[k][material]))} of its demand"
     else:  # short only of materials without demand as written: in tonnes, never "0.0 days"
         flat = tonnes.to_numpy(float)
         k, j = np.unravel_index(int(flat.argmax()), flat.shape)
         material, of_demand = tonnes.columns[j], ""
-    largest = f"{_tonnes(float(tonnes.iloc[k][material]))} of {names.material(material).lower()}{of_demand}"
+    largest = f"{_tonnes(float(tonnes.iloc[k][material]))} of {names.material_text(material)}"
     if short.sum() == 1:
-        return None, False, largest
+        return Size(None, False, largest, of_demand)
     # large: over a day of a material's demand as written, or 1 t or more of a material without demand as written
     over_a_day = (days.fillna(0).to_numpy(float) > LARGE_SHORTFALL_DAYS).any(axis=1)
     undemanded = (tonnes.loc[:, days.isna().all()].to_numpy(float) >= 1).any(axis=1)
-    return int(((over_a_day | undemanded) & short).sum()), bool((undemanded & short).any()), largest
+    return Size(int(((over_a_day | undemanded) & short).sum()), bool((undemanded & short).any()), largest, of_demand)
+
+
+Largest = tuple[tuple[str, str], ...]
+"""The largest shortfall in one column of the robustness table, of one material or more: (tonnes, days) pairs."""
+
+
+def _largest_each(columns: list[Any], names: Names) -> list[Largest]:
+    """Each column's largest shortfall of one material, the same material in every column.
+
+    ``columns``: :func:`_by_material` of each column's samples (with the joint stock, and without it). The
+    material is chosen once for the member, not in each column, so that no column is read against another
+    material in the next (a member short of 12,196 t of magnets both ways, 293 days of its demand, and of 195 t
+    of heavy rare earths, 409 days, without the stock would read 12,196 t of magnets with the stock against
+    195 t of heavy without it, as if the stock had brought the magnets' shortfall): of the materials it is
+    short of in every column where it is short at all, the one most days of its demand short in some
+    column (those without demand as written after, by tonnes). Where no material is short in all of them
+    (short of light only with the stock, of heavy only without it) each material short in some column is
+    given, most days first, and reads "none of" it in a column where it is not short. Each pair is
+    (``1,047 t of light rare earths``, ``33 days of its demand``), the days '' for a material without demand as
+    written. Nothing (``()`` for each) where a column has no per-material columns.
+    """
+    if any(c is None for c in columns):
+        return [() for _ in columns]
+    materials: dict[str, tuple[bool, float, float]] = {}
+    for tonnes, days in columns:
+        for m in tonnes.columns:
+            t, d = float(tonnes[m].max()), float(days[m].max()) if days[m].notna().all() else np.nan
+            had = materials.get(m, (False, 0.0, 0.0))
+            measured = d == d
+            materials[m] = (measured, max(had[1], d if measured else 0.0), max(had[2], t))
+    short = sorted((m for m, (_, _, t) in materials.items() if t > 0), key=lambda m: materials[m], reverse=True)
+    active = [tonnes for tonnes, _ in columns if (tonnes.to_numpy(float) > 0).any()]
+    both = [m for m in short if all(m in tonnes and float(tonnes[m].max()) > 0 for tonnes in active)]
+    chosen = both[:1] or short
+    found = []
+    for tonnes, days in columns:
+        pairs = []
+        for m in chosen:
+            t = float(tonnes[m].max()) if m in tonnes else 0.0
+            if t <= 0:
+                pairs.append((f"none of {names.material_text(m)}", ""))
+                continue
+            d = float(days[m].max())
+            pairs.append((f"{_tonnes(t)} of {names.material_text(m)}", f"{_days(d)} of its demand" if d == d else ""))
+        found.append(tuple(pairs))
+    return found
 
 
 def _sizes(total: Any, by_material: Any, names: Names) -> str:
@@ -391,7 +458,8 @@ def _sizes(total: Any, by_material: Any, names: Names) -> str:
     ``17 by more than a day of its demand of a material; the largest 1,047 t of light rare earths,
     33 days of its demand`` for more (the largest in days of demand).
     """
-    large, undemanded, largest = _size_parts(total, by_material, names)
+    large, undemanded, tonnes, days = _size_parts(total, by_material, names)
+    largest = f"{tonnes}, {days}" if days else tonnes
     if large is not None:
         or_none = ", or by 1 t or more of one without demand as written" if undemanded else ""
         return f"{large:,} by more than a day of its demand of a material{or_none}; the largest {largest}"
@@ -484,17 +552,19 @@ def _count_cell(count: int, large: int | None, undemanded: bool) -> str:
     return f"{count:,}<br><small>{large:,} by more than a day of its demand{tonnes_of}</small>"
 
 
-def _largest_cell(count: int, largest: str) -> str:
-    """The largest shortfall: its tonnes of a material, and its days of demand under them ('none' for no sample)."""
+def _largest_cell(count: int, size: Size, largest: Largest = ()) -> str:
+    """The largest shortfall: its tonnes of a material, and its days of demand under them ('none' for no sample).
+
+    With ``largest`` (:func:`_largest_each`), its material's (or, of more than one, each one's, one under
+    another); else ``size``'s.
+    """
     if not count:
         return "none"
-    tonnes_of, _, days = largest.partition(", ")
-    return escape(tonnes_of) + (f"<br><small>{escape(days)}</small>" if days else "")
+    pairs = largest or ((size.tonnes, size.days),)
+    return "<br>".join(escape(t) + (f"<br><small>{escape(d)}</small>" if d else "") for t, d in pairs)
 
 
 SIZE_CLASS = ' class="size"'
-NO_SIZE: tuple[int | None, bool, str] = (None, False, "")
-""":func:`_size_parts` of no sample short."""
 
 
 @dataclass(frozen=True)
@@ -503,17 +573,21 @@ class MemberSamples:
 
     name: str
     short_with: int
-    sizes_with: tuple[int | None, bool, str]
+    sizes_with: Size
     """:func:`_size_parts` of the samples short with the joint stock."""
     short_without: int | None = None
     """None: the samples were not run without the agreement."""
-    sizes_without: tuple[int | None, bool, str] = (None, False, "")
+    sizes_without: Size = NO_SIZE
+    largest_with: Largest = ()
+    """:func:`_largest_each` with the joint stock (``()``: :attr:`sizes_with`'s largest)."""
+    largest_without: Largest = ()
+    """The same without it, of the same material."""
     did: dict[str, int] | None = None
     """:func:`outcome_counts` of this member alone (``closes``: the stock avoids a shortfall, ...)."""
 
 
-WITH, WITHOUT = "Short with the stock", "Short without it"
-LARGEST, LARGEST_WITHOUT = "Largest shortfall with the stock", "Largest without it"
+WITH, WITHOUT = "Samples short with the stock", "Samples short without it"
+LARGEST, LARGEST_WITHOUT = "Largest with the stock, in days of demand", "Same material without it"
 ROBUST_COLUMNS = (
     ("closes", "Stock avoids a shortfall"),
     ("cuts", "Stock cuts one"),
@@ -527,9 +601,12 @@ def robust_table(rows: list[MemberSamples], runs: int) -> str:
     """Each member's counts over the samples as a table (HTML), narrow enough for a phone (a card per member).
 
     Its caption says what the counts are of; each header cell is a column's, each member's name
-    its row's (``scope``), and each cell carries its column's name for the phone's cards.
+    its row's (``scope``), and each cell carries its column's name for the phone's cards. Members
+    short in no sample (either way) get no row of zeros: one line under the table names them.
     """
     paired = all(r.did is not None for r in rows)
+    never = [r.name for r in rows if not (r.short_with or r.short_without)]
+    rows = [r for r in rows if r.short_with or r.short_without]
     head = [("Member", ""), (WITH, "")]
     if paired:
         head.append((WITHOUT, ""))
@@ -543,11 +620,11 @@ def robust_table(rows: list[MemberSamples], runs: int) -> str:
     for r in rows:
         cells = {
             WITH: _count_cell(r.short_with, *r.sizes_with[:2]),
-            LARGEST: _largest_cell(r.short_with, r.sizes_with[2]),
+            LARGEST: _largest_cell(r.short_with, r.sizes_with, r.largest_with),
         }
         if paired and r.did is not None and r.short_without is not None:
             cells[WITHOUT] = _count_cell(r.short_without, *r.sizes_without[:2])
-            cells[LARGEST_WITHOUT] = _largest_cell(r.short_without, r.sizes_without[2])
+            cells[LARGEST_WITHOUT] = _largest_cell(r.short_without, r.sizes_without, r.largest_without)
             for key, title in ROBUST_COLUMNS:
                 cells[title] = f"{r.did[key]:,}"
         body.append(
@@ -564,6 +641,12 @@ def robust_table(rows: list[MemberSamples], runs: int) -> str:
         "</caption><thead><tr>"
         + "".join(f'<th scope="col">{title}</th>' for title, _ in head)
         + f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        + (
+            f'<p class="note robust-note robust-never">{join_words([escape(n) for n in never])}: short in no sample, '
+            f"{'with or without' if paired else 'with'} the joint stock.</p>"
+            if never
+            else ""
+        )
     )
 
 
@@ -640,7 +723,12 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> Robustness 
                 for r in order
             }
             first, *rest = order
-            others = [f"{escape(names.subject(r))} in {counts[r]:,}{sizes[r]}" for r in rest]
+            others = [
+                f"{escape(names.subject(r))} in {counts[r]:,}{sizes[r]}"
+                if counts[r]
+                else f"{escape(names.subject(r))} in none"
+                for r in rest
+            ]
             text = (
                 f"<strong>How robust:</strong> in {counts[first]:,} of {of} {escape(names.subject(first))} runs "
                 f"short{sizes[first]}" + (f", and {join_words(others)}" if others else "")
@@ -651,21 +739,36 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> Robustness 
         f"The samples vary the joint stock\u2019s own design too: {design:,} of the {plural(inputs, 'input')} "
         f"{'is' if design == 1 else 'are'} the agreement\u2019s; {link}"
         if design
-        else link[0].upper() + link[1:]
+        else f'The figures\u2019 intervals are in <a href="#{SECTION_ID}">How sure are these figures?</a>'
     )
     without = found.without
+    materials = [str(m) for m in result.scenario.materials]
+    flags = _headline_flags(result) if without is not None else (False, False)
     rows = []
     for region, with_stock in shortfall.items():
-        sizes = (
-            _size_parts(with_stock, _by_material(found.samples, region, demand), names) if counts[region] else NO_SIZE
-        )
-        row = MemberSamples(names.region(region), counts[region], sizes)
+        by_with = _by_material(found.samples, region, demand)
+        sizes = _size_parts(with_stock, by_with, names) if counts[region] else NO_SIZE
+        (largest,) = _largest_each([by_with], names)
+        row = MemberSamples(names.region(region), counts[region], sizes, largest_with=largest)
         if without is not None and f"shortfall_t.{region}" in without:
             alone = without[f"shortfall_t.{region}"].fillna(0).to_numpy(float)
             short_without = int((alone > 0).sum())
-            sized = _size_parts(alone, _by_material(without, region, demand), names) if short_without else NO_SIZE
-            did = outcome_counts({"": with_stock}, {"": alone})  # one member's, classified as the headline classifies
-            row = dataclasses.replace(row, short_without=short_without, sizes_without=sized, did=did)
+            by_without = _by_material(without, region, demand)
+            sized = _size_parts(alone, by_without, names) if short_without else NO_SIZE
+            largest, largest_alone = _largest_each([by_with, by_without], names)  # the same materials both ways
+            did = outcome_counts(  # one member's, classified as the headline classifies (by material, its flags)
+                _members_by_material(found.samples, [region], materials),
+                _members_by_material(without, [region], materials),
+                *flags,
+            )
+            row = dataclasses.replace(
+                row,
+                short_without=short_without,
+                sizes_without=sized,
+                did=did,
+                largest_with=largest,
+                largest_without=largest_alone,
+            )
         rows.append(row)
     if without is None:
         why = (
@@ -684,24 +787,30 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> Robustness 
         lead = f"<strong>How robust:</strong> not measured against the joint stock\u2019s absence. {needed}"
         return Robustness(found.runs, inputs, lead, table=robust_table(rows, found.runs), tail=tail)
     paired = [r for r in rows if r.did is not None]
-    total = _counts(result, found, [r for r in shortfall if f"shortfall_t.{r}" in without])
+    total = _counts(found, [r for r in shortfall if f"shortfall_t.{r}" in without], materials, flags)
     anyone = any(r.short_with or r.short_without for r in paired)
     table = robust_table(paired, found.runs) if anyone else ""
     return Robustness(found.runs, inputs, "", counts=total, table=table, tail=tail)
 
 
-def _counts(result: Result, found: Uncertainty, members: list[str]) -> dict[str, int]:
-    """:func:`outcome_counts` of the members over the samples, by material as the headline goes."""
+def _headline_flags(result: Result) -> tuple[bool, bool]:
+    """:func:`outcome_counts`'s ``kinds`` and ``prices`` for ``result``, as the headline sets them."""
     from simulator.report.findings import Run
     from simulator.report.verdict import prices_apart
 
     run = Run.of(result)
-    materials = [str(m) for m in result.scenario.materials]
+    return len(run.tonnes_kinds()) > 1, bool(prices_apart(run))
+
+
+def _counts(found: Uncertainty, members: list[str], materials: list[str], flags: tuple[bool, bool]) -> dict[str, int]:
+    """:func:`outcome_counts` of the members over the samples, by material as the headline goes.
+
+    ``flags``: :func:`_headline_flags`, as the headline sets them.
+    """
     return outcome_counts(
         _members_by_material(found.samples, members, materials),
         _members_by_material(found.without, members, materials),
-        len(run.tonnes_kinds()) > 1,
-        bool(prices_apart(run)),
+        *flags,
     )
 
 

@@ -227,14 +227,26 @@ def usd_2(value: float, *, in_millions: bool = False) -> str:
 
     >>> [usd_2(v).replace(NBSP, " ") for v in (99_499.0, 99_500.0, 99_960.0, 100_000.0, 994.9e6, 995e6)]
     ['USD 99,000', 'USD 0.10 m', 'USD 0.10 m', 'USD 0.10 m', 'USD 990 m', 'USD 1.0 bn']
-    >>> usd_2(2373.0, in_millions=True).replace(NBSP, " ")
-    'USD 0.0024 m'
+
+    Rougher than :func:`usd`, never finer: a small amount in millions has no more decimals than
+    :func:`usd` gives it (three below 0.01 m, two below 1 m), so that beside :func:`usd`'s
+    ``USD 0.002 m`` it does not read ``USD 0.0024 m``.
+
+    >>> [usd_2(v, in_millions=True).replace(NBSP, " ") for v in (2373.0, 45300.0, 5000.0, 322350.0, 0.0)]
+    ['USD 0.002 m', 'USD 0.05 m', 'USD 0.005 m', 'USD 0.32 m', 'USD 0']
     """
     size = abs(float(two_figures(value).replace(",", "")))  # the unit is chosen on the amount as shown:
     if size >= 1e9:  # 999.6 m is 1,000 m to two figures: 1.0 bn
         return f"USD{NBSP}{two_figures(value / 1e9)}{NBSP}bn"
     if size and (size >= MILLIONS_FROM_USD or in_millions):  # 99,960 is 100,000 to two figures: 0.10 m
-        return f"USD{NBSP}{two_figures(value / 1e6)}{NBSP}m"
+        millions = value / 1e6
+        shown = two_figures(millions)
+        # usd's decimals below 1 m (two figures of 1 m or more never have more than its one)
+        most = min(3, max(2, -math.floor(math.log10(abs(millions))))) if abs(millions) < 1 else 1
+        if len(shown.partition(".")[2]) > most:
+            quantum = Decimal(1).scaleb(-most)
+            shown = f"{Decimal(repr(millions)).quantize(quantum, rounding=ROUND_HALF_UP):,.{most}f}"
+        return f"USD{NBSP}{shown}{NBSP}m"
     return f"USD{NBSP}{two_figures(value)}"
 
 

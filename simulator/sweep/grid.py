@@ -182,9 +182,11 @@ def fixed_and_varied(
                 rest = named(other)[len(named(path)) + 1 :]  # the varied path below the fixed one
                 middle, _, field = rest.rpartition(".")
                 example = ".".join(part for part in (path, middle, "FIELD") if part)
+                # as the fixed value was given: a key of the file's block (set.a.b.FIELD: VALUE), or the option
+                one = f"{key(example)}: VALUE" if file_key is not None else f"{setting('set', example)}=VALUE"
                 advice = (
                     f"to keep the rest of the value, set its other fields one by one "
-                    f"({setting('set', example)}=VALUE, each FIELD but {field}) and leave {rest} to {by}"
+                    f"({one}, each FIELD but {field}) and leave {rest} to {by}"
                 )
                 if option is None:
                     advice += ", or " + remedy.removeprefix("drop it, or ")

@@ -1,0 +1,52 @@
+"""make run's command (the 2010 replay with its agreement, the historical replay, the record and 100 samples),
+run once per test process for every test that reads its output.
+
+tests/test_report_robust_table.py recounts its robustness table and tests/test_report_browser.py lays that
+table out on a desktop and a phone: both read the same report, so one uncertainty study (the slow part:
+100 samples run with the joint stock and again without it) serves both. Their modules share
+``xdist_group("browser")``, so that under ``pytest -n`` they run in one process too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from simulator.cli import main
+from tests.helpers import ROOT
+
+SAMPLES = 100
+"""make run's ``--uncertainty``."""
+
+_MADE: dict[Path, Path] = {}
+"""The output folder made in each test session (by its base temporary folder)."""
+
+
+def make_run_args(out: Path) -> list[str]:
+    """make run's ``stockpile run`` arguments, writing to ``out``."""
+    return [
+        "run",
+        str(ROOT / "scenarios" / "embargo_2010.yaml"),
+        "-o",
+        str(out),
+        "--report",
+        "--compare",
+        str(ROOT / "scenarios" / "embargo_2010_historical.yaml"),
+        "--record",
+        str(ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"),
+        "--uncertainty",
+        str(SAMPLES),
+    ]
+
+
+def make_run_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output folder of make run's command, made on the first call of the session and reused after."""
+    base = tmp_path_factory.getbasetemp()
+    if base not in _MADE:
+        out = tmp_path_factory.mktemp("make_run") / "out"
+        result = CliRunner().invoke(main, make_run_args(out))
+        assert result.exit_code == 0, result.output
+        _MADE[base] = out
+    return _MADE[base]
