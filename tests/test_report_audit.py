@@ -243,7 +243,7 @@ def test_a_report_sets_the_run_against_the_record_once(tmp_path: Path, monkeypat
 
 
 def test_a_region_sentences_amounts_share_the_unit_of_the_amounts_as_shown():
-    # 99,960 USD is 100,000 to two figures, so millions: the 5,000 USD beside it is USD 0.0050 m, not USD 5,000
+    # 99,960 USD is 100,000 to two figures, so millions: the 5,000 USD beside it is USD 0.005 m, not USD 5,000
     # (a sentence in two units, "USD 0.10 m ... USD 5,000"); 99,000 and 5,000 both stay in dollars
     from simulator.report.findings import Run
     from simulator.report.prices import price_sentences
@@ -252,7 +252,7 @@ def test_a_region_sentences_amounts_share_the_unit_of_the_amounts_as_shown():
     shown.cells["japan", "ree"].update(crisis_extra_cost_usd=99_960.0, lost_surplus_usd=5_000.0)
     text = plain(price_sentences(shown)[0])
     assert "comes to USD 0.10 m more than at the reference price" in text
-    assert "the surplus lost on the use the price destroyed comes to USD 0.0050 m." in text
+    assert "the surplus lost on the use the price destroyed comes to USD 0.005 m." in text
     shown.cells["japan", "ree"].update(crisis_extra_cost_usd=99_000.0)
     text = plain(price_sentences(shown)[0])
     assert "comes to USD 99,000 more" in text and "comes to USD 5,000." in text

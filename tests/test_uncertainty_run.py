@@ -191,24 +191,24 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
     html = samples_short_line(pair, ten).html("not_needed")
     assert table_cells(html) == {
         "Japan": {
-            "Short with the stock": "1",
-            "Short without it": "2 (2 by more than a day of its demand)",
+            "Samples short with the stock": "1",
+            "Samples short without it": "2 (2 by more than a day of its demand)",
             "Stock avoids a shortfall": "1",
             "Stock cuts one": "0",
             "Stock leaves one no smaller": "1",
             "Stock brings one where there was none": "0",
-            "Largest shortfall with the stock": "171 t of rare earths (8.6 days of its demand)",
-            "Largest without it": "171 t of rare earths (8.6 days of its demand)",
+            "Largest with the stock, in days of demand": "171 t of rare earths (8.6 days of its demand)",
+            "Same material without it": "171 t of rare earths (8.6 days of its demand)",
         },
         "EU": {
-            "Short with the stock": "7 (2 by more than a day of its demand)",
-            "Short without it": "7 (2 by more than a day of its demand)",
+            "Samples short with the stock": "7 (2 by more than a day of its demand)",
+            "Samples short without it": "7 (2 by more than a day of its demand)",
             "Stock avoids a shortfall": "1",
             "Stock cuts one": "2",
             "Stock leaves one no smaller": "4",
             "Stock brings one where there was none": "1",
-            "Largest shortfall with the stock": "1,047 t of rare earths (13 days of its demand)",
-            "Largest without it": "2,000 t of rare earths (25 days of its demand)",
+            "Largest with the stock, in days of demand": "1,047 t of rare earths (13 days of its demand)",
+            "Same material without it": "2,000 t of rare earths (25 days of its demand)",
         },
     }
     assert (
@@ -229,8 +229,8 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
         "--uncertainty 10."
     )
     assert table_cells(samples_short_line(pair, alone).html())["EU"] == {
-        "Short with the stock": "7 (2 by more than a day of its demand)",
-        "Largest shortfall with the stock": "1,047 t of rare earths (13 days of its demand)",
+        "Samples short with the stock": "7 (2 by more than a day of its demand)",
+        "Largest with the stock, in days of demand": "1,047 t of rare earths (13 days of its demand)",
     }
     # no member short in any sample either way: one sentence, no table of zeros
     none = dataclasses.replace(ten, samples=samples * 0, without=without * 0)

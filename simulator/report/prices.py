@@ -154,7 +154,7 @@ def _region_sentence(run: Run, region: str, material: str, reference: float, sai
     lost = lost_surplus_usd(run, region, material)
     costs = []
     # one unit for the sentence's amounts, chosen on the amounts as shown (two figures, rough_note), as usd_2
-    # chooses its own: 99,960 shows as 100,000, so 5,000 beside it is USD 0.0050 m, not USD 5,000
+    # chooses its own: 99,960 shows as 100,000, so 5,000 beside it is USD 0.005 m, not USD 5,000
     millions = in_millions([_as_shown(abs(extra)), _as_shown(lost)])
     extra_usd, lost_usd = usd_2(abs(extra), in_millions=millions), usd_2(lost, in_millions=millions)
     if extra > 0:
