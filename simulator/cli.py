@@ -349,7 +349,9 @@ def run(
                 from simulator.sensitivity.intervals import own_curves, write_uncertainty
 
                 own = own_curves(res.timeseries, list(res.structure.regions), list(res.structure.materials))
-                write_uncertainty(found, own, stage, figures=not no_plots)
+                from simulator.plots import trigger_lines
+
+                write_uncertainty(found, own, stage, figures=not no_plots, triggers=trigger_lines(res))
             if with_report:
                 from simulator.report import write_report
 

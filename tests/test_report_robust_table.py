@@ -163,3 +163,17 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
         "without it<" in verdict
     )
     assert verdict.index('<table class="robust">') < verdict.index('<table class="verdict">')
+
+
+def test_make_runs_fan_of_days_of_cover_draws_the_release_trigger_on_the_page(made: Path):
+    # embargo_2010's trigger: a member's commercial stock below 15 days, on both materials (the
+    # days-of-cover figure draws it on both); the fan chart of the same curve must draw it too
+    trigger_days = yaml.safe_load((ROOT / "scenarios" / "embargo_2010.yaml").read_text())["agreement"]["trigger"]
+    assert trigger_days["commercial_days_below"] == 15
+    page = (made / "report.html").read_text(encoding="utf-8")
+    fan = re.search(r'<figure data-figure="fan_days_of_cover">.*?</figure>', page, re.S)
+    assert fan is not None
+    # one label per panel of the two materials, for each of the two members' panels
+    assert fan.group(0).count("trigger 15 days") == 4
+    shortfall_fan = re.search(r'<figure data-figure="fan_shortfall_cum_t">.*?</figure>', page, re.S)
+    assert shortfall_fan is not None and "trigger" not in shortfall_fan.group(0)

@@ -27,7 +27,8 @@ import numpy as np
 
 from simulator.metrics import anyone_short
 from simulator.names import Names
-from simulator.report.figures import svg_markup
+from simulator.plots import trigger_lines
+from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
 from simulator.report.words import NBSP, bid_segment, join_words, plural
 from simulator.results import Result
 from simulator.scenario.overrides import is_shock_end
@@ -937,7 +938,9 @@ def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
     for curve in FAN_CURVES:
         from simulator.quantities import daily
 
-        fig = fan_chart(found, own, curve, s)
+        fig = fan_chart(
+            found, own, curve, s, triggers=trigger_lines(result), width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS
+        )
         figures.append(
             f'<figure data-figure="fan_{curve}">{svg_markup(fig, f"fan-{curve}", daily(curve).label)}'
             f"<figcaption>{escape(daily(curve).label)}: median (line) and 5-95% band over "

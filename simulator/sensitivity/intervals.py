@@ -20,7 +20,7 @@ too. From them:
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -500,7 +500,13 @@ WITHOUT_FILE = "uncertainty_without_agreement.parquet"
 """The paired runs without the agreement (:attr:`Uncertainty.without`): row ``k`` is sample ``k``."""
 
 
-def write_uncertainty(found: Uncertainty, own: dict[str, np.ndarray], stage: Path, figures: bool = True) -> None:
+def write_uncertainty(
+    found: Uncertainty,
+    own: dict[str, np.ndarray],
+    stage: Path,
+    figures: bool = True,
+    triggers: Mapping[str, float] | None = None,
+) -> None:
     """The study's files into ``stage``: ``uncertainty.csv``, ``uncertainty_samples.parquet``, and more.
 
     The paired runs without the agreement when there are any (:data:`WITHOUT_FILE`: ``sample``,
@@ -517,10 +523,19 @@ def write_uncertainty(found: Uncertainty, own: dict[str, np.ndarray], stage: Pat
     if not figures:
         return
     for curve, name in FAN_CURVES.items():
-        fan_chart(found, own, curve, s).savefig(stage / name, dpi=110)
+        fan_chart(found, own, curve, s, triggers=triggers).savefig(stage / name, dpi=110)
 
 
-def fan_chart(found: Uncertainty, own: dict[str, np.ndarray], curve: str, scenario: Scenario) -> Figure:
+def fan_chart(
+    found: Uncertainty,
+    own: dict[str, np.ndarray],
+    curve: str,
+    scenario: Scenario,
+    *,
+    triggers: Mapping[str, float] | None = None,
+    width_in: float | None = None,
+    columns: int | None = None,
+) -> Figure:
     """The fan chart of ``curve`` (a key of :data:`FAN_CURVES`) over ``found``'s samples.
 
     ``scenario``'s own run (``own``: :func:`own_curves`) is dashed. ``stockpile run
@@ -539,4 +554,7 @@ def fan_chart(found: Uncertainty, own: dict[str, np.ndarray], curve: str, scenar
         clip=curve in CLIPPED_CURVES,
         unit=daily(curve).unit,
         absent=without_demand(found, own),
+        triggers=triggers if curve == "days_of_cover" else None,  # the run's trigger (simulator.plots.trigger_lines)
+        width_in=width_in,
+        columns=columns,
     )
