@@ -32,6 +32,7 @@ from simulator.report.words import (
     percent,
     plural,
     tonnes,
+    tonnes_2,
     usd,
     when,
 )
@@ -112,6 +113,16 @@ class Run:
         "Regions without demand").
         """
         return has_demand(self.result.scenario, region, material)
+
+    def demand_responds(self, material: str | None = None) -> bool:
+        """Whether demand answers the price (``market.<material>.demand``), for ``material`` or for any material.
+
+        Then a region's ``demand_t`` is what the price left of its demand, and ``demand_destroyed_t`` what it gave up
+        (docs/outputs.md): neither is a shortfall.
+        """
+        market = self.result.scenario.market
+        materials = self.materials() if material is None else [material]
+        return any(m in market and market[m].demand is not None for m in materials)
 
     def no_demand(self, region: str) -> list[str]:
         """The run's materials ``region`` has no demand for."""
@@ -300,12 +311,13 @@ def overall_finding(run: Run) -> str:
     total = run.metric("total_shortfall_t")
     who = "the members" if run.result.structure.members else "all regions"
     horizon = run.result.scenario.horizon_days
+    group = run.result.structure.member_names or run.regions()
     if total == 0:
         nobody = "no member" if run.result.structure.members else "no region"
-        return f"{cap(over_days(horizon))}, {nobody} runs short ({run.t(total, 'total_shortfall_t')} of shortfall)."
+        text = f"{cap(over_days(horizon))}, {nobody} runs short ({run.t(total, 'total_shortfall_t')} of shortfall)"
+        return text + _given_up(run, group, who) + "."
     text = f"{cap(over_days(horizon))}, {who} are short of {run.t(total, 'total_shortfall_t')} in all"
     jain = run.metric("fairness_jain")
-    group = run.result.structure.member_names or run.regions()
     if total > 0 and jain is not None and len(group) > 1:
         text += (
             f"; fairness of the burden (Jain's index of shortfall shares, 1 = equal) is "
@@ -318,11 +330,33 @@ def overall_finding(run: Run) -> str:
         demand = float(sum(run.cell(r, m, "demand_t") or 0.0 for r in group for m in run.materials()))
         if demand > 0 and total / demand < SMALL_SHORTFALL_SHARE:
             whose = "the members'" if run.result.structure.member_names else "all regions'"
+            after = " after the price response" if run.demand_responds() else ""
             text += (
                 f". The index says only who carries the shortfall, not how heavy it is: {tonnes(total)} is "
-                f"{percent(total / demand)} of {whose} demand over the run"
+                f"{percent(total / demand)} of {whose} demand over the run{after}"
             )
-    return text + "."
+    return text + _given_up(run, group, "the members" if run.result.structure.members else "all regions") + "."
+
+
+def _given_up(run: Run, group: list[str], who: str) -> str:
+    """The demand ``group`` gave up at high prices, a clause (HTML): "" without a demand response or when none was.
+
+    ``; at high prices the members gave up 13,000 t of demand (18% of what they would have used), none
+    of it counted as shortfall``. A region's demand in the summary (``demand_t``) is what the price left of it;
+    the demand the price destroyed (``demand_destroyed_t``, two significant figures as in the price section: it
+    scales with an assumed elasticity) is not short, so a run can read "no shortfall" while much use was given up.
+    """
+    if not run.demand_responds():
+        return ""
+    destroyed = float(sum(run.metric(f"demand_destroyed_t.{r}") or 0.0 for r in group))
+    if destroyed <= 0:
+        return ""
+    used = float(sum(run.cell(r, m, "demand_t") or 0.0 for r in group for m in run.materials()))
+    metric = f"sum:demand_destroyed_t:{','.join(group)}"
+    return (
+        f"; at high prices {who} gave up {run.tag(tonnes_2(destroyed), destroyed, metric)} of demand "
+        f"({percent(destroyed / (used + destroyed))} of what they would have used), none of it counted as shortfall"
+    )
 
 
 # --- comparison -----------------------------------------------------------------------
