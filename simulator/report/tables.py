@@ -284,17 +284,30 @@ def shock_table(run: Run) -> str:
     )
 
 
+def assumption_code(k: int) -> str:
+    """Key assumption ``k`` (from 1) as the page numbers it: ``K15``.
+
+    Not a bare number: the page's bracketed codes ([A18], [J12], [Q6]) are rows of docs/calibration.md, and "18"
+    beside them would read as [A18]. Its row's id is ``assumption-K15``, for links to it.
+    """
+    return f"K{k}"
+
+
 def assumption_table(run: Run) -> str:
-    """The scenario's key assumptions with their sources (sources as plain text)."""
+    """The scenario's key assumptions with their sources (sources as plain text), numbered K1, K2, ..."""
     items = run.names.assumptions
     if not items:
         return '<p class="note">The scenario lists no assumptions.</p>'
     rows = "".join(
-        f'<tr><td class="n">{i}</td><td class="text">{statement}</td>'
+        f'<tr id="assumption-{assumption_code(i)}"><td class="n">{assumption_code(i)}</td>'
+        f'<td class="text">{statement}</td>'
         f'<td class="text source" data-label="Source">{source or "<em>modeller&#x27;s assumption</em>"}</td></tr>'
         for i, (statement, source) in enumerate(items, start=1)
     )
+    codes = "K1" if len(items) == 1 else f"K1 to {assumption_code(len(items))}"
     return (
+        f'<p class="note">Numbered {codes}; a code in brackets, such as [Q6] or [A18], is a row of the project\'s '
+        "docs/calibration.md, where each figure's source is given in full.</p>"
         '<table class="assumptions"><thead><tr><th>#</th><th>Assumption or figure</th><th>Source</th>'
         "</tr></thead>"
         f"<tbody>{rows}</tbody></table>"
