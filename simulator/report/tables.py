@@ -13,7 +13,7 @@ import numpy as np
 from simulator import quantities
 from simulator.plots import KIND_NAMES, shock_severity
 from simulator.report.accounts import Account
-from simulator.report.findings import Run, lowest_cover_day
+from simulator.report.findings import Run, assumption_code, lowest_cover_day
 from simulator.report.words import DASH, days, finite, percent, plural, span_dates, tonnes, tonnes_2, usd_m, when
 from simulator.scenario.schema import drawn_at_random
 
@@ -282,15 +282,6 @@ def shock_table(run: Run) -> str:
         '<table class="shocks"><thead><tr><th>Shock</th><th>When</th><th>Supplier \u2192 target</th>'
         f"<th>Severity</th><th>What happened</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
-
-
-def assumption_code(k: int) -> str:
-    """Key assumption ``k`` (from 1) as the page numbers it: ``K15``.
-
-    Not a bare number: the page's bracketed codes ([A18], [J12], [Q6]) are rows of docs/calibration.md, and "18"
-    beside them would read as [A18]. Its row's id is ``assumption-K15``, for links to it.
-    """
-    return f"K{k}"
 
 
 def assumption_table(run: Run) -> str:
