@@ -49,7 +49,6 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from simulator.calibrate import (
@@ -386,7 +385,7 @@ def fall_sentence(table: pd.DataFrame, scenario: Scenario) -> str:
         year=[d.year for d in rows["date"]],
         key=series_keys(rows),
     )
-    order = sorted(rows.groupby("key", sort=False), key=lambda kv: -float((np.log(kv[1]["ratio"]) ** 2).mean()))
+    order = sorted(rows.groupby("key", sort=False), key=lambda kv: -float((kv[1]["log_error"] ** 2).mean()))
     names, regions = Names.of(scenario), list(scenario.regions)
     for key, group in order:
         years = [(year, part) for year, part in group.groupby("year")]
