@@ -526,3 +526,119 @@ def test_derived_and_forecast_rows_carry_their_caveat_whatever_the_series(tmp_pa
         "Their error is the one to trust, as far as the held-out rows are figures their sources give: 2 of them are "
         "not (their source begins <code>DERIVED</code> or <code>FORECAST</code>)" in text
     )
+
+
+# --- the held-out series the sources give, and a fall the model does not follow (audit of the replay's report) ----
+
+SOURCE_HEADER = "date,quantity,region,material,supplier,period,value,sample,source\n"
+# one region, 10 t/day from China with the pipeline full, from 1 Dec 2019 for 70 days: 310 t in December and January
+ACROSS = build(ONE_REGION, start_date="2019-12-01", horizon_days=70)
+
+
+def _overall(html: str) -> str:
+    found = re.search(r'<p class="overall">(.*?)</p>', section(html), re.S)
+    assert found
+    return unescape(re.sub(r"<[^>]+>", "", found.group(1))).replace(NBSP, " ")
+
+
+def test_a_derived_worst_series_is_followed_by_the_worst_series_its_sources_give(tmp_path: Path):
+    result = run(ACROSS)
+    rows = (
+        "2019-12-01,imports,japan,ree,china,month,310,in,a count\n"  # fitted, exact
+        "2020-01-01,imports,japan,ree,china,month,155,out,a count\n"  # 310 t against 155 t: ln 2 = 0.693
+        "2019-12-01,price,world,ree,,month,200,out,DERIVED: x 4\n"  # 50 against 200: ln 0.25, |1.386|, the worst
+        "2020-01-10,price,world,ree,,day,40,out,a count\n"  # 50 against 40: ln 1.25 = 0.223
+    )
+    path = tmp_path / "made.csv"
+    path.write_text(SOURCE_HEADER + rows)
+    text = _overall(render_report(result, record=load_record(path, result.scenario)))
+    # the held-out world price: sqrt((ln(0.25)^2 + ln(1.25)^2) / 2) = 0.99, above the imports' ln 2 = 0.69
+    rms = math.sqrt((math.log(50 / 200) ** 2 + math.log(50 / 40) ** 2) / 2)
+    assert f"the series the model misses most is world price, rare earths: an RMS log error of {rms:.2f}," in text
+    assert f"{rms:.2f}" == "0.99" and "1 of its 2 rows is derived" in text
+    # the world price has a derived row: of the held-out series all given, the imports are missed most
+    assert (
+        "Of the held-out series whose rows are all figures their sources give, the model misses most Japan's imports "
+        "from China, rare earths: an RMS log error of 0.69 (a factor of about 2.00 on a typical row); on its row "
+        "missed most (Jan 2020) the record has 155 t and the model 310 t, 2.00 times the record." in text
+    )
+    # all held-out series given: the worst sentence alone names it
+    path.write_text(SOURCE_HEADER + rows.replace("DERIVED: x 4", "a count"))
+    assert "whose rows are all figures" not in _overall(
+        render_report(result, record=load_record(path, result.scenario))
+    )
+
+
+def test_a_fall_the_record_shows_and_the_model_does_not_follow_is_said_with_its_factors(tmp_path: Path):
+    result = run(ACROSS)  # 310 t in December 2019 and in January 2020
+    path = tmp_path / "fall.csv"
+
+    def overall(rows: str) -> str:
+        path.write_text(SOURCE_HEADER + rows)
+        return _overall(render_report(result, record=load_record(path, result.scenario)))
+
+    # the record's January falls to 100 t: 310 / 100 = 3.10 times in 2020, after 310 / 320 = 0.97 (December) and
+    # 10 / 9.7 = 1.03 (20 December) in 2019
+    december = (
+        "2019-12-01,imports,japan,ree,china,month,320,out,a count\n"
+        "2019-12-20,imports,japan,ree,china,day,9.7,out,a count\n"
+    )
+    fall = december + "2020-01-01,imports,japan,ree,china,month,100,out,a count\n"
+    assert (
+        "The model does not reproduce the fall in demand the record shows from 2019 to 2020: on the held-out rows of "
+        "Japan's imports from China, rare earths, it has 0.97 to 1.03 times the record in 2019 but 3.10 times in "
+        "2020." in overall(fall)
+    )
+    # a rise: January at 1,000 t, 0.31 times
+    rise = overall(december + "2020-01-01,imports,japan,ree,china,month,1000,out,a count\n")
+    assert "does not reproduce the rise in demand the record shows from 2019 to 2020" in rise
+    assert "but 0.31 times in 2020." in rise
+    # not said: a later year within the factor (310 / 220 = 1.41), a derived row, an earlier year not matched
+    assert "does not reproduce" not in overall(december + "2020-01-01,imports,japan,ree,china,month,220,out,a count\n")
+    assert "does not reproduce" not in overall(fall.replace("100,out,a count", "100,out,DERIVED: x 0.5"))
+    assert "does not reproduce" not in overall(fall.replace("320,out", "150,out"))  # 2.07 times in 2019
+    # fitted rows do not count while some are held out
+    assert "does not reproduce" not in overall(december + "2020-01-01,imports,japan,ree,china,month,100,in,a count\n")
+
+
+def test_the_replays_report_names_japans_given_imports_and_the_fall_of_2012_it_misses(tmp_path: Path):
+    # China's exports are missed most out of sample, but all 6 of its rows are derived (China's total x 0.67);
+    # Japan's imports from China are held out too and their sources give them: their error is the model's own
+    written = api_run(ROOT / "scenarios" / "embargo_2010.yaml").write(
+        tmp_path / "out", report=True, plots=False, record=SHIPPED_RECORD
+    )
+    supply = pd.read_csv(tmp_path / "out" / "supply.csv", parse_dates=["date"])
+    japan = supply[(supply["region"] == "japan") & (supply["supplier"] == "china")]
+    record = pd.read_csv(SHIPPED_RECORD, parse_dates=["date"])
+    held = record[(record["quantity"] == "imports") & (record["sample"] == "out")]
+    ends = {"month": pd.DateOffset(months=1), "quarter": pd.DateOffset(months=3), "half": pd.DateOffset(months=6)}
+    ends["year"] = pd.DateOffset(years=1)
+    # each held-out row's model value: Japan's arrivals from China (both materials) summed over the row's period
+    model = [
+        japan.loc[(japan["date"] >= row.date) & (japan["date"] < row.date + ends[row.period]), "arrivals_t"].sum()
+        for row in held.itertuples()
+    ]
+    ratio = pd.Series(model, index=held.index) / held["value"]
+    assert len(held) == 8 and held["source"].str.upper().str.startswith(("DERIVED", "FORECAST")).sum() == 0
+    h1 = held.index[(held["period"] == "half")][0]
+    assert held.loc[h1, "value"] == 3007 and ratio.idxmax() == h1  # missed most: H1 2012
+    rms = math.sqrt((ratio.map(math.log) ** 2).mean())
+    h1_model = model[held.index.get_loc(h1)]
+    text = _overall((tmp_path / "out" / "report.html").read_text())
+    assert tmp_path / "out" / "report.html" in written
+    assert "the series the model misses most is China's exports to Japan and the EU" in text
+    assert (
+        "Of the held-out series whose rows are all figures their sources give, the model misses most Japan's imports "
+        f"from China, all materials: an RMS log error of {rms:.2f} (a factor of about {math.exp(rms):.2f} on a typical "
+        f"row); on its row missed most (H1 2012) the record has 3,007 t and the model {h1_model:,.0f} t, "
+        f"{ratio[h1]:.2f} times the record." in text
+    )
+    # 2011 (five months and the year) within a few tenths of the record, 2012 (Q1 and H1) over twice it
+    years = held["date"].dt.year
+    low, high = ratio[years == 2011], ratio[years == 2012]
+    assert low.between(0.7, 1.1).all() and high.between(2.0, 2.6).all()
+    assert (
+        "The model does not reproduce the fall in demand the record shows from 2011 to 2012: on the held-out rows of "
+        f"Japan's imports from China, all materials, it has {low.min():.2f} to {low.max():.2f} times the record in "
+        f"2011 but {high.min():.2f} to {high.max():.2f} times in 2012." in text
+    )

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import numpy as np
 
+from simulator.names import Names
 from simulator.report.html_names import HtmlNames
 from simulator.report.words import (
     cap,
@@ -32,6 +34,7 @@ from simulator.report.words import (
     percent,
     plural,
     tonnes,
+    tonnes_2,
     usd,
     when,
 )
@@ -113,6 +116,16 @@ class Run:
         """
         return has_demand(self.result.scenario, region, material)
 
+    def demand_responds(self, material: str | None = None) -> bool:
+        """Whether demand answers the price (``market.<material>.demand``), for ``material`` or for any material.
+
+        Then a region's ``demand_t`` is what the price left of its demand, and ``demand_destroyed_t`` what it gave up
+        (docs/outputs.md): neither is a shortfall.
+        """
+        market = self.result.scenario.market
+        materials = self.materials() if material is None else [material]
+        return any(m in market and market[m].demand is not None for m in materials)
+
     def no_demand(self, region: str) -> list[str]:
         """The run's materials ``region`` has no demand for."""
         return [m for m in self.materials() if not self.demands(region, m)]
@@ -176,6 +189,102 @@ def _lowest_cover(run: Run, region: str) -> str:
     return f"its lowest cover is {run.tag(days(cover) + ' days', cover, f'min_days_of_cover.{region}')}{where}"
 
 
+SHARING_WORDS = ("pro rata", "sharing", "shared")
+"""Words by which a key assumption that speaks of a quota speaks of how it is shared (:func:`sharing_assumptions`)."""
+RULE_OPTION = "contracts_first"
+"""The other rule an assumption names when it says what pro rata does (``sharing: contracts_first``)."""
+
+
+def sharing_assumptions(run: Run) -> list[int]:
+    """The key assumptions (numbered from 1, as the table numbers them K1, K2, ...) on how a quota is shared.
+
+    Those whose statement speaks of a quota and of its sharing (:data:`SHARING_WORDS`); of them, those that name
+    the other rule (:data:`RULE_OPTION`: what the run would be without pro rata) when any does.
+    """
+    found = [
+        k
+        for k, a in enumerate(run.result.scenario.assumptions, start=1)
+        if "quota" in a.statement.lower() and any(word in a.statement.lower() for word in SHARING_WORDS)
+    ]
+    named = [k for k in found if RULE_OPTION in run.result.scenario.assumptions[k - 1].statement]
+    return named or found
+
+
+def assumption_code(k: int) -> str:
+    """Key assumption ``k`` (from 1) as the page numbers it: ``K15``.
+
+    Not a bare number: the page's bracketed codes ([A18], [J12], [Q6]) are rows of docs/calibration.md, and "18"
+    beside them would read as [A18]. Its row's id is ``assumption-K15``, for links to it.
+    """
+    return f"K{k}"
+
+
+def assumption_link(k: int) -> str:
+    """A link to key assumption ``k`` in the table of key assumptions: ``<a href="#assumption-K15">K15</a>``."""
+    return f'<a href="#assumption-{assumption_code(k)}">{assumption_code(k)}</a>'
+
+
+def pro_rata_quotas(run: Run, region: str, material: str, day: int) -> list[int]:
+    """The export quotas (their index among the shocks), begun by ``day``, that share room pro rata to orders.
+
+    An export quota (``kind: export_quota``) of a supplier ``region`` buys ``material`` from, covering
+    that material, with ``sharing: pro_rata`` (orders claim the room), that another region buys from too:
+    ``region``'s cover then depends on how much the others order, not only on its own orders.
+    """
+    scenario, shocks = run.result.scenario, run.result.shocks
+    regions = scenario.regions
+    found = []
+    for k, shock in enumerate(scenario.shocks):
+        if getattr(shock, "kind", "") != "export_quota" or getattr(shock, "sharing", "") != "pro_rata":
+            continue
+        if shock.materials is not None and material not in shock.materials:
+            continue
+        if k >= len(shocks) or int(shocks["start_day"].iloc[k]) > day:
+            continue
+        supplier = shock.supplier
+        if not regions[region].sourcing.get(material, {}).get(supplier):
+            continue
+        covered = shock.materials if shock.materials is not None else run.materials()
+        if any(
+            regions[other].sourcing.get(m, {}).get(supplier) for other in regions if other != region for m in covered
+        ):
+            found.append(k)
+    return found
+
+
+def quota_sharing_caveat(run: Run, region: str) -> str:
+    """Why a region's near miss rests on how a quota is shared, a clause (HTML), or "".
+
+    ``, under its 15-day release trigger: how low rests on China's export quotas being shared pro rata to orders,
+    in which the other buyers' orders take part of its room (key assumptions K13 and K20)``.
+
+    Said when ``region``'s lowest cover is under its agreement's release trigger (``trigger.commercial_days_below``)
+    and the material of that lowest cover comes from a supplier whose quota is shared pro rata to orders with other
+    regions (:func:`pro_rata_quotas`): another region's precautionary orders then take room this one would have had,
+    so the near miss is the sharing rule's as well as the shocks'. The assumptions that state the rule are linked
+    (:func:`sharing_assumptions`); the number they give for another rule, if any, is theirs, not computed here.
+    """
+    agreement = run.result.scenario.agreement
+    trigger = agreement.trigger.commercial_days_below if agreement is not None else 0.0
+    cover = run.metric(f"min_days_of_cover.{region}")
+    lowest = lowest_cover_day(run, region, run.materials())
+    if not trigger or lowest is None or cover is None or not np.isfinite(cover) or cover >= trigger:
+        return ""
+    quotas = pro_rata_quotas(run, region, *lowest)
+    if not quotas:
+        return ""
+    names, shocks = Names.of(run.result.scenario), run.result.scenario.shocks
+    suppliers = list(dict.fromkeys(shocks[k].supplier for k in quotas))
+    whose = join_words([escape(names.supplier_possessive(s)) for s in suppliers])
+    quota = "export quotas" if len(quotas) > 1 else "export quota"
+    links = [assumption_link(k) for k in sharing_assumptions(run)]
+    see = f" (key {'assumption' if len(links) == 1 else 'assumptions'} {join_words(links)})" if links else ""
+    return (
+        f", under its {trigger:g}-day release trigger: how low rests on {whose} {quota} being shared "
+        f"pro rata to orders, in which the other buyers' orders take part of its room{see}"
+    )
+
+
 def region_findings(run: Run, region: str) -> list[str]:
     """Sentences (HTML) on one region: when it runs short, how long, how much, lowest cover, releases."""
     result = run.result
@@ -186,6 +295,7 @@ def region_findings(run: Run, region: str) -> list[str]:
     sentences = []
     if first < 0:
         lowest = _lowest_cover(run, region)
+        lowest += quota_sharing_caveat(run, region) if lowest else ""
         sentences.append(f"{subject} never runs short; {lowest}." if lowest else f"{subject} never runs short.")
     else:
         short_first = [m for m in run.materials() if int(run.cell(region, m, "first_shortfall_day")) == first]
@@ -300,12 +410,13 @@ def overall_finding(run: Run) -> str:
     total = run.metric("total_shortfall_t")
     who = "the members" if run.result.structure.members else "all regions"
     horizon = run.result.scenario.horizon_days
+    group = run.result.structure.member_names or run.regions()
     if total == 0:
         nobody = "no member" if run.result.structure.members else "no region"
-        return f"{cap(over_days(horizon))}, {nobody} runs short ({run.t(total, 'total_shortfall_t')} of shortfall)."
+        text = f"{cap(over_days(horizon))}, {nobody} runs short ({run.t(total, 'total_shortfall_t')} of shortfall)"
+        return text + _given_up(run, group, who) + "."
     text = f"{cap(over_days(horizon))}, {who} are short of {run.t(total, 'total_shortfall_t')} in all"
     jain = run.metric("fairness_jain")
-    group = run.result.structure.member_names or run.regions()
     if total > 0 and jain is not None and len(group) > 1:
         text += (
             f"; fairness of the burden (Jain's index of shortfall shares, 1 = equal) is "
@@ -318,11 +429,33 @@ def overall_finding(run: Run) -> str:
         demand = float(sum(run.cell(r, m, "demand_t") or 0.0 for r in group for m in run.materials()))
         if demand > 0 and total / demand < SMALL_SHORTFALL_SHARE:
             whose = "the members'" if run.result.structure.member_names else "all regions'"
+            after = " after the price response" if run.demand_responds() else ""
             text += (
                 f". The index says only who carries the shortfall, not how heavy it is: {tonnes(total)} is "
-                f"{percent(total / demand)} of {whose} demand over the run"
+                f"{percent(total / demand)} of {whose} demand over the run{after}"
             )
-    return text + "."
+    return text + _given_up(run, group, "the members" if run.result.structure.members else "all regions") + "."
+
+
+def _given_up(run: Run, group: list[str], who: str) -> str:
+    """The demand ``group`` gave up at high prices, a clause (HTML): "" without a demand response or when none was.
+
+    ``; at high prices the members gave up 13,000 t of demand (18% of what they would have used), none
+    of it counted as shortfall``. A region's demand in the summary (``demand_t``) is what the price left of it;
+    the demand the price destroyed (``demand_destroyed_t``, two significant figures as in the price section: it
+    scales with an assumed elasticity) is not short, so a run can read "no shortfall" while much use was given up.
+    """
+    if not run.demand_responds():
+        return ""
+    destroyed = float(sum(run.metric(f"demand_destroyed_t.{r}") or 0.0 for r in group))
+    if destroyed <= 0:
+        return ""
+    used = float(sum(run.cell(r, m, "demand_t") or 0.0 for r in group for m in run.materials()))
+    metric = f"sum:demand_destroyed_t:{','.join(group)}"
+    return (
+        f"; at high prices {who} gave up {run.tag(tonnes_2(destroyed), destroyed, metric)} of demand "
+        f"({percent(destroyed / (used + destroyed))} of what they would have used), none of it counted as shortfall"
+    )
 
 
 # --- comparison -----------------------------------------------------------------------

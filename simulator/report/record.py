@@ -32,7 +32,10 @@ it; the held-out rows are the test. So with a marked record the section keeps th
   one naming the series the model misses most out of sample (the largest RMS log error of
   held-out rows), with a caveat when some of its rows are made rather than given: a derived
   row's error measures its derivation (often a difference of basis) as well as the model, a
-  forecast's measures what was expected at the time.
+  forecast's measures what was expected at the time. When it has such rows, the sentence also names
+  the series missed most among those whose rows are all given (:func:`sourced_worst`), and a
+  sentence says when a flow the record gives falls (or rises) from one year to a later one
+  and the model does not follow (:func:`fall_sentence`).
 
 A record without a ``sample`` column says nothing of a fit: its table has one line per
 series, all rows together, and the section says that an error may be in sample.
@@ -305,8 +308,102 @@ def worst_sentence(series: list[SeriesError]) -> str:
         f"{lead} is {escape(worst.name)}: an RMS log error of {worst.rms_log_error:.2f}, "
         f"off the record by a factor of about {worst.factor:.2f} on a typical row; on the row it misses most"
         f" ({escape(worst.when)}) the record has {_amount(worst.unit, worst.recorded)} and the model "
-        f"{_amount(worst.unit, worst.model)}.{made_caveat(worst)}"
+        f"{_amount(worst.unit, worst.model)}.{made_caveat(worst)}{sourced_worst(series, worst)}"
     )
+
+
+_POOL_WORDS = {"out": "held-out series", "in": "fitted series", "": "series"}
+"""The series :func:`sourced_worst` looks among, by the worst series' sample."""
+
+
+def sourced_worst(series: list[SeriesError], worst: SeriesError) -> str:
+    """The series missed most among those whose rows are all given, when ``worst`` has made rows (HTML).
+
+    The series the model misses most among those all of whose rows are given by their sources (none :data:`MADE`),
+    in ``worst``'s sample; "" when ``worst``'s rows are all given, or no series is.
+
+    `` Of the held-out series whose rows are all figures their sources give, the model misses most Japan's imports
+    from China, all materials: an RMS log error of 0.44 (a factor of about 1.55 on a typical row); on its row missed
+    most (H1 2012) the record has 3,007 t and the model 7,715 t, 2.57 times the record.``  A made row's error
+    measures its making as well as the model, so the worst series alone could pass for a flaw of the derivation
+    while a given series is missed as badly.
+    """
+    if not worst.made:
+        return ""
+    pool = [s for s in series if s.sample == worst.sample and not s.made]
+    if not pool:
+        return ""
+    given = max(pool, key=lambda s: s.rms_log_error)  # the first of equal ones
+    ratio = given.model / given.recorded if given.recorded else math.inf
+    return (
+        f" Of the {_POOL_WORDS[worst.sample]} whose rows are all figures their sources give, the model misses most "
+        f"{escape(given.name)}: an RMS log error of {given.rms_log_error:.2f} (a factor of about {given.factor:.2f} on "
+        f"a typical row); on its row missed most ({escape(given.when)}) the record has "
+        f"{_amount(given.unit, given.recorded)} and the model {_amount(given.unit, given.model)}, "
+        f"{ratio:.2f} times the record."
+    )
+
+
+FLOW_OFF = 1.5
+"""A year's rows of a flow are matched when the model is within this factor of the record on each, and off when it is
+beyond it on each, the same way (:func:`fall_sentence`)."""
+
+_FALL_NOUNS = {"imports": "demand", "demand": "demand", "exports": "exports"}
+"""What a fall of a flow's record is a fall in, in :func:`fall_sentence`."""
+
+
+def _span(ratios: pd.Series) -> str:
+    """``2.03 to 2.57 times``, ``2.57 times`` (one value): the model's values over the record's."""
+    low, high = f"{ratios.min():.2f}", f"{ratios.max():.2f}"
+    return f"{low} times" if low == high else f"{low} to {high} times"
+
+
+def fall_sentence(table: pd.DataFrame, scenario: Scenario) -> str:
+    """A sentence when a flow the record gives falls from one year to a later one and the model does not (HTML).
+
+    It looks at the rows the worst-series sentence judges (the held-out ones when the record holds some out, else
+    all) whose source gives them (not :data:`MADE`) and that are flows (imports, exports, demand), series by series,
+    the ones missed most first. A series says it when on its rows of one calendar year (of their start) the model is
+    within :data:`FLOW_OFF` of the record on each, and on those of a later year above it by more than that on each,
+    while the record's mean daily rate of the later year's rows is below the earlier one's: the record fell and the
+    model did not follow (and likewise below it, for a rise). "" when no series shows it.
+
+    `` The model does not reproduce the fall in demand the record shows from 2011 to 2012: on the held-out rows of
+    Japan's imports from China, all materials, it has 0.77 to 1.08 times the record in 2011 but 2.03 to 2.57 times in
+    2012.``
+    """
+    inside = table["in_sample"].astype(bool)
+    held = bool((~inside).any()) and not bool(inside.all())
+    rows = table[~inside] if held else table
+    given = made(rows["source"]) == "" if "source" in rows.columns else pd.Series(True, index=rows.index)
+    rows = rows[given & rows["quantity"].isin(list(_FALL_NOUNS)) & (rows["value"] > 0)]
+    if rows.empty:
+        return ""
+    rows = rows.assign(
+        ratio=rows["model"] / rows["value"],
+        rate=rows["value"] / (rows["end_day"] - rows["first_day"]).clip(lower=1),
+        year=[d.year for d in rows["date"]],
+        key=series_keys(rows),
+    )
+    order = sorted(rows.groupby("key", sort=False), key=lambda kv: -float((kv[1]["log_error"] ** 2).mean()))
+    names, regions = Names.of(scenario), list(scenario.regions)
+    for key, group in order:
+        years = [(year, part) for year, part in group.groupby("year")]
+        for k, (year, part) in enumerate(years):
+            for before, earlier in years[:k]:
+                matched = bool(((earlier["ratio"] <= FLOW_OFF) & (earlier["ratio"] >= 1 / FLOW_OFF)).all())
+                over, under = bool((part["ratio"] > FLOW_OFF).all()), bool((part["ratio"] < 1 / FLOW_OFF).all())
+                fell = part["rate"].mean() < earlier["rate"].mean()
+                if not matched or not ((over and fell) or (under and not fell)):
+                    continue
+                which = "held-out rows" if held else "rows"
+                name = escape(series_name(*key, names, regions))
+                return (
+                    f" The model does not reproduce the {'fall' if over else 'rise'} in {_FALL_NOUNS[key[0]]} the "
+                    f"record shows from {before} to {year}: on the {which} of {name}"
+                    f", it has {_span(earlier['ratio'])} the record in {before} but {_span(part['ratio'])} in {year}."
+                )
+    return ""
 
 
 def fitted_only_sentence(series: list[SeriesError]) -> str:
@@ -450,7 +547,7 @@ def record_section(run: Run, record: Record, table: pd.DataFrame | None = None) 
             "path between them is not shown). Prices on a log scale."
             "</figcaption></figure>",
             _table(series),
-            f'<p class="overall">{worst_sentence(series)}</p>',
+            f'<p class="overall">{worst_sentence(series)}{fall_sentence(table, result.scenario)}</p>',
             '<p class="note">A row\u2019s error is ln(model / record); the RMS log error of a series is the root of '
             "their mean square, and exp of it is the factor by which the model is typically off the record, above "
             f"or below (0.30: a factor of 1.35).{_mixed_note(table)}</p>",

@@ -13,8 +13,8 @@ import numpy as np
 from simulator import quantities
 from simulator.plots import KIND_NAMES, shock_severity
 from simulator.report.accounts import Account
-from simulator.report.findings import Run, lowest_cover_day
-from simulator.report.words import DASH, days, finite, percent, plural, span_dates, tonnes, usd_m, when
+from simulator.report.findings import Run, assumption_code, lowest_cover_day
+from simulator.report.words import DASH, days, finite, percent, plural, span_dates, tonnes, tonnes_2, usd_m, when
 from simulator.scenario.schema import drawn_at_random
 
 STOCK_COSTS = ("holding_cost_usd", "refill_cost_usd", "auction_spend_usd")
@@ -23,6 +23,14 @@ REVENUE = "auction_revenue_usd"
 """Auction proceeds received as an owner of the pool: subtracted."""
 OTHER_COSTS = ("procurement_premium_usd", "resourcing_cost_usd")
 """Costs of procurement policies, shown apart."""
+
+
+DEMAND = "Demand over the horizon (t)"
+DEMAND_AFTER = "Demand after the price response (t)"
+"""The first row of a region's table: its demand over the run, which with a demand response is what the price left."""
+GIVEN_UP = "Demand given up at high prices (t)"
+"""The row of the demand the price destroyed (``demand_destroyed_t``), only where demand answers the price; two
+significant figures, as in the price section (it scales with an assumed elasticity)."""
 
 
 def _label(name: str) -> str:
@@ -95,19 +103,29 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
     lowest = lowest_cover_day(run, region, materials)  # the first day any material is at the region's lowest
     low_total_day = lowest[1] if lowest else None
     demanded = tonne_row("demand_t")
+    # with a demand response, demand_t is what the price left of demand: the shortfall's share is of that, and
+    # what the price destroyed is a row of its own (docs/outputs.md), not a shortfall
+    responds = run.demand_responds()
     rows: list[tuple[str, list[str], str]] = [
         (
-            "Demand over the horizon (t)",
+            DEMAND_AFTER if responds else DEMAND,
             [v if has else "no demand" for v, has in zip(demanded, demand, strict=False)] + demanded[-1:],
             "",
         ),
+    ]
+    if responds:
+        given_up = [c.get("demand_destroyed_t") or 0.0 for c in cells]
+        rows.append(
+            (GIVEN_UP, outcome([tonnes_2(v) for v in given_up] + [tonnes_2(float(np.sum(given_up)))]), ""),
+        )
+    rows += [
         (
             "Shortfall (t)",
             outcome([tonnes(c["shortfall_t"]) for c in cells] + [tonnes(metric(f"shortfall_t.{region}"))]),
             "key",
         ),
         (
-            "Share of demand not met",
+            "Share of that demand not met" if responds else "Share of demand not met",
             outcome(
                 [percent(c["shortfall_share"] or 0.0) for c in cells] + [percent(metric(f"shortfall_share.{region}"))]
             ),
@@ -267,16 +285,20 @@ def shock_table(run: Run) -> str:
 
 
 def assumption_table(run: Run) -> str:
-    """The scenario's key assumptions with their sources (sources as plain text)."""
+    """The scenario's key assumptions with their sources (sources as plain text), numbered K1, K2, ..."""
     items = run.names.assumptions
     if not items:
         return '<p class="note">The scenario lists no assumptions.</p>'
     rows = "".join(
-        f'<tr><td class="n">{i}</td><td class="text">{statement}</td>'
+        f'<tr id="assumption-{assumption_code(i)}"><td class="n">{assumption_code(i)}</td>'
+        f'<td class="text">{statement}</td>'
         f'<td class="text source" data-label="Source">{source or "<em>modeller&#x27;s assumption</em>"}</td></tr>'
         for i, (statement, source) in enumerate(items, start=1)
     )
+    codes = "K1" if len(items) == 1 else f"K1 to {assumption_code(len(items))}"
     return (
+        f'<p class="note">Numbered {codes}; a code in brackets, such as [Q6] or [A18], is a row of the project\'s '
+        "docs/calibration.md, where each figure's source is given in full.</p>"
         '<table class="assumptions"><thead><tr><th>#</th><th>Assumption or figure</th><th>Source</th>'
         "</tr></thead>"
         f"<tbody>{rows}</tbody></table>"
