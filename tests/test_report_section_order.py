@@ -36,3 +36,15 @@ def test_the_rule_section_opens_with_why_nothing_was_released_and_the_prices_say
     prices = plain(section(page, "prices"))
     assert "The model's prices are fitted to the record's 13 world-price rows over this run" in prices
     assert "tests nothing" in prices
+
+
+def test_the_shocks_table_says_where_its_bracketed_source_codes_are_looked_up():
+    import re
+
+    import yaml
+
+    shocks = yaml.safe_load((ROOT / "scenarios" / "embargo_2010.yaml").read_text())["shocks"]
+    first_code = next(m for s in shocks for m in re.findall(r"\[([A-Z]{1,2}\d+)", s.get("description", "")))
+    text = plain(section(_replay_page(), "shocks"))
+    assert f"Bracketed codes ([{first_code}]," in text
+    assert "are rows of the source tables in docs/calibration.md" in text

@@ -14,7 +14,19 @@ from simulator import quantities
 from simulator.plots import KIND_NAMES, shock_severity
 from simulator.report.accounts import Account
 from simulator.report.findings import Run, assumption_code, lowest_cover_day
-from simulator.report.words import DASH, days, finite, percent, plural, span_dates, tonnes, tonnes_2, usd_m, when
+from simulator.report.words import (
+    DASH,
+    days,
+    finite,
+    percent,
+    plural,
+    source_codes_note,
+    span_dates,
+    tonnes,
+    tonnes_2,
+    usd_m,
+    when,
+)
 from simulator.scenario.schema import drawn_at_random
 
 STOCK_COSTS = ("holding_cost_usd", "refill_cost_usd", "auction_spend_usd")
@@ -278,7 +290,7 @@ def shock_table(run: Run) -> str:
             f'<td data-label="Severity">{escape(shock_severity(result, k))}{_drawn(spec, result.seed)}</td>'
             f'<td class="text" data-label="What happened">{names.shock_descriptions[k] or DASH}</td></tr>'
         )
-    return (
+    return source_codes_note(list(names.shock_descriptions)) + (
         '<table class="shocks"><thead><tr><th>Shock</th><th>When</th><th>Supplier \u2192 target</th>'
         f"<th>Severity</th><th>What happened</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from dataclasses import dataclass
 from html import escape
 from typing import Any, NamedTuple
@@ -29,7 +28,7 @@ from simulator.metrics import anyone_short
 from simulator.names import Names
 from simulator.plots import trigger_lines
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
-from simulator.report.words import NBSP, bid_segment, join_words, plural
+from simulator.report.words import NBSP, bid_segment, join_words, plural, source_codes_note
 from simulator.results import Result
 from simulator.scenario.overrides import is_shock_end
 from simulator.scenario.schema import UncertainLogNormal, UncertainTriangular, UncertainUniform, UncertainValues
@@ -106,30 +105,6 @@ def _label_without_unit(label: str, unit: str) -> str:
     ('2011 quota to Japan and the EU', 'Decision lag (days)')
     """
     return label.removesuffix(f" ({unit})") if unit else label
-
-
-SOURCE_CODE = re.compile(r"\[([A-Z]{1,2}\d+[a-z]?(?:\s*[,;/]\s*[A-Z]{1,2}\d+[a-z]?)*)\]")
-"""A bracketed source code: ``[A16]``, ``[J2, J13]``, a row of a source table in docs/calibration.md."""
-
-
-def source_codes_note(sources: list[str]) -> str:
-    """One line saying where the bracketed codes of ``sources`` are looked up ('' when none has one).
-
-    The report names docs pages as plain text paths (docs/limitations.md), so this does too.
-
-    >>> source_codes_note(["assumption [A5]; ~90% in 2012 [J9, J13]", "[A5]"])[:64]
-    '<p class="note">Bracketed codes ([A5], [J9] ...) are rows of the'
-    >>> source_codes_note(["fitted 1.7 (docs/model-vs-record.md)"])
-    ''
-    """
-    found = (code for text in sources for m in SOURCE_CODE.finditer(text) for code in re.split(r"[,;/\s]+", m[1]))
-    codes = list(dict.fromkeys(f"[{code}]" for code in found))
-    if not codes:
-        return ""
-    shown = ", ".join(codes[:2]) + (" ..." if len(codes) > 2 else "")
-    return (
-        f'<p class="note">Bracketed codes ({escape(shown)}) are rows of the source tables in docs/calibration.md.</p>'
-    )
 
 
 def _inputs_table(result: Result) -> str:

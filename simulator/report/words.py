@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
@@ -335,4 +336,28 @@ def num(text: str, value: Any, metric: str, run: str = "scenario") -> str:
     return (
         f'<span class="num" data-run="{escape(run)}" data-metric="{escape(metric)}" '
         f'data-value="{shown}">{escape(text)}</span>'
+    )
+
+
+SOURCE_CODE = re.compile(r"\[([A-Z]{1,2}\d+[a-z]?(?:\s*[,;/]\s*[A-Z]{1,2}\d+[a-z]?)*)\]")
+"""A bracketed source code: ``[A16]``, ``[J2, J13]``, a row of a source table in docs/calibration.md."""
+
+
+def source_codes_note(sources: list[str]) -> str:
+    """One line saying where the bracketed codes of ``sources`` are looked up ('' when none has one).
+
+    The report names docs pages as plain text paths (docs/limitations.md), so this does too.
+
+    >>> source_codes_note(["assumption [A5]; ~90% in 2012 [J9, J13]", "[A5]"])[:64]
+    '<p class="note">Bracketed codes ([A5], [J9] ...) are rows of the'
+    >>> source_codes_note(["fitted 1.7 (docs/model-vs-record.md)"])
+    ''
+    """
+    found = (code for text in sources for m in SOURCE_CODE.finditer(text) for code in re.split(r"[,;/\s]+", m[1]))
+    codes = list(dict.fromkeys(f"[{code}]" for code in found))
+    if not codes:
+        return ""
+    shown = ", ".join(codes[:2]) + (" ..." if len(codes) > 2 else "")
+    return (
+        f'<p class="note">Bracketed codes ({escape(shown)}) are rows of the source tables in docs/calibration.md.</p>'
     )
