@@ -1100,9 +1100,8 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
     assert (
         "It was a close call: with or without the joint stock the EU's cover of heavy rare earths fell to 1.6 days "
         "on 3 Jul 2011, while its 30.0 t share of the joint pool (60.0 days of its demand) stayed unused: the EU "
-        "never bid for it, its commercial stock never running out (lowest 0.82 t): under the hybrid rule, in normal "
-        "times the shared stock is sold by auction, and a member bids only for the gap it expects beyond its own "
-        "commercial stock." in verdict
+        "never bid for it. Under the hybrid rule, in normal times the shared stock is sold by auction, and a member "
+        "bids only for a gap beyond its own commercial stock, which never ran out (lowest 0.82 t)." in verdict
     )
     # the reason: auctions.csv is empty (no bid, so no auction held), and the EU's commercial stock of heavy rare
     # earths never reached 0: lowest 0.8217 t, 1.64 days of its 0.5 t/day

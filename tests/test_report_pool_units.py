@@ -44,9 +44,8 @@ def test_a_close_call_says_the_members_unused_pool_share_and_why_the_rule_did_no
     assert _close_call(hybrid) == (
         "It was a close call: with or without the joint stock the EU's cover of rare earths fell to 1.0 days on "
         "day 8, while its 1,000 t share of the joint pool (12.5 days of its demand) stayed unused: the EU never bid "
-        "for it, its commercial stock never running out (lowest 80.0 t): under the hybrid rule, in normal times the "
-        "shared stock is sold by auction, and a member bids only for the gap it expects beyond its own commercial "
-        "stock."
+        "for it. Under the hybrid rule, in normal times the shared stock is sold by auction, and a member bids only "
+        "for a gap beyond its own commercial stock, which never ran out (lowest 80.0 t)."
     )
     assert result.auctions.empty  # no bid, so no auction: the EU's 80 t (1 day) met the gap it expected
     # half the EU's supply stopped all run: an embargo against a member, so the hybrid rule shares every day, but
@@ -66,9 +65,9 @@ def test_a_close_call_says_the_members_unused_pool_share_and_why_the_rule_did_no
     # auctions only: the reason is the auction's own description
     auction = build(hybrid, agreement__mechanism="auction")
     assert _close_call(auction).endswith(
-        "stayed unused: the EU never bid for it, its commercial stock never running out (lowest 80.0 t): under "
-        "auction, the shared stock is offered in lots at regular intervals and goes to the highest bids, and a member "
-        "bids only for the gap it expects beyond its own commercial stock."
+        "stayed unused: the EU never bid for it. Under auction, the shared stock is offered in lots at regular "
+        "intervals and goes to the highest bids, and a member bids only for a gap beyond its own commercial stock, "
+        "which never ran out (lowest 80.0 t)."
     )
     # the fair ratio with releases never opened (the trigger is a gap, and nobody has one)
     assert _close_call(NEAR_MISS).endswith(

@@ -48,3 +48,14 @@ def test_the_shocks_table_says_where_its_bracketed_source_codes_are_looked_up():
     text = plain(section(_replay_page(), "shocks"))
     assert f"Bracketed codes ([{first_code}]," in text
     assert "are rows of the source tables in docs/calibration.md" in text
+
+
+def test_the_headline_is_bold_up_to_the_answer_and_its_circumstances_are_not():
+    page = _replay_page()
+    headline = page[page.index('<p class="headline">') : page.index("</p>", page.index('<p class="headline">'))]
+    answer, detail = headline.split('<span class="detail">')
+    assert plain(answer).endswith(
+        "Neither member would run short without the joint stock, and neither member runs short with it."
+    )
+    assert plain(detail).startswith("It was a close call:")
+    assert "p.headline .detail { font-weight: 400; }" in page

@@ -262,40 +262,38 @@ def _share_unused(run: Run, member: str, material: str, day: int) -> str:
         return ""
     sharing = _sharing_day(run, material, day)
     why = "" if sharing is None else f": {_why_not_drawable(agreement.mechanism, sharing)}"
-    if (
-        sharing is False
-        and BY_NAME[agreement.mechanism].holds_auctions
-        and (never := _never_bid(run, member, material))
-    ):
-        why = (
-            f": {never}: {_why_not_drawable(agreement.mechanism, sharing)}, and a member bids only for the gap it "
-            "expects beyond its own commercial stock"
-        )
+    if sharing is False and BY_NAME[agreement.mechanism].holds_auctions:
+        never, lowest = _never_bid(run, member, material)
+        if never:
+            rule = cap(_why_not_drawable(agreement.mechanism, sharing))
+            why = (
+                f": {run.names.subject(member)} never bid for it. {rule}, and a member bids only for a gap beyond "
+                f"its own commercial stock{lowest}"
+            )
     return f", while its {tonnes(share)} share of the joint pool ({days(held)} days of its demand) stayed unused{why}"
 
 
-def _never_bid(run: Run, member: str, material: str) -> str:
-    """``the EU never bid for it, its commercial stock never running out (lowest 0.82 t)``, or ''.
+def _never_bid(run: Run, member: str, material: str) -> tuple[bool, str]:
+    """Whether ``member`` never bid for ``material`` in the run, and ``, which never ran out (lowest 0.82 t)`` or ''.
 
     On a day the rule auctions, the shared stock goes only to bids, and a member bids for the
     shortfall it expects before the next auction net of its commercial stock
     (:mod:`simulator.kernel.agreement`). Where ``member`` never bid for ``material`` in the run
     (auctions.csv has no bid of it), that, not the auction, is why its share lay unused; where
-    its commercial stock never ran out, its lowest is told. '' where it bid, or where the
+    its commercial stock never ran out, its lowest is told. False where it bid, or where the
     outputs cannot tell.
     """
     auctions, column = run.result.auctions, f"bid_t.{member}"
     if not auctions.empty:
         if column not in auctions or "material" not in auctions:
-            return ""
+            return False, ""
         if float(auctions.loc[auctions["material"] == material, column].fillna(0).sum()) >= VISIBLE_T:
-            return ""
+            return False, ""
     ts = run.result.timeseries
     stock = ts.loc[(ts["region"] == member) & (ts["material"] == material), "commercial_stock_t"]
-    said = f"{run.names.subject(member)} never bid for it"
     if len(stock) and float(stock.min()) >= VISIBLE_T:
-        return said + f", its commercial stock never running out (lowest {tonnes(float(stock.min()))})"
-    return said
+        return True, f", which never ran out (lowest {tonnes(float(stock.min()))})"
+    return True, ""
 
 
 def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
@@ -430,7 +428,7 @@ def headline(run: Run, alone: Run | None) -> str:
     if answer == "not_needed":
         return (
             f"Not needed here: no physical shortfall avoided. {cap(group)} would run short without the joint stock, "
-            f"and {group} runs short with it.{_close_call(run, alone, members)}"
+            f"and {group} runs short with it.{_detail(_close_call(run, alone, members))}"
         )
     if answer == "only_with":
         return (
@@ -455,6 +453,11 @@ def headline(run: Run, alone: Run | None) -> str:
             f"({percent(cut)} less)."
         )
     return f"No: the members are short of {shown_with} with the joint stock and {shown_without} without it."
+
+
+def _detail(text: str) -> str:
+    """``text`` in the headline's normal-weight span (HTML; '' for ''): the answer is bold, its circumstances not."""
+    return f'<span class="detail">{text}</span>' if text else ""
 
 
 def physical_only_line(run: Run, alone: Run | None) -> str:
