@@ -8,6 +8,7 @@ import contextlib
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -119,13 +120,24 @@ def test_a_sweep_stopped_by_a_signal_resumes_to_the_same_table(tmp_path, uninter
     assert hidden_leftovers(out) == [] and not (out / ".chunks").exists(), note
 
 
+@pytest.fixture(scope="module")
+def run_outputs(tmp_path_factory) -> tuple[Path, bytes, Path]:
+    """The scenario the run tests stop, the table its run with seed 2 writes (the run the signal
+    stops) and a whole earlier output in a folder (seed 1, figures too): made once for the three
+    signals, which only read them (each test copies the earlier output into its own folder)."""
+    folder = tmp_path_factory.mktemp("runs")
+    scenario = write(folder)
+    assert invoke("run", scenario, "-o", folder / "expected", "--seed", 2, "--no-plots").exit_code == 0
+    assert invoke("run", scenario, "-o", folder / "earlier", "--seed", 1).exit_code == 0
+    return scenario, (folder / "expected" / "timeseries.csv").read_bytes(), folder / "earlier"
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
-def test_a_run_stopped_by_a_signal_leaves_whole_outputs(tmp_path, signum):
+@pytest.mark.xdist_group("interrupt-run")  # one earlier output, also under pytest -n
+def test_a_run_stopped_by_a_signal_leaves_whole_outputs(tmp_path, run_outputs, signum):
     """Whatever the moment, the folder holds one whole output: the earlier run's or the new one's."""
-    scenario, out = write(tmp_path), tmp_path / "out"
-    assert invoke("run", scenario, "-o", tmp_path / "expected", "--seed", 2, "--no-plots").exit_code == 0
-    expected = (tmp_path / "expected" / "timeseries.csv").read_bytes()
-    assert invoke("run", scenario, "-o", out, "--seed", 1).exit_code == 0
+    (scenario, expected, whole), out = run_outputs, tmp_path / "out"
+    shutil.copytree(whole, out)  # what `stockpile run -o out --seed 1` wrote: an output folder holds no path
     earlier = (out / "timeseries.csv").read_bytes()
     delay_s = random.Random().uniform(0.0, 2.0)
     note = f"{signum.name} {delay_s:.3f} s after the command started"
