@@ -316,7 +316,10 @@ def test_a_signal_as_the_sweep_table_moves_in_keeps_the_table_and_says_so(tmp_pa
     table is complete, so the sweep deletes its checkpoints and says to draw the figures,
     not to resume (which would have computed every chunk again)."""
     scenario, out = write(tmp_path), tmp_path / "out"
-    args = ["sweep", scenario, *SWEEP, "--workers", 1, "-o", out]
+    # the signal comes as the table moves in, whatever its length: 3 points x 4 runs in 6 chunks (checkpoints
+    # to delete), not SWEEP's 144 runs, which are long only so that a signal at a random time finds it running
+    short = ("--grid", "agreement.ratio.japan=0.2:0.8:0.3", "--runs", 4, "--seed", 3, "--chunk-runs", 2)
+    args = ["sweep", scenario, *short, "--workers", 1, "-o", out]
     child = subprocess.run(
         [sys.executable, "-c", AT_THE_TABLE, *map(str, args)], capture_output=True, text=True, timeout=120
     )
