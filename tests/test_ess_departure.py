@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 import simulator
-from simulator.compare import compare
+from simulator.compare import Comparison, compare
 from simulator.mechanisms import BASELINE, NAMES, OWN_SHARES
 from simulator.scenario import apply_overrides
 from simulator.scenario.overrides import parse_assignment
@@ -33,6 +33,9 @@ HALT_THROUGH_2011 = [
 ]
 SCENARIO = ROOT / "scenarios" / "embargo_2010.yaml"
 START = dt.date(2010, 7, 1)  # the scenario's day 0
+
+# the module's tests read one comparison (the fixture compared): under pytest -n, in one process
+pytestmark = pytest.mark.xdist_group("ess-departure")
 
 
 def paragraph() -> str:
@@ -97,8 +100,19 @@ def test_the_page_gives_the_figures_these_tests_were_worked_from(page):
     }
 
 
-def test_under_iea_ess_japan_cut_off_passes_supplies_to_the_eu(page):
-    result = simulator.run(SCENARIO, set=[*HALT_THROUGH_2011, "agreement.mechanism=iea_ess"])
+@pytest.fixture(scope="module")
+def compared() -> Comparison:
+    """The runs of the command the page names (``stockpile compare`` with the three ``--set``), every rule and both
+    baselines, made once for both tests: its ``iea_ess`` run is the run of the same data with
+    ``--set agreement.mechanism=iea_ess`` (checked in the first test), the one whose days the page describes."""
+    raw = yaml.safe_load(SCENARIO.read_text(encoding="utf-8"))
+    raw = apply_overrides(raw, [parse_assignment(assignment) for assignment in HALT_THROUGH_2011])
+    return compare(raw, list(NAMES), str(SCENARIO))
+
+
+def test_under_iea_ess_japan_cut_off_passes_supplies_to_the_eu(page, compared):
+    result = compared.results["iea_ess"]
+    assert result.scenario == simulator.load_scenario(SCENARIO, [*HALT_THROUGH_2011, "agreement.mechanism=iea_ess"])
     t = result.timeseries
     japan = t[t.region == "japan"]
     light = japan[japan.material == "light_ree"]
@@ -113,11 +127,9 @@ def test_under_iea_ess_japan_cut_off_passes_supplies_to_the_eu(page):
     assert round(japan.shortfall_t.sum()) == page["short"] and round(light.shortfall_t.sum()) == page["light"]
 
 
-def test_the_page_sets_japans_shortfall_beside_every_other_rule_and_both_baselines(page):
+def test_the_page_sets_japans_shortfall_beside_every_other_rule_and_both_baselines(page, compared):
     # the command the page names (stockpile compare, every rule): Japan's shortfall in each row
-    raw = yaml.safe_load(SCENARIO.read_text(encoding="utf-8"))
-    raw = apply_overrides(raw, [parse_assignment(assignment) for assignment in HALT_THROUGH_2011])
-    table = compare(raw, list(NAMES), str(SCENARIO)).table().set_index("mechanism")
+    table = compared.table().set_index("mechanism")
     short = table["shortfall_t.japan"].round().astype(int)
     assert short[BASELINE] == page["alone"] and table.loc[BASELINE, "first_shortfall_day.japan"] == page["alone_from"]
     assert table.loc[BASELINE, "first_shortfall_day.eu"] == 221  # without the agreement the EU runs out first too

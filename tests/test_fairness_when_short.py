@@ -154,8 +154,9 @@ def test_each_row_written_without_the_agreement_is_its_sample_run_again_with_its
         metrics = simulate(scenario, seed=seeds[k]).metrics
         for column in ("total_shortfall_t", "shortfall_t.eu", "shortfall_t.japan", "shortfall_t.eu.heavy_ree"):
             assert without[column][k] == pytest.approx(metrics[column], rel=1e-9, abs=1e-9), (k, column)
-        other = simulate(scenario, seed=seeds[(k + 1) % 3]).metrics["total_shortfall_t"]
-        differs += other != pytest.approx(metrics["total_shortfall_t"], rel=1e-9, abs=1e-9)
+        if not differs:  # one sample whose run moves with the seed is enough: no more runs once found
+            other = simulate(scenario, seed=seeds[(k + 1) % 3]).metrics["total_shortfall_t"]
+            differs = other != pytest.approx(metrics["total_shortfall_t"], rel=1e-9, abs=1e-9)
     assert differs  # the seed matters in this scenario, so the test above can tell a wrong one
 
 

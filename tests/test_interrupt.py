@@ -8,6 +8,7 @@ import contextlib
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -119,13 +120,24 @@ def test_a_sweep_stopped_by_a_signal_resumes_to_the_same_table(tmp_path, uninter
     assert hidden_leftovers(out) == [] and not (out / ".chunks").exists(), note
 
 
+@pytest.fixture(scope="module")
+def run_outputs(tmp_path_factory) -> tuple[Path, bytes, Path]:
+    """The scenario the run tests stop, the table its run with seed 2 writes (the run the signal
+    stops) and a whole earlier output in a folder (seed 1, figures too): made once for the three
+    signals, which only read them (each test copies the earlier output into its own folder)."""
+    folder = tmp_path_factory.mktemp("runs")
+    scenario = write(folder)
+    assert invoke("run", scenario, "-o", folder / "expected", "--seed", 2, "--no-plots").exit_code == 0
+    assert invoke("run", scenario, "-o", folder / "earlier", "--seed", 1).exit_code == 0
+    return scenario, (folder / "expected" / "timeseries.csv").read_bytes(), folder / "earlier"
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
-def test_a_run_stopped_by_a_signal_leaves_whole_outputs(tmp_path, signum):
+@pytest.mark.xdist_group("interrupt-run")  # one earlier output, also under pytest -n
+def test_a_run_stopped_by_a_signal_leaves_whole_outputs(tmp_path, run_outputs, signum):
     """Whatever the moment, the folder holds one whole output: the earlier run's or the new one's."""
-    scenario, out = write(tmp_path), tmp_path / "out"
-    assert invoke("run", scenario, "-o", tmp_path / "expected", "--seed", 2, "--no-plots").exit_code == 0
-    expected = (tmp_path / "expected" / "timeseries.csv").read_bytes()
-    assert invoke("run", scenario, "-o", out, "--seed", 1).exit_code == 0
+    (scenario, expected, whole), out = run_outputs, tmp_path / "out"
+    shutil.copytree(whole, out)  # what `stockpile run -o out --seed 1` wrote: an output folder holds no path
     earlier = (out / "timeseries.csv").read_bytes()
     delay_s = random.Random().uniform(0.0, 2.0)
     note = f"{signum.name} {delay_s:.3f} s after the command started"
@@ -304,7 +316,10 @@ def test_a_signal_as_the_sweep_table_moves_in_keeps_the_table_and_says_so(tmp_pa
     table is complete, so the sweep deletes its checkpoints and says to draw the figures,
     not to resume (which would have computed every chunk again)."""
     scenario, out = write(tmp_path), tmp_path / "out"
-    args = ["sweep", scenario, *SWEEP, "--workers", 1, "-o", out]
+    # the signal comes as the table moves in, whatever its length: 3 points x 4 runs in 6 chunks (checkpoints
+    # to delete), not SWEEP's 144 runs, which are long only so that a signal at a random time finds it running
+    short = ("--grid", "agreement.ratio.japan=0.2:0.8:0.3", "--runs", 4, "--seed", 3, "--chunk-runs", 2)
+    args = ["sweep", scenario, *short, "--workers", 1, "-o", out]
     child = subprocess.run(
         [sys.executable, "-c", AT_THE_TABLE, *map(str, args)], capture_output=True, text=True, timeout=120
     )
