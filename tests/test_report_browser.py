@@ -90,14 +90,14 @@ def report(tmp_path_factory) -> Path:
     return out
 
 
-def _measure(browser: Any, page: Path, screen: str) -> dict[str, Any]:
-    """MEASURE's findings on ``page`` shown on ``screen`` (a key of SCREENS), the browser put back after."""
+def _measure(browser: Any, page: Path, screen: str, script: str = MEASURE) -> dict[str, Any]:
+    """``script``'s findings on ``page`` shown on ``screen`` (a key of SCREENS), the browser put back after."""
     width, height = SCREENS[screen]
     reset_browser(browser)
     try:
         emulate_screen(browser, width, height, mobile=width < 600)
         load(browser, page)
-        found = browser.execute_script(MEASURE)
+        found = browser.execute_script(script)
     finally:
         reset_browser(browser)
     return {**found, "screen": (width, height)}
@@ -205,13 +205,7 @@ def with_samples(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_the_robustness_table_fits_the_screen_and_leaves_who_gets_what_on_it(with_samples, shared_browser, screen):
     width, height = SCREENS[screen]
-    reset_browser(shared_browser)
-    try:
-        emulate_screen(shared_browser, width, height, mobile=width < 600)
-        load(shared_browser, with_samples)
-        found = shared_browser.execute_script(ROBUST)
-    finally:
-        reset_browser(shared_browser)
+    found = _measure(shared_browser, with_samples, screen, ROBUST)
     assert len(found["rows"]) == 2, found  # Japan and the EU
     assert found["left"] >= 0 and found["right"] <= width + 0.5, found  # nothing off the side of the page
     assert found["scrollWidth"] <= found["clientWidth"] + 1, found  # and nothing to scroll to
