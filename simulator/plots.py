@@ -851,18 +851,23 @@ TARGET_SPOTS = ((0.7, "bottom"), *(spot for spot in LABEL_SPOTS if spot != (0.7,
 
 
 def _target_lines(
-    ax: Axes, curves: list[np.ndarray], placed: tuple[tuple[float, tuple[float, str]], ...]
+    ax: Axes,
+    curves: list[np.ndarray],
+    placed: tuple[tuple[float, tuple[float, str]], ...],
+    targets: tuple[float, ...] = COVER_TARGETS_DAYS,
 ) -> tuple[tuple[float, tuple[float, str]], ...]:
     """The 30- and 60-day lines (:data:`COVER_TARGETS_DAYS`), labelled above their right ends unless a curve is there.
 
     A curve through the label (Japan's cover at 63 days across ``60 days``) moves it to
     the first clear spot of :data:`TARGET_SPOTS` (:func:`clear_spot`), on a light box;
     labels already ``placed`` (the trigger's) are kept clear of; returns them with the targets' own.
+    Only ``targets`` are drawn: one that a pool-share line lies on is named by that line's label
+    (:func:`_pool_share_lines`), not drawn under it.
     """
-    for k, target in enumerate(COVER_TARGETS_DAYS):
-        label = COVER_TARGETS_LABEL if k == 0 else "_"  # one legend entry names both lines
+    for k, target in enumerate(targets):
+        label = _targets_label(targets) if k == 0 else "_"  # one legend entry names both lines
         ax.axhline(target, color="0.45", linewidth=0.8, linestyle=(0, (4, 3)), zorder=1, label=label)
-        others = tuple(t for t in COVER_TARGETS_DAYS if t != target)
+        others = tuple(t for t in targets if t != target)
         spot = clear_spot(curves, target, labelled=others, spots=TARGET_SPOTS, placed=placed)
         placed = (*placed, (target, spot))
         if spot != TARGET_SPOTS[0]:
@@ -880,6 +885,14 @@ def _target_lines(
             color="0.35",
         )
     return placed
+
+
+def _targets_label(targets: tuple[float, ...]) -> str:
+    """The legend's words for the target lines drawn: :data:`COVER_TARGETS_LABEL`, or ``30 days of ...`` for one."""
+    if tuple(targets) == COVER_TARGETS_DAYS:
+        return COVER_TARGETS_LABEL
+    days = " and ".join(f"{t:g}" for t in targets)
+    return f"{days} days of normal demand, for reference"
 
 
 def days_of_cover_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
@@ -902,8 +915,11 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         _mark_releases(ax, result, material, rules)
         trigger = trigger_line_days(result, material)
         placed = () if trigger is None else ((trigger, _trigger_line(ax, trigger)),)
-        placed = _target_lines(ax, curves, placed)
-        _pool_share_lines(ax, result, material, curves, placed)
+        shares = _pool_shares(result, material)
+        on_target = _target_under(shares, curves)
+        targets = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
+        placed = _target_lines(ax, curves, placed, targets)
+        _pool_share_lines(ax, result, material, shares, curves, placed, on_target)
         ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)
@@ -945,23 +961,8 @@ def pool_share_days(result: Result, region: str, material: str) -> np.ndarray | 
     return np.where(shown, share / np.where(demand > 0, demand, 1.0), np.nan)
 
 
-def _pool_share_lines(
-    ax: Axes,
-    result: Result,
-    material: str,
-    curves: list[np.ndarray],
-    placed: tuple[tuple[float, tuple[float, str]], ...],
-) -> None:
-    """Each member's own pool share in days where it differs from what it may draw: thin, dotted, in its colour.
-
-    Lines of several members often coincide (every member owning 60 days): their dots
-    interleave, a member's colour every other dot, so that neither hides the other. The
-    panel says "own pool share, not drawable" beside the first line, clear of the
-    ``curves`` and of the labels already ``placed`` (a line at 60 days lies on the
-    60-day target line).
-    """
-    names = Names.of(result.scenario)
-    days = _column(result, "timeseries", "day")
+def _pool_shares(result: Result, material: str) -> list[tuple[int, str, np.ndarray]]:
+    """Each member's pool share of ``material`` in days (:func:`pool_share_days`), with the region's index."""
     lines = []
     for i, region in enumerate(result.structure.regions):
         if not has_demand(result.scenario, region, material):
@@ -969,6 +970,48 @@ def _pool_share_lines(
         share = pool_share_days(result, region, material)
         if share is not None:
             lines.append((i, region, share))
+    return lines
+
+
+POOL_ON_TARGET_SHARE = 0.01
+"""A pool-share line within this share of the panel's height (its highest curve or target) of a target line
+all along lies on it: the two could not be told apart (every member owning 60 days on the 60-day line)."""
+
+
+def _target_under(shares: list[tuple[int, str, np.ndarray]], curves: list[np.ndarray]) -> float | None:
+    """The target line (:data:`COVER_TARGETS_DAYS`) the first pool-share line lies on all the days drawn, if any."""
+    if not shares:
+        return None
+    share = shares[0][2]
+    drawn = share[np.isfinite(share)]
+    finite = [c[np.isfinite(c)] for c in curves]
+    top = max([*COVER_TARGETS_DAYS, *(float(c.max()) for c in finite if len(c))])
+    for target in COVER_TARGETS_DAYS:
+        if len(drawn) and float(np.abs(drawn - target).max()) <= POOL_ON_TARGET_SHARE * top:
+            return target
+    return None
+
+
+def _pool_share_lines(
+    ax: Axes,
+    result: Result,
+    material: str,
+    lines: list[tuple[int, str, np.ndarray]],
+    curves: list[np.ndarray],
+    placed: tuple[tuple[float, tuple[float, str]], ...],
+    on_target: float | None = None,
+) -> None:
+    """Each member's own pool share in days where it differs from what it may draw: thin, dotted, in its colour.
+
+    Lines of several members often coincide (every member owning 60 days): their dots
+    interleave, a member's colour every other dot, so that neither hides the other. The
+    panel says "own pool share, not drawable" beside the first line, clear of the
+    ``curves`` and of the labels already ``placed``. A first line that lies on the target
+    line at ``on_target`` days (:func:`_target_under`), which is then not drawn, says so:
+    "own pool shares = 60 days, not drawable under the rule".
+    """
+    names = Names.of(result.scenario)
+    days = _column(result, "timeseries", "day")
     step = 3.0 * len(lines)  # a dot and a gap per line, in multiples of the line width
     for k, (i, region, share) in enumerate(lines):
         rows = _rows(result, "timeseries", region=region, material=material)
@@ -984,8 +1027,13 @@ def _pool_share_lines(
     if lines:
         value = float(np.nanmedian(lines[0][2]))
         what = "own pool shares" if len(lines) > 1 else "own pool share"
-        spot = clear_spot(curves, value, labelled=COVER_TARGETS_DAYS, spots=POOL_SPOTS, placed=placed)
-        _line_label(ax, value, f"{what}, not drawable", spot, "0.25")
+        text = f"{what}, not drawable"
+        if on_target is not None:
+            value = on_target
+            text = f"{what} = {on_target:g} days, not drawable under the rule"
+        drawn = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
+        spot = clear_spot(curves, value, labelled=drawn, spots=POOL_SPOTS, placed=placed)
+        _line_label(ax, value, text, spot, "0.25")
 
 
 def short_materials(result: Result) -> list[str]:
