@@ -135,10 +135,14 @@ def shock_size(result: Result, index: int) -> float:
 
 
 def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str:
-    """How severe a shock is: ``full halt``, ``partial halt: 30% of the flow stopped (70% leaks through)``.
+    """How severe a shock is: ``full halt``, ``halt with 70% leaking through, the rest held and released over 30 days``.
 
     Others: ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``15,125 t per 184 days, pro
     rata to orders``.
+
+    An embargo with a ``leak_share`` says what leaks and what becomes of the rest
+    (:func:`_halted_rest`): held at origin and released when it ends (``on_halt: held``,
+    over ``release_days``) or lost.
 
     A licensing shock's suspensions are named (``, suspended 7 Nov 2025 – 9 Nov 2026``)
     unless ``suspended`` is False (the report's timeline draws and names them apart).
@@ -146,14 +150,14 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
     spec = result.scenario.shocks[index]
     kind = spec.kind
     magnitude = shock_size(result, index)
-    if kind == "embargo":  # with what leaks through: a full halt with 70% leaking stops 30% of the flow
+    if kind == "embargo":  # with what leaks through: a halt with 70% leaking, the rest held (or lost)
         leak = spec.leak_share
         if not isinstance(leak, float | int) or leak <= 0:
             return "full halt" if magnitude >= 1 else f"{_percent(magnitude)} cut"
-        stopped = _percent(magnitude * (1 - leak))
-        if magnitude >= 1:  # a halt that leaks is not a full halt: say first what it stops
-            return f"partial halt: {stopped} of the flow stopped ({_percent(leak)} leaks through)"
-        return f"{_percent(magnitude)} cut: {stopped} of the flow stopped ({_percent(leak)} of the cut leaks through)"
+        rest = _halted_rest(spec)
+        if magnitude >= 1:
+            return f"halt with {_percent(leak)} leaking through, {rest}"
+        return f"{_percent(magnitude)} cut with {_percent(leak)} of it leaking through, {rest}"
     if kind == "quota_cut":
         return f"{_percent(magnitude)} cut"
     if kind == "delay":
@@ -173,6 +177,20 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
         windows = [span_dates(start, day_number(a, start) or 0, day_number(b, start) or 0) for a, b in spec.suspended]
         return text + (f", suspended {', '.join(windows)}" if windows and suspended else "")
     return f"demand \u00d7{magnitude:g}"
+
+
+def _halted_rest(spec: Any) -> str:
+    """What becomes of what an embargo stops and does not leak: ``the rest held and released over 30 days``.
+
+    ``on_halt: held`` waits at origin and ships when the embargo ends, all at once or over
+    ``release_days`` (docs/model.md, held cargo); ``lost`` never leaves.
+    """
+    if spec.on_halt != "held":
+        return "the rest lost"
+    days = spec.release_days
+    if not days:
+        return "the rest held and released when it ends"
+    return f"the rest held and released over {days:g} days after it ends"
 
 
 def _quota_sharing(result: Result, spec: Any) -> str:
