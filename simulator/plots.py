@@ -1000,14 +1000,15 @@ def _target_under(shares: list[tuple[int, str, np.ndarray]], curves: list[np.nda
     """The target line (:data:`COVER_TARGETS_DAYS`) the first pool-share line lies on all the days drawn, if any."""
     if not shares:
         return None
-    share = shares[0][2]
+    return next((t for t in COVER_TARGETS_DAYS if _lies_on(shares[0][2], t, curves)), None)
+
+
+def _lies_on(share: np.ndarray, target: float, curves: list[np.ndarray]) -> bool:
+    """Whether a pool-share line stays within :data:`POOL_ON_TARGET_SHARE` of the panel's height of ``target``."""
     drawn = share[np.isfinite(share)]
     finite = [c[np.isfinite(c)] for c in curves]
     top = max([*COVER_TARGETS_DAYS, *(float(c.max()) for c in finite if len(c))])
-    for target in COVER_TARGETS_DAYS:
-        if len(drawn) and float(np.abs(drawn - target).max()) <= POOL_ON_TARGET_SHARE * top:
-            return target
-    return None
+    return bool(len(drawn)) and float(np.abs(drawn - target).max()) <= POOL_ON_TARGET_SHARE * top
 
 
 def _pool_share_lines(
@@ -1046,8 +1047,10 @@ def _pool_share_lines(
         value = float(np.nanmedian(lines[0][2]))
         what = "own pool shares" if len(lines) > 1 else "own pool share"
         text = f"{what}, not drawable"
-        if on_target is not None:
+        if on_target is not None:  # plural only where more than one line lies on it
             value = on_target
+            on = sum(_lies_on(share, on_target, curves) for *_, share in lines)
+            what = "own pool shares" if on > 1 else "own pool share"
             text = f"{what} = {on_target:g} days, not drawable under the rule"
         drawn = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
         spot = clear_spot(curves, value, labelled=drawn, spots=POOL_SPOTS, placed=placed)
