@@ -61,7 +61,7 @@ class ReferenceEngine:
         # goods travelling, by kind and the day they are due; moved to ``landed`` when their timeout ends
         self.travelling: dict[str, dict[int, np.ndarray]] = {"commercial": {}, "refill": {}, "pool": {}}
         self.landed: dict[str, dict[int, np.ndarray]] = {"commercial": {}, "refill": {}, "pool": {}}
-        self._lead_values: dict[int, tuple[np.ndarray, list[tuple[int, np.ndarray]]]] = {}
+        self._lead_values: dict[tuple[int, tuple[int, ...]], tuple[np.ndarray, list[tuple[int, np.ndarray]]]] = {}
         # the arrivals of a day on which nothing of a kind lands: shared, read-only (the kernel
         # never writes to its inputs; the fast path hands it read-only zeros the same way)
         self.nothing = {"commercial": np.zeros(self.route_shape), "refill": np.zeros(self.route_shape)}
@@ -173,17 +173,20 @@ class ReferenceEngine:
     def _by_lead(self, lead: np.ndarray, shape: tuple[int, ...]) -> list[tuple[int, np.ndarray]]:
         """The distinct lead times of ``lead`` in increasing order, each with where it holds in ``shape``.
 
-        Kept per lead-time array: the kernel hands out the same array while the active shocks
-        do not change (the array is kept with them, so that its id stays its own).
+        Kept per lead-time array and shape: the kernel hands out the same array while the
+        active shocks do not change (the array is kept with them, so that its id stays its
+        own); the same array may be sent with tonnes of another shape (commercial (R, M, S, B),
+        the pool's (M, S, B)), whose masks differ.
         """
-        kept = self._lead_values.get(id(lead))
+        key = (id(lead), shape)
+        kept = self._lead_values.get(key)
         if kept is not None and kept[0] is lead:
             return kept[1]
         full = np.broadcast_to(lead, shape)
         values = [(int(days), full == days) for days in sorted(set(full.ravel().tolist()))]
         if len(self._lead_values) >= 8:  # a few shock phases at a time
             self._lead_values.pop(next(iter(self._lead_values)))
-        self._lead_values[id(lead)] = (lead, values)
+        self._lead_values[key] = (lead, values)
         return values
 
     def _lander(self, kind: str, arrival: int) -> Any:

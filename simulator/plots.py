@@ -135,10 +135,14 @@ def shock_size(result: Result, index: int) -> float:
 
 
 def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str:
-    """How severe a shock is: ``full halt``, ``partial halt: 30% of the flow stopped (70% leaks through)``.
+    """How severe a shock is: ``full halt``, ``halt with 70% leaking through, the rest held and released over 30 days``.
 
     Others: ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``15,125 t per 184 days, pro
     rata to orders``.
+
+    An embargo with a ``leak_share`` says what leaks and what becomes of the rest
+    (:func:`_halted_rest`): held at origin and released when it ends (``on_halt: held``,
+    over ``release_days``) or lost.
 
     A licensing shock's suspensions are named (``, suspended 7 Nov 2025 – 9 Nov 2026``)
     unless ``suspended`` is False (the report's timeline draws and names them apart).
@@ -146,14 +150,14 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
     spec = result.scenario.shocks[index]
     kind = spec.kind
     magnitude = shock_size(result, index)
-    if kind == "embargo":  # with what leaks through: a full halt with 70% leaking stops 30% of the flow
+    if kind == "embargo":  # with what leaks through: a halt with 70% leaking, the rest held (or lost)
         leak = spec.leak_share
         if not isinstance(leak, float | int) or leak <= 0:
             return "full halt" if magnitude >= 1 else f"{_percent(magnitude)} cut"
-        stopped = _percent(magnitude * (1 - leak))
-        if magnitude >= 1:  # a halt that leaks is not a full halt: say first what it stops
-            return f"partial halt: {stopped} of the flow stopped ({_percent(leak)} leaks through)"
-        return f"{_percent(magnitude)} cut: {stopped} of the flow stopped ({_percent(leak)} of the cut leaks through)"
+        rest = _halted_rest(spec)
+        if magnitude >= 1:
+            return f"halt with {_percent(leak)} leaking through, {rest}"
+        return f"{_percent(magnitude)} cut with {_percent(leak)} of it leaking through, {rest}"
     if kind == "quota_cut":
         return f"{_percent(magnitude)} cut"
     if kind == "delay":
@@ -173,6 +177,20 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
         windows = [span_dates(start, day_number(a, start) or 0, day_number(b, start) or 0) for a, b in spec.suspended]
         return text + (f", suspended {', '.join(windows)}" if windows and suspended else "")
     return f"demand \u00d7{magnitude:g}"
+
+
+def _halted_rest(spec: Any) -> str:
+    """What becomes of what an embargo stops and does not leak: ``the rest held and released over 30 days``.
+
+    ``on_halt: held`` waits at origin and ships when the embargo ends, all at once or over
+    ``release_days`` (docs/model.md, held cargo); ``lost`` never leaves.
+    """
+    if spec.on_halt != "held":
+        return "the rest lost"
+    days = spec.release_days
+    if not days:
+        return "the rest held and released when it ends"
+    return f"the rest held and released over {days:g} days after it ends"
 
 
 def _quota_sharing(result: Result, spec: Any) -> str:
@@ -851,18 +869,23 @@ TARGET_SPOTS = ((0.7, "bottom"), *(spot for spot in LABEL_SPOTS if spot != (0.7,
 
 
 def _target_lines(
-    ax: Axes, curves: list[np.ndarray], placed: tuple[tuple[float, tuple[float, str]], ...]
+    ax: Axes,
+    curves: list[np.ndarray],
+    placed: tuple[tuple[float, tuple[float, str]], ...],
+    targets: tuple[float, ...] = COVER_TARGETS_DAYS,
 ) -> tuple[tuple[float, tuple[float, str]], ...]:
     """The 30- and 60-day lines (:data:`COVER_TARGETS_DAYS`), labelled above their right ends unless a curve is there.
 
     A curve through the label (Japan's cover at 63 days across ``60 days``) moves it to
     the first clear spot of :data:`TARGET_SPOTS` (:func:`clear_spot`), on a light box;
     labels already ``placed`` (the trigger's) are kept clear of; returns them with the targets' own.
+    Only ``targets`` are drawn: one that a pool-share line lies on is named by that line's label
+    (:func:`_pool_share_lines`), not drawn under it.
     """
-    for k, target in enumerate(COVER_TARGETS_DAYS):
-        label = COVER_TARGETS_LABEL if k == 0 else "_"  # one legend entry names both lines
+    for k, target in enumerate(targets):
+        label = _targets_label(targets) if k == 0 else "_"  # one legend entry names both lines
         ax.axhline(target, color="0.45", linewidth=0.8, linestyle=(0, (4, 3)), zorder=1, label=label)
-        others = tuple(t for t in COVER_TARGETS_DAYS if t != target)
+        others = tuple(t for t in targets if t != target)
         spot = clear_spot(curves, target, labelled=others, spots=TARGET_SPOTS, placed=placed)
         placed = (*placed, (target, spot))
         if spot != TARGET_SPOTS[0]:
@@ -880,6 +903,14 @@ def _target_lines(
             color="0.35",
         )
     return placed
+
+
+def _targets_label(targets: tuple[float, ...]) -> str:
+    """The legend's words for the target lines drawn: :data:`COVER_TARGETS_LABEL`, or ``30 days of ...`` for one."""
+    if tuple(targets) == COVER_TARGETS_DAYS:
+        return COVER_TARGETS_LABEL
+    days = " and ".join(f"{t:g}" for t in targets)
+    return f"{days} days of normal demand, for reference"
 
 
 def days_of_cover_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
@@ -902,8 +933,11 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         _mark_releases(ax, result, material, rules)
         trigger = trigger_line_days(result, material)
         placed = () if trigger is None else ((trigger, _trigger_line(ax, trigger)),)
-        placed = _target_lines(ax, curves, placed)
-        _pool_share_lines(ax, result, material, curves, placed)
+        shares = _pool_shares(result, material)
+        on_target = _target_under(shares, curves)
+        targets = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
+        placed = _target_lines(ax, curves, placed, targets)
+        _pool_share_lines(ax, result, material, shares, curves, placed, on_target)
         ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)
@@ -945,23 +979,8 @@ def pool_share_days(result: Result, region: str, material: str) -> np.ndarray | 
     return np.where(shown, share / np.where(demand > 0, demand, 1.0), np.nan)
 
 
-def _pool_share_lines(
-    ax: Axes,
-    result: Result,
-    material: str,
-    curves: list[np.ndarray],
-    placed: tuple[tuple[float, tuple[float, str]], ...],
-) -> None:
-    """Each member's own pool share in days where it differs from what it may draw: thin, dotted, in its colour.
-
-    Lines of several members often coincide (every member owning 60 days): their dots
-    interleave, a member's colour every other dot, so that neither hides the other. The
-    panel says "own pool share, not drawable" beside the first line, clear of the
-    ``curves`` and of the labels already ``placed`` (a line at 60 days lies on the
-    60-day target line).
-    """
-    names = Names.of(result.scenario)
-    days = _column(result, "timeseries", "day")
+def _pool_shares(result: Result, material: str) -> list[tuple[int, str, np.ndarray]]:
+    """Each member's pool share of ``material`` in days (:func:`pool_share_days`), with the region's index."""
     lines = []
     for i, region in enumerate(result.structure.regions):
         if not has_demand(result.scenario, region, material):
@@ -969,6 +988,49 @@ def _pool_share_lines(
         share = pool_share_days(result, region, material)
         if share is not None:
             lines.append((i, region, share))
+    return lines
+
+
+POOL_ON_TARGET_SHARE = 0.01
+"""A pool-share line within this share of the panel's height (its highest curve or target) of a target line
+all along lies on it: the two could not be told apart (every member owning 60 days on the 60-day line)."""
+
+
+def _target_under(shares: list[tuple[int, str, np.ndarray]], curves: list[np.ndarray]) -> float | None:
+    """The target line (:data:`COVER_TARGETS_DAYS`) the first pool-share line lies on all the days drawn, if any."""
+    if not shares:
+        return None
+    return next((t for t in COVER_TARGETS_DAYS if _lies_on(shares[0][2], t, curves)), None)
+
+
+def _lies_on(share: np.ndarray, target: float, curves: list[np.ndarray]) -> bool:
+    """Whether a pool-share line stays within :data:`POOL_ON_TARGET_SHARE` of the panel's height of ``target``."""
+    drawn = share[np.isfinite(share)]
+    finite = [c[np.isfinite(c)] for c in curves]
+    top = max([*COVER_TARGETS_DAYS, *(float(c.max()) for c in finite if len(c))])
+    return bool(len(drawn)) and float(np.abs(drawn - target).max()) <= POOL_ON_TARGET_SHARE * top
+
+
+def _pool_share_lines(
+    ax: Axes,
+    result: Result,
+    material: str,
+    lines: list[tuple[int, str, np.ndarray]],
+    curves: list[np.ndarray],
+    placed: tuple[tuple[float, tuple[float, str]], ...],
+    on_target: float | None = None,
+) -> None:
+    """Each member's own pool share in days where it differs from what it may draw: thin, dotted, in its colour.
+
+    Lines of several members often coincide (every member owning 60 days): their dots
+    interleave, a member's colour every other dot, so that neither hides the other. The
+    panel says "own pool share, not drawable" beside the first line, clear of the
+    ``curves`` and of the labels already ``placed``. A first line that lies on the target
+    line at ``on_target`` days (:func:`_target_under`), which is then not drawn, says so:
+    "own pool shares = 60 days, not drawable under the rule".
+    """
+    names = Names.of(result.scenario)
+    days = _column(result, "timeseries", "day")
     step = 3.0 * len(lines)  # a dot and a gap per line, in multiples of the line width
     for k, (i, region, share) in enumerate(lines):
         rows = _rows(result, "timeseries", region=region, material=material)
@@ -984,8 +1046,15 @@ def _pool_share_lines(
     if lines:
         value = float(np.nanmedian(lines[0][2]))
         what = "own pool shares" if len(lines) > 1 else "own pool share"
-        spot = clear_spot(curves, value, labelled=COVER_TARGETS_DAYS, spots=POOL_SPOTS, placed=placed)
-        _line_label(ax, value, f"{what}, not drawable", spot, "0.25")
+        text = f"{what}, not drawable"
+        if on_target is not None:  # plural only where more than one line lies on it
+            value = on_target
+            on = sum(_lies_on(share, on_target, curves) for *_, share in lines)
+            what = "own pool shares" if on > 1 else "own pool share"
+            text = f"{what} = {on_target:g} days, not drawable under the rule"
+        drawn = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
+        spot = clear_spot(curves, value, labelled=drawn, spots=POOL_SPOTS, placed=placed)
+        _line_label(ax, value, text, spot, "0.25")
 
 
 def short_materials(result: Result) -> list[str]:

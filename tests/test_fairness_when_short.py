@@ -249,6 +249,6 @@ def test_the_report_table_gives_fairness_over_the_samples_short_and_none_short_a
         f"the same share of its demand; 0.5 = one of two members bears it all over the {short} samples with a "
         "member short",
         "none short",
-        "0.5 with two members: one member bears it all",
+        "0.5",  # the title says what 0.5 means: no note under the cell repeating it
         "0.5 to 0.5",
     ]

@@ -468,12 +468,15 @@ def test_a_shock_on_regions_without_demand_for_a_material_is_not_drawn_in_its_pa
 
 @shipped_group("embargo_2010_historical")
 def test_the_figures_legend_says_how_much_of_a_halt_stops_and_whom_a_quota_caps():
-    # the fitted 2010 halt to Japan stops only 30% of the flow: 70% of what it stops leaks
+    # the fitted 2010 halt to Japan: 70% of what it stops leaks, the rest is held at customs and
+    # cleared over 30 days after it ends (on_halt: held, release_days: 30), not stopped for good
     from simulator.plots import shock_label
 
     result = shipped_result("embargo_2010_historical")
     k = [shock.id for shock in result.scenario.shocks].index("china_japan_halt")
-    assert shock_label(result, k) == "Embargo: China → Japan, partial halt: 30% of the flow stopped (70% leaks through)"
+    assert shock_label(result, k) == (
+        "Embargo: China → Japan, halt with 70% leaking through, the rest held and released over 30 days after it ends"
+    )
     # a quota caps exports to the regions modelled, not all China exports (its announced quota)
     quota = [shock.id for shock in result.scenario.shocks].index("china_quota_h2_2010")
     assert shock_label(result, quota) == "Export quota: China → Japan, EU, 15,125 t per 184 days, pro rata to orders"

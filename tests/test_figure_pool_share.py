@@ -78,3 +78,51 @@ def test_the_report_defines_days_of_cover_once_as_drawable_and_names_the_dotted_
     assert drawable in footer and drawable in caption
     assert "strategic stock available" not in html
     assert "Thin dotted lines in a region's colour (Japan and the EU)" in caption
+
+
+def test_a_pool_share_on_a_target_line_replaces_it_and_its_label_says_so():
+    """Every member owns 60 days of the pool in embargo_2010: the dotted lines lie on the 60-day target line.
+
+    Drawn both, the dashed 60-day line and the dotted shares are one line with two names; the
+    60-day line is left out there and the shares' label gives their value instead.
+    """
+    fig = days_of_cover_figure(shipped_result("embargo_2010"))
+    for ax in fig.axes:
+        dotted = [line for line in ax.get_lines() if line.get_label().endswith(POOL_SHARE_LABEL)]
+        if not dotted:
+            continue
+        values = np.concatenate([np.asarray(line.get_ydata(), float) for line in dotted])
+        np.testing.assert_allclose(values, 60.0)  # the EU's 30 t at 0.5 t a day; Japan's 4,596 t at 76.6 t
+        dashed = [
+            float(np.asarray(line.get_ydata(), float)[0])
+            for line in ax.get_lines()
+            if line.get_color() == "0.45"  # the target lines' grey
+        ]
+        assert dashed == [30.0]  # the 30-day target only: none under the dotted shares
+        texts = [t.get_text() for t in ax.texts]
+        assert "own pool shares = 60 days, not drawable under the rule" in texts
+        assert "60 days" not in texts and "30 days" in texts
+    labels = fig.legends[0].get_texts() if fig.legends else []
+    assert "30 days of normal demand, for reference" in [t.get_text() for t in labels]
+
+
+def test_a_single_share_on_the_target_line_is_named_in_the_singular():
+    # the EU contributes 45 days of heavy rare earths instead of 60: only Japan's share (102 t at 1.7 t a
+    # day, 60 days) lies on the 60-day line, which it replaces; the EU's lies at 45 days, apart
+    from pathlib import Path
+
+    import yaml
+
+    from simulator.engine import simulate
+    from simulator.scenario import validate_data
+
+    data = yaml.safe_load(Path("scenarios/embargo_2010.yaml").read_text())
+    data["agreement"]["pool"]["contributions"]["eu"]["heavy_ree"]["days"] = 45
+    fig = days_of_cover_figure(simulate(validate_data(data, "embargo_2010.yaml")))
+    ax = next(a for a in fig.axes if a.get_title() == "Heavy rare earths")
+    shares = {line.get_label(): np.asarray(line.get_ydata(), float) for line in ax.get_lines()}
+    np.testing.assert_allclose(shares[f"Japan: {POOL_SHARE_LABEL}"], 60.0)
+    np.testing.assert_allclose(shares[f"EU: {POOL_SHARE_LABEL}"], 45.0)
+    texts = [t.get_text() for t in ax.texts]
+    assert "own pool share = 60 days, not drawable under the rule" in texts
+    assert [float(line.get_ydata()[0]) for line in ax.get_lines() if line.get_color() == "0.45"] == [30.0]

@@ -970,26 +970,29 @@ def test_the_fairness_index_says_how_many_members_bear_the_shortfall():
 
 
 def test_an_embargo_that_leaks_says_how_much_gets_through():
-    # leak_share is the share of the stopped shipments that gets through anyway: a "full halt" with 70%
-    # leaking stops 30% of the flow, and the shock table and timeline say so
+    # leak_share is the share of the stopped shipments that gets through anyway; the rest is lost
+    # (on_halt: lost, the default) or held at origin and released when the shock ends (on_halt: held,
+    # over release_days): the shock table and the timeline say which
     def shocks_text(**fields: object) -> str:
         text = render_report(run(build(ONE_REGION, start_date="2010-07-01", shocks=[halt(**fields)])))
         return plain(section(text, "shocks"))
 
     leaky = shocks_text(leak_share=0.7)
-    assert (
-        leaky.count("partial halt: 30% of the flow stopped (70% leaks through)") == 2
-    )  # the timeline's label and the table
-    assert "50% cut: 35% of the flow stopped (30% of the cut leaks through)" in shocks_text(
-        severity=0.5, leak_share=0.3
-    )
-    assert "leaks" not in shocks_text()
+    assert leaky.count("halt with 70% leaking through, the rest lost") == 2  # the timeline's label and the table
+    held = shocks_text(leak_share=0.7, on_halt="held", release_days=30)
+    assert held.count("halt with 70% leaking through, the rest held and released over 30 days after it ends") == 2
+    assert "the rest held and released when it ends" in shocks_text(leak_share=0.7, on_halt="held")
+    assert "50% cut with 30% of it leaking through, the rest lost" in shocks_text(severity=0.5, leak_share=0.3)
+    assert "leaking" not in shocks_text() and "partial halt" not in leaky + held
 
 
 @shipped_group("embargo_2010")
 def test_the_2010_halt_to_japan_is_told_as_a_halt_through_which_70_percent_leaks():
+    # china_japan_halt: severity 1, leak_share 0.70, on_halt held, release_days 30 (its description:
+    # "read it as a halt with 70% leaking"); what does not leak is held at customs, not stopped for good
     shocks = plain(section(shipped_report("embargo_2010"), "shocks"))
-    assert "partial halt: 30% of the flow stopped (70% leaks through)" in shocks
+    assert "halt with 70% leaking through, the rest held and released over 30 days after it ends" in shocks
+    assert "partial halt" not in shocks and "of the flow stopped" not in shocks
 
 
 CLOSE_CALL = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["eu"], "start": 0, "end": 4}]

@@ -25,7 +25,7 @@ from simulator.report import render_report
 from simulator.scenario import validate_data
 from simulator.sensitivity import plan_study
 from simulator.sensitivity.intervals import headline_lines, interval_text, run_uncertainty, same_in_every_sample
-from tests.helpers import ONE_REGION, build, manifest_of
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, manifest_of
 
 SHORT = build(
     ONE_REGION,
@@ -532,3 +532,37 @@ def test_the_inputs_table_says_where_bracketed_source_codes_are_looked_up():
     # no code, no line
     assert source_codes_note(["test", "fitted 1.7 (docs/model-vs-record.md)"]) == ""
     assert "Bracketed codes" not in render_report(simulate(validate_data(SHORT, "s.yaml")))
+
+
+def test_jains_index_of_one_bearing_it_all_is_said_once_in_words_for_any_member_count():
+    """The fairness row's title defines Jain's index (1/n: one of n members bears it all); the cells don't repeat it.
+
+    With two members and one short the as-written run and the median are both 0.5 (x^2 / (2 x^2)): the title says
+    what 0.5 means, so a note under each cell would say it three times.
+    """
+    import html as html_text
+
+    from simulator.report.uncertainty import jain_definition
+
+    assert [jain_definition(n).split("; ", 1)[1] for n in (2, 3, 5, 12)] == [
+        "0.5 = one of two members bears it all",
+        "0.333 = one of three members bears it all",
+        "0.2 = one of five members bears it all",
+        "0.0833 = one of 12 members bears it all",
+    ]
+    # China halts Japan's supply all along; the EU, with 5,000 t or more, is never short: Japan bears it all
+    japan_halted = build(
+        TWO_MEMBERS,
+        regions__eu__commercial_stock__ree__tonnes=5000,
+        shocks=[
+            {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}
+        ],
+        uncertain=[{"path": "regions.eu.commercial_stock.ree.tonnes", "values": [5000, 6000], "source": "test"}],
+    )
+    found = run_uncertainty(plan_study(japan_halted, "s.yaml", fixed=()), 20)
+    page = render_report(simulate(validate_data(japan_halted, "s.yaml")), uncertainty=found)
+    row = re.search(r"<tr><td class=\"text\">Fairness.*?</tr>", page).group(0)
+    cells = [html_text.unescape(re.sub(r"<[^>]+>", " ", c)).split() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+    assert "0.5 = one of two members bears it all" in " ".join(cells[0])
+    assert [" ".join(c) for c in cells[1:3]] == ["0.5", "0.5"]  # the number alone
+    assert row.count("bears it all") == 1

@@ -102,6 +102,8 @@ class Procurement:
             self.pool_location = terms.pool_location
             self.pool_here = np.arange(R)[:, None, None] == self.pool_location  # (R, 1, B): the pool's region
             self.pool_shares = self._at_pool(self.shares)
+        self._pool_lead_kept: tuple[np.ndarray, np.ndarray] | None = None
+        """The last lead array the pool's was taken from, and the pool's (:meth:`_pool_lead`)."""
         self.costed = self.any_premium or self.any_resourcing or self.any_refill or self.pool_refill
         """Whether any purchase is costed (premiums, re-sourcing, refills): else the day's price is not needed."""
         self.zero = np.zeros((R, M, B))
@@ -319,7 +321,21 @@ class Procurement:
         refill = wanted[:, None] * split
         state.pool_in_transit = state.pool_in_transit + ordered_sum(refill, axis=-2)
         usd = ordered_sum(refill, axis=-2) * price_usd_per_t
-        return refill, self._at_pool(lead), usd
+        return refill, self._pool_lead(lead), usd
+
+    def _pool_lead(self, lead: np.ndarray) -> np.ndarray:
+        """The pool location's lead times (M, S, B): the same array while ``lead`` is the same.
+
+        The kernel hands out the same ``lead`` while the active shocks do not change; a new
+        array each day would make the engine's lead-time masks (``Engine._by_lead``) miss.
+        """
+        kept = self._pool_lead_kept
+        if kept is not None and kept[0] is lead:
+            return kept[1]
+        at_pool = self._at_pool(lead)
+        at_pool.flags.writeable = False
+        self._pool_lead_kept = (lead, at_pool)
+        return at_pool
 
     def _price_usd_per_t(self, state: State) -> np.ndarray:
         """What a tonne bought today costs (1, M, B).

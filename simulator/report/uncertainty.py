@@ -82,16 +82,24 @@ def _figure_number(value: Any, unit: str) -> str:
     return "n/a" if x != x else f"{x:,.1f}"
 
 
+MEMBER_COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+"""A count of members in words, as a sentence gives it (``one of five members``); beyond nine, digits."""
+
+
 def jain_definition(members: int) -> str:
     """What Jain's index says, where the table first gives it: its ends, with this many members.
 
     The index is of the members' shortfall shares (each one's shortfall over its demand,
     :func:`simulator.metrics.jain_index`): 1 when each is short the same share of its demand.
 
+    With ``n`` members one bearing it all gives ``1/n``; the count is in words up to nine.
+
     >>> jain_definition(2).split(": ", 1)[1]
     '1 = each short the same share of its demand; 0.5 = one of two members bears it all'
+    >>> jain_definition(5).split("; ", 1)[1]
+    '0.2 = one of five members bears it all'
     """
-    count = {2: "two", 3: "three", 4: "four"}.get(members, str(members))
+    count = MEMBER_COUNT_WORDS.get(members, str(members))
     return (
         "Jain's index of the members' shortfalls as shares of their demand: 1 = each short the same share of its "
         f"demand; {_number(1 / members)} = one of {count} members bears it all"
@@ -809,22 +817,6 @@ def _columns_note(found: Uncertainty) -> str:
     )
 
 
-def _one_bears_all(value: Any, members: int) -> str:
-    """Jain's index at exactly ``1 / members``, said for what it is: ``with two members: one member bears it all``.
-
-    With two members and one short the index is 0.5 by construction, whatever the sizes ('' otherwise).
-
-    >>> _one_bears_all(0.5, 2), _one_bears_all(0.62, 2)
-    ('with two members: one member bears it all', '')
-    """
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return ""
-    count = {2: "two", 3: "three", 4: "four"}.get(members, str(members))
-    return f"with {count} members: one member bears it all" if members > 1 and abs(x - 1 / members) < 1e-12 else ""
-
-
 def _headline_table(result: Result, found: Uncertainty) -> str:
     rows = []
     members = list(result.structure.member_names or [])
@@ -846,14 +838,8 @@ def _headline_table(result: Result, found: Uncertainty) -> str:
             f"{_figure_number(row.p5, row.unit)} to {_figure_number(row.p95, row.unit)}",
         )
         median = _figure_number(row.median, row.unit)
-        if row.metric == FAIRNESS and len(members) > 1:
+        if row.metric == FAIRNESS and len(members) > 1:  # its ends, 1/n one member bearing it all: once, here
             title += f"<br><small>{escape(jain_definition(len(members)))}</small>"
-        if row.metric == FAIRNESS:
-            for cell in ("own", "median"):
-                value = result.metrics.get(row.metric) if cell == "own" else row.median
-                if (said := _one_bears_all(value, len(members))) and (cell == "median" or own != "none short"):
-                    shown = f"{own if cell == 'own' else median}<br><small>{escape(said)}</small>"
-                    own, median = (shown, median) if cell == "own" else (own, shown)
         if counted := counted_text(found, row.metric):
             if counted.startswith("no sample"):
                 median, interval, named = "-", "-", escape(counted)
