@@ -274,7 +274,8 @@ def _curves(run: Run) -> list[str]:
             "Drawable days of cover: commercial stock, national reserve, stock bought at auction and the shared "
             "stock the rule would let the region draw that day (which may be stock other members paid for), in days "
             "of normal demand (0 on a day it is short); "
-            "dashed lines: 30 and 60 days."
+            "dashed lines: 30 and 60 days, for reference (where a member's own pool share lies on one, the "
+            "share's label gives its days instead)."
             + _trigger_note(run)
             + _pool_share_note(run)
             + _stocking_note(run)
