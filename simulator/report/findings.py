@@ -457,7 +457,8 @@ def _given_up(run: Run, group: list[str], who: str) -> str:
     ``; at high prices the members gave up 13,000 t of demand (18% of what they would have used), none
     of it counted as shortfall``. A region's demand in the summary (``demand_t``) is what the price left of it;
     the demand the price destroyed (``demand_destroyed_t``, two significant figures as in the price section: it
-    scales with an assumed elasticity) is not short, so a run can read "no shortfall" while much use was given up.
+    scales with an assumed elasticity; the region tables give it exact, to add up with the demand row above it) is
+    not short, so a run can read "no shortfall" while much use was given up.
     """
     if not run.demand_responds():
         return ""
