@@ -230,6 +230,10 @@ def pro_rata_quotas(run: Run, region: str, material: str, day: int) -> list[int]
     An export quota (``kind: export_quota``) of a supplier ``region`` buys ``material`` from, covering
     that material, with ``sharing: pro_rata`` (orders claim the room), that another region buys from too:
     ``region``'s cover then depends on how much the others order, not only on its own orders.
+
+    An export quota has no ``regions`` (the schema rejects them): it caps the supplier's exports to every region
+    (simulator/kernel/border.py), so every region that buys a covered material from the supplier shares it, and
+    none is left out here (tests/test_findings_quota_regions.py pins that).
     """
     scenario, shocks = run.result.scenario, run.result.shocks
     regions = scenario.regions
