@@ -54,13 +54,19 @@ def test_the_tables_and_finding_say_the_demand_given_up_at_high_prices():
         assert destroyed > 100 and rows["shortfall_t"].sum() > 0
         table = _rows(html, region)
         assert "Demand over the horizon (t)" not in table and "Share of demand not met" not in table
-        assert table["Demand after the price response (t)"] == [f"{used:,.0f} t"] * 2
-        # two significant figures, as the price section gives it: it scales with the assumed elasticity
-        rounded = f"{float(f'{destroyed:.2g}'):,.0f} t"
-        assert table["Demand given up at high prices (t)"] == [rounded] * 2
         assert table["Share of that demand not met"][0] == f"{rows['shortfall_t'].sum() / used:.0%}"
         given[region] = destroyed
-    total = given["japan"] + given["eu"]  # 319 t + 1,277 t: 1,600 t, 13% of the 12,100 t baseline
+    # the two rows to the tonne, so that they add up to the baseline: Japan 2,101 + 319 = 2,420 t (20 t x 121
+    # days), the EU 8,403 + 1,277 = 9,680 t (80 t x 121); at two significant figures the EU's would read 1,300 t
+    japan, eu = _rows(html, "japan"), _rows(html, "eu")
+    assert japan["Demand after the price response (t)"] == ["2,101 t"] * 2
+    assert japan["Demand given up at high prices (t)"] == ["319 t"] * 2
+    assert eu["Demand after the price response (t)"] == ["8,403 t"] * 2
+    assert eu["Demand given up at high prices (t)"] == ["1,277 t"] * 2
+    assert 2101 + 319 == 121 * 20 and 8403 + 1277 == 121 * 80
+    # the sentence keeps two significant figures, as the price section: 319 t + 1,277 t = 1,596 t, said 1,600 t, 13%
+    # of the 12,100 t baseline
+    total = given["japan"] + given["eu"]
     assert f"{total:.2g}" == "1.6e+03" and f"{total / 12100:.0%}" == "13%"
     assert (
         "at high prices the members gave up 1,600 t of demand (13% of what they would have used), none of it "

@@ -4,7 +4,8 @@ In embargo_2010 the EU's cover falls to 1.6 days, far under its 15-day release t
 quotas are shared pro rata to orders and Japan orders about 85 times its demand (summary.csv:
 ``ordered_t`` 3,900,848 t of light rare earths against 45,710 t of demand); the scenario's key assumptions
 13 (the rule) and 20 (what contracts served first would give) say so. The region's sentence points to
-them instead of stating the 1.6 days flatly.
+them instead of stating the 1.6 days flatly. Where no assumption states the other rule's outcome (china_2025_licensing,
+where contracts first still leaves Japan at 1.95 days against 15) the sentence only says the rule bears on it.
 """
 
 from __future__ import annotations
@@ -74,7 +75,44 @@ def test_no_pointer_without_pro_rata_sharing_or_above_the_trigger():
     low = agreement.model_copy(update={"trigger": agreement.trigger.model_copy(update={"commercial_days_below": 1.0})})
     below = dataclasses.replace(result, scenario=scenario.model_copy(update={"agreement": low}))
     assert "pro rata" not in region_findings(Run.of(below), "eu")[0]
-    # no assumption speaks of the rule: the sentence says it without links
+    # no assumption speaks of the rule, so none states the other rule's outcome: no claim that the near miss
+    # rests on it, only that the rule bears on it, without links
     bare = dataclasses.replace(result, scenario=scenario.model_copy(update={"assumptions": []}))
     sentence = _plain(region_findings(Run.of(bare), "eu")[0])
-    assert sentence.endswith("in which the other buyers' orders take part of its room.")
+    assert "rests on" not in sentence
+    assert sentence.endswith(
+        "under its 15-day release trigger; the sharing of China's export quotas, pro rata to orders, also bears on it."
+    )
+    # assumptions that speak of the rule (K21 too, once none names contracts_first) but not of the other one's
+    # outcome: linked, still no claim of cause
+    unnamed = [
+        a.model_copy(update={"statement": a.statement.replace("contracts_first", "contracts")})
+        for a in scenario.assumptions
+    ]
+    soft = dataclasses.replace(result, scenario=scenario.model_copy(update={"assumptions": unnamed}))
+    sentence = _plain(region_findings(Run.of(soft), "eu")[0])
+    assert "rests on" not in sentence and "also bears on it (key assumptions K13, K20 and K21)." in sentence
+
+
+LICENSING = ROOT / "scenarios" / "china_2025_licensing.yaml"
+
+
+def test_licensing_near_miss_is_not_blamed_on_the_sharing_rule():
+    """china_2025_licensing: Japan's lowest cover is 1.3 days pro rata to orders and 1.95 days with contracts
+    served first on both of China's quotas, still far under its 15-day trigger (licensing drives it), and no
+    assumption states the other rule's outcome: the page does not say the near miss rests on the rule."""
+    data = yaml.safe_load(LICENSING.read_text())
+    assert not any("contracts_first" in a["statement"] for a in data.get("assumptions", []))
+    result = api_run(LICENSING).result
+    sentence = _plain(region_findings(Run.of(result), "japan")[0])
+    assert sentence == (
+        "Japan never runs short; its lowest cover is 1.3 days (heavy rare earths, 31 Dec 2026), under its 15-day "
+        "release trigger; the sharing of China's export quota, pro rata to orders, also bears on it."
+    )
+    # the counterfactual the old sentence implied: contracts first leaves Japan far under its trigger all the same
+    scenario = result.scenario
+    shocks = [
+        s.model_copy(update={"sharing": "contracts_first"}) if s.kind == "export_quota" else s for s in scenario.shocks
+    ]
+    first = api_run(scenario.model_copy(update={"shocks": shocks})).result
+    assert 1.3 < Run.of(first).metric("min_days_of_cover.japan") < 15

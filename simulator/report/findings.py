@@ -230,6 +230,10 @@ def pro_rata_quotas(run: Run, region: str, material: str, day: int) -> list[int]
     An export quota (``kind: export_quota``) of a supplier ``region`` buys ``material`` from, covering
     that material, with ``sharing: pro_rata`` (orders claim the room), that another region buys from too:
     ``region``'s cover then depends on how much the others order, not only on its own orders.
+
+    An export quota has no ``regions`` (the schema rejects them): it caps the supplier's exports to every region
+    (simulator/kernel/border.py), so every region that buys a covered material from the supplier shares it, and
+    none is left out here (tests/test_findings_quota_regions.py pins that).
     """
     scenario, shocks = run.result.scenario, run.result.shocks
     regions = scenario.regions
@@ -253,16 +257,23 @@ def pro_rata_quotas(run: Run, region: str, material: str, day: int) -> list[int]
 
 
 def quota_sharing_caveat(run: Run, region: str) -> str:
-    """Why a region's near miss rests on how a quota is shared, a clause (HTML), or "".
+    """How a quota's sharing rule bears on a region's near miss, a clause (HTML), or "".
 
     ``, under its 15-day release trigger: how low rests on China's export quotas being shared pro rata to orders,
     in which the other buyers' orders take part of its room (key assumptions K13 and K20)``.
 
     Said when ``region``'s lowest cover is under its agreement's release trigger (``trigger.commercial_days_below``)
     and the material of that lowest cover comes from a supplier whose quota is shared pro rata to orders with other
-    regions (:func:`pro_rata_quotas`): another region's precautionary orders then take room this one would have had,
-    so the near miss is the sharing rule's as well as the shocks'. The assumptions that state the rule are linked
-    (:func:`sharing_assumptions`); the number they give for another rule, if any, is theirs, not computed here.
+    regions (:func:`pro_rata_quotas`): another region's precautionary orders then take room this one would have had.
+
+    That the near miss *rests on* the rule (would not be one under another rule) is said only when a key
+    assumption states the other rule's outcome, i.e. names :data:`RULE_OPTION` (the replay's K20: 14.2 days with
+    contracts first); the number is the assumption's, not computed here, and the page links it. Otherwise the
+    rule may be a small part of it: in china_2025_licensing Japan's lowest cover is 1.3 days pro rata and 1.95
+    days with ``sharing: contracts_first`` on both quotas, still far under its 15-day trigger, because licensing
+    drives it. The clause then says only what is true without a counterfactual run, that the rule also bears on
+    it (``; the sharing of China's export quota, pro rata to orders, also bears on it``), linking any assumption
+    that speaks of the rule.
     """
     agreement = run.result.scenario.agreement
     trigger = agreement.trigger.commercial_days_below if agreement is not None else 0.0
@@ -277,8 +288,15 @@ def quota_sharing_caveat(run: Run, region: str) -> str:
     suppliers = list(dict.fromkeys(shocks[k].supplier for k in quotas))
     whose = join_words([escape(names.supplier_possessive(s)) for s in suppliers])
     quota = "export quotas" if len(quotas) > 1 else "export quota"
-    links = [assumption_link(k) for k in sharing_assumptions(run)]
+    stated = sharing_assumptions(run)
+    links = [assumption_link(k) for k in stated]
     see = f" (key {'assumption' if len(links) == 1 else 'assumptions'} {join_words(links)})" if links else ""
+    assumptions = run.result.scenario.assumptions
+    if not any(RULE_OPTION in assumptions[k - 1].statement for k in stated):
+        return (
+            f", under its {trigger:g}-day release trigger; the sharing of {whose} {quota}, pro rata to orders, "
+            f"also bears on it{see}"
+        )
     return (
         f", under its {trigger:g}-day release trigger: how low rests on {whose} {quota} being shared "
         f"pro rata to orders, in which the other buyers' orders take part of its room{see}"
@@ -443,7 +461,8 @@ def _given_up(run: Run, group: list[str], who: str) -> str:
     ``; at high prices the members gave up 13,000 t of demand (18% of what they would have used), none
     of it counted as shortfall``. A region's demand in the summary (``demand_t``) is what the price left of it;
     the demand the price destroyed (``demand_destroyed_t``, two significant figures as in the price section: it
-    scales with an assumed elasticity) is not short, so a run can read "no shortfall" while much use was given up.
+    scales with an assumed elasticity; the region tables give it exact, to add up with the demand row above it) is
+    not short, so a run can read "no shortfall" while much use was given up.
     """
     if not run.demand_responds():
         return ""

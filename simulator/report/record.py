@@ -348,8 +348,8 @@ FLOW_OFF = 1.5
 """A year's rows of a flow are matched when the model is within this factor of the record on each, and off when it is
 beyond it on each, the same way (:func:`fall_sentence`)."""
 
-_FALL_NOUNS = {"imports": "demand", "demand": "demand", "exports": "exports"}
-"""What a fall of a flow's record is a fall in, in :func:`fall_sentence`."""
+FLOWS = ("imports", "exports", "demand")
+"""The quantities :func:`fall_sentence` looks at: flows, whose record can fall from one year to the next."""
 
 
 def _span(ratios: pd.Series) -> str:
@@ -368,15 +368,18 @@ def fall_sentence(table: pd.DataFrame, scenario: Scenario) -> str:
     while the record's mean daily rate of the later year's rows is below the earlier one's: the record fell and the
     model did not follow (and likewise below it, for a rise). "" when no series shows it.
 
-    `` The model does not reproduce the fall in demand the record shows from 2011 to 2012: on the held-out rows of
-    Japan's imports from China, all materials, it has 0.77 to 1.08 times the record in 2011 but 2.03 to 2.57 times in
-    2012.``
+    `` The model does not reproduce the fall in Japan's imports from China, all materials, that the record shows from
+    2011 to 2012: on its held-out rows it has 0.77 to 1.08 times the record in 2011 but 2.03 to 2.57 times in 2012.``
+
+    The fall is named by its series (:func:`~simulator.calibrate.series_name`, as the table and the other sentences
+    name it), not by a kind of flow: a fall in imports is not a fall in demand, which the record may give apart and
+    the model may match (the replay's Japan's demand in 2011, within 2%).
     """
     inside = table["in_sample"].astype(bool)
     held = bool((~inside).any()) and not bool(inside.all())
     rows = table[~inside] if held else table
     given = made(rows["source"]) == "" if "source" in rows.columns else pd.Series(True, index=rows.index)
-    rows = rows[given & rows["quantity"].isin(list(_FALL_NOUNS)) & (rows["value"] > 0)]
+    rows = rows[given & rows["quantity"].isin(list(FLOWS)) & (rows["value"] > 0)]
     if rows.empty:
         return ""
     rows = rows.assign(
@@ -399,9 +402,9 @@ def fall_sentence(table: pd.DataFrame, scenario: Scenario) -> str:
                 which = "held-out rows" if held else "rows"
                 name = escape(series_name(*key, names, regions))
                 return (
-                    f" The model does not reproduce the {'fall' if over else 'rise'} in {_FALL_NOUNS[key[0]]} the "
-                    f"record shows from {before} to {year}: on the {which} of {name}"
-                    f", it has {_span(earlier['ratio'])} the record in {before} but {_span(part['ratio'])} in {year}."
+                    f" The model does not reproduce the {'fall' if over else 'rise'} in {name}, that the record "
+                    f"shows from {before} to {year}: on its {which} it has {_span(earlier['ratio'])} the record in "
+                    f"{before} but {_span(part['ratio'])} in {year}."
                 )
     return ""
 
