@@ -58,4 +58,11 @@ def test_the_headline_is_bold_up_to_the_answer_and_its_circumstances_are_not():
         "Neither member would run short without the joint stock, and neither member runs short with it."
     )
     assert plain(detail).startswith("It was a close call:")
-    assert "p.headline .detail { font-weight: 400; }" in page
+    assert "p.headline .detail, .overall .detail { font-weight: 400; }" in page
+    # the record section's lead: bold up to its worst series' row, the caveats that follow in normal weight
+    record = section(page, "record")
+    lead = record[record.index('<p class="overall">') : record.index("</p>", record.index('<p class="overall">'))]
+    bold, rest = lead.split('<span class="detail">', 1)
+    assert plain(bold).startswith("Out of sample, on the rows held out of the fit, the series the model misses most")
+    assert plain(bold).endswith("the record has 3,288 t and the model 10,327 t.")
+    assert "fall in Japan's imports from China" in plain(rest)

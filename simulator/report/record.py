@@ -70,7 +70,7 @@ from simulator.errors import InputError
 from simulator.names import Names, join_words
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
 from simulator.report.findings import Run
-from simulator.report.words import NBSP, cap, price, tonnes
+from simulator.report.words import NBSP, cap, detail, price, tonnes
 from simulator.results import Result
 from simulator.scenario import Scenario
 
@@ -308,7 +308,7 @@ def worst_sentence(series: list[SeriesError]) -> str:
         f"{lead} is {escape(worst.name)}: an RMS log error of {worst.rms_log_error:.2f}, "
         f"off the record by a factor of about {worst.factor:.2f} on a typical row; on the row it misses most"
         f" ({escape(worst.when)}) the record has {_amount(worst.unit, worst.recorded)} and the model "
-        f"{_amount(worst.unit, worst.model)}.{made_caveat(worst)}{sourced_worst(series, worst)}"
+        f"{_amount(worst.unit, worst.model)}.{detail(made_caveat(worst) + sourced_worst(series, worst))}"
     )
 
 
@@ -550,7 +550,7 @@ def record_section(run: Run, record: Record, table: pd.DataFrame | None = None) 
             "path between them is not shown). Prices on a log scale."
             "</figcaption></figure>",
             _table(series),
-            f'<p class="overall">{worst_sentence(series)}{fall_sentence(table, result.scenario)}</p>',
+            f'<p class="overall">{worst_sentence(series)}{detail(fall_sentence(table, result.scenario))}</p>',
             '<p class="note">A row\u2019s error is ln(model / record); the RMS log error of a series is the root of '
             "their mean square, and exp of it is the factor by which the model is typically off the record, above "
             f"or below (0.30: a factor of 1.35).{_mixed_note(table)}</p>",

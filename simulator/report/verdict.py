@@ -50,6 +50,7 @@ from simulator.report.words import (
     VISIBLE_T,
     cap,
     days,
+    detail,
     in_millions,
     join_words,
     over_days,
@@ -428,7 +429,7 @@ def headline(run: Run, alone: Run | None) -> str:
     if answer == "not_needed":
         return (
             f"Not needed here: no physical shortfall avoided. {cap(group)} would run short without the joint stock, "
-            f"and {group} runs short with it.{_detail(_close_call(run, alone, members))}"
+            f"and {group} runs short with it.{detail(_close_call(run, alone, members))}"
         )
     if answer == "only_with":
         return (
@@ -453,11 +454,6 @@ def headline(run: Run, alone: Run | None) -> str:
             f"({percent(cut)} less)."
         )
     return f"No: the members are short of {shown_with} with the joint stock and {shown_without} without it."
-
-
-def _detail(text: str) -> str:
-    """``text`` in the headline's normal-weight span (HTML; '' for ''): the answer is bold, its circumstances not."""
-    return f'<span class="detail">{text}</span>' if text else ""
 
 
 def physical_only_line(run: Run, alone: Run | None) -> str:

@@ -361,3 +361,11 @@ def source_codes_note(sources: list[str]) -> str:
     return (
         f'<p class="note">Bracketed codes ({escape(shown)}) are rows of the source tables in docs/calibration.md.</p>'
     )
+
+
+def detail(text: str) -> str:
+    """``text`` in a normal-weight span inside a bold lead paragraph (HTML; '' for '').
+
+    The answer is bold, its circumstances are not (style: ``.detail``).
+    """
+    return f'<span class="detail">{text}</span>' if text else ""
