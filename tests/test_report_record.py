@@ -88,7 +88,7 @@ def test_the_table_and_sentence_give_each_series_error_worked_out_by_hand(tmp_pa
             *HALF,
         ],
     }
-    text = unescape(section(html)).replace(NBSP, " ")
+    text = re.sub(r'<span class="detail">|</span>', "", unescape(section(html)).replace(NBSP, " "))  # bold lead aside
     assert (
         "The series the model misses most is Japan's imports from China, rare earths: an RMS log error of 0.69, "
         "off the record by a factor of about 2.00 on a typical row; on the row it misses most (Jan 2020) the "
@@ -383,7 +383,7 @@ def test_the_replays_report_sets_the_shipped_record_beside_the_run(tmp_path: Pat
     assert 2.5 < model / 3007 < 2.7 and abs(math.log(model / 3007)) > float(held[7])  # one row above the RMS
     assert found["exports/all/all/china@out"][4:6] == ["H1 2012", "3,288 t"]
     assert html.index('<section id="prices">') < html.index('<section id="record">')
-    text = unescape(section(html)).replace(NBSP, " ")
+    text = re.sub(r'<span class="detail">|</span>', "", unescape(section(html)).replace(NBSP, " "))  # bold lead aside
     assert "(34 rows)" in text and "(its <code>sample</code> column): 19 fitted, 15 held out." in text
     assert (
         "2 series have no held-out row (world price, heavy rare earths; world price, light rare earths): their "
@@ -448,7 +448,7 @@ def test_a_marked_record_gives_each_series_fitted_and_held_out_rows_apart_and_na
         "imports/japan/ree/china@in": [imports, "fitted", "1", "Jan 2020", "Jan 2020", "620 t", "310 t", *HALF],
         "imports/japan/ree/china@out": [imports, "held out", "1", *("1 Feb 2020",) * 2, "10.0 t", "10.0 t", *EXACT[2:]],
     }
-    text = unescape(section(html)).replace(NBSP, " ")
+    text = re.sub(r'<span class="detail">|</span>', "", unescape(section(html)).replace(NBSP, " "))  # bold lead aside
     assert "(its <code>sample</code> column): 3 fitted, 2 held out." in text
     # the fitted imports miss by the same factor 2 as the held-out world price: only the held-out rows are the test
     assert (
@@ -465,7 +465,7 @@ def test_a_marked_record_gives_each_series_fitted_and_held_out_rows_apart_and_na
 def test_an_unmarked_record_says_an_error_may_be_in_sample_and_marks_no_row(tmp_path: Path):
     result = run(WORLD)
     html = render_report(result, record=load_record(write(tmp_path, ROWS), result.scenario))
-    text = unescape(section(html)).replace(NBSP, " ")
+    text = re.sub(r'<span class="detail">|</span>', "", unescape(section(html)).replace(NBSP, " "))  # bold lead aside
     assert "the record does not say which of its rows, if any, the scenario's parameters were fitted to" in text
     assert "data-sample" not in html and "<th>Fit</th>" not in html
     assert "held out" not in text and "record (fitted)" not in text  # the figure says "record" alone
@@ -516,7 +516,7 @@ def test_derived_and_forecast_rows_carry_their_caveat_whatever_the_series(tmp_pa
     found = cells(html)
     assert found["price/world/ree/@out"][2] == "1 1 derived" and found["price/world/ree/@in"][2] == "1"
     assert found["imports/japan/ree/china@out"][2] == "1 1 forecast"
-    text = unescape(section(html)).replace(NBSP, " ")
+    text = re.sub(r'<span class="detail">|</span>', "", unescape(section(html)).replace(NBSP, " "))  # bold lead aside
     assert (
         "the record has 100 USD/kg and the model 50 USD/kg. Its row is derived (the source begins \u201cDERIVED\u201d: "
         "not a figure the source gives), so its error measures how the derived rows were made (a share, a sum, a "
