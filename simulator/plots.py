@@ -137,6 +137,7 @@ def shock_size(result: Result, index: int) -> float:
 def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str:
     """How severe a shock is: ``full halt``, ``halt with 70% leaking through, the rest held and released over 30 days``.
 
+    A full halt whose cargo is held says so (``full halt, its cargo held and released when it ends``).
     Others: ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``15,125 t per 184 days, pro
     rata to orders``.
 
@@ -152,8 +153,10 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
     magnitude = shock_size(result, index)
     if kind == "embargo":  # with what leaks through: a halt with 70% leaking, the rest held (or lost)
         leak = spec.leak_share
-        if not isinstance(leak, float | int) or leak <= 0:
-            return "full halt" if magnitude >= 1 else f"{_percent(magnitude)} cut"
+        if not isinstance(leak, float | int) or leak <= 0:  # held cargo is said: it arrives later, not never
+            what = "full halt" if magnitude >= 1 else f"{_percent(magnitude)} cut"
+            stopped = "its cargo" if magnitude >= 1 else "the cut cargo"
+            return what if spec.on_halt != "held" else f"{what}, {_halted_rest(spec, stopped)}"
         rest = _halted_rest(spec)
         if magnitude >= 1:
             return f"halt with {_percent(leak)} leaking through, {rest}"
@@ -179,18 +182,19 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
     return f"demand \u00d7{magnitude:g}"
 
 
-def _halted_rest(spec: Any) -> str:
+def _halted_rest(spec: Any, subject: str = "the rest") -> str:
     """What becomes of what an embargo stops and does not leak: ``the rest held and released over 30 days``.
 
     ``on_halt: held`` waits at origin and ships when the embargo ends, all at once or over
-    ``release_days`` (docs/model.md, held cargo); ``lost`` never leaves.
+    ``release_days`` (docs/model.md, held cargo); ``lost`` never leaves. ``subject`` names what
+    is stopped (``its cargo`` for an embargo that leaks nothing).
     """
     if spec.on_halt != "held":
-        return "the rest lost"
+        return f"{subject} lost"
     days = spec.release_days
     if not days:
-        return "the rest held and released when it ends"
-    return f"the rest held and released over {days:g} days after it ends"
+        return f"{subject} held and released when it ends"
+    return f"{subject} held and released over {days:g} days after it ends"
 
 
 def _quota_sharing(result: Result, spec: Any) -> str:

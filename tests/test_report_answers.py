@@ -993,6 +993,10 @@ def test_the_2010_halt_to_japan_is_told_as_a_halt_through_which_70_percent_leaks
     shocks = plain(section(shipped_report("embargo_2010"), "shocks"))
     assert "halt with 70% leaking through, the rest held and released over 30 days after it ends" in shocks
     assert "partial halt" not in shocks and "of the flow stopped" not in shocks
+    # the halt to the EU leaks nothing and is held too (on_halt held, no release_days): said, not a bare "full halt";
+    # the slowdown halves the flow and holds the half it stops over 30 days
+    assert "full halt, its cargo held and released when it ends" in shocks
+    assert "50% cut, the cut cargo held and released over 30 days after it ends" in shocks
 
 
 CLOSE_CALL = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["eu"], "start": 0, "end": 4}]
