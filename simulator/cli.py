@@ -349,9 +349,12 @@ def run(
                 from simulator.sensitivity.intervals import own_curves, write_uncertainty
 
                 own = own_curves(res.timeseries, list(res.structure.regions), list(res.structure.materials))
-                from simulator.plots import trigger_lines
+                triggers = None
+                if not no_plots:  # the fan charts draw the run's trigger lines
+                    from simulator.plots import trigger_lines
 
-                write_uncertainty(found, own, stage, figures=not no_plots, triggers=trigger_lines(res))
+                    triggers = trigger_lines(res)
+                write_uncertainty(found, own, stage, figures=not no_plots, triggers=triggers)
             if with_report:
                 from simulator.report import write_report
 
