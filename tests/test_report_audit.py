@@ -17,6 +17,7 @@ import yaml
 
 from simulator.report import render_report
 from simulator.report.record import load_record
+from simulator.results import Result
 from simulator.scenario import validate_data
 from tests.helpers import (
     ONE_REGION,
@@ -46,6 +47,19 @@ def verdict_of(page: str) -> str:
     return plain(page[start : page.index("</section>", start)])
 
 
+def verdict_with_record(result: Result, path: Path, csv_text: str) -> str:
+    """The verdict box's text of ``result``'s report set against the record ``csv_text`` (written to ``path``)."""
+    path.write_text(csv_text)
+    return verdict_of(render_report(result, record=load_record(path, result.scenario)))
+
+
+def two_capped() -> dict:
+    """CAPPED with a second material, nd (40 USD/kg), made as rare earths are: the same capped path, 100x at peak."""
+    data = add_material(copy.deepcopy(CAPPED), "nd", {"price_usd_per_kg": 40.0})
+    data["market"]["nd"] = copy.deepcopy(MARKET["ree"])
+    return data
+
+
 def test_the_price_line_says_the_rise_is_the_models_and_gives_the_records_beside_it(tmp_path: Path):
     result = run(CAPPED)
     alone = verdict_of(render_report(result))
@@ -54,13 +68,14 @@ def test_the_price_line_says_the_rise_is_the_models_and_gives_the_records_beside
     # a record whose highest price is July 2010's mean, 900 USD/kg: 900 / 50 = 18x its reference, set beside the
     # model's own mean over July (days 0 to 30), not beside its daily peak of 5,000
     path = tmp_path / "record.csv"
-    path.write_text(
+    beside = verdict_with_record(
+        result,
+        path,
         "date,quantity,region,material,supplier,period,value\n"
         "2010-07-05,price,world,ree,,day,400\n"
         "2010-07-01,price,world,ree,,month,900\n"
-        "2010-07-01,imports,japan,ree,china,month,310\n"  # not a price: not counted
+        "2010-07-01,imports,japan,ree,china,month,310\n",  # not a price: not counted
     )
-    beside = verdict_of(render_report(result, record=load_record(path, result.scenario)))
     july = result.market[(result.market["material"] == "ree") & (result.market["day"] <= 30)]
     assert len(july) == 31
     mean = float(july["world_price_usd_per_kg"].mean())
@@ -89,13 +104,15 @@ def test_the_steep_rise_warning_sets_the_models_mean_against_the_records_over_th
     # would have said it was)
     result = run(CAPPED)
     path = tmp_path / "record.csv"
-    path.write_text("date,quantity,region,material,supplier,period,value\n2010-07-01,price,world,ree,,month,4000\n")
-    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
+    verdict = verdict_with_record(
+        result, path, "date,quantity,region,material,supplier,period,value\n2010-07-01,price,world,ree,,month,4000\n"
+    )
     assert "rare earths 80x in the record (4,000 USD/kg, its mean over Jul 2010), 75x in the model" in verdict
     assert "The rise of" not in verdict and "extreme scarcity" not in verdict
     # 3,700 USD/kg, 74x, is below the model's 74.9x over the same month: the warning returns
-    path.write_text("date,quantity,region,material,supplier,period,value\n2010-07-01,price,world,ree,,month,3700\n")
-    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
+    verdict = verdict_with_record(
+        result, path, "date,quantity,region,material,supplier,period,value\n2010-07-01,price,world,ree,,month,3700\n"
+    )
     assert "rare earths 74x in the record (3,700 USD/kg, its mean over Jul 2010), 75x in the model" in verdict
     assert "The rise of rare earths lies beyond the record's over the same period" in verdict
 
@@ -105,19 +122,21 @@ def test_only_world_price_rows_are_set_beside_the_models_world_price(tmp_path: P
     # the world row, 400 USD/kg on 6 Jul (8x), against the model's world price that day (day 5: 450 USD/kg, 9x)
     result = run(CAPPED)
     path = tmp_path / "record.csv"
-    path.write_text(
+    verdict = verdict_with_record(
+        result,
+        path,
         "date,quantity,region,material,supplier,period,value\n"
         "2010-07-06,price,world,ree,,day,400\n"
-        "2010-07-10,price,japan,ree,,day,20000\n"
+        "2010-07-10,price,japan,ree,,day,20000\n",
     )
-    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
     assert (
         "rare earths 8x in the record (400 USD/kg, on 6 Jul 2010), 9x in the model (450 USD/kg, that day)." in verdict
     )
     assert "400x" not in verdict and "20,000" not in verdict
     # a record of regions' prices only sets nothing beside the model's world price
-    path.write_text("date,quantity,region,material,supplier,period,value\n2010-07-10,price,japan,ree,,day,20000\n")
-    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
+    verdict = verdict_with_record(
+        result, path, "date,quantity,region,material,supplier,period,value\n2010-07-10,price,japan,ree,,day,20000\n"
+    )
     assert "in the record" not in verdict and "400x" not in verdict
 
 
@@ -127,20 +146,22 @@ def test_the_price_line_says_when_the_records_row_was_fitted_or_derived(tmp_path
     result = run(CAPPED)
     path = tmp_path / "record.csv"
     head = "date,quantity,region,material,supplier,period,value,sample,source\n"
-    path.write_text(
+    verdict = verdict_with_record(
+        result,
+        path,
         head + "2010-07-01,price,world,ree,,month,900,in,DERIVED from a basket\n"
-        "2010-07-06,price,world,ree,,day,400,out,a price table\n"
+        "2010-07-06,price,world,ree,,day,400,out,a price table\n",
     )
-    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
     assert (
         "rare earths 18x in the record (900 USD/kg, its mean over Jul 2010; derived: not a figure its source gives), "
         "75x in the model (3,746 USD/kg, its mean over the same period). The model's prices were fitted to these "
         "rows, so the match tests nothing." in verdict
     )
-    path.write_text(
-        head + "2010-07-01,price,world,ree,,month,900,out,a price table\n2010-07-06,price,world,ree,,day,400,in,same\n"
+    verdict = verdict_with_record(
+        result,
+        path,
+        head + "2010-07-01,price,world,ree,,month,900,out,a price table\n2010-07-06,price,world,ree,,day,400,in,same\n",
     )
-    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
     assert "18x in the record (900 USD/kg, its mean over Jul 2010), 75x" in verdict
     assert "fitted" not in verdict and "derived" not in verdict
 
@@ -149,29 +170,21 @@ def test_when_some_rows_compared_are_fitted_and_some_held_out_each_says_which(tm
     # a second material, nd (40 USD/kg), made as rare earths are: the same capped path, so on 6 Jul (day 5) its world
     # price is 9 x 40 = 360 USD/kg as rare earths' is 9 x 50 = 450; the record's rare-earth row is fitted, its nd row
     # held out: each row says which, and no sentence calls all the rows fitted
-    data = add_material(copy.deepcopy(CAPPED), "nd", {"price_usd_per_kg": 40.0})
-    data["market"]["nd"] = copy.deepcopy(MARKET["ree"])
-    result = run(data)
+    result = run(two_capped())
     path = tmp_path / "record.csv"
-    path.write_text(
+    verdict = verdict_with_record(
+        result,
+        path,
         "date,quantity,region,material,supplier,period,value,sample\n"
         "2010-07-01,price,world,ree,,month,900,in\n"
-        "2010-07-06,price,world,nd,,day,300,out\n"
+        "2010-07-06,price,world,nd,,day,300,out\n",
     )
-    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
     assert (
         "rare earths 18x in the record (900 USD/kg, its mean over Jul 2010; a fitted row), 75x in the model "
         "(3,746 USD/kg, its mean over the same period); nd 7.5x in the record (300 USD/kg, on 6 Jul 2010; a held-out "
         "row), 9x in the model (360 USD/kg, that day)." in verdict
     )
     assert "were fitted to these rows" not in verdict
-
-
-def two_capped() -> dict:
-    """CAPPED with a second material, nd (40 USD/kg), made as rare earths are: the same capped path, 100x at peak."""
-    data = add_material(copy.deepcopy(CAPPED), "nd", {"price_usd_per_kg": 40.0})
-    data["market"]["nd"] = copy.deepcopy(MARKET["ree"])
-    return data
 
 
 def test_the_steep_warning_names_the_material_it_is_of_and_gives_both_clauses_when_both_apply(tmp_path: Path):
@@ -182,8 +195,9 @@ def test_the_steep_warning_names_the_material_it_is_of_and_gives_both_clauses_wh
     result = run(two_capped())
     path = tmp_path / "record.csv"
     head = "date,quantity,region,material,supplier,period,value\n"
-    path.write_text(head + "2010-07-01,price,world,ree,,month,4000\n2010-07-06,price,world,nd,,day,300\n")
-    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
+    verdict = verdict_with_record(
+        result, path, head + "2010-07-01,price,world,ree,,month,4000\n2010-07-06,price,world,nd,,day,300\n"
+    )
     assert "rare earths 80x in the record (4,000 USD/kg, its mean over Jul 2010), 75x in the model" in verdict
     assert "nd 7.5x in the record (300 USD/kg, on 6 Jul 2010), 9x in the model (360 USD/kg, that day)." in verdict
     assert (
@@ -192,8 +206,7 @@ def test_the_steep_warning_names_the_material_it_is_of_and_gives_both_clauses_wh
     )
     assert "The rise of rare earths" not in verdict and "A rise that steep" not in verdict
     # without the rare-earth row, nd is beyond the record and rare earths have no world price in it: both clauses
-    path.write_text(head + "2010-07-06,price,world,nd,,day,300\n")
-    verdict = verdict_of(render_report(result, record=load_record(path, result.scenario)))
+    verdict = verdict_with_record(result, path, head + "2010-07-06,price,world,nd,,day,300\n")
     assert (
         "The rise of nd lies beyond the record's over the same period, and that of rare earths far outside the price "
         "paths the market model was fitted to (their rises are in docs/model-vs-record.md): read them as signs of "
