@@ -117,13 +117,7 @@ def anyone_short(metrics: Mapping[str, Any], members: Iterable[str]) -> bool:
     >>> anyone_short({"shortfall_share.a": 0.0, "shortfall_share.b": 1e-12}, ["a", "b"])
     True
     """
-    return bool(_short(np.array([float(metrics[f"shortfall_share.{m}"]) for m in members], dtype=float)))
-
-
-def _short(shares: np.ndarray) -> np.ndarray:
-    """Whether any share along the last axis is above 0 (NaN, a skipped rule's empty cell, is not)."""
-    with np.errstate(invalid="ignore"):
-        return (np.nan_to_num(shares, nan=0.0) > 0).any(axis=-1)
+    return any(float(metrics[f"shortfall_share.{m}"]) > 0 for m in members)  # NaN > 0 is False
 
 
 def runs_short(table: Any, members: Iterable[str] | None) -> np.ndarray | None:
@@ -140,7 +134,7 @@ def runs_short(table: Any, members: Iterable[str] | None) -> np.ndarray | None:
     columns = [f"shortfall_share.{m}" for m in members or []]
     if not columns or not set(columns) <= set(table.columns):
         return None
-    return _short(table[columns].to_numpy(float))
+    return (table[columns].to_numpy(float) > 0).any(axis=-1)  # an empty (NaN) cell is no shortfall
 
 
 def fairness_when_short(table: Any, members: Iterable[str] | None) -> tuple[Any, bool]:
@@ -242,7 +236,7 @@ class _AnyMaterialStream(_Stream):
     """A region's count over its materials, (region, run): a day counts once however many materials are short."""
 
     def __init__(self, q: Quantity, shape: tuple[int, ...]) -> None:
-        assert q.aggregation in ("count", "first"), q.name
+        assert q.aggregation == "count", q.name  # quantities allow "distinct" with counts only
         super().__init__(q, shape)
         self._fold = self.add
         self.add = self._over_materials

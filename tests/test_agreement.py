@@ -302,7 +302,7 @@ def test_runs_with_different_auction_terms_share_a_batch_run_by_run():
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=shipped_group(n)) for n in ("long_embargo_6m", "club_of_five")])
 def test_quiet_days_give_the_record_the_full_step_gives(monkeypatch, name):
-    """The agreement's short way on quiet days (``_quiet``) builds its record apart from the full
+    """The agreement's short way on quiet days (``_quiet_fields``) builds its record apart from the full
     step: a field it got wrong (a stock copied as zeros) would be wrong only on those days.
 
     The short way is the shipped scenario's reference run (``shipped_result``, made once per

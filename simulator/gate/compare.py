@@ -238,7 +238,7 @@ class Outcome:
             return self.scenario_changed
         if self.seeds and self.seeds[0] != self.seeds[1]:
             return True
-        return self.part_changes is None or inputs_changed(self.part_changes)
+        return inputs_changed(self.part_changes)  # True for unknown (None) changes too
 
     @functools.cached_property
     def absent_groups(self) -> list[Absent]:

@@ -48,7 +48,7 @@ class AgreementStep:
     """Applies the agreement to a batch of runs (see the module docstring)."""
 
     skip_quiet_days = True
-    """A day on which no member is short and no auction is due takes the short way (``_quiet``):
+    """A day on which no member is short and no auction is due takes the short way (:func:`_quiet_fields`):
     the same record as the full step, made without it (a test runs without the short way)."""
 
     def __init__(self, plan: Plan) -> None:

@@ -327,7 +327,7 @@ class Procurement:
         """The pool location's lead times (M, S, B): the same array while ``lead`` is the same.
 
         The kernel hands out the same ``lead`` while the active shocks do not change; a new
-        array each day would make the engine's lead-time masks (``Engine._by_lead``) miss.
+        array each day would make the engine's lead-time masks (``ReferenceEngine._by_lead``) miss.
         """
         kept = self._pool_lead_kept
         if kept is not None and kept[0] is lead:

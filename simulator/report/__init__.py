@@ -38,7 +38,7 @@ from simulator.plots import (
     short_materials,
     shortfall_figure,
     supply_mix_figure,
-    trigger_line_days,
+    trigger_lines,
 )
 from simulator.report.accounts import accounts
 from simulator.report.counterfactuals import own_share_alone, without_agreement
@@ -61,7 +61,7 @@ from simulator.report.style import CSS
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
 from simulator.report.uncertainty import samples_short_line, uncertainty_section
 from simulator.report.verdict import prices_apart, verdict_section
-from simulator.report.words import join_words, percent, plural, price, span_dates
+from simulator.report.words import join_words, percent, plural, price, span_dates, tonnes
 from simulator.results import Result
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.changes import Change, differences
@@ -251,10 +251,10 @@ def _pool_words(run: Run) -> str:
     }
     size = f"a {next(iter(days)):g}-day joint pool" if len(days) == 1 and None not in days else "a joint pool"
     ledger = run.result.ledger
-    tonnes = [
+    contributed = [
         (m, float(ledger.loc[ledger["material"] == m, "contributed_t"].sum())) for m in run.result.structure.materials
     ]
-    held = [f"{t:,.0f} t of {run.names.material_text(m)}" for m, t in tonnes if t > 0]
+    held = [f"{tonnes(t)} of {run.names.material_text(m)}" for m, t in contributed if t > 0]
     return f"{size} of {join_words(held)}" if held else size
 
 
@@ -306,14 +306,14 @@ def _curves(run: Run) -> list[str]:
 
 
 def _trigger_note(run: Run) -> str:
-    """`` Dotted line: the release trigger ...`` when the figure draws one (:func:`trigger_line_days`), else "".
+    """`` Dotted line: the release trigger ...`` when the figure draws one (:func:`trigger_lines`), else "".
 
     The trigger is the agreement's one number of days: the same for every material it applies to.
     Where the figure draws it on some panels only, the note names them.
     """
     result = run.result
     materials = result.structure.materials
-    drawn = [m for m in materials if trigger_line_days(result, m) is not None]
+    drawn = list(trigger_lines(result))  # the materials whose panel draws the line, in their order
     agreement = result.scenario.agreement
     if not drawn or agreement is None:  # a line needs an agreement's trigger
         return ""

@@ -36,6 +36,7 @@ import pandas as pd
 from simulator import quantities
 from simulator.report.findings import Run
 from simulator.report.words import (
+    as_shown_2,
     cap,
     in_millions,
     join_words,
@@ -155,7 +156,7 @@ def _region_sentence(run: Run, region: str, material: str, reference: float, sai
     costs = []
     # one unit for the sentence's amounts, chosen on the amounts as shown (two figures, rough_note), as usd_2
     # chooses its own: 99,960 shows as 100,000, so 5,000 beside it is USD 0.005 m, not USD 5,000
-    millions = in_millions([_as_shown(abs(extra)), _as_shown(lost)])
+    millions = in_millions([as_shown_2(abs(extra)), as_shown_2(lost)])
     extra_usd, lost_usd = usd_2(abs(extra), in_millions=millions), usd_2(lost, in_millions=millions)
     if extra > 0:
         costs.append(
@@ -171,11 +172,6 @@ def _region_sentence(run: Run, region: str, material: str, reference: float, sai
         tagged = run.tag(lost_usd, lost, f"{SURPLUS.name}.{key}")
         costs.append(f"the surplus lost on the use the price destroyed comes to {tagged}")
     return text + ("; " + join_words(costs) if costs else "") + "."
-
-
-def _as_shown(amount: float) -> float:
-    """An amount as the report shows it, to two significant figures (:func:`two_figures`): 99,960 is 100,000."""
-    return float(two_figures(amount).replace(",", ""))
 
 
 def _auction_sentence(run: Run, material: str) -> str:

@@ -27,6 +27,7 @@ import pandas as pd
 
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import days_of_cover
+from simulator.names import in_sentence
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.plots import KIND_NAMES, released_rules, shock_target
 from simulator.report.accounts import Account, end_prices
@@ -511,19 +512,12 @@ def one_run_headline(run: Run, answer: str) -> str:
     verdict say so, so that the answer does not read as a finding; :func:`robustness_line`
     says beside it how robust it is, where the report knows.
 
-    >>> lower_first("Not needed here"), lower_first("EU first")
-    ('not needed here', 'EU first')
+    >>> in_sentence("Not needed here"), in_sentence("EU first"), in_sentence("NdFeB magnets are short")
+    ('not needed here', 'EU first', 'NdFeB magnets are short')
     """
     if not run.result.scenario.uncertain:
         return answer
-    return f'<span class="one-run">{escape(ONE_RUN)}</span> \u2014 {lower_first(answer)}'
-
-
-def lower_first(text: str) -> str:
-    """``text`` with its first letter in lower case, unless it starts a name in capitals (``EU``)."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
+    return f'<span class="one-run">{escape(ONE_RUN)}</span> \u2014 {in_sentence(answer)}'
 
 
 def robustness_line(run: Run, samples: Robustness | None, answer: str | None = None) -> str:

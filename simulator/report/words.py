@@ -196,17 +196,26 @@ def two_figures(value: float) -> str:
     destroyed and surplus lost scale with an assumed elasticity): more digits would claim
     a precision they do not have.
 
-    >>> [two_figures(v) for v in (10285.0, 2685.0, 122.4, 8.43, 0.3247, 0.0, 99.6, -328.1, 0.00237)]
-    ['10,000', '2,700', '120', '8.4', '0.32', '0', '100', '-330', '0.0024']
+    >>> [two_figures(v) for v in (10285.0, 2685.0, 122.4, 8.43, 0.3247, 0.0, 99.6, -328.1, 0.00237, 2.4499999999999997)]
+    ['10,000', '2,700', '120', '8.4', '0.32', '0', '100', '-330', '0.0024', '2.5']
     """
     if value == 0 or not math.isfinite(value):
         return f"{value:,.0f}"
     exponent = math.floor(math.log10(abs(value)))
-    rounded = float(Decimal(repr(value)).quantize(Decimal(1).scaleb(exponent - 1), rounding=ROUND_HALF_UP))
+    rounded = float(rounded_half_up(value, 1 - exponent))  # float noise dropped, as tonnes() drops it
     if rounded == 0:
         return "0"
     decimals = max(0, 1 - math.floor(math.log10(abs(rounded))))  # 99.6 rounds to 100: no decimal
     return f"{rounded:,.{decimals}f}"
+
+
+def as_shown_2(amount: float) -> float:
+    """An amount as :func:`two_figures` shows it, as a number: 99,960 is 100,000.
+
+    >>> as_shown_2(99_960.0), as_shown_2(2373.0)
+    (100000.0, 2400.0)
+    """
+    return float(two_figures(amount).replace(",", ""))
 
 
 def tonnes_2(value: float) -> str:
@@ -236,7 +245,7 @@ def usd_2(value: float, *, in_millions: bool = False) -> str:
     >>> [usd_2(v, in_millions=True).replace(NBSP, " ") for v in (2373.0, 45300.0, 5000.0, 322350.0, 0.0)]
     ['USD 0.002 m', 'USD 0.05 m', 'USD 0.005 m', 'USD 0.32 m', 'USD 0']
     """
-    size = abs(float(two_figures(value).replace(",", "")))  # the unit is chosen on the amount as shown:
+    size = abs(as_shown_2(value))  # the unit is chosen on the amount as shown:
     if size >= 1e9:  # 999.6 m is 1,000 m to two figures: 1.0 bn
         return f"USD{NBSP}{two_figures(value / 1e9)}{NBSP}bn"
     if size and (size >= MILLIONS_FROM_USD or in_millions):  # 99,960 is 100,000 to two figures: 0.10 m
@@ -245,8 +254,7 @@ def usd_2(value: float, *, in_millions: bool = False) -> str:
         # usd's decimals below 1 m (two figures of 1 m or more never have more than its one)
         most = min(3, max(2, -math.floor(math.log10(abs(millions))))) if abs(millions) < 1 else 1
         if len(shown.partition(".")[2]) > most:
-            quantum = Decimal(1).scaleb(-most)
-            shown = f"{Decimal(repr(millions)).quantize(quantum, rounding=ROUND_HALF_UP):,.{most}f}"
+            shown = f"{rounded_half_up(millions, most):,.{most}f}"
         return f"USD{NBSP}{shown}{NBSP}m"
     return f"USD{NBSP}{two_figures(value)}"
 
