@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -97,18 +98,22 @@ def test_the_per_material_columns_come_after_the_totals_and_before_the_regions()
     assert names[3 * n].endswith(".japan")
 
 
+def one_point_sweep(data: dict, folder: Path, days: int) -> pd.DataFrame:
+    """The sweep table of a one-point sweep of ``data`` over ``days`` days (fast path, one worker) in ``folder``."""
+    import yaml
+
+    path = folder / "scenario.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    out = folder / "sweep"
+    done = invoke("sweep", path, "--grid", f"horizon_days={days}", "--workers", 1, "--no-plots", "-o", out)
+    assert done.exit_code == 0, done.output
+    return pd.read_parquet(out / "sweep.parquet")
+
+
 @pytest.fixture(scope="module")
 def two_material_sweep(tmp_path_factory) -> pd.DataFrame:
     """The sweep table of a one-point sweep of ``two_materials()`` over 40 days (fast path, one worker)."""
-    import yaml
-
-    folder = tmp_path_factory.mktemp("two")
-    path = folder / "two.yaml"
-    path.write_text(yaml.safe_dump(build(two_materials(), horizon_days=40), sort_keys=False))
-    out = folder / "sweep"
-    done = invoke("sweep", path, "--grid", "horizon_days=40", "--workers", 1, "--no-plots", "-o", out)
-    assert done.exit_code == 0, done.output
-    return pd.read_parquet(out / "sweep.parquet")
+    return one_point_sweep(build(two_materials(), horizon_days=40), tmp_path_factory.mktemp("two"), 40)
 
 
 def test_a_sweep_table_has_the_per_material_totals(two_material_sweep):
@@ -158,14 +163,7 @@ def test_a_region_short_of_a_on_days_3_4_and_of_b_on_day_4_was_short_on_2_days()
 
 
 def test_the_fast_path_counts_the_same_2_days(tmp_path):
-    import yaml
-
-    path = tmp_path / "short.yaml"
-    path.write_text(yaml.safe_dump(short_on_days_3_4_and_4(), sort_keys=False))
-    out = tmp_path / "sweep"
-    done = invoke("sweep", path, "--grid", "horizon_days=5", "--workers", 1, "--no-plots", "-o", out)
-    assert done.exit_code == 0, done.output
-    table = pd.read_parquet(out / "sweep.parquet")
+    table = one_point_sweep(short_on_days_3_4_and_4(), tmp_path, 5)
     assert table["shortfall_days.japan.ree"].tolist() == [2]
     assert table["shortfall_days.japan.b"].tolist() == [1]
     assert table["shortfall_days.japan"].tolist() == [2]

@@ -268,14 +268,6 @@ def test_a_record_that_does_not_fit_the_scenario_exits_2_naming_the_file_and_fie
     assert not (tmp_path / "out").exists() and not (tmp_path / "out.html").exists()  # refused before any run
 
 
-def test_run_refuses_a_record_without_a_report(tmp_path: Path):
-    scenario = tmp_path / "world.yaml"
-    scenario.write_text(yaml.safe_dump(WORLD))
-    record = write(tmp_path, ROWS)
-    done = CliRunner().invoke(main, ["run", str(scenario), "-o", str(tmp_path / "out"), "--record", str(record)])
-    assert done.exit_code == 2 and "--record needs --report" in done.output, done.output
-
-
 def test_the_command_and_the_api_read_and_refuse_a_record_through_one_helper(tmp_path: Path, monkeypatch):
     # refused before it is read: a file that is not there is not looked at
     missing = tmp_path / "missing.csv"
