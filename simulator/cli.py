@@ -1227,7 +1227,7 @@ def sensitivity(
     import os
 
     from simulator.scenario import load_raw
-    from simulator.sensitivity import check_samples, plan_study, run_sensitivity, top_drivers
+    from simulator.sensitivity import check_samples, plan_study, ranking_note, run_sensitivity, top_drivers
     from simulator.sensitivity.figures import one_draw_text
     from simulator.sensitivity.indices import runs_needed
 
@@ -1267,6 +1267,8 @@ def sensitivity(
     )
     for line in drivers:
         click.echo(f"  {line}")
+    if rough := ranking_note(found.table, method, samples, len(study.inputs)):  # type: ignore[arg-type]
+        click.echo(f"note: {rough}", err=True)
     if one_draw := one_draw_text(info["random_inputs"], info["run_seed"]):
         click.echo(f"note: the indices are {one_draw}; they do not average over those inputs' distributions", err=True)
     click.echo(f"wrote {folder}/")

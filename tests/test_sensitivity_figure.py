@@ -79,7 +79,8 @@ def test_morris_says_how_many_inputs_it_shows_and_does_not_call_sigma_a_mean():
 
 def test_top_drivers_print_no_minus_zero_and_flag_a_metric_non_zero_in_few_runs():
     table = sobol_rows(JAPAN, [("precaution", 0.59, 2.56, -0.004), ("demand", 0.52, 1.08, 0.70)])
-    (line,) = top_drivers(table, "sobol", 2, {JAPAN: 11}, 1280)
+    line, caution = top_drivers(table, "sobol", 2, {JAPAN: 11}, 1280)
+    assert caution.startswith("  caution: ")  # 2.56 > 0.59 (tests/test_sensitivity_cautions.py)
     assert line == (
         "Shortfall, Japan (t), non-zero in only 11 of 1,280 runs: precaution (ST 0.59 +- 2.56, S1 0.00), "
         "demand (ST 0.52 +- 1.08, S1 0.70)"

@@ -35,6 +35,7 @@ that the indices are conditional on that draw (:func:`~simulator.sensitivity.fig
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ from simulator.sensitivity.figures import (
     flag_text,
     is_sparse,
     one_draw_text,
+    s1_above_text,
     sensitivity_figure,
 )
 from simulator.sensitivity.indices import (
@@ -70,7 +72,7 @@ from simulator.sensitivity.study import MAX_SAMPLE_RUNS, Study, evaluate, plan_s
 from simulator.sweep.columns import metric_title
 from simulator.version import __version__
 
-__all__ = ["Sensitivity", "check_samples", "plan_study", "run_sensitivity", "top_drivers"]
+__all__ = ["Sensitivity", "check_samples", "plan_study", "ranking_note", "run_sensitivity", "top_drivers"]
 
 SENSITIVITY_FILES = frozenset({"sensitivity.csv", "sensitivity.png", "samples.parquet", "sensitivity.json"})
 
@@ -236,6 +238,10 @@ def top_drivers(
     (-1) the indices count after the horizon, as day ``never_day`` when given
     (:func:`~simulator.sensitivity.figures.flag_text`).
     Indices are rounded to two decimals, a small negative estimate to ``0.00`` (not ``-0.00``).
+    A metric whose shown inputs have an interval wider than their estimate
+    (:func:`wide_text`), or (Sobol') an input whose ``S1`` exceeds its ``ST``
+    (:func:`~simulator.sensitivity.figures.s1_above_text`, the figure's words), gets a line
+    under its own that begins with :data:`CAUTION`.
 
     >>> t = pd.DataFrame({"metric": ["total_shortfall_t"] * 2, "parameter": ["a", "b"], "label": ["A", "B"],
     ...                   "S1": [0.7, -0.004], "S1_conf": [0.05, 0.02], "ST": [0.8, 0.2], "ST_conf": [0.06, 0.03]})
@@ -246,14 +252,18 @@ def top_drivers(
     >>> day = t.assign(metric="first_shortfall_day.japan")
     >>> top_drivers(day, "sobol", 1, {"first_shortfall_day.japan": 95}, 800)[0].split(": ")[0]
     'First day short, Japan (day), never in 705 of 800 runs, counted as after the horizon'
+    >>> for line in top_drivers(t.assign(ST_conf=[0.06, 0.3], S1=[0.9, 0.1]), "sobol"):
+    ...     print(line)
+    Total shortfall (t): A (ST 0.80 +- 0.06, S1 0.90), B (ST 0.20 +- 0.30, S1 0.10)
+      caution: interval wider than the estimate for 1 of the 2 shown: too few samples to rank; \
+S1 above ST for 1 input: sampling noise
     """
-    key = RANKED_BY[method]
     lines = []
     for metric, rows in table.groupby("metric", sort=False):
         title = metric_title(str(metric))
         if flag := flag_text((nonzero or {}).get(str(metric)), runs, str(metric), never_day):
             title += f", {flag}"
-        ranked = rows.dropna(subset=[key]).sort_values(key, ascending=False, kind="stable").head(count)
+        ranked = _shown(rows, method, count)
         if ranked.empty:
             lines.append(f"{title}: the same in every run")
             continue
@@ -262,9 +272,104 @@ def top_drivers(
                 f"{r.label} (ST {_share(r.ST)} +- {_share(r.ST_conf)}, S1 {_share(r.S1)})" for r in ranked.itertuples()
             ]
         else:
-            parts = [f"{r.label} (mu* {r.mu_star:,.4g}, sigma {r.sigma:,.4g})" for r in ranked.itertuples()]
+            parts = [
+                f"{r.label} (mu* {r.mu_star:,.4g} +- {r.mu_star_conf:,.4g}, sigma {r.sigma:,.4g})"
+                for r in ranked.itertuples()
+            ]
         lines.append(f"{title}: " + ", ".join(parts))
+        doubts = [wide_text(ranked, method), s1_above_text(rows) if method == "sobol" else None]
+        if said := [doubt for doubt in doubts if doubt]:
+            lines.append(f"{CAUTION}{'; '.join(said)}")
     return lines
+
+
+CAUTION = "  caution: "
+"""How a line under a metric's top drivers begins that says what to doubt in them (:func:`top_drivers`)."""
+
+
+CONF_OF: dict[Method, str] = {"sobol": "ST_conf", "morris": "mu_star_conf"}
+"""The half-width of the 95% interval of the index each method ranks by (:data:`RANKED_BY`)."""
+
+
+def _shown(rows: pd.DataFrame, method: Method, count: int) -> pd.DataFrame:
+    """The ``count`` most influential inputs of one metric's rows, as the top drivers show them."""
+    key = RANKED_BY[method]
+    return rows.dropna(subset=[key]).sort_values(key, ascending=False, kind="stable").head(count)
+
+
+def _wide(rows: pd.DataFrame, method: Method) -> pd.Series:
+    """Which rows' 95% interval is wider than their estimate (the half-width above it): zero lies inside."""
+    return rows[CONF_OF[method]] > rows[RANKED_BY[method]]
+
+
+def wide_text(shown: pd.DataFrame, method: Method) -> str | None:
+    """``interval wider than the estimate for 2 of the 3 shown: too few samples to rank``, or None.
+
+    An input whose interval (half-width ``ST_conf``, or ``mu_star_conf`` for Morris) is wider
+    than its estimate cannot be told from one with no effect, nor ranked against the others.
+
+    >>> t = pd.DataFrame({"ST": [0.44, 0.37, 0.2], "ST_conf": [18.47, 0.1, 0.3]})
+    >>> wide_text(t, "sobol")
+    'interval wider than the estimate for 2 of the 3 shown: too few samples to rank'
+    >>> wide_text(t.head(0), "sobol") is None, wide_text(t.iloc[[1]], "sobol") is None
+    (True, True)
+    """
+    wide = int(_wide(shown, method).sum())
+    if not wide:
+        return None
+    return f"interval wider than the estimate for {wide} of the {len(shown)} shown: too few samples to rank"
+
+
+def samples_to_rank(table: pd.DataFrame, method: Method, samples: int, count: int = 3) -> int | None:
+    """A rough ``--samples`` at which every shown driver's interval is within its estimate; None if none is wider.
+
+    A bootstrap interval's half-width shrinks about as ``1 / sqrt(N)``: an interval ``k``
+    times its estimate at ``N`` samples needs about ``N k^2``, the largest over the shown
+    drivers with a positive estimate (an estimate at or below 0 gives no target), rounded up
+    to a power of two for Sobol'. A rough guide: the estimates move too as ``N`` grows.
+
+    >>> t = pd.DataFrame({"metric": "m", "ST": [0.44, 0.37, 0.2], "ST_conf": [18.47, 0.1, 0.3]})
+    >>> samples_to_rank(t, "sobol", 16)  # 16 x (18.47 / 0.44)^2 = 28,193: the next power of two
+    32768
+    >>> samples_to_rank(t.assign(ST_conf=0.01), "sobol", 16) is None
+    True
+    """
+    need = 0.0
+    for _, rows in table.groupby("metric", sort=False):
+        shown = _shown(rows, method, count)
+        key, conf = RANKED_BY[method], CONF_OF[method]
+        wide = shown[_wide(shown, method) & (shown[key] > 0)]
+        if len(wide):
+            need = max(need, samples * float(((wide[conf] / wide[key]) ** 2).max()))
+    if not need:
+        return None
+    at_least = math.ceil(need)
+    return 1 << (at_least - 1).bit_length() if method == "sobol" else at_least
+
+
+def ranking_note(table: pd.DataFrame, method: Method, samples: int, inputs: int, count: int = 3) -> str | None:
+    """What the terminal adds when a shown driver's interval is wider than its estimate, with a rough ``--samples``.
+
+    >>> t = pd.DataFrame({"metric": "m", "ST": [0.44, 0.37], "ST_conf": [18.47, 0.1]})
+    >>> print(ranking_note(t, "sobol", 16, 65))
+    where an interval is wider than its estimate the samples are too few to rank the inputs; intervals \
+narrow about as 1/sqrt(N): as a rough guide, --samples 32768 (2,195,456 runs) would bring every shown \
+interval within its estimate
+    """
+    if not any(_wide(_shown(rows, method, count), method).any() for _, rows in table.groupby("metric", sort=False)):
+        return None
+    text = "where an interval is wider than its estimate the samples are too few to rank the inputs"
+    wanted = samples_to_rank(table, method, samples, count)
+    if wanted is None:
+        return f"{text}; more samples narrow the intervals"
+    runs = runs_needed(method, wanted, inputs)
+    text += (
+        "; intervals narrow about as 1/sqrt(N): as a rough guide, "
+        f"--samples {wanted} ({runs:,} runs) would bring every shown interval within its estimate"
+    )
+    if runs > MAX_SAMPLE_RUNS:
+        text += f", more than the {MAX_SAMPLE_RUNS:,} runs a study may make: vary fewer inputs (--input)"
+    return text
 
 
 def _share(value: float) -> str:

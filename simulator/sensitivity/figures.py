@@ -283,9 +283,25 @@ def _panel_title(
     flags = []
     if flag := flag_text(nonzero, runs, metric, never_day):
         flags.append(f"{flag}: indices rest on those runs" if is_sparse(nonzero or 0, runs) else flag)
-    if method == "sobol" and (above := int((rows["S1"] > rows["ST"]).sum())):
-        flags.append(f"S1 above ST for {above} input{'s' if above > 1 else ''}: sampling noise")
+    if method == "sobol" and (above := s1_above_text(rows)):
+        flags.append(above)
     return [_text(metric_title(metric)), *flags]
+
+
+def s1_above_text(rows: pd.DataFrame) -> str | None:
+    """``S1 above ST for 2 inputs: sampling noise``, or None when no row's ``S1`` exceeds its ``ST``.
+
+    A first-order share cannot exceed the total it is part of: where the estimates say it
+    does, the samples are too few. The figure's panel title and the terminal's top drivers
+    say it in these words.
+
+    >>> s1_above_text(pd.DataFrame({"S1": [0.7, 0.1, 0.4], "ST": [0.52, 0.3, 0.35]}))
+    'S1 above ST for 2 inputs: sampling noise'
+    >>> s1_above_text(pd.DataFrame({"S1": [0.1], "ST": [0.3]})) is None
+    True
+    """
+    above = int((rows["S1"] > rows["ST"]).sum())
+    return f"S1 above ST for {above} input{'s' if above > 1 else ''}: sampling noise" if above else None
 
 
 def one_draw_text(random_inputs: list[str], run_seed: int) -> str | None:

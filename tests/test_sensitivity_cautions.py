@@ -1,0 +1,115 @@
+"""The terminal's top drivers say when the indices cannot rank: intervals wider than the estimates, S1 above ST.
+
+Index tables are written by hand (the audit's numbers); the suggested ``--samples`` is worked
+out from the half-width's 1/sqrt(N) scaling: an interval k times its estimate at N samples
+needs about N k^2, rounded up to a power of two for Sobol'.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from simulator.sensitivity import ranking_note, samples_to_rank, top_drivers
+from tests.helpers import invoke
+from tests.test_sensitivity import write
+
+TOTAL = "total_shortfall_t"
+
+
+def sobol(rows: list[tuple[str, float, float, float]], metric: str = TOTAL) -> pd.DataFrame:
+    """(label, ST, ST_conf, S1) per input."""
+    return pd.DataFrame(
+        [
+            {"metric": metric, "parameter": f"p.{label}", "S1": s1, "S1_conf": 0.01, "ST": st, "ST_conf": conf}
+            | {"label": label}
+            for label, st, conf, s1 in rows
+        ]
+    )
+
+
+# the audit's total shortfall at --samples 16: every shown interval many times its estimate
+AUDIT_16 = [("elasticity", 0.57, 7.37, 0.81), ("Japan light demand", 0.44, 18.47, 0.37), ("EU stock", 0.37, 9.75, 0.67)]
+
+
+def test_intervals_wider_than_their_estimates_and_s1_above_st_are_said_under_the_ranking():
+    line, caution = top_drivers(sobol(AUDIT_16), "sobol")
+    assert line.startswith("Total shortfall (t): elasticity (ST 0.57 +- 7.37, S1 0.81), ")
+    # 7.37 > 0.57, 18.47 > 0.44, 9.75 > 0.37; S1 above ST: 0.81 > 0.57 and 0.67 > 0.37 (0.37 < 0.44 is not)
+    assert caution == (
+        "  caution: interval wider than the estimate for 3 of the 3 shown: too few samples to rank; "
+        "S1 above ST for 2 inputs: sampling noise"
+    )
+
+
+def test_the_audits_s1_above_st_at_128_samples_is_called_sampling_noise_in_the_figures_words():
+    # "ST 0.52 +- 1.08, S1 0.70": the interval is wider too; a second input is well estimated
+    _, caution = top_drivers(sobol([("demand", 0.52, 1.08, 0.70), ("stock", 0.3, 0.1, 0.2)]), "sobol")
+    assert caution == (
+        "  caution: interval wider than the estimate for 1 of the 2 shown: too few samples to rank; "
+        "S1 above ST for 1 input: sampling noise"
+    )
+    (alone,) = top_drivers(sobol([("demand", 0.52, 0.1, 0.50), ("stock", 0.3, 0.1, 0.2)]), "sobol")
+    assert "caution" not in alone  # narrow intervals, S1 within ST: nothing to doubt
+
+
+def test_an_interval_equal_to_its_estimate_or_an_input_not_shown_is_not_flagged():
+    table = sobol([("a", 0.5, 0.5, 0.4), ("b", 0.3, 0.1, 0.2), ("c", 0.01, 0.4, 0.0)])
+    assert top_drivers(table, "sobol", 2) == [
+        "Total shortfall (t): a (ST 0.50 +- 0.50, S1 0.40), b (ST 0.30 +- 0.10, S1 0.20)"
+    ]
+    assert ranking_note(table, "sobol", 64, 3, count=2) is None
+    assert top_drivers(table, "sobol", 3)[1] == (
+        "  caution: interval wider than the estimate for 1 of the 3 shown: too few samples to rank"
+    )
+
+
+def test_the_suggested_samples_follow_the_one_over_root_n_scaling_of_the_widest_interval():
+    # 16 x (18.47 / 0.44)^2 = 28,193 (the widest relative to its estimate): next power of two 32,768
+    assert round(16 * (18.47 / 0.44) ** 2) == 28193
+    assert samples_to_rank(sobol(AUDIT_16), "sobol", 16) == 32768
+    # 65 inputs: 32,768 x (65 + 2) runs
+    assert ranking_note(sobol(AUDIT_16), "sobol", 16, 65) == (
+        "where an interval is wider than its estimate the samples are too few to rank the inputs; "
+        "intervals narrow about as 1/sqrt(N): as a rough guide, --samples 32768 (2,195,456 runs) "
+        "would bring every shown interval within its estimate"
+    )
+    # Morris: trajectories need not be a power of two; 10 x (300 / 100)^2 = 90, 90 x (4 + 1) runs
+    morris = pd.DataFrame(
+        {"metric": TOTAL, "parameter": ["a", "b"], "label": ["a", "b"], "mu_star": [100.0, 50.0]}
+        | {"mu_star_conf": [300.0, 20.0], "sigma": [80.0, 10.0], "mu": [100.0, 50.0]}
+    )
+    assert samples_to_rank(morris, "morris", 10) == 90
+    line, caution = top_drivers(morris, "morris")
+    assert line == "Total shortfall (t): a (mu* 100 +- 300, sigma 80), b (mu* 50 +- 20, sigma 10)"
+    assert caution == "  caution: interval wider than the estimate for 1 of the 2 shown: too few samples to rank"
+    assert "--samples 90 (450 runs)" in ranking_note(morris, "morris", 10, 4)
+
+
+def test_a_suggestion_past_the_run_limit_says_so_and_one_without_a_positive_estimate_gives_no_number():
+    # 16 x (10 / 0.01)^2 = 16,000,000 -> 16,777,216 x 67 runs, far past the 10,000,000 a study may make
+    assert ranking_note(sobol([("a", 0.01, 10.0, 0.0)]), "sobol", 16, 65).endswith(
+        "more than the 10,000,000 runs a study may make: vary fewer inputs (--input)"
+    )
+    # an estimate at or below 0 sets no target: the interval is still wider than it
+    assert ranking_note(sobol([("a", -0.02, 0.3, 0.0)]), "sobol", 16, 3) == (
+        "where an interval is wider than its estimate the samples are too few to rank the inputs; "
+        "more samples narrow the intervals"
+    )
+
+
+def test_the_command_cautions_at_4_samples_and_not_at_the_samples_it_suggests(tmp_path):
+    """The test world (tests/test_sensitivity.py): 4 base samples give wide intervals; the
+    note's rough guide is enough here for the shown intervals to fall within their estimates."""
+    args = ("--metric", "shortfall_t.japan", "--workers", 1)
+    few = invoke("sensitivity", write(tmp_path), "--samples", 4, *args, "-o", tmp_path / "few")
+    assert few.exit_code == 0, few.output
+    assert "\n    caution: interval wider than the estimate for 2 of the 3 shown: too few samples to rank" in few.output
+    (wanted,) = re.findall(r"as a rough guide, --samples (\d+) \(", few.output)
+    table = pd.read_csv(tmp_path / "few" / "sensitivity.csv")
+    stock = table.set_index("label").loc["stock"]  # the widest relative to its estimate
+    assert int(wanted) == 1 << (int(-(-4 * (stock["ST_conf"] / stock["ST"]) ** 2 // 1)) - 1).bit_length()
+    enough = invoke("sensitivity", write(tmp_path), "--samples", wanted, *args, "-o", tmp_path / "enough")
+    assert enough.exit_code == 0, enough.output
+    assert "interval wider" not in enough.output and "rough guide" not in enough.output
