@@ -135,7 +135,7 @@ def test_cli_writes_indices_chart_samples_and_description_and_prints_the_top_dri
     assert result.exit_code == 0, result.output
     assert "top drivers:\n  Total shortfall (t): demand (ST " in result.output
     table = pd.read_csv(out / "sensitivity.csv")
-    assert list(table.columns) == ["metric", "parameter", "S1", "S1_conf", "ST", "ST_conf", "label"]
+    assert list(table.columns) == ["metric", "parameter", "S1", "S1_conf", "ST", "ST_conf", "label", "metric_unit"]
     assert list(table["metric"].unique()) == ["total_shortfall_t", "shortfall_t.japan"]  # the defaults here
     assert len(table) == 2 * 3
     samples = pd.read_parquet(out / "samples.parquet")
@@ -152,7 +152,7 @@ def test_cli_morris_columns(tmp_path):
     result = invoke("sensitivity", write(tmp_path), *args, "-o", out)
     assert result.exit_code == 0, result.output
     columns = list(pd.read_csv(out / "sensitivity.csv").columns)
-    assert columns == ["metric", "parameter", "mu_star", "mu_star_conf", "sigma", "mu", "label"]
+    assert columns == ["metric", "parameter", "mu_star", "mu_star_conf", "sigma", "mu", "label", "metric_unit"]
 
 
 def test_forty_workers_on_six_runs_start_six_processes_and_change_no_number(tmp_path, monkeypatch):

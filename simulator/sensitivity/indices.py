@@ -9,11 +9,17 @@ SALib sees independent uniform inputs whatever the distributions:
 - **Sobol'**: ``N (d + 2)`` runs (Saltelli's scheme without second-order terms, scrambled
   Sobol' sequence, ``N`` a power of two). ``S1`` is the share of the metric's variance due
   to the input alone, ``ST`` the share it takes part in, interactions included; the
-  ``_conf`` columns are half-widths of 95% bootstrap confidence intervals.
+  ``_conf`` columns are half-widths of 95% bootstrap confidence intervals
+  (:data:`BOOTSTRAP_RESAMPLES` resamples).
 - **Morris**: ``N (d + 1)`` runs (``N`` trajectories on a 4-level grid). ``mu_star`` is the
   mean absolute elementary effect: the change in the metric when the input moves over its
   whole range (in quantiles), in the metric's unit; ``sigma`` is their standard deviation
-  (large where the input interacts with others or acts non-linearly).
+  (large where the input interacts with others or acts non-linearly); ``mu_star_conf`` is
+  the half-width of its 95% bootstrap interval.
+
+Each row also carries the metric's unit (``metric_unit``, from the quantities registry:
+``t``, ``day``, empty for an index): Morris' ``mu_star``, ``mu_star_conf``, ``sigma`` and
+``mu`` are in it; Sobol' indices are shares of a variance, without unit.
 
 A metric that takes the same value in every run has no variance to share out: its rows
 are empty (NaN).
@@ -27,6 +33,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from simulator.sweep.columns import metric_unit
+
 Method = Literal["sobol", "morris"]
 METHODS: tuple[Method, ...] = ("sobol", "morris")
 MORRIS_LEVELS = 4
@@ -36,6 +44,10 @@ COLUMNS: dict[Method, tuple[str, ...]] = {
 }
 """Index columns of ``sensitivity.csv`` per method, after ``metric`` and ``parameter``."""
 RANKED_BY: dict[Method, str] = {"sobol": "ST", "morris": "mu_star"}
+CONFIDENCE_LEVEL = 0.95
+"""Level of the bootstrap intervals whose half-widths are the ``_conf`` columns (``confidence_level``)."""
+BOOTSTRAP_RESAMPLES = 100
+"""Bootstrap resamples behind each interval, either method (``sensitivity.json``: ``bootstrap_resamples``)."""
 
 
 def _problem(d: int) -> dict[str, object]:
@@ -87,18 +99,33 @@ def analyse(method: Method, unit: np.ndarray, y: np.ndarray, seed: int) -> dict[
 
             # a Generator, not the int: SALib's Sobol' analysis leaves its bootstrap unseeded for seed 0
             rng = np.random.default_rng(seed)
-            found = sobol.analyze(_problem(d), y, calc_second_order=False, seed=rng)
+            found = sobol.analyze(
+                _problem(d),
+                y,
+                calc_second_order=False,
+                num_resamples=BOOTSTRAP_RESAMPLES,
+                conf_level=CONFIDENCE_LEVEL,
+                seed=rng,
+            )
         else:
             from SALib.analyze import morris
 
-            found = morris.analyze(_problem(d), unit, y, num_levels=MORRIS_LEVELS, seed=seed)
+            found = morris.analyze(
+                _problem(d),
+                unit,
+                y,
+                num_resamples=BOOTSTRAP_RESAMPLES,
+                conf_level=CONFIDENCE_LEVEL,
+                num_levels=MORRIS_LEVELS,
+                seed=seed,
+            )
     return {name: np.asarray(found[name], float) for name in COLUMNS[method]}
 
 
 def indices_table(
     method: Method, unit: np.ndarray, outputs: pd.DataFrame, paths: list[str], labels: list[str], seed: int
 ) -> pd.DataFrame:
-    """``sensitivity.csv``: ``metric, parameter`` and the method's columns, then ``label``.
+    """``sensitivity.csv``: ``metric, parameter`` and the method's columns, then ``label`` and ``metric_unit``.
 
     Rows follow the metrics' order; within a metric, the most influential input first
     (``ST`` for Sobol', ``mu_star`` for Morris; empty rows last, in declared order).
@@ -106,6 +133,7 @@ def indices_table(
     frames = []
     for metric in outputs.columns:
         found = analyse(method, unit, outputs[metric].to_numpy(float), seed)
-        frame = pd.DataFrame({"metric": metric, "parameter": paths, **found, "label": labels})
+        units = metric_unit(str(metric))
+        frame = pd.DataFrame({"metric": metric, "parameter": paths, **found, "label": labels, "metric_unit": units})
         frames.append(frame.sort_values(RANKED_BY[method], ascending=False, kind="stable", na_position="last"))
     return pd.concat(frames, ignore_index=True)
