@@ -379,11 +379,13 @@ def run(
     if baseline is not None:
         click.echo(against_text(result, baseline))
     if found is not None:
-        from simulator.sensitivity.intervals import headline_lines
+        from simulator.sensitivity.intervals import headline_lines, no_drivers_note
 
         click.echo(f"uncertainty: {found.runs:,} samples of {len(found.study.inputs)} uncertain inputs")
         for line in headline_lines(found):
             click.echo(f"  {line}")
+        if none_named := no_drivers_note(found):
+            click.echo(f"note: {none_named}", err=True)
     click.echo(f"wrote {folder}/")
     if with_report:
         against = f" (compared with {base.name})" if base is not None else ""

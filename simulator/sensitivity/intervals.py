@@ -476,6 +476,39 @@ def drivers_text(found: Uncertainty, metric: str) -> str:
     return "most associated with " + join_words([driver_text(found, metric, d) for d in named])
 
 
+def no_drivers_note(found: Uncertainty) -> str | None:
+    """Why ``uncertainty.csv``'s ``drivers`` column is empty in every row, or None when some row names one.
+
+    An input is named only when its rank correlation reaches :func:`driver_threshold` in size,
+    which falls as samples grow (the Bonferroni bound on chance, :data:`DRIVER_MIN_RHO` at
+    the least): with few samples and many inputs none may reach it.
+
+    >>> import types
+    >>> fake = types.SimpleNamespace(runs=20, drivers={"total_shortfall_t": []}, study=types.SimpleNamespace(
+    ...     inputs=[None] * 63))
+    >>> print(no_drivers_note(fake))
+    no input is named a driver of any headline figure (uncertainty.csv's drivers are empty): none reaches \
+|rank correlation| 0.77, the threshold that keeps the odds of naming an input without effect under 5% \
+(63 inputs, 20 samples); it falls as samples grow, to 0.2 from 283 samples
+    """
+    if any(found.drivers.values()):
+        return None
+    inputs = len(found.study.inputs)
+    least = driver_threshold(found.runs, inputs)
+    enough = next(n for n in range(2, MAX_UNCERTAINTY_RUNS + 2) if driver_threshold(n, inputs) <= DRIVER_MIN_RHO)
+    said = (
+        "no input is named a driver of any headline figure (uncertainty.csv's drivers are empty): "
+        f"none reaches |rank correlation| {least:.2f}"
+    )
+    if least <= DRIVER_MIN_RHO:
+        return f"{said}, the least named a driver however many samples"
+    return (
+        f"{said}, the threshold that keeps the odds of naming an input without effect under "
+        f"{DRIVER_FALSE_ALARM:.0%} ({inputs:,} inputs, {found.runs:,} samples); it falls as samples grow, "
+        f"to {DRIVER_MIN_RHO:g} from {enough:,} samples"
+    )
+
+
 def own_curves(timeseries: pd.DataFrame, regions: list[str], materials: list[str]) -> dict[str, np.ndarray]:
     """The scenario's own run as arrays (day, region, material) of the fan curves."""
     out = {}
