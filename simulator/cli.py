@@ -1224,7 +1224,8 @@ def sensitivity(
     """Global sensitivity of SCENARIO's metrics to its uncertain inputs (its uncertain: block).
 
     Writes sensitivity.csv (Sobol': S1, ST and their confidence intervals; Morris: mu_star,
-    sigma), sensitivity.png, samples.parquet and sensitivity.json, and prints the top drivers.
+    sigma), sensitivity.png, samples.parquet and sensitivity.json, and prints the top drivers,
+    with a caution where the samples are too few to rank them.
     """
     import os
 
