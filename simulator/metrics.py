@@ -25,8 +25,11 @@ Definitions (per run, region ``r`` and material ``m``; ``t`` over the horizon):
 
 Agreement-wide (over members, or over all regions without an agreement):
 ``total_shortfall_t``; ``fairness_jain``, Jain's index of the members' shortfall shares
-(1 when equal, ``1/n`` when one member bears it all); ``max_shortfall_share_gap``, the
-largest difference between two members' shortfall shares; ``pool_end_t``, unsold
+(1 when equal, ``1/n`` when one of ``n`` members bears it all); ``max_shortfall_share_gap``, the
+largest difference between two members' shortfall shares. Both count only the members with
+demand in the run (of the material, or of any material over all materials): a member
+without demand has no shortfall share, not a share of 0 (with none, 1 and 0, as no burden);
+``pool_end_t``, unsold
 joint pool stock at the end; ``unused_release_t``, shared stock that stayed in the
 pool on days members were short (lags, caps, strict withholding, reserve prices).
 """
@@ -70,38 +73,69 @@ def days_of_cover(stock_t: np.ndarray, baseline_t_per_day: np.ndarray) -> np.nda
         return np.where(baseline_t_per_day > 0, stock_t / baseline_t_per_day, np.nan)
 
 
-def jain_index(shares: np.ndarray) -> np.ndarray:
+def jain_index(shares: np.ndarray, counted: np.ndarray | None = None) -> np.ndarray:
     """Jain's fairness index ``(sum x)^2 / (n * sum x^2)`` over the last axis (the members).
 
     Equal values give 1; all of the burden on one of ``n`` members gives ``1/n``; no
-    burden at all counts as equal (1).
+    burden at all counts as equal (1). ``counted`` (bool, the shape of ``shares``; None:
+    all) says which members count: the others are left out, and ``n`` is the number
+    counted (a member without demand has no share to compare, not a share of 0).
 
     >>> jain_index(np.array([0.2, 0.2])), jain_index(np.array([0.4, 0.0])), jain_index(np.zeros(3))
     (array(1.), array(0.5), array(1.))
+    >>> jain_index(np.array([0.4, 0.0]), np.array([True, False])), jain_index(np.zeros(2), np.zeros(2, bool))
+    (array(1.), array(1.))
     """
     x = np.asarray(shares, float)
+    n: Any = x.shape[-1]
+    if counted is not None:
+        x = np.where(counted, x, 0.0)  # adding 0.0 leaves the ordered sums bit for bit as without the member
+        n = np.count_nonzero(counted, axis=-1)
     total = ordered_sum(x)
     squares = ordered_sum(x * x)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(squares > 0, total * total / (x.shape[-1] * squares), 1.0)
+        return np.where(squares > 0, total * total / (n * squares), 1.0)
 
 
-def members_burden(metrics: dict[str, Any], members: Iterable[str]) -> tuple[float, float, float]:
+def share_gap(shares: np.ndarray, counted: np.ndarray | None = None) -> np.ndarray:
+    """The largest difference between two members' shares, over the last axis (the members).
+
+    ``counted`` as in :func:`jain_index`: only those members count; 0 with none (or one).
+
+    >>> share_gap(np.array([0.4, 0.1, 0.0])), share_gap(np.array([0.4, 0.1, 0.0]), np.array([True, True, False]))
+    (array(0.4), array(0.3))
+    >>> share_gap(np.array([0.4, 0.0]), np.zeros(2, bool))
+    array(0.)
+    """
+    x = np.asarray(shares, float)
+    if counted is None:
+        return np.asarray(x.max(axis=-1) - x.min(axis=-1))
+    highest = np.where(counted, x, -np.inf).max(axis=-1)
+    lowest = np.where(counted, x, np.inf).min(axis=-1)
+    return np.where(np.any(counted, axis=-1), highest - lowest, 0.0)
+
+
+def members_burden(metrics: Mapping[str, Any], members: Iterable[str]) -> tuple[float, float, float]:
     """The members' total shortfall (t), Jain's index of their shortfall shares, their largest gap.
 
-    Read from a run's summary ``metrics`` (``shortfall_t.<member>``, ``shortfall_share.<member>``):
-    what an agreement's ``total_shortfall_t``, ``fairness_jain`` and ``max_shortfall_share_gap``
-    give among its members, worked out for a run without the agreement, whose own
-    agreement-wide metrics count every region.
+    Read from a run's summary ``metrics`` (``shortfall_t.<member>``, ``shortfall_share.<member>``,
+    ``demand_t.<member>``): what an agreement's ``total_shortfall_t``, ``fairness_jain`` and
+    ``max_shortfall_share_gap`` give among its members, worked out for a run without the
+    agreement, whose own agreement-wide metrics count every region. As there, a member
+    without demand is left out of the index and the gap.
 
-    >>> members_burden({"shortfall_t.a": 4.0, "shortfall_share.a": 0.4, "shortfall_t.b": 20.0,
-    ...                 "shortfall_share.b": 1.0}, ["a", "b"])
+    >>> members_burden({"shortfall_t.a": 4.0, "shortfall_share.a": 0.4, "demand_t.a": 10.0, "shortfall_t.b": 20.0,
+    ...                 "shortfall_share.b": 1.0, "demand_t.b": 20.0}, ["a", "b"])
     (24.0, 0.8448275862068964, 0.6)
+    >>> members_burden({"shortfall_t.a": 4.0, "shortfall_share.a": 0.4, "demand_t.a": 10.0, "shortfall_t.b": 0.0,
+    ...                 "shortfall_share.b": 0.0, "demand_t.b": 0.0}, ["a", "b"])
+    (4.0, 1.0, 0.0)
     """
     names = list(members)
     shares = np.array([float(metrics[f"shortfall_share.{m}"]) for m in names])
+    demanding = np.array([float(metrics[f"demand_t.{m}"]) > 0 for m in names])
     total = float(ordered_sum(np.array([float(metrics[f"shortfall_t.{m}"]) for m in names])))
-    return total, float(jain_index(shares)), float(shares.max() - shares.min())
+    return total, float(jain_index(shares, demanding)), float(share_gap(shares, demanding))
 
 
 def anyone_short(metrics: Mapping[str, Any], members: Iterable[str]) -> bool:
@@ -454,11 +488,17 @@ def envious_members(drawn: np.ndarray, contributed: np.ndarray, short: np.ndarra
     return envies.sum(axis=-1)
 
 
-def _member_shares(s: dict[str, np.ndarray], members: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Members' shortfall shares over all materials (run, member) and per material (run, material, member)."""
+def _member_shares(s: dict[str, np.ndarray], members: list[int]) -> tuple[np.ndarray, ...]:
+    """Shortfall shares and whether there was demand: overall (run, member), per material (run, material, member).
+
+    The demand says who counts in Jain's index and the gap: a member without demand (of a
+    material, or of any) has no share to compare, though :func:`share_of` writes it 0.
+    """
     short, demand = s["shortfall_t"][:, members], s["demand_t"][:, members]
-    overall = share_of(ordered_sum(short, axis=2), ordered_sum(demand, axis=2))
-    return overall, share_of(short, demand).transpose(0, 2, 1)
+    overall_demand = ordered_sum(demand, axis=2)
+    overall = share_of(ordered_sum(short, axis=2), overall_demand)
+    per_material = share_of(short, demand).transpose(0, 2, 1)
+    return overall, overall_demand > 0, per_material, demand.transpose(0, 2, 1) > 0
 
 
 def _total_shortfall(s: dict[str, np.ndarray], members: list[int], _: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -467,13 +507,13 @@ def _total_shortfall(s: dict[str, np.ndarray], members: list[int], _: Any) -> tu
 
 
 def _fairness(s: dict[str, np.ndarray], members: list[int], _: Any) -> tuple[np.ndarray, np.ndarray]:
-    overall, per_material = _member_shares(s, members)
-    return jain_index(per_material), jain_index(overall)
+    overall, demanding, per_material, demanding_material = _member_shares(s, members)
+    return jain_index(per_material, demanding_material), jain_index(overall, demanding)
 
 
 def _share_gap(s: dict[str, np.ndarray], members: list[int], _: Any) -> tuple[np.ndarray, np.ndarray]:
-    overall, per_material = _member_shares(s, members)
-    return per_material.max(axis=2) - per_material.min(axis=2), overall.max(axis=1) - overall.min(axis=1)
+    overall, demanding, per_material, demanding_material = _member_shares(s, members)
+    return share_gap(per_material, demanding_material), share_gap(overall, demanding)
 
 
 def _draws_and_contributions(s: dict[str, np.ndarray], members: list[int]) -> tuple[np.ndarray, ...]:

@@ -1542,15 +1542,18 @@ AGREEMENT_SUMMARY = (
     _a(
         "fairness_jain",
         "index",
-        "Jain's index of the members' shortfall shares, (sum x)^2 / (n sum x^2): 1 when every member is short by "
-        "the same share of its demand (or none is short), 1/n when one member bears it all; over all materials "
-        "a share adds the tonnes of every material: fairness_jain.all.<material> gives each material's.",
+        "Jain's index of the members' shortfall shares, (sum x)^2 / (n sum x^2), over the n members with demand "
+        "(of the material; over all materials, of any): 1 when every one is short by the same share of its demand "
+        "(or none is short, or no member has demand), 1/n when one bears it all. A member without demand has no "
+        "share and is left out, not counted as short by 0. Over all materials a share adds the tonnes of every "
+        "material: fairness_jain.all.<material> gives each material's.",
         "Fairness (Jain's index)",
     ),
     _a(
         "max_shortfall_share_gap",
         "fraction",
-        "Largest difference between two members' shortfall shares.",
+        "Largest difference between two members' shortfall shares, among the members with demand (of the material; "
+        "over all materials, of any); 0 with fewer than two.",
         "Largest gap in shortfall shares",
     ),
     _a(
