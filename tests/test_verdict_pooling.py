@@ -283,12 +283,12 @@ def test_pooling_that_cuts_little_while_a_member_ends_shorter_mostly_moves_short
 
 @shipped_group("club_of_five")
 def test_with_several_materials_pooling_tells_each_member_s_change_by_material():
-    # club_of_five: pooled, Japan avoids 994 t of light rare earths but is 34.3 t short of heavy ones,
+    # club_of_five: pooled, Japan avoids 994 t of light rare earths but is 17.6 t short of heavy ones,
     # which alone it is not; the tonnes of the two are not added (12 and 330 USD/kg)
     result = shipped_result("club_of_five")
     pooling = _plain(pooling_line(Run.of(result), Run.of(shipped_apart("club_of_five"), "own_share")))
     assert "Pooled, Japan's shortfall is, by material, light rare earths none against 994 t and heavy rare " in pooling
-    assert "earths 34.3 t against none alone; the EU's shortfall is, by material, heavy rare earths" in pooling
+    assert "earths 17.6 t against none alone; the EU's shortfall is, by material, heavy rare earths" in pooling
 
 
 def test_a_member_that_puts_nothing_in_yet_draws_is_named():
