@@ -237,7 +237,8 @@ def run_sweep(
     a new folder removed, earlier output untouched).
     ``figures(table, info, stage)`` draws into a staging folder after the table is final,
     so a figure that fails loses nothing; ``on_table()`` is called as soon as the table
-    is in place; ``note(text)`` is told what ``force`` discards.
+    is in place; ``note(text)`` is told what ``force`` discards, and what a resumed sweep
+    kept (``.chunks: resumed: 3 finished chunk(s) kept, ...``).
     """
     started = time.perf_counter()
     if not force:  # the first refusal: a --force given for another would discard them unannounced
@@ -245,12 +246,11 @@ def run_sweep(
     with open_folder(folder, SWEEP_FILES, force, command="sweep") as out:
         checkpoints = Checkpoints(folder, sweep, force, note)
         try:
-            execute(sweep, checkpoints, workers, client, progress, no_worker_timeout_s)
+            executed = execute(sweep, checkpoints, workers, client, progress, no_worker_timeout_s, note)
         except InputError:  # a grid point found bad where it ran: the folder is left as it was
             checkpoints.abandon()
             raise
-        backend = "dask" if client is not None else "local processes"
-        info = describe(sweep, time.perf_counter() - started, backend, workers)
+        info = describe(sweep, time.perf_counter() - started, executed.backend, executed.workers)
         table = finish_sweep(sweep, checkpoints, out, fmt, info, on_table)
         if figures is not None:
             with out.staged() as stage:
