@@ -58,3 +58,19 @@ def test_a_sweep_that_is_not_resumed_says_nothing_of_resuming(tmp_path):
     result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, "--workers", 1, "--no-plots", "-o", out)
     assert result.exit_code == 0, result.output
     assert "resumed" not in result.output
+
+
+def test_sweep_json_notes_hold_what_the_terminal_noted(tmp_path):
+    """The embargo runs from day -100 to past the 60-day horizon: ending it on day 500 or 1000
+    changes nothing, and the ratio does. Deterministic, so --runs 3 runs each point once."""
+    from tests.helpers import TWO_MEMBERS
+
+    out = tmp_path / "out"
+    grids = ("--grid", "agreement.ratio.japan=0.2,0.8", "--grid", "shocks.halt.end=500,1000")
+    result = invoke("sweep", write(tmp_path, TWO_MEMBERS), *grids, "--runs", 3, "--no-plots", "-o", out)
+    assert result.exit_code == 0, result.output
+    inert = "shocks.halt.end: its values changed no output of this sweep (every metric is the same for each value)"
+    once = "pair has no random inputs, so the 3 runs of each point would all be alike: each point runs once"
+    assert info_of(out)["notes"] == [once, inert]
+    printed = [line.removeprefix("note: ") for line in result.output.splitlines() if line.startswith("note: ")]
+    assert printed == [once, inert]

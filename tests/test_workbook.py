@@ -439,6 +439,21 @@ def test_a_sweep_workbook_is_the_same_bytes_on_one_worker_or_two(tmp_path):
     assert books[0] == books[1]
 
 
+def test_a_sweep_workbook_is_the_same_bytes_whatever_the_chunking(tmp_path):
+    """6 runs in one chunk, then in chunks of 2 on two processes: sweep.json differs (chunk_runs,
+    backend, workers), the workbook does not."""
+    path = write(tmp_path, build(TWO_MEMBERS, **{"regions.japan.demand.ree.noise_cv": 0.1}))
+    books, infos = [], []
+    for name, chunking in (("one", ()), ("three", ("--chunk-runs", 2))):
+        out = tmp_path / name
+        args = ("sweep", path, "--runs", 6, "--workers", 2, *chunking, "--excel", "--no-plots", "-o", out)
+        assert invoke(*args).exit_code == 0
+        books.append((out / "workbook.xlsx").read_bytes())
+        infos.append(json.loads((out / "sweep.json").read_text()))
+    assert infos[1]["chunk_runs"] == 2 and infos[0]["chunk_runs"] > 6
+    assert books[0] == books[1]
+
+
 # --- units of the Scenario sheet from the schema, and "never" in first-day columns ----------------
 
 

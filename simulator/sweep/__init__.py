@@ -155,7 +155,7 @@ def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> di
         "grid": {axis.path: list(axis.values) for axis in sweep.spec.axes},
         "fixed": dict(sweep.spec.fixed),
         "runs_per_point": sweep.spec.runs,
-        "notes": sweep.notes,
+        "notes": list(sweep.notes),
         "points": len(sweep.points),
         "total_runs": sweep.n_runs,
         "seed": sweep.root_seed,
@@ -187,14 +187,18 @@ def finish_sweep(
     is called and the checkpoints are deleted, even when a signal that waited for the
     files to move in stops the command right after. A chunk found damaged here is
     deleted and the sweep stops with :class:`SweepStopped`: running it again computes
-    that chunk anew.
+    that chunk anew. A swept path whose values changed no output is noted in
+    ``info["notes"]`` (``info`` is updated in place: the figures and the workbook see it).
     """
+    from simulator.sweep.figures import unchanged_notes
+
     try:
         table = sweep_table(sweep, checkpoints)
         bands = curve_bands(sweep, checkpoints) if sweep.curves else None
     except ChunkDamaged as exc:
         checkpoints.discard(exc.index)
         raise SweepStopped(f"{exc}; run the same command to compute it again") from None
+    info["notes"] = [*info.get("notes", []), *unchanged_notes(table, list(info.get("grid", {})))]
     made_by = manifest_info(scenario=info["scenario"], scenario_hash=info["scenario_hash"], seed=info["seed"])
     commits = out.commits
     try:

@@ -801,9 +801,15 @@ def sweep_notes(table: pd.DataFrame, info: dict[str, Any], figures: bool = True)
             for name, (draw, why) in _draws(drawable, info).items()
             if why
         ]
-    for path in unchanged_paths(table, list(info.get("grid", {}))):
-        notes.append(f"{path}: its values changed no output of this sweep (every metric is the same for each value)")
-    return notes
+    return notes + unchanged_notes(table, list(info.get("grid", {})))
+
+
+def unchanged_notes(table: pd.DataFrame, paths: list[str]) -> list[str]:
+    """A note for each swept path whose values changed no output (:func:`unchanged_paths`), kept in ``sweep.json``."""
+    return [
+        f"{path}: its values changed no output of this sweep (every metric is the same for each value)"
+        for path in unchanged_paths(table, paths)
+    ]
 
 
 def _labelled(table: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
