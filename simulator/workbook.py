@@ -627,13 +627,15 @@ def _sheets(
 def run_workbook(result: Result, path: Path, scenario_data: dict[str, Any] | None = None) -> Path:
     """``workbook.xlsx`` of one run.
 
-    Sheets: Summary, Time series, then with an agreement Releases, Auctions, Ledger and
-    Pool; then Shocks, Portfolio and Scenario (the parameters:
+    Sheets: Summary, Time series, with a market Market (``market.csv``), then with an
+    agreement Releases, Auctions, Ledger and Pool; then Shocks, Portfolio and Scenario (the parameters:
     ``scenario_data`` as given, with any ``--set`` applied, else the validated scenario
     with its defaults). Shipments by supplier stay in ``supply.csv``: at a row per day,
     region, material and supplier they would double the workbook for little reading.
     """
     names = [("Summary", "summary"), ("Time series", "timeseries")]
+    if result.structure.market:
+        names.append(("Market", "market"))
     if result.structure.members:
         names += [("Releases", "releases"), ("Auctions", "auctions"), ("Ledger", "ledger"), ("Pool", "pool")]
     names += [("Shocks", "shocks"), ("Portfolio", "portfolio")]
