@@ -39,6 +39,9 @@ DASK_MISSING = "Dask is not installed; install the extra with: pip install 'stoc
 EXCEL_HELP = "Also write workbook.xlsx (Excel: units in headers, real dates, the scenario's parameters)."
 SET_HELP = "Override a scenario field, e.g. --set agreement.ratio.japan=0.3 (repeatable)."
 WORKERS = click.IntRange(min=1, max=MAX_WORKERS)
+SCENARIO_SEED = click.IntRange(min=0, max=2**32 - 1)
+"""A scenario's ``seed`` (``stockpile run --seed``): the schema's range (``simulator.scenario.schema.MAX_SEED``,
+not imported here: the schema loads pydantic, which ``--help`` does without), refused by click as ``--seed``."""
 """``--workers``: more is refused (exit 2) before any work; a pool never starts more than it has work for."""
 FORCE_HELP = (
     "Overwrite files in the output folder that its manifest.json does not list as stockpile's, "
@@ -250,7 +253,7 @@ EXPLORER_HELP = (
 @click.argument("scenario", type=ScenarioFile())
 @click.option("-o", "--out", "out_dir", type=GivenPath(file_okay=False), help="Output folder [results/<name>].")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
-@click.option("--seed", type=click.IntRange(min=0), help="Seed of the run (overrides the scenario's).")
+@click.option("--seed", type=SCENARIO_SEED, help="Seed of the run (overrides the scenario's); at most 2**32 - 1.")
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html.")
 @compare_option(
     "Also run the BASELINE scenario (--set applies to it too) and print each shortfall beside its own; "
