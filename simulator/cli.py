@@ -124,10 +124,15 @@ class ScenarioFile(click.Path):
         super().__init__(dir_okay=folders)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        """The file named, or the library file a bare name stands for."""
+        """The file named, or the library file a bare name stands for (one found nowhere: where it was looked for)."""
         from simulator.library import resolve_scenario
 
-        return super().convert(resolve_scenario(str(value), folders=self.dir_okay), param, ctx)
+        path = resolve_scenario(str(value), folders=self.dir_okay)
+        if not self.dir_okay and Path(path).name == path and not Path(path).exists():
+            from simulator.api.inputs import refuse_missing_name  # loads the API (pandas): only to refuse
+
+            refuse_missing_name(path)
+        return super().convert(path, param, ctx)
 
 
 class StockpileGroup(click.Group):
