@@ -595,7 +595,7 @@ def compare_command(
     type=click.IntRange(min=1),
     default=None,
     help="Runs per checkpointed chunk [one batch: 5,000 runs of the 2010 replay, fewer for larger scenarios]. "
-    "Each chunk costs a whole batch's day loop (about 0.3 s over two years, however few runs it holds): "
+    "Each chunk costs a whole batch's day loop and a save (0.3 to 1 s over two years, however few runs it holds): "
     "small chunks make a sweep slow; a sweep of one chunk runs in this process whatever --workers says.",
 )
 @click.option("--max-points", type=click.IntRange(min=1), default=None, help="Refuse larger grids [100000].")
