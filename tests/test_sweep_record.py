@@ -74,3 +74,27 @@ def test_sweep_json_notes_hold_what_the_terminal_noted(tmp_path):
     assert info_of(out)["notes"] == [once, inert]
     printed = [line.removeprefix("note: ") for line in result.output.splitlines() if line.startswith("note: ")]
     assert printed == [once, inert]
+
+
+def test_a_rerun_that_finds_every_chunk_kept_records_that_nothing_ran(tmp_path, monkeypatch):
+    """The sweep stops after its last chunk is saved, before the table: the rerun computes nothing."""
+    import simulator.sweep as sweep_package
+    from simulator.sweep import SweepStopped
+
+    scenario, out = write(tmp_path), tmp_path / "out"
+    chunked = ("--workers", 1, "--chunk-runs", 9, "--no-plots")
+
+    def stopped(*args, **kwargs):
+        raise SweepStopped("stopped before the table")
+
+    real = sweep_package.finish_sweep
+    monkeypatch.setattr(sweep_package, "finish_sweep", stopped)
+    assert invoke("sweep", scenario, *SMALL_SWEEP, *chunked, "-o", out).exit_code == 3
+    monkeypatch.setattr(sweep_package, "finish_sweep", real)
+    calls = counted(monkeypatch)
+    result = invoke("sweep", scenario, *SMALL_SWEEP, *chunked, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert calls == []
+    assert f"note: {out}/.chunks: resumed: 2 finished chunk(s) kept, 0 still to do" in result.output.splitlines()
+    info = info_of(out)
+    assert (info["backend"], info["workers"]) == ("none (every chunk was kept from an interrupted sweep)", 0)
