@@ -140,8 +140,17 @@ sys.modules[__name__].__class__ = _Package
 
 
 def __dir__() -> list[str]:
-    """The names bound so far and every public name (imported lazily), for ``dir`` and tab completion."""
-    return sorted({*globals(), *__all__})
+    """The public names (:data:`__all__`, imported lazily) and the submodules imported so far.
+
+    For ``dir`` and tab completion: not the names this file uses itself (``importlib``, ``sys``, ``Any`` ...).
+    """
+    loaded = {
+        name
+        for name, value in globals().items()
+        if isinstance(value, _ApiFunction)
+        or (isinstance(value, types.ModuleType) and value.__name__.startswith(f"{__name__}."))
+    }
+    return sorted({*__all__, *loaded})
 
 
 def __getattr__(name: str) -> Any:

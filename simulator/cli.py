@@ -39,6 +39,9 @@ DASK_MISSING = "Dask is not installed; install the extra with: pip install 'stoc
 EXCEL_HELP = "Also write workbook.xlsx (Excel: units in headers, real dates, the scenario's parameters)."
 SET_HELP = "Override a scenario field, e.g. --set agreement.ratio.japan=0.3 (repeatable)."
 WORKERS = click.IntRange(min=1, max=MAX_WORKERS)
+SCENARIO_SEED = click.IntRange(min=0, max=2**32 - 1)
+"""A scenario's ``seed`` (``stockpile run --seed``): the schema's range (``simulator.scenario.schema.MAX_SEED``,
+not imported here: the schema loads pydantic, which ``--help`` does without), refused by click as ``--seed``."""
 """``--workers``: more is refused (exit 2) before any work; a pool never starts more than it has work for."""
 FORCE_HELP = (
     "Overwrite files in the output folder that its manifest.json does not list as stockpile's, "
@@ -121,10 +124,15 @@ class ScenarioFile(click.Path):
         super().__init__(dir_okay=folders)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        """The file named, or the library file a bare name stands for."""
+        """The file named, or the library file a bare name stands for (one found nowhere: where it was looked for)."""
         from simulator.library import resolve_scenario
 
-        return super().convert(resolve_scenario(str(value), folders=self.dir_okay), param, ctx)
+        path = resolve_scenario(str(value), folders=self.dir_okay)
+        if not self.dir_okay and Path(path).name == path and not Path(path).exists():
+            from simulator.api.inputs import refuse_missing_name  # loads the API (pandas): only to refuse
+
+            refuse_missing_name(path)
+        return super().convert(path, param, ctx)
 
 
 class StockpileGroup(click.Group):
@@ -250,7 +258,7 @@ EXPLORER_HELP = (
 @click.argument("scenario", type=ScenarioFile())
 @click.option("-o", "--out", "out_dir", type=GivenPath(file_okay=False), help="Output folder [results/<name>].")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
-@click.option("--seed", type=click.IntRange(min=0), help="Seed of the run (overrides the scenario's).")
+@click.option("--seed", type=SCENARIO_SEED, help="Seed of the run (overrides the scenario's); at most 2**32 - 1.")
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html.")
 @compare_option(
     "Also run the BASELINE scenario (--set applies to it too) and print each shortfall beside its own; "
@@ -588,7 +596,9 @@ def compare_command(
     "--chunk-runs",
     type=click.IntRange(min=1),
     default=None,
-    help="Runs per checkpointed chunk [one batch: 5,000 runs of the 2010 replay, fewer for larger scenarios].",
+    help="Runs per checkpointed chunk [one batch: 5,000 runs of the 2010 replay, fewer for larger scenarios]. "
+    "Each chunk costs a whole batch's day loop and a save (0.3 to 1 s over two years, however few runs it holds): "
+    "small chunks make a sweep slow; a sweep of one chunk runs in this process whatever --workers says.",
 )
 @click.option("--max-points", type=click.IntRange(min=1), default=None, help="Refuse larger grids [100000].")
 @click.option("--max-runs", type=click.IntRange(min=1), default=None, help="Refuse more runs in all [10000000].")

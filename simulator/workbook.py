@@ -39,7 +39,8 @@ from xlsxwriter.worksheet import Worksheet
 from simulator.errors import InputError, Problem, setting
 from simulator.frames import is_never_kind, quantity_of, units
 from simulator.quantities import NEVER, NONE_WORDS
-from simulator.scenario.load import field_schemas, field_unit
+from simulator.scenario.load import field_schemas
+from simulator.sweep.columns import schema_unit_of
 
 if TYPE_CHECKING:
     from simulator.compare import Comparison
@@ -511,10 +512,6 @@ def schema_unit(unit: str) -> Unit:
     return registry_unit("USD/t/year" if unit == "USD/(t*year)" else unit)
 
 
-_DRAWN_PARAMETERS = frozenset({"low", "mode", "high", "mean", "sd"})
-"""Parameters of a distribution (``uniform``, ``triangular``, ``lognormal``), in the unit of the field it draws."""
-
-
 def parameter_unit(path: str, data: dict[str, Any]) -> Unit:
     """The unit of a scenario parameter: the schema's where it gives one, else its name's suffix.
 
@@ -539,10 +536,7 @@ def parameter_unit(path: str, data: dict[str, Any]) -> Unit:
         entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
         if isinstance(entry, dict) and isinstance(entry.get("path"), str):
             path = entry["path"] + varied[2]
-    found = field_unit(path)
-    parent, _, name = path.rpartition(".")
-    if found is None and name in _DRAWN_PARAMETERS and parent:  # a distribution written in place of a value
-        found = field_unit(parent)
+    found = schema_unit_of(path)  # a distribution's low ... sd written in place of a value: the value's unit
     if found is not None:
         return schema_unit(found)
     fields = field_schemas(path)
@@ -627,13 +621,15 @@ def _sheets(
 def run_workbook(result: Result, path: Path, scenario_data: dict[str, Any] | None = None) -> Path:
     """``workbook.xlsx`` of one run.
 
-    Sheets: Summary, Time series, then with an agreement Releases, Auctions, Ledger and
-    Pool; then Shocks, Portfolio and Scenario (the parameters:
+    Sheets: Summary, Time series, with a market Market (``market.csv``), then with an
+    agreement Releases, Auctions, Ledger and Pool; then Shocks, Portfolio and Scenario (the parameters:
     ``scenario_data`` as given, with any ``--set`` applied, else the validated scenario
     with its defaults). Shipments by supplier stay in ``supply.csv``: at a row per day,
     region, material and supplier they would double the workbook for little reading.
     """
     names = [("Summary", "summary"), ("Time series", "timeseries")]
+    if result.structure.market:
+        names.append(("Market", "market"))
     if result.structure.members:
         names += [("Releases", "releases"), ("Auctions", "auctions"), ("Ledger", "ledger"), ("Pool", "pool")]
     names += [("Shocks", "shocks"), ("Portfolio", "portfolio")]
@@ -660,8 +656,10 @@ def compare_workbook(comparison: Comparison, path: Path, scenario_data: dict[str
     return _sheets(path, tables, [("Scenario", scenario_data)])
 
 
-MACHINE_FIELDS = ("wall_time_s", "workers", "backend")
-"""``sweep.json`` fields that tell how this machine ran the sweep, not what it computed: left out of the workbook."""
+MACHINE_FIELDS = ("wall_time_s", "workers", "backend", "chunk_runs")
+"""``sweep.json`` fields that tell how this machine ran the sweep, not what it computed: left out of the workbook.
+
+``chunk_runs`` too: the table is the same, byte for byte, whatever the chunking."""
 
 
 def sweep_workbook(table: pd.DataFrame, info: dict[str, Any], path: Path, scenario_data: dict[str, Any]) -> Path:

@@ -197,13 +197,19 @@ def test_bad_input_raises_the_command_lines_message(tmp_path):
     with pytest.raises(simulator.ScenarioError) as missing:
         simulator.run("no_such_scenario")
     assert code == 2 and output == f"error: {missing.value}\n"
-    assert str(missing.value) == "no_such_scenario: file not found"
+    looked = (
+        "no_such_scenario: file not found here, nor as no_such_scenario.yaml or no_such_scenario.yml in ./scenarios"
+    )
+    assert str(missing.value).startswith(looked)  # and where ./scenarios and the shipped library are
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: simulator.run(TWO_MEMBERS, engine="fast"), "engine: unknown engine 'fast' (known: reference)"),
+        (
+            lambda: simulator.run(TWO_MEMBERS, engine="fast"),
+            "engine: 'fast' cannot run a single scenario; only 'reference' (the SimPy engine) can",
+        ),
         (lambda: simulator.run(TWO_MEMBERS, seed=-1), "seed: must be a whole number >= 0, got -1"),
         (lambda: simulator.run(TWO_MEMBERS, seed=True), "seed: must be a whole number >= 0, got True"),
         (lambda: simulator.run(42), "scenario: give a file path, a scenario name, a mapping"),

@@ -142,8 +142,13 @@ def test_the_python_api_suggests_the_closest_name_first(tmp_path, monkeypatch):
         simulator.sweep("club_of_fiv.yaml", workers=1)  # a suffix given is not part of the name compared
     assert str(caught.value) == f"club_of_fiv.yaml: {TYPO}club_of_five?"
     with pytest.raises(ScenarioError) as caught:
-        simulator.run("no_such_scenario")  # nothing close: the plain message, as before
-    assert str(caught.value) == "no_such_scenario: file not found"
+        simulator.run("no_such_scenario")  # nothing close: where it was looked for
+    from simulator.library import shipped_library
+
+    assert str(caught.value) == (
+        "no_such_scenario: file not found here, nor as no_such_scenario.yaml or no_such_scenario.yml in "
+        f"./scenarios ({tmp_path.resolve() / 'scenarios'}) or the shipped library ({shipped_library().resolve()})"
+    )
 
 
 def test_a_local_scenario_is_suggested_too_and_a_sweep_file_names_one_by_bare_name(tmp_path, monkeypatch):

@@ -439,6 +439,21 @@ def test_a_sweep_workbook_is_the_same_bytes_on_one_worker_or_two(tmp_path):
     assert books[0] == books[1]
 
 
+def test_a_sweep_workbook_is_the_same_bytes_whatever_the_chunking(tmp_path):
+    """6 runs in one chunk, then in chunks of 2 on two processes: sweep.json differs (chunk_runs,
+    backend, workers), the workbook does not."""
+    path = write(tmp_path, build(TWO_MEMBERS, **{"regions.japan.demand.ree.noise_cv": 0.1}))
+    books, infos = [], []
+    for name, chunking in (("one", ()), ("three", ("--chunk-runs", 2))):
+        out = tmp_path / name
+        args = ("sweep", path, "--runs", 6, "--workers", 2, *chunking, "--excel", "--no-plots", "-o", out)
+        assert invoke(*args).exit_code == 0
+        books.append((out / "workbook.xlsx").read_bytes())
+        infos.append(json.loads((out / "sweep.json").read_text()))
+    assert infos[1]["chunk_runs"] == 2 and infos[0]["chunk_runs"] > 6
+    assert books[0] == books[1]
+
+
 # --- units of the Scenario sheet from the schema, and "never" in first-day columns ----------------
 
 
@@ -664,3 +679,45 @@ def test_a_workbook_not_written_leaves_no_temporary_files(tmp_path, monkeypatch)
     workbook.add_table_sheet(book, "T", table)
     book.close()
     assert list(temporary.iterdir()) == [] and (tmp_path / "written.xlsx").is_file()
+
+
+def test_a_run_with_a_market_has_a_market_sheet_with_units(tmp_path):
+    """The 2010 replay has a market over two materials: market.csv holds 731 days x 2 rows, and so does
+    the Market sheet, after Time series, with the registry's units in its headers."""
+    from simulator.library import resolve_scenario
+
+    out = tmp_path / "out"
+    result = invoke("run", resolve_scenario("embargo_2010"), "--excel", "--no-plots", "-o", out)
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out / "workbook.xlsx")
+    assert book.sheetnames[:3] == ["Summary", "Time series", "Market"]
+    sheet = book["Market"]
+    assert [c.value for c in next(sheet.iter_rows(max_row=1))] == [
+        "day",
+        "date",
+        "material",
+        "world_price_usd_per_kg (USD/kg)",
+        "perceived_risk (fraction)",
+        "cover_ratio (fraction)",
+    ]
+    assert sheet.freeze_panes == "D2" and sheet.max_row == 1 + 731 * 2
+    assert_same_values(sheet, out / "market.csv")
+
+
+def test_the_table_of_a_run_s_files_lists_every_file_a_run_without_uncertainty_writes():
+    """docs/outputs.md's 'Files of a run' left out market.csv and prices.png, which a run with a market writes."""
+    import re
+
+    from simulator.output import run_files
+
+    text = (Path(__file__).parents[1] / "docs" / "outputs.md").read_text()
+    table = text.split("## Files of a run", 1)[1].split("**All or nothing.**", 1)[0]
+    listed = {
+        name
+        for row in table.splitlines()
+        if row.startswith("| `")
+        for name in re.findall(r"`([^`]+)`", row.split("|")[1])
+    }
+    every = run_files(agreement=True, figures=True, report=True, excel=True, market=True, uncertainty=False)
+    assert every - listed == set()
+    assert {"market.csv", "prices.png"} <= listed

@@ -41,6 +41,65 @@ ENGINES = ("reference",)
 """Engines a single run can use: the SimPy reference engine (sweeps use the batched fast path)."""
 
 
+class _Field:
+    """A field of a frozen dataclass that ``help()`` documents with its attribute docstring.
+
+    A data descriptor: the value lives in the instance's ``__dict__`` (set once by the
+    dataclass's ``__init__``), and on the class the descriptor itself, whose ``__doc__`` is
+    the field's docstring, stands in for a default (``RunResult.changes`` was ``()``,
+    documented by ``help()`` as a tuple).
+    """
+
+    def __init__(self, name: str, doc: str) -> None:
+        self.name = name
+        self.__doc__ = doc
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        try:
+            return instance.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
+
+    def __set__(self, instance: object, value: Any) -> None:
+        instance.__dict__[self.name] = value  # only through object.__setattr__: the class is frozen
+
+    def __repr__(self) -> str:
+        return f"<field {self.name}>"
+
+
+def _documented_fields(cls: type) -> type:
+    """Give each dataclass field of ``cls`` its attribute docstring at run time (see :class:`_Field`).
+
+    The docstrings are read from the class's source, where the API reference reads them
+    too; without the source (a frozen application) the fields are left as they are.
+    """
+    import ast
+    import dataclasses
+    import inspect
+    import itertools
+    import textwrap
+
+    try:
+        body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0].body  # type: ignore[attr-defined]
+    except (OSError, TypeError, SyntaxError):
+        return cls
+    fields = {f.name for f in dataclasses.fields(cls)}
+    for node, after in itertools.pairwise(body):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and node.target.id in fields
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+            and isinstance(after.value.value, str)
+        ):
+            setattr(cls, node.target.id, _Field(node.target.id, inspect.cleandoc(after.value.value)))
+    return cls
+
+
+@_documented_fields
 @dataclass(frozen=True, repr=False, eq=False)
 class RunResult:
     """One run's tables as typed DataFrames, its metrics and units; figures and files on request.
@@ -82,11 +141,17 @@ class RunResult:
     """Unit of every column of the tables and of every metric (``"t"``, ``"days"``,
     ``"USD"``, ``"date"`` ...), from ``simulator.quantities``."""
     result: Result
-    """The model's own result (string dates, ``-1`` for never), as the files are written from."""
+    """The model's own result (``simulator.results.Result``), which the files and figures are written from:
+    the same tables untyped (dates as ``YYYY-MM-DD`` text, ``-1`` for a day that never came), its
+    ``structure`` (names, horizon) and ``scenario``."""
     data: dict[str, Any] | None = None
-    """The scenario data that was validated (written as ``scenario.json``)."""
+    """The scenario data that was validated, with the ``set`` changes and seed applied (a dict, as
+    ``scenario.json`` and the workbook's Scenario sheet hold it); None when a validated ``Scenario`` was
+    given unchanged."""
     changes: tuple[Change, ...] = ()
-    """The ``set`` changes (and seed) the run was made with, as the report lists them."""
+    """The ``set`` changes (and seed) the run was made with, as the report lists them: a tuple of
+    ``simulator.scenario.changes.Change`` (``path``, ``value``, and ``was``: the value in the file);
+    empty without changes."""
 
     def __repr__(self) -> str:
         s = self.scenario
@@ -243,8 +308,9 @@ def run(
     seed
         The run's seed (default: the scenario's ``seed``).
     engine
-        ``"reference"``, the SimPy engine that records every table (the only engine of
-        single runs; sweeps use the batched fast path, which gives the same numbers).
+        ``"reference"``, the only value: the SimPy engine that records every table (any
+        other value is refused with an ``InputError``; sweeps use the batched fast path,
+        which gives the same numbers: ``simulator.sweep``).
     out
         Also write the files of ``stockpile run -o out`` (tables, ``summary.json``,
         ``scenario.json``, figures), as ``sweep(out=...)`` does for a sweep. Without it
@@ -270,7 +336,10 @@ def run(
         Bad input; a ``ScenarioError`` for the scenario itself.
     """
     if engine not in ENGINES:
-        raise InputError(f"engine: unknown engine {engine!r} (known: {', '.join(ENGINES)})")
+        raise InputError(
+            f"engine: {engine!r} cannot run a single scenario; only 'reference' (the SimPy engine) can "
+            "(the batched fast path runs sweeps: simulator.sweep gives its numbers, bit for bit the same)"
+        )
     from simulator.engine import simulate
 
     plots, force = flag(plots, "plots"), flag(force, "force")

@@ -200,8 +200,10 @@ def sweep(
     pandas.DataFrame or xarray.Dataset
         The sweep table: a column per swept path, ``point``, ``run``, ``seed``, then
         every metric; units in ``attrs["units"]``. It holds the values of
-        ``sweep.parquet`` to the bit, typed by ``simulator.frames.typed``: whole
-        numbers are ``Int64`` (``int64`` in the file), and ``first_shortfall_day``,
+        ``sweep.parquet`` to the bit, typed by ``simulator.frames.typed``: ``point``,
+        ``run`` and ``seed`` are ``int64`` (never missing), the whole-number metrics
+        (``shortfall_days``, ``envious_members`` and the days below) ``Int64``
+        (``int64`` in the file), and ``first_shortfall_day``,
         ``min_days_of_cover_day`` and ``peak_price_day`` (and their ``.<region>``,
         ``.<region>.<material>`` columns) are ``<NA>`` where the file has -1 (never short,
         no cover, no price), so that counts and medians leave those runs out. The file's

@@ -155,7 +155,7 @@ def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> di
         "grid": {axis.path: list(axis.values) for axis in sweep.spec.axes},
         "fixed": dict(sweep.spec.fixed),
         "runs_per_point": sweep.spec.runs,
-        "notes": sweep.notes,
+        "notes": list(sweep.notes),
         "points": len(sweep.points),
         "total_runs": sweep.n_runs,
         "seed": sweep.root_seed,
@@ -187,14 +187,18 @@ def finish_sweep(
     is called and the checkpoints are deleted, even when a signal that waited for the
     files to move in stops the command right after. A chunk found damaged here is
     deleted and the sweep stops with :class:`SweepStopped`: running it again computes
-    that chunk anew.
+    that chunk anew. A swept path whose values changed no output is noted in
+    ``info["notes"]`` (``info`` is updated in place: the figures and the workbook see it).
     """
+    from simulator.sweep.figures import unchanged_notes
+
     try:
         table = sweep_table(sweep, checkpoints)
         bands = curve_bands(sweep, checkpoints) if sweep.curves else None
     except ChunkDamaged as exc:
         checkpoints.discard(exc.index)
         raise SweepStopped(f"{exc}; run the same command to compute it again") from None
+    info["notes"] = [*info.get("notes", []), *unchanged_notes(table, list(info.get("grid", {})))]
     made_by = manifest_info(scenario=info["scenario"], scenario_hash=info["scenario_hash"], seed=info["seed"])
     commits = out.commits
     try:
@@ -237,7 +241,8 @@ def run_sweep(
     a new folder removed, earlier output untouched).
     ``figures(table, info, stage)`` draws into a staging folder after the table is final,
     so a figure that fails loses nothing; ``on_table()`` is called as soon as the table
-    is in place; ``note(text)`` is told what ``force`` discards.
+    is in place; ``note(text)`` is told what ``force`` discards, and what a resumed sweep
+    kept (``.chunks: resumed: 3 finished chunk(s) kept, ...``).
     """
     started = time.perf_counter()
     if not force:  # the first refusal: a --force given for another would discard them unannounced
@@ -245,12 +250,11 @@ def run_sweep(
     with open_folder(folder, SWEEP_FILES, force, command="sweep") as out:
         checkpoints = Checkpoints(folder, sweep, force, note)
         try:
-            execute(sweep, checkpoints, workers, client, progress, no_worker_timeout_s)
+            executed = execute(sweep, checkpoints, workers, client, progress, no_worker_timeout_s, note)
         except InputError:  # a grid point found bad where it ran: the folder is left as it was
             checkpoints.abandon()
             raise
-        backend = "dask" if client is not None else "local processes"
-        info = describe(sweep, time.perf_counter() - started, backend, workers)
+        info = describe(sweep, time.perf_counter() - started, executed.backend, executed.workers)
         table = finish_sweep(sweep, checkpoints, out, fmt, info, on_table)
         if figures is not None:
             with out.staged() as stage:

@@ -203,6 +203,8 @@ class Checkpoints:
         self.folder = folder / CHUNK_DIR
         self.sweep = sweep
         self._saved: dict[int, pd.DataFrame] = {}  # the rows of the chunks this process saved
+        self.damaged: list[int] = []
+        """Chunks :meth:`done` found on disk and deleted because a check failed (computed again)."""
         self.fingerprint = sweep.fingerprint()
         self._note = note
         marker = self.folder / MARKER
@@ -338,8 +340,9 @@ class Checkpoints:
         return arrays
 
     def done(self) -> set[int]:
-        """Indices of the finished chunks that pass every check; the others are deleted."""
+        """Indices of the finished chunks that pass every check; the others are deleted (and in :attr:`damaged`)."""
         good = set()
+        self.damaged = []
         for path in sorted(self.folder.iterdir()):
             if not (match := RECEIPT.fullmatch(path.name)):
                 continue
@@ -350,6 +353,7 @@ class Checkpoints:
                     self._checked_bytes(index, self._names(index)[1])
             except ChunkDamaged:
                 self.discard(index)
+                self.damaged.append(index)
             else:
                 good.add(index)
         return good

@@ -65,6 +65,47 @@ def metric_unit(column: str) -> str:
     return "" if q.unit in ("", "name", "flag", "index") else q.unit
 
 
+DRAWN_PARAMETERS = frozenset({"low", "mode", "high", "mean", "sd"})
+"""Parameters of a distribution (``uniform``, ``triangular``, ``lognormal``), in the unit of the field it draws."""
+
+
+def schema_unit_of(path: str) -> str | None:
+    """The unit the scenario schema gives the field at a ``--set`` path, None when it gives none.
+
+    A distribution's ``low``, ``mode``, ``high``, ``mean`` or ``sd`` written in place of a
+    value has the unit of that value.
+
+    >>> schema_unit_of("shocks.china_embargo_both.duration_days.mean"), schema_unit_of("agreement.ratio.japan")
+    ('days', 'fraction')
+    >>> schema_unit_of("agreement.mechanism") is None
+    True
+    """
+    from simulator.scenario.load import field_unit
+
+    found = field_unit(path)
+    parent, _, name = path.rpartition(".")
+    if found is None and name in DRAWN_PARAMETERS and parent:
+        found = field_unit(parent)
+    return found
+
+
+def axis_title(path: str) -> str:
+    """A swept path as an axis title, with the schema's unit where it gives one that reads as a unit.
+
+    A unit of ``none (...)`` (a pure number) and ``day or date`` (a day number or a date,
+    shown as they are) add nothing.
+
+    >>> axis_title("shocks.china_embargo_both.duration_days.mean"), axis_title("agreement.ratio.japan")
+    ('shocks.china_embargo_both.duration_days.mean (days)', 'agreement.ratio.japan (fraction)')
+    >>> axis_title("shocks.china_embargo_both.start"), axis_title("agreement.mechanism")
+    ('shocks.china_embargo_both.start', 'agreement.mechanism')
+    """
+    unit = schema_unit_of(path)
+    if unit is None or unit.startswith("none") or unit == "day or date":
+        return path
+    return f"{path} ({unit})"
+
+
 def check_metrics(names: Iterable[str], regions: Iterable[str], materials: Iterable[str]) -> list[str]:
     """``names`` if each is a per-run metric of a scenario with these regions and materials; else exit 2.
 

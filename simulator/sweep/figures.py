@@ -20,7 +20,8 @@ is short (Jain's index of 1 where no one is short is a convention,
 frontier keeps every run, so that a point whose median run has no shortfall sits at
 (0, 1) beside the others.
 
-Panels are titled with the quantity registry's label and unit; the fairness axis spans
+Panels are titled with the quantity registry's label and unit, swept axes with the
+scenario schema's unit (:func:`~simulator.sweep.columns.axis_title`); the fairness axis spans
 its whole range, from 1/n (one member bears all) to 1. A panel whose plotted statistic
 (the median of a heatmap, the median and band of the runs) is the same at every point
 says so in words, and a figure in which no panel would tell the points apart is not
@@ -50,7 +51,7 @@ from simulator.forked import run_shared
 from simulator.metrics import fairness_when_short
 from simulator.output_folder import open_folder
 from simulator.scenario.schema import FIRST_DATE, LAST_DATE
-from simulator.sweep.columns import metric_title
+from simulator.sweep.columns import axis_title, metric_title
 
 if TYPE_CHECKING:  # Matplotlib is imported only to draw: a sweep whose figures are not drawn never loads it
     from matplotlib.figure import Figure
@@ -288,7 +289,7 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
         ax.set_title(
             _text(metric_title(metric)) + (f",\n{fairness_over(applied)}" if metric == FAIRNESS else ""), fontsize=10
         )
-        ax.set_xlabel(_text(path))
+        ax.set_xlabel(_text(axis_title(path)))
         flat = flat_panel(table, metric, [path])
         if flat:
             _sentence(ax, flat)
@@ -401,8 +402,8 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
             positions = list(range(0, len(values), every))
             axis.set_ticks(positions, [_text(_label(values[i])) for i in positions], fontsize=7)
         ax.tick_params(axis="x", labelrotation=45)
-        ax.set_xlabel(_text(first), fontsize=8)
-        ax.set_ylabel(_text(second), fontsize=8)
+        ax.set_xlabel(_text(axis_title(first)), fontsize=8)
+        ax.set_ylabel(_text(axis_title(second)), fontsize=8)
         fig.colorbar(image, ax=ax, shrink=0.8)
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
@@ -801,9 +802,15 @@ def sweep_notes(table: pd.DataFrame, info: dict[str, Any], figures: bool = True)
             for name, (draw, why) in _draws(drawable, info).items()
             if why
         ]
-    for path in unchanged_paths(table, list(info.get("grid", {}))):
-        notes.append(f"{path}: its values changed no output of this sweep (every metric is the same for each value)")
-    return notes
+    return notes + unchanged_notes(table, list(info.get("grid", {})))
+
+
+def unchanged_notes(table: pd.DataFrame, paths: list[str]) -> list[str]:
+    """A note for each swept path whose values changed no output (:func:`unchanged_paths`), kept in ``sweep.json``."""
+    return [
+        f"{path}: its values changed no output of this sweep (every metric is the same for each value)"
+        for path in unchanged_paths(table, paths)
+    ]
 
 
 def _labelled(table: pd.DataFrame, paths: list[str]) -> pd.DataFrame:

@@ -41,7 +41,7 @@ from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.load import blame_overrides, blamed, named_path, with_order
 from simulator.scenario.overrides import ECHO_WIDTH, OverrideError, shown
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped, dask_cluster, in_process, local_processes
-from simulator.sweep.checkpoints import Checkpoints
+from simulator.sweep.checkpoints import CHUNK_DIR, Checkpoints
 from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, fixed_and_varied, iso_date, read_quoted_dates
 from simulator.sweep.patch import GridPatcher, PatchBuilder
 from simulator.version import __version__, code_fingerprint
@@ -539,6 +539,42 @@ def without_repeats(sweep: Sweep) -> tuple[Sweep, str | None]:
     return once_per_point(sweep, why), why
 
 
+IN_PROCESS = "this process"
+"""``sweep.json``'s ``backend`` when every chunk ran in the command's own process (one chunk, or one worker)."""
+LOCAL_PROCESSES = "local processes"
+DASK = "dask"
+NOTHING_RUN = "none (every chunk was kept from an interrupted sweep)"
+
+
+@dataclass(frozen=True)
+class Executed:
+    """What :func:`execute` did: chunks kept from an earlier, interrupted sweep and where the others ran."""
+
+    kept: int
+    """Finished chunks found on disk that passed every check (not computed again)."""
+    damaged: int
+    """Chunks found on disk that failed a check (a truncated file, a wrong checksum): computed again."""
+    computed: int
+    """Chunks computed by this command (the damaged ones included)."""
+    backend: str
+    """:data:`IN_PROCESS`, :data:`LOCAL_PROCESSES`, :data:`DASK` or :data:`NOTHING_RUN`."""
+    workers: int
+    """Processes that computed chunks: 1 in this process, the pool's size, the cluster's workers, 0 for none."""
+
+    def resumed_text(self) -> str | None:
+        """``resumed: 3 finished chunk(s) kept, 1 computed again (damaged), 2 still to do`` (None: nothing kept).
+
+        >>> Executed(3, 1, 3, "this process", 1).resumed_text()
+        'resumed: 3 finished chunk(s) kept, 1 computed again (damaged), 2 still to do'
+        >>> Executed(0, 0, 4, "dask", 2).resumed_text() is None
+        True
+        """
+        if not self.kept and not self.damaged:
+            return None
+        again = f", {self.damaged} computed again (damaged)" if self.damaged else ""
+        return f"resumed: {self.kept} finished chunk(s) kept{again}, {self.computed - self.damaged} still to do"
+
+
 def execute(
     sweep: Sweep,
     checkpoints: Checkpoints,
@@ -546,17 +582,37 @@ def execute(
     client: Any = None,
     progress: Callable[[int], None] | None = None,
     no_worker_timeout_s: float = NO_WORKER_TIMEOUT_S,
-) -> None:
-    """Run every chunk not yet finished on disk, saving each as it finishes."""
+    note: Callable[[str], None] | None = None,
+) -> Executed:
+    """Run every chunk not yet finished on disk, saving each as it finishes; say what ran where.
+
+    Fewer chunks than ``workers`` start fewer processes (:func:`~simulator.workers.pool_size`),
+    and a single chunk to do runs in this process: :class:`Executed` records what ran, not
+    what was asked. With ``client``, ``workers`` is the cluster's worker count when the sweep started.
+    A sweep that finds finished chunks on disk tells ``note`` one line before it runs
+    anything (:meth:`Executed.resumed_text`).
+    """
     done = checkpoints.done()
     fingerprint = checkpoints.fingerprint
     todo = [sweep.chunk(i, runs, fingerprint) for i, runs in sweep.chunks() if i not in done]
+    damaged = len(checkpoints.damaged)
+    if note is not None and (resumed := Executed(len(done), damaged, len(todo), "", 0).resumed_text()):
+        note(f"{CHUNK_DIR}: {resumed}")
     if progress is not None:
         progress(sweep.n_runs - sum(len(chunk.runs) for chunk in todo))
     here = code_fingerprint()  # before forking: local workers inherit it, whatever is edited on disk meanwhile
+    processes = pool_size(workers, len(todo))
+    if not todo:
+        backend, processes = NOTHING_RUN, 0
+    elif client is not None:
+        backend = DASK  # at most one worker per chunk computes
+    elif processes > 1:
+        backend = LOCAL_PROCESSES
+    else:
+        backend, processes = IN_PROCESS, 1
     if client is not None:
         results = dask_cluster(todo, run_chunk, client, f"stockpile-{fingerprint[:16]}", no_worker_timeout_s)
-    elif pool_size(workers, len(todo)) > 1:
+    elif processes > 1:
         results = local_processes(todo, run_chunk, workers, started=_import_table_libraries)
     else:
         results = in_process(todo, run_chunk)
@@ -570,6 +626,7 @@ def execute(
             checkpoints.save(result)
             if progress is not None:
                 progress(result.n_runs)
+    return Executed(len(done), damaged, len(todo), backend, processes)
 
 
 def _import_table_libraries() -> None:

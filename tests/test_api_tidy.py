@@ -1,0 +1,69 @@
+"""The API as help() and dir() show it: fields with their own docs, only public names, refusals that
+say what is allowed or where a scenario was looked for, and dtypes as the docs give them."""
+
+from __future__ import annotations
+
+import pydoc
+
+import pytest
+
+import simulator
+from simulator.api import RunResult
+from tests.helpers import TWO_MEMBERS
+
+
+def test_help_documents_each_field_of_a_run_result_not_its_default_s_type():
+    # help(RunResult.changes) showed tuple's text, help(RunResult.data) None's; result and data had no docs
+    changes = pydoc.render_doc(RunResult.changes, renderer=pydoc.plaintext)
+    assert "The ``set`` changes (and seed) the run was made with" in changes
+    assert "tuple" not in changes.split("\n", 1)[0] and "Built-in immutable sequence" not in changes
+    assert "The scenario data that was validated" in RunResult.data.__doc__
+    assert "The model's own result" in RunResult.result.__doc__
+    whole = pydoc.render_doc(RunResult, renderer=pydoc.plaintext)
+    assert "data = None" not in whole and "changes = ()" not in whole
+
+
+def test_a_run_result_holds_its_values_and_stays_frozen():
+    import dataclasses
+
+    result = simulator.run(TWO_MEMBERS, set={"agreement.ratio.japan": 0.3})
+    assert result.data["agreement"]["ratio"]["japan"] == 0.3
+    assert [(c.path, c.value, c.was) for c in result.changes] == [("agreement.ratio.japan", 0.3, 0.5)]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.data = None
+    assert simulator.run(TWO_MEMBERS).changes == ()
+
+
+def test_dir_lists_the_public_names_and_not_the_package_s_own_helpers():
+    names = set(dir(simulator))
+    assert set(simulator.__all__) <= names
+    assert names.isdisjoint({"Any", "CALLABLE_MODULES", "importlib", "sys", "types", "TYPE_CHECKING", "annotations"})
+
+
+def test_an_engine_other_than_the_reference_is_refused_saying_which_one_runs():
+    with pytest.raises(simulator.InputError) as refused:
+        simulator.run(TWO_MEMBERS, engine="fast")
+    assert "engine: 'fast' cannot run a single scenario; only 'reference' (the SimPy engine) can" in str(refused.value)
+
+
+def test_a_bare_name_found_nowhere_says_where_it_was_looked_for(tmp_path, monkeypatch):
+    from simulator.library import shipped_library
+
+    monkeypatch.chdir(tmp_path)  # ./scenarios is then not the shipped library
+    with pytest.raises(simulator.ScenarioError) as refused:
+        simulator.run("no_such")
+    assert str(refused.value) == (
+        f"no_such: file not found here, nor as no_such.yaml or no_such.yml in ./scenarios "
+        f"({tmp_path.resolve() / 'scenarios'}) or the shipped library ({shipped_library().resolve()})"
+    )
+
+
+def test_point_run_and_seed_are_int64_and_the_whole_number_metrics_int64_with_na_as_the_docs_say():
+    from tests.test_sweep import STOCHASTIC
+
+    table = simulator.sweep(STOCHASTIC, grid={"agreement.ratio.japan": [0.2, 0.8]}, runs=2, workers=1)
+    plain = {str(c) for c in table.columns if str(table[c].dtype) == "int64"}
+    assert plain == {"point", "run", "seed"}
+    assert str(table["shortfall_days.japan"].dtype) == "Int64"
+    doc = " ".join(simulator.sweep.__doc__.split())
+    assert "``point``, ``run`` and ``seed`` are ``int64`` (never missing)" in doc

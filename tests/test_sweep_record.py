@@ -1,0 +1,100 @@
+"""What sweep.json and the terminal say about how a sweep ran: the processes that computed
+its chunks (not the --workers asked for), a resume that kept chunks, the notes it printed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from simulator.sweep import runner as sweep_runner
+from tests.helpers import RUN_CHUNK, counted
+from tests.test_sweep import SMALL_SWEEP, invoke, write
+
+
+def info_of(folder: Path) -> dict:
+    return json.loads((folder / "sweep.json").read_text())
+
+
+def test_a_sweep_of_one_chunk_records_that_it_ran_in_the_command_s_own_process(tmp_path):
+    """18 runs in the default chunk (thousands of runs) are one chunk: --workers 2 starts no process."""
+    out = tmp_path / "out"
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, "--workers", 2, "--no-plots", "-o", out)
+    assert result.exit_code == 0, result.output
+    info = info_of(out)
+    assert (info["backend"], info["workers"], info["total_runs"]) == ("this process", 1, 18)
+
+
+def test_a_sweep_records_the_processes_its_chunks_ran_on(tmp_path):
+    """18 runs in chunks of 9 are two chunks: --workers 3 starts two processes."""
+    out = tmp_path / "out"
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, "--workers", 3, "--chunk-runs", 9, "--no-plots", "-o", out)
+    assert result.exit_code == 0, result.output
+    info = info_of(out)
+    assert (info["backend"], info["workers"], info["chunk_runs"]) == ("local processes", 2, 9)
+
+
+def test_a_resumed_sweep_says_what_it_kept_and_what_it_computes_again(tmp_path, monkeypatch):
+    """Chunks of 5 of 18 runs: 0-3. Chunks 0 and 1 finish, then the sweep stops; chunk 1's table
+    is cut short on disk. The rerun keeps chunk 0, computes 1 again and 2, 3 for the first time."""
+    scenario, out = write(tmp_path), tmp_path / "out"
+    chunked = ("--workers", 1, "--chunk-runs", 5, "--no-plots")
+    counted(monkeypatch, lost_after=2)
+    result = invoke("sweep", scenario, *SMALL_SWEEP, *chunked, "-o", out)
+    assert result.exit_code == 3, result.output
+    monkeypatch.setattr(sweep_runner, "run_chunk", RUN_CHUNK)
+    damaged = out / ".chunks" / "chunk-000001.parquet"
+    damaged.write_bytes(damaged.read_bytes()[:100])
+    calls = counted(monkeypatch)
+    result = invoke("sweep", scenario, *SMALL_SWEEP, *chunked, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert calls == [1, 2, 3]
+    line = f"note: {out}/.chunks: resumed: 1 finished chunk(s) kept, 1 computed again (damaged), 2 still to do"
+    assert line in result.output.splitlines()
+    assert "18 runs (3 point(s) x 6) written" in result.output
+
+
+def test_a_sweep_that_is_not_resumed_says_nothing_of_resuming(tmp_path):
+    out = tmp_path / "out"
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, "--workers", 1, "--no-plots", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "resumed" not in result.output
+
+
+def test_sweep_json_notes_hold_what_the_terminal_noted(tmp_path):
+    """The embargo runs from day -100 to past the 60-day horizon: ending it on day 500 or 1000
+    changes nothing, and the ratio does. Deterministic, so --runs 3 runs each point once."""
+    from tests.helpers import TWO_MEMBERS
+
+    out = tmp_path / "out"
+    grids = ("--grid", "agreement.ratio.japan=0.2,0.8", "--grid", "shocks.halt.end=500,1000")
+    result = invoke("sweep", write(tmp_path, TWO_MEMBERS), *grids, "--runs", 3, "--no-plots", "-o", out)
+    assert result.exit_code == 0, result.output
+    inert = "shocks.halt.end: its values changed no output of this sweep (every metric is the same for each value)"
+    once = "pair has no random inputs, so the 3 runs of each point would all be alike: each point runs once"
+    assert info_of(out)["notes"] == [once, inert]
+    printed = [line.removeprefix("note: ") for line in result.output.splitlines() if line.startswith("note: ")]
+    assert printed == [once, inert]
+
+
+def test_a_rerun_that_finds_every_chunk_kept_records_that_nothing_ran(tmp_path, monkeypatch):
+    """The sweep stops after its last chunk is saved, before the table: the rerun computes nothing."""
+    import simulator.sweep as sweep_package
+    from simulator.sweep import SweepStopped
+
+    scenario, out = write(tmp_path), tmp_path / "out"
+    chunked = ("--workers", 1, "--chunk-runs", 9, "--no-plots")
+
+    def stopped(*args, **kwargs):
+        raise SweepStopped("stopped before the table")
+
+    real = sweep_package.finish_sweep
+    monkeypatch.setattr(sweep_package, "finish_sweep", stopped)
+    assert invoke("sweep", scenario, *SMALL_SWEEP, *chunked, "-o", out).exit_code == 3
+    monkeypatch.setattr(sweep_package, "finish_sweep", real)
+    calls = counted(monkeypatch)
+    result = invoke("sweep", scenario, *SMALL_SWEEP, *chunked, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert calls == []
+    assert f"note: {out}/.chunks: resumed: 2 finished chunk(s) kept, 0 still to do" in result.output.splitlines()
+    info = info_of(out)
+    assert (info["backend"], info["workers"]) == ("none (every chunk was kept from an interrupted sweep)", 0)
