@@ -1,26 +1,12 @@
-"""The API as help() and dir() show it: fields with their own docs, only public names, refusals that
+"""The API as dir() shows it: only public names; refusals that
 say what is allowed or where a scenario was looked for, and dtypes as the docs give them."""
 
 from __future__ import annotations
 
-import pydoc
-
 import pytest
 
 import simulator
-from simulator.api import RunResult
 from tests.helpers import TWO_MEMBERS
-
-
-def test_help_documents_each_field_of_a_run_result_not_its_default_s_type():
-    # help(RunResult.changes) showed tuple's text, help(RunResult.data) None's; result and data had no docs
-    changes = pydoc.render_doc(RunResult.changes, renderer=pydoc.plaintext)
-    assert "The ``set`` changes (and seed) the run was made with" in changes
-    assert "tuple" not in changes.split("\n", 1)[0] and "Built-in immutable sequence" not in changes
-    assert "The scenario data that was validated" in RunResult.data.__doc__
-    assert "The model's own result" in RunResult.result.__doc__
-    whole = pydoc.render_doc(RunResult, renderer=pydoc.plaintext)
-    assert "data = None" not in whole and "changes = ()" not in whole
 
 
 def test_a_run_result_holds_its_values_and_stays_frozen():

@@ -682,12 +682,11 @@ def test_a_workbook_not_written_leaves_no_temporary_files(tmp_path, monkeypatch)
 
 
 def test_a_run_with_a_market_has_a_market_sheet_with_units(tmp_path):
-    """The 2010 replay has a market over two materials: market.csv holds 731 days x 2 rows, and so does
+    """Two members over 60 days with a market on their one material: market.csv holds 60 rows, and so does
     the Market sheet, after Time series, with the registry's units in its headers."""
-    from simulator.library import resolve_scenario
-
+    path = write(tmp_path, {**TWO_MEMBERS, "start_date": "2010-07-01", "market": {"ree": {}}})
     out = tmp_path / "out"
-    result = invoke("run", resolve_scenario("embargo_2010"), "--excel", "--no-plots", "-o", out)
+    result = invoke("run", path, "--excel", "--no-plots", "-o", out)
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out / "workbook.xlsx")
     assert book.sheetnames[:3] == ["Summary", "Time series", "Market"]
@@ -700,7 +699,7 @@ def test_a_run_with_a_market_has_a_market_sheet_with_units(tmp_path):
         "perceived_risk (fraction)",
         "cover_ratio (fraction)",
     ]
-    assert sheet.freeze_panes == "D2" and sheet.max_row == 1 + 731 * 2
+    assert sheet.freeze_panes == "D2" and sheet.max_row == 1 + 60
     assert_same_values(sheet, out / "market.csv")
 
 

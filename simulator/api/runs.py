@@ -41,65 +41,6 @@ ENGINES = ("reference",)
 """Engines a single run can use: the SimPy reference engine (sweeps use the batched fast path)."""
 
 
-class _Field:
-    """A field of a frozen dataclass that ``help()`` documents with its attribute docstring.
-
-    A data descriptor: the value lives in the instance's ``__dict__`` (set once by the
-    dataclass's ``__init__``), and on the class the descriptor itself, whose ``__doc__`` is
-    the field's docstring, stands in for a default (``RunResult.changes`` was ``()``,
-    documented by ``help()`` as a tuple).
-    """
-
-    def __init__(self, name: str, doc: str) -> None:
-        self.name = name
-        self.__doc__ = doc
-
-    def __get__(self, instance: object, owner: type | None = None) -> Any:
-        if instance is None:
-            return self
-        try:
-            return instance.__dict__[self.name]
-        except KeyError:
-            raise AttributeError(self.name) from None
-
-    def __set__(self, instance: object, value: Any) -> None:
-        instance.__dict__[self.name] = value  # only through object.__setattr__: the class is frozen
-
-    def __repr__(self) -> str:
-        return f"<field {self.name}>"
-
-
-def _documented_fields(cls: type) -> type:
-    """Give each dataclass field of ``cls`` its attribute docstring at run time (see :class:`_Field`).
-
-    The docstrings are read from the class's source, where the API reference reads them
-    too; without the source (a frozen application) the fields are left as they are.
-    """
-    import ast
-    import dataclasses
-    import inspect
-    import itertools
-    import textwrap
-
-    try:
-        body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0].body  # type: ignore[attr-defined]
-    except (OSError, TypeError, SyntaxError):
-        return cls
-    fields = {f.name for f in dataclasses.fields(cls)}
-    for node, after in itertools.pairwise(body):
-        if (
-            isinstance(node, ast.AnnAssign)
-            and isinstance(node.target, ast.Name)
-            and node.target.id in fields
-            and isinstance(after, ast.Expr)
-            and isinstance(after.value, ast.Constant)
-            and isinstance(after.value.value, str)
-        ):
-            setattr(cls, node.target.id, _Field(node.target.id, inspect.cleandoc(after.value.value)))
-    return cls
-
-
-@_documented_fields
 @dataclass(frozen=True, repr=False, eq=False)
 class RunResult:
     """One run's tables as typed DataFrames, its metrics and units; figures and files on request.
