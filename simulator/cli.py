@@ -97,7 +97,16 @@ def _errors_stop(ctx: click.Context, say: Callable[[Exception], None] | None = N
             click.echo(f"{ctx.info_name} stopped by an error: {exc!r}; nothing written", err=True)
         else:
             say(exc)
-        ctx.exit(3)
+        ctx.exit(2 if _cannot_write(exc) else 3)
+
+
+CANNOT_WRITE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
+"""Errors of writing that the user can mend (room, rights): exit 2 like an unwritable output folder."""
+
+
+def _cannot_write(exc: BaseException) -> bool:
+    """Whether ``exc`` is a failure to write that the user can mend (a full disk, a read-only folder)."""
+    return isinstance(exc, OSError) and exc.errno in CANNOT_WRITE
 
 
 def compare_option(help_text: str) -> Any:
@@ -569,7 +578,7 @@ def compare_command(
 )
 @click.option("--spec", "spec_file", type=GivenPath(dir_okay=False), help="Sweep described in a YAML file.")
 @click.option("--runs", type=click.IntRange(min=1), help="Runs (seeds) per grid point [1].")
-@click.option("--seed", type=click.IntRange(min=0), help="Root seed [the scenario's].")
+@click.option("--seed", type=SCENARIO_SEED, help="Root seed [the scenario's]; at most 2**32 - 1.")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option(
     "--workers", type=WORKERS, help=f"Local worker processes, at most one per chunk of work [cores; <= {MAX_WORKERS}]."
@@ -663,7 +672,11 @@ def sweep(
             sweep_workbook(table, info, stage / "workbook.xlsx", planned.raw)
 
     def stopped_by_error(exc: Exception) -> None:
-        _stopped(folder, f"stopped by an error: {exc if isinstance(exc, SweepStopped) else repr(exc)}")
+        if _cannot_write(exc):
+            assert isinstance(exc, OSError)
+            _stopped(folder, f"stopped: cannot write outputs: {exc.strerror or exc}")
+        else:
+            _stopped(folder, f"stopped by an error: {exc if isinstance(exc, SweepStopped) else repr(exc)}")
 
     with _signals_stop(ctx, lambda exc: _stopped(folder, f"interrupted by {exc.name}", table_final)):
         planned = _planned_sweep(
@@ -717,7 +730,7 @@ def sweep(
     help="A slider or selector: start:stop:step (stop included) or a,b,c (one to four --axis options).",
 )
 @click.option("--runs", type=click.IntRange(min=1), default=1, show_default=True, help="Runs (seeds) per grid point.")
-@click.option("--seed", type=click.IntRange(min=0), help="Root seed [the scenario's].")
+@click.option("--seed", type=SCENARIO_SEED, help="Root seed [the scenario's]; at most 2**32 - 1.")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option(
     "--workers", type=WORKERS, help=f"Local worker processes, at most one per chunk of work [cores; <= {MAX_WORKERS}]."

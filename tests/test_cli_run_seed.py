@@ -3,8 +3,11 @@ reported as ``[set seed=...]``, naming a --set that was not given), and --help g
 
 from __future__ import annotations
 
+import pytest
+
 from simulator.library import resolve_scenario
-from tests.helpers import invoke, no_traceback
+from tests.helpers import TWO_MEMBERS, invoke, no_traceback
+from tests.test_cli import write
 
 
 def test_a_seed_out_of_range_is_refused_as_the_seed_option(tmp_path):
@@ -25,3 +28,42 @@ def test_the_largest_seed_a_scenario_takes_is_2_to_the_32_minus_1():
 def test_run_help_gives_the_seed_s_range():
     result = invoke("run", "--help")
     assert "[0<=x<=4294967295]" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("command", ["sweep", "explore"])
+def test_a_root_seed_out_of_the_scenarios_range_is_refused_by_sweep_and_explore(tmp_path, command):
+    """A scenario's seed is at most 2**32 - 1; sweep and explore took any root seed."""
+    axis = "--grid" if command == "sweep" else "--axis"
+    args = (command, write(tmp_path, TWO_MEMBERS), axis, "agreement.ratio.japan=0.2,0.8", "--seed", 2**32)
+    result = invoke(*args, "-o", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--seed': 4294967296 is not in the range 0<=x<=4294967295" in result.output
+    assert no_traceback(result) and not (tmp_path / "out").exists()
+
+
+def test_a_sweep_that_runs_out_of_room_keeps_its_chunks_and_exits_2(tmp_path, monkeypatch):
+    """A full disk while saving the second chunk: exit 2 (like any output that cannot be written, not 3
+    as for a fault of the tool), one line saying why, and the first chunk kept for the resume."""
+    import errno
+
+    from simulator.sweep.checkpoints import Checkpoints
+
+    save = Checkpoints.save
+    saved: list[object] = []
+
+    def full_after_one(self: Checkpoints, result: object) -> None:
+        if saved:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        saved.append(result)
+        save(self, result)
+
+    monkeypatch.setattr(Checkpoints, "save", full_after_one)
+    out = tmp_path / "out"
+    args = ("sweep", write(tmp_path, TWO_MEMBERS), "--grid", "agreement.ratio.japan=0.2,0.8", "--chunk-runs", 1)
+    result = invoke(*args, "--workers", 1, "--no-plots", "-o", out)
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[-1] == (
+        f"sweep stopped: cannot write outputs: No space left on device: 1 finished chunk(s) kept in "
+        f"{out}/.chunks; run the same command to resume"
+    )
+    assert no_traceback(result)
