@@ -36,7 +36,12 @@ MAX_SUPPLY_ROWS = 2_000_000
 """Most rows of a run's arrivals by supplier: horizon days x regions x materials x suppliers."""
 
 
-def _hint(name: str, known: Iterable[str]) -> str:
+def known_hint(name: str, known: Iterable[str]) -> str:
+    """``(known: a, b); did you mean 'a'?``: the names a misspelled ``name`` could have been, and the closest.
+
+    >>> known_hint("light_re", ["light_ree", "heavy_ree"])
+    "(known: heavy_ree, light_ree); did you mean 'light_ree'?"
+    """
     known = sorted(known)
     close = difflib.get_close_matches(name, known, n=1)
     suggestion = f"; did you mean '{close[0]}'?" if close else ""
@@ -48,7 +53,7 @@ def _ref(problems: list[Problem], path: str, kind: str, name: str, known: Iterab
     known = list(known)
     if name in known:
         return True
-    problems.append(Problem(path, f"unknown {kind} '{name}' {_hint(name, known)}"))
+    problems.append(Problem(path, f"unknown {kind} '{name}' {known_hint(name, known)}"))
     return False
 
 
@@ -353,7 +358,7 @@ def _member_ref(s: Scenario, a: Agreement, problems: list[Problem], path: str, n
     misspelled = len(known) < len(a.members)
     if name in a.members or (misspelled and name in s.regions):
         return False
-    problems.append(Problem(path, f"unknown member '{name}' {_hint(name, known)}"))
+    problems.append(Problem(path, f"unknown member '{name}' {known_hint(name, known)}"))
     return False
 
 

@@ -1,0 +1,119 @@
+"""Bad input that was accepted silently (audit s48): each is refused with exit 2 naming the file and the field.
+
+The scenario is ``TINY_SCENARIO_TEXT`` (Japan 10 t/day of ``ree`` from ``china``, 40 days) unless a
+test says otherwise. A refusal writes nothing and runs nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.errors import InputError
+from simulator.scenario import apply_overrides, read_yaml, validate_data
+from simulator.scenario.notes import scenario_notes
+from simulator.scenario.strict_yaml import load_yaml
+from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, forbid_simulation, invoke
+
+
+def tiny(tmp_path: Path, text: str = TINY_SCENARIO_TEXT, name: str = "s.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+# --- 1: a --set, --grid or --axis path through a material or supplier the scenario does not have ------------
+
+
+@pytest.mark.parametrize(
+    ("assignment", "expected"),
+    [
+        (
+            "materials.re.price_usd_per_kg=20",
+            "materials.re: unknown material 're' (known: ree); did you mean 'ree'?",
+        ),
+        (
+            "suppliers.chna.lead_time_days.japan=3",
+            "suppliers.chna: unknown supplier 'chna' (known: china); did you mean 'china'?",
+        ),
+        (
+            "regions.japn.demand.ree.tonnes_per_day=3",
+            "regions.japn: unknown region 'japn' (known: japan); did you mean 'japan'?",
+        ),
+    ],
+)
+def test_a_set_through_a_misspelled_id_is_refused_naming_it(tmp_path, monkeypatch, assignment, expected):
+    scenario = tiny(tmp_path)
+    forbid_simulation(monkeypatch)
+    result = invoke("run", scenario, "--set", assignment, "--no-plots", "-o", tmp_path / "out")
+    assert_bad_input(result, f"{scenario} [set {assignment}]: {expected}")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_grid_axis_through_a_misspelled_material_is_refused_before_any_run(tmp_path, monkeypatch):
+    """It used to give three identical points: the price of a new material nobody buys."""
+    scenario = tiny(tmp_path)
+    forbid_simulation(monkeypatch)
+    result = invoke("sweep", scenario, "--grid", "materials.re.price_usd_per_kg=10:20:5", "-o", tmp_path / "sw")
+    assert_bad_input(result, str(scenario), "materials.re: unknown material 're'", "did you mean 'ree'?")
+    assert not (tmp_path / "sw").exists()
+
+
+def test_a_set_the_compare_baseline_cannot_take_stops_with_exit_2_naming_the_baseline(tmp_path, monkeypatch):
+    """docs/outputs.md: a change the baseline cannot take stops the command (here: a material it lacks)."""
+    text = TINY_SCENARIO_TEXT.replace("  ree: {price_usd_per_kg: 50}\n", "  ree: {price_usd_per_kg: 50}\n  co: {}\n")
+    text = text.replace(
+        "      ree: {tonnes_per_day: 10}\n", "      ree: {tonnes_per_day: 10}\n      co: {tonnes_per_day: 1}\n"
+    )
+    text = text.replace("      ree: {china: 1.0}\n", "      ree: {china: 1.0}\n      co: {china: 1.0}\n")
+    mine, baseline = tiny(tmp_path, text, "two.yaml"), tiny(tmp_path, name="base.yaml")
+    validate_data(read_yaml(mine), str(mine))  # the run's own scenario is valid and has co
+    forbid_simulation(monkeypatch)
+    result = invoke(
+        "run", mine, "--compare", baseline, "--set", "materials.co.price_usd_per_kg=10", "-o", tmp_path / "out"
+    )
+    assert_bad_input(
+        result,
+        f"{baseline}: materials.co: unknown material 'co' (known: ree)",
+        "--set applies to the --compare baseline too",
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_whole_new_supplier_can_still_be_set_and_one_nobody_buys_from_gets_a_note(tmp_path):
+    data = read_yaml(tiny(tmp_path))
+    added = apply_overrides(data, [("suppliers.korea", {"lead_time_days": {"japan": 3}})])
+    assert added["suppliers"]["korea"] == {"lead_time_days": {"japan": 3}}
+    assert "korea" not in data["suppliers"]  # the data it was made from is unchanged
+    notes = [f"{n.path}: {n.message}" for n in scenario_notes(validate_data(added, "s.yaml"))]
+    assert notes == [
+        "suppliers.korea: no region can buy from 'korea' (none it has a lead time to sources from it, "
+        "re-sources to spare capacity or has a quota), so it changes nothing"
+    ]
+
+
+def test_a_set_deeper_than_an_id_still_creates_missing_mappings():
+    data = load_yaml(TINY_SCENARIO_TEXT)
+    changed = apply_overrides(data, [("regions.japan.reserve.ree.days", 30)])
+    assert changed["regions"]["japan"]["reserve"] == {"ree": {"days": 30}}
+    with pytest.raises(InputError) as caught:
+        apply_overrides(data, [("materials.ree2.price_usd_per_kg", 1)])
+    assert [p.path for p in caught.value.problems] == ["materials.ree2"]
+
+
+def test_validate_notes_a_material_and_a_supplier_nobody_uses_and_still_passes(tmp_path):
+    text = TINY_SCENARIO_TEXT.replace("  ree: {price_usd_per_kg: 50}\n", "  ree: {price_usd_per_kg: 50}\n  ree2: {}\n")
+    text = text.replace(
+        "  china: {lead_time_days: {japan: 5}}\n",
+        "  china: {lead_time_days: {japan: 5}}\n  acme: {lead_time_days: {japan: 9}}\n",
+    )
+    scenario = tiny(tmp_path, text)
+    result = invoke("validate", scenario)
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.output.splitlines() if line.startswith("note:")] == [
+        f"note: {scenario}: materials.ree2: no region has demand, stock or sourcing of 'ree2', so it changes "
+        "nothing; did you mean 'ree'?",
+        f"note: {scenario}: suppliers.acme: no region can buy from 'acme' (none it has a lead time to sources "
+        "from it, re-sources to spare capacity or has a quota), so it changes nothing",
+    ]
