@@ -117,3 +117,58 @@ def test_validate_notes_a_material_and_a_supplier_nobody_uses_and_still_passes(t
         f"note: {scenario}: suppliers.acme: no region can buy from 'acme' (none it has a lead time to sources "
         "from it, re-sources to spare capacity or has a quota), so it changes nothing",
     ]
+
+
+# --- 2: a record with a quote left open ----------------------------------------------------------------------
+
+HISTORICAL = Path(__file__).resolve().parent.parent / "scenarios" / "embargo_2010_historical.yaml"
+RECORD = Path(__file__).resolve().parent.parent / "scenarios" / "records" / "rare_earths_2010_2012.csv"
+
+
+def open_quote_record(tmp_path: Path) -> Path:
+    """The shipped record with the closing quote of row 2's source taken out (the audit's file).
+
+    Read on, the open value took in row 3 up to its own first quote: 33 rows were read instead of 34.
+    """
+    text = RECORD.read_text(encoding="utf-8")
+    assert text.count('2010-07",') == 1
+    path = tmp_path / "open.csv"
+    path.write_text(text.replace('2010-07",', "2010-07,"), encoding="utf-8")
+    return path
+
+
+OPEN_QUOTE = (
+    "row 2: the quoted value on line 2 does not end with a quote before a comma or the line's end "
+    """(',' expected after '"', line 3): close its quote (a quote inside a value is written "")"""
+)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("calibrate", "--fit", "market.light_ree.price.sensitivity=0.5:12", "--population", 4, "--iterations", 1),
+        ("report",),
+        ("run", "--report"),
+    ],
+)
+def test_a_record_with_a_quote_left_open_is_refused_naming_the_row_and_line(tmp_path, monkeypatch, command):
+    record = open_quote_record(tmp_path)
+    forbid_simulation(monkeypatch)
+    out = tmp_path / ("page.html" if command[0] == "report" else "out")
+    result = invoke(command[0], HISTORICAL, "--record", record, *command[1:], "-o", out)
+    assert_bad_input(result, f"{record}: {OPEN_QUOTE}")
+    assert not out.exists()
+
+
+def test_a_record_ending_inside_a_quoted_value_is_refused(tmp_path):
+    from simulator.calibrate import read_record
+    from simulator.scenario import load_scenario
+
+    path = tmp_path / "r.csv"
+    path.write_text('date,quantity,region,material,supplier,period,value\n\n2010-08-01,price,world,light_ree,,day,"5\n')
+    with pytest.raises(InputError) as caught:
+        read_record(path, load_scenario(HISTORICAL))
+    assert str(caught.value) == (
+        f"{path}: row 2: the quoted value on line 3 does not end with a quote before a comma or the line's end "
+        """(the file ends inside it): close its quote (a quote inside a value is written "")"""
+    )
