@@ -182,7 +182,7 @@ def _long_rows(reader: Any, columns: int) -> list[Problem]:
     >>> try:
     ...     _long_rows(reader, 2)
     ... except InputError as exc:
-    ...     print(exc.problems[0].path, "|", exc.problems[0].message[:60])
+    ...     print(exc.problems[0].path, "|", exc.problems[0].message[:59])
     row 3 | the quoted value on line 3 does not end with a quote before
     """
     problems = []
