@@ -172,3 +172,63 @@ def test_a_record_ending_inside_a_quoted_value_is_refused(tmp_path):
         f"{path}: row 2: the quoted value on line 3 does not end with a quote before a comma or the line's end "
         """(the file ends inside it): close its quote (a quote inside a value is written "")"""
     )
+
+
+# --- 3: follows names the earlier licence terms a shock replaces, and goes round no cycle --------------------
+
+LICENSING = Path(__file__).resolve().parent.parent / "scenarios" / "china_2025_licensing.yaml"
+
+
+@pytest.mark.parametrize(
+    ("assignment", "expected"),
+    [
+        (
+            "shocks.no18_licences.follows=october_2025_expansion",
+            "shocks.no18_licences.follows: 'october_2025_expansion' starts on 2025-10-09 (day 281), not before "
+            "this shock, which starts on 2025-07-01 (day 181): a shock follows the earlier licence terms it replaces",
+        ),
+        (
+            "shocks.no18_licences_initial.follows=no18_licences",
+            "shocks.no18_licences_initial.follows: the shocks follow each other round in a cycle "
+            "(no18_licences_initial -> no18_licences -> no18_licences_initial)",
+        ),
+    ],
+)
+def test_follows_of_a_later_shock_or_round_a_cycle_is_refused(tmp_path, monkeypatch, assignment, expected):
+    forbid_simulation(monkeypatch)
+    result = invoke("run", LICENSING, "--set", assignment, "--no-plots", "-o", tmp_path / "out")
+    assert_bad_input(result, f"{LICENSING} [set {assignment}]: {expected}")
+    assert not (tmp_path / "out").exists()
+
+
+def licensing(shock_id: str, start: int, end: int, **fields: object) -> dict:
+    return {"id": shock_id, "kind": "licensing", "supplier": "china", "start": start, "end": end, **fields}
+
+
+def with_shocks(*shocks: dict) -> dict:
+    data = load_yaml(TINY_SCENARIO_TEXT)
+    data["shocks"] = list(shocks)
+    return data
+
+
+def test_follows_must_name_the_last_terms_before_the_shock_in_time_not_in_the_file():
+    # the successor may come first in the file; the shocks' windows may leave a gap or overlap
+    # (the shipped study varies the first's end and the second's start apart)
+    validate_data(with_shocks(licensing("b", 20, 30, follows="a"), licensing("a", 5, 15)), "s.yaml")
+    validate_data(with_shocks(licensing("a", 5, 25), licensing("b", 20, 30, follows="a")), "s.yaml")
+    # a licence on another material between them is another regime: it is not skipped over
+    other = licensing("heavy", 10, 30, materials=["ree"])
+    validate_data(with_shocks(licensing("a", 5, 15), other, licensing("b", 20, 30, follows="a")), "s.yaml")
+    skipped = with_shocks(licensing("a", 5, 15), licensing("m", 10, 20), licensing("b", 20, 30, follows="a"))
+    with pytest.raises(InputError) as caught:
+        validate_data(skipped, "s.yaml")
+    assert caught.value.render() == (
+        "s.yaml: shocks.b.follows: 'm' starts after 'a' and before this shock, on 2010-07-11 (day 10): a shock "
+        "follows the terms it replaces, the last before it ('m')"
+    )
+    same_day = with_shocks(licensing("a", 20, 25), licensing("b", 20, 30, follows="a"))
+    with pytest.raises(
+        InputError,
+        match=r"'a' starts on 2010-07-21 \(day 20\), not before this shock, which starts on 2010-07-21 \(day 20\)",
+    ):
+        validate_data(same_day, "s.yaml")

@@ -305,7 +305,14 @@ def _check_shocks(s: Scenario, problems: list[Problem]) -> None:
 
 
 def _check_follows(s: Scenario, where: str, shock: ShockBase, follows: str, problems: list[Problem]) -> None:
-    """``follows`` names another licensing shock of the same supplier."""
+    """``follows`` names the licensing shock of the same supplier whose terms this one replaces.
+
+    That is the last one before it: the same supplier's licensing shock on the same materials
+    that starts latest before this one starts (when both days are fixed). The model hands
+    over what the old terms are still reviewing to the new ones; following a later shock, or
+    a chain of ``follows`` that comes back to the shock, would silently hand over the wrong
+    approvals or none.
+    """
     others = {o.id: o for o in s.shocks if o is not shock}
     before = others.get(follows)
     if before is None:
@@ -315,6 +322,51 @@ def _check_follows(s: Scenario, where: str, shock: ShockBase, follows: str, prob
         problems.append(Problem(where, f"'{follows}' is not a licensing shock but {before.kind}"))
     elif getattr(before, "supplier", None) != getattr(shock, "supplier", None):
         problems.append(Problem(where, f"'{follows}' licenses another supplier's exports"))
+    elif (chain := _follows_cycle(s, shock)) is not None:
+        problems.append(Problem(where, f"the shocks follow each other round in a cycle ({' -> '.join(chain)})"))
+    elif (start := _fixed_day(s, shock.start)) is not None and (old := _fixed_day(s, before.start)) is not None:
+        if old >= start:
+            message = (
+                f"'{follows}' starts on {day_words(s, old)}, not before this shock, which starts on "
+                f"{day_words(s, start)}: a shock follows the earlier licence terms it replaces"
+            )
+            problems.append(Problem(where, message))
+            return
+        materials = sorted(shock.materials or [])
+        between = [
+            (day, o.id)
+            for o in others.values()
+            if o.kind == "licensing"
+            and o is not before
+            and getattr(o, "supplier", None) == getattr(shock, "supplier", None)
+            and sorted(o.materials or []) == materials
+            and (day := _fixed_day(s, o.start)) is not None
+            and old < day < start
+        ]
+        if between:
+            day, later = max(between)
+            message = (
+                f"'{later}' starts after '{follows}' and before this shock, on {day_words(s, day)}: a shock follows "
+                f"the terms it replaces, the last before it ('{later}')"
+            )
+            problems.append(Problem(where, message))
+
+
+def _follows_cycle(s: Scenario, shock: ShockBase) -> list[str] | None:
+    """The ids from ``shock`` round its ``follows`` back to it (``[a, b, a]``), else None."""
+    by_id = {o.id: o for o in s.shocks}
+    chain, here = [shock.id], shock
+    while (after := getattr(here, "follows", None)) is not None and after in by_id and after not in chain[1:]:
+        chain.append(after)
+        if after == shock.id:
+            return chain
+        here = by_id[after]
+    return None
+
+
+def _fixed_day(s: Scenario, spec: object) -> int | None:
+    """A day or date as a day number (None for a drawn day, or a date without the start date)."""
+    return day_number(spec, s.start_date) if isinstance(spec, int | dt.date) else None
 
 
 def day_words(s: Scenario, day: int) -> str:
