@@ -232,3 +232,42 @@ def test_follows_must_name_the_last_terms_before_the_shock_in_time_not_in_the_fi
         match=r"'a' starts on 2010-07-21 \(day 20\), not before this shock, which starts on 2010-07-21 \(day 20\)",
     ):
         validate_data(same_day, "s.yaml")
+
+
+# --- 4: a region named twice in a shock, a ratio short of a member, a dependency step naming no supplier ------
+
+BASE = Path(__file__).resolve().parent.parent / "scenarios" / "long_embargo_6m.yaml"
+QUOTAS = Path(__file__).resolve().parent.parent / "scenarios" / "quota_diversification.yaml"
+
+
+@pytest.mark.parametrize(
+    ("scenario", "assignment", "expected"),
+    [
+        (
+            BASE,
+            "shocks.china_embargo.regions=[japan, japan]",
+            "shocks.china_embargo.regions: must be unique: 'japan' given twice",
+        ),
+        (
+            BASE,
+            "agreement.ratio={japan: 1.0}",
+            "agreement.ratio: every member needs a ratio; missing: eu (a ratio of 0 gives it no share)",
+        ),
+        (
+            QUOTAS,
+            "regions.eu.procurement.quota.light_ree.max_share_path.0.suppliers=[]",
+            "regions.eu.procurement.quota.light_ree.max_share_path.0.suppliers: an empty list names no supplier: "
+            "leave suppliers out to cap every supplier, or name them",
+        ),
+    ],
+)
+def test_a_list_that_names_nothing_or_twice_is_refused(tmp_path, monkeypatch, scenario, assignment, expected):
+    forbid_simulation(monkeypatch)
+    result = invoke("run", scenario, "--set", assignment, "--no-plots", "-o", tmp_path / "out")
+    assert_bad_input(result, f"{scenario} [set {assignment}]: {expected}")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_ratio_of_0_for_a_member_is_still_a_ratio_per_member():
+    data = load_yaml(BASE.read_text())
+    validate_data(apply_overrides(data, [("agreement.ratio", {"japan": 1.0, "eu": 0.0})]), str(BASE))

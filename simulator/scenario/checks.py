@@ -237,6 +237,10 @@ def _check_share_path(s: Scenario, path: str, steps: list[ShareStep], problems: 
     """A dependency path's steps: known suppliers, days that exist and rise step by step."""
     previous: int | None = None
     for k, step in enumerate(steps):
+        if step.suppliers == []:
+            message = "an empty list names no supplier: leave suppliers out to cap every supplier, or name them"
+            problems.append(Problem(f"{path}.{k}.suppliers", message))
+        _unique(problems, f"{path}.{k}.suppliers", step.suppliers or [])
         for j, sid in enumerate(step.suppliers or []):
             _ref(problems, f"{path}.{k}.suppliers.{j}", "supplier", sid, s.suppliers)
         day = _check_day(s, f"{path}.{k}.start", step.start, problems)
@@ -275,6 +279,13 @@ def _check_day(s: Scenario, path: str, spec: object, problems: list[Problem]) ->
     return spec if isinstance(spec, int) else None
 
 
+def _unique(problems: list[Problem], path: str, names: list[str]) -> None:
+    """Record a list that names something twice (it would count twice, or once: either way not as written)."""
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        problems.append(Problem(path, f"must be unique: {', '.join(repr(n) for n in twice)} given twice"))
+
+
 def _check_shocks(s: Scenario, problems: list[Problem]) -> None:
     seen: set[str] = set()
     for i, shock in enumerate(s.shocks):
@@ -285,6 +296,8 @@ def _check_shocks(s: Scenario, problems: list[Problem]) -> None:
         supplier = getattr(shock, "supplier", None)
         if supplier is not None:
             _ref(problems, f"{base}.supplier", "supplier", supplier, s.suppliers)
+        for field in ("regions", "materials", "preference"):
+            _unique(problems, f"{base}.{field}", getattr(shock, field, None) or [])
         for j, rid in enumerate(getattr(shock, "regions", None) or []):
             _ref(problems, f"{base}.regions.{j}", "region", rid, s.regions)
         for j, mid in enumerate(shock.materials or []):
@@ -420,8 +433,11 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
         _ref(problems, f"agreement.members.{j}", "region", rid, s.regions)
     if len(set(members)) != len(members):
         problems.append(Problem("agreement.members", "members must be unique"))
-    for rid in a.ratio:
-        _member_ref(s, a, problems, f"agreement.ratio.{rid}", rid)
+    known = [rid for rid in a.ratio if _member_ref(s, a, problems, f"agreement.ratio.{rid}", rid)]
+    missing = [rid for rid in valid_members(s, a) if rid not in a.ratio]
+    if a.ratio and missing and len(known) == len(a.ratio):  # a misspelled key is reported as itself
+        message = f"every member needs a ratio; missing: {', '.join(missing)} (a ratio of 0 gives it no share)"
+        problems.append(Problem("agreement.ratio", message))
     if a.ratio:
         total = sum(a.ratio.values())
         if abs(total - 1.0) > SUM_TOLERANCE:
