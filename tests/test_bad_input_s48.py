@@ -6,6 +6,7 @@ test says otherwise. A refusal writes nothing and runs nothing.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -271,3 +272,23 @@ def test_a_list_that_names_nothing_or_twice_is_refused(tmp_path, monkeypatch, sc
 def test_a_ratio_of_0_for_a_member_is_still_a_ratio_per_member():
     data = load_yaml(BASE.read_text())
     validate_data(apply_overrides(data, [("agreement.ratio", {"japan": 1.0, "eu": 0.0})]), str(BASE))
+
+
+# --- 5: a page is not written over a link of the user's ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command", [("report",), ("explore", "--axis", "regions.japan.demand.ree.tonnes_per_day=8,12", "--workers", 1)]
+)
+def test_a_page_refuses_a_link_of_the_users_and_leaves_it_and_its_target(tmp_path, monkeypatch, command):
+    scenario = tiny(tmp_path)
+    mine = tmp_path / "mine.html"
+    mine.write_text("<!DOCTYPE html>\n<p>my page</p>\n")
+    link = tmp_path / "link.html"
+    link.symlink_to("mine.html")
+    forbid_simulation(monkeypatch)
+    result = invoke(command[0], scenario, *command[1:], "-o", link)
+    assert_bad_input(result, f"{link}: is a link to mine.html, not a page stockpile wrote: remove the link or choose")
+    assert link.is_symlink() and os.readlink(link) == "mine.html"
+    assert mine.read_text() == "<!DOCTYPE html>\n<p>my page</p>\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.html", "mine.html", "s.yaml"]
