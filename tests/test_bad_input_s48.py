@@ -82,6 +82,26 @@ def test_a_set_the_compare_baseline_cannot_take_stops_with_exit_2_naming_the_bas
     assert not (tmp_path / "out").exists()
 
 
+def test_a_material_of_the_run_set_whole_is_not_added_to_a_compare_baseline_without_it(tmp_path, monkeypatch):
+    """Set whole, a material the run has would have been added to the baseline, which uses none of it."""
+    text = TINY_SCENARIO_TEXT.replace("  ree: {price_usd_per_kg: 50}\n", "  ree: {price_usd_per_kg: 50}\n  co: {}\n")
+    text = text.replace(
+        "      ree: {tonnes_per_day: 10}\n", "      ree: {tonnes_per_day: 10}\n      co: {tonnes_per_day: 1}\n"
+    )
+    text = text.replace("      ree: {china: 1.0}\n", "      ree: {china: 1.0}\n      co: {china: 1.0}\n")
+    mine, baseline = tiny(tmp_path, text, "two.yaml"), tiny(tmp_path, name="base.yaml")
+    forbid_simulation(monkeypatch)
+    result = invoke(
+        "run", mine, "--compare", baseline, "--set", "materials.co={price_usd_per_kg: 9}", "-o", tmp_path / "o"
+    )
+    assert_bad_input(
+        result,
+        f"{baseline}: materials.co: the baseline has no material 'co' (--set applies to the --compare baseline "
+        "too; compare with a baseline that has it)",
+    )
+    assert not (tmp_path / "o").exists()
+
+
 def test_a_whole_new_supplier_can_still_be_set_and_one_nobody_buys_from_gets_a_note(tmp_path):
     data = read_yaml(tiny(tmp_path))
     added = apply_overrides(data, [("suppliers.korea", {"lead_time_days": {"japan": 3}})])
