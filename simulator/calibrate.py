@@ -172,19 +172,37 @@ def _long_rows(reader: Any, columns: int) -> list[Problem]:
     """Rows of ``reader`` (after the header) with a value beyond the header's ``columns``.
 
     Empty cells there are a spreadsheet's trailing commas and are dropped; a value would be read into no column.
+    A quote that does not end its value (``reader`` is strict) raises :class:`InputError` naming the row
+    and the line it starts on: read on, the value would take in the next rows.
 
     >>> [p.render("r.csv") for p in _long_rows(csv.reader(["1,2,", "", "1,2,x"]), 2)]
     ['r.csv: row 3: 3 values, but the header names 2 columns: a value beyond them belongs to none']
+    >>> reader = csv.reader(["a,b", "1,2", '2,"x', "3,4", '4,"y"'], strict=True)
+    >>> _ = next(reader)  # the header
+    >>> try:
+    ...     _long_rows(reader, 2)
+    ... except InputError as exc:
+    ...     print(exc.problems[0].path, "|", exc.problems[0].message[:59])
+    row 3 | the quoted value on line 3 does not end with a quote before
     """
-    data_rows = (row for row in reader if row)  # as pandas, blank lines are no rows
-    return [
-        Problem(
-            f"row {k + 2}",
-            f"{len(row)} values, but the header names {columns} columns: a value beyond them belongs to none",
+    problems = []
+    k, ended = 0, reader.line_num
+    try:
+        for row in reader:
+            if row:  # as pandas, blank lines are no rows
+                if any(cell.strip() for cell in row[columns:]):
+                    told = f"{len(row)} values, but the header names {columns} columns"
+                    problems.append(Problem(f"row {k + 2}", f"{told}: a value beyond them belongs to none"))
+                k += 1
+            ended = reader.line_num
+    except csv.Error as exc:
+        why = "the file ends inside it" if "end of data" in str(exc) else f"{exc}, line {reader.line_num}"
+        told = (
+            f"the quoted value on line {ended + 1} does not end with a quote before a comma or the line's end "
+            f'({why}): close its quote (a quote inside a value is written "")'
         )
-        for k, row in enumerate(data_rows)
-        if any(cell.strip() for cell in row[columns:])
-    ]
+        raise InputError([Problem(f"row {k + 2}", told)]) from None
+    return problems
 
 
 def _observed_twice(rows: list[dict[str, Any]]) -> list[Problem]:
@@ -228,7 +246,7 @@ def read_record(path: Path, scenario: Scenario, keep: tuple[str, ...] = ()) -> p
     try:
         # a leading BOM stays in pandas' text: it drops one itself, as it does from the file's bytes
         lines = io.StringIO(text.removeprefix("\ufeff"), newline="")  # as UTF-8-sig would read it
-        reader = csv.reader(lines)
+        reader = csv.reader(lines, strict=True)  # a quote left open must not take in the next rows
         named = [name.strip() for name in next((row for row in reader if row), [])]  # as written; blank lines skipped
         long_rows = _long_rows(reader, len(named))
         # only the header's columns: a spreadsheet's trailing commas would make pandas take the first as the index
@@ -239,6 +257,8 @@ def read_record(path: Path, scenario: Scenario, keep: tuple[str, ...] = ()) -> p
         raise InputError("the record is empty: it needs a header line and rows", source) from None
     except (csv.Error, pd.errors.ParserError) as exc:
         raise InputError(f"cannot read the record: {exc}", source) from None
+    except InputError as exc:  # a quote left open (_long_rows): name the file
+        raise InputError(exc.problems, source) from None
     if long_rows:
         raise InputError(long_rows, source)
     twice = sorted({name for name in named if name and named.count(name) > 1})  # a trailing comma names none

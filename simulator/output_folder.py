@@ -642,8 +642,10 @@ def write_file(
     scenario, another HTML or XML file, nor a file that merely quotes the mark. A ``page``
     (a report, an explorer) has the mark :data:`PAGE`.
 
-    A link at ``path`` (to anything but an input) is replaced, its target left alone; a
-    regular file replaced keeps its permissions. A text that cannot be encoded as
+    A link at ``path`` (to anything but an input) is replaced, its target left alone, unless
+    ``path`` is a ``page``: stockpile writes no links, so a link there is the user's and is
+    refused like a page without the mark (a JUnit report replaces a link, as docs/ci.md
+    says). A regular file replaced keeps its permissions. A text that cannot be encoded as
     UTF-8 (a lone surrogate) is refused too. ``what`` names the file in messages
     ("the report": "cannot write the report: ...").
     """
@@ -728,7 +730,8 @@ def refuse_to_replace(
     Returns the permission bits of the regular file there (kept by the new file), else None.
     Commands call it before their work too, so a refusal costs no simulation. A ``page`` is
     also refused in a folder another stockpile command is writing (:func:`refuse_if_written`),
-    and has the :data:`PAGE` ``mark``: a regular file there without the ``mark`` is refused.
+    and has the :data:`PAGE` ``mark``: a regular file there without the ``mark`` is refused,
+    and so is a link (stockpile writes none).
     """
     mark = mark or (PAGE if page else None)
     if any(len(os.fsencode(part)) > NAME_MAX_BYTES for part in path.parts):  # no file can be named so: before any work
@@ -742,6 +745,10 @@ def refuse_to_replace(
     refuse_inputs(path, inputs)
     if not (stat.S_ISREG(found.st_mode) or stat.S_ISLNK(found.st_mode)):
         raise InputError("exists and is not a regular file; stockpile writes only regular files", str(path))
+    if mark is PAGE and stat.S_ISLNK(found.st_mode):  # stockpile writes no links: the user made this one
+        raise InputError(
+            f"is a link to {os.readlink(path)}, not {mark.kind}: remove the link or choose another name", str(path)
+        )
     if mark is not None and stat.S_ISREG(found.st_mode) and not _marked(path, mark):
         raise InputError(
             f"exists and is not {mark.kind} (a scenario, another file): move it or choose another name", str(path)

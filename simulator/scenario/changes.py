@@ -11,8 +11,10 @@ what the user changed (see ``docs/design-decisions.md``). One kind of change can
 apply to a baseline: a change inside ``agreement`` when the baseline has no
 agreement; it is left out of the baseline, which has no joint stock to change. Any
 other change the baseline cannot take (a shock or region it does not have, a value
-its validation refuses) stops the command with exit 2, naming the baseline file and
-the field, rather than comparing two worlds that differ by the user's change.
+its validation refuses, a material, supplier or region of the run's set whole that the
+baseline lacks and would have gained unused) stops the command with exit 2, naming the
+baseline file and the field, rather than comparing two worlds that differ by the user's
+change.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 
 from simulator.errors import InputError, Problem, setting
 from simulator.scenario.load import validate_data
-from simulator.scenario.overrides import apply_overrides
+from simulator.scenario.overrides import ID_MAPPINGS, apply_overrides
 from simulator.scenario.schema import Scenario
 
 NOT_SET = "(not set)"
@@ -89,6 +91,20 @@ def with_changes(
     marked = [replace(c, baseline=_applies(c, baseline_data)) for c in changes]
     pairs = [(c.path, c.value) for c in marked if c.baseline]
     why = f"{setting('set')} applies to the {setting('compare')} baseline too"
+    for change in marked:  # one the run has, set whole: it would add to the baseline an entry of the run's
+        parts = change.path.split(".")
+        ids = baseline_data.get(parts[0]) if parts[0] in ID_MAPPINGS else None
+        if (
+            change.baseline
+            and change.was != NOT_SET
+            and len(parts) == 2
+            and isinstance(ids, dict)
+            and parts[1] not in ids
+        ):
+            message = (
+                f"the baseline has no {ID_MAPPINGS[parts[0]]} '{parts[1]}' ({why}; compare with a baseline that has it)"
+            )
+            raise InputError([Problem(change.path, message)], source)
     try:
         return validate_data(apply_overrides(baseline_data, pairs), source), marked
     except InputError as exc:

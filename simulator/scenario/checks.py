@@ -36,7 +36,12 @@ MAX_SUPPLY_ROWS = 2_000_000
 """Most rows of a run's arrivals by supplier: horizon days x regions x materials x suppliers."""
 
 
-def _hint(name: str, known: Iterable[str]) -> str:
+def known_hint(name: str, known: Iterable[str]) -> str:
+    """``(known: a, b); did you mean 'a'?``: the names a misspelled ``name`` could have been, and the closest.
+
+    >>> known_hint("light_re", ["light_ree", "heavy_ree"])
+    "(known: heavy_ree, light_ree); did you mean 'light_ree'?"
+    """
     known = sorted(known)
     close = difflib.get_close_matches(name, known, n=1)
     suggestion = f"; did you mean '{close[0]}'?" if close else ""
@@ -48,7 +53,7 @@ def _ref(problems: list[Problem], path: str, kind: str, name: str, known: Iterab
     known = list(known)
     if name in known:
         return True
-    problems.append(Problem(path, f"unknown {kind} '{name}' {_hint(name, known)}"))
+    problems.append(Problem(path, f"unknown {kind} '{name}' {known_hint(name, known)}"))
     return False
 
 
@@ -232,6 +237,10 @@ def _check_share_path(s: Scenario, path: str, steps: list[ShareStep], problems: 
     """A dependency path's steps: known suppliers, days that exist and rise step by step."""
     previous: int | None = None
     for k, step in enumerate(steps):
+        if step.suppliers == []:
+            message = "an empty list names no supplier: leave suppliers out to cap every supplier, or name them"
+            problems.append(Problem(f"{path}.{k}.suppliers", message))
+        _unique(problems, f"{path}.{k}.suppliers", step.suppliers or [])
         for j, sid in enumerate(step.suppliers or []):
             _ref(problems, f"{path}.{k}.suppliers.{j}", "supplier", sid, s.suppliers)
         day = _check_day(s, f"{path}.{k}.start", step.start, problems)
@@ -270,6 +279,13 @@ def _check_day(s: Scenario, path: str, spec: object, problems: list[Problem]) ->
     return spec if isinstance(spec, int) else None
 
 
+def _unique(problems: list[Problem], path: str, names: list[str]) -> None:
+    """Record a list that names something twice (it would count twice, or once: either way not as written)."""
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        problems.append(Problem(path, f"must be unique: {', '.join(repr(n) for n in twice)} given twice"))
+
+
 def _check_shocks(s: Scenario, problems: list[Problem]) -> None:
     seen: set[str] = set()
     for i, shock in enumerate(s.shocks):
@@ -280,6 +296,8 @@ def _check_shocks(s: Scenario, problems: list[Problem]) -> None:
         supplier = getattr(shock, "supplier", None)
         if supplier is not None:
             _ref(problems, f"{base}.supplier", "supplier", supplier, s.suppliers)
+        for field in ("regions", "materials", "preference"):
+            _unique(problems, f"{base}.{field}", getattr(shock, field, None) or [])
         for j, rid in enumerate(getattr(shock, "regions", None) or []):
             _ref(problems, f"{base}.regions.{j}", "region", rid, s.regions)
         for j, mid in enumerate(shock.materials or []):
@@ -300,7 +318,14 @@ def _check_shocks(s: Scenario, problems: list[Problem]) -> None:
 
 
 def _check_follows(s: Scenario, where: str, shock: ShockBase, follows: str, problems: list[Problem]) -> None:
-    """``follows`` names another licensing shock of the same supplier."""
+    """``follows`` names the licensing shock of the same supplier whose terms this one replaces.
+
+    That is the last one before it: the same supplier's licensing shock on the same materials
+    that starts latest before this one starts (when both days are fixed). The model hands
+    over what the old terms are still reviewing to the new ones; following a later shock, or
+    a chain of ``follows`` that comes back to the shock, would silently hand over the wrong
+    approvals or none.
+    """
     others = {o.id: o for o in s.shocks if o is not shock}
     before = others.get(follows)
     if before is None:
@@ -310,6 +335,51 @@ def _check_follows(s: Scenario, where: str, shock: ShockBase, follows: str, prob
         problems.append(Problem(where, f"'{follows}' is not a licensing shock but {before.kind}"))
     elif getattr(before, "supplier", None) != getattr(shock, "supplier", None):
         problems.append(Problem(where, f"'{follows}' licenses another supplier's exports"))
+    elif (chain := _follows_cycle(s, shock)) is not None:
+        problems.append(Problem(where, f"the shocks follow each other round in a cycle ({' -> '.join(chain)})"))
+    elif (start := _fixed_day(s, shock.start)) is not None and (old := _fixed_day(s, before.start)) is not None:
+        if old >= start:
+            message = (
+                f"'{follows}' starts on {day_words(s, old)}, not before this shock, which starts on "
+                f"{day_words(s, start)}: a shock follows the earlier licence terms it replaces"
+            )
+            problems.append(Problem(where, message))
+            return
+        materials = sorted(shock.materials or [])
+        between = [
+            (day, o.id)
+            for o in others.values()
+            if o.kind == "licensing"
+            and o is not before
+            and getattr(o, "supplier", None) == getattr(shock, "supplier", None)
+            and sorted(o.materials or []) == materials
+            and (day := _fixed_day(s, o.start)) is not None
+            and old < day < start
+        ]
+        if between:
+            day, later = max(between)
+            message = (
+                f"'{later}' starts after '{follows}' and before this shock, on {day_words(s, day)}: a shock follows "
+                f"the terms it replaces, the last before it ('{later}')"
+            )
+            problems.append(Problem(where, message))
+
+
+def _follows_cycle(s: Scenario, shock: ShockBase) -> list[str] | None:
+    """The ids from ``shock`` round its ``follows`` back to it (``[a, b, a]``), else None."""
+    by_id = {o.id: o for o in s.shocks}
+    chain, here = [shock.id], shock
+    while (after := getattr(here, "follows", None)) is not None and after in by_id and after not in chain[1:]:
+        chain.append(after)
+        if after == shock.id:
+            return chain
+        here = by_id[after]
+    return None
+
+
+def _fixed_day(s: Scenario, spec: object) -> int | None:
+    """A day or date as a day number (None for a drawn day, or a date without the start date)."""
+    return day_number(spec, s.start_date) if isinstance(spec, int | dt.date) else None
 
 
 def day_words(s: Scenario, day: int) -> str:
@@ -353,7 +423,7 @@ def _member_ref(s: Scenario, a: Agreement, problems: list[Problem], path: str, n
     misspelled = len(known) < len(a.members)
     if name in a.members or (misspelled and name in s.regions):
         return False
-    problems.append(Problem(path, f"unknown member '{name}' {_hint(name, known)}"))
+    problems.append(Problem(path, f"unknown member '{name}' {known_hint(name, known)}"))
     return False
 
 
@@ -363,8 +433,11 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
         _ref(problems, f"agreement.members.{j}", "region", rid, s.regions)
     if len(set(members)) != len(members):
         problems.append(Problem("agreement.members", "members must be unique"))
-    for rid in a.ratio:
-        _member_ref(s, a, problems, f"agreement.ratio.{rid}", rid)
+    known = [rid for rid in a.ratio if _member_ref(s, a, problems, f"agreement.ratio.{rid}", rid)]
+    missing = [rid for rid in valid_members(s, a) if rid not in a.ratio]
+    if a.ratio and missing and len(known) == len(a.ratio):  # a misspelled key is reported as itself
+        message = f"every member needs a ratio; missing: {', '.join(missing)} (a ratio of 0 gives it no share)"
+        problems.append(Problem("agreement.ratio", message))
     if a.ratio:
         total = sum(a.ratio.values())
         if abs(total - 1.0) > SUM_TOLERANCE:

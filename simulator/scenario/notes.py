@@ -10,6 +10,8 @@ that makes an input meaningless, or silently turns a stock into 0 t, is an error
 
 from __future__ import annotations
 
+import difflib
+
 import numpy as np
 
 from simulator.errors import Problem
@@ -21,11 +23,53 @@ from simulator.scenario.schema import RANDOM_TYPES, Delay, Scenario, ShockBase
 
 def scenario_notes(s: Scenario) -> list[Problem]:
     """Every note on a scenario that passed validation, each at the field it is about."""
-    notes = _auction_notes(s) + _shock_notes(s) + _market_notes(s)
+    notes = _unused_notes(s) + _auction_notes(s) + _shock_notes(s) + _market_notes(s)
     for text in capacity_notes(s):
         path, _, message = text.partition(": ")
         notes.append(Problem(path, message))
     return notes
+
+
+def _unused_notes(s: Scenario) -> list[Problem]:
+    """A material no region has, or a supplier no region can buy from, changes nothing: often a misspelled id.
+
+    A material is used by a region that has demand, stock or sourcing of it; a supplier by a
+    region it has a lead time to that sources from it, re-sources to spare capacity or has
+    a quota. (A ``--set`` path through an id the file does not have is an error instead:
+    :mod:`simulator.scenario.overrides`.)
+    """
+    notes = []
+    blocks = ("demand", "commercial_stock", "reserve", "sourcing")
+    used = {mid for region in s.regions.values() for block in blocks for mid in getattr(region, block)}
+    for mid in s.materials:
+        if mid not in used and mid not in s.market:  # a market for it has its own note
+            message = f"no region has demand, stock or sourcing of '{mid}', so it changes nothing{_close(mid, used)}"
+            notes.append(Problem(f"materials.{mid}", message))
+    buyers = set()
+    for sid, supplier in s.suppliers.items():
+        for rid in supplier.lead_time_days:
+            region = s.regions.get(rid)
+            procurement = region.procurement if region is not None else None
+            if procurement is not None and (
+                any(sid in shares for shares in region.sourcing.values())
+                or procurement.resourcing is not None
+                or procurement.quota
+            ):
+                buyers.add(sid)
+    for sid in s.suppliers:
+        if sid not in buyers:
+            message = (
+                f"no region can buy from '{sid}' (none it has a lead time to sources from it, re-sources to spare "
+                f"capacity or has a quota), so it changes nothing{_close(sid, buyers)}"
+            )
+            notes.append(Problem(f"suppliers.{sid}", message))
+    return notes
+
+
+def _close(name: str, used: set[str]) -> str:
+    """``; did you mean 'x'?`` for the closest id in use, else nothing."""
+    close = difflib.get_close_matches(name, sorted(used), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _auction_notes(s: Scenario) -> list[Problem]:

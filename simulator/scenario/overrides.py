@@ -8,7 +8,10 @@ same validation as a bad file, with the same field path. Rules:
 - a path segment that is a number indexes a list; a segment naming a list element's
   ``id`` selects that element (``shocks.china_halt.severity``);
 - missing mapping keys are created (``regions.japan.reserve.heavy_ree.days=90`` adds a
-  reserve that did not exist);
+  reserve that did not exist), except a material, supplier or region: a path through one
+  the data does not have (``materials.light_re.price_usd_per_kg``) is a misspelling and an
+  error naming the ids there are; a new one is added whole
+  (``suppliers.vietnam={lead_time_days: {japan: 20}}``);
 - setting ``tonnes`` drops a sibling ``days`` and the other way round, since a stock
   is given in exactly one unit;
 - ``agreement.ratio.<member>=x`` rescales the other members' ratios proportionally so
@@ -38,6 +41,8 @@ from simulator.errors import InputError, Problem, setting
 from simulator.scenario.strict_yaml import load_yaml, shortened
 
 EXCLUSIVE_SIBLINGS = {"tonnes": "days", "days": "tonnes"}
+ID_MAPPINGS = {"materials": "material", "suppliers": "supplier", "regions": "region"}
+"""Top-level mappings of ids: a path may go through an id only when the data has it."""
 _INDEX = re.compile(r"-?[0-9]{1,9}")  # a list position (longer numbers are ids, found in no list)
 
 
@@ -175,6 +180,7 @@ def set_path(
     assignments of the same call did to the agreement's ratios (see the module's rules).
     """
     parts = path.split(".")
+    _check_id(data, parts)
     node: Any = data
     for depth, key in enumerate(parts[:-1]):
         here = ".".join(parts[: depth + 1])
@@ -195,6 +201,25 @@ def set_path(
         _set_ratio(node, last, value, path, _RatiosSet() if ratios_set is None else ratios_set)
         return
     node[step] = value
+
+
+def _check_id(data: dict[str, Any], parts: list[str]) -> None:
+    """Refuse a path that goes through a material, supplier or region ``data`` does not have.
+
+    Creating it would add an entry nothing uses, so the change would do nothing: the
+    id is misspelled. Setting a whole new entry (``materials.gallium={...}``) adds one.
+    """
+    kind = ID_MAPPINGS.get(parts[0])
+    ids = data.get(parts[0]) if kind is not None else None
+    if len(parts) < 3 or not isinstance(ids, dict) or parts[1] in ids:
+        return
+    from simulator.scenario.checks import known_hint
+
+    message = (
+        f"unknown {kind} '{parts[1]}' {known_hint(parts[1], [str(k) for k in ids])}"
+        f" (to add a {kind}, set it whole: {parts[0]}.{parts[1]}={{...}})"
+    )
+    raise InputError([Problem(f"{parts[0]}.{parts[1]}", message)])
 
 
 def exclusive_sibling(path: str) -> str | None:

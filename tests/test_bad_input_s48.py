@@ -1,0 +1,314 @@
+"""Bad input that was accepted silently (audit s48): each is refused with exit 2 naming the file and the field.
+
+The scenario is ``TINY_SCENARIO_TEXT`` (Japan 10 t/day of ``ree`` from ``china``, 40 days) unless a
+test says otherwise. A refusal writes nothing and runs nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from simulator.errors import InputError
+from simulator.scenario import apply_overrides, read_yaml, validate_data
+from simulator.scenario.notes import scenario_notes
+from simulator.scenario.strict_yaml import load_yaml
+from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, forbid_simulation, invoke
+
+
+def tiny(tmp_path: Path, text: str = TINY_SCENARIO_TEXT, name: str = "s.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+# --- 1: a --set, --grid or --axis path through a material or supplier the scenario does not have ------------
+
+
+@pytest.mark.parametrize(
+    ("assignment", "expected"),
+    [
+        (
+            "materials.re.price_usd_per_kg=20",
+            "materials.re: unknown material 're' (known: ree); did you mean 'ree'?",
+        ),
+        (
+            "suppliers.chna.lead_time_days.japan=3",
+            "suppliers.chna: unknown supplier 'chna' (known: china); did you mean 'china'?",
+        ),
+        (
+            "regions.japn.demand.ree.tonnes_per_day=3",
+            "regions.japn: unknown region 'japn' (known: japan); did you mean 'japan'?",
+        ),
+    ],
+)
+def test_a_set_through_a_misspelled_id_is_refused_naming_it(tmp_path, monkeypatch, assignment, expected):
+    scenario = tiny(tmp_path)
+    forbid_simulation(monkeypatch)
+    result = invoke("run", scenario, "--set", assignment, "--no-plots", "-o", tmp_path / "out")
+    assert_bad_input(result, f"{scenario} [set {assignment}]: {expected}")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_grid_axis_through_a_misspelled_material_is_refused_before_any_run(tmp_path, monkeypatch):
+    """It used to give three identical points: the price of a new material nobody buys."""
+    scenario = tiny(tmp_path)
+    forbid_simulation(monkeypatch)
+    result = invoke("sweep", scenario, "--grid", "materials.re.price_usd_per_kg=10:20:5", "-o", tmp_path / "sw")
+    assert_bad_input(result, str(scenario), "materials.re: unknown material 're'", "did you mean 'ree'?")
+    assert not (tmp_path / "sw").exists()
+
+
+def test_a_set_the_compare_baseline_cannot_take_stops_with_exit_2_naming_the_baseline(tmp_path, monkeypatch):
+    """docs/outputs.md: a change the baseline cannot take stops the command (here: a material it lacks)."""
+    text = TINY_SCENARIO_TEXT.replace("  ree: {price_usd_per_kg: 50}\n", "  ree: {price_usd_per_kg: 50}\n  co: {}\n")
+    text = text.replace(
+        "      ree: {tonnes_per_day: 10}\n", "      ree: {tonnes_per_day: 10}\n      co: {tonnes_per_day: 1}\n"
+    )
+    text = text.replace("      ree: {china: 1.0}\n", "      ree: {china: 1.0}\n      co: {china: 1.0}\n")
+    mine, baseline = tiny(tmp_path, text, "two.yaml"), tiny(tmp_path, name="base.yaml")
+    validate_data(read_yaml(mine), str(mine))  # the run's own scenario is valid and has co
+    forbid_simulation(monkeypatch)
+    result = invoke(
+        "run", mine, "--compare", baseline, "--set", "materials.co.price_usd_per_kg=10", "-o", tmp_path / "out"
+    )
+    assert_bad_input(
+        result,
+        f"{baseline}: materials.co: unknown material 'co' (known: ree)",
+        "--set applies to the --compare baseline too",
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_material_of_the_run_set_whole_is_not_added_to_a_compare_baseline_without_it(tmp_path, monkeypatch):
+    """Set whole, a material the run has would have been added to the baseline, which uses none of it."""
+    text = TINY_SCENARIO_TEXT.replace("  ree: {price_usd_per_kg: 50}\n", "  ree: {price_usd_per_kg: 50}\n  co: {}\n")
+    text = text.replace(
+        "      ree: {tonnes_per_day: 10}\n", "      ree: {tonnes_per_day: 10}\n      co: {tonnes_per_day: 1}\n"
+    )
+    text = text.replace("      ree: {china: 1.0}\n", "      ree: {china: 1.0}\n      co: {china: 1.0}\n")
+    mine, baseline = tiny(tmp_path, text, "two.yaml"), tiny(tmp_path, name="base.yaml")
+    forbid_simulation(monkeypatch)
+    result = invoke(
+        "run", mine, "--compare", baseline, "--set", "materials.co={price_usd_per_kg: 9}", "-o", tmp_path / "o"
+    )
+    assert_bad_input(
+        result,
+        f"{baseline}: materials.co: the baseline has no material 'co' (--set applies to the --compare baseline "
+        "too; compare with a baseline that has it)",
+    )
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_whole_new_supplier_can_still_be_set_and_one_nobody_buys_from_gets_a_note(tmp_path):
+    data = read_yaml(tiny(tmp_path))
+    added = apply_overrides(data, [("suppliers.korea", {"lead_time_days": {"japan": 3}})])
+    assert added["suppliers"]["korea"] == {"lead_time_days": {"japan": 3}}
+    assert "korea" not in data["suppliers"]  # the data it was made from is unchanged
+    notes = [f"{n.path}: {n.message}" for n in scenario_notes(validate_data(added, "s.yaml"))]
+    assert notes == [
+        "suppliers.korea: no region can buy from 'korea' (none it has a lead time to sources from it, "
+        "re-sources to spare capacity or has a quota), so it changes nothing"
+    ]
+
+
+def test_a_set_deeper_than_an_id_still_creates_missing_mappings():
+    data = load_yaml(TINY_SCENARIO_TEXT)
+    changed = apply_overrides(data, [("regions.japan.reserve.ree.days", 30)])
+    assert changed["regions"]["japan"]["reserve"] == {"ree": {"days": 30}}
+    with pytest.raises(InputError) as caught:
+        apply_overrides(data, [("materials.ree2.price_usd_per_kg", 1)])
+    assert [p.path for p in caught.value.problems] == ["materials.ree2"]
+
+
+def test_validate_notes_a_material_and_a_supplier_nobody_uses_and_still_passes(tmp_path):
+    text = TINY_SCENARIO_TEXT.replace("  ree: {price_usd_per_kg: 50}\n", "  ree: {price_usd_per_kg: 50}\n  ree2: {}\n")
+    text = text.replace(
+        "  china: {lead_time_days: {japan: 5}}\n",
+        "  china: {lead_time_days: {japan: 5}}\n  acme: {lead_time_days: {japan: 9}}\n",
+    )
+    scenario = tiny(tmp_path, text)
+    result = invoke("validate", scenario)
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.output.splitlines() if line.startswith("note:")] == [
+        f"note: {scenario}: materials.ree2: no region has demand, stock or sourcing of 'ree2', so it changes "
+        "nothing; did you mean 'ree'?",
+        f"note: {scenario}: suppliers.acme: no region can buy from 'acme' (none it has a lead time to sources "
+        "from it, re-sources to spare capacity or has a quota), so it changes nothing",
+    ]
+
+
+# --- 2: a record with a quote left open ----------------------------------------------------------------------
+
+HISTORICAL = Path(__file__).resolve().parent.parent / "scenarios" / "embargo_2010_historical.yaml"
+RECORD = Path(__file__).resolve().parent.parent / "scenarios" / "records" / "rare_earths_2010_2012.csv"
+
+
+def open_quote_record(tmp_path: Path) -> Path:
+    """The shipped record with the closing quote of row 2's source taken out (the audit's file).
+
+    Read on, the open value took in row 3 up to its own first quote: 33 rows were read instead of 34.
+    """
+    text = RECORD.read_text(encoding="utf-8")
+    assert text.count('2010-07",') == 1
+    path = tmp_path / "open.csv"
+    path.write_text(text.replace('2010-07",', "2010-07,"), encoding="utf-8")
+    return path
+
+
+OPEN_QUOTE = (
+    "row 2: the quoted value on line 2 does not end with a quote before a comma or the line's end "
+    """(',' expected after '"', line 3): close its quote (a quote inside a value is written "")"""
+)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("calibrate", "--fit", "market.light_ree.price.sensitivity=0.5:12", "--population", 4, "--iterations", 1),
+        ("report",),
+        ("run", "--report"),
+    ],
+)
+def test_a_record_with_a_quote_left_open_is_refused_naming_the_row_and_line(tmp_path, monkeypatch, command):
+    record = open_quote_record(tmp_path)
+    forbid_simulation(monkeypatch)
+    out = tmp_path / ("page.html" if command[0] == "report" else "out")
+    result = invoke(command[0], HISTORICAL, "--record", record, *command[1:], "-o", out)
+    assert_bad_input(result, f"{record}: {OPEN_QUOTE}")
+    assert not out.exists()
+
+
+def test_a_record_ending_inside_a_quoted_value_is_refused(tmp_path):
+    from simulator.calibrate import read_record
+    from simulator.scenario import load_scenario
+
+    path = tmp_path / "r.csv"
+    path.write_text('date,quantity,region,material,supplier,period,value\n\n2010-08-01,price,world,light_ree,,day,"5\n')
+    with pytest.raises(InputError) as caught:
+        read_record(path, load_scenario(HISTORICAL))
+    assert str(caught.value) == (
+        f"{path}: row 2: the quoted value on line 3 does not end with a quote before a comma or the line's end "
+        """(the file ends inside it): close its quote (a quote inside a value is written "")"""
+    )
+
+
+# --- 3: follows names the earlier licence terms a shock replaces, and goes round no cycle --------------------
+
+LICENSING = Path(__file__).resolve().parent.parent / "scenarios" / "china_2025_licensing.yaml"
+
+
+@pytest.mark.parametrize(
+    ("assignment", "expected"),
+    [
+        (
+            "shocks.no18_licences.follows=october_2025_expansion",
+            "shocks.no18_licences.follows: 'october_2025_expansion' starts on 2025-10-09 (day 281), not before "
+            "this shock, which starts on 2025-07-01 (day 181): a shock follows the earlier licence terms it replaces",
+        ),
+        (
+            "shocks.no18_licences_initial.follows=no18_licences",
+            "shocks.no18_licences_initial.follows: the shocks follow each other round in a cycle "
+            "(no18_licences_initial -> no18_licences -> no18_licences_initial)",
+        ),
+    ],
+)
+def test_follows_of_a_later_shock_or_round_a_cycle_is_refused(tmp_path, monkeypatch, assignment, expected):
+    forbid_simulation(monkeypatch)
+    result = invoke("run", LICENSING, "--set", assignment, "--no-plots", "-o", tmp_path / "out")
+    assert_bad_input(result, f"{LICENSING} [set {assignment}]: {expected}")
+    assert not (tmp_path / "out").exists()
+
+
+def licensing(shock_id: str, start: int, end: int, **fields: object) -> dict:
+    return {"id": shock_id, "kind": "licensing", "supplier": "china", "start": start, "end": end, **fields}
+
+
+def with_shocks(*shocks: dict) -> dict:
+    data = load_yaml(TINY_SCENARIO_TEXT)
+    data["shocks"] = list(shocks)
+    return data
+
+
+def test_follows_must_name_the_last_terms_before_the_shock_in_time_not_in_the_file():
+    # the successor may come first in the file; the shocks' windows may leave a gap or overlap
+    # (the shipped study varies the first's end and the second's start apart)
+    validate_data(with_shocks(licensing("b", 20, 30, follows="a"), licensing("a", 5, 15)), "s.yaml")
+    validate_data(with_shocks(licensing("a", 5, 25), licensing("b", 20, 30, follows="a")), "s.yaml")
+    # a licence on another material between them is another regime: it is not skipped over
+    other = licensing("heavy", 10, 30, materials=["ree"])
+    validate_data(with_shocks(licensing("a", 5, 15), other, licensing("b", 20, 30, follows="a")), "s.yaml")
+    skipped = with_shocks(licensing("a", 5, 15), licensing("m", 10, 20), licensing("b", 20, 30, follows="a"))
+    with pytest.raises(InputError) as caught:
+        validate_data(skipped, "s.yaml")
+    assert caught.value.render() == (
+        "s.yaml: shocks.b.follows: 'm' starts after 'a' and before this shock, on 2010-07-11 (day 10): a shock "
+        "follows the terms it replaces, the last before it ('m')"
+    )
+    same_day = with_shocks(licensing("a", 20, 25), licensing("b", 20, 30, follows="a"))
+    with pytest.raises(
+        InputError,
+        match=r"'a' starts on 2010-07-21 \(day 20\), not before this shock, which starts on 2010-07-21 \(day 20\)",
+    ):
+        validate_data(same_day, "s.yaml")
+
+
+# --- 4: a region named twice in a shock, a ratio short of a member, a dependency step naming no supplier ------
+
+BASE = Path(__file__).resolve().parent.parent / "scenarios" / "long_embargo_6m.yaml"
+QUOTAS = Path(__file__).resolve().parent.parent / "scenarios" / "quota_diversification.yaml"
+
+
+@pytest.mark.parametrize(
+    ("scenario", "assignment", "expected"),
+    [
+        (
+            BASE,
+            "shocks.china_embargo.regions=[japan, japan]",
+            "shocks.china_embargo.regions: must be unique: 'japan' given twice",
+        ),
+        (
+            BASE,
+            "agreement.ratio={japan: 1.0}",
+            "agreement.ratio: every member needs a ratio; missing: eu (a ratio of 0 gives it no share)",
+        ),
+        (
+            QUOTAS,
+            "regions.eu.procurement.quota.light_ree.max_share_path.0.suppliers=[]",
+            "regions.eu.procurement.quota.light_ree.max_share_path.0.suppliers: an empty list names no supplier: "
+            "leave suppliers out to cap every supplier, or name them",
+        ),
+    ],
+)
+def test_a_list_that_names_nothing_or_twice_is_refused(tmp_path, monkeypatch, scenario, assignment, expected):
+    forbid_simulation(monkeypatch)
+    result = invoke("run", scenario, "--set", assignment, "--no-plots", "-o", tmp_path / "out")
+    assert_bad_input(result, f"{scenario} [set {assignment}]: {expected}")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_ratio_of_0_for_a_member_is_still_a_ratio_per_member():
+    data = load_yaml(BASE.read_text())
+    validate_data(apply_overrides(data, [("agreement.ratio", {"japan": 1.0, "eu": 0.0})]), str(BASE))
+
+
+# --- 5: a page is not written over a link of the user's ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command", [("report",), ("explore", "--axis", "regions.japan.demand.ree.tonnes_per_day=8,12", "--workers", 1)]
+)
+def test_a_page_refuses_a_link_of_the_users_and_leaves_it_and_its_target(tmp_path, monkeypatch, command):
+    scenario = tiny(tmp_path)
+    mine = tmp_path / "mine.html"
+    mine.write_text("<!DOCTYPE html>\n<p>my page</p>\n")
+    link = tmp_path / "link.html"
+    link.symlink_to("mine.html")
+    forbid_simulation(monkeypatch)
+    result = invoke(command[0], scenario, *command[1:], "-o", link)
+    assert_bad_input(result, f"{link}: is a link to mine.html, not a page stockpile wrote: remove the link or choose")
+    assert link.is_symlink() and os.readlink(link) == "mine.html"
+    assert mine.read_text() == "<!DOCTYPE html>\n<p>my page</p>\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.html", "mine.html", "s.yaml"]
