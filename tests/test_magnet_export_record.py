@@ -81,3 +81,19 @@ def test_the_record_table_of_model_versus_record_is_the_run_and_the_record():
     said = re.search(r"RMS error ([0-9.]+) on the fitted rows and \*\*([0-9.]+) on the held-out rows", page)
     assert said is not None
     assert (said.group(1), said.group(2)) == (f"{rms['fitted']:.2f}", f"{rms['held out']:.2f}")
+
+
+def test_the_answer_hinges_on_the_share_of_magnet_tonnes_approved_as_the_file_says():
+    """At 60% of magnet tonnes approved (the share of applications [CX5]) the EU is short; the file says by how much."""
+    import yaml
+
+    from simulator.api import run as api_run
+
+    path = ROOT / "scenarios" / "china_2025_licensing.yaml"
+    summary = api_run(path, set={"shocks.no18_licences_magnets.approval_share": 0.6}).result.summary
+    short = float(summary.set_index(["region", "material"])["shortfall_t"]["eu", "ndfeb_magnets"])
+    assert short > 1971  # more than the EU's 45 days of magnet stock: a refused share is lost for good
+    statements = [" ".join(a["statement"].split()) for a in yaml.safe_load(path.read_text())["assumptions"]]
+    assert any(f"At 60% of magnet tonnes approved the EU would be short {short:,.0f} t" in s for s in statements)
+    page = " ".join((ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8").split())
+    assert f"at 0.6 (the share of applications) {short:,.0f} t" in page
