@@ -457,12 +457,13 @@ def test_a_total_over_materials_priced_far_apart_is_split_by_material():
 @shipped_group("china_2025_licensing")
 def test_china_2025_headline_gives_heavy_rare_earths_and_magnets_apart():
     # without the agreement (--set agreement=null) Japan and the EU are short of heavy rare earths, with it
-    # neither; the EU's NdFeB magnets (50 USD/kg, not in the pool) are short either way. Adding the two
-    # materials (8,543 t to 8,276 t, "3.1% less") hid the heavy-REE (330 USD/kg) answer of all.
+    # neither; the EU's NdFeB magnets (50 USD/kg, not in the pool) are short in neither: No. 18 approves every
+    # tonne of magnets after its 20-63 days (fitted to China's 2025 magnet exports, docs/model-vs-record.md), and
+    # the EU's 45 days of stock (1,971 t) cover the ~43 days of the normal flow the processing time holds back.
+    # The headline still answers by material: a total would add tonnes of magnet and tonnes of oxide.
     result = shipped_result("china_2025_licensing")
     summary = result.summary.set_index(["region", "material"])["shortfall_t"]
-    assert summary["japan", "heavy_ree"] == summary["eu", "heavy_ree"] == 0.0
-    assert round(summary["eu", "ndfeb_magnets"]) == 8276
+    assert summary["japan", "heavy_ree"] == summary["eu", "heavy_ree"] == summary["eu", "ndfeb_magnets"] == 0.0
     verdict = section(shipped_report("china_2025_licensing"), "verdict")
     headline = plain(verdict.split('<p class="headline">', 1)[1].split("</p>", 1)[0])
     without = shipped_alone("china_2025_licensing").summary.set_index(["region", "material"])["shortfall_t"]
@@ -471,10 +472,10 @@ def test_china_2025_headline_gives_heavy_rare_earths_and_magnets_apart():
     assert without["eu", "ndfeb_magnets"] == summary["eu", "ndfeb_magnets"]  # the pool holds no magnets
     assert headline == (
         "In the scenario as written \u2014 "  # it declares uncertain inputs
-        f"in part, by material: the joint stock closes the shortfall of heavy rare earths ({round(heavy_without)} t of "
-        f"oxide without it) and leaves that of NdFeB magnets at {round(summary['eu', 'ndfeb_magnets']):,} t of magnet."
+        f"yes, by material: the joint stock closes the shortfall of heavy rare earths ({round(heavy_without)} t of "
+        "oxide without it)."
     )
-    assert "8,543 t" not in plain(verdict) and 'class="draw"' not in verdict  # nothing random in this scenario
+    assert 'class="draw"' not in verdict  # nothing random in this scenario
 
 
 @shipped_group("embargo_stochastic")
