@@ -256,7 +256,9 @@ def pro_rata_quotas(run: Run, region: str, material: str, day: int) -> list[int]
     return found
 
 
-def quota_sharing_caveat(run: Run, region: str) -> str:
+def quota_sharing_caveat(
+    run: Run, region: str, lowest: tuple[str, int] | None = None, cover: float | None = None
+) -> str:
     """How a quota's sharing rule bears on a region's near miss, a clause (HTML), or "".
 
     ``, under its 15-day release trigger: how low rests on China's export quotas being shared pro rata to orders,
@@ -274,11 +276,15 @@ def quota_sharing_caveat(run: Run, region: str) -> str:
     drives it. The clause then says only what is true without a counterfactual run, that the rule also bears on
     it (``; the sharing of China's export quota, pro rata to orders, also bears on it``), linking any assumption
     that speaks of the rule.
+
+    ``lowest`` (material, day) and ``cover``: a low cover other than the region's lowest over its materials, as the
+    verdict's close call names one (:func:`simulator.report.verdict._close_call`); the trigger is ``run``'s agreement's.
     """
     agreement = run.result.scenario.agreement
     trigger = agreement.trigger.commercial_days_below if agreement is not None else 0.0
-    cover = run.metric(f"min_days_of_cover.{region}")
-    lowest = lowest_cover_day(run, region, run.materials())
+    if lowest is None:
+        cover = run.metric(f"min_days_of_cover.{region}")
+        lowest = lowest_cover_day(run, region, run.materials())
     if not trigger or lowest is None or cover is None or not np.isfinite(cover) or cover >= trigger:
         return ""
     quotas = pro_rata_quotas(run, region, *lowest)

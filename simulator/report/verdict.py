@@ -31,7 +31,7 @@ from simulator.names import in_sentence
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.plots import KIND_NAMES, released_rules, shock_target
 from simulator.report.accounts import Account, end_prices
-from simulator.report.findings import Run
+from simulator.report.findings import Run, quota_sharing_caveat
 from simulator.report.prices import price_line
 from simulator.report.sharing import (
     changed_shortfalls,
@@ -310,7 +310,10 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     stock released nothing, the cover with it counts the share the member could have drawn.
     Where the member's pool share lay unused on its lowest day with the stock, the sentence
     says how many days of its demand the share held and why the rule did not release it
-    (:func:`_share_unused`).
+    (:func:`_share_unused`). Where that low rests on a supplier's quota shared pro rata to
+    orders, the sentence says so as the member's finding does (:func:`quota_sharing_caveat`:
+    in the 2010 replay the EU's 1.6 days are 14.2 with contracts served first, key assumptions
+    K13 and K20).
     """
     ts = alone.result.timeseries
     first_day = ts[ts["day"] == ts["day"].min()].set_index(["region", "material"])["days_of_cover"]
@@ -332,13 +335,17 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     with_day = run.lowest_day.get((member, material))
     with_cover = run.cell(member, material, "min_days_of_cover")
     if with_day is None or with_cover is None or not np.isfinite(with_cover):
-        return f" It was a close call: without the joint stock {whose} fell to {days(cover)} days on {on}."
+        rests = quota_sharing_caveat(run, member, (material, day), cover)  # the trigger is the agreement's
+        return f" It was a close call: without the joint stock {whose} fell to {days(cover)} days on {on}{rests}."
     with_on = when(run.result.start_date, with_day)
     unused = _share_unused(run, member, material, with_day)
+    # how low the cover fell may rest on how a supplier's quota is shared, as the member's finding says
+    rests = quota_sharing_caveat(run, member, (material, with_day), with_cover)
     if days(with_cover) == days(cover):
         dates = f"on {on}" if with_on == on else f"(on {on} without it, on {with_on} with it)"
         return (
-            f" It was a close call: with or without the joint stock {whose} fell to {days(cover)} days {dates}{unused}."
+            f" It was a close call: with or without the joint stock {whose} fell to {days(cover)} days "
+            f"{dates}{rests}{unused}."
         )
     then = "the same day" if with_on == on else f"on {with_on}"
     # with nothing released, the higher cover is only the share the rule would have let the member draw (unless
@@ -346,7 +353,7 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     with_it = "with it," if released_rules(run.result) or unused else "with it, counting the share it could draw,"
     return (
         f" It was a close call: without the joint stock {whose} fell to {days(cover)} days on {on}; {with_it} "
-        f"to {days(with_cover)} days {then}{unused}."
+        f"to {days(with_cover)} days {then}{rests}{unused}."
     )
 
 
