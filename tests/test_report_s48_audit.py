@@ -16,7 +16,7 @@ from html import unescape
 
 import yaml
 
-from simulator.report.findings import Run
+from simulator.report.findings import Run, overall_finding
 from simulator.report.verdict import headline
 from tests.helpers import ROOT, shipped_alone, shipped_group, shipped_result
 
@@ -49,4 +49,22 @@ def test_the_replays_close_call_says_the_eus_low_rests_on_pro_rata_sharing():
         "3 Jul 2011, under its 15-day release trigger: how low rests on China's export quotas being shared pro rata "
         "to orders, in which the other buyers' orders take part of its room (key assumptions K13 and K20), while its "
         "30.0 t share of the joint pool" in text
+    )
+
+
+@shipped_group(LICENSING)
+def test_a_member_without_magnet_demand_is_not_counted_as_spared_their_shortfall():
+    data = yaml.safe_load((ROOT / "scenarios" / f"{LICENSING}.yaml").read_text())
+    assert set(data["regions"]["japan"]["demand"]) == {"heavy_ree"}  # Japan uses no magnets here
+    assert "ndfeb_magnets" in data["regions"]["eu"]["demand"]
+    summary = shipped_result(LICENSING).summary
+    short = summary[(summary["region"] != "all") & (summary["shortfall_t"] > 0)]
+    # the members' whole shortfall is the EU's magnets: 8,276 t
+    assert list(zip(short["region"], short["material"], strict=True)) == [("eu", "ndfeb_magnets")]
+    text = _plain(overall_finding(Run.of(shipped_result(LICENSING))))
+    assert "the members are short of 8,276 t in all" in text
+    assert "1 of the 2 members" not in text
+    assert (
+        "with all the shortfall on the EU, the only member using NdFeB magnets here (the index counts Japan, which "
+        "uses none, as bearing none)" in text
     )

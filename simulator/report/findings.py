@@ -446,10 +446,7 @@ def overall_finding(run: Run) -> str:
             f"; fairness of the burden (Jain's index of shortfall shares, 1 = equal) is "
             f"{run.tag(f'{jain:.2f}', jain, 'fairness_jain')}"
         )
-        short = [r for r in group if run.metric(f"shortfall_t.{r}") > 0]
-        if len(short) < len(group):  # the index counts the others as bearing none, as they do
-            who = "members" if run.result.structure.member_names else "regions"
-            text += f", with the shortfall on {len(short)} of the {len(group)} {who}"
+        text += _carried_by(run, group)
         demand = float(sum(run.cell(r, m, "demand_t") or 0.0 for r in group for m in run.materials()))
         if demand > 0 and total / demand < SMALL_SHORTFALL_SHARE:
             whose = "the members'" if run.result.structure.member_names else "all regions'"
@@ -459,6 +456,46 @@ def overall_finding(run: Run) -> str:
                 f"{percent(total / demand)} of {whose} demand over the run{after}"
             )
     return text + _given_up(run, group, "the members" if run.result.structure.members else "all regions") + "."
+
+
+def _carried_by(run: Run, group: list[str]) -> str:
+    """On how many of the members (regions) that could be short the shortfall falls, a clause (HTML), or "".
+
+    ``, with the shortfall on 1 of the 2 members``: counted among those with demand for a material some of ``group``
+    is short of (:meth:`Run.demands`), since a member that uses none of it cannot be short of it. Where one
+    member is left, ``, with all the shortfall on the EU, the only member using NdFeB magnets here``; where members
+    use none of the materials short, the index's counting them as bearing none is said too (it counts every member).
+    "" when every member that could be short is.
+    """
+    short_materials = [m for m in run.materials() if run.short_of(group, [m]) > 0]
+    exposed = [r for r in group if any(run.demands(r, m) for m in short_materials)]
+    short = [r for r in group if run.metric(f"shortfall_t.{r}") > 0]
+    who = "member" if run.result.structure.member_names else "region"
+    if len(short) == len(exposed):
+        if len(exposed) == len(group):
+            return ""
+        if len(exposed) == 1:
+            text = (
+                f", with all the shortfall on {run.names.subject(exposed[0])}, the only {who} using "
+                f"{_materials(run, short_materials)} here"
+            )
+        else:
+            text = f", with the shortfall on all {len(exposed)} {who}s using {_materials(run, short_materials)}"
+    elif len(exposed) == len(group):  # the index counts the others as bearing none, as they do
+        return f", with the shortfall on {len(short)} of the {len(group)} {who}s"
+    else:
+        text = (
+            f", with the shortfall on {len(short)} of the {len(exposed)} {who}s using "
+            f"{_materials(run, short_materials)}"
+        )
+    spared = [run.names.subject(r) for r in group if r not in exposed]
+    uses = "uses" if len(spared) == 1 else "use"
+    return text + f" (the index counts {join_words(spared)}, which {uses} none, as bearing none)"
+
+
+def _materials(run: Run, materials: list[str]) -> str:
+    """``NdFeB magnets``, ``cobalt or gallium``: materials some member uses, as a clause names them."""
+    return join_words([run.names.material_text(m) for m in materials], "or")
 
 
 def _given_up(run: Run, group: list[str], who: str) -> str:
