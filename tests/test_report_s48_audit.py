@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import numpy as np
 import yaml
 
 from simulator.report.findings import Run, overall_finding
+from simulator.report.prices import price_line, price_sentences
 from simulator.report.verdict import headline
 from tests.helpers import ROOT, shipped_alone, shipped_group, shipped_result
 
@@ -68,3 +70,60 @@ def test_a_member_without_magnet_demand_is_not_counted_as_spared_their_shortfall
         "with all the shortfall on the EU, the only member using NdFeB magnets here (the index counts Japan, which "
         "uses none, as bearing none)" in text
     )
+
+
+def _days_at_cap(name: str, material: str) -> tuple[np.ndarray, float]:
+    """The days whose target price is at the cap, worked out from market.csv and the YAML; and the cap.
+
+    The price of a day moves toward ``P0 x X^(-s)`` of the day before's cover ratio ``X``, clipped to the cap, so the
+    target is at the cap where ``X <= (P0 / cap)^(1/s)`` (the first day answers a ratio of 1).
+    """
+    spec = yaml.safe_load((ROOT / "scenarios" / f"{name}.yaml").read_text())["market"][material]
+    reference, sensitivity = spec["reference_price_usd_per_kg"], spec["price"]["sensitivity"]
+    cap = spec["price"].get("cap_usd_per_kg", 100 * reference)  # the schema's default: 100 times the reference
+    market = shipped_result(name).market
+    rows = market[market["material"] == material].sort_values("day")
+    before = np.concatenate([[1.0], rows["cover_ratio"].to_numpy(float)[:-1]])
+    return rows["day"].to_numpy()[before <= (reference / cap) ** (1 / sensitivity)], cap
+
+
+@shipped_group(LICENSING)
+def test_prices_held_toward_the_cap_say_the_cap_sets_the_peak():
+    heavy, heavy_cap = _days_at_cap(LICENSING, "heavy_ree")
+    magnets, magnets_cap = _days_at_cap(LICENSING, "ndfeb_magnets")
+    assert (heavy_cap, magnets_cap) == (1390.0, 210.0)
+    # without a break from day 109 (20 Apr 2025) and day 106 (17 Apr 2025) to the last day, 729
+    assert len(heavy) == 621 and list(heavy) == list(range(109, 730))
+    assert len(magnets) == 624 and list(magnets) == list(range(106, 730))
+    # the price is the approach to the cap: its peak, on the last day, stays under it
+    market = shipped_result(LICENSING).market
+    peaks = market.groupby("material")["world_price_usd_per_kg"].max()
+    assert 1333.5 <= peaks["heavy_ree"] < 1390 and 201.65 <= peaks["ndfeb_magnets"] < 210
+    run = Run.of(shipped_result(LICENSING))
+    line = _plain(price_line(run))
+    assert (
+        "a daily peak of 1,334 USD/kg on 31 Dec 2026, the last day: still rising toward its cap of 1,390 USD/kg" in line
+    )
+    assert (
+        "These rest on assumed price caps: the target price the market's cover indicated sat at the cap on 621 of "
+        "the 730 days for heavy rare earths (1,390 USD/kg, from 20 Apr 2025) and on 624 for NdFeB magnets "
+        "(210 USD/kg, from 17 Apr 2025), so the caps set the peaks and the spend at spot prices that follows." in line
+    )
+    heavy_text, magnets_text = (_plain(s) for s in price_sentences(run))
+    assert (
+        "The target price the market's cover indicated (the reference price times its cover ratio to the power "
+        "\u22124.9) sat at the cap of 1,390 USD/kg on 621 of the 730 days, every day from 20 Apr 2025 to the end of "
+        "the run: the price only moved toward the cap at its adjustment rate (177 days), so the assumed cap sets the "
+        "peak" in heavy_text
+    )
+    assert "sat at the cap of 210 USD/kg on 624 of the 730 days, every day from 17 Apr 2025" in magnets_text
+
+
+@shipped_group(REPLAY)
+def test_the_replays_prices_are_not_said_to_be_set_by_a_cap():
+    # no cap in the replay: the default, 100 times the reference, far above any target price of the run
+    for material in ("light_ree", "heavy_ree"):
+        days, cap = _days_at_cap(REPLAY, material)
+        assert len(days) == 0 and cap > 1000
+    run = Run.of(shipped_result(REPLAY))
+    assert "cap" not in _plain(price_line(run)) and all("cap" not in _plain(s) for s in price_sentences(run))
