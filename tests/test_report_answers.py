@@ -1106,7 +1106,9 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
     verdict = plain(section(text, "verdict"))
     assert (
         "It was a close call: with or without the joint stock the EU's cover of heavy rare earths fell to 1.6 days "
-        "on 3 Jul 2011, while its 30.0 t share of the joint pool (60.0 days of its demand) stayed unused: the EU "
+        "on 3 Jul 2011, under its 15-day release trigger: how low rests on China's export quotas being shared pro "
+        "rata to orders, in which the other buyers' orders take part of its room (key assumptions K13 and K20), "
+        "while its 30.0 t share of the joint pool (60.0 days of its demand) stayed unused: the EU "
         "never bid for it. Under the hybrid rule, in normal times the shared stock is sold by auction, and a member "
         "bids only for a gap beyond its own commercial stock, which never ran out (lowest 0.82 t)." in verdict
     )
