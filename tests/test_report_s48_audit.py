@@ -127,3 +127,37 @@ def test_the_replays_prices_are_not_said_to_be_set_by_a_cap():
         assert len(days) == 0 and cap > 1000
     run = Run.of(shipped_result(REPLAY))
     assert "cap" not in _plain(price_line(run)) and all("cap" not in _plain(s) for s in price_sentences(run))
+
+
+@shipped_group(LICENSING)
+def test_an_answer_cut_off_by_the_horizon_says_so():
+    result = shipped_result(LICENSING)
+    last = result.scenario.horizon_days - 1
+    assert last == 729  # 31 Dec 2026
+    shocks = result.shocks
+    assert int(((shocks["start_day"] <= last) & (shocks["end_day"] > last)).sum()) == 5
+    pool = result.pool
+    left = float(pool[(pool["day"] == last) & (pool["material"] == "heavy_ree")]["pool_stock_t"].iloc[0])
+    ts = result.timeseries
+    demand = float(ts[(ts["day"] == last) & (ts["material"] == "heavy_ree")]["baseline_demand_t"].sum())
+    assert round(left, 1) == 3.4 and round(left / demand, 1) == 1.7  # under a week of the members' use
+    html = headline(Run.of(result), Run.of(shipped_alone(LICENSING), "baseline"))
+    note = (
+        " That is to the end of the run (31 Dec 2026) only: 5 shocks are still in force then, with the joint stock "
+        "down to 3.4 t of heavy rare earths (1.7 days of the members' demand)."
+    )
+    assert _plain(html).endswith(
+        "the joint stock closes the shortfall of heavy rare earths (267 t of oxide without it) and leaves that of "
+        "NdFeB magnets at 8,276 t of magnet." + note
+    )
+    assert re.search(r'<span class="detail"> That is to the end of the run[^<]*</span>$', html)  # not in bold
+
+
+@shipped_group(REPLAY)
+def test_the_replays_answer_is_not_cut_off():
+    # a quota still runs on 30 Jun 2012, but the EU ends with over a fortnight of cover and the pool untouched
+    result = shipped_result(REPLAY)
+    ts = result.timeseries
+    end = ts[(ts["day"] == result.scenario.horizon_days - 1) & (ts["region"] == "eu")]
+    assert (end["days_of_cover"] > 15).all()
+    assert "to the end of the run" not in _headline(REPLAY)
