@@ -161,3 +161,22 @@ def test_the_replays_answer_is_not_cut_off():
     end = ts[(ts["day"] == result.scenario.horizon_days - 1) & (ts["region"] == "eu")]
     assert (end["days_of_cover"] > 15).all()
     assert "to the end of the run" not in _headline(REPLAY)
+
+
+@shipped_group(LICENSING)
+def test_the_pool_without_magnets_names_the_one_member_short_of_them():
+    from simulator.report.accounts import accounts
+    from simulator.report.verdict import whom_line
+
+    result = shipped_result(LICENSING)
+    summary = result.summary
+    magnets = summary[(summary["material"] == "ndfeb_magnets") & (summary["region"] != "all")]
+    assert round(float(magnets["shortfall_t"].sum())) == 8276  # the EU's alone: Japan has no magnet demand
+    pool = result.pool
+    assert float(pool[pool["material"] == "ndfeb_magnets"]["pool_stock_t"].max()) == 0.0
+    run = Run.of(result)
+    text = _plain(whom_line(run, accounts(run)))
+    assert (
+        "The pool holds no NdFeB magnets, of which the EU, the only member using them here, is short of 8,276 t."
+        in (text)
+    )

@@ -475,10 +475,7 @@ def _carried_by(run: Run, group: list[str]) -> str:
         if len(exposed) == len(group):
             return ""
         if len(exposed) == 1:
-            text = (
-                f", with all the shortfall on {run.names.subject(exposed[0])}, the only {who} using "
-                f"{_materials(run, short_materials)} here"
-            )
+            text = f", with all the shortfall on {only_user(run, exposed[0], _materials(run, short_materials), who)}"
         else:
             text = f", with the shortfall on all {len(exposed)} {who}s using {_materials(run, short_materials)}"
     elif len(exposed) == len(group):  # the index counts the others as bearing none, as they do
@@ -491,6 +488,11 @@ def _carried_by(run: Run, group: list[str]) -> str:
     spared = [run.names.subject(r) for r in group if r not in exposed]
     uses = "uses" if len(spared) == 1 else "use"
     return text + f" (the index counts {join_words(spared)}, which {uses} none, as bearing none)"
+
+
+def only_user(run: Run, region: str, what: str, who: str = "member") -> str:
+    """``the EU, the only member using NdFeB magnets here``: ``region`` as the one ``who`` using ``what`` (words)."""
+    return f"{run.names.subject(region)}, the only {who} using {what} here"
 
 
 def _materials(run: Run, materials: list[str]) -> str:

@@ -31,7 +31,7 @@ from simulator.names import in_sentence
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.plots import KIND_NAMES, released_rules, shock_target
 from simulator.report.accounts import Account, end_prices
-from simulator.report.findings import Run, quota_sharing_caveat
+from simulator.report.findings import Run, only_user, quota_sharing_caveat
 from simulator.report.prices import price_line
 from simulator.report.sharing import (
     changed_shortfalls,
@@ -810,8 +810,9 @@ def whom_line(run: Run, accounts: dict[str, Account]) -> str:
     """Who the joint stock serves beyond the totals: members that put nothing in yet draw, materials it holds none of.
 
     ``The EU puts nothing into the pool and draws 723 t of light rare earths and 83.0 t of heavy rare earths from
-    it. The pool holds no NdFeB magnets, of which the members are short of 13,696 t.`` Empty when neither holds,
-    and without a joint pool (national reserves are each member's own).
+    it. The pool holds no NdFeB magnets, of which the members are short of 13,696 t.`` (``of which the EU, the only
+    member using them here, is short`` where one member uses it). Empty when neither holds, and without a
+    joint pool (national reserves are each member's own).
     """
     if not _joint(run):
         return ""
@@ -833,7 +834,9 @@ def whom_line(run: Run, accounts: dict[str, Account]) -> str:
         short = run.short_of(members, [material])
         if held == 0 and short >= VISIBLE_T:
             what = run.names.material_text(material)
-            sentences.append(f"The pool holds no {what}, of which the members are short of {tonnes(short)}.")
+            users = [m for m in members if run.demands(m, material)]  # a member that uses none is not short of it
+            whom = f"{only_user(run, users[0], 'them')}, is" if len(users) == 1 else "the members are"
+            sentences.append(f"The pool holds no {what}, of which {whom} short of {tonnes(short)}.")
     return " ".join(sentences)
 
 
