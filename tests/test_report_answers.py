@@ -473,6 +473,9 @@ def test_china_2025_headline_gives_heavy_rare_earths_and_magnets_apart():
         "In the scenario as written \u2014 "  # it declares uncertain inputs
         f"in part, by material: the joint stock closes the shortfall of heavy rare earths ({round(heavy_without)} t of "
         f"oxide without it) and leaves that of NdFeB magnets at {round(summary['eu', 'ndfeb_magnets']):,} t of magnet."
+        # the run ends in the crisis with the pool nearly gone (tests/test_report_s48_audit.py works it out)
+        " That is to the end of the run (31 Dec 2026) only: 5 shocks are still in force then, with the joint stock "
+        "down to 3.4 t of heavy rare earths (1.7 days of the members' demand)."
     )
     assert "8,543 t" not in plain(verdict) and 'class="draw"' not in verdict  # nothing random in this scenario
 
@@ -531,7 +534,13 @@ def test_a_run_of_fixed_inputs_says_in_its_first_words_that_its_answer_is_one_ru
     verdict = section(declared, "verdict")
     headline = plain(verdict.split('<p class="headline">', 1)[1].split("</p>", 1)[0])
     # the same world without the uncertain entry: "In part: the joint stock cuts ... (1.0% less)." (test above)
-    cut = "the joint stock cuts the members' shortfall from 6,000 t to 5,940 t (1.0% less)."
+    # the halt lasts beyond the 60 days and the 60 t pool is drawn to nothing: the answer holds to the run's end only
+    cut = (
+        "the joint stock cuts the members' shortfall from 6,000 t to 5,940 t (1.0% less). That is to the end of the "
+        "run (day 59) only: 1 shock is still in force then, with the joint stock of rare earths used up."
+    )
+    pool = run(TWO_MEMBERS).pool
+    assert float(pool[pool["day"] == 59]["pool_stock_t"].iloc[0]) < 0.005
     assert headline == f"In the scenario as written \u2014 in part: {cut}"
     written = section(two_members_report(), "verdict")  # no uncertain inputs: no lead words
     assert plain(written.split('<p class="headline">', 1)[1].split("</p>", 1)[0]) == f"In part: {cut}"
