@@ -178,5 +178,20 @@ def test_the_pool_without_magnets_names_the_one_member_short_of_them():
     text = _plain(whom_line(run, accounts(run)))
     assert (
         "The pool holds no NdFeB magnets, of which the EU, the only member using them here, is short of 8,276 t."
-        in (text)
+        in text
+    )
+
+
+@shipped_group("club_of_five")
+def test_the_fairness_sentence_counts_the_members_using_the_material_short():
+    data = yaml.safe_load((ROOT / "scenarios" / "club_of_five.yaml").read_text())
+    members = data["agreement"]["members"]
+    assert len(members) == 5 and "heavy_ree" not in data["regions"]["australia"]["demand"]
+    summary = shipped_result("club_of_five").summary
+    short = summary[(summary["region"] != "all") & (summary["shortfall_t"] > 0)]
+    assert set(short["material"]) == {"heavy_ree"} and set(short["region"]) == {"japan", "eu", "united_states"}
+    text = _plain(overall_finding(Run.of(shipped_result("club_of_five"))))
+    assert (
+        "with the shortfall on 3 of the 4 members using heavy rare earths (the index counts Australia, which uses "
+        "none, as bearing none)" in text
     )
