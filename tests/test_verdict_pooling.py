@@ -264,6 +264,9 @@ def test_a_yes_for_one_member_short_gives_its_total_once():
     assert _headline(data) == (
         "Yes: the joint stock closes every shortfall. Without it, Japan would be short of 1,200 t; "
         "with it, neither member runs short."
+        # the halt outlasts the 60 days and the 1,200 t pool meets the 1,200 t exactly: none is left
+        " That is to the end of the run (day 59) only: 1 shock is still in force then, with the joint stock of rare "
+        "earths used up."
     )
 
 
