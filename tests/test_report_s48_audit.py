@@ -11,6 +11,7 @@ scenario's YAML, not through the report's own functions.
 
 from __future__ import annotations
 
+import copy
 import re
 from html import unescape
 
@@ -20,7 +21,7 @@ import yaml
 from simulator.report.findings import Run, overall_finding
 from simulator.report.prices import price_line, price_sentences
 from simulator.report.verdict import headline
-from tests.helpers import ROOT, shipped_alone, shipped_group, shipped_result
+from tests.helpers import ROOT, TWO_MEMBERS, build, run, shipped_alone, shipped_group, shipped_result
 
 REPLAY = "embargo_2010"
 LICENSING = "china_2025_licensing"
@@ -182,16 +183,28 @@ def test_the_pool_without_magnets_names_the_one_member_short_of_them():
     )
 
 
-@shipped_group("club_of_five")
 def test_the_fairness_sentence_counts_the_members_using_the_material_short():
-    data = yaml.safe_load((ROOT / "scenarios" / "club_of_five.yaml").read_text())
-    members = data["agreement"]["members"]
-    assert len(members) == 5 and "heavy_ree" not in data["regions"]["australia"]["demand"]
-    summary = shipped_result("club_of_five").summary
-    short = summary[(summary["region"] != "all") & (summary["shortfall_t"] > 0)]
-    assert set(short["material"]) == {"heavy_ree"} and set(short["region"]) == {"japan", "eu", "united_states"}
-    text = _plain(overall_finding(Run.of(shipped_result("club_of_five"))))
-    assert (
-        "with the shortfall on 3 of the 4 members using heavy rare earths (the index counts Australia, which uses "
-        "none, as bearing none)" in text
-    )
+    # a third member, South Korea, uses only gallium, which nobody is short of; the halt stops Japan's and the EU's
+    # rare earths (TWO_MEMBERS): both are short of them, and South Korea could not be
+    data = copy.deepcopy(TWO_MEMBERS)
+    data["materials"]["ga"] = {"price_usd_per_kg": 300}
+    data["suppliers"]["china"]["lead_time_days"]["south_korea"] = 5
+    data["regions"]["south_korea"] = {
+        "demand": {"ga": {"tonnes_per_day": 5}},
+        "commercial_stock": {"ga": {"tonnes": 100}},
+        "sourcing": {"ga": {"china": 1.0}},
+    }
+    data["agreement"]["members"].append("south_korea")
+    data["agreement"]["ratio"] = {"japan": 0.4, "eu": 0.4, "south_korea": 0.2}
+    both = run(data)
+    short = both.summary[(both.summary["region"] != "all") & (both.summary["shortfall_t"] > 0)]
+    assert set(zip(short["region"], short["material"], strict=True)) == {("japan", "ree"), ("eu", "ree")}
+    text = _plain(overall_finding(Run.of(both)))
+    spared = "(the index counts South Korea, which uses none, as bearing none)"
+    assert f"with the shortfall on both members using rare earths {spared}" in text
+    # Japan with 5,000 t of its own (250 days of its 20 t/day) is never short: one of the two using them is
+    one = run(build(data, regions__japan__commercial_stock__ree__tonnes=5000))
+    assert one.metrics["shortfall_t.japan"] == 0 and one.metrics["shortfall_t.eu"] > 0
+    text = _plain(overall_finding(Run.of(one)))
+    assert f"with the shortfall on 1 of the 2 members using rare earths {spared}" in text
+    assert "of the 3 members" not in text

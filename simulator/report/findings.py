@@ -477,7 +477,8 @@ def _carried_by(run: Run, group: list[str]) -> str:
         if len(exposed) == 1:
             text = f", with all the shortfall on {only_user(run, exposed[0], _materials(run, short_materials), who)}"
         else:
-            text = f", with the shortfall on all {len(exposed)} {who}s using {_materials(run, short_materials)}"
+            every = "both" if len(exposed) == 2 else f"all {len(exposed)}"
+            text = f", with the shortfall on {every} {who}s using {_materials(run, short_materials)}"
     elif len(exposed) == len(group):  # the index counts the others as bearing none, as they do
         return f", with the shortfall on {len(short)} of the {len(group)} {who}s"
     else:
@@ -485,7 +486,11 @@ def _carried_by(run: Run, group: list[str]) -> str:
             f", with the shortfall on {len(short)} of the {len(exposed)} {who}s using "
             f"{_materials(run, short_materials)}"
         )
-    spared = [run.names.subject(r) for r in group if r not in exposed]
+    # the index counts a member with demand of some material as bearing none of a shortfall it could not have
+    # (docs/outputs.md, "Fairness counts the members with demand"); one without any demand it leaves out
+    spared = [run.names.subject(r) for r in group if r not in exposed and run.no_demand(r) != run.materials()]
+    if not spared:
+        return text
     uses = "uses" if len(spared) == 1 else "use"
     return text + f" (the index counts {join_words(spared)}, which {uses} none, as bearing none)"
 
