@@ -464,8 +464,8 @@ def _carried_by(run: Run, group: list[str]) -> str:
     ``, with the shortfall on 1 of the 2 members``: counted among those with demand for a material some of ``group``
     is short of (:meth:`Run.demands`), since a member that uses none of it cannot be short of it. Where one
     member is left, ``, with all the shortfall on the EU, the only member using NdFeB magnets here``; where members
-    use none of the materials short, the index's counting them as bearing none is said too (it counts every member).
-    "" when every member that could be short is.
+    use none of the materials short yet have demand of another, the index's counting them as bearing none is said
+    too (over all materials it counts a member with demand of any). "" when every member that could be short is.
     """
     short_materials = [m for m in run.materials() if run.short_of(group, [m]) > 0]
     exposed = [r for r in group if any(run.demands(r, m) for m in short_materials)]
@@ -486,8 +486,8 @@ def _carried_by(run: Run, group: list[str]) -> str:
             f", with the shortfall on {len(short)} of the {len(exposed)} {who}s using "
             f"{_materials(run, short_materials)}"
         )
-    # the index counts a member with demand of some material as bearing none of a shortfall it could not have
-    # (docs/outputs.md, "Fairness counts the members with demand"); one without any demand it leaves out
+    # the index over all materials counts a member with demand of some material, as bearing none of a shortfall it
+    # could not have; a member without any demand has no share to count
     spared = [run.names.subject(r) for r in group if r not in exposed and run.no_demand(r) != run.materials()]
     if not spared:
         return text
