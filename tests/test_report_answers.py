@@ -474,6 +474,9 @@ def test_china_2025_headline_gives_heavy_rare_earths_and_magnets_apart():
         "In the scenario as written \u2014 "  # it declares uncertain inputs
         f"yes, by material: the joint stock closes the shortfall of heavy rare earths ({round(heavy_without)} t of "
         "oxide without it)."
+        # the run ends in the crisis with the pool nearly gone (tests/test_report_s48_audit.py works it out)
+        " That is to the end of the run (31 Dec 2026) only: 6 shocks are still in force then, with the joint stock "
+        "down to 3.4 t of heavy rare earths (1.7 days of the members' demand)."
     )
     assert 'class="draw"' not in verdict  # nothing random in this scenario
 
@@ -532,7 +535,13 @@ def test_a_run_of_fixed_inputs_says_in_its_first_words_that_its_answer_is_one_ru
     verdict = section(declared, "verdict")
     headline = plain(verdict.split('<p class="headline">', 1)[1].split("</p>", 1)[0])
     # the same world without the uncertain entry: "In part: the joint stock cuts ... (1.0% less)." (test above)
-    cut = "the joint stock cuts the members' shortfall from 6,000 t to 5,940 t (1.0% less)."
+    # the halt lasts beyond the 60 days and the 60 t pool is drawn to nothing: the answer holds to the run's end only
+    cut = (
+        "the joint stock cuts the members' shortfall from 6,000 t to 5,940 t (1.0% less). That is to the end of the "
+        "run (day 59) only: 1 shock is still in force then, with the joint stock of rare earths used up."
+    )
+    pool = run(TWO_MEMBERS).pool
+    assert float(pool[pool["day"] == 59]["pool_stock_t"].iloc[0]) < 0.005
     assert headline == f"In the scenario as written \u2014 in part: {cut}"
     written = section(two_members_report(), "verdict")  # no uncertain inputs: no lead words
     assert plain(written.split('<p class="headline">', 1)[1].split("</p>", 1)[0]) == f"In part: {cut}"
@@ -1107,7 +1116,9 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
     verdict = plain(section(text, "verdict"))
     assert (
         "It was a close call: with or without the joint stock the EU's cover of heavy rare earths fell to 1.6 days "
-        "on 3 Jul 2011, while its 30.0 t share of the joint pool (60.0 days of its demand) stayed unused: the EU "
+        "on 3 Jul 2011, under its 15-day release trigger: how low rests on China's export quotas being shared pro "
+        "rata to orders, in which the other buyers' orders take part of its room (key assumptions K13 and K20), "
+        "while its 30.0 t share of the joint pool (60.0 days of its demand) stayed unused: the EU "
         "never bid for it. Under the hybrid rule, in normal times the shared stock is sold by auction, and a member "
         "bids only for a gap beyond its own commercial stock, which never ran out (lowest 0.82 t)." in verdict
     )

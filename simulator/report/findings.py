@@ -256,7 +256,9 @@ def pro_rata_quotas(run: Run, region: str, material: str, day: int) -> list[int]
     return found
 
 
-def quota_sharing_caveat(run: Run, region: str) -> str:
+def quota_sharing_caveat(
+    run: Run, region: str, lowest: tuple[str, int] | None = None, cover: float | None = None
+) -> str:
     """How a quota's sharing rule bears on a region's near miss, a clause (HTML), or "".
 
     ``, under its 15-day release trigger: how low rests on China's export quotas being shared pro rata to orders,
@@ -274,11 +276,15 @@ def quota_sharing_caveat(run: Run, region: str) -> str:
     drives it. The clause then says only what is true without a counterfactual run, that the rule also bears on
     it (``; the sharing of China's export quota, pro rata to orders, also bears on it``), linking any assumption
     that speaks of the rule.
+
+    ``lowest`` (material, day) and ``cover``: a low cover other than the region's lowest over its materials, as the
+    verdict's close call names one (:func:`simulator.report.verdict._close_call`); the trigger is ``run``'s agreement's.
     """
     agreement = run.result.scenario.agreement
     trigger = agreement.trigger.commercial_days_below if agreement is not None else 0.0
-    cover = run.metric(f"min_days_of_cover.{region}")
-    lowest = lowest_cover_day(run, region, run.materials())
+    if lowest is None:
+        cover = run.metric(f"min_days_of_cover.{region}")
+        lowest = lowest_cover_day(run, region, run.materials())
     if not trigger or lowest is None or cover is None or not np.isfinite(cover) or cover >= trigger:
         return ""
     quotas = pro_rata_quotas(run, region, *lowest)
@@ -440,10 +446,7 @@ def overall_finding(run: Run) -> str:
             f"; fairness of the burden (Jain's index of shortfall shares, 1 = equal) is "
             f"{run.tag(f'{jain:.2f}', jain, 'fairness_jain')}"
         )
-        short = [r for r in group if run.metric(f"shortfall_t.{r}") > 0]
-        if len(short) < len(group):  # the index counts the others as bearing none, as they do
-            who = "members" if run.result.structure.member_names else "regions"
-            text += f", with the shortfall on {len(short)} of the {len(group)} {who}"
+        text += _carried_by(run, group)
         demand = float(sum(run.cell(r, m, "demand_t") or 0.0 for r in group for m in run.materials()))
         if demand > 0 and total / demand < SMALL_SHORTFALL_SHARE:
             whose = "the members'" if run.result.structure.member_names else "all regions'"
@@ -453,6 +456,53 @@ def overall_finding(run: Run) -> str:
                 f"{percent(total / demand)} of {whose} demand over the run{after}"
             )
     return text + _given_up(run, group, "the members" if run.result.structure.members else "all regions") + "."
+
+
+def _carried_by(run: Run, group: list[str]) -> str:
+    """On how many of the members (regions) that could be short the shortfall falls, a clause (HTML), or "".
+
+    ``, with the shortfall on 1 of the 2 members``: counted among those with demand for a material some of ``group``
+    is short of (:meth:`Run.demands`), since a member that uses none of it cannot be short of it. Where one
+    member is left, ``, with all the shortfall on the EU, the only member using NdFeB magnets here``; where members
+    use none of the materials short yet have demand of another, the index's counting them as bearing none is said
+    too (over all materials it counts a member with demand of any). "" when every member that could be short is.
+    """
+    short_materials = [m for m in run.materials() if run.short_of(group, [m]) > 0]
+    exposed = [r for r in group if any(run.demands(r, m) for m in short_materials)]
+    short = [r for r in group if run.metric(f"shortfall_t.{r}") > 0]
+    who = "member" if run.result.structure.member_names else "region"
+    if len(short) == len(exposed):
+        if len(exposed) == len(group):
+            return ""
+        if len(exposed) == 1:
+            text = f", with all the shortfall on {only_user(run, exposed[0], _materials(run, short_materials), who)}"
+        else:
+            every = "both" if len(exposed) == 2 else f"all {len(exposed)}"
+            text = f", with the shortfall on {every} {who}s using {_materials(run, short_materials)}"
+    elif len(exposed) == len(group):  # the index counts the others as bearing none, as they do
+        return f", with the shortfall on {len(short)} of the {len(group)} {who}s"
+    else:
+        text = (
+            f", with the shortfall on {len(short)} of the {len(exposed)} {who}s using "
+            f"{_materials(run, short_materials)}"
+        )
+    # the index over all materials counts a member with demand of some material, as bearing none of a shortfall it
+    # could not have; a member without any demand has no share to count
+    spared = [run.names.subject(r) for r in group if r not in exposed and run.no_demand(r) != run.materials()]
+    if not spared:
+        return text
+    uses = "uses" if len(spared) == 1 else "use"
+    return text + f" (the index counts {join_words(spared)}, which {uses} none, as bearing none)"
+
+
+def only_user(run: Run, region: str, what: str, who: str = "member") -> str:
+    """``the EU, the only member using NdFeB magnets here``: ``region`` as the one ``who`` using ``what`` (words)."""
+    return f"{run.names.subject(region)}, the only {who} using {what} here"
+
+
+def _materials(run: Run, materials: list[str]) -> str:
+    """``NdFeB magnets``, ``cobalt or gallium``: materials some member uses, as a clause names them."""
+    return join_words([run.names.material_text(m) for m in materials], "or")
 
 
 def _given_up(run: Run, group: list[str], who: str) -> str:

@@ -50,7 +50,7 @@ from simulator.report.words import (
     usd_2,
     when,
 )
-from simulator.scenario.checks import reference_price
+from simulator.scenario.checks import price_bounds, reference_price
 
 if TYPE_CHECKING:
     from simulator.report.record import Record
@@ -112,16 +112,116 @@ def _world_peak(run: Run, material: str) -> tuple[float, int]:
     return float(values[k]), int(rows["day"].to_numpy()[k])
 
 
-def _peak_when(run: Run, day: int) -> str:
+def _peak_when(run: Run, day: int, bound: CapBound | None = None) -> str:
     """``on 23 Jul 2011``; a peak first reached on the last day (of a run of more than one) was still rising.
 
     The peak is the first day at the highest price, so a price held at a cap peaks where it
-    reached it, not on the last day.
+    reached it, not on the last day. ``bound``: the material's target price sat at its cap on
+    the peak day (:func:`cap_bound`): the price was rising toward the cap, and the words say so.
     """
     text = f"on {when(run.result.start_date, day)}"
     if day == run.result.scenario.horizon_days - 1 and day > 0:
-        text += ", the last day: still rising when the run ends"
+        toward = f" toward its cap of {price(bound.cap)} USD/kg" if bound is not None else ""
+        text += f", the last day: still rising{toward} when the run ends"
     return text
+
+
+@dataclass(frozen=True)
+class CapBound:
+    """A material whose target price sat at its cap on the day of its world price's peak (:func:`cap_bound`)."""
+
+    material: str
+    cap: float
+    """The market's price cap, USD/kg (``price.cap_usd_per_kg``, else 100 times the reference)."""
+    days: int
+    """Days of the run on which the target price was at the cap or above it."""
+    first: int
+    """The first day of the stretch of such days that holds the peak."""
+    last: int
+    """The last day of that stretch."""
+
+
+def cap_bound(run: Run, material: str) -> CapBound | None:
+    """When a material's world price peaks while moving toward its cap: the cap, not the market, sets the peak.
+
+    The kernel moves the price each day toward the target ``P0 x X^(-s)`` that the day before's market cover ratio
+    ``X`` indicates, the target clipped to the cap (:func:`simulator.market.indicated_price`,
+    :func:`simulator.market.adjust_price`). market.csv gives ``X`` at the end of each day (``cover_ratio``, in full),
+    and the scenario gives ``P0`` (the reference price) and ``s`` (``price.sensitivity``), so the target of each day
+    is worked out exactly; the first day's answers the kernel's starting ratio of 1. Where the target is at the cap
+    (or above) on the day of the world price's peak, the price only closed on the cap at its adjustment rate: a
+    higher cap would have given a higher peak, and the spend at spot prices and the demand destroyed that follow
+    from it. None otherwise (no market, or the peak set by the market's own cover).
+    """
+    scenario = run.result.scenario
+    spec = scenario.market.get(material)
+    reference = reference_price(scenario, material)
+    market = run.result.market
+    rows = market[market["material"] == material].sort_values("day")
+    if spec is None or not reference or rows.empty or "cover_ratio" not in rows:
+        return None
+    cap = price_bounds(scenario, material)[1]
+    cover = rows["cover_ratio"].to_numpy(float)
+    before = np.concatenate([[1.0], cover[:-1]])  # today's price answers yesterday's cover
+    with np.errstate(divide="ignore"):
+        target = reference * np.power(np.maximum(before, 0.0), -spec.price.sensitivity)
+    at = target >= cap
+    peak = int(np.argmax(rows[WORLD.column_name].to_numpy(float)))
+    if not at[peak]:
+        return None
+    first, last = peak, peak
+    while first > 0 and at[first - 1]:
+        first -= 1
+    while last + 1 < len(at) and at[last + 1]:
+        last += 1
+    day = rows["day"].to_numpy()
+    return CapBound(material, cap, int(at.sum()), int(day[first]), int(day[last]))
+
+
+def cap_bounds(run: Run, materials: list[str]) -> list[CapBound]:
+    """:func:`cap_bound` of each of ``materials`` where it holds."""
+    return [b for m in materials if (b := cap_bound(run, m)) is not None]
+
+
+def _cap_days(run: Run, bound: CapBound) -> str:
+    """``on 621 of the 730 days, every day from 19 Apr 2025 to the end of the run`` (from the peak's stretch)."""
+    horizon = run.result.scenario.horizon_days
+    start = when(run.result.start_date, bound.first)
+    end = "the end of the run" if bound.last == horizon - 1 else when(run.result.start_date, bound.last)
+    every = bound.last - bound.first + 1 == bound.days
+    stretch = "every day" if every else "and without a break"
+    return f"on {bound.days:,} of the {horizon:,} days, {stretch} from {start} to {end}"
+
+
+def cap_sentence(run: Run, bound: CapBound) -> str:
+    """The price section's sentence on a material whose peak its cap sets (:func:`cap_bound`)."""
+    sensitivity = run.result.scenario.market[bound.material].price.sensitivity
+    adjustment = run.result.scenario.market[bound.material].price.adjustment_days
+    return (
+        "The target price the market's cover indicated (the reference price times its cover ratio to the power "
+        f"\u2212{sensitivity:g}) sat at the cap of {price(bound.cap)} USD/kg {_cap_days(run, bound)}: the price only "
+        f"moved toward the cap at its adjustment rate ({adjustment:g} days), so the assumed cap sets the peak, and "
+        "the spend at spot prices and the demand destroyed that follow from it."
+    )
+
+
+def cap_line(run: Run, bounds: list[CapBound]) -> str:
+    """The verdict's sentence on the materials whose peaks their caps set: `` These rest on ...`` ('' for none)."""
+    if not bounds:
+        return ""
+    horizon = run.result.scenario.horizon_days
+    parts = [
+        (f"on {b.days:,} of the {horizon:,} days" if k == 0 else f"on {b.days:,}")
+        + f" for {run.names.material_text(b.material)} ({price(b.cap)} USD/kg, from "
+        + f"{when(run.result.start_date, b.first)})"
+        for k, b in enumerate(bounds)
+    ]
+    caps = "an assumed price cap" if len(bounds) == 1 else "assumed price caps"
+    sets = "the cap sets the peak" if len(bounds) == 1 else "the caps set the peaks"
+    return (
+        f" These rest on {caps}: the target price the market's cover indicated sat at the cap "
+        f"{join_words(parts)}, so {sets} and the spend at spot prices that follows."
+    )
 
 
 def _region_sentence(run: Run, region: str, material: str, reference: float, said: bool = True) -> str:
@@ -275,11 +375,12 @@ def price_sentences(run: Run) -> list[str]:
         if not reference:
             continue
         peak, day = _world_peak(run, material)
+        bound = cap_bound(run, material)
         text = (
             f"<strong>{run.names.material(material)}</strong>: the world price rose {times(peak / reference)}, "
             f"from {price(reference)} USD/kg (its reference) to a daily peak of {price(peak)} USD/kg "
-            f"{_peak_when(run, day)}."
-        )
+            f"{_peak_when(run, day, bound)}."
+        ) + (f" {cap_sentence(run, bound)}" if bound is not None else "")
         users = [r for r in run.regions() if run.demands(r, material)]
         # the first sentence giving an extra spend says what it is (AT_SPOT), once per material
         first = next((r for r in users if float(run.cell(r, material, EXTRA.name))), None)
@@ -496,9 +597,10 @@ def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
         f"{run.names.material_text(m)} {price(reference_price(run.result.scenario, m) or 0.0)} USD/kg"
         for m in materials
     )
+    bounds = cap_bounds(run, materials)
     text = (
         f"In the model, prices rose up to {times(rises[top])} ({run.names.material_text(top)}, a daily peak of "
-        f"{price(peak)} USD/kg {_peak_when(run, day)})."
+        f"{price(peak)} USD/kg {_peak_when(run, day, next((b for b in bounds if b.material == top), None))})."
     )
     recorded = [r for r in record_rises(run, record) if r.material in materials] if record is not None else []
     if recorded:
@@ -512,12 +614,16 @@ def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
         text += f" Against the record's highest world price, over the same period: {each}.{_fit_words(recorded)}"
     text += _steep_warning(rises, recorded, run.names.material_text)
     if not extra:
-        return text
+        return text + cap_line(run, bounds)
     more = "more" if extra > 0 else "less"
     shown = run.tag(usd_2(extra), extra, metric) if extra > 0 else usd_2(-extra)  # two figures (rough_note)
-    return text + (
-        f" At each day's price instead of the reference price ({references}), what {group} used comes to {shown} "
-        f"{more}: {AT_SPOT} (stock bought earlier and contract volumes count at the day's price too)."
+    return (
+        text
+        + (
+            f" At each day's price instead of the reference price ({references}), what {group} used comes to {shown} "
+            f"{more}: {AT_SPOT} (stock bought earlier and contract volumes count at the day's price too)."
+        )
+        + cap_line(run, bounds)
     )
 
 

@@ -31,7 +31,7 @@ from simulator.names import in_sentence
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.plots import KIND_NAMES, released_rules, shock_target
 from simulator.report.accounts import Account, end_prices
-from simulator.report.findings import Run
+from simulator.report.findings import Run, only_user, quota_sharing_caveat
 from simulator.report.prices import price_line
 from simulator.report.sharing import (
     changed_shortfalls,
@@ -64,6 +64,7 @@ from simulator.report.words import (
     usd_all,
     when,
 )
+from simulator.results import shared_stock_held
 from simulator.scenario.checks import reference_price
 from simulator.scenario.schema import drawn_at_random
 
@@ -310,7 +311,10 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     stock released nothing, the cover with it counts the share the member could have drawn.
     Where the member's pool share lay unused on its lowest day with the stock, the sentence
     says how many days of its demand the share held and why the rule did not release it
-    (:func:`_share_unused`).
+    (:func:`_share_unused`). Where that low rests on a supplier's quota shared pro rata to
+    orders, the sentence says so as the member's finding does (:func:`quota_sharing_caveat`:
+    in the 2010 replay the EU's 1.6 days are 14.2 with contracts served first, key assumptions
+    K13 and K20).
     """
     ts = alone.result.timeseries
     first_day = ts[ts["day"] == ts["day"].min()].set_index(["region", "material"])["days_of_cover"]
@@ -332,13 +336,17 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     with_day = run.lowest_day.get((member, material))
     with_cover = run.cell(member, material, "min_days_of_cover")
     if with_day is None or with_cover is None or not np.isfinite(with_cover):
-        return f" It was a close call: without the joint stock {whose} fell to {days(cover)} days on {on}."
+        rests = quota_sharing_caveat(run, member, (material, day), cover)  # the trigger is the agreement's
+        return f" It was a close call: without the joint stock {whose} fell to {days(cover)} days on {on}{rests}."
     with_on = when(run.result.start_date, with_day)
     unused = _share_unused(run, member, material, with_day)
+    # how low the cover fell may rest on how a supplier's quota is shared, as the member's finding says
+    rests = quota_sharing_caveat(run, member, (material, with_day), with_cover)
     if days(with_cover) == days(cover):
         dates = f"on {on}" if with_on == on else f"(on {on} without it, on {with_on} with it)"
         return (
-            f" It was a close call: with or without the joint stock {whose} fell to {days(cover)} days {dates}{unused}."
+            f" It was a close call: with or without the joint stock {whose} fell to {days(cover)} days "
+            f"{dates}{rests}{unused}."
         )
     then = "the same day" if with_on == on else f"on {with_on}"
     # with nothing released, the higher cover is only the share the rule would have let the member draw (unless
@@ -346,7 +354,7 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     with_it = "with it," if released_rules(run.result) or unused else "with it, counting the share it could draw,"
     return (
         f" It was a close call: without the joint stock {whose} fell to {days(cover)} days on {on}; {with_it} "
-        f"to {days(with_cover)} days {then}{unused}."
+        f"to {days(with_cover)} days {then}{rests}{unused}."
     )
 
 
@@ -405,7 +413,19 @@ def headline_outcome(run: Run, alone: Run) -> str:
 
 
 def headline(run: Run, alone: Run | None) -> str:
-    """The answer in one or two sentences (HTML, numbers tagged)."""
+    """The answer in one or two sentences (HTML, numbers tagged).
+
+    With an agreement, where shocks outlast the run and the members' stock is nearly gone at its end, what
+    follows the answer says that it holds to the end of the run only (:func:`horizon_note`), not in bold.
+    """
+    answer = _answer(run, alone)
+    if not run.result.structure.member_names:
+        return answer
+    return answer + detail(horizon_note(run))
+
+
+def _answer(run: Run, alone: Run | None) -> str:
+    """:func:`headline`'s answer."""
     structure = run.result.structure
     members = structure.member_names
     if not members:
@@ -627,6 +647,87 @@ LOW_AT_END_DAYS = 30.0
 """Cover under this many days on the last day, with a shock still in force, is told in the verdict."""
 
 
+NEARLY_GONE_DAYS = CLOSE_CALL_DAYS
+"""Stock on the last day under this many days of demand, with a shock still in force, qualifies the headline's
+answer (:func:`horizon_note`): the close call's measure of a stock nearly gone."""
+
+
+def _in_force_at_end(run: Run) -> list[int]:
+    """The shocks (their index) still in force on the run's last day: started within the run, not ended by its end."""
+    shocks, horizon = run.result.shocks, run.result.scenario.horizon_days
+    if shocks.empty:
+        return []
+    in_force = (shocks["start_day"] < horizon) & (shocks["end_day"] >= horizon)
+    return [k for k, held in enumerate(in_force) if held]
+
+
+def _low_at_end(run: Run) -> list[str]:
+    """The members' stock nearly gone on the last day: ``the joint stock down to 3.4 t of heavy rare earths (...)``.
+
+    A material the joint pool ever held (:func:`simulator.results.shared_stock_held`) whose pool on the last day is
+    under :data:`NEARLY_GONE_DAYS` days of the members' baseline demand that day (as days of cover are counted);
+    where none is (or without a joint pool), a member's cover of materials it uses under that many days and not
+    short (a member short on the last day is in the answer already): ``Japan's cover of heavy rare earths down to
+    1.3 days``.
+    """
+    result = run.result
+    last = result.scenario.horizon_days - 1
+    members = list(result.structure.member_names)
+    ts = result.timeseries
+    today = ts[(ts["day"] == last) & ts["region"].isin(members)]
+    said, left_t, gone = [], [], []
+    if _joint(run) and not result.pool.empty:
+        pool = result.pool[result.pool["day"] == last].set_index("material")["pool_stock_t"]
+        for material in run.materials():
+            if material not in pool.index or not shared_stock_held(result, material):
+                continue
+            demand = float(today.loc[today["material"] == material, "baseline_demand_t"].sum())
+            left = float(pool[material])
+            held = float(days_of_cover(np.array([left]), np.array([demand]))[0])
+            what = run.names.material_text(material)
+            if tonnes(left) == tonnes(0.0):
+                gone.append(what)
+            elif held < NEARLY_GONE_DAYS:
+                whose = " of the members' demand" if not left_t else ""
+                left_t.append(f"{tonnes(left)} of {what} ({days(held)} days{whose})")
+    if left_t:
+        said.append(f"the joint stock down to {join_words(left_t)}")
+    if gone:
+        said.append(f"{'its' if left_t else 'the joint stock of'} {join_words(gone)} used up")
+    if said:
+        return said
+    for member in members:
+        low = []
+        for material in run.materials():
+            if not run.demands(member, material):
+                continue
+            row = today[(today["region"] == member) & (today["material"] == material)]
+            if row.empty or float(row["shortfall_t"].iloc[0]) > 0:
+                continue
+            cover = float(row["days_of_cover"].iloc[0])
+            if cover < NEARLY_GONE_DAYS:
+                low.append(f"of {run.names.material_text(material)} {'down ' if not low else ''}to {days(cover)} days")
+        if low:
+            said.append(f"{run.names.possessive(member)} cover {join_words(low)}")
+    return said
+
+
+def horizon_note(run: Run) -> str:
+    """`` That is to the end of the run (31 Dec 2026): 5 shocks are still in force then, and ...``, or ''.
+
+    Said after the headline's answer when a shock is still in force on the last day and the members' stock is
+    nearly gone (:func:`_low_at_end`): the answer is then what the stock did up to the horizon, not over the
+    crisis, whose rest is not simulated (the totals stop in the middle of it).
+    """
+    lasting = _in_force_at_end(run)
+    low = _low_at_end(run) if lasting else []
+    if not low:
+        return ""
+    on = when(run.result.start_date, run.result.scenario.horizon_days - 1)
+    still = f"{plural(len(lasting), 'shock')} {'is' if len(lasting) == 1 else 'are'} still in force then"
+    return f" That is to the end of the run ({on}) only: {still}, with {join_words(low)}."
+
+
 def outlasts_line(run: Run) -> str:
     """When a shock is still in force on the run's last day: who ends short or with little cover.
 
@@ -636,10 +737,8 @@ def outlasts_line(run: Run) -> str:
     """
     result = run.result
     horizon = result.scenario.horizon_days
-    shocks = result.shocks
-    # in force on the last day: started within the run, not ended by its end
-    in_force = (shocks["start_day"] < horizon) & (shocks["end_day"] >= horizon) if not shocks.empty else None
-    if in_force is None or not in_force.any():
+    lasting = _in_force_at_end(run)
+    if not lasting:
         return ""
     ts = result.timeseries
     last = ts[ts["day"] == horizon - 1]
@@ -663,7 +762,6 @@ def outlasts_line(run: Run) -> str:
     if not told:
         return ""
     on = when(result.start_date, horizon - 1)
-    lasting = [k for k, held in enumerate(in_force) if held]
     names = join_words([_shock_named(run, k) for k in lasting])
     return (
         f"The shocks outlast the run: {names} {'is' if len(lasting) == 1 else 'are'} still in force on {on}, the "
@@ -712,8 +810,9 @@ def whom_line(run: Run, accounts: dict[str, Account]) -> str:
     """Who the joint stock serves beyond the totals: members that put nothing in yet draw, materials it holds none of.
 
     ``The EU puts nothing into the pool and draws 723 t of light rare earths and 83.0 t of heavy rare earths from
-    it. The pool holds no NdFeB magnets, of which the members are short of 13,696 t.`` Empty when neither holds,
-    and without a joint pool (national reserves are each member's own).
+    it. The pool holds no NdFeB magnets, of which the members are short of 13,696 t.`` (``of which the EU, the only
+    member using them here, is short`` where one member uses it). Empty when neither holds, and without a
+    joint pool (national reserves are each member's own).
     """
     if not _joint(run):
         return ""
@@ -735,7 +834,9 @@ def whom_line(run: Run, accounts: dict[str, Account]) -> str:
         short = run.short_of(members, [material])
         if held == 0 and short >= VISIBLE_T:
             what = run.names.material_text(material)
-            sentences.append(f"The pool holds no {what}, of which the members are short of {tonnes(short)}.")
+            users = [m for m in members if run.demands(m, material)]  # a member that uses none is not short of it
+            whom = f"{only_user(run, users[0], 'them')}, is" if len(users) == 1 else "the members are"
+            sentences.append(f"The pool holds no {what}, of which {whom} short of {tonnes(short)}.")
     return " ".join(sentences)
 
 
