@@ -1,9 +1,10 @@
 """Four findings of the domain-expert audit of the 2025 licensing scenario's and the 2010 replay's pages.
 
-1. Prices set by the assumed price cap are said to be so (china_2025_licensing: the target price sits at the cap
-   on 621 of the 730 days for heavy rare earths); 2. a headline answer cut off by the horizon says so; 3. the replay's close call
-   says that the EU's 1.6 days rest on China's quota being shared pro rata to orders (key assumptions K13 and K20);
-   4. a member without demand for a material is not counted among those it could have been short of.
+1. Prices set by the assumed price cap are said to be so (china_2025_licensing: the target price sits at the
+   cap on 621 of the 730 days for heavy rare earths); 2. a headline answer cut off by the horizon says so;
+   3. the replay's close call says that the EU's 1.6 days rest on China's quota being shared pro rata to
+   orders (key assumptions K13 and K20); 4. a member without demand for a material is not counted among
+   those it could have been short of.
 
 Numbers are worked out here from the run's tables (market.csv, pool.csv, summary.csv, shocks.csv) and the
 scenario's YAML, not through the report's own functions.
