@@ -129,6 +129,15 @@ def test_prices_held_toward_the_cap_say_the_cap_sets_the_peak():
         "peak" in heavy_text
     )
     assert "cap" not in magnets_text
+    # magnets' price never left its reference as shown (50.00 USD/kg): "rose 1x" and a spend at spot prices of a
+    # fraction of a dollar (rounding) said nothing
+    assert f"{peaks['ndfeb_magnets']:.2f}" == "50.00"
+    assert "NdFeB magnets: the world price stayed at its reference, 50 USD/kg." in magnets_text
+    assert (
+        "The EU paid the reference price, 50 USD/kg; at these prices it wanted no less than its baseline demand."
+        in (magnets_text)
+    )
+    assert "1x" not in magnets_text and "USD 0" not in magnets_text
 
 
 @shipped_group(REPLAY)

@@ -224,6 +224,10 @@ def cap_line(run: Run, bounds: list[CapBound]) -> str:
     )
 
 
+NEGLIGIBLE_USD = 0.5
+"""A spend at spot prices this small (USD) is rounding of prices that stayed at their reference: not said."""
+
+
 def _region_sentence(run: Run, region: str, material: str, reference: float, said: bool = True) -> str:
     """A region's sentence on a material's price.
 
@@ -232,10 +236,11 @@ def _region_sentence(run: Run, region: str, material: str, reference: float, sai
     key = f"{region}.{material}"
     subject = cap(run.names.subject(region))
     peak = float(run.cell(region, material, PEAK.name))
-    text = (
-        f"{subject} paid up to {run.tag(price(peak), peak, f'{PEAK.name}.{key}')} USD/kg "
-        f"({times(peak / reference)} the reference)"
-    )
+    paid = run.tag(price(peak), peak, f"{PEAK.name}.{key}")
+    if price(peak) == price(reference):
+        text = f"{subject} paid the reference price, {paid} USD/kg"
+    else:
+        text = f"{subject} paid up to {paid} USD/kg ({times(peak / reference)} the reference)"
     less = used_less(run, region, material)
     destroyed = float(run.cell(region, material, DESTROYED.name))
     if less is not None and less > 0.0005:
@@ -258,7 +263,9 @@ def _region_sentence(run: Run, region: str, material: str, reference: float, sai
     # chooses its own: 99,960 shows as 100,000, so 5,000 beside it is USD 0.005 m, not USD 5,000
     millions = in_millions([as_shown_2(abs(extra)), as_shown_2(lost)])
     extra_usd, lost_usd = usd_2(abs(extra), in_millions=millions), usd_2(lost, in_millions=millions)
-    if extra > 0:
+    if abs(extra) < NEGLIGIBLE_USD:  # rounding of prices at their reference, not a spend
+        pass
+    elif extra > 0:
         costs.append(
             f"what it used, valued at each day's price, comes to {run.tag(extra_usd, extra, f'{EXTRA.name}.{key}')} "
             "more than at the reference price" + ("" if said else f" ({AT_SPOT})")
@@ -376,11 +383,14 @@ def price_sentences(run: Run) -> list[str]:
             continue
         peak, day = _world_peak(run, material)
         bound = cap_bound(run, material)
-        text = (
-            f"<strong>{run.names.material(material)}</strong>: the world price rose {times(peak / reference)}, "
-            f"from {price(reference)} USD/kg (its reference) to a daily peak of {price(peak)} USD/kg "
-            f"{_peak_when(run, day, bound)}."
-        ) + (f" {cap_sentence(run, bound)}" if bound is not None else "")
+        name = f"<strong>{run.names.material(material)}</strong>"
+        if price(peak) == price(reference):  # never above its reference as shown: "rose 1x" would say nothing
+            text = f"{name}: the world price stayed at its reference, {price(reference)} USD/kg."
+        else:
+            text = (
+                f"{name}: the world price rose {times(peak / reference)}, from {price(reference)} USD/kg "
+                f"(its reference) to a daily peak of {price(peak)} USD/kg {_peak_when(run, day, bound)}."
+            ) + (f" {cap_sentence(run, bound)}" if bound is not None else "")
         users = [r for r in run.regions() if run.demands(r, material)]
         # the first sentence giving an extra spend says what it is (AT_SPOT), once per material
         first = next((r for r in users if float(run.cell(r, material, EXTRA.name))), None)
