@@ -13,7 +13,7 @@ sweep machinery (:mod:`simulator.sensitivity.study`) and writes into ``DIR``:
 - ``samples.parquet``: one row per run, the inputs' values then every per-run metric;
 - ``sensitivity.json``: scenario, hash, method, samples, runs, seed, the intervals'
   ``confidence_level`` and ``bootstrap_resamples``, inputs (each with its ``range`` in
-  words and as fields: :func:`range_fields`), metrics and their ``metric_units``,
+  words and as fields: :meth:`~simulator.scenario.uncertain.Input.range_fields`), metrics and their ``metric_units``,
   per metric the runs in which it is not zero, or for a day metric whose -1 means never
   or none (``first_shortfall_day``, ``min_days_of_cover_day``, ``peak_price_day``) in
   which it has a day (``nonzero_runs``), and those non-zero in fewer than 5% of the runs
@@ -53,8 +53,6 @@ from simulator.output_folder import manifest_info, open_folder
 from simulator.plan import NOISE_SOURCE, RANDOM_TYPES, compile_plan
 from simulator.randomness import run_seed
 from simulator.scenario import scenario_hash
-from simulator.scenario.schema import UncertainLogNormal, UncertainTriangular, UncertainValues
-from simulator.scenario.uncertain import Input
 from simulator.sensitivity.figures import (
     absent_word,
     day_values,
@@ -151,7 +149,7 @@ def analyse_study(
         "confidence_level": CONFIDENCE_LEVEL,
         "bootstrap_resamples": BOOTSTRAP_RESAMPLES,
         "inputs": [
-            {"path": i.path, "label": i.label, "range": i.range_text(), **range_fields(i), "source": i.entry.source}
+            {"path": i.path, "label": i.label, "range": i.range_text(), **i.range_fields(), "source": i.entry.source}
             for i in study.inputs
         ],
         "metrics": list(study.metrics),
@@ -197,36 +195,6 @@ def run_sensitivity(
             )
             figure.savefig(stage / "sensitivity.png", dpi=110)
     return found
-
-
-def range_fields(item: Input) -> dict[str, Any]:
-    """An input's range as fields: ``distribution``, ``low``, ``high`` and the distribution's own parameters.
-
-    Uniform and triangular (``mode``): the declared ends. Lognormal (``mean``, ``sd`` of the
-    value): ``low`` and ``high`` are the 0.1% and 99.9% points, the ends of what is sampled.
-    Discrete (``values``, each equally likely): ``low`` and ``high`` are the smallest and
-    largest value when every value is a number, else None. A date is a date (ISO text in
-    ``sensitivity.json``).
-
-    >>> from simulator.scenario.schema import UncertainTriangular, UncertainValues
-    >>> range_fields(Input(UncertainTriangular(path="x", source="s", distribution="triangular",
-    ...                                        low=2, mode=5, high=9), current=4.0))
-    {'distribution': 'triangular', 'low': 2.0, 'high': 9.0, 'mode': 5.0}
-    >>> range_fields(Input(UncertainValues(path="x", source="s", values=[0.98, 0.9]), current=0.9))
-    {'distribution': 'discrete', 'low': 0.9, 'high': 0.98, 'values': [0.98, 0.9]}
-    """
-    e = item.entry
-    if isinstance(e, UncertainValues):
-        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in e.values)
-        low, high = (min(e.values), max(e.values)) if numbers else (None, None)
-        return {"distribution": "discrete", "low": low, "high": high, "values": list(e.values)}
-    if isinstance(e, UncertainLogNormal):
-        low, high = item.extremes()
-        return {"distribution": "lognormal", "low": low, "high": high, "mean": e.mean, "sd": e.sd}
-    out = {"distribution": e.distribution, "low": e.low, "high": e.high}
-    if isinstance(e, UncertainTriangular):
-        out["mode"] = e.mode
-    return out
 
 
 def random_inputs(study: Study) -> list[str]:
