@@ -80,6 +80,8 @@ from simulator.version import __version__
 __all__ = ["Sensitivity", "check_samples", "plan_study", "ranking_note", "run_sensitivity", "top_drivers"]
 
 SENSITIVITY_FILES = frozenset({"sensitivity.csv", "sensitivity.png", "samples.parquet", "sensitivity.json"})
+TOP_DRIVERS = 3
+"""How many of a metric's most influential inputs the terminal shows, and its cautions weigh (:func:`top_drivers`)."""
 
 
 @dataclass(frozen=True)
@@ -234,7 +236,7 @@ def occurring_runs(values: pd.Series, metric: str) -> int:
 def top_drivers(
     table: pd.DataFrame,
     method: Method,
-    count: int = 3,
+    count: int = TOP_DRIVERS,
     nonzero: dict[str, int] | None = None,
     runs: int = 0,
     never_day: int | None = None,
@@ -329,7 +331,7 @@ def wide_text(shown: pd.DataFrame, method: Method) -> str | None:
     return f"interval wider than the estimate for {wide} of the {len(shown)} shown: too few samples to rank"
 
 
-def samples_to_rank(table: pd.DataFrame, method: Method, samples: int, count: int = 3) -> int | None:
+def samples_to_rank(table: pd.DataFrame, method: Method, samples: int, count: int = TOP_DRIVERS) -> int | None:
     """A rough ``--samples`` at which every shown driver's interval is within its estimate; None if none is wider.
 
     A bootstrap interval's half-width shrinks about as ``1 / sqrt(N)``: an interval ``k``
@@ -356,7 +358,9 @@ def samples_to_rank(table: pd.DataFrame, method: Method, samples: int, count: in
     return 1 << (at_least - 1).bit_length() if method == "sobol" else at_least
 
 
-def ranking_note(table: pd.DataFrame, method: Method, samples: int, inputs: int, count: int = 3) -> str | None:
+def ranking_note(
+    table: pd.DataFrame, method: Method, samples: int, inputs: int, count: int = TOP_DRIVERS
+) -> str | None:
     """What the terminal adds when a shown driver's interval is wider than its estimate, with a rough ``--samples``.
 
     >>> t = pd.DataFrame({"metric": "m", "ST": [0.44, 0.37], "ST_conf": [18.47, 0.1]})
