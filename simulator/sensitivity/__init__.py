@@ -308,16 +308,34 @@ def _shown(rows: pd.DataFrame, method: Method, count: int) -> pd.DataFrame:
     return rows.dropna(subset=[key]).sort_values(key, ascending=False, kind="stable").head(count)
 
 
-def _wide(rows: pd.DataFrame, method: Method) -> pd.Series:
-    """Which rows' 95% interval is wider than their estimate (the half-width above it): zero lies inside."""
-    return rows[CONF_OF[method]] > rows[RANKED_BY[method]]
+NEGLIGIBLE_SHARE = 0.05
+"""A shown input whose estimate plus its interval's half-width is under this share of the leading
+shown input's estimate is not flagged for a wide interval (:func:`_wide`): even at the top of its
+interval it is under a twentieth of the leader, so where it ranks among the shown matters not."""
+
+
+def _wide(shown: pd.DataFrame, method: Method) -> pd.Series:
+    """Which shown inputs' 95% interval is wider than their estimate (zero lies inside) and matters.
+
+    An interval wider than its estimate is left out when the estimate plus the half-width is
+    under :data:`NEGLIGIBLE_SHARE` of the largest shown estimate: a near-zero input shown
+    behind a dominant one (``ST 0.002 +- 0.01`` behind ``0.80``) leaves the ranking in no doubt.
+
+    >>> t = pd.DataFrame({"ST": [0.8, 0.1, 0.002, 0.01], "ST_conf": [0.06, 0.03, 0.01, 0.04]})
+    >>> _wide(t, "sobol").tolist()  # 0.002 + 0.01 under 5% of 0.8 (0.04); 0.01 + 0.04 not
+    [False, False, False, True]
+    """
+    key, conf = shown[RANKED_BY[method]], shown[CONF_OF[method]]
+    floor = NEGLIGIBLE_SHARE * max(float(key.max()), 0.0) if len(shown) else 0.0
+    return (conf > key) & (key + conf >= floor)
 
 
 def wide_text(shown: pd.DataFrame, method: Method) -> str | None:
     """``interval wider than the estimate for 2 of the 3 shown: too few samples to rank``, or None.
 
     An input whose interval (half-width ``ST_conf``, or ``mu_star_conf`` for Morris) is wider
-    than its estimate cannot be told from one with no effect, nor ranked against the others.
+    than its estimate cannot be told from one with no effect, nor ranked against the others;
+    one negligible beside the leader even at the top of its interval is not counted (:func:`_wide`).
 
     >>> t = pd.DataFrame({"ST": [0.44, 0.37, 0.2], "ST_conf": [18.47, 0.1, 0.3]})
     >>> wide_text(t, "sobol")
@@ -336,7 +354,7 @@ def samples_to_rank(table: pd.DataFrame, method: Method, samples: int, count: in
 
     A bootstrap interval's half-width shrinks about as ``1 / sqrt(N)``: an interval ``k``
     times its estimate at ``N`` samples needs about ``N k^2``, the largest over the shown
-    drivers with a positive estimate (an estimate at or below 0 gives no target), rounded up
+    drivers flagged by :func:`_wide` with a positive estimate (an estimate at or below 0 gives no target), rounded up
     to a power of two for Sobol'. A rough guide: the estimates move too as ``N`` grows.
 
     >>> t = pd.DataFrame({"metric": "m", "ST": [0.44, 0.37, 0.2], "ST_conf": [18.47, 0.1, 0.3]})
