@@ -592,7 +592,8 @@ def execute(
 
     Fewer chunks than ``workers`` start fewer processes (:func:`~simulator.workers.pool_size`),
     and a single chunk to do runs in this process: :class:`Executed` records what ran, not
-    what was asked. With ``client``, ``workers`` is the cluster's worker count when the sweep started.
+    what was asked. With ``client``, ``workers`` is not used: the cluster's workers when the
+    sweep starts (at most one per chunk to do) are what :class:`Executed` records.
     A sweep that finds finished chunks on disk tells ``note`` one line before it runs
     anything (:func:`resumed_text`).
     """
@@ -609,7 +610,7 @@ def execute(
     if not todo:
         backend, processes = NOTHING_RUN, 0
     elif client is not None:
-        backend = DASK  # at most one worker per chunk computes
+        backend, processes = DASK, pool_size(len(client.nthreads()), len(todo))  # at most one worker per chunk
     elif processes > 1:
         backend = LOCAL_PROCESSES
     else:
