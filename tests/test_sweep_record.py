@@ -80,11 +80,17 @@ def test_a_sweep_that_is_not_resumed_says_nothing_of_resuming(tmp_path):
     assert "resumed" not in result.output
 
 
-def test_sweep_json_notes_hold_what_the_terminal_noted(tmp_path):
+def test_sweep_json_notes_hold_what_the_terminal_noted(tmp_path, monkeypatch):
     """The embargo runs from day -100 to past the 60-day horizon: ending it on day 500 or 1000
-    changes nothing, and the ratio does. Deterministic, so --runs 3 runs each point once."""
+    changes nothing, and the ratio does. Deterministic, so --runs 3 runs each point once. Which
+    paths changed nothing is worked out once (a pass over every metric of every run), for
+    sweep.json and the terminal alike."""
+    from simulator.sweep import figures as sweep_figures
     from tests.helpers import TWO_MEMBERS
 
+    looked = []
+    real = sweep_figures.unchanged_paths
+    monkeypatch.setattr(sweep_figures, "unchanged_paths", lambda *args: looked.append(args[1]) or real(*args))
     out = tmp_path / "out"
     grids = ("--grid", "agreement.ratio.japan=0.2,0.8", "--grid", "shocks.halt.end=500,1000")
     result = invoke("sweep", write(tmp_path, TWO_MEMBERS), *grids, "--runs", 3, "--no-plots", "-o", out)
@@ -94,6 +100,7 @@ def test_sweep_json_notes_hold_what_the_terminal_noted(tmp_path):
     assert info_of(out)["notes"] == [once, inert]
     printed = [line.removeprefix("note: ") for line in result.output.splitlines() if line.startswith("note: ")]
     assert printed == [once, inert]
+    assert looked == [["agreement.ratio.japan", "shocks.halt.end"]]
 
 
 def test_a_rerun_that_finds_every_chunk_kept_records_that_nothing_ran(tmp_path, monkeypatch):
