@@ -658,9 +658,12 @@ def sweep(
         nonlocal table_final
         table_final = True
 
+    recorded_notes: list[str] = []  # sweep.json's notes, the inert axes among them, once the table is final
+
     def figures(table: Any, info: dict[str, Any], stage: Path) -> None:
         from simulator.sweep.figures import write_sweep_figures  # loads pandas: after the runs, not before
 
+        recorded_notes[:] = info["notes"]
         try:
             if not no_plots:
                 write_sweep_figures(table, info, stage)
@@ -716,7 +719,9 @@ def sweep(
     from simulator.sweep.figures import sweep_notes
 
     info = {"grid": {axis.path: list(axis.values) for axis in planned.spec.axes}, "members": _members_of(planned)}
-    for note in sweep_notes(table, info, figures=not no_plots):
+    drawn_notes = [] if no_plots else sweep_notes(table, info)
+    # then what the sweep added to sweep.json's notes (the planned ones were said before the runs)
+    for note in [*drawn_notes, *recorded_notes[len(planned.notes) :]]:
         click.echo(f"note: {note}", err=True)
 
 

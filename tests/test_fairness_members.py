@@ -105,8 +105,9 @@ def test_two_equal_shares_and_a_member_without_the_material_are_equal():
     assert m["max_shortfall_share_gap.all.hree"] == pytest.approx(0.0, abs=1e-12)  # not 0.2
     assert m["fairness_jain.all.ree"] == 1.0  # only korea uses ree, and is not short: no burden
     assert m["max_shortfall_share_gap.all.ree"] == 0.0
-    # over all materials every region has demand: korea's share 0 counts, as before
-    assert m["fairness_jain"] == pytest.approx(0.4**2 / (3 * 2 * 0.2**2), abs=1e-12)  # 2/3
+    # over all materials every region has demand: korea's share 0 counts, as before; shares 0.2,
+    # 0.2, 0: (0.4)^2 / (3 x 0.08) = 2/3
+    assert m["fairness_jain"] == pytest.approx(2 / 3, abs=1e-12)
     assert m["max_shortfall_share_gap"] == pytest.approx(0.2, abs=1e-12)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from statistics import NormalDist
 
 import numpy as np
@@ -18,7 +17,7 @@ import pytest
 
 from simulator.scenario.schema import UncertainLogNormal, UncertainTriangular, UncertainUniform, UncertainValues
 from simulator.scenario.uncertain import Input
-from simulator.sensitivity import indices, range_fields
+from simulator.sensitivity import indices
 from tests.helpers import invoke
 from tests.test_sensitivity import write
 
@@ -62,41 +61,39 @@ def test_morris_effects_are_in_the_unit_the_csv_names(tmp_path):
     assert info["metric_units"] == {"shortfall_t.japan": "t", "first_shortfall_day.japan": "day"}
 
 
-def _item(entry, current):
-    return Input(entry, current)
+def range_fields(entry, current):
+    return Input(entry, current).range_fields()
 
 
 def test_each_distribution_gives_its_parameters_as_fields():
     tri = UncertainTriangular(path="x", source="s", distribution="triangular", low=2, mode=5, high=9)
-    assert range_fields(_item(tri, 4.0)) == {"distribution": "triangular", "low": 2, "high": 9, "mode": 5}
-    # a lognormal of mean 120, sd 60: log-sd sqrt(ln 1.25), log-mean ln 120 - ln(1.25)/2; sampled
-    # between its 0.1% and 99.9% points, which are its low and high
+    assert range_fields(tri, 4.0) == {"distribution": "triangular", "low": 2, "high": 9, "mode": 5}
+    # a lognormal of mean 120, sd 60: log-sd sqrt(ln 1.25) = 0.4724, log-mean ln 120 - ln(1.25)/2
+    # = 4.6759; sampled between its 0.1% and 99.9% points (z = 3.0902), which are its low and high:
+    # exp(4.6759 - 3.0902 x 0.4724) = exp(3.2161) = 24.93 and exp(4.6759 + 1.4598) = 462.1, to 0.1%
     log = UncertainLogNormal(path="x", source="s", distribution="lognormal", mean=120, sd=60)
-    s = math.sqrt(math.log(1.25))
-    m = math.log(120) - math.log(1.25) / 2
-    z = NormalDist().inv_cdf(0.999)
-    fields = range_fields(_item(log, 100.0))
+    fields = range_fields(log, 100.0)
     assert fields["distribution"] == "lognormal" and (fields["mean"], fields["sd"]) == (120, 60)
-    assert fields["low"] == pytest.approx(math.exp(m - z * s), rel=1e-9)  # 24.9
-    assert fields["high"] == pytest.approx(math.exp(m + z * s), rel=1e-9)  # 438
+    assert fields["low"] == pytest.approx(24.93, rel=1e-3)
+    assert fields["high"] == pytest.approx(462.1, rel=1e-3)
     dates = UncertainUniform(path="x", source="s", low="2010-09-08", high="2010-10-20")
-    assert range_fields(_item(dates, dt.date(2010, 9, 8))) == {
+    assert range_fields(dates, dt.date(2010, 9, 8)) == {
         "distribution": "uniform",
         "low": dt.date(2010, 9, 8),
         "high": dt.date(2010, 10, 20),
     }
-    assert json.dumps(range_fields(_item(dates, dt.date(2010, 9, 8))), default=str) == (
+    assert json.dumps(range_fields(dates, dt.date(2010, 9, 8)), default=str) == (
         '{"distribution": "uniform", "low": "2010-09-08", "high": "2010-10-20"}'
     )
     words = UncertainValues(path="x", source="s", values=["held", "lost"])
-    assert range_fields(_item(words, "held")) == {
+    assert range_fields(words, "held") == {
         "distribution": "discrete",
         "low": None,
         "high": None,
         "values": ["held", "lost"],
     }
     numbers = UncertainValues(path="x", source="s", values=[0.98, 0.9, 0.95])
-    assert range_fields(_item(numbers, 0.9)) == {
+    assert range_fields(numbers, 0.9) == {
         "distribution": "discrete",
         "low": 0.9,
         "high": 0.98,

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from simulator.sweep import run_sweep
 from simulator.sweep import runner as sweep_runner
+from simulator.sweep.backends import in_process
 from tests.helpers import RUN_CHUNK, counted
-from tests.test_sweep import SMALL_SWEEP, invoke, write
+from tests.test_sweep import SMALL_SWEEP, invoke, sweep_of, write
 
 
 def info_of(folder: Path) -> dict:
@@ -31,6 +33,24 @@ def test_a_sweep_records_the_processes_its_chunks_ran_on(tmp_path):
     assert result.exit_code == 0, result.output
     info = info_of(out)
     assert (info["backend"], info["workers"], info["chunk_runs"]) == ("local processes", 2, 9)
+
+
+class ThreeWorkerCluster:
+    """What a sweep asks of a Dask client before its chunks run: the cluster's workers."""
+
+    def nthreads(self) -> dict[str, int]:
+        return {"tcp://10.0.0.1:1": 1, "tcp://10.0.0.2:1": 1, "tcp://10.0.0.3:1": 1}
+
+
+def test_a_sweep_on_a_dask_client_records_the_cluster_s_workers_not_the_workers_passed(tmp_path, monkeypatch):
+    """The API passes this machine's cores as workers beside a client: 18 runs in chunks of 5 are
+    four chunks, of which a cluster of three workers computes three at a time (not min(8, 4) = 4);
+    chunks of 9 are two, so two of its workers compute. The chunks run here, in the cluster's stead."""
+    monkeypatch.setattr(sweep_runner, "dask_cluster", lambda chunks, run, *_: in_process(chunks, run))
+    run_sweep(sweep_of(tmp_path, chunk_runs=5), tmp_path / "four", workers=8, client=ThreeWorkerCluster())
+    assert (info_of(tmp_path / "four")["backend"], info_of(tmp_path / "four")["workers"]) == ("dask", 3)
+    run_sweep(sweep_of(tmp_path, chunk_runs=9), tmp_path / "two", workers=8, client=ThreeWorkerCluster())
+    assert info_of(tmp_path / "two")["workers"] == 2
 
 
 def test_a_resumed_sweep_says_what_it_kept_and_what_it_computes_again(tmp_path, monkeypatch):
@@ -60,11 +80,17 @@ def test_a_sweep_that_is_not_resumed_says_nothing_of_resuming(tmp_path):
     assert "resumed" not in result.output
 
 
-def test_sweep_json_notes_hold_what_the_terminal_noted(tmp_path):
+def test_sweep_json_notes_hold_what_the_terminal_noted(tmp_path, monkeypatch):
     """The embargo runs from day -100 to past the 60-day horizon: ending it on day 500 or 1000
-    changes nothing, and the ratio does. Deterministic, so --runs 3 runs each point once."""
+    changes nothing, and the ratio does. Deterministic, so --runs 3 runs each point once. Which
+    paths changed nothing is worked out once (a pass over every metric of every run), for
+    sweep.json and the terminal alike."""
+    from simulator.sweep import figures as sweep_figures
     from tests.helpers import TWO_MEMBERS
 
+    looked = []
+    real = sweep_figures.unchanged_paths
+    monkeypatch.setattr(sweep_figures, "unchanged_paths", lambda *args: looked.append(args[1]) or real(*args))
     out = tmp_path / "out"
     grids = ("--grid", "agreement.ratio.japan=0.2,0.8", "--grid", "shocks.halt.end=500,1000")
     result = invoke("sweep", write(tmp_path, TWO_MEMBERS), *grids, "--runs", 3, "--no-plots", "-o", out)
@@ -74,6 +100,7 @@ def test_sweep_json_notes_hold_what_the_terminal_noted(tmp_path):
     assert info_of(out)["notes"] == [once, inert]
     printed = [line.removeprefix("note: ") for line in result.output.splitlines() if line.startswith("note: ")]
     assert printed == [once, inert]
+    assert looked == [["agreement.ratio.japan", "shocks.halt.end"]]
 
 
 def test_a_rerun_that_finds_every_chunk_kept_records_that_nothing_ran(tmp_path, monkeypatch):

@@ -200,6 +200,34 @@ class Input:
             return f"{_short(e.low)} to {_short(e.high)}, most likely {_short(e.mode)}"
         return f"{_short(e.low)} to {_short(e.high)}"
 
+    def range_fields(self) -> dict[str, Any]:
+        """The range as fields: ``distribution``, ``low``, ``high`` and the distribution's own parameters.
+
+        Uniform and triangular (``mode``): the declared ends. Lognormal (``mean``, ``sd`` of the
+        value): ``low`` and ``high`` are the 0.1% and 99.9% points, the ends of what is sampled.
+        Discrete (``values``, each equally likely): ``low`` and ``high`` are the smallest and
+        largest value when every value is a number, else None. A date is a date (ISO text in
+        ``sensitivity.json``). :meth:`range_text` says the same in words.
+
+        >>> Input(UncertainTriangular(path="x", source="s", distribution="triangular", low=2, mode=5, high=9),
+        ...       current=4.0).range_fields()
+        {'distribution': 'triangular', 'low': 2.0, 'high': 9.0, 'mode': 5.0}
+        >>> Input(UncertainValues(path="x", source="s", values=[0.98, 0.9]), current=0.9).range_fields()
+        {'distribution': 'discrete', 'low': 0.9, 'high': 0.98, 'values': [0.98, 0.9]}
+        """
+        e = self.entry
+        if isinstance(e, UncertainValues):
+            numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in e.values)
+            low, high = (min(e.values), max(e.values)) if numbers else (None, None)
+            return {"distribution": "discrete", "low": low, "high": high, "values": list(e.values)}
+        if isinstance(e, UncertainLogNormal):
+            low, high = self.extremes()
+            return {"distribution": "lognormal", "low": low, "high": high, "mean": e.mean, "sd": e.sd}
+        out = {"distribution": e.distribution, "low": e.low, "high": e.high}
+        if isinstance(e, UncertainTriangular):
+            out["mode"] = e.mode
+        return out
+
     def extremes(self) -> list[Any]:
         """The values to validate before sampling: both ends of the range, or every item of a set."""
         if isinstance(self.entry, UncertainValues):

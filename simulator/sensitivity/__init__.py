@@ -13,7 +13,7 @@ sweep machinery (:mod:`simulator.sensitivity.study`) and writes into ``DIR``:
 - ``samples.parquet``: one row per run, the inputs' values then every per-run metric;
 - ``sensitivity.json``: scenario, hash, method, samples, runs, seed, the intervals'
   ``confidence_level`` and ``bootstrap_resamples``, inputs (each with its ``range`` in
-  words and as fields: :func:`range_fields`), metrics and their ``metric_units``,
+  words and as fields: :meth:`~simulator.scenario.uncertain.Input.range_fields`), metrics and their ``metric_units``,
   per metric the runs in which it is not zero, or for a day metric whose -1 means never
   or none (``first_shortfall_day``, ``min_days_of_cover_day``, ``peak_price_day``) in
   which it has a day (``nonzero_runs``), and those non-zero in fewer than 5% of the runs
@@ -53,8 +53,6 @@ from simulator.output_folder import manifest_info, open_folder
 from simulator.plan import NOISE_SOURCE, RANDOM_TYPES, compile_plan
 from simulator.randomness import run_seed
 from simulator.scenario import scenario_hash
-from simulator.scenario.schema import UncertainLogNormal, UncertainTriangular, UncertainValues
-from simulator.scenario.uncertain import Input
 from simulator.sensitivity.figures import (
     absent_word,
     day_values,
@@ -82,6 +80,8 @@ from simulator.version import __version__
 __all__ = ["Sensitivity", "check_samples", "plan_study", "ranking_note", "run_sensitivity", "top_drivers"]
 
 SENSITIVITY_FILES = frozenset({"sensitivity.csv", "sensitivity.png", "samples.parquet", "sensitivity.json"})
+TOP_DRIVERS = 3
+"""How many of a metric's most influential inputs the terminal shows, and its cautions weigh (:func:`top_drivers`)."""
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ def analyse_study(
         "confidence_level": CONFIDENCE_LEVEL,
         "bootstrap_resamples": BOOTSTRAP_RESAMPLES,
         "inputs": [
-            {"path": i.path, "label": i.label, "range": i.range_text(), **range_fields(i), "source": i.entry.source}
+            {"path": i.path, "label": i.label, "range": i.range_text(), **i.range_fields(), "source": i.entry.source}
             for i in study.inputs
         ],
         "metrics": list(study.metrics),
@@ -199,36 +199,6 @@ def run_sensitivity(
     return found
 
 
-def range_fields(item: Input) -> dict[str, Any]:
-    """An input's range as fields: ``distribution``, ``low``, ``high`` and the distribution's own parameters.
-
-    Uniform and triangular (``mode``): the declared ends. Lognormal (``mean``, ``sd`` of the
-    value): ``low`` and ``high`` are the 0.1% and 99.9% points, the ends of what is sampled.
-    Discrete (``values``, each equally likely): ``low`` and ``high`` are the smallest and
-    largest value when every value is a number, else None. A date is a date (ISO text in
-    ``sensitivity.json``).
-
-    >>> from simulator.scenario.schema import UncertainTriangular, UncertainValues
-    >>> range_fields(Input(UncertainTriangular(path="x", source="s", distribution="triangular",
-    ...                                        low=2, mode=5, high=9), current=4.0))
-    {'distribution': 'triangular', 'low': 2.0, 'high': 9.0, 'mode': 5.0}
-    >>> range_fields(Input(UncertainValues(path="x", source="s", values=[0.98, 0.9]), current=0.9))
-    {'distribution': 'discrete', 'low': 0.9, 'high': 0.98, 'values': [0.98, 0.9]}
-    """
-    e = item.entry
-    if isinstance(e, UncertainValues):
-        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in e.values)
-        low, high = (min(e.values), max(e.values)) if numbers else (None, None)
-        return {"distribution": "discrete", "low": low, "high": high, "values": list(e.values)}
-    if isinstance(e, UncertainLogNormal):
-        low, high = item.extremes()
-        return {"distribution": "lognormal", "low": low, "high": high, "mean": e.mean, "sd": e.sd}
-    out = {"distribution": e.distribution, "low": e.low, "high": e.high}
-    if isinstance(e, UncertainTriangular):
-        out["mode"] = e.mode
-    return out
-
-
 def random_inputs(study: Study) -> list[str]:
     """What the scenario draws at random in each run, in words: ``china_embargo_both's start, length, severity``.
 
@@ -266,7 +236,7 @@ def occurring_runs(values: pd.Series, metric: str) -> int:
 def top_drivers(
     table: pd.DataFrame,
     method: Method,
-    count: int = 3,
+    count: int = TOP_DRIVERS,
     nonzero: dict[str, int] | None = None,
     runs: int = 0,
     never_day: int | None = None,
@@ -338,16 +308,34 @@ def _shown(rows: pd.DataFrame, method: Method, count: int) -> pd.DataFrame:
     return rows.dropna(subset=[key]).sort_values(key, ascending=False, kind="stable").head(count)
 
 
-def _wide(rows: pd.DataFrame, method: Method) -> pd.Series:
-    """Which rows' 95% interval is wider than their estimate (the half-width above it): zero lies inside."""
-    return rows[CONF_OF[method]] > rows[RANKED_BY[method]]
+NEGLIGIBLE_SHARE = 0.05
+"""A shown input whose estimate plus its interval's half-width is under this share of the leading
+shown input's estimate is not flagged for a wide interval (:func:`_wide`): even at the top of its
+interval it is under a twentieth of the leader, so where it ranks among the shown matters not."""
+
+
+def _wide(shown: pd.DataFrame, method: Method) -> pd.Series:
+    """Which shown inputs' 95% interval is wider than their estimate (zero lies inside) and matters.
+
+    An interval wider than its estimate is left out when the estimate plus the half-width is
+    under :data:`NEGLIGIBLE_SHARE` of the largest shown estimate: a near-zero input shown
+    behind a dominant one (``ST 0.002 +- 0.01`` behind ``0.80``) leaves the ranking in no doubt.
+
+    >>> t = pd.DataFrame({"ST": [0.8, 0.1, 0.002, 0.01], "ST_conf": [0.06, 0.03, 0.01, 0.04]})
+    >>> _wide(t, "sobol").tolist()  # 0.002 + 0.01 under 5% of 0.8 (0.04); 0.01 + 0.04 not
+    [False, False, False, True]
+    """
+    key, conf = shown[RANKED_BY[method]], shown[CONF_OF[method]]
+    floor = NEGLIGIBLE_SHARE * max(float(key.max()), 0.0) if len(shown) else 0.0
+    return (conf > key) & (key + conf >= floor)
 
 
 def wide_text(shown: pd.DataFrame, method: Method) -> str | None:
     """``interval wider than the estimate for 2 of the 3 shown: too few samples to rank``, or None.
 
     An input whose interval (half-width ``ST_conf``, or ``mu_star_conf`` for Morris) is wider
-    than its estimate cannot be told from one with no effect, nor ranked against the others.
+    than its estimate cannot be told from one with no effect, nor ranked against the others;
+    one negligible beside the leader even at the top of its interval is not counted (:func:`_wide`).
 
     >>> t = pd.DataFrame({"ST": [0.44, 0.37, 0.2], "ST_conf": [18.47, 0.1, 0.3]})
     >>> wide_text(t, "sobol")
@@ -361,12 +349,12 @@ def wide_text(shown: pd.DataFrame, method: Method) -> str | None:
     return f"interval wider than the estimate for {wide} of the {len(shown)} shown: too few samples to rank"
 
 
-def samples_to_rank(table: pd.DataFrame, method: Method, samples: int, count: int = 3) -> int | None:
+def samples_to_rank(table: pd.DataFrame, method: Method, samples: int, count: int = TOP_DRIVERS) -> int | None:
     """A rough ``--samples`` at which every shown driver's interval is within its estimate; None if none is wider.
 
     A bootstrap interval's half-width shrinks about as ``1 / sqrt(N)``: an interval ``k``
     times its estimate at ``N`` samples needs about ``N k^2``, the largest over the shown
-    drivers with a positive estimate (an estimate at or below 0 gives no target), rounded up
+    drivers flagged by :func:`_wide` with a positive estimate (an estimate at or below 0 gives no target), rounded up
     to a power of two for Sobol'. A rough guide: the estimates move too as ``N`` grows.
 
     >>> t = pd.DataFrame({"metric": "m", "ST": [0.44, 0.37, 0.2], "ST_conf": [18.47, 0.1, 0.3]})
@@ -388,7 +376,9 @@ def samples_to_rank(table: pd.DataFrame, method: Method, samples: int, count: in
     return 1 << (at_least - 1).bit_length() if method == "sobol" else at_least
 
 
-def ranking_note(table: pd.DataFrame, method: Method, samples: int, inputs: int, count: int = 3) -> str | None:
+def ranking_note(
+    table: pd.DataFrame, method: Method, samples: int, inputs: int, count: int = TOP_DRIVERS
+) -> str | None:
     """What the terminal adds when a shown driver's interval is wider than its estimate, with a rough ``--samples``.
 
     >>> t = pd.DataFrame({"metric": "m", "ST": [0.44, 0.37], "ST_conf": [18.47, 0.1]})

@@ -19,6 +19,7 @@ too. From them:
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -136,10 +137,25 @@ def driver_threshold(samples: int, inputs: int) -> float:
     >>> round(driver_threshold(100, 29), 2), round(driver_threshold(1000, 2), 2)
     (0.31, 0.2)
     """
+    return max(DRIVER_MIN_RHO, _chance_z(inputs) / float(np.sqrt(max(samples - 1, 1))))
+
+
+def _chance_z(inputs: int) -> float:
+    """The normal quantile each of ``inputs`` rank correlations is tested at (:func:`driver_threshold`)."""
     from scipy.stats import norm
 
-    z = float(norm.ppf(1 - DRIVER_FALSE_ALARM / (2 * inputs)))
-    return max(DRIVER_MIN_RHO, z / float(np.sqrt(max(samples - 1, 1))))
+    return float(norm.ppf(1 - DRIVER_FALSE_ALARM / (2 * inputs)))
+
+
+def samples_at_floor(inputs: int) -> int:
+    """The fewest samples at which :func:`driver_threshold` is :data:`DRIVER_MIN_RHO`: ``ceil((z / 0.2)^2) + 1``.
+
+    ``z / sqrt(n - 1) <= 0.2`` once ``n - 1 >= (z / 0.2)^2``.
+
+    >>> samples_at_floor(2), samples_at_floor(63)  # z = 2.2414: (11.207)^2 = 125.6
+    (127, 283)
+    """
+    return math.ceil((_chance_z(inputs) / DRIVER_MIN_RHO) ** 2) + 1
 
 
 def main_drivers(study: Study, unit: np.ndarray, y: np.ndarray) -> list[Driver]:
@@ -495,7 +511,7 @@ def no_drivers_note(found: Uncertainty) -> str | None:
         return None
     inputs = len(found.study.inputs)
     least = driver_threshold(found.runs, inputs)
-    enough = next(n for n in range(2, MAX_UNCERTAINTY_RUNS + 2) if driver_threshold(n, inputs) <= DRIVER_MIN_RHO)
+    enough = samples_at_floor(inputs)
     said = (
         "no input is named a driver of any headline figure (uncertainty.csv's drivers are empty): "
         f"none reaches |rank correlation| {least:.2f}"

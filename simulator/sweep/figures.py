@@ -26,7 +26,7 @@ its whole range, from 1/n (one member bears all) to 1. A panel whose plotted sta
 (the median of a heatmap, the median and band of the runs) is the same at every point
 says so in words, and a figure in which no panel would tell the points apart is not
 drawn, nor any figure of a grid of one point (a lone dot, a one-colour square):
-:func:`sweep_notes` says why, and which swept parameters changed no output at all.
+:func:`sweep_notes` says why; :func:`unchanged_notes` which swept parameters changed no output at all.
 A frontier's labels stay inside its axes, each beside its own dot; points drawn on the
 same spot share one label.
 
@@ -792,17 +792,18 @@ def unchanged_paths(table: pd.DataFrame, paths: list[str]) -> list[str]:
     return out
 
 
-def sweep_notes(table: pd.DataFrame, info: dict[str, Any], figures: bool = True) -> list[str]:
-    """What the figures and the table do not say themselves: figures not drawn and why (if ``figures``), inert axes."""
-    notes = []
-    if figures:
-        drawable = _labelled(table, list(info.get("grid", {})))  # as the figures see it: list values as labels
-        notes = [
-            f"{name} {'not drawn' if draw is None else 'drawn'}: {why}"
-            for name, (draw, why) in _draws(drawable, info).items()
-            if why
-        ]
-    return notes + unchanged_notes(table, list(info.get("grid", {})))
+def sweep_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
+    """What the figures do not say themselves: figures not drawn, and why.
+
+    A swept path whose values changed no output is noted once, where the sweep finishes
+    (:func:`~simulator.sweep.finish_sweep` puts :func:`unchanged_notes` in ``info["notes"]``).
+    """
+    drawable = _labelled(table, list(info.get("grid", {})))  # as the figures see it: list values as labels
+    return [
+        f"{name} {'not drawn' if draw is None else 'drawn'}: {why}"
+        for name, (draw, why) in _draws(drawable, info).items()
+        if why
+    ]
 
 
 def unchanged_notes(table: pd.DataFrame, paths: list[str]) -> list[str]:
@@ -863,7 +864,8 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
     The figures replace those in the folder's manifest (one no longer drawn is removed); a
     file of the same name that the manifest does not list is overwritten only with
     ``force`` (exit 2 otherwise).
-    Returns the figures written and :func:`sweep_notes`: which figures were not drawn and why.
+    Returns the figures written and the notes: which figures were not drawn and why
+    (:func:`sweep_notes`), then the swept paths whose values changed no output (:func:`unchanged_notes`).
     """
     table_path, info_path = folder / "sweep.parquet", folder / "sweep.json"
     if not table_path.is_file() or not info_path.is_file():
@@ -887,7 +889,9 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
     _check_sweep(info, table, str(folder))
     with open_folder(folder, FIGURE_FILES, force) as out, out.staged(replaces=FIGURE_FILES) as stage:
         written = write_sweep_figures(table, info, stage)
-    return [folder / path.name for path in written], sweep_notes(table, info)
+    return [folder / path.name for path in written], sweep_notes(table, info) + unchanged_notes(
+        table, list(info.get("grid", {}))
+    )
 
 
 def _bad_dates(table: pd.DataFrame, path: str) -> str | None:

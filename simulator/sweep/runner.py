@@ -561,18 +561,22 @@ class Executed:
     workers: int
     """Processes that computed chunks: 1 in this process, the pool's size, the cluster's workers, 0 for none."""
 
-    def resumed_text(self) -> str | None:
-        """``resumed: 3 finished chunk(s) kept, 1 computed again (damaged), 2 still to do`` (None: nothing kept).
 
-        >>> Executed(3, 1, 3, "this process", 1).resumed_text()
-        'resumed: 3 finished chunk(s) kept, 1 computed again (damaged), 2 still to do'
-        >>> Executed(0, 0, 4, "dask", 2).resumed_text() is None
-        True
-        """
-        if not self.kept and not self.damaged:
-            return None
-        again = f", {self.damaged} computed again (damaged)" if self.damaged else ""
-        return f"resumed: {self.kept} finished chunk(s) kept{again}, {self.computed - self.damaged} still to do"
+def resumed_text(kept: int, damaged: int, computed: int) -> str | None:
+    """What a sweep that found chunks on disk says before it runs (None: it found none).
+
+    ``kept`` finished chunks passed every check, ``damaged`` failed one and are among the
+    ``computed`` this command runs (:class:`Executed`'s fields of the same names).
+
+    >>> resumed_text(3, 1, 3)
+    'resumed: 3 finished chunk(s) kept, 1 computed again (damaged), 2 still to do'
+    >>> resumed_text(0, 0, 4) is None
+    True
+    """
+    if not kept and not damaged:
+        return None
+    again = f", {damaged} computed again (damaged)" if damaged else ""
+    return f"resumed: {kept} finished chunk(s) kept{again}, {computed - damaged} still to do"
 
 
 def execute(
@@ -588,15 +592,16 @@ def execute(
 
     Fewer chunks than ``workers`` start fewer processes (:func:`~simulator.workers.pool_size`),
     and a single chunk to do runs in this process: :class:`Executed` records what ran, not
-    what was asked. With ``client``, ``workers`` is the cluster's worker count when the sweep started.
+    what was asked. With ``client``, ``workers`` is not used: the cluster's workers when the
+    sweep starts (at most one per chunk to do) are what :class:`Executed` records.
     A sweep that finds finished chunks on disk tells ``note`` one line before it runs
-    anything (:meth:`Executed.resumed_text`).
+    anything (:func:`resumed_text`).
     """
     done = checkpoints.done()
     fingerprint = checkpoints.fingerprint
     todo = [sweep.chunk(i, runs, fingerprint) for i, runs in sweep.chunks() if i not in done]
     damaged = len(checkpoints.damaged)
-    if note is not None and (resumed := Executed(len(done), damaged, len(todo), "", 0).resumed_text()):
+    if note is not None and (resumed := resumed_text(len(done), damaged, len(todo))):
         note(f"{CHUNK_DIR}: {resumed}")
     if progress is not None:
         progress(sweep.n_runs - sum(len(chunk.runs) for chunk in todo))
@@ -605,7 +610,7 @@ def execute(
     if not todo:
         backend, processes = NOTHING_RUN, 0
     elif client is not None:
-        backend = DASK  # at most one worker per chunk computes
+        backend, processes = DASK, pool_size(len(client.nthreads()), len(todo))  # at most one worker per chunk
     elif processes > 1:
         backend = LOCAL_PROCESSES
     else:
