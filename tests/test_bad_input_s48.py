@@ -240,6 +240,17 @@ def test_follows_must_name_the_last_terms_before_the_shock_in_time_not_in_the_fi
     # a licence on another material between them is another regime: it is not skipped over
     other = licensing("heavy", 10, 30, materials=["ree"])
     validate_data(with_shocks(licensing("a", 5, 15), other, licensing("b", 20, 30, follows="a")), "s.yaml")
+    # nor is a licence on some regions only between two worldwide ones (china_2025_licensing's
+    # japan_slower_approvals); None and the list of every region are the same targets
+    two_regions = with_shocks(
+        licensing("a", 5, 15), licensing("j", 10, 30, regions=["japan"]), licensing("b", 20, 30, follows="a")
+    )
+    two_regions["suppliers"]["china"]["lead_time_days"]["eu"] = 5
+    two_regions["regions"]["eu"] = two_regions["regions"]["japan"]
+    validate_data(two_regions, "s.yaml")
+    two_regions["shocks"][1]["regions"] = ["eu", "japan"]
+    with pytest.raises(InputError, match=r"'j' starts after 'a' and before this shock, on 2010-07-11 \(day 10\)"):
+        validate_data(two_regions, "s.yaml")
     skipped = with_shocks(licensing("a", 5, 15), licensing("m", 10, 20), licensing("b", 20, 30, follows="a"))
     with pytest.raises(InputError) as caught:
         validate_data(skipped, "s.yaml")

@@ -321,7 +321,8 @@ def _check_follows(s: Scenario, where: str, shock: ShockBase, follows: str, prob
     """``follows`` names the licensing shock of the same supplier whose terms this one replaces.
 
     That is the last one before it: the same supplier's licensing shock on the same materials
-    that starts latest before this one starts (when both days are fixed). The model hands
+    and regions that starts latest before this one starts (when both days are fixed); a
+    licence on other regions (or materials) in between is another regime, not skipped over. The model hands
     over what the old terms are still reviewing to the new ones; following a later shock, or
     a chain of ``follows`` that comes back to the shock, would silently hand over the wrong
     approvals or none.
@@ -346,6 +347,7 @@ def _check_follows(s: Scenario, where: str, shock: ShockBase, follows: str, prob
             problems.append(Problem(where, message))
             return
         materials = sorted(shock.materials or [])
+        regions = _target_regions(s, shock)
         between = [
             (day, o.id)
             for o in others.values()
@@ -353,6 +355,7 @@ def _check_follows(s: Scenario, where: str, shock: ShockBase, follows: str, prob
             and o is not before
             and getattr(o, "supplier", None) == getattr(shock, "supplier", None)
             and sorted(o.materials or []) == materials
+            and _target_regions(s, o) == regions
             and (day := _fixed_day(s, o.start)) is not None
             and old < day < start
         ]
@@ -363,6 +366,12 @@ def _check_follows(s: Scenario, where: str, shock: ShockBase, follows: str, prob
                 f"the terms it replaces, the last before it ('{later}')"
             )
             problems.append(Problem(where, message))
+
+
+def _target_regions(s: Scenario, shock: ShockBase) -> set[str]:
+    """The regions a shock targets, as a set (no ``regions`` targets every region)."""
+    regions = getattr(shock, "regions", None)
+    return set(s.regions) if regions is None else set(regions)
 
 
 def _follows_cycle(s: Scenario, shock: ShockBase) -> list[str] | None:
