@@ -39,10 +39,11 @@ DASK_MISSING = "Dask is not installed; install the extra with: pip install 'stoc
 EXCEL_HELP = "Also write workbook.xlsx (Excel: units in headers, real dates, the scenario's parameters)."
 SET_HELP = "Override a scenario field, e.g. --set agreement.ratio.japan=0.3 (repeatable)."
 WORKERS = click.IntRange(min=1, max=MAX_WORKERS)
-SCENARIO_SEED = click.IntRange(min=0, max=2**32 - 1)
-"""A scenario's ``seed`` (``stockpile run --seed``): the schema's range (``simulator.scenario.schema.MAX_SEED``,
-not imported here: the schema loads pydantic, which ``--help`` does without), refused by click as ``--seed``."""
 """``--workers``: more is refused (exit 2) before any work; a pool never starts more than it has work for."""
+SCENARIO_SEED = click.IntRange(min=0, max=2**32 - 1)
+"""``--seed`` of ``run``, ``sweep`` and ``explore``: a scenario's seed, in the schema's range
+(``simulator.scenario.schema.MAX_SEED``, not imported here: the schema loads pydantic, which
+``--help`` does without); a seed outside it is refused by click, naming ``--seed``."""
 FORCE_HELP = (
     "Overwrite files in the output folder that its manifest.json does not list as stockpile's, "
     "or the output another command wrote there."
