@@ -20,6 +20,7 @@ from simulator.arguments import yaml_value as yaml_value
 from simulator.errors import InputError, Problem, ScenarioError
 from simulator.scenario import Scenario, apply_overrides, load_raw
 from simulator.scenario.load import validate_overridden
+from simulator.scenario.schema import MAX_SEED
 
 ScenarioLike = str | os.PathLike[str] | Mapping[str, Any] | Scenario
 """A scenario file, a bare library name, scenario data or a validated scenario."""
@@ -115,7 +116,7 @@ def load(scenario: ScenarioLike, changes: Overrides = None, seed: int | None = N
     """Load and validate, with the changes and the seed applied (as ``stockpile run`` does)."""
     pairs = assignments(changes)
     if seed is not None:
-        pairs.append(("seed", whole(seed, "seed", 0)))
+        pairs.append(("seed", whole(seed, "seed", 0, MAX_SEED)))
     if isinstance(scenario, Scenario) and not pairs:
         return Loaded(scenario, None, DATA_SOURCE)
     data, source = raw_data(scenario, pairs)
