@@ -300,6 +300,21 @@ def test_a_list_that_names_nothing_or_twice_is_refused(tmp_path, monkeypatch, sc
     assert not (tmp_path / "out").exists()
 
 
+def test_a_ratio_the_mechanism_does_not_share_by_is_not_checked_as_a_whole():
+    """Under proportional_to_demand the ratio is unused: a member added without one, or a ratio that no
+    longer sums to 1, was refused for a value the run never reads; under fair_ratio both still are."""
+    data = read_yaml(BASE)  # members japan and eu, ratio 0.57 / 0.43, hybrid
+    for ratio in ({"japan": 1.0}, {"japan": 0.5}):
+        changes = [("agreement.mechanism", "proportional_to_demand"), ("agreement.ratio", ratio)]
+        validate_data(apply_overrides(data, changes), str(BASE))
+    with pytest.raises(InputError) as caught:
+        validate_data(apply_overrides(data, [("agreement.ratio", {"japan": 0.5})]), str(BASE))
+    assert [f"{p.path}: {p.message}" for p in caught.value.problems] == [
+        "agreement.ratio: every member needs a ratio; missing: eu (a ratio of 0 gives it no share)",
+        "agreement.ratio: ratios must sum to 1 (they sum to 0.5)",
+    ]
+
+
 def test_a_ratio_of_0_for_a_member_is_still_a_ratio_per_member():
     data = load_yaml(BASE.read_text())
     validate_data(apply_overrides(data, [("agreement.ratio", {"japan": 1.0, "eu": 0.0})]), str(BASE))

@@ -443,16 +443,19 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
     if len(set(members)) != len(members):
         problems.append(Problem("agreement.members", "members must be unique"))
     known = [rid for rid in a.ratio if _member_ref(s, a, problems, f"agreement.ratio.{rid}", rid)]
-    missing = [rid for rid in valid_members(s, a) if rid not in a.ratio]
-    if a.ratio and missing and len(known) == len(a.ratio):  # a misspelled key is reported as itself
-        message = f"every member needs a ratio; missing: {', '.join(missing)} (a ratio of 0 gives it no share)"
-        problems.append(Problem("agreement.ratio", message))
-    if a.ratio:
+    # a ratio is checked as a whole (every member, a sum of 1) only under a rule that shares by it:
+    # under another (a --set of the mechanism or the members on a file written for fair_ratio) it is unused
+    uses_ratio = BY_NAME[a.mechanism].needs_ratio
+    if uses_ratio and not a.ratio:
+        problems.append(Problem("agreement.ratio", f"mechanism '{a.mechanism}' needs a ratio per member"))
+    elif uses_ratio:
+        missing = [rid for rid in valid_members(s, a) if rid not in a.ratio]
+        if missing and len(known) == len(a.ratio):  # a misspelled key is reported as itself
+            message = f"every member needs a ratio; missing: {', '.join(missing)} (a ratio of 0 gives it no share)"
+            problems.append(Problem("agreement.ratio", message))
         total = sum(a.ratio.values())
         if abs(total - 1.0) > SUM_TOLERANCE:
             problems.append(Problem("agreement.ratio", f"ratios must sum to 1 (they sum to {total:.12g})"))
-    elif BY_NAME[a.mechanism].needs_ratio:
-        problems.append(Problem("agreement.ratio", f"mechanism '{a.mechanism}' needs a ratio per member"))
     for mid in a.release_cap_t_per_day:
         _ref(problems, f"agreement.release_cap_t_per_day.{mid}", "material", mid, s.materials)
     pool = a.pool
