@@ -98,3 +98,25 @@ def test_the_api_and_a_sweep_file_refuse_the_seeds_the_cli_refuses(tmp_path, mon
     # the largest seed the CLI takes, a sweep file takes too
     spec.write_text(f"seed: {2**32 - 1}\n")
     assert load_spec_file(spec)[1].seed == 2**32 - 1
+
+
+@pytest.mark.parametrize(("where", "code"), [("out", 2), ("elsewhere", 3)])
+def test_no_right_to_a_file_is_exit_2_only_in_the_output_folder(tmp_path, monkeypatch, where, code):
+    """EACCES writing a chunk in the output folder is the user's to mend (exit 2); on a file read
+    elsewhere it is no output's fault and stays the tool's error (exit 3), as any other."""
+    import errno
+
+    from simulator.sweep.checkpoints import Checkpoints
+
+    out = tmp_path / "out"
+    name = out / ".chunks" / "chunk-1.parquet" if where == "out" else tmp_path / "input.bin"
+
+    def refused(self: Checkpoints, result: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(name))
+
+    monkeypatch.setattr(Checkpoints, "save", refused)
+    args = ("sweep", write(tmp_path, TWO_MEMBERS), "--grid", "agreement.ratio.japan=0.2,0.8", "--chunk-runs", 1)
+    result = invoke(*args, "--workers", 1, "--no-plots", "-o", out)
+    assert result.exit_code == code, result.output
+    said = "cannot write outputs: Permission denied" if code == 2 else "stopped by an error: PermissionError"
+    assert said in result.output.splitlines()[-1] and no_traceback(result)
