@@ -61,14 +61,22 @@ def test_a_grid_axis_through_a_misspelled_material_is_refused_before_any_run(tmp
     assert not (tmp_path / "sw").exists()
 
 
-def test_a_set_the_compare_baseline_cannot_take_stops_with_exit_2_naming_the_baseline(tmp_path, monkeypatch):
-    """docs/outputs.md: a change the baseline cannot take stops the command (here: a material it lacks)."""
-    text = TINY_SCENARIO_TEXT.replace("  ree: {price_usd_per_kg: 50}\n", "  ree: {price_usd_per_kg: 50}\n  co: {}\n")
+def _with_co(text: str) -> str:
+    """``text`` with a second material, ``co``: Japan needs 1 t/day of it, all from China."""
+    text = text.replace("  ree: {price_usd_per_kg: 50}\n", "  ree: {price_usd_per_kg: 50}\n  co: {}\n")
     text = text.replace(
         "      ree: {tonnes_per_day: 10}\n", "      ree: {tonnes_per_day: 10}\n      co: {tonnes_per_day: 1}\n"
     )
-    text = text.replace("      ree: {china: 1.0}\n", "      ree: {china: 1.0}\n      co: {china: 1.0}\n")
-    mine, baseline = tiny(tmp_path, text, "two.yaml"), tiny(tmp_path, name="base.yaml")
+    return text.replace("      ree: {china: 1.0}\n", "      ree: {china: 1.0}\n      co: {china: 1.0}\n")
+
+
+TWO_MATERIALS = _with_co(TINY_SCENARIO_TEXT)
+"""The tiny scenario with a second material, ``co``, that the compare baselines below lack."""
+
+
+def test_a_set_the_compare_baseline_cannot_take_stops_with_exit_2_naming_the_baseline(tmp_path, monkeypatch):
+    """docs/outputs.md: a change the baseline cannot take stops the command (here: a material it lacks)."""
+    mine, baseline = tiny(tmp_path, TWO_MATERIALS, "two.yaml"), tiny(tmp_path, name="base.yaml")
     validate_data(read_yaml(mine), str(mine))  # the run's own scenario is valid and has co
     forbid_simulation(monkeypatch)
     result = invoke(
@@ -84,12 +92,7 @@ def test_a_set_the_compare_baseline_cannot_take_stops_with_exit_2_naming_the_bas
 
 def test_a_material_of_the_run_set_whole_is_not_added_to_a_compare_baseline_without_it(tmp_path, monkeypatch):
     """Set whole, a material the run has would have been added to the baseline, which uses none of it."""
-    text = TINY_SCENARIO_TEXT.replace("  ree: {price_usd_per_kg: 50}\n", "  ree: {price_usd_per_kg: 50}\n  co: {}\n")
-    text = text.replace(
-        "      ree: {tonnes_per_day: 10}\n", "      ree: {tonnes_per_day: 10}\n      co: {tonnes_per_day: 1}\n"
-    )
-    text = text.replace("      ree: {china: 1.0}\n", "      ree: {china: 1.0}\n      co: {china: 1.0}\n")
-    mine, baseline = tiny(tmp_path, text, "two.yaml"), tiny(tmp_path, name="base.yaml")
+    mine, baseline = tiny(tmp_path, TWO_MATERIALS, "two.yaml"), tiny(tmp_path, name="base.yaml")
     forbid_simulation(monkeypatch)
     result = invoke(
         "run", mine, "--compare", baseline, "--set", "materials.co={price_usd_per_kg: 9}", "-o", tmp_path / "o"
