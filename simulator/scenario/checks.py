@@ -10,10 +10,9 @@ warning.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable
 
-from simulator.errors import Problem
+from simulator.errors import Problem, known_hint
 from simulator.mechanisms import BY_NAME
 from simulator.scenario.schema import (
     MAX_TRANSIT_DAYS,
@@ -34,18 +33,6 @@ MAX_RESULT_ROWS = 500_000
 of memory at the limit)."""
 MAX_SUPPLY_ROWS = 2_000_000
 """Most rows of a run's arrivals by supplier: horizon days x regions x materials x suppliers."""
-
-
-def known_hint(name: str, known: Iterable[str]) -> str:
-    """``(known: a, b); did you mean 'a'?``: the names a misspelled ``name`` could have been, and the closest.
-
-    >>> known_hint("light_re", ["light_ree", "heavy_ree"])
-    "(known: heavy_ree, light_ree); did you mean 'light_ree'?"
-    """
-    known = sorted(known)
-    close = difflib.get_close_matches(name, known, n=1)
-    suggestion = f"; did you mean '{close[0]}'?" if close else ""
-    return f"(known: {', '.join(known) or 'none'}){suggestion}"
 
 
 def _ref(problems: list[Problem], path: str, kind: str, name: str, known: Iterable[str]) -> bool:
