@@ -158,12 +158,10 @@ class ScenarioFile(click.Path):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """The file named, or the library file a bare name stands for (one found nowhere: where it was looked for)."""
-        from simulator.library import resolve_scenario
+        from simulator.library import refuse_missing_name, resolve_scenario
 
         path = resolve_scenario(str(value), folders=self.dir_okay)
-        if not self.dir_okay and Path(path).name == path and not Path(path).exists():
-            from simulator.api.inputs import refuse_missing_name  # loads the API (pandas): only to refuse
-
+        if not self.dir_okay:
             refuse_missing_name(path)
         return super().convert(path, param, ctx)
 
