@@ -173,7 +173,8 @@ def _long_rows(reader: Any, columns: int) -> list[Problem]:
 
     Empty cells there are a spreadsheet's trailing commas and are dropped; a value would be read into no column.
     A quote that does not end its value (``reader`` is strict) raises :class:`InputError` naming the row
-    and the line it starts on: read on, the value would take in the next rows.
+    and the line it starts on: read on, the value would take in the next rows. So does a closing quote
+    followed by anything but a comma or the line's end (``"x" ,2``), worded for that.
 
     >>> [p.render("r.csv") for p in _long_rows(csv.reader(["1,2,", "", "1,2,x"]), 2)]
     ['r.csv: row 3: 3 values, but the header names 2 columns: a value beyond them belongs to none']
@@ -196,11 +197,17 @@ def _long_rows(reader: Any, columns: int) -> list[Problem]:
                 k += 1
             ended = reader.line_num
     except csv.Error as exc:
-        why = "the file ends inside it" if "end of data" in str(exc) else f"{exc}, line {reader.line_num}"
-        told = (
-            f"the quoted value on line {ended + 1} does not end with a quote before a comma or the line's end "
-            f'({why}): close its quote (a quote inside a value is written "")'
-        )
+        if "expected after" in str(exc) and reader.line_num == ended + 1:  # the quote closed on its own line
+            told = (
+                f"on line {ended + 1}, a quote must be followed by a comma or the line's end: take out what "
+                'follows the closing quote (such as a space before the comma); a quote inside a value is written ""'
+            )
+        else:  # a quote left open: read on, the value would take in the next rows
+            why = "the file ends inside it" if "end of data" in str(exc) else f"{exc}, line {reader.line_num}"
+            told = (
+                f"the quoted value on line {ended + 1} does not end with a quote before a comma or the line's end "
+                f'({why}): close its quote (a quote inside a value is written "")'
+            )
         raise InputError([Problem(f"row {k + 2}", told)]) from None
     return problems
 

@@ -39,10 +39,11 @@ DASK_MISSING = "Dask is not installed; install the extra with: pip install 'stoc
 EXCEL_HELP = "Also write workbook.xlsx (Excel: units in headers, real dates, the scenario's parameters)."
 SET_HELP = "Override a scenario field, e.g. --set agreement.ratio.japan=0.3 (repeatable)."
 WORKERS = click.IntRange(min=1, max=MAX_WORKERS)
-SCENARIO_SEED = click.IntRange(min=0, max=2**32 - 1)
-"""A scenario's ``seed`` (``stockpile run --seed``): the schema's range (``simulator.scenario.schema.MAX_SEED``,
-not imported here: the schema loads pydantic, which ``--help`` does without), refused by click as ``--seed``."""
 """``--workers``: more is refused (exit 2) before any work; a pool never starts more than it has work for."""
+SCENARIO_SEED = click.IntRange(min=0, max=2**32 - 1)
+"""``--seed`` of ``run``, ``sweep`` and ``explore``: a scenario's seed, in the schema's range
+(``simulator.scenario.schema.MAX_SEED``, not imported here: the schema loads pydantic, which
+``--help`` does without); a seed outside it is refused by click, naming ``--seed``."""
 FORCE_HELP = (
     "Overwrite files in the output folder that its manifest.json does not list as stockpile's, "
     "or the output another command wrote there."
@@ -83,10 +84,11 @@ def _signals_stop(ctx: click.Context, say: Callable[[Any], None] | None = None) 
 
 
 @contextmanager
-def _errors_stop(ctx: click.Context, say: Callable[[Exception], None] | None = None) -> Iterator[None]:
+def _errors_stop(ctx: click.Context, out: Path, say: Callable[[Exception], None] | None = None) -> Iterator[None]:
     """Around a study's runs: an unexpected error is told (by ``say``, or "nothing written") and exits 3.
 
-    Bad input (exit 2) and any error under ``--debug`` (a traceback) pass through.
+    Bad input (exit 2) and any error under ``--debug`` (a traceback) pass through; so does, as
+    exit 2, a failure to write in ``out``, the output folder (:func:`_cannot_write`).
     """
     try:
         yield
@@ -97,16 +99,38 @@ def _errors_stop(ctx: click.Context, say: Callable[[Exception], None] | None = N
             click.echo(f"{ctx.info_name} stopped by an error: {exc!r}; nothing written", err=True)
         else:
             say(exc)
-        ctx.exit(2 if _cannot_write(exc) else 3)
+        ctx.exit(2 if _cannot_write(exc, out) else 3)
 
 
-CANNOT_WRITE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
-"""Errors of writing that the user can mend (room, rights): exit 2 like an unwritable output folder."""
+NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+"""Errors only writing gives, that the user can mend (room, a read-only disk): exit 2 like an
+unwritable output folder."""
+NO_RIGHTS = frozenset({errno.EACCES, errno.EPERM})
+"""Errors of rights: a failure to write, that the user can mend, only on a file of the output
+folder; on another (a file read) it is the tool's fault, exit 3."""
 
 
-def _cannot_write(exc: BaseException) -> bool:
-    """Whether ``exc`` is a failure to write that the user can mend (a full disk, a read-only folder)."""
-    return isinstance(exc, OSError) and exc.errno in CANNOT_WRITE
+def _cannot_write(exc: BaseException, out: Path) -> bool:
+    """Whether ``exc`` is a failure to write that the user can mend.
+
+    A full disk or a read-only one, or no right to a file in ``out`` (the output folder, or a
+    staging folder made beside it): no right to a file read elsewhere is no output's fault.
+    """
+    from simulator.output_folder import STAGE_PREFIX
+
+    if not isinstance(exc, OSError):
+        return False
+    if exc.errno in NO_ROOM:
+        return True
+    if exc.errno not in NO_RIGHTS:
+        return False
+    folder = Path(out).absolute()
+    for name in (exc.filename, exc.filename2):
+        if isinstance(name, str | Path):
+            path = Path(name).absolute()
+            if path.is_relative_to(folder) or (path.parent == folder.parent and path.name.startswith(STAGE_PREFIX)):
+                return True
+    return False
 
 
 def compare_option(help_text: str) -> Any:
@@ -134,12 +158,10 @@ class ScenarioFile(click.Path):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """The file named, or the library file a bare name stands for (one found nowhere: where it was looked for)."""
-        from simulator.library import resolve_scenario
+        from simulator.library import refuse_missing_name, resolve_scenario
 
         path = resolve_scenario(str(value), folders=self.dir_okay)
-        if not self.dir_okay and Path(path).name == path and not Path(path).exists():
-            from simulator.api.inputs import refuse_missing_name  # loads the API (pandas): only to refuse
-
+        if not self.dir_okay:
             refuse_missing_name(path)
         return super().convert(path, param, ctx)
 
@@ -675,7 +697,7 @@ def sweep(
             sweep_workbook(table, info, stage / "workbook.xlsx", planned.raw)
 
     def stopped_by_error(exc: Exception) -> None:
-        if _cannot_write(exc):
+        if _cannot_write(exc, folder):
             assert isinstance(exc, OSError)
             _stopped(folder, f"stopped: cannot write outputs: {exc.strerror or exc}")
         else:
@@ -694,7 +716,7 @@ def sweep(
             check_sweep_fits(planned.n_runs, scenario)
         with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
             n_workers = len(client.scheduler_info()["workers"]) if client else (workers or os.cpu_count() or 1)
-            with _progress(planned.n_runs) as advance, _errors_stop(ctx, stopped_by_error):
+            with _progress(planned.n_runs) as advance, _errors_stop(ctx, folder, stopped_by_error):
                 table = run_sweep(
                     planned,
                     folder,
@@ -791,7 +813,7 @@ def explore(
         if client is not None:
             n_workers = len(client.scheduler_info()["workers"])
             planned = plan_grid(raw, scenario, spec, n_workers)
-        with _progress(planned.n_runs) as advance, _errors_stop(ctx):
+        with _progress(planned.n_runs) as advance, _errors_stop(ctx, path.parent):
             grid = run_grid(planned, workers=n_workers, client=client, progress=advance)
     page = render(grid)
     write_page(page.html, path, [scenario])
@@ -1272,7 +1294,7 @@ def sensitivity(
         runs = runs_needed(method, samples, len(study.inputs))  # type: ignore[arg-type]
         with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
             n_workers = workers or os.cpu_count() or 1
-            with _progress(runs) as advance, _errors_stop(ctx):
+            with _progress(runs) as advance, _errors_stop(ctx, folder):
                 found = run_sensitivity(
                     study,
                     method,

@@ -17,7 +17,9 @@ command printed it.
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,26 @@ CONSOLE_PREFIX = "error: "
 
 _OPEN, _KEY, _CLOSE = "\x02", "\x1f", "\x03"
 _SETTING = re.compile(f"{_OPEN}([a-z_]+)(?:{_KEY}([^{_CLOSE}]*))?{_CLOSE}")
+
+
+def closest_hint(name: str, known: Iterable[str]) -> str:
+    """``; did you mean 'x'?`` for the name in ``known`` closest to a misspelled ``name``, else nothing.
+
+    >>> closest_hint("light_re", ["heavy_ree", "light_ree"]), closest_hint("cobalt", ["light_ree"])
+    ("; did you mean 'light_ree'?", '')
+    """
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def known_hint(name: str, known: Iterable[str]) -> str:
+    """``(known: a, b); did you mean 'a'?``: the names a misspelled ``name`` could have been, and the closest.
+
+    >>> known_hint("light_re", ["light_ree", "heavy_ree"])
+    "(known: heavy_ree, light_ree); did you mean 'light_ree'?"
+    """
+    known = sorted(known)
+    return f"(known: {', '.join(known) or 'none'}){closest_hint(name, known)}"
 
 
 def setting(name: str, key: str | None = None) -> str:

@@ -87,3 +87,32 @@ def close_names(text: str, most: int = 3) -> list[str]:
     """
     stem = text.removesuffix(".yaml").removesuffix(".yml")
     return difflib.get_close_matches(stem, scenario_names(), n=most, cutoff=0.6)
+
+
+def missing_name(text: str) -> bool:
+    """Whether ``text``, as :func:`resolve_scenario` left it, is a bare name found nowhere."""
+    path = Path(text)
+    return path.name == text and not path.exists()
+
+
+def refuse_missing_name(text: str) -> None:
+    """Raise :class:`ScenarioError` saying where a bare name found nowhere was looked for (the API and the CLI)."""
+    if missing_name(text):
+        raise ScenarioError(_not_found(text), text)
+
+
+def _not_found(name: str) -> str:
+    """Where a bare name was looked for: here, ``./scenarios`` and the shipped library, by their full paths.
+
+    >>> _not_found("no_such").startswith("file not found here, nor as no_such.yaml or no_such.yml in ./scenarios")
+    True
+    """
+    stem = name.removesuffix(".yaml").removesuffix(".yml")
+    names = f"{name}" if stem != name else f"{stem}.yaml or {stem}.yml"
+    local, library = LOCAL_FOLDER.resolve(), shipped_library().resolve()
+    where = (
+        f"./scenarios, which is the shipped library ({local})"
+        if local == library
+        else f"./scenarios ({local}) or the shipped library ({library})"
+    )
+    return f"file not found here, nor as {names} in {where}"

@@ -61,14 +61,22 @@ def test_a_grid_axis_through_a_misspelled_material_is_refused_before_any_run(tmp
     assert not (tmp_path / "sw").exists()
 
 
-def test_a_set_the_compare_baseline_cannot_take_stops_with_exit_2_naming_the_baseline(tmp_path, monkeypatch):
-    """docs/outputs.md: a change the baseline cannot take stops the command (here: a material it lacks)."""
-    text = TINY_SCENARIO_TEXT.replace("  ree: {price_usd_per_kg: 50}\n", "  ree: {price_usd_per_kg: 50}\n  co: {}\n")
+def _with_co(text: str) -> str:
+    """``text`` with a second material, ``co``: Japan needs 1 t/day of it, all from China."""
+    text = text.replace("  ree: {price_usd_per_kg: 50}\n", "  ree: {price_usd_per_kg: 50}\n  co: {}\n")
     text = text.replace(
         "      ree: {tonnes_per_day: 10}\n", "      ree: {tonnes_per_day: 10}\n      co: {tonnes_per_day: 1}\n"
     )
-    text = text.replace("      ree: {china: 1.0}\n", "      ree: {china: 1.0}\n      co: {china: 1.0}\n")
-    mine, baseline = tiny(tmp_path, text, "two.yaml"), tiny(tmp_path, name="base.yaml")
+    return text.replace("      ree: {china: 1.0}\n", "      ree: {china: 1.0}\n      co: {china: 1.0}\n")
+
+
+TWO_MATERIALS = _with_co(TINY_SCENARIO_TEXT)
+"""The tiny scenario with a second material, ``co``, that the compare baselines below lack."""
+
+
+def test_a_set_the_compare_baseline_cannot_take_stops_with_exit_2_naming_the_baseline(tmp_path, monkeypatch):
+    """docs/outputs.md: a change the baseline cannot take stops the command (here: a material it lacks)."""
+    mine, baseline = tiny(tmp_path, TWO_MATERIALS, "two.yaml"), tiny(tmp_path, name="base.yaml")
     validate_data(read_yaml(mine), str(mine))  # the run's own scenario is valid and has co
     forbid_simulation(monkeypatch)
     result = invoke(
@@ -84,12 +92,7 @@ def test_a_set_the_compare_baseline_cannot_take_stops_with_exit_2_naming_the_bas
 
 def test_a_material_of_the_run_set_whole_is_not_added_to_a_compare_baseline_without_it(tmp_path, monkeypatch):
     """Set whole, a material the run has would have been added to the baseline, which uses none of it."""
-    text = TINY_SCENARIO_TEXT.replace("  ree: {price_usd_per_kg: 50}\n", "  ree: {price_usd_per_kg: 50}\n  co: {}\n")
-    text = text.replace(
-        "      ree: {tonnes_per_day: 10}\n", "      ree: {tonnes_per_day: 10}\n      co: {tonnes_per_day: 1}\n"
-    )
-    text = text.replace("      ree: {china: 1.0}\n", "      ree: {china: 1.0}\n      co: {china: 1.0}\n")
-    mine, baseline = tiny(tmp_path, text, "two.yaml"), tiny(tmp_path, name="base.yaml")
+    mine, baseline = tiny(tmp_path, TWO_MATERIALS, "two.yaml"), tiny(tmp_path, name="base.yaml")
     forbid_simulation(monkeypatch)
     result = invoke(
         "run", mine, "--compare", baseline, "--set", "materials.co={price_usd_per_kg: 9}", "-o", tmp_path / "o"
@@ -195,6 +198,21 @@ def test_a_record_ending_inside_a_quoted_value_is_refused(tmp_path):
     )
 
 
+def test_a_space_after_a_closing_quote_is_refused_as_such_not_as_a_quote_left_open(tmp_path):
+    """pandas read ``"world" ,`` as ``world``; the strict reader refuses it, saying what is wrong there."""
+    from simulator.calibrate import read_record
+    from simulator.scenario import load_scenario
+
+    path = tmp_path / "r.csv"
+    path.write_text('date,quantity,region,material,supplier,period,value\n2010-08-01,price,"world" ,light_ree,,day,5\n')
+    with pytest.raises(InputError) as caught:
+        read_record(path, load_scenario(HISTORICAL))
+    assert str(caught.value) == (
+        f"{path}: row 2: on line 2, a quote must be followed by a comma or the line's end: take out what follows "
+        'the closing quote (such as a space before the comma); a quote inside a value is written ""'
+    )
+
+
 # --- 3: follows names the earlier licence terms a shock replaces, and goes round no cycle --------------------
 
 LICENSING = Path(__file__).resolve().parent.parent / "scenarios" / "china_2025_licensing.yaml"
@@ -240,6 +258,17 @@ def test_follows_must_name_the_last_terms_before_the_shock_in_time_not_in_the_fi
     # a licence on another material between them is another regime: it is not skipped over
     other = licensing("heavy", 10, 30, materials=["ree"])
     validate_data(with_shocks(licensing("a", 5, 15), other, licensing("b", 20, 30, follows="a")), "s.yaml")
+    # nor is a licence on some regions only between two worldwide ones (china_2025_licensing's
+    # japan_slower_approvals); None and the list of every region are the same targets
+    two_regions = with_shocks(
+        licensing("a", 5, 15), licensing("j", 10, 30, regions=["japan"]), licensing("b", 20, 30, follows="a")
+    )
+    two_regions["suppliers"]["china"]["lead_time_days"]["eu"] = 5
+    two_regions["regions"]["eu"] = two_regions["regions"]["japan"]
+    validate_data(two_regions, "s.yaml")
+    two_regions["shocks"][1]["regions"] = ["eu", "japan"]
+    with pytest.raises(InputError, match=r"'j' starts after 'a' and before this shock, on 2010-07-11 \(day 10\)"):
+        validate_data(two_regions, "s.yaml")
     skipped = with_shocks(licensing("a", 5, 15), licensing("m", 10, 20), licensing("b", 20, 30, follows="a"))
     with pytest.raises(InputError) as caught:
         validate_data(skipped, "s.yaml")
@@ -287,6 +316,21 @@ def test_a_list_that_names_nothing_or_twice_is_refused(tmp_path, monkeypatch, sc
     result = invoke("run", scenario, "--set", assignment, "--no-plots", "-o", tmp_path / "out")
     assert_bad_input(result, f"{scenario} [set {assignment}]: {expected}")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_ratio_the_mechanism_does_not_share_by_is_not_checked_as_a_whole():
+    """Under proportional_to_demand the ratio is unused: a member added without one, or a ratio that no
+    longer sums to 1, was refused for a value the run never reads; under fair_ratio both still are."""
+    data = read_yaml(BASE)  # members japan and eu, ratio 0.57 / 0.43, hybrid
+    for ratio in ({"japan": 1.0}, {"japan": 0.5}):
+        changes = [("agreement.mechanism", "proportional_to_demand"), ("agreement.ratio", ratio)]
+        validate_data(apply_overrides(data, changes), str(BASE))
+    with pytest.raises(InputError) as caught:
+        validate_data(apply_overrides(data, [("agreement.ratio", {"japan": 0.5})]), str(BASE))
+    assert [f"{p.path}: {p.message}" for p in caught.value.problems] == [
+        "agreement.ratio: every member needs a ratio; missing: eu (a ratio of 0 gives it no share)",
+        "agreement.ratio: ratios must sum to 1 (they sum to 0.5)",
+    ]
 
 
 def test_a_ratio_of_0_for_a_member_is_still_a_ratio_per_member():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.library import resolve_scenario
-from tests.helpers import TWO_MEMBERS, invoke, no_traceback
+from tests.helpers import TWO_MEMBERS, forbid_simulation, invoke, no_traceback
 from tests.test_cli import write
 
 
@@ -67,3 +67,56 @@ def test_a_sweep_that_runs_out_of_room_keeps_its_chunks_and_exits_2(tmp_path, mo
         f"{out}/.chunks; run the same command to resume"
     )
     assert no_traceback(result)
+
+
+@pytest.mark.parametrize("seed", [2**32, 2**33])
+def test_the_api_and_a_sweep_file_refuse_the_seeds_the_cli_refuses(tmp_path, monkeypatch, seed):
+    """The cap was the CLI's only: simulator.sweep and a sweep file's ``seed:`` took any root seed, and
+    simulator.run and simulator.report refused it as ``[set seed=...]``, naming a ``set`` never given."""
+    import simulator
+    from simulator.sweep.grid import load_spec_file
+
+    scenario = write(tmp_path, TWO_MEMBERS)
+    forbid_simulation(monkeypatch)
+    refused = f"seed: must be a whole number in [0, 4294967295], got {seed}"
+    for call in (
+        lambda: simulator.run(scenario, seed=seed),
+        lambda: simulator.report(scenario, tmp_path / "r.html", seed=seed),
+        lambda: simulator.sweep(scenario, grid=None, seed=seed, workers=1),
+    ):
+        with pytest.raises(simulator.InputError) as caught:
+            call()
+        assert str(caught.value) == refused
+    spec = tmp_path / "sweep.yaml"
+    spec.write_text(f"scenario: {scenario}\nseed: {seed}\n")
+    with pytest.raises(simulator.InputError) as caught:
+        load_spec_file(spec)
+    assert str(caught.value) == f"{spec}: {refused}"
+    result = invoke("sweep", "--spec", spec, "--workers", 1, "-o", tmp_path / "out")
+    assert result.exit_code == 2 and f"{spec}: {refused}" in result.output, result.output
+    assert not (tmp_path / "out").exists() and not (tmp_path / "r.html").exists()
+    # the largest seed the CLI takes, a sweep file takes too
+    spec.write_text(f"seed: {2**32 - 1}\n")
+    assert load_spec_file(spec)[1].seed == 2**32 - 1
+
+
+@pytest.mark.parametrize(("where", "code"), [("out", 2), ("elsewhere", 3)])
+def test_no_right_to_a_file_is_exit_2_only_in_the_output_folder(tmp_path, monkeypatch, where, code):
+    """EACCES writing a chunk in the output folder is the user's to mend (exit 2); on a file read
+    elsewhere it is no output's fault and stays the tool's error (exit 3), as any other."""
+    import errno
+
+    from simulator.sweep.checkpoints import Checkpoints
+
+    out = tmp_path / "out"
+    name = out / ".chunks" / "chunk-1.parquet" if where == "out" else tmp_path / "input.bin"
+
+    def refused(self: Checkpoints, result: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(name))
+
+    monkeypatch.setattr(Checkpoints, "save", refused)
+    args = ("sweep", write(tmp_path, TWO_MEMBERS), "--grid", "agreement.ratio.japan=0.2,0.8", "--chunk-runs", 1)
+    result = invoke(*args, "--workers", 1, "--no-plots", "-o", out)
+    assert result.exit_code == code, result.output
+    said = "cannot write outputs: Permission denied" if code == 2 else "stopped by an error: PermissionError"
+    assert said in result.output.splitlines()[-1] and no_traceback(result)

@@ -17,9 +17,11 @@ from simulator.arguments import flag as flag
 from simulator.arguments import path_argument as path_argument
 from simulator.arguments import whole as whole
 from simulator.arguments import yaml_value as yaml_value
-from simulator.errors import InputError, Problem, ScenarioError
+from simulator.errors import InputError, Problem
+from simulator.library import refuse_missing_name, resolve_scenario
 from simulator.scenario import Scenario, apply_overrides, load_raw
 from simulator.scenario.load import validate_overridden
+from simulator.scenario.schema import MAX_SEED
 
 ScenarioLike = str | os.PathLike[str] | Mapping[str, Any] | Scenario
 """A scenario file, a bare library name, scenario data or a validated scenario."""
@@ -67,8 +69,6 @@ def raw_data(scenario: ScenarioLike, changes: list[tuple[str, Any]]) -> tuple[di
         except InputError as exc:
             raise InputError(exc.problems, DATA_SOURCE) from None
     if isinstance(scenario, str | os.PathLike):
-        from simulator.library import resolve_scenario
-
         path = resolve_scenario(os.fspath(scenario))
         refuse_missing_name(path)
         return load_raw(path, changes), path
@@ -78,44 +78,11 @@ def raw_data(scenario: ScenarioLike, changes: list[tuple[str, Any]]) -> tuple[di
     )
 
 
-def missing_name(text: str) -> bool:
-    """Whether ``text``, as :func:`~simulator.library.resolve_scenario` left it, is a bare name found nowhere."""
-    from pathlib import Path
-
-    path = Path(text)
-    return path.name == text and not path.exists()
-
-
-def refuse_missing_name(text: str) -> None:
-    """Raise :class:`ScenarioError` saying where a bare name found nowhere was looked for (the API and the CLI)."""
-    if missing_name(text):
-        raise ScenarioError(_not_found(text), text)
-
-
-def _not_found(name: str) -> str:
-    """Where a bare name was looked for: here, ``./scenarios`` and the shipped library, by their full paths.
-
-    >>> _not_found("no_such").startswith("file not found here, nor as no_such.yaml or no_such.yml in ./scenarios")
-    True
-    """
-    from simulator.library import LOCAL_FOLDER, shipped_library
-
-    stem = name.removesuffix(".yaml").removesuffix(".yml")
-    names = f"{name}" if stem != name else f"{stem}.yaml or {stem}.yml"
-    local, library = LOCAL_FOLDER.resolve(), shipped_library().resolve()
-    where = (
-        f"./scenarios, which is the shipped library ({local})"
-        if local == library
-        else f"./scenarios ({local}) or the shipped library ({library})"
-    )
-    return f"file not found here, nor as {names} in {where}"
-
-
 def load(scenario: ScenarioLike, changes: Overrides = None, seed: int | None = None) -> Loaded:
     """Load and validate, with the changes and the seed applied (as ``stockpile run`` does)."""
     pairs = assignments(changes)
     if seed is not None:
-        pairs.append(("seed", whole(seed, "seed", 0)))
+        pairs.append(("seed", whole(seed, "seed", 0, MAX_SEED)))
     if isinstance(scenario, Scenario) and not pairs:
         return Loaded(scenario, None, DATA_SOURCE)
     data, source = raw_data(scenario, pairs)

@@ -10,10 +10,9 @@ warning.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable
 
-from simulator.errors import Problem
+from simulator.errors import Problem, known_hint
 from simulator.mechanisms import BY_NAME
 from simulator.scenario.schema import (
     MAX_TRANSIT_DAYS,
@@ -34,18 +33,6 @@ MAX_RESULT_ROWS = 500_000
 of memory at the limit)."""
 MAX_SUPPLY_ROWS = 2_000_000
 """Most rows of a run's arrivals by supplier: horizon days x regions x materials x suppliers."""
-
-
-def known_hint(name: str, known: Iterable[str]) -> str:
-    """``(known: a, b); did you mean 'a'?``: the names a misspelled ``name`` could have been, and the closest.
-
-    >>> known_hint("light_re", ["light_ree", "heavy_ree"])
-    "(known: heavy_ree, light_ree); did you mean 'light_ree'?"
-    """
-    known = sorted(known)
-    close = difflib.get_close_matches(name, known, n=1)
-    suggestion = f"; did you mean '{close[0]}'?" if close else ""
-    return f"(known: {', '.join(known) or 'none'}){suggestion}"
 
 
 def _ref(problems: list[Problem], path: str, kind: str, name: str, known: Iterable[str]) -> bool:
@@ -321,7 +308,8 @@ def _check_follows(s: Scenario, where: str, shock: ShockBase, follows: str, prob
     """``follows`` names the licensing shock of the same supplier whose terms this one replaces.
 
     That is the last one before it: the same supplier's licensing shock on the same materials
-    that starts latest before this one starts (when both days are fixed). The model hands
+    and regions that starts latest before this one starts (when both days are fixed); a
+    licence on other regions (or materials) in between is another regime, not skipped over. The model hands
     over what the old terms are still reviewing to the new ones; following a later shock, or
     a chain of ``follows`` that comes back to the shock, would silently hand over the wrong
     approvals or none.
@@ -346,6 +334,7 @@ def _check_follows(s: Scenario, where: str, shock: ShockBase, follows: str, prob
             problems.append(Problem(where, message))
             return
         materials = sorted(shock.materials or [])
+        regions = _target_regions(s, shock)
         between = [
             (day, o.id)
             for o in others.values()
@@ -353,6 +342,7 @@ def _check_follows(s: Scenario, where: str, shock: ShockBase, follows: str, prob
             and o is not before
             and getattr(o, "supplier", None) == getattr(shock, "supplier", None)
             and sorted(o.materials or []) == materials
+            and _target_regions(s, o) == regions
             and (day := _fixed_day(s, o.start)) is not None
             and old < day < start
         ]
@@ -363,6 +353,12 @@ def _check_follows(s: Scenario, where: str, shock: ShockBase, follows: str, prob
                 f"the terms it replaces, the last before it ('{later}')"
             )
             problems.append(Problem(where, message))
+
+
+def _target_regions(s: Scenario, shock: ShockBase) -> set[str]:
+    """The regions a shock targets, as a set (no ``regions`` targets every region)."""
+    regions = getattr(shock, "regions", None)
+    return set(s.regions) if regions is None else set(regions)
 
 
 def _follows_cycle(s: Scenario, shock: ShockBase) -> list[str] | None:
@@ -434,16 +430,19 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
     if len(set(members)) != len(members):
         problems.append(Problem("agreement.members", "members must be unique"))
     known = [rid for rid in a.ratio if _member_ref(s, a, problems, f"agreement.ratio.{rid}", rid)]
-    missing = [rid for rid in valid_members(s, a) if rid not in a.ratio]
-    if a.ratio and missing and len(known) == len(a.ratio):  # a misspelled key is reported as itself
-        message = f"every member needs a ratio; missing: {', '.join(missing)} (a ratio of 0 gives it no share)"
-        problems.append(Problem("agreement.ratio", message))
-    if a.ratio:
+    # a ratio is checked as a whole (every member, a sum of 1) only under a rule that shares by it:
+    # under another (a --set of the mechanism or the members on a file written for fair_ratio) it is unused
+    uses_ratio = BY_NAME[a.mechanism].needs_ratio
+    if uses_ratio and not a.ratio:
+        problems.append(Problem("agreement.ratio", f"mechanism '{a.mechanism}' needs a ratio per member"))
+    elif uses_ratio:
+        missing = [rid for rid in valid_members(s, a) if rid not in a.ratio]
+        if missing and len(known) == len(a.ratio):  # a misspelled key is reported as itself
+            message = f"every member needs a ratio; missing: {', '.join(missing)} (a ratio of 0 gives it no share)"
+            problems.append(Problem("agreement.ratio", message))
         total = sum(a.ratio.values())
         if abs(total - 1.0) > SUM_TOLERANCE:
             problems.append(Problem("agreement.ratio", f"ratios must sum to 1 (they sum to {total:.12g})"))
-    elif BY_NAME[a.mechanism].needs_ratio:
-        problems.append(Problem("agreement.ratio", f"mechanism '{a.mechanism}' needs a ratio per member"))
     for mid in a.release_cap_t_per_day:
         _ref(problems, f"agreement.release_cap_t_per_day.{mid}", "material", mid, s.materials)
     pool = a.pool

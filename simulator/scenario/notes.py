@@ -10,11 +10,9 @@ that makes an input meaningless, or silently turns a stock into 0 t, is an error
 
 from __future__ import annotations
 
-import difflib
-
 import numpy as np
 
-from simulator.errors import Problem
+from simulator.errors import Problem, closest_hint
 from simulator.mechanisms import BY_NAME
 from simulator.scenario.checks import day_number, day_words, valid_members
 from simulator.scenario.portfolio import capacity_notes, has_demand
@@ -43,7 +41,9 @@ def _unused_notes(s: Scenario) -> list[Problem]:
     used = {mid for region in s.regions.values() for block in blocks for mid in getattr(region, block)}
     for mid in s.materials:
         if mid not in used and mid not in s.market:  # a market for it has its own note
-            message = f"no region has demand, stock or sourcing of '{mid}', so it changes nothing{_close(mid, used)}"
+            message = (
+                f"no region has demand, stock or sourcing of '{mid}', so it changes nothing{closest_hint(mid, used)}"
+            )
             notes.append(Problem(f"materials.{mid}", message))
     buyers = set()
     for sid, supplier in s.suppliers.items():
@@ -60,16 +60,10 @@ def _unused_notes(s: Scenario) -> list[Problem]:
         if sid not in buyers:
             message = (
                 f"no region can buy from '{sid}' (none it has a lead time to sources from it, re-sources to spare "
-                f"capacity or has a quota), so it changes nothing{_close(sid, buyers)}"
+                f"capacity or has a quota), so it changes nothing{closest_hint(sid, buyers)}"
             )
             notes.append(Problem(f"suppliers.{sid}", message))
     return notes
-
-
-def _close(name: str, used: set[str]) -> str:
-    """``; did you mean 'x'?`` for the closest id in use, else nothing."""
-    close = difflib.get_close_matches(name, sorted(used), n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _auction_notes(s: Scenario) -> list[Problem]:

@@ -37,7 +37,7 @@ from typing import Any
 
 import yaml
 
-from simulator.errors import InputError, Problem, setting
+from simulator.errors import InputError, Problem, known_hint, setting
 from simulator.scenario.strict_yaml import load_yaml, shortened
 
 EXCLUSIVE_SIBLINGS = {"tonnes": "days", "days": "tonnes"}
@@ -213,8 +213,6 @@ def _check_id(data: dict[str, Any], parts: list[str]) -> None:
     ids = data.get(parts[0]) if kind is not None else None
     if len(parts) < 3 or not isinstance(ids, dict) or parts[1] in ids:
         return
-    from simulator.scenario.checks import known_hint
-
     message = (
         f"unknown {kind} '{parts[1]}' {known_hint(parts[1], [str(k) for k in ids])}"
         f" (to add a {kind}, set it whole: {parts[0]}.{parts[1]}={{...}})"

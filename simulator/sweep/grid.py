@@ -28,6 +28,7 @@ from simulator.errors import InputError, Problem, setting
 from simulator.scenario import read_yaml
 from simulator.scenario.load import named_path
 from simulator.scenario.overrides import exclusive_sibling, ratio_member
+from simulator.scenario.schema import MAX_SEED
 from simulator.scenario.strict_yaml import load_yaml
 
 MAX_POINTS = 100_000
@@ -420,8 +421,8 @@ def load_spec_file(path: str | Path, max_values: int = MAX_POINTS) -> tuple[str 
     if not isinstance(runs, int) or isinstance(runs, bool) or runs < 1:
         raise InputError(f"runs: must be a whole number >= 1, got {runs!r}", source)
     seed = data.get("seed")
-    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
-        raise InputError(f"seed: must be a whole number >= 0, got {seed!r}", source)
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED):
+        raise InputError(f"seed: must be a whole number in [0, {MAX_SEED}], got {seed!r}", source)
     fixed = data.get("set") or {}
     if not isinstance(fixed, dict):
         raise InputError("set: must map paths to values", source)
