@@ -19,6 +19,7 @@ from simulator.report.words import (
     DASH,
     days,
     finite,
+    lent_word,
     percent,
     plural,
     source_codes_note,
@@ -184,7 +185,7 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
         ("released_joint_t", "\u2003from the joint pool (t)" if joint else "\u2003from other members' reserves (t)"),
         ("released_national_t", "\u2003from its own national reserve (t)"),
         ("released_auction_t", "\u2003of which bought at auction (t)"),
-        ("lent_t", "Lent to other members (t)"),
+        ("lent_t", f"{lent_word(result.scenario).capitalize()} to other members (t)"),
     ]
     for key, label in optional:
         if any(c.get(key) for c in cells):

@@ -54,6 +54,7 @@ from simulator.report.words import (
     detail,
     in_millions,
     join_words,
+    lent_word,
     over_days,
     percent,
     plural,
@@ -1044,7 +1045,8 @@ def _member_row(
         notes.append(f"{join_words(by_material_t(run, rule, zero=tonnes(0.0), name_one=named))} by the rule")
     if account.lent_t:
         lent = by_material_t(run, _cell_t(run, m, "lent_t"), zero=tonnes(0.0), total=account.lent_t)
-        notes.append(f"lent {join_words(lent)}")
+        given = lent_word(run.result.scenario) == "given"  # a grant: nothing owed back
+        notes.append(f"gave {join_words(lent)} to other members" if given else f"lent {join_words(lent)}")
     if grant is not None:
         beyond = granted_t(run, m)
         if not grant[1] and split_by_material(run, {x: abs(t) for x, t in beyond.items()}):  # tonnes, no prices
