@@ -16,10 +16,11 @@ import matplotlib.pyplot as plt
 import pytest
 
 from simulator.plots import days_of_cover_figure, shock_idle, shortfall_figure
+from simulator.report import render_report
 from simulator.report.figures import shock_timeline
 from simulator.report.findings import Run
 from simulator.report.tables import shock_table
-from tests.helpers import ONE_REGION, build, halt, run, shipped_group, shipped_result
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt, run, shipped_group, shipped_result
 
 SWITCH = {  # over the halt's days and beyond: drawn, the two would overlap and take lanes
     "id": "switch",
@@ -99,3 +100,15 @@ def test_long_embargo_2030_eu_heavy_feed_switch():
     assert not any("EU processing" in t for t in legend(shortfall_figure(result)))
     cells = re.findall(r'data-label="Severity">(.*?)</td>', shock_table(Run.of(result)))
     assert cells[k] == "not applied in this run (severity 0); severity 0% to 100% in the samples"
+
+
+def test_a_shock_that_does_nothing_does_not_outlast_the_run():
+    """TWO_MEMBERS's halt (China → Japan, EU, from day -100) is in force on day 59, the last day; a second
+    embargo on Japan to day 1000 at severity 0 is not named with it."""
+    data = build(TWO_MEMBERS)
+    data["shocks"].append(dict(SWITCH, start=10, end=1000))
+    verdict = render_report(run(data))
+    verdict = verdict[verdict.index('<section id="verdict"') :]
+    verdict = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", verdict[: verdict.index("</section>")]))
+    assert "The shocks outlast the run: halt (embargo, China → Japan, EU) is still in force on day 59" in verdict
+    assert "switch" not in verdict
