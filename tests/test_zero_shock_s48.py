@@ -20,7 +20,7 @@ from simulator.report import render_report
 from simulator.report.figures import shock_timeline
 from simulator.report.findings import Run
 from simulator.report.tables import shock_table
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt, run, shipped_group, shipped_result
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt, run, shipped_group, shipped_result, threat
 
 SWITCH = {  # over the halt's days and beyond: drawn, the two would overlap and take lanes
     "id": "switch",
@@ -112,3 +112,15 @@ def test_a_shock_that_does_nothing_does_not_outlast_the_run():
     verdict = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", verdict[: verdict.index("</section>")]))
     assert "The shocks outlast the run: halt (embargo, China → Japan, EU) is still in force on day 59" in verdict
     assert "switch" not in verdict
+
+
+def test_a_cut_of_nothing_that_buyers_read_as_a_risk_acts():
+    """A quota cut of severity 0 perceived at 0.5, with a market: buyers stock up and prices move, so it is drawn.
+
+    Without a market nothing reads the perception: the same cut does nothing.
+    """
+    market = {"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}}}
+    priced = run(build(ONE_REGION, shocks=[threat(0.5)], market=market))
+    assert shock_idle(priced, 0) is None
+    assert legend(days_of_cover_figure(priced))[-1] == "Quota cut: China \u2192 Japan, 0% cut"
+    assert shock_idle(run(build(ONE_REGION, shocks=[threat(0.5)])), 0) == "severity 0"
