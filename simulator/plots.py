@@ -134,6 +134,43 @@ def shock_size(result: Result, index: int) -> float:
     return float(_column(result, "shocks", SHOCK_SIZE_COLUMN[kind])[index])
 
 
+NO_EFFECT = {"embargo": 0.0, "quota_cut": 0.0, "delay": 0.0, "demand_surge": 1.0}
+"""The size, in its kind's ``shocks`` column (:data:`SHOCK_SIZE_COLUMN`), at which a shock does nothing.
+
+A cut or embargo of severity 0 stops nothing, a delay of 0 days adds none, a demand surge
+of factor 1 leaves demand as it was. An export quota caps in tonnes and licensing reviews
+every shipment: neither has a size that does nothing for sure."""
+
+SIZE_FIELD = {"embargo": "severity", "quota_cut": "severity", "delay": "extra_days", "demand_surge": "factor"}
+"""The scenario field that sets the size of a shock of a kind in :data:`NO_EFFECT`."""
+
+IDLE_WORDS = {
+    "embargo": "severity 0",
+    "quota_cut": "severity 0",
+    "delay": "0 extra days",
+    "demand_surge": "demand \u00d71",
+}
+"""How :func:`shock_idle` says a shock's size does nothing."""
+
+
+def shock_idle(result: Result, index: int) -> str | None:
+    """Why shock ``index`` does nothing in this run (``severity 0``), or None when it acts.
+
+    A shock whose size (this run's draw) is its kind's :data:`NO_EFFECT`, a what-if switch
+    off as written: the figures draw no band for it and the legends leave it out; the
+    report's shocks table says it is not applied. An embargo or quota cut of severity 0
+    that buyers still read as a risk (``perceived_severity`` above 0, with a ``market``
+    block) moves prices: it acts.
+    """
+    kind = str(_column(result, "shocks", "kind")[index])
+    if kind not in NO_EFFECT or shock_size(result, index) != NO_EFFECT[kind]:
+        return None
+    perceived = getattr(result.scenario.shocks[index], "perceived_severity", None)
+    if result.scenario.market and perceived:
+        return None
+    return IDLE_WORDS[kind]
+
+
 def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str:
     """How severe a shock is: ``full halt``, ``halt with 70% leaking through, the rest held and released over 30 days``.
 
@@ -393,13 +430,14 @@ def shock_windows(result: Result, material: str) -> list[tuple[int, int, int]]:
     """``(shock index, first day, end day)`` of the shocks on ``material`` within the horizon (end exclusive).
 
     A shock aimed at regions none of which has demand for ``material`` is not one on it
-    (a delay to Japan in a panel of magnets only the EU uses).
+    (a delay to Japan in a panel of magnets only the EU uses); nor is one that does nothing
+    in this run (:func:`shock_idle`: an embargo of severity 0), which no figure draws.
     """
     horizon = result.scenario.horizon_days
     starts, ends = _column(result, "shocks", "start_day"), _column(result, "shocks", "end_day")
     windows = []
     for k, spec in enumerate(result.scenario.shocks):
-        if spec.materials is not None and material not in spec.materials:
+        if (spec.materials is not None and material not in spec.materials) or shock_idle(result, k):
             continue
         regions = getattr(spec, "regions", None)
         if regions and not any(has_demand(result.scenario, region, material) for region in regions):

@@ -508,9 +508,9 @@ DAILY = (
         "t",
         "flow",
         "sum",
-        "Lent from the member's reserve to others (national pool mode).",
+        "Lent from the member's reserve to others (national pool mode); given, nothing owed, under a grant settlement.",
         "market",
-        "Lent",
+        "Lent or given",
         present_when="national_pool",
     ),
     _d(
@@ -1058,7 +1058,7 @@ AGREEMENT_DAY = (
         ("member", "material", "run"),
         "decision",
         "none",
-        "Lent from each member's reserve (national mode).",
+        "Lent from each member's reserve (national mode); under a grant settlement, given (nothing owed).",
         "agreement",
         table="releases",
     ),
@@ -1297,7 +1297,14 @@ SUMMARY = (
         "released_auction_t", "t", "sum", "Drawn from auction stock.", "From auction stock", source="released_auction_t"
     ),
     _s("released_rule_t", "t", "sum", "Allocated by the rule.", "Allocated by the rule", source="released_rule_t"),
-    _s("lent_t", "t", "sum", "Lent to other members.", "Lent", source="lent_t"),
+    _s(
+        "lent_t",
+        "t",
+        "sum",
+        "Lent to other members; under a grant settlement, given (nothing owed or repaid).",
+        "Lent or given",
+        source="lent_t",
+    ),
     _s(
         "end_commercial_t",
         "t",

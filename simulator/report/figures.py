@@ -34,6 +34,7 @@ from simulator.plots import (
     empty_panel,
     finish_figure,
     plain_text,
+    shock_idle,
     shock_severity,
     shock_shade,
 )
@@ -288,7 +289,9 @@ def shock_timeline(result: Result, names: HtmlNames | None = None) -> str:
     stay apart; the fill is darker for a more severe shock (:func:`shock_shade`). A
     licensing shock's suspensions are cut out of its bar as hatched segments, named
     inside when their dates fit. A label goes right of its bar, inside it, left of it,
-    or else under it, on as many lines as it needs; none runs past the figure.
+    or else under it, on as many lines as it needs; none runs past the figure. A shock
+    that does nothing in this run (:func:`shock_idle`, an embargo of severity 0) has no
+    bar: its lane says "not applied in this run (severity 0)" over its days.
     """
     shocks = result.shocks
     horizon = result.scenario.horizon_days
@@ -391,20 +394,24 @@ def _lane(result: Result, k: int, shock_id: str, x: Callable[[float], float], le
         full = f"suspended {span_dates(start, a, b)}"
         named.append(full if CHAR_PX * len(full) <= room else "suspended" if room >= CHAR_PX * 9 else "")
     dated = bool(cut) and all(text.startswith("suspended ") for text in named)
-    label = f"{shock_severity(result, k, suspended=not dated)}, {span_dates(start, first, end)}"
+    idle = shock_idle(result, k)  # does nothing in this run: no bar, its lane says so
+    size = f"not applied in this run ({idle})" if idle else shock_severity(result, k, suspended=not dated)
+    label = f"{size}, {span_dates(start, first, end)}"
     if first >= horizon:
         label += " (starts after the run)"
     elif first < 0 or end > horizon:
         label += " (runs past the horizon)" if end > horizon else " (began before day 0)"
     inside = (x(cut[0][0]) if cut else x1) - x0  # room on the bar before a suspension
     spot = _beside(x0, x1, inside, CHAR_PX * len(label), left, width)
+    if idle and x0 + 6 + CHAR_PX * len(label) <= width - 2:  # no bar: its words from where it would start
+        spot = (x0 + 6, "over")
     under = [] if spot is not None else _wrap(label, width - 2 - left - 4)
     bar_h = LANE_PX - 10
 
     def draw(y: float) -> list[str]:
         bar_y, mid = y + 4, y + 4 + bar_h / 2 + 4
         parts = []
-        if end > 0 and first < horizon:
+        if end > 0 and first < horizon and not idle:
             parts.append(
                 f'<rect x="{x0:.1f}" y="{bar_y}" width="{x1 - x0:.1f}" height="{bar_h}" rx="3" fill="{colour}" '
                 f'fill-opacity="{opacity:.2f}" stroke="{colour}" stroke-width="1.2" data-shock="{shock_id}"/>'

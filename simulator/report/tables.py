@@ -11,13 +11,15 @@ from typing import Any
 import numpy as np
 
 from simulator import quantities
-from simulator.plots import KIND_NAMES, shock_severity
+from simulator.plots import KIND_NAMES, SIZE_FIELD, shock_idle, shock_severity
 from simulator.report.accounts import Account
 from simulator.report.findings import Run, assumption_code, lowest_cover_day
+from simulator.report.uncertainty import range_cell
 from simulator.report.words import (
     DASH,
     days,
     finite,
+    lent_word,
     percent,
     plural,
     source_codes_note,
@@ -26,7 +28,9 @@ from simulator.report.words import (
     usd_m,
     when,
 )
+from simulator.results import Result
 from simulator.scenario.schema import drawn_at_random
+from simulator.scenario.uncertain import inputs_of
 
 STOCK_COSTS = ("holding_cost_usd", "refill_cost_usd", "auction_spend_usd")
 """Costs of strategic stock, added to the cost of buying a pool share (summary quantities)."""
@@ -181,7 +185,7 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
         ("released_joint_t", "\u2003from the joint pool (t)" if joint else "\u2003from other members' reserves (t)"),
         ("released_national_t", "\u2003from its own national reserve (t)"),
         ("released_auction_t", "\u2003of which bought at auction (t)"),
-        ("lent_t", "Lent to other members (t)"),
+        ("lent_t", f"{lent_word(result.scenario).capitalize()} to other members (t)"),
     ]
     for key, label in optional:
         if any(c.get(key) for c in cells):
@@ -265,6 +269,22 @@ def _drawn(spec: Any, seed: int) -> str:
     return ""
 
 
+def _severity(result: Result, index: int) -> str:
+    """The shock's severity cell (HTML): ``50% cut``, or ``not applied in this run (severity 0)``.
+
+    The latter for a shock that does nothing in this run (:func:`shock_idle`), with its
+    range where an uncertain input samples its size (``; severity 0 to 100% in the samples``).
+    """
+    idle = shock_idle(result, index)
+    if idle is None:
+        return escape(shock_severity(result, index))
+    spec = result.scenario.shocks[index]
+    field = SIZE_FIELD[spec.kind]
+    ranges = [range_cell(item) for item in inputs_of(result.scenario) if item.path == f"shocks.{spec.id}.{field}"]
+    sampled = f"; {escape(field.replace('_', ' '))} {ranges[0]} in the samples" if ranges else ""
+    return f"not applied in this run ({escape(idle)}){sampled}"
+
+
 def _outside(first: int, horizon: int) -> str:
     """``; after the run, not simulated`` for a shock that starts after the last day, else ""."""
     return "; after the run, not simulated" if first >= horizon else ""
@@ -287,7 +307,7 @@ def shock_table(run: Run) -> str:
             f'<td class="when" data-label="When">{escape(span_dates(start, first, end))}<br>'
             f"<small>{plural(end - first, 'day')}{_outside(first, horizon)}</small></td>"
             f'<td data-label="Supplier \u2192 target">{names.shock_targets[k]}</td>'
-            f'<td data-label="Severity">{escape(shock_severity(result, k))}{_drawn(spec, result.seed)}</td>'
+            f'<td data-label="Severity">{_severity(result, k)}{_drawn(spec, result.seed)}</td>'
             f'<td class="text" data-label="What happened">{names.shock_descriptions[k] or DASH}</td></tr>'
         )
     return source_codes_note(list(names.shock_descriptions)) + (

@@ -121,7 +121,7 @@ def _inputs_table(result: Result) -> str:
         f'<tr><td class="text" data-label="Input">{escape(_label_without_unit(i.label, _unit(i.path).label))}<br>'
         f'<code class="source">{escape(i.path)}</code></td>'
         f'<td class="text" data-label="Value used">{_value_cell(i)}</td>'
-        f'<td class="text" data-label="Range">{_range_cell(i)}</td>'
+        f'<td class="text" data-label="Range">{range_cell(i)}</td>'
         f'<td class="text source" data-label="Source">{escape(i.entry.source)}</td></tr>'
         for i in inputs_of(result.scenario)
     )
@@ -203,7 +203,8 @@ def _number_in(value: float, unit: Unit, with_unit: bool = True) -> str:
     return f"{text}{NBSP}{label}"  # a line never breaks between a number and its unit
 
 
-def _range_cell(item: Input) -> str:
+def range_cell(item: Input) -> str:
+    """An uncertain input's range as HTML: ``0 to 100%``, ``last day 1 Mar to 1 Jun 2030``, ``one of 3, 5``."""
     e = item.entry
     if isinstance(e, UncertainValues):
         shown = [escape(_shown(_last_day(v) if is_shock_end(item.path) else v, item.path)) for v in e.values]

@@ -29,7 +29,7 @@ from simulator.mechanisms import BY_NAME
 from simulator.metrics import days_of_cover
 from simulator.names import in_sentence
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
-from simulator.plots import KIND_NAMES, released_rules, shock_target
+from simulator.plots import KIND_NAMES, released_rules, shock_idle, shock_target
 from simulator.report.accounts import Account, end_prices
 from simulator.report.findings import Run, only_user, quota_sharing_caveat
 from simulator.report.prices import price_line
@@ -54,6 +54,7 @@ from simulator.report.words import (
     detail,
     in_millions,
     join_words,
+    lent_word,
     over_days,
     percent,
     plural,
@@ -653,12 +654,15 @@ answer (:func:`horizon_note`): the close call's measure of a stock nearly gone."
 
 
 def _in_force_at_end(run: Run) -> list[int]:
-    """The shocks (their index) still in force on the run's last day: started within the run, not ended by its end."""
+    """The shocks (their index) still in force on the run's last day: started within the run, not ended by its end.
+
+    A shock that does nothing in the run (:func:`shock_idle`, an embargo of severity 0) is in force nowhere.
+    """
     shocks, horizon = run.result.shocks, run.result.scenario.horizon_days
     if shocks.empty:
         return []
     in_force = (shocks["start_day"] < horizon) & (shocks["end_day"] >= horizon)
-    return [k for k, held in enumerate(in_force) if held]
+    return [k for k, held in enumerate(in_force) if held and not shock_idle(run.result, k)]
 
 
 def _low_at_end(run: Run) -> list[str]:
@@ -1044,7 +1048,8 @@ def _member_row(
         notes.append(f"{join_words(by_material_t(run, rule, zero=tonnes(0.0), name_one=named))} by the rule")
     if account.lent_t:
         lent = by_material_t(run, _cell_t(run, m, "lent_t"), zero=tonnes(0.0), total=account.lent_t)
-        notes.append(f"lent {join_words(lent)}")
+        given = lent_word(run.result.scenario) == "given"  # a grant: nothing owed back
+        notes.append(f"gave {join_words(lent)} to other members" if given else f"lent {join_words(lent)}")
     if grant is not None:
         beyond = granted_t(run, m)
         if not grant[1] and split_by_material(run, {x: abs(t) for x, t in beyond.items()}):  # tonnes, no prices

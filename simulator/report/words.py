@@ -377,3 +377,12 @@ def detail(text: str) -> str:
     The answer is bold, its circumstances are not (style: ``.detail``).
     """
     return f'<span class="detail">{text}</span>' if text else ""
+
+
+def lent_word(scenario: Any) -> str:
+    """The word for ``lent_t``: ``given`` under a ``grant`` settlement (nothing owed or repaid), else ``lent``.
+
+    A loan is repaid in kind and a sale paid for: what passes to other members under them is lent.
+    """
+    agreement = scenario.agreement
+    return "given" if agreement is not None and agreement.settlement.kind == "grant" else "lent"

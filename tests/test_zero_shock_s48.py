@@ -1,0 +1,126 @@
+"""A shock that does nothing as written (an embargo of severity 0, a delay of 0 days, a demand
+surge of factor 1) is a what-if switch left off: no figure draws it or names it in a legend,
+the report's timeline draws no bar for it, and its shocks table says it is not applied (with
+the range its size is sampled from, where an uncertain input samples it).
+
+``long_embargo_12m_2030``'s ``eu_processing_heavy_feed`` (EU heavy processing losing its
+non-Chinese feed, severity 0 as written, uncertain 0-1) was drawn and listed as
+"Embargo: EU processing → EU, 0% cut" over the whole embargo.
+"""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib.pyplot as plt
+import pytest
+
+from simulator.plots import days_of_cover_figure, shock_idle, shortfall_figure
+from simulator.report import render_report
+from simulator.report.figures import shock_timeline
+from simulator.report.findings import Run
+from simulator.report.tables import shock_table
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt, run, shipped_group, shipped_result, threat
+
+SWITCH = {  # over the halt's days and beyond: drawn, the two would overlap and take lanes
+    "id": "switch",
+    "kind": "embargo",
+    "supplier": "china",
+    "regions": ["japan"],
+    "start": 5,
+    "end": 30,
+    "severity": 0.0,
+}
+NO_DELAY = {"id": "no_delay", "kind": "delay", "supplier": "china", "start": 12, "end": 25, "extra_days": 0}
+NO_SURGE = {"id": "no_surge", "kind": "demand_surge", "start": 2, "end": 8, "factor": 1.0}
+SAMPLED = [{"path": "shocks.switch.severity", "low": 0.0, "high": 1.0, "label": "switch", "source": "test"}]
+
+
+def legend(fig) -> list[str]:
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    plt.close(fig)
+    return texts
+
+
+@pytest.fixture(scope="module")
+def switched():
+    """One region: China's halt on days 10-20 and three shocks that do nothing, the embargo's severity uncertain."""
+    data = build(
+        ONE_REGION, shocks=[halt(), SWITCH, NO_DELAY, NO_SURGE], regions__japan__commercial_stock__ree__tonnes=20
+    )
+    return run({**data, "uncertain": SAMPLED})  # 20 t of stock: Japan runs short in the halt
+
+
+def test_idle_shocks_are_the_ones_of_no_effect(switched):
+    assert [shock_idle(switched, k) for k in range(4)] == [None, "severity 0", "0 extra days", "demand \u00d71"]
+
+
+@pytest.mark.parametrize("figure", [days_of_cover_figure, shortfall_figure])
+def test_figures_leave_out_a_shock_that_does_nothing(switched, figure):
+    """The legend names only the halt, and with no other shock drawn it is a full-height band, not a lane."""
+    texts = legend(figure(switched))
+    shocks = [t for t in texts if ":" in t and t.split(":")[0] in ("Embargo", "Delay", "Demand surge")]
+    assert shocks == ["Embargo: China \u2192 Japan, full halt"]
+    fig = figure(switched)
+    bands = [p for ax in fig.axes for p in ax.patches if p.get_label().startswith("Embargo")]
+    assert not any(type(p).__name__ == "ShockLane" for p in bands)  # lanes only when drawn shocks overlap
+    plt.close(fig)
+
+
+def test_a_figure_with_only_acting_shocks_is_as_before():
+    """A cut of half (not zero) is drawn and named as before: only a size of no effect is left out."""
+    result = run(build(ONE_REGION, shocks=[halt(severity=0.5)]))
+    assert legend(days_of_cover_figure(result))[-1] == "Embargo: China \u2192 Japan, 50% cut"
+
+
+def test_the_shocks_table_says_not_applied(switched):
+    cells = re.findall(r'data-label="Severity">(.*?)</td>', shock_table(Run.of(switched)))
+    assert cells == [
+        "full halt",
+        "not applied in this run (severity 0); severity 0% to 100% in the samples",
+        "not applied in this run (0 extra days)",
+        "not applied in this run (demand \u00d71)",
+    ]
+
+
+def test_the_timeline_draws_no_bar_for_it(switched):
+    svg = shock_timeline(switched)
+    assert re.findall(r'data-shock="(\w+)"', svg) == ["halt"]
+    assert "not applied in this run (severity 0), " in svg
+    assert "0% cut" not in svg
+
+
+@shipped_group("long_embargo_12m_2030")
+def test_long_embargo_2030_eu_heavy_feed_switch():
+    """As written the EU's heavy processing keeps its feed: the figures name China's embargo only."""
+    result = shipped_result("long_embargo_12m_2030")
+    k = [s.id for s in result.scenario.shocks].index("eu_processing_heavy_feed")
+    assert shock_idle(result, k) == "severity 0"
+    assert legend(days_of_cover_figure(result))[-1] == "Embargo: China \u2192 Japan, EU, full halt"
+    assert not any("EU processing" in t for t in legend(shortfall_figure(result)))
+    cells = re.findall(r'data-label="Severity">(.*?)</td>', shock_table(Run.of(result)))
+    assert cells[k] == "not applied in this run (severity 0); severity 0% to 100% in the samples"
+
+
+def test_a_shock_that_does_nothing_does_not_outlast_the_run():
+    """TWO_MEMBERS's halt (China → Japan, EU, from day -100) is in force on day 59, the last day; a second
+    embargo on Japan to day 1000 at severity 0 is not named with it."""
+    data = build(TWO_MEMBERS)
+    data["shocks"].append(dict(SWITCH, start=10, end=1000))
+    verdict = render_report(run(data))
+    verdict = verdict[verdict.index('<section id="verdict"') :]
+    verdict = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", verdict[: verdict.index("</section>")]))
+    assert "The shocks outlast the run: halt (embargo, China → Japan, EU) is still in force on day 59" in verdict
+    assert "switch" not in verdict
+
+
+def test_a_cut_of_nothing_that_buyers_read_as_a_risk_acts():
+    """A quota cut of severity 0 perceived at 0.5, with a market: buyers stock up and prices move, so it is drawn.
+
+    Without a market nothing reads the perception: the same cut does nothing.
+    """
+    market = {"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}}}
+    priced = run(build(ONE_REGION, shocks=[threat(0.5)], market=market))
+    assert shock_idle(priced, 0) is None
+    assert legend(days_of_cover_figure(priced))[-1] == "Quota cut: China \u2192 Japan, 0% cut"
+    assert shock_idle(run(build(ONE_REGION, shocks=[threat(0.5)])), 0) == "severity 0"
