@@ -144,3 +144,26 @@ def test_the_answer_hinges_on_the_share_of_magnet_tonnes_approved_as_the_file_sa
     assert any(f"At 60% of magnet tonnes approved the EU would be short {short:,.0f} t" in s for s in statements)
     page = " ".join((ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8").split())
     assert f"at 0.6 (the share of applications) {short:,.0f} t" in page
+
+
+def test_the_record_file_holds_the_monthly_rows_of_the_page_in_the_eus_tonnes_with_nov_and_dec_out():
+    """scenarios/records/magnet_exports_2025.csv, for `stockpile calibrate --record`: each month's exports over the
+    May 2024 rate, times the EU's normal flow from China and the month's days; Nov and Dec held out. Jan-Jul is not
+    in it (a record row is a day, month, quarter, half or year), as the page says."""
+    import yaml
+
+    from simulator.calibrate import read_record
+    from simulator.scenario import validate_data
+
+    path = ROOT / "scenarios" / "china_2025_licensing.yaml"
+    scenario = validate_data(yaml.safe_load(path.read_text()), str(path))
+    record = read_record(ROOT / "scenarios" / "records" / "magnet_exports_2025.csv", scenario)
+    assert len(record) == len(RECORD_T)
+    for row in record.itertuples():
+        name = next(k for k, m in MONTH.items() if m == row.date.month)
+        tonnes, days = RECORD_T[name]
+        assert (row.quantity, row.region, row.material, row.supplier) == ("exports", "all", "ndfeb_magnets", "china")
+        assert abs(row.value - tonnes / (days * MAY_2024_T_PER_DAY) * NORMAL_T_PER_DAY * days) < 0.05
+        assert row.in_sample == (name not in HELD_OUT)
+    page = (ROOT / "docs" / "model-vs-record.md").read_text(encoding="utf-8")
+    assert "--record scenarios/records/magnet_exports_2025.csv" in page
