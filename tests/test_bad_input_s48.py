@@ -15,7 +15,7 @@ from simulator.errors import InputError
 from simulator.scenario import apply_overrides, read_yaml, validate_data
 from simulator.scenario.notes import scenario_notes
 from simulator.scenario.strict_yaml import load_yaml
-from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, forbid_simulation, invoke
+from tests.helpers import TINY_SCENARIO_TEXT, TWO_MEMBERS, assert_bad_input, build, forbid_simulation, invoke
 
 
 def tiny(tmp_path: Path, text: str = TINY_SCENARIO_TEXT, name: str = "s.yaml") -> Path:
@@ -330,6 +330,26 @@ def test_a_ratio_the_mechanism_does_not_share_by_is_not_checked_as_a_whole():
     assert [f"{p.path}: {p.message}" for p in caught.value.problems] == [
         "agreement.ratio: every member needs a ratio; missing: eu (a ratio of 0 gives it no share)",
         "agreement.ratio: ratios must sum to 1 (they sum to 0.5)",
+    ]
+
+
+def test_a_ratio_key_naming_a_former_member_is_a_note_when_the_ratio_is_unused_and_an_error_when_used():
+    """--set agreement.members=[japan, korea] on a file whose ratio names eu: under proportional_to_demand
+    the ratio is never read, so its eu key is noted, not refused; under fair_ratio it is still refused."""
+    data = build(TWO_MEMBERS, agreement__mechanism="proportional_to_demand")
+    data["regions"]["korea"] = data["regions"]["japan"]
+    data["suppliers"]["china"]["lead_time_days"]["korea"] = 5
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 30}}, "korea": {"ree": {"tonnes": 30}}}
+    changed = apply_overrides(data, [("agreement.members", ["japan", "korea"])])  # ratio still japan/eu 0.5
+    notes = [f"{p.path}: {p.message}" for p in scenario_notes(validate_data(changed, "t"))]
+    assert notes == [
+        "agreement.ratio.eu: 'eu' is no member (known: japan, korea); the ratio is unused under "
+        "'proportional_to_demand', so it changes nothing"
+    ]
+    with pytest.raises(InputError) as caught:
+        validate_data(apply_overrides(changed, [("agreement.mechanism", "fair_ratio")]), "t")
+    assert [f"{p.path}: {p.message}" for p in caught.value.problems] == [
+        "agreement.ratio.eu: unknown member 'eu' (known: japan, korea)",
     ]
 
 

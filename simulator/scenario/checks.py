@@ -429,10 +429,11 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
         _ref(problems, f"agreement.members.{j}", "region", rid, s.regions)
     if len(set(members)) != len(members):
         problems.append(Problem("agreement.members", "members must be unique"))
-    known = [rid for rid in a.ratio if _member_ref(s, a, problems, f"agreement.ratio.{rid}", rid)]
-    # a ratio is checked as a whole (every member, a sum of 1) only under a rule that shares by it:
-    # under another (a --set of the mechanism or the members on a file written for fair_ratio) it is unused
+    # a ratio is checked (its keys, every member, a sum of 1) only under a rule that shares by it: under
+    # another (a --set of the mechanism or the members on a file written for fair_ratio) it is unused, and a
+    # key naming no member is a note (simulator.scenario.notes)
     uses_ratio = BY_NAME[a.mechanism].needs_ratio
+    known = [rid for rid in a.ratio if uses_ratio and _member_ref(s, a, problems, f"agreement.ratio.{rid}", rid)]
     if uses_ratio and not a.ratio:
         problems.append(Problem("agreement.ratio", f"mechanism '{a.mechanism}' needs a ratio per member"))
     elif uses_ratio:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.errors import Problem, closest_hint
+from simulator.errors import Problem, closest_hint, known_hint
 from simulator.mechanisms import BY_NAME
 from simulator.scenario.checks import day_number, day_words, valid_members
 from simulator.scenario.portfolio import capacity_notes, has_demand
@@ -21,7 +21,7 @@ from simulator.scenario.schema import RANDOM_TYPES, Delay, Scenario, ShockBase
 
 def scenario_notes(s: Scenario) -> list[Problem]:
     """Every note on a scenario that passed validation, each at the field it is about."""
-    notes = _unused_notes(s) + _auction_notes(s) + _shock_notes(s) + _market_notes(s)
+    notes = _unused_notes(s) + _ratio_notes(s) + _auction_notes(s) + _shock_notes(s) + _market_notes(s)
     for text in capacity_notes(s):
         path, _, message = text.partition(": ")
         notes.append(Problem(path, message))
@@ -64,6 +64,27 @@ def _unused_notes(s: Scenario) -> list[Problem]:
             )
             notes.append(Problem(f"suppliers.{sid}", message))
     return notes
+
+
+def _ratio_notes(s: Scenario) -> list[Problem]:
+    """A ratio key that names no member, under a rule that does not share by the ratio (under one it is an error).
+
+    Such a ratio is unused (a ``--set`` of the mechanism or the members on a file written for
+    ``fair_ratio``), so a key left naming a former member changes nothing.
+    """
+    a = s.agreement
+    if a is None or BY_NAME[a.mechanism].needs_ratio:
+        return []
+    known = valid_members(s, a)
+    return [
+        Problem(
+            f"agreement.ratio.{rid}",
+            f"'{rid}' is no member {known_hint(rid, known)}; the ratio is unused under '{a.mechanism}', "
+            "so it changes nothing",
+        )
+        for rid in a.ratio
+        if rid not in a.members
+    ]
 
 
 def _auction_notes(s: Scenario) -> list[Problem]:
