@@ -128,7 +128,8 @@ def _cannot_write(exc: BaseException, out: Path) -> bool:
     for name in (exc.filename, exc.filename2):
         if isinstance(name, str | Path):
             path = Path(name).absolute()
-            if path.is_relative_to(folder) or (path.parent == folder.parent and path.name.startswith(STAGE_PREFIX)):
+            staged = any(p.parent == folder.parent and p.name.startswith(STAGE_PREFIX) for p in (path, *path.parents))
+            if path.is_relative_to(folder) or staged:  # the staging folder or a file in it
                 return True
     return False
 

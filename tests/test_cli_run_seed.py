@@ -100,16 +100,26 @@ def test_the_api_and_a_sweep_file_refuse_the_seeds_the_cli_refuses(tmp_path, mon
     assert load_spec_file(spec)[1].seed == 2**32 - 1
 
 
-@pytest.mark.parametrize(("where", "code"), [("out", 2), ("elsewhere", 3)])
+@pytest.mark.parametrize(
+    ("where", "code"),
+    [
+        ("out/.chunks/chunk-1.parquet", 2),
+        (".stockpile-stage-x1", 2),  # the staging folder made beside the output folder
+        (".stockpile-stage-x1/summary.csv", 2),  # a file in it
+        (".stockpile-stage-x1/plots/a.png", 2),
+        ("input.bin", 3),
+        ("elsewhere/.stockpile-stage-x1/summary.csv", 3),  # a staging name not beside the output folder
+    ],
+)
 def test_no_right_to_a_file_is_exit_2_only_in_the_output_folder(tmp_path, monkeypatch, where, code):
-    """EACCES writing a chunk in the output folder is the user's to mend (exit 2); on a file read
-    elsewhere it is no output's fault and stays the tool's error (exit 3), as any other."""
+    """EACCES writing a chunk in the output folder, or in a staging folder beside it, is the user's to
+    mend (exit 2); on a file read elsewhere it is no output's fault and stays the tool's error (exit 3)."""
     import errno
 
     from simulator.sweep.checkpoints import Checkpoints
 
     out = tmp_path / "out"
-    name = out / ".chunks" / "chunk-1.parquet" if where == "out" else tmp_path / "input.bin"
+    name = tmp_path / where
 
     def refused(self: Checkpoints, result: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", str(name))
