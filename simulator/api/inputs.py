@@ -78,11 +78,16 @@ def raw_data(scenario: ScenarioLike, changes: list[tuple[str, Any]]) -> tuple[di
     )
 
 
+def seed_argument(seed: Any) -> int | None:
+    """The ``seed`` argument of the API's functions: None (the scenario's own) or a seed a scenario takes."""
+    return None if seed is None else whole(seed, "seed", 0, MAX_SEED)
+
+
 def load(scenario: ScenarioLike, changes: Overrides = None, seed: int | None = None) -> Loaded:
     """Load and validate, with the changes and the seed applied (as ``stockpile run`` does)."""
     pairs = assignments(changes)
     if seed is not None:
-        pairs.append(("seed", whole(seed, "seed", 0, MAX_SEED)))
+        pairs.append(("seed", seed_argument(seed)))
     if isinstance(scenario, Scenario) and not pairs:
         return Loaded(scenario, None, DATA_SOURCE)
     data, source = raw_data(scenario, pairs)

@@ -24,14 +24,13 @@ from simulator.api.inputs import (
     path_argument,
     python_words,
     raw_data,
-    whole,
+    seed_argument,
 )
 from simulator.errors import InputError
 from simulator.frames import quantity_of, typed, typed_metrics
 from simulator.quantities import TABLES
 from simulator.scenario import Scenario
 from simulator.scenario.changes import Change, changes_of
-from simulator.scenario.schema import MAX_SEED
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -288,7 +287,7 @@ def run(
     folder = None if out is None else path_argument(out, "out", "an output folder path (or None to write nothing)")
     pairs = assignments(set)
     if seed is not None:
-        pairs.append(("seed", whole(seed, "seed", 0, MAX_SEED)))
+        pairs.append(("seed", seed_argument(seed)))
     loaded = load(scenario, pairs)
     changes = tuple(changes_of(raw_data(scenario, [])[0], pairs)) if pairs else ()
     if folder is None:
@@ -411,7 +410,7 @@ def report(
     page = None if explorer is None else path_argument(explorer, "explorer", "an explorer page's path (or None)")
     pairs = assignments(set)
     if seed is not None:
-        pairs.append(("seed", whole(seed, "seed", 0, MAX_SEED)))
+        pairs.append(("seed", seed_argument(seed)))
     loaded = load(scenario, pairs)
     check_drawable(loaded.scenario, loaded.source)
     changes = changes_of(raw_data(scenario, [])[0], pairs)

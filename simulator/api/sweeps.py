@@ -25,12 +25,12 @@ from simulator.api.inputs import (
     path_argument,
     python_words,
     raw_data,
+    seed_argument,
     whole,
     yaml_value,
 )
 from simulator.errors import InputError, Problem, setting
 from simulator.frames import typed
-from simulator.scenario.schema import MAX_SEED
 from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, parse_values
 from simulator.sweep.runner import CHUNK_RUNS, MAX_RUNS
 from simulator.workers import MAX_WORKERS
@@ -218,7 +218,7 @@ def sweep(
     as_xarray, force, plots = flag(as_xarray, "as_xarray"), flag(force, "force"), flag(plots, "plots")
     max_points = MAX_POINTS if max_points is None else whole(max_points, "max_points", 1)
     max_runs = MAX_RUNS if max_runs is None else whole(max_runs, "max_runs", 1)
-    root_seed = None if seed is None else whole(seed, "seed", 0, MAX_SEED)
+    root_seed = seed_argument(seed)
     n_workers = whole(workers, "workers", 1, MAX_WORKERS) if workers is not None else os.cpu_count() or 1
     folder = None if out is None else path_argument(out, "out", "an output folder path (or None to write nothing)")
     _check_client(client)
