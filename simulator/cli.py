@@ -677,16 +677,16 @@ def sweep(
     table_final = False  # once the table is in place, before the figures
     figure_errors: list[Exception] = []
 
-    def table_written() -> None:
+    unchanged_notes: list[str] = []  # the swept paths that changed nothing, once the table is final
+
+    def table_written(unchanged: list[str]) -> None:
         nonlocal table_final
         table_final = True
-
-    recorded_notes: list[str] = []  # sweep.json's notes, the inert axes among them, once the table is final
+        unchanged_notes[:] = unchanged
 
     def figures(table: Any, info: dict[str, Any], stage: Path) -> None:
         from simulator.sweep.figures import write_sweep_figures  # loads pandas: after the runs, not before
 
-        recorded_notes[:] = info["notes"]
         try:
             if not no_plots:
                 write_sweep_figures(table, info, stage)
@@ -743,8 +743,8 @@ def sweep(
 
     info = {"grid": {axis.path: list(axis.values) for axis in planned.spec.axes}, "members": _members_of(planned)}
     drawn_notes = [] if no_plots else sweep_notes(table, info)
-    # then what the sweep added to sweep.json's notes (the planned ones were said before the runs)
-    for note in [*drawn_notes, *recorded_notes[len(planned.notes) :]]:
+    # then the swept paths that changed nothing (sweep.json's other notes were said before the runs)
+    for note in [*drawn_notes, *unchanged_notes]:
         click.echo(f"note: {note}", err=True)
 
 

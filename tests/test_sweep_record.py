@@ -125,3 +125,20 @@ def test_a_rerun_that_finds_every_chunk_kept_records_that_nothing_ran(tmp_path, 
     assert f"note: {out}/.chunks: resumed: 2 finished chunk(s) kept, 0 still to do" in result.output.splitlines()
     info = info_of(out)
     assert (info["backend"], info["workers"]) == ("none (every chunk was kept from an interrupted sweep)", 0)
+
+
+def test_the_table_written_is_told_only_the_paths_that_changed_nothing_not_the_planned_notes(tmp_path):
+    """The CLI prints, after the runs, the notes of swept paths that changed nothing: finish_sweep hands
+    over those alone, so which of sweep.json's notes are new does not hang on the order it lists them."""
+    from simulator.sweep import SweepSpec, parse_axis, plan_sweep
+    from simulator.sweep.runner import without_repeats
+    from tests.helpers import TWO_MEMBERS
+
+    axes = (parse_axis("agreement.ratio.japan=0.2,0.8"), parse_axis("shocks.halt.end=500,1000"))
+    planned, _ = without_repeats(plan_sweep(TWO_MEMBERS, "pair.yaml", SweepSpec(axes, runs=3)))
+    told: list[list[str]] = []
+    run_sweep(planned, tmp_path / "out", workers=1, on_table=told.append)
+    inert = "shocks.halt.end: its values changed no output of this sweep (every metric is the same for each value)"
+    once = "pair has no random inputs, so the 3 runs of each point would all be alike: each point runs once"
+    assert told == [[inert]]
+    assert info_of(tmp_path / "out")["notes"] == [once, inert]

@@ -178,16 +178,17 @@ def finish_sweep(
     out: OutputFolder,
     fmt: str,
     info: dict[str, Any],
-    on_table: Callable[[], None] | None = None,
+    on_table: Callable[[list[str]], None] | None = None,
 ) -> pd.DataFrame:
     """Write the table, its description and curve bands in place of the folder's earlier output.
 
     The files of the folder's earlier output that this sweep does not write (an old
     ``sweep.csv``, curves, figures) are removed; once the table is in place ``on_table``
-    is called and the checkpoints are deleted, even when a signal that waited for the
-    files to move in stops the command right after. A chunk found damaged here is
-    deleted and the sweep stops with :class:`SweepStopped`: running it again computes
-    that chunk anew. A swept path whose values changed no output is noted in
+    is called with the notes of swept paths that changed nothing (those alone, not the
+    planned notes before them in ``info["notes"]``) and the checkpoints are deleted, even
+    when a signal that waited for the files to move in stops the command right after. A
+    chunk found damaged here is deleted and the sweep stops with :class:`SweepStopped`:
+    running it again computes that chunk anew. A swept path whose values changed no output is noted in
     ``info["notes"]`` (``info`` is updated in place: the figures and the workbook see it).
     """
     from simulator.sweep.figures import unchanged_notes
@@ -198,7 +199,8 @@ def finish_sweep(
     except ChunkDamaged as exc:
         checkpoints.discard(exc.index)
         raise SweepStopped(f"{exc}; run the same command to compute it again") from None
-    info["notes"] = [*info.get("notes", []), *unchanged_notes(table, list(info.get("grid", {})))]
+    unchanged = unchanged_notes(table, list(info.get("grid", {})))
+    info["notes"] = [*info.get("notes", []), *unchanged]
     made_by = manifest_info(scenario=info["scenario"], scenario_hash=info["scenario_hash"], seed=info["seed"])
     commits = out.commits
     try:
@@ -212,7 +214,7 @@ def finish_sweep(
     finally:
         if out.commits > commits:  # the table is in place
             if on_table is not None:
-                on_table()
+                on_table(unchanged)
             checkpoints.remove()
     return table
 
@@ -227,7 +229,7 @@ def run_sweep(
     figures: Callable[[pd.DataFrame, dict[str, Any], Path], Any] | None = None,
     force: bool = False,
     no_worker_timeout_s: float = NO_WORKER_TIMEOUT_S,
-    on_table: Callable[[], None] | None = None,
+    on_table: Callable[[list[str]], None] | None = None,
     note: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
     """Run (or resume) a planned sweep into ``folder`` and return its table.
@@ -240,9 +242,10 @@ def run_sweep(
     runs: the sweep is then refused too, and leaves the folder as it was (no checkpoints,
     a new folder removed, earlier output untouched).
     ``figures(table, info, stage)`` draws into a staging folder after the table is final,
-    so a figure that fails loses nothing; ``on_table()`` is called as soon as the table
-    is in place; ``note(text)`` is told what ``force`` discards, and what a resumed sweep
-    kept (``.chunks: resumed: 3 finished chunk(s) kept, ...``).
+    so a figure that fails loses nothing; ``on_table(notes)`` is called as soon as the table
+    is in place, with the notes of swept paths that changed nothing (:func:`finish_sweep`);
+    ``note(text)`` is told what ``force`` discards, and what a resumed sweep kept
+    (``.chunks: resumed: 3 finished chunk(s) kept, ...``).
     """
     started = time.perf_counter()
     if not force:  # the first refusal: a --force given for another would discard them unannounced
