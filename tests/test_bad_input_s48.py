@@ -184,33 +184,30 @@ def test_a_record_with_a_quote_left_open_is_refused_naming_the_row_and_line(tmp_
     assert not out.exists()
 
 
-def test_a_record_ending_inside_a_quoted_value_is_refused(tmp_path):
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (  # the file ends inside a quoted value
+            '\n2010-08-01,price,world,light_ree,,day,"5\n',
+            "row 2: the quoted value on line 3 does not end with a quote before a comma or the line's end "
+            """(the file ends inside it): close its quote (a quote inside a value is written "")""",
+        ),
+        (  # pandas read ``"world" ,`` as ``world``; the strict reader says what is wrong there
+            '2010-08-01,price,"world" ,light_ree,,day,5\n',
+            "row 2: on line 2, a quote must be followed by a comma or the line's end: take out what follows "
+            'the closing quote (such as a space before the comma); a quote inside a value is written ""',
+        ),
+    ],
+)
+def test_a_record_s_badly_quoted_value_is_refused_saying_what_is_wrong(tmp_path, rows, expected):
     from simulator.calibrate import read_record
     from simulator.scenario import load_scenario
 
     path = tmp_path / "r.csv"
-    path.write_text('date,quantity,region,material,supplier,period,value\n\n2010-08-01,price,world,light_ree,,day,"5\n')
+    path.write_text("date,quantity,region,material,supplier,period,value\n" + rows)
     with pytest.raises(InputError) as caught:
         read_record(path, load_scenario(HISTORICAL))
-    assert str(caught.value) == (
-        f"{path}: row 2: the quoted value on line 3 does not end with a quote before a comma or the line's end "
-        """(the file ends inside it): close its quote (a quote inside a value is written "")"""
-    )
-
-
-def test_a_space_after_a_closing_quote_is_refused_as_such_not_as_a_quote_left_open(tmp_path):
-    """pandas read ``"world" ,`` as ``world``; the strict reader refuses it, saying what is wrong there."""
-    from simulator.calibrate import read_record
-    from simulator.scenario import load_scenario
-
-    path = tmp_path / "r.csv"
-    path.write_text('date,quantity,region,material,supplier,period,value\n2010-08-01,price,"world" ,light_ree,,day,5\n')
-    with pytest.raises(InputError) as caught:
-        read_record(path, load_scenario(HISTORICAL))
-    assert str(caught.value) == (
-        f"{path}: row 2: on line 2, a quote must be followed by a comma or the line's end: take out what follows "
-        'the closing quote (such as a space before the comma); a quote inside a value is written ""'
-    )
+    assert str(caught.value) == f"{path}: {expected}"
 
 
 # --- 3: follows names the earlier licence terms a shock replaces, and goes round no cycle --------------------
