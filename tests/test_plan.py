@@ -262,7 +262,9 @@ def test_pool_shares_are_each_members_contribution_over_the_pool_and_0_for_an_em
 
 
 def test_a_member_left_out_of_the_ratio_gets_0_and_a_pool_without_refill_refills_nothing():
-    ag = plan_of(build(TWO_MEMBERS, agreement__ratio={"japan": 1.0})).agreement
+    # only a rule that does not use the ratio takes one without every member (the others refuse it)
+    data = build(TWO_MEMBERS, agreement__mechanism="proportional_to_demand", agreement__ratio={"japan": 1.0})
+    ag = plan_of(data).agreement
     assert ag.ratio[:, 0].tolist() == [1.0, 0.0]
     assert ag.pool_refill_t_per_day[:, 0].tolist() == [0.0]
 
