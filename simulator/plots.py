@@ -160,7 +160,9 @@ def shock_idle(result: Result, index: int) -> str | None:
     off as written: the figures draw no band for it and the legends leave it out; the
     report's shocks table says it is not applied. An embargo or quota cut of severity 0
     that buyers still read as a risk (``perceived_severity`` above 0, with a ``market``
-    block) moves prices: it acts.
+    block) moves prices: it acts. So does an embargo of severity 0 that the kernel still
+    reads as declared (:func:`_declared_embargo_acts`): its targets' price premium, or the
+    switch of a rule applied under a threat.
     """
     kind = str(_column(result, "shocks", "kind")[index])
     if kind not in NO_EFFECT or shock_size(result, index) != NO_EFFECT[kind]:
@@ -168,7 +170,75 @@ def shock_idle(result: Result, index: int) -> str | None:
     perceived = getattr(result.scenario.shocks[index], "perceived_severity", None)
     if result.scenario.market and perceived:
         return None
+    if kind == "embargo" and _declared_embargo_acts(result, index):
+        return None
     return IDLE_WORDS[kind]
+
+
+def _declared_embargo_acts(result: Result, index: int) -> bool:
+    """Whether embargo ``index`` of severity 0 still changes the run by being declared (``kernel/shocks.py``).
+
+    Two things read an embargo whatever its severity, while it is in force within the run:
+
+    - **the targeted premium**: an embargo aimed at some of the scenario's regions, not all
+      (``ShockPlan.targeted``), makes its regions pay the world price times
+      ``1 + targeted_premium`` for its materials (``kernel/pricing.py``); it acts where a
+      market of one of its materials has ``targeted_premium`` above 0;
+    - **the rule's switch**: an embargo against a member (``ShockPlan.against_members``)
+      switches a rule applied under a threat (``shares_when: embargo_on_member``, ``hybrid``)
+      from auctions to its sharing (``kernel/agreement.py``), unless the trigger switches on a
+      measured loss only (``switch_on: measured_loss`` with a ``measured_loss`` window).
+
+    Both are flags another embargo may raise already: the embargo acts only on a day, in
+    the run, when no other embargo of a severity above 0 raises the same flag (the same
+    region and material targeted; an embargo against a member on the same material).
+    """
+    spec = result.scenario.shocks[index]
+    horizon = result.scenario.horizon_days
+    starts, ends = _column(result, "shocks", "start_day"), _column(result, "shocks", "end_day")
+    days = np.arange(max(int(starts[index]), 0), min(int(ends[index]), horizon))
+    if not len(days):
+        return False
+    regions = list(result.structure.regions)
+    materials = list(spec.materials or result.structure.materials)
+    others = [
+        k
+        for k, other in enumerate(result.scenario.shocks)
+        if k != index and other.kind == "embargo" and shock_size(result, k) != 0
+    ]
+
+    def uncovered(cells: list[tuple[set[str], str]], raises: Callable[[Any], set[str]]) -> bool:
+        """Some cell (regions that count, a material) on some day has no other embargo raising its flag."""
+        for whom, material in cells:
+            covered = np.zeros(len(days), bool)
+            for k in others:
+                other = result.scenario.shocks[k]
+                if whom & raises(other) and (other.materials is None or material in other.materials):
+                    covered |= (starts[k] <= days) & (days < ends[k])
+            if not covered.all():
+                return True
+        return False
+
+    market = result.scenario.market
+    if set(regions) - set(spec.regions):  # targeted
+        premium = [m for m in materials if m in market and market[m].price.targeted_premium > 0]
+        targeted = [({r}, m) for r in spec.regions for m in premium]
+
+        def targets(other: Any) -> set[str]:
+            return set(other.regions) if set(regions) - set(other.regions) else set()
+
+        if uncovered(targeted, targets):
+            return True
+    agreement = result.scenario.agreement
+    if agreement is None or BY_NAME[agreement.mechanism].shares_when != "embargo_on_member":
+        return False
+    trigger = agreement.trigger
+    if trigger.measured_loss is not None and trigger.switch_on == "measured_loss":
+        return False
+    members = set(agreement.members)
+    if not members & set(spec.regions):
+        return False
+    return uncovered([(members, m) for m in materials], lambda other: set(other.regions) & members)
 
 
 def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str:

@@ -124,3 +124,62 @@ def test_a_cut_of_nothing_that_buyers_read_as_a_risk_acts():
     assert shock_idle(priced, 0) is None
     assert legend(days_of_cover_figure(priced))[-1] == "Quota cut: China \u2192 Japan, 0% cut"
     assert shock_idle(run(build(ONE_REGION, shocks=[threat(0.5)])), 0) == "severity 0"
+
+
+PREMIUM = {"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0, "targeted_premium": 0.3}}}
+"""A market whose regions pay 30% over the world price while an embargo aimed at them alone is in force."""
+
+
+def test_a_declared_embargo_of_nothing_still_raises_its_targets_premium():
+    """TWO_MEMBERS's halt hits Japan and the EU (all regions: no premium); an embargo of severity 0 on Japan alone,
+    days 10-49, makes Japan pay the world price x 1.3 on those days, the EU the world price: it acts."""
+    data = build(TWO_MEMBERS, market=PREMIUM)
+    data["shocks"].append(dict(SWITCH, start=10, end=50))
+    result = run(data)
+    assert shock_idle(result, 1) is None
+    ts = result.timeseries.set_index(["region", "day"])["price_usd_per_kg"]
+    world = result.market.set_index("day")["world_price_usd_per_kg"]
+    assert [round(ts["japan", d] / world[d], 9) for d in (9, 10, 49, 50)] == [1.0, 1.3, 1.3, 1.0]
+    assert ts["eu", 30] == pytest.approx(world[30])
+    assert legend(days_of_cover_figure(result))[-1] == "Embargo: China \u2192 Japan, 0% cut"
+    # without the premium the same embargo does nothing
+    data = build(TWO_MEMBERS, market={"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}}})
+    data["shocks"].append(dict(SWITCH, start=10, end=50))
+    assert shock_idle(run(data), 1) == "severity 0"
+
+
+def _hybrid(*embargoes: dict) -> dict:
+    """Hybrid sharing under a full quota cut on China (no embargo): auctions, except where an embargo on a member
+    switches it to the fair ratio (tests/test_agreement.py's case)."""
+    bids = {
+        "every_days": 1,
+        "bids": {
+            "japan": {"ree": [{"end_use": "magnets", "share": 1.0, "price_usd_per_kg": 100}]},
+            "eu": {"ree": [{"end_use": "magnets", "share": 1.0, "price_usd_per_kg": 50}]},
+        },
+    }
+    data = build(TWO_MEMBERS, agreement__mechanism="hybrid", agreement__auction=bids)
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 5000}}, "eu": {"ree": {"tonnes": 5000}}}
+    quota = {"id": "quota", "kind": "quota_cut", "supplier": "china", "start": -100, "end": 1000, "severity": 1.0}
+    data["shocks"] = [quota, *embargoes]
+    return data
+
+
+def test_a_declared_embargo_of_nothing_on_a_member_still_switches_the_hybrid_rule():
+    """Severity 0 on Japan, days 10-19: the hybrid rule shares by the fair ratio on exactly those days (auctions on
+    the others), so the embargo acts; the same embargo under a full halt on the EU over days 5-24 switches
+    nothing the halt has not switched already: it does nothing."""
+    result = run(_hybrid(dict(SWITCH, start=10, end=20)))
+    assert shock_idle(result, 1) is None
+    rule = result.releases.set_index("day")["mechanism"]
+    assert sorted(rule[rule == "fair_ratio"].index) == list(range(10, 20))
+    halt_eu = {"id": "halt_eu", "kind": "embargo", "supplier": "china", "regions": ["eu"], "start": 5, "end": 25}
+    covered = run(_hybrid(dict(SWITCH, start=10, end=20), halt_eu))
+    assert shock_idle(covered, 1) == "severity 0"
+    # measured on the rule's releases: with or without the embargo of nothing, the same days share
+    alone = run(_hybrid(halt_eu)).releases.set_index("day")["mechanism"]
+    assert covered.releases.set_index("day")["mechanism"].equals(alone)
+    # switched on a measured loss only, a declared embargo switches nothing
+    data = _hybrid(dict(SWITCH, start=10, end=20))
+    data["agreement"]["trigger"] = {"measured_loss": {"window_days": 7}, "switch_on": "measured_loss"}
+    assert shock_idle(run(data), 1) == "severity 0"
