@@ -9,12 +9,15 @@ import html
 import re
 
 from simulator.report.findings import Run
+from simulator.report.prices import price_line, price_sentences
 from simulator.report.verdict import horizon_note
-from tests.helpers import TWO_MEMBERS, add_material, build, run
+from tests.helpers import ONE_REGION, TWO_MEMBERS, add_material, build, run
 
 
 def text(page: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page))).replace("\xa0", " ")
+    """The words of an HTML fragment, tags dropped (their place a space), on one line."""
+    plain = html.unescape(re.sub(r"<[^>]+>", " ", page)).replace("\xa0", " ")
+    return re.sub(r"\s+", " ", plain).replace(" :", ":").strip()
 
 
 # --- 2. the horizon note: only what a lasting shock acts on, only stock that fell ---------------------------------
@@ -60,3 +63,44 @@ def test_a_struck_material_whose_cover_fell_is_still_told():
         " That is to the end of the run (day 59) only: 1 shock is still in force then, with Japan's cover of ni "
         "down to 1.0 days."
     )
+
+
+# --- 3. a price that fell is not "at its reference" ----------------------------------------------------------------
+
+
+def _slump() -> Run:
+    """One region, rare earths at 50 USD/kg, demand halved on days 5-39: stock piles up, the cover ratio rises and the
+    world price falls toward its floor, a tenth of the reference (5 USD/kg), reaching its lowest on day 39, the
+    slump's last; it never rises above 50."""
+    market = {"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 5.0}}}
+    data = build(ONE_REGION, market=market)
+    data["shocks"] = [{"id": "slump", "kind": "demand_surge", "start": 5, "end": 40, "factor": 0.5}]
+    return Run.of(run(data))
+
+
+def test_a_price_that_fell_is_said_to_have_fallen():
+    r = _slump()
+    world = r.result.market.set_index("day")["world_price_usd_per_kg"]
+    assert round(world.max(), 9) == 50.0 and 5.0 < world.min() < 5.05 and int(world.idxmin()) == 39
+    low = f"{world.min():.2f}"
+    sentences = [text(s) for s in price_sentences(r)]
+    assert sentences[0].startswith(
+        f"Rare earths: the world price never rose above its reference (50 USD/kg); it fell to {low} USD/kg on day 39."
+    )
+    assert "Japan paid at most the reference price, 50 USD/kg;" in sentences[0]
+    assert "stayed at its reference" not in sentences[0]
+    line = text(price_line(r))
+    assert line.startswith(
+        f"In the model, the price of rare earths never rose above its reference (50 USD/kg); it fell to {low} USD/kg "
+        "on day 39. At each day's price"
+    )
+    assert "rose up to" not in line
+
+
+def test_a_price_that_never_moved_stays_at_its_reference():
+    """No shock: the price stays at 50 USD/kg every day, and the words say so."""
+    market = {"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 5.0}}}
+    r = Run.of(run(build(ONE_REGION, market=market, shocks=[])))
+    assert text(price_sentences(r)[0]).startswith("Rare earths: the world price stayed at its reference, 50 USD/kg.")
+    assert "Japan paid the reference price, 50 USD/kg" in text(price_sentences(r)[0])
+    assert text(price_line(r)).startswith("In the model, the price of rare earths stayed at its reference, 50 USD/kg.")
