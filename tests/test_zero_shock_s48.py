@@ -73,14 +73,25 @@ def test_a_figure_with_only_acting_shocks_is_as_before():
     assert legend(days_of_cover_figure(result))[-1] == "Embargo: China \u2192 Japan, 50% cut"
 
 
+DECLARED = 'declared uncertain: 0% to 100% (<a href="#uncertainty">What rests on assumptions</a>)'
+"""A shock's size declared uncertain (0 to 1) in a run that drew no samples: its range, and where it is told."""
+
+
 def test_the_shocks_table_says_not_applied(switched):
+    """A single run has no samples to speak of: the switch's range is declared, and linked to where it is told."""
     cells = re.findall(r'data-label="Severity">(.*?)</td>', shock_table(Run.of(switched)))
     assert cells == [
         "full halt",
-        "not applied in this run (severity 0); severity 0% to 100% in the samples",
+        f"not applied in this run (severity 0); {DECLARED}",
         "not applied in this run (0 extra days)",
         "not applied in this run (demand \u00d71)",
     ]
+    page = render_report(switched)
+    assert f"not applied in this run (severity 0); {DECLARED}" in page and '<section id="uncertainty">' in page
+    assert "in the samples" not in page
+    # with the samples of run --uncertainty, the range is the one sampled
+    sampled = re.findall(r'data-label="Severity">(.*?)</td>', shock_table(Run.of(switched), sampled=True))
+    assert sampled[1] == "not applied in this run (severity 0); severity 0% to 100% in the samples"
 
 
 def test_the_timeline_draws_no_bar_for_it(switched):
@@ -99,7 +110,7 @@ def test_long_embargo_2030_eu_heavy_feed_switch():
     assert legend(days_of_cover_figure(result))[-1] == "Embargo: China \u2192 Japan, EU, full halt"
     assert not any("EU processing" in t for t in legend(shortfall_figure(result)))
     cells = re.findall(r'data-label="Severity">(.*?)</td>', shock_table(Run.of(result)))
-    assert cells[k] == "not applied in this run (severity 0); severity 0% to 100% in the samples"
+    assert cells[k] == f"not applied in this run (severity 0); {DECLARED}"
 
 
 def test_a_shock_that_does_nothing_does_not_outlast_the_run():
