@@ -9,7 +9,7 @@ import html
 import re
 
 from simulator.report.findings import Run
-from simulator.report.prices import price_line, price_sentences
+from simulator.report.prices import CapBound, _cap_days, price_line, price_sentences
 from simulator.report.verdict import horizon_note
 from tests.helpers import ONE_REGION, TWO_MEMBERS, add_material, build, run
 
@@ -104,3 +104,14 @@ def test_a_price_that_never_moved_stays_at_its_reference():
     assert text(price_sentences(r)[0]).startswith("Rare earths: the world price stayed at its reference, 50 USD/kg.")
     assert "Japan paid the reference price, 50 USD/kg" in text(price_sentences(r)[0])
     assert text(price_line(r)).startswith("In the model, the price of rare earths stayed at its reference, 50 USD/kg.")
+
+
+# --- 6. the cap's days ---------------------------------------------------------------------------------------------
+
+
+def test_the_caps_unbroken_stretch_reads_without_and():
+    """30 days at the cap in a 60-day run, 20 of them (days 20-39) the unbroken stretch around the peak."""
+    r = _slump()
+    bound = CapBound("ree", 100.0, 30, 20, 39)
+    assert _cap_days(r, bound) == "on 30 of the 60 days, without a break from day 20 to day 39"
+    assert _cap_days(r, CapBound("ree", 100.0, 20, 20, 39)) == "on 20 of the 60 days, every day from day 20 to day 39"

@@ -213,7 +213,7 @@ def _cap_days(run: Run, bound: CapBound) -> str:
     start = when(run.result.start_date, bound.first)
     end = "the end of the run" if bound.last == horizon - 1 else when(run.result.start_date, bound.last)
     every = bound.last - bound.first + 1 == bound.days
-    stretch = "every day" if every else "and without a break"
+    stretch = "every day" if every else "without a break"
     return f"on {bound.days:,} of the {horizon:,} days, {stretch} from {start} to {end}"
 
 
