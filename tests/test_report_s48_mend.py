@@ -110,8 +110,9 @@ def test_a_price_that_never_moved_stays_at_its_reference():
 
 
 def test_the_caps_unbroken_stretch_reads_without_and():
-    """30 days at the cap in a 60-day run, 20 of them (days 20-39) the unbroken stretch around the peak."""
+    """25 days at the cap in the 40-day run, 15 of them (days 10-24) the unbroken stretch around the peak."""
     r = _slump()
-    bound = CapBound("ree", 100.0, 30, 20, 39)
-    assert _cap_days(r, bound) == "on 30 of the 60 days, without a break from day 20 to day 39"
-    assert _cap_days(r, CapBound("ree", 100.0, 20, 20, 39)) == "on 20 of the 60 days, every day from day 20 to day 39"
+    assert _cap_days(r, CapBound("ree", 100.0, 25, 10, 24)) == (
+        "on 25 of the 40 days, without a break from day 10 to day 24"
+    )
+    assert _cap_days(r, CapBound("ree", 100.0, 15, 10, 24)) == "on 15 of the 40 days, every day from day 10 to day 24"
