@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 
+from simulator.report import render_report
 from simulator.report.findings import Run
 from simulator.report.prices import CapBound, _cap_days, price_line, price_sentences
 from simulator.report.verdict import horizon_note
@@ -116,3 +117,26 @@ def test_the_caps_unbroken_stretch_reads_without_and():
         "on 25 of the 40 days, without a break from day 10 to day 24"
     )
     assert _cap_days(r, CapBound("ree", 100.0, 15, 10, 24)) == "on 15 of the 40 days, every day from day 10 to day 24"
+
+
+# --- 4. under iea_ess a member's lent_t is its draw from its own reserve -------------------------------------------
+
+
+def test_under_a_rule_that_shares_supply_the_draw_is_from_its_own_reserve():
+    """iea_ess with national reserves of 100 t each under a grant: China's halt leaves Japan (20 t/d) and the EU
+    (80 t/d) short from day 0; each draws its own 100 t by obligation (lent_t = released_rule_t = 100 t, no
+    transfer), which the report said was 'given to other members' and came 'from other members' reserves'."""
+    data = build(TWO_MEMBERS, agreement__mechanism="iea_ess", agreement__settlement="grant")
+    data["agreement"].pop("ratio", None)
+    data["agreement"]["pool"] = {"mode": "national", "lendable_share": 0.5}
+    for region in ("japan", "eu"):
+        data["regions"][region]["reserve"] = {"ree": {"tonnes": 100}}
+    result = run(data)
+    summary = result.summary.set_index(["region", "material"])
+    for region in ("japan", "eu"):
+        lent, rule = summary.at[(region, "ree"), "lent_t"], summary.at[(region, "ree"), "released_rule_t"]
+        assert lent == rule and round(lent, 9) == 100.0
+    page = text(render_report(result))
+    assert "gave" not in page and "Given to other members" not in page and "other members' reserves" not in page
+    assert page.count("100 t by the rule from its own reserve") == 2  # the member table, Japan and the EU
+    assert page.count("drawn from its own reserve under the agreement (t) 100 t 100 t") == 2  # each region's table

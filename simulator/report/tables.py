@@ -19,6 +19,7 @@ from simulator.report.uncertainty import range_cell
 from simulator.report.words import (
     DASH,
     days,
+    draws_own,
     finite,
     lent_word,
     percent,
@@ -182,11 +183,14 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
         ("Release received (t)", tonne_row("released_t"), "key"),
     ]
     joint = result.scenario.agreement is None or result.scenario.agreement.pool.mode == "joint"
+    own = draws_own(result.scenario)  # iea_ess: the rule's release is the member's draw from its own reserve
+    shared = "from the joint pool (t)" if joint else "from other members' reserves (t)"
     optional = [
-        ("released_joint_t", "\u2003from the joint pool (t)" if joint else "\u2003from other members' reserves (t)"),
+        ("released_joint_t", f"\u2003{'drawn from its own reserve under the agreement (t)' if own else shared}"),
         ("released_national_t", "\u2003from its own national reserve (t)"),
         ("released_auction_t", "\u2003of which bought at auction (t)"),
-        ("lent_t", f"{lent_word(result.scenario).capitalize()} to other members (t)"),
+        # under a rule that shares supply lent_t is the same draw as the row above, no transfer: not repeated
+        *([] if own else [("lent_t", f"{lent_word(result.scenario).capitalize()} to other members (t)")]),
     ]
     for key, label in optional:
         if any(c.get(key) for c in cells):

@@ -52,6 +52,7 @@ from simulator.report.words import (
     cap,
     days,
     detail,
+    draws_own,
     in_millions,
     join_words,
     lent_word,
@@ -1066,10 +1067,12 @@ def _member_row(
             notes.append(
                 f"all {tonnes(won)}{what} bought" if same else f"{tonnes(drawn_bought)} of {tonnes(won)}{what} bought"
             )
+    own = draws_own(run.result.scenario)  # iea_ess: the rule's release and lent_t are one draw on its own reserve
     if account.total("drawn_rule_t"):
         rule = {x: s.drawn_rule_t for x, s in account.stakes.items()}
-        notes.append(f"{join_words(by_material_t(run, rule, zero=tonnes(0.0), name_one=named))} by the rule")
-    if account.lent_t:
+        whence = " from its own reserve" if own else ""
+        notes.append(f"{join_words(by_material_t(run, rule, zero=tonnes(0.0), name_one=named))} by the rule{whence}")
+    if account.lent_t and not own:
         lent = by_material_t(run, _cell_t(run, m, "lent_t"), zero=tonnes(0.0), total=account.lent_t)
         given = lent_word(run.result.scenario) == "given"  # a grant: nothing owed back
         notes.append(f"gave {join_words(lent)} to other members" if given else f"lent {join_words(lent)}")
