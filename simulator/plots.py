@@ -544,7 +544,24 @@ def shocks_overlap(result: Result) -> bool:
     return any(max(shock_lanes(shock_windows(result, m)), default=0) > 0 for m in result.structure.materials)
 
 
-def _shade_shocks(ax: Axes, result: Result, material: str) -> float:
+def _both_windows(result: Result, other: Result | None, material: str) -> list[tuple[Result, int, int, int]]:
+    """``(run, shock index, first day, end day)`` of the shocks to shade on ``material``.
+
+    The run's :func:`shock_windows`, then those of ``other``'s shocks (by id) that act there in
+    ``other`` only (a switch one of two compared runs sets to 0).
+    """
+    windows = [(result, k, start, end) for k, start, end in shock_windows(result, material)]
+    if other is not None:
+        acting = {result.scenario.shocks[k].id for _, k, _, _ in windows}
+        windows += [
+            (other, k, start, end)
+            for k, start, end in shock_windows(other, material)
+            if other.scenario.shocks[k].id not in acting
+        ]
+    return windows
+
+
+def _shade_shocks(ax: Axes, result: Result, material: str, other: Result | None = None, only: str = "") -> float:
     """Shocks on ``material``: full-height light bands, or thin lanes along the top when shocks overlap.
 
     Bands over the same days blend into one colour no legend swatch matches, so when any
@@ -552,21 +569,30 @@ def _shade_shocks(ax: Axes, result: Result, material: str) -> float:
     (:func:`shock_lanes`), in its colour, darker for a more severe shock
     (:func:`shock_shade`). Returns the share of the panel's height the lanes take (0 with
     bands): :func:`_clear_lanes` keeps the curves below them.
+
+    ``other``: a run compared with this one; a shock that acts in it and not in this run
+    (:func:`shock_idle`) is shaded too, as it is in ``other``, its label followed by ``only``.
     """
-    windows = shock_windows(result, material)
-    lanes_drawn = shocks_overlap(result)
-    lanes = shock_lanes(windows)
-    for (k, start, end), lane in zip(windows, lanes, strict=True):
+    windows = _both_windows(result, other, material)
+    if other is None:
+        lanes_drawn = shocks_overlap(result)
+    else:
+        lanes_drawn = any(
+            max(shock_lanes([(k, a, b) for _, k, a, b in _both_windows(result, other, m)]), default=0) > 0
+            for m in result.structure.materials
+        )
+    lanes = shock_lanes([(k, start, end) for _, k, start, end in windows])
+    for (run, k, start, end), lane in zip(windows, lanes, strict=True):
         x0, x1 = _x(result, np.array([start, end]))
         colour = SHOCK_COLOURS[k % len(SHOCK_COLOURS)]
-        label = shock_label(result, k)
+        label = shock_label(run, k) + (only if run is not result else "")
         if not lanes_drawn:
             ax.axvspan(x0, x1, color=colour, alpha=SHOCK_BAND_ALPHA, lw=0, label=label)
             continue
         top = 1 - LANE_TOP - LANE_STEP * lane
         ax.xaxis.update_units(np.array([x0, x1]))  # dates: the axis' converter, as for the curves
         left, right = ax.convert_xunits(x0), ax.convert_xunits(x1)
-        fill = to_rgba(colour, shock_shade(result, k))
+        fill = to_rgba(colour, shock_shade(run, k))
         lane_patch = ShockLane((left, top - LANE_HEIGHT), right - left, LANE_HEIGHT, fc=fill, ec=colour, lw=0.6)
         lane_patch.set(transform=ax.get_xaxis_transform(), label=label)
         ax.add_patch(lane_patch)

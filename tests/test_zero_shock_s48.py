@@ -194,3 +194,28 @@ def test_a_declared_embargo_of_nothing_on_a_member_still_switches_the_hybrid_rul
     data = _hybrid(dict(SWITCH, start=10, end=20))
     data["agreement"]["trigger"] = {"measured_loss": {"window_days": 7}, "switch_on": "measured_loss"}
     assert shock_idle(run(data), 1) == "severity 0"
+
+
+def test_the_comparison_shades_a_shock_that_acts_in_either_run():
+    """``--set shocks.halt.severity=0 --compare``: the halt (days 10-19) does nothing in the run and stops Japan's
+    supply in the baseline; it is what separates them, so the comparison shades it, named as the baseline's only.
+    A shock idle in both runs (the delay of 0 days) stays unshaded."""
+    from simulator.report.figures import comparison_figure
+
+    data = build(ONE_REGION, shocks=[halt(), NO_DELAY], regions__japan__commercial_stock__ree__tonnes=20)
+    base = run(data)
+    data["shocks"][0]["severity"] = 0.0
+    switched_off = run(data)
+    assert shock_idle(switched_off, 0) == "severity 0" and shock_idle(base, 0) is None
+    fig = comparison_figure(switched_off, base, ("this run", "the baseline"))
+    texts = legend(fig)
+    assert "Embargo: China \u2192 Japan, full halt (the baseline only)" in texts
+    assert not any("Delay" in t for t in texts)  # 0 extra days in both runs
+    fig = comparison_figure(switched_off, base, ("this run", "the baseline"))
+    bands = [p for p in fig.axes[0].patches if p.get_label().startswith("Embargo")]
+    assert len(bands) == 1
+    width = round(float(bands[0].get_width()), 6)
+    plt.close(fig)
+    assert width == 10  # days 10 to 20: ten days wide
+    # the same run against itself: nothing acts, nothing shaded
+    assert not any("Embargo" in t for t in legend(comparison_figure(switched_off, switched_off, ("a", "b"))))
