@@ -18,7 +18,7 @@ side by side, so that their text prints at the size it is set in.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -164,18 +164,45 @@ def shock_idle(result: Result, index: int) -> str | None:
     reads as declared (:func:`_declared_embargo_acts`): its targets' price premium, or the
     switch of a rule applied under a threat.
     """
-    kind = str(_column(result, "shocks", "kind")[index])
-    if kind not in NO_EFFECT or shock_size(result, index) != NO_EFFECT[kind]:
+    count = len(result.scenario.shocks)
+    sizes = [shock_size(result, k) for k in range(count)]
+    starts, ends = _column(result, "shocks", "start_day"), _column(result, "shocks", "end_day")
+    return idle_in(result.scenario, result.structure, index, sizes, list(starts), list(ends))
+
+
+def idle_in(
+    scenario: Any,
+    structure: Any,
+    index: int,
+    sizes: Sequence[float | None],
+    starts: Sequence[float | None],
+    ends: Sequence[float | None],
+) -> str | None:
+    """:func:`shock_idle` of a scenario, from its shocks' sizes, first days and end days.
+
+    For the explorer too, which has a plan per point and no run: None in those stands for a
+    value drawn at random. An unknown size acts, and a shock of unknown size or days raises no
+    flag another would need (:func:`_declared_embargo_acts`).
+    """
+    kind = scenario.shocks[index].kind
+    if kind not in NO_EFFECT or sizes[index] is None or sizes[index] != NO_EFFECT[kind]:
         return None
-    perceived = getattr(result.scenario.shocks[index], "perceived_severity", None)
-    if result.scenario.market and perceived:
+    perceived = getattr(scenario.shocks[index], "perceived_severity", None)
+    if scenario.market and perceived:
         return None
-    if kind == "embargo" and _declared_embargo_acts(result, index):
+    if kind == "embargo" and _declared_embargo_acts(scenario, structure, index, sizes, starts, ends):
         return None
     return IDLE_WORDS[kind]
 
 
-def _declared_embargo_acts(result: Result, index: int) -> bool:
+def _declared_embargo_acts(
+    scenario: Any,
+    structure: Any,
+    index: int,
+    sizes: Sequence[float | None],
+    starts: Sequence[float | None],
+    ends: Sequence[float | None],
+) -> bool:
     """Whether embargo ``index`` of severity 0 still changes the run by being declared (``kernel/shocks.py``).
 
     Two things read an embargo whatever its severity, while it is in force within the run:
@@ -193,18 +220,23 @@ def _declared_embargo_acts(result: Result, index: int) -> bool:
     the run, when no other embargo of a severity above 0 raises the same flag (the same
     region and material targeted; an embargo against a member on the same material).
     """
-    spec = result.scenario.shocks[index]
-    horizon = result.scenario.horizon_days
-    starts, ends = _column(result, "shocks", "start_day"), _column(result, "shocks", "end_day")
-    days = np.arange(max(int(starts[index]), 0), min(int(ends[index]), horizon))
+    spec = scenario.shocks[index]
+    first, end = starts[index], ends[index]
+    if first is None or end is None:  # days drawn at random: it may act
+        return True
+    days = np.arange(max(int(first), 0), min(int(end), scenario.horizon_days))
     if not len(days):
         return False
-    regions = list(result.structure.regions)
-    materials = list(spec.materials or result.structure.materials)
+    regions = list(structure.regions)
+    materials = list(spec.materials or structure.materials)
     others = [
         k
-        for k, other in enumerate(result.scenario.shocks)
-        if k != index and other.kind == "embargo" and shock_size(result, k) != 0
+        for k, other in enumerate(scenario.shocks)
+        if k != index
+        and other.kind == "embargo"
+        and sizes[k] not in (None, 0)
+        and starts[k] is not None
+        and ends[k] is not None
     ]
 
     def uncovered(cells: list[tuple[set[str], str]], raises: Callable[[Any], set[str]]) -> bool:
@@ -212,14 +244,14 @@ def _declared_embargo_acts(result: Result, index: int) -> bool:
         for whom, material in cells:
             covered = np.zeros(len(days), bool)
             for k in others:
-                other = result.scenario.shocks[k]
+                other = scenario.shocks[k]
                 if whom & raises(other) and (other.materials is None or material in other.materials):
                     covered |= (starts[k] <= days) & (days < ends[k])
             if not covered.all():
                 return True
         return False
 
-    market = result.scenario.market
+    market = scenario.market
     if set(regions) - set(spec.regions):  # targeted
         premium = [m for m in materials if m in market and market[m].price.targeted_premium > 0]
         targeted = [({r}, m) for r in spec.regions for m in premium]
@@ -229,7 +261,7 @@ def _declared_embargo_acts(result: Result, index: int) -> bool:
 
         if uncovered(targeted, targets):
             return True
-    agreement = result.scenario.agreement
+    agreement = scenario.agreement
     if agreement is None or BY_NAME[agreement.mechanism].shares_when != "embargo_on_member":
         return False
     trigger = agreement.trigger

@@ -219,3 +219,22 @@ def test_the_comparison_shades_a_shock_that_acts_in_either_run():
     assert width == 10  # days 10 to 20: ten days wide
     # the same run against itself: nothing acts, nothing shaded
     assert not any("Embargo" in t for t in legend(comparison_figure(switched_off, switched_off, ("a", "b"))))
+
+
+def test_the_explorer_does_not_shade_a_shock_that_does_nothing(tmp_path):
+    """``stockpile explore`` with the halt's severity on an axis (0 or 1): at 0 the halt (China → Japan, EU, all the
+    regions, fair ratio: no premium, no switch) does nothing and has no window; at 1 it is shaded over the run's
+    60 days (from day -100 to 1000)."""
+    import yaml
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+    from simulator.explore.page import read_page
+
+    path, out = tmp_path / "pair.yaml", tmp_path / "explorer.html"
+    path.write_text(yaml.safe_dump(TWO_MEMBERS, sort_keys=False))
+    args = ["explore", str(path), "--axis", "shocks.halt.severity=0,1", "--workers", "1", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    meta, _ = read_page(out.read_text())
+    assert meta["shocks"]["windows"] == {"0": [None], "1": [[0, 60]]}
