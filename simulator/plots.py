@@ -18,7 +18,7 @@ side by side, so that their text prints at the size it is set in.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -160,15 +160,117 @@ def shock_idle(result: Result, index: int) -> str | None:
     off as written: the figures draw no band for it and the legends leave it out; the
     report's shocks table says it is not applied. An embargo or quota cut of severity 0
     that buyers still read as a risk (``perceived_severity`` above 0, with a ``market``
-    block) moves prices: it acts.
+    block) moves prices: it acts. So does an embargo of severity 0 that the kernel still
+    reads as declared (:func:`_declared_embargo_acts`): its targets' price premium, or the
+    switch of a rule applied under a threat.
     """
-    kind = str(_column(result, "shocks", "kind")[index])
-    if kind not in NO_EFFECT or shock_size(result, index) != NO_EFFECT[kind]:
+    count = len(result.scenario.shocks)
+    sizes = [shock_size(result, k) for k in range(count)]
+    starts, ends = _column(result, "shocks", "start_day"), _column(result, "shocks", "end_day")
+    return idle_in(result.scenario, result.structure, index, sizes, list(starts), list(ends))
+
+
+def idle_in(
+    scenario: Any,
+    structure: Any,
+    index: int,
+    sizes: Sequence[float | None],
+    starts: Sequence[float | None],
+    ends: Sequence[float | None],
+) -> str | None:
+    """:func:`shock_idle` of a scenario, from its shocks' sizes, first days and end days.
+
+    For the explorer too, which has a plan per point and no run: None in those stands for a
+    value drawn at random. An unknown size acts, and a shock of unknown size or days raises no
+    flag another would need (:func:`_declared_embargo_acts`).
+    """
+    kind = scenario.shocks[index].kind
+    if kind not in NO_EFFECT or sizes[index] is None or sizes[index] != NO_EFFECT[kind]:
         return None
-    perceived = getattr(result.scenario.shocks[index], "perceived_severity", None)
-    if result.scenario.market and perceived:
+    perceived = getattr(scenario.shocks[index], "perceived_severity", None)
+    if scenario.market and perceived:
+        return None
+    if kind == "embargo" and _declared_embargo_acts(scenario, structure, index, sizes, starts, ends):
         return None
     return IDLE_WORDS[kind]
+
+
+def _declared_embargo_acts(
+    scenario: Any,
+    structure: Any,
+    index: int,
+    sizes: Sequence[float | None],
+    starts: Sequence[float | None],
+    ends: Sequence[float | None],
+) -> bool:
+    """Whether embargo ``index`` of severity 0 still changes the run by being declared (``kernel/shocks.py``).
+
+    Two things read an embargo whatever its severity, while it is in force within the run:
+
+    - **the targeted premium**: an embargo aimed at some of the scenario's regions, not all
+      (``ShockPlan.targeted``), makes its regions pay the world price times
+      ``1 + targeted_premium`` for its materials (``kernel/pricing.py``); it acts where a
+      market of one of its materials has ``targeted_premium`` above 0;
+    - **the rule's switch**: an embargo against a member (``ShockPlan.against_members``)
+      switches a rule applied under a threat (``shares_when: embargo_on_member``, ``hybrid``)
+      from auctions to its sharing (``kernel/agreement.py``), unless the trigger switches on a
+      measured loss only (``switch_on: measured_loss`` with a ``measured_loss`` window).
+
+    Both are flags another embargo may raise already: the embargo acts only on a day, in
+    the run, when no other embargo of a severity above 0 raises the same flag (the same
+    region and material targeted; an embargo against a member on the same material).
+    """
+    spec = scenario.shocks[index]
+    first, end = starts[index], ends[index]
+    if first is None or end is None:  # days drawn at random: it may act
+        return True
+    days = np.arange(max(int(first), 0), min(int(end), scenario.horizon_days))
+    if not len(days):
+        return False
+    regions = list(structure.regions)
+    materials = list(spec.materials or structure.materials)
+    others = [
+        k
+        for k, other in enumerate(scenario.shocks)
+        if k != index
+        and other.kind == "embargo"
+        and sizes[k] not in (None, 0)
+        and starts[k] is not None
+        and ends[k] is not None
+    ]
+
+    def uncovered(cells: list[tuple[set[str], str]], raises: Callable[[Any], set[str]]) -> bool:
+        """Some cell (regions that count, a material) on some day has no other embargo raising its flag."""
+        for whom, material in cells:
+            covered = np.zeros(len(days), bool)
+            for k in others:
+                other = scenario.shocks[k]
+                if whom & raises(other) and (other.materials is None or material in other.materials):
+                    covered |= (starts[k] <= days) & (days < ends[k])
+            if not covered.all():
+                return True
+        return False
+
+    market = scenario.market
+    if set(regions) - set(spec.regions):  # targeted
+        premium = [m for m in materials if m in market and market[m].price.targeted_premium > 0]
+        targeted = [({r}, m) for r in spec.regions for m in premium]
+
+        def targets(other: Any) -> set[str]:
+            return set(other.regions) if set(regions) - set(other.regions) else set()
+
+        if uncovered(targeted, targets):
+            return True
+    agreement = scenario.agreement
+    if agreement is None or BY_NAME[agreement.mechanism].shares_when != "embargo_on_member":
+        return False
+    trigger = agreement.trigger
+    if trigger.measured_loss is not None and trigger.switch_on == "measured_loss":
+        return False
+    members = set(agreement.members)
+    if not members & set(spec.regions):
+        return False
+    return uncovered([(members, m) for m in materials], lambda other: set(other.regions) & members)
 
 
 def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str:
@@ -474,7 +576,24 @@ def shocks_overlap(result: Result) -> bool:
     return any(max(shock_lanes(shock_windows(result, m)), default=0) > 0 for m in result.structure.materials)
 
 
-def _shade_shocks(ax: Axes, result: Result, material: str) -> float:
+def _both_windows(result: Result, other: Result | None, material: str) -> list[tuple[Result, int, int, int]]:
+    """``(run, shock index, first day, end day)`` of the shocks to shade on ``material``.
+
+    The run's :func:`shock_windows`, then those of ``other``'s shocks (by id) that act there in
+    ``other`` only (a switch one of two compared runs sets to 0).
+    """
+    windows = [(result, k, start, end) for k, start, end in shock_windows(result, material)]
+    if other is not None:
+        acting = {result.scenario.shocks[k].id for _, k, _, _ in windows}
+        windows += [
+            (other, k, start, end)
+            for k, start, end in shock_windows(other, material)
+            if other.scenario.shocks[k].id not in acting
+        ]
+    return windows
+
+
+def _shade_shocks(ax: Axes, result: Result, material: str, other: Result | None = None, only: str = "") -> float:
     """Shocks on ``material``: full-height light bands, or thin lanes along the top when shocks overlap.
 
     Bands over the same days blend into one colour no legend swatch matches, so when any
@@ -482,21 +601,30 @@ def _shade_shocks(ax: Axes, result: Result, material: str) -> float:
     (:func:`shock_lanes`), in its colour, darker for a more severe shock
     (:func:`shock_shade`). Returns the share of the panel's height the lanes take (0 with
     bands): :func:`_clear_lanes` keeps the curves below them.
+
+    ``other``: a run compared with this one; a shock that acts in it and not in this run
+    (:func:`shock_idle`) is shaded too, as it is in ``other``, its label followed by ``only``.
     """
-    windows = shock_windows(result, material)
-    lanes_drawn = shocks_overlap(result)
-    lanes = shock_lanes(windows)
-    for (k, start, end), lane in zip(windows, lanes, strict=True):
+    windows = _both_windows(result, other, material)
+    if other is None:
+        lanes_drawn = shocks_overlap(result)
+    else:
+        lanes_drawn = any(
+            max(shock_lanes([(k, a, b) for _, k, a, b in _both_windows(result, other, m)]), default=0) > 0
+            for m in result.structure.materials
+        )
+    lanes = shock_lanes([(k, start, end) for _, k, start, end in windows])
+    for (run, k, start, end), lane in zip(windows, lanes, strict=True):
         x0, x1 = _x(result, np.array([start, end]))
         colour = SHOCK_COLOURS[k % len(SHOCK_COLOURS)]
-        label = shock_label(result, k)
+        label = shock_label(run, k) + (only if run is not result else "")
         if not lanes_drawn:
             ax.axvspan(x0, x1, color=colour, alpha=SHOCK_BAND_ALPHA, lw=0, label=label)
             continue
         top = 1 - LANE_TOP - LANE_STEP * lane
         ax.xaxis.update_units(np.array([x0, x1]))  # dates: the axis' converter, as for the curves
         left, right = ax.convert_xunits(x0), ax.convert_xunits(x1)
-        fill = to_rgba(colour, shock_shade(result, k))
+        fill = to_rgba(colour, shock_shade(run, k))
         lane_patch = ShockLane((left, top - LANE_HEIGHT), right - left, LANE_HEIGHT, fc=fill, ec=colour, lw=0.6)
         lane_patch.set(transform=ax.get_xaxis_transform(), label=label)
         ax.add_patch(lane_patch)

@@ -85,18 +85,22 @@ def test_a_member_without_magnet_demand_is_not_counted_as_spared_their_shortfall
 
 
 def _days_at_cap(name: str, material: str) -> tuple[np.ndarray, float]:
-    """The days whose target price is at the cap, worked out from market.csv and the YAML; and the cap.
+    """The days on which market.csv's world price moved toward the cap, read off the prices alone; and the cap.
 
-    The price of a day moves toward ``P0 x X^(-s)`` of the day before's cover ratio ``X``, clipped to the cap, so the
-    target is at the cap where ``X <= (P0 / cap)^(1/s)`` (the first day answers a ratio of 1).
+    The price closes a share ``1/tau`` of its log-gap to its target each day (tau: the YAML's
+    ``adjustment_days``); toward the cap (the YAML's, or 100 times the reference), its log-gap to the cap then
+    shrinks by the factor ``1 - 1/tau`` that day, from the day before's price (the reference before day 0).
     """
     spec = yaml.safe_load((ROOT / "scenarios" / f"{name}.yaml").read_text())["market"][material]
-    reference, sensitivity = spec["reference_price_usd_per_kg"], spec["price"]["sensitivity"]
+    reference = spec["reference_price_usd_per_kg"]
     cap = spec["price"].get("cap_usd_per_kg", 100 * reference)  # the schema's default: 100 times the reference
+    tau = spec["price"].get("adjustment_days", 30.0)
     market = shipped_result(name).market
     rows = market[market["material"] == material].sort_values("day")
-    before = np.concatenate([[1.0], rows["cover_ratio"].to_numpy(float)[:-1]])
-    return rows["day"].to_numpy()[before <= (reference / cap) ** (1 / sensitivity)], cap
+    prices = rows["world_price_usd_per_kg"].to_numpy(float)
+    before = np.concatenate([[reference], prices[:-1]])
+    shrunk = np.log(cap / prices) / np.log(cap / before)
+    return rows["day"].to_numpy()[np.isclose(shrunk, 1 - 1 / tau, rtol=1e-9, atol=0)], cap
 
 
 @shipped_group(LICENSING)
@@ -107,8 +111,10 @@ def test_prices_held_toward_the_cap_say_the_cap_sets_the_peak():
     # without a break from day 109 (20 Apr 2025) to the last day, 729; magnets, licensed in full, never reach theirs
     assert len(heavy) == 621 and list(heavy) == list(range(109, 730))
     assert len(magnets) == 0
-    # the price is the approach to the cap: its peak, on the last day, stays under it
+    # the price is the approach to the cap: rising every day from day 109, its peak, on the last day, stays under it
     market = shipped_result(LICENSING).market
+    rising = market[(market["material"] == "heavy_ree") & (market["day"] >= 108)]["world_price_usd_per_kg"]
+    assert (np.diff(rising.to_numpy()) > 0).all()
     peaks = market.groupby("material")["world_price_usd_per_kg"].max()
     assert 1333.5 <= peaks["heavy_ree"] < 1390
     run = Run.of(shipped_result(LICENSING))

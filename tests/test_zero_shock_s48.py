@@ -73,14 +73,25 @@ def test_a_figure_with_only_acting_shocks_is_as_before():
     assert legend(days_of_cover_figure(result))[-1] == "Embargo: China \u2192 Japan, 50% cut"
 
 
+DECLARED = 'declared uncertain: 0% to 100% (<a href="#uncertainty">What rests on assumptions</a>)'
+"""A shock's size declared uncertain (0 to 1) in a run that drew no samples: its range, and where it is told."""
+
+
 def test_the_shocks_table_says_not_applied(switched):
+    """A single run has no samples to speak of: the switch's range is declared, and linked to where it is told."""
     cells = re.findall(r'data-label="Severity">(.*?)</td>', shock_table(Run.of(switched)))
     assert cells == [
         "full halt",
-        "not applied in this run (severity 0); severity 0% to 100% in the samples",
+        f"not applied in this run (severity 0); {DECLARED}",
         "not applied in this run (0 extra days)",
         "not applied in this run (demand \u00d71)",
     ]
+    page = render_report(switched)
+    assert f"not applied in this run (severity 0); {DECLARED}" in page and '<section id="uncertainty">' in page
+    assert "in the samples" not in page
+    # with the samples of run --uncertainty, the range is the one sampled
+    sampled = re.findall(r'data-label="Severity">(.*?)</td>', shock_table(Run.of(switched), sampled=True))
+    assert sampled[1] == "not applied in this run (severity 0); severity 0% to 100% in the samples"
 
 
 def test_the_timeline_draws_no_bar_for_it(switched):
@@ -99,7 +110,7 @@ def test_long_embargo_2030_eu_heavy_feed_switch():
     assert legend(days_of_cover_figure(result))[-1] == "Embargo: China \u2192 Japan, EU, full halt"
     assert not any("EU processing" in t for t in legend(shortfall_figure(result)))
     cells = re.findall(r'data-label="Severity">(.*?)</td>', shock_table(Run.of(result)))
-    assert cells[k] == "not applied in this run (severity 0); severity 0% to 100% in the samples"
+    assert cells[k] == f"not applied in this run (severity 0); {DECLARED}"
 
 
 def test_a_shock_that_does_nothing_does_not_outlast_the_run():
@@ -124,3 +135,106 @@ def test_a_cut_of_nothing_that_buyers_read_as_a_risk_acts():
     assert shock_idle(priced, 0) is None
     assert legend(days_of_cover_figure(priced))[-1] == "Quota cut: China \u2192 Japan, 0% cut"
     assert shock_idle(run(build(ONE_REGION, shocks=[threat(0.5)])), 0) == "severity 0"
+
+
+PREMIUM = {"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0, "targeted_premium": 0.3}}}
+"""A market whose regions pay 30% over the world price while an embargo aimed at them alone is in force."""
+
+
+def test_a_declared_embargo_of_nothing_still_raises_its_targets_premium():
+    """TWO_MEMBERS's halt hits Japan and the EU (all regions: no premium); an embargo of severity 0 on Japan alone,
+    days 10-49, makes Japan pay the world price x 1.3 on those days, the EU the world price: it acts."""
+    data = build(TWO_MEMBERS, market=PREMIUM)
+    data["shocks"].append(dict(SWITCH, start=10, end=50))
+    result = run(data)
+    assert shock_idle(result, 1) is None
+    ts = result.timeseries.set_index(["region", "day"])["price_usd_per_kg"]
+    world = result.market.set_index("day")["world_price_usd_per_kg"]
+    assert [round(ts["japan", d] / world[d], 9) for d in (9, 10, 49, 50)] == [1.0, 1.3, 1.3, 1.0]
+    assert ts["eu", 30] == pytest.approx(world[30])
+    assert legend(days_of_cover_figure(result))[-1] == "Embargo: China \u2192 Japan, 0% cut"
+    # without the premium the same embargo does nothing
+    data = build(TWO_MEMBERS, market={"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}}})
+    data["shocks"].append(dict(SWITCH, start=10, end=50))
+    assert shock_idle(run(data), 1) == "severity 0"
+
+
+def _hybrid(*embargoes: dict) -> dict:
+    """Hybrid sharing under a full quota cut on China (no embargo): auctions, except where an embargo on a member
+    switches it to the fair ratio (tests/test_agreement.py's case)."""
+    bids = {
+        "every_days": 1,
+        "bids": {
+            "japan": {"ree": [{"end_use": "magnets", "share": 1.0, "price_usd_per_kg": 100}]},
+            "eu": {"ree": [{"end_use": "magnets", "share": 1.0, "price_usd_per_kg": 50}]},
+        },
+    }
+    data = build(TWO_MEMBERS, agreement__mechanism="hybrid", agreement__auction=bids)
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 5000}}, "eu": {"ree": {"tonnes": 5000}}}
+    quota = {"id": "quota", "kind": "quota_cut", "supplier": "china", "start": -100, "end": 1000, "severity": 1.0}
+    data["shocks"] = [quota, *embargoes]
+    return data
+
+
+def test_a_declared_embargo_of_nothing_on_a_member_still_switches_the_hybrid_rule():
+    """Severity 0 on Japan, days 10-19: the hybrid rule shares by the fair ratio on exactly those days (auctions on
+    the others), so the embargo acts; the same embargo under a full halt on the EU over days 5-24 switches
+    nothing the halt has not switched already: it does nothing."""
+    result = run(_hybrid(dict(SWITCH, start=10, end=20)))
+    assert shock_idle(result, 1) is None
+    rule = result.releases.set_index("day")["mechanism"]
+    assert sorted(rule[rule == "fair_ratio"].index) == list(range(10, 20))
+    halt_eu = {"id": "halt_eu", "kind": "embargo", "supplier": "china", "regions": ["eu"], "start": 5, "end": 25}
+    covered = run(_hybrid(dict(SWITCH, start=10, end=20), halt_eu))
+    assert shock_idle(covered, 1) == "severity 0"
+    # measured on the rule's releases: with or without the embargo of nothing, the same days share
+    alone = run(_hybrid(halt_eu)).releases.set_index("day")["mechanism"]
+    assert covered.releases.set_index("day")["mechanism"].equals(alone)
+    # switched on a measured loss only, a declared embargo switches nothing
+    data = _hybrid(dict(SWITCH, start=10, end=20))
+    data["agreement"]["trigger"] = {"measured_loss": {"window_days": 7}, "switch_on": "measured_loss"}
+    assert shock_idle(run(data), 1) == "severity 0"
+
+
+def test_the_comparison_shades_a_shock_that_acts_in_either_run():
+    """``--set shocks.halt.severity=0 --compare``: the halt (days 10-19) does nothing in the run and stops Japan's
+    supply in the baseline; it is what separates them, so the comparison shades it, named as the baseline's only.
+    A shock idle in both runs (the delay of 0 days) stays unshaded."""
+    from simulator.report.figures import comparison_figure
+
+    data = build(ONE_REGION, shocks=[halt(), NO_DELAY], regions__japan__commercial_stock__ree__tonnes=20)
+    base = run(data)
+    data["shocks"][0]["severity"] = 0.0
+    switched_off = run(data)
+    assert shock_idle(switched_off, 0) == "severity 0" and shock_idle(base, 0) is None
+    fig = comparison_figure(switched_off, base, ("this run", "the baseline"))
+    texts = legend(fig)
+    assert "Embargo: China \u2192 Japan, full halt (the baseline only)" in texts
+    assert not any("Delay" in t for t in texts)  # 0 extra days in both runs
+    fig = comparison_figure(switched_off, base, ("this run", "the baseline"))
+    bands = [p for p in fig.axes[0].patches if p.get_label().startswith("Embargo")]
+    assert len(bands) == 1
+    width = round(float(bands[0].get_width()), 6)
+    plt.close(fig)
+    assert width == 10  # days 10 to 20: ten days wide
+    # the same run against itself: nothing acts, nothing shaded
+    assert not any("Embargo" in t for t in legend(comparison_figure(switched_off, switched_off, ("a", "b"))))
+
+
+def test_the_explorer_does_not_shade_a_shock_that_does_nothing(tmp_path):
+    """``stockpile explore`` with the halt's severity on an axis (0 or 1): at 0 the halt (China → Japan, EU, all the
+    regions, fair ratio: no premium, no switch) does nothing and has no window; at 1 it is shaded over the run's
+    60 days (from day -100 to 1000)."""
+    import yaml
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+    from simulator.explore.page import read_page
+
+    path, out = tmp_path / "pair.yaml", tmp_path / "explorer.html"
+    path.write_text(yaml.safe_dump(TWO_MEMBERS, sort_keys=False))
+    args = ["explore", str(path), "--axis", "shocks.halt.severity=0,1", "--workers", "1", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    meta, _ = read_page(out.read_text())
+    assert meta["shocks"]["windows"] == {"0": [None], "1": [[0, 60]]}

@@ -31,6 +31,7 @@ from simulator.names import Names
 from simulator.output_folder import write_file
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.plan import compile_plan
+from simulator.plots import idle_in
 from simulator.randomness import run_seed
 from simulator.results import date_label, date_of
 from simulator.scenario.checks import day_number
@@ -215,11 +216,32 @@ def outline(colour: str, ratio: float = 3.0) -> str:
     return "#000000"
 
 
+def _idle_windows(scenario: Any, plan: Any) -> list[bool]:
+    """Per shock of a point's plan: whether it does nothing at that point.
+
+    The report's rule (:func:`simulator.plots.idle_in`): an embargo of severity 0 that nothing
+    reads as declared, a delay of 0 days, a demand surge of factor 1.
+    """
+
+    def known(value: Any) -> float | None:
+        return None if value is None or isinstance(value, RANDOM_TYPES) else float(value)
+
+    sizes = [known(shock.magnitude) for shock in plan.shocks]
+    starts = [None if _drawn_at_random(shock) else float(shock.start) for shock in plan.shocks]
+    ends = [
+        None if _drawn_at_random(shock) else float(shock.end if shock.end is not None else shock.start + shock.duration)
+        for shock in plan.shocks
+    ]
+    return [idle_in(scenario, plan.structure, k, sizes, starts, ends) is not None for k in range(len(plan.shocks))]
+
+
 def _shocks(grid: Grid) -> dict[str, Any]:
     """The shocks to shade: each shock's id, kind, colour and materials, and its window per point.
 
     Only axes under ``shocks.`` or ``start_date`` move a window, so windows are listed per
-    combination of those axes' values (``"i,j"``: their value indices), not per point.
+    combination of those axes' values (``"i,j"``: their value indices), not per point. A shock
+    that does nothing at a point (:func:`_idle_windows`, the rule the report's figures follow)
+    has no window there: it is not shaded.
     """
     sweep = grid.sweep
     moving = [i for i, a in enumerate(sweep.spec.axes) if a.path.startswith("shocks.") or a.path == "start_date"]
@@ -227,9 +249,13 @@ def _shocks(grid: Grid) -> dict[str, Any]:
     plan = None
     for combo in itertools.product(*(range(len(sweep.spec.axes[i].values)) for i in moving)):
         point = {sweep.spec.axes[i].path: sweep.spec.axes[i].values[j] for i, j in zip(moving, combo, strict=True)}
-        plan = compile_plan(build_point(sweep.raw, point, sweep.source))
+        scenario = build_point(sweep.raw, point, sweep.source)
+        plan = compile_plan(scenario)
         horizon = plan.structure.horizon_days
-        windows[",".join(map(str, combo))] = [_window(shock, horizon) for shock in plan.shocks]
+        idle = _idle_windows(scenario, plan)
+        windows[",".join(map(str, combo))] = [
+            None if off else _window(shock, horizon) for shock, off in zip(plan.shocks, idle, strict=True)
+        ]
     assert plan is not None
     materials = len(plan.structure.materials)
     listed = [

@@ -514,7 +514,7 @@ def render_report(
         _figure(
             shock_timeline(result, run.names), "timeline", "Shocks over the simulated period (darker = more severe)."
         ),
-        shock_table(run),
+        shock_table(run, sampled=uncertainty is not None),
         "</section>",
         *_curves(run),
     ]

@@ -107,6 +107,10 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
     neither run is short of gets a sentence instead of a flat shortfall panel;
     when neither run is short of any material the shortfall row is left out (the report
     says so in words).
+
+    The shocks shaded are those that act in either run: one that does nothing in the run
+    (:func:`simulator.plots.shock_idle`, a switch set to 0 by ``--set``) but acts in the
+    baseline is what separates the two, shaded as in the baseline and named as its only.
     """
     names = Names.of(result.scenario)
     regions = [r for r in result.structure.regions if r in baseline.structure.regions]
@@ -122,7 +126,7 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
             if column == "shortfall_cum_t" and material not in short_of:
                 empty_panel(ax, f"Neither run is short of\n{names.material_text(material)}.")
                 continue
-            lanes = _shade_shocks(ax, result, material)
+            lanes = _shade_shocks(ax, result, material, baseline, f" ({titles[1]} only)")
             for region in regions:
                 colour = REGION_COLOURS[result.structure.regions.index(region) % len(REGION_COLOURS)]
                 drawn = []

@@ -112,6 +112,30 @@ def _world_peak(run: Run, material: str) -> tuple[float, int]:
     return float(values[k]), int(rows["day"].to_numpy()[k])
 
 
+def _world_low(run: Run, material: str) -> tuple[float, int]:
+    """The world price's lowest day: its price and its first day at it."""
+    market = run.result.market
+    rows = market[market["material"] == material]
+    values = rows[WORLD.column_name].to_numpy()
+    k = int(np.argmin(values))
+    return float(values[k]), int(rows["day"].to_numpy()[k])
+
+
+def _fell_words(run: Run, material: str, reference: float) -> str:
+    """What a world price did whose peak reads as its reference: ``never rose above its reference (50 USD/kg)``.
+
+    With the rest: ``; it fell to 5.03 USD/kg on 12 Jan 2010``; or ``stayed at its reference, 50 USD/kg`` when its
+    low reads as its reference too.
+    """
+    low, day = _world_low(run, material)
+    if price(low) == price(reference):
+        return f"stayed at its reference, {price(reference)} USD/kg"
+    return (
+        f"never rose above its reference ({price(reference)} USD/kg); it fell to {price(low)} USD/kg on "
+        f"{when(run.result.start_date, day)}"
+    )
+
+
 def _peak_when(run: Run, day: int, bound: CapBound | None = None) -> str:
     """``on 23 Jul 2011``; a peak first reached on the last day (of a run of more than one) was still rising.
 
@@ -189,7 +213,7 @@ def _cap_days(run: Run, bound: CapBound) -> str:
     start = when(run.result.start_date, bound.first)
     end = "the end of the run" if bound.last == horizon - 1 else when(run.result.start_date, bound.last)
     every = bound.last - bound.first + 1 == bound.days
-    stretch = "every day" if every else "and without a break"
+    stretch = "every day" if every else "without a break"
     return f"on {bound.days:,} of the {horizon:,} days, {stretch} from {start} to {end}"
 
 
@@ -238,7 +262,11 @@ def _region_sentence(run: Run, region: str, material: str, reference: float, sai
     peak = float(run.cell(region, material, PEAK.name))
     paid = run.tag(price(peak), peak, f"{PEAK.name}.{key}")
     if price(peak) == price(reference):
-        text = f"{subject} paid the reference price, {paid} USD/kg"
+        ts = run.result.timeseries
+        own = ts.loc[(ts["region"] == region) & (ts["material"] == material), "price_usd_per_kg"]
+        lowest = float(own[own >= 0].min()) if (own >= 0).any() else reference  # -1: no price that day
+        at_most = "at most " if price(lowest) != price(reference) else ""  # it paid less on some days
+        text = f"{subject} paid {at_most}the reference price, {paid} USD/kg"
     else:
         text = f"{subject} paid up to {paid} USD/kg ({times(peak / reference)} the reference)"
     less = used_less(run, region, material)
@@ -385,7 +413,7 @@ def price_sentences(run: Run) -> list[str]:
         bound = cap_bound(run, material)
         name = f"<strong>{run.names.material(material)}</strong>"
         if price(peak) == price(reference):  # never above its reference as shown: "rose 1x" would say nothing
-            text = f"{name}: the world price stayed at its reference, {price(reference)} USD/kg."
+            text = f"{name}: the world price {_fell_words(run, material, reference)}."
         else:
             text = (
                 f"{name}: the world price rose {times(peak / reference)}, from {price(reference)} USD/kg "
@@ -608,10 +636,26 @@ def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
         for m in materials
     )
     bounds = cap_bounds(run, materials)
-    text = (
-        f"In the model, prices rose up to {times(rises[top])} ({run.names.material_text(top)}, a daily peak of "
-        f"{price(peak)} USD/kg {_peak_when(run, day, next((b for b in bounds if b.material == top), None))})."
-    )
+    when_peak = _peak_when(run, day, next((b for b in bounds if b.material == top), None))
+    if times(rises[top]) != times(1.0):
+        text = (
+            f"In the model, prices rose up to {times(rises[top])} ({run.names.material_text(top)}, a daily peak of "
+            f"{price(peak)} USD/kg {when_peak})."
+        )
+    elif price(peak) != price(reference_price(run.result.scenario, top) or 0.0):  # "rose up to 1x" says nothing
+        text = (
+            f"In the model, prices rose by at most {percent(rises[top] - 1.0)} ({run.names.material_text(top)}, a "
+            f"daily peak of {price(peak)} USD/kg {when_peak})."
+        )
+    else:  # no price above its reference as shown: what is true is where they fell, if they did
+        lows = {m: _world_low(run, m)[0] / (reference_price(run.result.scenario, m) or 1.0) for m in materials}
+        bottom = min(lows, key=lambda m: lows[m])
+        fell = _fell_words(run, bottom, reference_price(run.result.scenario, bottom) or 0.0)
+        text = (
+            "In the model, prices stayed at their references."
+            if len(materials) > 1 and fell.startswith("stayed")
+            else f"In the model, the price of {run.names.material_text(bottom)} {fell}."
+        )
     recorded = [r for r in record_rises(run, record) if r.material in materials] if record is not None else []
     if recorded:
         fits = len({r.fitted for r in recorded if r.fitted is not None}) > 1  # some fitted, some held out

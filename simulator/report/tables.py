@@ -14,10 +14,12 @@ from simulator import quantities
 from simulator.plots import KIND_NAMES, SIZE_FIELD, shock_idle, shock_severity
 from simulator.report.accounts import Account
 from simulator.report.findings import Run, assumption_code, lowest_cover_day
+from simulator.report.uncertainty import SECTION_ID as UNCERTAINTY_SECTION
 from simulator.report.uncertainty import range_cell
 from simulator.report.words import (
     DASH,
     days,
+    draws_own,
     finite,
     lent_word,
     percent,
@@ -181,11 +183,14 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
         ("Release received (t)", tonne_row("released_t"), "key"),
     ]
     joint = result.scenario.agreement is None or result.scenario.agreement.pool.mode == "joint"
+    own = draws_own(result.scenario)  # iea_ess: the rule's release is the member's draw from its own reserve
+    shared = "from the joint pool (t)" if joint else "from other members' reserves (t)"
     optional = [
-        ("released_joint_t", "\u2003from the joint pool (t)" if joint else "\u2003from other members' reserves (t)"),
+        ("released_joint_t", f"\u2003{'drawn from its own reserve under the agreement (t)' if own else shared}"),
         ("released_national_t", "\u2003from its own national reserve (t)"),
         ("released_auction_t", "\u2003of which bought at auction (t)"),
-        ("lent_t", f"{lent_word(result.scenario).capitalize()} to other members (t)"),
+        # under a rule that shares supply lent_t is the same draw as the row above, no transfer: not repeated
+        *([] if own else [("lent_t", f"{lent_word(result.scenario).capitalize()} to other members (t)")]),
     ]
     for key, label in optional:
         if any(c.get(key) for c in cells):
@@ -269,11 +274,14 @@ def _drawn(spec: Any, seed: int) -> str:
     return ""
 
 
-def _severity(result: Result, index: int) -> str:
+def _severity(result: Result, index: int, sampled: bool = False) -> str:
     """The shock's severity cell (HTML): ``50% cut``, or ``not applied in this run (severity 0)``.
 
     The latter for a shock that does nothing in this run (:func:`shock_idle`), with its
-    range where an uncertain input samples its size (``; severity 0 to 100% in the samples``).
+    range where an uncertain input declares its size: ``; severity 0% to 100% in the samples``
+    where the report has samples (``sampled``, ``run --uncertainty``), else ``; declared
+    uncertain: 0% to 100% (What rests on assumptions)``, linked to that section as the verdict
+    links it: a run that drew no samples has none to speak of.
     """
     idle = shock_idle(result, index)
     if idle is None:
@@ -281,8 +289,12 @@ def _severity(result: Result, index: int) -> str:
     spec = result.scenario.shocks[index]
     field = SIZE_FIELD[spec.kind]
     ranges = [range_cell(item) for item in inputs_of(result.scenario) if item.path == f"shocks.{spec.id}.{field}"]
-    sampled = f"; {escape(field.replace('_', ' '))} {ranges[0]} in the samples" if ranges else ""
-    return f"not applied in this run ({escape(idle)}){sampled}"
+    if not ranges:
+        return f"not applied in this run ({escape(idle)})"
+    if sampled:
+        return f"not applied in this run ({escape(idle)}); {escape(field.replace('_', ' '))} {ranges[0]} in the samples"
+    link = f'<a href="#{UNCERTAINTY_SECTION}">What rests on assumptions</a>'
+    return f"not applied in this run ({escape(idle)}); declared uncertain: {ranges[0]} ({link})"
 
 
 def _outside(first: int, horizon: int) -> str:
@@ -290,8 +302,11 @@ def _outside(first: int, horizon: int) -> str:
     return "; after the run, not simulated" if first >= horizon else ""
 
 
-def shock_table(run: Run) -> str:
-    """Each shock: when, what, against whom, how severe, and what happened (with sources)."""
+def shock_table(run: Run, sampled: bool = False) -> str:
+    """Each shock: when, what, against whom, how severe, and what happened (with sources).
+
+    ``sampled``: the report has the samples of ``run --uncertainty`` (:func:`_severity`).
+    """
     result, names = run.result, run.names
     if result.shocks.empty:
         return ""
@@ -307,7 +322,7 @@ def shock_table(run: Run) -> str:
             f'<td class="when" data-label="When">{escape(span_dates(start, first, end))}<br>'
             f"<small>{plural(end - first, 'day')}{_outside(first, horizon)}</small></td>"
             f'<td data-label="Supplier \u2192 target">{names.shock_targets[k]}</td>'
-            f'<td data-label="Severity">{_severity(result, k)}{_drawn(spec, result.seed)}</td>'
+            f'<td data-label="Severity">{_severity(result, k, sampled)}{_drawn(spec, result.seed)}</td>'
             f'<td class="text" data-label="What happened">{names.shock_descriptions[k] or DASH}</td></tr>'
         )
     return source_codes_note(list(names.shock_descriptions)) + (

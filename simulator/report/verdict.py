@@ -52,6 +52,7 @@ from simulator.report.words import (
     cap,
     days,
     detail,
+    draws_own,
     in_millions,
     join_words,
     lent_word,
@@ -665,33 +666,56 @@ def _in_force_at_end(run: Run) -> list[int]:
     return [k for k, held in enumerate(in_force) if held and not shock_idle(run.result, k)]
 
 
-def _low_at_end(run: Run) -> list[str]:
+def _struck(run: Run, lasting: list[int]) -> set[tuple[str, str]]:
+    """The (region, material) pairs that the shocks ``lasting`` act on.
+
+    The regions and materials each names (all where it names none).
+    """
+    structure = run.result.structure
+    pairs = set()
+    for k in lasting:
+        spec = run.result.scenario.shocks[k]
+        regions = getattr(spec, "regions", None) or structure.regions
+        pairs |= {(r, m) for r in regions for m in spec.materials or structure.materials}
+    return pairs
+
+
+def _low_at_end(run: Run, lasting: list[int]) -> list[str]:
     """The members' stock nearly gone on the last day: ``the joint stock down to 3.4 t of heavy rare earths (...)``.
 
-    A material the joint pool ever held (:func:`simulator.results.shared_stock_held`) whose pool on the last day is
-    under :data:`NEARLY_GONE_DAYS` days of the members' baseline demand that day (as days of cover are counted);
-    where none is (or without a joint pool), a member's cover of materials it uses under that many days and not
-    short (a member short on the last day is in the answer already): ``Japan's cover of heavy rare earths down to
-    1.3 days``.
+    Only of the materials and members that a shock still in force then (``lasting``, :func:`_in_force_at_end`) acts
+    on (:func:`_struck`), and only where the stock fell (below the pool's highest end-of-day stock; a member's
+    cover below its first day's, as :func:`_close_call` checks). A material the joint pool ever held
+    (:func:`simulator.results.shared_stock_held`), of a member a lasting shock strikes, whose pool on the last day
+    is under :data:`NEARLY_GONE_DAYS` days of the members' baseline demand that day (as days of cover are
+    counted); where none is (or without a joint pool), a member's cover of materials it uses under that many days,
+    below its first day's, and not short (a member short on the last day is in the answer already): ``Japan's
+    cover of heavy rare earths down to 1.3 days``. Stock that is simply small (a material no lasting shock
+    touches, at its normal cover) is not nearly gone.
     """
     result = run.result
     last = result.scenario.horizon_days - 1
     members = list(result.structure.member_names)
+    struck = _struck(run, lasting)
     ts = result.timeseries
     today = ts[(ts["day"] == last) & ts["region"].isin(members)]
+    first = ts[ts["day"] == ts["day"].min()].set_index(["region", "material"])["days_of_cover"]
     said, left_t, gone = [], [], []
     if _joint(run) and not result.pool.empty:
         pool = result.pool[result.pool["day"] == last].set_index("material")["pool_stock_t"]
+        most = result.pool.groupby("material")["pool_stock_t"].max()  # the pool's end-of-day stock at its highest
         for material in run.materials():
             if material not in pool.index or not shared_stock_held(result, material):
+                continue
+            if not any((m, material) in struck for m in members):
                 continue
             demand = float(today.loc[today["material"] == material, "baseline_demand_t"].sum())
             left = float(pool[material])
             held = float(days_of_cover(np.array([left]), np.array([demand]))[0])
             what = run.names.material_text(material)
-            if tonnes(left) == tonnes(0.0):
+            if tonnes(left) == tonnes(0.0):  # a stock it held (shared_stock_held): it fell
                 gone.append(what)
-            elif held < NEARLY_GONE_DAYS:
+            elif held < NEARLY_GONE_DAYS and left < float(most[material]):
                 whose = " of the members' demand" if not left_t else ""
                 left_t.append(f"{tonnes(left)} of {what} ({days(held)} days{whose})")
     if left_t:
@@ -706,10 +730,10 @@ def _low_at_end(run: Run) -> list[str]:
             if not run.demands(member, material):
                 continue
             row = today[(today["region"] == member) & (today["material"] == material)]
-            if row.empty or float(row["shortfall_t"].iloc[0]) > 0:
+            if row.empty or float(row["shortfall_t"].iloc[0]) > 0 or (member, material) not in struck:
                 continue
             cover = float(row["days_of_cover"].iloc[0])
-            if cover < NEARLY_GONE_DAYS:
+            if cover < NEARLY_GONE_DAYS and cover < float(first[member, material]):
                 low.append(f"of {run.names.material_text(material)} {'down ' if not low else ''}to {days(cover)} days")
         if low:
             said.append(f"{run.names.possessive(member)} cover {join_words(low)}")
@@ -724,7 +748,7 @@ def horizon_note(run: Run) -> str:
     crisis, whose rest is not simulated (the totals stop in the middle of it).
     """
     lasting = _in_force_at_end(run)
-    low = _low_at_end(run) if lasting else []
+    low = _low_at_end(run, lasting) if lasting else []
     if not low:
         return ""
     on = when(run.result.start_date, run.result.scenario.horizon_days - 1)
@@ -1043,10 +1067,12 @@ def _member_row(
             notes.append(
                 f"all {tonnes(won)}{what} bought" if same else f"{tonnes(drawn_bought)} of {tonnes(won)}{what} bought"
             )
+    own = draws_own(run.result.scenario)  # iea_ess: the rule's release and lent_t are one draw on its own reserve
     if account.total("drawn_rule_t"):
         rule = {x: s.drawn_rule_t for x, s in account.stakes.items()}
-        notes.append(f"{join_words(by_material_t(run, rule, zero=tonnes(0.0), name_one=named))} by the rule")
-    if account.lent_t:
+        whence = " from its own reserve" if own else ""
+        notes.append(f"{join_words(by_material_t(run, rule, zero=tonnes(0.0), name_one=named))} by the rule{whence}")
+    if account.lent_t and not own:
         lent = by_material_t(run, _cell_t(run, m, "lent_t"), zero=tonnes(0.0), total=account.lent_t)
         given = lent_word(run.result.scenario) == "given"  # a grant: nothing owed back
         notes.append(f"gave {join_words(lent)} to other members" if given else f"lent {join_words(lent)}")

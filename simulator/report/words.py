@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
 
+from simulator.mechanisms import BY_NAME
 from simulator.names import cap as cap  # the report's sentences take it from here
 from simulator.names import join_words as join_words  # the report's sentences take it from here
 from simulator.results import date_label
@@ -382,7 +383,19 @@ def detail(text: str) -> str:
 def lent_word(scenario: Any) -> str:
     """The word for ``lent_t``: ``given`` under a ``grant`` settlement (nothing owed or repaid), else ``lent``.
 
-    A loan is repaid in kind and a sale paid for: what passes to other members under them is lent.
+    A loan is repaid in kind and a sale paid for: what passes to other members under them is lent. Under a rule
+    that shares supply (:func:`draws_own`) ``lent_t`` is no transfer at all: see there.
     """
     agreement = scenario.agreement
     return "given" if agreement is not None and agreement.settlement.kind == "grant" else "lent"
+
+
+def draws_own(scenario: Any) -> bool:
+    """Whether the agreement's rule shares supply (its registry entry's ``shares_supply``, ``iea_ess``).
+
+    Each member then draws its own reserve by obligation (``kernel/agreement.py``): its ``lent_t`` and its
+    ``released_rule_t`` are that draw, stock from its own reserve, not stock given to or received from other
+    members (what passes between them is ``transferred_t``).
+    """
+    agreement = scenario.agreement
+    return agreement is not None and BY_NAME[agreement.mechanism].shares_supply
