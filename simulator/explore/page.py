@@ -31,13 +31,13 @@ from simulator.names import Names
 from simulator.output_folder import write_file
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.plan import compile_plan
-from simulator.plots import idle_in
 from simulator.randomness import run_seed
 from simulator.results import date_label, date_of
 from simulator.scenario.checks import day_number
 from simulator.scenario.load import field_unit
 from simulator.scenario.overrides import is_shock_end, shown
 from simulator.scenario.schema import RANDOM_TYPES
+from simulator.shock_effects import idle_in
 from simulator.sweep import base_hash
 from simulator.sweep.runner import build_point
 
@@ -219,7 +219,7 @@ def outline(colour: str, ratio: float = 3.0) -> str:
 def _idle_windows(scenario: Any, plan: Any) -> list[bool]:
     """Per shock of a point's plan: whether it does nothing at that point.
 
-    The report's rule (:func:`simulator.plots.idle_in`): an embargo of severity 0 that nothing
+    The report's rule (:func:`simulator.shock_effects.idle_in`): an embargo of severity 0 that nothing
     reads as declared, a delay of 0 days, a demand surge of factor 1.
     """
 

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from simulator import quantities
-from simulator.plots import KIND_NAMES, SIZE_FIELD, shock_idle, shock_severity
+from simulator.plots import KIND_NAMES, shock_idle, shock_severity
 from simulator.report.accounts import Account
 from simulator.report.findings import Run, assumption_code, lowest_cover_day
 from simulator.report.uncertainty import SECTION_ID as UNCERTAINTY_SECTION
@@ -33,6 +33,7 @@ from simulator.report.words import (
 from simulator.results import Result
 from simulator.scenario.schema import drawn_at_random
 from simulator.scenario.uncertain import inputs_of
+from simulator.shock_effects import SIZE_FIELD
 
 STOCK_COSTS = ("holding_cost_usd", "refill_cost_usd", "auction_spend_usd")
 """Costs of strategic stock, added to the cost of buying a pool share (summary quantities)."""
