@@ -140,3 +140,23 @@ def test_under_a_rule_that_shares_supply_the_draw_is_from_its_own_reserve():
     assert "gave" not in page and "Given to other members" not in page and "other members' reserves" not in page
     assert page.count("100 t by the rule from its own reserve") == 2  # the member table, Japan and the EU
     assert page.count("drawn from its own reserve under the agreement (t) 100 t 100 t") == 2  # each region's table
+
+
+def test_under_a_rule_that_shares_supply_over_a_joint_pool_the_draw_is_from_the_pool():
+    """iea_ess over a joint pool of 100 t from each member: the rule's releases come from the pool
+    (released_joint_t, lent_t 0), and the EU draws 136.5 t of it, more than the 100 t it put in: the page
+    must not say it came from its own reserve."""
+    data = build(
+        TWO_MEMBERS,
+        agreement__mechanism="iea_ess",
+        agreement__pool__contributions__japan__ree__tonnes=100,
+        agreement__pool__contributions__eu__ree__tonnes=100,
+    )
+    data["agreement"].pop("ratio", None)
+    result = run(data)
+    summary = result.summary.set_index(["region", "material"])
+    assert summary.at[("eu", "ree"), "released_joint_t"] == summary.at[("eu", "ree"), "released_rule_t"] > 100
+    assert summary.at[("eu", "ree"), "lent_t"] == summary.at[("japan", "ree"), "lent_t"] == 0
+    page = text(render_report(result))
+    assert "by the rule from its own reserve" not in page and "drawn from its own reserve" not in page
+    assert "137 t by the rule" in page  # the EU's draw, said as a release of the pool

@@ -238,3 +238,25 @@ def test_the_explorer_does_not_shade_a_shock_that_does_nothing(tmp_path):
     assert result.exit_code == 0, result.output
     meta, _ = read_page(out.read_text())
     assert meta["shocks"]["windows"] == {"0": [None], "1": [[0, 60]]}
+
+
+def test_the_explorer_shades_an_embargo_of_nothing_where_a_market_axis_gives_it_a_premium(tmp_path):
+    """The switch (a Japan-only embargo of severity 0, days 10-50) next to the 60-day halt, and a
+    ``targeted_premium`` axis of 0 or 0.3: at 0 the switch does nothing and has no window, at 0.3 Japan pays 30%
+    more over its days (tests above), so it is shaded there: the market axis moves the windows."""
+    import yaml
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+    from simulator.explore.page import read_page
+
+    data = build(TWO_MEMBERS, market={"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}}})
+    data["shocks"].append(dict(SWITCH, start=10, end=50))
+    path, out = tmp_path / "pair.yaml", tmp_path / "explorer.html"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    axis = "market.ree.price.targeted_premium=0,0.3"
+    result = CliRunner().invoke(main, ["explore", str(path), "--axis", axis, "--workers", "1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    meta, _ = read_page(out.read_text())
+    assert meta["shocks"]["axes"] == [0]
+    assert meta["shocks"]["windows"] == {"0": [[0, 60], None], "1": [[0, 60], [10, 50]]}

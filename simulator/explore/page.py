@@ -235,16 +235,9 @@ def _idle_windows(scenario: Any, plan: Any) -> list[bool]:
     return [idle_in(scenario, plan.structure, k, sizes, starts, ends) is not None for k in range(len(plan.shocks))]
 
 
-def _shocks(grid: Grid) -> dict[str, Any]:
-    """The shocks to shade: each shock's id, kind, colour and materials, and its window per point.
-
-    Only axes under ``shocks.`` or ``start_date`` move a window, so windows are listed per
-    combination of those axes' values (``"i,j"``: their value indices), not per point. A shock
-    that does nothing at a point (:func:`_idle_windows`, the rule the report's figures follow)
-    has no window there: it is not shaded.
-    """
+def _windows_over(grid: Grid, moving: list[int]) -> tuple[dict[str, list[list[int] | None]], Any]:
+    """Each shock's window (None where it does nothing) per combination of the ``moving`` axes' values; a plan."""
     sweep = grid.sweep
-    moving = [i for i, a in enumerate(sweep.spec.axes) if a.path.startswith("shocks.") or a.path == "start_date"]
     windows: dict[str, list[list[int] | None]] = {}
     plan = None
     for combo in itertools.product(*(range(len(sweep.spec.axes[i].values)) for i in moving)):
@@ -257,6 +250,28 @@ def _shocks(grid: Grid) -> dict[str, Any]:
             None if off else _window(shock, horizon) for shock, off in zip(plan.shocks, idle, strict=True)
         ]
     assert plan is not None
+    return windows, plan
+
+
+def _shocks(grid: Grid) -> dict[str, Any]:
+    """The shocks to shade: each shock's id, kind, colour and materials, and its window per point.
+
+    Only axes under ``shocks.`` or ``start_date`` move a window, so windows are listed per
+    combination of those axes' values (``"i,j"``: their value indices), not per point. A shock
+    that does nothing at a point (:func:`_idle_windows`, the rule the report's figures follow)
+    has no window there: it is not shaded; where one does nothing somewhere, axes under
+    ``market.`` and ``agreement.`` move windows too (a declared embargo of no size may still set
+    a premium or switch the rule).
+    """
+    sweep = grid.sweep
+    axes = sweep.spec.axes
+    moving = [i for i, a in enumerate(axes) if a.path.startswith("shocks.") or a.path == "start_date"]
+    windows, plan = _windows_over(grid, moving)
+    if any(None in shown for shown in windows.values()):
+        # whether a shock of no size still acts also reads markets and the agreement (idle_in): their axes move it
+        moving += [i for i, a in enumerate(axes) if a.path.startswith(("market.", "agreement."))]
+        windows, plan = _windows_over(grid, sorted(moving))
+        moving = sorted(moving)
     materials = len(plan.structure.materials)
     listed = [
         {

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -105,19 +105,21 @@ def used_less(run: Run, region: str, material: str) -> float | None:
 
 
 def _world_peak(run: Run, material: str) -> tuple[float, int]:
-    market = run.result.market
-    rows = market[market["material"] == material]
-    values = rows[WORLD.column_name].to_numpy()
-    k = int(np.argmax(values))
-    return float(values[k]), int(rows["day"].to_numpy()[k])
+    """The world price's highest day: its price and its first day at it."""
+    return _world_extreme(run, material, np.argmax)
 
 
 def _world_low(run: Run, material: str) -> tuple[float, int]:
     """The world price's lowest day: its price and its first day at it."""
+    return _world_extreme(run, material, np.argmin)
+
+
+def _world_extreme(run: Run, material: str, pick: Callable[[np.ndarray], Any]) -> tuple[float, int]:
+    """The world price on the day ``pick`` (``np.argmax``, ``np.argmin``: the first such day) chooses, and the day."""
     market = run.result.market
     rows = market[market["material"] == material]
     values = rows[WORLD.column_name].to_numpy()
-    k = int(np.argmin(values))
+    k = int(pick(values))
     return float(values[k]), int(rows["day"].to_numpy()[k])
 
 

@@ -391,11 +391,12 @@ def lent_word(scenario: Any) -> str:
 
 
 def draws_own(scenario: Any) -> bool:
-    """Whether the agreement's rule shares supply (its registry entry's ``shares_supply``, ``iea_ess``).
+    """Whether members draw their own reserves by the rule: one sharing supply (``iea_ess``), ``pool.mode: national``.
 
     Each member then draws its own reserve by obligation (``kernel/agreement.py``): its ``lent_t`` and its
     ``released_rule_t`` are that draw, stock from its own reserve, not stock given to or received from other
-    members (what passes between them is ``transferred_t``).
+    members (what passes between them is ``transferred_t``). Over a joint pool the rule's releases come from
+    the pool, as under any other rule.
     """
     agreement = scenario.agreement
-    return agreement is not None and BY_NAME[agreement.mechanism].shares_supply
+    return agreement is not None and BY_NAME[agreement.mechanism].shares_supply and agreement.pool.mode == "national"
