@@ -115,6 +115,22 @@ def halt(**fields: object) -> dict[str, Any]:
     }
 
 
+def hybrid_pair() -> dict[str, Any]:
+    """``TWO_MEMBERS`` under the hybrid rule with daily bids (Japan 100, the EU 50 USD/kg for magnets) and a pool
+    of 5,000 t of rare earths from each: auctions, except where an embargo on a member switches it to the fair
+    ratio (tests/test_agreement.py's case)."""
+    bids = {
+        "every_days": 1,
+        "bids": {
+            "japan": {"ree": [{"end_use": "magnets", "share": 1.0, "price_usd_per_kg": 100}]},
+            "eu": {"ree": [{"end_use": "magnets", "share": 1.0, "price_usd_per_kg": 50}]},
+        },
+    }
+    data = build(TWO_MEMBERS, agreement__mechanism="hybrid", agreement__auction=bids)
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 5000}}, "eu": {"ree": {"tonnes": 5000}}}
+    return data
+
+
 def threat(perceived_severity: float) -> dict[str, Any]:
     """A quota cut by China from day 0 that cuts nothing (severity 0), perceived at ``perceived_severity``."""
     return {

@@ -12,7 +12,7 @@ import copy
 import numpy as np
 import pytest
 
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, run, series, threat
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, hybrid_pair, run, series, threat
 from tests.invariants import check_invariants
 
 # --- procurement: capacity -------------------------------------------------------------
@@ -508,15 +508,7 @@ def test_an_embargo_against_a_member_switches_hybrid_to_its_ratio_whatever_other
     # the hybrid rule of test_agreement.py with a third, non-member region, the US: an
     # embargo against Japan on days 10-19 is followed in the list by one against the US
     # over the same days; the rule still shares by the fair ratio exactly on those days
-    bids = {
-        "every_days": 1,
-        "bids": {
-            "japan": {"ree": [{"end_use": "magnets", "share": 1.0, "price_usd_per_kg": 100}]},
-            "eu": {"ree": [{"end_use": "magnets", "share": 1.0, "price_usd_per_kg": 50}]},
-        },
-    }
-    data = build(TWO_MEMBERS, agreement__mechanism="hybrid", agreement__auction=bids)
-    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 5000}}, "eu": {"ree": {"tonnes": 5000}}}
+    data = hybrid_pair()
     data["regions"]["us"] = copy.deepcopy(data["regions"]["japan"])
     data["suppliers"]["china"]["lead_time_days"]["us"] = 5
     data["shocks"] = [

@@ -20,7 +20,17 @@ from simulator.report import render_report
 from simulator.report.figures import shock_timeline
 from simulator.report.findings import Run
 from simulator.report.tables import shock_table
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt, run, shipped_group, shipped_result, threat
+from tests.helpers import (
+    ONE_REGION,
+    TWO_MEMBERS,
+    build,
+    halt,
+    hybrid_pair,
+    run,
+    shipped_group,
+    shipped_result,
+    threat,
+)
 
 SWITCH = {  # over the halt's days and beyond: drawn, the two would overlap and take lanes
     "id": "switch",
@@ -162,15 +172,7 @@ def test_a_declared_embargo_of_nothing_still_raises_its_targets_premium():
 def _hybrid(*embargoes: dict) -> dict:
     """Hybrid sharing under a full quota cut on China (no embargo): auctions, except where an embargo on a member
     switches it to the fair ratio (tests/test_agreement.py's case)."""
-    bids = {
-        "every_days": 1,
-        "bids": {
-            "japan": {"ree": [{"end_use": "magnets", "share": 1.0, "price_usd_per_kg": 100}]},
-            "eu": {"ree": [{"end_use": "magnets", "share": 1.0, "price_usd_per_kg": 50}]},
-        },
-    }
-    data = build(TWO_MEMBERS, agreement__mechanism="hybrid", agreement__auction=bids)
-    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 5000}}, "eu": {"ree": {"tonnes": 5000}}}
+    data = hybrid_pair()
     quota = {"id": "quota", "kind": "quota_cut", "supplier": "china", "start": -100, "end": 1000, "severity": 1.0}
     data["shocks"] = [quota, *embargoes]
     return data
