@@ -48,24 +48,41 @@ def test_a_region_at_0_every_day_is_said_in_the_panel_not_drawn_on_the_axis():
     # the 2010 replay's Japan is short in some of them with a 95th percentile of 0); the EU:
     # band above 0, median and as written 0 every day
     fig = fan(curves(zero, zero), curves(zero, zero), curves(zero, tail), curves(zero, zero))
-    japan, eu = fig.axes  # a panel per region
-    assert drawn_lines(japan) == drawn_lines(eu) == []  # before: four lines, all on the x-axis
-    assert note_of(japan) == "Japan: band, median and as written 0 throughout"
+    (eu,) = fig.axes  # Japan, with nothing to draw in any panel, gets no row of empty frames
+    assert drawn_lines(eu) == []  # before: four lines, all on the x-axis
     assert note_of(eu) == "EU: median and as written 0 throughout"
-    # the legend lists what is drawn: the EU's band alone, and says its median is 0
-    assert legend_of(fig) == ["EU: 5-95% (median 0 throughout)"]
+    # the legend lists what is drawn: the EU's band alone, and says its median is 0; then Japan, not drawn
+    assert legend_of(fig) == [
+        "EU: 5-95% (median 0 throughout)",
+        "Japan: band, median and as written 0 throughout in every panel (not drawn)",
+    ]
+    # with no region to draw, each keeps its panel and says it there
+    alone = fan(curves(zero, zero), curves(zero, zero), curves(zero, zero), curves(zero, zero))
+    assert [note_of(ax) for ax in alone.axes] == [
+        "Japan: band, median and as written 0 throughout",
+        "EU: band, median and as written 0 throughout",
+    ]
+    assert legend_of(alone) == []
 
 
 def test_a_line_above_0_somewhere_is_drawn_and_named_and_a_region_without_demand_is_said():
     rising = np.linspace(0, 30, DAYS)
     nan = np.full(DAYS, np.nan)  # days of cover of a region with no demand for the material
     fig = fan(curves(nan, 0.5 * rising), curves(nan, rising), curves(nan, 2 * rising), curves(nan, np.zeros(DAYS)))
-    japan, eu = fig.axes
-    assert drawn_lines(japan) == []
+    (eu,) = fig.axes  # Japan has no demand in its one panel: no row, a line in the legend
     (median,) = drawn_lines(eu)  # the EU's median; its as-written curve is 0 throughout
     assert np.allclose(median, rising)
-    assert (note_of(japan), note_of(eu)) == ("Japan: none (no demand)", "EU: as written 0 throughout")
-    assert legend_of(fig) == ["EU: median, 5-95%"]
+    assert note_of(eu) == "EU: as written 0 throughout"
+    assert legend_of(fig) == ["EU: median, 5-95%", "Japan: none (no demand) in every panel (not drawn)"]
+    # with a second material Japan does use, short in some samples, its row is back and says it per panel
+    both = fan(
+        np.concatenate([curves(nan, 0.5 * rising), curves(0.5 * rising, 0.5 * rising)], axis=2),
+        np.concatenate([curves(nan, rising), curves(rising, rising)], axis=2),
+        np.concatenate([curves(nan, 2 * rising), curves(2 * rising, 2 * rising)], axis=2),
+        np.concatenate([curves(nan, np.zeros(DAYS)), curves(rising, rising)], axis=2),
+        materials=("heavy_ree", "light_ree"),
+    )
+    assert len(both.axes) == 4 and note_of(both.axes[0]) == "Japan: none (no demand)"
 
 
 def test_a_spike_of_the_band_is_cut_at_twice_the_highest_line_and_marked_there():
@@ -123,5 +140,10 @@ def test_a_shortfall_of_0_for_want_of_demand_says_no_demand_not_0_in_every_sampl
     fig = fan_figure(
         bands, curves(zero, tail), REGIONS, ["ndfeb_magnets"], None, "Cumulative shortfall", "t", 40, absent=absent
     )
-    assert (note_of(fig.axes[0]), note_of(fig.axes[1])) == ("Japan: none (no demand)", "")
-    assert legend_of(fig) == ["EU: median, 5-95%", "EU: scenario as written"]
+    (eu,) = fig.axes
+    assert note_of(eu) == ""
+    assert legend_of(fig) == [
+        "EU: median, 5-95%",
+        "EU: scenario as written",
+        "Japan: none (no demand) in every panel (not drawn)",
+    ]

@@ -491,7 +491,10 @@ def fan_figure(
     short in fewer than 5% of the samples has a 95th percentile of 0 every day). A region
     with no value on any day is not drawn either, nor is one ``absent`` marks (region,
     material): no demand in any sample, whose shortfall is 0 for want of demand; its note
-    says ``none (no demand)``. The legend lists only what some panel draws.
+    says ``none (no demand)``. The legend lists only what some panel draws. A region with nothing
+    to draw in any panel gets no row of empty frames (unless no region has anything to draw): the
+    legend names it, ``Japan: band, median and as written 0 throughout in every panel (not drawn)``
+    (or ``none (no demand) in every panel``).
 
     With ``clip`` (days of cover, whose 95th percentile spikes where demand nearly stops),
     a panel whose band goes past :func:`fan_top` is cut there: triangles on the top edge
@@ -504,22 +507,25 @@ def fan_figure(
     """
     names = names or Names()
     horizon = own.shape[0]
+    flat = {r: why for r in range(len(regions)) if (why := _flat_region(bands, own, r, absent))}
+    drawn = [r for r in range(len(regions)) if r not in flat] or list(range(len(regions)))
     cols = len(materials) if columns is None else max(1, min(len(materials), columns))
     blocks = -(-len(materials) // cols)
     width = grid_width_in(len(materials), columns, width_in)
     panel_in = 2.6 if width_in is None else 2.2
-    fig = Figure(figsize=(width, panel_in * len(regions) * blocks + 1.2))
-    grid = np.atleast_2d(fig.subplots(len(regions) * blocks, cols, squeeze=False))
+    fig = Figure(figsize=(width, panel_in * len(drawn) * blocks + 1.2))
+    grid = np.atleast_2d(fig.subplots(len(drawn) * blocks, cols, squeeze=False))
     used: list[Axes] = []
     days = np.arange(horizon)
     shown: dict[tuple[int, int], tuple[str, Any]] = {}  # (region, kind) -> legend entry, for what is drawn
     cut = False
-    for r, region in enumerate(regions):
+    for row, r in enumerate(drawn):
+        region = regions[r]
         colour = REGION_COLOURS[r % len(REGION_COLOURS)]
         name = _text(names.region(region))
         for m, material in enumerate(materials):
             block, col = divmod(m, cols)
-            ax = grid[r * blocks + block, col]
+            ax = grid[row * blocks + block, col]
             used.append(ax)
             ax.set_title(_text(names.material(material)))  # the material as the run's figures title it
             ax.set_title(_text(names.region(region)), loc="left", fontsize=10, fontweight="bold", color=colour)
@@ -571,6 +577,8 @@ def fan_figure(
         if not any(ax is u for u in used):
             ax.set_visible(False)
     entries = [shown[key] for key in sorted(shown)]
+    if len(drawn) < len(regions):
+        entries += [(f"{_text(names.region(regions[r]))}: {why}", _NOTHING) for r, why in flat.items()]
     if cut:
         mark = Line2D([], [], ls="", marker="^", color="white", mec=WHISKER_INK, ms=6)
         entries.append(("5-95% band past the top of the axis, cut there", mark))
@@ -582,6 +590,30 @@ def fan_figure(
         lead=[(handle, label) for label, handle in entries],
     )
     return fig
+
+
+_NOTHING = Line2D([], [], ls="")
+"""A legend handle that draws nothing: the entry is a sentence."""
+
+
+def _flat_region(bands: dict[str, np.ndarray], own: np.ndarray, r: int, absent: np.ndarray | None) -> str | None:
+    """Why every panel of region ``r`` would be empty, as the legend says it, or None when one has a curve.
+
+    A panel is empty where the band, median and as-written curve are 0 every day, or where there
+    is no value on any day or ``absent`` marks the material (no demand).
+    """
+    curves = np.stack([bands["p5"][:, r], bands["p50"][:, r], bands["p95"][:, r], own[:, r]])  # (curve, day, material)
+    none = ~np.isfinite(curves).any(axis=(0, 1))
+    if absent is not None:
+        none |= absent[r]
+    zero = ~(np.abs(np.nan_to_num(curves)) > 0).any(axis=(0, 1)) & ~none
+    if not (none | zero).all():
+        return None
+    if none.all():
+        return "none (no demand) in every panel (not drawn)"
+    if zero.all():
+        return "band, median and as written 0 throughout in every panel (not drawn)"
+    return "band, median and as written 0 throughout, or no demand, in every panel (not drawn)"
 
 
 def _note(ax: Axes, notes: list[str]) -> None:
