@@ -508,9 +508,10 @@ DAILY = (
         "t",
         "flow",
         "sum",
-        "Lent from the member's reserve to others (national pool mode); given, nothing owed, under a grant settlement.",
+        "Passed from the member's reserve to others (national pool mode): given under a grant settlement, sold "
+        "under a sale, lent (owed back in kind) under a loan.",
         "market",
-        "Lent or given",
+        "Lent, sold or given",
         present_when="national_pool",
     ),
     _d(
@@ -1301,8 +1302,8 @@ SUMMARY = (
         "lent_t",
         "t",
         "sum",
-        "Lent to other members; under a grant settlement, given (nothing owed or repaid).",
-        "Lent or given",
+        "Passed to other members: given under a grant settlement, sold under a sale, lent under a loan.",
+        "Lent, sold or given",
         source="lent_t",
     ),
     _s(

@@ -1,6 +1,6 @@
 """What a member's national reserve passes to other members is "given" under a grant settlement
-(nothing owed or repaid) and "lent" under a loan or sale: the region table's ``lent_t`` row and
-the verdict's note say which.
+(nothing owed or repaid), "sold" under a sale (paid for) and "lent" under a loan (owed back in
+kind): the region table's ``lent_t`` row and the verdict's note say which.
 
 ``battery_materials`` (grant) said Japan "lent" the EU 364 t of cobalt, which it never gets back.
 """
@@ -37,12 +37,15 @@ def test_a_grant_gives():
     assert "lent 50" not in page and "Lent to" not in page
 
 
-@pytest.mark.parametrize("settlement", [{"kind": "loan", "term_days": 30}, "sale"])
-def test_a_loan_or_sale_lends(settlement):
+@pytest.mark.parametrize(
+    ("settlement", "row", "verb"), [({"kind": "loan", "term_days": 30}, "Lent", "lent"), ("sale", "Sold", "sold")]
+)
+def test_a_loan_lends_and_a_sale_sells(settlement, row, verb):
     page = national(settlement)
-    assert rows(page) == ["Lent"]
-    assert "lent 50.0\N{NO-BREAK SPACE}t" in page
+    assert rows(page) == [row]
+    assert f"{verb} 50.0\N{NO-BREAK SPACE}t to other members" in page
     assert "gave" not in page and "Given to" not in page
+    assert ("Lent to" in page) == (row == "Lent") and ("Sold to" in page) == (row == "Sold")
 
 
 @shipped_group("battery_materials")

@@ -140,6 +140,7 @@ def test_under_a_rule_that_shares_supply_the_draw_is_from_its_own_reserve():
     assert "gave" not in page and "Given to other members" not in page and "other members' reserves" not in page
     assert page.count("100 t by the rule from its own reserve") == 2  # the member table, Japan and the EU
     assert page.count("drawn from its own reserve under the agreement (t) 100 t 100 t") == 2  # each region's table
+    assert "Drawn from its own reserve by the rule" in page and "Received from the shared stock" not in page
 
 
 def test_under_a_rule_that_shares_supply_over_a_joint_pool_the_draw_is_from_the_pool():
@@ -160,3 +161,4 @@ def test_under_a_rule_that_shares_supply_over_a_joint_pool_the_draw_is_from_the_
     page = text(render_report(result))
     assert "by the rule from its own reserve" not in page and "drawn from its own reserve" not in page
     assert "137 t by the rule" in page  # the EU's draw, said as a release of the pool
+    assert "Received from the shared stock" in page and "Drawn from its own reserve by the rule" not in page

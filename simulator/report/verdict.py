@@ -1074,8 +1074,8 @@ def _member_row(
         notes.append(f"{join_words(by_material_t(run, rule, zero=tonnes(0.0), name_one=named))} by the rule{whence}")
     if account.lent_t and not own:
         lent = by_material_t(run, _cell_t(run, m, "lent_t"), zero=tonnes(0.0), total=account.lent_t)
-        given = lent_word(run.result.scenario) == "given"  # a grant: nothing owed back
-        notes.append(f"gave {join_words(lent)} to other members" if given else f"lent {join_words(lent)}")
+        verb = {"given": "gave", "sold": "sold", "lent": "lent"}[lent_word(run.result.scenario)]
+        notes.append(f"{verb} {join_words(lent)} to other members")
     if grant is not None:
         beyond = granted_t(run, m)
         if not grant[1] and split_by_material(run, {x: abs(t) for x, t in beyond.items()}):  # tonnes, no prices
@@ -1123,7 +1123,10 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
         head.append("Short with its share alone")
     if alone is not None:
         head.append("Short without it")
-    head.append("Received from the shared stock")
+    # under a rule sharing supply over national reserves each member draws its own (draws_own)
+    head.append(
+        "Drawn from its own reserve by the rule" if draws_own(run.result.scenario) else "Received from the shared stock"
+    )
     if auctions:
         head.append("Auctions: paid")
     head += ["Pool share: bought" if joint else "Reserve", "Net cost"]

@@ -380,14 +380,17 @@ def detail(text: str) -> str:
     return f'<span class="detail">{text}</span>' if text else ""
 
 
-def lent_word(scenario: Any) -> str:
-    """The word for ``lent_t``: ``given`` under a ``grant`` settlement (nothing owed or repaid), else ``lent``.
+LENT_WORDS = {"grant": "given", "sale": "sold", "loan": "lent"}
+"""The word for ``lent_t`` by settlement: nothing owed (a grant), paid for (a sale), owed back in kind (a loan)."""
 
-    A loan is repaid in kind and a sale paid for: what passes to other members under them is lent. Under a rule
-    that shares supply (:func:`draws_own`) ``lent_t`` is no transfer at all: see there.
+
+def lent_word(scenario: Any) -> str:
+    """The word for ``lent_t``: ``given`` under a ``grant``, ``sold`` under a ``sale``, ``lent`` under a ``loan``.
+
+    Under a rule that shares supply (:func:`draws_own`) ``lent_t`` is no transfer at all: see there.
     """
     agreement = scenario.agreement
-    return "given" if agreement is not None and agreement.settlement.kind == "grant" else "lent"
+    return LENT_WORDS[agreement.settlement.kind] if agreement is not None else "lent"
 
 
 def draws_own(scenario: Any) -> bool:
