@@ -509,7 +509,7 @@ DAILY = (
         "flow",
         "sum",
         "Passed from the member's reserve to others (national pool mode): given under a grant settlement, sold "
-        "under a sale, lent (owed back in kind) under a loan.",
+        "under a sale, lent (owed back in kind) under a loan; under iea_ess, its own draw by its obligation.",
         "market",
         "Lent, sold or given",
         present_when="national_pool",
@@ -1059,7 +1059,8 @@ AGREEMENT_DAY = (
         ("member", "material", "run"),
         "decision",
         "none",
-        "Lent from each member's reserve (national mode); under a grant settlement, given (nothing owed).",
+        "Passed from each member's reserve to others (national mode): given under a grant settlement, sold "
+        "under a sale, lent under a loan; under iea_ess, its own draw by its obligation.",
         "agreement",
         table="releases",
     ),
@@ -1302,7 +1303,8 @@ SUMMARY = (
         "lent_t",
         "t",
         "sum",
-        "Passed to other members: given under a grant settlement, sold under a sale, lent under a loan.",
+        "Passed to other members: given under a grant settlement, sold under a sale, lent under a loan; under "
+        "iea_ess, the member's own draw by its obligation.",
         "Lent, sold or given",
         source="lent_t",
     ),

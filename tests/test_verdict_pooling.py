@@ -288,10 +288,19 @@ def test_pooling_that_cuts_little_while_a_member_ends_shorter_mostly_moves_short
 def test_with_several_materials_pooling_tells_each_member_s_change_by_material():
     # club_of_five: pooled, Japan avoids 994 t of light rare earths but is 17.6 t short of heavy ones,
     # which alone it is not; the tonnes of the two are not added (12 and 330 USD/kg)
-    result = shipped_result("club_of_five")
-    pooling = _plain(pooling_line(Run.of(result), Run.of(shipped_apart("club_of_five"), "own_share")))
-    assert "Pooled, Japan's shortfall is, by material, light rare earths none against 994 t and heavy rare " in pooling
-    assert "earths 17.6 t against none alone; the EU's shortfall is, by material, heavy rare earths" in pooling
+    result, apart = shipped_result("club_of_five"), shipped_apart("club_of_five")
+    pooling = _plain(pooling_line(Run.of(result), Run.of(apart, "own_share")))
+
+    def japan(summary, material):
+        return float(summary.set_index(["region", "material"]).at[("japan", material), "shortfall_t"])
+
+    assert japan(result.summary, "light_ree") == 0 and japan(apart.summary, "heavy_ree") == 0
+    light_alone, heavy_pooled = japan(apart.summary, "light_ree"), japan(result.summary, "heavy_ree")
+    assert (
+        f"Pooled, Japan's shortfall is, by material, light rare earths none against {light_alone:,.0f} t and heavy "
+        f"rare earths {heavy_pooled:.1f} t against none alone; the EU's shortfall is, by material, heavy rare earths"
+        in pooling
+    )
 
 
 def test_a_member_that_puts_nothing_in_yet_draws_is_named():

@@ -210,7 +210,7 @@ def cap_bounds(run: Run, materials: list[str]) -> list[CapBound]:
 
 
 def _cap_days(run: Run, bound: CapBound) -> str:
-    """``on 621 of the 730 days, every day from 19 Apr 2025 to the end of the run`` (from the peak's stretch)."""
+    """``on 621 of the 730 days, every day from 20 Apr 2025 to the end of the run`` (from the peak's stretch)."""
     horizon = run.result.scenario.horizon_days
     start = when(run.result.start_date, bound.first)
     end = "the end of the run" if bound.last == horizon - 1 else when(run.result.start_date, bound.last)
