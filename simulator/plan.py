@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 from typing import Any, TypeVar
@@ -466,6 +467,22 @@ def _day(spec: Any, start: dt.date | None) -> Any:
     return day_number(spec, start)
 
 
+def targets_some(regions: Iterable[str], embargoed: Iterable[str]) -> bool:
+    """Whether an embargo on ``embargoed`` leaves some of ``regions`` out (``ShockPlan.targeted``).
+
+    Its targets then pay the world price times ``1 + targeted_premium``.
+    """
+    return bool(set(regions) - set(embargoed))
+
+
+def members_embargoed(embargoed: Iterable[str], members: Iterable[str]) -> set[str]:
+    """The agreement's members among an embargo's targets (``ShockPlan.against_members`` where not empty).
+
+    An embargo against a member switches a rule applied under a threat.
+    """
+    return set(embargoed) & set(members)
+
+
 def compile_plan(s: Scenario) -> Plan:
     """The plan of a validated scenario (quotas are feasible: validation checked them)."""
     regions, materials, suppliers = list(s.regions), list(s.materials), list(s.suppliers)
@@ -766,7 +783,7 @@ def _shock_plan(s: Scenario, sh: Any, regions: list[str], materials: list[str], 
     elif not isinstance(sh, ExportQuota | Licensing):
         extra = {}
     against = np.zeros(len(materials), bool)
-    if isinstance(sh, Embargo) and s.agreement is not None and set(sh.regions) & set(s.agreement.members):
+    if isinstance(sh, Embargo) and s.agreement is not None and members_embargoed(sh.regions, s.agreement.members):
         against = mask.any(axis=(0, 2))
     return ShockPlan(
         id=sh.id,
@@ -777,7 +794,7 @@ def _shock_plan(s: Scenario, sh: Any, regions: list[str], materials: list[str], 
         duration=sh.duration_days,
         magnitude=magnitude,
         against_members=against,
-        targeted=isinstance(sh, Embargo) and set(regions) - set(sh.regions) != set(),
+        targeted=isinstance(sh, Embargo) and targets_some(regions, sh.regions),
         **extra,
     )
 

@@ -136,16 +136,21 @@ def shock_size(result: Result, index: int) -> float:
 
 
 def shock_idle(result: Result, index: int) -> str | None:
-    """Why shock ``index`` does nothing in this run (``severity 0``), or None when it acts.
+    """Why shock ``index`` does nothing in this run, or None when it acts (:func:`idle_shocks`, for one shock)."""
+    return idle_shocks(result)[index]
+
+
+def idle_shocks(result: Result) -> list[str | None]:
+    """Why each shock does nothing in this run (``severity 0``), or None where it acts, in the scenario's order.
 
     :func:`~simulator.shock_effects.idle_in` of this run's draws and days: a what-if switch off
     as written gets no band in the figures and no legend entry; the report's shocks table says
-    it is not applied.
+    it is not applied. Callers that go over the shocks ask once, not once per shock.
     """
     count = len(result.scenario.shocks)
     sizes = [shock_size(result, k) for k in range(count)]
-    starts, ends = _column(result, "shocks", "start_day"), _column(result, "shocks", "end_day")
-    return idle_in(result.scenario, result.structure, index, sizes, list(starts), list(ends))
+    starts, ends = list(_column(result, "shocks", "start_day")), list(_column(result, "shocks", "end_day"))
+    return [idle_in(result.scenario, result.structure, k, sizes, starts, ends) for k in range(count)]
 
 
 def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str:
@@ -408,13 +413,14 @@ def shock_windows(result: Result, material: str) -> list[tuple[int, int, int]]:
 
     A shock aimed at regions none of which has demand for ``material`` is not one on it
     (a delay to Japan in a panel of magnets only the EU uses); nor is one that does nothing
-    in this run (:func:`shock_idle`: an embargo of severity 0), which no figure draws.
+    in this run (:func:`idle_shocks`: an embargo of severity 0), which no figure draws.
     """
     horizon = result.scenario.horizon_days
     starts, ends = _column(result, "shocks", "start_day"), _column(result, "shocks", "end_day")
     windows = []
+    idle = idle_shocks(result)
     for k, spec in enumerate(result.scenario.shocks):
-        if (spec.materials is not None and material not in spec.materials) or shock_idle(result, k):
+        if (spec.materials is not None and material not in spec.materials) or idle[k]:
             continue
         regions = getattr(spec, "regions", None)
         if regions and not any(has_demand(result.scenario, region, material) for region in regions):

@@ -2,7 +2,7 @@
 
 Layer: studies.
 
-A shock whose size is its kind's :data:`NO_EFFECT` stops, delays or adds nothing; the figures
+A shock whose size is its kind's that does nothing (:data:`IDLE`) stops, delays or adds nothing; the figures
 draw no band for it, the legends leave it out and the report's shocks table says it is not
 applied, unless the model still reads it (:func:`idle_in`). Without matplotlib, so that the
 explorer's page can ask too.
@@ -16,24 +16,23 @@ from typing import Any
 import numpy as np
 
 from simulator.mechanisms import BY_NAME
+from simulator.plan import members_embargoed, targets_some
 
-NO_EFFECT = {"embargo": 0.0, "quota_cut": 0.0, "delay": 0.0, "demand_surge": 1.0}
-"""The size, in its kind's ``shocks`` column (:data:`SHOCK_SIZE_COLUMN`), at which a shock does nothing.
+IDLE = {
+    "embargo": (0.0, "severity", "severity 0"),
+    "quota_cut": (0.0, "severity", "severity 0"),
+    "delay": (0.0, "extra_days", "0 extra days"),
+    "demand_surge": (1.0, "factor", "demand \u00d71"),
+}
+"""Per kind: the size at which a shock does nothing, the scenario field that sets it, and how that is said.
 
 A cut or embargo of severity 0 stops nothing, a delay of 0 days adds none, a demand surge
 of factor 1 leaves demand as it was. An export quota caps in tonnes and licensing reviews
-every shipment: neither has a size that does nothing for sure."""
+every shipment: neither has a size that does nothing for sure. (The field is the scenario's:
+a demand surge's ``factor`` is the ``shocks`` table's ``demand_factor``.)"""
 
-SIZE_FIELD = {"embargo": "severity", "quota_cut": "severity", "delay": "extra_days", "demand_surge": "factor"}
-"""The scenario field that sets the size of a shock of a kind in :data:`NO_EFFECT`."""
-
-IDLE_WORDS = {
-    "embargo": "severity 0",
-    "quota_cut": "severity 0",
-    "delay": "0 extra days",
-    "demand_surge": "demand \u00d71",
-}
-"""How :func:`shock_idle` says a shock's size does nothing."""
+SIZE_FIELD = {kind: field for kind, (_, field, _) in IDLE.items()}
+"""The scenario field that sets the size of a shock of a kind in :data:`IDLE`."""
 
 
 def idle_in(
@@ -46,7 +45,7 @@ def idle_in(
 ) -> str | None:
     """Why shock ``index`` does nothing (``severity 0``), or None when it acts, from the shocks' sizes and days.
 
-    Its size is its kind's :data:`NO_EFFECT`, and nothing else reads it: an embargo or quota cut
+    Its size is its kind's that does nothing (:data:`IDLE`), and nothing else reads it: an embargo or quota cut
     of severity 0 that buyers still read as a risk (``perceived_severity`` above 0, with a
     ``market`` block) moves prices, and an embargo of severity 0 the kernel still reads as
     declared (:func:`_declared_embargo_acts`) sets its targets' price premium or switches a
@@ -56,14 +55,14 @@ def idle_in(
     flag another would need (:func:`_declared_embargo_acts`).
     """
     kind = scenario.shocks[index].kind
-    if kind not in NO_EFFECT or sizes[index] is None or sizes[index] != NO_EFFECT[kind]:
+    if kind not in IDLE or sizes[index] != IDLE[kind][0]:  # an unknown size (None) acts
         return None
     perceived = getattr(scenario.shocks[index], "perceived_severity", None)
     if scenario.market and perceived:
         return None
     if kind == "embargo" and _declared_embargo_acts(scenario, structure, index, sizes, starts, ends):
         return None
-    return IDLE_WORDS[kind]
+    return IDLE[kind][2]
 
 
 def _declared_embargo_acts(
@@ -123,12 +122,12 @@ def _declared_embargo_acts(
         return False
 
     market = scenario.market
-    if set(regions) - set(spec.regions):  # targeted
+    if targets_some(regions, spec.regions):
         premium = [m for m in materials if m in market and market[m].price.targeted_premium > 0]
         targeted = [({r}, m) for r in spec.regions for m in premium]
 
         def targets(other: Any) -> set[str]:
-            return set(other.regions) if set(regions) - set(other.regions) else set()
+            return set(other.regions) if targets_some(regions, other.regions) else set()
 
         if uncovered(targeted, targets):
             return True
@@ -139,6 +138,6 @@ def _declared_embargo_acts(
     if trigger.measured_loss is not None and trigger.switch_on == "measured_loss":
         return False
     members = set(agreement.members)
-    if not members & set(spec.regions):
+    if not members_embargoed(spec.regions, members):
         return False
-    return uncovered([(members, m) for m in materials], lambda other: set(other.regions) & members)
+    return uncovered([(members, m) for m in materials], lambda other: members_embargoed(other.regions, members))

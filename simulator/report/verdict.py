@@ -29,7 +29,7 @@ from simulator.mechanisms import BY_NAME
 from simulator.metrics import days_of_cover
 from simulator.names import in_sentence
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
-from simulator.plots import KIND_NAMES, released_rules, shock_idle, shock_target
+from simulator.plots import KIND_NAMES, idle_shocks, released_rules, shock_target
 from simulator.report.accounts import Account, end_prices
 from simulator.report.findings import Run, only_user, quota_sharing_caveat
 from simulator.report.prices import price_line
@@ -657,13 +657,14 @@ answer (:func:`horizon_note`): the close call's measure of a stock nearly gone."
 def _in_force_at_end(run: Run) -> list[int]:
     """The shocks (their index) still in force on the run's last day: started within the run, not ended by its end.
 
-    A shock that does nothing in the run (:func:`shock_idle`, an embargo of severity 0) is in force nowhere.
+    A shock that does nothing in the run (:func:`~simulator.plots.idle_shocks`: severity 0) is in force nowhere.
     """
     shocks, horizon = run.result.shocks, run.result.scenario.horizon_days
     if shocks.empty:
         return []
     in_force = (shocks["start_day"] < horizon) & (shocks["end_day"] >= horizon)
-    return [k for k, held in enumerate(in_force) if held and not shock_idle(run.result, k)]
+    idle = idle_shocks(run.result)
+    return [k for k, held in enumerate(in_force) if held and not idle[k]]
 
 
 def _struck(run: Run, lasting: list[int]) -> set[tuple[str, str]]:
