@@ -607,20 +607,17 @@ def execute(
         progress(sweep.n_runs - sum(len(chunk.runs) for chunk in todo))
     here = code_fingerprint()  # before forking: local workers inherit it, whatever is edited on disk meanwhile
     processes = pool_size(workers, len(todo))
-    if not todo:
-        backend, processes = NOTHING_RUN, 0
-    elif client is not None:
-        backend, processes = DASK, pool_size(len(client.nthreads()), len(todo))  # at most one worker per chunk
-    elif processes > 1:
-        backend = LOCAL_PROCESSES
-    else:
-        backend, processes = IN_PROCESS, 1
     if client is not None:
         results = dask_cluster(todo, run_chunk, client, f"stockpile-{fingerprint[:16]}", no_worker_timeout_s)
+        backend, processes = DASK, pool_size(len(client.nthreads()), len(todo))  # at most one worker per chunk
     elif processes > 1:
         results = local_processes(todo, run_chunk, workers, started=_import_table_libraries)
+        backend = LOCAL_PROCESSES
     else:
         results = in_process(todo, run_chunk)
+        backend, processes = IN_PROCESS, 1
+    if not todo:
+        backend, processes = NOTHING_RUN, 0
     with closing(results):  # stops the workers at once if saving fails
         for result in results:
             if result.code != here:  # a Dask worker that joined after the check at the start
