@@ -297,6 +297,11 @@ QUOTAS = Path(__file__).resolve().parent.parent / "scenarios" / "quota_diversifi
         ),
         (
             BASE,
+            "agreement.members=[japan, eu, japan]",
+            "agreement.members: must be unique: 'japan' given twice",
+        ),
+        (
+            BASE,
             "agreement.ratio={japan: 1.0}",
             "agreement.ratio: every member needs a ratio; missing: eu (a ratio of 0 gives it no share)",
         ),

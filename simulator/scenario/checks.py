@@ -427,8 +427,7 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
     members = list(a.members)
     for j, rid in enumerate(members):
         _ref(problems, f"agreement.members.{j}", "region", rid, s.regions)
-    if len(set(members)) != len(members):
-        problems.append(Problem("agreement.members", "members must be unique"))
+    _unique(problems, "agreement.members", members)
     # a ratio is checked (its keys, every member, a sum of 1) only under a rule that shares by it: under
     # another (a --set of the mechanism or the members on a file written for fair_ratio) it is unused, and a
     # key naming no member is a note (simulator.scenario.notes)
