@@ -414,6 +414,22 @@ def _never_before_day_0(start: Any) -> bool:
     return int(start) >= 0
 
 
+def licence_reach(shocks: Iterable[ShockPlan]) -> int:
+    """Days a licence application made before day 0 may wait: the warm-up starts that much earlier.
+
+    A licensing shock that can be in force before day 0 takes applications during the warm-up
+    as it does later, so that on day 0 its queue holds what it would hold had it run all along:
+    the applications of the longest processing time before the shipments of the longest lead
+    time (0 when no licensing shock can act before day 0).
+    """
+    waits = [
+        len(sh.processing_weights) - 1
+        for sh in shocks
+        if sh.kind == "licensing" and sh.processing_weights is not None and not _never_before_day_0(sh.start)
+    ]
+    return max(waits, default=0)
+
+
 def with_warm_up_from(plan: Plan, first_day: int) -> Plan:
     """``plan`` with its warm-up starting on ``first_day`` (at most its own first day).
 
@@ -494,7 +510,7 @@ def compile_plan(s: Scenario) -> Plan:
     fixed_extra = [
         int(sh.magnitude) for sh in shocks if sh.kind == "delay" and not isinstance(sh.magnitude, RANDOM_TYPES)
     ]
-    first_day = -int(lead.max() + sum(fixed_extra))  # overlapping delays add up
+    first_day = -int(lead.max() + sum(fixed_extra) + licence_reach(shocks))  # overlapping delays add up
     days = np.arange(first_day, s.horizon_days)
     baseline = demand0[None] * np.power(1.0 + growth[None], days[:, None, None] / DAYS_PER_YEAR)
     shares, premium, _ = quota_shares(s)

@@ -46,7 +46,7 @@ from simulator.kernel.border import Border
 from simulator.kernel.shocks import Effects
 from simulator.kernel.state import State
 from simulator.numeric import EPS_T, KG_PER_T, ordered_sum, slice_max
-from simulator.plan import Plan
+from simulator.plan import Plan, licence_reach
 from simulator.procurement import order_up_to_quantity, order_up_to_target, share_spare_capacity
 from simulator.records import ProcurementDay
 
@@ -74,6 +74,14 @@ class Procurement:
         responding = market is not None and bool((market.response_capacity_t_per_day > 0).any())
         self.dynamic_capacity = bool(self.added.any()) or responding
         self.routes = plan.route_exists[:, None]  # (R, 1, S, B): a lead time exists
+        self.licence_waits = [
+            (k, sh.mask[..., None], len(sh.processing_weights) - 1)
+            for k, sh in enumerate(plan.shocks)
+            if sh.kind == "licensing" and sh.processing_weights is not None and len(sh.processing_weights) > 1
+        ]
+        """Licensing shocks whose applications wait: (shock, routes (R, M, S, 1), longest wait in days)."""
+        self.early_licences = licence_reach(plan.shocks) > 0
+        """A licence with a queue can be in force in the warm-up: routes it holds take applications earlier."""
         # flows alone never exceed capacity when every region orders its baseline (flow policy)
         # and the largest daily baseline fits: then capacity can only bind through orders
         peak_baseline = plan.baseline_demand_t_per_day.max(axis=0)
@@ -140,8 +148,11 @@ class Procurement:
             added = self.added[day - self.first_day][None] + state.response_capacity[None]
             self.capacity = self.base_capacity + added
         planned = self.shares * ordered[:, :, None]
+        arrives = None
         if day < 0:
-            planned = np.where(day + lead >= 0, planned, 0.0)
+            arrives = day + lead >= 0
+            applies = arrives if not self.early_licences else arrives | (day + lead + self._licence_wait(effects) >= 0)
+            planned = np.where(applies, planned, 0.0)
             ordered = ordered_sum(planned, axis=-2)
         ordered_routes = planned
         turned_away = None
@@ -169,11 +180,19 @@ class Procurement:
         if self.any_resourcing:
             lost = ordered_sum(ordered_routes - not_lost, axis=-2)
             state.loss_age = np.where(lost > EPS_T, state.loss_age + 1, 0)
-            if day >= 0:
-                by_supplier = self._resource(lost, shipped, multiplier, state)
-                commercial = shipped + by_supplier
-                resourced = ordered_sum(by_supplier, axis=-2)
-                resourcing_usd = resourced * price_usd_per_t * p.spot_price_multiplier[:, None]
+            # the warm-up's days too: a loss before day 0 has buyers re-sourcing on day 0 as in steady state
+            by_supplier = self._resource(lost, shipped, multiplier, state)
+            commercial = shipped + by_supplier
+            resourced = ordered_sum(by_supplier, axis=-2)
+            resourcing_usd = resourced * price_usd_per_t * p.spot_price_multiplier[:, None]
+        if arrives is not None:
+            # of what leaves during the warm-up only what arrives from day 0 is sent: a licence's
+            # approvals of earlier applications, re-sourced volume and held cargo released may not
+            shipped = np.where(arrives, shipped, 0.0)
+            commercial = np.where(arrives, commercial, 0.0)
+            if leak is not None:
+                assert effects.leak_lead_days is not None
+                leak = np.where(day + effects.leak_lead_days >= 0, leak, 0.0)
         state.in_transit = state.in_transit + ordered_sum(commercial, axis=-2)
         if leak is not None:
             state.in_transit = state.in_transit + ordered_sum(leak, axis=-2)
@@ -217,6 +236,13 @@ class Procurement:
             leak_shipments_t=leak,
             leak_lead_days=effects.leak_lead_days,
         )
+
+    def _licence_wait(self, effects: Effects) -> np.ndarray:
+        """Longest wait of the licences in force today on each route, (R, M, S, B) days (0: none)."""
+        wait = np.zeros(self.shares.shape, dtype=np.int64)
+        for k, mask, days in self.licence_waits:
+            wait = np.where(mask & effects.active[k], np.maximum(wait, days), wait)
+        return wait
 
     def _follow_share_path(self, day: int) -> None:
         """Switch each run to the portfolio of the last ``max_share_path`` step on or before ``day``."""
