@@ -418,9 +418,10 @@ def licence_reach(shocks: Iterable[ShockPlan]) -> int:
     """Days a licence application made before day 0 may wait: the warm-up starts that much earlier.
 
     A licensing shock that can be in force before day 0 takes applications during the warm-up
-    as it does later, so that on day 0 its queue holds what it would hold had it run all along:
-    the applications of the longest processing time before the shipments of the longest lead
-    time (0 when no licensing shock can act before day 0).
+    as on any day, so that on day 0 its queue holds what it would hold had it run all along;
+    its approvals arriving from day 0 leave up to the longest lead time before day 0, their
+    applications up to the longest processing time before that (0 when no licensing shock
+    can act before day 0).
     """
     waits = [
         len(sh.processing_weights) - 1
@@ -434,10 +435,10 @@ def with_warm_up_from(plan: Plan, first_day: int) -> Plan:
     """``plan`` with its warm-up starting on ``first_day`` (at most its own first day).
 
     Exact for a plan :func:`batch_key` lets share: on the days added, every route's order
-    would arrive before day 0, so nothing is ordered (procurement orders during the
-    warm-up only what arrives from day 0), and no shock, review or market acts before
-    day 0. The day arrays get copies of their first day in front (values never read for
-    an order).
+    would arrive before day 0, so nothing is sent (procurement sends during the warm-up
+    only what arrives from day 0), and no shock, review or market acts before day 0. The
+    day arrays get copies of their first day in front (values never read for a shipment
+    sent).
     """
     extra = plan.structure.first_day - first_day
     if extra == 0:

@@ -5,8 +5,10 @@ Layer: engines. Order of work within the step (all after today's market):
 1. **Normal orders**: ``flow`` regions order today's baseline demand; ``order_up_to``
    regions order ``max(0, S - (on hand + in transit))`` on review days and nothing
    otherwise, with ``S = d * (L + R + safety)`` (``L`` the share-weighted lead time).
-   Before day 0 (warm-up) every region orders its flow, and a route ships only if
-   its shipment arrives on day 0 or later, so the pipeline is full on day 0.
+   Before day 0 (warm-up) every region orders its flow, and the day's steps run as on
+   any day (a shock in force before day 0 acts on them: a licence takes applications, a
+   loss of supply counts towards re-sourcing); of what leaves, only what arrives on day 0
+   or later is sent, so the pipeline, and a licence's queue, are full on day 0.
 2. **Split** across suppliers by the effective sourcing shares (after quotas); where a
    quota has a ``max_share_path``, each run's shares switch to the step's portfolio on
    the step's day (and the share-weighted lead time, the premiums and the pool's
@@ -46,7 +48,7 @@ from simulator.kernel.border import Border
 from simulator.kernel.shocks import Effects
 from simulator.kernel.state import State
 from simulator.numeric import EPS_T, KG_PER_T, ordered_sum, slice_max
-from simulator.plan import Plan, licence_reach
+from simulator.plan import Plan
 from simulator.procurement import order_up_to_quantity, order_up_to_target, share_spare_capacity
 from simulator.records import ProcurementDay
 
@@ -74,14 +76,6 @@ class Procurement:
         responding = market is not None and bool((market.response_capacity_t_per_day > 0).any())
         self.dynamic_capacity = bool(self.added.any()) or responding
         self.routes = plan.route_exists[:, None]  # (R, 1, S, B): a lead time exists
-        self.licence_waits = [
-            (k, sh.mask[..., None], len(sh.processing_weights) - 1)
-            for k, sh in enumerate(plan.shocks)
-            if sh.kind == "licensing" and sh.processing_weights is not None and len(sh.processing_weights) > 1
-        ]
-        """Licensing shocks whose applications wait: (shock, routes (R, M, S, 1), longest wait in days)."""
-        self.early_licences = licence_reach(plan.shocks) > 0
-        """A licence with a queue can be in force in the warm-up: routes it holds take applications earlier."""
         # flows alone never exceed capacity when every region orders its baseline (flow policy)
         # and the largest daily baseline fits: then capacity can only bind through orders
         peak_baseline = plan.baseline_demand_t_per_day.max(axis=0)
@@ -148,12 +142,7 @@ class Procurement:
             added = self.added[day - self.first_day][None] + state.response_capacity[None]
             self.capacity = self.base_capacity + added
         planned = self.shares * ordered[:, :, None]
-        arrives = None
-        if day < 0:
-            arrives = day + lead >= 0
-            applies = arrives if not self.early_licences else arrives | (day + lead + self._licence_wait(effects) >= 0)
-            planned = np.where(applies, planned, 0.0)
-            ordered = ordered_sum(planned, axis=-2)
+        arrives = day + lead >= 0 if day < 0 else None  # warm-up: what is sent (see the module docstring)
         ordered_routes = planned
         turned_away = None
         if self.border.quota_ids:
@@ -186,8 +175,8 @@ class Procurement:
             resourced = ordered_sum(by_supplier, axis=-2)
             resourcing_usd = resourced * price_usd_per_t * p.spot_price_multiplier[:, None]
         if arrives is not None:
-            # of what leaves during the warm-up only what arrives from day 0 is sent: a licence's
-            # approvals of earlier applications, re-sourced volume and held cargo released may not
+            # of what leaves during the warm-up only what arrives from day 0 is sent (the rest would
+            # land before day 0); a licence's queue, held cargo and loss of supply are kept as they are
             shipped = np.where(arrives, shipped, 0.0)
             commercial = np.where(arrives, commercial, 0.0)
             if leak is not None:
@@ -236,13 +225,6 @@ class Procurement:
             leak_shipments_t=leak,
             leak_lead_days=effects.leak_lead_days,
         )
-
-    def _licence_wait(self, effects: Effects) -> np.ndarray:
-        """Longest wait of the licences in force today on each route, (R, M, S, B) days (0: none)."""
-        wait = np.zeros(self.shares.shape, dtype=np.int64)
-        for k, mask, days in self.licence_waits:
-            wait = np.where(mask & effects.active[k], np.maximum(wait, days), wait)
-        return wait
 
     def _follow_share_path(self, day: int) -> None:
         """Switch each run to the portfolio of the last ``max_share_path`` step on or before ``day``."""
