@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from simulator.numeric import DAYS_PER_YEAR
+from simulator.numeric import DAYS_PER_YEAR, EPS_T
 from simulator.scenario.checks import day_number, price_bounds, reference_price
 from simulator.scenario.portfolio import (
     capacities,
@@ -401,9 +401,25 @@ def batch_key(plan: Plan) -> tuple[Structure, bool]:
     batch whatever their first day (their lead times or fixed delays).
     """
     st = plan.structure
-    if all(_never_before_day_0(sh.start) for sh in plan.shocks):
+    if all(_never_before_day_0(sh.start) for sh in plan.shocks) and not _warm_up_loses(plan):
         return replace(st, first_day=0), True
     return st, False
+
+
+def _warm_up_loses(plan: Plan) -> bool:
+    """Whether capacity may cut the warm-up's normal flows where buyers re-source.
+
+    The warm-up's orders count as lost where capacity cuts them, every warm-up day: the
+    days a region has lost supply on day 0 would then grow with the warm-up.
+    """
+    if not plan.resourcing_on.any():
+        return False
+    warm_up = -plan.structure.first_day
+    shares = np.concatenate([plan.sourcing_share[None], plan.stepped_sourcing_share]).max(axis=0)  # (R, M, S, B)
+    baseline = plan.baseline_demand_t_per_day[:warm_up].max(axis=0, initial=0.0)  # (R, M, B)
+    flows = (shares * baseline[:, :, None]).sum(axis=0)  # (M, S, B)
+    capacity = plan.capacity_t_per_day + plan.capacity_added_t_per_day[:warm_up].min(axis=0, initial=np.inf)
+    return bool((flows - capacity > EPS_T).any())  # a loss counts above EPS_T
 
 
 def _never_before_day_0(start: Any) -> bool:
