@@ -381,13 +381,19 @@ def test_the_replays_report_sets_the_shipped_record_beside_the_run(tmp_path: Pat
         "2 series have no held-out row (world price, heavy rare earths; world price, light rare earths): their "
         "errors are in sample" in text
     )
-    worst = "Out of sample, on the rows held out of the fit, the series the model misses most is China's exports to "
-    assert worst + "Japan and the EU, all materials: " in text
+    # the lead names the series the sources give first (Japan's imports); China's exports, missed by more, follow
+    lead = (
+        "Out of sample, on the rows held out of the fit, of the series whose rows are all figures their sources give, "
+        "the model misses most Japan's imports from China, all materials: "
+    )
+    assert lead in text
     # all its rows are derived (China's total x 0.67): the sentence says what its error measures besides the model
     assert (
-        "on the row it misses most (H1 2012) the record has 3,288 t and the model 10,327 t. All 6 of its rows are "
-        "derived (the source begins \u201cDERIVED\u201d: not a figure the source gives), so its error measures how "
-        "the derived rows were made (a share, a sum, a change of basis) as well as the model." in text
+        "It misses one series by more, China's exports to Japan and the EU, all materials: an RMS log error of 0.60 "
+        "(a factor of about 1.82 on a typical row; on its row missed most, H1 2012, the record has 3,288 t and the "
+        "model 10,327 t). All 6 of its rows are derived (the source begins \u201cDERIVED\u201d: not a figure the "
+        "source gives), so its error measures how the derived rows were made (a share, a sum, a change of basis) as "
+        "well as the model." in text
     )
     # 6 derived export rows and Japan's forecast use: 7 of the 15 held-out rows are not figures their sources give
     assert (
@@ -544,21 +550,22 @@ def test_a_derived_worst_series_is_followed_by_the_worst_series_its_sources_give
     path = tmp_path / "made.csv"
     path.write_text(SOURCE_HEADER + rows)
     text = _overall(render_report(result, record=load_record(path, result.scenario)))
-    # the held-out world price: sqrt((ln(0.25)^2 + ln(1.25)^2) / 2) = 0.99, above the imports' ln 2 = 0.69
-    rms = math.sqrt((math.log(50 / 200) ** 2 + math.log(50 / 40) ** 2) / 2)
-    assert f"the series the model misses most is world price, rare earths: an RMS log error of {rms:.2f}," in text
-    assert f"{rms:.2f}" == "0.99" and "1 of its 2 rows is derived" in text
-    # the world price has a derived row: of the held-out series all given, the imports are missed most
-    assert (
-        "Of the held-out series whose rows are all figures their sources give, the model misses most Japan's imports "
-        "from China, rare earths: an RMS log error of 0.69 (a factor of about 2.00 on a typical row); on its row "
-        "missed most (Jan 2020) the record has 155 t and the model 310 t, 2.00 times the record." in text
+    # the world price has a derived row: the sentence opens with the held-out series all given, the imports
+    assert text.startswith(
+        "Out of sample, on the rows held out of the fit, of the series whose rows are all figures their sources give, "
+        "the model misses most Japan's imports from China, rare earths: an RMS log error of 0.69, off the record by a "
+        "factor of about 2.00 on a typical row; on the row it misses most (Jan 2020) the record has 155 t and the "
+        "model 310 t, 2.00 times the record."
     )
+    # the held-out world price, missed by more: sqrt((ln(0.25)^2 + ln(1.25)^2) / 2) = 0.99, above ln 2 = 0.69
+    rms = math.sqrt((math.log(50 / 200) ** 2 + math.log(50 / 40) ** 2) / 2)
+    assert f"It misses one series by more, world price, rare earths: an RMS log error of {rms:.2f} (" in text
+    assert f"{rms:.2f}" == "0.99" and "1 of its 2 rows is derived" in text
     # all held-out series given: the worst sentence alone names it
     path.write_text(SOURCE_HEADER + rows.replace("DERIVED: x 4", "a count"))
-    assert "whose rows are all figures" not in _overall(
-        render_report(result, record=load_record(path, result.scenario))
-    )
+    alone = _overall(render_report(result, record=load_record(path, result.scenario)))
+    assert "whose rows are all figures" not in alone and "misses one series by more" not in alone
+    assert alone.startswith("Out of sample, on the rows held out of the fit, the series the model misses most is world")
 
 
 def test_a_fall_the_record_shows_and_the_model_does_not_follow_is_said_with_its_factors(tmp_path: Path):
@@ -598,7 +605,8 @@ def test_a_fall_the_record_shows_and_the_model_does_not_follow_is_said_with_its_
 
 def test_the_replays_report_names_japans_given_imports_and_the_fall_of_2012_it_misses(tmp_path: Path):
     # China's exports are missed most out of sample, but all 6 of its rows are derived (China's total x 0.67);
-    # Japan's imports from China are held out too and their sources give them: their error is the model's own
+    # Japan's imports from China are held out too and their sources give them: their error is the model's own, and
+    # the sentence opens with them
     written = api_run(ROOT / "scenarios" / "embargo_2010.yaml").write(
         tmp_path / "out", report=True, plots=False, record=SHIPPED_RECORD
     )
@@ -621,13 +629,13 @@ def test_the_replays_report_names_japans_given_imports_and_the_fall_of_2012_it_m
     h1_model = model[held.index.get_loc(h1)]
     text = _overall((tmp_path / "out" / "report.html").read_text())
     assert tmp_path / "out" / "report.html" in written
-    assert "the series the model misses most is China's exports to Japan and the EU" in text
-    assert (
-        "Of the held-out series whose rows are all figures their sources give, the model misses most Japan's imports "
-        f"from China, all materials: an RMS log error of {rms:.2f} (a factor of about {math.exp(rms):.2f} on a typical "
-        f"row); on its row missed most (H1 2012) the record has 3,007 t and the model {h1_model:,.0f} t, "
-        f"{ratio[h1]:.2f} times the record." in text
+    assert text.startswith(
+        "Out of sample, on the rows held out of the fit, of the series whose rows are all figures their sources give, "
+        f"the model misses most Japan's imports from China, all materials: an RMS log error of {rms:.2f}, off the "
+        f"record by a factor of about {math.exp(rms):.2f} on a typical row; on the row it misses most (H1 2012) the "
+        f"record has 3,007 t and the model {h1_model:,.0f} t, {ratio[h1]:.2f} times the record."
     )
+    assert "It misses one series by more, China's exports to Japan and the EU, all materials: " in text
     # 2011 (five months and the year) within a few tenths of the record, 2012 (Q1 and H1) over twice it
     years = held["date"].dt.year
     low, high = ratio[years == 2011], ratio[years == 2012]

@@ -613,6 +613,27 @@ def _steep_warning(rises: dict[str, float], recorded: list[RecordRise], name: Ca
     return f" The {rise_of(unrecorded)} {outside}: {read}."
 
 
+def _untested(run: Run, record: pd.DataFrame, materials: list[str]) -> str:
+    """Which of ``materials``' model prices the record does not test, after when, with the last day's (HTML).
+
+    A record whose world prices of a material stop before the run's last day tests neither the
+    model's prices after them nor the last day's, at which the report values the stock members
+    still own (:func:`simulator.report.record.untested_clause`); "" when every series runs to the end.
+    """
+    from simulator.report.record import untested_clause
+
+    market = run.result.market
+    last = {
+        m: float(rows.sort_values("day")[WORLD.column_name].iloc[-1])
+        for m in materials
+        if len(rows := market[market["material"] == m])
+    }
+    agreement = run.result.scenario.agreement
+    joint = agreement is not None and agreement.pool.mode == "joint"  # its members' stock is valued at them
+    valued = ", at which what members still own is valued" if joint else ""
+    return untested_clause(record, run.result.scenario, materials, last, valued)
+
+
 def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
     """A few short sentences for the verdict: the model's largest price rise, the record's beside it, the extra spend.
 
@@ -668,6 +689,7 @@ def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
             for r in recorded
         )
         text += f" Against the record's highest world price, over the same period: {each}.{_fit_words(recorded)}"
+        text += _untested(run, record, [r.material for r in recorded])
     text += _steep_warning(rises, recorded, run.names.material_text)
     if not extra:
         return text + cap_line(run, bounds)

@@ -32,10 +32,16 @@ it; the held-out rows are the test. So with a marked record the section keeps th
   one naming the series the model misses most out of sample (the largest RMS log error of
   held-out rows), with a caveat when some of its rows are made rather than given: a derived
   row's error measures its derivation (often a difference of basis) as well as the model, a
-  forecast's measures what was expected at the time. When it has such rows, the sentence also names
-  the series missed most among those whose rows are all given (:func:`sourced_worst`), and a
-  sentence says when a flow the record gives falls (or rises) from one year to a later one
-  and the model does not follow (:func:`fall_sentence`).
+  forecast's measures what was expected at the time. When it has such rows and a held-out
+  series has none, the sentence opens with the series missed most among those whose rows are
+  all given (:func:`sourced_worst`) and names the made one after it (:func:`worst_sentence`); a
+  sentence says when the record's exports of a supplier are below one region's imports from it
+  over the same period, two counts that disagree (:func:`mirror_sentence`), and one when a flow
+  the record gives falls (or rises) from one year to a later one and the model does not follow
+  (:func:`fall_sentence`);
+- under the figure, which world prices the record does not test: those of a material whose
+  rows stop before the run's last day (:func:`untested_clause`, which the verdict's price line
+  says too, with the last day's price).
 
 A record without a ``sample`` column says nothing of a fit: its table has one line per
 series, all rows together, and the section says that an error may be in sample.
@@ -45,6 +51,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -288,59 +295,194 @@ def made_caveat(s: SeriesError) -> str:
     )
 
 
-def worst_sentence(series: list[SeriesError]) -> str:
-    """The series the model misses most (the largest RMS log error; the first of equal ones), in one sentence (HTML).
+def _error_words(s: SeriesError, ratio: bool = False) -> str:
+    """A series' RMS log error, its typical factor and the row it misses most, as a sentence's clause (HTML).
 
-    Out of sample when the record holds rows out of the fit; among fitted rows only when it
-    holds none out (the sentence says so); among all rows of a record that does not say which
-    a fit used. The row it gives is the one missed most, which stands for the error; when
-    some of the series' rows are made rather than given (:data:`MADE`), a second sentence says
-    what their error measures besides the model (:func:`made_caveat`).
+    ``an RMS log error of 0.44, off the record by a factor of about 1.55 on a typical row; on the row it misses
+    most (H1 2012) the record has 3,007 t and the model 7,715 t``, with ``ratio``: ``, 2.57 times the record``.
     """
-    held = [s for s in series if s.sample == "out"]
-    worst = max(held or series, key=lambda s: s.rms_log_error)  # max keeps the first of equal ones
-    lead = {
-        "out": "Out of sample, on the rows held out of the fit, the series the model misses most",
-        "in": "No row of the record is held out of the fit; in sample, the series the model misses most",
-        "": "The series the model misses most",
-    }[worst.sample]
+    times = ""
+    if ratio:
+        times = f", {s.model / s.recorded:.2f} times the record" if s.recorded else ""
     return (
-        f"{lead} is {escape(worst.name)}: an RMS log error of {worst.rms_log_error:.2f}, "
-        f"off the record by a factor of about {worst.factor:.2f} on a typical row; on the row it misses most"
-        f" ({escape(worst.when)}) the record has {_amount(worst.unit, worst.recorded)} and the model "
-        f"{_amount(worst.unit, worst.model)}.{detail(made_caveat(worst) + sourced_worst(series, worst))}"
+        f"an RMS log error of {s.rms_log_error:.2f}, off the record by a factor of about {s.factor:.2f} on a typical "
+        f"row; on the row it misses most ({escape(s.when)}) the record has {_amount(s.unit, s.recorded)} and the "
+        f"model {_amount(s.unit, s.model)}{times}"
     )
 
 
-_POOL_WORDS = {"out": "held-out series", "in": "fitted series", "": "series"}
-"""The series :func:`sourced_worst` looks among, by the worst series' sample."""
+_LEADS = {
+    "out": "Out of sample, on the rows held out of the fit,",
+    "in": "No row of the record is held out of the fit; in sample,",
+    "": "",
+}
+"""How the worst-series sentence begins, by the sample it judges (:func:`worst_sentence`)."""
 
 
-def sourced_worst(series: list[SeriesError], worst: SeriesError) -> str:
-    """The series missed most among those whose rows are all given, when ``worst`` has made rows (HTML).
+def worst_sentence(series: list[SeriesError]) -> str:
+    """The series the model misses most, in one sentence (HTML), led by one whose rows its sources give.
 
-    The series the model misses most among those all of whose rows are given by their sources (none :data:`MADE`),
-    in ``worst``'s sample; "" when ``worst``'s rows are all given, or no series is.
+    Out of sample when the record holds rows out of the fit; among fitted rows only when it
+    holds none out (the sentence says so); among all rows of a record that does not say which
+    a fit used. The row it gives is the one missed most, which stands for the error.
 
-    `` Of the held-out series whose rows are all figures their sources give, the model misses most Japan's imports
-    from China, all materials: an RMS log error of 0.44 (a factor of about 1.55 on a typical row); on its row missed
-    most (H1 2012) the record has 3,007 t and the model 7,715 t, 2.57 times the record.``  A made row's error
-    measures its making as well as the model, so the worst series alone could pass for a flaw of the derivation
-    while a given series is missed as badly.
+    When the series missed most (the largest RMS log error; the first of equal ones) has rows made
+    rather than given (:data:`MADE`) and another series of the same sample has none, the sentence
+    leads with that one, the series missed most of those its sources give (:func:`sourced_worst`), and
+    names the made series after it, missed by more, with what its error measures besides the model
+    (:func:`made_caveat`): a made row's error measures its making as well as the model, so a lead
+    naming it would put a flaw of the derivation first while a series the sources give is missed
+    badly too (the replay: China's exports x 0.67, against Japan's imports, 2.57 times the record
+    in H1 2012).
+    """
+    held = [s for s in series if s.sample == "out"]
+    worst = max(held or series, key=lambda s: s.rms_log_error)  # max keeps the first of equal ones
+    lead = _LEADS[worst.sample]
+    given = sourced_worst(series, worst)
+    if given is None:
+        opening = f"{lead} the series the model misses most" if lead else "The series the model misses most"
+        return f"{opening} is {escape(worst.name)}: {_error_words(worst)}.{detail(made_caveat(worst))}"
+    given_words = "of the series whose rows are all figures their sources give"
+    opening = f"{lead} {given_words}" if lead else cap(given_words)
+    made_one = (
+        f" It misses one series by more, {escape(worst.name)}: an RMS log error of {worst.rms_log_error:.2f} (a factor "
+        f"of about {worst.factor:.2f} on a typical row; on its row missed most, {escape(worst.when)}, the record has "
+        f"{_amount(worst.unit, worst.recorded)} and the model {_amount(worst.unit, worst.model)})."
+    )
+    return (
+        f"{opening}, the model misses most {escape(given.name)}: {_error_words(given, ratio=True)}."
+        f"{detail(made_one + made_caveat(worst))}"
+    )
+
+
+def sourced_worst(series: list[SeriesError], worst: SeriesError) -> SeriesError | None:
+    """The series missed most among those whose rows are all given, when ``worst`` has made rows.
+
+    The series the model misses most among those all of whose rows are given by their sources (none
+    :data:`MADE`), in ``worst``'s sample (the first of equal ones); None when ``worst``'s rows are all given,
+    or no series is.
     """
     if not worst.made:
-        return ""
+        return None
     pool = [s for s in series if s.sample == worst.sample and not s.made]
-    if not pool:
+    return max(pool, key=lambda s: s.rms_log_error) if pool else None
+
+
+_SCALED = re.compile(r"^\s*DERIVED:\s*x\s*([0-9]*\.?[0-9]+)\b", re.IGNORECASE)
+"""A derived row made by scaling its source's figure: its ``source`` begins ``DERIVED: x 0.67``."""
+
+
+def mirror_sentence(table: pd.DataFrame, scenario: Scenario) -> str:
+    """A sentence when the record's exports of a supplier fall below one region's imports from it (HTML), or "".
+
+    An exports row is the supplier's shipments to every region of the scenario, so over the same
+    period it cannot be less than one region's imports from the supplier in the model, nor, were
+    both counts the same statistic, in the record. When a row of exports is below a row of imports
+    from the same supplier over the same period (the same material, or exports of ``all``), the two
+    are different counts: what the exporter reported exporting (or a share of it, when the row is
+    derived, ``DERIVED: x 0.67``) and what the importer reported importing, and partners' reported
+    imports can exceed an exporter's reported exports (they count what arrived, it what was
+    declared; smuggling, coverage and timing differ). The sentence gives the pair over the longest
+    period, the largest gap first, and says that no one value of the model can match both.
+
+    `` The record's two counts disagree: China's exports to Japan and the EU, 12,462 t in 2011, are less than the
+    15,400 t of Japan's imports from China alone, because the first is 0.67 times what China reported exporting and
+    the second what Japan reported importing, and partners can report importing more than an exporter reports
+    exporting: no one value of the model can match both.``
+    """
+    if table.empty or "exports" not in set(table["quantity"]):
         return ""
-    given = max(pool, key=lambda s: s.rms_log_error)  # the first of equal ones
-    ratio = given.model / given.recorded if given.recorded else math.inf
+    names, regions = Names.of(scenario), list(scenario.regions)
+    kinds = made(table["source"]) if "source" in table.columns else pd.Series("", index=table.index, dtype=object)
+    exports = table[table["quantity"] == "exports"]
+    imports = table[(table["quantity"] == "imports") & (kinds == "")]
+    pairs = []
+    for i, x in exports.iterrows():
+        same = imports[
+            (imports["supplier"] == x["supplier"])
+            & (imports["first_day"] == x["first_day"])
+            & (imports["end_day"] == x["end_day"])
+            & ((imports["material"] == x["material"]) | (x["material"] == "all"))
+            & (imports["value"] > x["value"])
+        ]
+        for j, m in same.iterrows():
+            gap = float(m["value"]) / float(x["value"]) if x["value"] > 0 else math.inf
+            pairs.append((int(x["end_day"] - x["first_day"]), gap, i, j))
+    if not pairs:
+        return ""
+    _, _, i, j = max(pairs, key=lambda p: (p[0], p[1]))  # the longest period, then the largest gap; the first
+    x, m = table.loc[i], table.loc[j]
+    supplier, region = names.supplier(str(x["supplier"])), names.subject(str(m["region"]))
+    scaled = _SCALED.match(str(x.get("source", "")))
+    first = f"what {supplier} reported exporting"
+    if kinds[i] == "DERIVED":
+        first = f"{scaled.group(1)} times {first}" if scaled else f"derived from {first}"
+    exported = series_name("exports", "all", str(x["material"]), str(x["supplier"]), names, regions, False)
+    imported = f"{names.possessive(str(m['region']))} imports from {supplier}"  # of the exports' material
+    if m["material"] != x["material"]:  # a part of the exports' "all"
+        imported += f" ({names.material_text(str(m['material']))})"
     return (
-        f" Of the {_POOL_WORDS[worst.sample]} whose rows are all figures their sources give, the model misses most "
-        f"{escape(given.name)}: an RMS log error of {given.rms_log_error:.2f} (a factor of about {given.factor:.2f} on "
-        f"a typical row); on its row missed most ({escape(given.when)}) the record has "
-        f"{_amount(given.unit, given.recorded)} and the model {_amount(given.unit, given.model)}, "
-        f"{ratio:.2f} times the record."
+        f" The record's two counts disagree: {escape(exported)}, {_amount('t', float(x['value']))} in "
+        f"{escape(_when(x['date'], x['period']))}, are less than the {_amount('t', float(m['value']))} of "
+        f"{escape(imported)} alone, because the first is {escape(first)} and the second what "
+        f"{escape(region)} reported importing, and partners can report importing more than an exporter reports "
+        "exporting: no one value of the model can match both."
+    )
+
+
+def unrecorded_after(
+    table: pd.DataFrame, scenario: Scenario, materials: list[str] | None = None
+) -> list[tuple[str, dt.date]]:
+    """Each world-price series of the record whose rows stop before the run's last day, with the last day they cover.
+
+    ``(material, last day)`` in the record's order of materials (those of ``materials`` only, when given):
+    the record says nothing of the model's world price of that material after that day, to the run's last
+    day. The replay's light rare earths end on 31 Dec 2011 (a day's row) and the run on 30 Jun 2012; the
+    heavy series' last row is the month of June 2012, which covers the run to its end.
+    """
+    world = table[(table["quantity"] == "price") & (table["region"] == "world")]
+    out = []
+    for material, rows in world.groupby("material", sort=False):
+        last = int(rows["end_day"].max())  # the day after the last one the rows cover
+        if (materials is None or material in materials) and last < scenario.horizon_days:
+            out.append((str(material), scenario.start_date + dt.timedelta(days=last - 1)))
+    return out
+
+
+def untested_clause(
+    table: pd.DataFrame,
+    scenario: Scenario,
+    materials: list[str] | None = None,
+    last_prices: dict[str, float] | None = None,
+    valued: str = "",
+) -> str:
+    """A sentence saying which of the model's world prices the record does not test, after when (HTML), or "".
+
+    Said when a world-price series of the record stops before the run's last day (:func:`unrecorded_after`):
+    its model prices after that are not set against anything, nor the last day's price, at which the
+    report values stock still held at the end. ``last_prices``: the model's world price of each material
+    on the run's last day, given after the date when there is one, followed by ``valued`` (what that price
+    values, ``", at which what members still own is valued"``) when given.
+
+    `` The record has no world price of light rare earths after 31 Dec 2011, so it does not test the model's price
+    of them from then to the run's last day, 30 Jun 2012 (109.2 USD/kg).``
+    """
+    gaps = unrecorded_after(table, scenario, materials)
+    if not gaps:
+        return ""
+    names = Names.of(scenario)
+    each = " or of ".join(f"{names.material_text(m)} after {_when(day, 'day')}" for m, day in gaps)
+    last = _when(scenario.start_date + dt.timedelta(days=scenario.horizon_days - 1), "day")
+    shown = [
+        f"{names.material_text(m)} " * (len(gaps) > 1) + f"{price(last_prices[m])}{NBSP}USD/kg"
+        for m, _ in gaps
+        if last_prices and m in last_prices
+    ]
+    values = f" ({'; '.join(shown)}{valued})" if shown else ""
+    them = "price of them from then" if len(gaps) == 1 else "prices of them from those days"
+    return (
+        f" The record has no world price of {escape(each)}, so it does not test the model's {them} to the run's "
+        f"last day, {last}{values}."
     )
 
 
@@ -547,10 +689,11 @@ def record_section(run: Run, record: Record, table: pd.DataFrame | None = None) 
             f'<figure data-figure="record"><div class="scroll">{svg}</div><figcaption>Red: {red}; blue '
             "diamonds: the model's mean or total over each recorded period"
             f"{' (for stocks, the stock on its last day)' if has_stocks else ''}, drawn at the period's date (its "
-            "path between them is not shown). Prices on a log scale."
+            f"path between them is not shown). Prices on a log scale.{untested_clause(table, result.scenario)}"
             "</figcaption></figure>",
             _table(series),
-            f'<p class="overall">{worst_sentence(series)}{detail(fall_sentence(table, result.scenario))}</p>',
+            f'<p class="overall">{worst_sentence(series)}'
+            f"{detail(mirror_sentence(table, result.scenario) + fall_sentence(table, result.scenario))}</p>",
             '<p class="note">A row\u2019s error is ln(model / record); the RMS log error of a series is the root of '
             "their mean square, and exp of it is the factor by which the model is typically off the record, above "
             f"or below (0.30: a factor of 1.35).{_mixed_note(table)}</p>",
