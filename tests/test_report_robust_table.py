@@ -4,8 +4,9 @@
 (``--uncertainty 100``); the report's box gives, under its headline, one sentence on how often
 the headline's answer holds over the samples and a table of each member's counts. Here every
 count of the table and the sentence is recounted from ``uncertainty_samples.parquet`` and
-``uncertainty_without_agreement.parquet`` (row for row the same samples) and ``summary.csv``'s
-demand as written, with pandas and none of the report's functions.
+``uncertainty_without_agreement.parquet`` (row for row the same samples), each sample's own demand (its
+inputs ``regions.<member>.demand.<material>.tonnes_per_day``: the scenario's demand does not grow) and
+the record's prices, with pandas and none of the report's functions.
 """
 
 from __future__ import annotations
@@ -63,12 +64,11 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
     without = pd.read_parquet(made / "uncertainty_without_agreement.parquet")
     assert SAMPLES == 100  # the counts below are of make run's 100 samples
     assert len(with_stock) == len(without) == 100 and without["sample"].tolist() == list(range(100))
-    summary = pd.read_csv(made / "summary.csv")
-    per_day = {
-        (r, m): d / 731
-        for r, m, d in zip(summary["region"], summary["material"], summary["demand_t"], strict=True)
-        if r != "all"
-    }
+    # each sample's own baseline demand per day: its sampled input (no growth in the scenario), the same
+    # without the stock; the samples table's own column is that, to rounding
+    per_day = {(r, m): with_stock[f"regions.{r}.demand.{m}.tonnes_per_day"] for r in MEMBERS for m in MATERIALS}
+    for (r, m), demand in per_day.items():
+        assert np.allclose(with_stock[f"baseline_demand_t_per_day.{r}.{m}"], demand, rtol=1e-12)
 
     heads, rows = cells(verdict)
     assert heads == [
@@ -91,18 +91,23 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
 
     def largest(member: str) -> list[str]:
         """Each column's largest shortfall of one material, the same both ways: of those short in both columns
-        (in each a member is short at all), the most days of demand short either way."""
-        tonnes = [{m: t[f"shortfall_t.{member}.{m}"].fillna(0).max() for m in MATERIALS} for t in (with_stock, without)]
-        most = {m: max(t[m] for t in tonnes) / per_day[(member, m)] for m in MATERIALS}
-        active = [t for t in tonnes if any(t.values())]
-        both = [m for m in MATERIALS if all(t[m] > 0 for t in active)]
+        (in each a member is short at all), the most days of the sample's own demand short either way; in each
+        column the sample short of it by the most days, and its tonnes."""
+        tonnes = [
+            pd.DataFrame({m: t[f"shortfall_t.{member}.{m}"].fillna(0) for m in MATERIALS})
+            for t in (with_stock, without)
+        ]
+        days = [pd.DataFrame({m: t[m] / per_day[(member, m)] for m in MATERIALS}) for t in tonnes]
+        most = {m: max(d[m].max() for d in days) for m in MATERIALS}
+        active = [t for t in tonnes if (t > 0).any().any()]
+        both = [m for m in MATERIALS if all(t[m].max() > 0 for t in active)]
         assert both  # in make run's samples some material is short both ways for each member
         m = max(both, key=lambda m: most[m])
         cells = []
-        for t in tonnes:
-            d = t[m] / per_day[(member, m)]
-            shown = f"{d:,.0f}" if d >= 10 else f"{d:.1f}"
-            cells.append(f"{t[m]:,.0f} t of {MATERIALS[m]} ({shown} days of its demand)")
+        for t, d in zip(tonnes, days, strict=True):
+            k = d[m].idxmax()
+            shown = f"{d[m][k]:,.0f}" if d[m][k] >= 10 else f"{d[m][k]:.1f}"
+            cells.append(f"{t[m][k]:,.0f} t of {MATERIALS[m]} ({shown} days of its demand)")
         return cells
 
     for member, name in MEMBERS.items():
@@ -118,16 +123,27 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
         count_wo = f"{short_wo}" + (f" ({large_wo} by more than a day of its demand)" if short_wo > 1 else "")
         assert rows[name] == [count_w, count_wo, str(avoids), str(cuts), largest_w, largest_wo], name
 
-    # the figures the box gave before it was a table (docs/uncertainty.md), recounted above
+    # the figures recounted above, in days of each sample's own demand. Divided by the EU's demand in the run as
+    # written after its price response (16.3 t/day of light), they read 25 samples by more than a day with the
+    # stock and light's 1,047 t (64 days) and 9,926 t (608 days, in a run of 731) as the largest; of that
+    # sample's own 37.5 t/day they are 28 and 265 days, and heavy's 197 t without the stock (sample 63, of its
+    # own 0.69 t/day) is the most days short: heavy both ways
     assert rows["EU"] == [
-        "37 (25 by more than a day of its demand)",
+        "37 (22 by more than a day of its demand)",
         "51 (51 by more than a day of its demand)",
         "14",
         "37",
-        "1,047 t of light rare earths (64 days of its demand)",
-        "9,926 t of light rare earths (608 days of its demand)",
-    ]  # light both ways (608 days without the stock), not heavy's 44 t (99 days) with it against light without
-    assert rows["Japan"][:4] == ["1", "3 (3 by more than a day of its demand)", "2", "1"]
+        "44 t of heavy rare earths (116 days of its demand)",
+        "197 t of heavy rare earths (285 days of its demand)",
+    ]
+    assert rows["Japan"] == [
+        "1",
+        "3 (3 by more than a day of its demand)",
+        "2",
+        "1",
+        "171 t of heavy rare earths (91 days of its demand)",
+        "372 t of heavy rare earths (197 days of its demand)",
+    ]
 
     # the sentence: over both members and each material, 'not needed' where no one is short either way, the stock
     # closes every shortfall where some are short only without it, and cuts the total in the rest (each sample has
@@ -142,12 +158,37 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
     cut = (~none_with & ~none_without & (w.round() < wo.round()).any(axis=1)).sum()
     assert not_needed + closes + cut == 100
     robust = plain(verdict.split('<p class="robust">', 1)[1].split("</p>", 1)[0])
-    assert robust == (
+    first, fit = robust.split(". ", 1)
+    assert first + "." == (
         f"How robust: the answer \u2018not needed\u2019 (no member short with or without the joint stock) holds in "
         f"{not_needed} of the 100 samples of its 63 uncertain inputs; of the other {100 - not_needed}, the joint "
         f"stock closes every shortfall in {closes} and cuts the members\u2019 total in {cut}."
     )
     assert (not_needed, closes, cut) == (49, 14, 37)
+    # then the samples' peak world prices against the record's highest world price of each material: the
+    # world price is what a member pays without a targeted embargo's premium, so the lower of the members'
+    # peaks (the samples table's own peak is that, to its float32 curve)
+    record = pd.read_csv(ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv")
+    prices = record[(record["quantity"] == "price") & (record["region"] == "world")]
+    highest = prices.groupby("material")["value"].max()
+    assert highest.to_dict() == {"heavy_ree": 2377.0, "light_ree": 189.0}
+    near = {}
+    for m in MATERIALS:
+        peak = np.minimum(*(with_stock[f"peak_price_usd_per_kg.{r}.{m}"] for r in MEMBERS))
+        assert np.allclose(with_stock[f"peak_world_price_usd_per_kg.{m}"], peak, rtol=1e-6)
+        near[m] = (peak >= highest[m] / 1.5) & (peak <= highest[m] * 1.5)
+        assert (round(peak.min()), round(peak.max())) == {"light_ree": (15, 1187), "heavy_ree": (198, 14243)}[m]
+    counts = (
+        int(near["light_ree"].sum()),
+        int(near["heavy_ree"].sum()),
+        int((near["light_ree"] & near["heavy_ree"]).sum()),
+    )
+    assert counts == (12, 9, 3)  # 31 samples peak below 50 USD/kg of light, 24 above 5,000 of heavy
+    assert fit == (
+        "The samples are not weighted by fit to the record: their peak world price is within a factor 1.5 of its "
+        f"highest in {counts[0]} for light rare earths (15\u20131,200 USD/kg; record 189), in {counts[1]} for heavy "
+        f"rare earths (200\u201314,000; record 2,377) and in {counts[2]} for both."
+    )
     # under the table: the agreement's own inputs (agreement.* of the scenario's uncertain block) and the link
     declared = yaml.safe_load((ROOT / "scenarios" / "embargo_2010.yaml").read_text(encoding="utf-8"))["uncertain"]
     own = sum(entry["path"].startswith("agreement.") for entry in declared)
@@ -160,7 +201,9 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
     assert note.endswith('<a href="#uncertainty">How sure are these figures?</a>')
     assert (
         "<caption>How many of the 100 samples leave each member short, with the joint stock and in the same samples "
-        "without it<" in verdict
+        'without it<br><small class="robust-days">In days of the sample\u2019s own demand of that material before '
+        "the price response (its baseline per day, averaged over the run), as days of cover are counted</small>"
+        "</caption>" in verdict
     )
     assert verdict.index('<table class="robust">') < verdict.index('<table class="verdict">')
 

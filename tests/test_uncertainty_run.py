@@ -91,12 +91,15 @@ def test_the_report_shows_intervals_and_fan_charts(found):
     text = re.sub(r"<[^>]+>", "", html)
     verdict = text[text.index("Who runs short?") : text.index("The question")]
     assert "In the scenario as written \u2014 there is no joint stock in this scenario" in verdict
-    # every sample short by 40 days x 5-15 t/day, so all 200 by more than a day of the 10 t/day as written,
-    # the largest in the top 1/200 of the demand range: 40 x 14.95-15 = 598-600 t, 60 days of 10 t/day
+    # every sample short all 40 days of its own 5-15 t/day, so all 200 by more than a day of that demand and each
+    # by 40 days of it (not up to 60 days of the 10 t/day as written: no run of 40 days is short 60 days); of those
+    # tied at 40 days the most tonnes, in the top 1/200 of the demand range: 40 x 14.95-15 = 598-600 t. Then that
+    # the samples are not weighted by fit: the report has no record
     assert re.search(
         r"How robust: in 200 of the 200 samples of its 2 uncertain inputs Japan runs short \(200 by more than a "
-        r"day of its demand of a material; the largest (598|599|600) t of rare earths, 60 days of its demand\); "
-        r"intervals in How sure are these figures\?",
+        r"day of its demand of a material; the largest (598|599|600) t of rare earths, 40 days of its demand in "
+        r"that sample\); intervals in How sure are these figures\? The samples are not weighted by any fit to a "
+        r"record\.",
         verdict.replace("\u00a0", " "),
     )
     assert 'href="#uncertainty">How sure are these figures?</a>' in html
@@ -179,12 +182,13 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
         "How robust: the answer \u2018not needed\u2019 (no member short with or without the joint stock) holds in 2 "
         "of the 10 samples of its 2 uncertain inputs; of the other 8, the joint stock closes every shortfall in 1, "
         "cuts the members\u2019 total in 3, leaves it no smaller in 3 and brings a shortfall where there was none "
-        "in 1."
+        "in 1. The samples are not weighted by any fit to a record."
     )
     assert line(ten, "cuts").split("\n")[0] == (
         "How robust: the answer that the joint stock cuts the members\u2019 shortfall holds in 3 of the 10 samples "
         "of its 2 uncertain inputs; of the other 7, no member is short either way in 2, and the joint stock closes "
-        "every shortfall in 1, leaves it no smaller in 3 and brings a shortfall where there was none in 1."
+        "every shortfall in 1, leaves it no smaller in 3 and brings a shortfall where there was none in 1. The "
+        "samples are not weighted by any fit to a record."
     )
     # the table: a row per member in the scenario's order, each count under its column; every column of what the
     # stock did is there, since each has a count above 0 for the EU
@@ -226,7 +230,7 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
     assert line(alone).split("\n")[0] == (
         "How robust: not measured against the joint stock\u2019s absence. Whether the joint stock is needed takes the "
         "same samples without it, which this study does not have; run the scenario without its agreement with "
-        "--uncertainty 10."
+        "--uncertainty 10. The samples are not weighted by any fit to a record."
     )
     assert table_cells(samples_short_line(pair, alone).html())["EU"] == {
         "Samples short with the stock": "7 (2 by more than a day of its demand)",
@@ -236,7 +240,8 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
     none = dataclasses.replace(ten, samples=samples * 0, without=without * 0)
     assert line(none, "not_needed") == (
         "How robust: the answer \u2018not needed\u2019 (no member short with or without the joint stock) holds in "
-        "all 10 of the 10 samples of its 2 uncertain inputs.\nThe samples vary the joint stock\u2019s own design "
+        "all 10 of the 10 samples of its 2 uncertain inputs. The samples are not weighted by any fit to a record."
+        "\nThe samples vary the joint stock\u2019s own design "
         "too: 1 of the 2 inputs is the agreement\u2019s; intervals in How sure are these figures?"
     )
     assert "<table" not in samples_short_line(pair, none).html("not_needed")
@@ -289,7 +294,7 @@ def test_a_material_without_demand_as_written_is_sized_in_tonnes_never_in_days()
     text = _sizes(total, _by_material(table, "eu", demand), names).replace("\u00a0", " ")
     assert text == (
         "1 by more than a day of its demand of a material, or by 1 t or more of one without demand as written; the "
-        "largest 40 t of rare earths, 0.5 days of its demand"
+        "largest 40 t of rare earths, 0.5 days of its demand in that sample"
     )
     # short only of mag: the largest in tonnes, without days
     only = table.assign(**{"shortfall_t.eu.ree": 0.0})

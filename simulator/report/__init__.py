@@ -472,7 +472,7 @@ def render_report(
             apart,
             books,
             bool(changes),
-            samples_short_line(result, uncertainty),
+            samples_short_line(result, uncertainty, record),
             record_rows,
         ),
         '<section id="question"><h2>The question</h2>',

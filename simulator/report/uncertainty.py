@@ -36,6 +36,8 @@ from simulator.scenario.uncertain import Input, inputs_of
 from simulator.sensitivity.intervals import (
     FAIRNESS,
     FAN_CURVES,
+    OWN_DEMAND,
+    PEAK_WORLD_PRICE,
     Uncertainty,
     bare_title,
     counted_text,
@@ -304,13 +306,30 @@ def no_driver_detail(row: Any, found: Uncertainty) -> str:
 
 LARGE_SHORTFALL_DAYS = 1.0
 """A sample's shortfall is counted apart as large when, of some material, it exceeds this many days of the
-member's demand of it (its demand in the run as written, averaged over the horizon): a few kilograms short is a
+member's demand of it (that sample's own baseline demand, :data:`OWN_DEMAND`): a few kilograms short is a
 count, not a crisis, while tonnes of light and of heavy rare earths are not the same size of harm."""
+
+DAYS_OF_DEMAND_NOTE = (
+    "In days of the sample\u2019s own demand of that material before the price response (its baseline per day, "
+    "averaged over the run), as days of cover are counted"
+)
+"""What the table's days of demand are of, under its caption: each sample's own :data:`OWN_DEMAND`."""
 
 
 def daily_demand(result: Result) -> dict[tuple[str, str], float]:
-    """Each (region, material)'s demand per day in the run as written, averaged over the horizon (t/day)."""
-    summary, days = result.summary, max(1, int(result.structure.horizon_days))
+    """Each (region, material)'s baseline demand per day in the run as written, averaged over the horizon (t/day).
+
+    Baseline: before demand surges, noise and the price response, the demand days of cover count in
+    (:func:`simulator.metrics.days_of_cover`); the summary's ``demand_t`` where the run has no daily
+    baseline. A sample's own is in the samples table (:data:`OWN_DEMAND`); this is what is read where it is not.
+    """
+    days = max(1, int(result.structure.horizon_days))
+    series = result.timeseries
+    if "baseline_demand_t" in series and len(series):
+        kept = series[(series["day"] >= 0) & (series["day"] < days)] if "day" in series else series
+        totals = kept.groupby(["region", "material"], sort=False)["baseline_demand_t"].sum()
+        return {(str(r), str(m)): float(d) / days for (r, m), d in totals.items()}
+    summary = result.summary
     rows = summary[summary["region"] != "all"] if "region" in summary else summary.iloc[:0]
     return {
         (str(r), str(m)): float(d) / days
@@ -327,17 +346,61 @@ def _days(x: float) -> str:
     return f"{shown}{NBSP}{'day' if shown == '1.0' else 'days'}"
 
 
-def _by_material(table: Any, region: str, demand: dict[tuple[str, str], float]) -> Any:
-    """Per sample and material of ``region``: tonnes short and days of its demand (``None`` when not in ``table``)."""
+def _by_material(table: Any, region: str, demand: dict[tuple[str, str], float], own: Any = None) -> Any:
+    """Per sample and material of ``region``: tonnes short and days of its demand (``None`` when not in ``table``).
+
+    The days are of each sample's own baseline demand of the material (``own``: the samples table, its
+    :data:`OWN_DEMAND` columns, row for row those of ``table``: the samples run without the agreement
+    have the same demand); where ``own`` lacks them, of ``demand``, the run as written's
+    (:func:`daily_demand`). A sample without demand of a material has no days of it (NaN).
+    """
     import pandas as pd
 
     materials = [m for (r, m) in demand if r == region and f"shortfall_t.{r}.{m}" in table]
     if not materials:
         return None
     tonnes = pd.DataFrame({m: table[f"shortfall_t.{region}.{m}"].fillna(0).to_numpy(float) for m in materials})
-    # days of the demand as written; a material without demand as written (a sample may still draw some) has none
-    per_day = pd.Series({m: demand[(region, m)] if demand[(region, m)] > 0 else np.nan for m in materials})
-    return tonnes, tonnes / per_day
+    per_day = pd.DataFrame(
+        {
+            m: own[f"{OWN_DEMAND}.{region}.{m}"].to_numpy(float)
+            if own is not None and f"{OWN_DEMAND}.{region}.{m}" in own
+            else np.full(len(tonnes), demand[(region, m)])
+            for m in materials
+        }
+    )
+    return tonnes, tonnes / per_day.where(per_day > 0)
+
+
+def _measured(tonnes: Any, days: Any) -> Any:
+    """Per material: whether every sample short of it has days of demand of it (each material's flag)."""
+    return (days.notna() | (tonnes <= 0)).all()
+
+
+def _largest_of(tonnes: Any, days: Any, material: str) -> tuple[float, float]:
+    """The largest shortfall of ``material`` over the samples: (tonnes, days of demand) of one sample.
+
+    The sample short by the most days of its own demand; where some sample short of it has no
+    demand of it (none as written, without a sample's own), the one short by the most tonnes, with
+    NaN days. Days and tonnes are of the same sample: with each sample's own demand, the one most
+    days short need not be the one most tonnes short.
+    """
+    t, d = tonnes[material].to_numpy(float), days[material].to_numpy(float)
+    if not bool(np.all(~np.isnan(d) | (t <= 0))):
+        return float(t.max()), np.nan
+    k = _most(np.nan_to_num(d, nan=-1.0), t)
+    return float(t[k]), float(d[k])
+
+
+def _most(days: Any, tonnes: Any) -> int:
+    """The sample short by the most days; of samples tied at it (to a millionth of a day), the most tonnes.
+
+    Samples short every day of a run are short by as many days of their own demand each, whatever
+    their demand: the largest is then the one short of the most tonnes, not the one rounding favours.
+
+    >>> _most(np.array([40.0, 40.0 + 1e-12, 39.0]), np.array([600.0, 200.0, 900.0]))
+    0
+    """
+    return int(np.lexsort((tonnes, np.round(days, 6)))[-1])
 
 
 class Size(NamedTuple):
@@ -350,7 +413,7 @@ class Size(NamedTuple):
     tonnes: str
     """The largest: ``1,047 t of light rare earths`` ('' for no sample short)."""
     days: str
-    """Its days of demand, ``33 days of its demand`` ('' where not measured in days)."""
+    """Its days of the sample's own demand, ``28 days of its demand`` ('' where not measured in days)."""
 
 
 NO_SIZE = Size(None, False, "", "")
@@ -360,33 +423,36 @@ NO_SIZE = Size(None, False, "", "")
 def _size_parts(total: Any, by_material: Any, names: Names) -> Size:
     """How large the samples' shortfalls are: how many by much, whether some of those count by tonnes, the largest.
 
-    ``Size(17, False, "1,047 t of light rare earths", "33 days of its demand")``: 17 samples short by
-    more than a day of the member's demand of a material. Days are of the demand as written in
-    the scenario (a sample's own demand may differ). A material the member has no demand for as
-    written (a sample may still draw some) is given in tonnes only, and a sample short of 1 t or
-    more of it counts as large (the flag: some did). The count is None for one sample short, and
-    without the per-material columns, where the sizes are the member's tonnes, all materials together.
+    ``Size(17, False, "1,047 t of light rare earths", "28 days of its demand")``: 17 samples short by
+    more than a day of the member's demand of a material. Days are of each sample's own baseline
+    demand (:func:`_by_material`). A material without days of demand in a sample short of it (no
+    demand as written, where the samples table lacks their own) is given in tonnes only, and a
+    sample short of 1 t or more of it counts as large (the flag: some did). The count is None for
+    one sample short, and without the per-material columns, where the sizes are the member's
+    tonnes, all materials together.
     """
     short = total > 0
     if by_material is None:
         return Size(None, False, _tonnes(float(total[short].max())), "")
     tonnes, days = by_material
-    measured = days.notna().all() & (tonnes.to_numpy(float) > 0).any(axis=0)
-    if measured.any():  # the largest in days of demand, of the materials with demand as written
-        in_days = days.loc[:, measured]
-        k = int(in_days.max(axis=1).to_numpy(float).argmax())
-        material = in_days.columns[in_days.iloc[k].to_numpy(float).argmax()]
+    measured = _measured(tonnes, days) & (tonnes.to_numpy(float) > 0).any(axis=0)
+    if measured.any():  # the largest in days of demand, of the materials measured in days
+        in_days = days.loc[:, measured].fillna(0).to_numpy(float)  # a sample without demand of one: not short of it
+        j = in_days.argmax(axis=1)  # each sample's material most days short
+        rows = np.arange(len(in_days))
+        k = _most(in_days[rows, j], tonnes.loc[:, measured].to_numpy(float)[rows, j])
+        material = days.columns[measured.to_numpy()][j[k]]
         of_demand = f"{_days(float(days.iloc[k][material]))} of its demand"
-    else:  # short only of materials without demand as written: in tonnes, never "0.0 days"
+    else:  # short only of materials without days of demand: in tonnes, never "0.0 days"
         flat = tonnes.to_numpy(float)
         k, j = np.unravel_index(int(flat.argmax()), flat.shape)
         material, of_demand = tonnes.columns[j], ""
     largest = f"{_tonnes(float(tonnes.iloc[k][material]))} of {names.material_text(material)}"
     if short.sum() == 1:
         return Size(None, False, largest, of_demand)
-    # large: over a day of a material's demand as written, or 1 t or more of a material without demand as written
+    # large: over a day of a material's demand, or 1 t or more of a material without demand (no days of it)
     over_a_day = (days.fillna(0).to_numpy(float) > LARGE_SHORTFALL_DAYS).any(axis=1)
-    undemanded = (tonnes.loc[:, days.isna().all()].to_numpy(float) >= 1).any(axis=1)
+    undemanded = ((tonnes.to_numpy(float) >= 1) & days.isna().to_numpy()).any(axis=1)
     return Size(int(((over_a_day | undemanded) & short).sum()), bool((undemanded & short).any()), largest, of_demand)
 
 
@@ -414,7 +480,7 @@ def _largest_each(columns: list[Any], names: Names) -> list[Largest]:
     materials: dict[str, tuple[bool, float, float]] = {}
     for tonnes, days in columns:
         for m in tonnes.columns:
-            t, d = float(tonnes[m].max()), float(days[m].max()) if days[m].notna().all() else np.nan
+            t, d = _largest_of(tonnes, days, m)
             had = materials.get(m, (False, 0.0, 0.0))
             measured = d == d
             materials[m] = (measured, max(had[1], d if measured else 0.0), max(had[2], t))
@@ -426,11 +492,10 @@ def _largest_each(columns: list[Any], names: Names) -> list[Largest]:
     for tonnes, days in columns:
         pairs = []
         for m in chosen:
-            t = float(tonnes[m].max()) if m in tonnes else 0.0
+            t, d = _largest_of(tonnes, days, m) if m in tonnes else (0.0, np.nan)
             if t <= 0:
                 pairs.append((f"none of {names.material_text(m)}", ""))
                 continue
-            d = float(days[m].max())
             pairs.append((f"{_tonnes(t)} of {names.material_text(m)}", f"{_days(d)} of its demand" if d == d else ""))
         found.append(tuple(pairs))
     return found
@@ -439,12 +504,12 @@ def _largest_each(columns: list[Any], names: Names) -> list[Largest]:
 def _sizes(total: Any, by_material: Any, names: Names) -> str:
     """How large the samples' shortfalls are, material by material (:func:`_size_parts`).
 
-    ``171 t of heavy rare earths, 342 days of its demand`` for one sample short;
+    ``171 t of heavy rare earths, 91 days of its demand in that sample`` for one sample short;
     ``17 by more than a day of its demand of a material; the largest 1,047 t of light rare earths,
-    33 days of its demand`` for more (the largest in days of demand).
+    28 days of its demand in that sample`` for more (the largest in days of the sample's own demand).
     """
     large, undemanded, tonnes, days = _size_parts(total, by_material, names)
-    largest = f"{tonnes}, {days}" if days else tonnes
+    largest = f"{tonnes}, {days} in that sample" if days else tonnes
     if large is not None:
         or_none = ", or by 1 t or more of one without demand as written" if undemanded else ""
         return f"{large:,} by more than a day of its demand of a material{or_none}; the largest {largest}"
@@ -582,10 +647,25 @@ ROBUST_COLUMNS = (
 """The table's columns of what the joint stock did (those of 0 for every member are left out but the first two)."""
 
 
+def _in_days(rows: list[MemberSamples]) -> bool:
+    """Whether some cell of the table gives a shortfall in days of demand (its caption then says of which)."""
+    shown = [
+        pair
+        for r in rows
+        if r.short_with or r.short_without
+        for pair in (
+            *(r.largest_with or ((r.sizes_with.tonnes, r.sizes_with.days),)),
+            *(r.largest_without or ((r.sizes_without.tonnes, r.sizes_without.days),)),
+        )
+    ]
+    return any(days for _, days in shown)
+
+
 def robust_table(rows: list[MemberSamples], runs: int) -> str:
     """Each member's counts over the samples as a table (HTML), narrow enough for a phone (a card per member).
 
-    Its caption says what the counts are of; each header cell is a column's, each member's name
+    Its caption says what the counts are of, and under it (where a cell gives days of demand) what the
+    days are of (:data:`DAYS_OF_DEMAND_NOTE`); each header cell is a column's, each member's name
     its row's (``scope``), and each cell carries its column's name for the phone's cards. Members
     short in no sample (either way) get no row of zeros: one line under the table names them.
     """
@@ -623,7 +703,8 @@ def robust_table(rows: list[MemberSamples], runs: int) -> str:
     what = ", with the joint stock and in the same samples without it" if paired else " with the joint stock"
     return (
         f'<table class="robust"><caption>How many of the {runs:,} samples leave each member short{what}'
-        "</caption><thead><tr>"
+        + (f'<br><small class="robust-days">{DAYS_OF_DEMAND_NOTE}</small>' if _in_days(rows) else "")
+        + "</caption><thead><tr>"
         + "".join(f'<th scope="col">{title}</th>' for title, _ in head)
         + f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
         + (
@@ -651,19 +732,23 @@ class Robustness:
     table: str = ""
     tail: str = ""
     """The line under the table: the agreement's own inputs and the link to the intervals (HTML)."""
+    fit: str = ""
+    """The sentence after the first: the samples are not weighted by fit (to the record: :func:`fit_sentence`)."""
 
     def html(self, answer: str | None = None) -> str:
         """The robustness paragraph, table and note (HTML); ``answer``: the headline's (:func:`outcome`'s name)."""
         lead = self.lead
         if self.counts is not None:
             lead = outcome_sentence(self.counts, self.runs, self.inputs, answer)
+        if self.fit:
+            lead = f"{lead} {self.fit}"
         parts = [f'<p class="robust">{lead}</p>', self.table]
         if self.tail:
             parts.append(f'<p class="note robust-note">{self.tail}</p>')
         return "\n".join(p for p in parts if p)
 
 
-def samples_short_line(result: Result, found: Uncertainty | None) -> Robustness | None:
+def samples_short_line(result: Result, found: Uncertainty | None, record: Any = None) -> Robustness | None:
     """How robust the verdict's answer is over the samples, and what that count can and cannot say (None without).
 
     The verdict's headline is one run of the scenario as written; this counts, over the
@@ -676,7 +761,11 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> Robustness 
     :func:`outcome_sentence`) and a table gives each member's counts both ways and what the
     stock did (:func:`robust_table`); without them the sentence says that this is not in
     the study. A line under the table says how many of the inputs sampled are the
-    agreement's own design, and links to the section that gives the intervals.
+    agreement's own design, and links to the section that gives the intervals. A shortfall's days
+    are of that sample's own baseline demand (:func:`_by_material`). One sentence after the count
+    says that the samples are not weighted by any fit, and with a ``record``
+    (:class:`simulator.report.record.Record`) how many of them come near its prices
+    (:func:`fit_sentence`).
     """
     if found is None:
         return None
@@ -690,7 +779,8 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> Robustness 
     }
     if not shortfall:
         return None
-    demand = daily_demand(result)
+    demand, own = daily_demand(result), found.samples  # days of each sample's own demand (_by_material)
+    fit = fit_sentence(found, record, names, [str(m) for m in result.scenario.materials])
     counts = {region: int((values > 0).sum()) for region, values in shortfall.items()}
     inputs = len(found.study.inputs)
     of = f"the {found.runs:,} samples of its {plural(inputs, 'uncertain input')}"
@@ -702,7 +792,7 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> Robustness 
         else:
             order = sorted(counts, key=lambda r: -counts[r])  # the most often short first; sorted keeps ties in order
             sizes = {
-                r: f" ({escape(_sizes(shortfall[r], _by_material(found.samples, r, demand), names))})"
+                r: f" ({escape(_sizes(shortfall[r], _by_material(found.samples, r, demand, own), names))})"
                 if counts[r]
                 else ""
                 for r in order
@@ -718,7 +808,8 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> Robustness 
                 f"<strong>How robust:</strong> in {counts[first]:,} of {of} {escape(names.subject(first))} runs "
                 f"short{sizes[first]}" + (f", and {join_words(others)}" if others else "")
             )
-        return Robustness(found.runs, inputs, f"{text}; {link}")  # the link ends in a question mark: no full stop
+        # the link ends in a question mark: no full stop
+        return Robustness(found.runs, inputs, f"{text}; {link}", fit=fit)
     design = sum(is_agreement_input(path) for path in found.study.paths)
     tail = (
         f"The samples vary the joint stock\u2019s own design too: {design:,} of the {plural(inputs, 'input')} "
@@ -731,14 +822,14 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> Robustness 
     flags = _headline_flags(result) if without is not None else (False, False)
     rows = []
     for region, with_stock in shortfall.items():
-        by_with = _by_material(found.samples, region, demand)
+        by_with = _by_material(found.samples, region, demand, own)
         sizes = _size_parts(with_stock, by_with, names) if counts[region] else NO_SIZE
         (largest,) = _largest_each([by_with], names)
         row = MemberSamples(names.region(region), counts[region], sizes, largest_with=largest)
         if without is not None and f"shortfall_t.{region}" in without:
             alone = without[f"shortfall_t.{region}"].fillna(0).to_numpy(float)
             short_without = int((alone > 0).sum())
-            by_without = _by_material(without, region, demand)
+            by_without = _by_material(without, region, demand, own)  # the same demand as with the stock
             sized = _size_parts(alone, by_without, names) if short_without else NO_SIZE
             largest, largest_alone = _largest_each([by_with, by_without], names)  # the same materials both ways
             did = outcome_counts(  # one member's, classified as the headline classifies (by material, its flags)
@@ -768,14 +859,76 @@ def samples_short_line(result: Result, found: Uncertainty | None) -> Robustness 
         if not any(counts.values()):
             who = join_words([escape(names.subject(r)) for r in counts], "or")
             lead = f"<strong>How robust:</strong> in none of {of} does {who} run short with the joint stock. {needed}"
-            return Robustness(found.runs, inputs, lead, tail=tail)
+            return Robustness(found.runs, inputs, lead, tail=tail, fit=fit)
         lead = f"<strong>How robust:</strong> not measured against the joint stock\u2019s absence. {needed}"
-        return Robustness(found.runs, inputs, lead, table=robust_table(rows, found.runs), tail=tail)
+        return Robustness(found.runs, inputs, lead, table=robust_table(rows, found.runs), tail=tail, fit=fit)
     paired = [r for r in rows if r.did is not None]
     total = _counts(found, [r for r in shortfall if f"shortfall_t.{r}" in without], materials, flags)
     anyone = any(r.short_with or r.short_without for r in paired)
     table = robust_table(paired, found.runs) if anyone else ""
-    return Robustness(found.runs, inputs, "", counts=total, table=table, tail=tail)
+    return Robustness(found.runs, inputs, "", counts=total, table=table, tail=tail, fit=fit)
+
+
+FIT_FACTOR = 1.5
+"""A sample's peak world price of a material comes near the record's when within this factor of its highest."""
+
+
+def _price_shown(x: float) -> str:
+    """A price of a range across samples, to two significant digits: ``12``, ``4,100``, ``0.53``.
+
+    >>> _price_shown(12.34), _price_shown(4087.2), _price_shown(0.5321), _price_shown(189.0)
+    ('12', '4,100', '0.53', '190')
+    """
+    if not x > 0:
+        return _number(x)
+    digits = 1 - int(np.floor(np.log10(x)))
+    rounded = round(x, digits)
+    return f"{rounded:,.{max(digits, 0)}f}"
+
+
+def record_peaks(record: Any, materials: list[str]) -> dict[str, float]:
+    """The record's highest world price of each material that has one (USD/kg), in ``materials``' order."""
+    rows = record.rows
+    prices = rows[(rows["quantity"] == "price") & (rows["region"] == "world")]
+    highest = prices.groupby("material")["value"].max()
+    return {m: float(highest[m]) for m in materials if m in highest.index}
+
+
+def fit_sentence(found: Uncertainty, record: Any, names: Names, materials: list[str]) -> str:
+    """That the samples are not weighted by any fit, and with a ``record`` how many come near its prices (HTML).
+
+    The samples are drawn across each input's range, whatever the run's distance from the record.
+    With a record that gives world prices, and the samples' peak world prices
+    (:data:`PEAK_WORLD_PRICE`): for each material, in how many samples the peak lies within a
+    factor :data:`FIT_FACTOR` of the record's highest, the samples' range and the record's
+    highest; with two materials or more, in how many samples all of them do. A record row is a
+    day's price or a period's mean, while a sample's peak is its highest day: a mean is lower.
+    """
+    if record is None:
+        return "The samples are not weighted by any fit to a record."
+    columns = {m: f"{PEAK_WORLD_PRICE}.{m}" for m in record_peaks(record, materials)}
+    peaks = {m: found.samples[c].to_numpy(float) for m, c in columns.items() if c in found.samples}
+    peaks = {m: p for m, p in peaks.items() if np.isfinite(p).any()}  # a material with no price: no peak
+    highest = record_peaks(record, list(peaks))
+    if not peaks:  # no world price in the record, or none in the samples
+        return "The samples are not weighted by fit to the record."
+    near = {m: (p >= highest[m] / FIT_FACTOR) & (p <= highest[m] * FIT_FACTOR) for m, p in peaks.items()}
+    parts = []
+    for k, (m, p) in enumerate(peaks.items()):
+        seen = p[np.isfinite(p)]
+        unit = f"{NBSP}USD/kg" if k == 0 else ""  # the first range says the unit, the others are in it too
+        span = f"{_price_shown(float(seen.min()))}\u2013{_price_shown(float(seen.max()))}{unit}"
+        parts.append(
+            f"in {int(near[m].sum()):,} for {escape(names.material_text(m))} ({span}; record {_number(highest[m])})"
+        )
+    if len(near) > 1:
+        every = np.logical_and.reduce(list(near.values()))
+        parts.append(f"in {int(every.sum()):,} for {'both' if len(near) == 2 else f'all {len(near)}'}")
+    # short: it shares the first screen with the answer and the members' tables (tests/test_report_browser.py)
+    return (
+        "The samples are not weighted by fit to the record: their peak world price is within a factor "
+        f"{FIT_FACTOR:g} of its highest {join_words(parts)}."
+    )
 
 
 def _headline_flags(result: Result) -> tuple[bool, bool]:

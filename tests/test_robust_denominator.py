@@ -1,0 +1,148 @@
+"""The first box's *How robust* part: shortfalls in days of each sample's own demand, and the samples' fit to a record.
+
+simulator/report/uncertainty.py. Two defects an audit of ``make run``'s report found, each on a case small
+enough to count by hand:
+
+- the robustness table gave a sample's shortfall in days of the demand of the run as written (after its
+  price response), not of that sample's own: the EU's 9,926 t of light rare earths read "608 days of its
+  demand" in a run of 731 days, where that sample's own 37.5 t/day make it 265;
+- the robustness sentence counted samples drawn across each input's range as if each fitted the record
+  equally well, without saying so: one sentence now says that they are not weighted by any fit and, with a
+  record, in how many of them each material's peak world price comes within a factor 1.5 of the record's
+  highest.
+"""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from simulator.report.record import load_record
+from simulator.report.uncertainty import samples_short_line
+from simulator.sensitivity import plan_study
+from simulator.sensitivity.intervals import run_uncertainty
+from tests.helpers import TWO_MEMBERS, add_material, build, run
+
+NBSP = "\u00a0"
+
+
+def _cells(html: str) -> dict[str, dict[str, str]]:
+    """The robustness table's largest-shortfall cells by member and column, as text (a line under another: " / ")."""
+    out = {}
+    for name, rest in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', html):
+        out[name] = {
+            label: re.sub(r"<br>(<small>)?", " / ", cell).replace("</small>", "").replace(NBSP, " ")
+            for label, cell in re.findall(r'data-label="((?:Largest|Same material)[^"]*)">(.*?)</td>', rest)
+        }
+    return out
+
+
+def test_a_samples_shortfall_is_in_days_of_its_own_demand_not_of_the_demand_as_written():
+    # TWO_MEMBERS: both members halted all run (from day -100, nothing in transit), no commercial stock, 60 days.
+    # The EU's demand is 80 t/day as written; its samples draw 40 or 160 t/day (a discrete set: of 4 Latin
+    # hypercube samples, 2 each). Without the joint stock a sample is short of all its demand: 60 days of its own,
+    # 60 x 160 = 9,600 t at 160 t/day, which in days of the 80 t/day as written read 120 days in a run of 60.
+    data = build(
+        TWO_MEMBERS,
+        uncertain=[{"path": "regions.eu.demand.ree.tonnes_per_day", "values": [40, 160], "source": "test"}],
+    )
+    found = run_uncertainty(plan_study(data, "s.yaml", fixed=()), 4)
+    drawn = found.samples["regions.eu.demand.ree.tonnes_per_day"]
+    assert sorted(drawn) == [40, 40, 160, 160]
+    released = found.samples["released_t.eu.ree"]
+    short = found.samples["shortfall_t.eu.ree"]
+    assert (short == 60 * drawn - released).all()  # short of its demand less what the joint stock gave it
+    assert (found.without["shortfall_t.eu.ree"] == 60 * drawn).all()  # all of it without the stock
+    # with the stock the most days short is a 160 t/day sample: (9,600 - its release) / 160 (not / 80)
+    big = int(drawn.idxmax())
+    with_stock = 60 * 160 - float(released[big])
+    assert ((short / drawn).max(), float(short[big])) == (with_stock / 160, with_stock)
+    line = samples_short_line(run(data), found)
+    assert line is not None
+    cells = _cells(line.table)
+    assert cells["EU"] == {
+        "Largest with the stock, in days of demand": f"{with_stock:,.0f} t of rare earths / "
+        f"{with_stock / 160:,.0f} days of its demand",
+        "Same material without it": "9,600 t of rare earths / 60 days of its demand",
+    }
+    assert cells["EU"]["Largest with the stock, in days of demand"] != (
+        f"{with_stock:,.0f} t of rare earths / {with_stock / 80:,.0f} days of its demand"
+    )  # 9,560 / 80 = 120 days: the demand as written
+    # Japan's demand is not sampled: its own is the 20 t/day as written, 60 days short without the stock
+    assert cells["Japan"]["Same material without it"] == "1,200 t of rare earths / 60 days of its demand"
+    # the caption says what the days are of, and the samples table holds each sample's own demand
+    assert (
+        "In days of the sample\u2019s own demand of that material before the price response (its baseline per day, "
+        "averaged over the run), as days of cover are counted</small></caption>" in line.table
+    )
+    assert (found.samples["baseline_demand_t_per_day.eu.ree"] == drawn).all()
+    assert (found.samples["baseline_demand_t_per_day.japan.ree"] == 20.0).all()
+
+
+def test_the_robustness_sentence_says_how_many_samples_come_near_the_records_prices(tmp_path):
+    # two materials, each with a world price in the record: rare earths 100 (a day) and 200 (a month's mean),
+    # so its highest is 200 and within a factor 1.5 is 133.3-300; magnets 30 (a month's mean): 20-45.
+    # Six samples' peak world prices, by hand (the ends count as within):
+    #   rare earths 100, 140, 300, 301, 250,  50 -> samples 1, 2, 4: 3, across 50-301 (shown 50-300)
+    #   magnets      20,  44,  46,  30,  10,  45 -> samples 0, 1, 3, 5: 4, across 10-46
+    #   both: sample 1 only
+    data = add_material(
+        build(TWO_MEMBERS, start_date="2026-01-01"), "mag", {"price_usd_per_kg": 30, "label": "NdFeB magnets"}
+    )
+    result = run(data)
+    record_file = tmp_path / "record.csv"
+    record_file.write_text(
+        "date,quantity,region,material,supplier,period,value,unit,weight\n"
+        "2026-01-05,price,world,ree,,day,100,USD/kg,1\n"
+        "2026-01-01,price,world,ree,,month,200,USD/kg,1\n"
+        "2026-01-01,price,world,mag,,month,30,USD/kg,1\n"
+        "2026-01-01,price,japan,ree,,month,900,USD/kg,1\n",  # what Japan paid: not the world price
+        encoding="utf-8",
+    )
+    record = load_record(record_file, result.scenario)
+    zero = [0.0] * 6
+    samples = pd.DataFrame(
+        {
+            **{f"shortfall_t.{r}{m}": zero for r in ("japan", "eu") for m in ("", ".ree", ".mag")},
+            "peak_world_price_usd_per_kg.ree": [100.0, 140, 300, 301, 250, 50],
+            "peak_world_price_usd_per_kg.mag": [20.0, 44, 46, 30, 10, 45],
+        }
+    )
+    study = SimpleNamespace(inputs=[None], paths=["regions.eu.x"])
+    found = SimpleNamespace(study=study, runs=6, samples=samples, without=samples, without_why="")
+
+    def robust(record):
+        html = samples_short_line(result, found, record).html("not_needed")
+        return re.sub(r"<[^>]+>", "", html.split("</p>", 1)[0]).replace(NBSP, " ")
+
+    assert robust(record) == (
+        "How robust: the answer \u2018not needed\u2019 (no member short with or without the joint stock) holds in "
+        "all 6 of the 6 samples of its 1 uncertain input. The samples are not weighted by fit to the record: their "
+        "peak world price is within a factor 1.5 of its highest in 3 for rare earths (50\u2013300 USD/kg; record "
+        "200), in 4 for NdFeB magnets (10\u201346; record 30) and in 1 for both."
+    )
+    # without a record: that they are not weighted by any fit, and nothing more
+    assert robust(None).endswith(" of its 1 uncertain input. The samples are not weighted by any fit to a record.")
+
+
+@pytest.mark.parametrize("peaks", [False, True])
+def test_a_record_without_world_prices_or_samples_without_peaks_is_named_without_counts(tmp_path, peaks):
+    data = build(TWO_MEMBERS, start_date="2026-01-01")
+    result = run(data)
+    record_file = tmp_path / "record.csv"
+    record_file.write_text(
+        "date,quantity,region,material,supplier,period,value,unit,weight\n"
+        + ("2026-01-01,price,world,ree,,month,200,USD/kg,1\n" if peaks else "")
+        + "2026-01-01,price,japan,ree,,month,900,USD/kg,1\n",
+        encoding="utf-8",
+    )
+    zero = [0.0] * 2
+    samples = pd.DataFrame({f"shortfall_t.{r}{m}": zero for r in ("japan", "eu") for m in ("", ".ree")})
+    study = SimpleNamespace(inputs=[None], paths=["regions.eu.x"])
+    found = SimpleNamespace(study=study, runs=2, samples=samples, without=samples, without_why="")
+    line = samples_short_line(result, found, load_record(record_file, result.scenario))
+    # a world price in the record but no peaks in the samples, or only what Japan paid: no count to give
+    assert line.fit == "The samples are not weighted by fit to the record."
