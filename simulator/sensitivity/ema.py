@@ -30,7 +30,8 @@ from simulator.randomness import run_seed
 from simulator.scenario.schema import UncertainUniform
 from simulator.scenario.uncertain import Input, values_at
 from simulator.sensitivity.study import Study, plan_study
-from simulator.sweep.runner import Chunk, run_chunk
+from simulator.sweep import runner
+from simulator.sweep.runner import Chunk
 
 QUANTILE = ":quantile"
 """Suffix of the workbench name of an input given as a quantile of its distribution."""
@@ -79,7 +80,7 @@ class ScenarioFunction:
     def __call__(self, **experiment: Any) -> dict[str, float]:
         """Run the scenario with the experiment's values; return its metrics."""
         chunk = Chunk(0, ((0, 0, self.seed),), self.study.raw, {0: self.point(experiment)}, self.study.source)
-        row = run_chunk(chunk).table.iloc[0]
+        row = runner.run_chunk(chunk).table.iloc[0]  # looked up when called, as explore's grid does
         return {metric: float(row[metric]) for metric in self.study.metrics}
 
 
