@@ -41,6 +41,7 @@ from simulator.plots import (
     finish_figure,
     fixed_margins,
     grid_width_in,
+    panel_width_in,
     text_width_in,
 )
 from simulator.plots import plain_text as _text
@@ -527,8 +528,7 @@ def fan_figure(
             block, col = divmod(m, cols)
             ax = grid[row * blocks + block, col]
             used.append(ax)
-            ax.set_title(_text(names.material(material)))  # the material as the run's figures title it
-            ax.set_title(_text(names.region(region)), loc="left", fontsize=10, fontweight="bold", color=colour)
+            _fan_titles(ax, _text(names.material(material)), name, colour, panel_width_in(width, cols))
             ax.set_ylabel(ylabel)
             notes = []
             low, mid, high, mine = (a[:, r, m] for a in (bands["p5"], bands["p50"], bands["p95"], own))
@@ -590,6 +590,38 @@ def fan_figure(
         lead=[(handle, label) for label, handle in entries],
     )
     return fig
+
+
+REGION_TITLE_PT = 10
+"""Type size of the region's name above a fan chart's panel (bold, at its left)."""
+TITLES_GAP_IN = 0.1
+"""Least room between the region's name and the material's title above a panel."""
+
+
+def _fan_titles(ax: Axes, material: str, region: str, colour: str, panel_in: float) -> None:
+    """The material as a panel's title (centred, as the run's figures title it), the region at its left in its colour.
+
+    A long region's name (``United States``) would run into a centred title in a panel
+    ``panel_in`` inches wide (a report's 2.6): the title then goes to the right edge, set
+    smaller if even there the two would meet. It stays the panel's title
+    (``ax.get_title()``), aligned right.
+    """
+    import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
+
+    ax.set_title(region, loc="left", fontsize=REGION_TITLE_PT, fontweight="bold", color=colour)
+    left = text_width_in([region], REGION_TITLE_PT, weight="bold") + TITLES_GAP_IN
+    size = mpl.rcParams["axes.titlesize"]
+    wide = text_width_in([material], size)
+    if (panel_in - wide) / 2 >= left:
+        ax.set_title(material)  # the material as the run's figures title it
+        return
+    if left + wide > panel_in:  # smaller, down to the legend's size
+        pt = FontProperties(size=size).get_size_in_points()
+        size = max(LEGEND_PT, pt * (panel_in - left) / wide)
+    ax.set_title(material, fontsize=size)
+    ax.title.set_x(1.0)
+    ax.title.set_horizontalalignment("right")
 
 
 _NOTHING = Line2D([], [], ls="")
