@@ -65,6 +65,8 @@ def assert_texts_fit(fig: Figure) -> None:
         for i, a in enumerate(boxes):
             for j in range(i):
                 assert not overlap(a, boxes[j]), f"{texts[i].get_text()!r} over {texts[j].get_text()!r}"
+        if (note := ax.get_legend()) is not None:  # a fan chart's note: a box inside the panel
+            assert inside(note.get_window_extent(renderer), frame), note.get_title().get_text()
         titles = [t for t in (ax.title, ax._left_title, ax._right_title) if t.get_text()]
         for title in titles:
             assert inside(title.get_window_extent(renderer), page), title.get_text()
@@ -100,13 +102,18 @@ def test_five_members_labels_fit_and_keep_apart(size):
     assert_texts_fit(days_of_cover_figure(shipped_result("club_of_five"), **size))
 
 
-def test_a_long_regions_name_and_the_material_title_keep_apart_in_a_fan_chart():
+def test_long_regions_names_keep_to_a_fan_charts_panels():
+    """The United States' curves drawn; South Korea short in a few samples only (median and as written 0), its
+    panels a note: "South Korea: median and as written 0 throughout" is 2.9 inches at 8.5 pt."""
     regions, materials, horizon = ["united_states", "south_korea"], ["light_ree", "heavy_ree"], 365
     mid = np.full((horizon, len(regions), len(materials)), 40.0)
-    bands = {"p5": 0.5 * mid, "p50": mid, "p95": 1.5 * mid}
+    mid[:, 1] = 0.0
+    bands = {"p5": 0.5 * mid, "p50": mid, "p95": 1.5 * mid + np.array([0.0, 3.0])[None, :, None]}
     fig = fan_figure(
-        bands, mid, regions, materials, dt.date(2026, 1, 1), "Days of cover", "Days of cover (days)", 100, **REPORT
+        bands, mid, regions, materials, dt.date(2026, 1, 1), "Shortfall", "Cumulative shortfall (t)", 100, **REPORT
     )
     assert_texts_fit(fig)
     panel = fig.axes[0]  # the material is still the panel's title, as the run's figures title it
     assert (panel.get_title(loc="left"), panel.get_title()) == ("United States", "Light rare earths")
+    note = fig.axes[2].get_legend().get_title().get_text()
+    assert note.replace("\n", " ") == "South Korea: median and as written 0 throughout"

@@ -41,6 +41,7 @@ from simulator.plots import (
     finish_figure,
     fixed_margins,
     grid_width_in,
+    label_lines,
     panel_width_in,
     text_width_in,
 )
@@ -513,8 +514,9 @@ def fan_figure(
     cols = len(materials) if columns is None else max(1, min(len(materials), columns))
     blocks = -(-len(materials) // cols)
     width = grid_width_in(len(materials), columns, width_in)
-    panel_in = 2.6 if width_in is None else 2.2
-    fig = Figure(figsize=(width, panel_in * len(drawn) * blocks + 1.2))
+    panel_in = panel_width_in(width, cols)  # once finish_figure has set the margins
+    row_in = 2.6 if width_in is None else 2.2
+    fig = Figure(figsize=(width, row_in * len(drawn) * blocks + 1.2))
     grid = np.atleast_2d(fig.subplots(len(drawn) * blocks, cols, squeeze=False))
     used: list[Axes] = []
     days = np.arange(horizon)
@@ -528,7 +530,7 @@ def fan_figure(
             block, col = divmod(m, cols)
             ax = grid[row * blocks + block, col]
             used.append(ax)
-            _fan_titles(ax, _text(names.material(material)), name, colour, panel_width_in(width, cols))
+            _fan_titles(ax, _text(names.material(material)), name, colour, panel_in)
             ax.set_ylabel(ylabel)
             notes = []
             low, mid, high, mine = (a[:, r, m] for a in (bands["p5"], bands["p50"], bands["p95"], own))
@@ -538,7 +540,7 @@ def fan_figure(
             if not np.isfinite(values).any() or (absent is not None and absent[r, m]):
                 notes.append(f"{name}: none (no demand)")
                 ax.set_ylim(bottom=0)
-                _note(ax, notes)
+                _note(ax, notes, panel_in)
                 continue
             band = bool(np.nanmax(np.abs(high), initial=0) > 0 or np.nanmax(np.abs(low), initial=0) > 0)
             median = bool(np.nanmax(np.abs(mid), initial=0) > 0)
@@ -572,7 +574,7 @@ def fan_figure(
                 _trigger_line(ax, float(triggers[material]))
                 if top is None:
                     ax.set_ylim(0, max(ax.get_ylim()[1], 1.15 * float(triggers[material])))
-            _note(ax, notes)
+            _note(ax, notes, panel_in)
     for ax in grid.flat:
         if not any(ax is u for u in used):
             ax.set_visible(False)
@@ -648,14 +650,24 @@ def _flat_region(bands: dict[str, np.ndarray], own: np.ndarray, r: int, absent: 
     return "band, median and as written 0 throughout, or no demand, in every panel (not drawn)"
 
 
-def _note(ax: Axes, notes: list[str]) -> None:
-    """``notes`` in a box in the corner of ``ax`` its lines leave free (a legend without entries, for "best")."""
+NOTE_BOX_IN = 0.3
+"""Width a note's box takes beyond its text: its padding and its gap to the frame on both sides."""
+
+
+def _note(ax: Axes, notes: list[str], panel_in: float | None = None) -> None:
+    """``notes`` in a box in the corner of ``ax`` its lines leave free (a legend without entries, for "best").
+
+    A note longer than a panel ``panel_in`` inches wide can hold (``South Korea: median and
+    as written 0 throughout`` in a report's panel of 2.6 inches) is broken into lines.
+    """
     if not notes:
         return
+    room = None if panel_in is None else panel_in - NOTE_BOX_IN
+    lines = [line for note in notes for line in label_lines(note, NOTE_PT, room)]
     box = ax.legend(
         [],
         [],
-        title="\n".join(notes),
+        title="\n".join(lines),
         loc="best",
         title_fontsize=NOTE_PT,
         alignment="left",
