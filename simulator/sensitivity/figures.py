@@ -650,8 +650,9 @@ def _flat_region(bands: dict[str, np.ndarray], own: np.ndarray, r: int, absent: 
     return "band, median and as written 0 throughout, or no demand, in every panel (not drawn)"
 
 
-NOTE_BOX_IN = 0.3
-"""Width a note's box takes beyond its text: its padding and its gap to the frame on both sides."""
+NOTE_BOX_IN = 0.35
+"""Width a note's box takes beyond its text as measured (:func:`~simulator.plots.text_width_in`): its padding
+(0.11 inch) and its gap to the frame on both sides (0.14), and the 3% wider text Agg sets in the PNGs."""
 
 
 def _note(ax: Axes, notes: list[str], panel_in: float | None = None) -> None:
