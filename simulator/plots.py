@@ -310,7 +310,7 @@ def fixed_margins(
     """
     width, height = fig.get_size_inches()
     panel_height = (height - top_in - bottom_in - row_gap_in * (rows - 1)) / rows
-    panel_width = (width - left_in - right_in - col_gap_in * (cols - 1)) / cols
+    panel_width = panel_width_in(width, cols, left_in=left_in, right_in=right_in, col_gap_in=col_gap_in)
     fig.subplots_adjust(
         left=left_in / width,
         right=1 - right_in / width,
@@ -319,6 +319,17 @@ def fixed_margins(
         hspace=row_gap_in / max(panel_height, 0.5),
         wspace=col_gap_in / max(panel_width, 0.5),
     )
+
+
+def panel_width_in(
+    width_in: float, cols: int, *, left_in: float = 0.75, right_in: float = 0.2, col_gap_in: float = 0.9
+) -> float:
+    """A panel's width in inches in a figure ``width_in`` wide of ``cols`` panels a row (:func:`fixed_margins`).
+
+    >>> round(panel_width_in(7.1, 2), 3), round(panel_width_in(10.4, 2), 3)  # the report's panels; the PNG's
+    (2.625, 4.275)
+    """
+    return (width_in - left_in - right_in - col_gap_in * (cols - 1)) / cols
 
 
 def grid_width_in(materials: int, columns: int | None = None, width_in: float | None = None) -> float:
@@ -363,6 +374,8 @@ class Panels:
             if id(ax) not in used:
                 ax.set_visible(False)
         self.ticks = 6 if width / self.cols >= 4.0 else 4
+        self.panel_in = panel_width_in(width, self.cols)
+        """A panel's width in inches once :func:`finish_figure` has set the margins (its defaults)."""
 
     def axes(self) -> list[Axes]:
         """The panels in use."""
@@ -702,6 +715,7 @@ def finish_figure(
     if height < needed_in:
         fig.set_size_inches(width, needed_in)
     fixed_margins(fig, rows, cols, left_in=left_in, top_in=top_in, bottom_in=bottom_in)
+    _fit_line_labels(fig, panels)
     height = fig.get_size_inches()[1]
     fig.suptitle(plain_text("\n".join(title_lines)), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
     fig.legend(
@@ -827,15 +841,17 @@ def clear_spot(
     range_share: float = 0.08,
     spots: tuple[tuple[float, str], ...] = LABEL_SPOTS,
     placed: tuple[tuple[float, tuple[float, str]], ...] = (),
+    span: float = LABEL_SPAN,
 ) -> tuple[float, str]:
     """Where a label of a horizontal line at ``value`` crosses fewest ``curves``: one of ``spots``, in their order.
 
-    The label is taken to span :data:`LABEL_SPAN` of the panel's width and ``range_share``
-    of the curves' range (from 0) above or below the line; the first spot that the
-    fewest points of the curves fall in wins. A spot below the line needs the room
-    above 0; lines at ``labelled`` values carry their own labels above their right
-    ends, and a spot that reaches one is never taken; nor one that reaches a label
-    already ``placed`` (its line's value and spot).
+    The label is taken to span ``span`` of the panel's width (:data:`LABEL_SPAN` unless
+    measured) and ``range_share`` of the curves' range (from 0) above or below the
+    line; the first spot that the fewest points of the curves fall in wins. A spot below
+    the line needs the room above 0; lines at ``labelled`` values carry their own labels
+    above their right ends (the last :data:`LABEL_SPAN` of the width), and a spot that
+    reaches one is never taken; nor one that reaches a label already ``placed`` (its
+    line's value and spot, :data:`LABEL_SPAN` wide).
 
     >>> rising = [np.linspace(16.0, 40.0, 100)]  # just above the line at first, far above it at the end
     >>> clear_spot(rising, 15.0), clear_spot(rising, 15.0, labelled=(20.0,))  # the right end; the middle if labelled
@@ -846,30 +862,127 @@ def clear_spot(
     (0.0, 'bottom')
     >>> clear_spot([np.full(100, 6.0)], 5.8, placed=((5.5, (0.0, "top")),))  # not over a label placed there
     (0.7, 'top')
+    >>> left = ((0.0, "bottom"), (0.0, "top"))  # a label 0.8 of the width wide reaches one at the right end
+    >>> clear_spot([np.full(100, 6.0)], 5.8, spots=left, placed=((5.5, (0.7, "top")),), span=0.8)
+    (0.0, 'bottom')
     """
     top = max([value, *labelled, *(float(np.nanmax(c)) for c in curves if len(c) and np.isfinite(c).any())])
     size = range_share * top
 
-    def span(at: float, va: str) -> tuple[float, float]:
+    def rise(at: float, va: str) -> tuple[float, float]:
         return (at, at + size) if va == "bottom" else (at - size, at)
 
     def crossing(spot: tuple[float, str]) -> float:
         start, va = spot
-        low, high = span(value, va)
-        if low < 0 or (start + LABEL_SPAN >= 1 and any(low <= other <= high + size for other in labelled)):
+        low, high = rise(value, va)
+        if low < 0 or (start + span > 1 - LABEL_SPAN and any(low <= other <= high + size for other in labelled)):
             return np.inf
         for at, (other_start, other_va) in placed:
-            other_low, other_high = span(at, other_va)
-            if abs(other_start - start) < LABEL_SPAN and other_low < high and low < other_high:
+            other_low, other_high = rise(at, other_va)
+            overlap = other_start < start + span and start < other_start + LABEL_SPAN
+            if overlap and other_low < high and low < other_high:
                 return np.inf
         count = 0
         for curve in curves:
-            first, end = round(start * len(curve)), round((start + LABEL_SPAN) * len(curve))
+            first, end = round(start * len(curve)), round((start + span) * len(curve))
             part = curve[first : max(end, first + 1)]
             count += int(((part >= low) & (part <= high)).sum())
         return count
 
     return min(spots, key=crossing)
+
+
+LINE_LABEL_PT = 8.5
+"""Type size of a reference line's label (``60 days``, ``trigger 15 days``, a pool share's)."""
+LINE_LABEL_INSET_IN = 6 / 72
+"""Width a line's label leaves free of its panel: its 2-3 pt offset from the frame, its box's padding, a gap."""
+
+
+def label_lines(text: str, size: float, width_in: float | None) -> list[str]:
+    """``text`` in lines at most ``width_in`` wide at ``size``: whole if it fits, else broken after commas, then spaces.
+
+    A label too long for its panel (a report's panel is 2.6 inches wide) is broken where its
+    clauses end before any word is moved on; a single word longer than ``width_in`` stays whole.
+
+    >>> label_lines("own pool shares = 60 days, not drawable under the rule", 8.5, 2.5)
+    ['own pool shares = 60 days,', 'not drawable under the rule']
+    >>> label_lines("own pool shares = 60 days, not drawable under the rule", 8.5, 4.0)
+    ['own pool shares = 60 days, not drawable under the rule']
+    """
+    if width_in is None or text_width_in([text], size) <= width_in:
+        return [text]
+    clauses = text.split(", ")
+    lines: list[str] = []
+    for k, clause in enumerate(clauses):
+        clause = clause if k == len(clauses) - 1 else f"{clause},"
+        if lines and text_width_in([f"{lines[-1]} {clause}"], size) <= width_in:
+            lines[-1] = f"{lines[-1]} {clause}"
+        else:
+            lines.extend(_wrapped(clause, size, width_in))
+    return lines
+
+
+LINE_LABEL_LEADING = 1.2
+"""Height of a line of a label, in multiples of its type size (Matplotlib's line spacing)."""
+
+
+def _fit_line_labels(fig: Figure, panels: list[Axes]) -> None:
+    """Keep the labels beside horizontal lines inside their panels and off each other.
+
+    Run once the margins are set: the labels (:func:`_line_label`, the target lines') are
+    placed before the panel's width is known. One that runs past its panel's edge (at the
+    middle of a narrow panel, or a long one) is broken into lines that fit
+    (:func:`label_lines`); one that would cover a label drawn before it in the panel (lines
+    a few days apart on an axis of 3,000 days) moves up clear of it, or down if that leaves
+    the panel.
+    """
+    width, height = fig.get_size_inches()
+    for ax in panels:
+        frame = ax.get_position()
+        panel = frame.width * width
+        boxes: list[tuple[float, float, float, float]] = []
+        for text in _line_labels(ax):
+            at, offset = float(text.xy[0]), abs(float(text.xyann[0])) / 72
+            room = (at if text.get_horizontalalignment() == "right" else 1 - at) * panel - offset - 2 / 72
+            if text_width_in(text.get_text().split("\n"), text.get_fontsize()) > room:
+                text.set_text("\n".join(label_lines(text.get_text().replace("\n", " "), text.get_fontsize(), room)))
+            box = _label_box(fig, ax, text)
+            for _ in range(len(boxes) + 1):
+                hit = next((b for b in boxes if _overlap(box, b)), None)
+                if hit is None:
+                    break
+                up = hit[3] + 1 / 72 - box[1]
+                if box[3] + up > frame.y1 * height:
+                    up = hit[1] - 1 / 72 - box[3]
+                text.xyann = (text.xyann[0], text.xyann[1] + up * 72)
+                box = (box[0], box[1] + up, box[2], box[3] + up)
+            boxes.append(box)
+
+
+def _line_labels(ax: Axes) -> list[Any]:
+    """The labels beside horizontal lines of ``ax``, in the order they were drawn: x in axes fraction, y in data."""
+    from matplotlib.text import Annotation
+
+    return [t for t in ax.texts if isinstance(t, Annotation) and t.xycoords == ("axes fraction", "data")]
+
+
+def _label_box(fig: Figure, ax: Axes, text: Any) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) of a line's label in inches from the figure's corner, measured from its font, not drawn."""
+    from matplotlib.transforms import blended_transform_factory
+
+    anchor = blended_transform_factory(ax.transAxes, ax.transData).transform(text.xy) / fig.dpi
+    x, y = anchor[0] + text.xyann[0] / 72, anchor[1] + text.xyann[1] / 72
+    lines = text.get_text().split("\n")
+    w = text_width_in(lines, text.get_fontsize())
+    h = len(lines) * LINE_LABEL_LEADING * text.get_fontsize() / 72
+    x0 = x - w if text.get_horizontalalignment() == "right" else x
+    y0 = y - h if text.get_verticalalignment() == "top" else y
+    return (x0, y0, x0 + w, y0 + h)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Whether two boxes (x0, y0, x1, y1) overlap."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _line_label(ax: Axes, value: float, text: str, spot: tuple[float, str], colour: str) -> None:
@@ -889,7 +1002,7 @@ def _line_label(ax: Axes, value: float, text: str, spot: tuple[float, str], colo
         textcoords="offset points",
         ha="right" if right else "left",
         va=va,
-        fontsize=8.5,
+        fontsize=LINE_LABEL_PT,
         color=colour,
         bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},  # legible over a grid line
     )
@@ -950,7 +1063,7 @@ def _target_lines(
             textcoords="offset points",
             ha="right",
             va="bottom",
-            fontsize=8.5,
+            fontsize=LINE_LABEL_PT,
             color="0.35",
         )
     return placed
@@ -987,8 +1100,9 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         shares = _pool_shares(result, material)
         on_target = _target_under(shares, curves)
         targets = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
-        placed = _target_lines(ax, curves, placed, targets)
-        _pool_share_lines(ax, result, material, shares, curves, placed, on_target)
+        lined = [*curves, *(share for *_, share in shares)]  # the axis reaches the shares too (3,000 days)
+        placed = _target_lines(ax, lined, placed, targets)
+        _pool_share_lines(ax, result, material, shares, curves, placed, on_target, panel_in=grid.panel_in)
         ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)
@@ -1070,6 +1184,8 @@ def _pool_share_lines(
     curves: list[np.ndarray],
     placed: tuple[tuple[float, tuple[float, str]], ...],
     on_target: float | None = None,
+    *,
+    panel_in: float | None = None,
 ) -> None:
     """Each member's own pool share in days where it differs from what it may draw: thin, dotted, in its colour.
 
@@ -1078,7 +1194,10 @@ def _pool_share_lines(
     panel says "own pool share, not drawable" beside the first line, clear of the
     ``curves`` and of the labels already ``placed``. A first line that lies on the target
     line at ``on_target`` days (:func:`_target_under`), which is then not drawn, says so:
-    "own pool shares = 60 days, not drawable under the rule".
+    "own pool shares = 60 days, not drawable under the rule". In a panel ``panel_in`` inches
+    wide too narrow for it on one line (the report's), the label is broken after its comma
+    (:func:`label_lines`), and its spot is chosen for its measured width and lines: one
+    where it fits the panel, clear of the target lines' labels it would reach.
     """
     names = Names.of(result.scenario)
     days = _column(result, "timeseries", "day")
@@ -1104,8 +1223,17 @@ def _pool_share_lines(
             what = "own pool shares" if on > 1 else "own pool share"
             text = f"{what} = {on_target:g} days, not drawable under the rule"
         drawn = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
-        spot = clear_spot(curves, value, labelled=drawn, spots=POOL_SPOTS, placed=placed)
-        _line_label(ax, value, text, spot, "0.25")
+        if panel_in is None:
+            spot = clear_spot(curves, value, labelled=drawn, spots=POOL_SPOTS, placed=placed)
+            _line_label(ax, value, text, spot, "0.25")
+            return
+        text_lines = label_lines(text, LINE_LABEL_PT, panel_in - LINE_LABEL_INSET_IN)
+        span = max(LABEL_SPAN, (text_width_in(text_lines, LINE_LABEL_PT) + LINE_LABEL_INSET_IN) / panel_in)
+        spots = tuple(spot for spot in POOL_SPOTS if spot[0] + span <= 1) or POOL_SPOTS[:2]
+        spot = clear_spot(
+            curves, value, labelled=drawn, spots=spots, placed=placed, span=span, range_share=0.08 * len(text_lines)
+        )
+        _line_label(ax, value, "\n".join(text_lines), spot, "0.25")
 
 
 def short_materials(result: Result) -> list[str]:
@@ -1604,14 +1732,14 @@ def _wrapped(text: str, size: float, width_in: float) -> list[str]:
     return lines
 
 
-def text_width_in(texts: list[str], size: str | float) -> float:
-    """Width in inches of the widest of ``texts`` set at ``size`` in the default font, 0 for none.
+def text_width_in(texts: list[str], size: str | float, weight: str = "normal") -> float:
+    """Width in inches of the widest of ``texts`` set at ``size`` (and ``weight``) in the default font, 0 for none.
 
     Measured from the font's glyphs, without drawing (as the figure's text will be set).
     """
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import text_to_path
 
-    font = FontProperties(size=size)
+    font = FontProperties(size=size, weight=weight)
     widths = [text_to_path.get_text_width_height_descent(text, font, ismath=False)[0] for text in texts]
     return max(widths, default=0.0) / 72

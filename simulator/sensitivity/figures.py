@@ -41,6 +41,8 @@ from simulator.plots import (
     finish_figure,
     fixed_margins,
     grid_width_in,
+    label_lines,
+    panel_width_in,
     text_width_in,
 )
 from simulator.plots import plain_text as _text
@@ -512,8 +514,9 @@ def fan_figure(
     cols = len(materials) if columns is None else max(1, min(len(materials), columns))
     blocks = -(-len(materials) // cols)
     width = grid_width_in(len(materials), columns, width_in)
-    panel_in = 2.6 if width_in is None else 2.2
-    fig = Figure(figsize=(width, panel_in * len(drawn) * blocks + 1.2))
+    panel_in = panel_width_in(width, cols)  # once finish_figure has set the margins
+    row_in = 2.6 if width_in is None else 2.2
+    fig = Figure(figsize=(width, row_in * len(drawn) * blocks + 1.2))
     grid = np.atleast_2d(fig.subplots(len(drawn) * blocks, cols, squeeze=False))
     used: list[Axes] = []
     days = np.arange(horizon)
@@ -527,8 +530,7 @@ def fan_figure(
             block, col = divmod(m, cols)
             ax = grid[row * blocks + block, col]
             used.append(ax)
-            ax.set_title(_text(names.material(material)))  # the material as the run's figures title it
-            ax.set_title(_text(names.region(region)), loc="left", fontsize=10, fontweight="bold", color=colour)
+            _fan_titles(ax, _text(names.material(material)), name, colour, panel_in)
             ax.set_ylabel(ylabel)
             notes = []
             low, mid, high, mine = (a[:, r, m] for a in (bands["p5"], bands["p50"], bands["p95"], own))
@@ -538,7 +540,7 @@ def fan_figure(
             if not np.isfinite(values).any() or (absent is not None and absent[r, m]):
                 notes.append(f"{name}: none (no demand)")
                 ax.set_ylim(bottom=0)
-                _note(ax, notes)
+                _note(ax, notes, panel_in)
                 continue
             band = bool(np.nanmax(np.abs(high), initial=0) > 0 or np.nanmax(np.abs(low), initial=0) > 0)
             median = bool(np.nanmax(np.abs(mid), initial=0) > 0)
@@ -572,7 +574,7 @@ def fan_figure(
                 _trigger_line(ax, float(triggers[material]))
                 if top is None:
                     ax.set_ylim(0, max(ax.get_ylim()[1], 1.15 * float(triggers[material])))
-            _note(ax, notes)
+            _note(ax, notes, panel_in)
     for ax in grid.flat:
         if not any(ax is u for u in used):
             ax.set_visible(False)
@@ -590,6 +592,38 @@ def fan_figure(
         lead=[(handle, label) for label, handle in entries],
     )
     return fig
+
+
+REGION_TITLE_PT = 10
+"""Type size of the region's name above a fan chart's panel (bold, at its left)."""
+TITLES_GAP_IN = 0.1
+"""Least room between the region's name and the material's title above a panel."""
+
+
+def _fan_titles(ax: Axes, material: str, region: str, colour: str, panel_in: float) -> None:
+    """The material as a panel's title (centred, as the run's figures title it), the region at its left in its colour.
+
+    A long region's name (``United States``) would run into a centred title in a panel
+    ``panel_in`` inches wide (a report's 2.6): the title then goes to the right edge, set
+    smaller if even there the two would meet. It stays the panel's title
+    (``ax.get_title()``), aligned right.
+    """
+    import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
+
+    ax.set_title(region, loc="left", fontsize=REGION_TITLE_PT, fontweight="bold", color=colour)
+    left = text_width_in([region], REGION_TITLE_PT, weight="bold") + TITLES_GAP_IN
+    size = mpl.rcParams["axes.titlesize"]
+    wide = text_width_in([material], size)
+    if (panel_in - wide) / 2 >= left:
+        ax.set_title(material)  # the material as the run's figures title it
+        return
+    if left + wide > panel_in:  # smaller, down to the legend's size
+        pt = FontProperties(size=size).get_size_in_points()
+        size = max(LEGEND_PT, pt * (panel_in - left) / wide)
+    ax.set_title(material, fontsize=size)
+    ax.title.set_x(1.0)
+    ax.title.set_horizontalalignment("right")
 
 
 _NOTHING = Line2D([], [], ls="")
@@ -616,14 +650,25 @@ def _flat_region(bands: dict[str, np.ndarray], own: np.ndarray, r: int, absent: 
     return "band, median and as written 0 throughout, or no demand, in every panel (not drawn)"
 
 
-def _note(ax: Axes, notes: list[str]) -> None:
-    """``notes`` in a box in the corner of ``ax`` its lines leave free (a legend without entries, for "best")."""
+NOTE_BOX_IN = 0.35
+"""Width a note's box takes beyond its text as measured (:func:`~simulator.plots.text_width_in`): its padding
+(0.11 inch) and its gap to the frame on both sides (0.14), and the 3% wider text Agg sets in the PNGs."""
+
+
+def _note(ax: Axes, notes: list[str], panel_in: float | None = None) -> None:
+    """``notes`` in a box in the corner of ``ax`` its lines leave free (a legend without entries, for "best").
+
+    A note longer than a panel ``panel_in`` inches wide can hold (``South Korea: median and
+    as written 0 throughout`` in a report's panel of 2.6 inches) is broken into lines.
+    """
     if not notes:
         return
+    room = None if panel_in is None else panel_in - NOTE_BOX_IN
+    lines = [line for note in notes for line in label_lines(note, NOTE_PT, room)]
     box = ax.legend(
         [],
         [],
-        title="\n".join(notes),
+        title="\n".join(lines),
         loc="best",
         title_fontsize=NOTE_PT,
         alignment="left",
