@@ -40,6 +40,25 @@ def check(*args):
     return invoke("check", *args, "--workers", 1)
 
 
+def region_counts(materials: tuple[str, ...] = ("ree",)) -> tuple[int, int]:
+    """How the gate counts one region of a baseline: (metrics, curve points), (25, 20) for ``pair``'s one material.
+
+    The metrics are the registry's per-region columns that baselines store
+    (:func:`simulator.quantities.sweep_metric_names`, :func:`~simulator.quantities.in_baselines`), so that a
+    new metric is one registry entry and not also a count to rewrite in the gate's tests; the curve points
+    are the fingerprint's 10 points of each of its curves, per material.
+    """
+    from simulator import quantities
+
+    columns = quantities.sweep_metric_names(["r"], materials)
+    metrics = sum(1 for c in columns if c.split(".")[1:2] == ["r"] and quantities.in_baselines(c))
+    return metrics, 10 * len(quantities.fingerprint_names()) * len(materials)
+
+
+ONE_REGION = "{} metrics, {} curve points".format(*region_counts())
+"""How the gate's message counts one region of ``pair``: ``25 metrics, 20 curve points``."""
+
+
 def baselined(folder: Path) -> Path:
     """``folder`` after ``check --update`` wrote the baselines of its scenarios."""
     result = check("--update", folder)

@@ -15,12 +15,12 @@ from pathlib import Path
 import yaml
 
 from tests import test_check
-from tests.test_check import check
+from tests.test_check import ONE_REGION, check, region_counts
 
 pair_tree, pair_repo = test_check.pair_tree, test_check.pair_repo
 """``pair`` with its baseline, and a test's own copy (the fixtures of test_check)."""
 
-REGION_METRICS, REGION_POINTS = 25, 20
+REGION_METRICS, REGION_POINTS = region_counts()
 
 
 def _rewrite(path: Path, change) -> None:
@@ -53,7 +53,7 @@ def test_a_new_region_is_one_line_after_the_numbers_that_moved(pair_repo, tmp_pa
     lines = result.output.splitlines()
     # 2 numbers moved (the two peak prices); Korea's 23 + 20 numbers are counted apart, not as moved
     assert lines[0] == (
-        "drift        pair: 2 number(s) moved; region korea added (25 metrics, 20 curve points) "
+        f"drift        pair: 2 number(s) moved; region korea added ({ONE_REGION}) "
         "(scenario changed since its baseline: +regions.korea, materials.ree, shocks.halt, suppliers.china)"
     )
     rows = [line.split() for line in lines if line.startswith("pair ")]
@@ -65,7 +65,7 @@ def test_a_new_region_is_one_line_after_the_numbers_that_moved(pair_repo, tmp_pa
     # the one-line headline (-q, annotations, JUnit, Markdown) leads with the real move, not Korea's zeros
     quiet = check(pair_repo, "-q").output.splitlines()[0]
     assert quiet == (
-        "drift        pair: 2 number(s) moved beyond tolerance; region korea added (25 metrics, 20 curve points); "
+        f"drift        pair: 2 number(s) moved beyond tolerance; region korea added ({ONE_REGION}); "
         "scenario changed since its baseline: +regions.korea, materials.ree, shocks.halt, suppliers.china; "
         "largest: peak_price_usd_per_kg eu/ree 50 -> 60 (+10, +20.0%)"
     )
@@ -104,19 +104,18 @@ def test_a_renamed_region_with_the_same_values_is_said_renamed_not_moved(pair_re
         "agreement.ratio and 2 more"
     )
     assert result.output.splitlines()[0] == (
-        "drift        pair: 0 number(s) moved; region renamed eu -> europe, values unchanged "
-        f"(25 metrics, 20 curve points) ({cause})"
+        f"drift        pair: 0 number(s) moved; region renamed eu -> europe, values unchanged ({ONE_REGION}) ({cause})"
     )
     assert "regions order" not in result.output  # Japan first, then the EU under its new name: no reordering
     quiet = check(pair_repo, "-q").output.splitlines()[0]
     assert quiet == (
         "drift        pair: 0 number(s) moved beyond tolerance; region renamed eu -> europe, values unchanged "
-        f"(25 metrics, 20 curve points); {cause}"
+        f"({ONE_REGION}); {cause}"
     )
     (outcome,) = json.loads(check(pair_repo, "--format", "json").output)
     assert (outcome["numbers_moved"], outcome["numbers_appeared"], outcome["numbers_disappeared"]) == (0, 45, 45)
     assert outcome["appeared_or_disappeared"] == [
-        {"what": "region eu -> europe", "change": "renamed", "metrics": REGION_METRICS, "curve_points": 20}
+        {"what": "region eu -> europe", "change": "renamed", "metrics": REGION_METRICS, "curve_points": REGION_POINTS}
     ]
     # JSON cuts nothing: all 7 parts, marked
     assert outcome["cause"] == (
@@ -141,9 +140,7 @@ def test_a_renamed_region_whose_values_changed_is_a_removal_and_an_addition(pair
     _rewrite(pair_repo / "pair.yaml", rename_and_grow)
     first = check(pair_repo).output.splitlines()[0]
     assert "renamed" not in first
-    assert "; region eu removed (25 metrics, 20 curve points); region europe added (25 metrics, 20 curve points)" in (
-        first
-    )
+    assert f"; region eu removed ({ONE_REGION}); region europe added ({ONE_REGION})" in (first)
 
 
 def test_an_order_is_named_only_when_the_same_regions_are_listed(pair_repo):
@@ -172,7 +169,7 @@ def test_a_rename_is_recognised_when_the_baseline_kept_a_number_within_tolerance
     path.write_text(json.dumps(test_check.sealed(data), indent=2, sort_keys=True) + "\n")
     assert check(pair_repo).exit_code == 0
     _rewrite(pair_repo / "pair.yaml", _rename_eu)
-    assert "; region renamed eu -> europe, values unchanged (25 metrics, 20 curve points)" in check(pair_repo).output
+    assert f"; region renamed eu -> europe, values unchanged ({ONE_REGION})" in check(pair_repo).output
 
 
 # Renames need evidence (review 41, finding 2). Many metrics are 0 in every cell of ``pair``

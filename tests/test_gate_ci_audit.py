@@ -17,7 +17,7 @@ import yaml
 from simulator.version import __version__
 from tests import test_check
 from tests.helpers import assert_bad_input
-from tests.test_check import _spoil, check, edit, pair_yaml
+from tests.test_check import ONE_REGION, _spoil, check, edit, pair_yaml
 
 pair_tree, pair_repo = test_check.pair_tree, test_check.pair_repo
 """``pair`` alone with its baseline, and a test's own copy (the fixtures of test_check)."""
@@ -339,7 +339,7 @@ def test_a_region_renamed_and_edited_at_once_says_it_cannot_be_compared_and_to_r
     assert result.exit_code == 1
     note = "if region eu → europe is a rename, it was edited too: not compared (rename in a commit of its own)"
     first = result.output.splitlines()[0]
-    assert "; region eu removed (25 metrics, 20 curve points); region europe added (" in first
+    assert f"; region eu removed ({ONE_REGION}); region europe added (" in first
     assert first.endswith(f"; {note})"), first
     assert "pair      all     all       total_shortfall_t        -    -     5940        6540        +600 (+10.1%)" in (
         result.output
@@ -355,7 +355,7 @@ def test_a_region_renamed_and_edited_at_once_says_it_cannot_be_compared_and_to_r
     data["regions"]["europe"]["demand"]["ree"]["tonnes_per_day"] = 80
     scenario.write_text(yaml.safe_dump(data, sort_keys=False))
     result = check(pair_repo)
-    assert "; region renamed eu -> europe, values unchanged (25 metrics, 20 curve points)" in result.output
+    assert f"; region renamed eu -> europe, values unchanged ({ONE_REGION})" in result.output
     assert "not compared" not in result.output and "renamed and edited" not in result.output
     assert check("--update", scenario).exit_code == 0
     data["regions"]["europe"]["demand"]["ree"]["tonnes_per_day"] = 90
