@@ -20,6 +20,7 @@ from simulator.kernel.shocks import SUPPLY_KINDS
 from simulator.plots import KIND_NAMES
 from simulator.randomness import _shock_values
 from simulator.scenario.schema import Delay, Licensing, Shock
+from simulator.shock_effects import IDLE
 from simulator.sweep.patch import _MAGNITUDE
 
 MODELS: dict[str, type] = {
@@ -40,6 +41,11 @@ NOT_PATCHED = {
     Licensing: "approval_share also sets the plan's processing_weights and its default perceived severity",
 }
 """Kinds whose size a sweep does not patch into the compiled plan (``sweep.patch._MAGNITUDE``), and why."""
+NEVER_IDLE = {
+    "export_quota": "caps in tonnes: a quota's room depends on the orders it meets, so no size stops nothing for sure",
+    "licensing": "reviews every shipment: even an approval share of 1 delays what it approves",
+}
+"""Kinds left out of ``shock_effects.IDLE`` (no size at which they do nothing), and why."""
 SIZES = {
     "embargo": "fraction",
     "quota_cut": "fraction",
@@ -97,6 +103,19 @@ def test_a_swept_size_is_patched_or_says_why_not(kind):
     )
     if model in _MAGNITUDE:
         assert _MAGNITUDE[model] in model.model_fields, (kind, _MAGNITUDE[model])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_kind_has_a_size_that_does_nothing_or_says_why_not(kind):
+    """Figures, legends and the report leave out a shock that does nothing as written only if its kind is in
+    ``shock_effects.IDLE``: a kind in neither list would always be drawn as acting, whatever its size."""
+    assert (kind in IDLE) != (kind in NEVER_IDLE), (
+        f"shock kind {kind!r}: add it to IDLE in simulator/shock_effects.py with the size at which it does "
+        "nothing, or else to NEVER_IDLE in tests/test_shock_kinds.py with the reason"
+    )
+    if kind in IDLE:
+        field = IDLE[kind][1]
+        assert field in MODELS[kind].model_fields, f"IDLE[{kind!r}] names {field!r}"
 
 
 @pytest.mark.parametrize("kind", KINDS)
