@@ -9,7 +9,8 @@ import pytest
 
 from simulator.errors import InputError, ScenarioError
 from simulator.scenario import apply_overrides, validate_data
-from tests.helpers import ONE_REGION, build, halt
+from simulator.scenario.notes import scenario_notes
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, halt
 
 
 def told(data: dict) -> str:
@@ -49,3 +50,18 @@ def test_an_id_with_a_character_no_id_has_gets_no_suggestion():
     message = "s.yaml: shocks.halt.materials.0: must be lower-case letters, digits and '_', starting with a letter"
     assert told(build(ONE_REGION, shocks=[halt(materials=["Cobalt!"])])) == message
     assert told(build(ONE_REGION, shocks=[halt(materials=["Co-balt"])])) == f"{message}; did you mean 'co_balt'?"
+
+
+def test_a_ratio_key_naming_a_misspelled_member_is_not_told_again():
+    """The member 'japn' is told once, where it is written; the ratio key naming it is the same mistake."""
+    data = build(TWO_MEMBERS, agreement__members=["japn", "eu"], agreement__ratio={"japn": 0.5, "eu": 0.5})
+    assert told(data) == "s.yaml: agreement.members.0: unknown region 'japn' (known: eu, japan); did you mean 'japan'?"
+
+
+def test_a_supplier_nobody_buys_from_is_shown_the_one_it_may_mean():
+    """'chinaa' has a lead time to Japan, which sources from 'china' only: a misspelling of the supplier bought from."""
+    data = build(TWO_MEMBERS, suppliers__chinaa={"lead_time_days": {"japan": 9}})
+    assert [n.render(None) for n in scenario_notes(validate_data(data, "s.yaml"))] == [
+        "suppliers.chinaa: no region can buy from 'chinaa' (none it has a lead time to sources from it, re-sources "
+        "to spare capacity or has a quota), so it changes nothing; did you mean 'china'?"
+    ]
