@@ -252,9 +252,15 @@ def test_follows_must_name_the_last_terms_before_the_shock_in_time_not_in_the_fi
     # (the shipped study varies the first's end and the second's start apart)
     validate_data(with_shocks(licensing("b", 20, 30, follows="a"), licensing("a", 5, 15)), "s.yaml")
     validate_data(with_shocks(licensing("a", 5, 25), licensing("b", 20, 30, follows="a")), "s.yaml")
-    # a licence on another material between them is another regime: it is not skipped over
-    other = licensing("heavy", 10, 30, materials=["ree"])
-    validate_data(with_shocks(licensing("a", 5, 15), other, licensing("b", 20, 30, follows="a")), "s.yaml")
+    # a licence on some of the materials between two on every material is another regime: it is not skipped
+    # over (in a scenario of one material, a licence on it is one on every material: tests/test_mutants_s49_checks)
+    two_materials = load_yaml(TWO_MATERIALS)
+    two_materials["shocks"] = [
+        licensing("a", 5, 15),
+        licensing("heavy", 10, 30, materials=["co"]),
+        licensing("b", 20, 30, follows="a"),
+    ]
+    validate_data(two_materials, "s.yaml")
     # nor is a licence on some regions only between two worldwide ones (china_2025_licensing's
     # japan_slower_approvals); None and the list of every region are the same targets
     two_regions = with_shocks(

@@ -333,7 +333,7 @@ def _check_follows(s: Scenario, where: str, shock: ShockBase, follows: str, prob
             )
             problems.append(Problem(where, message))
             return
-        materials = sorted(shock.materials or [])
+        materials = _target_materials(s, shock)
         regions = _target_regions(s, shock)
         between = [
             (day, o.id)
@@ -341,7 +341,7 @@ def _check_follows(s: Scenario, where: str, shock: ShockBase, follows: str, prob
             if o.kind == "licensing"
             and o is not before
             and getattr(o, "supplier", None) == getattr(shock, "supplier", None)
-            and sorted(o.materials or []) == materials
+            and _target_materials(s, o) == materials
             and _target_regions(s, o) == regions
             and (day := _fixed_day(s, o.start)) is not None
             and old < day < start
@@ -359,6 +359,14 @@ def _target_regions(s: Scenario, shock: ShockBase) -> set[str]:
     """The regions a shock targets, as a set (no ``regions`` targets every region)."""
     regions = getattr(shock, "regions", None)
     return set(s.regions) if regions is None else set(regions)
+
+
+def _target_materials(s: Scenario, shock: ShockBase) -> set[str]:
+    """The materials a shock acts on, as a set: none given (or an empty list) is every material, as the plan reads it.
+
+    A licence listing every material is then the same regime as one listing none.
+    """
+    return set(shock.materials or s.materials)
 
 
 def _follows_cycle(s: Scenario, shock: ShockBase) -> list[str] | None:
