@@ -230,30 +230,21 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     return ChunkResult(chunk.index, columns, chunk.fingerprint, curves, code_fingerprint())
 
 
-_WARM_UP_FLOW_FIELDS = (
-    "resourcing_on",
-    "sourcing_share",
-    "stepped_sourcing_share",
-    "baseline_demand_t_per_day",
-    "capacity_t_per_day",
-    "capacity_added_t_per_day",
-)
-"""The plan's arrays :func:`~simulator.plan.batch_key` reads besides its structure and shocks."""
-
-
 def _batch_keys(plans: dict[int, Plan]) -> dict[int, Any]:
     """:func:`~simulator.plan.batch_key` of each point's plan, worked out once per structure and shocks.
 
-    The key depends on a plan's structure, its shocks' starts and, where buyers re-source,
-    whether capacity cuts the warm-up's normal flows (its sourcing shares, baseline demand,
-    capacities and re-sourcing switches: :func:`~simulator.plan.batch_key`); the plans of a
-    patched grid share those objects, so thousands of points need a handful of keys.
+    The key depends on a plan's structure (its warm-up's first day included), its shocks'
+    starts and, where buyers re-source, whether capacity cuts the warm-up's normal flows
+    (sourcing shares, baseline demand, capacities: :func:`~simulator.plan.batch_key`). Plans
+    compiled point by point have structures of their own; the plans of a patched grid share
+    the structure and shock objects of the points that share those arrays (no patched axis
+    changes shares or capacities, and a shock's start, which moves the warm-up's day arrays,
+    gives its points their own shocks), so thousands of points need a handful of keys.
     """
     known: dict[tuple[int, ...], Any] = {}
     keys = {}
     for point, plan in plans.items():
-        inputs = (plan.structure, *plan.shocks, *(getattr(plan, name) for name in _WARM_UP_FLOW_FIELDS))
-        tag = tuple(map(id, inputs))  # the plans are alive: no id is reused
+        tag = (id(plan.structure), *map(id, plan.shocks))  # the plans are alive: no id is reused
         if tag not in known:
             known[tag] = batch_key(plan)
         keys[point] = known[tag]
