@@ -13,8 +13,8 @@ one per order-up-to region (its review cycle), one for the daily cycle; the ship
 of a kind (commercial, refill, pool) due on the same day travel as one timeout event, made
 by the first of them to leave, that lands them all when it ends. Goods already
 in transit when a shock starts still arrive. The simulation starts before day 0 (the
-warm-up) so that the pipeline, and the queue of a licence in force before day 0, are full
-on day 0. The arithmetic of each day is the
+warm-up) so that the pipeline is full on day 0, and a shock in force before day 0 has run
+from its own start (:func:`simulator.plan.shock_reach`). The arithmetic of each day is the
 shared :mod:`simulator.kernel`.
 """
 

@@ -16,6 +16,7 @@ written, members in the agreement's order, shocks in list order.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
@@ -398,7 +399,11 @@ def batch_key(plan: Plan) -> tuple[Structure, bool]:
 
     A plan whose shocks can never be active before day 0 may have its warm-up started
     earlier (:func:`with_warm_up_from`) without any number changing, so such plans share a
-    batch whatever their first day (their lead times or fixed delays).
+    batch whatever their first day (their lead times or fixed delays), unless capacity cuts
+    the warm-up's normal flows where buyers re-source (the days they have lost supply on
+    day 0 would grow with the warm-up). A plan with a shock that can be in force before
+    day 0 keeps its own first day (which reaches back to that shock's earliest start,
+    :func:`shock_reach`): it batches only with plans of the same structure.
     """
     st = plan.structure
     if all(_never_before_day_0(sh.start) for sh in plan.shocks) and not _warm_up_loses(plan):
@@ -445,6 +450,34 @@ def licence_reach(shocks: Iterable[ShockPlan]) -> int:
         if sh.kind == "licensing" and sh.processing_weights is not None and not _never_before_day_0(sh.start)
     ]
     return max(waits, default=0)
+
+
+WARM_UP_REACH_CAP_DAYS = 3650
+"""Days before day 0 the warm-up reaches back to a shock's start at most (ten years).
+
+A shock that can start earlier runs in the warm-up from this day on, as if it had started
+then: what it accumulates without bound (cargo held at origin) is counted from here, and
+depends on the pipeline's length before it. Every other state a shock leaves on day 0 (a
+licence's queue, the days buyers have lost supply up to ``reaction_days``, the quota
+period's use, what leaks under way) is full well within ten years."""
+
+
+def shock_reach(shocks: Iterable[ShockPlan]) -> int:
+    """The earliest day a shock can start before day 0 (0 when none can), at most :data:`WARM_UP_REACH_CAP_DAYS` back.
+
+    The warm-up starts the normal pipeline's length before it, so a shock in force before
+    day 0 begins on a full pipeline in steady state and runs on every day from its start,
+    as it would have: its state on day 0 does not depend on how long the pipeline is (an
+    unrelated far supplier, fixed delays) since they only lengthen the quiet stretch
+    before it. A random start reaches back to its lowest value; a lognormal one is positive.
+    """
+    earliest = 0
+    for sh in shocks:
+        start = sh.start
+        if isinstance(start, RANDOM_TYPES):
+            start = getattr(start, "low", 0)  # a lognormal start is positive
+        earliest = min(earliest, math.floor(start))
+    return max(earliest, -WARM_UP_REACH_CAP_DAYS)
 
 
 def with_warm_up_from(plan: Plan, first_day: int) -> Plan:
@@ -527,7 +560,8 @@ def compile_plan(s: Scenario) -> Plan:
     fixed_extra = [
         int(sh.magnitude) for sh in shocks if sh.kind == "delay" and not isinstance(sh.magnitude, RANDOM_TYPES)
     ]
-    first_day = -int(lead.max() + sum(fixed_extra) + licence_reach(shocks))  # overlapping delays add up
+    pipeline = int(lead.max() + sum(fixed_extra) + licence_reach(shocks))  # overlapping delays add up
+    first_day = shock_reach(shocks) - pipeline  # a shock in force before day 0 starts after a full pipeline
     days = np.arange(first_day, s.horizon_days)
     baseline = demand0[None] * np.power(1.0 + growth[None], days[:, None, None] / DAYS_PER_YEAR)
     shares, premium, _ = quota_shares(s)

@@ -4,8 +4,9 @@ The warm-up (the days before day 0 that fill the pipelines) used to send only or
 arrive from day 0, before the border: a licence in force before day 0 then took
 applications only in the last lead-time days, so on day 0 its queue was short and the
 first weeks lost approvals (new_supply_2031 dated its licences on day 0 and called the gap
-model artefact LA50). Now the warm-up starts earlier by the licence's longest processing
-time, runs the day's steps as on any day and sends only what arrives from day 0.
+model artefact LA50). Now the warm-up reaches back to the licence's start, minus the normal
+pipeline (the longest lead time plus the licence's longest processing time), runs the
+day's steps as on any day and sends only what arrives from day 0.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def test_a_licence_in_force_before_day_0_delivers_its_approved_share_from_day_0(
     # in steady state each day's 10 t are applications; 6 t are approved 8 days later and land
     # 5 days after that: 6 t land every day, day 0 included (the applications of day -13 on)
     plan = compile_plan(validate_data(world(-100)))
-    assert plan.structure.first_day == -(LEAD + WAIT)
+    assert plan.structure.first_day == -100 - (LEAD + WAIT)  # a full pipeline when the licence starts
     result = run(world(-100))
     arrivals = series(result, "arrivals_t", "japan")
     assert arrivals == pytest.approx([FLOW * APPROVED] * 30, abs=1e-12)

@@ -136,13 +136,14 @@ def test_a_random_shock_window_switches_on_its_drawn_start_and_off_its_drawn_end
 
 
 def test_a_shock_already_on_at_the_warm_up_switches_on_on_the_first_day():
-    # first day = -lead = -5; the halt runs from day -100 to day 3
-    halt = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 3}
+    # the halt runs from day -5000, past the warm-up's reach (capped 3650 days back), to day 3:
+    # first day = -3650 - lead = -3655
+    halt = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -5000, "end": 3}
     data = build(ONE_REGION, horizon_days=12, shocks=[halt])
 
     def expected(_seed: int) -> list[Event]:
-        # shipments of days -5..2 never leave: the first lands on day 3 + 5 = 8
-        return [Event(0, -5, "shock_on", "halt", ""), Event(0, 3, "shock_off", "halt", "")] + [
+        # shipments of days -3655..2 never leave: the first lands on day 3 + 5 = 8
+        return [Event(0, -3655, "shock_on", "halt", ""), Event(0, 3, "shock_off", "halt", "")] + [
             Event(0, day, "arrive", "japan/china", "ree", 10.0) for day in range(8, 12)
         ]
 

@@ -185,10 +185,13 @@ def test_the_sweep_table_is_the_same_patched_or_compiled_point_by_point(data, ax
         assert len(table[["shortfall_t.japan", "shortfall_t.eu"]].drop_duplicates()) == len(table) == 8
 
 
-def test_a_patched_grid_gets_each_points_batch_key_though_its_points_share_one_structure():
+def test_a_patched_grid_gets_each_points_batch_key_and_warm_up_from_its_shock_start():
     sweep = planned(TWO_MEMBERS, "agreement.ratio.japan=0.2,0.7", "shocks.halt.start=-100,20")
     plans = sweep.patcher.plans(list(range(4)))
-    assert len({id(plan.structure) for plan in plans.values()}) == 1
+    # the warm-up reaches back to a start before day 0 (less the 5-day pipeline), patched as compiled
+    assert [plan.structure.first_day for plan in plans.values()] == [-105, -5, -105, -5]
+    assert len({id(plan.structure) for plan in plans.values()}) == 2
+    assert_patched_plans_are_compiled_plans(sweep)
     keys = _batch_keys(plans)
     assert keys == {point: batch_key(plan) for point, plan in plans.items()}
     assert [key[1] for key in keys.values()] == [False, True, False, True]  # a shock before day 0, or not

@@ -3,16 +3,17 @@
 A plan's warm-up starts at minus its longest lead time (plus fixed delays), so points of
 a study that move a lead time or a delay's days used to be one batch each. Started
 earlier, a warm-up orders nothing more (procurement orders during the warm-up only what
-arrives from day 0), as long as no shock can act before day 0.
+arrives from day 0), as long as no shock can act before day 0. A plan with a shock that
+can act before day 0 has its warm-up reach back to that shock's start (at most
+``WARM_UP_REACH_CAP_DAYS``) and keeps its own first day.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from simulator.fastpath import run_batch
-from simulator.plan import Plan, batch_key, compile_plan, stack_plans, with_warm_up_from
+from simulator.plan import WARM_UP_REACH_CAP_DAYS, Plan, batch_key, compile_plan, stack_plans, with_warm_up_from
 from simulator.randomness import draw_batch
 from simulator.scenario import load_scenario, validate_data
 from tests.helpers import ONE_REGION, ROOT, build
@@ -82,16 +83,28 @@ def delayed(start: int) -> Plan:
 
 
 def test_a_shock_that_can_act_before_day_0_keeps_its_own_warm_up():
-    """Why the rule: a delay on during the warm-up lets orders placed earlier arrive from day 0."""
-    early, late = delayed(-40), delayed(0)
-    assert batch_key(early) == (early.structure, False)
-    assert batch_key(late)[1] and batch_key(late)[0] != late.structure
+    """Why the rule: past the reach's cap, cargo held since before the warm-up grows with it."""
+    held = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -5000, "end": 10}
+    capped = compile_plan(validate_data(build(ONE_REGION, shocks=[{**held, "on_halt": "held", "release_days": 0}])))
+    assert capped.structure.first_day == -WARM_UP_REACH_CAP_DAYS - 5
+    assert batch_key(capped) == (capped.structure, False)
     seeds = [5]
-    alone = run_batch(stack_plans([early]), draw_batch([early], seeds), curves=CURVES)
-    longer = with_warm_up_from(early, early.structure.first_day - 30)
+    alone = run_batch(stack_plans([capped]), draw_batch([capped], seeds), curves=CURVES)
+    longer = with_warm_up_from(capped, capped.structure.first_day - 30)
     moved = run_batch(stack_plans([longer]), draw_batch([longer], seeds), curves=CURVES)
     arrivals = "arrivals_by_supplier_t"
-    assert not np.array_equal(alone.curves[arrivals], moved.curves[arrivals])  # more arrives: not the same run
+    # released on day 10, landing on day 15: 30 more days of 10 t held
+    assert moved.curves[arrivals][0, 15].sum() - alone.curves[arrivals][0, 15].sum() == pytest.approx(300.0)
+    # within the cap the warm-up reaches back to the delay's start, so an earlier start adds only quiet days
+    early, late = delayed(-40), delayed(0)
+    assert early.structure.first_day == -40 - 5
+    assert batch_key(early) == (early.structure, False)  # kept apart all the same: the rule does not look closer
+    assert batch_key(late)[1] and batch_key(late)[0] != late.structure
+    before = with_warm_up_from(early, early.structure.first_day - 30)
+    once = run_batch(stack_plans([early]), draw_batch([early], seeds), curves=CURVES)
+    again = run_batch(stack_plans([before]), draw_batch([before], seeds), curves=CURVES)
+    for name, values in once.curves.items():
+        assert_bits(values, again.curves[name], name)
     kept = with_warm_up_from(late, late.structure.first_day - 30)
     same = run_batch(stack_plans([kept]), draw_batch([kept], seeds), curves=CURVES)
     reference = run_batch(stack_plans([late]), draw_batch([late], seeds), curves=CURVES)

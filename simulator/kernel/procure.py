@@ -5,10 +5,12 @@ Layer: engines. Order of work within the step (all after today's market):
 1. **Normal orders**: ``flow`` regions order today's baseline demand; ``order_up_to``
    regions order ``max(0, S - (on hand + in transit))`` on review days and nothing
    otherwise, with ``S = d * (L + R + safety)`` (``L`` the share-weighted lead time).
-   Before day 0 (warm-up) every region orders its flow, and the day's steps run as on
-   any day (a shock in force before day 0 acts on them: a licence takes applications, a
-   loss of supply counts towards re-sourcing); of what leaves, only what arrives on day 0
-   or later is sent, so the pipeline, and a licence's queue, are full on day 0.
+   Before day 0 (warm-up, which reaches back to the start of a shock in force before
+   day 0: :func:`simulator.plan.shock_reach`) every region orders its flow, and the day's
+   steps run as on any day (a shock in force before day 0 acts on them from its start: a
+   licence takes applications, an embargo holds cargo, a quota counts its use, a loss of
+   supply counts towards re-sourcing); of what leaves, only what arrives on day 0 or
+   later is sent, so the pipeline, and a licence's queue, are full on day 0.
 2. **Split** across suppliers by the effective sourcing shares (after quotas); where a
    quota has a ``max_share_path``, each run's shares switch to the step's portfolio on
    the step's day (and the share-weighted lead time, the premiums and the pool's

@@ -33,13 +33,19 @@ from simulator.scenario.schema import DemandSurge, Embargo, ExportQuota, QuotaCu
 
 Key = tuple[str, ...]
 """A plan field: ``("agreement", name)``, ``("market", name)``, ``("structure", name)`` or
-``("shock", index, attribute)`` (index as text), which an axis may own; any other top-level
-field ``("plan", name)`` or ``("auction", name)``, which none does."""
+``("shock", index, attribute)`` (index as text), or a top-level field ``("plan", name)``,
+which an axis may own (a shock's start owns the warm-up's day arrays, :data:`WARM_UP`);
+any other, or ``("auction", name)``, which none does."""
 
 PARTS = ("agreement", "auction", "market")
 WINDOW = ("start", "end", "duration")
 """A shock's window attributes: one check (end after start) ties them together."""
 _CONTRIBUTION_FIELDS = ("pool0_t", "ownership_share", "ess_commitments", "contributed_t")
+WARM_UP = frozenset(
+    {("structure", "first_day"), ("plan", "baseline_demand_t_per_day"), ("plan", "capacity_added_t_per_day")}
+)
+"""What a shock's start moves besides its window: the warm-up reaches back to a start before day 0
+(:func:`~simulator.plan.shock_reach`), and the day arrays begin on its first day."""
 _MAGNITUDE = {Embargo: "severity", QuotaCut: "severity", ExportQuota: "tonnes_per_period", DemandSurge: "factor"}
 _PRICE = {
     "sensitivity": ("price_sensitivity",),
@@ -80,8 +86,10 @@ def owned_by(path: str, s: Scenario) -> Owned | None:
 
     Patched: a member's ratio, a pool contribution, a shock's severity (embargo, quota
     cut), tonnes per period (export quota) or factor (demand surge), a shock's start, end
-    or duration, its perceived severity, an embargo's leak share, leak extra days and
-    release days, the mechanism, and a market's price parameters and risk times.
+    or duration (a start also owns the warm-up's first day and day arrays, which reach
+    back to a start before day 0: a grid over two shocks' starts is compiled point by
+    point), its perceived severity, an embargo's leak share, leak extra days and release
+    days, the mechanism, and a market's price parameters and risk times.
     """
     parts = path.split(".")
     ag = s.agreement
@@ -107,7 +115,8 @@ def owned_by(path: str, s: Scenario) -> Owned | None:
         if parts[2] == _MAGNITUDE.get(type(shock)):
             return Owned(frozenset({("shock", str(k), "magnitude")}), f"shocks.{k}.magnitude")
         if parts[2] in ("start", "end", "duration_days"):
-            return Owned(frozenset(("shock", str(k), name) for name in WINDOW), f"shocks.{k}.window")
+            window = frozenset(("shock", str(k), name) for name in WINDOW)
+            return Owned(window | WARM_UP if parts[2] == "start" else window, f"shocks.{k}.window")
         if parts[2] in _SHOCK_TERMS and parts[2] in type(shock).model_fields:
             return Owned(frozenset({("shock", str(k), _SHOCK_TERMS[parts[2]])}), f"shocks.{k}.{parts[2]}")
         return None
@@ -180,6 +189,8 @@ def _field(plan: Plan, key: Key) -> Any:
         return getattr(plan.structure, key[1])
     if key[0] == "shock":
         return getattr(plan.shocks[int(key[1])], key[2])
+    if key[0] == "plan":
+        return getattr(plan, key[1])
     return getattr(getattr(plan, key[0]), key[1])
 
 
@@ -228,7 +239,7 @@ class GridPatcher:
                 cache[tag] = make()
             return cache[tag]
 
-        update: dict[str, Any] = {}
+        update: dict[str, Any] = dict(changes.get("plan", {}))
         for part in ("agreement", "market", "structure"):
             if part in changes:
                 update[part] = cached(part, lambda part=part: replace(getattr(t, part), **changes[part]))

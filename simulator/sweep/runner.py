@@ -233,8 +233,13 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
 def _batch_keys(plans: dict[int, Plan]) -> dict[int, Any]:
     """:func:`~simulator.plan.batch_key` of each point's plan, worked out once per structure and shocks.
 
-    The key depends only on a plan's structure and its shocks' starts; the plans of a
-    patched grid share those objects, so thousands of points need a handful of keys.
+    The key depends on a plan's structure (its warm-up's first day included), its shocks'
+    starts and, where buyers re-source, whether capacity cuts the warm-up's normal flows
+    (sourcing shares, baseline demand, capacities: :func:`~simulator.plan.batch_key`). Plans
+    compiled point by point have structures of their own; the plans of a patched grid share
+    the structure and shock objects of the points that share those arrays (no patched axis
+    changes shares or capacities, and a shock's start, which moves the warm-up's day arrays,
+    gives its points their own shocks), so thousands of points need a handful of keys.
     """
     known: dict[tuple[int, ...], Any] = {}
     keys = {}
