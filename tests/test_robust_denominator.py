@@ -89,9 +89,11 @@ def test_the_robustness_sentence_says_how_many_samples_come_near_the_records_pri
     #   rare earths 100, 140, 300, 301, 250,  50 -> samples 1, 2, 4: 3, across 50-301 (shown 50-300)
     #   magnets      20,  44,  46,  30,  10,  45 -> samples 0, 1, 3, 5: 4, across 10-46
     #   both: sample 1 only
+    # Both have a market: a price the model simulates.
     data = add_material(
         build(TWO_MEMBERS, start_date="2026-01-01"), "mag", {"price_usd_per_kg": 30, "label": "NdFeB magnets"}
     )
+    data["market"] = {"ree": {}, "mag": {}}
     result = run(data)
     record_file = tmp_path / "record.csv"
     record_file.write_text(
@@ -146,3 +148,40 @@ def test_a_record_without_world_prices_or_samples_without_peaks_is_named_without
     line = samples_short_line(result, found, load_record(record_file, result.scenario))
     # a world price in the record but no peaks in the samples, or only what Japan paid: no count to give
     assert line.fit == "The samples are not weighted by fit to the record."
+
+
+def _fit(data: dict, tmp_path, peaks: dict[str, list[float]], rows: str) -> str:
+    """The fit sentence of hand-made samples' ``peaks`` against a record of ``rows``, the scenario ``data``'s."""
+    result = run(data)
+    record_file = tmp_path / "record.csv"
+    record_file.write_text("date,quantity,region,material,supplier,period,value,unit,weight\n" + rows, encoding="utf-8")
+    zero = [0.0] * len(next(iter(peaks.values())))
+    samples = pd.DataFrame(
+        {
+            **{f"shortfall_t.{r}{m}": zero for r in ("japan", "eu") for m in ("", ".ree", ".mag")},
+            **{f"peak_world_price_usd_per_kg.{m}": p for m, p in peaks.items()},
+        }
+    )
+    study = SimpleNamespace(inputs=[None], paths=["regions.eu.x"])
+    found = SimpleNamespace(study=study, runs=len(zero), samples=samples, without=samples, without_why="")
+    return samples_short_line(result, found, load_record(record_file, result.scenario)).fit.replace(NBSP, " ")
+
+
+def test_a_material_whose_price_is_fixed_is_not_counted_as_near_the_record(tmp_path):
+    # rare earths have a market, magnets none: every sample's "peak" magnet price is the fixed 30 USD/kg, which
+    # is within a factor 1.5 of the record's 40 (26.7-60) in all four samples and would make "both" the count of
+    # rare earths alone. Rare earths against the record's 200 (133.3-300): 100, 150, 290, 310 -> samples 1, 2: 2.
+    data = add_material(
+        build(TWO_MEMBERS, start_date="2026-01-01"), "mag", {"price_usd_per_kg": 30, "label": "NdFeB magnets"}
+    )
+    data["market"] = {"ree": {}}
+    rows = "2026-01-01,price,world,ree,,month,200,USD/kg,1\n2026-01-01,price,world,mag,,month,40,USD/kg,1\n"
+    peaks = {"ree": [100.0, 150, 290, 310], "mag": [30.0] * 4}
+    assert _fit(data, tmp_path, peaks, rows) == (
+        "The samples are not weighted by fit to the record: their peak world price is within a factor 1.5 of its "
+        "highest in 2 for rare earths (100\u2013310 USD/kg; record 200); the price of NdFeB magnets is fixed in "
+        "this scenario."
+    )
+    # no market at all (club_of_five): nothing to count, and the sentence says no more than that
+    del data["market"]
+    assert _fit(data, tmp_path, peaks, rows) == "The samples are not weighted by fit to the record."
