@@ -185,3 +185,20 @@ def test_a_material_whose_price_is_fixed_is_not_counted_as_near_the_record(tmp_p
     # no market at all (club_of_five): nothing to count, and the sentence says no more than that
     del data["market"]
     assert _fit(data, tmp_path, peaks, rows) == "The samples are not weighted by fit to the record."
+
+
+def test_the_samples_price_ranges_are_rounded_to_two_figures_half_up_as_the_report_rounds(tmp_path):
+    # words.two_figures: 0.0996 -> 0.10, 9.96 -> 10, 9.95 -> 10 (half up; the float 9.95 is 9.9499...)
+    # rare earths against the record's 10 (6.67-15): 0.0996, 9.96 -> sample 1: 1
+    # magnets against the record's 20 (13.3-30): 9.95, 30 -> sample 1 (the end counts): 1; both: sample 1
+    data = add_material(
+        build(TWO_MEMBERS, start_date="2026-01-01"), "mag", {"price_usd_per_kg": 20, "label": "NdFeB magnets"}
+    )
+    data["market"] = {"ree": {}, "mag": {}}
+    rows = "2026-01-01,price,world,ree,,month,10,USD/kg,1\n2026-01-01,price,world,mag,,month,20,USD/kg,1\n"
+    peaks = {"ree": [0.0996, 9.96], "mag": [9.95, 30.0]}
+    assert _fit(data, tmp_path, peaks, rows) == (
+        "The samples are not weighted by fit to the record: their peak world price is within a factor 1.5 of its "
+        "highest in 1 for rare earths (0.10\u201310 USD/kg; record 10), in 1 for NdFeB magnets (10\u201330; record "
+        "20) and in 1 for both."
+    )

@@ -29,7 +29,7 @@ from simulator.metrics import anyone_short
 from simulator.names import Names
 from simulator.plots import trigger_lines
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
-from simulator.report.words import NBSP, bid_segment, join_words, plural, source_codes_note
+from simulator.report.words import NBSP, bid_segment, join_words, plural, source_codes_note, two_figures
 from simulator.results import Result
 from simulator.scenario.overrides import is_shock_end
 from simulator.scenario.schema import UncertainLogNormal, UncertainTriangular, UncertainUniform, UncertainValues
@@ -874,19 +874,6 @@ FIT_FACTOR = 1.5
 """A sample's peak world price of a material comes near the record's when within this factor of its highest."""
 
 
-def _price_shown(x: float) -> str:
-    """A price of a range across samples, to two significant digits: ``12``, ``4,100``, ``0.53``.
-
-    >>> _price_shown(12.34), _price_shown(4087.2), _price_shown(0.5321), _price_shown(189.0)
-    ('12', '4,100', '0.53', '190')
-    """
-    if not x > 0:
-        return _number(x)
-    digits = 1 - int(np.floor(np.log10(x)))
-    rounded = round(x, digits)
-    return f"{rounded:,.{max(digits, 0)}f}"
-
-
 def record_peaks(record: Any, materials: list[str]) -> dict[str, float]:
     """The record's highest world price of each material that has one (USD/kg), in ``materials``' order."""
     rows = record.rows
@@ -926,7 +913,7 @@ def fit_sentence(
     for k, (m, p) in enumerate(peaks.items()):
         seen = p[np.isfinite(p)]
         unit = f"{NBSP}USD/kg" if k == 0 else ""  # the first range says the unit, the others are in it too
-        span = f"{_price_shown(float(seen.min()))}\u2013{_price_shown(float(seen.max()))}{unit}"
+        span = f"{two_figures(float(seen.min()))}\u2013{two_figures(float(seen.max()))}{unit}"  # a range: two figures
         parts.append(
             f"in {int(near[m].sum()):,} for {escape(names.material_text(m))} ({span}; record {_number(highest[m])})"
         )
