@@ -202,3 +202,27 @@ def test_the_samples_price_ranges_are_rounded_to_two_figures_half_up_as_the_repo
         "highest in 1 for rare earths (0.10\u201310 USD/kg; record 10), in 1 for NdFeB magnets (10\u201330; record "
         "20) and in 1 for both."
     )
+
+
+def test_a_samples_own_demand_is_its_growing_baseline_averaged_over_the_run_not_its_warm_up():
+    # TWO_MEMBERS with demand doubling each year (growth_per_year 1): day t's baseline is d0 x 2^(t/365). The plan's
+    # days start at -5 (the 5-day lead time: a warm-up), the run's at 0. Over the run's 60 days, a geometric series:
+    #   mean = d0 x (2^(60/365) - 1) / (60 x (2^(1/365) - 1)) = d0 x 0.12069 / 0.11405 = d0 x 1.05819
+    # (with the warm-up's 5 days in, days -5 to 59, it would be d0 x 1.05328: 168.5 t/day for 160, not 169.3)
+    data = build(
+        TWO_MEMBERS,
+        uncertain=[{"path": "regions.eu.demand.ree.tonnes_per_day", "values": [40, 160], "source": "test"}],
+        regions__eu__demand__ree__growth_per_year=1.0,
+        regions__japan__demand__ree__growth_per_year=1.0,
+    )
+    found = run_uncertainty(plan_study(data, "s.yaml", fixed=()), 4)
+    drawn = found.samples["regions.eu.demand.ree.tonnes_per_day"]
+    assert sorted(drawn) == [40, 40, 160, 160]
+    factor = 1.0581924586094213  # the series above, to double precision
+    assert found.samples["baseline_demand_t_per_day.eu.ree"].to_numpy() == pytest.approx(
+        drawn.to_numpy() * factor, rel=1e-12
+    )
+    assert found.samples["baseline_demand_t_per_day.japan.ree"].to_numpy() == pytest.approx(
+        [20 * factor] * 4, rel=1e-12
+    )
+    assert round(160 * factor, 1) == 169.3
