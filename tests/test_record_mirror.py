@@ -18,7 +18,7 @@ import pandas as pd
 from simulator.report import render_report
 from simulator.report.accounts import end_prices
 from simulator.report.findings import Run
-from simulator.report.record import load_record
+from simulator.report.record import against_record, load_record, mirror_sentence
 from tests.helpers import ROOT, run, shipped_result
 from tests.test_report_answers import plain, section
 from tests.test_report_record import WORLD, write
@@ -133,3 +133,23 @@ def test_the_caption_names_each_price_series_that_stops_before_the_run_and_only_
     # a row on the run's last day covers it; a region's price is not the world price
     assert "no world price" not in caption("2020-01-05,price,world,ree,,day,40\n2020-02-09,price,world,ree,,day,50\n")
     assert "no world price" not in caption("2020-01-05,price,japan,ree,,day,40\n")
+
+
+def test_a_forecast_of_exports_below_ones_imports_is_called_a_forecast_not_what_was_reported(tmp_path):
+    # the hand-made world (10 t/day from China, 1 Jan to 9 Feb 2020); a record whose January exports row is a
+    # forecast made before the month (its source begins FORECAST), 300 t, below Japan's 400 t counted importing
+    result = run(WORLD)
+    path = tmp_path / "record.csv"
+    path.write_text(
+        "date,quantity,region,material,supplier,period,value,source\n"
+        "2020-01-01,imports,japan,ree,china,month,400,Japan's customs\n"
+        "2020-01-01,exports,all,ree,china,month,300,FORECAST: a trade ministry's outlook in December 2019\n"
+    )
+    said = plain(mirror_sentence(against_record(result, load_record(path, result.scenario)), result.scenario))
+    assert said == (
+        "The record's two counts disagree: China's exports to Japan, rare earths, 300 t in Jan 2020, are less than "
+        "the 400 t of Japan's imports from China alone, because the first is a forecast of what China would export "
+        "and the second what Japan reported importing, and a forecast is not a count: no one value of the model can "
+        "match both."
+    )
+    assert "reported exporting" not in said

@@ -89,9 +89,11 @@ def test_the_robustness_sentence_says_how_many_samples_come_near_the_records_pri
     #   rare earths 100, 140, 300, 301, 250,  50 -> samples 1, 2, 4: 3, across 50-301 (shown 50-300)
     #   magnets      20,  44,  46,  30,  10,  45 -> samples 0, 1, 3, 5: 4, across 10-46
     #   both: sample 1 only
+    # Both have a market: a price the model simulates.
     data = add_material(
         build(TWO_MEMBERS, start_date="2026-01-01"), "mag", {"price_usd_per_kg": 30, "label": "NdFeB magnets"}
     )
+    data["market"] = {"ree": {}, "mag": {}}
     result = run(data)
     record_file = tmp_path / "record.csv"
     record_file.write_text(
@@ -146,3 +148,81 @@ def test_a_record_without_world_prices_or_samples_without_peaks_is_named_without
     line = samples_short_line(result, found, load_record(record_file, result.scenario))
     # a world price in the record but no peaks in the samples, or only what Japan paid: no count to give
     assert line.fit == "The samples are not weighted by fit to the record."
+
+
+def _fit(data: dict, tmp_path, peaks: dict[str, list[float]], rows: str) -> str:
+    """The fit sentence of hand-made samples' ``peaks`` against a record of ``rows``, the scenario ``data``'s."""
+    result = run(data)
+    record_file = tmp_path / "record.csv"
+    record_file.write_text("date,quantity,region,material,supplier,period,value,unit,weight\n" + rows, encoding="utf-8")
+    zero = [0.0] * len(next(iter(peaks.values())))
+    samples = pd.DataFrame(
+        {
+            **{f"shortfall_t.{r}{m}": zero for r in ("japan", "eu") for m in ("", ".ree", ".mag")},
+            **{f"peak_world_price_usd_per_kg.{m}": p for m, p in peaks.items()},
+        }
+    )
+    study = SimpleNamespace(inputs=[None], paths=["regions.eu.x"])
+    found = SimpleNamespace(study=study, runs=len(zero), samples=samples, without=samples, without_why="")
+    return samples_short_line(result, found, load_record(record_file, result.scenario)).fit.replace(NBSP, " ")
+
+
+def test_a_material_whose_price_is_fixed_is_not_counted_as_near_the_record(tmp_path):
+    # rare earths have a market, magnets none: every sample's "peak" magnet price is the fixed 30 USD/kg, which
+    # is within a factor 1.5 of the record's 40 (26.7-60) in all four samples and would make "both" the count of
+    # rare earths alone. Rare earths against the record's 200 (133.3-300): 100, 150, 290, 310 -> samples 1, 2: 2.
+    data = add_material(
+        build(TWO_MEMBERS, start_date="2026-01-01"), "mag", {"price_usd_per_kg": 30, "label": "NdFeB magnets"}
+    )
+    data["market"] = {"ree": {}}
+    rows = "2026-01-01,price,world,ree,,month,200,USD/kg,1\n2026-01-01,price,world,mag,,month,40,USD/kg,1\n"
+    peaks = {"ree": [100.0, 150, 290, 310], "mag": [30.0] * 4}
+    assert _fit(data, tmp_path, peaks, rows) == (
+        "The samples are not weighted by fit to the record: their peak world price is within a factor 1.5 of its "
+        "highest in 2 for rare earths (100\u2013310 USD/kg; record 200); the price of NdFeB magnets is fixed in "
+        "this scenario."
+    )
+    # no market at all (club_of_five): nothing to count, and the sentence says no more than that
+    del data["market"]
+    assert _fit(data, tmp_path, peaks, rows) == "The samples are not weighted by fit to the record."
+
+
+def test_the_samples_price_ranges_are_rounded_to_two_figures_half_up_as_the_report_rounds(tmp_path):
+    # words.two_figures: 0.0996 -> 0.10, 9.96 -> 10, 9.95 -> 10 (half up; the float 9.95 is 9.9499...)
+    # rare earths against the record's 10 (6.67-15): 0.0996, 9.96 -> sample 1: 1
+    # magnets against the record's 20 (13.3-30): 9.95, 30 -> sample 1 (the end counts): 1; both: sample 1
+    data = add_material(
+        build(TWO_MEMBERS, start_date="2026-01-01"), "mag", {"price_usd_per_kg": 20, "label": "NdFeB magnets"}
+    )
+    data["market"] = {"ree": {}, "mag": {}}
+    rows = "2026-01-01,price,world,ree,,month,10,USD/kg,1\n2026-01-01,price,world,mag,,month,20,USD/kg,1\n"
+    peaks = {"ree": [0.0996, 9.96], "mag": [9.95, 30.0]}
+    assert _fit(data, tmp_path, peaks, rows) == (
+        "The samples are not weighted by fit to the record: their peak world price is within a factor 1.5 of its "
+        "highest in 1 for rare earths (0.10\u201310 USD/kg; record 10), in 1 for NdFeB magnets (10\u201330; record "
+        "20) and in 1 for both."
+    )
+
+
+def test_a_samples_own_demand_is_its_growing_baseline_averaged_over_the_run_not_its_warm_up():
+    # TWO_MEMBERS with demand doubling each year (growth_per_year 1): day t's baseline is d0 x 2^(t/365). The plan's
+    # days start at -5 (the 5-day lead time: a warm-up), the run's at 0. Over the run's 60 days, a geometric series:
+    #   mean = d0 x (2^(60/365) - 1) / (60 x (2^(1/365) - 1)) = d0 x 0.12069 / 0.11405 = d0 x 1.05819
+    # (with the warm-up's 5 days in, days -5 to 59, it would be d0 x 1.05328: 168.5 t/day for 160, not 169.3)
+    data = build(
+        TWO_MEMBERS,
+        uncertain=[{"path": "regions.eu.demand.ree.tonnes_per_day", "values": [40, 160], "source": "test"}],
+        regions__eu__demand__ree__growth_per_year=1.0,
+        regions__japan__demand__ree__growth_per_year=1.0,
+    )
+    found = run_uncertainty(plan_study(data, "s.yaml", fixed=()), 4)
+    drawn = found.samples["regions.eu.demand.ree.tonnes_per_day"]
+    assert sorted(drawn) == [40, 40, 160, 160]
+    factor = 1.0581924586094213  # the series above, to double precision
+    assert found.samples["baseline_demand_t_per_day.eu.ree"].to_numpy() == pytest.approx(
+        drawn.to_numpy() * factor, rel=1e-12
+    )
+    assert found.samples["baseline_demand_t_per_day.japan.ree"].to_numpy() == pytest.approx(
+        [20 * factor] * 4, rel=1e-12
+    )
+    assert round(160 * factor, 1) == 169.3

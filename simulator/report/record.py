@@ -380,7 +380,8 @@ def mirror_sentence(table: pd.DataFrame, scenario: Scenario) -> str:
     both counts the same statistic, in the record. When a row of exports is below a row of imports
     from the same supplier over the same period (the same material, or exports of ``all``), the two
     are different counts: what the exporter reported exporting (or a share of it, when the row is
-    derived, ``DERIVED: x 0.67``) and what the importer reported importing, and partners' reported
+    derived, ``DERIVED: x 0.67``; or a forecast of what it would export, when the row is a
+    ``FORECAST``, which is not a count) and what the importer reported importing, and partners' reported
     imports can exceed an exporter's reported exports (they count what arrived, it what was
     declared; smuggling, coverage and timing differ). The sentence gives the pair over the longest
     period, the largest gap first, and says that no one value of the model can match both.
@@ -415,8 +416,12 @@ def mirror_sentence(table: pd.DataFrame, scenario: Scenario) -> str:
     supplier, region = names.supplier(str(x["supplier"])), names.subject(str(m["region"]))
     scaled = _SCALED.match(str(x.get("source", "")))
     first = f"what {supplier} reported exporting"
+    # why the two counts can differ: partners count what arrived, the exporter what it declared
+    why = "partners can report importing more than an exporter reports exporting"
     if kinds[i] == "DERIVED":
         first = f"{scaled.group(1)} times {first}" if scaled else f"derived from {first}"
+    elif kinds[i] == "FORECAST":  # made before the period, not counted in it: not what was reported
+        first, why = f"a forecast of what {supplier} would export", "a forecast is not a count"
     exported = series_name("exports", "all", str(x["material"]), str(x["supplier"]), names, regions, False)
     imported = f"{names.possessive(str(m['region']))} imports from {supplier}"  # of the exports' material
     if m["material"] != x["material"]:  # a part of the exports' "all"
@@ -425,8 +430,7 @@ def mirror_sentence(table: pd.DataFrame, scenario: Scenario) -> str:
         f" The record's two counts disagree: {escape(exported)}, {_amount('t', float(x['value']))} in "
         f"{escape(_when(x['date'], x['period']))}, are less than the {_amount('t', float(m['value']))} of "
         f"{escape(imported)} alone, because the first is {escape(first)} and the second what "
-        f"{escape(region)} reported importing, and partners can report importing more than an exporter reports "
-        "exporting: no one value of the model can match both."
+        f"{escape(region)} reported importing, and {why}: no one value of the model can match both."
     )
 
 

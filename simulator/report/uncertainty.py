@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from html import escape
 from typing import Any, NamedTuple
@@ -28,7 +29,7 @@ from simulator.metrics import anyone_short
 from simulator.names import Names
 from simulator.plots import trigger_lines
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
-from simulator.report.words import NBSP, bid_segment, join_words, plural, source_codes_note
+from simulator.report.words import NBSP, bid_segment, join_words, plural, source_codes_note, two_figures
 from simulator.results import Result
 from simulator.scenario.overrides import is_shock_end
 from simulator.scenario.schema import UncertainLogNormal, UncertainTriangular, UncertainUniform, UncertainValues
@@ -780,7 +781,8 @@ def samples_short_line(result: Result, found: Uncertainty | None, record: Any = 
     if not shortfall:
         return None
     demand, own = daily_demand(result), found.samples  # days of each sample's own demand (_by_material)
-    fit = fit_sentence(found, record, names, [str(m) for m in result.scenario.materials])
+    materials = [str(m) for m in result.scenario.materials]
+    fit = fit_sentence(found, record, names, materials, {str(m) for m in result.scenario.market})
     counts = {region: int((values > 0).sum()) for region, values in shortfall.items()}
     inputs = len(found.study.inputs)
     of = f"the {found.runs:,} samples of its {plural(inputs, 'uncertain input')}"
@@ -818,7 +820,6 @@ def samples_short_line(result: Result, found: Uncertainty | None, record: Any = 
         else f'The figures\u2019 intervals are in <a href="#{SECTION_ID}">How sure are these figures?</a>'
     )
     without = found.without
-    materials = [str(m) for m in result.scenario.materials]
     flags = _headline_flags(result) if without is not None else (False, False)
     rows = []
     for region, with_stock in shortfall.items():
@@ -873,19 +874,6 @@ FIT_FACTOR = 1.5
 """A sample's peak world price of a material comes near the record's when within this factor of its highest."""
 
 
-def _price_shown(x: float) -> str:
-    """A price of a range across samples, to two significant digits: ``12``, ``4,100``, ``0.53``.
-
-    >>> _price_shown(12.34), _price_shown(4087.2), _price_shown(0.5321), _price_shown(189.0)
-    ('12', '4,100', '0.53', '190')
-    """
-    if not x > 0:
-        return _number(x)
-    digits = 1 - int(np.floor(np.log10(x)))
-    rounded = round(x, digits)
-    return f"{rounded:,.{max(digits, 0)}f}"
-
-
 def record_peaks(record: Any, materials: list[str]) -> dict[str, float]:
     """The record's highest world price of each material that has one (USD/kg), in ``materials``' order."""
     rows = record.rows
@@ -894,14 +882,20 @@ def record_peaks(record: Any, materials: list[str]) -> dict[str, float]:
     return {m: float(highest[m]) for m in materials if m in highest.index}
 
 
-def fit_sentence(found: Uncertainty, record: Any, names: Names, materials: list[str]) -> str:
+def fit_sentence(
+    found: Uncertainty, record: Any, names: Names, materials: list[str], simulated: Collection[str] = ()
+) -> str:
     """That the samples are not weighted by any fit, and with a ``record`` how many come near its prices (HTML).
 
     The samples are drawn across each input's range, whatever the run's distance from the record.
     With a record that gives world prices, and the samples' peak world prices
-    (:data:`PEAK_WORLD_PRICE`): for each material, in how many samples the peak lies within a
-    factor :data:`FIT_FACTOR` of the record's highest, the samples' range and the record's
-    highest; with two materials or more, in how many samples all of them do. A record row is a
+    (:data:`PEAK_WORLD_PRICE`): for each material whose price the model simulates (``simulated``:
+    the materials with a market), in how many samples the peak lies within a factor
+    :data:`FIT_FACTOR` of the record's highest, the samples' range and the record's highest; with
+    two such materials or more, in how many samples all of them do. A material without a market
+    keeps its reference price in every sample, which would count every sample as near a record
+    close to it and none as near one that is not: it is left out of the counts, in a clause
+    saying its price is fixed, or silently when no material's price is simulated. A record row is a
     day's price or a period's mean, while a sample's peak is its highest day: a mean is lower.
     """
     if record is None:
@@ -909,25 +903,31 @@ def fit_sentence(found: Uncertainty, record: Any, names: Names, materials: list[
     columns = {m: f"{PEAK_WORLD_PRICE}.{m}" for m in record_peaks(record, materials)}
     peaks = {m: found.samples[c].to_numpy(float) for m, c in columns.items() if c in found.samples}
     peaks = {m: p for m, p in peaks.items() if np.isfinite(p).any()}  # a material with no price: no peak
+    fixed = [m for m in peaks if m not in simulated]  # its reference price in every sample: no fit to count
+    peaks = {m: p for m, p in peaks.items() if m in simulated}
     highest = record_peaks(record, list(peaks))
-    if not peaks:  # no world price in the record, or none in the samples
+    if not peaks:  # no world price in the record, none in the samples, or none the model simulates
         return "The samples are not weighted by fit to the record."
     near = {m: (p >= highest[m] / FIT_FACTOR) & (p <= highest[m] * FIT_FACTOR) for m, p in peaks.items()}
     parts = []
     for k, (m, p) in enumerate(peaks.items()):
         seen = p[np.isfinite(p)]
         unit = f"{NBSP}USD/kg" if k == 0 else ""  # the first range says the unit, the others are in it too
-        span = f"{_price_shown(float(seen.min()))}\u2013{_price_shown(float(seen.max()))}{unit}"
+        span = f"{two_figures(float(seen.min()))}\u2013{two_figures(float(seen.max()))}{unit}"  # a range: two figures
         parts.append(
             f"in {int(near[m].sum()):,} for {escape(names.material_text(m))} ({span}; record {_number(highest[m])})"
         )
     if len(near) > 1:
         every = np.logical_and.reduce(list(near.values()))
         parts.append(f"in {int(every.sum()):,} for {'both' if len(near) == 2 else f'all {len(near)}'}")
+    unsimulated = ""
+    if fixed:  # said in a clause, so that a reader of the record's prices knows why a material is not counted
+        many, which = len(fixed) > 1, join_words([escape(names.material_text(m)) for m in fixed])
+        unsimulated = f"; the price{'s' if many else ''} of {which} {'are' if many else 'is'} fixed in this scenario"
     # short: it shares the first screen with the answer and the members' tables (tests/test_report_browser.py)
     return (
         "The samples are not weighted by fit to the record: their peak world price is within a factor "
-        f"{FIT_FACTOR:g} of its highest {join_words(parts)}."
+        f"{FIT_FACTOR:g} of its highest {join_words(parts)}{unsimulated}."
     )
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.errors import InputError, Problem
+from simulator.fastpath import CurveRequest
 from simulator.scenario import Scenario, validate_data
 from simulator.scenario.load import value_problems
 from simulator.scenario.uncertain import Input, inputs_of, values_at
@@ -213,10 +214,14 @@ def evaluate(
     seeds: list[int],
     workers: int = 1,
     client: Any = None,
-    curves: bool = False,
+    curves: CurveRequest = False,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray] | None]:
-    """Run every sample once (sample ``i`` with ``seeds[i]``); its table in sample order and any curves."""
+    """Run every sample once (sample ``i`` with ``seeds[i]``); its table in sample order and any curves.
+
+    ``curves``: the per-day curves to keep, by name (``("days_of_cover", "world_price_usd_per_kg")``), or
+    ``True`` for the default set (:data:`simulator.fastpath.CURVE_COLUMNS`), ``False`` for none (then None).
+    """
     if len(points) > MAX_SAMPLE_RUNS:
         raise InputError(f"--samples: {len(points):,} runs, more than {MAX_SAMPLE_RUNS:,}")
     n_workers = workers if client is None else max(1, len(client.scheduler_info()["workers"]))
