@@ -34,7 +34,7 @@ import numpy as np
 from simulator.errors import InputError, Problem, setting
 from simulator.fastpath import CurveRequest, kept_curves, run_batch
 from simulator.forked import map_shared
-from simulator.plan import Plan, batch_key, compile_plan, stack_plans, with_warm_up_from
+from simulator.plan import Plan, Structure, batch_key, compile_plan, stack_plans, with_warm_up_from
 from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
@@ -76,6 +76,13 @@ about 240 MB as the float32 the batch keeps them in: bounds the memory of ``--cu
 and the explorer. A 5,000-run batch of the replay (731 days, 2 x 2 cells) records 43.9
 million with ``--curves``' three curves and 29.2 million with the explorer's two; over
 3,650 days a batch with three curves holds 1,369 runs."""
+DAY_VALUES_PER_BATCH = 40_000_000
+"""Per-run daily values a batch of differing plans may gather (runs x days x materials x (regions +
+suppliers), the warm-up's days included): the baseline demand and dated capacity additions of
+plans compiled point by point are copied per run, about 320 MB as float64 at this bound. A 5,000-run
+batch of the replay (761 days with its warm-up, 2 materials, 2 regions + 3 suppliers) gathers 38.1
+million; a grid of a scenario whose shock dates from 3,700 days before day 0 holds about 890 runs
+a batch. Batches of one plan (Monte Carlo runs) share its arrays and are not bounded by it."""
 MIN_BATCH_RUNS = 250
 MAX_BATCH_RUNS = 5_000
 MAX_RUNS = 10_000_000
@@ -159,6 +166,20 @@ def batch_runs(regions: int, materials: int, suppliers: int, horizon_days: int, 
     return max(MIN_BATCH_RUNS, min(MAX_BATCH_RUNS, runs))
 
 
+def gathered_batch_runs(structure: Structure) -> int:
+    """Runs per batch of differing plans of ``structure``: :data:`DAY_VALUES_PER_BATCH` over a run's daily values.
+
+    >>> from types import SimpleNamespace as S
+    >>> replay = S(horizon_days=731, first_day=-30, regions=("japan", "eu"), materials=("light", "heavy"),
+    ...            suppliers=("china", "australia", "europe"))
+    >>> gathered_batch_runs(replay), gathered_batch_runs(S(**{**vars(replay), "first_day": -3750}))
+    (5000, 892)
+    """
+    days = structure.horizon_days - structure.first_day
+    per_run = days * len(structure.materials) * (len(structure.regions) + len(structure.suppliers))
+    return max(MIN_BATCH_RUNS, min(MAX_BATCH_RUNS, DAY_VALUES_PER_BATCH // max(1, per_run)))
+
+
 def scenario_batch_runs(scenario: Scenario, curves: CurveRequest = False) -> int:
     """:func:`batch_runs` of a validated scenario."""
     counts = (len(scenario.regions), len(scenario.materials), len(scenario.suppliers))
@@ -199,6 +220,8 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
             structure.horizon_days,
             chunk.curves,
         )
+        if len({id(plans[chunk.runs[position][0]]) for position, _ in group}) > 1:
+            size = min(size, gathered_batch_runs(structure))
         for start in range(0, len(group), size):
             batch = group[start : start + size]
             batch_plans = [plans[chunk.runs[position][0]] for position, _ in batch]
@@ -446,7 +469,8 @@ def plan_sweep(
 ) -> Sweep:
     """Check the sweep before any run: its size, every value of every axis, the first point.
 
-    ``chunk_runs`` defaults to one fast-path batch of the first point (:func:`scenario_batch_runs`).
+    ``chunk_runs`` defaults to one fast-path batch of the first point (:func:`scenario_batch_runs`), for a grid
+    compiled point by point at most :func:`gathered_batch_runs` (a chunk holds a compiled plan per point).
 
     A grid over the limits is refused first. Each axis value is then validated on the
     base scenario, half of them in a forked child where two cores allow
@@ -489,9 +513,13 @@ def plan_sweep(
         patches.add(a, found)
     points = spec.points()
     first = build_point(base, points[0], source)
-    chunk_runs = chunk_runs or scenario_batch_runs(first, curves)
+    patcher = patches.finish(first)
+    if chunk_runs is None:
+        chunk_runs = scenario_batch_runs(first, curves)
+        if patcher is None and len(points) > 1:  # a chunk compiles and holds a plan per point: bound their days too
+            chunk_runs = min(chunk_runs, gathered_batch_runs(compile_plan(first).structure))
     sweep = Sweep(base, source, spec, points, first, root_seed, chunk_runs, curves)
-    sweep.patcher = patches.finish(first)
+    sweep.patcher = patcher
     if curves:
         _check_curve_shape(sweep)
     seeds = [run_seed(root_seed, k) for k in range(spec.runs)]
