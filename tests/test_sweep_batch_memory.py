@@ -83,3 +83,29 @@ def test_a_grid_compiled_point_by_point_holds_as_many_plans_a_chunk_as_a_batch_h
     sweep = _grid()
     assert sweep.patcher is None  # a licence dated before day 0: compiled point by point
     assert sweep.chunk_runs == 5 and [len(runs) for _, runs in sweep.chunks()] == [5, 5, 2]
+
+
+def test_the_bound_counts_the_days_of_the_batch_s_earliest_warm_up(monkeypatch):
+    """Lead times of 5 and 30 days share a batch (a longer warm-up changes nothing here), which then warms up
+    from day -30: 60 + 30 days x 1 material x (2 regions + 1 supplier) = 270 values a run, so a bound of two
+    runs' values cuts the six runs in threes of two (counted from the batch key's structure alone, 180 a run,
+    it let three through)."""
+    data = build(TWO_MEMBERS)
+    data["shocks"][0].update(start=10, end=40)  # after day 0: the warm-ups may be lengthened
+    sweep = planned(
+        data, "suppliers.china.lead_time_days.japan=5,30", "regions.japan.demand.ree.tonnes_per_day=10,11,12"
+    )
+    monkeypatch.setattr(runner, "MIN_BATCH_RUNS", 1)
+    monkeypatch.setattr(runner, "DAY_VALUES_PER_BATCH", 2 * 270)
+    sizes, _ = _batches(monkeypatch, sweep)
+    assert sizes == [2, 2, 2]
+
+
+def test_a_patched_grid_that_leaves_demand_and_capacity_alone_keeps_its_batch(monkeypatch):
+    """Ratio points share one baseline demand and one capacity array: nothing is copied per run."""
+    sweep = planned(build(TWO_MEMBERS), "agreement.ratio.japan=0.2,0.4,0.6,0.8")
+    assert sweep.patcher is not None
+    monkeypatch.setattr(runner, "MIN_BATCH_RUNS", 1)
+    monkeypatch.setattr(runner, "DAY_VALUES_PER_BATCH", 1)
+    sizes, table = _batches(monkeypatch, sweep)
+    assert sizes == [4] and len(table) == 4

@@ -80,9 +80,10 @@ DAY_VALUES_PER_BATCH = 40_000_000
 """Per-run daily values a batch of differing plans may gather (runs x days x materials x (regions +
 suppliers), the warm-up's days included): the baseline demand and dated capacity additions of
 plans compiled point by point are copied per run, about 320 MB as float64 at this bound. A 5,000-run
-batch of the replay (761 days with its warm-up, 2 materials, 2 regions + 3 suppliers) gathers 38.1
+batch of the replay (785 days with its warm-up, 2 materials, 2 regions + 3 suppliers) gathers 39.3
 million; a grid of a scenario whose shock dates from 3,700 days before day 0 holds about 890 runs
-a batch. Batches of one plan (Monte Carlo runs) share its arrays and are not bounded by it."""
+a batch. Runs whose plans share those arrays (Monte Carlo runs of one plan, a patched grid whose
+axes change neither) are not bounded by it."""
 MIN_BATCH_RUNS = 250
 MAX_BATCH_RUNS = 5_000
 MAX_RUNS = 10_000_000
@@ -166,16 +167,19 @@ def batch_runs(regions: int, materials: int, suppliers: int, horizon_days: int, 
     return max(MIN_BATCH_RUNS, min(MAX_BATCH_RUNS, runs))
 
 
-def gathered_batch_runs(structure: Structure) -> int:
+def gathered_batch_runs(structure: Structure, first_day: int | None = None) -> int:
     """Runs per batch of differing plans of ``structure``: :data:`DAY_VALUES_PER_BATCH` over a run's daily values.
 
+    ``first_day``: the batch's warm-up's first day, where it starts earlier than the structure's own.
+
     >>> from types import SimpleNamespace as S
-    >>> replay = S(horizon_days=731, first_day=-30, regions=("japan", "eu"), materials=("light", "heavy"),
+    >>> replay = S(horizon_days=731, first_day=-54, regions=("japan", "eu"), materials=("light", "heavy"),
     ...            suppliers=("china", "australia", "europe"))
-    >>> gathered_batch_runs(replay), gathered_batch_runs(S(**{**vars(replay), "first_day": -3750}))
+    >>> gathered_batch_runs(replay), gathered_batch_runs(replay, first_day=-3750)
     (5000, 892)
     """
-    days = structure.horizon_days - structure.first_day
+    first_day = structure.first_day if first_day is None else min(first_day, structure.first_day)
+    days = structure.horizon_days - first_day
     per_run = days * len(structure.materials) * (len(structure.regions) + len(structure.suppliers))
     return max(MIN_BATCH_RUNS, min(MAX_BATCH_RUNS, DAY_VALUES_PER_BATCH // max(1, per_run)))
 
@@ -220,8 +224,9 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
             structure.horizon_days,
             chunk.curves,
         )
-        if len({id(plans[chunk.runs[position][0]]) for position, _ in group}) > 1:
-            size = min(size, gathered_batch_runs(structure))
+        group_plans = [plans[chunk.runs[position][0]] for position, _ in group]
+        if _gathers_days(group_plans):
+            size = min(size, gathered_batch_runs(structure, min(p.structure.first_day for p in group_plans)))
         for start in range(0, len(group), size):
             batch = group[start : start + size]
             batch_plans = [plans[chunk.runs[position][0]] for position, _ in batch]
@@ -251,6 +256,18 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
             for c in kept_curves(chunk.curves)
         }
     return ChunkResult(chunk.index, columns, chunk.fingerprint, curves, code_fingerprint())
+
+
+def _gathers_days(plans: list[Plan]) -> bool:
+    """Whether a batch of ``plans`` copies daily arrays per run.
+
+    So it does unless they all share their baseline demand and dated capacity additions (a patched
+    grid shares the arrays its axes leave alone).
+    """
+    return any(
+        len({id(getattr(p, name)) for p in plans}) > 1
+        for name in ("baseline_demand_t_per_day", "capacity_added_t_per_day")
+    )
 
 
 def _batch_keys(plans: dict[int, Plan]) -> dict[int, Any]:
