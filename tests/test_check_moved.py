@@ -2,9 +2,9 @@
 
 The tiny two-member scenario ``pair`` of ``tests/test_check.py``: Japan (20 t/day) and the
 EU (80 t/day), both cut off from China for all 60 days, share a 60 t pool. Each region has
-23 summary metrics in a baseline (16 per region, 7 per region and material: ``shortfall_t.eu``,
-``shortfall_t.eu.ree``, ...) and 2 curves x 10 sampled days (0, 7, ..., 56 and the last, 59)
-= 20 curve points.
+25 summary metrics in a baseline (16 per region, 9 per region and material: ``shortfall_t.eu``,
+``shortfall_t.eu.ree``, ...; counted from the registry, ``test_check.region_counts``) and 2 curves
+x 10 sampled days (0, 7, ..., 56 and the last, 59) = 20 curve points.
 """
 
 from __future__ import annotations
@@ -60,7 +60,23 @@ def test_a_new_region_is_one_line_after_the_numbers_that_moved(pair_repo, tmp_pa
     assert rows == [
         ["pair", "eu", "ree", "peak_price_usd_per_kg", "-", "-", "50", "60", "+10", "(+20.0%)"],
         ["pair", "japan", "ree", "peak_price_usd_per_kg", "-", "-", "50", "60", "+10", "(+20.0%)"],
-        ["pair", "korea", "*", "*", "-", "-", "-", "-", "region", "added:", "25", "metrics,", "20", "curve", "points"],
+        [
+            "pair",
+            "korea",
+            "*",
+            "*",
+            "-",
+            "-",
+            "-",
+            "-",
+            "region",
+            "added:",
+            str(REGION_METRICS),
+            "metrics,",
+            str(REGION_POINTS),
+            "curve",
+            "points",
+        ],
     ]
     # the one-line headline (-q, annotations, JUnit, Markdown) leads with the real move, not Korea's zeros
     quiet = check(pair_repo, "-q").output.splitlines()[0]

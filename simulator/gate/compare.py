@@ -388,12 +388,12 @@ class Absent:
 
     @property
     def counts(self) -> str:
-        """``23 metrics, 20 curve points``."""
+        """``25 metrics, 20 curve points``."""
         counts = ((self.metrics, "metric"), (self.points, "curve point"))
         return ", ".join(f"{n} {what}{'' if n == 1 else 's'}" for n, what in counts if n)
 
     def __str__(self) -> str:
-        """``region korea added (23 metrics, 20 curve points)``; a rename: ``region renamed eu -> europe, ...``."""
+        """``region korea added (25 metrics, 20 curve points)``; a rename: ``region renamed eu -> europe, ...``."""
         if self.change == "renamed":
             return f"{self.kind} renamed {self.name}, values unchanged ({self.counts})"
         return f"{self.kind} {self.name} {self.change} ({self.counts})"
