@@ -33,8 +33,8 @@ from simulator.plots import (
     _x,
     empty_panel,
     finish_figure,
+    idle_shocks,
     plain_text,
-    shock_idle,
     shock_severity,
     shock_shade,
 )
@@ -294,7 +294,7 @@ def shock_timeline(result: Result, names: HtmlNames | None = None) -> str:
     licensing shock's suspensions are cut out of its bar as hatched segments, named
     inside when their dates fit. A label goes right of its bar, inside it, left of it,
     or else under it, on as many lines as it needs; none runs past the figure. A shock
-    that does nothing in this run (:func:`shock_idle`, an embargo of severity 0) has no
+    that does nothing in this run (:func:`idle_shocks`, an embargo of severity 0) has no
     bar: its lane says "not applied in this run (severity 0)" over its days.
     """
     shocks = result.shocks
@@ -313,7 +313,8 @@ def shock_timeline(result: Result, names: HtmlNames | None = None) -> str:
     def x(day: float) -> float:
         return left + plot_w * min(max(day, 0), horizon) / horizon
 
-    lanes = [_lane(result, k, names.shock_ids[k], x, left, width) for k in range(len(shocks))]
+    idle = idle_shocks(result)
+    lanes = [_lane(result, k, names.shock_ids[k], idle[k], x, left, width) for k in range(len(shocks))]
     heights = [lane.height for lane in lanes] or [LANE_PX]
     total = sum(heights)
     height = top + total + 34
@@ -383,8 +384,13 @@ def _hatches(lanes: list[_Lane]) -> str:
     return f"<defs>{patterns}</defs>"
 
 
-def _lane(result: Result, k: int, shock_id: str, x: Callable[[float], float], left: int, width: int) -> _Lane:
-    """Shock ``k``'s bar (``shock_id``: its id, escaped), suspended segments and label, placed in its lane."""
+def _lane(
+    result: Result, k: int, shock_id: str, idle: str | None, x: Callable[[float], float], left: int, width: int
+) -> _Lane:
+    """Shock ``k``'s bar (``shock_id``: its id, escaped), suspended segments and label, placed in its lane.
+
+    ``idle``: why it does nothing in this run (:func:`idle_shocks`), or None: then it has no bar, its lane says so.
+    """
     shock = result.shocks.iloc[k]
     start, horizon = result.start_date, result.scenario.horizon_days
     colour = SHOCK_COLOURS[k % len(SHOCK_COLOURS)]  # as in the curves' strips and legends
@@ -398,7 +404,6 @@ def _lane(result: Result, k: int, shock_id: str, x: Callable[[float], float], le
         full = f"suspended {span_dates(start, a, b)}"
         named.append(full if CHAR_PX * len(full) <= room else "suspended" if room >= CHAR_PX * 9 else "")
     dated = bool(cut) and all(text.startswith("suspended ") for text in named)
-    idle = shock_idle(result, k)  # does nothing in this run: no bar, its lane says so
     size = f"not applied in this run ({idle})" if idle else shock_severity(result, k, suspended=not dated)
     label = f"{size}, {span_dates(start, first, end)}"
     if first >= horizon:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from simulator import quantities
-from simulator.plots import KIND_NAMES, shock_idle, shock_severity
+from simulator.plots import KIND_NAMES, idle_shocks, shock_severity
 from simulator.report.accounts import Account
 from simulator.report.findings import Run, assumption_code, lowest_cover_day
 from simulator.report.uncertainty import SECTION_ID as UNCERTAINTY_SECTION
@@ -275,16 +275,15 @@ def _drawn(spec: Any, seed: int) -> str:
     return ""
 
 
-def _severity(result: Result, index: int, sampled: bool = False) -> str:
+def _severity(result: Result, index: int, idle: str | None, sampled: bool = False) -> str:
     """The shock's severity cell (HTML): ``50% cut``, or ``not applied in this run (severity 0)``.
 
-    The latter for a shock that does nothing in this run (:func:`shock_idle`), with its
+    The latter for a shock that does nothing in this run (``idle``: :func:`idle_shocks`), with its
     range where an uncertain input declares its size: ``; severity 0% to 100% in the samples``
     where the report has samples (``sampled``, ``run --uncertainty``), else ``; declared
     uncertain: 0% to 100% (What rests on assumptions)``, linked to that section as the verdict
     links it: a run that drew no samples has none to speak of.
     """
-    idle = shock_idle(result, index)
     if idle is None:
         return escape(shock_severity(result, index))
     spec = result.scenario.shocks[index]
@@ -313,6 +312,7 @@ def shock_table(run: Run, sampled: bool = False) -> str:
         return ""
     start, horizon = result.start_date, result.scenario.horizon_days
     rows = []
+    idle = idle_shocks(result)
     for k, shock in enumerate(result.shocks.itertuples(index=False)):
         spec = result.scenario.shocks[k]
         first, end = int(shock.start_day), int(shock.end_day)
@@ -323,7 +323,7 @@ def shock_table(run: Run, sampled: bool = False) -> str:
             f'<td class="when" data-label="When">{escape(span_dates(start, first, end))}<br>'
             f"<small>{plural(end - first, 'day')}{_outside(first, horizon)}</small></td>"
             f'<td data-label="Supplier \u2192 target">{names.shock_targets[k]}</td>'
-            f'<td data-label="Severity">{_severity(result, k, sampled)}{_drawn(spec, result.seed)}</td>'
+            f'<td data-label="Severity">{_severity(result, k, idle[k], sampled)}{_drawn(spec, result.seed)}</td>'
             f'<td class="text" data-label="What happened">{names.shock_descriptions[k] or DASH}</td></tr>'
         )
     return source_codes_note(list(names.shock_descriptions)) + (
