@@ -27,6 +27,7 @@ import numpy as np
 
 from simulator.numeric import DAYS_PER_YEAR, EPS_T
 from simulator.scenario.checks import day_number, price_bounds, reference_price
+from simulator.scenario.notes import WARM_UP_REACH_CAP_DAYS
 from simulator.scenario.portfolio import (
     capacities,
     day0_demand,
@@ -450,16 +451,6 @@ def licence_reach(shocks: Iterable[ShockPlan]) -> int:
         if sh.kind == "licensing" and sh.processing_weights is not None and not _never_before_day_0(sh.start)
     ]
     return max(waits, default=0)
-
-
-WARM_UP_REACH_CAP_DAYS = 3650
-"""Days before day 0 the warm-up reaches back to a shock's start at most (ten years).
-
-A shock that can start earlier runs in the warm-up from this day on, as if it had started
-then: what it accumulates without bound (cargo held at origin) is counted from here, and
-depends on the pipeline's length before it. Every other state a shock leaves on day 0 (a
-licence's queue, the days buyers have lost supply up to ``reaction_days``, the quota
-period's use, what leaks under way) is full well within ten years."""
 
 
 def shock_reach(shocks: Iterable[ShockPlan]) -> int:

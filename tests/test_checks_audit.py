@@ -106,15 +106,15 @@ def test_members_who_all_bid_and_rules_without_auctions_get_no_note():
             "shocks.late.start: drawn from day 400 on, after the horizon (365 days: days 0 to 364): "
             "the shock has no effect in any run",
         ),
-        (
-            {"start": -100, "end": -10},  # the model begins 5 days before day 0 (China's lead time)
-            "shocks.late.end: the shock ends on day -10, before the model's first day (its warm-up for "
-            "shipments in transit on day 0, from day -5): it has no effect",
+        (  # the warm-up reaches back to a shock's start at most 3,650 days, then China's 5-day lead time
+            {"start": -5000, "end": -4000},
+            "shocks.late.end: the shock ends on day -4000, before the model's first day (its warm-up, from day "
+            "-3655): it has no effect",
         ),
         (
-            {"start": -100, "duration_days": 95},
-            "shocks.late.duration_days: the shock ends on day -5, before the model's first day (its warm-up for "
-            "shipments in transit on day 0, from day -5): it has no effect",
+            {"start": -5000, "duration_days": 1345},
+            "shocks.late.duration_days: the shock ends on day -3655, before the model's first day (its warm-up, "
+            "from day -3655): it has no effect",
         ),
     ],
 )
@@ -282,3 +282,10 @@ def test_run_and_validate_print_the_same_notes_with_the_file_name(tmp_path):
 
 def test_a_market_for_a_material_someone_uses_gets_no_note():
     assert notes_of(build(TWO_MEMBERS, market={"ree": {}})) == []
+
+
+def test_a_shock_over_before_day_0_but_within_the_warm_up_s_reach_is_not_called_idle():
+    """From day -100 to -10 the warm-up runs it (it starts 5 days before day -100): what it held or cut off
+    may still be released or re-sourced on day 0, so no note says it has no effect."""
+    data = build(TWO_MEMBERS, horizon_days=365, shocks=[embargo(start=-100, end=-10)])
+    assert notes_of(data) == []

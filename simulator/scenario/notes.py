@@ -115,14 +115,29 @@ def _auction_notes(s: Scenario) -> list[Problem]:
     return notes
 
 
-def warm_up_start(s: Scenario) -> int:
-    """The first day the model simulates: before day 0 by the longest lead time and fixed delays.
+WARM_UP_REACH_CAP_DAYS = 3650
+"""Days before day 0 the warm-up reaches back to a shock's start at most (ten years).
 
-    As :func:`simulator.plan.compile_plan` sets it: shipments in transit on day 0 left then.
+A shock that can start earlier runs in the warm-up from this day on, as if it had started
+then: what it accumulates without bound (cargo held at origin) is counted from here, and
+depends on the pipeline's length before it. Every other state a shock leaves on day 0 (a
+licence's queue, the days buyers have lost supply up to ``reaction_days``, the quota
+period's use, what leaks under way) is full well within ten years."""
+
+
+def warm_up_start(s: Scenario) -> int:
+    """The first day the model simulates, or a day after it (see below).
+
+    The longest lead time and fixed delays before day 0, or before the earliest start of a shock
+    that can begin before day 0 (at most :data:`WARM_UP_REACH_CAP_DAYS` back), as
+    :func:`simulator.plan.compile_plan` sets it, which also adds the longest licence processing
+    time where a licence can start before day 0. A shock that ends before this day is over
+    before the model begins: it started more than ten years before day 0.
     """
     lead = max((days for sup in s.suppliers.values() for days in sup.lead_time_days.values()), default=0)
     delays = sum(int(sh.extra_days) for sh in s.shocks if isinstance(sh, Delay) and isinstance(sh.extra_days, int))
-    return -(lead + delays)
+    earliest = min((day for sh in s.shocks if (day := _first_start(s, sh)) is not None), default=0)
+    return max(min(earliest, 0), -WARM_UP_REACH_CAP_DAYS) - (lead + delays)
 
 
 def _shock_notes(s: Scenario) -> list[Problem]:
@@ -147,7 +162,7 @@ def _shock_notes(s: Scenario) -> list[Problem]:
             notes.append(Problem(f"{base}.preference", message))
         end, field = _end(s, shock)
         if end is not None and end <= first:
-            since = "" if first == 0 else f" (its warm-up for shipments in transit on day 0, from day {first})"
+            since = "" if first == 0 else f" (its warm-up, from day {first})"
             message = f"the shock ends on {day_words(s, end)}, before the model's first day{since}: it has no effect"
             notes.append(Problem(f"{base}.{field}", message))
     return notes
