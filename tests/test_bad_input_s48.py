@@ -291,6 +291,7 @@ def test_follows_must_name_the_last_terms_before_the_shock_in_time_not_in_the_fi
 
 BASE = Path(__file__).resolve().parent.parent / "scenarios" / "long_embargo_6m.yaml"
 QUOTAS = Path(__file__).resolve().parent.parent / "scenarios" / "quota_diversification.yaml"
+LICENSING = Path(__file__).resolve().parent.parent / "scenarios" / "battery_materials.yaml"
 
 
 @pytest.mark.parametrize(
@@ -316,6 +317,18 @@ QUOTAS = Path(__file__).resolve().parent.parent / "scenarios" / "quota_diversifi
             "regions.eu.procurement.quota.light_ree.max_share_path.0.suppliers=[]",
             "regions.eu.procurement.quota.light_ree.max_share_path.0.suppliers: an empty list names no supplier: "
             "leave suppliers out to cap every supplier, or name them",
+        ),
+        (
+            BASE,
+            "shocks.china_embargo.materials=[]",
+            "shocks.china_embargo.materials: an empty list names no material: leave materials out for all "
+            "materials, or name them",
+        ),
+        (
+            LICENSING,
+            "shocks.refined_export_licences.regions=[]",
+            "shocks.refined_export_licences.regions: an empty list names no region: leave regions out for all "
+            "regions, or name them",
         ),
     ],
 )

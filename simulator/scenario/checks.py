@@ -283,6 +283,10 @@ def _check_shocks(s: Scenario, problems: list[Problem]) -> None:
         supplier = getattr(shock, "supplier", None)
         if supplier is not None:
             _ref(problems, f"{base}.supplier", "supplier", supplier, s.suppliers)
+        for field in ("regions", "materials"):
+            if getattr(shock, field, None) == []:
+                message = f"an empty list names no {field[:-1]}: leave {field} out for all {field}, or name them"
+                problems.append(Problem(f"{base}.{field}", message))
         for field in ("regions", "materials", "preference"):
             _unique(problems, f"{base}.{field}", getattr(shock, field, None) or [])
         for j, rid in enumerate(getattr(shock, "regions", None) or []):
