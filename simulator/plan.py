@@ -16,7 +16,6 @@ written, members in the agreement's order, shocks in list order.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
@@ -54,6 +53,7 @@ from simulator.scenario.schema import (
     StrategicStock,
     Triangular,
     Uniform,
+    earliest_start_day,
 )
 
 NOISE_SOURCE = "noise"
@@ -430,10 +430,7 @@ def _warm_up_loses(plan: Plan) -> bool:
 
 def _never_before_day_0(start: Any) -> bool:
     """True when a shock's start (a day, or a distribution) is day 0 or later in every run."""
-    if isinstance(start, RANDOM_TYPES):
-        low = getattr(start, "low", None)
-        return low is not None and low >= 0
-    return int(start) >= 0
+    return earliest_start_day(start) >= 0
 
 
 def licence_reach(shocks: Iterable[ShockPlan]) -> int:
@@ -460,15 +457,11 @@ def shock_reach(shocks: Iterable[ShockPlan]) -> int:
     day 0 begins on a full pipeline in steady state and runs on every day from its start,
     as it would have: its state on day 0 does not depend on how long the pipeline is (an
     unrelated far supplier, fixed delays) since they only lengthen the quiet stretch
-    before it. A random start reaches back to its lowest value; a lognormal one is positive.
+    before it. A random start reaches back to the day its lowest value rounds to, as a run
+    rounds it; a lognormal one is positive (:func:`~simulator.scenario.schema.earliest_start_day`).
     """
-    earliest = 0
-    for sh in shocks:
-        start = sh.start
-        if isinstance(start, RANDOM_TYPES):
-            start = getattr(start, "low", 0)  # a lognormal start is positive
-        earliest = min(earliest, math.floor(start))
-    return max(earliest, -WARM_UP_REACH_CAP_DAYS)
+    earliest = min((earliest_start_day(sh.start) for sh in shocks), default=0)
+    return max(min(earliest, 0), -WARM_UP_REACH_CAP_DAYS)
 
 
 def with_warm_up_from(plan: Plan, first_day: int) -> Plan:

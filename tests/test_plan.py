@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -210,11 +212,13 @@ def test_a_processing_time_without_spread_is_a_fixed_number_of_days():
     assert shock.processing_weights.tolist() == [0, 0, 0, 0.4]
 
 
-def test_a_lognormal_start_has_no_lowest_day_and_keeps_its_own_warm_up():
+def test_a_lognormal_start_is_never_before_day_0_so_its_warm_up_may_start_earlier():
+    # a lognormal draw is positive and rounds to day 0 or later (tests/test_earliest_start.py)
     surge = {"id": "surge", "kind": "demand_surge", "factor": 1.5, "duration_days": 5}
     surge["start"] = {"distribution": "lognormal", "mean": 10, "sd": 2}
     plan = plan_of(build(ONE_REGION, shocks=[surge]))
-    assert batch_key(plan) == (plan.structure, False)
+    assert plan.structure.first_day == -5  # China's lead time to Japan
+    assert batch_key(plan) == (replace(plan.structure, first_day=0), True)
 
 
 def test_auction_plan_lays_out_each_members_bids_in_rows_of_the_widest_bid():

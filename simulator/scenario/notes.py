@@ -10,13 +10,11 @@ that makes an input meaningless, or silently turns a stock into 0 t, is an error
 
 from __future__ import annotations
 
-import numpy as np
-
 from simulator.errors import Problem, closest_hint, known_hint
 from simulator.mechanisms import BY_NAME
 from simulator.scenario.checks import day_number, day_words, valid_members
 from simulator.scenario.portfolio import capacity_notes, has_demand
-from simulator.scenario.schema import RANDOM_TYPES, Delay, Scenario, ShockBase
+from simulator.scenario.schema import RANDOM_TYPES, Delay, Scenario, ShockBase, earliest_start_day
 
 
 def scenario_notes(s: Scenario) -> list[Problem]:
@@ -136,7 +134,7 @@ def warm_up_start(s: Scenario) -> int:
     """
     lead = max((days for sup in s.suppliers.values() for days in sup.lead_time_days.values()), default=0)
     delays = sum(int(sh.extra_days) for sh in s.shocks if isinstance(sh, Delay) and isinstance(sh.extra_days, int))
-    earliest = min((day for sh in s.shocks if (day := _first_start(s, sh)) is not None), default=0)
+    earliest = min((_first_start(s, sh) for sh in s.shocks), default=0)
     return max(min(earliest, 0), -WARM_UP_REACH_CAP_DAYS) - (lead + delays)
 
 
@@ -147,7 +145,7 @@ def _shock_notes(s: Scenario) -> list[Problem]:
     for shock in s.shocks:
         base = f"shocks.{shock.id}"
         start = _first_start(s, shock)
-        if start is not None and start >= s.horizon_days:
+        if start >= s.horizon_days:
             horizon = f"the horizon ({s.horizon_days} days: days 0 to {s.horizon_days - 1})"
             if isinstance(shock.start, RANDOM_TYPES):
                 message = f"drawn from {day_words(s, start)} on, after {horizon}: the shock has no effect in any run"
@@ -196,12 +194,10 @@ def _end(s: Scenario, shock: ShockBase) -> tuple[int | None, str]:
     return start + shock.duration_days, "duration_days"
 
 
-def _first_start(s: Scenario, shock: ShockBase) -> int | None:
-    """The earliest day the shock can start (None for a start without a lowest value)."""
-    if isinstance(shock.start, RANDOM_TYPES):
-        low = getattr(shock.start, "low", None)
-        return None if low is None else int(np.rint(low))  # a draw is rounded to a day (np.rint, as the runs do)
-    return day_number(shock.start, s.start_date)
+def _first_start(s: Scenario, shock: ShockBase) -> int:
+    """The earliest day the shock can start in a run, as :func:`simulator.plan.shock_reach` counts it."""
+    start = shock.start if isinstance(shock.start, RANDOM_TYPES) else day_number(shock.start, s.start_date)
+    return earliest_start_day(start)
 
 
 def _market_notes(s: Scenario) -> list[Problem]:

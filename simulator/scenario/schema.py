@@ -243,6 +243,25 @@ def drawn_at_random(spec: BaseModel) -> bool:
     return any(isinstance(getattr(spec, name, None), RANDOM_TYPES) for name in DRAWN_FIELDS)
 
 
+def earliest_start_day(start: float | Uniform | Triangular | LogNormal) -> int:
+    """The earliest day a shock's start can be in a run: a day number (not a date), or a distribution.
+
+    A run rounds its start to the nearest day, halves to even (``np.rint`` of the draw in
+    :mod:`simulator.randomness`; Python's ``round`` is the same on a float). Rounding never
+    goes down as the value goes up, so a uniform or triangular start is earliest on its
+    ``low`` rounded (``low: -10.5`` is day -10, ``-11.5`` day -12), and a lognormal one,
+    always positive, on day 0 at the earliest.
+
+    >>> earliest_start_day(-3), earliest_start_day(Uniform(distribution="uniform", low=-10.5, high=5))
+    (-3, -10)
+    >>> earliest_start_day(LogNormal(distribution="lognormal", mean=10, sd=2))
+    0
+    """
+    if isinstance(start, LogNormal):
+        return 0
+    return round(start.low if isinstance(start, Uniform | Triangular) else start)
+
+
 def _within(low: float, high: float) -> Callable[[Any], Any]:
     """A check that every parameter of a distribution lies in the field's range [low, high]."""
 
