@@ -1185,7 +1185,7 @@ def _pool_share_lines(
     placed: tuple[tuple[float, tuple[float, str]], ...],
     on_target: float | None = None,
     *,
-    panel_in: float | None = None,
+    panel_in: float,
 ) -> None:
     """Each member's own pool share in days where it differs from what it may draw: thin, dotted, in its colour.
 
@@ -1223,10 +1223,6 @@ def _pool_share_lines(
             what = "own pool shares" if on > 1 else "own pool share"
             text = f"{what} = {on_target:g} days, not drawable under the rule"
         drawn = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
-        if panel_in is None:
-            spot = clear_spot(curves, value, labelled=drawn, spots=POOL_SPOTS, placed=placed)
-            _line_label(ax, value, text, spot, "0.25")
-            return
         text_lines = label_lines(text, LINE_LABEL_PT, panel_in - LINE_LABEL_INSET_IN)
         span = max(LABEL_SPAN, (text_width_in(text_lines, LINE_LABEL_PT) + LINE_LABEL_INSET_IN) / panel_in)
         spots = tuple(spot for spot in POOL_SPOTS if spot[0] + span <= 1) or POOL_SPOTS[:2]

@@ -655,7 +655,7 @@ NOTE_BOX_IN = 0.35
 (0.11 inch) and its gap to the frame on both sides (0.14), and the 3% wider text Agg sets in the PNGs."""
 
 
-def _note(ax: Axes, notes: list[str], panel_in: float | None = None) -> None:
+def _note(ax: Axes, notes: list[str], panel_in: float) -> None:
     """``notes`` in a box in the corner of ``ax`` its lines leave free (a legend without entries, for "best").
 
     A note longer than a panel ``panel_in`` inches wide can hold (``South Korea: median and
@@ -663,8 +663,7 @@ def _note(ax: Axes, notes: list[str], panel_in: float | None = None) -> None:
     """
     if not notes:
         return
-    room = None if panel_in is None else panel_in - NOTE_BOX_IN
-    lines = [line for note in notes for line in label_lines(note, NOTE_PT, room)]
+    lines = [line for note in notes for line in label_lines(note, NOTE_PT, panel_in - NOTE_BOX_IN)]
     box = ax.legend(
         [],
         [],
