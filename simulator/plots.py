@@ -40,7 +40,7 @@ from simulator.quantities import SHOCK_SIZE_COLUMN
 from simulator.results import Result, shared_stock_held, span_dates
 from simulator.scenario.checks import day_number, reference_price
 from simulator.scenario.portfolio import has_demand
-from simulator.shock_effects import idle_in
+from simulator.shock_effects import KnownShocks, idle_in
 
 LINE_STYLES = ("-", "--", ":", "-.")
 MAX_REGIONS = len(REGION_COLOURS) * len(LINE_STYLES)
@@ -150,7 +150,8 @@ def idle_shocks(result: Result) -> list[str | None]:
     count = len(result.scenario.shocks)
     sizes = [shock_size(result, k) for k in range(count)]
     starts, ends = list(_column(result, "shocks", "start_day")), list(_column(result, "shocks", "end_day"))
-    return [idle_in(result.scenario, result.structure, k, sizes, starts, ends) for k in range(count)]
+    known = KnownShocks(result.scenario, result.structure, sizes, starts, ends)
+    return [idle_in(known, k) for k in range(count)]
 
 
 def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str:

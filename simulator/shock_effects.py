@@ -11,6 +11,7 @@ explorer's page can ask too.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -35,14 +36,27 @@ SIZE_FIELD = {kind: field for kind, (_, field, _) in IDLE.items()}
 """The scenario field that sets the size of a shock of a kind in :data:`IDLE`."""
 
 
-def idle_in(
-    scenario: Any,
-    structure: Any,
-    index: int,
-    sizes: Sequence[float | None],
-    starts: Sequence[float | None],
-    ends: Sequence[float | None],
-) -> str | None:
+@dataclass(frozen=True)
+class KnownShocks:
+    """What is known of the shocks of a run, or of a point of the explorer: each one's size and days.
+
+    For a run (:func:`simulator.plots.idle_shocks`) its draws; for the explorer, which has a
+    plan per point and no run, None stands for a value drawn at random.
+    """
+
+    scenario: Any
+    """The scenario (its shocks, markets, agreement and horizon)."""
+    structure: Any
+    """The plan's or run's structure (its regions and materials)."""
+    sizes: Sequence[float | None]
+    """Per shock, its size in its kind's unit (a severity, extra days, a factor)."""
+    starts: Sequence[float | None]
+    """Per shock, its first active day."""
+    ends: Sequence[float | None]
+    """Per shock, its first inactive day."""
+
+
+def idle_in(known: KnownShocks, index: int) -> str | None:
     """Why shock ``index`` does nothing (``severity 0``), or None when it acts, from the shocks' sizes and days.
 
     Its size is its kind's that does nothing (:data:`IDLE`), and nothing else reads it: an embargo or quota cut
@@ -50,29 +64,20 @@ def idle_in(
     ``market`` block) moves prices, and an embargo of severity 0 the kernel still reads as
     declared (:func:`_declared_embargo_acts`) sets its targets' price premium or switches a
     rule applied under a threat: both act. For a run, :func:`simulator.plots.shock_idle`;
-    for the explorer too, which has a plan per point and no run: None in those stands for a
-    value drawn at random. An unknown size acts, and a shock of unknown size or days raises no
-    flag another would need (:func:`_declared_embargo_acts`).
+    for the explorer too (:class:`KnownShocks`). An unknown size acts, and a shock of unknown
+    size or days raises no flag another would need (:func:`_declared_embargo_acts`).
     """
-    kind = scenario.shocks[index].kind
-    if kind not in IDLE or sizes[index] != IDLE[kind][0]:  # an unknown size (None) acts
+    shock = known.scenario.shocks[index]
+    if shock.kind not in IDLE or known.sizes[index] != IDLE[shock.kind][0]:  # an unknown size (None) acts
         return None
-    perceived = getattr(scenario.shocks[index], "perceived_severity", None)
-    if scenario.market and perceived:
+    if known.scenario.market and getattr(shock, "perceived_severity", None):
         return None
-    if kind == "embargo" and _declared_embargo_acts(scenario, structure, index, sizes, starts, ends):
+    if shock.kind == "embargo" and _declared_embargo_acts(known, index):
         return None
-    return IDLE[kind][2]
+    return IDLE[shock.kind][2]
 
 
-def _declared_embargo_acts(
-    scenario: Any,
-    structure: Any,
-    index: int,
-    sizes: Sequence[float | None],
-    starts: Sequence[float | None],
-    ends: Sequence[float | None],
-) -> bool:
+def _declared_embargo_acts(known: KnownShocks, index: int) -> bool:
     """Whether embargo ``index`` of severity 0 still changes the run by being declared (``kernel/shocks.py``).
 
     Two things read an embargo whatever its severity, while it is in force within the run:
@@ -90,6 +95,7 @@ def _declared_embargo_acts(
     the run, when no other embargo of a severity above 0 raises the same flag (the same
     region and material targeted; an embargo against a member on the same material).
     """
+    scenario, starts, ends = known.scenario, known.starts, known.ends
     spec = scenario.shocks[index]
     first, end = starts[index], ends[index]
     if first is None or end is None:  # days drawn at random: it may act
@@ -97,14 +103,14 @@ def _declared_embargo_acts(
     days = np.arange(max(int(first), 0), min(int(end), scenario.horizon_days))
     if not len(days):
         return False
-    regions = list(structure.regions)
-    materials = list(spec.materials or structure.materials)
+    regions = list(known.structure.regions)
+    materials = list(spec.materials or known.structure.materials)
     others = [
         k
         for k, other in enumerate(scenario.shocks)
         if k != index
         and other.kind == "embargo"
-        and sizes[k] not in (None, 0)
+        and known.sizes[k] not in (None, 0)
         and starts[k] is not None
         and ends[k] is not None
     ]

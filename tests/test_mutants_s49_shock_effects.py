@@ -16,7 +16,7 @@ import pytest
 
 from simulator.plan import compile_plan
 from simulator.scenario import validate_data
-from simulator.shock_effects import idle_in
+from simulator.shock_effects import KnownShocks, idle_in
 from tests.helpers import TWO_MEMBERS, add_material, build, hybrid_pair, run
 
 PREMIUM = {"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0, "targeted_premium": 0.3}}}
@@ -30,7 +30,7 @@ def embargo(sid: str, regions: list[str], **fields: Any) -> dict[str, Any]:
 def idle(data: dict[str, Any], sizes: list, starts: list, ends: list, index: int = 0) -> str | None:
     """``idle_in`` for shock ``index`` of ``data`` (its shocks replaced by the caller), with these sizes and days."""
     scenario = validate_data(data, "test")
-    return idle_in(scenario, compile_plan(scenario).structure, index, sizes, starts, ends)
+    return idle_in(KnownShocks(scenario, compile_plan(scenario).structure, sizes, starts, ends), index)
 
 
 def priced(*shocks: dict[str, Any]) -> dict[str, Any]:

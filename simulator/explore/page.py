@@ -37,7 +37,7 @@ from simulator.scenario.checks import day_number
 from simulator.scenario.load import field_unit
 from simulator.scenario.overrides import is_shock_end, shown
 from simulator.scenario.schema import RANDOM_TYPES
-from simulator.shock_effects import idle_in
+from simulator.shock_effects import KnownShocks, idle_in
 from simulator.sweep import base_hash
 from simulator.sweep.runner import build_point
 
@@ -232,7 +232,8 @@ def _idle_windows(scenario: Any, plan: Any) -> list[bool]:
         None if _drawn_at_random(shock) else float(shock.end if shock.end is not None else shock.start + shock.duration)
         for shock in plan.shocks
     ]
-    return [idle_in(scenario, plan.structure, k, sizes, starts, ends) is not None for k in range(len(plan.shocks))]
+    known = KnownShocks(scenario, plan.structure, sizes, starts, ends)
+    return [idle_in(known, k) is not None for k in range(len(plan.shocks))]
 
 
 def _windows_over(grid: Grid, moving: list[int]) -> tuple[dict[str, list[list[int] | None]], Any]:
