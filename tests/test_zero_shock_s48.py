@@ -262,3 +262,29 @@ def test_the_explorer_shades_an_embargo_of_nothing_where_a_market_axis_gives_it_
     meta, _ = read_page(out.read_text())
     assert meta["shocks"]["axes"] == [0]
     assert meta["shocks"]["windows"] == {"0": [[0, 60], None], "1": [[0, 60], [10, 50]]}
+
+
+def test_the_explorer_splits_an_embargo_of_nothing_by_a_market_axis_even_where_the_scenario_gives_it_a_premium(
+    tmp_path,
+):
+    """As above, but the scenario itself sets ``targeted_premium`` 0.3, so that as written the switch acts: the
+    axis's 0 still takes its premium away, and there it does nothing. Whether the market and agreement axes move
+    the windows is decided from the shocks' sizes (a severity of 0 somewhere), not from the scenario as written:
+    decided there, the switch was shaded at both values ({"": [[0, 60], [10, 50]]})."""
+    import yaml
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+    from simulator.explore.page import read_page
+
+    price = {"sensitivity": 2.0, "adjustment_days": 1.0, "targeted_premium": 0.3}
+    data = build(TWO_MEMBERS, market={"ree": {"price": price}})
+    data["shocks"].append(dict(SWITCH, start=10, end=50))
+    path, out = tmp_path / "pair.yaml", tmp_path / "explorer.html"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    axis = "market.ree.price.targeted_premium=0,0.3"
+    result = CliRunner().invoke(main, ["explore", str(path), "--axis", axis, "--workers", "1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    meta, _ = read_page(out.read_text())
+    assert meta["shocks"]["axes"] == [0]
+    assert meta["shocks"]["windows"] == {"0": [[0, 60], None], "1": [[0, 60], [10, 50]]}

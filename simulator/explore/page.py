@@ -37,7 +37,7 @@ from simulator.scenario.checks import day_number
 from simulator.scenario.load import field_unit
 from simulator.scenario.overrides import is_shock_end, shown
 from simulator.scenario.schema import RANDOM_TYPES
-from simulator.shock_effects import KnownShocks, idle_in
+from simulator.shock_effects import IDLE, KnownShocks, idle_in
 from simulator.sweep import base_hash
 from simulator.sweep.runner import build_point
 
@@ -216,17 +216,27 @@ def outline(colour: str, ratio: float = 3.0) -> str:
     return "#000000"
 
 
+def _known(value: Any) -> float | None:
+    """A plan's value, or None where it is drawn at random."""
+    return None if value is None or isinstance(value, RANDOM_TYPES) else float(value)
+
+
+def _idle_sized(plan: Any) -> list[bool]:
+    """Per shock of a point's plan: whether its size is its kind's that does nothing (:data:`IDLE`).
+
+    Only such a shock can be idle (:func:`simulator.shock_effects.idle_in`); whether it is also
+    reads the markets and the agreement, so it alone needs the point's scenario.
+    """
+    return [shock.kind in IDLE and _known(shock.magnitude) == IDLE[shock.kind][0] for shock in plan.shocks]
+
+
 def _idle_windows(scenario: Any, plan: Any) -> list[bool]:
     """Per shock of a point's plan: whether it does nothing at that point.
 
     The report's rule (:func:`simulator.shock_effects.idle_in`): an embargo of severity 0 that nothing
     reads as declared, a delay of 0 days, a demand surge of factor 1.
     """
-
-    def known(value: Any) -> float | None:
-        return None if value is None or isinstance(value, RANDOM_TYPES) else float(value)
-
-    sizes = [known(shock.magnitude) for shock in plan.shocks]
+    sizes = [_known(shock.magnitude) for shock in plan.shocks]
     starts = [None if _drawn_at_random(shock) else float(shock.start) for shock in plan.shocks]
     ends = [
         None if _drawn_at_random(shock) else float(shock.end if shock.end is not None else shock.start + shock.duration)
@@ -236,22 +246,48 @@ def _idle_windows(scenario: Any, plan: Any) -> list[bool]:
     return [idle_in(known, k) is not None for k in range(len(plan.shocks))]
 
 
-def _windows_over(grid: Grid, moving: list[int]) -> tuple[dict[str, list[list[int] | None]], Any]:
-    """Each shock's window (None where it does nothing) per combination of the ``moving`` axes' values; a plan."""
+def _combination_plans(grid: Grid, moving: list[int]) -> dict[tuple[int, ...], Any]:
+    """A plan per combination of the ``moving`` axes' value indices.
+
+    Patched from the grid's first plan where the sweep has a patcher (the other axes at their
+    first values: in a patched grid no other axis changes a shock's window or the structure),
+    else the scenario with the moving axes' values validated and compiled.
+    """
+    sweep = grid.sweep
+    combos = list(itertools.product(*(range(len(sweep.spec.axes[i].values)) for i in moving)))
+    if sweep.patcher is not None:
+        lengths = sweep.patcher.lengths
+        at = {combo: [0] * len(lengths) for combo in combos}
+        for combo, indices in at.items():
+            for i, j in zip(moving, combo, strict=True):
+                indices[i] = j
+        numbers = {combo: int(np.ravel_multi_index(indices, lengths)) for combo, indices in at.items()}
+        plans = sweep.patcher.plans(list(numbers.values()))
+        return {combo: plans[number] for combo, number in numbers.items()}
+    return {combo: compile_plan(build_point(sweep.raw, _values(grid, moving, combo), sweep.source)) for combo in combos}
+
+
+def _values(grid: Grid, moving: list[int], combo: tuple[int, ...]) -> dict[str, Any]:
+    """The ``moving`` axes' paths and their values at ``combo`` (value indices)."""
+    axes = grid.sweep.spec.axes
+    return {axes[i].path: axes[i].values[j] for i, j in zip(moving, combo, strict=True)}
+
+
+def _windows_over(
+    grid: Grid, moving: list[int], plans: dict[tuple[int, ...], Any]
+) -> dict[str, list[list[int] | None]]:
+    """Each shock's window (None where it does nothing) per combination of the ``moving`` axes' values."""
     sweep = grid.sweep
     windows: dict[str, list[list[int] | None]] = {}
-    plan = None
-    for combo in itertools.product(*(range(len(sweep.spec.axes[i].values)) for i in moving)):
-        point = {sweep.spec.axes[i].path: sweep.spec.axes[i].values[j] for i, j in zip(moving, combo, strict=True)}
-        scenario = build_point(sweep.raw, point, sweep.source)
-        plan = compile_plan(scenario)
+    for combo, plan in plans.items():
+        idle = [False] * len(plan.shocks)
+        if any(_idle_sized(plan)):
+            idle = _idle_windows(build_point(sweep.raw, _values(grid, moving, combo), sweep.source), plan)
         horizon = plan.structure.horizon_days
-        idle = _idle_windows(scenario, plan)
         windows[",".join(map(str, combo))] = [
             None if off else _window(shock, horizon) for shock, off in zip(plan.shocks, idle, strict=True)
         ]
-    assert plan is not None
-    return windows, plan
+    return windows
 
 
 def _shocks(grid: Grid) -> dict[str, Any]:
@@ -260,19 +296,20 @@ def _shocks(grid: Grid) -> dict[str, Any]:
     Only axes under ``shocks.`` or ``start_date`` move a window, so windows are listed per
     combination of those axes' values (``"i,j"``: their value indices), not per point. A shock
     that does nothing at a point (:func:`_idle_windows`, the rule the report's figures follow)
-    has no window there: it is not shaded; where one does nothing somewhere, axes under
-    ``market.`` and ``agreement.`` move windows too (a declared embargo of no size may still set
-    a premium or switch the rule).
+    has no window there: it is not shaded. Where a shock's size is one that does nothing at
+    some combination (:func:`_idle_sized`), axes under ``market.`` and ``agreement.`` move
+    windows too (a declared embargo of no size may still set a premium or switch the rule), so
+    its windows are listed per combination of those as well.
     """
     sweep = grid.sweep
     axes = sweep.spec.axes
     moving = [i for i, a in enumerate(axes) if a.path.startswith("shocks.") or a.path == "start_date"]
-    windows, plan = _windows_over(grid, moving)
-    if any(None in shown for shown in windows.values()):
-        # whether a shock of no size still acts also reads markets and the agreement (idle_in): their axes move it
-        moving += [i for i, a in enumerate(axes) if a.path.startswith(("market.", "agreement."))]
-        windows, plan = _windows_over(grid, sorted(moving))
-        moving = sorted(moving)
+    plans = _combination_plans(grid, moving)
+    if any(any(_idle_sized(plan)) for plan in plans.values()):
+        moving = sorted(moving + [i for i, a in enumerate(axes) if a.path.startswith(("market.", "agreement."))])
+        plans = _combination_plans(grid, moving)
+    windows = _windows_over(grid, moving, plans)
+    plan = next(reversed(plans.values()))  # the last combination's, as its shocks are listed
     materials = len(plan.structure.materials)
     listed = [
         {
@@ -302,8 +339,8 @@ def _commands(grid: Grid) -> dict[str, Any]:
     }
 
 
-def describe(grid: Grid, packed: Packed) -> dict[str, Any]:
-    """Everything the page reads besides the blob (JSON)."""
+def describe(grid: Grid, packed: Packed, shocks: dict[str, Any]) -> dict[str, Any]:
+    """Everything the page reads besides the blob (JSON); ``shocks`` from :func:`_shocks`."""
     first = grid.sweep.first
     members = first.agreement.members if first.agreement else []
     names = Names.of(first)
@@ -334,7 +371,7 @@ def describe(grid: Grid, packed: Packed) -> dict[str, Any]:
         "random": grid.random,
         "axes": [_axis(grid, i) for i in range(len(grid.sweep.spec.axes))],
         "command": _commands(grid),
-        "shocks": _shocks(grid),
+        "shocks": shocks,
         "layout": packed.layout,
     }
 
@@ -356,14 +393,15 @@ def render(grid: Grid, max_bytes: int = MAX_PAGE_BYTES) -> Page:
     """The whole page; raises :class:`InputError` if the grid cannot fit in ``max_bytes``."""
     page = template()
     # the description is longest with daily samples; 1,000 bytes spare for the counts in its layout
-    probe = describe(grid, pack(grid.curves[:1], grid.headline[:1], 1))
+    shocks = _shocks(grid)  # the same in both descriptions
+    probe = describe(grid, pack(grid.curves[:1], grid.headline[:1], 1), shocks)
     overhead = len(page.encode()) + len(_script_json(probe).encode()) + 1_000
     try:
         packed = pack_within(grid.curves, grid.headline, max_bytes - overhead)
     except ValueError as exc:
         raise InputError(f"the page would exceed {max_bytes:,} bytes: {exc}; explore fewer points") from None
     blob = base64.b64encode(packed.blob).decode("ascii")
-    html = page.replace(META_MARK, _script_json(describe(grid, packed))).replace(BLOB_MARK, blob)
+    html = page.replace(META_MARK, _script_json(describe(grid, packed, shocks))).replace(BLOB_MARK, blob)
     return Page(html, packed.layout)
 
 
