@@ -291,7 +291,7 @@ def test_follows_must_name_the_last_terms_before_the_shock_in_time_not_in_the_fi
 
 BASE = Path(__file__).resolve().parent.parent / "scenarios" / "long_embargo_6m.yaml"
 QUOTAS = Path(__file__).resolve().parent.parent / "scenarios" / "quota_diversification.yaml"
-LICENSING = Path(__file__).resolve().parent.parent / "scenarios" / "battery_materials.yaml"
+BATTERY = Path(__file__).resolve().parent.parent / "scenarios" / "battery_materials.yaml"
 
 
 @pytest.mark.parametrize(
@@ -325,7 +325,7 @@ LICENSING = Path(__file__).resolve().parent.parent / "scenarios" / "battery_mate
             "materials, or name them",
         ),
         (
-            LICENSING,
+            BATTERY,
             "shocks.refined_export_licences.regions=[]",
             "shocks.refined_export_licences.regions: an empty list names no region: leave regions out for all "
             "regions, or name them",
