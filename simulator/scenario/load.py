@@ -25,7 +25,7 @@ from simulator.scenario.checks import check_scenario
 from simulator.scenario.overrides import ECHO_WIDTH, OverrideError, apply_overrides, ratio_member, shown
 from simulator.scenario.portfolio import check_benchmarks, check_quotas
 from simulator.scenario.schema import ID_PATTERN, Scenario
-from simulator.scenario.strict_yaml import load_yaml
+from simulator.scenario.strict_yaml import conflict_problem, load_yaml
 from simulator.scenario.yaml_messages import not_utf8
 
 _MESSAGES = {
@@ -151,12 +151,17 @@ def read_yaml(path: Path, kind: str = "scenario") -> dict[str, Any]:
 
 
 def yaml_data(path: Path) -> Any:
-    """What a YAML file holds (None if empty), read strictly (kind, size, encoding, keys, depth); errors name it."""
+    """What a YAML file holds (None if empty), read strictly (kind, size, encoding, keys, depth); errors name it.
+
+    A file holding merge conflict markers is refused at the first, before it is read as YAML.
+    """
     source = str(path)
     try:
         text = read_input_text(path)
     except InputError as exc:
         raise ScenarioError(exc.problems, source) from None
+    if (conflict := conflict_problem(text)) is not None:  # before YAML, which would blame a line with no key
+        raise ScenarioError([conflict], source)
     try:
         return load_yaml(text)
     except InputError as exc:
