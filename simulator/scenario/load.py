@@ -25,7 +25,7 @@ from simulator.scenario.checks import check_scenario
 from simulator.scenario.overrides import ECHO_WIDTH, OverrideError, apply_overrides, ratio_member, shown
 from simulator.scenario.portfolio import check_benchmarks, check_quotas
 from simulator.scenario.schema import ID_PATTERN, Scenario
-from simulator.scenario.strict_yaml import load_yaml
+from simulator.scenario.strict_yaml import conflict_problem, load_yaml
 from simulator.scenario.yaml_messages import not_utf8
 
 _MESSAGES = {
@@ -151,12 +151,17 @@ def read_yaml(path: Path, kind: str = "scenario") -> dict[str, Any]:
 
 
 def yaml_data(path: Path) -> Any:
-    """What a YAML file holds (None if empty), read strictly (kind, size, encoding, keys, depth); errors name it."""
+    """What a YAML file holds (None if empty), read strictly (kind, size, encoding, keys, depth); errors name it.
+
+    A file holding merge conflict markers is refused at the first, before it is read as YAML.
+    """
     source = str(path)
     try:
         text = read_input_text(path)
     except InputError as exc:
         raise ScenarioError(exc.problems, source) from None
+    if (conflict := conflict_problem(text)) is not None:  # before YAML, which would blame a line with no key
+        raise ScenarioError([conflict], source)
     try:
         return load_yaml(text)
     except InputError as exc:
@@ -476,10 +481,48 @@ def value_problems(
     return problems
 
 
+SWEEP_ONLY_KEYS = ("grid", "runs")
+"""Keys of a sweep file (``stockpile sweep --spec``) that no scenario has."""
+
+
+def not_a_scenario(data: dict[str, Any]) -> str | None:
+    """Why a file's data is not a scenario at all but another kind of file, or None.
+
+    A sweep file (``grid:``, ``runs:``) and none of a scenario's required keys: one line
+    saying so and where such files belong, instead of one "is required" per missing field
+    and one "unknown key" per sweep key. Data with any required key is a scenario, however
+    malformed, and gets the ordinary messages.
+
+    >>> sweep = {"scenario": "s.yaml", "grid": {"seed": [1, 2]}, "runs": 5}
+    >>> not_a_scenario(sweep).split(";")[0]  # doctest: +ELLIPSIS
+    'not a scenario: it looks like a sweep file (it has grid and runs, no name, horizon_days, ... or regions)'
+    >>> not_a_scenario({"name": "x", "grid": {}}), not_a_scenario({"nme": "x"})
+    (None, None)
+    """
+    sweep = [key for key in SWEEP_ONLY_KEYS if key in data]
+    if not sweep or any(key in data for key in _REQUIRED_KEYS):
+        return None
+    return (
+        f"not a scenario: it looks like a sweep file (it has {' and '.join(sweep)}, no "
+        f"{', '.join(_REQUIRED_KEYS[:-1])} or {_REQUIRED_KEYS[-1]}); run it with stockpile sweep --spec FILE "
+        "and keep it outside the scenario folder or in scenarios/_sweeps/ (check, validate and list skip "
+        "folders whose name starts with '_')"
+    )
+
+
+_REQUIRED_KEYS = tuple(name for name, info in Scenario.model_fields.items() if info.is_required())
+"""A scenario's required keys (name, horizon_days, materials, suppliers, regions)."""
+
+
 def load_raw(path: str | Path, overrides: list[tuple[str, Any]] | None = None) -> dict[str, Any]:
-    """Raw scenario data from a YAML file with overrides applied (not validated)."""
+    """Raw scenario data from a YAML file with overrides applied (not validated).
+
+    A file that is another kind of file (:func:`not_a_scenario`) is refused here, naming it.
+    """
     path = Path(path)
     data = read_yaml(path)
+    if (other := not_a_scenario(data)) is not None:
+        raise ScenarioError(other, str(path))
     if overrides:
         try:
             data = apply_overrides(data, overrides)

@@ -239,6 +239,40 @@ def shortened(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+_CONFLICT_MARKER = re.compile(r"^(?:(?:<<<<<<<|\|\|\|\|\|\|\||>>>>>>>)(?: .*)?|=======)[ \t]*$", re.MULTILINE)
+"""A line git writes into a file it could not merge: ``<<<<<<< HEAD``, ``||||||| base``
+(the diff3 style), ``=======``, ``>>>>>>> branch``, each from the line's start."""
+
+
+def conflict_line(text: str) -> int | None:
+    """The line of the first merge conflict marker in ``text`` (:data:`_CONFLICT_MARKER`), or None.
+
+    A file with them holds both sides of a merge, which YAML would report as a line with
+    no key (or, worse, read); the baseline reader names them the same way.
+
+    >>> conflict_line(chr(10).join(["name: a", "<<<<<<< HEAD", "seed: 1", "=======", "seed: 2", ">>>>>>> b"]))
+    2
+    >>> conflict_line(chr(10).join(["seed: 1", "=======", "seed: 2"]))  # a side deleted, its ======= left
+    2
+    >>> conflict_line("description: '<<<<<<< HEAD'"), conflict_line("  =======") , conflict_line("<<<<<<<<")
+    (None, None, None)
+    """
+    found = _CONFLICT_MARKER.search(text)
+    return None if found is None else text.count("\n", 0, found.start()) + 1
+
+
+def conflict_problem(text: str) -> Problem | None:
+    """The problem of a file holding merge conflict markers (:func:`conflict_line`), or None."""
+    line = conflict_line(text)
+    if line is None:
+        return None
+    return Problem(
+        "",
+        f"merge conflict markers from line {line}: resolve the merge (keep one side and delete the "
+        "<<<<<<<, ======= and >>>>>>> lines)",
+    )
+
+
 def load_yaml(text: str, prefix: str = "") -> Any:
     """The data of a YAML text, read strictly (see the module docstring).
 
