@@ -33,7 +33,7 @@ from simulator.errors import InputError, Problem, plain
 from simulator.gate.formats import FORMATS
 from simulator.quick_exit import exit_now
 from simulator.version import __version__
-from simulator.workers import MAX_WORKERS
+from simulator.workers import MAX_WORKERS, default_workers
 
 DASK_MISSING = "Dask is not installed; install the extra with: pip install 'stockpile-simulator[dask]'"
 EXCEL_HELP = "Also write workbook.xlsx (Excel: units in headers, real dates, the scenario's parameters)."
@@ -325,8 +325,6 @@ def run(
     force: bool,
 ) -> None:
     """Run SCENARIO once and write curves, tables and a summary."""
-    import os
-
     from simulator.engine import simulate
     from simulator.output import run_files, write_run
     from simulator.output_folder import open_folder
@@ -378,7 +376,7 @@ def run(
 
             # with an agreement each sample runs twice (with and without it): one bar over both passes
             with _progress(runs_made(loaded, uncertainty_runs or 0), desc="uncertainty") as advance:
-                found = run_uncertainty(study, uncertainty_runs or 0, os.cpu_count() or 1, progress=advance)
+                found = run_uncertainty(study, uncertainty_runs or 0, default_workers(), progress=advance)
 
         def figures(res: Any, stage: Path) -> None:
             if not no_plots:  # Matplotlib is imported only to draw
@@ -661,8 +659,6 @@ def sweep(
     force: bool,
 ) -> None:
     """Run SCENARIO over a grid of parameters and seeds; write one row per run."""
-    import os
-
     from simulator.sweep import SweepStopped, run_sweep
     from simulator.sweep.backends import NO_WORKER_TIMEOUT_S
     from simulator.sweep.runner import without_repeats
@@ -716,7 +712,7 @@ def sweep(
 
             check_sweep_fits(planned.n_runs, scenario)
         with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
-            n_workers = len(client.scheduler_info()["workers"]) if client else (workers or os.cpu_count() or 1)
+            n_workers = len(client.scheduler_info()["workers"]) if client else (workers or default_workers())
             with _progress(planned.n_runs) as advance, _errors_stop(ctx, folder, stopped_by_error):
                 table = run_sweep(
                     planned,
@@ -781,7 +777,6 @@ def explore(
 ) -> None:
     """Precompute a grid of SCENARIO and write one offline HTML page with a slider per axis."""
     import dataclasses
-    import os
 
     from simulator.explore import plan_grid, render, run_grid, write_page
     from simulator.explore.grid import MAX_POINTS as EXPLORER_MAX_POINTS
@@ -801,7 +796,7 @@ def explore(
             raise InputError([_as_axis(p) for p in exc.problems], exc.source) from None
     raw = load_raw(scenario)
     spec = SweepSpec(tuple(parsed), runs=runs, seed=seed, fixed=tuple(_overrides(assignments)))
-    n_workers = workers or os.cpu_count() or 1
+    n_workers = workers or default_workers()
     planned = plan_grid(raw, scenario, spec, n_workers)
     if runs > 1 and not may_be_random(planned):
         click.echo(f"note: {scenario} has no random inputs, so its runs are all alike; exploring 1 run", err=True)
@@ -1278,8 +1273,6 @@ def sensitivity(
     sigma), sensitivity.png, samples.parquet and sensitivity.json, and prints the top drivers,
     with a caution where the samples are too few to rank them.
     """
-    import os
-
     from simulator.scenario import load_raw
     from simulator.sensitivity import check_samples, plan_study, ranking_note, run_sensitivity, top_drivers
     from simulator.sensitivity.figures import one_draw_text
@@ -1294,7 +1287,7 @@ def sensitivity(
         check_samples(method, samples, len(study.inputs))  # type: ignore[arg-type]
         runs = runs_needed(method, samples, len(study.inputs))  # type: ignore[arg-type]
         with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
-            n_workers = workers or os.cpu_count() or 1
+            n_workers = workers or default_workers()
             with _progress(runs) as advance, _errors_stop(ctx, folder):
                 found = run_sensitivity(
                     study,
@@ -1474,7 +1467,7 @@ def check(
         stopped = no_folder_report()  # reported as every whole-check error is, in every format
     baselines = Path(baseline_dir) if baseline_dir else None
     tolerances = Path(tolerance_file) if tolerance_file else None
-    n_workers = workers or os.cpu_count() or 1
+    n_workers = workers or default_workers()
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY") or None
     summary = summary_file if summary_file is not None else (step_summary if fmt == "markdown" else None)
     summary_option = "--summary" if summary_file is not None else "$GITHUB_STEP_SUMMARY"

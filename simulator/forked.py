@@ -30,6 +30,8 @@ from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 
+from simulator.workers import default_workers
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -39,7 +41,7 @@ _PR_SET_PDEATHSIG = 1
 
 def forks_here() -> bool:
     """Whether this machine can share work with a forked child: Linux and two cores or more."""
-    return platform.system() == "Linux" and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+    return platform.system() == "Linux" and hasattr(os, "fork") and default_workers() >= 2
 
 
 def can_fork() -> bool:

@@ -16,7 +16,7 @@ import pandas as pd
 from simulator.api.inputs import flag, path_argument, python_words, whole
 from simulator.errors import InputError, setting
 from simulator.frames import DATE_DTYPE, is_never_kind, quantity_of
-from simulator.workers import MAX_WORKERS
+from simulator.workers import MAX_WORKERS, default_workers
 
 if TYPE_CHECKING:
     from simulator.gate import Report
@@ -217,7 +217,7 @@ def check(
     default = "(or None for the default)"
     baselines = None if baselines is None else path_argument(baselines, "baselines", f"a folder path {default}")
     tolerances = None if tolerances is None else path_argument(tolerances, "tolerances", f"a file path {default}")
-    n_workers = whole(workers, "workers", 1, MAX_WORKERS) if workers is not None else os.cpu_count() or 1
+    n_workers = whole(workers, "workers", 1, MAX_WORKERS) if workers is not None else default_workers()
     for name, tolerance in (("rtol", rtol), ("atol", atol)):  # here, so that the error names the argument
         if tolerance is not None:
             checked(tolerance, setting(name), None)

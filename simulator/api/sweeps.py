@@ -33,7 +33,7 @@ from simulator.errors import InputError, Problem, setting
 from simulator.frames import typed
 from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, parse_values
 from simulator.sweep.runner import CHUNK_RUNS, MAX_RUNS
-from simulator.workers import MAX_WORKERS
+from simulator.workers import MAX_WORKERS, default_workers
 
 XARRAY_MISSING = "xarray is not installed; install the extra with: pip install 'stockpile-simulator[xarray]'"
 
@@ -219,7 +219,7 @@ def sweep(
     max_points = MAX_POINTS if max_points is None else whole(max_points, "max_points", 1)
     max_runs = MAX_RUNS if max_runs is None else whole(max_runs, "max_runs", 1)
     root_seed = seed_argument(seed)
-    n_workers = whole(workers, "workers", 1, MAX_WORKERS) if workers is not None else os.cpu_count() or 1
+    n_workers = whole(workers, "workers", 1, MAX_WORKERS) if workers is not None else default_workers()
     folder = None if out is None else path_argument(out, "out", "an output folder path (or None to write nothing)")
     _check_client(client)
     spec = SweepSpec(_axes(grid, max_points), runs=runs, seed=root_seed, fixed=tuple(assignments(set)))
