@@ -37,7 +37,6 @@ from simulator.scenario.uncertain import Input, inputs_of
 from simulator.sensitivity.intervals import (
     FAIRNESS,
     FAN_CURVES,
-    OWN_DEMAND,
     PEAK_WORLD_PRICE,
     Uncertainty,
     bare_title,
@@ -55,6 +54,7 @@ from simulator.sensitivity.intervals import (
     same_in_every_sample,
 )
 from simulator.sweep.columns import metric_title
+from simulator.sweep.runner import OWN_DEMAND
 from simulator.workbook import Unit, parameter_unit
 
 SECTION_ID = "uncertainty"

@@ -15,7 +15,8 @@ too. From them:
   run ``stockpile sensitivity``;
 - 5/50/95% bands per day, region and material of drawable days of cover and cumulative
   shortfall, drawn as fan charts;
-- each sample's own baseline demand per day and peak world price (:func:`per_sample_figures`),
+- each sample's own baseline demand per day (:data:`simulator.sweep.runner.OWN_DEMAND`, worked
+  out where its plan is compiled) and peak world price (:func:`peak_world_prices`),
   which the report's *How robust* part reads its shortfalls in days of, and sets against a record.
 """
 
@@ -88,8 +89,8 @@ class Uncertainty:
     study: Study
     runs: int
     samples: pd.DataFrame
-    """One row per sample: the inputs' values, ``seed``, every per-run metric, then the sample's own demand and
-    peak world price (:func:`per_sample_figures`)."""
+    """One row per sample: the inputs' values, ``seed``, every per-run metric, then the sample's own demand
+    (:data:`~simulator.sweep.runner.OWN_DEMAND`) and peak world price (:func:`peak_world_prices`)."""
     headlines: pd.DataFrame
     """Per headline metric: ``metric, title, unit, median, p5, p95, drivers, samples``.
 
@@ -185,8 +186,8 @@ def run_uncertainty(
     unit = qmc.LatinHypercube(d=len(study.inputs), seed=np.random.default_rng(study.root_seed)).random(runs)
     points = study.points(unit)
     seeds = [run_seed(study.root_seed, k) for k in range(runs)]
-    kept = (*kept_curves(True), WORLD_PRICE_CURVE)  # the world price for each sample's peak (per_sample_figures)
-    table, curves = evaluate(study, points, seeds, workers, client, curves=kept, progress=progress)
+    kept = (*kept_curves(True), WORLD_PRICE_CURVE)  # the world price for each sample's peak (peak_world_prices)
+    table, curves = evaluate(study, points, seeds, workers, client, curves=kept, progress=progress, own_demand=True)
     assert curves is not None
     metrics = headline_metrics(study.scenario)
     short = runs_short(table, study.scenario.agreement.members if study.scenario.agreement else None)
@@ -217,8 +218,8 @@ def run_uncertainty(
             warnings.simplefilter("ignore", RuntimeWarning)
             low, mid, high = np.nanpercentile(curves[curve].astype(float), [5, 50, 95], axis=0)
         bands[curve] = {"p5": low, "p50": mid, "p95": high}
-    figures = per_sample_figures(study, points, curves[WORLD_PRICE_CURVE])
-    samples = pd.concat([study.values_table(points), table.drop(columns=["point", "run"]), figures], axis=1)
+    peaks = peak_world_prices(list(study.scenario.materials), curves[WORLD_PRICE_CURVE])
+    samples = pd.concat([study.values_table(points), table.drop(columns=["point", "run"]), peaks], axis=1)
     without, why = (None, "")
     if study.scenario.agreement is not None:
         without, why = paired_without_agreement(study, points, seeds, workers, client, progress)
@@ -226,14 +227,6 @@ def run_uncertainty(
     return Uncertainty(study, runs, samples, headlines, drivers, bands, without, why, short)
 
 
-OWN_DEMAND = "baseline_demand_t_per_day"
-"""Column ``<OWN_DEMAND>.<region>.<material>`` of the samples table: that sample's baseline demand per day.
-
-Its normal demand (day-0 demand with yearly growth, before demand surges, noise and the price response)
-averaged over the horizon, as the plan of the sample's scenario has it: the demand days of cover count
-in (:func:`simulator.metrics.days_of_cover`), and the one the report's *How robust* table gives a
-sample's shortfall in days of. The same in the samples' run without the agreement, which changes no demand.
-"""
 PEAK_WORLD_PRICE = "peak_world_price_usd_per_kg"
 """Column ``<PEAK_WORLD_PRICE>.<material>`` of the samples table: the highest world price over the horizon.
 
@@ -243,29 +236,16 @@ with neither a market nor a price. What a record's prices are set against in the
 WORLD_PRICE_CURVE = "world_price_usd_per_kg"
 
 
-def per_sample_figures(study: Study, points: list[dict[str, Any]], world_price: np.ndarray) -> pd.DataFrame:
-    """Each sample's own demand and peak world price (:data:`OWN_DEMAND`, :data:`PEAK_WORLD_PRICE` columns).
+def peak_world_prices(materials: list[str], world_price: np.ndarray) -> pd.DataFrame:
+    """Each sample's highest world price per material (:data:`PEAK_WORLD_PRICE` columns).
 
-    ``world_price``: the samples' daily world price (run, day, material). The demand is worked out from
-    the plan of each sample's scenario (a few milliseconds each), not run: it is an input, not an outcome.
-    The run's ``baseline_demand_t`` curve holds the same days, but kept as float32: its mean is off the plan's in
-    the eighth digit (169.31079305 for 169.31079338), and the column is exact.
+    ``world_price``: the samples' daily world price (run, day, material).
     """
-    from simulator.plan import compile_plan
-    from simulator.sweep.runner import build_point
-
-    regions, materials = list(study.scenario.regions), list(study.scenario.materials)
-    demand = np.empty((len(points), len(regions), len(materials)))
-    for k, point in enumerate(points):
-        plan = compile_plan(build_point(study.raw, point, study.source))
-        first = -int(plan.structure.first_day)  # the plan's days start before day 0: its warm-up
-        demand[k] = plan.baseline_demand_t_per_day[first:, :, :, 0].mean(axis=0)
-    out = {f"{OWN_DEMAND}.{r}.{m}": demand[:, i, j] for i, r in enumerate(regions) for j, m in enumerate(materials)}
     prices = world_price.astype(np.float64)
     seen = np.isfinite(prices).any(axis=1)  # a material with neither a market nor a price: no peak
     peaks = np.where(seen, np.nanmax(np.where(np.isfinite(prices), prices, -np.inf), axis=1), np.nan)
-    out |= {f"{PEAK_WORLD_PRICE}.{m}": peaks[:, j] for j, m in enumerate(materials)}
-    return pd.DataFrame(out, index=pd.RangeIndex(len(points)))
+    columns = {f"{PEAK_WORLD_PRICE}.{m}": peaks[:, j] for j, m in enumerate(materials)}
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(prices)))
 
 
 def uncertainty_runs(scenario: Scenario, runs: int) -> int:

@@ -109,6 +109,8 @@ class Chunk:
     """The sweep's, returned with the result: a result is saved only into its own sweep."""
     patcher: GridPatcher | None = None
     """Builds the points' plans from one compiled plan (None: validate and compile each point)."""
+    own_demand: bool = False
+    """Also give each run its point's baseline demand (:data:`OWN_DEMAND` columns)."""
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,8 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         "seed": np.array([seed for _, _, seed in chunk.runs], dtype=np.int64),
         **{name: values[order] for name, values in _end_to_end(metric_batches).items()},
     }
+    if chunk.own_demand:
+        columns |= own_demand_columns(plans, columns["point"])
     curves = None
     if chunk.curves:  # one gather per curve, not one array per run stacked again
         in_order = len(curve_batches) == 1 and np.array_equal(order, np.arange(len(row_of)))
@@ -256,6 +260,29 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
             for c in kept_curves(chunk.curves)
         }
     return ChunkResult(chunk.index, columns, chunk.fingerprint, curves, code_fingerprint())
+
+
+OWN_DEMAND = "baseline_demand_t_per_day"
+"""Column ``<OWN_DEMAND>.<region>.<material>`` of a run: its point's baseline demand per day, averaged over the horizon.
+
+Day-0 demand with yearly growth, before demand surges, noise and the price response, from day 0 on, as
+the point's plan has it (exact: the run's ``baseline_demand_t`` curve is kept as float32).
+"""
+
+
+def own_demand_columns(plans: dict[int, Plan], points: np.ndarray) -> dict[str, np.ndarray]:
+    """:data:`OWN_DEMAND` columns of runs of grid points ``points``, from the points' ``plans``."""
+    structure = plans[int(points[0])].structure
+    demand = {}
+    for point, plan in plans.items():
+        first = -int(plan.structure.first_day)  # the plan's days start before day 0: its warm-up
+        demand[point] = plan.baseline_demand_t_per_day[first:, :, :, 0].mean(axis=0)
+    rows = np.array([demand[int(point)] for point in points]).reshape(len(points), *demand[int(points[0])].shape)
+    return {
+        f"{OWN_DEMAND}.{region}.{material}": rows[:, i, j]
+        for i, region in enumerate(structure.regions)
+        for j, material in enumerate(structure.materials)
+    }
 
 
 def _gathers_days(plans: list[Plan]) -> bool:
@@ -321,6 +348,8 @@ class Sweep:
     """What the sweep changed from what was asked, and why (written to ``sweep.json``)."""
     patcher: GridPatcher | None = None
     """Builds the points' plans by patching the first point's (None: each point validated and compiled)."""
+    own_demand: bool = False
+    """Also give each run its point's baseline demand (:data:`OWN_DEMAND` columns)."""
 
     @property
     def n_runs(self) -> int:
@@ -347,6 +376,7 @@ class Sweep:
             self.metrics,
             fingerprint,
             self.patcher,
+            self.own_demand,
         )
 
     def structure(self, point: int) -> Any:
@@ -761,17 +791,18 @@ def plan_points(
     seeds: list[int],
     curves: CurveRequest = False,
     chunk_runs: int = CHUNK_RUNS,
+    own_demand: bool = False,
 ) -> Sweep:
     """A sweep of arbitrary points (samples, not a grid): point ``i`` runs once, with ``seeds[i]``.
 
     Only the first point is validated here; the others are validated where they run, as
-    the points of a grid are.
+    the points of a grid are. ``own_demand``: the table also has each point's :data:`OWN_DEMAND`.
     """
     if not points or len(points) != len(seeds):
         raise ValueError("need one seed per point, and at least one point")
     spec = SweepSpec((), runs=1, seed=seeds[0])
     first = build_point(raw, points[0], source)
-    sweep = Sweep(raw, source, spec, points, first, seeds[0], chunk_runs, curves)
+    sweep = Sweep(raw, source, spec, points, first, seeds[0], chunk_runs, curves, own_demand=own_demand)
     sweep.runs = [(p, 0, seed) for p, seed in enumerate(seeds)]
     return sweep
 
