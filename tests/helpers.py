@@ -376,6 +376,16 @@ def manifest_of(folder: Path) -> dict[str, Any]:
     return json.loads((folder / "manifest.json").read_text())
 
 
+def scenario_folder(tmp_path: Path, monkeypatch: Any, files: dict[str, str]) -> Path:
+    """``tmp_path/scenarios`` holding ``files`` (name -> text); simulating is forbidden (:func:`forbid_simulation`)."""
+    forbid_simulation(monkeypatch)
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return folder
+
+
 def forbid_simulation(monkeypatch: Any) -> None:
     """From now on, fail the test if any command gets as far as simulating (a refusal must cost nothing).
 

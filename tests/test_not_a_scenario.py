@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, forbid_simulation, invoke
+from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, invoke, scenario_folder
 
 SWEEP_FILE = """\
 # studies/ratio_mc.yaml (docs/getting-started-research.md)
@@ -37,12 +37,7 @@ NOT_A_SCENARIO = (
 @pytest.fixture
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """scenarios/ holding TINY (tiny.yaml) and the docs' sweep file (ratio_mc.yaml); nothing may simulate."""
-    forbid_simulation(monkeypatch)
-    scenarios = tmp_path / "scenarios"
-    scenarios.mkdir()
-    (scenarios / "tiny.yaml").write_text(TINY_SCENARIO_TEXT)
-    (scenarios / "ratio_mc.yaml").write_text(SWEEP_FILE)
-    return scenarios
+    return scenario_folder(tmp_path, monkeypatch, {"tiny.yaml": TINY_SCENARIO_TEXT, "ratio_mc.yaml": SWEEP_FILE})
 
 
 def _lines_about(output: str, path: Path) -> list[str]:

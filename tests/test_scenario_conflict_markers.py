@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from simulator.scenario.strict_yaml import conflict_line
-from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, forbid_simulation, invoke
+from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, invoke, scenario_folder
 
 LINES = TINY_SCENARIO_TEXT.splitlines()
 HORIZON = LINES.index("horizon_days: 40")  # 0-based: line 3 of the file
@@ -46,12 +46,7 @@ MESSAGE = (
 
 @pytest.fixture
 def conflicted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    forbid_simulation(monkeypatch)
-    folder = tmp_path / "scenarios"
-    folder.mkdir()
-    path = folder / "tiny.yaml"
-    path.write_text(CONFLICTED)
-    return path
+    return scenario_folder(tmp_path, monkeypatch, {"tiny.yaml": CONFLICTED}) / "tiny.yaml"
 
 
 def test_validate_names_the_markers_and_their_line(conflicted: Path) -> None:

@@ -246,20 +246,7 @@ def test_the_explorer_shades_an_embargo_of_nothing_where_a_market_axis_gives_it_
     """The switch (a Japan-only embargo of severity 0, days 10-50) next to the 60-day halt, and a
     ``targeted_premium`` axis of 0 or 0.3: at 0 the switch does nothing and has no window, at 0.3 Japan pays 30%
     more over its days (tests above), so it is shaded there: the market axis moves the windows."""
-    import yaml
-    from click.testing import CliRunner
-
-    from simulator.cli import main
-    from simulator.explore.page import read_page
-
-    data = build(TWO_MEMBERS, market={"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}}})
-    data["shocks"].append(dict(SWITCH, start=10, end=50))
-    path, out = tmp_path / "pair.yaml", tmp_path / "explorer.html"
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    axis = "market.ree.price.targeted_premium=0,0.3"
-    result = CliRunner().invoke(main, ["explore", str(path), "--axis", axis, "--workers", "1", "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    meta, _ = read_page(out.read_text())
+    meta = _explored_with_the_switch(tmp_path, {"sensitivity": 2.0, "adjustment_days": 1.0})
     assert meta["shocks"]["axes"] == [0]
     assert meta["shocks"]["windows"] == {"0": [[0, 60], None], "1": [[0, 60], [10, 50]]}
 
@@ -271,13 +258,20 @@ def test_the_explorer_splits_an_embargo_of_nothing_by_a_market_axis_even_where_t
     axis's 0 still takes its premium away, and there it does nothing. Whether the market and agreement axes move
     the windows is decided from the shocks' sizes (a severity of 0 somewhere), not from the scenario as written:
     decided there, the switch was shaded at both values ({"": [[0, 60], [10, 50]]})."""
+    meta = _explored_with_the_switch(tmp_path, {"sensitivity": 2.0, "adjustment_days": 1.0, "targeted_premium": 0.3})
+    assert meta["shocks"]["axes"] == [0]
+    assert meta["shocks"]["windows"] == {"0": [[0, 60], None], "1": [[0, 60], [10, 50]]}
+
+
+def _explored_with_the_switch(tmp_path, price: dict) -> dict:
+    """The explorer page's description of the pair with the switch (days 10-50) beside the halt, its market's price
+    ``price``, over ``market.ree.price.targeted_premium=0,0.3``."""
     import yaml
     from click.testing import CliRunner
 
     from simulator.cli import main
     from simulator.explore.page import read_page
 
-    price = {"sensitivity": 2.0, "adjustment_days": 1.0, "targeted_premium": 0.3}
     data = build(TWO_MEMBERS, market={"ree": {"price": price}})
     data["shocks"].append(dict(SWITCH, start=10, end=50))
     path, out = tmp_path / "pair.yaml", tmp_path / "explorer.html"
@@ -286,5 +280,4 @@ def test_the_explorer_splits_an_embargo_of_nothing_by_a_market_axis_even_where_t
     result = CliRunner().invoke(main, ["explore", str(path), "--axis", axis, "--workers", "1", "-o", str(out)])
     assert result.exit_code == 0, result.output
     meta, _ = read_page(out.read_text())
-    assert meta["shocks"]["axes"] == [0]
-    assert meta["shocks"]["windows"] == {"0": [[0, 60], None], "1": [[0, 60], [10, 50]]}
+    return meta
