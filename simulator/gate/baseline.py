@@ -17,7 +17,8 @@ Numbers are stored rounded to ``SIGNIFICANT_DIGITS`` significant digits (``-0.0`
 ``0.0``); a non-finite number (NaN, an infinite days of cover) is stored as ``null``.
 Rounding alone cannot promise that regenerating a baseline on another machine changes
 no line (a last-digit difference can cross a rounding boundary), so :func:`settle`
-also keeps every stored number that the check would accept.
+also keeps every stored number that the check would accept (``--update`` settles only where
+the scenario and the tool version are the baseline's; otherwise it records the run exactly).
 
 This module is the gate's only contact with the model: it runs scenarios
 (:func:`simulator.engine.simulate`) and takes the metric names from
@@ -387,8 +388,12 @@ MAX_WHOLE_DIGITS = 18
 """Digits of the largest whole number a baseline may hold (seeds have 10; a float is exact to 15-16)."""
 
 
-def read_baseline(path: Path) -> dict[str, Any]:
-    """A validated baseline, or an :class:`InputError` naming the file and field when it is corrupt."""
+def read_baseline(path: Path, digest: bool = True) -> dict[str, Any]:
+    """A validated baseline, or an :class:`InputError` naming the file and field when it is corrupt.
+
+    ``digest``: refuse a baseline whose numbers no longer match its :data:`DIGEST` (:class:`EditedBaseline`);
+    without, such a baseline is read as it is (to count what ``--update`` puts back).
+    """
 
     def refuse(name: str) -> _Refused:
         return _Refused(f"{name} is not a number JSON allows")
@@ -435,7 +440,7 @@ def read_baseline(path: Path) -> dict[str, Any]:
     problem = _problem(data)
     if problem:
         raise CorruptBaseline(f"corrupt baseline: {problem}", str(path))
-    if DIGEST in data and data[DIGEST] != numbers_digest(data):
+    if digest and DIGEST in data and data[DIGEST] != numbers_digest(data):
         raise EditedBaseline(
             f"baseline edited since it was written: its numbers (metrics, curves) no longer match its {DIGEST}",
             str(path),

@@ -262,8 +262,9 @@ class Update:
     """``created``, ``updated``, ``unchanged`` (every number within tolerance of the stored one),
     ``kept`` (``--missing-only`` and the baseline exists), ``orphan`` (a baseline without scenario) or ``error``."""
     message: str = ""
-    changed: int = 0
-    """Numbers (summary metrics and curve points) whose stored value changed (``updated``)."""
+    changed: int | None = 0
+    """Numbers (summary metrics and curve points) whose stored value changed (``updated``); None: not known
+    (a damaged baseline, whose numbers could not be read)."""
 
 
 def _split(key: str) -> tuple[str, str, str]:
@@ -715,18 +716,25 @@ def update_one(
         return Update(str(path), str(target), "error", exc.render())
     except Exception as exc:  # one crash must not stop the other baselines being written
         return Update(str(path), str(target), "error", f"the run failed: {exc!r}")
-    damaged = ""
+    damaged, edited = "", None
     try:
         old = read_baseline(target) if target.exists() else None
     except EditedBaseline:
         old, damaged = None, "a baseline edited since it was written replaced"
+        edited = read_baseline(target, digest=False)  # its numbers, to count those put back
     except InputError:
         old, damaged = None, "a damaged baseline replaced"
 
     def same(key: str, now: Number, then: Number) -> bool:
         return tolerances.for_metric((scenario.name, file_key(path, keys)), key).accepts(key, now, then)
 
-    record = sealed(settle(new, old, same))
+    # Stored numbers within tolerance are kept only where nothing moved them: the same scenario run by
+    # the same version (a last-digit difference of another machine). After an edit of the scenario or a
+    # new version, a kept number would be an old run's beside the new hash, and a tighter check would
+    # later blame the code for it: the run is then recorded as it is.
+    unmoved = old is not None and same_scenario(old, new, scenario) is True
+    unmoved = unmoved and old is not None and old["package_version"] == new["package_version"]
+    record = sealed(settle(new, old, same) if unmoved else new)
     text = baseline_text(record)
     try:
         existed = target.exists()
@@ -739,7 +747,8 @@ def update_one(
     if not existed:
         return Update(str(path), str(target), "created")
     if old is None:
-        return Update(str(path), str(target), "updated", damaged)
+        counted = None if edited is None else changed_numbers(edited, record)
+        return Update(str(path), str(target), "updated", damaged, counted)
     fields = [key for key in RECORD_FIELDS if old.get(key) != record.get(key)]
     fields += [f"{DIGEST} added"] if DIGEST not in old else []
     return Update(str(path), str(target), "updated", ", ".join(fields), changed_numbers(old, record))

@@ -741,6 +741,8 @@ def update_line(update: Update) -> str:
     if update.status == "orphan":
         return f"{'orphan':<12} {target}: {plain(update.message, one_line=True)}"
     if update.status == "updated":
+        if update.changed is None:  # a damaged baseline: its numbers could not be read to count
+            return f"{'updated':<12} {target} ({plain(update.message, one_line=True)})"
         note = f"; {plain(update.message, one_line=True)}" if update.message else ""
         return f"{'updated':<12} {target} ({update.changed} number{'' if update.changed == 1 else 's'} changed{note})"
     return f"{update.status:<12} {target}"

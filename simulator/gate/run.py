@@ -365,8 +365,9 @@ def update(
 ) -> list[Update]:
     """Write the baselines of every scenario that can be run; report those that cannot, and orphans.
 
-    Numbers within tolerance of the stored ones are kept, so regenerating on another
-    machine rewrites no line. With ``missing_only``, existing baselines are left as they
+    Where the scenario and the tool version are the baseline's, numbers within tolerance of
+    the stored ones are kept, so regenerating on another machine rewrites no line; after an
+    edit or a new version the run is recorded exactly. With ``missing_only``, existing baselines are left as they
     are. After the scenarios come the baselines left without a scenario (``orphan``),
     each with the scenario file whose hash it shares, if any (a rename). Raises
     :class:`InputError` when the paths, the tolerance file or its ``retired`` list are

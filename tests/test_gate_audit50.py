@@ -1,0 +1,69 @@
+"""stockpile check as a CI team met it (audit of stop 50): updates, digits, quoting, labels, notes.
+
+The tiny two-member scenario ``pair`` of ``tests/test_check.py`` (about 0.1 s a run): 60 days,
+Japan short 20 t a day and the EU 80 t, a 60 t pool: 6000 - 60 = 5940 t short in all. It
+draws no random number, so its seed moves nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests import test_check
+from tests.test_check import _spoil, check, edit
+
+pair_tree, pair_repo = test_check.pair_tree, test_check.pair_repo
+"""``pair`` alone with its baseline, and a test's own copy (the fixtures of test_check)."""
+
+WITHIN = 5940.000001
+"""A total shortfall within the default tolerances of the run's 5940 t (1e-6 + 1e-9 x 5940 = 6.94e-6 t)."""
+
+
+def stored_shortfall(repo: Path) -> float:
+    return json.loads((repo / "baselines" / "pair.json").read_text())["metrics"]["total_shortfall_t"]
+
+
+# --- 1. --update records the run where the scenario or the version changed ----------------------
+
+
+def test_update_after_a_scenario_edit_records_the_run_exactly(pair_repo):
+    _spoil(pair_repo / "baselines" / "pair.json", total_shortfall_t=WITHIN)  # an older run's last digits
+    edit(pair_repo / "pair.yaml", seed=7)  # the scenario changed (its numbers did not)
+    result = check("--update", pair_repo)
+    assert result.exit_code == 0, result.output
+    assert stored_shortfall(pair_repo) == 5940  # the run's, not the old number within tolerance
+    assert "(1 number changed; scenario_hash, scenario_parts, seed)" in result.output
+    strict = check("--rtol", 0, "--atol", 0, pair_repo)
+    assert strict.exit_code == 0, strict.output
+
+
+def test_update_after_a_new_package_version_records_the_run_exactly(pair_repo):
+    _spoil(pair_repo / "baselines" / "pair.json", total_shortfall_t=WITHIN, package_version="0.0.1")
+    result = check("--update", pair_repo)
+    assert result.exit_code == 0, result.output
+    assert "(1 number changed; package_version)" in result.output
+    assert stored_shortfall(pair_repo) == 5940
+    assert check("--rtol", 0, "--atol", 0, pair_repo).exit_code == 0
+
+
+def test_update_keeps_a_number_within_tolerance_where_nothing_moved_it(pair_repo):
+    # the same scenario and version: another machine's last digits are not written back
+    _spoil(pair_repo / "baselines" / "pair.json", total_shortfall_t=WITHIN)
+    result = check("--update", pair_repo)
+    assert result.exit_code == 0 and "unchanged" in result.output, result.output
+    assert stored_shortfall(pair_repo) == WITHIN
+
+
+# --- 14. the update of an edited baseline counts the numbers it put back -------------------------
+
+
+def test_update_of_a_hand_edited_baseline_counts_the_numbers_put_back(pair_repo):
+    path = pair_repo / "baselines" / "pair.json"
+    data = json.loads(path.read_text())
+    data["metrics"]["total_shortfall_t"] = 5941.0  # by hand: the digest no longer matches
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    result = check("--update", pair_repo)
+    assert result.exit_code == 0, result.output
+    assert f"updated      {path} (1 number changed; a baseline edited since it was written replaced)" in result.output
+    assert stored_shortfall(pair_repo) == 5940
