@@ -1161,12 +1161,20 @@ def test_a_scenario_pattern_may_name_the_file_key_of_a_sub_folder(pair_repo):
     edit(pair_repo / "eu" / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
     tolerances = pair_repo / "baselines" / "tolerances.yaml"
     assert check(pair_repo).exit_code == 1
+    strict = json.loads(check("--format", "json", "--rtol", 0, "--atol", 0, pair_repo).output)
+    moved = {o["scenario"]: o["numbers_moved"] for o in strict}
+    assert moved["pair"] == 0 and moved["eu/pair"] > 0
     tolerances.write_text("scenarios:\n  eu/*: {rtol: 0.1, atol: 1.0}\n")
     result = check(pair_repo)
     assert result.exit_code == 0, result.output  # the key pattern loosens eu/pair and counts as used
     update = check("--update", pair_repo)
-    eu_baseline = pair_repo / "eu" / "baselines" / "pair.json"  # the scenario moved, its numbers are kept
-    assert f"updated      {eu_baseline} (0 numbers changed; scenario_hash, scenario_parts)" in update.output
+    # the scenario was edited: the run is recorded exactly, every number it moved (none kept within tolerance)
+    eu_baseline = pair_repo / "eu" / "baselines" / "pair.json"
+    assert f"updated      {eu_baseline} ({moved['eu/pair']} numbers changed; scenario_hash, scenario_parts)" in (
+        update.output
+    )
+    tolerances.unlink()
+    assert check("--rtol", 0, "--atol", 0, pair_repo).exit_code == 0
     tolerances.write_text("scenarios:\n  pair: {rtol: 0.1, atol: 1.0}\n")  # the name matches both files
     assert check(pair_repo).exit_code == 0
     tolerances.write_text("scenarios:\n  us/*: {rtol: 0.1, atol: 1.0}\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from xml.etree import ElementTree
 
 from tests import test_check
 from tests.test_check import _spoil, check, edit
@@ -67,3 +68,24 @@ def test_update_of_a_hand_edited_baseline_counts_the_numbers_put_back(pair_repo)
     assert result.exit_code == 0, result.output
     assert f"updated      {path} (1 number changed; a baseline edited since it was written replaced)" in result.output
     assert stored_shortfall(pair_repo) == 5940
+
+
+# --- 2. a small move shows old and new with the digits that tell them apart ---------------------
+
+
+def test_a_small_move_shows_old_and_new_apart_in_every_format(pair_repo, tmp_path):
+    # 5940.001 -> 5940 t: both read 5940 at six significant digits; seven tell them apart
+    _spoil(pair_repo / "baselines" / "pair.json", total_shortfall_t=5940.001)
+    moved = "total_shortfall_t 5940.001 -> 5940 (-0.001, -1.7e-05%)"
+    junit = tmp_path / "check.xml"
+    text = check("--junit", junit, pair_repo)
+    assert text.exit_code == 1, text.output
+    row = next(line.split() for line in text.output.splitlines() if line.startswith("pair ") and "total_sh" in line)
+    assert row[6:8] == ["5940.001", "5940"]
+    assert moved in check("-q", pair_repo).output
+    annotation = next(line for line in check("--format", "github", pair_repo).output.splitlines() if "::error" in line)
+    assert annotation.endswith(moved.replace("%", "%25"))  # the message escapes % only
+    markdown = check("--format", "markdown", pair_repo).output
+    assert moved in markdown and "| total_shortfall_t | - | - | 5940.001 | 5940 |" in markdown
+    failure = ElementTree.parse(junit).getroot().find("testsuite/testcase/failure")
+    assert failure is not None and moved in failure.get("message", "")

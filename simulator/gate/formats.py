@@ -106,6 +106,24 @@ def _value(metric: str, value: float | None, start: str | None) -> str:
     return f"{value:.6g}"
 
 
+def _values(metric: str, baseline: float | None, now: float | None, start: str | None) -> tuple[str, str]:
+    """Two numbers as shown (:func:`_value`), with as many significant digits as they need to differ.
+
+    Six digits, or more (up to 17) where six would show a small move as no move at all:
+
+    >>> _values("total_shortfall_t", 829.98, 829.980248994, None)
+    ('829.98', '829.9802')
+    >>> _values("total_shortfall_t", 5940, 5939, None), _values("peak_price_day", 10, 12, None)
+    (('5940', '5939'), ('10', '12'))
+    """
+    if metric in DAY_METRICS or baseline is None or now is None or baseline == now:
+        return _value(metric, baseline, start), _value(metric, now, start)
+    digits = 6
+    while digits < 17 and f"{baseline:.{digits}g}" == f"{now:.{digits}g}":
+        digits += 1
+    return f"{baseline:.{digits}g}", f"{now:.{digits}g}"
+
+
 @dataclass(frozen=True)
 class Row:
     """One line of a drift table: a summary metric, or the largest move of one curve."""
@@ -149,8 +167,7 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
             d.metric,
             "-",
             "-",
-            _value(d.metric, d.baseline, start),
-            _value(d.metric, d.now, start),
+            *_values(d.metric, d.baseline, d.now, start),
             d.change,
         )
         for d in summary
@@ -164,8 +181,7 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
             d.metric,
             str(d.day),
             date_of(start, d.day) or "-",
-            _value(d.metric, d.baseline, start),
-            _value(d.metric, d.now, start),
+            *_values(d.metric, d.baseline, d.now, start),
             f"{d.change}; largest of {count} moved day(s)",
         )
         for d, count in worst
@@ -236,8 +252,7 @@ def moved_summary(outcome: Outcome, most: int = 3) -> str:
         if len(largest) < most and d.metric not in {x.metric for x in largest}:
             largest.append(d)
     parts = [
-        f"{d.metric}{_where(d, start)} {_value(d.metric, d.baseline, start)} -> {_value(d.metric, d.now, start)}"
-        f" ({_flat(d.change)})"
+        f"{d.metric}{_where(d, start)} {' -> '.join(_values(d.metric, d.baseline, d.now, start))} ({_flat(d.change)})"
         for d in largest
     ]
     head = f"{len(moved)} number(s) moved beyond tolerance" + "".join(f"; {g}" for g in outcome.absent_groups)
