@@ -8,6 +8,8 @@ draws no random number, so its seed moves nothing.
 from __future__ import annotations
 
 import json
+import shlex
+import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -89,3 +91,44 @@ def test_a_small_move_shows_old_and_new_apart_in_every_format(pair_repo, tmp_pat
     assert moved in markdown and "| total_shortfall_t | - | - | 5940.001 | 5940 |" in markdown
     failure = ElementTree.parse(junit).getroot().find("testsuite/testcase/failure")
     assert failure is not None and moved in failure.get("message", "")
+
+
+# --- 3. advice lines quote paths -----------------------------------------------------------------
+
+
+def pasted_command(output: str, hint: str) -> list[str]:
+    """The arguments after ``stockpile check`` of the advice line starting with ``hint``, as a shell reads them."""
+    line = next(line for line in output.splitlines() if line.startswith(hint))
+    words = shlex.split(line.split("stockpile check ", 1)[1])
+    return words
+
+
+def test_advice_lines_quote_paths_with_spaces_so_they_can_be_pasted(tmp_path, pair_tree):
+    folder = tmp_path / "my scenarios"
+    folder.mkdir()
+    scenario = folder / "my pair.yaml"
+    shutil.copy(pair_tree / "pair.yaml", scenario)
+    baselines = tmp_path / "my baselines"
+    assert check("--update", "--baselines", baselines, folder).exit_code == 0
+    baseline = baselines / "my pair.json"
+    expected = ["--update", "--baselines", str(baselines), str(scenario)]
+    # the code moved the numbers: 5000 t stored where the run gives 5940 t
+    _spoil(baseline, total_shortfall_t=5000.0)
+    result = check("--baselines", baselines, folder)
+    assert result.exit_code == 1, result.output
+    assert pasted_command(result.output, "Numbers of unchanged scenarios moved") == expected
+    assert check(*expected).exit_code == 0  # pasted, it writes the baseline
+    # an edit that moves numbers
+    edit(scenario, horizon_days=50)
+    result = check("--baselines", baselines, folder)
+    assert pasted_command(result.output, "If the scenario edits are intended") == expected
+    assert check(*expected).exit_code == 0
+    # an edit that moves none
+    edit(scenario, seed=7)
+    result = check("--baselines", baselines, folder)
+    assert result.exit_code == 0, result.output
+    assert pasted_command(result.output, "Scenario edits that moved no number") == expected
+    assert check(*expected).exit_code == 0
+    assert check("--rtol", 0, "--atol", 0, "--baselines", baselines, folder).output.splitlines()[0] == (
+        "ok           my pair (name: pair)"
+    )

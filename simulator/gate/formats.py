@@ -18,6 +18,7 @@ import functools
 import json
 import os
 import re
+import shlex
 import subprocess
 from collections import Counter
 from dataclasses import dataclass
@@ -413,10 +414,10 @@ def advice(report: Report, outcomes: list[Outcome] | None = None) -> list[str]:
     chosen = report.outcomes if outcomes is None else outcomes
     drifting = [o for o in chosen if o.status == "drift"]
     options = report.update_options
-    edited = " ".join(plain(o.file, one_line=True) for o in drifting if o.inputs_changed)
-    code = [plain(o.file, one_line=True) for o in drifting if o.inputs_changed is False]
-    unknown = [plain(o.file, one_line=True) for o in drifting if o.inputs_changed is None]
-    stale = " ".join(plain(o.file, one_line=True) for o in chosen if o.status == "ok" and o.scenario_changed)
+    edited = " ".join(pasted(o.file) for o in drifting if o.inputs_changed)
+    code = [pasted(o.file) for o in drifting if o.inputs_changed is False]
+    unknown = [pasted(o.file) for o in drifting if o.inputs_changed is None]
+    stale = " ".join(pasted(o.file) for o in chosen if o.status == "ok" and o.scenario_changed)
     lines = [f"{EDITED_HINT}{options} {edited}"] if edited else []
     if code:
         lines.append(f"{CODE_HINT}{options} {code[0]}")
@@ -424,10 +425,19 @@ def advice(report: Report, outcomes: list[Outcome] | None = None) -> list[str]:
         lines.append(f"{UNKNOWN_HINT}{options} {unknown[0]}")
     if stale:
         lines.append(f"{STALE_HINT}{options} {stale}")
-    renamed = " ".join(plain(o.file, one_line=True) for o in drifting if o.inputs_changed and renamed_and_edited(o))
+    renamed = " ".join(pasted(o.file) for o in drifting if o.inputs_changed and renamed_and_edited(o))
     if renamed:
         lines.append(f"{RENAME_HINT} {renamed}")
     return lines
+
+
+def pasted(path: str | Path) -> str:
+    """A path in a command to paste into a shell: on one line, plain, and quoted where it must be.
+
+    >>> pasted("my scenarios/my pair.yaml"), pasted("scenarios/pair.yaml")
+    ("'my scenarios/my pair.yaml'", 'scenarios/pair.yaml')
+    """
+    return shlex.quote(plain(str(path), one_line=True))
 
 
 def _headline_first(d: Drift) -> tuple[bool, bool, float, int, float, str, float]:

@@ -40,6 +40,7 @@ from typing import Any, TypeVar
 from simulator.errors import InputError
 from simulator.gate.baseline import Kind, baseline_path, foreign, read_baseline
 from simulator.gate.compare import Outcome, Update, check_one, file_key, update_one
+from simulator.gate.formats import pasted
 from simulator.gate.tolerances import Tolerances, load_tolerances
 from simulator.workers import pool_size
 
@@ -301,7 +302,7 @@ def check(
     started = time.perf_counter()
     notify = on_outcome or (lambda _outcome: None)
     shown = where(paths)
-    options = f" --baselines {baselines}" if baselines is not None else ""
+    options = f" --baselines {pasted(baselines)}" if baselines is not None else ""
     try:
         scenarios = find_scenarios(paths, baselines)
         tolerances = load_tolerances(scenarios.tolerance_file(tolerance_file), rtol, atol)
@@ -349,7 +350,8 @@ def _renamed(orphan: Outcome, outcomes: list[Outcome]) -> Outcome:
     path, key = orphan.file, orphan.scenario
     message = (
         f"{path}: its scenario file {key}.yaml is gone, and {twin} has its name: and no baseline (renamed?): "
-        f"write the new baseline with stockpile check --update {twin} and delete {Path(path).name} in the same commit"
+        f"write the new baseline with stockpile check --update {pasted(twin)} and delete {Path(path).name} in the same "
+        "commit"
     )
     return Outcome(orphan.scenario, orphan.file, orphan.status, message=message)
 
