@@ -22,6 +22,7 @@ import json
 import math
 import os
 import shlex
+import subprocess
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -573,20 +574,67 @@ def check_one(
 
 
 def no_baseline(target: Path, path: Path, option: str = "") -> str:
-    """Why a scenario without a baseline fails, and what to do: write it for a new scenario, else restore it.
+    """Why a scenario without a baseline fails, and what to do: restore a deleted baseline, or write a new one.
 
-    >>> print(no_baseline(Path("s/baselines/a.json"), Path("s/a.yaml")))
-    no baseline at s/baselines/a.json: write it with stockpile check --update s/a.yaml (a new scenario); if the \
-scenario is not new, restore its baseline from version control: git checkout HEAD -- s/baselines/a.json (deleted \
-since the last commit), or from before the commit that deleted it (git log --diff-filter=D -- s/baselines/a.json)
+    Where git's history holds the file (:func:`last_commit_with`), the message gives the command that
+    restores it, which works whether or not the deletion is committed (as it always is in CI); writing
+    a new baseline comes last, as it would hide the deletion. A work tree whose whole history lacks
+    the file has a new scenario. Elsewhere (no git, a shallow clone) both ways are given, restoring first:
+
+    >>> print(no_baseline(Path("/nowhere/s/baselines/a.json"), Path("/nowhere/s/a.yaml")))
+    no baseline at /nowhere/s/baselines/a.json: if it was deleted, restore it from version control (git log -n 1 \
+--diff-filter=D -- /nowhere/s/baselines/a.json names the commit that deleted it; git checkout THAT_COMMIT^ -- \
+/nowhere/s/baselines/a.json restores it); for a new scenario, write it with stockpile check --update \
+/nowhere/s/a.yaml (for a deleted baseline that would hide the deletion)
     """
-    where = _pasted(target)
+    where, update = _pasted(target), f"stockpile check --update {option}{_pasted(path)}"
+    history = _git_history(target)
+    if history.commit:
+        return (
+            f"no baseline at {_shown(target)}: deleted; git commit {history.commit} has it: restore it with git "
+            f"checkout {history.commit} -- {where}; only for a scenario that needs a new baseline, write one from "
+            f"this run with {update} (for a deleted baseline that would hide the deletion)"
+        )
+    if history.complete:
+        return f"no baseline at {_shown(target)}, nor in the git history (a new scenario): write it with {update}"
     return (
-        f"no baseline at {_shown(target)}: write it with stockpile check --update {option}{_pasted(path)} (a new "
-        f"scenario); if the scenario is not new, restore its baseline from version control: git checkout HEAD -- "
-        f"{where} (deleted since the last commit), or from before the commit that deleted it (git log "
-        f"--diff-filter=D -- {where})"
+        f"no baseline at {_shown(target)}: if it was deleted, restore it from version control (git log -n 1 "
+        f"--diff-filter=D -- {where} names the commit that deleted it; git checkout THAT_COMMIT^ -- {where} restores "
+        f"it); for a new scenario, write it with {update} (for a deleted baseline that would hide the deletion)"
     )
+
+
+@dataclass(frozen=True)
+class _History:
+    commit: str = ""
+    """The last commit of the checked-out history whose tree holds the file (abbreviated), or empty."""
+    complete: bool = False
+    """In a git work tree whose whole history is here (not a shallow clone): a file it never held is new."""
+
+
+def _git_history(path: Path) -> _History:
+    """What git's history of the current branch knows of the file at ``path`` (nothing without git)."""
+    top = next((p for p in (path.parent, *path.parent.parents) if p.is_dir()), None)
+    if top is None:
+        return _History()
+    relative = os.path.relpath(path, top)
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=top, capture_output=True, text=True, timeout=10, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    shallow = git("rev-parse", "--is-shallow-repository")
+    if shallow is None:
+        return _History()
+    complete = shallow == "false"
+    last = git("log", "-n", "1", "--format=%H", "--", relative)  # deleted there, or changed last there
+    for commit in (last, f"{last}^") if last else ():
+        if git("cat-file", "-e", f"{commit}:./{relative}") is not None:
+            return _History(git("rev-parse", "--short=12", commit) or commit, complete)
+    return _History("", complete)
 
 
 def _edited(exc: EditedBaseline, target: Path, scenario: Any, path: Path, option: str, tolerances: Tolerances) -> str:
