@@ -1488,6 +1488,7 @@ def check(
     try:
         with _sigterm_as_interrupt():
             if update:
+                new_folder = baselines is not None and not os.path.lexists(baselines)
                 updates = gate.update(
                     paths,
                     baselines=baselines,
@@ -1498,6 +1499,8 @@ def check(
                         u, [] if quiet and u.status not in ("error", "orphan") else [formats.update_line(u)]
                     ),
                 )
+                if new_folder and baselines is not None and baselines.is_dir():
+                    click.echo(formats.new_folder_line(baselines))
                 click.echo(formats.update_final_line(updates))
                 ctx.exit(2 if any(u.status == "error" for u in updates) else 0)
             inputs = _check_inputs(paths, baselines, tolerances)

@@ -132,3 +132,37 @@ def test_advice_lines_quote_paths_with_spaces_so_they_can_be_pasted(tmp_path, pa
     assert check("--rtol", 0, "--atol", 0, "--baselines", baselines, folder).output.splitlines()[0] == (
         "ok           my pair (name: pair)"
     )
+
+
+# --- 7. a --baselines folder that does not exist ------------------------------------------------
+
+
+def test_a_baselines_folder_that_does_not_exist_is_named_with_the_near_one(pair_repo):
+    typo = pair_repo / "baseline"  # for baselines/
+    result = check("--baselines", typo, pair_repo)
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[:2] == [
+        "error        baseline",
+        f"             {typo}: --baselines: no such folder; did you mean {pair_repo}/baselines?",
+    ]
+    far = pair_repo / "elsewhere" / "kept"
+    assert f"{far}: --baselines: no such folder (stockpile check --update with this --baselines makes it)" in (
+        check("--baselines", far, pair_repo).output
+    )
+
+
+def test_update_says_it_made_a_new_baselines_folder(pair_repo):
+    typo = pair_repo / "baseline"
+    result = check("--update", "--baselines", typo, pair_repo)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"created      {typo}/pair.json",
+        f"new folder   {typo}: the --baselines folder did not exist and was created; if you meant an existing "
+        "folder, delete this one and update again with its name",
+        "1 baseline(s): 1 created, 0 updated, 0 unchanged",
+    ]
+    again = check("--update", "--baselines", typo, pair_repo)  # now it exists: nothing to say
+    assert again.output.splitlines() == [
+        f"unchanged    {typo}/pair.json",
+        "1 baseline(s): 0 created, 0 updated, 1 unchanged",
+    ]

@@ -773,6 +773,15 @@ def update_line(update: Update) -> str:
     return f"{update.status:<12} {target}"
 
 
+def new_folder_line(folder: Path) -> str:
+    """What ``check --update --baselines DIR`` says when DIR did not exist: it made a new folder (a typo?)."""
+    shown = plain(str(folder), one_line=True)
+    return (
+        f"{'new folder':<12} {shown}: the --baselines folder did not exist and was created; if you meant an existing "
+        "folder, delete this one and update again with its name"
+    )
+
+
 def update_final_line(updates: list[Update]) -> str:
     """How many baselines were created, updated, left unchanged or kept, or could not be written; orphans apart."""
     counts = Counter(u.status for u in updates)

@@ -25,6 +25,7 @@ it reaches every report format, the JUnit file included, like any other failure.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import functools
 import multiprocessing
@@ -304,6 +305,8 @@ def check(
     shown = where(paths)
     options = f" --baselines {pasted(baselines)}" if baselines is not None else ""
     try:
+        if baselines is not None:
+            missing_folder(baselines)
         scenarios = find_scenarios(paths, baselines)
         tolerances = load_tolerances(scenarios.tolerance_file(tolerance_file), rtol, atol)
         left_over = orphans(scenarios, tolerances)
@@ -331,6 +334,25 @@ def check(
         tolerances=tolerances,
         tolerance_options=given,
     )
+
+
+def missing_folder(baselines: Path) -> None:
+    """Refuse a ``--baselines`` folder that does not exist, naming a near one (a typo would fail every scenario).
+
+    Raises
+    ------
+    InputError
+        No such folder, with ``did you mean ...?`` when a folder beside it has a near name.
+    """
+    if os.path.lexists(baselines):
+        return  # a file or a link there is named where a baseline is read or written
+    parent = baselines.parent
+    siblings = [entry.name for entry in parent.iterdir() if entry.is_dir()] if parent.is_dir() else []
+    near = difflib.get_close_matches(baselines.name, siblings, n=1, cutoff=0.75)
+    hint = (
+        f"; did you mean {parent / near[0]}?" if near else " (stockpile check --update with this --baselines makes it)"
+    )
+    raise InputError(f"--baselines: no such folder{hint}", str(baselines))
 
 
 def _renamed(orphan: Outcome, outcomes: list[Outcome]) -> Outcome:
