@@ -13,6 +13,9 @@ import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
+from click.testing import CliRunner
+
+from simulator.cli import main
 from tests import test_check
 from tests.test_check import _spoil, check, edit
 
@@ -166,3 +169,24 @@ def test_update_says_it_made_a_new_baselines_folder(pair_repo):
         f"unchanged    {typo}/pair.json",
         "1 baseline(s): 0 created, 0 updated, 1 unchanged",
     ]
+
+
+# --- 15. an empty --summary (GITHUB_STEP_SUMMARY unset) skips the summary, not the check -------------
+
+
+def test_an_empty_summary_path_skips_the_summary_with_a_note_and_still_writes_the_junit_file(pair_repo, tmp_path):
+    junit = tmp_path / "check.xml"
+    result = check("--format", "github", "--junit", junit, "--summary", "", pair_repo)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        "note: --summary is empty (is $GITHUB_STEP_SUMMARY unset, outside GitHub Actions?): no summary written"
+    )
+    assert result.output.splitlines()[1] == "ok           pair"
+    assert ElementTree.parse(junit).getroot().get("tests") == "1"
+    # a drift still fails the step
+    _spoil(pair_repo / "baselines" / "pair.json", total_shortfall_t=5000.0)
+    assert check("--junit", junit, "--summary", "", pair_repo).exit_code == 1
+    # with --format json the note is kept out of standard output, which stays one JSON list
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--summary", "", str(pair_repo)])
+    assert result.exit_code == 1 and json.loads(result.stdout)[0]["status"] == "drift"
+    assert "no summary written" in result.stderr
