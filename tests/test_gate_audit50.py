@@ -190,3 +190,31 @@ def test_an_empty_summary_path_skips_the_summary_with_a_note_and_still_writes_th
     result = CliRunner().invoke(main, ["check", "--format", "json", "--summary", "", str(pair_repo)])
     assert result.exit_code == 1 and json.loads(result.stdout)[0]["status"] == "drift"
     assert "no summary written" in result.stderr
+
+
+# --- 4. same-named files are labelled apart ------------------------------------------------------
+
+
+def test_files_of_the_same_name_in_two_folders_are_labelled_by_their_folders(tmp_path, pair_tree):
+    files = []
+    for region in ("eu", "jp"):
+        (tmp_path / region).mkdir()
+        files.append(tmp_path / region / "dup.yaml")
+        shutil.copy(pair_tree / "pair.yaml", files[-1])
+        assert check("--update", files[-1]).exit_code == 0
+        _spoil(tmp_path / region / "baselines" / "dup.json", total_shortfall_t=5000.0)
+    junit = tmp_path / "check.xml"
+    result = check("--junit", junit, *files)
+    assert result.exit_code == 1
+    assert [line.split("):")[0] + ")" for line in result.output.splitlines()[:2]] == [
+        "drift        eu/dup (name: pair)",
+        "drift        jp/dup (name: pair)",
+    ]
+    rows = [line.split()[0] for line in result.output.splitlines() if "total_shortfall_t" in line]
+    assert rows == ["eu/dup", "jp/dup"]
+    cases = ElementTree.parse(junit).getroot().findall("testsuite/testcase")
+    assert [case.get("name") for case in cases] == ["eu/dup", "jp/dup"]
+    outcomes = json.loads(check("--format", "json", *files).output)
+    assert [o["scenario"] for o in outcomes] == ["eu/dup", "jp/dup"]
+    # a file whose name no other shares keeps its plain label
+    assert check(files[0]).output.startswith("drift        dup (name: pair): ")

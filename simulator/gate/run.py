@@ -32,6 +32,7 @@ import multiprocessing
 import os
 import signal
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
@@ -179,6 +180,7 @@ def find_scenarios(paths: Sequence[str | Path], baselines: Path | None = None) -
     if not found:
         raise InputError("no scenario files (*.yaml, *.yml) found", where(paths))
     unique = list(dict.fromkeys(found))
+    keys = _told_apart(unique, keys)
     owners: dict[str, Path] = {}
     for path in unique:
         target = baseline_path(path, baselines)
@@ -199,6 +201,30 @@ def find_scenarios(paths: Sequence[str | Path], baselines: Path | None = None) -
         if owner in complete:
             complete[owner][1].add(path.stem)
     return Scenarios(unique, complete, baselines, keys, folders)
+
+
+def _told_apart(files: list[Path], keys: dict[Path, str]) -> dict[Path, str]:
+    """``keys`` with a longer label for files whose keys would be the same, so that no two share a label.
+
+    Two files named alone (or found in two folders named) with the same name, ``eu/dup.yaml`` and
+    ``jp/dup.yaml``, would both read ``dup``: each such key takes as many of its path's last
+    folders as tell them apart (``eu/dup``, ``jp/dup``). A key no other file shares is left as it is.
+
+    >>> sorted(_told_apart([Path("x/eu/dup.yaml"), Path("y/jp/dup.yaml"), Path("z/a.yaml")], {}).values())
+    ['eu/dup', 'jp/dup']
+    """
+    labels = {path: file_key(path, keys) for path in files}
+    while True:
+        counts = Counter(labels.values())
+        longer = False
+        for path in [p for p in files if counts[labels[p]] > 1]:
+            parts = path.with_suffix("").parts
+            used = labels[path].count("/") + 1
+            if used < len(parts):
+                labels[path], longer = Path(*parts[-used - 1 :]).as_posix(), True
+        if not longer:
+            break
+    return {**keys, **{path: label for path, label in labels.items() if label != file_key(path, keys)}}
 
 
 def orphans(scenarios: Scenarios, tolerances: Tolerances) -> list[Outcome]:
