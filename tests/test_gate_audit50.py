@@ -218,3 +218,52 @@ def test_files_of_the_same_name_in_two_folders_are_labelled_by_their_folders(tmp
     assert [o["scenario"] for o in outcomes] == ["eu/dup", "jp/dup"]
     # a file whose name no other shares keeps its plain label
     assert check(files[0]).output.startswith("drift        dup (name: pair): ")
+
+
+# --- 5. a pass to record is seen where CI users look ------------------------------------------------
+
+RECORD = "record it with stockpile check --update {}"
+
+
+def test_an_edit_that_passes_is_a_warning_annotation_and_stays_in_quiet_output(pair_repo):
+    scenario = pair_repo / "pair.yaml"
+    edit(scenario, seed=7)  # pair draws no random number: nothing moves
+    note = (
+        "scenario changed since its baseline: seed 0 → 7; no number moved beyond its tolerance, but the baseline "
+        f"predates the edit: {RECORD.format(scenario)}"
+    )
+    github = check("--format", "github", pair_repo)
+    assert github.exit_code == 0
+    assert github.output.splitlines()[0] == (
+        f"::warning file={scenario},title=stockpile check%3A baseline to record in pair::{note}"
+    )
+    quiet = check("-q", pair_repo)
+    assert quiet.exit_code == 0
+    lines = quiet.output.splitlines()
+    assert lines[0] == f"ok           pair ({note})"
+    assert lines[1].endswith(
+        ": 1 ok (1 ok with a baseline that predates its scenario's edit or the tool version: record it)"
+    )
+
+
+def test_a_new_package_version_that_moves_no_number_is_noted_and_update_records_it(pair_repo):
+    from simulator.version import __version__
+
+    scenario = pair_repo / "pair.yaml"
+    _spoil(pair_repo / "baselines" / "pair.json", package_version="0.0.1")
+    result = check(pair_repo)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == (
+        f"ok           pair (package version 0.0.1 → {__version__} since its baseline; no number moved beyond its "
+        f"tolerance, but the baseline names the older version: {RECORD.format(scenario)})"
+    )
+    assert result.output.splitlines()[-2] == (
+        "Baselines written by another package version, whose numbers moved no further than their tolerances: record "
+        "the version in the same commit as the upgrade, so that a later drift is not blamed on the older one: "
+        f"stockpile check --update {scenario}"
+    )
+    assert "::warning " in check("--format", "github", pair_repo).output
+    update = check("--update", scenario)
+    assert f"({'0 numbers changed'}; package_version)" in update.output
+    assert json.loads((pair_repo / "baselines" / "pair.json").read_text())["package_version"] == __version__
+    assert check(pair_repo).output.splitlines()[0] == "ok           pair"

@@ -230,6 +230,17 @@ class Outcome:
         return self.status in FAILED
 
     @property
+    def stale(self) -> bool:
+        """A pass whose baseline predates its scenario's edit or the tool version running now: to be recorded.
+
+        Such a baseline still matches (within the tolerances in force), but a later drift would be
+        blamed on the edit or on the older version.
+        """
+        if self.status != "ok":
+            return False
+        return bool(self.scenario_changed) or bool(self.versions and self.versions[0] != self.versions[1])
+
+    @property
     def inputs_changed(self) -> bool | None:
         """:attr:`scenario_changed`, but False when only parts the run never reads changed (``description``).
 

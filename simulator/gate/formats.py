@@ -52,6 +52,11 @@ STALE_HINT = (
     "Scenario edits that moved no number beyond its tolerance are not in their baselines yet: record them in the same "
     "commit, so that a later drift is not blamed on them: stockpile check --update"
 )
+VERSION_HINT = (
+    "Baselines written by another package version, whose numbers moved no further than their tolerances: record "
+    "the version in the same commit as the upgrade, so that a later drift is not blamed on the older one: "
+    "stockpile check --update"
+)
 UNKNOWN_HINT = (
     "Numbers moved against format-1 baselines, which cannot tell whether their scenario changed: find out why "
     "(the scenario's history, the code) before updating; then update one baseline with: stockpile check --update"
@@ -398,12 +403,18 @@ def note(outcome: Outcome, most: int | None = 5) -> str:
     """
     if outcome.drifts:
         return cause(outcome, most)
-    if outcome.status == "ok" and outcome.scenario_changed:
-        details = edits(outcome, most)
+    if not outcome.stale:
+        return ""
+    versions = outcome.versions
+    version = f"package version {versions[0]} → {versions[1]}" if versions and versions[0] != versions[1] else ""
+    if outcome.scenario_changed:
+        details = edits(outcome, most) + ([version] if version else [])
         text = "scenario changed since its baseline" + (": " + "; ".join(details) if details else "")
         text += "; no number moved beyond its tolerance, but the baseline predates the edit"
-        return plain(text + (f": record it with {outcome.update_command}" if outcome.update_command else ""), True)
-    return ""
+    else:
+        text = f"{version} since its baseline; no number moved beyond its tolerance, but the baseline names the "
+        text += "older version"
+    return plain(text + (f": record it with {outcome.update_command}" if outcome.update_command else ""), True)
 
 
 def advice(report: Report, outcomes: list[Outcome] | None = None) -> list[str]:
@@ -417,7 +428,8 @@ def advice(report: Report, outcomes: list[Outcome] | None = None) -> list[str]:
     edited = " ".join(pasted(o.file) for o in drifting if o.inputs_changed)
     code = [pasted(o.file) for o in drifting if o.inputs_changed is False]
     unknown = [pasted(o.file) for o in drifting if o.inputs_changed is None]
-    stale = " ".join(pasted(o.file) for o in chosen if o.status == "ok" and o.scenario_changed)
+    stale = " ".join(pasted(o.file) for o in chosen if o.stale and o.scenario_changed)
+    older = " ".join(pasted(o.file) for o in chosen if o.stale and not o.scenario_changed)
     lines = [f"{EDITED_HINT}{options} {edited}"] if edited else []
     if code:
         lines.append(f"{CODE_HINT}{options} {code[0]}")
@@ -425,6 +437,8 @@ def advice(report: Report, outcomes: list[Outcome] | None = None) -> list[str]:
         lines.append(f"{UNKNOWN_HINT}{options} {unknown[0]}")
     if stale:
         lines.append(f"{STALE_HINT}{options} {stale}")
+    if older:
+        lines.append(f"{VERSION_HINT}{options} {older}")
     renamed = " ".join(pasted(o.file) for o in drifting if o.inputs_changed and renamed_and_edited(o))
     if renamed:
         lines.append(f"{RENAME_HINT} {renamed}")
@@ -477,6 +491,8 @@ def final_line(report: Report, tolerances_always: bool = False) -> str:
     orphaned = [o for o in report.outcomes if o.status in _ORPHAN_STATUSES]
     strays = [o for o in report.outcomes if o.stray]
     line = f"{len(scenarios)} scenario(s){of} checked in {report.seconds:.1f} s: {_tally(scenarios) or 'none'}"
+    if stale := sum(o.stale for o in scenarios):
+        line += f" ({stale} ok with a baseline that predates its scenario's edit or the tool version: record it)"
     if orphaned:
         line += f"; {len(orphaned)} baseline(s) without scenario: {_tally(orphaned)}"
     if strays:
@@ -581,9 +597,12 @@ def _git_top(folder: str) -> str | None:
 
 
 def annotation(outcome: Outcome) -> str:
-    """``::error file=...,title=...::message`` for a failed outcome."""
-    title = f"stockpile check: {outcome.status} in {label(outcome)}"
+    """``::error file=...,title=...::message`` for a failed outcome; ``::warning`` for a pass to record (its note)."""
     where = f"file={_property(plain(_repo_path(outcome.file), one_line=True))}," if outcome.file else ""
+    if not outcome.failed:
+        title = f"stockpile check: baseline to record in {label(outcome)}"
+        return f"::warning {where}title={_property(title)}::{_data(note(outcome))}"
+    title = f"stockpile check: {outcome.status} in {label(outcome)}"
     return f"::error {where}title={_property(title)}::{_data(moved_summary(outcome))}"
 
 
@@ -592,9 +611,9 @@ def annotation(outcome: Outcome) -> str:
 
 def progress(outcome: Outcome, fmt: str, quiet: bool = False) -> list[str]:
     """Lines to print as soon as ``outcome`` is known (streaming formats only)."""
-    if fmt == "github" and outcome.failed:
+    if fmt == "github" and (outcome.failed or outcome.stale):
         return [annotation(outcome)]
-    if fmt not in ("text", "github") or (quiet and not outcome.failed):
+    if fmt not in ("text", "github") or (quiet and not outcome.failed and not outcome.stale):
         return []
     if quiet and outcome.drifts:
         return [f"{outcome.status:<12} {label(outcome)}: {moved_summary(outcome)}"]
@@ -627,7 +646,7 @@ def as_json(report: Report, quiet: bool = False) -> list[dict[str, Any]]:
     ``inputs_changed_since_baseline`` likewise, but False when only parts the run never reads changed
     (:attr:`Outcome.inputs_changed`: a drift beside a description edit is the code's).
     """
-    return [_json_outcome(o) for o in report.outcomes if o.failed or not quiet]
+    return [_json_outcome(o) for o in report.outcomes if o.failed or o.stale or not quiet]
 
 
 def _json_outcome(o: Outcome) -> dict[str, Any]:
@@ -691,7 +710,7 @@ def markdown(report: Report, quiet: bool = False) -> str:
     total = len(report.outcomes)
     verdict = f"{len(failed)} of {total} failed" if failed else f"all {total} match their baselines"
     lines = [f"### Scenario check: {verdict}"]
-    shown = [o for o in report.outcomes if o.failed or not quiet]
+    shown = [o for o in report.outcomes if o.failed or o.stale or not quiet]
     if shown:  # with quiet and none failed, no table: a header over no rows
         lines += ["", "| status | scenario | file | what moved |", "|---|---|---|---|"]
     for o in shown:
