@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
+import yaml
 from click.testing import CliRunner
 
 from simulator.cli import main
@@ -267,3 +268,29 @@ def test_a_new_package_version_that_moves_no_number_is_noted_and_update_records_
     assert f"({'0 numbers changed'}; package_version)" in update.output
     assert json.loads((pair_repo / "baselines" / "pair.json").read_text())["package_version"] == __version__
     assert check(pair_repo).output.splitlines()[0] == "ok           pair"
+
+
+# --- 6. shocks listed in another order are named -------------------------------------------------
+
+EARLY = {"id": "early", "kind": "delay", "supplier": "china", "regions": ["eu"], "start": 1, "end": 3, "extra_days": 2}
+"""A 2-day delay of China's shipments to the EU on days 1 to 3, beside pair's year-long halt (which stops them)."""
+
+
+def test_shocks_listed_in_another_order_are_named_as_their_order(pair_repo):
+    scenario = pair_repo / "pair.yaml"
+    data = yaml.safe_load(scenario.read_text())
+    data["shocks"].append(EARLY)
+    scenario.write_text(yaml.safe_dump(data))
+    assert check("--update", scenario).exit_code == 0
+    data["shocks"].reverse()  # the same two shocks, early first
+    scenario.write_text(yaml.safe_dump(data))
+    (outcome,) = json.loads(check("--format", "json", pair_repo).output)
+    assert outcome["scenario_changed_since_baseline"] is True
+    assert outcome["changed_parts"] == [{"part": "shocks order", "change": "changed"}]
+    assert outcome["cause"].startswith("scenario changed since its baseline: shocks order")
+    # back in their order, with another edit: only that edit is named
+    data["shocks"].reverse()
+    data["horizon_days"] = 50
+    scenario.write_text(yaml.safe_dump(data))
+    (outcome,) = json.loads(check("--format", "json", pair_repo).output)
+    assert outcome["changed_parts"] == [{"part": "horizon_days", "change": "changed"}]

@@ -188,6 +188,11 @@ def same_scenario(old: dict[str, Any], new: dict[str, Any], scenario: Scenario) 
     return False if old.get("format") == FORMAT else None
 
 
+SHOCKS_PREFIX = "shocks."
+SHOCKS_ORDER = "shocks order"
+"""The part named when the same shocks are listed in another order (the only change, see :func:`part_changes`)."""
+
+
 def part_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str] | None:
     """Each scenario part that differs between two records, sorted, as ``added``, ``removed`` or ``changed``.
 
@@ -196,6 +201,9 @@ def part_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str] | N
     parts of this format. The order of regions, materials or suppliers
     (``regions order``) is named only when the same ones are listed before and after: a region
     added, removed or renamed changes the hash of the list of names, but it is not a reordering.
+    Shocks are hashed one by one, by id: where the scenario hashes differ (``scenario_hash``) and
+    no part does, the same shocks were listed in another order (``shocks order``); beside another
+    edit such a reordering is not named.
 
     >>> part_changes({"format": FORMAT, "scenario_parts": {"regions order": "a", "regions.eu": "b", "seed": "c"}},
     ...              {"scenario_parts": {"regions order": "d", "regions.europe": "b", "seed": "c"}})
@@ -218,6 +226,11 @@ def part_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str] | N
             changes[key] = "changed"
         else:
             changes[key] = "added" if key not in before else "removed"
+    # The hash counts the order of the shocks, which their parts (keyed by id) do not: with every
+    # part the same, the same shocks are listed in another order, which is all that is left to differ.
+    shocks = sum(key.startswith(SHOCKS_PREFIX) for key in after)
+    if not changes and old.get("scenario_hash") != new.get("scenario_hash") and shocks > 1:
+        changes[SHOCKS_ORDER] = "changed"
     return changes
 
 
