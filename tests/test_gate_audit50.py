@@ -8,6 +8,7 @@ draws no random number, so its seed moves nothing.
 from __future__ import annotations
 
 import json
+import math
 import shlex
 import shutil
 from pathlib import Path
@@ -294,3 +295,24 @@ def test_shocks_listed_in_another_order_are_named_as_their_order(pair_repo):
     scenario.write_text(yaml.safe_dump(data))
     (outcome,) = json.loads(check("--format", "json", pair_repo).output)
     assert outcome["changed_parts"] == [{"part": "horizon_days", "change": "changed"}]
+
+
+# --- 8. a residue of 0 in a baseline is 0 for percentages and ranking ----------------------------
+
+
+def test_a_move_off_a_floating_point_residue_of_0_is_a_move_off_0():
+    from simulator.gate.compare import Drift, Outcome
+    from simulator.gate.formats import text_table
+
+    # long_embargo_6m's baseline stores Japan's heavy-REE cover as 1.48029736617e-15 days where it is 0
+    residue = Drift("s", "japan", "heavy_ree", "days_of_cover", 1.48029736617e-15, 36.309, day=7)
+    assert residue.change == "+36.309"  # not +2452817983047752704.0%
+    assert residue.size == math.inf
+    relative = Drift("s", "eu", "heavy_ree", "days_of_cover", 40.0, 20.0, day=7)  # -50%
+    assert sorted([relative, residue], key=lambda d: d.rank) == [residue, relative]
+    # a number 1e-6 from 0 is a number: its move has a relative size
+    assert Drift("s", "eu", "ree", "shortfall_t", 1e-6, 2e-6).change == "+1e-06 (+100.0%)"
+    table = text_table([Outcome("s", "s.yaml", "drift", drifts=[relative, residue])]).splitlines()
+    assert table[1].split()[:3] == ["s", "japan", "heavy_ree"] and table[1].endswith(
+        "+36.309; largest of 1 moved day(s)"
+    )

@@ -115,7 +115,7 @@ class Drift:
         if self.metric in DAY_METRICS:
             return _day_change(int(self.baseline), int(self.now), self.metric)
         delta = self.now - self.baseline
-        if not self.baseline:
+        if off_zero(self.baseline):
             return f"{delta:+.6g}"
         percent = 100 * delta / abs(self.baseline)
         return f"{delta:+.6g} ({percent:+.1f}%)" if abs(percent) >= 0.1 else f"{delta:+.6g} ({percent:+.2g}%)"
@@ -142,7 +142,7 @@ class Drift:
             if (self.baseline < 0) != (self.now < 0):
                 return math.inf
             return abs(self.now - self.baseline) / DAYS_PER_YEAR
-        if not self.baseline:
+        if off_zero(self.baseline):
             return math.inf
         return abs(self.now - self.baseline) / abs(self.baseline)
 
@@ -169,6 +169,22 @@ class Drift:
         moved = abs(self.now - self.baseline) if self.baseline is not None and self.now is not None else math.inf
         first = SHORTFALL_FIRST.index(self.metric) if self.metric in SHORTFALL_FIRST else len(SHORTFALL_FIRST)
         return (-self.size, first, day, self.metric, -moved)
+
+
+NEAR_ZERO = 1e-9
+"""A stored number closer to 0 than this (in the metric's unit: tonnes, days, USD) is 0 for ranking and percentages.
+
+Runs leave residues such as 1.48e-15 days of cover where the value is 0 (a sum of floats); a move
+off one is a move off 0, with no relative size, not a change of +2.5e18%."""
+
+
+def off_zero(baseline: float) -> bool:
+    """Whether a move from ``baseline`` is a move off 0 (:data:`NEAR_ZERO`): it has no relative size.
+
+    >>> off_zero(0), off_zero(1.48029736617e-15), off_zero(-3e-10), off_zero(1e-6)
+    (True, True, True, False)
+    """
+    return abs(baseline) < NEAR_ZERO
 
 
 def _day_change(then: int, now: int, metric: str) -> str:
