@@ -1476,13 +1476,15 @@ def check(
     tolerances = Path(tolerance_file) if tolerance_file else None
     n_workers = workers or os.cpu_count() or 1
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY") or None
-    if summary_file is not None and not summary_file.strip() and not update:
+    skipped = summary_file is not None and not summary_file.strip() and not update
+    if skipped:
         # --summary "$GITHUB_STEP_SUMMARY" where it is unset (a local run, an older GHES): the check still
         # runs and writes its other reports; saying so keeps an empty path from writing nothing silently
         note = "note: --summary is empty (is $GITHUB_STEP_SUMMARY unset, outside GitHub Actions?): no summary written"
         click.echo(note, err=fmt == "json")  # standard output holds only the JSON list
         summary_file = None
     summary = summary_file if summary_file is not None else (step_summary if fmt == "markdown" else None)
+    summary = None if skipped else summary  # nor the variable's file with --format markdown: as the note says
     summary_option = "--summary" if summary_file is not None else "$GITHUB_STEP_SUMMARY"
     done: list[Any] = []
 

@@ -176,7 +176,9 @@ def test_update_says_it_made_a_new_baselines_folder(pair_repo):
 # --- 15. an empty --summary (GITHUB_STEP_SUMMARY unset) skips the summary, not the check -------------
 
 
-def test_an_empty_summary_path_skips_the_summary_with_a_note_and_still_writes_the_junit_file(pair_repo, tmp_path):
+def test_an_empty_summary_path_skips_the_summary_with_a_note_and_still_writes_the_junit_file(
+    pair_repo, tmp_path, monkeypatch
+):
     junit = tmp_path / "check.xml"
     result = check("--format", "github", "--junit", junit, "--summary", "", pair_repo)
     assert result.exit_code == 0, result.output
@@ -192,6 +194,12 @@ def test_an_empty_summary_path_skips_the_summary_with_a_note_and_still_writes_th
     result = CliRunner().invoke(main, ["check", "--format", "json", "--summary", "", str(pair_repo)])
     assert result.exit_code == 1 and json.loads(result.stdout)[0]["status"] == "drift"
     assert "no summary written" in result.stderr
+    # given empty, it is not replaced by the variable's file (--format markdown's default): as the note says
+    step = tmp_path / "step-summary"
+    step.write_text("")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(step))
+    result = check("--format", "markdown", "--summary", "", pair_repo)
+    assert result.exit_code == 1 and "no summary written" in result.output and step.read_text() == ""
 
 
 # --- 4. same-named files are labelled apart ------------------------------------------------------
