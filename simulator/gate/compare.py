@@ -293,6 +293,8 @@ class Update:
     changed: int | None = 0
     """Numbers (summary metrics and curve points) whose stored value changed (``updated``); None: not known
     (a damaged baseline, whose numbers could not be read)."""
+    kept: int = 0
+    """Numbers kept as stored although this run's differ (within tolerance: the scenario and version unchanged)."""
 
 
 def _split(key: str) -> tuple[str, str, str]:
@@ -810,11 +812,12 @@ def update_one(
     unmoved = old is not None and same_scenario(old, new, scenario) is True
     unmoved = unmoved and old is not None and old["package_version"] == new["package_version"]
     record = sealed(settle(new, old, same) if unmoved else new)
+    kept = changed_numbers(new, record) if unmoved else 0  # stored numbers that are not this run's
     text = baseline_text(record)
     try:
         existed = target.exists()
         if existed and target.read_text(encoding="utf-8") == text:
-            return Update(str(path), str(target), "unchanged")
+            return Update(str(path), str(target), "unchanged", kept=kept)
         write_file(target, text, what="the baseline")  # whole or not at all
     except (OSError, UnicodeDecodeError, InputError) as exc:
         message = exc.render() if isinstance(exc, InputError) else f"{_shown(target)}: cannot write: {exc}"
@@ -826,7 +829,7 @@ def update_one(
         return Update(str(path), str(target), "updated", damaged, counted)
     fields = [key for key in RECORD_FIELDS if old.get(key) != record.get(key)]
     fields += [f"{DIGEST} added"] if DIGEST not in old else []
-    return Update(str(path), str(target), "updated", ", ".join(fields), changed_numbers(old, record))
+    return Update(str(path), str(target), "updated", ", ".join(fields), changed_numbers(old, record), kept)
 
 
 def changed_numbers(old: dict[str, Any], new: dict[str, Any]) -> int:

@@ -784,11 +784,18 @@ def update_line(update: Update) -> str:
     target = plain(update.target, one_line=True)
     if update.status == "orphan":
         return f"{'orphan':<12} {target}: {plain(update.message, one_line=True)}"
+    kept = (
+        f"{update.kept} number{'' if update.kept == 1 else 's'} within tolerance of this run kept as stored"
+        if update.kept
+        else ""
+    )
     if update.status == "updated":
         if update.changed is None:  # a damaged baseline: its numbers could not be read to count
             return f"{'updated':<12} {target} ({plain(update.message, one_line=True)})"
-        note = f"; {plain(update.message, one_line=True)}" if update.message else ""
-        return f"{'updated':<12} {target} ({update.changed} number{'' if update.changed == 1 else 's'} changed{note})"
+        notes = "".join(f"; {x}" for x in (plain(update.message, one_line=True), kept) if x)
+        return f"{'updated':<12} {target} ({update.changed} number{'' if update.changed == 1 else 's'} changed{notes})"
+    if update.status == "unchanged" and kept:
+        return f"{'unchanged':<12} {target} ({kept})"
     return f"{update.status:<12} {target}"
 
 
