@@ -10,7 +10,8 @@ or ``_`` (the place for a team's other YAML files). Each scenario file's baselin
 ``<its folder>/baselines/<file name without .yaml/.yml>.json`` (or ``<--baselines>/<file
 name>.json``); two files that would share one baseline (``a.yaml`` and ``a.yml``) are
 refused. A scenario is labelled by its *key*: its path inside the folder checked,
-without the extension (``eu/embargo``), or its file name for a file named alone.
+without the extension (``eu/embargo``), or its file name for a file named alone; where two files
+checked would share a label, each takes as many of its path's last folders as tell them apart.
 
 For a folder, the set of baselines must match the set of scenario files: a baseline
 without its scenario file (deleted or renamed) fails the check as ``no scenario`` unless
@@ -373,7 +374,10 @@ def missing_folder(baselines: Path) -> None:
     if os.path.lexists(baselines):
         return  # a file or a link there is named where a baseline is read or written
     parent = baselines.parent
-    siblings = [entry.name for entry in parent.iterdir() if entry.is_dir()] if parent.is_dir() else []
+    try:
+        siblings = [entry.name for entry in parent.iterdir() if entry.is_dir()] if parent.is_dir() else []
+    except OSError:  # a folder that cannot be listed offers no near name
+        siblings = []
     near = difflib.get_close_matches(baselines.name, siblings, n=1, cutoff=0.75)
     hint = (
         f"; did you mean {parent / near[0]}?" if near else " (stockpile check --update with this --baselines makes it)"
