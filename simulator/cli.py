@@ -1469,7 +1469,15 @@ def check(
     tolerances = Path(tolerance_file) if tolerance_file else None
     n_workers = workers or default_workers()
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY") or None
+    skipped = summary_file is not None and not summary_file.strip() and not update
+    if skipped:
+        # --summary "$GITHUB_STEP_SUMMARY" where it is unset (a local run, an older GHES): the check still
+        # runs and writes its other reports; saying so keeps an empty path from writing nothing silently
+        note = "note: --summary is empty (is $GITHUB_STEP_SUMMARY unset, outside GitHub Actions?): no summary written"
+        click.echo(note, err=fmt == "json")  # standard output holds only the JSON list
+        summary_file = None
     summary = summary_file if summary_file is not None else (step_summary if fmt == "markdown" else None)
+    summary = None if skipped else summary  # nor the variable's file with --format markdown: as the note says
     summary_option = "--summary" if summary_file is not None else "$GITHUB_STEP_SUMMARY"
     done: list[Any] = []
 
@@ -1481,6 +1489,7 @@ def check(
     try:
         with _sigterm_as_interrupt():
             if update:
+                new_folder = baselines is not None and not os.path.lexists(baselines)
                 updates = gate.update(
                     paths,
                     baselines=baselines,
@@ -1491,6 +1500,8 @@ def check(
                         u, [] if quiet and u.status not in ("error", "orphan") else [formats.update_line(u)]
                     ),
                 )
+                if new_folder and baselines is not None and baselines.is_dir():
+                    click.echo(formats.new_folder_line(baselines))
                 click.echo(formats.update_final_line(updates))
                 ctx.exit(2 if any(u.status == "error" for u in updates) else 0)
             inputs = _check_inputs(paths, baselines, tolerances)

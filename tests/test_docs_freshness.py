@@ -216,6 +216,19 @@ def test_the_drift_report_shown_is_what_check_prints(tmp_path, monkeypatch):
     time taken aside), and every count of moved numbers the page gives for this example
     is the one check gives. Two scenarios, checked in this process (``--workers 1``).
     """
+    _quota_cut(tmp_path, monkeypatch)
+    done = CliRunner().invoke(main, ["check", "--workers", "1"])
+    assert done.exit_code == 1, done.output
+    page = (DOCS / "ci.md").read_text(encoding="utf-8")
+    _shown_in_order(page, "## Reading a drift report\n", done.output)
+    (moved,) = re.findall(r"embargo_2010_historical: ([0-9]+) number\(s\) moved", done.output)
+    counts = re.findall(r"([0-9]+) number\(s\) moved[^\n]*shocks\.china_quota_2011", page)
+    assert len(counts) == 4 and set(counts) == {moved}, f"check says {moved} number(s) moved; docs/ci.md says {counts}"
+
+
+def _quota_cut(tmp_path: Path, monkeypatch: Any) -> None:
+    """A folder of embargo_2010_historical (its 2011 quota cut from 20,223 t to 18,200 t) and embargo_2010_scarce,
+    with their shipped baselines, made the working folder."""
     root = Path(__file__).resolve().parent.parent
     (tmp_path / "scenarios" / "baselines").mkdir(parents=True)
     for name in ("embargo_2010_historical", "embargo_2010_scarce"):
@@ -227,18 +240,34 @@ def test_the_drift_report_shown_is_what_check_prints(tmp_path, monkeypatch):
         baseline = root / "scenarios" / "baselines" / f"{name}.json"
         (tmp_path / "scenarios" / "baselines" / baseline.name).write_bytes(baseline.read_bytes())
     monkeypatch.chdir(tmp_path)
-    done = CliRunner().invoke(main, ["check", "--workers", "1"])
-    assert done.exit_code == 1, done.output
-    printed = [TIMING.sub("checked in _ s", line.rstrip()) for line in done.output.splitlines()]
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)  # annotations name files as given
 
-    page = (DOCS / "ci.md").read_text(encoding="utf-8")
-    body = page.split("## Reading a drift report\n", 1)[1]
-    shown = body.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+
+def _shown_in_order(page: str, after: str, output: str) -> None:
+    """Every line of the first ``text`` block of ``page`` after ``after`` is a line ``output`` prints, in order.
+
+    The time taken aside; a line ``...`` alone stands for lines left out.
+    """
+    printed = [TIMING.sub("checked in _ s", line.rstrip()) for line in output.splitlines()]
+    shown = page.split(after, 1)[1].split("```text\n", 1)[1].split("```", 1)[0].splitlines()
     at = 0
     for line in shown:
         line = TIMING.sub("checked in _ s", line.rstrip())
+        if line == "...":
+            continue
         assert line in printed[at:], f"docs/ci.md shows a line check does not print (in this order):\n{line}"
         at = printed.index(line, at) + 1
-    (moved,) = re.findall(r"embargo_2010_historical: ([0-9]+) number\(s\) moved", done.output)
-    counts = re.findall(r"([0-9]+) number\(s\) moved[^\n]*shocks\.china_quota_2011", page)
-    assert len(counts) == 4 and set(counts) == {moved}, f"check says {moved} number(s) moved; docs/ci.md says {counts}"
+
+
+def test_the_quiet_github_and_markdown_examples_are_what_check_prints(tmp_path, monkeypatch):
+    """'Output formats': the -q, annotation and Markdown examples of the same quota cut, line for line."""
+    _quota_cut(tmp_path, monkeypatch)
+    page = (DOCS / "ci.md").read_text(encoding="utf-8")
+    for options, after in (
+        (["-q"], "With `--quiet`, for the\nexample of [Reading a drift report](#reading-a-drift-report):\n"),
+        (["--format", "github"], "**GitHub annotations.**"),
+        (["--format", "markdown"], "**Markdown.**"),
+    ):
+        done = CliRunner().invoke(main, ["check", "--workers", "1", *options])
+        assert done.exit_code == 1, done.output
+        _shown_in_order(page, after, done.output)

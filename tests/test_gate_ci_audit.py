@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -182,27 +183,35 @@ def test_a_deleted_baseline_says_how_to_restore_it_from_git_and_the_command_work
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "pair")
     target = pair_repo / "baselines" / "pair.json"
     kept = target.read_bytes()
+    added = git("rev-parse", "--short=12", "HEAD").strip()  # the commit that holds the baseline
+
+    def restore_command() -> list[str]:
+        result = check(pair_repo)
+        assert result.exit_code == 2
+        message = result.output.splitlines()[1].strip()
+        assert message == (
+            f"no baseline at {target}: deleted; git commit {added} has it: restore it with git checkout {added} -- "
+            f"{target}; only for a scenario that needs a new baseline, write one from this run with stockpile check "
+            f"--update {pair_repo}/pair.yaml (for a deleted baseline that would hide the deletion)"
+        )
+        return shlex.split(message.split("restore it with git ")[1].split(";")[0])
+
+    # deleted in the work tree: the command restores the file as it was, and the check passes again
     target.unlink()
-    result = check(pair_repo)
-    assert result.exit_code == 2
-    message = result.output.splitlines()[1].strip()
-    assert message == (
-        f"no baseline at {target}: write it with stockpile check --update {pair_repo}/pair.yaml (a new scenario); "
-        f"if the scenario is not new, restore its baseline from version control: git checkout HEAD -- {target} "
-        f"(deleted since the last commit), or from before the commit that deleted it (git log --diff-filter=D -- "
-        f"{target})"
-    )
-    # the command given restores the file as it was, and the check passes again
-    git(*shlex.split(message.split("version control: git ")[1].split(" (deleted")[0]))
+    git(*restore_command())
     assert target.read_bytes() == kept and check(pair_repo).exit_code == 0
-    # deleted in a commit: the log command names that commit, whose parent holds the baseline
+    # deleted in a commit (as a CI checkout always sees it): the same command, naming the commit that still has it
     git("rm", "-q", str(target))
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "drop the baseline")
-    log = shlex.split(message.split("(git log ")[1].rstrip(")"))
-    deleting = git("log", "--format=%H", *log).split()
-    assert len(deleting) == 1 and git("show", "--format=%s", "-s", deleting[0]).strip() == "drop the baseline"
-    git("checkout", f"{deleting[0]}~1", "--", str(target))
+    git(*restore_command())
     assert target.read_bytes() == kept and check(pair_repo).exit_code == 0
+    # a scenario whose baseline git never held is new: the message says to write it
+    shutil.copy(pair_repo / "pair.yaml", pair_repo / "twin.yaml")
+    result = check(pair_repo / "twin.yaml")
+    assert result.output.splitlines()[1].strip() == (
+        f"no baseline at {pair_repo}/baselines/twin.json, nor in the git history (a new scenario): write it with "
+        f"stockpile check --update {pair_repo}/twin.yaml"
+    )
 
 
 # --- 7. the JUnit failure says what to do ---------------------------------------------------------

@@ -17,7 +17,8 @@ Numbers are stored rounded to ``SIGNIFICANT_DIGITS`` significant digits (``-0.0`
 ``0.0``); a non-finite number (NaN, an infinite days of cover) is stored as ``null``.
 Rounding alone cannot promise that regenerating a baseline on another machine changes
 no line (a last-digit difference can cross a rounding boundary), so :func:`settle`
-also keeps every stored number that the check would accept.
+also keeps every stored number that the check would accept (``--update`` settles only where
+the scenario and the tool version are the baseline's; otherwise it records the run exactly).
 
 This module is the gate's only contact with the model: it runs scenarios
 (:func:`simulator.engine.simulate`) and takes the metric names from
@@ -187,6 +188,11 @@ def same_scenario(old: dict[str, Any], new: dict[str, Any], scenario: Scenario) 
     return False if old.get("format") == FORMAT else None
 
 
+SHOCKS_PREFIX = "shocks."
+SHOCKS_ORDER = "shocks order"
+"""The part named when the same shocks are listed in another order (the only change, see :func:`part_changes`)."""
+
+
 def part_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str] | None:
     """Each scenario part that differs between two records, sorted, as ``added``, ``removed`` or ``changed``.
 
@@ -195,6 +201,9 @@ def part_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str] | N
     parts of this format. The order of regions, materials or suppliers
     (``regions order``) is named only when the same ones are listed before and after: a region
     added, removed or renamed changes the hash of the list of names, but it is not a reordering.
+    Shocks are hashed one by one, by id: where the scenario hashes differ (``scenario_hash``) and
+    no part does, the same shocks were listed in another order (``shocks order``); beside another
+    edit such a reordering is not named.
 
     >>> part_changes({"format": FORMAT, "scenario_parts": {"regions order": "a", "regions.eu": "b", "seed": "c"}},
     ...              {"scenario_parts": {"regions order": "d", "regions.europe": "b", "seed": "c"}})
@@ -217,6 +226,11 @@ def part_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str] | N
             changes[key] = "changed"
         else:
             changes[key] = "added" if key not in before else "removed"
+    # The hash counts the order of the shocks, which their parts (keyed by id) do not: with every
+    # part the same, the same shocks are listed in another order, which is all that is left to differ.
+    shocks = sum(key.startswith(SHOCKS_PREFIX) for key in after)
+    if not changes and old.get("scenario_hash") != new.get("scenario_hash") and shocks > 1:
+        changes[SHOCKS_ORDER] = "changed"
     return changes
 
 
@@ -387,8 +401,12 @@ MAX_WHOLE_DIGITS = 18
 """Digits of the largest whole number a baseline may hold (seeds have 10; a float is exact to 15-16)."""
 
 
-def read_baseline(path: Path) -> dict[str, Any]:
-    """A validated baseline, or an :class:`InputError` naming the file and field when it is corrupt."""
+def read_baseline(path: Path, digest: bool = True) -> dict[str, Any]:
+    """A validated baseline, or an :class:`InputError` naming the file and field when it is corrupt.
+
+    ``digest``: refuse a baseline whose numbers no longer match its :data:`DIGEST` (:class:`EditedBaseline`);
+    without, such a baseline is read as it is (to count what ``--update`` puts back).
+    """
 
     def refuse(name: str) -> _Refused:
         return _Refused(f"{name} is not a number JSON allows")
@@ -435,7 +453,7 @@ def read_baseline(path: Path) -> dict[str, Any]:
     problem = _problem(data)
     if problem:
         raise CorruptBaseline(f"corrupt baseline: {problem}", str(path))
-    if DIGEST in data and data[DIGEST] != numbers_digest(data):
+    if digest and DIGEST in data and data[DIGEST] != numbers_digest(data):
         raise EditedBaseline(
             f"baseline edited since it was written: its numbers (metrics, curves) no longer match its {DIGEST}",
             str(path),

@@ -22,6 +22,7 @@ import json
 import math
 import os
 import shlex
+import subprocess
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -114,7 +115,7 @@ class Drift:
         if self.metric in DAY_METRICS:
             return _day_change(int(self.baseline), int(self.now), self.metric)
         delta = self.now - self.baseline
-        if not self.baseline:
+        if off_zero(self.baseline):
             return f"{delta:+.6g}"
         percent = 100 * delta / abs(self.baseline)
         return f"{delta:+.6g} ({percent:+.1f}%)" if abs(percent) >= 0.1 else f"{delta:+.6g} ({percent:+.2g}%)"
@@ -141,7 +142,7 @@ class Drift:
             if (self.baseline < 0) != (self.now < 0):
                 return math.inf
             return abs(self.now - self.baseline) / DAYS_PER_YEAR
-        if not self.baseline:
+        if off_zero(self.baseline):
             return math.inf
         return abs(self.now - self.baseline) / abs(self.baseline)
 
@@ -168,6 +169,22 @@ class Drift:
         moved = abs(self.now - self.baseline) if self.baseline is not None and self.now is not None else math.inf
         first = SHORTFALL_FIRST.index(self.metric) if self.metric in SHORTFALL_FIRST else len(SHORTFALL_FIRST)
         return (-self.size, first, day, self.metric, -moved)
+
+
+NEAR_ZERO = 1e-9
+"""A stored number closer to 0 than this (in the metric's unit: tonnes, days, USD) is 0 for ranking and percentages.
+
+Runs leave residues such as 1.48e-15 days of cover where the value is 0 (a sum of floats); a move
+off one is a move off 0, with no relative size, not a change of +2.5e18%."""
+
+
+def off_zero(baseline: float) -> bool:
+    """Whether a move from ``baseline`` is a move off 0 (:data:`NEAR_ZERO`): it has no relative size.
+
+    >>> off_zero(0), off_zero(1.48029736617e-15), off_zero(-3e-10), off_zero(1e-6)
+    (True, True, True, False)
+    """
+    return abs(baseline) < NEAR_ZERO
 
 
 def _day_change(then: int, now: int, metric: str) -> str:
@@ -229,6 +246,17 @@ class Outcome:
         return self.status in FAILED
 
     @property
+    def stale(self) -> bool:
+        """A pass whose baseline predates its scenario's edit or the tool version running now: to be recorded.
+
+        Such a baseline still matches (within the tolerances in force), but a later drift would be
+        blamed on the edit or on the older version.
+        """
+        if self.status != "ok":
+            return False
+        return bool(self.scenario_changed) or bool(self.versions and self.versions[0] != self.versions[1])
+
+    @property
     def inputs_changed(self) -> bool | None:
         """:attr:`scenario_changed`, but False when only parts the run never reads changed (``description``).
 
@@ -262,8 +290,11 @@ class Update:
     """``created``, ``updated``, ``unchanged`` (every number within tolerance of the stored one),
     ``kept`` (``--missing-only`` and the baseline exists), ``orphan`` (a baseline without scenario) or ``error``."""
     message: str = ""
-    changed: int = 0
-    """Numbers (summary metrics and curve points) whose stored value changed (``updated``)."""
+    changed: int | None = 0
+    """Numbers (summary metrics and curve points) whose stored value changed (``updated``); None: not known
+    (a damaged baseline, whose numbers could not be read)."""
+    kept: int = 0
+    """Numbers kept as stored although this run's differ (within tolerance: the scenario and version unchanged)."""
 
 
 def _split(key: str) -> tuple[str, str, str]:
@@ -572,20 +603,67 @@ def check_one(
 
 
 def no_baseline(target: Path, path: Path, option: str = "") -> str:
-    """Why a scenario without a baseline fails, and what to do: write it for a new scenario, else restore it.
+    """Why a scenario without a baseline fails, and what to do: restore a deleted baseline, or write a new one.
 
-    >>> print(no_baseline(Path("s/baselines/a.json"), Path("s/a.yaml")))
-    no baseline at s/baselines/a.json: write it with stockpile check --update s/a.yaml (a new scenario); if the \
-scenario is not new, restore its baseline from version control: git checkout HEAD -- s/baselines/a.json (deleted \
-since the last commit), or from before the commit that deleted it (git log --diff-filter=D -- s/baselines/a.json)
+    Where git's history holds the file (:func:`last_commit_with`), the message gives the command that
+    restores it, which works whether or not the deletion is committed (as it always is in CI); writing
+    a new baseline comes last, as it would hide the deletion. A work tree whose whole history lacks
+    the file has a new scenario. Elsewhere (no git, a shallow clone) both ways are given, restoring first:
+
+    >>> print(no_baseline(Path("/nowhere/s/baselines/a.json"), Path("/nowhere/s/a.yaml")))
+    no baseline at /nowhere/s/baselines/a.json: if it was deleted, restore it from version control (git log -n 1 \
+--diff-filter=D -- /nowhere/s/baselines/a.json names the commit that deleted it; git checkout THAT_COMMIT^ -- \
+/nowhere/s/baselines/a.json restores it); for a new scenario, write it with stockpile check --update \
+/nowhere/s/a.yaml (for a deleted baseline that would hide the deletion)
     """
-    where = _pasted(target)
+    where, update = _pasted(target), f"stockpile check --update {option}{_pasted(path)}"
+    history = _git_history(target)
+    if history.commit:
+        return (
+            f"no baseline at {_shown(target)}: deleted; git commit {history.commit} has it: restore it with git "
+            f"checkout {history.commit} -- {where}; only for a scenario that needs a new baseline, write one from "
+            f"this run with {update} (for a deleted baseline that would hide the deletion)"
+        )
+    if history.complete:
+        return f"no baseline at {_shown(target)}, nor in the git history (a new scenario): write it with {update}"
     return (
-        f"no baseline at {_shown(target)}: write it with stockpile check --update {option}{_pasted(path)} (a new "
-        f"scenario); if the scenario is not new, restore its baseline from version control: git checkout HEAD -- "
-        f"{where} (deleted since the last commit), or from before the commit that deleted it (git log "
-        f"--diff-filter=D -- {where})"
+        f"no baseline at {_shown(target)}: if it was deleted, restore it from version control (git log -n 1 "
+        f"--diff-filter=D -- {where} names the commit that deleted it; git checkout THAT_COMMIT^ -- {where} restores "
+        f"it); for a new scenario, write it with {update} (for a deleted baseline that would hide the deletion)"
     )
+
+
+@dataclass(frozen=True)
+class _History:
+    commit: str = ""
+    """The last commit of the checked-out history whose tree holds the file (abbreviated), or empty."""
+    complete: bool = False
+    """In a git work tree whose whole history is here (not a shallow clone): a file it never held is new."""
+
+
+def _git_history(path: Path) -> _History:
+    """What git's history of the current branch knows of the file at ``path`` (nothing without git)."""
+    top = next((p for p in (path.parent, *path.parent.parents) if p.is_dir()), None)
+    if top is None:
+        return _History()
+    relative = os.path.relpath(path, top)
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=top, capture_output=True, text=True, timeout=10, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    shallow = git("rev-parse", "--is-shallow-repository")
+    if shallow is None:
+        return _History()
+    complete = shallow == "false"
+    last = git("log", "-n", "1", "--format=%H", "--", relative)  # deleted there, or changed last there
+    for commit in (last, f"{last}^") if last else ():
+        if git("cat-file", "-e", f"{commit}:./{relative}") is not None:
+            return _History(git("rev-parse", "--short=12", commit) or commit, complete)
+    return _History("", complete)
 
 
 def _edited(exc: EditedBaseline, target: Path, scenario: Any, path: Path, option: str, tolerances: Tolerances) -> str:
@@ -715,23 +793,31 @@ def update_one(
         return Update(str(path), str(target), "error", exc.render())
     except Exception as exc:  # one crash must not stop the other baselines being written
         return Update(str(path), str(target), "error", f"the run failed: {exc!r}")
-    damaged = ""
+    damaged, edited = "", None
     try:
         old = read_baseline(target) if target.exists() else None
     except EditedBaseline:
         old, damaged = None, "a baseline edited since it was written replaced"
+        edited = read_baseline(target, digest=False)  # its numbers, to count those put back
     except InputError:
         old, damaged = None, "a damaged baseline replaced"
 
     def same(key: str, now: Number, then: Number) -> bool:
         return tolerances.for_metric((scenario.name, file_key(path, keys)), key).accepts(key, now, then)
 
-    record = sealed(settle(new, old, same))
+    # Stored numbers within tolerance are kept only where nothing moved them: the same scenario run by
+    # the same version (a last-digit difference of another machine). After an edit of the scenario or a
+    # new version, a kept number would be an old run's beside the new hash, and a tighter check would
+    # later blame the code for it: the run is then recorded as it is.
+    unmoved = old is not None and same_scenario(old, new, scenario) is True
+    unmoved = unmoved and old is not None and old["package_version"] == new["package_version"]
+    record = sealed(settle(new, old, same) if unmoved else new)
+    kept = changed_numbers(new, record) if unmoved else 0  # stored numbers that are not this run's
     text = baseline_text(record)
     try:
         existed = target.exists()
         if existed and target.read_text(encoding="utf-8") == text:
-            return Update(str(path), str(target), "unchanged")
+            return Update(str(path), str(target), "unchanged", kept=kept)
         write_file(target, text, what="the baseline")  # whole or not at all
     except (OSError, UnicodeDecodeError, InputError) as exc:
         message = exc.render() if isinstance(exc, InputError) else f"{_shown(target)}: cannot write: {exc}"
@@ -739,10 +825,11 @@ def update_one(
     if not existed:
         return Update(str(path), str(target), "created")
     if old is None:
-        return Update(str(path), str(target), "updated", damaged)
+        counted = None if edited is None else changed_numbers(edited, record)
+        return Update(str(path), str(target), "updated", damaged, counted)
     fields = [key for key in RECORD_FIELDS if old.get(key) != record.get(key)]
     fields += [f"{DIGEST} added"] if DIGEST not in old else []
-    return Update(str(path), str(target), "updated", ", ".join(fields), changed_numbers(old, record))
+    return Update(str(path), str(target), "updated", ", ".join(fields), changed_numbers(old, record), kept)
 
 
 def changed_numbers(old: dict[str, Any], new: dict[str, Any]) -> int:

@@ -18,6 +18,7 @@ import functools
 import json
 import os
 import re
+import shlex
 import subprocess
 from collections import Counter
 from dataclasses import dataclass
@@ -50,6 +51,11 @@ RENAME_HINT = (
 STALE_HINT = (
     "Scenario edits that moved no number beyond its tolerance are not in their baselines yet: record them in the same "
     "commit, so that a later drift is not blamed on them: stockpile check --update"
+)
+VERSION_HINT = (
+    "Baselines written by another package version, whose numbers moved no further than their tolerances: record "
+    "the version in the same commit as the upgrade, so that a later drift is not blamed on the older one: "
+    "stockpile check --update"
 )
 UNKNOWN_HINT = (
     "Numbers moved against format-1 baselines, which cannot tell whether their scenario changed: find out why "
@@ -106,6 +112,24 @@ def _value(metric: str, value: float | None, start: str | None) -> str:
     return f"{value:.6g}"
 
 
+def _values(metric: str, baseline: float | None, now: float | None, start: str | None) -> tuple[str, str]:
+    """Two numbers as shown (:func:`_value`), with as many significant digits as they need to differ.
+
+    Six digits, or more (up to 17) where six would show a small move as no move at all:
+
+    >>> _values("total_shortfall_t", 829.98, 829.980248994, None)
+    ('829.98', '829.9802')
+    >>> _values("total_shortfall_t", 5940, 5939, None), _values("peak_price_day", 10, 12, None)
+    (('5940', '5939'), ('10', '12'))
+    """
+    if metric in DAY_METRICS or baseline is None or now is None or baseline == now:
+        return _value(metric, baseline, start), _value(metric, now, start)
+    digits = 6
+    while digits < 17 and f"{baseline:.{digits}g}" == f"{now:.{digits}g}":
+        digits += 1
+    return f"{baseline:.{digits}g}", f"{now:.{digits}g}"
+
+
 @dataclass(frozen=True)
 class Row:
     """One line of a drift table: a summary metric, or the largest move of one curve."""
@@ -149,8 +173,7 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
             d.metric,
             "-",
             "-",
-            _value(d.metric, d.baseline, start),
-            _value(d.metric, d.now, start),
+            *_values(d.metric, d.baseline, d.now, start),
             d.change,
         )
         for d in summary
@@ -164,8 +187,7 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
             d.metric,
             str(d.day),
             date_of(start, d.day) or "-",
-            _value(d.metric, d.baseline, start),
-            _value(d.metric, d.now, start),
+            *_values(d.metric, d.baseline, d.now, start),
             f"{d.change}; largest of {count} moved day(s)",
         )
         for d, count in worst
@@ -236,8 +258,7 @@ def moved_summary(outcome: Outcome, most: int = 3) -> str:
         if len(largest) < most and d.metric not in {x.metric for x in largest}:
             largest.append(d)
     parts = [
-        f"{d.metric}{_where(d, start)} {_value(d.metric, d.baseline, start)} -> {_value(d.metric, d.now, start)}"
-        f" ({_flat(d.change)})"
+        f"{d.metric}{_where(d, start)} {' -> '.join(_values(d.metric, d.baseline, d.now, start))} ({_flat(d.change)})"
         for d in largest
     ]
     head = f"{len(moved)} number(s) moved beyond tolerance" + "".join(f"; {g}" for g in outcome.absent_groups)
@@ -382,12 +403,18 @@ def note(outcome: Outcome, most: int | None = 5) -> str:
     """
     if outcome.drifts:
         return cause(outcome, most)
-    if outcome.status == "ok" and outcome.scenario_changed:
-        details = edits(outcome, most)
+    if not outcome.stale:
+        return ""
+    versions = outcome.versions
+    version = f"package version {versions[0]} → {versions[1]}" if versions and versions[0] != versions[1] else ""
+    if outcome.scenario_changed:
+        details = edits(outcome, most) + ([version] if version else [])
         text = "scenario changed since its baseline" + (": " + "; ".join(details) if details else "")
         text += "; no number moved beyond its tolerance, but the baseline predates the edit"
-        return plain(text + (f": record it with {outcome.update_command}" if outcome.update_command else ""), True)
-    return ""
+    else:
+        text = f"{version} since its baseline; no number moved beyond its tolerance, but the baseline names the "
+        text += "older version"
+    return plain(text + (f": record it with {outcome.update_command}" if outcome.update_command else ""), True)
 
 
 def advice(report: Report, outcomes: list[Outcome] | None = None) -> list[str]:
@@ -398,10 +425,11 @@ def advice(report: Report, outcomes: list[Outcome] | None = None) -> list[str]:
     chosen = report.outcomes if outcomes is None else outcomes
     drifting = [o for o in chosen if o.status == "drift"]
     options = report.update_options
-    edited = " ".join(plain(o.file, one_line=True) for o in drifting if o.inputs_changed)
-    code = [plain(o.file, one_line=True) for o in drifting if o.inputs_changed is False]
-    unknown = [plain(o.file, one_line=True) for o in drifting if o.inputs_changed is None]
-    stale = " ".join(plain(o.file, one_line=True) for o in chosen if o.status == "ok" and o.scenario_changed)
+    edited = " ".join(pasted(o.file) for o in drifting if o.inputs_changed)
+    code = [pasted(o.file) for o in drifting if o.inputs_changed is False]
+    unknown = [pasted(o.file) for o in drifting if o.inputs_changed is None]
+    stale = " ".join(pasted(o.file) for o in chosen if o.stale and o.scenario_changed)
+    older = " ".join(pasted(o.file) for o in chosen if o.stale and not o.scenario_changed)
     lines = [f"{EDITED_HINT}{options} {edited}"] if edited else []
     if code:
         lines.append(f"{CODE_HINT}{options} {code[0]}")
@@ -409,10 +437,21 @@ def advice(report: Report, outcomes: list[Outcome] | None = None) -> list[str]:
         lines.append(f"{UNKNOWN_HINT}{options} {unknown[0]}")
     if stale:
         lines.append(f"{STALE_HINT}{options} {stale}")
-    renamed = " ".join(plain(o.file, one_line=True) for o in drifting if o.inputs_changed and renamed_and_edited(o))
+    if older:
+        lines.append(f"{VERSION_HINT}{options} {older}")
+    renamed = " ".join(pasted(o.file) for o in drifting if o.inputs_changed and renamed_and_edited(o))
     if renamed:
         lines.append(f"{RENAME_HINT} {renamed}")
     return lines
+
+
+def pasted(path: str | Path) -> str:
+    """A path in a command to paste into a shell: on one line, plain, and quoted where it must be.
+
+    >>> pasted("my scenarios/my pair.yaml"), pasted("scenarios/pair.yaml")
+    ("'my scenarios/my pair.yaml'", 'scenarios/pair.yaml')
+    """
+    return shlex.quote(plain(str(path), one_line=True))
 
 
 def _headline_first(d: Drift) -> tuple[bool, bool, float, int, float, str, float]:
@@ -452,6 +491,8 @@ def final_line(report: Report, tolerances_always: bool = False) -> str:
     orphaned = [o for o in report.outcomes if o.status in _ORPHAN_STATUSES]
     strays = [o for o in report.outcomes if o.stray]
     line = f"{len(scenarios)} scenario(s){of} checked in {report.seconds:.1f} s: {_tally(scenarios) or 'none'}"
+    if stale := sum(o.stale for o in scenarios):
+        line += f" ({stale} ok with a baseline that predates its scenario's edit or the tool version: record it)"
     if orphaned:
         line += f"; {len(orphaned)} baseline(s) without scenario: {_tally(orphaned)}"
     if strays:
@@ -556,9 +597,12 @@ def _git_top(folder: str) -> str | None:
 
 
 def annotation(outcome: Outcome) -> str:
-    """``::error file=...,title=...::message`` for a failed outcome."""
-    title = f"stockpile check: {outcome.status} in {label(outcome)}"
+    """``::error file=...,title=...::message`` for a failed outcome; ``::warning`` for a pass to record (its note)."""
     where = f"file={_property(plain(_repo_path(outcome.file), one_line=True))}," if outcome.file else ""
+    if not outcome.failed:
+        title = f"stockpile check: baseline to record in {label(outcome)}"
+        return f"::warning {where}title={_property(title)}::{_data(note(outcome))}"
+    title = f"stockpile check: {outcome.status} in {label(outcome)}"
     return f"::error {where}title={_property(title)}::{_data(moved_summary(outcome))}"
 
 
@@ -567,9 +611,9 @@ def annotation(outcome: Outcome) -> str:
 
 def progress(outcome: Outcome, fmt: str, quiet: bool = False) -> list[str]:
     """Lines to print as soon as ``outcome`` is known (streaming formats only)."""
-    if fmt == "github" and outcome.failed:
+    if fmt == "github" and (outcome.failed or outcome.stale):
         return [annotation(outcome)]
-    if fmt not in ("text", "github") or (quiet and not outcome.failed):
+    if fmt not in ("text", "github") or (quiet and not outcome.failed and not outcome.stale):
         return []
     if quiet and outcome.drifts:
         return [f"{outcome.status:<12} {label(outcome)}: {moved_summary(outcome)}"]
@@ -602,7 +646,7 @@ def as_json(report: Report, quiet: bool = False) -> list[dict[str, Any]]:
     ``inputs_changed_since_baseline`` likewise, but False when only parts the run never reads changed
     (:attr:`Outcome.inputs_changed`: a drift beside a description edit is the code's).
     """
-    return [_json_outcome(o) for o in report.outcomes if o.failed or not quiet]
+    return [_json_outcome(o) for o in report.outcomes if o.failed or o.stale or not quiet]
 
 
 def _json_outcome(o: Outcome) -> dict[str, Any]:
@@ -666,7 +710,7 @@ def markdown(report: Report, quiet: bool = False) -> str:
     total = len(report.outcomes)
     verdict = f"{len(failed)} of {total} failed" if failed else f"all {total} match their baselines"
     lines = [f"### Scenario check: {verdict}"]
-    shown = [o for o in report.outcomes if o.failed or not quiet]
+    shown = [o for o in report.outcomes if o.failed or o.stale or not quiet]
     if shown:  # with quiet and none failed, no table: a header over no rows
         lines += ["", "| status | scenario | file | what moved |", "|---|---|---|---|"]
     for o in shown:
@@ -740,10 +784,28 @@ def update_line(update: Update) -> str:
     target = plain(update.target, one_line=True)
     if update.status == "orphan":
         return f"{'orphan':<12} {target}: {plain(update.message, one_line=True)}"
+    kept = (
+        f"{update.kept} number{'' if update.kept == 1 else 's'} within tolerance of this run kept as stored"
+        if update.kept
+        else ""
+    )
     if update.status == "updated":
-        note = f"; {plain(update.message, one_line=True)}" if update.message else ""
-        return f"{'updated':<12} {target} ({update.changed} number{'' if update.changed == 1 else 's'} changed{note})"
+        if update.changed is None:  # a damaged baseline: its numbers could not be read to count
+            return f"{'updated':<12} {target} ({plain(update.message, one_line=True)})"
+        notes = "".join(f"; {x}" for x in (plain(update.message, one_line=True), kept) if x)
+        return f"{'updated':<12} {target} ({update.changed} number{'' if update.changed == 1 else 's'} changed{notes})"
+    if update.status == "unchanged" and kept:
+        return f"{'unchanged':<12} {target} ({kept})"
     return f"{update.status:<12} {target}"
+
+
+def new_folder_line(folder: Path) -> str:
+    """What ``check --update --baselines DIR`` says when DIR did not exist: it made a new folder (a typo?)."""
+    shown = plain(str(folder), one_line=True)
+    return (
+        f"{'new folder':<12} {shown}: the --baselines folder did not exist and was created; if you meant an existing "
+        "folder, delete this one and update again with its name"
+    )
 
 
 def update_final_line(updates: list[Update]) -> str:

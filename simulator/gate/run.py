@@ -10,7 +10,8 @@ or ``_`` (the place for a team's other YAML files). Each scenario file's baselin
 ``<its folder>/baselines/<file name without .yaml/.yml>.json`` (or ``<--baselines>/<file
 name>.json``); two files that would share one baseline (``a.yaml`` and ``a.yml``) are
 refused. A scenario is labelled by its *key*: its path inside the folder checked,
-without the extension (``eu/embargo``), or its file name for a file named alone.
+without the extension (``eu/embargo``), or its file name for a file named alone; where two files
+checked would share a label, each takes as many of its path's last folders as tell them apart.
 
 For a folder, the set of baselines must match the set of scenario files: a baseline
 without its scenario file (deleted or renamed) fails the check as ``no scenario`` unless
@@ -25,12 +26,14 @@ it reaches every report format, the JUnit file included, like any other failure.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import functools
 import multiprocessing
 import os
 import signal
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
@@ -40,6 +43,7 @@ from typing import Any, TypeVar
 from simulator.errors import InputError
 from simulator.gate.baseline import Kind, baseline_path, foreign, read_baseline
 from simulator.gate.compare import Outcome, Update, check_one, file_key, update_one
+from simulator.gate.formats import pasted
 from simulator.gate.tolerances import Tolerances, load_tolerances
 from simulator.workers import pool_size
 
@@ -177,6 +181,7 @@ def find_scenarios(paths: Sequence[str | Path], baselines: Path | None = None) -
     if not found:
         raise InputError("no scenario files (*.yaml, *.yml) found", where(paths))
     unique = list(dict.fromkeys(found))
+    keys = _told_apart(unique, keys)
     owners: dict[str, Path] = {}
     for path in unique:
         target = baseline_path(path, baselines)
@@ -197,6 +202,30 @@ def find_scenarios(paths: Sequence[str | Path], baselines: Path | None = None) -
         if owner in complete:
             complete[owner][1].add(path.stem)
     return Scenarios(unique, complete, baselines, keys, folders)
+
+
+def _told_apart(files: list[Path], keys: dict[Path, str]) -> dict[Path, str]:
+    """``keys`` with a longer label for files whose keys would be the same, so that no two share a label.
+
+    Two files named alone (or found in two folders named) with the same name, ``eu/dup.yaml`` and
+    ``jp/dup.yaml``, would both read ``dup``: each such key takes as many of its path's last
+    folders as tell them apart (``eu/dup``, ``jp/dup``). A key no other file shares is left as it is.
+
+    >>> sorted(_told_apart([Path("x/eu/dup.yaml"), Path("y/jp/dup.yaml"), Path("z/a.yaml")], {}).values())
+    ['eu/dup', 'jp/dup']
+    """
+    labels = {path: file_key(path, keys) for path in files}
+    while True:
+        counts = Counter(labels.values())
+        longer = False
+        for path in [p for p in files if counts[labels[p]] > 1]:
+            parts = path.with_suffix("").parts
+            used = labels[path].count("/") + 1
+            if used < len(parts):
+                labels[path], longer = Path(*parts[-used - 1 :]).as_posix(), True
+        if not longer:
+            break
+    return {**keys, **{path: label for path, label in labels.items() if label != file_key(path, keys)}}
 
 
 def orphans(scenarios: Scenarios, tolerances: Tolerances) -> list[Outcome]:
@@ -301,8 +330,10 @@ def check(
     started = time.perf_counter()
     notify = on_outcome or (lambda _outcome: None)
     shown = where(paths)
-    options = f" --baselines {baselines}" if baselines is not None else ""
+    options = f" --baselines {pasted(baselines)}" if baselines is not None else ""
     try:
+        if baselines is not None:
+            missing_folder(baselines)
         scenarios = find_scenarios(paths, baselines)
         tolerances = load_tolerances(scenarios.tolerance_file(tolerance_file), rtol, atol)
         left_over = orphans(scenarios, tolerances)
@@ -332,6 +363,28 @@ def check(
     )
 
 
+def missing_folder(baselines: Path) -> None:
+    """Refuse a ``--baselines`` folder that does not exist, naming a near one (a typo would fail every scenario).
+
+    Raises
+    ------
+    InputError
+        No such folder, with ``did you mean ...?`` when a folder beside it has a near name.
+    """
+    if os.path.lexists(baselines):
+        return  # a file or a link there is named where a baseline is read or written
+    parent = baselines.parent
+    try:
+        siblings = [entry.name for entry in parent.iterdir() if entry.is_dir()] if parent.is_dir() else []
+    except OSError:  # a folder that cannot be listed offers no near name
+        siblings = []
+    near = difflib.get_close_matches(baselines.name, siblings, n=1, cutoff=0.75)
+    hint = (
+        f"; did you mean {parent / near[0]}?" if near else " (stockpile check --update with this --baselines makes it)"
+    )
+    raise InputError(f"--baselines: no such folder{hint}", str(baselines))
+
+
 def _renamed(orphan: Outcome, outcomes: list[Outcome]) -> Outcome:
     """``orphan``, naming the scenario file it was probably renamed to when there is one.
 
@@ -349,7 +402,8 @@ def _renamed(orphan: Outcome, outcomes: list[Outcome]) -> Outcome:
     path, key = orphan.file, orphan.scenario
     message = (
         f"{path}: its scenario file {key}.yaml is gone, and {twin} has its name: and no baseline (renamed?): "
-        f"write the new baseline with stockpile check --update {twin} and delete {Path(path).name} in the same commit"
+        f"write the new baseline with stockpile check --update {pasted(twin)} and delete {Path(path).name} in the same "
+        "commit"
     )
     return Outcome(orphan.scenario, orphan.file, orphan.status, message=message)
 
@@ -365,8 +419,9 @@ def update(
 ) -> list[Update]:
     """Write the baselines of every scenario that can be run; report those that cannot, and orphans.
 
-    Numbers within tolerance of the stored ones are kept, so regenerating on another
-    machine rewrites no line. With ``missing_only``, existing baselines are left as they
+    Where the scenario and the tool version are the baseline's, numbers within tolerance of
+    the stored ones are kept, so regenerating on another machine rewrites no line; after an
+    edit or a new version the run is recorded exactly. With ``missing_only``, existing baselines are left as they
     are. After the scenarios come the baselines left without a scenario (``orphan``),
     each with the scenario file whose hash it shares, if any (a rename). Raises
     :class:`InputError` when the paths, the tolerance file or its ``retired`` list are
