@@ -81,8 +81,19 @@ def test_a_sweep_file_with_markers(conflicted: Path, tmp_path: Path) -> None:
 
 def test_the_diff3_style_and_a_left_over_separator_are_found() -> None:
     assert conflict_line(DIFF3) == 3
-    # one side and its <<<<<<< and >>>>>>> lines deleted by hand, the ======= left: line 4
-    assert conflict_line(horizon("horizon_days: 40", "=======")) == 4
+    # one side and its <<<<<<< line deleted by hand, the ======= and >>>>>>> left: from line 4
+    assert conflict_line(horizon("horizon_days: 40", "=======", ">>>>>>> longer")) == 4
+
+
+def test_a_separator_alone_is_valid_yaml_and_read(tmp_path: Path) -> None:
+    """A quoted description running over lines may hold ``=======`` from a line's start (an underline): valid
+    YAML, read as before; it was refused as a merge conflict from line 2 (review s50)."""
+    text = TINY_SCENARIO_TEXT.replace("start_date:", 'description: "Notes\n=======\nA long embargo."\nstart_date:')
+    path = tmp_path / "tiny.yaml"
+    path.write_text(text)
+    result = invoke("validate", path)
+    assert result.exit_code == 0, result.output
+    assert conflict_line(text) is None
 
 
 def test_text_that_only_looks_like_a_marker_is_read(tmp_path: Path) -> None:

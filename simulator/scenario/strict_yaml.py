@@ -252,13 +252,20 @@ def conflict_line(text: str) -> int | None:
 
     >>> conflict_line(chr(10).join(["name: a", "<<<<<<< HEAD", "seed: 1", "=======", "seed: 2", ">>>>>>> b"]))
     2
-    >>> conflict_line(chr(10).join(["seed: 1", "=======", "seed: 2"]))  # a side deleted, its ======= left
+
+    A ``=======`` line counts only beside another marker: alone it may be valid YAML (an
+    underline in a quoted description that runs over lines from the line's start).
+
+    >>> conflict_line(chr(10).join(["seed: 1", "=======", "seed: 2", ">>>>>>> b"]))  # its <<<<<<< deleted
     2
+    >>> conflict_line(chr(10).join(['description: "Notes', "=======", 'A long embargo."']))  # valid YAML
     >>> conflict_line("description: '<<<<<<< HEAD'"), conflict_line("  =======") , conflict_line("<<<<<<<<")
     (None, None, None)
     """
-    found = _CONFLICT_MARKER.search(text)
-    return None if found is None else text.count("\n", 0, found.start()) + 1
+    found = list(_CONFLICT_MARKER.finditer(text))
+    if not any(match.group(0).rstrip() != "=======" for match in found):
+        return None
+    return text.count("\n", 0, found[0].start()) + 1
 
 
 def conflict_problem(text: str) -> Problem | None:
