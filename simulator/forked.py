@@ -40,7 +40,7 @@ _PR_SET_PDEATHSIG = 1
 
 
 def forks_here() -> bool:
-    """Whether this machine can share work with a forked child: Linux and two cores or more."""
+    """Whether this process can share work with a forked child: Linux and two cores or more it may use."""
     return platform.system() == "Linux" and hasattr(os, "fork") and default_workers() >= 2
 
 

@@ -397,3 +397,18 @@ def test_a_page_refuses_a_link_of_the_users_and_leaves_it_and_its_target(tmp_pat
     assert link.is_symlink() and os.readlink(link) == "mine.html"
     assert mine.read_text() == "<!DOCTYPE html>\n<p>my page</p>\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.html", "mine.html", "s.yaml"]
+
+
+def test_the_json_schema_tells_an_editor_that_an_empty_list_of_names_is_refused():
+    """Leaving ``regions``, ``materials`` or a step's ``suppliers`` out means all; an empty list is refused (above). The
+    schema an editor validates against says so (``minItems: 1`` on the array), so the editor flags it too."""
+    import json
+
+    result = invoke("schema")
+    assert result.exit_code == 0, result.output
+    defs = json.loads(result.output)["$defs"]
+    fields = [(kind, "materials") for kind in ("Embargo", "QuotaCut", "Delay", "DemandSurge", "Licensing")]
+    fields += [(kind, "regions") for kind in ("Delay", "DemandSurge", "Licensing")] + [("ShareStep", "suppliers")]
+    for kind, name in fields:
+        (array,) = [a for a in defs[kind]["properties"][name]["anyOf"] if a.get("type") == "array"]
+        assert array["minItems"] == 1, (kind, name)

@@ -40,6 +40,23 @@ def test_refused_sched_getaffinity_falls_back(monkeypatch: pytest.MonkeyPatch) -
     assert default_workers() == 4
 
 
-@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity on this platform")
-def test_this_process() -> None:
-    assert default_workers() == len(os.sched_getaffinity(0)) <= (os.cpu_count() or 1)
+def test_a_sweep_on_one_allowed_core_of_eight_runs_in_this_process(monkeypatch, tmp_path) -> None:
+    """``stockpile sweep`` without ``--workers``, 4 chunks of work, under ``taskset -c 0`` on 8 cores: one worker,
+    this process (with the machine's count it started 4 processes, one per chunk), and no figures drawn in a
+    forked child (:func:`simulator.forked.forks_here`)."""
+    import json
+
+    from simulator.forked import forks_here
+    from tests.helpers import ROOT, invoke
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    assert not forks_here()
+    scenario = ROOT / "scenarios" / "long_embargo_6m.yaml"
+    out = tmp_path / "sweep"
+    result = invoke(
+        "sweep", scenario, "--grid", "agreement.ratio.japan=0.2,0.4,0.6,0.8", "--chunk-runs", "1", "-o", out
+    )
+    assert result.exit_code == 0, result.output
+    info = json.loads((out / "sweep.json").read_text())
+    assert (info["workers"], info["backend"]) == (1, "this process")

@@ -172,7 +172,7 @@ def check(
     atol
         Absolute tolerance for every number, replacing the file's default.
     workers
-        Scenarios checked in parallel (default: the machine's cores).
+        Scenarios checked in parallel (default: the cores this process may use).
     library
         Check the scenario library installed with the tool instead (no ``paths``).
 

@@ -170,7 +170,7 @@ def sweep(
     seed
         Root seed (default: the scenario's).
     workers
-        Local worker processes (default: the machine's cores; 1 runs in this process).
+        Local worker processes (default: the cores this process may use; 1 runs in this process).
     set
         Changes applied to every run, as ``--set``.
     as_xarray

@@ -250,7 +250,8 @@ def _combination_plans(grid: Grid, moving: list[int]) -> dict[tuple[int, ...], A
     """A plan per combination of the ``moving`` axes' value indices.
 
     Patched from the grid's first plan where the sweep has a patcher (the other axes at their
-    first values: in a patched grid no other axis changes a shock's window or the structure),
+    first values: in a patched grid no other axis changes a shock's window, the horizon or the
+    regions and materials),
     else the scenario with the moving axes' values validated and compiled.
     """
     sweep = grid.sweep

@@ -421,6 +421,11 @@ class Resourcing(Model):
     """Spot price as a multiple of the world price."""
 
 
+SomeNames = Annotated[list[Id], Field(json_schema_extra={"minItems": 1})]
+"""Names of which at least one is given: leaving the key out means all (an empty list is refused with the
+reason by :mod:`simulator.scenario.checks`; the JSON Schema says so for editors)."""
+
+
 class ShareStep(Model):
     """One dated step of a dependency target: the cap on single-supplier shares from ``start`` on."""
 
@@ -428,7 +433,7 @@ class ShareStep(Model):
     """First day the cap applies (day number or date); it applies until the next step."""
     max_share: Fraction
     """Cap on the share of supply from each of ``suppliers`` (or from any single supplier)."""
-    suppliers: list[Id] | None = None
+    suppliers: SomeNames | None = None
     """Suppliers the cap applies to (default: every supplier); the others keep
     ``max_share_per_supplier``."""
 
@@ -522,7 +527,7 @@ class ShockBase(Model):
         Field(json_schema_extra=_unit("days")),
     ] = None
     """Days the shock lasts; give this or ``end``."""
-    materials: list[Id] | None = None
+    materials: SomeNames | None = None
     """Materials affected (default: all)."""
 
     @model_validator(mode="after")
@@ -581,7 +586,7 @@ class Delay(ShockBase):
     kind: Literal["delay"]
     supplier: Id
     """The exporting supplier."""
-    regions: list[Id] | None = None
+    regions: SomeNames | None = None
     """Target regions (default: all)."""
     extra_days: TransitDays | random_within(0, MAX_TRANSIT_DAYS)
     """Days added to the lead time of shipments leaving while the shock is active."""
@@ -591,7 +596,7 @@ class DemandSurge(ShockBase):
     """Demand multiplied by a factor (stockpiling by buyers, a new use)."""
 
     kind: Literal["demand_surge"]
-    regions: list[Id] | None = None
+    regions: SomeNames | None = None
     """Regions affected (default: all)."""
     factor: Annotated[
         Annotated[float, _number(None, 0, MAX_FACTOR), NUMBER] | random_within(0, MAX_FACTOR),
@@ -651,7 +656,7 @@ class Licensing(ShockBase):
     kind: Literal["licensing"]
     supplier: Id
     """The exporting supplier."""
-    regions: list[Id] | None = None
+    regions: SomeNames | None = None
     """Target regions (default: all)."""
     approval_share: Fraction = 1.0
     """Share of applications approved."""

@@ -204,7 +204,7 @@ def plan_study(
 
 
 def chunk_size(runs: int, workers: int) -> int:
-    """Runs per chunk: about four chunks per worker, at most the sweep's chunk size, and none smaller than a batch.
+    """Runs per chunk: four per worker, at most the sweep's, none below a batch unless a worker would get none.
 
     A fast-path batch costs about a quarter of a second whatever its size (its day loop, about
     0.3 ms a day of the replay) before its runs' own cost (0.6 ms each), so below
