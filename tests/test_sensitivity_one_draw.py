@@ -66,6 +66,9 @@ def test_sensitivity_png_says_which_draw_in_its_title(tmp_path, monkeypatch):
     note = f"conditional on one draw of the random inputs (halt's severity): run seed {seed} in every sample"
     # under the method's line and the inputs shown, wrapped to the figure's width
     assert " ".join(drawn[0].get_suptitle().split("\n")[2:]) == note
+    # the study took one (--input) of the three inputs the scenario declares: the title says so (review s50: an
+    # --input study of 8 of 48 read "all 8 inputs")
+    assert drawn[0].get_suptitle().split("\n")[1] == "1 input studied (of the 3 declared)"
     assert (out / "sensitivity.png").is_file()
     assert invoke("sensitivity", write(tmp_path, SHORT), *ARGS, "-o", tmp_path / "fixed").exit_code == 0
     assert "one draw" not in drawn[1].get_suptitle()

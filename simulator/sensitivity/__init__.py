@@ -194,6 +194,7 @@ def run_sensitivity(
                 info["nonzero_runs"],
                 info["never_as_day"],
                 one_draw_text(info["random_inputs"], info["run_seed"]),
+                len(study.scenario.uncertain),
             )
             figure.savefig(stage / "sensitivity.png", dpi=110)
     return found

@@ -195,11 +195,13 @@ def sensitivity_figure(
     nonzero: Mapping[str, int] | None = None,
     never_day: int | None = None,
     one_draw: str | None = None,
+    declared: int | None = None,
 ) -> Figure:
     """Bars of each metric's indices, one panel per metric (the first :data:`MAX_PANELS`).
 
     ``one_draw`` (:func:`one_draw_text`), for a scenario with random inputs, is a line of
-    the title: the indices are those of one draw of them.
+    the title: the indices are those of one draw of them. ``declared``: the uncertain inputs the
+    scenario declares, where the study took some of them (``--input``).
 
     Inputs are named by their whole labels, wrapped; one legend below the panels names the
     bars, the marks and the whiskers (95% confidence intervals). ``nonzero`` gives, per
@@ -227,7 +229,7 @@ def sensitivity_figure(
     plot_in = step_in * bars + 0.5
     legend_in = 0.35
     what = "Sobol' indices" if method == "sobol" else "Morris elementary effects"
-    suptitle = f"{what}: {runs:,} runs\n{_shown(bars, inputs, len(metrics), len(every_metric))}"
+    suptitle = f"{what}: {runs:,} runs\n{_shown(bars, inputs, len(metrics), len(every_metric), declared)}"
     if one_draw:  # as wide as the panels allow at the title's size (about 0.09 in a character)
         suptitle += "\n" + textwrap.fill(one_draw, max(40, int(PANEL_WIDTH_IN * cols / 0.09)))
     # each row of panels: room for its tallest title (lines at their size, then the title's 6 pt pad)
@@ -325,16 +327,21 @@ def one_draw_text(random_inputs: list[str], run_seed: int) -> str | None:
     return f"conditional on one draw of the random inputs ({names}): run seed {run_seed} in every sample"
 
 
-def _shown(bars: int, inputs: int, panels: int, metrics: int) -> str:
+def _shown(bars: int, inputs: int, panels: int, metrics: int, declared: int | None = None) -> str:
     """What the panels show of the study: ``12 of 48 inputs shown per metric (the most influential)``.
+
+    ``declared``: the inputs the scenario declares, where the study took fewer (``--input``).
 
     >>> _shown(12, 48, 6, 6), _shown(8, 8, 6, 9)
     ('12 of 48 inputs shown per metric (the most influential)', 'all 8 inputs; the first 6 of 9 metrics')
+    >>> _shown(8, 8, 6, 6, declared=48), _shown(1, 1, 1, 1, declared=3)
+    ('all 8 inputs studied (of the 48 declared)', '1 input studied (of the 3 declared)')
     """
+    studied = f" studied (of the {declared} declared)" if declared is not None and declared > inputs else ""
     text = (
-        f"{bars} of {inputs} inputs shown per metric (the most influential)"
+        f"{bars} of {inputs} inputs{studied} shown per metric (the most influential)"
         if bars < inputs
-        else f"all {inputs} inputs"
+        else (f"all {inputs} inputs" if inputs > 1 else "1 input") + studied
     )
     return text + (f"; the first {panels} of {metrics} metrics" if panels < metrics else "")
 
