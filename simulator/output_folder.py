@@ -14,7 +14,10 @@ Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``
 - **Ownership.** ``DIR/manifest.json`` lists the files the tool wrote there. A command
   overwrites or deletes only those; a file it would overwrite that the manifest does not
   list (the user's own ``report.html``, say) makes it refuse before any work (exit 2),
-  unless forced. Other files are never touched.
+  unless forced. A page a single-file command wrote there (``report -o DIR/report.html``)
+  is the tool's too, known by its mark (:func:`is_page`): a command writing that name
+  replaces it (and lists it); one that does not write it leaves it, unlisted, as it
+  leaves every other file. Other files are never touched.
 - **One command's output.** The manifest records the command that wrote the folder
   (``command``). Another command refuses (exit 2) to replace that output, naming the
   command, unless forced (a run's report and workbook as much as a sweep's table). A
@@ -376,10 +379,19 @@ class OutputFolder:
         )
 
     def refuse_foreign(self, names: Iterable[str]) -> None:
-        """Raise :class:`InputError` (exit 2) if writing ``names`` would overwrite a file not ours."""
+        """Raise :class:`InputError` (exit 2) if writing ``names`` would overwrite a file not ours.
+
+        Ours: a file the manifest lists, or a page stockpile wrote by ``report -o FILE`` or
+        ``explore -o FILE`` (:func:`is_page`), which no manifest lists (such a command
+        writes only its page, leaving nothing else in the folder).
+        """
         if self.force:
             return
-        foreign = sorted(n for n in {*names, MANIFEST} if os.path.lexists(self.path / n) and n not in self.owned)
+        foreign = sorted(
+            n
+            for n in {*names, MANIFEST}
+            if os.path.lexists(self.path / n) and n not in self.owned and not is_page(self.path / n)
+        )
         if foreign:
             why = "not listed in this folder's manifest.json, so not written by stockpile"
             advice = f"move it, choose another folder, or pass {setting('force')} to overwrite it"
@@ -754,6 +766,24 @@ def refuse_to_replace(
             f"exists and is not {mark.kind} (a scenario, another file): move it or choose another name", str(path)
         )
     return stat.S_IMODE(found.st_mode) if stat.S_ISREG(found.st_mode) else None
+
+
+def is_page(path: Path) -> bool:
+    """Whether ``path`` is an HTML page stockpile wrote: a regular file (not a link) named ``*.html`` with :data:`PAGE`.
+
+    So a folder command knows as its own the page a single-file command (``report -o
+    F/report.html``) wrote into its folder without listing it in a manifest, by the mark
+    by which that command replaces only its own pages (:func:`refuse_to_replace`): a
+    user's HTML file, a note quoting the mark, a link are not pages stockpile wrote.
+    """
+    if path.suffix != ".html":
+        return False
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+    except OSError:
+        return False
+    return _marked(path, PAGE)
 
 
 def _marked(path: Path, mark: Mark) -> bool:
