@@ -83,8 +83,36 @@ def summary_text(result: Any) -> str:
         if overall["total_shortfall_t"] > 0
         else f"{nobody} is short, so there is no burden to share"
     )
-    lines.append(f"total shortfall {shortfall_text(overall['total_shortfall_t'])} t; {fairness}")
+    lines.append(f"{_total_text(result, rows, overall['total_shortfall_t'])}; {fairness}")
     return "\n".join(lines)
+
+
+def _total_text(result: Any, rows: list[dict[str, Any]], total: float) -> str:
+    """``total shortfall 7,111.3 t``; by material where a total would add unlike tonnes.
+
+    That is where tonnes of the run's materials may not be added
+    (:func:`simulator.scenario.tonnes.tonnes_apart`: oxide and magnet, or prices far apart)
+    and two materials or more are short: ``members' shortfall 10,706.8 t of light rare earths,
+    247.8 t of heavy rare earths and 13,696.3 t of NdFeB magnets (not added: tonnes of magnet
+    and tonnes of oxide)``, read from the summary's rows of each material (``all``, as the
+    total), whose figures add up to the total. Named as the report names them.
+    """
+    from simulator.names import Names, join_words
+    from simulator.scenario.tonnes import tonnes_apart, why_apart
+
+    materials = list(result.structure.materials)
+    by_material = {
+        row["material"]: row["total_shortfall_t"]
+        for row in rows
+        if row["region"] == ALL and row["material"] != ALL and row["total_shortfall_t"] > 0
+    }
+    if len(by_material) < 2 or not tonnes_apart(result.scenario, materials):
+        return f"total shortfall {shortfall_text(total)} t"
+    names = Names.of(result.scenario)
+    whose = "members' shortfall" if result.structure.member_names else "shortfall"
+    parts = [f"{shortfall_text(t)} t of {names.material_text(m)}" for m, t in by_material.items()]
+    why = why_apart(result.scenario, by_material) or why_apart(result.scenario, materials)  # of those short first
+    return f"{whose} {join_words(parts)} (not added: {why})"
 
 
 def _period(scenario: Any) -> str:
@@ -144,17 +172,26 @@ def compare_text(table: pd.DataFrame) -> str:
     A row in which no member is short has ``-`` for Jain's index (compare.csv's 1 is a
     convention, :func:`~simulator.metrics.anyone_short`), and a line says so; when no row
     has anyone short, a line first says that shortfall cannot tell the rules apart.
+
+    Where ``total_shortfall_t`` would add tonnes that may not be added (oxide and magnet, or
+    materials priced far apart: ``table.attrs[BY_MATERIAL]``, :func:`simulator.compare.shortfall_by_material`),
+    the members' shortfall of each material short (``shortfall_t.<material>``) stands in its
+    place, and a line says they are not added and why.
     """
     import pandas as pd
 
-    from simulator.compare import BASELINE_NOTES, EMPTY_NOTE, NO_BURDEN_NOTE, nobody_short_line
+    from simulator.compare import BASELINE_NOTES, BY_MATERIAL, EMPTY_NOTE, NO_BURDEN_NOTE, NOT_ADDED, nobody_short_line
     from simulator.metrics import anyone_short
 
     fairness = ("fairness_jain", "max_shortfall_share_gap", "draw_contribution_gap", "envious_members")
+    by_material: dict[str, list[float | None]] = table.attrs.get(BY_MATERIAL, {})
     not_run = table[table["skipped"].notna()] if "skipped" in table else table.iloc[:0]
     table = table.drop(index=not_run.index)  # a rule that could not run is a line of its own, with why
-    shown = table[[c for c in ("mechanism", "total_shortfall_t", *fairness) if c in table]]
+    total = [] if by_material else ["total_shortfall_t"]  # by material where a total would add unlike tonnes
+    shown = table[[c for c in ("mechanism", *total, *fairness) if c in table]]
     shown = shown.copy()
+    for k, (material, values) in enumerate(by_material.items()):  # in total_shortfall_t's place
+        shown.insert(1 + k, f"shortfall_t.{material}", [values[i] for i in table.index])
     members = [c.partition(".")[2] for c in table.columns if c.startswith("shortfall_share.")]
     short = [anyone_short(row, members) for _, row in table.iterrows()]
     if not all(short) and "fairness_jain" in shown:  # 1 by convention where nobody is short: not shown as a finding
@@ -178,8 +215,16 @@ def compare_text(table: pd.DataFrame) -> str:
     text = shown.to_string(index=False, float_format=lambda v: f"{v:,.3f}", justify="right", na_rep="-")
     baseline = [note for name, note in BASELINE_NOTES.items() if (table["mechanism"] == name).any()]
     nobody = [nobody_short_line(bool(baseline))] if not any(short) else []
+    what = table.attrs.get(NOT_ADDED, "")
+    units = [f"shortfall_t.<material>: the members' shortfall of each, not added ({what})"] if by_material else []
     baseline += [EMPTY_NOTE] if baseline else []
     baseline += [NO_BURDEN_NOTE] if not all(short) else []
     return "\n".join(
-        [text, *nobody, *baseline, *(f"not run: {row.mechanism}: {row.skipped}" for row in not_run.itertuples())]
+        [
+            text,
+            *nobody,
+            *units,
+            *baseline,
+            *(f"not run: {row.mechanism}: {row.skipped}" for row in not_run.itertuples()),
+        ]
     )
