@@ -121,18 +121,44 @@ def _period(scenario: Any) -> str:
     return f"{days} from {date_label(scenario.start_date, 0)}" if scenario.start_date else days
 
 
+def _rows_total_text(result: Any, by_material: dict[str, list[float]], ours: float, base: float) -> str:
+    """``run --compare``'s line under its table: the rows' shortfall against the baseline's.
+
+    By material where a total would add unlike tonnes (as :func:`_total_text`): ``shortfall of
+    these rows by material (not added: tonnes of magnet and tonnes of oxide): light rare earths
+    10,706.8 t against 1,184.3 t and NdFeB magnets 13,696.3 t against 5,927.0 t in the baseline``.
+    """
+    from simulator.names import Names, join_words
+    from simulator.scenario.tonnes import tonnes_apart, why_apart
+
+    short = {m: pair for m, pair in by_material.items() if pair[0] > 0 or pair[1] > 0}
+    if len(short) < 2 or not tonnes_apart(result.scenario, list(by_material)):
+        return f"shortfall of these rows {shortfall_text(ours)} t against {shortfall_text(base)} t in the baseline"
+    names = Names.of(result.scenario)
+    why = why_apart(result.scenario, short) or why_apart(result.scenario, by_material)
+    parts = [
+        f"{names.material_text(m)} {shortfall_text(here)} t against {shortfall_text(there)} t"
+        for m, (here, there) in short.items()
+    ]
+    return f"shortfall of these rows by material (not added: {why}): {join_words(parts)} in the baseline"
+
+
 def against_text(result: Any, baseline: Any) -> str:
     """``run --compare``: each region's shortfall beside the baseline's, for the regions and materials in both."""
     theirs = {(row["region"], row["material"]): row for row in _used_rows(baseline)}
     ours = {(row["region"], row["material"]) for row in _used_rows(result)}
     header = ("region", "material", "shortfall t", "baseline t", "change t", "first short", "baseline first")
     cells, ours_t, base_t = [], 0.0, 0.0
+    by_material: dict[str, list[float]] = {}  # this run's and the baseline's shortfall of each material
     for row in _used_rows(result):
         other = theirs.get((row["region"], row["material"]))
         if other is None:
             continue
         ours_t += row["shortfall_t"]
         base_t += other["shortfall_t"]
+        pair = by_material.setdefault(row["material"], [0.0, 0.0])
+        pair[0] += row["shortfall_t"]
+        pair[1] += other["shortfall_t"]
         cells.append(
             (
                 row["region"],
@@ -147,7 +173,7 @@ def against_text(result: Any, baseline: Any) -> str:
     lines = [
         f"against {baseline.scenario.name}:",
         *_table(header, cells),
-        f"shortfall of these rows {shortfall_text(ours_t)} t against {shortfall_text(base_t)} t in the baseline",
+        _rows_total_text(result, by_material, ours_t, base_t),
     ]
     here, there = result.scenario, baseline.scenario
     if (here.horizon_days, here.start_date) != (there.horizon_days, there.start_date):

@@ -1671,9 +1671,13 @@ def compare_figure(
         wide = [1.0] * len(by_material) + [0.8]
         mean_in = (width - gap_in * len(by_material)) / len(wide)
         row = grid[-1, :].subgridspec(1, len(wide), width_ratios=wide, wspace=gap_in / mean_in)
+        # the first material's panel, which names the rules, and the fairness panel last in fig.axes, as without
+        others = [fig.add_subplot(row[0, k]) for k in range(1, len(by_material))]
         ax_total = fig.add_subplot(row[0, 0])
-        totals_axes = [ax_total, *(fig.add_subplot(row[0, k], sharey=ax_total) for k in range(1, len(by_material)))]
+        for ax in others:
+            ax.sharey(ax_total)
         ax_fair = fig.add_subplot(row[0, -1], sharey=ax_total)
+        totals_axes = [ax_total, *others]
         tonnes_of = {m: first.scenario.materials[m].tonnes_of for m in by_material}
         bars = [
             (ax, values, f"members' shortfall, t{f' of {tonnes_of[m]}' if tonnes_of[m] else ''}")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from simulator.compare import BY_MATERIAL, NOT_ADDED, compare
-from simulator.console import compare_text, summary_text
+from simulator.console import against_text, compare_text, summary_text
 from simulator.engine import simulate
 from simulator.scenario import load_raw, validate_data
 from simulator.scenario.tonnes import PRICES_APART, prices_apart, tonnes_apart, why_apart
@@ -96,6 +96,22 @@ def test_run_keeps_one_total_where_tonnes_may_be_added_or_one_material_is_short(
     assert summary_text(_run("club_of_five")).splitlines()[-1].startswith("total shortfall 52.9 t; ")
 
 
+def test_run_against_a_baseline_gives_the_rows_by_material():
+    # run long_embargo_12m --compare long_embargo_6m: was "shortfall of these rows 24,650.8 t against 7,111.3 t"
+    result, baseline = _run("long_embargo_12m"), _run("long_embargo_6m")
+    last = against_text(result, baseline).splitlines()[-1]
+    assert last == (
+        "shortfall of these rows by material (not added: tonnes of magnet and tonnes of oxide): light rare earths "
+        "10,706.8 t against 1,184.3 t, heavy rare earths 247.7 t against 0.0 t and NdFeB magnets 13,696.3 t "
+        "against 5,927.0 t in the baseline"
+    )
+    # the invariant: 10,706.796 + 247.750 + 13,696.260 t and 1,184.314 + 0 + 5,927.016 t, each run's total
+    assert baseline.metrics["total_shortfall_t"] == pytest.approx(7_111.33, abs=1e-3)
+    assert sum(v for k, v in baseline.metrics.items() if k.startswith("total_shortfall_t.all.")) == pytest.approx(
+        baseline.metrics["total_shortfall_t"], rel=1e-12
+    )
+
+
 @cache
 def _comparison(name: str):
     return compare(_raw(name), ["hybrid", "iea_ess"], name)
@@ -147,15 +163,18 @@ def test_compare_figure_has_one_bar_panel_per_material_and_no_total():
     comparison = _comparison("long_embargo_6m")
     figure = compare_figure(comparison.results, comparison.skipped, comparison.baselines)
     assert "total shortfall of members (t)" not in _bar_panels(figure)
-    titles = [ax.get_title() for ax in figure.axes if ax.get_xlabel().startswith("members' shortfall")]
-    assert titles == ["Light rare earths", "Heavy rare earths", "NdFeB magnets"]
-    xlabels = [ax.get_xlabel() for ax in figure.axes if ax.get_xlabel().startswith("members' shortfall")]
-    assert xlabels == [
+    # the bar panels of the materials, from the left
+    axes = sorted(
+        (ax for ax in figure.axes if ax.get_xlabel().startswith("members' shortfall")),
+        key=lambda ax: ax.get_position().x0,
+    )
+    assert [ax.get_title() for ax in axes] == ["Light rare earths", "Heavy rare earths", "NdFeB magnets"]
+    assert [ax.get_xlabel() for ax in axes] == [
         "members' shortfall, t of oxide",
         "members' shortfall, t of oxide",
         "members' shortfall, t of magnet",
     ]
-    widths = [[bar.get_width() for bar in ax.patches] for ax in figure.axes if ax.get_title() in titles]
+    widths = [[bar.get_width() for bar in ax.patches] for ax in axes]
     table = comparison.table()
     assert widths == [list(values) for values in table.attrs[BY_MATERIAL].values()]
     # the bars of a row add up to its total, which no bar shows
