@@ -5,6 +5,7 @@ Layer: studies.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,7 +111,59 @@ class Comparison:
             rows.append(row)
         for mechanism, reason in self.skipped.items():
             rows.append({"mechanism": mechanism, "skipped": reason})
-        return _whole_numbers(pd.DataFrame(rows))
+        table = _whole_numbers(pd.DataFrame(rows))
+        runs = [*self.baselines.values(), *self.results.values()]  # the rows' order, skipped rows last
+        by_material = shortfall_by_material(runs, members)
+        if by_material:  # not in compare.csv: what the printed table gives in place of total_shortfall_t
+            table.attrs[BY_MATERIAL] = {m: [*values, *[None] * len(self.skipped)] for m, values in by_material.items()}
+            table.attrs[NOT_ADDED] = not_added(runs[0].scenario, list(by_material), runs[0].structure.materials)
+        return table
+
+
+BY_MATERIAL = "members_shortfall_t_by_material"
+"""``Comparison.table().attrs`` key: the members' shortfall of each material, row by row (a skipped row's None), where
+``total_shortfall_t`` adds tonnes that may not be added (:func:`shortfall_by_material`); missing elsewhere."""
+NOT_ADDED = "not_added"
+"""``Comparison.table().attrs`` key beside :data:`BY_MATERIAL`: what a total would add (``tonnes of magnet and tonnes
+of oxide``)."""
+
+
+def members_shortfall(result: Result, members: list[str], material: str) -> float:
+    """The members' shortfall of ``material`` in ``result`` (t): ``shortfall_t.<member>.<material>`` added.
+
+    Over every material, these add up to the members' ``total_shortfall_t`` (:func:`~simulator.metrics.members_burden`).
+    """
+    return float(sum(float(result.metrics[f"shortfall_t.{member}.{material}"]) for member in members))
+
+
+def shortfall_by_material(runs: list[Result], members: list[str]) -> dict[str, list[float]]:
+    """The members' shortfall of each material in each of ``runs``, where their total may not be given.
+
+    That is where tonnes of the scenario's materials may not be added
+    (:func:`simulator.scenario.tonnes.tonnes_apart`: oxide and magnet, or prices far apart) and
+    two materials or more are short in some run: then only the materials short in some run,
+    in the scenario's order; else {} (the total says it).
+    """
+    from simulator.scenario.tonnes import tonnes_apart
+
+    first = runs[0]
+    materials = list(first.structure.materials)
+    values = {m: [members_shortfall(run, members, m) for run in runs] for m in materials}
+    short = {m: v for m, v in values.items() if any(t > 0 for t in v)}
+    if len(short) < 2 or not tonnes_apart(first.scenario, materials):
+        return {}
+    return short
+
+
+def not_added(scenario: Any, short: list[str], materials: Iterable[str]) -> str:
+    """What a total of the ``short`` materials would add (``tonnes of magnet and tonnes of oxide``).
+
+    Said of the materials short if they are themselves apart, else of all the scenario's
+    ``materials`` (:func:`simulator.scenario.tonnes.why_apart`).
+    """
+    from simulator.scenario.tonnes import why_apart
+
+    return why_apart(scenario, short) or why_apart(scenario, materials)
 
 
 def _baseline_row(name: str, result: Result, members: list[str]) -> dict[str, Any]:

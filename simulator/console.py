@@ -83,8 +83,36 @@ def summary_text(result: Any) -> str:
         if overall["total_shortfall_t"] > 0
         else f"{nobody} is short, so there is no burden to share"
     )
-    lines.append(f"total shortfall {shortfall_text(overall['total_shortfall_t'])} t; {fairness}")
+    lines.append(f"{_total_text(result, rows, overall['total_shortfall_t'])}; {fairness}")
     return "\n".join(lines)
+
+
+def _total_text(result: Any, rows: list[dict[str, Any]], total: float) -> str:
+    """``total shortfall 7,111.3 t``; by material where a total would add unlike tonnes.
+
+    That is where tonnes of the run's materials may not be added
+    (:func:`simulator.scenario.tonnes.tonnes_apart`: oxide and magnet, or prices far apart)
+    and two materials or more are short: ``members' shortfall 10,706.8 t of light rare earths,
+    247.8 t of heavy rare earths and 13,696.3 t of NdFeB magnets (not added: tonnes of magnet
+    and tonnes of oxide)``, read from the summary's rows of each material (``all``, as the
+    total), whose figures add up to the total. Named as the report names them.
+    """
+    from simulator.names import Names, join_words
+    from simulator.scenario.tonnes import tonnes_apart, why_apart
+
+    materials = list(result.structure.materials)
+    by_material = {
+        row["material"]: row["total_shortfall_t"]
+        for row in rows
+        if row["region"] == ALL and row["material"] != ALL and row["total_shortfall_t"] > 0
+    }
+    if len(by_material) < 2 or not tonnes_apart(result.scenario, materials):
+        return f"total shortfall {shortfall_text(total)} t"
+    names = Names.of(result.scenario)
+    whose = "members' shortfall" if result.structure.member_names else "shortfall"
+    parts = [f"{shortfall_text(t)} t of {names.material_text(m)}" for m, t in by_material.items()]
+    why = why_apart(result.scenario, by_material) or why_apart(result.scenario, materials)  # of those short first
+    return f"{whose} {join_words(parts)} (not added: {why})"
 
 
 def _period(scenario: Any) -> str:
@@ -93,18 +121,44 @@ def _period(scenario: Any) -> str:
     return f"{days} from {date_label(scenario.start_date, 0)}" if scenario.start_date else days
 
 
+def _rows_total_text(result: Any, by_material: dict[str, list[float]], ours: float, base: float) -> str:
+    """``run --compare``'s line under its table: the rows' shortfall against the baseline's.
+
+    By material where a total would add unlike tonnes (as :func:`_total_text`): ``shortfall of
+    these rows by material (not added: tonnes of magnet and tonnes of oxide): light rare earths
+    10,706.8 t against 1,184.3 t and NdFeB magnets 13,696.3 t against 5,927.0 t in the baseline``.
+    """
+    from simulator.names import Names, join_words
+    from simulator.scenario.tonnes import tonnes_apart, why_apart
+
+    short = {m: pair for m, pair in by_material.items() if pair[0] > 0 or pair[1] > 0}
+    if len(short) < 2 or not tonnes_apart(result.scenario, list(by_material)):
+        return f"shortfall of these rows {shortfall_text(ours)} t against {shortfall_text(base)} t in the baseline"
+    names = Names.of(result.scenario)
+    why = why_apart(result.scenario, short) or why_apart(result.scenario, by_material)
+    parts = [
+        f"{names.material_text(m)} {shortfall_text(here)} t against {shortfall_text(there)} t"
+        for m, (here, there) in short.items()
+    ]
+    return f"shortfall of these rows by material (not added: {why}): {join_words(parts)} in the baseline"
+
+
 def against_text(result: Any, baseline: Any) -> str:
     """``run --compare``: each region's shortfall beside the baseline's, for the regions and materials in both."""
     theirs = {(row["region"], row["material"]): row for row in _used_rows(baseline)}
     ours = {(row["region"], row["material"]) for row in _used_rows(result)}
     header = ("region", "material", "shortfall t", "baseline t", "change t", "first short", "baseline first")
     cells, ours_t, base_t = [], 0.0, 0.0
+    by_material: dict[str, list[float]] = {}  # this run's and the baseline's shortfall of each material
     for row in _used_rows(result):
         other = theirs.get((row["region"], row["material"]))
         if other is None:
             continue
         ours_t += row["shortfall_t"]
         base_t += other["shortfall_t"]
+        pair = by_material.setdefault(row["material"], [0.0, 0.0])
+        pair[0] += row["shortfall_t"]
+        pair[1] += other["shortfall_t"]
         cells.append(
             (
                 row["region"],
@@ -119,7 +173,7 @@ def against_text(result: Any, baseline: Any) -> str:
     lines = [
         f"against {baseline.scenario.name}:",
         *_table(header, cells),
-        f"shortfall of these rows {shortfall_text(ours_t)} t against {shortfall_text(base_t)} t in the baseline",
+        _rows_total_text(result, by_material, ours_t, base_t),
     ]
     here, there = result.scenario, baseline.scenario
     if (here.horizon_days, here.start_date) != (there.horizon_days, there.start_date):
@@ -144,17 +198,26 @@ def compare_text(table: pd.DataFrame) -> str:
     A row in which no member is short has ``-`` for Jain's index (compare.csv's 1 is a
     convention, :func:`~simulator.metrics.anyone_short`), and a line says so; when no row
     has anyone short, a line first says that shortfall cannot tell the rules apart.
+
+    Where ``total_shortfall_t`` would add tonnes that may not be added (oxide and magnet, or
+    materials priced far apart: ``table.attrs[BY_MATERIAL]``, :func:`simulator.compare.shortfall_by_material`),
+    the members' shortfall of each material short (``shortfall_t.<material>``) stands in its
+    place, and a line says they are not added and why.
     """
     import pandas as pd
 
-    from simulator.compare import BASELINE_NOTES, EMPTY_NOTE, NO_BURDEN_NOTE, nobody_short_line
+    from simulator.compare import BASELINE_NOTES, BY_MATERIAL, EMPTY_NOTE, NO_BURDEN_NOTE, NOT_ADDED, nobody_short_line
     from simulator.metrics import anyone_short
 
     fairness = ("fairness_jain", "max_shortfall_share_gap", "draw_contribution_gap", "envious_members")
+    by_material: dict[str, list[float | None]] = table.attrs.get(BY_MATERIAL, {})
     not_run = table[table["skipped"].notna()] if "skipped" in table else table.iloc[:0]
     table = table.drop(index=not_run.index)  # a rule that could not run is a line of its own, with why
-    shown = table[[c for c in ("mechanism", "total_shortfall_t", *fairness) if c in table]]
+    total = [] if by_material else ["total_shortfall_t"]  # by material where a total would add unlike tonnes
+    shown = table[[c for c in ("mechanism", *total, *fairness) if c in table]]
     shown = shown.copy()
+    for k, (material, values) in enumerate(by_material.items()):  # in total_shortfall_t's place
+        shown.insert(1 + k, f"shortfall_t.{material}", [values[i] for i in table.index])
     members = [c.partition(".")[2] for c in table.columns if c.startswith("shortfall_share.")]
     short = [anyone_short(row, members) for _, row in table.iterrows()]
     if not all(short) and "fairness_jain" in shown:  # 1 by convention where nobody is short: not shown as a finding
@@ -178,8 +241,16 @@ def compare_text(table: pd.DataFrame) -> str:
     text = shown.to_string(index=False, float_format=lambda v: f"{v:,.3f}", justify="right", na_rep="-")
     baseline = [note for name, note in BASELINE_NOTES.items() if (table["mechanism"] == name).any()]
     nobody = [nobody_short_line(bool(baseline))] if not any(short) else []
+    what = table.attrs.get(NOT_ADDED, "")
+    units = [f"shortfall_t.<material>: the members' shortfall of each, not added ({what})"] if by_material else []
     baseline += [EMPTY_NOTE] if baseline else []
     baseline += [NO_BURDEN_NOTE] if not all(short) else []
     return "\n".join(
-        [text, *nobody, *baseline, *(f"not run: {row.mechanism}: {row.skipped}" for row in not_run.itertuples())]
+        [
+            text,
+            *nobody,
+            *units,
+            *baseline,
+            *(f"not run: {row.mechanism}: {row.skipped}" for row in not_run.itertuples()),
+        ]
     )

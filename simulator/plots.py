@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerPatch
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from simulator.forked import run_shared
 from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES
@@ -1583,7 +1583,10 @@ def compare_figure(
     drawing flat lines at 0 t; a row in which no member is short gets no fairness bar (its
     Jain's index of 1 is a convention, :func:`~simulator.metrics.anyone_short`) but the words
     :data:`NOBODY_SHORT_BAR`; and when no member is short in any row, the figure is one
-    sentence saying so (:func:`sentence_figure`, as ``stockpile compare`` prints it).
+    sentence saying so (:func:`sentence_figure`, as ``stockpile compare`` prints it). Where the
+    members' total would add tonnes that may not be added (oxide and magnet, or materials priced
+    far apart: :func:`simulator.compare.shortfall_by_material`), the totals' panel is one panel per
+    material short, each on its own axis, and none adds them.
     """
     if isinstance(baseline, Result):
         baseline = {BASELINE: baseline}
@@ -1656,31 +1659,64 @@ def compare_figure(
         colours = [BASELINE_COLOUR] * len(baselines) + colours
         fair_colours = [BASELINE_COLOUR] * len(baselines) + fair_colours
         hatches = [BASELINE_STYLES[name][1] for name in baselines] + hatches
-    half = cols // 2
-    ax_total = fig.add_subplot(grid[-1, :half])
-    ax_fair = fig.add_subplot(grid[-1, half:], sharey=ax_total)
+    # the left margin holds the longest rule name whole (plus tick and padding)
+    left_in = max(1.2, text_width_in(labels, "medium") + 0.3)
+    # where a total would add unlike tonnes (oxide and magnet, prices far apart), one panel per material short
+    from simulator.compare import shortfall_by_material
+
+    by_material = shortfall_by_material(runs, members)
+    if by_material:
+        width = 3.9 * cols + 1.0 - left_in - 0.2  # the figure's, less its margins (fixed_margins)
+        gap_in = 0.35
+        wide = [1.0] * len(by_material) + [0.8]
+        mean_in = (width - gap_in * len(by_material)) / len(wide)
+        row = grid[-1, :].subgridspec(1, len(wide), width_ratios=wide, wspace=gap_in / mean_in)
+        # the first material's panel, which names the rules, and the fairness panel last in fig.axes, as without
+        others = [fig.add_subplot(row[0, k]) for k in range(1, len(by_material))]
+        ax_total = fig.add_subplot(row[0, 0])
+        for ax in others:
+            ax.sharey(ax_total)
+        ax_fair = fig.add_subplot(row[0, -1], sharey=ax_total)
+        totals_axes = [ax_total, *others]
+        tonnes_of = {m: first.scenario.materials[m].tonnes_of for m in by_material}
+        bars = [
+            (ax, values, f"members' shortfall, t{f' of {tonnes_of[m]}' if tonnes_of[m] else ''}")
+            for ax, (m, values) in zip(totals_axes, by_material.items(), strict=True)
+        ]
+        for ax, m in zip(totals_axes, by_material, strict=True):  # named as the panels above name them
+            ax.set_title(plain_text(names.material(m)), fontsize=10)
+    else:
+        half = cols // 2
+        ax_total = fig.add_subplot(grid[-1, :half])
+        ax_fair = fig.add_subplot(grid[-1, half:], sharey=ax_total)
+        bars = [(ax_total, totals, "total shortfall of members (t)")]
     # a row nobody is short in has no burden to share: no bar of 1 (Jain's convention), words instead
     fairness = [fair if burden else 0.0 for fair, burden in zip(fairness, burdened, strict=True)]
-    for ax, values, face in ((ax_total, totals, colours), (ax_fair, fairness, fair_colours)):
+    for ax, values, face in [*((ax, values, colours) for ax, values, _ in bars), (ax_fair, fairness, fair_colours)]:
         for bar, hatch in zip(ax.barh(labels, values, color=face), hatches, strict=True):
             if hatch:  # white dots on grey: the dotted baseline's bar
                 bar.set_hatch(hatch)
                 bar.set_edgecolor("white")
-    ax_total.set_xlabel("total shortfall of members (t)")
-    # the rules are named once, left of both bar panels: the fairness panel's own names
+    for ax, values, label in bars:
+        ax.set_xlabel(plain_text(label), **({"fontsize": 8} if by_material else {}))
+        ax.set_xlim(0, max(values) * (1.7 if by_material else 1.25) if max(values) > 0 else 1.0)
+        if by_material:  # narrow panels: three ticks, none under the value labels' end
+            ax.xaxis.set_major_locator(MaxNLocator(3))
+    # the rules are named once, left of the bar panels: the other panels' own names
     # would be drawn over the totals' value labels
-    ax_fair.tick_params(axis="y", labelleft=False)
+    for ax in [*(ax for ax, _, _ in bars[1:]), ax_fair]:
+        ax.tick_params(axis="y", labelleft=False)
     ax_fair.set_xlim(0, 1.15)
-    ax_fair.set_xlabel("fairness (Jain's index, 1 = equal)")
-    ax_total.set_xlim(0, max(totals) * 1.25 if max(totals) > 0 else 1.0)
-    ax_total.invert_yaxis()  # shared with the fairness panel: inverted once
-    for ax, values, fmt in ((ax_total, totals, "{:,.1f}"), (ax_fair, fairness, "{:.3f}")):
+    if by_material:
+        ax_fair.set_xlabel("fairness (Jain's index)", fontsize=8)
+    else:
+        ax_fair.set_xlabel("fairness (Jain's index, 1 = equal)")
+    ax_total.invert_yaxis()  # shared with the other bar panels: inverted once
+    for ax, values, fmt in [*((ax, values, "{:,.1f}") for ax, values, _ in bars), (ax_fair, fairness, "{:.3f}")]:
         for y, value in enumerate(values):
-            shown = fmt.format(value) if ax is ax_total or burdened[y] else NOBODY_SHORT_BAR
+            shown = fmt.format(value) if ax is not ax_fair or burdened[y] else NOBODY_SHORT_BAR
             ax.annotate(shown, (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
         ax.grid(True, axis="x", color="#dddddd")
-    # the left margin holds the longest rule name whole (plus tick and padding)
-    left_in = max(1.2, text_width_in(labels, "medium") + 0.3)
     title = f"{first.scenario.name}: release rules compared"
     if baselines:
         styles = {"--": "dashed", ":": "dotted"}

@@ -69,6 +69,8 @@ from simulator.report.words import (
 from simulator.results import shared_stock_held
 from simulator.scenario.checks import reference_price
 from simulator.scenario.schema import drawn_at_random
+from simulator.scenario.tonnes import prices_apart as scenario_prices_apart
+from simulator.scenario.tonnes import tonnes_apart as scenario_tonnes_apart
 
 SMALL = "<br><small>{}</small>"
 ALMOST_ENTIRELY = 0.9
@@ -91,10 +93,11 @@ def tonnes_apart(run: Run) -> bool:
 
     They count different things (``tonnes_of``: oxide and magnet, Ga metal and Ge metal), or
     their reference prices lie far apart (:func:`prices_apart`): the headline would then not
-    add them either (:func:`_unlike_tonnes`, whose totals span two materials or more).
+    add them either (:func:`_unlike_tonnes`, whose totals span two materials or more). The
+    rule is :func:`simulator.scenario.tonnes.tonnes_apart`'s, which ``stockpile run`` and
+    ``stockpile compare`` follow too.
     """
-    counted = run.tonnes_kinds()
-    return len(counted) > 1 or bool(prices_apart(run))
+    return scenario_tonnes_apart(run.result.scenario, run.materials())
 
 
 def _visible(values: dict[str, float]) -> list[str]:
@@ -812,21 +815,13 @@ def _shock_named(run: Run, index: int) -> str:
     return f"{run.names.shock_ids[index]} ({', '.join(what)})"
 
 
-PRICES_APART = 2.0
-"""Materials whose reference prices differ by more than this factor are priced far apart: their tonnes are not added
-silently."""
-
-
 def prices_apart(run: Run) -> dict[str, float]:
-    """The run's materials with their reference prices, when these differ by more than :data:`PRICES_APART` (else {}).
+    """The run's materials with their reference prices, when these differ by more than ``PRICES_APART`` (else {}).
 
-    Materials without a price are left out.
+    :data:`simulator.scenario.tonnes.PRICES_APART`; materials without a price are left out
+    (:func:`simulator.scenario.tonnes.prices_apart`).
     """
-    scenario = run.result.scenario
-    priced = {m: p for m in run.materials() if (p := reference_price(scenario, m))}
-    if len(priced) < 2 or max(priced.values()) <= PRICES_APART * min(priced.values()):
-        return {}
-    return priced
+    return scenario_prices_apart(run.result.scenario, run.materials())
 
 
 def _joint(run: Run) -> bool:

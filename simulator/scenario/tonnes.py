@@ -1,0 +1,63 @@
+"""Whether tonnes of a scenario's materials may be added into one figure.
+
+Layer: ground.
+
+Tonnes count what each material's ``tonnes_of`` says (oxide, magnet, Ga metal): a total of
+tonnes of oxide and tonnes of magnet adds unlike things; and tonnes of materials whose
+reference prices lie far apart (more than :data:`PRICES_APART` times) weigh very different
+amounts of value. The report gives such answers material by material, and so do ``stockpile
+run``'s last line and ``stockpile compare``'s table and figure: the rule is here, below all of
+them, as pure functions of the validated scenario (the report's ``tonnes_apart`` and
+``prices_apart`` call these).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from simulator.names import join_words
+from simulator.scenario.checks import reference_price
+from simulator.scenario.schema import Scenario
+
+PRICES_APART = 2.0
+"""Materials whose reference prices differ by more than this factor are priced far apart: their tonnes are not added
+silently."""
+
+
+def prices_apart(scenario: Scenario, materials: Iterable[str]) -> dict[str, float]:
+    """``materials`` with their reference prices, when these differ by more than :data:`PRICES_APART` (else {}).
+
+    Materials without a price are left out (:func:`~simulator.scenario.checks.reference_price`).
+    """
+    priced = {m: p for m in materials if (p := reference_price(scenario, m))}
+    if len(priced) < 2 or max(priced.values()) <= PRICES_APART * min(priced.values()):
+        return {}
+    return priced
+
+
+def tonnes_kinds(scenario: Scenario, materials: Iterable[str]) -> set[str]:
+    """What tonnes of ``materials`` count (their ``tonnes_of``: ``oxide``, ``magnet``; "" where not said)."""
+    return {scenario.materials[m].tonnes_of or "" for m in materials}
+
+
+def tonnes_apart(scenario: Scenario, materials: Iterable[str]) -> bool:
+    """Whether tonnes of ``materials`` must not be added into one figure.
+
+    They count different things (``tonnes_of``: oxide and magnet, Ga metal and Ge metal), or
+    their reference prices lie far apart (:func:`prices_apart`).
+    """
+    materials = list(materials)
+    return len(tonnes_kinds(scenario, materials)) > 1 or bool(prices_apart(scenario, materials))
+
+
+def why_apart(scenario: Scenario, materials: Iterable[str]) -> str:
+    """What a total of ``materials`` would add, as the report says it: ``tonnes of magnet and tonnes of oxide``.
+
+    ``tonnes of materials priced far apart`` where they count the same thing; "" where their
+    tonnes may be added (:func:`tonnes_apart`).
+    """
+    materials = list(materials)
+    counted = tonnes_kinds(scenario, materials)
+    if len(counted) > 1:
+        return join_words([f"tonnes of {c}" if c else "tonnes" for c in sorted(counted)])
+    return "tonnes of materials priced far apart" if prices_apart(scenario, materials) else ""

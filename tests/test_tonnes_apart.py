@@ -1,0 +1,191 @@
+"""Tonnes of unlike materials are not added into one figure by `stockpile run` and `stockpile compare` either.
+
+The report gives its answer material by material where tonnes count different things (oxide
+and magnet) or lie far apart in price (simulator/scenario/tonnes.py, the report's rule too). The
+console's last line of a run, the printed comparison and compare.png gave one total: for
+long_embargo_12m, 24,650.8 t, of which 13,696.3 t of NdFeB magnets and the rest oxide. Here
+each gives the members' shortfall of each material instead; the figures add up to the old
+total (the invariant), and where tonnes may be added nothing changes.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from simulator.compare import BY_MATERIAL, NOT_ADDED, compare
+from simulator.console import against_text, compare_text, summary_text
+from simulator.engine import simulate
+from simulator.scenario import load_raw, validate_data
+from simulator.scenario.tonnes import PRICES_APART, prices_apart, tonnes_apart, why_apart
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+def _raw(name: str) -> dict:
+    return load_raw(str(SCENARIOS / f"{name}.yaml"), [])
+
+
+@cache
+def _scenario(name: str):
+    return validate_data(_raw(name), name)
+
+
+@cache
+def _run(name: str):
+    return simulate(_scenario(name))
+
+
+def test_the_rule_is_a_function_of_the_scenario():
+    s = _scenario("long_embargo_12m")  # light_ree and heavy_ree in oxide (12 and 330 USD/kg), magnets 50 USD/kg
+    assert PRICES_APART == 2.0
+    assert prices_apart(s, ["light_ree", "heavy_ree", "ndfeb_magnets"]) == {
+        "light_ree": 12.0,
+        "heavy_ree": 330.0,
+        "ndfeb_magnets": 50.0,
+    }
+    assert prices_apart(s, ["light_ree"]) == {}  # one material: nothing to be apart from
+    assert tonnes_apart(s, ["light_ree", "ndfeb_magnets"])  # oxide and magnet
+    assert not tonnes_apart(s, ["light_ree"])
+    assert why_apart(s, ["light_ree", "heavy_ree", "ndfeb_magnets"]) == "tonnes of magnet and tonnes of oxide"
+    assert why_apart(s, ["light_ree", "heavy_ree"]) == "tonnes of materials priced far apart"  # 330 > 2 x 12
+    assert why_apart(s, ["heavy_ree"]) == ""
+
+
+def test_the_report_asks_the_same_rule():
+    from simulator.report.findings import Run
+    from simulator.report.verdict import prices_apart as report_prices_apart
+    from simulator.report.verdict import tonnes_apart as report_tonnes_apart
+
+    for name in ("long_embargo_12m", "new_supply_2031", "quota_diversification"):
+        run = Run.of(_run(name))
+        materials = list(_run(name).structure.materials)
+        assert report_prices_apart(run) == prices_apart(_scenario(name), materials)
+        assert report_tonnes_apart(run) == tonnes_apart(_scenario(name), materials)
+
+
+def test_run_gives_the_members_shortfall_by_material_not_a_total():
+    result = _run("long_embargo_12m")
+    last = summary_text(result).splitlines()[-1]
+    assert last == (
+        "members' shortfall 10,706.8 t of light rare earths, 247.7 t of heavy rare earths and 13,696.3 t of "
+        "NdFeB magnets (not added: tonnes of magnet and tonnes of oxide); fairness (Jain) 0.969"
+    )
+    assert "total shortfall" not in summary_text(result)
+    # the invariant: the materials' figures (the summary's "all" rows) add up to the total it no longer prints
+    by_material = {k: v for k, v in result.metrics.items() if k.startswith("total_shortfall_t.all.")}
+    assert len(by_material) == 3
+    assert sum(by_material.values()) == pytest.approx(result.metrics["total_shortfall_t"], rel=1e-12)
+    assert result.metrics["total_shortfall_t"] == pytest.approx(24_650.806, abs=1e-3)
+
+
+def test_run_without_an_agreement_and_with_materials_priced_apart():
+    # quota_diversification: no agreement, light and heavy rare earths both in oxide, priced 12 and 330 USD/kg
+    last = summary_text(_run("quota_diversification")).splitlines()[-1]
+    assert last.startswith(
+        "shortfall 471.8 t of light rare earths and 47.2 t of heavy rare earths "
+        "(not added: tonnes of materials priced far apart); "
+    )
+
+
+def test_run_keeps_one_total_where_tonnes_may_be_added_or_one_material_is_short():
+    # new_supply_2031: heavy rare earths only; club_of_five: only heavy rare earths short under the hybrid rule
+    assert summary_text(_run("new_supply_2031")).splitlines()[-1] == "total shortfall 293.6 t; fairness (Jain) 1.000"
+    assert summary_text(_run("club_of_five")).splitlines()[-1].startswith("total shortfall 52.9 t; ")
+
+
+def test_run_against_a_baseline_gives_the_rows_by_material():
+    # run long_embargo_12m --compare long_embargo_6m: was "shortfall of these rows 24,650.8 t against 7,111.3 t"
+    result, baseline = _run("long_embargo_12m"), _run("long_embargo_6m")
+    last = against_text(result, baseline).splitlines()[-1]
+    assert last == (
+        "shortfall of these rows by material (not added: tonnes of magnet and tonnes of oxide): light rare earths "
+        "10,706.8 t against 1,184.3 t, heavy rare earths 247.7 t against 0.0 t and NdFeB magnets 13,696.3 t "
+        "against 5,927.0 t in the baseline"
+    )
+    # the invariant: 10,706.796 + 247.750 + 13,696.260 t and 1,184.314 + 0 + 5,927.016 t, each run's total
+    assert baseline.metrics["total_shortfall_t"] == pytest.approx(7_111.33, abs=1e-3)
+    assert sum(v for k, v in baseline.metrics.items() if k.startswith("total_shortfall_t.all.")) == pytest.approx(
+        baseline.metrics["total_shortfall_t"], rel=1e-12
+    )
+
+
+@cache
+def _comparison(name: str):
+    return compare(_raw(name), ["hybrid", "iea_ess"], name)
+
+
+def test_compare_prints_each_material_in_place_of_the_total():
+    table = _comparison("long_embargo_6m").table()
+    by_material = table.attrs[BY_MATERIAL]
+    assert list(by_material) == ["light_ree", "heavy_ree", "ndfeb_magnets"]
+    assert table.attrs[NOT_ADDED] == "tonnes of magnet and tonnes of oxide"
+    # the invariant, row by row (no agreement, own shares alone, hybrid, iea_ess)
+    for k, total in enumerate(table["total_shortfall_t"]):
+        assert sum(values[k] for values in by_material.values()) == pytest.approx(total, rel=1e-12)
+    assert [round(t, 3) for t in table["total_shortfall_t"]] == [10_066.23, 7_395.198, 7_111.33, 7_164.33]
+    text = compare_text(table)
+    header, *rows = text.splitlines()
+    assert "total_shortfall_t" not in header
+    assert header.split()[:4] == [
+        "mechanism",
+        "shortfall_t.light_ree",
+        "shortfall_t.heavy_ree",
+        "shortfall_t.ndfeb_magnets",
+    ]
+    hybrid = next(row for row in rows if row.split()[0] == "hybrid").split()
+    iea = next(row for row in rows if row.split()[0] == "iea_ess").split()
+    assert hybrid[1:4] == ["1,184.314", "0.000", "5,927.016"]  # 7,111.330 t in all
+    assert iea[1:4] == ["1,184.314", "53.000", "5,927.016"]  # 7,164.330 t in all
+    assert (
+        "shortfall_t.<material>: the members' shortfall of each, not added (tonnes of magnet and tonnes of oxide)"
+        in rows
+    )
+    assert "total_shortfall_t" in table.to_csv(index=False).splitlines()[0]  # compare.csv keeps its columns
+
+
+def test_compare_keeps_the_total_where_tonnes_may_be_added():
+    table = _comparison("new_supply_2031").table()  # one material
+    assert BY_MATERIAL not in table.attrs
+    header = compare_text(table).splitlines()[0]
+    assert header.split()[:2] == ["mechanism", "total_shortfall_t"]
+
+
+def _bar_panels(figure):
+    return {ax.get_xlabel(): [bar.get_width() for bar in ax.patches] for ax in figure.axes if ax.get_xlabel()}
+
+
+def test_compare_figure_has_one_bar_panel_per_material_and_no_total():
+    from simulator.plots import compare_figure
+
+    comparison = _comparison("long_embargo_6m")
+    figure = compare_figure(comparison.results, comparison.skipped, comparison.baselines)
+    assert "total shortfall of members (t)" not in _bar_panels(figure)
+    # the bar panels of the materials, from the left
+    axes = sorted(
+        (ax for ax in figure.axes if ax.get_xlabel().startswith("members' shortfall")),
+        key=lambda ax: ax.get_position().x0,
+    )
+    assert [ax.get_title() for ax in axes] == ["Light rare earths", "Heavy rare earths", "NdFeB magnets"]
+    assert [ax.get_xlabel() for ax in axes] == [
+        "members' shortfall, t of oxide",
+        "members' shortfall, t of oxide",
+        "members' shortfall, t of magnet",
+    ]
+    widths = [[bar.get_width() for bar in ax.patches] for ax in axes]
+    table = comparison.table()
+    assert widths == [list(values) for values in table.attrs[BY_MATERIAL].values()]
+    # the bars of a row add up to its total, which no bar shows
+    for k, total in enumerate(table["total_shortfall_t"]):
+        assert sum(w[k] for w in widths) == pytest.approx(total, rel=1e-12)
+
+
+def test_compare_figure_keeps_its_total_where_tonnes_may_be_added():
+    from simulator.plots import compare_figure
+
+    comparison = _comparison("new_supply_2031")
+    figure = compare_figure(comparison.results, comparison.skipped, comparison.baselines)
+    totals = _bar_panels(figure)["total shortfall of members (t)"]
+    assert totals == pytest.approx(list(comparison.table()["total_shortfall_t"]))
