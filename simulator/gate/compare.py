@@ -305,14 +305,19 @@ def _split(key: str) -> tuple[str, str, str]:
 
 
 def compare(
-    name: str, baseline: dict[str, Any], current: dict[str, Any], tolerances: Tolerances, scenario: str | None = None
+    name: str,
+    baseline: dict[str, Any],
+    current: dict[str, Any],
+    tolerances: Tolerances,
+    scenario: str | None = None,
+    also: tuple[str, ...] = (),
 ) -> list[Drift]:
     """Every baselined number that moved beyond its tolerance (both records validated).
 
-    ``name`` labels the drifts (the file key); it and ``scenario`` (the scenario's ``name:``)
-    choose the tolerances.
+    ``name`` labels the drifts (the file key); it, ``scenario`` (the scenario's ``name:``) and
+    ``also`` (the plain key of a file labelled longer: :func:`tolerance_keys`) choose the tolerances.
     """
-    labels = (name,) if scenario is None else (scenario, name)
+    labels = (*((name,) if scenario is None else (scenario, name)), *also)
 
     def moved(key: str, now: Number, then: Number) -> bool:
         # both records hold numbers as stored (12 significant digits; a baseline of fewer is refused)
@@ -532,12 +537,32 @@ def file_key(path: Path, keys: dict[Path, str] | None) -> str:
     return (keys or {}).get(path, path.stem)
 
 
+def tolerance_keys(path: Path, keys: dict[Path, str] | None, plain_keys: dict[Path, str] | None) -> tuple[str, ...]:
+    """The keys a ``scenarios:`` pattern of ``tolerances.yaml`` may name for a file: its label, and its plain key.
+
+    Two files that share a key (``eu/dup.yaml`` and ``jp/dup.yaml`` named alone: ``dup``) are
+    labelled longer (``eu/dup``, ``jp/dup``); a pattern naming ``dup`` still applies to both.
+
+    >>> tolerance_keys(Path("x/eu/dup.yaml"), {Path("x/eu/dup.yaml"): "eu/dup"}, {Path("x/eu/dup.yaml"): "dup"})
+    ('eu/dup', 'dup')
+    >>> tolerance_keys(Path("x/a.yaml"), None, None)
+    ('a',)
+    """
+    label, plain = file_key(path, keys), file_key(path, plain_keys)
+    return (label,) if plain == label or path not in (plain_keys or {}) else (label, plain)
+
+
 def check_one(
-    path: Path, baselines: Path | None, tolerances: Tolerances, keys: dict[Path, str] | None = None
+    path: Path,
+    baselines: Path | None,
+    tolerances: Tolerances,
+    keys: dict[Path, str] | None = None,
+    plain_keys: dict[Path, str] | None = None,
 ) -> Outcome:
     """Re-run one scenario and compare it with its baseline (problems become outcomes).
 
-    ``keys`` gives the label of each file (its stem when not there).
+    ``keys`` gives the label of each file (its stem when not there); ``plain_keys`` the plain key of
+    a file labelled longer, which tolerance patterns may name too (:func:`tolerance_keys`).
     """
     started = time.perf_counter()
     key = file_key(path, keys)
@@ -587,7 +612,8 @@ def check_one(
             message=f"{_shown(target)}: baseline edited since it was written: {seed}: restore it from version "
             f"control, or rewrite it with stockpile check --update {option}{_pasted(path)}",
         )
-    drifts = compare(key, baseline, current, tolerances, scenario.name)
+    also = tolerance_keys(path, keys, plain_keys)[1:]
+    drifts = compare(key, baseline, current, tolerances, scenario.name, also)
     changed = None if same is None else not same
     parts = part_changes(baseline, current) if changed else ({} if changed is False else None)
     return outcome(
@@ -767,10 +793,12 @@ def update_one(
     tolerances: Tolerances,
     missing_only: bool = False,
     keys: dict[Path, str] | None = None,
+    plain_keys: dict[Path, str] | None = None,
 ) -> Update:
     """Write (or rewrite) the baseline of one scenario, keeping numbers the check would accept.
 
-    ``keys`` gives the file key of each file (its stem when not there), for the tolerances.
+    ``keys`` gives the file key of each file (its stem when not there), ``plain_keys`` the plain key
+    of a file labelled longer, for the tolerances (:func:`tolerance_keys`).
 
     A corrupt baseline is replaced, a file that is not a baseline is left alone
     (:func:`~simulator.gate.baseline.foreign`); problems become the update's outcome.
@@ -803,7 +831,8 @@ def update_one(
         old, damaged = None, "a damaged baseline replaced"
 
     def same(key: str, now: Number, then: Number) -> bool:
-        return tolerances.for_metric((scenario.name, file_key(path, keys)), key).accepts(key, now, then)
+        labels = (scenario.name, *tolerance_keys(path, keys, plain_keys))
+        return tolerances.for_metric(labels, key).accepts(key, now, then)
 
     # Stored numbers within tolerance are kept only where nothing moved them: the same scenario run by
     # the same version (a last-digit difference of another machine). After an edit of the scenario or a

@@ -42,7 +42,7 @@ from typing import Any, TypeVar
 
 from simulator.errors import InputError
 from simulator.gate.baseline import Kind, baseline_path, foreign, read_baseline
-from simulator.gate.compare import Outcome, Update, check_one, file_key, update_one
+from simulator.gate.compare import Outcome, Update, check_one, file_key, tolerance_keys, update_one
 from simulator.gate.formats import pasted
 from simulator.gate.tolerances import Tolerances, load_tolerances
 from simulator.workers import pool_size
@@ -107,6 +107,9 @@ class Scenarios:
     """Scenario file -> its key (its path in the folder checked, without extension)."""
     folders: list[Path] = field(default_factory=list)
     """The folders named."""
+    plain_keys: dict[Path, str] = field(default_factory=dict)
+    """Scenario file -> its plain key, where two files share it and :attr:`keys` holds a longer label
+    (``dup`` for ``eu/dup``): a ``scenarios:`` pattern of ``tolerances.yaml`` may name either."""
 
     def tolerance_file(self, given: Path | None) -> Path:
         """The tolerance file: ``given``, else ``tolerances.yaml`` in the first folder's (or file's) baselines."""
@@ -123,6 +126,10 @@ class Scenarios:
     def key(self, path: Path) -> str:
         """The key of a scenario file (its stem when it was named alone)."""
         return file_key(path, self.keys)
+
+    def keys_of(self, path: Path) -> tuple[str, ...]:
+        """The key of a scenario file, then its plain key where that is shared (:attr:`plain_keys`)."""
+        return tolerance_keys(path, self.keys, self.plain_keys)
 
 
 def where(paths: Sequence[str | Path]) -> str:
@@ -181,7 +188,9 @@ def find_scenarios(paths: Sequence[str | Path], baselines: Path | None = None) -
     if not found:
         raise InputError("no scenario files (*.yaml, *.yml) found", where(paths))
     unique = list(dict.fromkeys(found))
-    keys = _told_apart(unique, keys)
+    labels = _told_apart(unique, keys)
+    plain = {path: file_key(path, keys) for path in unique if file_key(path, labels) != file_key(path, keys)}
+    keys = labels
     owners: dict[str, Path] = {}
     for path in unique:
         target = baseline_path(path, baselines)
@@ -201,7 +210,7 @@ def find_scenarios(paths: Sequence[str | Path], baselines: Path | None = None) -
         owner = baseline_path(path, baselines).parent
         if owner in complete:
             complete[owner][1].add(path.stem)
-    return Scenarios(unique, complete, baselines, keys, folders)
+    return Scenarios(unique, complete, baselines, keys, folders, plain)
 
 
 def _told_apart(files: list[Path], keys: dict[Path, str]) -> dict[Path, str]:
@@ -302,7 +311,7 @@ def unused_patterns(scenarios: Scenarios, tolerances: Tolerances) -> None:
             return
         if not isinstance(name, str):
             return
-        labels += [name, scenarios.key(path)]
+        labels += [name, *scenarios.keys_of(path)]
     for pattern in tolerances.scenarios:
         if not any(fnmatch.fnmatch(label, pattern) for label in labels):
             raise InputError(
@@ -343,7 +352,9 @@ def check(
         outcome = Outcome(Path(culprit).name or culprit, exc.source or "", "error", message=exc.render())
         notify(outcome)
         return Report([outcome], time.perf_counter() - started, stopped=True, where=shown, update_options=options)
-    job = functools.partial(check_one, baselines=baselines, tolerances=tolerances, keys=scenarios.keys)
+    job = functools.partial(
+        check_one, baselines=baselines, tolerances=tolerances, keys=scenarios.keys, plain_keys=scenarios.plain_keys
+    )
 
     def crashed(path: Path, why: str) -> Outcome:
         return Outcome(scenarios.key(path), str(path), "error", message=f"{path}: the check failed: {why}")
@@ -432,7 +443,12 @@ def update(
     tolerances = load_tolerances(scenarios.tolerance_file(tolerance_file))
     left_over = [o for o in orphans(scenarios, tolerances) if o.status in ("no scenario", "error")]
     job = functools.partial(
-        update_one, baselines=baselines, tolerances=tolerances, missing_only=missing_only, keys=scenarios.keys
+        update_one,
+        baselines=baselines,
+        tolerances=tolerances,
+        missing_only=missing_only,
+        keys=scenarios.keys,
+        plain_keys=scenarios.plain_keys,
     )
 
     def crashed(path: Path, why: str) -> Update:
