@@ -8,7 +8,11 @@ gives 6000 - 60 = 5940 t short in all; a baseline spoiled to 5000 t stored is of
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import shutil
+import subprocess
+from pathlib import Path
 
 from tests import test_check
 from tests.test_check import _spoil, check
@@ -56,3 +60,83 @@ def test_a_tolerance_pattern_naming_the_plain_key_applies_to_same_named_files_la
     ]
     stored = json.loads((folders[1] / "baselines" / "dup.json").read_text())["metrics"]["total_shortfall_t"]
     assert stored == 5000.0
+
+
+# --- 3. a shallow clone says so and what to run; git commands work from any folder ---------------
+
+
+def git(folder: Path, *args: str) -> str:
+    """``git ARGS`` in ``folder`` (a commit by a made-up author), its output."""
+    author = ("-c", "user.name=t", "-c", "user.email=t@t")
+    return subprocess.run(["git", *author, *args], cwd=folder, capture_output=True, text=True, check=True).stdout
+
+
+def printed_command(output: str, before: str) -> list[str]:
+    """The words of the ``git -C ...`` command that follows ``before`` in the message, up to its ``;`` or `` and``."""
+    text = output.split(before, 1)[1]
+    return shlex.split(re.split(r";| \(with| and check", text, maxsplit=1)[0])
+
+
+def test_a_shallow_clone_says_so_and_the_commands_it_prints_work_from_another_folder(tmp_path, pair_repo):
+    origin = tmp_path / "origin"
+    shutil.copytree(pair_repo, origin / "scenarios")
+    git(origin, "init", "-q")
+    git(origin, "add", ".")
+    git(origin, "commit", "-qm", "pair")
+    kept = (origin / "scenarios" / "baselines" / "pair.json").read_bytes()
+    git(origin, "rm", "-q", "scenarios/baselines/pair.json")
+    git(origin, "commit", "-qm", "drop the baseline")  # the deletion is the last commit
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(clone))  # as actions/checkout does
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target, scenario = clone / "scenarios" / "baselines" / "pair.json", clone / "scenarios" / "pair.yaml"
+    result = check(clone / "scenarios")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[1].strip() == (
+        f"no baseline at {target}, and this is a shallow clone, whose cut history cannot tell whether it was deleted "
+        f"(a deletion in its first commit does not show): fetch the whole history with git -C {clone} fetch "
+        "--unshallow (with actions/checkout: fetch-depth: 0) and check again, to be told the commit to restore it "
+        f"from; only for a scenario that needs a new baseline, write one from this run with stockpile check --update "
+        f"{scenario} (for a deleted baseline that would hide the deletion)"
+    )
+    # pasted from another folder, the printed command fetches the history; the check then names the commit
+    fetch = printed_command(result.output, "fetch the whole history with ")
+    assert fetch == ["git", "-C", str(clone), "fetch", "--unshallow"]
+    subprocess.run(fetch, cwd=elsewhere, capture_output=True, check=True)
+    again = check(clone / "scenarios")
+    holder = git(clone, "rev-parse", "--short=12", "HEAD^").strip()  # the commit before the deletion
+    restore = printed_command(again.output, "restore it with ")
+    assert restore == ["git", "-C", str(clone), "checkout", holder, "--", "scenarios/baselines/pair.json"]
+    subprocess.run(restore, cwd=elsewhere, capture_output=True, check=True)
+    assert target.read_bytes() == kept and check(clone / "scenarios").exit_code == 0
+
+
+# --- 2. the git look-ups of many missing baselines: one walk of the history ----------------------------
+
+
+def test_many_new_scenarios_ask_git_once_for_their_history_not_once_each(tmp_path, pair_repo, monkeypatch):
+    git(pair_repo, "init", "-q")
+    git(pair_repo, "add", ".")
+    git(pair_repo, "commit", "-qm", "pair")
+    for name in ("a", "b", "c"):  # three new scenarios: git's history never held their baselines
+        shutil.copy(pair_repo / "pair.yaml", pair_repo / f"{name}.yaml")
+    commands: list[list[str]] = []
+    popen = subprocess.Popen  # subprocess.run starts its process with it too
+
+    def counted(args, *rest, **options):
+        commands.append([str(a) for a in args])
+        return popen(args, *rest, **options)
+
+    monkeypatch.setattr(subprocess, "Popen", counted)
+    result = check(pair_repo)
+    assert result.exit_code == 2
+    assert [line.strip() for line in result.output.splitlines() if line.startswith(" ")] == [
+        f"no baseline at {pair_repo}/baselines/{name}.json, nor in the git history (a new scenario): write it with "
+        f"stockpile check --update {pair_repo}/{name}.yaml"
+        for name in ("a", "b", "c")
+    ]
+    # one rev-parse for the one baselines folder, one log of the three files (once per file before: 6 commands)
+    assert [c[c.index("-C") + 2] for c in commands if c[0] == "git"] == ["rev-parse", "log"]
+    (log,) = [c for c in commands if "log" in c]
+    assert log[-3:] == ["baselines/a.json", "baselines/b.json", "baselines/c.json"]

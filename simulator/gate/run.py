@@ -42,7 +42,7 @@ from typing import Any, TypeVar
 
 from simulator.errors import InputError
 from simulator.gate.baseline import Kind, baseline_path, foreign, read_baseline
-from simulator.gate.compare import Outcome, Update, check_one, file_key, tolerance_keys, update_one
+from simulator.gate.compare import Outcome, Update, check_one, file_key, git_histories, tolerance_keys, update_one
 from simulator.gate.formats import pasted
 from simulator.gate.tolerances import Tolerances, load_tolerances
 from simulator.workers import pool_size
@@ -352,8 +352,17 @@ def check(
         outcome = Outcome(Path(culprit).name or culprit, exc.source or "", "error", message=exc.render())
         notify(outcome)
         return Report([outcome], time.perf_counter() - started, stopped=True, where=shown, update_options=options)
+    # what git knows of every missing baseline, looked up at once: a long history is walked once, not once each
+    missing = [
+        target for target in (baseline_path(p, baselines) for p in scenarios.files) if not os.path.lexists(target)
+    ]
     job = functools.partial(
-        check_one, baselines=baselines, tolerances=tolerances, keys=scenarios.keys, plain_keys=scenarios.plain_keys
+        check_one,
+        baselines=baselines,
+        tolerances=tolerances,
+        keys=scenarios.keys,
+        plain_keys=scenarios.plain_keys,
+        histories=git_histories(missing) if missing else {},
     )
 
     def crashed(path: Path, why: str) -> Outcome:
