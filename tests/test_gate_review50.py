@@ -140,3 +140,34 @@ def test_many_new_scenarios_ask_git_once_for_their_history_not_once_each(tmp_pat
     assert [c[c.index("-C") + 2] for c in commands if c[0] == "git"] == ["rev-parse", "log"]
     (log,) = [c for c in commands if "log" in c]
     assert log[-3:] == ["baselines/a.json", "baselines/b.json", "baselines/c.json"]
+
+
+# --- 4. the advice for a renamed scenario keeps --baselines and names the old baseline's path ------------
+
+
+def test_the_renamed_scenario_advice_pasted_writes_into_the_baselines_folder_checked(tmp_path, pair_tree):
+    folder, baselines = tmp_path / "sc", tmp_path / "my bl"
+    folder.mkdir()
+    shutil.copy(pair_tree / "pair.yaml", folder / "a.yaml")
+    assert check("--update", "--baselines", baselines, folder).exit_code == 0
+    (folder / "a.yaml").rename(folder / "b.yaml")  # its name: pair, unchanged
+    result = check("-q", "--baselines", baselines, folder)
+    assert result.exit_code == 2
+    old = baselines / "a.json"
+    assert result.output.splitlines()[3].strip() == (
+        f"{old}: its scenario file a.yaml is gone, and {folder}/b.yaml has its name: and no baseline (renamed?): "
+        f"write the new baseline with stockpile check --update --baselines '{baselines}' {folder}/b.yaml and delete "
+        f"'{old}' in the same commit"
+    )
+    words = shlex.split(result.output.split("write the new baseline with stockpile check ")[1].split(" and delete")[0])
+    assert check(*words).exit_code == 0  # pasted: it writes my bl/b.json, not sc/baselines/b.json
+    assert (baselines / "b.json").is_file() and not (folder / "baselines").exists()
+    Path(shlex.split(result.output.split(" and delete ")[1].split(" in the same commit")[0])[0]).unlink()
+    assert check("--baselines", baselines, folder).exit_code == 0
+    # --update names the orphan by its path too
+    (folder / "b.yaml").rename(folder / "c.yaml")
+    update = check("--update", "--baselines", baselines, folder)
+    assert update.output.splitlines()[1] == (
+        f"orphan       {baselines}/b.json: same scenario hash as {folder}/c.yaml (renamed?): delete "
+        f"'{baselines}/b.json' in the same commit"
+    )

@@ -369,7 +369,7 @@ def check(
         return Outcome(scenarios.key(path), str(path), "error", message=f"{path}: the check failed: {why}")
 
     outcomes = each(job, scenarios.files, workers, notify, crashed)
-    left_over = [_renamed(orphan, outcomes) for orphan in left_over]
+    left_over = [_renamed(orphan, outcomes, options) for orphan in left_over]
     for outcome in left_over:
         notify(outcome)
     given = " ".join(f"--{name} {value:g}" for name, value in (("rtol", rtol), ("atol", atol)) if value is not None)
@@ -405,10 +405,12 @@ def missing_folder(baselines: Path) -> None:
     raise InputError(f"--baselines: no such folder{hint}", str(baselines))
 
 
-def _renamed(orphan: Outcome, outcomes: list[Outcome]) -> Outcome:
+def _renamed(orphan: Outcome, outcomes: list[Outcome], options: str = "") -> Outcome:
     """``orphan``, naming the scenario file it was probably renamed to when there is one.
 
     That is a scenario file without a baseline whose ``name:`` is the one recorded in the orphan.
+    ``options`` (`` --baselines DIR``) go into the command that writes its new baseline, so that,
+    pasted, it writes where the check reads.
     """
     if orphan.status != "no scenario":
         return orphan
@@ -422,8 +424,8 @@ def _renamed(orphan: Outcome, outcomes: list[Outcome]) -> Outcome:
     path, key = orphan.file, orphan.scenario
     message = (
         f"{path}: its scenario file {key}.yaml is gone, and {twin} has its name: and no baseline (renamed?): "
-        f"write the new baseline with stockpile check --update {pasted(twin)} and delete {Path(path).name} in the same "
-        "commit"
+        f"write the new baseline with stockpile check --update{options} {pasted(twin)} and delete {pasted(path)} "
+        "in the same commit"
     )
     return Outcome(orphan.scenario, orphan.file, orphan.status, message=message)
 
@@ -488,7 +490,7 @@ def _orphan(outcome: Outcome, hashes: dict[str, Path]) -> Update:
     except InputError:
         twin = None
     if twin is not None:
-        why = f"same scenario hash as {twin} (renamed?): delete {Path(outcome.file).name} in the same commit"
+        why = f"same scenario hash as {pasted(twin)} (renamed?): delete {pasted(outcome.file)} in the same commit"
     else:
         key = outcome.scenario
         why = f"no scenario file {key}.yaml: delete it, or list {key} under retired: in tolerances.yaml"
