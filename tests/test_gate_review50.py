@@ -13,7 +13,11 @@ import shlex
 import shutil
 import subprocess
 from pathlib import Path
+from xml.etree import ElementTree
 
+from click.testing import CliRunner
+
+from simulator.cli import main
 from tests import test_check
 from tests.test_check import _spoil, check
 
@@ -170,4 +174,57 @@ def test_the_renamed_scenario_advice_pasted_writes_into_the_baselines_folder_che
     assert update.output.splitlines()[1] == (
         f"orphan       {baselines}/b.json: same scenario hash as {folder}/c.yaml (renamed?): delete "
         f"'{baselines}/b.json' in the same commit"
+    )
+
+
+# --- 7. a --baselines folder that does not exist is the option's error, in every format --------------
+
+
+def test_a_missing_baselines_folder_is_no_scenario_in_json_junit_or_annotations(pair_repo, tmp_path, monkeypatch):
+    typo = pair_repo / "baseline"  # for baselines/
+    why = f"{typo}: --baselines: no such folder; did you mean {pair_repo}/baselines?"
+    junit = tmp_path / "check.xml"
+    result = check("--format", "json", "--junit", junit, "--baselines", typo, pair_repo)
+    assert result.exit_code == 2
+    (outcome,) = json.loads(result.output)
+    assert (outcome["scenario"], outcome["file"], outcome["status"], outcome["message"]) == (
+        "--baselines",
+        "",
+        "error",
+        why,
+    )
+    (case,) = ElementTree.parse(junit).getroot().findall("testsuite/testcase")
+    assert (case.get("name"), case.get("file"), case.find("error").get("message")) == ("--baselines", "", why)
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    github = check("--format", "github", "--baselines", typo, pair_repo)
+    assert github.output.splitlines()[0] == (
+        f"::error title=stockpile check%3A error in --baselines::{why}"  # no file=: no file is at fault
+    )
+    # --update names the near folder too, as the check does
+    update = check("--update", "--baselines", typo, pair_repo)
+    assert update.output.splitlines()[1] == (
+        f"new folder   {typo}: the --baselines folder did not exist and was created; if you meant an existing folder "
+        f"(did you mean {pair_repo}/baselines?), delete this one and update again with its name"
+    )
+
+
+def test_the_empty_summary_note_goes_to_standard_error_with_format_markdown(pair_repo):
+    result = CliRunner().invoke(main, ["check", "--format", "markdown", "--summary", "", str(pair_repo)])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("### Scenario check: all 1 match their baselines\n")  # the document alone
+    assert result.stderr == (
+        "note: --summary is empty (is $GITHUB_STEP_SUMMARY unset, outside GitHub Actions?): no summary written\n"
+    )
+
+
+def test_outside_git_a_new_scenarios_first_advice_is_the_update(tmp_path, pair_tree):
+    assert subprocess.run(["git", "-C", str(tmp_path), "rev-parse"], capture_output=True).returncode != 0
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    shutil.copy(pair_tree / "pair.yaml", folder / "new.yaml")
+    result = check(folder)
+    assert result.output.splitlines()[1].strip() == (
+        f"no baseline at {folder}/baselines/new.json: for a new scenario, write it with stockpile check --update "
+        f"{folder}/new.yaml; if a baseline was deleted, restore it from your copy instead (no git history could be "
+        "read here; an update would hide the deletion)"
     )

@@ -800,11 +800,18 @@ def update_line(update: Update) -> str:
 
 
 def new_folder_line(folder: Path) -> str:
-    """What ``check --update --baselines DIR`` says when DIR did not exist: it made a new folder (a typo?)."""
+    """What ``check --update --baselines DIR`` says when DIR did not exist: it made a new folder (a typo?).
+
+    A folder beside it with a near name is named, as the check names it.
+    """
+    from simulator.gate.run import near_folder
+
     shown = plain(str(folder), one_line=True)
+    near = near_folder(folder)
+    meant = f" (did you mean {plain(str(near), one_line=True)}?)" if near else ""
     return (
         f"{'new folder':<12} {shown}: the --baselines folder did not exist and was created; if you meant an existing "
-        "folder, delete this one and update again with its name"
+        f"folder{meant}, delete this one and update again with its name"
     )
 
 

@@ -48,6 +48,8 @@ from simulator.gate.tolerances import Tolerances, load_tolerances
 from simulator.workers import pool_size
 
 DEFAULT_FOLDER = "scenarios"
+BASELINES_OPTION = "--baselines"
+"""How the outcome of a ``--baselines`` folder that does not exist is named (not as a scenario or a file)."""
 SUFFIXES = (".yaml", ".yml")
 """The extensions of scenario files."""
 DATA_FOLDERS = frozenset({"baselines", "records"})
@@ -343,6 +345,11 @@ def check(
     try:
         if baselines is not None:
             missing_folder(baselines)
+    except InputError as exc:  # named after the option: no scenario, no file there (JSON, JUnit, annotations)
+        outcome = Outcome(BASELINES_OPTION, "", "error", message=exc.render())
+        notify(outcome)
+        return Report([outcome], time.perf_counter() - started, stopped=True, where=shown, update_options=options)
+    try:
         scenarios = find_scenarios(paths, baselines)
         tolerances = load_tolerances(scenarios.tolerance_file(tolerance_file), rtol, atol)
         left_over = orphans(scenarios, tolerances)
@@ -393,16 +400,24 @@ def missing_folder(baselines: Path) -> None:
     """
     if os.path.lexists(baselines):
         return  # a file or a link there is named where a baseline is read or written
-    parent = baselines.parent
+    near = near_folder(baselines)
+    hint = f"; did you mean {near}?" if near else " (stockpile check --update with this --baselines makes it)"
+    raise InputError(f"{BASELINES_OPTION}: no such folder{hint}", str(baselines))
+
+
+def near_folder(folder: Path) -> Path | None:
+    """A folder beside ``folder`` whose name is near its name (a typo's), or None.
+
+    >>> near_folder(Path("scenarios/baseline"))
+    PosixPath('scenarios/baselines')
+    """
+    parent = folder.parent
     try:
-        siblings = [entry.name for entry in parent.iterdir() if entry.is_dir()] if parent.is_dir() else []
+        siblings = [e.name for e in parent.iterdir() if e.is_dir() and e.name != folder.name] if parent.is_dir() else []
     except OSError:  # a folder that cannot be listed offers no near name
         siblings = []
-    near = difflib.get_close_matches(baselines.name, siblings, n=1, cutoff=0.75)
-    hint = (
-        f"; did you mean {parent / near[0]}?" if near else " (stockpile check --update with this --baselines makes it)"
-    )
-    raise InputError(f"--baselines: no such folder{hint}", str(baselines))
+    near = difflib.get_close_matches(folder.name, siblings, n=1, cutoff=0.75)
+    return parent / near[0] if near else None
 
 
 def _renamed(orphan: Outcome, outcomes: list[Outcome], options: str = "") -> Outcome:
