@@ -228,3 +228,36 @@ def test_outside_git_a_new_scenarios_first_advice_is_the_update(tmp_path, pair_t
         f"{folder}/new.yaml; if a baseline was deleted, restore it from your copy instead (no git history could be "
         "read here; an update would hide the deletion)"
     )
+
+
+# --- 6. Markdown advice: escaped, a paragraph each ------------------------------------------------------
+
+
+def test_markdown_advice_escapes_paths_and_gives_each_hint_its_own_paragraph(tmp_path, pair_tree, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # relative paths: the expected lines are written out whole
+    folder = Path("weird dir")
+    folder.mkdir()
+    for name in ("<amp&>", "star*_x_", "plain"):
+        shutil.copy(pair_tree / "pair.yaml", folder / f"{name}.yaml")
+    assert check("--update", folder).exit_code == 0
+    for name in ("<amp&>", "star*_x_"):
+        test_check.edit(folder / f"{name}.yaml", horizon_days=50)  # edited: their numbers move
+    _spoil(folder / "baselines" / "plain.json", total_shortfall_t=5000.0)  # the code moved it
+    summary = tmp_path / "summary.md"
+    result = check("--format", "markdown", "--summary", summary, folder)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    edited = lines.index(
+        "If the scenario edits are intended, update their baselines in the same commit: stockpile check --update "
+        "'weird dir/\\<amp\\&\\>.yaml' 'weird dir/star\\*\\_x\\_.yaml'"
+    )
+    assert lines[edited - 1 : edited + 4] == [
+        "",
+        lines[edited],
+        "",
+        "Numbers of unchanged scenarios moved with the code or the package version: find out why before updating "
+        "(never update blindly); then update one baseline with: stockpile check --update 'weird dir/plain.yaml'",
+        "",
+    ]
+    assert lines[edited + 4].startswith("3 scenario(s) of weird dir/ checked in ")
+    assert summary.read_text().splitlines()[edited] == lines[edited]  # the --summary file says the same

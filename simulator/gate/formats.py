@@ -724,10 +724,21 @@ def markdown(report: Report, quiet: bool = False) -> str:
             lines += ["| " + " | ".join(_cell(c) for c in row.cells()) + " |" for row in rows]
             if hidden:
                 lines.append(f"| {_cell(o.scenario)} | {hidden} more row(s): --format json lists all |")
-    hints = advice(report)
-    lines += ["", *hints] if hints else []
+    for hint in advice(report):  # a paragraph each, so that each reads (and is copied) as one line
+        lines += ["", _markdown_text(hint)]
     lines += ["", final_line(report, tolerances_always=True)]
     return "\n".join(lines)
+
+
+def _markdown_text(text: str) -> str:
+    r"""Text that Markdown shows as it is: what it would read as markup (``<amp&>``, ``_x_``) escaped.
+
+    A command in it, copied from the rendered page, is the command as printed.
+
+    >>> print(_markdown_text("stockpile check --update 'my dir/<a&b>_x_*.yaml'"))
+    stockpile check --update 'my dir/\<a\&b\>\_x\_\*.yaml'
+    """
+    return re.sub(r"([\\`*_<>\[\]&|~])", r"\\\1", plain(text, one_line=True))
 
 
 def junit_xml(report: Report) -> str:
