@@ -261,3 +261,21 @@ def test_markdown_advice_escapes_paths_and_gives_each_hint_its_own_paragraph(tmp
     ]
     assert lines[edited + 4].startswith("3 scenario(s) of weird dir/ checked in ")
     assert summary.read_text().splitlines()[edited] == lines[edited]  # the --summary file says the same
+
+
+# --- test gap: a path holding a single quote, pasted ------------------------------------------------------
+
+
+def test_a_command_naming_a_path_with_a_single_quote_can_be_pasted(tmp_path, pair_tree):
+    folder = tmp_path / "it's dir"
+    folder.mkdir()
+    scenario = folder / "it's mine.yaml"
+    shutil.copy(pair_tree / "pair.yaml", scenario)
+    assert check("--update", folder).exit_code == 0
+    _spoil(folder / "baselines" / "it's mine.json", total_shortfall_t=5000.0)  # the code moved it: 5000 -> 5940 t
+    result = check(folder)
+    assert result.exit_code == 1
+    hint = "then update one baseline with: stockpile check "
+    words = shlex.split(next(line for line in result.output.splitlines() if hint in line).split(hint)[1])
+    assert words == ["--update", str(scenario)]  # the quote survives the shell's reading
+    assert check(*words).exit_code == 0 and check(folder).exit_code == 0
