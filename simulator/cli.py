@@ -1474,7 +1474,7 @@ def check(
         # --summary "$GITHUB_STEP_SUMMARY" where it is unset (a local run, an older GHES): the check still
         # runs and writes its other reports; saying so keeps an empty path from writing nothing silently
         note = "note: --summary is empty (is $GITHUB_STEP_SUMMARY unset, outside GitHub Actions?): no summary written"
-        click.echo(note, err=fmt == "json")  # standard output holds only the JSON list
+        click.echo(note, err=fmt in ("json", "markdown"))  # standard output holds only the JSON list or Markdown
         summary_file = None
     summary = summary_file if summary_file is not None else (step_summary if fmt == "markdown" else None)
     summary = None if skipped else summary  # nor the variable's file with --format markdown: as the note says

@@ -209,7 +209,7 @@ def test_a_renamed_scenario_file_is_named_by_its_orphan_baseline(pair_repo):
     assert (
         f"{pair_repo}/baselines/pair.json: its scenario file pair.yaml is gone, and {pair_repo}/couple.yaml has its "
         f"name: and no baseline (renamed?): write the new baseline with stockpile check --update "
-        f"{pair_repo}/couple.yaml and delete pair.json in the same commit"
+        f"{pair_repo}/couple.yaml and delete {pair_repo}/baselines/pair.json in the same commit"
     ) in result.output
 
 

@@ -151,7 +151,7 @@ def test_a_baselines_folder_that_does_not_exist_is_named_with_the_near_one(pair_
     result = check("--baselines", typo, pair_repo)
     assert result.exit_code == 2, result.output
     assert result.output.splitlines()[:2] == [
-        "error        baseline",
+        "error        --baselines",
         f"             {typo}: --baselines: no such folder; did you mean {pair_repo}/baselines?",
     ]
     far = pair_repo / "elsewhere" / "kept"
@@ -167,7 +167,7 @@ def test_update_says_it_made_a_new_baselines_folder(pair_repo):
     assert result.output.splitlines() == [
         f"created      {typo}/pair.json",
         f"new folder   {typo}: the --baselines folder did not exist and was created; if you meant an existing "
-        "folder, delete this one and update again with its name",
+        f"folder (did you mean {pair_repo}/baselines?), delete this one and update again with its name",
         "1 baseline(s): 1 created, 0 updated, 0 unchanged",
     ]
     again = check("--update", "--baselines", typo, pair_repo)  # now it exists: nothing to say

@@ -190,8 +190,9 @@ def test_a_deleted_baseline_says_how_to_restore_it_from_git_and_the_command_work
         assert result.exit_code == 2
         message = result.output.splitlines()[1].strip()
         assert message == (
-            f"no baseline at {target}: deleted; git commit {added} has it: restore it with git checkout {added} -- "
-            f"{target}; only for a scenario that needs a new baseline, write one from this run with stockpile check "
+            f"no baseline at {target}: deleted; git commit {added} has it: restore it with git -C {pair_repo} checkout "
+            f"{added} -- baselines/pair.json; only for a scenario that needs a new baseline, write one from this run "
+            "with stockpile check "
             f"--update {pair_repo}/pair.yaml (for a deleted baseline that would hide the deletion)"
         )
         return shlex.split(message.split("restore it with git ")[1].split(";")[0])

@@ -23,6 +23,7 @@ import math
 import os
 import shlex
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -305,14 +306,19 @@ def _split(key: str) -> tuple[str, str, str]:
 
 
 def compare(
-    name: str, baseline: dict[str, Any], current: dict[str, Any], tolerances: Tolerances, scenario: str | None = None
+    name: str,
+    baseline: dict[str, Any],
+    current: dict[str, Any],
+    tolerances: Tolerances,
+    scenario: str | None = None,
+    also: tuple[str, ...] = (),
 ) -> list[Drift]:
     """Every baselined number that moved beyond its tolerance (both records validated).
 
-    ``name`` labels the drifts (the file key); it and ``scenario`` (the scenario's ``name:``)
-    choose the tolerances.
+    ``name`` labels the drifts (the file key); it, ``scenario`` (the scenario's ``name:``) and
+    ``also`` (the plain key of a file labelled longer: :func:`tolerance_keys`) choose the tolerances.
     """
-    labels = (name,) if scenario is None else (scenario, name)
+    labels = (*((name,) if scenario is None else (scenario, name)), *also)
 
     def moved(key: str, now: Number, then: Number) -> bool:
         # both records hold numbers as stored (12 significant digits; a baseline of fewer is refused)
@@ -532,12 +538,34 @@ def file_key(path: Path, keys: dict[Path, str] | None) -> str:
     return (keys or {}).get(path, path.stem)
 
 
+def tolerance_keys(path: Path, keys: dict[Path, str] | None, plain_keys: dict[Path, str] | None) -> tuple[str, ...]:
+    """The keys a ``scenarios:`` pattern of ``tolerances.yaml`` may name for a file: its label, and its plain key.
+
+    Two files that share a key (``eu/dup.yaml`` and ``jp/dup.yaml`` named alone: ``dup``) are
+    labelled longer (``eu/dup``, ``jp/dup``); a pattern naming ``dup`` still applies to both.
+
+    >>> tolerance_keys(Path("x/eu/dup.yaml"), {Path("x/eu/dup.yaml"): "eu/dup"}, {Path("x/eu/dup.yaml"): "dup"})
+    ('eu/dup', 'dup')
+    >>> tolerance_keys(Path("x/a.yaml"), None, None)
+    ('a',)
+    """
+    label, plain = file_key(path, keys), file_key(path, plain_keys)
+    return (label,) if plain == label or path not in (plain_keys or {}) else (label, plain)
+
+
 def check_one(
-    path: Path, baselines: Path | None, tolerances: Tolerances, keys: dict[Path, str] | None = None
+    path: Path,
+    baselines: Path | None,
+    tolerances: Tolerances,
+    keys: dict[Path, str] | None = None,
+    plain_keys: dict[Path, str] | None = None,
+    histories: dict[Path, History] | None = None,
 ) -> Outcome:
     """Re-run one scenario and compare it with its baseline (problems become outcomes).
 
-    ``keys`` gives the label of each file (its stem when not there).
+    ``keys`` gives the label of each file (its stem when not there); ``plain_keys`` the plain key of
+    a file labelled longer, which tolerance patterns may name too (:func:`tolerance_keys`);
+    ``histories`` what git knows of the missing baselines (:func:`git_histories`; None: looked up here).
     """
     started = time.perf_counter()
     key = file_key(path, keys)
@@ -565,7 +593,8 @@ def check_one(
         )
     option = f"--baselines {_pasted(baselines)} " if baselines is not None else ""
     if not target.exists():
-        return outcome("no baseline", message=no_baseline(target, path, option))
+        history = histories.get(target) if histories is not None else None
+        return outcome("no baseline", message=no_baseline(target, path, option, history))
     try:
         try:
             baseline = read_baseline(target)
@@ -587,7 +616,8 @@ def check_one(
             message=f"{_shown(target)}: baseline edited since it was written: {seed}: restore it from version "
             f"control, or rewrite it with stockpile check --update {option}{_pasted(path)}",
         )
-    drifts = compare(key, baseline, current, tolerances, scenario.name)
+    also = tolerance_keys(path, keys, plain_keys)[1:]
+    drifts = compare(key, baseline, current, tolerances, scenario.name, also)
     changed = None if same is None else not same
     parts = part_changes(baseline, current) if changed else ({} if changed is False else None)
     return outcome(
@@ -602,68 +632,195 @@ def check_one(
     )
 
 
-def no_baseline(target: Path, path: Path, option: str = "") -> str:
+def no_baseline(target: Path, path: Path, option: str = "", history: History | None = None) -> str:
     """Why a scenario without a baseline fails, and what to do: restore a deleted baseline, or write a new one.
 
-    Where git's history holds the file (:func:`last_commit_with`), the message gives the command that
-    restores it, which works whether or not the deletion is committed (as it always is in CI); writing
-    a new baseline comes last, as it would hide the deletion. A work tree whose whole history lacks
-    the file has a new scenario. Elsewhere (no git, a shallow clone) both ways are given, restoring first:
+    ``history`` is what git knows of ``target`` (:func:`git_histories`; looked up here when None).
+    Where git's history holds the file, the message gives the command that restores it, which works
+    whether or not the deletion is committed; writing a new baseline comes last, as it would hide the
+    deletion. A work tree whose whole history lacks the file has a new scenario. A shallow clone
+    (``actions/checkout``'s depth 1) cannot tell, as its first commit shows no deletion: the message
+    says so and how to fetch the whole history. Every git command is
+    given with ``git -C <work tree>`` and a path in it, so it works from any folder. Without git,
+    writing a new baseline comes first:
 
     >>> print(no_baseline(Path("/nowhere/s/baselines/a.json"), Path("/nowhere/s/a.yaml")))
-    no baseline at /nowhere/s/baselines/a.json: if it was deleted, restore it from version control (git log -n 1 \
---diff-filter=D -- /nowhere/s/baselines/a.json names the commit that deleted it; git checkout THAT_COMMIT^ -- \
-/nowhere/s/baselines/a.json restores it); for a new scenario, write it with stockpile check --update \
-/nowhere/s/a.yaml (for a deleted baseline that would hide the deletion)
+    no baseline at /nowhere/s/baselines/a.json: for a new scenario, write it with stockpile check --update \
+/nowhere/s/a.yaml; if a baseline was deleted, restore it from your copy instead (no git history could be read here; \
+an update would hide the deletion)
     """
-    where, update = _pasted(target), f"stockpile check --update {option}{_pasted(path)}"
-    history = _git_history(target)
-    if history.commit:
+    found = history if history is not None else git_histories([target]).get(target, History())
+    update = f"stockpile check --update {option}{_pasted(path)}"
+    keep = f"only for a scenario that needs a new baseline, write one from this run with {update} (for a deleted "
+    keep += "baseline that would hide the deletion)"
+    git = f"git -C {_pasted(found.top)}"
+    where = _pasted(found.relative)
+    unshallow = f"{git} fetch --unshallow (with actions/checkout: fetch-depth: 0)"
+    if found.commit:
         return (
-            f"no baseline at {_shown(target)}: deleted; git commit {history.commit} has it: restore it with git "
-            f"checkout {history.commit} -- {where}; only for a scenario that needs a new baseline, write one from "
-            f"this run with {update} (for a deleted baseline that would hide the deletion)"
+            f"no baseline at {_shown(target)}: deleted; git commit {found.commit} has it: restore it with "
+            f"{git} checkout {found.commit} -- {where}; {keep}"
         )
-    if history.complete:
+    if found.complete:
         return f"no baseline at {_shown(target)}, nor in the git history (a new scenario): write it with {update}"
+    if found.top:  # a shallow clone whose history holds nothing of the file
+        return (
+            f"no baseline at {_shown(target)}, and this is a shallow clone, whose cut history cannot tell whether it "
+            f"was deleted (a deletion in its first commit does not show): fetch the whole history with {unshallow} "
+            f"and check again, to be told the commit to restore it from; {keep}"
+        )
     return (
-        f"no baseline at {_shown(target)}: if it was deleted, restore it from version control (git log -n 1 "
-        f"--diff-filter=D -- {where} names the commit that deleted it; git checkout THAT_COMMIT^ -- {where} restores "
-        f"it); for a new scenario, write it with {update} (for a deleted baseline that would hide the deletion)"
+        f"no baseline at {_shown(target)}: for a new scenario, write it with {update}; if a baseline was deleted, "
+        "restore it from your copy instead (no git history could be read here; an update would hide the deletion)"
     )
 
 
 @dataclass(frozen=True)
-class _History:
+class History:
+    """What git knows of a missing baseline (all empty: not in a git work tree, or no git)."""
+
+    top: str = ""
+    """The top of the git work tree holding the file."""
+    relative: str = ""
+    """The file's path in that work tree."""
+    complete: bool = False
+    """The work tree's whole history is here (not a shallow clone): a file it never held is new."""
     commit: str = ""
     """The last commit of the checked-out history whose tree holds the file (abbreviated), or empty."""
-    complete: bool = False
-    """In a git work tree whose whole history is here (not a shallow clone): a file it never held is new."""
 
 
-def _git_history(path: Path) -> _History:
-    """What git's history of the current branch knows of the file at ``path`` (nothing without git)."""
-    top = next((p for p in (path.parent, *path.parent.parents) if p.is_dir()), None)
-    if top is None:
-        return _History()
-    relative = os.path.relpath(path, top)
+GIT_SECONDS = 10.0
+"""How long one git command may take before the check gives up on git's history (the general advice then)."""
 
-    def git(*args: str) -> str | None:
+
+def _git(top: str | Path, *args: str, text_in: str | None = None) -> str | None:
+    """The output of ``git -C top ARGS`` (None: git failed, is missing, or took over :data:`GIT_SECONDS`)."""
+    try:
+        done = subprocess.run(
+            ["git", "--literal-pathspecs", "-C", str(top), *args],
+            input=text_in,
+            capture_output=True,
+            text=True,
+            timeout=GIT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError, UnicodeDecodeError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def git_histories(targets: list[Path]) -> dict[Path, History]:
+    """What git knows of each missing baseline in ``targets``, in a bounded number of git commands.
+
+    One ``rev-parse`` per folder that holds them, then per work tree one ``git log`` of all its
+    missing files at once (it stops once each is found, else reads the history once) and one
+    ``cat-file --batch-check`` to tell which commit still holds each: a check of many new
+    scenarios walks a long history once, not once per scenario.
+    """
+    histories: dict[Path, History] = {}
+    trees: dict[tuple[str, bool], dict[str, Path]] = {}
+    folders: dict[Path, tuple[str, bool] | None] = {}
+    for target in targets:
+        folder = next((p for p in (target.parent, *target.parent.parents) if p.is_dir()), None)
+        if folder is None:
+            continue
+        if folder not in folders:
+            said = _git(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository")
+            lines = said.splitlines() if said else []
+            folders[folder] = (lines[0], lines[1] == "false") if len(lines) == 2 else None
+        tree = folders[folder]
+        if tree is None:
+            continue
+        real = Path(os.path.realpath(folder), os.path.relpath(target, folder))
         try:
-            done = subprocess.run(["git", *args], cwd=top, capture_output=True, text=True, timeout=10, check=False)
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None
+            relative = real.relative_to(tree[0]).as_posix()
+        except ValueError:
+            continue
+        trees.setdefault(tree, {})[relative] = target
+        histories[target] = History(tree[0], relative, tree[1])
+    for (top, _complete), files in trees.items():
+        found = _last_commits(top, list(files))
+        for relative, target in files.items():
+            if found is None:  # git failed or took too long: its history is not known
+                histories[target] = History()
+            elif relative in found:
+                histories[target] = replace(histories[target], commit=found[relative][:12])
+    return histories
 
-    shallow = git("rev-parse", "--is-shallow-repository")
-    if shallow is None:
-        return _History()
-    complete = shallow == "false"
-    last = git("log", "-n", "1", "--format=%H", "--", relative)  # deleted there, or changed last there
-    for commit in (last, f"{last}^") if last else ():
-        if git("cat-file", "-e", f"{commit}:./{relative}") is not None:
-            return _History(git("rev-parse", "--short=12", commit) or commit, complete)
-    return _History("", complete)
+
+def _last_commits(top: str, files: list[str]) -> dict[str, str] | None:
+    """``file -> the last commit that holds it``.
+
+    The last commit that touched the file holds it (changed in it, deleted since in the work tree) or
+    deleted it (then its first parent holds it). Files no commit holds are left out. None when
+    git fails or takes over :data:`GIT_SECONDS`.
+    """
+    files = [f for f in files if "\n" not in f]  # cat-file reads a name a line: such a file is left out
+    try:
+        process = subprocess.Popen(
+            [
+                "git",
+                "--literal-pathspecs",
+                "-C",
+                top,
+                "log",
+                "--no-renames",
+                "-z",
+                "--name-only",
+                "--format=%x01%H%x00%P",
+                "--",
+                *files,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        return None
+    last: dict[str, tuple[str, str]] = {}
+    buffer = b""
+    expired = threading.Event()
+
+    def stop() -> None:  # a walk of the history that takes too long ends
+        expired.set()
+        process.kill()
+
+    timer = threading.Timer(GIT_SECONDS, stop)
+    timer.start()
+    try:
+        while len(last) < len(files) and process.stdout is not None:
+            chunk = process.stdout.read1(1 << 16)
+            buffer += chunk
+            records = buffer.split(b"\x01")
+            buffer = records.pop() if chunk else b""  # the last record may be cut, until the output ends
+            for record in records:
+                commit, parents, names = [*record.decode("utf-8", "surrogateescape").split("\0", 2), "", ""][:3]
+                for name in names.removeprefix("\n").split("\0"):
+                    if name in files and name not in last:
+                        last[name] = (commit, parents.split(" ")[0])
+            if not chunk:
+                break
+    finally:
+        timer.cancel()
+        failed = process.poll() not in (None, 0)  # git refused (a repository without commits yet: nothing held)
+        process.kill()  # every file found: the rest of the history is not read
+        process.wait()
+    if expired.is_set():
+        return None
+    if failed:
+        return {}
+    if not last:
+        return {}
+    asked = [(name, rev) for name, (commit, parent) in last.items() for rev in (commit, parent) if rev]
+    said = _git(top, "cat-file", "--batch-check", text_in="".join(f"{c}:{name}\n" for name, c in asked))
+    if said is None or len(said.splitlines()) != len(asked):
+        return None
+    held = {pair for pair, line in zip(asked, said.splitlines(), strict=True) if not line.endswith(" missing")}
+    found = {}
+    for name, (commit, parent) in last.items():
+        holder = next((c for c in (commit, parent) if c and (name, c) in held), "")
+        if holder:
+            found[name] = holder
+    return found
 
 
 def _edited(exc: EditedBaseline, target: Path, scenario: Any, path: Path, option: str, tolerances: Tolerances) -> str:
@@ -767,10 +924,12 @@ def update_one(
     tolerances: Tolerances,
     missing_only: bool = False,
     keys: dict[Path, str] | None = None,
+    plain_keys: dict[Path, str] | None = None,
 ) -> Update:
     """Write (or rewrite) the baseline of one scenario, keeping numbers the check would accept.
 
-    ``keys`` gives the file key of each file (its stem when not there), for the tolerances.
+    ``keys`` gives the file key of each file (its stem when not there), ``plain_keys`` the plain key
+    of a file labelled longer, for the tolerances (:func:`tolerance_keys`).
 
     A corrupt baseline is replaced, a file that is not a baseline is left alone
     (:func:`~simulator.gate.baseline.foreign`); problems become the update's outcome.
@@ -803,7 +962,8 @@ def update_one(
         old, damaged = None, "a damaged baseline replaced"
 
     def same(key: str, now: Number, then: Number) -> bool:
-        return tolerances.for_metric((scenario.name, file_key(path, keys)), key).accepts(key, now, then)
+        labels = (scenario.name, *tolerance_keys(path, keys, plain_keys))
+        return tolerances.for_metric(labels, key).accepts(key, now, then)
 
     # Stored numbers within tolerance are kept only where nothing moved them: the same scenario run by
     # the same version (a last-digit difference of another machine). After an edit of the scenario or a

@@ -724,10 +724,21 @@ def markdown(report: Report, quiet: bool = False) -> str:
             lines += ["| " + " | ".join(_cell(c) for c in row.cells()) + " |" for row in rows]
             if hidden:
                 lines.append(f"| {_cell(o.scenario)} | {hidden} more row(s): --format json lists all |")
-    hints = advice(report)
-    lines += ["", *hints] if hints else []
+    for hint in advice(report):  # a paragraph each, so that each reads (and is copied) as one line
+        lines += ["", _markdown_text(hint)]
     lines += ["", final_line(report, tolerances_always=True)]
     return "\n".join(lines)
+
+
+def _markdown_text(text: str) -> str:
+    r"""Text that Markdown shows as it is: what it would read as markup (``<amp&>``, ``_x_``) escaped.
+
+    A command in it, copied from the rendered page, is the command as printed.
+
+    >>> print(_markdown_text("stockpile check --update 'my dir/<a&b>_x_*.yaml'"))
+    stockpile check --update 'my dir/\<a\&b\>\_x\_\*.yaml'
+    """
+    return re.sub(r"([\\`*_<>\[\]&|~])", r"\\\1", plain(text, one_line=True))
 
 
 def junit_xml(report: Report) -> str:
@@ -800,11 +811,18 @@ def update_line(update: Update) -> str:
 
 
 def new_folder_line(folder: Path) -> str:
-    """What ``check --update --baselines DIR`` says when DIR did not exist: it made a new folder (a typo?)."""
+    """What ``check --update --baselines DIR`` says when DIR did not exist: it made a new folder (a typo?).
+
+    A folder beside it with a near name is named, as the check names it.
+    """
+    from simulator.gate.run import near_folder
+
     shown = plain(str(folder), one_line=True)
+    near = near_folder(folder)
+    meant = f" (did you mean {plain(str(near), one_line=True)}?)" if near else ""
     return (
         f"{'new folder':<12} {shown}: the --baselines folder did not exist and was created; if you meant an existing "
-        "folder, delete this one and update again with its name"
+        f"folder{meant}, delete this one and update again with its name"
     )
 
 

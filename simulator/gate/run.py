@@ -42,12 +42,14 @@ from typing import Any, TypeVar
 
 from simulator.errors import InputError
 from simulator.gate.baseline import Kind, baseline_path, foreign, read_baseline
-from simulator.gate.compare import Outcome, Update, check_one, file_key, update_one
+from simulator.gate.compare import Outcome, Update, check_one, file_key, git_histories, tolerance_keys, update_one
 from simulator.gate.formats import pasted
 from simulator.gate.tolerances import Tolerances, load_tolerances
 from simulator.workers import pool_size
 
 DEFAULT_FOLDER = "scenarios"
+BASELINES_OPTION = "--baselines"
+"""How the outcome of a ``--baselines`` folder that does not exist is named (not as a scenario or a file)."""
 SUFFIXES = (".yaml", ".yml")
 """The extensions of scenario files."""
 DATA_FOLDERS = frozenset({"baselines", "records"})
@@ -107,6 +109,9 @@ class Scenarios:
     """Scenario file -> its key (its path in the folder checked, without extension)."""
     folders: list[Path] = field(default_factory=list)
     """The folders named."""
+    plain_keys: dict[Path, str] = field(default_factory=dict)
+    """Scenario file -> its plain key, where two files share it and :attr:`keys` holds a longer label
+    (``dup`` for ``eu/dup``): a ``scenarios:`` pattern of ``tolerances.yaml`` may name either."""
 
     def tolerance_file(self, given: Path | None) -> Path:
         """The tolerance file: ``given``, else ``tolerances.yaml`` in the first folder's (or file's) baselines."""
@@ -123,6 +128,10 @@ class Scenarios:
     def key(self, path: Path) -> str:
         """The key of a scenario file (its stem when it was named alone)."""
         return file_key(path, self.keys)
+
+    def keys_of(self, path: Path) -> tuple[str, ...]:
+        """The key of a scenario file, then its plain key where that is shared (:attr:`plain_keys`)."""
+        return tolerance_keys(path, self.keys, self.plain_keys)
 
 
 def where(paths: Sequence[str | Path]) -> str:
@@ -181,7 +190,9 @@ def find_scenarios(paths: Sequence[str | Path], baselines: Path | None = None) -
     if not found:
         raise InputError("no scenario files (*.yaml, *.yml) found", where(paths))
     unique = list(dict.fromkeys(found))
-    keys = _told_apart(unique, keys)
+    labels = _told_apart(unique, keys)
+    plain = {path: file_key(path, keys) for path in unique if file_key(path, labels) != file_key(path, keys)}
+    keys = labels
     owners: dict[str, Path] = {}
     for path in unique:
         target = baseline_path(path, baselines)
@@ -201,7 +212,7 @@ def find_scenarios(paths: Sequence[str | Path], baselines: Path | None = None) -
         owner = baseline_path(path, baselines).parent
         if owner in complete:
             complete[owner][1].add(path.stem)
-    return Scenarios(unique, complete, baselines, keys, folders)
+    return Scenarios(unique, complete, baselines, keys, folders, plain)
 
 
 def _told_apart(files: list[Path], keys: dict[Path, str]) -> dict[Path, str]:
@@ -302,7 +313,7 @@ def unused_patterns(scenarios: Scenarios, tolerances: Tolerances) -> None:
             return
         if not isinstance(name, str):
             return
-        labels += [name, scenarios.key(path)]
+        labels += [name, *scenarios.keys_of(path)]
     for pattern in tolerances.scenarios:
         if not any(fnmatch.fnmatch(label, pattern) for label in labels):
             raise InputError(
@@ -334,6 +345,11 @@ def check(
     try:
         if baselines is not None:
             missing_folder(baselines)
+    except InputError as exc:  # named after the option: no scenario, no file there (JSON, JUnit, annotations)
+        outcome = Outcome(BASELINES_OPTION, "", "error", message=exc.render())
+        notify(outcome)
+        return Report([outcome], time.perf_counter() - started, stopped=True, where=shown, update_options=options)
+    try:
         scenarios = find_scenarios(paths, baselines)
         tolerances = load_tolerances(scenarios.tolerance_file(tolerance_file), rtol, atol)
         left_over = orphans(scenarios, tolerances)
@@ -343,13 +359,24 @@ def check(
         outcome = Outcome(Path(culprit).name or culprit, exc.source or "", "error", message=exc.render())
         notify(outcome)
         return Report([outcome], time.perf_counter() - started, stopped=True, where=shown, update_options=options)
-    job = functools.partial(check_one, baselines=baselines, tolerances=tolerances, keys=scenarios.keys)
+    # what git knows of every missing baseline, looked up at once: a long history is walked once, not once each
+    missing = [
+        target for target in (baseline_path(p, baselines) for p in scenarios.files) if not os.path.lexists(target)
+    ]
+    job = functools.partial(
+        check_one,
+        baselines=baselines,
+        tolerances=tolerances,
+        keys=scenarios.keys,
+        plain_keys=scenarios.plain_keys,
+        histories=git_histories(missing) if missing else {},
+    )
 
     def crashed(path: Path, why: str) -> Outcome:
         return Outcome(scenarios.key(path), str(path), "error", message=f"{path}: the check failed: {why}")
 
     outcomes = each(job, scenarios.files, workers, notify, crashed)
-    left_over = [_renamed(orphan, outcomes) for orphan in left_over]
+    left_over = [_renamed(orphan, outcomes, options) for orphan in left_over]
     for outcome in left_over:
         notify(outcome)
     given = " ".join(f"--{name} {value:g}" for name, value in (("rtol", rtol), ("atol", atol)) if value is not None)
@@ -373,22 +400,32 @@ def missing_folder(baselines: Path) -> None:
     """
     if os.path.lexists(baselines):
         return  # a file or a link there is named where a baseline is read or written
-    parent = baselines.parent
+    near = near_folder(baselines)
+    hint = f"; did you mean {near}?" if near else " (stockpile check --update with this --baselines makes it)"
+    raise InputError(f"{BASELINES_OPTION}: no such folder{hint}", str(baselines))
+
+
+def near_folder(folder: Path) -> Path | None:
+    """A folder beside ``folder`` whose name is near its name (a typo's), or None.
+
+    >>> near_folder(Path("scenarios/baseline"))
+    PosixPath('scenarios/baselines')
+    """
+    parent = folder.parent
     try:
-        siblings = [entry.name for entry in parent.iterdir() if entry.is_dir()] if parent.is_dir() else []
+        siblings = [e.name for e in parent.iterdir() if e.is_dir() and e.name != folder.name] if parent.is_dir() else []
     except OSError:  # a folder that cannot be listed offers no near name
         siblings = []
-    near = difflib.get_close_matches(baselines.name, siblings, n=1, cutoff=0.75)
-    hint = (
-        f"; did you mean {parent / near[0]}?" if near else " (stockpile check --update with this --baselines makes it)"
-    )
-    raise InputError(f"--baselines: no such folder{hint}", str(baselines))
+    near = difflib.get_close_matches(folder.name, siblings, n=1, cutoff=0.75)
+    return parent / near[0] if near else None
 
 
-def _renamed(orphan: Outcome, outcomes: list[Outcome]) -> Outcome:
+def _renamed(orphan: Outcome, outcomes: list[Outcome], options: str = "") -> Outcome:
     """``orphan``, naming the scenario file it was probably renamed to when there is one.
 
     That is a scenario file without a baseline whose ``name:`` is the one recorded in the orphan.
+    ``options`` (`` --baselines DIR``) go into the command that writes its new baseline, so that,
+    pasted, it writes where the check reads.
     """
     if orphan.status != "no scenario":
         return orphan
@@ -402,8 +439,8 @@ def _renamed(orphan: Outcome, outcomes: list[Outcome]) -> Outcome:
     path, key = orphan.file, orphan.scenario
     message = (
         f"{path}: its scenario file {key}.yaml is gone, and {twin} has its name: and no baseline (renamed?): "
-        f"write the new baseline with stockpile check --update {pasted(twin)} and delete {Path(path).name} in the same "
-        "commit"
+        f"write the new baseline with stockpile check --update{options} {pasted(twin)} and delete {pasted(path)} "
+        "in the same commit"
     )
     return Outcome(orphan.scenario, orphan.file, orphan.status, message=message)
 
@@ -432,7 +469,12 @@ def update(
     tolerances = load_tolerances(scenarios.tolerance_file(tolerance_file))
     left_over = [o for o in orphans(scenarios, tolerances) if o.status in ("no scenario", "error")]
     job = functools.partial(
-        update_one, baselines=baselines, tolerances=tolerances, missing_only=missing_only, keys=scenarios.keys
+        update_one,
+        baselines=baselines,
+        tolerances=tolerances,
+        missing_only=missing_only,
+        keys=scenarios.keys,
+        plain_keys=scenarios.plain_keys,
     )
 
     def crashed(path: Path, why: str) -> Update:
@@ -463,7 +505,7 @@ def _orphan(outcome: Outcome, hashes: dict[str, Path]) -> Update:
     except InputError:
         twin = None
     if twin is not None:
-        why = f"same scenario hash as {twin} (renamed?): delete {Path(outcome.file).name} in the same commit"
+        why = f"same scenario hash as {pasted(twin)} (renamed?): delete {pasted(outcome.file)} in the same commit"
     else:
         key = outcome.scenario
         why = f"no scenario file {key}.yaml: delete it, or list {key} under retired: in tolerances.yaml"

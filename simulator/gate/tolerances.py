@@ -17,7 +17,8 @@ Every tolerance must be a finite number >= 0: an infinite or NaN tolerance would
 change pass (or fail), so it is refused like any other bad input, as is an unknown key
 (``atl``: the message names it and the key it may mean). When folders are checked, a
 ``scenarios:`` pattern that matches neither the name nor the file key (``eu/embargo``:
-its path under the folder, without ``.yaml``) of any scenario is refused too
+its path under the folder, without ``.yaml``; for same-named files labelled longer, the
+plain key too) of any scenario is refused too
 (:func:`simulator.gate.run.unused_patterns`).
 """
 
