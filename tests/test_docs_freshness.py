@@ -20,9 +20,11 @@ import pytest
 from click.testing import CliRunner
 
 from simulator.cli import main
+from simulator.names import Names
 from simulator.output import manifest, run_files, summary_json
 from simulator.report.findings import Run
 from simulator.report.verdict import headline, one_run_headline
+from simulator.scenario.tonnes import tonnes_apart
 from tests.helpers import SCENARIOS, each_shipped, shipped_alone, shipped_group, shipped_result
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -31,12 +33,12 @@ ELIDED = "\u2026"
 
 
 def _glance() -> dict[str, str]:
-    """The 'total shortfall' cell of each row of the table 'At a glance' in docs/scenarios.md, by file."""
+    """The 'shortfall' cell of each row of the table 'At a glance' in docs/scenarios.md, by file."""
     text = (DOCS / "scenarios.md").read_text(encoding="utf-8")
     table = text.split("## At a glance\n", 1)[1].strip().split("\n\n", 1)[0]
     lines = table.splitlines()
     header = [cell.strip() for cell in lines[0].strip("|").split("|")]
-    assert header[0] == "file" and header[-1] == "total shortfall", header
+    assert header[0] == "file" and header[-1] == "shortfall", header
     rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
     names = [row[0].strip("`") for row in rows]
     assert len(set(names)) == len(names), f"a file listed twice: {names}"
@@ -54,21 +56,56 @@ def test_the_library_table_lists_every_shipped_scenario():
     assert sorted(_glance()) == sorted(path.stem for path in SCENARIOS)
 
 
+_TONNES = r"[0-9][0-9,]*(?:\.[0-9]+)?"
+_NOTE = r"(?: \((?:seed ([0-9]+)|[^()]+)\))?"
+"""A note in brackets may qualify a cell: the seed, or how fragile it is (``0 t (6,402 t at ...)``)."""
+
+
+def _short_by_material(result: Any) -> tuple[float, dict[str, float]]:
+    """The run's total shortfall (summary row all/all) and the materials short in it, with theirs (rows all/<m>)."""
+    rows = result.tables["summary"].rows()
+    total = next(r["total_shortfall_t"] for r in rows if r["region"] == "all" and r["material"] == "all")
+    short = {
+        r["material"]: r["total_shortfall_t"]
+        for r in rows
+        if r["region"] == "all" and r["material"] != "all" and r["total_shortfall_t"] > 0
+    }
+    return total, short
+
+
 @pytest.mark.parametrize("name", each_shipped())
-def test_the_library_tables_total_shortfall_is_the_scenarios(name):
-    """docs/scenarios.md, 'At a glance': each total, to the digits shown, is what `stockpile run` prints."""
+def test_the_library_tables_shortfall_is_the_scenarios(name):
+    """docs/scenarios.md, 'At a glance': each cell, to the digits shown, is what `stockpile run` prints last.
+
+    One total where the tonnes short may be added; where they may not (``tonnes_apart``: oxide and
+    magnet, or prices more than twice apart), each material short, in the summary's order, as
+    ``N t of <material> / ...``, and no total (it would add unlike tonnes).
+    """
     cell = _glance()[name]
-    # a note in brackets may qualify the total: the seed, or how fragile it is ("0 t (6,402 t at ...)")
-    found = re.fullmatch(r"([0-9][0-9,]*(?:\.[0-9]+)?) t(?: \((?:seed ([0-9]+)|[^()]+)\))?", cell)
-    assert found, f"{name}: the cell '{cell}' is not 'N t', 'N t (seed S)' or 'N t (a note)'"
     result = shipped_result(name)
-    total = result.metrics["total_shortfall_t"]
-    assert _within_shown_digits(found.group(1), total), (
-        f"docs/scenarios.md, 'At a glance': {name}'s total shortfall is {total:,.1f} t "
-        f"(stockpile run scenarios/{name}.yaml), not {cell}"
-    )
-    if found.group(2) is not None:
-        assert int(found.group(2)) == result.seed
+    total, short = _short_by_material(result)
+    # the invariant the cells rest on: the materials' figures add up to the summary's total, which is the run's
+    assert sum(short.values()) == pytest.approx(total, rel=1e-9, abs=1e-9)
+    assert total == pytest.approx(result.metrics["total_shortfall_t"], rel=1e-12, abs=1e-12)
+    where = f"docs/scenarios.md, 'At a glance', {name} (stockpile run scenarios/{name}.yaml)"
+    if len(short) >= 2 and tonnes_apart(result.scenario, list(result.structure.materials)):
+        names = Names.of(result.scenario)
+        parts = [rf"({_TONNES}) t of {re.escape(names.material_text(m))}" for m in short]
+        found = re.fullmatch(" / ".join(parts) + _NOTE, cell)
+        printed = " / ".join(f"{t:,.1f} t of {names.material_text(m)}" for m, t in short.items())
+        assert found, f"{where}: '{cell}' is not by material, as the run gives it: {printed}"
+        for i, (material, tonnes) in enumerate(short.items(), start=1):
+            assert _within_shown_digits(found.group(i), tonnes), f"{where}: {material} is {tonnes:,.1f} t, not {cell}"
+        seed = found.group(len(short) + 1)
+    else:
+        found = re.fullmatch(f"({_TONNES}) t{_NOTE}", cell)
+        assert found, f"{name}: the cell '{cell}' is not 'N t', 'N t (seed S)' or 'N t (a note)'"
+        assert _within_shown_digits(found.group(1), total), (
+            f"{where}: the total shortfall is {total:,.1f} t, not {cell}"
+        )
+        seed = found.group(2)
+    if seed is not None:
+        assert int(seed) == result.seed
 
 
 # --- docs/outputs.md's examples of summary.json and manifest.json ---------------------------------
