@@ -730,6 +730,11 @@ PAGE_MARK = b'<meta name="generator" content="stockpile'
 """What every HTML page stockpile writes holds in its ``<head>`` (the report's and the explorer's)."""
 MARK_WITHIN_BYTES = 4096
 """Bytes from the start of a file in which a :class:`Mark` (:data:`PAGE_MARK`) is looked for."""
+PAGE_HEAD = (
+    b'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+    b'<meta name="viewport" content="width=device-width, initial-scale=1">\n' + PAGE_MARK
+)
+"""How every HTML page stockpile writes opens, byte for byte (the report's and the explorer's templates)."""
 PAGE = Mark(b"<!DOCTYPE html>", "a page stockpile wrote", PAGE_MARK, (b"<head>", b"</head>"))
 """The mark of a report or an explorer page (``page=True``): ``<!DOCTYPE html>``, :data:`PAGE_MARK` in ``<head>``."""
 
@@ -769,21 +774,23 @@ def refuse_to_replace(
 
 
 def is_page(path: Path) -> bool:
-    """Whether ``path`` is an HTML page stockpile wrote: a regular file (not a link) named ``*.html`` with :data:`PAGE`.
+    """Whether ``path`` is a page stockpile wrote: a regular file (no link), ``*.html``, opening with :data:`PAGE_HEAD`.
 
     So a folder command knows as its own the page a single-file command (``report -o
-    F/report.html``) wrote into its folder without listing it in a manifest, by the mark
-    by which that command replaces only its own pages (:func:`refuse_to_replace`): a
-    user's HTML file, a note quoting the mark, a link are not pages stockpile wrote.
+    F/report.html``) wrote into its folder without listing it in a manifest. Stricter than
+    the mark by which that command replaces its own pages (:data:`PAGE`, anywhere in
+    ``<head>``): a user's HTML file, one quoting the mark in a comment or in its body, a
+    link are not pages stockpile wrote; only a file opening as every page it writes does is.
     """
     if path.suffix != ".html":
         return False
     try:
         if not stat.S_ISREG(os.lstat(path).st_mode):
             return False
+        with open(path, "rb") as handle:
+            return handle.read(len(PAGE_HEAD)) == PAGE_HEAD
     except OSError:
         return False
-    return _marked(path, PAGE)
 
 
 def _marked(path: Path, mark: Mark) -> bool:

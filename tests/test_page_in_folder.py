@@ -16,8 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from simulator.output_folder import is_page
-from tests.helpers import TWO_MEMBERS, assert_bad_input, contents, forbid_simulation, invoke, manifest_of
+from simulator.output_folder import PAGE_HEAD, is_page
+from tests.helpers import (
+    TWO_MEMBERS,
+    assert_bad_input,
+    contents,
+    forbid_simulation,
+    invoke,
+    manifest_of,
+    two_members_report,
+)
 from tests.test_sweep import write
 
 AXIS = ("--axis", "agreement.mechanism=fair_ratio,equal_cover", "--workers", 1)
@@ -95,8 +103,22 @@ USERS_REPORTS = {
         "<!DOCTYPE html>\n<html>\n<head>\n<title>my notes</title>\n</head>\n<body>\n"
         '<!-- <meta name="generator" content="stockpile"> -->\n</body>\n</html>\n'
     ),
+    # review s50: the mark quoted in a comment inside <head>, in a textarea's text, in a page with no head
+    "comment in head": (
+        '<!DOCTYPE html>\n<html><head><title>mine</title><!-- copy of <meta name="generator" content="stockpile 0.1">'
+        " --></head><body>mine</body></html>\n"
+    ),
+    "textarea": (
+        "<!DOCTYPE html>\n<html><body><h1>How to tag pages</h1><textarea><head>"
+        '<meta name="generator" content="stockpile"></head></textarea></body></html>\n'
+    ),
+    "no head": (
+        '<!DOCTYPE html><html><body><p>See <code><head><meta name="generator" content="stockpile"></code></p>'
+        "</body></html>\n"
+    ),
 }
-"""Files of the user's at ``report.html``: not pages stockpile wrote (the last quotes the mark outside ``<head>``)."""
+"""Files of the user's at ``report.html``: not pages stockpile wrote (the others quote the mark, none opens as a
+page stockpile writes does)."""
 
 
 @pytest.mark.parametrize("kind", [*USERS_REPORTS, "link"])
@@ -134,6 +156,15 @@ def test_only_the_users_files_are_named_beside_a_page_stockpile_wrote(tmp_path, 
     assert len(lines) == 1, lines  # one line per file refused: report.html is not among them
     assert "report.html" not in result.output
     assert contents(folder) == before
+
+
+def test_both_kinds_of_page_open_with_the_head_is_page_reads():
+    """The report's and the explorer's templates open with :data:`PAGE_HEAD`, byte for byte: a change to either
+    head must change it too, or a folder command would no longer know its own pages."""
+    from simulator.explore.page import template
+
+    assert template().encode().startswith(PAGE_HEAD)
+    assert two_members_report().encode().startswith(PAGE_HEAD)
 
 
 def test_is_page_knows_only_html_pages_stockpile_wrote(tmp_path):
