@@ -83,8 +83,18 @@ def summary_text(result: Any) -> str:
         if overall["total_shortfall_t"] > 0
         else f"{nobody} is short, so there is no burden to share"
     )
-    lines.append(f"{_total_text(result, rows, overall['total_shortfall_t'])}; {fairness}")
+    lines.append(f"{total_text(result)}; {fairness}")
     return "\n".join(lines)
+
+
+def total_text(result: Any) -> str:
+    """The run's shortfall as ``stockpile run``'s last line gives it, before its fairness (:func:`_total_text`).
+
+    ``RunResult``'s repr says the same: one total, or by material where tonnes are apart.
+    """
+    rows = result.tables["summary"].rows()
+    overall = next(row for row in rows if row["region"] == ALL and row["material"] == ALL)
+    return _total_text(result, rows, overall["total_shortfall_t"])
 
 
 def _total_text(result: Any, rows: list[dict[str, Any]], total: float) -> str:
@@ -93,7 +103,7 @@ def _total_text(result: Any, rows: list[dict[str, Any]], total: float) -> str:
     That is where tonnes of the run's materials may not be added
     (:func:`simulator.scenario.tonnes.tonnes_apart`: oxide and magnet, or prices far apart)
     and two materials or more are short: ``members' shortfall 10,706.8 t of light rare earths,
-    247.8 t of heavy rare earths and 13,696.3 t of NdFeB magnets (not added: tonnes of magnet
+    247.7 t of heavy rare earths and 13,696.3 t of NdFeB magnets (not added: tonnes of magnet
     and tonnes of oxide)``, read from the summary's rows of each material (``all``, as the
     total), whose figures add up to the total. Named as the report names them.
     """

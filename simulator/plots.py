@@ -1677,6 +1677,7 @@ def compare_figure(
         for ax in others:
             ax.sharey(ax_total)
         ax_fair = fig.add_subplot(row[0, -1], sharey=ax_total)
+        fair_in = mean_in * wide[-1]  # the fairness panel's width: its labels near 1 go inside their bars
         totals_axes = [ax_total, *others]
         tonnes_of = {m: first.scenario.materials[m].tonnes_of for m in by_material}
         bars = [
@@ -1687,6 +1688,7 @@ def compare_figure(
             ax.set_title(plain_text(names.material(m)), fontsize=10)
     else:
         half = cols // 2
+        fair_in = None  # half the figure's width: room for a label right of a bar of 1
         ax_total = fig.add_subplot(grid[-1, :half])
         ax_fair = fig.add_subplot(grid[-1, half:], sharey=ax_total)
         bars = [(ax_total, totals, "total shortfall of members (t)")]
@@ -1706,7 +1708,8 @@ def compare_figure(
     # would be drawn over the totals' value labels
     for ax in [*(ax for ax, _, _ in bars[1:]), ax_fair]:
         ax.tick_params(axis="y", labelleft=False)
-    ax_fair.set_xlim(0, 1.15)
+    fair_max = 1.15
+    ax_fair.set_xlim(0, fair_max)
     if by_material:
         ax_fair.set_xlabel("fairness (Jain's index)", fontsize=8)
     else:
@@ -1715,6 +1718,25 @@ def compare_figure(
     for ax, values, fmt in [*((ax, values, "{:,.1f}") for ax, values, _ in bars), (ax_fair, fairness, "{:.3f}")]:
         for y, value in enumerate(values):
             shown = fmt.format(value) if ax is not ax_fair or burdened[y] else NOBODY_SHORT_BAR
+            if ax is ax_fair and fair_in is not None and burdened[y]:
+                # a narrow panel leaves about 0.1 inch right of a bar near 1, less than its label (which ran
+                # past the panel and the figure's edge): such a label is written inside its bar's end
+                label_in = text_width_in([shown], 8) + 3 / 72
+                room_in = (fair_max - value) / fair_max * fair_in
+                if room_in < label_in <= value / fair_max * fair_in:
+                    ax.annotate(
+                        shown,
+                        (value, y),
+                        xytext=(-3, 0),
+                        textcoords="offset points",
+                        va="center",
+                        ha="right",
+                        fontsize=8,
+                        color="white",
+                        # on the bar's own colour, over the white dots of a dotted baseline bar too
+                        bbox={"facecolor": fair_colours[y], "edgecolor": "none", "pad": 1},
+                    )
+                    continue
             ax.annotate(shown, (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
         ax.grid(True, axis="x", color="#dddddd")
     title = f"{first.scenario.name}: release rules compared"

@@ -102,7 +102,7 @@ def twins_tree(tmp_path_factory) -> Path:
 
     For tests that need a second scenario beside ``pair`` (one that still passes, a second
     JUnit case, counts of several scenarios) but not the historical replay. The name has
-    underscores, as the replay's has, for the Markdown test's check that none is escaped.
+    underscores, as the replay's has, for the Markdown test's check that they are escaped.
     """
     folder = tmp_path_factory.mktemp("twins") / "scenarios"
     folder.mkdir()
@@ -566,11 +566,10 @@ def test_markdown_is_printed_and_appended_to_the_github_step_summary(twins_repo,
     assert summary.read_text() == "## earlier step\n" + result.stdout
     lines = result.stdout.splitlines()
     assert lines[0] == "### Scenario check: 1 of 2 failed"
-    assert "| drift | pair |" in result.stdout and "| ok | twin_pair |" in result.stdout  # no name escaped
-    assert "| ok | twin\\_pair |" not in result.stdout
+    assert "| drift | pair |" in result.stdout and "| ok | twin\\_pair |" in result.stdout  # _ escaped: reads twin_pair
     header = lines.index("| scenario | region | material | metric | day | date | baseline | now | change |")
     rows = [line.split(" | ") for line in lines[header + 2 :] if line.startswith("| pair")]
-    assert rows[-1][:8] == ["| pair", "eu", "ree", "shortfall_cum_t", "0", "2010-07-01", "40", "39"]
+    assert rows[-1][:8] == ["| pair", "eu", "ree", "shortfall\\_cum\\_t", "0", "2010-07-01", "40", "39"]
 
 
 def test_summary_option_appends_markdown_whatever_the_format(twins_repo, tmp_path):

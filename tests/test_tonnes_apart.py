@@ -20,6 +20,7 @@ from simulator.console import against_text, compare_text, summary_text
 from simulator.engine import simulate
 from simulator.scenario import load_raw, validate_data
 from simulator.scenario.tonnes import PRICES_APART, prices_apart, tonnes_apart, why_apart
+from tests.helpers import shipped_alone, shipped_group, shipped_report, shipped_result
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -54,16 +55,31 @@ def test_the_rule_is_a_function_of_the_scenario():
     assert why_apart(s, ["heavy_ree"]) == ""
 
 
-def test_the_report_asks_the_same_rule():
-    from simulator.report.findings import Run
-    from simulator.report.verdict import prices_apart as report_prices_apart
-    from simulator.report.verdict import tonnes_apart as report_tonnes_apart
+@shipped_group("long_embargo_12m")
+def test_the_report_answers_by_material_where_the_rule_keeps_tonnes_apart():
+    """long_embargo_12m: light and heavy rare earths in oxide, NdFeB magnets in magnet: the report's answer
+    gives each material's shortfall, with and without the agreement, and says why it gives no total."""
+    import html
+    import re
 
-    for name in ("long_embargo_12m", "new_supply_2031", "quota_diversification"):
-        run = Run.of(_run(name))
-        materials = list(_run(name).structure.materials)
-        assert report_prices_apart(run) == prices_apart(_scenario(name), materials)
-        assert report_tonnes_apart(run) == tonnes_apart(_scenario(name), materials)
+    result, alone = shipped_result("long_embargo_12m"), shipped_alone("long_embargo_12m")
+    assert alone is not None
+    ours = {m: result.metrics[f"total_shortfall_t.all.{m}"] for m in ("light_ree", "heavy_ree", "ndfeb_magnets")}
+    theirs = {m: alone.metrics[f"total_shortfall_t.all.{m}"] for m in ("light_ree", "heavy_ree", "ndfeb_magnets")}
+    # the run's figures, rounded as the report rounds tonnes (whole tonnes from 100 t)
+    assert [round(ours[m], 1) for m in ours] == [10_706.8, 247.7, 13_696.3]
+    assert [round(theirs[m], 1) for m in theirs] == [13_478.8, 517.8, 13_696.3]
+    page = html.unescape(re.sub(r"<[^>]+>", " ", shipped_report("long_embargo_12m"))).replace("\u00a0", " ")
+    text = re.sub(r"\s+", " ", page)
+    answer = text[text.index("Would a joint stock help?") : text.index("Member Short with the stock")]
+    assert (
+        "in part, by material: the joint stock cuts the shortfall of light rare earths from 13,479 t of oxide to "
+        "10,707 t of oxide (21% less), cuts that of heavy rare earths from 518 t of oxide to 248 t of oxide "
+        "(52% less) and leaves that of NdFeB magnets at 13,696 t of magnet." in answer
+    )  # 1 - 10,706.8 / 13,478.8 = 20.6%; 1 - 247.7 / 517.8 = 52.2%
+    assert "The answer is given by material: a total would add tonnes of magnet and tonnes of oxide." in answer
+    total = result.metrics["total_shortfall_t"]  # 24,650.8 t: the sum the answer does not give
+    assert f"{round(total):,} t" not in answer and f"{round(alone.metrics['total_shortfall_t']):,} t" not in answer
 
 
 def test_run_gives_the_members_shortfall_by_material_not_a_total():
@@ -189,3 +205,23 @@ def test_compare_figure_keeps_its_total_where_tonnes_may_be_added():
     figure = compare_figure(comparison.results, comparison.skipped, comparison.baselines)
     totals = _bar_panels(figure)["total shortfall of members (t)"]
     assert totals == pytest.approx(list(comparison.table()["total_shortfall_t"]))
+
+
+def test_a_run_results_repr_gives_the_shortfall_as_run_does():
+    """RunResult's repr printed ``total shortfall 24,650.8 t`` for long_embargo_12m, adding oxide and magnet."""
+    import simulator.api as api
+
+    apart = repr(api.run(SCENARIOS / "long_embargo_12m.yaml", plots=False))
+    assert apart == (
+        "<RunResult 'long_embargo_12m' seed=0: 730 days, 2 region(s) x 3 material(s), members' shortfall "
+        "10,706.8 t of light rare earths, 247.7 t of heavy rare earths and 13,696.3 t of NdFeB magnets (not added: "
+        "tonnes of magnet and tonnes of oxide)>"
+    )  # the figures of test_run_gives_the_members_shortfall_by_material_not_a_total, 24,650.8 t in all
+    assert "total shortfall" not in apart
+    one = api.run(SCENARIOS / "new_supply_2031.yaml", plots=False)  # one material: its tonnes are one total
+    assert repr(one).endswith(f"material(s), total shortfall {one.metrics['total_shortfall_t']:,.1f} t>")
+    assert (
+        summary_text(one.result)
+        .splitlines()[-1]
+        .startswith(f"total shortfall {one.metrics['total_shortfall_t']:,.1f} t; ")
+    )

@@ -95,11 +95,13 @@ class RunResult:
     empty without changes."""
 
     def __repr__(self) -> str:
+        from simulator.console import total_text
+
         s = self.scenario
-        total = self.metrics.get("total_shortfall_t")
+        # as stockpile run's last line: one total, or each material's where tonnes may not be added
         return (
             f"<RunResult {s.name!r} seed={self.seed}: {s.horizon_days} days, {len(s.regions)} region(s) x "
-            f"{len(s.materials)} material(s), total shortfall {total:,.1f} t>"
+            f"{len(s.materials)} material(s), {total_text(self.result)}>"
         )
 
     @python_words

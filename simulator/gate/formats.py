@@ -700,8 +700,8 @@ def _day_dates(d: Drift, start: str | None) -> dict[str, str | None]:
 
 
 def _cell(text: str) -> str:
-    """Text safe in a Markdown table cell."""
-    return re.sub(r"([\\`*|<\[\]])", r"\\\1", plain(text, one_line=True))
+    """Text safe in a Markdown table cell: shown as it is (:func:`_markdown_text`, which also escapes ``|``)."""
+    return _markdown_text(text)
 
 
 def markdown(report: Report, quiet: bool = False) -> str:
