@@ -82,6 +82,35 @@ def test_the_report_answers_by_material_where_the_rule_keeps_tonnes_apart():
     assert f"{round(total):,} t" not in answer and f"{round(alone.metrics['total_shortfall_t']):,} t" not in answer
 
 
+def test_the_reports_region_findings_give_unlike_tonnes_by_material_too():
+    """long_embargo_6m: "What happens to each region" said "the members are short of 7,111 t in all" (1,184 t of
+    light REE oxide and 5,927 t of magnets) and "the EU ... is short of 6,602 t in all"; each is by material now,
+    the region's figures from its own rows. Japan, short of light rare earths alone (its heavy shortfall rounds to
+    0 t), keeps one figure."""
+    import html
+    import re
+
+    result = shipped_result("long_embargo_6m")
+    eu = {m: result.metrics[f"shortfall_t.eu.{m}"] for m in ("light_ree", "heavy_ree", "ndfeb_magnets")}
+    assert [round(t, 1) for t in eu.values()] == [675.3, 0.0, 5_927.0]
+    japan = {m: result.metrics[f"shortfall_t.japan.{m}"] for m in ("light_ree", "heavy_ree")}
+    assert round(japan["light_ree"], 1) == 509.0 and japan["heavy_ree"] < 0.5  # one material short: one figure
+    page = html.unescape(re.sub(r"<[^>]+>", " ", shipped_report("long_embargo_6m"))).replace("\u00a0", " ")
+    text = re.sub(r"\s+", " ", page)
+    assert (
+        "the members are short of 1,184 t of light rare earths and 5,927 t of NdFeB magnets (not added: tonnes of "
+        "magnet and tonnes of oxide)" in text
+    )  # 509.0 + 675.3 = 1,184.3 t of light rare earths
+    assert (
+        "is short of 675 t of light rare earths and 5,927 t of NdFeB magnets (not added: tonnes of magnet and tonnes "
+        "of oxide), 11% of its demand" in text
+    )
+    assert "is short of 509 t in all" in text
+    regions = text[text.index("What happens to each region") :]
+    regions = regions[: regions.index("Against the record") if "Against the record" in regions else None]
+    assert "7,111 t in all" not in regions and "6,602 t in all" not in regions
+
+
 def test_run_gives_the_members_shortfall_by_material_not_a_total():
     result = _run("long_embargo_12m")
     last = summary_text(result).splitlines()[-1]

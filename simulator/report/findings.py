@@ -41,6 +41,7 @@ from simulator.report.words import (
 from simulator.results import ALL, Result
 from simulator.scenario.changes import differences
 from simulator.scenario.portfolio import has_demand
+from simulator.scenario.tonnes import tonnes_apart, why_apart
 
 
 @dataclass(frozen=True)
@@ -326,10 +327,11 @@ def region_findings(run: Run, region: str) -> list[str]:
         share = run.metric(f"shortfall_share.{region}")
         out = lowest_cover_day(run, region, short_first)  # the first material short whose cover ran out first
         cover = ran_out(run, region, out[0], f"its cover of {run.names.material_text(out[0])}") if out else ""
+        by_material = {m: run.cell(region, m, "shortfall_t") or 0.0 for m in run.materials()}
         sentences.append(
             f"{subject} first runs short on {run.date(first, f'first_shortfall_day.{region}')} "
             f"({join_words([run.names.material_text(m) for m in short_first])}) and is short of "
-            f"{run.t(total, f'shortfall_t.{region}')} in all, "
+            f"{_short_in_all(run, by_material, total, f'shortfall_t.{region}', f'shortfall_t.{region}.{{}}')}, "
             f"{run.tag(percent(share), share, f'shortfall_share.{region}')} of its demand {over_days(horizon)}"
             + (f"; {cover}." if cover else ".")
         )
@@ -425,6 +427,21 @@ def _material_finding(run: Run, region: str, material: str, restock: bool) -> tu
     ), says
 
 
+def _short_in_all(run: Run, by_material: dict[str, float], total: float, metric: str, each: str) -> str:
+    """``7,111 t in all``, or by material where a total would add unlike tonnes (as ``stockpile run`` says it).
+
+    That is where tonnes of the run's materials may not be added (:func:`simulator.scenario.tonnes.tonnes_apart`)
+    and two materials or more are short: ``1,184 t of light rare earths and 5,927 t of NdFeB magnets (not
+    added: tonnes of magnet and tonnes of oxide)``, each tagged as ``each`` names its metric.
+    """
+    short = {m: t for m, t in by_material.items() if tonnes(t) != tonnes(0.0)}
+    if len(short) < 2 or not tonnes_apart(run.result.scenario, run.materials()):
+        return f"{run.t(total, metric)} in all"
+    parts = [f"{run.t(t, each.format(m))} of {run.names.material_text(m)}" for m, t in short.items()]
+    why = why_apart(run.result.scenario, short) or why_apart(run.result.scenario, run.materials())
+    return f"{join_words(parts)} (not added: {why})"
+
+
 SMALL_SHORTFALL_SHARE = 0.01
 """A total shortfall under this share of the group's demand is called small beside the fairness index."""
 
@@ -439,7 +456,9 @@ def overall_finding(run: Run) -> str:
         nobody = "no member" if run.result.structure.members else "no region"
         text = f"{cap(over_days(horizon))}, {nobody} runs short ({run.t(total, 'total_shortfall_t')} of shortfall)"
         return text + _given_up(run, group, who) + "."
-    text = f"{cap(over_days(horizon))}, {who} are short of {run.t(total, 'total_shortfall_t')} in all"
+    by_material = {m: run.metric(f"total_shortfall_t.{ALL}.{m}") or 0.0 for m in run.materials()}
+    short = _short_in_all(run, by_material, total, "total_shortfall_t", f"total_shortfall_t.{ALL}.{{}}")
+    text = f"{cap(over_days(horizon))}, {who} are short of {short}"
     jain = run.metric("fairness_jain")
     if total > 0 and jain is not None and len(group) > 1:
         text += (
