@@ -735,9 +735,14 @@ def sweep(
         )
     points = len(planned.points)
     click.echo(f"{len(table)} runs ({points} point(s) x {planned.spec.runs}) written to {folder}/sweep.parquet")
+    from simulator.scenario.tonnes import SHORTFALL_ADDS, shortfall_adds
     from simulator.sweep.figures import sweep_notes
 
-    info = {"grid": {axis.path: list(axis.values) for axis in planned.spec.axes}, "members": _members_of(planned)}
+    info = {
+        "grid": {axis.path: list(axis.values) for axis in planned.spec.axes},
+        "members": _members_of(planned),
+        SHORTFALL_ADDS: shortfall_adds(planned.first),
+    }
     drawn_notes = [] if no_plots else sweep_notes(table, info)
     # then the swept paths that changed nothing (sweep.json's other notes were said before the runs)
     for note in [*drawn_notes, *unchanged_notes]:

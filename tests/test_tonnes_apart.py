@@ -254,3 +254,30 @@ def test_a_run_results_repr_gives_the_shortfall_as_run_does():
         .splitlines()[-1]
         .startswith(f"total shortfall {one.metrics['total_shortfall_t']:,.1f} t; ")
     )
+
+
+def test_a_sweep_says_where_its_shortfall_totals_add_unlike_tonnes(tmp_path):
+    """long_embargo_6m over the embargo's end (day 151: only the EU's NdFeB magnets short; day 331: light rare
+    earths too): total_shortfall_t adds tonnes of magnet and of oxide, and the sweep's notes say so and name the
+    per-material columns; sweep.json records what the totals add. embargo_2010 (light and heavy rare earths, priced
+    far apart) records it too, but with fewer than two materials short in its table it notes nothing."""
+    import json
+
+    from tests.helpers import ROOT, invoke
+
+    note = (
+        "note: total_shortfall_t and shortfall_t.<member> (and the figures' panels of them) add tonnes of magnet and "
+        "tonnes of oxide: shortfall_t.<member>.<material> gives each material"
+    )
+    out = tmp_path / "six"
+    args = ("--grid", "shocks.china_embargo.end=151,331", "--workers", 1, "-o", out)
+    result = invoke("sweep", ROOT / "scenarios" / "long_embargo_6m.yaml", *args)
+    assert result.exit_code == 0, result.output
+    assert note in result.output
+    assert json.loads((out / "sweep.json").read_text())["shortfall_adds"] == "tonnes of magnet and tonnes of oxide"
+    out = tmp_path / "replay"
+    args = ("--grid", "agreement.ratio.japan=0.3,0.6", "--workers", 1, "-o", out)
+    result = invoke("sweep", ROOT / "scenarios" / "embargo_2010.yaml", *args)
+    assert result.exit_code == 0, result.output
+    assert "add tonnes" not in result.output
+    assert json.loads((out / "sweep.json").read_text())["shortfall_adds"] == "tonnes of materials priced far apart"

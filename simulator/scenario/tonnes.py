@@ -61,3 +61,17 @@ def why_apart(scenario: Scenario, materials: Iterable[str]) -> str:
     if len(counted) > 1:
         return join_words([f"tonnes of {c}" if c else "tonnes" for c in sorted(counted)])
     return "tonnes of materials priced far apart" if prices_apart(scenario, materials) else ""
+
+
+SHORTFALL_ADDS = "shortfall_adds"
+"""``sweep.json``'s key for what its shortfall totals add (:func:`shortfall_adds`): absent in older sweeps."""
+
+
+def shortfall_adds(scenario: Scenario) -> str | None:
+    """What a total over the scenario's materials would add where their tonnes may not be added, else None.
+
+    ``tonnes of magnet and tonnes of oxide`` (:func:`why_apart`); a sweep's ``total_shortfall_t`` and
+    ``shortfall_t.<member>`` add every material's tonnes, so its notes say so where this is not None.
+    """
+    materials = list(scenario.materials)
+    return why_apart(scenario, materials) if tonnes_apart(scenario, materials) else None

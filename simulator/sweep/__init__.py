@@ -29,6 +29,7 @@ from simulator.errors import InputError, ScenarioError
 from simulator.output_folder import OutputFolder, manifest_info, open_folder
 from simulator.plan import compile_plan
 from simulator.scenario import scenario_hash, validate_data
+from simulator.scenario.tonnes import SHORTFALL_ADDS, shortfall_adds
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped
 from simulator.sweep.checkpoints import ROW_KEYS, Checkpoints, ChunkDamaged, refuse_to_discard
 from simulator.sweep.grid import Axis, SweepSpec, load_spec_file, parse_axis
@@ -162,6 +163,7 @@ def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> di
         "seed_rule": "run k of every point uses simulator.randomness.run_seed(seed, k)",
         "random_inputs": list(compile_plan(first).random_sources),
         "members": structure.member_names,
+        SHORTFALL_ADDS: shortfall_adds(first),
         "engine": engine_text(bool(sweep.curves)),
         "backend": backend,
         "workers": workers,

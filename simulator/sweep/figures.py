@@ -51,6 +51,7 @@ from simulator.forked import run_shared
 from simulator.metrics import fairness_when_short
 from simulator.output_folder import open_folder
 from simulator.scenario.schema import FIRST_DATE, LAST_DATE
+from simulator.scenario.tonnes import SHORTFALL_ADDS
 from simulator.sweep.columns import axis_title, metric_title
 
 if TYPE_CHECKING:  # Matplotlib is imported only to draw: a sweep whose figures are not drawn never loads it
@@ -799,10 +800,32 @@ def sweep_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
     (:func:`~simulator.sweep.finish_sweep` puts :func:`unchanged_notes` in ``info["notes"]``).
     """
     drawable = _labelled(table, list(info.get("grid", {})))  # as the figures see it: list values as labels
-    return [
+    notes = [
         f"{name} {'not drawn' if draw is None else 'drawn'}: {why}"
         for name, (draw, why) in _draws(drawable, info).items()
         if why
+    ]
+    return notes + unlike_tonnes_notes(table, info)
+
+
+def unlike_tonnes_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
+    """A note where the table's shortfall totals add unlike tonnes of two or more materials short somewhere.
+
+    ``total_shortfall_t`` and ``shortfall_t.<member>`` (and the figures' panels of them) add every
+    material's tonnes, as the model records them; where these count different things or are
+    priced far apart (:data:`SHORTFALL_ADDS`), the note names the per-material columns.
+    """
+    adds = info.get(SHORTFALL_ADDS)
+    short = {
+        column.rsplit(".", 1)[1]
+        for column in table.columns
+        if column.startswith("shortfall_t.") and column.count(".") == 2 and (table[column].fillna(0) > 0).any()
+    }
+    if not adds or len(short) < 2:
+        return []
+    return [
+        f"total_shortfall_t and shortfall_t.<member> (and the figures' panels of them) add {adds}: "
+        "shortfall_t.<member>.<material> gives each material"
     ]
 
 
