@@ -41,6 +41,7 @@ from simulator.quantities import fingerprint_names, in_baselines, metric_names
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.load import canonical_data, item_id, read_input, sha256_of, with_order
 from simulator.scenario.schema import MAX_SEED
+from simulator.scenario.strict_yaml import conflict_line
 from simulator.scenario.uncertain import NOT_INPUTS
 from simulator.version import __version__
 
@@ -432,7 +433,7 @@ def read_baseline(path: Path, digest: bool = True) -> dict[str, Any]:
 
     try:  # a regular file of at most the scenario limit (a FIFO in the folder is refused, not waited on)
         text = read_input(path).decode("utf-8")
-        conflict = _conflict_line(text)
+        conflict = conflict_line(text)
         if conflict:
             raise ValueError(
                 f"merge conflict markers from line {conflict}: resolve the merge (keep one side), or rewrite the "
@@ -459,18 +460,6 @@ def read_baseline(path: Path, digest: bool = True) -> dict[str, Any]:
             str(path),
         )
     return data
-
-
-def _conflict_line(text: str) -> int | None:
-    """The line of the first merge conflict marker (``<<<<<<< ``) in ``text``, or None.
-
-    >>> _conflict_line(chr(10).join(["{", "<<<<<<< HEAD", '  "seed": 0,', "=======", '  "seed": 7,']))
-    2
-    """
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.startswith("<<<<<<< ") or line == "<<<<<<<":
-            return number
-    return None
 
 
 class _Refused:
