@@ -5,7 +5,6 @@ Layer: studies.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +18,7 @@ from simulator.mechanisms import NAMES as MECHANISMS
 from simulator.metrics import members_burden
 from simulator.results import Result
 from simulator.scenario import apply_overrides, validate_data
+from simulator.scenario.tonnes import not_added
 
 COMPARE_METRICS = (
     "total_shortfall_t",
@@ -116,7 +116,7 @@ class Comparison:
         by_material = shortfall_by_material(runs, members)
         if by_material:  # not in compare.csv: what the printed table gives in place of total_shortfall_t
             table.attrs[BY_MATERIAL] = {m: [*values, *[None] * len(self.skipped)] for m, values in by_material.items()}
-            table.attrs[NOT_ADDED] = not_added(runs[0].scenario, list(by_material), runs[0].structure.materials)
+            table.attrs[NOT_ADDED] = not_added(runs[0].scenario, by_material)
         return table
 
 
@@ -144,26 +144,10 @@ def shortfall_by_material(runs: list[Result], members: list[str]) -> dict[str, l
     two materials or more are short in some run: then only the materials short in some run,
     in the scenario's order; else {} (the total says it).
     """
-    from simulator.scenario.tonnes import tonnes_apart
-
     first = runs[0]
-    materials = list(first.structure.materials)
-    values = {m: [members_shortfall(run, members, m) for run in runs] for m in materials}
+    values = {m: [members_shortfall(run, members, m) for run in runs] for m in first.structure.materials}
     short = {m: v for m, v in values.items() if any(t > 0 for t in v)}
-    if len(short) < 2 or not tonnes_apart(first.scenario, materials):
-        return {}
-    return short
-
-
-def not_added(scenario: Any, short: list[str], materials: Iterable[str]) -> str:
-    """What a total of the ``short`` materials would add (``tonnes of magnet and tonnes of oxide``).
-
-    Said of the materials short if they are themselves apart, else of all the scenario's
-    ``materials`` (:func:`simulator.scenario.tonnes.why_apart`).
-    """
-    from simulator.scenario.tonnes import why_apart
-
-    return why_apart(scenario, short) or why_apart(scenario, materials)
+    return short if not_added(first.scenario, short) is not None else {}
 
 
 def _baseline_row(name: str, result: Result, members: list[str]) -> dict[str, Any]:

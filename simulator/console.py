@@ -108,20 +108,19 @@ def _total_text(result: Any, rows: list[dict[str, Any]], total: float) -> str:
     total), whose figures add up to the total. Named as the report names them.
     """
     from simulator.names import Names, join_words
-    from simulator.scenario.tonnes import tonnes_apart, why_apart
+    from simulator.scenario.tonnes import not_added
 
-    materials = list(result.structure.materials)
     by_material = {
         row["material"]: row["total_shortfall_t"]
         for row in rows
         if row["region"] == ALL and row["material"] != ALL and row["total_shortfall_t"] > 0
     }
-    if len(by_material) < 2 or not tonnes_apart(result.scenario, materials):
+    why = not_added(result.scenario, by_material)
+    if why is None:
         return f"total shortfall {shortfall_text(total)} t"
     names = Names.of(result.scenario)
     whose = "members' shortfall" if result.structure.member_names else "shortfall"
     parts = [f"{shortfall_text(t)} t of {names.material_text(m)}" for m, t in by_material.items()]
-    why = why_apart(result.scenario, by_material) or why_apart(result.scenario, materials)  # of those short first
     return f"{whose} {join_words(parts)} (not added: {why})"
 
 

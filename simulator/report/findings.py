@@ -41,7 +41,7 @@ from simulator.report.words import (
 from simulator.results import ALL, Result
 from simulator.scenario.changes import differences
 from simulator.scenario.portfolio import has_demand
-from simulator.scenario.tonnes import tonnes_apart, why_apart
+from simulator.scenario.tonnes import not_added
 
 
 @dataclass(frozen=True)
@@ -435,10 +435,10 @@ def _short_in_all(run: Run, by_material: dict[str, float], total: float, metric:
     added: tonnes of magnet and tonnes of oxide)``, each tagged as ``each`` names its metric.
     """
     short = {m: t for m, t in by_material.items() if tonnes(t) != tonnes(0.0)}
-    if len(short) < 2 or not tonnes_apart(run.result.scenario, run.materials()):
+    why = not_added(run.result.scenario, short)
+    if why is None:
         return f"{run.t(total, metric)} in all"
     parts = [f"{run.t(t, each.format(m))} of {run.names.material_text(m)}" for m, t in short.items()]
-    why = why_apart(run.result.scenario, short) or why_apart(run.result.scenario, run.materials())
     return f"{join_words(parts)} (not added: {why})"
 
 

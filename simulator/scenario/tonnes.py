@@ -63,6 +63,18 @@ def why_apart(scenario: Scenario, materials: Iterable[str]) -> str:
     return "tonnes of materials priced far apart" if prices_apart(scenario, materials) else ""
 
 
+def not_added(scenario: Scenario, short: Iterable[str]) -> str | None:
+    """Why the tonnes of the materials ``short`` are not added into one figure (:func:`why_apart`), or None.
+
+    None where fewer than two are short or the scenario's tonnes may be added (:func:`tonnes_apart`);
+    said of the materials short where that names what differs, else of all the scenario's.
+    """
+    short, materials = list(short), list(scenario.materials)
+    if len(short) < 2 or not tonnes_apart(scenario, materials):
+        return None
+    return why_apart(scenario, short) or why_apart(scenario, materials)
+
+
 SHORTFALL_ADDS = "shortfall_adds"
 """``sweep.json``'s key for what its shortfall totals add (:func:`shortfall_adds`): absent in older sweeps."""
 
