@@ -100,17 +100,20 @@ def test_tonnes_granted_without_prices_are_given_by_material():
     assert "20.0 t beyond" not in eu and "20.0 t of its share" not in japan
 
 
-def test_the_region_tables_say_their_total_column_adds_tonnes_that_count_different_things():
+def test_the_region_tables_say_why_their_total_column_does_not_add_tonnes_that_count_different_things():
     # gallium and germanium metal priced alike (300 USD/kg each): not far apart, yet a tonne of one is not
-    # a tonne of the other; the All materials column adds them, and the note under the tables says so
+    # a tonne of the other; the All materials column does not add them, and the note under the tables says why
     alike = build(MINOR_METALS, materials__germanium__price_usd_per_kg=300)
     note = plain(section(render_report(run(alike)), "regions"))
-    assert "The All materials column adds tonnes of Ga metal and tonnes of Ge metal, which count different" in note
+    assert (
+        "\u201cBy material\u201d under All materials: a total of tonnes there would add tonnes of Ga metal and "
+        "tonnes of Ge metal, which count different things;" in note
+    )
     assert "priced far apart" not in note
     # priced far apart as well: said once, with both
     note = plain(section(minor_metals_report(), "regions"))
     assert (
-        "The All materials column adds tonnes of materials priced far apart (reference prices: gallium 300 USD/kg; "
-        "germanium 1,500 USD/kg) and counted as different things (tonnes of Ga metal and tonnes of Ge metal): a "
-        "tonne of one is not worth a tonne of another" in note
+        "a total of tonnes there would add tonnes of Ga metal and tonnes of Ge metal, which count different things, "
+        "priced far apart as well (reference prices: gallium 300 USD/kg; germanium 1,500 USD/kg), a tonne of one "
+        "not worth a tonne of another" in note
     )

@@ -66,6 +66,7 @@ from simulator.results import Result
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.changes import Change, differences
 from simulator.scenario.overrides import is_shock_end, shown
+from simulator.scenario.tonnes import tonnes_apart, tonnes_kinds, why_apart
 from simulator.sensitivity.intervals import Uncertainty
 from simulator.version import __version__
 
@@ -364,24 +365,30 @@ def _stocking_note(run: Run) -> str:
 
 
 def _apart_note(run: Run) -> str:
-    """`` The All materials column adds tonnes of ...``, when these count different things or are priced far apart.
+    """Why the All materials column reads "by material" in its rows of tonnes, where the run's tonnes may not be added.
 
-    Materials counted as different things (``tonnes_of``: oxide and magnet) or priced far
-    apart (:func:`prices_apart`): the verdict gives their tonnes by material, and the region
-    tables' total column says what it adds. Empty otherwise.
+    That is where :func:`simulator.scenario.tonnes.tonnes_apart` says so (materials counted as
+    different things, ``tonnes_of``: oxide and magnet; or priced far apart): the column gives no
+    total of tonnes nor share of demand (:data:`~simulator.report.tables.BY_MATERIAL`), as the
+    verdict gives their tonnes by material; the note says what a total would add
+    (:func:`~simulator.scenario.tonnes.why_apart`), with the reference prices where these lie far
+    apart. Empty otherwise.
     """
-    apart = prices_apart(run)
-    counted = sorted(run.tonnes_kinds())
-    if not apart and len(counted) < 2:
+    scenario, materials = run.result.scenario, run.materials()
+    if not tonnes_apart(scenario, materials):
         return ""
-    kinds = join_words([f"tonnes of {c}" if c else "tonnes" for c in counted])
-    if not apart:
-        return f" The All materials column adds {kinds}, which count different things: read tonnes by material."
-    priced = "; ".join(f"{run.names.material_text(m)} {price(p)} USD/kg" for m, p in apart.items())
-    also = f" and counted as different things ({kinds})" if len(counted) > 1 else ""
+    why = escape(why_apart(scenario, materials))  # tonnes_of as the scenario writes it: HTML-escaped once
+    counted = len(tonnes_kinds(scenario, materials)) > 1
+    if counted:
+        why += ", which count different things"
+    apart = prices_apart(run)
+    if apart:
+        priced = "; ".join(f"{run.names.material_text(m)} {price(p)} USD/kg" for m, p in apart.items())
+        also = ", priced far apart as well" if counted else ""
+        why += f"{also} (reference prices: {priced}), a tonne of one not worth a tonne of another"
     return (
-        f" The All materials column adds tonnes of materials priced far apart (reference prices: {priced}){also}: "
-        "a tonne of one is not worth a tonne of another, so read tonnes by material."
+        f" \u201cBy material\u201d under All materials: a total of tonnes there would add {why}; read tonnes "
+        "and shares of demand by material (the column\u2019s days short and costs stand)."
     )
 
 

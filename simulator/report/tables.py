@@ -32,6 +32,7 @@ from simulator.report.words import (
 )
 from simulator.results import Result
 from simulator.scenario.schema import drawn_at_random
+from simulator.scenario.tonnes import tonnes_apart
 from simulator.scenario.uncertain import inputs_of
 from simulator.shock_effects import SIZE_FIELD
 
@@ -50,9 +51,15 @@ GIVEN_UP = "Demand given up at high prices (t)"
 """The row of the demand the price destroyed (``demand_destroyed_t``), only where demand answers the price.
 
 Rounded as the row above it (:func:`~simulator.report.words.tonnes`), so that in each column the two add up to the
-baseline demand, within a tonne of rounding (the replay's Japan, all materials: 45,710 t + 10,285 t = 55,995 t);
+baseline demand, within a tonne of rounding (the replay's Japan, light rare earths: 45,710 t + 10,285 t = 55,995 t);
 at two significant figures ("10,000 t") they did not. The sentences (the overall finding, the price section) keep
 two significant figures: it scales with an assumed elasticity, and there no row beside it is to add up with."""
+
+
+BY_MATERIAL = "by material"
+"""The All materials cell of a row of tonnes, or of shares of demand in tonnes, where the run's tonnes may not be
+added (:func:`simulator.scenario.tonnes.tonnes_apart`: tonnes of oxide and of magnet, or prices far apart): a sum
+there would add what the rest of the report gives by material, and the note under the tables says why."""
 
 
 def _label(name: str) -> str:
@@ -99,7 +106,10 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
     its pool share + holding + refills + auction spend - auction revenue. A material the
     region has no demand for gets a column only when it holds, moves or pays for stock of
     it (:func:`table_materials`); that column reads "no demand" and its shortfall and
-    cover rows a dash.
+    cover rows a dash. Where the run's tonnes may not be added
+    (:func:`simulator.scenario.tonnes.tonnes_apart`), the All materials column reads
+    "by material" (:data:`BY_MATERIAL`) in its rows of tonnes and of shares of demand; its
+    days short (days any material was short), cover and costs in US dollars stay.
     """
     result = run.result
     materials = table_materials(run, region, account)
@@ -112,9 +122,17 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
     def money(key: str) -> list[str]:
         return [usd_m(c[key] or 0.0) for c in cells] + [usd_m(metric(f"{key}.{region}") or 0.0)]
 
+    # days short (a union of days), cover, first days and US dollars add up over materials; tonnes only where
+    # tonnes_apart lets them (the note under the tables says why, _apart_note)
+    apart = tonnes_apart(result.scenario, run.materials())
+
+    def added_t(total: str) -> str:
+        """The All materials cell of a row of tonnes (or of shares of them): ``total``, or "by material"."""
+        return BY_MATERIAL if apart else total
+
     def tonne_row(key: str) -> list[str]:
         values = [c.get(key) or 0.0 for c in cells]
-        return [tonnes(v) for v in values] + [tonnes(float(np.sum(values)))]
+        return [tonnes(v) for v in values] + [added_t(tonnes(float(np.sum(values))))]
 
     def outcome(shown: list[str]) -> list[str]:
         """A dash in the columns of materials without demand (the last value is the all-materials one)."""
@@ -140,13 +158,14 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
     rows += [
         (
             "Shortfall (t)",
-            outcome([tonnes(c["shortfall_t"]) for c in cells] + [tonnes(metric(f"shortfall_t.{region}"))]),
+            outcome([tonnes(c["shortfall_t"]) for c in cells] + [added_t(tonnes(metric(f"shortfall_t.{region}")))]),
             "key",
         ),
         (
             "Share of that demand not met" if responds else "Share of demand not met",
             outcome(
-                [percent(c["shortfall_share"] or 0.0) for c in cells] + [percent(metric(f"shortfall_share.{region}"))]
+                [percent(c["shortfall_share"] or 0.0) for c in cells]
+                + [added_t(percent(metric(f"shortfall_share.{region}")))]
             ),
             "",
         ),
