@@ -15,7 +15,8 @@ import functools
 import re
 
 from simulator.report import render_report
-from tests.helpers import ONE_REGION, add_material, build, run, shipped_group, shipped_report
+from simulator.scenario.load import load_raw
+from tests.helpers import ONE_REGION, ROOT, add_material, build, run, shipped_group, shipped_report
 from tests.test_report_answers import plain, section
 
 HALTED = build(
@@ -151,3 +152,15 @@ def test_long_embargo_6m_eu_shortfall_is_not_6602_tonnes():
     # costs in US dollars add over materials: the auction spend is the heavy rare earths' alone
     assert eu["Auction spend (USD m)"] == ["0", "5.78", "0", "5.78"]
     assert "would add tonnes of magnet and tonnes of oxide, which count different things" in note(text)
+
+
+def test_the_region_findings_escape_what_the_scenarios_tonnes_of_say():
+    # long_embargo_6m's members are short of oxide and of magnets, so the overall finding gives them by material
+    # with why they are not added, quoting each material's tonnes_of: written as HTML, it shows as written, once
+    data = load_raw(ROOT / "scenarios" / "long_embargo_6m.yaml")
+    for spec in data["materials"].values():
+        spec["tonnes_of"] = f"{spec['tonnes_of']} <b>&"
+    text = render_report(run(data))
+    findings = text.split('<section id="findings"')[1].split("</section>")[0]
+    assert "(not added: tonnes of magnet &lt;b&gt;&amp; and tonnes of oxide &lt;b&gt;&amp;)" in findings
+    assert "<b>" not in findings

@@ -439,7 +439,7 @@ def _short_in_all(run: Run, by_material: dict[str, float], total: float, metric:
     if why is None:
         return f"{run.t(total, metric)} in all"
     parts = [f"{run.t(t, each.format(m))} of {run.names.material_text(m)}" for m, t in short.items()]
-    return f"{join_words(parts)} (not added: {why})"
+    return f"{join_words(parts)} (not added: {escape(why)})"  # why quotes the scenario's tonnes_of
 
 
 SMALL_SHORTFALL_SHARE = 0.01
