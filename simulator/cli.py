@@ -308,6 +308,11 @@ EXPLORER_HELP = (
     help="Also run N samples of the scenario's uncertain inputs: headline medians with 90% intervals, "
     "their main drivers, fan charts (and a report section with --report).",
 )
+@click.option(
+    "--workers",
+    type=WORKERS,
+    help=f"With --uncertainty: local worker processes, at most one per chunk of samples [cores; <= {MAX_WORKERS}].",
+)
 @force_option()
 @stops_on_signals
 def run(
@@ -322,6 +327,7 @@ def run(
     no_plots: bool,
     excel: bool,
     uncertainty_runs: int | None,
+    workers: int | None,
     force: bool,
 ) -> None:
     """Run SCENARIO once and write curves, tables and a summary."""
@@ -333,6 +339,8 @@ def run(
 
     if explorer_page and not with_report:
         raise InputError("--explorer needs --report")
+    if workers and not uncertainty_runs:  # the run itself is one process: only the samples are shared out
+        raise InputError("--workers needs --uncertainty")
     overrides = _overrides(assignments)
     pairs = overrides + ([("seed", seed)] if seed is not None else [])
     raw = load_raw(scenario, pairs)
@@ -376,7 +384,7 @@ def run(
 
             # with an agreement each sample runs twice (with and without it): one bar over both passes
             with _progress(runs_made(loaded, uncertainty_runs or 0), desc="uncertainty") as advance:
-                found = run_uncertainty(study, uncertainty_runs or 0, default_workers(), progress=advance)
+                found = run_uncertainty(study, uncertainty_runs or 0, workers or default_workers(), progress=advance)
 
         def figures(res: Any, stage: Path) -> None:
             if not no_plots:  # Matplotlib is imported only to draw

@@ -1,0 +1,57 @@
+"""stockpile run --uncertainty (s51): --workers, a --set on a varied input, the unlike-tonnes note, the drivers note.
+
+The test world is tests/test_uncertainty_run.py's: one region short of all its demand, two
+uncertain inputs (demand and a holding cost).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+
+import simulator.sensitivity.intervals as intervals
+from tests.helpers import assert_bad_input, invoke
+from tests.test_uncertainty_run import SHORT
+
+
+def _scenario(tmp_path, data=SHORT):
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+@pytest.fixture
+def workers_used(monkeypatch):
+    """The workers each run_uncertainty call was given; the samples run on one, whatever was asked."""
+    used = []
+    real = intervals.run_uncertainty
+
+    def recording(study, runs, workers=1, *args, **kwargs):
+        used.append(workers)
+        return real(study, runs, 1, *args, **kwargs)
+
+    monkeypatch.setattr(intervals, "run_uncertainty", recording)
+    monkeypatch.setattr("simulator.cli.default_workers", lambda: 5)
+    return used
+
+
+def test_workers_is_given_to_the_samples_and_defaults_to_the_cores(tmp_path, workers_used):
+    path = _scenario(tmp_path)
+    result = invoke("run", path, "--uncertainty", 4, "--workers", 1, "--no-plots", "-o", tmp_path / "one")
+    assert result.exit_code == 0, result.output
+    result = invoke("run", path, "--uncertainty", 4, "--no-plots", "-o", tmp_path / "cores")
+    assert result.exit_code == 0, result.output
+    assert workers_used == [1, 5]
+    one, cores = (pd.read_csv(tmp_path / name / "uncertainty.csv") for name in ("one", "cores"))
+    pd.testing.assert_frame_equal(one, cores)
+
+
+def test_workers_is_checked_as_on_the_other_study_commands(tmp_path):
+    path = _scenario(tmp_path)
+    assert_bad_input(
+        invoke("run", path, "--uncertainty", 4, "--workers", 0, "-o", tmp_path / "a"),
+        "Invalid value for '--workers'",
+        "not in the range",
+    )
+    assert_bad_input(invoke("run", path, "--workers", 2, "-o", tmp_path / "b"), "--workers needs --uncertainty")
