@@ -55,3 +55,23 @@ def test_workers_is_checked_as_on_the_other_study_commands(tmp_path):
         "not in the range",
     )
     assert_bad_input(invoke("run", path, "--workers", 2, "-o", tmp_path / "b"), "--workers needs --uncertainty")
+
+
+def _drivers_run(tmp_path, samples):
+    out = tmp_path / f"n{samples}"
+    result = invoke("run", _scenario(tmp_path), "--uncertainty", samples, "--workers", 1, "--no-plots", "-o", out)
+    assert result.exit_code == 0, result.output
+    return result.output, pd.read_csv(out / "uncertainty.csv", keep_default_na=False).set_index("metric")
+
+
+def test_a_threshold_above_1_is_not_printed_and_the_samples_that_could_name_a_driver_are(tmp_path):
+    """2 inputs: z(1 - 0.05 / 4) = 2.2414; z / sqrt(6 - 1) = 1.0024, more than any rank correlation, and
+    z / sqrt(7 - 1) = 0.915. The shortfall is 40 x demand (rank correlation 1), so at 7 samples demand is named."""
+    output, table = _drivers_run(tmp_path, 6)
+    assert set(table["drivers"]) == {""}
+    (note,) = [line for line in output.splitlines() if "drivers are empty" in line]
+    assert "|rank correlation| 1.00" not in note and "rank correlation above 1, which none can reach" in note
+    assert "with 2 inputs and 6 samples" in note and "one could be named from 7 samples" in note
+    output, table = _drivers_run(tmp_path, 7)
+    assert table.loc["total_shortfall_t", "drivers"] == "demand (+1.00)"
+    assert "drivers are empty" not in output

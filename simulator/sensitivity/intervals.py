@@ -152,15 +152,18 @@ def _chance_z(inputs: int) -> float:
     return float(norm.ppf(1 - DRIVER_FALSE_ALARM / (2 * inputs)))
 
 
-def samples_at_floor(inputs: int) -> int:
-    """The fewest samples at which :func:`driver_threshold` is :data:`DRIVER_MIN_RHO`: ``ceil((z / 0.2)^2) + 1``.
+def samples_at_floor(inputs: int, rho: float = DRIVER_MIN_RHO) -> int:
+    """The fewest samples at which :func:`driver_threshold` is at most ``rho``: ``ceil((z / rho)^2) + 1``.
 
-    ``z / sqrt(n - 1) <= 0.2`` once ``n - 1 >= (z / 0.2)^2``.
+    ``z / sqrt(n - 1) <= rho`` once ``n - 1 >= (z / rho)^2``; ``rho`` 1 gives the fewest samples
+    from which any input can be named (a rank correlation is at most 1 in size).
 
     >>> samples_at_floor(2), samples_at_floor(63)  # z = 2.2414: (11.207)^2 = 125.6
     (127, 283)
+    >>> samples_at_floor(2, 1.0), samples_at_floor(36, 1.0)  # 2.2414^2 = 5.02; z = 3.1980: 10.23
+    (7, 12)
     """
-    return math.ceil((_chance_z(inputs) / DRIVER_MIN_RHO) ** 2) + 1
+    return math.ceil((_chance_z(inputs) / rho) ** 2) + 1
 
 
 def main_drivers(study: Study, unit: np.ndarray, y: np.ndarray) -> list[Driver]:
@@ -525,7 +528,8 @@ def no_drivers_note(found: Uncertainty) -> str | None:
 
     An input is named only when its rank correlation reaches :func:`driver_threshold` in size,
     which falls as samples grow (the Bonferroni bound on chance, :data:`DRIVER_MIN_RHO` at
-    the least): with few samples and many inputs none may reach it.
+    the least): with few samples and many inputs none may reach it. Above 1 none can (a rank
+    correlation is at most 1 in size): the note then says so, and from how many samples one could.
 
     >>> import types
     >>> fake = types.SimpleNamespace(runs=20, drivers={"total_shortfall_t": []}, study=types.SimpleNamespace(
@@ -546,6 +550,14 @@ def no_drivers_note(found: Uncertainty) -> str | None:
     )
     if least <= DRIVER_MIN_RHO:
         return f"{said}, the least named a driver however many samples"
+    if least > 1:  # no rank correlation reaches it: the sample count alone rules every input out
+        return (
+            "no input can be named a driver of any headline figure from so few samples (uncertainty.csv's drivers "
+            f"are empty): with {inputs:,} inputs and {found.runs:,} samples, keeping the odds of naming an input "
+            f"without effect under {DRIVER_FALSE_ALARM:.0%} would take a rank correlation above 1, which none can "
+            f"reach; one could be named from {samples_at_floor(inputs, 1.0):,} samples, and the threshold falls to "
+            f"{DRIVER_MIN_RHO:g} from {enough:,} samples"
+        )
     return (
         f"{said}, the threshold that keeps the odds of naming an input without effect under "
         f"{DRIVER_FALSE_ALARM:.0%} ({inputs:,} inputs, {found.runs:,} samples); it falls as samples grow, "
