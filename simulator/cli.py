@@ -425,11 +425,13 @@ def run(
     if baseline is not None:
         click.echo(against_text(result, baseline))
     if found is not None:
-        from simulator.sensitivity.intervals import headline_lines, no_drivers_note
+        from simulator.sensitivity.intervals import headline_lines, no_drivers_note, unlike_tonnes_note
 
         click.echo(f"uncertainty: {found.runs:,} samples of {len(found.study.inputs)} uncertain inputs")
         for line in headline_lines(found):
             click.echo(f"  {line}")
+        if unlike := unlike_tonnes_note(found):
+            click.echo(f"note: {unlike}", err=True)
         if none_named := no_drivers_note(found):
             click.echo(f"note: {none_named}", err=True)
     click.echo(f"wrote {folder}/")

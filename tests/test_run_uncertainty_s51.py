@@ -75,3 +75,43 @@ def test_a_threshold_above_1_is_not_printed_and_the_samples_that_could_name_a_dr
     output, table = _drivers_run(tmp_path, 7)
     assert table.loc["total_shortfall_t", "drivers"] == "demand (+1.00)"
     assert "drivers are empty" not in output
+
+
+def _with_magnets(tonnes_of="magnet"):
+    """SHORT and a second material, 2 t/day of it demanded, none in stock, all from China: 80 t short in each sample."""
+    data = yaml.safe_load(yaml.safe_dump(SHORT))
+    data["materials"]["ree"]["tonnes_of"] = "oxide"
+    data["materials"]["mag"] = {"price_usd_per_kg": 50, "tonnes_of": tonnes_of}
+    japan = data["regions"]["japan"]
+    japan["demand"]["mag"] = {"tonnes_per_day": 2}
+    japan["commercial_stock"]["mag"] = {"tonnes": 0}
+    japan["sourcing"]["mag"] = {"china": 1.0}
+    return data
+
+
+UNLIKE = (
+    "note: the lines Total shortfall and Shortfall, <region> (uncertainty.csv's total_shortfall_t and "
+    "shortfall_t.<region>) add tonnes of magnet and tonnes of oxide: uncertainty_samples.parquet's "
+    "shortfall_t.<region>.<material> gives each material"
+)
+
+
+def test_headline_totals_adding_oxide_and_magnet_say_so_as_the_run_and_sweep_do(tmp_path):
+    out = tmp_path / "mag"
+    result = invoke(
+        "run", _scenario(tmp_path, _with_magnets()), "--uncertainty", 4, "--workers", 1, "--no-plots", "-o", out
+    )
+    assert result.exit_code == 0, result.output
+    assert "(not added: tonnes of magnet and tonnes of oxide)" in result.output  # the run's own last line
+    assert UNLIKE in result.output.splitlines()
+    samples = pd.read_parquet(out / "uncertainty_samples.parquet")
+    # the total is 40 x demand of oxide plus 40 x 2 t of magnet: what the note says it adds
+    assert (samples["shortfall_t.japan.mag"] == 80).all()
+    assert (samples["total_shortfall_t"] - samples["shortfall_t.japan.ree"] == 80).all()
+    # no note where the tonnes may be added: both materials in tonnes of oxide at one price, or one material
+    for name, data in (("oxide", _with_magnets("oxide")), ("one", SHORT)):
+        result = invoke(
+            "run", _scenario(tmp_path, data), "--uncertainty", 4, "--workers", 1, "--no-plots", "-o", tmp_path / name
+        )
+        assert result.exit_code == 0, result.output
+        assert "add tonnes" not in result.output, name

@@ -462,6 +462,29 @@ def headline_lines(found: Uncertainty) -> list[str]:
     return lines
 
 
+def unlike_tonnes_note(found: Uncertainty) -> str | None:
+    """A note where the headline shortfalls add unlike tonnes of two materials or more short in some sample, else None.
+
+    ``total_shortfall_t`` and ``shortfall_t.<region>`` add every material's tonnes, as the model
+    records them; where these may not be added (:func:`simulator.scenario.tonnes.not_added`, the
+    rule of ``stockpile run``'s last line: tonnes of oxide and of magnet, or prices far apart),
+    the note says what they add and names the samples' per-material columns, as ``sweep``'s does.
+    """
+    from simulator.scenario.tonnes import not_added
+
+    scenario = found.study.scenario
+    columns = [f"shortfall_t.{r}.{m}" for r in scenario.regions for m in scenario.materials]
+    short = {c.rsplit(".", 1)[1] for c in columns if c in found.samples and (found.samples[c].fillna(0) > 0).any()}
+    why = not_added(scenario, [m for m in scenario.materials if m in short])
+    if why is None:
+        return None
+    return (
+        "the lines Total shortfall and Shortfall, <region> (uncertainty.csv's total_shortfall_t and "
+        "shortfall_t.<region>) "
+        f"add {why}: uncertainty_samples.parquet's shortfall_t.<region>.<material> gives each material"
+    )
+
+
 def _figure_words(metric: str) -> tuple[str, str, str]:
     """A headline figure as a sentence names it, and its words for more and less of it.
 
