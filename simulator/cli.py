@@ -306,7 +306,8 @@ EXPLORER_HELP = (
     type=click.IntRange(min=2, max=100_000),
     metavar="N",
     help="Also run N samples of the scenario's uncertain inputs: headline medians with 90% intervals, "
-    "their main drivers, fan charts (and a report section with --report).",
+    "their main drivers, fan charts (and a report section with --report). A --set on a path an input "
+    "varies fixes that input at the value set and leaves it out of the samples.",
 )
 @click.option(
     "--workers",
@@ -344,6 +345,12 @@ def run(
     overrides = _overrides(assignments)
     pairs = overrides + ([("seed", seed)] if seed is not None else [])
     raw = load_raw(scenario, pairs)
+    fixed_note = None
+    if uncertainty_runs and overrides:  # a --set on an input the study varies fixes it there: the others vary
+        from simulator.sensitivity.intervals import fixed_by_set
+
+        before = load_raw(scenario).get("uncertain")
+        raw, fixed_note = fixed_by_set(raw, before, [path for path, _ in overrides], scenario)
     loaded = validate_overridden(raw, scenario, pairs)
     record = None
     if record_file:  # before any run: a record that does not fit, or that no report would show, costs nothing
@@ -356,8 +363,10 @@ def run(
 
         from simulator.sensitivity import plan_study
 
-        fixed = [path for path, _ in overrides]  # the rule of studies: no --set on an uncertain entry
+        fixed = [path for path, _ in overrides]  # the rule of studies: no --set on a path an entry still varies
         study = plan_study(copy.deepcopy(raw), scenario, fixed=fixed, narrow=False)
+        if fixed_note:
+            click.echo(f"note: {fixed_note}", err=True)
     from simulator.scenario.notes import scenario_notes
 
     for note in scenario_notes(loaded):  # as validate prints them: each names the file and the field

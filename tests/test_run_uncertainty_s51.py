@@ -115,3 +115,41 @@ def test_headline_totals_adding_oxide_and_magnet_say_so_as_the_run_and_sweep_do(
         )
         assert result.exit_code == 0, result.output
         assert "add tonnes" not in result.output, name
+
+
+def _with_stock_entry():
+    """SHORT and a third uncertain input, Japan's stock in tonnes (0-50 t)."""
+    data = yaml.safe_load(yaml.safe_dump(SHORT))
+    path = "regions.japan.commercial_stock.ree.tonnes"
+    data["uncertain"].append({"path": path, "low": 0, "high": 50, "source": "test", "label": "stock"})
+    return data
+
+
+def test_a_set_on_a_varied_input_fixes_it_and_the_study_varies_the_others(tmp_path):
+    """Demand set to 12 t/day and the stock to 0 days (its other unit: the entry on tonnes goes too): every
+    sample is 40 x 12 = 480 t short, and only the holding cost, which changes no shortfall, still varies."""
+    path = _scenario(tmp_path, _with_stock_entry())
+    out = tmp_path / "fixed"
+    demand, stock = "regions.japan.demand.ree.tonnes_per_day", "regions.japan.commercial_stock.ree.days"
+    result = invoke(
+        "run", path, "--uncertainty", 4, "--workers", 1, "--set", f"{demand}=12", "--set", f"{stock}=0",
+        "--no-plots", "-o", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        "note: --set fixes 2 uncertain inputs at the value set, left out of the study: demand "
+        f"({demand}) and stock (regions.japan.commercial_stock.ree.tonnes); it varies the other 1"
+    ) in result.output.splitlines()
+    assert "uncertainty: 4 samples of 1 uncertain inputs" in result.output
+    table = pd.read_csv(out / "uncertainty.csv").set_index("metric")
+    assert table.loc["total_shortfall_t", ["p5", "median", "p95"]].tolist() == [480, 480, 480]
+    samples = pd.read_parquet(out / "uncertainty_samples.parquet")
+    assert demand not in samples and samples["materials.ree.holding_cost_usd_per_t_year"].nunique() == 4
+    assert (samples["total_shortfall_t"] == 480).all()
+    # with every input fixed nothing is left to vary: refused before any run, naming the option
+    result = invoke(
+        "run", _scenario(tmp_path), "--uncertainty", 4, "--set", f"{demand}=12",
+        "--set", "materials.ree.holding_cost_usd_per_t_year=300", "-o", tmp_path / "none",
+    )  # fmt: skip
+    assert_bad_input(result, "--uncertainty: --set fixes every uncertain input (demand (", "none is left to vary")
+    assert not (tmp_path / "none").exists()

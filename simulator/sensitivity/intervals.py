@@ -176,6 +176,61 @@ def main_drivers(study: Study, unit: np.ndarray, y: np.ndarray) -> list[Driver]:
     return [Driver(study.inputs[j].label, study.inputs[j].path, float(rho[j])) for j in order[:MAX_DRIVERS]]
 
 
+FIXES_INPUT = frozenset({"is", "sibling", "contains"})
+"""How a ``--set`` path stands to an ``uncertain:`` entry's (:func:`~simulator.sweep.grid.overlap`) when it fixes
+that input whole: the same path, the other unit of the stock it sizes, or a value holding it."""
+
+
+def fixed_by_set(raw: dict[str, Any], before: Any, fixed: list[str], source: str) -> tuple[dict[str, Any], str | None]:
+    """``raw`` without the ``uncertain:`` entries that ``--set`` fixes, and a note naming them (None when none).
+
+    For ``run --uncertainty``: a ``--set`` that fixes an entry's input whole (:data:`FIXES_INPUT`)
+    fixes it at the value set, so the study leaves the entry out and varies the others.
+    ``before``: the scenario's ``uncertain:`` entries before the ``--set`` values were applied;
+    those on fields inside a value set are gone from ``raw`` already
+    (:func:`~simulator.scenario.overrides.apply_overrides`) and are named too. A ``--set`` inside a
+    value an entry varies, or on one agreement ratio while an entry varies another, is still
+    refused by the study's check (:func:`~simulator.sweep.grid.fixed_and_varied`). Raises
+    :class:`InputError` (exit 2) when no entry is left to vary.
+    """
+    from simulator.errors import InputError, Problem
+    from simulator.scenario.load import named_path
+    from simulator.sweep.grid import overlap
+
+    entries = raw.get("uncertain")
+    if not fixed or not isinstance(entries, list):
+        return raw, None
+    sets = [named_path(path, raw) for path in fixed]
+
+    def fixes(entry: Any) -> bool:
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+            return False
+        varied = named_path(entry["path"], raw)
+        return any(overlap(path, varied) in FIXES_INPUT for path in sets)
+
+    kept = [e for e in entries if not fixes(e)]
+    gone = [e for e in before if e not in entries] if isinstance(before, list) else []
+    dropped = gone + [e for e in entries if fixes(e)]
+    if not dropped:
+        return raw, None
+    names = [f"{e['label']} ({e['path']})" if e.get("label") else str(e.get("path")) for e in dropped]
+    if not kept:
+        raise InputError(
+            [
+                Problem(
+                    "--uncertainty", f"--set fixes every uncertain input ({join_words(names)}): none is left to vary"
+                )
+            ],
+            source,
+        )
+    inputs = "input" if len(dropped) == 1 else "inputs"
+    note = (
+        f"--set fixes {len(dropped)} uncertain {inputs} at the value set, left out of the study: "
+        f"{join_words(names)}; it varies the other {len(kept):,}"
+    )
+    return {**raw, "uncertain": kept}, note
+
+
 def run_uncertainty(
     study: Study,
     runs: int,
