@@ -4,7 +4,8 @@ Layer: studies.
 
 ``N`` samples of the scenario's uncertain inputs (a Latin hypercube in the unit cube from
 the scenario's seed, mapped through each entry's distribution) run on the batched fast
-path with their daily curves; sample ``k`` uses run seed ``k``, so random inputs vary
+path with their daily curves; sample ``k`` uses run seed ``run_seed(seed, k)``
+(:func:`simulator.randomness.run_seed`, run ``k``'s of a sweep), so random inputs vary
 too. From them:
 
 - each headline metric (:func:`headline_metrics`) as a median with a 90% interval (the 5th
