@@ -306,7 +306,13 @@ EXPLORER_HELP = (
     type=click.IntRange(min=2, max=100_000),
     metavar="N",
     help="Also run N samples of the scenario's uncertain inputs: headline medians with 90% intervals, "
-    "their main drivers, fan charts (and a report section with --report).",
+    "their main drivers, fan charts (and a report section with --report). A --set on a path an input "
+    "varies fixes that input at the value set and leaves it out of the samples.",
+)
+@click.option(
+    "--workers",
+    type=WORKERS,
+    help=f"With --uncertainty: local worker processes, at most one per chunk of samples [cores; <= {MAX_WORKERS}].",
 )
 @force_option()
 @stops_on_signals
@@ -322,6 +328,7 @@ def run(
     no_plots: bool,
     excel: bool,
     uncertainty_runs: int | None,
+    workers: int | None,
     force: bool,
 ) -> None:
     """Run SCENARIO once and write curves, tables and a summary."""
@@ -333,9 +340,17 @@ def run(
 
     if explorer_page and not with_report:
         raise InputError("--explorer needs --report")
+    if workers and not uncertainty_runs:  # the run itself is one process: only the samples are shared out
+        raise InputError("--workers needs --uncertainty")
     overrides = _overrides(assignments)
     pairs = overrides + ([("seed", seed)] if seed is not None else [])
     raw = load_raw(scenario, pairs)
+    fixed_note = None
+    if uncertainty_runs and overrides:  # a --set on an input the study varies fixes it there: the others vary
+        from simulator.sensitivity.intervals import fixed_by_set
+
+        before = load_raw(scenario).get("uncertain")
+        raw, fixed_note = fixed_by_set(raw, before, [path for path, _ in overrides], scenario)
     loaded = validate_overridden(raw, scenario, pairs)
     record = None
     if record_file:  # before any run: a record that does not fit, or that no report would show, costs nothing
@@ -348,8 +363,10 @@ def run(
 
         from simulator.sensitivity import plan_study
 
-        fixed = [path for path, _ in overrides]  # the rule of studies: no --set on an uncertain entry
+        fixed = [path for path, _ in overrides]  # the rule of studies: no --set on a path an entry still varies
         study = plan_study(copy.deepcopy(raw), scenario, fixed=fixed, narrow=False)
+        if fixed_note:
+            click.echo(f"note: {fixed_note}", err=True)
     from simulator.scenario.notes import scenario_notes
 
     for note in scenario_notes(loaded):  # as validate prints them: each names the file and the field
@@ -376,7 +393,7 @@ def run(
 
             # with an agreement each sample runs twice (with and without it): one bar over both passes
             with _progress(runs_made(loaded, uncertainty_runs or 0), desc="uncertainty") as advance:
-                found = run_uncertainty(study, uncertainty_runs or 0, default_workers(), progress=advance)
+                found = run_uncertainty(study, uncertainty_runs or 0, workers or default_workers(), progress=advance)
 
         def figures(res: Any, stage: Path) -> None:
             if not no_plots:  # Matplotlib is imported only to draw
@@ -417,11 +434,13 @@ def run(
     if baseline is not None:
         click.echo(against_text(result, baseline))
     if found is not None:
-        from simulator.sensitivity.intervals import headline_lines, no_drivers_note
+        from simulator.sensitivity.intervals import headline_lines, no_drivers_note, unlike_tonnes_note
 
         click.echo(f"uncertainty: {found.runs:,} samples of {len(found.study.inputs)} uncertain inputs")
         for line in headline_lines(found):
             click.echo(f"  {line}")
+        if unlike := unlike_tonnes_note(found):
+            click.echo(f"note: {unlike}", err=True)
         if none_named := no_drivers_note(found):
             click.echo(f"note: {none_named}", err=True)
     click.echo(f"wrote {folder}/")

@@ -9,6 +9,7 @@ declares the light REE price); every refusal comes before any run.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import simulator.api as api
@@ -198,17 +199,18 @@ def test_sensitivity_refuses_a_set_on_an_uncertain_entry_it_varies_without_input
     )
 
 
-def test_run_with_uncertainty_refuses_a_set_on_an_uncertain_entry(tmp_path, monkeypatch):
-    """It used to run: the uncertainty samples held prices 10.76, 10.34, ... with the 0.5 set recorded nowhere."""
-    no_run(monkeypatch)
+def test_run_with_uncertainty_fixes_an_input_set_and_says_so(tmp_path):
+    """It used to run with the prices sampled (10.76, 10.34, ...) and the 0.5 set recorded nowhere, then was
+    refused; since s51 the input set stays at 0.5, out of the samples, and a note says so."""
     out = tmp_path / "r"
-    result = invoke("run", CLEAN, "--uncertainty", 4, "--set", f"{PRICE}=0.5", "--no-plots", "-o", out)
-    assert_bad_input(
-        result,
-        f"{CLEAN}: --set {PRICE}: the same path is varied by the uncertain: entry on {PRICE}: each run would use "
-        "the value the entry gives, not the fixed one; drop it, or drop the entry from the scenario's uncertain: block",
-    )
-    assert not out.exists()
+    result = invoke("run", CLEAN, "--uncertainty", 3, "--workers", 1, "--set", f"{PRICE}=0.5", "--no-plots", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert (
+        f"note: --set fixes 1 uncertain input at the value set, left out of the study: Light REE price ({PRICE}); "
+        "it varies the other 35"
+    ) in result.output.splitlines()
+    assert "uncertainty: 3 samples of 35 uncertain inputs" in result.output
+    assert PRICE not in pd.read_parquet(out / "uncertainty_samples.parquet")
 
 
 def test_sensitivity_refuses_a_set_of_the_mapping_holding_an_input(tmp_path, monkeypatch):

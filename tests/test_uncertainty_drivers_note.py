@@ -33,10 +33,11 @@ def test_every_drivers_cell_empty_is_said_with_the_threshold_and_the_samples_tha
     output, table = _run(tmp_path, 5)
     assert set(table["drivers"]) == {""}
     (note,) = [line for line in output.splitlines() if "drivers are empty" in line]
-    assert note == (
-        "note: no input is named a driver of any headline figure (uncertainty.csv's drivers are empty): "
-        "none reaches |rank correlation| 1.12, the threshold that keeps the odds of naming an input without "
-        "effect under 5% (2 inputs, 5 samples); it falls as samples grow, to 0.2 from 127 samples"
+    assert note == (  # 1.12 is more than any rank correlation: z^2 = 5.02, so N - 1 >= 5.02 takes N = 7
+        "note: no input can be named a driver of any headline figure from so few samples (uncertainty.csv's "
+        "drivers are empty): with 2 inputs and 5 samples, keeping the odds of naming an input without effect "
+        "under 5% would take a rank correlation above 1, which none can reach; one could be named from 7 "
+        "samples, and the threshold falls to 0.2 from 127 samples"
     )
 
 

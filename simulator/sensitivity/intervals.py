@@ -4,7 +4,8 @@ Layer: studies.
 
 ``N`` samples of the scenario's uncertain inputs (a Latin hypercube in the unit cube from
 the scenario's seed, mapped through each entry's distribution) run on the batched fast
-path with their daily curves; sample ``k`` uses run seed ``k``, so random inputs vary
+path with their daily curves; sample ``k`` uses run seed ``run_seed(seed, k)``
+(:func:`simulator.randomness.run_seed`, run ``k``'s of a sweep), so random inputs vary
 too. From them:
 
 - each headline metric (:func:`headline_metrics`) as a median with a 90% interval (the 5th
@@ -152,15 +153,18 @@ def _chance_z(inputs: int) -> float:
     return float(norm.ppf(1 - DRIVER_FALSE_ALARM / (2 * inputs)))
 
 
-def samples_at_floor(inputs: int) -> int:
-    """The fewest samples at which :func:`driver_threshold` is :data:`DRIVER_MIN_RHO`: ``ceil((z / 0.2)^2) + 1``.
+def samples_at_floor(inputs: int, rho: float = DRIVER_MIN_RHO) -> int:
+    """The fewest samples at which :func:`driver_threshold` is at most ``rho``: ``ceil((z / rho)^2) + 1``.
 
-    ``z / sqrt(n - 1) <= 0.2`` once ``n - 1 >= (z / 0.2)^2``.
+    ``z / sqrt(n - 1) <= rho`` once ``n - 1 >= (z / rho)^2``; ``rho`` 1 gives the fewest samples
+    from which any input can be named (a rank correlation is at most 1 in size).
 
     >>> samples_at_floor(2), samples_at_floor(63)  # z = 2.2414: (11.207)^2 = 125.6
     (127, 283)
+    >>> samples_at_floor(2, 1.0), samples_at_floor(36, 1.0)  # 2.2414^2 = 5.02; z = 3.1980: 10.23
+    (7, 12)
     """
-    return math.ceil((_chance_z(inputs) / DRIVER_MIN_RHO) ** 2) + 1
+    return math.ceil((_chance_z(inputs) / rho) ** 2) + 1
 
 
 def main_drivers(study: Study, unit: np.ndarray, y: np.ndarray) -> list[Driver]:
@@ -171,6 +175,61 @@ def main_drivers(study: Study, unit: np.ndarray, y: np.ndarray) -> list[Driver]:
     least = driver_threshold(len(y), unit.shape[1])
     order = [j for j in np.argsort(-np.nan_to_num(np.abs(rho)), kind="stable") if abs(rho[j]) >= least]
     return [Driver(study.inputs[j].label, study.inputs[j].path, float(rho[j])) for j in order[:MAX_DRIVERS]]
+
+
+FIXES_INPUT = frozenset({"is", "sibling", "contains"})
+"""How a ``--set`` path stands to an ``uncertain:`` entry's (:func:`~simulator.sweep.grid.overlap`) when it fixes
+that input whole: the same path, the other unit of the stock it sizes, or a value holding it."""
+
+
+def fixed_by_set(raw: dict[str, Any], before: Any, fixed: list[str], source: str) -> tuple[dict[str, Any], str | None]:
+    """``raw`` without the ``uncertain:`` entries that ``--set`` fixes, and a note naming them (None when none).
+
+    For ``run --uncertainty``: a ``--set`` that fixes an entry's input whole (:data:`FIXES_INPUT`)
+    fixes it at the value set, so the study leaves the entry out and varies the others.
+    ``before``: the scenario's ``uncertain:`` entries before the ``--set`` values were applied;
+    those on fields inside a value set are gone from ``raw`` already
+    (:func:`~simulator.scenario.overrides.apply_overrides`) and are named too. A ``--set`` inside a
+    value an entry varies, or on one agreement ratio while an entry varies another, is still
+    refused by the study's check (:func:`~simulator.sweep.grid.fixed_and_varied`). Raises
+    :class:`InputError` (exit 2) when no entry is left to vary.
+    """
+    from simulator.errors import InputError, Problem
+    from simulator.scenario.load import named_path
+    from simulator.sweep.grid import overlap
+
+    entries = raw.get("uncertain")
+    if not fixed or not isinstance(entries, list):
+        return raw, None
+    sets = [named_path(path, raw) for path in fixed]
+
+    def fixes(entry: Any) -> bool:
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+            return False
+        varied = named_path(entry["path"], raw)
+        return any(overlap(path, varied) in FIXES_INPUT for path in sets)
+
+    kept = [e for e in entries if not fixes(e)]
+    gone = [e for e in before if e not in entries] if isinstance(before, list) else []
+    dropped = gone + [e for e in entries if fixes(e)]
+    if not dropped:
+        return raw, None
+    names = [f"{e['label']} ({e['path']})" if e.get("label") else str(e.get("path")) for e in dropped]
+    if not kept:
+        raise InputError(
+            [
+                Problem(
+                    "--uncertainty", f"--set fixes every uncertain input ({join_words(names)}): none is left to vary"
+                )
+            ],
+            source,
+        )
+    inputs = "input" if len(dropped) == 1 else "inputs"
+    note = (
+        f"--set fixes {len(dropped)} uncertain {inputs} at the value set, left out of the study: "
+        f"{join_words(names)}; it varies the other {len(kept):,}"
+    )
+    return {**raw, "uncertain": kept}, note
 
 
 def run_uncertainty(
@@ -459,6 +518,29 @@ def headline_lines(found: Uncertainty) -> list[str]:
     return lines
 
 
+def unlike_tonnes_note(found: Uncertainty) -> str | None:
+    """A note where the headline shortfalls add unlike tonnes of two materials or more short in some sample, else None.
+
+    ``total_shortfall_t`` and ``shortfall_t.<region>`` add every material's tonnes, as the model
+    records them; where these may not be added (:func:`simulator.scenario.tonnes.not_added`, the
+    rule of ``stockpile run``'s last line: tonnes of oxide and of magnet, or prices far apart),
+    the note says what they add and names the samples' per-material columns, as ``sweep``'s does.
+    """
+    from simulator.scenario.tonnes import not_added
+
+    scenario = found.study.scenario
+    columns = [f"shortfall_t.{r}.{m}" for r in scenario.regions for m in scenario.materials]
+    short = {c.rsplit(".", 1)[1] for c in columns if c in found.samples and (found.samples[c].fillna(0) > 0).any()}
+    why = not_added(scenario, [m for m in scenario.materials if m in short])
+    if why is None:
+        return None
+    return (
+        "the lines Total shortfall and Shortfall, <region> (uncertainty.csv's total_shortfall_t and "
+        "shortfall_t.<region>) "
+        f"add {why}: uncertainty_samples.parquet's shortfall_t.<region>.<material> gives each material"
+    )
+
+
 def _figure_words(metric: str) -> tuple[str, str, str]:
     """A headline figure as a sentence names it, and its words for more and less of it.
 
@@ -525,7 +607,8 @@ def no_drivers_note(found: Uncertainty) -> str | None:
 
     An input is named only when its rank correlation reaches :func:`driver_threshold` in size,
     which falls as samples grow (the Bonferroni bound on chance, :data:`DRIVER_MIN_RHO` at
-    the least): with few samples and many inputs none may reach it.
+    the least): with few samples and many inputs none may reach it. Above 1 none can (a rank
+    correlation is at most 1 in size): the note then says so, and from how many samples one could.
 
     >>> import types
     >>> fake = types.SimpleNamespace(runs=20, drivers={"total_shortfall_t": []}, study=types.SimpleNamespace(
@@ -546,6 +629,14 @@ def no_drivers_note(found: Uncertainty) -> str | None:
     )
     if least <= DRIVER_MIN_RHO:
         return f"{said}, the least named a driver however many samples"
+    if least > 1:  # no rank correlation reaches it: the sample count alone rules every input out
+        return (
+            "no input can be named a driver of any headline figure from so few samples (uncertainty.csv's drivers "
+            f"are empty): with {inputs:,} inputs and {found.runs:,} samples, keeping the odds of naming an input "
+            f"without effect under {DRIVER_FALSE_ALARM:.0%} would take a rank correlation above 1, which none can "
+            f"reach; one could be named from {samples_at_floor(inputs, 1.0):,} samples, and the threshold falls to "
+            f"{DRIVER_MIN_RHO:g} from {enough:,} samples"
+        )
     return (
         f"{said}, the threshold that keeps the odds of naming an input without effect under "
         f"{DRIVER_FALSE_ALARM:.0%} ({inputs:,} inputs, {found.runs:,} samples); it falls as samples grow, "

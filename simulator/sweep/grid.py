@@ -97,7 +97,7 @@ class SweepSpec:
         ]
 
 
-def _overlap(fixed: str, varied: str) -> str | None:
+def overlap(fixed: str, varied: str) -> str | None:
     """How a fixed path stands to a varied one: ``is``, ``sibling``, ``contains``, ``lies inside`` or None (apart).
 
     ``sibling``: the varied path is the fixed one's exclusive sibling (a stock's ``days``
@@ -163,7 +163,7 @@ def fixed_and_varied(
     problems = []
     for path in fixed:
         for other in varied:
-            relation = _overlap(named(path), named(other))
+            relation = overlap(named(path), named(other))
             if relation is None:
                 continue
             where = setting(option, other) if option is not None else f"the uncertain: entry on {other}"
