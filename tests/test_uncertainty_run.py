@@ -571,3 +571,20 @@ def test_jains_index_of_one_bearing_it_all_is_said_once_in_words_for_any_member_
     assert "0.5 = one of two members bears it all" in " ".join(cells[0])
     assert [" ".join(c) for c in cells[1:3]] == ["0.5", "0.5"]  # the number alone
     assert row.count("bears it all") == 1
+
+
+def test_a_bound_above_one_is_not_printed_and_the_page_says_from_how_many_samples_one_could_be_named(found):
+    from simulator.report.uncertainty import _named_when, no_driver_detail
+
+    # 2 inputs: chance alone reaches z / sqrt(n - 1) with z = 2.2414, so over 5 samples 2.2414 / 2 = 1.12, which no
+    # rank correlation reaches; from n - 1 >= 2.2414^2 = 5.02, i.e. 7 samples, one could be named
+    few = dataclasses.replace(found, runs=5)
+    japan = few.headlines[few.headlines["metric"] == "shortfall_t.japan"]
+    (row,) = japan.assign(samples=5).itertuples()
+    assert no_driver_detail(row, few) == "none can be named from 5 samples of 2 inputs: one could be from 7"
+    assert _named_when(few).endswith(
+        "over 5 samples of 2 inputs that is above 1, which no rank correlation reaches, "
+        "so none is named (one could be from 7 samples)"
+    )
+    assert "1.12" not in _named_when(few)
+    assert _named_when(found) == "named when it clears 0.20 (what chance alone could reach over these samples)"

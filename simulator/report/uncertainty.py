@@ -52,6 +52,7 @@ from simulator.sensitivity.intervals import (
     off_interval_text,
     own_curves,
     same_in_every_sample,
+    samples_at_floor,
 )
 from simulator.sweep.columns import metric_title
 from simulator.sweep.runner import OWN_DEMAND
@@ -289,10 +290,30 @@ def _no_driver(row: Any, found: Uncertainty) -> str:
     return f"no input stands out<br><small>{escape(no_driver_detail(row, found))}</small>"
 
 
+def _named_when(found: Uncertainty) -> str:
+    """``named when it clears 0.20 (what chance alone could reach over these samples)``, or why none can be.
+
+    Above 1 no rank correlation can clear the bound: the sample count alone rules every input out.
+    """
+    inputs = len(found.study.inputs)
+    bound = driver_threshold(found.runs, inputs)
+    if bound > 1:
+        return (
+            f"named when it clears what chance alone could reach over the samples: over {found.runs:,} samples of "
+            f"{inputs:,} inputs that is above 1, which no rank correlation reaches, so none is named (one could be "
+            f"from {samples_at_floor(inputs, 1.0):,} samples)"
+        )
+    return f"named when it clears {bound:.2f} (what chance alone could reach over these samples)"
+
+
 def no_driver_detail(row: Any, found: Uncertainty) -> str:
     """Why no input stands out beside a figure that varies: the bound none clears, and ties or too few samples."""
     n = int(getattr(row, "samples", found.runs))  # fairness: over the samples with a member short
-    bound = driver_threshold(n, len(found.study.inputs))
+    inputs = len(found.study.inputs)
+    bound = driver_threshold(n, inputs)
+    if bound > 1:  # no rank correlation reaches it: the sample count alone rules every input out
+        enough = samples_at_floor(inputs, 1.0)
+        return f"none can be named from {n:,} samples of {inputs:,} inputs: one could be from {enough:,}"
     values = headline_values(found, row.metric).dropna()
     if len(values):
         counts = values.value_counts()
@@ -1068,8 +1089,7 @@ def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
             f"<p>{found.runs:,} runs sampled the scenario's {plural(len(found.study.inputs), 'uncertain input')} "
             "(ranges below). "
             f"{_lead_sentence(found)} Beside each figure are the inputs with the largest rank correlation with it, "
-            f"named when it clears {driver_threshold(found.runs, len(found.study.inputs)):.2f} (what chance "
-            "alone could reach over these samples), and which way the figure moves as each input rises. A rank "
+            f"{_named_when(found)}, and which way the figure moves as each input rises. A rank "
             "correlation of 0.4 goes with about 16% of the variance of the ranks: the figure moves with the input, "
             "but most of its spread lies elsewhere; <code>stockpile sensitivity</code> attributes the variance in "
             "full.</p>",
