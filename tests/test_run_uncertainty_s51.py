@@ -171,3 +171,21 @@ def test_the_docs_give_the_seed_each_sample_uses(tmp_path):
     assert "sample `k` uses run seed `k`" not in text
     assert "sample `k` uses run seed `run_seed(seed, k)`" in text
     assert [run_seed(0, 0), run_seed(0, 1)] == [3757552657, 673228719]  # the values the docs quote for seed 0
+
+
+def test_the_reports_how_sure_table_says_its_shortfall_rows_add_oxide_and_magnet(tmp_path):
+    # the same study as above, with --report: under the table of "How sure are these figures?", the note the console
+    # prints, in the page's words (its rows are Total shortfall and Shortfall, Japan: 40 x demand + 80 t of magnet)
+    out = tmp_path / "mag"
+    result = invoke(
+        "run", _scenario(tmp_path, _with_magnets()), "--uncertainty", 4, "--workers", 1, "--report", "-o", out
+    )
+    assert result.exit_code == 0, result.output
+    page = (out / "report.html").read_text()
+    section = page.split('<section id="uncertainty"')[1].split("</section>")[0]
+    assert (
+        '<p class="note">The rows Total shortfall and Shortfall of each region add '
+        "tonnes of magnet and tonnes of oxide: "
+        "<code>uncertainty_samples.parquet</code>'s <code>shortfall_t.&lt;region&gt;.&lt;material&gt;</code> "
+        "gives each material in each sample.</p>"
+    ) in section

@@ -53,6 +53,7 @@ from simulator.sensitivity.intervals import (
     own_curves,
     same_in_every_sample,
     samples_at_floor,
+    unlike_tonnes_added,
 )
 from simulator.sweep.columns import metric_title
 from simulator.sweep.runner import OWN_DEMAND
@@ -1030,6 +1031,21 @@ def _headline_table(result: Result, found: Uncertainty) -> str:
     )
 
 
+def _unlike_tonnes_note(found: Uncertainty) -> str:
+    """The note under the table where its shortfall rows add tonnes that may not be added, else ''.
+
+    The rule is :func:`simulator.sensitivity.intervals.unlike_tonnes_added`, as the console's note.
+    """
+    why = unlike_tonnes_added(found)
+    if why is None:
+        return ""
+    return (
+        f'<p class="note">The rows Total shortfall and Shortfall of each region add {escape(why)}: '
+        "<code>uncertainty_samples.parquet</code>'s <code>shortfall_t.&lt;region&gt;.&lt;material&gt;</code> "
+        "gives each material in each sample.</p>"
+    )
+
+
 def _lead_sentence(found: Uncertainty) -> str:
     first = found.headlines.iloc[0]
     interval = headline_text(found, next(found.headlines.iloc[:1].itertuples()))
@@ -1094,6 +1110,7 @@ def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
             "but most of its spread lies elsewhere; <code>stockpile sensitivity</code> attributes the variance in "
             "full.</p>",
             _headline_table(result, found),
+            _unlike_tonnes_note(found),
             *figures,
             "<h3>Uncertain inputs</h3>",
             _columns_note(found),

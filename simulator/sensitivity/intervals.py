@@ -518,20 +518,29 @@ def headline_lines(found: Uncertainty) -> list[str]:
     return lines
 
 
-def unlike_tonnes_note(found: Uncertainty) -> str | None:
-    """A note where the headline shortfalls add unlike tonnes of two materials or more short in some sample, else None.
+def unlike_tonnes_added(found: Uncertainty) -> str | None:
+    """What the headline shortfalls add where their tonnes may not be added (``tonnes of magnet and tonnes of oxide``).
+
+    None where fewer than two materials are short in any sample, or their tonnes may be added.
 
     ``total_shortfall_t`` and ``shortfall_t.<region>`` add every material's tonnes, as the model
-    records them; where these may not be added (:func:`simulator.scenario.tonnes.not_added`, the
-    rule of ``stockpile run``'s last line: tonnes of oxide and of magnet, or prices far apart),
-    the note says what they add and names the samples' per-material columns, as ``sweep``'s does.
+    records them; the rule is :func:`simulator.scenario.tonnes.not_added`, that of ``stockpile run``'s
+    last line (tonnes of oxide and of magnet, or prices far apart).
     """
     from simulator.scenario.tonnes import not_added
 
     scenario = found.study.scenario
     columns = [f"shortfall_t.{r}.{m}" for r in scenario.regions for m in scenario.materials]
     short = {c.rsplit(".", 1)[1] for c in columns if c in found.samples and (found.samples[c].fillna(0) > 0).any()}
-    why = not_added(scenario, [m for m in scenario.materials if m in short])
+    return not_added(scenario, [m for m in scenario.materials if m in short])
+
+
+def unlike_tonnes_note(found: Uncertainty) -> str | None:
+    """The console's note where the headline shortfalls add unlike tonnes (:func:`unlike_tonnes_added`), else None.
+
+    It says what they add and names the samples' per-material columns, as ``sweep``'s note does.
+    """
+    why = unlike_tonnes_added(found)
     if why is None:
         return None
     return (
