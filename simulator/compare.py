@@ -5,6 +5,7 @@ Layer: studies.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,7 +91,8 @@ class Comparison:
 
         With a market, per member also the peak price of each material with a market
         (``peak_price_usd_per_kg.<member>.<material>``), the extra cost at crisis prices,
-        the demand destroyed and the surplus lost (``<name>.<member>``). The baseline
+        the demand destroyed and the surplus lost (``<name>.<member>``). Last, the members'
+        shortfall of each material and each member's (:func:`_material_columns`). The baseline
         rows (:data:`BASELINE`, then :data:`OWN_SHARES`) come first: see :func:`_baseline_row`.
         """
         rows: list[dict[str, Any]] = []
@@ -108,13 +110,14 @@ class Comparison:
                 row[f"draw_to_contribution.{member}"] = _draw_to_contribution(result, member)
                 row[f"net_position_usd.{member}"] = net_positions.get(member, 0.0)
             row.update(_market_columns(result))
+            row.update(_material_columns(result, members, result.metrics))
             rows.append(row)
         for mechanism, reason in self.skipped.items():
             rows.append({"mechanism": mechanism, "skipped": reason})
         table = _whole_numbers(pd.DataFrame(rows))
         runs = [*self.baselines.values(), *self.results.values()]  # the rows' order, skipped rows last
         by_material = shortfall_by_material(runs, members)
-        if by_material:  # not in compare.csv: what the printed table gives in place of total_shortfall_t
+        if by_material:  # what the printed table gives in place of total_shortfall_t (compare.csv has every material)
             table.attrs[BY_MATERIAL] = {m: [*values, *[None] * len(self.skipped)] for m, values in by_material.items()}
             table.attrs[NOT_ADDED] = not_added(runs[0].scenario, by_material)
         return table
@@ -156,7 +159,8 @@ def _baseline_row(name: str, result: Result, members: list[str]) -> dict[str, An
     ``result`` is a run without the agreement.
 
     ``total_shortfall_t``, ``fairness_jain`` and ``max_shortfall_share_gap`` are the members'
-    (:func:`~simulator.metrics.members_burden`; not every region's, as a run without an
+    (:func:`~simulator.metrics.members_burden`), and so is ``total_shortfall_t.all.<material>``
+    (:func:`members_shortfall`; not every region's, as a run without an
     agreement counts them), so that they read against the rules'. The metrics of a pool
     (contributions and draws, envy, unused releases, the pool's end, auction spend, net
     positions) are left empty, not 0: there is no pool. The market's columns keep their
@@ -172,7 +176,29 @@ def _baseline_row(name: str, result: Result, members: list[str]) -> dict[str, An
         for metric in ("auction_spend_usd", "draw_to_contribution", "net_position_usd"):
             row[f"{metric}.{member}"] = None
     row.update(_market_columns(result, members))
+    totals = {f"{TOTAL_BY_MATERIAL}{m}": members_shortfall(result, members, m) for m in result.structure.materials}
+    row.update(_material_columns(result, members, totals))
     return row
+
+
+TOTAL_BY_MATERIAL = "total_shortfall_t.all."
+"""The start of compare.csv's members' shortfall of a material, ``total_shortfall_t.all.<material>``: as sweep.parquet
+names it (the agreement-wide total of one material, ``all`` its members)."""
+
+
+def _material_columns(result: Result, members: list[str], totals: Mapping[str, Any]) -> dict[str, Any]:
+    """The members' shortfall of each material, then each member's: the columns after the market's.
+
+    ``total_shortfall_t.all.<material>`` (read from ``totals``: a rule's run's metrics, or a baseline row's members'
+    shortfall), then ``shortfall_t.<member>.<material>``, named and ordered as sweep.parquet's: where the tonnes of
+    the materials may not be added, the honest answer is by material, which ``total_shortfall_t`` and
+    ``shortfall_t.<member>`` add.
+    """
+    materials = result.structure.materials
+    out: dict[str, Any] = {f"{TOTAL_BY_MATERIAL}{m}": totals[f"{TOTAL_BY_MATERIAL}{m}"] for m in materials}
+    for member in members:
+        out.update({f"shortfall_t.{member}.{m}": result.metrics[f"shortfall_t.{member}.{m}"] for m in materials})
+    return out
 
 
 def _whole_numbers(table: pd.DataFrame) -> pd.DataFrame:

@@ -334,7 +334,10 @@ def compare(
     pandas.DataFrame
         The rows of ``compare.csv``: ``mechanism``, agreement-wide metrics, then per
         member shortfall, shortfall share, first day short (``<NA>``: never) and auction
-        spend; a rule that cannot run has a row with only ``skipped`` (why).
+        spend, then (with a market) its columns, and last the members' shortfall of each
+        material (``total_shortfall_t.all.<material>``) and each member's
+        (``shortfall_t.<member>.<material>``), named as in ``simulator.sweep``; a rule that
+        cannot run has a row with only ``skipped`` (why).
     """
     from simulator.compare import compare as compare_rules
     from simulator.compare import parse_mechanisms
