@@ -5,7 +5,7 @@ Layer: studies.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,7 @@ from simulator.errors import InputError, Problem, ScenarioError, setting
 from simulator.mechanisms import BASELINE, OWN_SHARES, current_name
 from simulator.mechanisms import NAMES as MECHANISMS
 from simulator.metrics import members_burden
+from simulator.plan import compile_plan
 from simulator.results import Result
 from simulator.scenario import apply_overrides, validate_data
 from simulator.scenario.tonnes import not_added
@@ -80,6 +81,11 @@ class Comparison:
     results: dict[str, Result]
     skipped: dict[str, str]
     baselines: dict[str, Result] = field(default_factory=dict)
+    seed: int | None = None
+    """The seed every row ran with (the scenario's, or ``--seed``)."""
+    random_inputs: list[str] = field(default_factory=list)
+    """What the scenario draws at random, in words (:func:`~simulator.sensitivity.scenario_random_inputs`): every
+    row is one draw of them, the same draw (:func:`one_draw_note`)."""
 
     @property
     def baseline(self) -> Result | None:
@@ -335,4 +341,40 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
         results[mechanism] = simulate(scenario)
     if not results:
         raise InputError("no mechanism could run: " + " | ".join(f"{k}: {v}" for k, v in skipped.items()), source)
-    return Comparison(results, skipped, baselines)
+    drawn: list[str] = []
+    if compile_plan(written).random_sources:  # the study layer's words, imported only when there is one to name
+        from simulator.sensitivity import scenario_random_inputs
+
+        drawn = scenario_random_inputs(written)
+    return Comparison(results, skipped, baselines, written.seed, drawn)
+
+
+SWEEP_RUNS = 200
+"""The runs per rule :func:`one_draw_note` suggests (as the report's advice on one draw: ``--runs 200``)."""
+
+
+def one_draw_note(comparison: Comparison, scenario: str, assignments: Sequence[str] = ()) -> str | None:
+    """That the rules are compared on one draw of the scenario's random inputs, and how to compare them over many.
+
+    Every row runs with the same seed (common random numbers), as ``sensitivity`` runs every sample
+    (:func:`~simulator.sensitivity.figures.one_draw_text`): a ranking that may not hold for another draw.
+    ``scenario`` and ``assignments`` (``--set``'s) name what the suggested sweep runs. None without random inputs.
+
+    >>> c = Comparison({"fair_ratio": None, "auction": None}, {}, seed=2010, random_inputs=["demand noise"])
+    >>> print(one_draw_note(c, "embargo_stochastic.yaml"))  # doctest: +NORMALIZE_WHITESPACE
+    the comparison is conditional on one draw of the random inputs (demand noise): seed 2010 in every row, so
+    another seed (--seed) may rank the rules otherwise; for their spread over draws: stockpile sweep
+    embargo_stochastic.yaml --grid agreement.mechanism=fair_ratio,auction --runs 200
+    """
+    if not comparison.random_inputs:
+        return None
+    import shlex
+
+    names = "; ".join(comparison.random_inputs)
+    sets = "".join(f" --set {shlex.quote(a)}" for a in assignments)
+    rules = ",".join(comparison.results)
+    return (
+        f"the comparison is conditional on one draw of the random inputs ({names}): seed {comparison.seed} in every "
+        "row, so another seed (--seed) may rank the rules otherwise; for their spread over draws: stockpile sweep "
+        f"{shlex.quote(scenario)}{sets} --grid agreement.mechanism={rules} --runs {SWEEP_RUNS}"
+    )
