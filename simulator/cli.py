@@ -549,6 +549,11 @@ def schema() -> None:
 @click.option("--mechanisms", help="Comma-separated rules [every mechanism].")
 @click.option("-o", "--out", "out_dir", type=GivenPath(file_okay=False), help="Output folder [results/<name>_compare].")
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+@click.option(
+    "--seed",
+    type=SCENARIO_SEED,
+    help="Seed of every row's run (overrides the scenario's), as run --seed; at most 2**32 - 1.",
+)
 @click.option("--no-plots", is_flag=True, help="Skip the figure (compare.png).")
 @click.option(
     "--no-baseline",
@@ -566,6 +571,7 @@ def compare_command(
     mechanisms: str | None,
     out_dir: str | None,
     assignments: tuple[str, ...],
+    seed: int | None,
     no_plots: bool,
     no_baseline: bool,
     excel: bool,
@@ -575,9 +581,10 @@ def compare_command(
 
     The first row, 'no agreement', is the same scenario without its agreement (as
     --set agreement=null): what the members would be short without the pool's stock,
-    even where the pool is national stock pooled.
+    even where the pool is national stock pooled. Every row runs with the same seed: with
+    random inputs, the rules are compared on one draw of them (a note says so).
     """
-    from simulator.compare import compare, mechanism_notes, parse_mechanisms
+    from simulator.compare import compare, mechanism_notes, one_draw_note, parse_mechanisms
     from simulator.output_folder import manifest_info, open_folder
     from simulator.plots import compare_figure
     from simulator.scenario import load_raw
@@ -585,13 +592,19 @@ def compare_command(
     names = parse_mechanisms(mechanisms)
     for note in mechanism_notes(mechanisms):
         click.echo(f"note: {note}", err=True)
-    raw = load_raw(scenario, _overrides(assignments))
+    raw = load_raw(scenario, _overrides(assignments) + ([("seed", seed)] if seed is not None else []))
     folder = Path(out_dir or Path("results") / f"{raw.get('name', 'scenario')}_compare")
     written = {"compare.csv", *({"compare.png"} if not no_plots else ()), *({"workbook.xlsx"} if excel else ())}
     with open_folder(folder, written, force, command="compare") as out:
         comparison = compare(raw, names, scenario, baseline=not no_baseline)
         table = comparison.table()
-        info = manifest_info(scenario=raw.get("name"), mechanisms=names, baseline=not no_baseline)
+        info = manifest_info(
+            scenario=raw.get("name"),
+            mechanisms=names,
+            baseline=not no_baseline,
+            seed=comparison.seed,
+            random_inputs=comparison.random_inputs,
+        )
         with out.staged(info) as stage:
             table.to_csv(stage / "compare.csv", index=False)
             if not no_plots:
@@ -604,6 +617,8 @@ def compare_command(
     from simulator.console import compare_text
 
     click.echo(compare_text(table))  # a rule that could not run: a "not run:" line with why
+    if one_draw := one_draw_note(comparison, scenario, assignments):
+        click.echo(f"note: {one_draw}", err=True)
     click.echo(f"wrote {folder}/")
 
 

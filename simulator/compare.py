@@ -5,6 +5,7 @@ Layer: studies.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ from simulator.errors import InputError, Problem, ScenarioError, setting
 from simulator.mechanisms import BASELINE, OWN_SHARES, current_name
 from simulator.mechanisms import NAMES as MECHANISMS
 from simulator.metrics import members_burden
+from simulator.plan import compile_plan
 from simulator.results import Result
 from simulator.scenario import apply_overrides, validate_data
 from simulator.scenario.tonnes import not_added
@@ -79,6 +81,11 @@ class Comparison:
     results: dict[str, Result]
     skipped: dict[str, str]
     baselines: dict[str, Result] = field(default_factory=dict)
+    seed: int | None = None
+    """The seed every row ran with (the scenario's, or ``--seed``)."""
+    random_inputs: list[str] = field(default_factory=list)
+    """What the scenario draws at random, in words (:func:`~simulator.sensitivity.scenario_random_inputs`): every
+    row is one draw of them, the same draw (:func:`one_draw_note`)."""
 
     @property
     def baseline(self) -> Result | None:
@@ -90,7 +97,8 @@ class Comparison:
 
         With a market, per member also the peak price of each material with a market
         (``peak_price_usd_per_kg.<member>.<material>``), the extra cost at crisis prices,
-        the demand destroyed and the surplus lost (``<name>.<member>``). The baseline
+        the demand destroyed and the surplus lost (``<name>.<member>``). Last, the members'
+        shortfall of each material and each member's (:func:`_material_columns`). The baseline
         rows (:data:`BASELINE`, then :data:`OWN_SHARES`) come first: see :func:`_baseline_row`.
         """
         rows: list[dict[str, Any]] = []
@@ -108,13 +116,14 @@ class Comparison:
                 row[f"draw_to_contribution.{member}"] = _draw_to_contribution(result, member)
                 row[f"net_position_usd.{member}"] = net_positions.get(member, 0.0)
             row.update(_market_columns(result))
+            row.update(_material_columns(result, members, result.metrics))
             rows.append(row)
         for mechanism, reason in self.skipped.items():
             rows.append({"mechanism": mechanism, "skipped": reason})
         table = _whole_numbers(pd.DataFrame(rows))
         runs = [*self.baselines.values(), *self.results.values()]  # the rows' order, skipped rows last
         by_material = shortfall_by_material(runs, members)
-        if by_material:  # not in compare.csv: what the printed table gives in place of total_shortfall_t
+        if by_material:  # what the printed table gives in place of total_shortfall_t (compare.csv has every material)
             table.attrs[BY_MATERIAL] = {m: [*values, *[None] * len(self.skipped)] for m, values in by_material.items()}
             table.attrs[NOT_ADDED] = not_added(runs[0].scenario, by_material)
         return table
@@ -156,7 +165,8 @@ def _baseline_row(name: str, result: Result, members: list[str]) -> dict[str, An
     ``result`` is a run without the agreement.
 
     ``total_shortfall_t``, ``fairness_jain`` and ``max_shortfall_share_gap`` are the members'
-    (:func:`~simulator.metrics.members_burden`; not every region's, as a run without an
+    (:func:`~simulator.metrics.members_burden`), and so is ``total_shortfall_t.all.<material>``
+    (:func:`members_shortfall`; not every region's, as a run without an
     agreement counts them), so that they read against the rules'. The metrics of a pool
     (contributions and draws, envy, unused releases, the pool's end, auction spend, net
     positions) are left empty, not 0: there is no pool. The market's columns keep their
@@ -172,7 +182,29 @@ def _baseline_row(name: str, result: Result, members: list[str]) -> dict[str, An
         for metric in ("auction_spend_usd", "draw_to_contribution", "net_position_usd"):
             row[f"{metric}.{member}"] = None
     row.update(_market_columns(result, members))
+    totals = {f"{TOTAL_BY_MATERIAL}{m}": members_shortfall(result, members, m) for m in result.structure.materials}
+    row.update(_material_columns(result, members, totals))
     return row
+
+
+TOTAL_BY_MATERIAL = "total_shortfall_t.all."
+"""The start of compare.csv's members' shortfall of a material, ``total_shortfall_t.all.<material>``: as sweep.parquet
+names it (the agreement-wide total of one material, ``all`` its members)."""
+
+
+def _material_columns(result: Result, members: list[str], totals: Mapping[str, Any]) -> dict[str, Any]:
+    """The members' shortfall of each material, then each member's: the columns after the market's.
+
+    ``total_shortfall_t.all.<material>`` (read from ``totals``: a rule's run's metrics, or a baseline row's members'
+    shortfall), then ``shortfall_t.<member>.<material>``, named and ordered as sweep.parquet's: where the tonnes of
+    the materials may not be added, the honest answer is by material, which ``total_shortfall_t`` and
+    ``shortfall_t.<member>`` add.
+    """
+    materials = result.structure.materials
+    out: dict[str, Any] = {f"{TOTAL_BY_MATERIAL}{m}": totals[f"{TOTAL_BY_MATERIAL}{m}"] for m in materials}
+    for member in members:
+        out.update({f"shortfall_t.{member}.{m}": result.metrics[f"shortfall_t.{member}.{m}"] for m in materials})
+    return out
 
 
 def _whole_numbers(table: pd.DataFrame) -> pd.DataFrame:
@@ -309,4 +341,40 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
         results[mechanism] = simulate(scenario)
     if not results:
         raise InputError("no mechanism could run: " + " | ".join(f"{k}: {v}" for k, v in skipped.items()), source)
-    return Comparison(results, skipped, baselines)
+    drawn: list[str] = []
+    if compile_plan(written).random_sources:  # the study layer's words, imported only when there is one to name
+        from simulator.sensitivity import scenario_random_inputs
+
+        drawn = scenario_random_inputs(written)
+    return Comparison(results, skipped, baselines, written.seed, drawn)
+
+
+SWEEP_RUNS = 200
+"""The runs per rule :func:`one_draw_note` suggests (as the report's advice on one draw: ``--runs 200``)."""
+
+
+def one_draw_note(comparison: Comparison, scenario: str, assignments: Sequence[str] = ()) -> str | None:
+    """That the rules are compared on one draw of the scenario's random inputs, and how to compare them over many.
+
+    Every row runs with the same seed (common random numbers), as ``sensitivity`` runs every sample
+    (:func:`~simulator.sensitivity.figures.one_draw_text`): a ranking that may not hold for another draw.
+    ``scenario`` and ``assignments`` (``--set``'s) name what the suggested sweep runs. None without random inputs.
+
+    >>> c = Comparison({"fair_ratio": None, "auction": None}, {}, seed=2010, random_inputs=["demand noise"])
+    >>> print(one_draw_note(c, "embargo_stochastic.yaml"))  # doctest: +NORMALIZE_WHITESPACE
+    the comparison is conditional on one draw of the random inputs (demand noise): seed 2010 in every row, so
+    another seed (--seed) may rank the rules otherwise; for their spread over draws: stockpile sweep
+    embargo_stochastic.yaml --grid agreement.mechanism=fair_ratio,auction --runs 200
+    """
+    if not comparison.random_inputs:
+        return None
+    import shlex
+
+    names = "; ".join(comparison.random_inputs)
+    sets = "".join(f" --set {shlex.quote(a)}" for a in assignments)
+    rules = ",".join(comparison.results)
+    return (
+        f"the comparison is conditional on one draw of the random inputs ({names}): seed {comparison.seed} in every "
+        "row, so another seed (--seed) may rank the rules otherwise; for their spread over draws: stockpile sweep "
+        f"{shlex.quote(scenario)}{sets} --grid agreement.mechanism={rules} --runs {SWEEP_RUNS}"
+    )

@@ -210,12 +210,20 @@ def compare_text(table: pd.DataFrame) -> str:
 
     Where ``total_shortfall_t`` would add tonnes that may not be added (oxide and magnet, or
     materials priced far apart: ``table.attrs[BY_MATERIAL]``, :func:`simulator.compare.shortfall_by_material`),
-    the members' shortfall of each material short (``shortfall_t.<material>``) stands in its
-    place, and a line says they are not added and why.
+    the members' shortfall of each material short (``total_shortfall_t.all.<material>``, compare.csv's column) stands
+    in its place, and a line says they are not added and why.
     """
     import pandas as pd
 
-    from simulator.compare import BASELINE_NOTES, BY_MATERIAL, EMPTY_NOTE, NO_BURDEN_NOTE, NOT_ADDED, nobody_short_line
+    from simulator.compare import (
+        BASELINE_NOTES,
+        BY_MATERIAL,
+        EMPTY_NOTE,
+        NO_BURDEN_NOTE,
+        NOT_ADDED,
+        TOTAL_BY_MATERIAL,
+        nobody_short_line,
+    )
     from simulator.metrics import anyone_short
 
     fairness = ("fairness_jain", "max_shortfall_share_gap", "draw_contribution_gap", "envious_members")
@@ -226,7 +234,7 @@ def compare_text(table: pd.DataFrame) -> str:
     shown = table[[c for c in ("mechanism", *total, *fairness) if c in table]]
     shown = shown.copy()
     for k, (material, values) in enumerate(by_material.items()):  # in total_shortfall_t's place
-        shown.insert(1 + k, f"shortfall_t.{material}", [values[i] for i in table.index])
+        shown.insert(1 + k, f"{TOTAL_BY_MATERIAL}{material}", [values[i] for i in table.index])  # compare.csv's
     members = [c.partition(".")[2] for c in table.columns if c.startswith("shortfall_share.")]
     short = [anyone_short(row, members) for _, row in table.iterrows()]
     if not all(short) and "fairness_jain" in shown:  # 1 by convention where nobody is short: not shown as a finding
@@ -251,7 +259,9 @@ def compare_text(table: pd.DataFrame) -> str:
     baseline = [note for name, note in BASELINE_NOTES.items() if (table["mechanism"] == name).any()]
     nobody = [nobody_short_line(bool(baseline))] if not any(short) else []
     what = table.attrs.get(NOT_ADDED, "")
-    units = [f"shortfall_t.<material>: the members' shortfall of each, not added ({what})"] if by_material else []
+    units = (
+        [f"{TOTAL_BY_MATERIAL}<material>: the members' shortfall of each, not added ({what})"] if by_material else []
+    )
     baseline += [EMPTY_NOTE] if baseline else []
     baseline += [NO_BURDEN_NOTE] if not all(short) else []
     return "\n".join(

@@ -539,6 +539,15 @@ def _over_materials(_: dict[str, np.ndarray], __: list[int], by_material: np.nda
     return by_material, ordered_sum(by_material, axis=1)
 
 
+def _unused(_: dict[str, np.ndarray], __: list[int], by_material: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """As :func:`_over_materials`, a material's sum up to ``EPS_T`` counted as none.
+
+    A day's unused stock is ``min(stock left, gaps)``, and stock left after a release can be
+    rounding residue (4.4e-16 t): not stock that stayed unused, as a gap up to ``EPS_T`` is no gap.
+    """
+    return _over_materials(_, __, np.where(by_material > EPS_T, by_material, 0.0))
+
+
 _AgreementRule = Callable[[dict[str, np.ndarray], list[int], Any], tuple[np.ndarray, np.ndarray]]
 
 _AGREEMENT: dict[str, tuple[tuple[str, ...], _AgreementRule]] = {
@@ -548,7 +557,7 @@ _AGREEMENT: dict[str, tuple[tuple[str, ...], _AgreementRule]] = {
     "draw_contribution_gap": (("released_joint_t", "contributed_t", "shortfall_t"), _contribution_gap),
     "envious_members": (("released_joint_t", "contributed_t", "shortfall_t"), _envy),
     "pool_end_t": ((), _over_materials),
-    "unused_release_t": ((), _over_materials),
+    "unused_release_t": ((), _unused),
 }
 """Agreement-wide metrics: the metrics they are computed from, and their rule giving (per material, overall)."""
 

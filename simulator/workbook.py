@@ -195,12 +195,31 @@ def _number_format(name: str, series: pd.Series, unit: Unit | None = None) -> st
     if integer and name.split(".", 1)[0].endswith(_DAY_NUMBERS):
         return "General"  # day numbers, runs and seeds: no thousands separators
     if unit.percent:
-        return f"0.{'0' * (unit.decimals or 0)}%"
+        return _percent_format(series, unit.decimals or 0)
     if integer:
         return "#,##0"
     if unit.decimals is None:
         return "General"
     return "#,##0" + (f".{'0' * unit.decimals}" if unit.decimals else "")
+
+
+def _percent_format(series: pd.Series, decimals: int) -> str:
+    """``0.00%``; where the column holds a share above 0 that would show as ``0.00%``, one that says ``<0.01%``.
+
+    A member short of 0.43 t has a share of 3.5e-05 of its demand: ``0.00%`` would read as not short. Such a
+    cell shows ``<0.01%`` (the value stays at full precision); 0 shows ``0.00%``, any other value as before.
+    Only in a column without negative values (Excel's conditional sections would drop their sign).
+
+    >>> _percent_format(pd.Series([0.0, 0.5]), 2), _percent_format(pd.Series([0.0, 3.5e-05, 0.5]), 2)
+    ('0.00%', '[=0]0.00%;[<0.00005]"<0.01%";0.00%')
+    """
+    plain = f"0.{'0' * decimals}%"
+    below = 0.5 * 10.0 ** -(decimals + 2)  # what rounds to 0 at these decimals
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    values = values[np.isfinite(values)]
+    if not ((values > 0) & (values < below)).any() or (values < 0).any():
+        return plain
+    return f'[=0]{plain};[<{below:.{decimals + 3}f}]"<{10.0**-decimals:.{decimals}f}%";{plain}'
 
 
 def _cell_values(name: str, series: pd.Series) -> list[Any]:
@@ -255,6 +274,9 @@ def _as_text(value: Any, number_format: str) -> str:
         return DATE_FORMAT
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
+    if number_format.startswith("[=0]"):  # a share above 0 too small for its decimals reads "<0.01%" (_percent_format)
+        plain, tiny, _ = number_format.removeprefix("[=0]").split(";")
+        return tiny.split('"')[1] if 0 < value < float(tiny[2 : tiny.index("]")]) else _as_text(value, plain)
     if number_format.endswith("%"):
         return f"{value * 100:.{number_format.count('0') - 1}f}%"
     if number_format.startswith("#,##0"):

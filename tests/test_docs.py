@@ -330,8 +330,11 @@ def test_the_api_page_renders_every_public_name(package):
 # --- every output column is documented -----------------------------------------------------------
 
 
-def _member_form(column: str, members: list[str]) -> str:
+def _member_form(column: str, members: list[str], materials: tuple[str, ...] = ("ree",)) -> str:
     head, _, tail = column.rpartition(".")
+    name, _, who = head.rpartition(".")
+    if name and tail in materials and (who in members or who == "all"):  # compare.csv's, as sweep.parquet's
+        return f"{name}.{'all' if who == 'all' else '<member>'}.<material>"
     return f"{head}.<member>" if head and tail in members else column
 
 

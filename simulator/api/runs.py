@@ -306,6 +306,7 @@ def compare(
     mechanisms: str | Iterable[str] | None = None,
     *,
     set: Overrides = None,
+    seed: int | None = None,
     baseline: bool = True,
 ) -> pd.DataFrame:
     """Run a scenario under several release rules, as ``stockpile compare``; one row per rule.
@@ -319,6 +320,11 @@ def compare(
         Rule names (a list, or ``"fair_ratio,auction"``); default every rule.
     set
         Changes applied before each run, as ``--set``.
+    seed
+        The seed of every row's run (default: the scenario's ``seed``), as ``--seed``. With
+        random inputs (a shock's timing or size drawn from a distribution, demand noise) the
+        rules are compared on one draw of them; ``simulator.sweep`` with
+        ``grid={"agreement.mechanism": [...]}`` and ``runs`` compares them over many.
     baseline
         With the first row ``mechanism == "no agreement"``: the same scenario without its
         agreement (as ``set={"agreement": None}``), the members' shortfalls without the
@@ -334,7 +340,10 @@ def compare(
     pandas.DataFrame
         The rows of ``compare.csv``: ``mechanism``, agreement-wide metrics, then per
         member shortfall, shortfall share, first day short (``<NA>``: never) and auction
-        spend; a rule that cannot run has a row with only ``skipped`` (why).
+        spend, then (with a market) its columns, and last the members' shortfall of each
+        material (``total_shortfall_t.all.<material>``) and each member's
+        (``shortfall_t.<member>.<material>``), named as in ``simulator.sweep``; a rule that
+        cannot run has a row with only ``skipped`` (why).
     """
     from simulator.compare import compare as compare_rules
     from simulator.compare import parse_mechanisms
@@ -355,7 +364,10 @@ def compare(
             raise InputError(f"mechanisms: {odd[0]!r} is not a mechanism name")
         mechanisms = ",".join(given)
     names = parse_mechanisms(mechanisms)
-    raw, source = raw_data(scenario, assignments(set))
+    pairs = assignments(set)
+    if seed is not None:
+        pairs.append(("seed", seed_argument(seed)))
+    raw, source = raw_data(scenario, pairs)
     return typed(compare_rules(raw, names, source, flag(baseline, "baseline")).table(), "compare")
 
 

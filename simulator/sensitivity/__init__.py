@@ -52,7 +52,7 @@ from simulator.frames import is_never_kind, quantity_of
 from simulator.output_folder import manifest_info, open_folder
 from simulator.plan import NOISE_SOURCE, RANDOM_TYPES, compile_plan
 from simulator.randomness import run_seed
-from simulator.scenario import scenario_hash
+from simulator.scenario import Scenario, scenario_hash
 from simulator.sensitivity.figures import (
     absent_word,
     day_values,
@@ -206,7 +206,12 @@ def random_inputs(study: Study) -> list[str]:
     A shock's start, length or size given as a distribution, and demand noise: the inputs
     that one run seed fixes for every sample (:func:`~simulator.sensitivity.figures.one_draw_text`).
     """
-    plan = compile_plan(study.scenario)
+    return scenario_random_inputs(study.scenario)
+
+
+def scenario_random_inputs(scenario: Scenario) -> list[str]:
+    """:func:`random_inputs` of a scenario (``stockpile compare`` names them too: every rule sees one draw)."""
+    plan = compile_plan(scenario)
     words = ["demand noise"] if NOISE_SOURCE in plan.random_sources else []
     for shock in plan.shocks:
         size = "severity" if shock.kind == "embargo" else "size"
