@@ -77,7 +77,7 @@ def test_sweep_compare_and_report_are_callable_whatever_was_imported_first(first
     assert shown.splitlines() == [
         "True True True",
         "plan_sweep simulator.sweep.figures write_report",
-        "['scenario', 'mechanisms', 'set', 'baseline']",
+        "['scenario', 'mechanisms', 'set', 'seed', 'baseline']",
     ]
 
 
