@@ -36,3 +36,26 @@ def test_floating_point_residue_of_an_input_without_effect_is_not_called_samplin
     # a real excess, however small on the page, is still noise to be said
     noisy = _sobol([("quota", 0.09, 0.87), ("ratio", 0.004, 0.001)])
     assert top_drivers(noisy, "sobol")[1] == "  caution: S1 above ST for 1 input: sampling noise"
+
+
+def _morris(rows: list[tuple[str, float, float, float]], metric: str = TOTAL) -> pd.DataFrame:
+    """(label, mu_star, mu_star_conf, sigma) per input."""
+    return pd.DataFrame(
+        [
+            {"metric": metric, "parameter": f"p.{label}", "mu_star": mu, "mu_star_conf": conf, "sigma": sigma}
+            | {"mu": mu, "label": label, "metric_unit": "t" if metric != "fairness_jain" else ""}
+            for label, mu, conf, sigma in rows
+        ]
+    )
+
+
+def test_morris_drivers_print_every_number_in_one_format():
+    # long_embargo_6m, --samples 2: 16,198.4 printed as 1.62e+04 beside 2,863 and 7,500
+    table = _morris([("end", 16198.44585, 2862.93468, 2806.41284), ("severity", 7499.56245, 5459.15362, 5435.10761)])
+    (line,) = top_drivers(table, "morris", 2)
+    assert (
+        line
+        == "Total shortfall (t): end (mu* 16,198 +- 2,863, sigma 2,806), severity (mu* 7,500 +- 5,459, sigma 5,435)"
+    )
+    fairness = _morris([("end", 0.47321, 0.04262, 0.04178)], "fairness_jain")
+    assert top_drivers(fairness, "morris", 1)[0].endswith("end (mu* 0.473 +- 0.0426, sigma 0.0418)")

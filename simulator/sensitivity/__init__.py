@@ -58,6 +58,7 @@ from simulator.sensitivity.figures import (
     day_values,
     flag_text,
     is_sparse,
+    number_text,
     one_draw_text,
     s1_above_text,
     sensitivity_figure,
@@ -284,8 +285,9 @@ S1 above ST for 1 input: sampling noise
                 f"{r.label} (ST {_share(r.ST)} +- {_share(r.ST_conf)}, S1 {_share(r.S1)})" for r in ranked.itertuples()
             ]
         else:
+            show = number_text  # as run --uncertainty prints numbers: 16,198, not 1.62e+04
             parts = [
-                f"{r.label} (mu* {r.mu_star:,.4g} +- {r.mu_star_conf:,.4g}, sigma {r.sigma:,.4g})"
+                f"{r.label} (mu* {show(r.mu_star)} +- {show(r.mu_star_conf)}, sigma {show(r.sigma)})"
                 for r in ranked.itertuples()
             ]
         lines.append(f"{title}: " + ", ".join(parts))

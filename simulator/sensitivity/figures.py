@@ -471,8 +471,17 @@ def _runs(mask: np.ndarray) -> list[np.ndarray]:
     return [r for r in np.split(days, np.flatnonzero(np.diff(days) > 1) + 1) if len(r)]
 
 
+def number_text(value: float) -> str:
+    """A number as ``stockpile run --uncertainty`` prints one: whole with thousands separators from 100, else 3 digits.
+
+    >>> number_text(16204.3), number_text(2863.2), number_text(0.5625), number_text(42.0)
+    ('16,204', '2,863', '0.562', '42')
+    """
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
+
+
 def _amount(value: float, unit: str) -> str:
-    return f"{value:,.0f}{f' {unit}' if unit else ''}" if value >= 100 else f"{value:,.3g}{f' {unit}' if unit else ''}"
+    return f"{number_text(value)}{f' {unit}' if unit else ''}"
 
 
 def fan_figure(
