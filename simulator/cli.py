@@ -1279,7 +1279,14 @@ def sensitivity(
     with a caution where the samples are too few to rank them.
     """
     from simulator.scenario import load_raw
-    from simulator.sensitivity import check_samples, plan_study, ranking_note, run_sensitivity, top_drivers
+    from simulator.sensitivity import (
+        check_samples,
+        plan_study,
+        ranking_note,
+        run_sensitivity,
+        study_notes,
+        top_drivers,
+    )
     from simulator.sensitivity.figures import one_draw_text
     from simulator.sensitivity.indices import runs_needed
 
@@ -1323,6 +1330,8 @@ def sensitivity(
         click.echo(f"note: {rough}", err=True)
     if one_draw := one_draw_text(info["random_inputs"], info["run_seed"]):
         click.echo(f"note: the indices are {one_draw}; they do not average over those inputs' distributions", err=True)
+    for note in study_notes(info):
+        click.echo(f"note: {note}", err=True)
     click.echo(f"wrote {folder}/")
 
 

@@ -7,10 +7,13 @@ range, so an elementary effect is 3/2 of the change a step simulated).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pytest
 
-from simulator.sensitivity import top_drivers
+from simulator.sensitivity import analyse_study, plan_study, study_notes, top_drivers
 from simulator.sensitivity.figures import sensitivity_figure
+from tests.test_sensitivity import SHORT
 
 TOTAL = "total_shortfall_t"
 
@@ -59,3 +62,31 @@ def test_morris_drivers_print_every_number_in_one_format():
     )
     fairness = _morris([("end", 0.47321, 0.04262, 0.04178)], "fairness_jain")
     assert top_drivers(fairness, "morris", 1)[0].endswith("end (mu* 0.473 +- 0.0426, sigma 0.0418)")
+
+
+DEMAND = "regions.japan.demand.ree.tonnes_per_day"  # uniform on 5-15 t/day: 40 days short of all of it
+
+
+def test_a_morris_step_simulates_two_thirds_of_mu_star_and_the_study_says_mu_star_is_extrapolated():
+    # the test world's shortfall is 40 * demand - stock: over demand's whole range (10 t/day) 400 t
+    study = plan_study(SHORT, "s.yaml", ["total_shortfall_t"], fixed=())
+    found = analyse_study(study, "morris", 4)
+    mu_star = found.table.set_index("parameter").loc[DEMAND, "mu_star"]
+    assert mu_star == pytest.approx(400)
+    runs = found.samples
+    inputs = [c for c in runs.columns if c.startswith(("regions.", "materials."))]
+    step = runs.groupby(np.arange(len(runs)) // (len(inputs) + 1)).diff()  # within each trajectory of 4 runs
+    moved = step[inputs].fillna(0).ne(0).sum(axis=1).eq(1) & step[DEMAND].fillna(0).ne(0)
+    steps, changes = step[DEMAND][moved].abs(), step["total_shortfall_t"][moved].abs()
+    assert len(steps) == 4 and steps.to_numpy() == pytest.approx(np.full(4, 10 * 2 / 3))  # 2/3 of 5-15
+    assert changes.to_numpy() == pytest.approx(np.full(4, 40 * 10 * 2 / 3))  # 266.7 t a step, not 400
+    assert found.info["morris_step"] == pytest.approx(2 / 3)
+    assert changes.mean() == pytest.approx(found.info["morris_step"] * mu_star)
+    (note,) = study_notes(found.info)
+    assert "change per whole range of the input (in quantiles), extrapolated from steps of 2/3 of the range" in note
+    axis = sensitivity_figure(found.table, "morris", len(runs)).axes[0].get_xlabel()
+    assert axis == (
+        "mu*: mean absolute change per whole range of the input (t),\n"
+        "extrapolated from steps of 2/3 of the range; sigma: their spread"
+    )
+    assert analyse_study(study, "sobol", 2).info["morris_step"] is None

@@ -19,7 +19,13 @@ sweep machinery (:mod:`simulator.sensitivity.study`) and writes into ``DIR``:
   which it has a day (``nonzero_runs``), and those non-zero in fewer than 5% of the runs
   (``sparse_metrics``: their indices rest on those runs); per such day metric the runs
   that hold -1 (``never_runs``) and the day the indices count them as (``never_as_day``),
-  version and wall time.
+  ``morris_step`` (Morris: how far each step moves one input, as a share of its range in
+  quantiles, 2/3; null for Sobol'), version and wall time.
+
+Morris' ``mu_star`` is SALib's mean absolute elementary effect: a step's change divided by
+the step, so the change per whole range of an input extrapolated from steps of 2/3 of it;
+the steps themselves moved the metric by 2/3 of it on average. The axis of the figure and a
+note in the terminal say so (:func:`study_notes`).
 
 A day metric's -1 (never short, no demand, no price) is not taken as a day -1, earlier
 than any: the indices count it as ``horizon_days``, the day after the last
@@ -42,6 +48,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +74,7 @@ from simulator.sensitivity.indices import (
     BOOTSTRAP_RESAMPLES,
     CONFIDENCE_LEVEL,
     EXTRA_RUNS,
+    MORRIS_STEP,
     RANKED_BY,
     Method,
     indices_table,
@@ -78,7 +86,15 @@ from simulator.sensitivity.study import MAX_SAMPLE_RUNS, Study, evaluate, plan_s
 from simulator.sweep.columns import metric_title, metric_unit
 from simulator.version import __version__
 
-__all__ = ["Sensitivity", "check_samples", "plan_study", "ranking_note", "run_sensitivity", "top_drivers"]
+__all__ = [
+    "Sensitivity",
+    "check_samples",
+    "plan_study",
+    "ranking_note",
+    "run_sensitivity",
+    "study_notes",
+    "top_drivers",
+]
 
 SENSITIVITY_FILES = frozenset({"sensitivity.csv", "sensitivity.png", "samples.parquet", "sensitivity.json"})
 TOP_DRIVERS = 3
@@ -162,6 +178,7 @@ def analyse_study(
         "never_runs": {m: len(points) - count for m, count in nonzero.items() if absent_word(m) is not None},
         "never_as_day": never_day,
         "random_inputs": random_inputs(study),
+        "morris_step": MORRIS_STEP if method == "morris" else None,
         "engine": "batched fast path (bit-identical to the SimPy reference engine)",
         "package_version": __version__,
         "wall_time_s": round(time.perf_counter() - started, 3),
@@ -199,6 +216,31 @@ def run_sensitivity(
             )
             figure.savefig(stage / "sensitivity.png", dpi=110)
     return found
+
+
+def study_notes(info: dict[str, Any]) -> list[str]:
+    """What the terminal says after the top drivers of a study described by ``info`` (``sensitivity.json``).
+
+    For Morris, what ``mu*`` is: the change per whole range of an input, extrapolated from steps of
+    ``morris_step`` (2/3) of it, not a change the study simulated.
+
+    >>> study_notes({"method": "morris", "morris_step": 2 / 3})
+    ["mu* is SALib's mean absolute elementary effect: a step's change in the metric divided by the step, \
+so the change per whole range of the input (in quantiles), extrapolated from steps of 2/3 of the range; \
+the steps themselves moved the metric by 2/3 of mu* on average"]
+    >>> study_notes({"method": "sobol", "morris_step": None})
+    []
+    """
+    notes = []
+    if info.get("method") == "morris" and (step := info.get("morris_step")):
+        part = Fraction(step).limit_denominator(100)
+        notes.append(
+            "mu* is SALib's mean absolute elementary effect: a step's change in the metric divided by the step, "
+            "so the change per whole range of the input (in quantiles), "
+            f"extrapolated from steps of {part} of the range; "
+            f"the steps themselves moved the metric by {part} of mu* on average"
+        )
+    return notes
 
 
 def random_inputs(study: Study) -> list[str]:

@@ -7,7 +7,9 @@ Layer: studies.
   says how many of the inputs (and metrics) are shown. Sobol': total index ``ST`` with
   its confidence interval and, inside it, the first-order ``S1``, on an axis of shares
   from 0 to 1 (an interval or an estimate past an end is cut there and marked with a
-  triangle). Morris: ``mu_star`` with its confidence interval, ``sigma`` as a dot. A
+  triangle). Morris: ``mu_star`` with its confidence interval, ``sigma`` as a dot, the axis
+  saying what they are: changes per whole range of an input, extrapolated from steps of 2/3
+  of it (:func:`morris_axis_text`). A
   metric that is non-zero in few runs (:func:`is_sparse`) says so under its title: its
   indices rest on those runs alone; a day metric whose -1 (never, no demand, no price)
   the indices count after the horizon says in how many runs (:func:`flag_text`).
@@ -22,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -47,7 +50,7 @@ from simulator.plots import (
 )
 from simulator.plots import plain_text as _text
 from simulator.quantities import NONE_WORDS
-from simulator.sensitivity.indices import RANKED_BY, Method
+from simulator.sensitivity.indices import MORRIS_STEP, RANKED_BY, Method
 from simulator.sweep.columns import metric_title, metric_unit
 
 MAX_PANELS = 6
@@ -181,6 +184,8 @@ TITLE_GAP_IN = 0.15
 """Space between the figure's title and the panels' titles."""
 BELOW_AXIS_IN = 0.6
 """Height of an axis' tick labels and label under a panel."""
+AXIS_LABEL_LINES_IN = 9 * LINE_SPACING / 72 + 0.02
+"""Height of each line an axis' label has beyond its first (at 9 pt: Morris' says what mu* is on two)."""
 
 
 def _lines_in(lines: int, size: float) -> float:
@@ -235,8 +240,9 @@ def sensitivity_figure(
     # each row of panels: room for its tallest title (lines at their size, then the title's 6 pt pad)
     title_in = [max(_title_in(t) for t in titles[r * cols : (r + 1) * cols]) for r in range(rows)]
     top_in = EDGE_IN + _lines_in(suptitle.count("\n") + 1, TITLE_PT) + TITLE_GAP_IN + title_in[0]
-    row_gap_in = BELOW_AXIS_IN + max(title_in[1:], default=0.0)
-    bottom_in = 0.55 + legend_in
+    axis_in = AXIS_LABEL_LINES_IN * (morris_axis_text("").count("\n") if method == "morris" else 0)
+    row_gap_in = BELOW_AXIS_IN + axis_in + max(title_in[1:], default=0.0)
+    bottom_in = 0.55 + axis_in + legend_in
     left_in, right_in, gap_in = max(1.0, label_in), 0.3, max(1.0, label_in) + 0.2
     width = left_in + right_in + gap_in * (cols - 1) + PANEL_WIDTH_IN * cols
     fig = Figure(figsize=(width, top_in + bottom_in + plot_in * rows + row_gap_in * (rows - 1)))
@@ -398,13 +404,30 @@ def _bars(ax: Axes, rows: pd.DataFrame, method: Method, metric: str, title: list
         mean = ax.barh(y, rows["mu_star"], xerr=rows["mu_star_conf"], color="#9dbbe0", ecolor=WHISKER_INK, label="mu*")
         (spread,) = ax.plot(rows["sigma"], y, "o", color="#d1495b", ms=4, label="sigma")
         unit = metric_unit(metric)
-        ax.set_xlabel(
-            f"change over the input's range{f' ({unit})' if unit else ''}: mu* mean absolute, sigma spread",
-            fontsize=9,
-        )
+        ax.set_xlabel(morris_axis_text(unit), fontsize=9)
         ax.set_xlim(left=0)
         handles = [mean, whisker, spread]
     return handles, [h.get_label() for h in handles]
+
+
+def morris_axis_text(unit: str) -> str:
+    """What a Morris panel's axis gives: SALib's elementary effects, per whole range, from steps of 2/3 of it.
+
+    A step moves the input by :data:`~simulator.sensitivity.indices.MORRIS_STEP` of its range, and
+    the effect is its change divided by that: a change over the whole range the study did not
+    simulate, but extrapolated (with two members Jain's index moves by 0.5 at most, and its
+    ``mu*`` can be 0.75).
+
+    >>> print(morris_axis_text("t"))
+    mu*: mean absolute change per whole range of the input (t),
+    extrapolated from steps of 2/3 of the range; sigma: their spread
+    """
+    per = f" ({unit})" if unit else ""
+    step = Fraction(MORRIS_STEP).limit_denominator(100)
+    return (
+        f"mu*: mean absolute change per whole range of the input{per},\n"
+        f"extrapolated from steps of {step} of the range; sigma: their spread"
+    )
 
 
 def share_whiskers(st: np.ndarray, conf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
