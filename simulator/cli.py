@@ -1323,6 +1323,7 @@ def sensitivity(
         nonzero=info["nonzero_runs"],
         runs=info["runs"],
         never_day=info["never_as_day"],
+        no_member_short=info["no_member_short_runs"],
     )
     for line in drivers:
         click.echo(f"  {line}")

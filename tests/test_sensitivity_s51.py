@@ -7,13 +7,18 @@ range, so an elementary effect is 3/2 of the change a step simulated).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from simulator.scenario import load_raw
 from simulator.sensitivity import analyse_study, plan_study, study_notes, top_drivers
 from simulator.sensitivity.figures import sensitivity_figure
 from tests.test_sensitivity import SHORT
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
 TOTAL = "total_shortfall_t"
 
@@ -90,3 +95,29 @@ def test_a_morris_step_simulates_two_thirds_of_mu_star_and_the_study_says_mu_sta
         "extrapolated from steps of 2/3 of the range; sigma: their spread"
     )
     assert analyse_study(study, "sobol", 2).info["morris_step"] is None
+
+
+QUOTA = "shocks.china_quota_2011.tonnes_per_period"
+
+
+def test_fairness_says_in_how_many_runs_no_member_is_short_and_its_index_is_1_by_convention():
+    # embargo_2010_scarce: the 2011 quota alone decides whether the EU is short (Japan never is)
+    raw = load_raw(str(SCENARIOS / "embargo_2010_scarce.yaml"), [])
+    study = plan_study(raw, "embargo_2010_scarce.yaml", only=["agreement.ratio.japan", QUOTA], fixed=())
+    assert "fairness_jain" in study.metrics  # a default: members share a stock
+    found = analyse_study(study, "morris", 4)
+    runs, info = found.samples, found.info
+    nobody = runs[["shortfall_share.japan", "shortfall_share.eu"]].eq(0).all(axis=1)
+    assert runs.loc[nobody, "fairness_jain"].eq(1).all()  # no burden counted as equal
+    assert runs.loc[~nobody, "fairness_jain"].eq(0.5).all()  # one of two members bears it all
+    assert info["no_member_short_runs"] == nobody.sum() == 6 and info["runs"] == 12
+    flag = "1 where no member is short, in 6 of 12 runs"
+    fairness = [line for line in top_drivers(found.table, "morris", no_member_short=6, runs=12) if "Jain" in line]
+    assert fairness[0].startswith(f"Fairness (Jain's index), {flag}: ")
+    figure = sensitivity_figure(found.table, "morris", 12, no_member_short=6)
+    assert [ax.get_title() for ax in figure.axes[:2]] == ["Total shortfall (t)", f"Fairness (Jain's index)\n{flag}"]
+    assert study_notes(info)[0].startswith("Jain's index is 1 by convention in the 6 of 12 runs where no member")
+    # not studied, nothing to say: the key is null and no note is printed
+    alone = analyse_study(plan_study(raw, "s", ["total_shortfall_t"], only=[QUOTA], fixed=()), "morris", 2)
+    assert alone.info["no_member_short_runs"] is None
+    assert not any("Jain" in note for note in study_notes(alone.info))

@@ -19,8 +19,17 @@ sweep machinery (:mod:`simulator.sensitivity.study`) and writes into ``DIR``:
   which it has a day (``nonzero_runs``), and those non-zero in fewer than 5% of the runs
   (``sparse_metrics``: their indices rest on those runs); per such day metric the runs
   that hold -1 (``never_runs``) and the day the indices count them as (``never_as_day``),
+  ``no_member_short_runs`` (where ``fairness_jain`` is studied: the runs in which no member is
+  short, whose Jain's index is 1 by convention; null when not studied or not known),
   ``morris_step`` (Morris: how far each step moves one input, as a share of its range in
   quantiles, 2/3; null for Sobol'), version and wall time.
+
+Jain's index (``fairness_jain``) is 1 by convention in a run where no member is short. The
+sweep's figures and ``run --uncertainty`` summarise it over the runs with a member short
+(:func:`simulator.metrics.fairness_when_short`); the indices need every run of the design, so
+they count those runs as 1, and fairness's variance is then also that of whether a member is
+short at all. The figure's panel, the top drivers, a note and ``no_member_short_runs`` say in
+how many runs (:func:`~simulator.sensitivity.figures.no_member_short_text`).
 
 Morris' ``mu_star`` is SALib's mean absolute elementary effect: a step's change divided by
 the step, so the change per whole range of an input extrapolated from steps of 2/3 of it;
@@ -56,6 +65,7 @@ import pandas as pd
 
 from simulator.errors import InputError
 from simulator.frames import is_never_kind, quantity_of
+from simulator.metrics import runs_short
 from simulator.output_folder import manifest_info, open_folder
 from simulator.plan import NOISE_SOURCE, RANDOM_TYPES, compile_plan
 from simulator.randomness import run_seed
@@ -65,6 +75,7 @@ from simulator.sensitivity.figures import (
     day_values,
     flag_text,
     is_sparse,
+    no_member_short_text,
     number_text,
     one_draw_text,
     s1_above_text,
@@ -156,6 +167,8 @@ def analyse_study(
     indices = indices_table(method, unit, outputs, study.paths, labels, study.root_seed)
     runs = pd.concat([study.values_table(points), table.drop(columns=["point", "run"])], axis=1)
     nonzero = {metric: occurring_runs(table[metric], metric) for metric in study.metrics}
+    members = study.scenario.agreement.members if study.scenario.agreement else None
+    short = runs_short(table, members) if "fairness_jain" in study.metrics else None
     info = {
         "scenario": study.scenario.name,
         "scenario_file": study.source,
@@ -178,6 +191,7 @@ def analyse_study(
         "never_runs": {m: len(points) - count for m, count in nonzero.items() if absent_word(m) is not None},
         "never_as_day": never_day,
         "random_inputs": random_inputs(study),
+        "no_member_short_runs": None if short is None else int((~short).sum()),
         "morris_step": MORRIS_STEP if method == "morris" else None,
         "engine": "batched fast path (bit-identical to the SimPy reference engine)",
         "package_version": __version__,
@@ -213,6 +227,7 @@ def run_sensitivity(
                 info["never_as_day"],
                 one_draw_text(info["random_inputs"], info["run_seed"]),
                 len(study.scenario.uncertain),
+                info["no_member_short_runs"],
             )
             figure.savefig(stage / "sensitivity.png", dpi=110)
     return found
@@ -221,8 +236,10 @@ def run_sensitivity(
 def study_notes(info: dict[str, Any]) -> list[str]:
     """What the terminal says after the top drivers of a study described by ``info`` (``sensitivity.json``).
 
-    For Morris, what ``mu*`` is: the change per whole range of an input, extrapolated from steps of
-    ``morris_step`` (2/3) of it, not a change the study simulated.
+    Where Jain's index is among the metrics and no member is short in some runs but not all,
+    that those runs count as 1 (``no_member_short_runs``). For Morris, what ``mu*`` is: the change
+    per whole range of an input, extrapolated from steps of ``morris_step`` (2/3) of it, not a
+    change the study simulated.
 
     >>> study_notes({"method": "morris", "morris_step": 2 / 3})
     ["mu* is SALib's mean absolute elementary effect: a step's change in the metric divided by the step, \
@@ -232,6 +249,14 @@ the steps themselves moved the metric by 2/3 of mu* on average"]
     []
     """
     notes = []
+    nobody, runs = info.get("no_member_short_runs"), int(info.get("runs") or 0)
+    if no_member_short_text(nobody, runs, "fairness_jain"):
+        notes.append(
+            f"Jain's index is 1 by convention in the {nobody:,} of {runs:,} runs where no member is short, "
+            "and the indices count those runs with the others (their design needs every run): fairness's "
+            "indices also measure what decides whether a member is short at all; "
+            "sweep figures and run --uncertainty summarise it over the runs with a member short"
+        )
     if info.get("method") == "morris" and (step := info.get("morris_step")):
         part = Fraction(step).limit_denominator(100)
         notes.append(
@@ -284,6 +309,7 @@ def top_drivers(
     nonzero: dict[str, int] | None = None,
     runs: int = 0,
     never_day: int | None = None,
+    no_member_short: int | None = None,
 ) -> list[str]:
     """One line per metric: its title and its ``count`` most influential inputs.
 
@@ -291,7 +317,9 @@ def top_drivers(
     metric, those in which it has a day) flags a metric non-zero in few runs
     (:func:`~simulator.sensitivity.figures.is_sparse`), and a day metric whose never or none
     (-1) the indices count after the horizon, as day ``never_day`` when given
-    (:func:`~simulator.sensitivity.figures.flag_text`).
+    (:func:`~simulator.sensitivity.figures.flag_text`). ``no_member_short``: the runs in which
+    no member is short, whose Jain's index is 1 by convention: fairness says in how many
+    (:func:`~simulator.sensitivity.figures.no_member_short_text`).
     Indices are rounded to two decimals, a small negative estimate to ``0.00`` (not ``-0.00``).
     A metric whose shown inputs have an interval wider than their estimate
     (:func:`wide_text`), or (Sobol') an input whose ``S1`` exceeds its ``ST``
@@ -318,6 +346,8 @@ S1 above ST for 1 input: sampling noise
         title = metric_title(str(metric))
         if flag := flag_text((nonzero or {}).get(str(metric)), runs, str(metric), never_day):
             title += f", {flag}"
+        if nobody := no_member_short_text(no_member_short, runs, str(metric)):
+            title += f", {nobody}"
         ranked = _shown(rows, method, count)
         if ranked.empty:
             lines.append(f"{title}: the same in every run")

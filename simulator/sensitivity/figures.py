@@ -119,6 +119,24 @@ def sparse_text(nonzero: int, runs: int, metric: str = "", never_day: int | None
     return f"non-zero in only {nonzero:,} of {runs:,} runs"
 
 
+def no_member_short_text(count: int | None, runs: int, metric: str) -> str | None:
+    """What to say of Jain's index where no member is short in some runs, not all: ``1 where no member is short, ...``.
+
+    Jain's index counts no burden as equal, 1 (:func:`simulator.metrics.jain_index`). The sweep's figures
+    and ``run --uncertainty`` summarise it over the runs with a member short; the indices need every run
+    of the design, so they count those runs as 1, and the metric's variance is then also that of whether
+    a member is short at all. ``count``: the runs with no member short (None: not known).
+
+    >>> no_member_short_text(108, 248, "fairness_jain")
+    '1 where no member is short, in 108 of 248 runs'
+    >>> no_member_short_text(0, 248, "fairness_jain"), no_member_short_text(108, 248, "total_shortfall_t")
+    (None, None)
+    """
+    if metric != "fairness_jain" or count is None or not 0 < count < runs:
+        return None
+    return f"1 where no member is short, in {count:,} of {runs:,} runs"
+
+
 def flag_text(nonzero: int | None, runs: int, metric: str, never_day: int | None = None) -> str | None:
     """What to say of a metric beside its indices, or None: sparse (:func:`is_sparse`), or a day metric with nevers.
 
@@ -201,6 +219,7 @@ def sensitivity_figure(
     never_day: int | None = None,
     one_draw: str | None = None,
     declared: int | None = None,
+    no_member_short: int | None = None,
 ) -> Figure:
     """Bars of each metric's indices, one panel per metric (the first :data:`MAX_PANELS`).
 
@@ -213,6 +232,8 @@ def sensitivity_figure(
     metric, the runs in which it is not zero (a day metric: has a day): a sparse one
     (:func:`is_sparse`) says so, and a day metric whose never (or none) the indices count
     as day ``never_day``, after the horizon, says in how many runs (:func:`flag_text`).
+    ``no_member_short``: the runs in which no member is short, where Jain's index is 1 by convention;
+    its panel says in how many (:func:`no_member_short_text`).
     The margins above and between the panels are as tall as the titles they hold.
     """
     every_metric = list(dict.fromkeys(table["metric"]))
@@ -222,7 +243,7 @@ def sensitivity_figure(
     shown = [table[table["metric"] == metric].head(bars) for metric in metrics]
     counts = [(nonzero or {}).get(metric) for metric in metrics]
     titles = [
-        _panel_title(rows_of, method, str(metric), count, runs, never_day)
+        _panel_title(rows_of, method, str(metric), count, runs, never_day, no_member_short)
         for metric, rows_of, count in zip(metrics, shown, counts, strict=True)
     ]
     labels = [_label(label) for rows_of in shown for label in rows_of["label"]]
@@ -287,12 +308,20 @@ def _title_in(title: list[str]) -> float:
 
 
 def _panel_title(
-    rows: pd.DataFrame, method: Method, metric: str, nonzero: int | None, runs: int, never_day: int | None
+    rows: pd.DataFrame,
+    method: Method,
+    metric: str,
+    nonzero: int | None,
+    runs: int,
+    never_day: int | None,
+    no_member_short: int | None = None,
 ) -> list[str]:
     """A panel's title, a line each: the metric, then what to doubt in its indices (shown in :data:`FLAG_INK`)."""
     flags = []
     if flag := flag_text(nonzero, runs, metric, never_day):
         flags.append(f"{flag}: indices rest on those runs" if is_sparse(nonzero or 0, runs) else flag)
+    if nobody := no_member_short_text(no_member_short, runs, metric):
+        flags.append(nobody)
     if method == "sobol" and (above := s1_above_text(rows)):
         flags.append(above)
     return [_text(metric_title(metric)), *flags]
