@@ -1286,6 +1286,7 @@ def sensitivity(
         run_sensitivity,
         study_notes,
         top_drivers,
+        unlike_tonnes,
     )
     from simulator.sensitivity.figures import one_draw_text
     from simulator.sensitivity.indices import runs_needed
@@ -1324,6 +1325,7 @@ def sensitivity(
         runs=info["runs"],
         never_day=info["never_as_day"],
         no_member_short=info["no_member_short_runs"],
+        unlike_tonnes=unlike_tonnes(info),
     )
     for line in drivers:
         click.echo(f"  {line}")

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from simulator.scenario import load_raw
-from simulator.sensitivity import analyse_study, plan_study, study_notes, top_drivers
+from simulator.sensitivity import analyse_study, plan_study, study_notes, top_drivers, unlike_tonnes
 from simulator.sensitivity.figures import sensitivity_figure
 from tests.test_sensitivity import SHORT
 
@@ -121,3 +121,38 @@ def test_fairness_says_in_how_many_runs_no_member_is_short_and_its_index_is_1_by
     alone = analyse_study(plan_study(raw, "s", ["total_shortfall_t"], only=[QUOTA], fixed=()), "morris", 2)
     assert alone.info["no_member_short_runs"] is None
     assert not any("Jain" in note for note in study_notes(alone.info))
+
+
+UNLIKE = "tonnes of magnet and tonnes of oxide"
+
+
+def test_totals_that_add_tonnes_of_magnet_and_of_oxide_say_so_as_the_sweep_does():
+    # long_embargo_6m: the EU short of light rare earths (oxide) and of NdFeB magnets in every run
+    raw = load_raw(str(SCENARIOS / "long_embargo_6m.yaml"), [])
+    metrics = ["total_shortfall_t", "shortfall_t.eu", "shortfall_t.eu.light_ree", "fairness_jain"]
+    only = ["shocks.china_embargo.end", "shocks.china_embargo.severity"]
+    found = analyse_study(plan_study(raw, "long_embargo_6m.yaml", metrics, only=only, fixed=()), "morris", 2)
+    runs, info = found.samples, found.info
+    materials = [f"shortfall_t.eu.{m}" for m in ("light_ree", "heavy_ree", "ndfeb_magnets")]
+    assert runs["shortfall_t.eu"].to_numpy() == pytest.approx(runs[materials].sum(axis=1).to_numpy())
+    assert (runs["shortfall_t.eu.light_ree"] > 0).any() and (runs["shortfall_t.eu.ndfeb_magnets"] > 0).any()
+    assert info["shortfall_adds"] == UNLIKE  # as sweep.json records it
+    assert info["unlike_tonnes_metrics"] == ["total_shortfall_t", "shortfall_t.eu"]  # one material's is not a sum
+    flagged = unlike_tonnes(info)
+    lines = top_drivers(found.table, "morris", 1, unlike_tonnes=flagged)
+    assert [line.split(":")[0] for line in lines if not line.startswith(" ")] == [
+        f"Total shortfall (t), adds {UNLIKE}",
+        f"Shortfall, EU (t), adds {UNLIKE}",
+        "Shortfall, EU, light rare earths (t)",
+        "Fairness (Jain's index)",
+    ]
+    titles = [ax.get_title() for ax in sensitivity_figure(found.table, "morris", 6, unlike_tonnes=flagged).axes[:3]]
+    assert titles[0] == f"Total shortfall (t)\nadds {UNLIKE}" and titles[2] == "Shortfall, EU, light rare earths (t)"
+    assert any(
+        note.startswith(f"total_shortfall_t and shortfall_t.eu (and their panels and top drivers) add {UNLIKE}")
+        for note in study_notes(info)
+    )
+    # one material (the test world): nothing unlike to add, nothing to say
+    alike = analyse_study(plan_study(SHORT, "s.yaml", ["total_shortfall_t"], fixed=()), "morris", 2)
+    assert alike.info["shortfall_adds"] is None and alike.info["unlike_tonnes_metrics"] == []
+    assert unlike_tonnes(alike.info) == {} and not any(" add " in note for note in study_notes(alike.info))

@@ -21,6 +21,10 @@ sweep machinery (:mod:`simulator.sensitivity.study`) and writes into ``DIR``:
   that hold -1 (``never_runs``) and the day the indices count them as (``never_as_day``),
   ``no_member_short_runs`` (where ``fairness_jain`` is studied: the runs in which no member is
   short, whose Jain's index is 1 by convention; null when not studied or not known),
+  ``shortfall_adds`` (what a total over the scenario's materials adds where their tonnes may not be
+  added, as in ``sweep.json``; else null) and ``unlike_tonnes_metrics`` (the studied totals in tonnes
+  that add two materials or more, non-zero in some run: :func:`adding_materials`; their panels and
+  top drivers say what they add),
   ``morris_step`` (Morris: how far each step moves one input, as a share of its range in
   quantiles, 2/3; null for Sobol'), version and wall time.
 
@@ -55,7 +59,7 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -66,12 +70,15 @@ import pandas as pd
 from simulator.errors import InputError
 from simulator.frames import is_never_kind, quantity_of
 from simulator.metrics import runs_short
+from simulator.names import join_words
 from simulator.output_folder import manifest_info, open_folder
 from simulator.plan import NOISE_SOURCE, RANDOM_TYPES, compile_plan
 from simulator.randomness import run_seed
 from simulator.scenario import scenario_hash
+from simulator.scenario.tonnes import SHORTFALL_ADDS, shortfall_adds
 from simulator.sensitivity.figures import (
     absent_word,
+    adds_text,
     day_values,
     flag_text,
     is_sparse,
@@ -105,6 +112,7 @@ __all__ = [
     "run_sensitivity",
     "study_notes",
     "top_drivers",
+    "unlike_tonnes",
 ]
 
 SENSITIVITY_FILES = frozenset({"sensitivity.csv", "sensitivity.png", "samples.parquet", "sensitivity.json"})
@@ -169,6 +177,7 @@ def analyse_study(
     nonzero = {metric: occurring_runs(table[metric], metric) for metric in study.metrics}
     members = study.scenario.agreement.members if study.scenario.agreement else None
     short = runs_short(table, members) if "fairness_jain" in study.metrics else None
+    adds, materials = shortfall_adds(study.scenario), list(study.scenario.materials)
     info = {
         "scenario": study.scenario.name,
         "scenario_file": study.source,
@@ -193,6 +202,8 @@ def analyse_study(
         "random_inputs": random_inputs(study),
         "no_member_short_runs": None if short is None else int((~short).sum()),
         "morris_step": MORRIS_STEP if method == "morris" else None,
+        SHORTFALL_ADDS: adds,
+        "unlike_tonnes_metrics": [] if adds is None else adding_materials(table, study.metrics, materials),
         "engine": "batched fast path (bit-identical to the SimPy reference engine)",
         "package_version": __version__,
         "wall_time_s": round(time.perf_counter() - started, 3),
@@ -228,6 +239,7 @@ def run_sensitivity(
                 one_draw_text(info["random_inputs"], info["run_seed"]),
                 len(study.scenario.uncertain),
                 info["no_member_short_runs"],
+                unlike_tonnes(info),
             )
             figure.savefig(stage / "sensitivity.png", dpi=110)
     return found
@@ -257,6 +269,8 @@ the steps themselves moved the metric by 2/3 of mu* on average"]
             "indices also measure what decides whether a member is short at all; "
             "sweep figures and run --uncertainty summarise it over the runs with a member short"
         )
+    if unlike := unlike_tonnes_note(info):
+        notes.append(unlike)
     if info.get("method") == "morris" and (step := info.get("morris_step")):
         part = Fraction(step).limit_denominator(100)
         notes.append(
@@ -266,6 +280,57 @@ the steps themselves moved the metric by 2/3 of mu* on average"]
             f"the steps themselves moved the metric by {part} of mu* on average"
         )
     return notes
+
+
+def adding_materials(table: pd.DataFrame, metrics: Iterable[str], materials: list[str]) -> list[str]:
+    """The tonnage ``metrics`` that add the tonnes of two materials or more, each non-zero in some run of ``table``.
+
+    A metric in tonnes whose table has a column per material (``shortfall_t.eu.<material>``;
+    ``total_shortfall_t.all.<material>`` for an agreement-wide one) is their total. The study says
+    so where the scenario's tonnes may not be added (:func:`~simulator.scenario.tonnes.shortfall_adds`)
+    and two of them are non-zero, as the sweep's note does where two materials are short.
+
+    >>> t = pd.DataFrame({"shortfall_t.eu": [3.0, 5.0], "shortfall_t.eu.a": [3.0, 0.0], "shortfall_t.eu.b": [0, 5.0],
+    ...                   "shortfall_t.japan": [1.0, 0], "shortfall_t.japan.a": [1.0, 0], "shortfall_t.japan.b": 0})
+    >>> adding_materials(t, ["shortfall_t.eu", "shortfall_t.japan", "shortfall_t.eu.a"], ["a", "b"])
+    ['shortfall_t.eu']
+    """
+    adding = []
+    for metric in metrics:
+        if metric_unit(metric) != "t":
+            continue
+        parts = [c for m in materials for c in (f"{metric}.{m}", f"{metric}.all.{m}") if c in table]
+        if sum(bool((table[c].fillna(0) != 0).any()) for c in parts) >= 2:
+            adding.append(metric)
+    return adding
+
+
+def unlike_tonnes(info: dict[str, Any]) -> dict[str, str]:
+    """Per studied metric that adds tonnes which may not be added (``unlike_tonnes_metrics``), what it adds.
+
+    >>> unlike_tonnes({"shortfall_adds": "tonnes of magnet and tonnes of oxide", "unlike_tonnes_metrics": ["m"]})
+    {'m': 'tonnes of magnet and tonnes of oxide'}
+    """
+    adds = info.get(SHORTFALL_ADDS)
+    return {metric: adds for metric in info.get("unlike_tonnes_metrics") or []} if adds else {}
+
+
+def unlike_tonnes_note(info: dict[str, Any]) -> str | None:
+    """The terminal's note where studied metrics add tonnes that may not be added (``unlike_tonnes_metrics``), or None.
+
+    >>> print(unlike_tonnes_note({"shortfall_adds": "tonnes of magnet and tonnes of oxide",
+    ...                           "unlike_tonnes_metrics": ["total_shortfall_t", "shortfall_t.eu"]}))
+    total_shortfall_t and shortfall_t.eu (and their panels and top drivers) add tonnes of magnet and tonnes of oxide: \
+--metric total_shortfall_t.all.<material> or shortfall_t.<region>.<material> studies each material
+    """
+    adding, adds = info.get("unlike_tonnes_metrics") or [], info.get(SHORTFALL_ADDS)
+    if not adding or not adds:
+        return None
+    each = [f"{m}.all.<material>" if "." not in m else f"{m.split('.')[0]}.<region>.<material>" for m in adding]
+    return (
+        f"{join_words(adding)} (and their panels and top drivers) add {adds}: "
+        f"--metric {' or '.join(dict.fromkeys(each))} studies each material"
+    )
 
 
 def random_inputs(study: Study) -> list[str]:
@@ -310,6 +375,7 @@ def top_drivers(
     runs: int = 0,
     never_day: int | None = None,
     no_member_short: int | None = None,
+    unlike_tonnes: dict[str, str] | None = None,
 ) -> list[str]:
     """One line per metric: its title and its ``count`` most influential inputs.
 
@@ -319,7 +385,8 @@ def top_drivers(
     (-1) the indices count after the horizon, as day ``never_day`` when given
     (:func:`~simulator.sensitivity.figures.flag_text`). ``no_member_short``: the runs in which
     no member is short, whose Jain's index is 1 by convention: fairness says in how many
-    (:func:`~simulator.sensitivity.figures.no_member_short_text`).
+    (:func:`~simulator.sensitivity.figures.no_member_short_text`). ``unlike_tonnes``: per metric that
+    adds tonnes which may not be added, what it adds (:func:`unlike_tonnes`): its title says so.
     Indices are rounded to two decimals, a small negative estimate to ``0.00`` (not ``-0.00``).
     A metric whose shown inputs have an interval wider than their estimate
     (:func:`wide_text`), or (Sobol') an input whose ``S1`` exceeds its ``ST``
@@ -344,6 +411,8 @@ S1 above ST for 1 input: sampling noise
     lines = []
     for metric, rows in table.groupby("metric", sort=False):
         title = metric_title(str(metric))
+        if adds := adds_text(unlike_tonnes, str(metric)):
+            title += f", {adds}"
         if flag := flag_text((nonzero or {}).get(str(metric)), runs, str(metric), never_day):
             title += f", {flag}"
         if nobody := no_member_short_text(no_member_short, runs, str(metric)):

@@ -137,6 +137,21 @@ def no_member_short_text(count: int | None, runs: int, metric: str) -> str | Non
     return f"1 where no member is short, in {count:,} of {runs:,} runs"
 
 
+def adds_text(unlike_tonnes: Mapping[str, str] | None, metric: str) -> str | None:
+    """``adds tonnes of magnet and tonnes of oxide`` for a metric that adds tonnes which may not be added, else None.
+
+    ``unlike_tonnes`` maps such metrics to what they add
+    (:func:`~simulator.scenario.tonnes.shortfall_adds`, where two materials are non-zero).
+
+    >>> adds_text({"total_shortfall_t": "tonnes of magnet and tonnes of oxide"}, "total_shortfall_t")
+    'adds tonnes of magnet and tonnes of oxide'
+    >>> adds_text({"total_shortfall_t": "tonnes of magnet and tonnes of oxide"}, "shortfall_t.eu") is None
+    True
+    """
+    what = (unlike_tonnes or {}).get(metric)
+    return f"adds {what}" if what else None
+
+
 def flag_text(nonzero: int | None, runs: int, metric: str, never_day: int | None = None) -> str | None:
     """What to say of a metric beside its indices, or None: sparse (:func:`is_sparse`), or a day metric with nevers.
 
@@ -220,6 +235,7 @@ def sensitivity_figure(
     one_draw: str | None = None,
     declared: int | None = None,
     no_member_short: int | None = None,
+    unlike_tonnes: Mapping[str, str] | None = None,
 ) -> Figure:
     """Bars of each metric's indices, one panel per metric (the first :data:`MAX_PANELS`).
 
@@ -233,7 +249,9 @@ def sensitivity_figure(
     (:func:`is_sparse`) says so, and a day metric whose never (or none) the indices count
     as day ``never_day``, after the horizon, says in how many runs (:func:`flag_text`).
     ``no_member_short``: the runs in which no member is short, where Jain's index is 1 by convention;
-    its panel says in how many (:func:`no_member_short_text`).
+    its panel says in how many (:func:`no_member_short_text`). ``unlike_tonnes``: per metric that adds
+    tonnes which may not be added, what it adds (``tonnes of magnet and tonnes of oxide``): its panel
+    says so (:func:`adds_text`).
     The margins above and between the panels are as tall as the titles they hold.
     """
     every_metric = list(dict.fromkeys(table["metric"]))
@@ -243,7 +261,7 @@ def sensitivity_figure(
     shown = [table[table["metric"] == metric].head(bars) for metric in metrics]
     counts = [(nonzero or {}).get(metric) for metric in metrics]
     titles = [
-        _panel_title(rows_of, method, str(metric), count, runs, never_day, no_member_short)
+        _panel_title(rows_of, method, str(metric), count, runs, never_day, no_member_short, unlike_tonnes)
         for metric, rows_of, count in zip(metrics, shown, counts, strict=True)
     ]
     labels = [_label(label) for rows_of in shown for label in rows_of["label"]]
@@ -315,9 +333,12 @@ def _panel_title(
     runs: int,
     never_day: int | None,
     no_member_short: int | None = None,
+    unlike_tonnes: Mapping[str, str] | None = None,
 ) -> list[str]:
     """A panel's title, a line each: the metric, then what to doubt in its indices (shown in :data:`FLAG_INK`)."""
     flags = []
+    if adds := adds_text(unlike_tonnes, metric):
+        flags.append(adds)
     if flag := flag_text(nonzero, runs, metric, never_day):
         flags.append(f"{flag}: indices rest on those runs" if is_sparse(nonzero or 0, runs) else flag)
     if nobody := no_member_short_text(no_member_short, runs, metric):
