@@ -1313,7 +1313,15 @@ def sensitivity(
     with a caution where the samples are too few to rank them.
     """
     from simulator.scenario import load_raw
-    from simulator.sensitivity import check_samples, plan_study, ranking_note, run_sensitivity, top_drivers
+    from simulator.sensitivity import (
+        check_samples,
+        plan_study,
+        ranking_note,
+        run_sensitivity,
+        study_notes,
+        top_drivers,
+        unlike_tonnes,
+    )
     from simulator.sensitivity.figures import one_draw_text
     from simulator.sensitivity.indices import runs_needed
 
@@ -1350,6 +1358,8 @@ def sensitivity(
         nonzero=info["nonzero_runs"],
         runs=info["runs"],
         never_day=info["never_as_day"],
+        no_member_short=info["no_member_short_runs"],
+        unlike_tonnes=unlike_tonnes(info),
     )
     for line in drivers:
         click.echo(f"  {line}")
@@ -1357,6 +1367,8 @@ def sensitivity(
         click.echo(f"note: {rough}", err=True)
     if one_draw := one_draw_text(info["random_inputs"], info["run_seed"]):
         click.echo(f"note: the indices are {one_draw}; they do not average over those inputs' distributions", err=True)
+    for note in study_notes(info):
+        click.echo(f"note: {note}", err=True)
     click.echo(f"wrote {folder}/")
 
 

@@ -74,7 +74,10 @@ def test_morris_says_how_many_inputs_it_shows_and_does_not_call_sigma_a_mean():
     )
     ax = fig.axes[0]
     assert len(ax.get_yticklabels()) == 12
-    assert ax.get_xlabel() == "change over the input's range (t): mu* mean absolute, sigma spread"
+    assert ax.get_xlabel() == (
+        "mu*: mean absolute change per whole range of the input (t),\n"
+        "extrapolated from steps of 2/3 of the range; sigma: their spread"
+    )
 
 
 def test_top_drivers_print_no_minus_zero_and_flag_a_metric_non_zero_in_few_runs():

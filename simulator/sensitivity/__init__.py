@@ -19,7 +19,26 @@ sweep machinery (:mod:`simulator.sensitivity.study`) and writes into ``DIR``:
   which it has a day (``nonzero_runs``), and those non-zero in fewer than 5% of the runs
   (``sparse_metrics``: their indices rest on those runs); per such day metric the runs
   that hold -1 (``never_runs``) and the day the indices count them as (``never_as_day``),
-  version and wall time.
+  ``no_member_short_runs`` (where ``fairness_jain`` is studied: the runs in which no member is
+  short, whose Jain's index is 1 by convention; null when not studied or not known),
+  ``shortfall_adds`` (what a total over the scenario's materials adds where their tonnes may not be
+  added, as in ``sweep.json``; else null) and ``unlike_tonnes_metrics`` (the studied totals in tonnes
+  that add two materials or more, non-zero in some run: :func:`adding_materials`; their panels and
+  top drivers say what they add),
+  ``morris_step`` (Morris: how far each step moves one input, as a share of its range in
+  quantiles, 2/3; null for Sobol'), version and wall time.
+
+Jain's index (``fairness_jain``) is 1 by convention in a run where no member is short. The
+sweep's figures and ``run --uncertainty`` summarise it over the runs with a member short
+(:func:`simulator.metrics.fairness_when_short`); the indices need every run of the design, so
+they count those runs as 1, and fairness's variance is then also that of whether a member is
+short at all. The figure's panel, the top drivers, a note and ``no_member_short_runs`` say in
+how many runs (:func:`~simulator.sensitivity.figures.no_member_short_text`).
+
+Morris' ``mu_star`` is SALib's mean absolute elementary effect: a step's change divided by
+the step, so the change per whole range of an input extrapolated from steps of 2/3 of it;
+the steps themselves moved the metric by 2/3 of it on average. The axis of the figure and a
+note in the terminal say so (:func:`study_notes`).
 
 A day metric's -1 (never short, no demand, no price) is not taken as a day -1, earlier
 than any: the indices count it as ``horizon_days``, the day after the last
@@ -40,8 +59,9 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -49,15 +69,21 @@ import pandas as pd
 
 from simulator.errors import InputError
 from simulator.frames import is_never_kind, quantity_of
+from simulator.metrics import runs_short
+from simulator.names import join_words
 from simulator.output_folder import manifest_info, open_folder
 from simulator.plan import NOISE_SOURCE, RANDOM_TYPES, compile_plan
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario, scenario_hash
+from simulator.scenario.tonnes import SHORTFALL_ADDS, shortfall_adds
 from simulator.sensitivity.figures import (
     absent_word,
+    adds_text,
     day_values,
     flag_text,
     is_sparse,
+    no_member_short_text,
+    number_text,
     one_draw_text,
     s1_above_text,
     sensitivity_figure,
@@ -66,6 +92,7 @@ from simulator.sensitivity.indices import (
     BOOTSTRAP_RESAMPLES,
     CONFIDENCE_LEVEL,
     EXTRA_RUNS,
+    MORRIS_STEP,
     RANKED_BY,
     Method,
     indices_table,
@@ -77,7 +104,16 @@ from simulator.sensitivity.study import MAX_SAMPLE_RUNS, Study, evaluate, plan_s
 from simulator.sweep.columns import metric_title, metric_unit
 from simulator.version import __version__
 
-__all__ = ["Sensitivity", "check_samples", "plan_study", "ranking_note", "run_sensitivity", "top_drivers"]
+__all__ = [
+    "Sensitivity",
+    "check_samples",
+    "plan_study",
+    "ranking_note",
+    "run_sensitivity",
+    "study_notes",
+    "top_drivers",
+    "unlike_tonnes",
+]
 
 SENSITIVITY_FILES = frozenset({"sensitivity.csv", "sensitivity.png", "samples.parquet", "sensitivity.json"})
 TOP_DRIVERS = 3
@@ -139,6 +175,9 @@ def analyse_study(
     indices = indices_table(method, unit, outputs, study.paths, labels, study.root_seed)
     runs = pd.concat([study.values_table(points), table.drop(columns=["point", "run"])], axis=1)
     nonzero = {metric: occurring_runs(table[metric], metric) for metric in study.metrics}
+    members = study.scenario.agreement.members if study.scenario.agreement else None
+    short = runs_short(table, members) if "fairness_jain" in study.metrics else None
+    adds, materials = shortfall_adds(study.scenario), list(study.scenario.materials)
     info = {
         "scenario": study.scenario.name,
         "scenario_file": study.source,
@@ -161,6 +200,10 @@ def analyse_study(
         "never_runs": {m: len(points) - count for m, count in nonzero.items() if absent_word(m) is not None},
         "never_as_day": never_day,
         "random_inputs": random_inputs(study),
+        "no_member_short_runs": None if short is None else int((~short).sum()),
+        "morris_step": MORRIS_STEP if method == "morris" else None,
+        SHORTFALL_ADDS: adds,
+        "unlike_tonnes_metrics": [] if adds is None else adding_materials(table, study.metrics, materials),
         "engine": "batched fast path (bit-identical to the SimPy reference engine)",
         "package_version": __version__,
         "wall_time_s": round(time.perf_counter() - started, 3),
@@ -195,9 +238,99 @@ def run_sensitivity(
                 info["never_as_day"],
                 one_draw_text(info["random_inputs"], info["run_seed"]),
                 len(study.scenario.uncertain),
+                info["no_member_short_runs"],
+                unlike_tonnes(info),
             )
             figure.savefig(stage / "sensitivity.png", dpi=110)
     return found
+
+
+def study_notes(info: dict[str, Any]) -> list[str]:
+    """What the terminal says after the top drivers of a study described by ``info`` (``sensitivity.json``).
+
+    Where Jain's index is among the metrics and no member is short in some runs but not all,
+    that those runs count as 1 (``no_member_short_runs``). For Morris, what ``mu*`` is: the change
+    per whole range of an input, extrapolated from steps of ``morris_step`` (2/3) of it, not a
+    change the study simulated.
+
+    >>> study_notes({"method": "morris", "morris_step": 2 / 3})
+    ["mu* is SALib's mean absolute elementary effect: a step's change in the metric divided by the step, \
+so the change per whole range of the input (in quantiles), extrapolated from steps of 2/3 of the range; \
+the steps themselves moved the metric by 2/3 of mu* on average"]
+    >>> study_notes({"method": "sobol", "morris_step": None})
+    []
+    """
+    notes = []
+    nobody, runs = info.get("no_member_short_runs"), int(info.get("runs") or 0)
+    if no_member_short_text(nobody, runs, "fairness_jain"):
+        notes.append(
+            f"Jain's index is 1 by convention in the {nobody:,} of {runs:,} runs where no member is short, "
+            "and the indices count those runs with the others (their design needs every run): fairness's "
+            "indices also measure what decides whether a member is short at all; "
+            "sweep figures and run --uncertainty summarise it over the runs with a member short"
+        )
+    if unlike := unlike_tonnes_note(info):
+        notes.append(unlike)
+    if info.get("method") == "morris" and (step := info.get("morris_step")):
+        part = Fraction(step).limit_denominator(100)
+        notes.append(
+            "mu* is SALib's mean absolute elementary effect: a step's change in the metric divided by the step, "
+            "so the change per whole range of the input (in quantiles), "
+            f"extrapolated from steps of {part} of the range; "
+            f"the steps themselves moved the metric by {part} of mu* on average"
+        )
+    return notes
+
+
+def adding_materials(table: pd.DataFrame, metrics: Iterable[str], materials: list[str]) -> list[str]:
+    """The tonnage ``metrics`` that add the tonnes of two materials or more, each non-zero in some run of ``table``.
+
+    A metric in tonnes whose table has a column per material (``shortfall_t.eu.<material>``;
+    ``total_shortfall_t.all.<material>`` for an agreement-wide one) is their total. The study says
+    so where the scenario's tonnes may not be added (:func:`~simulator.scenario.tonnes.shortfall_adds`)
+    and two of them are non-zero, as the sweep's note does where two materials are short.
+
+    >>> t = pd.DataFrame({"shortfall_t.eu": [3.0, 5.0], "shortfall_t.eu.a": [3.0, 0.0], "shortfall_t.eu.b": [0, 5.0],
+    ...                   "shortfall_t.japan": [1.0, 0], "shortfall_t.japan.a": [1.0, 0], "shortfall_t.japan.b": 0})
+    >>> adding_materials(t, ["shortfall_t.eu", "shortfall_t.japan", "shortfall_t.eu.a"], ["a", "b"])
+    ['shortfall_t.eu']
+    """
+    adding = []
+    for metric in metrics:
+        if metric_unit(metric) != "t":
+            continue
+        parts = [c for m in materials for c in (f"{metric}.{m}", f"{metric}.all.{m}") if c in table]
+        if sum(bool((table[c].fillna(0) != 0).any()) for c in parts) >= 2:
+            adding.append(metric)
+    return adding
+
+
+def unlike_tonnes(info: dict[str, Any]) -> dict[str, str]:
+    """Per studied metric that adds tonnes which may not be added (``unlike_tonnes_metrics``), what it adds.
+
+    >>> unlike_tonnes({"shortfall_adds": "tonnes of magnet and tonnes of oxide", "unlike_tonnes_metrics": ["m"]})
+    {'m': 'tonnes of magnet and tonnes of oxide'}
+    """
+    adds = info.get(SHORTFALL_ADDS)
+    return {metric: adds for metric in info.get("unlike_tonnes_metrics") or []} if adds else {}
+
+
+def unlike_tonnes_note(info: dict[str, Any]) -> str | None:
+    """The terminal's note where studied metrics add tonnes that may not be added (``unlike_tonnes_metrics``), or None.
+
+    >>> print(unlike_tonnes_note({"shortfall_adds": "tonnes of magnet and tonnes of oxide",
+    ...                           "unlike_tonnes_metrics": ["total_shortfall_t", "shortfall_t.eu"]}))
+    total_shortfall_t and shortfall_t.eu (and their panels and top drivers) add tonnes of magnet and tonnes of oxide: \
+--metric total_shortfall_t.all.<material> or shortfall_t.<region>.<material> studies each material
+    """
+    adding, adds = info.get("unlike_tonnes_metrics") or [], info.get(SHORTFALL_ADDS)
+    if not adding or not adds:
+        return None
+    each = [f"{m}.all.<material>" if "." not in m else f"{m.split('.')[0]}.<region>.<material>" for m in adding]
+    return (
+        f"{join_words(adding)} (and their panels and top drivers) add {adds}: "
+        f"--metric {' or '.join(dict.fromkeys(each))} studies each material"
+    )
 
 
 def random_inputs(study: Study) -> list[str]:
@@ -246,6 +379,8 @@ def top_drivers(
     nonzero: dict[str, int] | None = None,
     runs: int = 0,
     never_day: int | None = None,
+    no_member_short: int | None = None,
+    unlike_tonnes: dict[str, str] | None = None,
 ) -> list[str]:
     """One line per metric: its title and its ``count`` most influential inputs.
 
@@ -253,7 +388,10 @@ def top_drivers(
     metric, those in which it has a day) flags a metric non-zero in few runs
     (:func:`~simulator.sensitivity.figures.is_sparse`), and a day metric whose never or none
     (-1) the indices count after the horizon, as day ``never_day`` when given
-    (:func:`~simulator.sensitivity.figures.flag_text`).
+    (:func:`~simulator.sensitivity.figures.flag_text`). ``no_member_short``: the runs in which
+    no member is short, whose Jain's index is 1 by convention: fairness says in how many
+    (:func:`~simulator.sensitivity.figures.no_member_short_text`). ``unlike_tonnes``: per metric that
+    adds tonnes which may not be added, what it adds (:func:`unlike_tonnes`): its title says so.
     Indices are rounded to two decimals, a small negative estimate to ``0.00`` (not ``-0.00``).
     A metric whose shown inputs have an interval wider than their estimate
     (:func:`wide_text`), or (Sobol') an input whose ``S1`` exceeds its ``ST``
@@ -278,8 +416,12 @@ S1 above ST for 1 input: sampling noise
     lines = []
     for metric, rows in table.groupby("metric", sort=False):
         title = metric_title(str(metric))
+        if adds := adds_text(unlike_tonnes, str(metric)):
+            title += f", {adds}"
         if flag := flag_text((nonzero or {}).get(str(metric)), runs, str(metric), never_day):
             title += f", {flag}"
+        if nobody := no_member_short_text(no_member_short, runs, str(metric)):
+            title += f", {nobody}"
         ranked = _shown(rows, method, count)
         if ranked.empty:
             lines.append(f"{title}: the same in every run")
@@ -289,8 +431,9 @@ S1 above ST for 1 input: sampling noise
                 f"{r.label} (ST {_share(r.ST)} +- {_share(r.ST_conf)}, S1 {_share(r.S1)})" for r in ranked.itertuples()
             ]
         else:
+            show = number_text  # as run --uncertainty prints numbers: 16,198, not 1.62e+04
             parts = [
-                f"{r.label} (mu* {r.mu_star:,.4g} +- {r.mu_star_conf:,.4g}, sigma {r.sigma:,.4g})"
+                f"{r.label} (mu* {show(r.mu_star)} +- {show(r.mu_star_conf)}, sigma {show(r.sigma)})"
                 for r in ranked.itertuples()
             ]
         lines.append(f"{title}: " + ", ".join(parts))

@@ -7,7 +7,9 @@ Layer: studies.
   says how many of the inputs (and metrics) are shown. Sobol': total index ``ST`` with
   its confidence interval and, inside it, the first-order ``S1``, on an axis of shares
   from 0 to 1 (an interval or an estimate past an end is cut there and marked with a
-  triangle). Morris: ``mu_star`` with its confidence interval, ``sigma`` as a dot. A
+  triangle). Morris: ``mu_star`` with its confidence interval, ``sigma`` as a dot, the axis
+  saying what they are: changes per whole range of an input, extrapolated from steps of 2/3
+  of it (:func:`morris_axis_text`). A
   metric that is non-zero in few runs (:func:`is_sparse`) says so under its title: its
   indices rest on those runs alone; a day metric whose -1 (never, no demand, no price)
   the indices count after the horizon says in how many runs (:func:`flag_text`).
@@ -22,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -47,7 +50,7 @@ from simulator.plots import (
 )
 from simulator.plots import plain_text as _text
 from simulator.quantities import NONE_WORDS
-from simulator.sensitivity.indices import RANKED_BY, Method
+from simulator.sensitivity.indices import MORRIS_STEP, RANKED_BY, Method
 from simulator.sweep.columns import metric_title, metric_unit
 
 MAX_PANELS = 6
@@ -116,6 +119,39 @@ def sparse_text(nonzero: int, runs: int, metric: str = "", never_day: int | None
     return f"non-zero in only {nonzero:,} of {runs:,} runs"
 
 
+def no_member_short_text(count: int | None, runs: int, metric: str) -> str | None:
+    """What to say of Jain's index where no member is short in some runs, not all: ``1 where no member is short, ...``.
+
+    Jain's index counts no burden as equal, 1 (:func:`simulator.metrics.jain_index`). The sweep's figures
+    and ``run --uncertainty`` summarise it over the runs with a member short; the indices need every run
+    of the design, so they count those runs as 1, and the metric's variance is then also that of whether
+    a member is short at all. ``count``: the runs with no member short (None: not known).
+
+    >>> no_member_short_text(108, 248, "fairness_jain")
+    '1 where no member is short, in 108 of 248 runs'
+    >>> no_member_short_text(0, 248, "fairness_jain"), no_member_short_text(108, 248, "total_shortfall_t")
+    (None, None)
+    """
+    if metric != "fairness_jain" or count is None or not 0 < count < runs:
+        return None
+    return f"1 where no member is short, in {count:,} of {runs:,} runs"
+
+
+def adds_text(unlike_tonnes: Mapping[str, str] | None, metric: str) -> str | None:
+    """``adds tonnes of magnet and tonnes of oxide`` for a metric that adds tonnes which may not be added, else None.
+
+    ``unlike_tonnes`` maps such metrics to what they add
+    (:func:`~simulator.scenario.tonnes.shortfall_adds`, where two materials are non-zero).
+
+    >>> adds_text({"total_shortfall_t": "tonnes of magnet and tonnes of oxide"}, "total_shortfall_t")
+    'adds tonnes of magnet and tonnes of oxide'
+    >>> adds_text({"total_shortfall_t": "tonnes of magnet and tonnes of oxide"}, "shortfall_t.eu") is None
+    True
+    """
+    what = (unlike_tonnes or {}).get(metric)
+    return f"adds {what}" if what else None
+
+
 def flag_text(nonzero: int | None, runs: int, metric: str, never_day: int | None = None) -> str | None:
     """What to say of a metric beside its indices, or None: sparse (:func:`is_sparse`), or a day metric with nevers.
 
@@ -181,6 +217,8 @@ TITLE_GAP_IN = 0.15
 """Space between the figure's title and the panels' titles."""
 BELOW_AXIS_IN = 0.6
 """Height of an axis' tick labels and label under a panel."""
+AXIS_LABEL_LINES_IN = 9 * LINE_SPACING / 72 + 0.02
+"""Height of each line an axis' label has beyond its first (at 9 pt: Morris' says what mu* is on two)."""
 
 
 def _lines_in(lines: int, size: float) -> float:
@@ -196,6 +234,8 @@ def sensitivity_figure(
     never_day: int | None = None,
     one_draw: str | None = None,
     declared: int | None = None,
+    no_member_short: int | None = None,
+    unlike_tonnes: Mapping[str, str] | None = None,
 ) -> Figure:
     """Bars of each metric's indices, one panel per metric (the first :data:`MAX_PANELS`).
 
@@ -208,6 +248,10 @@ def sensitivity_figure(
     metric, the runs in which it is not zero (a day metric: has a day): a sparse one
     (:func:`is_sparse`) says so, and a day metric whose never (or none) the indices count
     as day ``never_day``, after the horizon, says in how many runs (:func:`flag_text`).
+    ``no_member_short``: the runs in which no member is short, where Jain's index is 1 by convention;
+    its panel says in how many (:func:`no_member_short_text`). ``unlike_tonnes``: per metric that adds
+    tonnes which may not be added, what it adds (``tonnes of magnet and tonnes of oxide``): its panel
+    says so (:func:`adds_text`).
     The margins above and between the panels are as tall as the titles they hold.
     """
     every_metric = list(dict.fromkeys(table["metric"]))
@@ -217,7 +261,7 @@ def sensitivity_figure(
     shown = [table[table["metric"] == metric].head(bars) for metric in metrics]
     counts = [(nonzero or {}).get(metric) for metric in metrics]
     titles = [
-        _panel_title(rows_of, method, str(metric), count, runs, never_day)
+        _panel_title(rows_of, method, str(metric), count, runs, never_day, no_member_short, unlike_tonnes)
         for metric, rows_of, count in zip(metrics, shown, counts, strict=True)
     ]
     labels = [_label(label) for rows_of in shown for label in rows_of["label"]]
@@ -235,8 +279,9 @@ def sensitivity_figure(
     # each row of panels: room for its tallest title (lines at their size, then the title's 6 pt pad)
     title_in = [max(_title_in(t) for t in titles[r * cols : (r + 1) * cols]) for r in range(rows)]
     top_in = EDGE_IN + _lines_in(suptitle.count("\n") + 1, TITLE_PT) + TITLE_GAP_IN + title_in[0]
-    row_gap_in = BELOW_AXIS_IN + max(title_in[1:], default=0.0)
-    bottom_in = 0.55 + legend_in
+    axis_in = AXIS_LABEL_LINES_IN * (morris_axis_text("").count("\n") if method == "morris" else 0)
+    row_gap_in = BELOW_AXIS_IN + axis_in + max(title_in[1:], default=0.0)
+    bottom_in = 0.55 + axis_in + legend_in
     left_in, right_in, gap_in = max(1.0, label_in), 0.3, max(1.0, label_in) + 0.2
     width = left_in + right_in + gap_in * (cols - 1) + PANEL_WIDTH_IN * cols
     fig = Figure(figsize=(width, top_in + bottom_in + plot_in * rows + row_gap_in * (rows - 1)))
@@ -281,15 +326,31 @@ def _title_in(title: list[str]) -> float:
 
 
 def _panel_title(
-    rows: pd.DataFrame, method: Method, metric: str, nonzero: int | None, runs: int, never_day: int | None
+    rows: pd.DataFrame,
+    method: Method,
+    metric: str,
+    nonzero: int | None,
+    runs: int,
+    never_day: int | None,
+    no_member_short: int | None = None,
+    unlike_tonnes: Mapping[str, str] | None = None,
 ) -> list[str]:
     """A panel's title, a line each: the metric, then what to doubt in its indices (shown in :data:`FLAG_INK`)."""
     flags = []
+    if adds := adds_text(unlike_tonnes, metric):
+        flags.append(adds)
     if flag := flag_text(nonzero, runs, metric, never_day):
         flags.append(f"{flag}: indices rest on those runs" if is_sparse(nonzero or 0, runs) else flag)
+    if nobody := no_member_short_text(no_member_short, runs, metric):
+        flags.append(nobody)
     if method == "sobol" and (above := s1_above_text(rows)):
         flags.append(above)
     return [_text(metric_title(metric)), *flags]
+
+
+S1_ABOVE_TOLERANCE = 1e-9
+"""How far an ``S1`` may exceed its ``ST`` before :func:`s1_above_text` calls it sampling noise: floating-point
+residue (``S1`` 2.7e-18 over ``ST`` 1.9e-34 for an input without effect) is not."""
 
 
 def s1_above_text(rows: pd.DataFrame) -> str | None:
@@ -303,8 +364,14 @@ def s1_above_text(rows: pd.DataFrame) -> str | None:
     'S1 above ST for 2 inputs: sampling noise'
     >>> s1_above_text(pd.DataFrame({"S1": [0.1], "ST": [0.3]})) is None
     True
+
+    An excess within :data:`S1_ABOVE_TOLERANCE` is rounding, not noise: an input without any
+    effect gets estimates of about 0 both (``S1`` 2.7e-18 and ``ST`` 1.9e-34), not flagged:
+
+    >>> s1_above_text(pd.DataFrame({"S1": [2.7e-18], "ST": [1.9e-34]})) is None
+    True
     """
-    above = int((rows["S1"] > rows["ST"]).sum())
+    above = int((rows["S1"] > rows["ST"] + S1_ABOVE_TOLERANCE).sum())
     return f"S1 above ST for {above} input{'s' if above > 1 else ''}: sampling noise" if above else None
 
 
@@ -387,13 +454,30 @@ def _bars(ax: Axes, rows: pd.DataFrame, method: Method, metric: str, title: list
         mean = ax.barh(y, rows["mu_star"], xerr=rows["mu_star_conf"], color="#9dbbe0", ecolor=WHISKER_INK, label="mu*")
         (spread,) = ax.plot(rows["sigma"], y, "o", color="#d1495b", ms=4, label="sigma")
         unit = metric_unit(metric)
-        ax.set_xlabel(
-            f"change over the input's range{f' ({unit})' if unit else ''}: mu* mean absolute, sigma spread",
-            fontsize=9,
-        )
+        ax.set_xlabel(morris_axis_text(unit), fontsize=9)
         ax.set_xlim(left=0)
         handles = [mean, whisker, spread]
     return handles, [h.get_label() for h in handles]
+
+
+def morris_axis_text(unit: str) -> str:
+    """What a Morris panel's axis gives: SALib's elementary effects, per whole range, from steps of 2/3 of it.
+
+    A step moves the input by :data:`~simulator.sensitivity.indices.MORRIS_STEP` of its range, and
+    the effect is its change divided by that: a change over the whole range the study did not
+    simulate, but extrapolated (with two members Jain's index moves by 0.5 at most, and its
+    ``mu*`` can be 0.75).
+
+    >>> print(morris_axis_text("t"))
+    mu*: mean absolute change per whole range of the input (t),
+    extrapolated from steps of 2/3 of the range; sigma: their spread
+    """
+    per = f" ({unit})" if unit else ""
+    step = Fraction(MORRIS_STEP).limit_denominator(100)
+    return (
+        f"mu*: mean absolute change per whole range of the input{per},\n"
+        f"extrapolated from steps of {step} of the range; sigma: their spread"
+    )
 
 
 def share_whiskers(st: np.ndarray, conf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -460,8 +544,17 @@ def _runs(mask: np.ndarray) -> list[np.ndarray]:
     return [r for r in np.split(days, np.flatnonzero(np.diff(days) > 1) + 1) if len(r)]
 
 
+def number_text(value: float) -> str:
+    """A number as ``stockpile run --uncertainty`` prints one: whole with thousands separators from 100, else 3 digits.
+
+    >>> number_text(16204.3), number_text(2863.2), number_text(0.5625), number_text(42.0)
+    ('16,204', '2,863', '0.562', '42')
+    """
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
+
+
 def _amount(value: float, unit: str) -> str:
-    return f"{value:,.0f}{f' {unit}' if unit else ''}" if value >= 100 else f"{value:,.3g}{f' {unit}' if unit else ''}"
+    return f"{number_text(value)}{f' {unit}' if unit else ''}"
 
 
 def fan_figure(

@@ -11,11 +11,14 @@ SALib sees independent uniform inputs whatever the distributions:
   to the input alone, ``ST`` the share it takes part in, interactions included; the
   ``_conf`` columns are half-widths of 95% bootstrap confidence intervals
   (:data:`BOOTSTRAP_RESAMPLES` resamples).
-- **Morris**: ``N (d + 1)`` runs (``N`` trajectories on a 4-level grid). ``mu_star`` is the
-  mean absolute elementary effect: the change in the metric when the input moves over its
-  whole range (in quantiles), in the metric's unit; ``sigma`` is their standard deviation
-  (large where the input interacts with others or acts non-linearly); ``mu_star_conf`` is
-  the half-width of its 95% bootstrap interval.
+- **Morris**: ``N (d + 1)`` runs (``N`` trajectories on a 4-level grid). Each step of a
+  trajectory moves one input by :data:`MORRIS_STEP` (2/3) of its range (in quantiles). An
+  elementary effect is SALib's: the change the step made in the metric divided by the step,
+  so the change per whole range of the input, extrapolated linearly from a step of 2/3 of it
+  (a step that moved the metric by 100 t gives 150 t). ``mu_star`` is their mean absolute
+  value, in the metric's unit; ``sigma`` is their standard deviation (large where the input
+  interacts with others or acts non-linearly); ``mu_star_conf`` is the half-width of its 95%
+  bootstrap interval. The change the steps simulated is ``MORRIS_STEP * mu_star`` on average.
 
 Each row also carries the metric's unit (``metric_unit``, from the quantities registry:
 ``t``, ``day``, empty for an index): Morris' ``mu_star``, ``mu_star_conf``, ``sigma`` and
@@ -38,6 +41,10 @@ from simulator.sweep.columns import metric_unit
 Method = Literal["sobol", "morris"]
 METHODS: tuple[Method, ...] = ("sobol", "morris")
 MORRIS_LEVELS = 4
+MORRIS_STEP = MORRIS_LEVELS / (2 * (MORRIS_LEVELS - 1))
+"""How far each Morris step moves one input, as a share of its range in quantiles: SALib's ``delta``,
+p / (2 (p - 1)) for p levels (2/3 for 4). Elementary effects are a step's change divided by this
+(``sensitivity.json``: ``morris_step``)."""
 COLUMNS: dict[Method, tuple[str, ...]] = {
     "sobol": ("S1", "S1_conf", "ST", "ST_conf"),
     "morris": ("mu_star", "mu_star_conf", "sigma", "mu"),
