@@ -353,10 +353,22 @@ def parse_range(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[in
 
 
 def parse_values(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[Any, ...]:
-    """A range, a comma list or a single value (items read as YAML scalars)."""
+    """A range, a comma list or a single value (items read as YAML scalars), or a YAML flow value.
+
+    A text opening with ``[`` is one YAML flow list, whose items are the values (so a
+    mapping or a list can be a value: ``[{japan: 0.3, eu: 0.7}, {japan: 0.5, eu: 0.5}]``);
+    one opening with ``{`` is one mapping, the only value. Both read as ``--set`` reads them.
+
+    >>> parse_values("[{japan: 0.3, eu: 0.7}, {japan: 0.5, eu: 0.5}]", "agreement.ratio")
+    ({'japan': 0.3, 'eu': 0.7}, {'japan': 0.5, 'eu': 0.5})
+    >>> parse_values("{light_ree: 15, heavy_ree: 0.3}", "agreement.release_cap_t_per_day")
+    ({'light_ree': 15, 'heavy_ree': 0.3},)
+    """
     text = text.strip()
     if not text:
         raise _bad(where, "no values given")
+    if text.startswith(("[", "{")):
+        return _flow_values(text, where, max_values)
     if text.count(":") == 2 and not text.startswith(("[", "{")):
         return parse_range(text, where, max_values)
     if ":" in text and not text.startswith(("[", "{")) and all(_numeric(part) for part in text.split(":")):
@@ -373,6 +385,30 @@ def parse_values(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[A
     if (mixed := mixed_dates(items)) is not None:
         raise _bad(where, mixed)
     return items
+
+
+def _flow_values(text: str, where: str, max_values: int) -> tuple[Any, ...]:
+    """The values of a ``[...]`` (its items) or ``{...}`` (one mapping) text (:func:`parse_values`)."""
+    try:  # read strictly, as --set values are
+        data = load_yaml(text, prefix=where)
+    except InputError as exc:
+        hint = (
+            "; several mappings are given as a list: [{...}, {...}]"
+            if text.startswith("{") and re.search(r"}\s*,", text)
+            else ""
+        )
+        raise InputError([Problem(setting("grid", p.path), p.message + hint) for p in exc.problems]) from None
+    if isinstance(data, dict):
+        return (data,)
+    if not isinstance(data, list):  # not the whole text (a flow list followed by more)
+        raise _bad(where, f"'{text}' is not one YAML flow list ([a, b]) or mapping ({{a: 1}})")
+    if not data:
+        raise _bad(where, "no values given (an empty list)")
+    if len(data) > max_values:
+        raise _too_many(len(data), where, text[:40] + "...", max_values)
+    if (mixed := mixed_dates(data)) is not None:
+        raise _bad(where, mixed)
+    return tuple(data)
 
 
 def parse_axis(text: str, max_values: int = MAX_POINTS) -> Axis:
