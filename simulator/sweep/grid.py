@@ -357,7 +357,8 @@ def parse_values(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[A
 
     A text opening with ``[`` is one YAML flow list, whose items are the values (so a
     mapping or a list can be a value: ``[{japan: 0.3, eu: 0.7}, {japan: 0.5, eu: 0.5}]``);
-    one opening with ``{`` is one mapping, the only value. Both read as ``--set`` reads them.
+    one opening with ``{`` is one mapping, the only value; either followed by more, after
+    commas, is a comma list of such values (:func:`_flow_values`). Read as ``--set`` reads them.
 
     >>> parse_values("[{japan: 0.3, eu: 0.7}, {japan: 0.5, eu: 0.5}]", "agreement.ratio")
     ({'japan': 0.3, 'eu': 0.7}, {'japan': 0.5, 'eu': 0.5})
@@ -388,20 +389,26 @@ def parse_values(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[A
 
 
 def _flow_values(text: str, where: str, max_values: int) -> tuple[Any, ...]:
-    """The values of a ``[...]`` (its items) or ``{...}`` (one mapping) text (:func:`parse_values`)."""
+    """The values of a text opening with ``[`` or ``{`` (:func:`parse_values`).
+
+    One YAML list: its items; one mapping: that value. A text that is not one YAML value
+    but a comma list of them (``{a: 1, b: 2},{a: 3, b: 4}``, ``[japan],[japan, eu]``) is read
+    as the list of those values, as a comma list of scalars is.
+
+    >>> _flow_values("{a: 1, b: 2}, {a: 3, b: 4}", "x", 10)
+    ({'a': 1, 'b': 2}, {'a': 3, 'b': 4})
+    """
     try:  # read strictly, as --set values are
         data = load_yaml(text, prefix=where)
     except InputError as exc:
-        hint = (
-            "; several mappings are given as a list: [{...}, {...}]"
-            if text.startswith("{") and re.search(r"}\s*,", text)
-            else ""
-        )
-        raise InputError([Problem(setting("grid", p.path), p.message + hint) for p in exc.problems]) from None
+        try:
+            data = load_yaml(f"[{text}]", prefix=where)  # a comma list of flow values
+        except InputError:
+            raise InputError([Problem(setting("grid", p.path), p.message) for p in exc.problems]) from None
     if isinstance(data, dict):
         return (data,)
-    if not isinstance(data, list):  # not the whole text (a flow list followed by more)
-        raise _bad(where, f"'{text}' is not one YAML flow list ([a, b]) or mapping ({{a: 1}})")
+    if not isinstance(data, list):
+        raise _bad(where, f"'{text}' is not a YAML flow list ([a, b]) or mapping ({{a: 1}})")
     if not data:
         raise _bad(where, "no values given (an empty list)")
     if len(data) > max_values:
