@@ -463,9 +463,23 @@ def _point_stats(table: pd.DataFrame, paths: list[str], columns: dict[str, pd.Se
     return pd.concat([firsts, medians], axis=1)
 
 
-def _short(path: str) -> str:
-    """The last two segments of a path (``ratio.japan``, ``china_japan_halt.end``)."""
-    return ".".join(path.split(".")[-2:])
+def _shorts(paths: list[str]) -> list[str]:
+    """Each path by its last two segments, longer only as far as the names must be to stay distinct.
+
+    >>> _shorts(["agreement.ratio.japan", "shocks.china_japan_halt.end"])
+    ['ratio.japan', 'china_japan_halt.end']
+    >>> _shorts(["agreement.pool.contributions.japan.light_ree.days", "agreement.pool.contributions.eu.light_ree.days"])
+    ['japan.light_ree.days', 'eu.light_ree.days']
+    """
+    parts = [path.split(".") for path in paths]
+    kept = [min(2, len(p)) for p in parts]
+    while True:
+        names = [".".join(p[-k:]) for p, k in zip(parts, kept, strict=True)]
+        alike = [i for i, name in enumerate(names) if names.count(name) > 1 and kept[i] < len(parts[i])]
+        if not alike:
+            return names
+        for i in alike:
+            kept[i] += 1
 
 
 def _frontier(
@@ -502,7 +516,7 @@ def _frontier(
     ax.set_xlabel(_text(xlabel))
     ax.set_ylabel(_text(ylabel))
     which = "every point" if label_all else "efficient points"
-    ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(_short(p) for p in paths))}", fontsize=9)
+    ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(_shorts(paths)))}", fontsize=9)
     ax.grid(True, color="#dddddd")
     ax.legend(fontsize=8)
     return fig
