@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from simulator.sweep.figures import _shorts, frontier_figure, pool_frontier_figure
+from simulator.sweep.figures import _shorts, frontier_figure, heatmap_figure, pool_frontier_figure
 
 JAPAN = "agreement.pool.contributions.japan.light_ree.days"
 EU = "agreement.pool.contributions.eu.light_ree.days"
@@ -54,3 +54,28 @@ def test_the_frontiers_say_which_number_is_whose():
     for figure in (frontier_figure(table, [JAPAN, EU], MEMBERS), pool_frontier_figure(table, [JAPAN, EU], MEMBERS)):
         title = figure.axes[0].get_title()
         assert title.endswith("labels (every point): japan.light_ree.days / eu.light_ree.days"), title
+
+
+# --- item 10: the heatmap's title and axis labels within the figure -----------------------------
+
+
+def rendered(figure):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    return FigureCanvasAgg(figure).get_renderer()
+
+
+def test_the_heatmaps_title_and_labels_of_long_paths_stay_inside():
+    figure = heatmap_figure(pool_table(), JAPAN, EU, MEMBERS)
+    renderer = rendered(figure)
+    title = figure._suptitle
+    assert title.get_text().replace("\n", " ") == f"sweep of {JAPAN} x {EU}"  # wrapped, not cut
+    box = title.get_window_extent(renderer)
+    assert box.x0 >= 0 and box.x1 <= figure.bbox.width and box.y1 <= figure.bbox.height
+    for ax in figure.axes[:4:2]:  # the panels, not their colour bars
+        panel = ax.get_window_extent(renderer)
+        assert ax.yaxis.label.get_window_extent(renderer).height <= panel.height
+        assert ax.yaxis.label.get_text().replace("\n", "") == f"{EU} (days)"
+        assert ax.xaxis.label.get_window_extent(renderer).width <= panel.width * 1.15  # the colour bar's room beside it
+        # the title's lines clear the panels' titles
+        assert box.y0 > ax.title.get_window_extent(renderer).y1

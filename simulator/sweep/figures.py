@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -381,9 +382,12 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
     rows, cols = _panel_grid(len(metrics))
     shown, applied = fairness_when_short(table, members)
     table = _in_grid_order(_dated(shown, [first, second]))
-    fig = _new_figure(figsize=(4.6 * cols, 3.8 * rows + 0.6))
+    width = 4.6 * cols
+    title = _wrapped(f"sweep of {_text(first)} x {_text(second)}", int((width - 0.4) / TITLE_CHAR_IN))
+    more = TITLE_LINE_IN * title.count("\n")  # a long pair of paths takes more lines, not the figure's edges
+    fig = _new_figure(figsize=(width, 3.8 * rows + 0.6 + more))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
-    _margins(fig, rows, cols, left_in=0.95, top_in=0.75, bottom_in=1.0, row_gap_in=1.4, col_gap_in=0.75)
+    _margins(fig, rows, cols, left_in=0.95, top_in=0.75 + more, bottom_in=1.0, row_gap_in=1.4, col_gap_in=0.75)
     for ax, metric in zip(axes, metrics, strict=False):
         which = f"median {fairness_over(applied)}" if metric == FAIRNESS else "median over runs"
         ax.set_title(f"{_text(metric_title(metric))},\n{which}", fontsize=10)
@@ -403,13 +407,51 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
             positions = list(range(0, len(values), every))
             axis.set_ticks(positions, [_text(_label(values[i])) for i in positions], fontsize=7)
         ax.tick_params(axis="x", labelrotation=45)
-        ax.set_xlabel(_text(axis_title(first)), fontsize=8)
-        ax.set_ylabel(_text(axis_title(second)), fontsize=8)
         fig.colorbar(image, ax=ax, shrink=0.8)
+        box = ax.get_position()  # the panel's size, colour bar taken: its labels wrap within it
+        ax.set_xlabel(_wrapped(_text(axis_title(first)), int(box.width * width / LABEL_CHAR_IN)), fontsize=8)
+        ax.set_ylabel(
+            _wrapped(_text(axis_title(second)), int(box.height * fig.get_figheight() / LABEL_CHAR_IN)), fontsize=8
+        )
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
-    fig.suptitle(f"sweep of {_text(first)} x {_text(second)}", fontweight="bold")
+    fig.suptitle(title, fontweight="bold")
     return fig
+
+
+TITLE_CHAR_IN = 0.105
+"""About the width of a character of a bold figure title (12 points), in inches: a little more than most are."""
+TITLE_LINE_IN = 0.22
+"""The height of a line of a figure title, in inches."""
+LABEL_CHAR_IN = 0.07
+"""About the width of a character of an axis label of 8 points, in inches."""
+
+
+def _wrapped(text: str, width: int) -> str:
+    """``text`` in lines of at most ``width`` characters, broken at spaces or after a path's dots.
+
+    Broken at spaces alone where every line then fits; a swept path has no spaces to break
+    at: ``agreement.pool.contributions.eu.light_ree.days`` breaks after a dot. A part longer
+    than ``width`` keeps a line of its own.
+
+    >>> print(_wrapped("agreement.pool.contributions.eu.light_ree.days (days)", 36))
+    agreement.pool.contributions.eu.
+    light_ree.days (days)
+    >>> _wrapped("sweep of agreement.ratio.japan x shocks.halt.end", 80)
+    'sweep of agreement.ratio.japan x shocks.halt.end'
+    """
+    at_spaces = textwrap.wrap(text, max(width, 1), break_long_words=False, break_on_hyphens=False)
+    if all(len(line) <= width for line in at_spaces):
+        return "\n".join(at_spaces)
+    lines: list[str] = []
+    line = ""
+    for part in re.findall(r"[^ .]*\.|[^ .]+ ?| ", text):
+        if line and len((line + part).rstrip()) > max(width, 1):
+            lines.append(line.rstrip())
+            line = part.lstrip()
+        else:
+            line += part
+    return "\n".join([*lines, line.rstrip()]) if line.strip() else "\n".join(lines)
 
 
 def _colormap() -> Any:
