@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from simulator.sweep.figures import _shorts, frontier_figure, heatmap_figure, pool_frontier_figure
+from simulator.sweep.figures import _shorts, frontier_figure, heatmap_figure, metrics_figure, pool_frontier_figure
 
 JAPAN = "agreement.pool.contributions.japan.light_ree.days"
 EU = "agreement.pool.contributions.eu.light_ree.days"
@@ -79,3 +79,53 @@ def test_the_heatmaps_title_and_labels_of_long_paths_stay_inside():
         assert ax.xaxis.label.get_window_extent(renderer).width <= panel.width * 1.15  # the colour bar's room beside it
         # the title's lines clear the panels' titles
         assert box.y0 > ax.title.get_window_extent(renderer).y1
+
+
+# --- items 14 and 15: tonnes from zero; no band named where each point has one run ----------------
+
+RATIO = "agreement.ratio.japan"
+MECHANISM = "agreement.mechanism"
+
+
+def ratio_table(runs: int, path: str = RATIO, values=(0.0, 0.5, 1.0)) -> pd.DataFrame:
+    """Totals 7,110 to 7,165 t (0.8% apart), as long_embargo_6m's rules gave; run k adds k t."""
+    rows = []
+    totals, fairness_values = (7110.0, 7120.0, 7165.0), (0.62, 0.63, 0.67)
+    for point, (value, total, fairness) in enumerate(zip(values, totals, fairness_values, strict=True)):
+        for run in range(runs):
+            rows.append(
+                {
+                    path: value,
+                    "point": point,
+                    "run": run,
+                    "seed": run,
+                    "total_shortfall_t": total + run,
+                    "fairness_jain": fairness,
+                    "shortfall_t.japan": 507.6 + point + run,
+                    "shortfall_t.eu": total - 507.6 - point,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_tonnage_panels_start_at_zero_and_fairness_keeps_its_range():
+    for table, path in [
+        (ratio_table(1), RATIO),
+        (ratio_table(3, MECHANISM, ("fair_ratio", "auction", "talmud")), MECHANISM),
+    ]:
+        figure = metrics_figure(table, path, MEMBERS)
+        by_title = {ax.get_title().split(",\n")[0]: ax for ax in figure.axes if ax.get_visible()}
+        for title, top in [
+            ("Total shortfall (t)", 7167.0),
+            ("Shortfall, Japan (t)", 511.6),
+            ("Shortfall, EU (t)", 6655.4),
+        ]:
+            low, high = by_title[title].get_ylim()
+            assert low <= 0 < top <= high < 1.1 * top, (path, title, low, high)
+        assert by_title["Fairness (Jain's index)"].get_ylim() == (0.485, 1.015)  # 1/2 to 1, as before
+
+
+def test_the_pool_frontiers_shortfall_axis_starts_at_zero():
+    figure = pool_frontier_figure(pool_table(), [JAPAN, EU], MEMBERS)
+    low, high = figure.axes[0].get_ylim()
+    assert low <= 0 and 8500 <= high < 8500 * 1.1

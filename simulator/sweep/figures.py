@@ -313,6 +313,8 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
         else:
             ax.fill_between(x, low, high, color=BAND, alpha=0.7, lw=0, label="5-95% of runs")
             ax.plot(x, mid, color=LINE, marker="o", ms=3, lw=1.6, label="median")
+        if metric != FAIRNESS:  # tonnes, from zero: a difference of 0.7% does not fill the panel
+            _from_zero(ax, high)
         if metric == FAIRNESS:
             _fairness_limits(ax, members or [])
             empty = x[np.isnan(mid)]  # no run short at these values: no burden to share
@@ -342,6 +344,22 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
         )
     fig.suptitle(f"sweep of {_text(path)}: {table['run'].nunique()} run(s) per point", fontweight="bold")
     return fig
+
+
+ZERO_MARGIN = 0.05
+"""Room below 0 and above the top of a tonnage axis drawn from zero, as a share of its top (Matplotlib's margin)."""
+
+
+def _from_zero(ax: Any, values: Any) -> None:
+    """A y axis of tonnes from 0 (a little below, so a dot at 0 is whole) to a little above the largest of ``values``.
+
+    Autoscaled, an axis zooms on the values: 7,110 to 7,165 t filled the panel, and a 0.7%
+    difference looked like a collapse. Values below 0 (none are, in tonnes) keep the autoscale.
+    """
+    top = float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
+    low = ax.get_ylim()[0]
+    if top > 0 and low >= 0:
+        ax.set_ylim(-ZERO_MARGIN * top, (1 + ZERO_MARGIN) * top)
 
 
 def _time_axis(ax: Any, dates: np.ndarray) -> None:
@@ -552,6 +570,8 @@ def _frontier(
     ax.set_xlim(left - 0.03 * (right - left), right)  # a dot at 0 (no shortfall) whole, not cut by the frame
     if ylim is not None:
         ax.set_ylim(*ylim)
+    elif y == TOTAL:  # tonnes from zero, as the x axis of shortfall is in the other frontier
+        _from_zero(ax, ys)
     else:
         ax.set_ylim(*ax.get_ylim())  # the autoscaled limits, fixed now: labels are placed within them
     _place_labels(ax, xs, ys, efficient, texts, label_all)
