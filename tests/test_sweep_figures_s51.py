@@ -108,6 +108,10 @@ def ratio_table(runs: int, path: str = RATIO, values=(0.0, 0.5, 1.0)) -> pd.Data
     return pd.DataFrame(rows)
 
 
+def legend_texts(figure) -> list[str]:
+    return [text.get_text() for text in figure.legends[0].get_texts()]
+
+
 def test_tonnage_panels_start_at_zero_and_fairness_keeps_its_range():
     for table, path in [
         (ratio_table(1), RATIO),
@@ -129,3 +133,15 @@ def test_the_pool_frontiers_shortfall_axis_starts_at_zero():
     figure = pool_frontier_figure(pool_table(), [JAPAN, EU], MEMBERS)
     low, high = figure.axes[0].get_ylim()
     assert low <= 0 and 8500 <= high < 8500 * 1.1
+
+
+def test_one_run_per_point_names_no_band():
+    assert legend_texts(metrics_figure(ratio_table(1), RATIO, MEMBERS)) == ["one run"]
+    assert legend_texts(metrics_figure(ratio_table(3), RATIO, MEMBERS)) == ["5-95% of runs", "median"]
+    categories = ("fair_ratio", "auction", "talmud")
+    assert legend_texts(metrics_figure(ratio_table(1, MECHANISM, categories), MECHANISM, MEMBERS)) == ["one run"]
+    assert legend_texts(metrics_figure(ratio_table(2, MECHANISM, categories), MECHANISM, MEMBERS)) == [
+        "median, bar 5-95% of runs"
+    ]
+    one = metrics_figure(ratio_table(1), RATIO, MEMBERS)
+    assert not any(ax.collections for ax in one.axes)  # no band drawn (fill_between makes a collection)

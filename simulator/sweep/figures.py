@@ -263,6 +263,7 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
     metrics = key_metrics(table)
     rows, cols = _panel_grid(len(metrics))
     kind = axis_kind(table[path])
+    one_run = table["run"].nunique() == 1  # each point one run: no 5-95% range to draw or name
     shown, applied = fairness_when_short(table, members)
     table = _in_grid_order(_dated(shown, [path]))
     ordered = kind != "category"  # a scale is sorted; categories keep the grid's order
@@ -297,6 +298,8 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
             _sentence(ax, flat)
             continue
         low, mid, high = (stats[(metric, q)].to_numpy(float) for q in QUANTILES)
+        if one_run:  # a band of one run is its median: no band to draw nor name
+            low = high = mid
         if kind == "category":
             ax.errorbar(
                 x,
@@ -307,12 +310,13 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
                 ecolor=BAND,
                 elinewidth=4,
                 ms=5,
-                label="median, bar 5-95% of runs",
+                label="one run" if one_run else "median, bar 5-95% of runs",
             )
             ax.set_xlim(-0.5, len(x) - 0.5)
         else:
-            ax.fill_between(x, low, high, color=BAND, alpha=0.7, lw=0, label="5-95% of runs")
-            ax.plot(x, mid, color=LINE, marker="o", ms=3, lw=1.6, label="median")
+            if not one_run:
+                ax.fill_between(x, low, high, color=BAND, alpha=0.7, lw=0, label="5-95% of runs")
+            ax.plot(x, mid, color=LINE, marker="o", ms=3, lw=1.6, label="one run" if one_run else "median")
         if metric != FAIRNESS:  # tonnes, from zero: a difference of 0.7% does not fill the panel
             _from_zero(ax, high)
         if metric == FAIRNESS:
