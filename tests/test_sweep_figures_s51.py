@@ -62,7 +62,9 @@ def test_the_frontiers_say_which_number_is_whose():
 def rendered(figure):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    return FigureCanvasAgg(figure).get_renderer()
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()  # axis labels take their places as the figure is drawn
+    return canvas.get_renderer()
 
 
 def test_the_heatmaps_title_and_labels_of_long_paths_stay_inside():
@@ -145,3 +147,17 @@ def test_one_run_per_point_names_no_band():
     ]
     one = metrics_figure(ratio_table(1), RATIO, MEMBERS)
     assert not any(ax.collections for ax in one.axes)  # no band drawn (fill_between makes a collection)
+
+
+def test_the_metrics_figures_long_axis_label_wraps_inside_the_figure():
+    """The same defect as item 10's in sweep_metrics.png: shocks.china_embargo_both.duration_days.mean (days)
+    ran past the right edge under the right-hand panels."""
+    path = "shocks.china_embargo_both.duration_days.mean"
+    figure = metrics_figure(ratio_table(3, path, (60, 180, 300)), path, MEMBERS)
+    renderer = rendered(figure)
+    for ax in figure.axes:
+        label = ax.xaxis.label
+        assert label.get_text().replace("\n", "") == f"{path} (days)"
+        box = label.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= figure.bbox.width and box.y0 >= 0
+        assert box.width <= ax.get_window_extent(renderer).width

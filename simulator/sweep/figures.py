@@ -277,7 +277,12 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
     label_room = 0.55 if kind == "date" else 0.0 if labels is None else 0.05 * max(len(label) for label in labels)
     two_lines = 0.2 if FAIRNESS in metrics else 0.0  # the fairness panel's title says which runs it summarises
     legend_in = 0.3  # one row of legend under the title, above the panels: inside a panel it hid bars' tops
-    fig = _new_figure(figsize=(4.3 * cols, (3.2 + label_room) * rows + 0.6 + two_lines * rows + legend_in))
+    width = 4.3 * cols
+    from simulator.plots import panel_width_in
+
+    xlabel = _wrapped(_text(axis_title(path)), int(panel_width_in(width, cols) / AXIS_CHAR_IN))  # a long path: lines
+    label_room += AXIS_LINE_IN * xlabel.count("\n")
+    fig = _new_figure(figsize=(width, (3.2 + label_room) * rows + 0.6 + two_lines * rows + legend_in))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
     _margins(
         fig,
@@ -292,7 +297,7 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
         ax.set_title(
             _text(metric_title(metric)) + (f",\n{fairness_over(applied)}" if metric == FAIRNESS else ""), fontsize=10
         )
-        ax.set_xlabel(_text(axis_title(path)))
+        ax.set_xlabel(xlabel)
         flat = flat_panel(table, metric, [path])
         if flat:
             _sentence(ax, flat)
@@ -447,6 +452,10 @@ TITLE_LINE_IN = 0.22
 """The height of a line of a figure title, in inches."""
 LABEL_CHAR_IN = 0.07
 """About the width of a character of an axis label of 8 points, in inches."""
+AXIS_CHAR_IN = 0.085
+"""About the width of a character of an axis label of 10 points (Matplotlib's default), in inches."""
+AXIS_LINE_IN = 0.17
+"""The height of a line of an axis label of 10 points, in inches."""
 
 
 def _wrapped(text: str, width: int) -> str:
