@@ -13,6 +13,7 @@ works in) comes first and the shipped library second.
 from __future__ import annotations
 
 import difflib
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -99,6 +100,25 @@ def refuse_missing_name(text: str) -> None:
     """Raise :class:`ScenarioError` saying where a bare name found nowhere was looked for (the API and the CLI)."""
     if missing_name(text):
         raise ScenarioError(_not_found(text), text)
+
+
+def why_missing(text: str) -> str | None:
+    """Why the scenario argument ``text`` names no file, or None when it does (a sweep file's ``scenario:``).
+
+    ``text`` is resolved first (:func:`resolve_scenario`, whose "did you mean" refusal of a
+    close name is raised as it is). A bare name found nowhere: where it was looked for, as
+    for a SCENARIO argument (:func:`_not_found`); a path to nothing: ``file not found``, with
+    the folder a relative path is taken from.
+    """
+    path = resolve_scenario(text)
+    if missing_name(path):
+        return _not_found(path)
+    if not os.path.lexists(path):
+        relative = (
+            "" if os.path.isabs(path) else f" (a path is taken from the folder the command runs in, {Path.cwd()})"
+        )
+        return f"file not found{relative}"
+    return None
 
 
 def _not_found(name: str) -> str:

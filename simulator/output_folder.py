@@ -21,7 +21,8 @@ Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``
 - **One command's output.** The manifest records the command that wrote the folder
   (``command``). Another command refuses (exit 2) to replace that output, naming the
   command, unless forced (a run's report and workbook as much as a sweep's table). A
-  manifest of an earlier version, without ``command``, refuses no command.
+  manifest of an earlier version, without ``command``, refuses no command. A sweep also
+  refuses a finished sweep of another study (:func:`simulator.sweep.refuse_other_study`).
 - **All or nothing.** Files are staged in a hidden folder inside ``DIR`` (same device, so
   every move is an atomic rename, and nothing is written next to ``DIR``) and moved in
   only when all are complete. The files of the earlier output that the new one does not

@@ -199,7 +199,8 @@ def made_folders(tmp_path_factory) -> dict[str, Path]:
     tmp_path = tmp_path_factory.mktemp("made")
     sweep = invoke("sweep", write(tmp_path), *TWO_POINT_SWEEP, "-o", tmp_path / "sweep")
     assert sweep.exit_code == 0, sweep.output
-    run = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", tmp_path / "run", "--no-plots")
+    (tmp_path / "pair").mkdir()  # beside the sweep's scenario file, which a sweep of the same study names
+    run = invoke("run", write(tmp_path / "pair", TWO_MEMBERS), "-o", tmp_path / "run", "--no-plots")
     assert run.exit_code == 0, run.output
     return {"sweep": tmp_path / "sweep", "run": tmp_path / "run"}
 
@@ -320,7 +321,8 @@ def test_run_and_compare_refuse_each_others_output_too(tmp_path, monkeypatch):
 def test_the_same_command_replaces_its_own_output(tmp_path, made_folders):
     folder = sweep_folder(tmp_path, made_folders)
     assert "sweep_frontier.png" in manifest_of(folder)["files"]  # two points: a frontier
-    result = invoke("sweep", write(tmp_path), "--grid", "shocks.halt.severity.high=0.8", "--workers", 1, "-o", folder)
+    scenario = made_folders["sweep"].parent / "s.yaml"  # the same study (another file would be refused)
+    result = invoke("sweep", scenario, "--grid", "shocks.halt.severity.high=0.8", "--workers", 1, "-o", folder)
     assert result.exit_code == 0, result.output
     assert manifest_of(folder)["command"] == "sweep"
     assert not (folder / "sweep_frontier.png").exists()  # one point: the earlier frontier removed

@@ -181,7 +181,9 @@ def test_a_smaller_sweep_leaves_no_file_of_the_earlier_one(tmp_path):
     # two swept paths give a heatmap
     assert {"sweep.csv", "curves.parquet", "sweep_heatmap.png"} <= {p.name for p in out.iterdir()}
     (out / "notes.txt").write_text("the user's")
-    small = invoke("sweep", scenario, "--grid", "agreement.ratio.japan=0.5", "--workers", 1, "-o", out)
+    # the same study (the same swept paths: another would be refused), one point
+    one = ("--grid", "agreement.ratio.japan=0.5", "--grid", "shocks.halt.severity.high=1.0")
+    small = invoke("sweep", scenario, *one, "--workers", 1, "-o", out)
     assert small.exit_code == 0, small.output
     files = sorted(p.name for p in out.iterdir())
     assert files == [
@@ -377,7 +379,9 @@ def test_a_refused_sweep_leaves_no_new_folder(tmp_path):
 
 def test_a_refused_sweep_keeps_an_earlier_sweeps_results_byte_for_byte(tmp_path):
     scenario, out = write(tmp_path), tmp_path / "out"
-    earlier = invoke("sweep", scenario, "--grid", "agreement.ratio.japan=0.2,0.8", "--workers", 1, "-o", out)
+    # the same swept paths as the refused sweep (another study would be refused for that alone)
+    pair = ("--grid", "agreement.ratio.japan=0.5", "--grid", "agreement.ratio.eu=0.5", "--runs", 2)
+    earlier = invoke("sweep", scenario, *pair, "--workers", 1, "-o", out)
     assert earlier.exit_code == 0, earlier.output
     (out / "notes.txt").write_text("the user's")
     before = contents(out)

@@ -18,20 +18,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from simulator.errors import InputError, ScenarioError
+from simulator.errors import InputError, ScenarioError, plain, setting
 from simulator.output_folder import OutputFolder, manifest_info, open_folder
 from simulator.plan import compile_plan
 from simulator.scenario import scenario_hash, validate_data
 from simulator.scenario.tonnes import SHORTFALL_ADDS, shortfall_adds
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped
-from simulator.sweep.checkpoints import ROW_KEYS, Checkpoints, ChunkDamaged, refuse_to_discard
+from simulator.sweep.checkpoints import CHUNK_DIR, MARKER, ROW_KEYS, Checkpoints, ChunkDamaged, refuse_to_discard
 from simulator.sweep.grid import Axis, SweepSpec, load_spec_file, parse_axis
 from simulator.sweep.runner import Sweep, curve_bands, execute, plan_sweep
 from simulator.version import __version__
@@ -221,6 +222,78 @@ def finish_sweep(
     return table
 
 
+def _study(scenario: Any, scenario_file: Any, axes: Any) -> tuple[str, str, frozenset[str]]:
+    """What tells one study from another: the scenario's name, its file (by its real path), the swept paths.
+
+    The values of the axes, the runs and the seed do not: a sweep with other values of the
+    same paths, more runs or another seed is the same study run again.
+    """
+    file = str(scenario_file)
+    if os.path.isfile(file):
+        file = os.path.realpath(file)
+    return str(scenario), file, frozenset(str(path) for path in axes or ())
+
+
+def _study_words(scenario: Any, axes: Any, points: Any, runs: Any) -> str:
+    """A study in words, for a message: ``embargo_2010 over agreement.ratio.japan (3 points x 20 runs)``."""
+    swept = " and ".join(plain(str(path), one_line=True) for path in axes or ()) or "no grid"
+    size = f" ({points:,} point(s) x {runs:,} run(s))" if isinstance(points, int) and isinstance(runs, int) else ""
+    return f"{plain(str(scenario), one_line=True)} over {swept}{size}"
+
+
+def earlier_sweep(out: OutputFolder) -> dict[str, Any] | None:
+    """The ``sweep.json`` of the finished sweep the folder holds (its manifest's ``sweep``), or None."""
+    if out.manifest is None or out.manifest.get("command") != "sweep" or "sweep.json" not in out.owned:
+        return None
+    try:
+        info = json.loads((out.path / "sweep.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, Mapping) and "scenario" in info else None
+
+
+def refuse_other_study(out: OutputFolder, sweep: Sweep) -> dict[str, Any] | None:
+    """Raise :class:`InputError` (exit 2) if the folder holds a finished sweep of another study; else return it.
+
+    Another study: another scenario (name or file) or other swept paths (:func:`_study`).
+    The same study run again replaces the earlier sweep (the caller says so once it has);
+    so does ``--force``, and so does resuming this very sweep (its checkpoints hold its
+    fingerprint: the user chose to replace that output when the sweep began). Returns the
+    earlier sweep's ``sweep.json`` (None: none), for the note that says what was replaced.
+    """
+    earlier = earlier_sweep(out)
+    if earlier is None or out.force:
+        return earlier
+    ours = _study(sweep.first.name, sweep.source, [axis.path for axis in sweep.spec.axes])
+    if _study(earlier.get("scenario"), earlier.get("scenario_file"), earlier.get("grid")) == ours:
+        return earlier
+    marker = out.path / CHUNK_DIR / MARKER
+    try:
+        if marker.is_file() and marker.read_text() == sweep.fingerprint():
+            return earlier
+    except OSError:
+        pass
+    theirs = _study_words(
+        earlier["scenario"], earlier.get("grid"), earlier.get("points"), earlier.get("runs_per_point")
+    )
+    this = _study_words(sweep.first.name, [axis.path for axis in sweep.spec.axes], None, None)
+    file = earlier.get("scenario_file")
+    if isinstance(file, str) and _study(ours[0], file, ())[1] != ours[1]:
+        theirs += f" of {plain(file, one_line=True)}"
+    raise InputError(
+        f"holds a finished sweep of another study, {theirs} (so says its sweep.json), which this sweep of "
+        f"{this} would replace: choose another output folder, or pass {setting('force')} to replace it",
+        str(out.path),
+    )
+
+
+def replaced_note(earlier: Mapping[str, Any], written_at: Any) -> str:
+    """The note that the folder's earlier sweep (its ``sweep.json``) was replaced."""
+    words = _study_words(earlier["scenario"], earlier.get("grid"), earlier.get("points"), earlier.get("runs_per_point"))
+    when = f", written {plain(str(written_at), one_line=True)}" if written_at else ""
+    return f"sweep.parquet: replaced the earlier sweep of {words}{when}"
+
+
 def run_sweep(
     sweep: Sweep,
     folder: Path,
@@ -238,8 +311,10 @@ def run_sweep(
 
     Refuses (:class:`InputError`, exit 2) before any run if another command is writing
     the folder, if it would overwrite files the folder's manifest does not list, if the
-    folder holds another command's output, or if its checkpoints hold finished chunks of
-    another sweep, which this one would discard (``force`` overrides the latter three). A
+    folder holds another command's output or a finished sweep of another study
+    (:func:`refuse_other_study`; the same study run again is replaced, and ``note`` says
+    what it replaced), or if its checkpoints hold finished chunks of
+    another sweep, which this one would discard (``force`` overrides the latter four). A
     grid point that is invalid only with the values of the other axes is found where it
     runs: the sweep is then refused too, and leaves the folder as it was (no checkpoints,
     a new folder removed, earlier output untouched).
@@ -253,6 +328,8 @@ def run_sweep(
     if not force:  # the first refusal: a --force given for another would discard them unannounced
         refuse_to_discard(folder, sweep)
     with open_folder(folder, SWEEP_FILES, force, command="sweep") as out:
+        earlier = refuse_other_study(out, sweep)
+        written_at = (out.manifest or {}).get("written_at")
         checkpoints = Checkpoints(folder, sweep, force, note)
         try:
             executed = execute(sweep, checkpoints, workers, client, progress, no_worker_timeout_s, note)
@@ -261,6 +338,8 @@ def run_sweep(
             raise
         info = describe(sweep, time.perf_counter() - started, executed.backend, executed.workers)
         table = finish_sweep(sweep, checkpoints, out, fmt, info, on_table)
+        if earlier is not None and note is not None:
+            note(replaced_note(earlier, written_at))
         if figures is not None:
             with out.staged() as stage:
                 figures(table, info, stage)

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -262,6 +263,7 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
     metrics = key_metrics(table)
     rows, cols = _panel_grid(len(metrics))
     kind = axis_kind(table[path])
+    one_run = table["run"].nunique() == 1  # each point one run: no 5-95% range to draw or name
     shown, applied = fairness_when_short(table, members)
     table = _in_grid_order(_dated(shown, [path]))
     ordered = kind != "category"  # a scale is sorted; categories keep the grid's order
@@ -275,7 +277,12 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
     label_room = 0.55 if kind == "date" else 0.0 if labels is None else 0.05 * max(len(label) for label in labels)
     two_lines = 0.2 if FAIRNESS in metrics else 0.0  # the fairness panel's title says which runs it summarises
     legend_in = 0.3  # one row of legend under the title, above the panels: inside a panel it hid bars' tops
-    fig = _new_figure(figsize=(4.3 * cols, (3.2 + label_room) * rows + 0.6 + two_lines * rows + legend_in))
+    width = 4.3 * cols
+    from simulator.plots import panel_width_in
+
+    xlabel = _wrapped(_text(axis_title(path)), int(panel_width_in(width, cols) / AXIS_CHAR_IN))  # a long path: lines
+    label_room += AXIS_LINE_IN * xlabel.count("\n")
+    fig = _new_figure(figsize=(width, (3.2 + label_room) * rows + 0.6 + two_lines * rows + legend_in))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
     _margins(
         fig,
@@ -290,12 +297,14 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
         ax.set_title(
             _text(metric_title(metric)) + (f",\n{fairness_over(applied)}" if metric == FAIRNESS else ""), fontsize=10
         )
-        ax.set_xlabel(_text(axis_title(path)))
+        ax.set_xlabel(xlabel)
         flat = flat_panel(table, metric, [path])
         if flat:
             _sentence(ax, flat)
             continue
         low, mid, high = (stats[(metric, q)].to_numpy(float) for q in QUANTILES)
+        if one_run:  # a band of one run is its median: no band to draw nor name
+            low = high = mid
         if kind == "category":
             ax.errorbar(
                 x,
@@ -306,12 +315,15 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
                 ecolor=BAND,
                 elinewidth=4,
                 ms=5,
-                label="median, bar 5-95% of runs",
+                label="one run" if one_run else "median, bar 5-95% of runs",
             )
             ax.set_xlim(-0.5, len(x) - 0.5)
         else:
-            ax.fill_between(x, low, high, color=BAND, alpha=0.7, lw=0, label="5-95% of runs")
-            ax.plot(x, mid, color=LINE, marker="o", ms=3, lw=1.6, label="median")
+            if not one_run:
+                ax.fill_between(x, low, high, color=BAND, alpha=0.7, lw=0, label="5-95% of runs")
+            ax.plot(x, mid, color=LINE, marker="o", ms=3, lw=1.6, label="one run" if one_run else "median")
+        if metric != FAIRNESS:  # tonnes, from zero: a difference of 0.7% does not fill the panel
+            _from_zero(ax, high)
         if metric == FAIRNESS:
             _fairness_limits(ax, members or [])
             empty = x[np.isnan(mid)]  # no run short at these values: no burden to share
@@ -341,6 +353,22 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
         )
     fig.suptitle(f"sweep of {_text(path)}: {table['run'].nunique()} run(s) per point", fontweight="bold")
     return fig
+
+
+ZERO_MARGIN = 0.05
+"""Room below 0 and above the top of a tonnage axis drawn from zero, as a share of its top (Matplotlib's margin)."""
+
+
+def _from_zero(ax: Any, values: Any) -> None:
+    """A y axis of tonnes from 0 (a little below, so a dot at 0 is whole) to a little above the largest of ``values``.
+
+    Autoscaled, an axis zooms on the values: 7,110 to 7,165 t filled the panel, and a 0.7%
+    difference looked like a collapse. Values below 0 (none are, in tonnes) keep the autoscale.
+    """
+    top = float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
+    low = ax.get_ylim()[0]
+    if top > 0 and low >= 0:
+        ax.set_ylim(-ZERO_MARGIN * top, (1 + ZERO_MARGIN) * top)
 
 
 def _time_axis(ax: Any, dates: np.ndarray) -> None:
@@ -381,9 +409,12 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
     rows, cols = _panel_grid(len(metrics))
     shown, applied = fairness_when_short(table, members)
     table = _in_grid_order(_dated(shown, [first, second]))
-    fig = _new_figure(figsize=(4.6 * cols, 3.8 * rows + 0.6))
+    width = 4.6 * cols
+    title = _wrapped(f"sweep of {_text(first)} x {_text(second)}", int((width - 0.4) / TITLE_CHAR_IN))
+    more = TITLE_LINE_IN * title.count("\n")  # a long pair of paths takes more lines, not the figure's edges
+    fig = _new_figure(figsize=(width, 3.8 * rows + 0.6 + more))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
-    _margins(fig, rows, cols, left_in=0.95, top_in=0.75, bottom_in=1.0, row_gap_in=1.4, col_gap_in=0.75)
+    _margins(fig, rows, cols, left_in=0.95, top_in=0.75 + more, bottom_in=1.0, row_gap_in=1.4, col_gap_in=0.75)
     for ax, metric in zip(axes, metrics, strict=False):
         which = f"median {fairness_over(applied)}" if metric == FAIRNESS else "median over runs"
         ax.set_title(f"{_text(metric_title(metric))},\n{which}", fontsize=10)
@@ -403,13 +434,55 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
             positions = list(range(0, len(values), every))
             axis.set_ticks(positions, [_text(_label(values[i])) for i in positions], fontsize=7)
         ax.tick_params(axis="x", labelrotation=45)
-        ax.set_xlabel(_text(axis_title(first)), fontsize=8)
-        ax.set_ylabel(_text(axis_title(second)), fontsize=8)
         fig.colorbar(image, ax=ax, shrink=0.8)
+        box = ax.get_position()  # the panel's size, colour bar taken: its labels wrap within it
+        ax.set_xlabel(_wrapped(_text(axis_title(first)), int(box.width * width / LABEL_CHAR_IN)), fontsize=8)
+        ax.set_ylabel(
+            _wrapped(_text(axis_title(second)), int(box.height * fig.get_figheight() / LABEL_CHAR_IN)), fontsize=8
+        )
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
-    fig.suptitle(f"sweep of {_text(first)} x {_text(second)}", fontweight="bold")
+    fig.suptitle(title, fontweight="bold")
     return fig
+
+
+TITLE_CHAR_IN = 0.105
+"""About the width of a character of a bold figure title (12 points), in inches: a little more than most are."""
+TITLE_LINE_IN = 0.22
+"""The height of a line of a figure title, in inches."""
+LABEL_CHAR_IN = 0.07
+"""About the width of a character of an axis label of 8 points, in inches."""
+AXIS_CHAR_IN = 0.085
+"""About the width of a character of an axis label of 10 points (Matplotlib's default), in inches."""
+AXIS_LINE_IN = 0.17
+"""The height of a line of an axis label of 10 points, in inches."""
+
+
+def _wrapped(text: str, width: int) -> str:
+    """``text`` in lines of at most ``width`` characters, broken at spaces or after a path's dots.
+
+    Broken at spaces alone where every line then fits; a swept path has no spaces to break
+    at: ``agreement.pool.contributions.eu.light_ree.days`` breaks after a dot. A part longer
+    than ``width`` keeps a line of its own.
+
+    >>> print(_wrapped("agreement.pool.contributions.eu.light_ree.days (days)", 36))
+    agreement.pool.contributions.eu.
+    light_ree.days (days)
+    >>> _wrapped("sweep of agreement.ratio.japan x shocks.halt.end", 80)
+    'sweep of agreement.ratio.japan x shocks.halt.end'
+    """
+    at_spaces = textwrap.wrap(text, max(width, 1), break_long_words=False, break_on_hyphens=False)
+    if all(len(line) <= width for line in at_spaces):
+        return "\n".join(at_spaces)
+    lines: list[str] = []
+    line = ""
+    for part in re.findall(r"[^ .]*\.|[^ .]+ ?| ", text):
+        if line and len((line + part).rstrip()) > max(width, 1):
+            lines.append(line.rstrip())
+            line = part.lstrip()
+        else:
+            line += part
+    return "\n".join([*lines, line.rstrip()]) if line.strip() else "\n".join(lines)
 
 
 def _colormap() -> Any:
@@ -463,9 +536,23 @@ def _point_stats(table: pd.DataFrame, paths: list[str], columns: dict[str, pd.Se
     return pd.concat([firsts, medians], axis=1)
 
 
-def _short(path: str) -> str:
-    """The last two segments of a path (``ratio.japan``, ``china_japan_halt.end``)."""
-    return ".".join(path.split(".")[-2:])
+def _shorts(paths: list[str]) -> list[str]:
+    """Each path by its last two segments, longer only as far as the names must be to stay distinct.
+
+    >>> _shorts(["agreement.ratio.japan", "shocks.china_japan_halt.end"])
+    ['ratio.japan', 'china_japan_halt.end']
+    >>> _shorts(["agreement.pool.contributions.japan.light_ree.days", "agreement.pool.contributions.eu.light_ree.days"])
+    ['japan.light_ree.days', 'eu.light_ree.days']
+    """
+    parts = [path.split(".") for path in paths]
+    kept = [min(2, len(p)) for p in parts]
+    while True:
+        names = [".".join(p[-k:]) for p, k in zip(parts, kept, strict=True)]
+        alike = [i for i, name in enumerate(names) if names.count(name) > 1 and kept[i] < len(parts[i])]
+        if not alike:
+            return names
+        for i in alike:
+            kept[i] += 1
 
 
 def _frontier(
@@ -496,13 +583,15 @@ def _frontier(
     ax.set_xlim(left - 0.03 * (right - left), right)  # a dot at 0 (no shortfall) whole, not cut by the frame
     if ylim is not None:
         ax.set_ylim(*ylim)
+    elif y == TOTAL:  # tonnes from zero, as the x axis of shortfall is in the other frontier
+        _from_zero(ax, ys)
     else:
         ax.set_ylim(*ax.get_ylim())  # the autoscaled limits, fixed now: labels are placed within them
     _place_labels(ax, xs, ys, efficient, texts, label_all)
     ax.set_xlabel(_text(xlabel))
     ax.set_ylabel(_text(ylabel))
     which = "every point" if label_all else "efficient points"
-    ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(_short(p) for p in paths))}", fontsize=9)
+    ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(_shorts(paths)))}", fontsize=9)
     ax.grid(True, color="#dddddd")
     ax.legend(fontsize=8)
     return fig

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError, Problem, setting
+from simulator.library import why_missing
 from simulator.scenario import read_yaml
 from simulator.scenario.load import named_path
 from simulator.scenario.overrides import exclusive_sibling, ratio_member
@@ -353,10 +354,23 @@ def parse_range(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[in
 
 
 def parse_values(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[Any, ...]:
-    """A range, a comma list or a single value (items read as YAML scalars)."""
+    """A range, a comma list or a single value (items read as YAML scalars), or a YAML flow value.
+
+    A text opening with ``[`` is one YAML flow list, whose items are the values (so a
+    mapping or a list can be a value: ``[{japan: 0.3, eu: 0.7}, {japan: 0.5, eu: 0.5}]``);
+    one opening with ``{`` is one mapping, the only value; either followed by more, after
+    commas, is a comma list of such values (:func:`_flow_values`). Read as ``--set`` reads them.
+
+    >>> parse_values("[{japan: 0.3, eu: 0.7}, {japan: 0.5, eu: 0.5}]", "agreement.ratio")
+    ({'japan': 0.3, 'eu': 0.7}, {'japan': 0.5, 'eu': 0.5})
+    >>> parse_values("{light_ree: 15, heavy_ree: 0.3}", "agreement.release_cap_t_per_day")
+    ({'light_ree': 15, 'heavy_ree': 0.3},)
+    """
     text = text.strip()
     if not text:
         raise _bad(where, "no values given")
+    if text.startswith(("[", "{")):
+        return _flow_values(text, where, max_values)
     if text.count(":") == 2 and not text.startswith(("[", "{")):
         return parse_range(text, where, max_values)
     if ":" in text and not text.startswith(("[", "{")) and all(_numeric(part) for part in text.split(":")):
@@ -373,6 +387,36 @@ def parse_values(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[A
     if (mixed := mixed_dates(items)) is not None:
         raise _bad(where, mixed)
     return items
+
+
+def _flow_values(text: str, where: str, max_values: int) -> tuple[Any, ...]:
+    """The values of a text opening with ``[`` or ``{`` (:func:`parse_values`).
+
+    One YAML list: its items; one mapping: that value. A text that is not one YAML value
+    but a comma list of them (``{a: 1, b: 2},{a: 3, b: 4}``, ``[japan],[japan, eu]``) is read
+    as the list of those values, as a comma list of scalars is.
+
+    >>> _flow_values("{a: 1, b: 2}, {a: 3, b: 4}", "x", 10)
+    ({'a': 1, 'b': 2}, {'a': 3, 'b': 4})
+    """
+    try:  # read strictly, as --set values are
+        data = load_yaml(text, prefix=where)
+    except InputError as exc:
+        try:
+            data = load_yaml(f"[{text}]", prefix=where)  # a comma list of flow values
+        except InputError:
+            raise InputError([Problem(setting("grid", p.path), p.message) for p in exc.problems]) from None
+    if isinstance(data, dict):
+        return (data,)
+    if not isinstance(data, list):
+        raise _bad(where, f"'{text}' is not a YAML flow list ([a, b]) or mapping ({{a: 1}})")
+    if not data:
+        raise _bad(where, "no values given (an empty list)")
+    if len(data) > max_values:
+        raise _too_many(len(data), where, text[:40] + "...", max_values)
+    if (mixed := mixed_dates(data)) is not None:
+        raise _bad(where, mixed)
+    return tuple(data)
 
 
 def parse_axis(text: str, max_values: int = MAX_POINTS) -> Axis:
@@ -432,4 +476,11 @@ def load_spec_file(path: str | Path, max_values: int = MAX_POINTS) -> tuple[str 
     scenario = data.get("scenario")
     if scenario is not None and not isinstance(scenario, str):
         raise InputError(f"scenario: must be the path of a scenario file, got {scenario!r}", source)
+    if scenario:
+        try:
+            missing = why_missing(scenario)
+        except InputError as exc:  # a close name ("did you mean"), a bare name meaning two files
+            raise InputError([Problem("scenario", f"{scenario}: {p.message}") for p in exc.problems], source) from None
+        if missing is not None:  # as the SCENARIO argument says it, the sweep file and its key named
+            raise InputError([Problem("scenario", f"{scenario}: {missing}")], source)
     return (scenario or None), SweepSpec(axes, runs, seed, tuple(fixed.items()))

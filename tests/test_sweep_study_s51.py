@@ -1,0 +1,111 @@
+"""A finished sweep is not silently replaced by a sweep of another study into the same folder (audit s51, item 3).
+
+A sweep of another scenario into a folder holding a finished 180-run Monte Carlo sweep replaced
+it with exit 0 and no word. Now a sweep of another study (another scenario file or name, other
+swept paths) is refused with exit 2 before any run, naming the earlier study; the same study
+run again (other values, runs or seed) replaces it with a note saying what it replaced.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from tests.helpers import contents, counted, no_run
+from tests.test_sweep import SMALL_SWEEP, STOCHASTIC, invoke, write
+from tests.test_sweep_safety import CHUNKED, interrupted
+
+FIRST = ("--grid", "agreement.ratio.japan=0.2:0.8:0.3", "--runs", 2, "--seed", 11)  # 3 points x 2 runs
+
+
+def finished(tmp_path, out):
+    """The first study, finished into ``out``: its scenario file ``tmp_path/s.yaml``."""
+    result = invoke("sweep", write(tmp_path), *FIRST, *CHUNKED, "-o", out)
+    assert result.exit_code == 0, result.output
+    return contents(out)
+
+
+def refusal(out, this: str) -> str:
+    name = STOCHASTIC["name"]
+    return (
+        f"error: {out}: holds a finished sweep of another study, {name} over agreement.ratio.japan "
+        f"(3 point(s) x 2 run(s))"
+    ), f"which this sweep of {this} would replace: choose another output folder, or pass --force to replace it\n"
+
+
+def test_a_sweep_of_another_scenario_file_is_refused_and_touches_nothing(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    before = finished(tmp_path, out)
+    (tmp_path / "b").mkdir()
+    no_run(monkeypatch)
+    result = invoke("sweep", write(tmp_path / "b"), *FIRST, *CHUNKED, "-o", out)
+    assert result.exit_code == 2, result.output
+    start, end = refusal(out, f"{STOCHASTIC['name']} over agreement.ratio.japan")
+    assert result.output.startswith(start + f" of {tmp_path / 's.yaml'} (so says its sweep.json)")
+    assert result.output.endswith(end)
+    assert contents(out) == before
+
+
+def test_a_sweep_of_another_scenario_name_is_refused(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    before = finished(tmp_path, out)
+    renamed = copy.deepcopy(STOCHASTIC)
+    renamed["name"] = "renamed"
+    no_run(monkeypatch)
+    result = invoke("sweep", write(tmp_path, renamed), *FIRST, *CHUNKED, "-o", out)  # the same file, renamed
+    assert result.exit_code == 2, result.output
+    start, end = refusal(out, "renamed over agreement.ratio.japan")
+    assert result.output == f"{start} (so says its sweep.json), {end}"
+    assert contents(out) == before
+
+
+def test_a_sweep_over_other_paths_is_refused(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    before = finished(tmp_path, out)
+    no_run(monkeypatch)
+    grid = ("--grid", "agreement.ratio.japan=0.2,0.5", "--grid", "regions.eu.commercial_stock.ree.days=4,6")
+    result = invoke("sweep", write(tmp_path), *grid, *CHUNKED, "-o", out)
+    assert result.exit_code == 2, result.output
+    start, end = refusal(
+        out, f"{STOCHASTIC['name']} over agreement.ratio.japan and regions.eu.commercial_stock.ree.days"
+    )
+    assert result.output == f"{start} (so says its sweep.json), {end}"
+    assert contents(out) == before
+
+
+def test_the_same_study_run_again_replaces_it_with_a_note(tmp_path):
+    out = tmp_path / "out"
+    finished(tmp_path, out)
+    # other values of the same path, more runs, another seed: the same study
+    again = ("--grid", "agreement.ratio.japan=0.1,0.9", "--runs", 3, "--seed", 5)
+    result = invoke("sweep", write(tmp_path), *again, *CHUNKED, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert (
+        f"note: {out}/sweep.parquet: replaced the earlier sweep of {STOCHASTIC['name']} over "
+        "agreement.ratio.japan (3 point(s) x 2 run(s)), written 20"
+    ) in result.stderr
+    assert result.stdout.startswith(f"6 runs (2 point(s) x 3) written to {out}/sweep.parquet")
+
+
+def test_force_replaces_another_study_with_the_note(tmp_path):
+    out = tmp_path / "out"
+    finished(tmp_path, out)
+    (tmp_path / "b").mkdir()
+    result = invoke("sweep", write(tmp_path / "b"), *FIRST, *CHUNKED, "--force", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert f"note: {out}/sweep.parquet: replaced the earlier sweep of {STOCHASTIC['name']} over" in result.stderr
+
+
+def test_a_forced_sweep_interrupted_over_another_study_resumes_without_force(tmp_path, monkeypatch):
+    """The user chose to replace the earlier study when the sweep began: "run the same command
+    again" (without --force, as the interruption's message says) resumes it."""
+    out = tmp_path / "out"
+    (tmp_path / "a").mkdir()
+    result = invoke("sweep", write(tmp_path / "a"), *FIRST, *CHUNKED, "-o", out)  # another file: another study
+    assert result.exit_code == 0, result.output
+    interrupted(tmp_path, monkeypatch, out, 2, "--force")
+    assert (out / ".chunks" / "fingerprint").is_file()
+    calls = counted(monkeypatch)
+    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert calls == [2, 3]  # chunks 0 and 1 kept
+    assert f"note: {out}/sweep.parquet: replaced the earlier sweep of {STOCHASTIC['name']} over" in result.stderr
