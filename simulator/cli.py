@@ -1030,7 +1030,7 @@ def _planned_sweep(
 
     from simulator.scenario import load_raw
     from simulator.sweep import SweepSpec, parse_axis, plan_sweep
-    from simulator.sweep.grid import MAX_POINTS, load_spec_file
+    from simulator.sweep.grid import MAX_POINTS, load_spec_file, spec_scenario
     from simulator.sweep.runner import MAX_RUNS, check_file_fixed, check_size
 
     max_points = MAX_POINTS if max_points is None else max_points  # None: the default (click refuses 0)
@@ -1041,9 +1041,7 @@ def _planned_sweep(
         if scenario and from_file and not _same_scenario(scenario, from_file):
             click.echo(f"note: running {scenario}, not the scenario {from_file} that {spec_file} names", err=True)
         if not scenario and from_file:
-            from simulator.library import resolve_scenario
-
-            scenario = resolve_scenario(from_file)  # a bare name, as the SCENARIO argument takes it
+            scenario = spec_scenario(from_file, spec_file)
     if not scenario:
         raise InputError("give a SCENARIO (or a --spec file naming one)")
     file_fixed = list(spec.fixed)  # the file's set: (the --set values are added below)
@@ -1074,7 +1072,10 @@ def _same_scenario(given: str, named: str) -> bool:
 
     from simulator.library import resolve_scenario
 
-    return os.path.realpath(resolve_scenario(given)) == os.path.realpath(resolve_scenario(named))
+    try:
+        return os.path.realpath(resolve_scenario(given)) == os.path.realpath(resolve_scenario(named))
+    except InputError:  # the sweep file names no file (a close name offered): not the one run
+        return False
 
 
 def _check_inputs(paths: tuple[str, ...], baselines: Path | None, tolerances: Path | None) -> list[Path]:

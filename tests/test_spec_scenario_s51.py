@@ -52,3 +52,13 @@ def test_a_close_name_is_offered_naming_the_sweep_file(tmp_path, monkeypatch):
         f"error: {tmp_path / 's.yaml'}: scenario: embargo_20100: file not found, nor a scenario of that name; "
         "did you mean embargo_2010",
     )
+
+
+def test_a_scenario_argument_overrides_a_sweep_file_naming_nothing_with_the_note_it_always_gave(tmp_path, monkeypatch):
+    # the sweep file's scenario: is checked only where it is run: given a SCENARIO, the sweep runs it and says so
+    monkeypatch.chdir(tmp_path)
+    for named in ("nonexist_scn", "embargo_20100"):  # found nowhere; a close name
+        result = invoke("sweep", "embargo_2010", "--spec", spec(tmp_path, named), "--no-plots", "-o", tmp_path / named)
+        assert result.exit_code == 0, result.output
+        assert f", not the scenario {named} that {tmp_path / 's.yaml'} names" in result.output
+        assert (tmp_path / named / "sweep.parquet").exists()

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError, Problem, setting
-from simulator.library import why_missing
+from simulator.library import resolve_scenario, why_missing
 from simulator.scenario import read_yaml
 from simulator.scenario.load import named_path
 from simulator.scenario.overrides import exclusive_sibling, ratio_member
@@ -476,11 +476,21 @@ def load_spec_file(path: str | Path, max_values: int = MAX_POINTS) -> tuple[str 
     scenario = data.get("scenario")
     if scenario is not None and not isinstance(scenario, str):
         raise InputError(f"scenario: must be the path of a scenario file, got {scenario!r}", source)
-    if scenario:
-        try:
-            missing = why_missing(scenario)
-        except InputError as exc:  # a close name ("did you mean"), a bare name meaning two files
-            raise InputError([Problem("scenario", f"{scenario}: {p.message}") for p in exc.problems], source) from None
-        if missing is not None:  # as the SCENARIO argument says it, the sweep file and its key named
-            raise InputError([Problem("scenario", f"{scenario}: {missing}")], source)
     return (scenario or None), SweepSpec(axes, runs, seed, tuple(fixed.items()))
+
+
+def spec_scenario(scenario: str, spec_file: str | Path) -> str:
+    """The scenario file a sweep file's ``scenario:`` names (a bare name as the SCENARIO argument takes it).
+
+    Checked only where it is run (a SCENARIO argument overrides it): a name found nowhere is refused
+    in the words the SCENARIO argument gets, the sweep file and its key named.
+    """
+    try:
+        missing = why_missing(scenario)
+    except InputError as exc:  # a close name ("did you mean"), a bare name meaning two files
+        raise InputError(
+            [Problem("scenario", f"{scenario}: {p.message}") for p in exc.problems], str(spec_file)
+        ) from None
+    if missing is not None:
+        raise InputError([Problem("scenario", f"{scenario}: {missing}")], str(spec_file))
+    return resolve_scenario(scenario)
