@@ -185,7 +185,8 @@ def sweep(
         With ``out``: also draw the figures (``--no-plots`` is ``plots=False``).
     force
         With ``out``: overwrite files its manifest does not list, replace the output
-        another command (``stockpile run``, say) wrote there, or discard the finished
+        another command (``stockpile run``, say) wrote there, replace a finished sweep of
+        another study (another scenario or other swept paths), or discard the finished
         chunks of another, interrupted sweep kept there (the same sweep resumes from its
         chunks, forced or not).
     client
