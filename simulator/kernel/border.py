@@ -80,6 +80,12 @@ class Border:
         self.quota_used = np.zeros((len(self.quota_ids), B))
         self.end = draws.shock_end
         self.pending = [np.zeros((len(plan.shocks[k].processing_weights), R, M, S, B)) for k in self.licence_ids]
+        self.processing: list[tuple[np.ndarray, float]] = []
+        """Per licence: its approval weights by day ahead, shaped (slot, 1, 1, 1, 1), and the share refused."""
+        for k in self.licence_ids:
+            weights = plan.shocks[k].processing_weights
+            assert weights is not None
+            self.processing.append((weights.reshape(-1, 1, 1, 1, 1), 1.0 - float(weights.sum())))
         self.active = bool(self.held_ids or self.quota_ids or self.licence_ids or self.leaks)
         self.no_routes = np.zeros(self.route_shape)  # nothing on any route (shared, read-only)
         self.no_routes.flags.writeable = False
@@ -213,19 +219,24 @@ class Border:
         Returns what ships, what this shock approved and what it refused today.
         """
         shock = self.shocks[k]
-        assert shock.processing_weights is not None
         pending = self.pending[i]
-        slots = len(shock.processing_weights)
+        weights, refused_share = self.processing[i]
+        slots = len(weights)
+        today = day % slots
         applies = on & ~_suspended(day, shock.suspended)
-        applying = shipped if decided is None else shipped - decided
-        applications = np.where(self.masks[k] & applies, applying * shock.end_use_share, 0.0)
-        shipped = shipped - applications
-        ahead = (day + np.arange(slots)) % slots
-        weights = shock.processing_weights.reshape(-1, *([1] * applications.ndim))
-        pending[ahead] += weights * applications[None]
-        approved = pending[day % slots].copy()
-        pending[day % slots] = 0.0
-        refused = applications * (1.0 - float(shock.processing_weights.sum()))
+        if applies.any():
+            applying = shipped if decided is None else shipped - decided
+            applications = np.where(self.masks[k] & applies, applying * shock.end_use_share, 0.0)
+            shipped = shipped - applications
+            # the slot ``(day + j) % slots`` gets approvals due ``j`` days ahead: two slices of the ring
+            due = weights * applications[None]
+            pending[today:] += due[: slots - today]
+            pending[:today] += due[slots - today :]
+        else:  # no run applies: every application is +0.0, which changes neither ``shipped`` nor the queue
+            applications = self.no_routes  # (the queue never holds -0.0: it starts at +0.0 and is only added to)
+        approved = pending[today].copy()
+        pending[today] = 0.0
+        refused = applications * refused_share
         return shipped + approved, approved, refused
 
     def _quota(
