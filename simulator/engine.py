@@ -30,6 +30,7 @@ from simulator.arguments import whole
 from simulator.errors import InputError
 from simulator.events import EventLog, log_arrivals, log_kernel_events
 from simulator.kernel import Kernel
+from simulator.numeric import anywhere
 from simulator.plan import Plan, compile_plan
 from simulator.randomness import draw_run
 from simulator.records import ProcurementDay
@@ -152,7 +153,7 @@ class ReferenceEngine:
         second ...``) are those of one timeout per shipment unloading in that order.
         """
         moving = tonnes > 0
-        if not moving.any():
+        if not anywhere(moving):
             return
         by_lead = self._by_lead(lead, tonnes.shape)
         if lead.shape != tonnes.shape:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.kernel.shocks import Effects
-from simulator.numeric import EPS_T, ordered_sum
+from simulator.numeric import EPS_T, anywhere, ordered_sum
 from simulator.plan import Plan, ShockPlan
 from simulator.randomness import Draws
 
@@ -191,7 +191,7 @@ class Border:
         """
         held = self.held[i]
         spread = (self.release_rate[i] != 0) | (held > EPS_T) | (held < 0.0)
-        return bool(np.where(self.release_days[k] == 0, held != 0, spread).any())
+        return anywhere(np.where(self.release_days[k] == 0, held != 0, spread))
 
     def _release(self, i: int, k: int, on: np.ndarray) -> np.ndarray:
         """Held goods of shock ``k`` leaving today: none while it is on, then all or ``1/release_days`` a day.
@@ -224,7 +224,7 @@ class Border:
         slots = len(weights)
         today = day % slots
         applies = on & ~_suspended(day, shock.suspended)
-        if applies.any():
+        if anywhere(applies):
             applying = shipped if decided is None else shipped - decided
             applications = np.where(self.masks[k] & applies, applying * shock.end_use_share, 0.0)
             shipped = shipped - applications
