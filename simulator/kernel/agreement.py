@@ -170,7 +170,9 @@ class AgreementStep:
         if anywhere(decide):
             assert self.sharing is not None
             # only the runs with a decision today: every rule works run by run
-            rows = np.flatnonzero(slice_any(decide, axis=0))
+            runs = slice_any(decide, axis=0)
+            # (every run, as always in a single run: views instead of copies of the runs' columns)
+            rows: np.ndarray | slice = np.flatnonzero(runs) if anywhere(~runs) else slice(None)
             from_rule = np.zeros_like(g)
             if self.shares_supply:
                 sharing = self._share_supply(rows, g, available, state, supplied)
@@ -442,7 +444,7 @@ class AgreementStep:
 
     def _allocate(
         self,
-        rows: np.ndarray,
+        rows: np.ndarray | slice,
         g: np.ndarray,
         available: np.ndarray,
         d: np.ndarray,
@@ -466,7 +468,7 @@ class AgreementStep:
         return self.allocate(inputs)  # type: ignore[return-value]
 
     def _share_supply(
-        self, rows: np.ndarray, g: np.ndarray, available: np.ndarray, state: State, supplied: np.ndarray
+        self, rows: np.ndarray | slice, g: np.ndarray, available: np.ndarray, state: State, supplied: np.ndarray
     ) -> EssSharing:
         """The IEP's sharing (:func:`simulator.release.iea_ess`) for the runs ``rows``.
 
