@@ -35,9 +35,12 @@ from simulator.plan import Plan, ShockPlan
 from simulator.randomness import Draws
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class BorderDay:
-    """What the border did with the day's shipments, per route (region, material, supplier, run)."""
+    """What the border did with the day's shipments, per route (region, material, supplier, run).
+
+    Made every day and never changed: not frozen, as the day's records are not (:mod:`simulator.records`).
+    """
 
     shipped_t: np.ndarray
     """Leaving today with the normal lead time: let through, released from holding, approved."""
