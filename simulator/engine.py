@@ -58,6 +58,7 @@ class ReferenceEngine:
         self.pool_shape = (M, S, 1)
         self.active = np.zeros((len(plan.shocks), 1), bool)
         self.review_due = np.zeros((R, 1), bool)
+        self.reviewing = bool(plan.order_up_to.any())  # some region reviews (else none is ever due)
         self.log = log
         # goods travelling, by kind and the day they are due; moved to ``landed`` when their timeout ends
         self.travelling: dict[str, dict[int, np.ndarray]] = {"commercial": {}, "refill": {}, "pool": {}}
@@ -121,7 +122,8 @@ class ReferenceEngine:
                     log_arrivals(self.log, day, *arrivals)
             yield self.env.timeout(PROCURE_AT - MARKET_AT)
             shipments = self.kernel.procure(day, self.active, self.review_due)
-            self.review_due[:] = False
+            if self.reviewing:
+                self.review_due[:] = False
             if day >= 0:
                 self.recorder.add_procurement(day, shipments)
                 if self.log is not None:
@@ -152,13 +154,12 @@ class ReferenceEngine:
         second ...``) are those of one timeout per shipment unloading in that order.
         """
         moving = tonnes > 0
-        if not moving.any():
+        full = lead if lead.shape == tonnes.shape else np.broadcast_to(lead, tonnes.shape)
+        due = set(full[moving].tolist())  # a handful of values: cheaper than np.unique
+        if not due:  # nothing moves
             return
         by_lead = self._by_lead(lead, tonnes.shape)
-        if lead.shape != tonnes.shape:
-            lead = np.broadcast_to(lead, tonnes.shape)
         travelling = self.travelling[kind]
-        due = set(lead[moving].tolist())  # a handful of values: cheaper than np.unique
         for days, same_lead in by_lead:
             if days not in due:
                 continue

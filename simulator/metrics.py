@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.numeric import EPS_T, ordered_sum, share_of
+from simulator.numeric import EPS_T, anywhere, ordered_sum, share_of
 from simulator.plan import Plan
 from simulator.quantities import AGREEMENT_SUMMARY, DAILY, SUMMARY, Quantity
 from simulator.records import MarketDay, ProcurementDay
@@ -418,7 +418,7 @@ def _add(sources: _Sources, day: int, record: object) -> None:
         above = None
         if counted:
             above = x > EPS_T
-            if not above.any():
+            if not anywhere(above):
                 above = None
         for stream in streams:
             stream.add(day, x, above)

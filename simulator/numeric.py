@@ -93,6 +93,20 @@ def _fold(ufunc: np.ufunc, x: np.ndarray, axis: int) -> np.ndarray:
     return total
 
 
+def anywhere(x: np.ndarray) -> bool:
+    """``x.any()`` for a boolean array ``x``: whether it holds some True.
+
+    ``ndarray.any`` goes through a Python-level wrapper (``numpy._core._methods._any``) that
+    costs about three times ``np.count_nonzero``'s call on a run's small arrays (and no less
+    on a batch's): a day step asks it ten times a day or more. (On large float arrays
+    ``any`` is the quicker: they are not asked here.)
+
+    >>> anywhere(np.array([False, False])), anywhere(np.array([[False], [True]]))
+    (False, True)
+    """
+    return bool(np.count_nonzero(x))
+
+
 def share_of(part: Array, whole: Array) -> Array:
     """``part / whole`` where ``whole > 0``, else 0 (shares of nothing are nothing).
 
@@ -159,25 +173,29 @@ def level_allocation(weights: Array, offsets: Array, caps: Array, total: Array) 
     >>> level_allocation(np.array([0.5, 0.5]), np.zeros(2), np.array([20.0, 80.0]), np.array(60.0))
     array([20., 40.])
     """
-    w, b, c = np.broadcast_arrays(np.asarray(weights, float), np.asarray(offsets, float), np.asarray(caps, float))
+    w, b, c = np.asarray(weights, float), np.asarray(offsets, float), np.asarray(caps, float)
+    if not w.shape == b.shape == c.shape:  # (as the rules call it they are the same: no Python-level broadcast)
+        w, b, c = np.broadcast_arrays(w, b, c)
     total = np.asarray(total, float)
     # members with zero weight receive a constant clip(-b, 0, c)
     with np.errstate(divide="ignore", invalid="ignore"):
         low = np.where(w > 0, b / w, np.nan)
         high = np.where(w > 0, (b + c) / w, np.nan)
     points = np.concatenate([low, high], axis=0)
-    finite_max = np.max(np.where(np.isnan(points), -np.inf, points), axis=0, keepdims=True)
+    finite_max = np.maximum.reduce(np.where(np.isnan(points), -np.inf, points), axis=0, keepdims=True)  # np.max
     finite_max = np.where(np.isfinite(finite_max), finite_max, 0.0)
     points = np.sort(np.where(np.isnan(points), finite_max, points), axis=0)
     n = w.shape[0]
-    awards = 2 * n * n * math.prod(np.broadcast_shapes(w.shape[1:], total.shape))
-    if n > FULL_EVALUATION_MEMBERS and awards > FULL_EVALUATION_VALUES:
+    search = False
+    if n > FULL_EVALUATION_MEMBERS:  # (the awards are counted only where their count matters)
+        search = 2 * n * n * math.prod(np.broadcast_shapes(w.shape[1:], total.shape)) > FULL_EVALUATION_VALUES
+    if search:
         target, k, base_sum = _segment_by_search(points, w, b, c, total)
     else:  # sum of awards at every breakpoint: shape (2n, ...)
-        at_points = ordered_sum(np.clip(points[:, None] * w[None] - b[None], 0.0, c[None]), axis=1)
+        at_points = ordered_sum((points[:, None] * w[None] - b[None]).clip(0.0, c[None]), axis=1)  # np.clip
         target = np.minimum(total, at_points[-1])
         k = np.sum(at_points <= target[None], axis=0) - 1
-        k = np.clip(k, 0, points.shape[0] - 1)
+        k = k.clip(0, points.shape[0] - 1)
         base_sum = np.take_along_axis(at_points, k[None], axis=0)[0]
     base_level = np.take_along_axis(points, k[None], axis=0)[0]
     rising = (w > 0) & (low <= base_level[None]) & (base_level[None] < high)
@@ -216,7 +234,7 @@ def _segment_by_search(points: Array, w: Array, b: Array, c: Array, total: Array
         below = (probe <= last) & (summed <= target)
         found = np.where(below, probe, found)
         base_sum = np.where(below, summed, base_sum)
-    if (found < 0).any():  # even the lowest breakpoint sums above the target: it is the segment
+    if anywhere(found < 0):  # even the lowest breakpoint sums above the target: it is the segment
         base_sum = np.where(found < 0, _awards_sum(points[0], w, b, c), base_sum)
     return target, np.maximum(found, 0), base_sum
 

@@ -4,6 +4,11 @@ Layer: model. Each record's fields are exactly the registry's quantities of that
 (:mod:`simulator.quantities`, records ``market``, ``agreement`` and ``procurement``), in
 registry order, with the runs on the last axis: (region, material, run) unless the
 registry says otherwise. A test keeps the two in step.
+
+Nothing assigns to a record's fields once it is made, and nothing writes to its arrays.
+The records are not frozen dataclasses all the same: a frozen one sets each field through
+``object.__setattr__``, and the day step makes three records a day, of up to 45 fields
+(a frozen ``MarketDay`` took 11-15 us to make, one with slots 1.5-3 us).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ Reported = np.ndarray | None
 the days of a batch whose caller does not read it (``Kernel(plan, draws, metrics, reads)``)."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class AgreementDay:
     """What the agreement did on one day; member arrays are (member, material, run)."""
 
@@ -47,7 +52,7 @@ class AgreementDay:
     """Nobody in the batch was short and no auction was due: every allocation is zero."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class MarketDay:
     """One day's flows and end-of-day stocks (see :mod:`simulator.kernel.market`)."""
 
@@ -99,7 +104,7 @@ class MarketDay:
     """The agreement's record of the day (None without an agreement)."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ProcurementDay:
     """What leaves suppliers on one day, when it arrives, and the pipelines at the end of the day."""
 

@@ -38,7 +38,7 @@ import numpy as np
 from simulator.kernel.pricing import PriceDay
 from simulator.kernel.state import State
 from simulator.mechanisms import AUCTION_CODE, BY_NAME, applied_rule
-from simulator.numeric import EPS_T, ordered_sum, slice_any, slice_max
+from simulator.numeric import EPS_T, anywhere, ordered_sum, slice_any, slice_max
 from simulator.plan import AgreementPlan, AuctionPlan, Plan
 from simulator.records import AgreementDay
 from simulator.release import EssSharing, RuleInputs, allocator, clear_auction, drawdown_obligations
@@ -104,6 +104,8 @@ class AgreementStep:
         self.no_drawable = np.zeros((len(self.members_list), M, B))
         self.no_drawable.flags.writeable = False
         self.quiet = _quiet_fields(len(self.members_list), M, B)
+        self.no_auction_due = np.zeros((M, B), bool)  # the auction days of a mechanism without auctions
+        self.no_auction_due.flags.writeable = False
 
     def __call__(
         self,
@@ -140,7 +142,7 @@ class AgreementStep:
             use_rule = embargo_on_member if measured is None else self._threat(embargo_on_member, measured)
         due = self._auction_due(day, state, use_rule)
         sharing_now = state.is_open & use_rule
-        if self.skip_quiet_days and not g.any() and not due.any():  # nobody short, no auction: all below is a no-op
+        if self.skip_quiet_days and not g.any() and not anywhere(due):  # nobody short, no auction: the rest is a no-op
             return AgreementDay(
                 gap_t=seen, stood_down=stood_down, drawable_t=self._drawable(state, sharing_now), **self.quiet
             )
@@ -165,10 +167,12 @@ class AgreementStep:
         lent = transferred = from_rule
         governed = np.zeros((M, B), bool)
         released = np.zeros((M, B))
-        if decide.any():
+        if anywhere(decide):
             assert self.sharing is not None
             # only the runs with a decision today: every rule works run by run
-            rows = np.flatnonzero(slice_any(decide, axis=0))
+            runs = slice_any(decide, axis=0)
+            # (every run, as always in a single run: views instead of copies of the runs' columns)
+            rows: np.ndarray | slice = np.flatnonzero(runs) if anywhere(~runs) else slice(None)
             from_rule = np.zeros_like(g)
             if self.shares_supply:
                 sharing = self._share_supply(rows, g, available, state, supplied)
@@ -234,7 +238,7 @@ class AgreementStep:
         member's reserve is lent only against a gap) or under auctions (only bought stock
         can be drawn, and it is counted as the member's own).
         """
-        if not self.joint or self.sharing is None or not sharing_now.any():
+        if not self.joint or self.sharing is None or not anywhere(sharing_now):
             return self.no_drawable
         terms = self.terms
         weight = terms.ratio[:, None, :] if self.mechanism.needs_ratio else terms.ownership_share
@@ -320,7 +324,7 @@ class AgreementStep:
         ``hybrid``) and every ``every_days`` after.
         """
         if self.auction is None:
-            return np.zeros_like(state.is_open)
+            return self.no_auction_due
         regime = state.is_open & ~use_rule
         state.auction_anchor = np.where(regime & ~state.auction_regime, day, state.auction_anchor)
         state.auction_regime = regime
@@ -345,9 +349,9 @@ class AgreementStep:
         if self._no_auction is None:
             self._no_auction = _Auction.empty(N, M, B)
         none = self._no_auction
-        rows = np.flatnonzero(slice_any(due, axis=0))
-        if rows.size == 0:
+        if not anywhere(due):  # most days (and every day without auctions)
             return none
+        rows = np.flatnonzero(slice_any(due, axis=0))
         mem = self.members
         every = self._runs("auction_every_days", rows)
         bought = state.auction_stock[mem][..., rows]  # (N, M, b)
@@ -362,7 +366,7 @@ class AgreementStep:
         share = self._runs("bid_share", rows)
         volume = (share.reshape(N, -1, *share.shape[1:]) * wanted[:, None]).reshape(-1, *wanted.shape[1:])
         held = due[:, rows] & (ordered_sum(volume, axis=0) > 0)  # an auction without bids is not held
-        if not held.any():
+        if not anywhere(held):
             return none
         cap = self._runs("release_cap_t_per_day", rows)
         lot_t = self._runs("lot_t", rows)
@@ -440,7 +444,7 @@ class AgreementStep:
 
     def _allocate(
         self,
-        rows: np.ndarray,
+        rows: np.ndarray | slice,
         g: np.ndarray,
         available: np.ndarray,
         d: np.ndarray,
@@ -464,7 +468,7 @@ class AgreementStep:
         return self.allocate(inputs)  # type: ignore[return-value]
 
     def _share_supply(
-        self, rows: np.ndarray, g: np.ndarray, available: np.ndarray, state: State, supplied: np.ndarray
+        self, rows: np.ndarray | slice, g: np.ndarray, available: np.ndarray, state: State, supplied: np.ndarray
     ) -> EssSharing:
         """The IEP's sharing (:func:`simulator.release.iea_ess`) for the runs ``rows``.
 

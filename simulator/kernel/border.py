@@ -30,14 +30,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.kernel.shocks import Effects
-from simulator.numeric import EPS_T, ordered_sum
+from simulator.numeric import EPS_T, anywhere, ordered_sum
 from simulator.plan import Plan, ShockPlan
 from simulator.randomness import Draws
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class BorderDay:
-    """What the border did with the day's shipments, per route (region, material, supplier, run)."""
+    """What the border did with the day's shipments, per route (region, material, supplier, run).
+
+    Made every day and never changed: not frozen, as the day's records are not (:mod:`simulator.records`).
+    """
 
     shipped_t: np.ndarray
     """Leaving today with the normal lead time: let through, released from holding, approved."""
@@ -80,6 +83,12 @@ class Border:
         self.quota_used = np.zeros((len(self.quota_ids), B))
         self.end = draws.shock_end
         self.pending = [np.zeros((len(plan.shocks[k].processing_weights), R, M, S, B)) for k in self.licence_ids]
+        self.processing: list[tuple[np.ndarray, float]] = []
+        """Per licence: its approval weights by day ahead, shaped (slot, 1, 1, 1, 1), and the share refused."""
+        for k in self.licence_ids:
+            weights = plan.shocks[k].processing_weights
+            assert weights is not None
+            self.processing.append((weights.reshape(-1, 1, 1, 1, 1), 1.0 - float(weights.sum())))
         self.active = bool(self.held_ids or self.quota_ids or self.licence_ids or self.leaks)
         self.no_routes = np.zeros(self.route_shape)  # nothing on any route (shared, read-only)
         self.no_routes.flags.writeable = False
@@ -185,7 +194,7 @@ class Border:
         """
         held = self.held[i]
         spread = (self.release_rate[i] != 0) | (held > EPS_T) | (held < 0.0)
-        return bool(np.where(self.release_days[k] == 0, held != 0, spread).any())
+        return anywhere(np.where(self.release_days[k] == 0, held != 0, spread))
 
     def _release(self, i: int, k: int, on: np.ndarray) -> np.ndarray:
         """Held goods of shock ``k`` leaving today: none while it is on, then all or ``1/release_days`` a day.
@@ -213,19 +222,24 @@ class Border:
         Returns what ships, what this shock approved and what it refused today.
         """
         shock = self.shocks[k]
-        assert shock.processing_weights is not None
         pending = self.pending[i]
-        slots = len(shock.processing_weights)
+        weights, refused_share = self.processing[i]
+        slots = len(weights)
+        today = day % slots
         applies = on & ~_suspended(day, shock.suspended)
-        applying = shipped if decided is None else shipped - decided
-        applications = np.where(self.masks[k] & applies, applying * shock.end_use_share, 0.0)
-        shipped = shipped - applications
-        ahead = (day + np.arange(slots)) % slots
-        weights = shock.processing_weights.reshape(-1, *([1] * applications.ndim))
-        pending[ahead] += weights * applications[None]
-        approved = pending[day % slots].copy()
-        pending[day % slots] = 0.0
-        refused = applications * (1.0 - float(shock.processing_weights.sum()))
+        if anywhere(applies):
+            applying = shipped if decided is None else shipped - decided
+            applications = np.where(self.masks[k] & applies, applying * shock.end_use_share, 0.0)
+            shipped = shipped - applications
+            # the slot ``(day + j) % slots`` gets approvals due ``j`` days ahead: two slices of the ring
+            due = weights * applications[None]
+            pending[today:] += due[: slots - today]
+            pending[:today] += due[slots - today :]
+        else:  # no run applies: every application is +0.0, which changes neither ``shipped`` nor the queue
+            applications = self.no_routes  # (the queue never holds -0.0: it starts at +0.0 and is only added to)
+        approved = pending[today].copy()
+        pending[today] = 0.0
+        refused = applications * refused_share
         return shipped + approved, approved, refused
 
     def _quota(

@@ -39,9 +39,12 @@ from simulator.plan import MarketPlan, Plan
 from simulator.surplus import DemandCurve
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PriceDay:
-    """Today's prices and the demand factor they give."""
+    """Today's prices and the demand factor they give.
+
+    Made every day and never changed: not frozen, as the day's records are not (:mod:`simulator.records`).
+    """
 
     world_usd_per_kg: np.ndarray
     """World price, (material, run)."""

@@ -49,7 +49,7 @@ import numpy as np
 from simulator.kernel.border import Border
 from simulator.kernel.shocks import Effects
 from simulator.kernel.state import State
-from simulator.numeric import EPS_T, KG_PER_T, ordered_sum, slice_max
+from simulator.numeric import EPS_T, KG_PER_T, anywhere, ordered_sum, slice_max
 from simulator.plan import Plan
 from simulator.procurement import order_up_to_quantity, order_up_to_target, share_spare_capacity
 from simulator.records import ProcurementDay
@@ -280,7 +280,7 @@ class Procurement:
         """Scale each supplier's shipments of a material down to its capacity, pro rata to regions."""
         total = ordered_sum(shipped, axis=0)[None]  # (1, M, S, B)
         over = self.has_capacity & (total > self.capacity)
-        if not over.any():  # every scale would be exactly 1
+        if not anywhere(over):  # every scale would be exactly 1
             return shipped
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(over, self.capacity / total, 1.0)
@@ -289,7 +289,7 @@ class Procurement:
     def _resource(self, lost: np.ndarray, shipped: np.ndarray, multiplier: np.ndarray, state: State) -> np.ndarray:
         p = self.plan
         ready = p.resourcing_on[:, None] & (state.loss_age >= p.reaction_days[:, None]) & (lost > EPS_T)
-        if not ready.any():
+        if not anywhere(ready):
             return np.zeros_like(shipped)
         wanted = np.where(ready, lost, 0.0)  # (R, M, B)
         used = ordered_sum(shipped, axis=0)[None]  # (1, M, S, B)

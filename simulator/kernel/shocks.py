@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.market import indicated_risk
-from simulator.numeric import ordered_sum
+from simulator.numeric import anywhere, ordered_sum
 from simulator.plan import Plan
 from simulator.randomness import Draws
 
@@ -112,7 +112,7 @@ class ShockEffects:
         open_routes = True
         for k, kind in enumerate(self.kinds):
             on = active[k]
-            if not on.any():
+            if not anywhere(on):
                 continue
             if self.markets and kind in SUPPLY_KINDS:
                 severities.append(np.where(on, self.perceived[k], 0.0))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.numeric import Array, level_allocation, ordered_sum, share_of
+from simulator.numeric import Array, anywhere, level_allocation, ordered_sum, share_of
 from simulator.release.inputs import RuleInputs
 
 
@@ -57,7 +57,7 @@ def fair_ratio(gaps: Array, available: Array, ratio: Array, strict: bool = False
         return np.minimum(gaps, ratio * release[None])
     awarded = level_allocation(ratio, np.zeros_like(gaps), gaps, release)
     leftover = release - ordered_sum(awarded, axis=0)
-    if not (leftover > 0).any():
+    if not anywhere(leftover > 0):
         return awarded
     # only members with ratio 0 can still have gaps here; share what is left equally
     unserved = np.where(ratio > 0, 0.0, gaps - awarded)
