@@ -9,6 +9,7 @@ run again (other values, runs or seed) replaces it with a note saying what it re
 from __future__ import annotations
 
 import copy
+import json
 
 from tests.helpers import contents, counted, no_run
 from tests.test_sweep import SMALL_SWEEP, STOCHASTIC, invoke, write
@@ -109,3 +110,34 @@ def test_a_forced_sweep_interrupted_over_another_study_resumes_without_force(tmp
     assert result.exit_code == 0, result.output
     assert calls == [2, 3]  # chunks 0 and 1 kept
     assert f"note: {out}/sweep.parquet: replaced the earlier sweep of {STOCHASTIC['name']} over" in result.stderr
+
+
+def test_the_same_study_run_from_another_folder_is_the_same_study(tmp_path, monkeypatch):
+    # sweep.json keeps the scenario file as typed (s.yaml, relative): from another folder it names nothing there,
+    # so it tells nothing, and the same name over the same paths is the same study, replaced with the note
+    out = tmp_path / "out"
+    write(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert invoke("sweep", "s.yaml", *FIRST, *CHUNKED, "-o", out).exit_code == 0
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    result = invoke("sweep", tmp_path / "s.yaml", *FIRST, *CHUNKED, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert f"note: {out}/sweep.parquet: replaced the earlier sweep of {STOCHASTIC['name']} over" in result.stderr
+
+
+def test_a_sweep_folder_whose_manifest_predates_the_command_field_is_kept_from_another_study(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    finished(tmp_path, out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    del manifest["command"]  # as manifests were written before they named their command
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    before = contents(out)
+    renamed = copy.deepcopy(STOCHASTIC)
+    renamed["name"] = "renamed"
+    no_run(monkeypatch)
+    result = invoke("sweep", write(tmp_path, renamed), *FIRST, *CHUNKED, "-o", out)
+    assert result.exit_code == 2, result.output
+    start, end = refusal(out, "renamed over agreement.ratio.japan")
+    assert result.output == f"{start} (so says its sweep.json), {end}"
+    assert contents(out) == before

@@ -222,16 +222,22 @@ def finish_sweep(
     return table
 
 
-def _study(scenario: Any, scenario_file: Any, axes: Any) -> tuple[str, str, frozenset[str]]:
+def _study(scenario: Any, scenario_file: Any, axes: Any) -> tuple[str, str | None, frozenset[str]]:
     """What tells one study from another: the scenario's name, its file (by its real path), the swept paths.
 
     The values of the axes, the runs and the seed do not: a sweep with other values of the
-    same paths, more runs or another seed is the same study run again.
+    same paths, more runs or another seed is the same study run again. The file is None where
+    it is not found from here (``sweep.json`` keeps it as typed: a relative path written from
+    another folder, or a file since moved), and then tells nothing.
     """
     file = str(scenario_file)
-    if os.path.isfile(file):
-        file = os.path.realpath(file)
-    return str(scenario), file, frozenset(str(path) for path in axes or ())
+    return str(scenario), os.path.realpath(file) if os.path.isfile(file) else None, frozenset(map(str, axes or ()))
+
+
+def _same_study(one: tuple[str, str | None, frozenset[str]], other: tuple[str, str | None, frozenset[str]]) -> bool:
+    """Whether two :func:`_study` keys are one study: the same name and paths, and one file where both are found."""
+    files = (one[1], other[1])
+    return one[0] == other[0] and one[2] == other[2] and (None in files or files[0] == files[1])
 
 
 def _study_words(scenario: Any, axes: Any, points: Any, runs: Any) -> str:
@@ -242,8 +248,12 @@ def _study_words(scenario: Any, axes: Any, points: Any, runs: Any) -> str:
 
 
 def earlier_sweep(out: OutputFolder) -> dict[str, Any] | None:
-    """The ``sweep.json`` of the finished sweep the folder holds (its manifest's ``sweep``), or None."""
-    if out.manifest is None or out.manifest.get("command") != "sweep" or "sweep.json" not in out.owned:
+    """The ``sweep.json`` of the finished sweep the folder holds (its manifest's ``sweep``), or None.
+
+    A manifest written before manifests named their command (``command``) is taken for a sweep's
+    where it lists ``sweep.json``.
+    """
+    if out.manifest is None or out.manifest.get("command", "sweep") != "sweep" or "sweep.json" not in out.owned:
         return None
     try:
         info = json.loads((out.path / "sweep.json").read_text(encoding="utf-8"))
@@ -265,7 +275,7 @@ def refuse_other_study(out: OutputFolder, sweep: Sweep) -> dict[str, Any] | None
     if earlier is None or out.force:
         return earlier
     ours = _study(sweep.first.name, sweep.source, [axis.path for axis in sweep.spec.axes])
-    if _study(earlier.get("scenario"), earlier.get("scenario_file"), earlier.get("grid")) == ours:
+    if _same_study(_study(earlier.get("scenario"), earlier.get("scenario_file"), earlier.get("grid")), ours):
         return earlier
     marker = out.path / CHUNK_DIR / MARKER
     try:
