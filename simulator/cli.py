@@ -436,7 +436,8 @@ def run(
     if found is not None:
         from simulator.sensitivity.intervals import headline_lines, no_drivers_note, unlike_tonnes_note
 
-        click.echo(f"uncertainty: {found.runs:,} samples of {len(found.study.inputs)} uncertain inputs")
+        inputs = len(found.study.inputs)
+        click.echo(f"uncertainty: {found.runs:,} samples of {inputs} uncertain input{'s' if inputs != 1 else ''}")
         for line in headline_lines(found):
             click.echo(f"  {line}")
         if unlike := unlike_tonnes_note(found):

@@ -140,7 +140,7 @@ def test_a_set_on_a_varied_input_fixes_it_and_the_study_varies_the_others(tmp_pa
         "note: --set fixes 2 uncertain inputs at the value set, left out of the study: demand "
         f"({demand}) and stock (regions.japan.commercial_stock.ree.tonnes); it varies the other 1"
     ) in result.output.splitlines()
-    assert "uncertainty: 4 samples of 1 uncertain inputs" in result.output
+    assert "uncertainty: 4 samples of 1 uncertain input" in result.output.splitlines()
     table = pd.read_csv(out / "uncertainty.csv").set_index("metric")
     assert table.loc["total_shortfall_t", ["p5", "median", "p95"]].tolist() == [480, 480, 480]
     samples = pd.read_parquet(out / "uncertainty_samples.parquet")
@@ -189,3 +189,14 @@ def test_the_reports_how_sure_table_says_its_shortfall_rows_add_oxide_and_magnet
         "<code>uncertainty_samples.parquet</code>'s <code>shortfall_t.&lt;region&gt;.&lt;material&gt;</code> "
         "gives each material in each sample.</p>"
     ) in section
+
+
+def test_a_set_on_the_uncertain_block_edits_its_entries_and_fixes_none(tmp_path):
+    # uncertain.0.high narrows the demand entry's range (it still varies): no input is fixed, all three vary
+    result = invoke(
+        "run", _scenario(tmp_path, _with_stock_entry()), "--uncertainty", 4, "--workers", 1,
+        "--set", "uncertain.0.high=12", "--no-plots", "-o", tmp_path / "edited",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "--set fixes" not in result.output
+    assert "uncertainty: 4 samples of 3 uncertain inputs" in result.output.splitlines()

@@ -301,8 +301,8 @@ def _named_when(found: Uncertainty) -> str:
     if bound > 1:
         return (
             f"named when it clears what chance alone could reach over the samples: over {found.runs:,} samples of "
-            f"{inputs:,} inputs that is above 1, which no rank correlation reaches, so none is named (one could be "
-            f"from {samples_at_floor(inputs, 1.0):,} samples)"
+            f"{plural(inputs, 'input')} that is above 1, which no rank correlation reaches, so none is named "
+            f"(one could be from {samples_at_floor(inputs, 1.0):,} samples)"
         )
     return f"named when it clears {bound:.2f} (what chance alone could reach over these samples)"
 
@@ -314,7 +314,7 @@ def no_driver_detail(row: Any, found: Uncertainty) -> str:
     bound = driver_threshold(n, inputs)
     if bound > 1:  # no rank correlation reaches it: the sample count alone rules every input out
         enough = samples_at_floor(inputs, 1.0)
-        return f"none can be named from {n:,} samples of {inputs:,} inputs: one could be from {enough:,}"
+        return f"none can be named from {n:,} samples of {plural(inputs, 'input')}: one could be from {enough:,}"
     values = headline_values(found, row.metric).dropna()
     if len(values):
         counts = values.value_counts()

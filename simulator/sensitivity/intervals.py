@@ -210,7 +210,15 @@ def fixed_by_set(raw: dict[str, Any], before: Any, fixed: list[str], source: str
         return any(overlap(path, varied) in FIXES_INPUT for path in sets)
 
     kept = [e for e in entries if not fixes(e)]
-    gone = [e for e in before if e not in entries] if isinstance(before, list) else []
+    # entries a value set took away with it (their path no longer varied); a --set on the block itself
+    # (uncertain, uncertain.0.high) edits the entries rather than fixing an input
+    edits_block = any(str(path) == "uncertain" or str(path).startswith(("uncertain.", "uncertain[")) for path in fixed)
+    varied_now = {e.get("path") for e in entries if isinstance(e, dict)}
+    gone = (
+        [e for e in before if isinstance(e, dict) and e.get("path") not in varied_now]
+        if isinstance(before, list) and not edits_block
+        else []
+    )
     dropped = gone + [e for e in entries if fixes(e)]
     if not dropped:
         return raw, None
@@ -641,7 +649,8 @@ def no_drivers_note(found: Uncertainty) -> str | None:
     if least > 1:  # no rank correlation reaches it: the sample count alone rules every input out
         return (
             "no input can be named a driver of any headline figure from so few samples (uncertainty.csv's drivers "
-            f"are empty): with {inputs:,} inputs and {found.runs:,} samples, keeping the odds of naming an input "
+            f"are empty): with {inputs:,} input{'s' if inputs != 1 else ''} and {found.runs:,} samples, keeping the "
+            "odds of naming an input "
             f"without effect under {DRIVER_FALSE_ALARM:.0%} would take a rank correlation above 1, which none can "
             f"reach; one could be named from {samples_at_floor(inputs, 1.0):,} samples, and the threshold falls to "
             f"{DRIVER_MIN_RHO:g} from {enough:,} samples"
