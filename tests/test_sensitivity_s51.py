@@ -13,16 +13,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from simulator.errors import InputError
 from simulator.scenario import load_raw
 from simulator.sensitivity import (
     analyse_study,
+    check_samples,
     plan_study,
     study_notes,
     top_drivers,
     unlike_tonnes,
 )
 from simulator.sensitivity.figures import sensitivity_figure
-from tests.test_sensitivity import SHORT
+from tests.helpers import invoke
+from tests.test_sensitivity import SHORT, write
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -212,3 +215,18 @@ def test_each_total_says_what_it_adds_in_the_runs_not_what_the_scenario_could_ad
     japan = analyse_study(plan_study(raw, "long_embargo_6m.yaml", metrics[:1], only=only, fixed=()), "morris", 2)
     assert japan.info["unlike_tonnes_metrics"] == {"shortfall_t.japan": APART}
     assert f"shortfall_t.japan (and their panels and top drivers) add {APART}: " in " ".join(study_notes(japan.info))
+
+
+def test_too_many_runs_for_one_input_says_input():
+    # review s51 finding 7's wording: Morris over 1 input needs N x (1 + 1) runs; 5,000,001 x 2 > 10,000,000
+    with pytest.raises(InputError) as refused:
+        check_samples("morris", 5_000_001, 1)
+    assert str(refused.value) == ("--samples: 5,000,001 x (1 input + 1) = 10,000,002 runs, more than 10,000,000")
+
+
+def test_a_study_of_one_input_says_input(tmp_path):
+    # the test world's one input studied by Morris: 2 trajectories x (1 input + 1) = 4 runs
+    args = ("--method", "morris", "--samples", 2, "--input", "regions.japan.demand.ree.tonnes_per_day", "--workers", 1)
+    result = invoke("sensitivity", write(tmp_path), *args, "-o", tmp_path / "one")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("morris over 1 uncertain input: 4 runs in ")

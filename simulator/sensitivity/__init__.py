@@ -148,7 +148,8 @@ def check_samples(method: Method, samples: int, inputs: int) -> int:
     runs = runs_needed(method, samples, inputs)
     if runs > MAX_SAMPLE_RUNS:
         raise InputError(
-            f"--samples: {samples:,} x ({inputs} inputs + {EXTRA_RUNS[method]}) = {runs:,} runs, "
+            f"--samples: {samples:,} x ({inputs} input{'' if inputs == 1 else 's'} + {EXTRA_RUNS[method]}) "
+            f"= {runs:,} runs, "
             f"more than {MAX_SAMPLE_RUNS:,}"
         )
     return runs
