@@ -1349,8 +1349,8 @@ def sensitivity(
                     force,  # type: ignore[arg-type]
                 )
     click.echo(
-        f"{method} over {len(study.inputs)} uncertain inputs: {found.info['runs']:,} runs in "
-        f"{found.info['wall_time_s']:.1f} s"
+        f"{method} over {len(study.inputs)} uncertain input{'' if len(study.inputs) == 1 else 's'}: "
+        f"{found.info['runs']:,} runs in {found.info['wall_time_s']:.1f} s"
     )
     click.echo("top drivers:")
     info = found.info

@@ -13,10 +13,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from simulator.errors import InputError
 from simulator.scenario import load_raw
-from simulator.sensitivity import analyse_study, plan_study, study_notes, top_drivers, unlike_tonnes
+from simulator.sensitivity import (
+    analyse_study,
+    check_samples,
+    plan_study,
+    study_notes,
+    top_drivers,
+    unlike_tonnes,
+)
 from simulator.sensitivity.figures import sensitivity_figure
-from tests.test_sensitivity import SHORT
+from tests.helpers import invoke
+from tests.test_sensitivity import SHORT, write
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -137,7 +146,10 @@ def test_totals_that_add_tonnes_of_magnet_and_of_oxide_say_so_as_the_sweep_does(
     assert runs["shortfall_t.eu"].to_numpy() == pytest.approx(runs[materials].sum(axis=1).to_numpy())
     assert (runs["shortfall_t.eu.light_ree"] > 0).any() and (runs["shortfall_t.eu.ndfeb_magnets"] > 0).any()
     assert info["shortfall_adds"] == UNLIKE  # as sweep.json records it
-    assert info["unlike_tonnes_metrics"] == ["total_shortfall_t", "shortfall_t.eu"]  # one material's is not a sum
+    assert info["unlike_tonnes_metrics"] == {
+        "total_shortfall_t": UNLIKE,
+        "shortfall_t.eu": UNLIKE,
+    }  # not one material's
     flagged = unlike_tonnes(info)
     lines = top_drivers(found.table, "morris", 1, unlike_tonnes=flagged)
     assert [line.split(":")[0] for line in lines if not line.startswith(" ")] == [
@@ -154,5 +166,67 @@ def test_totals_that_add_tonnes_of_magnet_and_of_oxide_say_so_as_the_sweep_does(
     )
     # one material (the test world): nothing unlike to add, nothing to say
     alike = analyse_study(plan_study(SHORT, "s.yaml", ["total_shortfall_t"], fixed=()), "morris", 2)
-    assert alike.info["shortfall_adds"] is None and alike.info["unlike_tonnes_metrics"] == []
+    assert alike.info["shortfall_adds"] is None and alike.info["unlike_tonnes_metrics"] == {}
     assert unlike_tonnes(alike.info) == {} and not any(" add " in note for note in study_notes(alike.info))
+
+
+APART = "tonnes of materials priced far apart"
+
+
+def test_each_total_says_what_it_adds_in_the_runs_not_what_the_scenario_could_add():
+    # review s51 finding 4. long_embargo_6m: Japan has no magnet demand (its magnet makers' exposure
+    # is their oxide), so its shortfall, like the pool at the end, holds light (12 USD/kg) and heavy
+    # (330 USD/kg) oxide: one kind of tonnes, priced 27.5 times apart (more than 2), never magnet.
+    # The EU is short of magnets and oxide: its total and the total shortfall add both kinds.
+    raw = load_raw(str(SCENARIOS / "long_embargo_6m.yaml"), [])
+    metrics = ["shortfall_t.japan", "pool_end_t", "total_shortfall_t", "shortfall_t.eu"]
+    only = ["shocks.china_embargo.end", "shocks.china_embargo.severity"]
+    found = analyse_study(plan_study(raw, "long_embargo_6m.yaml", metrics, only=only, fixed=()), "morris", 2)
+    runs, info = found.samples, found.info
+    for oxide in ("shortfall_t.japan.light_ree", "shortfall_t.japan.heavy_ree", "pool_end_t.all.light_ree"):
+        assert (runs[oxide] > 0).any()
+    assert (runs["pool_end_t.all.heavy_ree"] > 0).any()
+    assert (runs["shortfall_t.japan.ndfeb_magnets"] == 0).all() and (runs["pool_end_t.all.ndfeb_magnets"] == 0).all()
+    assert (runs["shortfall_t.eu.ndfeb_magnets"] > 0).any()
+    assert info["shortfall_adds"] == UNLIKE  # scenario-wide, as sweep.json records it
+    assert info["unlike_tonnes_metrics"] == {
+        "shortfall_t.japan": APART,
+        "pool_end_t": APART,
+        "total_shortfall_t": UNLIKE,
+        "shortfall_t.eu": UNLIKE,
+    }
+    flagged = unlike_tonnes(info)
+    lines = top_drivers(found.table, "morris", 1, unlike_tonnes=flagged)
+    assert [line.split(":")[0] for line in lines if not line.startswith(" ")] == [
+        f"Shortfall, Japan (t), adds {APART}",
+        f"Pool at the end (t), adds {APART}",
+        f"Total shortfall (t), adds {UNLIKE}",
+        f"Shortfall, EU (t), adds {UNLIKE}",
+    ]
+    titles = [ax.get_title() for ax in sensitivity_figure(found.table, "morris", 6, unlike_tonnes=flagged).axes[:4]]
+    assert titles[:2] == [f"Shortfall, Japan (t)\nadds {APART}", f"Pool at the end (t)\nadds {APART}"]
+    assert titles[2] == f"Total shortfall (t)\nadds {UNLIKE}"
+    assert (
+        f"shortfall_t.japan and pool_end_t add {APART}; total_shortfall_t and shortfall_t.eu add {UNLIKE}; "
+        "their panels and top drivers say so: --metric shortfall_t.<region>.<material> or pool_end_t.all.<material> "
+        "or total_shortfall_t.all.<material> studies each material"
+    ) in study_notes(info)
+    # Japan alone: one thing to say, said as before
+    japan = analyse_study(plan_study(raw, "long_embargo_6m.yaml", metrics[:1], only=only, fixed=()), "morris", 2)
+    assert japan.info["unlike_tonnes_metrics"] == {"shortfall_t.japan": APART}
+    assert f"shortfall_t.japan (and their panels and top drivers) add {APART}: " in " ".join(study_notes(japan.info))
+
+
+def test_too_many_runs_for_one_input_says_input():
+    # review s51 finding 7's wording: Morris over 1 input needs N x (1 + 1) runs; 5,000,001 x 2 > 10,000,000
+    with pytest.raises(InputError) as refused:
+        check_samples("morris", 5_000_001, 1)
+    assert str(refused.value) == ("--samples: 5,000,001 x (1 input + 1) = 10,000,002 runs, more than 10,000,000")
+
+
+def test_a_study_of_one_input_says_input(tmp_path):
+    # the test world's one input studied by Morris: 2 trajectories x (1 input + 1) = 4 runs
+    args = ("--method", "morris", "--samples", 2, "--input", "regions.japan.demand.ree.tonnes_per_day", "--workers", 1)
+    result = invoke("sensitivity", write(tmp_path), *args, "-o", tmp_path / "one")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("morris over 1 uncertain input: 4 runs in ")

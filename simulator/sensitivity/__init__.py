@@ -22,9 +22,9 @@ sweep machinery (:mod:`simulator.sensitivity.study`) and writes into ``DIR``:
   ``no_member_short_runs`` (where ``fairness_jain`` is studied: the runs in which no member is
   short, whose Jain's index is 1 by convention; null when not studied or not known),
   ``shortfall_adds`` (what a total over the scenario's materials adds where their tonnes may not be
-  added, as in ``sweep.json``; else null) and ``unlike_tonnes_metrics`` (the studied totals in tonnes
-  that add two materials or more, non-zero in some run: :func:`adding_materials`; their panels and
-  top drivers say what they add),
+  added, as in ``sweep.json``; else null) and ``unlike_tonnes_metrics`` (per studied total in tonnes
+  whose materials non-zero in the runs may not be added, what it adds: :func:`unlike_tonnes_added`;
+  their panels and top drivers say so),
   ``morris_step`` (Morris: how far each step moves one input, as a share of its range in
   quantiles, 2/3; null for Sobol'), version and wall time.
 
@@ -75,7 +75,7 @@ from simulator.output_folder import manifest_info, open_folder
 from simulator.plan import NOISE_SOURCE, RANDOM_TYPES, compile_plan
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario, scenario_hash
-from simulator.scenario.tonnes import SHORTFALL_ADDS, shortfall_adds
+from simulator.scenario.tonnes import SHORTFALL_ADDS, not_added, shortfall_adds
 from simulator.sensitivity.figures import (
     absent_word,
     adds_text,
@@ -148,7 +148,8 @@ def check_samples(method: Method, samples: int, inputs: int) -> int:
     runs = runs_needed(method, samples, inputs)
     if runs > MAX_SAMPLE_RUNS:
         raise InputError(
-            f"--samples: {samples:,} x ({inputs} inputs + {EXTRA_RUNS[method]}) = {runs:,} runs, "
+            f"--samples: {samples:,} x ({inputs} input{'' if inputs == 1 else 's'} + {EXTRA_RUNS[method]}) "
+            f"= {runs:,} runs, "
             f"more than {MAX_SAMPLE_RUNS:,}"
         )
     return runs
@@ -177,7 +178,6 @@ def analyse_study(
     nonzero = {metric: occurring_runs(table[metric], metric) for metric in study.metrics}
     members = study.scenario.agreement.members if study.scenario.agreement else None
     short = runs_short(table, members) if "fairness_jain" in study.metrics else None
-    adds, materials = shortfall_adds(study.scenario), list(study.scenario.materials)
     info = {
         "scenario": study.scenario.name,
         "scenario_file": study.source,
@@ -202,8 +202,8 @@ def analyse_study(
         "random_inputs": random_inputs(study),
         "no_member_short_runs": None if short is None else int((~short).sum()),
         "morris_step": MORRIS_STEP if method == "morris" else None,
-        SHORTFALL_ADDS: adds,
-        "unlike_tonnes_metrics": [] if adds is None else adding_materials(table, study.metrics, materials),
+        SHORTFALL_ADDS: shortfall_adds(study.scenario),
+        "unlike_tonnes_metrics": unlike_tonnes_added(study.scenario, table, study.metrics),
         "engine": "batched fast path (bit-identical to the SimPy reference engine)",
         "package_version": __version__,
         "wall_time_s": round(time.perf_counter() - started, 3),
@@ -282,55 +282,78 @@ the steps themselves moved the metric by 2/3 of mu* on average"]
     return notes
 
 
-def adding_materials(table: pd.DataFrame, metrics: Iterable[str], materials: list[str]) -> list[str]:
-    """The tonnage ``metrics`` that add the tonnes of two materials or more, each non-zero in some run of ``table``.
+def adding_materials(table: pd.DataFrame, metrics: Iterable[str], materials: list[str]) -> dict[str, list[str]]:
+    """Per metric in tonnes that totals materials, those of ``materials`` non-zero in some run of ``table``.
 
     A metric in tonnes whose table has a column per material (``shortfall_t.eu.<material>``;
-    ``total_shortfall_t.all.<material>`` for an agreement-wide one) is their total. The study says
-    so where the scenario's tonnes may not be added (:func:`~simulator.scenario.tonnes.shortfall_adds`)
-    and two of them are non-zero, as the sweep's note does where two materials are short.
+    ``total_shortfall_t.all.<material>`` for an agreement-wide one) is their total; what it adds
+    is the tonnes of the materials it holds in the runs (:func:`unlike_tonnes_added`).
 
     >>> t = pd.DataFrame({"shortfall_t.eu": [3.0, 5.0], "shortfall_t.eu.a": [3.0, 0.0], "shortfall_t.eu.b": [0, 5.0],
     ...                   "shortfall_t.japan": [1.0, 0], "shortfall_t.japan.a": [1.0, 0], "shortfall_t.japan.b": 0})
     >>> adding_materials(t, ["shortfall_t.eu", "shortfall_t.japan", "shortfall_t.eu.a"], ["a", "b"])
-    ['shortfall_t.eu']
+    {'shortfall_t.eu': ['a', 'b'], 'shortfall_t.japan': ['a']}
     """
-    adding = []
+    adding = {}
     for metric in metrics:
         if metric_unit(metric) != "t":
             continue
-        parts = [c for m in materials for c in (f"{metric}.{m}", f"{metric}.all.{m}") if c in table]
-        if sum(bool((table[c].fillna(0) != 0).any()) for c in parts) >= 2:
-            adding.append(metric)
+        parts = {m: c for m in materials for c in (f"{metric}.{m}", f"{metric}.all.{m}") if c in table}
+        if parts:
+            adding[metric] = [m for m, c in parts.items() if (table[c].fillna(0) != 0).any()]
     return adding
 
 
-def unlike_tonnes(info: dict[str, Any]) -> dict[str, str]:
-    """Per studied metric that adds tonnes which may not be added (``unlike_tonnes_metrics``), what it adds.
+def unlike_tonnes_added(scenario: Scenario, table: pd.DataFrame, metrics: Iterable[str]) -> dict[str, str]:
+    """Per studied total in tonnes that adds tonnes which may not be added, what it adds (``unlike_tonnes_metrics``).
 
-    >>> unlike_tonnes({"shortfall_adds": "tonnes of magnet and tonnes of oxide", "unlike_tonnes_metrics": ["m"]})
+    The materials it holds in some run of ``table`` (:func:`adding_materials`) under the rule of
+    ``run``'s last line, ``run --uncertainty`` and ``compare``
+    (:func:`simulator.scenario.tonnes.not_added`): a shortfall of light and heavy oxide adds
+    ``tonnes of materials priced far apart``, not the scenario's magnet it never holds.
+    """
+    adding = adding_materials(table, metrics, list(scenario.materials))
+    return {metric: why for metric, held in adding.items() if (why := not_added(scenario, held))}
+
+
+def unlike_tonnes(info: dict[str, Any]) -> dict[str, str]:
+    """Per studied metric that adds tonnes which may not be added, what it adds (``unlike_tonnes_metrics``).
+
+    >>> unlike_tonnes({"unlike_tonnes_metrics": {"m": "tonnes of magnet and tonnes of oxide"}})
     {'m': 'tonnes of magnet and tonnes of oxide'}
     """
-    adds = info.get(SHORTFALL_ADDS)
-    return {metric: adds for metric in info.get("unlike_tonnes_metrics") or []} if adds else {}
+    return dict(info.get("unlike_tonnes_metrics") or {})
 
 
 def unlike_tonnes_note(info: dict[str, Any]) -> str | None:
     """The terminal's note where studied metrics add tonnes that may not be added (``unlike_tonnes_metrics``), or None.
 
-    >>> print(unlike_tonnes_note({"shortfall_adds": "tonnes of magnet and tonnes of oxide",
-    ...                           "unlike_tonnes_metrics": ["total_shortfall_t", "shortfall_t.eu"]}))
+    Metrics that add the same are named together.
+
+    >>> print(unlike_tonnes_note({"unlike_tonnes_metrics": {"total_shortfall_t": "tonnes of magnet and tonnes of oxide",
+    ...                                                     "shortfall_t.eu": "tonnes of magnet and tonnes of oxide"}}))
     total_shortfall_t and shortfall_t.eu (and their panels and top drivers) add tonnes of magnet and tonnes of oxide: \
 --metric total_shortfall_t.all.<material> or shortfall_t.<region>.<material> studies each material
+    >>> print(unlike_tonnes_note({"unlike_tonnes_metrics": {"shortfall_t.eu": "tonnes of magnet and tonnes of oxide",
+    ...     "shortfall_t.japan": "tonnes of materials priced far apart",
+    ...     "pool_end_t": "tonnes of materials priced far apart"}}))
+    shortfall_t.eu adds tonnes of magnet and tonnes of oxide; shortfall_t.japan and pool_end_t add tonnes of materials \
+priced far apart; their panels and top drivers say so: \
+--metric shortfall_t.<region>.<material> or pool_end_t.all.<material> studies each material
     """
-    adding, adds = info.get("unlike_tonnes_metrics") or [], info.get(SHORTFALL_ADDS)
-    if not adding or not adds:
+    adds = unlike_tonnes(info)
+    if not adds:
         return None
-    each = [f"{m}.all.<material>" if "." not in m else f"{m.split('.')[0]}.<region>.<material>" for m in adding]
-    return (
-        f"{join_words(adding)} (and their panels and top drivers) add {adds}: "
-        f"--metric {' or '.join(dict.fromkeys(each))} studies each material"
-    )
+    by_what: dict[str, list[str]] = {}
+    for metric, what in adds.items():
+        by_what.setdefault(what, []).append(metric)
+    each = [f"{m}.all.<material>" if "." not in m else f"{m.split('.')[0]}.<region>.<material>" for m in adds]
+    study = f"--metric {' or '.join(dict.fromkeys(each))} studies each material"
+    if len(by_what) == 1:
+        ((what, metrics),) = by_what.items()
+        return f"{join_words(metrics)} (and their panels and top drivers) add {what}: {study}"
+    said = [f"{join_words(ms)} {'add' if len(ms) > 1 else 'adds'} {what}" for what, ms in by_what.items()]
+    return f"{'; '.join(said)}; their panels and top drivers say so: {study}"
 
 
 def random_inputs(study: Study) -> list[str]:

@@ -140,8 +140,8 @@ def no_member_short_text(count: int | None, runs: int, metric: str) -> str | Non
 def adds_text(unlike_tonnes: Mapping[str, str] | None, metric: str) -> str | None:
     """``adds tonnes of magnet and tonnes of oxide`` for a metric that adds tonnes which may not be added, else None.
 
-    ``unlike_tonnes`` maps such metrics to what they add
-    (:func:`~simulator.scenario.tonnes.shortfall_adds`, where two materials are non-zero).
+    ``unlike_tonnes`` maps such metrics to what they add: the materials each holds in the runs, under
+    :func:`~simulator.scenario.tonnes.not_added` (:func:`simulator.sensitivity.unlike_tonnes_added`).
 
     >>> adds_text({"total_shortfall_t": "tonnes of magnet and tonnes of oxide"}, "total_shortfall_t")
     'adds tonnes of magnet and tonnes of oxide'
