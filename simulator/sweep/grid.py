@@ -354,30 +354,28 @@ def parse_range(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[in
 
 
 def parse_values(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[Any, ...]:
-    """A range, a comma list or a single value (items read as YAML scalars), or a YAML flow value.
+    """A range ``start:stop:step``, or a comma list whose items are each one value, read as ``--set`` reads one.
 
-    A text opening with ``[`` is one YAML flow list, whose items are the values (so a
-    mapping or a list can be a value: ``[{japan: 0.3, eu: 0.7}, {japan: 0.5, eu: 0.5}]``);
-    one opening with ``{`` is one mapping, the only value; either followed by more, after
-    commas, is a comma list of such values (:func:`_flow_values`). Read as ``--set`` reads them.
+    The text is cut at its top-level commas only: a comma inside ``[...]`` or ``{...}`` does not
+    cut, so an item may be a YAML flow list or mapping, and is then one value (``[eu]`` is the
+    list ``['eu']``, ``[japan],[japan, eu]`` two lists, ``{japan: 0.3, eu: 0.7}`` one mapping).
 
-    >>> parse_values("[{japan: 0.3, eu: 0.7}, {japan: 0.5, eu: 0.5}]", "agreement.ratio")
+    >>> parse_values("{japan: 0.3, eu: 0.7},{japan: 0.5, eu: 0.5}", "agreement.ratio")
     ({'japan': 0.3, 'eu': 0.7}, {'japan': 0.5, 'eu': 0.5})
-    >>> parse_values("{light_ree: 15, heavy_ree: 0.3}", "agreement.release_cap_t_per_day")
-    ({'light_ree': 15, 'heavy_ree': 0.3},)
+    >>> parse_values("[eu]", "shocks.halt.regions"), parse_values("[japan],[japan, eu]", "x")
+    ((['eu'],), (['japan'], ['japan', 'eu']))
     """
     text = text.strip()
     if not text:
         raise _bad(where, "no values given")
-    if text.startswith(("[", "{")):
-        return _flow_values(text, where, max_values)
-    if text.count(":") == 2 and not text.startswith(("[", "{")):
+    flow = any(bracket in text for bracket in "[{")
+    if text.count(":") == 2 and not flow:
         return parse_range(text, where, max_values)
-    if ":" in text and not text.startswith(("[", "{")) and all(_numeric(part) for part in text.split(":")):
+    if ":" in text and not flow and all(_numeric(part) for part in text.split(":")):
         raise _bad(where, f"a range needs start:stop:step (the stop included, as in 0:1:0.25), got '{text}'")
-    if text.count(",") + 1 > max_values:
-        raise _too_many(text.count(",") + 1, where, text[:40] + "...", max_values)
-    parts = text.split(",")
+    parts = _items(text)
+    if len(parts) > max_values:
+        raise _too_many(len(parts), where, text[:40] + "...", max_values)
     if any(not part.strip() for part in parts):
         raise _bad(where, f"empty item in '{text}'")
     try:  # read strictly, as --set values are: impossible dates, tags and huge numbers are refused
@@ -389,34 +387,24 @@ def parse_values(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[A
     return items
 
 
-def _flow_values(text: str, where: str, max_values: int) -> tuple[Any, ...]:
-    """The values of a text opening with ``[`` or ``{`` (:func:`parse_values`).
+def _items(text: str) -> list[str]:
+    """``text`` cut at the commas outside any ``[...]`` and ``{...}`` (:func:`parse_values`).
 
-    One YAML list: its items; one mapping: that value. A text that is not one YAML value
-    but a comma list of them (``{a: 1, b: 2},{a: 3, b: 4}``, ``[japan],[japan, eu]``) is read
-    as the list of those values, as a comma list of scalars is.
+    A bracket left open keeps the rest as one item, which YAML then refuses saying so.
 
-    >>> _flow_values("{a: 1, b: 2}, {a: 3, b: 4}", "x", 10)
-    ({'a': 1, 'b': 2}, {'a': 3, 'b': 4})
+    >>> _items("[japan], [japan, eu],{a: 1, b: [2, 3]},x")
+    ['[japan]', ' [japan, eu]', '{a: 1, b: [2, 3]}', 'x']
     """
-    try:  # read strictly, as --set values are
-        data = load_yaml(text, prefix=where)
-    except InputError as exc:
-        try:
-            data = load_yaml(f"[{text}]", prefix=where)  # a comma list of flow values
-        except InputError:
-            raise InputError([Problem(setting("grid", p.path), p.message) for p in exc.problems]) from None
-    if isinstance(data, dict):
-        return (data,)
-    if not isinstance(data, list):
-        raise _bad(where, f"'{text}' is not a YAML flow list ([a, b]) or mapping ({{a: 1}})")
-    if not data:
-        raise _bad(where, "no values given (an empty list)")
-    if len(data) > max_values:
-        raise _too_many(len(data), where, text[:40] + "...", max_values)
-    if (mixed := mixed_dates(data)) is not None:
-        raise _bad(where, mixed)
-    return tuple(data)
+    items, depth, begin = [], 0, 0
+    for at, char in enumerate(text):
+        if char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char == "," and not depth:
+            items.append(text[begin:at])
+            begin = at + 1
+    return [*items, text[begin:]]
 
 
 def parse_axis(text: str, max_values: int = MAX_POINTS) -> Axis:
