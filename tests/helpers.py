@@ -251,6 +251,27 @@ def shipped_report(name: str) -> str:
     return render_report(result, alone=alone, own_share=shipped_apart(name) if short_without else None)
 
 
+SHIPPED_RECORD = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
+"""The record shipped beside the 2010 replay (embargo_2010), whose rows its market was fitted to."""
+
+
+@functools.cache
+def shipped_replay_report() -> str:
+    """The HTML report of embargo_2010 set against :data:`SHIPPED_RECORD`, made once per test process.
+
+    The page ``stockpile report scenarios/embargo_2010.yaml --record scenarios/records/rare_earths_2010_2012.csv``
+    writes (``render_report`` with the record; the run without the agreement given as :func:`shipped_alone`,
+    which it would make itself otherwise: the same page). Tests of it carry ``shipped_group("embargo_2010")``
+    and only read it.
+    """
+    from simulator.report import render_report
+    from simulator.report.record import load_record
+
+    result = shipped_result("embargo_2010")
+    record = load_record(SHIPPED_RECORD, result.scenario)
+    return render_report(result, alone=shipped_alone("embargo_2010"), record=record)
+
+
 def shipped_group(name: str) -> pytest.MarkDecorator:
     """The ``xdist_group`` of the tests that read the shipped scenario ``name``'s reference run."""
     return pytest.mark.xdist_group(f"shipped-{name}")
