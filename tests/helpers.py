@@ -251,6 +251,16 @@ def shipped_report(name: str) -> str:
     return render_report(result, alone=alone, own_share=shipped_apart(name) if short_without else None)
 
 
+@functools.cache
+def shipped_with(name: str, changes: tuple[tuple[str, Any], ...]) -> Result:
+    """The shipped scenario ``name`` run with ``changes`` (``--set`` pairs, in order) as
+    ``simulator.api.run(path, set=dict(changes))`` makes it, made once per test process: tests of one
+    scenario in different files that run the same variant share it (and its ``shipped_group``). Tests only read it."""
+    from simulator.api import run as api_run
+
+    return api_run(ROOT / "scenarios" / f"{name}.yaml", set=dict(changes)).result
+
+
 SHIPPED_RECORD = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
 """The record shipped beside the 2010 replay (embargo_2010), whose rows its market was fitted to."""
 
