@@ -261,6 +261,18 @@ def shipped_with(name: str, changes: tuple[tuple[str, Any], ...]) -> Result:
     return api_run(ROOT / "scenarios" / f"{name}.yaml", set=dict(changes)).result
 
 
+@functools.cache
+def shipped_comparison(name: str) -> Any:
+    """``stockpile compare scenarios/<name>.yaml --mechanisms hybrid,iea_ess``'s comparison
+    (:func:`simulator.compare.compare`: both rules and the two baselines), made once per test process
+    for the tests of the table and of compare.png that read it (with ``shipped_group(name)``). Tests only read it."""
+    from simulator.compare import compare
+    from simulator.scenario import load_raw
+
+    path = f"scenarios/{name}.yaml"
+    return compare(load_raw(ROOT / path), ["hybrid", "iea_ess"], path)
+
+
 SHIPPED_RECORD = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
 """The record shipped beside the 2010 replay (embargo_2010), whose rows its market was fitted to."""
 
