@@ -19,7 +19,15 @@ from simulator.compare import BY_MATERIAL, NOT_ADDED, compare
 from simulator.console import against_text, compare_text, summary_text
 from simulator.scenario import load_raw, validate_data
 from simulator.scenario.tonnes import PRICES_APART, prices_apart, tonnes_apart, why_apart
-from tests.helpers import TWO_MEMBERS, build, shipped_alone, shipped_group, shipped_report, shipped_result
+from tests.helpers import (
+    TWO_MEMBERS,
+    build,
+    shipped_alone,
+    shipped_comparison,
+    shipped_group,
+    shipped_report,
+    shipped_result,
+)
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -164,8 +172,11 @@ def test_run_against_a_baseline_gives_the_rows_by_material():
 
 @cache
 def _comparison(name: str, horizon_days: int | None = None):
-    raw = _raw(name) if horizon_days is None else build(_raw(name), horizon_days=horizon_days)
-    return compare(raw, ["hybrid", "iea_ess"], name)
+    """compare NAME --mechanisms hybrid,iea_ess (shipped_comparison's, shared with test_label_fits), or over its
+    first ``horizon_days``."""
+    if horizon_days is None:
+        return shipped_comparison(name)
+    return compare(build(_raw(name), horizon_days=horizon_days), ["hybrid", "iea_ess"], name)
 
 
 ONE_MATERIAL = ("new_supply_2031", 365)
@@ -173,6 +184,7 @@ ONE_MATERIAL = ("new_supply_2031", 365)
 of 0 t and 28.7 t and the world without the agreement of 42.2 t (its five years cost four times the runs' time)."""
 
 
+@shipped_group("long_embargo_6m")
 def test_compare_prints_each_material_in_place_of_the_total():
     table = _comparison("long_embargo_6m").table()
     by_material = table.attrs[BY_MATERIAL]
@@ -213,6 +225,7 @@ def _bar_panels(figure):
     return {ax.get_xlabel(): [bar.get_width() for bar in ax.patches] for ax in figure.axes if ax.get_xlabel()}
 
 
+@shipped_group("long_embargo_6m")
 def test_compare_figure_has_one_bar_panel_per_material_and_no_total():
     from simulator.plots import compare_figure
 
