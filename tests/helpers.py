@@ -251,6 +251,49 @@ def shipped_report(name: str) -> str:
     return render_report(result, alone=alone, own_share=shipped_apart(name) if short_without else None)
 
 
+@functools.cache
+def shipped_with(name: str, changes: tuple[tuple[str, Any], ...]) -> Result:
+    """The shipped scenario ``name`` run with ``changes`` (``--set`` pairs, in order) as
+    ``simulator.api.run(path, set=dict(changes))`` makes it, made once per test process: tests of one
+    scenario in different files that run the same variant share it (and its ``shipped_group``). Tests only read it."""
+    from simulator.api import run as api_run
+
+    return api_run(ROOT / "scenarios" / f"{name}.yaml", set=dict(changes)).result
+
+
+@functools.cache
+def shipped_comparison(name: str) -> Any:
+    """``stockpile compare scenarios/<name>.yaml --mechanisms hybrid,iea_ess``'s comparison
+    (:func:`simulator.compare.compare`: both rules and the two baselines), made once per test process
+    for the tests of the table and of compare.png that read it (with ``shipped_group(name)``). Tests only read it."""
+    from simulator.compare import compare
+    from simulator.scenario import load_raw
+
+    path = f"scenarios/{name}.yaml"
+    return compare(load_raw(ROOT / path), ["hybrid", "iea_ess"], path)
+
+
+SHIPPED_RECORD = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
+"""The record shipped beside the 2010 replay (embargo_2010), whose rows its market was fitted to."""
+
+
+@functools.cache
+def shipped_replay_report() -> str:
+    """The HTML report of embargo_2010 set against :data:`SHIPPED_RECORD`, made once per test process.
+
+    The page ``stockpile report scenarios/embargo_2010.yaml --record scenarios/records/rare_earths_2010_2012.csv``
+    writes (``render_report`` with the record; the run without the agreement given as :func:`shipped_alone`,
+    which it would make itself otherwise: the same page). Tests of it carry ``shipped_group("embargo_2010")``
+    and only read it.
+    """
+    from simulator.report import render_report
+    from simulator.report.record import load_record
+
+    result = shipped_result("embargo_2010")
+    record = load_record(SHIPPED_RECORD, result.scenario)
+    return render_report(result, alone=shipped_alone("embargo_2010"), record=record)
+
+
 def shipped_group(name: str) -> pytest.MarkDecorator:
     """The ``xdist_group`` of the tests that read the shipped scenario ``name``'s reference run."""
     return pytest.mark.xdist_group(f"shipped-{name}")

@@ -26,6 +26,10 @@ PACKAGE = ROOT / "simulator"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 IDENTIFIER = r"[A-Za-z_]\w*"
 
+# everywhere() parses every Python file of the package and the tests (~3 s): under pytest -n the module's tests run
+# in one process, which parses them once
+pytestmark = pytest.mark.xdist_group("architecture-doc")
+
 
 def cited(text: str) -> list[str]:
     """The backticked spans of a page, outside fenced code blocks, once each and in order."""

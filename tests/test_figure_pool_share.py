@@ -14,8 +14,7 @@ import numpy as np
 import pytest
 
 from simulator.plots import POOL_SHARE_LABEL, days_of_cover_figure, pool_share_days
-from simulator.report import render_report
-from tests.helpers import ONE_REGION, run, series, shipped_alone, shipped_group, shipped_result
+from tests.helpers import ONE_REGION, run, series, shipped_group, shipped_report, shipped_result
 
 pytestmark = shipped_group("embargo_2010")
 
@@ -71,8 +70,7 @@ def test_no_line_without_a_pool():
 
 
 def test_the_report_defines_days_of_cover_once_as_drawable_and_names_the_dotted_lines():
-    result = shipped_result("embargo_2010")
-    html = render_report(result, alone=shipped_alone("embargo_2010"))
+    html = shipped_report("embargo_2010")  # render_report(shipped_result, alone=shipped_alone), made once
     footer = re.search(r"<footer>.*?</footer>", html, re.S).group(0)
     caption = re.search(r'data-figure="days_of_cover".*?<figcaption>(.*?)</figcaption>', html, re.S).group(1)
     drawable = "the shared stock the rule would let the region draw that day"

@@ -13,14 +13,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from html import unescape
-from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from simulator.api import run as api_run
 from simulator.report.findings import Run, region_findings
-from tests.helpers import ROOT
+from tests.helpers import ROOT, shipped_group, shipped_report, shipped_result
 
 REPLAY = ROOT / "scenarios" / "embargo_2010.yaml"
 
@@ -29,7 +27,8 @@ def _plain(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", html)).replace("\u00a0", " ")
 
 
-def test_the_eus_near_miss_points_to_the_assumptions_of_the_quota_sharing_rule(tmp_path: Path):
+@shipped_group("embargo_2010")
+def test_the_eus_near_miss_points_to_the_assumptions_of_the_quota_sharing_rule():
     data = yaml.safe_load(REPLAY.read_text())
     trigger = data["agreement"]["trigger"]["commercial_days_below"]
     quotas = [s for s in data["shocks"] if s["kind"] == "export_quota"]
@@ -38,13 +37,13 @@ def test_the_eus_near_miss_points_to_the_assumptions_of_the_quota_sharing_rule(t
     # the assumptions that state the rule and name the other one (contracts_first), numbered from 1 as the table
     named = [k for k, a in enumerate(data["assumptions"], start=1) if "contracts_first" in a["statement"]]
     assert named == [13, 20]
-    written = api_run(REPLAY).write(tmp_path / "out", report=True, plots=False)
-    cells = pd.read_csv(next(p for p in written if p.name == "summary.csv"))
+    # the replay's run and page as `stockpile run --report` writes them (summary.csv, report.html), made once
+    cells = shipped_result("embargo_2010").summary
     low = cells[cells["region"] != "all"].groupby("region")["min_days_of_cover"].min()
     assert low["eu"] < trigger < low["japan"]  # 1.6 days against 120
     orders = cells.set_index(["region", "material"]).loc[("japan", "light_ree")]
     assert orders["ordered_t"] / orders["demand_t"] > 50  # Japan's orders, which claim the quota's room
-    html = (tmp_path / "out" / "report.html").read_text()
+    html = shipped_report("embargo_2010")
     text = _plain(html)
     assert (
         f"The EU never runs short; its lowest cover is {low['eu']:.1f} days (heavy rare earths, 3 Jul 2011), under "
@@ -60,8 +59,9 @@ def test_the_eus_near_miss_points_to_the_assumptions_of_the_quota_sharing_rule(t
     assert row and "contracts_first" in row.group(1) and "pro rata to orders" in row.group(1)
 
 
+@shipped_group("embargo_2010")
 def test_no_pointer_without_pro_rata_sharing_or_above_the_trigger():
-    result = api_run(REPLAY).result
+    result = shipped_result("embargo_2010")  # only read: each variant below is a copy (dataclasses.replace)
     scenario = result.scenario
     eu = region_findings(Run.of(result), "eu")[0]
     assert "pro rata to orders" in eu
@@ -98,13 +98,14 @@ def test_no_pointer_without_pro_rata_sharing_or_above_the_trigger():
 LICENSING = ROOT / "scenarios" / "china_2025_licensing.yaml"
 
 
+@shipped_group("china_2025_licensing")
 def test_licensing_near_miss_is_not_blamed_on_the_sharing_rule():
     """china_2025_licensing: Japan's lowest cover is 1.3 days pro rata to orders and 1.95 days with contracts
     served first on both of China's quotas, still far under its 15-day trigger (licensing drives it), and no
     assumption states the other rule's outcome: the page does not say the near miss rests on the rule."""
     data = yaml.safe_load(LICENSING.read_text())
     assert not any("contracts_first" in a["statement"] for a in data.get("assumptions", []))
-    result = api_run(LICENSING).result
+    result = shipped_result("china_2025_licensing")
     sentence = _plain(region_findings(Run.of(result), "japan")[0])
     assert sentence == (
         "Japan never runs short; its lowest cover is 1.3 days (heavy rare earths, 31 Dec 2026), under its 15-day "

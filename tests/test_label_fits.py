@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from simulator.plots import days_of_cover_figure
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN
 from simulator.sensitivity.figures import fan_figure
-from tests.helpers import ROOT, shipped_group, shipped_result
+from tests.helpers import shipped_comparison, shipped_group, shipped_result
 
 REPORT = {"width_in": REPORT_WIDTH_IN, "columns": REPORT_COLUMNS}
 POOL_LABEL = "own pool shares = 60 days, not drawable under the rule"
@@ -119,17 +119,16 @@ def test_long_regions_names_keep_to_a_fan_charts_panels():
     assert note.replace("\n", " ") == "South Korea: median and as written 0 throughout"
 
 
-@pytest.mark.parametrize("name", ["long_embargo_12m", "long_embargo_6m"])
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=shipped_group(n)) for n in ("long_embargo_12m", "long_embargo_6m")]
+)
 def test_the_fairness_labels_of_compare_per_material_fit_their_panel(name):
     """compare.png's per-material layout: a fairness panel about an inch wide, its x axis to 1.15, left about
     0.1 inch right of a bar near 1, less than a label: "0.995" and "1.000" ran past the panel and the figure's
     edge (notes/s50/final_review.md, item 6). long_embargo_6m's bars (0.500 to 0.941) have labels either side."""
-    from simulator.compare import compare
     from simulator.plots import compare_figure
-    from simulator.scenario import load_raw
 
-    path = f"scenarios/{name}.yaml"
-    comparison = compare(load_raw(ROOT / path), ["hybrid", "iea_ess"], path)
+    comparison = shipped_comparison(name)  # compare scenarios/<name>.yaml --mechanisms hybrid,iea_ess, made once
     fig = compare_figure(comparison.results, comparison.skipped, comparison.baselines)
     fair = fig.axes[-1]
     assert fair.get_xlabel() == "fairness (Jain's index)"  # the per-material layout: its fairness panel last

@@ -16,13 +16,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from simulator.api import run as api_run
 from simulator.engine import ReferenceEngine
 from simulator.fastpath import run_batch
 from simulator.plan import batch_key, compile_plan, stack_plans, with_warm_up_from
 from simulator.randomness import draw_batch
 from simulator.scenario import validate_data
-from tests.helpers import ONE_REGION, ROOT, build, run, series, shipped_group, shipped_result
+from tests.helpers import ONE_REGION, build, run, series, shipped_group, shipped_result, shipped_with
 
 FLOW = 10.0  # Japan's demand, all from China (ONE_REGION), t/day
 LEAD = 5  # China -> Japan
@@ -110,7 +109,6 @@ def test_both_engines_agree_bit_for_bit_on_a_licence_in_force_before_day_0():
     assert reference.summary["shortfall_t"][0].sum() > 0  # the test sees a shortfall, not an idle world
 
 
-NEW_SUPPLY = ROOT / "scenarios" / "new_supply_2031.yaml"
 DAY_0 = {"shocks.no18_licences.start": "2027-01-01", "shocks.japan_dual_use_ban.start": "2027-01-01"}
 """new_supply_2031's licences dated on day 0, as the file had them while the warm-up could not fill a queue."""
 
@@ -142,7 +140,7 @@ def test_new_supply_2031_starts_in_steady_state_and_its_shortfall_moved_by_what_
     # dated on day 0: China's approvals start after the processing time (mean 42.7 days) and
     # re-sourcing after 29 days of refusals, so the first months lack 32.6 t from China and
     # 13.5 t from Lynas, and the shortfall is that much larger and starts earlier
-    old = api_run(NEW_SUPPLY, set=DAY_0).result
+    old = shipped_with("new_supply_2031", tuple(DAY_0.items()))  # test_new_supply_start's run too
     lost = {r: np.subtract(got[r], _china_and_lynas(old.supply, r, 150)) for r in ("japan", "eu")}
     mean_wait = (20 + 45 + 63) / 3
     china_gap = {

@@ -17,7 +17,7 @@ import re
 
 import pandas as pd
 
-from tests.helpers import ROOT, shipped_group, shipped_result
+from tests.helpers import ROOT, shipped_group, shipped_result, shipped_with
 
 NORMAL_T_PER_DAY = 0.98 * 43.8  # China's share of the EU's magnet demand [EU1]
 MAY_2024_T_PER_DAY = 1238 / (1 - 0.74) / 31  # May 2025's 1,238 t was -74% y/y [CX7]
@@ -122,14 +122,14 @@ def test_the_record_table_of_model_versus_record_is_the_run_and_the_record():
     assert tried["EU magnet shortfall, t"][at] == "0"
 
 
+@shipped_group("china_2025_licensing")
 def test_the_answer_hinges_on_the_share_of_magnet_tonnes_approved_as_the_file_says():
     """At 60% of magnet tonnes approved (the share of applications [CX5]) the EU is short; the file says by how much."""
     import yaml
 
-    from simulator.api import run as api_run
-
     path = ROOT / "scenarios" / "china_2025_licensing.yaml"
-    result = api_run(path, set={"shocks.no18_licences_magnets.approval_share": 0.6}).result
+    # api.run(path, set=...), made once per process: test_report_s48_audit reads the same run
+    result = shipped_with("china_2025_licensing", (("shocks.no18_licences_magnets.approval_share", 0.6),))
     short = float(result.summary.set_index(["region", "material"])["shortfall_t"]["eu", "ndfeb_magnets"])
     assert short > 1971  # more than the EU's 45 days of magnet stock: a refused share is lost for good
     # its column of the table of every share tried: 0.6 of normal from July, so Nov is 0.6 - 1.33

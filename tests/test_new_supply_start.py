@@ -13,7 +13,7 @@ from __future__ import annotations
 import yaml
 
 from simulator.api import run as api_run
-from tests.helpers import ROOT, shipped_group, shipped_result
+from tests.helpers import ROOT, shipped_group, shipped_result, shipped_with
 
 PATH = ROOT / "scenarios" / "new_supply_2031.yaml"
 DAY_0 = {"shocks.no18_licences.start": "2027-01-01", "shocks.japan_dual_use_ban.start": "2027-01-01"}
@@ -35,7 +35,7 @@ def test_the_licence_dating_key_assumption_states_what_day_0_dating_lost():
     # the arithmetic behind these numbers is worked by hand in test_licence_warm_up.py; here the
     # statement's figures are those of the two runs
     headline = shipped_result("new_supply_2031")
-    day_0 = api_run(PATH, set=DAY_0).result
+    day_0 = shipped_with("new_supply_2031", tuple(DAY_0.items()))  # test_licence_warm_up's run too
     lost = {}
     for supplier in ("china", "lynas"):
         for region in ("japan", "eu"):

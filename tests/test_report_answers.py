@@ -1110,7 +1110,7 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
         "light_ree": (557, "2010-11-25"),  # day 147
         "heavy_ree": (493, "2010-11-28"),  # day 150
     }
-    text = render_report(result)
+    text = shipped_report("embargo_2010")  # render_report(result), made once per process
     # summary.csv: the EU's min_days_of_cover of heavy rare earths is 1.643 with the stock as without it (nothing
     # released), on day 367 both ways; that day its pool_share_t is 30 (60 days of 0.5 t/day) and its
     # drawable_shared_t 0: no embargo against a member, so the hybrid rule auctions

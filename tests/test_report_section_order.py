@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from simulator.report import render_report
-from simulator.report.record import load_record
-from tests.helpers import ROOT, shipped_alone, shipped_result
+from tests.helpers import ROOT, SHIPPED_RECORD, shipped_group, shipped_replay_report
 from tests.test_report_answers import plain, section
 
-RECORD = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
+RECORD = SHIPPED_RECORD
+
+# the tests read the replay's page against the shipped record, made once per process (tests/helpers.py)
+pytestmark = shipped_group("embargo_2010")
 
 
 def _replay_page() -> str:
-    result = shipped_result("embargo_2010")
-    return render_report(result, alone=shipped_alone("embargo_2010"), record=load_record(RECORD, result.scenario))
+    return shipped_replay_report()
 
 
 def test_the_rule_section_opens_with_why_nothing_was_released_and_the_prices_say_they_were_fitted():

@@ -17,10 +17,17 @@ import pytest
 
 from simulator.compare import BY_MATERIAL, NOT_ADDED, compare
 from simulator.console import against_text, compare_text, summary_text
-from simulator.engine import simulate
 from simulator.scenario import load_raw, validate_data
 from simulator.scenario.tonnes import PRICES_APART, prices_apart, tonnes_apart, why_apart
-from tests.helpers import shipped_alone, shipped_group, shipped_report, shipped_result
+from tests.helpers import (
+    TWO_MEMBERS,
+    build,
+    shipped_alone,
+    shipped_comparison,
+    shipped_group,
+    shipped_report,
+    shipped_result,
+)
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -34,9 +41,10 @@ def _scenario(name: str):
     return validate_data(_raw(name), name)
 
 
-@cache
 def _run(name: str):
-    return simulate(_scenario(name))
+    """The run of the shipped scenario ``name`` as `stockpile run` makes it: simulate(scenario), the same tables as
+    :func:`shipped_result`, which is made once per test process (the tests of a scenario share its xdist_group)."""
+    return shipped_result(name)
 
 
 def test_the_rule_is_a_function_of_the_scenario():
@@ -82,6 +90,7 @@ def test_the_report_answers_by_material_where_the_rule_keeps_tonnes_apart():
     assert f"{round(total):,} t" not in answer and f"{round(alone.metrics['total_shortfall_t']):,} t" not in answer
 
 
+@shipped_group("long_embargo_6m")
 def test_the_reports_region_findings_give_unlike_tonnes_by_material_too():
     """long_embargo_6m: "What happens to each region" said "the members are short of 7,111 t in all" (1,184 t of
     light REE oxide and 5,927 t of magnets) and "the EU ... is short of 6,602 t in all"; each is by material now,
@@ -111,6 +120,7 @@ def test_the_reports_region_findings_give_unlike_tonnes_by_material_too():
     assert "7,111 t in all" not in regions and "6,602 t in all" not in regions
 
 
+@shipped_group("long_embargo_12m")
 def test_run_gives_the_members_shortfall_by_material_not_a_total():
     result = _run("long_embargo_12m")
     last = summary_text(result).splitlines()[-1]
@@ -126,6 +136,7 @@ def test_run_gives_the_members_shortfall_by_material_not_a_total():
     assert result.metrics["total_shortfall_t"] == pytest.approx(24_650.806, abs=1e-3)
 
 
+@shipped_group("quota_diversification")
 def test_run_without_an_agreement_and_with_materials_priced_apart():
     # quota_diversification: no agreement, light and heavy rare earths both in oxide, priced 12 and 330 USD/kg
     last = summary_text(_run("quota_diversification")).splitlines()[-1]
@@ -135,12 +146,14 @@ def test_run_without_an_agreement_and_with_materials_priced_apart():
     )
 
 
+@shipped_group("new_supply_2031")
 def test_run_keeps_one_total_where_tonnes_may_be_added_or_one_material_is_short():
     # new_supply_2031: heavy rare earths only; club_of_five: only heavy rare earths short under the hybrid rule
     assert summary_text(_run("new_supply_2031")).splitlines()[-1] == "total shortfall 293.6 t; fairness (Jain) 1.000"
     assert summary_text(_run("club_of_five")).splitlines()[-1].startswith("total shortfall 52.9 t; ")
 
 
+@shipped_group("long_embargo_12m")
 def test_run_against_a_baseline_gives_the_rows_by_material():
     # run long_embargo_12m --compare long_embargo_6m: was "shortfall of these rows 24,650.8 t against 7,111.3 t"
     result, baseline = _run("long_embargo_12m"), _run("long_embargo_6m")
@@ -158,10 +171,20 @@ def test_run_against_a_baseline_gives_the_rows_by_material():
 
 
 @cache
-def _comparison(name: str):
-    return compare(_raw(name), ["hybrid", "iea_ess"], name)
+def _comparison(name: str, horizon_days: int | None = None):
+    """compare NAME --mechanisms hybrid,iea_ess (shipped_comparison's, shared with test_label_fits), or over its
+    first ``horizon_days``."""
+    if horizon_days is None:
+        return shipped_comparison(name)
+    return compare(build(_raw(name), horizon_days=horizon_days), ["hybrid", "iea_ess"], name)
 
 
+ONE_MATERIAL = ("new_supply_2031", 365)
+"""new_supply_2031 (heavy rare earths alone) over its first year: one material, the hybrid and iea_ess rows short
+of 0 t and 28.7 t and the world without the agreement of 42.2 t (its five years cost four times the runs' time)."""
+
+
+@shipped_group("long_embargo_6m")
 def test_compare_prints_each_material_in_place_of_the_total():
     table = _comparison("long_embargo_6m").table()
     by_material = table.attrs[BY_MATERIAL]
@@ -192,7 +215,7 @@ def test_compare_prints_each_material_in_place_of_the_total():
 
 
 def test_compare_keeps_the_total_where_tonnes_may_be_added():
-    table = _comparison("new_supply_2031").table()  # one material
+    table = _comparison(*ONE_MATERIAL).table()  # one material
     assert BY_MATERIAL not in table.attrs
     header = compare_text(table).splitlines()[0]
     assert header.split()[:2] == ["mechanism", "total_shortfall_t"]
@@ -202,6 +225,7 @@ def _bar_panels(figure):
     return {ax.get_xlabel(): [bar.get_width() for bar in ax.patches] for ax in figure.axes if ax.get_xlabel()}
 
 
+@shipped_group("long_embargo_6m")
 def test_compare_figure_has_one_bar_panel_per_material_and_no_total():
     from simulator.plots import compare_figure
 
@@ -230,7 +254,7 @@ def test_compare_figure_has_one_bar_panel_per_material_and_no_total():
 def test_compare_figure_keeps_its_total_where_tonnes_may_be_added():
     from simulator.plots import compare_figure
 
-    comparison = _comparison("new_supply_2031")
+    comparison = _comparison(*ONE_MATERIAL)
     figure = compare_figure(comparison.results, comparison.skipped, comparison.baselines)
     totals = _bar_panels(figure)["total shortfall of members (t)"]
     assert totals == pytest.approx(list(comparison.table()["total_shortfall_t"]))
@@ -247,7 +271,8 @@ def test_a_run_results_repr_gives_the_shortfall_as_run_does():
         "tonnes of magnet and tonnes of oxide)>"
     )  # the figures of test_run_gives_the_members_shortfall_by_material_not_a_total, 24,650.8 t in all
     assert "total shortfall" not in apart
-    one = api.run(SCENARIOS / "new_supply_2031.yaml", plots=False)  # one material: its tonnes are one total
+    one = api.run(TWO_MEMBERS, plots=False)  # one material, 5,940 t short: its tonnes are one total
+    assert one.metrics["total_shortfall_t"] > 0
     assert repr(one).endswith(f"material(s), total shortfall {one.metrics['total_shortfall_t']:,.1f} t>")
     assert (
         summary_text(one.result)

@@ -44,6 +44,12 @@ def found():
     return run_uncertainty(plan_study(SHORT, "s.yaml", fixed=()), 200)
 
 
+@pytest.fixture(scope="module")
+def page(found) -> str:
+    """The report of SHORT as written with the study ``found``, rendered once for the tests that read it (text)."""
+    return render_report(simulate(validate_data(SHORT, "s.yaml")), uncertainty=found)
+
+
 def test_the_headline_interval_is_the_one_worked_out_by_hand(found):
     total = found.headlines.set_index("metric").loc["total_shortfall_t"]
     assert total["median"] == pytest.approx(400, abs=2)
@@ -80,9 +86,8 @@ def test_each_sample_uses_its_own_run_seed_and_its_values(found):
     assert sorted(strata) == list(range(200))
 
 
-def test_the_report_shows_intervals_and_fan_charts(found):
-    result = simulate(validate_data(SHORT, "s.yaml"))
-    html = render_report(result, uncertainty=found)
+def test_the_report_shows_intervals_and_fan_charts(page):
+    html = page
     assert "How sure are these figures?" in html
     assert 'data-figure="fan_days_of_cover"' in html and 'data-figure="fan_shortfall_cum_t"' in html
     assert "<td>400</td>" in html  # the scenario as written: 10 t/day x 40 days
@@ -387,7 +392,7 @@ def test_the_fan_charts_use_the_names_the_scenario_gives(tmp_path, monkeypatch):
     assert cut == [("Days of cover", True), ("Cumulative shortfall", False)] * 2
 
 
-def test_the_console_and_the_report_give_the_unit_with_the_numbers_and_not_twice(found):
+def test_the_console_and_the_report_give_the_unit_with_the_numbers_and_not_twice(found, page):
     # "Total shortfall (t): median 400 t" said the unit twice: the title drops it, the numbers keep it
     lines = headline_lines(found)
     total = r"Total shortfall: median \d{3} t \(90% interval \d{3}-\d{3} t\)"
@@ -397,7 +402,7 @@ def test_the_console_and_the_report_give_the_unit_with_the_numbers_and_not_twice
     assert re.fullmatch(total + driver, lines[0]), lines[0]
     assert "Lowest days of cover, Japan: 0 days in every sample" in lines  # no stock, halted all run
     assert [line for line in lines if re.search(r"\((t|days)\):", line)] == []
-    html = render_report(simulate(validate_data(SHORT, "s.yaml")), uncertainty=found)
+    html = page
     assert re.search(total + driver + r"\.", re.sub(r"<[^>]+>", "", html))  # the lead sentence, as the console
     assert '<td class="text">Total shortfall (t)</td>' in html  # the table's numbers have no unit: its title does
 
@@ -437,8 +442,8 @@ def test_the_page_says_why_the_samples_table_has_more_input_columns_than_inputs(
     ) in text
 
 
-def test_a_samples_table_with_a_column_per_input_needs_no_word_on_it(found):
-    html = render_report(simulate(validate_data(SHORT, "s.yaml")), uncertainty=found)
+def test_a_samples_table_with_a_column_per_input_needs_no_word_on_it(page):
+    html = page
     assert "The samples table" not in html
 
 
@@ -464,8 +469,8 @@ def test_a_figure_short_in_few_samples_says_how_many_beside_its_interval_of_0_to
     assert "Lowest days of cover, Japan: 0 days in every sample" in headline_lines(rare)
 
 
-def test_each_fan_chart_says_how_its_days_relate_to_the_table(found):
-    html = render_report(simulate(validate_data(SHORT, "s.yaml")), uncertainty=found)
+def test_each_fan_chart_says_how_its_days_relate_to_the_table(found, page):
+    html = page
     captions = dict(re.findall(r'data-figure="fan_(\w+)">.*?<figcaption>(.*?)</figcaption>', html, re.S))
     # the lowest cover: samples reach it on different days, so a day's median is not the median of the lows
     assert "A day's median is not the median of the samples' lowest points" in captions["days_of_cover"]
@@ -511,7 +516,7 @@ def test_a_driver_says_which_way_on_the_inputs_own_values():
     assert drivers_text(fake, "fairness_jain") == ""
 
 
-def test_the_table_defines_jains_index_and_gives_days_of_cover_to_a_tenth(found):
+def test_the_table_defines_jains_index_and_gives_days_of_cover_to_a_tenth(page):
     from simulator.report.uncertainty import _figure_number, jain_definition
 
     # shortfall shares: each member's shortfall over its demand; equal shares give 1, one of n short 1/n
@@ -520,7 +525,7 @@ def test_the_table_defines_jains_index_and_gives_days_of_cover_to_a_tenth(found)
     )
     assert jain_definition(4).endswith("0.25 = one of four members bears it all")
     assert [_figure_number(x, "days") for x in (0.06277, 53.0415, 142.52)] == ["0.1", "53.0", "142.5"]
-    html = render_report(simulate(validate_data(SHORT, "s.yaml")), uncertainty=found)
+    html = page
     assert "on the fast path" not in html
     # cover is 0 days in every sample (no stock, halted): 0.0, as the report's other sections give days
     row = re.search(r"Lowest days of cover, Japan \(days\)</td>(.*?)</tr>", html, re.S)[1]
