@@ -39,6 +39,17 @@ SMALL = build(
     regions__eu__demand__ree={"tonnes_per_day": 2},
 )
 LOPSIDED = build(SMALL, agreement__pool__contributions={"japan": {"ree": {"tonnes": 6}}})
+WITH_KOREA = build(
+    SMALL,
+    regions__korea={
+        "demand": {"ree": {"tonnes_per_day": 5}},
+        "commercial_stock": {"ree": {"tonnes": 10}},
+        "sourcing": {"ree": {"china": 1.0}},
+    },
+    suppliers__china__lead_time_days__korea=5,
+    shocks=[{**TWO_MEMBERS["shocks"][0], "regions": ["japan", "eu", "korea"]}],
+)
+"""SMALL and Korea, outside the agreement: 5 t a day, 10 t of stock, halted with the members (40 t short)."""
 POOL_ONLY = (
     "draw_contribution_gap",
     "envious_members",
@@ -87,17 +98,7 @@ def test_its_total_and_fairness_count_the_members_only():
     of all they need (shares 1 and 1: Jain 1, gap 0), where over all three regions the shares
     1, 1 and 0.8 give 2.8^2 / (3 x 2.64) = 0.990 and a gap of 0.2.
     """
-    data = build(
-        SMALL,
-        regions__korea={
-            "demand": {"ree": {"tonnes_per_day": 5}},
-            "commercial_stock": {"ree": {"tonnes": 10}},
-            "sourcing": {"ree": {"china": 1.0}},
-        },
-        suppliers__china__lead_time_days__korea=5,
-        shocks=[{**TWO_MEMBERS["shocks"][0], "regions": ["japan", "eu", "korea"]}],
-    )
-    comparison = compare(data, ["fair_ratio"], "s.yaml")
+    comparison = compare(WITH_KOREA, ["fair_ratio"], "s.yaml")
     table = comparison.table().set_index("mechanism")
     assert table.loc[BASELINE, "total_shortfall_t"] == pytest.approx(30)
     assert table.loc[OWN_SHARES, "total_shortfall_t"] == 0  # Korea's 40 t are not counted here either

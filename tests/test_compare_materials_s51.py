@@ -16,6 +16,7 @@ import pytest
 import simulator
 from simulator.compare import BASELINE, COMPARE_METRICS, OWN_SHARES, compare
 from tests.helpers import TWO_MEMBERS, build, invoke
+from tests.test_compare_baseline import WITH_KOREA
 
 MATERIALS = ("light_ree", "heavy_ree", "ndfeb_magnets")
 MEMBERS = ("japan", "eu")
@@ -72,20 +73,7 @@ def test_values_add_up_and_match_the_docs(table):
 
 def test_the_baseline_rows_count_the_members_only():
     """A third region outside the agreement, short 40 t of its 50 t, is not in the members' 10 + 20 t."""
-    data = build(
-        TWO_MEMBERS,
-        horizon_days=10,
-        regions__japan__demand__ree={"tonnes_per_day": 1},
-        regions__eu__demand__ree={"tonnes_per_day": 2},
-        regions__korea={
-            "demand": {"ree": {"tonnes_per_day": 5}},
-            "commercial_stock": {"ree": {"tonnes": 10}},
-            "sourcing": {"ree": {"china": 1.0}},
-        },
-        suppliers__china__lead_time_days__korea=5,
-        shocks=[{**TWO_MEMBERS["shocks"][0], "regions": ["japan", "eu", "korea"]}],
-    )
-    comparison = compare(data, ["fair_ratio"], "s.yaml")
+    comparison = compare(WITH_KOREA, ["fair_ratio"], "s.yaml")
     table = comparison.table().set_index("mechanism")
     assert table.loc[BASELINE, "total_shortfall_t.all.ree"] == pytest.approx(30)
     assert comparison.baseline.metrics["total_shortfall_t.all.ree"] == pytest.approx(70)  # every region's
