@@ -135,10 +135,8 @@ def _cannot_write(exc: BaseException, out: Path) -> bool:
 
 
 def compare_option(help_text: str) -> Any:
-    """``--compare BASELINE``: a baseline scenario for the report (``run`` and ``report``)."""
-    return click.option(
-        "--compare", "baseline_path", type=GivenPath(dir_okay=False), metavar="BASELINE", help=help_text
-    )
+    """``--compare BASELINE``: a baseline scenario for the report (``run`` and ``report``), named as SCENARIO is."""
+    return click.option("--compare", "baseline_path", type=BaselineFile(), metavar="BASELINE", help=help_text)
 
 
 class GivenPath(click.Path):
@@ -165,6 +163,34 @@ class ScenarioFile(click.Path):
         if not self.dir_okay:
             refuse_missing_name(path)
         return super().convert(path, param, ctx)
+
+
+class BaselineFile(ScenarioFile):
+    """``--compare BASELINE``: a file or bare name resolved as SCENARIO is; a refusal names ``--compare``.
+
+    A bare name is looked up in ./scenarios and the library, a close typo gets "did you mean"
+    (:class:`ScenarioFile`); a file found nowhere is refused here, before any run, not when
+    the baseline is loaded (where it would not say which option named it).
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """The baseline's file (a blank, a missing file or an unknown name: exit 2, naming ``--compare``)."""
+        from simulator.errors import ScenarioError
+        from simulator.library import why_missing
+
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty path names no file or folder; give one", param, ctx)
+        try:
+            path = super().convert(value, param, ctx)
+            if why := why_missing(path):
+                raise ScenarioError(why, path)
+        except InputError as exc:
+            named = [
+                Problem(": ".join(p for p in ("--compare", problem.path) if p), problem.message)
+                for problem in exc.problems
+            ]
+            raise type(exc)(named, exc.source) from exc
+        return path
 
 
 class StockpileGroup(click.Group):
