@@ -275,6 +275,15 @@ def _report_inputs(
     return changes, base
 
 
+def _rescaled_notes(changes: list[Any], path: str) -> None:
+    """A ``note:`` for a ``--set agreement.ratio.<member>`` that rescaled the other members' ratios: their new ones."""
+    from simulator.scenario.changes import rescaled_note
+
+    for change in changes:
+        if note := rescaled_note(change):
+            click.echo(f"note: {Problem(change.path, note).render(path)}", err=True)
+
+
 def _check_drawable(scenario: Any, path: str, advice: str) -> None:
     """Refuse, before any work, a scenario with more regions than a figure tells apart."""
     from simulator.plots import MAX_REGIONS
@@ -401,9 +410,8 @@ def run(
         _check_drawable(loaded, scenario, "the report draws them too (run without --report)")
     elif not no_plots:
         _check_drawable(loaded, scenario, "run with --no-plots")
-    changes, base = (
-        _report_inputs(scenario, pairs, baseline_path, loaded) if with_report or baseline_path else ([], None)
-    )
+    changes, base = _report_inputs(scenario, pairs, baseline_path, loaded)
+    _rescaled_notes(changes, scenario)
     folder = Path(out_dir or Path("results") / loaded.name)
     link = _explorer_link(folder / "report.html", explorer_page, raw) if with_report else None
     will_write = run_files(
@@ -506,6 +514,7 @@ def report(
     loaded = validate_overridden(raw, scenario, pairs)
     _check_drawable(loaded, scenario, "the report cannot show them")
     changes, base = _report_inputs(scenario, pairs, baseline_path, loaded)
+    _rescaled_notes(changes, scenario)
     path = Path(out_file or Path("results") / loaded.name / "report.html")
     link = _explorer_link(path, explorer_page, raw)
     from simulator.report.record import report_record
