@@ -135,10 +135,8 @@ def _cannot_write(exc: BaseException, out: Path) -> bool:
 
 
 def compare_option(help_text: str) -> Any:
-    """``--compare BASELINE``: a baseline scenario for the report (``run`` and ``report``)."""
-    return click.option(
-        "--compare", "baseline_path", type=GivenPath(dir_okay=False), metavar="BASELINE", help=help_text
-    )
+    """``--compare BASELINE``: a baseline scenario for the report (``run`` and ``report``), named as SCENARIO is."""
+    return click.option("--compare", "baseline_path", type=BaselineFile(), metavar="BASELINE", help=help_text)
 
 
 class GivenPath(click.Path):
@@ -165,6 +163,34 @@ class ScenarioFile(click.Path):
         if not self.dir_okay:
             refuse_missing_name(path)
         return super().convert(path, param, ctx)
+
+
+class BaselineFile(ScenarioFile):
+    """``--compare BASELINE``: a file or bare name resolved as SCENARIO is; a refusal names ``--compare``.
+
+    A bare name is looked up in ./scenarios and the library, a close typo gets "did you mean"
+    (:class:`ScenarioFile`); a file found nowhere is refused here, before any run, not when
+    the baseline is loaded (where it would not say which option named it).
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """The baseline's file (a blank, a missing file or an unknown name: exit 2, naming ``--compare``)."""
+        from simulator.errors import ScenarioError
+        from simulator.library import why_missing
+
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty path names no file or folder; give one", param, ctx)
+        try:
+            path = super().convert(value, param, ctx)
+            if why := why_missing(path):
+                raise ScenarioError(why, path)
+        except InputError as exc:
+            named = [
+                Problem(": ".join(p for p in ("--compare", problem.path) if p), problem.message)
+                for problem in exc.problems
+            ]
+            raise type(exc)(named, exc.source) from exc
+        return path
 
 
 class StockpileGroup(click.Group):
@@ -247,6 +273,15 @@ def _report_inputs(
     if problem := comparison_problem(loaded, base):
         raise InputError(f"--compare: {problem}", baseline_path)
     return changes, base
+
+
+def _rescaled_notes(changes: list[Any], path: str) -> None:
+    """A ``note:`` for a ``--set agreement.ratio.<member>`` that rescaled the other members' ratios: their new ones."""
+    from simulator.scenario.changes import rescaled_note
+
+    for change in changes:
+        if note := rescaled_note(change):
+            click.echo(f"note: {Problem(change.path, note).render(path)}", err=True)
 
 
 def _check_drawable(scenario: Any, path: str, advice: str) -> None:
@@ -375,9 +410,8 @@ def run(
         _check_drawable(loaded, scenario, "the report draws them too (run without --report)")
     elif not no_plots:
         _check_drawable(loaded, scenario, "run with --no-plots")
-    changes, base = (
-        _report_inputs(scenario, pairs, baseline_path, loaded) if with_report or baseline_path else ([], None)
-    )
+    changes, base = _report_inputs(scenario, pairs, baseline_path, loaded)
+    _rescaled_notes(changes, scenario)
     folder = Path(out_dir or Path("results") / loaded.name)
     link = _explorer_link(folder / "report.html", explorer_page, raw) if with_report else None
     will_write = run_files(
@@ -480,6 +514,7 @@ def report(
     loaded = validate_overridden(raw, scenario, pairs)
     _check_drawable(loaded, scenario, "the report cannot show them")
     changes, base = _report_inputs(scenario, pairs, baseline_path, loaded)
+    _rescaled_notes(changes, scenario)
     path = Path(out_file or Path("results") / loaded.name / "report.html")
     link = _explorer_link(path, explorer_page, raw)
     from simulator.report.record import report_record

@@ -197,6 +197,22 @@ def against_text(result: Any, baseline: Any) -> str:
     return "\n".join(lines)
 
 
+COLUMN_NOTES = {
+    "fairness_jain": "Jain's index of the members' shares of shortfall: 1 if borne evenly, 1/n if one bears all",
+    "max_shortfall_share_gap": "the largest difference between two members' shares of shortfall (shortfall/demand)",
+    "draw_contribution_gap": (
+        "how far the members' shares of the draws are from their shares of what they paid in "
+        "(0: each drew in proportion, 1: those who drew paid nothing in)"
+    ),
+    "envious_members": "members short that would rather have another's draw, scaled to their own contribution",
+    "extra_cost_usd_m": "what the members paid above reference prices for what they used, USD million",
+}
+"""One line under ``stockpile compare``'s table per metric column it shows: what it measures, in
+words (defined in docs/release-rules.md#fairness and docs/outputs.md#files-of-stockpile-compare)."""
+WHERE_DEFINED = "defined in docs/release-rules.md#fairness (the metrics) and docs/outputs.md#files-of-stockpile-compare"
+"""The last line under ``stockpile compare``'s table: where its columns are defined in full."""
+
+
 def compare_text(table: pd.DataFrame) -> str:
     """The comparison ``stockpile compare`` prints: each rule's total shortfall and its fairness metrics side by side.
 
@@ -264,6 +280,7 @@ def compare_text(table: pd.DataFrame) -> str:
     )
     baseline += [EMPTY_NOTE] if baseline else []
     baseline += [NO_BURDEN_NOTE] if not all(short) else []
+    meanings = [f"{column}: {note}" for column, note in COLUMN_NOTES.items() if column in shown]
     return "\n".join(
         [
             text,
@@ -271,5 +288,7 @@ def compare_text(table: pd.DataFrame) -> str:
             *units,
             *baseline,
             *(f"not run: {row.mechanism}: {row.skipped}" for row in not_run.itertuples()),
+            *meanings,
+            *([WHERE_DEFINED] if meanings else []),
         ]
     )

@@ -64,7 +64,7 @@ from simulator.report.verdict import prices_apart, verdict_section
 from simulator.report.words import join_words, percent, plural, price, span_dates, tonnes
 from simulator.results import Result
 from simulator.scenario import Scenario, scenario_hash
-from simulator.scenario.changes import Change, differences
+from simulator.scenario.changes import Change, differences, rescaled_note
 from simulator.scenario.overrides import is_shock_end, shown
 from simulator.scenario.tonnes import tonnes_apart, tonnes_kinds, why_apart
 from simulator.sensitivity.intervals import Uncertainty
@@ -139,6 +139,8 @@ def _changes(changes: Sequence[Change], baseline: Run | None) -> str:
         if baseline is not None and change.baseline is False:
             text += " <small>not applied to the baseline, which has no agreement</small>"
         items.append(f"<li>{text}</li>")
+        if note := rescaled_note(change):
+            items.append(f"<li>{escape(note[0].upper() + note[1:])}</li>")
     both = (
         f" Each change applies to the baseline {baseline.name} too, so the comparison shows what the "
         "two scenarios differ in, not the effect of these changes."

@@ -20,13 +20,14 @@ change.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from simulator.errors import InputError, Problem, setting
 from simulator.scenario.load import validate_data
-from simulator.scenario.overrides import ID_MAPPINGS, apply_overrides
+from simulator.scenario.overrides import ID_MAPPINGS, apply_overrides, ratio_member, shown
 from simulator.scenario.schema import Scenario
 
 NOT_SET = "(not set)"
@@ -46,6 +47,10 @@ class Change:
     """The value in the scenario file (``NOT_SET`` when the file did not set it)."""
     baseline: bool | None = None
     """Applied to the ``--compare`` baseline too (None: no baseline)."""
+    rescaled: tuple[tuple[str, Any, float], ...] = ()
+    """On the last ``agreement.ratio.<member>`` change of a call: the other members' ratios that the
+    rule of :mod:`simulator.scenario.overrides` rescaled to what is left, as ``(member, in the
+    file, now)`` (the ratios no change set, and that moved)."""
 
 
 def value_at(data: Any, path: str) -> Any:
@@ -72,8 +77,45 @@ def value_at(data: Any, path: str) -> Any:
 
 
 def changes_of(data: dict[str, Any], assignments: Sequence[tuple[str, Any]]) -> list[Change]:
-    """The changes ``assignments`` make to scenario ``data`` (the file's data, before them)."""
-    return [Change(path, value, value_at(data, path)) for path, value in assignments]
+    """The changes ``assignments`` make to scenario ``data`` (the file's data, before them).
+
+    A ratio set for one member rescales the others: the last such change carries their
+    ratios before and after (:attr:`Change.rescaled`), as :func:`apply_overrides` set them.
+    """
+    changes = [Change(path, value, value_at(data, path)) for path, value in assignments]
+    set_here = {ratio_member(path) for path, _ in assignments} - {None}
+    if not set_here:
+        return changes
+    before = value_at(data, "agreement.ratio")
+    after = value_at(apply_overrides(data, list(assignments)), "agreement.ratio")  # the rule's own result
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return changes
+    rescaled = tuple(
+        (member, before.get(member, NOT_SET), now)
+        for member, now in after.items()
+        if member not in set_here and not _same_number(before.get(member), now)
+    )
+    last = max(i for i, (path, _) in enumerate(assignments) if ratio_member(path) is not None)
+    changes[last] = replace(changes[last], rescaled=rescaled)
+    return changes
+
+
+def _same_number(old: Any, new: Any) -> bool:
+    """Whether a ratio kept its value (to rounding: a member set to its own ratio rescales nothing)."""
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (old, new))
+    return numbers and math.isclose(old, new, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def rescaled_note(change: Change) -> str:
+    """What a ratio change did to the other members' ratios, in words (empty when it moved none).
+
+    >>> rescaled_note(Change("agreement.ratio.japan", 0.7, 0.44, rescaled=(("eu", 0.32, 0.32 * 0.3 / 0.56),)))
+    "the other members' ratios are rescaled to what is left: eu 0.171 (in the file: 0.32)"
+    """
+    if not change.rescaled:
+        return ""
+    shares = ", ".join(f"{member} {now:.3g} (in the file: {shown(was)})" for member, was, now in change.rescaled)
+    return f"the other members' ratios are rescaled to what is left: {shares}"
 
 
 def _applies(change: Change, baseline_data: dict[str, Any]) -> bool:
