@@ -920,6 +920,24 @@ def _totals_panel(ax: Any, group: pd.DataFrame, names: Names, regions: list[str]
     ax.set_title(f"totals (t): record ({held}) and model (blue)", fontsize=10)
 
 
+def _date_axis(ax: Any, when: pd.Series, ticks: int) -> None:
+    """Dates under a panel as the run's figures give them ("Jul / 2010": :func:`simulator.plots.date_ticks`).
+
+    Month starts from the first point's month to the month after the last point's (a
+    record's points are a day, a month or more apart: never weeks); the axis widens to
+    them, so the first and last points have a date each side.
+    """
+    from simulator.plots import date_ticks
+
+    first = when.min().date().replace(day=1)
+    last = when.max().date()
+    if last.day != 1:
+        last = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    dates, labels = date_ticks(first, (last - first).days, ticks, weeks=False)
+    ax.set_xticks([np.datetime64(d) for d in dates], labels)
+    ax.tick_params(axis="x", labelsize=8)
+
+
 def fit_figure(
     table: pd.DataFrame,
     scenario: Scenario | None = None,
@@ -949,14 +967,15 @@ def fit_figure(
     columns = min(columns, len(keys))
     rows = -(-len(keys) // columns)
     panel_in = 5.2 if width_in is None else width_in / columns
+    ticks = 6 if panel_in >= 4.0 else 4  # as the run's figures (simulator.plots.Panels)
     fig = Figure(figsize=(panel_in * columns, 3.3 * rows + 0.6))
     axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False)).ravel()
     fitted = table["in_sample"][[key != TOTALS for key in panel_of]]  # the totals say theirs in their title
     shown = [len(fitted) > 0, fitted.any(), (~fitted).any()]  # which legend entries the figure draws
     height = fig.get_size_inches()[1]
-    # inches: 0.65 above the panels for the title and the panels' titles; below them 0.7 for the (slanted)
-    # dates and 0.3 for the legend's row, or 0.2 an entry when one column leaves no room side by side
-    bottom = 0.7 + (0.2 * sum(shown) if columns == 1 else 0.3 if any(shown) else 0.0)
+    # inches: 0.65 above the panels for the title and the panels' titles; below them 0.55 for the dates
+    # (two lines) and 0.3 for the legend's row, or 0.2 an entry when one column leaves no room side by side
+    bottom = 0.55 + (0.2 * sum(shown) if columns == 1 else 0.3 if any(shown) else 0.0)
     fig.subplots_adjust(left=0.07, right=0.98, top=1 - 0.65 / height, bottom=bottom / height, hspace=0.55, wspace=0.25)
 
     def panel_title(title: str) -> str:  # a 10-point title across its panel: about 0.55 em a character
@@ -987,7 +1006,7 @@ def fit_figure(
             ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
         ax.yaxis.set_major_formatter(plain)
         ax.yaxis.set_minor_formatter(FuncFormatter(lambda *_: ""))
-        ax.tick_params(axis="x", labelsize=8, rotation=30)
+        _date_axis(ax, group["when"], ticks)
         ax.grid(alpha=0.3)
     for ax in axes[len(keys) :]:
         ax.set_visible(False)

@@ -369,7 +369,7 @@ def run(
     """Run SCENARIO once and write curves, tables and a summary."""
     from simulator.engine import simulate
     from simulator.output import run_files, write_run
-    from simulator.output_folder import open_folder
+    from simulator.output_folder import open_folder, removed_note
     from simulator.scenario import load_raw
     from simulator.scenario.load import validate_overridden
 
@@ -478,6 +478,8 @@ def run(
             click.echo(f"note: {unlike}", err=True)
         if none_named := no_drivers_note(found):
             click.echo(f"note: {none_named}", err=True)
+    if gone := removed_note(out):  # a folder holds one output: what the earlier run wrote and this one did not
+        click.echo(f"note: {gone}", err=True)
     click.echo(f"wrote {folder}/")
     if with_report:
         against = f" (compared with {base.name})" if base is not None else ""

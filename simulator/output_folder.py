@@ -26,8 +26,9 @@ Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``
 - **All or nothing.** Files are staged in a hidden folder inside ``DIR`` (same device, so
   every move is an atomic rename, and nothing is written next to ``DIR``) and moved in
   only when all are complete. The files of the earlier output that the new one does not
-  write are then removed, and the manifest lists exactly the new output. While the files
-  move, the manifest lists the old and the new ones, so even a command killed halfway
+  write are then removed (``run`` names them: :func:`removed_note`), and the manifest
+  lists exactly the new output. While the files move, the manifest lists the old and the
+  new ones, so even a command killed halfway
   leaves no file the next one would not recognise as the tool's. Before any file moves,
   every target is checked: a folder where a file goes (``summary.csv/``) is refused
   (exit 2, naming it) with the folder as it was. A move that still fails (the system
@@ -356,6 +357,8 @@ class OutputFolder:
         would replace the file. Such a manifest claims nothing, so nothing is deleted by it."""
         self.commits = 0
         """How many staged outputs have been moved in whole (see :meth:`staged`)."""
+        self.removed: list[str] = []
+        """The earlier output's files removed because no commit wrote them again (sorted; :func:`removed_note`)."""
 
     @property
     def owned(self) -> frozenset[str]:
@@ -472,10 +475,13 @@ class OutputFolder:
                 [Problem(name, f"cannot be written ({exc.strerror or exc}); the folder is left as it was")],
                 str(self.path),
             ) from None
+        removed = set(self.removed) - set(written)  # a file removed by one commit and written by a later one stays
         for name in sorted(owned - set(files)):
             path = self.path / name
             if path.is_file() or path.is_symlink():
                 path.unlink()
+                removed.add(name)
+        self.removed = sorted(removed)
         self._write_manifest(stage, base, files)
         self.commits += 1
 
@@ -500,6 +506,27 @@ class OutputFolder:
         (stage / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n")
         os.replace(stage / MANIFEST, self.path / MANIFEST)
         self.manifest, self.fault = manifest, None
+
+
+REMOVED_NAMED = 5
+"""The most removed files :func:`removed_note` names; more are counted after the first ones."""
+
+
+def removed_note(out: OutputFolder) -> str | None:
+    """The note that the earlier output's files the command did not write were removed, or None (none were).
+
+    ``results/x/: replaced the earlier output; removed its files this run does not write:
+    fan_shortfall.png, uncertainty.csv``; past :data:`REMOVED_NAMED` names, the first ones
+    and how many more (a run without ``--uncertainty`` into a folder that held one, say).
+    """
+    if not out.removed:
+        return None
+    shown = ", ".join(plain(name, one_line=True) for name in out.removed[:REMOVED_NAMED])
+    more = len(out.removed) - REMOVED_NAMED
+    if more > 0:
+        shown += f" and {more} more"
+    this = {"run": "this run", "sweep": "this sweep", None: "this command"}.get(out.command, f"stockpile {out.command}")
+    return f"{out.path}/: replaced the earlier output; removed its files {this} does not write: {shown}"
 
 
 def manifest_info(**info: Any) -> dict[str, Any]:

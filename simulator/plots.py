@@ -255,17 +255,20 @@ def _x(result: Result, days: np.ndarray) -> np.ndarray:
 MONTH_STEPS = (1, 2, 3, 6, 12)
 
 
-def date_ticks(start: dt.date, horizon_days: int, ticks: int = 6) -> tuple[list[dt.date], list[str]]:
+def date_ticks(
+    start: dt.date, horizon_days: int, ticks: int = 6, *, weeks: bool = True
+) -> tuple[list[dt.date], list[str]]:
     """About ``ticks`` tick dates over the horizon, with labels (computed, not searched).
 
     Month starts every 1, 2, 3, 6 or 12 months (aligned on January) for horizons
-    over three months; otherwise every week from the start.
+    over three months; otherwise every week from the start, unless ``weeks`` is False
+    (points a month or more apart, as a record's: month starts then too).
 
     >>> [label.split()[0] for label in date_ticks(dt.date(2010, 7, 1), 730)[1]]
     ['Jul', 'Jan', 'Jul', 'Jan']
     """
     end = start + dt.timedelta(days=horizon_days)
-    if horizon_days <= 92:
+    if horizon_days <= 92 and weeks:
         step_days = 7 * max(1, round(horizon_days / 7 / ticks))
         days = [start + dt.timedelta(days=d) for d in range(0, horizon_days + 1, step_days)]
         return days, [f"{d.day} {d:%b}" for d in days]
@@ -657,6 +660,8 @@ def _legend_columns(labels: list[str], width_in: float) -> int:
     return max(1, min(4, len(labels), int((width_in - 0.4) // (0.058 * longest + 0.45))))
 
 
+LEGEND_ROW_IN = 0.19
+"""Height of a row of a figure's legend at :data:`LEGEND_PT`, inches (measured: 0.189, plus 0.035 a legend)."""
 TITLE_LINE_IN = 0.22
 """Height of a line of a figure's 12 pt title, inches."""
 TITLE_CHAR_IN = 0.105
@@ -705,11 +710,11 @@ def finish_figure(
     width = fig.get_size_inches()[0]
     columns = _legend_columns(labels, width)
     legend_rows = -(-len(labels) // columns)
-    bottom_in = 0.65 + 0.21 * legend_rows
+    bottom_in = 0.64 + LEGEND_ROW_IN * legend_rows  # the dates (0.44 with their ticks), a gap (0.1), the legend
     title_lines = wrapped_title(title, width)
     top_in = 0.55 + TITLE_LINE_IN * (len(title_lines) - 1)
     key_columns = _legend_columns([t for _, t in key], width)
-    key_in = (0.21 * -(-len(key) // key_columns) + 0.2) if key else 0.0
+    key_in = (LEGEND_ROW_IN * -(-len(key) // key_columns) + 0.2) if key else 0.0
     top_in += key_in
     height = fig.get_size_inches()[1]
     needed_in = top_in + bottom_in + rows * MIN_PANEL_IN + 0.8 * (rows - 1)

@@ -63,6 +63,7 @@ table.assumptions td.n { width: 2em; }
 table.assumptions td.text:not(.source) { width: 58%; }
 table.comparison tbody th { vertical-align: middle; }
 table.releases td:nth-child(2), table.releases thead th:nth-child(2) { text-align: left; }
+table.ledger thead th:nth-child(2) { text-align: left; }
 table.comparison td.material { text-align: left; white-space: nowrap; }
 table.comparison caption { font-size: 13px; font-weight: 400; color: var(--muted); }
 table.shocks td.when { white-space: nowrap; }

@@ -1,0 +1,68 @@
+"""A run into a folder holding an earlier output names the files of it that it removed (audit s51 item 6).
+
+Those files (an earlier ``--uncertainty``'s samples and fan charts, a report, a workbook)
+used to vanish with no word; sweeps already said "replaced the earlier sweep".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from simulator.output_folder import manifest_info, open_folder, removed_note
+from tests.helpers import TWO_MEMBERS, invoke, manifest_of
+from tests.test_sweep import write
+
+
+def _stage(folder: Path, names: list[str], command: str = "run") -> tuple[list[str], str | None]:
+    """Write ``names`` into ``folder`` as ``command`` replacing its output; the names it removed, and its note."""
+    with open_folder(folder, names, command=command) as out:
+        with out.staged(manifest_info()) as stage:
+            for name in names:
+                (stage / name).write_text(name)
+        return out.removed, removed_note(out)
+
+
+def test_the_note_names_the_first_five_removed_and_counts_the_rest(tmp_path):
+    folder = tmp_path / "out"
+    earlier = [f"{letter}.csv" for letter in "abcdefgh"]  # 8 files
+    assert _stage(folder, earlier) == ([], None)  # a new folder: nothing removed, no note
+    removed, note = _stage(folder, ["h.csv"])  # 7 of the 8 are not written again
+    assert removed == earlier[:7]
+    assert note == (
+        f"{folder}/: replaced the earlier output; removed its files this run does not write: "
+        "a.csv, b.csv, c.csv, d.csv, e.csv and 2 more"
+    )
+    assert sorted(p.name for p in folder.iterdir()) == ["h.csv", "manifest.json"]
+
+
+def test_a_file_removed_and_written_again_by_a_later_commit_is_not_named(tmp_path):
+    folder = tmp_path / "out"
+    _stage(folder, ["table.csv", "figure.png", "old.png"], command="sweep")
+    with open_folder(folder, ["table.csv", "figure.png"], command="sweep") as out:
+        with out.staged(manifest_info()) as stage:  # the table first: the earlier figures go
+            (stage / "table.csv").write_text("t")
+        assert out.removed == ["figure.png", "old.png"]
+        with out.staged(replaces=["figure.png"]) as stage:  # then the figures, drawn again
+            (stage / "figure.png").write_text("f")
+        assert out.removed == ["old.png"]
+        assert removed_note(out) == (
+            f"{folder}/: replaced the earlier output; removed its files this sweep does not write: old.png"
+        )
+
+
+def test_run_says_which_files_of_the_earlier_run_it_removed(tmp_path):
+    scenario = write(tmp_path, TWO_MEMBERS)
+    folder = tmp_path / "run"
+    first = invoke("run", scenario, "-o", folder, "--report", "--excel")
+    assert first.exit_code == 0, first.output
+    assert "note: " not in first.output  # a new folder
+    again = invoke("run", scenario, "-o", folder, "--report", "--excel")
+    assert again.exit_code == 0, again.output
+    assert "replaced the earlier output" not in again.output  # the same files written again: nothing removed
+    fewer = invoke("run", scenario, "-o", folder, "--no-plots")
+    assert fewer.exit_code == 0, fewer.output
+    gone = ["days_of_cover.png", "report.html", "shortfall.png", "supply_mix.png", "workbook.xlsx"]
+    line = f"note: {folder}/: replaced the earlier output; removed its files this run does not write: {', '.join(gone)}"
+    assert line in fewer.stderr.splitlines()
+    assert not any((folder / name).exists() for name in gone)
+    assert not set(gone) & set(manifest_of(folder)["files"])
