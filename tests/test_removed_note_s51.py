@@ -6,8 +6,12 @@ used to vanish with no word; sweeps already said "replaced the earlier sweep".
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
+import pytest
+
+import simulator
 from simulator.output_folder import manifest_info, open_folder, removed_note
 from tests.helpers import TWO_MEMBERS, invoke, manifest_of
 from tests.test_sweep import write
@@ -66,3 +70,24 @@ def test_run_says_which_files_of_the_earlier_run_it_removed(tmp_path):
     assert line in fewer.stderr.splitlines()
     assert not any((folder / name).exists() for name in gone)
     assert not set(gone) & set(manifest_of(folder)["files"])
+
+
+def test_the_python_api_warns_at_the_users_line_naming_what_a_write_removed(tmp_path):
+    # RunResult.write into the folder of an earlier write with figures, now without: the figures go, as with
+    # stockpile run, and a UserWarning says so at this line (not the package's); the same write again says nothing
+    result = simulator.run(TWO_MEMBERS)
+    out = tmp_path / "out"
+    result.write(out)
+    figures = sorted(p.name for p in out.glob("*.png"))
+    assert figures == ["days_of_cover.png", "shortfall.png", "supply_mix.png"]
+    with pytest.warns(UserWarning, match="replaced the earlier output") as warned:
+        result.write(out, plots=False)
+    assert [w.filename for w in warned] == [__file__]
+    assert str(warned[0].message) == (
+        f"{out}/: replaced the earlier output; removed its files this run does not write: "
+        "days_of_cover.png, shortfall.png, supply_mix.png"
+    )
+    assert not list(out.glob("*.png"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result.write(out, plots=False)

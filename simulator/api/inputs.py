@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 # the checks shared with the lower entry points (load_scenario, simulate), re-exported for the API
@@ -22,6 +25,16 @@ from simulator.library import refuse_missing_name, resolve_scenario
 from simulator.scenario import Scenario, apply_overrides, load_raw
 from simulator.scenario.load import validate_overridden
 from simulator.scenario.schema import MAX_SEED
+
+
+def warn_user(text: str) -> None:
+    """A ``UserWarning`` of ``text`` shown at the user's line: the first caller outside ``simulator``."""
+    package = Path(__file__).resolve().parents[1]
+    frame, level = sys._getframe(1), 2  # warn_user's caller is stacklevel 2 of warnings.warn called here
+    while frame is not None and Path(frame.f_code.co_filename).resolve().is_relative_to(package):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(text, UserWarning, stacklevel=level)
+
 
 ScenarioLike = str | os.PathLike[str] | Mapping[str, Any] | Scenario
 """A scenario file, a bare library name, scenario data or a validated scenario."""

@@ -25,6 +25,7 @@ from simulator.api.inputs import (
     python_words,
     raw_data,
     seed_argument,
+    warn_user,
 )
 from simulator.errors import InputError
 from simulator.frames import quantity_of, typed, typed_metrics
@@ -190,7 +191,7 @@ def _write_files(
     refusal costs no run.
     """
     from simulator.output import run_files, write_run
-    from simulator.output_folder import open_folder
+    from simulator.output_folder import open_folder, removed_note
 
     if plots or report:
         check_drawable(scenario, scenario.name)
@@ -212,7 +213,10 @@ def _write_files(
 
     with open_folder(folder, files, force, command="run") as out:
         result = make()
-        return result, write_run(result, out, figures=extras, scenario_data=data)
+        paths = write_run(result, out, figures=extras, scenario_data=data)
+    if gone := removed_note(out):  # as stockpile run's note: the earlier output's files this run did not write
+        warn_user(gone)
+    return result, paths
 
 
 def _run_result(result: Result, data: dict[str, Any] | None = None, changes: tuple[Change, ...] = ()) -> RunResult:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
-import warnings
 from collections.abc import Iterable, Mapping
 from contextlib import closing
 from pathlib import Path
@@ -26,6 +24,7 @@ from simulator.api.inputs import (
     python_words,
     raw_data,
     seed_argument,
+    warn_user,
     whole,
     yaml_value,
 )
@@ -96,7 +95,7 @@ def _to_files(planned: Any, folder: Path, workers: int, client: Any, force: bool
     figures = write_sweep_figures if plots else None
 
     def note(text: str) -> None:
-        warnings.warn(f"{folder}/{text}", UserWarning, stacklevel=_outside_the_package())
+        warn_user(f"{folder}/{text}")
 
     return run_sweep(planned, folder, workers=workers, client=client, figures=figures, force=force, note=note)
 
@@ -234,7 +233,7 @@ def sweep(
         planned = plan_sweep(raw, source, spec, max_points=max_points, max_runs=max_runs)
     planned, why = without_repeats(planned)
     if why:
-        warnings.warn(why, UserWarning, stacklevel=_outside_the_package())
+        warn_user(why)
     if folder is None:
         table = _in_memory(planned, n_workers, client)
     else:
@@ -250,12 +249,3 @@ def _check_client(client: Any) -> None:
             "client: give a distributed.Client connected to a Dask cluster (or None to run on this machine), "
             f"not {type(client).__name__}"
         )
-
-
-def _outside_the_package() -> int:
-    """The ``stacklevel`` of the first caller outside ``simulator`` (the user's line, through wrappers)."""
-    package = Path(__file__).resolve().parents[1]
-    frame, level = sys._getframe(1), 1
-    while frame is not None and Path(frame.f_code.co_filename).resolve().is_relative_to(package):
-        frame, level = frame.f_back, level + 1
-    return level
