@@ -151,13 +151,19 @@ def _cell_t(run: Run, region: str, column: str) -> dict[str, float]:
 
 
 def _short(run: Run, region: str) -> str:
-    """``7,200 t`` with ``from 10 Apr 2011`` below (tagged), or ``none``; by material where tonnes may not be added."""
+    """``7,200 t`` with ``from 10 Apr 2011`` below (tagged), or ``none``; by material where tonnes may not be added.
+
+    Where tonnes of the run's materials may not be added (:func:`tonnes_apart`) a cell short of one material names
+    it (``17.4 t of heavy rare earths``), as a cell short of two names each: the cells of a row may be short of
+    different materials. Where they may be added, one total, of one material or more, as the headline gives it.
+    """
     total = run.metric(f"shortfall_t.{region}")
     if total == 0:
         return run.t(total, f"shortfall_t.{region}", zero="none")
     first = int(run.metric(f"first_shortfall_day.{region}"))
     metric = f"shortfall_t.{region}"
-    shown = "<br>".join(by_material_t(run, _cell_t(run, region, "shortfall_t"), metric, total=total))
+    named = tonnes_apart(run)
+    shown = "<br>".join(by_material_t(run, _cell_t(run, region, "shortfall_t"), metric, total=total, name_one=named))
     return shown + SMALL.format(f"from {run.date(first, f'first_shortfall_day.{region}')}")
 
 
