@@ -2,7 +2,8 @@
 
 Policy audit of session 51: item 4, a verdict-table cell short of one material did not name it in a run of
 several, while one short of two did (``club_of_five``: Japan 17.4 t with the stock, heavy rare earths, and 994 t
-with its share alone, light).
+with its share alone, light); item 9, the box left the own-share-alone case out, silently, when no member is
+short without the agreement (the 2010 replay), while docs/getting-started-policy.md said it always compares three.
 
 The worlds are ``tests.helpers.TWO_MEMBERS`` (Japan 20 t/day, the EU 80 t/day, no supply, 60 days).
 """
@@ -48,3 +49,19 @@ def test_a_verdict_cell_short_of_one_material_names_it():
     # one material: nothing to tell apart, no name. TWO_MEMBERS' pool of 60 t against 100 t/day, no supply
     rows = _verdict_rows(render_report(run(TWO_MEMBERS)))
     assert " of " not in rows["japan"]["Short with the stock"].split(" / ")[0]
+
+
+def test_the_box_says_when_it_leaves_each_share_alone_out():
+    # no shock: no member is short without the agreement, so the own-share run is not made; the note says so
+    html = render_report(run(build(TWO_MEMBERS, shocks=[])))
+    rows = _verdict_rows(html)
+    assert "Short with its share alone" not in rows["japan"]
+    note = _plain(re.search(r'</table></div><p class="note">(.*?)</p>', html, re.S).group(1))
+    assert note.endswith(
+        "No member is short without the agreement, so each member's share held alone is not run: the table has no "
+        "column Short with its share alone."
+    )
+    # with members short without it (all supply halted), the column is there and the note does not say it
+    html = render_report(run(TWO_MEMBERS))
+    assert "Short with its share alone" in _verdict_rows(html)["japan"]
+    assert "is not run" not in _plain(html)

@@ -31,6 +31,7 @@ from simulator.names import in_sentence
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.plots import KIND_NAMES, idle_shocks, released_rules, shock_target
 from simulator.report.accounts import Account, end_prices
+from simulator.report.counterfactuals import own_share_scenario
 from simulator.report.findings import Run, only_user, quota_sharing_caveat
 from simulator.report.prices import price_line
 from simulator.report.sharing import (
@@ -1183,6 +1184,13 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
             "added to its own national reserve and drawn for its own gaps only (at once, or by its reserve release), "
             "without the agreement's trigger, lags, cap, auctions and pool refills."
         )
+    elif alone is not None and own_share_scenario(scenario) is not None:  # render_report runs it only for a gap
+        members = run.result.structure.member_names
+        if not any(alone.metric(f"shortfall_t.{m}") > 0 for m in members):
+            note += escape(
+                " No member is short without the agreement, so each member's share held alone is not run: the "
+                "table has no column Short with its share alone."
+            )
     return (
         '<div class="scroll"><table class="verdict"><thead><tr>'
         + "".join(f"<th>{h}</th>" for h in head)
