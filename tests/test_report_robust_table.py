@@ -78,7 +78,7 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
         "Stock avoids a shortfall",
         "Stock cuts one",
         "Largest with the stock, in days of demand",
-        "Same material without it",
+        "Largest without it (any sample)",
     ]  # no sample in which the stock leaves a member's shortfall no smaller, nor brings one: no column of zeros
     assert list(rows) == ["Japan", "EU"]
 
@@ -203,7 +203,10 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
         "<caption>How many of the 100 samples leave each member short, with the joint stock and in the same samples "
         'without it<br><small class="robust-days">In days of the sample\u2019s own demand of that material before '
         "the price response (its baseline per day, averaged over the run), as days of cover are counted</small>"
-        "</caption>" in verdict
+        '<br><small class="robust-largest">The two Largest columns give the worst sample with the stock and the '
+        "worst without it, of the same material: often two different samples, so read them as two worst cases, "
+        "not as what the stock did to one sample (that is in the columns Stock avoids a shortfall and Stock cuts "
+        "one)</small></caption>" in verdict
     )
     assert verdict.index('<table class="robust">') < verdict.index('<table class="verdict">')
 

@@ -654,13 +654,20 @@ class MemberSamples:
     largest_with: Largest = ()
     """:func:`_largest_each` with the joint stock (``()``: :attr:`sizes_with`'s largest)."""
     largest_without: Largest = ()
-    """The same without it, of the same material."""
+    """The same without it, of the same material: the worst sample without it, not the same sample as with it."""
     did: dict[str, int] | None = None
     """:func:`outcome_counts` of this member alone (``closes``: the stock avoids a shortfall, ...)."""
 
 
 WITH, WITHOUT = "Samples short with the stock", "Samples short without it"
-LARGEST, LARGEST_WITHOUT = "Largest with the stock, in days of demand", "Same material without it"
+LARGEST, LARGEST_WITHOUT = "Largest with the stock, in days of demand", "Largest without it (any sample)"
+LARGEST_NOTE = (
+    "The two Largest columns give the worst sample with the stock and the worst without it, of the same material: "
+    "often two different samples, so read them as two worst cases, not as what the stock did to one sample "
+    "(that is in the columns Stock avoids a shortfall and Stock cuts one)"
+)
+"""Under the caption of a table with both Largest columns: each is its own column's worst sample (:func:`_largest_of`),
+not the same sample's shortfall with and without the stock."""
 ROBUST_COLUMNS = (
     ("closes", "Stock avoids a shortfall"),
     ("cuts", "Stock cuts one"),
@@ -688,8 +695,9 @@ def robust_table(rows: list[MemberSamples], runs: int) -> str:
     """Each member's counts over the samples as a table (HTML), narrow enough for a phone (a card per member).
 
     Its caption says what the counts are of, and under it (where a cell gives days of demand) what the
-    days are of (:data:`DAYS_OF_DEMAND_NOTE`); each header cell is a column's, each member's name
-    its row's (``scope``), and each cell carries its column's name for the phone's cards. Members
+    days are of (:data:`DAYS_OF_DEMAND_NOTE`) and (with the samples run without the agreement) that the two
+    Largest columns are two worst samples, not one (:data:`LARGEST_NOTE`); each header cell is a column's, each
+    member's name its row's (``scope``), and each cell carries its column's name for the phone's cards. Members
     short in no sample (either way) get no row of zeros: one line under the table names them.
     """
     paired = all(r.did is not None for r in rows)
@@ -727,6 +735,7 @@ def robust_table(rows: list[MemberSamples], runs: int) -> str:
     return (
         f'<table class="robust"><caption>How many of the {runs:,} samples leave each member short{what}'
         + (f'<br><small class="robust-days">{DAYS_OF_DEMAND_NOTE}</small>' if _in_days(rows) else "")
+        + (f'<br><small class="robust-largest">{LARGEST_NOTE}</small>' if paired and rows else "")
         + "</caption><thead><tr>"
         + "".join(f'<th scope="col">{title}</th>' for title, _ in head)
         + f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
