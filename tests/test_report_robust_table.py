@@ -201,12 +201,9 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
     assert note.endswith('<a href="#uncertainty">How sure are these figures?</a>')
     assert (
         "<caption>How many of the 100 samples leave each member short, with the joint stock and in the same samples "
-        'without it<br><small class="robust-days">In days of the sample\u2019s own demand of that material before '
-        "the price response (its baseline per day, averaged over the run), as days of cover are counted</small>"
-        '<br><small class="robust-largest">The two Largest columns give the worst sample with the stock and the '
-        "worst without it, of the same material: often two different samples, so read them as two worst cases, "
-        "not as what the stock did to one sample (that is in the columns Stock avoids a shortfall and Stock cuts "
-        "one)</small></caption>" in verdict
+        'without it<br><small class="robust-days">Largest: each column\u2019s own worst sample (often not the same '
+        "one), in days of that sample\u2019s own mean daily demand of the material before the price response"
+        "</small></caption>" in verdict
     )
     assert verdict.index('<table class="robust">') < verdict.index('<table class="verdict">')
 

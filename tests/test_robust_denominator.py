@@ -75,8 +75,8 @@ def test_a_samples_shortfall_is_in_days_of_its_own_demand_not_of_the_demand_as_w
     assert cells["Japan"]["Largest without it (any sample)"] == "1,200 t of rare earths / 60 days of its demand"
     # the caption says what the days are of, and the samples table holds each sample's own demand
     assert (
-        "In days of the sample\u2019s own demand of that material before the price response (its baseline per day, "
-        "averaged over the run), as days of cover are counted</small>" in line.table.split("</caption>")[0]
+        "Largest: each column\u2019s own worst sample (often not the same one), in days of that sample\u2019s own "
+        "mean daily demand of the material before the price response</small></caption>" in line.table
     )
     assert (found.samples["baseline_demand_t_per_day.eu.ree"] == drawn).all()
     assert (found.samples["baseline_demand_t_per_day.japan.ree"] == 20.0).all()
