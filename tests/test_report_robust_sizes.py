@@ -84,7 +84,7 @@ def test_both_largest_columns_give_the_same_material():
     )
     assert _cells(robust_table([row], 3)) == {
         "Largest with the stock, in days of demand": "4 t of heavy rare earths / 8.0 days of its demand",
-        "Same material without it": "20 t of heavy rare earths / 40 days of its demand",
+        "Largest without it (any sample)": "20 t of heavy rare earths / 40 days of its demand",
     }
 
     def shown(pairs):

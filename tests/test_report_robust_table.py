@@ -78,7 +78,7 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
         "Stock avoids a shortfall",
         "Stock cuts one",
         "Largest with the stock, in days of demand",
-        "Same material without it",
+        "Largest without it (any sample)",
     ]  # no sample in which the stock leaves a member's shortfall no smaller, nor brings one: no column of zeros
     assert list(rows) == ["Japan", "EU"]
 
@@ -201,9 +201,9 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
     assert note.endswith('<a href="#uncertainty">How sure are these figures?</a>')
     assert (
         "<caption>How many of the 100 samples leave each member short, with the joint stock and in the same samples "
-        'without it<br><small class="robust-days">In days of the sample\u2019s own demand of that material before '
-        "the price response (its baseline per day, averaged over the run), as days of cover are counted</small>"
-        "</caption>" in verdict
+        'without it<br><small class="robust-days">Largest: each column\u2019s own worst sample (often not the same '
+        "one), in days of that sample\u2019s own mean daily demand of the material before the price response"
+        "</small></caption>" in verdict
     )
     assert verdict.index('<table class="robust">') < verdict.index('<table class="verdict">')
 

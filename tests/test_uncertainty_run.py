@@ -207,7 +207,7 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
             "Stock leaves one no smaller": "1",
             "Stock brings one where there was none": "0",
             "Largest with the stock, in days of demand": "171 t of rare earths (8.6 days of its demand)",
-            "Same material without it": "171 t of rare earths (8.6 days of its demand)",
+            "Largest without it (any sample)": "171 t of rare earths (8.6 days of its demand)",
         },
         "EU": {
             "Samples short with the stock": "7 (2 by more than a day of its demand)",
@@ -217,7 +217,7 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
             "Stock leaves one no smaller": "4",
             "Stock brings one where there was none": "1",
             "Largest with the stock, in days of demand": "1,047 t of rare earths (13 days of its demand)",
-            "Same material without it": "2,000 t of rare earths (25 days of its demand)",
+            "Largest without it (any sample)": "2,000 t of rare earths (25 days of its demand)",
         },
     }
     assert (

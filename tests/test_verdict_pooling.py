@@ -124,7 +124,9 @@ def test_no_share_alone_column_when_no_member_runs_short_even_without_the_stock(
     data = build(TWO_MEMBERS, regions__japan__commercial_stock__ree__tonnes=5000)
     data = build(data, regions__eu__commercial_stock__ree__tonnes=5000)
     text = render_report(run(data))
-    assert "Short with its share alone" not in text and "share held alone" not in text
+    # no column and no subtitle naming the case; the note under the table says why it is left out (s51 item 9)
+    assert "<th>Short with its share alone</th>" not in text and "and with each member's share held alone" not in text
+    assert "No member is short without the agreement, so each member&#x27;s share held alone is not run" in text
 
 
 def test_ratio_line_leaves_out_a_member_without_demand_for_the_material():

@@ -41,7 +41,7 @@ from simulator.report.words import (
 from simulator.results import ALL, Result
 from simulator.scenario.changes import differences
 from simulator.scenario.portfolio import has_demand
-from simulator.scenario.tonnes import not_added
+from simulator.scenario.tonnes import not_added, shortfall_adds
 
 
 @dataclass(frozen=True)
@@ -466,15 +466,36 @@ def overall_finding(run: Run) -> str:
             f"{run.tag(f'{jain:.2f}', jain, 'fairness_jain')}"
         )
         text += _carried_by(run, group)
-        demand = float(sum(run.cell(r, m, "demand_t") or 0.0 for r in group for m in run.materials()))
-        if demand > 0 and total / demand < SMALL_SHORTFALL_SHARE:
-            whose = "the members'" if run.result.structure.member_names else "all regions'"
-            after = " after the price response" if run.demand_responds() else ""
-            text += (
-                f". The index says only who carries the shortfall, not how heavy it is: {tonnes(total)} is "
-                f"{percent(total / demand)} of {whose} demand over the run{after}"
-            )
+        text += _how_heavy(run, group, by_material, total)
     return text + _given_up(run, group, "the members" if run.result.structure.members else "all regions") + "."
+
+
+def _how_heavy(run: Run, group: list[str], by_material: dict[str, float], total: float) -> str:
+    """How small the shortfall is beside the group's demand, a clause (HTML), where under :data:`SMALL_SHORTFALL_SHARE`.
+
+    ``. The index says only who carries the shortfall, not how heavy it is: 3.4 t is 0.01% of the members'
+    demand over the run``; "" where the shortfall is not that small.
+    Where tonnes of the run's materials may not be added (:func:`simulator.scenario.tonnes.shortfall_adds`, as the
+    shortfall total before it says), each material's shortfall is a share of the demand for it, and small where
+    every one is: ``3.2 t of light rare earths and 0.15 t of heavy rare earths are 0.01% and 0.02% of the members'
+    demand for each over the run``.
+    """
+    demand = {m: float(sum(run.cell(r, m, "demand_t") or 0.0 for r in group)) for m in run.materials()}
+    whose = "the members'" if run.result.structure.member_names else "all regions'"
+    after = " after the price response" if run.demand_responds() else ""
+    lead = ". The index says only who carries the shortfall, not how heavy it is: "
+    if shortfall_adds(run.result.scenario) is None:
+        used = sum(demand.values())
+        if used > 0 and total / used < SMALL_SHORTFALL_SHARE:
+            return f"{lead}{tonnes(total)} is {percent(total / used)} of {whose} demand over the run{after}"
+        return ""
+    short = {m: t for m, t in by_material.items() if tonnes(t) != tonnes(0.0) and demand[m] > 0}
+    if not short or max(t / demand[m] for m, t in short.items()) >= SMALL_SHORTFALL_SHARE:
+        return ""
+    shown = join_words([f"{tonnes(t)} of {run.names.material_text(m)}" for m, t in short.items()])
+    shares = join_words([percent(t / demand[m]) for m, t in short.items()])
+    verb, each = ("is", "it") if len(short) == 1 else ("are", "each")
+    return f"{lead}{shown} {verb} {shares} of {whose} demand for {each} over the run{after}"
 
 
 def _carried_by(run: Run, group: list[str]) -> str:
@@ -532,18 +553,38 @@ def _given_up(run: Run, group: list[str], who: str) -> str:
     the demand the price destroyed (``demand_destroyed_t``, two significant figures as in the price section: it
     scales with an assumed elasticity; the region tables give it exact, to add up with the demand row above it) is
     not short, so a run can read "no shortfall" while much use was given up.
+
+    Where tonnes of the run's materials may not be added (:func:`simulator.scenario.tonnes.shortfall_adds`, the
+    rule of the shortfall total), neither the tonnes given up nor the demand they are a share of are: each
+    material given up is named with its share of the demand for it, ``gave up 70 t of demand for heavy rare
+    earths (4.8% of what they would have used)``, and two or more say what a total would add (``not added: ...``, as
+    :func:`_short_in_all` says it).
     """
     if not run.demand_responds():
         return ""
-    destroyed = float(sum(run.metric(f"demand_destroyed_t.{r}") or 0.0 for r in group))
-    if destroyed <= 0:
+    destroyed = {m: float(sum(run.cell(r, m, "demand_destroyed_t") or 0.0 for r in group)) for m in run.materials()}
+    if sum(destroyed.values()) <= 0:
         return ""
-    used = float(sum(run.cell(r, m, "demand_t") or 0.0 for r in group for m in run.materials()))
-    metric = f"sum:demand_destroyed_t:{','.join(group)}"
-    return (
-        f"; at high prices {who} gave up {run.tag(tonnes_2(destroyed), destroyed, metric)} of demand "
-        f"({percent(destroyed / (used + destroyed))} of what they would have used), none of it counted as shortfall"
-    )
+    used = {m: float(sum(run.cell(r, m, "demand_t") or 0.0 for r in group)) for m in run.materials()}
+    lead = f"; at high prices {who} gave up "
+    tail = ", none of it counted as shortfall"
+    if shortfall_adds(run.result.scenario) is None:  # one total: its tonnes, and the demand's, may be added
+        given = float(sum(run.metric(f"demand_destroyed_t.{r}") or 0.0 for r in group))
+        wanted = sum(used.values()) + given
+        shown = run.tag(tonnes_2(given), given, f"sum:demand_destroyed_t:{','.join(group)}")
+        return f"{lead}{shown} of demand ({percent(given / wanted)} of what they would have used){tail}"
+    given_up = {m: t for m, t in destroyed.items() if tonnes_2(t) != tonnes_2(0.0)}
+    if not given_up:
+        return ""
+    parts = [
+        f"{run.tag(tonnes_2(t), t, 'sum:demand_destroyed_t:' + ','.join(f'{r}.{m}' for r in group))}"
+        f"{' of demand' if k == 0 else ''} for {run.names.material_text(m)} "
+        f"({percent(t / (used[m] + t))} of what they would have used)"
+        for k, (m, t) in enumerate(given_up.items())
+    ]
+    why = not_added(run.result.scenario, given_up)
+    apart = f" (not added: {escape(why)})" if why else ""  # why quotes the scenario's tonnes_of
+    return f"{lead}{join_words(parts)}{apart}{tail}"
 
 
 # --- comparison -----------------------------------------------------------------------

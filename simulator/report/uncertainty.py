@@ -654,13 +654,22 @@ class MemberSamples:
     largest_with: Largest = ()
     """:func:`_largest_each` with the joint stock (``()``: :attr:`sizes_with`'s largest)."""
     largest_without: Largest = ()
-    """The same without it, of the same material."""
+    """The same without it, of the same material: the worst sample without it, not the same sample as with it."""
     did: dict[str, int] | None = None
     """:func:`outcome_counts` of this member alone (``closes``: the stock avoids a shortfall, ...)."""
 
 
 WITH, WITHOUT = "Samples short with the stock", "Samples short without it"
-LARGEST, LARGEST_WITHOUT = "Largest with the stock, in days of demand", "Same material without it"
+LARGEST, LARGEST_WITHOUT = "Largest with the stock, in days of demand", "Largest without it (any sample)"
+LARGEST_NOTE = "Largest: each column\u2019s own worst sample (often not the same one)"
+"""Under the caption of a table with both Largest columns: each is its own column's worst sample (:func:`_largest_of`),
+not the same sample's shortfall with and without the stock (that, sample by sample, is in the columns of what the
+stock did)."""
+LARGEST_DAYS_NOTE = (
+    f"{LARGEST_NOTE}, in days of that sample\u2019s own mean daily demand of the material before the price response"
+)
+""":data:`LARGEST_NOTE` and :data:`DAYS_OF_DEMAND_NOTE` in one line, so that the caption keeps its height and the
+member table below it stays on a desktop's first screen."""
 ROBUST_COLUMNS = (
     ("closes", "Stock avoids a shortfall"),
     ("cuts", "Stock cuts one"),
@@ -684,12 +693,21 @@ def _in_days(rows: list[MemberSamples]) -> bool:
     return any(days for _, days in shown)
 
 
+def _caption_note(rows: list[MemberSamples], paired: bool) -> str:
+    """The line under the caption: what the days are of, and with both Largest columns that each is its own worst."""
+    if paired and rows:
+        return LARGEST_DAYS_NOTE if _in_days(rows) else LARGEST_NOTE
+    return DAYS_OF_DEMAND_NOTE if _in_days(rows) else ""
+
+
 def robust_table(rows: list[MemberSamples], runs: int) -> str:
     """Each member's counts over the samples as a table (HTML), narrow enough for a phone (a card per member).
 
     Its caption says what the counts are of, and under it (where a cell gives days of demand) what the
-    days are of (:data:`DAYS_OF_DEMAND_NOTE`); each header cell is a column's, each member's name
-    its row's (``scope``), and each cell carries its column's name for the phone's cards. Members
+    days are of (:data:`DAYS_OF_DEMAND_NOTE`) and (with the samples run without the agreement) that the two
+    Largest columns are two worst samples, not one (:data:`LARGEST_NOTE`, :data:`LARGEST_DAYS_NOTE`); each header
+    cell is a column's, each member's name its row's (``scope``), and each cell carries its column's name for the
+    phone's cards. Members
     short in no sample (either way) get no row of zeros: one line under the table names them.
     """
     paired = all(r.did is not None for r in rows)
@@ -726,7 +744,7 @@ def robust_table(rows: list[MemberSamples], runs: int) -> str:
     what = ", with the joint stock and in the same samples without it" if paired else " with the joint stock"
     return (
         f'<table class="robust"><caption>How many of the {runs:,} samples leave each member short{what}'
-        + (f'<br><small class="robust-days">{DAYS_OF_DEMAND_NOTE}</small>' if _in_days(rows) else "")
+        + (f'<br><small class="robust-days">{note}</small>' if (note := _caption_note(rows, paired)) else "")
         + "</caption><thead><tr>"
         + "".join(f'<th scope="col">{title}</th>' for title, _ in head)
         + f"</tr></thead><tbody>{''.join(body)}</tbody></table>"

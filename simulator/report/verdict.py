@@ -31,6 +31,7 @@ from simulator.names import in_sentence
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.plots import KIND_NAMES, idle_shocks, released_rules, shock_target
 from simulator.report.accounts import Account, end_prices
+from simulator.report.counterfactuals import own_share_scenario
 from simulator.report.findings import Run, only_user, quota_sharing_caveat
 from simulator.report.prices import price_line
 from simulator.report.sharing import (
@@ -151,13 +152,19 @@ def _cell_t(run: Run, region: str, column: str) -> dict[str, float]:
 
 
 def _short(run: Run, region: str) -> str:
-    """``7,200 t`` with ``from 10 Apr 2011`` below (tagged), or ``none``; by material where tonnes may not be added."""
+    """``7,200 t`` with ``from 10 Apr 2011`` below (tagged), or ``none``; by material where tonnes may not be added.
+
+    Where tonnes of the run's materials may not be added (:func:`tonnes_apart`) a cell short of one material names
+    it (``17.4 t of heavy rare earths``), as a cell short of two names each: the cells of a row may be short of
+    different materials. Where they may be added, one total, of one material or more, as the headline gives it.
+    """
     total = run.metric(f"shortfall_t.{region}")
     if total == 0:
         return run.t(total, f"shortfall_t.{region}", zero="none")
     first = int(run.metric(f"first_shortfall_day.{region}"))
     metric = f"shortfall_t.{region}"
-    shown = "<br>".join(by_material_t(run, _cell_t(run, region, "shortfall_t"), metric, total=total))
+    named = tonnes_apart(run)
+    shown = "<br>".join(by_material_t(run, _cell_t(run, region, "shortfall_t"), metric, total=total, name_one=named))
     return shown + SMALL.format(f"from {run.date(first, f'first_shortfall_day.{region}')}")
 
 
@@ -1177,6 +1184,13 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
             "added to its own national reserve and drawn for its own gaps only (at once, or by its reserve release), "
             "without the agreement's trigger, lags, cap, auctions and pool refills."
         )
+    elif alone is not None and own_share_scenario(scenario) is not None:  # render_report runs it only for a gap
+        members = run.result.structure.member_names
+        if not any(alone.metric(f"shortfall_t.{m}") > 0 for m in members):
+            note += escape(
+                " No member is short without the agreement, so each member's share held alone is not run: the "
+                "table has no column Short with its share alone."
+            )
     return (
         '<div class="scroll"><table class="verdict"><thead><tr>'
         + "".join(f"<th>{h}</th>" for h in head)

@@ -339,7 +339,8 @@ def num(text: str, value: Any, metric: str, run: str = "scenario") -> str:
 
     ``metric`` is ``<name>.<region>`` (a region total, ``Result.metrics``),
     ``<name>.<region>.<material>`` (a row of ``Result.summary``), ``change:<name>.<region>``
-    (relative change from the baseline run to this one) or ``sum:<name>:<region>,<region>``.
+    (relative change from the baseline run to this one) or ``sum:<name>:<key>,<key>`` (the metrics
+    ``<name>.<key>`` added, a key a region or ``<region>.<material>``).
     """
     shown = value if isinstance(value, int) else repr(float(value))
     return (
