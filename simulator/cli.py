@@ -262,13 +262,14 @@ def _report_inputs(
     path: str, pairs: list[tuple[str, Any]], baseline_path: str | None, loaded: Any
 ) -> tuple[list[Any], Any]:
     """The report's list of changes and the baseline scenario with the same changes (see scenario/changes.py)."""
-    from simulator.report import comparison_problem
     from simulator.scenario import load_raw
     from simulator.scenario.changes import changes_of, with_changes
 
-    changes = changes_of(load_raw(path, []), pairs)
+    changes = changes_of(load_raw(path, []), pairs)  # every run: its notes of ratios rescaled
     if baseline_path is None:
         return changes, None
+    from simulator.report import comparison_problem  # the report's modules: imported only to compare
+
     base, changes = with_changes(load_raw(baseline_path, []), changes, baseline_path)
     if problem := comparison_problem(loaded, base):
         raise InputError(f"--compare: {problem}", baseline_path)
