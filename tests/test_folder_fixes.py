@@ -395,7 +395,9 @@ def test_run_result_write_refuses_a_sweeps_folder_unless_forced(tmp_path, made_f
         result.write(folder, plots=False)
     assert str(refused.value) == refusal(folder, "sweep", "run", "force=").removeprefix("error: ")
     assert contents(folder) == before
-    written = result.write(folder, plots=False, force=True)
+    with pytest.warns(UserWarning, match=r"replaced the earlier output; removed its files this run does not write: "
+                      r"sweep\.json, sweep\.parquet"):  # fmt: skip
+        written = result.write(folder, plots=False, force=True)
     assert (folder / "summary.csv") in written and not (folder / "sweep.parquet").exists()
     assert manifest_of(folder)["command"] == "run"
 
