@@ -4,7 +4,7 @@
   (``simulator.plots.date_ticks``: "Jul" over "2010", level), month starts under monthly
   points, not rotated ISO dates with half-month ticks ("2010-09-15").
 - The settlement table's text columns (Member, Material) are left-aligned, as text is in
-  the other tables (``td.text``).
+  the other tables (``td.name``: a short name, not prose, which a phone lays out full width).
 - A run figure's legend sits a small fixed gap under the panels' dates whatever its
   number of rows: ``days_of_cover.png`` of embargo_2010 left about 0.37 inch blank.
 """
@@ -58,9 +58,9 @@ def test_the_settlement_tables_member_and_material_are_left_aligned_text():
     assert len(rows) == 4  # Japan and the EU, light and heavy
     for row in rows:
         cells = re.findall(r"<td( class=\"[^\"]*\")?>", row)
-        assert cells[:2] == [' class="text"', ' class="text"'], row  # Member, Material
+        assert cells[:2] == [' class="name"', ' class="name"'], row  # Member, Material: names, not prose
         assert all(c == ' class="num"' for c in cells[2:]), row
-    assert "td.text, td.source { text-align: left; }" in CSS
+    assert "td.text, td.source, td.name { text-align: left; }" in CSS
     assert "table.ledger thead th:nth-child(2) { text-align: left; }" in CSS  # the Material header over them
 
 

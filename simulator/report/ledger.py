@@ -38,7 +38,7 @@ def ledger_section(result: Result, names: HtmlNames) -> str:
         paid_in = usd_m(row.contributed_usd) if priced or row.contributed_t == 0 else "?"
         rows.append(
             "<tr>"
-            f'<td class="text">{names.region(row.member)}</td><td class="text">{names.material(row.material)}</td>'
+            f'<td class="name">{names.region(row.member)}</td><td class="name">{names.material(row.material)}</td>'
             f'<td class="num">{tonnes(row.contributed_t)}</td><td class="num">{paid_in}</td>'
             f'<td class="num">{tonnes(row.drawn_t)}</td><td class="num">{tonnes(row.drawn_from_others_t)}</td>'
             f'<td class="num">{usd_m(row.auction_paid_usd + row.sale_paid_usd)}</td>'

@@ -50,7 +50,7 @@ thead th[colspan] { text-align: center; }
 table.comparison thead th:nth-child(2) { text-align: left; }
 tbody th { font-weight: 500; }
 td { text-align: right; }
-td.text, td.source { text-align: left; }
+td.text, td.source, td.name { text-align: left; }
 td.source { font-size: 12px; color: #3b4754; overflow-wrap: anywhere; word-break: break-word; }
 td.n { color: var(--muted); }
 tr.key th, tr.key td { font-weight: 600; }
