@@ -205,7 +205,10 @@ COLUMN_NOTES = {
         "(0: each drew in proportion, 1: those who drew paid nothing in)"
     ),
     "envious_members": "members short that would rather have another's draw, scaled to their own contribution",
-    "extra_cost_usd_m": "what the members paid above reference prices for what they used, USD million",
+    "extra_cost_usd_m": (
+        "what the members used, at each day's spot price less the same tonnes at reference prices, USD million: "
+        "an opportunity cost, not what was paid"
+    ),
 }
 """One line under ``stockpile compare``'s table per metric column it shows: what it measures, in
 words (defined in docs/release-rules.md#fairness and docs/outputs.md#files-of-stockpile-compare)."""

@@ -71,3 +71,16 @@ def test_no_note_without_a_ratio_change(tmp_path):
     result = invoke("run", scenario, "--set", "horizon_days=50", "--no-plots", "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert "rescaled" not in result.output
+
+
+def test_ratios_given_whole_after_a_members_ratio_are_not_said_to_be_rescaled():
+    # the whole mapping set last decides every ratio: nothing was rescaled to what is left
+    whole = {"japan": 0.6, "eu": 0.4}
+    changes = changes_of(TWO_MEMBERS, [("agreement.ratio.japan", 0.7), ("agreement.ratio", whole)])
+    assert [c.rescaled for c in changes] == [(), ()]
+    # given whole first, a member's ratio then rescales the others from those (eu 0.4 -> 0.3), said against the file
+    first, second = changes_of(TWO_MEMBERS, [("agreement.ratio", whole), ("agreement.ratio.japan", 0.7)])
+    file_eu = TWO_MEMBERS["agreement"]["ratio"]["eu"]
+    assert first.rescaled == () and [(m, was, round(now, 9)) for m, was, now in second.rescaled] == [
+        ("eu", file_eu, 0.3)
+    ]

@@ -86,16 +86,19 @@ def changes_of(data: dict[str, Any], assignments: Sequence[tuple[str, Any]]) -> 
     set_here = {ratio_member(path) for path, _ in assignments} - {None}
     if not set_here:
         return changes
+    last = max(i for i, (path, _) in enumerate(assignments) if ratio_member(path) is not None)
+    if any(path in ("agreement", "agreement.ratio") for path, _ in assignments[last + 1 :]):
+        return changes  # a later --set gave the ratios whole: nothing was rescaled to what is left
     before = value_at(data, "agreement.ratio")
+    prior = value_at(apply_overrides(data, list(assignments[:last])), "agreement.ratio")  # just before it
     after = value_at(apply_overrides(data, list(assignments)), "agreement.ratio")  # the rule's own result
-    if not isinstance(before, dict) or not isinstance(after, dict):
+    if not all(isinstance(ratios, dict) for ratios in (before, prior, after)):
         return changes
     rescaled = tuple(
         (member, before.get(member, NOT_SET), now)
         for member, now in after.items()
-        if member not in set_here and not _same_number(before.get(member), now)
+        if member not in set_here and not _same_number(prior.get(member), now)
     )
-    last = max(i for i, (path, _) in enumerate(assignments) if ratio_member(path) is not None)
     changes[last] = replace(changes[last], rescaled=rescaled)
     return changes
 
