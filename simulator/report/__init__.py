@@ -25,6 +25,7 @@ from pathlib import Path
 
 from simulator.errors import InputError
 from simulator.mechanisms import BY_NAME
+from simulator.metrics import anyone_short
 from simulator.output_folder import write_file
 from simulator.plots import (
     NO_SHORTFALL,
@@ -455,7 +456,7 @@ def render_report(
     if alone is None and s.agreement is not None:
         alone = without_agreement(result, baseline)
     members = s.agreement.members if s.agreement is not None else []
-    short_without = alone is not None and any(alone.metrics[f"shortfall_t.{m}"] > 0 for m in members)
+    short_without = alone is not None and anyone_short(alone.metrics, members)  # the own-share run is for a gap
     if own_share is None and short_without:
         own_share = own_share_alone(result)
     run = Run.of(result)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.mechanisms import BY_NAME
-from simulator.metrics import days_of_cover
+from simulator.metrics import anyone_short, days_of_cover
 from simulator.names import in_sentence
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.plots import KIND_NAMES, idle_shocks, released_rules, shock_target
@@ -1184,13 +1184,15 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
             "added to its own national reserve and drawn for its own gaps only (at once, or by its reserve release), "
             "without the agreement's trigger, lags, cap, auctions and pool refills."
         )
-    elif alone is not None and own_share_scenario(scenario) is not None:  # render_report runs it only for a gap
-        members = run.result.structure.member_names
-        if not any(alone.metric(f"shortfall_t.{m}") > 0 for m in members):
-            note += escape(
-                " No member is short without the agreement, so each member's share held alone is not run: the "
-                "table has no column Short with its share alone."
-            )
+    elif (
+        alone is not None
+        and own_share_scenario(scenario) is not None
+        and not anyone_short(alone.result.metrics, run.result.structure.member_names)  # run only for a gap
+    ):
+        note += escape(
+            " No member is short without the agreement, so each member's share held alone is not run: the "
+            "table has no column Short with its share alone."
+        )
     return (
         '<div class="scroll"><table class="verdict"><thead><tr>'
         + "".join(f"<th>{h}</th>" for h in head)
