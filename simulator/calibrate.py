@@ -923,9 +923,10 @@ def _totals_panel(ax: Any, group: pd.DataFrame, names: Names, regions: list[str]
 def _date_axis(ax: Any, when: pd.Series, ticks: int) -> None:
     """Dates under a panel as the run's figures give them ("Jul / 2010": :func:`simulator.plots.date_ticks`).
 
-    Month starts from the first point's month to the month after the last point's (a
-    record's points are a day, a month or more apart: never weeks); the axis widens to
-    them, so the first and last points have a date each side.
+    Month starts over the span from the first point's month to the month after the last
+    point's, thinned to about ``ticks`` labels as the run's figures thin theirs (a record's
+    points are a day, a month or more apart: never weeks), so a point can lie past the last
+    labelled month.
     """
     from simulator.plots import date_ticks
 
