@@ -50,7 +50,9 @@ def test_the_extra_cost_column_of_a_market_gets_its_line():
 
 def test_the_places_named_exist():
     text = compare_text(ROWS).splitlines()[-1]
-    for page, anchor in re.findall(r"docs/([\w-]+\.md)#([\w-]+)", text):
+    links = re.findall(r"docs/([\w-]+\.md)#([\w-]+)", text)
+    assert links == [("release-rules.md", "fairness"), ("outputs.md", "files-of-stockpile-compare")]
+    for page, anchor in links:
         source = (ROOT / "docs" / page).read_text()
         headings = [line for line in source.splitlines() if line.startswith("#")]
         slugs = {

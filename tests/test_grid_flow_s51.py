@@ -80,9 +80,10 @@ def test_a_sweep_of_one_list_value_runs_as_set_would(tmp_path):
     for column in ["min_days_of_cover", "peak_price_usd_per_kg", "demand_destroyed_t"]:
         for region in ["japan", "eu"]:
             assert table[f"{column}.{region}.light_ree"].iloc[0] == alone.loc[(region, "light_ree"), column]
-    # the halt moved from Japan to the EU: the EU's cover falls earlier than in the scenario as written
+    # the halt moved from Japan to the EU (days 82 to 119): the EU's cover is lowest after it starts and earlier
+    # than in the scenario as written (day 354 there)
     eu = ("eu", "light_ree")
-    assert alone.loc[eu, "min_days_of_cover_day"] == 153 != before.loc[eu, "min_days_of_cover_day"]
+    assert 82 <= alone.loc[eu, "min_days_of_cover_day"] < before.loc[eu, "min_days_of_cover_day"]
 
 
 def test_a_sweep_over_ratio_mappings_runs_each_as_set_would(tmp_path):
