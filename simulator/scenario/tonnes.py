@@ -69,10 +69,9 @@ def not_added(scenario: Scenario, short: Iterable[str]) -> str | None:
     None where fewer than two are short or the scenario's tonnes may be added (:func:`tonnes_apart`);
     said of the materials short where that names what differs, else of all the scenario's.
     """
-    short, materials = list(short), list(scenario.materials)
-    if len(short) < 2 or not tonnes_apart(scenario, materials):
-        return None
-    return why_apart(scenario, short) or why_apart(scenario, materials)
+    short = list(short)
+    whole = why_apart(scenario, list(scenario.materials)) if len(short) >= 2 else ""  # "": may be added
+    return (why_apart(scenario, short) or whole) if whole else None
 
 
 SHORTFALL_ADDS = "shortfall_adds"
@@ -85,5 +84,4 @@ def shortfall_adds(scenario: Scenario) -> str | None:
     ``tonnes of magnet and tonnes of oxide`` (:func:`why_apart`); a sweep's ``total_shortfall_t`` and
     ``shortfall_t.<member>`` add every material's tonnes, so its notes say so where this is not None.
     """
-    materials = list(scenario.materials)
-    return why_apart(scenario, materials) if tonnes_apart(scenario, materials) else None
+    return why_apart(scenario, list(scenario.materials)) or None
