@@ -407,6 +407,8 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
     point's colour. Fairness is the median over the runs in which some member is short
     (:func:`~simulator.metrics.fairness_when_short`); a cell with no such run is grey and says ``none short``.
     """
+    from simulator.plots import TITLE_CHAR_IN, TITLE_LINE_IN
+
     metrics = key_metrics(table)
     rows, cols = _panel_grid(len(metrics))
     shown, applied = fairness_when_short(table, members)
@@ -448,10 +450,6 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
     return fig
 
 
-TITLE_CHAR_IN = 0.105
-"""About the width of a character of a bold figure title (12 points), in inches: a little more than most are."""
-TITLE_LINE_IN = 0.22
-"""The height of a line of a figure title, in inches."""
 LABEL_CHAR_IN = 0.07
 """About the width of a character of an axis label of 8 points, in inches."""
 AXIS_CHAR_IN = 0.085
