@@ -34,6 +34,7 @@ from simulator.results import Result
 from simulator.scenario.overrides import is_shock_end
 from simulator.scenario.schema import UncertainLogNormal, UncertainTriangular, UncertainUniform, UncertainValues
 from simulator.scenario.uncertain import Input, inputs_of
+from simulator.sensitivity.figures import number_text
 from simulator.sensitivity.intervals import (
     FAIRNESS,
     FAN_CURVES,
@@ -67,9 +68,7 @@ def _number(value: Any) -> str:
         x = float(value)
     except (TypeError, ValueError):
         return escape(str(value))
-    if x != x:  # NaN
-        return "n/a"
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
+    return "n/a" if x != x else number_text(x)  # x != x: NaN
 
 
 def _figure_number(value: Any, unit: str) -> str:

@@ -40,7 +40,7 @@ from simulator.quantities import daily
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario
 from simulator.scenario.schema import UncertainValues
-from simulator.sensitivity.figures import fan_figure
+from simulator.sensitivity.figures import fan_figure, number_text
 from simulator.sensitivity.study import Study, evaluate
 from simulator.sweep.columns import metric_title, metric_unit
 
@@ -434,9 +434,7 @@ def interval_text(value_low: float, median: float, value_high: float, unit: str,
 
 
 def _show(x: float) -> str:
-    if not np.isfinite(x):
-        return "n/a"
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
+    return number_text(x) if np.isfinite(x) else "n/a"
 
 
 def off_interval_text(found: Uncertainty, metric: str, unit: str) -> str:
