@@ -62,7 +62,7 @@ from simulator.report.style import CSS
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
 from simulator.report.uncertainty import samples_short_line, uncertainty_section
 from simulator.report.verdict import prices_apart, verdict_section
-from simulator.report.words import join_words, percent, plural, price, span_dates, tonnes
+from simulator.report.words import cap, join_words, percent, plural, price, span_dates, tonnes
 from simulator.results import Result
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.changes import Change, differences, rescaled_note
@@ -141,7 +141,7 @@ def _changes(changes: Sequence[Change], baseline: Run | None) -> str:
             text += " <small>not applied to the baseline, which has no agreement</small>"
         items.append(f"<li>{text}</li>")
         if note := rescaled_note(change):
-            items.append(f"<li>{escape(note[0].upper() + note[1:])}</li>")
+            items.append(f"<li>{escape(cap(note))}</li>")
     both = (
         f" Each change applies to the baseline {baseline.name} too, so the comparison shows what the "
         "two scenarios differ in, not the effect of these changes."
