@@ -494,9 +494,10 @@ def test_the_shipped_fit_and_its_page_hold_out_the_rows_the_shipped_record_marks
     marked = rows["in_sample"].tolist()
     assert (marked.count(True), marked.count(False)) == (
         19,
-        15,
+        16,
     )  # 13 prices and 6 months of 2010 imports fitted; held out:
-    # Japan's 8 import rows of Jan 2011-H1 2012, its 2011 use and China's 6 export rows
+    # Japan's 8 import rows of Jan 2011-H1 2012, its 2011 use (a forecast) and H1-2012 use (half of JSNM's 2012
+    # count) and China's 6 export rows
     makefile = (ROOT / "Makefile").read_text()
     recipe = makefile.split("\ncalibrate:", 1)[1].split("\n\n", 1)[0]
     # the recipe's command is the CALIBRATE_2010 variable (calibrate-holdout's too, with a window of its own)
@@ -512,7 +513,7 @@ def test_the_shipped_fit_and_its_page_hold_out_the_rows_the_shipped_record_marks
     for line in table.split("\n\n", 1)[0].splitlines():
         _, count, used = (cell.strip() for cell in line.strip("|").rsplit("|", 2))
         counted[used.strip("*")] += int(count)
-    assert counted == {"fitted": 19, "held out": 15}
+    assert counted == {"fitted": 19, "held out": 16}
 
 
 def test_the_shipped_records_derived_rows_say_so_in_their_source_and_add_up_from_it():
@@ -523,7 +524,7 @@ def test_the_shipped_records_derived_rows_say_so_in_their_source_and_add_up_from
     table = pd.read_csv(ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv", dtype={"supplier": str})
     derived = table[table["note"].fillna("").str.contains("DERIVED") | table["source"].str.contains("DERIVED")]
     assert derived["source"].str.startswith("DERIVED").all(), derived.loc[~derived["source"].str.startswith("DERIVED")]
-    assert len(derived) == 12  # Jul and Aug 2010 imports, four light prices, six export rows
+    assert len(derived) == 13  # Jul and Aug 2010 imports, four light prices, six export rows, Japan's H1-2012 use
 
     # July and August 2010: the year's 23,310 t less September to December's rows, over January to August
     imports = table[(table["quantity"] == "imports") & (table["period"] == "month")].set_index("date")["value"]
@@ -556,9 +557,12 @@ def test_the_shipped_records_derived_rows_say_so_in_their_source_and_add_up_from
     # Japan's 2011 use is a mid-2011 forecast (Reuters, 14 Jul 2011: about 23,000 t, the top of J6's 21,100-23,000 t),
     # and its source begins FORECAST so that the report says its error tests an expectation; the only count, JSNM's
     # 14,470 t for 2012 at -31.4%, implies 14,470 / 0.686 = 21,093 t, which its note gives
-    (use,) = table[table["quantity"] == "demand"].itertuples()
+    use, count = table[table["quantity"] == "demand"].itertuples()
     assert use.value == 23000 and use.source.startswith("FORECAST, not a count")
     assert round(14470 / (1 - 0.314)) == 21093 and "implies 21,093 t for 2011" in use.note
+    # the count itself is held out against the replay's last half-year: 14,470 t over 2012, halved
+    assert (count.date, count.period, count.sample, count.value) == ("2012-01-01", "half", "out", 14470 / 2)
+    assert count.source.startswith("DERIVED") and "14,470" in count.source and "p=21708" in count.source
 
 
 def test_the_record_has_no_2012_light_price_and_its_page_says_why(tmp_path: Path):

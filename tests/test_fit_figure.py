@@ -92,7 +92,7 @@ def test_every_text_lies_in_the_figure_and_the_totals_labels_in_their_axes_off_t
     ax = titled(fig, "totals")
     labels = [t for t in ax.texts if t.get_text().strip()]
     bars = [p.get_window_extent(renderer) for p in ax.patches]
-    totals = 6 if case == "shipped" else 16  # 2011: imports, demand, exports; 2012: Q1, H1 imports, H1 exports
+    totals = 7 if case == "shipped" else 16  # 2011: imports, demand, exports; 2012: Q1, H1 imports, H1 demand, exports
     assert len(labels) == totals and len(bars) == 2 * totals  # a label and a record and a model bar per row
     spine = ax.spines["left"].get_linewidth() * fig.dpi / 72  # the axis line's width in pixels
     frame = ax.bbox
