@@ -48,3 +48,21 @@ def test_the_one_count_of_japans_use_is_held_out_and_the_model_misses_it_by_55_p
     said = page()
     assert "The model's Japan uses 11,218 t then (22,497 t a year, flat on its 2011), **+55%** on the count" in said
     assert "| Japan's rare-earth use in H1 2012 (half the Japan Society of Newer Metals' count" in said
+
+
+def test_the_2011_import_rows_are_set_by_the_binding_cap_and_the_page_says_so():
+    # China's 2011 quota reaches Japan and the EU as 30,184 t x 0.67 (A11); it binds on every day of 2011 and 2012
+    supply = shipped_result(NAME).supply
+    china = supply[supply["supplier"] == "china"]
+    for year, cap, days in (("2011", 30184 * 0.67, 365), ("2012", 20767, 366)):
+        daily = china[china["date"].str.startswith(year)].groupby("date")["shipped_t"].sum()
+        assert daily.to_numpy() == pytest.approx(round(cap) / days, rel=1e-9)
+    shipped = china[china["date"].str.startswith("2011")]
+    assert round(shipped["shipped_t"].sum(), 1) == 20223.0
+    japan = shipped[shipped["region"] == "japan"]["shipped_t"].sum() / shipped["shipped_t"].sum()
+    assert round(100 * japan) == 76 and round(100 * 63.7 / 82.2, 1) == 77.5  # about its normal share
+    said = page()
+    assert "**The 2011 import rows are set by an input, not by the market.**" in said
+    assert "check the quota × 0.67 × Japan's normal share, not the price, the demand or the stocking" in said
+    right = said.split("## What the model gets right", 1)[1].split("## What the model gets wrong", 1)[0]
+    assert "15,539" not in right
