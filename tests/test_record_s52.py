@@ -66,3 +66,16 @@ def test_the_2011_import_rows_are_set_by_the_binding_cap_and_the_page_says_so():
     assert "check the quota × 0.67 × Japan's normal share, not the price, the demand or the stocking" in said
     right = said.split("## What the model gets right", 1)[1].split("## What the model gets wrong", 1)[0]
     assert "15,539" not in right
+
+
+def test_the_light_peak_of_the_record_says_it_rests_on_an_interpolated_nd_price_and_fixed_shares():
+    record = pd.read_csv(SHIPPED_RECORD, dtype=str, keep_default_na=False)
+    (peak,) = record[(record["material"] == "light_ree") & (record["date"] == "2011-04-01")].itertuples()
+    assert peak.value == "189" and "Nd ~200 (interpolated, no source)" in peak.source
+    assert "holds the value share of the basket's other elements" in peak.note and "(A21)" in peak.note
+    # the index equals the Q1-2010 basket at Q1-2010 prices, and Q2 2011's oxides (Nd interpolated) give 189
+    assert round(1.276 * (0.26 * 6.08 + 0.47 * 4.46 + 0.24 * 27.56), 2) == 13.13
+    assert round(1.276 * (0.26 * 135 + 0.47 * 138 + 0.24 * 200)) == 189
+    calibration = " ".join((ROOT / "docs" / "calibration.md").read_text(encoding="utf-8").split())
+    assert "- **A21** The record's light-REE prices of 2011" in calibration
+    assert "rests on an interpolated Nd price and a fixed-share index" in page()
