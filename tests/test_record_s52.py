@@ -79,3 +79,13 @@ def test_the_light_peak_of_the_record_says_it_rests_on_an_interpolated_nd_price_
     calibration = " ".join((ROOT / "docs" / "calibration.md").read_text(encoding="utf-8").split())
     assert "- **A21** The record's light-REE prices of 2011" in calibration
     assert "rests on an interpolated Nd price and a fixed-share index" in page()
+
+
+def test_the_june_2012_dy_row_says_its_basis_is_unverified():
+    record = pd.read_csv(SHIPPED_RECORD, dtype=str, keep_default_na=False)
+    (dy,) = record[(record["material"] == "heavy_ree") & (record["date"] == "2012-06-01")].itertuples()
+    assert (dy.value, dy.weight, dy.confidence) == ("1100", "0.5", "L")
+    assert dy.note.startswith("BASIS UNVERIFIED") and "matches metal peaks" in dy.note
+    # -70% from the 2011 highs: a peak of 3,667, within Dy metal's 2,800-4,000, above the oxide's 2,377
+    assert round(1100 / 0.3) == 3667 and 2800 < 3667 < 4000 and 3667 > 2377
+    assert "whose basis is **unverified**" in page()
