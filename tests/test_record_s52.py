@@ -89,3 +89,10 @@ def test_the_june_2012_dy_row_says_its_basis_is_unverified():
     # -70% from the 2011 highs: a peak of 3,667, within Dy metal's 2,800-4,000, above the oxide's 2,377
     assert round(1100 / 0.3) == 3667 and 2800 < 3667 < 4000 and 3667 > 2377
     assert "whose basis is **unverified**" in page()
+
+
+def test_where_sources_disagree_gives_both_signs_of_chinas_2010_exports():
+    calibration = " ".join((ROOT / "docs" / "calibration.md").read_text(encoding="utf-8").split())
+    disagree = calibration.split("## Where sources disagree", 1)[1].split("## Assumptions", 1)[0]
+    assert "about 35,000 t, is **+14.5%** y/y (MOFCOM via Windpower Monthly)" in disagree
+    assert "39,813 t, is **−9.3%** (Q7)" in disagree
