@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -96,3 +97,44 @@ def test_where_sources_disagree_gives_both_signs_of_chinas_2010_exports():
     disagree = calibration.split("## Where sources disagree", 1)[1].split("## Assumptions", 1)[0]
     assert "about 35,000 t, is **+14.5%** y/y (MOFCOM via Windpower Monthly)" in disagree
     assert "39,813 t, is **−9.3%** (Q7)" in disagree
+
+
+HELD_OUT_FIT = {
+    "market.light_ree.price.sensitivity": 10.351,
+    "market.heavy_ree.price.sensitivity": 7.14469,
+    "market.light_ree.price.adjustment_days": 17.2889,
+    "market.heavy_ree.price.adjustment_days": 17.2889,
+    "market.light_ree.stocking.precaution_gain": 1.02905,
+    "market.heavy_ree.stocking.precaution_gain": 1.02905,
+    "market.light_ree.risk.memory_days": 1488.36,
+    "market.heavy_ree.risk.memory_days": 1488.36,
+    "market.light_ree.demand.substitution.max_share": 0.0144962,
+    "market.heavy_ree.demand.substitution.max_share": 0.0144962,
+    "shocks.china_japan_halt.leak_share": 0.696428,
+}
+"""The `--set` options of `make calibrate-holdout`'s fit (its calibration.json; seed 2 kept), as the page has them."""
+
+
+def test_held_out_the_post_peak_prices_are_missed_as_the_page_says():
+    from simulator.engine import simulate
+    from simulator.scenario import apply_overrides, load_raw, validate_data
+
+    path = ROOT / "scenarios" / f"{NAME}.yaml"
+    scenario = validate_data(apply_overrides(load_raw(path), list(HELD_OUT_FIT.items())), str(path))
+    rows = against_record(simulate(scenario, seed=scenario.seed), load_record(SHIPPED_RECORD, scenario))
+    prices = rows[rows["quantity"] == "price"].assign(date=lambda f: f["date"].astype(str))
+    late = prices["date"] >= "2011-07-01"
+    for material, rms, mean in (("heavy_ree", 0.61, -36), ("light_ree", 0.32, -18)):
+        held = prices[late & (prices["material"] == material)]["log_error"]
+        assert (round(float(np.sqrt(np.mean(held**2))), 2), round(float(100 * np.mean(np.exp(held) - 1)))) == (
+            rms,
+            mean,
+        )
+    heavy = prices[late & (prices["material"] == "heavy_ree")].set_index("date")["model"].round()
+    assert heavy.tolist() == [986, 1024, 1063, 1041]  # Aug, Oct, 31 Dec 2011, Jun 2012: against 2,377 ... 1,100
+    said = page()
+    assert "| price, heavy | **held out** (Aug 2011 – Jun 2012) | 4 | **0.61** | **-36%** |" in said
+    assert "| price adjustment (days), both | 176.7 | **17.3** | 13.7–19.5 |" in said
+    assert "make calibrate-holdout" in said and "--hold-out price@2011-07-01:2012-12-31" in said
+    right = said.split("## What the model gets right", 1)[1].split("## What the model gets wrong", 1)[0]
+    assert "Prices of the recorded order" not in right
