@@ -138,3 +138,23 @@ def test_held_out_the_post_peak_prices_are_missed_as_the_page_says():
     assert "make calibrate-holdout" in said and "--hold-out price@2011-07-01:2012-12-31" in said
     right = said.split("## What the model gets right", 1)[1].split("## What the model gets wrong", 1)[0]
     assert "Prices of the recorded order" not in right
+
+
+def test_the_leak_is_said_to_hold_given_a_7_day_lead_time_and_a_14_day_one_matches_the_page():
+    from simulator.engine import simulate
+    from simulator.scenario import load_raw, validate_data
+
+    path = ROOT / "scenarios" / f"{NAME}.yaml"
+    record = (2246, 1278, 634, 4080)  # Japan's imports from China, Sep-Dec 2010 (J17)
+    for lead, months, rms in ((7, (1886, 1305, 1742, 3453), 0.52), (14, (2102, 1244, 1180, 3829), 0.31)):
+        scenario = validate_data(load_raw(path, [("suppliers.china.lead_time_days.japan", lead)]), str(path))
+        supply = simulate(scenario, seed=scenario.seed).supply
+        japan = supply[(supply["region"] == "japan") & (supply["supplier"] == "china")]
+        got = [japan[japan["date"].str.startswith(f"2010-{m:02d}")]["arrivals_t"].sum() for m in (9, 10, 11, 12)]
+        assert [round(x) for x in got] == list(months)
+        assert round(float(np.sqrt(np.mean(np.log(np.array(got) / record) ** 2))), 2) == rms
+    said = page()
+    assert "**given a 7-day lead time** from China to Japan, which is fixed, not fitted" in said
+    assert "| 14 | 0.70 | 2,102 | 1,244 | 1,180 | 3,829 | 0.31 |" in said
+    limits = " ".join((ROOT / "docs" / "limitations.md").read_text(encoding="utf-8").split())
+    assert "fitted to the one halted month, October 2010, **given a 7-day lead time**" in limits
