@@ -171,10 +171,11 @@ def _field_problems(base: dict[str, Any], axis: Axis, source: str) -> list[Probl
     """Why the scenario cannot take the axis's field, else []: it sets it, or takes the first value there.
 
     A field the file leaves out (a reserve it does not hold) is created by the axis, as by
-    a sweep's; a typo (``shocks.halt.severty``) is "no such field", which the scenario
-    would not take. A field the schema knows that refuses the first value (``tonnes=-5``)
-    is that value's problem, not a missing field: only problems all on the axis's own path,
-    none an unknown name (``unknown key``, a ratio's ``unknown member``), are the value's.
+    a sweep's; a typo (``shocks.halt.severty``) is refused in the words ``--set`` and a
+    sweep's ``--grid`` give it (``unknown key; did you mean 'severity'?``, ``no item with id``),
+    "no such field" only where they give none. A field the schema knows that refuses the first
+    value (``tonnes=-5``) is that value's problem, not a missing field: only problems all on the
+    axis's own path, none an unknown name (``unknown key``, a ratio's ``unknown member``), are the value's.
     """
     try:
         current_value(base, axis.path, source)
@@ -189,7 +190,7 @@ def _field_problems(base: dict[str, Any], axis: Axis, source: str) -> list[Probl
         own = named_path(axis.path, base)
         if error.problems and all(p.path == own and not p.message.startswith("unknown") for p in error.problems):
             return [Problem(p.path, f"{p.message} (the axis's value {shown(axis.values[0])})") for p in error.problems]
-        return [Problem(axis.path, "no such field in the scenario")]
+        return error.problems or [Problem(axis.path, "no such field in the scenario")]  # the scenario's words
     return []
 
 
