@@ -171,10 +171,14 @@ def _planned_2000_points(runs: int) -> Sweep:
     return plan_grid(load_raw(source), source, SweepSpec(axes, runs=runs))
 
 
+BY_MATERIAL = ("light_ree", "heavy_ree")
+"""The replay's materials, priced far apart: its pages hold each one's shortfall too (Grid.by_material)."""
+
+
 def _grid_of_shape(runs: int, curves: np.ndarray) -> Grid:
     """The planned 2,000-point grid with synthetic curves of the given shape."""
-    headline = np.ones((curves.shape[0], len(headline_names(("japan", "eu"))), curves.shape[1]))
-    return Grid(_planned_2000_points(runs), curves, headline, ("japan", "eu"), ("light_ree", "heavy_ree"), True)
+    headline = np.ones((curves.shape[0], len(headline_names(("japan", "eu"), BY_MATERIAL)), curves.shape[1]))
+    return Grid(_planned_2000_points(runs), curves, headline, ("japan", "eu"), BY_MATERIAL, True, BY_MATERIAL)
 
 
 @pytest.mark.parametrize("series", [1, 3])
@@ -191,7 +195,7 @@ def test_two_thousand_points_of_two_members_two_materials_and_730_days_fit_in_10
     meta, packed = read_page(page.html)
     assert meta["layout"]["points"] == 2000
     headline, values = unpack(packed)
-    assert headline.shape == (2000, len(headline_names(("japan", "eu"))), series)
+    assert headline.shape == (2000, len(headline_names(("japan", "eu"), BY_MATERIAL)), series)
     assert values.shape == (2000, 2, 2, 2, series, len(page.layout["days"]))
 
 
