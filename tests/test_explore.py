@@ -171,10 +171,14 @@ def _planned_2000_points(runs: int) -> Sweep:
     return plan_grid(load_raw(source), source, SweepSpec(axes, runs=runs))
 
 
+BY_MATERIAL = ("light_ree", "heavy_ree")
+"""The replay's materials, priced far apart: its pages hold each one's shortfall too (Grid.by_material)."""
+
+
 def _grid_of_shape(runs: int, curves: np.ndarray) -> Grid:
     """The planned 2,000-point grid with synthetic curves of the given shape."""
-    headline = np.ones((curves.shape[0], len(headline_names(("japan", "eu"))), curves.shape[1]))
-    return Grid(_planned_2000_points(runs), curves, headline, ("japan", "eu"), ("light_ree", "heavy_ree"), True)
+    headline = np.ones((curves.shape[0], len(headline_names(("japan", "eu"), BY_MATERIAL)), curves.shape[1]))
+    return Grid(_planned_2000_points(runs), curves, headline, ("japan", "eu"), BY_MATERIAL, True, BY_MATERIAL)
 
 
 @pytest.mark.parametrize("series", [1, 3])
@@ -191,7 +195,7 @@ def test_two_thousand_points_of_two_members_two_materials_and_730_days_fit_in_10
     meta, packed = read_page(page.html)
     assert meta["layout"]["points"] == 2000
     headline, values = unpack(packed)
-    assert headline.shape == (2000, len(headline_names(("japan", "eu"))), series)
+    assert headline.shape == (2000, len(headline_names(("japan", "eu"), BY_MATERIAL)), series)
     assert values.shape == (2000, 2, 2, 2, series, len(page.layout["days"]))
 
 
@@ -268,15 +272,20 @@ AXES = {
         (["agreement.ratio.japan=0.5"], [], "agreement.ratio.japan: an axis needs two or more different values, got 1"),
         (["agreement.ratio.japan=0.5,0.5"], [], "an axis needs two or more different values, got 1"),
         (["agreement.ratio.japan=0.5,0.2,0.5"], [], "agreement.ratio.japan: a value is given twice"),
-        (["agreement.ratio.nobody=0.1,0.2"], [], "agreement.ratio.nobody: no such field in the scenario"),
-        (["shocks.halt.severty=0.5,1"], [], "shocks.halt.severty: no such field in the scenario"),
-        (["shocks.nothing.end=5,10"], [], "shocks.nothing.end: no such field in the scenario"),
+        # a path the scenario has not: in --set's words (was "no such field in the scenario" without a hint)
+        (["agreement.ratio.nobody=0.1,0.2"], [], "agreement.ratio.nobody: unknown member 'nobody' (known: eu, japan)"),
+        (["shocks.halt.severty=0.5,1"], [], "shocks.halt.severty: unknown key; did you mean 'severity'?"),
+        (["shocks.nothing.end=5,10"], [], "shocks.nothing: no item with id 'nothing' (ids: halt)"),
         (  # a field the file leaves out, its first value bad: the value's problem (was "no such field")
             ["regions.eu.reserve.ree.tonnes=-5,50"],
             [],
             "regions.eu.reserve.ree.tonnes: must be >= 0 (the axis's value -5)",
         ),
-        (["regions.eu.reserve.ree.tonnez=5,50"], [], "regions.eu.reserve.ree.tonnez: no such field in the scenario"),
+        (
+            ["regions.eu.reserve.ree.tonnez=5,50"],
+            [],
+            "regions.eu.reserve.ree.tonnez: unknown key; did you mean 'tonnes'?",
+        ),
         ([AXES["ratio"], AXES["ratio"]], [], "agreement.ratio.japan: given as an axis twice"),
         ([], [], "give at least one --axis PATH=SPEC"),
         (["agreement.ratio.japan=0:1:0"], [], "--axis agreement.ratio.japan: the step must not be 0"),

@@ -8,12 +8,16 @@ to what the page shows per grid point, so only that travels back:
   the single run's when ``runs`` is 1, else the 5th, 50th and 95th percentiles over the
   runs (``numpy.percentile``'s default linear interpolation, as ``sweep --curves``);
 - headline numbers per run (total shortfall, each region's shortfall, first shortfall
-  day and minimum days of cover), again as the value or as percentiles over the runs.
+  day and minimum days of cover), again as the value or as percentiles over the runs;
+  where tonnes of the scenario's materials may not be added
+  (:func:`simulator.scenario.tonnes.shortfall_adds`), the shortfalls by material too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 import math
 import warnings
 from collections.abc import Callable
@@ -29,10 +33,13 @@ from simulator.scenario import apply_overrides, validate_data
 from simulator.scenario.checks import day_number
 from simulator.scenario.load import named_path
 from simulator.scenario.overrides import shown
+from simulator.scenario.schema import Scenario
+from simulator.scenario.tonnes import shortfall_adds
 from simulator.sweep import Axis, SweepSpec, plan_sweep, runner
 from simulator.sweep.runner import (
     Chunk,
     Sweep,
+    build_point,
     map_chunks,
     may_be_random,
     point_label,
@@ -52,6 +59,8 @@ METRICS = ("total_shortfall_t", "shortfall_t", "first_shortfall_day", "min_days_
 PERCENTILES = (5.0, 50.0, 95.0)
 NEVER = -1
 """``first_shortfall_day`` of a run that never runs short (as in the sweep table)."""
+TONNES_RULE_PATHS = ("materials.", "market.")
+"""Axes under these may move whether tonnes may be added: a material's ``tonnes_of``, its reference price."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,9 @@ class Grid:
     materials: tuple[str, ...]
     random: bool
     """Whether a grid point may draw random inputs (see :func:`may_be_random`)."""
+    by_material: tuple[str, ...] = ()
+    """The materials whose shortfalls the headline holds one by one (:func:`headline_names`): all of them where
+    their tonnes may not be added at some point (:func:`tonnes_apart_at`), else none."""
 
     @property
     def runs(self) -> int:
@@ -85,18 +97,63 @@ class Grid:
         return self.sweep.spec.runs
 
 
-def headline_names(regions: tuple[str, ...]) -> list[str]:
+def headline_names(regions: tuple[str, ...], by_material: tuple[str, ...] = ()) -> list[str]:
     """Headline quantities: over all regions, then per region (as the sweep table's columns).
 
     ``first_shortfall_day`` and ``min_days_of_cover`` without a region are the earliest
     and the lowest over the regions; ``short_runs_share`` is the share of the point's
-    runs in which any region runs short (the same number in every series).
+    runs in which any region runs short (the same number in every series). With
+    ``by_material`` (:attr:`Grid.by_material`), the shortfalls of each of these materials
+    last: over all regions (the sweep table's ``total_shortfall_t.all.<material>``) and per region.
 
     >>> headline_names(("japan", "eu"))[:5]
     ['total_shortfall_t', 'first_shortfall_day', 'min_days_of_cover', 'short_runs_share', 'shortfall_t.japan']
+    >>> headline_names(("eu",), ("oxide", "magnet"))[7:]
+    ['total_shortfall_t.all.oxide', 'total_shortfall_t.all.magnet', 'shortfall_t.eu.oxide', 'shortfall_t.eu.magnet']
     """
     per_region = [f"{k}.{r}" for r in regions for k in ("shortfall_t", "first_shortfall_day", "min_days_of_cover")]
-    return ["total_shortfall_t", "first_shortfall_day", "min_days_of_cover", "short_runs_share", *per_region]
+    per_material = [f"total_shortfall_t.all.{m}" for m in by_material]
+    per_material += [f"shortfall_t.{r}.{m}" for r in regions for m in by_material]
+    return [
+        "total_shortfall_t",
+        "first_shortfall_day",
+        "min_days_of_cover",
+        "short_runs_share",
+        *per_region,
+        *per_material,
+    ]
+
+
+def tonnes_rule_axes(sweep: Sweep) -> list[int]:
+    """The axes that may move whether tonnes may be added (:data:`TONNES_RULE_PATHS`)."""
+    return [i for i, a in enumerate(sweep.spec.axes) if a.path.startswith(TONNES_RULE_PATHS)]
+
+
+def tonnes_rule_scenarios(sweep: Sweep) -> dict[tuple[int, ...], Scenario]:
+    """The scenario explored per combination of :func:`tonnes_rule_axes`' value indices (one, ``()``, without them).
+
+    Its materials' ``tonnes_of`` and reference prices decide whether their tonnes may be added
+    (:mod:`simulator.scenario.tonnes`); no other axis moves them.
+    """
+    axes = sweep.spec.axes
+    moving = tonnes_rule_axes(sweep)
+    combos = itertools.product(*(range(len(axes[i].values)) for i in moving))
+    return {
+        combo: build_point(
+            sweep.raw, {axes[i].path: axes[i].values[j] for i, j in zip(moving, combo, strict=True)}, sweep.source
+        )
+        if combo
+        else sweep.first
+        for combo in combos
+    }
+
+
+def tonnes_apart_at(sweep: Sweep) -> bool:
+    """Whether tonnes of the scenario's materials may not be added at some grid point.
+
+    :func:`simulator.scenario.tonnes.shortfall_adds`: oxide and magnet, or prices far apart.
+    """
+    return any(shortfall_adds(s) is not None for s in tonnes_rule_scenarios(sweep).values())
 
 
 def value_at(data: Any, path: str) -> Any:
@@ -171,10 +228,11 @@ def _field_problems(base: dict[str, Any], axis: Axis, source: str) -> list[Probl
     """Why the scenario cannot take the axis's field, else []: it sets it, or takes the first value there.
 
     A field the file leaves out (a reserve it does not hold) is created by the axis, as by
-    a sweep's; a typo (``shocks.halt.severty``) is "no such field", which the scenario
-    would not take. A field the schema knows that refuses the first value (``tonnes=-5``)
-    is that value's problem, not a missing field: only problems all on the axis's own path,
-    none an unknown name (``unknown key``, a ratio's ``unknown member``), are the value's.
+    a sweep's; a typo (``shocks.halt.severty``) is refused in the words ``--set`` and a
+    sweep's ``--grid`` give it (``unknown key; did you mean 'severity'?``, ``no item with id``),
+    "no such field" only where they give none. A field the schema knows that refuses the first
+    value (``tonnes=-5``) is that value's problem, not a missing field: only problems all on the
+    axis's own path, none an unknown name (``unknown key``, a ratio's ``unknown member``), are the value's.
     """
     try:
         current_value(base, axis.path, source)
@@ -189,7 +247,7 @@ def _field_problems(base: dict[str, Any], axis: Axis, source: str) -> list[Probl
         own = named_path(axis.path, base)
         if error.problems and all(p.path == own and not p.message.startswith("unknown") for p in error.problems):
             return [Problem(p.path, f"{p.message} (the axis's value {shown(axis.values[0])})") for p in error.problems]
-        return [Problem(axis.path, "no such field in the scenario")]
+        return error.problems or [Problem(axis.path, "no such field in the scenario")]  # the scenario's words
     return []
 
 
@@ -281,7 +339,9 @@ def _first_day_quantiles(days: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(q), q, np.nan)
 
 
-def _run_headlines(table: dict[str, np.ndarray]) -> tuple[tuple[str, ...], dict[str, np.ndarray]]:
+def _run_headlines(
+    table: dict[str, np.ndarray], by_material: tuple[str, ...] = ()
+) -> tuple[tuple[str, ...], dict[str, np.ndarray]]:
     """The regions and every headline quantity per run of a chunk's rows (:attr:`ChunkResult.columns`)."""
     regions = tuple(c.split(".", 1)[1] for c in table if c.startswith("first_shortfall_day.") and c.count(".") == 1)
     firsts = np.stack([table[f"first_shortfall_day.{r}"] for r in regions])
@@ -302,13 +362,17 @@ def _run_headlines(table: dict[str, np.ndarray]) -> tuple[tuple[str, ...], dict[
         columns[f"shortfall_t.{r}"] = np.asarray(table[f"shortfall_t.{r}"], float)
         columns[f"first_shortfall_day.{r}"] = firsts[i]
         columns[f"min_days_of_cover.{r}"] = covers[i]
+    for name in headline_names(regions, by_material)[len(headline_names(regions)) :]:  # shortfalls by material
+        columns[name] = np.asarray(table[name], float)
     return regions, columns
 
 
-def _headline(columns: dict[str, np.ndarray], regions: tuple[str, ...], rows: np.ndarray) -> np.ndarray:
+def _headline(
+    columns: dict[str, np.ndarray], regions: tuple[str, ...], rows: np.ndarray, by_material: tuple[str, ...] = ()
+) -> np.ndarray:
     """(quantity, series) of one point from the per-run quantities of its ``rows``."""
     out = []
-    for name in headline_names(regions):
+    for name in headline_names(regions, by_material):
         values = columns[name][rows]
         if len(rows) == 1:
             out.append(np.where(values >= 0, values, np.nan) if name.startswith("first_") else values.astype(float))
@@ -321,11 +385,14 @@ def _headline(columns: dict[str, np.ndarray], regions: tuple[str, ...], rows: np
     return np.stack(out).astype(np.float64)
 
 
-def summarise_chunk(chunk: Chunk) -> list[PointSummary]:
-    """Run one chunk of whole grid points (in a worker) and reduce it to :class:`PointSummary`."""
+def summarise_chunk(chunk: Chunk, by_material: tuple[str, ...] = ()) -> list[PointSummary]:
+    """Run one chunk of whole grid points (in a worker) and reduce it to :class:`PointSummary`.
+
+    ``by_material``: :attr:`Grid.by_material`.
+    """
     result = runner.run_chunk(chunk)  # looked up when called: a test's stand-in never outlives the test
     assert result.curves is not None, "the explorer plans its sweep with curves=CURVES"
-    regions, columns = _run_headlines(result.columns)
+    regions, columns = _run_headlines(result.columns, by_material)
     points = np.array([point for point, _, _ in chunk.runs])
     # (day, region, material, run): the layout the batch recorded the curves in
     lanes = {c: np.moveaxis(result.curves[c], 0, -1) for c in CURVES}
@@ -337,7 +404,8 @@ def summarise_chunk(chunk: Chunk) -> list[PointSummary]:
         # (curve, day, region, material, run) float32; percentiles in float64 like sweep --curves, stored as float32
         curves = np.stack([lanes[c][..., runs] for c in CURVES])
         series = _percentiles(curves) if len(rows) > 1 else np.moveaxis(curves, -1, 0)
-        summaries.append(PointSummary(int(point), series.astype(np.float32), _headline(columns, regions, rows)))
+        headline = _headline(columns, regions, rows, by_material)
+        summaries.append(PointSummary(int(point), series.astype(np.float32), headline))
     return summaries
 
 
@@ -367,9 +435,16 @@ def plan_grid(raw: dict[str, Any], source: str, spec: SweepSpec, workers: int = 
 
 
 def run_grid(sweep: Sweep, workers: int = 1, client: Any = None, progress: Callable[[int], None] | None = None) -> Grid:
-    """Run a planned grid on local processes or Dask and gather one summary per point."""
+    """Run a planned grid on local processes or Dask and gather one summary per point.
+
+    Where tonnes of the scenario's materials may not be added at some point (:func:`tonnes_apart_at`), the
+    headline holds each material's shortfall too (:attr:`Grid.by_material`).
+    """
+    structure = compile_plan(sweep.first).structure
+    by_material = tuple(structure.materials) if len(structure.materials) > 1 and tonnes_apart_at(sweep) else ()
+    summarise = functools.partial(summarise_chunk, by_material=by_material) if by_material else summarise_chunk
     summaries: dict[int, PointSummary] = {}
-    for batch in map_chunks(sweep, summarise_chunk, workers=workers, client=client):
+    for batch in map_chunks(sweep, summarise, workers=workers, client=client):
         summaries.update((s.point, s) for s in batch)
         if progress is not None:
             progress(len(batch) * sweep.spec.runs)
@@ -381,7 +456,6 @@ def run_grid(sweep: Sweep, workers: int = 1, client: Any = None, progress: Calla
                 "materials than the first point; the explorer needs them equal at every point",
                 sweep.source,
             )
-    structure = compile_plan(sweep.first).structure
     return Grid(
         sweep,
         np.stack([s.curves for s in ordered]),
@@ -389,4 +463,5 @@ def run_grid(sweep: Sweep, workers: int = 1, client: Any = None, progress: Calla
         structure.regions,
         structure.materials,
         may_be_random(sweep),
+        by_material,
     )

@@ -26,7 +26,16 @@ import numpy as np
 from simulator import __version__
 from simulator.errors import InputError
 from simulator.explore.data import Packed, pack, pack_within
-from simulator.explore.grid import CURVES, Grid, as_date, current_value, headline_names, on_axis
+from simulator.explore.grid import (
+    CURVES,
+    Grid,
+    as_date,
+    current_value,
+    headline_names,
+    on_axis,
+    tonnes_rule_axes,
+    tonnes_rule_scenarios,
+)
 from simulator.names import Names
 from simulator.output_folder import write_file
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
@@ -37,6 +46,7 @@ from simulator.scenario.checks import day_number
 from simulator.scenario.load import field_unit
 from simulator.scenario.overrides import is_shock_end, shown
 from simulator.scenario.schema import RANDOM_TYPES
+from simulator.scenario.tonnes import not_added
 from simulator.shock_effects import IDLE, KnownShocks, idle_in
 from simulator.sweep import base_hash
 from simulator.sweep.runner import build_point
@@ -326,6 +336,54 @@ def _shocks(grid: Grid) -> dict[str, Any]:
     return {"list": listed, "axes": moving, "windows": windows}
 
 
+def short_materials(values: np.ndarray) -> list[list[int]]:
+    """Per point, the indices of the materials short in any series of ``values`` (point, material, series).
+
+    A material counts as short as in ``stockpile run``'s last line (more than 0 t); over many runs,
+    where any of the median and the 5th and 95th percentiles is: the page shows each of them.
+
+    >>> short_materials(np.array([[[0.0], [2.5]], [[1.0], [3.0]]]))
+    [[1], [0, 1]]
+    """
+    short = np.nanmax(values, axis=2) > 0
+    return [np.flatnonzero(row).tolist() for row in short]
+
+
+def _by_material(grid: Grid) -> dict[str, Any] | None:
+    """Where the page gives a shortfall by material, and why: None where every point's tonnes may be added.
+
+    The rule is :func:`simulator.scenario.tonnes.not_added`, ``stockpile run``'s: the shortfall over
+    the regions, and each region's, is given by material where two materials or more are short
+    (:func:`short_materials`) and their tonnes may not be added. ``why`` maps ``"i,j;m,n"`` (the
+    value indices of the axes in ``axes``, :func:`~simulator.explore.grid.tonnes_rule_axes`, and the
+    indices of the materials short) to what a total would add (``tonnes of magnet and tonnes of
+    oxide``), for each such set at some point, the whole grid's and each region's; a set it does
+    not list is added into one figure. ``label`` names the total as ``stockpile run`` does.
+    """
+    if not grid.by_material:
+        return None
+    names = headline_names(grid.regions, grid.by_material)
+    axes = tonnes_rule_axes(grid.sweep)
+    scenarios = tonnes_rule_scenarios(grid.sweep)
+    lengths = [len(a.values) for a in grid.sweep.spec.axes]
+    at = np.unravel_index(np.arange(grid.headline.shape[0]), lengths)  # each point's value index on each axis
+    combos = [tuple(int(at[i][p]) for i in axes) for p in range(grid.headline.shape[0])]
+    over = ["total_shortfall_t.all"] + [f"shortfall_t.{r}" for r in grid.regions]
+    why: dict[str, str] = {}
+    for prefix in over:
+        values = grid.headline[:, [names.index(f"{prefix}.{m}") for m in grid.by_material]]
+        for combo, short in zip(combos, short_materials(values), strict=True):
+            key = ",".join(map(str, combo)) + ";" + ",".join(map(str, short))
+            if key not in why:
+                why[key] = not_added(scenarios[combo], [grid.by_material[m] for m in short]) or ""
+    members = grid.sweep.first.agreement.members if grid.sweep.first.agreement else []
+    return {
+        "label": "Members' shortfall" if members else "Shortfall",
+        "axes": axes,
+        "why": {key: text for key, text in why.items() if text},
+    }
+
+
 def _commands(grid: Grid) -> dict[str, Any]:
     """Pieces of the commands that reproduce a point: the page adds the axes' values."""
     sweep = grid.sweep
@@ -345,7 +403,8 @@ def describe(grid: Grid, packed: Packed, shocks: dict[str, Any]) -> dict[str, An
     first = grid.sweep.first
     members = first.agreement.members if first.agreement else []
     names = Names.of(first)
-    return {
+    by_material = _by_material(grid)
+    described = {
         "scenario": first.name,
         "scenario_file": grid.sweep.source,
         "scenario_hash": base_hash(grid.sweep)[:12],  # the scenario explored (with --set), as its sweeps record
@@ -367,7 +426,7 @@ def describe(grid: Grid, packed: Packed, shocks: dict[str, Any]) -> dict[str, An
         ],
         "materials": [{"id": m, "name": names.material_text(m)} for m in grid.materials],
         "curves": [{"id": c, "label": CURVE_LABELS[c][0], "unit": CURVE_LABELS[c][1]} for c in CURVES],
-        "quantities": headline_names(grid.regions),
+        "quantities": headline_names(grid.regions, grid.by_material),
         "runs": grid.runs,
         "random": grid.random,
         "axes": [_axis(grid, i) for i in range(len(grid.sweep.spec.axes))],
@@ -375,6 +434,9 @@ def describe(grid: Grid, packed: Packed, shocks: dict[str, Any]) -> dict[str, An
         "shocks": shocks,
         "layout": packed.layout,
     }
+    if by_material is not None:  # a page whose tonnes may be added has no such key, as before
+        described["by_material"] = by_material
+    return described
 
 
 def _script_json(data: dict[str, Any]) -> str:
