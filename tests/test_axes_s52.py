@@ -1,0 +1,77 @@
+"""Audit s52 (fuzz): axes that overlap, --set with --fit, empty --set path parts, --fit/--hold-out/--grid wording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import assert_bad_input, invoke, no_run
+
+SCENARIO = "scenarios/long_embargo_6m.yaml"
+STOCK = "regions.japan.commercial_stock.light_ree"
+
+
+# D1: two axes that overlap are refused, both named, by sweep (--grid, sweep files) and explore (--axis)
+@pytest.mark.parametrize(
+    ("axes", "named", "relation"),
+    [
+        ([f"{STOCK}.days=10,200", f"{STOCK}.tonnes=100,50000"], (f"{STOCK}.tonnes", f"{STOCK}.days"), "other unit"),
+        (
+            ["agreement.ratio={japan: 0.9, eu: 0.1}", "agreement.ratio.japan=0.2,0.8"],
+            ("--grid agreement.ratio.japan: lies inside", "--grid agreement.ratio:"),
+            "lies inside",
+        ),
+        (
+            ["agreement.ratio.japan=0.2,0.8", "agreement.ratio={japan: 0.9, eu: 0.1}"],
+            ("--grid agreement.ratio: contains", "--grid agreement.ratio.japan:"),
+            "contains",
+        ),
+        # the same shock by position and by id
+        (
+            ["shocks.0.severity=0.2,1", "shocks.china_embargo.severity=0.3,0.5"],
+            ("shocks.china_embargo.severity", "shocks.0.severity"),
+            "the same path",
+        ),
+    ],
+)
+def test_sweep_refuses_overlapping_axes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, axes: list[str], named: tuple[str, str], relation: str
+) -> None:
+    grids = [part for axis in axes for part in ("--grid", axis)]
+    no_run(monkeypatch)
+    result = invoke("sweep", SCENARIO, *grids, "--no-plots", "-o", tmp_path / "out")
+    assert_bad_input(result, *named, relation)
+    assert not (tmp_path / "out").exists()
+
+
+def test_sweep_file_axes_overlap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("grid:\n  shocks.china_embargo.severity: [0.2, 1]\n  shocks.china_embargo: ['{severity: 1}']\n")
+    no_run(monkeypatch)
+    result = invoke("sweep", SCENARIO, "--spec", spec, "--no-plots", "-o", tmp_path / "out")
+    assert_bad_input(result, "shocks.china_embargo: contains", "shocks.china_embargo.severity")
+
+
+def test_explore_refuses_overlapping_axes(tmp_path: Path) -> None:
+    page = tmp_path / "e.html"
+    result = invoke(
+        "explore", SCENARIO, "--axis", f"{STOCK}.days=10,200", "--axis", f"{STOCK}.tonnes=100,50000", "-o", page
+    )
+    assert_bad_input(result, f"--axis {STOCK}.tonnes", f"--axis {STOCK}.days", "other unit")
+    assert not page.exists()
+
+
+def test_axes_apart_still_sweep(tmp_path: Path) -> None:
+    """Two ratio members, or a stock in two regions, overlap nothing: accepted (2 x 2 points)."""
+    from simulator.sweep.grid import SweepSpec, overlapping_axes, parse_axis
+
+    paths = [
+        "agreement.ratio.japan",
+        "agreement.ratio.eu",
+        f"{STOCK}.days",
+        "regions.eu.commercial_stock.light_ree.days",
+    ]
+    assert overlapping_axes(paths) == []
+    spec = SweepSpec((parse_axis("agreement.ratio.japan=0.2,0.8"), parse_axis(f"{STOCK}.days=10,200")))
+    assert spec.fixed_and_swept() == []
