@@ -975,6 +975,7 @@ def calibrate(
     from simulator.output_folder import manifest_info, open_folder
     from simulator.scenario import load_raw
     from simulator.scenario.uncertain import holds_whole_numbers, value_at
+    from simulator.sweep.grid import fixed_and_varied
 
     check_seeds(seed, starts)  # before any work: SciPy would raise at the first start
     loaded = load(scenario, assignments)
@@ -990,6 +991,8 @@ def calibrate(
     twice = sorted({p for p in fitted if fitted.count(p) > 1})
     if twice:
         raise InputError(f"--fit {twice[0]}: fitted twice; give each path in one --fit")
+    if clashes := fixed_and_varied([path for path, _ in _overrides(assignments)], fitted, "fit", raw):
+        raise InputError(clashes, scenario)  # the fitted value would replace the --set one in every run
     for parameter in parameters:  # every path must take a value in its range
         for path in parameter.paths:
             try:

@@ -75,3 +75,25 @@ def test_axes_apart_still_sweep(tmp_path: Path) -> None:
     assert overlapping_axes(paths) == []
     spec = SweepSpec((parse_axis("agreement.ratio.japan=0.2,0.8"), parse_axis(f"{STOCK}.days=10,200")))
     assert spec.fixed_and_swept() == []
+
+
+HISTORICAL = "scenarios/embargo_2010_historical.yaml"
+RECORD = "scenarios/records/rare_earths_2010_2012.csv"
+SENSITIVITY = "market.light_ree.price.sensitivity"
+
+
+def _calibrate(tmp_path: Path, *args: str) -> object:
+    return invoke(
+        "calibrate", HISTORICAL, "--record", RECORD, "--iterations", 1, "--population", 4, "-o", tmp_path / "c", *args
+    )
+
+
+# D3: calibrate refuses a --set on (or around) a fitted path, as sweep and sensitivity do
+@pytest.mark.parametrize(
+    ("fixed", "relation"),
+    [(f"{SENSITIVITY}=1", "the same path is varied by --fit"), ("market.light_ree.price={}", "contains a path")],
+)
+def test_calibrate_refuses_set_on_fitted_path(tmp_path: Path, fixed: str, relation: str) -> None:
+    result = _calibrate(tmp_path, "--fit", f"{SENSITIVITY}=0.5:2", "--set", fixed)
+    assert_bad_input(result, f"--set {fixed.partition('=')[0]}: {relation}", f"--fit {SENSITIVITY}")
+    assert not (tmp_path / "c").exists()
