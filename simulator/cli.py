@@ -993,7 +993,7 @@ def calibrate(
         raise InputError(f"--fit {twice[0]}: fitted twice; give each path in one --fit")
     if clashes := fixed_and_varied([path for path, _ in _overrides(assignments)], fitted, "fit", raw):
         raise InputError(clashes, scenario)  # the fitted value would replace the --set one in every run
-    for parameter in parameters:  # every path must take a value in its range
+    for text, parameter in zip(fits, parameters, strict=True):  # every path must take a value in its range
         for path in parameter.paths:
             try:
                 current = value_at(loaded, path)
@@ -1005,7 +1005,10 @@ def calibrate(
                     "calibrate fits quantities that take any value in a range"
                 )
         for value in (parameter.low, parameter.high):
-            load(scenario, (*assignments, *(f"{path}={value}" for path in parameter.paths)))
+            try:
+                load(scenario, (*assignments, *(f"{path}={value}" for path in parameter.paths)))
+            except InputError as exc:  # the scenario with the --set values loaded: the problem is the --fit's
+                raise type(exc)(exc.problems, f"{scenario} [fit {text.strip()}]") from None
     problem = Calibration(raw, scenario, read_record(Path(record_file), loaded), parameters)
     problem.hold_outs.extend(parse_hold_out(text) for text in hold_outs)
     if not problem.in_sample.any():

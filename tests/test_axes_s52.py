@@ -97,3 +97,18 @@ def test_calibrate_refuses_set_on_fitted_path(tmp_path: Path, fixed: str, relati
     result = _calibrate(tmp_path, "--fit", f"{SENSITIVITY}=0.5:2", "--set", fixed)
     assert_bad_input(result, f"--set {fixed.partition('=')[0]}: {relation}", f"--fit {SENSITIVITY}")
     assert not (tmp_path / "c").exists()
+
+
+# borderline: a --fit the scenario cannot take names the --fit, not a --set the user never gave
+@pytest.mark.parametrize(
+    ("fit", "fragments"),
+    [
+        ("bogus.path=0:1", ("[fit bogus.path=0:1]", "bogus: unknown key")),
+        ("agreement.mechanism=0:1", ("[fit agreement.mechanism=0:1]", "agreement.mechanism: Input should be")),
+        (f"{SENSITIVITY}=-1:2", (f"[fit {SENSITIVITY}=-1:2]", f"{SENSITIVITY}: must be > 0")),
+    ],
+)
+def test_fit_the_scenario_cannot_take_names_the_fit(tmp_path: Path, fit: str, fragments: tuple[str, ...]) -> None:
+    result = _calibrate(tmp_path, "--fit", fit)
+    assert_bad_input(result, *fragments)
+    assert "[set " not in result.output
