@@ -112,3 +112,16 @@ def test_fit_the_scenario_cannot_take_names_the_fit(tmp_path: Path, fit: str, fr
     result = _calibrate(tmp_path, "--fit", fit)
     assert_bad_input(result, *fragments)
     assert "[set " not in result.output
+
+
+# borderline: an impossible day in --hold-out is told as one, not as a wrong format
+def test_hold_out_impossible_day(tmp_path: Path) -> None:
+    from simulator.calibrate import parse_hold_out
+
+    result = _calibrate(tmp_path, "--fit", f"{SENSITIVITY}=0.5:2", "--hold-out", "2011-02-30:2011-03-01")
+    assert_bad_input(result, "not a valid date '2011-02-30': day is out of range for month")
+    with pytest.raises(Exception, match=r"not a valid date .2011-13-01.: month must be in 1\.\.12"):
+        parse_hold_out("price@2011-01-01:2011-13-01")
+    with pytest.raises(Exception, match=r"write \[QUANTITY@\]YYYY-MM-DD:YYYY-MM-DD"):
+        parse_hold_out("2011-2-3:2011-03-01")  # not written YYYY-MM-DD: the format is the problem
+    assert parse_hold_out("2011-02-01:2011-02-28").last.day == 28
