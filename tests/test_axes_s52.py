@@ -125,3 +125,22 @@ def test_hold_out_impossible_day(tmp_path: Path) -> None:
     with pytest.raises(Exception, match=r"write \[QUANTITY@\]YYYY-MM-DD:YYYY-MM-DD"):
         parse_hold_out("2011-2-3:2011-03-01")  # not written YYYY-MM-DD: the format is the problem
     assert parse_hold_out("2011-02-01:2011-02-28").last.day == 28
+
+
+# D7: an empty part in a --set path is named, with the [set ...] tag, not "unknown key" with no field
+@pytest.mark.parametrize("path", ["..", "agreement..ratio", ".horizon_days", "horizon_days."])
+def test_set_path_with_empty_part(tmp_path: Path, path: str) -> None:
+    result = invoke("run", SCENARIO, "--no-plots", "-o", tmp_path / "r", "--set", f"{path}=3")
+    assert_bad_input(result, f"[set {path}=3]: {path}: empty part in the path")
+    assert "unknown key" not in result.output
+
+
+def test_set_path_with_empty_part_leaves_data() -> None:
+    from simulator.errors import InputError
+    from simulator.scenario.overrides import apply_overrides
+
+    data = {"horizon_days": 10}
+    with pytest.raises(InputError, match="empty part in the path"):
+        apply_overrides(data, [("a..b", 1)])
+    assert data == {"horizon_days": 10}
+    assert apply_overrides(data, [("horizon_days", 20)]) == {"horizon_days": 20}
