@@ -144,3 +144,16 @@ def test_set_path_with_empty_part_leaves_data() -> None:
         apply_overrides(data, [("a..b", 1)])
     assert data == {"horizon_days": 10}
     assert apply_overrides(data, [("horizon_days", 20)]) == {"horizon_days": 20}
+
+
+# borderline: a range of dates is told that a date axis takes a list, not that a date "is not a number"
+def test_date_range_axis_says_list(tmp_path: Path) -> None:
+    from simulator.errors import InputError
+    from simulator.sweep.grid import parse_values
+
+    result = invoke("sweep", SCENARIO, "--grid", "shocks.0.end=2026-04-01:2026-05-01:10", "-o", tmp_path / "s")
+    assert_bad_input(result, "--grid shocks.0.end:", "give the dates as a list a,b,c", "range of day numbers")
+    assert "not a number" not in result.output
+    with pytest.raises(InputError, match="give the dates as a list"):
+        parse_values("0:2026-05-01:10", "x")
+    assert parse_values("150:170:10", "x") == (150, 160, 170)  # day numbers still take a range

@@ -386,6 +386,12 @@ def parse_range(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[in
     parts = text.split(":")
     if len(parts) != 3:
         raise _bad(where, f"a range is start:stop:step, got '{text}'")
+    if any(_ISO_DATE.fullmatch(p.strip()) for p in parts):  # not "not a number": the date is meant
+        raise _bad(
+            where,
+            f"'{text}': a range start:stop:step is of numbers; give the dates as a list a,b,c "
+            f"({parts[0].strip()},...), or the days as a range of day numbers after the scenario's start_date",
+        )
     start, stop, step = (_number(p, where) for p in parts)
     if step == 0:
         raise _bad(where, "the step must not be 0")
