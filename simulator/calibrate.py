@@ -40,6 +40,7 @@ import datetime as dt
 import io
 import json
 import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -145,6 +146,12 @@ def parse_hold_out(text: str) -> HoldOut:
     try:
         first, last = dt.date.fromisoformat(first_text.strip()), dt.date.fromisoformat(last_text.strip())
     except ValueError:
+        for part in (first_text.strip(), last_text.strip()):
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", part):  # written as a date, but no such day: say why
+                try:
+                    dt.date.fromisoformat(part)
+                except ValueError as exc:
+                    raise InputError(f"--hold-out {text!r}: not a valid date '{part}': {exc}") from None
         raise InputError(f"--hold-out {text!r}: write [QUANTITY@]YYYY-MM-DD:YYYY-MM-DD") from None
     if not colon or last < first:
         raise InputError(f"--hold-out {text!r}: the window must end on or after its start")

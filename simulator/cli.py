@@ -975,6 +975,7 @@ def calibrate(
     from simulator.output_folder import manifest_info, open_folder
     from simulator.scenario import load_raw
     from simulator.scenario.uncertain import holds_whole_numbers, value_at
+    from simulator.sweep.grid import fixed_and_varied
 
     check_seeds(seed, starts)  # before any work: SciPy would raise at the first start
     loaded = load(scenario, assignments)
@@ -990,7 +991,9 @@ def calibrate(
     twice = sorted({p for p in fitted if fitted.count(p) > 1})
     if twice:
         raise InputError(f"--fit {twice[0]}: fitted twice; give each path in one --fit")
-    for parameter in parameters:  # every path must take a value in its range
+    if clashes := fixed_and_varied([path for path, _ in _overrides(assignments)], fitted, "fit", raw):
+        raise InputError(clashes, scenario)  # the fitted value would replace the --set one in every run
+    for text, parameter in zip(fits, parameters, strict=True):  # every path must take a value in its range
         for path in parameter.paths:
             try:
                 current = value_at(loaded, path)
@@ -1002,7 +1005,10 @@ def calibrate(
                     "calibrate fits quantities that take any value in a range"
                 )
         for value in (parameter.low, parameter.high):
-            load(scenario, (*assignments, *(f"{path}={value}" for path in parameter.paths)))
+            try:
+                load(scenario, (*assignments, *(f"{path}={value}" for path in parameter.paths)))
+            except InputError as exc:  # the scenario with the --set values loaded: the problem is the --fit's
+                raise type(exc)(exc.problems, f"{scenario} [fit {text.strip()}]") from None
     problem = Calibration(raw, scenario, read_record(Path(record_file), loaded), parameters)
     problem.hold_outs.extend(parse_hold_out(text) for text in hold_outs)
     if not problem.in_sample.any():

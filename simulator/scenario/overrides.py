@@ -180,6 +180,8 @@ def set_path(
     assignments of the same call did to the agreement's ratios (see the module's rules).
     """
     parts = path.split(".")
+    if "" in parts:  # data[""] would be made, and named only as an unknown key with no path
+        raise InputError([Problem(path, "empty part in the path (a dot at an end, or two together)")])
     _check_id(data, parts)
     node: Any = data
     for depth, key in enumerate(parts[:-1]):

@@ -85,8 +85,15 @@ class SweepSpec:
         )
 
     def fixed_and_swept(self, option: str = "grid", data: Any = None) -> list[Problem]:
-        """The problems of fixed values on swept paths (:func:`fixed_and_varied`), axes named ``option``."""
-        return fixed_and_varied([path for path, _ in self.fixed], [a.path for a in self.axes], option, data)
+        """The problems of values no run would use, axes named ``option``.
+
+        Fixed values on swept paths (:func:`fixed_and_varied`), then axes that overlap one
+        another (:func:`overlapping_axes`).
+        """
+        swept = [a.path for a in self.axes]
+        return fixed_and_varied([path for path, _ in self.fixed], swept, option, data) + overlapping_axes(
+            swept, option, data
+        )
 
     def points(self) -> list[dict[str, Any]]:
         """Every grid point as ``{path: value}``, first axis slowest."""
@@ -209,6 +216,47 @@ def fixed_and_varied(
                 f"{'ratios' if len(ratios) > 1 else 'one'} to make room for the varied one; {advice}",
             )
         )
+    return problems
+
+
+def overlapping_axes(paths: Iterable[str], option: str = "grid", data: Any = None) -> list[Problem]:
+    """Why axes cannot be swept together, one problem per axis that overlaps an earlier one; else [].
+
+    The rule :func:`fixed_and_varied` applies between a fixed and a varied path (:func:`overlap`),
+    applied between two varied ones: an axis that contains or lies inside another, or is a stock's
+    other unit, would have its value replaced by the other's (or removed) in every run, and the
+    record would show values no run used. ``option`` names the axes (``grid``, ``axis``); with
+    ``data`` (the scenario's), list items given by position and by id are matched. Two axes written
+    the same are left to :meth:`SweepSpec.repeated_paths`; two agreement ratios may be axes together
+    (the members not given are rescaled once).
+
+    >>> from simulator.errors import worded
+    >>> for p in overlapping_axes(["a.b", "x.days", "a.b.c", "x.tonnes", "a.b"]):
+    ...     print(worded(p.render(None), python=False))
+    --grid a.b.c: lies inside a path varied by --grid a.b: each run would keep one axis's value there and drop the other's; vary a.b or a.b.c, not both
+    --grid x.tonnes: the stock's other unit is varied by --grid x.days: a stock has one unit, so each run would keep one axis's value and drop the other's; vary the stock's size on one axis
+    """  # noqa: E501
+    paths = list(paths)
+    named = (lambda path: path) if data is None else (lambda path: named_path(path, data))
+    problems = []
+    for at, path in enumerate(paths):
+        if path in paths[:at]:  # given twice as written: repeated_paths names it
+            continue
+        for other in paths[:at]:
+            relation = overlap(named(path), named(other))
+            if relation is None:
+                continue
+            where = setting(option, other)
+            dropped = "each run would keep one axis's value there and drop the other's"
+            what = {
+                "is": f"the same path as {where}, written another way: give its values once",
+                "sibling": f"the stock's other unit is varied by {where}: a stock has one unit, so each run would "
+                "keep one axis's value and drop the other's; vary the stock's size on one axis",
+                "contains": f"contains a path varied by {where}: {dropped}; vary {path} or {other}, not both",
+                "lies inside": f"lies inside a path varied by {where}: {dropped}; vary {other} or {path}, not both",
+            }[relation]
+            problems.append(Problem(setting(option, path), what))
+            break
     return problems
 
 
@@ -338,6 +386,12 @@ def parse_range(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[in
     parts = text.split(":")
     if len(parts) != 3:
         raise _bad(where, f"a range is start:stop:step, got '{text}'")
+    if any(_ISO_DATE.fullmatch(p.strip()) for p in parts):  # not "not a number": the date is meant
+        raise _bad(
+            where,
+            f"'{text}': a range start:stop:step is of numbers; give the dates as a list a,b,c "
+            f"({parts[0].strip()},...), or the days as a range of day numbers after the scenario's start_date",
+        )
     start, stop, step = (_number(p, where) for p in parts)
     if step == 0:
         raise _bad(where, "the step must not be 0")
