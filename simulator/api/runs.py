@@ -25,6 +25,7 @@ from simulator.api.inputs import (
     python_words,
     raw_data,
     seed_argument,
+    warn_rescaled,
     warn_user,
 )
 from simulator.errors import InputError
@@ -251,7 +252,8 @@ def run(
         A file path, a bare scenario name, scenario data or a ``Scenario``.
     set
         Changes applied before validation, as ``--set``: ``{path: value}``, ``(path, value)``
-        pairs or ``"PATH=VALUE"`` strings.
+        pairs or ``"PATH=VALUE"`` strings. A member's ratio set alone rescales the other
+        members' ratios to what is left, and a ``UserWarning`` says to what, as the CLI's note.
     seed
         The run's seed (default: the scenario's ``seed``).
     engine
@@ -296,6 +298,7 @@ def run(
         pairs.append(("seed", seed_argument(seed)))
     loaded = load(scenario, pairs)
     changes = tuple(changes_of(raw_data(scenario, [])[0], pairs)) if pairs else ()
+    warn_rescaled(changes, loaded.source)
     if folder is None:
         result = simulate(loaded.scenario)
     else:
@@ -432,6 +435,7 @@ def report(
     loaded = load(scenario, pairs)
     check_drawable(loaded.scenario, loaded.source)
     changes = changes_of(raw_data(scenario, [])[0], pairs)
+    warn_rescaled(changes, loaded.source)
     inputs = [loaded.source] if _is_path(scenario) else []  # the file read, a bare name resolved
     base = None
     if compare is not None:
