@@ -47,3 +47,57 @@ def test_run_warns_the_ratios_it_rescaled(monkeypatch):
     ]
     # both ratios given: nothing rescaled, nothing said
     assert _recorded(simulator.run, "embargo_2010", set={"agreement.ratio.japan": 0.3, "agreement.ratio.eu": 0.7}) == []
+
+
+def _cli_notes(*args) -> list[str]:
+    """The ``note:`` lines ``stockpile sweep ARGS`` prints after its table (stderr)."""
+    from tests.helpers import invoke
+
+    result = invoke("sweep", *args)
+    assert result.exit_code == 0, result.output
+    return [line.removeprefix("note: ") for line in result.stderr.splitlines() if line.startswith("note: ")]
+
+
+def test_a_sweep_into_a_folder_warns_the_notes_the_command_prints(tmp_path, monkeypatch):
+    """D1: the pool is never drawn in embargo_2010, so the ratio changes nothing, no metric
+    moves and neither the metrics figure nor the frontier is drawn: the CLI's three notes, in order,
+    come as the API's UserWarnings, at the caller's line."""
+    monkeypatch.chdir(ROOT)
+    grid = "0:1:0.5"
+    cli = _cli_notes("scenarios/embargo_2010.yaml", "--grid", f"agreement.ratio.japan={grid}", "-o", tmp_path / "c")
+    assert [note.split(":")[0] for note in cli] == [
+        "sweep_metrics.png not drawn",
+        "sweep_frontier.png not drawn",
+        "agreement.ratio.japan",
+    ]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        simulator.sweep("embargo_2010", grid={"agreement.ratio.japan": grid}, workers=1, out=tmp_path / "p")
+    assert [str(w.message) for w in caught] == cli
+    assert {w.filename for w in caught} == {__file__}
+    # in memory (or without figures): no word of figures, the unchanged ratio still said
+    assert _recorded(simulator.sweep, "embargo_2010", grid={"agreement.ratio.japan": grid}, workers=1) == cli[2:]
+
+
+def test_a_sweep_warns_that_its_totals_add_tonnes_of_magnet_and_oxide(monkeypatch):
+    """D1: long_embargo_6m leaves members short of light rare earths and of NdFeB magnets: the note that
+    total_shortfall_t adds them comes with the table, in memory too (the end date moves the outputs: no
+    other note)."""
+    monkeypatch.chdir(ROOT)
+    notes = _recorded(simulator.sweep, "long_embargo_6m", grid={"shocks.china_embargo.end": [181, 301]}, workers=1)
+    assert notes == [
+        "total_shortfall_t and shortfall_t.<member> (and the figures' panels of them) add tonnes of magnet and "
+        "tonnes of oxide: shortfall_t.<member>.<material> gives each material"
+    ]
+
+
+def test_a_sweep_without_figures_still_says_its_totals_add_unlike_tonnes(tmp_path, monkeypatch):
+    """D1: the note is about the table's columns, which --no-plots writes too."""
+    monkeypatch.chdir(ROOT)
+    notes = _cli_notes(
+        "scenarios/long_embargo_6m.yaml", "--grid", "shocks.china_embargo.end=181,301", "--no-plots", "-o", tmp_path
+    )
+    assert [note.split(":")[0] for note in notes] == [
+        "total_shortfall_t and shortfall_t.<member> (and the figures' panels of them) add tonnes of magnet and "
+        "tonnes of oxide"
+    ]

@@ -87,17 +87,33 @@ def _in_memory(planned: Any, workers: int, client: Any) -> pd.DataFrame:
     return assemble_table(planned, [tables[index] for index, _ in chunks])
 
 
-def _to_files(planned: Any, folder: Path, workers: int, client: Any, force: bool, plots: bool) -> pd.DataFrame:
-    """Run (or resume) the sweep into ``folder`` as ``stockpile sweep -o`` does, figures included if ``plots``."""
+def _to_files(
+    planned: Any, folder: Path, workers: int, client: Any, force: bool, plots: bool
+) -> tuple[pd.DataFrame, list[str]]:
+    """Run (or resume) the sweep into ``folder`` as ``stockpile sweep -o`` does, figures included if ``plots``.
+
+    Returns the table and the notes of swept paths that changed nothing (worked out as the table was written).
+    """
     from simulator.sweep import run_sweep
     from simulator.sweep.figures import write_sweep_figures
 
     figures = write_sweep_figures if plots else None
+    unchanged: list[str] = []
 
     def note(text: str) -> None:
         warn_user(f"{folder}/{text}")
 
-    return run_sweep(planned, folder, workers=workers, client=client, figures=figures, force=force, note=note)
+    table = run_sweep(
+        planned,
+        folder,
+        workers=workers,
+        client=client,
+        figures=figures,
+        force=force,
+        on_table=unchanged.extend,
+        note=note,
+    )
+    return table, unchanged
 
 
 def _dataset(table: pd.DataFrame, planned: Any) -> Any:
@@ -165,7 +181,10 @@ def sweep(
     runs
         Runs (seeds) per grid point; replicate ``k`` of every point has the same seed.
         A scenario with no random inputs runs once per point (a ``UserWarning`` says
-        so), as ``stockpile sweep`` does.
+        so), as ``stockpile sweep`` does. The notes the command prints once the table
+        is written come as a ``UserWarning`` each too: a swept path whose values changed
+        no output, shortfall totals that add unlike tonnes (magnet and oxide), and with
+        ``out`` and ``plots`` each figure not drawn, and why.
     seed
         Root seed (default: the scenario's).
     workers
@@ -234,10 +253,14 @@ def sweep(
     planned, why = without_repeats(planned)
     if why:
         warn_user(why)
+    from simulator.sweep import closing_notes
+
     if folder is None:
-        table = _in_memory(planned, n_workers, client)
+        table, unchanged = _in_memory(planned, n_workers, client), None
     else:
-        table = _to_files(planned, folder, n_workers, client, force, plots)
+        table, unchanged = _to_files(planned, folder, n_workers, client, force, plots)
+    for text in closing_notes(planned, table, folder is not None and plots, unchanged):  # as the CLI's notes
+        warn_user(text)
     table = typed(table)
     return _dataset(table, planned) if as_xarray else table
 
