@@ -101,3 +101,18 @@ def test_a_sweep_without_figures_still_says_its_totals_add_unlike_tonnes(tmp_pat
         "total_shortfall_t and shortfall_t.<member> (and the figures' panels of them) add tonnes of magnet and "
         "tonnes of oxide"
     ]
+
+
+def test_a_dataset_indexes_a_swept_date_as_the_frame_does(monkeypatch):
+    """D3: the coordinate of a date axis is datetime64[ms], the frame's column, so .sel takes a date's text."""
+    pytest.importorskip("xarray")
+    monkeypatch.chdir(ROOT)
+    path, days = "shocks.china_japan_halt.end", ["2010-11-20", "2010-12-01"]
+    table = simulator.sweep("embargo_2010_scarce", grid={path: days}, workers=1)
+    ds = simulator.sweep("embargo_2010_scarce", grid={path: days}, workers=1, as_xarray=True)
+    assert ds[path].dtype == table[path].dtype == "datetime64[ms]"
+    for day in days:
+        row = table[table[path] == day]
+        assert len(row) == 1
+        for metric in ("total_shortfall_t", "min_days_of_cover.eu"):
+            assert float(ds[metric].sel({path: day, "run": 0})) == float(row[metric].iloc[0])

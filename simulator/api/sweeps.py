@@ -137,11 +137,25 @@ def _dataset(table: pd.DataFrame, planned: Any) -> Any:
         if isinstance(values.dtype, pd.Int64Dtype):  # <NA> becomes NaN
             values = values.astype("float64")
         variables[name] = xr.Variable(dims, values.to_numpy().reshape(shape), attrs={"units": units.get(name, "")})
-    coords = {axis.path: np.array(axis.values, dtype=object if _mixed(axis.values) else None) for axis in axes}
+    coords = {axis.path: _coordinate(axis.values) for axis in axes}
     coords["run"] = np.arange(runs)
     coords["seed"] = ("run", table["seed"].to_numpy()[:runs])
     attrs = {"scenario": planned.first.name, "seed": planned.root_seed, "runs_per_point": runs}
     return xr.Dataset(variables, coords=coords, attrs=attrs)
+
+
+def _coordinate(values: tuple[Any, ...]) -> np.ndarray:
+    """A swept path's values as a dimension's index: dates as the table's column holds them (``datetime64[ms]``).
+
+    So that ``.sel({path: "2010-11-20"})`` works on the Dataset as ``table[path] == "2010-11-20"`` does
+    on the frame; values of more than one type are kept as objects.
+    """
+    from simulator.sweep import swept_column
+
+    column = swept_column(list(values))
+    if isinstance(column, pd.Series):
+        return column.to_numpy()
+    return np.array(values, dtype=object if _mixed(values) else None)
 
 
 def _mixed(values: tuple[Any, ...]) -> bool:
@@ -193,7 +207,8 @@ def sweep(
         Changes applied to every run, as ``--set``.
     as_xarray
         Return an ``xarray.Dataset`` instead (needs the ``xarray`` extra): one
-        dimension per swept path, indexed by its values, then ``run``; a variable per
+        dimension per swept path, indexed by its values (dates as ``datetime64[ms]``, as
+        in the table, so that ``.sel({path: "2010-11-20"})`` works), then ``run``; a variable per
         metric with its ``units`` attribute; ``seed`` a coordinate along ``run``.
     out
         Also write the files of ``stockpile sweep -o out`` (table, ``sweep.json``,
