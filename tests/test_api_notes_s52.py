@@ -116,3 +116,32 @@ def test_a_dataset_indexes_a_swept_date_as_the_frame_does(monkeypatch):
         assert len(row) == 1
         for metric in ("total_shortfall_t", "min_days_of_cover.eu"):
             assert float(ds[metric].sel({path: day, "run": 0})) == float(row[metric].iloc[0])
+
+
+def test_an_in_memory_sweep_is_cut_into_chunks_as_the_command_cuts_it(tmp_path, monkeypatch):
+    """M10: 2 points x 50 runs = 100 runs, far below one fast-path batch: one chunk, run in this process
+    whatever workers says (it was cut into one chunk per worker, each started in a process of its own),
+    and chunks of the size stockpile sweep records in sweep.json."""
+    import json
+
+    from simulator.sweep import runner
+
+    monkeypatch.chdir(ROOT)
+    seen = []
+    original = runner.map_chunks
+
+    def recording(sweep, function, workers=1, client=None, *args):
+        seen.append((len(sweep.chunks()), sweep.chunk_runs, runner.pool_size(workers, len(sweep.chunks()))))
+        return original(sweep, function, workers, client, *args)
+
+    monkeypatch.setattr(runner, "map_chunks", recording)
+    grid = {"agreement.ratio.japan": [0.2, 0.8]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the closing notes (D1)
+        simulator.sweep("embargo_stochastic", grid=grid, runs=50, workers=2)
+    _cli_notes(
+        "scenarios/embargo_stochastic.yaml", "--grid", "agreement.ratio.japan=0.2,0.8", "--runs", 50, "-o", tmp_path
+    )
+    on_file = json.loads((tmp_path / "sweep.json").read_text())["chunk_runs"]
+    assert on_file >= 100
+    assert seen == [(1, on_file, 1)]

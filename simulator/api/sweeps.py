@@ -5,7 +5,6 @@ Layer: face.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterable, Mapping
 from contextlib import closing
@@ -31,7 +30,7 @@ from simulator.api.inputs import (
 from simulator.errors import InputError, Problem, setting
 from simulator.frames import typed
 from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, parse_values
-from simulator.sweep.runner import CHUNK_RUNS, MAX_RUNS
+from simulator.sweep.runner import MAX_RUNS
 from simulator.workers import MAX_WORKERS, default_workers
 
 XARRAY_MISSING = "xarray is not installed; install the extra with: pip install 'stockpile-simulator[xarray]'"
@@ -203,6 +202,9 @@ def sweep(
         Root seed (default: the scenario's).
     workers
         Local worker processes (default: the cores this process may use; 1 runs in this process).
+        The runs are cut into chunks of one fast-path batch, as ``stockpile sweep`` cuts them
+        (5,000 runs of the 2010 replay, fewer for larger scenarios), at most one worker a
+        chunk: a sweep of one chunk runs in this process, whatever ``workers`` says.
     set
         Changes applied to every run, as ``--set``.
     as_xarray
@@ -259,12 +261,8 @@ def sweep(
     spec = SweepSpec(_axes(grid, max_points), runs=runs, seed=root_seed, fixed=tuple(assignments(set)))
     check_size(spec, max_points, max_runs)
     raw, source = raw_data(scenario, [])
-    if out is None:
-        n_runs = math.prod(len(axis.values) for axis in spec.axes) * runs
-        chunk_runs = min(CHUNK_RUNS, max(1, math.ceil(n_runs / n_workers)))
-        planned = plan_sweep(raw, source, spec, chunk_runs=chunk_runs, max_points=max_points, max_runs=max_runs)
-    else:
-        planned = plan_sweep(raw, source, spec, max_points=max_points, max_runs=max_runs)
+    # chunks of one fast-path batch, as stockpile sweep: a sweep of one batch runs here, starting no process
+    planned = plan_sweep(raw, source, spec, max_points=max_points, max_runs=max_runs)
     planned, why = without_repeats(planned)
     if why:
         warn_user(why)
