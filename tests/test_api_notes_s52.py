@@ -145,3 +145,29 @@ def test_an_in_memory_sweep_is_cut_into_chunks_as_the_command_cuts_it(tmp_path, 
     on_file = json.loads((tmp_path / "sweep.json").read_text())["chunk_runs"]
     assert on_file >= 100
     assert seen == [(1, on_file, 1)]
+
+
+def test_the_package_s_api_functions_give_their_type_hints():
+    """M2: simulator.sweep, compare and report (modules bound as functions) give the hints of the API's functions."""
+    import typing
+    from collections.abc import Mapping
+    from typing import Any, Literal
+
+    import pandas as pd
+
+    from simulator.api import sweeps
+
+    for name in ("sweep", "compare", "report", "run", "check"):
+        hints = typing.get_type_hints(getattr(simulator, name))
+        assert hints == typing.get_type_hints(getattr(simulator.api, name)), name
+        assert "return" in hints and len(hints) > 4, name
+    hints = typing.get_type_hints(simulator.sweep)
+    assert hints["grid"] == Mapping[str, Any] | None
+    assert pd.DataFrame in typing.get_args(hints["return"])
+    assert typing.get_type_hints(simulator.compare)["return"] is pd.DataFrame
+    # as_xarray picks the return type (xarray.Dataset for a type checker; Any at run time, xarray being optional)
+    overloads = [typing.get_type_hints(o) for o in typing.get_overloads(sweeps.sweep)]
+    assert [(o["as_xarray"], o["return"]) for o in overloads[:2]] == [
+        (Literal[False], pd.DataFrame),
+        (Literal[True], Any),
+    ]

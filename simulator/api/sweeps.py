@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterable, Mapping
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,11 @@ from simulator.frames import typed
 from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, parse_values
 from simulator.sweep.runner import MAX_RUNS
 from simulator.workers import MAX_WORKERS, default_workers
+
+if TYPE_CHECKING:
+    from xarray import Dataset
+else:  # xarray is optional and imported only for as_xarray=True: at run time the hints say Any for it
+    Dataset = Any
 
 XARRAY_MISSING = "xarray is not installed; install the extra with: pip install 'stockpile-simulator[xarray]'"
 
@@ -162,6 +167,63 @@ def _mixed(values: tuple[Any, ...]) -> bool:
     return len({type(v) for v in values}) > 1
 
 
+@overload
+def sweep(
+    scenario: ScenarioLike,
+    grid: Mapping[str, Any] | None = None,
+    *,
+    runs: int = 1,
+    seed: int | None = None,
+    workers: int | None = None,
+    set: Overrides = None,
+    as_xarray: Literal[False] = False,
+    out: str | os.PathLike[str] | None = None,
+    plots: bool = True,
+    force: bool = False,
+    client: Any = None,
+    max_points: int | None = None,
+    max_runs: int | None = None,
+) -> pd.DataFrame: ...
+
+
+@overload
+def sweep(
+    scenario: ScenarioLike,
+    grid: Mapping[str, Any] | None = None,
+    *,
+    runs: int = 1,
+    seed: int | None = None,
+    workers: int | None = None,
+    set: Overrides = None,
+    as_xarray: Literal[True],
+    out: str | os.PathLike[str] | None = None,
+    plots: bool = True,
+    force: bool = False,
+    client: Any = None,
+    max_points: int | None = None,
+    max_runs: int | None = None,
+) -> Dataset: ...
+
+
+@overload
+def sweep(
+    scenario: ScenarioLike,
+    grid: Mapping[str, Any] | None = None,
+    *,
+    runs: int = 1,
+    seed: int | None = None,
+    workers: int | None = None,
+    set: Overrides = None,
+    as_xarray: bool = False,
+    out: str | os.PathLike[str] | None = None,
+    plots: bool = True,
+    force: bool = False,
+    client: Any = None,
+    max_points: int | None = None,
+    max_runs: int | None = None,
+) -> pd.DataFrame | Dataset: ...
+
+
 @python_words
 def sweep(
     scenario: ScenarioLike,
@@ -178,7 +240,7 @@ def sweep(
     client: Any = None,
     max_points: int | None = None,
     max_runs: int | None = None,
-) -> Any:
+) -> pd.DataFrame | Dataset:
     """Run a scenario over a grid of parameters and seeds with the fast path; one row per run.
 
     Parameters
