@@ -171,3 +171,21 @@ def test_the_package_s_api_functions_give_their_type_hints():
         (Literal[False], pd.DataFrame),
         (Literal[True], Any),
     ]
+
+
+def test_a_scenario_and_a_result_have_short_reprs(monkeypatch):
+    """M3: a notebook cell ending in a Scenario or a Result shows a few lines, not tens of thousands of characters."""
+    monkeypatch.chdir(ROOT)
+    scenario = simulator.load_scenario("embargo_2010_scarce")
+    shown = repr(scenario)
+    assert shown.splitlines()[0] == "<Scenario 'embargo_2010_scarce': 731 days from 2010-07-01, seed 0"
+    assert shown.endswith("\n agreement: fair_ratio among japan, eu>")
+    assert " regions: japan, eu; materials: light_ree, heavy_ree;" in shown
+    assert len(shown) < 600
+    # pydantic's behaviour is unchanged: str field by field, equality, copies, dumps
+    assert str(scenario).startswith("name='embargo_2010_scarce' ")
+    assert scenario.model_copy() == scenario
+    assert simulator.Scenario.model_validate(scenario.model_dump()) == scenario
+    result = simulator.simulate(scenario)
+    assert repr(result).startswith("<Result 'embargo_2010_scarce' seed=0: 731 days, 2 region(s) x 2 material(s); ")
+    assert len(repr(result)) < 300
