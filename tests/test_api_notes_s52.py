@@ -189,3 +189,16 @@ def test_a_scenario_and_a_result_have_short_reprs(monkeypatch):
     result = simulator.simulate(scenario)
     assert repr(result).startswith("<Result 'embargo_2010_scarce' seed=0: 731 days, 2 region(s) x 2 material(s); ")
     assert len(repr(result)) < 300
+
+
+def test_help_on_a_run_result_describes_every_field():
+    """M4: the fields' descriptions are in the class docstring (numpy Attributes), which help() and IPython show."""
+    import dataclasses
+    import pydoc
+
+    shown = pydoc.render_doc(simulator.RunResult, renderer=pydoc.plaintext)
+    assert "One row per day, region and material: demand, supply, releases, shortfall, stocks, cover." in shown
+    doc = simulator.RunResult.__doc__
+    attributes = doc[doc.index("Attributes\n    ----------") :]
+    for field in dataclasses.fields(simulator.RunResult):
+        assert f"\n    {field.name} : " in attributes, field.name
