@@ -101,6 +101,11 @@ class _ApiFunction:
 
         return getattr(api, self.__name__)
 
+    @property
+    def __annotations__(self) -> dict[str, Any]:  # type: ignore[override]
+        """The API function's annotations, for ``typing.get_type_hints`` and the tools built on it."""
+        return self.__wrapped__.__annotations__
+
     @property  # type: ignore[override]
     def __doc__(self) -> str | None:
         """The API function's docstring."""

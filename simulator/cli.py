@@ -808,17 +808,9 @@ def sweep(
         )
     points = len(planned.points)
     click.echo(f"{len(table)} runs ({points} point(s) x {planned.spec.runs}) written to {folder}/sweep.parquet")
-    from simulator.scenario.tonnes import SHORTFALL_ADDS, shortfall_adds
-    from simulator.sweep.figures import sweep_notes
+    from simulator.sweep import closing_notes
 
-    info = {
-        "grid": {axis.path: list(axis.values) for axis in planned.spec.axes},
-        "members": _members_of(planned),
-        SHORTFALL_ADDS: shortfall_adds(planned.first),
-    }
-    drawn_notes = [] if no_plots else sweep_notes(table, info)
-    # then the swept paths that changed nothing (sweep.json's other notes were said before the runs)
-    for note in [*drawn_notes, *unchanged_notes]:
+    for note in closing_notes(planned, table, not no_plots, unchanged_notes):
         click.echo(f"note: {note}", err=True)
 
 
@@ -1050,12 +1042,6 @@ def calibrate(
                 )
             )
     click.echo(f"{result.evaluations} parameter sets in {result.seconds:.1f} s; wrote {folder}/")
-
-
-def _members_of(planned: Any) -> list[str]:
-    """The members of a planned sweep's agreement (none without one)."""
-    agreement = planned.first.agreement
-    return list(agreement.members) if agreement is not None else []
 
 
 def _planned_sweep(

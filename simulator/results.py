@@ -237,6 +237,14 @@ class Result:
     ledger = _Frame()
     """The settlement ledger: per member and material, paid in, drawn, paid, owed (empty without an agreement)."""
 
+    def __repr__(self) -> str:
+        """One line, not the scenario, structure and metrics in full (tens of thousands of characters)."""
+        s = self.scenario
+        return (
+            f"<Result {s.name!r} seed={self.seed}: {s.horizon_days} days, {len(s.regions)} region(s) x "
+            f"{len(s.materials)} material(s); tables {', '.join(self.tables)}; {len(self.metrics)} metrics>"
+        )
+
     @property
     def start_date(self) -> dt.date | None:
         """Calendar date of day 0."""

@@ -343,12 +343,13 @@ def test_sweep_to_a_folder_writes_what_the_command_writes(tmp_path):
 
 
 def test_sweep_as_xarray_is_indexed_by_the_swept_values_and_run():
-    ds = simulator.sweep(
-        TWO_MEMBERS,
-        grid={POOL_JAPAN: [70, 30], "agreement.ratio.japan": [0.5, 1.0]},
-        workers=1,
-        as_xarray=True,
-    )
+    with pytest.warns(UserWarning, match=r"^agreement\.ratio\.japan: its values changed no output"):
+        ds = simulator.sweep(
+            TWO_MEMBERS,
+            grid={POOL_JAPAN: [70, 30], "agreement.ratio.japan": [0.5, 1.0]},
+            workers=1,
+            as_xarray=True,
+        )
     assert ds["total_shortfall_t"].dims == (POOL_JAPAN, "agreement.ratio.japan", "run")
     assert ds[POOL_JAPAN].values.tolist() == [70, 30]  # the order given, not sorted
     assert float(ds["total_shortfall_t"].sel({POOL_JAPAN: 70, "agreement.ratio.japan": 1.0, "run": 0})) == 5900.0
@@ -363,7 +364,10 @@ def test_sweep_as_xarray_is_indexed_by_the_swept_values_and_run():
 def test_sweep_as_xarray_needs_distinct_values_and_the_extra(monkeypatch):
     with pytest.raises(simulator.InputError, match="a value is given twice"):  # refused for every sweep
         simulator.sweep(TWO_MEMBERS, grid={POOL_JAPAN: [30, 30]}, workers=1, as_xarray=True)
-    with pytest.raises(simulator.InputError, match=r"agreement\.members must be scalars to index a dimension"):
+    with (
+        pytest.raises(simulator.InputError, match=r"agreement\.members must be scalars to index a dimension"),
+        pytest.warns(UserWarning, match=r"^agreement\.members: its values changed no output"),
+    ):
         simulator.sweep(TWO_MEMBERS, grid={"agreement.members": [["japan", "eu"], ["eu", "japan"]]}, as_xarray=True)
     monkeypatch.setitem(sys.modules, "xarray", None)  # as if it were not installed
     with pytest.raises(simulator.InputError, match=r"pip install 'stockpile-simulator\[xarray\]'"):

@@ -12,7 +12,8 @@ from tests.helpers import TWO_MEMBERS
 def test_a_run_result_holds_its_values_and_stays_frozen():
     import dataclasses
 
-    result = simulator.run(TWO_MEMBERS, set={"agreement.ratio.japan": 0.3})
+    with pytest.warns(UserWarning, match="the other members' ratios are rescaled to what is left: eu 0.7"):
+        result = simulator.run(TWO_MEMBERS, set={"agreement.ratio.japan": 0.3})
     assert result.data["agreement"]["ratio"]["japan"] == 0.3
     assert [(c.path, c.value, c.was) for c in result.changes] == [("agreement.ratio.japan", 0.3, 0.5)]
     with pytest.raises(dataclasses.FrozenInstanceError):

@@ -49,7 +49,8 @@ def table():
 
 def test_columns_are_appended_in_the_sweeps_names(table):
     assert list(table.columns) == [*EARLIER, *APPENDED]
-    sweep = simulator.sweep("long_embargo_6m", grid={"agreement.mechanism": ["iea_ess"]})
+    with pytest.warns(UserWarning, match="add tonnes of magnet and tonnes of oxide"):  # the sweep's note, as the CLI's
+        sweep = simulator.sweep("long_embargo_6m", grid={"agreement.mechanism": ["iea_ess"]})
     assert set(APPENDED) <= set(sweep.columns)  # the same names as sweep.parquet's
     for column in APPENDED:
         assert table.loc["iea_ess", column] == pytest.approx(float(sweep[column].iloc[0]), abs=1e-9), column

@@ -9,6 +9,7 @@ again from nothing. It is now refused (exit 2, before any run, nothing touched) 
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pytest
@@ -138,11 +139,19 @@ def test_the_api_refuses_likewise_and_force_true_discards(tmp_path, monkeypatch)
     )
     assert contents(out) == before
     calls = counted(monkeypatch)
-    with pytest.warns(UserWarning, match=r"\.chunks: 2 finished chunk\(s\) \(10 runs\) of another sweep are discarded"):
+    with warnings.catch_warnings(record=True) as said:  # with the closing notes on its one point's figures
+        warnings.simplefilter("always")
         table = simulator.sweep(scenario, OTHER_GRID, runs=3, seed=11, workers=1, out=out, force=True)
+    discarded = f"{out}/.chunks: 2 finished chunk(s) (10 runs) of another sweep are discarded"
+    assert any(str(w.message).startswith(discarded) for w in said)
     assert calls == [0] and len(table) == 3
     assert not (out / ".chunks").exists()
-    simulator.sweep(scenario, OTHER_GRID, runs=3, seed=11, workers=1, out=fresh)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        simulator.sweep(scenario, OTHER_GRID, runs=3, seed=11, workers=1, out=fresh)
+    assert "sweep_metrics.png not drawn: a metrics figure needs two or more grid points" in map(
+        str, (w.message for w in said)
+    )
     assert table_bytes(out) == table_bytes(fresh)
 
 

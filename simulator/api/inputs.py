@@ -36,6 +36,19 @@ def warn_user(text: str) -> None:
     warnings.warn(text, UserWarning, stacklevel=level)
 
 
+def warn_rescaled(changes: Iterable[Any], source: str) -> None:
+    """A ``UserWarning`` for each ratio change that rescaled the other members' ratios, as the CLI's ``note:``.
+
+    ``changes`` are :class:`~simulator.scenario.changes.Change` (``changes_of``); the text is
+    :func:`~simulator.scenario.changes.rescaled_note`'s, after the file (``source``) and the path.
+    """
+    from simulator.scenario.changes import rescaled_note
+
+    for change in changes:
+        if note := rescaled_note(change):
+            warn_user(Problem(change.path, note).render(source, python=True))
+
+
 ScenarioLike = str | os.PathLike[str] | Mapping[str, Any] | Scenario
 """A scenario file, a bare library name, scenario data or a validated scenario."""
 Overrides = Mapping[str, Any] | Iterable[tuple[str, Any] | str] | None

@@ -25,6 +25,7 @@ from simulator.api.inputs import (
     python_words,
     raw_data,
     seed_argument,
+    warn_rescaled,
     warn_user,
 )
 from simulator.errors import InputError
@@ -48,52 +49,72 @@ class RunResult:
 
     The tables are those ``stockpile run`` writes (see the outputs reference); ``result``
     and ``data`` are what the files are written from.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The validated scenario that ran (changes applied).
+    seed : int
+        The run's seed.
+    timeseries : pd.DataFrame
+        One row per day, region and material: demand, supply, releases, shortfall, stocks, cover.
+    summary : pd.DataFrame
+        One row per region and material, then agreement-wide rows (``region == "all"``).
+    supply : pd.DataFrame
+        One row per day, region, material and supplier: shipped and arrived.
+    pool : pd.DataFrame
+        One row per day and material: the joint pool's stock and refills.
+    market : pd.DataFrame
+        One row per day and material: world price, perceived risk and market cover ratio (``market.csv``; the
+        price is fixed, risk 0 and cover ratio 1 for a material without a market).
+    releases : pd.DataFrame
+        One row per release decision of the agreement, a block of columns per member.
+    auctions : pd.DataFrame
+        One row per auction held: clearing price, lot, bids, wins and spend per member.
+    shocks : pd.DataFrame
+        One row per shock as it happened in this run (drawn values for random ones).
+    portfolio : pd.DataFrame
+        Sourcing shares per region, material and supplier, before and after quotas.
+    ledger : pd.DataFrame
+        The settlement ledger: per member and material, paid in, drawn, paid, received, owed (empty without an
+        agreement).
+    metrics : dict[str, Any]
+        Flat per-run metrics, the columns of a sweep table (``shortfall_t.japan`` ...): floats, ints for whole
+        numbers, ``pandas.NA`` for "never".
+    units : dict[str, str]
+        Unit of every column of the tables and of every metric (``"t"``, ``"days"``, ``"USD"``, ``"date"`` ...),
+        from ``simulator.quantities``.
+    result : Result
+        The model's own result (``simulator.results.Result``), which the files and figures are written from: the
+        same tables untyped (dates as ``YYYY-MM-DD`` text, ``-1`` for a day that never came), its ``structure``
+        (names, horizon) and ``scenario``.
+    data : dict[str, Any] | None
+        The scenario data that was validated, with the ``set`` changes and seed applied (a dict, as
+        ``scenario.json`` and the workbook's Scenario sheet hold it); None when a validated ``Scenario`` was
+        given unchanged.
+    changes : tuple[Change, ...]
+        The ``set`` changes (and seed) the run was made with, as the report lists them: a tuple of
+        ``simulator.scenario.changes.Change`` (``path``, ``value``, and ``was``: the value in the file); empty
+        without changes.
     """
 
     scenario: Scenario
-    """The validated scenario that ran (changes applied)."""
     seed: int
-    """The run's seed."""
     timeseries: pd.DataFrame
-    """One row per day, region and material: demand, supply, releases, shortfall, stocks, cover."""
     summary: pd.DataFrame
-    """One row per region and material, then agreement-wide rows (``region == "all"``)."""
     supply: pd.DataFrame
-    """One row per day, region, material and supplier: shipped and arrived."""
     pool: pd.DataFrame
-    """One row per day and material: the joint pool's stock and refills."""
     market: pd.DataFrame
-    """One row per day and material: world price, perceived risk and market cover ratio (``market.csv``;
-    the price is fixed, risk 0 and cover ratio 1 for a material without a market)."""
     releases: pd.DataFrame
-    """One row per release decision of the agreement, a block of columns per member."""
     auctions: pd.DataFrame
-    """One row per auction held: clearing price, lot, bids, wins and spend per member."""
     shocks: pd.DataFrame
-    """One row per shock as it happened in this run (drawn values for random ones)."""
     portfolio: pd.DataFrame
-    """Sourcing shares per region, material and supplier, before and after quotas."""
     ledger: pd.DataFrame
-    """The settlement ledger: per member and material, paid in, drawn, paid, received, owed (empty without an
-    agreement)."""
     metrics: dict[str, Any]
-    """Flat per-run metrics, the columns of a sweep table (``shortfall_t.japan`` ...):
-    floats, ints for whole numbers, ``pandas.NA`` for "never"."""
     units: dict[str, str]
-    """Unit of every column of the tables and of every metric (``"t"``, ``"days"``,
-    ``"USD"``, ``"date"`` ...), from ``simulator.quantities``."""
     result: Result
-    """The model's own result (``simulator.results.Result``), which the files and figures are written from:
-    the same tables untyped (dates as ``YYYY-MM-DD`` text, ``-1`` for a day that never came), its
-    ``structure`` (names, horizon) and ``scenario``."""
     data: dict[str, Any] | None = None
-    """The scenario data that was validated, with the ``set`` changes and seed applied (a dict, as
-    ``scenario.json`` and the workbook's Scenario sheet hold it); None when a validated ``Scenario`` was
-    given unchanged."""
     changes: tuple[Change, ...] = ()
-    """The ``set`` changes (and seed) the run was made with, as the report lists them: a tuple of
-    ``simulator.scenario.changes.Change`` (``path``, ``value``, and ``was``: the value in the file);
-    empty without changes."""
 
     def __repr__(self) -> str:
         from simulator.console import total_text
@@ -251,7 +272,8 @@ def run(
         A file path, a bare scenario name, scenario data or a ``Scenario``.
     set
         Changes applied before validation, as ``--set``: ``{path: value}``, ``(path, value)``
-        pairs or ``"PATH=VALUE"`` strings.
+        pairs or ``"PATH=VALUE"`` strings. A member's ratio set alone rescales the other
+        members' ratios to what is left, and a ``UserWarning`` says to what, as the CLI's note.
     seed
         The run's seed (default: the scenario's ``seed``).
     engine
@@ -296,6 +318,7 @@ def run(
         pairs.append(("seed", seed_argument(seed)))
     loaded = load(scenario, pairs)
     changes = tuple(changes_of(raw_data(scenario, [])[0], pairs)) if pairs else ()
+    warn_rescaled(changes, loaded.source)
     if folder is None:
         result = simulate(loaded.scenario)
     else:
@@ -432,6 +455,7 @@ def report(
     loaded = load(scenario, pairs)
     check_drawable(loaded.scenario, loaded.source)
     changes = changes_of(raw_data(scenario, [])[0], pairs)
+    warn_rescaled(changes, loaded.source)
     inputs = [loaded.source] if _is_path(scenario) else []  # the file read, a bare name resolved
     base = None
     if compare is not None:

@@ -5,12 +5,11 @@ Layer: face.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterable, Mapping
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -31,8 +30,13 @@ from simulator.api.inputs import (
 from simulator.errors import InputError, Problem, setting
 from simulator.frames import typed
 from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, parse_values
-from simulator.sweep.runner import CHUNK_RUNS, MAX_RUNS
+from simulator.sweep.runner import MAX_RUNS
 from simulator.workers import MAX_WORKERS, default_workers
+
+if TYPE_CHECKING:
+    from xarray import Dataset
+else:  # xarray is optional and imported only for as_xarray=True: at run time the hints say Any for it
+    Dataset = Any
 
 XARRAY_MISSING = "xarray is not installed; install the extra with: pip install 'stockpile-simulator[xarray]'"
 
@@ -87,17 +91,33 @@ def _in_memory(planned: Any, workers: int, client: Any) -> pd.DataFrame:
     return assemble_table(planned, [tables[index] for index, _ in chunks])
 
 
-def _to_files(planned: Any, folder: Path, workers: int, client: Any, force: bool, plots: bool) -> pd.DataFrame:
-    """Run (or resume) the sweep into ``folder`` as ``stockpile sweep -o`` does, figures included if ``plots``."""
+def _to_files(
+    planned: Any, folder: Path, workers: int, client: Any, force: bool, plots: bool
+) -> tuple[pd.DataFrame, list[str]]:
+    """Run (or resume) the sweep into ``folder`` as ``stockpile sweep -o`` does, figures included if ``plots``.
+
+    Returns the table and the notes of swept paths that changed nothing (worked out as the table was written).
+    """
     from simulator.sweep import run_sweep
     from simulator.sweep.figures import write_sweep_figures
 
     figures = write_sweep_figures if plots else None
+    unchanged: list[str] = []
 
     def note(text: str) -> None:
         warn_user(f"{folder}/{text}")
 
-    return run_sweep(planned, folder, workers=workers, client=client, figures=figures, force=force, note=note)
+    table = run_sweep(
+        planned,
+        folder,
+        workers=workers,
+        client=client,
+        figures=figures,
+        force=force,
+        on_table=unchanged.extend,
+        note=note,
+    )
+    return table, unchanged
 
 
 def _dataset(table: pd.DataFrame, planned: Any) -> Any:
@@ -121,16 +141,87 @@ def _dataset(table: pd.DataFrame, planned: Any) -> Any:
         if isinstance(values.dtype, pd.Int64Dtype):  # <NA> becomes NaN
             values = values.astype("float64")
         variables[name] = xr.Variable(dims, values.to_numpy().reshape(shape), attrs={"units": units.get(name, "")})
-    coords = {axis.path: np.array(axis.values, dtype=object if _mixed(axis.values) else None) for axis in axes}
+    coords = {axis.path: _coordinate(axis.values) for axis in axes}
     coords["run"] = np.arange(runs)
     coords["seed"] = ("run", table["seed"].to_numpy()[:runs])
     attrs = {"scenario": planned.first.name, "seed": planned.root_seed, "runs_per_point": runs}
     return xr.Dataset(variables, coords=coords, attrs=attrs)
 
 
+def _coordinate(values: tuple[Any, ...]) -> np.ndarray:
+    """A swept path's values as a dimension's index: dates as the table's column holds them (``datetime64[ms]``).
+
+    So that ``.sel({path: "2010-11-20"})`` works on the Dataset as ``table[path] == "2010-11-20"`` does
+    on the frame; values of more than one type are kept as objects.
+    """
+    from simulator.sweep import swept_column
+
+    column = swept_column(list(values))
+    if isinstance(column, pd.Series):
+        return column.to_numpy()
+    return np.array(values, dtype=object if _mixed(values) else None)
+
+
 def _mixed(values: tuple[Any, ...]) -> bool:
     """Values of more than one Python type (kept as objects, never coerced to text)."""
     return len({type(v) for v in values}) > 1
+
+
+@overload
+def sweep(
+    scenario: ScenarioLike,
+    grid: Mapping[str, Any] | None = None,
+    *,
+    runs: int = 1,
+    seed: int | None = None,
+    workers: int | None = None,
+    set: Overrides = None,
+    as_xarray: Literal[False] = False,
+    out: str | os.PathLike[str] | None = None,
+    plots: bool = True,
+    force: bool = False,
+    client: Any = None,
+    max_points: int | None = None,
+    max_runs: int | None = None,
+) -> pd.DataFrame: ...
+
+
+@overload
+def sweep(
+    scenario: ScenarioLike,
+    grid: Mapping[str, Any] | None = None,
+    *,
+    runs: int = 1,
+    seed: int | None = None,
+    workers: int | None = None,
+    set: Overrides = None,
+    as_xarray: Literal[True],
+    out: str | os.PathLike[str] | None = None,
+    plots: bool = True,
+    force: bool = False,
+    client: Any = None,
+    max_points: int | None = None,
+    max_runs: int | None = None,
+) -> Dataset: ...
+
+
+@overload
+def sweep(
+    scenario: ScenarioLike,
+    grid: Mapping[str, Any] | None = None,
+    *,
+    runs: int = 1,
+    seed: int | None = None,
+    workers: int | None = None,
+    set: Overrides = None,
+    as_xarray: bool = False,
+    out: str | os.PathLike[str] | None = None,
+    plots: bool = True,
+    force: bool = False,
+    client: Any = None,
+    max_points: int | None = None,
+    max_runs: int | None = None,
+) -> pd.DataFrame | Dataset: ...
 
 
 @python_words
@@ -149,7 +240,7 @@ def sweep(
     client: Any = None,
     max_points: int | None = None,
     max_runs: int | None = None,
-) -> Any:
+) -> pd.DataFrame | Dataset:
     """Run a scenario over a grid of parameters and seeds with the fast path; one row per run.
 
     Parameters
@@ -165,16 +256,23 @@ def sweep(
     runs
         Runs (seeds) per grid point; replicate ``k`` of every point has the same seed.
         A scenario with no random inputs runs once per point (a ``UserWarning`` says
-        so), as ``stockpile sweep`` does.
+        so), as ``stockpile sweep`` does. The notes the command prints once the table
+        is written come as a ``UserWarning`` each too: a swept path whose values changed
+        no output, shortfall totals that add unlike tonnes (magnet and oxide), and with
+        ``out`` and ``plots`` each figure not drawn, and why.
     seed
         Root seed (default: the scenario's).
     workers
         Local worker processes (default: the cores this process may use; 1 runs in this process).
+        The runs are cut into chunks of one fast-path batch, as ``stockpile sweep`` cuts them
+        (5,000 runs of the 2010 replay, fewer for larger scenarios), at most one worker a
+        chunk: a sweep of one chunk runs in this process, whatever ``workers`` says.
     set
         Changes applied to every run, as ``--set``.
     as_xarray
         Return an ``xarray.Dataset`` instead (needs the ``xarray`` extra): one
-        dimension per swept path, indexed by its values, then ``run``; a variable per
+        dimension per swept path, indexed by its values (dates as ``datetime64[ms]``, as
+        in the table, so that ``.sel({path: "2010-11-20"})`` works), then ``run``; a variable per
         metric with its ``units`` attribute; ``seed`` a coordinate along ``run``.
     out
         Also write the files of ``stockpile sweep -o out`` (table, ``sweep.json``,
@@ -225,19 +323,19 @@ def sweep(
     spec = SweepSpec(_axes(grid, max_points), runs=runs, seed=root_seed, fixed=tuple(assignments(set)))
     check_size(spec, max_points, max_runs)
     raw, source = raw_data(scenario, [])
-    if out is None:
-        n_runs = math.prod(len(axis.values) for axis in spec.axes) * runs
-        chunk_runs = min(CHUNK_RUNS, max(1, math.ceil(n_runs / n_workers)))
-        planned = plan_sweep(raw, source, spec, chunk_runs=chunk_runs, max_points=max_points, max_runs=max_runs)
-    else:
-        planned = plan_sweep(raw, source, spec, max_points=max_points, max_runs=max_runs)
+    # chunks of one fast-path batch, as stockpile sweep: a sweep of one batch runs here, starting no process
+    planned = plan_sweep(raw, source, spec, max_points=max_points, max_runs=max_runs)
     planned, why = without_repeats(planned)
     if why:
         warn_user(why)
+    from simulator.sweep import closing_notes
+
     if folder is None:
-        table = _in_memory(planned, n_workers, client)
+        table, unchanged = _in_memory(planned, n_workers, client), None
     else:
-        table = _to_files(planned, folder, n_workers, client, force, plots)
+        table, unchanged = _to_files(planned, folder, n_workers, client, force, plots)
+    for text in closing_notes(planned, table, folder is not None and plots, unchanged):  # as the CLI's notes
+        warn_user(text)
     table = typed(table)
     return _dataset(table, planned) if as_xarray else table
 

@@ -584,12 +584,13 @@ def load_scenario(path: str | os.PathLike[str], overrides: Any = None) -> Scenar
         ``(dotted_path, value)`` pairs or ``"PATH=VALUE"`` strings.
     """
     from simulator.arguments import assignments
-    from simulator.library import resolve_scenario
+    from simulator.library import refuse_missing_name, resolve_scenario
 
     if not isinstance(path, str | os.PathLike):
         raise InputError(f"path: give a scenario file path or a scenario name, not {type(path).__name__}")
     pairs = assignments(overrides, "overrides")
     source = resolve_scenario(os.fspath(path))
+    refuse_missing_name(source)  # a bare name found nowhere: where it was looked for, as simulator.run says
     return validate_overridden(load_raw(source, pairs), source, pairs)
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -1172,6 +1172,17 @@ Uncertain = Annotated[
 ]
 
 
+def _listed(names: Iterable[str], shown: int = 8) -> str:
+    """Names for a repr: the first ``shown``, then how many more.
+
+    >>> _listed(["japan", "eu"]), _listed(map(str, range(10)), 3)
+    ('japan, eu', '0, 1, 2 and 7 more')
+    """
+    names = list(names)
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
 class Scenario(Model):
     """A complete scenario: the world, its shocks and (optionally) an agreement."""
 
@@ -1203,3 +1214,22 @@ class Scenario(Model):
     uncertain: list[Uncertain] = Field(default=[], max_length=MAX_UNCERTAIN)
     """Inputs whose values are uncertain, with their ranges: sampled by ``stockpile sensitivity`` and
     ``stockpile run --uncertainty`` (``docs/uncertainty.md``)."""
+
+    def __repr__(self) -> str:
+        """A few lines, not every field (a scenario's full repr runs to tens of thousands of characters).
+
+        ``model_dump()`` gives every field; ``str()`` is pydantic's, field by field.
+        """
+        start = f" from {self.start_date}" if self.start_date else ""
+        lines = [
+            f"<Scenario {self.name!r}: {self.horizon_days} days{start}, seed {self.seed}",
+            f" regions: {_listed(self.regions)}; materials: {_listed(self.materials)}; "
+            f"suppliers: {_listed(self.suppliers)}",
+            f" shocks: {_listed([shock.id for shock in self.shocks]) or 'none'}; "
+            f"market: {_listed(self.market) or 'none'}",
+        ]
+        if (agreement := self.agreement) is not None:
+            lines.append(f" agreement: {agreement.mechanism} among {_listed(agreement.members)}")
+        else:
+            lines.append(" agreement: none")
+        return "\n".join(lines) + ">"

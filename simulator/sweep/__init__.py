@@ -47,6 +47,7 @@ __all__ = [
     "SweepStopped",
     "assemble_table",
     "base_hash",
+    "closing_notes",
     "finish_sweep",
     "load_spec_file",
     "parse_axis",
@@ -220,6 +221,30 @@ def finish_sweep(
                 on_table(unchanged)
             checkpoints.remove()
     return table
+
+
+def closing_notes(sweep: Sweep, table: pd.DataFrame, figures: bool, unchanged: list[str] | None = None) -> list[str]:
+    """What a finished sweep says last (``note:`` lines of ``stockpile sweep``, a ``UserWarning`` each in Python).
+
+    With ``figures`` (they were drawn): which were not, and why
+    (:func:`~simulator.sweep.figures.sweep_notes`); drawn or not, where the table's shortfall
+    totals (and the figures' panels of them) add unlike tonnes
+    (:func:`~simulator.sweep.figures.unlike_tonnes_notes`); then the swept paths whose values
+    changed no output. ``unchanged`` are those notes as :func:`finish_sweep` gave them to ``on_table`` (None:
+    worked out here, for a sweep kept in memory). The notes said before the runs (``sweep.json``'s
+    other ``notes``) are not repeated.
+    """
+    from simulator.sweep.figures import sweep_notes, unchanged_notes, unlike_tonnes_notes
+
+    paths = [axis.path for axis in sweep.spec.axes]
+    agreement = sweep.first.agreement
+    info = {
+        "grid": {axis.path: list(axis.values) for axis in sweep.spec.axes},
+        "members": list(agreement.members) if agreement is not None else [],
+        SHORTFALL_ADDS: shortfall_adds(sweep.first),
+    }
+    drawn = sweep_notes(table, info) if figures else unlike_tonnes_notes(table, info)  # the latter ends the former
+    return [*drawn, *(unchanged_notes(table, paths) if unchanged is None else unchanged)]
 
 
 def _study(scenario: Any, scenario_file: Any, axes: Any) -> tuple[str, str | None, frozenset[str]]:

@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # pandas is imported where a table is made: a sweep's workers
     import pandas as pd
 
 CHUNK_RUNS = 2500
-"""Runs per checkpointed chunk where a caller balances chunks over workers (sensitivity, the API)."""
+"""Runs per checkpointed chunk where a caller balances chunks over workers (sensitivity)."""
 ROUTE_RUNS_PER_BATCH = 60_000
 """Routes (region x material x supplier) times runs in one batch of the fast path: a
 route array of the day step is then 480 KB, a quarter of a core's 2 MiB L2 cache.
