@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.api.inputs import (
+    DATA_SOURCE,
     Overrides,
     ScenarioLike,
     assignments,
@@ -87,8 +88,13 @@ def _in_memory(planned: Any, workers: int, client: Any) -> pd.DataFrame:
     return assemble_table(planned, [tables[index] for index, _ in chunks])
 
 
-def _to_files(planned: Any, folder: Path, workers: int, client: Any, force: bool, plots: bool) -> pd.DataFrame:
-    """Run (or resume) the sweep into ``folder`` as ``stockpile sweep -o`` does, figures included if ``plots``."""
+def _to_files(
+    planned: Any, folder: Path, workers: int, client: Any, force: bool, plots: bool, inputs: list[str]
+) -> pd.DataFrame:
+    """Run (or resume) the sweep into ``folder`` as ``stockpile sweep -o`` does, figures included if ``plots``.
+
+    ``inputs`` (the scenario file read) are never written or removed, as the command's.
+    """
     from simulator.sweep import run_sweep
     from simulator.sweep.figures import write_sweep_figures
 
@@ -97,7 +103,9 @@ def _to_files(planned: Any, folder: Path, workers: int, client: Any, force: bool
     def note(text: str) -> None:
         warn_user(f"{folder}/{text}")
 
-    return run_sweep(planned, folder, workers=workers, client=client, figures=figures, force=force, note=note)
+    return run_sweep(
+        planned, folder, workers=workers, client=client, figures=figures, force=force, note=note, inputs=inputs
+    )
 
 
 def _dataset(table: pd.DataFrame, planned: Any) -> Any:
@@ -237,7 +245,8 @@ def sweep(
     if folder is None:
         table = _in_memory(planned, n_workers, client)
     else:
-        table = _to_files(planned, folder, n_workers, client, force, plots)
+        inputs = [source] if source != DATA_SOURCE else []  # a file read (not data): never written or removed
+        table = _to_files(planned, folder, n_workers, client, force, plots, inputs)
     table = typed(table)
     return _dataset(table, planned) if as_xarray else table
 
