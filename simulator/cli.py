@@ -497,6 +497,7 @@ def run(
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP + " Applied to BASELINE too.")
 @explorer_option(EXPLORER_HELP)
 @record_option(RECORD_HELP)
+@stops_on_signals
 def report(
     scenario: str,
     out_file: str | None,
