@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import random
 import signal
+import subprocess
+import sys
 import time
 import weakref
 from pathlib import Path
@@ -70,3 +72,38 @@ def test_a_signal_python_swallows_in_a_weakref_callback_still_stops_the_block(ca
     assert time.monotonic() - started < 2  # sent again at once, not at the end of the block
     assert refs[0]() is None
     assert "Exception ignored" not in capsys.readouterr().err
+
+
+# --- D5: Matplotlib's config folder -------------------------------------------------------------------
+
+
+def stockpile_with(env: dict[str, str], *args) -> subprocess.CompletedProcess:
+    """``stockpile ARGS`` in a new process, with Matplotlib's folder variables unset, then ``env``."""
+    base = {k: v for k, v in os.environ.items() if k not in ("MPLCONFIGDIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
+    command = [sys.executable, "-m", "simulator.cli", *(str(a) for a in args)]
+    return subprocess.run(command, env={**base, **env}, capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"HOME": "/etc/passwd/x"}, {"HOME": "/etc/passwd/x", "MPLCONFIGDIR": "/etc/passwd/matplotlib"}],
+    ids=["home-under-a-file", "mplconfigdir-under-a-file"],
+)
+def test_no_matplotlib_warning_when_its_folder_cannot_be_made(tmp_path, env):
+    """A folder under a file cannot be made, even by root: the figures are drawn, stderr stays empty,
+    and the private temporary folder is gone when the command ends."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    done = stockpile_with({**env, "TMPDIR": str(temporary)}, "run", SCENARIO, "-o", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert {"days_of_cover.png", "shortfall.png", "supply_mix.png"} <= {p.name for p in (tmp_path / "out").iterdir()}
+    assert list(temporary.iterdir()) == []
+
+
+def test_a_writable_mplconfigdir_is_the_one_used(tmp_path):
+    """The user's own writable MPLCONFIGDIR is never replaced: Matplotlib keeps its font cache there."""
+    mine = tmp_path / "mpl"
+    done = stockpile_with({"MPLCONFIGDIR": str(mine)}, "run", SCENARIO, "-o", tmp_path / "out")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert [p.name for p in mine.glob("fontlist-*.json")], list(mine.iterdir())
