@@ -4,8 +4,10 @@ that is not a record said so in one line (D8)."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from simulator.interrupt import Interrupted, interruptible
-from tests.helpers import ROOT
+from tests.helpers import ROOT, TWO_POINT_SWEEP, contents, invoke, no_traceback
 from tests.test_interrupt import EXIT_CODES, catches_sigterm, stockpile, wait_until
+from tests.test_sweep import write
 
 SCENARIO = ROOT / "scenarios" / "long_embargo_6m.yaml"
 
@@ -107,3 +110,41 @@ def test_a_writable_mplconfigdir_is_the_one_used(tmp_path):
     done = stockpile_with({"MPLCONFIGDIR": str(mine)}, "run", SCENARIO, "-o", tmp_path / "out")
     assert done.returncode == 0 and done.stderr == "", done.stderr
     assert [p.name for p in mine.glob("fontlist-*.json")], list(mine.iterdir())
+
+
+# --- D6: plot-sweep on a sweep.json without its keys ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def finished_sweep(tmp_path_factory) -> Path:
+    """A finished two-point sweep's folder (no figures), each test copying it."""
+    folder = tmp_path_factory.mktemp("sweep")
+    swept = invoke("sweep", write(folder), *TWO_POINT_SWEEP, "--no-plots", "-o", folder / "out")
+    assert swept.exit_code == 0, swept.output
+    return folder / "out"
+
+
+@pytest.mark.parametrize(("keys", "missing"), [((), ["grid", "members"]), (("grid",), ["members"])])
+def test_plot_sweep_refuses_a_sweep_json_without_its_keys(tmp_path, finished_sweep, keys, missing):
+    """``{}`` drew nothing and exited 0 ("no figure drawn"); as a null value, a missing key is refused."""
+    folder = tmp_path / "sweep"
+    shutil.copytree(finished_sweep, folder)
+    info = json.loads((folder / "sweep.json").read_text())
+    (folder / "sweep.json").write_text(json.dumps({key: info[key] for key in keys}))
+    before = contents(folder)
+    result = invoke("plot-sweep", folder)
+    assert result.exit_code == 2 and no_traceback(result), result.output
+    assert result.output.strip().splitlines() == [
+        f"error: {folder}: sweep.json: {key}: missing, so not the sweep.json a sweep wrote; run the sweep again"
+        for key in missing
+    ]
+    assert contents(folder) == before  # nothing drawn, nothing removed
+
+
+def test_plot_sweep_draws_the_sweep_json_a_sweep_wrote(tmp_path, finished_sweep):
+    """The check refuses no sweep.json a sweep writes (both keys there, the grid a mapping)."""
+    folder = tmp_path / "sweep"
+    shutil.copytree(finished_sweep, folder)
+    result = invoke("plot-sweep", folder)
+    assert result.exit_code == 0, result.output
+    assert "wrote " in result.output
