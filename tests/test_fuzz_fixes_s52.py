@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from simulator.interrupt import Interrupted, interruptible
-from tests.helpers import ROOT, TWO_POINT_SWEEP, contents, invoke, no_traceback
+from tests.helpers import ROOT, TWO_POINT_SWEEP, contents, forbid_simulation, invoke, no_traceback
 from tests.test_interrupt import EXIT_CODES, catches_sigterm, stockpile, wait_until
 from tests.test_sweep import write
 
@@ -148,3 +148,52 @@ def test_plot_sweep_draws_the_sweep_json_a_sweep_wrote(tmp_path, finished_sweep)
     result = invoke("plot-sweep", folder)
     assert result.exit_code == 0, result.output
     assert "wrote " in result.output
+
+
+# --- D8: a file that is not a record, and a record with problems in every row --------------------------
+
+RECORD = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
+HISTORICAL = ROOT / "scenarios" / "embargo_2010_historical.yaml"
+NOT_A_RECORD = (
+    "is not a record: its first line names none of a record's columns (date, quantity, region, material, value)"
+)
+
+
+def test_a_scenario_given_as_the_record_is_said_not_to_be_one(tmp_path, monkeypatch):
+    """It gave 132 lines, one per row of the YAML ('5 values, but the header names 1 columns')."""
+    forbid_simulation(monkeypatch)
+    result = invoke("report", SCENARIO, "-o", tmp_path / "r.html", "--record", SCENARIO)
+    assert result.exit_code == 2 and no_traceback(result), result.output
+    assert result.output.strip().splitlines() == [f"error: {SCENARIO}: {NOT_A_RECORD}"]
+    fit = ("--fit", "market.light_ree.price.sensitivity=0.5:2", "--iterations", 1, "--population", 4)
+    result = invoke("calibrate", HISTORICAL, "--record", HISTORICAL, *fit, "-o", tmp_path / "out")
+    assert result.exit_code == 2 and no_traceback(result), result.output
+    assert result.output.strip().splitlines() == [f"error: {HISTORICAL}: {NOT_A_RECORD}"]
+    assert not (tmp_path / "out").exists() and not (tmp_path / "r.html").exists()
+
+
+def test_missing_columns_are_named_before_the_rows(tmp_path, monkeypatch):
+    """A header lacking columns: one line naming them, not one per row whose values run past the header."""
+    record = tmp_path / "r.csv"
+    record.write_text("date,quantity,region\n" + "2010-07-26,price,world,light_ree,12\n" * 30)
+    forbid_simulation(monkeypatch)
+    result = invoke("report", HISTORICAL, "-o", tmp_path / "r.html", "--record", record)
+    assert result.exit_code == 2, result.output
+    line = f"error: {record}: missing column(s): material, value (need date, quantity, region, material, value)"
+    assert result.output.strip().splitlines() == [line]
+
+
+def test_problems_in_every_row_are_capped_at_ten_and_counted(tmp_path, monkeypatch):
+    """The audit's horizon case: 120 days from the scenario's start in 2026 hold none of the record's
+    35 rows (2010 to 2012); it printed 35 lines. Now the first 10, then how many more and in which rows."""
+    rows = [line for line in RECORD.read_text().splitlines()[1:] if line.strip()]
+    assert len(rows) == 35
+    forbid_simulation(monkeypatch)
+    args = ("report", SCENARIO, "-o", tmp_path / "r.html", "--set", "horizon_days=120", "--record", RECORD)
+    result = invoke(*args)
+    assert result.exit_code == 2 and no_traceback(result), result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 11
+    assert [line.split(": ")[2] for line in lines[:10]] == [f"row {k}.date" for k in range(2, 12)]
+    assert all("lies outside the horizon (days 0 to 119)" in line for line in lines[:10])
+    assert lines[10] == f"error: {RECORD}: and 25 more problem(s), in rows 12 to 36"
