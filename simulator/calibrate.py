@@ -84,6 +84,8 @@ PERIODS = ("day", "month", "quarter", "half", "year")
 SAMPLES = {"in": True, "out": False}
 """A record's ``sample`` cell -> whether a fit uses the row (``in``) or holds it out (``out``)."""
 REQUIRED = ("date", "quantity", "region", "material", "value")
+PROBLEMS_SHOWN = 10
+"""The most problems of a record's rows named, one a line; past them, how many more (:func:`_at_most`)."""
 TINY = 1e-9
 """Added to both sides of a log error, so a zero in the model does not give infinity."""
 
@@ -199,7 +201,7 @@ def _long_rows(reader: Any, columns: int) -> list[Problem]:
         for row in reader:
             if row:  # as pandas, blank lines are no rows
                 if any(cell.strip() for cell in row[columns:]):
-                    told = f"{len(row)} values, but the header names {columns} columns"
+                    told = f"{len(row)} values, but the header names {columns} column{'s' if columns != 1 else ''}"
                     problems.append(Problem(f"row {k + 2}", f"{told}: a value beyond them belongs to none"))
                 k += 1
             ended = reader.line_num
@@ -261,7 +263,10 @@ def read_record(path: Path, scenario: Scenario, keep: tuple[str, ...] = ()) -> p
         # a leading BOM stays in pandas' text: it drops one itself, as it does from the file's bytes
         lines = io.StringIO(text.removeprefix("\ufeff"), newline="")  # as UTF-8-sig would read it
         reader = csv.reader(lines, strict=True)  # a quote left open must not take in the next rows
-        named = [name.strip() for name in next((row for row in reader if row), [])]  # as written; blank lines skipped
+        header = next((row for row in reader if row), [])  # blank lines skipped
+        named = [name.strip() for name in header]  # as written
+        if header:  # before the rows: a file that is not a record is said to be one in one line
+            _refuse_missing_columns(header, source)
         long_rows = _long_rows(reader, len(named))
         # only the header's columns: a spreadsheet's trailing commas would make pandas take the first as the index
         table = pd.read_csv(
@@ -274,13 +279,10 @@ def read_record(path: Path, scenario: Scenario, keep: tuple[str, ...] = ()) -> p
     except InputError as exc:  # a quote left open (_long_rows): name the file
         raise InputError(exc.problems, source) from None
     if long_rows:
-        raise InputError(long_rows, source)
+        raise InputError(_at_most(long_rows), source)
     twice = sorted({name for name in named if name and named.count(name) > 1})  # a trailing comma names none
     if twice:  # pandas would rename the second one and read only the first
         raise InputError(f"column(s) named twice: {', '.join(twice)}", source)
-    missing = [c for c in REQUIRED if c not in table.columns]
-    if missing:
-        raise InputError(f"missing column(s): {', '.join(missing)} (need {', '.join(REQUIRED)})", source)
     if table.empty:
         raise InputError("the record has no rows", source)
     if scenario.start_date is None:
@@ -402,7 +404,7 @@ def read_record(path: Path, scenario: Scenario, keep: tuple[str, ...] = ()) -> p
     if not problems:  # every data row made a row: their numbers are the file's
         problems = _observed_twice(rows)
     if problems:
-        raise InputError(problems, source)
+        raise InputError(_at_most(problems), source)
     record = pd.DataFrame(rows)
     # a series is fitted by its weighted mean error, which rows of weight 0 alone cannot give
     first_row: dict[tuple[str, str, str, str], int] = {}
@@ -417,8 +419,51 @@ def read_record(path: Path, scenario: Scenario, keep: tuple[str, ...] = ()) -> p
         if key not in weighed
     ]
     if problems:
-        raise InputError(problems, source)
+        raise InputError(_at_most(problems), source)
     return record
+
+
+def _refuse_missing_columns(header: list[str], source: str) -> None:
+    """Raise :class:`InputError` if the header (as pandas reads it) lacks a column every record needs.
+
+    A header naming none of them is a file that is not a record (a scenario given as
+    ``--record``, say): said so, rather than a problem for every row of it.
+
+    >>> _refuse_missing_columns(["date", "quantity", "region", "material", "value"], "r.csv")
+    >>> for header in (["date", "quantity", "region"], ["name: long_embargo"]):
+    ...     try:
+    ...         _refuse_missing_columns(header, "r.csv")
+    ...     except InputError as exc:
+    ...         print(exc)
+    r.csv: missing column(s): material, value (need date, quantity, region, material, value)
+    r.csv: is not a record: its first line names none of a record's columns (date, quantity, region, material, value)
+    """
+    missing = [column for column in REQUIRED if column not in header]
+    if len(missing) == len(REQUIRED):
+        raise InputError(
+            f"is not a record: its first line names none of a record's columns ({', '.join(REQUIRED)})", source
+        )
+    if missing:
+        raise InputError(f"missing column(s): {', '.join(missing)} (need {', '.join(REQUIRED)})", source)
+
+
+def _at_most(problems: list[Problem]) -> list[Problem]:
+    """The first :data:`PROBLEMS_SHOWN` of a record's ``problems``, then a line for how many more and in which rows.
+
+    A record's problems tend to repeat down its rows (a horizon too short for every date):
+    a screen of them would hide the first. As :func:`simulator.output_folder.removed_note`
+    names the first files and counts the rest.
+
+    >>> rows = [Problem(f"row {k}.date", "outside the horizon") for k in range(2, 40)]
+    >>> [p.render("r.csv") for p in _at_most(rows)[-2:]]
+    ['r.csv: row 11.date: outside the horizon', 'r.csv: and 28 more problem(s), in rows 12 to 39']
+    """
+    if len(problems) <= PROBLEMS_SHOWN:
+        return problems
+    hidden = problems[PROBLEMS_SHOWN:]
+    rows = [int(found.group(1)) for p in hidden if (found := re.match(r"row (\d+)\b", p.path))]
+    where = f", in rows {min(rows)} to {max(rows)}" if len(set(rows)) > 1 else f", in row {rows[0]}" if rows else ""
+    return [*problems[:PROBLEMS_SHOWN], Problem("", f"and {len(hidden)} more problem(s){where}")]
 
 
 def record_samples(record: pd.DataFrame) -> np.ndarray | None:

@@ -418,7 +418,8 @@ def run(
     will_write = run_files(
         loaded.agreement is not None, not no_plots, with_report, excel, bool(loaded.market), study is not None
     )
-    with open_folder(folder, will_write, force, command="run") as out:
+    inputs = [p for p in (scenario, baseline_path, explorer_page, record_file) if p]  # as report's: never written
+    with open_folder(folder, will_write, force, command="run", inputs=inputs) as out:
         result = simulate(loaded)
         baseline = simulate(base) if base is not None else None
         found = None
@@ -496,6 +497,7 @@ def run(
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE", help=SET_HELP + " Applied to BASELINE too.")
 @explorer_option(EXPLORER_HELP)
 @record_option(RECORD_HELP)
+@stops_on_signals
 def report(
     scenario: str,
     out_file: str | None,
@@ -634,7 +636,7 @@ def compare_command(
     raw = load_raw(scenario, _overrides(assignments) + ([("seed", seed)] if seed is not None else []))
     folder = Path(out_dir or Path("results") / f"{raw.get('name', 'scenario')}_compare")
     written = {"compare.csv", *({"compare.png"} if not no_plots else ()), *({"workbook.xlsx"} if excel else ())}
-    with open_folder(folder, written, force, command="compare") as out:
+    with open_folder(folder, written, force, command="compare", inputs=[scenario]) as out:
         comparison = compare(raw, names, scenario, baseline=not no_baseline)
         table = comparison.table()
         info = manifest_info(
@@ -799,6 +801,7 @@ def sweep(
                     no_worker_timeout_s=NO_WORKER_TIMEOUT_S if dask_timeout_s is None else dask_timeout_s,
                     on_table=table_written,
                     note=lambda text: click.echo(f"note: {folder}/{text}", err=True),
+                    inputs=[p for p in (planned.source, spec_file) if p],
                 )
     for exc in figure_errors:
         click.echo(
@@ -1007,7 +1010,8 @@ def calibrate(
         raise InputError("every row of the record is held out: nothing to fit", record_file)
     total = checked_runs(population, len(parameters), iterations, starts)  # as calibrate checks it: before any run
     folder = Path(out_dir)
-    with open_folder(folder, {"calibration.json", "fit.csv", "fit.png"}, force, command="calibrate") as out:
+    written = {"calibration.json", "fit.csv", "fit.png"}
+    with open_folder(folder, written, force, command="calibrate", inputs=[scenario, record_file]) as out:
         with _progress(total, "set", "calibrating") as advance:
             result = fit(problem, population, iterations, seed, workers or 1, advance, starts)
         settings = {
@@ -1377,6 +1381,7 @@ def sensitivity(
                     client,
                     advance,
                     force,  # type: ignore[arg-type]
+                    inputs=[scenario],
                 )
     click.echo(
         f"{method} over {len(study.inputs)} uncertain input{'' if len(study.inputs) == 1 else 's'}: "

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -69,14 +70,42 @@ def _raise(signum: int, frame: FrameType | None) -> None:
     if _shield_depth:
         return  # raised as the shielded block ends
     if time.monotonic() - first < MAX_IMPORT_WAIT_S and _importing(frame):
-        timer = threading.Timer(IMPORT_WAIT_S, os.kill, (os.getpid(), signum))
-        timer.daemon = True
-        _resend[signum] = timer
-        timer.start()
+        _send_again(signum)
         return
     _stop_waiting()
     _raised.append(signum)
     raise Interrupted(signum)
+
+
+def _send_again(signum: int) -> None:
+    """Send ``signum`` to this process again in :data:`IMPORT_WAIT_S` (it waits meanwhile, as for an import)."""
+    _waiting_since.setdefault(signum, time.monotonic())
+    if (earlier := _resend.pop(signum, None)) is not None:
+        earlier.cancel()
+    timer = threading.Timer(IMPORT_WAIT_S, os.kill, (os.getpid(), signum))
+    timer.daemon = True
+    _resend[signum] = timer
+    timer.start()
+
+
+def _unraisable(previous: Any) -> Any:
+    """A ``sys.unraisablehook`` that sends again a signal Python swallowed, silently; others go to ``previous``.
+
+    :class:`Interrupted` raised where Python cannot pass an exception on (a weak reference's
+    callback or a ``__del__`` run by the garbage collector: Matplotlib and pandas leave many)
+    would be printed as "Exception ignored in ..." with a traceback, and the command would go
+    on as if no signal had come. So it is sent again, as a signal arriving during an import is
+    (:func:`_send_again`): it stops the command a moment later, or, if the command's block
+    ends first, as the block ends (:func:`interruptible`).
+    """
+
+    def hook(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, Interrupted):
+            _send_again(unraisable.exc_value.signum)
+            return
+        previous(unraisable)
+
+    return hook
 
 
 def _stop_waiting() -> list[int]:
@@ -129,12 +158,14 @@ def interruptible() -> Iterator[None]:
 
     A signal still waiting for an import when the block ends is raised as it ends (the
     block's work is done, but the signal was sent while it ran), never after the handlers
-    are restored.
+    are restored; so is one Python swallowed in a weak reference's callback or a
+    ``__del__`` (:func:`_unraisable`), without its "Exception ignored" traceback.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = {signum: signal.signal(signum, _raise) for signum in (signal.SIGINT, signal.SIGTERM)}
+    previous_hook, sys.unraisablehook = sys.unraisablehook, _unraisable(sys.unraisablehook)
     _raised.clear()
     try:
         yield
@@ -148,6 +179,7 @@ def interruptible() -> Iterator[None]:
         raise
     finally:
         waiting = _put_back(previous)
+        sys.unraisablehook = previous_hook
     if waiting:
         raise Interrupted(waiting[0])
 

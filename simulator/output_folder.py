@@ -17,7 +17,10 @@ Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``
   unless forced. A page a single-file command wrote there (``report -o DIR/report.html``)
   is the tool's too, known by its mark (:func:`is_page`): a command writing that name
   replaces it (and lists it); one that does not write it leaves it, unlisted, as it
-  leaves every other file. Other files are never touched.
+  leaves every other file. Other files are never touched. Nor are the command's own
+  inputs (its scenario, ``--record``, ``--compare``, ``--spec``) when they sit in the
+  folder under a name it writes or the manifest lists: refused (exit 2) before any
+  work, forced or not, as the single files are (:func:`refuse_inputs`).
 - **One command's output.** The manifest records the command that wrote the folder
   (``command``). Another command refuses (exit 2) to replace that output, naming the
   command, unless forced (a run's report and workbook as much as a sweep's table). A
@@ -345,11 +348,13 @@ def _manifest(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
 class OutputFolder:
     """An output folder opened by :func:`open_folder`: locked, its owned files known."""
 
-    def __init__(self, path: Path, force: bool, command: str | None = None) -> None:
+    def __init__(self, path: Path, force: bool, command: str | None = None, inputs: Iterable[Path | str] = ()) -> None:
         self.path = path
         self.force = force
         self.command = command
         """The command writing (``run``, ``sweep``...), recorded in the manifest; None records none."""
+        self.inputs = tuple(inputs)
+        """The files the command reads (its scenario, ``--record``...): never written or removed, forced or not."""
         self.manifest, self.fault = _manifest(path)
         """The manifest this tool wrote, or None and why the ``manifest.json`` there is not one (None: none there).
 
@@ -381,6 +386,17 @@ class OutputFolder:
             f"replace: choose another output folder, or pass {setting('force')} to replace it",
             str(self.path),
         )
+
+    def refuse_inputs_in(self, names: Iterable[str]) -> None:
+        """Raise :class:`InputError` (exit 2) if a file the command may write or remove here is one of its inputs.
+
+        Those are ``names``, the manifest and every file it lists (an earlier output's file
+        that the new one does not write is removed). The rule is :func:`refuse_inputs`, the
+        single files' own; ``--force`` does not override it: it is about files not the
+        tool's, never the command's own inputs.
+        """
+        for name in sorted({*names, MANIFEST, *self.owned}):
+            refuse_inputs(self.path / name, self.inputs, "folder")
 
     def refuse_foreign(self, names: Iterable[str]) -> None:
         """Raise :class:`InputError` (exit 2) if writing ``names`` would overwrite a file not ours.
@@ -445,6 +461,7 @@ class OutputFolder:
 
     def _commit(self, stage: Path, info: dict[str, Any] | None, replaces: frozenset[str]) -> None:
         written = sorted(p.name for p in stage.iterdir() if p.name not in (MANIFEST, STAGE_MARK))
+        self.refuse_inputs_in(written)
         self.refuse_foreign(written)
         self._refuse_blocked([*written, MANIFEST])
         owned = self.owned
@@ -541,7 +558,11 @@ def manifest_info(**info: Any) -> dict[str, Any]:
 
 @contextmanager
 def open_folder(
-    folder: Path, may_write: Iterable[str], force: bool = False, command: str | None = None
+    folder: Path,
+    may_write: Iterable[str],
+    force: bool = False,
+    command: str | None = None,
+    inputs: Iterable[Path | str] = (),
 ) -> Iterator[OutputFolder]:
     """Lock ``folder`` (created if new) for writing; refuse before any work if not ours.
 
@@ -549,13 +570,17 @@ def open_folder(
     the folder's manifest does not list it, :class:`InputError` (exit 2) is raised,
     unless ``force``. So it is if the manifest names a ``command`` other than
     ``command`` (:meth:`OutputFolder.refuse_other_command`), which the new manifest
-    records. Staging folders left by a killed command (marked: :func:`is_stage`) are removed. Folders this call
+    records. If one of the files it may write or remove is one of the command's
+    ``inputs`` (its scenario, ``--record``, ``--compare``, ``--spec``: the same file by any
+    name), it is refused first, forced or not (:meth:`OutputFolder.refuse_inputs_in`).
+    Staging folders left by a killed command (marked: :func:`is_stage`) are removed. Folders this call
     created are removed again if the command leaves them empty.
     """
     with _locked(folder) as lock:
         try:
             _remove_stages(folder)
-            out = OutputFolder(folder, force, command)
+            out = OutputFolder(folder, force, command, inputs)
+            out.refuse_inputs_in(may_write)
             out.refuse_other_command()
             out.refuse_foreign(may_write)
             yield out
@@ -830,12 +855,16 @@ def _marked(path: Path, mark: Mark) -> bool:
         return False
 
 
-def refuse_inputs(path: Path, inputs: Iterable[Path | str]) -> None:
-    """Raise :class:`InputError` if ``path`` is one of the command's ``inputs`` (the same file by any name)."""
+def refuse_inputs(path: Path, inputs: Iterable[Path | str], instead: str = "file") -> None:
+    """Raise :class:`InputError` if ``path`` is one of the command's ``inputs`` (the same file by any name).
+
+    ``instead``: where the advice says to write the output ("file"; "folder" for a file of an
+    output folder, :meth:`OutputFolder.refuse_inputs_in`).
+    """
     for given in inputs:
         with suppress(OSError):
             if os.path.samefile(path, given):
-                raise InputError(f"is the input {given}; write the output to another file", str(path))
+                raise InputError(f"is the input {given}; write the output to another {instead}", str(path))
 
 
 APPENDABLE_SUFFIXES = (".md", ".markdown")

@@ -184,8 +184,19 @@ class RunResult:
 
             refusal = "record: needs report=True (the record is set against the run in the report)"
             found = report_record(_record_path(record), self.scenario, report, refusal)
+        inputs = [found.source] if found is not None else []
         return _write_files(
-            folder, self.scenario, self.data, self.changes, lambda: self.result, plots, report, excel, force, found
+            folder,
+            self.scenario,
+            self.data,
+            self.changes,
+            lambda: self.result,
+            plots,
+            report,
+            excel,
+            force,
+            found,
+            inputs,
         )[1]
 
 
@@ -205,11 +216,12 @@ def _write_files(
     excel: bool,
     force: bool,
     record: Any = None,
+    inputs: Iterable[str | os.PathLike[str]] = (),
 ) -> tuple[Result, list[Path]]:
     """Write the files of ``stockpile run -o folder`` from the result ``make()`` gives; the result and the paths.
 
     As the command does, the folder is checked (and refused) before ``make`` is called, so a
-    refusal costs no run.
+    refusal costs no run; ``inputs`` (the files read) are never written or removed.
     """
     from simulator.output import run_files, write_run
     from simulator.output_folder import open_folder, removed_note
@@ -232,7 +244,7 @@ def _write_files(
 
             run_workbook(result, stage / "workbook.xlsx", scenario_data=data)
 
-    with open_folder(folder, files, force, command="run") as out:
+    with open_folder(folder, files, force, command="run", inputs=inputs) as out:
         result = make()
         paths = write_run(result, out, figures=extras, scenario_data=data)
     if gone := removed_note(out):  # as stockpile run's note: the earlier output's files this run did not write
@@ -323,7 +335,10 @@ def run(
         result = simulate(loaded.scenario)
     else:
         make = functools.partial(simulate, loaded.scenario)  # called once the folder is known to be ours
-        result, _ = _write_files(folder, loaded.scenario, loaded.data, changes, make, plots, False, False, force)
+        inputs = [loaded.source] if _is_path(scenario) else []  # the file read: never written or removed
+        result, _ = _write_files(
+            folder, loaded.scenario, loaded.data, changes, make, plots, False, False, force, inputs=inputs
+        )
     return _run_result(result, loaded.data, changes)
 
 

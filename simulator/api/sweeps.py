@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.api.inputs import (
+    DATA_SOURCE,
     Overrides,
     ScenarioLike,
     assignments,
@@ -92,10 +93,11 @@ def _in_memory(planned: Any, workers: int, client: Any) -> pd.DataFrame:
 
 
 def _to_files(
-    planned: Any, folder: Path, workers: int, client: Any, force: bool, plots: bool
+    planned: Any, folder: Path, workers: int, client: Any, force: bool, plots: bool, inputs: list[str]
 ) -> tuple[pd.DataFrame, list[str]]:
     """Run (or resume) the sweep into ``folder`` as ``stockpile sweep -o`` does, figures included if ``plots``.
 
+    ``inputs`` (the scenario file read) are never written or removed, as the command's.
     Returns the table and the notes of swept paths that changed nothing (worked out as the table was written).
     """
     from simulator.sweep import run_sweep
@@ -116,6 +118,7 @@ def _to_files(
         force=force,
         on_table=unchanged.extend,
         note=note,
+        inputs=inputs,
     )
     return table, unchanged
 
@@ -333,7 +336,8 @@ def sweep(
     if folder is None:
         table, unchanged = _in_memory(planned, n_workers, client), None
     else:
-        table, unchanged = _to_files(planned, folder, n_workers, client, force, plots)
+        inputs = [source] if source != DATA_SOURCE else []  # a file read (not data): never written or removed
+        table, unchanged = _to_files(planned, folder, n_workers, client, force, plots, inputs)
     for text in closing_notes(planned, table, folder is not None and plots, unchanged):  # as the CLI's notes
         warn_user(text)
     table = typed(table)

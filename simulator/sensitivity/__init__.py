@@ -220,9 +220,13 @@ def run_sensitivity(
     client: Any = None,
     progress: Callable[[int], None] | None = None,
     force: bool = False,
+    inputs: Iterable[Path | str] = (),
 ) -> Sensitivity:
-    """Run a study into ``folder`` (the files in the module docstring); refuse a folder not ours first."""
-    with open_folder(folder, SENSITIVITY_FILES, force, command="sensitivity") as out:
+    """Run a study into ``folder`` (the files in the module docstring); refuse a folder not ours first.
+
+    ``inputs`` (the scenario file) are never written or removed (:func:`~simulator.output_folder.open_folder`).
+    """
+    with open_folder(folder, SENSITIVITY_FILES, force, command="sensitivity", inputs=inputs) as out:
         found = analyse_study(study, method, samples, workers, client, progress)
         made_by = manifest_info(scenario=study.scenario.name, scenario_hash=found.info["scenario_hash"], method=method)
         with out.staged(made_by) as stage:

@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -341,6 +341,7 @@ def run_sweep(
     no_worker_timeout_s: float = NO_WORKER_TIMEOUT_S,
     on_table: Callable[[list[str]], None] | None = None,
     note: Callable[[str], None] | None = None,
+    inputs: Iterable[Path | str] = (),
 ) -> pd.DataFrame:
     """Run (or resume) a planned sweep into ``folder`` and return its table.
 
@@ -357,12 +358,14 @@ def run_sweep(
     so a figure that fails loses nothing; ``on_table(notes)`` is called as soon as the table
     is in place, with the notes of swept paths that changed nothing (:func:`finish_sweep`);
     ``note(text)`` is told what ``force`` discards, and what a resumed sweep kept
-    (``.chunks: resumed: 3 finished chunk(s) kept, ...``).
+    (``.chunks: resumed: 3 finished chunk(s) kept, ...``). ``inputs`` (the scenario file, a
+    ``--spec`` file) are never written or removed: one in the folder under a name the sweep
+    writes is refused first (:func:`~simulator.output_folder.open_folder`).
     """
     started = time.perf_counter()
     if not force:  # the first refusal: a --force given for another would discard them unannounced
         refuse_to_discard(folder, sweep)
-    with open_folder(folder, SWEEP_FILES, force, command="sweep") as out:
+    with open_folder(folder, SWEEP_FILES, force, command="sweep", inputs=inputs) as out:
         earlier = refuse_other_study(out, sweep)
         written_at = (out.manifest or {}).get("written_at")
         checkpoints = Checkpoints(folder, sweep, force, note)

@@ -1034,6 +1034,12 @@ def _check_sweep(info: Any, table: pd.DataFrame, folder: str) -> None:
     if not isinstance(info, dict):
         problems.append(Problem("sweep.json", "is not a sweep's description (a JSON object)"))
         info = {}
+    else:  # every sweep writes both (an empty grid, no members, as {} and []): one missing is a damaged file
+        problems.extend(
+            Problem("sweep.json", f"{key}: missing, so not the sweep.json a sweep wrote; run the sweep again")
+            for key in ("grid", "members")
+            if key not in info
+        )
     grid, members = info.get("grid", {}), info.get("members", [])
     if not isinstance(grid, dict):
         problems.append(Problem("sweep.json", "grid: not a mapping of swept paths to their values"))
