@@ -144,69 +144,6 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
-def _matplotlib_folder() -> None:
-    """Give Matplotlib a private temporary config folder when the one it would use cannot be written.
-
-    Before Matplotlib is first imported (by any module of the package, or a library it
-    loads): where its folder (``$MPLCONFIGDIR``, else ``~/.config/matplotlib`` and
-    ``~/.cache/matplotlib`` on Linux, ``~/.matplotlib`` on macOS) cannot be made or
-    written (a read-only or missing ``HOME``), Matplotlib would make such a folder itself
-    but print a warning of its own on every command ("mkdir -p failed ... Matplotlib created
-    a temporary cache directory"). A folder it can write (the user's ``MPLCONFIGDIR`` among
-    them) is never replaced; nothing is done once Matplotlib is loaded, nor on Windows.
-    The temporary folder is removed as the process that made it ends.
-    """
-    import os
-
-    if "matplotlib" in sys.modules or sys.platform == "win32":
-        return
-    given = os.environ.get("MPLCONFIGDIR")
-    if given:
-        folders = [given]
-    else:
-        try:
-            home = os.path.join(os.path.expanduser("~"), "")
-        except (KeyError, RuntimeError):  # no home to be found
-            home = None
-        if home is None or home == os.path.join("~", ""):
-            folders = [""]  # Matplotlib finds no folder either: it makes a temporary one (and says so)
-        elif sys.platform.startswith(("linux", "freebsd")):
-            config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
-            cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache")
-            folders = [os.path.join(config, "matplotlib"), os.path.join(cache, "matplotlib")]
-        else:
-            folders = [os.path.join(home, ".matplotlib")]
-    if all(folder and _can_write(folder) for folder in folders):
-        return
-    import atexit
-    import shutil
-    import tempfile
-
-    try:
-        made = tempfile.mkdtemp(prefix="stockpile-matplotlib-")
-    except OSError:
-        return  # no temporary folder either: Matplotlib says why when it is imported
-    os.environ["MPLCONFIGDIR"] = made
-    maker = os.getpid()  # a forked worker inherits the exit handler: only this process removes it
-    atexit.register(lambda: os.getpid() == maker and shutil.rmtree(made, ignore_errors=True))
-
-
-def _can_write(folder: str) -> bool:
-    """Whether ``mkdir -p folder`` would leave a folder this process can write (what Matplotlib checks)."""
-    import os
-
-    path = os.path.realpath(folder)
-    while not os.path.lexists(path):
-        parent = os.path.dirname(path)
-        if parent == path:
-            return False
-        path = parent
-    return os.path.isdir(path) and os.access(path, os.W_OK | os.X_OK)
-
-
-_matplotlib_folder()
-
-
 def __dir__() -> list[str]:
     """The public names (:data:`__all__`, imported lazily) and the submodules imported so far.
 

@@ -19,6 +19,7 @@ import datetime as dt
 import errno
 import functools
 import json
+import logging
 import math
 import signal
 import sys
@@ -231,6 +232,9 @@ def too_long(exc: OSError) -> InputError | None:
 def main(ctx: click.Context, debug: bool) -> None:
     """Simulate joint strategic stockpiles of critical raw materials under embargo shocks."""
     ctx.meta["debug"] = debug
+    # Matplotlib's own notes (a config folder it could not make under a read-only HOME, so a
+    # temporary one; a missing font) are not the command's output: stderr carries only ours.
+    logging.getLogger("matplotlib").setLevel(logging.ERROR)
 
 
 def _overrides(assignments: tuple[str, ...]) -> list[tuple[str, Any]]:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from simulator.interrupt import shielded
 from simulator.output_folder import OutputFolder, create_folders, manifest_info, remove_created, unwritable
 from simulator.quantities import AGREEMENT_SUMMARY, SUMMARY, SUMMARY_DATES
 from simulator.results import ALL, Result
@@ -25,12 +26,13 @@ from simulator.scenario import scenario_hash
 def check_writable(folder: Path) -> None:
     """Fail early (exit 2) when ``folder`` cannot be created or written; leave nothing behind."""
     try:
-        created = create_folders(folder)
-        try:
-            with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
-                pass
-        finally:
-            remove_created(created)
+        with shielded():  # a signal cannot leave the check's file or folders behind
+            created = create_folders(folder)
+            try:
+                with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+                    pass
+            finally:
+                remove_created(created)
     except OSError as exc:
         raise unwritable(
             folder, exc, "a file" if Path(exc.filename or "").name.startswith(".write-check-") else None
