@@ -160,7 +160,8 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
     robust = plain(verdict.split('<p class="robust">', 1)[1].split("</p>", 1)[0])
     first, fit = robust.split(". ", 1)
     assert first + "." == (
-        f"How robust: the answer \u2018not needed\u2019 (no member short with or without the joint stock) holds in "
+        f"How robust: the answer \u2018not needed in tonnes\u2019 (no member short with or without the joint stock) "
+        "holds in "
         f"{not_needed} of the 100 samples of its 63 uncertain inputs; of the other {100 - not_needed}, the joint "
         f"stock closes every shortfall in {closes} and cuts the members\u2019 total in {cut}."
     )

@@ -109,6 +109,17 @@ def _world_peak(run: Run, material: str) -> tuple[float, int]:
     return _world_extreme(run, material, np.argmax)
 
 
+def prices_rose(run: Run) -> bool:
+    """Whether the world price of some material with a market and a reference price rose above it, as shown."""
+    scenario = run.result.scenario
+    return any(
+        price(_world_peak(run, m)[0]) != price(reference_price(scenario, m) or 0.0)
+        and _world_peak(run, m)[0] > (reference_price(scenario, m) or 0.0)
+        for m in market_materials(run)
+        if reference_price(scenario, m)
+    )
+
+
 def _world_low(run: Run, material: str) -> tuple[float, int]:
     """The world price's lowest day: its price and its first day at it."""
     return _world_extreme(run, material, np.argmin)

@@ -572,7 +572,7 @@ def _members_by_material(table: Any, members: list[str], materials: list[str]) -
 
 
 ANSWER_WORDS = {
-    "not_needed": "the answer \u2018not needed\u2019 (no member short with or without the joint stock)",
+    "not_needed": "the answer \u2018not needed in tonnes\u2019 (no member short with or without the joint stock)",
     "closes": "the answer that the joint stock closes every shortfall",
     "cuts": "the answer that the joint stock cuts the members\u2019 shortfall",
     "no_help": "the answer that the joint stock leaves the members\u2019 shortfall no smaller",
@@ -593,7 +593,7 @@ def outcome_sentence(counts: dict[str, int], runs: int, inputs: int, answer: str
     """How often the headline's ``answer`` holds over the samples, and what the others give (HTML, one sentence).
 
     ``answer``: the headline's, as :func:`simulator.report.verdict.outcome` names it (None: not
-    known, and the count of ‘not needed’ leads). A count of 0 is left out.
+    known, and the count of ‘not needed in tonnes’ leads). A count of 0 is left out.
 
     >>> counts = {"not_needed": 49, "only_with": 0, "closes": 14, "cuts": 37, "no_help": 0}
     >>> print(outcome_sentence(counts, 100, 63, "not_needed").split("; ")[1])

@@ -1,0 +1,45 @@
+"""The report's wording after the s52 calibration audit (docs/release-rules.md, docs/uncertainty.md).
+
+The verdict "not needed" is judged in tonnes only: the model gives the joint stock no effect on prices,
+so it says that whether the stock would have tempered the price rise is outside it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.report import render_report
+from tests.helpers import build, run
+from tests.test_report_answers import AMPLE, CLOSE_CALL, MARKET, plain, section
+
+LOWER_BOUND = "what the stock is shown to do is a lower bound on its value."
+
+
+def _verdict(data: dict) -> str:
+    return plain(section(render_report(run(data)), "verdict"))
+
+
+def test_not_needed_is_said_in_tonnes_and_leaves_the_price_rise_open():
+    # the EU's 400 t (5 days of its 80 t/day) carries it through a 4-day halt: nobody is short with or without the
+    # pool, but the market's cover ratio falls and the world price rises above its 50 USD/kg reference (to ~120)
+    data = build(AMPLE, shocks=CLOSE_CALL, regions__eu__commercial_stock__ree__tonnes=400, market=MARKET)
+    result = run(data)
+    assert result.market["world_price_usd_per_kg"].max() > 100.0
+    verdict = _verdict(data)
+    assert (
+        "Not needed in tonnes: no physical shortfall to avoid. Neither member would run short without the joint "
+        "stock, and neither member runs short with it. Whether the stock would have tempered the price rise is "
+        "outside this model, which gives it no effect on prices. It was a close call:" in verdict
+    )
+    assert "no physical shortfall avoided" not in verdict and "Not needed here" not in verdict
+    # the note under the members' table says what the answer leaves out: a lower bound on the stock's value
+    assert LOWER_BOUND in verdict
+
+
+def test_without_a_price_rise_the_question_is_whether_it_would_have_tempered_prices():
+    # the same market with no shock: the price stays at its 50 USD/kg reference, so there is no rise to temper
+    data = build(AMPLE, shocks=[], market=MARKET)
+    assert run(data).market["world_price_usd_per_kg"].max() == pytest.approx(50.0)
+    verdict = _verdict(data)
+    assert "Whether the stock would have tempered prices is outside this model" in verdict
+    assert "the price rise" not in verdict
