@@ -43,3 +43,15 @@ def test_without_a_price_rise_the_question_is_whether_it_would_have_tempered_pri
     verdict = _verdict(data)
     assert "Whether the stock would have tempered prices is outside this model" in verdict
     assert "the price rise" not in verdict
+
+
+def test_the_iea_ess_rule_says_its_supply_is_commercial_stock_not_the_ieps_arrivals():
+    # the rule section of an iea_ess report says what its arithmetic measures as supply, and what that does to
+    # a one-member embargo (docs/release-rules.md, "Where it departs from the IEP")
+    text = plain(render_report(run(build(AMPLE, agreement__mechanism="iea_ess"))))
+    assert "IEA system settings: it activates when the group loses 7.0% of its supply" in text
+    assert (
+        "This follows the IEP's arithmetic, with supply measured as what a member's commercial stock gives rather "
+        "than the arrivals the IEP counts: a member cut off counts as supplied while its stock lasts, so under an "
+        "embargo on one member it can pass supplies on where under the IEP it would receive" in text
+    )
