@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.report import render_report
-from tests.helpers import build, run
+from tests.helpers import build, hybrid_pair, run
 from tests.test_report_answers import AMPLE, CLOSE_CALL, MARKET, plain, section
 
 LOWER_BOUND = "what the stock is shown to do is a lower bound on its value."
@@ -55,3 +55,25 @@ def test_the_iea_ess_rule_says_its_supply_is_commercial_stock_not_the_ieps_arriv
         "than the arrivals the IEP counts: a member cut off counts as supplied while its stock lasts, so under an "
         "embargo on one member it can pass supplies on where under the IEP it would receive" in text
     )
+
+
+FIXED_BIDS = "The bids for rare earths are fixed USD/kg, per tonne of the material as the scenario counts it"
+
+
+def test_fixed_bids_on_a_material_with_a_market_are_said_to_ignore_its_price():
+    # Japan bids 100 and the EU 50 USD/kg, fixed: with a market for rare earths the report says they do not follow
+    # the world price and names price_multiplier; without a market (the price is fixed too) it says nothing
+    with_market = hybrid_pair()
+    with_market["market"] = MARKET
+    said = plain(render_report(run(with_market)))
+    assert FIXED_BIDS in said
+    assert "do not follow the model's world price" in said and "a segment with price_multiplier bids" in said
+    assert FIXED_BIDS not in plain(render_report(run(hybrid_pair())))
+    # the same bids as 1.2x and 1.0x the day's price the member pays: nothing fixed to warn of
+    linked = hybrid_pair()
+    linked["market"] = MARKET
+    for member, multiple in (("japan", 1.2), ("eu", 1.0)):
+        linked["agreement"]["auction"]["bids"][member]["ree"] = [
+            {"end_use": "magnets", "share": 1.0, "price_multiplier": multiple}
+        ]
+    assert FIXED_BIDS not in plain(render_report(run(linked)))
