@@ -11,6 +11,7 @@ import pytest
 from simulator.report import render_report
 from tests.helpers import build, hybrid_pair, run
 from tests.test_report_answers import AMPLE, CLOSE_CALL, MARKET, plain, section
+from tests.test_report_audit import CAPPED, verdict_with_record
 
 LOWER_BOUND = "what the stock is shown to do is a lower bound on its value."
 
@@ -77,3 +78,24 @@ def test_fixed_bids_on_a_material_with_a_market_are_said_to_ignore_its_price():
             {"end_use": "magnets", "share": 1.0, "price_multiplier": multiple}
         ]
     assert FIXED_BIDS not in plain(render_report(run(linked)))
+
+
+def test_the_records_highest_price_names_the_interpolated_figure_it_rests_on_and_its_low_confidence(tmp_path):
+    # the record's July mean (900 USD/kg, 18x the 50 USD/kg reference) is derived from a figure its source marks
+    # interpolated, and rated L: the line names the figure (without the clause's attribution) and the confidence;
+    # a row rated M whose source interpolates nothing gets neither
+    result = run(CAPPED)
+    path = tmp_path / "record.csv"
+    head = "date,quantity,region,material,supplier,period,value,sample,source,confidence\n"
+    verdict = verdict_with_record(
+        result,
+        path,
+        head + '2010-07-01,price,world,ree,,month,900,in,"DERIVED basket, a table: La 135; Nd ~200 (interpolated)",L\n',
+    )
+    assert (
+        "rare earths 18x in the record (900 USD/kg, its mean over Jul 2010; derived: not a figure its source gives; "
+        "it rests on an interpolated figure, \u201cNd ~200 (interpolated)\u201d; low confidence), 75x in the model"
+        in verdict
+    )
+    verdict = verdict_with_record(result, path, head + "2010-07-01,price,world,ree,,month,900,in,a price table,M\n")
+    assert "18x in the record (900 USD/kg, its mean over Jul 2010), 75x in the model" in verdict
