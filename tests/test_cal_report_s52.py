@@ -6,10 +6,16 @@ so it says that whether the stock would have tempered the price rise is outside 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import pandas as pd
 import pytest
 
 from simulator.report import render_report
-from tests.helpers import build, hybrid_pair, run
+from simulator.report.record import load_record
+from simulator.report.uncertainty import held_fixed, samples_short_line
+from simulator.scenario import load_scenario
+from tests.helpers import ROOT, TWO_MEMBERS, build, hybrid_pair, run
 from tests.test_report_answers import AMPLE, CLOSE_CALL, MARKET, plain, section
 from tests.test_report_audit import CAPPED, verdict_with_record
 
@@ -99,3 +105,103 @@ def test_the_records_highest_price_names_the_interpolated_figure_it_rests_on_and
     )
     verdict = verdict_with_record(result, path, head + "2010-07-01,price,world,ree,,month,900,in,a price table,M\n")
     assert "18x in the record (900 USD/kg, its mean over Jul 2010), 75x in the model" in verdict
+
+
+def _near_record_case(tmp_path, ree_peaks: list[float]) -> str:
+    """The first sentence of *How robust* over four samples set against a record of rare earths at 200 USD/kg.
+
+    Samples 0 and 1 leave no member short either way ('not needed in tonnes'); samples 2 and 3 leave the EU short
+    by 10 t without the stock and by none with it (it closes every shortfall).
+    """
+    data = build(TWO_MEMBERS, start_date="2026-01-01")
+    data["market"] = {"ree": {}}
+    result = run(data)
+    path = tmp_path / "record.csv"
+    path.write_text("date,quantity,region,material,supplier,period,value\n2026-01-01,price,world,ree,,month,200\n")
+    zero = [0.0] * 4
+    with_stock = pd.DataFrame(
+        {
+            "shortfall_t.japan": zero,
+            "shortfall_t.eu": zero,
+            "shortfall_t.japan.ree": zero,
+            "shortfall_t.eu.ree": zero,
+            "peak_world_price_usd_per_kg.ree": ree_peaks,
+        }
+    )
+    without = with_stock.copy()
+    without["shortfall_t.eu"] = without["shortfall_t.eu.ree"] = [0.0, 0.0, 10.0, 10.0]
+    study = SimpleNamespace(inputs=[None], paths=["regions.eu.x"])
+    found = SimpleNamespace(study=study, runs=4, samples=with_stock, without=without, without_why="")
+    html = samples_short_line(result, found, load_record(path, result.scenario)).html("not_needed")
+    return plain(html.split("</p>", 1)[0]).split(". ", 1)[0]
+
+
+def test_the_robustness_count_is_given_beside_the_count_over_the_samples_near_the_record(tmp_path):
+    # within a factor 1.5 of 200: 133.3-300. Peaks 100, 150, 250, 400: samples 1 and 2 come near, of which the
+    # answer 'not needed in tonnes' holds in sample 1 only (sample 2: the stock closes the EU's 10 t)
+    assert _near_record_case(tmp_path, [100.0, 150.0, 250.0, 400.0]) == (
+        "How robust: the answer \u2018not needed in tonnes\u2019 (no member short with or without the joint stock) "
+        "holds in 2 of the 4 samples of its 1 uncertain input, and in 1 of the 2 whose peak world prices come within "
+        "a factor 1.5 of the record\u2019s highest for rare earths (in those, the joint stock closes every shortfall "
+        "in 1); of the other 2, the joint stock closes every shortfall in 2"
+    )
+    # one sample near (sample 2), where the stock closes a shortfall: the answer does not hold there
+    assert ", but not in the one sample whose peak world price comes within a factor 1.5" in _near_record_case(
+        tmp_path, [100.0, 500.0, 250.0, 400.0]
+    )
+    # none near: said so, in parentheses
+    assert (
+        "of its 1 uncertain input (no sample\u2019s peak world price comes within a factor 1.5 of the record\u2019s "
+        "highest for rare earths); of the other 2"
+    ) in _near_record_case(tmp_path, [100.0, 500.0, 50.0, 400.0])
+
+
+def test_the_inputs_table_lists_what_the_study_holds_fixed_by_a_rule_from_the_scenario():
+    # a market of two parameters, one declared uncertain: the other is held; of the halt, its start and end are
+    # numbers the scenario writes and does not sample (its kind, supplier and regions say what it is)
+    entry = {"path": "market.ree.price.sensitivity", "low": 1, "high": 3, "source": "assumption"}
+    halt = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["eu"], "start": 2, "end": 5}
+    data = build(TWO_MEMBERS, market=MARKET, shocks=[halt])
+    data["uncertain"] = [entry]
+    row = render_report(run(data)).split('<tr class="held-fixed">', 1)[1].split("</tr>", 1)[0]
+    assert (
+        plain(row)
+        .replace(" ;", ";")
+        .startswith(
+            "Held fixed, not sampled (3 inputs): market.ree: price.adjustment_days; shocks.halt: start, end as written "
+            "none: not sampled computed from the scenario: every market parameter and every shock\u2019s number or date"
+        )
+    )
+    assert "sensitivity" not in row  # sampled: in the rows above
+    # the other parameter sampled instead: the first is held
+    data["uncertain"] = [{**entry, "path": "market.ree.price.adjustment_days"}]
+    said = plain(render_report(run(data))).replace(" ;", ";")
+    assert (
+        "Held fixed, not sampled (3 inputs): market.ree: price.sensitivity; shocks.halt: start, end as written" in said
+    )
+
+
+def test_embargo_2010_holds_fixed_what_calibration_md_names_as_not_sampled():
+    # docs/calibration.md, "Not sampled": the Japan halt's dates and full severity, the 2012 quota and its perceived
+    # cut, the heavy copies of the light assumptions and the values fitted without a sampled range (the price
+    # adjustment time, the risk memory, the heavy substitution share): the rule finds each, and nothing sampled
+    scenario = load_scenario(ROOT / "scenarios" / "embargo_2010.yaml")
+    held = set(held_fixed(scenario))
+    named = {
+        "shocks.china_japan_halt.start",
+        "shocks.china_japan_halt.end",
+        "shocks.china_japan_halt.severity",
+        "shocks.china_quota_2012.tonnes_per_period",
+        "shocks.china_quota_2012.perceived_severity",
+        "market.heavy_ree.demand.substitution.full_price_ratio",
+        "market.heavy_ree.demand.substitution.adjustment_days",
+        "market.heavy_ree.demand.substitution.permanent_share",
+        "market.heavy_ree.stocking.adjustment_days",
+        "market.light_ree.price.adjustment_days",
+        "market.heavy_ree.price.adjustment_days",
+        "market.light_ree.risk.memory_days",
+        "market.heavy_ree.risk.memory_days",
+        "market.heavy_ree.demand.substitution.max_share",
+    }
+    assert named <= held
+    assert not held & {u.path for u in scenario.uncertain}
