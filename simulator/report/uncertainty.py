@@ -174,13 +174,13 @@ def _held_fixed_row(scenario: Any) -> str:
         head, _, rest = path.partition(".")
         owner, _, field = rest.partition(".")
         groups.setdefault(f"{head}.{owner}", []).append(field)
-    listed = "; ".join(
+    listed = ";<br>".join(  # a line per market or shock
         f"<code>{escape(owner)}</code>: {', '.join(f'<code>{escape(f)}</code>' for f in fields)}"
         for owner, fields in groups.items()
     )
     return (
         '<tr class="held-fixed"><td class="text" data-label="Input">Held fixed, not sampled '
-        f"({plural(len(held), 'input')}): {listed}</td>"
+        f"({plural(len(held), 'input')}):<br>{listed}</td>"
         '<td class="text" data-label="Value used">as written</td>'
         '<td class="text" data-label="Range">none: not sampled</td>'
         '<td class="text source" data-label="Source">computed from the scenario: every market parameter and '
