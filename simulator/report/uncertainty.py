@@ -652,6 +652,10 @@ ANSWER_WORDS = {
 }
 """The headline's answer, by :func:`simulator.report.verdict.outcome`'s name, as the robustness sentence names it."""
 
+NOT_NEEDED_SAID = "the answer \u2018not needed in tonnes\u2019"
+"""The answer 'not needed' where the headline just gave it ("neither member runs short, with the joint stock or
+without it"): what it means is on the line above, and the sentence shares the first screen with the members' table."""
+
 OTHER_WORDS = {
     "closes": "closes every shortfall in {:,}",
     "cuts": "cuts the members\u2019 total in {:,}",
@@ -678,31 +682,24 @@ def outcome_sentence(
     ``near``: the samples that come near the record's prices (:class:`NearRecord`); how often the
     answer holds over them is said beside the count over all:
 
-    >>> near = NearRecord(3, {"not_needed": 0, "only_with": 0, "closes": 2, "cuts": 1, "no_help": 0}, "both materials")
-    >>> said = outcome_sentence(counts, 100, 63, "not_needed", near).split("; ")[0].split(" holds in ")[1]
-    >>> for part in said.replace(" (", ", but in ").split(", but in "):
-    ...     print(part)
-    49 of the 100 samples of its 63 uncertain inputs
-    none of the 3 whose peak world prices come within a factor 1.5 of the record’s highest for both materials
-    in those, the joint stock closes every shortfall in 2 and cuts the members’ total in 1)
+    >>> near = NearRecord(3, {"not_needed": 0, "only_with": 0, "closes": 2, "cuts": 1, "no_help": 0}, "both peaks")
+    >>> print(outcome_sentence(counts, 100, 63, "not_needed", near).split("; ")[0].split(" holds in ")[1])
+    49 of the 100 samples of its 63 uncertain inputs, but in none of the 3 near both peaks
     """
     lead = answer if answer in ANSWER_WORDS else "not_needed"
     held = counts[lead]
     of = f"{'all ' if held == runs and runs > 1 else ''}{held:,} of the {runs:,} samples"
-    text = f"<strong>How robust:</strong> {ANSWER_WORDS[lead]} holds in {of} of its {plural(inputs, 'uncertain input')}"
-    if near is not None:
-        within = f"within a factor {FIT_FACTOR:g} of the record\u2019s highest for {near.materials}"
-        there = _other_answers(near.counts, lead)
+    # the headline just above says what 'not needed in tonnes' is: said again only where it gave no answer
+    words = NOT_NEEDED_SAID if answer == "not_needed" else ANSWER_WORDS[lead]
+    text = f"<strong>How robust:</strong> {words} holds in {of} of its {plural(inputs, 'uncertain input')}"
+    if near is not None:  # short: the answer and the members' table share the first screen
         if near.runs > 1:
             some = f"and in {near.counts[lead]:,} of" if near.counts[lead] else "but in none of"
-            text += f", {some} the {near.runs:,} whose peak world prices come {within}"
-            if there and near.counts[lead] < near.runs:
-                text += f" (in those, {there})"
+            text += f", {some} the {near.runs:,} near {near.peaks}"
         elif near.runs:
-            held_there = "and in" if near.counts[lead] else "but not in"
-            text += f", {held_there} the one sample whose peak world price comes {within}"
+            text += f", {'and in' if near.counts[lead] else 'but not in'} the one sample near {near.peaks}"
         else:
-            text += f" (no sample\u2019s peak world price comes {within})"
+            text += f" (no sample near {near.peaks})"
     others = _other_answers(counts, lead)
     if others:
         text += f"; of the other {runs - held:,}, {others}"
@@ -876,8 +873,8 @@ class NearRecord:
     """How many samples come near the record, for every material it prices."""
     counts: dict[str, int]
     """:func:`outcome_counts` over those samples."""
-    materials: str
-    """Which materials' prices: ``light rare earths``, ``both materials``, ``all 3 materials`` (HTML)."""
+    peaks: str
+    """Which recorded peaks: ``both recorded peaks``, ``the recorded price peak of light rare earths`` (HTML)."""
 
 
 @dataclass(frozen=True)
@@ -1035,6 +1032,8 @@ def samples_short_line(result: Result, found: Uncertainty | None, record: Any = 
     near = _near_record_counts(found, record, names, materials, simulated, paired_members, flags)
     anyone = any(r.short_with or r.short_without for r in paired)
     table = robust_table(paired, found.runs) if anyone else ""
+    if near is not None:  # how many come near every recorded peak is said in the first sentence, not again
+        fit = fit_sentence(found, record, names, materials, simulated, every=False)
     return Robustness(found.runs, inputs, "", counts=total, table=table, tail=tail, fit=fit, near=near)
 
 
@@ -1070,7 +1069,12 @@ def near_record(
 
 
 def fit_sentence(
-    found: Uncertainty, record: Any, names: Names, materials: list[str], simulated: Collection[str] = ()
+    found: Uncertainty,
+    record: Any,
+    names: Names,
+    materials: list[str],
+    simulated: Collection[str] = (),
+    every: bool = True,
 ) -> str:
     """That the samples are not weighted by any fit, and with a ``record`` how many come near its prices (HTML).
 
@@ -1079,7 +1083,8 @@ def fit_sentence(
     (:data:`PEAK_WORLD_PRICE`): for each material whose price the model simulates (``simulated``:
     the materials with a market), in how many samples the peak lies within a factor
     :data:`FIT_FACTOR` of the record's highest, the samples' range and the record's highest; with
-    two such materials or more, in how many samples all of them do. A material without a market
+    two such materials or more, in how many samples all of them do (unless not ``every``: the robustness
+    sentence then gives that count, :class:`NearRecord`). A material without a market
     keeps its reference price in every sample, which would count every sample as near a record
     close to it and none as near one that is not: it is left out of the counts, in a clause
     saying its price is fixed, or silently when no material's price is simulated. A record row is a
@@ -1101,9 +1106,9 @@ def fit_sentence(
         parts.append(
             f"in {int(near[m].sum()):,} for {escape(names.material_text(m))} ({span}; record {_number(highest[m])})"
         )
-    if len(near) > 1:
-        every = np.logical_and.reduce(list(near.values()))
-        parts.append(f"in {int(every.sum()):,} for {'both' if len(near) == 2 else f'all {len(near)}'}")
+    if len(near) > 1 and every:  # else the robustness sentence gives it (NearRecord)
+        near_all = np.logical_and.reduce(list(near.values()))
+        parts.append(f"in {int(near_all.sum()):,} for {'both' if len(near) == 2 else f'all {len(near)}'}")
     unsimulated = ""
     if fixed:  # said in a clause, so that a reader of the record's prices knows why a material is not counted
         many, which = len(fixed) > 1, join_words([escape(names.material_text(m)) for m in fixed])
@@ -1162,9 +1167,9 @@ def _near_record_counts(
         return None
     every = np.logical_and.reduce(list(near.values()))
     which = (
-        escape(names.material_text(next(iter(near))))
+        f"the recorded price peak of {escape(names.material_text(next(iter(near))))}"
         if len(near) == 1
-        else ("both materials" if len(near) == 2 else f"all {len(near)} materials")
+        else ("both recorded peaks" if len(near) == 2 else f"all {len(near)} recorded peaks")
     )
     counts = _counts(found, members, materials, flags, every)
     return NearRecord(int(every.sum()), counts, which)

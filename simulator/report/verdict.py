@@ -461,8 +461,8 @@ def _answer(run: Run, alone: Run | None) -> str:
     answer = headline_outcome(run, alone)  # the one classification, which the samples' counts use too
     if answer == "not_needed":
         return (
-            f"Not needed in tonnes: no physical shortfall to avoid. {cap(group)} would run short without the joint "
-            f"stock, and {group} runs short with it.{detail(price_question(run) + _close_call(run, alone, members))}"
+            f"Not needed in tonnes: {group} runs short, with the joint stock or without it."
+            f"{detail(price_question(run) + _close_call(run, alone, members))}"
         )
     if answer == "only_with":
         return (
@@ -498,7 +498,7 @@ def price_question(run: Run) -> str:
     (:func:`simulator.report.prices.prices_rose`), "prices" otherwise (also without a market).
     """
     what = "the price rise" if prices_rose(run) else "prices"
-    return f" Whether the stock would have tempered {what} is outside this model, which gives it no effect on prices."
+    return f" Whether it would have tempered {what} is outside this model."
 
 
 def physical_only_line(run: Run, alone: Run | None) -> str:
