@@ -309,9 +309,11 @@ def test_the_replays_rises_are_set_beside_the_records_material_by_material_over_
         "In the model, prices rose up to 11x (light rare earths, a daily peak of 145 USD/kg on 23 Jul 2011). Against "
         "the record's "
         "highest world price, over the same period: light rare earths 14x in the record (189 USD/kg, its mean over "
-        "Q2 2011; derived: not a figure its source gives), 11x in the model (138.9 USD/kg, its mean over the same "
+        "Q2 2011; derived: not a figure its source gives; it rests on an interpolated figure, \u201cNd ~200 "
+        "(interpolated, no source)\u201d; low confidence), 11x in the model (138.9 USD/kg, its mean over the same "
         "period); heavy rare earths 15x in "
-        "the record (2,377 USD/kg, its mean over Aug 2011), 10x in the model (1,622 USD/kg, its mean over the same "
+        "the record (2,377 USD/kg, its mean over Aug 2011; low confidence), 10x in the model (1,622 USD/kg, its "
+        "mean over the same "
         "period). The model's prices were "
         "fitted to these rows, so the match tests nothing." in verdict
     )

@@ -55,9 +55,12 @@ def test_the_headline_is_bold_up_to_the_answer_and_its_circumstances_are_not():
     headline = page[page.index('<p class="headline">') : page.index("</p>", page.index('<p class="headline">'))]
     answer, detail = headline.split('<span class="detail">')
     assert plain(answer).endswith(
-        "Neither member would run short without the joint stock, and neither member runs short with it."
+        "not needed in tonnes: neither member runs short, with the joint stock or without it."
     )
-    assert plain(detail).startswith("It was a close call:")
+    # the answer is in tonnes: what it leaves open (the price) comes first in the circumstances, then the close call
+    assert plain(detail).startswith(
+        "Whether it would have tempered the price rise is outside this model. It was a close call:"
+    )
     assert "p.headline .detail, .overall .detail { font-weight: 400; }" in page
     # the record section's lead: bold up to its worst series' row, the caveats that follow in normal weight
     record = section(page, "record")

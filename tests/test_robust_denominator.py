@@ -120,11 +120,12 @@ def test_the_robustness_sentence_says_how_many_samples_come_near_the_records_pri
         html = samples_short_line(result, found, record).html("not_needed")
         return re.sub(r"<[^>]+>", "", html.split("</p>", 1)[0]).replace(NBSP, " ")
 
+    # near both: sample 1 alone (rare earths 140 within 133-300, magnets 44 within 20-45), not needed there too
     assert robust(record) == (
-        "How robust: the answer \u2018not needed\u2019 (no member short with or without the joint stock) holds in "
-        "all 6 of the 6 samples of its 1 uncertain input. The samples are not weighted by fit to the record: their "
-        "peak world price is within a factor 1.5 of its highest in 3 for rare earths (50\u2013300 USD/kg; record "
-        "200), in 4 for NdFeB magnets (10\u201346; record 30) and in 1 for both."
+        "How robust: the answer \u2018not needed in tonnes\u2019 holds in all 6 of the 6 samples of its 1 uncertain "
+        "input, and in the one sample near both recorded peaks. The samples are not weighted by fit to the record: "
+        "their peak world price is within a factor 1.5 of its highest in 3 for rare earths (50\u2013300 USD/kg; "
+        "record 200) and in 4 for NdFeB magnets (10\u201346; record 30)."
     )
     # without a record: that they are not weighted by any fit, and nothing more
     assert robust(None).endswith(" of its 1 uncertain input. The samples are not weighted by any fit to a record.")
@@ -199,8 +200,8 @@ def test_the_samples_price_ranges_are_rounded_to_two_figures_half_up_as_the_repo
     peaks = {"ree": [0.0996, 9.96], "mag": [9.95, 30.0]}
     assert _fit(data, tmp_path, peaks, rows) == (
         "The samples are not weighted by fit to the record: their peak world price is within a factor 1.5 of its "
-        "highest in 1 for rare earths (0.10\u201310 USD/kg; record 10), in 1 for NdFeB magnets (10\u201330; record "
-        "20) and in 1 for both."
+        "highest in 1 for rare earths (0.10\u201310 USD/kg; record 10) and in 1 for NdFeB magnets (10\u201330; record "
+        "20)."  # the count for both (sample 1) is the robustness sentence's: the members are paired
     )
 
 

@@ -109,6 +109,17 @@ def _world_peak(run: Run, material: str) -> tuple[float, int]:
     return _world_extreme(run, material, np.argmax)
 
 
+def prices_rose(run: Run) -> bool:
+    """Whether the world price of some material with a market and a reference price rose above it, as shown."""
+    scenario = run.result.scenario
+    return any(
+        price(_world_peak(run, m)[0]) != price(reference_price(scenario, m) or 0.0)
+        and _world_peak(run, m)[0] > (reference_price(scenario, m) or 0.0)
+        for m in market_materials(run)
+        if reference_price(scenario, m)
+    )
+
+
 def _world_low(run: Run, material: str) -> tuple[float, int]:
     """The world price's lowest day: its price and its first day at it."""
     return _world_extreme(run, material, np.argmin)
@@ -456,6 +467,11 @@ class RecordRise:
     made: str = ""
     """What the row's ``source`` begins with when its value is made rather than given
     (:data:`simulator.report.record.MADE`: ``DERIVED``, ``FORECAST``), or ``""``."""
+    interpolated: tuple[str, ...] = ()
+    """The clauses of the row's ``source`` that name an interpolated figure the value rests on
+    (:func:`simulator.report.record.interpolated`): ``("Nd ~200 (interpolated, no source)",)``."""
+    confidence: str = ""
+    """The row's ``confidence`` as the report says it (:data:`simulator.report.record.CONFIDENCE_WORDS`), or ``""``."""
 
     @property
     def rise(self) -> float:
@@ -481,7 +497,7 @@ def record_rises(run: Run, rows: pd.DataFrame) -> list[RecordRise]:
     mean over the same period; the first of equal highest. A row whose period the run does not
     cover has no model value and is left out.
     """
-    from simulator.report.record import made, period_words
+    from simulator.report.record import CONFIDENCE_WORDS, interpolated, made, period_words
 
     world = rows[(rows["quantity"] == "price") & (rows["region"] == "world")]
     marked = "in_sample" in world.columns
@@ -499,7 +515,13 @@ def record_rises(run: Run, rows: pd.DataFrame) -> list[RecordRise]:
         label = period_words(row["date"], period)
         on = f"on {label}" if period == "day" else f"its mean over {label}"
         fitted = bool(row["in_sample"]) if marked else None
-        out.append(RecordRise(material, float(row["value"]), on, float(row["model"]), reference, fitted, kinds[key]))
+        rests_on = tuple(interpolated(row["source"])) if "source" in row.index else ()
+        trust = CONFIDENCE_WORDS.get(str(row["confidence"]).strip().upper(), "") if "confidence" in row.index else ""
+        out.append(
+            RecordRise(
+                material, float(row["value"]), on, float(row["model"]), reference, fitted, kinds[key], rests_on, trust
+            )
+        )
     return out
 
 
@@ -523,6 +545,13 @@ def _record_words(r: RecordRise, fits: bool) -> str:
     words = []
     if r.made:
         words.append(f"{MADE[r.made]}: not a figure its source gives")
+    if r.interpolated:  # what the value rests on, as the record's source names it
+        figures = join_words([f"\u201c{escape(c)}\u201d" for c in r.interpolated])
+        words.append(
+            f"it rests on {'an interpolated figure' if len(r.interpolated) == 1 else 'interpolated figures'}, {figures}"
+        )
+    if r.confidence:
+        words.append(r.confidence)
     if fits and r.fitted is not None:
         words.append(f"a {SAMPLE_WORDS['in' if r.fitted else 'out'].replace(' ', '-')} row")  # a held-out row
     return "".join(f"; {w}" for w in words)

@@ -103,6 +103,28 @@ MADE = {"DERIVED": "derived", "FORECAST": "a forecast"}
 (``DERIVED``) or a forecast made at the time rather than a count (``FORECAST``); the report's word for each."""
 
 
+CONFIDENCE_WORDS = {"L": "low confidence"}
+"""A row's ``confidence`` as the report says it beside a figure it leads with; ``H`` and ``M`` go unsaid."""
+
+INTERPOLATED = "interpolat"
+"""What a clause of a row's ``source`` holds (case aside) when it names a figure interpolated, not given."""
+
+
+def interpolated(source: str) -> list[str]:
+    """The clauses of a row's ``source`` that name an interpolated figure, each without its attribution.
+
+    Clauses are split at ``;``; each is kept after its last ``: `` (what comes before names where the
+    clause's figures come from).
+
+    >>> interpolated("DERIVED from oxide prices, mining.com: La 135 USD/kg; Nd ~200 (interpolated, no source)")
+    ['Nd ~200 (interpolated, no source)']
+    >>> interpolated("Lynas price table (Dy oxide FOB China)")
+    []
+    """
+    clauses = [c.strip() for c in str(source).split(";")]
+    return [c.rsplit(": ", 1)[-1].strip() for c in clauses if INTERPOLATED in c.lower()]
+
+
 def made(sources: pd.Series) -> pd.Series:
     """Each row's :data:`MADE` prefix (``DERIVED``, ``FORECAST``) or ``""``: what its ``source`` begins with."""
     text = sources.fillna("").astype(str).str.strip().str.upper()
@@ -118,8 +140,9 @@ def load_record(path: Path | str, scenario: Scenario) -> Record:
     Raises :class:`~simulator.errors.InputError` naming the file, row and field of every
     row that does not fit the scenario, as ``stockpile calibrate`` does.
     """
-    # with its source: what each row is, a figure its source gives or one made from others (MADE)
-    return Record(read_record(Path(path), scenario, keep=("source",)), str(path))
+    # with its source: what each row is, a figure its source gives or one made from others (MADE); with its
+    # confidence: how far the record trusts it (CONFIDENCE_WORDS)
+    return Record(read_record(Path(path), scenario, keep=("source", "confidence")), str(path))
 
 
 def report_record(

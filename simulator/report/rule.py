@@ -204,7 +204,10 @@ def rule_words(scenario: Scenario, names: HtmlNames) -> list[str]:
                 f"supply, or one member {percent(e.selective_loss_share)} of its own; members then restrain demand "
                 f"by {percent(e.restraint)} ({percent(e.higher_restraint)} from a group loss of "
                 f"{percent(e.higher_loss_share)}), draw stock by their reserve commitments and pass supplies to "
-                "members below their supply right."
+                "members below their supply right. This follows the IEP's arithmetic, with supply measured as what "
+                "a member's commercial stock gives rather than the arrivals the IEP counts: a member cut off counts "
+                "as supplied while its stock lasts, so under an embargo on one member it can pass supplies on where "
+                "under the IEP it would receive (docs/release-rules.md, “Where it departs from the IEP”)."
             )
         )
     if mechanism.shares_as == "need_with_restraint":
@@ -243,6 +246,15 @@ def _auction_words(scenario: Scenario, names: HtmlNames) -> tuple[str, str]:
         text += f" Lot per auction: {lots}."
     else:
         text += " Each auction offers all stock available for release."
+    fixed = _fixed_bid_materials(scenario)
+    if fixed:
+        text += (
+            f" The bids for {join_words([names.material_text(m) for m in fixed])} are fixed USD/kg, per tonne of the "
+            "material as the scenario counts it, and do not follow the model&#x27;s world price: while the market "
+            "is above them an auction sells below it (under uniform pricing at the lowest filled bid), a subsidy "
+            "to the winners; a segment with <code>price_multiplier</code> bids a multiple of the day&#x27;s price "
+            "instead."
+        )
     text += escape(" Members' buyers bid for their expected needs in price segments by end use:")
     rows = []
     for member, by_material in auction.bids.items():
@@ -260,6 +272,24 @@ def _auction_words(scenario: Scenario, names: HtmlNames) -> tuple[str, str]:
         else ""
     )
     return text, table
+
+
+def _fixed_bid_materials(scenario: Scenario) -> list[str]:
+    """The materials with a market that some member bids for at a fixed price (``price_usd_per_kg``), in order.
+
+    Such a bid ignores the model's world price: an auction held while the market is above it sells the
+    pool's stock below the market (docs/release-rules.md, "The shipped bids are fixed prices").
+    """
+    a = scenario.agreement
+    if a is None or a.auction is None:
+        return []
+    bid = {
+        m
+        for by_material in a.auction.bids.values()
+        for m, segments in by_material.items()
+        if m in scenario.market and any(s.price_usd_per_kg is not None for s in segments)
+    }
+    return [m for m in scenario.materials if m in bid]
 
 
 def _amounts(names: HtmlNames, by_member: dict[str, float]) -> list[str]:

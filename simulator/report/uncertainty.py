@@ -119,6 +119,77 @@ def _label_without_unit(label: str, unit: str) -> str:
     return label.removesuffix(f" ({unit})") if unit else label
 
 
+SHOCK_WORDS = frozenset({"id", "kind", "description", "supplier", "regions", "materials", "on_halt"})
+"""A shock's fields that say what it is, not how large or when: never counted as held fixed."""
+
+
+def _written_numbers(value: Any, path: str) -> list[str]:
+    """The paths under ``value`` (a scenario model) of the numbers and dates the scenario writes, in its order.
+
+    Only fields the scenario set (pydantic's ``model_fields_set``: a default it leaves is not its input), into
+    models and mappings; a flag (bool), text, a list or a drawn distribution is no number held.
+    """
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        fields = [name for name in type(value).model_fields if name in value.model_fields_set]
+        return [p for name in fields for p in _written_numbers(getattr(value, name), f"{path}.{name}")]
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _written_numbers(item, f"{path}.{key}")]
+    if isinstance(value, bool) or not isinstance(value, int | float | dt.date):
+        return []
+    return [path]
+
+
+def held_fixed(scenario: Any) -> list[str]:
+    """The inputs a study of ``uncertain:`` holds at their written values, computed from the scenario.
+
+    Every market parameter (``market.<material>...``: reference prices, price formation, risk,
+    demand response, stocking, fitted or assumed alike) and every shock's number or date
+    (``shocks.<id>.start``, ``.severity``, ``.tonnes_per_period``...) that the scenario writes and
+    no ``uncertain:`` path names (itself or a path above it). A rule, not a list: what a
+    calibration fitted without a sampled range, such as the replay's price adjustment time and
+    risk memory, is among them, and so is any input a later edit leaves out of ``uncertain:``.
+    The regions' and suppliers' figures are held too, but are not listed (they are many).
+    """
+    sampled = [u.path for u in scenario.uncertain]
+
+    def drawn(path: str) -> bool:
+        return any(path == p or path.startswith(f"{p}.") for p in sampled)
+
+    paths = [p for m, spec in scenario.market.items() for p in _written_numbers(spec, f"market.{m}")]
+    for shock in scenario.shocks:
+        fields = [n for n in type(shock).model_fields if n in shock.model_fields_set and n not in SHOCK_WORDS]
+        paths += [p for n in fields for p in _written_numbers(getattr(shock, n), f"shocks.{shock.id}.{n}")]
+    return [p for p in paths if not drawn(p)]
+
+
+def _held_fixed_row(scenario: Any) -> str:
+    """The inputs table's last row: what a study holds fixed (:func:`held_fixed`), grouped by what they belong to."""
+    held = held_fixed(scenario)
+    if not held:
+        return ""
+    groups: dict[str, list[str]] = {}
+    for path in held:
+        head, _, rest = path.partition(".")
+        owner, _, field = rest.partition(".")
+        groups.setdefault(f"{head}.{owner}", []).append(field)
+    listed = ";<br>".join(  # a line per market or shock
+        f"<code>{escape(owner)}</code>: {', '.join(f'<code>{escape(f)}</code>' for f in fields)}"
+        for owner, fields in groups.items()
+    )
+    return (
+        '<tr class="held-fixed"><td class="text" data-label="Input">Held fixed, not sampled '
+        f"({plural(len(held), 'input')}):<br>{listed}</td>"
+        '<td class="text" data-label="Value used">as written</td>'
+        '<td class="text" data-label="Range">none: not sampled</td>'
+        '<td class="text source" data-label="Source">computed from the scenario: every market parameter and '
+        "every shock\u2019s number or date it writes that <code>uncertain:</code> does not list (the regions\u2019 "
+        "and suppliers\u2019 figures it does not list are held too). The samples\u2019 spread leaves out what "
+        "these would add.</td></tr>"
+    )
+
+
 def _inputs_table(result: Result) -> str:
     note = source_codes_note([i.entry.source for i in inputs_of(result.scenario)])
     rows = "".join(
@@ -132,7 +203,8 @@ def _inputs_table(result: Result) -> str:
     return note + (
         '<div class="scroll"><table class="uncertain-inputs"><thead><tr><th style="text-align:left">Input</th>'
         '<th style="text-align:left">Value used</th><th style="text-align:left">Range</th>'
-        f'<th style="text-align:left;width:34%">Source</th></tr></thead><tbody>{rows}</tbody></table></div>'
+        f'<th style="text-align:left;width:34%">Source</th></tr></thead><tbody>{rows}'
+        f"{_held_fixed_row(result.scenario)}</tbody></table></div>"
     )
 
 
@@ -572,13 +644,17 @@ def _members_by_material(table: Any, members: list[str], materials: list[str]) -
 
 
 ANSWER_WORDS = {
-    "not_needed": "the answer \u2018not needed\u2019 (no member short with or without the joint stock)",
+    "not_needed": "the answer \u2018not needed in tonnes\u2019 (no member short with or without the joint stock)",
     "closes": "the answer that the joint stock closes every shortfall",
     "cuts": "the answer that the joint stock cuts the members\u2019 shortfall",
     "no_help": "the answer that the joint stock leaves the members\u2019 shortfall no smaller",
     "only_with": "the answer that the members are short only with the joint stock",
 }
 """The headline's answer, by :func:`simulator.report.verdict.outcome`'s name, as the robustness sentence names it."""
+
+NOT_NEEDED_SAID = "the answer \u2018not needed in tonnes\u2019"
+"""The answer 'not needed' where the headline just gave it ("neither member runs short, with the joint stock or
+without it"): what it means is on the line above, and the sentence shares the first screen with the members' table."""
 
 OTHER_WORDS = {
     "closes": "closes every shortfall in {:,}",
@@ -589,31 +665,60 @@ OTHER_WORDS = {
 """What the joint stock does in the samples that give another answer than the headline's."""
 
 
-def outcome_sentence(counts: dict[str, int], runs: int, inputs: int, answer: str | None = None) -> str:
+def outcome_sentence(
+    counts: dict[str, int], runs: int, inputs: int, answer: str | None = None, near: NearRecord | None = None
+) -> str:
     """How often the headline's ``answer`` holds over the samples, and what the others give (HTML, one sentence).
 
     ``answer``: the headline's, as :func:`simulator.report.verdict.outcome` names it (None: not
-    known, and the count of ‘not needed’ leads). A count of 0 is left out.
+    known, and the count of ‘not needed in tonnes’ leads). A count of 0 is left out.
 
     >>> counts = {"not_needed": 49, "only_with": 0, "closes": 14, "cuts": 37, "no_help": 0}
     >>> print(outcome_sentence(counts, 100, 63, "not_needed").split("; ")[1])
     of the other 51, the joint stock closes every shortfall in 14 and cuts the members’ total in 37.
     >>> print(outcome_sentence(counts, 100, 63, "cuts").split("; ")[1])
     of the other 63, no member is short either way in 49, and the joint stock closes every shortfall in 14.
+
+    ``near``: the samples that come near the record's prices (:class:`NearRecord`); how often the
+    answer holds over them is said beside the count over all:
+
+    >>> near = NearRecord(3, {"not_needed": 0, "only_with": 0, "closes": 2, "cuts": 1, "no_help": 0}, "both peaks")
+    >>> print(outcome_sentence(counts, 100, 63, "not_needed", near).split("; ")[0].split(" holds in ")[1])
+    49 of the 100 samples of its 63 uncertain inputs, but in none of the 3 near both peaks
     """
     lead = answer if answer in ANSWER_WORDS else "not_needed"
     held = counts[lead]
     of = f"{'all ' if held == runs and runs > 1 else ''}{held:,} of the {runs:,} samples"
-    text = f"<strong>How robust:</strong> {ANSWER_WORDS[lead]} holds in {of} of its {plural(inputs, 'uncertain input')}"
+    # the headline just above says what 'not needed in tonnes' is: said again only where it gave no answer
+    words = NOT_NEEDED_SAID if answer == "not_needed" else ANSWER_WORDS[lead]
+    text = f"<strong>How robust:</strong> {words} holds in {of} of its {plural(inputs, 'uncertain input')}"
+    if near is not None:  # short: the answer and the members' table share the first screen
+        if near.runs > 1:
+            some = f"and in {near.counts[lead]:,} of" if near.counts[lead] else "but in none of"
+            text += f", {some} the {near.runs:,} near {near.peaks}"
+        elif near.runs:
+            text += f", {'and in' if near.counts[lead] else 'but not in'} the one sample near {near.peaks}"
+        else:
+            text += f" (no sample near {near.peaks})"
+    others = _other_answers(counts, lead)
+    if others:
+        text += f"; of the other {runs - held:,}, {others}"
+    return text + "."
+
+
+def _other_answers(counts: dict[str, int], lead: str) -> str:
+    """How the samples that do not give the ``lead`` answer divide among the others, in words ('' if none).
+
+    >>> _other_answers({"not_needed": 49, "only_with": 0, "closes": 14, "cuts": 37, "no_help": 0}, "cuts")
+    'no member is short either way in 49, and the joint stock closes every shortfall in 14'
+    """
     clauses = []
     if lead != "not_needed" and counts["not_needed"]:
         clauses.append(f"no member is short either way in {counts['not_needed']:,}")
     others = [words.format(counts[k]) for k, words in OTHER_WORDS.items() if k != lead and counts[k]]
     if others:
         clauses.append(f"the joint stock {join_words(others)}")
-    if clauses:
-        text += f"; of the other {runs - held:,}, " + ", and ".join(clauses)
-    return text + "."
+    return ", and ".join(clauses)
 
 
 def _count_cell(count: int, large: int | None, undemanded: bool) -> str:
@@ -757,6 +862,22 @@ def robust_table(rows: list[MemberSamples], runs: int) -> str:
 
 
 @dataclass(frozen=True)
+class NearRecord:
+    """The samples whose peak world price of every material the record prices comes near the record's highest.
+
+    Near: within a factor :data:`FIT_FACTOR` (:func:`near_record`). Set beside the count of the headline's
+    answer, so that a reader sees how often it holds over the samples the record does not rule out.
+    """
+
+    runs: int
+    """How many samples come near the record, for every material it prices."""
+    counts: dict[str, int]
+    """:func:`outcome_counts` over those samples."""
+    peaks: str
+    """Which recorded peaks: ``both recorded peaks``, ``the recorded price peak of light rare earths`` (HTML)."""
+
+
+@dataclass(frozen=True)
 class Robustness:
     """How robust the verdict's answer is over the samples of ``run --uncertainty`` (:func:`samples_short_line`).
 
@@ -774,12 +895,14 @@ class Robustness:
     """The line under the table: the agreement's own inputs and the link to the intervals (HTML)."""
     fit: str = ""
     """The sentence after the first: the samples are not weighted by fit (to the record: :func:`fit_sentence`)."""
+    near: NearRecord | None = None
+    """The counts over the samples whose peak world prices come near the record's (None without a record's prices)."""
 
     def html(self, answer: str | None = None) -> str:
         """The robustness paragraph, table and note (HTML); ``answer``: the headline's (:func:`outcome`'s name)."""
         lead = self.lead
         if self.counts is not None:
-            lead = outcome_sentence(self.counts, self.runs, self.inputs, answer)
+            lead = outcome_sentence(self.counts, self.runs, self.inputs, answer, self.near)
         if self.fit:
             lead = f"{lead} {self.fit}"
         parts = [f'<p class="robust">{lead}</p>', self.table]
@@ -903,10 +1026,15 @@ def samples_short_line(result: Result, found: Uncertainty | None, record: Any = 
         lead = f"<strong>How robust:</strong> not measured against the joint stock\u2019s absence. {needed}"
         return Robustness(found.runs, inputs, lead, table=robust_table(rows, found.runs), tail=tail, fit=fit)
     paired = [r for r in rows if r.did is not None]
-    total = _counts(found, [r for r in shortfall if f"shortfall_t.{r}" in without], materials, flags)
+    paired_members = [r for r in shortfall if f"shortfall_t.{r}" in without]
+    total = _counts(found, paired_members, materials, flags)
+    simulated = {str(m) for m in result.scenario.market}
+    near = _near_record_counts(found, record, names, materials, simulated, paired_members, flags)
     anyone = any(r.short_with or r.short_without for r in paired)
     table = robust_table(paired, found.runs) if anyone else ""
-    return Robustness(found.runs, inputs, "", counts=total, table=table, tail=tail, fit=fit)
+    if near is not None:  # how many come near every recorded peak is said in the first sentence, not again
+        fit = fit_sentence(found, record, names, materials, simulated, every=False)
+    return Robustness(found.runs, inputs, "", counts=total, table=table, tail=tail, fit=fit, near=near)
 
 
 FIT_FACTOR = 1.5
@@ -921,8 +1049,32 @@ def record_peaks(record: Any, materials: list[str]) -> dict[str, float]:
     return {m: float(highest[m]) for m in materials if m in highest.index}
 
 
+def near_record(
+    found: Uncertainty, record: Any, materials: list[str], simulated: Collection[str] = ()
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The samples' peak world prices, and which come near the record's highest, per material (two dicts).
+
+    Each material the record gives a world price of, whose price the model simulates (``simulated``),
+    with a peak in the samples (:data:`PEAK_WORLD_PRICE`); near: within a factor :data:`FIT_FACTOR`
+    of the record's highest, either way. Empty without a record or such a material.
+    """
+    if record is None:
+        return {}, {}
+    columns = {m: f"{PEAK_WORLD_PRICE}.{m}" for m in record_peaks(record, materials)}
+    peaks = {m: found.samples[c].to_numpy(float) for m, c in columns.items() if c in found.samples}
+    peaks = {m: p for m, p in peaks.items() if np.isfinite(p).any() and m in simulated}  # a material with no price
+    highest = record_peaks(record, list(peaks))
+    near = {m: (p >= highest[m] / FIT_FACTOR) & (p <= highest[m] * FIT_FACTOR) for m, p in peaks.items()}
+    return peaks, near
+
+
 def fit_sentence(
-    found: Uncertainty, record: Any, names: Names, materials: list[str], simulated: Collection[str] = ()
+    found: Uncertainty,
+    record: Any,
+    names: Names,
+    materials: list[str],
+    simulated: Collection[str] = (),
+    every: bool = True,
 ) -> str:
     """That the samples are not weighted by any fit, and with a ``record`` how many come near its prices (HTML).
 
@@ -931,7 +1083,8 @@ def fit_sentence(
     (:data:`PEAK_WORLD_PRICE`): for each material whose price the model simulates (``simulated``:
     the materials with a market), in how many samples the peak lies within a factor
     :data:`FIT_FACTOR` of the record's highest, the samples' range and the record's highest; with
-    two such materials or more, in how many samples all of them do. A material without a market
+    two such materials or more, in how many samples all of them do (unless not ``every``: the robustness
+    sentence then gives that count, :class:`NearRecord`). A material without a market
     keeps its reference price in every sample, which would count every sample as near a record
     close to it and none as near one that is not: it is left out of the counts, in a clause
     saying its price is fixed, or silently when no material's price is simulated. A record row is a
@@ -939,15 +1092,12 @@ def fit_sentence(
     """
     if record is None:
         return "The samples are not weighted by any fit to a record."
-    columns = {m: f"{PEAK_WORLD_PRICE}.{m}" for m in record_peaks(record, materials)}
-    peaks = {m: found.samples[c].to_numpy(float) for m, c in columns.items() if c in found.samples}
-    peaks = {m: p for m, p in peaks.items() if np.isfinite(p).any()}  # a material with no price: no peak
-    fixed = [m for m in peaks if m not in simulated]  # its reference price in every sample: no fit to count
-    peaks = {m: p for m, p in peaks.items() if m in simulated}
+    every_priced = near_record(found, record, materials, materials)[0]  # with those whose price is fixed
+    fixed = [m for m in every_priced if m not in simulated]  # its reference price in every sample: no fit to count
+    peaks, near = near_record(found, record, materials, simulated)
     highest = record_peaks(record, list(peaks))
     if not peaks:  # no world price in the record, none in the samples, or none the model simulates
         return "The samples are not weighted by fit to the record."
-    near = {m: (p >= highest[m] / FIT_FACTOR) & (p <= highest[m] * FIT_FACTOR) for m, p in peaks.items()}
     parts = []
     for k, (m, p) in enumerate(peaks.items()):
         seen = p[np.isfinite(p)]
@@ -956,9 +1106,9 @@ def fit_sentence(
         parts.append(
             f"in {int(near[m].sum()):,} for {escape(names.material_text(m))} ({span}; record {_number(highest[m])})"
         )
-    if len(near) > 1:
-        every = np.logical_and.reduce(list(near.values()))
-        parts.append(f"in {int(every.sum()):,} for {'both' if len(near) == 2 else f'all {len(near)}'}")
+    if len(near) > 1 and every:  # else the robustness sentence gives it (NearRecord)
+        near_all = np.logical_and.reduce(list(near.values()))
+        parts.append(f"in {int(near_all.sum()):,} for {'both' if len(near) == 2 else f'all {len(near)}'}")
     unsimulated = ""
     if fixed:  # said in a clause, so that a reader of the record's prices knows why a material is not counted
         many, which = len(fixed) > 1, join_words([escape(names.material_text(m)) for m in fixed])
@@ -979,16 +1129,50 @@ def _headline_flags(result: Result) -> tuple[bool, bool]:
     return len(run.tonnes_kinds()) > 1, bool(prices_apart(run))
 
 
-def _counts(found: Uncertainty, members: list[str], materials: list[str], flags: tuple[bool, bool]) -> dict[str, int]:
+def _counts(
+    found: Uncertainty,
+    members: list[str],
+    materials: list[str],
+    flags: tuple[bool, bool],
+    rows: np.ndarray | None = None,
+) -> dict[str, int]:
     """:func:`outcome_counts` of the members over the samples, by material as the headline goes.
 
-    ``flags``: :func:`_headline_flags`, as the headline sets them.
+    ``flags``: :func:`_headline_flags`, as the headline sets them; ``rows``: which samples (a mask; all: None).
     """
-    return outcome_counts(
-        _members_by_material(found.samples, members, materials),
-        _members_by_material(found.without, members, materials),
-        *flags,
+    with_stock = _members_by_material(found.samples, members, materials)
+    without = _members_by_material(found.without, members, materials)
+    if rows is not None:
+        with_stock = {m: v[rows] for m, v in with_stock.items()}
+        without = {m: v[rows] for m, v in without.items()}
+    return outcome_counts(with_stock, without, *flags)
+
+
+def _near_record_counts(
+    found: Uncertainty,
+    record: Any,
+    names: Names,
+    materials: list[str],
+    simulated: Collection[str],
+    members: list[str],
+    flags: tuple[bool, bool],
+) -> NearRecord | None:
+    """:class:`NearRecord` of the samples run both ways, or None without a record's simulated world prices.
+
+    The samples near the record for every material it prices (:func:`near_record`: the same rule as
+    :func:`fit_sentence`'s count "for both"), and how the headline's answers divide over them.
+    """
+    near = near_record(found, record, materials, simulated)[1]
+    if not near:
+        return None
+    every = np.logical_and.reduce(list(near.values()))
+    which = (
+        f"the recorded price peak of {escape(names.material_text(next(iter(near))))}"
+        if len(near) == 1
+        else ("both recorded peaks" if len(near) == 2 else f"all {len(near)} recorded peaks")
     )
+    counts = _counts(found, members, materials, flags, every)
+    return NearRecord(int(every.sum()), counts, which)
 
 
 def _columns_note(found: Uncertainty) -> str:

@@ -13,9 +13,9 @@ what it received from the shared stock, what it paid and received at auction, wh
 its pool share cost to buy and hold, the net, and what it still owns at the end, worth
 at the last day's world prices (reference prices without a market), its tonnes by
 material in the note under the table (:mod:`simulator.report.accounts`). A stock that
-averts no shortfall is "not needed" for physical shortfall only: the model gives it no
-effect on prices. Without an agreement, each region's shortfall and the costs of its own
-policies.
+averts no shortfall is "not needed in tonnes": the model gives it no effect on prices, so
+whether it would have tempered a price rise is outside it, and the answer says so. Without
+an agreement, each region's shortfall and the costs of its own policies.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from simulator.plots import KIND_NAMES, idle_shocks, released_rules, shock_targe
 from simulator.report.accounts import Account, end_prices
 from simulator.report.counterfactuals import own_share_scenario
 from simulator.report.findings import Run, only_user, quota_sharing_caveat
-from simulator.report.prices import price_line
+from simulator.report.prices import price_line, prices_rose
 from simulator.report.sharing import (
     changed_shortfalls,
     grant_note,
@@ -84,7 +84,7 @@ STOCK_AND_PRICE = (
 PHYSICAL_ONLY = (
     "This answer counts physical shortfall only: the model gives the stock no effect on prices "
     "(docs/limitations.md, \u201cA strategic stock does not move the price\u201d), so any calming of prices "
-    "it might bring is not weighed here."
+    "it might bring is not weighed here: what the stock is shown to do is a lower bound on its value."
 )
 """Said where the verdict finds the stock not needed: a stock that averts no shortfall may still be worth holding."""
 
@@ -461,8 +461,8 @@ def _answer(run: Run, alone: Run | None) -> str:
     answer = headline_outcome(run, alone)  # the one classification, which the samples' counts use too
     if answer == "not_needed":
         return (
-            f"Not needed here: no physical shortfall avoided. {cap(group)} would run short without the joint stock, "
-            f"and {group} runs short with it.{detail(_close_call(run, alone, members))}"
+            f"Not needed in tonnes: {group} runs short, with the joint stock or without it."
+            f"{detail(price_question(run) + _close_call(run, alone, members))}"
         )
     if answer == "only_with":
         return (
@@ -487,6 +487,18 @@ def _answer(run: Run, alone: Run | None) -> str:
             f"({percent(cut)} less)."
         )
     return f"No: the members are short of {shown_with} with the joint stock and {shown_without} without it."
+
+
+def price_question(run: Run) -> str:
+    """What the answer "not needed in tonnes" leaves open, said beside it (a sentence with a leading space).
+
+    The model gives the joint stock no effect on prices, so it can find the stock needed only where
+    a member runs short: whether the stock would have tempered prices is a question it cannot answer.
+    "The price rise" where the run's world price of some material rose above its reference
+    (:func:`simulator.report.prices.prices_rose`), "prices" otherwise (also without a market).
+    """
+    what = "the price rise" if prices_rose(run) else "prices"
+    return f" Whether it would have tempered {what} is outside this model."
 
 
 def physical_only_line(run: Run, alone: Run | None) -> str:
@@ -539,13 +551,13 @@ that run's column, not "at the central values".
 def one_run_headline(run: Run, answer: str) -> str:
     """The headline ``answer``, led by :data:`ONE_RUN` when the scenario declares uncertain inputs.
 
-    A replay's answer ("not needed here", "a close call") holds at the values the scenario
+    A replay's answer ("not needed in tonnes", "a close call") holds at the values the scenario
     sets; over the ranges of its ``uncertain:`` inputs it may not. The first words of the
     verdict say so, so that the answer does not read as a finding; :func:`robustness_line`
     says beside it how robust it is, where the report knows.
 
-    >>> in_sentence("Not needed here"), in_sentence("EU first"), in_sentence("NdFeB magnets are short")
-    ('not needed here', 'EU first', 'NdFeB magnets are short')
+    >>> in_sentence("Not needed in tonnes"), in_sentence("EU first"), in_sentence("NdFeB magnets are short")
+    ('not needed in tonnes', 'EU first', 'NdFeB magnets are short')
     """
     if not run.result.scenario.uncertain:
         return answer
