@@ -151,11 +151,9 @@ def test_the_package_s_api_functions_give_their_type_hints():
     """M2: simulator.sweep, compare and report (modules bound as functions) give the hints of the API's functions."""
     import typing
     from collections.abc import Mapping
-    from typing import Any, Literal
+    from typing import Any
 
     import pandas as pd
-
-    from simulator.api import sweeps
 
     for name in ("sweep", "compare", "report", "run", "check"):
         hints = typing.get_type_hints(getattr(simulator, name))
@@ -165,12 +163,6 @@ def test_the_package_s_api_functions_give_their_type_hints():
     assert hints["grid"] == Mapping[str, Any] | None
     assert pd.DataFrame in typing.get_args(hints["return"])
     assert typing.get_type_hints(simulator.compare)["return"] is pd.DataFrame
-    # as_xarray picks the return type (xarray.Dataset for a type checker; Any at run time, xarray being optional)
-    overloads = [typing.get_type_hints(o) for o in typing.get_overloads(sweeps.sweep)]
-    assert [(o["as_xarray"], o["return"]) for o in overloads[:2]] == [
-        (Literal[False], pd.DataFrame),
-        (Literal[True], Any),
-    ]
 
 
 def test_a_scenario_and_a_result_have_short_reprs(monkeypatch):

@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterable, Mapping
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -168,63 +168,6 @@ def _coordinate(values: tuple[Any, ...]) -> np.ndarray:
 def _mixed(values: tuple[Any, ...]) -> bool:
     """Values of more than one Python type (kept as objects, never coerced to text)."""
     return len({type(v) for v in values}) > 1
-
-
-@overload
-def sweep(
-    scenario: ScenarioLike,
-    grid: Mapping[str, Any] | None = None,
-    *,
-    runs: int = 1,
-    seed: int | None = None,
-    workers: int | None = None,
-    set: Overrides = None,
-    as_xarray: Literal[False] = False,
-    out: str | os.PathLike[str] | None = None,
-    plots: bool = True,
-    force: bool = False,
-    client: Any = None,
-    max_points: int | None = None,
-    max_runs: int | None = None,
-) -> pd.DataFrame: ...
-
-
-@overload
-def sweep(
-    scenario: ScenarioLike,
-    grid: Mapping[str, Any] | None = None,
-    *,
-    runs: int = 1,
-    seed: int | None = None,
-    workers: int | None = None,
-    set: Overrides = None,
-    as_xarray: Literal[True],
-    out: str | os.PathLike[str] | None = None,
-    plots: bool = True,
-    force: bool = False,
-    client: Any = None,
-    max_points: int | None = None,
-    max_runs: int | None = None,
-) -> Dataset: ...
-
-
-@overload
-def sweep(
-    scenario: ScenarioLike,
-    grid: Mapping[str, Any] | None = None,
-    *,
-    runs: int = 1,
-    seed: int | None = None,
-    workers: int | None = None,
-    set: Overrides = None,
-    as_xarray: bool = False,
-    out: str | os.PathLike[str] | None = None,
-    plots: bool = True,
-    force: bool = False,
-    client: Any = None,
-    max_points: int | None = None,
-    max_runs: int | None = None,
-) -> pd.DataFrame | Dataset: ...
 
 
 @python_words
