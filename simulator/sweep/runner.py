@@ -26,7 +26,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -722,6 +722,19 @@ def _import_table_libraries() -> None:
     importlib.import_module("pyarrow.parquet")
 
 
+def task_name(function: Callable[..., Any]) -> str:
+    """The name of the function a chunk runs, for its Dask task keys.
+
+    A :func:`functools.partial` has none of its own: the name of the function it wraps.
+
+    >>> task_name(partial(run_chunk))
+    'run_chunk'
+    """
+    while isinstance(function, partial):
+        function = function.func
+    return getattr(function, "__name__", "chunk")
+
+
 def map_chunks(
     sweep: Sweep,
     function: Callable[[Chunk], Any],
@@ -733,13 +746,14 @@ def map_chunks(
 
     ``function`` runs where the chunk runs (a worker process or a Dask worker), so it
     can call :func:`run_chunk` and reduce its curves there: only its return value
-    travels back. It must be a top-level function that workers can import. Results
-    come in the order chunks finish; tell them apart by ``chunk.index``.
+    travels back. It must be a top-level function that workers can import, or a
+    :func:`functools.partial` of one. Results come in the order chunks finish; tell them
+    apart by ``chunk.index``.
     """
     fingerprint = sweep.fingerprint()
     chunks = [sweep.chunk(i, runs, fingerprint) for i, runs in sweep.chunks()]
     if client is not None:
-        key = f"stockpile-{function.__name__}-{fingerprint[:16]}"
+        key = f"stockpile-{task_name(function)}-{fingerprint[:16]}"
         return dask_cluster(chunks, function, client, key, no_worker_timeout_s)
     if pool_size(workers, len(chunks)) > 1:
         return local_processes(chunks, function, workers)
