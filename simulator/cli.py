@@ -974,7 +974,7 @@ def calibrate(
     from simulator.output_folder import manifest_info, open_folder
     from simulator.scenario import load_raw
     from simulator.scenario.uncertain import holds_whole_numbers, value_at
-    from simulator.sweep.grid import fixed_and_varied
+    from simulator.sweep.grid import fixed_and_varied, overlapping_axes
 
     check_seeds(seed, starts)  # before any work: SciPy would raise at the first start
     loaded = load(scenario, assignments)
@@ -990,6 +990,8 @@ def calibrate(
     twice = sorted({p for p in fitted if fitted.count(p) > 1})
     if twice:
         raise InputError(f"--fit {twice[0]}: fitted twice; give each path in one --fit")
+    if overlaps := overlapping_axes(fitted, "fit", raw):  # one field written two ways, or a field and its whole
+        raise InputError(overlaps, scenario)
     if clashes := fixed_and_varied([path for path, _ in _overrides(assignments)], fitted, "fit", raw):
         raise InputError(clashes, scenario)  # the fitted value would replace the --set one in every run
     for text, parameter in zip(fits, parameters, strict=True):  # every path must take a value in its range

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 from simulator.api.inputs import raw_data
+from simulator.cli import main
 from simulator.explore.grid import plan_grid, run_grid
 from simulator.sweep.grid import Axis, SweepSpec
-from tests.helpers import ROOT
+from tests.helpers import ROOT, no_traceback
 
 LONG_EMBARGO = str(ROOT / "scenarios" / "long_embargo_6m.yaml")
 
@@ -40,3 +42,40 @@ def test_the_explorer_splits_by_material_on_dask_as_in_process():
     assert on_dask.by_material == here.by_material
     np.testing.assert_array_equal(on_dask.headline, here.headline)
     np.testing.assert_array_equal(on_dask.curves, here.curves)
+
+
+# --- B2: calibrate refuses two --fit that name one field ------------------------------------
+
+
+HISTORICAL = str(ROOT / "scenarios" / "embargo_2010_historical.yaml")
+RECORD = str(ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv")
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "words"),
+    [
+        (
+            "shocks.china_japan_halt.leak_share=0:0.7",
+            "shocks.1.leak_share=0:0.5",
+            "--fit shocks.1.leak_share: the same path as --fit shocks.china_japan_halt.leak_share, written another way",
+        ),
+        (
+            "regions.japan.commercial_stock.light_ree.days=60:200",
+            "regions.japan.commercial_stock.light_ree.tonnes=1000:9000",
+            "--fit regions.japan.commercial_stock.light_ree.tonnes: the stock's other unit is varied by "
+            "--fit regions.japan.commercial_stock.light_ree.days",
+        ),
+    ],
+)
+def test_calibrate_refuses_two_fits_of_one_field(tmp_path, first, second, words):
+    """The second shock of embargo_2010_historical is china_japan_halt: both --fit set one field, so every
+    run used one value while calibration.json reported two fitted ones. Refused before any run, in the
+    words of overlapping sweep axes, naming the scenario file; nothing is written."""
+    out = tmp_path / "cal"
+    args = ["calibrate", HISTORICAL, "--record", RECORD, "-o", str(out), "--iterations", "1", "--starts", "1"]
+    result = CliRunner().invoke(main, [*args, "--population", "4", "--workers", "1", "--fit", first, "--fit", second])
+    assert result.exit_code == 2, result.output
+    assert no_traceback(result)
+    assert result.output.startswith(f"error: {HISTORICAL}: {words}")
+    assert len(result.output.strip().splitlines()) == 1
+    assert not out.exists()
