@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -10,6 +12,7 @@ from simulator.api.inputs import raw_data
 from simulator.cli import main
 from simulator.explore.grid import plan_grid, run_grid
 from simulator.sweep.grid import Axis, SweepSpec
+from simulator.sweep.runner import plan_sweep
 from tests.helpers import ROOT, no_traceback
 
 LONG_EMBARGO = str(ROOT / "scenarios" / "long_embargo_6m.yaml")
@@ -79,3 +82,66 @@ def test_calibrate_refuses_two_fits_of_one_field(tmp_path, first, second, words)
     assert result.output.startswith(f"error: {HISTORICAL}: {words}")
     assert len(result.output.strip().splitlines()) == 1
     assert not out.exists()
+
+
+# --- B3, R2: a sweep's unlike-tonnes note is decided over the grid, once, by one rule --------
+
+
+UNLIKE_SETS = (
+    "--set",
+    "materials.ndfeb_magnets.tonnes_of=oxide",
+    "--set",
+    "materials.heavy_ree.price_usd_per_kg=12",
+    "--set",
+    "materials.ndfeb_magnets.price_usd_per_kg=12",
+)
+FAR_APART = "tonnes of materials priced far apart"
+
+
+@pytest.mark.parametrize("values", ["12,100", "100,12"])
+def test_the_unlike_tonnes_note_does_not_depend_on_the_order_of_an_axis(tmp_path, values):
+    """All three materials count oxide at 12 USD/kg, so their tonnes may be added, until the light rare
+    earths cost 100 USD/kg: 100 > 2 x 12 (PRICES_APART). Either order of the values holds that point, so
+    both sweeps note it and sweep.json records it; before, only the order that put 100 first did."""
+    out = tmp_path / "sweep"
+    grid = ("--grid", f"materials.light_ree.price_usd_per_kg={values}")
+    args = ["sweep", LONG_EMBARGO, *UNLIKE_SETS, *grid, "--no-plots", "--runs", "1", "--workers", "1", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert f"add {FAR_APART}: shortfall_t.<member>.<material> gives each material" in result.output
+    assert json.loads((out / "sweep.json").read_text())["shortfall_adds"] == FAR_APART
+
+
+@pytest.mark.parametrize(
+    ("path", "values", "moving"),
+    [
+        ("materials.light_ree.price_usd_per_kg", (12.0, 100.0), [0]),
+        ("materials.light_ree", ({"tonnes_of": "oxide", "price_usd_per_kg": 12.0},), [0]),
+        ("materials.light_ree.holding_cost_usd_per_t_year", (600.0, 900.0), []),
+    ],
+)
+def test_only_axes_of_the_fields_the_tonnes_rule_reads_move_it(path, values, moving):
+    """A holding cost cannot move whether tonnes may be added: no scenario is validated for it beyond the first."""
+    raw, source = raw_data(LONG_EMBARGO, [])
+    sweep = plan_sweep(raw, source, SweepSpec((Axis(path, values),), runs=1))
+    assert sweep.tonnes_rule_axes == moving
+    assert len(sweep.tonnes_rule) == (len(values) if moving else 1)
+
+
+def test_the_explorer_works_out_the_tonnes_rule_once(monkeypatch):
+    """run_grid decides the split by material; the page's description reads the same scenarios and
+    validates none again (it took about 10 s per 5,000 combinations, twice)."""
+    from simulator.explore import page
+    from simulator.sweep import runner
+
+    raw, source = raw_data(LONG_EMBARGO, [])
+    spec = SweepSpec((Axis("materials.light_ree.price_usd_per_kg", (12.0, 30.0)),), runs=1)
+    grid = run_grid(plan_grid(raw, source, spec))
+    assert grid.by_material == ("light_ree", "heavy_ree", "ndfeb_magnets")
+
+    def no_more(*_):
+        raise AssertionError("the tonnes rule's scenarios were validated again")
+
+    monkeypatch.setattr(runner, "validate_data", no_more)  # what build_point validates a point with
+    by_material = page._by_material(grid)
+    assert by_material is not None and by_material["axes"] == [0]

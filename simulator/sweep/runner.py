@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import itertools
 import json
 import math
 import warnings
@@ -40,6 +41,7 @@ from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.load import blame_overrides, blamed, named_path, with_order
 from simulator.scenario.overrides import ECHO_WIDTH, OverrideError, shown
+from simulator.scenario.tonnes import moves_rule, shortfall_adds
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped, dask_cluster, in_process, local_processes
 from simulator.sweep.checkpoints import CHUNK_DIR, Checkpoints
 from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, fixed_and_varied, iso_date, read_quoted_dates
@@ -355,6 +357,41 @@ class Sweep:
     def n_runs(self) -> int:
         """Runs in the whole sweep."""
         return len(self.runs)
+
+    @property
+    def tonnes_rule_axes(self) -> list[int]:
+        """The axes that may move whether tonnes may be added (:func:`simulator.scenario.tonnes.moves_rule`)."""
+        return [i for i, a in enumerate(self.spec.axes) if moves_rule(a.path)]
+
+    @cached_property
+    def tonnes_rule(self) -> dict[tuple[int, ...], Scenario]:
+        """The scenario swept per combination of :attr:`tonnes_rule_axes`' value indices (one, ``()``, without them).
+
+        Its materials' ``tonnes_of`` and reference prices decide whether their tonnes may be added
+        (:mod:`simulator.scenario.tonnes`); no other axis moves them. Worked out once per sweep: one
+        scenario validated per combination.
+        """
+        axes = self.spec.axes
+        moving = self.tonnes_rule_axes
+        combos = itertools.product(*(range(len(axes[i].values)) for i in moving))
+        return {
+            combo: build_point(
+                self.raw, {axes[i].path: axes[i].values[j] for i, j in zip(moving, combo, strict=True)}, self.source
+            )
+            if combo
+            else self.first
+            for combo in combos
+        }
+
+    @property
+    def shortfall_adds(self) -> str | None:
+        """What the sweep's shortfall totals add where its materials' tonnes may not be added at some grid point.
+
+        :func:`simulator.scenario.tonnes.shortfall_adds` of the first scenario of :attr:`tonnes_rule` for which it
+        is not None (oxide and magnet, or prices far apart), else None: the same whatever the order of an axis's
+        values.
+        """
+        return next((adds for s in self.tonnes_rule.values() if (adds := shortfall_adds(s)) is not None), None)
 
     def chunks(self) -> list[tuple[int, list[tuple[int, int, int]]]]:
         """The fixed cut of runs into chunks (index, runs), in run-id order."""
