@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from simulator.api.inputs import raw_data
 from simulator.cli import main
 from simulator.explore.grid import plan_grid, run_grid
+from simulator.scenario import load_scenario
 from simulator.sweep.grid import Axis, SweepSpec
 from simulator.sweep.runner import plan_sweep
 from tests.helpers import ROOT, no_traceback
@@ -145,3 +146,25 @@ def test_the_explorer_works_out_the_tonnes_rule_once(monkeypatch):
     monkeypatch.setattr(runner, "validate_data", no_more)  # what build_point validates a point with
     by_material = page._by_material(grid)
     assert by_material is not None and by_material["axes"] == [0]
+
+
+# --- B4: the reprs of a scenario and a result built in part do not raise ---------------------
+
+
+def test_a_scenario_and_a_result_built_in_part_have_a_repr():
+    """A debugger, a log line or pytest's assertion rewriting calls repr on such objects."""
+    from simulator.results import Result
+    from simulator.scenario.schema import Scenario
+
+    partial = Scenario.model_construct(name="x")  # no horizon, regions, materials or suppliers
+    assert repr(partial).startswith("Scenario(name='x', ")  # pydantic's: the fields it has
+    shocks_as_data = Scenario.model_construct(
+        name="y", horizon_days=3, regions={}, materials={}, suppliers={}, shocks=[{"id": "halt"}]
+    )
+    assert "shocks=[{'id': 'halt'}]" in repr(shocks_as_data)
+    result = Result.__new__(Result)
+    assert repr(result).startswith("<simulator.results.Result object at ")
+    result.scenario, result.seed = partial, 1
+    assert repr(result).startswith("<simulator.results.Result object at ")
+    whole = load_scenario(LONG_EMBARGO)
+    assert repr(whole).startswith("<Scenario 'long_embargo_6m': ")  # a whole scenario's stays a few lines
