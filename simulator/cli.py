@@ -1085,7 +1085,7 @@ def _planned_sweep(
             scenario = spec_scenario(from_file, spec_file)
     if not scenario:
         raise InputError("give a SCENARIO (or a --spec file naming one)")
-    file_fixed = list(spec.fixed)  # the file's set: (the --set values are added below)
+    file_fixed, file_axes = list(spec.fixed), spec.axes  # the file's set: and grid: (the options' are added below)
     spec = dataclasses.replace(
         spec,
         axes=spec.axes + tuple(parse_axis(text, max_points) for text in grids),
@@ -1101,8 +1101,8 @@ def _planned_sweep(
         )
     check_size(spec, max_points, max_runs)
     raw = load_raw(scenario)
-    if spec_file and file_fixed:
-        check_file_fixed(raw, scenario, file_fixed, spec_file, spec.axes)
+    if spec_file:
+        check_file_fixed(raw, scenario, file_fixed, spec_file, spec.axes, file_axes)
     with _progress(sum(len(axis.values) for axis in spec.axes), "value", "checking grid") as step:
         return plan_sweep(raw, scenario, spec, curves, chunk_runs, max_points, max_runs, step)
 

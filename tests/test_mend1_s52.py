@@ -14,7 +14,7 @@ from simulator.explore.grid import plan_grid, run_grid
 from simulator.scenario import load_scenario
 from simulator.sweep.grid import Axis, SweepSpec
 from simulator.sweep.runner import plan_sweep
-from tests.helpers import ROOT, no_traceback
+from tests.helpers import ROOT, assert_bad_input, invoke, no_run, no_traceback
 
 LONG_EMBARGO = str(ROOT / "scenarios" / "long_embargo_6m.yaml")
 
@@ -168,3 +168,27 @@ def test_a_scenario_and_a_result_built_in_part_have_a_repr():
     assert repr(result).startswith("<simulator.results.Result object at ")
     whole = load_scenario(LONG_EMBARGO)
     assert repr(whole).startswith("<Scenario 'long_embargo_6m': ")  # a whole scenario's stays a few lines
+
+
+# --- B5: overlapping axes of a sweep file are the file's problem -----------------------------
+
+
+@pytest.mark.parametrize("with_set", [False, True])
+def test_overlapping_axes_of_a_sweep_file_name_the_file_and_its_grid_keys(tmp_path, monkeypatch, with_set):
+    """long_embargo_6m's shock 0 is china_embargo: the file's two axes vary one field. The message names
+    spec.yaml and its grid: keys, not the scenario and a --grid nobody gave (with a set: in the file or not)."""
+    no_run(monkeypatch)
+    spec = tmp_path / "spec.yaml"
+    fixed = "set:\n  description: x\n" if with_set else ""
+    spec.write_text(f"{fixed}grid:\n  shocks.china_embargo.severity: [0.2, 1]\n  shocks.0.severity: [0.3, 0.5]\n")
+    result = invoke("sweep", LONG_EMBARGO, "--spec", spec, "--no-plots", "-o", tmp_path / "out")
+    assert_bad_input(result)
+    assert result.output == (
+        f"error: {spec}: grid.shocks.0.severity: the same path as grid.shocks.china_embargo.severity, written "
+        "another way: give its values once\n"
+    )
+    assert not (tmp_path / "out").exists()
+    # the same two axes given by the options stay the options' (and the scenario's)
+    grids = ("--grid", "shocks.china_embargo.severity=0.2,1", "--grid", "shocks.0.severity=0.3,0.5")
+    result = invoke("sweep", LONG_EMBARGO, *grids, "--no-plots", "-o", tmp_path / "out")
+    assert_bad_input(result, f"error: {LONG_EMBARGO}: --grid shocks.0.severity: the same path as --grid shocks.")

@@ -219,7 +219,9 @@ def fixed_and_varied(
     return problems
 
 
-def overlapping_axes(paths: Iterable[str], option: str = "grid", data: Any = None) -> list[Problem]:
+def overlapping_axes(
+    paths: Iterable[str], option: str = "grid", data: Any = None, file_key: str | None = None
+) -> list[Problem]:
     """Why axes cannot be swept together, one problem per axis that overlaps an earlier one; else [].
 
     The rule :func:`fixed_and_varied` applies between a fixed and a varied path (:func:`overlap`),
@@ -228,7 +230,8 @@ def overlapping_axes(paths: Iterable[str], option: str = "grid", data: Any = Non
     record would show values no run used. ``option`` names the axes (``grid``, ``axis``); with
     ``data`` (the scenario's), list items given by position and by id are matched. Two axes written
     the same are left to :meth:`SweepSpec.repeated_paths`; two agreement ratios may be axes together
-    (the members not given are rescaled once).
+    (the members not given are rescaled once). ``file_key`` (``grid``): the axes are a sweep file's
+    entries under that key, each named ``grid.PATH``; None: the ``option``'s.
 
     >>> from simulator.errors import worded
     >>> for p in overlapping_axes(["a.b", "x.days", "a.b.c", "x.tonnes", "a.b"]):
@@ -238,6 +241,7 @@ def overlapping_axes(paths: Iterable[str], option: str = "grid", data: Any = Non
     """  # noqa: E501
     paths = list(paths)
     named = (lambda path: path) if data is None else (lambda path: named_path(path, data))
+    key = (lambda path: setting(option, path)) if file_key is None else (lambda path: f"{file_key}.{path}")
     problems = []
     for at, path in enumerate(paths):
         if path in paths[:at]:  # given twice as written: repeated_paths names it
@@ -246,7 +250,7 @@ def overlapping_axes(paths: Iterable[str], option: str = "grid", data: Any = Non
             relation = overlap(named(path), named(other))
             if relation is None:
                 continue
-            where = setting(option, other)
+            where = key(other)
             dropped = "each run would keep one axis's value there and drop the other's"
             what = {
                 "is": f"the same path as {where}, written another way: give its values once",
@@ -255,7 +259,7 @@ def overlapping_axes(paths: Iterable[str], option: str = "grid", data: Any = Non
                 "contains": f"contains a path varied by {where}: {dropped}; vary {path} or {other}, not both",
                 "lies inside": f"lies inside a path varied by {where}: {dropped}; vary {other} or {path}, not both",
             }[relation]
-            problems.append(Problem(setting(option, path), what))
+            problems.append(Problem(key(path), what))
             break
     return problems
 

@@ -44,7 +44,15 @@ from simulator.scenario.overrides import ECHO_WIDTH, OverrideError, shown
 from simulator.scenario.tonnes import moves_rule, shortfall_adds
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped, dask_cluster, in_process, local_processes
 from simulator.sweep.checkpoints import CHUNK_DIR, Checkpoints
-from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, fixed_and_varied, iso_date, read_quoted_dates
+from simulator.sweep.grid import (
+    MAX_POINTS,
+    Axis,
+    SweepSpec,
+    fixed_and_varied,
+    iso_date,
+    overlapping_axes,
+    read_quoted_dates,
+)
 from simulator.sweep.patch import GridPatcher, PatchBuilder
 from simulator.version import __version__, code_fingerprint
 from simulator.workers import pool_size
@@ -483,17 +491,28 @@ def _check_curve_shape(sweep: Sweep) -> None:
 
 
 def check_file_fixed(
-    raw: dict[str, Any], source: str, fixed: list[tuple[str, Any]], spec_file: str, axes: tuple[Axis, ...]
+    raw: dict[str, Any],
+    source: str,
+    fixed: list[tuple[str, Any]],
+    spec_file: str,
+    axes: tuple[Axis, ...],
+    file_axes: tuple[Axis, ...] = (),
 ) -> None:
-    """Refuse a sweep file's ``set:`` value on a swept path (of ``axes``), or one the scenario cannot take.
+    """Refuse a sweep file's overlapping axes, its ``set:`` value on a swept path, or one the scenario cannot take.
 
-    Each is named by the file and its key (``spec.yaml: set.agreement.ratio.eu: ...``):
-    checked before the command's own ``--set`` values, so that a problem is the file's, not
-    the scenario's or the first grid point's. The swept paths by the rule of every study
-    (:func:`~simulator.sweep.grid.fixed_and_varied`), in the file's words.
+    ``file_axes``: the file's ``grid:``; ``axes``: every axis swept. Each problem is named by the
+    file and its key (``spec.yaml: set.agreement.ratio.eu: ...``, ``spec.yaml: grid.shocks.0.severity:
+    ...``): checked before the command's own ``--grid`` and ``--set`` values, so that a problem is the
+    file's, not the scenario's or the first grid point's. The swept paths by the rule of every study
+    (:func:`~simulator.sweep.grid.fixed_and_varied`, :func:`~simulator.sweep.grid.overlapping_axes`),
+    in the file's words.
     """
+    if overlaps := overlapping_axes([a.path for a in file_axes], "grid", raw, file_key="grid"):
+        raise InputError(overlaps, spec_file)
     if clashes := fixed_and_varied([path for path, _ in fixed], [a.path for a in axes], "grid", raw, file_key="set"):
         raise InputError(clashes, spec_file)
+    if not fixed:
+        return
 
     def at(problem: Problem, path: str) -> Problem:
         where = named_path(path, raw)
