@@ -192,3 +192,22 @@ def test_overlapping_axes_of_a_sweep_file_name_the_file_and_its_grid_keys(tmp_pa
     grids = ("--grid", "shocks.china_embargo.severity=0.2,1", "--grid", "shocks.0.severity=0.3,0.5")
     result = invoke("sweep", LONG_EMBARGO, *grids, "--no-plots", "-o", tmp_path / "out")
     assert_bad_input(result, f"error: {LONG_EMBARGO}: --grid shocks.0.severity: the same path as --grid shocks.")
+
+
+# --- B6: the unlike-tonnes note mentions the figures' panels only where figures are drawn -----
+
+
+def test_the_unlike_tonnes_note_of_a_sweep_without_figures_names_no_panels(tmp_path):
+    """--no-plots draws no figure: the note names the table's columns alone (with figures, see
+    tests/test_tonnes_apart.py, it names their panels too)."""
+    out = tmp_path / "sweep"
+    grid = ("--grid", "materials.light_ree.price_usd_per_kg=12,100")
+    args = ["sweep", LONG_EMBARGO, *UNLIKE_SETS, *grid, "--no-plots", "--runs", "1", "--workers", "1", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert not list(out.glob("*.png"))
+    notes = [line for line in result.output.splitlines() if "total_shortfall_t" in line]
+    assert notes == [
+        f"note: total_shortfall_t and shortfall_t.<member> add {FAR_APART}: "
+        "shortfall_t.<member>.<material> gives each material"
+    ]

@@ -228,7 +228,7 @@ def closing_notes(sweep: Sweep, table: pd.DataFrame, figures: bool, unchanged: l
 
     With ``figures`` (they were drawn): which were not, and why
     (:func:`~simulator.sweep.figures.sweep_notes`); drawn or not, where the table's shortfall
-    totals (and the figures' panels of them) add unlike tonnes
+    totals (and, with ``figures``, the figures' panels of them) add unlike tonnes
     (:func:`~simulator.sweep.figures.unlike_tonnes_notes`); then the swept paths whose values
     changed no output. ``unchanged`` are those notes as :func:`finish_sweep` gave them to ``on_table`` (None:
     worked out here, for a sweep kept in memory). The notes said before the runs (``sweep.json``'s
@@ -243,7 +243,7 @@ def closing_notes(sweep: Sweep, table: pd.DataFrame, figures: bool, unchanged: l
         "members": list(agreement.members) if agreement is not None else [],
         SHORTFALL_ADDS: sweep.shortfall_adds,
     }
-    drawn = sweep_notes(table, info) if figures else unlike_tonnes_notes(table, info)  # the latter ends the former
+    drawn = sweep_notes(table, info) if figures else unlike_tonnes_notes(table, info, figures=False)  # ends the former
     return [*drawn, *(unchanged_notes(table, paths) if unchanged is None else unchanged)]
 
 
