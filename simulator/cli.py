@@ -282,11 +282,10 @@ def _report_inputs(
 
 def _rescaled_notes(changes: list[Any], path: str) -> None:
     """A ``note:`` for a ``--set agreement.ratio.<member>`` that rescaled the other members' ratios: their new ones."""
-    from simulator.scenario.changes import rescaled_note
+    from simulator.scenario.changes import rescaled_problems
 
-    for change in changes:
-        if note := rescaled_note(change):
-            click.echo(f"note: {Problem(change.path, note).render(path)}", err=True)
+    for problem in rescaled_problems(changes):
+        click.echo(f"note: {problem.render(path)}", err=True)
 
 
 def _check_drawable(scenario: Any, path: str, advice: str) -> None:

@@ -211,3 +211,34 @@ def test_the_unlike_tonnes_note_of_a_sweep_without_figures_names_no_panels(tmp_p
         f"note: total_shortfall_t and shortfall_t.<member> add {FAR_APART}: "
         "shortfall_t.<member>.<material> gives each material"
     ]
+
+
+# --- R1: one rule for the notes of ratios rescaled, said by the CLI and the API --------------
+
+
+def test_the_cli_and_the_api_say_the_same_rescaled_ratios(tmp_path, monkeypatch):
+    """Japan's ratio at 0.3 leaves 0.7 to the EU (0.21 in embargo_2010's file): stockpile run's note and
+    simulator.run's warning are the same problem, made once (scenario.changes.rescaled_problems) and
+    rendered by each; a change to that rule reaches both."""
+    import warnings
+
+    import simulator
+    from simulator.errors import Problem
+    from simulator.scenario import changes
+
+    monkeypatch.chdir(ROOT)
+    real = changes.rescaled_problems
+    said = [
+        p.message for p in real(changes.changes_of(raw_data("embargo_2010", [])[0], [("agreement.ratio.japan", 0.3)]))
+    ]
+    assert said == ["the other members' ratios are rescaled to what is left: eu 0.7 (in the file: 0.21)"]
+    monkeypatch.setattr(changes, "rescaled_problems", lambda made: [Problem(p.path, "MARK") for p in real(made)])
+    ran = invoke("run", "embargo_2010", "--set", "agreement.ratio.japan=0.3", "--no-plots", "-o", tmp_path / "run")
+    assert ran.exit_code == 0, ran.output
+    assert [line for line in ran.stderr.splitlines() if "MARK" in line] == [
+        "note: scenarios/embargo_2010.yaml: agreement.ratio.japan: MARK"
+    ]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        simulator.run("embargo_2010", set={"agreement.ratio.japan": 0.3})
+    assert [str(w.message) for w in caught] == ["scenarios/embargo_2010.yaml: agreement.ratio.japan: MARK"]
