@@ -242,3 +242,29 @@ def test_the_cli_and_the_api_say_the_same_rescaled_ratios(tmp_path, monkeypatch)
         warnings.simplefilter("always")
         simulator.run("embargo_2010", set={"agreement.ratio.japan": 0.3})
     assert [str(w.message) for w in caught] == ["scenarios/embargo_2010.yaml: agreement.ratio.japan: MARK"]
+
+
+# --- R3: a hold-out window's dates are read by the sweep file's date pattern ------------------
+
+
+@pytest.mark.parametrize(
+    ("window", "words"),
+    [
+        ("2010-02-30:2010-03-01", "not a valid date '2010-02-30': day is out of range for month"),
+        ("x:2011-02-29", "not a valid date '2011-02-29': day is out of range for month"),  # 2011: no leap day
+        ("2010-9-7:2011-01-01", "write [QUANTITY@]YYYY-MM-DD:YYYY-MM-DD"),  # not written YYYY-MM-DD
+        ("2010-09-07", "write [QUANTITY@]YYYY-MM-DD:YYYY-MM-DD"),  # no end
+    ],
+)
+def test_a_hold_out_window_is_read_with_the_sweeps_date_pattern(window, words):
+    """A part written YYYY-MM-DD that names no day is said to be no valid date (with Python's reason,
+    kept from the one parse); anything else is told the form. One pattern, sweep.grid's, says which."""
+    from simulator import calibrate
+    from simulator.errors import InputError
+    from simulator.sweep import grid
+
+    assert calibrate.ISO_DATE is grid.ISO_DATE
+    with pytest.raises(InputError) as caught:
+        calibrate.parse_hold_out(window)
+    assert str(caught.value) == f"--hold-out {window!r}: {words}"
+    assert calibrate.parse_hold_out("2010-09-07:2010-12-31").last.isoformat() == "2010-12-31"

@@ -264,7 +264,8 @@ def overlapping_axes(
     return problems
 
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+"""A date as ``YYYY-MM-DD`` (year, month and day as groups): what a sweep file's text and a hold-out window write."""
 
 
 def iso_date(value: Any) -> dt.date | None:
@@ -273,7 +274,7 @@ def iso_date(value: Any) -> dt.date | None:
     >>> iso_date("2010-09-07"), iso_date(" 2010-09-07 "), iso_date("2010-02-30"), iso_date("7 Sep 2010")
     (datetime.date(2010, 9, 7), datetime.date(2010, 9, 7), None, None)
     """
-    if not isinstance(value, str) or (found := _ISO_DATE.fullmatch(value.strip())) is None:
+    if not isinstance(value, str) or (found := ISO_DATE.fullmatch(value.strip())) is None:
         return None
     try:
         return dt.date(*(int(part) for part in found.groups()))
@@ -310,7 +311,7 @@ def mixed_dates(values: tuple[Any, ...] | list[Any]) -> str | None:
     if not dates or not others:
         return None
     for other in others:  # 2026-02-30 is meant as a date: say why it is none, as a scenario's check does
-        if isinstance(other, str) and (found := _ISO_DATE.fullmatch(other.strip())) is not None:
+        if isinstance(other, str) and (found := ISO_DATE.fullmatch(other.strip())) is not None:
             try:
                 dt.date(*(int(part) for part in found.groups()))
             except ValueError as exc:
@@ -390,7 +391,7 @@ def parse_range(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[in
     parts = text.split(":")
     if len(parts) != 3:
         raise _bad(where, f"a range is start:stop:step, got '{text}'")
-    if any(_ISO_DATE.fullmatch(p.strip()) for p in parts):  # not "not a number": the date is meant
+    if any(ISO_DATE.fullmatch(p.strip()) for p in parts):  # not "not a number": the date is meant
         raise _bad(
             where,
             f"'{text}': a range start:stop:step is of numbers; give the dates as a list a,b,c "
