@@ -364,11 +364,11 @@ def _by_material(grid: Grid) -> dict[str, Any] | None:
     axes = grid.sweep.tonnes_rule_axes
     scenarios = grid.sweep.tonnes_rule  # worked out once, by run_grid
     lengths = [len(a.values) for a in grid.sweep.spec.axes]
-    at = np.unravel_index(np.arange(grid.headline.shape[0]), lengths)  # each point's value index on each axis
-    combos = [tuple(int(at[i][p]) for i in axes) for p in range(grid.headline.shape[0])]
-    over = ["total_shortfall_t.all"] + [f"shortfall_t.{r}" for r in grid.regions]
+    value_index = np.unravel_index(np.arange(grid.headline.shape[0]), lengths)  # per axis, each point's value
+    combos = [tuple(int(value_index[i][p]) for i in axes) for p in range(grid.headline.shape[0])]
+    split_prefixes = ["total_shortfall_t.all"] + [f"shortfall_t.{r}" for r in grid.regions]  # given by material
     why: dict[str, str] = {}
-    for prefix in over:
+    for prefix in split_prefixes:
         values = grid.headline[:, [names.index(f"{prefix}.{m}") for m in grid.by_material]]
         for combo, short in zip(combos, short_materials(values), strict=True):
             key = ",".join(map(str, combo)) + ";" + ",".join(map(str, short))
