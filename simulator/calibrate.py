@@ -62,6 +62,7 @@ from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.load import read_input
 from simulator.scenario.schema import MAX_SEED, MAX_TONNES, MAX_USD_PER_KG, MAX_WEIGHT
 from simulator.scenario.yaml_messages import not_utf8
+from simulator.sweep.grid import ISO_DATE
 from simulator.sweep.runner import MAX_RUNS
 from simulator.workers import pool_size
 
@@ -145,16 +146,18 @@ def parse_hold_out(text: str) -> HoldOut:
     """``[QUANTITY@]FROM:TO`` with ISO dates."""
     quantity, at, window = text.rpartition("@")
     first_text, colon, last_text = window.partition(":")
-    try:
-        first, last = dt.date.fromisoformat(first_text.strip()), dt.date.fromisoformat(last_text.strip())
-    except ValueError:
-        for part in (first_text.strip(), last_text.strip()):
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", part):  # written as a date, but no such day: say why
-                try:
-                    dt.date.fromisoformat(part)
-                except ValueError as exc:
-                    raise InputError(f"--hold-out {text!r}: not a valid date '{part}': {exc}") from None
-        raise InputError(f"--hold-out {text!r}: write [QUANTITY@]YYYY-MM-DD:YYYY-MM-DD") from None
+    dates, wrong = [], {}
+    for part in (first_text.strip(), last_text.strip()):
+        try:
+            dates.append(dt.date.fromisoformat(part))
+        except ValueError as exc:
+            wrong[part] = exc
+    for part, exc in wrong.items():
+        if ISO_DATE.fullmatch(part):  # written as a date, but no such day: say why
+            raise InputError(f"--hold-out {text!r}: not a valid date '{part}': {exc}")
+    if wrong:
+        raise InputError(f"--hold-out {text!r}: write [QUANTITY@]YYYY-MM-DD:YYYY-MM-DD")
+    first, last = dates
     if not colon or last < first:
         raise InputError(f"--hold-out {text!r}: the window must end on or after its start")
     if at and quantity not in QUANTITIES:

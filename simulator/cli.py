@@ -282,11 +282,10 @@ def _report_inputs(
 
 def _rescaled_notes(changes: list[Any], path: str) -> None:
     """A ``note:`` for a ``--set agreement.ratio.<member>`` that rescaled the other members' ratios: their new ones."""
-    from simulator.scenario.changes import rescaled_note
+    from simulator.scenario.changes import rescaled_problems
 
-    for change in changes:
-        if note := rescaled_note(change):
-            click.echo(f"note: {Problem(change.path, note).render(path)}", err=True)
+    for problem in rescaled_problems(changes):
+        click.echo(f"note: {problem.render(path)}", err=True)
 
 
 def _check_drawable(scenario: Any, path: str, advice: str) -> None:
@@ -974,7 +973,7 @@ def calibrate(
     from simulator.output_folder import manifest_info, open_folder
     from simulator.scenario import load_raw
     from simulator.scenario.uncertain import holds_whole_numbers, value_at
-    from simulator.sweep.grid import fixed_and_varied
+    from simulator.sweep.grid import fixed_and_varied, overlapping_axes
 
     check_seeds(seed, starts)  # before any work: SciPy would raise at the first start
     loaded = load(scenario, assignments)
@@ -990,6 +989,8 @@ def calibrate(
     twice = sorted({p for p in fitted if fitted.count(p) > 1})
     if twice:
         raise InputError(f"--fit {twice[0]}: fitted twice; give each path in one --fit")
+    if overlaps := overlapping_axes(fitted, "fit", raw):  # one field written two ways, or a field and its whole
+        raise InputError(overlaps, scenario)
     if clashes := fixed_and_varied([path for path, _ in _overrides(assignments)], fitted, "fit", raw):
         raise InputError(clashes, scenario)  # the fitted value would replace the --set one in every run
     for text, parameter in zip(fits, parameters, strict=True):  # every path must take a value in its range
@@ -1083,7 +1084,7 @@ def _planned_sweep(
             scenario = spec_scenario(from_file, spec_file)
     if not scenario:
         raise InputError("give a SCENARIO (or a --spec file naming one)")
-    file_fixed = list(spec.fixed)  # the file's set: (the --set values are added below)
+    file_fixed, file_axes = list(spec.fixed), spec.axes  # the file's set: and grid: (the options' are added below)
     spec = dataclasses.replace(
         spec,
         axes=spec.axes + tuple(parse_axis(text, max_points) for text in grids),
@@ -1099,8 +1100,8 @@ def _planned_sweep(
         )
     check_size(spec, max_points, max_runs)
     raw = load_raw(scenario)
-    if spec_file and file_fixed:
-        check_file_fixed(raw, scenario, file_fixed, spec_file, spec.axes)
+    if spec_file:
+        check_file_fixed(raw, scenario, file_fixed, spec_file, spec.axes, file_axes)
     with _progress(sum(len(axis.values) for axis in spec.axes), "value", "checking grid") as step:
         return plan_sweep(raw, scenario, spec, curves, chunk_runs, max_points, max_runs, step)
 

@@ -238,12 +238,19 @@ class Result:
     """The settlement ledger: per member and material, paid in, drawn, paid, owed (empty without an agreement)."""
 
     def __repr__(self) -> str:
-        """One line, not the scenario, structure and metrics in full (tens of thousands of characters)."""
-        s = self.scenario
-        return (
-            f"<Result {s.name!r} seed={self.seed}: {s.horizon_days} days, {len(s.regions)} region(s) x "
-            f"{len(s.materials)} material(s); tables {', '.join(self.tables)}; {len(self.metrics)} metrics>"
-        )
+        """One line, not the scenario, structure and metrics in full (tens of thousands of characters).
+
+        A result built in part (a field missing, or a scenario built in part) gets the plain object's
+        repr rather than an error.
+        """
+        try:
+            s = self.scenario
+            return (
+                f"<Result {s.name!r} seed={self.seed}: {s.horizon_days} days, {len(s.regions)} region(s) x "
+                f"{len(s.materials)} material(s); tables {', '.join(self.tables)}; {len(self.metrics)} metrics>"
+            )
+        except (AttributeError, TypeError):
+            return super().__repr__()
 
     @property
     def start_date(self) -> dt.date | None:

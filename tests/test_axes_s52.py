@@ -62,19 +62,28 @@ def test_explore_refuses_overlapping_axes(tmp_path: Path) -> None:
     assert not page.exists()
 
 
-def test_axes_apart_still_sweep(tmp_path: Path) -> None:
-    """Two ratio members, or a stock in two regions, overlap nothing: accepted (2 x 2 points)."""
-    from simulator.sweep.grid import SweepSpec, overlapping_axes, parse_axis
+@pytest.mark.parametrize(
+    ("scenario", "axes"),
+    [
+        # two members' ratios (the other three members rescaled to what is left)
+        ("scenarios/club_of_five.yaml", ("agreement.ratio.japan=0.3,0.4", "agreement.ratio.eu=0.2,0.3")),
+        (SCENARIO, ("shocks.china_embargo.severity=0.5,1", "shocks.china_embargo.end=2026-06-01,2026-09-01")),
+        (SCENARIO, (f"{STOCK}.days=10,200", "regions.eu.commercial_stock.light_ree.days=10,200")),  # two regions
+    ],
+)
+def test_axes_apart_still_sweep(tmp_path: Path, scenario: str, axes: tuple[str, str]) -> None:
+    """Two ratio members, a shock's severity and its end, or a stock in two regions overlap nothing: the
+    sweep runs, exit 0, its table 2 x 2 points (one run each), each value of each axis at two of them."""
+    import pandas as pd
 
-    paths = [
-        "agreement.ratio.japan",
-        "agreement.ratio.eu",
-        f"{STOCK}.days",
-        "regions.eu.commercial_stock.light_ree.days",
-    ]
-    assert overlapping_axes(paths) == []
-    spec = SweepSpec((parse_axis("agreement.ratio.japan=0.2,0.8"), parse_axis(f"{STOCK}.days=10,200")))
-    assert spec.fixed_and_swept() == []
+    out = tmp_path / "out"
+    grids = [part for axis in axes for part in ("--grid", axis)]
+    result = invoke("sweep", scenario, *grids, "--runs", 1, "--workers", 1, "--no-plots", "-o", out)
+    assert result.exit_code == 0, result.output
+    table = pd.read_parquet(out / "sweep.parquet")
+    assert len(table) == 4
+    for axis in axes:
+        assert table[axis.partition("=")[0]].value_counts().tolist() == [2, 2]
 
 
 HISTORICAL = "scenarios/embargo_2010_historical.yaml"

@@ -8,6 +8,7 @@ binding cap, an input, sets; the model's own 2010 use below its base; and the pa
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -61,8 +62,16 @@ def test_the_2011_import_rows_are_set_by_the_binding_cap_and_the_page_says_so():
     shipped = china[china["date"].str.startswith("2011")]
     assert round(shipped["shipped_t"].sum(), 1) == 20223.0
     japan = shipped[shipped["region"] == "japan"]["shipped_t"].sum() / shipped["shipped_t"].sum()
-    assert round(100 * japan) == 76 and round(100 * 63.7 / 82.2, 1) == 77.5  # about its normal share
+    # its normal share: what its demand draws on China (sourcing share x demand), over all the regions'
+    regions = shipped_result(NAME).scenario.regions
+    normal = {
+        r: sum(d.tonnes_per_day * region.sourcing[m].get("china", 0.0) for m, d in region.demand.items())
+        for r, region in regions.items()
+    }
+    share = normal["japan"] / sum(normal.values())
+    assert round(100 * japan) == 76 and abs(japan - share) < 0.02  # about its normal share, 77.5%
     said = page()
+    assert f"its {normal['japan']:.1f} of the {sum(normal.values()):.1f} t/day normal flow ({100 * share:.1f}%" in said
     assert "**The 2011 import rows are set by an input, not by the market.**" in said
     assert "check the quota × 0.67 × Japan's normal share, not the price, the demand or the stocking" in said
     right = said.split("## What the model gets right", 1)[1].split("## What the model gets wrong", 1)[0]
@@ -74,9 +83,17 @@ def test_the_light_peak_of_the_record_says_it_rests_on_an_interpolated_nd_price_
     (peak,) = record[(record["material"] == "light_ree") & (record["date"] == "2011-04-01")].itertuples()
     assert peak.value == "189" and "Nd ~200 (interpolated, no source)" in peak.source
     assert "holds the value share of the basket's other elements" in peak.note and "(A21)" in peak.note
-    # the index equals the Q1-2010 basket at Q1-2010 prices, and Q2 2011's oxides (Nd interpolated) give 189
-    assert round(1.276 * (0.26 * 6.08 + 0.47 * 4.46 + 0.24 * 27.56), 2) == 13.13
-    assert round(1.276 * (0.26 * 135 + 0.47 * 138 + 0.24 * 200)) == 189
+    # the index equals the Q1-2010 basket (the scenario's reference price) at Q1-2010 prices, and Q2 2011's
+    # oxides (Nd interpolated) give the peak: every number read from the row and the scenario
+    factor, shares = re.search(r"index = ([\d.]+) x \(([^)]*)\)", peak.note).groups()
+    weight = {element: float(w) for w, element in re.findall(r"([\d.]+) (La|Ce|Nd)", shares)}
+    q1 = {element: float(p) for element, p in re.findall(r"(La|Ce|Nd) ([\d.]+)", peak.note.split("Q1-2010 oxide")[1])}
+    q2 = {element: float(p) for element, p in re.findall(r"(La|Ce|Nd) ~?(\d+)", peak.source)}
+    assert set(weight) == set(q1) == set(q2) == {"La", "Ce", "Nd"}
+    reference = shipped_result(NAME).scenario.market["light_ree"].reference_price_usd_per_kg
+    assert round(float(factor) * sum(weight[e] * q1[e] for e in weight), 2) == reference
+    assert round(reference / sum(weight[e] * q1[e] for e in weight), 3) == float(factor)
+    assert round(float(factor) * sum(weight[e] * q2[e] for e in weight)) == float(peak.value)
     calibration = " ".join((ROOT / "docs" / "calibration.md").read_text(encoding="utf-8").split())
     assert "- **A21** The record's light-REE prices of 2011" in calibration
     assert "rests on an interpolated Nd price and a fixed-share index" in page()
@@ -87,9 +104,15 @@ def test_the_june_2012_dy_row_says_its_basis_is_unverified():
     (dy,) = record[(record["material"] == "heavy_ree") & (record["date"] == "2012-06-01")].itertuples()
     assert (dy.value, dy.weight, dy.confidence) == ("1100", "0.5", "L")
     assert dy.note.startswith("BASIS UNVERIFIED") and "matches metal peaks" in dy.note
-    # -70% from the 2011 highs: a peak of 3,667, within Dy metal's 2,800-4,000, above the oxide's 2,377
-    assert round(1100 / 0.3) == 3667 and 2800 < 3667 < 4000 and 3667 > 2377
-    assert "whose basis is **unverified**" in page()
+    # -70% from the 2011 highs: a peak of 3,667, within Dy metal's 2,800-4,000, above the record's oxide peak
+    fall = float(re.search(r"-(\d+)% from", dy.source).group(1)) / 100
+    implied = float(dy.value) / (1 - fall)
+    prices = record[(record["material"] == "heavy_ree") & (record["quantity"] == "price")]["value"].astype(float)
+    assert 2800 < implied < 4000 and implied > prices.max()
+    said = page()
+    assert "whose basis is **unverified**" in said
+    assert f"({float(dy.value):,.0f} / {1 - fall:.1f} = {implied:,.0f} USD/kg, within Dy metal's" in said
+    assert f"above the record's oxide peak of {prices.max():,.0f};" in said
 
 
 def test_where_sources_disagree_gives_both_signs_of_chinas_2010_exports():

@@ -39,14 +39,13 @@ def warn_user(text: str) -> None:
 def warn_rescaled(changes: Iterable[Any], source: str) -> None:
     """A ``UserWarning`` for each ratio change that rescaled the other members' ratios, as the CLI's ``note:``.
 
-    ``changes`` are :class:`~simulator.scenario.changes.Change` (``changes_of``); the text is
-    :func:`~simulator.scenario.changes.rescaled_note`'s, after the file (``source``) and the path.
+    ``changes`` are :class:`~simulator.scenario.changes.Change` (``changes_of``); the problems are
+    :func:`~simulator.scenario.changes.rescaled_problems`, the CLI's, after the file (``source``).
     """
-    from simulator.scenario.changes import rescaled_note
+    from simulator.scenario.changes import rescaled_problems
 
-    for change in changes:
-        if note := rescaled_note(change):
-            warn_user(Problem(change.path, note).render(source, python=True))
+    for problem in rescaled_problems(changes):
+        warn_user(problem.render(source, python=True))
 
 
 ScenarioLike = str | os.PathLike[str] | Mapping[str, Any] | Scenario

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
 import math
 import warnings
 from collections.abc import Callable
@@ -33,13 +32,10 @@ from simulator.scenario import apply_overrides, validate_data
 from simulator.scenario.checks import day_number
 from simulator.scenario.load import named_path
 from simulator.scenario.overrides import shown
-from simulator.scenario.schema import Scenario
-from simulator.scenario.tonnes import shortfall_adds
 from simulator.sweep import Axis, SweepSpec, plan_sweep, runner
 from simulator.sweep.runner import (
     Chunk,
     Sweep,
-    build_point,
     map_chunks,
     may_be_random,
     point_label,
@@ -59,8 +55,6 @@ METRICS = ("total_shortfall_t", "shortfall_t", "first_shortfall_day", "min_days_
 PERCENTILES = (5.0, 50.0, 95.0)
 NEVER = -1
 """``first_shortfall_day`` of a run that never runs short (as in the sweep table)."""
-TONNES_RULE_PATHS = ("materials.", "market.")
-"""Axes under these may move whether tonnes may be added: a material's ``tonnes_of``, its reference price."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +83,7 @@ class Grid:
     """Whether a grid point may draw random inputs (see :func:`may_be_random`)."""
     by_material: tuple[str, ...] = ()
     """The materials whose shortfalls the headline holds one by one (:func:`headline_names`): all of them where
-    their tonnes may not be added at some point (:func:`tonnes_apart_at`), else none."""
+    their tonnes may not be added at some point (:attr:`~simulator.sweep.runner.Sweep.shortfall_adds`), else none."""
 
     @property
     def runs(self) -> int:
@@ -122,38 +116,6 @@ def headline_names(regions: tuple[str, ...], by_material: tuple[str, ...] = ()) 
         *per_region,
         *per_material,
     ]
-
-
-def tonnes_rule_axes(sweep: Sweep) -> list[int]:
-    """The axes that may move whether tonnes may be added (:data:`TONNES_RULE_PATHS`)."""
-    return [i for i, a in enumerate(sweep.spec.axes) if a.path.startswith(TONNES_RULE_PATHS)]
-
-
-def tonnes_rule_scenarios(sweep: Sweep) -> dict[tuple[int, ...], Scenario]:
-    """The scenario explored per combination of :func:`tonnes_rule_axes`' value indices (one, ``()``, without them).
-
-    Its materials' ``tonnes_of`` and reference prices decide whether their tonnes may be added
-    (:mod:`simulator.scenario.tonnes`); no other axis moves them.
-    """
-    axes = sweep.spec.axes
-    moving = tonnes_rule_axes(sweep)
-    combos = itertools.product(*(range(len(axes[i].values)) for i in moving))
-    return {
-        combo: build_point(
-            sweep.raw, {axes[i].path: axes[i].values[j] for i, j in zip(moving, combo, strict=True)}, sweep.source
-        )
-        if combo
-        else sweep.first
-        for combo in combos
-    }
-
-
-def tonnes_apart_at(sweep: Sweep) -> bool:
-    """Whether tonnes of the scenario's materials may not be added at some grid point.
-
-    :func:`simulator.scenario.tonnes.shortfall_adds`: oxide and magnet, or prices far apart.
-    """
-    return any(shortfall_adds(s) is not None for s in tonnes_rule_scenarios(sweep).values())
 
 
 def value_at(data: Any, path: str) -> Any:
@@ -437,11 +399,12 @@ def plan_grid(raw: dict[str, Any], source: str, spec: SweepSpec, workers: int = 
 def run_grid(sweep: Sweep, workers: int = 1, client: Any = None, progress: Callable[[int], None] | None = None) -> Grid:
     """Run a planned grid on local processes or Dask and gather one summary per point.
 
-    Where tonnes of the scenario's materials may not be added at some point (:func:`tonnes_apart_at`), the
+    Where tonnes of the scenario's materials may not be added at some point (``sweep.shortfall_adds``), the
     headline holds each material's shortfall too (:attr:`Grid.by_material`).
     """
     structure = compile_plan(sweep.first).structure
-    by_material = tuple(structure.materials) if len(structure.materials) > 1 and tonnes_apart_at(sweep) else ()
+    apart = len(structure.materials) > 1 and sweep.shortfall_adds is not None
+    by_material = tuple(structure.materials) if apart else ()
     summarise = functools.partial(summarise_chunk, by_material=by_material) if by_material else summarise_chunk
     summaries: dict[int, PointSummary] = {}
     for batch in map_chunks(sweep, summarise, workers=workers, client=client):

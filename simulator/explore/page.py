@@ -33,8 +33,6 @@ from simulator.explore.grid import (
     current_value,
     headline_names,
     on_axis,
-    tonnes_rule_axes,
-    tonnes_rule_scenarios,
 )
 from simulator.names import Names
 from simulator.output_folder import write_file
@@ -355,7 +353,7 @@ def _by_material(grid: Grid) -> dict[str, Any] | None:
     The rule is :func:`simulator.scenario.tonnes.not_added`, ``stockpile run``'s: the shortfall over
     the regions, and each region's, is given by material where two materials or more are short
     (:func:`short_materials`) and their tonnes may not be added. ``why`` maps ``"i,j;m,n"`` (the
-    value indices of the axes in ``axes``, :func:`~simulator.explore.grid.tonnes_rule_axes`, and the
+    value indices of the axes in ``axes``, :attr:`~simulator.sweep.runner.Sweep.tonnes_rule_axes`, and the
     indices of the materials short) to what a total would add (``tonnes of magnet and tonnes of
     oxide``), for each such set at some point, the whole grid's and each region's; a set it does
     not list is added into one figure. ``label`` names the total as ``stockpile run`` does.
@@ -363,14 +361,14 @@ def _by_material(grid: Grid) -> dict[str, Any] | None:
     if not grid.by_material:
         return None
     names = headline_names(grid.regions, grid.by_material)
-    axes = tonnes_rule_axes(grid.sweep)
-    scenarios = tonnes_rule_scenarios(grid.sweep)
+    axes = grid.sweep.tonnes_rule_axes
+    scenarios = grid.sweep.tonnes_rule  # worked out once, by run_grid
     lengths = [len(a.values) for a in grid.sweep.spec.axes]
-    at = np.unravel_index(np.arange(grid.headline.shape[0]), lengths)  # each point's value index on each axis
-    combos = [tuple(int(at[i][p]) for i in axes) for p in range(grid.headline.shape[0])]
-    over = ["total_shortfall_t.all"] + [f"shortfall_t.{r}" for r in grid.regions]
+    value_index = np.unravel_index(np.arange(grid.headline.shape[0]), lengths)  # per axis, each point's value
+    combos = [tuple(int(value_index[i][p]) for i in axes) for p in range(grid.headline.shape[0])]
+    split_prefixes = ["total_shortfall_t.all"] + [f"shortfall_t.{r}" for r in grid.regions]  # given by material
     why: dict[str, str] = {}
-    for prefix in over:
+    for prefix in split_prefixes:
         values = grid.headline[:, [names.index(f"{prefix}.{m}") for m in grid.by_material]]
         for combo, short in zip(combos, short_materials(values), strict=True):
             key = ",".join(map(str, combo)) + ";" + ",".join(map(str, short))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -119,6 +119,15 @@ def rescaled_note(change: Change) -> str:
         return ""
     shares = ", ".join(f"{member} {now:.3g} (in the file: {shown(was)})" for member, was, now in change.rescaled)
     return f"the other members' ratios are rescaled to what is left: {shares}"
+
+
+def rescaled_problems(changes: Iterable[Change]) -> list[Problem]:
+    """One per ratio change that rescaled the other members' ratios: its path and :func:`rescaled_note`.
+
+    What ``stockpile run`` and ``report`` say as ``note:`` lines and ``simulator.run`` and ``report`` as
+    warnings, each rendering them in its own words.
+    """
+    return [Problem(change.path, note) for change in changes if (note := rescaled_note(change))]
 
 
 def _applies(change: Change, baseline_data: dict[str, Any]) -> bool:

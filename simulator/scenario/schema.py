@@ -1218,18 +1218,23 @@ class Scenario(Model):
     def __repr__(self) -> str:
         """A few lines, not every field (a scenario's full repr runs to tens of thousands of characters).
 
-        ``model_dump()`` gives every field; ``str()`` is pydantic's, field by field.
+        ``model_dump()`` gives every field; ``str()`` is pydantic's, field by field. A scenario built
+        in part (``model_construct`` without every field) gets pydantic's repr of the fields it has: a
+        debugger, a log line or a failed assertion calls repr, and must not fail on it.
         """
-        start = f" from {self.start_date}" if self.start_date else ""
-        lines = [
-            f"<Scenario {self.name!r}: {self.horizon_days} days{start}, seed {self.seed}",
-            f" regions: {_listed(self.regions)}; materials: {_listed(self.materials)}; "
-            f"suppliers: {_listed(self.suppliers)}",
-            f" shocks: {_listed([shock.id for shock in self.shocks]) or 'none'}; "
-            f"market: {_listed(self.market) or 'none'}",
-        ]
-        if (agreement := self.agreement) is not None:
-            lines.append(f" agreement: {agreement.mechanism} among {_listed(agreement.members)}")
-        else:
-            lines.append(" agreement: none")
+        try:
+            start = f" from {self.start_date}" if self.start_date else ""
+            lines = [
+                f"<Scenario {self.name!r}: {self.horizon_days} days{start}, seed {self.seed}",
+                f" regions: {_listed(self.regions)}; materials: {_listed(self.materials)}; "
+                f"suppliers: {_listed(self.suppliers)}",
+                f" shocks: {_listed([shock.id for shock in self.shocks]) or 'none'}; "
+                f"market: {_listed(self.market) or 'none'}",
+            ]
+            if (agreement := self.agreement) is not None:
+                lines.append(f" agreement: {agreement.mechanism} among {_listed(agreement.members)}")
+            else:
+                lines.append(" agreement: none")
+        except (AttributeError, TypeError):  # a field missing, or not yet what validation makes of it
+            return super().__repr__()
         return "\n".join(lines) + ">"

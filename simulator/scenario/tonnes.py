@@ -74,6 +74,23 @@ def not_added(scenario: Scenario, short: Iterable[str]) -> str | None:
     return (why_apart(scenario, short) or whole) if whole else None
 
 
+RULE_FIELDS = {"materials": ("tonnes_of", "price_usd_per_kg"), "market": ("reference_price_usd_per_kg",)}
+"""The fields the rule reads, under each top-level key: a material's :func:`tonnes_kinds` and its reference price
+(:func:`~simulator.scenario.checks.reference_price`: the market's, else the material's own)."""
+
+
+def moves_rule(path: str) -> bool:
+    """Whether setting ``path`` (dotted, as ``--set`` and ``--grid`` take it) may change whether tonnes may be added.
+
+    A field of :data:`RULE_FIELDS`, or a whole that holds one (``materials``, ``market.light_ree``).
+
+    >>> [moves_rule(p) for p in ("materials.mag.tonnes_of", "market.ree", "market.ree.price.sensitivity")]
+    [True, True, False]
+    """
+    top, *rest = path.split(".")
+    return top in RULE_FIELDS and (len(rest) < 2 or (len(rest) == 2 and rest[1] in RULE_FIELDS[top]))
+
+
 SHORTFALL_ADDS = "shortfall_adds"
 """``sweep.json``'s key for what its shortfall totals add (:func:`shortfall_adds`): absent in older sweeps."""
 

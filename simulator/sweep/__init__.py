@@ -30,7 +30,7 @@ from simulator.errors import InputError, ScenarioError, plain, setting
 from simulator.output_folder import OutputFolder, manifest_info, open_folder
 from simulator.plan import compile_plan
 from simulator.scenario import scenario_hash, validate_data
-from simulator.scenario.tonnes import SHORTFALL_ADDS, shortfall_adds
+from simulator.scenario.tonnes import SHORTFALL_ADDS
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped
 from simulator.sweep.checkpoints import CHUNK_DIR, MARKER, ROW_KEYS, Checkpoints, ChunkDamaged, refuse_to_discard
 from simulator.sweep.grid import Axis, SweepSpec, load_spec_file, parse_axis
@@ -165,7 +165,7 @@ def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> di
         "seed_rule": "run k of every point uses simulator.randomness.run_seed(seed, k)",
         "random_inputs": list(compile_plan(first).random_sources),
         "members": structure.member_names,
-        SHORTFALL_ADDS: shortfall_adds(first),
+        SHORTFALL_ADDS: sweep.shortfall_adds,
         "engine": engine_text(bool(sweep.curves)),
         "backend": backend,
         "workers": workers,
@@ -228,7 +228,7 @@ def closing_notes(sweep: Sweep, table: pd.DataFrame, figures: bool, unchanged: l
 
     With ``figures`` (they were drawn): which were not, and why
     (:func:`~simulator.sweep.figures.sweep_notes`); drawn or not, where the table's shortfall
-    totals (and the figures' panels of them) add unlike tonnes
+    totals (and, with ``figures``, the figures' panels of them) add unlike tonnes
     (:func:`~simulator.sweep.figures.unlike_tonnes_notes`); then the swept paths whose values
     changed no output. ``unchanged`` are those notes as :func:`finish_sweep` gave them to ``on_table`` (None:
     worked out here, for a sweep kept in memory). The notes said before the runs (``sweep.json``'s
@@ -241,9 +241,9 @@ def closing_notes(sweep: Sweep, table: pd.DataFrame, figures: bool, unchanged: l
     info = {
         "grid": {axis.path: list(axis.values) for axis in sweep.spec.axes},
         "members": list(agreement.members) if agreement is not None else [],
-        SHORTFALL_ADDS: shortfall_adds(sweep.first),
+        SHORTFALL_ADDS: sweep.shortfall_adds,
     }
-    drawn = sweep_notes(table, info) if figures else unlike_tonnes_notes(table, info)  # the latter ends the former
+    drawn = sweep_notes(table, info) if figures else unlike_tonnes_notes(table, info, figures=False)  # ends the former
     return [*drawn, *(unchanged_notes(table, paths) if unchanged is None else unchanged)]
 
 

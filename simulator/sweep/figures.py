@@ -897,12 +897,12 @@ def sweep_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
     return notes + unlike_tonnes_notes(table, info)
 
 
-def unlike_tonnes_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
+def unlike_tonnes_notes(table: pd.DataFrame, info: dict[str, Any], figures: bool = True) -> list[str]:
     """A note where the table's shortfall totals add unlike tonnes of two or more materials short somewhere.
 
-    ``total_shortfall_t`` and ``shortfall_t.<member>`` (and the figures' panels of them) add every
-    material's tonnes, as the model records them; where these count different things or are
-    priced far apart (:data:`SHORTFALL_ADDS`), the note names the per-material columns.
+    ``total_shortfall_t`` and ``shortfall_t.<member>`` (and, with ``figures`` drawn, the figures' panels of
+    them) add every material's tonnes, as the model records them; where these count different things or
+    are priced far apart (:data:`SHORTFALL_ADDS`), the note names the per-material columns.
     """
     adds = info.get(SHORTFALL_ADDS)
     short = {
@@ -912,8 +912,9 @@ def unlike_tonnes_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
     }
     if not adds or len(short) < 2:
         return []
+    panels = " (and the figures' panels of them)" if figures else ""
     return [
-        f"total_shortfall_t and shortfall_t.<member> (and the figures' panels of them) add {adds}: "
+        f"total_shortfall_t and shortfall_t.<member>{panels} add {adds}: "
         "shortfall_t.<member>.<material> gives each material"
     ]
 

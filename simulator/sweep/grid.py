@@ -219,7 +219,9 @@ def fixed_and_varied(
     return problems
 
 
-def overlapping_axes(paths: Iterable[str], option: str = "grid", data: Any = None) -> list[Problem]:
+def overlapping_axes(
+    paths: Iterable[str], option: str = "grid", data: Any = None, file_key: str | None = None
+) -> list[Problem]:
     """Why axes cannot be swept together, one problem per axis that overlaps an earlier one; else [].
 
     The rule :func:`fixed_and_varied` applies between a fixed and a varied path (:func:`overlap`),
@@ -228,7 +230,8 @@ def overlapping_axes(paths: Iterable[str], option: str = "grid", data: Any = Non
     record would show values no run used. ``option`` names the axes (``grid``, ``axis``); with
     ``data`` (the scenario's), list items given by position and by id are matched. Two axes written
     the same are left to :meth:`SweepSpec.repeated_paths`; two agreement ratios may be axes together
-    (the members not given are rescaled once).
+    (the members not given are rescaled once). ``file_key`` (``grid``): the axes are a sweep file's
+    entries under that key, each named ``grid.PATH``; None: the ``option``'s.
 
     >>> from simulator.errors import worded
     >>> for p in overlapping_axes(["a.b", "x.days", "a.b.c", "x.tonnes", "a.b"]):
@@ -238,6 +241,7 @@ def overlapping_axes(paths: Iterable[str], option: str = "grid", data: Any = Non
     """  # noqa: E501
     paths = list(paths)
     named = (lambda path: path) if data is None else (lambda path: named_path(path, data))
+    key = (lambda path: setting(option, path)) if file_key is None else (lambda path: f"{file_key}.{path}")
     problems = []
     for at, path in enumerate(paths):
         if path in paths[:at]:  # given twice as written: repeated_paths names it
@@ -246,7 +250,7 @@ def overlapping_axes(paths: Iterable[str], option: str = "grid", data: Any = Non
             relation = overlap(named(path), named(other))
             if relation is None:
                 continue
-            where = setting(option, other)
+            where = key(other)
             dropped = "each run would keep one axis's value there and drop the other's"
             what = {
                 "is": f"the same path as {where}, written another way: give its values once",
@@ -255,12 +259,13 @@ def overlapping_axes(paths: Iterable[str], option: str = "grid", data: Any = Non
                 "contains": f"contains a path varied by {where}: {dropped}; vary {path} or {other}, not both",
                 "lies inside": f"lies inside a path varied by {where}: {dropped}; vary {other} or {path}, not both",
             }[relation]
-            problems.append(Problem(setting(option, path), what))
+            problems.append(Problem(key(path), what))
             break
     return problems
 
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+"""A date as ``YYYY-MM-DD`` (year, month and day as groups): what a sweep file's text and a hold-out window write."""
 
 
 def iso_date(value: Any) -> dt.date | None:
@@ -269,7 +274,7 @@ def iso_date(value: Any) -> dt.date | None:
     >>> iso_date("2010-09-07"), iso_date(" 2010-09-07 "), iso_date("2010-02-30"), iso_date("7 Sep 2010")
     (datetime.date(2010, 9, 7), datetime.date(2010, 9, 7), None, None)
     """
-    if not isinstance(value, str) or (found := _ISO_DATE.fullmatch(value.strip())) is None:
+    if not isinstance(value, str) or (found := ISO_DATE.fullmatch(value.strip())) is None:
         return None
     try:
         return dt.date(*(int(part) for part in found.groups()))
@@ -306,7 +311,7 @@ def mixed_dates(values: tuple[Any, ...] | list[Any]) -> str | None:
     if not dates or not others:
         return None
     for other in others:  # 2026-02-30 is meant as a date: say why it is none, as a scenario's check does
-        if isinstance(other, str) and (found := _ISO_DATE.fullmatch(other.strip())) is not None:
+        if isinstance(other, str) and (found := ISO_DATE.fullmatch(other.strip())) is not None:
             try:
                 dt.date(*(int(part) for part in found.groups()))
             except ValueError as exc:
@@ -386,7 +391,7 @@ def parse_range(text: str, where: str, max_values: int = MAX_POINTS) -> tuple[in
     parts = text.split(":")
     if len(parts) != 3:
         raise _bad(where, f"a range is start:stop:step, got '{text}'")
-    if any(_ISO_DATE.fullmatch(p.strip()) for p in parts):  # not "not a number": the date is meant
+    if any(ISO_DATE.fullmatch(p.strip()) for p in parts):  # not "not a number": the date is meant
         raise _bad(
             where,
             f"'{text}': a range start:stop:step is of numbers; give the dates as a list a,b,c "

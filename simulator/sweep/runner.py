@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import itertools
 import json
 import math
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -40,9 +41,18 @@ from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.load import blame_overrides, blamed, named_path, with_order
 from simulator.scenario.overrides import ECHO_WIDTH, OverrideError, shown
+from simulator.scenario.tonnes import moves_rule, shortfall_adds
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped, dask_cluster, in_process, local_processes
 from simulator.sweep.checkpoints import CHUNK_DIR, Checkpoints
-from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, fixed_and_varied, iso_date, read_quoted_dates
+from simulator.sweep.grid import (
+    MAX_POINTS,
+    Axis,
+    SweepSpec,
+    fixed_and_varied,
+    iso_date,
+    overlapping_axes,
+    read_quoted_dates,
+)
 from simulator.sweep.patch import GridPatcher, PatchBuilder
 from simulator.version import __version__, code_fingerprint
 from simulator.workers import pool_size
@@ -356,6 +366,41 @@ class Sweep:
         """Runs in the whole sweep."""
         return len(self.runs)
 
+    @property
+    def tonnes_rule_axes(self) -> list[int]:
+        """The axes that may move whether tonnes may be added (:func:`simulator.scenario.tonnes.moves_rule`)."""
+        return [i for i, a in enumerate(self.spec.axes) if moves_rule(a.path)]
+
+    @cached_property
+    def tonnes_rule(self) -> dict[tuple[int, ...], Scenario]:
+        """The scenario swept per combination of :attr:`tonnes_rule_axes`' value indices (one, ``()``, without them).
+
+        Its materials' ``tonnes_of`` and reference prices decide whether their tonnes may be added
+        (:mod:`simulator.scenario.tonnes`); no other axis moves them. Worked out once per sweep: one
+        scenario validated per combination.
+        """
+        axes = self.spec.axes
+        moving = self.tonnes_rule_axes
+        combos = itertools.product(*(range(len(axes[i].values)) for i in moving))
+        return {
+            combo: build_point(
+                self.raw, {axes[i].path: axes[i].values[j] for i, j in zip(moving, combo, strict=True)}, self.source
+            )
+            if combo
+            else self.first
+            for combo in combos
+        }
+
+    @property
+    def shortfall_adds(self) -> str | None:
+        """What the sweep's shortfall totals add where its materials' tonnes may not be added at some grid point.
+
+        :func:`simulator.scenario.tonnes.shortfall_adds` of the first scenario of :attr:`tonnes_rule` for which it
+        is not None (oxide and magnet, or prices far apart), else None: the same whatever the order of an axis's
+        values.
+        """
+        return next((adds for s in self.tonnes_rule.values() if (adds := shortfall_adds(s)) is not None), None)
+
     def chunks(self) -> list[tuple[int, list[tuple[int, int, int]]]]:
         """The fixed cut of runs into chunks (index, runs), in run-id order."""
         return [
@@ -446,17 +491,28 @@ def _check_curve_shape(sweep: Sweep) -> None:
 
 
 def check_file_fixed(
-    raw: dict[str, Any], source: str, fixed: list[tuple[str, Any]], spec_file: str, axes: tuple[Axis, ...]
+    raw: dict[str, Any],
+    source: str,
+    fixed: list[tuple[str, Any]],
+    spec_file: str,
+    axes: tuple[Axis, ...],
+    file_axes: tuple[Axis, ...] = (),
 ) -> None:
-    """Refuse a sweep file's ``set:`` value on a swept path (of ``axes``), or one the scenario cannot take.
+    """Refuse a sweep file's overlapping axes, its ``set:`` value on a swept path, or one the scenario cannot take.
 
-    Each is named by the file and its key (``spec.yaml: set.agreement.ratio.eu: ...``):
-    checked before the command's own ``--set`` values, so that a problem is the file's, not
-    the scenario's or the first grid point's. The swept paths by the rule of every study
-    (:func:`~simulator.sweep.grid.fixed_and_varied`), in the file's words.
+    ``file_axes``: the file's ``grid:``; ``axes``: every axis swept. Each problem is named by the
+    file and its key (``spec.yaml: set.agreement.ratio.eu: ...``, ``spec.yaml: grid.shocks.0.severity:
+    ...``): checked before the command's own ``--grid`` and ``--set`` values, so that a problem is the
+    file's, not the scenario's or the first grid point's. The swept paths by the rule of every study
+    (:func:`~simulator.sweep.grid.fixed_and_varied`, :func:`~simulator.sweep.grid.overlapping_axes`),
+    in the file's words.
     """
+    if overlaps := overlapping_axes([a.path for a in file_axes], "grid", raw, file_key="grid"):
+        raise InputError(overlaps, spec_file)
     if clashes := fixed_and_varied([path for path, _ in fixed], [a.path for a in axes], "grid", raw, file_key="set"):
         raise InputError(clashes, spec_file)
+    if not fixed:
+        return
 
     def at(problem: Problem, path: str) -> Problem:
         where = named_path(path, raw)
@@ -722,6 +778,19 @@ def _import_table_libraries() -> None:
     importlib.import_module("pyarrow.parquet")
 
 
+def task_name(function: Callable[..., Any]) -> str:
+    """The name of the function a chunk runs, for its Dask task keys.
+
+    A :func:`functools.partial` has none of its own: the name of the function it wraps.
+
+    >>> task_name(partial(run_chunk))
+    'run_chunk'
+    """
+    while isinstance(function, partial):
+        function = function.func
+    return getattr(function, "__name__", "chunk")
+
+
 def map_chunks(
     sweep: Sweep,
     function: Callable[[Chunk], Any],
@@ -733,13 +802,14 @@ def map_chunks(
 
     ``function`` runs where the chunk runs (a worker process or a Dask worker), so it
     can call :func:`run_chunk` and reduce its curves there: only its return value
-    travels back. It must be a top-level function that workers can import. Results
-    come in the order chunks finish; tell them apart by ``chunk.index``.
+    travels back. It must be a top-level function that workers can import, or a
+    :func:`functools.partial` of one. Results come in the order chunks finish; tell them
+    apart by ``chunk.index``.
     """
     fingerprint = sweep.fingerprint()
     chunks = [sweep.chunk(i, runs, fingerprint) for i, runs in sweep.chunks()]
     if client is not None:
-        key = f"stockpile-{function.__name__}-{fingerprint[:16]}"
+        key = f"stockpile-{task_name(function)}-{fingerprint[:16]}"
         return dask_cluster(chunks, function, client, key, no_worker_timeout_s)
     if pool_size(workers, len(chunks)) > 1:
         return local_processes(chunks, function, workers)
