@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 import simulator
 from tests.helpers import ROOT
 
@@ -18,7 +20,11 @@ SAID = re.compile(
 
 
 def _light(ratio: float | None) -> tuple[str, str]:
-    result = simulator.run("long_embargo_6m", set={} if ratio is None else {"agreement.ratio.japan": ratio})
+    if ratio is None:
+        result = simulator.run("long_embargo_6m")
+    else:  # the EU's ratio is rescaled to what is left, and the API says so
+        with pytest.warns(UserWarning, match=f"rescaled to what is left: eu {1 - ratio:.3g}"):
+            result = simulator.run("long_embargo_6m", set={"agreement.ratio.japan": ratio})
     rows = result.summary.query("material == 'light_ree'").set_index("region")["shortfall_t"]
     return f"{rows['japan']:,.1f}", f"{rows['eu']:,.1f}"
 
