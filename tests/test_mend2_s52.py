@@ -1,0 +1,69 @@
+"""Fixes from review 2 of session 52 (folder inputs, signals, record checks, report wording)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CTRL_C_AT = """
+import os, signal, sys
+
+real_unlink = os.unlink
+
+def unlink(path, *args, **kwargs):
+    if "{when}" == "check" and ".write-check-" in str(path):  # the check's file is being removed
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_unlink(path, *args, **kwargs)
+
+os.unlink = unlink  # before tempfile is imported: it binds os.unlink when it is
+import simulator.scenario as scenario
+
+real_load = scenario.load_raw
+
+def load_raw(*args, **kwargs):
+    if "{when}" == "load":  # the scenario is being read
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_load(*args, **kwargs)
+
+scenario.load_raw = load_raw
+from simulator.cli import main
+main(sys.argv[1:], prog_name="stockpile")
+"""
+
+
+def _ctrl_c(when: str, args: list[str]) -> subprocess.CompletedProcess[str]:
+    code = CTRL_C_AT.replace("{when}", when)
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300, cwd=ROOT)
+
+
+EXPLORE = ["explore", "scenarios/long_embargo_6m.yaml", "--axis", "shocks.china_embargo.severity=0.5,1"]
+
+
+def test_explore_interrupted_at_its_write_check_leaves_nothing_and_exits_130(tmp_path):
+    """M1: explore's write check ran before its signal handlers: Ctrl-C there left the check's
+    file and folder and ended "Aborted!" with exit 1."""
+    child = _ctrl_c("check", [*EXPLORE, "-o", str(tmp_path / "new" / "e.html")])
+    assert child.returncode == 130, child.stderr
+    assert child.stderr.strip().splitlines()[-1] == "explore interrupted by SIGINT: nothing written"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_explore_interrupted_while_reading_the_scenario_exits_130(tmp_path):
+    """M1: the reading of the scenario is covered too (it was before the handlers)."""
+    child = _ctrl_c("load", [*EXPLORE, "-o", str(tmp_path / "e.html")])
+    assert child.returncode == 130, child.stderr
+    assert "Aborted!" not in child.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_check_interrupted_at_the_junit_write_check_leaves_nothing(tmp_path):
+    """M1: check's write check ran under its own SIGTERM handler only, not interruptible():
+    Ctrl-C as the check removed its file left it (and the folder it made) behind."""
+    scenario = ROOT / "scenarios" / "long_embargo_6m.yaml"
+    child = _ctrl_c("check", ["check", str(scenario), "--junit", str(tmp_path / "new" / "junit.xml")])
+    assert child.returncode == 130, child.stderr
+    assert "check interrupted by Ctrl-C after 0 scenario(s) checked; no report written" in child.stdout
+    assert list(tmp_path.iterdir()) == []
