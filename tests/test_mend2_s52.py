@@ -67,3 +67,33 @@ def test_check_interrupted_at_the_junit_write_check_leaves_nothing(tmp_path):
     assert child.returncode == 130, child.stderr
     assert "check interrupted by Ctrl-C after 0 scenario(s) checked; no report written" in child.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+def _positional_embargo_2010(tmp_path: Path) -> Path:
+    """embargo_2010 with two uncertain paths naming their shock by position, not by id."""
+    from simulator.scenario import load_scenario
+
+    text = (ROOT / "scenarios" / "embargo_2010.yaml").read_text()
+    ids = [s.id for s in load_scenario(ROOT / "scenarios" / "embargo_2010.yaml").shocks]
+    for shock, field in (("china_japan_halt", "leak_share"), ("china_quota_2011", "tonnes_per_period")):
+        written = f"path: shocks.{shock}.{field}"
+        assert written in text
+        text = text.replace(written, f"path: shocks.{ids.index(shock)}.{field}")
+    path = tmp_path / "positional.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_held_fixed_matches_an_uncertain_path_that_names_its_shock_by_position(tmp_path):
+    """M2: the held-fixed row compared paths as written, so a sampled shock field given by
+    position (shocks.1.leak_share) was listed as held fixed; written either way, the list is
+    the same 29 inputs (docs/uncertainty.md) and has neither sampled field."""
+    from simulator.report.uncertainty import held_fixed
+    from simulator.scenario import load_scenario
+
+    by_id = held_fixed(load_scenario(ROOT / "scenarios" / "embargo_2010.yaml"))
+    by_position = held_fixed(load_scenario(_positional_embargo_2010(tmp_path)))
+    assert len(by_id) == 29
+    assert by_position == by_id
+    assert "shocks.china_japan_halt.leak_share" not in by_position
+    assert "shocks.china_quota_2011.tonnes_per_period" not in by_position

@@ -31,6 +31,7 @@ from simulator.plots import trigger_lines
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
 from simulator.report.words import NBSP, bid_segment, join_words, plural, source_codes_note, two_figures
 from simulator.results import Result
+from simulator.scenario.load import canonical_data, named_path
 from simulator.scenario.overrides import is_shock_end
 from simulator.scenario.schema import UncertainLogNormal, UncertainTriangular, UncertainUniform, UncertainValues
 from simulator.scenario.uncertain import Input, inputs_of
@@ -57,6 +58,7 @@ from simulator.sensitivity.intervals import (
     unlike_tonnes_added,
 )
 from simulator.sweep.columns import metric_title
+from simulator.sweep.grid import overlap
 from simulator.sweep.runner import OWN_DEMAND
 from simulator.workbook import Unit, parameter_unit
 
@@ -152,10 +154,11 @@ def held_fixed(scenario: Any) -> list[str]:
     risk memory, is among them, and so is any input a later edit leaves out of ``uncertain:``.
     The regions' and suppliers' figures are held too, but are not listed (they are many).
     """
-    sampled = [u.path for u in scenario.uncertain]
+    data = canonical_data(scenario)  # a shock given by position (shocks.5.severity) is matched by its id
+    sampled = [named_path(u.path, data) for u in scenario.uncertain]
 
     def drawn(path: str) -> bool:
-        return any(path == p or path.startswith(f"{p}.") for p in sampled)
+        return any(overlap(path, p) in ("is", "lies inside") for p in sampled)
 
     paths = [p for m, spec in scenario.market.items() for p in _written_numbers(spec, f"market.{m}")]
     for shock in scenario.shocks:
