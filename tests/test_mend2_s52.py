@@ -97,3 +97,29 @@ def test_held_fixed_matches_an_uncertain_path_that_names_its_shock_by_position(t
     assert by_position == by_id
     assert "shocks.china_japan_halt.leak_share" not in by_position
     assert "shocks.china_quota_2011.tonnes_per_period" not in by_position
+
+
+def test_a_folders_scenario_json_is_reproduced_into_another_folder_as_the_docs_say(tmp_path):
+    """M3: a command never overwrites its own input, so a folder's scenario.json run again into
+    the same folder is refused even with --force; docs/outputs.md said scenario.json reproduces
+    the folder without saying where, and its --force paragraph did not give this case."""
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    runner = CliRunner()
+    first, again = tmp_path / "out1", tmp_path / "out2"
+    scenario = ROOT / "scenarios" / "long_embargo_6m.yaml"
+    assert runner.invoke(main, ["run", str(scenario), "-o", str(first), "--no-plots"]).exit_code == 0
+    own = first / "scenario.json"
+    refused = runner.invoke(main, ["run", str(own), "-o", str(first), "--no-plots", "--force"])
+    assert refused.exit_code == 2
+    assert "write the output to another folder" in refused.output
+    assert runner.invoke(main, ["run", str(own), "-o", str(again), "--no-plots"]).exit_code == 0
+    assert (again / "summary.csv").read_bytes() == (first / "summary.csv").read_bytes()
+    docs = " ".join((ROOT / "docs" / "outputs.md").read_text().split())
+    assert "(`stockpile run DIR/scenario.json -o DIR2`): a command never overwrites its own input" in docs
+    assert (
+        "a folder's own `scenario.json` run again into the same folder (`stockpile run DIR/scenario.json -o DIR`)"
+        in docs
+    )
