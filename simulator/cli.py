@@ -234,7 +234,11 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.meta["debug"] = debug
     # Matplotlib's own notes (a config folder it could not make under a read-only HOME, so a
     # temporary one; a missing font) are not the command's output: stderr carries only ours.
-    logging.getLogger("matplotlib").setLevel(logging.ERROR)
+    # The level is put back when the command ends: main() called in a process that goes on (a
+    # notebook, a test) leaves Matplotlib's logging as its caller had it.
+    logger = logging.getLogger("matplotlib")
+    ctx.call_on_close(functools.partial(logger.setLevel, logger.level))
+    logger.setLevel(logging.ERROR)
 
 
 def _overrides(assignments: tuple[str, ...]) -> list[tuple[str, Any]]:

@@ -123,3 +123,23 @@ def test_a_folders_scenario_json_is_reproduced_into_another_folder_as_the_docs_s
         "a folder's own `scenario.json` run again into the same folder (`stockpile run DIR/scenario.json -o DIR`)"
         in docs
     )
+
+
+def test_a_command_puts_the_matplotlib_logger_level_back(tmp_path):
+    """L6: main() set the matplotlib logger to ERROR for the rest of the process, so after an
+    in-process command the API's Matplotlib logging stayed silenced."""
+    import logging
+
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    logger = logging.getLogger("matplotlib")
+    before = logger.level
+    try:
+        logger.setLevel(logging.INFO)
+        result = CliRunner().invoke(main, ["validate", str(ROOT / "scenarios" / "long_embargo_6m.yaml")])
+        assert result.exit_code == 0, result.output
+        assert logger.level == logging.INFO
+    finally:
+        logger.setLevel(before)
