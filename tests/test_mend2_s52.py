@@ -143,3 +143,23 @@ def test_a_command_puts_the_matplotlib_logger_level_back(tmp_path):
         assert logger.level == logging.INFO
     finally:
         logger.setLevel(before)
+
+
+def test_the_held_fixed_row_says_a_shocks_drawn_value_is_not_held():
+    """L1: embargo_stochastic's row listed start.low, duration_days.sd and severity.high under
+    "Held fixed, not sampled", so a reader could take the embargo's start as fixed; it is drawn
+    in every run, and the row now says only the parameters listed are held."""
+    from simulator.report.uncertainty import _held_fixed_row, held_fixed
+    from simulator.scenario import load_scenario
+
+    scenario = load_scenario(ROOT / "scenarios" / "embargo_stochastic.yaml")
+    shock = "shocks.china_embargo_both"
+    drawn = [p for p in held_fixed(scenario) if p.startswith(f"{shock}.")]
+    assert drawn == [f"{shock}.start.low", f"{shock}.duration_days.sd", f"{shock}.severity.high"]
+    row = _held_fixed_row(scenario)
+    assert (
+        f"Of <code>{shock}.start</code>, <code>{shock}.duration_days</code> and <code>{shock}.severity</code>, "
+        "drawn in every run, only the parameters listed are held, not the draws." in row
+    )
+    # a scenario without drawn shocks has no such sentence
+    assert "drawn in every run" not in _held_fixed_row(load_scenario(ROOT / "scenarios" / "embargo_2010.yaml"))

@@ -33,7 +33,14 @@ from simulator.report.words import NBSP, bid_segment, join_words, plural, source
 from simulator.results import Result
 from simulator.scenario.load import canonical_data, named_path
 from simulator.scenario.overrides import is_shock_end
-from simulator.scenario.schema import UncertainLogNormal, UncertainTriangular, UncertainUniform, UncertainValues
+from simulator.scenario.schema import (
+    DRAWN_FIELDS,
+    RANDOM_TYPES,
+    UncertainLogNormal,
+    UncertainTriangular,
+    UncertainUniform,
+    UncertainValues,
+)
 from simulator.scenario.uncertain import Input, inputs_of
 from simulator.sensitivity.figures import number_text
 from simulator.sensitivity.intervals import (
@@ -129,7 +136,9 @@ def _written_numbers(value: Any, path: str) -> list[str]:
     """The paths under ``value`` (a scenario model) of the numbers and dates the scenario writes, in its order.
 
     Only fields the scenario set (pydantic's ``model_fields_set``: a default it leaves is not its input), into
-    models and mappings; a flag (bool), text, a list or a drawn distribution is no number held.
+    models and mappings; a flag (bool), text or a list is no number held. A distribution's parameters
+    are numbers it writes (a shock's ``start.low``): the value drawn from them in every run is not held,
+    and the row says so (:func:`_drawn_values`).
     """
     from pydantic import BaseModel
 
@@ -167,6 +176,17 @@ def held_fixed(scenario: Any) -> list[str]:
     return [p for p in paths if not drawn(p)]
 
 
+def _drawn_values(scenario: Any, held: list[str]) -> list[str]:
+    """The shocks' values drawn in every run (``shocks.<id>.start``) whose distribution has a parameter in ``held``."""
+    draws = [
+        f"shocks.{shock.id}.{name}"
+        for shock in scenario.shocks
+        for name in DRAWN_FIELDS
+        if isinstance(getattr(shock, name, None), RANDOM_TYPES)
+    ]
+    return [d for d in draws if any(path.startswith(f"{d}.") for path in held)]
+
+
 def _held_fixed_row(scenario: Any) -> str:
     """The inputs table's last row: what a study holds fixed (:func:`held_fixed`), grouped by what they belong to."""
     held = held_fixed(scenario)
@@ -181,6 +201,13 @@ def _held_fixed_row(scenario: Any) -> str:
         f"<code>{escape(owner)}</code>: {', '.join(f'<code>{escape(f)}</code>' for f in fields)}"
         for owner, fields in groups.items()
     )
+    draws = _drawn_values(scenario, held)
+    drawn = (
+        f" Of {join_words([f'<code>{escape(d)}</code>' for d in draws])}, drawn in every run, only the "
+        "parameters listed are held, not the draws."
+        if draws
+        else ""
+    )
     return (
         '<tr class="held-fixed"><td class="text" data-label="Input">Held fixed, not sampled '
         f"({plural(len(held), 'input')}):<br>{listed}</td>"
@@ -189,7 +216,7 @@ def _held_fixed_row(scenario: Any) -> str:
         '<td class="text source" data-label="Source">computed from the scenario: every market parameter and '
         "every shock\u2019s number or date it writes that <code>uncertain:</code> does not list (the regions\u2019 "
         "and suppliers\u2019 figures it does not list are held too). The samples\u2019 spread leaves out what "
-        "these would add.</td></tr>"
+        f"these would add.{drawn}</td></tr>"
     )
 
 
