@@ -163,3 +163,18 @@ def test_the_held_fixed_row_says_a_shocks_drawn_value_is_not_held():
     )
     # a scenario without drawn shocks has no such sentence
     assert "drawn in every run" not in _held_fixed_row(load_scenario(ROOT / "scenarios" / "embargo_2010.yaml"))
+
+
+def test_the_held_fixed_note_names_the_materials_and_the_agreement_too():
+    """L2: the note said only the regions' and suppliers' figures are held besides the list;
+    embargo_2010's material prices (and its agreement's ratio) are held too, unlisted."""
+    from simulator.report.uncertainty import _held_fixed_row, held_fixed
+    from simulator.scenario import load_scenario
+
+    scenario = load_scenario(ROOT / "scenarios" / "embargo_2010.yaml")
+    assert scenario.materials["light_ree"].price_usd_per_kg is not None
+    assert not [p for p in held_fixed(scenario) if p.startswith(("materials.", "agreement."))]
+    said = "the regions\u2019, suppliers\u2019, materials\u2019 and the agreement\u2019s figures it does not list"
+    assert said in _held_fixed_row(scenario)
+    docs = " ".join((ROOT / "docs" / "uncertainty.md").read_text().split())
+    assert "The regions', suppliers', materials' and the agreement's figures not listed are held too." in docs

@@ -161,7 +161,8 @@ def held_fixed(scenario: Any) -> list[str]:
     no ``uncertain:`` path names (itself or a path above it). A rule, not a list: what a
     calibration fitted without a sampled range, such as the replay's price adjustment time and
     risk memory, is among them, and so is any input a later edit leaves out of ``uncertain:``.
-    The regions' and suppliers' figures are held too, but are not listed (they are many).
+    The regions', suppliers', materials' and the agreement's figures are held too, but are not listed
+    (they are many).
     """
     data = canonical_data(scenario)  # a shock given by position (shocks.5.severity) is matched by its id
     sampled = [named_path(u.path, data) for u in scenario.uncertain]
@@ -214,9 +215,9 @@ def _held_fixed_row(scenario: Any) -> str:
         '<td class="text" data-label="Value used">as written</td>'
         '<td class="text" data-label="Range">none: not sampled</td>'
         '<td class="text source" data-label="Source">computed from the scenario: every market parameter and '
-        "every shock\u2019s number or date it writes that <code>uncertain:</code> does not list (the regions\u2019 "
-        "and suppliers\u2019 figures it does not list are held too). The samples\u2019 spread leaves out what "
-        f"these would add.{drawn}</td></tr>"
+        "every shock\u2019s number or date it writes that <code>uncertain:</code> does not list (the regions\u2019, "
+        "suppliers\u2019, materials\u2019 and the agreement\u2019s figures it does not list are held too). "
+        f"The samples\u2019 spread leaves out what these would add.{drawn}</td></tr>"
     )
 
 
