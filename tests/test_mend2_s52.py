@@ -178,3 +178,21 @@ def test_the_held_fixed_note_names_the_materials_and_the_agreement_too():
     assert said in _held_fixed_row(scenario)
     docs = " ".join((ROOT / "docs" / "uncertainty.md").read_text().split())
     assert "The regions', suppliers', materials' and the agreement's figures not listed are held too." in docs
+
+
+def test_the_signals_paragraph_says_what_the_commands_print():
+    """L3: docs/outputs.md said the single-file commands print "the same line" as report (check
+    and explore print their own) and that a swallowed signal is sent again "at once" (it is sent
+    again IMPORT_WAIT_S later)."""
+    from simulator.interrupt import IMPORT_WAIT_S
+
+    docs = " ".join((ROOT / "docs" / "outputs.md").read_text().split())
+    assert f"is sent again {IMPORT_WAIT_S * 1000:g} ms later" in docs
+    assert "sent again at once" not in docs and "the same line (`report interrupted" not in docs
+    # each line as the command prints it (the M1 tests above run explore and check to see them)
+    for line in (
+        "`report interrupted by SIGINT`",
+        "`explore interrupted by SIGINT: nothing written`",
+        "`check interrupted by Ctrl-C after 3 scenario(s) checked; no report written`",
+    ):
+        assert line in docs
