@@ -196,3 +196,27 @@ def test_the_signals_paragraph_says_what_the_commands_print():
         "`check interrupted by Ctrl-C after 3 scenario(s) checked; no report written`",
     ):
         assert line in docs
+
+
+def test_run_result_write_never_writes_over_the_scenario_it_was_read_from(tmp_path):
+    """L7: RunResult.write passed only its record as an input, so a run read from a folder's
+    file could overwrite that file with force=True, which the CLI refuses."""
+    import shutil
+
+    import pytest
+
+    import simulator
+    from simulator.errors import InputError
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    scenario = folder / "summary.csv"  # the scenario under the name of a file run writes
+    shutil.copy(ROOT / "scenarios" / "long_embargo_6m.yaml", scenario)
+    before = scenario.read_bytes()
+    result = simulator.run(scenario)
+    assert result.source == str(scenario)
+    with pytest.raises(InputError, match="is the input"):
+        result.write(folder, plots=False, force=True)
+    assert scenario.read_bytes() == before
+    # data given, not a file: nothing to protect
+    assert simulator.run(result.data).source is None
