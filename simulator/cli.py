@@ -266,6 +266,14 @@ def load(path: str, assignments: tuple[str, ...] = (), seed: int | None = None) 
     return validate_overridden(load_raw(path, overrides), path, overrides)
 
 
+def _report_files(scenario: str, baseline: str | None, explorer: str | None, record: str | None) -> list[str]:
+    """The files a report reads, never written or removed (``run --report`` and ``report`` alike).
+
+    The scenario, ``--compare``, ``--explorer`` and ``--record``, as given.
+    """
+    return [p for p in (scenario, baseline, explorer, record) if p]
+
+
 def _report_inputs(
     path: str, pairs: list[tuple[str, Any]], baseline_path: str | None, loaded: Any
 ) -> tuple[list[Any], Any]:
@@ -426,7 +434,7 @@ def run(
     will_write = run_files(
         loaded.agreement is not None, not no_plots, with_report, excel, bool(loaded.market), study is not None
     )
-    inputs = [p for p in (scenario, baseline_path, explorer_page, record_file) if p]  # as report's: never written
+    inputs = _report_files(scenario, baseline_path, explorer_page, record_file)
     with open_folder(folder, will_write, force, command="run", inputs=inputs) as out:
         result = simulate(loaded)
         baseline = simulate(base) if base is not None else None
@@ -534,7 +542,7 @@ def report(
 
     record = report_record(record_file, loaded)
     check_writable(path.parent)
-    inputs = [p for p in (scenario, baseline_path, explorer_page, record_file) if p]
+    inputs = _report_files(scenario, baseline_path, explorer_page, record_file)
     refuse_to_replace(path, inputs, page=True)  # before the runs (a folder being written too): a refusal costs nothing
     result = simulate(loaded)
     baseline = simulate(base) if base is not None else None
