@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from simulator.api.inputs import (
+    DATA_SOURCE,
     Overrides,
     ScenarioLike,
     assignments,
@@ -345,7 +346,7 @@ def run(
     loaded = load(scenario, pairs)
     changes = tuple(changes_of(raw_data(scenario, [])[0], pairs)) if pairs else ()
     warn_rescaled(changes, loaded.source)
-    inputs = [loaded.source] if _is_path(scenario) else []  # the file read: never written or removed
+    inputs = files_read(loaded.source)  # never written or removed
     if folder is None:
         result = simulate(loaded.scenario)
     else:
@@ -485,15 +486,14 @@ def report(
     check_drawable(loaded.scenario, loaded.source)
     changes = changes_of(raw_data(scenario, [])[0], pairs)
     warn_rescaled(changes, loaded.source)
-    inputs = [loaded.source] if _is_path(scenario) else []  # the file read, a bare name resolved
+    inputs = files_read(loaded.source)  # a bare name resolved
     base = None
     if compare is not None:
         data, source = raw_data(compare, [])
         base, changes = with_changes(data, changes, source)
         if problem := comparison_problem(loaded.scenario, base):
             raise InputError(f"compare: {problem}", source)
-        if _is_path(compare):
-            inputs.append(source)
+        inputs += files_read(source)
     if page is not None:
         inputs.append(page)
     from simulator.report.record import report_record
@@ -510,6 +510,9 @@ def report(
     return write_report(result, target, baseline=baseline, changes=changes, explorer=link, inputs=inputs, record=found)
 
 
-def _is_path(scenario: ScenarioLike | None) -> bool:
-    """A scenario given as a file path or a bare name (read from a file), not as data."""
-    return isinstance(scenario, str | os.PathLike)
+def files_read(*sources: str) -> list[str]:
+    """Of ``sources`` (a loaded scenario's ``source``), the files read: not scenario data given as such.
+
+    The one test of the API's functions for the inputs an output never writes over or removes.
+    """
+    return [source for source in sources if source != DATA_SOURCE]
