@@ -220,3 +220,25 @@ def test_run_result_write_never_writes_over_the_scenario_it_was_read_from(tmp_pa
     assert scenario.read_bytes() == before
     # data given, not a file: nothing to protect
     assert simulator.run(result.data).source is None
+
+
+def test_iea_ess_supply_measure_is_worded_once_as_the_code_passes_it():
+    """N8: iea_ess's supply was worded four ways ("by the IEP's rules", "what its stock can give",
+    "what a member's commercial stock gives", "commercial-stock draw"); the code passes today's
+    actual draw (supplied_t), and the docstring, the mechanism's description, the report's rule
+    section and release-rules.md now say it in one wording."""
+    import inspect
+
+    from simulator.mechanisms import MECHANISMS
+    from simulator.release import ess
+
+    words = "what a member drew from its commercial stock today"
+    assert "x.supplied_t + x.gaps_t,\n        x.supplied_t," in inspect.getsource(ess.allocate_iea_ess)
+    assert words in " ".join(ess.iea_ess.__doc__.split())
+    assert words in next(m for m in MECHANISMS if m.name == "iea_ess").description
+    # the report's rule section: test_the_iea_ess_rule_says_its_supply_is_commercial_stock_not_the_ieps_arrivals
+    # (test_cal_report_s52.py) asserts its text
+    table_row = next(
+        line for line in (ROOT / "docs" / "release-rules.md").read_text().splitlines() if line.startswith("| `iea_ess`")
+    )
+    assert words in table_row
