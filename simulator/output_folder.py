@@ -18,7 +18,7 @@ Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``
   is the tool's too, known by its mark (:func:`is_page`): a command writing that name
   replaces it (and lists it); one that does not write it leaves it, unlisted, as it
   leaves every other file. Other files are never touched. Nor are the command's own
-  inputs (its scenario, ``--record``, ``--compare``, ``--spec``) when they sit in the
+  inputs (its scenario, ``--record``, ``--compare``, ``--explorer``, ``--spec``) when they sit in the
   folder under a name it writes or the manifest lists: refused (exit 2) before any
   work, forced or not, as the single files are (:func:`refuse_inputs`).
 - **One command's output.** The manifest records the command that wrote the folder
@@ -571,7 +571,7 @@ def open_folder(
     unless ``force``. So it is if the manifest names a ``command`` other than
     ``command`` (:meth:`OutputFolder.refuse_other_command`), which the new manifest
     records. If one of the files it may write or remove is one of the command's
-    ``inputs`` (its scenario, ``--record``, ``--compare``, ``--spec``: the same file by any
+    ``inputs`` (its scenario, ``--record``, ``--compare``, ``--explorer``, ``--spec``: the same file by any
     name), it is refused first, forced or not (:meth:`OutputFolder.refuse_inputs_in`).
     Staging folders left by a killed command (marked: :func:`is_stage`) are removed. Folders this call
     created are removed again if the command leaves them empty.

@@ -242,3 +242,12 @@ def test_iea_ess_supply_measure_is_worded_once_as_the_code_passes_it():
         line for line in (ROOT / "docs" / "release-rules.md").read_text().splitlines() if line.startswith("| `iea_ess`")
     )
     assert words in table_row
+
+
+def test_output_folders_docstrings_name_every_input_the_cli_passes():
+    """N9: the module docstring and open_folder's listed the inputs as scenario, --record,
+    --compare, --spec, leaving out --explorer, which run --report passes (as outputs.md says)."""
+    import simulator.output_folder as output_folder
+
+    for doc in (output_folder.__doc__, output_folder.open_folder.__doc__):
+        assert "``--record``, ``--compare``, ``--explorer``, ``--spec``" in doc
