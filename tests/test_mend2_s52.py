@@ -251,3 +251,20 @@ def test_output_folders_docstrings_name_every_input_the_cli_passes():
 
     for doc in (output_folder.__doc__, output_folder.open_folder.__doc__):
         assert "``--record``, ``--compare``, ``--explorer``, ``--spec``" in doc
+
+
+def test_no_docs_paragraph_runs_on_from_a_closing_fence():
+    """N10: outputs.md resumed its paragraph right after a closing fence, with a leading space
+    (" A manifest counts only if it"); a closing fence is followed by a blank line (or the end)."""
+    import glob
+
+    run_on = []
+    for path in sorted(glob.glob(str(ROOT / "docs" / "*.md"))):
+        lines = Path(path).read_text().splitlines()
+        inside = False
+        for at, line in enumerate(lines):
+            if line.lstrip().startswith("```"):
+                if inside and at + 1 < len(lines) and lines[at + 1].strip():
+                    run_on.append(f"{Path(path).name}:{at + 2}: {lines[at + 1][:40]!r}")
+                inside = not inside
+    assert run_on == []
